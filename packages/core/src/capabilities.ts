@@ -1,0 +1,36 @@
+import type { IngestProtocol, PlaybackProtocol } from './live-stream.js';
+
+/**
+ * How a vendor's lifecycle works:
+ * - `explicit`: separate start and stop calls (Wowza Video);
+ * - `toggle`: an enabled flag switched on and off (LiveAPI);
+ * - `stop-only`: ready on creation, can be stopped but not started again (Wowza Real-Time);
+ * - `always-on`: ready on creation, no lifecycle calls (videosdk v1).
+ */
+export type LifecycleModel = 'explicit' | 'toggle' | 'stop-only' | 'always-on';
+
+/** What a provider really supports. The contract suite and the client gate behaviour on these. */
+export interface ProviderCapabilities {
+  lifecycle: LifecycleModel;
+  /** `start` changes something on the vendor (false: it returns the stream as it is). */
+  start: boolean;
+  /** `stop` changes something on the vendor (false: it throws `UnsupportedOperationError`). */
+  stop: boolean;
+  /** A stream can be stopped and started again. */
+  restart: boolean;
+  update: boolean;
+  delete: boolean;
+  recording: boolean;
+  restream: boolean;
+  /** The vendor takes a region choice. */
+  regions: boolean;
+  lowLatency: boolean;
+  /** The vendor tells whether video is arriving (`broadcasting`). */
+  broadcastingStatus: boolean;
+  /** The vendor keeps a name on every stream. */
+  names: boolean;
+  ingestProtocols: readonly IngestProtocol[];
+  playbackProtocols: readonly PlaybackProtocol[];
+  /** Largest name length the vendor accepts. */
+  maxNameLength: number;
+}

@@ -1,0 +1,183 @@
+import type { DependencyContainer } from 'tsyringe';
+import { defaultContainer, registerDefault } from '../di/container.js';
+import { tokens } from '../di/tokens.js';
+import type { ProviderCapabilities } from '../capabilities.js';
+import { AbortError } from '../errors/errors.js';
+import type { HttpHooks } from '../http/hooks.js';
+import { assertValidId } from '../ids.js';
+import { validateCreateInput, validateUpdateInput } from '../inputs.js';
+import type { LiveStream, LiveStreamState, ProviderId } from '../live-stream.js';
+import type {
+  CallOptions,
+  CreateLiveStreamInput,
+  ListOptions,
+  LiveStreamProvider,
+  UpdateLiveStreamInput,
+} from '../provider.js';
+import { type Clock, type Sleep, systemClock, systemSleep } from '../runtime.js';
+import { type WaitForStateOptions, waitForStatus } from './wait-for-state.js';
+
+/** Options every client call takes. */
+export type RequestOptions = Omit<CallOptions, 'runtime'>;
+
+/** What `list` returns: iterate it with `for await`, or collect it with `toArray`. */
+export interface LiveStreamList extends AsyncIterable<LiveStream> {
+  /** Collects every stream (or the first `limit`) into an array. */
+  toArray(options?: { limit?: number }): Promise<LiveStream[]>;
+}
+
+/** A provider wrapped with validation, waiting, logging hooks and the shared retry and timeout policy. */
+export interface LiveStreamClient {
+  readonly providerId: ProviderId;
+  readonly capabilities: ProviderCapabilities;
+  /** The wrapped provider, for vendor-specific calls. */
+  readonly provider: LiveStreamProvider;
+  /** Creates a stream. Invalid input throws `InvalidInputError` before any request. */
+  create(input: CreateLiveStreamInput, options?: RequestOptions): Promise<LiveStream>;
+  get(id: string, options?: RequestOptions): Promise<LiveStream>;
+  /** Every stream, fetched page by page as the iteration goes. */
+  list(options?: Omit<ListOptions, 'runtime'>): LiveStreamList;
+  update(id: string, patch: UpdateLiveStreamInput, options?: RequestOptions): Promise<LiveStream>;
+  delete(id: string, options?: RequestOptions): Promise<void>;
+  /** Starts the stream; see the provider's `capabilities.lifecycle` for what that means there. */
+  start(id: string, options?: RequestOptions): Promise<LiveStream>;
+  /** Stops the stream; throws `UnsupportedOperationError` where the vendor cannot. */
+  stop(id: string, options?: RequestOptions): Promise<LiveStream>;
+  /** Resolves with the stream once it is in `state` (or one of several states). */
+  waitForState(
+    id: string,
+    state: LiveStreamState | readonly LiveStreamState[],
+    options?: WaitForStateOptions,
+  ): Promise<LiveStream>;
+}
+
+/** Options of {@link createLiveStreamClient}. */
+export interface LiveStreamClientOptions {
+  /** Observers of every request, response, retry and failure; URLs scrubbed, no headers or bodies. */
+  hooks?: HttpHooks;
+  /** Parent container whose registrations (see `tokens`) override the defaults. */
+  container?: DependencyContainer;
+}
+
+/**
+ * Wraps a provider in a client. The provider may come from an adapter factory
+ * (`createLiveStreamClient(wowzaVideo({ token }))`) or be registered on the given container under
+ * `tokens.provider`.
+ */
+export function createLiveStreamClient(
+  provider?: LiveStreamProvider,
+  options: LiveStreamClientOptions = {},
+): LiveStreamClient {
+  const scope = (options.container ?? defaultContainer()).createChildContainer();
+  if (provider) scope.register(tokens.provider, { useValue: provider });
+  if (options.hooks) scope.register(tokens.hooks, { useValue: options.hooks });
+  registerDefault<HttpHooks>(scope, tokens.hooks, {});
+  registerDefault<Clock>(scope, tokens.clock, systemClock);
+  registerDefault<Sleep>(scope, tokens.sleep, systemSleep);
+  return new DefaultLiveStreamClient(
+    scope.resolve<LiveStreamProvider>(tokens.provider),
+    scope.resolve<HttpHooks>(tokens.hooks),
+    scope.resolve<Clock>(tokens.clock),
+    scope.resolve<Sleep>(tokens.sleep),
+  );
+}
+
+class DefaultLiveStreamClient implements LiveStreamClient {
+  constructor(
+    readonly provider: LiveStreamProvider,
+    private readonly hooks: HttpHooks,
+    private readonly clock: Clock,
+    private readonly sleep: Sleep,
+  ) {}
+
+  get providerId(): ProviderId {
+    return this.provider.id;
+  }
+
+  get capabilities(): ProviderCapabilities {
+    return this.provider.capabilities;
+  }
+
+  create(input: CreateLiveStreamInput, options?: RequestOptions): Promise<LiveStream> {
+    const valid = validateCreateInput(input, this.provider.id);
+    return this.provider.create(valid, this.callOptions(options));
+  }
+
+  get(id: string, options?: RequestOptions): Promise<LiveStream> {
+    this.checkId(id, 'get');
+    return this.provider.get(id, this.callOptions(options));
+  }
+
+  list(options: Omit<ListOptions, 'runtime'> = {}): LiveStreamList {
+    const provider = this.provider;
+    const callOptions: ListOptions = { ...this.callOptions(options), ...(options.pageSize ? { pageSize: options.pageSize } : {}) };
+    const iterable: AsyncIterable<LiveStream> = {
+      [Symbol.asyncIterator]: () => provider.list(callOptions)[Symbol.asyncIterator](),
+    };
+    return {
+      [Symbol.asyncIterator]: iterable[Symbol.asyncIterator],
+      async toArray({ limit = Number.POSITIVE_INFINITY } = {}) {
+        const streams: LiveStream[] = [];
+        if (limit <= 0) return streams;
+        for await (const stream of iterable) {
+          streams.push(stream);
+          if (streams.length >= limit) break;
+        }
+        return streams;
+      },
+    };
+  }
+
+  update(id: string, patch: UpdateLiveStreamInput, options?: RequestOptions): Promise<LiveStream> {
+    this.checkId(id, 'update');
+    const valid = validateUpdateInput(patch, this.provider.id);
+    return this.provider.update(id, valid, this.callOptions(options));
+  }
+
+  delete(id: string, options?: RequestOptions): Promise<void> {
+    this.checkId(id, 'delete');
+    return this.provider.delete(id, this.callOptions(options));
+  }
+
+  start(id: string, options?: RequestOptions): Promise<LiveStream> {
+    this.checkId(id, 'start');
+    return this.provider.start(id, this.callOptions(options));
+  }
+
+  stop(id: string, options?: RequestOptions): Promise<LiveStream> {
+    this.checkId(id, 'stop');
+    return this.provider.stop(id, this.callOptions(options));
+  }
+
+  async waitForState(
+    id: string,
+    state: LiveStreamState | readonly LiveStreamState[],
+    options: WaitForStateOptions = {},
+  ): Promise<LiveStream> {
+    this.checkId(id, 'waitForState');
+    const targets: readonly LiveStreamState[] = typeof state === 'string' ? [state] : state;
+    const callOptions = this.callOptions(options.signal ? { signal: options.signal } : {});
+    const status = await waitForStatus(this.provider, id, targets, options, {
+      clock: this.clock,
+      sleep: this.sleep,
+      callOptions,
+    });
+    // A status poll returns less than a stream; the full stream costs one more call only then.
+    if (isFullStream(status)) return status;
+    if (options.signal?.aborted) throw new AbortError({ provider: this.provider.id, operation: 'waitForState', message: 'waitForState was aborted' });
+    const stream = await this.provider.get(id, callOptions);
+    return { ...stream, state: status.state };
+  }
+
+  private checkId(id: string, operation: string): void {
+    assertValidId(id, { provider: this.provider.id, operation });
+  }
+
+  private callOptions(options: RequestOptions = {}): CallOptions {
+    return { ...options, runtime: { hooks: this.hooks, clock: this.clock, sleep: this.sleep } };
+  }
+}
+
+function isFullStream(value: object): value is LiveStream {
+  return 'ingest' in value && 'playback' in value && 'id' in value;
+}

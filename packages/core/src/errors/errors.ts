@@ -1,0 +1,133 @@
+import { UniliveError, type UniliveErrorOptions } from './unilive-error.js';
+
+/** One problem found in an input, with its path (`name`, `restream.0.url`) and what was expected. */
+export interface InputIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * The input was rejected: by unilive's validation before any request was sent (no `status`), or by the
+ * vendor (with `status` and `vendorCode`). `issues` lists every problem; values are never echoed.
+ */
+export class InvalidInputError extends UniliveError {
+  static override readonly kind: string = 'InvalidInputError';
+  readonly issues: readonly InputIssue[];
+
+  constructor(options: UniliveErrorOptions & { issues?: readonly InputIssue[] }) {
+    super(options);
+    this.issues = options.issues ?? [];
+  }
+
+  override get isRetryable(): boolean {
+    return false;
+  }
+
+  protected override jsonKeys(): string[] {
+    return [...super.jsonKeys(), 'issues'];
+  }
+}
+
+/** The vendor refused the credentials (401) or the permission (403). Check the settings named in the message. */
+export class AuthenticationError extends UniliveError {
+  static override readonly kind: string = 'AuthenticationError';
+  override get isRetryable(): boolean {
+    return false;
+  }
+}
+
+/** The stream does not exist, or no longer does. */
+export class NotFoundError extends UniliveError {
+  static override readonly kind: string = 'NotFoundError';
+  override get isRetryable(): boolean {
+    return false;
+  }
+}
+
+/** The call conflicts with the stream's current state (starting a stream that is starting, …). */
+export class ConflictError extends UniliveError {
+  static override readonly kind: string = 'ConflictError';
+  override get isRetryable(): boolean {
+    return false;
+  }
+}
+
+/** The vendor is rate limiting; `retryAfterMs` says how long it asked to wait, when it said. */
+export class RateLimitError extends UniliveError {
+  static override readonly kind: string = 'RateLimitError';
+  override get isRetryable(): boolean {
+    return true;
+  }
+}
+
+/** The vendor failed (5xx) or could not be reached (connection refused or reset, DNS failure). */
+export class ProviderUnavailableError extends UniliveError {
+  static override readonly kind: string = 'ProviderUnavailableError';
+  override get isRetryable(): boolean {
+    return true;
+  }
+}
+
+/** A time limit passed: of one HTTP attempt, of the whole call, or of `waitForState`. */
+export class TimeoutError extends UniliveError {
+  static override readonly kind: string = 'TimeoutError';
+  /** For `waitForState`: the last state seen before time ran out. */
+  readonly lastState: string | undefined;
+
+  constructor(options: UniliveErrorOptions & { lastState?: string | undefined }) {
+    super(options);
+    this.lastState = options.lastState;
+  }
+
+  override get isRetryable(): boolean {
+    return true;
+  }
+
+  protected override jsonKeys(): string[] {
+    return [...super.jsonKeys(), 'lastState'];
+  }
+}
+
+/** Where a vendor response did not match what unilive needs, and what was expected there. */
+export interface ResponseShapeIssue {
+  path: string;
+  expected: string;
+}
+
+/**
+ * The vendor answered with something unilive cannot read (wrong JSON shape, HTML, truncated body).
+ * `issues` names paths and expected types, never the values received.
+ */
+export class ResponseShapeError extends UniliveError {
+  static override readonly kind: string = 'ResponseShapeError';
+  readonly issues: readonly ResponseShapeIssue[];
+
+  constructor(options: UniliveErrorOptions & { issues?: readonly ResponseShapeIssue[] }) {
+    super(options);
+    this.issues = options.issues ?? [];
+  }
+
+  override get isRetryable(): boolean {
+    return false;
+  }
+
+  protected override jsonKeys(): string[] {
+    return [...super.jsonKeys(), 'issues'];
+  }
+}
+
+/** The provider has no such operation; the message suggests the nearest one. */
+export class UnsupportedOperationError extends UniliveError {
+  static override readonly kind: string = 'UnsupportedOperationError';
+  override get isRetryable(): boolean {
+    return false;
+  }
+}
+
+/** The caller's `AbortSignal` fired. Named `AbortError` like the platform's, so name checks keep working. */
+export class AbortError extends UniliveError {
+  static override readonly kind: string = 'AbortError';
+  override get isRetryable(): boolean {
+    return false;
+  }
+}

@@ -1,0 +1,131 @@
+import { inspect } from 'node:util';
+import type { ProviderId } from '../live-stream.js';
+import { redact } from '../secrets.js';
+
+const kindsMarker = Symbol.for('unilive.error.kinds');
+
+/** The fields every error may carry. */
+export interface UniliveErrorOptions {
+  message: string;
+  provider?: ProviderId | undefined;
+  /** The operation that failed: `create`, `get`, `list`, `update`, `delete`, `start`, `stop`, `waitForState`… */
+  operation?: string | undefined;
+  /** The vendor's HTTP status, when there was a response. */
+  status?: number | undefined;
+  /** The vendor's own error code (Wowza `ERR-422-InvalidStateChange`, …). */
+  vendorCode?: string | undefined;
+  /** The vendor's own message, scrubbed of secrets. */
+  vendorMessage?: string | undefined;
+  /** The vendor's request id, for support tickets. */
+  requestId?: string | undefined;
+  /** How long the vendor asked callers to wait before retrying. */
+  retryAfterMs?: number | undefined;
+  cause?: unknown;
+  /** Values to scrub from every text this error carries. */
+  secrets?: Iterable<string> | undefined;
+}
+
+/**
+ * The base of every error unilive throws. Branch on subclasses with their `isInstance` (safe across
+ * duplicated package copies), or on `status` / `vendorCode`. No field, message, stack, `toJSON` or
+ * `util.inspect` output ever holds a credential.
+ */
+export class UniliveError extends Error {
+  /** Kind name used by `isInstance`; each subclass sets its own. */
+  static readonly kind: string = 'UniliveError';
+
+  override readonly name: string = 'UniliveError';
+  readonly provider: ProviderId | undefined;
+  readonly operation: string | undefined;
+  readonly status: number | undefined;
+  readonly vendorCode: string | undefined;
+  readonly vendorMessage: string | undefined;
+  readonly requestId: string | undefined;
+  readonly retryAfterMs: number | undefined;
+  declare readonly [kindsMarker]: readonly string[];
+
+  constructor(options: UniliveErrorOptions) {
+    const secrets = options.secrets ? [...options.secrets] : [];
+    super(redact(options.message, secrets), { cause: sanitizeCause(options.cause, secrets) });
+    this.provider = options.provider;
+    this.operation = options.operation;
+    this.status = options.status;
+    this.vendorCode = options.vendorCode === undefined ? undefined : redact(options.vendorCode, secrets);
+    this.vendorMessage =
+      options.vendorMessage === undefined ? undefined : redact(options.vendorMessage, secrets);
+    this.requestId = options.requestId;
+    this.retryAfterMs = options.retryAfterMs;
+    Object.defineProperty(this, kindsMarker, { value: kindsOf(new.target), enumerable: false });
+    // The kind, not the constructor name, which minifiers rename.
+    this.name = (new.target as typeof UniliveError).kind;
+  }
+
+  /** True when the same call may succeed if tried again later. */
+  get isRetryable(): boolean {
+    const status = this.status;
+    return status !== undefined && (status === 408 || status === 429 || status >= 500);
+  }
+
+  /**
+   * True when `value` is an instance of this class (or a subclass), even if it came from another copy of
+   * `@unilive/core`.
+   */
+  static isInstance<T extends typeof UniliveError>(this: T, value: unknown): value is InstanceType<T> {
+    if (typeof value !== 'object' || value === null) return false;
+    const kinds = (value as { [kindsMarker]?: unknown })[kindsMarker];
+    return Array.isArray(kinds) && kinds.includes(this.kind);
+  }
+
+  /** A plain object safe to log or send: no credentials, no raw vendor payload. */
+  toJSON(): Record<string, unknown> {
+    const json: Record<string, unknown> = { name: this.name, message: this.message };
+    for (const key of this.jsonKeys()) {
+      const value = (this as unknown as Record<string, unknown>)[key];
+      if (value !== undefined) json[key] = value;
+    }
+    json.isRetryable = this.isRetryable;
+    if (this.cause instanceof Error) json.cause = { name: this.cause.name, message: this.cause.message };
+    return json;
+  }
+
+  /** Field names `toJSON` includes; subclasses add theirs. */
+  protected jsonKeys(): string[] {
+    return ['provider', 'operation', 'status', 'vendorCode', 'vendorMessage', 'requestId', 'retryAfterMs'];
+  }
+
+  [inspect.custom](): string {
+    return `${this.stack ?? `${this.name}: ${this.message}`}\n${inspect(this.toJSON(), { depth: 4 })}`;
+  }
+}
+
+function kindsOf(constructor: unknown): string[] {
+  const kinds: string[] = [];
+  let current = constructor as { kind?: unknown } | null;
+  while (current && typeof current.kind === 'string') {
+    if (!kinds.includes(current.kind)) kinds.push(current.kind);
+    current = Object.getPrototypeOf(current) as { kind?: unknown } | null;
+  }
+  return kinds;
+}
+
+// A library error (ky's, fetch's) can hold the request with its Authorization header, so only its name,
+// message (scrubbed) and system code survive.
+function sanitizeCause(cause: unknown, secrets: string[]): Error | undefined {
+  if (cause === undefined) return undefined;
+  if (UniliveError.isInstance(cause)) return cause;
+  if (!(cause instanceof Error)) return new Error(redact(String(cause), secrets));
+  const safe = new Error(redact(cause.message, secrets));
+  safe.name = cause.name;
+  const code = systemCode(cause);
+  if (code) Object.defineProperty(safe, 'code', { value: code, enumerable: true });
+  safe.stack = `${safe.name}: ${safe.message}`;
+  if (cause.cause instanceof Error) {
+    Object.defineProperty(safe, 'cause', { value: sanitizeCause(cause.cause, secrets), enumerable: false });
+  }
+  return safe;
+}
+
+function systemCode(error: Error): string | undefined {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}

@@ -1,0 +1,56 @@
+import type { UniliveError } from '../errors/unilive-error.js';
+import type { ProviderId } from '../live-stream.js';
+
+/** What every HTTP event carries. URLs are scrubbed of credentials; bodies and headers are never included. */
+export interface HttpEventBase {
+  provider: ProviderId;
+  operation: string;
+  method: string;
+  url: string;
+  /** 1 for the first try, 2 for the first retry… */
+  attempt: number;
+}
+
+/** A request is about to be sent. */
+export type RequestEvent = HttpEventBase;
+
+/** A response arrived (any status). */
+export interface ResponseEvent extends HttpEventBase {
+  status: number;
+  durationMs: number;
+  requestId?: string;
+}
+
+/** A failed attempt will be retried after `delayMs`. */
+export interface RetryEvent extends HttpEventBase {
+  delayMs: number;
+  /** Why: `HTTP 503`, `network`, `timeout`. */
+  reason: string;
+  error: UniliveError;
+}
+
+/** A call failed for good. */
+export interface ErrorEvent extends HttpEventBase {
+  error: UniliveError;
+}
+
+/**
+ * Observers of the HTTP layer, for logging and metrics. A hook that throws is ignored: observing never
+ * changes the outcome of a call.
+ */
+export interface HttpHooks {
+  onRequest?: (event: RequestEvent) => void;
+  onResponse?: (event: ResponseEvent) => void;
+  onRetry?: (event: RetryEvent) => void;
+  onError?: (event: ErrorEvent) => void;
+}
+
+/** Calls a hook, swallowing anything it throws. */
+export function emit<E>(hook: ((event: E) => void) | undefined, event: E): void {
+  if (!hook) return;
+  try {
+    hook(event);
+  } catch {
+    // A broken logger must not break the call.
+  }
+}

@@ -1,0 +1,327 @@
+import ky, { type KyInstance } from 'ky';
+import type { GenericSchema } from 'valibot';
+import {
+  AbortError,
+  AuthenticationError,
+  ConflictError,
+  InvalidInputError,
+  NotFoundError,
+  ProviderUnavailableError,
+  RateLimitError,
+  ResponseShapeError,
+  TimeoutError,
+} from '../errors/errors.js';
+import { UniliveError, type UniliveErrorOptions } from '../errors/unilive-error.js';
+import type { ProviderId } from '../live-stream.js';
+import type { CallOptions } from '../provider.js';
+import { systemClock, systemSleep } from '../runtime.js';
+import type { SecretSet } from '../secrets.js';
+import { emit, type HttpHooks } from './hooks.js';
+import { parseVendorResponse } from './parse-response.js';
+import { backoffDelay, defaultRetryPolicy, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
+
+/** HTTP methods the vendors use. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** What an adapter reads out of a vendor's error body. */
+export interface VendorErrorDetails {
+  code?: string | undefined;
+  message?: string | undefined;
+}
+
+/** The facts an adapter may use to pick the error class for a vendor failure. */
+export interface VendorFailure extends VendorErrorDetails {
+  status: number;
+  operation: string;
+}
+
+/** Error classes the HTTP layer can raise for a vendor failure. */
+export type VendorErrorClass =
+  | typeof UniliveError
+  | typeof InvalidInputError
+  | typeof AuthenticationError
+  | typeof NotFoundError
+  | typeof ConflictError
+  | typeof RateLimitError
+  | typeof ProviderUnavailableError
+  | typeof TimeoutError;
+
+/** Settings of one provider's HTTP client. */
+export interface HttpClientSettings {
+  provider: ProviderId;
+  /** Root of the vendor's API; paths are appended to it. */
+  baseUrl: string;
+  /** Headers for every request, the credentials among them; called before each attempt (so tokens can renew). */
+  headers: () => Record<string, string> | Promise<Record<string, string>>;
+  /** Replaces the global `fetch` (proxies, tests, edge runtimes). */
+  fetch?: typeof fetch | undefined;
+  /** Limit for each attempt, headers and body included. Default 15 s. */
+  timeoutMs?: number | undefined;
+  /** Limit for the whole call, retries and waits included. Default 60 s. */
+  totalTimeoutMs?: number | undefined;
+  retry?: Partial<RetryPolicy> | undefined;
+  /** Values to scrub from errors and events. */
+  secrets: SecretSet;
+  /** Reads the vendor's code and message out of an error body (already JSON-parsed when it was JSON). */
+  readError?: ((body: unknown) => VendorErrorDetails) | undefined;
+  /** Picks the error class for a failure, before the status-based default. */
+  classifyError?: ((failure: VendorFailure) => VendorErrorClass | undefined) | undefined;
+  /** Randomness for jitter; injectable for tests. */
+  random?: (() => number) | undefined;
+}
+
+/** One request. */
+export interface HttpRequest<T> {
+  operation: string;
+  method: HttpMethod;
+  /** Relative to the base URL; build it with {@link pathOf} so ids are checked and encoded. */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  /** The response body's schema; without one the body is ignored. */
+  schema?: GenericSchema<unknown, T>;
+  /** Overrides the method's default: GET, PUT and DELETE are idempotent, POST and PATCH are not. */
+  idempotent?: boolean;
+  options?: CallOptions | undefined;
+}
+
+/** A successful response. */
+export interface HttpResponse<T> {
+  status: number;
+  headers: Headers;
+  data: T;
+}
+
+/** The HTTP layer every adapter uses. */
+export interface HttpClient {
+  request<T = undefined>(request: HttpRequest<T>): Promise<HttpResponse<T>>;
+}
+
+const requestIdHeaders = ['x-request-id', 'request-id', 'x-amzn-requestid', 'x-correlation-id', 'cf-ray'];
+
+// Failures where the request never left this machine: even a create may be retried after them.
+const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * Makes the HTTP client for one provider: one ky instance, the vendor's auth headers, per-attempt and
+ * total timeouts, retries with backoff, jitter and a capped `Retry-After` for idempotent requests (and for
+ * any request after a 429, which the vendor refused unprocessed), and one place where every failure
+ * becomes a {@link UniliveError} with no secret in it.
+ */
+export function createHttpClient(settings: HttpClientSettings): HttpClient {
+  const policy: RetryPolicy = { ...defaultRetryPolicy, ...settings.retry };
+  const attemptTimeoutMs = settings.timeoutMs ?? 15_000;
+  const totalTimeoutMs = settings.totalTimeoutMs ?? 60_000;
+  const random = settings.random ?? Math.random;
+  const baseUrl = settings.baseUrl.endsWith('/') ? settings.baseUrl : `${settings.baseUrl}/`;
+  const api: KyInstance = ky.create({
+    prefix: baseUrl,
+    retry: 0,
+    timeout: false,
+    throwHttpErrors: false,
+    ...(settings.fetch ? { fetch: settings.fetch } : {}),
+  });
+
+  async function request<T>(spec: HttpRequest<T>): Promise<HttpResponse<T>> {
+    const { operation, method } = spec;
+    const runtime = spec.options?.runtime ?? {};
+    const hooks: HttpHooks = runtime.hooks ?? {};
+    const now = runtime.clock ?? systemClock;
+    const sleep = runtime.sleep ?? systemSleep;
+    const signal = spec.options?.signal;
+    const idempotent = spec.idempotent ?? (method === 'GET' || method === 'PUT' || method === 'DELETE');
+    const deadline = now() + totalTimeoutMs;
+    const url = new URL(spec.path.replace(/^\//, ''), baseUrl);
+    for (const [key, value] of Object.entries(spec.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    const safeUrl = settings.secrets.redact(url.toString());
+    const base = { provider: settings.provider, operation };
+    const errorOptions = (extra: Partial<UniliveErrorOptions> & { message: string }): UniliveErrorOptions => ({
+      ...base,
+      secrets: settings.secrets.values(),
+      ...extra,
+    });
+
+    for (let attempt = 1; ; attempt += 1) {
+      const event = { ...base, method, url: safeUrl, attempt };
+      let failure: { error: UniliveError; retryable: boolean; reason: string; retryAfterMs?: number };
+      if (signal?.aborted) throw abortError(errorOptions, signal.reason);
+      emit(hooks.onRequest, event);
+      const started = now();
+      const attemptLimit = Math.min(spec.options?.timeoutMs ?? attemptTimeoutMs, deadline - started);
+      const attemptController = new AbortController();
+      const timer = setTimeout(() => attemptController.abort(timeoutMarker), Math.max(0, attemptLimit));
+      const onAbort = () => attemptController.abort(signal?.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        const response = await api(url, {
+          method,
+          headers: { accept: 'application/json', ...(await settings.headers()) },
+          ...(spec.body === undefined ? {} : { json: spec.body }),
+          signal: attemptController.signal,
+        });
+        const text = await response.text();
+        const requestId = requestIdHeaders.map((name) => response.headers.get(name)).find((v) => v !== null);
+        emit(hooks.onResponse, {
+          ...event,
+          status: response.status,
+          durationMs: now() - started,
+          ...(requestId ? { requestId } : {}),
+        });
+        if (response.ok) {
+          const data = decodeSuccess(spec, response, text, errorOptions);
+          return { status: response.status, headers: response.headers, data };
+        }
+        const retryAfterMs = parseRetryAfter(response.headers, now());
+        const error = vendorError(settings, spec, response, text, requestId ?? undefined, retryAfterMs);
+        const status = response.status;
+        const statusRetryable = status === 429 || (idempotent && policy.retryStatuses.includes(status));
+        failure = {
+          error,
+          retryable: statusRetryable,
+          reason: `HTTP ${status}`,
+          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        };
+      } catch (caught) {
+        if (caught instanceof UniliveError) throw report(hooks, event, caught);
+        if (signal?.aborted) throw report(hooks, event, abortError(errorOptions, signal.reason));
+        if (attemptController.signal.reason === timeoutMarker) {
+          const error = new TimeoutError(
+            errorOptions({
+              message: `${settings.provider} ${operation}: no complete response within ${attemptLimit} ms`,
+            }),
+          );
+          failure = { error, retryable: idempotent, reason: 'timeout' };
+        } else {
+          const code = systemCodeOf(caught);
+          const error = new ProviderUnavailableError(
+            errorOptions({
+              message: `${settings.provider} ${operation}: could not reach ${url.host}${code ? ` (${code})` : ''}`,
+              cause: caught,
+            }),
+          );
+          failure = { error, retryable: idempotent || (code !== undefined && notSentCodes.has(code)), reason: 'network' };
+        }
+      } finally {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      }
+
+      const retries = attempt - 1;
+      const tooLong = failure.retryAfterMs !== undefined && failure.retryAfterMs > policy.maxRetryAfterMs;
+      if (!failure.retryable || retries >= policy.maxRetries || tooLong) throw report(hooks, event, failure.error);
+      const delayMs = failure.retryAfterMs ?? backoffDelay(policy, attempt, random);
+      if (now() + delayMs >= deadline) throw report(hooks, event, failure.error);
+      emit(hooks.onRetry, { ...event, delayMs, reason: failure.reason, error: failure.error });
+      try {
+        await sleep(delayMs, signal);
+      } catch {
+        throw report(hooks, event, abortError(errorOptions, signal?.reason));
+      }
+    }
+  }
+
+  return { request };
+}
+
+const timeoutMarker = Symbol('unilive.attempt-timeout');
+
+function report(hooks: HttpHooks, event: Parameters<NonNullable<HttpHooks['onRequest']>>[0], error: UniliveError) {
+  emit(hooks.onError, { ...event, error });
+  return error;
+}
+
+function abortError(errorOptions: (extra: { message: string; cause?: unknown }) => UniliveErrorOptions, reason: unknown) {
+  return new AbortError(errorOptions({ message: 'The operation was aborted', cause: reason }));
+}
+
+function decodeSuccess<T>(
+  spec: HttpRequest<T>,
+  response: Response,
+  text: string,
+  errorOptions: (extra: UniliveErrorOptions) => UniliveErrorOptions,
+): T {
+  if (!spec.schema) return undefined as T;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    const type = response.headers.get('content-type') ?? 'no content type';
+    throw new ResponseShapeError({
+      ...errorOptions({
+        message: `${spec.operation}: expected a JSON body, received ${text.length === 0 ? 'an empty body' : `${type} that is not JSON`} (HTTP ${response.status})`,
+        status: response.status,
+      }),
+      issues: [{ path: '$', expected: 'JSON' }],
+    });
+  }
+  const { provider, operation, secrets } = errorOptions({ message: '' });
+  return parseVendorResponse(spec.schema, body, {
+    provider,
+    operation: operation ?? spec.operation,
+    secrets,
+    status: response.status,
+  });
+}
+
+function vendorError(
+  settings: HttpClientSettings,
+  spec: HttpRequest<unknown>,
+  response: Response,
+  text: string,
+  requestId: string | undefined,
+  retryAfterMs: number | undefined,
+): UniliveError {
+  const status = response.status;
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // Not JSON (an HTML error page, say): only the status speaks.
+  }
+  let details: VendorErrorDetails = {};
+  try {
+    details = settings.readError?.(body) ?? {};
+  } catch {
+    details = {};
+  }
+  const code = details.code;
+  const vendorMessage = details.message ?? (response.statusText || undefined);
+  const ErrorClass =
+    settings.classifyError?.({ status, operation: spec.operation, code, message: vendorMessage }) ??
+    classifyStatus(status);
+  const summary = [`HTTP ${status}`, code].filter(Boolean).join(' ');
+  return new ErrorClass({
+    message: `${settings.provider} ${spec.operation} failed (${summary})${vendorMessage ? `: ${vendorMessage}` : ''}`,
+    provider: settings.provider,
+    operation: spec.operation,
+    status,
+    vendorCode: code,
+    vendorMessage,
+    requestId,
+    retryAfterMs,
+    secrets: settings.secrets.values(),
+  });
+}
+
+/** The error class for a vendor status, when the adapter has no more specific rule. */
+export function classifyStatus(status: number): VendorErrorClass {
+  if (status === 401 || status === 403) return AuthenticationError;
+  if (status === 404 || status === 410) return NotFoundError;
+  if (status === 409 || status === 423) return ConflictError;
+  if (status === 429) return RateLimitError;
+  if (status === 408) return TimeoutError;
+  if (status === 400 || status === 422) return InvalidInputError;
+  if (status >= 500) return ProviderUnavailableError;
+  return UniliveError;
+}
+
+function systemCodeOf(error: unknown): string | undefined {
+  for (let current: unknown = error, depth = 0; current && depth < 5; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

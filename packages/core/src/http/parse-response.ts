@@ -1,0 +1,53 @@
+import * as v from 'valibot';
+import { ResponseShapeError, type ResponseShapeIssue } from '../errors/errors.js';
+import type { ProviderId } from '../live-stream.js';
+
+/** Where a response came from, for the error raised when it does not fit. */
+export interface ResponseContext {
+  provider?: ProviderId | undefined;
+  operation: string;
+  status?: number | undefined;
+  secrets?: Iterable<string> | undefined;
+}
+
+/**
+ * Parses a vendor response with a tolerant schema: extra fields are kept (use `v.looseObject`), unknown
+ * enum values fall back (use {@link lenientPicklist}), and a real mismatch becomes a
+ * {@link ResponseShapeError} naming each path and the type expected there, never the value received.
+ */
+export function parseVendorResponse<T>(schema: v.GenericSchema<unknown, T>, body: unknown, context: ResponseContext): T {
+  const result = v.safeParse(schema, body);
+  if (result.success) return result.output;
+  const issues: ResponseShapeIssue[] = result.issues.map((issue) => ({
+    path: v.getDotPath(issue) ?? '$',
+    expected: issue.expected ?? issue.type,
+  }));
+  const listed = issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path} (expected ${issue.expected})`)
+    .join(', ');
+  throw new ResponseShapeError({
+      message: `${context.provider ?? 'provider'} ${context.operation}: unexpected response shape at ${listed}${issues.length > 5 ? ` and ${issues.length - 5} more` : ''}`,
+      provider: context.provider,
+      operation: context.operation,
+      status: context.status,
+      issues,
+    secrets: context.secrets,
+  });
+}
+
+/**
+ * A vendor enum that tolerates values added after this version: anything outside `values` becomes
+ * `fallback` instead of failing the whole response.
+ */
+export function lenientPicklist<const T extends readonly string[], F extends string>(values: T, fallback: F) {
+  return v.fallback(v.union([v.picklist(values), v.literal(fallback)]), fallback);
+}
+
+/** A field the vendor sometimes sends as `null`: read as absent. */
+export function optionalField<T>(schema: v.GenericSchema<unknown, T>) {
+  return v.pipe(
+    v.nullish(schema),
+    v.transform((value) => value ?? undefined),
+  );
+}

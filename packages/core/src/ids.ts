@@ -1,0 +1,38 @@
+import { InvalidInputError } from './errors/errors.js';
+import type { ProviderId } from './live-stream.js';
+
+// Vendor ids are short runs of letters, digits and a few marks; anything else could escape its path segment.
+const idPattern = /^[A-Za-z0-9_~.-]{1,128}$/;
+
+/** Why `id` cannot be a stream id, or undefined when it can. */
+export function idProblem(id: unknown): string | undefined {
+  if (typeof id !== 'string') return 'expected a string';
+  if (!idPattern.test(id)) return 'expected 1–128 letters, digits, "_", "-", "." or "~"';
+  if (id.includes('..')) return 'expected no ".." sequence';
+  return undefined;
+}
+
+/** Throws {@link InvalidInputError} unless `id` is a safe stream id. */
+export function assertValidId(id: unknown, context: { provider?: ProviderId; operation: string }): asserts id is string {
+  const problem = idProblem(id);
+  if (problem === undefined) return;
+  throw new InvalidInputError({
+    message: `Invalid input for ${context.operation}: id: ${problem}`,
+    provider: context.provider,
+    operation: context.operation,
+    issues: [{ path: 'id', message: problem }],
+  });
+}
+
+/**
+ * Builds a request path from a template, checking and encoding every interpolated id:
+ * ``pathOf`live_streams/${id}/start` ``. An id that could reach another path never leaves this function.
+ */
+export function pathOf(strings: TemplateStringsArray, ...ids: string[]): string {
+  let path = strings[0] ?? '';
+  ids.forEach((id, index) => {
+    assertValidId(id, { operation: 'request' });
+    path += encodeURIComponent(id) + (strings[index + 1] ?? '');
+  });
+  return path;
+}

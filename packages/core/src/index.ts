@@ -1,0 +1,85 @@
+export type { LifecycleModel, ProviderCapabilities } from './capabilities.js';
+export {
+  createLiveStreamClient,
+  type LiveStreamClient,
+  type LiveStreamClientOptions,
+  type LiveStreamList,
+  type RequestOptions,
+} from './client/live-stream-client.js';
+export type { WaitForStateOptions } from './client/wait-for-state.js';
+export {
+  builtInProviderIds,
+  type ConfigClientOptions,
+  type ConfiguredProviderFactory,
+  createLiveStreamClientFromConfig,
+  type LiveStreamConfig,
+} from './config/load-client.js';
+export { type CredentialSource, environment, loadCredential, loadOptionalSetting } from './config/settings.js';
+export type { DependencyContainer } from './di/container.js';
+export { tokens } from './di/tokens.js';
+export {
+  AbortError,
+  AuthenticationError,
+  ConflictError,
+  type InputIssue,
+  InvalidInputError,
+  NotFoundError,
+  ProviderUnavailableError,
+  RateLimitError,
+  ResponseShapeError,
+  type ResponseShapeIssue,
+  TimeoutError,
+  UnsupportedOperationError,
+} from './errors/errors.js';
+export { UniliveError, type UniliveErrorOptions } from './errors/unilive-error.js';
+export type { ErrorEvent, HttpEventBase, HttpHooks, RequestEvent, ResponseEvent, RetryEvent } from './http/hooks.js';
+export {
+  classifyStatus,
+  createHttpClient,
+  type HttpClient,
+  type HttpClientSettings,
+  type HttpMethod,
+  type HttpRequest,
+  type HttpResponse,
+  type VendorErrorClass,
+  type VendorErrorDetails,
+  type VendorFailure,
+} from './http/http-client.js';
+export { lenientPicklist, optionalField, parseVendorResponse, type ResponseContext } from './http/parse-response.js';
+export { backoffDelay, defaultRetryPolicy, parseRetryAfter, type RetryPolicy } from './http/retry-policy.js';
+export { assertValidId, idProblem, pathOf } from './ids.js';
+export {
+  createLiveStreamInputSchema,
+  invalidInput,
+  maxNameLength,
+  readProviderOptions,
+  updateLiveStreamInputSchema,
+  validateCreateInput,
+  validateInput,
+  validateUpdateInput,
+} from './inputs.js';
+export {
+  type IngestEndpoint,
+  type IngestProtocol,
+  ingestProtocols,
+  type LiveStream,
+  type LiveStreamState,
+  liveStreamStates,
+  type PlaybackEndpoint,
+  type PlaybackProtocol,
+  type ProviderId,
+  type RestreamTarget,
+  type Warning,
+} from './live-stream.js';
+export type {
+  CallOptions,
+  CallRuntime,
+  CreateLiveStreamInput,
+  ListOptions,
+  LiveStreamProvider,
+  LiveStreamStatus,
+  ProviderFactory,
+  UpdateLiveStreamInput,
+} from './provider.js';
+export { type Clock, type Sleep, systemClock, systemSleep } from './runtime.js';
+export { redact, SecretSet } from './secrets.js';

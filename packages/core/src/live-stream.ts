@@ -1,0 +1,129 @@
+/**
+ * Identifies a provider. The four built-in ids spell the adapter package (`@unilive/<id>`), the
+ * `providerOptions` key and the `provider` field of errors; any other string names a third-party adapter.
+ */
+export type ProviderId = 'wowza-video' | 'wowza-realtime' | 'liveapi' | 'videosdk' | (string & {});
+
+/**
+ * Where a stream is in its lifecycle, in neutral terms. Each adapter maps its vendor's states through one
+ * table whose default is `'unknown'`.
+ */
+export type LiveStreamState =
+  /** Exists but does not accept video. */
+  | 'stopped'
+  | 'starting'
+  /** Accepts video now. */
+  | 'ready'
+  | 'stopping'
+  | 'resetting'
+  /** The vendor will not run it (for example archived). */
+  | 'disabled'
+  /** The vendor reported a state this version does not map; see `raw`. */
+  | 'unknown';
+
+/** Every {@link LiveStreamState}, in lifecycle order. */
+export const liveStreamStates = [
+  'stopped',
+  'starting',
+  'ready',
+  'stopping',
+  'resetting',
+  'disabled',
+  'unknown',
+] as const satisfies readonly LiveStreamState[];
+
+/** Protocols an encoder can push with. */
+export type IngestProtocol = 'rtmp' | 'rtmps' | 'srt' | 'rtsp' | 'webrtc' | 'wowz';
+
+/** Every {@link IngestProtocol}. */
+export const ingestProtocols = [
+  'rtmp',
+  'rtmps',
+  'srt',
+  'rtsp',
+  'webrtc',
+  'wowz',
+] as const satisfies readonly IngestProtocol[];
+
+/** Protocols a viewer can play with. */
+export type PlaybackProtocol = 'hls' | 'dash' | 'webrtc' | 'embed' | 'rtmp' | 'rtsp' | 'wowz';
+
+/**
+ * Where an encoder sends video. `url` is always usable as-is; the split fields are what encoder UIs such
+ * as OBS ask for. `streamKey`, `password` and `token` are credentials: keep them out of logs.
+ */
+export interface IngestEndpoint {
+  protocol: IngestProtocol;
+  /** Full URL an encoder can use as-is (for RTMP it includes the stream key). */
+  url: string;
+  /** The OBS "Server" field (RTMP/RTMPS): the URL without the stream key. */
+  server?: string;
+  /** The OBS "Stream key" field. A credential. */
+  streamKey?: string;
+  /** Vendor-issued push user name. */
+  username?: string;
+  /** Vendor-issued push password. A credential. */
+  password?: string;
+  /** WebRTC signalling application (Wowza). */
+  applicationName?: string;
+  /** WebRTC or Real-Time stream name. */
+  streamName?: string;
+  /** Publish token (Wowza Real-Time). A credential. */
+  token?: string;
+}
+
+/** Where a viewer watches. */
+export interface PlaybackEndpoint {
+  protocol: PlaybackProtocol;
+  url: string;
+  /** `'source'` or a rendition label, when the vendor lists several. */
+  rendition?: string;
+  /** Subscribe token (Wowza Real-Time secure viewer). A credential. */
+  token?: string;
+  /** True when the endpoint carries audio only. */
+  audioOnly?: boolean;
+}
+
+/** A restream (simulcast) destination: the stream is forwarded there while live. */
+export interface RestreamTarget {
+  /** An `rtmp://` or `rtmps://` server URL. */
+  url: string;
+  /** The destination's stream key. A credential. */
+  streamKey: string;
+}
+
+/**
+ * A soft gap: something the caller asked for that this provider could not honour exactly. Returned on
+ * the result instead of being silently dropped.
+ */
+export interface Warning {
+  type: 'unsupported-setting' | 'other';
+  /** The input field concerned, as a dot path (`lowLatency`, `providerOptions.liveapi.foo`). */
+  setting?: string;
+  message: string;
+}
+
+/** A live stream, in neutral terms, as one provider reports it. */
+export interface LiveStream {
+  /** The vendor's id, unchanged. */
+  id: string;
+  provider: ProviderId;
+  /** Absent when the vendor does not keep a name. */
+  name?: string;
+  state: LiveStreamState;
+  /** True while video is arriving; absent when the vendor does not say. */
+  broadcasting?: boolean;
+  /** Where an encoder sends video; at least one entry for every built-in provider. */
+  ingest: IngestEndpoint[];
+  /** Where viewers watch. */
+  playback: PlaybackEndpoint[];
+  recording: boolean;
+  /** Restream targets, when the vendor reports them. Their keys are credentials. */
+  restream?: RestreamTarget[];
+  createdAt?: Date;
+  updatedAt?: Date;
+  /** Soft gaps met while serving the call that returned this stream. */
+  warnings?: Warning[];
+  /** The vendor's own object, untouched: the escape hatch for anything not mapped. */
+  raw: unknown;
+}

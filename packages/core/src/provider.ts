@@ -1,0 +1,81 @@
+import type { ProviderCapabilities } from './capabilities.js';
+import type { Clock, Sleep } from './runtime.js';
+import type { LiveStream, LiveStreamState, ProviderId, RestreamTarget } from './live-stream.js';
+import type { HttpHooks } from './http/hooks.js';
+
+/** Input of `create`, validated before any request. */
+export interface CreateLiveStreamInput {
+  /** 1–200 characters, no control characters (a provider may allow fewer). */
+  name: string;
+  recording?: boolean;
+  /** Mapped to the vendor's encoder or source choice. */
+  ingestProtocol?: 'rtmp' | 'rtmps' | 'srt' | 'rtsp' | 'webrtc' | 'wowz';
+  /** Neutral region hint, mapped per vendor; see each provider page for the accepted values. */
+  region?: string;
+  lowLatency?: boolean;
+  restream?: RestreamTarget[];
+  /** Keyed by provider id; passed to that vendor's body after validation by its adapter. */
+  providerOptions?: Record<string, Record<string, unknown>>;
+}
+
+/** Input of `update`: any subset of the create input except the ingest protocol. */
+export type UpdateLiveStreamInput = Partial<Omit<CreateLiveStreamInput, 'ingestProtocol'>>;
+
+/**
+ * What the client lends a provider for one call: its hooks, clock and sleep. Providers pass it to the
+ * HTTP layer unchanged; a provider used without a client gets the defaults.
+ */
+export interface CallRuntime {
+  hooks?: HttpHooks;
+  clock?: Clock;
+  sleep?: Sleep;
+}
+
+/** Options every provider call takes. */
+export interface CallOptions {
+  /** Aborts the call, including retries and waits, at once. */
+  signal?: AbortSignal;
+  /** Time limit for each HTTP attempt of this call, in milliseconds. */
+  timeoutMs?: number;
+  /** Set by the client; see {@link CallRuntime}. */
+  runtime?: CallRuntime;
+}
+
+/** Options of `list`. */
+export interface ListOptions extends CallOptions {
+  /** Items asked for per vendor page (the adapter caps it at the vendor's maximum). */
+  pageSize?: number;
+}
+
+/** What a cheap state poll returns. */
+export interface LiveStreamStatus {
+  state: LiveStreamState;
+  broadcasting?: boolean;
+  raw: unknown;
+}
+
+/**
+ * The contract every adapter implements, version 1. Inputs reach a provider already validated by the
+ * client; a provider validates its own `providerOptions`.
+ */
+export interface LiveStreamProvider {
+  /** The contract version this provider implements. */
+  readonly specificationVersion: 'v1';
+  readonly id: ProviderId;
+  readonly capabilities: ProviderCapabilities;
+  create(input: CreateLiveStreamInput, options?: CallOptions): Promise<LiveStream>;
+  get(id: string, options?: CallOptions): Promise<LiveStream>;
+  /** Walks every page lazily. */
+  list(options?: ListOptions): AsyncIterable<LiveStream>;
+  update(id: string, patch: UpdateLiveStreamInput, options?: CallOptions): Promise<LiveStream>;
+  delete(id: string, options?: CallOptions): Promise<void>;
+  start(id: string, options?: CallOptions): Promise<LiveStream>;
+  stop(id: string, options?: CallOptions): Promise<LiveStream>;
+  /** The cheapest call that tells the state; `waitForState` falls back to `get` without it. */
+  getStatus?(id: string, options?: CallOptions): Promise<LiveStreamStatus>;
+  /** Credentials and other values this provider must never let out, for redaction. */
+  readonly secrets?: () => readonly string[];
+}
+
+/** Builds a provider from settings; the default export of every adapter package. */
+export type ProviderFactory<Settings = Record<string, unknown>> = (settings?: Settings) => LiveStreamProvider;
