@@ -15,7 +15,7 @@ export {
   type LiveStreamConfig,
 } from './config/load-client.js';
 export { type CredentialSource, environment, loadCredential, loadOptionalSetting } from './config/settings.js';
-export type { DependencyContainer } from './di/container.js';
+export { createContainer, type DependencyContainer } from './di/container.js';
 export { tokens } from './di/tokens.js';
 export {
   AbortError,

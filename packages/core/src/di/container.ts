@@ -12,3 +12,11 @@ export function defaultContainer(): DependencyContainer {
 export function registerDefault<T>(container: DependencyContainer, token: symbol, value: T): void {
   if (!container.isRegistered(token, true)) container.register(token, { useValue: value });
 }
+
+/**
+ * A new container for overrides: register values for `tokens` on it and pass it to
+ * `createLiveStreamClient(provider, { container })`. It inherits the process-wide registrations.
+ */
+export function createContainer(): DependencyContainer {
+  return rootContainer.createChildContainer();
+}

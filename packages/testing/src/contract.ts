@@ -1,0 +1,391 @@
+import {
+  AbortError,
+  AuthenticationError,
+  ConflictError,
+  type CreateLiveStreamInput,
+  createContainer,
+  createLiveStreamClient,
+  type HttpHooks,
+  type LiveStream,
+  type LiveStreamClient,
+  type LiveStreamProvider,
+  NotFoundError,
+  ProviderUnavailableError,
+  RateLimitError,
+  type Sleep,
+  TimeoutError,
+  tokens,
+  UniliveError,
+  UnsupportedOperationError,
+} from '@unilive/core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Fault, FaultOperation } from './memory-backend.js';
+import { SecretScanner } from './secret-scanner.js';
+
+/** Steps of the lifecycle round trip, in order. A harness may prepare its backend for each. */
+export type ContractStep =
+  | 'create'
+  | 'get'
+  | 'list'
+  | 'update'
+  | 'start'
+  | 'wait-ready'
+  | 'stop'
+  | 'wait-stopped'
+  | 'delete'
+  | 'get-deleted'
+  | 'error-subject';
+
+/** What a harness gives the suite: a provider and a way to make its backend fail. */
+export interface ContractHarness {
+  /** The provider under test, pointed at the backend (nock, sandbox, memory). */
+  provider: LiveStreamProvider;
+  /** Every credential the harness configured, by label; none may appear in any error. */
+  secrets: Record<string, string>;
+  /** Readies the backend for a step (nock: registers that step's recorded exchanges). */
+  prepare?(step: ContractStep, context: { id: string | undefined }): void | Promise<void>;
+  /**
+   * Makes the next calls of `operation` fail with `fault`, then answer normally (prepare is called after).
+   * Returns false when this backend cannot produce that fault.
+   */
+  injectFault(operation: FaultOperation, fault: Fault, context: { id: string | undefined }): boolean | Promise<boolean>;
+  /** Runs after each test (nock: asserts every prepared exchange was used). */
+  afterEach?(): void | Promise<void>;
+  close?(): void | Promise<void>;
+}
+
+/** Options of {@link runLiveStreamContract}. */
+export interface ContractOptions {
+  /** Shown in the suite's title: `wowza-video on the sandbox`. */
+  name: string;
+  setup(): ContractHarness | Promise<ContractHarness>;
+  /** The stream the round trip creates. */
+  createInput?: CreateLiveStreamInput;
+  /** The name the update step sets. */
+  updatedName?: string;
+  /** `waitForState` settings for the backend's pace. */
+  wait?: { timeoutMs?: number; intervalMs?: number; maxIntervalMs?: number };
+}
+
+const schemesByProtocol: Record<string, readonly string[]> = {
+  rtmp: ['rtmp:'],
+  rtmps: ['rtmps:'],
+  srt: ['srt:'],
+  rtsp: ['rtsp:'],
+  webrtc: ['wss:', 'https:', 'webrtc:'],
+  wowz: ['wowz:', 'wowzs:'],
+  hls: ['https:', 'http:'],
+  dash: ['https:', 'http:'],
+  embed: ['https:', 'http:'],
+};
+
+/** Asserts the invariants every stream from every provider keeps. */
+export function expectWellFormedStream(stream: LiveStream, provider: LiveStreamProvider): void {
+  expect(typeof stream.id).toBe('string');
+  expect(stream.id.length).toBeGreaterThan(0);
+  expect(stream.provider).toBe(provider.id);
+  expect(['stopped', 'starting', 'ready', 'stopping', 'resetting', 'disabled', 'unknown']).toContain(stream.state);
+  expect(typeof stream.recording).toBe('boolean');
+  expect(stream.ingest.length).toBeGreaterThan(0);
+  for (const endpoint of [...stream.ingest, ...stream.playback]) {
+    const url = new URL(endpoint.url);
+    const allowed = schemesByProtocol[endpoint.protocol] ?? [`${endpoint.protocol}:`];
+    expect(allowed, `${endpoint.protocol} endpoint scheme ${url.protocol}`).toContain(url.protocol);
+  }
+  for (const endpoint of stream.ingest) {
+    expect(provider.capabilities.ingestProtocols).toContain(endpoint.protocol);
+  }
+  expect(stream.raw).toBeDefined();
+}
+
+/**
+ * The suite every adapter runs: the lifecycle round trip, gated by capability with the reason shown; the
+ * ingest and playback invariants; the error mapping (401/403, 404, state conflicts, 429 with Retry-After,
+ * 5xx, network failure, timeout, abort); and a scan proving no configured credential appears in any error.
+ */
+export function runLiveStreamContract(options: ContractOptions): void {
+  describe(`LiveStreamProvider contract: ${options.name}`, () => {
+    let harness: ContractHarness;
+    let client: LiveStreamClient;
+    const scanner = new SecretScanner();
+    const sleeps: number[] = [];
+    const requests: { operation: string; attempt: number }[] = [];
+    const hooks: HttpHooks = {
+      onRequest: (event) => {
+        requests.push({ operation: event.operation, attempt: event.attempt });
+        scanner.recordText(JSON.stringify(event), 'onRequest');
+      },
+      onResponse: (event) => scanner.recordText(JSON.stringify(event), 'onResponse'),
+      onRetry: (event) => scanner.recordText(`${JSON.stringify({ ...event, error: undefined })} ${event.error.message}`, 'onRetry'),
+      onError: (event) => scanner.recordError(event.error, 'onError'),
+    };
+    // Retry waits are recorded instead of slept, so Retry-After is checked without slowing the suite.
+    const sleep: Sleep = async (ms, signal) => {
+      sleeps.push(ms);
+      if (signal?.aborted) throw signal.reason;
+    };
+
+    const caps = () => harness.provider.capabilities;
+    const attemptsOf = (operation: string) => requests.filter((request) => request.operation === operation).length;
+    const prepare = async (step: ContractStep, id: string | undefined) => harness.prepare?.(step, { id });
+    async function captureError(run: () => Promise<unknown>): Promise<unknown> {
+      try {
+        await run();
+      } catch (error) {
+        scanner.recordError(error);
+        return error;
+      }
+      throw new Error('expected the call to fail');
+    }
+
+    beforeAll(async () => {
+      harness = await options.setup();
+      for (const [label, value] of Object.entries(harness.secrets)) scanner.register(label, value);
+      const container = createContainer();
+      container.register(tokens.sleep, { useValue: sleep });
+      client = createLiveStreamClient(harness.provider, { hooks, container });
+    });
+    afterEach(async () => {
+      await harness.afterEach?.();
+    });
+    afterAll(async () => {
+      await harness?.close?.();
+    });
+
+    describe('lifecycle round trip', () => {
+      const input: CreateLiveStreamInput = options.createInput ?? { name: 'unilive contract stream' };
+      let created: LiveStream | undefined;
+      const id = () => {
+        if (!created) throw new Error('create did not succeed, so this step cannot run');
+        return created.id;
+      };
+      const waitOptions = { timeoutMs: 30_000, intervalMs: 200, maxIntervalMs: 1_000, ...options.wait };
+      // Waiting polls for real; the pace is the backend's.
+      const waitingClient = () => createLiveStreamClient(harness.provider, { hooks });
+
+      it('create returns a well-formed stream with at least one ingest endpoint', async () => {
+        await prepare('create', undefined);
+        created = await client.create(input);
+        expectWellFormedStream(created, harness.provider);
+        if (caps().names) expect(created.name).toBe(input.name);
+        const protocol = input.ingestProtocol;
+        if (protocol) expect(created.ingest.map((endpoint) => endpoint.protocol)).toContain(protocol);
+        for (const endpoint of created.ingest) {
+          scanner.register('stream key', endpoint.streamKey);
+          scanner.register('ingest password', endpoint.password);
+          scanner.register('publish token', endpoint.token);
+        }
+      });
+
+      it('get returns the same stream', async () => {
+        await prepare('get', id());
+        const fetched = await client.get(id());
+        expectWellFormedStream(fetched, harness.provider);
+        expect(fetched.id).toBe(id());
+        if (caps().names) expect(fetched.name).toBe(created?.name);
+      });
+
+      it('list walks the pages and finds it', async () => {
+        await prepare('list', id());
+        const found = (await client.list().toArray()).find((stream) => stream.id === id());
+        expect(found, 'the created stream is listed').toBeDefined();
+        expect(found?.provider).toBe(harness.provider.id);
+      });
+
+      it('update changes the name', async (context) => {
+        if (!caps().update) return context.skip(`${harness.provider.id} has no update (capabilities.update)`);
+        await prepare('update', id());
+        const name = options.updatedName ?? `${input.name} (renamed)`;
+        const updated = await client.update(id(), { name });
+        expect(updated.id).toBe(id());
+        if (caps().names) expect(updated.name).toBe(name);
+      });
+
+      it('start makes it ready, waiting as long as the vendor takes', async () => {
+        await prepare('start', id());
+        const started = await client.start(id());
+        expect(started.id).toBe(id());
+        if (caps().start) expect(['starting', 'ready']).toContain(started.state);
+        else expect(started.state, `${harness.provider.id} start returns the stream as it is`).toBe('ready');
+        await prepare('wait-ready', id());
+        const ready = await waitingClient().waitForState(id(), 'ready', waitOptions);
+        expect(ready.state).toBe('ready');
+        expect(ready.id).toBe(id());
+      });
+
+      it('stop makes it stopped, or is reported unsupported', async () => {
+        if (!caps().stop) {
+          const error = await captureError(() => client.stop(id()));
+          expect(UnsupportedOperationError.isInstance(error), String(error)).toBe(true);
+          expect((error as UniliveError).provider).toBe(harness.provider.id);
+          expect((error as UniliveError).operation).toBe('stop');
+          return;
+        }
+        await prepare('stop', id());
+        const stopped = await client.stop(id());
+        expect(['stopping', 'stopped']).toContain(stopped.state);
+        await prepare('wait-stopped', id());
+        const settled = await waitingClient().waitForState(id(), 'stopped', waitOptions);
+        expect(settled.state).toBe('stopped');
+      });
+
+      it('delete removes it, and get then throws NotFoundError', async (context) => {
+        if (!caps().delete) return context.skip(`${harness.provider.id} has no delete (capabilities.delete)`);
+        await prepare('delete', id());
+        await client.delete(id());
+        await prepare('get-deleted', id());
+        const error = await captureError(() => client.get(id()));
+        expect(NotFoundError.isInstance(error), String(error)).toBe(true);
+        expect((error as UniliveError).status).toBeOneOf([404, 410]);
+      });
+    });
+
+    describe('error mapping', () => {
+      let subject: string | undefined;
+      const fault = async (operation: FaultOperation, value: Fault) => harness.injectFault(operation, value, { id: subject });
+
+      beforeAll(async () => {
+        await prepare('error-subject', undefined);
+        subject = (await client.create({ name: 'unilive error subject' })).id;
+        requests.length = 0;
+      });
+      afterEach(() => {
+        requests.length = 0;
+        sleeps.length = 0;
+      });
+
+      const expectTyped = (error: unknown, type: typeof UniliveError, status?: number) => {
+        expect(type.isInstance(error), `expected ${type.kind}, got ${String(error)}`).toBe(true);
+        const typed = error as UniliveError;
+        expect(typed.provider).toBe(harness.provider.id);
+        expect(typed.operation).toBeTypeOf('string');
+        if (status !== undefined) expect(typed.status).toBe(status);
+      };
+
+      for (const [type, status] of [
+        ['unauthorized', 401],
+        ['forbidden', 403],
+      ] as const) {
+        it(`${status} becomes AuthenticationError, not retried`, async (context) => {
+          if (!(await fault('get', { type }))) return context.skip(`the backend cannot answer ${status}`);
+          const error = await captureError(() => client.get(subject ?? ''));
+          expectTyped(error, AuthenticationError, status);
+          expect(attemptsOf('get')).toBe(1);
+        });
+      }
+
+      it('404 becomes NotFoundError', async (context) => {
+        if (!(await fault('get', { type: 'not-found' }))) return context.skip('the backend cannot answer 404');
+        const error = await captureError(() => client.get(subject ?? ''));
+        expectTyped(error, NotFoundError);
+        expect((error as UniliveError).isRetryable).toBe(false);
+      });
+
+      it('a state conflict becomes ConflictError with the vendor code', async (context) => {
+        if (!caps().start) return context.skip(`${harness.provider.id} has no start call that can conflict`);
+        if (!(await fault('start', { type: 'conflict' }))) return context.skip('the backend cannot answer a conflict');
+        const error = await captureError(() => client.start(subject ?? ''));
+        expectTyped(error, ConflictError);
+        expect((error as UniliveError).status).toBeOneOf([409, 422, 423]);
+      });
+
+      it('429 with Retry-After in seconds is waited out and retried', async (context) => {
+        if (!(await fault('get', { type: 'rate-limit', retryAfterSeconds: 2, times: 1 }))) return context.skip('no 429');
+        await prepare('get', subject);
+        const stream = await client.get(subject ?? '');
+        expect(stream.id).toBe(subject);
+        expect(attemptsOf('get')).toBe(2);
+        expect(sleeps).toEqual([2000]);
+      });
+
+      it('429 with Retry-After as an HTTP date is waited out and retried', async (context) => {
+        if (!(await fault('get', { type: 'rate-limit', retryAfterSeconds: 3, retryAfterDate: true, times: 1 }))) {
+          return context.skip('no 429 with a date');
+        }
+        await prepare('get', subject);
+        await client.get(subject ?? '');
+        expect(sleeps).toHaveLength(1);
+        expect(sleeps[0]).toBeGreaterThan(0);
+        expect(sleeps[0]).toBeLessThanOrEqual(3000);
+      });
+
+      it('429 that persists becomes RateLimitError with retryAfterMs after the retry budget', async (context) => {
+        if (!(await fault('get', { type: 'rate-limit', retryAfterSeconds: 1, times: 3 }))) return context.skip('no 429');
+        const error = await captureError(() => client.get(subject ?? ''));
+        expectTyped(error, RateLimitError, 429);
+        expect((error as UniliveError).retryAfterMs).toBe(1000);
+        expect((error as UniliveError).isRetryable).toBe(true);
+        expect(attemptsOf('get')).toBe(3);
+      });
+
+      it('429 on create is retried: the vendor refused it unprocessed', async (context) => {
+        if (!(await fault('create', { type: 'rate-limit', retryAfterSeconds: 1, times: 1 }))) return context.skip('no 429');
+        await prepare('error-subject', undefined);
+        const stream = await client.create({ name: 'unilive rate limited create' });
+        expect(stream.id).toBeTypeOf('string');
+        expect(attemptsOf('create')).toBe(2);
+      });
+
+      it('a transient 503 on get is retried with backoff', async (context) => {
+        if (!(await fault('get', { type: 'server-error', status: 503, times: 1 }))) return context.skip('no 503');
+        await prepare('get', subject);
+        await client.get(subject ?? '');
+        expect(attemptsOf('get')).toBe(2);
+        expect(sleeps).toHaveLength(1);
+      });
+
+      it('a persistent 5xx becomes ProviderUnavailableError with the status', async (context) => {
+        if (!(await fault('get', { type: 'server-error', status: 500, times: 3 }))) return context.skip('no 500');
+        const error = await captureError(() => client.get(subject ?? ''));
+        expectTyped(error, ProviderUnavailableError, 500);
+        expect(attemptsOf('get')).toBe(3);
+      });
+
+      it('a 5xx on create is never retried: the stream may exist', async (context) => {
+        if (!(await fault('create', { type: 'server-error', status: 502, times: 1 }))) return context.skip('no 502');
+        const error = await captureError(() => client.create({ name: 'unilive failing create' }));
+        expectTyped(error, ProviderUnavailableError, 502);
+        expect(attemptsOf('create')).toBe(1);
+      });
+
+      it('a dropped connection becomes ProviderUnavailableError after retries', async (context) => {
+        if (!(await fault('get', { type: 'network', times: 3 }))) return context.skip('no network faults');
+        const error = await captureError(() => client.get(subject ?? ''));
+        expectTyped(error, ProviderUnavailableError);
+        expect((error as UniliveError).status).toBeUndefined();
+        expect(attemptsOf('get')).toBe(3);
+      });
+
+      it('a dropped connection on create is not retried', async (context) => {
+        if (!(await fault('create', { type: 'network', times: 1 }))) return context.skip('no network faults');
+        const error = await captureError(() => client.create({ name: 'unilive dropped create' }));
+        expectTyped(error, ProviderUnavailableError);
+        expect(attemptsOf('create')).toBe(1);
+      });
+
+      it('a response slower than timeoutMs becomes TimeoutError', async (context) => {
+        if (!(await fault('get', { type: 'slow', delayMs: 2_000, times: 3 }))) return context.skip('no slow faults');
+        const error = await captureError(() => client.get(subject ?? '', { timeoutMs: 100 }));
+        expectTyped(error, TimeoutError);
+      });
+
+      it('aborting the signal ends the call at once with AbortError', async (context) => {
+        if (!(await fault('get', { type: 'slow', delayMs: 2_000, times: 1 }))) return context.skip('no slow faults');
+        const controller = new AbortController();
+        const started = Date.now();
+        setTimeout(() => controller.abort(), 50);
+        const error = await captureError(() => client.get(subject ?? '', { signal: controller.signal }));
+        expectTyped(error, AbortError);
+        expect((error as Error).name).toBe('AbortError');
+        expect(Date.now() - started).toBeLessThan(1_500);
+      });
+    });
+
+    describe('secrets', () => {
+      it('no configured credential appears in any error, stack, JSON, inspect output or hook event', () => {
+        expect(scanner.recorded).toBeGreaterThan(0);
+        expect(scanner.leaks()).toEqual([]);
+      });
+    });
+  });
+}

@@ -1,0 +1,24 @@
+export {
+  type ContractHarness,
+  type ContractOptions,
+  type ContractStep,
+  expectWellFormedStream,
+  runLiveStreamContract,
+} from './contract.js';
+export {
+  type Fixture,
+  interceptFixture,
+  loadFixture,
+  loadFixtures,
+  type NockInterceptorLike,
+  type NockScopeLike,
+} from './fixtures.js';
+export {
+  createMemoryBackend,
+  type Fault,
+  type FaultOperation,
+  type MemoryBackend,
+  type MemoryBackendOptions,
+} from './memory-backend.js';
+export { createMemoryProvider, type MemoryProviderSettings, memoryCapabilities } from './memory-provider.js';
+export { errorTranscript, type SecretLeak, SecretScanner } from './secret-scanner.js';
