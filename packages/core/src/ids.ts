@@ -13,7 +13,10 @@ export function idProblem(id: unknown): string | undefined {
 }
 
 /** Throws {@link InvalidInputError} unless `id` is a safe stream id. */
-export function assertValidId(id: unknown, context: { provider?: ProviderId; operation: string }): asserts id is string {
+export function assertValidId(
+  id: unknown,
+  context: { provider?: ProviderId; operation: string },
+): asserts id is string {
   const problem = idProblem(id);
   if (problem === undefined) return;
   throw new InvalidInputError({

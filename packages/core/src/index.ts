@@ -14,7 +14,12 @@ export {
   createLiveStreamClientFromConfig,
   type LiveStreamConfig,
 } from './config/load-client.js';
-export { type CredentialSource, environment, loadCredential, loadOptionalSetting } from './config/settings.js';
+export {
+  type CredentialSource,
+  environment,
+  loadCredential,
+  loadOptionalSetting,
+} from './config/settings.js';
 export { createContainer, type DependencyContainer } from './di/container.js';
 export { tokens } from './di/tokens.js';
 export {
@@ -32,7 +37,14 @@ export {
   UnsupportedOperationError,
 } from './errors/errors.js';
 export { UniliveError, type UniliveErrorOptions } from './errors/unilive-error.js';
-export type { ErrorEvent, HttpEventBase, HttpHooks, RequestEvent, ResponseEvent, RetryEvent } from './http/hooks.js';
+export type {
+  ErrorEvent,
+  HttpEventBase,
+  HttpHooks,
+  RequestEvent,
+  ResponseEvent,
+  RetryEvent,
+} from './http/hooks.js';
 export {
   classifyStatus,
   createHttpClient,
@@ -45,7 +57,12 @@ export {
   type VendorErrorDetails,
   type VendorFailure,
 } from './http/http-client.js';
-export { lenientPicklist, optionalField, parseVendorResponse, type ResponseContext } from './http/parse-response.js';
+export {
+  lenientPicklist,
+  optionalField,
+  parseVendorResponse,
+  type ResponseContext,
+} from './http/parse-response.js';
 export { backoffDelay, defaultRetryPolicy, parseRetryAfter, type RetryPolicy } from './http/retry-policy.js';
 export { assertValidId, idProblem, pathOf } from './ids.js';
 export {
@@ -79,6 +96,7 @@ export type {
   LiveStreamProvider,
   LiveStreamStatus,
   ProviderFactory,
+  ProviderSettingsBase,
   UpdateLiveStreamInput,
 } from './provider.js';
 export { type Clock, type Sleep, systemClock, systemSleep } from './runtime.js';

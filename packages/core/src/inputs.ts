@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { InvalidInputError, type InputIssue } from './errors/errors.js';
+import { type InputIssue, InvalidInputError } from './errors/errors.js';
 import { ingestProtocols, type ProviderId } from './live-stream.js';
 import type { CreateLiveStreamInput, UpdateLiveStreamInput } from './provider.js';
 
@@ -28,7 +28,10 @@ const restreamUrlSchema = v.pipe(
       return false;
     }
   }, 'expected an rtmp:// or rtmps:// URL'),
-  v.check((url) => !controlCharacters.test(url) && !/\s/.test(url), 'expected no whitespace or control characters'),
+  v.check(
+    (url) => !controlCharacters.test(url) && !/\s/.test(url),
+    'expected no whitespace or control characters',
+  ),
 );
 
 // Messages are fixed strings so a rejected key is never echoed back.
@@ -36,7 +39,10 @@ const streamKeySchema = v.pipe(
   v.string('expected a string'),
   v.minLength(1, 'expected a non-empty stream key'),
   v.maxLength(1024, 'expected at most 1024 characters'),
-  v.check((key) => !controlCharacters.test(key) && !/\s/.test(key), 'expected no whitespace or control characters'),
+  v.check(
+    (key) => !controlCharacters.test(key) && !/\s/.test(key),
+    'expected no whitespace or control characters',
+  ),
 );
 
 const providerOptionsSchema = v.pipe(
@@ -45,7 +51,10 @@ const providerOptionsSchema = v.pipe(
     v.record(v.string(), v.unknown(), 'expected an object of options'),
     'expected an object keyed by provider id',
   ),
-  v.check((options) => !hasForbiddenKey(options), 'expected no "__proto__", "constructor" or "prototype" keys'),
+  v.check(
+    (options) => !hasForbiddenKey(options),
+    'expected no "__proto__", "constructor" or "prototype" keys',
+  ),
 );
 
 const createFields = {
@@ -62,7 +71,10 @@ const createFields = {
   restream: v.optional(
     v.pipe(
       v.array(
-        v.strictObject({ url: restreamUrlSchema, streamKey: streamKeySchema }, 'expected only url and streamKey'),
+        v.strictObject(
+          { url: restreamUrlSchema, streamKey: streamKeySchema },
+          'expected only url and streamKey',
+        ),
         'expected an array',
       ),
       v.maxLength(20, 'expected at most 20 targets'),
@@ -79,7 +91,10 @@ const { ingestProtocol: _ingestProtocol, ...updateFields } = createFields;
 /** The valibot schema of {@link UpdateLiveStreamInput}: at least one field. */
 export const updateLiveStreamInputSchema = v.pipe(
   v.strictObject({ ...updateFields, name: v.optional(nameSchema) }, 'expected only documented fields'),
-  v.check((patch) => Object.values(patch).some((value) => value !== undefined), 'expected at least one field to change'),
+  v.check(
+    (patch) => Object.values(patch).some((value) => value !== undefined),
+    'expected at least one field to change',
+  ),
 );
 
 function hasForbiddenKey(value: unknown, depth = 0): boolean {
@@ -99,7 +114,10 @@ export function validateInput<T>(
   context: { provider?: ProviderId | undefined; operation: string },
 ): T {
   if (typeof input === 'object' && input !== null && hasForbiddenKey(input)) {
-    throw invalidInput([{ path: '$', message: 'expected no "__proto__", "constructor" or "prototype" keys' }], context);
+    throw invalidInput(
+      [{ path: '$', message: 'expected no "__proto__", "constructor" or "prototype" keys' }],
+      context,
+    );
   }
   const result = v.safeParse(schema, input);
   if (result.success) return result.output;
@@ -132,12 +150,18 @@ function toInputIssue(issue: v.BaseIssue<unknown>): InputIssue {
 
 /** Validates a create input. */
 export function validateCreateInput(input: unknown, provider?: ProviderId): CreateLiveStreamInput {
-  return validateInput(createLiveStreamInputSchema, input, { provider, operation: 'create' }) as CreateLiveStreamInput;
+  return validateInput(createLiveStreamInputSchema, input, {
+    provider,
+    operation: 'create',
+  }) as CreateLiveStreamInput;
 }
 
 /** Validates an update patch. */
 export function validateUpdateInput(input: unknown, provider?: ProviderId): UpdateLiveStreamInput {
-  return validateInput(updateLiveStreamInputSchema, input, { provider, operation: 'update' }) as UpdateLiveStreamInput;
+  return validateInput(updateLiveStreamInputSchema, input, {
+    provider,
+    operation: 'update',
+  }) as UpdateLiveStreamInput;
 }
 
 /**
@@ -156,7 +180,10 @@ export function readProviderOptions<T>(
   if (result.success) return result.output;
   const issues = result.issues.map((issue) => {
     const { path, message } = toInputIssue(issue);
-    return { path: path === '$' ? `providerOptions.${provider}` : `providerOptions.${provider}.${path}`, message };
+    return {
+      path: path === '$' ? `providerOptions.${provider}` : `providerOptions.${provider}.${path}`,
+      message,
+    };
   });
   throw invalidInput(issues, { provider, operation });
 }

@@ -1,7 +1,8 @@
 import type { ProviderCapabilities } from './capabilities.js';
-import type { Clock, Sleep } from './runtime.js';
-import type { LiveStream, LiveStreamState, ProviderId, RestreamTarget } from './live-stream.js';
 import type { HttpHooks } from './http/hooks.js';
+import type { RetryPolicy } from './http/retry-policy.js';
+import type { LiveStream, LiveStreamState, ProviderId, RestreamTarget } from './live-stream.js';
+import type { Clock, Sleep } from './runtime.js';
 
 /** Input of `create`, validated before any request. */
 export interface CreateLiveStreamInput {
@@ -79,3 +80,17 @@ export interface LiveStreamProvider {
 
 /** Builds a provider from settings; the default export of every adapter package. */
 export type ProviderFactory<Settings = Record<string, unknown>> = (settings?: Settings) => LiveStreamProvider;
+
+/** Settings every adapter factory takes besides its credentials. */
+export interface ProviderSettingsBase {
+  /** Replaces the vendor's API root: for the sandbox, a proxy or tests. */
+  baseUrl?: string | undefined;
+  /** Replaces the global `fetch`. */
+  fetch?: typeof fetch | undefined;
+  /** Limit for each HTTP attempt, in ms. Default 15 000. */
+  timeoutMs?: number | undefined;
+  /** Limit for a whole call, retries included, in ms. Default 60 000. */
+  totalTimeoutMs?: number | undefined;
+  /** Retry policy overrides; `{ maxRetries: 0 }` turns retries off. */
+  retry?: Partial<RetryPolicy> | undefined;
+}

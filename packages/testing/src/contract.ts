@@ -15,7 +15,7 @@ import {
   type Sleep,
   TimeoutError,
   tokens,
-  UniliveError,
+  type UniliveError,
   UnsupportedOperationError,
 } from '@unilive/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -48,7 +48,11 @@ export interface ContractHarness {
    * Makes the next calls of `operation` fail with `fault`, then answer normally (prepare is called after).
    * Returns false when this backend cannot produce that fault.
    */
-  injectFault(operation: FaultOperation, fault: Fault, context: { id: string | undefined }): boolean | Promise<boolean>;
+  injectFault(
+    operation: FaultOperation,
+    fault: Fault,
+    context: { id: string | undefined },
+  ): boolean | Promise<boolean>;
   /** Runs after each test (nock: asserts every prepared exchange was used). */
   afterEach?(): void | Promise<void>;
   close?(): void | Promise<void>;
@@ -84,7 +88,9 @@ export function expectWellFormedStream(stream: LiveStream, provider: LiveStreamP
   expect(typeof stream.id).toBe('string');
   expect(stream.id.length).toBeGreaterThan(0);
   expect(stream.provider).toBe(provider.id);
-  expect(['stopped', 'starting', 'ready', 'stopping', 'resetting', 'disabled', 'unknown']).toContain(stream.state);
+  expect(['stopped', 'starting', 'ready', 'stopping', 'resetting', 'disabled', 'unknown']).toContain(
+    stream.state,
+  );
   expect(typeof stream.recording).toBe('boolean');
   expect(stream.ingest.length).toBeGreaterThan(0);
   for (const endpoint of [...stream.ingest, ...stream.playback]) {
@@ -116,7 +122,11 @@ export function runLiveStreamContract(options: ContractOptions): void {
         scanner.recordText(JSON.stringify(event), 'onRequest');
       },
       onResponse: (event) => scanner.recordText(JSON.stringify(event), 'onResponse'),
-      onRetry: (event) => scanner.recordText(`${JSON.stringify({ ...event, error: undefined })} ${event.error.message}`, 'onRetry'),
+      onRetry: (event) =>
+        scanner.recordText(
+          `${JSON.stringify({ ...event, error: undefined })} ${event.error.message}`,
+          'onRetry',
+        ),
       onError: (event) => scanner.recordError(event.error, 'onError'),
     };
     // Retry waits are recorded instead of slept, so Retry-After is checked without slowing the suite.
@@ -126,7 +136,8 @@ export function runLiveStreamContract(options: ContractOptions): void {
     };
 
     const caps = () => harness.provider.capabilities;
-    const attemptsOf = (operation: string) => requests.filter((request) => request.operation === operation).length;
+    const attemptsOf = (operation: string) =>
+      requests.filter((request) => request.operation === operation).length;
     const prepare = async (step: ContractStep, id: string | undefined) => harness.prepare?.(step, { id });
     async function captureError(run: () => Promise<unknown>): Promise<unknown> {
       try {
@@ -242,7 +253,8 @@ export function runLiveStreamContract(options: ContractOptions): void {
 
     describe('error mapping', () => {
       let subject: string | undefined;
-      const fault = async (operation: FaultOperation, value: Fault) => harness.injectFault(operation, value, { id: subject });
+      const fault = async (operation: FaultOperation, value: Fault) =>
+        harness.injectFault(operation, value, { id: subject });
 
       beforeAll(async () => {
         await prepare('error-subject', undefined);
@@ -275,7 +287,8 @@ export function runLiveStreamContract(options: ContractOptions): void {
       }
 
       it('404 becomes NotFoundError', async (context) => {
-        if (!(await fault('get', { type: 'not-found' }))) return context.skip('the backend cannot answer 404');
+        if (!(await fault('get', { type: 'not-found' })))
+          return context.skip('the backend cannot answer 404');
         const error = await captureError(() => client.get(subject ?? ''));
         expectTyped(error, NotFoundError);
         expect((error as UniliveError).isRetryable).toBe(false);
@@ -283,14 +296,16 @@ export function runLiveStreamContract(options: ContractOptions): void {
 
       it('a state conflict becomes ConflictError with the vendor code', async (context) => {
         if (!caps().start) return context.skip(`${harness.provider.id} has no start call that can conflict`);
-        if (!(await fault('start', { type: 'conflict' }))) return context.skip('the backend cannot answer a conflict');
+        if (!(await fault('start', { type: 'conflict' })))
+          return context.skip('the backend cannot answer a conflict');
         const error = await captureError(() => client.start(subject ?? ''));
         expectTyped(error, ConflictError);
         expect((error as UniliveError).status).toBeOneOf([409, 422, 423]);
       });
 
       it('429 with Retry-After in seconds is waited out and retried', async (context) => {
-        if (!(await fault('get', { type: 'rate-limit', retryAfterSeconds: 2, times: 1 }))) return context.skip('no 429');
+        if (!(await fault('get', { type: 'rate-limit', retryAfterSeconds: 2, times: 1 })))
+          return context.skip('no 429');
         await prepare('get', subject);
         const stream = await client.get(subject ?? '');
         expect(stream.id).toBe(subject);
@@ -299,7 +314,9 @@ export function runLiveStreamContract(options: ContractOptions): void {
       });
 
       it('429 with Retry-After as an HTTP date is waited out and retried', async (context) => {
-        if (!(await fault('get', { type: 'rate-limit', retryAfterSeconds: 3, retryAfterDate: true, times: 1 }))) {
+        if (
+          !(await fault('get', { type: 'rate-limit', retryAfterSeconds: 3, retryAfterDate: true, times: 1 }))
+        ) {
           return context.skip('no 429 with a date');
         }
         await prepare('get', subject);
@@ -310,7 +327,8 @@ export function runLiveStreamContract(options: ContractOptions): void {
       });
 
       it('429 that persists becomes RateLimitError with retryAfterMs after the retry budget', async (context) => {
-        if (!(await fault('get', { type: 'rate-limit', retryAfterSeconds: 1, times: 3 }))) return context.skip('no 429');
+        if (!(await fault('get', { type: 'rate-limit', retryAfterSeconds: 1, times: 3 })))
+          return context.skip('no 429');
         const error = await captureError(() => client.get(subject ?? ''));
         expectTyped(error, RateLimitError, 429);
         expect((error as UniliveError).retryAfterMs).toBe(1000);
@@ -319,7 +337,8 @@ export function runLiveStreamContract(options: ContractOptions): void {
       });
 
       it('429 on create is retried: the vendor refused it unprocessed', async (context) => {
-        if (!(await fault('create', { type: 'rate-limit', retryAfterSeconds: 1, times: 1 }))) return context.skip('no 429');
+        if (!(await fault('create', { type: 'rate-limit', retryAfterSeconds: 1, times: 1 })))
+          return context.skip('no 429');
         await prepare('error-subject', undefined);
         const stream = await client.create({ name: 'unilive rate limited create' });
         expect(stream.id).toBeTypeOf('string');
@@ -327,7 +346,8 @@ export function runLiveStreamContract(options: ContractOptions): void {
       });
 
       it('a transient 503 on get is retried with backoff', async (context) => {
-        if (!(await fault('get', { type: 'server-error', status: 503, times: 1 }))) return context.skip('no 503');
+        if (!(await fault('get', { type: 'server-error', status: 503, times: 1 })))
+          return context.skip('no 503');
         await prepare('get', subject);
         await client.get(subject ?? '');
         expect(attemptsOf('get')).toBe(2);
@@ -335,14 +355,16 @@ export function runLiveStreamContract(options: ContractOptions): void {
       });
 
       it('a persistent 5xx becomes ProviderUnavailableError with the status', async (context) => {
-        if (!(await fault('get', { type: 'server-error', status: 500, times: 3 }))) return context.skip('no 500');
+        if (!(await fault('get', { type: 'server-error', status: 500, times: 3 })))
+          return context.skip('no 500');
         const error = await captureError(() => client.get(subject ?? ''));
         expectTyped(error, ProviderUnavailableError, 500);
         expect(attemptsOf('get')).toBe(3);
       });
 
       it('a 5xx on create is never retried: the stream may exist', async (context) => {
-        if (!(await fault('create', { type: 'server-error', status: 502, times: 1 }))) return context.skip('no 502');
+        if (!(await fault('create', { type: 'server-error', status: 502, times: 1 })))
+          return context.skip('no 502');
         const error = await captureError(() => client.create({ name: 'unilive failing create' }));
         expectTyped(error, ProviderUnavailableError, 502);
         expect(attemptsOf('create')).toBe(1);
@@ -364,13 +386,15 @@ export function runLiveStreamContract(options: ContractOptions): void {
       });
 
       it('a response slower than timeoutMs becomes TimeoutError', async (context) => {
-        if (!(await fault('get', { type: 'slow', delayMs: 2_000, times: 3 }))) return context.skip('no slow faults');
+        if (!(await fault('get', { type: 'slow', delayMs: 2_000, times: 3 })))
+          return context.skip('no slow faults');
         const error = await captureError(() => client.get(subject ?? '', { timeoutMs: 100 }));
         expectTyped(error, TimeoutError);
       });
 
       it('aborting the signal ends the call at once with AbortError', async (context) => {
-        if (!(await fault('get', { type: 'slow', delayMs: 2_000, times: 1 }))) return context.skip('no slow faults');
+        if (!(await fault('get', { type: 'slow', delayMs: 2_000, times: 1 })))
+          return context.skip('no slow faults');
         const controller = new AbortController();
         const started = Date.now();
         setTimeout(() => controller.abort(), 50);

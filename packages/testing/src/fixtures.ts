@@ -39,11 +39,7 @@ export function loadFixtures(directory: string): Map<string, Fixture> {
 
 /** The smallest surface of a nock scope this module needs, so it works with the caller's nock copy. */
 export interface NockScopeLike {
-  intercept(
-    uri: string,
-    method: string,
-    body?: (body: unknown) => boolean,
-  ): NockInterceptorLike;
+  intercept(uri: string, method: string, body?: (body: unknown) => boolean): NockInterceptorLike;
 }
 
 /** The part of a nock interceptor used here. */
@@ -57,17 +53,25 @@ export interface NockInterceptorLike {
  * Registers a fixture on a nock scope: the request must match method, path, query, the listed headers and
  * the JSON body exactly; the fixture's response is served. `times` repeats it.
  */
-export function interceptFixture(scope: NockScopeLike, fixture: Fixture, options: { times?: number } = {}): void {
+export function interceptFixture(
+  scope: NockScopeLike,
+  fixture: Fixture,
+  options: { times?: number } = {},
+): void {
   const { method, path, headers = {}, body } = fixture.request;
   const matchBody =
-    body === undefined ? undefined : (received: unknown) => JSON.stringify(sortKeys(received)) === JSON.stringify(sortKeys(body));
+    body === undefined
+      ? undefined
+      : (received: unknown) => JSON.stringify(sortKeys(received)) === JSON.stringify(sortKeys(body));
   let interceptor = scope.intercept(path, method, matchBody);
   for (const [name, value] of Object.entries(headers)) interceptor = interceptor.matchHeader(name, value);
   if (options.times) interceptor = interceptor.times(options.times);
   const responseBody = fixture.response.body;
   interceptor.reply(
     fixture.response.status,
-    typeof responseBody === 'string' || responseBody === undefined ? responseBody : JSON.stringify(responseBody),
+    typeof responseBody === 'string' || responseBody === undefined
+      ? responseBody
+      : JSON.stringify(responseBody),
     { 'content-type': 'application/json', ...fixture.response.headers },
   );
 }

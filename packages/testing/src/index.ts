@@ -5,6 +5,7 @@ export {
   expectWellFormedStream,
   runLiveStreamContract,
 } from './contract.js';
+export { type FixtureHarnessOptions, fixtureHarness } from './fixture-harness.js';
 export {
   type Fixture,
   interceptFixture,
@@ -21,4 +22,5 @@ export {
   type MemoryBackendOptions,
 } from './memory-backend.js';
 export { createMemoryProvider, type MemoryProviderSettings, memoryCapabilities } from './memory-provider.js';
+export { type SandboxHarnessOptions, sandboxHarness } from './sandbox-harness.js';
 export { errorTranscript, type SecretLeak, SecretScanner } from './secret-scanner.js';

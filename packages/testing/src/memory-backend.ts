@@ -1,15 +1,7 @@
 import type { LiveStreamState } from '@unilive/core';
+import type { Fault, FaultOperation } from '@unilive/sandbox';
 
-/** A failure the backend (memory or sandbox) serves instead of the next answers to an operation. */
-export type Fault =
-  | { type: 'unauthorized' | 'forbidden' | 'not-found' | 'conflict'; times?: number }
-  | { type: 'rate-limit'; retryAfterSeconds?: number; retryAfterDate?: boolean; times?: number }
-  | { type: 'server-error'; status?: 500 | 502 | 503 | 504; times?: number }
-  | { type: 'network'; times?: number }
-  | { type: 'slow'; delayMs: number; times?: number };
-
-/** Operations faults can target. */
-export type FaultOperation = 'create' | 'get' | 'list' | 'update' | 'delete' | 'start' | 'stop' | 'status';
+export type { Fault, FaultOperation } from '@unilive/sandbox';
 
 interface MemoryStream {
   id: string;
@@ -72,13 +64,17 @@ export function createMemoryBackend(options: MemoryBackendOptions) {
         return failure(409, 'invalid_state', 'The stream cannot do that in its current state');
       case 'rate-limit': {
         const seconds = fault.retryAfterSeconds ?? 1;
-        const header = fault.retryAfterDate ? new Date(Date.now() + seconds * 1000).toUTCString() : String(seconds);
+        const header = fault.retryAfterDate
+          ? new Date(Date.now() + seconds * 1000).toUTCString()
+          : String(seconds);
         return failure(429, 'rate_limited', 'Too many requests', { 'retry-after': header });
       }
       case 'server-error':
         return failure(fault.status ?? 503, 'unavailable', 'Try again later');
       case 'network':
-        throw new TypeError('fetch failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) });
+        throw new TypeError('fetch failed', {
+          cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+        });
       case 'slow':
         await new Promise<void>((resolve, reject) => {
           const timer = setTimeout(resolve, fault.delayMs);
@@ -134,7 +130,8 @@ export function createMemoryBackend(options: MemoryBackendOptions) {
     if (request.headers.get('authorization') !== `Bearer ${options.token}`) {
       return failure(401, 'unauthorized', 'Invalid token');
     }
-    const body = method === 'POST' || method === 'PATCH' ? ((await request.json()) as Record<string, unknown>) : {};
+    const body =
+      method === 'POST' || method === 'PATCH' ? ((await request.json()) as Record<string, unknown>) : {};
     if (operation === 'create') {
       sequence += 1;
       counts.created += 1;

@@ -1,6 +1,6 @@
+import { runLiveStreamContract } from './contract.js';
 import { createMemoryBackend } from './memory-backend.js';
 import { createMemoryProvider } from './memory-provider.js';
-import { runLiveStreamContract } from './contract.js';
 
 runLiveStreamContract({
   name: 'memory provider',

@@ -1,15 +1,15 @@
 import {
   type CallOptions,
-  createHttpClient,
   type CreateLiveStreamInput,
+  createHttpClient,
   type ListOptions,
   type LiveStream,
   type LiveStreamProvider,
   type LiveStreamStatus,
   lenientPicklist,
   liveStreamStates,
-  pathOf,
   type ProviderCapabilities,
+  pathOf,
   type RetryPolicy,
   SecretSet,
   type UpdateLiveStreamInput,
@@ -125,7 +125,13 @@ export function createMemoryProvider(settings: MemoryProviderSettings = {}): Liv
       return toStream(response.data.stream);
     },
     async get(id: string, options?: CallOptions) {
-      const response = await http.request({ operation: 'get', method: 'GET', path: pathOf`streams/${id}`, schema: streamEnvelope, options });
+      const response = await http.request({
+        operation: 'get',
+        method: 'GET',
+        path: pathOf`streams/${id}`,
+        schema: streamEnvelope,
+        options,
+      });
       return toStream(response.data.stream);
     },
     async *list(options: ListOptions = {}) {
@@ -158,15 +164,33 @@ export function createMemoryProvider(settings: MemoryProviderSettings = {}): Liv
       await http.request({ operation: 'delete', method: 'DELETE', path: pathOf`streams/${id}`, options });
     },
     async start(id: string, options?: CallOptions) {
-      const response = await http.request({ operation: 'start', method: 'PUT', path: pathOf`streams/${id}/start`, schema: streamEnvelope, options });
+      const response = await http.request({
+        operation: 'start',
+        method: 'PUT',
+        path: pathOf`streams/${id}/start`,
+        schema: streamEnvelope,
+        options,
+      });
       return toStream(response.data.stream);
     },
     async stop(id: string, options?: CallOptions) {
-      const response = await http.request({ operation: 'stop', method: 'PUT', path: pathOf`streams/${id}/stop`, schema: streamEnvelope, options });
+      const response = await http.request({
+        operation: 'stop',
+        method: 'PUT',
+        path: pathOf`streams/${id}/stop`,
+        schema: streamEnvelope,
+        options,
+      });
       return toStream(response.data.stream);
     },
     async getStatus(id: string, options?: CallOptions): Promise<LiveStreamStatus> {
-      const response = await http.request({ operation: 'status', method: 'GET', path: pathOf`streams/${id}/status`, schema: statusEnvelope, options });
+      const response = await http.request({
+        operation: 'status',
+        method: 'GET',
+        path: pathOf`streams/${id}/status`,
+        schema: statusEnvelope,
+        options,
+      });
       return { state: response.data.state, raw: response.data };
     },
   };

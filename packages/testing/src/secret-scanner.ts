@@ -57,7 +57,8 @@ export class SecretScanner {
     const found: SecretLeak[] = [];
     for (const { where, text } of this.#transcripts) {
       for (const [value, label] of this.#secrets) {
-        if (text.includes(value) || text.includes(encodeURIComponent(value))) found.push({ secretLabel: label, where });
+        if (text.includes(value) || text.includes(encodeURIComponent(value)))
+          found.push({ secretLabel: label, where });
       }
     }
     return found;

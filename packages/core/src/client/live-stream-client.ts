@@ -1,7 +1,7 @@
 import type { DependencyContainer } from 'tsyringe';
+import type { ProviderCapabilities } from '../capabilities.js';
 import { defaultContainer, registerDefault } from '../di/container.js';
 import { tokens } from '../di/tokens.js';
-import type { ProviderCapabilities } from '../capabilities.js';
 import { AbortError } from '../errors/errors.js';
 import type { HttpHooks } from '../http/hooks.js';
 import { assertValidId } from '../ids.js';
@@ -110,7 +110,10 @@ class DefaultLiveStreamClient implements LiveStreamClient {
 
   list(options: Omit<ListOptions, 'runtime'> = {}): LiveStreamList {
     const provider = this.provider;
-    const callOptions: ListOptions = { ...this.callOptions(options), ...(options.pageSize ? { pageSize: options.pageSize } : {}) };
+    const callOptions: ListOptions = {
+      ...this.callOptions(options),
+      ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+    };
     const iterable: AsyncIterable<LiveStream> = {
       [Symbol.asyncIterator]: () => provider.list(callOptions)[Symbol.asyncIterator](),
     };
@@ -164,7 +167,12 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     });
     // A status poll returns less than a stream; the full stream costs one more call only then.
     if (isFullStream(status)) return status;
-    if (options.signal?.aborted) throw new AbortError({ provider: this.provider.id, operation: 'waitForState', message: 'waitForState was aborted' });
+    if (options.signal?.aborted)
+      throw new AbortError({
+        provider: this.provider.id,
+        operation: 'waitForState',
+        message: 'waitForState was aborted',
+      });
     const stream = await this.provider.get(id, callOptions);
     return { ...stream, state: status.state };
   }

@@ -1,5 +1,9 @@
 import type { DependencyContainer } from 'tsyringe';
-import { createLiveStreamClient, type LiveStreamClient, type LiveStreamClientOptions } from '../client/live-stream-client.js';
+import {
+  createLiveStreamClient,
+  type LiveStreamClient,
+  type LiveStreamClientOptions,
+} from '../client/live-stream-client.js';
 import { defaultContainer } from '../di/container.js';
 import { tokens } from '../di/tokens.js';
 import { InvalidInputError } from '../errors/errors.js';
@@ -51,7 +55,9 @@ export async function createLiveStreamClientFromConfig(
     throw new InvalidInputError({
       operation: 'configure',
       message: 'No provider configured: set `provider` or the UNILIVE_PROVIDER environment variable',
-      issues: [{ path: 'provider', message: `expected one of ${builtInProviderIds.join(', ')} or a package` }],
+      issues: [
+        { path: 'provider', message: `expected one of ${builtInProviderIds.join(', ')} or a package` },
+      ],
     });
   }
   const factory = options.providers?.[id] ?? (await loadFactory(id, packageName));

@@ -27,7 +27,9 @@ const headerUnsafe = /[\u0000-\u001f\u007f]/;
  * Neither message includes the value.
  */
 export function loadCredential(source: CredentialSource): string {
-  const fromEnvironment = source.environmentVariables.map((name) => environment()[name]).find((value) => value);
+  const fromEnvironment = source.environmentVariables
+    .map((name) => environment()[name])
+    .find((value) => value);
   const value = source.value ?? fromEnvironment;
   const where = [`the \`${source.setting}\` setting`, ...source.environmentVariables].join(' or ');
   if (value === undefined || value.trim() === '') {
@@ -47,6 +49,9 @@ export function loadCredential(source: CredentialSource): string {
 }
 
 /** Reads an optional plain setting (a base URL, say) from its value or environment variable. */
-export function loadOptionalSetting(value: string | undefined, environmentVariable: string): string | undefined {
+export function loadOptionalSetting(
+  value: string | undefined,
+  environmentVariable: string,
+): string | undefined {
   return value ?? (environment()[environmentVariable] || undefined);
 }

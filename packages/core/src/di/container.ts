@@ -1,5 +1,5 @@
 import './reflect-polyfill.js';
-import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import { type DependencyContainer, container as rootContainer } from 'tsyringe';
 
 export type { DependencyContainer } from 'tsyringe';
 

@@ -98,9 +98,9 @@ export class UniliveError extends Error {
   }
 }
 
-function kindsOf(constructor: unknown): string[] {
+function kindsOf(errorClass: unknown): string[] {
   const kinds: string[] = [];
-  let current = constructor as { kind?: unknown } | null;
+  let current = errorClass as { kind?: unknown } | null;
   while (current && typeof current.kind === 'string') {
     if (!kinds.includes(current.kind)) kinds.push(current.kind);
     current = Object.getPrototypeOf(current) as { kind?: unknown } | null;

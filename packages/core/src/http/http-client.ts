@@ -137,7 +137,9 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     }
     const safeUrl = settings.secrets.redact(url.toString());
     const base = { provider: settings.provider, operation };
-    const errorOptions = (extra: Partial<UniliveErrorOptions> & { message: string }): UniliveErrorOptions => ({
+    const errorOptions = (
+      extra: Partial<UniliveErrorOptions> & { message: string },
+    ): UniliveErrorOptions => ({
       ...base,
       secrets: settings.secrets.values(),
       ...extra,
@@ -201,7 +203,11 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
               cause: caught,
             }),
           );
-          failure = { error, retryable: idempotent || (code !== undefined && notSentCodes.has(code)), reason: 'network' };
+          failure = {
+            error,
+            retryable: idempotent || (code !== undefined && notSentCodes.has(code)),
+            reason: 'network',
+          };
         }
       } finally {
         clearTimeout(timer);
@@ -210,7 +216,8 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
 
       const retries = attempt - 1;
       const tooLong = failure.retryAfterMs !== undefined && failure.retryAfterMs > policy.maxRetryAfterMs;
-      if (!failure.retryable || retries >= policy.maxRetries || tooLong) throw report(hooks, event, failure.error);
+      if (!failure.retryable || retries >= policy.maxRetries || tooLong)
+        throw report(hooks, event, failure.error);
       const delayMs = failure.retryAfterMs ?? backoffDelay(policy, attempt, random);
       if (now() + delayMs >= deadline) throw report(hooks, event, failure.error);
       emit(hooks.onRetry, { ...event, delayMs, reason: failure.reason, error: failure.error });
@@ -227,12 +234,19 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
 
 const timeoutMarker = Symbol('unilive.attempt-timeout');
 
-function report(hooks: HttpHooks, event: Parameters<NonNullable<HttpHooks['onRequest']>>[0], error: UniliveError) {
+function report(
+  hooks: HttpHooks,
+  event: Parameters<NonNullable<HttpHooks['onRequest']>>[0],
+  error: UniliveError,
+) {
   emit(hooks.onError, { ...event, error });
   return error;
 }
 
-function abortError(errorOptions: (extra: { message: string; cause?: unknown }) => UniliveErrorOptions, reason: unknown) {
+function abortError(
+  errorOptions: (extra: { message: string; cause?: unknown }) => UniliveErrorOptions,
+  reason: unknown,
+) {
   return new AbortError(errorOptions({ message: 'The operation was aborted', cause: reason }));
 }
 

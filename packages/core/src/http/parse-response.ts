@@ -15,7 +15,11 @@ export interface ResponseContext {
  * enum values fall back (use {@link lenientPicklist}), and a real mismatch becomes a
  * {@link ResponseShapeError} naming each path and the type expected there, never the value received.
  */
-export function parseVendorResponse<T>(schema: v.GenericSchema<unknown, T>, body: unknown, context: ResponseContext): T {
+export function parseVendorResponse<T>(
+  schema: v.GenericSchema<unknown, T>,
+  body: unknown,
+  context: ResponseContext,
+): T {
   const result = v.safeParse(schema, body);
   if (result.success) return result.output;
   const issues: ResponseShapeIssue[] = result.issues.map((issue) => ({
@@ -27,11 +31,11 @@ export function parseVendorResponse<T>(schema: v.GenericSchema<unknown, T>, body
     .map((issue) => `${issue.path} (expected ${issue.expected})`)
     .join(', ');
   throw new ResponseShapeError({
-      message: `${context.provider ?? 'provider'} ${context.operation}: unexpected response shape at ${listed}${issues.length > 5 ? ` and ${issues.length - 5} more` : ''}`,
-      provider: context.provider,
-      operation: context.operation,
-      status: context.status,
-      issues,
+    message: `${context.provider ?? 'provider'} ${context.operation}: unexpected response shape at ${listed}${issues.length > 5 ? ` and ${issues.length - 5} more` : ''}`,
+    provider: context.provider,
+    operation: context.operation,
+    status: context.status,
+    issues,
     secrets: context.secrets,
   });
 }

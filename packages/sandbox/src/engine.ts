@@ -1,0 +1,227 @@
+import { randomBytes } from 'node:crypto';
+import type { ProviderId } from '@unilive/core';
+import type {
+  DialectContext,
+  DialectSettings,
+  Fault,
+  FaultOperation,
+  SandboxDialect,
+  SandboxRequest,
+  SandboxResponse,
+  SandboxStats,
+} from './types.js';
+
+/** What the engine does with a request: answer it, or (network faults) drop the connection. */
+export type EngineOutcome = { kind: 'respond'; response: SandboxResponse } | { kind: 'drop' };
+
+/** Options of {@link createEngine}. */
+export interface EngineOptions {
+  dialects: readonly SandboxDialect[];
+  /** Settings per dialect id; credentials default to each dialect's own. */
+  settings?: Partial<Record<ProviderId, Partial<DialectSettings>>>;
+  /** Default state-transition time for every dialect. Default 1500 ms. */
+  transitionMs?: number;
+  /** Requests per second allowed before 429 with Retry-After; unlimited when absent. */
+  rateLimit?: { requestsPerSecond: number };
+  /** Initial records, as `snapshot()` returns them. */
+  data?: Record<string, Record<string, Record<string, { id: string }>>>;
+  /** Called after every change, for persistence. */
+  onChange?: () => void;
+}
+
+const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * The sandbox's engine, independent of any server: routes requests to dialects, serves planned faults,
+ * applies the rate limit, runs timed state transitions and keeps the store.
+ */
+export function createEngine(options: EngineOptions) {
+  const dialects = new Map(options.dialects.map((dialect) => [dialect.id, dialect]));
+  const store = new Map<string, Map<string, Map<string, { id: string }>>>();
+  const faults = new Map<string, Fault[]>();
+  const encoders = new Set<string>();
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const stats: SandboxStats = { requests: 0, rateLimited: 0, created: {} };
+  const window = { start: 0, count: 0 };
+  let origin = 'http://127.0.0.1';
+
+  for (const [provider, collections] of Object.entries(options.data ?? {})) {
+    const slice = new Map<string, Map<string, { id: string }>>();
+    for (const [name, records] of Object.entries(collections))
+      slice.set(name, new Map(Object.entries(records)));
+    store.set(provider, slice);
+  }
+
+  const settingsOf = (dialect: SandboxDialect): DialectSettings => ({
+    transitionMs: options.settings?.[dialect.id]?.transitionMs ?? options.transitionMs ?? 1500,
+    credentials: { ...dialect.defaultCredentials(), ...options.settings?.[dialect.id]?.credentials },
+  });
+  const resolvedSettings = new Map(
+    [...dialects.values()].map((dialect) => [dialect.id, settingsOf(dialect)]),
+  );
+
+  function contextFor(dialect: SandboxDialect): DialectContext {
+    const settings = resolvedSettings.get(dialect.id) ?? settingsOf(dialect);
+    return {
+      collection<T extends { id: string }>(name: string): Map<string, T> {
+        const slice = store.get(dialect.id) ?? new Map<string, Map<string, { id: string }>>();
+        store.set(dialect.id, slice);
+        const collection = slice.get(name) ?? new Map<string, { id: string }>();
+        slice.set(name, collection);
+        return collection as Map<string, T>;
+      },
+      changed: () => options.onChange?.(),
+      after(ms, action) {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          action();
+          options.onChange?.();
+        }, ms);
+        timer.unref?.();
+        timers.add(timer);
+      },
+      now: () => Date.now(),
+      randomId: (length) =>
+        Array.from(randomBytes(length), (byte) => alphabet[byte % alphabet.length]).join(''),
+      randomHex: (length) =>
+        randomBytes(Math.ceil(length / 2))
+          .toString('hex')
+          .slice(0, length),
+      origin,
+      settings,
+      countCreate: () => {
+        stats.created[dialect.id] = (stats.created[dialect.id] ?? 0) + 1;
+      },
+      encoderConnected: (id) => encoders.has(`${dialect.id}/${id}`),
+    };
+  }
+
+  function takeFault(provider: ProviderId, operation: FaultOperation | undefined): Fault | undefined {
+    if (!operation) return undefined;
+    const key = `${provider}/${operation}`;
+    const queue = faults.get(key);
+    const fault = queue?.[0];
+    if (!queue || !fault) return undefined;
+    const left = (fault.times ?? 1) - 1;
+    if (left <= 0) queue.shift();
+    else queue[0] = { ...fault, times: left };
+    return fault;
+  }
+
+  function faultResponse(
+    dialect: SandboxDialect,
+    fault: Exclude<Fault, { type: 'network' | 'slow' }>,
+  ): SandboxResponse {
+    switch (fault.type) {
+      case 'unauthorized':
+        return dialect.error('unauthorized', 401, 'Authentication failed');
+      case 'forbidden':
+        return dialect.error('forbidden', 403, 'Not allowed');
+      case 'not-found':
+        return dialect.error('not-found', 404, 'Not found');
+      case 'conflict':
+        return dialect.error('conflict', 422, 'The stream cannot do that in its current state');
+      case 'server-error':
+        return dialect.error('server-error', fault.status ?? 503, 'Service unavailable');
+      case 'rate-limit': {
+        const seconds = fault.retryAfterSeconds ?? 1;
+        const response = dialect.error('rate-limit', 429, 'Too many requests');
+        const retryAfter = fault.retryAfterDate
+          ? new Date(Date.now() + seconds * 1000).toUTCString()
+          : String(seconds);
+        return { ...response, headers: { ...response.headers, 'retry-after': retryAfter } };
+      }
+    }
+  }
+
+  function overRateLimit(): number | undefined {
+    const limit = options.rateLimit?.requestsPerSecond;
+    if (!limit) return undefined;
+    const now = Date.now();
+    if (now - window.start >= 1000) {
+      window.start = now;
+      window.count = 0;
+    }
+    window.count += 1;
+    if (window.count <= limit) return undefined;
+    return Math.max(1, Math.ceil((window.start + 1000 - now) / 1000));
+  }
+
+  return {
+    dialects,
+    stats,
+    /** Sets the origin used in URLs dialects generate (the server calls this once it listens). */
+    setOrigin(value: string) {
+      origin = value;
+    },
+    /** The records, as plain JSON, for persistence. */
+    snapshot(): Record<string, Record<string, Record<string, unknown>>> {
+      const data: Record<string, Record<string, Record<string, unknown>>> = {};
+      for (const [provider, slice] of store) {
+        data[provider] = {};
+        for (const [name, collection] of slice) data[provider][name] = Object.fromEntries(collection);
+      }
+      return data;
+    },
+    /** Queues a fault for the next calls of `operation` on `provider`. */
+    injectFault(provider: ProviderId, operation: FaultOperation, fault: Fault): void {
+      const key = `${provider}/${operation}`;
+      faults.set(key, [...(faults.get(key) ?? []), fault]);
+    },
+    clearFaults(): void {
+      faults.clear();
+    },
+    /** Marks an encoder as connected to (or gone from) a stream. */
+    setEncoder(provider: ProviderId, id: string, connected: boolean): void {
+      if (connected) encoders.add(`${provider}/${id}`);
+      else encoders.delete(`${provider}/${id}`);
+    },
+    /** Settings in force for a dialect, credentials included. */
+    settingsOf(provider: ProviderId): DialectSettings | undefined {
+      return resolvedSettings.get(provider);
+    },
+    /** Answers one request for `provider`, or says to drop the connection. */
+    async handle(
+      provider: ProviderId,
+      request: SandboxRequest,
+      signal?: AbortSignal,
+    ): Promise<EngineOutcome> {
+      const dialect = dialects.get(provider);
+      if (!dialect)
+        return { kind: 'respond', response: { status: 404, body: { error: 'unknown provider' } } };
+      stats.requests += 1;
+      const retryAfter = overRateLimit();
+      if (retryAfter !== undefined) {
+        stats.rateLimited += 1;
+        const response = dialect.error('rate-limit', 429, 'Too many requests');
+        return {
+          kind: 'respond',
+          response: { ...response, headers: { ...response.headers, 'retry-after': String(retryAfter) } },
+        };
+      }
+      const fault = takeFault(provider, dialect.operationOf(request));
+      // A slow fault delays the headers, then the request is answered normally.
+      if (fault?.type === 'slow') await delay(fault.delayMs, signal);
+      else if (fault?.type === 'network') return { kind: 'drop' };
+      else if (fault) return { kind: 'respond', response: faultResponse(dialect, fault) };
+      return { kind: 'respond', response: await dialect.handle(request, contextFor(dialect)) };
+    },
+    close(): void {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}
+
+/** The engine {@link createEngine} returns. */
+export type SandboxEngine = ReturnType<typeof createEngine>;
+
+function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,14 @@
+export { allDialects } from './dialects/index.js';
+export { createEngine, type EngineOptions, type EngineOutcome, type SandboxEngine } from './engine.js';
+export { type Sandbox, type SandboxOptions, startSandbox } from './server.js';
+export type {
+  DialectContext,
+  DialectSettings,
+  ErrorKind,
+  Fault,
+  FaultOperation,
+  SandboxDialect,
+  SandboxRequest,
+  SandboxResponse,
+  SandboxStats,
+} from './types.js';

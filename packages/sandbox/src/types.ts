@@ -1,0 +1,95 @@
+import type { ProviderId } from '@unilive/core';
+
+/** A failure the sandbox serves instead of the next answers to an operation. */
+export type Fault =
+  | { type: 'unauthorized' | 'forbidden' | 'not-found' | 'conflict'; times?: number }
+  | { type: 'rate-limit'; retryAfterSeconds?: number; retryAfterDate?: boolean; times?: number }
+  | { type: 'server-error'; status?: 500 | 502 | 503 | 504; times?: number }
+  | { type: 'network'; times?: number }
+  | { type: 'slow'; delayMs: number; times?: number };
+
+/** Operations a fault can target. */
+export type FaultOperation = 'create' | 'get' | 'list' | 'update' | 'delete' | 'start' | 'stop' | 'status';
+
+/** A request as a dialect sees it: the path is relative to the dialect's base path. */
+export interface SandboxRequest {
+  method: string;
+  /** Path under the dialect's base path, starting with `/` (`/live_streams/abc123/start`). */
+  path: string;
+  query: URLSearchParams;
+  headers: Headers;
+  /** The parsed JSON body; `undefined` when there was none; the raw text when it was not JSON. */
+  body: unknown;
+}
+
+/** A response from a dialect. A string body is sent as-is; anything else as JSON. */
+export interface SandboxResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+/** The kinds of vendor failure a dialect renders in its own error shape. */
+export type ErrorKind =
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not-found'
+  | 'conflict'
+  | 'rate-limit'
+  | 'server-error'
+  | 'invalid';
+
+/** What the engine lends each dialect. */
+export interface DialectContext {
+  /** This dialect's slice of the store: collections of records by id, persisted when persistence is on. */
+  collection<T extends { id: string }>(name: string): Map<string, T>;
+  /** Call after changing records, so a persistent sandbox writes them out. */
+  changed(): void;
+  /** Runs `action` after `ms` (state transitions); cancelled when the sandbox closes. */
+  after(ms: number, action: () => void): void;
+  /** Current time in ms. */
+  now(): number;
+  /** Random lowercase letters and digits, for ids and keys. */
+  randomId(length: number): string;
+  /** Random hex, for tokens. */
+  randomHex(length: number): string;
+  /** The sandbox's public URL (`http://127.0.0.1:PORT`), for building ingest and playback URLs. */
+  origin: string;
+  /** Settings given to the sandbox for this dialect. */
+  settings: DialectSettings;
+  /** Counts a created resource, for duplicate detection by benchmarks and fault tests. */
+  countCreate(): void;
+  /** Whether an encoder is marked connected to a stream (see the control API). */
+  encoderConnected(id: string): boolean;
+}
+
+/** Per-dialect settings. */
+export interface DialectSettings {
+  /** The credential requests must carry (a token, a key:secret pair, a JWT secret…); dialect-specific. */
+  credentials: Record<string, string>;
+  /** How long state transitions take, in ms. */
+  transitionMs: number;
+}
+
+/** One vendor's REST dialect, plugged into the engine. */
+export interface SandboxDialect {
+  readonly id: ProviderId;
+  /** The vendor's own API path prefix (`/api/v2.0`); the dialect is served under `/<id><basePath>`. */
+  readonly basePath: string;
+  /** Default credentials when the caller gives none. */
+  defaultCredentials(): Record<string, string>;
+  /** Which fault operation a request is, so planned faults can target it. */
+  operationOf(request: SandboxRequest): FaultOperation | undefined;
+  /** Renders a failure in the vendor's own error shape. */
+  error(kind: ErrorKind, status: number, message: string): SandboxResponse;
+  /** Answers a request, authentication included. */
+  handle(request: SandboxRequest, context: DialectContext): SandboxResponse | Promise<SandboxResponse>;
+}
+
+/** Statistics of a sandbox run, for tests and benchmarks. */
+export interface SandboxStats {
+  requests: number;
+  rateLimited: number;
+  /** Resources created, by provider id. */
+  created: Record<string, number>;
+}

@@ -1,0 +1,90 @@
+import type { LiveStreamProvider } from '@unilive/core';
+import type { Fault, FaultOperation } from '@unilive/sandbox';
+import type nockModule from 'nock';
+import type { ContractHarness, ContractStep } from './contract.js';
+import { type Fixture, interceptFixture, loadFixture } from './fixtures.js';
+
+type Nock = typeof nockModule;
+
+/** Options of {@link fixtureHarness}. */
+export interface FixtureHarnessOptions {
+  /** The caller's `nock` (so one copy intercepts). */
+  nock: Nock;
+  /** Origin the adapter talks to (`https://api.video.wowza.com`). */
+  origin: string;
+  /** `test-fixtures/<vendor>` */
+  directory: string;
+  /** Builds the adapter as a user would, with the credentials the fixtures expect. */
+  createProvider(): LiveStreamProvider;
+  /** Credentials the fixtures carry, by label. */
+  secrets: Record<string, string>;
+  /** The fixtures each lifecycle step replays, in order. */
+  steps: Partial<Record<ContractStep, readonly string[]>>;
+  /** For each fault operation, the fixture whose request it fails (its response is replaced). */
+  operations: Partial<Record<FaultOperation, string>>;
+  /** For each status fault, the vendor's error fixture whose response is served. */
+  errors: Partial<
+    Record<'unauthorized' | 'forbidden' | 'not-found' | 'conflict' | 'rate-limit' | 'server-error', string>
+  >;
+}
+
+/**
+ * A contract harness replaying recorded exchanges with nock: each step's fixtures must be requested
+ * exactly (method, path, headers, body), and faults reuse the failed operation's request with the vendor's
+ * recorded error response.
+ */
+export function fixtureHarness(options: FixtureHarnessOptions): () => ContractHarness {
+  return () => {
+    const { nock } = options;
+    const load = (name: string) => loadFixture(options.directory, name);
+    nock.disableNetConnect();
+    return {
+      provider: options.createProvider(),
+      secrets: options.secrets,
+      prepare(step) {
+        for (const name of options.steps[step] ?? []) interceptFixture(nock(options.origin), load(name));
+      },
+      injectFault(operation: FaultOperation, fault: Fault) {
+        const requestFixture = options.operations[operation];
+        if (!requestFixture) return false;
+        const { request } = load(requestFixture);
+        const times = fault.times ?? 1;
+        if (fault.type === 'network' || fault.type === 'slow') {
+          const interceptor = nock(options.origin).intercept(request.path, request.method).times(times);
+          if (fault.type === 'network') {
+            interceptor.replyWithError(Object.assign(new TypeError('fetch failed'), { code: 'ECONNRESET' }));
+          } else {
+            const recorded = load(requestFixture).response;
+            interceptor.reply(async () => {
+              await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+              return [recorded.status, JSON.stringify(recorded.body ?? null)];
+            });
+          }
+          return true;
+        }
+        const errorFixture = options.errors[fault.type];
+        if (!errorFixture) return false;
+        const error: Fixture = load(errorFixture);
+        const response = { ...error.response, headers: { ...error.response.headers } };
+        if (fault.type === 'server-error') response.status = fault.status ?? response.status;
+        if (fault.type === 'rate-limit') {
+          const seconds = fault.retryAfterSeconds ?? 1;
+          response.headers['retry-after'] = fault.retryAfterDate
+            ? new Date(Date.now() + seconds * 1000).toUTCString()
+            : String(seconds);
+        }
+        interceptFixture(nock(options.origin), { ...error, request, response }, { times });
+        return true;
+      },
+      afterEach() {
+        const pending = nock.pendingMocks();
+        nock.cleanAll();
+        if (pending.length > 0) throw new Error(`recorded exchanges never requested: ${pending.join(', ')}`);
+      },
+      close() {
+        nock.cleanAll();
+        nock.enableNetConnect();
+      },
+    };
+  };
+}

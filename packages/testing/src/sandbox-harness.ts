@@ -1,0 +1,33 @@
+import type { LiveStreamProvider, ProviderId } from '@unilive/core';
+import { type Sandbox, type SandboxOptions, startSandbox } from '@unilive/sandbox';
+import type { ContractHarness } from './contract.js';
+
+/** Options of {@link sandboxHarness}. */
+export interface SandboxHarnessOptions {
+  provider: ProviderId;
+  /** Builds the adapter against the sandbox. */
+  createProvider(sandbox: Sandbox): LiveStreamProvider;
+  /** Sandbox options; state transitions default to 300 ms so the suite stays quick. */
+  sandbox?: SandboxOptions;
+}
+
+/**
+ * A contract harness that starts a sandbox on loopback, points the adapter at it and plans faults through
+ * the sandbox's fault engine. Every credential the sandbox accepts is registered as a secret.
+ */
+export function sandboxHarness(options: SandboxHarnessOptions): () => Promise<ContractHarness> {
+  return async () => {
+    const sandbox = await startSandbox({ transitionMs: 300, ...options.sandbox });
+    const provider = options.createProvider(sandbox);
+    return {
+      provider,
+      secrets: sandbox.credentials(options.provider),
+      injectFault: (operation, fault) => {
+        sandbox.injectFault(options.provider, operation, fault);
+        return true;
+      },
+      afterEach: () => sandbox.clearFaults(),
+      close: () => sandbox.close(),
+    };
+  };
+}
