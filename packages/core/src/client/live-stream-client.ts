@@ -98,12 +98,12 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     return this.provider.capabilities;
   }
 
-  create(input: CreateLiveStreamInput, options?: RequestOptions): Promise<LiveStream> {
+  async create(input: CreateLiveStreamInput, options?: RequestOptions): Promise<LiveStream> {
     const valid = validateCreateInput(input, this.provider.id);
     return this.provider.create(valid, this.callOptions(options));
   }
 
-  get(id: string, options?: RequestOptions): Promise<LiveStream> {
+  async get(id: string, options?: RequestOptions): Promise<LiveStream> {
     this.checkId(id, 'get');
     return this.provider.get(id, this.callOptions(options));
   }
@@ -131,23 +131,23 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     };
   }
 
-  update(id: string, patch: UpdateLiveStreamInput, options?: RequestOptions): Promise<LiveStream> {
+  async update(id: string, patch: UpdateLiveStreamInput, options?: RequestOptions): Promise<LiveStream> {
     this.checkId(id, 'update');
     const valid = validateUpdateInput(patch, this.provider.id);
     return this.provider.update(id, valid, this.callOptions(options));
   }
 
-  delete(id: string, options?: RequestOptions): Promise<void> {
+  async delete(id: string, options?: RequestOptions): Promise<void> {
     this.checkId(id, 'delete');
     return this.provider.delete(id, this.callOptions(options));
   }
 
-  start(id: string, options?: RequestOptions): Promise<LiveStream> {
+  async start(id: string, options?: RequestOptions): Promise<LiveStream> {
     this.checkId(id, 'start');
     return this.provider.start(id, this.callOptions(options));
   }
 
-  stop(id: string, options?: RequestOptions): Promise<LiveStream> {
+  async stop(id: string, options?: RequestOptions): Promise<LiveStream> {
     this.checkId(id, 'stop');
     return this.provider.stop(id, this.callOptions(options));
   }

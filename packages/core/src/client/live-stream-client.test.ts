@@ -1,0 +1,202 @@
+import { describe, expect, it } from 'vitest';
+import { createContainer } from '../di/container.js';
+import { tokens } from '../di/tokens.js';
+import { AbortError, ConflictError, InvalidInputError, TimeoutError } from '../errors/errors.js';
+import type { LiveStream, LiveStreamState } from '../live-stream.js';
+import type { CallOptions, LiveStreamProvider, LiveStreamStatus } from '../provider.js';
+import type { Sleep } from '../runtime.js';
+import { createLiveStreamClient } from './live-stream-client.js';
+
+// A scripted provider: records every call, answers state polls from a script.
+function scriptedProvider(states: LiveStreamState[], withStatus = true) {
+  const calls: string[] = [];
+  const seenOptions: (CallOptions | undefined)[] = [];
+  let poll = 0;
+  const stream = (state: LiveStreamState): LiveStream => ({
+    id: 's1',
+    provider: 'scripted',
+    name: 'S',
+    state,
+    ingest: [{ protocol: 'rtmp', url: 'rtmp://ingest.test/app/key' }],
+    playback: [],
+    recording: false,
+    raw: {},
+  });
+  const nextState = () => states[Math.min(poll++, states.length - 1)] ?? 'unknown';
+  const provider: LiveStreamProvider = {
+    specificationVersion: 'v1',
+    id: 'scripted',
+    capabilities: {
+      lifecycle: 'explicit',
+      start: true,
+      stop: true,
+      restart: true,
+      update: true,
+      delete: true,
+      recording: true,
+      restream: false,
+      regions: false,
+      lowLatency: false,
+      broadcastingStatus: false,
+      names: true,
+      ingestProtocols: ['rtmp'],
+      playbackProtocols: [],
+      maxNameLength: 200,
+    },
+    async create(input, options) {
+      calls.push(`create ${input.name}`);
+      seenOptions.push(options);
+      return stream('stopped');
+    },
+    async get(id, options) {
+      calls.push(`get ${id}`);
+      seenOptions.push(options);
+      return stream(withStatus ? 'starting' : nextState());
+    },
+    async *list() {
+      for (const id of ['a', 'b', 'c']) {
+        calls.push(`page ${id}`);
+        yield { ...stream('stopped'), id };
+      }
+    },
+    async update(id) {
+      calls.push(`update ${id}`);
+      return stream('stopped');
+    },
+    async delete(id) {
+      calls.push(`delete ${id}`);
+    },
+    async start(id) {
+      calls.push(`start ${id}`);
+      return stream('starting');
+    },
+    async stop(id) {
+      calls.push(`stop ${id}`);
+      return stream('stopping');
+    },
+  };
+  if (withStatus) {
+    provider.getStatus = async (id): Promise<LiveStreamStatus> => {
+      calls.push(`status ${id}`);
+      return { state: nextState(), raw: {} };
+    };
+  }
+  return { provider, calls, seenOptions };
+}
+
+function fakeTime() {
+  let now = 0;
+  const sleeps: number[] = [];
+  const sleep: Sleep = async (ms, signal) => {
+    if (signal?.aborted) throw signal.reason;
+    sleeps.push(ms);
+    now += ms;
+  };
+  const container = createContainer();
+  container.register(tokens.clock, { useValue: () => now });
+  container.register(tokens.sleep, { useValue: sleep });
+  return { container, sleeps };
+}
+
+describe('createLiveStreamClient', () => {
+  it('validates input before calling the provider', async () => {
+    const { provider, calls } = scriptedProvider([]);
+    const client = createLiveStreamClient(provider);
+    await expect(client.create({ name: '' })).rejects.toThrow(InvalidInputError);
+    await expect(client.update('s1', {})).rejects.toThrow(InvalidInputError);
+    for (const id of ['../x', 'a/b', 'a?b', 'a#b']) {
+      await expect(client.get(id)).rejects.toThrow(InvalidInputError);
+      await expect(client.delete(id)).rejects.toThrow(InvalidInputError);
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it('passes signal, timeout and its runtime to the provider', async () => {
+    const { provider, seenOptions } = scriptedProvider([]);
+    const hooks = { onRequest: () => {} };
+    const controller = new AbortController();
+    await createLiveStreamClient(provider, { hooks }).create(
+      { name: 'x' },
+      { signal: controller.signal, timeoutMs: 5 },
+    );
+    expect(seenOptions[0]?.signal).toBe(controller.signal);
+    expect(seenOptions[0]?.timeoutMs).toBe(5);
+    expect(seenOptions[0]?.runtime?.hooks).toBe(hooks);
+  });
+
+  it('resolves the provider from a container when none is passed', async () => {
+    const { provider } = scriptedProvider([]);
+    const container = createContainer();
+    container.register(tokens.provider, { useValue: provider });
+    expect(createLiveStreamClient(undefined, { container }).providerId).toBe('scripted');
+  });
+
+  it('list is lazy and toArray can stop early', async () => {
+    const { provider, calls } = scriptedProvider([]);
+    const client = createLiveStreamClient(provider);
+    const list = client.list();
+    expect(calls).toEqual([]);
+    expect((await list.toArray({ limit: 2 })).map((stream) => stream.id)).toEqual(['a', 'b']);
+    expect(calls).toEqual(['page a', 'page b']);
+    const ids: string[] = [];
+    for await (const stream of client.list()) ids.push(stream.id);
+    expect(ids).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('waitForState', () => {
+  it('polls the cheap status call with growing intervals, then returns the full stream', async () => {
+    const { provider, calls } = scriptedProvider(['starting', 'starting', 'starting', 'ready']);
+    const { container, sleeps } = fakeTime();
+    const stream = await createLiveStreamClient(provider, { container }).waitForState('s1', 'ready', {
+      intervalMs: 1000,
+    });
+    expect(stream.state).toBe('ready');
+    expect(stream.ingest).toHaveLength(1);
+    expect(sleeps).toEqual([1000, 1500, 2250]);
+    expect(calls).toEqual(['status s1', 'status s1', 'status s1', 'status s1', 'get s1']);
+  });
+
+  it('falls back to get when the provider has no status call', async () => {
+    const { provider, calls } = scriptedProvider(['starting', 'ready'], false);
+    const { container } = fakeTime();
+    const stream = await createLiveStreamClient(provider, { container }).waitForState('s1', [
+      'ready',
+      'stopped',
+    ]);
+    expect(stream.state).toBe('ready');
+    expect(calls).toEqual(['get s1', 'get s1']);
+  });
+
+  it('times out naming the last state seen', async () => {
+    const { provider } = scriptedProvider(['starting']);
+    const { container } = fakeTime();
+    const client = createLiveStreamClient(provider, { container });
+    const error = await client
+      .waitForState('s1', 'ready', { timeoutMs: 5000, intervalMs: 1000 })
+      .catch((e: unknown) => e);
+    expect(TimeoutError.isInstance(error)).toBe(true);
+    expect((error as TimeoutError).lastState).toBe('starting');
+    expect((error as TimeoutError).message).toBe(
+      'scripted stream s1 did not become ready within 5000 ms (last state: starting)',
+    );
+  });
+
+  it('fails fast when the stream is disabled', async () => {
+    const { provider } = scriptedProvider(['disabled']);
+    const error = await createLiveStreamClient(provider, fakeTime())
+      .waitForState('s1', 'ready')
+      .catch((e: unknown) => e);
+    expect(ConflictError.isInstance(error)).toBe(true);
+  });
+
+  it('stops at once when aborted', async () => {
+    const { provider } = scriptedProvider(['starting']);
+    const controller = new AbortController();
+    controller.abort();
+    const error = await createLiveStreamClient(provider, fakeTime())
+      .waitForState('s1', 'ready', { signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect(AbortError.isInstance(error)).toBe(true);
+  });
+});

@@ -1,0 +1,139 @@
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import {
+  AbortError,
+  AuthenticationError,
+  ConflictError,
+  InvalidInputError,
+  NotFoundError,
+  ProviderUnavailableError,
+  RateLimitError,
+  ResponseShapeError,
+  TimeoutError,
+  UnsupportedOperationError,
+} from './errors.js';
+import { UniliveError } from './unilive-error.js';
+
+const token = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.c2lnbmF0dXJlLXNlY3JldA';
+const streamKey = 'live_sk_9f8e7d6c5b4a';
+
+describe('UniliveError', () => {
+  it('carries what a caller branches on', () => {
+    const error = new RateLimitError({
+      message: 'liveapi get failed (HTTP 429)',
+      provider: 'liveapi',
+      operation: 'get',
+      status: 429,
+      vendorCode: 'rate_limited',
+      vendorMessage: 'Too many requests',
+      requestId: 'req-1',
+      retryAfterMs: 2000,
+    });
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe('RateLimitError');
+    expect(error.isRetryable).toBe(true);
+    expect(error.toJSON()).toEqual({
+      name: 'RateLimitError',
+      message: 'liveapi get failed (HTTP 429)',
+      provider: 'liveapi',
+      operation: 'get',
+      status: 429,
+      vendorCode: 'rate_limited',
+      vendorMessage: 'Too many requests',
+      requestId: 'req-1',
+      retryAfterMs: 2000,
+      isRetryable: true,
+    });
+  });
+
+  it('isInstance works per class and across copies of the package', () => {
+    const error = new NotFoundError({ message: 'gone' });
+    expect(UniliveError.isInstance(error)).toBe(true);
+    expect(NotFoundError.isInstance(error)).toBe(true);
+    expect(ConflictError.isInstance(error)).toBe(false);
+    // Another copy of core: a different class with the same kind marker.
+    const foreign = Object.assign(Object.create(Error.prototype), {
+      [Symbol.for('unilive.error.kinds')]: ['NotFoundError', 'UniliveError'],
+    });
+    expect(NotFoundError.isInstance(foreign)).toBe(true);
+    expect(UniliveError.isInstance(foreign)).toBe(true);
+    expect(UniliveError.isInstance(new Error('plain'))).toBe(false);
+    expect(UniliveError.isInstance(null)).toBe(false);
+  });
+
+  it.each([
+    [AuthenticationError, false],
+    [NotFoundError, false],
+    [ConflictError, false],
+    [InvalidInputError, false],
+    [ResponseShapeError, false],
+    [UnsupportedOperationError, false],
+    [AbortError, false],
+    [RateLimitError, true],
+    [ProviderUnavailableError, true],
+    [TimeoutError, true],
+  ] as const)('%s.isRetryable is %s', (ErrorClass, retryable) => {
+    expect(new ErrorClass({ message: 'x' }).isRetryable).toBe(retryable);
+  });
+
+  it('a base error is retryable by status', () => {
+    expect(new UniliveError({ message: 'x', status: 503 }).isRetryable).toBe(true);
+    expect(new UniliveError({ message: 'x', status: 418 }).isRetryable).toBe(false);
+    expect(new UniliveError({ message: 'x' }).isRetryable).toBe(false);
+  });
+
+  it('scrubs secrets from message, vendor message, stack, JSON, inspect and the cause', () => {
+    const cause = new Error(`request to rtmp://ingest.example.com/live/${streamKey} with Bearer ${token}`);
+    const error = new ProviderUnavailableError({
+      message: `failed for ${streamKey} using ${token}`,
+      vendorMessage: `key ${streamKey} rejected`,
+      provider: 'liveapi',
+      operation: 'create',
+      cause,
+      secrets: [streamKey, token],
+    });
+    const views = [
+      error.message,
+      error.vendorMessage,
+      error.stack,
+      JSON.stringify(error),
+      inspect(error),
+      String(error),
+    ];
+    for (const view of views) {
+      expect(view).not.toContain(streamKey);
+      expect(view).not.toContain(token);
+    }
+    expect(error.message).toBe('failed for [REDACTED] using [REDACTED]');
+    expect((error.cause as Error).message).toBe(
+      'request to rtmp://ingest.example.com/live/[REDACTED] with Bearer [REDACTED]',
+    );
+  });
+
+  it('keeps a system error code from the cause for diagnosis', () => {
+    const cause = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }),
+    });
+    const error = new ProviderUnavailableError({ message: 'unreachable', cause });
+    expect(((error.cause as Error).cause as { code?: string }).code).toBe('ECONNREFUSED');
+  });
+
+  it('InvalidInputError and ResponseShapeError list their issues in JSON', () => {
+    const input = new InvalidInputError({
+      message: 'bad',
+      issues: [{ path: 'name', message: 'expected a string' }],
+    });
+    expect(input.toJSON().issues).toEqual([{ path: 'name', message: 'expected a string' }]);
+    const shape = new ResponseShapeError({
+      message: 'bad',
+      issues: [{ path: 'live_stream.id', expected: 'string' }],
+    });
+    expect(shape.toJSON().issues).toEqual([{ path: 'live_stream.id', expected: 'string' }]);
+  });
+
+  it('TimeoutError names the last state seen', () => {
+    const error = new TimeoutError({ message: 'late', lastState: 'starting' });
+    expect(error.lastState).toBe('starting');
+    expect(error.toJSON().lastState).toBe('starting');
+  });
+});

@@ -1,0 +1,498 @@
+import nock from 'nock';
+import * as v from 'valibot';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AbortError,
+  AuthenticationError,
+  ConflictError,
+  InvalidInputError,
+  NotFoundError,
+  ProviderUnavailableError,
+  RateLimitError,
+  ResponseShapeError,
+  TimeoutError,
+} from '../errors/errors.js';
+import { UniliveError } from '../errors/unilive-error.js';
+import { pathOf } from '../ids.js';
+import type { CallOptions } from '../provider.js';
+import { SecretSet } from '../secrets.js';
+import type { HttpHooks } from './hooks.js';
+import { createHttpClient, type HttpClientSettings } from './http-client.js';
+
+const origin = 'https://api.vendor.test';
+const token = 'vendor-token-0123456789';
+const schema = v.looseObject({ stream: v.looseObject({ id: v.string(), state: v.string() }) });
+
+function client(overrides: Partial<HttpClientSettings> = {}) {
+  const secrets = new SecretSet();
+  secrets.add(token);
+  return createHttpClient({
+    provider: 'test-vendor',
+    baseUrl: `${origin}/api/v2`,
+    headers: () => ({ authorization: `Bearer ${token}` }),
+    secrets,
+    readError: (body) => {
+      const meta = (body as { meta?: { code?: string; message?: string } } | null)?.meta;
+      return { code: meta?.code, message: meta?.message };
+    },
+    random: () => 0.5,
+    ...overrides,
+  });
+}
+
+// Retry waits are recorded, not slept.
+function recorder() {
+  const sleeps: number[] = [];
+  const events: string[] = [];
+  const hooks: HttpHooks = {
+    onRequest: (event) => events.push(`request ${event.method} ${event.url} #${event.attempt}`),
+    onResponse: (event) => events.push(`response ${event.status} #${event.attempt}`),
+    onRetry: (event) => events.push(`retry ${event.reason} in ${event.delayMs} ms`),
+    onError: (event) => events.push(`error ${event.error.name}`),
+  };
+  const options: CallOptions = {
+    runtime: {
+      hooks,
+      sleep: async (ms, signal) => {
+        sleeps.push(ms);
+        if (signal?.aborted) throw signal.reason;
+      },
+    },
+  };
+  return { sleeps, events, options };
+}
+
+async function failure(run: () => Promise<unknown>): Promise<UniliveError> {
+  try {
+    await run();
+  } catch (error) {
+    if (UniliveError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a failure');
+}
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => {
+  const pending = nock.pendingMocks();
+  nock.cleanAll();
+  expect(pending).toEqual([]);
+});
+
+describe('createHttpClient', () => {
+  it('sends the exact request: method, path, query, auth, JSON body; parses the response', async () => {
+    nock(origin, {
+      reqheaders: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        accept: 'application/json',
+      },
+    })
+      .post('/api/v2/live_streams', { live_stream: { name: 'A', recording: true } })
+      .query({ page: '2' })
+      .reply(201, { stream: { id: 'abc', state: 'stopped', extra: 1 } }, { 'x-request-id': 'r-1' });
+    const { options, events } = recorder();
+    const response = await client().request({
+      operation: 'create',
+      method: 'POST',
+      path: 'live_streams',
+      query: { page: 2, missing: undefined },
+      body: { live_stream: { name: 'A', recording: true } },
+      schema,
+      options,
+    });
+    expect(response.status).toBe(201);
+    expect(response.data).toEqual({ stream: { id: 'abc', state: 'stopped', extra: 1 } });
+    expect(events).toEqual([`request POST ${origin}/api/v2/live_streams?page=2 #1`, 'response 201 #1']);
+  });
+
+  it('encodes ids through pathOf and refuses ones that could escape their segment', async () => {
+    nock(origin)
+      .get('/api/v2/live_streams/a.b~c_d-e')
+      .reply(200, { stream: { id: 'x', state: 's' } });
+    await client().request({
+      operation: 'get',
+      method: 'GET',
+      path: pathOf`live_streams/${'a.b~c_d-e'}`,
+      schema,
+    });
+    for (const id of ['../admin', 'a/b', 'a?b', 'a#b', '..', 'a%2Fb', 'a b', '']) {
+      expect(() => pathOf`live_streams/${id}`).toThrow(InvalidInputError);
+    }
+  });
+
+  it.each([
+    [401, AuthenticationError],
+    [403, AuthenticationError],
+    [404, NotFoundError],
+    [410, NotFoundError],
+    [409, ConflictError],
+    [422, InvalidInputError],
+    [400, InvalidInputError],
+  ] as const)(
+    'HTTP %i becomes %o with the vendor code and message, not retried',
+    async (status, ErrorClass) => {
+      nock(origin)
+        .get('/api/v2/live_streams/abc')
+        .reply(
+          status,
+          { meta: { code: `ERR-${status}-X`, message: 'vendor says no' } },
+          { 'x-request-id': 'req-9' },
+        );
+      const error = await failure(() =>
+        client().request({ operation: 'get', method: 'GET', path: 'live_streams/abc', schema }),
+      );
+      expect(ErrorClass.isInstance(error)).toBe(true);
+      expect(error.toJSON()).toMatchObject({
+        provider: 'test-vendor',
+        operation: 'get',
+        status,
+        vendorCode: `ERR-${status}-X`,
+        vendorMessage: 'vendor says no',
+        requestId: 'req-9',
+      });
+      expect(error.message).toBe(`test-vendor get failed (HTTP ${status} ERR-${status}-X): vendor says no`);
+    },
+  );
+
+  it('lets the adapter classify a vendor code', async () => {
+    nock(origin)
+      .put('/api/v2/live_streams/abc/start')
+      .reply(422, { meta: { code: 'ERR-422-InvalidStateChange' } });
+    const error = await failure(() =>
+      client({
+        classifyError: ({ code }) => (code === 'ERR-422-InvalidStateChange' ? ConflictError : undefined),
+      }).request({
+        operation: 'start',
+        method: 'PUT',
+        path: 'live_streams/abc/start',
+      }),
+    );
+    expect(ConflictError.isInstance(error)).toBe(true);
+  });
+
+  it('retries a GET on 503 with exponential backoff and jitter, then succeeds', async () => {
+    nock(origin)
+      .get('/api/v2/s')
+      .times(2)
+      .reply(503, 'busy')
+      .get('/api/v2/s')
+      .reply(200, { stream: { id: 'a', state: 'x' } });
+    const { options, sleeps, events } = recorder();
+    await client().request({ operation: 'get', method: 'GET', path: 's', schema, options });
+    expect(sleeps).toEqual([375, 750]); // half-to-full jitter of 500 and 1000 ms, random fixed at 0.5
+    expect(events.filter((event) => event.startsWith('retry'))).toEqual([
+      'retry HTTP 503 in 375 ms',
+      'retry HTTP 503 in 750 ms',
+    ]);
+  });
+
+  it('gives up after maxRetries with ProviderUnavailableError', async () => {
+    nock(origin).get('/api/v2/s').times(3).reply(500, '<html>oops</html>', { 'content-type': 'text/html' });
+    const { options, sleeps } = recorder();
+    const error = await failure(() =>
+      client().request({ operation: 'get', method: 'GET', path: 's', schema, options }),
+    );
+    expect(ProviderUnavailableError.isInstance(error)).toBe(true);
+    expect(error.status).toBe(500);
+    expect(sleeps).toHaveLength(2);
+  });
+
+  it('never retries a POST after a 5xx: the vendor may have created it', async () => {
+    nock(origin).post('/api/v2/s').reply(502, '');
+    const { options, sleeps } = recorder();
+    const error = await failure(() =>
+      client().request({ operation: 'create', method: 'POST', path: 's', body: {}, schema, options }),
+    );
+    expect(error.status).toBe(502);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('retries a POST after 429, honouring Retry-After in seconds', async () => {
+    nock(origin)
+      .post('/api/v2/s')
+      .reply(429, { meta: { code: 'ERR-429' } }, { 'retry-after': '3' })
+      .post('/api/v2/s')
+      .reply(201, { stream: { id: 'a', state: 'x' } });
+    const { options, sleeps } = recorder();
+    await client().request({ operation: 'create', method: 'POST', path: 's', body: {}, schema, options });
+    expect(sleeps).toEqual([3000]);
+  });
+
+  it('honours Retry-After as an HTTP date', async () => {
+    const now = Date.parse('2026-11-22T10:00:00Z');
+    nock(origin)
+      .get('/api/v2/s')
+      .reply(429, '', { 'retry-after': new Date(now + 4000).toUTCString() })
+      .get('/api/v2/s')
+      .reply(200, { stream: { id: 'a', state: 'x' } });
+    const { options, sleeps } = recorder();
+    await client().request({
+      operation: 'get',
+      method: 'GET',
+      path: 's',
+      schema,
+      options: { ...options, runtime: { ...options.runtime, clock: () => now } },
+    });
+    expect(sleeps).toEqual([4000]);
+  });
+
+  it('does not wait out a Retry-After beyond the cap: RateLimitError with retryAfterMs', async () => {
+    nock(origin).get('/api/v2/s').reply(429, '', { 'retry-after': '3600' });
+    const { options, sleeps } = recorder();
+    const error = await failure(() =>
+      client().request({ operation: 'get', method: 'GET', path: 's', schema, options }),
+    );
+    expect(RateLimitError.isInstance(error)).toBe(true);
+    expect(error.retryAfterMs).toBe(3_600_000);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('retries a dropped connection for GET, not for POST, but POST after a refused connection', async () => {
+    const reset = () =>
+      Object.assign(new TypeError('fetch failed'), {
+        cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }),
+      });
+    const refused = () =>
+      Object.assign(new TypeError('fetch failed'), {
+        cause: Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }),
+      });
+    nock(origin)
+      .get('/api/v2/s')
+      .replyWithError(reset())
+      .get('/api/v2/s')
+      .reply(200, { stream: { id: 'a', state: 'x' } });
+    await client().request({
+      operation: 'get',
+      method: 'GET',
+      path: 's',
+      schema,
+      options: recorder().options,
+    });
+
+    nock(origin).post('/api/v2/s').replyWithError(reset());
+    const dropped = await failure(() =>
+      client().request({
+        operation: 'create',
+        method: 'POST',
+        path: 's',
+        body: {},
+        schema,
+        options: recorder().options,
+      }),
+    );
+    expect(ProviderUnavailableError.isInstance(dropped)).toBe(true);
+    expect(dropped.status).toBeUndefined();
+
+    nock(origin)
+      .post('/api/v2/s')
+      .replyWithError(refused())
+      .post('/api/v2/s')
+      .reply(201, { stream: { id: 'a', state: 'x' } });
+    await client().request({
+      operation: 'create',
+      method: 'POST',
+      path: 's',
+      body: {},
+      schema,
+      options: recorder().options,
+    });
+  });
+
+  it('times out a slow response per attempt and retries idempotent calls', async () => {
+    const slow = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return [200, { stream: { id: 'late', state: 'x' } }] as const;
+    };
+    nock(origin)
+      .get('/api/v2/s')
+      .reply(slow)
+      .get('/api/v2/s')
+      .reply(200, { stream: { id: 'a', state: 'x' } });
+    const { options, events } = recorder();
+    const response = await client({ timeoutMs: 50 }).request({
+      operation: 'get',
+      method: 'GET',
+      path: 's',
+      schema,
+      options,
+    });
+    expect(response.data.stream.id).toBe('a');
+    expect(events).toContain('retry timeout in 375 ms');
+
+    nock(origin).post('/api/v2/s').reply(slow);
+    const error = await failure(() =>
+      client({ timeoutMs: 50 }).request({
+        operation: 'create',
+        method: 'POST',
+        path: 's',
+        body: {},
+        schema,
+        options: recorder().options,
+      }),
+    );
+    expect(TimeoutError.isInstance(error)).toBe(true);
+    expect(error.message).toBe('test-vendor create: no complete response within 50 ms');
+  });
+
+  it('stops at the total timeout instead of sleeping past it', async () => {
+    nock(origin).get('/api/v2/s').reply(503, '');
+    const { options, sleeps } = recorder();
+    const error = await failure(() =>
+      client({ totalTimeoutMs: 100 }).request({
+        operation: 'get',
+        method: 'GET',
+        path: 's',
+        schema,
+        options,
+      }),
+    );
+    expect(error.status).toBe(503);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('aborts at once, during a request or between retries, with AbortError', async () => {
+    nock(origin)
+      .get('/api/v2/s')
+      .reply(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        return [200, '{}'] as const;
+      });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 30);
+    const started = Date.now();
+    const error = await failure(() =>
+      client().request({
+        operation: 'get',
+        method: 'GET',
+        path: 's',
+        schema,
+        options: { signal: controller.signal },
+      }),
+    );
+    expect(AbortError.isInstance(error)).toBe(true);
+    expect(error.name).toBe('AbortError');
+    expect(Date.now() - started).toBeLessThan(1000);
+    nock.abortPendingRequests();
+    nock.cleanAll();
+
+    nock(origin).get('/api/v2/s').reply(503, '');
+    const during = new AbortController();
+    const betweenRetries = await failure(() =>
+      client().request({
+        operation: 'get',
+        method: 'GET',
+        path: 's',
+        schema,
+        options: {
+          signal: during.signal,
+          runtime: {
+            sleep: async (_ms, signal) => {
+              during.abort();
+              if (signal?.aborted) throw signal.reason;
+            },
+          },
+        },
+      }),
+    );
+    expect(AbortError.isInstance(betweenRetries)).toBe(true);
+
+    const already = new AbortController();
+    already.abort();
+    const before = await failure(() =>
+      client().request({
+        operation: 'get',
+        method: 'GET',
+        path: 's',
+        schema,
+        options: { signal: already.signal },
+      }),
+    );
+    expect(AbortError.isInstance(before)).toBe(true);
+  });
+
+  it.each([
+    ['malformed JSON', '{"stream": {', 'application/json', '$ (expected JSON)'],
+    ['an empty body', '', 'application/json', '$ (expected JSON)'],
+    ['an HTML page with 200', '<html>maintenance</html>', 'text/html', '$ (expected JSON)'],
+    [
+      'the wrong shape',
+      '{"stream": {"id": 7, "state": "x"}}',
+      'application/json',
+      'stream.id (expected string)',
+    ],
+  ])(
+    'a 200 with %s becomes ResponseShapeError naming path and expected type',
+    async (_label, body, type, where) => {
+      nock(origin).get('/api/v2/s').reply(200, body, { 'content-type': type });
+      const error = await failure(() =>
+        client().request({ operation: 'get', method: 'GET', path: 's', schema }),
+      );
+      expect(ResponseShapeError.isInstance(error)).toBe(true);
+      const issue = (error as ResponseShapeError).issues[0];
+      expect(`${issue?.path} (expected ${issue?.expected})`).toBe(where);
+      expect(error.message).not.toContain('maintenance');
+    },
+  );
+
+  it('keeps the token and credential query values out of errors and hook events', async () => {
+    nock(origin)
+      .get('/api/v2/s')
+      .query(true)
+      .reply(401, { meta: { message: `bad token ${token}` } });
+    const { options, events } = recorder();
+    const error = await failure(() =>
+      client().request({
+        operation: 'get',
+        method: 'GET',
+        path: 's',
+        query: { api_key: 'query-secret-999' },
+        schema,
+        options,
+      }),
+    );
+    const everything = [JSON.stringify(error), error.stack, ...events].join('\n');
+    expect(everything).not.toContain(token);
+    expect(everything).not.toContain('query-secret-999');
+    expect(error.vendorMessage).toBe('bad token [REDACTED]');
+  });
+
+  it('a hook that throws does not change the outcome', async () => {
+    nock(origin)
+      .get('/api/v2/s')
+      .reply(200, { stream: { id: 'a', state: 'x' } });
+    const response = await client().request({
+      operation: 'get',
+      method: 'GET',
+      path: 's',
+      schema,
+      options: {
+        runtime: {
+          hooks: {
+            onRequest: () => {
+              throw new Error('logger broke');
+            },
+          },
+        },
+      },
+    });
+    expect(response.data.stream.id).toBe('a');
+  });
+
+  it('uses an injected fetch', async () => {
+    const seen: string[] = [];
+    const fetchSpy: typeof fetch = async (input, init) => {
+      const request = new Request(input, init);
+      seen.push(`${request.method} ${request.url} ${request.headers.get('authorization')}`);
+      return new Response(JSON.stringify({ stream: { id: 'f', state: 'x' } }), { status: 200 });
+    };
+    const response = await client({ fetch: fetchSpy }).request({
+      operation: 'get',
+      method: 'GET',
+      path: 's',
+      schema,
+    });
+    expect(response.data.stream.id).toBe('f');
+    expect(seen).toEqual([`GET ${origin}/api/v2/s Bearer ${token}`]);
+  });
+});
