@@ -24,7 +24,14 @@ describe('createLiveStreamClientFromConfig', () => {
     let received: Record<string, unknown> = {};
     const client = await createLiveStreamClientFromConfig(
       { provider: 'liveapi', tokenId: 'id' },
-      { providers: { liveapi: (settings) => fakeProvider({ ...(received = settings), id: 'liveapi' }) } },
+      {
+        providers: {
+          liveapi: (settings) => {
+            received = settings;
+            return fakeProvider({ ...settings, id: 'liveapi' });
+          },
+        },
+      },
     );
     expect(client.providerId).toBe('liveapi');
     expect(received).toEqual({ tokenId: 'id' });
