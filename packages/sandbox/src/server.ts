@@ -163,7 +163,11 @@ function control(engine: SandboxEngine, method: string, path: string[], body: un
     const providers = Object.fromEntries(
       [...engine.dialects.values()].map((dialect) => [
         dialect.id,
-        { basePath: `/${dialect.id}${dialect.basePath}` },
+        // Development credentials of this local sandbox, so tools can connect without copying them around.
+        {
+          basePath: `/${dialect.id}${dialect.basePath}`,
+          credentials: engine.settingsOf(dialect.id)?.credentials ?? {},
+        },
       ]),
     );
     return { status: 200, body: { providers } };

@@ -1,0 +1,86 @@
+import type { ConfiguredProviderFactory } from '@unilive/core';
+import { createMemoryBackend, createMemoryProvider } from '@unilive/testing';
+import { describe, expect, it } from 'vitest';
+import { main } from './cli.js';
+import type { Output } from './progress.js';
+
+function harness() {
+  const token = 'cli-memory-token-1234';
+  const backend = createMemoryBackend({ token, transitionPolls: 1 });
+  const out: string[] = [];
+  const err: string[] = [];
+  const output: Output = { out: (text) => out.push(text), err: (text) => err.push(text), interactive: false };
+  const loadFactory = async (id: string) =>
+    id === 'memory'
+      ? ((() => createMemoryProvider({ backend, token })) as ConfiguredProviderFactory)
+      : undefined;
+  const run = (...argv: string[]) =>
+    main(argv, { output, loadFactory, environment: { UNILIVE_PROVIDER: 'memory' } });
+  return { run, out, err, backend };
+}
+
+describe('unilive CLI', () => {
+  it('runs the lifecycle with JSON output for scripts', async () => {
+    const { run, out } = harness();
+    expect(await run('create', '--name', 'From the CLI', '--json')).toBe(0);
+    const created = JSON.parse(out.pop() ?? '');
+    expect(created).toMatchObject({ name: 'From the CLI', provider: 'memory', state: 'stopped' });
+    expect(created.raw).toBeUndefined();
+    expect(await run('get', created.id, '--json', '--raw')).toBe(0);
+    expect(JSON.parse(out.pop() ?? '').raw.id).toBe(created.id);
+    expect(await run('list', '--json')).toBe(0);
+    expect(JSON.parse(out.pop() ?? '').map((stream: { id: string }) => stream.id)).toEqual([created.id]);
+    expect(await run('update', created.id, '--name', 'Renamed', '--json')).toBe(0);
+    expect(JSON.parse(out.pop() ?? '').name).toBe('Renamed');
+    expect(await run('start', created.id, '--wait', '--json')).toBe(0);
+    expect(JSON.parse(out.pop() ?? '').state).toBe('ready');
+    expect(await run('stop', created.id, '--json')).toBe(0);
+    expect(await run('wait', created.id, 'stopped', '--json')).toBe(0);
+    expect(JSON.parse(out.pop() ?? '').state).toBe('stopped');
+    expect(await run('delete', created.id, '--json')).toBe(0);
+    expect(JSON.parse(out.pop() ?? '')).toEqual({ id: created.id, deleted: true });
+  });
+
+  it('prints what a streamer needs in readable form', async () => {
+    const { run, out } = harness();
+    expect(await run('create', '--name', 'Readable')).toBe(0);
+    const text = out.pop() ?? '';
+    expect(text).toContain('ingest rtmp:');
+    expect(text).toMatch(/server: +rtmp:\/\/ingest\.memory\.test\/live/);
+    expect(text).toMatch(/stream key: +sk_/);
+    expect(await run('list')).toBe(0);
+    expect(out.pop()).toMatch(/^ID +NAME +STATE +CREATED\n/);
+  });
+
+  it('fails with a one-line error and exit code 1 when the vendor refuses', async () => {
+    const { run, err } = harness();
+    expect(await run('get', 'mem99999')).toBe(1);
+    expect(err).toEqual(['unilive: NotFoundError: memory get failed (HTTP 404 not_found): No such stream']);
+  });
+
+  it('exits 2 on bad usage or bad input, before any request', async () => {
+    const { run, err, backend } = harness();
+    expect(await run('get')).toBe(2);
+    expect(await run('create')).toBe(2);
+    expect(await run('wait', 'abc', 'sleeping')).toBe(2);
+    expect(await run('get', '../etc')).toBe(2);
+    expect(await run('frobnicate')).toBe(2);
+    expect(await run('list', '--no-such-flag')).toBe(2);
+    expect(backend.counts.requests).toBe(0);
+    expect(err[0]).toBe('unilive: get needs a stream id: unilive get ID');
+  });
+
+  it('names the package to install for a provider that is not installed', async () => {
+    const { err } = harness();
+    const output: Output = { out: () => {}, err: (text) => err.push(text), interactive: false };
+    const code = await main(['list', '--provider', 'liveapi'], {
+      output,
+      loadFactory: async () => undefined,
+      environment: {},
+    });
+    expect(code).toBe(2);
+    expect(err.pop()).toBe(
+      'unilive: InvalidInputError: The provider package @unilive/liveapi is not installed: run `npm install @unilive/liveapi`',
+    );
+  });
+});

@@ -1,0 +1,3 @@
+export { type CliEnvironment, main } from './cli.js';
+export { type DemoOptions, runDemo } from './demo.js';
+export { buildProvider, type FactoryLoader, importFactory, sandboxSettings } from './providers.js';
