@@ -23,6 +23,7 @@ const tasks = {
     ['pnpm', 'install', '--frozen-lockfile'],
     ['pnpm', 'biome', 'ci', '.'],
     ['pnpm', 'turbo', 'run', 'build', 'typecheck', 'lint', 'test', '--output-logs=new-only'],
+    ['node', '.toolchain/summarize-tests.mjs'],
   ],
   /** Benchmarks: figures into docs/performance.md. */
   bench: [
