@@ -45,7 +45,15 @@ describe('createLiveStreamClientFromConfig', () => {
     let received: Record<string, unknown> = {};
     await createLiveStreamClientFromConfig(
       {},
-      { container, providers: { videosdk: (settings) => fakeProvider((received = settings)) } },
+      {
+        container,
+        providers: {
+          videosdk: (settings) => {
+            received = settings;
+            return fakeProvider(settings);
+          },
+        },
+      },
     );
     expect(received.fetch).toBe(customFetch);
   });
