@@ -25,6 +25,12 @@ const tasks = {
     ['pnpm', 'turbo', 'run', 'build', 'typecheck', 'lint', 'test', '--output-logs=new-only'],
     ['node', '.toolchain/summarize-tests.mjs'],
   ],
+  /** The API reference under docs/api/reference, from the TSDoc comments. */
+  docs: [
+    ['pnpm', 'install', '--frozen-lockfile'],
+    ['pnpm', 'turbo', 'run', 'build', '--output-logs=errors-only'],
+    ['node', 'docs/api/generate.mjs'],
+  ],
   /** Benchmarks: figures into docs/performance.md. */
   bench: [
     ['pnpm', 'install', '--frozen-lockfile'],
