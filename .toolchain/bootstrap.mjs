@@ -31,12 +31,6 @@ const tasks = {
     ['pnpm', 'turbo', 'run', 'build', '--output-logs=errors-only'],
     ['node', 'docs/api/generate.mjs'],
   ],
-  /** Benchmarks: figures into docs/performance.md. */
-  bench: [
-    ['pnpm', 'install', '--frozen-lockfile'],
-    ['pnpm', 'turbo', 'run', 'build', '--output-logs=errors-only'],
-    ['pnpm', 'run', 'bench'],
-  ],
 };
 
 const taskName = process.argv[2];
