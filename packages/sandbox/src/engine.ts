@@ -3,6 +3,7 @@ import type { ProviderId } from '@unilive/core';
 import type {
   DialectContext,
   DialectSettings,
+  ErrorKind,
   Fault,
   FaultOperation,
   SandboxDialect,
@@ -110,9 +111,23 @@ export function createEngine(options: EngineOptions) {
 
   function faultResponse(
     dialect: SandboxDialect,
-    fault: Exclude<Fault, { type: 'network' | 'slow' }>,
+    fault: Extract<
+      Fault,
+      {
+        type:
+          | 'unauthorized'
+          | 'forbidden'
+          | 'not-found'
+          | 'conflict'
+          | 'rate-limit'
+          | 'server-error'
+          | 'status';
+      }
+    >,
   ): SandboxResponse {
     switch (fault.type) {
+      case 'status':
+        return dialect.error(kindOfStatus(fault.status), fault.status, 'Injected failure');
       case 'unauthorized':
         return dialect.error('unauthorized', 401, 'Authentication failed');
       case 'forbidden':
@@ -131,6 +146,49 @@ export function createEngine(options: EngineOptions) {
           : String(seconds);
         return { ...response, headers: { ...response.headers, 'retry-after': retryAfter } };
       }
+    }
+  }
+
+  // Serves a planned fault; undefined means "now answer normally" (after a slow start).
+  async function applyFault(
+    dialect: SandboxDialect,
+    request: SandboxRequest,
+    fault: Fault,
+    signal: AbortSignal | undefined,
+  ): Promise<EngineOutcome | undefined> {
+    const respond = (response: SandboxResponse): EngineOutcome => ({ kind: 'respond', response });
+    switch (fault.type) {
+      case 'network':
+        return { kind: 'drop' };
+      case 'slow':
+        await delay(fault.delayMs, signal);
+        return undefined;
+      case 'html':
+        return respond({
+          status: fault.status ?? 200,
+          headers: { 'content-type': 'text/html; charset=utf-8' },
+          body: '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>',
+        });
+      case 'malformed-json':
+        return respond({
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+          body: '{"id": "abc", "na',
+        });
+      case 'empty-body':
+        return respond({ status: fault.status ?? 200, headers: { 'content-type': 'application/json' } });
+      case 'wrong-shape':
+        return respond({ status: 200, body: { unexpected: [1, 2, 3], data: null } });
+      case 'unknown-enum': {
+        const response = await dialect.handle(request, contextFor(dialect));
+        return respond({ ...response, body: replaceEnums(response.body) });
+      }
+      case 'slow-body': {
+        const response = await dialect.handle(request, contextFor(dialect));
+        return respond({ ...response, bodyDelayMs: fault.delayMs });
+      }
+      default:
+        return respond(faultResponse(dialect, fault));
     }
   }
 
@@ -200,10 +258,10 @@ export function createEngine(options: EngineOptions) {
         };
       }
       const fault = takeFault(provider, dialect.operationOf(request));
-      // A slow fault delays the headers, then the request is answered normally.
-      if (fault?.type === 'slow') await delay(fault.delayMs, signal);
-      else if (fault?.type === 'network') return { kind: 'drop' };
-      else if (fault) return { kind: 'respond', response: faultResponse(dialect, fault) };
+      if (fault) {
+        const outcome = await applyFault(dialect, request, fault, signal);
+        if (outcome) return outcome;
+      }
       return { kind: 'respond', response: await dialect.handle(request, contextFor(dialect)) };
     },
     close(): void {
@@ -215,6 +273,30 @@ export function createEngine(options: EngineOptions) {
 
 /** The engine {@link createEngine} returns. */
 export type SandboxEngine = ReturnType<typeof createEngine>;
+
+const enumKeys = new Set(['state', 'status', 'broadcasting_status']);
+
+/** Replaces the values of state-like keys, wherever they are, with one no adapter knows. */
+export function replaceEnums(body: unknown): unknown {
+  if (Array.isArray(body)) return body.map(replaceEnums);
+  if (typeof body !== 'object' || body === null) return body;
+  return Object.fromEntries(
+    Object.entries(body).map(([key, value]) => [
+      key,
+      enumKeys.has(key) && typeof value === 'string' ? 'unforeseen_value' : replaceEnums(value),
+    ]),
+  );
+}
+
+function kindOfStatus(status: number): ErrorKind {
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
+  if (status === 404 || status === 410) return 'not-found';
+  if (status === 409 || status === 423) return 'conflict';
+  if (status === 429) return 'rate-limit';
+  if (status >= 500) return 'server-error';
+  return 'invalid';
+}
 
 function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {

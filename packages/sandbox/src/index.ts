@@ -1,5 +1,11 @@
 export { allDialects } from './dialects/index.js';
-export { createEngine, type EngineOptions, type EngineOutcome, type SandboxEngine } from './engine.js';
+export {
+  createEngine,
+  type EngineOptions,
+  type EngineOutcome,
+  replaceEnums,
+  type SandboxEngine,
+} from './engine.js';
 export { type Sandbox, type SandboxOptions, startSandbox } from './server.js';
 export type {
   DialectContext,

@@ -209,5 +209,11 @@ function send(response: ServerResponse, result: SandboxResponse): void {
   }
   headers['content-length'] = String(Buffer.byteLength(payload));
   response.writeHead(result.status, headers);
-  response.end(payload);
+  if (!result.bodyDelayMs) {
+    response.end(payload);
+    return;
+  }
+  response.flushHeaders();
+  const timer = setTimeout(() => response.end(payload), result.bodyDelayMs);
+  response.once('close', () => clearTimeout(timer));
 }

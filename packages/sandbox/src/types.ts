@@ -6,7 +6,21 @@ export type Fault =
   | { type: 'rate-limit'; retryAfterSeconds?: number; retryAfterDate?: boolean; times?: number }
   | { type: 'server-error'; status?: 500 | 502 | 503 | 504; times?: number }
   | { type: 'network'; times?: number }
-  | { type: 'slow'; delayMs: number; times?: number };
+  | { type: 'slow'; delayMs: number; times?: number }
+  /** Any status with the vendor's error body for its kind (408, 413, 507…). */
+  | { type: 'status'; status: number; times?: number }
+  /** An HTML page instead of JSON, as a proxy or load balancer sends (status 200 by default). */
+  | { type: 'html'; status?: number; times?: number }
+  /** A JSON body cut off halfway. */
+  | { type: 'malformed-json'; times?: number }
+  /** A success status with no body at all. */
+  | { type: 'empty-body'; status?: number; times?: number }
+  /** Valid JSON of a shape no adapter expects. */
+  | { type: 'wrong-shape'; times?: number }
+  /** The real answer, with every state-like enum value replaced by one no version knows. */
+  | { type: 'unknown-enum'; times?: number }
+  /** Headers at once, the body after `delayMs`. */
+  | { type: 'slow-body'; delayMs: number; times?: number };
 
 /** Operations a fault can target. */
 export type FaultOperation = 'create' | 'get' | 'list' | 'update' | 'delete' | 'start' | 'stop' | 'status';
@@ -27,6 +41,8 @@ export interface SandboxResponse {
   status: number;
   headers?: Record<string, string>;
   body?: unknown;
+  /** Sends the headers, then waits this long before the body (fault injection). */
+  bodyDelayMs?: number;
 }
 
 /** The kinds of vendor failure a dialect renders in its own error shape. */

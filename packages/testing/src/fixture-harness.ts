@@ -1,5 +1,5 @@
 import type { LiveStreamProvider } from '@unilive/core';
-import type { Fault, FaultOperation } from '@unilive/sandbox';
+import { type Fault, type FaultOperation, replaceEnums } from '@unilive/sandbox';
 import type nockModule from 'nock';
 import type { ContractHarness, ContractStep } from './contract.js';
 import { type Fixture, interceptFixture, loadFixture } from './fixtures.js';
@@ -62,11 +62,53 @@ export function fixtureHarness(options: FixtureHarnessOptions): () => ContractHa
           }
           return true;
         }
-        const errorFixture = options.errors[fault.type];
+        const intercept = () => nock(options.origin).intercept(request.path, request.method).times(times);
+        const recorded = load(requestFixture).response;
+        switch (fault.type) {
+          case 'html':
+            intercept().reply(
+              fault.status ?? 200,
+              '<!DOCTYPE html><html><body><h1>Bad Gateway</h1></body></html>',
+              {
+                'content-type': 'text/html',
+              },
+            );
+            return true;
+          case 'malformed-json':
+            intercept().reply(200, '{"id": "abc", "na', { 'content-type': 'application/json' });
+            return true;
+          case 'empty-body':
+            intercept().reply(fault.status ?? 200, '', { 'content-type': 'application/json' });
+            return true;
+          case 'wrong-shape':
+            intercept().reply(200, JSON.stringify({ unexpected: [1, 2, 3], data: null }), {
+              'content-type': 'application/json',
+            });
+            return true;
+          case 'unknown-enum':
+            intercept().reply(recorded.status, JSON.stringify(replaceEnums(recorded.body ?? null)), {
+              'content-type': 'application/json',
+            });
+            return true;
+          case 'slow-body':
+            // nock's delay holds back the body only, after the headers.
+            intercept()
+              .delay(fault.delayMs)
+              .reply(recorded.status, JSON.stringify(recorded.body ?? null), {
+                'content-type': 'application/json',
+              });
+            return true;
+          default:
+            break;
+        }
+        const kind =
+          fault.type === 'status' ? (fault.status >= 500 ? 'server-error' : undefined) : fault.type;
+        const errorFixture = kind === undefined ? undefined : options.errors[kind];
         if (!errorFixture) return false;
         const error: Fixture = load(errorFixture);
         const response = { ...error.response, headers: { ...error.response.headers } };
         if (fault.type === 'server-error') response.status = fault.status ?? response.status;
+        if (fault.type === 'status') response.status = fault.status;
         if (fault.type === 'rate-limit') {
           const seconds = fault.retryAfterSeconds ?? 1;
           response.headers['retry-after'] = fault.retryAfterDate

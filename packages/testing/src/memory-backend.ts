@@ -84,6 +84,8 @@ export function createMemoryBackend(options: MemoryBackendOptions) {
           });
         });
         throw new Error('slow fault outlived the caller');
+      default:
+        return failure(500, 'unsupported_fault', `The memory backend does not simulate ${fault.type}`);
     }
   }
 

@@ -1,0 +1,169 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from './server.js';
+import type { SandboxDialect } from './types.js';
+
+// A minimal dialect: items under /v9/items, bearer "secret-token", errors as { error: { kind } }.
+const echo: SandboxDialect = {
+  id: 'echo',
+  basePath: '/v9',
+  defaultCredentials: () => ({ token: 'secret-token' }),
+  operationOf: (request) =>
+    request.method === 'POST' ? 'create' : request.path.endsWith('/state') ? 'status' : 'get',
+  error: (kind, status, message) => ({ status, body: { error: { kind, message } } }),
+  handle(request, context) {
+    if (request.headers.get('authorization') !== `Bearer ${context.settings.credentials.token}`) {
+      return this.error('unauthorized', 401, 'bad token');
+    }
+    const items = context.collection<{ id: string; state: string; connected?: boolean }>('items');
+    if (request.method === 'POST') {
+      const id = context.randomId(8);
+      items.set(id, { id, state: 'stopped' });
+      context.countCreate();
+      context.changed();
+      context.after(context.settings.transitionMs, () => {
+        const item = items.get(id);
+        if (item) item.state = 'started';
+      });
+      return { status: 201, body: { item: items.get(id) } };
+    }
+    const id = request.path.split('/')[2] ?? '';
+    const item = items.get(id);
+    if (!item) return this.error('not-found', 404, 'no such item');
+    return { status: 200, body: { item: { ...item, connected: context.encoderConnected(id) } } };
+  },
+};
+
+let sandbox: Sandbox | undefined;
+afterEach(async () => {
+  await sandbox?.close();
+  sandbox = undefined;
+});
+
+async function start(options: Parameters<typeof startSandbox>[0] = {}) {
+  sandbox = await startSandbox({ dialects: [echo], transitionMs: 50, ...options });
+  const base = sandbox.baseUrl('echo');
+  const call = (method: string, path: string) =>
+    fetch(`${base}${path}`, { method, headers: { authorization: 'Bearer secret-token' } });
+  return { sandbox, base, call };
+}
+
+describe('startSandbox', () => {
+  it('listens on loopback, routes to the dialect, runs timed transitions', async () => {
+    const { sandbox, base, call } = await start();
+    expect(sandbox.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(base).toBe(`${sandbox.url}/echo/v9`);
+    const created = (await (await call('POST', '/items')).json()) as { item: { id: string; state: string } };
+    expect(created.item.state).toBe('stopped');
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    const fetched = (await (await call('GET', `/items/${created.item.id}`)).json()) as {
+      item: { state: string };
+    };
+    expect(fetched.item.state).toBe('started');
+    expect((await fetch(`${base}/items`)).status).toBe(401);
+    expect(sandbox.stats()).toMatchObject({ requests: 3, created: { echo: 1 } });
+  });
+
+  it('serves planned faults once each, in order, then answers normally', async () => {
+    const { sandbox, call } = await start();
+    const id = ((await (await call('POST', '/items')).json()) as { item: { id: string } }).item.id;
+    sandbox.injectFault('echo', 'get', { type: 'rate-limit', retryAfterSeconds: 7 });
+    sandbox.injectFault('echo', 'get', { type: 'server-error', status: 502, times: 2 });
+    sandbox.injectFault('echo', 'get', { type: 'status', status: 408 });
+    sandbox.injectFault('echo', 'get', { type: 'html' });
+    sandbox.injectFault('echo', 'get', { type: 'malformed-json' });
+    sandbox.injectFault('echo', 'get', { type: 'empty-body' });
+    sandbox.injectFault('echo', 'get', { type: 'wrong-shape' });
+    sandbox.injectFault('echo', 'get', { type: 'unknown-enum' });
+    const limited = await call('GET', `/items/${id}`);
+    expect([limited.status, limited.headers.get('retry-after'), await limited.json()]).toEqual([
+      429,
+      '7',
+      { error: { kind: 'rate-limit', message: 'Too many requests' } },
+    ]);
+    expect((await call('GET', `/items/${id}`)).status).toBe(502);
+    expect((await call('GET', `/items/${id}`)).status).toBe(502);
+    expect((await call('GET', `/items/${id}`)).status).toBe(408);
+    const html = await call('GET', `/items/${id}`);
+    expect([
+      html.status,
+      html.headers.get('content-type'),
+      (await html.text()).startsWith('<!DOCTYPE html>'),
+    ]).toEqual([200, 'text/html; charset=utf-8', true]);
+    expect(await (await call('GET', `/items/${id}`)).text()).toBe('{"id": "abc", "na');
+    expect(await (await call('GET', `/items/${id}`)).text()).toBe('');
+    expect(await (await call('GET', `/items/${id}`)).json()).toEqual({ unexpected: [1, 2, 3], data: null });
+    expect(
+      ((await (await call('GET', `/items/${id}`)).json()) as { item: { state: string } }).item.state,
+    ).toBe('unforeseen_value');
+    expect((await call('GET', `/items/${id}`)).status).toBe(200);
+  });
+
+  it('drops the connection for a network fault and delays headers or body for slow faults', async () => {
+    const { sandbox, call } = await start();
+    const id = ((await (await call('POST', '/items')).json()) as { item: { id: string } }).item.id;
+    sandbox.injectFault('echo', 'get', { type: 'network' });
+    await expect(call('GET', `/items/${id}`)).rejects.toThrow('fetch failed');
+
+    sandbox.injectFault('echo', 'get', { type: 'slow', delayMs: 150 });
+    let started = Date.now();
+    const slow = await call('GET', `/items/${id}`);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    expect(slow.status).toBe(200);
+
+    sandbox.injectFault('echo', 'get', { type: 'slow-body', delayMs: 150 });
+    started = Date.now();
+    const headersFirst = await call('GET', `/items/${id}`);
+    const headersAfter = Date.now() - started;
+    await headersFirst.json();
+    expect(headersAfter).toBeLessThan(100);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
+  it('rate limits beyond requestsPerSecond with Retry-After', async () => {
+    const { sandbox, call } = await start({ rateLimit: { requestsPerSecond: 3 } });
+    const statuses = [];
+    for (let index = 0; index < 5; index += 1) statuses.push((await call('GET', '/items/none')).status);
+    expect(statuses).toEqual([404, 404, 404, 429, 429]);
+    expect(sandbox.stats().rateLimited).toBe(2);
+  });
+
+  it('exposes the control API: index, faults, encoders, stats', async () => {
+    const { sandbox, call } = await start();
+    const index = await (await fetch(`${sandbox.url}/_sandbox`)).json();
+    expect(index).toEqual({
+      providers: { echo: { basePath: '/echo/v9', credentials: { token: 'secret-token' } } },
+    });
+    const id = ((await (await call('POST', '/items')).json()) as { item: { id: string } }).item.id;
+    const queued = await fetch(`${sandbox.url}/_sandbox/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ provider: 'echo', operation: 'get', fault: { type: 'not-found' } }),
+    });
+    expect(queued.status).toBe(201);
+    expect((await call('GET', `/items/${id}`)).status).toBe(404);
+    await fetch(`${sandbox.url}/_sandbox/encoders/echo/${id}`, {
+      method: 'PUT',
+      body: JSON.stringify({ connected: true }),
+    });
+    expect(
+      ((await (await call('GET', `/items/${id}`)).json()) as { item: { connected: boolean } }).item.connected,
+    ).toBe(true);
+    const stats = await (await fetch(`${sandbox.url}/_sandbox/stats`)).json();
+    expect(stats).toMatchObject({ created: { echo: 1 } });
+    expect((await fetch(`${sandbox.url}/_sandbox/nothing`)).status).toBe(404);
+    expect((await fetch(`${sandbox.url}/other/v9/items`)).status).toBe(404);
+  });
+
+  it('persists records to a JSON file and loads them on the next start', async () => {
+    const persistPath = join(mkdtempSync(join(tmpdir(), 'unilive-sandbox-')), 'data.json');
+    const first = await start({ persistPath });
+    const id = ((await (await first.call('POST', '/items')).json()) as { item: { id: string } }).item.id;
+    await first.sandbox.close();
+    sandbox = undefined;
+    expect(JSON.parse(readFileSync(persistPath, 'utf8')).echo.items[id].id).toBe(id);
+    const second = await start({ persistPath });
+    expect((await second.call('GET', `/items/${id}`)).status).toBe(200);
+  });
+});
