@@ -495,4 +495,20 @@ describe('createHttpClient', () => {
     expect(response.data.stream.id).toBe('f');
     expect(seen).toEqual([`GET ${origin}/api/v2/s Bearer ${token}`]);
   });
+
+  it('reports a failure to produce credentials as AuthenticationError, without retrying', async () => {
+    let calls = 0;
+    const error = await failure(() =>
+      client({
+        headers: () => {
+          calls += 1;
+          throw new Error('signing key unusable');
+        },
+      }).request({ operation: 'get', method: 'GET', path: 's', schema, options: recorder().options }),
+    );
+    expect(AuthenticationError.isInstance(error)).toBe(true);
+    expect(error.message).toBe('test-vendor: could not prepare credentials');
+    expect(error.operation).toBe('get');
+    expect(calls).toBe(1);
+  });
 });

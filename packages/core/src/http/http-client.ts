@@ -159,7 +159,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       try {
         const response = await api(url, {
           method,
-          headers: { accept: 'application/json', ...(await settings.headers()) },
+          headers: { accept: 'application/json', ...(await credentialHeaders(settings, errorOptions)) },
           ...(spec.body === undefined ? {} : { json: spec.body }),
           signal: attemptController.signal,
         });
@@ -233,6 +233,22 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
 }
 
 const timeoutMarker = Symbol('unilive.attempt-timeout');
+
+// A failure to produce credentials (a missing setting, a signing error) is not a network failure: it is
+// reported as such and never retried.
+async function credentialHeaders(
+  settings: HttpClientSettings,
+  errorOptions: (extra: { message: string; cause?: unknown }) => UniliveErrorOptions,
+): Promise<Record<string, string>> {
+  try {
+    return await settings.headers();
+  } catch (error) {
+    if (UniliveError.isInstance(error)) throw error;
+    throw new AuthenticationError(
+      errorOptions({ message: `${settings.provider}: could not prepare credentials`, cause: error }),
+    );
+  }
+}
 
 function report(
   hooks: HttpHooks,
