@@ -1,0 +1,265 @@
+import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import type {
+  DialectContext,
+  DialectSettings,
+  ErrorKind,
+  FaultOperation,
+  SandboxDialect,
+  SandboxRequest,
+  SandboxResponse,
+} from '../types.js';
+
+/**
+ * videosdk.live, v1 live-stream API (`/v1/livestreams`), as the vendor documented it until the product was
+ * withdrawn in February 2023: create, list, get, update (POST) and delete; no start, stop or state.
+ *
+ * Authentication: `Authorization` carries a bare HS256 JWT signed with the account secret, payload
+ * `{ apikey }` plus `iat`/`exp` (vendor v1 authentication page). The sandbox verifies the signature with
+ * its `secret`, the `apikey` claim against its `apiKey`, and `exp`/`nbf`; anything else, a missing header
+ * or a `Bearer `-prefixed one included, is a 401.
+ *
+ * Error bodies are not documented for v1; the sandbox answers `{ message }`, the field the vendor's own
+ * server SDK reads first, with the wording of the vendor's v2 error table.
+ */
+
+interface VideosdkRestreamRecord {
+  _id: string;
+  url: string;
+  streamKey: string;
+}
+
+interface VideosdkLiveStreamRecord {
+  id: string;
+  record: boolean;
+  userId: string;
+  name: string;
+  streamKey: string;
+  streamUrl: string;
+  upstreamUrl: string;
+  downstreamUrl: string;
+  recordingUrl: string;
+  restream: VideosdkRestreamRecord[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+// Media hosts of the 2022 reference. They are data: nothing is served there by the sandbox.
+const rtmpServer = 'rtmp://live.videosdk.live/live/';
+const hlsOrigin = 'https://live.videosdk.live/live/';
+
+const defaultPageSize = 20;
+// The reference documents no maximum; the sandbox caps generously so any adapter cap fits under it.
+const maxPageSize = 100;
+
+const collectionName = 'livestreams';
+const invalidToken = '`token` is invalid.';
+const notFound = 'Livestream not found.';
+
+/** The videosdk v1 dialect of the sandbox. */
+export const videosdkDialect: SandboxDialect = {
+  id: 'videosdk',
+  // The adapter's base URL is the bare API host; `/v1` is part of every path, as at the vendor.
+  basePath: '',
+
+  defaultCredentials: () => ({
+    apiKey: '5b1d4c2e-9a7f-4e36-8c0d-2f1a9e7b6c53',
+    secret: 'sandbox-videosdk-secret-3f9c1a7e5d2b8046e1c9a3f7d5b2e80c',
+  }),
+
+  operationOf(request: SandboxRequest): FaultOperation | undefined {
+    const route = routeOf(request.path);
+    if (route === 'collection') {
+      if (request.method === 'POST') return 'create';
+      if (request.method === 'GET') return 'list';
+      return undefined;
+    }
+    if (route === undefined) return undefined;
+    if (request.method === 'GET') return 'get';
+    if (request.method === 'POST') return 'update';
+    if (request.method === 'DELETE') return 'delete';
+    return undefined;
+  },
+
+  error(kind: ErrorKind, status: number, message: string): SandboxResponse {
+    // v1 has no state that could conflict: every call there succeeds or fails on its own. The nearest
+    // honest answer is the status the vendor's server SDK reads as a conflict, 409, whatever the engine
+    // proposes (422 is a validation failure at this vendor: `invalid_object`).
+    if (kind === 'conflict') {
+      return { status: 409, body: { message: 'videosdk v1 has no state conflicts; this 409 was planned.' } };
+    }
+    return { status, body: { message } };
+  },
+
+  handle(request: SandboxRequest, context: DialectContext): SandboxResponse {
+    const route = routeOf(request.path);
+    if (route === undefined) return notFoundRoute(request);
+    if (!authenticated(request.headers.get('authorization'), context.settings, context.now())) {
+      return { status: 401, body: { message: invalidToken } };
+    }
+    const streams = context.collection<VideosdkLiveStreamRecord>(collectionName);
+    if (route === 'collection') {
+      if (request.method === 'POST') return create(request.body, streams, context);
+      if (request.method === 'GET') return list(request.query, streams);
+      return notFoundRoute(request);
+    }
+    const stream = streams.get(route.id);
+    if (request.method !== 'GET' && request.method !== 'POST' && request.method !== 'DELETE') {
+      return notFoundRoute(request);
+    }
+    if (!stream) return { status: 404, body: { message: notFound } };
+    if (request.method === 'GET') return { status: 200, body: stream };
+    if (request.method === 'POST') return update(stream, request.body, context);
+    streams.delete(stream.id);
+    context.changed();
+    return { status: 200, body: stream };
+  },
+};
+
+type Route = 'collection' | { id: string } | undefined;
+
+function routeOf(path: string): Route {
+  const match = /^\/v1\/livestreams\/?(?:([^/]+)\/?)?$/.exec(path);
+  if (!match) return undefined;
+  if (match[1] === undefined) return 'collection';
+  try {
+    return { id: decodeURIComponent(match[1]) };
+  } catch {
+    return undefined;
+  }
+}
+
+function notFoundRoute(request: SandboxRequest): SandboxResponse {
+  return { status: 404, body: { message: `Cannot ${request.method} ${request.path}` } };
+}
+
+function create(
+  body: unknown,
+  streams: Map<string, VideosdkLiveStreamRecord>,
+  context: DialectContext,
+): SandboxResponse {
+  if (!isObject(body) || typeof body.name !== 'string' || body.name.trim() === '') {
+    return invalid('Please provide a valid name in body params.');
+  }
+  if (body.record !== undefined && typeof body.record !== 'boolean') {
+    return invalid('record must be a boolean.');
+  }
+  const restream = readRestream(body.restream, context);
+  if (restream === undefined) return invalid('restream must be an array of { url, streamKey }.');
+  const now = new Date(context.now()).toISOString();
+  const streamKey = randomUUID();
+  const userId = userIdOf(context.settings);
+  const stream: VideosdkLiveStreamRecord = {
+    id: context.randomHex(24),
+    record: body.record ?? false,
+    userId,
+    name: body.name,
+    streamKey,
+    streamUrl: rtmpServer,
+    upstreamUrl: `${rtmpServer}${streamKey}`,
+    downstreamUrl: `${hlsOrigin}${streamKey}/index.m3u8`,
+    // Every reference example carries it, `record: false` ones included, though the guide says otherwise.
+    recordingUrl: `${hlsOrigin}${streamKey}/storage/index.m3u8`,
+    restream,
+    createdAt: now,
+    updatedAt: now,
+  };
+  streams.set(stream.id, stream);
+  context.countCreate();
+  context.changed();
+  // Only the create example shows the owner inline.
+  return { status: 200, body: { ...stream, user: { name: 'Sandbox user', id: userId } } };
+}
+
+function list(query: URLSearchParams, streams: Map<string, VideosdkLiveStreamRecord>): SandboxResponse {
+  const page = positiveInteger(query.get('page')) ?? 1;
+  const perPage = Math.min(maxPageSize, positiveInteger(query.get('perPage')) ?? defaultPageSize);
+  const all = [...streams.values()];
+  const lastPage = Math.max(1, Math.ceil(all.length / perPage));
+  const data = all.slice((page - 1) * perPage, page * perPage);
+  return { status: 200, body: { pageInfo: { currentPage: page, perPage, lastPage }, data } };
+}
+
+function update(stream: VideosdkLiveStreamRecord, body: unknown, context: DialectContext): SandboxResponse {
+  if (body !== undefined && !isObject(body)) return invalid('Please provide a valid body.');
+  const patch = body ?? {};
+  if (patch.name !== undefined && (typeof patch.name !== 'string' || patch.name.trim() === '')) {
+    return invalid('Please provide a valid name in body params.');
+  }
+  if (patch.record !== undefined && typeof patch.record !== 'boolean') {
+    return invalid('record must be a boolean.');
+  }
+  // The reference's update body is `name` and `record`; anything else is ignored.
+  if (typeof patch.name === 'string') stream.name = patch.name;
+  if (typeof patch.record === 'boolean') stream.record = patch.record;
+  stream.updatedAt = new Date(context.now()).toISOString();
+  context.changed();
+  return { status: 200, body: stream };
+}
+
+function readRestream(value: unknown, context: DialectContext): VideosdkRestreamRecord[] | undefined {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) return undefined;
+  const targets: VideosdkRestreamRecord[] = [];
+  for (const item of value) {
+    if (!isObject(item) || typeof item.url !== 'string' || typeof item.streamKey !== 'string')
+      return undefined;
+    if (!/^rtmps?:\/\/\S+$/i.test(item.url) || item.streamKey === '') return undefined;
+    targets.push({ _id: context.randomHex(24), url: item.url, streamKey: item.streamKey });
+  }
+  return targets;
+}
+
+/**
+ * Verifies the raw JWT in `Authorization` as the vendor does: HS256 over `header.payload` with the
+ * account secret, an `apikey` claim naming the account, not expired, not before its `nbf`.
+ */
+function authenticated(header: string | null, settings: DialectSettings, nowMs: number): boolean {
+  const { apiKey, secret } = settings.credentials;
+  if (!header || !apiKey || !secret) return false;
+  // The vendor takes the whole header as the token: a "Bearer " prefix makes it no JWT at all.
+  const parts = header.split('.');
+  if (parts.length !== 3 || !parts.every((part) => /^[A-Za-z0-9_-]+$/.test(part))) return false;
+  const [encodedHeader = '', encodedPayload = '', signature = ''] = parts;
+  const protectedHeader = decodeJson(encodedHeader);
+  if (protectedHeader?.alg !== 'HS256') return false;
+  const expected = createHmac('sha256', secret).update(`${encodedHeader}.${encodedPayload}`).digest();
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return false;
+  const payload = decodeJson(encodedPayload);
+  if (!payload || payload.apikey !== apiKey) return false;
+  const now = Math.floor(nowMs / 1000);
+  if (payload.exp !== undefined && (typeof payload.exp !== 'number' || payload.exp <= now)) return false;
+  if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf > now)) return false;
+  return true;
+}
+
+function decodeJson(part: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    return isObject(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// The account id is stable per API key, like the vendor's `userId` (24 hex digits).
+function userIdOf(settings: DialectSettings): string {
+  return createHash('sha256')
+    .update(settings.credentials.apiKey ?? '')
+    .digest('hex')
+    .slice(0, 24);
+}
+
+function invalid(message: string): SandboxResponse {
+  return { status: 400, body: { message } };
+}
+
+function positiveInteger(value: string | null): number | undefined {
+  if (value === null || !/^\d+$/.test(value)) return undefined;
+  const number = Number(value);
+  return number >= 1 ? number : undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

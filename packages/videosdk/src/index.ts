@@ -1,0 +1,23 @@
+export { videosdkRecordingRendition } from './map-videosdk-v1-livestream.js';
+export { type VideosdkApiVersion, videosdkApiVersions } from './videosdk-api-version.js';
+export {
+  defaultTokenTtlSeconds,
+  tokenRenewalMarginSeconds,
+  videosdkEnvironmentVariables,
+} from './videosdk-auth.js';
+export { videosdkV1Capabilities } from './videosdk-capabilities.js';
+export {
+  type VideosdkCommonSettings,
+  type VideosdkKeySettings,
+  type VideosdkSettings,
+  type VideosdkTokenSettings,
+  videosdk,
+  videosdkDefaultBaseUrl,
+} from './videosdk-provider.js';
+export type { VideosdkV1LiveStream } from './videosdk-v1-api.js';
+export { videosdkV1MaxPageSize } from './videosdk-v1-livestreams.js';
+
+import { videosdk } from './videosdk-provider.js';
+
+/** The factory, for configuration-driven selection (`{ provider: 'videosdk', apiKey, secret }`). */
+export default videosdk;

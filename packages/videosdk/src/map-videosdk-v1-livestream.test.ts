@@ -1,0 +1,96 @@
+import { SecretSet } from '@unilive/core';
+import * as v from 'valibot';
+import { describe, expect, it } from 'vitest';
+import { mapVideosdkV1LiveStream } from './map-videosdk-v1-livestream.js';
+import { videosdkV1LiveStreamSchema } from './videosdk-v1-api.js';
+
+const map = (raw: Record<string, unknown>, secrets = new SecretSet()) =>
+  mapVideosdkV1LiveStream(v.parse(videosdkV1LiveStreamSchema, { id: 's1', ...raw }), secrets);
+
+describe('mapVideosdkV1LiveStream ingest', () => {
+  it('splits upstreamUrl at streamUrl when the vendor sends one', () => {
+    const stream = map({
+      streamUrl: 'rtmp://live.videosdk.live/live/',
+      upstreamUrl: 'rtmp://live.videosdk.live/live/key-0001',
+      streamKey: 'key-0001',
+    });
+    expect(stream.ingest).toEqual([
+      {
+        protocol: 'rtmp',
+        url: 'rtmp://live.videosdk.live/live/key-0001',
+        server: 'rtmp://live.videosdk.live/live',
+        streamKey: 'key-0001',
+      },
+    ]);
+  });
+
+  it('accepts streamUrl without its trailing slash', () => {
+    const stream = map({
+      streamUrl: 'rtmp://live.videosdk.live/live',
+      upstreamUrl: 'rtmp://live.videosdk.live/live/key-0002',
+    });
+    expect(stream.ingest[0]).toMatchObject({
+      server: 'rtmp://live.videosdk.live/live',
+      streamKey: 'key-0002',
+    });
+  });
+
+  it('splits at the last "/" when streamUrl does not prefix upstreamUrl', () => {
+    const stream = map({
+      streamUrl: 'rtmp://other.example/app/',
+      upstreamUrl: 'rtmp://live.videosdk.live/live/key-0003',
+    });
+    expect(stream.ingest[0]).toMatchObject({
+      server: 'rtmp://live.videosdk.live/live',
+      streamKey: 'key-0003',
+    });
+  });
+
+  it('reports an rtmps:// upstreamUrl as rtmps', () => {
+    expect(map({ upstreamUrl: 'rtmps://live.videosdk.live/live/key-0004' }).ingest[0]?.protocol).toBe(
+      'rtmps',
+    );
+  });
+
+  it('registers the stream key and every restream key as secrets', () => {
+    const secrets = new SecretSet();
+    map(
+      {
+        upstreamUrl: 'rtmp://live.videosdk.live/live/key-0005',
+        streamKey: 'key-0005',
+        restream: [
+          { _id: 'a', url: 'rtmp://a.example/live', streamKey: 'restream-key-a' },
+          { id: 'b', url: 'rtmp://b.example/live', streamKey: 'restream-key-b' },
+        ],
+      },
+      secrets,
+    );
+    expect(secrets.values().sort()).toEqual(['key-0005', 'restream-key-a', 'restream-key-b']);
+  });
+});
+
+describe('mapVideosdkV1LiveStream playback', () => {
+  const urls = {
+    upstreamUrl: 'rtmp://live.videosdk.live/live/k-1',
+    downstreamUrl: 'https://live.videosdk.live/live/k-1/index.m3u8',
+    recordingUrl: 'https://live.videosdk.live/live/k-1/storage/index.m3u8',
+  };
+
+  it('lists the recording HLS after the live one while recording is on', () => {
+    expect(map({ ...urls, record: true }).playback).toEqual([
+      { protocol: 'hls', url: urls.downstreamUrl },
+      { protocol: 'hls', url: urls.recordingUrl, rendition: 'recording' },
+    ]);
+  });
+
+  it('leaves the recording URL in raw only while recording is off', () => {
+    const stream = map({ ...urls, record: false });
+    expect(stream.playback).toEqual([{ protocol: 'hls', url: urls.downstreamUrl }]);
+    expect((stream.raw as { recordingUrl: string }).recordingUrl).toBe(urls.recordingUrl);
+  });
+
+  it('is always ready: v1 keeps no state', () => {
+    expect(map(urls).state).toBe('ready');
+    expect(map(urls).broadcasting).toBeUndefined();
+  });
+});

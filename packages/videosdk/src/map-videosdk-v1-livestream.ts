@@ -1,0 +1,107 @@
+import type {
+  IngestEndpoint,
+  LiveStream,
+  LiveStreamState,
+  PlaybackEndpoint,
+  RestreamTarget,
+  SecretSet,
+  Warning,
+} from '@unilive/core';
+import type { VideosdkV1LiveStream } from './videosdk-v1-api.js';
+
+/**
+ * The state table of v1. The vendor keeps no state on a v1 stream (no status field in any revision of the
+ * reference): one that exists accepts an encoder at once, and nothing but delete ends that. So every v1
+ * stream is `ready`; a state field appearing one day would be a different API, not a new value here.
+ */
+const v1State: LiveStreamState = 'ready';
+
+/** Playback `rendition` label of the recording's HLS URL, so it is not mistaken for the live one. */
+export const videosdkRecordingRendition = 'recording';
+
+/**
+ * Maps a v1 live stream to the neutral model, registering its stream key and restream keys as secrets.
+ * `raw` is the vendor's object as received.
+ */
+export function mapVideosdkV1LiveStream(
+  raw: VideosdkV1LiveStream,
+  secrets: SecretSet,
+  warnings: readonly Warning[] = [],
+): LiveStream {
+  const ingest = mapIngest(raw);
+  secrets.add(raw.streamKey, ingest.streamKey);
+  const restream = raw.restream?.map(
+    (target): RestreamTarget => ({ url: target.url, streamKey: target.streamKey }),
+  );
+  for (const target of restream ?? []) secrets.add(target.streamKey);
+  const recording = raw.record ?? false;
+  const createdAt = parseDate(raw.createdAt);
+  const updatedAt = parseDate(raw.updatedAt);
+  return {
+    id: raw.id,
+    provider: 'videosdk',
+    ...(typeof raw.name === 'string' ? { name: raw.name } : {}),
+    state: v1State,
+    ingest: [ingest],
+    playback: mapPlayback(raw, recording),
+    recording,
+    ...(restream ? { restream } : {}),
+    ...(createdAt ? { createdAt } : {}),
+    ...(updatedAt ? { updatedAt } : {}),
+    ...(warnings.length > 0 ? { warnings: [...warnings] } : {}),
+    raw,
+  };
+}
+
+/**
+ * `upstreamUrl` is the full push URL, server and key joined by `/` [v1 guide, "Go live with RTMP"]. The
+ * server is `streamUrl` where the vendor sends it (2022 on, with a trailing slash), else everything before
+ * the last `/` (the vendor's own React sample splits the same way); the OBS instructions give the server
+ * without a trailing slash, so it is dropped.
+ */
+function mapIngest(raw: VideosdkV1LiveStream): IngestEndpoint {
+  const url = raw.upstreamUrl;
+  const protocol = url.toLowerCase().startsWith('rtmps:') ? 'rtmps' : 'rtmp';
+  const prefix = raw.streamUrl ? withTrailingSlash(raw.streamUrl) : undefined;
+  let server: string;
+  let streamKey: string;
+  if (prefix && url.startsWith(prefix) && url.length > prefix.length) {
+    server = prefix.slice(0, -1);
+    streamKey = url.slice(prefix.length);
+  } else {
+    const cut = url.lastIndexOf('/');
+    server = url.slice(0, cut);
+    streamKey = url.slice(cut + 1);
+  }
+  return {
+    protocol,
+    url,
+    server,
+    // The key the URL carries is the one an encoder must send; `streamKey` is the same value in every example.
+    ...(streamKey.length > 0 ? { streamKey } : raw.streamKey ? { streamKey: raw.streamKey } : {}),
+  };
+}
+
+/**
+ * `downstreamUrl` is the live HLS; `recordingUrl` is the HLS of the recording [v1 guide, "Play live stream",
+ * "Record live stream"]. The seed shows a `recordingUrl` on a stream with `record: false`; nothing is
+ * recorded then, so the URL is listed only while recording is on (it stays in `raw`).
+ */
+function mapPlayback(raw: VideosdkV1LiveStream, recording: boolean): PlaybackEndpoint[] {
+  const playback: PlaybackEndpoint[] = [];
+  if (raw.downstreamUrl) playback.push({ protocol: 'hls', url: raw.downstreamUrl });
+  if (recording && raw.recordingUrl) {
+    playback.push({ protocol: 'hls', url: raw.recordingUrl, rendition: videosdkRecordingRendition });
+  }
+  return playback;
+}
+
+function withTrailingSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+function parseDate(value: string | null | undefined): Date | undefined {
+  if (!value) return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}

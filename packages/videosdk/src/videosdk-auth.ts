@@ -1,0 +1,229 @@
+import {
+  AuthenticationError,
+  environment,
+  InvalidInputError,
+  loadCredential,
+  redact,
+  SecretSet,
+} from '@unilive/core';
+import { SignJWT } from 'jose';
+
+/** Environment variables the credentials are read from when the settings leave them out. */
+export const videosdkEnvironmentVariables = {
+  token: 'VIDEOSDK_TOKEN',
+  apiKey: 'VIDEOSDK_API_KEY',
+  secret: 'VIDEOSDK_SECRET',
+} as const;
+
+/** Lifetime of a token the adapter signs itself: the v1 API reference signs with `expiresIn: "10m"`. */
+export const defaultTokenTtlSeconds = 600;
+
+/** A signed token is replaced once less than this remains (the vendor's server SDK renews 60 s early). */
+export const tokenRenewalMarginSeconds = 60;
+
+/** Shortest and longest accepted `tokenTtlSeconds` (the v1 guide's samples sign for 24 h at most). */
+export const tokenTtlBounds = { min: 120, max: 86_400 } as const;
+
+/**
+ * The adapter's secrets: credentials and stream keys are kept for the life of the provider, but of the
+ * tokens it signs only the last two are kept, so a long-running process does not accumulate one value per
+ * renewal. Every JWT is also caught by core's JWT pattern.
+ */
+export class VideosdkSecretSet extends SecretSet {
+  #tokens: string[] = [];
+
+  /** Remembers a freshly signed token; the one before stays, as a request may still carry it. */
+  addSignedToken(token: string): void {
+    this.#tokens = [token, ...this.#tokens.filter((known) => known !== token)].slice(0, 2);
+  }
+
+  override values(): string[] {
+    return [...super.values(), ...this.#tokens];
+  }
+
+  override redact(text: string): string {
+    return redact(text, this.values());
+  }
+}
+
+/** The credential settings, as plain configuration may pass them. */
+export interface VideosdkCredentialInput {
+  token?: unknown;
+  apiKey?: unknown;
+  secret?: unknown;
+}
+
+/** Credentials once resolved: a JWT used as given, or a key pair the adapter signs JWTs with. */
+export type VideosdkCredentials =
+  | { kind: 'token'; token: string }
+  | { kind: 'signed'; apiKey: string; secret: string };
+
+const provider = 'videosdk';
+
+/**
+ * Resolves the credentials from the settings, then the environment. Explicit settings win; between the
+ * environment variables, `VIDEOSDK_TOKEN` wins over the key pair. Messages name settings and variables,
+ * never values.
+ */
+export function resolveVideosdkCredentials(settings: VideosdkCredentialInput): VideosdkCredentials {
+  for (const name of ['token', 'apiKey', 'secret'] as const) {
+    if (settings[name] !== undefined && typeof settings[name] !== 'string') {
+      throw new InvalidInputError({
+        provider,
+        message: `${provider}: the \`${name}\` setting must be a string`,
+        issues: [{ path: name, message: 'expected a string' }],
+      });
+    }
+  }
+  const token = settings.token as string | undefined;
+  const apiKey = settings.apiKey as string | undefined;
+  const secret = settings.secret as string | undefined;
+  const keySettings = apiKey !== undefined || secret !== undefined;
+  if (token !== undefined && keySettings) {
+    throw new InvalidInputError({
+      provider,
+      message: `${provider}: pass either the \`token\` setting or the \`apiKey\` and \`secret\` settings, not both`,
+      issues: [{ path: 'token', message: 'expected either token or apiKey and secret' }],
+    });
+  }
+  const env = environment();
+  const names = videosdkEnvironmentVariables;
+  if (token !== undefined || (!keySettings && env[names.token])) {
+    const value = loadCredential({
+      provider,
+      setting: 'token',
+      value: token,
+      environmentVariables: [names.token],
+    });
+    // The vendor reads the whole header as the JWT [SEED: `Authorization: <jwt token>`], so a prefixed
+    // token could only ever be refused with 401.
+    if (/^(bearer|basic)\s/i.test(value)) {
+      throw new InvalidInputError({
+        provider,
+        message: `${provider}: the token must be the bare JWT; videosdk reads the whole Authorization header as the token, so drop the "Bearer " prefix (from the \`token\` setting or ${names.token})`,
+        issues: [{ path: 'token', message: 'expected a JWT without a scheme prefix' }],
+      });
+    }
+    return { kind: 'token', token: value };
+  }
+  if (keySettings || env[names.apiKey] || env[names.secret]) {
+    return {
+      kind: 'signed',
+      apiKey: loadCredential({
+        provider,
+        setting: 'apiKey',
+        value: apiKey,
+        environmentVariables: [names.apiKey],
+      }),
+      secret: loadCredential({
+        provider,
+        setting: 'secret',
+        value: secret,
+        environmentVariables: [names.secret],
+      }),
+    };
+  }
+  throw new AuthenticationError({
+    provider,
+    message: `${provider}: no credentials configured; pass the \`token\` setting or ${names.token}, or the \`apiKey\` and \`secret\` settings or ${names.apiKey} and ${names.secret}`,
+  });
+}
+
+/** Options of {@link createVideosdkTokenSigner}. */
+export interface VideosdkTokenSignerOptions {
+  apiKey: string;
+  secret: string;
+  /** Lifetime of each token, in seconds. */
+  ttlSeconds: number;
+  /** Current time in ms. */
+  now: () => number;
+  /** Called with each new token, before it is used. */
+  onSigned?: (token: string) => void;
+  /** Secrets to scrub from a signing failure. */
+  secrets?: () => Iterable<string>;
+}
+
+/**
+ * Signs the short-lived HS256 JWTs the v1 API expects: payload `{ apikey, iat, exp, jti }` as the vendor's
+ * v1 authentication page and guide build it (`jwt.sign({ apikey }, secret, { algorithm: 'HS256',
+ * expiresIn, jwtid })`). A token is reused until less than {@link tokenRenewalMarginSeconds} remain; callers
+ * arriving while one is being signed share that signing.
+ */
+export function createVideosdkTokenSigner(options: VideosdkTokenSignerOptions): { token(): Promise<string> } {
+  const key = new TextEncoder().encode(options.secret);
+  let current: { token: string; renewAtMs: number } | undefined;
+  let pending: Promise<string> | undefined;
+
+  async function sign(): Promise<string> {
+    const issuedAt = Math.floor(options.now() / 1000);
+    const expiresAt = issuedAt + options.ttlSeconds;
+    let token: string;
+    try {
+      token = await new SignJWT({ apikey: options.apiKey })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setIssuedAt(issuedAt)
+        .setExpirationTime(expiresAt)
+        .setJti(globalThis.crypto.randomUUID())
+        .sign(key);
+    } catch (cause) {
+      throw new AuthenticationError({
+        provider,
+        message: `${provider}: could not sign a token with the configured \`apiKey\` and \`secret\``,
+        cause,
+        secrets: options.secrets?.() ?? [],
+      });
+    }
+    options.onSigned?.(token);
+    current = { token, renewAtMs: (expiresAt - tokenRenewalMarginSeconds) * 1000 };
+    return token;
+  }
+
+  return {
+    token() {
+      if (current && options.now() < current.renewAtMs) return Promise.resolve(current.token);
+      pending ??= sign().finally(() => {
+        pending = undefined;
+      });
+      return pending;
+    },
+  };
+}
+
+/** Options of {@link createVideosdkAuthorization}. */
+export interface VideosdkAuthorizationOptions {
+  settings: VideosdkCredentialInput;
+  ttlSeconds: number;
+  now: () => number;
+  secrets: VideosdkSecretSet;
+}
+
+/**
+ * The `Authorization` header value for each request: the bare JWT, no `Bearer ` prefix [SEED][vendor v2
+ * reference: "no prefix"]. Credentials are resolved on the first call (so a missing or unsafe credential
+ * fails before any request) and every credential and token joins the secret set.
+ */
+export function createVideosdkAuthorization(options: VideosdkAuthorizationOptions): () => Promise<string> {
+  let source: (() => Promise<string>) | undefined;
+  return async () => {
+    if (!source) {
+      const credentials = resolveVideosdkCredentials(options.settings);
+      if (credentials.kind === 'token') {
+        options.secrets.add(credentials.token);
+        const { token } = credentials;
+        source = async () => token;
+      } else {
+        options.secrets.add(credentials.apiKey, credentials.secret);
+        const signer = createVideosdkTokenSigner({
+          apiKey: credentials.apiKey,
+          secret: credentials.secret,
+          ttlSeconds: options.ttlSeconds,
+          now: options.now,
+          onSigned: (token) => options.secrets.addSignedToken(token),
+          secrets: () => options.secrets.values(),
+        });
+        source = () => signer.token();
+      }
+    }
+    return source();
+  };
+}

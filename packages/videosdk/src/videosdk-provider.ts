@@ -1,0 +1,157 @@
+import {
+  createHttpClient,
+  InvalidInputError,
+  type LiveStreamProvider,
+  type ProviderSettingsBase,
+} from '@unilive/core';
+import {
+  type VideosdkApiImplementation,
+  type VideosdkApiVersion,
+  videosdkApiVersions,
+} from './videosdk-api-version.js';
+import {
+  createVideosdkAuthorization,
+  defaultTokenTtlSeconds,
+  tokenTtlBounds,
+  VideosdkSecretSet,
+} from './videosdk-auth.js';
+import { classifyVideosdkError, readVideosdkError } from './videosdk-error.js';
+import { createVideosdkV1Api } from './videosdk-v1-livestreams.js';
+
+/** The vendor's API root; `/v1/…` (and later `/v2/…`) paths are appended to it. */
+export const videosdkDefaultBaseUrl = 'https://api.videosdk.live';
+
+/** Settings every form of {@link videosdk} takes besides its credentials. */
+export interface VideosdkCommonSettings extends ProviderSettingsBase {
+  /**
+   * The vendor API to speak. Default and only value today: `'v1'` (`/v1/livestreams`). The room-based v2
+   * API will be added as `'v2'` without changing the provider's interface.
+   */
+  apiVersion?: VideosdkApiVersion | undefined;
+  /**
+   * Lifetime of each token the adapter signs from `apiKey` and `secret`, in seconds (120 to 86 400).
+   * Default 600, as in the vendor's v1 API reference; a token is renewed when less than 60 s remain.
+   * Ignored with `token`.
+   */
+  tokenTtlSeconds?: number | undefined;
+  /**
+   * Internal, for tests: the clock (ms since the epoch) the token signer reads, so renewal can be tested
+   * without waiting. Not part of the supported API.
+   * @internal
+   */
+  now?: (() => number) | undefined;
+}
+
+/** Credentials as a ready-made JWT, used as given. */
+export interface VideosdkTokenSettings extends VideosdkCommonSettings {
+  /**
+   * A JWT signed with your videosdk.live secret, sent as-is (the vendor wants no `Bearer ` prefix).
+   * Defaults to `VIDEOSDK_TOKEN`. It is never renewed: when it expires the vendor answers 401.
+   */
+  token?: string | undefined;
+  apiKey?: undefined;
+  secret?: undefined;
+}
+
+/** Credentials as the dashboard's API key and secret, from which the adapter signs its own JWTs. */
+export interface VideosdkKeySettings extends VideosdkCommonSettings {
+  token?: undefined;
+  /** Your videosdk.live API key. Defaults to `VIDEOSDK_API_KEY`. */
+  apiKey?: string | undefined;
+  /** Your videosdk.live secret; it never leaves this process. Defaults to `VIDEOSDK_SECRET`. */
+  secret?: string | undefined;
+}
+
+/**
+ * Settings of {@link videosdk}: either `token`, or `apiKey` and `secret`. Left out, credentials come from
+ * `VIDEOSDK_TOKEN`, or from `VIDEOSDK_API_KEY` and `VIDEOSDK_SECRET`.
+ */
+export type VideosdkSettings = VideosdkTokenSettings | VideosdkKeySettings;
+
+/**
+ * Creates the videosdk.live provider.
+ *
+ * ```ts
+ * const provider = videosdk({ apiKey: process.env.VIDEOSDK_API_KEY, secret: process.env.VIDEOSDK_SECRET });
+ * const stream = await createLiveStreamClient(provider).create({ name: 'launch', recording: true });
+ * ```
+ *
+ * Credentials are read on the first request, not here, so a missing or unsafe one fails that request
+ * before anything is sent. With `apiKey` and `secret`, the adapter signs short-lived HS256 tokens itself
+ * and renews them before they expire.
+ */
+export function videosdk(settings: VideosdkSettings = {}): LiveStreamProvider {
+  const apiVersion = readApiVersion(settings.apiVersion);
+  const ttlSeconds = readTokenTtl(settings.tokenTtlSeconds);
+  const secrets = new VideosdkSecretSet();
+  for (const value of [settings.token, settings.apiKey, settings.secret]) {
+    if (typeof value === 'string') secrets.add(value);
+  }
+  const authorization = createVideosdkAuthorization({
+    settings,
+    ttlSeconds,
+    now: settings.now ?? Date.now,
+    secrets,
+  });
+  const http = createHttpClient({
+    provider: 'videosdk',
+    baseUrl: settings.baseUrl ?? videosdkDefaultBaseUrl,
+    headers: async () => ({ authorization: await authorization() }),
+    fetch: settings.fetch,
+    timeoutMs: settings.timeoutMs,
+    totalTimeoutMs: settings.totalTimeoutMs,
+    retry: settings.retry,
+    secrets,
+    readError: readVideosdkError,
+    classifyError: classifyVideosdkError,
+  });
+  const implementations: Record<VideosdkApiVersion, () => VideosdkApiImplementation> = {
+    v1: () => createVideosdkV1Api(http, secrets),
+  };
+  const api = implementations[apiVersion]();
+
+  return {
+    specificationVersion: 'v1',
+    id: 'videosdk',
+    capabilities: api.capabilities,
+    create: (input, options) => api.create(input, options),
+    get: (id, options) => api.get(id, options),
+    list: (options) => api.list(options),
+    update: (id, patch, options) => api.update(id, patch, options),
+    delete: (id, options) => api.delete(id, options),
+    start: (id, options) => api.start(id, options),
+    stop: (id, options) => api.stop(id, options),
+    secrets: () => secrets.values(),
+  };
+}
+
+function readApiVersion(value: unknown): VideosdkApiVersion {
+  if (value === undefined) return 'v1';
+  const known = videosdkApiVersions as readonly unknown[];
+  if (known.includes(value)) return value as VideosdkApiVersion;
+  throw new InvalidInputError({
+    provider: 'videosdk',
+    operation: 'configure',
+    message: `videosdk: unsupported \`apiVersion\`; expected one of ${videosdkApiVersions.join(', ')} (v2 is not implemented yet)`,
+    issues: [{ path: 'apiVersion', message: `expected one of ${videosdkApiVersions.join(', ')}` }],
+  });
+}
+
+function readTokenTtl(value: unknown): number {
+  if (value === undefined) return defaultTokenTtlSeconds;
+  if (
+    typeof value === 'number' &&
+    Number.isInteger(value) &&
+    value >= tokenTtlBounds.min &&
+    value <= tokenTtlBounds.max
+  ) {
+    return value;
+  }
+  const expected = `an integer number of seconds from ${tokenTtlBounds.min} to ${tokenTtlBounds.max}`;
+  throw new InvalidInputError({
+    provider: 'videosdk',
+    operation: 'configure',
+    message: `videosdk: \`tokenTtlSeconds\` must be ${expected}`,
+    issues: [{ path: 'tokenTtlSeconds', message: `expected ${expected}` }],
+  });
+}

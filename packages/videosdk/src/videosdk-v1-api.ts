@@ -1,0 +1,75 @@
+import * as v from 'valibot';
+
+// Fields are read with `v.nullish` rather than a transforming schema so the parsed object stays equal to
+// what the vendor sent: it is handed out untouched as `raw`.
+
+/**
+ * A restream target as v1 returns it. The schema table names its id `id`; every JSON example uses the
+ * MongoDB-style `_id` [SEED]; both are accepted.
+ */
+export const videosdkV1RestreamTargetSchema = v.looseObject({
+  _id: v.nullish(v.string()),
+  id: v.nullish(v.string()),
+  url: v.string(),
+  streamKey: v.string(),
+});
+
+/**
+ * A v1 live stream (`/v1/livestreams`). Shapes differ by date: the 2021 seed has no `streamUrl` and uses
+ * `live.zujonow.com` media hosts; from 2022-01-28 `streamUrl` appears and hosts are `live.videosdk.live`.
+ * `upstreamUrl` is in every version, so it is the one ingest field required. No status field exists.
+ */
+export const videosdkV1LiveStreamSchema = v.looseObject({
+  id: v.string(),
+  name: v.nullish(v.string()),
+  record: v.nullish(v.boolean()),
+  streamKey: v.nullish(v.string()),
+  /** RTMP server URL without the key, with a trailing slash; 2022 and later only. */
+  streamUrl: v.nullish(v.string()),
+  upstreamUrl: v.pipe(v.string(), v.regex(/^rtmps?:\/\/[^/\s]+\/\S*$/i, 'an rtmp:// URL')),
+  downstreamUrl: v.nullish(v.string()),
+  recordingUrl: v.nullish(v.string()),
+  restream: v.nullish(v.array(videosdkV1RestreamTargetSchema)),
+  userId: v.nullish(v.string()),
+  user: v.nullish(v.looseObject({ id: v.nullish(v.string()), name: v.nullish(v.string()) })),
+  createdAt: v.nullish(v.string()),
+  updatedAt: v.nullish(v.string()),
+});
+
+/** A v1 live stream, as parsed. */
+export type VideosdkV1LiveStream = v.InferOutput<typeof videosdkV1LiveStreamSchema>;
+
+// Page numbers are numbers in every example; a string of digits is tolerated.
+const pageNumberSchema = v.union([
+  v.pipe(v.number(), v.integer()),
+  v.pipe(v.string(), v.regex(/^\d+$/), v.transform(Number)),
+]);
+
+/**
+ * One page of `GET /v1/livestreams`: `{ pageInfo: { currentPage, perPage, lastPage }, data }` per the v1
+ * reference (no `total`, unlike v2). The v1 guide shows the same call answering `{ data }` alone, so
+ * `pageInfo` is optional.
+ */
+export const videosdkV1PageSchema = v.looseObject({
+  pageInfo: v.nullish(
+    v.looseObject({
+      currentPage: pageNumberSchema,
+      perPage: v.nullish(pageNumberSchema),
+      lastPage: pageNumberSchema,
+    }),
+  ),
+  data: v.array(videosdkV1LiveStreamSchema),
+});
+
+/** The body of `POST /v1/livestreams` [SEED]. */
+export interface VideosdkV1CreateBody {
+  name: string;
+  record?: boolean;
+  restream?: { url: string; streamKey: string }[];
+}
+
+/** The body of `POST /v1/livestreams/{id}` [v1 reference, update page]: only these two fields exist. */
+export interface VideosdkV1UpdateBody {
+  name?: string;
+  record?: boolean;
+}

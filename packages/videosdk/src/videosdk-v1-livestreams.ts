@@ -1,0 +1,160 @@
+import {
+  assertValidId,
+  type CallOptions,
+  type CreateLiveStreamInput,
+  type HttpClient,
+  type ListOptions,
+  type LiveStream,
+  pathOf,
+  type SecretSet,
+  UnsupportedOperationError,
+  type UpdateLiveStreamInput,
+  type Warning,
+} from '@unilive/core';
+import {
+  convertToVideosdkV1CreateBody,
+  convertToVideosdkV1UpdateBody,
+} from './convert-to-videosdk-v1-livestream.js';
+import { mapVideosdkV1LiveStream } from './map-videosdk-v1-livestream.js';
+import type { VideosdkApiImplementation } from './videosdk-api-version.js';
+import { videosdkV1Capabilities } from './videosdk-capabilities.js';
+import { videosdkV1LiveStreamSchema, videosdkV1PageSchema } from './videosdk-v1-api.js';
+
+const provider = 'videosdk';
+
+/** `perPage` sent when the caller gives no page size: the v1 reference's documented default. */
+export const videosdkV1DefaultPageSize = 20;
+
+/**
+ * Largest `perPage` sent. The v1 reference documents no maximum; 25 is the largest value the vendor's own
+ * samples use (the Python list sample), so larger requests are capped there rather than risk a refusal.
+ */
+export const videosdkV1MaxPageSize = 25;
+
+/**
+ * The v1 live-stream API (`/v1/livestreams`): create, list, get, update and delete, nothing else. Start
+ * returns the stream as it is (it is always ready); stop has no v1 equivalent and throws.
+ */
+export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): VideosdkApiImplementation {
+  const toStream = (
+    raw: Parameters<typeof mapVideosdkV1LiveStream>[0],
+    warnings: readonly Warning[] = [],
+  ): LiveStream => mapVideosdkV1LiveStream(raw, secrets, warnings);
+
+  async function fetchStream(
+    id: string,
+    operation: string,
+    options: CallOptions | undefined,
+    warnings: readonly Warning[] = [],
+  ): Promise<LiveStream> {
+    const response = await http.request({
+      operation,
+      method: 'GET',
+      path: pathOf`v1/livestreams/${id}`,
+      schema: videosdkV1LiveStreamSchema,
+      options,
+    });
+    return toStream(response.data, warnings);
+  }
+
+  return {
+    capabilities: videosdkV1Capabilities,
+
+    async create(input: CreateLiveStreamInput, options?: CallOptions) {
+      const { body, warnings } = convertToVideosdkV1CreateBody(input);
+      const response = await http.request({
+        operation: 'create',
+        method: 'POST',
+        path: 'v1/livestreams',
+        body,
+        schema: videosdkV1LiveStreamSchema,
+        options,
+      });
+      return toStream(response.data, warnings);
+    },
+
+    async get(id: string, options?: CallOptions) {
+      assertValidId(id, { provider, operation: 'get' });
+      return fetchStream(id, 'get', options);
+    },
+
+    async *list(options: ListOptions = {}) {
+      const perPage = Math.min(
+        videosdkV1MaxPageSize,
+        Math.max(1, Math.floor(options.pageSize ?? videosdkV1DefaultPageSize)),
+      );
+      const seen = new Set<string>();
+      for (let page = 1; ; page += 1) {
+        const response = await http.request({
+          operation: 'list',
+          method: 'GET',
+          path: 'v1/livestreams',
+          query: { page, perPage },
+          schema: videosdkV1PageSchema,
+          options,
+        });
+        const { data, pageInfo } = response.data;
+        let fresh = 0;
+        for (const raw of data) {
+          // A stream created or deleted while listing shifts the pages; each stream is yielded once.
+          if (seen.has(raw.id)) continue;
+          seen.add(raw.id);
+          fresh += 1;
+          yield toStream(raw);
+        }
+        // Stop on the vendor's last page, on an empty or all-repeated page, on the guide's unpaged form
+        // (`{ data }` alone), and when the vendor answers another page than asked (it ignores `page`, so
+        // following it would repeat forever).
+        if (fresh === 0 || !pageInfo) return;
+        if (pageInfo.currentPage !== page || pageInfo.currentPage >= pageInfo.lastPage) return;
+      }
+    },
+
+    async update(id: string, patch: UpdateLiveStreamInput, options?: CallOptions) {
+      assertValidId(id, { provider, operation: 'update' });
+      const { body, warnings } = convertToVideosdkV1UpdateBody(patch);
+      // Nothing v1 can change was asked for (only soft gaps): send no empty update, report the stream.
+      if (Object.keys(body).length === 0) return fetchStream(id, 'update', options, warnings);
+      // The reference's cURL sample says GET, its Node, Python and Ruby samples POST; POST it is. Setting
+      // the same name and flag twice is harmless, so the call may be retried like a PUT.
+      const response = await http.request({
+        operation: 'update',
+        method: 'POST',
+        path: pathOf`v1/livestreams/${id}`,
+        body,
+        schema: videosdkV1LiveStreamSchema,
+        idempotent: true,
+        options,
+      });
+      return toStream(response.data, warnings);
+    },
+
+    async delete(id: string, options?: CallOptions) {
+      assertValidId(id, { provider, operation: 'delete' });
+      // The reference shows the deleted stream in the answer; nothing in it is needed, so any 2xx will do.
+      await http.request({
+        operation: 'delete',
+        method: 'DELETE',
+        path: pathOf`v1/livestreams/${id}`,
+        options,
+      });
+    },
+
+    async start(id: string, options?: CallOptions) {
+      assertValidId(id, { provider, operation: 'start' });
+      // No start call exists: a v1 stream takes an encoder as soon as it exists. Fetching it still proves
+      // the stream is there, and returns it `ready`.
+      return fetchStream(id, 'start', options);
+    },
+
+    async stop(id: string) {
+      assertValidId(id, { provider, operation: 'stop' });
+      throw new UnsupportedOperationError({
+        provider,
+        operation: 'stop',
+        message:
+          'videosdk v1 has no stop call: a live stream accepts video until the encoder disconnects. Stop the encoder to end a broadcast, or use delete to remove the stream.',
+      });
+    },
+  };
+}
