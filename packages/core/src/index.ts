@@ -63,6 +63,7 @@ export {
   parseVendorResponse,
   type ResponseContext,
 } from './http/parse-response.js';
+export { createRequestGate, type RateLimitOptions, type RequestGate } from './http/request-gate.js';
 export { backoffDelay, defaultRetryPolicy, parseRetryAfter, type RetryPolicy } from './http/retry-policy.js';
 export { assertValidId, idProblem, pathOf } from './ids.js';
 export {

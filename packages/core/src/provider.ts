@@ -1,5 +1,6 @@
 import type { ProviderCapabilities } from './capabilities.js';
 import type { HttpHooks } from './http/hooks.js';
+import type { RequestGate } from './http/request-gate.js';
 import type { RetryPolicy } from './http/retry-policy.js';
 import type { LiveStream, LiveStreamState, ProviderId, RestreamTarget } from './live-stream.js';
 import type { Clock, Sleep } from './runtime.js';
@@ -30,6 +31,8 @@ export interface CallRuntime {
   hooks?: HttpHooks;
   clock?: Clock;
   sleep?: Sleep;
+  /** The client's concurrency and rate limit, shared by all its calls. */
+  gate?: RequestGate;
 }
 
 /** Options every provider call takes. */

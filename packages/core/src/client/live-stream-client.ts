@@ -4,6 +4,7 @@ import { defaultContainer, registerDefault } from '../di/container.js';
 import { tokens } from '../di/tokens.js';
 import { AbortError } from '../errors/errors.js';
 import type { HttpHooks } from '../http/hooks.js';
+import { createRequestGate, type RateLimitOptions, type RequestGate } from '../http/request-gate.js';
 import { assertValidId } from '../ids.js';
 import { validateCreateInput, validateUpdateInput } from '../inputs.js';
 import type { LiveStream, LiveStreamState, ProviderId } from '../live-stream.js';
@@ -57,6 +58,11 @@ export interface LiveStreamClientOptions {
   hooks?: HttpHooks;
   /** Parent container whose registrations (see `tokens`) override the defaults. */
   container?: DependencyContainer;
+  /**
+   * Paces this client's requests to the vendor's limit: `{ requestsPerSecond: 100, maxConcurrency: 20 }`.
+   * After a 429 every pending request waits for the vendor's `Retry-After`, not only the one refused.
+   */
+  rateLimit?: RateLimitOptions;
 }
 
 /**
@@ -74,11 +80,14 @@ export function createLiveStreamClient(
   registerDefault<HttpHooks>(scope, tokens.hooks, {});
   registerDefault<Clock>(scope, tokens.clock, systemClock);
   registerDefault<Sleep>(scope, tokens.sleep, systemSleep);
+  const clock = scope.resolve<Clock>(tokens.clock);
+  const sleep = scope.resolve<Sleep>(tokens.sleep);
   return new DefaultLiveStreamClient(
     scope.resolve<LiveStreamProvider>(tokens.provider),
     scope.resolve<HttpHooks>(tokens.hooks),
-    scope.resolve<Clock>(tokens.clock),
-    scope.resolve<Sleep>(tokens.sleep),
+    clock,
+    sleep,
+    options.rateLimit ? createRequestGate(options.rateLimit, clock, sleep) : undefined,
   );
 }
 
@@ -88,6 +97,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     private readonly hooks: HttpHooks,
     private readonly clock: Clock,
     private readonly sleep: Sleep,
+    private readonly gate: RequestGate | undefined,
   ) {}
 
   get providerId(): ProviderId {
@@ -182,7 +192,13 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   }
 
   private callOptions(options: RequestOptions = {}): CallOptions {
-    return { ...options, runtime: { hooks: this.hooks, clock: this.clock, sleep: this.sleep } };
+    const runtime = {
+      hooks: this.hooks,
+      clock: this.clock,
+      sleep: this.sleep,
+      ...(this.gate ? { gate: this.gate } : {}),
+    };
+    return { ...options, runtime };
   }
 }
 

@@ -149,6 +149,14 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       const event = { ...base, method, url: safeUrl, attempt };
       let failure: { error: UniliveError; retryable: boolean; reason: string; retryAfterMs?: number };
       if (signal?.aborted) throw abortError(errorOptions, signal.reason);
+      let release: () => void = () => {};
+      if (runtime.gate) {
+        try {
+          release = await runtime.gate.acquire(signal);
+        } catch {
+          throw report(hooks, event, abortError(errorOptions, signal?.reason));
+        }
+      }
       emit(hooks.onRequest, event);
       const started = now();
       const attemptLimit = Math.min(spec.options?.timeoutMs ?? attemptTimeoutMs, deadline - started);
@@ -212,7 +220,11 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       } finally {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
+        release();
       }
+      // The vendor asked everyone to slow down: hold the client's other requests too.
+      if (failure.error.status === 429)
+        runtime.gate?.pause(now() + (failure.retryAfterMs ?? backoffDelay(policy, attempt, random)));
 
       const retries = attempt - 1;
       const tooLong = failure.retryAfterMs !== undefined && failure.retryAfterMs > policy.maxRetryAfterMs;
