@@ -1,0 +1,114 @@
+import { lenientPicklist, optionalField } from '@unilive/core';
+import * as v from 'valibot';
+
+/**
+ * `broadcasting_status` values LiveAPI is known to send: `online` (docs, getting-pull-urls page) and
+ * `offline` (client code against api.liveapi.com). Anything else parses as `'unknown'`.
+ */
+export const liveApiBroadcastingStatuses = ['online', 'offline'] as const;
+
+const broadcastingStatus = optionalField(lenientPicklist(liveApiBroadcastingStatuses, 'unknown'));
+
+/** A restream target as LiveAPI lists it under `platforms` (send-livestream-to-3rd-party-platforms page). */
+export const liveApiPlatformSchema = v.looseObject({
+  _id: optionalField(v.string()),
+  template: optionalField(v.string()),
+  enabled: optionalField(v.boolean()),
+  server: optionalField(v.string()),
+  key: optionalField(v.string()),
+  broadcasting_status: broadcastingStatus,
+});
+
+/**
+ * The live-stream object of `POST /live_streams`, `GET /live_streams/{id}` and the `docs` of the list.
+ * Strict only about what the adapter needs (`_id`, `ingest.server`, `ingest.key`); `name` appears in no
+ * LiveAPI sample, `broadcasting_status` is missing from the create sample, `pull_urls` only exists while
+ * the stream is online.
+ */
+export const liveApiStreamSchema = v.looseObject({
+  _id: v.string(),
+  name: optionalField(v.string()),
+  enabled: optionalField(v.boolean()),
+  ingest: v.looseObject({ server: v.string(), key: v.string() }),
+  playback: optionalField(
+    v.looseObject({
+      hls_url: optionalField(v.string()),
+      embed_url: optionalField(v.string()),
+      embed_audio_url: optionalField(v.string()),
+    }),
+  ),
+  platforms: optionalField(v.array(liveApiPlatformSchema)),
+  broadcasting_status: broadcastingStatus,
+  pull_urls: optionalField(
+    v.looseObject({
+      rtmp: optionalField(v.string()),
+      srt: optionalField(v.string()),
+    }),
+  ),
+  creation_time: optionalField(v.string()),
+});
+
+/** A parsed live stream. */
+export type LiveApiStreamData = v.InferOutput<typeof liveApiStreamSchema>;
+
+/** A parsed live stream together with the vendor's object exactly as it arrived. */
+export interface LiveApiStreamWithRaw {
+  data: LiveApiStreamData;
+  raw: unknown;
+}
+
+/**
+ * Parses with `schema` but also keeps the untouched input: the tolerant schema rewrites `null` and unknown
+ * enum values, and `LiveStream.raw` must show what the vendor really sent. Issues keep their paths.
+ */
+function withRaw<T>(schema: v.GenericSchema<unknown, T>) {
+  return v.pipe(
+    v.unknown(),
+    v.rawTransform(({ dataset, addIssue, NEVER }): { data: T; raw: unknown } => {
+      const result = v.safeParse(schema, dataset.value);
+      if (result.success) return { data: result.output, raw: dataset.value };
+      for (const issue of result.issues) {
+        addIssue({
+          expected: issue.expected ?? issue.type,
+          message: 'unexpected value',
+          ...(issue.path ? { path: issue.path } : {}),
+        });
+      }
+      return NEVER;
+    }),
+  );
+}
+
+/** One live stream, with its raw object. */
+export const liveApiStreamResponseSchema = withRaw(liveApiStreamSchema);
+
+// mongoose-paginate (v1) echoes `page` as it was passed, so it can arrive as a string; anything unusable
+// reads as absent, which ends the walk after this page.
+const pageNumber = v.fallback(
+  v.optional(
+    v.pipe(
+      v.union([v.number(), v.pipe(v.string(), v.regex(/^\d{1,9}$/), v.transform(Number))]),
+      v.integer(),
+      v.minValue(0),
+    ),
+  ),
+  undefined,
+);
+
+/**
+ * `GET /live_streams`: an object whose `docs` lists the streams (client code, and Castr's identical API).
+ * `page` / `pages` are inferred from `GET /videos?page=N` and read when present. A bare array is accepted
+ * too, since one client types the response that way.
+ */
+export const liveApiListResponseSchema = v.pipe(
+  v.unknown(),
+  v.transform((body) => (Array.isArray(body) ? { docs: body } : body)),
+  v.looseObject({
+    docs: v.array(liveApiStreamResponseSchema),
+    page: pageNumber,
+    pages: pageNumber,
+  }),
+);
+
+/** A parsed list page. */
+export type LiveApiListResponse = v.InferOutput<typeof liveApiListResponseSchema>;

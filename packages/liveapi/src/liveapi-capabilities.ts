@@ -1,0 +1,28 @@
+import type { ProviderCapabilities } from '@unilive/core';
+
+/**
+ * What LiveAPI really supports, as the adapter uses it:
+ * - the lifecycle is the `enabled` flag: `start` sets it, `stop` clears it (the documented emergency stop);
+ * - every broadcast is recorded automatically as a temporary recording kept three days, and no setting
+ *   turns that on or off;
+ * - restream targets are "platforms" added after the stream exists;
+ * - no region choice, no low-latency mode, no documented name field (streams may come back without one);
+ * - RTMP ingest only; HLS, the hosted player (video and audio-only) and, while online, an RTMP pull URL.
+ */
+export const liveApiCapabilities: ProviderCapabilities = {
+  lifecycle: 'toggle',
+  start: true,
+  stop: true,
+  restart: true,
+  update: true,
+  delete: true,
+  recording: true,
+  restream: true,
+  regions: false,
+  lowLatency: false,
+  broadcastingStatus: true,
+  names: false,
+  ingestProtocols: ['rtmp'],
+  playbackProtocols: ['hls', 'embed', 'rtmp'],
+  maxNameLength: 200,
+};

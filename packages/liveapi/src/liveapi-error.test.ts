@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { readLiveApiError } from './liveapi-error.js';
+
+describe('readLiveApiError', () => {
+  it('reads message or error, as a string or an object with a message', () => {
+    expect(readLiveApiError({ message: 'Bad request' })).toEqual({ message: 'Bad request' });
+    expect(readLiveApiError({ error: 'Forbidden' })).toEqual({ message: 'Forbidden' });
+    expect(readLiveApiError({ error: { message: 'Live stream not found' } })).toEqual({
+      message: 'Live stream not found',
+    });
+    expect(readLiveApiError({ message: { message: 'nested' } })).toEqual({ message: 'nested' });
+  });
+
+  it('prefers message over error, and reads a code when there is one', () => {
+    expect(readLiveApiError({ message: 'first', error: 'second', code: 'E_LIMIT' })).toEqual({
+      message: 'first',
+      code: 'E_LIMIT',
+    });
+    expect(readLiveApiError({ error: 'x', code: 4031 })).toEqual({ message: 'x', code: '4031' });
+  });
+
+  it('gives nothing for HTML, empty, null, arrays or unusable fields, so the status text is used', () => {
+    expect(readLiveApiError('<html><body>502 Bad Gateway</body></html>')).toEqual({});
+    expect(readLiveApiError('')).toEqual({});
+    expect(readLiveApiError(null)).toEqual({});
+    expect(readLiveApiError([{ message: 'x' }])).toEqual({});
+    expect(readLiveApiError({ message: '   ', error: 42, code: { x: 1 } })).toEqual({});
+    expect(readLiveApiError({ error: { code: 'x' } })).toEqual({});
+  });
+
+  it('truncates a very long message', () => {
+    const details = readLiveApiError({ message: 'x'.repeat(1000) });
+    expect(details.message).toBe(`${'x'.repeat(300)}…`);
+  });
+});

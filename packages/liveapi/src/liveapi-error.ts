@@ -1,0 +1,90 @@
+import { UniliveError, type UniliveErrorOptions, type VendorErrorDetails } from '@unilive/core';
+import * as v from 'valibot';
+
+const maxMessageLength = 300;
+
+const text = v.pipe(v.string(), v.trim(), v.nonEmpty());
+
+// LiveAPI documents its status codes but no error body (Castr's response-codes page, which names LiveAPI);
+// clients read only the status text. So any `message` or `error` field is read, as a string or as an
+// object with a `message`, and anything else falls back to the status text.
+const messageField = v.fallback(
+  v.optional(
+    v.union([
+      text,
+      v.pipe(
+        v.looseObject({ message: text }),
+        v.transform((value) => value.message),
+      ),
+    ]),
+  ),
+  undefined,
+);
+
+const codeField = v.fallback(
+  v.optional(v.union([text, v.pipe(v.number(), v.integer(), v.transform(String))])),
+  undefined,
+);
+
+const errorBodySchema = v.looseObject({
+  message: messageField,
+  error: messageField,
+  code: codeField,
+});
+
+/**
+ * Reads a message (and a code, when there is one) out of a LiveAPI error body. HTML pages, empty bodies
+ * and unknown shapes give nothing, so the HTTP layer uses the status text.
+ */
+export function readLiveApiError(body: unknown): VendorErrorDetails {
+  const parsed = v.safeParse(errorBodySchema, body);
+  if (!parsed.success) return {};
+  const message = parsed.output.message ?? parsed.output.error;
+  return {
+    ...(message === undefined ? {} : { message: truncate(message) }),
+    ...(parsed.output.code === undefined ? {} : { code: truncate(parsed.output.code) }),
+  };
+}
+
+function truncate(value: string): string {
+  return value.length > maxMessageLength ? `${value.slice(0, maxMessageLength)}…` : value;
+}
+
+/** Options of {@link LiveApiRestreamError}. */
+export interface LiveApiRestreamErrorOptions extends UniliveErrorOptions {
+  streamId: string;
+  targetsAdded: number;
+  targetsRequested: number;
+}
+
+/**
+ * A stream was created (or updated), but adding its restream targets, or reading it back afterwards,
+ * failed. LiveAPI adds targets one request at a time after the stream exists, so the stream is real:
+ * `streamId` names it, `targetsAdded` says how many targets it has, and `cause` is the failure. Nothing is
+ * rolled back; get, fix or delete the stream. Not retryable: repeating the create would make a second
+ * stream.
+ */
+export class LiveApiRestreamError extends UniliveError {
+  static override readonly kind: string = 'LiveApiRestreamError';
+  /** The id of the stream that exists on LiveAPI. */
+  readonly streamId: string;
+  /** Targets added before the failure. */
+  readonly targetsAdded: number;
+  /** Targets the call asked to add. */
+  readonly targetsRequested: number;
+
+  constructor(options: LiveApiRestreamErrorOptions) {
+    super(options);
+    this.streamId = options.streamId;
+    this.targetsAdded = options.targetsAdded;
+    this.targetsRequested = options.targetsRequested;
+  }
+
+  override get isRetryable(): boolean {
+    return false;
+  }
+
+  protected override jsonKeys(): string[] {
+    return [...super.jsonKeys(), 'streamId', 'targetsAdded', 'targetsRequested'];
+  }
+}

@@ -1,0 +1,799 @@
+import {
+  AuthenticationError,
+  createLiveStreamClient,
+  InvalidInputError,
+  type LiveStream,
+  NotFoundError,
+  UniliveError,
+} from '@unilive/core';
+import { errorTranscript, type Fixture, interceptFixture, loadFixture } from '@unilive/testing';
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  fixtureBasic,
+  fixtureCredentials,
+  fixtureStreamId,
+  fixturesDirectory,
+  origin,
+  recordingFetch,
+} from '../test/support.js';
+import { LiveApiRestreamError } from './liveapi-error.js';
+import { liveapi } from './liveapi-provider.js';
+
+const fixture = (name: string): Fixture => loadFixture(fixturesDirectory, name);
+const replay = (...names: string[]) => {
+  for (const name of names) interceptFixture(nock(origin), fixture(name));
+};
+const bodyOf = (name: string) => fixture(name).response.body as Record<string, unknown>;
+
+const streamKey = 'lv_16833a90987411ecb1de8570eafe89432?password=1bda8f83';
+const publicKey = 'lv_16833a90987411ecb1de8570eafe89432';
+const youtubeKey = 'debs-4ux2-r565-1sv4-68zh';
+const authorization = `Basic ${fixtureBasic}`;
+const streamUrl = `${origin}/live_streams/${fixtureStreamId}`;
+
+function setup() {
+  const recorder = recordingFetch();
+  const provider = liveapi({ ...fixtureCredentials, fetch: recorder.fetch, retry: { maxRetries: 0 } });
+  return { provider, requests: recorder.requests };
+}
+
+/** The documented create sample, as the neutral stream. */
+const sampleStream = (raw: unknown, extra: Partial<LiveStream> = {}): LiveStream => ({
+  id: fixtureStreamId,
+  provider: 'liveapi',
+  state: 'ready',
+  broadcasting: false,
+  ingest: [
+    {
+      protocol: 'rtmp',
+      url: `rtmp://ingest.liveapi.com/static/${streamKey}`,
+      server: 'rtmp://ingest.liveapi.com/static',
+      streamKey,
+    },
+  ],
+  playback: [
+    {
+      protocol: 'hls',
+      url: `https://live.liveapi.com/620e0ba1ce8f11ddde571ve3/${publicKey}/index.m3u8`,
+    },
+    { protocol: 'embed', url: `https://player.liveapi.com/${publicKey}` },
+    { protocol: 'embed', url: `https://player.liveapi.com/${publicKey}?onlyAudio=true`, audioOnly: true },
+  ],
+  recording: true,
+  restream: [],
+  createdAt: new Date('2022-02-28T08:54:50.339Z'),
+  raw,
+  ...extra,
+});
+
+const nameWarning = {
+  type: 'unsupported-setting',
+  setting: 'name',
+  message:
+    'LiveAPI returned the stream without a name: it may not keep names (capabilities.names is false); keep the name on your side.',
+} as const;
+
+/** Every credential and key the tests use; none may appear in an error. */
+const allSecrets = [
+  fixtureCredentials.tokenId,
+  fixtureCredentials.secretKey,
+  fixtureBasic,
+  streamKey,
+  '1bda8f83',
+  youtubeKey,
+];
+
+function expectNoSecrets(error: unknown) {
+  const transcript = errorTranscript(error);
+  for (const secret of allSecrets) expect(transcript).not.toContain(secret);
+}
+
+beforeEach(() => {
+  nock.disableNetConnect();
+});
+
+afterEach(() => {
+  const pending = nock.pendingMocks();
+  nock.cleanAll();
+  vi.unstubAllEnvs();
+  expect(pending, 'every prepared exchange was requested').toEqual([]);
+});
+
+describe('create', () => {
+  it('sends name and enabled, and maps the documented create answer', async () => {
+    const { provider, requests } = setup();
+    replay('create');
+    const stream = await provider.create({ name: 'unilive contract stream' });
+    expect(requests).toEqual([
+      {
+        method: 'POST',
+        url: `${origin}/live_streams`,
+        headers: { accept: 'application/json', authorization, 'content-type': 'application/json' },
+        body: { name: 'unilive contract stream', enabled: true },
+      },
+    ]);
+    // No name comes back, so none is invented; the sample has no broadcasting_status (read as offline).
+    expect(stream).toEqual(sampleStream(bodyOf('create'), { warnings: [nameWarning] }));
+    expect(stream.name).toBeUndefined();
+  });
+
+  it('keeps a name the vendor returns, without a warning', async () => {
+    const { provider } = setup();
+    nock(origin)
+      .post('/live_streams', { name: 'kept', enabled: true })
+      .reply(201, { ...bodyOf('create'), name: 'kept' });
+    const stream = await provider.create({ name: 'kept' });
+    expect(stream.name).toBe('kept');
+    expect(stream.warnings).toBeUndefined();
+  });
+
+  it('warns about recording, lowLatency and region, and sends none of them', async () => {
+    const { provider, requests } = setup();
+    replay('create');
+    const stream = await provider.create({
+      name: 'unilive contract stream',
+      recording: true,
+      lowLatency: true,
+      region: 'eu',
+    });
+    expect(requests[0]?.body).toEqual({ name: 'unilive contract stream', enabled: true });
+    expect(stream.warnings).toEqual([
+      {
+        type: 'unsupported-setting',
+        setting: 'recording',
+        message:
+          'LiveAPI has no recording setting: it records every broadcast automatically as a temporary recording kept for three days (GET /live_streams/{id}/temporary_recordings); convert one to a video to keep it.',
+      },
+      {
+        type: 'unsupported-setting',
+        setting: 'lowLatency',
+        message: 'LiveAPI has no low-latency setting; lowLatency was not sent.',
+      },
+      {
+        type: 'unsupported-setting',
+        setting: 'region',
+        message: 'LiveAPI takes no region: every stream ingests at the same RTMP host; region was not sent.',
+      },
+      nameWarning,
+    ]);
+  });
+
+  it('warns that recording cannot be turned off', async () => {
+    const { provider } = setup();
+    replay('create');
+    const stream = await provider.create({ name: 'unilive contract stream', recording: false });
+    expect(stream.recording).toBe(true);
+    expect(stream.warnings?.[0]).toEqual({
+      type: 'unsupported-setting',
+      setting: 'recording',
+      message:
+        'LiveAPI has no recording setting and cannot turn recording off: every broadcast is kept as a temporary recording for three days.',
+    });
+  });
+
+  it('passes providerOptions.liveapi enabled and settings into the body', async () => {
+    const { provider, requests } = setup();
+    nock(origin)
+      .post('/live_streams')
+      .reply(201, { ...bodyOf('create'), enabled: false });
+    const stream = await provider.create({
+      name: 'disabled at birth',
+      providerOptions: { liveapi: { enabled: false, settings: { cloud_recording: true } } },
+    });
+    expect(requests[0]?.body).toEqual({
+      name: 'disabled at birth',
+      enabled: false,
+      settings: { cloud_recording: true },
+    });
+    expect(stream.state).toBe('stopped');
+  });
+
+  it('adds each restream target as a custom platform, then reads the stream back', async () => {
+    const { provider, requests } = setup();
+    replay('create', 'platform-create', 'get-with-platform');
+    const stream = await provider.create({
+      name: 'unilive contract stream',
+      restream: [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: youtubeKey }],
+    });
+    expect(requests.map((request) => [request.method, request.url, request.body])).toEqual([
+      ['POST', `${origin}/live_streams`, { name: 'unilive contract stream', enabled: true }],
+      [
+        'POST',
+        `${streamUrl}/platforms`,
+        { template: 'custom', server: 'rtmp://a.rtmp.youtube.com/live2', key: youtubeKey, enabled: true },
+      ],
+      ['GET', streamUrl, undefined],
+    ]);
+    expect(requests[1]?.headers).toEqual({
+      accept: 'application/json',
+      authorization,
+      'content-type': 'application/json',
+    });
+    expect(stream).toEqual(
+      sampleStream(bodyOf('get-with-platform'), {
+        restream: [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: youtubeKey }],
+        warnings: [nameWarning],
+      }),
+    );
+  });
+
+  it('names the created stream when a restream target is refused, and leaks no key', async () => {
+    const { provider, requests } = setup();
+    replay('create');
+    // A vendor message that echoes the key it refused: it must be scrubbed.
+    nock(origin)
+      .post(`/live_streams/${fixtureStreamId}/platforms`)
+      .reply(400, { message: `Invalid key ${youtubeKey}` });
+    const error = await provider
+      .create({
+        name: 'unilive contract stream',
+        restream: [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: youtubeKey }],
+      })
+      .catch((caught: unknown) => caught);
+    expect(LiveApiRestreamError.isInstance(error)).toBe(true);
+    expect(UniliveError.isInstance(error)).toBe(true);
+    const typed = error as LiveApiRestreamError;
+    expect(typed.streamId).toBe(fixtureStreamId);
+    expect(typed.targetsAdded).toBe(0);
+    expect(typed.targetsRequested).toBe(1);
+    expect(typed.status).toBe(400);
+    expect(typed.operation).toBe('create');
+    expect(typed.isRetryable).toBe(false);
+    expect(typed.message).toContain(`stream ${fixtureStreamId} was created`);
+    expect(typed.message).toContain('restream target 1 of 1 could not be added');
+    expect(InvalidInputError.isInstance(typed.cause)).toBe(true);
+    expect(typed.toJSON()).toMatchObject({ streamId: fixtureStreamId, targetsAdded: 0, targetsRequested: 1 });
+    expect(requests).toHaveLength(2);
+    expectNoSecrets(error);
+  });
+
+  it('counts the targets added before a later one fails (no retry of the failed POST)', async () => {
+    const { provider, requests } = setup();
+    replay('create', 'platform-create');
+    nock(origin).post(`/live_streams/${fixtureStreamId}/platforms`).reply(500, { message: 'boom' });
+    const error = (await provider
+      .create({
+        name: 'unilive contract stream',
+        restream: [
+          { url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: youtubeKey },
+          { url: 'rtmps://live-api-s.facebook.com:443/rtmp', streamKey: 'FB-1234-5678-secret' },
+        ],
+      })
+      .catch((caught: unknown) => caught)) as LiveApiRestreamError;
+    expect(error.targetsAdded).toBe(1);
+    expect(error.targetsRequested).toBe(2);
+    expect(error.status).toBe(500);
+    expect(requests.map((request) => request.method)).toEqual(['POST', 'POST', 'POST']);
+    expect(errorTranscript(error)).not.toContain('FB-1234-5678-secret');
+    expectNoSecrets(error);
+  });
+
+  it('names the stream when reading it back after the targets fails', async () => {
+    const { provider } = setup();
+    replay('create', 'platform-create');
+    nock(origin).get(`/live_streams/${fixtureStreamId}`).reply(503, '');
+    const error = (await provider
+      .create({
+        name: 'unilive contract stream',
+        restream: [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: youtubeKey }],
+      })
+      .catch((caught: unknown) => caught)) as LiveApiRestreamError;
+    expect(LiveApiRestreamError.isInstance(error)).toBe(true);
+    expect(error.targetsAdded).toBe(1);
+    expect(error.status).toBe(503);
+    expect(error.message).toContain('reading it back after adding its restream targets failed');
+    expectNoSecrets(error);
+  });
+
+  it('rejects unknown providerOptions and non-RTMP ingest before any request', async () => {
+    const { provider, requests } = setup();
+    const unknown = await provider
+      .create({ name: 'x', providerOptions: { liveapi: { abr: true } } })
+      .catch((caught: unknown) => caught);
+    expect(InvalidInputError.isInstance(unknown)).toBe(true);
+    expect((unknown as InvalidInputError).issues).toEqual([
+      { path: 'providerOptions.liveapi.abr', message: 'unknown field' },
+    ]);
+    expect((unknown as Error).message).toContain('providerOptions.liveapi.abr');
+
+    const wrongType = await provider
+      .create({ name: 'x', providerOptions: { liveapi: { enabled: 'yes' } } })
+      .catch((caught: unknown) => caught);
+    expect((wrongType as InvalidInputError).issues).toEqual([
+      { path: 'providerOptions.liveapi.enabled', message: 'expected a boolean' },
+    ]);
+
+    const srt = await provider
+      .create({ name: 'x', ingestProtocol: 'srt' })
+      .catch((caught: unknown) => caught);
+    expect(InvalidInputError.isInstance(srt)).toBe(true);
+    expect((srt as InvalidInputError).issues).toEqual([
+      { path: 'ingestProtocol', message: 'expected rtmp: LiveAPI ingests RTMP only' },
+    ]);
+    expect(requests).toEqual([]);
+  });
+});
+
+describe('credentials', () => {
+  it('fails with AuthenticationError naming the setting and variable before any request', async () => {
+    vi.stubEnv('LIVEAPI_TOKEN_ID', '');
+    vi.stubEnv('LIVEAPI_SECRET_KEY', '');
+    const recorder = recordingFetch();
+    const provider = liveapi({ secretKey: fixtureCredentials.secretKey, fetch: recorder.fetch });
+    const error = await provider.get(fixtureStreamId).catch((caught: unknown) => caught);
+    expect(AuthenticationError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      'liveapi: no tokenId configured; pass the `tokenId` setting or LIVEAPI_TOKEN_ID',
+    );
+    const noSecret = await liveapi({ tokenId: fixtureCredentials.tokenId, fetch: recorder.fetch })
+      .get(fixtureStreamId)
+      .catch((caught: unknown) => caught);
+    expect((noSecret as Error).message).toBe(
+      'liveapi: no secretKey configured; pass the `secretKey` setting or LIVEAPI_SECRET_KEY',
+    );
+    expect(recorder.requests).toEqual([]);
+  });
+
+  it('reads LIVEAPI_TOKEN_ID and LIVEAPI_SECRET_KEY', async () => {
+    vi.stubEnv('LIVEAPI_TOKEN_ID', fixtureCredentials.tokenId);
+    vi.stubEnv('LIVEAPI_SECRET_KEY', fixtureCredentials.secretKey);
+    replay('get');
+    const stream = await liveapi().get(fixtureStreamId);
+    expect(stream.id).toBe(fixtureStreamId);
+  });
+
+  it('rejects control characters and a colon in the token id, echoing neither', async () => {
+    const recorder = recordingFetch();
+    const injected = await liveapi({
+      tokenId: fixtureCredentials.tokenId,
+      secretKey: 'secret-key\r\nx-injected: 1',
+      fetch: recorder.fetch,
+    })
+      .get(fixtureStreamId)
+      .catch((caught: unknown) => caught);
+    expect(InvalidInputError.isInstance(injected)).toBe(true);
+    expect(errorTranscript(injected)).not.toContain('secret-key');
+
+    const colon = await liveapi({
+      tokenId: 'token:id-1234',
+      secretKey: 'secret-key-1234',
+      fetch: recorder.fetch,
+    })
+      .get(fixtureStreamId)
+      .catch((caught: unknown) => caught);
+    expect(InvalidInputError.isInstance(colon)).toBe(true);
+    expect((colon as InvalidInputError).issues).toEqual([{ path: 'tokenId', message: 'expected no ":"' }]);
+    expect(errorTranscript(colon)).not.toContain('token:id-1234');
+    expect(errorTranscript(colon)).not.toContain('secret-key-1234');
+    expect(recorder.requests).toEqual([]);
+  });
+
+  it('lists the credentials, their Basic form and every key seen among its secrets', async () => {
+    const { provider } = setup();
+    replay('get-with-platform');
+    await provider.get(fixtureStreamId);
+    expect(new Set(provider.secrets?.())).toEqual(new Set(allSecrets));
+  });
+});
+
+describe('get', () => {
+  it('maps an idle stream', async () => {
+    const { provider, requests } = setup();
+    replay('get');
+    const stream = await provider.get(fixtureStreamId);
+    expect(requests).toEqual([
+      {
+        method: 'GET',
+        url: streamUrl,
+        headers: { accept: 'application/json', authorization },
+        body: undefined,
+      },
+    ]);
+    expect(stream).toEqual(sampleStream(bodyOf('get')));
+  });
+
+  it('maps an online stream: broadcasting, and the RTMP pull URL as playback', async () => {
+    const { provider } = setup();
+    replay('get-online');
+    const raw = bodyOf('get-online');
+    const stream = await provider.get('620e0d57427ff4ddd764515f');
+    const key = 'lv_420181c08fcf11ec905cbbd963c96e69';
+    expect(stream).toEqual({
+      id: '620e0d57427ff4ddd764515f',
+      provider: 'liveapi',
+      state: 'ready',
+      broadcasting: true,
+      ingest: [
+        {
+          protocol: 'rtmp',
+          url: `rtmp://ingest.liveapi.com/static/${key}?password=fc0c144a`,
+          server: 'rtmp://ingest.liveapi.com/static',
+          streamKey: `${key}?password=fc0c144a`,
+        },
+      ],
+      playback: [
+        { protocol: 'hls', url: `https://live.liveapi.com/620e0ba1ce8f11ddde571d1c/${key}/index.m3u8` },
+        { protocol: 'embed', url: `https://player.liveapi.com/${key}` },
+        { protocol: 'embed', url: `https://player.liveapi.com/${key}?onlyAudio=true`, audioOnly: true },
+        { protocol: 'rtmp', url: `rtmp://sg-1.liveapi.com/${key}` },
+      ],
+      recording: true,
+      restream: [],
+      createdAt: new Date('2022-02-17T08:54:47.086Z'),
+      raw,
+    });
+    // SRT has no neutral playback protocol: it stays in raw, untouched.
+    expect((stream.raw as { pull_urls: { srt: string } }).pull_urls.srt).toBe(
+      `srt://sg-1.liveapi.com:9998/?streamid=#!::r=${key},m=request`,
+    );
+  });
+
+  it('maps 404 to NotFoundError with the vendor message', async () => {
+    const { provider } = setup();
+    replay('error-404');
+    const error = await provider.get(fixtureStreamId).catch((caught: unknown) => caught);
+    expect(NotFoundError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ status: 404, vendorMessage: 'Live stream not found', operation: 'get' });
+  });
+
+  it('rejects an id that could leave its path segment before any request', async () => {
+    const { provider, requests } = setup();
+    for (const id of ['../videos', 'a/b', '', 'a b']) {
+      const error = await provider.get(id).catch((caught: unknown) => caught);
+      expect(InvalidInputError.isInstance(error), id).toBe(true);
+    }
+    expect(requests).toEqual([]);
+  });
+});
+
+describe('list', () => {
+  const page = (ids: string[], extra: Record<string, unknown> = {}) => ({
+    docs: ids.map((id) => ({ ...bodyOf('get'), _id: id })),
+    ...extra,
+  });
+  const collect = async (iterable: AsyncIterable<LiveStream>) => {
+    const ids: string[] = [];
+    for await (const stream of iterable) ids.push(stream.id);
+    return ids;
+  };
+
+  it('walks page and pages with ?page=N', async () => {
+    const { provider, requests } = setup();
+    replay('list', 'list-page-2');
+    const streams: LiveStream[] = [];
+    for await (const stream of provider.list()) streams.push(stream);
+    expect(requests.map((request) => request.url)).toEqual([
+      `${origin}/live_streams`,
+      `${origin}/live_streams?page=2`,
+    ]);
+    expect(requests.every((request) => request.headers.authorization === authorization)).toBe(true);
+    expect(streams.map((stream) => stream.id)).toEqual(['6226ce5f31ddbeb3754aa243', fixtureStreamId]);
+    expect(streams[0]?.restream).toEqual([{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: youtubeKey }]);
+    expect(streams[1]).toEqual(sampleStream((bodyOf('list-page-2').docs as unknown[])[0]));
+  });
+
+  it('reads the documented envelope without page or pages as one page', async () => {
+    const { provider, requests } = setup();
+    replay('list-docs-only');
+    expect(await collect(provider.list())).toEqual(['6226ce5f31ddbeb3754aa243']);
+    expect(requests).toHaveLength(1);
+  });
+
+  it('accepts a bare array', async () => {
+    const { provider } = setup();
+    nock(origin)
+      .get('/live_streams')
+      .reply(200, page(['a1']).docs);
+    expect(await collect(provider.list())).toEqual(['a1']);
+  });
+
+  it('stops on an empty page', async () => {
+    const { provider, requests } = setup();
+    nock(origin)
+      .get('/live_streams')
+      .reply(200, page(['a1'], { page: 1, pages: 3 }))
+      .get('/live_streams?page=2')
+      .reply(200, page([], { page: 2, pages: 3 }));
+    expect(await collect(provider.list())).toEqual(['a1']);
+    expect(requests).toHaveLength(2);
+  });
+
+  it('stops when a page repeats the previous one (page parameter ignored)', async () => {
+    const { provider, requests } = setup();
+    nock(origin)
+      .get('/live_streams')
+      .reply(200, page(['a1', 'a2'], { page: 1, pages: 50 }))
+      .get('/live_streams?page=2')
+      .reply(200, page(['a1', 'a2'], { page: 1, pages: 50 }));
+    expect(await collect(provider.list())).toEqual(['a1', 'a2']);
+    expect(requests).toHaveLength(2);
+  });
+
+  it('stops at pages, and reads page numbers sent as strings', async () => {
+    const { provider, requests } = setup();
+    nock(origin)
+      .get('/live_streams')
+      .reply(200, page(['a1'], { page: '1', pages: 2 }))
+      .get('/live_streams?page=2')
+      .reply(200, page(['a2'], { page: '2', pages: 2 }));
+    expect(await collect(provider.list())).toEqual(['a1', 'a2']);
+    expect(requests).toHaveLength(2);
+  });
+
+  it('fetches lazily: breaking after the first stream asks for no second page', async () => {
+    const { provider, requests } = setup();
+    nock(origin)
+      .get('/live_streams')
+      .reply(200, page(['a1', 'a2'], { page: 1, pages: 9 }));
+    for await (const stream of provider.list()) {
+      expect(stream.id).toBe('a1');
+      break;
+    }
+    expect(requests).toHaveLength(1);
+  });
+
+  it('names the path of a malformed element', async () => {
+    const { provider } = setup();
+    nock(origin)
+      .get('/live_streams')
+      .reply(200, { docs: [{ ...bodyOf('get'), ingest: { server: 'rtmp://x/static' } }] });
+    const error = await collect(provider.list()).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ name: 'ResponseShapeError', status: 200 });
+    expect((error as { issues: unknown }).issues).toEqual([{ path: 'docs.0.ingest.key', expected: '"key"' }]);
+  });
+});
+
+describe('update', () => {
+  it('renames with PATCH {name}', async () => {
+    const { provider, requests } = setup();
+    replay('update');
+    const stream = await provider.update(fixtureStreamId, { name: 'unilive contract stream (renamed)' });
+    expect(requests).toEqual([
+      {
+        method: 'PATCH',
+        url: streamUrl,
+        headers: { accept: 'application/json', authorization, 'content-type': 'application/json' },
+        body: { name: 'unilive contract stream (renamed)' },
+      },
+    ]);
+    expect(stream).toEqual(sampleStream(bodyOf('update'), { warnings: [nameWarning] }));
+  });
+
+  it('sends nothing for settings LiveAPI lacks, and returns the stream with warnings', async () => {
+    const { provider, requests } = setup();
+    replay('get');
+    const stream = await provider.update(fixtureStreamId, { lowLatency: true });
+    expect(requests.map((request) => request.method)).toEqual(['GET']);
+    expect(stream.warnings?.map((warning) => warning.setting)).toEqual(['lowLatency']);
+  });
+
+  it('adds the restream targets the stream lacks', async () => {
+    const { provider, requests } = setup();
+    replay('get', 'platform-create', 'get-with-platform');
+    const stream = await provider.update(fixtureStreamId, {
+      restream: [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: youtubeKey }],
+    });
+    expect(requests.map((request) => [request.method, request.url, request.body])).toEqual([
+      ['GET', streamUrl, undefined],
+      [
+        'POST',
+        `${streamUrl}/platforms`,
+        { template: 'custom', server: 'rtmp://a.rtmp.youtube.com/live2', key: youtubeKey, enabled: true },
+      ],
+      ['GET', streamUrl, undefined],
+    ]);
+    expect(stream.restream).toEqual([{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: youtubeKey }]);
+  });
+
+  it('sends nothing when the targets are already there', async () => {
+    const { provider, requests } = setup();
+    replay('get-with-platform');
+    const stream = await provider.update(fixtureStreamId, {
+      restream: [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: youtubeKey }],
+    });
+    expect(requests.map((request) => request.method)).toEqual(['GET']);
+    expect(stream.restream).toHaveLength(1);
+  });
+
+  it('refuses to drop a target, having changed nothing', async () => {
+    const { provider, requests } = setup();
+    replay('get-with-platform');
+    const error = await provider
+      .update(fixtureStreamId, { name: 'renamed', restream: [] })
+      .catch((caught: unknown) => caught);
+    expect(InvalidInputError.isInstance(error)).toBe(true);
+    expect((error as InvalidInputError).issues).toEqual([
+      { path: 'restream', message: 'expected every current target to be kept' },
+    ]);
+    expect(requests.map((request) => request.method)).toEqual(['GET']);
+    expectNoSecrets(error);
+  });
+
+  it('names the stream when adding a target fails on update', async () => {
+    const { provider } = setup();
+    replay('get');
+    nock(origin).post(`/live_streams/${fixtureStreamId}/platforms`).reply(403, { error: 'Not on your plan' });
+    const error = (await provider
+      .update(fixtureStreamId, {
+        restream: [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: youtubeKey }],
+      })
+      .catch((caught: unknown) => caught)) as LiveApiRestreamError;
+    expect(LiveApiRestreamError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({
+      operation: 'update',
+      streamId: fixtureStreamId,
+      targetsAdded: 0,
+      targetsRequested: 1,
+      status: 403,
+      vendorMessage: 'Not on your plan',
+    });
+    expect(error.message).toBe(
+      `liveapi update: on stream ${fixtureStreamId}, restream target 1 of 1 could not be added: liveapi update failed (HTTP 403): Not on your plan. 0 of 1 new restream target(s) were added; get or fix it.`,
+    );
+    expectNoSecrets(error);
+  });
+
+  it('rejects unknown providerOptions before any request', async () => {
+    const { provider, requests } = setup();
+    const error = await provider
+      .update(fixtureStreamId, { providerOptions: { liveapi: { name: 'x' } } })
+      .catch((caught: unknown) => caught);
+    expect((error as InvalidInputError).issues).toEqual([
+      { path: 'providerOptions.liveapi.name', message: 'unknown field' },
+    ]);
+    expect(requests).toEqual([]);
+  });
+});
+
+describe('start and stop toggle enabled', () => {
+  it('start sends exactly PATCH {"enabled": true} and returns the stream ready', async () => {
+    const { provider, requests } = setup();
+    replay('start');
+    const stream = await provider.start(fixtureStreamId);
+    expect(requests).toEqual([
+      {
+        method: 'PATCH',
+        url: streamUrl,
+        headers: { accept: 'application/json', authorization, 'content-type': 'application/json' },
+        body: { enabled: true },
+      },
+    ]);
+    expect(stream).toEqual(sampleStream(bodyOf('start')));
+  });
+
+  it('stop sends exactly PATCH {"enabled": false} and returns the stream stopped', async () => {
+    const { provider, requests } = setup();
+    replay('stop');
+    const stream = await provider.stop(fixtureStreamId);
+    expect(requests.map((request) => [request.method, request.url, request.body])).toEqual([
+      ['PATCH', streamUrl, { enabled: false }],
+    ]);
+    expect(stream).toEqual(sampleStream(bodyOf('stop'), { state: 'stopped' }));
+  });
+
+  it('reads the stream back when PATCH answers something that is not the stream', async () => {
+    const { provider, requests } = setup();
+    nock(origin).patch(`/live_streams/${fixtureStreamId}`, { enabled: false }).reply(200, { success: true });
+    replay('get-stopped');
+    const stream = await provider.stop(fixtureStreamId);
+    expect(requests.map((request) => request.method)).toEqual(['PATCH', 'GET']);
+    expect(stream.state).toBe('stopped');
+  });
+
+  it('reads the stream back when PATCH answers 204 with no body', async () => {
+    const { provider, requests } = setup();
+    nock(origin).patch(`/live_streams/${fixtureStreamId}`, { enabled: true }).reply(204);
+    replay('get-ready');
+    const stream = await provider.start(fixtureStreamId);
+    expect(requests.map((request) => request.method)).toEqual(['PATCH', 'GET']);
+    expect(stream.state).toBe('ready');
+  });
+
+  it('round-trips through the client: stop then start', async () => {
+    const recorder = recordingFetch();
+    const client = createLiveStreamClient(liveapi({ ...fixtureCredentials, fetch: recorder.fetch }));
+    replay('stop', 'start');
+    expect((await client.stop(fixtureStreamId)).state).toBe('stopped');
+    expect((await client.start(fixtureStreamId)).state).toBe('ready');
+    expect(recorder.requests.map((request) => request.body)).toEqual([{ enabled: false }, { enabled: true }]);
+  });
+});
+
+describe('delete', () => {
+  it('sends DELETE and resolves', async () => {
+    const { provider, requests } = setup();
+    replay('delete');
+    await expect(provider.delete(fixtureStreamId)).resolves.toBeUndefined();
+    expect(requests).toEqual([
+      {
+        method: 'DELETE',
+        url: streamUrl,
+        headers: { accept: 'application/json', authorization },
+        body: undefined,
+      },
+    ]);
+  });
+});
+
+describe('errors', () => {
+  const cases = [
+    ['error-400', 'InvalidInputError', 400, 'Bad request: a required parameter is missing'],
+    ['error-401', 'AuthenticationError', 401, 'Unauthorized'],
+    ['error-403', 'AuthenticationError', 403, 'Feature not available on your current plan'],
+    ['error-404', 'NotFoundError', 404, 'Live stream not found'],
+    ['error-409', 'ConflictError', 409, 'Conflicts with another request'],
+    ['error-429', 'RateLimitError', 429, 'Too Many Requests'],
+    ['error-500', 'ProviderUnavailableError', 500, 'Unexpected server error'],
+    ['error-502', 'ProviderUnavailableError', 502, 'Bad Gateway'],
+    ['error-503', 'ProviderUnavailableError', 503, 'Service Unavailable'],
+    ['error-504', 'ProviderUnavailableError', 504, 'Gateway Timeout'],
+  ] as const;
+
+  for (const [name, kind, status, vendorMessage] of cases) {
+    it(`${name}: ${kind} with the vendor message or the status text, and no secret`, async () => {
+      const recorded = fixture(name);
+      const wrongSecret = name === 'error-401';
+      const recorder = recordingFetch();
+      const provider = liveapi({
+        tokenId: fixtureCredentials.tokenId,
+        secretKey: wrongSecret ? 'not-the-secret-key-0000' : fixtureCredentials.secretKey,
+        fetch: recorder.fetch,
+        retry: { maxRetries: 0 },
+      });
+      interceptFixture(nock(origin), recorded);
+      const { method } = recorded.request;
+      const call =
+        method === 'POST'
+          ? provider.create({ name: 'unilive contract stream' })
+          : method === 'PATCH'
+            ? provider.start(fixtureStreamId)
+            : provider.get(fixtureStreamId);
+      const error = await call.catch((caught: unknown) => caught);
+      expect((error as Error).name).toBe(kind);
+      expect(error).toMatchObject({ provider: 'liveapi', status, vendorMessage });
+      expect((error as Error).message).toBe(
+        `liveapi ${method === 'POST' ? 'create' : method === 'PATCH' ? 'start' : 'get'} failed (HTTP ${status}): ${vendorMessage}`,
+      );
+      expectNoSecrets(error);
+      if (wrongSecret) expect(errorTranscript(error)).not.toContain('not-the-secret-key-0000');
+    });
+  }
+
+  it('keeps Retry-After on a 429', async () => {
+    const { provider } = setup();
+    replay('error-429');
+    const error = await provider.get(fixtureStreamId).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ name: 'RateLimitError', retryAfterMs: 1000 });
+  });
+
+  it('does not retry a create after a 5xx: the stream may exist', async () => {
+    const recorder = recordingFetch();
+    const provider = liveapi({ ...fixtureCredentials, fetch: recorder.fetch });
+    nock(origin).post('/live_streams').reply(502, '<html>Bad Gateway</html>');
+    const error = await provider.create({ name: 'once' }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ name: 'ProviderUnavailableError', status: 502 });
+    expect(recorder.requests).toHaveLength(1);
+  });
+
+  it('scrubs a stream key the vendor echoes in an error message', async () => {
+    const { provider } = setup();
+    replay('get');
+    await provider.get(fixtureStreamId);
+    nock(origin)
+      .patch(`/live_streams/${fixtureStreamId}`)
+      .reply(409, { error: { message: `stream ${streamKey} is busy` } });
+    const error = await provider.start(fixtureStreamId).catch((caught: unknown) => caught);
+    expect((error as UniliveError).vendorMessage).toBe('stream [REDACTED] is busy');
+    expectNoSecrets(error);
+  });
+
+  it('rejects a create answer without ingest as a ResponseShapeError naming the path', async () => {
+    const { provider } = setup();
+    const { ingest: _ingest, ...withoutIngest } = bodyOf('create');
+    nock(origin).post('/live_streams').reply(201, withoutIngest);
+    const error = await provider.create({ name: 'x' }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ name: 'ResponseShapeError', status: 201 });
+    expect((error as { issues: unknown }).issues).toEqual([{ path: 'ingest', expected: '"ingest"' }]);
+  });
+});

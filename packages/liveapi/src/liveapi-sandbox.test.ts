@@ -1,0 +1,117 @@
+import { AuthenticationError, createLiveStreamClient, type LiveStreamProvider } from '@unilive/core';
+import { type Sandbox, startSandbox } from '@unilive/sandbox';
+import { errorTranscript } from '@unilive/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { liveapi } from './liveapi-provider.js';
+
+let sandbox: Sandbox;
+let provider: LiveStreamProvider;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ transitionMs: 50 });
+  provider = liveapi({ baseUrl: sandbox.baseUrl('liveapi'), ...sandbox.credentials('liveapi') });
+});
+
+afterAll(async () => {
+  await sandbox.close();
+});
+
+describe('liveapi against the sandbox', () => {
+  it('broadcasting follows the simulated encoder, with pull URLs only while online', async () => {
+    const created = await provider.create({ name: 'encoder test' });
+    expect(created.broadcasting).toBe(false);
+    expect((created.raw as Record<string, unknown>).broadcasting_status).toBeUndefined();
+
+    sandbox.setEncoder('liveapi', created.id, true);
+    const online = await provider.get(created.id);
+    expect(online.broadcasting).toBe(true);
+    const key = created.ingest[0]?.streamKey?.split('?')[0];
+    expect(online.playback.filter((endpoint) => endpoint.protocol === 'rtmp')).toEqual([
+      { protocol: 'rtmp', url: `rtmp://sg-1.sandbox.liveapi.com/${key}` },
+    ]);
+    expect((online.raw as { pull_urls?: { srt?: string } }).pull_urls?.srt).toMatch(/^srt:\/\//);
+
+    // The emergency stop refuses the encoder: offline at once, pull URLs gone.
+    const stopped = await provider.stop(created.id);
+    expect(stopped.state).toBe('stopped');
+    expect(stopped.broadcasting).toBe(false);
+    expect(stopped.playback.some((endpoint) => endpoint.protocol === 'rtmp')).toBe(false);
+
+    const restarted = await provider.start(created.id);
+    expect(restarted.state).toBe('ready');
+    expect(restarted.broadcasting).toBe(true);
+
+    sandbox.setEncoder('liveapi', created.id, false);
+    const gone = await provider.get(created.id);
+    expect(gone.broadcasting).toBe(false);
+    expect((gone.raw as Record<string, unknown>).pull_urls).toBeUndefined();
+  });
+
+  it('start and stop round-trip enabled', async () => {
+    const { id } = await provider.create({ name: 'toggle test' });
+    expect(((await provider.stop(id)).raw as { enabled: boolean }).enabled).toBe(false);
+    expect(((await provider.get(id)).raw as { enabled: boolean }).enabled).toBe(false);
+    expect(((await provider.start(id)).raw as { enabled: boolean }).enabled).toBe(true);
+    expect((await provider.get(id)).state).toBe('ready');
+  });
+
+  it('creates restream targets as platforms and lists them on the stream', async () => {
+    const targets = [
+      { url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: 'yt-key-1234-5678' },
+      { url: 'rtmps://live-api-s.facebook.com:443/rtmp', streamKey: 'FB-987654321' },
+    ];
+    const created = await provider.create({ name: 'restream test', restream: targets });
+    expect(created.restream).toEqual(targets);
+    expect((await provider.get(created.id)).restream).toEqual(targets);
+
+    const third = { url: 'rtmp://live.twitch.tv/app', streamKey: 'live_twitch_key' };
+    const updated = await provider.update(created.id, { restream: [...targets, third] });
+    expect(updated.restream).toEqual([...targets, third]);
+
+    sandbox.setEncoder('liveapi', created.id, true);
+    const platforms = (await provider.get(created.id)).raw as {
+      platforms: { broadcasting_status: string }[];
+    };
+    expect(platforms.platforms.map((platform) => platform.broadcasting_status)).toEqual([
+      'online',
+      'online',
+      'online',
+    ]);
+    sandbox.setEncoder('liveapi', created.id, false);
+    for (const secret of ['yt-key-1234-5678', 'FB-987654321', 'live_twitch_key']) {
+      expect(provider.secrets?.()).toContain(secret);
+    }
+  });
+
+  it('walks every list page', async () => {
+    const ids = new Set<string>();
+    for (let index = 0; index < 12; index += 1)
+      ids.add((await provider.create({ name: `page ${index}` })).id);
+    const client = createLiveStreamClient(provider);
+    const listed = (await client.list().toArray()).map((stream) => stream.id);
+    expect(new Set(listed).size).toBe(listed.length);
+    for (const id of ids) expect(listed).toContain(id);
+    expect(listed.length).toBeGreaterThan(10);
+  });
+
+  it('answers wrong credentials with 401 and leaks none of them', async () => {
+    const credentials = sandbox.credentials('liveapi');
+    const wrong = liveapi({
+      baseUrl: sandbox.baseUrl('liveapi'),
+      tokenId: credentials.tokenId,
+      secretKey: 'wrong-secret-key-4242',
+    });
+    const error = await wrong
+      .list()
+      [Symbol.asyncIterator]()
+      .next()
+      .catch((caught: unknown) => caught);
+    expect(AuthenticationError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ status: 401 });
+    const transcript = errorTranscript(error);
+    expect(transcript).not.toContain('wrong-secret-key-4242');
+    expect(transcript).not.toContain(
+      Buffer.from(`${credentials.tokenId}:wrong-secret-key-4242`).toString('base64'),
+    );
+  });
+});

@@ -1,0 +1,119 @@
+import { loadFixture } from '@unilive/testing';
+import * as v from 'valibot';
+import { describe, expect, it } from 'vitest';
+import { fixturesDirectory } from '../test/support.js';
+import { liveApiStreamResponseSchema } from './liveapi-api.js';
+import { joinRtmpUrl, liveApiState, mapLiveApiStream, streamKeyPassword } from './map-liveapi-live-stream.js';
+
+const created = loadFixture(fixturesDirectory, 'create').response.body as Record<string, unknown>;
+const map = (raw: unknown) => mapLiveApiStream(v.parse(liveApiStreamResponseSchema, raw));
+
+describe('joinRtmpUrl', () => {
+  it('joins server and key with exactly one slash', () => {
+    const key = 'lv_abc?password=1234';
+    expect(joinRtmpUrl('rtmp://ingest.liveapi.com/static', key)).toBe(
+      `rtmp://ingest.liveapi.com/static/${key}`,
+    );
+    expect(joinRtmpUrl('rtmp://ingest.liveapi.com/static/', key)).toBe(
+      `rtmp://ingest.liveapi.com/static/${key}`,
+    );
+    expect(joinRtmpUrl('rtmp://ingest.liveapi.com/static//', `/${key}`)).toBe(
+      `rtmp://ingest.liveapi.com/static/${key}`,
+    );
+  });
+});
+
+describe('streamKeyPassword', () => {
+  it('reads the password of a LiveAPI key', () => {
+    expect(streamKeyPassword('lv_16833a90987411ecb1de8570eafe89432?password=1bda8f83')).toBe('1bda8f83');
+    expect(streamKeyPassword('lv_16833a90987411ecb1de8570eafe89432')).toBeUndefined();
+    expect(streamKeyPassword('lv_x?other=1')).toBeUndefined();
+  });
+});
+
+describe('liveApiState', () => {
+  it('maps enabled through one table, unknown otherwise', () => {
+    expect(liveApiState(true)).toBe('ready');
+    expect(liveApiState(false)).toBe('stopped');
+    expect(liveApiState(undefined)).toBe('unknown');
+  });
+});
+
+describe('mapLiveApiStream', () => {
+  it('keeps the raw object untouched, even where the schema tolerated it', () => {
+    const raw = {
+      ...created,
+      name: null,
+      broadcasting_status: 'connecting',
+      playback: { hls_url: null, embed_url: '', embed_audio_url: 'not a url' },
+    };
+    const snapshot = structuredClone(raw);
+    const stream = map(raw);
+    expect(stream.raw).toBe(raw);
+    expect(raw).toEqual(snapshot);
+    // An unknown status says nothing about broadcasting; null, empty and unparsable URLs are left out.
+    expect(stream.broadcasting).toBeUndefined();
+    expect(stream.playback).toEqual([]);
+    expect(stream.name).toBeUndefined();
+  });
+
+  it('reads a missing broadcasting_status as offline, and offline/online as such', () => {
+    expect(map(created).broadcasting).toBe(false);
+    expect(map({ ...created, broadcasting_status: 'offline' }).broadcasting).toBe(false);
+    expect(map({ ...created, broadcasting_status: 'online' }).broadcasting).toBe(true);
+  });
+
+  it('never invents a name', () => {
+    expect(map(created).name).toBeUndefined();
+    expect(map({ ...created, name: '  ' }).name).toBeUndefined();
+    expect(map({ ...created, name: 'Sunday service' }).name).toBe('Sunday service');
+  });
+
+  it('maps a missing enabled flag to unknown, not to a guess', () => {
+    const { enabled: _enabled, ...withoutEnabled } = created;
+    expect(map(withoutEnabled).state).toBe('unknown');
+  });
+
+  it('maps platforms with a server and key to restream targets; others stay in raw', () => {
+    const stream = map({
+      ...created,
+      platforms: [
+        {
+          _id: 'p1',
+          template: 'custom',
+          enabled: true,
+          server: 'rtmp://a.rtmp.youtube.com/live2',
+          key: 'k-1234',
+        },
+        { _id: 'p2', template: 'facebook', enabled: true },
+        { _id: 'p3', template: 'custom', enabled: false, server: 'rtmps://x.example/app', key: 'k-5678' },
+      ],
+    });
+    expect(stream.restream).toEqual([
+      { url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: 'k-1234' },
+      { url: 'rtmps://x.example/app', streamKey: 'k-5678' },
+    ]);
+  });
+
+  it('leaves restream out when the vendor sends no platforms, and createdAt out when unparsable', () => {
+    const { platforms: _platforms, ...withoutPlatforms } = created;
+    const stream = map({ ...withoutPlatforms, creation_time: 'yesterday' });
+    expect(stream).not.toHaveProperty('restream');
+    expect(stream).not.toHaveProperty('createdAt');
+  });
+
+  it('maps the RTMP pull URL and keeps the SRT one in raw only', () => {
+    const stream = map({
+      ...created,
+      broadcasting_status: 'online',
+      pull_urls: {
+        rtmp: 'rtmp://sg-1.liveapi.com/lv_x',
+        srt: 'srt://sg-1.liveapi.com:9998/?streamid=#!::r=lv_x,m=request',
+      },
+    });
+    expect(stream.playback.filter((endpoint) => endpoint.protocol === 'rtmp')).toEqual([
+      { protocol: 'rtmp', url: 'rtmp://sg-1.liveapi.com/lv_x' },
+    ]);
+    expect(stream.playback.map((endpoint) => endpoint.url).some((url) => url.startsWith('srt:'))).toBe(false);
+  });
+});

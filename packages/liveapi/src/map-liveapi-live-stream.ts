@@ -1,0 +1,100 @@
+import type {
+  IngestEndpoint,
+  LiveStream,
+  LiveStreamState,
+  PlaybackEndpoint,
+  RestreamTarget,
+} from '@unilive/core';
+import type { LiveApiStreamData, LiveApiStreamWithRaw } from './liveapi-api.js';
+
+// The only lifecycle field LiveAPI has is `enabled`: false refuses the encoder at once (create-livestream
+// page, "emergency stop"), true accepts it. A stream without the flag is a shape this version does not know.
+const stateByEnabled = new Map<boolean | undefined, LiveStreamState>([
+  [true, 'ready'],
+  [false, 'stopped'],
+]);
+
+// The create sample has no `broadcasting_status`; the vendor notes say to read a missing one as offline.
+// A value outside online/offline (parsed as 'unknown') says nothing, so `broadcasting` is left out.
+const broadcastingByStatus = new Map<string | undefined, boolean>([
+  ['online', true],
+  ['offline', false],
+  [undefined, false],
+]);
+
+/** The neutral state of a LiveAPI stream: `enabled` true is `ready`, false is `stopped`. */
+export function liveApiState(enabled: boolean | undefined): LiveStreamState {
+  return stateByEnabled.get(enabled) ?? 'unknown';
+}
+
+/**
+ * Joins LiveAPI's `ingest.server` and `ingest.key` into the one URL single-field encoders take
+ * (`rtmp://ingest.liveapi.com/static/lv_…?password=…`, as production clients use it), whether or not the
+ * server ends with a slash.
+ */
+export function joinRtmpUrl(server: string, key: string): string {
+  return `${server.replace(/\/+$/, '')}/${key.replace(/^\/+/, '')}`;
+}
+
+/** The `password` part of a LiveAPI stream key (`lv_…?password=1bda8f83`), when it has one. */
+export function streamKeyPassword(key: string): string | undefined {
+  const query = key.indexOf('?');
+  if (query < 0) return undefined;
+  return new URLSearchParams(key.slice(query + 1)).get('password') ?? undefined;
+}
+
+/** Maps a LiveAPI live stream to the neutral {@link LiveStream}; `raw` is the vendor's object as sent. */
+export function mapLiveApiStream({ data, raw }: LiveApiStreamWithRaw): LiveStream {
+  const stream: LiveStream = {
+    id: data._id,
+    provider: 'liveapi',
+    state: liveApiState(data.enabled),
+    ingest: [ingestOf(data.ingest)],
+    playback: playbackOf(data),
+    // LiveAPI records every broadcast as a temporary recording (kept three days) with no flag to set.
+    recording: true,
+    raw,
+  };
+  // LiveAPI documents no name; never invent one.
+  if (data.name !== undefined && data.name.trim() !== '') stream.name = data.name;
+  const broadcasting = broadcastingByStatus.get(data.broadcasting_status);
+  if (broadcasting !== undefined) stream.broadcasting = broadcasting;
+  if (data.platforms !== undefined) stream.restream = restreamOf(data.platforms);
+  const createdAt = data.creation_time === undefined ? Number.NaN : Date.parse(data.creation_time);
+  if (!Number.isNaN(createdAt)) stream.createdAt = new Date(createdAt);
+  return stream;
+}
+
+function ingestOf(ingest: LiveApiStreamData['ingest']): IngestEndpoint {
+  // The key keeps its `?password=` suffix: encoders need the whole string as the stream key.
+  return {
+    protocol: 'rtmp',
+    url: joinRtmpUrl(ingest.server, ingest.key),
+    server: ingest.server,
+    streamKey: ingest.key,
+  };
+}
+
+function playbackOf(data: LiveApiStreamData): PlaybackEndpoint[] {
+  const endpoints: PlaybackEndpoint[] = [];
+  const add = (url: string | undefined, endpoint: Omit<PlaybackEndpoint, 'url'>) => {
+    // Samples with stripped URLs show `""`; an empty or unparsable URL stays in `raw` only.
+    if (url !== undefined && URL.canParse(url)) endpoints.push({ ...endpoint, url });
+  };
+  add(data.playback?.hls_url, { protocol: 'hls' });
+  add(data.playback?.embed_url, { protocol: 'embed' });
+  add(data.playback?.embed_audio_url, { protocol: 'embed', audioOnly: true });
+  // Pull URLs exist only while the stream is online. The SRT one has no neutral playback protocol, so it
+  // stays in `raw.pull_urls.srt`.
+  add(data.pull_urls?.rtmp, { protocol: 'rtmp' });
+  return endpoints;
+}
+
+function restreamOf(platforms: NonNullable<LiveApiStreamData['platforms']>): RestreamTarget[] {
+  const targets: RestreamTarget[] = [];
+  for (const platform of platforms) {
+    // Only RTMP targets with a server and key map; other templates stay in `raw.platforms`.
+    if (platform.server && platform.key) targets.push({ url: platform.server, streamKey: platform.key });
+  }
+  return targets;
+}

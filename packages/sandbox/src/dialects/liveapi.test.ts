@@ -1,0 +1,199 @@
+import { describe, expect, it } from 'vitest';
+import { createEngine } from '../engine.js';
+import type { SandboxRequest, SandboxResponse } from '../types.js';
+import { liveapiDialect } from './liveapi.js';
+
+const credentials = liveapiDialect.defaultCredentials();
+const basic = `Basic ${Buffer.from(`${credentials.tokenId}:${credentials.secretKey}`).toString('base64')}`;
+
+function setup() {
+  const engine = createEngine({ dialects: [liveapiDialect], transitionMs: 10 });
+  async function call(
+    method: string,
+    path: string,
+    body?: unknown,
+    authorization: string | null = basic,
+  ): Promise<SandboxResponse & { body: Record<string, unknown> }> {
+    const [pathname = '', search = ''] = path.split('?');
+    const request: SandboxRequest = {
+      method,
+      path: pathname,
+      query: new URLSearchParams(search),
+      headers: new Headers(authorization ? { authorization } : {}),
+      body,
+    };
+    const outcome = await engine.handle('liveapi', request);
+    if (outcome.kind !== 'respond') throw new Error('dropped');
+    return outcome.response as SandboxResponse & { body: Record<string, unknown> };
+  }
+  return { engine, call };
+}
+
+describe('liveapi dialect', () => {
+  it('asks for HTTP Basic with the token id and secret key', async () => {
+    const { call } = setup();
+    const wrong = `Basic ${Buffer.from(`${credentials.tokenId}:nope`).toString('base64')}`;
+    for (const authorization of [null, wrong, `Bearer ${credentials.secretKey}`, 'Basic !!!']) {
+      const response = await call('GET', '/live_streams', undefined, authorization);
+      expect(response).toEqual({ status: 401, body: { message: 'Unauthorized' } });
+    }
+    expect((await call('GET', '/live_streams')).status).toBe(200);
+  });
+
+  it('creates a stream shaped like the documented create answer', async () => {
+    const { engine, call } = setup();
+    const before = Math.floor(Date.now() / 1000);
+    const response = await call('POST', '/live_streams', { name: 'Show', enabled: true });
+    expect(response.status).toBe(201);
+    const stream = response.body;
+    expect(stream._id).toMatch(/^[0-9a-f]{24}$/);
+    expect(Number.parseInt(String(stream._id).slice(0, 8), 16)).toBeGreaterThanOrEqual(before);
+    expect(stream).toMatchObject({
+      name: 'Show',
+      enabled: true,
+      ingest: { server: 'rtmp://ingest.sandbox.liveapi.com/static' },
+      platforms: [],
+      settings: { pulling_mode: {} },
+      environment: 'production',
+    });
+    const key = (stream.ingest as { key: string }).key;
+    expect(key).toMatch(/^lv_[0-9a-f]{32}\?password=[0-9a-f]{8}$/);
+    const publicKey = key.split('?')[0];
+    expect(stream.playback).toEqual({
+      embed_url: `https://player.sandbox.liveapi.com/${publicKey}`,
+      embed_audio_url: `https://player.sandbox.liveapi.com/${publicKey}?onlyAudio=true`,
+      hls_url: `https://live.sandbox.liveapi.com/${stream.user}/${publicKey}/index.m3u8`,
+    });
+    expect(stream).not.toHaveProperty('broadcasting_status');
+    expect(stream).not.toHaveProperty('pull_urls');
+    expect(engine.stats.created).toEqual({ liveapi: 1 });
+  });
+
+  it('creates with an empty body, and refuses mistyped fields with 400', async () => {
+    const { call } = setup();
+    const empty = await call('POST', '/live_streams');
+    expect(empty.status).toBe(201);
+    expect(empty.body).not.toHaveProperty('name');
+    expect(await call('POST', '/live_streams', { enabled: 'yes' })).toEqual({
+      status: 400,
+      body: { message: 'enabled must be a boolean' },
+    });
+    expect((await call('POST', '/live_streams', [1])).status).toBe(400);
+  });
+
+  it('toggles enabled and goes online only while enabled with an encoder', async () => {
+    const { engine, call } = setup();
+    const id = String((await call('POST', '/live_streams', {})).body._id);
+    const idle = await call('GET', `/live_streams/${id}`);
+    expect(idle.body.broadcasting_status).toBe('offline');
+    expect(idle.body).not.toHaveProperty('pull_urls');
+
+    engine.setEncoder('liveapi', id, true);
+    const online = await call('GET', `/live_streams/${id}`);
+    const publicKey = (online.body.ingest as { key: string }).key.split('?')[0];
+    expect(online.body.broadcasting_status).toBe('online');
+    expect(online.body.pull_urls).toEqual({
+      rtmp: `rtmp://sg-1.sandbox.liveapi.com/${publicKey}`,
+      srt: `srt://sg-1.sandbox.liveapi.com:9998/?streamid=#!::r=${publicKey},m=request`,
+    });
+
+    const disabled = await call('PATCH', `/live_streams/${id}`, { enabled: false });
+    expect(disabled.status).toBe(200);
+    expect(disabled.body).toMatchObject({ enabled: false, broadcasting_status: 'offline' });
+    expect(disabled.body).not.toHaveProperty('pull_urls');
+
+    const enabled = await call('PATCH', `/live_streams/${id}`, { enabled: true, name: 'renamed' });
+    expect(enabled.body).toMatchObject({ enabled: true, name: 'renamed', broadcasting_status: 'online' });
+    expect((await call('PATCH', `/live_streams/${id}`, { enabled: 1 })).status).toBe(400);
+  });
+
+  it('pages the list ten at a time in the mongoose-paginate envelope', async () => {
+    const { call } = setup();
+    for (let index = 0; index < 12; index += 1) await call('POST', '/live_streams', { name: `s${index}` });
+    const first = await call('GET', '/live_streams');
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ total: 12, limit: 10, page: 1, pages: 2 });
+    expect(first.body.docs).toHaveLength(10);
+    const second = await call('GET', '/live_streams?page=2');
+    expect(second.body).toMatchObject({ page: 2, pages: 2 });
+    expect((second.body.docs as { name: string }[]).map((stream) => stream.name)).toEqual(['s10', 's11']);
+    expect((await call('GET', '/live_streams?page=3')).body.docs).toEqual([]);
+    expect((await call('GET', '/live_streams?page=x')).body.page).toBe(1);
+  });
+
+  it('deletes with success, then answers 404', async () => {
+    const { call } = setup();
+    const id = String((await call('POST', '/live_streams', {})).body._id);
+    expect(await call('DELETE', `/live_streams/${id}`)).toEqual({ status: 200, body: { success: true } });
+    expect(await call('GET', `/live_streams/${id}`)).toEqual({
+      status: 404,
+      body: { message: 'Live stream not found' },
+    });
+    expect((await call('PATCH', `/live_streams/${id}`, { enabled: true })).status).toBe(404);
+    expect((await call('GET', '/live_streams/%E0%A4%A')).status).toBe(404);
+  });
+
+  it('adds platforms under the stream and lists them on it', async () => {
+    const { engine, call } = setup();
+    const id = String((await call('POST', '/live_streams', {})).body._id);
+    const body = {
+      template: 'custom',
+      server: 'rtmp://a.rtmp.youtube.com/live2',
+      key: 'yt-key',
+      enabled: true,
+    };
+    const added = await call('POST', `/live_streams/${id}/platforms`, body);
+    expect(added.status).toBe(201);
+    expect(added.body).toEqual({ _id: expect.stringMatching(/^[0-9a-f]{24}$/), ...body });
+    expect((await call('GET', `/live_streams/${id}/platforms`)).body).toEqual([
+      { ...added.body, broadcasting_status: 'offline' },
+    ]);
+    engine.setEncoder('liveapi', id, true);
+    expect((await call('GET', `/live_streams/${id}`)).body.platforms).toEqual([
+      { ...added.body, broadcasting_status: 'online' },
+    ]);
+    expect(
+      (await call('POST', `/live_streams/${id}/platforms`, { ...body, template: 'youtube' })).status,
+    ).toBe(400);
+    expect(
+      (await call('POST', `/live_streams/${id}/platforms`, { ...body, server: 'http://x' })).status,
+    ).toBe(400);
+    expect((await call('POST', `/live_streams/${id}/platforms`, { ...body, key: '' })).status).toBe(400);
+    expect((await call('POST', '/live_streams/000000000000000000000000/platforms', body)).status).toBe(404);
+  });
+
+  it('names the fault operation of each request', () => {
+    const request = (method: string, path: string, body?: unknown): SandboxRequest => ({
+      method,
+      path,
+      query: new URLSearchParams(),
+      headers: new Headers(),
+      body,
+    });
+    const operationOf = (method: string, path: string, body?: unknown) =>
+      liveapiDialect.operationOf(request(method, path, body));
+    expect(operationOf('POST', '/live_streams')).toBe('create');
+    expect(operationOf('GET', '/live_streams')).toBe('list');
+    expect(operationOf('GET', '/live_streams/abc')).toBe('get');
+    expect(operationOf('DELETE', '/live_streams/abc')).toBe('delete');
+    expect(operationOf('PATCH', '/live_streams/abc', { enabled: true })).toBe('start');
+    expect(operationOf('PATCH', '/live_streams/abc', { enabled: false })).toBe('stop');
+    expect(operationOf('PATCH', '/live_streams/abc', { name: 'x' })).toBe('update');
+    expect(operationOf('PATCH', '/live_streams/abc', { name: 'x', enabled: true })).toBe('update');
+    expect(operationOf('POST', '/live_streams/abc/platforms')).toBeUndefined();
+  });
+
+  it('renders errors as { message } with LiveAPI statuses; a conflict is 409', async () => {
+    expect(liveapiDialect.error('conflict', 422, 'busy')).toEqual({ status: 409, body: { message: 'busy' } });
+    expect(liveapiDialect.error('invalid', 422, 'bad')).toEqual({ status: 400, body: { message: 'bad' } });
+    expect(liveapiDialect.error('server-error', 503, 'down')).toEqual({
+      status: 503,
+      body: { message: 'down' },
+    });
+    const { engine, call } = setup();
+    const id = String((await call('POST', '/live_streams', {})).body._id);
+    engine.injectFault('liveapi', 'start', { type: 'conflict' });
+    expect((await call('PATCH', `/live_streams/${id}`, { enabled: true })).status).toBe(409);
+    expect((await call('PATCH', `/live_streams/${id}`, { enabled: true })).status).toBe(200);
+  });
+});

@@ -1,0 +1,278 @@
+import type {
+  DialectContext,
+  ErrorKind,
+  FaultOperation,
+  SandboxDialect,
+  SandboxRequest,
+  SandboxResponse,
+} from '../types.js';
+
+// LiveAPI (api.liveapi.com), as far as its docs, client code and Castr's shared API show it:
+// - HTTP Basic with Token ID and Secret Key; no version segment in paths;
+// - a live stream is Mongo-shaped (`_id`, `creation_time`) with `enabled` as its only lifecycle flag;
+//   toggling it takes effect at once ("emergency stop"), so there is no intermediate state to time;
+// - `broadcasting_status` is `online` while an encoder pushes to an enabled stream, else `offline`, and
+//   `pull_urls` exists only while online; the create answer carries neither (create-livestream sample);
+// - restream targets are `platforms` added under the stream and listed on it;
+// - the list is a mongoose-paginate envelope (`docs`, `page`, `pages`, …) walked with `?page=N`.
+// Error bodies are not documented: the sandbox answers `{ "message": … }` with the documented statuses.
+
+interface PlatformRecord {
+  id: string;
+  template: string;
+  enabled: boolean;
+  server: string;
+  key: string;
+}
+
+interface StreamRecord {
+  id: string;
+  name?: string;
+  enabled: boolean;
+  /** `lv_` and 32 hex digits: the public part, also in playback URLs. */
+  key: string;
+  /** The 8 hex digits after `?password=`: what makes the key a publish credential. */
+  password: string;
+  settings: Record<string, unknown>;
+  platforms: PlatformRecord[];
+  creationTime: string;
+}
+
+const pageSize = 10;
+// Owner ids every stream carries (`user` is also a path segment of the HLS URL).
+const userId = '64b7f0c2a1d3e5f7091b2c3d';
+const organizationId = '64b7f0c2a1d3e5f7091b2c3e';
+// Vendor-shaped hosts under a sandbox label: they are data, never contacted.
+const ingestServer = 'rtmp://ingest.sandbox.liveapi.com/static';
+const playerOrigin = 'https://player.sandbox.liveapi.com';
+const hlsOrigin = 'https://live.sandbox.liveapi.com';
+const pullHost = 'sg-1.sandbox.liveapi.com';
+
+const json = (status: number, body: unknown, headers?: Record<string, string>): SandboxResponse => ({
+  status,
+  body,
+  ...(headers ? { headers } : {}),
+});
+const failure = (status: number, message: string): SandboxResponse => json(status, { message });
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const streamPath = /^\/live_streams\/([^/]+)$/;
+const decode = (segment: string | undefined): string => {
+  try {
+    return decodeURIComponent(segment ?? '');
+  } catch {
+    return '';
+  }
+};
+const platformsPath = /^\/live_streams\/([^/]+)\/platforms$/;
+
+/** LiveAPI's dialect: `/live_streams` with Basic auth, the `enabled` toggle and platforms. */
+export const liveapiDialect: SandboxDialect = {
+  id: 'liveapi',
+  basePath: '',
+
+  defaultCredentials: () => ({
+    tokenId: 'sandbox-liveapi-token-id',
+    secretKey: 'sandbox-liveapi-secret-key-0123456789',
+  }),
+
+  operationOf(request: SandboxRequest): FaultOperation | undefined {
+    const { method, path } = request;
+    if (path === '/live_streams') {
+      if (method === 'POST') return 'create';
+      if (method === 'GET') return 'list';
+      return undefined;
+    }
+    if (!streamPath.test(path)) return undefined;
+    if (method === 'GET') return 'get';
+    if (method === 'DELETE') return 'delete';
+    if (method !== 'PATCH') return undefined;
+    const body = request.body;
+    if (isObject(body) && Object.keys(body).length === 1 && typeof body.enabled === 'boolean') {
+      return body.enabled ? 'start' : 'stop';
+    }
+    return 'update';
+  },
+
+  error(kind: ErrorKind, status: number, message: string): SandboxResponse {
+    // LiveAPI documents no state conflict; 409 is its listed status for "conflicts with another request".
+    if (kind === 'conflict') return failure(409, message);
+    if (kind === 'invalid') return failure(400, message);
+    return failure(status, message);
+  },
+
+  handle(request: SandboxRequest, context: DialectContext): SandboxResponse {
+    if (!authorized(request.headers.get('authorization'), context.settings.credentials)) {
+      return failure(401, 'Unauthorized');
+    }
+    const streams = context.collection<StreamRecord>('live_streams');
+    const { method, path } = request;
+
+    if (path === '/live_streams') {
+      if (method === 'POST') return create(request.body, streams, context);
+      if (method === 'GET') return list(request.query, streams, context);
+      return failure(404, 'Not found');
+    }
+
+    const platformsMatch = platformsPath.exec(path);
+    if (platformsMatch) {
+      const stream = streams.get(decode(platformsMatch[1]));
+      if (!stream) return failure(404, 'Live stream not found');
+      if (method === 'GET') return json(200, render(stream, context).platforms);
+      if (method === 'POST') return addPlatform(stream, request.body, context);
+      return failure(404, 'Not found');
+    }
+
+    const streamMatch = streamPath.exec(path);
+    if (!streamMatch) return failure(404, 'Not found');
+    const id = decode(streamMatch[1]);
+    const stream = streams.get(id);
+    if (!stream) return failure(404, 'Live stream not found');
+    if (method === 'GET') return json(200, render(stream, context));
+    if (method === 'PATCH') return patch(stream, request.body, context);
+    if (method === 'DELETE') {
+      streams.delete(id);
+      context.changed();
+      return json(200, { success: true });
+    }
+    return failure(404, 'Not found');
+  },
+};
+
+function authorized(header: string | null, credentials: Record<string, string>): boolean {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header?.trim() ?? '');
+  if (!match?.[1]) return false;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  return decoded === `${credentials.tokenId ?? ''}:${credentials.secretKey ?? ''}`;
+}
+
+/** A Mongo ObjectId: 8 hex digits of creation time in seconds, then 16 random hex digits. */
+function objectId(context: DialectContext): string {
+  const seconds = Math.floor(context.now() / 1000)
+    .toString(16)
+    .padStart(8, '0');
+  return `${seconds}${context.randomHex(16)}`;
+}
+
+function checkFields(body: unknown): string | undefined {
+  if (body === undefined) return undefined;
+  if (!isObject(body)) return 'Request body must be a JSON object';
+  if (body.name !== undefined && typeof body.name !== 'string') return 'name must be a string';
+  if (body.enabled !== undefined && typeof body.enabled !== 'boolean') return 'enabled must be a boolean';
+  if (body.settings !== undefined && !isObject(body.settings)) return 'settings must be an object';
+  return undefined;
+}
+
+function create(body: unknown, streams: Map<string, StreamRecord>, context: DialectContext): SandboxResponse {
+  const problem = checkFields(body);
+  if (problem) return failure(400, problem);
+  const fields = isObject(body) ? body : {};
+  const record: StreamRecord = {
+    id: objectId(context),
+    enabled: typeof fields.enabled === 'boolean' ? fields.enabled : true,
+    key: `lv_${context.randomHex(32)}`,
+    password: context.randomHex(8),
+    settings: isObject(fields.settings) ? { ...fields.settings } : {},
+    platforms: [],
+    creationTime: new Date(context.now()).toISOString(),
+  };
+  if (typeof fields.name === 'string') record.name = fields.name;
+  streams.set(record.id, record);
+  context.countCreate();
+  context.changed();
+  // The documented create answer has no `broadcasting_status` (nor `pull_urls`).
+  const { broadcasting_status: _status, ...created } = render(record, context);
+  return json(201, created);
+}
+
+function list(
+  query: URLSearchParams,
+  streams: Map<string, StreamRecord>,
+  context: DialectContext,
+): SandboxResponse {
+  const all = [...streams.values()];
+  const requested = Number.parseInt(query.get('page') ?? '1', 10);
+  const page = Number.isFinite(requested) && requested >= 1 ? requested : 1;
+  const pages = Math.max(1, Math.ceil(all.length / pageSize));
+  const docs = all.slice((page - 1) * pageSize, page * pageSize).map((record) => render(record, context));
+  return json(200, { docs, total: all.length, limit: pageSize, page, pages });
+}
+
+function patch(stream: StreamRecord, body: unknown, context: DialectContext): SandboxResponse {
+  const problem = checkFields(body);
+  if (problem) return failure(400, problem);
+  if (!isObject(body)) return failure(400, 'Request body must be a JSON object');
+  if (typeof body.name === 'string') stream.name = body.name;
+  if (typeof body.enabled === 'boolean') stream.enabled = body.enabled;
+  if (isObject(body.settings)) stream.settings = { ...stream.settings, ...body.settings };
+  context.changed();
+  return json(200, render(stream, context));
+}
+
+function addPlatform(stream: StreamRecord, body: unknown, context: DialectContext): SandboxResponse {
+  if (!isObject(body)) return failure(400, 'Request body must be a JSON object');
+  if (body.template !== 'custom') return failure(400, 'template must be "custom"');
+  if (typeof body.server !== 'string' || !/^rtmps?:\/\/[^/\s]+/.test(body.server)) {
+    return failure(400, 'server must be an RTMP URL');
+  }
+  if (typeof body.key !== 'string' || body.key.length === 0) return failure(400, 'key is required');
+  if (body.enabled !== undefined && typeof body.enabled !== 'boolean') {
+    return failure(400, 'enabled must be a boolean');
+  }
+  const platform: PlatformRecord = {
+    id: objectId(context),
+    template: 'custom',
+    enabled: body.enabled === true,
+    server: body.server,
+    key: body.key,
+  };
+  stream.platforms.push(platform);
+  context.changed();
+  return json(201, {
+    _id: platform.id,
+    template: platform.template,
+    enabled: platform.enabled,
+    server: platform.server,
+    key: platform.key,
+  });
+}
+
+function render(stream: StreamRecord, context: DialectContext) {
+  // `enabled: false` refuses the encoder, so a disabled stream is never online.
+  const online = stream.enabled && context.encoderConnected(stream.id);
+  return {
+    _id: stream.id,
+    ...(stream.name === undefined ? {} : { name: stream.name }),
+    enabled: stream.enabled,
+    ingest: { server: ingestServer, key: `${stream.key}?password=${stream.password}` },
+    playback: {
+      embed_url: `${playerOrigin}/${stream.key}`,
+      embed_audio_url: `${playerOrigin}/${stream.key}?onlyAudio=true`,
+      hls_url: `${hlsOrigin}/${userId}/${stream.key}/index.m3u8`,
+    },
+    platforms: stream.platforms.map((platform) => ({
+      _id: platform.id,
+      template: platform.template,
+      enabled: platform.enabled,
+      server: platform.server,
+      key: platform.key,
+      broadcasting_status: online && platform.enabled ? 'online' : 'offline',
+    })),
+    settings: { pulling_mode: {}, ...stream.settings },
+    broadcasting_status: online ? 'online' : 'offline',
+    user: userId,
+    environment: 'production',
+    organization: organizationId,
+    creation_time: stream.creationTime,
+    ...(online
+      ? {
+          pull_urls: {
+            rtmp: `rtmp://${pullHost}/${stream.key}`,
+            srt: `srt://${pullHost}:9998/?streamid=#!::r=${stream.key},m=request`,
+          },
+        }
+      : {}),
+  };
+}
