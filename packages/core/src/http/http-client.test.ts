@@ -103,6 +103,7 @@ describe('createHttpClient', () => {
     });
     expect(response.status).toBe(201);
     expect(response.data).toEqual({ stream: { id: 'abc', state: 'stopped', extra: 1 } });
+    expect(response.body).toEqual({ stream: { id: 'abc', state: 'stopped', extra: 1 } });
     expect(events).toEqual([`request POST ${origin}/api/v2/live_streams?page=2 #1`, 'response 201 #1']);
   });
 

@@ -89,7 +89,10 @@ export interface HttpRequest<T> {
 export interface HttpResponse<T> {
   status: number;
   headers: Headers;
+  /** The body as the schema read it (nulls and unknown enum values normalised). */
   data: T;
+  /** The body exactly as the vendor sent it, for `LiveStream.raw`; undefined without a schema or body. */
+  body: unknown;
 }
 
 /** The HTTP layer every adapter uses. */
@@ -180,8 +183,8 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           ...(requestId ? { requestId } : {}),
         });
         if (response.ok) {
-          const data = decodeSuccess(spec, response, text, errorOptions);
-          return { status: response.status, headers: response.headers, data };
+          const { data, body } = decodeSuccess(spec, response, text, errorOptions);
+          return { status: response.status, headers: response.headers, data, body };
         }
         const retryAfterMs = parseRetryAfter(response.headers, now());
         const error = vendorError(settings, spec, response, text, requestId ?? undefined, retryAfterMs);
@@ -283,8 +286,8 @@ function decodeSuccess<T>(
   response: Response,
   text: string,
   errorOptions: (extra: UniliveErrorOptions) => UniliveErrorOptions,
-): T {
-  if (!spec.schema) return undefined as T;
+): { data: T; body: unknown } {
+  if (!spec.schema) return { data: undefined as T, body: undefined };
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -299,12 +302,13 @@ function decodeSuccess<T>(
     });
   }
   const { provider, operation, secrets } = errorOptions({ message: '' });
-  return parseVendorResponse(spec.schema, body, {
+  const data = parseVendorResponse(spec.schema, body, {
     provider,
     operation: operation ?? spec.operation,
     secrets,
     status: response.status,
   });
+  return { data, body };
 }
 
 function vendorError(
