@@ -190,6 +190,16 @@ describe('waitForState', () => {
     expect(ConflictError.isInstance(error)).toBe(true);
   });
 
+  it('fails fast on a stopped stream that the vendor cannot restart', async () => {
+    const { provider } = scriptedProvider(['stopped']);
+    const oneWay = { ...provider, capabilities: { ...provider.capabilities, restart: false } };
+    const error = await createLiveStreamClient(oneWay, fakeTime())
+      .waitForState('s1', 'ready')
+      .catch((e: unknown) => e);
+    expect(ConflictError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toBe('scripted stream s1 is stopped and will not become ready');
+  });
+
   it('stops at once when aborted', async () => {
     const { provider } = scriptedProvider(['starting']);
     const controller = new AbortController();

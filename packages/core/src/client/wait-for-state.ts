@@ -38,10 +38,14 @@ export async function waitForStatus(
       : await provider.get(id, runtime.callOptions);
     lastState = status.state;
     if (targets.includes(status.state)) return status;
-    if (status.state === 'disabled') {
+    // States the stream cannot leave: waiting longer would only time out.
+    const stuck =
+      status.state === 'disabled' ||
+      (status.state === 'stopped' && !provider.capabilities.restart && !targets.includes('stopped'));
+    if (stuck) {
       throw new ConflictError({
         ...context,
-        message: `${provider.id} stream ${id} is disabled and will not become ${targets.join(' or ')}`,
+        message: `${provider.id} stream ${id} is ${status.state} and will not become ${targets.join(' or ')}`,
       });
     }
     const remaining = deadline - runtime.clock();
