@@ -1,0 +1,437 @@
+import type {
+  DialectContext,
+  ErrorKind,
+  FaultOperation,
+  SandboxDialect,
+  SandboxRequest,
+  SandboxResponse,
+} from '../types.js';
+
+// Wowza Video REST API v2.0, Real-Time Streaming at Scale (`/real_time`), as its OpenAPI description,
+// the real-time tutorial and the vendor's example payloads show it:
+// - `Authorization: Bearer <JWT>`; failures are `{"meta": {status, code, title, message, description, links}}`;
+// - bodies and answers are wrapped: `real_time_stream` / `real_time_streams`, and `real_time` for /state;
+// - a stream is usable as soon as it exists: the full object says `started` (the v2.0 example), there is
+//   no start call, and `PUT /stop` ends it at once (its answer already says `stopped`), so there is no
+//   intermediate state to time; stopping a stopped stream is 423 ERR-423-StreamAlreadyStopped;
+// - the list shows limited details with its own state enum (`active` where the object says `started`),
+//   oldest first, `page`/`per_page` (default and maximum 1000) and a `pagination` object;
+// - ids are 8 lowercase letters and digits, `stream_name` 32 hex digits, tokens 64 hex digits, and
+//   `rtmp_url` is `rtmp://host:1935/v2/pub/<stream_name>?token=<token>`;
+// - PATCH requires `name`; `recording`, `disable_vod_encoder` and `enable_player_and_hosted_page` are
+//   create-only and ignored there; a deleted stream answers 410 ERR-410-RecordDeleted.
+
+type State = 'started' | 'stopped' | 'disabled';
+
+interface HostedPage {
+  url: string;
+  title?: string;
+  description?: string;
+  logo_image_url?: string;
+  sharing_icons: boolean;
+}
+
+interface RealTimeRecord {
+  id: string;
+  name: string;
+  description?: string;
+  stream_name: string;
+  token: string;
+  subscribe_token?: string;
+  enable_secure_viewer: boolean;
+  expires_on?: string;
+  state: State;
+  region: string;
+  recording: boolean;
+  disable_vod_encoder: boolean;
+  reference_id?: string;
+  enable_player_and_hosted_page: boolean;
+  player_id?: string;
+  logo_image_url?: string;
+  logo_position?: string;
+  video_poster_image_url?: string;
+  width?: number;
+  hosted_page?: HostedPage;
+  created_at: string;
+  updated_at: string;
+}
+
+const regions = ['phoenix', 'amsterdam', 'singapore', 'bangalore', 'auto'];
+const logoPositions = ['top-left', 'top-right', 'bottom-left', 'bottom-right'];
+const maxPerPage = 1000;
+// Vendor-shaped hosts under a sandbox label: they are data, never contacted.
+const rtmpServer = 'rtmp://rtmp-realtime1.sandbox.wowza.com:1935/v2/pub';
+const hostedPageOrigin = 'https://embed.sandbox.flowplayer.com/hosted/default';
+const uploadsOrigin = 'https://uploads.sandbox.wowza.com/player';
+const defaultPlayerId = '2205b4e8-b160-43c2-868d-d88698a4e850';
+
+const streamPath = /^\/real_time\/([^/]+)$/;
+const statePath = /^\/real_time\/([^/]+)\/state$/;
+const stopPath = /^\/real_time\/([^/]+)\/stop$/;
+
+const meta = (status: number, code: string | undefined, title: string, message: string): SandboxResponse => ({
+  status,
+  body: { meta: { status, ...(code ? { code } : {}), title, message, description: '', links: [] } },
+});
+const invalidToken = () => meta(401, 'ERR-401-InvalidToken', 'JWT is invalid', 'Token is invalid.');
+const notFound = () =>
+  meta(404, 'ERR-404-RecordNotFound', 'Record Not Found Error', "The requested resource couldn't be found.");
+const deleted = () =>
+  meta(410, 'ERR-410-RecordDeleted', 'Record Deleted Error', 'The requested resource has been deleted.');
+const recordInvalid = (problem: string) =>
+  meta(422, 'ERR-422-RecordInvalid', 'Record Invalid Error', `The request couldn't be processed. ${problem}`);
+const alreadyStopped = () =>
+  meta(
+    423,
+    'ERR-423-StreamAlreadyStopped',
+    'Stream Already Stopped Error',
+    "The request couldn't be processed. The stream has already been stopped.",
+  );
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const decode = (segment: string | undefined): string => {
+  try {
+    return decodeURIComponent(segment ?? '');
+  } catch {
+    return '';
+  }
+};
+
+/** Wowza Real-Time Streaming at Scale's dialect: `/real_time` under `/api/v2.0` with a bearer JWT. */
+export const wowzaRealtimeDialect: SandboxDialect = {
+  id: 'wowza-realtime',
+  basePath: '/api/v2.0',
+
+  // A JWT-shaped token (header {"alg":"HS256","typ":"JWT"}, payload {"iss":"unilive-sandbox"}).
+  defaultCredentials: () => ({
+    token:
+      'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJ1bmlsaXZlLXNhbmRib3giLCJzdWIiOiJ3b3d6YS1yZWFsdGltZSJ9.c2FuZGJveC1zaWduYXR1cmUtbm90LXJlYWw',
+  }),
+
+  operationOf({ method, path }: SandboxRequest): FaultOperation | undefined {
+    if (path === '/real_time') {
+      if (method === 'POST') return 'create';
+      if (method === 'GET') return 'list';
+      return undefined;
+    }
+    if (stopPath.test(path)) return method === 'PUT' ? 'stop' : undefined;
+    if (statePath.test(path)) return method === 'GET' ? 'status' : undefined;
+    if (!streamPath.test(path)) return undefined;
+    if (method === 'GET') return 'get';
+    if (method === 'PATCH') return 'update';
+    if (method === 'DELETE') return 'delete';
+    return undefined;
+  },
+
+  error(kind: ErrorKind, status: number, message: string): SandboxResponse {
+    switch (kind) {
+      case 'unauthorized':
+        return invalidToken();
+      case 'forbidden':
+        return meta(
+          403,
+          'ERR-403-RecordUnaccessible',
+          'Record Unaccessible Error',
+          "The requested resource isn't accessible.",
+        );
+      case 'not-found':
+        return notFound();
+      // The conflict the vendor documents for /real_time is stopping a stopped stream.
+      case 'conflict':
+        return alreadyStopped();
+      case 'invalid':
+        return recordInvalid(message);
+      // No body or code is documented for these: the meta envelope without a code.
+      case 'rate-limit':
+        return meta(429, undefined, 'Too Many Requests', 'Too many requests');
+      case 'server-error':
+        return meta(status, undefined, 'Service Unavailable', message);
+    }
+  },
+
+  handle(request: SandboxRequest, context: DialectContext): SandboxResponse {
+    if (
+      request.headers.get('authorization')?.trim() !== `Bearer ${context.settings.credentials.token ?? ''}`
+    ) {
+      return invalidToken();
+    }
+    const streams = context.collection<RealTimeRecord>('real_time_streams');
+    const tombstones = context.collection<{ id: string }>('deleted_real_time_streams');
+    const { method, path } = request;
+
+    if (path === '/real_time') {
+      if (method === 'POST') return create(request.body, streams, context);
+      if (method === 'GET') return list(request.query, streams);
+      return notFound();
+    }
+
+    const match = stopPath.exec(path) ?? statePath.exec(path) ?? streamPath.exec(path);
+    if (!match) return notFound();
+    const id = decode(match[1]);
+    const stream = streams.get(id);
+    if (!stream) return tombstones.has(id) ? deleted() : notFound();
+
+    if (stopPath.test(path)) return method === 'PUT' ? stop(stream, context) : notFound();
+    if (statePath.test(path)) {
+      return method === 'GET' ? { status: 200, body: { real_time: { state: stream.state } } } : notFound();
+    }
+    if (method === 'GET') return { status: 200, body: { real_time_stream: render(stream) } };
+    if (method === 'PATCH') return update(stream, request.body, context);
+    if (method === 'DELETE') {
+      streams.delete(id);
+      tombstones.set(id, { id });
+      context.changed();
+      return { status: 204 };
+    }
+    return notFound();
+  },
+};
+
+function render(record: RealTimeRecord): Record<string, unknown> {
+  return {
+    id: record.id,
+    name: record.name,
+    ...(record.description === undefined ? {} : { description: record.description }),
+    stream_name: record.stream_name,
+    token: record.token,
+    ...(record.subscribe_token === undefined ? {} : { subscribe_token: record.subscribe_token }),
+    rtmp_url: `${rtmpServer}/${record.stream_name}?token=${record.token}`,
+    enable_secure_viewer: record.enable_secure_viewer,
+    ...(record.expires_on === undefined ? {} : { expires_on: record.expires_on }),
+    state: record.state,
+    region: record.region,
+    recording: record.recording,
+    ...(record.reference_id === undefined ? {} : { reference_id: record.reference_id }),
+    disable_vod_encoder: record.disable_vod_encoder,
+    enable_player_and_hosted_page: record.enable_player_and_hosted_page,
+    ...(record.enable_player_and_hosted_page
+      ? {
+          player_id: record.player_id ?? defaultPlayerId,
+          player_type: 'wowza_flowplayer_v2',
+          flowplayer: true,
+          embed_code: null,
+        }
+      : {}),
+    ...(record.logo_image_url === undefined ? {} : { logo_image_url: record.logo_image_url }),
+    ...(record.logo_position === undefined ? {} : { logo_position: record.logo_position }),
+    ...(record.video_poster_image_url === undefined
+      ? {}
+      : { video_poster_image_url: record.video_poster_image_url }),
+    ...(record.width === undefined ? {} : { width: record.width }),
+    ...(record.hosted_page === undefined ? {} : { hosted_page: { ...record.hosted_page } }),
+    created_at: record.created_at,
+    updated_at: record.updated_at,
+  };
+}
+
+// The list item: limited details, with the list schema's state enum (active|archived|disabled|stopped).
+function renderItem(record: RealTimeRecord): Record<string, unknown> {
+  return {
+    id: record.id,
+    name: record.name,
+    state: record.state === 'started' ? 'active' : record.state,
+    created_at: record.created_at,
+    updated_at: record.updated_at,
+  };
+}
+
+// `expires_on` as the vendor documents it: "YYYY-MM-DD HH:MM:SS" in UTC, or a date alone.
+const expiresOnPattern = /^\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}:\d{2}(?: UTC)?)?$/;
+const referenceIdPattern = /^[A-Za-z0-9!@#$%^&*()\-_+=:;,.?~|]{0,70}$/;
+
+/** Checks the fields both create and update take; returns the vendor-style problem, if any. */
+function checkFields(fields: Record<string, unknown>): string | undefined {
+  for (const flag of [
+    'enable_secure_viewer',
+    'recording',
+    'disable_vod_encoder',
+    'enable_player_and_hosted_page',
+    'remove_logo_image',
+    'remove_video_poster_image',
+  ]) {
+    if (fields[flag] !== undefined && typeof fields[flag] !== 'boolean')
+      return `${label(flag)} must be a boolean`;
+  }
+  for (const field of ['description', 'player_id', 'logo_image', 'video_poster_image']) {
+    if (fields[field] !== undefined && typeof fields[field] !== 'string')
+      return `${label(field)} must be a string`;
+  }
+  if (fields.region !== undefined && !regions.includes(String(fields.region))) {
+    return 'Region is not included in the list';
+  }
+  if (fields.expires_on !== undefined && !expiresOnPattern.test(String(fields.expires_on))) {
+    return 'Expires on is invalid';
+  }
+  if (
+    fields.reference_id !== undefined &&
+    (typeof fields.reference_id !== 'string' || !referenceIdPattern.test(fields.reference_id))
+  ) {
+    return 'Reference id is invalid';
+  }
+  if (fields.logo_position !== undefined && !logoPositions.includes(String(fields.logo_position))) {
+    return 'Logo position is not included in the list';
+  }
+  if (fields.width !== undefined && !(Number.isInteger(fields.width) && Number(fields.width) > 0)) {
+    return 'Width must be a positive integer';
+  }
+  if (fields.hosted_page !== undefined && !isObject(fields.hosted_page))
+    return 'Hosted page must be an object';
+  return undefined;
+}
+
+function label(field: string): string {
+  const words = field.replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function checkName(name: unknown): string | undefined {
+  if (typeof name !== 'string' || name.trim() === '') return "Name can't be blank";
+  if (name.length > 255) return 'Name is too long (maximum is 255 characters)';
+  return undefined;
+}
+
+function envelope(body: unknown): Record<string, unknown> | undefined {
+  return isObject(body) && isObject(body.real_time_stream) ? body.real_time_stream : undefined;
+}
+
+function create(
+  body: unknown,
+  streams: Map<string, RealTimeRecord>,
+  context: DialectContext,
+): SandboxResponse {
+  const fields = envelope(body);
+  if (!fields) return recordInvalid("Real time stream can't be blank");
+  const problem = checkName(fields.name) ?? checkFields(fields);
+  if (problem) return recordInvalid(problem);
+  if (fields.enable_secure_viewer === true && fields.expires_on === undefined) {
+    return recordInvalid("Expires on can't be blank");
+  }
+  if (fields.disable_vod_encoder === true && fields.recording !== true) {
+    return recordInvalid('Disable vod encoder can only be set when recording is true');
+  }
+  const now = new Date(context.now()).toISOString();
+  let id = context.randomId(8);
+  while (streams.has(id)) id = context.randomId(8);
+  const record: RealTimeRecord = {
+    id,
+    name: String(fields.name),
+    stream_name: context.randomHex(32),
+    token: context.randomHex(64),
+    enable_secure_viewer: fields.enable_secure_viewer === true,
+    state: 'started',
+    region: typeof fields.region === 'string' ? fields.region : 'phoenix',
+    recording: fields.recording === true,
+    disable_vod_encoder: fields.disable_vod_encoder === true,
+    enable_player_and_hosted_page: fields.enable_player_and_hosted_page !== false,
+    created_at: now,
+    updated_at: now,
+  };
+  if (record.enable_player_and_hosted_page) {
+    record.hosted_page = { url: `${hostedPageOrigin}/${context.randomId(8)}`, sharing_icons: true };
+  }
+  applyChanges(record, fields, context);
+  streams.set(record.id, record);
+  context.countCreate();
+  context.changed();
+  return { status: 201, body: { real_time_stream: render(record) } };
+}
+
+// Fields create and PATCH both take; create-only fields are set by `create` and ignored on PATCH.
+function applyChanges(
+  record: RealTimeRecord,
+  fields: Record<string, unknown>,
+  context: DialectContext,
+): void {
+  if (typeof fields.name === 'string') record.name = fields.name;
+  if (typeof fields.description === 'string') record.description = fields.description;
+  if (typeof fields.region === 'string') record.region = fields.region;
+  if (typeof fields.reference_id === 'string') record.reference_id = fields.reference_id;
+  if (typeof fields.player_id === 'string') record.player_id = fields.player_id;
+  if (typeof fields.expires_on === 'string') record.expires_on = fields.expires_on;
+  if (typeof fields.enable_secure_viewer === 'boolean')
+    record.enable_secure_viewer = fields.enable_secure_viewer;
+  // The viewer token exists while secure viewing is on (the tutorial's secure stream carries one; the
+  // v2.0 example, with secure viewing off, does not).
+  if (record.enable_secure_viewer && record.subscribe_token === undefined) {
+    record.subscribe_token = context.randomHex(64);
+  }
+  if (!record.enable_secure_viewer) delete record.subscribe_token;
+  if (typeof fields.logo_image === 'string')
+    record.logo_image_url = `${uploadsOrigin}/logo_image/${context.randomHex(12)}.png`;
+  if (fields.remove_logo_image === true) delete record.logo_image_url;
+  if (typeof fields.video_poster_image === 'string') {
+    record.video_poster_image_url = `${uploadsOrigin}/video_poster_image/${context.randomHex(12)}.png`;
+  }
+  if (fields.remove_video_poster_image === true) delete record.video_poster_image_url;
+  if (typeof fields.logo_position === 'string') record.logo_position = fields.logo_position;
+  if (typeof fields.width === 'number') record.width = fields.width;
+  if (record.hosted_page && isObject(fields.hosted_page)) {
+    const page = fields.hosted_page;
+    if (typeof page.title === 'string') record.hosted_page.title = page.title;
+    if (typeof page.description === 'string') record.hosted_page.description = page.description;
+    if (typeof page.logo_image_url === 'string') record.hosted_page.logo_image_url = page.logo_image_url;
+    if (typeof page.sharing_icons === 'boolean') record.hosted_page.sharing_icons = page.sharing_icons;
+  }
+}
+
+function update(record: RealTimeRecord, body: unknown, context: DialectContext): SandboxResponse {
+  const fields = envelope(body);
+  if (!fields) return recordInvalid("Real time stream can't be blank");
+  const problem = checkName(fields.name) ?? checkFields(fields);
+  if (problem) return recordInvalid(problem);
+  if (
+    fields.enable_secure_viewer === true &&
+    fields.expires_on === undefined &&
+    record.expires_on === undefined
+  ) {
+    return recordInvalid("Expires on can't be blank");
+  }
+  applyChanges(record, fields, context);
+  record.updated_at = new Date(context.now()).toISOString();
+  context.changed();
+  return { status: 200, body: { real_time_stream: render(record) } };
+}
+
+function stop(record: RealTimeRecord, context: DialectContext): SandboxResponse {
+  if (record.state === 'stopped') return alreadyStopped();
+  if (record.state !== 'started') {
+    return meta(
+      422,
+      'ERR-422-InvalidStateChange',
+      'Invalid State Change Error',
+      `The request couldn't be processed. The stream is ${record.state}.`,
+    );
+  }
+  record.state = 'stopped';
+  record.updated_at = new Date(context.now()).toISOString();
+  context.changed();
+  return { status: 200, body: { real_time_stream: { state: record.state } } };
+}
+
+function list(query: URLSearchParams, streams: Map<string, RealTimeRecord>): SandboxResponse {
+  const positive = (value: string | null, fallback: number) => {
+    const parsed = Number.parseInt(value ?? '', 10);
+    return Number.isInteger(parsed) && parsed > 0 ? parsed : fallback;
+  };
+  const page = positive(query.get('page'), 1);
+  const perPage = Math.min(positive(query.get('per_page'), maxPerPage), maxPerPage);
+  // Oldest first, as the paginated-results guide says: insertion order is creation order.
+  const all = [...streams.values()];
+  const first = (page - 1) * perPage;
+  const items = all.slice(first, first + perPage);
+  const body: Record<string, unknown> = { real_time_streams: items.map(renderItem) };
+  if (query.has('page') || query.has('per_page')) {
+    body.pagination = {
+      payload_version: 1.0,
+      total_records: all.length,
+      page,
+      per_page: perPage,
+      total_pages: Math.max(1, Math.ceil(all.length / perPage)),
+      page_first_index: first,
+      page_last_index: Math.max(first, first + items.length - 1),
+    };
+  }
+  return { status: 200, body };
+}

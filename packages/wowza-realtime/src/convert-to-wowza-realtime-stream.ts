@@ -1,0 +1,329 @@
+import {
+  type CreateLiveStreamInput,
+  type InputIssue,
+  invalidInput,
+  readProviderOptions,
+  type UpdateLiveStreamInput,
+  type Warning,
+} from '@unilive/core';
+import * as v from 'valibot';
+
+const provider = 'wowza-realtime';
+
+/**
+ * Regions API v2.0 accepts for a real-time stream (OpenAPI `real_time_stream_create.region`; `phoenix` is
+ * the vendor's default; `auto` picks from the publisher's location).
+ */
+export const wowzaRealtimeRegions = ['phoenix', 'amsterdam', 'singapore', 'bangalore', 'auto'] as const;
+
+/** A region API v2.0 accepts. */
+export type WowzaRealtimeRegion = (typeof wowzaRealtimeRegions)[number];
+
+// API v1.9/1.10 and the tutorial (seed 001) used these; v2.0 replaced them.
+const legacyRegions: Record<string, WowzaRealtimeRegion> = { americas: 'phoenix', emea: 'amsterdam' };
+
+/** Publishing protocols every real-time stream offers at once (there is nothing to choose at creation). */
+const ingestProtocols = ['webrtc', 'rtmp'] as const;
+
+const expectedExpiry =
+  'expected a Date, an ISO 8601 date-time with Z or an offset, YYYY-MM-DD, or "YYYY-MM-DD HH:MM:SS UTC"';
+
+/**
+ * Converts a secure-viewer expiry to the vendor's format, `YYYY-MM-DD HH:MM:SS UTC` (OpenAPI
+ * `expires_on`: "Specify YYYY-MM-DD HH:MM:SS, where HH is a 24-hour clock in UTC", example
+ * `"2021-10-27 23:08:55 UTC"`). Accepts a `Date`, an ISO 8601 date-time with `Z` or an offset, a bare
+ * `YYYY-MM-DD` (midnight UTC, as the vendor reads it) or the vendor's own format. A date-time without a
+ * zone is refused: JavaScript would read it in local time. Undefined when the value is none of these.
+ */
+export function toWowzaRealtimeExpiresOn(value: Date | string): string | undefined {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : formatUtc(value);
+  const vendor = /^(\d{4}-\d{2}-\d{2})(?: (\d{2}:\d{2}:\d{2})(?: UTC)?)?$/.exec(value);
+  if (vendor) {
+    const [, day, time = '00:00:00'] = vendor;
+    const date = new Date(`${day}T${time}Z`);
+    return !Number.isNaN(date.getTime()) && formatUtc(date) === `${day} ${time} UTC`
+      ? formatUtc(date)
+      : undefined;
+  }
+  const iso = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i.exec(
+    value,
+  );
+  if (!iso) return undefined;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return undefined;
+  // Reject rolled-over calendar dates (2030-02-31) by checking the local fields survived parsing.
+  const [, day, minutes, seconds = '00', zone = 'Z'] = iso;
+  const offsetMs = zone.toUpperCase() === 'Z' ? 0 : zoneOffsetMs(zone);
+  const local = new Date(date.getTime() + offsetMs).toISOString();
+  return local.startsWith(`${day}T${minutes}:${seconds}`) ? formatUtc(date) : undefined;
+}
+
+function zoneOffsetMs(zone: string): number {
+  const sign = zone.startsWith('-') ? -1 : 1;
+  const [hours = '0', minutes = '0'] = zone.slice(1).split(':');
+  return sign * (Number(hours) * 60 + Number(minutes)) * 60_000;
+}
+
+function formatUtc(date: Date): string {
+  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+const expiresOnSchema = v.pipe(
+  v.union([v.date(), v.string()], expectedExpiry),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const formatted = toWowzaRealtimeExpiresOn(dataset.value);
+    if (formatted === undefined) {
+      addIssue({ message: expectedExpiry });
+      return NEVER;
+    }
+    return formatted;
+  }),
+);
+
+const text = (max: number) =>
+  v.pipe(v.string('expected a string'), v.maxLength(max, `expected at most ${max} characters`));
+
+// OpenAPI `reference_id`: "Maximum 70 characters. Can only contain: a-z A-Z 0-9 !@#$%^&*()-_+=:;,.?~|".
+const referenceIdSchema = v.pipe(
+  v.string('expected a string'),
+  v.maxLength(70, 'expected at most 70 characters'),
+  v.regex(/^[A-Za-z0-9!@#$%^&*()\-_+=:;,.?~|]*$/, 'expected only a-z A-Z 0-9 !@#$%^&*()-_+=:;,.?~|'),
+);
+
+const logoPositions = ['top-left', 'top-right', 'bottom-left', 'bottom-right'] as const;
+
+const hostedPageSchema = v.strictObject(
+  {
+    title: v.optional(text(1000)),
+    description: v.optional(text(10_000)),
+    logo_image_url: v.optional(text(2048)),
+    sharing_icons: v.optional(v.boolean('expected a boolean')),
+  },
+  'expected only title, description, logo_image_url and sharing_icons',
+);
+
+// Fields both create and update take (OpenAPI `real_time_stream_create` ∩ `real_time_stream_update`).
+const sharedOptions = {
+  description: v.optional(text(10_000)),
+  enable_secure_viewer: v.optional(v.boolean('expected a boolean')),
+  expires_on: v.optional(expiresOnSchema),
+  reference_id: v.optional(referenceIdSchema),
+  player_id: v.optional(text(128)),
+  hosted_page: v.optional(hostedPageSchema),
+  /** Base64-encoded GIF, JPEG or PNG, at most 2.5 MB. */
+  logo_image: v.optional(v.string('expected a base64 string')),
+  logo_position: v.optional(v.picklist(logoPositions, `expected one of ${logoPositions.join(', ')}`)),
+  /** Base64-encoded GIF, JPEG or PNG, at most 2.5 MB. */
+  video_poster_image: v.optional(v.string('expected a base64 string')),
+  width: v.optional(
+    v.pipe(
+      v.number('expected an integer'),
+      v.integer('expected an integer'),
+      v.minValue(1, 'expected a positive width'),
+      v.maxValue(2_147_483_647, 'expected a 32-bit integer'),
+    ),
+  ),
+};
+
+const createOnly = (field: string) =>
+  v.optional(
+    v.custom<never>(
+      () => false,
+      `${field} can only be set when the stream is created (the vendor cannot change it later)`,
+    ),
+  );
+
+/** `providerOptions['wowza-realtime']` for `create`: vendor fields, validated strictly. */
+const createOptionsSchema = v.strictObject(
+  {
+    ...sharedOptions,
+    /** Only with `recording: true`: keep an MP4 and make no VOD stream. */
+    disable_vod_encoder: v.optional(v.boolean('expected a boolean')),
+    enable_player_and_hosted_page: v.optional(v.boolean('expected a boolean')),
+  },
+  'expected only documented options',
+);
+
+/** `providerOptions['wowza-realtime']` for `update`: the fields the vendor's PATCH takes. */
+const updateOptionsSchema = v.strictObject(
+  {
+    ...sharedOptions,
+    remove_logo_image: v.optional(v.boolean('expected a boolean')),
+    remove_video_poster_image: v.optional(v.boolean('expected a boolean')),
+    disable_vod_encoder: createOnly('disable_vod_encoder'),
+    enable_player_and_hosted_page: createOnly('enable_player_and_hosted_page'),
+  },
+  'expected only documented options',
+);
+
+/**
+ * `providerOptions['wowza-realtime']` accepted by `create`. Field names are the vendor's own, passed to
+ * the `real_time_stream` body after validation; `expires_on` also takes a `Date` or an ISO 8601 string
+ * and is converted to the vendor's `YYYY-MM-DD HH:MM:SS UTC`.
+ */
+export interface WowzaRealtimeCreateOptions {
+  description?: string;
+  /** Viewers must present the stream's `subscribe_token`; needs `expires_on`. */
+  enable_secure_viewer?: boolean;
+  /** When the subscribe token expires. */
+  expires_on?: Date | string;
+  /** Up to 70 characters from a-z A-Z 0-9 !@#$%^&*()-_+=:;,.?~|, echoed in webhooks. */
+  reference_id?: string;
+  /** Player configuration id (created in the Wowza Video UI). */
+  player_id?: string;
+  hosted_page?: { title?: string; description?: string; logo_image_url?: string; sharing_icons?: boolean };
+  /** Base64-encoded GIF, JPEG or PNG. */
+  logo_image?: string;
+  logo_position?: 'top-left' | 'top-right' | 'bottom-left' | 'bottom-right';
+  /** Base64-encoded GIF, JPEG or PNG. */
+  video_poster_image?: string;
+  width?: number;
+  /** Only with `recording: true`: an MP4 for download, no VOD stream. Create-only. */
+  disable_vod_encoder?: boolean;
+  /** Default true. Create-only. */
+  enable_player_and_hosted_page?: boolean;
+}
+
+/** `providerOptions['wowza-realtime']` accepted by `update`: the create options that can change, plus removals. */
+export interface WowzaRealtimeUpdateOptions
+  extends Omit<WowzaRealtimeCreateOptions, 'disable_vod_encoder' | 'enable_player_and_hosted_page'> {
+  remove_logo_image?: boolean;
+  remove_video_poster_image?: boolean;
+}
+
+/** The `real_time_stream` object of a create body. */
+export type WowzaRealtimeCreateBody = { name: string } & Record<string, unknown>;
+
+/** A create request body, with the warnings to return on the created stream. */
+export interface WowzaRealtimeCreateRequest {
+  body: { real_time_stream: WowzaRealtimeCreateBody };
+  warnings: Warning[];
+}
+
+/**
+ * Converts a neutral create input to the vendor body `{ "real_time_stream": {...} }`, or throws
+ * InvalidInputError before any request for what the vendor cannot honour.
+ */
+export function convertToWowzaRealtimeCreate(input: CreateLiveStreamInput): WowzaRealtimeCreateRequest {
+  const issues: InputIssue[] = [];
+  if (
+    input.ingestProtocol !== undefined &&
+    !(ingestProtocols as readonly string[]).includes(input.ingestProtocol)
+  ) {
+    issues.push({
+      path: 'ingestProtocol',
+      message: `Wowza Real-Time streams take ${ingestProtocols.join(' and ')} publishers only (expected one of ${ingestProtocols.join(', ')})`,
+    });
+  }
+  issues.push(...restreamIssues(input.restream));
+  const region = input.region === undefined ? undefined : readRegion(input.region, issues);
+  if (issues.length > 0) throw invalidInput(issues, { provider, operation: 'create' });
+
+  const options = readProviderOptions(input, provider, createOptionsSchema, 'create') ?? {};
+  const optionIssues = secureViewerIssues(options);
+  if (options.disable_vod_encoder === true && input.recording !== true) {
+    optionIssues.push({
+      path: `providerOptions.${provider}.disable_vod_encoder`,
+      message: 'can only be true when recording is true',
+    });
+  }
+  if (optionIssues.length > 0) throw invalidInput(optionIssues, { provider, operation: 'create' });
+
+  return {
+    body: {
+      real_time_stream: {
+        name: input.name,
+        ...(region === undefined ? {} : { region }),
+        ...(input.recording === undefined ? {} : { recording: input.recording }),
+        ...options,
+      },
+    },
+    warnings: lowLatencyWarnings(input.lowLatency),
+  };
+}
+
+/** What an update sends: the fields to change (without `name`), the new name if any, and warnings. */
+export interface WowzaRealtimeUpdateRequest {
+  /** The new name, when the caller changes it; otherwise the adapter sends the current one. */
+  name: string | undefined;
+  fields: Record<string, unknown>;
+  warnings: Warning[];
+}
+
+/**
+ * Converts a neutral patch to the vendor's PATCH fields, or throws InvalidInputError before any request
+ * for what the vendor cannot change: `recording` is create-only (OpenAPI: "You can't update this value
+ * after you create the stream"), and restream does not exist.
+ */
+export function convertToWowzaRealtimeUpdate(patch: UpdateLiveStreamInput): WowzaRealtimeUpdateRequest {
+  const issues: InputIssue[] = [];
+  if (patch.recording !== undefined) {
+    issues.push({
+      path: 'recording',
+      message:
+        'Wowza Real-Time sets recording only when the stream is created; create a new stream to change it',
+    });
+  }
+  issues.push(...restreamIssues(patch.restream));
+  const region = patch.region === undefined ? undefined : readRegion(patch.region, issues);
+  if (issues.length > 0) throw invalidInput(issues, { provider, operation: 'update' });
+
+  const options = readProviderOptions(patch, provider, updateOptionsSchema, 'update') ?? {};
+  const optionIssues = secureViewerIssues(options);
+  if (optionIssues.length > 0) throw invalidInput(optionIssues, { provider, operation: 'update' });
+
+  return {
+    name: patch.name,
+    fields: { ...(region === undefined ? {} : { region }), ...options },
+    warnings: lowLatencyWarnings(patch.lowLatency),
+  };
+}
+
+function readRegion(value: string, issues: InputIssue[]): WowzaRealtimeRegion | undefined {
+  const region = value.toLowerCase();
+  if ((wowzaRealtimeRegions as readonly string[]).includes(region)) return region as WowzaRealtimeRegion;
+  const replacement = legacyRegions[region];
+  issues.push({
+    path: 'region',
+    message:
+      `expected one of ${wowzaRealtimeRegions.join(', ')}` +
+      (replacement ? ` (API v2.0 no longer takes "${region}"; its nearest region is "${replacement}")` : ''),
+  });
+  return undefined;
+}
+
+function restreamIssues(restream: readonly unknown[] | undefined): InputIssue[] {
+  if (restream === undefined || restream.length === 0) return [];
+  return [
+    {
+      path: 'restream',
+      message: 'Wowza Real-Time Streaming at Scale cannot forward a stream to other destinations',
+    },
+  ];
+}
+
+function secureViewerIssues(options: {
+  enable_secure_viewer?: boolean | undefined;
+  expires_on?: string | undefined;
+}): InputIssue[] {
+  if (options.enable_secure_viewer !== true || options.expires_on !== undefined) return [];
+  return [
+    {
+      path: `providerOptions.${provider}.expires_on`,
+      message: 'required when enable_secure_viewer is true (when the subscribe token expires)',
+    },
+  ];
+}
+
+function lowLatencyWarnings(lowLatency: boolean | undefined): Warning[] {
+  // Sub-second delivery is what the product is: lowLatency: true is always satisfied.
+  if (lowLatency !== false) return [];
+  return [
+    {
+      type: 'unsupported-setting',
+      setting: 'lowLatency',
+      message:
+        'Wowza Real-Time Streaming at Scale always delivers with sub-second latency; lowLatency: false has no effect',
+    },
+  ];
+}

@@ -1,0 +1,21 @@
+import { wowzaRealtime } from './wowza-realtime-provider.js';
+
+export {
+  toWowzaRealtimeExpiresOn,
+  type WowzaRealtimeCreateOptions,
+  type WowzaRealtimeRegion,
+  type WowzaRealtimeUpdateOptions,
+  wowzaRealtimeRegions,
+} from './convert-to-wowza-realtime-stream.js';
+export { mapWowzaRealtimeState, splitRtmpUrl } from './map-wowza-realtime-stream.js';
+export type { WowzaRealtimeState, WowzaRealtimeStream } from './wowza-realtime-api.js';
+export { wowzaRealtimeCapabilities } from './wowza-realtime-capabilities.js';
+export {
+  type WowzaRealtimeSettings,
+  wowzaRealtime,
+  wowzaRealtimeDefaultBaseUrl,
+  wowzaRealtimeTokenVariables,
+} from './wowza-realtime-provider.js';
+
+/** The adapter factory, for configuration-driven selection (`{ provider: 'wowza-realtime', ... }`). */
+export default wowzaRealtime;

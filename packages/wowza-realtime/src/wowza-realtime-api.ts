@@ -1,0 +1,107 @@
+import { lenientPicklist, optionalField } from '@unilive/core';
+import * as v from 'valibot';
+
+// Tolerant schemas of what Wowza Video API v2.0 sends under /real_time (OpenAPI `real_time_stream`,
+// `index_real_time_stream`, `Error4xx`). Extra fields are kept; unknown enum values fall back instead of
+// failing a whole response; only what the adapter reads is required.
+
+/**
+ * Every state value any source shows for a real-time stream. The v2.0 object and `/state` schemas say
+ * `started | stopped | disabled`; the v2.0 list schema says `active | archived | disabled | stopped`; the
+ * v1.x examples and the tutorial show `active`. Anything else parses as `'other'`.
+ */
+export const wowzaRealtimeStates = ['started', 'active', 'stopped', 'disabled', 'archived'] as const;
+
+/** A real-time stream state as the adapter reads it. */
+export type WowzaRealtimeState = (typeof wowzaRealtimeStates)[number] | 'other';
+
+const stateSchema = lenientPicklist(wowzaRealtimeStates, 'other');
+
+const hostedPageSchema = v.looseObject({
+  url: optionalField(v.string()),
+  title: optionalField(v.string()),
+  description: optionalField(v.string()),
+  logo_image_url: optionalField(v.string()),
+  sharing_icons: optionalField(v.boolean()),
+});
+
+/** The full real-time stream object (create, fetch and update answers). */
+export const wowzaRealtimeStreamSchema = v.looseObject({
+  id: v.string(),
+  name: v.string(),
+  /** Generated 32-hex name the SDK, OBS and the RTMP key use. */
+  stream_name: v.string(),
+  /** The publish token. A credential. */
+  token: v.string(),
+  /** The viewer token, present when secure viewing is on. A credential. */
+  subscribe_token: optionalField(v.string()),
+  /** RTMP ingest URL with the publish token in its query. A credential. */
+  rtmp_url: optionalField(v.string()),
+  enable_secure_viewer: optionalField(v.boolean()),
+  expires_on: optionalField(v.string()),
+  // An object without a state (none of the sources shows one) reads as 'other' and maps to 'unknown'.
+  state: v.optional(stateSchema, 'other'),
+  region: optionalField(v.string()),
+  recording: optionalField(v.boolean()),
+  disable_vod_encoder: optionalField(v.boolean()),
+  reference_id: optionalField(v.string()),
+  description: optionalField(v.string()),
+  enable_player_and_hosted_page: optionalField(v.boolean()),
+  player_id: optionalField(v.string()),
+  embed_code: optionalField(v.string()),
+  hosted_page: optionalField(hostedPageSchema),
+  created_at: optionalField(v.string()),
+  updated_at: optionalField(v.string()),
+});
+
+/** The full real-time stream object. */
+export type WowzaRealtimeStream = v.InferOutput<typeof wowzaRealtimeStreamSchema>;
+
+/** `{ "real_time_stream": {...} }`: create, fetch and update. */
+export const wowzaRealtimeStreamEnvelopeSchema = v.looseObject({
+  real_time_stream: wowzaRealtimeStreamSchema,
+});
+
+/** One item of the list: limited details only (OpenAPI `index_real_time_stream`). */
+export const wowzaRealtimeListItemSchema = v.looseObject({
+  id: v.string(),
+  name: optionalField(v.string()),
+  state: v.optional(stateSchema, 'other'),
+  created_at: optionalField(v.string()),
+  updated_at: optionalField(v.string()),
+});
+
+// The list schemas do not declare `pagination`; the paginated-results guide shows it beside the records.
+const paginationSchema = v.looseObject({
+  page: optionalField(v.number()),
+  per_page: optionalField(v.number()),
+  total_pages: optionalField(v.number()),
+  total_records: optionalField(v.number()),
+});
+
+/** `{ "real_time_streams": [...], "pagination"?: {...} }` */
+export const wowzaRealtimeListSchema = v.looseObject({
+  real_time_streams: v.array(wowzaRealtimeListItemSchema),
+  pagination: optionalField(paginationSchema),
+});
+
+/** `GET /real_time/{id}/state`: note the envelope key is `real_time`, not `real_time_stream`. */
+export const wowzaRealtimeStateSchema = v.looseObject({
+  real_time: v.looseObject({ state: v.optional(stateSchema, 'other') }),
+});
+
+/** `PUT /real_time/{id}/stop`: `{ "real_time_stream": { "state": "stopped" } }`. */
+export const wowzaRealtimeStopSchema = v.looseObject({
+  real_time_stream: v.looseObject({ state: v.optional(stateSchema, 'other') }),
+});
+
+/** The error envelope every documented Wowza error uses (OpenAPI `Error401`…`Error423`). */
+export const wowzaRealtimeErrorSchema = v.looseObject({
+  meta: v.looseObject({
+    status: optionalField(v.number()),
+    code: optionalField(v.string()),
+    title: optionalField(v.string()),
+    message: optionalField(v.string()),
+    description: optionalField(v.string()),
+  }),
+});

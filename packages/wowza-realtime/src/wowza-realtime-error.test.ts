@@ -1,0 +1,62 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import {
+  AuthenticationError,
+  ConflictError,
+  classifyStatus,
+  InvalidInputError,
+  NotFoundError,
+} from '@unilive/core';
+import { describe, expect, it } from 'vitest';
+import { classifyWowzaRealtimeError, readWowzaRealtimeError } from './wowza-realtime-error.js';
+
+const vendorDirectory = new URL('../../../test-fixtures/wowza-realtime/vendor-examples/', import.meta.url);
+const vendorErrors = readdirSync(vendorDirectory).filter((file) => file.startsWith('error.'));
+
+describe('readWowzaRealtimeError', () => {
+  it.each(vendorErrors)('reads the code and message of %s', (file) => {
+    const body = JSON.parse(readFileSync(new URL(file, vendorDirectory), 'utf8'));
+    expect(readWowzaRealtimeError(body)).toEqual({ code: body.meta.code, message: body.meta.message });
+  });
+
+  it('falls back to the title when the message is empty', () => {
+    expect(
+      readWowzaRealtimeError({ meta: { status: 429, title: 'Too Many Requests', message: '' } }),
+    ).toEqual({
+      code: undefined,
+      message: 'Too Many Requests',
+    });
+  });
+
+  it.each([
+    ['an HTML page', '<html>503</html>'],
+    ['null', null],
+    ['another shape', { error: 'nope' }],
+  ])('reads nothing from %s', (_, body) => {
+    expect(readWowzaRealtimeError(body)).toEqual({});
+  });
+});
+
+describe('classifyWowzaRealtimeError', () => {
+  const classify = (status: number, code?: string) =>
+    classifyWowzaRealtimeError({ status, code, operation: 'stop', message: undefined });
+
+  it('makes illegal transitions and unavailable resources conflicts', () => {
+    expect(classify(422, 'ERR-422-InvalidStateChange')).toBe(ConflictError);
+    expect(classify(422, 'ERR-422-NotAvailable')).toBe(ConflictError);
+  });
+
+  it('makes other 422s invalid input', () => {
+    expect(classify(422, 'ERR-422-RecordInvalid')).toBe(InvalidInputError);
+    expect(classify(422)).toBe(InvalidInputError);
+  });
+
+  it('leaves other statuses to core: 401/403 auth, 404/410 not found, 423 conflict', () => {
+    const effective = (status: number, code: string) => classify(status, code) ?? classifyStatus(status);
+    expect(effective(401, 'ERR-401-FeatureNotEnabled')).toBe(AuthenticationError);
+    expect(effective(401, 'ERR-401-ExpiredToken')).toBe(AuthenticationError);
+    expect(effective(403, 'ERR-403-RecordUnaccessible')).toBe(AuthenticationError);
+    expect(effective(404, 'ERR-404-RecordNotFound')).toBe(NotFoundError);
+    expect(effective(410, 'ERR-410-RecordDeleted')).toBe(NotFoundError);
+    expect(effective(423, 'ERR-423-StreamAlreadyStopped')).toBe(ConflictError);
+  });
+});

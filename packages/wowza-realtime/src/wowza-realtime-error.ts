@@ -1,0 +1,38 @@
+import {
+  ConflictError,
+  InvalidInputError,
+  type VendorErrorClass,
+  type VendorErrorDetails,
+  type VendorFailure,
+} from '@unilive/core';
+import * as v from 'valibot';
+import { wowzaRealtimeErrorSchema } from './wowza-realtime-api.js';
+
+/** The vendor code of `PUT /real_time/{id}/stop` on a stream that is already stopped (HTTP 423). */
+export const streamAlreadyStoppedCode = 'ERR-423-StreamAlreadyStopped';
+
+/**
+ * Reads Wowza's `{"meta": {"status", "code", "title", "message", "description", "links"}}` error body
+ * (wowza.md §7.1). The message falls back to the title, which some codes make the more telling of the two.
+ */
+export function readWowzaRealtimeError(body: unknown): VendorErrorDetails {
+  const parsed = v.safeParse(wowzaRealtimeErrorSchema, body);
+  if (!parsed.success) return {};
+  const { code, message, title } = parsed.output.meta;
+  return { code, message: message || title || undefined };
+}
+
+/**
+ * Picks the error class where the vendor code says more than the status. 401/403 (every `ERR-401-*`,
+ * including `FeatureNotEnabled` when Real-Time Streaming at Scale is not on the account), 404/410 and
+ * 423 keep core's status mapping: AuthenticationError, NotFoundError, ConflictError.
+ */
+export function classifyWowzaRealtimeError(failure: VendorFailure): VendorErrorClass | undefined {
+  if (failure.status !== 422) return undefined;
+  // ERR-422-InvalidStateChange is an illegal transition; ERR-422-NotAvailable means "wait until
+  // processing is complete": both are about the resource's state, not about the request.
+  if (failure.code === 'ERR-422-InvalidStateChange' || failure.code === 'ERR-422-NotAvailable') {
+    return ConflictError;
+  }
+  return InvalidInputError;
+}

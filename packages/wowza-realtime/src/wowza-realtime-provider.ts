@@ -1,0 +1,259 @@
+import {
+  type CallOptions,
+  ConflictError,
+  type CreateLiveStreamInput,
+  createHttpClient,
+  type HttpRequest,
+  type ListOptions,
+  type LiveStream,
+  type LiveStreamProvider,
+  type LiveStreamState,
+  type LiveStreamStatus,
+  loadCredential,
+  NotFoundError,
+  type ProviderSettingsBase,
+  parseVendorResponse,
+  pathOf,
+  SecretSet,
+  type UpdateLiveStreamInput,
+  type Warning,
+} from '@unilive/core';
+import * as v from 'valibot';
+import {
+  convertToWowzaRealtimeCreate,
+  convertToWowzaRealtimeUpdate,
+} from './convert-to-wowza-realtime-stream.js';
+import { mapWowzaRealtimeState, mapWowzaRealtimeStream } from './map-wowza-realtime-stream.js';
+import {
+  wowzaRealtimeListSchema,
+  wowzaRealtimeStateSchema,
+  wowzaRealtimeStopSchema,
+  wowzaRealtimeStreamEnvelopeSchema,
+} from './wowza-realtime-api.js';
+import { wowzaRealtimeCapabilities } from './wowza-realtime-capabilities.js';
+import {
+  classifyWowzaRealtimeError,
+  readWowzaRealtimeError,
+  streamAlreadyStoppedCode,
+} from './wowza-realtime-error.js';
+
+const providerId = 'wowza-realtime';
+
+/** The vendor's API root (OpenAPI `servers`). */
+export const wowzaRealtimeDefaultBaseUrl = 'https://api.video.wowza.com/api/v2.0';
+
+/** Environment variables read, in order, when no `token` setting is given. */
+export const wowzaRealtimeTokenVariables = ['WOWZA_REALTIME_TOKEN', 'WOWZA_VIDEO_TOKEN'] as const;
+
+// OpenAPI `per_page`: "default and maximum 1000".
+const maxPageSize = 1000;
+
+/** Settings of {@link wowzaRealtime}. */
+export interface WowzaRealtimeSettings extends ProviderSettingsBase {
+  /**
+   * A Wowza Video API access token (JWT, from Token Management in the Wowza Video UI), sent as
+   * `Authorization: Bearer <token>`. Defaults to the `WOWZA_REALTIME_TOKEN` environment variable, then
+   * `WOWZA_VIDEO_TOKEN` (the same token serves both products). Read when the first request is made.
+   */
+  token?: string | undefined;
+}
+
+/**
+ * Creates the provider for Wowza Real-Time Streaming at Scale (Wowza Video REST API v2.0, `/real_time`).
+ *
+ * A stream accepts publishers as soon as it exists: `start` returns it as it is, `stop` ends it for good.
+ * See `capabilities` and docs/providers/wowza-realtime.md for every decision taken where the vendor's
+ * sources are silent or disagree.
+ *
+ * @example
+ * ```ts
+ * const client = createLiveStreamClient(wowzaRealtime({ token: process.env.WOWZA_REALTIME_TOKEN }));
+ * const stream = await client.create({ name: 'auction', region: 'amsterdam' });
+ * const { streamName, token } = stream.ingest[0]; // for the WebRTC SDK or OBS "Wowza WebRTC"
+ * ```
+ */
+export function wowzaRealtime(settings: WowzaRealtimeSettings = {}): LiveStreamProvider {
+  const secrets = new SecretSet();
+  secrets.add(settings.token);
+  const http = createHttpClient({
+    provider: providerId,
+    baseUrl: settings.baseUrl ?? wowzaRealtimeDefaultBaseUrl,
+    headers: () => {
+      const token = loadCredential({
+        provider: providerId,
+        setting: 'token',
+        value: settings.token,
+        environmentVariables: wowzaRealtimeTokenVariables,
+      });
+      secrets.add(token);
+      return { authorization: `Bearer ${token}` };
+    },
+    fetch: settings.fetch,
+    timeoutMs: settings.timeoutMs,
+    totalTimeoutMs: settings.totalTimeoutMs,
+    retry: settings.retry,
+    secrets,
+    readError: readWowzaRealtimeError,
+    classifyError: classifyWowzaRealtimeError,
+  });
+
+  // Responses are read as JSON first and parsed here, so `raw` keeps the vendor's object untouched
+  // (unknown states and nulls included) while the adapter reads the normalised copy.
+  async function call<T>(
+    schema: v.GenericSchema<unknown, T>,
+    request: Omit<HttpRequest<unknown>, 'schema'>,
+  ): Promise<{ data: T; raw: unknown }> {
+    const response = await http.request({ ...request, schema: v.unknown() });
+    const data = parseVendorResponse(schema, response.data, {
+      provider: providerId,
+      operation: request.operation,
+      status: response.status,
+      secrets: secrets.values(),
+    });
+    return { data, raw: response.data };
+  }
+
+  async function requestStream(
+    request: Omit<HttpRequest<unknown>, 'schema'>,
+    warnings: readonly Warning[] = [],
+  ): Promise<LiveStream> {
+    const { data, raw } = await call(wowzaRealtimeStreamEnvelopeSchema, request);
+    const rawStream = (raw as { real_time_stream?: unknown }).real_time_stream;
+    return mapWowzaRealtimeStream(data.real_time_stream, rawStream, secrets, warnings);
+  }
+
+  const fetchStream = (operation: string, id: string, options: CallOptions | undefined) =>
+    requestStream({ operation, method: 'GET', path: pathOf`real_time/${id}`, options });
+
+  return {
+    specificationVersion: 'v1',
+    id: providerId,
+    capabilities: wowzaRealtimeCapabilities,
+    secrets: () => secrets.values(),
+
+    async create(input: CreateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
+      const { body, warnings } = convertToWowzaRealtimeCreate(input);
+      return requestStream(
+        { operation: 'create', method: 'POST', path: 'real_time', body, options },
+        warnings,
+      );
+    },
+
+    get(id: string, options?: CallOptions): Promise<LiveStream> {
+      return fetchStream('get', id, options);
+    },
+
+    // List items carry only id, name, state and dates (OpenAPI `index_real_time_stream`), but every
+    // neutral stream has its ingest endpoints, so each item costs one more GET: 1 + N requests for N
+    // streams, made lazily as the iteration goes.
+    async *list(options: ListOptions = {}): AsyncGenerator<LiveStream> {
+      const requested = Math.floor(options.pageSize ?? maxPageSize);
+      const perPage = Number.isFinite(requested)
+        ? Math.min(Math.max(requested, 1), maxPageSize)
+        : maxPageSize;
+      for (let page = 1; ; page += 1) {
+        const { data } = await call(wowzaRealtimeListSchema, {
+          operation: 'list',
+          method: 'GET',
+          path: 'real_time',
+          query: { page, per_page: perPage },
+          options,
+        });
+        const items = data.real_time_streams;
+        for (const item of items) {
+          let stream: LiveStream | undefined;
+          try {
+            stream = await fetchStream('list', item.id, options);
+          } catch (error) {
+            // Deleted between the page and its details: it is no longer there to list.
+            if (!NotFoundError.isInstance(error)) throw error;
+          }
+          if (stream) yield stream;
+        }
+        const totalPages = data.pagination?.total_pages;
+        if (items.length === 0) return;
+        if (totalPages === undefined ? items.length < perPage : page >= totalPages) return;
+      }
+    },
+
+    async update(id: string, patch: UpdateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
+      const { name, fields, warnings } = convertToWowzaRealtimeUpdate(patch);
+      if (name === undefined && Object.keys(fields).length === 0) {
+        // Only settings the vendor keeps no field for (lowLatency): nothing to send.
+        return requestStream(
+          { operation: 'update', method: 'GET', path: pathOf`real_time/${id}`, options },
+          warnings,
+        );
+      }
+      // The PATCH schema requires `name` on every update (OpenAPI `real_time_stream_update.required`),
+      // so an update that keeps the name sends the current one.
+      const currentName = name ?? (await fetchStream('update', id, options)).name;
+      return requestStream(
+        {
+          operation: 'update',
+          method: 'PATCH',
+          path: pathOf`real_time/${id}`,
+          body: { real_time_stream: { name: currentName, ...fields } },
+          // Every field sets a value: sending the same PATCH twice leaves the stream as once.
+          idempotent: true,
+          options,
+        },
+        warnings,
+      );
+    },
+
+    async delete(id: string, options?: CallOptions): Promise<void> {
+      await http.request({ operation: 'delete', method: 'DELETE', path: pathOf`real_time/${id}`, options });
+    },
+
+    // There is no start call in any API version: a stream is ready once it exists and goes live when a
+    // publisher connects. `start` reads the stream and returns it; a stopped or disabled stream cannot be
+    // brought back, which is a conflict with its state.
+    async start(id: string, options?: CallOptions): Promise<LiveStream> {
+      const stream = await fetchStream('start', id, options);
+      if (stream.state === 'stopped' || stream.state === 'disabled') {
+        throw new ConflictError({
+          provider: providerId,
+          operation: 'start',
+          message:
+            `wowza-realtime start: stream ${id} is ${stream.state}, and Wowza Real-Time has no call that ` +
+            'starts a stream again (capabilities.restart is false); create a new stream instead',
+          secrets: secrets.values(),
+        });
+      }
+      return stream;
+    },
+
+    // `PUT /real_time/{id}/stop` on a stopped stream answers 423 ERR-423-StreamAlreadyStopped. The
+    // caller's goal holds, and treating it as success makes the PUT safe to retry after a lost answer.
+    async stop(id: string, options?: CallOptions): Promise<LiveStream> {
+      let stopped: LiveStreamState;
+      try {
+        const { data } = await call(wowzaRealtimeStopSchema, {
+          operation: 'stop',
+          method: 'PUT',
+          path: pathOf`real_time/${id}/stop`,
+          options,
+        });
+        stopped = mapWowzaRealtimeState(data.real_time_stream.state);
+      } catch (error) {
+        if (!(ConflictError.isInstance(error) && error.vendorCode === streamAlreadyStoppedCode)) throw error;
+        stopped = 'stopped';
+      }
+      // The stop answer holds only the state; the stream comes from a fetch. The stop answer is the
+      // vendor's word on the state, so it wins over a fetch that may not reflect it yet.
+      const stream = await fetchStream('stop', id, options);
+      return stopped === 'unknown' ? stream : { ...stream, state: stopped };
+    },
+
+    async getStatus(id: string, options?: CallOptions): Promise<LiveStreamStatus> {
+      const { data, raw } = await call(wowzaRealtimeStateSchema, {
+        operation: 'status',
+        method: 'GET',
+        path: pathOf`real_time/${id}/state`,
+        options,
+      });
+      return { state: mapWowzaRealtimeState(data.real_time.state), raw };
+    },
+  };
+}
