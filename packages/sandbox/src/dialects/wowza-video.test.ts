@@ -1,0 +1,551 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createEngine, type SandboxEngine } from '../engine.js';
+import type { SandboxRequest, SandboxResponse } from '../types.js';
+import { wowzaVideoDialect } from './wowza-video.js';
+
+const token = wowzaVideoDialect.defaultCredentials().token ?? '';
+const transitionMs = 50;
+let engine: SandboxEngine;
+
+type Body = Record<string, unknown>;
+const meta = (response: SandboxResponse) => (response.body as { meta: Body }).meta;
+const liveStream = (response: SandboxResponse) => (response.body as { live_stream: Body }).live_stream;
+
+function request(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): SandboxRequest {
+  const url = new URL(path, 'http://sandbox');
+  return {
+    method,
+    path: url.pathname,
+    query: url.searchParams,
+    headers: new Headers({ authorization: `Bearer ${token}`, ...headers }),
+    body,
+  };
+}
+
+async function send(method: string, path: string, body?: unknown, headers?: Record<string, string>) {
+  const outcome = await engine.handle('wowza-video', request(method, path, body, headers));
+  if (outcome.kind !== 'respond') throw new Error('dropped');
+  return outcome.response;
+}
+
+async function create(fields: Body = {}) {
+  const response = await send('POST', '/live_streams', {
+    live_stream: {
+      name: 'My Live Stream',
+      broadcast_location: 'us_west_california',
+      encoder: 'other_rtmp',
+      ...fields,
+    },
+  });
+  expect(response.status, JSON.stringify(response.body)).toBe(201);
+  return liveStream(response);
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: new Date('2026-01-05T10:00:00.000Z') });
+  engine = createEngine({ dialects: [wowzaVideoDialect], transitionMs });
+});
+afterEach(() => {
+  engine.close();
+  vi.useRealTimers();
+});
+
+describe('wowza-video dialect: identity and auth', () => {
+  it('serves /api/v2.0 and issues a JWT-looking token named like the factory setting', () => {
+    expect(wowzaVideoDialect.id).toBe('wowza-video');
+    expect(wowzaVideoDialect.basePath).toBe('/api/v2.0');
+    expect(Object.keys(wowzaVideoDialect.defaultCredentials())).toEqual(['token']);
+    const [header, payload, signature] = token.split('.');
+    expect(JSON.parse(Buffer.from(header ?? '', 'base64url').toString())).toEqual({
+      alg: 'HS256',
+      typ: 'JWT',
+    });
+    expect(JSON.parse(Buffer.from(payload ?? '', 'base64url').toString())).toHaveProperty('iss');
+    expect(signature).toMatch(/^[\w-]+$/);
+  });
+
+  it('answers a missing Authorization header with ERR-401-NoApiKey', async () => {
+    const outcome = await engine.handle('wowza-video', {
+      ...request('GET', '/live_streams'),
+      headers: new Headers(),
+    });
+    expect(outcome).toEqual({
+      kind: 'respond',
+      response: {
+        status: 401,
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: {
+          meta: {
+            status: 401,
+            code: 'ERR-401-NoApiKey',
+            title: 'No API Key Error',
+            message: 'No API key sent in header.',
+            description: '',
+            links: [],
+          },
+        },
+      },
+    });
+  });
+
+  it.each([
+    ['a wrong token', 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln'],
+    ['the "Bearer:" spelling of one community client', `Bearer: ${token}`],
+    ['the token without the Bearer scheme', token],
+  ])('answers %s with ERR-401-InvalidToken', async (_label, authorization) => {
+    const response = await send('GET', '/live_streams', undefined, { authorization });
+    expect(response.status).toBe(401);
+    expect(meta(response)).toMatchObject({
+      code: 'ERR-401-InvalidToken',
+      title: 'JWT is invalid',
+      message: 'Token is invalid.',
+    });
+  });
+
+  it('answers an expired JWT with ERR-401-ExpiredToken', async () => {
+    const expired = [
+      'eyJhbGciOiJIUzI1NiJ9',
+      Buffer.from(JSON.stringify({ exp: 1_600_000_000 })).toString('base64url'),
+      'c2ln',
+    ].join('.');
+    const response = await send('GET', '/live_streams', undefined, { authorization: `Bearer ${expired}` });
+    expect(meta(response)).toMatchObject({
+      status: 401,
+      code: 'ERR-401-ExpiredToken',
+      message: 'Token has exired.',
+    });
+  });
+});
+
+describe('wowza-video dialect: create', () => {
+  it('answers 201 with the full live_stream object, in stopped', async () => {
+    const stream = await create();
+    expect(stream).toMatchObject({
+      name: 'My Live Stream',
+      state: 'stopped',
+      broadcast_location: 'us_west_california',
+      encoder: 'other_rtmp',
+      billing_mode: 'pay_as_you_go',
+      transcoder_type: 'transcoded',
+      delivery_method: 'push',
+      delivery_protocols: ['rtmp', 'rtsp', 'wowz', 'webrtc'],
+      recording: false,
+      player_type: 'wowza_flowplayer_v2',
+      embed_code: null,
+      created_at: '2026-01-05T10:00:00.000Z',
+      target_delivery_protocol: 'hls-https',
+    });
+    expect(stream.id).toMatch(/^[a-z0-9]{8}$/);
+    expect(stream.connection_code).toMatch(/^[a-z0-9]{6}$/);
+    expect(stream.hls_playback_url).toMatch(
+      /^https:\/\/cdn3\.wowza\.com\/1\/[\w-]+\/[\w-]+\/hls\/live\/playlist\.m3u8$/,
+    );
+    expect(stream.hosted_page).toMatchObject({ enabled: true, title: 'My Live Stream', sharing_icons: true });
+    expect((stream.hosted_page as Body).url).toMatch(
+      /^https:\/\/embed\.flowplayer\.com\/hosted\/default\/[a-z0-9]{8}$/,
+    );
+    expect(stream).not.toHaveProperty('username');
+    expect(stream).not.toHaveProperty('player_id');
+  });
+
+  it('generates RTMP push details like the v1 example, with credentials', async () => {
+    const stream = await create({ username: 'client2', password: '68332313' });
+    expect(stream.source_connection_information).toEqual({
+      primary_server: expect.stringMatching(/^[0-9a-f]{6}\.entrypoint\.video\.wowza\.com$/),
+      host_port: 1935,
+      application: expect.stringMatching(/^app-[A-Z0-9]{8}$/),
+      stream_name: expect.stringMatching(/^[0-9a-f]{8}$/),
+      disable_authentication: false,
+      username: 'client2',
+      password: '68332313',
+    });
+    const open = await create({ disable_authentication: true, encoder: 'other_rtsp' });
+    expect(open.source_connection_information).not.toHaveProperty('password');
+    expect(open.source_connection_information).toMatchObject({
+      disable_authentication: true,
+      host_port: 1935,
+    });
+  });
+
+  it('generates WebRTC details like the quick start, SRT details, and echoes a pull source', async () => {
+    expect((await create({ encoder: 'other_webrtc' })).source_connection_information).toEqual({
+      sdp_url: expect.stringMatching(
+        /^wss:\/\/[0-9a-f]{6}\.entrypoint\.video\.wowza\.com\/webrtc-session\.json$/,
+      ),
+      application_name: expect.stringMatching(/^app-/),
+      stream_name: expect.stringMatching(/^[0-9a-f]{8}$/),
+    });
+    expect((await create({ encoder: 'other_srt' })).source_connection_information).toEqual({
+      primary_server: expect.stringMatching(/\.entrypoint\.video\.wowza\.com$/),
+      host_port: 10000,
+      stream_name: expect.any(String),
+    });
+    expect(
+      (
+        await create({
+          encoder: 'ipcamera',
+          delivery_method: 'pull',
+          source_url: 'rtsp://camera.example.com/live',
+        })
+      ).source_connection_information,
+    ).toEqual({ source_url: 'rtsp://camera.example.com/live' });
+  });
+
+  it('lists a source and five renditions plus WebRTC per protocol when transcoded, the source only when passthrough', async () => {
+    const transcoded = (await create()).direct_playback_urls as Record<string, Body[]>;
+    expect(Object.keys(transcoded)).toEqual(['rtmp', 'rtsp', 'wowz', 'webrtc']);
+    expect(transcoded.rtmp?.map((entry) => entry.name)).toEqual([
+      'source',
+      'webrtc',
+      'V:1280x720+A:128K',
+      'V:854x480+A:128K',
+      'V:640x360+A:128K',
+      'V:512x288+A:128K',
+      'V:320x180+A:128K',
+    ]);
+    expect(transcoded.rtsp?.[1]?.url).toMatch(
+      /^rtsp:\/\/[0-9a-f]{6}\.entrypoint\.video\.wowza\.com:1935\/app-\w+\/[0-9a-f]{8}_stream1$/,
+    );
+    expect(transcoded.webrtc?.[0]).toEqual({
+      name: 'source',
+      url: expect.stringMatching(/^wss:\/\/.*\/webrtc-session\.json$/),
+      application_name: expect.stringMatching(/^app-/),
+      stream_name: expect.stringMatching(/^[0-9a-f]{8}$/),
+    });
+    const passthrough = await create({
+      transcoder_type: 'passthrough',
+      delivery_protocols: ['rtmp', 'webrtc'],
+    });
+    const urls = passthrough.direct_playback_urls as Record<string, Body[]>;
+    expect(Object.keys(urls)).toEqual(['rtmp', 'webrtc']);
+    expect(urls.rtmp).toHaveLength(1);
+  });
+
+  it('applies save_asset over recording and leaves out a disabled hosted page', async () => {
+    const stream = await create({ recording: true, save_asset: true, hosted_page: { enabled: false } });
+    expect(stream).toMatchObject({ recording: false, save_asset: true, vod_stream: false });
+    expect(stream.hosted_page).not.toHaveProperty('url');
+  });
+
+  it.each([
+    [{}, "Live stream can't be blank", true],
+    [
+      { live_stream: { broadcast_location: 'us_west_california', encoder: 'other_rtmp' } },
+      "Name can't be blank",
+      false,
+    ],
+    [
+      {
+        live_stream: {
+          name: 'x'.repeat(201),
+          broadcast_location: 'us_west_california',
+          encoder: 'other_rtmp',
+        },
+      },
+      'Name is too long (maximum is 200 characters)',
+      false,
+    ],
+    [
+      { live_stream: { name: 'n', broadcast_location: 'mars', encoder: 'other_rtmp' } },
+      'Broadcast location is not included in the list',
+      false,
+    ],
+    [
+      { live_stream: { name: 'n', broadcast_location: 'eu_germany', encoder: 'obs' } },
+      'Encoder is not included in the list',
+      false,
+    ],
+    [
+      {
+        live_stream: { name: 'n', broadcast_location: 'eu_germany', encoder: 'other_rtmp', username: 'a b' },
+      },
+      'Username is invalid',
+      false,
+    ],
+    [
+      {
+        live_stream: {
+          name: 'n',
+          broadcast_location: 'eu_germany',
+          encoder: 'other_rtmp',
+          delivery_method: 'pull',
+        },
+      },
+      "Source url can't be blank",
+      false,
+    ],
+  ])('refuses %j with ERR-422-RecordInvalid', async (body, problem, exact) => {
+    const response = await send('POST', '/live_streams', body);
+    expect(response.status).toBe(422);
+    expect(meta(response)).toMatchObject({ code: 'ERR-422-RecordInvalid', title: 'Record Invalid Error' });
+    const message = String(meta(response).message);
+    expect(message.startsWith("The request couldn't be processed. ")).toBe(true);
+    if (exact) expect(message).toBe(`The request couldn't be processed. ${problem}`);
+    else expect(message).toContain(problem);
+  });
+});
+
+describe('wowza-video dialect: get, update, delete', () => {
+  it('fetches, then answers 404 for an unknown id and 410 once deleted', async () => {
+    const stream = await create();
+    expect(liveStream(await send('GET', `/live_streams/${stream.id}`))).toEqual(stream);
+    expect(meta(await send('GET', '/live_streams/nosuchid'))).toMatchObject({
+      status: 404,
+      code: 'ERR-404-RecordNotFound',
+    });
+    expect(await send('DELETE', `/live_streams/${stream.id}`)).toEqual({ status: 204 });
+    const gone = await send('GET', `/live_streams/${stream.id}`);
+    expect(gone.status).toBe(410);
+    expect(meta(gone)).toMatchObject({
+      code: 'ERR-410-RecordDeleted',
+      message: 'The requested resource has been deleted.',
+    });
+    expect((await send('PUT', `/live_streams/${stream.id}/start`)).status).toBe(410);
+  });
+
+  it('patches updatable fields, ignores create-only ones, and rebuilds ingest when the encoder changes', async () => {
+    const stream = await create();
+    vi.advanceTimersByTime(1000);
+    const response = await send('PATCH', `/live_streams/${stream.id}`, {
+      live_stream: {
+        name: 'Renamed',
+        recording: true,
+        description: 'd',
+        billing_mode: 'twentyfour_seven',
+        encoder: 'other_webrtc',
+      },
+    });
+    expect(response.status).toBe(200);
+    const updated = liveStream(response);
+    expect(updated).toMatchObject({
+      id: stream.id,
+      name: 'Renamed',
+      recording: true,
+      description: 'd',
+      billing_mode: 'pay_as_you_go',
+      encoder: 'other_webrtc',
+      updated_at: '2026-01-05T10:00:01.000Z',
+      created_at: stream.created_at,
+    });
+    expect(updated.source_connection_information).toHaveProperty('sdp_url');
+    const invalid = await send('PATCH', `/live_streams/${stream.id}`, {
+      live_stream: { closed_caption_type: 'x' },
+    });
+    expect(meta(invalid)).toMatchObject({ status: 422, code: 'ERR-422-RecordInvalid' });
+  });
+
+  it('keeps the stream key when only the push password changes', async () => {
+    const stream = await create();
+    const before = stream.source_connection_information as Body;
+    const updated = liveStream(
+      await send('PATCH', `/live_streams/${stream.id}`, { live_stream: { password: 'newpass1' } }),
+    );
+    expect(updated.source_connection_information).toEqual({ ...before, password: 'newpass1' });
+  });
+});
+
+describe('wowza-video dialect: state machine', () => {
+  const state = async (id: unknown) => liveStream(await send('GET', `/live_streams/${id}/state`));
+
+  it('start: stopped → starting → started after transitionMs; ip_address only while started', async () => {
+    const { id } = await create();
+    expect(await send('PUT', `/live_streams/${id}/start`)).toEqual({
+      status: 200,
+      body: { live_stream: { state: 'starting' } },
+    });
+    expect(await state(id)).toEqual({ ip_address: '0.0.0.0', state: 'starting' });
+    vi.advanceTimersByTime(transitionMs);
+    expect(await state(id)).toEqual({
+      ip_address: expect.stringMatching(/^198\.51\.100\.\d+$/),
+      state: 'started',
+    });
+    expect(liveStream(await send('GET', `/live_streams/${id}`)).state).toBe('started');
+  });
+
+  it('stop: started → stopping → stopped; reset: started → resetting → started', async () => {
+    const { id } = await create();
+    await send('PUT', `/live_streams/${id}/start`);
+    vi.advanceTimersByTime(transitionMs);
+    expect(liveStream(await send('PUT', `/live_streams/${id}/reset`))).toEqual({ state: 'resetting' });
+    expect((await state(id)).state).toBe('resetting');
+    vi.advanceTimersByTime(transitionMs);
+    expect((await state(id)).state).toBe('started');
+    expect(liveStream(await send('PUT', `/live_streams/${id}/stop`))).toEqual({ state: 'stopping' });
+    vi.advanceTimersByTime(transitionMs);
+    expect(await state(id)).toEqual({ ip_address: '0.0.0.0', state: 'stopped' });
+  });
+
+  it.each([
+    ['stop', 'stopped', 'Stopping is not allowed! Transcoder is in stopped state.'],
+    ['reset', 'stopped', 'Resetting is not allowed! Transcoder is in stopped state.'],
+  ])('refuses %s while %s with ERR-422-InvalidStateChange', async (action, _state, message) => {
+    const { id } = await create();
+    const response = await send('PUT', `/live_streams/${id}/${action}`);
+    expect(response.status).toBe(422);
+    expect(meta(response)).toEqual({
+      status: 422,
+      code: 'ERR-422-InvalidStateChange',
+      title: 'Invalid State Change Error',
+      message: `The request couldn't be processed. ${message}`,
+      description: '',
+      links: [],
+    });
+  });
+
+  it('refuses start while starting and while started', async () => {
+    const { id } = await create();
+    await send('PUT', `/live_streams/${id}/start`);
+    expect(meta(await send('PUT', `/live_streams/${id}/start`)).message).toBe(
+      "The request couldn't be processed. Starting is not allowed! Transcoder is in starting state.",
+    );
+    vi.advanceTimersByTime(transitionMs);
+    expect(meta(await send('PUT', `/live_streams/${id}/start`)).message).toContain(
+      'Transcoder is in started state.',
+    );
+  });
+
+  it('regenerates the connection code and gives a thumbnail URL only while started', async () => {
+    const stream = await create();
+    const regenerated = liveStream(
+      await send('PUT', `/live_streams/${stream.id}/regenerate_connection_code`),
+    );
+    expect(regenerated).toEqual({ connection_code: expect.stringMatching(/^[a-z0-9]{6}$/) });
+    expect(liveStream(await send('GET', `/live_streams/${stream.id}`)).connection_code).toBe(
+      regenerated.connection_code,
+    );
+    expect(liveStream(await send('GET', `/live_streams/${stream.id}/thumbnail_url`))).toEqual({});
+    await send('PUT', `/live_streams/${stream.id}/start`);
+    vi.advanceTimersByTime(transitionMs);
+    expect(liveStream(await send('GET', `/live_streams/${stream.id}/thumbnail_url`)).thumbnail_url).toMatch(
+      /^https:\/\/cloud\.wowza\.com\/proxy\/stats\/\?target=198\.51\.100\.\d+&app=app-\w+&stream=\w+@\d+\.stream&media=json$/,
+    );
+  });
+});
+
+describe('wowza-video dialect: list', () => {
+  it('lists id, name, state and timestamps, oldest first, without pagination unless asked', async () => {
+    const first = await create({ name: 'first' });
+    vi.advanceTimersByTime(1000);
+    await create({ name: 'second' });
+    const response = await send('GET', '/live_streams');
+    expect(response.body).toEqual({
+      live_streams: [
+        {
+          id: first.id,
+          name: 'first',
+          state: 'stopped',
+          created_at: first.created_at,
+          updated_at: first.updated_at,
+        },
+        expect.objectContaining({ name: 'second' }),
+      ],
+    });
+  });
+
+  it('pages with page and per_page and reports the pagination object', async () => {
+    for (const name of ['a', 'b', 'c', 'd', 'e']) await create({ name });
+    const response = await send('GET', '/live_streams?page=2&per_page=2');
+    const body = response.body as { live_streams: Body[]; pagination: Body };
+    expect(body.live_streams.map((item) => item.name)).toEqual(['c', 'd']);
+    expect(body.pagination).toEqual({
+      payload_version: 1.0,
+      total_records: 5,
+      page: 2,
+      per_page: 2,
+      total_pages: 3,
+      page_first_index: 2,
+      page_last_index: 3,
+    });
+    const last = (await send('GET', '/live_streams?page=3&per_page=2')).body as { live_streams: Body[] };
+    expect(last.live_streams.map((item) => item.name)).toEqual(['e']);
+    const beyond = (await send('GET', '/live_streams?page=9&per_page=2')).body as { live_streams: Body[] };
+    expect(beyond.live_streams).toEqual([]);
+    const capped = (await send('GET', '/live_streams?page=1&per_page=5000')).body as { pagination: Body };
+    expect(capped.pagination.per_page).toBe(1000);
+  });
+
+  it('filters with filter[n][field] and an operator', async () => {
+    const { id } = await create({ name: 'on air' });
+    await create({ name: 'off air' });
+    await send('PUT', `/live_streams/${id}/start`);
+    const eq = (await send('GET', '/live_streams?filter[0][field]=state&filter[0][eq]=starting')).body as {
+      live_streams: Body[];
+    };
+    expect(eq.live_streams.map((item) => item.name)).toEqual(['on air']);
+    const like = (await send('GET', '/live_streams?filter[0][field]=name&filter[0][like]=off*')).body as {
+      live_streams: Body[];
+    };
+    expect(like.live_streams.map((item) => item.name)).toEqual(['off air']);
+  });
+});
+
+describe('wowza-video dialect: routing and errors for injected faults', () => {
+  it('names the fault operation of each route; /state is the status poll', () => {
+    const operation = (method: string, path: string) => wowzaVideoDialect.operationOf(request(method, path));
+    expect([
+      operation('POST', '/live_streams'),
+      operation('GET', '/live_streams'),
+      operation('GET', '/live_streams/abc'),
+      operation('PATCH', '/live_streams/abc'),
+      operation('DELETE', '/live_streams/abc'),
+      operation('PUT', '/live_streams/abc/start'),
+      operation('PUT', '/live_streams/abc/stop'),
+      operation('GET', '/live_streams/abc/state'),
+      operation('PUT', '/live_streams/abc/reset'),
+      operation('GET', '/transcoders'),
+    ]).toEqual([
+      'create',
+      'list',
+      'get',
+      'update',
+      'delete',
+      'start',
+      'stop',
+      'status',
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('renders each failure kind in the meta shape; a conflict is 422 ERR-422-InvalidStateChange', () => {
+    const codeOf = (response: SandboxResponse) => [response.status, meta(response).code];
+    expect(codeOf(wowzaVideoDialect.error('conflict', 422, 'Starting is not allowed!'))).toEqual([
+      422,
+      'ERR-422-InvalidStateChange',
+    ]);
+    expect(meta(wowzaVideoDialect.error('conflict', 422, 'Starting is not allowed!')).message).toBe(
+      "The request couldn't be processed. Starting is not allowed!",
+    );
+    expect(codeOf(wowzaVideoDialect.error('unauthorized', 401, ''))).toEqual([401, 'ERR-401-InvalidToken']);
+    expect(codeOf(wowzaVideoDialect.error('forbidden', 403, ''))).toEqual([
+      403,
+      'ERR-403-RecordUnaccessible',
+    ]);
+    expect(codeOf(wowzaVideoDialect.error('not-found', 404, ''))).toEqual([404, 'ERR-404-RecordNotFound']);
+    expect(codeOf(wowzaVideoDialect.error('invalid', 422, 'x'))).toEqual([422, 'ERR-422-RecordInvalid']);
+    expect(codeOf(wowzaVideoDialect.error('rate-limit', 429, ''))).toEqual([429, 'ERR-429-TooManyRequests']);
+    expect(codeOf(wowzaVideoDialect.error('server-error', 503, 'down'))).toEqual([
+      503,
+      'ERR-503-ServerError',
+    ]);
+  });
+
+  it('serves an injected conflict on start through the engine', async () => {
+    const { id } = await create();
+    engine.injectFault('wowza-video', 'start', { type: 'conflict' });
+    const response = await send('PUT', `/live_streams/${id}/start`);
+    expect(response.status).toBe(422);
+    expect(meta(response).code).toBe('ERR-422-InvalidStateChange');
+  });
+
+  it('answers unknown routes and methods with 404', async () => {
+    expect((await send('GET', '/transcoders')).status).toBe(404);
+    expect((await send('PUT', '/live_streams')).status).toBe(404);
+    expect((await send('GET', '/live_streams/a/b/c')).status).toBe(404);
+  });
+});

@@ -1,0 +1,796 @@
+import type {
+  DialectContext,
+  ErrorKind,
+  FaultOperation,
+  SandboxDialect,
+  SandboxRequest,
+  SandboxResponse,
+} from '../types.js';
+
+// Wowza Video REST API v2.0, /live_streams. Shapes follow Wowza's OpenAPI description
+// (wowza-video-v2.0.openapi.yml) and its examples; where the vendor documents nothing (SRT connection
+// details, behaviour of unknown fields on PATCH), the choice made here is marked SANDBOX CHOICE.
+
+/** A stored live stream: the vendor object as GET returns it, plus bookkeeping Wowza does not send. */
+interface StoredLiveStream {
+  id: string;
+  sequence: number;
+  liveStream: Record<string, unknown>;
+  /** Where ingest and playback live: one entry point per stream, like Wowza's `<sub>.entrypoint…`. */
+  entryPoint: string;
+  application: string;
+  ipAddress: string;
+}
+
+interface DeletedLiveStream {
+  id: string;
+  deletedAt: string;
+}
+
+const collectionName = 'live_streams';
+const deletedCollectionName = 'deleted_live_streams';
+
+const broadcastLocations = [
+  'asia_pacific_australia',
+  'asia_pacific_india',
+  'asia_pacific_japan',
+  'asia_pacific_singapore',
+  'asia_pacific_s_korea',
+  'asia_pacific_taiwan',
+  'eu_belgium',
+  'eu_germany',
+  'eu_ireland',
+  'south_america_brazil',
+  'us_central_iowa',
+  'us_east_s_carolina',
+  'us_east_virginia',
+  'us_west_california',
+  'us_west_oregon',
+];
+const encoders = [
+  'wowza_clearcaster',
+  'wowza_gocoder',
+  'wowza_streaming_engine',
+  'media_ds',
+  'axis',
+  'epiphan',
+  'file',
+  'hauppauge',
+  'jvc',
+  'live_u',
+  'matrox',
+  'newtek_tricaster',
+  'osprey',
+  'sony',
+  'telestream_wirecast',
+  'teradek_cube',
+  'vmix',
+  'x_split',
+  'ipcamera',
+  'other_rtmp',
+  'other_rtsp',
+  'other_webrtc',
+  'other_udp',
+  'other_srt',
+];
+const corners = ['top-left', 'top-right', 'bottom-left', 'bottom-right'];
+const enums: Record<string, readonly string[]> = {
+  broadcast_location: broadcastLocations,
+  encoder: encoders,
+  billing_mode: ['pay_as_you_go', 'twentyfour_seven'],
+  transcoder_type: ['transcoded', 'passthrough'],
+  delivery_method: ['pull', 'cdn', 'push'],
+  closed_caption_type: ['none', 'cea', 'on_text', 'both'],
+  target_delivery_protocol: ['hls-https'],
+  logo_position: corners,
+  watermark_position: corners,
+};
+const booleanFields = [
+  'disable_authentication',
+  'low_latency',
+  'recording',
+  'save_asset',
+  'vod_stream',
+  'use_stream_source',
+  'watermark',
+  'countdown',
+  'remove_logo_image',
+  'remove_video_poster_image',
+];
+const integerFields = [
+  'aspect_ratio_width',
+  'aspect_ratio_height',
+  'width',
+  'watermark_width',
+  'watermark_height',
+  'watermark_opacity',
+];
+// Echoed back as sent (write-only fields such as username, password, images and source_url are not).
+const echoedFields = [
+  'description',
+  'closed_caption_type',
+  'reference_id',
+  'player_id',
+  'logo_position',
+  'width',
+  'watermark',
+  'watermark_position',
+  'watermark_opacity',
+  'watermark_width',
+  'watermark_height',
+  'countdown',
+  'countdown_at',
+  'countdown_timezone',
+  'target_delivery_protocol',
+  'use_stream_source',
+  'aspect_ratio_width',
+  'aspect_ratio_height',
+];
+// PATCH accepts everything of create except these (OpenAPI live_stream_update_input).
+const createOnlyFields = ['broadcast_location', 'billing_mode', 'transcoder_type', 'low_latency'];
+const defaultDeliveryProtocols = ['rtmp', 'rtsp', 'wowz', 'webrtc'];
+const renditions = [
+  'V:1280x720+A:128K',
+  'V:854x480+A:128K',
+  'V:640x360+A:128K',
+  'V:512x288+A:128K',
+  'V:320x180+A:128K',
+];
+
+function base64url(value: string): string {
+  return Buffer.from(value).toString('base64url');
+}
+
+// A JWT-shaped token, as Wowza's Token Management issues (the sandbox only compares it).
+const defaultToken = [
+  base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' })),
+  base64url(
+    JSON.stringify({
+      iss: 'unilive-sandbox',
+      sub: 'wowza-video-sandbox',
+      aud: 'api.video.wowza.com',
+      iat: 1767225600,
+    }),
+  ),
+  'c2FuZGJveC1zaWduYXR1cmUtbm90LWEtcmVhbC1zZWNyZXQ',
+].join('.');
+
+function meta(status: number, code: string, title: string, message: string): SandboxResponse {
+  return {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: { meta: { status, code, title, message, description: '', links: [] } },
+  };
+}
+
+const notProcessed = "The request couldn't be processed.";
+const recordNotFound = () =>
+  meta(404, 'ERR-404-RecordNotFound', 'Record Not Found Error', "The requested resource couldn't be found.");
+const recordDeleted = () =>
+  meta(410, 'ERR-410-RecordDeleted', 'Record Deleted Error', 'The requested resource has been deleted.');
+const recordInvalid = (problems: string[]) =>
+  meta(422, 'ERR-422-RecordInvalid', 'Record Invalid Error', `${notProcessed} ${problems.join(', ')}`);
+const invalidStateChange = (message: string) =>
+  meta(422, 'ERR-422-InvalidStateChange', 'Invalid State Change Error', `${notProcessed} ${message}`);
+
+// "Can contain only uppercase and lowercase letters; numbers; and the period (.), underscore (_), and hyphen."
+const credentialPattern = /^[A-Za-z0-9._-]+$/;
+// reference_id: "Maximum 70 characters. Can only contain: a-z A-Z 0-9 !@#$%^&*()-_+=:;,.?~|"
+const referenceIdPattern = /^[A-Za-z0-9!@#$%^&*()\-_+=:;,.?~|]{1,70}$/;
+
+function humanize(field: string): string {
+  const text = field.replace(/_/g, ' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Rails-style validation messages, in the vendor's "The request couldn't be processed. …" envelope. */
+function validate(input: Record<string, unknown>, mode: 'create' | 'update'): string[] {
+  const problems: string[] = [];
+  if (mode === 'create') {
+    for (const field of ['name', 'broadcast_location', 'encoder']) {
+      const value = input[field];
+      if (typeof value !== 'string' || value.trim() === '')
+        problems.push(`${humanize(field)} can't be blank`);
+    }
+  }
+  if (input.name !== undefined) {
+    if (typeof input.name !== 'string' || input.name.trim() === '') {
+      if (mode === 'update') problems.push("Name can't be blank");
+    } else if (input.name.length > 200) problems.push('Name is too long (maximum is 200 characters)');
+  }
+  for (const [field, allowed] of Object.entries(enums)) {
+    const value = input[field];
+    if (value === undefined || (mode === 'create' && value === '')) continue;
+    if (typeof value !== 'string' || !allowed.includes(value))
+      problems.push(`${humanize(field)} is not included in the list`);
+  }
+  for (const field of booleanFields) {
+    if (input[field] !== undefined && typeof input[field] !== 'boolean')
+      problems.push(`${humanize(field)} is invalid`);
+  }
+  for (const field of integerFields) {
+    const value = input[field];
+    if (value !== undefined && !Number.isInteger(value)) problems.push(`${humanize(field)} is not a number`);
+  }
+  const opacity = input.watermark_opacity;
+  if (typeof opacity === 'number' && (opacity < 0 || opacity > 100)) {
+    problems.push('Watermark opacity must be between 0 and 100');
+  }
+  for (const field of ['username', 'password']) {
+    const value = input[field];
+    if (value !== undefined && (typeof value !== 'string' || !credentialPattern.test(value))) {
+      problems.push(`${humanize(field)} is invalid`);
+    }
+  }
+  const reference = input.reference_id;
+  if (reference !== undefined && (typeof reference !== 'string' || !referenceIdPattern.test(reference))) {
+    problems.push('Reference id is invalid');
+  }
+  const protocols = input.delivery_protocols;
+  if (
+    protocols !== undefined &&
+    (!Array.isArray(protocols) || protocols.some((protocol) => !defaultDeliveryProtocols.includes(protocol)))
+  ) {
+    problems.push('Delivery protocols is invalid');
+  }
+  const deliveryMethod = input.delivery_method ?? 'push';
+  if (mode === 'create' && (deliveryMethod === 'pull' || input.encoder === 'file') && !input.source_url) {
+    problems.push("Source url can't be blank");
+  }
+  if (input.encoder === 'other_srt' && deliveryMethod !== 'push') {
+    problems.push('Delivery method must be push for SRT');
+  }
+  for (const field of ['hosted_page', 'security']) {
+    const value = input[field];
+    if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+      problems.push(`${humanize(field)} is invalid`);
+    }
+  }
+  return problems;
+}
+
+function readEnvelope(body: unknown): Record<string, unknown> | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const inner = (body as Record<string, unknown>).live_stream;
+  if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) return undefined;
+  return inner as Record<string, unknown>;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function isPull(liveStream: Record<string, unknown>): boolean {
+  return liveStream.delivery_method === 'pull' || liveStream.encoder === 'file';
+}
+
+/** `source_connection_information` per encoder, shaped like Wowza's examples (see each branch). */
+function sourceConnection(
+  record: StoredLiveStream,
+  input: Record<string, unknown>,
+  previous: Record<string, unknown> | undefined,
+  context: DialectContext,
+): Record<string, unknown> {
+  const liveStream = record.liveStream;
+  const host = `${record.entryPoint}.entrypoint.video.wowza.com`;
+  if (isPull(liveStream)) {
+    // Pull: the source URL is echoed (client code and test stubs).
+    return { source_url: input.source_url ?? previous?.source_url };
+  }
+  const streamName = typeof previous?.stream_name === 'string' ? previous.stream_name : context.randomHex(8);
+  if (liveStream.encoder === 'other_webrtc') {
+    // The API v2.0 quick start shape.
+    return {
+      sdp_url: `wss://${host}/webrtc-session.json`,
+      application_name: record.application,
+      stream_name: streamName,
+    };
+  }
+  if (liveStream.encoder === 'other_srt') {
+    // SANDBOX CHOICE: Wowza does not document SRT's keys; host and port as its transcoders expose them, and
+    // no source authentication ("Source authentication … aren't available for SRT").
+    return { primary_server: host, host_port: 10000, stream_name: streamName };
+  }
+  // RTMP/RTSP push: the v1 example shape (primary_server, host_port, application, stream_name, credentials).
+  const disabled = input.disable_authentication ?? previous?.disable_authentication ?? false;
+  const info: Record<string, unknown> = {
+    primary_server: host,
+    host_port: 1935,
+    application: record.application,
+    stream_name: streamName,
+    disable_authentication: disabled,
+  };
+  if (disabled !== true) {
+    info.username = input.username ?? previous?.username ?? `client${context.randomId(6)}`;
+    info.password = input.password ?? previous?.password ?? context.randomHex(8);
+  }
+  return info;
+}
+
+/** `direct_playback_urls`, like the createLiveStream example: a source entry and one per rendition. */
+function directPlaybackUrls(record: StoredLiveStream, context: DialectContext): Record<string, unknown> {
+  const liveStream = record.liveStream;
+  const host = `${record.entryPoint}.entrypoint.video.wowza.com`;
+  const stream = String(liveStream.playback_stream_name);
+  const webRtcStream = context.randomHex(8);
+  const outputs =
+    liveStream.transcoder_type === 'passthrough'
+      ? []
+      : ['webrtc', ...renditions].map((name) => ({ name, output_id: context.randomId(8) }));
+  const protocols = Array.isArray(liveStream.delivery_protocols)
+    ? (liveStream.delivery_protocols as string[])
+    : defaultDeliveryProtocols;
+  const urls: Record<string, unknown> = {};
+  for (const protocol of defaultDeliveryProtocols.filter((known) => protocols.includes(known))) {
+    const entry = (name: string, suffix: string, output?: string) => {
+      const base = { name, ...(output ? { output_id: output } : {}) };
+      if (protocol === 'webrtc') {
+        return {
+          ...base,
+          url: `wss://${host}/webrtc-session.json`,
+          application_name: record.application,
+          stream_name: `${webRtcStream}${suffix}`,
+        };
+      }
+      const port = protocol === 'rtmp' ? '' : ':1935';
+      return { ...base, url: `${protocol}://${host}${port}/${record.application}/${stream}${suffix}` };
+    };
+    urls[protocol] = [
+      entry('source', ''),
+      ...outputs.map((output, index) => entry(output.name, `_stream${index + 1}`, output.output_id)),
+    ];
+  }
+  return urls;
+}
+
+function hostedPage(
+  input: Record<string, unknown> | undefined,
+  previous: Record<string, unknown> | undefined,
+  name: string,
+  context: DialectContext,
+): Record<string, unknown> {
+  const enabled = input?.enabled ?? previous?.enabled ?? true;
+  const page: Record<string, unknown> = {
+    enabled,
+    title: input?.title ?? previous?.title ?? name,
+    description: input?.description ?? previous?.description ?? '',
+    sharing_icons: input?.sharing_icons ?? previous?.sharing_icons ?? true,
+  };
+  const logo = input?.remove_logo_image === true ? undefined : previous?.logo_image_url;
+  if (input?.logo_image !== undefined) {
+    page.logo_image_url = `https://prod.s3.amazonaws.com/uploads/player/hosted_page_logo_image/${context.randomId(5)}/${context.randomHex(6)}.jpg`;
+  } else if (logo !== undefined) page.logo_image_url = logo;
+  if (enabled === true) {
+    page.url = previous?.url ?? `https://embed.flowplayer.com/hosted/default/${context.randomId(8)}`;
+  }
+  return page;
+}
+
+const defaultSecurity = {
+  force_ssl_playback: false,
+  geoblock_enabled: false,
+  geoblock_by_location: 'disabled',
+  geoblock_ip_override: 'disabled',
+  token_auth_enabled: false,
+  token_auth_playlist_only: false,
+};
+
+function applyFields(
+  record: StoredLiveStream,
+  input: Record<string, unknown>,
+  context: DialectContext,
+): void {
+  const liveStream = record.liveStream;
+  for (const field of echoedFields) if (input[field] !== undefined) liveStream[field] = input[field];
+  if (input.name !== undefined) liveStream.name = input.name;
+  if (input.encoder !== undefined) liveStream.encoder = input.encoder;
+  if (input.delivery_method !== undefined) liveStream.delivery_method = input.delivery_method;
+  if (input.delivery_protocols !== undefined) liveStream.delivery_protocols = input.delivery_protocols;
+  if (input.recording !== undefined) liveStream.recording = input.recording;
+  if (input.vod_stream !== undefined) liveStream.vod_stream = input.vod_stream;
+  if (input.save_asset !== undefined) liveStream.save_asset = input.save_asset;
+  // save_asset: "If this value is true, recording and/or vod_stream are set to false."
+  if (liveStream.save_asset === true) {
+    liveStream.recording = false;
+    liveStream.vod_stream = false;
+  }
+  if (input.security !== undefined) {
+    liveStream.security = { ...(liveStream.security as object), ...(input.security as object) };
+  }
+  if (input.logo_image !== undefined) {
+    liveStream.logo_image_url = `https://prod.s3.amazonaws.com/uploads/player/logo_image/${context.randomId(5)}/${context.randomHex(6)}.jpg`;
+  } else if (input.remove_logo_image === true) delete liveStream.logo_image_url;
+  if (input.video_poster_image !== undefined) {
+    liveStream.video_poster_image_url = `https://prod.s3.amazonaws.com/uploads/player/video_poster_image/${context.randomId(5)}/${context.randomHex(6)}.jpg`;
+  } else if (input.remove_video_poster_image === true) delete liveStream.video_poster_image_url;
+  if (input.watermark_image !== undefined) {
+    liveStream.watermark_image_url = `https://prod.s3.amazonaws.com/uploads/transcoder/watermark_image/${context.randomId(5)}/${context.randomHex(6)}.jpg`;
+  }
+}
+
+function createStream(input: Record<string, unknown>, context: DialectContext): StoredLiveStream {
+  const streams = context.collection<StoredLiveStream>(collectionName);
+  let id = context.randomId(8);
+  while (streams.has(id)) id = context.randomId(8);
+  const now = context.now();
+  const sequence = Math.max(0, ...[...streams.values()].map((stream) => stream.sequence)) + 1;
+  const record: StoredLiveStream = {
+    id,
+    sequence,
+    entryPoint: context.randomHex(6),
+    application: `app-${context.randomId(8).toUpperCase()}`,
+    ipAddress: `198.51.100.${1 + (sequence % 254)}`,
+    liveStream: {
+      id,
+      name: input.name,
+      state: 'stopped',
+      aspect_ratio_width: 1280,
+      aspect_ratio_height: 720,
+      billing_mode: input.billing_mode ?? 'pay_as_you_go',
+      broadcast_location: input.broadcast_location,
+      closed_caption_type: 'none',
+      connection_code: context.randomId(6),
+      connection_code_expires_at: iso(now + 24 * 3600 * 1000),
+      created_at: iso(now),
+      updated_at: iso(now),
+      delivery_method: 'push',
+      delivery_protocols: [...defaultDeliveryProtocols],
+      encoder: input.encoder,
+      flowplayer: true,
+      low_latency: input.low_latency ?? false,
+      playback_stream_name: context.randomHex(8),
+      player_type: 'wowza_flowplayer_v2',
+      embed_code: null,
+      hls_playback_url: `https://cdn3.wowza.com/1/${base64url(context.randomId(16))}/${base64url(context.randomId(8))}/hls/live/playlist.m3u8`,
+      recording: false,
+      save_asset: false,
+      security: { ...defaultSecurity },
+      stream_targets: [{ id: context.randomId(8) }],
+      target_delivery_protocol: 'hls-https',
+      transcoder_type: input.transcoder_type ?? 'transcoded',
+      use_stream_source: false,
+      vod_stream: false,
+      watermark: false,
+      width: 640,
+    },
+  };
+  applyFields(record, input, context);
+  const liveStream = record.liveStream;
+  liveStream.hosted_page = hostedPage(
+    input.hosted_page as Record<string, unknown> | undefined,
+    undefined,
+    String(input.name),
+    context,
+  );
+  liveStream.source_connection_information = sourceConnection(record, input, undefined, context);
+  liveStream.direct_playback_urls = directPlaybackUrls(record, context);
+  streams.set(id, record);
+  return record;
+}
+
+function updateStream(
+  record: StoredLiveStream,
+  input: Record<string, unknown>,
+  context: DialectContext,
+): void {
+  const liveStream = record.liveStream;
+  const previousSource = liveStream.source_connection_information as Record<string, unknown> | undefined;
+  const family = (stream: Record<string, unknown>) =>
+    isPull(stream)
+      ? 'pull'
+      : stream.encoder === 'other_webrtc' || stream.encoder === 'other_srt'
+        ? stream.encoder
+        : 'push';
+  const before = family(liveStream);
+  // SANDBOX CHOICE: create-only fields on PATCH are ignored, as Rails ignores unpermitted parameters.
+  const changes = Object.fromEntries(
+    Object.entries(input).filter(([key]) => !createOnlyFields.includes(key)),
+  );
+  applyFields(record, changes, context);
+  if (changes.hosted_page !== undefined) {
+    liveStream.hosted_page = hostedPage(
+      changes.hosted_page as Record<string, unknown>,
+      liveStream.hosted_page as Record<string, unknown>,
+      String(liveStream.name),
+      context,
+    );
+  }
+  const sourceChanged =
+    family(liveStream) !== before ||
+    ['username', 'password', 'disable_authentication', 'source_url'].some(
+      (key) => changes[key] !== undefined,
+    );
+  if (sourceChanged) {
+    const keep = family(liveStream) === before ? previousSource : undefined;
+    liveStream.source_connection_information = sourceConnection(record, changes, keep, context);
+  }
+  if (changes.delivery_protocols !== undefined)
+    liveStream.direct_playback_urls = directPlaybackUrls(record, context);
+  liveStream.updated_at = iso(context.now());
+}
+
+const summaryOf = (record: StoredLiveStream) => ({
+  id: record.id,
+  name: record.liveStream.name,
+  state: record.liveStream.state,
+  created_at: record.liveStream.created_at,
+  updated_at: record.liveStream.updated_at,
+});
+
+type Summary = ReturnType<typeof summaryOf>;
+
+// filter[n][field]=<field>&filter[n][<op>]=<value> ("How to get filtered query results"); additive.
+function applyFilters(items: Summary[], query: URLSearchParams): Summary[] {
+  const filters = new Map<string, Record<string, string>>();
+  for (const [key, value] of query) {
+    const match = /^filter\[(\d+)\]\[(\w+)\]$/.exec(key);
+    if (!match?.[1] || !match[2]) continue;
+    const filter = filters.get(match[1]) ?? {};
+    filter[match[2]] = value;
+    filters.set(match[1], filter);
+  }
+  let result = items;
+  for (const filter of filters.values()) {
+    const field = filter.field as keyof Summary | undefined;
+    if (!field) continue;
+    const fieldOf = (item: Summary) => String(item[field] ?? '');
+    if (filter.eq !== undefined) result = result.filter((item) => fieldOf(item) === filter.eq);
+    if (filter.neq !== undefined) result = result.filter((item) => fieldOf(item) !== filter.neq);
+    if (filter.in !== undefined)
+      result = result.filter((item) => filter.in?.split(',').includes(fieldOf(item)));
+    if (filter.nin !== undefined)
+      result = result.filter((item) => !filter.nin?.split(',').includes(fieldOf(item)));
+    if (filter.like !== undefined) {
+      const needle = filter.like.replace(/[*%]/g, '').toLowerCase();
+      result = result.filter((item) => fieldOf(item).toLowerCase().includes(needle));
+    }
+    if (filter.sort === 'desc' || filter.sort === 'asc') {
+      const direction = filter.sort === 'desc' ? -1 : 1;
+      result = [...result].sort((a, b) => direction * fieldOf(a).localeCompare(fieldOf(b)));
+    }
+  }
+  return result;
+}
+
+function positiveInteger(value: string | null): number | undefined {
+  if (value === null || !/^\d+$/.test(value)) return undefined;
+  const number = Number(value);
+  return number >= 1 ? number : undefined;
+}
+
+function list(request: SandboxRequest, context: DialectContext): SandboxResponse {
+  const streams = [...context.collection<StoredLiveStream>(collectionName).values()].sort(
+    (a, b) => a.sequence - b.sequence,
+  );
+  const items = applyFilters(streams.map(summaryOf), request.query);
+  const paged = request.query.has('page') || request.query.has('per_page');
+  const page = positiveInteger(request.query.get('page')) ?? 1;
+  // "The default and maximum value is 1000."
+  const perPage = Math.min(positiveInteger(request.query.get('per_page')) ?? 1000, 1000);
+  const first = (page - 1) * perPage;
+  const slice = items.slice(first, first + perPage);
+  const body: Record<string, unknown> = { live_streams: slice };
+  // The pagination object of Wowza's "Get paginated query results" guide, sent when paging was asked for.
+  if (paged) {
+    body.pagination = {
+      payload_version: 1.0,
+      total_records: items.length,
+      page,
+      per_page: perPage,
+      total_pages: Math.max(1, Math.ceil(items.length / perPage)),
+      page_first_index: first,
+      page_last_index: Math.max(first, first + slice.length - 1),
+    };
+  }
+  return { status: 200, body };
+}
+
+type Action = 'start' | 'stop' | 'reset';
+
+// The transitions of Wowza's live stream state machine (official Ruby SDK simulator): the state reached at
+// once and the one reached after the transition time.
+const transitions: Record<Action, { from: string; via: string; to: string; verb: string }> = {
+  start: { from: 'stopped', via: 'starting', to: 'started', verb: 'Starting' },
+  stop: { from: 'started', via: 'stopping', to: 'stopped', verb: 'Stopping' },
+  reset: { from: 'started', via: 'resetting', to: 'started', verb: 'Resetting' },
+};
+
+function changeState(record: StoredLiveStream, action: Action, context: DialectContext): SandboxResponse {
+  const transition = transitions[action];
+  const state = String(record.liveStream.state);
+  if (state !== transition.from) {
+    // The vendor's message style: "Stopping is not allowed! Transcoder is in stopped state."
+    return invalidStateChange(`${transition.verb} is not allowed! Transcoder is in ${state} state.`);
+  }
+  record.liveStream.state = transition.via;
+  record.liveStream.updated_at = iso(context.now());
+  context.changed();
+  context.after(context.settings.transitionMs, () => {
+    const current = context.collection<StoredLiveStream>(collectionName).get(record.id);
+    if (current && current.liveStream.state === transition.via) {
+      current.liveStream.state = transition.to;
+      current.liveStream.updated_at = iso(context.now());
+    }
+  });
+  return { status: 200, body: { live_stream: { state: transition.via } } };
+}
+
+function authenticate(request: SandboxRequest, context: DialectContext): SandboxResponse | undefined {
+  const header = request.headers.get('authorization');
+  if (header === null || header.trim() === '') {
+    return meta(401, 'ERR-401-NoApiKey', 'No API Key Error', 'No API key sent in header.');
+  }
+  const token = /^Bearer\s+(\S+)$/i.exec(header.trim())?.[1];
+  if (token !== undefined && token === context.settings.credentials.token) return undefined;
+  if (token !== undefined && isExpiredJwt(token, context.now())) {
+    // The vendor's own spelling ("exired"), from its documented example.
+    return meta(401, 'ERR-401-ExpiredToken', 'JWT is expired', 'Token has exired.');
+  }
+  return meta(401, 'ERR-401-InvalidToken', 'JWT is invalid', 'Token is invalid.');
+}
+
+function isExpiredJwt(token: string, now: number): boolean {
+  const payload = token.split('.')[1];
+  if (!payload) return false;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown };
+    return typeof claims.exp === 'number' && claims.exp * 1000 < now;
+  } catch {
+    return false;
+  }
+}
+
+function route(request: SandboxRequest): { id?: string; action?: string } | undefined {
+  const segments = request.path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (segments[0] !== 'live_streams' || segments.length > 3) return undefined;
+  return {
+    ...(segments[1] === undefined ? {} : { id: segments[1] }),
+    ...(segments[2] === undefined ? {} : { action: segments[2] }),
+  };
+}
+
+function handle(request: SandboxRequest, context: DialectContext): SandboxResponse {
+  const denied = authenticate(request, context);
+  if (denied) return denied;
+  const target = route(request);
+  if (!target) return recordNotFound();
+  const { method } = request;
+  const streams = context.collection<StoredLiveStream>(collectionName);
+
+  if (target.id === undefined) {
+    if (method === 'GET') return list(request, context);
+    if (method !== 'POST') return recordNotFound();
+    const input = readEnvelope(request.body);
+    if (!input) return recordInvalid(["Live stream can't be blank"]);
+    const problems = validate(input, 'create');
+    if (problems.length > 0) return recordInvalid(problems);
+    const record = createStream(input, context);
+    context.countCreate();
+    context.changed();
+    return { status: 201, body: { live_stream: record.liveStream } };
+  }
+
+  const record = streams.get(target.id);
+  if (!record) {
+    const deleted = context.collection<DeletedLiveStream>(deletedCollectionName).has(target.id);
+    return deleted ? recordDeleted() : recordNotFound();
+  }
+  const action = target.action;
+  if (action === undefined) {
+    if (method === 'GET') return { status: 200, body: { live_stream: record.liveStream } };
+    if (method === 'PATCH') {
+      const input = readEnvelope(request.body);
+      if (!input) return recordInvalid(["Live stream can't be blank"]);
+      const problems = validate(input, 'update');
+      if (problems.length > 0) return recordInvalid(problems);
+      updateStream(record, input, context);
+      context.changed();
+      return { status: 200, body: { live_stream: record.liveStream } };
+    }
+    if (method === 'DELETE') {
+      streams.delete(record.id);
+      context
+        .collection<DeletedLiveStream>(deletedCollectionName)
+        .set(record.id, { id: record.id, deletedAt: iso(context.now()) });
+      context.changed();
+      return { status: 204 };
+    }
+    return recordNotFound();
+  }
+  if (method === 'PUT' && (action === 'start' || action === 'stop' || action === 'reset')) {
+    return changeState(record, action, context);
+  }
+  if (method === 'GET' && action === 'state') {
+    const state = record.liveStream.state;
+    // "If the live stream state is anything other than started, the ip_address is 0.0.0.0."
+    return {
+      status: 200,
+      body: { live_stream: { ip_address: state === 'started' ? record.ipAddress : '0.0.0.0', state } },
+    };
+  }
+  if (method === 'PUT' && action === 'regenerate_connection_code') {
+    const code = context.randomId(6);
+    record.liveStream.connection_code = code;
+    record.liveStream.connection_code_expires_at = iso(context.now() + 24 * 3600 * 1000);
+    context.changed();
+    return { status: 200, body: { live_stream: { connection_code: code } } };
+  }
+  if (method === 'GET' && action === 'thumbnail_url') {
+    // "Fetch the thumbnail URL of a started live stream"; SANDBOX CHOICE: no URL while not started.
+    const source = record.liveStream.source_connection_information as Record<string, unknown> | undefined;
+    const thumbnail =
+      record.liveStream.state === 'started'
+        ? {
+            thumbnail_url: `https://cloud.wowza.com/proxy/stats/?target=${record.ipAddress}&app=${record.application}&stream=${String(source?.stream_name ?? record.liveStream.playback_stream_name)}@${record.sequence}.stream&media=json`,
+          }
+        : {};
+    return { status: 200, body: { live_stream: thumbnail } };
+  }
+  return recordNotFound();
+}
+
+function operationOf(request: SandboxRequest): FaultOperation | undefined {
+  const target = route(request);
+  if (!target) return undefined;
+  const { method } = request;
+  if (target.id === undefined) return method === 'POST' ? 'create' : method === 'GET' ? 'list' : undefined;
+  if (target.action === undefined) {
+    if (method === 'GET') return 'get';
+    if (method === 'PATCH') return 'update';
+    if (method === 'DELETE') return 'delete';
+    return undefined;
+  }
+  if (method === 'PUT' && target.action === 'start') return 'start';
+  if (method === 'PUT' && target.action === 'stop') return 'stop';
+  if (method === 'GET' && target.action === 'state') return 'status';
+  return undefined;
+}
+
+function error(kind: ErrorKind, status: number, message: string): SandboxResponse {
+  switch (kind) {
+    case 'unauthorized':
+      return meta(status, 'ERR-401-InvalidToken', 'JWT is invalid', 'Token is invalid.');
+    case 'forbidden':
+      return meta(
+        status,
+        'ERR-403-RecordUnaccessible',
+        'Record Unaccessible Error',
+        "The requested resource isn't accessible.",
+      );
+    case 'not-found':
+      return meta(
+        status,
+        'ERR-404-RecordNotFound',
+        'Record Not Found Error',
+        "The requested resource couldn't be found.",
+      );
+    case 'conflict':
+      return meta(
+        422,
+        'ERR-422-InvalidStateChange',
+        'Invalid State Change Error',
+        `${notProcessed} ${message}`,
+      );
+    case 'invalid':
+      return meta(422, 'ERR-422-RecordInvalid', 'Record Invalid Error', `${notProcessed} ${message}`);
+    // SANDBOX CHOICE: Wowza documents 429 ("Too many requests") and 5xx without a body; the meta shape is kept.
+    case 'rate-limit':
+      return meta(status, 'ERR-429-TooManyRequests', 'Too Many Requests Error', 'Too many requests.');
+    case 'server-error':
+      return meta(status, `ERR-${status}-ServerError`, 'Server Error', message);
+  }
+}
+
+/**
+ * The Wowza Video REST API v2.0 live stream dialect: `/api/v2.0/live_streams…` with the vendor's
+ * `live_stream` / `live_streams` envelopes, status codes (201 create, 204 delete), `meta` error bodies,
+ * bearer-token check (`ERR-401-NoApiKey` without a header, `ERR-401-InvalidToken` for a wrong one),
+ * the start/stop/reset state machine with `ERR-422-InvalidStateChange` for invalid transitions, `page` /
+ * `per_page` pagination with the `pagination` object, and ingest and playback details per encoder.
+ */
+export const wowzaVideoDialect: SandboxDialect = {
+  id: 'wowza-video',
+  basePath: '/api/v2.0',
+  defaultCredentials: () => ({ token: defaultToken }),
+  operationOf,
+  error,
+  handle,
+};

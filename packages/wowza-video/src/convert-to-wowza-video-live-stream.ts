@@ -1,0 +1,244 @@
+import {
+  type CreateLiveStreamInput,
+  type InputIssue,
+  invalidInput,
+  type UpdateLiveStreamInput,
+  validateCreateInput,
+  validateUpdateInput,
+  type Warning,
+} from '@unilive/core';
+import {
+  type WowzaVideoBroadcastLocation,
+  type WowzaVideoEncoder,
+  wowzaVideoBroadcastLocations,
+} from './wowza-video-api.js';
+import { readWowzaVideoOptions } from './wowza-video-options.js';
+
+const providerId = 'wowza-video';
+
+/**
+ * The neutral ingest protocols Wowza Video live streams take, and the generic `encoder` each one selects.
+ * RTMPS and WOWZ push have no encoder of their own in v2.0.
+ */
+export const wowzaVideoEncoderByIngestProtocol = {
+  rtmp: 'other_rtmp',
+  webrtc: 'other_webrtc',
+  srt: 'other_srt',
+  rtsp: 'other_rtsp',
+} as const satisfies Record<string, WowzaVideoEncoder>;
+
+/** The region used when the input names none: Wowza's own examples use it. */
+export const wowzaVideoDefaultRegion: WowzaVideoBroadcastLocation = 'us_west_california';
+
+/** A `POST` or `PATCH` body: Wowza wraps every write in a `live_stream` envelope. */
+export interface WowzaVideoLiveStreamBody {
+  live_stream: Record<string, unknown>;
+}
+
+/** A converted request: the body, and any soft gaps to report on the result. */
+export interface ConvertedRequest {
+  body: WowzaVideoLiveStreamBody;
+  warnings: Warning[];
+}
+
+const isBroadcastLocation = (value: string): value is WowzaVideoBroadcastLocation =>
+  (wowzaVideoBroadcastLocations as readonly string[]).includes(value);
+
+/** Checks a region id, throwing `InvalidInputError` that lists the 15 broadcast locations. */
+export function toBroadcastLocation(
+  region: string,
+  context: { operation: string; path: string },
+): WowzaVideoBroadcastLocation {
+  if (isBroadcastLocation(region)) return region;
+  throw invalidInput(
+    [{ path: context.path, message: `expected one of ${wowzaVideoBroadcastLocations.join(', ')}` }],
+    { provider: providerId, operation: context.operation },
+  );
+}
+
+function fail(issues: InputIssue[], operation: string): never {
+  throw invalidInput(issues, { provider: providerId, operation });
+}
+
+const restreamMessage =
+  'Wowza Video sends a live stream to other destinations through stream targets, which this adapter does ' +
+  'not manage; remove restream or add stream targets with the Wowza Video API';
+
+/**
+ * Neutral create input → `POST /live_streams` body. Validates everything before any request: the neutral
+ * input, the ingest protocol (rtmp, webrtc, srt, rtsp), the region (one of the 15 broadcast locations),
+ * `providerOptions['wowza-video']` and the cross-field rules Wowza documents.
+ */
+export function toWowzaVideoCreateBody(
+  rawInput: CreateLiveStreamInput,
+  defaults: { region?: WowzaVideoBroadcastLocation } = {},
+): ConvertedRequest {
+  const operation = 'create';
+  // Checked first so any unknown region, even one core's format check would refuse, lists the locations.
+  if (typeof rawInput?.region === 'string')
+    toBroadcastLocation(rawInput.region, { operation, path: 'region' });
+  const input = validateCreateInput(rawInput, providerId);
+  if (input.restream && input.restream.length > 0)
+    fail([{ path: 'restream', message: restreamMessage }], operation);
+
+  const protocol = input.ingestProtocol ?? 'rtmp';
+  if (!Object.hasOwn(wowzaVideoEncoderByIngestProtocol, protocol)) {
+    const allowed = Object.keys(wowzaVideoEncoderByIngestProtocol).join(', ');
+    fail([{ path: 'ingestProtocol', message: `expected one of ${allowed} for Wowza Video` }], operation);
+  }
+  const protocolEncoder =
+    wowzaVideoEncoderByIngestProtocol[protocol as keyof typeof wowzaVideoEncoderByIngestProtocol];
+  const region =
+    input.region === undefined
+      ? (defaults.region ?? wowzaVideoDefaultRegion)
+      : toBroadcastLocation(input.region, { operation, path: 'region' });
+  const options = readWowzaVideoOptions(input, 'create') ?? {};
+
+  if (
+    options.encoder !== undefined &&
+    input.ingestProtocol !== undefined &&
+    options.encoder !== protocolEncoder
+  ) {
+    fail(
+      [
+        {
+          path: `providerOptions.${providerId}.encoder`,
+          message: `ingestProtocol ${input.ingestProtocol} selects encoder ${protocolEncoder}; pass either ingestProtocol or encoder`,
+        },
+      ],
+      operation,
+    );
+  }
+  const encoder = options.encoder ?? protocolEncoder;
+  const deliveryMethod = options.delivery_method ?? 'push';
+  const issues: InputIssue[] = [];
+  const optionPath = (key: string) => `providerOptions.${providerId}.${key}`;
+  // source_url: "For the delivery_method pull or encoder file" (OpenAPI live_stream_create_input).
+  if ((deliveryMethod === 'pull' || encoder === 'file') && options.source_url === undefined) {
+    issues.push({
+      path: optionPath('source_url'),
+      message: 'required when delivery_method is pull or encoder is file',
+    });
+  }
+  // "Wowza Video doesn't support pull or cdn connections for SRT" (Connect an SRT encoder guide).
+  if (encoder === 'other_srt' && deliveryMethod !== 'push') {
+    issues.push({ path: optionPath('delivery_method'), message: 'expected push: SRT sources can only push' });
+  }
+  // transcoder_type: "passthrough … isn't supported in asia_pacific_singapore".
+  if (options.transcoder_type === 'passthrough' && region === 'asia_pacific_singapore') {
+    issues.push({
+      path: optionPath('transcoder_type'),
+      message: 'passthrough is not available in asia_pacific_singapore',
+    });
+  }
+  // countdown_at and countdown_timezone: "Required when countdown is true".
+  if (options.countdown === true) {
+    for (const key of ['countdown_at', 'countdown_timezone'] as const) {
+      if (options[key] === undefined)
+        issues.push({ path: optionPath(key), message: 'required when countdown is true' });
+    }
+  }
+  const security = options.security;
+  if (
+    security &&
+    security.geoblock_by_location !== undefined &&
+    security.geoblock_by_location !== 'disabled'
+  ) {
+    if (security.geoblock_country_codes === undefined) {
+      issues.push({
+        path: optionPath('security.geoblock_country_codes'),
+        message: 'required when geoblock_by_location is allow or deny',
+      });
+    }
+  }
+  if (
+    security &&
+    security.geoblock_ip_override !== undefined &&
+    security.geoblock_ip_override !== 'disabled'
+  ) {
+    if (security.geoblock_ip_addresses === undefined) {
+      issues.push({
+        path: optionPath('security.geoblock_ip_addresses'),
+        message: 'required when geoblock_ip_override is allow or deny',
+      });
+    }
+  }
+  if (issues.length > 0) fail(issues, operation);
+
+  const warnings: Warning[] = [];
+  // save_asset: "If this value is true, recording and/or vod_stream are set to false."
+  if (options.save_asset === true && input.recording === true) {
+    warnings.push({
+      type: 'unsupported-setting',
+      setting: 'recording',
+      message:
+        'Wowza Video sets recording to false when save_asset is true; the MP4 is saved as an asset in Asset Management instead',
+    });
+  }
+
+  const { encoder: _encoder, ...rest } = options;
+  const liveStream: Record<string, unknown> = {
+    name: input.name,
+    broadcast_location: region,
+    encoder,
+    ...(input.recording === undefined ? {} : { recording: input.recording }),
+    ...(input.lowLatency === undefined ? {} : { low_latency: input.lowLatency }),
+    ...withoutUndefined(rest),
+  };
+  return { body: { live_stream: liveStream }, warnings };
+}
+
+/**
+ * Neutral patch → `PATCH /live_streams/{id}` body. Only the fields Wowza lets an update change are accepted:
+ * `region` and `lowLatency` (create-only `broadcast_location` and `low_latency`) and `restream` throw
+ * `InvalidInputError` before any request, as do the create-only provider options.
+ */
+export function toWowzaVideoUpdateBody(rawPatch: UpdateLiveStreamInput): ConvertedRequest {
+  const patch = validateUpdateInput(rawPatch, providerId);
+  const operation = 'update';
+  const issues: InputIssue[] = [];
+  if (patch.region !== undefined) {
+    issues.push({
+      path: 'region',
+      message: 'Wowza Video sets broadcast_location only when a live stream is created',
+    });
+  }
+  if (patch.lowLatency !== undefined) {
+    issues.push({
+      path: 'lowLatency',
+      message: 'Wowza Video sets low_latency only when a live stream is created',
+    });
+  }
+  if (patch.restream && patch.restream.length > 0)
+    issues.push({ path: 'restream', message: restreamMessage });
+  if (issues.length > 0) fail(issues, operation);
+  const options = readWowzaVideoOptions(patch, 'update') ?? {};
+  const warnings: Warning[] = [];
+  if (options.save_asset === true && patch.recording === true) {
+    warnings.push({
+      type: 'unsupported-setting',
+      setting: 'recording',
+      message:
+        'Wowza Video sets recording to false when save_asset is true; the MP4 is saved as an asset in Asset Management instead',
+    });
+  }
+  const liveStream: Record<string, unknown> = {
+    ...(patch.name === undefined ? {} : { name: patch.name }),
+    ...(patch.recording === undefined ? {} : { recording: patch.recording }),
+    ...withoutUndefined(options),
+  };
+  return { body: { live_stream: liveStream }, warnings };
+}
+
+function withoutUndefined(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, entry]) => entry !== undefined)
+      .map(([key, entry]) => [
+        key,
+        typeof entry === 'object' && entry !== null && !Array.isArray(entry)
+          ? withoutUndefined(entry as Record<string, unknown>)
+          : entry,
+      ]),
+  );
+}

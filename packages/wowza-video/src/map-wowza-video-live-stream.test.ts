@@ -1,0 +1,343 @@
+import * as v from 'valibot';
+import { describe, expect, it } from 'vitest';
+import { fixture } from '../test/fixtures.js';
+import {
+  mapWowzaVideoIngest,
+  mapWowzaVideoLiveStream,
+  mapWowzaVideoLiveStreamSummary,
+  mapWowzaVideoPlayback,
+  mapWowzaVideoState,
+  wowzaVideoSecretsOf,
+} from './map-wowza-video-live-stream.js';
+import { wowzaVideoLiveStreamSchema, wowzaVideoLiveStreamSummarySchema } from './wowza-video-api.js';
+
+const parse = (value: unknown) => v.parse(wowzaVideoLiveStreamSchema, value);
+const withSource = (source: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+  parse({ id: 'abc12345', encoder: 'other_rtmp', source_connection_information: source, ...extra });
+
+describe('mapWowzaVideoState', () => {
+  it('maps every v2.0 state through one table', () => {
+    expect(
+      ['started', 'starting', 'stopping', 'stopped', 'resetting'].map((state) => mapWowzaVideoState(state)),
+    ).toEqual(['ready', 'starting', 'stopping', 'stopped', 'resetting']);
+  });
+
+  it('maps anything else, prototype keys included, to unknown', () => {
+    for (const state of ['active', 'archived', '', 'constructor', 'toString', undefined]) {
+      expect(mapWowzaVideoState(state)).toBe('unknown');
+    }
+  });
+
+  it('reads an unknown vendor state as unknown instead of failing the response', () => {
+    const stream = parse({ id: 'abc12345', state: 'hibernating' });
+    expect(stream.state).toBe('unknown');
+    expect(mapWowzaVideoLiveStream(stream, {}).state).toBe('unknown');
+  });
+});
+
+describe('mapWowzaVideoIngest', () => {
+  const rtmp = {
+    primary_server: 'abc123.entrypoint.video.wowza.com',
+    host_port: 1935,
+    stream_name: 'cceecfa9',
+    disable_authentication: false,
+    username: 'client11469',
+    password: 'edf107a4',
+  };
+
+  it('builds the RTMP URL, OBS server and stream key from the v1 `application` spelling', () => {
+    expect(mapWowzaVideoIngest(withSource({ ...rtmp, application: 'app-9c70' }))).toEqual([
+      {
+        protocol: 'rtmp',
+        url: 'rtmp://abc123.entrypoint.video.wowza.com:1935/app-9c70/cceecfa9',
+        server: 'rtmp://abc123.entrypoint.video.wowza.com:1935/app-9c70',
+        streamKey: 'cceecfa9',
+        username: 'client11469',
+        password: 'edf107a4',
+      },
+    ]);
+  });
+
+  it('accepts the `application_name` spelling as well', () => {
+    const [endpoint] = mapWowzaVideoIngest(withSource({ ...rtmp, application_name: 'app-B8P6K226' }));
+    expect(endpoint?.url).toBe('rtmp://abc123.entrypoint.video.wowza.com:1935/app-B8P6K226/cceecfa9');
+    expect(endpoint?.server).toBe('rtmp://abc123.entrypoint.video.wowza.com:1935/app-B8P6K226');
+  });
+
+  it('does not prefix a primary_server that already has a scheme (Akamai-era shape)', () => {
+    const endpoints = mapWowzaVideoIngest(
+      withSource({
+        primary_server: 'rtmp://p.ep123456.i.akamaientrypoint.net/EntryPoint/',
+        host_port: 1935,
+        stream_name: 'stream_1',
+      }),
+    );
+    expect(endpoints).toEqual([
+      {
+        protocol: 'rtmp',
+        url: 'rtmp://p.ep123456.i.akamaientrypoint.net/EntryPoint/stream_1',
+        server: 'rtmp://p.ep123456.i.akamaientrypoint.net/EntryPoint',
+        streamKey: 'stream_1',
+      },
+    ]);
+  });
+
+  it('reads a string host_port and leaves credentials out when authentication is disabled', () => {
+    expect(
+      mapWowzaVideoIngest(
+        withSource({ ...rtmp, host_port: '1936', application: 'app-1', disable_authentication: true }),
+      ),
+    ).toEqual([
+      {
+        protocol: 'rtmp',
+        url: 'rtmp://abc123.entrypoint.video.wowza.com:1936/app-1/cceecfa9',
+        server: 'rtmp://abc123.entrypoint.video.wowza.com:1936/app-1',
+        streamKey: 'cceecfa9',
+      },
+    ]);
+  });
+
+  it('maps the WebRTC quick-start shape', () => {
+    expect(
+      mapWowzaVideoIngest(
+        withSource(
+          {
+            sdp_url: 'wss://5b3a11.entrypoint.video.wowza.com/webrtc-session.json',
+            application_name: 'app-30zl5349',
+            stream_name: '32a5814b',
+          },
+          { encoder: 'other_webrtc' },
+        ),
+      ),
+    ).toEqual([
+      {
+        protocol: 'webrtc',
+        url: 'wss://5b3a11.entrypoint.video.wowza.com/webrtc-session.json',
+        applicationName: 'app-30zl5349',
+        streamName: '32a5814b',
+      },
+    ]);
+  });
+
+  it('skips the quick start\'s "[subdomain]" placeholder, which is not a URL', () => {
+    const source = fixture('create.webrtc').response.body as { live_stream: Record<string, unknown> };
+    const placeholder = {
+      ...source.live_stream,
+      source_connection_information: {
+        sdp_url: 'wss://[subdomain].entrypoint.video.wowza.com/webrtc-session.json',
+        application_name: 'app-30zl5349',
+        stream_name: '32a5814b',
+      },
+    };
+    expect(mapWowzaVideoIngest(parse(placeholder))).toEqual([]);
+  });
+
+  it('maps RTSP push with its credentials', () => {
+    expect(
+      mapWowzaVideoIngest(withSource({ ...rtmp, application: 'app-1' }, { encoder: 'other_rtsp' })),
+    ).toEqual([
+      {
+        protocol: 'rtsp',
+        url: 'rtsp://abc123.entrypoint.video.wowza.com:1935/app-1/cceecfa9',
+        username: 'client11469',
+        password: 'edf107a4',
+      },
+    ]);
+  });
+
+  it('maps SRT to srt://server:port with the stream name beside it', () => {
+    expect(
+      mapWowzaVideoIngest(
+        withSource(
+          { primary_server: 'f92334.entrypoint.video.wowza.com', host_port: 10000, stream_name: '10eb0ed8' },
+          { encoder: 'other_srt' },
+        ),
+      ),
+    ).toEqual([
+      { protocol: 'srt', url: 'srt://f92334.entrypoint.video.wowza.com:10000', streamName: '10eb0ed8' },
+    ]);
+  });
+
+  it('yields no push endpoint for a pull source, UDP, or a missing source_connection_information', () => {
+    expect(mapWowzaVideoIngest(withSource({ source_url: 'rtsp://camera.example.com/live' }))).toEqual([]);
+    expect(mapWowzaVideoIngest(withSource(rtmp, { encoder: 'other_udp' }))).toEqual([]);
+    expect(mapWowzaVideoIngest(parse({ id: 'abc12345' }))).toEqual([]);
+    expect(mapWowzaVideoIngest(parse({ id: 'abc12345', source_connection_information: null }))).toEqual([]);
+  });
+});
+
+describe('mapWowzaVideoPlayback', () => {
+  it('maps hls_playback_url, the hosted page and every direct playback URL with its rendition', () => {
+    const stream = parse(
+      (fixture('list.details.KyxWKtHQ').response.body as { live_stream: unknown }).live_stream,
+    );
+    expect(mapWowzaVideoPlayback(stream)).toEqual([
+      {
+        protocol: 'hls',
+        url: 'https://wowzasubdomain.wowza.com/1/Q2hEZ0ZSbnlqV2FuSnJ0RVRPTT09/WnN0VE5nPT0/hls/live/playlist.m3u8',
+      },
+      { protocol: 'embed', url: 'https://embed.flowplayer.com/hosted/default/k2v8mq4p' },
+      {
+        protocol: 'rtmp',
+        url: 'rtmp://f92334.entrypoint.video.wowza.com/app-K7Q2M9X4/ab12cd34',
+        rendition: 'source',
+      },
+      {
+        protocol: 'rtsp',
+        url: 'rtsp://f92334.entrypoint.video.wowza.com:1935/app-K7Q2M9X4/ab12cd34',
+        rendition: 'source',
+      },
+      {
+        protocol: 'wowz',
+        url: 'wowz://f92334.entrypoint.video.wowza.com:1935/app-K7Q2M9X4/ab12cd34',
+        rendition: 'source',
+      },
+      {
+        protocol: 'webrtc',
+        url: 'wss://f92334.entrypoint.video.wowza.com/webrtc-session.json',
+        rendition: 'source',
+        applicationName: 'app-K7Q2M9X4',
+        streamName: '5d1e9b7c',
+      },
+    ]);
+  });
+
+  it("keeps every rendition of a transcoded stream, in the vendor's order", () => {
+    const stream = parse((fixture('get').response.body as { live_stream: unknown }).live_stream);
+    const playback = mapWowzaVideoPlayback(stream);
+    expect(playback).toHaveLength(2 + 4 * 7);
+    expect(
+      playback.filter((endpoint) => endpoint.protocol === 'rtmp').map((endpoint) => endpoint.rendition),
+    ).toEqual([
+      'source',
+      'webrtc',
+      'V:1280x720+A:128K',
+      'V:854x480+A:128K',
+      'V:640x360+A:128K',
+      'V:512x288+A:128K',
+      'V:320x180+A:128K',
+    ]);
+    expect(playback.at(-1)).toEqual({
+      protocol: 'webrtc',
+      url: 'wss://abc123.entrypoint.video.wowza.com/webrtc-session.json',
+      rendition: 'V:320x180+A:128K',
+      applicationName: 'app-B8P6K226',
+      streamName: '1722aead_stream6',
+    });
+  });
+
+  it('adds an embed endpoint from embed_code only when it holds an <iframe> URL', () => {
+    const iframe = parse({
+      id: 'abc12345',
+      embed_code:
+        '<iframe src="https://player.example.com/embed/abc?autoplay=1&amp;muted=1" allowfullscreen></iframe>',
+    });
+    expect(mapWowzaVideoPlayback(iframe)).toEqual([
+      { protocol: 'embed', url: 'https://player.example.com/embed/abc?autoplay=1&muted=1' },
+    ]);
+    const script = parse({
+      id: 'abc12345',
+      embed_code:
+        '<div id="player"></div><script src="https://cdn.flowplayer.com/releases/native/3/stable/flowplayer.min.js"></script>',
+    });
+    expect(mapWowzaVideoPlayback(script)).toEqual([]);
+    expect(mapWowzaVideoPlayback(parse({ id: 'abc12345', embed_code: null }))).toEqual([]);
+  });
+
+  it('leaves out a disabled hosted page, the v1.9 boolean form and non-URL placeholders', () => {
+    expect(
+      mapWowzaVideoPlayback(
+        parse({ id: 'a', hosted_page: { enabled: false, url: 'https://embed.flowplayer.com/x' } }),
+      ),
+    ).toEqual([]);
+    expect(mapWowzaVideoPlayback(parse({ id: 'a', hosted_page: true }))).toEqual([]);
+    expect(
+      mapWowzaVideoPlayback(
+        parse({
+          id: 'a',
+          hosted_page: { enabled: true, url: 'in_progress' },
+          hls_playback_url: 'in_progress',
+        }),
+      ),
+    ).toEqual([]);
+  });
+
+  it('skips direct playback protocols the neutral model does not know, keeping them in raw', () => {
+    const stream = parse({
+      id: 'a',
+      direct_playback_urls: { srt: [{ name: 'source', url: 'srt://x.example.com:1935' }], rtmp: null },
+    });
+    expect(mapWowzaVideoPlayback(stream)).toEqual([]);
+  });
+});
+
+describe('mapWowzaVideoLiveStream', () => {
+  it('maps a full object; raw is the object as received', () => {
+    const raw = (fixture('list.details.KyxWKtHQ').response.body as { live_stream: Record<string, unknown> })
+      .live_stream;
+    const stream = mapWowzaVideoLiveStream(parse(raw), raw);
+    expect({ ...stream, playback: stream.playback.length }).toEqual({
+      id: 'KyxWKtHQ',
+      provider: 'wowza-video',
+      name: 'My 24x7 Passthrough Live Stream',
+      state: 'ready',
+      ingest: [
+        {
+          protocol: 'rtmp',
+          url: 'rtmp://f92334.entrypoint.video.wowza.com:1935/app-K7Q2M9X4/10eb0ed8',
+          server: 'rtmp://f92334.entrypoint.video.wowza.com:1935/app-K7Q2M9X4',
+          streamKey: '10eb0ed8',
+          username: 'client20481',
+          password: '3fa9c0d2',
+        },
+      ],
+      playback: 6,
+      recording: false,
+      createdAt: new Date('2020-01-29T17:16:21.849Z'),
+      updatedAt: new Date('2020-01-31T02:26:05.849Z'),
+      raw,
+    });
+    expect(stream.raw).toBe(raw);
+  });
+
+  it('omits unparseable dates instead of returning Invalid Date', () => {
+    const stream = mapWowzaVideoLiveStream(parse({ id: 'a', created_at: 'yesterday', updated_at: null }), {});
+    expect(stream.createdAt).toBeUndefined();
+    expect(stream.updatedAt).toBeUndefined();
+    expect('createdAt' in stream).toBe(false);
+  });
+
+  it('maps a list item to a summary with a warning that details are missing', () => {
+    const raw = { id: 'wdjfqvsv', name: 'n', state: 'started', created_at: '2020-01-29T17:16:21.849Z' };
+    expect(mapWowzaVideoLiveStreamSummary(v.parse(wowzaVideoLiveStreamSummarySchema, raw), raw)).toEqual({
+      id: 'wdjfqvsv',
+      provider: 'wowza-video',
+      name: 'n',
+      state: 'ready',
+      ingest: [],
+      playback: [],
+      recording: false,
+      createdAt: new Date('2020-01-29T17:16:21.849Z'),
+      warnings: [
+        {
+          type: 'other',
+          message:
+            'listed without details: Wowza Video lists carry only id, name, state and timestamps, so ingest, playback and recording are not filled; call get(id) or list with details: true',
+        },
+      ],
+      raw,
+    });
+  });
+});
+
+describe('wowzaVideoSecretsOf', () => {
+  it('lists the stream key, push password, connection code and token auth secret', () => {
+    const stream = parse({
+      id: 'a',
+      connection_code: '0e15cb',
+      security: { token_auth_shared_secret: '12345678ABCDEF' },
+      source_connection_information: { stream_name: 'cceecfa9', password: 'edf107a4', username: 'client1' },
+    });
+    expect(wowzaVideoSecretsOf(stream)).toEqual(['cceecfa9', 'edf107a4', '0e15cb', '12345678ABCDEF']);
+  });
+});

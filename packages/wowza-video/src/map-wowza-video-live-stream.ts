@@ -1,0 +1,248 @@
+import type {
+  IngestEndpoint,
+  IngestProtocol,
+  LiveStream,
+  LiveStreamState,
+  LiveStreamStatus,
+  PlaybackEndpoint,
+  PlaybackProtocol,
+} from '@unilive/core';
+import type {
+  WowzaVideoLiveStream,
+  WowzaVideoLiveStreamSummary,
+  WowzaVideoState,
+} from './wowza-video-api.js';
+
+/**
+ * A playback endpoint as this adapter returns it. Wowza's direct WebRTC playback needs an application and
+ * a stream name besides the signalling URL, so those ride along (the neutral type has no field for them).
+ */
+export interface WowzaVideoPlaybackEndpoint extends PlaybackEndpoint {
+  /** WebRTC only: the application name to enter in a WebRTC player (`direct_playback_urls.webrtc[].application_name`). */
+  applicationName?: string;
+  /** WebRTC only: the stream name of this rendition (`direct_playback_urls.webrtc[].stream_name`). */
+  streamName?: string;
+}
+
+// The one state table: Wowza v2.0 states (OpenAPI enum) → neutral states.
+const stateTable: Record<WowzaVideoState, LiveStreamState> = {
+  started: 'ready',
+  starting: 'starting',
+  stopping: 'stopping',
+  stopped: 'stopped',
+  resetting: 'resetting',
+  unknown: 'unknown',
+};
+
+/** Maps a Wowza state to the neutral one; anything unknown becomes `'unknown'`. */
+export function mapWowzaVideoState(state: string | undefined): LiveStreamState {
+  return state !== undefined && Object.hasOwn(stateTable, state)
+    ? stateTable[state as WowzaVideoState]
+    : 'unknown';
+}
+
+const hasScheme = (value: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
+const trimSlashes = (value: string) => value.replace(/\/+$/, '');
+const isUrl = (value: string) => URL.canParse(value);
+const isWebUrl = (value: string) => isUrl(value) && /^https?:$/.test(new URL(value).protocol);
+
+// Push protocol of a `primary_server` entry point, by encoder. Only the generic encoders are documented
+// per protocol (other_rtmp, other_rtsp, other_srt); the named hardware and software encoders push RTMP
+// (INFERRED from their vendors), and other_udp has no neutral protocol, so it yields no endpoint.
+function pushProtocolOf(encoder: string | undefined, primaryServer: string): IngestProtocol | undefined {
+  if (hasScheme(primaryServer)) {
+    const scheme = primaryServer.slice(0, primaryServer.indexOf(':')).toLowerCase();
+    return (['rtmp', 'rtmps', 'rtsp', 'srt'] as const).find((known) => known === scheme);
+  }
+  if (encoder === 'other_srt') return 'srt';
+  if (encoder === 'other_rtsp' || encoder === 'ipcamera') return 'rtsp';
+  if (encoder === 'other_udp' || encoder === 'other_webrtc' || encoder === 'file') return undefined;
+  return 'rtmp';
+}
+
+/**
+ * Ingest endpoints from `source_connection_information`:
+ * - WebRTC (`sdp_url`, `application_name`, `stream_name`; API v2.0 quick start): the signalling URL with the
+ *   application and stream names a WebRTC publisher asks for.
+ * - RTMP (`primary_server`, `host_port`, `application` or `application_name`, `stream_name`, `username`,
+ *   `password`): `url` is `rtmp://server:port/application/stream`, `server` the same without the stream
+ *   name, `streamKey` the stream name. A `primary_server` that already carries a scheme is used as it is.
+ * - RTSP: the same URL shape on `rtsp://`, with the push credentials.
+ * - SRT (`other_srt`): `srt://server:port`, the form Wowza's transcoder exposes (unverified for live streams).
+ * A pull source (`source_url`) has no push endpoint: Wowza fetches the video itself.
+ */
+export function mapWowzaVideoIngest(stream: WowzaVideoLiveStream): IngestEndpoint[] {
+  const info = stream.source_connection_information;
+  if (!info) return [];
+  const endpoints: IngestEndpoint[] = [];
+  if (info.sdp_url && isUrl(info.sdp_url)) {
+    endpoints.push({
+      protocol: 'webrtc',
+      url: info.sdp_url,
+      ...(info.application_name ? { applicationName: info.application_name } : {}),
+      ...(info.stream_name ? { streamName: info.stream_name } : {}),
+    });
+  }
+  const primary = info.primary_server;
+  const protocol = primary ? pushProtocolOf(stream.encoder, primary) : undefined;
+  if (primary && protocol) {
+    const port = info.host_port === undefined || info.host_port === '' ? '' : `:${info.host_port}`;
+    const base = hasScheme(primary) ? trimSlashes(primary) : `${protocol}://${primary}${port}`;
+    const credentials =
+      info.disable_authentication === true
+        ? {}
+        : {
+            ...(info.username ? { username: info.username } : {}),
+            ...(info.password ? { password: info.password } : {}),
+          };
+    if (protocol === 'srt') {
+      if (isUrl(base)) {
+        endpoints.push({
+          protocol,
+          url: base,
+          ...(info.stream_name ? { streamName: info.stream_name } : {}),
+        });
+      }
+    } else {
+      const application = info.application ?? info.application_name;
+      const server = application ? `${base}/${application}` : base;
+      const url = info.stream_name ? `${server}/${info.stream_name}` : server;
+      if (isUrl(url)) {
+        endpoints.push(
+          protocol === 'rtsp'
+            ? { protocol, url, ...credentials }
+            : {
+                protocol,
+                url,
+                server,
+                ...(info.stream_name ? { streamKey: info.stream_name } : {}),
+                ...credentials,
+              },
+        );
+      }
+    }
+  }
+  return endpoints;
+}
+
+const directProtocols: Record<string, PlaybackProtocol> = {
+  hls: 'hls',
+  dash: 'dash',
+  rtmp: 'rtmp',
+  rtsp: 'rtsp',
+  wowz: 'wowz',
+  webrtc: 'webrtc',
+};
+
+// Only an <iframe> source is a page a viewer can open; a Flowplayer <script src> is the player library.
+function iframeSource(embedCode: string): string | undefined {
+  const match = /<iframe\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']/i.exec(embedCode);
+  const url = match?.[1]?.replace(/&amp;/g, '&');
+  return url && isWebUrl(url) ? url : undefined;
+}
+
+/**
+ * Playback endpoints: `hls_playback_url` (hls), `hosted_page.url` (embed, when the page is enabled), the
+ * `<iframe>` source of `embed_code` when there is one (embed), and every `direct_playback_urls` entry
+ * (protocol from its key, `rendition` from its `name`: `source`, `webrtc`, `V:1280x720+A:128K`…).
+ */
+export function mapWowzaVideoPlayback(stream: WowzaVideoLiveStream): WowzaVideoPlaybackEndpoint[] {
+  const endpoints: WowzaVideoPlaybackEndpoint[] = [];
+  if (stream.hls_playback_url && isUrl(stream.hls_playback_url)) {
+    endpoints.push({ protocol: 'hls', url: stream.hls_playback_url });
+  }
+  const page = stream.hosted_page;
+  if (typeof page === 'object' && page.enabled !== false && page.url && isWebUrl(page.url)) {
+    endpoints.push({ protocol: 'embed', url: page.url });
+  }
+  const embedded = stream.embed_code ? iframeSource(stream.embed_code) : undefined;
+  if (embedded && !endpoints.some((endpoint) => endpoint.url === embedded)) {
+    endpoints.push({ protocol: 'embed', url: embedded });
+  }
+  for (const [key, entries] of Object.entries(stream.direct_playback_urls ?? {})) {
+    const protocol = Object.hasOwn(directProtocols, key) ? directProtocols[key] : undefined;
+    if (!protocol || !entries) continue;
+    for (const entry of entries) {
+      if (!isUrl(entry.url)) continue;
+      endpoints.push({
+        protocol,
+        url: entry.url,
+        ...(entry.name ? { rendition: entry.name } : {}),
+        ...(entry.application_name ? { applicationName: entry.application_name } : {}),
+        ...(entry.stream_name ? { streamName: entry.stream_name } : {}),
+      });
+    }
+  }
+  return endpoints;
+}
+
+function toDate(value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? undefined : new Date(time);
+}
+
+function dates(source: { created_at?: string | undefined; updated_at?: string | undefined }) {
+  const createdAt = toDate(source.created_at);
+  const updatedAt = toDate(source.updated_at);
+  return { ...(createdAt ? { createdAt } : {}), ...(updatedAt ? { updatedAt } : {}) };
+}
+
+/** Maps a full Wowza live stream object to the neutral {@link LiveStream}; `raw` is the object as received. */
+export function mapWowzaVideoLiveStream(stream: WowzaVideoLiveStream, raw: unknown): LiveStream {
+  return {
+    id: stream.id,
+    provider: 'wowza-video',
+    ...(stream.name === undefined ? {} : { name: stream.name }),
+    state: mapWowzaVideoState(stream.state),
+    ingest: mapWowzaVideoIngest(stream),
+    playback: mapWowzaVideoPlayback(stream),
+    recording: stream.recording ?? false,
+    ...dates(stream),
+    raw,
+  };
+}
+
+/**
+ * Maps a list item, which carries only id, name, state and timestamps. Ingest and playback are empty and
+ * `recording` is false because Wowza does not send them in lists; a warning says so.
+ */
+export function mapWowzaVideoLiveStreamSummary(
+  summary: WowzaVideoLiveStreamSummary,
+  raw: unknown,
+): LiveStream {
+  return {
+    id: summary.id,
+    provider: 'wowza-video',
+    ...(summary.name === undefined ? {} : { name: summary.name }),
+    state: mapWowzaVideoState(summary.state),
+    ingest: [],
+    playback: [],
+    recording: false,
+    ...dates(summary),
+    warnings: [
+      {
+        type: 'other',
+        message:
+          'listed without details: Wowza Video lists carry only id, name, state and timestamps, so ingest, playback and recording are not filled; call get(id) or list with details: true',
+      },
+    ],
+    raw,
+  };
+}
+
+/** Maps `GET /live_streams/{id}/state`. `ip_address` stays in `raw`; see the capabilities for why. */
+export function mapWowzaVideoStatus(state: string | undefined, raw: unknown): LiveStreamStatus {
+  return { state: mapWowzaVideoState(state), raw };
+}
+
+/** Every credential a live stream object carries: stream keys, push passwords, connection codes, secrets. */
+export function wowzaVideoSecretsOf(stream: WowzaVideoLiveStream): (string | undefined)[] {
+  const info = stream.source_connection_information;
+  return [
+    info?.stream_name,
+    info?.password,
+    stream.connection_code,
+    stream.security?.token_auth_shared_secret,
+  ];
+}

@@ -1,0 +1,204 @@
+import { lenientPicklist, optionalField } from '@unilive/core';
+import * as v from 'valibot';
+
+// Enums of the Wowza Video REST API v2.0, copied from Wowza's OpenAPI description
+// (wowza-video-v2.0.openapi.yml, components.schemas.live_stream_create_input and broadcast_location).
+
+/** Every `broadcast_location` v2.0 accepts (OpenAPI `components.schemas.broadcast_location`, 15 values). */
+export const wowzaVideoBroadcastLocations = [
+  'asia_pacific_australia',
+  'asia_pacific_india',
+  'asia_pacific_japan',
+  'asia_pacific_singapore',
+  'asia_pacific_s_korea',
+  'asia_pacific_taiwan',
+  'eu_belgium',
+  'eu_germany',
+  'eu_ireland',
+  'south_america_brazil',
+  'us_central_iowa',
+  'us_east_s_carolina',
+  'us_east_virginia',
+  'us_west_california',
+  'us_west_oregon',
+] as const;
+
+/** A Wowza Video broadcast location (the region a stream's transcoder runs in). */
+export type WowzaVideoBroadcastLocation = (typeof wowzaVideoBroadcastLocations)[number];
+
+/** Every `encoder` v2.0 accepts (24 values). */
+export const wowzaVideoEncoders = [
+  'wowza_clearcaster',
+  'wowza_gocoder',
+  'wowza_streaming_engine',
+  'media_ds',
+  'axis',
+  'epiphan',
+  'file',
+  'hauppauge',
+  'jvc',
+  'live_u',
+  'matrox',
+  'newtek_tricaster',
+  'osprey',
+  'sony',
+  'telestream_wirecast',
+  'teradek_cube',
+  'vmix',
+  'x_split',
+  'ipcamera',
+  'other_rtmp',
+  'other_rtsp',
+  'other_webrtc',
+  'other_udp',
+  'other_srt',
+] as const;
+
+/** A Wowza Video encoder (video source) type. */
+export type WowzaVideoEncoder = (typeof wowzaVideoEncoders)[number];
+
+/** Live stream states of v2.0 (object, list items, start/stop/reset/state responses). */
+export const wowzaVideoStates = ['starting', 'stopping', 'started', 'stopped', 'resetting'] as const;
+
+/** A Wowza Video live stream state, or `'unknown'` for a value this version does not know. */
+export type WowzaVideoState = (typeof wowzaVideoStates)[number] | 'unknown';
+
+export const wowzaVideoBillingModes = ['pay_as_you_go', 'twentyfour_seven'] as const;
+export const wowzaVideoTranscoderTypes = ['transcoded', 'passthrough'] as const;
+export const wowzaVideoDeliveryMethods = ['pull', 'cdn', 'push'] as const;
+export const wowzaVideoClosedCaptionTypes = ['none', 'cea', 'on_text', 'both'] as const;
+export const wowzaVideoCornerPositions = ['top-left', 'top-right', 'bottom-left', 'bottom-right'] as const;
+export const wowzaVideoGeoblockModes = ['allow', 'deny', 'disabled'] as const;
+export const wowzaVideoTargetDeliveryProtocols = ['hls-https'] as const;
+/**
+ * Direct playback protocols. The OpenAPI description leaves the items untyped; these are the documented
+ * defaults ("By default, rtmp, rtsp, webrtc, and wowz are enabled").
+ */
+export const wowzaVideoDeliveryProtocols = ['rtmp', 'rtsp', 'webrtc', 'wowz'] as const;
+
+const state = lenientPicklist(wowzaVideoStates, 'unknown');
+const text = optionalField(v.string());
+const flag = optionalField(v.boolean());
+// host_port is a number in every example; a string would be just as usable in a URL.
+const port = optionalField(v.union([v.number(), v.string()]));
+
+/**
+ * `source_connection_information`: untyped in every Wowza spec. Known shapes: WebRTC (`sdp_url`,
+ * `application_name`, `stream_name`; quick start, API v2.0), RTMP/RTSP push (`primary_server`, `host_port`,
+ * `application`, `stream_name`, `username`, `password`, `disable_authentication`; v1 examples and client
+ * code) and pull (`source_url`).
+ */
+export const wowzaVideoSourceConnectionSchema = v.looseObject({
+  sdp_url: text,
+  application_name: text,
+  application: text,
+  stream_name: text,
+  primary_server: text,
+  backup_server: text,
+  host_port: port,
+  username: text,
+  password: text,
+  disable_authentication: flag,
+  source_url: text,
+});
+
+/** One entry of `direct_playback_urls.<protocol>`. */
+export const wowzaVideoDirectPlaybackUrlSchema = v.looseObject({
+  name: text,
+  output_id: text,
+  url: v.string(),
+  application_name: text,
+  stream_name: text,
+});
+
+/**
+ * A live stream as GET, POST and PATCH return it (OpenAPI `components.schemas.live_stream`). Tolerant:
+ * extra fields are kept, unknown enum values become `'unknown'`, `null` reads as absent.
+ */
+export const wowzaVideoLiveStreamSchema = v.looseObject({
+  id: v.string(),
+  name: text,
+  state: v.optional(state, 'unknown'),
+  encoder: text,
+  broadcast_location: text,
+  delivery_method: text,
+  recording: flag,
+  created_at: text,
+  updated_at: text,
+  source_connection_information: optionalField(wowzaVideoSourceConnectionSchema),
+  connection_code: text,
+  hls_playback_url: text,
+  // v1.9 sent `hosted_page: true` with flat `hosted_page_*` fields; v2.0 nests them in an object.
+  hosted_page: optionalField(
+    v.union([v.looseObject({ enabled: flag, url: text, title: text, description: text }), v.boolean()]),
+  ),
+  embed_code: text,
+  direct_playback_urls: optionalField(
+    v.record(v.string(), optionalField(v.array(wowzaVideoDirectPlaybackUrlSchema))),
+  ),
+  security: optionalField(v.looseObject({ token_auth_shared_secret: text })),
+});
+
+/** A vendor live stream object, as read. */
+export type WowzaVideoLiveStream = v.InferOutput<typeof wowzaVideoLiveStreamSchema>;
+
+/** `{ "live_stream": {...} }`: the envelope of every single-stream response. */
+export const wowzaVideoLiveStreamEnvelope = v.looseObject({ live_stream: wowzaVideoLiveStreamSchema });
+
+/** A list item (`index_live_stream`): id, name, state and timestamps only. */
+export const wowzaVideoLiveStreamSummarySchema = v.looseObject({
+  id: v.string(),
+  name: text,
+  state: v.optional(state, 'unknown'),
+  created_at: text,
+  updated_at: text,
+});
+
+/** A vendor list item, as read. */
+export type WowzaVideoLiveStreamSummary = v.InferOutput<typeof wowzaVideoLiveStreamSummarySchema>;
+
+/**
+ * The `pagination` object sent beside paged lists (Wowza's "Get paginated query results" guide). Absent from
+ * the OpenAPI list schema, so optional.
+ */
+export const wowzaVideoPaginationSchema = v.looseObject({
+  page: optionalField(v.number()),
+  per_page: optionalField(v.number()),
+  total_pages: optionalField(v.number()),
+  total_records: optionalField(v.number()),
+});
+
+/** `{ "live_streams": [...], "pagination"?: {...} }` */
+export const wowzaVideoLiveStreamListEnvelope = v.looseObject({
+  live_streams: v.array(wowzaVideoLiveStreamSummarySchema),
+  pagination: optionalField(wowzaVideoPaginationSchema),
+});
+
+/**
+ * Start, stop, reset and state answer `{ "live_stream": { "state": ... } }`; the state call adds
+ * `ip_address` (`0.0.0.0` unless the stream is started).
+ */
+export const wowzaVideoStateEnvelope = v.looseObject({
+  live_stream: v.looseObject({ state: state, ip_address: text }),
+});
+
+/** `PUT /live_streams/{id}/regenerate_connection_code` */
+export const wowzaVideoConnectionCodeEnvelope = v.looseObject({
+  live_stream: v.looseObject({ connection_code: v.string() }),
+});
+
+/** `GET /live_streams/{id}/thumbnail_url` */
+export const wowzaVideoThumbnailEnvelope = v.looseObject({
+  live_stream: v.looseObject({ thumbnail_url: text }),
+});
+
+/** The `meta` error body of every documented error (`Error401`, `Error403`, … in the OpenAPI description). */
+export const wowzaVideoErrorSchema = v.looseObject({
+  meta: v.looseObject({
+    status: optionalField(v.number()),
+    code: text,
+    title: text,
+    message: text,
+    description: text,
+  }),
+});

@@ -1,0 +1,30 @@
+import type { ProviderCapabilities } from '@unilive/core';
+
+/**
+ * What Wowza Video live streams really support through this adapter.
+ * - Explicit `PUT …/start` and `PUT …/stop`, restartable; `reset` is an extra method.
+ * - Restream: Wowza forwards to other destinations through stream targets, which this adapter does not
+ *   manage, so `restream` input is refused.
+ * - `broadcastingStatus` is false: the state call's `ip_address` is the address of the stream's instance,
+ *   set whenever the stream is started (OpenAPI `showLiveStreamState`), so it does not tell whether video
+ *   arrives.
+ * - Ingest: RTMP (`other_rtmp`), RTSP (`other_rtsp`), SRT (`other_srt`) and WebRTC (`other_webrtc`) push.
+ * - Playback: HLS, the hosted page (embed), and the direct RTMP, RTSP, WOWZ and WebRTC URLs.
+ */
+export const wowzaVideoCapabilities: ProviderCapabilities = {
+  lifecycle: 'explicit',
+  start: true,
+  stop: true,
+  restart: true,
+  update: true,
+  delete: true,
+  recording: true,
+  restream: false,
+  regions: true,
+  lowLatency: true,
+  broadcastingStatus: false,
+  names: true,
+  ingestProtocols: ['rtmp', 'rtsp', 'srt', 'webrtc'],
+  playbackProtocols: ['hls', 'embed', 'rtmp', 'rtsp', 'wowz', 'webrtc'],
+  maxNameLength: 200,
+};

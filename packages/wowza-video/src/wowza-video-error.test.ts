@@ -1,0 +1,64 @@
+import { ConflictError, NotFoundError, RateLimitError } from '@unilive/core';
+import { describe, expect, it } from 'vitest';
+import { classifyWowzaVideoError, readWowzaVideoError } from './wowza-video-error.js';
+
+const meta = (fields: Record<string, unknown>) => ({ meta: { status: 422, links: [], ...fields } });
+
+describe('readWowzaVideoError', () => {
+  it('reads code and message from the meta body', () => {
+    expect(
+      readWowzaVideoError(
+        meta({
+          code: 'ERR-422-RecordInvalid',
+          title: 'Record Invalid Error',
+          message: "Name can't be blank",
+          description: '',
+        }),
+      ),
+    ).toEqual({ code: 'ERR-422-RecordInvalid', message: "Name can't be blank" });
+  });
+
+  it('appends a non-empty description and falls back to the title without a message', () => {
+    expect(readWowzaVideoError(meta({ code: 'C', message: 'M.', description: 'More detail.' }))).toEqual({
+      code: 'C',
+      message: 'M. More detail.',
+    });
+    expect(readWowzaVideoError(meta({ code: 'C', title: 'Title', message: '' }))).toEqual({
+      code: 'C',
+      message: 'Title',
+    });
+    expect(readWowzaVideoError(meta({ code: null, message: null }))).toEqual({
+      code: undefined,
+      message: undefined,
+    });
+  });
+
+  it('yields nothing for bodies that are not Wowza errors', () => {
+    for (const body of ['<html>Bad Gateway</html>', null, { error: 'x' }, { meta: 'x' }, []]) {
+      expect(readWowzaVideoError(body)).toEqual({});
+    }
+  });
+});
+
+describe('classifyWowzaVideoError', () => {
+  it('makes invalid state changes and unavailable assets conflicts, whatever the operation', () => {
+    for (const code of ['ERR-422-InvalidStateChange', 'ERR-422-NotAvailable']) {
+      expect(classifyWowzaVideoError({ status: 422, operation: 'start', code })).toBe(ConflictError);
+      expect(classifyWowzaVideoError({ status: 422, operation: 'update', code })).toBe(ConflictError);
+    }
+  });
+
+  it('makes 409 on create the "10 creates in 3 hours" quota: a rate limit', () => {
+    expect(classifyWowzaVideoError({ status: 409, operation: 'create' })).toBe(RateLimitError);
+    expect(classifyWowzaVideoError({ status: 409, operation: 'update' })).toBeUndefined();
+  });
+
+  it('makes 410 a NotFoundError and leaves every other status to core', () => {
+    expect(classifyWowzaVideoError({ status: 410, operation: 'get', code: 'ERR-410-RecordDeleted' })).toBe(
+      NotFoundError,
+    );
+    for (const status of [401, 403, 404, 422, 423, 429, 500]) {
+      expect(classifyWowzaVideoError({ status, operation: 'get', code: 'ERR-x' })).toBeUndefined();
+    }
+  });
+});

@@ -1,0 +1,43 @@
+import {
+  ConflictError,
+  NotFoundError,
+  RateLimitError,
+  type VendorErrorClass,
+  type VendorErrorDetails,
+  type VendorFailure,
+} from '@unilive/core';
+import * as v from 'valibot';
+import { wowzaVideoErrorSchema } from './wowza-video-api.js';
+
+/**
+ * Reads Wowza's `meta` error body (`{"meta": {"status", "code", "title", "message", "description"}}`): the
+ * code (`ERR-422-InvalidStateChange`) becomes `vendorCode`; the message, with the description when there is
+ * one, becomes `vendorMessage`. Anything else (an HTML error page from a proxy) yields nothing.
+ */
+export function readWowzaVideoError(body: unknown): VendorErrorDetails {
+  const parsed = v.safeParse(wowzaVideoErrorSchema, body);
+  if (!parsed.success) return {};
+  const { code, title, message, description } = parsed.output.meta;
+  const text = [message || title, description].filter((part) => part !== undefined && part !== '').join(' ');
+  return { code: code || undefined, message: text || undefined };
+}
+
+/**
+ * Picks the error class where Wowza's code says more than the HTTP status:
+ * - `ERR-422-InvalidStateChange` (start while started, stop while stopped…) is a state conflict, not bad
+ *   input; so is `ERR-422-NotAvailable` (the asset behind the stream is still processing).
+ * - 409 on create is the "limit reached" answer to more than 10 live streams created within 3 hours
+ *   ("Wowza Video REST API limits"): a quota that frees up with time, so {@link RateLimitError}. It is not
+ *   retried by the HTTP layer (only 429 is), and no `Retry-After` is documented.
+ * - 410 `ERR-410-RecordDeleted` is a stream that no longer exists: {@link NotFoundError}.
+ * Every other status keeps core's default (401/403 authentication, 404 not found, 422 invalid input,
+ * 423 conflict, 429 rate limit, 5xx unavailable).
+ */
+export function classifyWowzaVideoError(failure: VendorFailure): VendorErrorClass | undefined {
+  if (failure.code === 'ERR-422-InvalidStateChange' || failure.code === 'ERR-422-NotAvailable') {
+    return ConflictError;
+  }
+  if (failure.status === 409 && failure.operation === 'create') return RateLimitError;
+  if (failure.status === 410) return NotFoundError;
+  return undefined;
+}

@@ -1,0 +1,267 @@
+import { type InputIssue, invalidInput, readProviderOptions } from '@unilive/core';
+import * as v from 'valibot';
+import {
+  wowzaVideoBillingModes,
+  wowzaVideoClosedCaptionTypes,
+  wowzaVideoCornerPositions,
+  wowzaVideoDeliveryMethods,
+  wowzaVideoDeliveryProtocols,
+  wowzaVideoEncoders,
+  wowzaVideoGeoblockModes,
+  wowzaVideoTargetDeliveryProtocols,
+  wowzaVideoTranscoderTypes,
+} from './wowza-video-api.js';
+import { wowzaVideoTimeZones } from './wowza-video-time-zones.js';
+
+// Every constraint below is Wowza's own, from the field descriptions of live_stream_create_input and
+// live_stream_update_input in wowza-video-v2.0.openapi.yml. Messages are fixed strings, so a rejected
+// password or secret is never echoed.
+
+const providerId = 'wowza-video';
+
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  v.picklist(values, `expected one of ${values.join(', ')}`);
+
+const flag = v.optional(v.boolean('expected a boolean'));
+const positiveInteger = v.pipe(
+  v.number('expected a number'),
+  v.integer('expected an integer'),
+  v.minValue(1, 'expected a positive integer'),
+);
+const plainText = v.pipe(
+  v.string('expected a string'),
+  v.check((value) => !/<[^>]*>/.test(value), 'expected no HTML or other tags'),
+);
+// "Can contain only uppercase and lowercase letters; numbers; and the period (.), underscore (_), and
+// hyphen (-) characters."
+const pushCredential = v.pipe(
+  v.string('expected a string'),
+  v.regex(/^[A-Za-z0-9._-]+$/, 'expected only letters, digits, ".", "_" or "-"'),
+);
+// "Maximum 70 characters. Can only contain: a-z A-Z 0-9 !@#$%^&*()-_+=:;,.?~| You can't use brackets or
+// quotation marks."
+const referenceId = v.pipe(
+  v.string('expected a string'),
+  v.maxLength(70, 'expected at most 70 characters'),
+  v.regex(/^[A-Za-z0-9!@#$%^&*()\-_+=:;,.?~|]+$/, 'expected only a-z A-Z 0-9 !@#$%^&*()-_+=:;,.?~|'),
+);
+// "A Base64-encoded string representation of a GIF, JPEG, or PNG … file must be 2.5 MB or smaller."
+const maxImageBytes = 2.5 * 1024 * 1024;
+const base64Image = v.pipe(
+  v.string('expected a string'),
+  v.check(
+    (value) => /^[A-Za-z0-9+/]+={0,2}$/.test(value.replace(/\s+/g, '')),
+    'expected a Base64-encoded GIF, JPEG or PNG image',
+  ),
+  v.check(
+    (value) => Math.floor((value.replace(/[\s=]+/g, '').length * 3) / 4) <= maxImageBytes,
+    'expected an image of 2.5 MB or smaller',
+  ),
+);
+const sourceUrl = v.pipe(
+  v.string('expected a string'),
+  v.maxLength(2048, 'expected at most 2048 characters'),
+  v.check(
+    (value) =>
+      !/\s/.test(value) && ![...value].some((char) => char.charCodeAt(0) < 0x20 || char === '\u007f'),
+    'expected no whitespace or control characters',
+  ),
+);
+// Wowza's example "CA, DE": capitalized ISO 3166-1 alpha-2 codes, comma-separated.
+const countryCodes = v.pipe(
+  v.string('expected a string'),
+  v.regex(/^[A-Z]{2}(\s*,\s*[A-Z]{2})*$/, 'expected comma-separated two-letter capitalized country codes'),
+);
+const ipAddresses = v.pipe(
+  v.string('expected a string'),
+  v.regex(/^[0-9A-Fa-f.:/]+(\s*,\s*[0-9A-Fa-f.:/]+)*$/, 'expected comma-separated IPv4 or IPv6 addresses'),
+);
+// "Must contain only hexadecimal characters and be an even number of total characters not exceeding 32."
+const sharedSecret = v.pipe(
+  v.string('expected a string'),
+  v.regex(/^(?:[0-9A-Fa-f]{2}){1,16}$/, 'expected an even number (2 to 32) of hexadecimal characters'),
+);
+
+const securityEntries = {
+  force_ssl_playback: flag,
+  geoblock_enabled: flag,
+  geoblock_by_location: v.optional(oneOf(wowzaVideoGeoblockModes)),
+  geoblock_country_codes: v.optional(countryCodes),
+  geoblock_ip_override: v.optional(oneOf(wowzaVideoGeoblockModes)),
+  geoblock_ip_addresses: v.optional(ipAddresses),
+  token_auth_enabled: flag,
+  token_auth_shared_secret: v.optional(sharedSecret),
+  token_auth_playlist_only: flag,
+};
+
+const hostedPageCreateEntries = {
+  enabled: flag,
+  title: v.optional(plainText),
+  description: v.optional(plainText),
+  logo_image: v.optional(base64Image),
+  sharing_icons: flag,
+};
+const hostedPageUpdateEntries = { ...hostedPageCreateEntries, remove_logo_image: flag };
+
+const sharedEntries = {
+  encoder: v.optional(oneOf(wowzaVideoEncoders)),
+  aspect_ratio_width: v.optional(positiveInteger),
+  aspect_ratio_height: v.optional(positiveInteger),
+  closed_caption_type: v.optional(oneOf(wowzaVideoClosedCaptionTypes)),
+  delivery_method: v.optional(oneOf(wowzaVideoDeliveryMethods)),
+  delivery_protocols: v.optional(
+    v.pipe(
+      v.array(oneOf(wowzaVideoDeliveryProtocols), 'expected an array'),
+      v.check((values) => new Set(values).size === values.length, 'expected no repeated protocol'),
+    ),
+  ),
+  description: v.optional(v.string('expected a string')),
+  disable_authentication: flag,
+  username: v.optional(pushCredential),
+  password: v.optional(pushCredential),
+  source_url: v.optional(sourceUrl),
+  use_stream_source: flag,
+  target_delivery_protocol: v.optional(oneOf(wowzaVideoTargetDeliveryProtocols)),
+  save_asset: flag,
+  vod_stream: flag,
+  reference_id: v.optional(referenceId),
+  player_id: v.optional(v.pipe(v.string('expected a string'), v.minLength(1, 'expected a player id'))),
+  security: v.optional(v.strictObject(securityEntries)),
+  logo_image: v.optional(base64Image),
+  logo_position: v.optional(oneOf(wowzaVideoCornerPositions)),
+  video_poster_image: v.optional(base64Image),
+  width: v.optional(positiveInteger),
+  watermark: flag,
+  watermark_image: v.optional(base64Image),
+  watermark_position: v.optional(oneOf(wowzaVideoCornerPositions)),
+  watermark_opacity: v.optional(
+    v.pipe(
+      v.number('expected a number'),
+      v.integer('expected an integer'),
+      v.minValue(0, 'expected 0 to 100'),
+      v.maxValue(100, 'expected 0 to 100'),
+    ),
+  ),
+  watermark_width: v.optional(positiveInteger),
+  watermark_height: v.optional(positiveInteger),
+  countdown: flag,
+  countdown_at: v.optional(
+    v.pipe(v.string('expected a string'), v.isoTimestamp('expected an ISO 8601 date and time')),
+  ),
+  countdown_timezone: v.optional(oneOf(wowzaVideoTimeZones)),
+};
+
+const createEntries = {
+  ...sharedEntries,
+  billing_mode: v.optional(oneOf(wowzaVideoBillingModes)),
+  transcoder_type: v.optional(oneOf(wowzaVideoTranscoderTypes)),
+  hosted_page: v.optional(v.strictObject(hostedPageCreateEntries)),
+};
+
+const updateEntries = {
+  ...sharedEntries,
+  hosted_page: v.optional(v.strictObject(hostedPageUpdateEntries)),
+  remove_logo_image: flag,
+  remove_video_poster_image: flag,
+};
+
+/**
+ * `providerOptions['wowza-video']` on create: every documented `live_stream` create field that has no
+ * neutral equivalent, validated with Wowza's enums and constraints. `name`, `broadcast_location`,
+ * `recording` and `low_latency` come from the neutral input (`name`, `region`, `recording`, `lowLatency`);
+ * the deprecated `player` object, which v2.0 ignores, is refused.
+ */
+export const wowzaVideoCreateOptionsSchema = v.strictObject(createEntries);
+
+/**
+ * `providerOptions['wowza-video']` on update: the fields `PATCH /live_streams/{id}` accepts. The create-only
+ * fields (`billing_mode`, `transcoder_type`, and `broadcast_location` / `low_latency` behind `region` /
+ * `lowLatency`) are refused.
+ */
+export const wowzaVideoUpdateOptionsSchema = v.strictObject(updateEntries);
+
+/** Wowza-specific create options, as a caller writes them in `providerOptions['wowza-video']`. */
+export type WowzaVideoCreateOptions = v.InferInput<typeof wowzaVideoCreateOptionsSchema>;
+/** Wowza-specific update options, as a caller writes them in `providerOptions['wowza-video']`. */
+export type WowzaVideoUpdateOptions = v.InferInput<typeof wowzaVideoUpdateOptionsSchema>;
+
+// Fields the neutral input owns: one place writes each vendor field.
+const neutralOwned: Record<string, string> = {
+  name: 'set it with the neutral `name`',
+  broadcast_location: 'set it with the neutral `region`',
+  recording: 'set it with the neutral `recording`',
+  low_latency: 'set it with the neutral `lowLatency`',
+};
+const deprecated: Record<string, string> = {
+  player: 'the `player` object is deprecated in API v2.0 and ignored by Wowza; pass `player_id` instead',
+};
+const createOnly: Record<string, string> = {
+  billing_mode: 'can only be set when the live stream is created',
+  transcoder_type: 'can only be set when the live stream is created',
+  broadcast_location: 'can only be set when the live stream is created (neutral `region`)',
+  low_latency: 'can only be set when the live stream is created (neutral `lowLatency`)',
+};
+
+const nested: Record<string, Record<'create' | 'update', readonly string[]>> = {
+  hosted_page: {
+    create: Object.keys(hostedPageCreateEntries),
+    update: Object.keys(hostedPageUpdateEntries),
+  },
+  security: { create: Object.keys(securityEntries), update: Object.keys(securityEntries) },
+};
+
+function unknownKeyIssues(options: Record<string, unknown>, operation: 'create' | 'update'): InputIssue[] {
+  const allowed = Object.keys(operation === 'create' ? createEntries : updateEntries);
+  const path = (key: string) => `providerOptions.${providerId}.${key}`;
+  const issues: InputIssue[] = [];
+  for (const key of Object.keys(options)) {
+    if (operation === 'update' && createOnly[key]) {
+      issues.push({ path: path(key), message: createOnly[key] });
+    } else if (neutralOwned[key]) {
+      issues.push({ path: path(key), message: `not an option here: ${neutralOwned[key]}` });
+    } else if (deprecated[key]) {
+      issues.push({ path: path(key), message: deprecated[key] });
+    } else if (!allowed.includes(key)) {
+      issues.push({ path: path(key), message: `unknown field; expected one of ${allowed.join(', ')}` });
+    } else if (nested[key]) {
+      const value = options[key];
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) continue;
+      const allowedNested = nested[key][operation];
+      for (const inner of Object.keys(value)) {
+        if (!allowedNested.includes(inner)) {
+          issues.push({
+            path: `${path(key)}.${inner}`,
+            message: `unknown field; expected one of ${allowedNested.join(', ')}`,
+          });
+        }
+      }
+    }
+  }
+  return issues;
+}
+
+/**
+ * Reads and validates `providerOptions['wowza-video']`, or throws `InvalidInputError` naming each bad
+ * field and, for unknown ones, the allowed fields. Runs before any request.
+ */
+export function readWowzaVideoOptions(
+  input: { providerOptions?: Record<string, Record<string, unknown>> | undefined },
+  operation: 'create',
+): v.InferOutput<typeof wowzaVideoCreateOptionsSchema> | undefined;
+export function readWowzaVideoOptions(
+  input: { providerOptions?: Record<string, Record<string, unknown>> | undefined },
+  operation: 'update',
+): v.InferOutput<typeof wowzaVideoUpdateOptionsSchema> | undefined;
+export function readWowzaVideoOptions(
+  input: { providerOptions?: Record<string, Record<string, unknown>> | undefined },
+  operation: 'create' | 'update',
+) {
+  const options = input.providerOptions?.[providerId];
+  if (options !== undefined && typeof options === 'object' && options !== null) {
+    const issues = unknownKeyIssues(options, operation);
+    if (issues.length > 0) throw invalidInput(issues, { provider: providerId, operation });
+  }
+  return operation === 'create'
+    ? readProviderOptions(input, providerId, wowzaVideoCreateOptionsSchema, operation)
+    : readProviderOptions(input, providerId, wowzaVideoUpdateOptionsSchema, operation);
+}

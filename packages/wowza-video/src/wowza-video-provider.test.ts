@@ -1,0 +1,702 @@
+import {
+  AuthenticationError,
+  ConflictError,
+  createLiveStreamClient,
+  InvalidInputError,
+  type LiveStream,
+  NotFoundError,
+  ProviderUnavailableError,
+  RateLimitError,
+  ResponseShapeError,
+  type UniliveError,
+} from '@unilive/core';
+import { errorTranscript, interceptFixture } from '@unilive/testing';
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fixture, fixtureToken, origin, recordingFetch } from '../test/fixtures.js';
+import wowzaVideoDefault, { wowzaVideo, wowzaVideoCapabilities } from './index.js';
+
+const id = 'wdjfqvsv';
+const base = '/api/v2.0';
+const provider = () => wowzaVideo({ token: fixtureToken, retry: { maxRetries: 0 } });
+const replay = (...names: string[]) => {
+  for (const name of names) interceptFixture(nock(origin), fixture(name));
+};
+const liveStreamOf = (name: string) =>
+  (fixture(name).response.body as { live_stream: Record<string, unknown> }).live_stream;
+
+async function failure(run: () => Promise<unknown>): Promise<UniliveError> {
+  try {
+    await run();
+  } catch (error) {
+    return error as UniliveError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+async function collect(iterable: AsyncIterable<LiveStream>): Promise<LiveStream[]> {
+  const streams: LiveStream[] = [];
+  for await (const stream of iterable) streams.push(stream);
+  return streams;
+}
+
+const contractIngest = {
+  protocol: 'rtmp',
+  url: 'rtmp://abc123.entrypoint.video.wowza.com:1935/app-B8P6K226/cceecfa9',
+  server: 'rtmp://abc123.entrypoint.video.wowza.com:1935/app-B8P6K226',
+  streamKey: 'cceecfa9',
+  username: 'client11469',
+  password: 'edf107a4',
+};
+const hlsAndPage = [
+  {
+    protocol: 'hls',
+    url: 'https://wowzasubdomain.wowza.com/1/TWhoL3BiZnJXMFhmNzZVN3JrZDAwUT09/ZmYxSXRrTERrUlk9/hls/live/playlist.m3u8',
+  },
+  { protocol: 'embed', url: 'https://embed.flowplayer.com/hosted/default/e8dk5bf6' },
+];
+
+beforeEach(() => {
+  nock.disableNetConnect();
+});
+afterEach(() => {
+  const pending = nock.pendingMocks();
+  nock.cleanAll();
+  vi.unstubAllEnvs();
+  expect(pending, 'every recorded exchange was requested').toEqual([]);
+});
+
+describe('wowzaVideo()', () => {
+  it('builds a v1 provider with honest capabilities, and is the default export', () => {
+    const created = provider();
+    expect(wowzaVideoDefault).toBe(wowzaVideo);
+    expect(created.specificationVersion).toBe('v1');
+    expect(created.id).toBe('wowza-video');
+    expect(created.capabilities).toBe(wowzaVideoCapabilities);
+    expect(created.capabilities).toMatchObject({
+      lifecycle: 'explicit',
+      restream: false,
+      broadcastingStatus: false,
+    });
+    for (const method of [
+      'create',
+      'get',
+      'list',
+      'update',
+      'delete',
+      'start',
+      'stop',
+      'getStatus',
+      'reset',
+    ]) {
+      expect(typeof (created as unknown as Record<string, unknown>)[method]).toBe('function');
+    }
+  });
+
+  it('refuses an unknown defaultRegion at once, listing the broadcast locations', () => {
+    expect(() => wowzaVideo({ token: fixtureToken, defaultRegion: 'moon' as never })).toThrow(
+      /defaultRegion: expected one of asia_pacific_australia, .*us_west_oregon/,
+    );
+  });
+});
+
+describe('operations send the exact documented request and return the exact neutral stream', () => {
+  it('create: POST /live_streams with the minimal body, 201', async () => {
+    replay('create');
+    const stream = await provider().create({ name: 'unilive contract stream' });
+    expect({ ...stream, playback: stream.playback.slice(0, 2) }).toEqual({
+      id,
+      provider: 'wowza-video',
+      name: 'unilive contract stream',
+      state: 'stopped',
+      ingest: [contractIngest],
+      playback: hlsAndPage,
+      recording: false,
+      createdAt: new Date('2026-01-05T10:00:00.000Z'),
+      updatedAt: new Date('2026-01-05T10:00:00.000Z'),
+      raw: liveStreamOf('create'),
+    });
+    expect(stream.playback).toHaveLength(30);
+    expect(stream).not.toHaveProperty('warnings');
+  });
+
+  it('create: a WebRTC stream as the quick start creates it', async () => {
+    replay('create.webrtc');
+    const stream = await provider().create({
+      name: 'My Live Stream',
+      ingestProtocol: 'webrtc',
+      providerOptions: { 'wowza-video': { delivery_method: 'push' } },
+    });
+    expect(stream.ingest).toEqual([
+      {
+        protocol: 'webrtc',
+        url: 'wss://5b3a11.entrypoint.video.wowza.com/webrtc-session.json',
+        applicationName: 'app-30zl5349',
+        streamName: '32a5814b',
+      },
+    ]);
+    expect(stream.id).toBe('1234abcd');
+  });
+
+  it('create: RTMP with the options of the OpenAPI code sample', async () => {
+    replay('create.rtmp-options');
+    const stream = await provider().create({
+      name: 'My New Live Stream',
+      ingestProtocol: 'rtmp',
+      region: 'us_west_california',
+      providerOptions: {
+        'wowza-video': {
+          transcoder_type: 'transcoded',
+          billing_mode: 'pay_as_you_go',
+          delivery_method: 'push',
+          aspect_ratio_width: 1920,
+          aspect_ratio_height: 1080,
+        },
+      },
+    });
+    expect(stream.name).toBe('My New Live Stream');
+    expect(stream.ingest).toEqual([contractIngest]);
+  });
+
+  it('get: GET /live_streams/{id}', async () => {
+    replay('get');
+    const stream = await provider().get(id);
+    expect({ ...stream, playback: stream.playback.slice(0, 2) }).toEqual({
+      id,
+      provider: 'wowza-video',
+      name: 'unilive contract stream',
+      state: 'stopped',
+      ingest: [contractIngest],
+      playback: hlsAndPage,
+      recording: false,
+      createdAt: new Date('2026-01-05T10:00:00.000Z'),
+      updatedAt: new Date('2026-01-05T10:00:00.000Z'),
+      raw: liveStreamOf('get'),
+    });
+  });
+
+  it('update: PATCH /live_streams/{id} with the live_stream envelope', async () => {
+    replay('update');
+    const stream = await provider().update(id, { name: 'unilive contract stream (renamed)' });
+    expect(stream.name).toBe('unilive contract stream (renamed)');
+    expect(stream.updatedAt).toEqual(new Date('2026-01-05T10:01:00.000Z'));
+    expect(stream.raw).toEqual(liveStreamOf('update'));
+  });
+
+  it('update: options only for another provider change nothing here, so the stream is fetched', async () => {
+    replay('get');
+    const stream = await provider().update(id, { providerOptions: { liveapi: { enabled: true } } });
+    expect(stream.id).toBe(id);
+  });
+
+  it('delete: DELETE /live_streams/{id}, 204', async () => {
+    replay('delete');
+    await expect(provider().delete(id)).resolves.toBeUndefined();
+  });
+
+  it('start: PUT …/start, then the stream, in the state start answered (GETs are cached ~1 s)', async () => {
+    replay('start', 'get.after-start');
+    const stream = await provider().start(id);
+    expect(stream.state).toBe('starting');
+    expect(stream.raw).toEqual(liveStreamOf('get.after-start'));
+    expect((stream.raw as { state: string }).state).toBe('stopped');
+    expect(stream.ingest).toEqual([contractIngest]);
+  });
+
+  it('stop: PUT …/stop, then the stream', async () => {
+    replay('stop', 'get.stopped');
+    const stream = await provider().stop(id);
+    expect(stream.state).toBe('stopped');
+    expect(stream.name).toBe('unilive contract stream (renamed)');
+  });
+
+  it('reset: PUT …/reset, then the stream, resetting', async () => {
+    replay('reset', 'get.after-reset');
+    const stream = await provider().reset(id);
+    expect(stream.state).toBe('resetting');
+    expect(stream.id).toBe(id);
+  });
+
+  it('getStatus: GET …/state; ip_address stays in raw and sets no broadcasting', async () => {
+    replay('state.starting', 'state.started');
+    const wowza = provider();
+    expect(await wowza.getStatus(id)).toEqual({
+      state: 'starting',
+      raw: { ip_address: '0.0.0.0', state: 'starting' },
+    });
+    expect(await wowza.getStatus(id)).toEqual({
+      state: 'ready',
+      raw: { ip_address: '203.0.113.25', state: 'started' },
+    });
+  });
+
+  it('waitForState polls the state call and returns the full stream', async () => {
+    replay('state.starting', 'state.started', 'get.started');
+    const client = createLiveStreamClient(provider());
+    const stream = await client.waitForState(id, 'ready', { intervalMs: 5, maxIntervalMs: 5 });
+    expect(stream.state).toBe('ready');
+    expect(stream.ingest).toEqual([contractIngest]);
+  });
+
+  it('regenerateConnectionCode: PUT …/regenerate_connection_code; the code becomes a secret', async () => {
+    replay('regenerate-connection-code');
+    const wowza = provider();
+    expect(await wowza.regenerateConnectionCode(id)).toEqual({
+      connectionCode: '0cd2e8',
+      raw: { connection_code: '0cd2e8' },
+    });
+    expect(wowza.secrets()).toContain('0cd2e8');
+  });
+
+  it('getThumbnailUrl: GET …/thumbnail_url', async () => {
+    replay('thumbnail-url');
+    expect(await provider().getThumbnailUrl(id)).toBe(
+      'https://cloud.wowza.com/proxy/stats/?target=10.11.12.13&app=app-B8P6K226&stream=99b62146@130135.stream&media=json',
+    );
+  });
+});
+
+describe('list', () => {
+  it('fetches each listed stream by default, so every stream has its ingest endpoints', async () => {
+    replay('list', 'get', 'list.details.KyxWKtHQ');
+    const streams = await collect(provider().list());
+    expect(streams.map((stream) => [stream.id, stream.state, stream.ingest.length > 0])).toEqual([
+      [id, 'stopped', true],
+      ['KyxWKtHQ', 'ready', true],
+    ]);
+    expect(streams[1]?.ingest[0]?.streamKey).toBe('10eb0ed8');
+  });
+
+  it('with details: false yields the list items alone, with a warning', async () => {
+    replay('list');
+    const streams = await collect(provider().list({ details: false }));
+    expect(streams).toEqual([
+      {
+        id,
+        provider: 'wowza-video',
+        name: 'unilive contract stream',
+        state: 'stopped',
+        ingest: [],
+        playback: [],
+        recording: false,
+        createdAt: new Date('2026-01-05T10:00:00.000Z'),
+        updatedAt: new Date('2026-01-05T10:00:00.000Z'),
+        warnings: [expect.objectContaining({ type: 'other' })],
+        raw: (fixture('list').response.body as { live_streams: unknown[] }).live_streams[0],
+      },
+      expect.objectContaining({ id: 'KyxWKtHQ', state: 'ready', ingest: [] }),
+    ]);
+  });
+
+  it('the listDetails setting changes the default', async () => {
+    replay('list');
+    const streams = await collect(wowzaVideo({ token: fixtureToken, listDetails: false }).list());
+    expect(streams).toHaveLength(2);
+  });
+
+  it('walks every page until pagination.total_pages says done', async () => {
+    replay('list.page-1-of-2', 'list.page-2-of-2');
+    const streams = await collect(provider().list({ pageSize: 2, details: false }));
+    expect(streams.map((stream) => stream.id)).toEqual([id, 'KyxWKtHQ', 'Ly40ZDSg']);
+  });
+
+  it('stops after a full last page when pagination.total_pages says it was the last', async () => {
+    const page = (number: number, ids: string[]) => ({
+      live_streams: ids.map((item) => ({ id: item })),
+      pagination: { page: number, per_page: 2, total_pages: 2, total_records: 4 },
+    });
+    nock(origin)
+      .get(`${base}/live_streams`)
+      .query({ page: '1', per_page: '2' })
+      .reply(200, page(1, ['a1', 'a2']))
+      .get(`${base}/live_streams`)
+      .query({ page: '2', per_page: '2' })
+      .reply(200, page(2, ['a3', 'a4']));
+    const streams = await collect(provider().list({ pageSize: 2, details: false }));
+    expect(streams.map((stream) => stream.id)).toEqual(['a1', 'a2', 'a3', 'a4']);
+  });
+
+  it('stops at a short page when there is no pagination object', async () => {
+    nock(origin)
+      .get(`${base}/live_streams`)
+      .query({ page: '1', per_page: '2' })
+      .reply(200, { live_streams: [{ id: 'a1' }, { id: 'a2' }] })
+      .get(`${base}/live_streams`)
+      .query({ page: '2', per_page: '2' })
+      .reply(200, { live_streams: [{ id: 'a3' }] });
+    const streams = await collect(provider().list({ pageSize: 2, details: false }));
+    expect(streams.map((stream) => stream.id)).toEqual(['a1', 'a2', 'a3']);
+  });
+
+  it('stops at an empty page, and when a page only repeats streams already seen', async () => {
+    nock(origin)
+      .get(`${base}/live_streams`)
+      .query({ page: '1', per_page: '1' })
+      .reply(200, { live_streams: [{ id: 'a1' }] })
+      .get(`${base}/live_streams`)
+      .query({ page: '2', per_page: '1' })
+      .reply(200, { live_streams: [{ id: 'a1' }] });
+    expect(
+      (await collect(provider().list({ pageSize: 1, details: false }))).map((stream) => stream.id),
+    ).toEqual(['a1']);
+    nock(origin)
+      .get(`${base}/live_streams`)
+      .query({ page: '1', per_page: '1000' })
+      .reply(200, { live_streams: [] });
+    expect(await collect(provider().list({ details: false }))).toEqual([]);
+  });
+
+  it('caps pageSize at the vendor maximum of 1000', async () => {
+    nock(origin)
+      .get(`${base}/live_streams`)
+      .query({ page: '1', per_page: '1000' })
+      .reply(200, { live_streams: [] });
+    expect(await collect(provider().list({ pageSize: 5000 }))).toEqual([]);
+  });
+
+  it('skips a stream deleted between the list and its GET', async () => {
+    replay('list', 'list.details.KyxWKtHQ');
+    interceptFixture(nock(origin), { ...fixture('get.error.404.RecordNotFound') });
+    const streams = await collect(provider().list());
+    expect(streams.map((stream) => stream.id)).toEqual(['KyxWKtHQ']);
+  });
+
+  it('is lazy: nothing more is fetched once the caller stops', async () => {
+    replay('list', 'get');
+    for await (const stream of provider().list()) {
+      expect(stream.id).toBe(id);
+      break;
+    }
+  });
+});
+
+// Which call each error fixture answers, and the error class it must become.
+const errorCases: [string, typeof UniliveError, (wowza: ReturnType<typeof provider>) => Promise<unknown>][] =
+  [
+    ...[
+      'NoApiKey',
+      'NoAccessKey',
+      'InvalidApiKey',
+      'InvalidAccessKey',
+      'BadAccountStatus',
+      'FeatureNotEnabled',
+      'TrialExceeded',
+      'ExpiredToken',
+      'InvalidToken',
+    ].map(
+      (code) =>
+        [
+          `get.error.401.${code}`,
+          AuthenticationError,
+          (wowza: ReturnType<typeof provider>) => wowza.get(id),
+        ] as [string, typeof UniliveError, (wowza: ReturnType<typeof provider>) => Promise<unknown>],
+    ),
+    ['get.error.403.RecordUnaccessible', AuthenticationError, (wowza) => wowza.get(id)],
+    ['get.error.404.RecordNotFound', NotFoundError, (wowza) => wowza.get(id)],
+    ['get.error.410.RecordDeleted', NotFoundError, (wowza) => wowza.get(id)],
+    ['get.error.429.TooManyRequests', RateLimitError, (wowza) => wowza.get(id)],
+    [
+      'create.error.409.LimitReached',
+      RateLimitError,
+      (wowza) => wowza.create({ name: 'unilive contract stream' }),
+    ],
+    [
+      'create.error.422.RecordInvalid',
+      InvalidInputError,
+      (wowza) => wowza.create({ name: 'unilive contract stream' }),
+    ],
+    [
+      'update.error.422.RecordInvalid',
+      InvalidInputError,
+      (wowza) => wowza.update(id, { name: 'unilive contract stream (renamed)' }),
+    ],
+    ['start.error.422.InvalidStateChange', ConflictError, (wowza) => wowza.start(id)],
+    ['stop.error.422.InvalidStateChange', ConflictError, (wowza) => wowza.stop(id)],
+    ['delete.error.422.NotAvailable', ConflictError, (wowza) => wowza.delete(id)],
+  ];
+
+describe('every documented error becomes a typed error with the vendor code', () => {
+  it.each(errorCases)('%s', async (name, type, run) => {
+    replay(name);
+    const error = await failure(() => run(provider()));
+    const { status, body } = fixture(name).response;
+    const meta = (body as { meta: { code: string; message: string } }).meta;
+    expect(type.isInstance(error), `${type.kind}: ${String(error)}`).toBe(true);
+    expect(error).toMatchObject({
+      provider: 'wowza-video',
+      status,
+      vendorCode: meta.code,
+      vendorMessage: meta.message,
+    });
+    expect(error.message).toBe(
+      `wowza-video ${error.operation} failed (HTTP ${status} ${meta.code}): ${meta.message}`,
+    );
+  });
+
+  it('a 5xx with a plain-text body becomes ProviderUnavailableError without a vendor code', async () => {
+    replay('get.error.503');
+    const error = await failure(() => provider().get(id));
+    expect(ProviderUnavailableError.isInstance(error)).toBe(true);
+    expect(error.status).toBe(503);
+    expect(error.vendorCode).toBeUndefined();
+  });
+
+  it('the 409 "limit reached" on create is not retried, even with retries on', async () => {
+    replay('create.error.409.LimitReached');
+    const error = await failure(() =>
+      wowzaVideo({ token: fixtureToken }).create({ name: 'unilive contract stream' }),
+    );
+    expect(RateLimitError.isInstance(error)).toBe(true);
+    expect(error.retryAfterMs).toBeUndefined();
+  });
+
+  it('a state change is not retried after a 5xx, an idempotent PATCH is', async () => {
+    const wowza = wowzaVideo({ token: fixtureToken, retry: { baseDelayMs: 1, maxDelayMs: 1 } });
+    nock(origin).put(`${base}/live_streams/${id}/start`).reply(503, 'unavailable');
+    expect(ProviderUnavailableError.isInstance(await failure(() => wowza.start(id)))).toBe(true);
+    nock(origin).patch(`${base}/live_streams/${id}`).reply(503, 'unavailable');
+    replay('update');
+    expect((await wowza.update(id, { name: 'unilive contract stream (renamed)' })).id).toBe(id);
+  });
+
+  it('a response without the live_stream envelope is a ResponseShapeError naming the path', async () => {
+    // The OpenAPI createLiveStream example: the object without its envelope (a known defect of the example).
+    nock(origin).get(`${base}/live_streams/${id}`).reply(200, liveStreamOf('get'));
+    const error = await failure(() => provider().get(id));
+    expect(ResponseShapeError.isInstance(error)).toBe(true);
+    expect((error as ResponseShapeError).issues).toEqual([
+      { path: 'live_stream', expected: '"live_stream"' },
+    ]);
+  });
+});
+
+describe('headers', () => {
+  it('sends the bearer token on every request and Content-Type only with a body', async () => {
+    const { fetch, requests } = recordingFetch((request) =>
+      request.method === 'PUT'
+        ? { status: 200, body: { live_stream: { state: 'starting' } } }
+        : request.method === 'DELETE'
+          ? { status: 204 }
+          : { status: request.method === 'POST' ? 201 : 200, body: { live_stream: liveStreamOf('get') } },
+    );
+    const wowza = wowzaVideo({ token: fixtureToken, fetch });
+    await wowza.create({ name: 'n' });
+    await wowza.start(id);
+    await wowza.delete(id);
+    expect(requests.map((request) => [request.method, request.url, request.headers])).toEqual([
+      [
+        'POST',
+        `${origin}${base}/live_streams`,
+        {
+          accept: 'application/json',
+          authorization: `Bearer ${fixtureToken}`,
+          'content-type': 'application/json',
+        },
+      ],
+      [
+        'PUT',
+        `${origin}${base}/live_streams/${id}/start`,
+        { accept: 'application/json', authorization: `Bearer ${fixtureToken}` },
+      ],
+      [
+        'GET',
+        `${origin}${base}/live_streams/${id}`,
+        { accept: 'application/json', authorization: `Bearer ${fixtureToken}` },
+      ],
+      [
+        'DELETE',
+        `${origin}${base}/live_streams/${id}`,
+        { accept: 'application/json', authorization: `Bearer ${fixtureToken}` },
+      ],
+    ]);
+    expect(requests[0]?.body).toEqual({
+      live_stream: { name: 'n', broadcast_location: 'us_west_california', encoder: 'other_rtmp' },
+    });
+  });
+
+  it('reads the token and base URL from WOWZA_VIDEO_TOKEN and WOWZA_VIDEO_BASE_URL', async () => {
+    vi.stubEnv('WOWZA_VIDEO_TOKEN', 'env-token-eyJhbGciOiJIUzI1NiJ9');
+    vi.stubEnv('WOWZA_VIDEO_BASE_URL', 'https://proxy.example.com/wowza/api/v2.0');
+    const { fetch, requests } = recordingFetch(() => ({
+      status: 200,
+      body: { live_stream: { state: 'stopped' } },
+    }));
+    const wowza = wowzaVideo({ fetch });
+    await wowza.getStatus(id);
+    expect(requests[0]?.url).toBe(`https://proxy.example.com/wowza/api/v2.0/live_streams/${id}/state`);
+    expect(requests[0]?.headers.authorization).toBe('Bearer env-token-eyJhbGciOiJIUzI1NiJ9');
+    expect(wowza.secrets()).toContain('env-token-eyJhbGciOiJIUzI1NiJ9');
+  });
+
+  it('uses the defaultRegion setting', async () => {
+    const { fetch, requests } = recordingFetch(() => ({
+      status: 201,
+      body: { live_stream: liveStreamOf('create') },
+    }));
+    await wowzaVideo({ token: fixtureToken, fetch, defaultRegion: 'eu_germany' }).create({ name: 'n' });
+    expect(requests[0]?.body).toEqual({
+      live_stream: { name: 'n', broadcast_location: 'eu_germany', encoder: 'other_rtmp' },
+    });
+  });
+
+  it('returns the soft gap as a warning on the created stream', async () => {
+    const { fetch } = recordingFetch(() => ({ status: 201, body: { live_stream: liveStreamOf('create') } }));
+    const stream = await wowzaVideo({ token: fixtureToken, fetch }).create({
+      name: 'n',
+      recording: true,
+      providerOptions: { 'wowza-video': { save_asset: true } },
+    });
+    expect(stream.warnings).toEqual([
+      expect.objectContaining({ type: 'unsupported-setting', setting: 'recording' }),
+    ]);
+  });
+});
+
+describe('bad input is refused before any request', () => {
+  const spy = () => recordingFetch(() => ({ status: 200, body: {} }));
+
+  it.each([
+    [
+      'an unknown region',
+      { name: 'n', region: 'mars' },
+      /region: expected one of asia_pacific_australia, .*us_west_oregon/,
+    ],
+    [
+      'an unknown encoder option',
+      { name: 'n', providerOptions: { 'wowza-video': { encoder: 'obs' } } },
+      /encoder: expected one of wowza_clearcaster, .*other_srt/,
+    ],
+    [
+      'an ingest protocol Wowza has no encoder for',
+      { name: 'n', ingestProtocol: 'rtmps' },
+      /expected one of rtmp, webrtc, srt, rtsp/,
+    ],
+    ['a name over 200 characters', { name: 'x'.repeat(201) }, /name: expected at most 200 characters/],
+    [
+      'restream',
+      { name: 'n', restream: [{ url: 'rtmp://x.example.com/live', streamKey: 'abcd1234' }] },
+      /restream/,
+    ],
+    [
+      'an unknown option',
+      { name: 'n', providerOptions: { 'wowza-video': { nope: 1 } } },
+      /unknown field; expected one of/,
+    ],
+  ])('create with %s', async (_label, input, message) => {
+    const { fetch, requests } = spy();
+    const error = await failure(() => wowzaVideo({ token: fixtureToken, fetch }).create(input as never));
+    expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+    expect(error.message).toMatch(message);
+    expect(requests).toEqual([]);
+  });
+
+  it('update with a create-only field', async () => {
+    const { fetch, requests } = spy();
+    const error = await failure(() =>
+      wowzaVideo({ token: fixtureToken, fetch }).update(id, { region: 'eu_germany' }),
+    );
+    expect(InvalidInputError.isInstance(error)).toBe(true);
+    expect(requests).toEqual([]);
+  });
+
+  it.each(['a/b', '../live_streams', 'a?b=c', 'a#b', '..', 'a..b', 'a b', ''])(
+    'an id %j never reaches another path, whatever the operation',
+    async (badId) => {
+      const { fetch, requests } = spy();
+      const wowza = wowzaVideo({ token: fixtureToken, fetch });
+      const calls = [
+        () => wowza.get(badId),
+        () => wowza.update(badId, { name: 'n' }),
+        () => wowza.delete(badId),
+        () => wowza.start(badId),
+        () => wowza.stop(badId),
+        () => wowza.reset(badId),
+        () => wowza.getStatus(badId),
+        () => wowza.regenerateConnectionCode(badId),
+        () => wowza.getThumbnailUrl(badId),
+      ];
+      for (const call of calls) {
+        const error = await failure(call);
+        expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+        expect(error.provider).toBe('wowza-video');
+      }
+      expect(requests).toEqual([]);
+    },
+  );
+
+  it('a pageSize that is not a positive integer', async () => {
+    const { fetch, requests } = spy();
+    const error = await failure(() =>
+      collect(wowzaVideo({ token: fixtureToken, fetch }).list({ pageSize: 0 })),
+    );
+    expect(InvalidInputError.isInstance(error)).toBe(true);
+    expect(requests).toEqual([]);
+  });
+
+  it.each([
+    [
+      'a token with CR/LF',
+      { token: `${fixtureToken}\r\nX-Injected: 1` },
+      InvalidInputError,
+      /token contains control characters/,
+    ],
+    [
+      'no token at all',
+      {},
+      AuthenticationError,
+      /no token configured; pass the `token` setting or WOWZA_VIDEO_TOKEN/,
+    ],
+  ] as const)('%s', async (_label, settings, type, message) => {
+    vi.stubEnv('WOWZA_VIDEO_TOKEN', '');
+    const { fetch, requests } = spy();
+    const error = await failure(() => wowzaVideo({ ...settings, fetch }).get(id));
+    expect(type.isInstance(error), String(error)).toBe(true);
+    expect(error.message).toMatch(message);
+    expect(errorTranscript(error)).not.toContain('X-Injected');
+    expect(requests).toEqual([]);
+  });
+
+  it('a CR/LF token from the environment', async () => {
+    vi.stubEnv('WOWZA_VIDEO_TOKEN', 'abc\ndef-token');
+    const { fetch, requests } = spy();
+    const error = await failure(() => wowzaVideo({ fetch }).get(id));
+    expect(InvalidInputError.isInstance(error)).toBe(true);
+    expect(requests).toEqual([]);
+  });
+
+  it('also with nock and no network: nothing is sent', async () => {
+    const error = await failure(() => provider().create({ name: 'n', region: 'antarctica' }));
+    expect(InvalidInputError.isInstance(error)).toBe(true);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+});
+
+describe('secrets', () => {
+  it('collects the token and every stream key, password and code the vendor returns', async () => {
+    replay('create');
+    const wowza = provider();
+    await wowza.create({ name: 'unilive contract stream' });
+    expect(wowza.secrets()).toEqual(expect.arrayContaining([fixtureToken, 'cceecfa9', 'edf107a4', '0e15cb']));
+  });
+
+  it('scrubs them from errors, even when the vendor echoes them', async () => {
+    replay('create');
+    const wowza = provider();
+    await wowza.create({ name: 'unilive contract stream' });
+    nock(origin)
+      .get(`${base}/live_streams/${id}`)
+      .reply(422, {
+        meta: {
+          status: 422,
+          code: 'ERR-422-RecordInvalid',
+          title: 'Record Invalid Error',
+          message: `Stream cceecfa9 with password edf107a4 for Bearer ${fixtureToken} is invalid`,
+          description: 'rtmp://abc123.entrypoint.video.wowza.com:1935/app-B8P6K226/cceecfa9',
+        },
+      });
+    const error = await failure(() => wowza.get(id));
+    const transcript = errorTranscript(error);
+    for (const secret of [fixtureToken, 'cceecfa9', 'edf107a4']) expect(transcript).not.toContain(secret);
+    expect(error.vendorMessage).toContain('[REDACTED]');
+  });
+});

@@ -1,0 +1,359 @@
+import {
+  assertValidId,
+  type CallOptions,
+  type CreateLiveStreamInput,
+  createHttpClient,
+  environment,
+  type HttpMethod,
+  invalidInput,
+  type ListOptions,
+  type LiveStream,
+  type LiveStreamProvider,
+  type LiveStreamStatus,
+  loadCredential,
+  loadOptionalSetting,
+  NotFoundError,
+  type ProviderSettingsBase,
+  parseVendorResponse,
+  pathOf,
+  SecretSet,
+  type UpdateLiveStreamInput,
+  type Warning,
+} from '@unilive/core';
+import * as v from 'valibot';
+import {
+  toBroadcastLocation,
+  toWowzaVideoCreateBody,
+  toWowzaVideoUpdateBody,
+} from './convert-to-wowza-video-live-stream.js';
+import {
+  mapWowzaVideoLiveStream,
+  mapWowzaVideoLiveStreamSummary,
+  mapWowzaVideoState,
+  mapWowzaVideoStatus,
+  wowzaVideoSecretsOf,
+} from './map-wowza-video-live-stream.js';
+import {
+  type WowzaVideoBroadcastLocation,
+  type WowzaVideoLiveStream,
+  wowzaVideoConnectionCodeEnvelope,
+  wowzaVideoLiveStreamEnvelope,
+  wowzaVideoLiveStreamListEnvelope,
+  wowzaVideoStateEnvelope,
+  wowzaVideoThumbnailEnvelope,
+} from './wowza-video-api.js';
+import { wowzaVideoCapabilities } from './wowza-video-capabilities.js';
+import { classifyWowzaVideoError, readWowzaVideoError } from './wowza-video-error.js';
+
+/** The Wowza Video REST API v2.0 root. */
+export const wowzaVideoBaseUrl = 'https://api.video.wowza.com/api/v2.0';
+
+/** The largest `per_page` Wowza accepts ("The default and maximum value is 1000"). */
+export const wowzaVideoMaxPageSize = 1000;
+
+/** Settings of {@link wowzaVideo}. */
+export interface WowzaVideoProviderSettings extends ProviderSettingsBase {
+  /**
+   * A Wowza Video access token (JWT) from Token Management in the Wowza Video UI, sent as
+   * `Authorization: Bearer <token>`. Default: the `WOWZA_VIDEO_TOKEN` environment variable, read at the first
+   * request (a missing token, or one with control characters, fails before anything is sent).
+   */
+  token?: string | undefined;
+  /** API root. Default: `WOWZA_VIDEO_BASE_URL`, else `https://api.video.wowza.com/api/v2.0`. */
+  baseUrl?: string | undefined;
+  /** Broadcast location used when `create` names no `region`. Default `us_west_california`. */
+  defaultRegion?: WowzaVideoBroadcastLocation | undefined;
+  /**
+   * Whether `list` fetches each stream's details (one `GET /live_streams/{id}` per stream, so ingest, playback
+   * and recording are filled). Default true. With false, `list` costs one request per 1000 streams and yields
+   * summaries with empty ingest and playback and a warning. Overridable per call.
+   */
+  listDetails?: boolean | undefined;
+}
+
+/** Options of the Wowza Video `list`. */
+export interface WowzaVideoListOptions extends ListOptions {
+  /** Overrides the provider's `listDetails` setting for this call. */
+  details?: boolean;
+}
+
+/** A regenerated connection code (for Wowza Streaming Engine, GoCoder and ClearCaster style encoders). */
+export interface WowzaVideoConnectionCode {
+  /** Six characters, usable once, valid for 24 hours. A credential. */
+  connectionCode: string;
+  raw: unknown;
+}
+
+/** The Wowza Video live stream provider: the neutral contract plus Wowza's extra live stream operations. */
+export interface WowzaVideoProvider extends LiveStreamProvider {
+  readonly id: 'wowza-video';
+  /**
+   * Walks every page (`page`/`per_page`, up to 1000 a page). With details (the default) each stream costs one
+   * more GET; a stream deleted between the list and its GET is skipped.
+   */
+  list(options?: WowzaVideoListOptions): AsyncIterable<LiveStream>;
+  /**
+   * `PUT /live_streams/{id}/reset`: restarts a started stream's transcoder. Returns the stream in
+   * `resetting`; it becomes `ready` again by itself. A stream that is not started answers
+   * `ConflictError` (`ERR-422-InvalidStateChange`).
+   */
+  reset(id: string, options?: CallOptions): Promise<LiveStream>;
+  /** `GET /live_streams/{id}/state`: the cheap state poll `waitForState` uses. */
+  getStatus(id: string, options?: CallOptions): Promise<LiveStreamStatus>;
+  /** `PUT /live_streams/{id}/regenerate_connection_code`. */
+  regenerateConnectionCode(id: string, options?: CallOptions): Promise<WowzaVideoConnectionCode>;
+  /** `GET /live_streams/{id}/thumbnail_url`: a preview image URL, meaningful only while the stream is started. */
+  getThumbnailUrl(id: string, options?: CallOptions): Promise<string | undefined>;
+  readonly secrets: () => readonly string[];
+}
+
+const providerId = 'wowza-video';
+const tokenSource = { provider: providerId, setting: 'token', environmentVariables: ['WOWZA_VIDEO_TOKEN'] };
+
+/**
+ * Creates the Wowza Video (REST API v2.0, `/live_streams`) provider.
+ *
+ * ```ts
+ * const provider = wowzaVideo({ token: process.env.WOWZA_VIDEO_TOKEN });
+ * const stream = await provider.create({ name: 'Launch', region: 'eu_germany', ingestProtocol: 'rtmp' });
+ * ```
+ */
+export function wowzaVideo(settings: WowzaVideoProviderSettings = {}): WowzaVideoProvider {
+  const secrets = new SecretSet();
+  secrets.add(settings.token, environment().WOWZA_VIDEO_TOKEN);
+  const defaultRegion =
+    settings.defaultRegion === undefined
+      ? undefined
+      : toBroadcastLocation(settings.defaultRegion, { operation: 'settings', path: 'defaultRegion' });
+  const listDetails = settings.listDetails ?? true;
+  const http = createHttpClient({
+    provider: providerId,
+    baseUrl: loadOptionalSetting(settings.baseUrl, 'WOWZA_VIDEO_BASE_URL') ?? wowzaVideoBaseUrl,
+    headers: () => {
+      const token = loadCredential({ ...tokenSource, value: settings.token });
+      secrets.add(token);
+      return { authorization: `Bearer ${token}` };
+    },
+    fetch: settings.fetch,
+    timeoutMs: settings.timeoutMs,
+    totalTimeoutMs: settings.totalTimeoutMs,
+    retry: settings.retry,
+    secrets,
+    readError: readWowzaVideoError,
+    classifyError: classifyWowzaVideoError,
+  });
+
+  // The HTTP layer is asked for the JSON as it came, so `raw` stays untouched; the tolerant schema runs here.
+  async function call<T>(spec: {
+    operation: string;
+    method: HttpMethod;
+    path: string;
+    schema: v.GenericSchema<unknown, T>;
+    query?: Record<string, number>;
+    body?: unknown;
+    idempotent?: boolean;
+    options: CallOptions | undefined;
+  }): Promise<{ data: T; body: unknown }> {
+    const { schema, ...request } = spec;
+    const response = await http.request({ ...request, schema: v.unknown() });
+    const data = parseVendorResponse(schema, response.data, {
+      provider: providerId,
+      operation: spec.operation,
+      status: response.status,
+      secrets: secrets.values(),
+    });
+    return { data, body: response.data };
+  }
+
+  const rawStreamOf = (body: unknown) => (body as { live_stream: unknown }).live_stream;
+
+  function toStream(stream: WowzaVideoLiveStream, raw: unknown, warnings: Warning[] = []): LiveStream {
+    secrets.add(...wowzaVideoSecretsOf(stream));
+    const mapped = mapWowzaVideoLiveStream(stream, raw);
+    return warnings.length > 0 ? { ...mapped, warnings } : mapped;
+  }
+
+  async function fetchStream(id: string, operation: string, options: CallOptions | undefined) {
+    const { data, body } = await call({
+      operation,
+      method: 'GET',
+      path: pathOf`live_streams/${id}`,
+      schema: wowzaVideoLiveStreamEnvelope,
+      options,
+    });
+    return toStream(data.live_stream, rawStreamOf(body));
+  }
+
+  // Start, stop and reset answer only `{"live_stream": {"state": ...}}`, so the stream is fetched after the
+  // change. Its state comes from the change's answer: Wowza caches GETs for about a second (Response caching
+  // guide), so the fetched object may still show the state from before.
+  async function changeState(
+    id: string,
+    action: 'start' | 'stop' | 'reset',
+    options: CallOptions | undefined,
+  ) {
+    assertValidId(id, { provider: providerId, operation: action });
+    const path =
+      action === 'start'
+        ? pathOf`live_streams/${id}/start`
+        : action === 'stop'
+          ? pathOf`live_streams/${id}/stop`
+          : pathOf`live_streams/${id}/reset`;
+    // Not retried: repeating a state change that reached Wowza answers ERR-422-InvalidStateChange.
+    const { data } = await call({
+      operation: action,
+      method: 'PUT',
+      path,
+      schema: wowzaVideoStateEnvelope,
+      idempotent: false,
+      options,
+    });
+    const stream = await fetchStream(id, action, options);
+    return { ...stream, state: mapWowzaVideoState(data.live_stream.state) };
+  }
+
+  function pageSizeOf(pageSize: number | undefined): number {
+    if (pageSize === undefined) return wowzaVideoMaxPageSize;
+    if (!Number.isInteger(pageSize) || pageSize < 1) {
+      throw invalidInput([{ path: 'pageSize', message: 'expected a positive integer' }], {
+        provider: providerId,
+        operation: 'list',
+      });
+    }
+    return Math.min(pageSize, wowzaVideoMaxPageSize);
+  }
+
+  return {
+    specificationVersion: 'v1',
+    id: providerId,
+    capabilities: wowzaVideoCapabilities,
+    secrets: () => secrets.values(),
+
+    async create(input: CreateLiveStreamInput, options?: CallOptions) {
+      const { body, warnings } = toWowzaVideoCreateBody(
+        input,
+        defaultRegion ? { region: defaultRegion } : {},
+      );
+      const response = await call({
+        operation: 'create',
+        method: 'POST',
+        path: 'live_streams',
+        body,
+        schema: wowzaVideoLiveStreamEnvelope,
+        options,
+      });
+      return toStream(response.data.live_stream, rawStreamOf(response.body), warnings);
+    },
+
+    async get(id: string, options?: CallOptions) {
+      assertValidId(id, { provider: providerId, operation: 'get' });
+      return fetchStream(id, 'get', options);
+    },
+
+    async *list(options: WowzaVideoListOptions = {}) {
+      const perPage = pageSizeOf(options.pageSize);
+      const details = options.details ?? listDetails;
+      const seen = new Set<string>();
+      for (let page = 1; ; page += 1) {
+        const { data, body } = await call({
+          operation: 'list',
+          method: 'GET',
+          path: 'live_streams',
+          query: { page, per_page: perPage },
+          schema: wowzaVideoLiveStreamListEnvelope,
+          options,
+        });
+        const items = data.live_streams;
+        const rawItems = (body as { live_streams: unknown[] }).live_streams;
+        // A server that ignored `page` would send the same records again: stop rather than loop.
+        if (items.length === 0 || items.every((item) => seen.has(item.id))) return;
+        for (const [index, item] of items.entries()) {
+          seen.add(item.id);
+          if (!details) {
+            yield mapWowzaVideoLiveStreamSummary(item, rawItems[index]);
+            continue;
+          }
+          try {
+            yield await fetchStream(item.id, 'list', options);
+          } catch (error) {
+            if (!NotFoundError.isInstance(error)) throw error;
+          }
+        }
+        const pagination = data.pagination;
+        if (items.length < (pagination?.per_page ?? perPage)) return;
+        if (pagination?.total_pages !== undefined && page >= pagination.total_pages) return;
+      }
+    },
+
+    async update(id: string, patch: UpdateLiveStreamInput, options?: CallOptions) {
+      assertValidId(id, { provider: providerId, operation: 'update' });
+      const { body, warnings } = toWowzaVideoUpdateBody(patch);
+      // Only options for other providers: nothing to change here.
+      if (Object.keys(body.live_stream).length === 0) return fetchStream(id, 'update', options);
+      const response = await call({
+        operation: 'update',
+        method: 'PATCH',
+        path: pathOf`live_streams/${id}`,
+        body,
+        schema: wowzaVideoLiveStreamEnvelope,
+        // The same PATCH applied twice leaves the same stream.
+        idempotent: true,
+        options,
+      });
+      return toStream(response.data.live_stream, rawStreamOf(response.body), warnings);
+    },
+
+    async delete(id: string, options?: CallOptions) {
+      assertValidId(id, { provider: providerId, operation: 'delete' });
+      await http.request({
+        operation: 'delete',
+        method: 'DELETE',
+        path: pathOf`live_streams/${id}`,
+        options,
+      });
+    },
+
+    start: (id: string, options?: CallOptions) => changeState(id, 'start', options),
+    stop: (id: string, options?: CallOptions) => changeState(id, 'stop', options),
+    reset: (id: string, options?: CallOptions) => changeState(id, 'reset', options),
+
+    async getStatus(id: string, options?: CallOptions) {
+      assertValidId(id, { provider: providerId, operation: 'status' });
+      const { data, body } = await call({
+        operation: 'status',
+        method: 'GET',
+        path: pathOf`live_streams/${id}/state`,
+        schema: wowzaVideoStateEnvelope,
+        options,
+      });
+      return mapWowzaVideoStatus(data.live_stream.state, rawStreamOf(body));
+    },
+
+    async regenerateConnectionCode(id: string, options?: CallOptions) {
+      assertValidId(id, { provider: providerId, operation: 'regenerateConnectionCode' });
+      const { data, body } = await call({
+        operation: 'regenerateConnectionCode',
+        method: 'PUT',
+        path: pathOf`live_streams/${id}/regenerate_connection_code`,
+        schema: wowzaVideoConnectionCodeEnvelope,
+        // Each call issues a new code and voids the previous one.
+        idempotent: false,
+        options,
+      });
+      secrets.add(data.live_stream.connection_code);
+      return { connectionCode: data.live_stream.connection_code, raw: rawStreamOf(body) };
+    },
+
+    async getThumbnailUrl(id: string, options?: CallOptions) {
+      assertValidId(id, { provider: providerId, operation: 'thumbnailUrl' });
+      const { data } = await call({
+        operation: 'thumbnailUrl',
+        method: 'GET',
+        path: pathOf`live_streams/${id}/thumbnail_url`,
+        schema: wowzaVideoThumbnailEnvelope,
+        options,
+      });
+      return data.live_stream.thumbnail_url;
+    },
+  };
+}
