@@ -63,7 +63,13 @@ function provisioned() {
 if (!provisioned()) {
   console.log(`unilive: installing Node ${pinned.node} and pnpm ${pinned.pnpm} into .toolchain/ ...`);
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const status = run(npm, ['ci', '--no-audit', '--no-fund', '--loglevel=error'], toolchainDir);
+  // Exact pins, no lockfile: pnpm's optional per-platform packages include some the registry does not serve,
+  // which a lockfile-driven `npm ci` refuses.
+  const status = run(
+    npm,
+    ['install', '--no-package-lock', '--no-save', '--no-audit', '--no-fund', '--loglevel=error'],
+    toolchainDir,
+  );
   if (status !== 0 || !provisioned()) {
     console.error('unilive: could not install the toolchain from the npm registry');
     process.exit(status || 1);

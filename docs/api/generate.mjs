@@ -10,5 +10,6 @@ const run = (command, args) => {
   const result = spawnSync(command, args, { cwd: here, stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
 };
-if (!existsSync(join(here, 'node_modules', '.bin', 'typedoc'))) run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error']);
+if (!existsSync(join(here, 'node_modules', '.bin', 'typedoc')))
+  run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error']);
 run(join(here, 'node_modules', '.bin', 'typedoc'), ['--options', 'typedoc.json']);
