@@ -1,0 +1,96 @@
+import { type Sandbox, startSandbox } from '@unilive/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from './cli.js';
+import type { Output } from './progress.js';
+
+// The CLI against a real sandbox over loopback, with the real adapter packages, as `unilive sandbox` serves it.
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox({ transitionMs: 100 });
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  const output: Output = { out: (text) => out.push(text), err: (text) => err.push(text), interactive: false };
+  const run = (...argv: string[]) =>
+    main(argv, { output, environment: { UNILIVE_SANDBOX_URL: sandbox.url } });
+  return { out, err, run };
+}
+
+describe('unilive against a running sandbox', () => {
+  it.each(['wowza-video', 'wowza-realtime', 'liveapi', 'videosdk'])(
+    '%s: create, get, list, delete',
+    async (provider) => {
+      const { out, err, run } = capture();
+      expect(await run('create', '--provider', provider, '--name', `CLI on ${provider}`, '--json')).toBe(0);
+      const created = JSON.parse(out.pop() ?? '{}') as { id: string; provider: string; ingest: unknown[] };
+      expect(created.provider).toBe(provider);
+      expect(created.ingest.length).toBeGreaterThan(0);
+      expect(await run('get', created.id, '--provider', provider, '--json')).toBe(0);
+      expect(JSON.parse(out.pop() ?? '{}').id).toBe(created.id);
+      expect(await run('list', '--provider', provider, '--json')).toBe(0);
+      expect(JSON.parse(out.pop() ?? '[]').map((stream: { id: string }) => stream.id)).toContain(created.id);
+      expect(await run('delete', created.id, '--provider', provider)).toBe(0);
+      expect(out.pop()).toBe(`deleted ${created.id}`);
+      expect(await run('get', created.id, '--provider', provider)).toBe(1);
+      expect(err.pop()).toMatch(/^unilive: NotFoundError: /);
+    },
+  );
+
+  it('wowza-video: start --wait and stop --wait follow the state machine', async () => {
+    const { out, run } = capture();
+    await run('create', '-p', 'wowza-video', '--name', 'Lifecycle', '--json');
+    const { id } = JSON.parse(out.pop() ?? '{}') as { id: string };
+    expect(await run('start', id, '-p', 'wowza-video', '--wait', '--json')).toBe(0);
+    expect(JSON.parse(out.pop() ?? '{}').state).toBe('ready');
+    expect(await run('start', id, '-p', 'wowza-video')).toBe(1);
+    expect(await run('stop', id, '-p', 'wowza-video', '--wait', '--json')).toBe(0);
+    expect(JSON.parse(out.pop() ?? '{}').state).toBe('stopped');
+  });
+
+  it('videosdk: stop is reported as unsupported with exit code 1', async () => {
+    const { out, err, run } = capture();
+    await run('create', '-p', 'videosdk', '--name', 'Always on', '--json');
+    const { id } = JSON.parse(out.pop() ?? '{}') as { id: string };
+    expect(await run('stop', id, '-p', 'videosdk')).toBe(1);
+    expect(err.pop()).toMatch(/^unilive: UnsupportedOperationError: /);
+  });
+
+  it('explains how to start a sandbox when none answers', async () => {
+    const { err } = capture();
+    const output: Output = { out: () => {}, err: (text) => err.push(text), interactive: false };
+    const code = await main(['list', '-p', 'liveapi', '--sandbox', 'http://127.0.0.1:9'], {
+      output,
+      environment: {},
+    });
+    expect(code).toBe(2);
+    expect(err.pop()).toBe(
+      'unilive: InvalidInputError: No sandbox answers at http://127.0.0.1:9: start one with `unilive sandbox`',
+    );
+  });
+
+  it('`unilive sandbox` serves until interrupted, then stops cleanly', async () => {
+    const { out } = capture();
+    const controller = new AbortController();
+    const output: Output = { out: (text) => out.push(text), err: () => {}, interactive: false };
+    const running = main(['sandbox', '--port', '0'], { output, signal: controller.signal });
+    await expect
+      .poll(() => out.find((line) => line.startsWith('unilive sandbox listening on')))
+      .toBeDefined();
+    const url = /listening on (\S+)/.exec(out[0] ?? '')?.[1] ?? '';
+    const index = (await (await fetch(`${url}/_sandbox`)).json()) as { providers: Record<string, unknown> };
+    expect(Object.keys(index.providers).sort()).toEqual([
+      'liveapi',
+      'videosdk',
+      'wowza-realtime',
+      'wowza-video',
+    ]);
+    controller.abort();
+    expect(await running).toBe(0);
+    expect(out.at(-1)).toBe('sandbox stopped');
+  });
+});
