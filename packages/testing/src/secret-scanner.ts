@@ -20,7 +20,7 @@ function safeStringify(value: unknown): string {
   }
 }
 
-/** A leak found by {@link findLeaks}: which secret (by label, not value) appeared where. */
+/** A leak found by `SecretScanner.leaks`: which secret (by label, not value) appeared where. */
 export interface SecretLeak {
   secretLabel: string;
   where: string;
