@@ -11,7 +11,7 @@ import type { VideosdkV1CreateBody, VideosdkV1UpdateBody } from './videosdk-v1-a
 
 const provider = 'videosdk';
 
-// The v1 create and update bodies have no field beyond the neutral ones [SEED][v1 reference], so there is
+// The v1 create and update bodies have no field beyond the neutral ones [v1 guide][v1 reference], so there is
 // nothing for `providerOptions.videosdk` to carry.
 const providerOptionsSchema = v.strictObject({});
 
@@ -22,7 +22,7 @@ export interface VideosdkV1Request<Body> {
 }
 
 /**
- * Builds the body of `POST /v1/livestreams` [SEED]: `name`, `record`, `restream[{ url, streamKey }]`.
+ * Builds the body of `POST /v1/livestreams` [v1 guide]: `name`, `record`, `restream[{ url, streamKey }]`.
  * Inputs v1 cannot honour fail before any request (`ingestProtocol` other than RTMP, `region`, any
  * provider option) or come back as warnings (`lowLatency`).
  */

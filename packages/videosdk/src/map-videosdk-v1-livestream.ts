@@ -84,7 +84,7 @@ function mapIngest(raw: VideosdkV1LiveStream): IngestEndpoint {
 
 /**
  * `downstreamUrl` is the live HLS; `recordingUrl` is the HLS of the recording [v1 guide, "Play live stream",
- * "Record live stream"]. The seed shows a `recordingUrl` on a stream with `record: false`; nothing is
+ * "Record live stream"]. The 2021 guide shows a `recordingUrl` on a stream with `record: false`; nothing is
  * recorded then, so the URL is listed only while recording is on (it stays in `raw`).
  */
 function mapPlayback(raw: VideosdkV1LiveStream, recording: boolean): PlaybackEndpoint[] {

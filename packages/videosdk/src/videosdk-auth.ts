@@ -95,7 +95,7 @@ export function resolveVideosdkCredentials(settings: VideosdkCredentialInput): V
       value: token,
       environmentVariables: [names.token],
     });
-    // The vendor reads the whole header as the JWT [SEED: `Authorization: <jwt token>`], so a prefixed
+    // The vendor reads the whole header as the JWT [v1 guide: `Authorization: <jwt token>`], so a prefixed
     // token could only ever be refused with 401.
     if (/^(bearer|basic)\s/i.test(value)) {
       throw new InvalidInputError({
@@ -198,7 +198,7 @@ export interface VideosdkAuthorizationOptions {
 }
 
 /**
- * The `Authorization` header value for each request: the bare JWT, no `Bearer ` prefix [SEED][vendor v2
+ * The `Authorization` header value for each request: the bare JWT, no `Bearer ` prefix [v1 guide][vendor v2
  * reference: "no prefix"]. Credentials are resolved on the first call (so a missing or unsafe credential
  * fails before any request) and every credential and token joins the secret set.
  */

@@ -140,7 +140,7 @@ describe('videosdk provider', () => {
   });
 
   describe('create', () => {
-    it('posts the seed body and maps the stream, restream targets included', async () => {
+    it('posts the v1 guide body and maps the stream, restream targets included', async () => {
       const { provider, requests } = setup();
       replay('create-livestream');
       const stream = await provider.create({
@@ -180,15 +180,15 @@ describe('videosdk provider', () => {
       expect(stream.name).toBe('plain');
     });
 
-    it('reads the seed shape: no streamUrl, zujonow hosts, recordingUrl while not recording', async () => {
+    it('reads the 2021 guide shape: no streamUrl, zujonow hosts, recordingUrl while not recording', async () => {
       const { provider } = setup();
-      replay('create-livestream.seed');
+      replay('create-livestream.2021');
       const stream = await provider.create({
         name: 'Nickname for livestream',
         recording: true,
         restream: [{ url: 'rtmp://x.rtmp.youtube.com/live2', streamKey: youtubeKey }],
       });
-      const seedKey = 'e83fb175-5606-4ee5-b960-aacfce300ba6';
+      const guideKey = 'e83fb175-5606-4ee5-b960-aacfce300ba6';
       expect(stream).toEqual({
         id: '60e2fe88135c9810f490f3b4',
         provider: 'videosdk',
@@ -197,18 +197,18 @@ describe('videosdk provider', () => {
         ingest: [
           {
             protocol: 'rtmp',
-            url: `rtmp://live.zujonow.com/live/${seedKey}`,
+            url: `rtmp://live.zujonow.com/live/${guideKey}`,
             server: 'rtmp://live.zujonow.com/live',
-            streamKey: seedKey,
+            streamKey: guideKey,
           },
         ],
-        // record is false: the recording URL the seed still shows plays nothing, so it stays in raw only.
-        playback: [{ protocol: 'hls', url: `https://live.zujonow.com/live/${seedKey}/index.m3u8` }],
+        // record is false: the recording URL the 2021 guide still shows plays nothing, so it stays in raw only.
+        playback: [{ protocol: 'hls', url: `https://live.zujonow.com/live/${guideKey}/index.m3u8` }],
         recording: false,
         restream: [{ url: 'rtmp://x.rtmp.youtube.com/live2', streamKey: youtubeKey }],
         createdAt: new Date('2021-07-05T12:43:52.921Z'),
         updatedAt: new Date('2021-07-05T12:45:04.379Z'),
-        raw: fixture('create-livestream.seed').response.body,
+        raw: fixture('create-livestream.2021').response.body,
       });
     });
 

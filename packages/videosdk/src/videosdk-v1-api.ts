@@ -5,7 +5,7 @@ import * as v from 'valibot';
 
 /**
  * A restream target as v1 returns it. The schema table names its id `id`; every JSON example uses the
- * MongoDB-style `_id` [SEED]; both are accepted.
+ * MongoDB-style `_id` [v1 guide]; both are accepted.
  */
 export const videosdkV1RestreamTargetSchema = v.looseObject({
   _id: v.nullish(v.string()),
@@ -15,7 +15,7 @@ export const videosdkV1RestreamTargetSchema = v.looseObject({
 });
 
 /**
- * A v1 live stream (`/v1/livestreams`). Shapes differ by date: the 2021 seed has no `streamUrl` and uses
+ * A v1 live stream (`/v1/livestreams`). Shapes differ by date: the 2021 v1 guide has no `streamUrl` and uses
  * `live.zujonow.com` media hosts; from 2022-01-28 `streamUrl` appears and hosts are `live.videosdk.live`.
  * `upstreamUrl` is in every version, so it is the one ingest field required. No status field exists.
  */
@@ -61,7 +61,7 @@ export const videosdkV1PageSchema = v.looseObject({
   data: v.array(videosdkV1LiveStreamSchema),
 });
 
-/** The body of `POST /v1/livestreams` [SEED]. */
+/** The body of `POST /v1/livestreams` [v1 guide]. */
 export interface VideosdkV1CreateBody {
   name: string;
   record?: boolean;

@@ -8,7 +8,7 @@ const directory = fileURLToPath(new URL('../../../test-fixtures/videosdk', impor
 // signed mode's header is asserted in videosdk-auth.test.ts.
 const fixtureToken = loadFixture(directory, 'get-livestream').request.headers?.authorization ?? '';
 
-// The seed's own create body: recording on, one YouTube restream target.
+// The v1 guide's own create body: recording on, one YouTube restream target.
 const createInput = {
   name: 'Nickname for livestream',
   recording: true,

@@ -19,7 +19,7 @@ export const wowzaRealtimeRegions = ['phoenix', 'amsterdam', 'singapore', 'banga
 /** A region API v2.0 accepts. */
 export type WowzaRealtimeRegion = (typeof wowzaRealtimeRegions)[number];
 
-// API v1.9/1.10 and the tutorial (seed 001) used these; v2.0 replaced them.
+// API v1.9/1.10 and the Real-Time tutorial used these; v2.0 replaced them.
 const legacyRegions: Record<string, WowzaRealtimeRegion> = { americas: 'phoenix', emea: 'amsterdam' };
 
 /** Publishing protocols every real-time stream offers at once (there is nothing to choose at creation). */

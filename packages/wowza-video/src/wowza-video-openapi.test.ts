@@ -502,7 +502,7 @@ describe("every documented example response parses through the adapter's schemas
     expect(example).toBeDefined();
     // The description's own response schema refuses its own example…
     expect(api.validator.validateResponse(example?.value, 'createLiveStream', 201).errors).not.toBeNull();
-    // …and so does the adapter, because the real API wraps it (quick start, seed 000).
+    // …and so does the adapter, because the real API wraps it (quick start, the Wowza Video quick start).
     expect(v.safeParse(wowzaVideoLiveStreamEnvelope, example?.value).success).toBe(false);
     // Wrapped as the schema requires, it parses and maps.
     const wrapped = v.parse(wowzaVideoLiveStreamEnvelope, { live_stream: example?.value });
