@@ -159,6 +159,7 @@ export function createEngine(options: EngineOptions) {
     const respond = (response: SandboxResponse): EngineOutcome => ({ kind: 'respond', response });
     switch (fault.type) {
       case 'network':
+        if (fault.processed) await dialect.handle(request, contextFor(dialect));
         return { kind: 'drop' };
       case 'slow':
         await delay(fault.delayMs, signal);
@@ -188,6 +189,9 @@ export function createEngine(options: EngineOptions) {
         return respond({ ...response, bodyDelayMs: fault.delayMs });
       }
       default:
+        // The vendor did the work, then failed to say so (a gateway timeout, a crash after the commit).
+        if ((fault.type === 'server-error' || fault.type === 'status') && fault.processed)
+          await dialect.handle(request, contextFor(dialect));
         return respond(faultResponse(dialect, fault));
     }
   }

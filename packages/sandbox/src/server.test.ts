@@ -122,6 +122,23 @@ describe('startSandbox', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
   });
 
+  it('carries out the request before failing when a fault is marked processed', async () => {
+    const { sandbox, call } = await start();
+    sandbox.injectFault('echo', 'create', { type: 'server-error', status: 504, processed: true });
+    sandbox.injectFault('echo', 'create', { type: 'status', status: 408, processed: true });
+    sandbox.injectFault('echo', 'create', { type: 'network', processed: true });
+    sandbox.injectFault('echo', 'create', { type: 'server-error', status: 503 });
+    sandbox.injectFault('echo', 'create', { type: 'network' });
+    expect((await call('POST', '/items')).status).toBe(504);
+    expect((await call('POST', '/items')).status).toBe(408);
+    await expect(call('POST', '/items')).rejects.toThrow('fetch failed');
+    expect(sandbox.stats().created.echo).toBe(3);
+    // Without `processed`, the vendor never saw the request.
+    expect((await call('POST', '/items')).status).toBe(503);
+    await expect(call('POST', '/items')).rejects.toThrow('fetch failed');
+    expect(sandbox.stats().created.echo).toBe(3);
+  });
+
   it('rate limits beyond requestsPerSecond with Retry-After', async () => {
     const { sandbox, call } = await start({ rateLimit: { requestsPerSecond: 3 } });
     const statuses = [];

@@ -4,11 +4,16 @@ import type { ProviderId } from '@unilive/core';
 export type Fault =
   | { type: 'unauthorized' | 'forbidden' | 'not-found' | 'conflict'; times?: number }
   | { type: 'rate-limit'; retryAfterSeconds?: number; retryAfterDate?: boolean; times?: number }
-  | { type: 'server-error'; status?: 500 | 502 | 503 | 504; times?: number }
-  | { type: 'network'; times?: number }
+  /**
+   * `processed: true` carries out the request first (a stream is really created), then fails: the vendor
+   * did the work but the answer was lost, so a client that retries a create makes a duplicate.
+   */
+  | { type: 'server-error'; status?: 500 | 502 | 503 | 504; times?: number; processed?: boolean }
+  /** The connection is dropped without an answer; `processed: true` drops it after carrying out the request. */
+  | { type: 'network'; times?: number; processed?: boolean }
   | { type: 'slow'; delayMs: number; times?: number }
   /** Any status with the vendor's error body for its kind (408, 413, 507…). */
-  | { type: 'status'; status: number; times?: number }
+  | { type: 'status'; status: number; times?: number; processed?: boolean }
   /** An HTML page instead of JSON, as a proxy or load balancer sends (status 200 by default). */
   | { type: 'html'; status?: number; times?: number }
   /** A JSON body cut off halfway. */

@@ -6,6 +6,13 @@ import type {
   SandboxRequest,
   SandboxResponse,
 } from '../types.js';
+import {
+  wowzaMeta,
+  wowzaPage,
+  wowzaRecordDeleted,
+  wowzaRecordInvalid,
+  wowzaRecordNotFound,
+} from './wowza-shared.js';
 
 // Wowza Video REST API v2.0, Real-Time Streaming at Scale (`/real_time`), as its OpenAPI description,
 // the real-time tutorial and the vendor's example payloads show it:
@@ -58,7 +65,6 @@ interface RealTimeRecord {
 
 const regions = ['phoenix', 'amsterdam', 'singapore', 'bangalore', 'auto'];
 const logoPositions = ['top-left', 'top-right', 'bottom-left', 'bottom-right'];
-const maxPerPage = 1000;
 // Vendor-shaped hosts under a sandbox label: they are data, never contacted.
 const rtmpServer = 'rtmp://rtmp-realtime1.sandbox.wowza.com:1935/v2/pub';
 const hostedPageOrigin = 'https://embed.sandbox.flowplayer.com/hosted/default';
@@ -69,17 +75,11 @@ const streamPath = /^\/real_time\/([^/]+)$/;
 const statePath = /^\/real_time\/([^/]+)\/state$/;
 const stopPath = /^\/real_time\/([^/]+)\/stop$/;
 
-const meta = (status: number, code: string | undefined, title: string, message: string): SandboxResponse => ({
-  status,
-  body: { meta: { status, ...(code ? { code } : {}), title, message, description: '', links: [] } },
-});
+const meta = wowzaMeta;
 const invalidToken = () => meta(401, 'ERR-401-InvalidToken', 'JWT is invalid', 'Token is invalid.');
-const notFound = () =>
-  meta(404, 'ERR-404-RecordNotFound', 'Record Not Found Error', "The requested resource couldn't be found.");
-const deleted = () =>
-  meta(410, 'ERR-410-RecordDeleted', 'Record Deleted Error', 'The requested resource has been deleted.');
-const recordInvalid = (problem: string) =>
-  meta(422, 'ERR-422-RecordInvalid', 'Record Invalid Error', `The request couldn't be processed. ${problem}`);
+const notFound = wowzaRecordNotFound;
+const deleted = wowzaRecordDeleted;
+const recordInvalid = wowzaRecordInvalid;
 const alreadyStopped = () =>
   meta(
     423,
@@ -411,27 +411,8 @@ function stop(record: RealTimeRecord, context: DialectContext): SandboxResponse 
 }
 
 function list(query: URLSearchParams, streams: Map<string, RealTimeRecord>): SandboxResponse {
-  const positive = (value: string | null, fallback: number) => {
-    const parsed = Number.parseInt(value ?? '', 10);
-    return Number.isInteger(parsed) && parsed > 0 ? parsed : fallback;
-  };
-  const page = positive(query.get('page'), 1);
-  const perPage = Math.min(positive(query.get('per_page'), maxPerPage), maxPerPage);
   // Oldest first, as the paginated-results guide says: insertion order is creation order.
-  const all = [...streams.values()];
-  const first = (page - 1) * perPage;
-  const items = all.slice(first, first + perPage);
-  const body: Record<string, unknown> = { real_time_streams: items.map(renderItem) };
-  if (query.has('page') || query.has('per_page')) {
-    body.pagination = {
-      payload_version: 1.0,
-      total_records: all.length,
-      page,
-      per_page: perPage,
-      total_pages: Math.max(1, Math.ceil(all.length / perPage)),
-      page_first_index: first,
-      page_last_index: Math.max(first, first + items.length - 1),
-    };
-  }
-  return { status: 200, body };
+  const page = wowzaPage([...streams.values()], query, 'real_time_streams');
+  const body = page.body as { real_time_streams: RealTimeRecord[] };
+  return { ...page, body: { ...body, real_time_streams: body.real_time_streams.map(renderItem) } };
 }

@@ -78,7 +78,6 @@ describe('wowza-video dialect: identity and auth', () => {
       kind: 'respond',
       response: {
         status: 401,
-        headers: { 'content-type': 'application/json; charset=utf-8' },
         body: {
           meta: {
             status: 401,

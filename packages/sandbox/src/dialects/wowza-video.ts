@@ -6,6 +6,15 @@ import type {
   SandboxRequest,
   SandboxResponse,
 } from '../types.js';
+import {
+  wowzaInvalidStateChange,
+  wowzaMeta,
+  wowzaNotProcessed,
+  wowzaPage,
+  wowzaRecordDeleted,
+  wowzaRecordInvalid,
+  wowzaRecordNotFound,
+} from './wowza-shared.js';
 
 // Wowza Video REST API v2.0, /live_streams. Shapes follow Wowza's OpenAPI description
 // (wowza-video-v2.0.openapi.yml) and its examples; where the vendor documents nothing (SRT connection
@@ -155,23 +164,12 @@ const defaultToken = [
   'c2FuZGJveC1zaWduYXR1cmUtbm90LWEtcmVhbC1zZWNyZXQ',
 ].join('.');
 
-function meta(status: number, code: string, title: string, message: string): SandboxResponse {
-  return {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8' },
-    body: { meta: { status, code, title, message, description: '', links: [] } },
-  };
-}
-
-const notProcessed = "The request couldn't be processed.";
-const recordNotFound = () =>
-  meta(404, 'ERR-404-RecordNotFound', 'Record Not Found Error', "The requested resource couldn't be found.");
-const recordDeleted = () =>
-  meta(410, 'ERR-410-RecordDeleted', 'Record Deleted Error', 'The requested resource has been deleted.');
-const recordInvalid = (problems: string[]) =>
-  meta(422, 'ERR-422-RecordInvalid', 'Record Invalid Error', `${notProcessed} ${problems.join(', ')}`);
-const invalidStateChange = (message: string) =>
-  meta(422, 'ERR-422-InvalidStateChange', 'Invalid State Change Error', `${notProcessed} ${message}`);
+const meta = wowzaMeta;
+const notProcessed = wowzaNotProcessed;
+const recordNotFound = wowzaRecordNotFound;
+const recordDeleted = wowzaRecordDeleted;
+const recordInvalid = (problems: string[]) => wowzaRecordInvalid(problems.join(', '));
+const invalidStateChange = wowzaInvalidStateChange;
 
 // "Can contain only uppercase and lowercase letters; numbers; and the period (.), underscore (_), and hyphen."
 const credentialPattern = /^[A-Za-z0-9._-]+$/;
@@ -550,37 +548,12 @@ function applyFilters(items: Summary[], query: URLSearchParams): Summary[] {
   return result;
 }
 
-function positiveInteger(value: string | null): number | undefined {
-  if (value === null || !/^\d+$/.test(value)) return undefined;
-  const number = Number(value);
-  return number >= 1 ? number : undefined;
-}
-
 function list(request: SandboxRequest, context: DialectContext): SandboxResponse {
   const streams = [...context.collection<StoredLiveStream>(collectionName).values()].sort(
     (a, b) => a.sequence - b.sequence,
   );
   const items = applyFilters(streams.map(summaryOf), request.query);
-  const paged = request.query.has('page') || request.query.has('per_page');
-  const page = positiveInteger(request.query.get('page')) ?? 1;
-  // "The default and maximum value is 1000."
-  const perPage = Math.min(positiveInteger(request.query.get('per_page')) ?? 1000, 1000);
-  const first = (page - 1) * perPage;
-  const slice = items.slice(first, first + perPage);
-  const body: Record<string, unknown> = { live_streams: slice };
-  // The pagination object of Wowza's "Get paginated query results" guide, sent when paging was asked for.
-  if (paged) {
-    body.pagination = {
-      payload_version: 1.0,
-      total_records: items.length,
-      page,
-      per_page: perPage,
-      total_pages: Math.max(1, Math.ceil(items.length / perPage)),
-      page_first_index: first,
-      page_last_index: Math.max(first, first + slice.length - 1),
-    };
-  }
-  return { status: 200, body };
+  return wowzaPage(items, request.query, 'live_streams');
 }
 
 type Action = 'start' | 'stop' | 'reset';

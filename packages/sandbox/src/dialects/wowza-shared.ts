@@ -1,0 +1,76 @@
+import type { SandboxResponse } from '../types.js';
+
+// What Wowza Video's `/live_streams` and `/real_time` share: the `meta` error envelope, the record errors
+// and page/per_page pagination with its `pagination` object.
+
+/** Wowza's error body: `{"meta": {status, code, title, message, description, links}}`. */
+export function wowzaMeta(
+  status: number,
+  code: string | undefined,
+  title: string,
+  message: string,
+): SandboxResponse {
+  // The server sends JSON bodies as application/json; charset=utf-8, as Wowza does.
+  return {
+    status,
+    body: { meta: { status, ...(code ? { code } : {}), title, message, description: '', links: [] } },
+  };
+}
+
+/** The opening every 422 message of Wowza's examples shares. */
+export const wowzaNotProcessed = "The request couldn't be processed.";
+
+export const wowzaRecordNotFound = () =>
+  wowzaMeta(
+    404,
+    'ERR-404-RecordNotFound',
+    'Record Not Found Error',
+    "The requested resource couldn't be found.",
+  );
+
+export const wowzaRecordDeleted = () =>
+  wowzaMeta(410, 'ERR-410-RecordDeleted', 'Record Deleted Error', 'The requested resource has been deleted.');
+
+export const wowzaRecordInvalid = (problem: string) =>
+  wowzaMeta(422, 'ERR-422-RecordInvalid', 'Record Invalid Error', `${wowzaNotProcessed} ${problem}`);
+
+export const wowzaInvalidStateChange = (problem: string) =>
+  wowzaMeta(
+    422,
+    'ERR-422-InvalidStateChange',
+    'Invalid State Change Error',
+    `${wowzaNotProcessed} ${problem}`,
+  );
+
+/** "The default and maximum value is 1000." */
+export const wowzaMaxPerPage = 1000;
+
+function positiveInteger(value: string | null): number | undefined {
+  if (value === null || !/^\d+$/.test(value)) return undefined;
+  const number = Number(value);
+  return number >= 1 ? number : undefined;
+}
+
+/**
+ * One page of a Wowza list, oldest first, under `key`; with the `pagination` object of Wowza's "Get
+ * paginated query results" guide when the request asked for a page.
+ */
+export function wowzaPage<T>(items: readonly T[], query: URLSearchParams, key: string): SandboxResponse {
+  const page = positiveInteger(query.get('page')) ?? 1;
+  const perPage = Math.min(positiveInteger(query.get('per_page')) ?? wowzaMaxPerPage, wowzaMaxPerPage);
+  const first = (page - 1) * perPage;
+  const slice = items.slice(first, first + perPage);
+  const body: Record<string, unknown> = { [key]: slice };
+  if (query.has('page') || query.has('per_page')) {
+    body.pagination = {
+      payload_version: 1.0,
+      total_records: items.length,
+      page,
+      per_page: perPage,
+      total_pages: Math.max(1, Math.ceil(items.length / perPage)),
+      page_first_index: first,
+      page_last_index: Math.max(first, first + slice.length - 1),
+    };
+  }
+  return { status: 200, body };
+}
