@@ -25,6 +25,15 @@ const tasks = {
     ['pnpm', 'turbo', 'run', 'build', 'typecheck', 'lint', 'test', '--output-logs=new-only'],
     ['node', '.toolchain/summarize-tests.mjs'],
   ],
+  /**
+   * The benchmarks: docs/performance.md and docs/performance.json. Runs the bench package's own script,
+   * never the root `bench` script (which calls this task).
+   */
+  bench: [
+    ['pnpm', 'install', '--frozen-lockfile'],
+    ['pnpm', 'turbo', 'run', 'build', '--output-logs=errors-only'],
+    ['pnpm', '--filter', '@unilive/bench', 'run', 'bench'],
+  ],
   /** The API reference under docs/api/reference, from the TSDoc comments. */
   docs: [
     ['pnpm', 'install', '--frozen-lockfile'],

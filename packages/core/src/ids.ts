@@ -9,6 +9,8 @@ export function idProblem(id: unknown): string | undefined {
   if (typeof id !== 'string') return 'expected a string';
   if (!idPattern.test(id)) return 'expected 1–128 letters, digits, "_", "-", "." or "~"';
   if (id.includes('..')) return 'expected no ".." sequence';
+  // A lone "." is a dot segment: `live_streams/.` resolves to `live_streams/`, the whole collection.
+  if (id === '.') return 'expected an id other than "."';
   return undefined;
 }
 

@@ -62,6 +62,7 @@ export {
   optionalField,
   parseVendorResponse,
   type ResponseContext,
+  vendorStreamId,
 } from './http/parse-response.js';
 export { createRequestGate, type RateLimitOptions, type RequestGate } from './http/request-gate.js';
 export { backoffDelay, defaultRetryPolicy, parseRetryAfter, type RetryPolicy } from './http/retry-policy.js';
@@ -77,9 +78,11 @@ export {
   validateUpdateInput,
 } from './inputs.js';
 export {
+  endpointSchemes,
   type IngestEndpoint,
   type IngestProtocol,
   ingestProtocols,
+  isEndpointUrl,
   type LiveStream,
   type LiveStreamState,
   liveStreamStates,

@@ -72,6 +72,29 @@ export interface IngestEndpoint {
   token?: string;
 }
 
+/** The URL schemes an endpoint of each protocol may carry. */
+export const endpointSchemes: Readonly<Record<IngestProtocol | PlaybackProtocol, readonly string[]>> = {
+  rtmp: ['rtmp:'],
+  rtmps: ['rtmps:'],
+  srt: ['srt:'],
+  rtsp: ['rtsp:'],
+  webrtc: ['wss:', 'https:', 'webrtc:'],
+  wowz: ['wowz:', 'wowzs:'],
+  hls: ['https:', 'http:'],
+  dash: ['https:', 'http:'],
+  embed: ['https:', 'http:'],
+};
+
+/**
+ * True when `url` is usable as-is for an endpoint of `protocol`: it parses, names a host, and its scheme
+ * is one {@link endpointSchemes} allows. Mappers keep any other vendor value in `raw` only.
+ */
+export function isEndpointUrl(protocol: IngestProtocol | PlaybackProtocol, url: string): boolean {
+  if (!URL.canParse(url)) return false;
+  const parsed = new URL(url);
+  return parsed.host !== '' && endpointSchemes[protocol].includes(parsed.protocol);
+}
+
 /** Where a viewer watches. */
 export interface PlaybackEndpoint {
   protocol: PlaybackProtocol;

@@ -1,4 +1,4 @@
-import { lenientPicklist, optionalField } from '@unilive/core';
+import { isEndpointUrl, lenientPicklist, optionalField, vendorStreamId } from '@unilive/core';
 import * as v from 'valibot';
 
 /**
@@ -26,10 +26,18 @@ export const liveApiPlatformSchema = v.looseObject({
  * the stream is online.
  */
 export const liveApiStreamSchema = v.looseObject({
-  _id: v.string(),
+  _id: vendorStreamId,
   name: optionalField(v.string()),
   enabled: optionalField(v.boolean()),
-  ingest: v.looseObject({ server: v.string(), key: v.string() }),
+  // The ingest endpoint is the stream's reason to exist: a server that is no rtmp:// URL, or no key, is a
+  // shape this adapter cannot use.
+  ingest: v.looseObject({
+    server: v.pipe(
+      v.string(),
+      v.check((server) => isEndpointUrl('rtmp', server), 'an rtmp:// URL'),
+    ),
+    key: v.pipe(v.string(), v.nonEmpty('a stream key')),
+  }),
   playback: optionalField(
     v.looseObject({
       hls_url: optionalField(v.string()),

@@ -117,3 +117,30 @@ describe('mapLiveApiStream', () => {
     expect(stream.playback.map((endpoint) => endpoint.url).some((url) => url.startsWith('srt:'))).toBe(false);
   });
 });
+
+// Found by the reliability suite's drift tests: an empty or non-RTMP ingest server gave an ingest URL such
+// as "/lv_…?password=…", and a playback URL of the wrong scheme was labelled hls or embed.
+describe('drifted payloads', () => {
+  it('refuses a stream whose id or ingest server it cannot use', () => {
+    for (const broken of [
+      { ...created, _id: '' },
+      { ...created, _id: '../all' },
+      { ...created, ingest: { server: '', key: 'lv_x' } },
+      { ...created, ingest: { server: 'https://ingest.liveapi.com/static', key: 'lv_x' } },
+      { ...created, ingest: { server: 'rtmp://ingest.liveapi.com/static', key: '' } },
+    ]) {
+      expect(v.safeParse(liveApiStreamResponseSchema, broken).success, JSON.stringify(broken)).toBe(false);
+    }
+  });
+
+  it('keeps a playback URL whose scheme is not its protocol in raw only', () => {
+    const stream = map({
+      ...created,
+      playback: {
+        hls_url: 'rtmp://live.liveapi.com/x/index.m3u8',
+        embed_url: 'https://player.liveapi.com/x',
+      },
+    });
+    expect(stream.playback).toEqual([{ protocol: 'embed', url: 'https://player.liveapi.com/x' }]);
+  });
+});

@@ -1,9 +1,10 @@
-import type {
-  IngestEndpoint,
-  LiveStream,
-  LiveStreamState,
-  PlaybackEndpoint,
-  RestreamTarget,
+import {
+  type IngestEndpoint,
+  isEndpointUrl,
+  type LiveStream,
+  type LiveStreamState,
+  type PlaybackEndpoint,
+  type RestreamTarget,
 } from '@unilive/core';
 import type { LiveApiStreamData, LiveApiStreamWithRaw } from './liveapi-api.js';
 
@@ -78,8 +79,9 @@ function ingestOf(ingest: LiveApiStreamData['ingest']): IngestEndpoint {
 function playbackOf(data: LiveApiStreamData): PlaybackEndpoint[] {
   const endpoints: PlaybackEndpoint[] = [];
   const add = (url: string | undefined, endpoint: Omit<PlaybackEndpoint, 'url'>) => {
-    // Samples with stripped URLs show `""`; an empty or unparsable URL stays in `raw` only.
-    if (url !== undefined && URL.canParse(url)) endpoints.push({ ...endpoint, url });
+    // Samples with stripped URLs show `""`; an empty or unparsable URL, or one whose scheme is not the
+    // endpoint's protocol, stays in `raw` only.
+    if (url !== undefined && isEndpointUrl(endpoint.protocol, url)) endpoints.push({ ...endpoint, url });
   };
   add(data.playback?.hls_url, { protocol: 'hls' });
   add(data.playback?.embed_url, { protocol: 'embed' });

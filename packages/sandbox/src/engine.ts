@@ -22,7 +22,10 @@ export interface EngineOptions {
   settings?: Partial<Record<ProviderId, Partial<DialectSettings>>>;
   /** Default state-transition time for every dialect. Default 1500 ms. */
   transitionMs?: number;
-  /** Requests per second allowed before 429 with Retry-After; unlimited when absent. */
+  /**
+   * Requests per second allowed before 429 with Retry-After (a token bucket holding one second's worth);
+   * unlimited when absent.
+   */
   rateLimit?: { requestsPerSecond: number };
   /** Initial records, as `snapshot()` returns them. */
   data?: Record<string, Record<string, Record<string, { id: string }>>>;
@@ -42,8 +45,10 @@ export function createEngine(options: EngineOptions) {
   const faults = new Map<string, Fault[]>();
   const encoders = new Set<string>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
-  const stats: SandboxStats = { requests: 0, rateLimited: 0, created: {} };
-  const window = { start: 0, count: 0 };
+  const stats: SandboxStats = { requests: 0, rateLimited: 0, created: {}, inFlight: 0 };
+  // A token bucket, as API gateways meter requests: `requestsPerSecond` tokens refill evenly over each
+  // second and at most that many are kept, so a client pacing itself at the limit is never refused.
+  const bucket = { tokens: options.rateLimit?.requestsPerSecond ?? 0, refilledAt: Date.now() };
   let origin = 'http://127.0.0.1';
 
   for (const [provider, collections] of Object.entries(options.data ?? {})) {
@@ -127,7 +132,12 @@ export function createEngine(options: EngineOptions) {
   ): SandboxResponse {
     switch (fault.type) {
       case 'status':
-        return dialect.error(kindOfStatus(fault.status), fault.status, 'Injected failure');
+        // The vendor's body for the status's kind, with the status asked for (a dialect may render a kind
+        // with its own usual status: Wowza answers invalid input with 422).
+        return {
+          ...dialect.error(kindOfStatus(fault.status), fault.status, 'Injected failure'),
+          status: fault.status,
+        };
       case 'unauthorized':
         return dialect.error('unauthorized', 401, 'Authentication failed');
       case 'forbidden':
@@ -200,13 +210,14 @@ export function createEngine(options: EngineOptions) {
     const limit = options.rateLimit?.requestsPerSecond;
     if (!limit) return undefined;
     const now = Date.now();
-    if (now - window.start >= 1000) {
-      window.start = now;
-      window.count = 0;
+    bucket.tokens = Math.min(limit, bucket.tokens + ((now - bucket.refilledAt) / 1000) * limit);
+    bucket.refilledAt = now;
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return undefined;
     }
-    window.count += 1;
-    if (window.count <= limit) return undefined;
-    return Math.max(1, Math.ceil((window.start + 1000 - now) / 1000));
+    // Retry-After counts whole seconds: the wait for the next token, rounded up.
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / limit));
   }
 
   return {
@@ -261,12 +272,17 @@ export function createEngine(options: EngineOptions) {
           response: { ...response, headers: { ...response.headers, 'retry-after': String(retryAfter) } },
         };
       }
-      const fault = takeFault(provider, dialect.operationOf(request));
-      if (fault) {
-        const outcome = await applyFault(dialect, request, fault, signal);
-        if (outcome) return outcome;
+      stats.inFlight += 1;
+      try {
+        const fault = takeFault(provider, dialect.operationOf(request));
+        if (fault) {
+          const outcome = await applyFault(dialect, request, fault, signal);
+          if (outcome) return outcome;
+        }
+        return { kind: 'respond', response: await dialect.handle(request, contextFor(dialect)) };
+      } finally {
+        stats.inFlight -= 1;
       }
-      return { kind: 'respond', response: await dialect.handle(request, contextFor(dialect)) };
     },
     close(): void {
       for (const timer of timers) clearTimeout(timer);
@@ -298,7 +314,8 @@ function kindOfStatus(status: number): ErrorKind {
   if (status === 404 || status === 410) return 'not-found';
   if (status === 409 || status === 423) return 'conflict';
   if (status === 429) return 'rate-limit';
-  if (status >= 500) return 'server-error';
+  // 408: the server gave up waiting, a server-side condition like a 5xx, not invalid input.
+  if (status === 408 || status >= 500) return 'server-error';
   return 'invalid';
 }
 

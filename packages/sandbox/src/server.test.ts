@@ -139,6 +139,37 @@ describe('startSandbox', () => {
     expect(sandbox.stats().created.echo).toBe(3);
   });
 
+  // Found by the reliability suite: a planned 408 reached clients as the dialect's 400 or 422 "invalid input".
+  it('serves a status fault with that status, in the body of its kind (408 is server-side)', async () => {
+    const fixed: SandboxDialect = {
+      ...echo,
+      error: (kind) => ({ status: kind === 'server-error' ? 500 : 422, body: { error: { kind } } }),
+    };
+    sandbox = await startSandbox({ dialects: [fixed] });
+    sandbox.injectFault('echo', 'create', { type: 'status', status: 408 });
+    sandbox.injectFault('echo', 'create', { type: 'status', status: 413 });
+    const post = () =>
+      fetch(`${sandbox?.baseUrl('echo')}/items`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer secret-token' },
+      });
+    const timeout = await post();
+    expect([timeout.status, await timeout.json()]).toEqual([408, { error: { kind: 'server-error' } }]);
+    const tooLarge = await post();
+    expect([tooLarge.status, await tooLarge.json()]).toEqual([413, { error: { kind: 'invalid' } }]);
+  });
+
+  it('counts the requests it is still answering', async () => {
+    const { sandbox, call } = await start();
+    const id = ((await (await call('POST', '/items')).json()) as { item: { id: string } }).item.id;
+    sandbox.injectFault('echo', 'get', { type: 'slow', delayMs: 100 });
+    const slow = call('GET', `/items/${id}`);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(sandbox.stats().inFlight).toBe(1);
+    await slow;
+    expect(sandbox.stats().inFlight).toBe(0);
+  });
+
   it('rate limits beyond requestsPerSecond with Retry-After', async () => {
     const { sandbox, call } = await start({ rateLimit: { requestsPerSecond: 3 } });
     const statuses = [];

@@ -113,4 +113,9 @@ export interface SandboxStats {
   rateLimited: number;
   /** Resources created, by provider id. */
   created: Record<string, number>;
+  /**
+   * Requests being answered now. A slow fault holds its request until the delay ends or the client hangs
+   * up, and then carries it out: tests wait for 0 before counting what a call left behind.
+   */
+  inFlight: number;
 }

@@ -55,10 +55,20 @@ export function fixtureHarness(options: FixtureHarnessOptions): () => ContractHa
             interceptor.replyWithError(Object.assign(new TypeError('fetch failed'), { code: 'ECONNRESET' }));
           } else {
             const recorded = load(requestFixture).response;
-            interceptor.reply(async () => {
+            const slowly = async () => {
               await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-              return [recorded.status, JSON.stringify(recorded.body ?? null)];
-            });
+              return [recorded.status, JSON.stringify(recorded.body ?? null)] as [number, string];
+            };
+            // The first slow answer must be asked for; spares (planned in case a late request takes one)
+            // need not be. nock registers an interceptor when it gets its reply, so the required one goes first.
+            interceptor.times(1).reply(slowly);
+            if (times > 1) {
+              nock(options.origin)
+                .intercept(request.path, request.method)
+                .times(times - 1)
+                .optionally()
+                .reply(slowly);
+            }
           }
           return true;
         }

@@ -26,7 +26,14 @@ export function sandboxHarness(options: SandboxHarnessOptions): () => Promise<Co
         sandbox.injectFault(options.provider, operation, fault);
         return true;
       },
-      afterEach: () => sandbox.clearFaults(),
+      // Requests a test gave up on (timeouts, aborts) may still be held by a slow fault: let them finish
+      // before clearing, so none of them takes a fault the next test plans.
+      afterEach: async () => {
+        for (let waited = 0; sandbox.stats().inFlight > 0 && waited < 5_000; waited += 20) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        sandbox.clearFaults();
+      },
       close: () => sandbox.close(),
     };
   };

@@ -94,3 +94,25 @@ describe('mapVideosdkV1LiveStream playback', () => {
     expect(map(urls).broadcasting).toBeUndefined();
   });
 });
+
+// Found by the reliability suite's drift tests: a downstreamUrl of another scheme was labelled HLS, and an
+// empty id made a stream no later call could address.
+describe('drifted payloads', () => {
+  const upstream = { upstreamUrl: 'rtmp://live.videosdk.live/live/key-0003' };
+
+  it('lists only http(s) URLs as HLS playback', () => {
+    const stream = map({
+      ...upstream,
+      record: true,
+      downstreamUrl: 'rtmp://live.videosdk.live/live/key-0003',
+      recordingUrl: 'not a url',
+    });
+    expect(stream.playback).toEqual([]);
+  });
+
+  it('refuses an id no call could use', () => {
+    for (const id of ['', 'a/b', '..', '.']) {
+      expect(v.safeParse(videosdkV1LiveStreamSchema, { ...upstream, id }).success, id).toBe(false);
+    }
+  });
+});

@@ -1,11 +1,12 @@
-import type {
-  IngestEndpoint,
-  LiveStream,
-  LiveStreamState,
-  PlaybackEndpoint,
-  RestreamTarget,
-  SecretSet,
-  Warning,
+import {
+  type IngestEndpoint,
+  isEndpointUrl,
+  type LiveStream,
+  type LiveStreamState,
+  type PlaybackEndpoint,
+  type RestreamTarget,
+  type SecretSet,
+  type Warning,
 } from '@unilive/core';
 import type { VideosdkV1LiveStream } from './videosdk-v1-api.js';
 
@@ -89,8 +90,11 @@ function mapIngest(raw: VideosdkV1LiveStream): IngestEndpoint {
  */
 function mapPlayback(raw: VideosdkV1LiveStream, recording: boolean): PlaybackEndpoint[] {
   const playback: PlaybackEndpoint[] = [];
-  if (raw.downstreamUrl) playback.push({ protocol: 'hls', url: raw.downstreamUrl });
-  if (recording && raw.recordingUrl) {
+  // A URL that is no http(s) URL cannot be HLS: it stays in `raw` only.
+  if (raw.downstreamUrl && isEndpointUrl('hls', raw.downstreamUrl)) {
+    playback.push({ protocol: 'hls', url: raw.downstreamUrl });
+  }
+  if (recording && raw.recordingUrl && isEndpointUrl('hls', raw.recordingUrl)) {
     playback.push({ protocol: 'hls', url: raw.recordingUrl, rendition: videosdkRecordingRendition });
   }
   return playback;

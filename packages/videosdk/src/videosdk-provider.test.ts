@@ -390,6 +390,18 @@ describe('videosdk provider', () => {
       expect(await collect(provider.list({ pageSize: 500 }))).toEqual([]);
     });
 
+    // Found by the reliability suite: NaN reached the vendor as perPage=NaN.
+    it('sends the default page size for a page size that is not a finite number', async () => {
+      const { provider } = setup();
+      nock(origin)
+        .get('/v1/livestreams')
+        .query({ page: '1', perPage: '20' })
+        .times(2)
+        .reply(200, { pageInfo: { currentPage: 1, perPage: 20, lastPage: 1 }, data: [] });
+      expect(await collect(provider.list({ pageSize: Number.NaN }))).toEqual([]);
+      expect(await collect(provider.list({ pageSize: Number.POSITIVE_INFINITY }))).toEqual([]);
+    });
+
     it("stops after one answer in the guide's unpaged form ({ data } alone)", async () => {
       const { provider, requests } = setup();
       const item = (fixture('get-livestream').response.body as object) ?? {};

@@ -1,3 +1,4 @@
+import { vendorStreamId } from '@unilive/core';
 import * as v from 'valibot';
 
 // Fields are read with `v.nullish` rather than a transforming schema so the parsed object stays equal to
@@ -20,7 +21,7 @@ export const videosdkV1RestreamTargetSchema = v.looseObject({
  * `upstreamUrl` is in every version, so it is the one ingest field required. No status field exists.
  */
 export const videosdkV1LiveStreamSchema = v.looseObject({
-  id: v.string(),
+  id: vendorStreamId,
   name: v.nullish(v.string()),
   record: v.nullish(v.boolean()),
   streamKey: v.nullish(v.string()),

@@ -79,10 +79,11 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
     },
 
     async *list(options: ListOptions = {}) {
-      const perPage = Math.min(
-        videosdkV1MaxPageSize,
-        Math.max(1, Math.floor(options.pageSize ?? videosdkV1DefaultPageSize)),
-      );
+      const requested = Math.floor(options.pageSize ?? videosdkV1DefaultPageSize);
+      // NaN or an infinity (a provider called directly, without the client's check) is no size at all.
+      const perPage = Number.isFinite(requested)
+        ? Math.min(videosdkV1MaxPageSize, Math.max(1, requested))
+        : videosdkV1DefaultPageSize;
       const seen = new Set<string>();
       for (let page = 1; ; page += 1) {
         const response = await http.request({

@@ -8,7 +8,7 @@ import {
   splitRtmpUrl,
   webRtcUri,
 } from './map-wowza-realtime-stream.js';
-import { wowzaRealtimeStreamEnvelopeSchema } from './wowza-realtime-api.js';
+import { wowzaRealtimeListItemSchema, wowzaRealtimeStreamEnvelopeSchema } from './wowza-realtime-api.js';
 
 // The vendor's example payloads as the sources print them, copied unchanged into vendor-examples/.
 const vendorPayload = (name: string): unknown =>
@@ -146,5 +146,16 @@ describe('mapWowzaRealtimeStream on the vendor examples', () => {
     expect(stream.state).toBe('ready');
     expect(stream.recording).toBe(true);
     expect((stream.raw as { region: string }).region).toBe('emea');
+  });
+});
+
+// Found by the reliability suite's drift tests: an empty id made a stream no later call could address.
+describe('drifted payloads', () => {
+  it('refuses an id no call could use', () => {
+    for (const id of ['', 'a/b', '..', '.']) {
+      const body = { real_time_stream: { id, name: 'x', stream_name: 'abc' } };
+      expect(v.safeParse(wowzaRealtimeStreamEnvelopeSchema, body).success, id).toBe(false);
+      expect(v.safeParse(wowzaRealtimeListItemSchema, { id }).success, id).toBe(false);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { lenientPicklist, optionalField } from '@unilive/core';
+import { lenientPicklist, optionalField, vendorStreamId } from '@unilive/core';
 import * as v from 'valibot';
 
 // Tolerant schemas of what Wowza Video API v2.0 sends under /real_time (OpenAPI `real_time_stream`,
@@ -27,7 +27,7 @@ const hostedPageSchema = v.looseObject({
 
 /** The full real-time stream object (create, fetch and update answers). */
 export const wowzaRealtimeStreamSchema = v.looseObject({
-  id: v.string(),
+  id: vendorStreamId,
   name: v.string(),
   /** Generated 32-hex name the SDK, OBS and the RTMP key use. */
   stream_name: v.string(),
@@ -64,7 +64,7 @@ export const wowzaRealtimeStreamEnvelopeSchema = v.looseObject({
 
 /** One item of the list: limited details only (OpenAPI `index_real_time_stream`). */
 export const wowzaRealtimeListItemSchema = v.looseObject({
-  id: v.string(),
+  id: vendorStreamId,
   name: optionalField(v.string()),
   state: v.optional(stateSchema, 'other'),
   created_at: optionalField(v.string()),

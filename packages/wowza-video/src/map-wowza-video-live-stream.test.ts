@@ -341,3 +341,35 @@ describe('wowzaVideoSecretsOf', () => {
     expect(wowzaVideoSecretsOf(stream)).toEqual(['cceecfa9', 'edf107a4', '0e15cb', '12345678ABCDEF']);
   });
 });
+
+// Found by the reliability suite's drift tests: an entry of `direct_playback_urls.rtsp` holding an rtmp://
+// URL became an rtsp endpoint, and an empty id a stream no later call could address.
+describe('drifted payloads', () => {
+  it('keeps endpoints whose URL does not fit their protocol in raw only', () => {
+    const stream = parse({
+      id: 'abc12345',
+      hls_playback_url: 'rtmp://abc123.entrypoint.video.wowza.com/app/hls',
+      direct_playback_urls: {
+        rtsp: [
+          { name: 'source', url: 'rtmp://abc123.entrypoint.video.wowza.com/app-1/stream' },
+          { name: 'good', url: 'rtsp://abc123.entrypoint.video.wowza.com:1935/app-1/stream' },
+        ],
+        rtmp: [{ name: 'no host', url: 'rtmp://' }],
+      },
+    });
+    expect(mapWowzaVideoPlayback(stream)).toEqual([
+      {
+        protocol: 'rtsp',
+        url: 'rtsp://abc123.entrypoint.video.wowza.com:1935/app-1/stream',
+        rendition: 'good',
+      },
+    ]);
+  });
+
+  it('refuses an id no call could use', () => {
+    for (const id of ['', 'a/b', '..', '.', 'x'.repeat(129)]) {
+      expect(v.safeParse(wowzaVideoLiveStreamSchema, { id }).success, id).toBe(false);
+      expect(v.safeParse(wowzaVideoLiveStreamSummarySchema, { id }).success, id).toBe(false);
+    }
+  });
+});

@@ -1,11 +1,12 @@
-import type {
-  IngestEndpoint,
-  IngestProtocol,
-  LiveStream,
-  LiveStreamState,
-  LiveStreamStatus,
-  PlaybackEndpoint,
-  PlaybackProtocol,
+import {
+  type IngestEndpoint,
+  type IngestProtocol,
+  isEndpointUrl,
+  type LiveStream,
+  type LiveStreamState,
+  type LiveStreamStatus,
+  type PlaybackEndpoint,
+  type PlaybackProtocol,
 } from '@unilive/core';
 import type {
   WowzaVideoLiveStream,
@@ -75,7 +76,7 @@ export function mapWowzaVideoIngest(stream: WowzaVideoLiveStream): IngestEndpoin
   const info = stream.source_connection_information;
   if (!info) return [];
   const endpoints: IngestEndpoint[] = [];
-  if (info.sdp_url && isUrl(info.sdp_url)) {
+  if (info.sdp_url && isEndpointUrl('webrtc', info.sdp_url)) {
     endpoints.push({
       protocol: 'webrtc',
       url: info.sdp_url,
@@ -96,7 +97,7 @@ export function mapWowzaVideoIngest(stream: WowzaVideoLiveStream): IngestEndpoin
             ...(info.password ? { password: info.password } : {}),
           };
     if (protocol === 'srt') {
-      if (isUrl(base)) {
+      if (isEndpointUrl(protocol, base)) {
         endpoints.push({
           protocol,
           url: base,
@@ -107,7 +108,7 @@ export function mapWowzaVideoIngest(stream: WowzaVideoLiveStream): IngestEndpoin
       const application = info.application ?? info.application_name;
       const server = application ? `${base}/${application}` : base;
       const url = info.stream_name ? `${server}/${info.stream_name}` : server;
-      if (isUrl(url)) {
+      if (isEndpointUrl(protocol, url)) {
         endpoints.push(
           protocol === 'rtsp'
             ? { protocol, url, ...credentials }
@@ -148,7 +149,7 @@ function iframeSource(embedCode: string): string | undefined {
  */
 export function mapWowzaVideoPlayback(stream: WowzaVideoLiveStream): WowzaVideoPlaybackEndpoint[] {
   const endpoints: WowzaVideoPlaybackEndpoint[] = [];
-  if (stream.hls_playback_url && isUrl(stream.hls_playback_url)) {
+  if (stream.hls_playback_url && isEndpointUrl('hls', stream.hls_playback_url)) {
     endpoints.push({ protocol: 'hls', url: stream.hls_playback_url });
   }
   const page = stream.hosted_page;
@@ -163,7 +164,8 @@ export function mapWowzaVideoPlayback(stream: WowzaVideoLiveStream): WowzaVideoP
     const protocol = Object.hasOwn(directProtocols, key) ? directProtocols[key] : undefined;
     if (!protocol || !entries) continue;
     for (const entry of entries) {
-      if (!isUrl(entry.url)) continue;
+      // A URL whose scheme is not its key's protocol (an rtmp:// under `rtsp`) stays in `raw` only.
+      if (!isEndpointUrl(protocol, entry.url)) continue;
       endpoints.push({
         protocol,
         url: entry.url,

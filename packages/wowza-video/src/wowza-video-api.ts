@@ -1,4 +1,4 @@
-import { lenientPicklist, optionalField } from '@unilive/core';
+import { lenientPicklist, optionalField, vendorStreamId } from '@unilive/core';
 import * as v from 'valibot';
 
 // Enums of the Wowza Video REST API v2.0, copied from Wowza's OpenAPI description
@@ -116,7 +116,7 @@ export const wowzaVideoDirectPlaybackUrlSchema = v.looseObject({
  * extra fields are kept, unknown enum values become `'unknown'`, `null` reads as absent.
  */
 export const wowzaVideoLiveStreamSchema = v.looseObject({
-  id: v.string(),
+  id: vendorStreamId,
   name: text,
   state: v.optional(state, 'unknown'),
   encoder: text,
@@ -147,7 +147,7 @@ export const wowzaVideoLiveStreamEnvelope = v.looseObject({ live_stream: wowzaVi
 
 /** A list item (`index_live_stream`): id, name, state and timestamps only. */
 export const wowzaVideoLiveStreamSummarySchema = v.looseObject({
-  id: v.string(),
+  id: vendorStreamId,
   name: text,
   state: v.optional(state, 'unknown'),
   created_at: text,

@@ -111,6 +111,33 @@ describe('createLiveStreamClient', () => {
     expect(calls).toEqual([]);
   });
 
+  // Found by the reliability suite's hostile inputs: "." passed the id check and `live_streams/.` resolves
+  // to `live_streams/`, so delete('.') sent DELETE to the collection; a page size that is no positive
+  // integer reached the vendor as per_page=NaN, or was clamped by some adapters and refused by others.
+  it('refuses the id "." and a page size that is no positive integer, before calling the provider', async () => {
+    const { provider, calls } = scriptedProvider([]);
+    const client = createLiveStreamClient(provider);
+    for (const operation of ['get', 'delete', 'start', 'stop'] as const) {
+      await expect(client[operation]('.')).rejects.toThrow(InvalidInputError);
+    }
+    await expect(client.update('.', { name: 'x' })).rejects.toThrow(InvalidInputError);
+    for (const pageSize of [0, -1, 2.5, Number.NaN, Number.POSITIVE_INFINITY, '10' as unknown as number]) {
+      const error = await client
+        .list({ pageSize })
+        .toArray()
+        .catch((caught: unknown) => caught);
+      expect(InvalidInputError.isInstance(error), String(pageSize)).toBe(true);
+      expect((error as InvalidInputError).issues).toEqual([
+        { path: 'pageSize', message: 'expected a positive integer' },
+      ]);
+    }
+    expect(calls).toEqual([]);
+    expect(await client.list({ pageSize: 2 }).toArray()).toHaveLength(3);
+    // Ids with dots inside stay valid.
+    await client.get('a.b');
+    expect(calls.slice(-1)).toEqual(['get a.b']);
+  });
+
   it('passes signal, timeout and its runtime to the provider', async () => {
     const { provider, seenOptions } = scriptedProvider([]);
     const hooks = { onRequest: () => {} };

@@ -6,7 +6,7 @@ import { AbortError } from '../errors/errors.js';
 import type { HttpHooks } from '../http/hooks.js';
 import { createRequestGate, type RateLimitOptions, type RequestGate } from '../http/request-gate.js';
 import { assertValidId } from '../ids.js';
-import { validateCreateInput, validateUpdateInput } from '../inputs.js';
+import { invalidInput, validateCreateInput, validateUpdateInput } from '../inputs.js';
 import type { LiveStream, LiveStreamState, ProviderId } from '../live-stream.js';
 import type {
   CallOptions,
@@ -120,12 +120,30 @@ class DefaultLiveStreamClient implements LiveStreamClient {
 
   list(options: Omit<ListOptions, 'runtime'> = {}): LiveStreamList {
     const provider = this.provider;
+    const { pageSize } = options;
     const callOptions: ListOptions = {
       ...this.callOptions(options),
-      ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+      ...(pageSize === undefined ? {} : { pageSize }),
     };
+    // A page size that is no positive integer fails the first step of the walk, before any request; one
+    // above the vendor's maximum is capped by the adapter.
+    const invalid =
+      pageSize === undefined || (Number.isInteger(pageSize) && pageSize >= 1)
+        ? undefined
+        : invalidInput([{ path: 'pageSize', message: 'expected a positive integer' }], {
+            provider: provider.id,
+            operation: 'list',
+          });
     const iterable: AsyncIterable<LiveStream> = {
-      [Symbol.asyncIterator]: () => provider.list(callOptions)[Symbol.asyncIterator](),
+      [Symbol.asyncIterator]: () => {
+        if (invalid) {
+          return {
+            next: () => Promise.reject(invalid),
+            return: (value?: unknown) => Promise.resolve({ done: true, value: value as LiveStream }),
+          };
+        }
+        return provider.list(callOptions)[Symbol.asyncIterator]();
+      },
     };
     return {
       [Symbol.asyncIterator]: iterable[Symbol.asyncIterator],

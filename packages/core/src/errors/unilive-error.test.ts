@@ -116,6 +116,12 @@ describe('UniliveError', () => {
     });
     const error = new ProviderUnavailableError({ message: 'unreachable', cause });
     expect(((error.cause as Error).cause as { code?: string }).code).toBe('ECONNREFUSED');
+    // Found while writing docs/reliability.md: toJSON dropped the code that errors.md promises.
+    expect(error.toJSON().cause).toEqual({
+      name: 'TypeError',
+      message: 'fetch failed',
+      code: 'ECONNREFUSED',
+    });
   });
 
   it('InvalidInputError and ResponseShapeError list their issues in JSON', () => {

@@ -84,7 +84,11 @@ export class UniliveError extends Error {
       if (value !== undefined) json[key] = value;
     }
     json.isRetryable = this.isRetryable;
-    if (this.cause instanceof Error) json.cause = { name: this.cause.name, message: this.cause.message };
+    if (this.cause instanceof Error) {
+      // The system code (ECONNRESET, ENOTFOUND) says what failed; it sits on the cause or deeper in its chain.
+      const code = codeInChain(this.cause);
+      json.cause = { name: this.cause.name, message: this.cause.message, ...(code ? { code } : {}) };
+    }
     return json;
   }
 
@@ -123,6 +127,16 @@ function sanitizeCause(cause: unknown, secrets: string[]): Error | undefined {
     Object.defineProperty(safe, 'cause', { value: sanitizeCause(cause.cause, secrets), enumerable: false });
   }
   return safe;
+}
+
+function codeInChain(error: Error): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 5; depth += 1) {
+    const code = systemCode(current);
+    if (code) return code;
+    current = current.cause;
+  }
+  return undefined;
 }
 
 function systemCode(error: Error): string | undefined {

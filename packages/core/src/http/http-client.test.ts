@@ -117,7 +117,7 @@ describe('createHttpClient', () => {
       path: pathOf`live_streams/${'a.b~c_d-e'}`,
       schema,
     });
-    for (const id of ['../admin', 'a/b', 'a?b', 'a#b', '..', 'a%2Fb', 'a b', '']) {
+    for (const id of ['../admin', 'a/b', 'a?b', 'a#b', '..', '.', 'a%2Fb', 'a b', '']) {
       expect(() => pathOf`live_streams/${id}`).toThrow(InvalidInputError);
     }
   });
@@ -336,6 +336,45 @@ describe('createHttpClient', () => {
     expect(error.message).toBe('test-vendor create: no complete response within 50 ms');
   });
 
+  // Found by the reliability suite: a DELETE the vendor carried out before its answer was lost (a 504
+  // from a gateway, a timeout) was retried, found the stream gone, and reported NotFoundError.
+  it('takes 404 or 410 on a DELETE repeated after a lost answer as done, but not on the first attempt', async () => {
+    nock(origin)
+      .delete('/api/v2/s/a')
+      .reply(504, '')
+      .delete('/api/v2/s/a')
+      .reply(404, { meta: { code: 'ERR-404' } })
+      .delete('/api/v2/s/b')
+      .replyWithError(Object.assign(new TypeError('fetch failed'), { code: 'ECONNRESET' }))
+      .delete('/api/v2/s/b')
+      .reply(410, '');
+    const { options, events } = recorder();
+    const gone = await client().request({ operation: 'delete', method: 'DELETE', path: 's/a', options });
+    expect(gone.status).toBe(404);
+    expect(events).toContain('retry HTTP 504 in 375 ms');
+    expect(
+      (await client().request({ operation: 'delete', method: 'DELETE', path: 's/b', options })).status,
+    ).toBe(410);
+
+    // Never existed: the first answer is the vendor's word.
+    nock(origin).delete('/api/v2/s/c').reply(404, '');
+    const missing = await failure(() =>
+      client().request({ operation: 'delete', method: 'DELETE', path: 's/c', options: recorder().options }),
+    );
+    expect(NotFoundError.isInstance(missing)).toBe(true);
+
+    // After a 429 the vendor refused the first attempt unprocessed: a 404 then is real.
+    nock(origin)
+      .delete('/api/v2/s/d')
+      .reply(429, '', { 'retry-after': '1' })
+      .delete('/api/v2/s/d')
+      .reply(404, '');
+    const refused = await failure(() =>
+      client().request({ operation: 'delete', method: 'DELETE', path: 's/d', options: recorder().options }),
+    );
+    expect(NotFoundError.isInstance(refused)).toBe(true);
+  });
+
   it('stops at the total timeout instead of sleeping past it', async () => {
     nock(origin).get('/api/v2/s').reply(503, '');
     const { options, sleeps } = recorder();
@@ -511,5 +550,43 @@ describe('createHttpClient', () => {
     expect(error.message).toBe('test-vendor: could not prepare credentials');
     expect(error.operation).toBe('get');
     expect(calls).toBe(1);
+  });
+
+  // Found by the reliability suite's hostile inputs: a token with characters beyond Latin-1 made fetch
+  // throw a TypeError, reported as ProviderUnavailableError "could not reach" and retried twice.
+  it('refuses a credential no HTTP header can carry with InvalidInputError, before sending or retrying', async () => {
+    const sent: string[] = [];
+    const fetchSpy = (async (input: RequestInfo | URL) => {
+      sent.push(String(input));
+      return new Response('{}');
+    }) as typeof fetch;
+    for (const value of ['Bearer tökén-✓', 'Bearer a\r\nX-Injected: 1', 'Bearer a\u0000']) {
+      const error = await failure(() =>
+        client({ fetch: fetchSpy, headers: () => ({ authorization: value }) }).request({
+          operation: 'get',
+          method: 'GET',
+          path: 's',
+          schema,
+          options: recorder().options,
+        }),
+      );
+      expect(InvalidInputError.isInstance(error), value).toBe(true);
+      expect(error.status).toBeUndefined();
+      expect((error as InvalidInputError).issues).toEqual([
+        { path: 'authorization', message: 'expected only characters an HTTP header can carry' },
+      ]);
+      expect(JSON.stringify(error.toJSON())).not.toContain('tökén');
+    }
+    expect(sent).toEqual([]);
+    // Latin-1 and tabs are valid header bytes.
+    nock(origin)
+      .get('/api/v2/s')
+      .reply(200, { stream: { id: 'a', state: 'x' } });
+    await client({ headers: () => ({ authorization: 'Bearer caf\u00e9\tx' }) }).request({
+      operation: 'get',
+      method: 'GET',
+      path: 's',
+      schema,
+    });
   });
 });

@@ -16,7 +16,7 @@ import type { ProviderId } from '../live-stream.js';
 import type { CallOptions } from '../provider.js';
 import { systemClock, systemSleep } from '../runtime.js';
 import type { SecretSet } from '../secrets.js';
-import { emit, type HttpHooks } from './hooks.js';
+import { emit, type HttpEventBase, type HttpHooks } from './hooks.js';
 import { parseVendorResponse } from './parse-response.js';
 import { backoffDelay, defaultRetryPolicy, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
 
@@ -138,7 +138,9 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     for (const [key, value] of Object.entries(spec.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
-    const safeUrl = settings.secrets.redact(url.toString());
+    // Scrubbing the URL costs a pass over every secret the provider knows, so it is done only for an
+    // event someone observes, once per call.
+    let safeUrl: string | undefined;
     const base = { provider: settings.provider, operation };
     const errorOptions = (
       extra: Partial<UniliveErrorOptions> & { message: string },
@@ -148,9 +150,21 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       ...extra,
     });
 
+    // Whether an earlier attempt may have been carried out although its answer was lost (a timeout, a 408 or
+    // 5xx, a dropped connection): a DELETE repeated after one finds the stream already gone.
+    let mayHaveApplied = false;
     for (let attempt = 1; ; attempt += 1) {
-      const event = { ...base, method, url: safeUrl, attempt };
-      let failure: { error: UniliveError; retryable: boolean; reason: string; retryAfterMs?: number };
+      const event = (): HttpEventBase => {
+        safeUrl ??= settings.secrets.redact(url.toString());
+        return { ...base, method, url: safeUrl, attempt };
+      };
+      let failure: {
+        error: UniliveError;
+        retryable: boolean;
+        reason: string;
+        retryAfterMs?: number;
+        mayHaveApplied: boolean;
+      };
       if (signal?.aborted) throw abortError(errorOptions, signal.reason);
       let release: () => void = () => {};
       if (runtime.gate) {
@@ -160,7 +174,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           throw report(hooks, event, abortError(errorOptions, signal?.reason));
         }
       }
-      emit(hooks.onRequest, event);
+      if (hooks.onRequest) emit(hooks.onRequest, event());
       const started = now();
       const attemptLimit = Math.min(spec.options?.timeoutMs ?? attemptTimeoutMs, deadline - started);
       const attemptController = new AbortController();
@@ -175,19 +189,36 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           signal: attemptController.signal,
         });
         const text = await response.text();
-        const requestId = requestIdHeaders.map((name) => response.headers.get(name)).find((v) => v !== null);
-        emit(hooks.onResponse, {
-          ...event,
-          status: response.status,
-          durationMs: now() - started,
-          ...(requestId ? { requestId } : {}),
-        });
+        if (hooks.onResponse) {
+          const requestId = requestIdOf(response.headers);
+          emit(hooks.onResponse, {
+            ...event(),
+            status: response.status,
+            durationMs: now() - started,
+            ...(requestId ? { requestId } : {}),
+          });
+        }
         if (response.ok) {
-          const { data, body } = decodeSuccess(spec, response, text, errorOptions);
+          const { data, body } = decodeSuccess(spec, response, text, errorOptions, settings);
           return { status: response.status, headers: response.headers, data, body };
         }
+        if (
+          method === 'DELETE' &&
+          mayHaveApplied &&
+          !spec.schema &&
+          (response.status === 404 || response.status === 410)
+        ) {
+          // The goal holds: the attempt whose answer was lost deleted it.
+          return {
+            status: response.status,
+            headers: response.headers,
+            data: undefined as T,
+            body: undefined,
+          };
+        }
+        const requestId = requestIdOf(response.headers);
         const retryAfterMs = parseRetryAfter(response.headers, now());
-        const error = vendorError(settings, spec, response, text, requestId ?? undefined, retryAfterMs);
+        const error = vendorError(settings, spec, response, text, requestId, retryAfterMs);
         const status = response.status;
         const statusRetryable = status === 429 || (idempotent && policy.retryStatuses.includes(status));
         failure = {
@@ -195,6 +226,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           retryable: statusRetryable,
           reason: `HTTP ${status}`,
           ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+          mayHaveApplied: status === 408 || status >= 500,
         };
       } catch (caught) {
         if (caught instanceof UniliveError) throw report(hooks, event, caught);
@@ -205,7 +237,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
               message: `${settings.provider} ${operation}: no complete response within ${attemptLimit} ms`,
             }),
           );
-          failure = { error, retryable: idempotent, reason: 'timeout' };
+          failure = { error, retryable: idempotent, reason: 'timeout', mayHaveApplied: true };
         } else {
           const code = systemCodeOf(caught);
           const error = new ProviderUnavailableError(
@@ -214,17 +246,15 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
               cause: caught,
             }),
           );
-          failure = {
-            error,
-            retryable: idempotent || (code !== undefined && notSentCodes.has(code)),
-            reason: 'network',
-          };
+          const notSent = code !== undefined && notSentCodes.has(code);
+          failure = { error, retryable: idempotent || notSent, reason: 'network', mayHaveApplied: !notSent };
         }
       } finally {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         release();
       }
+      if (failure.mayHaveApplied) mayHaveApplied = true;
       // The vendor asked everyone to slow down: hold the client's other requests too.
       if (failure.error.status === 429)
         runtime.gate?.pause(now() + (failure.retryAfterMs ?? backoffDelay(policy, attempt, random)));
@@ -235,7 +265,8 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
         throw report(hooks, event, failure.error);
       const delayMs = failure.retryAfterMs ?? backoffDelay(policy, attempt, random);
       if (now() + delayMs >= deadline) throw report(hooks, event, failure.error);
-      emit(hooks.onRetry, { ...event, delayMs, reason: failure.reason, error: failure.error });
+      if (hooks.onRetry)
+        emit(hooks.onRetry, { ...event(), delayMs, reason: failure.reason, error: failure.error });
       try {
         await sleep(delayMs, signal);
       } catch {
@@ -255,23 +286,44 @@ async function credentialHeaders(
   settings: HttpClientSettings,
   errorOptions: (extra: { message: string; cause?: unknown }) => UniliveErrorOptions,
 ): Promise<Record<string, string>> {
+  let headers: Record<string, string>;
   try {
-    return await settings.headers();
+    headers = await settings.headers();
   } catch (error) {
     if (UniliveError.isInstance(error)) throw error;
     throw new AuthenticationError(
       errorOptions({ message: `${settings.provider}: could not prepare credentials`, cause: error }),
     );
   }
+  // fetch refuses such a header with a bare TypeError, which would pass for a network failure and be
+  // retried: a credential no header can carry is a configuration problem, reported before anything is sent.
+  for (const [name, value] of Object.entries(headers)) {
+    if (!headerValue.test(value)) {
+      throw new InvalidInputError({
+        ...errorOptions({
+          message: `${settings.provider}: the configured credentials cannot be sent: the ${name} header would carry control characters or characters beyond Latin-1`,
+        }),
+        issues: [{ path: name, message: 'expected only characters an HTTP header can carry' }],
+      });
+    }
+  }
+  return headers;
 }
 
-function report(
-  hooks: HttpHooks,
-  event: Parameters<NonNullable<HttpHooks['onRequest']>>[0],
-  error: UniliveError,
-) {
-  emit(hooks.onError, { ...event, error });
+// RFC 9110 field-value: tab, space, visible ASCII and obs-text; no CR, LF, NUL or characters beyond 0xFF.
+const headerValue = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+function report(hooks: HttpHooks, event: () => HttpEventBase, error: UniliveError) {
+  if (hooks.onError) emit(hooks.onError, { ...event(), error });
   return error;
+}
+
+function requestIdOf(headers: Headers): string | undefined {
+  for (const name of requestIdHeaders) {
+    const value = headers.get(name);
+    if (value !== null) return value;
+  }
+  return undefined;
 }
 
 function abortError(
@@ -286,6 +338,7 @@ function decodeSuccess<T>(
   response: Response,
   text: string,
   errorOptions: (extra: UniliveErrorOptions) => UniliveErrorOptions,
+  settings: Pick<HttpClientSettings, 'provider' | 'secrets'>,
 ): { data: T; body: unknown } {
   if (!spec.schema) return { data: undefined as T, body: undefined };
   let body: unknown;
@@ -301,10 +354,11 @@ function decodeSuccess<T>(
       issues: [{ path: '$', expected: 'JSON' }],
     });
   }
-  const { provider, operation, secrets } = errorOptions({ message: '' });
+  // Read only when the body does not fit, so a success never copies the provider's secrets.
+  const secrets: Iterable<string> = { [Symbol.iterator]: () => settings.secrets.values()[Symbol.iterator]() };
   const data = parseVendorResponse(spec.schema, body, {
-    provider,
-    operation: operation ?? spec.operation,
+    provider: settings.provider,
+    operation: spec.operation,
     secrets,
     status: response.status,
   });

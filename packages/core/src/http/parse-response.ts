@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { ResponseShapeError, type ResponseShapeIssue } from '../errors/errors.js';
+import { idProblem } from '../ids.js';
 import type { ProviderId } from '../live-stream.js';
 
 /** Where a response came from, for the error raised when it does not fit. */
@@ -55,3 +56,20 @@ export function optionalField<T>(schema: v.GenericSchema<unknown, T>) {
     v.transform((value) => value ?? undefined),
   );
 }
+
+/**
+ * A stream id as a vendor sends it. Every later call puts it back in a path, so an id unilive would refuse
+ * there (empty, a slash, `..`, over 128 characters) is a {@link ResponseShapeError} when it arrives, not a
+ * stream no call can reach.
+ */
+export const vendorStreamId = v.pipe(
+  v.string(),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (dataset.typed && idProblem(dataset.value) !== undefined) {
+      addIssue({
+        expected: 'a stream id (1-128 letters, digits, "_", "-", "." or "~")',
+        message: 'unusable id',
+      });
+    }
+  }),
+);

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { type BenchReport, runBench, smokeConfig } from './bench.js';
+import { formatJson } from './json.js';
+import { readAnalyses, renderMarkdown } from './report.js';
+
+// A smoke test of the harness, for CI: every measurement runs with tiny sizes, and only the shape and the
+// sanity of the report are checked. Benchmarks are not tests: no timing is asserted here.
+
+const nonNegative = (value: number) => Number.isFinite(value) && value >= 0;
+
+describe('the benchmark harness', () => {
+  let report: BenchReport;
+
+  it('runs every measurement with tiny sizes', { timeout: 60_000 }, async () => {
+    report = await runBench(smokeConfig);
+    expect(report.schemaVersion).toBe(1);
+    expect(report.mode).toBe('smoke');
+    expect(report.machine.node).toBe(process.version);
+    expect(report.machine.cores).toBeGreaterThan(0);
+    expect(report.machine.cpuModel.length).toBeGreaterThan(0);
+  });
+
+  it('reports per-call overhead for every adapter and layer', () => {
+    expect(report.overhead).toHaveLength(1);
+    const [overhead] = report.overhead;
+    expect(overhead?.results.map((result) => result.provider)).toEqual(smokeConfig.providers);
+    for (const result of overhead?.results ?? []) {
+      expect(result.requestsPerCall).toBe(1);
+      expect(result.responseBytes).toBeGreaterThan(0);
+      expect(result.layers.map((layer) => layer.layer)).toEqual(['fetch', 'ky', 'http', 'adapter', 'client']);
+      for (const side of [result.raw, result.client, ...result.layers]) {
+        expect(side.callsPerSecond).toBeGreaterThan(0);
+        expect(nonNegative(side.cpuMicrosPerCall)).toBe(true);
+      }
+      expect(result.throughputRatio).toBeGreaterThan(0);
+    }
+  });
+
+  it('reports bundle weights, the floor and the isolation check', () => {
+    const { weight } = report;
+    expect(weight.unilive.map((item) => `${item.provider}/${item.variant}/${item.resolution}`)).toEqual([
+      'liveapi/client/esbuild-node',
+      'liveapi/client/module-first',
+    ]);
+    for (const item of [
+      ...weight.unilive,
+      ...weight.unilive.map((unilive) => unilive.floor),
+      ...weight.vendors,
+    ]) {
+      expect(item.gzipBytes).toBeGreaterThan(0);
+      expect(item.minifiedBytes).toBeGreaterThan(item.gzipBytes);
+      expect(item.packages.length).toBeGreaterThan(0);
+    }
+    expect(weight.unilive[0]?.floor.imports.ky).toEqual(['default']);
+    expect(weight.vendors.map((vendor) => `${vendor.packageName}/${vendor.resolution}`)).toEqual([
+      '@mux/mux-node/esbuild-node',
+      '@api.video/nodejs-client/esbuild-node',
+      '@mux/mux-node/module-first',
+      '@api.video/nodejs-client/module-first',
+    ]);
+    expect(weight.isolation).toEqual([
+      expect.objectContaining({ provider: 'liveapi', otherVendors: [], ok: true }),
+    ]);
+  });
+
+  it('reports start-up times', () => {
+    const names = report.startup.results.map((result) => result.name);
+    expect(names).toContain('ky alone');
+    expect(names).toContain('@unilive/core + @unilive/liveapi');
+    for (const result of report.startup.results) {
+      expect(result.importMs).toBeGreaterThan(0);
+      expect(result.processMs).toBeGreaterThan(0);
+    }
+  });
+
+  it('reports the fan-out with the sandbox counting creations', () => {
+    const [result] = report.fanOut.results;
+    expect(result).toMatchObject({ provider: 'wowza-video', creates: 10, serverRequestsPerSecond: 50 });
+    expect((result?.succeeded ?? 0) + (result?.failed ?? 0)).toBe(10);
+    expect(result?.createdByServer).toBeGreaterThanOrEqual(result?.succeeded ?? 0);
+    expect(nonNegative(result?.duplicates ?? -1)).toBe(true);
+    expect(result?.requests).toBeGreaterThanOrEqual(10);
+    expect(result?.elapsedMs).toBeGreaterThan(0);
+  });
+
+  it('reports the memory of both list walks', () => {
+    expect(report.memory.results.map((result) => result.variant)).toEqual(['summaries', 'details']);
+    const [summaries, details] = report.memory.results;
+    expect(summaries?.requests).toBe(1);
+    expect(details?.requests).toBe(1 + smokeConfig.memory.streams);
+    for (const result of report.memory.results) {
+      expect(result.streams).toBe(smokeConfig.memory.streams);
+      expect(result.retainedAfterPageBytes).toHaveLength(1);
+      expect(nonNegative(result.peakHeapGrowthBytes)).toBe(true);
+    }
+  });
+
+  it('lists every target and renders the Markdown report, keeping hand-written analysis', () => {
+    expect(report.targets.length).toBeGreaterThanOrEqual(6);
+    for (const target of report.targets) expect(typeof target.met).toBe('boolean');
+    const previous = '<!-- analysis:weight -->\nWritten by hand.\n<!-- /analysis:weight -->\n';
+    const markdown = renderMarkdown(report, previous);
+    expect(readAnalyses(markdown).get('weight')).toBe('Written by hand.');
+    for (const heading of [
+      '## Machine',
+      '## How to rerun',
+      '## Targets',
+      '## 1. Per-call overhead',
+      '## 2. Weight',
+      '## 3. Start-up',
+      '## 4. Fan-out under a rate limit',
+      '## 5. Memory',
+    ]) {
+      expect(markdown).toContain(heading);
+    }
+    expect(markdown).toContain(process.version);
+    expect(JSON.parse(formatJson(report))).toEqual(JSON.parse(JSON.stringify(report)));
+  });
+
+  it('prints JSON the way the repository formatter does', () => {
+    expect(formatJson({ a: [1, 2], b: {}, c: [], d: [{ e: 'f' }] }, 110)).toBe(
+      '{\n  "a": [1, 2],\n  "b": {},\n  "c": [],\n  "d": [\n    {\n      "e": "f"\n    }\n  ]\n}\n',
+    );
+    const numbers = Array.from({ length: 12 }, (_, index) => 1_000_000_000 + index);
+    const filled = formatJson({ numbers }, 60).split('\n');
+    expect(filled[1]).toBe('  "numbers": [');
+    expect(filled.slice(2, -3).every((line) => line.length <= 60 && line.startsWith('    1'))).toBe(true);
+  });
+});

@@ -1,0 +1,231 @@
+import { loadavg } from 'node:os';
+import { type FanOutResult, fanOutMaxRatio, fanOutMet, measureFanOut } from './fanout.js';
+import { type MachineInfo, machineInfo } from './machine.js';
+import { type MemoryReport, measureMemory, memoryFlatBytes } from './memory.js';
+import { measureOverhead, type OverheadReport } from './overhead.js';
+import { type BenchProviderId, providerIds } from './providers.js';
+import { measureStartup, type StartupReport } from './startup.js';
+import { now, round } from './stats.js';
+import { measureWeight, type WeightReport } from './weight.js';
+
+/** Sizes of every measurement. */
+export interface BenchConfig {
+  mode: 'full' | 'quick' | 'smoke';
+  providers: readonly BenchProviderId[];
+  overhead: { calls: number; runs: number; warmup: number; concurrency: readonly number[] };
+  weight: { providers: readonly BenchProviderId[]; adapterOnly: boolean };
+  startup: { runs: number; providers: readonly BenchProviderId[] };
+  fanOut: {
+    creates: number;
+    requestsPerSecond: number;
+    /** Adapters run with the client's rate limit set to the sandbox's. */
+    providers: readonly BenchProviderId[];
+    /** Also one run without any client-side limit, on the first adapter. */
+    unpaced: boolean;
+  };
+  memory: { streams: number; pageSize: number; sampleEvery: number };
+}
+
+/** The sizes `pnpm bench` uses: a few minutes on 2 cores. */
+export const fullConfig: BenchConfig = {
+  mode: 'full',
+  providers: providerIds,
+  overhead: { calls: 1000, runs: 7, warmup: 300, concurrency: [1, 8] },
+  weight: { providers: providerIds, adapterOnly: true },
+  startup: { runs: 20, providers: providerIds },
+  fanOut: { creates: 500, requestsPerSecond: 100, providers: providerIds, unpaced: true },
+  memory: { streams: 10_000, pageSize: 1000, sampleEvery: 50 },
+};
+
+/** `--quick`: the same measurements, smaller; figures are rougher. */
+export const quickConfig: BenchConfig = {
+  mode: 'quick',
+  providers: providerIds,
+  overhead: { calls: 300, runs: 3, warmup: 100, concurrency: [1, 8] },
+  weight: { providers: providerIds, adapterOnly: true },
+  startup: { runs: 5, providers: providerIds },
+  fanOut: { creates: 200, requestsPerSecond: 100, providers: ['wowza-video'], unpaced: true },
+  memory: { streams: 2000, pageSize: 1000, sampleEvery: 50 },
+};
+
+/** Tiny sizes for the CI smoke test: proves the harness runs, measures nothing worth reading. */
+export const smokeConfig: BenchConfig = {
+  mode: 'smoke',
+  providers: providerIds,
+  overhead: { calls: 20, runs: 1, warmup: 5, concurrency: [1] },
+  weight: { providers: ['liveapi'], adapterOnly: false },
+  startup: { runs: 1, providers: ['liveapi'] },
+  fanOut: { creates: 10, requestsPerSecond: 50, providers: ['wowza-video'], unpaced: false },
+  memory: { streams: 30, pageSize: 1000, sampleEvery: 10 },
+};
+
+/** One target and how the run fared against it. */
+export interface TargetOutcome {
+  measurement: string;
+  target: string;
+  figure: string;
+  met: boolean;
+}
+
+/** Everything one run measured; written as docs/performance.json. */
+export interface BenchReport {
+  schemaVersion: 1;
+  mode: BenchConfig['mode'];
+  machine: MachineInfo & { loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
+  durationMs: number;
+  config: BenchConfig;
+  overhead: OverheadReport[];
+  weight: WeightReport;
+  startup: StartupReport;
+  fanOut: { targetMaxRatio: number; results: (FanOutResult & { met: boolean | null })[]; met: boolean };
+  memory: MemoryReport;
+  targets: TargetOutcome[];
+}
+
+/** Runs every measurement in turn, reporting progress through `log`. */
+export async function runBench(
+  config: BenchConfig,
+  log: (line: string) => void = () => {},
+): Promise<BenchReport> {
+  const started = now();
+  const loadAverageAtStart = loadavg().map((value) => round(value, 2));
+  const machine = machineInfo();
+
+  log('memory: seeding and walking streams');
+  const memory = await measureMemory(config.memory);
+
+  const overhead: OverheadReport[] = [];
+  for (const concurrency of config.overhead.concurrency) {
+    log(`per-call overhead: concurrency ${concurrency}`);
+    overhead.push(
+      await measureOverhead({
+        calls: config.overhead.calls,
+        runs: config.overhead.runs,
+        warmup: config.overhead.warmup,
+        concurrency,
+        providers: config.providers,
+      }),
+    );
+  }
+
+  log('weight: bundling');
+  const weight = await measureWeight({
+    providers: config.weight.providers,
+    adapterOnly: config.weight.adapterOnly,
+  });
+
+  log('start-up: fresh processes');
+  const startup = measureStartup({ runs: config.startup.runs, providers: config.startup.providers });
+
+  const fanOutResults: BenchReport['fanOut']['results'] = [];
+  for (const provider of config.fanOut.providers) {
+    log(`fan-out: ${config.fanOut.creates} creates on ${provider}`);
+    const result = await measureFanOut({
+      provider,
+      creates: config.fanOut.creates,
+      serverRequestsPerSecond: config.fanOut.requestsPerSecond,
+      clientRateLimit: { requestsPerSecond: config.fanOut.requestsPerSecond },
+    });
+    fanOutResults.push({ ...result, met: fanOutMet(result) });
+  }
+  const unpacedProvider = config.fanOut.providers[0];
+  if (config.fanOut.unpaced && unpacedProvider) {
+    log(`fan-out: ${config.fanOut.creates} creates on ${unpacedProvider}, no client-side limit`);
+    const result = await measureFanOut({
+      provider: unpacedProvider,
+      creates: config.fanOut.creates,
+      serverRequestsPerSecond: config.fanOut.requestsPerSecond,
+    });
+    fanOutResults.push({ ...result, met: null });
+  }
+  const fanOut = {
+    targetMaxRatio: fanOutMaxRatio,
+    results: fanOutResults,
+    met: fanOutResults.every((result) => result.met !== false),
+  };
+
+  const report: BenchReport = {
+    schemaVersion: 1,
+    mode: config.mode,
+    machine: { ...machine, loadAverageAtStart, loadAverageAtEnd: loadavg().map((value) => round(value, 2)) },
+    durationMs: round(now() - started),
+    config,
+    overhead,
+    weight,
+    startup,
+    fanOut,
+    memory,
+    targets: [],
+  };
+  report.targets = targetsOf(report);
+  return report;
+}
+
+const kib = (bytes: number) => `${round(bytes / 1024, 1)} KiB`;
+const mib = (bytes: number) => `${round(bytes / 1024 / 1024, 2)} MiB`;
+
+/** The issue's targets, one line each, with the run's figure. */
+export function targetsOf(report: Omit<BenchReport, 'targets'>): TargetOutcome[] {
+  const targets: TargetOutcome[] = [];
+  for (const overhead of report.overhead) {
+    const worst = Math.min(...overhead.results.map((result) => result.throughputRatio));
+    targets.push({
+      measurement: `Per-call overhead, ${overhead.concurrency === 1 ? 'one call at a time' : `${overhead.concurrency} calls in flight`}`,
+      target: `client.get ≥ ${overhead.targetRatio} × raw fetch throughput, every adapter`,
+      figure: `${worst} (lowest of ${overhead.results.map((result) => `${result.provider} ${result.throughputRatio}`).join(', ')})`,
+      met: overhead.met,
+    });
+  }
+  const clients = report.weight.unilive.filter(
+    (item) => item.variant === 'client' && item.resolution === 'esbuild-node',
+  );
+  const vendors = report.weight.vendors.filter((vendor) => vendor.resolution === 'esbuild-node');
+  const smallestVendor = vendors.reduce<(typeof vendors)[number] | undefined>(
+    (smallest, vendor) =>
+      smallest === undefined || vendor.gzipBytes < smallest.gzipBytes ? vendor : smallest,
+    undefined,
+  );
+  if (clients.length > 0 && smallestVendor) {
+    const largest = Math.max(...clients.map((item) => item.gzipBytes));
+    targets.push({
+      measurement: 'Weight: smallest of all',
+      target: 'every core + adapter bundle smaller than every vendor SDK bundle (gzip)',
+      figure: `unilive up to ${kib(largest)}; ${smallestVendor.name} ${kib(smallestVendor.gzipBytes)}`,
+      met: report.weight.targets.smallest,
+    });
+    targets.push({
+      measurement: 'Weight: near the dependency floor',
+      target: `≤ ${report.weight.targets.maxRatioToFloor} × (ky + valibot functions used + tsyringe), gzip`,
+      figure: `${Math.max(...clients.map((item) => item.ratioToFloor))} (highest of ${clients.map((item) => `${item.provider} ${item.ratioToFloor}`).join(', ')})`,
+      met: report.weight.targets.withinFloor,
+    });
+  }
+  targets.push({
+    measurement: 'Weight: one adapter pulls in no other vendor',
+    target: 'no other adapter package in a core + adapter bundle',
+    figure: report.weight.isolation.every((check) => check.ok)
+      ? 'none found in any bundle'
+      : report.weight.isolation
+          .filter((check) => !check.ok)
+          .map((check) => `${check.provider}: ${check.otherVendors.join(', ')}`)
+          .join('; '),
+    met: report.weight.isolation.every((check) => check.ok),
+  });
+  for (const result of report.fanOut.results.filter((item) => item.met !== null)) {
+    targets.push({
+      measurement: `Fan-out under a rate limit, ${result.provider}`,
+      target: `${result.creates} created, no duplicate, ≤ ${report.fanOut.targetMaxRatio} × the ${round(result.floorMs / 1000, 1)} s floor`,
+      figure: `${result.succeeded} created, ${result.duplicates} duplicates, ${round(result.elapsedMs / 1000, 2)} s (${result.ratioToFloor} ×)`,
+      met: result.met === true,
+    });
+  }
+  for (const result of report.memory.results) {
+    targets.push({
+      measurement: `Memory, list() of ${result.streams.toLocaleString('en-US')} streams (${result.variant})`,
+      target: `heap growth flat in the number of streams (< ${mib(memoryFlatBytes)} from first page to last), < ${mib(report.memory.maxGrowthBytes)}; judged on the heap retained after GC`,
+      figure: `retained ${mib(result.peakRetainedGrowthBytes)} at most, ${result.retainedBytesPerStream} B more per stream; before GC up to ${mib(result.peakHeapGrowthBytes)}`,
+      met: result.met,
+    });
+  }
+  return targets;
+}

@@ -1,0 +1,423 @@
+import type { BenchReport } from './bench.js';
+import { memoryFlatBytes } from './memory.js';
+import { overheadLayers } from './overhead.js';
+import { round } from './stats.js';
+
+const number = (value: number, digits = 0) =>
+  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const bytes = (value: number) => `${number(value)} B`;
+const mib = (value: number) => `${number(value / 1024 / 1024, 2)} MiB`;
+const verdict = (met: boolean | null) => (met === null ? '–' : met ? 'met' : '**missed**');
+
+/** Hand-written analysis kept across runs: `<!-- analysis:NAME -->` … `<!-- /analysis:NAME -->`. */
+export function readAnalyses(markdown: string | undefined): Map<string, string> {
+  const found = new Map<string, string>();
+  if (!markdown) return found;
+  for (const match of markdown.matchAll(/<!-- analysis:([\w-]+) -->\n([\s\S]*?)<!-- \/analysis:\1 -->/g)) {
+    if (match[1] && match[2] !== undefined) found.set(match[1], match[2].trim());
+  }
+  return found;
+}
+
+function analysis(name: string, analyses: Map<string, string>): string[] {
+  const text = analyses.get(name) ?? '_No analysis written for this section yet._';
+  return [`<!-- analysis:${name} -->`, text, `<!-- /analysis:${name} -->`];
+}
+
+function table(head: string[], rows: (string | number)[][]): string[] {
+  return [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ];
+}
+
+/**
+ * Renders docs/performance.md: machine, targets, one table per measurement, and the hand-written analysis
+ * carried over from the previous file.
+ */
+export function renderMarkdown(report: BenchReport, previous?: string): string {
+  const analyses = readAnalyses(previous);
+  const { machine } = report;
+  const lines: string[] = [];
+  const push = (...more: string[]) => lines.push(...more);
+
+  push(
+    '# Performance',
+    '',
+    `Figures from one ${report.mode} run of the benchmark harness (\`packages/bench\`) on ${machine.date.slice(0, 10)}. ` +
+      'Every figure below is generated from `docs/performance.json` of the same run; only the analysis paragraphs are written by hand. ' +
+      'Benchmarks are not tests: CI runs a small smoke of the harness and asserts no timing.',
+    '',
+    '## Machine',
+    '',
+    ...table(
+      ['CPU', 'cores', 'memory', 'OS', 'Node', 'load average (start → end)', 'run took'],
+      [
+        [
+          machine.cpuModel,
+          machine.cores,
+          `${number(machine.memoryBytes / 1024 ** 3, 1)} GiB`,
+          machine.os,
+          `${machine.node} (V8 ${machine.v8})`,
+          `${machine.loadAverageAtStart.join(' / ')} → ${machine.loadAverageAtEnd.join(' / ')}`,
+          `${number(report.durationMs / 1000, 0)} s`,
+        ],
+      ],
+    ),
+    '',
+    'The sandbox runs in a child process on 127.0.0.1, so the measured process never pays for the server; on 2 cores the two processes share the machine with each other and with anything else running.',
+    '',
+    '## How to rerun',
+    '',
+    '```sh',
+    'npm run bench            # from a fresh clone: installs the toolchain, builds, runs everything (a few minutes)',
+    'pnpm bench               # the same, once the toolchain is on PATH',
+    'npm run bench -- --quick # smaller sizes, rougher figures, about a minute',
+    '```',
+    '',
+    'Each run rewrites this file and `docs/performance.json` (pass `--out DIR` to write elsewhere, `--no-write` to only print).',
+    '',
+    '## Targets',
+    '',
+    ...table(
+      ['measurement', 'target', 'this run', ''],
+      report.targets.map((target) => [target.measurement, target.target, target.figure, verdict(target.met)]),
+    ),
+    '',
+    ...analysis('summary', analyses),
+    '',
+  );
+
+  // 1. Overhead
+  push(
+    '## 1. Per-call overhead',
+    '',
+    '`client.get(id)` through each adapter against the sandbox, versus `fetch` + `JSON.parse` of the very same request ' +
+      "(URL and headers recorded from the adapter's own request), in one process. " +
+      'Five layers from raw fetch to the full client take turns of 50 calls each, in a rotating order, so load on the machine falls on all of them alike. ' +
+      "CPU time is this process's user + system time per call (the server runs in another process). " +
+      'Figures are medians over the runs; the ratio is the median of the per-run ratios.',
+    '',
+  );
+  for (const overhead of report.overhead) {
+    push(
+      `### ${overhead.concurrency === 1 ? 'One call at a time' : `${overhead.concurrency} calls in flight`} (${overhead.runs} runs of ${number(overhead.calls)} calls per layer, ${number(overhead.warmup)} warm-up calls)`,
+      '',
+      ...table(
+        [
+          'adapter',
+          'response',
+          'raw fetch calls/s',
+          'unilive calls/s',
+          'ratio',
+          'raw CPU µs/call',
+          'unilive CPU µs/call',
+          'added CPU µs/call',
+          `target ≥ ${overhead.targetRatio}`,
+        ],
+        overhead.results.map((result) => [
+          result.provider,
+          bytes(result.responseBytes),
+          number(result.raw.callsPerSecond),
+          number(result.client.callsPerSecond),
+          result.throughputRatio.toFixed(3),
+          number(result.raw.cpuMicrosPerCall, 1),
+          number(result.client.cpuMicrosPerCall, 1),
+          number(result.cpuOverheadMicrosPerCall, 1),
+          verdict(result.throughputRatio >= overhead.targetRatio),
+        ]),
+      ),
+      '',
+      'Layer by layer (calls/s, and CPU µs per call in brackets):',
+      '',
+      ...table(
+        ['layer', ...overhead.results.map((result) => result.provider)],
+        (Object.keys(overheadLayers) as (keyof typeof overheadLayers)[]).map((layer) => [
+          overheadLayers[layer],
+          ...overhead.results.map((result) => {
+            const figures = result.layers.find((item) => item.layer === layer);
+            return figures
+              ? `${number(figures.callsPerSecond)} (${number(figures.cpuMicrosPerCall, 1)})`
+              : '–';
+          }),
+        ]),
+      ),
+      '',
+    );
+  }
+  push(...analysis('overhead', analyses), '');
+
+  // 2. Weight
+  const { weight } = report;
+  const main = weight.unilive.filter((item) => item.resolution === 'esbuild-node');
+  const mainVendors = weight.vendors.filter((vendor) => vendor.resolution === 'esbuild-node');
+  const moduleFirst = weight.unilive.filter((item) => item.resolution === 'module-first');
+  const moduleFirstVendors = weight.vendors.filter((vendor) => vendor.resolution === 'module-first');
+  push(
+    '## 2. Weight',
+    '',
+    `What an application's bundler ships: esbuild ${weight.esbuild}, ESM, platform ${weight.settings.platform}, target ${weight.settings.target}, minified, ` +
+      `every runtime dependency bundled, gzip level ${weight.settings.gzipLevel}. Each bundle is built from a small entry file in \`packages/bench/entries/\` that creates one live stream. ` +
+      "The floor is the same bundle's third-party imports alone: exactly the exports of ky, valibot, tsyringe (and jose for videosdk) that it uses, bundled the same way.",
+    '',
+    ...table(
+      [
+        'bundle',
+        'minified',
+        'gzip',
+        'floor (gzip)',
+        'ratio to floor',
+        `target ≤ ${weight.targets.maxRatioToFloor} × floor`,
+      ],
+      [
+        ...main.map((item) => [
+          `core + ${item.provider}${item.variant === 'client' ? ' (client)' : ', adapter alone'}`,
+          bytes(item.minifiedBytes),
+          bytes(item.gzipBytes),
+          bytes(item.floor.gzipBytes),
+          item.ratioToFloor.toFixed(2),
+          item.variant === 'client' ? verdict(item.ratioToFloor <= weight.targets.maxRatioToFloor) : '–',
+        ]),
+        ...mainVendors.map((vendor) => [
+          `${vendor.packageName} ${vendor.packageVersion}`,
+          bytes(vendor.minifiedBytes),
+          bytes(vendor.gzipBytes),
+          '–',
+          '–',
+          '–',
+        ]),
+      ],
+    ),
+    '',
+    `Smallest of all (every core + adapter client bundle below every vendor SDK): ${verdict(weight.targets.smallest)}.`,
+    '',
+    ...(moduleFirst.length > 0
+      ? [
+          "The same with module-first resolution (`mainFields: ['module', 'main']`, the order Rollup, Vite and webpack use; " +
+            "esbuild's node default takes `main` first, which picks tsyringe's CommonJS build):",
+          '',
+          ...table(
+            ['bundle', 'minified', 'gzip', 'floor (gzip)', 'ratio to floor'],
+            [
+              ...moduleFirst.map((item) => [
+                `core + ${item.provider} (client)`,
+                bytes(item.minifiedBytes),
+                bytes(item.gzipBytes),
+                bytes(item.floor.gzipBytes),
+                item.ratioToFloor.toFixed(2),
+              ]),
+              ...moduleFirstVendors.map((vendor) => [
+                `${vendor.packageName} ${vendor.packageVersion}`,
+                bytes(vendor.minifiedBytes),
+                bytes(vendor.gzipBytes),
+                '–',
+                '–',
+              ]),
+            ],
+          ),
+          '',
+        ]
+      : []),
+    'What each bundle is made of (minified bytes per package, before gzip):',
+    '',
+    ...table(
+      ['bundle', 'packages'],
+      [
+        ...main.map((item) => [
+          `core + ${item.provider}${item.variant === 'client' ? ' (client)' : ', adapter alone'}`,
+          item.packages.map((part) => `${part.name} ${number(part.bytes)}`).join(', '),
+        ]),
+        ...mainVendors.map((vendor) => [
+          vendor.packageName,
+          `${vendor.packages
+            .slice(0, 6)
+            .map((part) => `${part.name} ${number(part.bytes)}`)
+            .join(
+              ', ',
+            )}${vendor.packages.length > 6 ? `, and ${vendor.packages.length - 6} more packages` : ''}`,
+        ]),
+      ],
+    ),
+    '',
+    "No adapter pulls in another vendor: the packages found in each core + adapter bundle (from esbuild's metafile):",
+    '',
+    ...table(
+      ['adapter', 'unilive packages', 'third-party packages', 'other adapters', ''],
+      weight.isolation.map((check) => [
+        check.provider,
+        check.uniliveParts.join(', '),
+        check.dependencies.join(', '),
+        check.otherVendors.length === 0 ? 'none' : check.otherVendors.join(', '),
+        verdict(check.ok),
+      ]),
+    ),
+    '',
+    'The floor of each client bundle imports:',
+    '',
+    ...table(
+      ['bundle', 'imports'],
+      main
+        .filter((item) => item.variant === 'client')
+        .map((item) => [
+          `core + ${item.provider}`,
+          Object.entries(item.floor.imports)
+            .map(([source, names]) => `${source}: ${names.join(', ')}`)
+            .join('; '),
+        ]),
+    ),
+    '',
+    ...analysis('weight', analyses),
+    '',
+  );
+
+  // 3. Start-up
+  push(
+    '## 3. Start-up',
+    '',
+    `Cold \`await import()\` in a fresh Node process (no compile cache), timed inside the process; ${report.startup.runs} runs per scenario after one untimed round, scenarios interleaved. ` +
+      '"Process" is spawn to exit as the parent sees it, Node\'s own start-up included.',
+    '',
+    ...table(
+      ['imports', 'import ms (median)', 'min – max', 'over ky alone', 'process ms (median)'],
+      report.startup.results.map((result) => [
+        result.name,
+        number(result.importMs, 1),
+        `${number(result.importMsRange.min, 1)} – ${number(result.importMsRange.max, 1)}`,
+        result.importMsOverKy === undefined ? '–' : `+${number(result.importMsOverKy, 1)}`,
+        number(result.processMs, 1),
+      ]),
+    ),
+    '',
+    ...analysis('startup', analyses),
+    '',
+  );
+
+  // 4. Fan-out
+  push(
+    '## 4. Fan-out under a rate limit',
+    '',
+    'All creates are started at once through one client against a fresh sandbox that allows the given requests per second ' +
+      '(a token bucket; 429 with `Retry-After` beyond it). Duplicates are the streams the sandbox created beyond the distinct streams the client received.',
+    '',
+    ...table(
+      [
+        'adapter',
+        'client rateLimit',
+        'creates',
+        'took',
+        'floor',
+        'ratio',
+        'created',
+        'failed',
+        'duplicates',
+        'requests',
+        '429s',
+        'retries',
+        `target ≤ ${report.fanOut.targetMaxRatio} ×`,
+      ],
+      report.fanOut.results.map((result) => [
+        result.provider,
+        result.clientRateLimit ? `${result.clientRateLimit.requestsPerSecond} rps` : 'none',
+        number(result.creates),
+        `${number(result.elapsedMs / 1000, 2)} s`,
+        `${number(result.floorMs / 1000, 1)} s`,
+        result.ratioToFloor.toFixed(3),
+        number(result.succeeded),
+        `${number(result.failed)}${
+          result.failed > 0
+            ? ` (${Object.entries(result.failures)
+                .map(([name, count]) => `${name} ${count}`)
+                .join(', ')})`
+            : ''
+        }`,
+        number(result.duplicates),
+        number(result.requests),
+        number(result.rateLimited),
+        number(result.retries),
+        verdict(result.met),
+      ]),
+    ),
+    '',
+    ...analysis('fan-out', analyses),
+    '',
+  );
+
+  // 5. Memory
+  const { memory } = report;
+  push(
+    '## 5. Memory',
+    '',
+    `${number(memory.streams)} Wowza Video streams, seeded by the sandbox's own dialect into its persistence file, walked with \`for await (const stream of client.list())\` in pages of ${number(memory.pageSize)}; ` +
+      'nothing is kept. Heap figures are V8 `heapUsed` of the walking process above a baseline taken after a full GC. ' +
+      'Each walk runs twice with a fresh client: once as an application runs it (no forced GC: the peak includes garbage not yet collected), ' +
+      'once with a full GC at the end of every page (what the walk retains). ' +
+      `The target is judged on the retained heap: "flat" means it grows by less than ${mib(memoryFlatBytes)} from the first page to the last.`,
+    '',
+    ...table(
+      [
+        'walk',
+        'requests',
+        'took',
+        'retained after GC (peak)',
+        'retained per stream',
+        'peak before GC',
+        'peak RSS growth',
+        `target: retained flat, < ${mib(memory.maxGrowthBytes)}`,
+      ],
+      memory.results.map((result) => [
+        result.variant === 'summaries'
+          ? '`listDetails: false` (summaries)'
+          : 'default (details: one GET per stream)',
+        number(result.requests),
+        `${number(result.elapsedMs / 1000, 2)} s`,
+        mib(result.peakRetainedGrowthBytes),
+        `${number(result.retainedBytesPerStream, 1)} B`,
+        mib(result.peakHeapGrowthBytes),
+        mib(result.peakRssGrowthBytes),
+        verdict(result.met),
+      ]),
+    ),
+    '',
+    'Page by page (MiB above the baseline):',
+    '',
+    ...table(
+      [
+        'walk',
+        'measure',
+        ...(memory.results[0]?.retainedAfterPageBytes.map((_, index) => `page ${index + 1}`) ?? []),
+      ],
+      memory.results.flatMap((result) => [
+        [
+          result.variant,
+          'retained after GC',
+          ...result.retainedAfterPageBytes.map((value) => number(value / 1024 / 1024, 2)),
+        ],
+        [
+          result.variant,
+          'peak before GC',
+          ...result.peakHeapGrowthByPageBytes.map((value) => number(value / 1024 / 1024, 2)),
+        ],
+      ]),
+    ),
+    '',
+    ...analysis('memory', analyses),
+    '',
+  );
+  return `${lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
+}
+
+/** A few lines for the terminal. */
+export function renderSummary(report: BenchReport): string {
+  const { machine } = report;
+  return [
+    `unilive bench (${report.mode}) on ${machine.cpuModel}, ${machine.cores} cores, ${round(machine.memoryBytes / 1024 ** 3, 1)} GiB, ${machine.os}, Node ${machine.node}, ${machine.date}`,
+    ...report.targets.map(
+      (target) => `  ${target.met ? 'met    ' : 'MISSED '} ${target.measurement}: ${target.figure}`,
+    ),
+    `  took ${round(report.durationMs / 1000)} s`,
+  ].join('\n');
+}

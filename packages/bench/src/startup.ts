@@ -1,0 +1,117 @@
+import { spawnSync } from 'node:child_process';
+import { type BenchProviderId, providerIds } from './providers.js';
+import { median, now, round } from './stats.js';
+import { benchDir } from './weight.js';
+
+/** What one start-up scenario imports. */
+export interface StartupScenario {
+  name: string;
+  /** Module specifiers imported in order, each with `await import()`. */
+  imports: string[];
+  /** Code run before the imports (not timed). */
+  prelude?: string;
+}
+
+/** One scenario's figures (medians over the runs). */
+export interface StartupResult {
+  name: string;
+  imports: string[];
+  /** `await import()` of the modules, measured inside the fresh process. */
+  importMs: number;
+  importMsRange: { min: number; max: number };
+  /** The whole process, from spawn to exit, measured by the parent (Node's own start-up included). */
+  processMs: number;
+  /** importMs minus the `ky` scenario's importMs. */
+  importMsOverKy?: number;
+}
+
+/** The start-up report. */
+export interface StartupReport {
+  runs: number;
+  results: StartupResult[];
+}
+
+/** Options of {@link measureStartup}. */
+export interface StartupOptions {
+  /** Timed rounds; every scenario runs once per round, in turn. One untimed round comes first. */
+  runs: number;
+  providers?: readonly BenchProviderId[];
+}
+
+/** Scenarios: ky alone, the three dependencies, and core + each adapter. */
+export function startupScenarios(providers: readonly BenchProviderId[] = providerIds): StartupScenario[] {
+  return [
+    // The loader's fixed cost: an empty module, imported the same way.
+    { name: 'an empty module', imports: ['data:text/javascript,export {};'] },
+    { name: 'ky alone', imports: ['ky'] },
+    {
+      name: 'ky + valibot + tsyringe',
+      imports: ['ky', 'valibot', 'tsyringe'],
+      // tsyringe refuses to load without Reflect.getMetadata; core brings a few-line shim for it.
+      prelude: 'Reflect.getMetadata ??= () => undefined;',
+    },
+    ...providers.map((provider) => ({
+      name: `@unilive/core + @unilive/${provider}`,
+      imports: ['@unilive/core', `@unilive/${provider}`],
+    })),
+  ];
+}
+
+/**
+ * Cold `import()` in a fresh Node process per run (no compile cache), scenarios interleaved round by
+ * round so that drift in the machine touches each alike.
+ */
+export function measureStartup(options: StartupOptions): StartupReport {
+  const scenarios = startupScenarios(options.providers);
+  const samples = new Map<string, { importMs: number; processMs: number }[]>();
+  for (let round = -1; round < options.runs; round += 1) {
+    for (const scenario of scenarios) {
+      const sample = runOnce(scenario);
+      if (round < 0) continue;
+      const list = samples.get(scenario.name) ?? [];
+      list.push(sample);
+      samples.set(scenario.name, list);
+    }
+  }
+  const results = scenarios.map((scenario): StartupResult => {
+    const list = samples.get(scenario.name) ?? [];
+    const imports = list.map((sample) => sample.importMs);
+    const spread = { min: round(Math.min(...imports), 1), max: round(Math.max(...imports), 1) };
+    return {
+      name: scenario.name,
+      imports: scenario.imports,
+      importMs: round(median(imports), 1),
+      importMsRange: spread,
+      processMs: round(median(list.map((sample) => sample.processMs)), 1),
+    };
+  });
+  const ky = results.find((result) => result.name === 'ky alone')?.importMs;
+  for (const result of results) {
+    if (ky !== undefined && result.name.startsWith('@unilive/'))
+      result.importMsOverKy = round(result.importMs - ky, 1);
+  }
+  return { runs: options.runs, results };
+}
+
+function runOnce(scenario: StartupScenario): { importMs: number; processMs: number } {
+  const script = [
+    scenario.prelude ?? '',
+    'const started = performance.now();',
+    ...scenario.imports.map((specifier) => `await import(${JSON.stringify(specifier)});`),
+    'process.stdout.write(JSON.stringify({ importMs: performance.now() - started }));',
+  ].join('\n');
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.NODE_COMPILE_CACHE;
+  delete env.NODE_OPTIONS;
+  env.NODE_DISABLE_COMPILE_CACHE = '1';
+  const started = now();
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: benchDir,
+    env,
+    encoding: 'utf8',
+  });
+  const processMs = now() - started;
+  if (child.status !== 0) throw new Error(`start-up scenario "${scenario.name}" failed: ${child.stderr}`);
+  const { importMs } = JSON.parse(child.stdout) as { importMs: number };
+  return { importMs, processMs };
+}

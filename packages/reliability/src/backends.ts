@@ -1,0 +1,293 @@
+import type { CreateLiveStreamInput, LiveStreamProvider, UpdateLiveStreamInput } from '@unilive/core';
+import { type Fault, replaceEnums, type Sandbox, startSandbox } from '@unilive/sandbox';
+import { type Fixture, interceptFixture, loadFixture } from '@unilive/testing';
+import nock from 'nock';
+import type { AdapterSpec, MatrixOperation } from './adapters.js';
+import { type MatrixFault, slowDelayMs, timesOf } from './faults.js';
+import type { Wire } from './wire.js';
+
+/** Where the matrix runs: recorded fixtures replayed by nock, or the sandbox server on loopback. */
+export type BackendName = 'nock' | 'sandbox';
+
+/** One case, ready to run: the provider under test and what it should call. */
+export interface PreparedCase {
+  provider: LiveStreamProvider;
+  /** The stream the operation targets (none for create and list). */
+  subjectId: string | undefined;
+  createInput: CreateLiveStreamInput;
+  updatePatch: UpdateLiveStreamInput;
+  /** Create requests the backend received since the case started (nock: interceptors; sandbox: streams made). */
+  creates(): number;
+  /** Requests nock could not match (a harness problem, never a library outcome). */
+  unmatched(): readonly string[];
+  /** Waits until the backend has finished what the call left running (a slow request it carries out late). */
+  settle(): Promise<void>;
+  /** Clears what the case left (unconsumed faults and interceptors, its streams). */
+  finish(createdId: string | undefined): Promise<void>;
+}
+
+export interface Backend {
+  readonly name: BackendName;
+  start(): Promise<void>;
+  /** Credentials the backend accepts for the adapter, by label, for the secret scanner. */
+  credentials(adapter: AdapterSpec): Record<string, string>;
+  /**
+   * Builds the provider, readies the subject, then plans the fault on the operation's first request
+   * (everything but the DNS fault, which the wire plays).
+   */
+  prepare(
+    adapter: AdapterSpec,
+    operation: MatrixOperation,
+    fault: MatrixFault,
+    wire: Wire,
+    timeoutMs: number,
+  ): Promise<PreparedCase>;
+  close(): Promise<void>;
+}
+
+const htmlPage =
+  '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>';
+const json = { 'content-type': 'application/json' };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref?.());
+
+/** The recorded fixtures, replayed with nock. */
+export function nockBackend(): Backend {
+  const unmatched: string[] = [];
+  const onNoMatch = (request: Request) => unmatched.push(`${request.method} ${request.url}`);
+  return {
+    name: 'nock',
+    async start() {
+      nock.disableNetConnect();
+      nock.emitter.on('no match', onNoMatch);
+    },
+    credentials: (adapter) => ({ ...adapter.fixtures.secrets }),
+    async prepare(adapter, operation, fault, wire, timeoutMs) {
+      nock.cleanAll();
+      unmatched.length = 0;
+      const { fixtures } = adapter;
+      const plan = fixtures.operations[operation];
+      const load = (name: string): Fixture => loadFixture(fixtures.directory, name);
+      const seen: string[] = [];
+      const scope = () => {
+        const created = nock(fixtures.origin);
+        created.on('request', (request: Request) =>
+          seen.push(`${request.method} ${new URL(request.url).pathname}`),
+        );
+        return created;
+      };
+      const createTarget = fixtures.operations.create
+        ? load(fixtures.operations.create.target).request
+        : undefined;
+      if (plan) {
+        const target = load(plan.target);
+        const times = timesOf(fault);
+        const intercept = () => scope().intercept(target.request.path, target.request.method).times(times);
+        const recordedBody =
+          target.response.body === undefined
+            ? ''
+            : typeof target.response.body === 'string'
+              ? target.response.body
+              : JSON.stringify(target.response.body);
+        const errorReply = (status: number, retryAfter?: 'seconds' | 'date') => {
+          const error = load(
+            status === 429 ? fixtures.errors.rateLimit : fixtures.errors.serverError,
+          ).response;
+          const headers: Record<string, string> = { ...json, ...error.headers };
+          if (retryAfter === 'seconds') headers['retry-after'] = '1';
+          if (retryAfter === 'date') headers['retry-after'] = new Date(Date.now() + 2_000).toUTCString();
+          const body =
+            error.body === undefined
+              ? ''
+              : typeof error.body === 'string'
+                ? error.body
+                : JSON.stringify(error.body);
+          intercept().reply(status, body, headers);
+        };
+        const { shape } = fault;
+        switch (shape.kind) {
+          case 'status':
+            errorReply(shape.status, shape.retryAfter);
+            break;
+          case 'abort-retry-wait':
+            errorReply(429, 'seconds');
+            break;
+          case 'reset':
+            intercept().replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+            break;
+          case 'dns':
+            break;
+          case 'slow-headers':
+          case 'abort-in-flight':
+            intercept().reply(async () => {
+              await sleep(slowDelayMs);
+              return [target.response.status, recordedBody, json];
+            });
+            break;
+          case 'slow-body':
+            // The length declared, as a server streaming the body would (a 204 has nothing to hold back).
+            intercept()
+              .delay(slowDelayMs)
+              .reply(target.response.status, recordedBody, {
+                ...json,
+                'content-length': String(Buffer.byteLength(recordedBody)),
+              });
+            break;
+          case 'malformed-json':
+            intercept().reply(200, '{"id": "abc", "na', json);
+            break;
+          case 'empty-body':
+            intercept().reply(200, '', json);
+            break;
+          case 'html':
+            intercept().reply(200, htmlPage, { 'content-type': 'text/html; charset=utf-8' });
+            break;
+          case 'wrong-shape':
+            intercept().reply(200, JSON.stringify({ unexpected: [1, 2, 3], data: null }), json);
+            break;
+          case 'unknown-enum': {
+            const body =
+              target.response.body === undefined ? '' : JSON.stringify(replaceEnums(target.response.body));
+            intercept().reply(target.response.status, body, json);
+            break;
+          }
+        }
+        for (const name of plan.success) interceptFixture(scope(), load(name));
+      }
+      return {
+        provider: adapter.factory({ ...fixtures.settings, fetch: wire.fetch, timeoutMs }),
+        subjectId: operation === 'create' || operation === 'list' ? undefined : fixtures.subjectId,
+        createInput: fixtures.createInput,
+        updatePatch: fixtures.updatePatch,
+        creates: () =>
+          createTarget
+            ? seen.filter((entry) => entry === `${createTarget.method} ${createTarget.path.split('?')[0]}`)
+                .length
+            : 0,
+        unmatched: () => [...unmatched],
+        async settle() {},
+        async finish() {
+          nock.cleanAll();
+        },
+      };
+    },
+    async close() {
+      nock.emitter.off('no match', onNoMatch);
+      nock.cleanAll();
+      nock.enableNetConnect();
+    },
+  };
+}
+
+/** The sandbox on loopback, with its fault engine. */
+export function sandboxBackend(): Backend {
+  let sandbox: Sandbox | undefined;
+  const running = () => {
+    if (!sandbox) throw new Error('the sandbox is not started');
+    return sandbox;
+  };
+  return {
+    name: 'sandbox',
+    async start() {
+      sandbox = await startSandbox({ transitionMs: 5 });
+    },
+    credentials: (adapter) => running().credentials(adapter.id),
+    async prepare(adapter, operation, fault, wire, timeoutMs) {
+      const server = running();
+      server.clearFaults();
+      const provider = adapter.factory({ ...adapter.sandboxSettings(server), fetch: wire.fetch, timeoutMs });
+      const createInput: CreateLiveStreamInput = {
+        name: 'unilive matrix stream',
+        ...(provider.capabilities.restream
+          ? { restream: [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: 'matrix-restream-key-0001' }] }
+          : {}),
+      };
+      let subjectId: string | undefined;
+      if (operation !== 'create' && operation !== 'list' && !adapter.unsupported.includes(operation)) {
+        subjectId = (await provider.create({ name: 'unilive matrix subject' }, { timeoutMs: 5_000 })).id;
+        if (adapter.needsStarted.includes(operation)) await startAndWait(provider, subjectId);
+      }
+      if (operation === 'list')
+        await provider.create({ name: 'unilive matrix listed' }, { timeoutMs: 5_000 });
+      const target = adapter.sandboxOperations[operation];
+      const planned = sandboxFault(fault);
+      if (target && planned) server.injectFault(adapter.id, target, planned);
+      const createdBefore = server.stats().created[adapter.id] ?? 0;
+      return {
+        provider,
+        subjectId,
+        createInput,
+        updatePatch: { name: 'unilive matrix stream (renamed)' },
+        creates: () => (server.stats().created[adapter.id] ?? 0) - createdBefore,
+        unmatched: () => [],
+        async settle() {
+          // A request whose client hung up is carried out when the server notices: a create then makes
+          // the stream it was asked for, and that stream belongs to this case.
+          for (let wait = 0; wait < 300 && server.stats().inFlight > 0; wait += 1) await sleep(10);
+        },
+        async finish(createdId) {
+          server.clearFaults();
+          // Keep the store small so list cases stay one page; a stream that will not go is left behind.
+          for (const id of [subjectId, createdId]) {
+            if (id === undefined) continue;
+            try {
+              await provider.delete(id, { timeoutMs: 5_000 });
+            } catch {
+              // Already gone, or started (Wowza refuses to delete a started stream): left in the store.
+            }
+          }
+        },
+      };
+    },
+    async close() {
+      await sandbox?.close();
+      sandbox = undefined;
+    },
+  };
+}
+
+function sandboxFault(fault: MatrixFault): Fault | undefined {
+  const times = timesOf(fault);
+  const { shape } = fault;
+  switch (shape.kind) {
+    case 'status':
+      if (shape.status === 429) {
+        return {
+          type: 'rate-limit',
+          retryAfterSeconds: shape.retryAfter === 'date' ? 2 : 1,
+          retryAfterDate: shape.retryAfter === 'date',
+          times,
+        };
+      }
+      // The vendor did the work and the answer was lost: a repeated create would make a second stream.
+      if (shape.status === 408) return { type: 'status', status: 408, times, processed: true };
+      return { type: 'server-error', status: shape.status, times, processed: true };
+    case 'abort-retry-wait':
+      return { type: 'rate-limit', retryAfterSeconds: 1, times };
+    case 'reset':
+      return { type: 'network', times, processed: true };
+    case 'dns':
+      return undefined;
+    case 'slow-headers':
+    case 'abort-in-flight':
+      return { type: 'slow', delayMs: slowDelayMs, times };
+    case 'slow-body':
+      return { type: 'slow-body', delayMs: slowDelayMs, times };
+    case 'malformed-json':
+    case 'empty-body':
+    case 'html':
+    case 'wrong-shape':
+    case 'unknown-enum':
+      return { type: shape.kind, times };
+  }
+}
+
+async function startAndWait(provider: LiveStreamProvider, id: string): Promise<void> {
+  await provider.start(id, { timeoutMs: 5_000 });
+  for (let poll = 0; poll < 200; poll += 1) {
+    const status = provider.getStatus ? await provider.getStatus(id) : await provider.get(id);
+    if (status.state === 'ready') return;
+    await sleep(5);
+  }
+  throw new Error(`stream ${id} did not become ready`);
+}

@@ -1,0 +1,192 @@
+/**
+ * The faults of the matrix. Each is served on the recorded fixtures (nock) and on the sandbox (its fault
+ * engine), except the DNS-style failure, which no server can produce and the client-side `fetch` simulates
+ * on both.
+ */
+export type FaultShape =
+  | { kind: 'status'; status: 408 | 429 | 500 | 502 | 503 | 504; retryAfter?: 'seconds' | 'date' }
+  | { kind: 'reset' }
+  | { kind: 'dns' }
+  | { kind: 'slow-headers' }
+  | { kind: 'slow-body' }
+  | { kind: 'malformed-json' }
+  | { kind: 'empty-body' }
+  | { kind: 'html' }
+  | { kind: 'wrong-shape' }
+  | { kind: 'unknown-enum' }
+  | { kind: 'abort-retry-wait' }
+  | { kind: 'abort-in-flight' };
+
+/**
+ * How the HTTP layer may treat a fault:
+ * - `refused`: the vendor refused the request unprocessed (429): any request may be repeated;
+ * - `not-sent`: the request never left the machine (DNS failure): any request may be repeated;
+ * - `ambiguous`: the vendor may have carried it out (timeout, 408, 5xx, reset): repeated only when safe;
+ * - `response`: a success status with a body unilive cannot read, or can: never repeated;
+ * - `abort`: the caller's signal fires.
+ */
+export type FaultClass = 'refused' | 'not-sent' | 'ambiguous' | 'response' | 'abort';
+
+/** The error class a call ends with when the fault outlasts the retries. */
+export type ExpectedErrorKind =
+  | 'RateLimitError'
+  | 'TimeoutError'
+  | 'ProviderUnavailableError'
+  | 'ResponseShapeError'
+  | 'AbortError';
+
+export interface MatrixFault {
+  id: string;
+  label: string;
+  shape: FaultShape;
+  faultClass: FaultClass;
+  /** Served for every attempt the retry budget allows (3), instead of once. */
+  persistent: boolean;
+  /** What the call fails with when it fails; `ResponseShapeError` faults may also succeed. */
+  errorKind: ExpectedErrorKind;
+}
+
+/** Attempts of one call with the default policy (2 retries). */
+export const attemptBudget = 3;
+
+/**
+ * The per-attempt time limit of the slow faults when one attempt must then succeed: generous, so a loaded
+ * machine does not fail the recovery attempt too.
+ */
+export const attemptTimeoutMs = 250;
+/** The limit when every attempt meets the slow fault: any limit fails them all, so a short one. */
+export const persistentAttemptTimeoutMs = 50;
+/** How long slow faults hold back headers or body: well past the attempt limit. */
+export const slowDelayMs = 2_000;
+/** When the abort cases fire the signal. */
+export const abortAfterMs = 20;
+
+const transient: Omit<MatrixFault, 'id' | 'persistent'>[] = [
+  {
+    label: '429 with Retry-After in seconds',
+    shape: { kind: 'status', status: 429, retryAfter: 'seconds' },
+    faultClass: 'refused',
+    errorKind: 'RateLimitError',
+  },
+  {
+    label: '429 with Retry-After as an HTTP date',
+    shape: { kind: 'status', status: 429, retryAfter: 'date' },
+    faultClass: 'refused',
+    errorKind: 'RateLimitError',
+  },
+  {
+    label: '408 Request Timeout',
+    shape: { kind: 'status', status: 408 },
+    faultClass: 'ambiguous',
+    errorKind: 'TimeoutError',
+  },
+  ...([500, 502, 503, 504] as const).map((status) => ({
+    label: `${status}`,
+    shape: { kind: 'status' as const, status },
+    faultClass: 'ambiguous' as const,
+    errorKind: 'ProviderUnavailableError' as const,
+  })),
+  {
+    label: 'connection reset',
+    shape: { kind: 'reset' },
+    faultClass: 'ambiguous',
+    errorKind: 'ProviderUnavailableError',
+  },
+  {
+    label: 'DNS failure (ENOTFOUND)',
+    shape: { kind: 'dns' },
+    faultClass: 'not-sent',
+    errorKind: 'ProviderUnavailableError',
+  },
+  {
+    label: 'headers slower than the timeout',
+    shape: { kind: 'slow-headers' },
+    faultClass: 'ambiguous',
+    errorKind: 'TimeoutError',
+  },
+  {
+    label: 'body slower than the timeout',
+    shape: { kind: 'slow-body' },
+    faultClass: 'ambiguous',
+    errorKind: 'TimeoutError',
+  },
+  {
+    label: 'malformed JSON',
+    shape: { kind: 'malformed-json' },
+    faultClass: 'response',
+    errorKind: 'ResponseShapeError',
+  },
+  {
+    label: 'empty body',
+    shape: { kind: 'empty-body' },
+    faultClass: 'response',
+    errorKind: 'ResponseShapeError',
+  },
+  {
+    label: 'HTML with 200',
+    shape: { kind: 'html' },
+    faultClass: 'response',
+    errorKind: 'ResponseShapeError',
+  },
+  {
+    label: 'JSON of the wrong shape',
+    shape: { kind: 'wrong-shape' },
+    faultClass: 'response',
+    errorKind: 'ResponseShapeError',
+  },
+  {
+    label: 'unknown enum values',
+    shape: { kind: 'unknown-enum' },
+    faultClass: 'response',
+    errorKind: 'ResponseShapeError',
+  },
+];
+
+const idOf = (shape: FaultShape): string =>
+  shape.kind === 'status' ? `${shape.status}${shape.retryAfter ? `-${shape.retryAfter}` : ''}` : shape.kind;
+
+/** Every fault of the matrix: each once (transient), the retryable ones also persistent, and the aborts. */
+export const matrixFaults: readonly MatrixFault[] = [
+  ...transient.map((fault) => ({ ...fault, id: idOf(fault.shape), persistent: false })),
+  // A slow body retried is a slow request retried: its persistent case is the slow-headers one.
+  ...transient
+    .filter((fault) => fault.faultClass !== 'response' && fault.shape.kind !== 'slow-body')
+    .map((fault) => ({
+      ...fault,
+      id: `${idOf(fault.shape)}-persistent`,
+      label: `${fault.label}, persistent`,
+      persistent: true,
+    })),
+  {
+    id: 'abort-retry-wait',
+    label: 'signal aborted during a Retry-After wait',
+    shape: { kind: 'abort-retry-wait' },
+    faultClass: 'abort',
+    persistent: true,
+    errorKind: 'AbortError',
+  },
+  {
+    id: 'abort-in-flight',
+    label: 'signal aborted while waiting for headers',
+    shape: { kind: 'abort-in-flight' },
+    faultClass: 'abort',
+    persistent: false,
+    errorKind: 'AbortError',
+  },
+];
+
+/** How many times the backend serves the fault. */
+export const timesOf = (fault: MatrixFault): number => (fault.persistent ? attemptBudget : 1);
+
+/** Whether the HTTP layer may repeat the faulted request. */
+export function isRetried(fault: MatrixFault, retrySafe: boolean): boolean {
+  switch (fault.faultClass) {
+    case 'refused':
+    case 'not-sent':
+      return true;
+    case 'ambiguous':
+      return retrySafe;
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,413 @@
+import { inspect } from 'node:util';
+import {
+  createContainer,
+  createLiveStreamClient,
+  type HttpHooks,
+  type LiveStream,
+  type LiveStreamClient,
+  type LiveStreamState,
+  type Sleep,
+  tokens,
+  UniliveError,
+  UnsupportedOperationError,
+} from '@unilive/core';
+import { SecretScanner } from '@unilive/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type AdapterId,
+  type AdapterSpec,
+  adapters,
+  type MatrixOperation,
+  matrixOperations,
+} from './adapters.js';
+import {
+  type Backend,
+  type BackendName,
+  nockBackend,
+  type PreparedCase,
+  sandboxBackend,
+} from './backends.js';
+import {
+  abortAfterMs,
+  attemptBudget,
+  attemptTimeoutMs,
+  isRetried,
+  type MatrixFault,
+  matrixFaults,
+  persistentAttemptTimeoutMs,
+} from './faults.js';
+import { type CaseOutcome, type CaseRecord, writeSection } from './report.js';
+import { createWire, type Wire } from './wire.js';
+
+// Lists first, while the sandbox holds few streams; the others in the interface's order.
+const operationOrder: readonly MatrixOperation[] = [
+  'list',
+  ...matrixOperations.filter((operation) => operation !== 'list'),
+];
+
+// waitForState is satisfied by any state but `unknown`, so one poll answers unless the state is unreadable.
+const knownStates: readonly LiveStreamState[] = [
+  'stopped',
+  'starting',
+  'ready',
+  'stopping',
+  'resetting',
+  'disabled',
+];
+
+/** How long after the signal fires an aborted call may still run: "at once", with room for a loaded machine. */
+const abortGraceMs = 500;
+
+/**
+ * Registers the fault matrix of one adapter on one backend: every operation against every fault, one test
+ * per case, then the secret scan over everything the cases produced and the unhandled-rejection check.
+ */
+export function runFaultMatrix(adapterId: AdapterId, backendName: BackendName): void {
+  const adapter = adapters[adapterId];
+  describe(`fault matrix: ${adapterId} on ${backendName}`, () => {
+    const backend: Backend = backendName === 'nock' ? nockBackend() : sandboxBackend();
+    const wire = createWire();
+    const scanner = new SecretScanner();
+    const registered = new Set<string>();
+    const register = (label: string, value: string | undefined) => {
+      if (!value || value.length < 4) return;
+      registered.add(value);
+      scanner.register(label, value);
+    };
+    const records: CaseRecord[] = [];
+    let sampleError: Record<string, unknown> | undefined;
+    let sampleCause: Record<string, unknown> | undefined;
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+
+    beforeAll(async () => {
+      process.on('unhandledRejection', onUnhandled);
+      await backend.start();
+      for (const [label, value] of Object.entries(backend.credentials(adapter))) register(label, value);
+    });
+
+    afterAll(async () => {
+      process.off('unhandledRejection', onUnhandled);
+      await backend.close();
+      writeSection(`matrix.${adapterId}.${backendName}`, {
+        kind: 'matrix',
+        adapter: adapterId,
+        backend: backendName,
+        cases: records,
+        secretsRegistered: registered.size,
+        transcriptsScanned: scanner.recorded,
+        leaks: scanner.leaks(),
+        unhandledRejections: unhandled.length,
+        ...(sampleError ? { sampleError } : {}),
+        ...(sampleCause ? { sampleCause } : {}),
+      });
+    });
+
+    for (const operation of operationOrder) {
+      if (adapter.unsupported.includes(operation)) {
+        it(`${operation}: unsupported, typed before any request`, async () => {
+          const record = await runUnsupported(adapter, operation, backend, wire, scanner);
+          records.push(record);
+          expect(record.problems).toEqual([]);
+        });
+        continue;
+      }
+      for (const fault of matrixFaults) {
+        it(`${operation}: ${fault.label}`, async () => {
+          const record = await runCase({ adapter, operation, fault, backend, wire, scanner, register });
+          records.push(record);
+          if (record.sample && operation === 'create' && fault.id === '503-persistent')
+            sampleError = record.sample;
+          if (record.sample && operation === 'get' && fault.id === 'reset-persistent')
+            sampleCause = record.sample;
+          delete record.sample;
+          expect(record.problems).toEqual([]);
+        });
+      }
+    }
+
+    it('no credential, stream key or token appears in any error or hook event of the matrix', () => {
+      expect(scanner.recorded).toBeGreaterThan(records.length);
+      expect(scanner.leaks()).toEqual([]);
+    });
+
+    it('no promise was left rejected and unhandled', () => {
+      expect(unhandled.map((reason) => inspect(reason))).toEqual([]);
+    });
+  });
+}
+
+interface CaseContext {
+  adapter: AdapterSpec;
+  operation: MatrixOperation;
+  fault: MatrixFault;
+  backend: Backend;
+  wire: Wire;
+  scanner: SecretScanner;
+  register(label: string, value: string | undefined): void;
+}
+
+/** Runs one case and checks it against what the retry policy promises. */
+async function runCase(context: CaseContext): Promise<CaseRecord> {
+  const { adapter, operation, fault, backend, wire, scanner } = context;
+  const slow = ['slow-headers', 'slow-body'].includes(fault.shape.kind);
+  const timeoutMs = !slow ? 5_000 : fault.persistent ? persistentAttemptTimeoutMs : attemptTimeoutMs;
+  const prepared = await backend.prepare(adapter, operation, fault, wire, timeoutMs);
+  for (const target of prepared.createInput.restream ?? [])
+    context.register('restream key', target.streamKey);
+  wire.reset();
+  if (fault.shape.kind === 'dns') wire.failDns(fault.persistent ? attemptBudget : 1);
+
+  const controller = new AbortController();
+  let abortedAt: number | undefined;
+  const abort = () => {
+    abortedAt ??= performance.now();
+    controller.abort();
+  };
+  const retries: string[] = [];
+  const hooks: HttpHooks = {
+    onRequest: (event) => scanner.recordText(`${JSON.stringify(event)}\n${inspect(event)}`, 'onRequest'),
+    onResponse: (event) => scanner.recordText(`${JSON.stringify(event)}\n${inspect(event)}`, 'onResponse'),
+    onRetry: (event) => {
+      retries.push(event.reason);
+      scanner.recordText(`${JSON.stringify(event)}\n${inspect(event, { depth: 6 })}`, 'onRetry');
+      scanner.recordError(event.error, 'onRetry error');
+      if (fault.shape.kind === 'abort-retry-wait') abort();
+    },
+    onError: (event) => {
+      scanner.recordText(`${JSON.stringify(event)}\n${inspect(event, { depth: 6 })}`, 'onError');
+      scanner.recordError(event.error, 'onError error');
+    },
+  };
+  // Retry waits are recorded, not slept; an aborted signal ends the wait at once, as the real sleep does.
+  const sleep: Sleep = async (_ms, signal) => {
+    if (signal?.aborted) throw signal.reason;
+  };
+  const container = createContainer();
+  container.register(tokens.sleep, { useValue: sleep });
+  const client = createLiveStreamClient(prepared.provider, { hooks, container });
+
+  const timer = fault.shape.kind === 'abort-in-flight' ? setTimeout(abort, abortAfterMs) : undefined;
+  const startedAt = performance.now();
+  let value: unknown;
+  let error: unknown;
+  try {
+    value = await invoke(client, operation, prepared, { timeoutMs, signal: controller.signal });
+  } catch (caught) {
+    error = caught;
+    scanner.recordError(caught, `${operation} error`);
+  } finally {
+    clearTimeout(timer);
+  }
+  const endedAt = performance.now();
+
+  for (const stream of streamsOf(value)) registerStream(stream, context.register);
+  for (const secret of prepared.provider.secrets?.() ?? [])
+    context.register('secret the provider learned', secret);
+
+  const requests = [...wire.requests];
+  const first = requests[0];
+  const key = (request: { method: string; path: string }) => `${request.method} ${request.path}`;
+  const attempts = first ? requests.filter((request) => key(request) === key(first)).length : 0;
+  const typed = error !== undefined && UniliveError.isInstance(error);
+  const outcome: CaseOutcome =
+    error === undefined ? (retries.length > 0 ? 'recovered' : 'success') : typed ? 'typed' : 'untyped';
+  const errorName = error === undefined ? undefined : error instanceof Error ? error.name : typeof error;
+
+  // Creates: how often the request went out, how often the backend saw or carried it out.
+  const isCreate = operation === 'create';
+  const createsSent = isCreate
+    ? requests.filter((request) => request.method === 'POST' && request.sent).length
+    : 0;
+  const createsNotSent = isCreate ? requests.filter((request) => !request.sent).length : 0;
+  await prepared.settle();
+  const backendCreates = prepared.creates();
+  const refused = fault.faultClass === 'refused' || fault.shape.kind === 'abort-retry-wait';
+  const createStreamsAllowed = 1;
+  const duplicateSends = isCreate && !refused ? Math.max(0, createAttempts(requests) - 1) : 0;
+  const duplicateStreams =
+    backend.name === 'sandbox'
+      ? Math.max(0, backendCreates - createStreamsAllowed)
+      : isCreate && !refused
+        ? Math.max(0, backendCreates - createStreamsAllowed)
+        : 0;
+
+  const problems: string[] = [];
+  const expectError = (kind: string) => {
+    if (error === undefined) problems.push(`expected ${kind}, but the call succeeded`);
+    else if (errorName !== kind) problems.push(`expected ${kind}, got ${describeError(error)}`);
+  };
+  const expectAttempts = (count: number) => {
+    if (attempts !== count)
+      problems.push(`expected ${count} attempt(s) of ${first ? key(first) : 'the request'}, saw ${attempts}`);
+  };
+  if (outcome === 'untyped') problems.push(`untyped error: ${describeError(error)}`);
+  const retried = isRetried(fault, adapter.retrySafe[operation]);
+  // A 204 has no body to hold back: the call simply succeeds.
+  const nothingToDelay = fault.shape.kind === 'slow-body' && adapter.noBody.includes(operation);
+  switch (nothingToDelay ? 'nothing' : fault.faultClass) {
+    case 'nothing':
+      if (error !== undefined)
+        problems.push(`expected success (no body to delay), got ${describeError(error)}`);
+      expectAttempts(1);
+      break;
+    case 'abort':
+      expectError('AbortError');
+      if (abortedAt === undefined) problems.push('the signal never fired');
+      else if (endedAt - abortedAt > abortGraceMs)
+        problems.push(`the call ran ${Math.round(endedAt - abortedAt)} ms after the abort`);
+      expectAttempts(1);
+      break;
+    case 'response':
+      if (fault.shape.kind === 'unknown-enum') {
+        if (error !== undefined)
+          problems.push(`unknown enum values must be read, got ${describeError(error)}`);
+      } else if (error !== undefined && errorName !== 'ResponseShapeError') {
+        problems.push(`expected success or ResponseShapeError, got ${describeError(error)}`);
+      }
+      if (fault.shape.kind !== 'unknown-enum' || operation !== 'status') expectAttempts(1);
+      break;
+    default:
+      if (retried && !fault.persistent) {
+        if (error !== undefined)
+          problems.push(`expected recovery after one retry, got ${describeError(error)}`);
+        // A slow fault's recovery attempt runs under the same short limit: on a machine loaded by the rest
+        // of `npm test` it may miss it once, and the budget's last attempt recovers.
+        const lateRecovery =
+          slow && attempts === attemptBudget && retries.every((reason) => reason === 'timeout');
+        if (!lateRecovery) expectAttempts(2);
+      } else {
+        expectError(fault.errorKind);
+        expectAttempts(retried ? attemptBudget : 1);
+      }
+  }
+  if (duplicateSends > 0) problems.push(`create sent ${createAttempts(requests)} times after ${fault.label}`);
+  if (duplicateStreams > 0) problems.push(`the backend made ${backendCreates} streams for one create`);
+  const unmatched = prepared.unmatched();
+  if (unmatched.length > 0) problems.push(`requests no fixture matched: ${unmatched.join(', ')}`);
+
+  const createdId = isCreate && value !== undefined ? (value as LiveStream).id : undefined;
+  await prepared.finish(createdId);
+  return {
+    ...(UniliveError.isInstance(error) ? { sample: error.toJSON() } : {}),
+    operation,
+    fault: fault.id,
+    outcome,
+    ...(errorName === undefined ? {} : { error: errorName }),
+    attempts,
+    requests: requests.length,
+    duplicateSends,
+    duplicateStreams,
+    createRetriesAfter429: isCreate && refused ? Math.max(0, createsSent - 1) : 0,
+    createRetriesNotSent: isCreate ? createsNotSent : 0,
+    problems,
+    durationMs: Math.round(endedAt - startedAt),
+  };
+}
+
+// POSTs of the create itself: restream platforms a create adds afterwards are other POSTs.
+function createAttempts(requests: readonly { method: string; path: string; sent: boolean }[]): number {
+  const first = requests[0];
+  if (!first) return 0;
+  return requests.filter(
+    (request) => request.sent && request.method === first.method && request.path === first.path,
+  ).length;
+}
+
+/** An operation the adapter does not have: it must throw UnsupportedOperationError before any request. */
+async function runUnsupported(
+  adapter: AdapterSpec,
+  operation: MatrixOperation,
+  backend: Backend,
+  wire: Wire,
+  scanner: SecretScanner,
+): Promise<CaseRecord> {
+  const prepared = await backend.prepare(adapter, operation, matrixFaults[0] as MatrixFault, wire, 5_000);
+  wire.reset();
+  const client = createLiveStreamClient(prepared.provider);
+  const startedAt = performance.now();
+  let error: unknown;
+  try {
+    await invoke(client, operation, { ...prepared, subjectId: 'unilive-subject' }, {});
+  } catch (caught) {
+    error = caught;
+    scanner.recordError(caught, `${operation} error`);
+  }
+  const problems: string[] = [];
+  if (!UnsupportedOperationError.isInstance(error))
+    problems.push(`expected UnsupportedOperationError, got ${describeError(error)}`);
+  if (wire.requests.length > 0) problems.push(`${wire.requests.length} request(s) sent`);
+  await prepared.finish(undefined);
+  return {
+    operation,
+    fault: 'unsupported',
+    outcome: UniliveError.isInstance(error) ? 'typed' : error === undefined ? 'success' : 'untyped',
+    ...(error instanceof Error ? { error: error.name } : {}),
+    attempts: 0,
+    requests: wire.requests.length,
+    duplicateSends: 0,
+    duplicateStreams: 0,
+    createRetriesAfter429: 0,
+    createRetriesNotSent: 0,
+    problems,
+    durationMs: Math.round(performance.now() - startedAt),
+  };
+}
+
+async function invoke(
+  client: LiveStreamClient,
+  operation: MatrixOperation,
+  prepared: Pick<PreparedCase, 'subjectId' | 'createInput' | 'updatePatch'>,
+  options: { timeoutMs?: number; signal?: AbortSignal },
+): Promise<unknown> {
+  const id = prepared.subjectId ?? '';
+  switch (operation) {
+    case 'create':
+      return client.create(prepared.createInput, options);
+    case 'get':
+      return client.get(id, options);
+    case 'list':
+      return client.list(options).toArray();
+    case 'update':
+      return client.update(id, prepared.updatePatch, options);
+    case 'delete':
+      return client.delete(id, options);
+    case 'start':
+      return client.start(id, options);
+    case 'stop':
+      return client.stop(id, options);
+    case 'status':
+      return client.waitForState(id, knownStates, {
+        timeoutMs: 5_000,
+        intervalMs: 1,
+        maxIntervalMs: 1,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+  }
+}
+
+function streamsOf(value: unknown): LiveStream[] {
+  if (Array.isArray(value)) return value as LiveStream[];
+  if (typeof value === 'object' && value !== null && 'ingest' in value) return [value as LiveStream];
+  return [];
+}
+
+/** Registers every credential a stream carries: stream keys, passwords, tokens, restream keys. */
+export function registerStream(
+  stream: LiveStream,
+  register: (label: string, value: string | undefined) => void,
+): void {
+  for (const endpoint of stream.ingest) {
+    register('stream key', endpoint.streamKey);
+    register('ingest password', endpoint.password);
+    register('publish token', endpoint.token);
+  }
+  for (const endpoint of stream.playback) register('subscribe token', endpoint.token);
+  for (const target of stream.restream ?? []) register('restream key', target.streamKey);
+}
+
+function describeError(error: unknown): string {
+  if (error === undefined) return 'no error';
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return inspect(error);
+}

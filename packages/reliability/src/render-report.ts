@@ -1,0 +1,300 @@
+// Renders docs/reliability.md from reliability-report.json (written by the last `vitest run` of this
+// package). Run it with `pnpm --filter @unilive/reliability run report`; plain Node runs it (types stripped).
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { CaseRecord, CorpusSection, DriftSection, MatrixSection, ReliabilityReport } from './report.js';
+
+const reportFile = new URL('../reliability-report.json', import.meta.url);
+const docFile = new URL('../../../docs/reliability.md', import.meta.url);
+
+const report = JSON.parse(readFileSync(reportFile, 'utf8')) as ReliabilityReport;
+const matrices = report.sections.filter((section): section is MatrixSection => section.kind === 'matrix');
+const corpus = report.sections.find((section): section is CorpusSection => section.kind === 'corpus');
+const drifts = report.sections.filter((section): section is DriftSection => section.kind === 'drift');
+
+const adapterOrder = ['wowza-video', 'wowza-realtime', 'liveapi', 'videosdk'];
+const operationOrder = ['create', 'get', 'list', 'update', 'delete', 'start', 'stop', 'status'];
+const byAdapter = (a: { adapter: string }, b: { adapter: string }) =>
+  adapterOrder.indexOf(a.adapter) - adapterOrder.indexOf(b.adapter);
+matrices.sort((a, b) => byAdapter(a, b) || a.backend.localeCompare(b.backend));
+drifts.sort(byAdapter);
+
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+const cases = (sections: MatrixSection[]) => sections.flatMap((section) => section.cases);
+const count = (records: CaseRecord[], test: (record: CaseRecord) => boolean) => records.filter(test).length;
+const format = (value: number) => value.toLocaleString('en-US');
+
+function totals(records: CaseRecord[]) {
+  return {
+    cases: records.length,
+    success: count(records, (record) => record.outcome === 'success'),
+    recovered: count(records, (record) => record.outcome === 'recovered'),
+    typed: count(records, (record) => record.outcome === 'typed'),
+    untyped: count(records, (record) => record.outcome === 'untyped'),
+    duplicateSends: sum(records.map((record) => record.duplicateSends)),
+    duplicateStreams: sum(records.map((record) => record.duplicateStreams)),
+    after429: sum(records.map((record) => record.createRetriesAfter429)),
+    notSent: sum(records.map((record) => record.createRetriesNotSent)),
+    failed: count(records, (record) => record.problems.length > 0),
+  };
+}
+
+const all = totals(cases(matrices));
+const leaks = sum(matrices.map((section) => section.leaks.length)) + (corpus?.leaks ?? 0);
+const scanned = sum(matrices.map((section) => section.transcriptsScanned));
+const registered = sum(matrices.map((section) => section.secretsRegistered));
+const unhandled = sum(matrices.map((section) => section.unhandledRejections));
+
+// Short codes for the grid.
+const errorCodes: Record<string, string> = {
+  RateLimitError: 'RL',
+  TimeoutError: 'TO',
+  ProviderUnavailableError: 'PU',
+  ResponseShapeError: 'RS',
+  AbortError: 'AB',
+  UnsupportedOperationError: 'US',
+  NotFoundError: 'NF',
+  ConflictError: 'CF',
+  InvalidInputError: 'II',
+  AuthenticationError: 'AU',
+};
+const codeOf = (record: CaseRecord | undefined): string => {
+  if (!record) return '–';
+  const code =
+    record.outcome === 'recovered'
+      ? 'R'
+      : record.outcome === 'success'
+        ? 'S'
+        : record.outcome === 'untyped'
+          ? `**untyped ${record.error ?? ''}**`
+          : (errorCodes[record.error ?? ''] ?? record.error ?? '?');
+  return record.problems.length > 0 ? `**${code}!**` : code;
+};
+
+const lines: string[] = [];
+const out = (...text: string[]) => lines.push(...text);
+
+out(
+  '# Reliability',
+  '',
+  '<!-- Rendered by `pnpm --filter @unilive/reliability run report` from packages/reliability/reliability-report.json. Do not edit by hand. -->',
+  '',
+  `Figures of the last run of \`packages/reliability\` (${report.generatedAt.slice(0, 10)}), which runs in README command B (\`npm test\`).`,
+  'The suite proves three things about every adapter: it keeps working (transient faults are retried where that is safe),',
+  'it loses nothing (a create is never sent twice unless the vendor refused it unprocessed), and it leaks nothing',
+  '(no credential in any error or log hook output).',
+  '',
+  '## Summary',
+  '',
+  '| figure | value |',
+  '| --- | --- |',
+  `| fault matrix cases run (4 adapters, 8 operations, ${matrixFaultCount()} faults, on nock and on the sandbox; videosdk's stop, which sends nothing, once) | ${format(all.cases)} |`,
+  `| cases that met every expectation | ${format(all.cases - all.failed)} |`,
+  `| recovered after a retry | ${format(all.recovered)} |`,
+  `| succeeded without a retry (the fault was readable, or had nothing to delay) | ${format(all.success)} |`,
+  `| ended with one of our typed errors | ${format(all.typed)} |`,
+  `| ended with anything else (untyped) | **${format(all.untyped)}** |`,
+  `| creates sent twice without a 429 or an unsent request to justify it | **${format(all.duplicateSends)}** |`,
+  `| streams the backend made beyond one per create | **${format(all.duplicateStreams)}** |`,
+  `| creates repeated after a 429 (refused unprocessed: allowed) | ${format(all.after429)} |`,
+  `| create attempts that never left the machine (DNS failure: retried, allowed) | ${format(all.notSent)} |`,
+  `| unhandled promise rejections | **${format(unhandled)}** |`,
+  `| secrets registered with the scanner / transcripts scanned | ${format(registered)} / ${format(scanned)} |`,
+  `| leaks found (a secret in a message, stack, \`toJSON\`, \`util.inspect\` or hook event) | **${format(leaks)}** |`,
+);
+if (corpus) {
+  out(
+    `| hostile input cases (kept as data in \`packages/reliability/src/hostile-inputs.json\`) | ${format(corpus.cases)} |`,
+    `| hostile input runs (each case on each adapter, each credential setting) | ${format(corpus.runs)} |`,
+    `| rejected before any request / requests sent before a rejection | ${format(corpus.rejected)} / **${format(corpus.requestsBeforeRejection)}** |`,
+    `| sent with a documented safe encoding | ${format(corpus.encoded)} |`,
+  );
+}
+for (const drift of drifts) {
+  out(
+    `| drift cases, ${drift.adapter} (streams / ResponseShapeError / anything else) | ${format(drift.runs)} (${format(drift.streams)} / ${format(drift.shapeErrors)} / **${format(drift.otherErrors)}**) |`,
+  );
+}
+
+out(
+  '',
+  '## The fault matrix',
+  '',
+  'Every operation of every adapter meets every fault twice: on the recorded fixtures of `test-fixtures/<id>/`',
+  'replayed by nock, and on the sandbox server (`@unilive/sandbox`) with its fault engine. A fault is served once',
+  '(transient) or for every attempt the retry budget allows (persistent, 3 attempts). What is expected:',
+  '',
+  '- **429** (seconds or HTTP date): the vendor refused the request unprocessed, so every request, a create',
+  '  included, waits `Retry-After` and is sent again: transient recovers, persistent ends in `RateLimitError`.',
+  '- **408, 5xx, connection reset, headers or body slower than the timeout**: the vendor may have carried the request',
+  '  out. Requests the adapter marks safe to repeat (GET, PUT, DELETE, idempotent PATCHes) are retried: transient',
+  '  recovers, persistent ends in `TimeoutError` or `ProviderUnavailableError` after 3 attempts. A create (and Wowza',
+  "  Video's start and stop, whose repetition Wowza answers with a conflict) is sent once and ends in the typed error.",
+  '- **DNS failure** (ENOTFOUND, simulated client-side: no server can produce it): nothing was sent, so every',
+  '  request, a create included, is retried.',
+  '- **Malformed JSON, empty body, HTML with 200, JSON of the wrong shape**: never retried; the call succeeds when',
+  '  the adapter does not need the body (a delete, a PATCH it reads back with a GET) or ends in `ResponseShapeError`.',
+  '- **Unknown enum values**: read as `unknown` (and `waitForState` polls again); the call succeeds.',
+  '- **Abort** during a `Retry-After` wait or while waiting for headers: `AbortError` at once, no further request.',
+  '',
+  'On the sandbox, 408, 5xx and reset faults are served *after* the request was carried out (`processed: true`):',
+  'the stream really exists, so a wrongly repeated create shows up as a second stream in `sandbox.stats().created`.',
+  'A slow request the client gave up on is also carried out when the server notices, as a vendor would; the suite',
+  'waits for the sandbox to finish (`stats().inFlight` is 0) before counting. On nock, the create requests the',
+  'interceptors received are counted.',
+  '',
+  '| adapter | backend | cases | recovered | succeeded | typed errors | untyped | duplicate creates | leaks | unhandled |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+);
+for (const section of matrices) {
+  const t = totals(section.cases);
+  out(
+    `| ${section.adapter} | ${section.backend} | ${t.cases} | ${t.recovered} | ${t.success} | ${t.typed} | ${t.untyped} | ${t.duplicateSends + t.duplicateStreams} | ${section.leaks.length} | ${section.unhandledRejections} |`,
+  );
+}
+
+out(
+  '',
+  '### Outcome of each case',
+  '',
+  'One cell per fault and operation: nock first, then the sandbox when they differ. **R** recovered after a retry,',
+  '**S** succeeded without one, otherwise the typed error the call ended with: **RL** `RateLimitError`, **TO**',
+  '`TimeoutError`, **PU** `ProviderUnavailableError`, **RS** `ResponseShapeError`, **AB** `AbortError`, **US**',
+  '`UnsupportedOperationError`. A `!` marks a case that missed an expectation (none in this run: the suite fails then).',
+  '`status` is `waitForState`, which polls the cheapest state call (`get` where the vendor has none).',
+);
+for (const adapter of adapterOrder) {
+  const sections = matrices.filter((section) => section.adapter === adapter);
+  if (sections.length === 0) continue;
+  const faults = [...new Set(sections.flatMap((section) => section.cases.map((record) => record.fault)))];
+  out(
+    '',
+    `#### ${adapter}`,
+    '',
+    `| fault | ${operationOrder.join(' | ')} |`,
+    `| --- |${' --- |'.repeat(operationOrder.length)}`,
+  );
+  for (const fault of faults) {
+    const cells = operationOrder.map((operation) => {
+      const codes = sections.map((section) =>
+        codeOf(
+          section.cases.find(
+            (record) =>
+              record.operation === operation && (record.fault === fault || record.fault === 'unsupported'),
+          ),
+        ),
+      );
+      return new Set(codes).size === 1 ? (codes[0] ?? '–') : codes.join(' / ');
+    });
+    out(`| ${fault} | ${cells.join(' | ')} |`);
+  }
+}
+
+const sandboxFirst = [...matrices].sort(
+  (a, b) => (a.backend === 'sandbox' ? 0 : 1) - (b.backend === 'sandbox' ? 0 : 1),
+);
+const sample = sandboxFirst.find((section) => section.sampleError);
+const causeSample = sandboxFirst.find((section) => section.sampleCause);
+out(
+  '',
+  '## How to read a UniliveError',
+  '',
+  'Every outcome of every call above was a success or a `UniliveError`. Branch on the class with its `isInstance`',
+  '(safe across duplicated copies of the package), then read the fields:',
+  '',
+  '- `name`: the class (`ProviderUnavailableError`, …); `message`: what failed, scrubbed of secrets.',
+  '- `provider` and `operation`: which adapter and which call (`create`, `get`, `list`, `update`, `delete`, `start`,',
+  '  `stop`, `status`, `waitForState`).',
+  '- `status`: the HTTP status when the vendor answered. Absent means it never answered (timeout, reset, DNS), or',
+  '  the input was refused before any request (`InvalidInputError` without `status`).',
+  "- `vendorCode`, `vendorMessage`, `requestId`: the vendor's own words, for its support.",
+  '- `retryAfterMs`: how long the vendor asked to wait (429).',
+  '- `isRetryable`: whether the same call may succeed later. The retries the policy allows have already happened.',
+  '- `cause`: only name, scrubbed message and system `code` (`ECONNRESET`, `ENOTFOUND`) of the underlying failure.',
+  '',
+  'For a `create` that failed with `ProviderUnavailableError` or `TimeoutError`, the stream may exist: unilive did',
+  'not send it again, so `list` before creating another. `toJSON()` and `util.inspect` print these fields and',
+  `nothing else. Two from this run, a create after a persistent 503 (${sample?.adapter ?? '?'} on the ${sample?.backend ?? '?'}):`,
+  '',
+  '```json',
+  JSON.stringify(sample?.sampleError ?? {}, null, 2),
+  '```',
+  '',
+  `and a get after the connection was reset three times (${causeSample?.adapter ?? '?'} on the ${causeSample?.backend ?? '?'}): no \`status\`, the system code in \`cause\`:`,
+  '',
+  '```json',
+  JSON.stringify(causeSample?.sampleCause ?? {}, null, 2),
+  '```',
+);
+
+if (corpus) {
+  out(
+    '',
+    '## Hostile inputs',
+    '',
+    `${corpus.cases} cases, each run on every adapter through \`createLiveStreamClient\` with a \`fetch\` that counts requests.`,
+    'Expected: `InvalidInputError` (or `AuthenticationError` for a missing credential) before any request, or a',
+    'documented safe encoding: values travel only inside the JSON body (`JSON.stringify`), ids only as one',
+    'checked and percent-encoded path segment, credentials only in the `Authorization` header (Basic base64 of',
+    'UTF-8 for LiveAPI, inside the signed JWT for videosdk key pairs).',
+    '',
+    '| category | runs |',
+    '| --- | --- |',
+    ...Object.entries(corpus.byCategory).map(([category, runs]) => `| ${category} | ${runs} |`),
+    '',
+    `Rejected: ${corpus.rejected} runs, with ${corpus.requestsBeforeRejection} requests sent before a rejection. Sent encoded: ${corpus.encoded}. Failures: ${corpus.failures.length}.`,
+  );
+}
+
+if (drifts.length > 0) {
+  out(
+    '',
+    '## Vendor drift',
+    '',
+    'fast-check starts from recorded payloads and mutates them (fields added, values nulled or deleted, strings',
+    'replaced by unknown enum values or non-URLs, values swapped for other types) before the adapter reads them',
+    'through `get`. Each must give a well-formed stream (usable id, known state, every endpoint URL fitting its',
+    'protocol) or `ResponseShapeError`, never anything else.',
+    '',
+    '| adapter | cases | streams | ResponseShapeError | anything else | time |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...drifts.map(
+      (drift) =>
+        `| ${drift.adapter} | ${format(drift.runs)} | ${format(drift.streams)} | ${format(drift.shapeErrors)} | ${drift.otherErrors} | ${(drift.durationMs / 1000).toFixed(1)} s |`,
+    ),
+  );
+}
+
+out(
+  '',
+  '## Found and fixed by this suite',
+  '',
+  '- A `DELETE` whose first attempt the vendor carried out before the answer was lost (timeout, 408, 5xx, reset) was',
+  '  retried, met 404 or 410 and failed with `NotFoundError`. The HTTP layer now takes 404/410 on a repeated DELETE',
+  '  after such a failure as done (`core/src/http/http-client.ts`).',
+  '- The id `.` passed the id check, and `live_streams/.` resolves to `live_streams/`: `delete(".")` sent `DELETE` to',
+  '  the collection on every adapter, `start(".")` sent Wowza Video `PUT live_streams/start`. Refused now',
+  '  (`core/src/ids.ts`).',
+  '- A credential with characters no HTTP header can carry made `fetch` throw a bare `TypeError`, reported as',
+  '  `ProviderUnavailableError` and retried. It is an `InvalidInputError` before any request now',
+  '  (`core/src/http/http-client.ts`).',
+  '- `list({ pageSize })` with 0, a negative, a fraction or NaN reached the vendors (`perPage=NaN` on videosdk) or',
+  '  was clamped by some adapters and refused by others. The client refuses it before any request',
+  '  (`core/src/client/live-stream-client.ts`); videosdk ignores a non-finite size when called directly.',
+  '- A vendor id no later call could use (empty, `..`, a slash) gave a stream; now `ResponseShapeError` through',
+  "  core's `vendorStreamId` in every adapter's schema.",
+  '- Endpoint URLs were trusted as sent: an empty LiveAPI ingest server gave the ingest URL `/lv_…`, a videosdk',
+  '  `downstreamUrl` of another scheme was listed as HLS, a Wowza Video `rtsp` entry holding an `rtmp://` URL became an',
+  "  rtsp endpoint. Mappers now keep only URLs that fit their protocol (core's `isEndpointUrl`); LiveAPI's ingest",
+  '  server must be an `rtmp://` URL.',
+  '- The sandbox served a planned 408 as its dialect\'s 400 or 422 "invalid input"; it now keeps the status asked for.',
+  '',
+);
+
+writeFileSync(docFile, lines.join('\n'));
+console.log(`docs/reliability.md rendered from the run of ${report.generatedAt}`);
+
+function matrixFaultCount(): number {
+  const faults = new Set(cases(matrices).map((record: CaseRecord) => record.fault));
+  faults.delete('unsupported');
+  return faults.size;
+}

@@ -1,0 +1,121 @@
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The package's root folder. */
+export const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+/** Where each test file writes its section while the run goes (gitignored). */
+export const partsDirectory = join(packageRoot, '.report-parts');
+/** The machine-readable summary of the last run (gitignored); `pnpm run report` renders it. */
+export const reportPath = join(packageRoot, 'reliability-report.json');
+
+/** How one matrix case ended. */
+export type CaseOutcome = 'success' | 'recovered' | 'typed' | 'untyped';
+
+/** One case of the fault matrix, as the report keeps it. */
+export interface CaseRecord {
+  operation: string;
+  fault: string;
+  outcome: CaseOutcome;
+  /** The error's class (`name`) when the call failed. */
+  error?: string;
+  /** Attempts of the faulted request (requests not sent included). */
+  attempts: number;
+  /** Every request of the call. */
+  requests: number;
+  /** Creates sent more than once without a 429 or a refused connection to justify it. */
+  duplicateSends: number;
+  /** Streams the backend made beyond one for this create (sandbox), or create requests beyond one (nock). */
+  duplicateStreams: number;
+  /** Creates repeated after a 429 (the vendor refused them unprocessed). */
+  createRetriesAfter429: number;
+  /** Creates repeated after a failure before anything was sent (DNS, refused connection). */
+  createRetriesNotSent: number;
+  /** Expectations this case did not meet; empty when it passed. */
+  problems: string[];
+  durationMs: number;
+  /** The error's `toJSON()` while the case runs; only one per section is kept. */
+  sample?: Record<string, unknown>;
+}
+
+/** One test file's section: the matrix of one adapter on one backend. */
+export interface MatrixSection {
+  kind: 'matrix';
+  adapter: string;
+  backend: string;
+  cases: CaseRecord[];
+  secretsRegistered: number;
+  transcriptsScanned: number;
+  leaks: { secretLabel: string; where: string }[];
+  unhandledRejections: number;
+  /** `toJSON()` of one real error of the run (a create after a persistent 503), for the docs. */
+  sampleError?: Record<string, unknown>;
+  /** `toJSON()` of a get after a persistent connection reset: an error with a `cause`. */
+  sampleCause?: Record<string, unknown>;
+}
+
+/** The hostile input corpus run against every adapter. */
+export interface CorpusSection {
+  kind: 'corpus';
+  cases: number;
+  adapters: string[];
+  runs: number;
+  rejected: number;
+  encoded: number;
+  requestsBeforeRejection: number;
+  failures: string[];
+  /** Secrets found in the errors the corpus produced. */
+  leaks: number;
+  /** Runs by case category. */
+  byCategory: Record<string, number>;
+}
+
+/** The property-based drift run of one adapter. */
+export interface DriftSection {
+  kind: 'drift';
+  adapter: string;
+  runs: number;
+  streams: number;
+  shapeErrors: number;
+  otherErrors: number;
+  durationMs: number;
+}
+
+export type ReportSection = MatrixSection | CorpusSection | DriftSection;
+
+/** Writes a section of the report; called once per test file. */
+export function writeSection(name: string, section: ReportSection): void {
+  mkdirSync(partsDirectory, { recursive: true });
+  writeFileSync(join(partsDirectory, `${name}.json`), `${JSON.stringify(section, null, 1)}\n`);
+}
+
+/** The merged report. */
+export interface ReliabilityReport {
+  generatedAt: string;
+  sections: ReportSection[];
+}
+
+/** Clears the sections of an earlier run (global setup). */
+export function clearSections(): void {
+  rmSync(partsDirectory, { recursive: true, force: true });
+}
+
+/** Merges every section written during the run into `reliability-report.json` (global teardown). */
+export function mergeSections(): ReliabilityReport | undefined {
+  let files: string[];
+  try {
+    files = readdirSync(partsDirectory)
+      .filter((file) => file.endsWith('.json'))
+      .sort();
+  } catch {
+    return undefined;
+  }
+  if (files.length === 0) return undefined;
+  const sections = files.map(
+    (file) => JSON.parse(readFileSync(join(partsDirectory, file), 'utf8')) as ReportSection,
+  );
+  const report: ReliabilityReport = { generatedAt: new Date().toISOString(), sections };
+  writeFileSync(reportPath, `${JSON.stringify(report, null, 1)}\n`);
+  rmSync(partsDirectory, { recursive: true, force: true });
+  return report;
+}

@@ -1,0 +1,58 @@
+import { fileURLToPath } from 'node:url';
+import type { FixtureHarnessOptions } from '@unilive/testing';
+import { wowzaRealtime } from '../src/wowza-realtime-provider.js';
+
+const directory = fileURLToPath(new URL('../../../test-fixtures/wowza-realtime', import.meta.url));
+// The JWT the recorded exchanges carry (not a real token).
+const token =
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJ1bmlsaXZlLWZpeHR1cmVzIiwic3ViIjoid293emEtcmVhbHRpbWUifQ.Zml4dHVyZSBzaWduYXR1cmUsIG5vdCBhIHJlYWwgdG9rZW4';
+
+/** The settings the recorded fixtures expect. */
+export const fixtureSettings = { token };
+
+/**
+ * How the recorded fixtures replay the contract: which exchanges each lifecycle step uses, which request
+ * each fault operation fails and which vendor error each status fault serves. Shared by the contract test
+ * and the reliability suite.
+ */
+export const fixtureContract = {
+  origin: 'https://api.video.wowza.com',
+  directory,
+  createProvider: () => wowzaRealtime({ ...fixtureSettings }),
+  secrets: {
+    token,
+    'publish token': '97e52731bc21ef66e4c05a8ee1e28b64bf5f9db728573d94e690277cea9215bc',
+  },
+  steps: {
+    create: ['create'],
+    get: ['get'],
+    // One page, then each listed stream's details (list items carry no ingest information).
+    list: ['list', 'list.detail-if7le8ip', 'get'],
+    update: ['update'],
+    // No start call exists: start reads the stream.
+    start: ['start'],
+    'wait-ready': ['state.started', 'get.renamed'],
+    stop: ['stop', 'get.stopped'],
+    'wait-stopped': ['state.stopped', 'get.stopped'],
+    delete: ['delete'],
+    'get-deleted': ['get.deleted'],
+    'error-subject': ['create.error-subject'],
+  },
+  operations: {
+    create: 'create.error-subject',
+    get: 'get',
+    list: 'list',
+    update: 'update',
+    delete: 'delete',
+    stop: 'stop',
+    status: 'state.started',
+  },
+  errors: {
+    unauthorized: 'error.401.InvalidToken',
+    forbidden: 'error.403.RecordUnaccessible',
+    'not-found': 'error.404.RecordNotFound',
+    conflict: 'stop.already-stopped',
+    'rate-limit': 'error.429',
+    'server-error': 'error.503',
+  },
+} satisfies Omit<FixtureHarnessOptions, 'nock'>;

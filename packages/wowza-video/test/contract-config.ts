@@ -1,0 +1,51 @@
+import type { FixtureHarnessOptions } from '@unilive/testing';
+import { wowzaVideo } from '../src/wowza-video-provider.js';
+import { fixturesDirectory, fixtureToken, origin } from './fixtures.js';
+
+/** The settings the recorded fixtures expect. */
+export const fixtureSettings = { token: fixtureToken };
+
+/**
+ * How the recorded fixtures replay the contract: which exchanges each lifecycle step uses, which request
+ * each fault operation fails and which vendor error each status fault serves. Shared by the contract test
+ * and the reliability suite.
+ */
+export const fixtureContract = {
+  origin,
+  directory: fixturesDirectory,
+  createProvider: () => wowzaVideo({ ...fixtureSettings }),
+  secrets: { token: fixtureToken },
+  steps: {
+    create: ['create'],
+    get: ['get'],
+    // The list page, then one GET per listed stream (list items carry no ingest or playback).
+    list: ['list', 'get', 'list.details.KyxWKtHQ'],
+    update: ['update'],
+    // start answers only the state; the stream is fetched after it.
+    start: ['start', 'get.after-start'],
+    'wait-ready': ['state.starting', 'state.started', 'get.started'],
+    stop: ['stop', 'get.stopped'],
+    'wait-stopped': ['state.stopped', 'get.stopped'],
+    delete: ['delete'],
+    'get-deleted': ['get.error.410.RecordDeleted'],
+    'error-subject': ['create.error-subject'],
+  },
+  operations: {
+    create: 'create.error-subject',
+    get: 'get',
+    list: 'list',
+    update: 'update',
+    delete: 'delete',
+    start: 'start',
+    stop: 'stop',
+    status: 'state.started',
+  },
+  errors: {
+    unauthorized: 'get.error.401.InvalidToken',
+    forbidden: 'get.error.403.RecordUnaccessible',
+    'not-found': 'get.error.404.RecordNotFound',
+    conflict: 'start.error.422.InvalidStateChange',
+    'rate-limit': 'get.error.429.TooManyRequests',
+    'server-error': 'get.error.503',
+  },
+} satisfies Omit<FixtureHarnessOptions, 'nock'>;
