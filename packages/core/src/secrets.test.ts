@@ -41,3 +41,24 @@ describe('SecretSet', () => {
     expect(secrets.redact('first-secret and second-secret')).toBe('[REDACTED] and [REDACTED]');
   });
 });
+
+describe('SecretSet tiers', () => {
+  it('keeps credentials for good and only the most recent learned values', () => {
+    const secrets = new SecretSet({ learnedLimit: 2 });
+    secrets.add('credential-1');
+    secrets.learn('stream-key-1', 'stream-key-2');
+    secrets.learn('stream-key-1'); // seen again: now the most recent
+    secrets.learn('stream-key-3');
+    expect(secrets.values()).toEqual(['credential-1', 'stream-key-1', 'stream-key-3']);
+    secrets.learn('credential-1');
+    expect(secrets.values()).toEqual(['credential-1', 'stream-key-1', 'stream-key-3']);
+  });
+
+  it('still scrubs an evicted stream key inside an RTMP URL by pattern', () => {
+    const secrets = new SecretSet({ learnedLimit: 1 });
+    secrets.learn('old-stream-key', 'new-stream-key');
+    expect(secrets.redact('rtmp://ingest.test/live/old-stream-key')).toBe(
+      'rtmp://ingest.test/live/[REDACTED]',
+    );
+  });
+});

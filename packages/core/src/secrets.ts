@@ -44,25 +44,52 @@ function encodedForms(secret: string): string[] {
   return [...forms].sort((a, b) => b.length - a.length);
 }
 
+/** How many learned values a {@link SecretSet} keeps by default. */
+export const defaultLearnedSecretLimit = 1_000;
+
 /**
- * A set of secret values that grows as a provider learns them (its credentials, and stream keys and
- * tokens the vendor returns), so errors raised later can be scrubbed of them.
+ * The secret values a provider must keep out of errors and logs, in two tiers: credentials (`add`), kept
+ * for the provider's life, and values learned from the vendor's answers (`learn`: stream keys, passwords,
+ * tokens), of which the most recently seen are kept so memory and scrubbing cost stay bounded however many
+ * streams a process walks. Older stream keys are still caught by the RTMP and credential patterns of
+ * {@link redact}.
  */
 export class SecretSet {
-  readonly #values = new Set<string>();
+  readonly #credentials = new Set<string>();
+  // Insertion order is recency order: a value seen again moves to the end.
+  readonly #learned = new Set<string>();
+  readonly #limit: number;
 
-  /** Adds values; empty and very short ones are ignored. */
+  constructor(options: { learnedLimit?: number } = {}) {
+    this.#limit = options.learnedLimit ?? defaultLearnedSecretLimit;
+  }
+
+  /** Adds credentials, kept for good; empty and very short values are ignored. */
   add(...values: (string | undefined | null)[]): void {
     for (const value of values) {
-      if (typeof value === 'string' && value.length >= minimumSecretLength) this.#values.add(value);
+      if (typeof value === 'string' && value.length >= minimumSecretLength) this.#credentials.add(value);
+    }
+  }
+
+  /** Adds values the vendor returned; only the most recent `learnedLimit` are kept. */
+  learn(...values: (string | undefined | null)[]): void {
+    for (const value of values) {
+      if (typeof value !== 'string' || value.length < minimumSecretLength || this.#credentials.has(value))
+        continue;
+      this.#learned.delete(value);
+      this.#learned.add(value);
+      if (this.#learned.size > this.#limit) {
+        const oldest = this.#learned.values().next().value;
+        if (oldest !== undefined) this.#learned.delete(oldest);
+      }
     }
   }
 
   values(): string[] {
-    return [...this.#values];
+    return [...this.#credentials, ...this.#learned];
   }
 
   redact(text: string): string {
-    return redact(text, this.#values);
+    return redact(text, this.values());
   }
 }

@@ -81,9 +81,9 @@ export function liveapi(settings: LiveApiSettings = {}): LiveStreamProvider {
   // scrubbed from every error raised after they were seen.
   const remember = (stream: LiveStream): LiveStream => {
     for (const endpoint of stream.ingest) {
-      secrets.add(endpoint.streamKey, endpoint.streamKey && streamKeyPassword(endpoint.streamKey));
+      secrets.learn(endpoint.streamKey, endpoint.streamKey && streamKeyPassword(endpoint.streamKey));
     }
-    for (const target of stream.restream ?? []) secrets.add(target.streamKey);
+    for (const target of stream.restream ?? []) secrets.learn(target.streamKey);
     return stream;
   };
 
@@ -189,7 +189,7 @@ export function liveapi(settings: LiveApiSettings = {}): LiveStreamProvider {
       }
       const warnings = liveApiInputWarnings(input);
       const targets = input.restream ?? [];
-      for (const target of targets) secrets.add(target.streamKey);
+      for (const target of targets) secrets.learn(target.streamKey);
       const response = await http.request({
         operation: 'create',
         method: 'POST',
@@ -241,7 +241,7 @@ export function liveapi(settings: LiveApiSettings = {}): LiveStreamProvider {
       let stream: LiveStream | undefined;
       let targetsToAdd: RestreamTarget[] = [];
       if (patch.restream !== undefined) {
-        for (const target of patch.restream) secrets.add(target.streamKey);
+        for (const target of patch.restream) secrets.learn(target.streamKey);
         stream = await fetchStream(id, 'update', options);
         const plan = planRestream(stream.restream ?? [], patch.restream);
         if (plan.remove.length > 0) {

@@ -85,7 +85,7 @@ export function createMemoryProvider(settings: MemoryProviderSettings = {}): Liv
   });
 
   const toStream = (raw: v.InferOutput<typeof memoryStreamSchema>): LiveStream => {
-    secrets.add(raw.ingest.stream_key);
+    secrets.learn(raw.ingest.stream_key);
     return {
       id: raw.id,
       provider: 'memory',

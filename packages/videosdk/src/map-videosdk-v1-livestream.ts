@@ -30,11 +30,11 @@ export function mapVideosdkV1LiveStream(
   warnings: readonly Warning[] = [],
 ): LiveStream {
   const ingest = mapIngest(raw);
-  secrets.add(raw.streamKey, ingest.streamKey);
+  secrets.learn(raw.streamKey, ingest.streamKey);
   const restream = raw.restream?.map(
     (target): RestreamTarget => ({ url: target.url, streamKey: target.streamKey }),
   );
-  for (const target of restream ?? []) secrets.add(target.streamKey);
+  for (const target of restream ?? []) secrets.learn(target.streamKey);
   const recording = raw.record ?? false;
   const createdAt = parseDate(raw.createdAt);
   const updatedAt = parseDate(raw.updatedAt);

@@ -75,7 +75,7 @@ export function mapWowzaRealtimeStream(
   warnings: readonly Warning[] = [],
 ): LiveStream {
   const rtmp = stream.rtmp_url === undefined ? undefined : splitRtmpUrl(stream.rtmp_url);
-  secrets.add(stream.token, stream.subscribe_token, stream.rtmp_url, rtmp?.streamKey);
+  secrets.learn(stream.token, stream.subscribe_token, stream.rtmp_url, rtmp?.streamKey);
 
   const ingest: IngestEndpoint[] = [
     {

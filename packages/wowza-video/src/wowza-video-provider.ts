@@ -168,7 +168,7 @@ export function wowzaVideo(settings: WowzaVideoProviderSettings = {}): WowzaVide
   const rawStreamOf = (body: unknown) => (body as { live_stream: unknown }).live_stream;
 
   function toStream(stream: WowzaVideoLiveStream, raw: unknown, warnings: Warning[] = []): LiveStream {
-    secrets.add(...wowzaVideoSecretsOf(stream));
+    secrets.learn(...wowzaVideoSecretsOf(stream));
     const mapped = mapWowzaVideoLiveStream(stream, raw);
     return warnings.length > 0 ? { ...mapped, warnings } : mapped;
   }
@@ -340,7 +340,7 @@ export function wowzaVideo(settings: WowzaVideoProviderSettings = {}): WowzaVide
         idempotent: false,
         options,
       });
-      secrets.add(data.live_stream.connection_code);
+      secrets.learn(data.live_stream.connection_code);
       return { connectionCode: data.live_stream.connection_code, raw: rawStreamOf(body) };
     },
 
