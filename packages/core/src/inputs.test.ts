@@ -131,5 +131,6 @@ describe('readProviderOptions', () => {
       'providerOptions.wowza-video.color',
     ]);
     expect(issues[0]?.message).not.toContain('monthly');
+    expect(issues[1]?.message).toBe('unknown field; expected one of billing_mode');
   });
 });

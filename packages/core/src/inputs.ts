@@ -178,11 +178,18 @@ export function readProviderOptions<T>(
   if (options === undefined) return undefined;
   const result = v.safeParse(schema, options);
   if (result.success) return result.output;
+  // For an unknown top-level option, name the ones that exist.
+  const entries = (schema as { entries?: unknown }).entries;
+  const allowed = typeof entries === 'object' && entries !== null ? Object.keys(entries) : [];
   const issues = result.issues.map((issue) => {
     const { path, message } = toInputIssue(issue);
+    const hint =
+      message === 'unknown field' && allowed.length > 0 && !path.includes('.')
+        ? `; expected one of ${allowed.join(', ')}`
+        : '';
     return {
       path: path === '$' ? `providerOptions.${provider}` : `providerOptions.${provider}.${path}`,
-      message,
+      message: `${message}${hint}`,
     };
   });
   throw invalidInput(issues, { provider, operation });

@@ -293,7 +293,7 @@ describe('create', () => {
       .catch((caught: unknown) => caught);
     expect(InvalidInputError.isInstance(unknown)).toBe(true);
     expect((unknown as InvalidInputError).issues).toEqual([
-      { path: 'providerOptions.liveapi.abr', message: 'unknown field' },
+      { path: 'providerOptions.liveapi.abr', message: 'unknown field; expected one of enabled, settings' },
     ]);
     expect((unknown as Error).message).toContain('providerOptions.liveapi.abr');
 
@@ -640,7 +640,7 @@ describe('update', () => {
       .update(fixtureStreamId, { providerOptions: { liveapi: { name: 'x' } } })
       .catch((caught: unknown) => caught);
     expect((error as InvalidInputError).issues).toEqual([
-      { path: 'providerOptions.liveapi.name', message: 'unknown field' },
+      { path: 'providerOptions.liveapi.name', message: 'unknown field; expected one of enabled, settings' },
     ]);
     expect(requests).toEqual([]);
   });
