@@ -324,7 +324,7 @@ describe('wowzaRealtime provider', () => {
       [
         'an unknown provider option',
         { name: 'x', providerOptions: { 'wowza-realtime': { player: { width: 640 } } } },
-        'Invalid input for create: providerOptions.wowza-realtime.player: unknown field',
+        'Invalid input for create: providerOptions.wowza-realtime.player: unknown field; expected one of description, enable_secure_viewer, expires_on, reference_id, player_id, hosted_page, logo_image, logo_position, video_poster_image, width, disable_vod_encoder, enable_player_and_hosted_page',
       ],
       [
         'secure viewing without an expiry',
