@@ -12,13 +12,12 @@ import {
   loadCredential,
   NotFoundError,
   type ProviderSettingsBase,
-  parseVendorResponse,
   pathOf,
   SecretSet,
   type UpdateLiveStreamInput,
   type Warning,
 } from '@unilive/core';
-import * as v from 'valibot';
+import type * as v from 'valibot';
 import {
   convertToWowzaRealtimeCreate,
   convertToWowzaRealtimeUpdate,
@@ -97,20 +96,14 @@ export function wowzaRealtime(settings: WowzaRealtimeSettings = {}): LiveStreamP
     classifyError: classifyWowzaRealtimeError,
   });
 
-  // Responses are read as JSON first and parsed here, so `raw` keeps the vendor's object untouched
-  // (unknown states and nulls included) while the adapter reads the normalised copy.
+  // `raw` is the body as the vendor sent it (unknown states and nulls included); the adapter reads the
+  // schema's normalised copy.
   async function call<T>(
     schema: v.GenericSchema<unknown, T>,
     request: Omit<HttpRequest<unknown>, 'schema'>,
   ): Promise<{ data: T; raw: unknown }> {
-    const response = await http.request({ ...request, schema: v.unknown() });
-    const data = parseVendorResponse(schema, response.data, {
-      provider: providerId,
-      operation: request.operation,
-      status: response.status,
-      secrets: secrets.values(),
-    });
-    return { data, raw: response.data };
+    const response = await http.request({ ...request, schema });
+    return { data: response.data, raw: response.body };
   }
 
   async function requestStream(

@@ -14,13 +14,12 @@ import {
   loadOptionalSetting,
   NotFoundError,
   type ProviderSettingsBase,
-  parseVendorResponse,
   pathOf,
   SecretSet,
   type UpdateLiveStreamInput,
   type Warning,
 } from '@unilive/core';
-import * as v from 'valibot';
+import type * as v from 'valibot';
 import {
   toBroadcastLocation,
   toWowzaVideoCreateBody,
@@ -143,7 +142,7 @@ export function wowzaVideo(settings: WowzaVideoProviderSettings = {}): WowzaVide
     classifyError: classifyWowzaVideoError,
   });
 
-  // The HTTP layer is asked for the JSON as it came, so `raw` stays untouched; the tolerant schema runs here.
+  // `body` is the JSON as Wowza sent it, for `raw`; `data` is the tolerant schema's reading of it.
   async function call<T>(spec: {
     operation: string;
     method: HttpMethod;
@@ -154,15 +153,8 @@ export function wowzaVideo(settings: WowzaVideoProviderSettings = {}): WowzaVide
     idempotent?: boolean;
     options: CallOptions | undefined;
   }): Promise<{ data: T; body: unknown }> {
-    const { schema, ...request } = spec;
-    const response = await http.request({ ...request, schema: v.unknown() });
-    const data = parseVendorResponse(schema, response.data, {
-      provider: providerId,
-      operation: spec.operation,
-      status: response.status,
-      secrets: secrets.values(),
-    });
-    return { data, body: response.data };
+    const response = await http.request(spec);
+    return { data: response.data, body: response.body };
   }
 
   const rawStreamOf = (body: unknown) => (body as { live_stream: unknown }).live_stream;
