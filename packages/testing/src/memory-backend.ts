@@ -1,5 +1,14 @@
 import type { LiveStreamState } from '@unilive/core';
-import type { Fault, FaultOperation } from '@unilive/sandbox';
+import {
+  createEngine,
+  type DialectContext,
+  type ErrorKind,
+  type Fault,
+  type FaultOperation,
+  type SandboxDialect,
+  type SandboxRequest,
+  type SandboxResponse,
+} from '@unilive/sandbox';
 
 export type { Fault, FaultOperation } from '@unilive/sandbox';
 
@@ -21,73 +30,28 @@ export interface MemoryBackendOptions {
   transitionPolls?: number;
 }
 
+const statusOf: Record<ErrorKind, [number, string]> = {
+  unauthorized: [401, 'unauthorized'],
+  forbidden: [403, 'forbidden'],
+  'not-found': [404, 'not_found'],
+  conflict: [409, 'invalid_state'],
+  'rate-limit': [429, 'rate_limited'],
+  'server-error': [503, 'unavailable'],
+  invalid: [400, 'invalid'],
+};
+
+const failure = (status: number, code: string, message: string): SandboxResponse => ({
+  status,
+  body: { error: { code, message } },
+});
+
 /**
- * An in-process vendor for the memory provider: a small REST API over a map, answered through a `fetch`
- * function, with the same fault plan the sandbox has. It exists so core's HTTP layer, retries and error
- * mapping are proven before any real vendor.
+ * The memory vendor's dialect: a small REST API under `/v1/streams`, with state transitions that advance
+ * per status poll (so tests need no timers).
  */
-export function createMemoryBackend(options: MemoryBackendOptions) {
-  const streams = new Map<string, MemoryStream>();
-  const faults = new Map<FaultOperation, Fault[]>();
+function memoryDialect(options: MemoryBackendOptions): SandboxDialect {
   const pendingPolls = new Map<string, number>();
-  const counts = { requests: 0, created: 0 };
   let sequence = 0;
-
-  function takeFault(operation: FaultOperation): Fault | undefined {
-    const queue = faults.get(operation);
-    const fault = queue?.[0];
-    if (!fault || !queue) return undefined;
-    const times = (fault.times ?? 1) - 1;
-    if (times <= 0) queue.shift();
-    else queue[0] = { ...fault, times };
-    return fault;
-  }
-
-  const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-    new Response(body === undefined ? null : JSON.stringify(body), {
-      status,
-      headers: { 'content-type': 'application/json', 'x-request-id': `req-${counts.requests}`, ...headers },
-    });
-
-  const failure = (status: number, code: string, message: string, headers?: Record<string, string>) =>
-    json(status, { error: { code, message } }, headers);
-
-  async function serveFault(fault: Fault, signal: AbortSignal | undefined): Promise<Response> {
-    switch (fault.type) {
-      case 'unauthorized':
-        return failure(401, 'unauthorized', 'Invalid token');
-      case 'forbidden':
-        return failure(403, 'forbidden', 'Not allowed');
-      case 'not-found':
-        return failure(404, 'not_found', 'No such stream');
-      case 'conflict':
-        return failure(409, 'invalid_state', 'The stream cannot do that in its current state');
-      case 'rate-limit': {
-        const seconds = fault.retryAfterSeconds ?? 1;
-        const header = fault.retryAfterDate
-          ? new Date(Date.now() + seconds * 1000).toUTCString()
-          : String(seconds);
-        return failure(429, 'rate_limited', 'Too many requests', { 'retry-after': header });
-      }
-      case 'server-error':
-        return failure(fault.status ?? 503, 'unavailable', 'Try again later');
-      case 'network':
-        throw new TypeError('fetch failed', {
-          cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
-        });
-      case 'slow':
-        await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(resolve, fault.delayMs);
-          signal?.addEventListener('abort', () => {
-            clearTimeout(timer);
-            reject(signal.reason);
-          });
-        });
-        throw new Error('slow fault outlived the caller');
-      default:
-        return failure(500, 'unsupported_fault', `The memory backend does not simulate ${fault.type}`);
-    }
-  }
 
   const view = (stream: MemoryStream) => {
     const { streamKey, ...rest } = stream;
@@ -105,107 +69,147 @@ export function createMemoryBackend(options: MemoryBackendOptions) {
     stream.updatedAt = new Date().toISOString();
   }
 
-  async function route(request: Request): Promise<Response> {
-    const url = new URL(request.url);
-    const parts = url.pathname.split('/').filter(Boolean).slice(1); // drop the "v1" prefix
-    const [collection, id, action] = parts;
-    if (collection !== 'streams') return failure(404, 'not_found', 'No such route');
-    const method = request.method;
-    const operation: FaultOperation | undefined =
-      id === undefined
-        ? method === 'POST'
-          ? 'create'
-          : 'list'
-        : action === 'start'
-          ? 'start'
-          : action === 'stop'
-            ? 'stop'
-            : action === 'status'
-              ? 'status'
-              : method === 'GET'
-                ? 'get'
-                : method === 'PATCH'
-                  ? 'update'
-                  : 'delete';
-    const fault = takeFault(operation);
-    if (fault) return serveFault(fault, request.signal);
-    if (request.headers.get('authorization') !== `Bearer ${options.token}`) {
-      return failure(401, 'unauthorized', 'Invalid token');
-    }
-    const body =
-      method === 'POST' || method === 'PATCH' ? ((await request.json()) as Record<string, unknown>) : {};
-    if (operation === 'create') {
-      sequence += 1;
-      counts.created += 1;
-      const now = new Date().toISOString();
-      const stream: MemoryStream = {
-        id: `mem${String(sequence).padStart(5, '0')}`,
-        name: String(body.name),
-        state: 'stopped',
-        recording: body.recording === true,
-        createdAt: now,
-        updatedAt: now,
-        streamKey: `sk_${crypto.randomUUID().replaceAll('-', '')}`,
-      };
-      streams.set(stream.id, stream);
-      return json(201, { stream: view(stream) });
-    }
-    if (operation === 'list') {
-      const page = Number(url.searchParams.get('page') ?? '1');
-      const perPage = Number(url.searchParams.get('per_page') ?? '20');
-      const all = [...streams.values()];
-      const items = all.slice((page - 1) * perPage, page * perPage).map(view);
-      return json(200, { streams: items, has_more: page * perPage < all.length });
-    }
-    const stream = id === undefined ? undefined : streams.get(id);
-    if (!stream) return failure(404, 'not_found', 'No such stream');
-    switch (operation) {
-      case 'get':
-        return json(200, { stream: view(stream) });
-      case 'status':
-        advance(stream);
-        return json(200, { state: stream.state });
-      case 'update':
-        if (typeof body.name === 'string') stream.name = body.name;
-        if (typeof body.recording === 'boolean') stream.recording = body.recording;
-        stream.updatedAt = new Date().toISOString();
-        return json(200, { stream: view(stream) });
-      case 'delete':
-        streams.delete(stream.id);
-        return new Response(null, { status: 204 });
-      case 'start':
-      case 'stop': {
-        const from = operation === 'start' ? 'stopped' : 'ready';
-        if (stream.state !== from) {
-          return failure(409, 'invalid_state', `Cannot ${operation} a stream that is ${stream.state}`);
-        }
-        stream.state = operation === 'start' ? 'starting' : 'stopping';
-        pendingPolls.set(stream.id, options.transitionPolls ?? 1);
-        return json(200, { stream: view(stream) });
+  const routeOf = (path: string) => {
+    const [collection, id, action] = path.split('/').filter(Boolean);
+    return { collection, id, action };
+  };
+
+  return {
+    id: 'memory',
+    basePath: '/v1',
+    defaultCredentials: () => ({ token: options.token }),
+    operationOf(request: SandboxRequest): FaultOperation | undefined {
+      const { collection, id, action } = routeOf(request.path);
+      if (collection !== 'streams') return undefined;
+      if (id === undefined) return request.method === 'POST' ? 'create' : 'list';
+      if (action === 'start' || action === 'stop') return action;
+      if (action === 'status') return 'status';
+      return request.method === 'GET' ? 'get' : request.method === 'PATCH' ? 'update' : 'delete';
+    },
+    error(kind, status, message) {
+      const [defaultStatus, code] = statusOf[kind];
+      return failure(kind === 'conflict' ? defaultStatus : status, code, message);
+    },
+    handle(request: SandboxRequest, context: DialectContext): SandboxResponse {
+      if (request.headers.get('authorization') !== `Bearer ${context.settings.credentials.token}`) {
+        return failure(401, 'unauthorized', 'Invalid token');
       }
-      default:
-        return failure(404, 'not_found', 'No such route');
-    }
-  }
+      const streams = context.collection<MemoryStream>('streams');
+      const operation = this.operationOf(request);
+      const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<
+        string,
+        unknown
+      >;
+      if (operation === 'create') {
+        sequence += 1;
+        context.countCreate();
+        const now = new Date().toISOString();
+        const stream: MemoryStream = {
+          id: `mem${String(sequence).padStart(5, '0')}`,
+          name: String(body.name),
+          state: 'stopped',
+          recording: body.recording === true,
+          createdAt: now,
+          updatedAt: now,
+          streamKey: `sk_${context.randomHex(32)}`,
+        };
+        streams.set(stream.id, stream);
+        return { status: 201, body: { stream: view(stream) } };
+      }
+      if (operation === 'list') {
+        const page = Number(request.query.get('page') ?? '1');
+        const perPage = Number(request.query.get('per_page') ?? '20');
+        const all = [...streams.values()];
+        const items = all.slice((page - 1) * perPage, page * perPage).map(view);
+        return { status: 200, body: { streams: items, has_more: page * perPage < all.length } };
+      }
+      const { id } = routeOf(request.path);
+      const stream = id === undefined ? undefined : streams.get(id);
+      if (!stream || operation === undefined) return failure(404, 'not_found', 'No such stream');
+      switch (operation) {
+        case 'get':
+          return { status: 200, body: { stream: view(stream) } };
+        case 'status':
+          advance(stream);
+          return { status: 200, body: { state: stream.state } };
+        case 'update':
+          if (typeof body.name === 'string') stream.name = body.name;
+          if (typeof body.recording === 'boolean') stream.recording = body.recording;
+          stream.updatedAt = new Date().toISOString();
+          return { status: 200, body: { stream: view(stream) } };
+        case 'delete':
+          streams.delete(stream.id);
+          return { status: 204 };
+        case 'start':
+        case 'stop': {
+          const from = operation === 'start' ? 'stopped' : 'ready';
+          if (stream.state !== from) {
+            return failure(409, 'invalid_state', `Cannot ${operation} a stream that is ${stream.state}`);
+          }
+          stream.state = operation === 'start' ? 'starting' : 'stopping';
+          pendingPolls.set(stream.id, options.transitionPolls ?? 1);
+          return { status: 200, body: { stream: view(stream) } };
+        }
+      }
+    },
+  };
+}
+
+/**
+ * An in-process vendor for the memory provider: the sandbox's engine with a small `memory` dialect,
+ * answered through a `fetch` function instead of a socket, so it has the sandbox's fault plan. It exists so
+ * core's HTTP layer, retries and error mapping are proven before any real vendor.
+ */
+export function createMemoryBackend(options: MemoryBackendOptions) {
+  const engine = createEngine({ dialects: [memoryDialect(options)] });
 
   const fetchImplementation: typeof fetch = async (input, init) => {
-    counts.requests += 1;
     const request = input instanceof Request ? input : new Request(input, init);
-    return route(request);
+    const url = new URL(request.url);
+    const text = await request.text();
+    const outcome = await engine.handle(
+      'memory',
+      {
+        method: request.method,
+        path: url.pathname.replace(/^\/v1/, '') || '/',
+        query: url.searchParams,
+        headers: request.headers,
+        body: text.length > 0 ? JSON.parse(text) : undefined,
+      },
+      request.signal,
+    );
+    if (outcome.kind === 'drop') {
+      throw new TypeError('fetch failed', {
+        cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+      });
+    }
+    // A slow fault answered after the caller gave up: the caller sees its own abort, as with a socket.
+    request.signal.throwIfAborted();
+    const { status, headers, body } = outcome.response;
+    const payload = body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body);
+    return new Response(payload, {
+      status,
+      headers: {
+        'content-type': 'application/json',
+        'x-request-id': `req-${engine.stats.requests}`,
+        ...headers,
+      },
+    });
   };
 
   return {
     fetch: fetchImplementation,
     /** Queues a fault for the next calls of `operation`. */
     injectFault(operation: FaultOperation, fault: Fault): void {
-      faults.set(operation, [...(faults.get(operation) ?? []), fault]);
+      engine.injectFault('memory', operation, fault);
     },
     clearFaults(): void {
-      faults.clear();
+      engine.clearFaults();
     },
     /** Requests received and streams created, for proving retries and the absence of duplicates. */
-    counts,
-    streamCount: () => streams.size,
+    get counts() {
+      return { requests: engine.stats.requests, created: engine.stats.created.memory ?? 0 };
+    },
   };
 }
 
