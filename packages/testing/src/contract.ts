@@ -5,6 +5,7 @@ import {
   type CreateLiveStreamInput,
   createContainer,
   createLiveStreamClient,
+  endpointSchemes,
   type HttpHooks,
   type LiveStream,
   type LiveStreamClient,
@@ -71,18 +72,6 @@ export interface ContractOptions {
   wait?: { timeoutMs?: number; intervalMs?: number; maxIntervalMs?: number };
 }
 
-const schemesByProtocol: Record<string, readonly string[]> = {
-  rtmp: ['rtmp:'],
-  rtmps: ['rtmps:'],
-  srt: ['srt:'],
-  rtsp: ['rtsp:'],
-  webrtc: ['wss:', 'https:', 'webrtc:'],
-  wowz: ['wowz:', 'wowzs:'],
-  hls: ['https:', 'http:'],
-  dash: ['https:', 'http:'],
-  embed: ['https:', 'http:'],
-};
-
 /** Asserts the invariants every stream from every provider keeps. */
 export function expectWellFormedStream(stream: LiveStream, provider: LiveStreamProvider): void {
   expect(typeof stream.id).toBe('string');
@@ -95,7 +84,7 @@ export function expectWellFormedStream(stream: LiveStream, provider: LiveStreamP
   expect(stream.ingest.length).toBeGreaterThan(0);
   for (const endpoint of [...stream.ingest, ...stream.playback]) {
     const url = new URL(endpoint.url);
-    const allowed = schemesByProtocol[endpoint.protocol] ?? [`${endpoint.protocol}:`];
+    const allowed = endpointSchemes[endpoint.protocol];
     expect(allowed, `${endpoint.protocol} endpoint scheme ${url.protocol}`).toContain(url.protocol);
   }
   for (const endpoint of stream.ingest) {
