@@ -40,6 +40,7 @@ describe('the benchmark harness', () => {
     const { weight } = report;
     expect(weight.unilive.map((item) => `${item.provider}/${item.variant}/${item.resolution}`)).toEqual([
       'liveapi/client/esbuild-node',
+      'liveapi/container/esbuild-node',
       'liveapi/client/module-first',
     ]);
     for (const item of [
@@ -52,6 +53,14 @@ describe('the benchmark harness', () => {
       expect(item.packages.length).toBeGreaterThan(0);
     }
     expect(weight.unilive[0]?.floor.imports.ky).toEqual(['default']);
+    // The plain client leaves tsyringe out; composing on a container brings it, with the Reflect shim.
+    expect(Object.keys(weight.unilive[0]?.floor.imports ?? {}).sort()).toEqual(['ky', 'valibot']);
+    expect(weight.unilive[1]?.floor.imports.tsyringe).toEqual(['container']);
+    for (const item of weight.unilive) {
+      expect(item.ratioToDependencyFloor).toBeGreaterThan(0);
+      expect(item.ratioToDependencyFloor).toBeLessThanOrEqual(item.ratioToFloor);
+    }
+    expect(weight.unilive[0]?.ratioToDependencyFloor).toBeLessThan(weight.unilive[0]?.ratioToFloor ?? 0);
     expect(weight.vendors.map((vendor) => `${vendor.packageName}/${vendor.resolution}`)).toEqual([
       '@mux/mux-node/esbuild-node',
       '@api.video/nodejs-client/esbuild-node',
@@ -59,8 +68,22 @@ describe('the benchmark harness', () => {
       '@api.video/nodejs-client/module-first',
     ]);
     expect(weight.isolation).toEqual([
-      expect.objectContaining({ provider: 'liveapi', otherVendors: [], ok: true }),
+      expect.objectContaining({
+        provider: 'liveapi',
+        dependencies: ['ky', 'valibot'],
+        otherVendors: [],
+        ok: true,
+      }),
     ]);
+  });
+
+  // Bundlers honour `sideEffects`; when core declared none, they dropped the Reflect shim and a bundle that
+  // composed on a container died on load with tsyringe's "requires a reflect polyfill".
+  it('runs every bundle it weighs: each creates its stream on the sandbox', () => {
+    expect(report.weight.unilive.map((item) => item.run)).toEqual(
+      report.weight.unilive.map(() => ({ ok: true, streamId: expect.any(String), state: 'ready' })),
+    );
+    expect(report.weight.targets.allRun).toBe(true);
   });
 
   it('reports start-up times', () => {

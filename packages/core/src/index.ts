@@ -20,7 +20,8 @@ export {
   loadCredential,
   loadOptionalSetting,
 } from './config/settings.js';
-export { createContainer, type DependencyContainer } from './di/container.js';
+// createContainer lives in '@unilive/core/container', so that only code which composes with it loads tsyringe.
+export type { DependencyContainer } from './di/container.js';
 export { tokens } from './di/tokens.js';
 export {
   AbortError,

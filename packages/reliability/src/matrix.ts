@@ -1,6 +1,5 @@
 import { inspect } from 'node:util';
 import {
-  createContainer,
   createLiveStreamClient,
   type HttpHooks,
   type LiveStream,
@@ -11,6 +10,7 @@ import {
   UniliveError,
   UnsupportedOperationError,
 } from '@unilive/core';
+import { createContainer } from '@unilive/core/container';
 import { SecretScanner } from '@unilive/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {

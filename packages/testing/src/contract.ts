@@ -3,7 +3,6 @@ import {
   AuthenticationError,
   ConflictError,
   type CreateLiveStreamInput,
-  createContainer,
   createLiveStreamClient,
   endpointSchemes,
   type HttpHooks,
@@ -19,6 +18,7 @@ import {
   type UniliveError,
   UnsupportedOperationError,
 } from '@unilive/core';
+import { createContainer } from '@unilive/core/container';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Fault, FaultOperation } from './memory-backend.js';
 import { SecretScanner } from './secret-scanner.js';

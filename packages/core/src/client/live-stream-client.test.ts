@@ -158,6 +158,33 @@ describe('createLiveStreamClient', () => {
     expect(createLiveStreamClient(undefined, { container }).providerId).toBe('scripted');
   });
 
+  it('prefers the provider and hooks it is given over those the container has', async () => {
+    const given = scriptedProvider([]);
+    const registered = scriptedProvider([]);
+    const givenHooks = { onRequest: () => {} };
+    const container = createContainer();
+    container.register(tokens.provider, { useValue: registered.provider });
+    container.register(tokens.hooks, { useValue: { onRequest: () => {} } });
+    await createLiveStreamClient(given.provider, { container, hooks: givenHooks }).create({ name: 'x' });
+    expect(given.seenOptions[0]?.runtime?.hooks).toBe(givenHooks);
+    expect(registered.calls).toEqual([]);
+  });
+
+  it('refuses to build a client with neither a provider nor a container that has one', () => {
+    for (const options of [{}, { container: createContainer() }]) {
+      let error: unknown;
+      try {
+        createLiveStreamClient(undefined, options);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(InvalidInputError.isInstance(error)).toBe(true);
+      expect((error as InvalidInputError).message).toBe(
+        'Invalid input for configure: provider: expected a provider, or a container that has one',
+      );
+    }
+  });
+
   it('list is lazy and toArray can stop early', async () => {
     const { provider, calls } = scriptedProvider([]);
     const client = createLiveStreamClient(provider);

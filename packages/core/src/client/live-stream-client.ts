@@ -1,6 +1,5 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { ProviderCapabilities } from '../capabilities.js';
-import { defaultContainer, registerDefault } from '../di/container.js';
 import { tokens } from '../di/tokens.js';
 import { AbortError } from '../errors/errors.js';
 import type { HttpHooks } from '../http/hooks.js';
@@ -56,7 +55,10 @@ export interface LiveStreamClient {
 export interface LiveStreamClientOptions {
   /** Observers of every request, response, retry and failure; URLs scrubbed, no headers or bodies. */
   hooks?: HttpHooks;
-  /** Parent container whose registrations (see `tokens`) override the defaults. */
+  /**
+   * A container whose registrations (see `tokens`) override the provider, hooks, clock or sleep. Without
+   * one the client uses the arguments and the defaults, and tsyringe is never loaded.
+   */
   container?: DependencyContainer;
   /**
    * Paces this client's requests to the vendor's limit: `{ requestsPerSecond: 100, maxConcurrency: 20 }`.
@@ -74,21 +76,36 @@ export function createLiveStreamClient(
   provider?: LiveStreamProvider,
   options: LiveStreamClientOptions = {},
 ): LiveStreamClient {
-  const scope = (options.container ?? defaultContainer()).createChildContainer();
-  if (provider) scope.register(tokens.provider, { useValue: provider });
-  if (options.hooks) scope.register(tokens.hooks, { useValue: options.hooks });
-  registerDefault<HttpHooks>(scope, tokens.hooks, {});
-  registerDefault<Clock>(scope, tokens.clock, systemClock);
-  registerDefault<Sleep>(scope, tokens.sleep, systemSleep);
-  const clock = scope.resolve<Clock>(tokens.clock);
-  const sleep = scope.resolve<Sleep>(tokens.sleep);
+  const parts = options.container
+    ? resolveParts(options.container, provider, options.hooks)
+    : { provider, hooks: options.hooks ?? {}, clock: systemClock, sleep: systemSleep };
+  if (!parts.provider) {
+    throw invalidInput([{ path: 'provider', message: 'expected a provider, or a container that has one' }], {
+      operation: 'configure',
+    });
+  }
+  const { clock, sleep } = parts;
   return new DefaultLiveStreamClient(
-    scope.resolve<LiveStreamProvider>(tokens.provider),
-    scope.resolve<HttpHooks>(tokens.hooks),
+    parts.provider,
+    parts.hooks,
     clock,
     sleep,
     options.rateLimit ? createRequestGate(options.rateLimit, clock, sleep) : undefined,
   );
+}
+
+// Only a caller who composes with a container pays for tsyringe: this path receives the container and
+// never imports it, so bundles of the plain path leave tsyringe out.
+function resolveParts(container: DependencyContainer, provider?: LiveStreamProvider, hooks?: HttpHooks) {
+  const scope = container.createChildContainer();
+  const orDefault = <T>(token: symbol, value: T | undefined, fallback: T): T =>
+    value !== undefined ? value : scope.isRegistered(token, true) ? scope.resolve<T>(token) : fallback;
+  return {
+    provider: orDefault<LiveStreamProvider | undefined>(tokens.provider, provider, undefined),
+    hooks: orDefault<HttpHooks>(tokens.hooks, hooks, {}),
+    clock: orDefault<Clock>(tokens.clock, undefined, systemClock),
+    sleep: orDefault<Sleep>(tokens.sleep, undefined, systemSleep),
+  };
 }
 
 class DefaultLiveStreamClient implements LiveStreamClient {

@@ -1,10 +1,8 @@
-import type { DependencyContainer } from 'tsyringe';
 import {
   createLiveStreamClient,
   type LiveStreamClient,
   type LiveStreamClientOptions,
 } from '../client/live-stream-client.js';
-import { defaultContainer } from '../di/container.js';
 import { tokens } from '../di/tokens.js';
 import { InvalidInputError } from '../errors/errors.js';
 import type { ProviderId } from '../live-stream.js';
@@ -61,11 +59,11 @@ export async function createLiveStreamClientFromConfig(
     });
   }
   const factory = options.providers?.[id] ?? (await loadFactory(id, packageName));
-  const container: DependencyContainer = options.container ?? defaultContainer();
-  if (settings.fetch === undefined && container.isRegistered(tokens.fetch, true)) {
+  const { container } = options;
+  if (settings.fetch === undefined && container?.isRegistered(tokens.fetch, true)) {
     settings.fetch = container.resolve(tokens.fetch);
   }
-  return createLiveStreamClient(factory(settings), { ...options, container });
+  return createLiveStreamClient(factory(settings), options);
 }
 
 async function loadFactory(id: string, packageName: string | undefined): Promise<ConfiguredProviderFactory> {
