@@ -1,3 +1,8 @@
+/**
+ * Composition on a tsyringe container: `import { createContainer } from '@unilive/core/container'`.
+ * The only module of core that loads tsyringe.
+ * @module container
+ */
 // First, so that tsyringe finds Reflect.getMetadata when it loads; listed in package.json `sideEffects`.
 import './reflect-polyfill.js';
 import { type DependencyContainer, container as rootContainer } from 'tsyringe';
