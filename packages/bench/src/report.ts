@@ -3,7 +3,7 @@ import type { BundleRun } from './bundle-run.js';
 import { memoryFlatBytes } from './memory.js';
 import { overheadLayers } from './overhead.js';
 import { round } from './stats.js';
-import type { UniliveBundle } from './weight.js';
+import type { UniliveBundle, VendorBundle } from './weight.js';
 
 const number = (value: number, digits = 0) =>
   value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -16,6 +16,45 @@ const variantNames = {
   container: ' (client on a container)',
 };
 const bundleName = (item: UniliveBundle) => `core + ${item.provider}${variantNames[item.variant]}`;
+// The weight table; with `maxRatio`, the client bundles are judged against both floors.
+function weightTable(items: UniliveBundle[], vendors: VendorBundle[], maxRatio?: number): string[] {
+  const judged = maxRatio !== undefined;
+  const judge = (item: UniliveBundle) =>
+    item.variant === 'client' && judged
+      ? `${verdict(item.ratioToFloor <= maxRatio)} / ${verdict(item.ratioToDependencyFloor <= maxRatio)}`
+      : '–';
+  return table(
+    [
+      'bundle',
+      'minified',
+      'gzip',
+      'floor (gzip)',
+      'ratio to floor',
+      'ratio to dependency floor',
+      ...(judged ? [`target ≤ ${maxRatio} × floor / dependency floor`] : []),
+      'runs',
+    ],
+    [
+      ...items.map((item) => [
+        bundleName(item),
+        bytes(item.minifiedBytes),
+        bytes(item.gzipBytes),
+        bytes(item.floor.gzipBytes),
+        item.ratioToFloor.toFixed(2),
+        item.ratioToDependencyFloor.toFixed(2),
+        ...(judged ? [judge(item)] : []),
+        runVerdict(item.run),
+      ]),
+      ...vendors.map((vendor) => [
+        `${vendor.packageName} ${vendor.packageVersion}`,
+        bytes(vendor.minifiedBytes),
+        bytes(vendor.gzipBytes),
+        ...Array<string>(judged ? 5 : 4).fill('–'),
+      ]),
+    ],
+  );
+}
+
 const runVerdict = (run: BundleRun) => (run.ok ? `created ${run.state}` : `**failed**: ${run.error}`);
 
 /** Hand-written analysis kept across runs: `<!-- analysis:NAME -->` … `<!-- /analysis:NAME -->`. */
@@ -172,42 +211,7 @@ export function renderMarkdown(report: BenchReport, previous?: string): string {
       "the dependency floor adds tsyringe's `container`, as the benchmarks' brief defines it (ky + the valibot functions used + tsyringe), whether or not the bundle contains tsyringe. " +
       'Every unilive bundle is also run in a fresh Node process against a sandbox (its vendor URL redirected there), and must create its stream.',
     '',
-    ...table(
-      [
-        'bundle',
-        'minified',
-        'gzip',
-        'floor (gzip)',
-        'ratio to floor',
-        'ratio to dependency floor',
-        `target ≤ ${weight.targets.maxRatioToFloor} × floor / dependency floor`,
-        'runs',
-      ],
-      [
-        ...main.map((item) => [
-          bundleName(item),
-          bytes(item.minifiedBytes),
-          bytes(item.gzipBytes),
-          bytes(item.floor.gzipBytes),
-          item.ratioToFloor.toFixed(2),
-          item.ratioToDependencyFloor.toFixed(2),
-          item.variant === 'client'
-            ? `${verdict(item.ratioToFloor <= weight.targets.maxRatioToFloor)} / ${verdict(item.ratioToDependencyFloor <= weight.targets.maxRatioToFloor)}`
-            : '–',
-          runVerdict(item.run),
-        ]),
-        ...mainVendors.map((vendor) => [
-          `${vendor.packageName} ${vendor.packageVersion}`,
-          bytes(vendor.minifiedBytes),
-          bytes(vendor.gzipBytes),
-          '–',
-          '–',
-          '–',
-          '–',
-          '–',
-        ]),
-      ],
-    ),
+    ...weightTable(main, mainVendors, weight.targets.maxRatioToFloor),
     '',
     `Smallest of all (every core + adapter client bundle below every vendor SDK): ${verdict(weight.targets.smallest)}.`,
     '',
@@ -216,37 +220,7 @@ export function renderMarkdown(report: BenchReport, previous?: string): string {
           "The same with module-first resolution (`mainFields: ['module', 'main']`, the order Rollup, Vite and webpack use; " +
             "esbuild's node default takes `main` first, which picks the CommonJS build of a package that has both):",
           '',
-          ...table(
-            [
-              'bundle',
-              'minified',
-              'gzip',
-              'floor (gzip)',
-              'ratio to floor',
-              'ratio to dependency floor',
-              'runs',
-            ],
-            [
-              ...moduleFirst.map((item) => [
-                `core + ${item.provider} (client)`,
-                bytes(item.minifiedBytes),
-                bytes(item.gzipBytes),
-                bytes(item.floor.gzipBytes),
-                item.ratioToFloor.toFixed(2),
-                item.ratioToDependencyFloor.toFixed(2),
-                runVerdict(item.run),
-              ]),
-              ...moduleFirstVendors.map((vendor) => [
-                `${vendor.packageName} ${vendor.packageVersion}`,
-                bytes(vendor.minifiedBytes),
-                bytes(vendor.gzipBytes),
-                '–',
-                '–',
-                '–',
-                '–',
-              ]),
-            ],
-          ),
+          ...weightTable(moduleFirst, moduleFirstVendors),
           '',
         ]
       : []),
