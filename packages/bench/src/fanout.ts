@@ -1,5 +1,5 @@
 import { createLiveStreamClient, type LiveStreamClient, type RateLimitOptions } from '@unilive/core';
-import { type BenchProviderId, createProvider, sandboxSettings } from './providers.js';
+import { type BenchProviderId, createProvider } from './providers.js';
 import { startSandboxChild } from './sandbox-child.js';
 import { now, round } from './stats.js';
 
@@ -67,7 +67,7 @@ export async function measureFanOut(options: FanOutOptions): Promise<FanOutResul
   try {
     let retries = 0;
     const client: LiveStreamClient = createLiveStreamClient(
-      createProvider(options.provider, sandboxSettings(sandbox, options.provider)),
+      createProvider(options.provider, sandbox.adapterSettings(options.provider)),
       {
         hooks: {
           onRetry: () => {

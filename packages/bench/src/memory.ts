@@ -135,7 +135,7 @@ async function walk(
   options: MemoryOptions,
   sandbox: Awaited<ReturnType<typeof startSandboxChild>>,
 ): Promise<MemoryResult> {
-  const settings = { baseUrl: sandbox.baseUrl('wowza-video'), ...sandbox.credentials('wowza-video') };
+  const settings = sandbox.adapterSettings('wowza-video');
   const listDetails = variant === 'details';
   const collect = fullGc();
 

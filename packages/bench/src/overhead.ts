@@ -1,7 +1,7 @@
 import { createHttpClient, createLiveStreamClient, type LiveStreamClient, SecretSet } from '@unilive/core';
 import ky from 'ky';
 import * as v from 'valibot';
-import { type BenchProviderId, createProvider, providerIds, sandboxSettings } from './providers.js';
+import { type BenchProviderId, createProvider, providerIds } from './providers.js';
 import { startSandboxChild } from './sandbox-child.js';
 import { cpuMicros, median, now, round } from './stats.js';
 
@@ -179,7 +179,7 @@ async function prepare(
   provider: BenchProviderId,
   sandbox: Awaited<ReturnType<typeof startSandboxChild>>,
 ): Promise<Subject> {
-  const settings = sandboxSettings(sandbox, provider);
+  const settings = sandbox.adapterSettings(provider);
   const client: LiveStreamClient = createLiveStreamClient(createProvider(provider, settings));
   const stream = await client.create({ name: `overhead ${provider}` });
 

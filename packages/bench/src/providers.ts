@@ -1,4 +1,4 @@
-import type { LiveStreamProvider, ProviderId } from '@unilive/core';
+import type { LiveStreamProvider } from '@unilive/core';
 import liveapi from '@unilive/liveapi';
 import videosdk from '@unilive/videosdk';
 import wowzaRealtime from '@unilive/wowza-realtime';
@@ -11,9 +11,9 @@ export const providerIds = ['wowza-video', 'wowza-realtime', 'liveapi', 'videosd
 export type BenchProviderId = (typeof providerIds)[number];
 
 /** Settings every adapter factory takes: the base URL, its credentials, and optionally a `fetch`. */
-export type AdapterSettings = { baseUrl: string; fetch?: typeof fetch } & Record<string, unknown>;
+export type FactorySettings = { baseUrl: string; fetch?: typeof fetch } & Record<string, unknown>;
 
-type Factory = (settings: AdapterSettings) => LiveStreamProvider;
+type Factory = (settings: FactorySettings) => LiveStreamProvider;
 
 const factories: Record<BenchProviderId, Factory> = {
   'wowza-video': wowzaVideo as Factory,
@@ -23,17 +23,6 @@ const factories: Record<BenchProviderId, Factory> = {
 };
 
 /** Builds an adapter the way configuration-driven selection does: `factory({ baseUrl, ...credentials })`. */
-export function createProvider(id: BenchProviderId, settings: AdapterSettings): LiveStreamProvider {
+export function createProvider(id: BenchProviderId, settings: FactorySettings): LiveStreamProvider {
   return factories[id](settings);
-}
-
-/** The settings that point an adapter at a sandbox. */
-export function sandboxSettings(
-  sandbox: {
-    baseUrl(provider: ProviderId): string;
-    credentials(provider: ProviderId): Record<string, string>;
-  },
-  id: ProviderId,
-): AdapterSettings {
-  return { baseUrl: sandbox.baseUrl(id), ...sandbox.credentials(id) };
 }

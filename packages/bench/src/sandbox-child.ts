@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ProviderId } from '@unilive/core';
-import type { SandboxOptions, SandboxStats } from '@unilive/sandbox';
+import type { AdapterSettings, SandboxOptions, SandboxStats } from '@unilive/sandbox';
 import type { SandboxReady } from './sandbox-process.js';
 
 /** A sandbox running in a child process on loopback. */
@@ -9,6 +9,8 @@ export interface SandboxChild {
   readonly url: string;
   baseUrl(provider: ProviderId): string;
   credentials(provider: ProviderId): Record<string, string>;
+  /** What the provider's adapter factory takes to talk to this sandbox: its `baseUrl` and the credentials. */
+  adapterSettings(provider: ProviderId): AdapterSettings;
   /** The sandbox's counters, read over its control API (which the counters do not count). */
   stats(): Promise<SandboxStats>;
   close(): Promise<void>;
@@ -32,14 +34,17 @@ export async function startSandboxChild(options: SandboxOptions = {}): Promise<S
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`the sandbox process exited early (code ${code})`)));
   });
+  const baseUrl = (provider: ProviderId) => {
+    const url = ready.baseUrls[provider];
+    if (!url) throw new Error(`the sandbox does not serve ${provider}`);
+    return url;
+  };
+  const credentials = (provider: ProviderId) => ({ ...ready.credentials[provider] });
   return {
     url: ready.url,
-    baseUrl(provider) {
-      const url = ready.baseUrls[provider];
-      if (!url) throw new Error(`the sandbox does not serve ${provider}`);
-      return url;
-    },
-    credentials: (provider) => ({ ...ready.credentials[provider] }),
+    baseUrl,
+    credentials,
+    adapterSettings: (provider) => ({ ...credentials(provider), baseUrl: baseUrl(provider) }),
     async stats() {
       const response = await fetch(`${ready.url}/_sandbox/stats`);
       return (await response.json()) as SandboxStats;

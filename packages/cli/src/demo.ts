@@ -47,11 +47,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
         output.out(`== ${id}: not installed, skipped (npm install @unilive/${id})\n`);
         continue;
       }
-      const provider = await buildProvider(
-        id,
-        { baseUrl: sandbox.baseUrl(id), ...sandbox.credentials(id) },
-        options.loadFactory,
-      );
+      const provider = await buildProvider(id, sandbox.adapterSettings(id), options.loadFactory);
       outcomes.push(await lifecycle(createLiveStreamClient(provider), sandbox, output));
     }
   } finally {

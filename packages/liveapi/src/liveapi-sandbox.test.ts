@@ -9,7 +9,7 @@ let provider: LiveStreamProvider;
 
 beforeAll(async () => {
   sandbox = await startSandbox({ transitionMs: 50 });
-  provider = liveapi({ baseUrl: sandbox.baseUrl('liveapi'), ...sandbox.credentials('liveapi') });
+  provider = liveapi(sandbox.adapterSettings('liveapi'));
 });
 
 afterAll(async () => {
@@ -95,12 +95,8 @@ describe('liveapi against the sandbox', () => {
   });
 
   it('answers wrong credentials with 401 and leaks none of them', async () => {
-    const credentials = sandbox.credentials('liveapi');
-    const wrong = liveapi({
-      baseUrl: sandbox.baseUrl('liveapi'),
-      tokenId: credentials.tokenId,
-      secretKey: 'wrong-secret-key-4242',
-    });
+    const settings = sandbox.adapterSettings('liveapi');
+    const wrong = liveapi({ ...settings, secretKey: 'wrong-secret-key-4242' });
     const error = await wrong
       .list()
       [Symbol.asyncIterator]()
@@ -111,7 +107,7 @@ describe('liveapi against the sandbox', () => {
     const transcript = errorTranscript(error);
     expect(transcript).not.toContain('wrong-secret-key-4242');
     expect(transcript).not.toContain(
-      Buffer.from(`${credentials.tokenId}:wrong-secret-key-4242`).toString('base64'),
+      Buffer.from(`${settings.tokenId}:wrong-secret-key-4242`).toString('base64'),
     );
   });
 });

@@ -13,8 +13,7 @@ runLiveStreamContract({
   name: 'liveapi on the sandbox',
   setup: sandboxHarness({
     provider: 'liveapi',
-    createProvider: (sandbox) =>
-      liveapi({ baseUrl: sandbox.baseUrl('liveapi'), ...sandbox.credentials('liveapi') }),
+    createProvider: (sandbox) => liveapi(sandbox.adapterSettings('liveapi')),
   }),
   wait: { intervalMs: 50, maxIntervalMs: 100 },
 });

@@ -5,7 +5,7 @@ import type {
   UpdateLiveStreamInput,
 } from '@unilive/core';
 import liveapi from '@unilive/liveapi';
-import type { FaultOperation, Sandbox } from '@unilive/sandbox';
+import type { FaultOperation } from '@unilive/sandbox';
 import videosdk from '@unilive/videosdk';
 import wowzaRealtime from '@unilive/wowza-realtime';
 import wowzaVideo from '@unilive/wowza-video';
@@ -72,8 +72,6 @@ export interface AdapterSpec {
     subjectId: string;
     operations: Partial<Record<MatrixOperation, FixtureOperation>>;
   };
-  /** The settings pointing the adapter at a sandbox. */
-  sandboxSettings(sandbox: Sandbox): Record<string, unknown>;
   /** The sandbox fault operation of each matrix operation's first request. */
   sandboxOperations: Partial<Record<MatrixOperation, FaultOperation>>;
   /** On the sandbox, operations whose subject must be started first. */
@@ -134,10 +132,6 @@ export const adapters: Record<AdapterId, AdapterSpec> = {
         status: { target: 'state.started', success: ['state.started', 'get.started'] },
       },
     },
-    sandboxSettings: (sandbox) => ({
-      baseUrl: sandbox.baseUrl('wowza-video'),
-      ...sandbox.credentials('wowza-video'),
-    }),
     sandboxOperations: {
       create: 'create',
       get: 'get',
@@ -182,10 +176,6 @@ export const adapters: Record<AdapterId, AdapterSpec> = {
         status: { target: 'state.started', success: ['state.started', 'get.renamed'] },
       },
     },
-    sandboxSettings: (sandbox) => ({
-      baseUrl: sandbox.baseUrl('wowza-realtime'),
-      ...sandbox.credentials('wowza-realtime'),
-    }),
     sandboxOperations: {
       create: 'create',
       get: 'get',
@@ -231,10 +221,6 @@ export const adapters: Record<AdapterId, AdapterSpec> = {
         status: { target: 'get', success: ['get'] },
       },
     },
-    sandboxSettings: (sandbox) => ({
-      baseUrl: sandbox.baseUrl('liveapi'),
-      ...sandbox.credentials('liveapi'),
-    }),
     sandboxOperations: {
       create: 'create',
       get: 'get',
@@ -283,10 +269,6 @@ export const adapters: Record<AdapterId, AdapterSpec> = {
         start: { target: 'get-livestream', success: ['get-livestream'] },
         status: { target: 'get-livestream', success: ['get-livestream'] },
       },
-    },
-    sandboxSettings: (sandbox) => {
-      const { apiKey, secret } = sandbox.credentials('videosdk');
-      return { baseUrl: sandbox.baseUrl('videosdk'), apiKey, secret };
     },
     sandboxOperations: {
       create: 'create',

@@ -195,7 +195,11 @@ export function sandboxBackend(): Backend {
     async prepare(adapter, operation, fault, wire, timeoutMs) {
       const server = running();
       server.clearFaults();
-      const provider = adapter.factory({ ...adapter.sandboxSettings(server), fetch: wire.fetch, timeoutMs });
+      const provider = adapter.factory({
+        ...server.adapterSettings(adapter.id),
+        fetch: wire.fetch,
+        timeoutMs,
+      });
       const createInput: CreateLiveStreamInput = {
         name: 'unilive matrix stream',
         ...(provider.capabilities.restream

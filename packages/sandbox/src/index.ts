@@ -6,7 +6,7 @@ export {
   replaceEnums,
   type SandboxEngine,
 } from './engine.js';
-export { type Sandbox, type SandboxOptions, startSandbox } from './server.js';
+export { type AdapterSettings, type Sandbox, type SandboxOptions, startSandbox } from './server.js';
 export type {
   DialectContext,
   DialectSettings,

@@ -55,6 +55,7 @@ describe('startSandbox', () => {
     const { sandbox, base, call } = await start();
     expect(sandbox.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(base).toBe(`${sandbox.url}/echo/v9`);
+    expect(sandbox.adapterSettings('echo')).toEqual({ baseUrl: base, token: 'secret-token' });
     const created = (await (await call('POST', '/items')).json()) as { item: { id: string; state: string } };
     expect(created.item.state).toBe('stopped');
     await new Promise((resolve) => setTimeout(resolve, 120));

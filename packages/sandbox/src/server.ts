@@ -25,6 +25,9 @@ export interface SandboxOptions extends Omit<EngineOptions, 'dialects' | 'data' 
   persistPath?: string;
 }
 
+/** Settings of an adapter pointed at a sandbox. */
+export type AdapterSettings = { baseUrl: string } & Record<string, string>;
+
 /** A running sandbox. */
 export interface Sandbox {
   /** `http://127.0.0.1:PORT` */
@@ -35,6 +38,8 @@ export interface Sandbox {
   baseUrl(provider: ProviderId): string;
   /** The credentials this sandbox accepts for a provider. */
   credentials(provider: ProviderId): Record<string, string>;
+  /** What the provider's adapter factory takes to talk to this sandbox: its `baseUrl` and the credentials. */
+  adapterSettings(provider: ProviderId): AdapterSettings;
   /** Served providers. */
   readonly providers: readonly ProviderId[];
   injectFault(provider: ProviderId, operation: FaultOperation, fault: Fault): void;
@@ -85,14 +90,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const host = options.host ?? '127.0.0.1';
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   engine.setOrigin(url);
+  const baseUrl = (provider: ProviderId) =>
+    `${url}/${provider}${engine.dialects.get(provider)?.basePath ?? ''}`;
+  const credentials = (provider: ProviderId) => ({ ...engine.settingsOf(provider)?.credentials });
 
   return {
     url,
     port,
     engine,
     providers: [...engine.dialects.keys()],
-    baseUrl: (provider) => `${url}/${provider}${engine.dialects.get(provider)?.basePath ?? ''}`,
-    credentials: (provider) => ({ ...engine.settingsOf(provider)?.credentials }),
+    baseUrl,
+    credentials,
+    adapterSettings: (provider) => ({ ...credentials(provider), baseUrl: baseUrl(provider) }),
     injectFault: (provider, operation, fault) => engine.injectFault(provider, operation, fault),
     clearFaults: () => engine.clearFaults(),
     setEncoder: (provider, id, connected) => engine.setEncoder(provider, id, connected),

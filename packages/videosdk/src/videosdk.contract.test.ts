@@ -14,10 +14,7 @@ runLiveStreamContract({
   createInput: fixtureCreateInput,
   setup: sandboxHarness({
     provider: 'videosdk',
-    createProvider: (sandbox) => {
-      const { apiKey, secret } = sandbox.credentials('videosdk');
-      return videosdk({ baseUrl: sandbox.baseUrl('videosdk'), apiKey, secret });
-    },
+    createProvider: (sandbox) => videosdk(sandbox.adapterSettings('videosdk')),
   }),
   wait: { intervalMs: 20, maxIntervalMs: 50 },
 });

@@ -12,7 +12,6 @@ runLiveStreamContract({
   name: 'wowza-realtime on the sandbox',
   setup: sandboxHarness({
     provider: 'wowza-realtime',
-    createProvider: (sandbox) =>
-      wowzaRealtime({ baseUrl: sandbox.baseUrl('wowza-realtime'), ...sandbox.credentials('wowza-realtime') }),
+    createProvider: (sandbox) => wowzaRealtime(sandbox.adapterSettings('wowza-realtime')),
   }),
 });

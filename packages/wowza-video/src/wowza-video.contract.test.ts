@@ -13,8 +13,7 @@ runLiveStreamContract({
   name: 'wowza-video on the sandbox',
   setup: sandboxHarness({
     provider: 'wowza-video',
-    createProvider: (sandbox) =>
-      wowzaVideo({ baseUrl: sandbox.baseUrl('wowza-video'), ...sandbox.credentials('wowza-video') }),
+    createProvider: (sandbox) => wowzaVideo(sandbox.adapterSettings('wowza-video')),
   }),
   wait: { intervalMs: 50, maxIntervalMs: 200 },
 });
