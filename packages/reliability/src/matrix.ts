@@ -5,6 +5,7 @@ import {
   type LiveStream,
   type LiveStreamClient,
   type LiveStreamState,
+  liveStreamStates,
   type Sleep,
   tokens,
   UniliveError,
@@ -46,14 +47,7 @@ const operationOrder: readonly MatrixOperation[] = [
 ];
 
 // waitForState is satisfied by any state but `unknown`, so one poll answers unless the state is unreadable.
-const knownStates: readonly LiveStreamState[] = [
-  'stopped',
-  'starting',
-  'ready',
-  'stopping',
-  'resetting',
-  'disabled',
-];
+const knownStates: readonly LiveStreamState[] = liveStreamStates.filter((state) => state !== 'unknown');
 
 /** How long after the signal fires an aborted call may still run: "at once", with room for a loaded machine. */
 const abortGraceMs = 500;

@@ -1,4 +1,10 @@
-import { createLiveStreamClient, type LiveStream, liveStreamStates, ResponseShapeError } from '@unilive/core';
+import {
+  createLiveStreamClient,
+  endpointSchemes,
+  type LiveStream,
+  liveStreamStates,
+  ResponseShapeError,
+} from '@unilive/core';
 import { loadFixture } from '@unilive/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -15,19 +21,6 @@ const bases: Record<AdapterId, readonly string[]> = {
   'wowza-realtime': ['get', 'get.renamed', 'get.stopped', 'create', 'create.secure-viewer'],
   liveapi: ['get', 'get-online', 'get-ready', 'get-stopped', 'get-with-platform', 'create'],
   videosdk: ['get-livestream', 'get-livestream.renamed', 'create-livestream.2022', 'create-livestream'],
-};
-
-// The schemes each protocol's URL may have (as the contract suite checks them).
-const schemes: Record<string, readonly string[]> = {
-  rtmp: ['rtmp:'],
-  rtmps: ['rtmps:'],
-  srt: ['srt:'],
-  rtsp: ['rtsp:'],
-  webrtc: ['wss:', 'https:', 'webrtc:'],
-  wowz: ['wowz:', 'wowzs:'],
-  hls: ['https:', 'http:'],
-  dash: ['https:', 'http:'],
-  embed: ['https:', 'http:'],
 };
 
 /**
@@ -50,7 +43,9 @@ function streamProblems(stream: LiveStream, adapter: AdapterId): string[] {
     } else if (!URL.canParse(endpoint.url)) {
       problems.push(`${endpoint.protocol} endpoint url is not a URL`);
     } else if (
-      !(schemes[endpoint.protocol] ?? [`${endpoint.protocol}:`]).includes(new URL(endpoint.url).protocol)
+      !(endpointSchemes[endpoint.protocol] ?? [`${endpoint.protocol}:`]).includes(
+        new URL(endpoint.url).protocol,
+      )
     ) {
       problems.push(`${endpoint.protocol} endpoint with a ${new URL(endpoint.url).protocol} URL`);
     }
