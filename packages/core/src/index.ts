@@ -54,6 +54,7 @@ export {
   type HttpMethod,
   type HttpRequest,
   type HttpResponse,
+  transportSettings,
   type VendorErrorClass,
   type VendorErrorDetails,
   type VendorFailure,

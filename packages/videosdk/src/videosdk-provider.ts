@@ -3,6 +3,7 @@ import {
   InvalidInputError,
   type LiveStreamProvider,
   type ProviderSettingsBase,
+  transportSettings,
 } from '@unilive/core';
 import {
   type VideosdkApiImplementation,
@@ -97,10 +98,7 @@ export function videosdk(settings: VideosdkSettings = {}): LiveStreamProvider {
     provider: 'videosdk',
     baseUrl: settings.baseUrl ?? videosdkDefaultBaseUrl,
     headers: async () => ({ authorization: await authorization() }),
-    fetch: settings.fetch,
-    timeoutMs: settings.timeoutMs,
-    totalTimeoutMs: settings.totalTimeoutMs,
-    retry: settings.retry,
+    ...transportSettings(settings),
     secrets,
     readError: readVideosdkError,
     classifyError: classifyVideosdkError,

@@ -14,6 +14,7 @@ import {
   type ProviderSettingsBase,
   pathOf,
   SecretSet,
+  transportSettings,
   type UpdateLiveStreamInput,
   type Warning,
 } from '@unilive/core';
@@ -87,10 +88,7 @@ export function wowzaRealtime(settings: WowzaRealtimeSettings = {}): LiveStreamP
       secrets.add(token);
       return { authorization: `Bearer ${token}` };
     },
-    fetch: settings.fetch,
-    timeoutMs: settings.timeoutMs,
-    totalTimeoutMs: settings.totalTimeoutMs,
-    retry: settings.retry,
+    ...transportSettings(settings),
     secrets,
     readError: readWowzaRealtimeError,
     classifyError: classifyWowzaRealtimeError,

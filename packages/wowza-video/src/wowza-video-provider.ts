@@ -16,6 +16,7 @@ import {
   type ProviderSettingsBase,
   pathOf,
   SecretSet,
+  transportSettings,
   type UpdateLiveStreamInput,
   type Warning,
 } from '@unilive/core';
@@ -133,10 +134,7 @@ export function wowzaVideo(settings: WowzaVideoProviderSettings = {}): WowzaVide
       secrets.add(token);
       return { authorization: `Bearer ${token}` };
     },
-    fetch: settings.fetch,
-    timeoutMs: settings.timeoutMs,
-    totalTimeoutMs: settings.totalTimeoutMs,
-    retry: settings.retry,
+    ...transportSettings(settings),
     secrets,
     readError: readWowzaVideoError,
     classifyError: classifyWowzaVideoError,

@@ -17,7 +17,7 @@ import { pathOf } from '../ids.js';
 import type { CallOptions } from '../provider.js';
 import { SecretSet } from '../secrets.js';
 import type { HttpHooks } from './hooks.js';
-import { createHttpClient, type HttpClientSettings } from './http-client.js';
+import { createHttpClient, type HttpClientSettings, transportSettings } from './http-client.js';
 
 const origin = 'https://api.vendor.test';
 const token = 'vendor-token-0123456789';
@@ -336,6 +336,45 @@ describe('createHttpClient', () => {
     expect(error.message).toBe('test-vendor create: no complete response within 50 ms');
   });
 
+  // Found by the reliability suite: under load a create whose body never came in time ran 2 s and succeeded,
+  // as if its attempt's abort never reached fetch (ky hands fetch a signal composed with AbortSignal.any).
+  // The attempt's limit holds even when fetch ignores the signal, before the headers and during the body.
+  it('times an attempt out even when fetch ignores the abort signal', async () => {
+    const hang = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const slowBody: typeof fetch = async () =>
+      new Response(
+        new ReadableStream({
+          async pull(controller) {
+            await hang(1_000);
+            controller.enqueue(new TextEncoder().encode('{"stream":{"id":"late","state":"x"}}'));
+            controller.close();
+          },
+        }),
+        { status: 200, headers: { 'content-type': 'application/json' } },
+      );
+    const slowHeaders: typeof fetch = async () => {
+      await hang(1_000);
+      return new Response('{"stream":{"id":"late","state":"x"}}', { status: 200 });
+    };
+    for (const fetch of [slowBody, slowHeaders]) {
+      const started = performance.now();
+      const error = await failure(() =>
+        client({ timeoutMs: 50, fetch }).request({
+          operation: 'create',
+          method: 'POST',
+          path: 's',
+          body: {},
+          schema,
+          options: recorder().options,
+        }),
+      );
+      expect(TimeoutError.isInstance(error)).toBe(true);
+      expect(error.message).toBe('test-vendor create: no complete response within 50 ms');
+      // Well before the 1 s the fetch would take: the limit, not the fetch, ended the call.
+      expect(performance.now() - started).toBeLessThan(900);
+    }
+  });
+
   // Found by the reliability suite: a DELETE the vendor carried out before its answer was lost (a 504
   // from a gateway, a timeout) was retried, found the stream gone, and reported NotFoundError.
   it('takes 404 or 410 on a DELETE repeated after a lost answer as done, but not on the first attempt', async () => {
@@ -587,6 +626,26 @@ describe('createHttpClient', () => {
       method: 'GET',
       path: 's',
       schema,
+    });
+  });
+});
+
+describe('transportSettings', () => {
+  it("passes on fetch, timeouts and retry, and nothing else of an adapter's settings", () => {
+    const customFetch: typeof fetch = async () => new Response('{}');
+    const adapterSettings = {
+      baseUrl: 'https://api.example.test',
+      token: 'secret-token-1234',
+      fetch: customFetch,
+      timeoutMs: 5,
+      totalTimeoutMs: 50,
+      retry: { maxRetries: 0 },
+    };
+    expect(transportSettings(adapterSettings)).toEqual({
+      fetch: customFetch,
+      timeoutMs: 5,
+      totalTimeoutMs: 50,
+      retry: { maxRetries: 0 },
     });
   });
 });

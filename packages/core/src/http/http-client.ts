@@ -13,7 +13,7 @@ import {
 } from '../errors/errors.js';
 import { UniliveError, type UniliveErrorOptions } from '../errors/unilive-error.js';
 import type { ProviderId } from '../live-stream.js';
-import type { CallOptions } from '../provider.js';
+import type { CallOptions, ProviderSettingsBase } from '../provider.js';
 import { systemClock, systemSleep } from '../runtime.js';
 import type { SecretSet } from '../secrets.js';
 import { emit, type HttpEventBase, type HttpHooks } from './hooks.js';
@@ -68,6 +68,17 @@ export interface HttpClientSettings {
   classifyError?: ((failure: VendorFailure) => VendorErrorClass | undefined) | undefined;
   /** Randomness for jitter; injectable for tests. */
   random?: (() => number) | undefined;
+}
+
+/**
+ * The transport settings every adapter passes through from its own settings to {@link createHttpClient}:
+ * `fetch`, `timeoutMs`, `totalTimeoutMs` and `retry`.
+ */
+export function transportSettings(
+  settings: ProviderSettingsBase,
+): Pick<HttpClientSettings, 'fetch' | 'timeoutMs' | 'totalTimeoutMs' | 'retry'> {
+  const { fetch, timeoutMs, totalTimeoutMs, retry } = settings;
+  return { fetch, timeoutMs, totalTimeoutMs, retry };
 }
 
 /** One request. */
@@ -181,14 +192,21 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       const timer = setTimeout(() => attemptController.abort(timeoutMarker), Math.max(0, attemptLimit));
       const onAbort = () => attemptController.abort(signal?.reason);
       signal?.addEventListener('abort', onAbort, { once: true });
+      // ky hands fetch a signal composed from this one. Under load its abort once failed to end a slow body,
+      // and a custom fetch may ignore it: racing this controller ends the attempt either way.
+      const ended = whenAborted(attemptController.signal);
       try {
-        const response = await api(url, {
+        const sent = api(url, {
           method,
           headers: { accept: 'application/json', ...(await credentialHeaders(settings, errorOptions)) },
           ...(spec.body === undefined ? {} : { json: spec.body }),
           signal: attemptController.signal,
         });
-        const text = await response.text();
+        const response = await Promise.race([sent, ended.promise]).catch((error: unknown) => {
+          void sent.then(discardBody, () => {});
+          throw error;
+        });
+        const text = await Promise.race([response.text(), ended.promise]);
         if (hooks.onResponse) {
           const requestId = requestIdOf(response.headers);
           emit(hooks.onResponse, {
@@ -251,6 +269,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
         }
       } finally {
         clearTimeout(timer);
+        ended.dispose();
         signal?.removeEventListener('abort', onAbort);
         release();
       }
@@ -279,6 +298,22 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
 }
 
 const timeoutMarker = Symbol('unilive.attempt-timeout');
+
+// A promise that rejects with the signal's reason once it aborts; `dispose` drops the listener.
+function whenAborted(signal: AbortSignal): { promise: Promise<never>; dispose(): void } {
+  let onAbort = () => {};
+  const promise = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  promise.catch(() => {});
+  return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
+}
+
+// Frees the connection of a response that arrived after its attempt ended.
+function discardBody(response: Response): void {
+  if (response.body && !response.bodyUsed) response.body.cancel().catch(() => {});
+}
 
 // A failure to produce credentials (a missing setting, a signing error) is not a network failure: it is
 // reported as such and never retried.
