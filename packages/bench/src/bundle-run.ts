@@ -58,14 +58,14 @@ export async function runBundle(
     await writeFile(join(dir, 'bundle.mjs'), code);
     await writeFile(join(dir, 'redirect.mjs'), redirect);
     await writeFile(join(dir, 'driver.mjs'), driver);
-    const credentials = sandbox.credentials(provider);
+    const settings = sandbox.adapterSettings(provider);
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
       BENCH_VENDOR_URL: vendorBaseUrls[provider],
-      BENCH_SANDBOX_URL: sandbox.baseUrl(provider),
+      BENCH_SANDBOX_URL: settings.baseUrl,
     };
     for (const [variable, setting] of Object.entries(environmentOf[provider])) {
-      env[variable] = credentials[setting] ?? '';
+      env[variable] = settings[setting] ?? '';
     }
     const { stdout } = await promisify(execFile)(
       process.execPath,

@@ -97,9 +97,12 @@ export function createLiveStreamClient(
 // Only a caller who composes with a container pays for tsyringe: this path receives the container and
 // never imports it, so bundles of the plain path leave tsyringe out.
 function resolveParts(container: DependencyContainer, provider?: LiveStreamProvider, hooks?: HttpHooks) {
-  const scope = container.createChildContainer();
   const orDefault = <T>(token: symbol, value: T | undefined, fallback: T): T =>
-    value !== undefined ? value : scope.isRegistered(token, true) ? scope.resolve<T>(token) : fallback;
+    value !== undefined
+      ? value
+      : container.isRegistered(token, true)
+        ? container.resolve<T>(token)
+        : fallback;
   return {
     provider: orDefault<LiveStreamProvider | undefined>(tokens.provider, provider, undefined),
     hooks: orDefault<HttpHooks>(tokens.hooks, hooks, {}),
