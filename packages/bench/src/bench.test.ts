@@ -36,6 +36,20 @@ describe('the benchmark harness', () => {
     }
   });
 
+  it("reports the CPU of unilive's own layers, transport excluded, for every adapter", () => {
+    const { ownCost } = report;
+    expect(ownCost.results.map((result) => result.provider)).toEqual(smokeConfig.providers);
+    for (const result of ownCost.results) {
+      expect(result.responseBytes).toBeGreaterThan(0);
+      expect(result.layers.map((layer) => layer.layer)).toEqual(['fetch', 'ky', 'http', 'adapter', 'client']);
+      expect(result.layers[0]?.addedMicros).toBe(0);
+      for (const layer of result.layers) expect(layer.cpuMicrosPerCall).toBeGreaterThan(0);
+      // Each layer's addition is its figure minus the one before; together they make the total.
+      const sum = result.layers.reduce((total, layer) => total + layer.addedMicros, 0);
+      expect(Math.abs(sum - result.totalAddedMicros)).toBeLessThanOrEqual(0.3);
+    }
+  });
+
   it('reports bundle weights, the floor and the isolation check', () => {
     const { weight } = report;
     expect(weight.unilive.map((item) => `${item.provider}/${item.variant}/${item.resolution}`)).toEqual([
@@ -129,6 +143,7 @@ describe('the benchmark harness', () => {
       '## How to rerun',
       '## Targets',
       '## 1. Per-call overhead',
+      "### Unilive's own code, transport excluded",
       '## 2. Weight',
       '## 3. Start-up',
       '## 4. Fan-out under a rate limit',

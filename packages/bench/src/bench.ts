@@ -3,6 +3,7 @@ import { type FanOutResult, fanOutMaxRatio, fanOutMet, measureFanOut } from './f
 import { type MachineInfo, machineInfo } from './machine.js';
 import { type MemoryReport, measureMemory, memoryFlatBytes } from './memory.js';
 import { measureOverhead, type OverheadReport } from './overhead.js';
+import { measureOwnCost, type OwnCostReport } from './own-cost.js';
 import { type BenchProviderId, providerIds } from './providers.js';
 import { startSandboxChild } from './sandbox-child.js';
 import { measureStartup, type StartupReport } from './startup.js';
@@ -14,6 +15,7 @@ export interface BenchConfig {
   mode: 'full' | 'quick' | 'smoke';
   providers: readonly BenchProviderId[];
   overhead: { calls: number; runs: number; warmup: number; concurrency: readonly number[] };
+  ownCost: { calls: number; runs: number; warmup: number };
   weight: { providers: readonly BenchProviderId[]; adapterOnly: boolean; container: boolean };
   startup: { runs: number; providers: readonly BenchProviderId[] };
   fanOut: {
@@ -32,6 +34,7 @@ export const fullConfig: BenchConfig = {
   mode: 'full',
   providers: providerIds,
   overhead: { calls: 1000, runs: 7, warmup: 300, concurrency: [1, 8] },
+  ownCost: { calls: 5000, runs: 5, warmup: 1000 },
   weight: { providers: providerIds, adapterOnly: true, container: true },
   startup: { runs: 20, providers: providerIds },
   fanOut: { creates: 500, requestsPerSecond: 100, providers: providerIds, unpaced: true },
@@ -43,6 +46,7 @@ export const quickConfig: BenchConfig = {
   mode: 'quick',
   providers: providerIds,
   overhead: { calls: 300, runs: 3, warmup: 100, concurrency: [1, 8] },
+  ownCost: { calls: 2000, runs: 3, warmup: 500 },
   weight: { providers: providerIds, adapterOnly: true, container: true },
   startup: { runs: 5, providers: providerIds },
   fanOut: { creates: 200, requestsPerSecond: 100, providers: ['wowza-video'], unpaced: true },
@@ -54,6 +58,7 @@ export const smokeConfig: BenchConfig = {
   mode: 'smoke',
   providers: providerIds,
   overhead: { calls: 20, runs: 1, warmup: 5, concurrency: [1] },
+  ownCost: { calls: 20, runs: 1, warmup: 5 },
   weight: { providers: ['liveapi'], adapterOnly: false, container: true },
   startup: { runs: 1, providers: ['liveapi'] },
   fanOut: { creates: 10, requestsPerSecond: 50, providers: ['wowza-video'], unpaced: false },
@@ -76,6 +81,7 @@ export interface BenchReport {
   durationMs: number;
   config: BenchConfig;
   overhead: OverheadReport[];
+  ownCost: OwnCostReport;
   weight: WeightReport;
   startup: StartupReport;
   fanOut: { targetMaxRatio: number; results: (FanOutResult & { met: boolean | null })[]; met: boolean };
@@ -108,6 +114,9 @@ export async function runBench(
       }),
     );
   }
+
+  log("per-call overhead: unilive's own code, transport excluded");
+  const ownCost = await measureOwnCost({ ...config.ownCost, providers: config.providers });
 
   log('weight: bundling, and running each bundle against a sandbox');
   const bundleSandbox = await startSandboxChild();
@@ -160,6 +169,7 @@ export async function runBench(
     durationMs: round(now() - started),
     config,
     overhead,
+    ownCost,
     weight,
     startup,
     fanOut,

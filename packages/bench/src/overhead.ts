@@ -1,8 +1,9 @@
-import { createHttpClient, createLiveStreamClient, type LiveStreamClient, SecretSet } from '@unilive/core';
+import { createHttpClient, createLiveStreamClient, SecretSet } from '@unilive/core';
+import type { AdapterSettings } from '@unilive/sandbox';
 import ky from 'ky';
 import * as v from 'valibot';
 import { type BenchProviderId, createProvider, providerIds } from './providers.js';
-import { startSandboxChild } from './sandbox-child.js';
+import { type SandboxChild, startSandboxChild } from './sandbox-child.js';
 import { cpuMicros, median, now, round } from './stats.js';
 
 /** Sizes of the per-call overhead measurement. */
@@ -73,7 +74,8 @@ interface Subject {
   responseBytes: number;
 }
 
-const layerNames = Object.keys(overheadLayers) as OverheadLayer[];
+/** The layers in order, from raw fetch to the full client. */
+export const layerNames = Object.keys(overheadLayers) as OverheadLayer[];
 
 /** The target: unilive keeps at least this share of raw fetch's throughput. */
 export const overheadTargetRatio = 0.9;
@@ -175,41 +177,74 @@ export async function measureOverhead(options: OverheadOptions): Promise<Overhea
   }
 }
 
-async function prepare(
-  provider: BenchProviderId,
-  sandbox: Awaited<ReturnType<typeof startSandboxChild>>,
-): Promise<Subject> {
-  const settings = sandbox.adapterSettings(provider);
-  const client: LiveStreamClient = createLiveStreamClient(createProvider(provider, settings));
-  const stream = await client.create({ name: `overhead ${provider}` });
+/** The adapter's own `get` request and its answer, recorded once from the sandbox. */
+export interface RecordedGet {
+  provider: BenchProviderId;
+  settings: AdapterSettings;
+  streamId: string;
+  /** HTTP requests one `client.get(id)` sends (checked against the sandbox's counter). */
+  requestsPerCall: number;
+  url: string;
+  headers: Record<string, string>;
+  response: { status: number; headers: Record<string, string>; body: string };
+}
 
-  // The adapter's own request for `get`, recorded once, is what raw fetch sends: same URL, same headers.
-  const recorded: Request[] = [];
+/** Creates a stream on the sandbox and records the request `get` sends for it, with the answer. */
+export async function recordGet(provider: BenchProviderId, sandbox: SandboxChild): Promise<RecordedGet> {
+  const settings = sandbox.adapterSettings(provider);
+  const stream = await createLiveStreamClient(createProvider(provider, settings)).create({
+    name: `overhead ${provider}`,
+  });
+  const recorded: { request: Request; response: RecordedGet['response'] }[] = [];
   const recorder = createLiveStreamClient(
     createProvider(provider, {
       ...settings,
-      fetch: (input: RequestInfo | URL, init?: RequestInit) => {
-        recorded.push(new Request(input, init));
-        return fetch(input, init);
+      fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
+        const request = new Request(input, init);
+        const answer = await fetch(request);
+        const response = {
+          status: answer.status,
+          headers: Object.fromEntries(answer.headers),
+          body: await answer.text(),
+        };
+        recorded.push({ request, response });
+        return new Response(response.body, response);
       },
     }),
   );
   const before = (await sandbox.stats()).requests;
   await recorder.get(stream.id);
   const requestsPerCall = (await sandbox.stats()).requests - before;
-  const request = recorded.at(-1);
-  if (!request || recorded.length !== requestsPerCall)
+  const last = recorded.at(-1);
+  if (!last || recorded.length !== requestsPerCall || last.response.status !== 200)
     throw new Error(`${provider}: could not record the request of get`);
-  const url = request.url;
-  const headers = Object.fromEntries(request.headers);
+  return {
+    provider,
+    settings,
+    streamId: stream.id,
+    requestsPerCall,
+    url: last.request.url,
+    headers: Object.fromEntries(last.request.headers),
+    response: last.response,
+  };
+}
 
+/**
+ * Every layer from bare `fetch` to the full client, each sending the recorded `get` through `transport`
+ * (the global `fetch`, or a stand-in that answers without a network).
+ */
+export async function layersOf(
+  recorded: RecordedGet,
+  transport: typeof fetch,
+): Promise<Record<OverheadLayer, () => Promise<unknown>>> {
+  const { provider, settings, url, headers, streamId } = recorded;
   const fetchLayer = async () => {
-    const response = await fetch(url, { headers });
+    const response = await transport(url, { headers });
     const text = await response.text();
     if (!response.ok) throw new Error(`${provider}: raw fetch answered ${response.status}`);
     return JSON.parse(text) as unknown;
   };
-  const api = ky.create({ retry: 0, timeout: false, throwHttpErrors: false });
+  const api = ky.create({ retry: 0, timeout: false, throwHttpErrors: false, fetch: transport });
   const kyLayer = async () => {
     const response = await api(url, { headers });
     const text = await response.text();
@@ -221,35 +256,40 @@ async function prepare(
     baseUrl: settings.baseUrl,
     headers: () => headers,
     secrets: new SecretSet(),
+    fetch: transport,
   });
   const path = url.slice(settings.baseUrl.replace(/\/$/, '').length + 1);
-  const httpLayer = () => http.request({ operation: 'get', method: 'GET', path, schema: v.unknown() });
-  const adapter = createProvider(provider, settings);
-
-  const sample = await fetch(url, { headers });
-  const responseBytes = Buffer.byteLength(await sample.text());
-  for (const layer of [kyLayer, httpLayer, () => adapter.get(stream.id), () => client.get(stream.id)]) {
-    const got = await layer();
-    if (typeof got !== 'object' || got === null) throw new Error(`${provider}: a layer returned no object`);
+  const adapter = createProvider(provider, { ...settings, fetch: transport });
+  const client = createLiveStreamClient(createProvider(provider, { ...settings, fetch: transport }));
+  const layers: Record<OverheadLayer, () => Promise<unknown>> = {
+    fetch: fetchLayer,
+    ky: kyLayer,
+    http: () => http.request({ operation: 'get', method: 'GET', path, schema: v.unknown() }),
+    adapter: () => adapter.get(streamId),
+    client: () => client.get(streamId),
+  };
+  for (const layer of layerNames) {
+    const got = await layers[layer]();
+    if (typeof got !== 'object' || got === null)
+      throw new Error(`${provider}: the ${layer} layer returned no object`);
   }
+  return layers;
+}
+
+async function prepare(provider: BenchProviderId, sandbox: SandboxChild): Promise<Subject> {
+  const recorded = await recordGet(provider, sandbox);
   return {
     provider,
-    layers: {
-      fetch: fetchLayer,
-      ky: kyLayer,
-      http: httpLayer,
-      adapter: () => adapter.get(stream.id),
-      client: () => client.get(stream.id),
-    },
-    requestsPerCall,
-    responseBytes,
+    layers: await layersOf(recorded, globalThis.fetch),
+    requestsPerCall: recorded.requestsPerCall,
+    responseBytes: Buffer.byteLength(recorded.response.body),
   };
 }
 
 /** Calls per turn of a layer. */
 const sliceCalls = 50;
 
-async function batch(
+export async function batch(
   call: () => Promise<unknown>,
   calls: number,
   concurrency: number,

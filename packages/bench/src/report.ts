@@ -1,7 +1,7 @@
 import type { BenchReport } from './bench.js';
 import type { BundleRun } from './bundle-run.js';
 import { memoryFlatBytes } from './memory.js';
-import { overheadLayers } from './overhead.js';
+import { layerNames, overheadLayers } from './overhead.js';
 import { round } from './stats.js';
 import type { UniliveBundle, VendorBundle } from './weight.js';
 
@@ -194,6 +194,45 @@ export function renderMarkdown(report: BenchReport, previous?: string): string {
       '',
     );
   }
+  const { ownCost } = report;
+  // What the target leaves unilive per call, from the raw CPU of the same adapter with the most calls in flight.
+  const busiest = report.overhead.reduce<(typeof report.overhead)[number] | undefined>(
+    (most, overhead) => (most === undefined || overhead.concurrency > most.concurrency ? overhead : most),
+    undefined,
+  );
+  const budget = (provider: string) => {
+    const raw = busiest?.results.find((result) => result.provider === provider)?.raw.cpuMicrosPerCall;
+    return raw === undefined || busiest === undefined ? '–' : number(raw * (1 / busiest.targetRatio - 1), 1);
+  };
+  push(
+    "### Unilive's own code, transport excluded",
+    '',
+    `The same layers, with the adapter's recorded request answered in process by a stand-in \`fetch\` that returns the recorded response (${ownCost.runs} runs of ${number(ownCost.calls)} calls per layer, one at a time, ${number(ownCost.warmup)} warm-up calls; medians). ` +
+      'No socket, server or other process shares these figures, so they hold still from run to run where the loopback layers above do not. ' +
+      `CPU µs per call, and in brackets what the layer adds to the one before it; the last column is what the ${busiest?.targetRatio ?? 0.9} target leaves for all of unilive per call, at the raw CPU per call measured with ${busiest?.concurrency ?? 1} in flight.`,
+    '',
+    ...table(
+      [
+        'adapter',
+        'response',
+        ...layerNames.map((layer) => (layer === 'fetch' ? 'stand-in fetch + JSON.parse' : `+ ${layer}`)),
+        "unilive's own CPU µs/call",
+        'budget at the target, µs/call',
+      ],
+      ownCost.results.map((result) => [
+        result.provider,
+        bytes(result.responseBytes),
+        ...result.layers.map((layer) =>
+          layer.layer === 'fetch'
+            ? number(layer.cpuMicrosPerCall, 1)
+            : `${number(layer.cpuMicrosPerCall, 1)} (${layer.addedMicros >= 0 ? '+' : ''}${number(layer.addedMicros, 1)})`,
+        ),
+        number(result.totalAddedMicros, 1),
+        budget(result.provider),
+      ]),
+    ),
+    '',
+  );
   push(...analysis('overhead', analyses), '');
 
   // 2. Weight

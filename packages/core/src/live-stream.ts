@@ -90,8 +90,12 @@ export const endpointSchemes: Readonly<Record<IngestProtocol | PlaybackProtocol,
  * is one {@link endpointSchemes} allows. Mappers keep any other vendor value in `raw` only.
  */
 export function isEndpointUrl(protocol: IngestProtocol | PlaybackProtocol, url: string): boolean {
-  if (!URL.canParse(url)) return false;
-  const parsed = new URL(url);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
   return parsed.host !== '' && endpointSchemes[protocol].includes(parsed.protocol);
 }
 

@@ -44,8 +44,6 @@ export function mapWowzaVideoState(state: string | undefined): LiveStreamState {
 
 const hasScheme = (value: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
 const trimSlashes = (value: string) => value.replace(/\/+$/, '');
-const isUrl = (value: string) => URL.canParse(value);
-const isWebUrl = (value: string) => isUrl(value) && /^https?:$/.test(new URL(value).protocol);
 
 // Push protocol of a `primary_server` entry point, by encoder. Only the generic encoders are documented
 // per protocol (other_rtmp, other_rtsp, other_srt); the named hardware and software encoders push RTMP
@@ -139,7 +137,7 @@ const directProtocols: Record<string, PlaybackProtocol> = {
 function iframeSource(embedCode: string): string | undefined {
   const match = /<iframe\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']/i.exec(embedCode);
   const url = match?.[1]?.replace(/&amp;/g, '&');
-  return url && isWebUrl(url) ? url : undefined;
+  return url && isEndpointUrl('embed', url) ? url : undefined;
 }
 
 /**
@@ -153,7 +151,7 @@ export function mapWowzaVideoPlayback(stream: WowzaVideoLiveStream): WowzaVideoP
     endpoints.push({ protocol: 'hls', url: stream.hls_playback_url });
   }
   const page = stream.hosted_page;
-  if (typeof page === 'object' && page.enabled !== false && page.url && isWebUrl(page.url)) {
+  if (typeof page === 'object' && page.enabled !== false && page.url && isEndpointUrl('embed', page.url)) {
     endpoints.push({ protocol: 'embed', url: page.url });
   }
   const embedded = stream.embed_code ? iframeSource(stream.embed_code) : undefined;

@@ -27,25 +27,35 @@ const headerUnsafe = /[\u0000-\u001f\u007f]/;
  * Neither message includes the value.
  */
 export function loadCredential(source: CredentialSource): string {
-  const fromEnvironment = source.environmentVariables
-    .map((name) => environment()[name])
-    .find((value) => value);
-  const value = source.value ?? fromEnvironment;
-  const where = [`the \`${source.setting}\` setting`, ...source.environmentVariables].join(' or ');
+  // Called before every request: the environment (a lookup per variable in Node) is read only when needed.
+  const value = source.value ?? fromEnvironment(source.environmentVariables);
   if (value === undefined || value.trim() === '') {
     throw new AuthenticationError({
       provider: source.provider,
-      message: `${source.provider}: no ${source.setting} configured; pass ${where}`,
+      message: `${source.provider}: no ${source.setting} configured; pass ${whereFrom(source)}`,
     });
   }
   if (headerUnsafe.test(value)) {
     throw new InvalidInputError({
       provider: source.provider,
-      message: `${source.provider}: ${source.setting} contains control characters (from ${where})`,
+      message: `${source.provider}: ${source.setting} contains control characters (from ${whereFrom(source)})`,
       issues: [{ path: source.setting, message: 'expected no control characters' }],
     });
   }
   return value;
+}
+
+function whereFrom(source: CredentialSource): string {
+  return [`the \`${source.setting}\` setting`, ...source.environmentVariables].join(' or ');
+}
+
+function fromEnvironment(names: readonly string[]): string | undefined {
+  const variables = environment();
+  for (const name of names) {
+    const value = variables[name];
+    if (value) return value;
+  }
+  return undefined;
 }
 
 /** Reads an optional plain setting (a base URL, say) from its value or environment variable. */

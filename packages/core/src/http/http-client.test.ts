@@ -337,7 +337,7 @@ describe('createHttpClient', () => {
   });
 
   // Found by the reliability suite: under load a create whose body never came in time ran 2 s and succeeded,
-  // as if its attempt's abort never reached fetch (ky hands fetch a signal composed with AbortSignal.any).
+  // as if its attempt's abort never reached fetch (ky then handed fetch a signal composed with AbortSignal.any).
   // The attempt's limit holds even when fetch ignores the signal, before the headers and during the body.
   it('times an attempt out even when fetch ignores the abort signal', async () => {
     const hang = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -573,6 +573,41 @@ describe('createHttpClient', () => {
     });
     expect(response.data.stream.id).toBe('f');
     expect(seen).toEqual([`GET ${origin}/api/v2/s Bearer ${token}`]);
+  });
+
+  it("hands fetch the attempt's own signal, which the caller's abort and the time limit both end", async () => {
+    const seen: { signal: AbortSignal | null | undefined; keys: string[] }[] = [];
+    const hanging: typeof fetch = (_input, init) => {
+      seen.push({ signal: init?.signal, keys: Object.keys(init ?? {}) });
+      return new Promise((_, reject) =>
+        init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)),
+      );
+    };
+    const caller = new AbortController();
+    const aborted = failure(() =>
+      client({ fetch: hanging }).request({
+        operation: 'get',
+        method: 'GET',
+        path: 's',
+        schema,
+        options: { signal: caller.signal },
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    caller.abort(new Error('caller gave up'));
+    expect(AbortError.isInstance(await aborted)).toBe(true);
+    const timedOut = await failure(() =>
+      client({ fetch: hanging, timeoutMs: 20, retry: { maxRetries: 0 } }).request({
+        operation: 'get',
+        method: 'GET',
+        path: 's',
+        schema,
+      }),
+    );
+    expect(TimeoutError.isInstance(timedOut)).toBe(true);
+    // Nothing of unilive's own plumbing reaches fetch besides the signal, and both signals were aborted.
+    expect(seen.map((call) => call.keys)).toEqual([['signal'], ['signal']]);
+    expect(seen.map((call) => call.signal?.aborted)).toEqual([true, true]);
   });
 
   it('reports a failure to produce credentials as AuthenticationError, without retrying', async () => {
