@@ -1,13 +1,13 @@
 import { batch, layerNames, layersOf, type OverheadLayer, type RecordedGet, recordGet } from './overhead.js';
 import { type BenchProviderId, providerIds } from './providers.js';
 import { startSandboxChild } from './sandbox-child.js';
-import { median, round } from './stats.js';
+import { round } from './stats.js';
 
 /** Sizes of the own-cost measurement. */
 export interface OwnCostOptions {
   /** Calls per layer in each run. */
   calls: number;
-  /** Runs per adapter, each taking every layer in turn; the figures are medians over them. */
+  /** Runs per adapter, each taking every layer in turn; each figure is the lowest over them. */
   runs: number;
   /** Untimed calls per layer first, so every layer is compiled by the JIT before timing. */
   warmup: number;
@@ -70,7 +70,8 @@ export async function measureOwnCost(options: OwnCostOptions): Promise<OwnCostRe
     }
     let previous = 0;
     const costs = layerNames.map((layer, index): OwnCostLayer => {
-      const cpuMicrosPerCall = median(samples.get(layer) ?? []);
+      // Other work on the machine and stray collections only ever add time: the lowest run is the cost.
+      const cpuMicrosPerCall = Math.min(...(samples.get(layer) ?? [Number.NaN]));
       const addedMicros = index === 0 ? 0 : cpuMicrosPerCall - previous;
       previous = cpuMicrosPerCall;
       return { layer, cpuMicrosPerCall: round(cpuMicrosPerCall, 1), addedMicros: round(addedMicros, 1) };

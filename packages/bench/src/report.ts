@@ -207,8 +207,8 @@ export function renderMarkdown(report: BenchReport, previous?: string): string {
   push(
     "### Unilive's own code, transport excluded",
     '',
-    `The same layers, with the adapter's recorded request answered in process by a stand-in \`fetch\` that returns the recorded response (${ownCost.runs} runs of ${number(ownCost.calls)} calls per layer, one at a time, ${number(ownCost.warmup)} warm-up calls; medians). ` +
-      'No socket, server or other process shares these figures, so they hold still from run to run where the loopback layers above do not. ' +
+    `The same layers, with the adapter's recorded request answered in process by a stand-in \`fetch\` that returns the recorded response (${ownCost.runs} runs of ${number(ownCost.calls)} calls per layer, one at a time, ${number(ownCost.warmup)} warm-up calls; the lowest run, since other work on the machine only ever adds time). ` +
+      'No socket, server or other process shares these figures, so they move by a few µs from run to run where the loopback layers above move by tens. ' +
       `CPU µs per call, and in brackets what the layer adds to the one before it; the last column is what the ${busiest?.targetRatio ?? 0.9} target leaves for all of unilive per call, at the raw CPU per call measured with ${busiest?.concurrency ?? 1} in flight.`,
     '',
     ...table(
