@@ -88,7 +88,11 @@ export type ProviderFactory<Settings = Record<string, unknown>> = (settings?: Se
 export interface ProviderSettingsBase {
   /** Replaces the vendor's API root: for the sandbox, a proxy or tests. */
   baseUrl?: string | undefined;
-  /** Replaces the global `fetch`. */
+  /**
+   * Replaces the global `fetch`. It is called as `fetch(request, init)`; pass `init` on (its `signal` ends
+   * the attempt on a timeout or the caller's abort). One that drops it still ends in `TimeoutError` or
+   * `AbortError` on time, but leaves the connection busy until the server answers.
+   */
   fetch?: typeof fetch | undefined;
   /** Limit for each HTTP attempt, in ms. Default 15 000. */
   timeoutMs?: number | undefined;

@@ -53,7 +53,7 @@ export interface HttpClientSettings {
   baseUrl: string;
   /** Headers for every request, the credentials among them; called before each attempt (so tokens can renew). */
   headers: () => Record<string, string> | Promise<Record<string, string>>;
-  /** Replaces the global `fetch` (proxies, tests, edge runtimes). */
+  /** Replaces the global `fetch` (proxies, tests, edge runtimes); the attempt's signal comes in `init`. */
   fetch?: typeof fetch | undefined;
   /** Limit for each attempt, headers and body included. Default 15 s. */
   timeoutMs?: number | undefined;
