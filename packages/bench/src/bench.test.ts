@@ -33,6 +33,7 @@ describe('the benchmark harness', () => {
         expect(nonNegative(side.cpuMicrosPerCall)).toBe(true);
       }
       expect(result.throughputRatio).toBeGreaterThan(0);
+      expect(result.kyRatio).toBeGreaterThan(0);
     }
   });
 
@@ -151,6 +152,7 @@ describe('the benchmark harness', () => {
     ]) {
       expect(markdown).toContain(heading);
     }
+    expect(markdown).toContain('| ratio | ky alone, ratio |');
     expect(markdown).toContain(process.version);
     expect(JSON.parse(formatJson(report))).toEqual(JSON.parse(JSON.stringify(report)));
   });

@@ -37,6 +37,11 @@ export interface OverheadResult {
   client: OverheadSide;
   /** Median over runs of unilive's throughput divided by raw fetch's in the same run. */
   throughputRatio: number;
+  /**
+   * The same for the bare ky layer: the most any client that sends its requests through ky can keep, before
+   * unilive does anything.
+   */
+  kyRatio: number;
   /** Median unilive CPU per call minus median raw CPU per call. */
   cpuOverheadMicrosPerCall: number;
   /** Every layer between the two, medians, to show where the difference goes. */
@@ -140,6 +145,7 @@ export async function measureOverhead(options: OverheadOptions): Promise<Overhea
         raw: run.fetch,
         client: run.client,
         ratio: run.client.callsPerSecond / run.fetch.callsPerSecond,
+        kyRatio: run.ky.callsPerSecond / run.fetch.callsPerSecond,
       }));
       return {
         provider: subject.provider,
@@ -148,6 +154,7 @@ export async function measureOverhead(options: OverheadOptions): Promise<Overhea
         raw,
         client,
         throughputRatio: round(median(perRun.map((run) => run.ratio)), 3),
+        kyRatio: round(median(perRun.map((run) => run.kyRatio)), 3),
         cpuOverheadMicrosPerCall: round(client.cpuMicrosPerCall - raw.cpuMicrosPerCall, 1),
         layers: layerNames.map((layer) => ({ layer, description: overheadLayers[layer], ...side(layer) })),
         perRun: perRun.map((run) => ({

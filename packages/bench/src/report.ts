@@ -145,7 +145,8 @@ export function renderMarkdown(report: BenchReport, previous?: string): string {
       "(URL and headers recorded from the adapter's own request), in one process. " +
       'Five layers from raw fetch to the full client take turns of 50 calls each, in a rotating order, so load on the machine falls on all of them alike. ' +
       "CPU time is this process's user + system time per call (the server runs in another process). " +
-      'Figures are medians over the runs; the ratio is the median of the per-run ratios.',
+      'Figures are medians over the runs; the ratio is the median of the per-run ratios. ' +
+      '"ky alone" is the same ratio for the bare ky layer: the most any client that sends its requests through ky could keep here, before unilive does anything.',
     '',
   );
   for (const overhead of report.overhead) {
@@ -159,6 +160,7 @@ export function renderMarkdown(report: BenchReport, previous?: string): string {
           'raw fetch calls/s',
           'unilive calls/s',
           'ratio',
+          'ky alone, ratio',
           'raw CPU µs/call',
           'unilive CPU µs/call',
           'added CPU µs/call',
@@ -170,6 +172,7 @@ export function renderMarkdown(report: BenchReport, previous?: string): string {
           number(result.raw.callsPerSecond),
           number(result.client.callsPerSecond),
           result.throughputRatio.toFixed(3),
+          result.kyRatio.toFixed(3),
           number(result.raw.cpuMicrosPerCall, 1),
           number(result.client.cpuMicrosPerCall, 1),
           number(result.cpuOverheadMicrosPerCall, 1),
