@@ -45,6 +45,7 @@ export type {
   RequestEvent,
   ResponseEvent,
   RetryEvent,
+  WarningEvent,
 } from './http/hooks.js';
 export {
   classifyStatus,
@@ -94,6 +95,13 @@ export {
   type RestreamTarget,
   type Warning,
 } from './live-stream.js';
+export {
+  defaultMaxPages,
+  type ListPage,
+  type RecordPosition,
+  type WalkPagesSettings,
+  walkPages,
+} from './paging.js';
 export type {
   CallOptions,
   CallRuntime,

@@ -124,7 +124,22 @@ export interface RestreamTarget {
  * the result instead of being silently dropped.
  */
 export interface Warning {
-  type: 'unsupported-setting' | 'other';
+  /**
+   * - `unsupported-setting`: an input field this vendor cannot honour exactly was left out or approximated;
+   * - `skipped-record`: a list record unilive cannot use (say an id it would not put in a URL) was left out;
+   * - `incomplete-list`: the vendor said more records exist than its pages let a list reach;
+   * - `read-back-failed`: the vendor accepted the change, but reading the stream back afterwards failed, so
+   *   the result holds only what the accepted answer told;
+   * - `fallback`: a documented alternative was used instead of the usual path;
+   * - `other`.
+   */
+  type:
+    | 'unsupported-setting'
+    | 'skipped-record'
+    | 'incomplete-list'
+    | 'read-back-failed'
+    | 'fallback'
+    | 'other';
   /** The input field concerned, as a dot path (`lowLatency`, `providerOptions.liveapi.foo`). */
   setting?: string;
   message: string;

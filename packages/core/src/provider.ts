@@ -49,6 +49,12 @@ export interface CallOptions {
 export interface ListOptions extends CallOptions {
   /** Items asked for per vendor page (the adapter caps it at the vendor's maximum). */
   pageSize?: number;
+  /**
+   * What a record unilive cannot use (an id it would not put in a URL) or a list whose pages stop before
+   * the vendor's own count does to the walk. Default `false`: the record is skipped, the walk ends, and an
+   * `onWarning` event says which. With `true` either one throws `ResponseShapeError`.
+   */
+  strict?: boolean;
 }
 
 /** What a cheap state poll returns. */

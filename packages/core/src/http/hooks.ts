@@ -1,5 +1,5 @@
 import type { UniliveError } from '../errors/unilive-error.js';
-import type { ProviderId } from '../live-stream.js';
+import type { ProviderId, Warning } from '../live-stream.js';
 
 /** What every HTTP event carries. URLs are scrubbed of credentials; bodies and headers are never included. */
 export interface HttpEventBase {
@@ -34,6 +34,13 @@ export interface ErrorEvent extends HttpEventBase {
   error: UniliveError;
 }
 
+/** Something the caller should know that did not fail the call: a skipped record, a fallback. */
+export interface WarningEvent {
+  provider: ProviderId;
+  operation: string;
+  warning: Warning;
+}
+
 /**
  * Observers of the HTTP layer, for logging and metrics. A hook that throws is ignored: observing never
  * changes the outcome of a call.
@@ -43,6 +50,12 @@ export interface HttpHooks {
   onResponse?: (event: ResponseEvent) => void;
   onRetry?: (event: RetryEvent) => void;
   onError?: (event: ErrorEvent) => void;
+  /**
+   * A soft problem that did not fail the call. `list` reports here what has no result to ride on (a skipped
+   * record, a list the vendor's pages could not complete); the client also reports here every warning of a
+   * stream it returns.
+   */
+  onWarning?: (event: WarningEvent) => void;
 }
 
 /** Calls a hook, swallowing anything it throws. */

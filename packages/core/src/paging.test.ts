@@ -1,0 +1,363 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ResponseShapeError } from './errors/errors.js';
+import type { WarningEvent } from './http/hooks.js';
+import { type ListPage, walkPages } from './paging.js';
+
+interface Row {
+  id: string;
+}
+
+// How a server describes its pages: each vendor tells a different subset.
+type Style = 'totalPages' | 'totalItems' | 'hasMore' | 'nextPage' | 'none';
+
+function pageOf(rows: readonly Row[], page: number, size: number, style: Style): ListPage<Row> {
+  const items = rows.slice((page - 1) * size, page * size);
+  const totalPages = Math.max(1, Math.ceil(rows.length / size));
+  switch (style) {
+    case 'totalPages':
+      return { items, page, totalPages };
+    case 'totalItems':
+      return { items, page, totalItems: rows.length, pageSize: size };
+    case 'hasMore':
+      return { items, hasMore: page < totalPages };
+    case 'nextPage':
+      return { items, page, ...(page < totalPages ? { nextPage: page + 1 } : { hasMore: false }) };
+    case 'none':
+      return { items };
+  }
+}
+
+async function walk<Record>(
+  fetchPage: (page: number) => Promise<ListPage<Record>>,
+  extra: {
+    pageSize?: number;
+    strict?: boolean;
+    read?: (record: Record) => Row;
+    maxPages?: number;
+  } = {},
+) {
+  const warnings: WarningEvent[] = [];
+  const ids: string[] = [];
+  for await (const item of walkPages<Record, Row>({
+    provider: 'test',
+    fetchPage,
+    idOf: (row) => row.id,
+    pageSize: extra.pageSize,
+    read: extra.read,
+    maxPages: extra.maxPages,
+    options: {
+      ...(extra.strict === undefined ? {} : { strict: extra.strict }),
+      runtime: { hooks: { onWarning: (event) => warnings.push(event) } },
+    },
+  })) {
+    ids.push(item.id);
+  }
+  return { ids, warnings };
+}
+
+const rowsArbitrary = fc
+  .uniqueArray(fc.stringMatching(/^[a-z0-9]{1,8}$/), { maxLength: 40 })
+  .map((ids) => ids.map((id) => ({ id })));
+const styleArbitrary = fc.constantFrom<Style>('totalPages', 'totalItems', 'hasMore', 'nextPage', 'none');
+
+describe('walkPages', () => {
+  it('yields every record of a well-behaved vendor once, in order, whatever it says about its pages', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        rowsArbitrary,
+        fc.integer({ min: 1, max: 12 }),
+        styleArbitrary,
+        async (rows, size, style) => {
+          const asked: number[] = [];
+          const { ids, warnings } = await walk(
+            async (page) => {
+              asked.push(page);
+              return pageOf(rows, page, size, style);
+            },
+            { pageSize: size },
+          );
+          expect(ids).toEqual(rows.map((row) => row.id));
+          expect(warnings).toEqual([]);
+          // Pages are asked in order, each once, and never far past the last one.
+          expect(asked).toEqual(asked.map((_, index) => index + 1));
+          expect(asked.length).toBeLessThanOrEqual(Math.ceil(rows.length / size) + 1);
+        },
+      ),
+    );
+  });
+
+  it('ends against a server that ignores the page parameter, yielding its page once', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        rowsArbitrary.filter((rows) => rows.length > 0),
+        fc.integer({ min: 1, max: 12 }),
+        styleArbitrary,
+        async (rows, size, style) => {
+          let calls = 0;
+          const { ids, warnings } = await walk(
+            async () => {
+              calls += 1;
+              // Always the first page, with whatever the vendor claims about the rest.
+              return pageOf(rows, 1, size, style);
+            },
+            { pageSize: size },
+          );
+          expect(ids).toEqual(rows.slice(0, size).map((row) => row.id));
+          expect(calls).toBeLessThanOrEqual(2);
+          // When the vendor claimed more pages than the walk could reach, it says so.
+          const claimedMore = rows.length > size && style !== 'none';
+          expect(warnings.map((event) => event.warning.type)).toEqual(claimedMore ? ['incomplete-list'] : []);
+        },
+      ),
+    );
+  });
+
+  it('yields each record once when the same page comes back under every page number (total_pages 3)', async () => {
+    const same = { items: [{ id: 'a' }, { id: 'b' }], totalPages: 3 };
+    const asked: number[] = [];
+    const { ids, warnings } = await walk(async (page) => {
+      asked.push(page);
+      return same;
+    });
+    expect(ids).toEqual(['a', 'b']);
+    expect(asked).toEqual([1, 2]);
+    expect(warnings).toEqual([
+      {
+        provider: 'test',
+        operation: 'list',
+        warning: {
+          type: 'incomplete-list',
+          message:
+            'test list: the vendor reported more streams than its pages reach (page 2 of 3 held no record not already seen); 2 listed',
+        },
+      },
+    ]);
+  });
+
+  it('yields a record once when pages shift while walking ([a, b] then [b, c])', async () => {
+    const pages: Record<number, ListPage<Row>> = {
+      1: { items: [{ id: 'a' }, { id: 'b' }], page: 1, totalPages: 2 },
+      2: { items: [{ id: 'b' }, { id: 'c' }], page: 2, totalPages: 2 },
+    };
+    const { ids, warnings } = await walk(async (page) => pages[page] ?? { items: [] });
+    expect(ids).toEqual(['a', 'b', 'c']);
+    expect(warnings).toEqual([]);
+  });
+
+  it('never yields a record twice and always ends while streams are created at the front during the walk', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        rowsArbitrary,
+        fc.integer({ min: 1, max: 6 }),
+        fc.array(fc.integer({ min: 0, max: 8 }), { maxLength: 20 }),
+        styleArbitrary,
+        async (rows, size, inserts, style) => {
+          const list = [...rows];
+          let created = 0;
+          let calls = 0;
+          const { ids } = await walk(
+            async (page) => {
+              calls += 1;
+              // Newer streams appear first, pushing the rest towards later pages between two requests.
+              for (let count = inserts[calls - 1] ?? 0; count > 0; count -= 1) {
+                created += 1;
+                list.unshift({ id: `new-${created}` });
+              }
+              return pageOf(list, page, size, style);
+            },
+            { pageSize: size },
+          );
+          expect(new Set(ids).size).toBe(ids.length);
+          // Every stream that existed before the walk and was never pushed past the end is listed.
+          for (const row of rows.slice(0, size)) {
+            if ((inserts[0] ?? 0) === 0) expect(ids).toContain(row.id);
+          }
+        },
+      ),
+    );
+  });
+
+  it('skips a record it cannot read, reports it, and yields the others', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 1, max: 8 }),
+        async (good, size) => {
+          // Unreadable records are distinct, as a vendor's are: a page of nothing else still leads on.
+          const rows = good.map((ok, index) => ({ id: ok ? `ok${index}` : `legacy:${index}` }));
+          const read = (record: Row) => {
+            if (record.id.includes(':')) {
+              throw new ResponseShapeError({
+                message: 'unusable id',
+                issues: [{ path: 'id', expected: 'a stream id' }],
+              });
+            }
+            return record;
+          };
+          const { ids, warnings } = await walk(async (page) => pageOf(rows, page, size, 'totalPages'), {
+            pageSize: size,
+            read,
+          });
+          expect(ids).toEqual(rows.filter((row) => !row.id.includes(':')).map((row) => row.id));
+          const bad = rows.flatMap((row, index) =>
+            row.id.includes(':') ? [{ page: Math.floor(index / size) + 1, index: index % size }] : [],
+          );
+          const skipped = warnings.filter((event) => event.warning.type === 'skipped-record');
+          expect(skipped.map((event) => event.warning.message)).toEqual(
+            bad.map(
+              (at) =>
+                `test list: record ${at.index + 1} of page ${at.page} was skipped: id (expected a stream id)`,
+            ),
+          );
+          expect(warnings).toHaveLength(skipped.length);
+        },
+      ),
+    );
+  });
+
+  it('throws the record problem instead when the call is strict', async () => {
+    const rows = [{ id: 'a' }, { id: 'legacy:b' }];
+    const read = (record: Row) => {
+      if (record.id.includes(':'))
+        throw new ResponseShapeError({
+          message: 'unusable id',
+          issues: [{ path: 'id', expected: 'a stream id' }],
+        });
+      return record;
+    };
+    const seen: string[] = [];
+    const walker = walkPages<Row>({
+      provider: 'test',
+      fetchPage: async () => ({ items: rows, hasMore: false }),
+      read,
+      idOf: (row) => row.id,
+      options: { strict: true },
+    });
+    await expect(
+      (async () => {
+        for await (const row of walker) seen.push(row.id);
+      })(),
+    ).rejects.toSatisfy((error) => ResponseShapeError.isInstance(error));
+    expect(seen).toEqual(['a']);
+  });
+
+  it('throws ResponseShapeError for a list cut short when the call is strict', async () => {
+    const walker = walkPages<Row>({
+      provider: 'test',
+      fetchPage: async () => ({ items: [{ id: 'a' }], totalItems: 25, pageSize: 1 }),
+      idOf: (row) => row.id,
+      options: { strict: true },
+    });
+    const error = await (async () => {
+      try {
+        for await (const _ of walker);
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(ResponseShapeError.isInstance(error)).toBe(true);
+    expect((error as ResponseShapeError).issues).toEqual([
+      { path: 'pagination', expected: 'pages that reach every record the vendor counts' },
+    ]);
+  });
+
+  it('follows the page the vendor names next, and refuses one that goes back', async () => {
+    const asked: number[] = [];
+    const { ids, warnings } = await walk(async (page) => {
+      asked.push(page);
+      if (page === 1) return { items: [{ id: 'a' }], page: 1, nextPage: 3 };
+      if (page === 3) return { items: [{ id: 'b' }], page: 3, nextPage: 1 };
+      return { items: [] };
+    });
+    expect(asked).toEqual([1, 3]);
+    expect(ids).toEqual(['a', 'b']);
+    expect(warnings.map((event) => event.warning.message)).toEqual([
+      'test list: the vendor reported more streams than its pages reach (page 3 named page 1 as the next); 2 listed',
+    ]);
+  });
+
+  it('stops on a page numbered other than the one asked', async () => {
+    const { ids, warnings } = await walk(async (page) => ({
+      items: [{ id: `p${page}` }],
+      page: 1,
+      totalPages: 5,
+    }));
+    // Page 2 answered as page 1: its records are new here, but the server is not paging.
+    expect(ids).toEqual(['p1', 'p2']);
+    expect(warnings.map((event) => event.warning.type)).toEqual(['incomplete-list']);
+  });
+
+  it('ends at maxPages with a warning when every page holds new records', async () => {
+    let calls = 0;
+    const { ids, warnings } = await walk(
+      async (page) => {
+        calls += 1;
+        return { items: [{ id: `x${page}` }] };
+      },
+      { maxPages: 5 },
+    );
+    expect(calls).toBe(5);
+    expect(ids).toHaveLength(5);
+    expect(warnings.map((event) => event.warning.type)).toEqual(['incomplete-list']);
+  });
+
+  it('lets an error other than a record problem end the walk', async () => {
+    const walker = walkPages<Row>({
+      provider: 'test',
+      fetchPage: async () => ({ items: [{ id: 'a' }] }),
+      read: () => {
+        throw new TypeError('bug');
+      },
+      idOf: (row) => row.id,
+    });
+    await expect(walker.next()).rejects.toThrow(TypeError);
+  });
+
+  it('keeps walking when a warning hook throws', async () => {
+    const walker = walkPages<Row>({
+      provider: 'test',
+      fetchPage: async () => ({ items: [{ id: 'a' }, { id: 'a' }], totalPages: 2 }),
+      idOf: (row) => row.id,
+      options: {
+        runtime: {
+          hooks: {
+            onWarning: () => {
+              throw new Error('broken logger');
+            },
+          },
+        },
+      },
+    });
+    const ids: string[] = [];
+    for await (const row of walker) ids.push(row.id);
+    expect(ids).toEqual(['a']);
+  });
+});
+
+describe('walkPages with unreadable records only', () => {
+  it('ends against a page-ignoring server whose page holds nothing readable, reporting each record once', async () => {
+    let calls = 0;
+    const warnings: WarningEvent[] = [];
+    const walker = walkPages<Row>({
+      provider: 'test',
+      fetchPage: async () => {
+        calls += 1;
+        return { items: [{ id: 'legacy:a' }, { id: 'legacy:b' }] };
+      },
+      read: () => {
+        throw new ResponseShapeError({
+          message: 'unusable id',
+          issues: [{ path: 'id', expected: 'a stream id' }],
+        });
+      },
+      idOf: (row) => row.id,
+      pageSize: 2,
+      options: { runtime: { hooks: { onWarning: (event) => warnings.push(event) } } },
+    });
+    for await (const _ of walker);
+    expect(calls).toBe(2);
+    expect(warnings.map((event) => event.warning.type)).toEqual(['skipped-record', 'skipped-record']);
+  });
+});

@@ -1,0 +1,183 @@
+import { ResponseShapeError } from './errors/errors.js';
+import { emit } from './http/hooks.js';
+import type { ProviderId, Warning } from './live-stream.js';
+import type { ListOptions } from './provider.js';
+
+/**
+ * What one page of a vendor's list said. Only `items` is required: each vendor tells a different part of
+ * the rest (Wowza `pagination.total_pages`, LiveAPI `totalDocs` / `hasNextPage` / `nextPage`, videosdk
+ * `pageInfo.lastPage`), and the adapter passes on whatever its vendor sent.
+ */
+export interface ListPage<Record> {
+  /** The page's records, in the vendor's order, as they arrived (the walker reads each one). */
+  items: readonly Record[];
+  /** The page number the vendor says it answered; a different number than the one asked means it ignored it. */
+  page?: number | undefined;
+  /** How many pages the vendor says there are. */
+  totalPages?: number | undefined;
+  /** How many records the vendor says there are. */
+  totalItems?: number | undefined;
+  /** The page size the vendor says it applied (with `totalItems`, it gives the number of pages). */
+  pageSize?: number | undefined;
+  /** The vendor's own word on whether a page follows this one; `false` also marks an unpaged answer. */
+  hasMore?: boolean | undefined;
+  /** The page to ask for next, when the vendor names it (LiveAPI `nextPage`); else the next number. */
+  nextPage?: number | undefined;
+}
+
+/** Where a record sits in the walk, for the reader and for warnings. */
+export interface RecordPosition {
+  /** 1-based page number asked for. */
+  page: number;
+  /** 0-based index of the record within its page. */
+  index: number;
+}
+
+/** Settings of {@link walkPages}. */
+export interface WalkPagesSettings<Record, Item> {
+  provider: ProviderId;
+  /** Named in warnings and errors. Default `list`. */
+  operation?: string | undefined;
+  /** Fetches one page by its 1-based number, with the call's signal and runtime. */
+  fetchPage: (page: number) => Promise<ListPage<Record>>;
+  /**
+   * Reads one record. Throwing {@link ResponseShapeError} marks a record unilive cannot use (an id it would
+   * not put in a URL, say): it is skipped with a `skipped-record` warning, or ends the walk when `strict`.
+   * Any other error ends the walk. Default: the record as it is.
+   */
+  read?: ((record: Record, position: RecordPosition) => Item) | undefined;
+  /** The id each item is known by: an id seen before is not yielded again. */
+  idOf: (item: Item) => string;
+  /** The page size asked for: a shorter page ends the walk when the vendor says nothing else. */
+  pageSize?: number | undefined;
+  /** The call's options: `strict`, and the runtime whose `onWarning` hook hears the warnings. */
+  options?: Pick<ListOptions, 'strict' | 'runtime'> | undefined;
+  /** Values to scrub from an error's text. */
+  secrets?: Iterable<string> | undefined;
+  /** Pages fetched at most before the walk ends as incomplete. Default 100 000. */
+  maxPages?: number | undefined;
+}
+
+/** The default cap on pages one walk fetches; a vendor that keeps inventing records ends there. */
+export const defaultMaxPages = 100_000;
+
+/**
+ * Walks a vendor's list page by page and yields each item once, lazily: the one paging loop every adapter's
+ * `list` runs.
+ *
+ * - An item whose id was yielded before (pages shift when streams are created or deleted while walking) is
+ *   not yielded again.
+ * - The walk ends when the vendor says this is the last page (`hasMore: false`, `page >= totalPages`, or
+ *   the pages `totalItems / pageSize` gives), on an empty page, on a page with no new record (a server that
+ *   ignores the page parameter), on a page numbered other than the one asked, and, when the vendor tells
+ *   nothing about pages, on a page shorter than `pageSize`. It never loops forever.
+ * - When it ends early while the vendor said more exist (`hasMore`, `nextPage`, or pages not reached), it
+ *   reports an `incomplete-list` warning through `onWarning`, or throws {@link ResponseShapeError} when the
+ *   call is `strict`: a list is never cut short without a word.
+ * - A record `read` refuses is skipped with a `skipped-record` warning, or throws when `strict`.
+ */
+export async function* walkPages<Record, Item = Record>(
+  settings: WalkPagesSettings<Record, Item>,
+): AsyncGenerator<Item, void, undefined> {
+  const operation = settings.operation ?? 'list';
+  const strict = settings.options?.strict === true;
+  const maxPages = settings.maxPages ?? defaultMaxPages;
+  const read = settings.read ?? ((record: Record) => record as unknown as Item);
+  const warn = (warning: Warning) =>
+    emit(settings.options?.runtime?.hooks?.onWarning, { provider: settings.provider, operation, warning });
+  const seen = new Set<string>();
+  const skippedRecords = new Set<string>();
+
+  // The walk stops before the vendor's own end: say so, or fail when asked to.
+  const incomplete = (why: string) => {
+    const message = `${settings.provider} ${operation}: the vendor reported more streams than its pages reach (${why}); ${seen.size} listed`;
+    if (strict) {
+      throw new ResponseShapeError({
+        message,
+        provider: settings.provider,
+        operation,
+        issues: [{ path: 'pagination', expected: 'pages that reach every record the vendor counts' }],
+        secrets: settings.secrets,
+      });
+    }
+    warn({ type: 'incomplete-list', message });
+  };
+
+  for (let page = 1, fetched = 1; ; fetched += 1) {
+    const answer = await settings.fetchPage(page);
+    let fresh = 0;
+    for (const [index, record] of answer.items.entries()) {
+      let item: Item;
+      try {
+        item = read(record, { page, index });
+      } catch (error) {
+        if (strict || !ResponseShapeError.isInstance(error)) throw error;
+        // An unreadable record has no id to recognise it by when a page comes back: its content stands in,
+        // so that a page of nothing but such records neither hides the pages after it nor repeats forever.
+        const fingerprint = fingerprintOf(record);
+        if (skippedRecords.has(fingerprint)) continue;
+        skippedRecords.add(fingerprint);
+        fresh += 1;
+        const where = error.issues.map((issue) => `${issue.path} (expected ${issue.expected})`).join(', ');
+        warn({
+          type: 'skipped-record',
+          message: `${settings.provider} ${operation}: record ${index + 1} of page ${page} was skipped: ${where || 'unreadable'}`,
+        });
+        continue;
+      }
+      const id = settings.idOf(item);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      fresh += 1;
+      yield item;
+    }
+
+    const answered = answer.page ?? page;
+    const pageSize = answer.pageSize ?? settings.pageSize;
+    const totalPages =
+      answer.totalPages ??
+      (answer.totalItems !== undefined && pageSize !== undefined && pageSize > 0
+        ? Math.ceil(answer.totalItems / pageSize)
+        : undefined);
+    if (answer.hasMore === false || (totalPages !== undefined && answered >= totalPages)) return;
+    const claimsMore =
+      answer.hasMore === true ||
+      answer.nextPage !== undefined ||
+      totalPages !== undefined ||
+      (answer.totalItems !== undefined && seen.size + skippedRecords.size < answer.totalItems);
+    const pagesNote = totalPages === undefined ? '' : ` of ${totalPages}`;
+
+    if (answer.items.length === 0) {
+      if (claimsMore) incomplete(`page ${page}${pagesNote} was empty`);
+      return;
+    }
+    if (answered !== page) {
+      if (claimsMore) incomplete(`page ${page} was asked for and page ${answered} answered`);
+      return;
+    }
+    if (fresh === 0) {
+      if (claimsMore) incomplete(`page ${page}${pagesNote} held no record not already seen`);
+      return;
+    }
+    if (!claimsMore && pageSize !== undefined && answer.items.length < pageSize) return;
+    const next = answer.nextPage ?? page + 1;
+    if (next <= page) {
+      incomplete(`page ${page} named page ${next} as the next`);
+      return;
+    }
+    if (fetched >= maxPages) {
+      // Every page so far was full of new records: stopping here is a cut, whatever the vendor said.
+      incomplete(`the walk stopped after ${maxPages} pages`);
+      return;
+    }
+    page = next;
+  }
+}
+
+function fingerprintOf(record: unknown): string {
+  try {
+    return JSON.stringify(record) ?? String(record);
+  } catch {
+    return String(record);
+  }
+}
