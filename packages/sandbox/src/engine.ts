@@ -10,6 +10,8 @@ import type {
   SandboxRequest,
   SandboxResponse,
   SandboxStats,
+  StreamChange,
+  StreamChangeListener,
 } from './types.js';
 
 /** What the engine does with a request: answer it, or (network faults) drop the connection. */
@@ -46,6 +48,16 @@ export function createEngine(options: EngineOptions) {
   const encoders = new Set<string>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
   const stats: SandboxStats = { requests: 0, rateLimited: 0, created: {}, inFlight: 0 };
+  const changeListeners = new Set<StreamChangeListener>();
+  const emitChange = (change: StreamChange) => {
+    for (const listener of changeListeners) {
+      try {
+        listener(change);
+      } catch {
+        // An observer's failure never changes what the sandbox answers.
+      }
+    }
+  };
   // A token bucket, as API gateways meter requests: `requestsPerSecond` tokens refill evenly over each
   // second and at most that many are kept, so a client pacing itself at the limit is never refused.
   const bucket = { tokens: options.rateLimit?.requestsPerSecond ?? 0, refilledAt: Date.now() };
@@ -99,6 +111,7 @@ export function createEngine(options: EngineOptions) {
         stats.created[dialect.id] = (stats.created[dialect.id] ?? 0) + 1;
       },
       encoderConnected: (id) => encoders.has(`${dialect.id}/${id}`),
+      emit: (change) => emitChange({ ...change, provider: dialect.id, at: Date.now() }),
     };
   }
 
@@ -244,10 +257,39 @@ export function createEngine(options: EngineOptions) {
     clearFaults(): void {
       faults.clear();
     },
-    /** Marks an encoder as connected to (or gone from) a stream. */
+    /**
+     * Marks an encoder as connected to (or gone from) a stream, and reports `encoder-connected` or
+     * `encoder-disconnected` when that changed anything.
+     */
     setEncoder(provider: ProviderId, id: string, connected: boolean): void {
-      if (connected) encoders.add(`${provider}/${id}`);
-      else encoders.delete(`${provider}/${id}`);
+      const key = `${provider}/${id}`;
+      if (encoders.has(key) === connected) return;
+      if (connected) encoders.add(key);
+      else encoders.delete(key);
+      const dialect = dialects.get(provider);
+      const described = dialect?.describe?.(id, contextFor(dialect));
+      emitChange({
+        kind: connected ? 'encoder-connected' : 'encoder-disconnected',
+        provider,
+        id,
+        at: Date.now(),
+        ...(described?.state === undefined ? {} : { state: described.state }),
+        ...(described ? { record: described.record } : {}),
+      });
+    },
+    /** Whether an encoder is marked connected to a stream. */
+    encoderConnected(provider: ProviderId, id: string): boolean {
+      return encoders.has(`${provider}/${id}`);
+    },
+    /**
+     * Observes every change to every stream (created, updated, state changed, deleted, encoder
+     * connected or disconnected, recording ready). Returns the function that stops observing.
+     */
+    onStreamChange(listener: StreamChangeListener): () => void {
+      changeListeners.add(listener);
+      return () => {
+        changeListeners.delete(listener);
+      };
     },
     /** Settings in force for a dialect, credentials included. */
     settingsOf(provider: ProviderId): DialectSettings | undefined {
@@ -287,6 +329,7 @@ export function createEngine(options: EngineOptions) {
     close(): void {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
+      changeListeners.clear();
     },
   };
 }

@@ -10,6 +10,7 @@ export { type AdapterSettings, type Sandbox, type SandboxOptions, startSandbox }
 export type {
   DialectContext,
   DialectSettings,
+  DialectStreamChange,
   ErrorKind,
   Fault,
   FaultOperation,
@@ -17,4 +18,7 @@ export type {
   SandboxRequest,
   SandboxResponse,
   SandboxStats,
+  StreamChange,
+  StreamChangeKind,
+  StreamChangeListener,
 } from './types.js';

@@ -11,6 +11,7 @@ import type {
   SandboxRequest,
   SandboxResponse,
   SandboxStats,
+  StreamChangeListener,
 } from './types.js';
 
 /** Options of {@link startSandbox}. */
@@ -46,6 +47,8 @@ export interface Sandbox {
   clearFaults(): void;
   /** Simulates an encoder connecting to (or leaving) a stream. */
   setEncoder(provider: ProviderId, id: string, connected: boolean): void;
+  /** Observes every stream change on every provider; returns the function that stops observing. */
+  onStreamChange(listener: StreamChangeListener): () => void;
   stats(): SandboxStats;
   close(): Promise<void>;
 }
@@ -105,6 +108,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     injectFault: (provider, operation, fault) => engine.injectFault(provider, operation, fault),
     clearFaults: () => engine.clearFaults(),
     setEncoder: (provider, id, connected) => engine.setEncoder(provider, id, connected),
+    onStreamChange: (listener) => engine.onStreamChange(listener),
     stats: () => structuredClone(engine.stats),
     async close() {
       engine.close();

@@ -82,7 +82,49 @@ export interface DialectContext {
   countCreate(): void;
   /** Whether an encoder is marked connected to a stream (see the control API). */
   encoderConnected(id: string): boolean;
+  /** Reports a change to one of this dialect's streams to every observer of the engine. */
+  emit(change: DialectStreamChange): void;
 }
+
+/** What happened to a stream. `state-changed` covers starting, started, stopping, stopped and the rest. */
+export type StreamChangeKind =
+  | 'created'
+  | 'updated'
+  | 'state-changed'
+  | 'deleted'
+  | 'encoder-connected'
+  | 'encoder-disconnected'
+  | 'recording-ready';
+
+/**
+ * A change to a sandbox stream, as the engine reports it to its observers (webhook delivery, the
+ * dashboard, RTMP ingest): one typed emitter for all of them.
+ */
+export interface StreamChange {
+  kind: StreamChangeKind;
+  provider: ProviderId;
+  /** The stream's id, as the dialect's API names it. */
+  id: string;
+  /** When it happened, in ms since the epoch (the engine's clock). */
+  at: number;
+  /** The vendor's own state word after the change (`started`, `stopping`…), when the stream has one. */
+  state?: string;
+  /** The vendor's state word before a `state-changed`. */
+  previousState?: string;
+  /**
+   * The stream as the vendor's API renders it after the change (before it, for `deleted`). It holds the
+   * same credentials the API answers with: observers that show it are local development tools.
+   */
+  record?: Record<string, unknown>;
+  /** Kind-specific facts: `recording-ready` carries `{ url }`. */
+  details?: Record<string, unknown>;
+}
+
+/** What a dialect gives {@link DialectContext.emit}: the engine adds the provider and the time. */
+export type DialectStreamChange = Omit<StreamChange, 'provider' | 'at'>;
+
+/** Observes every {@link StreamChange}; what it throws is ignored. */
+export type StreamChangeListener = (change: StreamChange) => void;
 
 /** Per-dialect settings. */
 export interface DialectSettings {
@@ -105,6 +147,14 @@ export interface SandboxDialect {
   error(kind: ErrorKind, status: number, message: string): SandboxResponse;
   /** Answers a request, authentication included. */
   handle(request: SandboxRequest, context: DialectContext): SandboxResponse | Promise<SandboxResponse>;
+  /**
+   * The stream as the vendor's API renders it, with its state word, or undefined when there is none: what
+   * the engine attaches to the changes it reports itself (encoder connected or disconnected).
+   */
+  describe?(
+    id: string,
+    context: DialectContext,
+  ): { record: Record<string, unknown>; state?: string } | undefined;
 }
 
 /** Statistics of a sandbox run, for tests and benchmarks. */

@@ -133,13 +133,23 @@ export const liveapiDialect: SandboxDialect = {
     if (method === 'GET') return json(200, render(stream, context));
     if (method === 'PATCH') return patch(stream, request.body, context);
     if (method === 'DELETE') {
+      const record = render(stream, context);
       streams.delete(id);
       context.changed();
+      context.emit({ kind: 'deleted', id, state: stateOf(stream), record });
       return json(200, { success: true });
     }
     return failure(404, 'Not found');
   },
+
+  describe(id: string, context: DialectContext) {
+    const stream = context.collection<StreamRecord>('live_streams').get(id);
+    return stream ? { record: render(stream, context), state: stateOf(stream) } : undefined;
+  },
 };
+
+// LiveAPI has no state word: the `enabled` flag is its lifecycle.
+const stateOf = (stream: StreamRecord) => (stream.enabled ? 'enabled' : 'disabled');
 
 function authorized(header: string | null, credentials: Record<string, string>): boolean {
   const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header?.trim() ?? '');
@@ -182,6 +192,7 @@ function create(body: unknown, streams: Map<string, StreamRecord>, context: Dial
   streams.set(record.id, record);
   context.countCreate();
   context.changed();
+  context.emit({ kind: 'created', id: record.id, state: stateOf(record), record: render(record, context) });
   // The documented create answer has no `broadcasting_status` (nor `pull_urls`).
   const { broadcasting_status: _status, ...created } = render(record, context);
   return json(201, created);
@@ -204,11 +215,18 @@ function patch(stream: StreamRecord, body: unknown, context: DialectContext): Sa
   const problem = checkFields(body);
   if (problem) return failure(400, problem);
   if (!isObject(body)) return failure(400, 'Request body must be a JSON object');
+  const previousState = stateOf(stream);
+  const others = Object.keys(body).some((key) => key !== 'enabled');
   if (typeof body.name === 'string') stream.name = body.name;
   if (typeof body.enabled === 'boolean') stream.enabled = body.enabled;
   if (isObject(body.settings)) stream.settings = { ...stream.settings, ...body.settings };
   context.changed();
-  return json(200, render(stream, context));
+  const state = stateOf(stream);
+  const record = render(stream, context);
+  if (state !== previousState)
+    context.emit({ kind: 'state-changed', id: stream.id, previousState, state, record });
+  if (others) context.emit({ kind: 'updated', id: stream.id, state, record });
+  return json(200, record);
 }
 
 function addPlatform(stream: StreamRecord, body: unknown, context: DialectContext): SandboxResponse {
@@ -230,6 +248,13 @@ function addPlatform(stream: StreamRecord, body: unknown, context: DialectContex
   };
   stream.platforms.push(platform);
   context.changed();
+  context.emit({
+    kind: 'updated',
+    id: stream.id,
+    state: stateOf(stream),
+    record: render(stream, context),
+    details: { restream: 'added' },
+  });
   return json(201, {
     _id: platform.id,
     template: platform.template,

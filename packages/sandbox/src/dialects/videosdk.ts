@@ -111,7 +111,13 @@ export const videosdkDialect: SandboxDialect = {
     if (request.method === 'POST') return update(stream, request.body, context);
     streams.delete(stream.id);
     context.changed();
+    context.emit({ kind: 'deleted', id: stream.id, record: { ...stream } });
     return { status: 200, body: stream };
+  },
+
+  describe(id: string, context: DialectContext) {
+    const stream = context.collection<VideosdkLiveStreamRecord>(collectionName).get(id);
+    return stream ? { record: { ...stream } } : undefined;
   },
 };
 
@@ -166,6 +172,7 @@ function create(
   streams.set(stream.id, stream);
   context.countCreate();
   context.changed();
+  context.emit({ kind: 'created', id: stream.id, record: { ...stream } });
   // Only the create example shows the owner inline.
   return { status: 200, body: { ...stream, user: { name: 'Sandbox user', id: userId } } };
 }
@@ -193,6 +200,7 @@ function update(stream: VideosdkLiveStreamRecord, body: unknown, context: Dialec
   if (typeof patch.record === 'boolean') stream.record = patch.record;
   stream.updatedAt = new Date(context.now()).toISOString();
   context.changed();
+  context.emit({ kind: 'updated', id: stream.id, record: { ...stream } });
   return { status: 200, body: stream };
 }
 

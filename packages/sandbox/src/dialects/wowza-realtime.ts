@@ -183,9 +183,15 @@ export const wowzaRealtimeDialect: SandboxDialect = {
       streams.delete(id);
       tombstones.set(id, { id });
       context.changed();
+      context.emit({ kind: 'deleted', id, state: stream.state, record: render(stream) });
       return { status: 204 };
     }
     return notFound();
+  },
+
+  describe(id: string, context: DialectContext) {
+    const stream = context.collection<RealTimeRecord>('real_time_streams').get(id);
+    return stream ? { record: render(stream), state: stream.state } : undefined;
   },
 };
 
@@ -335,6 +341,7 @@ function create(
   streams.set(record.id, record);
   context.countCreate();
   context.changed();
+  context.emit({ kind: 'created', id: record.id, state: record.state, record: render(record) });
   return { status: 201, body: { real_time_stream: render(record) } };
 }
 
@@ -391,6 +398,7 @@ function update(record: RealTimeRecord, body: unknown, context: DialectContext):
   applyChanges(record, fields, context);
   record.updated_at = new Date(context.now()).toISOString();
   context.changed();
+  context.emit({ kind: 'updated', id: record.id, state: record.state, record: render(record) });
   return { status: 200, body: { real_time_stream: render(record) } };
 }
 
@@ -404,9 +412,27 @@ function stop(record: RealTimeRecord, context: DialectContext): SandboxResponse 
       `The request couldn't be processed. The stream is ${record.state}.`,
     );
   }
+  const previousState = record.state;
   record.state = 'stopped';
   record.updated_at = new Date(context.now()).toISOString();
   context.changed();
+  context.emit({
+    kind: 'state-changed',
+    id: record.id,
+    previousState,
+    state: 'stopped',
+    record: render(record),
+  });
+  // A stream that recorded has its recording once it ends (SANDBOX CHOICE: at once, no processing time).
+  if (record.recording) {
+    context.emit({
+      kind: 'recording-ready',
+      id: record.id,
+      state: 'stopped',
+      record: render(record),
+      details: { url: `${context.origin}/wowza-realtime/recordings/${record.id}.mp4` },
+    });
+  }
   return { status: 200, body: { real_time_stream: { state: record.state } } };
 }
 

@@ -576,11 +576,35 @@ function changeState(record: StoredLiveStream, action: Action, context: DialectC
   record.liveStream.state = transition.via;
   record.liveStream.updated_at = iso(context.now());
   context.changed();
+  context.emit({
+    kind: 'state-changed',
+    id: record.id,
+    previousState: state,
+    state: transition.via,
+    record: { ...record.liveStream },
+  });
   context.after(context.settings.transitionMs, () => {
     const current = context.collection<StoredLiveStream>(collectionName).get(record.id);
     if (current && current.liveStream.state === transition.via) {
       current.liveStream.state = transition.to;
       current.liveStream.updated_at = iso(context.now());
+      context.emit({
+        kind: 'state-changed',
+        id: current.id,
+        previousState: transition.via,
+        state: transition.to,
+        record: { ...current.liveStream },
+      });
+      // A stream that recorded has its recording once it stops (SANDBOX CHOICE: at once).
+      if (action === 'stop' && current.liveStream.recording === true) {
+        context.emit({
+          kind: 'recording-ready',
+          id: current.id,
+          state: transition.to,
+          record: { ...current.liveStream },
+          details: { url: `${context.origin}/wowza-video/recordings/${current.id}.mp4` },
+        });
+      }
     }
   });
   return { status: 200, body: { live_stream: { state: transition.via } } };
@@ -638,6 +662,7 @@ function handle(request: SandboxRequest, context: DialectContext): SandboxRespon
     const record = createStream(input, context);
     context.countCreate();
     context.changed();
+    context.emit({ kind: 'created', id: record.id, state: 'stopped', record: { ...record.liveStream } });
     return { status: 201, body: { live_stream: record.liveStream } };
   }
 
@@ -656,6 +681,12 @@ function handle(request: SandboxRequest, context: DialectContext): SandboxRespon
       if (problems.length > 0) return recordInvalid(problems);
       updateStream(record, input, context);
       context.changed();
+      context.emit({
+        kind: 'updated',
+        id: record.id,
+        state: String(record.liveStream.state),
+        record: { ...record.liveStream },
+      });
       return { status: 200, body: { live_stream: record.liveStream } };
     }
     if (method === 'DELETE') {
@@ -664,6 +695,12 @@ function handle(request: SandboxRequest, context: DialectContext): SandboxRespon
         .collection<DeletedLiveStream>(deletedCollectionName)
         .set(record.id, { id: record.id, deletedAt: iso(context.now()) });
       context.changed();
+      context.emit({
+        kind: 'deleted',
+        id: record.id,
+        state: String(record.liveStream.state),
+        record: { ...record.liveStream },
+      });
       return { status: 204 };
     }
     return recordNotFound();
@@ -766,4 +803,8 @@ export const wowzaVideoDialect: SandboxDialect = {
   operationOf,
   error,
   handle,
+  describe(id, context) {
+    const record = context.collection<StoredLiveStream>(collectionName).get(id);
+    return record ? { record: { ...record.liveStream }, state: String(record.liveStream.state) } : undefined;
+  },
 };
