@@ -36,8 +36,62 @@ export {
   type ResponseShapeIssue,
   TimeoutError,
   UnsupportedOperationError,
+  WebhookVerificationError,
+  type WebhookVerificationFailure,
 } from './errors/errors.js';
 export { UniliveError, type UniliveErrorOptions } from './errors/unilive-error.js';
+export {
+  createEventHub,
+  type EventHubOptions,
+  isEventHub,
+  type LiveStreamEventFilter,
+  type LiveStreamEventHub,
+  type LiveStreamEventSubscription,
+} from './events/event-hub.js';
+export {
+  type LiveStreamEvent,
+  type LiveStreamEventType,
+  liveStreamEventTypes,
+} from './events/live-stream-event.js';
+export {
+  checkUnsignedWebhook,
+  confirmWebhookEvents,
+  type StreamReader,
+  type UnsignedWebhookOptions,
+} from './events/unsigned-webhooks.js';
+export {
+  decodeBase64,
+  decodeHex,
+  deliveryDigest,
+  encodeBase64,
+  encodeHex,
+  hmac,
+  importRsaPublicKey,
+  secretsEqual,
+  sha256,
+  timingSafeEqual,
+  verifyRsaSha256,
+} from './events/webhook-crypto.js';
+export {
+  createWebhookHandler,
+  type NodeWebhookRequest,
+  type NodeWebhookResponse,
+  type WebhookHandler,
+  type WebhookHandlerOptions,
+} from './events/webhook-handler.js';
+export {
+  checkWebhookTimestamp,
+  invalidWebhookOption,
+  parseWebhookJson,
+  readWebhookBody,
+  type WebhookBody,
+  type WebhookHeaders,
+  type WebhookInput,
+  type WebhookOptionsBase,
+  type WebhookParser,
+  webhookHeader,
+  webhookSecrets,
+} from './events/webhook-input.js';
 export type {
   ErrorEvent,
   HttpEventBase,

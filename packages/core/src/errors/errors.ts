@@ -131,3 +131,44 @@ export class AbortError extends UniliveError {
     return false;
   }
 }
+
+/**
+ * Why a webhook delivery was refused:
+ * - `missing-signature`: the vendor's signature header (or the secret path segment) is absent;
+ * - `bad-signature`: it does not match the body under any configured secret or key;
+ * - `stale-timestamp`: the signed timestamp is further from now than the tolerance, either way (a replay,
+ *   or a clock that is off);
+ * - `body-not-raw`: the body given was a parsed object, not the bytes received;
+ * - `malformed-body`: the signed body is not what the vendor sends (not JSON, no event name);
+ * - `unconfirmed`: in `confirm` mode, the vendor's API contradicts the event (its stream does not exist, or
+ *   still exists after a delete).
+ */
+export type WebhookVerificationFailure =
+  | 'missing-signature'
+  | 'bad-signature'
+  | 'stale-timestamp'
+  | 'body-not-raw'
+  | 'malformed-body'
+  | 'unconfirmed';
+
+/**
+ * A webhook delivery could not be trusted; `reason` says why. Answer the sender with a 400 and do not act on
+ * it. The message names headers, settings and tolerances, never a secret, key or signature.
+ */
+export class WebhookVerificationError extends UniliveError {
+  static override readonly kind: string = 'WebhookVerificationError';
+  readonly reason: WebhookVerificationFailure;
+
+  constructor(options: UniliveErrorOptions & { reason: WebhookVerificationFailure }) {
+    super({ operation: 'parseWebhook', ...options });
+    this.reason = options.reason;
+  }
+
+  override get isRetryable(): boolean {
+    return false;
+  }
+
+  protected override jsonKeys(): string[] {
+    return [...super.jsonKeys(), 'reason'];
+  }
+}

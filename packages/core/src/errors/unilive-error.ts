@@ -1,8 +1,11 @@
-import { inspect } from 'node:util';
 import type { ProviderId } from '../live-stream.js';
 import { redact } from '../secrets.js';
 
 const kindsMarker = Symbol.for('unilive.error.kinds');
+// Node's `util.inspect.custom`, reached through the symbol registry so that core loads where `node:util`
+// does not exist (edge runtimes); Node passes its `inspect` to the method.
+const inspectCustom = Symbol.for('nodejs.util.inspect.custom');
+type Inspect = (value: unknown, options?: { depth?: number }) => string;
 
 /** The fields every error may carry. */
 export interface UniliveErrorOptions {
@@ -97,8 +100,9 @@ export class UniliveError extends Error {
     return ['provider', 'operation', 'status', 'vendorCode', 'vendorMessage', 'requestId', 'retryAfterMs'];
   }
 
-  [inspect.custom](): string {
-    return `${this.stack ?? `${this.name}: ${this.message}`}\n${inspect(this.toJSON(), { depth: 4 })}`;
+  [inspectCustom](_depth?: number, _options?: unknown, inspect?: Inspect): string {
+    const fields = inspect ? inspect(this.toJSON(), { depth: 4 }) : JSON.stringify(this.toJSON(), null, 2);
+    return `${this.stack ?? `${this.name}: ${this.message}`}\n${fields}`;
   }
 }
 

@@ -1,0 +1,68 @@
+import type { LiveStreamState, ProviderId } from '../live-stream.js';
+
+/**
+ * What happened, in neutral terms. `unknown` is a delivery the adapter does not map (a vendor event with
+ * no neutral meaning, or one added after this version): it is returned with `raw`, never thrown.
+ */
+export type LiveStreamEventType =
+  | 'live_stream.created'
+  | 'live_stream.updated'
+  | 'live_stream.deleted'
+  /** The lifecycle state changed; `state` says to what. */
+  | 'live_stream.state_changed'
+  /** An encoder started sending video (`broadcasting: true`). */
+  | 'live_stream.connected'
+  /** The encoder stopped sending video (`broadcasting: false`). */
+  | 'live_stream.disconnected'
+  /** A recording of the stream can be fetched; `data.url` when the vendor gives one. */
+  | 'live_stream.recording_ready'
+  /** A restream (simulcast) target was added, removed, connected or disconnected. */
+  | 'live_stream.restream_changed'
+  | 'unknown';
+
+/** Every {@link LiveStreamEventType}. */
+export const liveStreamEventTypes = [
+  'live_stream.created',
+  'live_stream.updated',
+  'live_stream.deleted',
+  'live_stream.state_changed',
+  'live_stream.connected',
+  'live_stream.disconnected',
+  'live_stream.recording_ready',
+  'live_stream.restream_changed',
+  'unknown',
+] as const satisfies readonly LiveStreamEventType[];
+
+/**
+ * One vendor webhook delivery (or one of the events a delivery carries), verified and normalised by the
+ * adapter's `parseWebhook`.
+ *
+ * Events are hints about a moment: vendors deliver them late, twice, out of order (Wowza Real-Time says
+ * so) or not at all. De-duplicate on `provider` + `id` (the event hub does), order by `occurredAt`, and
+ * treat the API as the truth (`waitForState` polls after each event).
+ */
+export interface LiveStreamEvent {
+  /**
+   * The vendor's event id when it sends one (Wowza Video `event_id`); otherwise `sha256:` and the hex
+   * SHA-256 of the raw body, which is the same for every copy of one delivery.
+   */
+  id: string;
+  type: LiveStreamEventType;
+  provider: ProviderId;
+  /**
+   * The id this provider's adapter uses for the stream (`client.get(streamId)` reads it): a videosdk room
+   * id, a Wowza Real-Time stream id resolved from the stream name the event carries. `''` when the event
+   * concerns no stream the adapter can name (then `type` is `unknown`).
+   */
+  streamId: string;
+  /** When the vendor says it happened (or sent it); the time of receipt when the vendor says nothing. */
+  occurredAt: Date;
+  /** The lifecycle state the event reports, when it reports one. */
+  state?: LiveStreamState;
+  /** Whether video is arriving, when the event tells. */
+  broadcasting?: boolean;
+  /** Neutral details of some types (`url` of a recording, `playbackUrl` of HLS) and vendor names. */
+  data?: Record<string, unknown>;
+  /** The vendor's payload as delivered (parsed JSON; the bytes of a binary body). */
+  raw: unknown;
+}

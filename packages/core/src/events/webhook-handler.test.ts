@@ -1,0 +1,211 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebhookVerificationError } from '../errors/errors.js';
+import { createEventHub } from './event-hub.js';
+import type { LiveStreamEvent } from './live-stream-event.js';
+import { createWebhookHandler } from './webhook-handler.js';
+import { parseWebhookJson, readWebhookBody, type WebhookInput, webhookHeader } from './webhook-input.js';
+
+// A stand-in vendor: the signature header must repeat the body's length. The handler under test does not
+// know or care how a vendor signs; it must hand the raw bytes, headers and URL to the parser.
+const received: WebhookInput[] = [];
+async function parse(input: WebhookInput): Promise<LiveStreamEvent[]> {
+  received.push(input);
+  const body = readWebhookBody(input.body, 'test');
+  const signature = webhookHeader(input.headers, 'x-test-signature');
+  if (signature === undefined) {
+    throw new WebhookVerificationError({
+      provider: 'test',
+      reason: 'missing-signature',
+      message: 'no signature',
+    });
+  }
+  if (signature !== String(body.byteLength)) {
+    throw new WebhookVerificationError({
+      provider: 'test',
+      reason: 'bad-signature',
+      message: 'bad signature',
+    });
+  }
+  const json = parseWebhookJson(body, 'test');
+  return [
+    {
+      id: String(json.id),
+      type: 'live_stream.connected',
+      provider: 'test',
+      streamId: String(json.stream),
+      occurredAt: new Date(0),
+      broadcasting: true,
+      raw: json,
+    },
+  ];
+}
+
+const body = '{"id":"evt-1","stream":"s1"}';
+const signed = { 'x-test-signature': String(body.length), 'content-type': 'application/json' };
+
+afterEach(() => {
+  received.length = 0;
+});
+
+describe('handleWebhook (fetch)', () => {
+  it('verifies the raw body, publishes to the hub, calls onEvents, answers 200 with the count', async () => {
+    const hub = createEventHub();
+    const subscription = hub.subscribe();
+    const seen: LiveStreamEvent[][] = [];
+    const { handleWebhook } = createWebhookHandler({
+      parse,
+      hub,
+      onEvents: (events) => void seen.push(events),
+    });
+    const response = await handleWebhook(
+      new Request('https://app.example/webhooks/abc', { method: 'POST', headers: signed, body }),
+    );
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ received: 1 });
+    expect(new TextDecoder().decode(received[0]?.body as Uint8Array)).toBe(body);
+    expect(received[0]?.url).toBe('https://app.example/webhooks/abc');
+    expect(seen.map((events) => events.map((event) => event.id))).toEqual([['evt-1']]);
+    const next = await subscription[Symbol.asyncIterator]().next();
+    expect(next.value?.streamId).toBe('s1');
+  });
+
+  it('answers 400 with the reason of a delivery that cannot be trusted, and hands nothing on', async () => {
+    const hub = createEventHub();
+    let called = false;
+    const handler = createWebhookHandler({
+      parse,
+      hub,
+      onEvents: () => {
+        called = true;
+      },
+    });
+    const post = (headers: Record<string, string>) =>
+      handler.handleWebhook(new Request('https://app.example/w', { method: 'POST', headers, body }));
+    const unsigned = await post({});
+    expect(unsigned.status).toBe(400);
+    expect(await unsigned.json()).toEqual({ error: 'missing-signature', message: 'no signature' });
+    const tampered = await post({ 'x-test-signature': '3' });
+    expect(await tampered.json()).toMatchObject({ error: 'bad-signature' });
+    expect(called).toBe(false);
+    expect(
+      hub.publish({
+        id: 'evt-1',
+        type: 'unknown',
+        provider: 'test',
+        streamId: '',
+        occurredAt: new Date(),
+        raw: 1,
+      }),
+    ).toBe(1);
+  });
+
+  it('answers 405 to other methods, 413 to bodies over the limit, 500 when onEvents fails', async () => {
+    const handler = createWebhookHandler({ parse, maxBodyBytes: 10 });
+    const get = await handler.handleWebhook(new Request('https://app.example/w'));
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+    const large = await handler.handleWebhook(
+      new Request('https://app.example/w', { method: 'POST', headers: signed, body }),
+    );
+    expect(large.status).toBe(413);
+    const failing = createWebhookHandler({
+      parse,
+      onEvents: () => Promise.reject(new Error('database down: password=hunter2')),
+    });
+    const response = await failing.handleWebhook(
+      new Request('https://app.example/w', { method: 'POST', headers: signed, body }),
+    );
+    expect(response.status).toBe(500);
+    expect(await response.text()).toBe('{"error":"handler-failed"}');
+  });
+});
+
+describe('node adapter', () => {
+  let server: Server | undefined;
+  afterEach(async () => {
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    server = undefined;
+  });
+
+  it('reads the raw body from the request stream of a plain node:http server', async () => {
+    const handler = createWebhookHandler({ parse });
+    server = createServer((request, response) => void handler.node(request, response));
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const response = await fetch(`http://127.0.0.1:${port}/hooks/secret?x=1`, {
+      method: 'POST',
+      headers: signed,
+      body,
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ received: 1 });
+    expect(received[0]?.url).toBe('/hooks/secret?x=1');
+    expect(new TextDecoder().decode(received[0]?.body as Uint8Array)).toBe(body);
+  });
+
+  // A real stream, drained first when a body parser is meant to have read it.
+  async function nodeRequest(fields: { body?: unknown; parsed?: boolean; chunks?: (string | Buffer)[] }) {
+    const stream = Readable.from(fields.chunks ?? [], { objectMode: false });
+    if (fields.parsed) for await (const _ of stream);
+    return Object.assign(stream, {
+      method: 'POST',
+      url: '/w',
+      originalUrl: '/mounted/w',
+      headers: signed,
+      ...('body' in fields ? { body: fields.body } : {}),
+    });
+  }
+  function nodeResponse() {
+    const headers: Record<string, string> = {};
+    const result = { statusCode: 0, headers, text: '' };
+    return Object.assign(result, {
+      setHeader(name: string, value: string) {
+        headers[name] = value;
+      },
+      end(text?: string) {
+        result.text = text ?? '';
+      },
+    });
+  }
+
+  it('takes the bytes or text a body parser left (express.raw, express.text), with the mounted URL', async () => {
+    const handler = createWebhookHandler({ parse });
+    for (const given of [Buffer.from(body), body]) {
+      const response = nodeResponse();
+      await handler.node(await nodeRequest({ body: given, parsed: true }), response);
+      expect(response.statusCode).toBe(200);
+    }
+    expect(received.map((input) => input.url)).toEqual(['/mounted/w', '/mounted/w']);
+  });
+
+  it('reads the stream when a parser skipped the route (Express 4 leaves {}), in chunks', async () => {
+    const handler = createWebhookHandler({ parse });
+    const response = nodeResponse();
+    await handler.node(
+      await nodeRequest({ body: {}, chunks: [body.slice(0, 5), Buffer.from(body.slice(5))] }),
+      response,
+    );
+    expect(response.statusCode).toBe(200);
+  });
+
+  it('refuses a body express.json() already parsed, saying to use express.raw', async () => {
+    const handler = createWebhookHandler({ parse });
+    const response = nodeResponse();
+    await handler.node(await nodeRequest({ body: JSON.parse(body), parsed: true, chunks: [body] }), response);
+    expect(response.statusCode).toBe(400);
+    const answer = JSON.parse(response.text) as { error: string; message: string };
+    expect(answer.error).toBe('body-not-raw');
+    expect(answer.message).toContain('express.raw({ type: "*/*" })');
+    expect(response.headers['content-type']).toBe('application/json');
+  });
+
+  it('refuses a stream longer than the limit with 413', async () => {
+    const handler = createWebhookHandler({ parse, maxBodyBytes: 8 });
+    const response = nodeResponse();
+    await handler.node(await nodeRequest({ chunks: [body] }), response);
+    expect(response.statusCode).toBe(413);
+  });
+});

@@ -1,0 +1,130 @@
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AuthenticationError, InvalidInputError, WebhookVerificationError } from '../errors/errors.js';
+import {
+  checkWebhookTimestamp,
+  parseWebhookJson,
+  readWebhookBody,
+  webhookHeader,
+  webhookSecrets,
+} from './webhook-input.js';
+
+function failure(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('readWebhookBody', () => {
+  it('takes text, Buffer, Uint8Array, ArrayBuffer and views, byte for byte', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), (value) => {
+        expect(readWebhookBody(Buffer.from(value), 'x')).toEqual(Buffer.from(value));
+        expect([...readWebhookBody(value, 'x')]).toEqual([...value]);
+        expect([...readWebhookBody(Uint8Array.from(value).buffer, 'x')]).toEqual([...value]);
+        expect([...readWebhookBody(new DataView(Uint8Array.from(value).buffer), 'x')]).toEqual([...value]);
+      }),
+    );
+    expect([...readWebhookBody('é', 'x')]).toEqual([0xc3, 0xa9]);
+  });
+
+  it('refuses a parsed body with a message that says to pass the raw one, and how', () => {
+    for (const parsed of [{ type: 'feeds' }, [1], 42, null, undefined]) {
+      const error = failure(() => readWebhookBody(parsed, 'wowza-realtime'));
+      expect(WebhookVerificationError.isInstance(error)).toBe(true);
+      const { reason, message, provider, operation } = error as WebhookVerificationError;
+      expect({ reason, provider, operation }).toEqual({
+        reason: 'body-not-raw',
+        provider: 'wowza-realtime',
+        operation: 'parseWebhook',
+      });
+      expect(message).toContain('raw request body');
+      expect(message).toContain('express.raw');
+      expect(message).toContain('request.text()');
+    }
+  });
+});
+
+describe('webhookHeader', () => {
+  it('reads fetch Headers and Node header records, whatever the case of the name', () => {
+    const headers = new Headers({ 'X-Millicast-Signature': 'sha1=ab' });
+    expect(webhookHeader(headers, 'x-millicast-signature')).toBe('sha1=ab');
+    expect(webhookHeader({ 'x-millicast-signature': 'sha1=ab' }, 'X-Millicast-Signature')).toBe('sha1=ab');
+    expect(webhookHeader({ 'X-Multi': ['a', 'b'] }, 'x-multi')).toBe('a, b');
+    expect(webhookHeader({ other: 'x', missing: undefined }, 'missing')).toBeUndefined();
+    expect(webhookHeader(new Headers(), 'x')).toBeUndefined();
+  });
+});
+
+describe('parseWebhookJson', () => {
+  it('parses a JSON object and refuses anything else as malformed-body', () => {
+    const encode = (text: string) => new TextEncoder().encode(text);
+    expect(parseWebhookJson(encode('{"a":1}'), 'liveapi')).toEqual({ a: 1 });
+    for (const text of ['[1]', '"x"', '{"a":', '', 'null']) {
+      const error = failure(() => parseWebhookJson(encode(text), 'liveapi')) as WebhookVerificationError;
+      expect(error.reason).toBe('malformed-body');
+    }
+    const invalidUtf8 = new Uint8Array([0x7b, 0xff, 0x7d]);
+    expect((failure(() => parseWebhookJson(invalidUtf8, 'liveapi')) as WebhookVerificationError).reason).toBe(
+      'malformed-body',
+    );
+  });
+});
+
+describe('checkWebhookTimestamp', () => {
+  it('accepts a timestamp within the tolerance either way, and refuses one beyond it either way', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -1_000_000, max: 1_000_000 }), (skew) => {
+        const run = () =>
+          checkWebhookTimestamp({
+            provider: 'wowza-realtime',
+            timestampMs: 1_700_000_000_000 - skew,
+            toleranceMs: 300_000,
+            now: 1_700_000_000_000,
+            field: 'timestamp',
+          });
+        if (Math.abs(skew) <= 300_000) expect(run).not.toThrow();
+        else expect((failure(run) as WebhookVerificationError).reason).toBe('stale-timestamp');
+      }),
+    );
+  });
+
+  it('says how old or how far ahead, and the tolerance', () => {
+    const base = { provider: 'wowza-realtime', toleranceMs: 300_000, now: 1_000_000_000, field: 'timestamp' };
+    const old = failure(() => checkWebhookTimestamp({ ...base, timestampMs: 1_000_000_000 - 412_000 }));
+    expect((old as Error).message).toContain('timestamp is 412 s old, beyond the tolerance of 300 s');
+    const ahead = failure(() => checkWebhookTimestamp({ ...base, timestampMs: 1_000_000_000 + 301_000 }));
+    expect((ahead as Error).message).toContain('301 s in the future');
+  });
+});
+
+describe('webhookSecrets', () => {
+  const variable = 'UNILIVE_TEST_WEBHOOK_SECRET';
+  afterEach(() => {
+    delete process.env[variable];
+  });
+  const source = { provider: 'wowza-realtime', setting: 'secret', environmentVariables: [variable] };
+
+  it('takes one secret, several, or the environment (several separated by commas or spaces)', () => {
+    expect(webhookSecrets({ ...source, value: 'c2VjcmV0' })).toEqual(['c2VjcmV0']);
+    expect(webhookSecrets({ ...source, value: ['new', 'old'] })).toEqual(['new', 'old']);
+    process.env[variable] = 'new, old';
+    expect(webhookSecrets({ ...source, value: undefined })).toEqual(['new', 'old']);
+    expect(webhookSecrets({ ...source, value: [] })).toEqual(['new', 'old']);
+  });
+
+  it('names the setting and variable when there is none, and refuses control characters, never echoing', () => {
+    const missing = failure(() => webhookSecrets({ ...source, value: undefined }));
+    expect(AuthenticationError.isInstance(missing)).toBe(true);
+    expect((missing as Error).message).toContain(`\`secret\` setting or ${variable}`);
+    const injected = failure(() => webhookSecrets({ ...source, value: ['ok-secret', 'bad\nsecret-value'] }));
+    expect(InvalidInputError.isInstance(injected)).toBe(true);
+    expect((injected as InvalidInputError).issues).toEqual([
+      { path: 'secret.1', message: 'expected no control characters' },
+    ]);
+    expect(JSON.stringify(injected)).not.toContain('secret-value');
+  });
+});
