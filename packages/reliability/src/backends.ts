@@ -3,7 +3,7 @@ import { type Fault, replaceEnums, type Sandbox, startSandbox } from '@unilive/s
 import { type Fixture, interceptFixture, loadFixture } from '@unilive/testing';
 import nock from 'nock';
 import type { AdapterSpec, MatrixOperation } from './adapters.js';
-import { type MatrixFault, slowDelayMs, timesOf } from './faults.js';
+import { abortHeldMs, type MatrixFault, slowDelayMs, timesOf } from './faults.js';
 import type { Wire } from './wire.js';
 
 /** Where the matrix runs: recorded fixtures replayed by nock, or the sandbox server on loopback. */
@@ -69,6 +69,18 @@ export function nockBackend(): Backend {
       const plan = fixtures.operations[operation];
       const load = (name: string): Fixture => loadFixture(fixtures.directory, name);
       const seen: string[] = [];
+      // Answers held for the abort cases, let go when the call has ended.
+      const held = new Set<() => void>();
+      const hold = () =>
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(release, abortHeldMs);
+          function release() {
+            clearTimeout(timer);
+            held.delete(release);
+            resolve();
+          }
+          held.add(release);
+        });
       const scope = () => {
         const created = nock(fixtures.origin);
         created.on('request', (request: Request) =>
@@ -118,9 +130,14 @@ export function nockBackend(): Backend {
           case 'dns':
             break;
           case 'slow-headers':
-          case 'abort-in-flight':
             intercept().reply(async () => {
               await sleep(slowDelayMs);
+              return [target.response.status, recordedBody, json];
+            });
+            break;
+          case 'abort-in-flight':
+            intercept().reply(async () => {
+              await hold();
               return [target.response.status, recordedBody, json];
             });
             break;
@@ -165,7 +182,9 @@ export function nockBackend(): Backend {
                 .length
             : 0,
         unmatched: () => [...unmatched],
-        async settle() {},
+        async settle() {
+          for (const release of [...held]) release();
+        },
         async finish() {
           nock.cleanAll();
         },
@@ -273,8 +292,10 @@ function sandboxFault(fault: MatrixFault): Fault | undefined {
     case 'dns':
       return undefined;
     case 'slow-headers':
-    case 'abort-in-flight':
       return { type: 'slow', delayMs: slowDelayMs, times };
+    case 'abort-in-flight':
+      // Held until the client hangs up: only an honoured abort ends the call.
+      return { type: 'slow', delayMs: abortHeldMs, times };
     case 'slow-body':
       return { type: 'slow-body', delayMs: slowDelayMs, times };
     case 'malformed-json':

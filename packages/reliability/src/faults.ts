@@ -60,6 +60,12 @@ export const persistentAttemptTimeoutMs = 50;
 export const slowDelayMs = 2_000;
 /** When the abort cases fire the signal. */
 export const abortAfterMs = 20;
+/**
+ * How long the abort cases hold their answer: longer than any test may run, and let go only once the call
+ * has ended (nock) or hung up (sandbox). A call that ignored its signal would wait for the answer and fail
+ * by the test's limit, so no elapsed time is measured.
+ */
+export const abortHeldMs = 600_000;
 
 const transient: Omit<MatrixFault, 'id' | 'persistent'>[] = [
   {

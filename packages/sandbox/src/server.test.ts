@@ -45,8 +45,12 @@ afterEach(async () => {
 async function start(options: Parameters<typeof startSandbox>[0] = {}) {
   sandbox = await startSandbox({ dialects: [echo], transitionMs: 50, ...options });
   const base = sandbox.baseUrl('echo');
-  const call = (method: string, path: string) =>
-    fetch(`${base}${path}`, { method, headers: { authorization: 'Bearer secret-token' } });
+  const call = (method: string, path: string, signal?: AbortSignal) =>
+    fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: 'Bearer secret-token' },
+      ...(signal ? { signal } : {}),
+    });
   return { sandbox, base, call };
 }
 
@@ -102,25 +106,48 @@ describe('startSandbox', () => {
     expect((await call('GET', `/items/${id}`)).status).toBe(200);
   });
 
+  // Event order, not elapsed time: a delay far longer than the test's limit can only be passed by the
+  // behaviour under test (headers sent first, a hang-up releasing the held request), so the test holds on a
+  // busy machine and fails by timing out if that behaviour breaks.
   it('drops the connection for a network fault and delays headers or body for slow faults', async () => {
     const { sandbox, call } = await start();
     const id = ((await (await call('POST', '/items')).json()) as { item: { id: string } }).item.id;
     sandbox.injectFault('echo', 'get', { type: 'network' });
     await expect(call('GET', `/items/${id}`)).rejects.toThrow('fetch failed');
 
-    sandbox.injectFault('echo', 'get', { type: 'slow', delayMs: 150 });
-    let started = Date.now();
-    const slow = await call('GET', `/items/${id}`);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
-    expect(slow.status).toBe(200);
+    // slow: nothing is answered while the delay runs; the client hanging up releases the request.
+    sandbox.injectFault('echo', 'get', { type: 'slow', delayMs: 3_600_000 });
+    const hangUp = new AbortController();
+    let settled = false;
+    const held = call('GET', `/items/${id}`, hangUp.signal).finally(() => {
+      settled = true;
+    });
+    await expect.poll(() => sandbox.stats().inFlight).toBe(1);
+    expect(settled).toBe(false);
+    hangUp.abort();
+    await expect(held).rejects.toThrow(/abort/i);
+    await expect.poll(() => sandbox.stats().inFlight).toBe(0);
 
-    sandbox.injectFault('echo', 'get', { type: 'slow-body', delayMs: 150 });
-    started = Date.now();
-    const headersFirst = await call('GET', `/items/${id}`);
-    const headersAfter = Date.now() - started;
-    await headersFirst.json();
-    expect(headersAfter).toBeLessThan(100);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    // After the delay, the normal answer.
+    sandbox.injectFault('echo', 'get', { type: 'slow', delayMs: 1 });
+    const late = await call('GET', `/items/${id}`);
+    expect([late.status, ((await late.json()) as { item: { id: string } }).item.id]).toEqual([200, id]);
+
+    // slow-body: the status and headers arrive while the body is still held back.
+    sandbox.injectFault('echo', 'get', { type: 'slow-body', delayMs: 3_600_000 });
+    const bodyLater = new AbortController();
+    const headersFirst = await call('GET', `/items/${id}`, bodyLater.signal);
+    expect([headersFirst.status, headersFirst.headers.get('content-type')]).toEqual([
+      200,
+      'application/json; charset=utf-8',
+    ]);
+    bodyLater.abort();
+    await expect(headersFirst.text()).rejects.toThrow(/abort/i);
+
+    // After the delay, the whole body.
+    sandbox.injectFault('echo', 'get', { type: 'slow-body', delayMs: 1 });
+    const whole = await call('GET', `/items/${id}`);
+    expect(((await whole.json()) as { item: { id: string } }).item.id).toBe(id);
   });
 
   it('carries out the request before failing when a fault is marked processed', async () => {
@@ -163,11 +190,14 @@ describe('startSandbox', () => {
   it('counts the requests it is still answering', async () => {
     const { sandbox, call } = await start();
     const id = ((await (await call('POST', '/items')).json()) as { item: { id: string } }).item.id;
-    sandbox.injectFault('echo', 'get', { type: 'slow', delayMs: 100 });
-    const slow = call('GET', `/items/${id}`);
-    await new Promise((resolve) => setTimeout(resolve, 40));
-    expect(sandbox.stats().inFlight).toBe(1);
-    await slow;
+    sandbox.injectFault('echo', 'get', { type: 'slow', delayMs: 3_600_000 });
+    const hangUp = new AbortController();
+    const slow = call('GET', `/items/${id}`, hangUp.signal).catch(() => 'hung up');
+    await expect.poll(() => sandbox.stats().inFlight).toBe(1);
+    hangUp.abort();
+    expect(await slow).toBe('hung up');
+    await expect.poll(() => sandbox.stats().inFlight).toBe(0);
+    expect((await call('GET', `/items/${id}`)).status).toBe(200);
     expect(sandbox.stats().inFlight).toBe(0);
   });
 

@@ -59,6 +59,9 @@ export interface ContractHarness {
   close?(): void | Promise<void>;
 }
 
+/** How long a slow fault holds its answer: longer than any test may run. */
+const heldMs = 600_000;
+
 /** Options of {@link runLiveStreamContract}. */
 export interface ContractOptions {
   /** Shown in the suite's title: `wowza-video on the sandbox`. */
@@ -374,8 +377,11 @@ export function runLiveStreamContract(options: ContractOptions): void {
         expect(attemptsOf('create')).toBe(1);
       });
 
+      // A slow answer is held far longer than any test may run (the harness lets it go afterwards): only the
+      // time limit or the abort under test can end these calls, so they hold on a busy machine and a
+      // regression fails by the test's own limit, with no elapsed time measured.
       it('a response slower than timeoutMs becomes TimeoutError', async (context) => {
-        if (!(await fault('get', { type: 'slow', delayMs: 2_000, times: 3 })))
+        if (!(await fault('get', { type: 'slow', delayMs: heldMs, times: 3 })))
           return context.skip('no slow faults');
         const error = await captureError(() => client.get(subject ?? '', { timeoutMs: 100 }));
         expectTyped(error, TimeoutError);
@@ -383,15 +389,13 @@ export function runLiveStreamContract(options: ContractOptions): void {
 
       it('aborting the signal ends the call at once with AbortError', async (context) => {
         // More slow answers than the call needs: a late request of an earlier test may take one.
-        if (!(await fault('get', { type: 'slow', delayMs: 2_000, times: 3 })))
+        if (!(await fault('get', { type: 'slow', delayMs: heldMs, times: 3 })))
           return context.skip('no slow faults');
         const controller = new AbortController();
-        const started = Date.now();
         setTimeout(() => controller.abort(), 50);
         const error = await captureError(() => client.get(subject ?? '', { signal: controller.signal }));
         expectTyped(error, AbortError);
         expect((error as Error).name).toBe('AbortError');
-        expect(Date.now() - started).toBeLessThan(1_500);
       });
     });
 

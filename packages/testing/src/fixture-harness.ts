@@ -37,6 +37,21 @@ export function fixtureHarness(options: FixtureHarnessOptions): () => ContractHa
   return () => {
     const { nock } = options;
     const load = (name: string) => loadFixture(options.directory, name);
+    // Slow answers still held when a test ends are let go, so a long delay never outlives its test.
+    const held = new Set<() => void>();
+    const hold = (ms: number) =>
+      new Promise<void>((resolve) => {
+        const release = () => {
+          clearTimeout(timer);
+          held.delete(release);
+          resolve();
+        };
+        const timer = setTimeout(release, ms);
+        held.add(release);
+      });
+    const releaseHeld = () => {
+      for (const release of [...held]) release();
+    };
     nock.disableNetConnect();
     return {
       provider: options.createProvider(),
@@ -56,7 +71,7 @@ export function fixtureHarness(options: FixtureHarnessOptions): () => ContractHa
           } else {
             const recorded = load(requestFixture).response;
             const slowly = async () => {
-              await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+              await hold(fault.delayMs);
               return [recorded.status, JSON.stringify(recorded.body ?? null)] as [number, string];
             };
             // The first slow answer must be asked for; spares (planned in case a late request takes one)
@@ -129,11 +144,13 @@ export function fixtureHarness(options: FixtureHarnessOptions): () => ContractHa
         return true;
       },
       afterEach() {
+        releaseHeld();
         const pending = nock.pendingMocks();
         nock.cleanAll();
         if (pending.length > 0) throw new Error(`recorded exchanges never requested: ${pending.join(', ')}`);
       },
       close() {
+        releaseHeld();
         nock.cleanAll();
         nock.enableNetConnect();
       },

@@ -1,0 +1,21 @@
+import { defineConfig } from 'vitest/config';
+
+// One base for every package's vitest config.
+//
+// Workspace packages resolve to their TypeScript sources, so tests never run against a stale build.
+const conditions = ['source', 'module', 'node', 'import', 'default'];
+
+// Limits sized for CI's two cores shared with a second copy of the whole suite: a limit is there to end a
+// test that hangs, never to measure speed (that is packages/bench's job). A test that waits for something
+// waits for the event itself (expect.poll on a condition, a deferred promise), not for a fixed time.
+export const sharedConfig = defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: ['source'] } },
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    teardownTimeout: 60_000,
+    expect: { poll: { timeout: 30_000, interval: 20 } },
+  },
+});
