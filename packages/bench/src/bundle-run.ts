@@ -70,7 +70,8 @@ export async function runBundle(
     const { stdout } = await promisify(execFile)(
       process.execPath,
       ['--import', './redirect.mjs', 'driver.mjs'],
-      { cwd: dir, env, timeout: 30_000 },
+      // Ends a hung bundle only; a loaded machine may take many seconds to start one.
+      { cwd: dir, env, timeout: 300_000 },
     );
     const { id, state } = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {
       id?: unknown;

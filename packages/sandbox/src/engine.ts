@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { ProviderId } from '@unilive/core';
+import { InvalidInputError, type ProviderId } from '@unilive/core';
+import { faultProblem } from './faults.js';
 import type {
   DialectContext,
   DialectSettings,
@@ -33,6 +34,11 @@ export interface EngineOptions {
   data?: Record<string, Record<string, Record<string, { id: string }>>>;
   /** Called after every change, for persistence. */
   onChange?: () => void;
+  /**
+   * The clock, in ms since the epoch: the rate limit's refill and the time dialects stamp on records.
+   * Default `Date.now`; tests pass a fixed one so a busy machine cannot refill the bucket between requests.
+   */
+  now?: () => number;
 }
 
 const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -60,7 +66,8 @@ export function createEngine(options: EngineOptions) {
   };
   // A token bucket, as API gateways meter requests: `requestsPerSecond` tokens refill evenly over each
   // second and at most that many are kept, so a client pacing itself at the limit is never refused.
-  const bucket = { tokens: options.rateLimit?.requestsPerSecond ?? 0, refilledAt: Date.now() };
+  const now = options.now ?? Date.now;
+  const bucket = { tokens: options.rateLimit?.requestsPerSecond ?? 0, refilledAt: now() };
   let origin = 'http://127.0.0.1';
 
   for (const [provider, collections] of Object.entries(options.data ?? {})) {
@@ -98,7 +105,7 @@ export function createEngine(options: EngineOptions) {
         timer.unref?.();
         timers.add(timer);
       },
-      now: () => Date.now(),
+      now,
       randomId: (length) =>
         Array.from(randomBytes(length), (byte) => alphabet[byte % alphabet.length]).join(''),
       randomHex: (length) =>
@@ -111,7 +118,7 @@ export function createEngine(options: EngineOptions) {
         stats.created[dialect.id] = (stats.created[dialect.id] ?? 0) + 1;
       },
       encoderConnected: (id) => encoders.has(`${dialect.id}/${id}`),
-      emit: (change) => emitChange({ ...change, provider: dialect.id, at: Date.now() }),
+      emit: (change) => emitChange({ ...change, provider: dialect.id, at: now() }),
     };
   }
 
@@ -165,7 +172,7 @@ export function createEngine(options: EngineOptions) {
         const seconds = fault.retryAfterSeconds ?? 1;
         const response = dialect.error('rate-limit', 429, 'Too many requests');
         const retryAfter = fault.retryAfterDate
-          ? new Date(Date.now() + seconds * 1000).toUTCString()
+          ? new Date(now() + seconds * 1000).toUTCString()
           : String(seconds);
         return { ...response, headers: { ...response.headers, 'retry-after': retryAfter } };
       }
@@ -222,9 +229,9 @@ export function createEngine(options: EngineOptions) {
   function overRateLimit(): number | undefined {
     const limit = options.rateLimit?.requestsPerSecond;
     if (!limit) return undefined;
-    const now = Date.now();
-    bucket.tokens = Math.min(limit, bucket.tokens + ((now - bucket.refilledAt) / 1000) * limit);
-    bucket.refilledAt = now;
+    const at = now();
+    bucket.tokens = Math.min(limit, bucket.tokens + ((at - bucket.refilledAt) / 1000) * limit);
+    bucket.refilledAt = at;
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
       return undefined;
@@ -249,13 +256,33 @@ export function createEngine(options: EngineOptions) {
       }
       return data;
     },
-    /** Queues a fault for the next calls of `operation` on `provider`. */
+    /**
+     * Queues a fault for the next calls of `operation` on `provider`.
+     *
+     * @throws InvalidInputError naming what exists when the provider, operation or fault is unknown or a
+     * field is out of range: a fault that would never be served must not pass silently.
+     */
     injectFault(provider: ProviderId, operation: FaultOperation, fault: Fault): void {
+      const problem = dialects.has(provider)
+        ? faultProblem(operation, fault)
+        : `unknown provider: expected one of ${[...dialects.keys()].join(', ')}`;
+      if (problem) {
+        throw new InvalidInputError({
+          operation: 'injectFault',
+          message: problem,
+          issues: [{ path: problem.startsWith('unknown provider') ? 'provider' : 'fault', message: problem }],
+        });
+      }
       const key = `${provider}/${operation}`;
       faults.set(key, [...(faults.get(key) ?? []), fault]);
     },
     clearFaults(): void {
       faults.clear();
+    },
+    /** True when any collection of `provider` holds a record with this id. */
+    hasRecord(provider: ProviderId, id: string): boolean {
+      for (const collection of store.get(provider)?.values() ?? []) if (collection.has(id)) return true;
+      return false;
     },
     /**
      * Marks an encoder as connected to (or gone from) a stream, and reports `encoder-connected` or
@@ -272,7 +299,7 @@ export function createEngine(options: EngineOptions) {
         kind: connected ? 'encoder-connected' : 'encoder-disconnected',
         provider,
         id,
-        at: Date.now(),
+        at: now(),
         ...(described?.state === undefined ? {} : { state: described.state }),
         ...(described ? { record: described.record } : {}),
       });

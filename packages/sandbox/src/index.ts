@@ -6,6 +6,7 @@ export {
   replaceEnums,
   type SandboxEngine,
 } from './engine.js';
+export { faultProblem, faultTypes } from './faults.js';
 export { type AdapterSettings, type Sandbox, type SandboxOptions, startSandbox } from './server.js';
 export type {
   DialectContext,
@@ -22,3 +23,4 @@ export type {
   StreamChangeKind,
   StreamChangeListener,
 } from './types.js';
+export { faultOperations } from './types.js';

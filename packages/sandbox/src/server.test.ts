@@ -1,9 +1,12 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InvalidInputError } from '@unilive/core';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { faultTypes } from './faults.js';
 import { type Sandbox, startSandbox } from './server.js';
-import type { SandboxDialect } from './types.js';
+import { faultOperations, type SandboxDialect } from './types.js';
 
 // A minimal dialect: items under /v9/items, bearer "secret-token", errors as { error: { kind } }.
 const echo: SandboxDialect = {
@@ -202,11 +205,18 @@ describe('startSandbox', () => {
   });
 
   it('rate limits beyond requestsPerSecond with Retry-After', async () => {
-    const { sandbox, call } = await start({ rateLimit: { requestsPerSecond: 3 } });
+    // The clock moves only when the test moves it, however long each request takes.
+    let clock = 1_000_000;
+    const { sandbox, call } = await start({ rateLimit: { requestsPerSecond: 3 }, now: () => clock });
     const statuses = [];
     for (let index = 0; index < 5; index += 1) statuses.push((await call('GET', '/items/none')).status);
     expect(statuses).toEqual([404, 404, 404, 429, 429]);
-    expect(sandbox.stats().rateLimited).toBe(2);
+    const refused = await call('GET', '/items/none');
+    expect([refused.status, refused.headers.get('retry-after')]).toEqual([429, '1']);
+    clock += 334;
+    expect((await call('GET', '/items/none')).status).toBe(404);
+    expect((await call('GET', '/items/none')).status).toBe(429);
+    expect(sandbox.stats().rateLimited).toBe(4);
   });
 
   it('exposes the control API: index, faults, encoders, stats', async () => {
@@ -233,6 +243,102 @@ describe('startSandbox', () => {
     expect(stats).toMatchObject({ created: { echo: 1 } });
     expect((await fetch(`${sandbox.url}/_sandbox/nothing`)).status).toBe(404);
     expect((await fetch(`${sandbox.url}/other/v9/items`)).status).toBe(404);
+  });
+
+  it('refuses control requests it cannot honour, naming what exists, and queues nothing', async () => {
+    const { sandbox, call } = await start();
+    const id = ((await (await call('POST', '/items')).json()) as { item: { id: string } }).item.id;
+    const control = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${sandbox.url}/_sandbox${path}`, {
+        method,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return [response.status, ((await response.json()) as { error: string }).error];
+    };
+    const types = faultTypes.join(', ');
+    const operations = faultOperations.join(', ');
+    const fault = (operation: unknown, value: unknown, provider: unknown = 'echo') =>
+      control('POST', '/faults', { provider, operation, fault: value });
+    expect(await fault('get', { type: 'explode' })).toEqual([
+      400,
+      `unknown fault type: expected one of ${types}`,
+    ]);
+    expect(await fault('get', 'slow')).toEqual([400, `fault must be an object with a type: one of ${types}`]);
+    expect(await fault('fetch', { type: 'network' })).toEqual([
+      400,
+      `unknown fault operation: expected one of ${operations}`,
+    ]);
+    expect(await fault('get', { type: 'network' }, 'nope')).toEqual([
+      400,
+      'unknown provider: expected one of echo',
+    ]);
+    expect(await fault('get', { type: 'slow' })).toEqual([400, 'slow fault: delayMs is required']);
+    expect(await fault('get', { type: 'network', times: 0 })).toEqual([
+      400,
+      'network fault: times must be a whole number from 1 to 1000000',
+    ]);
+    expect(await fault('get', { type: 'server-error', status: 404 })).toEqual([
+      400,
+      'server-error fault: status must be one of 500, 502, 503, 504',
+    ]);
+    expect(await control('PUT', '/encoders/nope/abc', { connected: true })).toEqual([
+      404,
+      'unknown provider: expected one of echo',
+    ]);
+    expect(await control('PUT', '/encoders/echo/missing1', { connected: true })).toEqual([
+      404,
+      'no stream with this id on echo: create it first',
+    ]);
+    expect(await control('PUT', `/encoders/echo/${id}`, { connected: 'yes' })).toEqual([
+      400,
+      'connected must be true or false',
+    ]);
+    const [status, message] = await control('GET', '/nothing');
+    expect([status, message]).toEqual([404, expect.stringContaining('POST or DELETE /_sandbox/faults')]);
+    // Nothing refused was queued: the next request is answered normally.
+    expect((await call('GET', `/items/${id}`)).status).toBe(200);
+  });
+
+  it('refuses any fault type it does not know, from the library API too', async () => {
+    const { sandbox } = await start();
+    fc.assert(
+      fc.property(
+        fc.string().filter((type) => !(faultTypes as readonly string[]).includes(type)),
+        fc.constantFrom(...faultOperations),
+        (type, operation) => {
+          expect(() => sandbox.injectFault('echo', operation, { type } as never)).toThrow(
+            `unknown fault type: expected one of ${faultTypes.join(', ')}`,
+          );
+        },
+      ),
+    );
+  });
+
+  it('names the port or the persist file when it cannot start, as InvalidInputError', async () => {
+    const first = await start();
+    const taken = await startSandbox({ dialects: [echo], port: first.sandbox.port }).catch((error) => error);
+    expect([InvalidInputError.isInstance(taken), taken.issues]).toEqual([
+      true,
+      [{ path: 'port', message: expect.stringContaining('already in use') }],
+    ]);
+    for (const port of [-1, 65_536, 1.5, Number.NaN]) {
+      const refused = await startSandbox({ dialects: [echo], port }).catch((error) => error);
+      expect(refused.issues?.[0]?.path).toBe('port');
+    }
+    const folder = mkdtempSync(join(tmpdir(), 'unilive-sandbox-'));
+    for (const [content, why] of [
+      ['{"echo": {"items": {"abc": {"id": "ab', 'is not valid JSON'],
+      ['[1, 2]', 'does not hold sandbox records'],
+      ['{"echo": {"items": {"abc": {"id": "other"}}}}', 'does not hold sandbox records'],
+    ] as const) {
+      const persistPath = join(folder, 'data.json');
+      writeFileSync(persistPath, content);
+      const refused = await startSandbox({ dialects: [echo], persistPath }).catch((error) => error);
+      expect([refused.message, refused.issues?.[0]?.path]).toEqual([
+        `The persist file ${why}: move it away or pass another path, and the sandbox starts empty there`,
+        'persistPath',
+      ]);
+    }
   });
 
   it('persists records to a JSON file and loads them on the next start', async () => {

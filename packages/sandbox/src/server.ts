@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ProviderId } from '@unilive/core';
+import { InvalidInputError, type ProviderId } from '@unilive/core';
 import { allDialects } from './dialects/index.js';
 import { createEngine, type EngineOptions, type SandboxEngine } from './engine.js';
 import type {
@@ -58,6 +58,14 @@ export interface Sandbox {
  * API under `/_sandbox` (faults, simulated encoders, statistics).
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new InvalidInputError({
+      operation: 'startSandbox',
+      message: 'port must be a whole number from 0 to 65535 (0 picks a free port)',
+      issues: [{ path: 'port', message: 'expected a whole number from 0 to 65535' }],
+    });
+  }
   const dialects = options.dialects ?? allDialects;
   const persistPath = options.persistPath;
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -67,9 +75,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const engine = createEngine({
     ...options,
     dialects,
-    ...(persistPath && existsSync(persistPath)
-      ? { data: JSON.parse(readFileSync(persistPath, 'utf8')) }
-      : {}),
+    ...(persistPath && existsSync(persistPath) ? { data: readPersisted(persistPath) } : {}),
     onChange: () => {
       if (!persistPath || saveTimer) return;
       saveTimer = setTimeout(() => {
@@ -86,12 +92,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+    server.once('error', (error) => {
+      engine.close();
+      reject(listenError(error));
+    });
+    server.listen(port, options.host ?? '127.0.0.1', () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
+  const listening = (server.address() as AddressInfo).port;
   const host = options.host ?? '127.0.0.1';
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${listening}`;
   engine.setOrigin(url);
   const baseUrl = (provider: ProviderId) =>
     `${url}/${provider}${engine.dialects.get(provider)?.basePath ?? ''}`;
@@ -99,7 +108,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   return {
     url,
-    port,
+    port: listening,
     engine,
     providers: [...engine.dialects.keys()],
     baseUrl,
@@ -118,6 +127,65 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+type PersistedData = NonNullable<EngineOptions['data']>;
+
+/**
+ * The records a persistent sandbox wrote: `{ provider: { collection: { id: record } } }`.
+ *
+ * @throws InvalidInputError naming `persistPath` when the file cannot be read or holds anything else.
+ */
+function readPersisted(path: string): PersistedData {
+  const refuse = (why: string) =>
+    new InvalidInputError({
+      operation: 'startSandbox',
+      message: `The persist file ${why}: move it away or pass another path, and the sandbox starts empty there`,
+      issues: [{ path: 'persistPath', message: 'expected a JSON file the sandbox wrote' }],
+    });
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw refuse('cannot be read');
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw refuse('is not valid JSON');
+  }
+  const isObject = (value: unknown): value is Record<string, unknown> =>
+    typeof value === 'object' && value !== null && !Array.isArray(value);
+  const wellFormed =
+    isObject(data) &&
+    Object.values(data).every(
+      (collections) =>
+        isObject(collections) &&
+        Object.values(collections).every(
+          (records) =>
+            isObject(records) &&
+            Object.entries(records).every(
+              ([id, record]) => isObject(record) && typeof record.id === 'string' && record.id === id,
+            ),
+        ),
+    );
+  if (!wellFormed) throw refuse('does not hold sandbox records');
+  return data as PersistedData;
+}
+
+/** A failure to listen, as a typed error naming the setting to change. */
+function listenError(error: Error): Error {
+  const code = (error as { code?: unknown }).code;
+  const refuse = (path: 'port' | 'host', message: string) =>
+    new InvalidInputError({ operation: 'startSandbox', message, issues: [{ path, message }], cause: error });
+  if (code === 'EADDRINUSE')
+    return refuse('port', 'The port is already in use on this host: choose another, or 0 for any free port');
+  if (code === 'EACCES')
+    return refuse('port', 'Listening on this port is not allowed here (ports below 1024 need privileges)');
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return refuse('host', 'The host is not an address of this machine');
+  return error;
 }
 
 async function serve(
@@ -191,16 +259,41 @@ function control(engine: SandboxEngine, method: string, path: string[], body: un
     return { status: 204 };
   }
   if (resource === 'faults' && method === 'POST') {
-    const target = String(input.provider ?? '');
-    if (!engine.dialects.has(target)) return { status: 400, body: { error: 'unknown provider' } };
-    engine.injectFault(target, input.operation as FaultOperation, input.fault as Fault);
+    try {
+      engine.injectFault(
+        String(input.provider ?? ''),
+        input.operation as FaultOperation,
+        input.fault as Fault,
+      );
+    } catch (error) {
+      if (!InvalidInputError.isInstance(error)) throw error;
+      return { status: 400, body: { error: error.message } };
+    }
     return { status: 201, body: { queued: true } };
   }
   if (resource === 'encoders' && method === 'PUT' && provider && id) {
+    if (!engine.dialects.has(provider)) {
+      return {
+        status: 404,
+        body: { error: `unknown provider: expected one of ${[...engine.dialects.keys()].join(', ')}` },
+      };
+    }
+    if (!engine.hasRecord(provider, id)) {
+      return { status: 404, body: { error: `no stream with this id on ${provider}: create it first` } };
+    }
+    if (input.connected !== undefined && typeof input.connected !== 'boolean') {
+      return { status: 400, body: { error: 'connected must be true or false' } };
+    }
     engine.setEncoder(provider, id, input.connected !== false);
     return { status: 200, body: { provider, id, connected: input.connected !== false } };
   }
-  return { status: 404, body: { error: 'no such control route' } };
+  return {
+    status: 404,
+    body: {
+      error:
+        'no such control route: GET /_sandbox, GET /_sandbox/stats, POST or DELETE /_sandbox/faults, PUT /_sandbox/encoders/{provider}/{id}',
+    },
+  };
 }
 
 function readBody(request: IncomingMessage): Promise<string> {

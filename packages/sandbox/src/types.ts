@@ -28,7 +28,19 @@ export type Fault =
   | { type: 'slow-body'; delayMs: number; times?: number };
 
 /** Operations a fault can target. */
-export type FaultOperation = 'create' | 'get' | 'list' | 'update' | 'delete' | 'start' | 'stop' | 'status';
+export const faultOperations = [
+  'create',
+  'get',
+  'list',
+  'update',
+  'delete',
+  'start',
+  'stop',
+  'status',
+] as const;
+
+/** Operations a fault can target. */
+export type FaultOperation = (typeof faultOperations)[number];
 
 /** A request as a dialect sees it: the path is relative to the dialect's base path. */
 export interface SandboxRequest {
