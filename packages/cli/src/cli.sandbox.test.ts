@@ -1,3 +1,4 @@
+import { createServer, type Socket } from 'node:net';
 import { type Sandbox, startSandbox } from '@unilive/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from './cli.js';
@@ -69,8 +70,98 @@ describe('unilive against a running sandbox', () => {
     });
     expect(code).toBe(2);
     expect(err.pop()).toBe(
-      'unilive: InvalidInputError: No sandbox answers at http://127.0.0.1:9: start one with `unilive sandbox`',
+      'unilive: InvalidInputError: No sandbox at http://127.0.0.1:9 (no sandbox answers): start one with `unilive sandbox`',
     );
+  });
+
+  // A sandbox address that accepts connections and never answers: the look-up ends at Ctrl-C, or at its limit.
+  async function silentServer() {
+    const sockets: Socket[] = [];
+    const server = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    return {
+      url: `http://127.0.0.1:${port}`,
+      sockets,
+      close: () => {
+        for (const socket of sockets) socket.destroy();
+        return new Promise<void>((resolve) => server.close(() => resolve()));
+      },
+    };
+  }
+
+  it('Ctrl-C ends the look-up for a sandbox that never answers', async () => {
+    const silent = await silentServer();
+    const err: string[] = [];
+    const output: Output = { out: () => {}, err: (text) => err.push(text), interactive: false };
+    const controller = new AbortController();
+    const running = main(['list', '-p', 'liveapi', '--sandbox', silent.url], {
+      output,
+      environment: {},
+      signal: controller.signal,
+    });
+    await expect.poll(() => silent.sockets.length).toBe(1);
+    controller.abort();
+    expect(await running).toBe(130);
+    expect(err).toEqual(['unilive: AbortError: Interrupted while looking for the sandbox']);
+    await silent.close();
+  });
+
+  it('the look-up for a sandbox has a time limit', async () => {
+    const silent = await silentServer();
+    const err: string[] = [];
+    const output: Output = { out: () => {}, err: (text) => err.push(text), interactive: false };
+    const code = await main(['list', '-p', 'liveapi', '--sandbox', silent.url, '--timeout-ms', '100'], {
+      output,
+      environment: {},
+    });
+    expect([code, err]).toEqual([
+      2,
+      [
+        `unilive: InvalidInputError: No sandbox at ${silent.url} (no answer within 100 ms): start one with \`unilive sandbox\``,
+      ],
+    ]);
+    await silent.close();
+  });
+
+  it('demo --json prints one document: each provider, its steps and the stream it made', async () => {
+    const out: string[] = [];
+    const output: Output = { out: (text) => out.push(text), err: () => {}, interactive: false };
+    expect(
+      await main(['demo', '--json', '-p', 'liveapi', '-p', 'videosdk'], { output, environment: {} }),
+    ).toBe(0);
+    expect(out).toHaveLength(1);
+    const report = JSON.parse(out[0] ?? '');
+    expect(report.sandbox).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(report.skipped).toEqual([]);
+    expect(
+      report.outcomes.map((outcome: { provider: string; ok: boolean; stream: { provider: string } }) => [
+        outcome.provider,
+        outcome.ok,
+        outcome.stream.provider,
+      ]),
+    ).toEqual([
+      ['liveapi', true, 'liveapi'],
+      ['videosdk', true, 'videosdk'],
+    ]);
+    expect(report.outcomes[0].steps).toEqual([
+      'create',
+      'get',
+      'list',
+      'update',
+      'ready',
+      'stopped',
+      'delete',
+    ]);
+  });
+
+  it('demo -p with an unknown provider names the known ones', async () => {
+    const err: string[] = [];
+    const output: Output = { out: () => {}, err: (text) => err.push(text), interactive: false };
+    expect(await main(['demo', '-p', 'nope'], { output, environment: {} })).toBe(2);
+    expect(err).toEqual([
+      'unilive: Unknown provider: expected one of wowza-video, wowza-realtime, liveapi, videosdk',
+    ]);
   });
 
   it('`unilive sandbox` serves until interrupted, then stops cleanly', async () => {

@@ -1,4 +1,4 @@
-import type { LiveStream } from '@unilive/core';
+import type { LiveStream, PlaybackEndpoint } from '@unilive/core';
 
 /** Lays out rows as an aligned text table. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -31,11 +31,13 @@ export function describeStream(stream: LiveStream): string {
     if (endpoint.token) lines.push(`    token:       ${endpoint.token}`);
     lines.push(`    url:         ${endpoint.url}`);
   }
-  for (const endpoint of stream.playback) {
-    const label = [endpoint.protocol, endpoint.rendition, endpoint.audioOnly ? 'audio only' : undefined]
-      .filter(Boolean)
-      .join(' ');
-    lines.push(`  playback ${label}: ${endpoint.url}`);
+  const playback = playbackLines(stream.playback);
+  if (playback.lines.length > 0) {
+    lines.push('  playback (what viewers open):');
+    for (const line of playback.lines) lines.push(`    ${line}`);
+    playback.legend.forEach((entry, index) => {
+      lines.push(`    ${index === 0 ? 'legend:' : '       '} ${entry}`);
+    });
   }
   for (const target of stream.restream ?? []) lines.push(`  restream:   ${target.url}`);
   for (const warning of stream.warnings ?? []) lines.push(`  warning:    ${warning.message}`);
@@ -59,4 +61,89 @@ export function streamRows(streams: readonly LiveStream[]): string {
 export function streamJson(stream: LiveStream, includeRaw = false): Record<string, unknown> {
   const { raw, ...rest } = stream;
   return includeRaw ? { ...rest, raw } : rest;
+}
+
+// A transcoded rendition as Wowza names it: `V:1280x720+A:128K` (video size, audio bitrate).
+const transcoded = /^V:(\d+x\d+)\+A:(\w+)$/;
+
+/** The family a rendition belongs to: the source, a named output, or the transcoded ladder. */
+function familyOf(endpoint: PlaybackEndpoint): string {
+  const rendition = endpoint.rendition;
+  const base = rendition === undefined ? '' : transcoded.test(rendition) ? 'transcoded' : rendition;
+  return endpoint.audioOnly ? [base, 'audio only'].filter(Boolean).join(', ') : base;
+}
+
+/** The common start of some strings, ending before a separator so each rest reads on its own (`_stream3`). */
+function commonPrefix(values: readonly string[]): string {
+  let prefix = values[0] ?? '';
+  for (const value of values) while (!value.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  return prefix.slice(
+    0,
+    Math.max(0, ...['/', '_', '-', '.'].map((separator) => prefix.lastIndexOf(separator))),
+  );
+}
+
+/** The URLs of a family on one line: the one URL, or the first in full and how the last one ends. */
+function familyUrls(urls: readonly string[]): string {
+  const distinct = [...new Set(urls)];
+  if (distinct.length === 1) return distinct[0] ?? '';
+  const prefix = commonPrefix(distinct);
+  return `${distinct[0]} … ${distinct.at(-1)?.slice(prefix.length)}`;
+}
+
+/**
+ * Playback grouped for a person: one block per protocol, one line per rendition family (the source, each
+ * named output, the transcoded ladder), and a legend for the labels used.
+ */
+export function playbackLines(playback: readonly PlaybackEndpoint[]): { lines: string[]; legend: string[] } {
+  const byProtocol = new Map<string, Map<string, PlaybackEndpoint[]>>();
+  for (const endpoint of playback) {
+    const families = byProtocol.get(endpoint.protocol) ?? new Map<string, PlaybackEndpoint[]>();
+    byProtocol.set(endpoint.protocol, families);
+    const family = familyOf(endpoint);
+    families.set(family, [...(families.get(family) ?? []), endpoint]);
+  }
+  const width = Math.max(0, ...[...byProtocol.keys()].map((protocol) => protocol.length));
+  const lines: string[] = [];
+  const used = new Set<string>();
+  for (const [protocol, families] of byProtocol) {
+    const everyUrl = [...families.values()].flat().map((endpoint) => endpoint.url);
+    const rows: [string, string][] = [];
+    if (families.size > 1 && new Set(everyUrl).size === 1) {
+      // One URL for every rendition (WebRTC: the rendition is picked by stream name when connecting).
+      rows.push([`${everyUrl.length} renditions`, everyUrl[0] ?? '']);
+      used.add('one-url');
+    } else {
+      for (const [family, endpoints] of families) {
+        if (family === 'transcoded') {
+          const sizes = endpoints.map((endpoint) => transcoded.exec(endpoint.rendition ?? '')?.[1]);
+          const audio = [
+            ...new Set(endpoints.map((endpoint) => transcoded.exec(endpoint.rendition ?? '')?.[2])),
+          ];
+          const urls = familyUrls(endpoints.map((endpoint) => endpoint.url));
+          rows.push([`${endpoints.length} sizes`, `${urls}  (${sizes.join(' ')}; audio ${audio.join(' ')})`]);
+          used.add('transcoded');
+        } else {
+          if (family === 'source' || family === 'webrtc') used.add(family);
+          // An unlabelled endpoint beside labelled ones is the vendor's default one.
+          const label = family === '' && families.size > 1 ? 'default' : family;
+          rows.push([label, familyUrls(endpoints.map((endpoint) => endpoint.url))]);
+        }
+      }
+    }
+    const labelWidth = Math.max(0, ...rows.map(([label]) => label.length));
+    rows.forEach(([label, url], index) => {
+      const head = index === 0 ? protocol.padEnd(width) : ' '.repeat(width);
+      const cell = labelWidth === 0 ? '' : `${label.padEnd(labelWidth)}  `;
+      lines.push(`${head}  ${cell}${url}`.trimEnd());
+    });
+  }
+  const legend: string[] = [];
+  if (used.has('source')) legend.push("source: the encoder's own stream, passed through");
+  if (used.has('webrtc')) legend.push('webrtc: the output the vendor names webrtc');
+  if (used.has('transcoded'))
+    legend.push('N sizes: renditions the vendor transcodes, URLs in the order of the sizes');
+  if (used.has('one-url'))
+    legend.push('N renditions: one URL for all of them; a player picks one by stream name');
+  return { lines, legend };
 }

@@ -1,3 +1,5 @@
+import { neutralise } from './text.js';
+
 /** Where the CLI writes. Injectable so tests capture it. */
 export interface Output {
   out(text: string): void;
@@ -21,6 +23,7 @@ const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '
  */
 export function startProgress(output: Output, label: string): { stop(result: string): void } {
   if (!output.interactive) return { stop: () => {} };
+  label = neutralise(label);
   const started = Date.now();
   let frame = 0;
   const draw = () => {
@@ -32,7 +35,7 @@ export function startProgress(output: Output, label: string): { stop(result: str
   return {
     stop(result) {
       clearInterval(timer);
-      process.stderr.write(`\r\u001b[2K${result}\n`);
+      process.stderr.write(`\r\u001b[2K${neutralise(result)}\n`);
     },
   };
 }

@@ -1,4 +1,5 @@
 import {
+  AbortError,
   builtInProviderIds,
   type ConfiguredProviderFactory,
   InvalidInputError,
@@ -27,17 +28,56 @@ interface SandboxIndex {
   providers: Record<string, { basePath: string; credentials: Record<string, string> }>;
 }
 
-/** Settings that let an adapter talk to a sandbox: its base URL and development credentials. */
-export async function sandboxSettings(sandboxUrl: string, id: ProviderId): Promise<Record<string, string>> {
-  const origin = sandboxUrl.replace(/\/+$/, '');
-  let index: SandboxIndex;
+/** Options of {@link sandboxSettings}. */
+export interface SandboxDiscoveryOptions {
+  /** Ends the look-up at once (Ctrl-C). */
+  signal?: AbortSignal | undefined;
+  /** How long to wait for the sandbox's answer. Default 5000 ms. */
+  timeoutMs?: number | undefined;
+}
+
+/** How long `sandboxSettings` waits for a sandbox by default. */
+export const sandboxDiscoveryTimeoutMs = 5_000;
+
+/**
+ * Settings that let an adapter talk to a sandbox: its base URL and development credentials.
+ *
+ * @throws InvalidInputError when no sandbox answers within the time limit or it does not serve `id`.
+ * @throws AbortError when `signal` fires first.
+ */
+export async function sandboxSettings(
+  sandboxUrl: string,
+  id: ProviderId,
+  options: SandboxDiscoveryOptions = {},
+): Promise<Record<string, string>> {
+  let origin: string;
   try {
-    const response = await fetch(`${origin}/_sandbox`);
-    index = (await response.json()) as SandboxIndex;
+    const url = new URL(sandboxUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError('not http');
+    // Without user info: the origin is printed in messages.
+    origin = `${url.origin}${url.pathname}`.replace(/\/+$/, '');
   } catch {
     throw new InvalidInputError({
       operation: 'configure',
-      message: `No sandbox answers at ${origin}: start one with \`unilive sandbox\``,
+      message: 'The sandbox URL (--sandbox or UNILIVE_SANDBOX_URL) must be an http:// or https:// URL',
+      issues: [{ path: 'sandbox', message: 'expected an http:// or https:// URL' }],
+    });
+  }
+  const timeoutMs = options.timeoutMs ?? sandboxDiscoveryTimeoutMs;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  let index: SandboxIndex;
+  try {
+    const response = await fetch(`${origin}/_sandbox`, { signal });
+    index = (await response.json()) as SandboxIndex;
+  } catch {
+    if (options.signal?.aborted) {
+      throw new AbortError({ operation: 'configure', message: 'Interrupted while looking for the sandbox' });
+    }
+    const why = timeout.aborted ? `no answer within ${timeoutMs} ms` : 'no sandbox answers';
+    throw new InvalidInputError({
+      operation: 'configure',
+      message: `No sandbox at ${origin} (${why}): start one with \`unilive sandbox\``,
       issues: [{ path: 'sandbox', message: 'expected a running sandbox' }],
     });
   }
@@ -46,13 +86,18 @@ export async function sandboxSettings(sandboxUrl: string, id: ProviderId): Promi
     throw new InvalidInputError({
       provider: id,
       operation: 'configure',
-      message: `The sandbox at ${origin} does not speak ${id}`,
+      message: `The sandbox at ${origin} does not serve this provider; it serves ${Object.keys(index.providers ?? {}).join(', ')}`,
       issues: [
         { path: 'provider', message: `expected one of ${Object.keys(index.providers ?? {}).join(', ')}` },
       ],
     });
   }
   return { baseUrl: `${origin}${entry.basePath}`, ...entry.credentials };
+}
+
+/** The message for a provider id that no package provides: the known ids, never the id given. */
+export function unknownProviderMessage(): string {
+  return `Unknown provider: expected one of ${builtInProviderIds.join(', ')}`;
 }
 
 /** Builds a provider from its id and plain settings. */
@@ -65,11 +110,11 @@ export async function buildProvider(
   if (!factory) {
     const known = (builtInProviderIds as readonly string[]).includes(id);
     throw new InvalidInputError({
-      provider: id,
+      ...(known ? { provider: id } : {}),
       operation: 'configure',
       message: known
         ? `The provider package @unilive/${id} is not installed: run \`npm install @unilive/${id}\``
-        : `Unknown provider "${id}": expected one of ${builtInProviderIds.join(', ')}`,
+        : unknownProviderMessage(),
       issues: [{ path: 'provider', message: `expected one of ${builtInProviderIds.join(', ')}` }],
     });
   }

@@ -1,0 +1,304 @@
+import { writeFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ConfiguredProviderFactory, InvalidInputError } from '@unilive/core';
+import { createMemoryBackend, createMemoryProvider } from '@unilive/testing';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type CliEnvironment, main } from './cli.js';
+import { commands } from './commands/index.js';
+import type { Output } from './progress.js';
+import { version } from './version.js';
+
+// The command line as a person meets it: version, help, usage errors, secrets and what reaches the terminal.
+
+const token = 'cli-memory-token-1234';
+
+function harness(environment: CliEnvironment['environment'] = { UNILIVE_PROVIDER: 'memory' }) {
+  const backend = createMemoryBackend({ token, transitionPolls: 1 });
+  const out: string[] = [];
+  const err: string[] = [];
+  const output: Output = { out: (text) => out.push(text), err: (text) => err.push(text), interactive: false };
+  const settingsSeen: Record<string, unknown>[] = [];
+  const loadFactory = async (id: string) =>
+    id === 'memory'
+      ? (((settings: Record<string, unknown>) => {
+          settingsSeen.push(settings);
+          return createMemoryProvider({ backend, token: String(settings.token ?? token) });
+        }) as ConfiguredProviderFactory)
+      : undefined;
+  let stdin = '';
+  const run = (...argv: string[]) =>
+    main(argv, { output, loadFactory, environment, readStdin: async () => stdin });
+  return {
+    run,
+    out,
+    err,
+    backend,
+    settingsSeen,
+    setStdin: (text: string) => {
+      stdin = text;
+    },
+  };
+}
+
+describe('unilive --version and --help', () => {
+  it('prints the package version', async () => {
+    const { run, out } = harness();
+    expect(await run('--version')).toBe(0);
+    expect(out).toEqual([version]);
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it.each(commands.map((command) => command.name))(
+    '%s --help lists its own options and exits 0',
+    async (name) => {
+      const { run, out, backend } = harness();
+      expect(await run(name, '--help')).toBe(0);
+      const help = out.join('\n');
+      expect(help).toContain(`Usage: unilive ${name}`);
+      const spec = commands.find((command) => command.name === name);
+      for (const option of spec?.options ?? []) {
+        const long = /--[\w-]+/.exec(option.flags)?.[0] ?? '';
+        expect(help).toContain(long);
+      }
+      expect(help).toContain('Exit codes: 0 success');
+      expect(backend.counts.requests).toBe(0);
+    },
+  );
+
+  it('without a command prints the overview on stderr and exits 2', async () => {
+    const { run, err } = harness();
+    expect(await run()).toBe(2);
+    for (const command of commands) expect(err.join('\n')).toContain(command.name);
+  });
+});
+
+describe('usage errors', () => {
+  it('an unknown flag gets one line and the command usage, never its value', async () => {
+    const { run, err, out } = harness();
+    expect(await run('list', '--tokn=s3cr3t-value')).toBe(2);
+    expect(err).toEqual([
+      'unilive list: unknown option --tokn',
+      'Usage: unilive list [options]',
+      'Run "unilive list --help" for every option.',
+    ]);
+    expect(out).toEqual([]);
+  });
+
+  it('suggests the command meant', async () => {
+    const { run, err } = harness();
+    expect(await run('lsit')).toBe(2);
+    expect(err).toEqual([
+      `unilive: unknown command (did you mean list?); the commands are ${commands.map((c) => c.name).join(', ')}`,
+    ]);
+  });
+
+  // Any value a user typed in the wrong place may be a secret: no usage error repeats it.
+  it('never echoes the offending value, whatever it is', async () => {
+    // Shaped like credentials: mixed case, digits or symbols, never a plain lowercase word like a flag name.
+    const secret = fc.stringMatching(/^[A-Za-z0-9+/]{12,40}$/).filter((value) => /[A-Z0-9+/]/.test(value));
+    await fc.assert(
+      fc.asyncProperty(
+        secret,
+        fc.constantFrom(
+          (value: string) => ['list', `--tokn=${value}`],
+          (value: string) => ['list', `--${value}`],
+          (value: string) => ['create', '--name', 'x', '--option', value],
+          (value: string) => ['list', '--limit', value],
+          (value: string) => ['list', '--timeout-ms', value],
+          (value: string) => ['sandbox', '--port', value],
+          (value: string) => ['get', 'abc', value],
+          (value: string) => [value],
+          (value: string) => ['wait', 'abc', value],
+          (value: string) => ['demo', '-p', value],
+          (value: string) => ['create', '--name', 'x', '--protocol', value],
+          (value: string) => ['list', '--base-url', value],
+        ),
+        async (value, argv) => {
+          const { run, err, out } = harness();
+          const code = await run(...argv(value));
+          expect(code).toBe(2);
+          expect([...err, ...out].join('\n')).not.toContain(value);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('a bad base URL is a usage error', async () => {
+    const { run, err, backend } = harness();
+    expect(await run('list', '--base-url', 'not a url')).toBe(2);
+    expect(await run('list', '--base-url', 'javascript:alert(1)')).toBe(2);
+    expect(err).toEqual([
+      'unilive: --base-url expects an http:// or https:// URL',
+      'unilive: --base-url expects an http:// or https:// URL',
+    ]);
+    expect(backend.counts.requests).toBe(0);
+  });
+
+  it('a setting the provider refuses with InvalidInputError is a usage error', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const output: Output = {
+      out: (text) => out.push(text),
+      err: (text) => err.push(text),
+      interactive: false,
+    };
+    const refusing = (() => {
+      throw new InvalidInputError({
+        provider: 'memory',
+        operation: 'configure',
+        message: 'baseUrl must be an http:// or https:// URL',
+        issues: [{ path: 'baseUrl', message: 'expected an http:// or https:// URL' }],
+      });
+    }) as ConfiguredProviderFactory;
+    const code = await main(['list'], {
+      output,
+      environment: { UNILIVE_PROVIDER: 'memory' },
+      loadFactory: async () => refusing,
+    });
+    expect([code, err]).toEqual([
+      2,
+      ['unilive: InvalidInputError: baseUrl must be an http:// or https:// URL'],
+    ]);
+  });
+});
+
+describe('secrets', () => {
+  it('reads a secret from a file or standard input without a warning', async () => {
+    const { run, err, settingsSeen, setStdin } = harness();
+    const folder = await mkdtemp(join(tmpdir(), 'unilive-cli-'));
+    const file = join(folder, 'token');
+    writeFileSync(file, `${token}\n`);
+    expect(await run('list', '--token-file', file)).toBe(0);
+    setStdin(`${token}\n`);
+    expect(await run('list', '--token-file', '-')).toBe(0);
+    expect(settingsSeen.map((settings) => settings.token)).toEqual([token, token]);
+    expect(err).toEqual([]);
+  });
+
+  it('warns when a secret comes from the command line, without printing it', async () => {
+    const { run, err } = harness();
+    expect(await run('list', '--token', token)).toBe(0);
+    expect(err).toEqual([
+      'unilive: warning: --token on the command line can be read by other users of this machine; use the environment or --token-file (- reads standard input)',
+    ]);
+  });
+
+  it('refuses an unreadable, empty or multi-line secret file, and a secret given twice', async () => {
+    const { run, err, backend } = harness();
+    const folder = await mkdtemp(join(tmpdir(), 'unilive-cli-'));
+    writeFileSync(join(folder, 'empty'), '\n');
+    writeFileSync(join(folder, 'two'), 'a\nb\n');
+    expect(await run('list', '--token-file', join(folder, 'missing'))).toBe(2);
+    expect(await run('list', '--token-file', join(folder, 'empty'))).toBe(2);
+    expect(await run('list', '--token-file', join(folder, 'two'))).toBe(2);
+    expect(await run('list', '--token-file', join(folder, 'two'), '--token', 'x')).toBe(2);
+    expect(err).toEqual([
+      'unilive: --token-file: no such file',
+      'unilive: --token-file: the file is empty',
+      'unilive: --token-file: expected one line',
+      'unilive: --token and --token-file: give one of them',
+    ]);
+    expect(backend.counts.requests).toBe(0);
+  });
+});
+
+describe('what reaches the terminal', () => {
+  // ESC, CSI (7-bit and C1), OSC, BEL, bidi overrides: text a vendor sends back must not act on the terminal.
+  const hostile = fc
+    .array(
+      fc.oneof(
+        fc.constantFrom(
+          '\u001b[2J',
+          '\u001b]0;pwned\u0007',
+          '\u009b31m',
+          '\u202e',
+          '\r',
+          '\u0008',
+          '\u001bc',
+        ),
+        fc.string({ maxLength: 4 }),
+      ),
+      { minLength: 1, maxLength: 6 },
+    )
+    .map((parts) => `x${parts.join('')}`);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+  const controls = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+  /** A vendor that answers every stream with `name` as its name. */
+  function renamingVendor(name: () => string) {
+    const backend = createMemoryBackend({ token, transitionPolls: 1 });
+    const fetch: typeof globalThis.fetch = async (input, init) => {
+      const response = await backend.fetch(input, init);
+      const text = await response.text();
+      const renamed = text.replace(/"name":"[^"]*"/g, `"name":${JSON.stringify(name())}`);
+      return new Response(renamed, { status: response.status, headers: response.headers });
+    };
+    const out: string[] = [];
+    const output: Output = {
+      out: (text) => out.push(text),
+      err: (text) => out.push(text),
+      interactive: false,
+    };
+    const factory = (() =>
+      createMemoryProvider({ backend: { ...backend, fetch }, token })) as ConfiguredProviderFactory;
+    const run = (...argv: string[]) =>
+      main(argv, { output, loadFactory: async () => factory, environment: { UNILIVE_PROVIDER: 'memory' } });
+    return { run, out };
+  }
+
+  it('neutralises control characters in text output and keeps JSON exact', async () => {
+    await fc.assert(
+      fc.asyncProperty(hostile, async (name) => {
+        const { run, out } = renamingVendor(() => name);
+        expect(await run('create', '--name', 'plain', '--json')).toBe(0);
+        const line = out.pop() ?? '';
+        expect(line).not.toMatch(controls);
+        expect(JSON.parse(line).name).toBe(name);
+        expect(await run('get', JSON.parse(line).id)).toBe(0);
+        expect(await run('list')).toBe(0);
+        expect(await run('list', '--json')).toBe(0);
+        expect(JSON.parse(out.at(-1) ?? '')[0].name).toBe(name);
+        for (const text of out) expect(text).not.toMatch(controls);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('shows what was sent as visible escapes', async () => {
+    const { run, out } = renamingVendor(() => 'a\u001b]0;t\u0007b\u009b2Jc\u202ed');
+    expect(await run('create', '--name', 'plain')).toBe(0);
+    expect(out.pop()?.split('\n')[0]).toMatch(/^a\\x1b\]0;t\\x07b\\x9b2Jc\\u202ed {2}\[memory /);
+  });
+});
+
+describe('unilive sandbox', () => {
+  it('a bad port, a port in use and a corrupt persist file are usage errors with a clear line', async () => {
+    const { run, err } = harness();
+    expect(await run('sandbox', '--port', '70000')).toBe(2);
+    const folder = await mkdtemp(join(tmpdir(), 'unilive-cli-'));
+    const persist = join(folder, 'data.json');
+    writeFileSync(persist, '{"wowza-video": {"live_streams": ');
+    expect(await run('sandbox', '--port', '0', '--persist', persist)).toBe(2);
+    // A port in use: the first sandbox holds it until interrupted.
+    const controller = new AbortController();
+    const out: string[] = [];
+    const output: Output = { out: (text) => out.push(text), err: () => {}, interactive: false };
+    const first = main(['sandbox', '--port', '0'], { output, signal: controller.signal });
+    await expect
+      .poll(() => out.find((line) => line.startsWith('unilive sandbox listening on')))
+      .toBeDefined();
+    const port = /:(\d+)$/.exec(out[0] ?? '')?.[1] ?? '';
+    expect(await run('sandbox', '--port', port)).toBe(2);
+    controller.abort();
+    expect(await first).toBe(0);
+    expect(err).toEqual([
+      'unilive: --port expects a whole number from 0 to 65535',
+      'unilive: InvalidInputError: The persist file is not valid JSON: move it away or pass another path, and the sandbox starts empty there',
+      'unilive: InvalidInputError: The port is already in use on this host: choose another, or 0 for any free port',
+    ]);
+  });
+});

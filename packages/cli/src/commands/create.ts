@@ -1,0 +1,66 @@
+import type { CreateLiveStreamInput } from '@unilive/core';
+import { clientFor, connectionHelp, connectionOptions } from '../connection.js';
+import { type CommandSpec, listFlag, stringFlag, UsageError } from '../context.js';
+import { callOptions, showStream } from './shared.js';
+
+const protocols = ['rtmp', 'srt', 'webrtc', 'rtsp'] as const;
+
+/** `unilive create`: a new live stream. */
+export const create: CommandSpec = {
+  name: 'create',
+  summary: 'create a live stream and print what the encoder and the viewers need',
+  options: [
+    { flags: '--name <name>', description: 'the stream name (required)' },
+    { flags: '--protocol <protocol>', description: `ingest protocol: ${protocols.join(' | ')}` },
+    { flags: '--region <region>', description: "the vendor's region or broadcast location" },
+    { flags: '--recording', description: 'record the stream' },
+    { flags: '--low-latency', description: 'ask for low latency' },
+    {
+      flags: '--option <key=value>',
+      description: 'a provider option (value parsed as JSON)',
+      repeatable: true,
+    },
+    ...connectionOptions,
+  ],
+  help: connectionHelp,
+  async run(invocation) {
+    const { flags } = invocation;
+    const name = stringFlag(flags, 'name');
+    if (!name) throw new UsageError('create needs --name');
+    const input: CreateLiveStreamInput = { name };
+    const protocol = stringFlag(flags, 'protocol');
+    if (protocol !== undefined) {
+      if (!(protocols as readonly string[]).includes(protocol)) {
+        throw new UsageError(`--protocol expects one of ${protocols.join(', ')}`);
+      }
+      input.ingestProtocol = protocol as (typeof protocols)[number];
+    }
+    const region = stringFlag(flags, 'region');
+    if (region !== undefined) input.region = region;
+    if (flags.recording === true) input.recording = true;
+    if (flags.lowLatency === true) input.lowLatency = true;
+    const options = listFlag(flags, 'option');
+    const client = await clientFor(invocation);
+    if (options.length > 0) input.providerOptions = { [client.providerId]: providerOptions(options) };
+    showStream(invocation, await client.create(input, callOptions(invocation)));
+    return 0;
+  },
+};
+
+/** `--option key=value` pairs; a value that parses as JSON is taken as JSON. */
+function providerOptions(pairs: readonly string[]): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const separator = pair.indexOf('=');
+    // The pair may hold a secret (a password given without its key): never repeat it.
+    if (separator <= 0) throw new UsageError('--option expects KEY=VALUE');
+    const key = pair.slice(0, separator);
+    const value = pair.slice(separator + 1);
+    try {
+      options[key] = JSON.parse(value);
+    } catch {
+      options[key] = value;
+    }
+  }
+  return options;
+}

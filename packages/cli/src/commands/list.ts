@@ -1,0 +1,25 @@
+import { clientFor, connectionHelp, connectionOptions } from '../connection.js';
+import { type CommandSpec, integerFlag } from '../context.js';
+import { streamJson, streamRows } from '../format.js';
+import { jsonText } from '../text.js';
+import { callOptions } from './shared.js';
+
+/** `unilive list`. */
+export const list: CommandSpec = {
+  name: 'list',
+  summary: 'list live streams',
+  options: [{ flags: '--limit <n>', description: 'at most this many streams' }, ...connectionOptions],
+  help: connectionHelp,
+  async run(invocation) {
+    const { flags, context } = invocation;
+    const limit = integerFlag(flags, 'limit', '--limit', { min: 1, max: Number.MAX_SAFE_INTEGER });
+    const client = await clientFor(invocation);
+    const streams = await client.list(callOptions(invocation)).toArray(limit === undefined ? {} : { limit });
+    context.output.out(
+      flags.json
+        ? jsonText(streams.map((stream) => streamJson(stream, flags.raw === true)))
+        : streamRows(streams),
+    );
+    return 0;
+  },
+};

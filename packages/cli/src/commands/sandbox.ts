@@ -1,0 +1,43 @@
+import { startSandbox } from '@unilive/sandbox';
+import { type CommandSpec, integerFlag, stringFlag } from '../context.js';
+
+/** `unilive sandbox`: runs the sandbox in the foreground until interrupted. */
+export const sandbox: CommandSpec = {
+  name: 'sandbox',
+  summary: "run a local sandbox that speaks every vendor's API, until Ctrl-C",
+  options: [
+    { flags: '--port <port>', description: 'port to listen on; 0 picks a free one (default: 4010)' },
+    { flags: '--host <host>', description: 'address to listen on (default: 127.0.0.1, this machine only)' },
+    { flags: '--persist <file>', description: 'keep the streams in this JSON file across restarts' },
+    { flags: '--transition-ms <ms>', description: 'how long state changes take (default: 1500)' },
+    { flags: '--rate-limit <n>', description: 'answer 429 beyond n requests a second' },
+  ],
+  async run({ flags, context }) {
+    const { output, signal } = context;
+    const port = integerFlag(flags, 'port', '--port', { min: 0, max: 65_535 }) ?? 4010;
+    const transitionMs = integerFlag(flags, 'transitionMs', '--transition-ms', { min: 0, max: 3_600_000 });
+    const rate = integerFlag(flags, 'rateLimit', '--rate-limit', { min: 1, max: 1_000_000 });
+    const host = stringFlag(flags, 'host');
+    const persistPath = stringFlag(flags, 'persist');
+    const running = await startSandbox({
+      port,
+      ...(host ? { host } : {}),
+      ...(persistPath ? { persistPath } : {}),
+      ...(transitionMs === undefined ? {} : { transitionMs }),
+      ...(rate ? { rateLimit: { requestsPerSecond: rate } } : {}),
+    });
+    output.out(`unilive sandbox listening on ${running.url}`);
+    for (const provider of running.providers)
+      output.out(`  ${provider.padEnd(15)} ${running.baseUrl(provider)}`);
+    output.out(
+      `\nUse it from another terminal:\n  export UNILIVE_SANDBOX_URL=${running.url}\n  unilive create --provider ${running.providers[0] ?? 'wowza-video'} --name "My stream"`,
+    );
+    await new Promise<void>((resolve) => {
+      if (signal?.aborted) resolve();
+      signal?.addEventListener('abort', () => resolve(), { once: true });
+    });
+    await running.close();
+    output.out('sandbox stopped');
+    return 0;
+  },
+};

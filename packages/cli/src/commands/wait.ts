@@ -1,0 +1,29 @@
+import { type LiveStreamState, liveStreamStates } from '@unilive/core';
+import { clientFor, connectionHelp, connectionOptions, timeoutFlag } from '../connection.js';
+import { type CommandSpec, UsageError } from '../context.js';
+import { showStream, waitWithProgress } from './shared.js';
+
+/** `unilive wait ID STATE`. */
+export const wait: CommandSpec = {
+  name: 'wait',
+  summary: 'wait until a live stream is in a state',
+  arguments: [
+    { name: '<id>', description: 'the stream id' },
+    { name: '<state>', description: liveStreamStates.join(' | ') },
+  ],
+  options: connectionOptions,
+  help: connectionHelp,
+  async run(invocation) {
+    const [id = '', state = ''] = invocation.args;
+    if (!(liveStreamStates as readonly string[]).includes(state)) {
+      throw new UsageError(`wait needs a state: one of ${liveStreamStates.join(', ')}`);
+    }
+    const timeoutMs = timeoutFlag(invocation);
+    const client = await clientFor(invocation);
+    showStream(
+      invocation,
+      await waitWithProgress(invocation, client, id, state as LiveStreamState, timeoutMs),
+    );
+    return 0;
+  },
+};

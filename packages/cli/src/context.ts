@@ -1,0 +1,80 @@
+import type { Output } from './progress.js';
+import type { FactoryLoader } from './providers.js';
+
+/** A mistake in how the command was called: exit code 2, and the message never repeats a value given. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** What every command gets: where to write, the environment, and how to load adapters and read secrets. */
+export interface CommandContext {
+  /** Where to write; every line goes through `neutralise` first. */
+  output: Output;
+  environment: Record<string, string | undefined>;
+  loadFactory: FactoryLoader;
+  /** Ctrl-C or SIGTERM: ends running calls and waits. */
+  signal: AbortSignal | undefined;
+  /** Reads all of standard input (`--token-file -`). */
+  readStdin(): Promise<string>;
+  readFile(path: string): Promise<string>;
+}
+
+/** One run of a command: its positional arguments and its options, as commander parsed them. */
+export interface Invocation {
+  args: readonly string[];
+  flags: Readonly<Record<string, unknown>>;
+  context: CommandContext;
+}
+
+/** An option of a command, as commander spells it (`--limit <n>`, `-p, --provider <id>`, `--wait`). */
+export interface OptionSpec {
+  flags: string;
+  description: string;
+  /** May be given several times; the values are collected in order. */
+  repeatable?: boolean;
+}
+
+/**
+ * A CLI command. Adding one is a new file under `src/commands/` exporting a `CommandSpec`, plus one line
+ * in `src/commands/index.ts`; parsing, `--help`, usage errors and exit codes come from `cli.ts`.
+ */
+export interface CommandSpec {
+  name: string;
+  /** One line, shown in `unilive --help`. */
+  summary: string;
+  /** Positional arguments as commander spells them: `<id>`, `[state]`. */
+  arguments?: readonly { name: string; description: string }[];
+  /** Options of this command, shown in its `--help` in this order. */
+  options: readonly OptionSpec[];
+  /** Shown at the end of the command's `--help`. */
+  help?: string;
+  run(invocation: Invocation): Promise<number>;
+}
+
+/** The string value of an option, or undefined. */
+export function stringFlag(flags: Invocation['flags'], name: string): string | undefined {
+  const value = flags[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The values of a repeatable option. */
+export function listFlag(flags: Invocation['flags'], name: string): string[] {
+  const value = flags[name];
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+/** A whole number in a range, or undefined when absent; the message names the option, never the value. */
+export function integerFlag(
+  flags: Invocation['flags'],
+  name: string,
+  flag: string,
+  range: { min: number; max: number },
+): number | undefined {
+  const text = stringFlag(flags, name);
+  if (text === undefined) return undefined;
+  const value = /^\d+$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < range.min || value > range.max) {
+    throw new UsageError(`${flag} expects a whole number from ${range.min} to ${range.max}`);
+  }
+  return value;
+}

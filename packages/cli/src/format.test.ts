@@ -1,0 +1,66 @@
+import type { PlaybackEndpoint } from '@unilive/core';
+import { describe, expect, it } from 'vitest';
+import { playbackLines } from './format.js';
+
+const origin = 'rtmp://e1.entrypoint.video.wowza.com/app-X';
+const sizes = ['1280x720', '854x480', '640x360'];
+// As the Wowza Video adapter maps direct_playback_urls: source, webrtc, then the transcoded ladder.
+const wowza: PlaybackEndpoint[] = [
+  { protocol: 'hls', url: 'https://cdn3.wowza.com/1/a/b/hls/live/playlist.m3u8' },
+  { protocol: 'embed', url: 'https://embed.flowplayer.com/hosted/default/x' },
+  ...['rtmp', 'rtsp'].flatMap((protocol) => [
+    { protocol: protocol as 'rtmp', url: `${origin}/abc`.replace('rtmp', protocol), rendition: 'source' },
+    {
+      protocol: protocol as 'rtmp',
+      url: `${origin}/abc_stream1`.replace('rtmp', protocol),
+      rendition: 'webrtc',
+    },
+    ...sizes.map((size, index) => ({
+      protocol: protocol as 'rtmp',
+      url: `${origin}/abc_stream${index + 2}`.replace('rtmp', protocol),
+      rendition: `V:${size}+A:128K`,
+    })),
+  ]),
+  ...['source', 'webrtc', ...sizes.map((size) => `V:${size}+A:128K`)].map((rendition) => ({
+    protocol: 'webrtc' as const,
+    url: 'wss://e1.entrypoint.video.wowza.com/webrtc-session.json',
+    rendition,
+  })),
+];
+
+describe('playbackLines', () => {
+  it('groups by protocol, one line per rendition family, with a legend for the labels used', () => {
+    const { lines, legend } = playbackLines(wowza);
+    expect(lines).toEqual([
+      'hls     https://cdn3.wowza.com/1/a/b/hls/live/playlist.m3u8',
+      'embed   https://embed.flowplayer.com/hosted/default/x',
+      `rtmp    source   ${origin}/abc`,
+      `        webrtc   ${origin}/abc_stream1`,
+      `        3 sizes  ${origin}/abc_stream2 … _stream4  (1280x720 854x480 640x360; audio 128K)`,
+      `rtsp    source   ${origin.replace('rtmp', 'rtsp')}/abc`,
+      `        webrtc   ${origin.replace('rtmp', 'rtsp')}/abc_stream1`,
+      `        3 sizes  ${origin.replace('rtmp', 'rtsp')}/abc_stream2 … _stream4  (1280x720 854x480 640x360; audio 128K)`,
+      'webrtc  5 renditions  wss://e1.entrypoint.video.wowza.com/webrtc-session.json',
+    ]);
+    expect(legend).toEqual([
+      "source: the encoder's own stream, passed through",
+      'webrtc: the output the vendor names webrtc',
+      'N sizes: renditions the vendor transcodes, URLs in the order of the sizes',
+      'N renditions: one URL for all of them; a player picks one by stream name',
+    ]);
+  });
+
+  it('keeps one plain line per endpoint when there are no renditions, and no legend', () => {
+    const { lines, legend } = playbackLines([
+      { protocol: 'hls', url: 'https://cdn.liveapi.test/a.m3u8' },
+      { protocol: 'embed', url: 'https://embed.liveapi.test/a' },
+      { protocol: 'embed', url: 'https://embed.liveapi.test/a?audio', audioOnly: true },
+    ]);
+    expect(lines).toEqual([
+      'hls    https://cdn.liveapi.test/a.m3u8',
+      'embed  default     https://embed.liveapi.test/a',
+      '       audio only  https://embed.liveapi.test/a?audio',
+    ]);
+    expect(legend).toEqual([]);
+  });
+});
