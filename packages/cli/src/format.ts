@@ -18,7 +18,7 @@ export function describeStream(stream: LiveStream): string {
   const lines = [
     `${stream.name ?? '(no name)'}  [${stream.provider} ${stream.id}]`,
     `  state:      ${stream.state}${stream.broadcasting === undefined ? '' : stream.broadcasting ? ' (video arriving)' : ' (no video)'}`,
-    `  recording:  ${stream.recording ? 'on' : 'off'}`,
+    `  recording:  ${stream.recording === undefined ? 'unknown' : stream.recording ? 'on' : 'off'}`,
   ];
   for (const endpoint of stream.ingest) {
     lines.push(`  ingest ${endpoint.protocol}:`);
@@ -39,9 +39,29 @@ export function describeStream(stream: LiveStream): string {
       lines.push(`    ${index === 0 ? 'legend:' : '       '} ${entry}`);
     });
   }
-  for (const target of stream.restream ?? []) lines.push(`  restream:   ${target.url}`);
+  for (const target of stream.restream ?? []) {
+    const off = target.enabled === false ? ' (switched off)' : '';
+    lines.push(`  restream:   ${target.url}${off}`);
+  }
+  for (const [provider, details] of Object.entries(stream.providerDetails ?? {})) {
+    lines.push(`  ${provider} details:`);
+    lines.push(...detailLines(details, '    '));
+  }
   for (const warning of stream.warnings ?? []) lines.push(`  warning:    ${warning.message}`);
   return lines.join('\n');
+}
+
+// A vendor's own details (`providerDetails`), one `key: value` line per field, nested objects indented.
+function detailLines(details: Record<string, unknown>, indent: string): string[] {
+  const lines: string[] = [];
+  for (const [key, value] of Object.entries(details)) {
+    if (value === undefined) continue;
+    if (value instanceof Date) lines.push(`${indent}${key}: ${value.toISOString()}`);
+    else if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      lines.push(`${indent}${key}:`, ...detailLines(value as Record<string, unknown>, `${indent}  `));
+    } else lines.push(`${indent}${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  }
+  return lines;
 }
 
 /** One row per stream for `list`. */

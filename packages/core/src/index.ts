@@ -147,6 +147,7 @@ export {
   type PlaybackProtocol,
   type ProviderId,
   type RestreamTarget,
+  type RestreamTargetInput,
   type Warning,
 } from './live-stream.js';
 export {

@@ -111,12 +111,29 @@ export interface PlaybackEndpoint {
   audioOnly?: boolean;
 }
 
-/** A restream (simulcast) destination: the stream is forwarded there while live. */
-export interface RestreamTarget {
+/** A restream (simulcast) destination as a caller gives it to `create` or `update`. */
+export interface RestreamTargetInput {
   /** An `rtmp://` or `rtmps://` server URL. */
   url: string;
   /** The destination's stream key. A credential. */
   streamKey: string;
+}
+
+/**
+ * A restream (simulcast) destination as the vendor reports it: the stream is forwarded there while live,
+ * unless the vendor says the target is switched off (`enabled: false`). Each optional field is absent when
+ * the vendor does not say.
+ */
+export interface RestreamTarget extends RestreamTargetInput {
+  /** The vendor's id of this target (LiveAPI `platforms[]._id`, videosdk `restream[]._id`). */
+  id?: string;
+  /**
+   * Whether the vendor will forward the stream to this target when it is live. `false` means switched off:
+   * nothing is sent there.
+   */
+  enabled?: boolean;
+  /** True while the vendor is pushing video to this target now, false when it is not. */
+  broadcasting?: boolean;
 }
 
 /**
@@ -131,6 +148,8 @@ export interface Warning {
    * - `read-back-failed`: the vendor accepted the change, but reading the stream back afterwards failed, so
    *   the result holds only what the accepted answer told;
    * - `fallback`: a documented alternative was used instead of the usual path;
+   * - `incomplete-answer`: the vendor's answer lacked something the neutral result normally carries (an
+   *   ingest endpoint, push credentials), so that part is empty or partial; `raw` has what was sent;
    * - `other`.
    */
   type:
@@ -139,6 +158,7 @@ export interface Warning {
     | 'incomplete-list'
     | 'read-back-failed'
     | 'fallback'
+    | 'incomplete-answer'
     | 'other';
   /** The input field concerned, as a dot path (`lowLatency`, `providerOptions.liveapi.foo`). */
   setting?: string;
@@ -159,13 +179,24 @@ export interface LiveStream {
   ingest: IngestEndpoint[];
   /** Where viewers watch. */
   playback: PlaybackEndpoint[];
-  recording: boolean;
+  /**
+   * Whether the vendor records this stream. Absent when the answer does not say (a list summary without
+   * the field): unknown, never guessed as `false`.
+   */
+  recording?: boolean;
   /** Restream targets, when the vendor reports them. Their keys are credentials. */
   restream?: RestreamTarget[];
   createdAt?: Date;
   updatedAt?: Date;
   /** Soft gaps met while serving the call that returned this stream. */
   warnings?: Warning[];
+  /**
+   * What only this stream's vendor has and a caller or an encoder needs, keyed by provider id: the output
+   * twin of `providerOptions`. Each adapter documents and types its own entry (for example Wowza Video's
+   * connection code and stream targets, Wowza Real-Time's SDK credentials) and exports a reader for it.
+   * A concept moves into the neutral fields once three vendors share it. May hold credentials.
+   */
+  providerDetails?: Record<string, Record<string, unknown>>;
   /** The vendor's own object, untouched: the escape hatch for anything not mapped. */
   raw: unknown;
 }

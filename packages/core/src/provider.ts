@@ -2,7 +2,7 @@ import type { ProviderCapabilities } from './capabilities.js';
 import type { HttpHooks } from './http/hooks.js';
 import type { RequestGate } from './http/request-gate.js';
 import type { RetryPolicy } from './http/retry-policy.js';
-import type { LiveStream, LiveStreamState, ProviderId, RestreamTarget } from './live-stream.js';
+import type { LiveStream, LiveStreamState, ProviderId, RestreamTargetInput } from './live-stream.js';
 import type { Clock, Sleep } from './runtime.js';
 
 /** Input of `create`, validated before any request. */
@@ -15,7 +15,7 @@ export interface CreateLiveStreamInput {
   /** Neutral region hint, mapped per vendor; see each provider page for the accepted values. */
   region?: string;
   lowLatency?: boolean;
-  restream?: RestreamTarget[];
+  restream?: RestreamTargetInput[];
   /** Keyed by provider id; passed to that vendor's body after validation by its adapter. */
   providerOptions?: Record<string, Record<string, unknown>>;
 }

@@ -2,6 +2,7 @@ import type {
   CreateLiveStreamInput,
   LiveStream,
   RestreamTarget,
+  RestreamTargetInput,
   UpdateLiveStreamInput,
   Warning,
 } from '@unilive/core';
@@ -76,7 +77,7 @@ export function toLiveApiUpdateBody(
  * A neutral restream target as a LiveAPI platform: the generic RTMP template `custom`, switched on so it
  * receives the signal (only template the platforms page documents).
  */
-export function toLiveApiPlatformBody(target: RestreamTarget): LiveApiPlatformBody {
+export function toLiveApiPlatformBody(target: RestreamTargetInput): LiveApiPlatformBody {
   return { template: 'custom', server: target.url, key: target.streamKey, enabled: true };
 }
 

@@ -34,7 +34,9 @@ function streamProblems(stream: LiveStream, adapter: AdapterId): string[] {
   if (stream.provider !== adapter) problems.push(`provider is ${String(stream.provider)}`);
   if (!(liveStreamStates as readonly string[]).includes(stream.state))
     problems.push(`state ${String(stream.state)}`);
-  if (typeof stream.recording !== 'boolean') problems.push('recording is not a boolean');
+  if (stream.recording !== undefined && typeof stream.recording !== 'boolean') {
+    problems.push('recording is neither a boolean nor absent');
+  }
   if (!Array.isArray(stream.ingest) || !Array.isArray(stream.playback))
     problems.push('ingest or playback missing');
   for (const endpoint of [...(stream.ingest ?? []), ...(stream.playback ?? [])]) {

@@ -78,14 +78,14 @@ describe('stream changes', () => {
       ['updated', null, 'stopped', 'record'],
       ['state-changed', 'stopped', 'starting', 'record'],
       ['state-changed', 'starting', 'started', 'record'],
-      ['state-changed', 'started', 'stopping', 'record'],
-      ['state-changed', 'stopping', 'stopped', 'record'],
+      // Stop answers `stopped` and the stream is stopped at once (quick start, OpenAPI example).
+      ['state-changed', 'started', 'stopped', 'record'],
       ['recording-ready', null, 'stopped', 'record'],
       ['deleted', null, 'stopped', 'record'],
     ]);
     expect(changes.every((change) => change.provider === 'wowza-video' && change.id === id)).toBe(true);
     expect(changes[3]?.at).toBe(Date.parse('2026-11-29T12:00:01Z'));
-    expect(changes[6]?.details).toEqual({ url: expect.stringContaining(`/recordings/${id}.mp4`) });
+    expect(changes[5]?.details).toEqual({ url: expect.stringContaining(`/recordings/${id}.mp4`) });
   });
 
   it('wowza-realtime: encoder connected and disconnected carry the stream as the API renders it', async () => {

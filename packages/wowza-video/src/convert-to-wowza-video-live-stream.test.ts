@@ -1,4 +1,5 @@
 import { type CreateLiveStreamInput, InvalidInputError, type UpdateLiveStreamInput } from '@unilive/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toWowzaVideoCreateBody, toWowzaVideoUpdateBody } from './convert-to-wowza-video-live-stream.js';
 import { wowzaVideoBroadcastLocations, wowzaVideoEncoders } from './wowza-video-api.js';
@@ -270,7 +271,11 @@ describe('toWowzaVideoCreateBody', () => {
       'expected a Base64-encoded GIF, JPEG or PNG image',
     ],
     [{ logo_image: 'A'.repeat(3_600_000) }, 'logo_image', 'expected an image of 2.5 MB or smaller'],
-    [{ countdown_at: '2024-02-01 00:00' }, 'countdown_at', 'expected an ISO 8601 date and time'],
+    [
+      { countdown_at: '2024-02-01 00:00' },
+      'countdown_at',
+      'expected YYYY-MM-DD HH:MM:SS (UTC, as the reference asks), an ISO 8601 date-time with a zone, or a Date',
+    ],
     [{ countdown_timezone: 'Mars/Olympus_Mons' }, 'countdown_timezone', undefined],
     [
       { security: { token_auth_shared_secret: 'abc' } },
@@ -482,5 +487,79 @@ describe('toWowzaVideoUpdateBody', () => {
     expect(toWowzaVideoUpdateBody(options({ countdown: true })).body).toEqual({
       live_stream: { countdown: true },
     });
+  });
+});
+
+// Wowza's reference: "Specify YYYY-MM-DD HH:MM:SS" (live_stream_create_input / _update_input countdown_at), while
+// the schema says format: date-time and every example is ISO 8601 with Z ("2024-02-01T00:00:00.000Z").
+describe('countdown_at', () => {
+  const sent = (countdown_at: unknown, operation: 'create' | 'update' = 'create') =>
+    (operation === 'create'
+      ? toWowzaVideoCreateBody({ name: 'n', ...options({ countdown_at }) })
+      : toWowzaVideoUpdateBody(options({ countdown_at }))
+    ).body.live_stream.countdown_at;
+  const instants = fc.date({
+    min: new Date('2000-01-01T00:00:00.000Z'),
+    max: new Date('2099-12-31T23:59:59.000Z'),
+    noInvalidDate: true,
+  });
+
+  it("takes the reference's YYYY-MM-DD HH:MM:SS and sends the same digits as the examples write them", () => {
+    fc.assert(
+      fc.property(
+        instants,
+        fc.constantFrom('create', 'update') as fc.Arbitrary<'create' | 'update'>,
+        (date, operation) => {
+          const iso = date.toISOString();
+          const typed = `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+          expect(sent(typed, operation)).toBe(`${iso.slice(0, 19)}.000Z`);
+        },
+      ),
+    );
+  });
+
+  it('sends RFC 3339 as given, a Date and other ISO 8601 forms as the same instant in UTC', () => {
+    fc.assert(
+      fc.property(instants, fc.integer({ min: -12 * 60, max: 14 * 60 }), (date, offsetMinutes) => {
+        const iso = date.toISOString();
+        expect(sent(iso)).toBe(iso);
+        expect(sent(date)).toBe(iso);
+        // The same instant written with an offset, in the compact and space-separated forms ISO 8601 allows.
+        const sign = offsetMinutes < 0 ? '-' : '+';
+        const hours = String(Math.floor(Math.abs(offsetMinutes) / 60)).padStart(2, '0');
+        const minutes = String(Math.abs(offsetMinutes) % 60).padStart(2, '0');
+        const local = new Date(date.getTime() + offsetMinutes * 60_000).toISOString().slice(0, 23);
+        expect(sent(`${local}${sign}${hours}:${minutes}`)).toBe(`${local}${sign}${hours}:${minutes}`);
+        expect(sent(`${local.replace('T', ' ')}${sign}${hours}${minutes}`)).toBe(iso);
+      }),
+    );
+  });
+
+  it('refuses dates that do not exist and zone-less forms other than the reference one, before any request', () => {
+    const refused = fc.oneof(
+      // 30 and 31 February, 31 April/June/September/November, hour 24.
+      fc.constantFrom(
+        '2024-02-30 10:00:00',
+        '2023-02-29 10:00:00',
+        '2024-04-31 00:00:00',
+        '2024-02-01 24:00:00',
+      ),
+      instants.map((date) => date.toISOString().slice(0, 19)),
+      instants.map((date) => `${date.toISOString().slice(0, 10)} ${date.toISOString().slice(11, 16)}`),
+      instants.map((date) => date.toISOString().slice(0, 10)),
+      fc.constantFrom('tomorrow', '', '2024-12-15 17:00:00 EST'),
+    );
+    fc.assert(
+      fc.property(refused, (value) => {
+        const error = createError({ name: 'n', ...options({ countdown_at: value }) });
+        expect(error.issues).toEqual([
+          {
+            path: 'providerOptions.wowza-video.countdown_at',
+            message:
+              'expected YYYY-MM-DD HH:MM:SS (UTC, as the reference asks), an ISO 8601 date-time with a zone, or a Date',
+          },
+        ]);
+      }),
+    );
   });
 });

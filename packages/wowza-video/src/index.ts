@@ -11,6 +11,9 @@ export {
   mapWowzaVideoPlayback,
   mapWowzaVideoState,
   type WowzaVideoPlaybackEndpoint,
+  type WowzaVideoStreamDetails,
+  wowzaVideoDetailsOf,
+  wowzaVideoIngestWarnings,
 } from './map-wowza-video-live-stream.js';
 export {
   type WowzaVideoBroadcastLocation,
@@ -24,6 +27,7 @@ export {
 export { wowzaVideoCapabilities } from './wowza-video-capabilities.js';
 export { classifyWowzaVideoError, readWowzaVideoError } from './wowza-video-error.js';
 export {
+  toWowzaVideoCountdownAt,
   type WowzaVideoCreateOptions,
   type WowzaVideoUpdateOptions,
   wowzaVideoCreateOptionsSchema,

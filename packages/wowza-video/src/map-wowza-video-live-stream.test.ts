@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../test/fixtures.js';
@@ -7,9 +8,15 @@ import {
   mapWowzaVideoLiveStreamSummary,
   mapWowzaVideoPlayback,
   mapWowzaVideoState,
+  wowzaVideoDetailsOf,
+  wowzaVideoIngestWarnings,
   wowzaVideoSecretsOf,
 } from './map-wowza-video-live-stream.js';
-import { wowzaVideoLiveStreamSchema, wowzaVideoLiveStreamSummarySchema } from './wowza-video-api.js';
+import {
+  wowzaVideoEncoders,
+  wowzaVideoLiveStreamSchema,
+  wowzaVideoLiveStreamSummarySchema,
+} from './wowza-video-api.js';
 
 const parse = (value: unknown) => v.parse(wowzaVideoLiveStreamSchema, value);
 const withSource = (source: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
@@ -295,6 +302,13 @@ describe('mapWowzaVideoLiveStream', () => {
       recording: false,
       createdAt: new Date('2020-01-29T17:16:21.849Z'),
       updatedAt: new Date('2020-01-31T02:26:05.849Z'),
+      providerDetails: {
+        'wowza-video': {
+          connectionCode: '7a3c2e',
+          connectionCodeExpiresAt: new Date('2020-01-30T17:16:21.849Z'),
+          streamTargets: [{ id: 'p9r4t7wz' }],
+        },
+      },
       raw,
     });
     expect(stream.raw).toBe(raw);
@@ -316,17 +330,173 @@ describe('mapWowzaVideoLiveStream', () => {
       state: 'ready',
       ingest: [],
       playback: [],
-      recording: false,
       createdAt: new Date('2020-01-29T17:16:21.849Z'),
       warnings: [
         {
-          type: 'other',
+          type: 'incomplete-answer',
           message:
-            'listed without details: Wowza Video lists carry only id, name, state and timestamps, so ingest, playback and recording are not filled; call get(id) or list with details: true',
+            'listed without details: Wowza Video lists carry only id, name, state and timestamps, so ingest and playback are empty and recording is unknown; call get(id) or list with details: true',
         },
       ],
       raw,
     });
+  });
+});
+
+// Wowza documents source_connection_information's keys for WebRTC only (API v2.0 quick start); those of RTMP,
+// RTSP and SRT come from v1 examples. A stream whose answer lacks them must say so, never just show no ingest.
+describe('an answer without push connection details', () => {
+  const pushEncoders = wowzaVideoEncoders.filter(
+    (encoder) =>
+      !['file', 'other_udp', 'wowza_streaming_engine', 'wowza_gocoder', 'wowza_clearcaster'].includes(
+        encoder,
+      ),
+  );
+  // What an answer may hold instead of the v1 keys: nothing, an empty object, or keys the adapter does not read.
+  const withoutKeys = fc.oneof(
+    fc.constant(undefined),
+    fc.constant({}),
+    fc.dictionary(
+      fc.constantFrom('server', 'port', 'app', 'key', 'url', 'streamid', 'passphrase'),
+      fc.string({ maxLength: 12 }),
+    ),
+  );
+
+  it('yields no endpoint and one incomplete-answer warning, for every push encoder', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...pushEncoders), withoutKeys, (encoder, info) => {
+        const stream = parse({
+          id: 'abc12345',
+          encoder,
+          delivery_method: 'push',
+          ...(info === undefined ? {} : { source_connection_information: info }),
+        });
+        const mapped = mapWowzaVideoLiveStream(stream, {});
+        expect(mapped.ingest).toEqual([]);
+        expect(mapped.warnings).toEqual([
+          {
+            type: 'incomplete-answer',
+            message: `no ingest endpoint: Wowza Video's answer has no usable connection details for encoder ${encoder} in source_connection_information (for RTMP, RTSP and SRT their keys are documented for API v1 only); what Wowza sent is in raw.source_connection_information`,
+          },
+        ]);
+      }),
+    );
+  });
+
+  it('warns when an RTMP or RTSP endpoint lacks the push credentials while authentication is on', () => {
+    const keys = {
+      primary_server: 'abc123.entrypoint.video.wowza.com',
+      host_port: 1935,
+      application: 'app-1',
+    };
+    fc.assert(
+      fc.property(
+        fc.constantFrom('other_rtmp', 'other_rtsp', 'vmix'),
+        fc.constantFrom(
+          {},
+          { username: 'client1' },
+          { password: 'edf107a4' },
+          { disable_authentication: false },
+        ),
+        (encoder, partial) => {
+          const stream = parse({
+            id: 'abc12345',
+            encoder,
+            source_connection_information: { ...keys, stream_name: 'cceecfa9', ...partial },
+          });
+          const [endpoint] = mapWowzaVideoIngest(stream);
+          const protocol = encoder === 'other_rtsp' ? 'rtsp' : 'rtmp';
+          expect(endpoint?.protocol).toBe(protocol);
+          expect(wowzaVideoIngestWarnings(stream, [endpoint as never])).toEqual([
+            {
+              type: 'incomplete-answer',
+              message: `the ${protocol} ingest endpoint has no username and password although source authentication is on (disable_authentication is not true): Wowza's answer did not carry them, so the encoder may be refused; set username and password with providerOptions['wowza-video'] or disable authentication`,
+            },
+          ]);
+        },
+      ),
+    );
+  });
+
+  it('says nothing when the credentials are there or authentication is off, and nothing for WebRTC', () => {
+    const rtmp = {
+      primary_server: 'abc123.entrypoint.video.wowza.com',
+      host_port: 1935,
+      application: 'app-1',
+      stream_name: 'cceecfa9',
+    };
+    for (const source of [
+      { ...rtmp, username: 'client1', password: 'edf107a4' },
+      { ...rtmp, disable_authentication: true },
+    ]) {
+      expect(mapWowzaVideoLiveStream(withSource(source), {})).not.toHaveProperty('warnings');
+    }
+    const webRtc = parse({
+      id: 'abc12345',
+      encoder: 'other_webrtc',
+      source_connection_information: {
+        sdp_url: 'wss://5b3a11.entrypoint.video.wowza.com/webrtc-session.json',
+        application_name: 'app-30zl5349',
+        stream_name: '32a5814b',
+      },
+    });
+    expect(mapWowzaVideoLiveStream(webRtc, {})).not.toHaveProperty('warnings');
+  });
+
+  it.each([
+    [
+      {
+        delivery_method: 'pull',
+        encoder: 'ipcamera',
+        source_connection_information: { source_url: 'rtsp://cam' },
+      },
+      'no ingest endpoint: Wowza Video pulls this stream from its source_url (delivery_method pull or encoder file); there is nothing to push to',
+    ],
+    [
+      { encoder: 'other_udp' },
+      'no ingest endpoint: UDP (encoder other_udp) has no neutral ingest protocol; Wowza sent its connection details in raw.source_connection_information',
+    ],
+    [
+      { encoder: 'other_rtmp', use_stream_source: true, stream_source_id: '5skrfpyf' },
+      "no ingest endpoint: the encoder pushes to the Wowza stream source 5skrfpyf (use_stream_source), whose connection details are on Wowza's /stream_sources resource, not on the live stream",
+    ],
+    [
+      { encoder: 'wowza_gocoder', connection_code: '0e15cb' },
+      "no ingest endpoint: a wowza_gocoder encoder connects with the connection code in providerDetails['wowza-video'].connectionCode, and Wowza sent no server for it",
+    ],
+  ])('says where the video goes instead for %j', (fields, message) => {
+    expect(mapWowzaVideoLiveStream(parse({ id: 'abc12345', ...fields }), {}).warnings).toEqual([
+      { type: 'other', message },
+    ]);
+  });
+});
+
+describe('providerDetails', () => {
+  it('carries the connection code, its expiry, the stream source and the stream targets', () => {
+    const stream = mapWowzaVideoLiveStream(
+      parse({
+        id: 'wdjfqvsv',
+        connection_code: '0e15cb',
+        connection_code_expires_at: '2020-11-30T17:16:21.956Z',
+        stream_source_id: '5skrfpyf',
+        stream_targets: [{ id: 'klbmg2h8' }, { id: 'bnjtdmmc' }, { name: 'no id' }],
+      }),
+      {},
+    );
+    expect(wowzaVideoDetailsOf(stream)).toEqual({
+      connectionCode: '0e15cb',
+      connectionCodeExpiresAt: new Date('2020-11-30T17:16:21.956Z'),
+      streamSourceId: '5skrfpyf',
+      streamTargets: [{ id: 'klbmg2h8' }, { id: 'bnjtdmmc' }],
+    });
+  });
+
+  it('is absent when Wowza sends none of them, and recording is absent when Wowza does not say', () => {
+    const stream = mapWowzaVideoLiveStream(parse({ id: 'wdjfqvsv', stream_source_id: null }), {});
+    expect(stream).not.toHaveProperty('providerDetails');
+    expect(stream).not.toHaveProperty('recording');
+    expect(wowzaVideoDetailsOf(stream)).toBeUndefined();
+    expect(wowzaVideoDetailsOf({ ...stream, provider: 'liveapi' })).toBeUndefined();
   });
 });
 

@@ -7,6 +7,7 @@ import {
   type LiveStreamStatus,
   type PlaybackEndpoint,
   type PlaybackProtocol,
+  type Warning,
 } from '@unilive/core';
 import type {
   WowzaVideoLiveStream,
@@ -23,6 +24,48 @@ export interface WowzaVideoPlaybackEndpoint extends PlaybackEndpoint {
   applicationName?: string;
   /** WebRTC only: the stream name of this rendition (`direct_playback_urls.webrtc[].stream_name`). */
   streamName?: string;
+}
+
+/**
+ * What only Wowza Video has and an encoder or a user needs, as `providerDetails['wowza-video']` of every full
+ * stream (`get`, `create`, `update`, `start`, `stop`, `list` with details). Each field is absent when Wowza's
+ * answer does not carry it. Read it with {@link wowzaVideoDetailsOf}.
+ */
+export interface WowzaVideoStreamDetails {
+  /**
+   * `connection_code`: the six-character code that connects Wowza Streaming Engine, Wowza GoCoder or a
+   * Wowza ClearCaster to this stream instead of a server and key; usable once. A credential.
+   */
+  connectionCode?: string;
+  /** `connection_code_expires_at`: when the code stops working (24 hours after it was issued). */
+  connectionCodeExpiresAt?: Date;
+  /** `stream_source_id`: the Wowza stream source feeding this stream, when one is used (`use_stream_source`). */
+  streamSourceId?: string;
+  /**
+   * `stream_targets[].id`: where Wowza delivers the stream; the first is normally the primary Wowza CDN target
+   * it created with the stream (playback goes through it; it cannot be removed). Look a target up with
+   * Wowza's `/stream_targets` resource.
+   */
+  streamTargets?: { id: string }[];
+}
+
+/** The Wowza Video details of a stream (`providerDetails['wowza-video']`), or undefined for another vendor's. */
+export function wowzaVideoDetailsOf(stream: LiveStream): WowzaVideoStreamDetails | undefined {
+  return stream.provider === 'wowza-video'
+    ? (stream.providerDetails?.['wowza-video'] as WowzaVideoStreamDetails | undefined)
+    : undefined;
+}
+
+function detailsOf(stream: WowzaVideoLiveStream): WowzaVideoStreamDetails | undefined {
+  const expiresAt = toDate(stream.connection_code_expires_at);
+  const targets = (stream.stream_targets ?? []).flatMap((target) => (target.id ? [{ id: target.id }] : []));
+  const details: WowzaVideoStreamDetails = {
+    ...(stream.connection_code ? { connectionCode: stream.connection_code } : {}),
+    ...(expiresAt ? { connectionCodeExpiresAt: expiresAt } : {}),
+    ...(stream.stream_source_id ? { streamSourceId: stream.stream_source_id } : {}),
+    ...(stream.stream_targets ? { streamTargets: targets } : {}),
+  };
+  return Object.keys(details).length > 0 ? details : undefined;
 }
 
 // The one state table: Wowza v2.0 states (OpenAPI enum) → neutral states.
@@ -124,6 +167,83 @@ export function mapWowzaVideoIngest(stream: WowzaVideoLiveStream): IngestEndpoin
   return endpoints;
 }
 
+// Encoders that connect with the connection code rather than a server and key (OpenAPI `connection_code`).
+const connectionCodeEncoders = new Set(['wowza_streaming_engine', 'wowza_gocoder', 'wowza_clearcaster']);
+
+const isPull = (stream: WowzaVideoLiveStream) =>
+  stream.delivery_method === 'pull' || stream.encoder === 'file';
+
+/**
+ * Why `ingest` is empty or partial, so it never is without a word. Wowza documents the connection keys of
+ * `source_connection_information` for WebRTC only (API v2.0 quick start); those of RTMP, RTSP and SRT come
+ * from API v1 examples and client code, so an answer may lack them:
+ * - no endpoint for a push stream: `incomplete-answer`, with what Wowza did send left in `raw`;
+ * - an RTMP or RTSP endpoint without the username and password Wowza requires while source
+ *   authentication is on: `incomplete-answer`;
+ * - a pull stream, a UDP source, a stream fed through a Wowza stream source, or a connection-code encoder
+ *   without a server: `other`, saying where the video goes instead.
+ */
+export function wowzaVideoIngestWarnings(
+  stream: WowzaVideoLiveStream,
+  ingest: readonly IngestEndpoint[],
+): Warning[] {
+  const encoder = stream.encoder ?? 'unknown';
+  if (ingest.length === 0) {
+    if (isPull(stream)) {
+      return [
+        {
+          type: 'other',
+          message:
+            'no ingest endpoint: Wowza Video pulls this stream from its source_url (delivery_method pull or encoder file); there is nothing to push to',
+        },
+      ];
+    }
+    if (encoder === 'other_udp') {
+      return [
+        {
+          type: 'other',
+          message:
+            'no ingest endpoint: UDP (encoder other_udp) has no neutral ingest protocol; Wowza sent its connection details in raw.source_connection_information',
+        },
+      ];
+    }
+    if (stream.use_stream_source === true) {
+      const source = stream.stream_source_id ? ` ${stream.stream_source_id}` : '';
+      return [
+        {
+          type: 'other',
+          message: `no ingest endpoint: the encoder pushes to the Wowza stream source${source} (use_stream_source), whose connection details are on Wowza's /stream_sources resource, not on the live stream`,
+        },
+      ];
+    }
+    if (connectionCodeEncoders.has(encoder) && stream.connection_code) {
+      return [
+        {
+          type: 'other',
+          message: `no ingest endpoint: a ${encoder} encoder connects with the connection code in providerDetails['wowza-video'].connectionCode, and Wowza sent no server for it`,
+        },
+      ];
+    }
+    return [
+      {
+        type: 'incomplete-answer',
+        message: `no ingest endpoint: Wowza Video's answer has no usable connection details for encoder ${encoder} in source_connection_information (for RTMP, RTSP and SRT their keys are documented for API v1 only); what Wowza sent is in raw.source_connection_information`,
+      },
+    ];
+  }
+  const info = stream.source_connection_information;
+  const warnings: Warning[] = [];
+  for (const endpoint of ingest) {
+    if (endpoint.protocol !== 'rtmp' && endpoint.protocol !== 'rtsp') continue;
+    if (info?.disable_authentication === true || (endpoint.username && endpoint.password)) continue;
+    warnings.push({
+      type: 'incomplete-answer',
+      message: `the ${endpoint.protocol} ingest endpoint has no username and password although source authentication is on (disable_authentication is not true): Wowza's answer did not carry them, so the encoder may be refused; set username and password with providerOptions['wowza-video'] or disable authentication`,
+    });
+  }
+  return warnings;
+}
+
 const directProtocols: Record<string, PlaybackProtocol> = {
   hls: 'hls',
   dash: 'dash',
@@ -188,24 +308,34 @@ function dates(source: { created_at?: string | undefined; updated_at?: string | 
   return { ...(createdAt ? { createdAt } : {}), ...(updatedAt ? { updatedAt } : {}) };
 }
 
-/** Maps a full Wowza live stream object to the neutral {@link LiveStream}; `raw` is the object as received. */
+/**
+ * Maps a full Wowza live stream object to the neutral {@link LiveStream}; `raw` is the object as received.
+ * `recording` is absent when the answer has no `recording`; `warnings` says why `ingest` is empty or lacks
+ * credentials ({@link wowzaVideoIngestWarnings}); `providerDetails['wowza-video']` carries the connection code,
+ * stream source and stream targets ({@link WowzaVideoStreamDetails}).
+ */
 export function mapWowzaVideoLiveStream(stream: WowzaVideoLiveStream, raw: unknown): LiveStream {
+  const ingest = mapWowzaVideoIngest(stream);
+  const warnings = wowzaVideoIngestWarnings(stream, ingest);
+  const details = detailsOf(stream);
   return {
     id: stream.id,
     provider: 'wowza-video',
     ...(stream.name === undefined ? {} : { name: stream.name }),
     state: mapWowzaVideoState(stream.state),
-    ingest: mapWowzaVideoIngest(stream),
+    ingest,
     playback: mapWowzaVideoPlayback(stream),
-    recording: stream.recording ?? false,
+    ...(stream.recording === undefined ? {} : { recording: stream.recording }),
     ...dates(stream),
+    ...(warnings.length > 0 ? { warnings } : {}),
+    ...(details ? { providerDetails: { 'wowza-video': { ...details } } } : {}),
     raw,
   };
 }
 
 /**
  * Maps a list item, which carries only id, name, state and timestamps. Ingest and playback are empty and
- * `recording` is false because Wowza does not send them in lists; a warning says so.
+ * `recording` is absent (unknown, not false) because Wowza does not send them in lists; a warning says so.
  */
 export function mapWowzaVideoLiveStreamSummary(
   summary: WowzaVideoLiveStreamSummary,
@@ -218,13 +348,12 @@ export function mapWowzaVideoLiveStreamSummary(
     state: mapWowzaVideoState(summary.state),
     ingest: [],
     playback: [],
-    recording: false,
     ...dates(summary),
     warnings: [
       {
-        type: 'other',
+        type: 'incomplete-answer',
         message:
-          'listed without details: Wowza Video lists carry only id, name, state and timestamps, so ingest, playback and recording are not filled; call get(id) or list with details: true',
+          'listed without details: Wowza Video lists carry only id, name, state and timestamps, so ingest and playback are empty and recording is unknown; call get(id) or list with details: true',
       },
     ],
     raw,

@@ -122,11 +122,17 @@ export const wowzaVideoLiveStreamSchema = v.looseObject({
   encoder: text,
   broadcast_location: text,
   delivery_method: text,
+  use_stream_source: flag,
   recording: flag,
   created_at: text,
   updated_at: text,
   source_connection_information: optionalField(wowzaVideoSourceConnectionSchema),
   connection_code: text,
+  connection_code_expires_at: text,
+  stream_source_id: text,
+  // `[{id}]`: the auto-created primary (Wowza CDN) target and any others. An entry without an id is kept in
+  // `raw` only.
+  stream_targets: optionalField(v.array(v.looseObject({ id: text }))),
   hls_playback_url: text,
   // v1.9 sent `hosted_page: true` with flat `hosted_page_*` fields; v2.0 nests them in an object.
   hosted_page: optionalField(

@@ -82,6 +82,63 @@ const sharedSecret = v.pipe(
   v.regex(/^(?:[0-9A-Fa-f]{2}){1,16}$/, 'expected an even number (2 to 32) of hexadecimal characters'),
 );
 
+const countdownAtExpected =
+  'expected YYYY-MM-DD HH:MM:SS (UTC, as the reference asks), an ISO 8601 date-time with a zone, or a Date';
+
+const dateTimePattern =
+  /^(\d{4}-\d{2}-\d{2})([T ])(\d{2}:\d{2}:\d{2})(\.\d{1,9})?(?: ?(Z|[+-]\d{2}:?\d{2}))?$/i;
+const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * `countdown_at` as Wowza's reference tells users to type it, `YYYY-MM-DD HH:MM:SS` (24-hour clock, UTC), or
+ * as its schema (`format: date-time`) and every example write it, ISO 8601 with a zone
+ * (`2024-02-01T00:00:00.000Z`). What is sent is always what the schema takes: the reference form and a
+ * `Date` in the examples' form with the same digits (`2024-02-01 17:00:00` → `2024-02-01T17:00:00.000Z`), an
+ * RFC 3339 string as given, any other ISO 8601 form (`2024-02-01 17:00:00+0100`) as the same instant in UTC.
+ * Undefined for anything else: a date-time without a zone in another form, a date that does not exist
+ * (`2024-02-30 10:00:00`).
+ */
+export function toWowzaVideoCountdownAt(value: Date | string): string | undefined {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
+  const match = dateTimePattern.exec(value);
+  if (!match) return undefined;
+  const [, day, separator, time, fraction, zone] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string | undefined,
+    string | undefined,
+  ];
+  // Parsed as UTC and printed back: a date that does not exist (2024-02-30) rolls over and differs.
+  const wall = new Date(`${day}T${time}Z`);
+  const exists = !Number.isNaN(wall.getTime()) && wall.toISOString().startsWith(`${day}T${time}`);
+  if (!exists) return undefined;
+  if (zone === undefined) {
+    return separator === ' ' && fraction === undefined ? wall.toISOString() : undefined;
+  }
+  if (rfc3339.test(value)) return value;
+  const instant = new Date(`${day}T${time}${fraction ?? ''}${normalZone(zone)}`);
+  return Number.isNaN(instant.getTime()) ? undefined : instant.toISOString();
+}
+
+function normalZone(zone: string): string {
+  if (zone.toUpperCase() === 'Z') return 'Z';
+  return zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
+}
+
+const countdownAt = v.pipe(
+  v.union([v.date(), v.string()], countdownAtExpected),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const sent = toWowzaVideoCountdownAt(dataset.value);
+    if (sent === undefined) {
+      addIssue({ message: countdownAtExpected });
+      return NEVER;
+    }
+    return sent;
+  }),
+);
+
 const securityEntries = {
   force_ssl_playback: flag,
   geoblock_enabled: flag,
@@ -145,9 +202,7 @@ const sharedEntries = {
   watermark_width: v.optional(positiveInteger),
   watermark_height: v.optional(positiveInteger),
   countdown: flag,
-  countdown_at: v.optional(
-    v.pipe(v.string('expected a string'), v.isoTimestamp('expected an ISO 8601 date and time')),
-  ),
+  countdown_at: v.optional(countdownAt),
   countdown_timezone: v.optional(oneOf(wowzaVideoTimeZones)),
 };
 

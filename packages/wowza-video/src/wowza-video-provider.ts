@@ -157,10 +157,12 @@ export function wowzaVideo(settings: WowzaVideoProviderSettings = {}): WowzaVide
 
   const rawStreamOf = (body: unknown) => (body as { live_stream: unknown }).live_stream;
 
+  // The call's warnings (inputs Wowza cannot honour) first, then the answer's (an incomplete ingest).
   function toStream(stream: WowzaVideoLiveStream, raw: unknown, warnings: Warning[] = []): LiveStream {
     secrets.learn(...wowzaVideoSecretsOf(stream));
     const mapped = mapWowzaVideoLiveStream(stream, raw);
-    return warnings.length > 0 ? { ...mapped, warnings } : mapped;
+    const all = [...warnings, ...(mapped.warnings ?? [])];
+    return all.length > 0 ? { ...mapped, warnings: all } : mapped;
   }
 
   async function fetchStream(id: string, operation: string, options: CallOptions | undefined) {

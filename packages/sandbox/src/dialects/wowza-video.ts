@@ -558,11 +558,14 @@ function list(request: SandboxRequest, context: DialectContext): SandboxResponse
 
 type Action = 'start' | 'stop' | 'reset';
 
-// The transitions of Wowza's live stream state machine (official Ruby SDK simulator): the state reached at
-// once and the one reached after the transition time.
+// The transitions of Wowza's live stream state machine: the state reached at once (and answered) and the one
+// reached after the transition time. Start and reset pass through `starting` and `resetting` (their OpenAPI
+// examples, Wowza's Ruby SDK simulator). Stop answers `stopped`, and the stream is stopped: the quick start
+// ("the response shows the live stream state as stop (stopped)"), the OpenAPI stopLiveStream example and our
+// fixture agree; only the old Ruby SDK simulator went through `stopping`.
 const transitions: Record<Action, { from: string; via: string; to: string; verb: string }> = {
   start: { from: 'stopped', via: 'starting', to: 'started', verb: 'Starting' },
-  stop: { from: 'started', via: 'stopping', to: 'stopped', verb: 'Stopping' },
+  stop: { from: 'started', via: 'stopped', to: 'stopped', verb: 'Stopping' },
   reset: { from: 'started', via: 'resetting', to: 'started', verb: 'Resetting' },
 };
 
@@ -583,6 +586,21 @@ function changeState(record: StoredLiveStream, action: Action, context: DialectC
     state: transition.via,
     record: { ...record.liveStream },
   });
+  // A stream that recorded has its recording once it stops (SANDBOX CHOICE: at once).
+  const recordingReady = (current: StoredLiveStream) => {
+    if (action !== 'stop' || current.liveStream.recording !== true) return;
+    context.emit({
+      kind: 'recording-ready',
+      id: current.id,
+      state: transition.to,
+      record: { ...current.liveStream },
+      details: { url: `${context.origin}/wowza-video/recordings/${current.id}.mp4` },
+    });
+  };
+  if (transition.via === transition.to) {
+    recordingReady(record);
+    return { status: 200, body: { live_stream: { state: transition.via } } };
+  }
   context.after(context.settings.transitionMs, () => {
     const current = context.collection<StoredLiveStream>(collectionName).get(record.id);
     if (current && current.liveStream.state === transition.via) {
@@ -595,16 +613,7 @@ function changeState(record: StoredLiveStream, action: Action, context: DialectC
         state: transition.to,
         record: { ...current.liveStream },
       });
-      // A stream that recorded has its recording once it stops (SANDBOX CHOICE: at once).
-      if (action === 'stop' && current.liveStream.recording === true) {
-        context.emit({
-          kind: 'recording-ready',
-          id: current.id,
-          state: transition.to,
-          record: { ...current.liveStream },
-          details: { url: `${context.origin}/wowza-video/recordings/${current.id}.mp4` },
-        });
-      }
+      recordingReady(current);
     }
   });
   return { status: 200, body: { live_stream: { state: transition.via } } };
