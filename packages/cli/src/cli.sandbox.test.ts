@@ -168,11 +168,15 @@ describe('unilive against a running sandbox', () => {
     const { out } = capture();
     const controller = new AbortController();
     const output: Output = { out: (text) => out.push(text), err: () => {}, interactive: false };
-    const running = main(['sandbox', '--port', '0'], { output, signal: controller.signal });
+    const running = main(['sandbox', '--port', '0', '--rtmp-port', '0'], {
+      output,
+      signal: controller.signal,
+    });
     await expect
       .poll(() => out.find((line) => line.startsWith('unilive sandbox listening on')))
       .toBeDefined();
     const url = /listening on (\S+)/.exec(out[0] ?? '')?.[1] ?? '';
+    expect(out[1]).toMatch(/^ {2}RTMP ingest {5}rtmp:\/\/127\.0\.0\.1:\d+$/);
     const index = (await (await fetch(`${url}/_sandbox`)).json()) as { providers: Record<string, unknown> };
     expect(Object.keys(index.providers).sort()).toEqual([
       'liveapi',

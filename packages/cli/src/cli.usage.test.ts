@@ -282,23 +282,26 @@ describe('unilive sandbox', () => {
     const folder = await mkdtemp(join(tmpdir(), 'unilive-cli-'));
     const persist = join(folder, 'data.json');
     writeFileSync(persist, '{"wowza-video": {"live_streams": ');
-    expect(await run('sandbox', '--port', '0', '--persist', persist)).toBe(2);
+    expect(await run('sandbox', '--port', '0', '--rtmp-port', '0', '--persist', persist)).toBe(2);
     // A port in use: the first sandbox holds it until interrupted.
     const controller = new AbortController();
     const out: string[] = [];
     const output: Output = { out: (text) => out.push(text), err: () => {}, interactive: false };
-    const first = main(['sandbox', '--port', '0'], { output, signal: controller.signal });
+    const first = main(['sandbox', '--port', '0', '--rtmp-port', '0'], { output, signal: controller.signal });
     await expect
       .poll(() => out.find((line) => line.startsWith('unilive sandbox listening on')))
       .toBeDefined();
     const port = /:(\d+)$/.exec(out[0] ?? '')?.[1] ?? '';
-    expect(await run('sandbox', '--port', port)).toBe(2);
+    const rtmpPort = /:(\d+)$/.exec(out[1] ?? '')?.[1] ?? '';
+    expect(await run('sandbox', '--port', port, '--rtmp-port', '0')).toBe(2);
+    expect(await run('sandbox', '--port', '0', '--rtmp-port', rtmpPort)).toBe(2);
     controller.abort();
     expect(await first).toBe(0);
     expect(err).toEqual([
       'unilive: --port expects a whole number from 0 to 65535',
       'unilive: InvalidInputError: The persist file is not valid JSON: move it away or pass another path, and the sandbox starts empty there',
       'unilive: InvalidInputError: The port is already in use on this host: choose another, or 0 for any free port',
+      'unilive: InvalidInputError: The RTMP port (media.port) is already in use on this host: choose another, or 0 for any free port',
     ]);
   });
 });

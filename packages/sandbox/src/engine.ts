@@ -4,10 +4,12 @@ import { faultProblem } from './faults.js';
 import type {
   DialectContext,
   DialectSettings,
+  EncoderInfo,
   ErrorKind,
   Fault,
   FaultOperation,
   SandboxDialect,
+  SandboxLogEntry,
   SandboxRequest,
   SandboxResponse,
   SandboxStats,
@@ -39,6 +41,8 @@ export interface EngineOptions {
    * Default `Date.now`; tests pass a fixed one so a busy machine cannot refill the bucket between requests.
    */
   now?: () => number;
+  /** Hears every line of the sandbox's log (ingest decisions, packager failures); nothing is printed. */
+  log?: (entry: SandboxLogEntry) => void;
 }
 
 const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -69,6 +73,9 @@ export function createEngine(options: EngineOptions) {
   const now = options.now ?? Date.now;
   const bucket = { tokens: options.rateLimit?.requestsPerSecond ?? 0, refilledAt: now() };
   let origin = 'http://127.0.0.1';
+  let ingestOrigin = 'rtmp://127.0.0.1:1935';
+  let encoderInfo: (provider: ProviderId, id: string) => EncoderInfo | undefined = () => undefined;
+  const logs: SandboxLogEntry[] = [];
 
   for (const [provider, collections] of Object.entries(options.data ?? {})) {
     const slice = new Map<string, Map<string, { id: string }>>();
@@ -113,6 +120,10 @@ export function createEngine(options: EngineOptions) {
           .toString('hex')
           .slice(0, length),
       origin,
+      ingestOrigin,
+      mediaUrl: (streamId, file) =>
+        `${origin}/media/${encodeURIComponent(dialect.id)}/${encodeURIComponent(streamId)}/${file}`,
+      encoderInfo: (streamId) => encoderInfo(dialect.id, streamId),
       settings,
       countCreate: () => {
         stats.created[dialect.id] = (stats.created[dialect.id] ?? 0) + 1;
@@ -246,6 +257,30 @@ export function createEngine(options: EngineOptions) {
     /** Sets the origin used in URLs dialects generate (the server calls this once it listens). */
     setOrigin(value: string) {
       origin = value;
+    },
+    /** Sets the `rtmp://host:port` ingest URLs point at (the server calls this once RTMP listens). */
+    setIngestOrigin(value: string) {
+      ingestOrigin = value;
+    },
+    /** Where dialects read what the RTMP ingest knows of a stream's encoder. */
+    setEncoderInfo(lookup: (provider: ProviderId, id: string) => EncoderInfo | undefined) {
+      encoderInfo = lookup;
+    },
+    /** Adds a line to the sandbox's log: kept for the dashboard (the last 200) and handed to `log`. */
+    log(entry: Omit<SandboxLogEntry, 'at'>) {
+      const line = { ...entry, at: Date.now() };
+      logs.push(line);
+      if (logs.length > 200) logs.shift();
+      options.log?.(line);
+    },
+    /** The most recent log lines, oldest first. */
+    recentLogs(): SandboxLogEntry[] {
+      return [...logs];
+    },
+    /** What a dialect gets as its context, for work outside a request (ingest, the dashboard). */
+    contextOf(provider: ProviderId): DialectContext | undefined {
+      const dialect = dialects.get(provider);
+      return dialect ? contextFor(dialect) : undefined;
     },
     /** The records, as plain JSON, for persistence. */
     snapshot(): Record<string, Record<string, Record<string, unknown>>> {

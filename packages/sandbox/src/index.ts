@@ -7,15 +7,31 @@ export {
   type SandboxEngine,
 } from './engine.js';
 export { faultProblem, faultTypes } from './faults.js';
+export { type FfmpegBinary, findFfmpeg } from './media/ffmpeg.js';
+export type { MediaOptions } from './media/media-service.js';
+export {
+  encoderUrl,
+  type Push,
+  type PushOptions,
+  type PushProgress,
+  type PushResult,
+  type PushTarget,
+  startPush,
+} from './media/push.js';
 export { type AdapterSettings, type Sandbox, type SandboxOptions, startSandbox } from './server.js';
 export type {
   DialectContext,
+  DialectIngest,
   DialectSettings,
   DialectStreamChange,
+  EncoderInfo,
   ErrorKind,
   Fault,
   FaultOperation,
+  IngestMatch,
+  IngestRequest,
   SandboxDialect,
+  SandboxLogEntry,
   SandboxRequest,
   SandboxResponse,
   SandboxStats,

@@ -1,10 +1,12 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InvalidInputError, type ProviderId } from '@unilive/core';
 import { allDialects } from './dialects/index.js';
 import { createEngine, type EngineOptions, type SandboxEngine } from './engine.js';
+import { type MediaOptions, type MediaService, startMediaService } from './media/media-service.js';
 import type {
+  EncoderInfo,
   Fault,
   FaultOperation,
   SandboxDialect,
@@ -24,6 +26,12 @@ export interface SandboxOptions extends Omit<EngineOptions, 'dialects' | 'data' 
   dialects?: readonly SandboxDialect[];
   /** Keeps the records in this JSON file across restarts. */
   persistPath?: string;
+  /**
+   * Real media: an RTMP ingest on loopback that the dialects' ingest URLs point at, live state that
+   * follows the encoder, and HLS at the playback URLs. On by default; `false` turns it off (ingest URLs
+   * then lead nowhere).
+   */
+  media?: MediaOptions | false;
 }
 
 /** Settings of an adapter pointed at a sandbox. */
@@ -47,6 +55,10 @@ export interface Sandbox {
   clearFaults(): void;
   /** Simulates an encoder connecting to (or leaving) a stream. */
   setEncoder(provider: ProviderId, id: string, connected: boolean): void;
+  /** `rtmp://127.0.0.1:PORT`, where the RTMP ingest listens; undefined with `media: false`. */
+  readonly ingestUrl: string | undefined;
+  /** The encoder publishing to a stream over RTMP now. */
+  publisher(provider: ProviderId, id: string): EncoderInfo | undefined;
   /** Observes every stream change on every provider; returns the function that stops observing. */
   onStreamChange(listener: StreamChangeListener): () => void;
   stats(): SandboxStats;
@@ -59,12 +71,17 @@ export interface Sandbox {
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const port = options.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new InvalidInputError({
-      operation: 'startSandbox',
-      message: 'port must be a whole number from 0 to 65535 (0 picks a free port)',
-      issues: [{ path: 'port', message: 'expected a whole number from 0 to 65535' }],
-    });
+  for (const [path, value] of [
+    ['port', port],
+    ['media.port', options.media === false ? 0 : (options.media?.port ?? 0)],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 0 || value > 65_535) {
+      throw new InvalidInputError({
+        operation: 'startSandbox',
+        message: `${path} must be a whole number from 0 to 65535 (0 picks a free port)`,
+        issues: [{ path, message: 'expected a whole number from 0 to 65535' }],
+      });
+    }
   }
   const dialects = options.dialects ?? allDialects;
   const persistPath = options.persistPath;
@@ -85,21 +102,31 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
   });
 
+  const host = options.host ?? '127.0.0.1';
+  let media: MediaService | undefined;
+  try {
+    media = options.media === false ? undefined : await startMediaService(engine, { ...options.media, host });
+  } catch (error) {
+    engine.close();
+    throw listenError(error as Error, 'media.port');
+  }
   const server = createServer((request, response) => {
-    serve(engine, request, response).catch(() => {
+    serve(engine, media, request, response).catch(() => {
       if (!response.headersSent) send(response, { status: 500, body: { error: 'sandbox failure' } });
       else response.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) => {
-      engine.close();
-      reject(listenError(error));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (error) => reject(listenError(error)));
+      server.listen(port, host, () => resolve());
     });
-    server.listen(port, options.host ?? '127.0.0.1', () => resolve());
-  });
+  } catch (error) {
+    await media?.close();
+    engine.close();
+    throw error;
+  }
   const listening = (server.address() as AddressInfo).port;
-  const host = options.host ?? '127.0.0.1';
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${listening}`;
   engine.setOrigin(url);
   const baseUrl = (provider: ProviderId) =>
@@ -117,9 +144,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     injectFault: (provider, operation, fault) => engine.injectFault(provider, operation, fault),
     clearFaults: () => engine.clearFaults(),
     setEncoder: (provider, id, connected) => engine.setEncoder(provider, id, connected),
+    ingestUrl: media?.ingestOrigin,
+    publisher: (provider, id) => media?.publisher(provider, id),
     onStreamChange: (listener) => engine.onStreamChange(listener),
     stats: () => structuredClone(engine.stats),
     async close() {
+      await media?.close();
       engine.close();
       if (saveTimer) clearTimeout(saveTimer);
       save();
@@ -175,14 +205,21 @@ function readPersisted(path: string): PersistedData {
 }
 
 /** A failure to listen, as a typed error naming the setting to change. */
-function listenError(error: Error): Error {
+function listenError(error: Error, portSetting: 'port' | 'media.port' = 'port'): Error {
   const code = (error as { code?: unknown }).code;
-  const refuse = (path: 'port' | 'host', message: string) =>
+  const refuse = (path: string, message: string) =>
     new InvalidInputError({ operation: 'startSandbox', message, issues: [{ path, message }], cause: error });
+  const which = portSetting === 'port' ? 'port' : 'RTMP port (media.port)';
   if (code === 'EADDRINUSE')
-    return refuse('port', 'The port is already in use on this host: choose another, or 0 for any free port');
+    return refuse(
+      portSetting,
+      `The ${which} is already in use on this host: choose another, or 0 for any free port`,
+    );
   if (code === 'EACCES')
-    return refuse('port', 'Listening on this port is not allowed here (ports below 1024 need privileges)');
+    return refuse(
+      portSetting,
+      `Listening on this ${which} is not allowed here (ports below 1024 need privileges)`,
+    );
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
     return refuse('host', 'The host is not an address of this machine');
   return error;
@@ -190,10 +227,15 @@ function listenError(error: Error): Error {
 
 async function serve(
   engine: SandboxEngine,
+  media: MediaService | undefined,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://sandbox');
+  if (url.pathname.startsWith('/media/')) {
+    serveMedia(media, request, response, url.pathname);
+    return;
+  }
   const text = await readBody(request);
   let body: unknown;
   if (text.length > 0) {
@@ -294,6 +336,69 @@ function control(engine: SandboxEngine, method: string, path: string[], body: un
         'no such control route: GET /_sandbox, GET /_sandbox/stats, POST or DELETE /_sandbox/faults, PUT /_sandbox/encoders/{provider}/{id}',
     },
   };
+}
+
+const mediaTypes: Record<string, string> = {
+  m3u8: 'application/vnd.apple.mpegurl',
+  ts: 'video/mp2t',
+};
+
+/**
+ * `/media/<provider>/<id>/<file>`: a stream's HLS playlist and segments while (and after) an encoder
+ * publishes, readable from any origin so a browser player on another page can load them.
+ */
+function serveMedia(
+  media: MediaService | undefined,
+  request: IncomingMessage,
+  response: ServerResponse,
+  pathname: string,
+): void {
+  const cors = {
+    'access-control-allow-origin': '*',
+    'access-control-allow-methods': 'GET, HEAD, OPTIONS',
+    'access-control-allow-headers': 'range',
+  };
+  if (request.method === 'OPTIONS') {
+    response.writeHead(204, { ...cors, 'access-control-max-age': '600' });
+    response.end();
+    return;
+  }
+  const [, , provider = '', id = '', name = '', ...extra] = pathname.split('/').map((part) => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return '';
+    }
+  });
+  const file = extra.length === 0 ? media?.hlsFile(provider, id, name) : undefined;
+  const size = file ? fileSize(file) : undefined;
+  if (!file || size === undefined || (request.method !== 'GET' && request.method !== 'HEAD')) {
+    send(response, { status: 404, headers: cors, body: { error: 'no HLS output at this address' } });
+    return;
+  }
+  const extension = name.slice(name.lastIndexOf('.') + 1);
+  response.writeHead(200, {
+    ...cors,
+    'content-type': mediaTypes[extension] ?? 'application/octet-stream',
+    'content-length': String(size),
+    // The playlist changes with every segment; a segment never changes.
+    'cache-control': extension === 'm3u8' ? 'no-cache' : 'max-age=60',
+  });
+  if (request.method === 'HEAD') {
+    response.end();
+    return;
+  }
+  const reader = createReadStream(file);
+  reader.on('error', () => response.destroy());
+  reader.pipe(response);
+}
+
+function fileSize(path: string): number | undefined {
+  try {
+    return statSync(path).size;
+  } catch {
+    return undefined;
+  }
 }
 
 function readBody(request: IncomingMessage): Promise<string> {

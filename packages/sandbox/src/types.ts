@@ -86,13 +86,22 @@ export interface DialectContext {
   randomId(length: number): string;
   /** Random hex, for tokens. */
   randomHex(length: number): string;
-  /** The sandbox's public URL (`http://127.0.0.1:PORT`), for building ingest and playback URLs. */
+  /** The sandbox's public URL (`http://127.0.0.1:PORT`), for building playback URLs. */
   origin: string;
+  /** Where the sandbox's RTMP ingest listens (`rtmp://127.0.0.1:PORT`), for building ingest URLs. */
+  readonly ingestOrigin: string;
+  /**
+   * The URL where the sandbox serves a file of a stream's HLS output while an encoder publishes to it
+   * (`http://127.0.0.1:PORT/media/<provider>/<id>/<file>`).
+   */
+  mediaUrl(streamId: string, file: string): string;
+  /** What the sandbox knows of the encoder publishing to a stream now (real RTMP ingest only). */
+  encoderInfo(streamId: string): EncoderInfo | undefined;
   /** Settings given to the sandbox for this dialect. */
   settings: DialectSettings;
   /** Counts a created resource, for duplicate detection by benchmarks and fault tests. */
   countCreate(): void;
-  /** Whether an encoder is marked connected to a stream (see the control API). */
+  /** Whether an encoder publishes to a stream now (real RTMP ingest, or the control API's simulation). */
   encoderConnected(id: string): boolean;
   /** Reports a change to one of this dialect's streams to every observer of the engine. */
   emit(change: DialectStreamChange): void;
@@ -138,6 +147,70 @@ export type DialectStreamChange = Omit<StreamChange, 'provider' | 'at'>;
 /** Observes every {@link StreamChange}; what it throws is ignored. */
 export type StreamChangeListener = (change: StreamChange) => void;
 
+/** An encoder publishing to a sandbox stream over RTMP, as the ingest sees it. */
+export interface EncoderInfo {
+  /** `address:port` of the encoder. */
+  remoteAddress: string;
+  /** ms since the epoch. */
+  connectedAt: number;
+  /** When the first audio or video message arrived, ms since the epoch. */
+  firstPacketAt?: number;
+  bytesIn: number;
+  /** Bits per second over the last few seconds. */
+  bitrate: number;
+  /** From the encoder's metadata, when it sent any. */
+  width?: number;
+  height?: number;
+  frameRate?: number;
+  videoCodec?: string;
+  audioCodec?: string;
+}
+
+/** An RTMP publish as an encoder asks for it: `rtmp://host:port/<application>/<streamName>?<query>`. */
+export interface IngestRequest {
+  application: string;
+  /** The last path segment; often the stream key itself. */
+  streamName: string;
+  query: URLSearchParams;
+  /** The user the connection proved with Adobe authentication, when its application asked for it. */
+  user?: string;
+}
+
+/**
+ * A dialect's answer to a publish in its URL form: which stream, and whether it takes video now. `reason`
+ * is logged and shown to the encoder, so it never holds a key or a password.
+ */
+export type IngestMatch =
+  | { accept: true; streamId: string }
+  | { accept: false; reason: string; streamId?: string };
+
+/** How a dialect's streams take real video through the sandbox's RTMP ingest. */
+export interface DialectIngest {
+  /**
+   * The push credentials an RTMP connect to `application` must prove with Adobe authentication, or
+   * undefined when it needs none (or the application is not this dialect's).
+   */
+  credentialsFor?(
+    application: string,
+    context: DialectContext,
+  ): { username: string; password: string } | undefined;
+  /** Answers a publish in this dialect's URL form; undefined when the URL is not in its form. */
+  match(request: IngestRequest, context: DialectContext): IngestMatch | undefined;
+  /** The HLS playlist's file name under {@link DialectContext.mediaUrl}. Default `index.m3u8`. */
+  playlistName?: string;
+}
+
+/** A line of the sandbox's own log: ingest decisions, packager failures. */
+export interface SandboxLogEntry {
+  level: 'info' | 'warn' | 'error';
+  /** Never holds a credential or a stream key: streams are named by provider and id. */
+  message: string;
+  provider?: ProviderId;
+  streamId?: string;
+  /** ms since the epoch. */
+  at: number;
+}
+
 /** Per-dialect settings. */
 export interface DialectSettings {
   /** The credential requests must carry (a token, a key:secret pair, a JWT secret…); dialect-specific. */
@@ -167,6 +240,8 @@ export interface SandboxDialect {
     id: string,
     context: DialectContext,
   ): { record: Record<string, unknown>; state?: string } | undefined;
+  /** Real RTMP ingest for this dialect's streams; without it, publishes in no dialect's form are refused. */
+  readonly ingest?: DialectIngest;
 }
 
 /** Statistics of a sandbox run, for tests and benchmarks. */

@@ -11,10 +11,15 @@ export const sandbox: CommandSpec = {
     { flags: '--persist <file>', description: 'keep the streams in this JSON file across restarts' },
     { flags: '--transition-ms <ms>', description: 'how long state changes take (default: 1500)' },
     { flags: '--rate-limit <n>', description: 'answer 429 beyond n requests a second' },
+    {
+      flags: '--rtmp-port <port>',
+      description: 'port of the RTMP ingest encoders push to; 0 picks a free one (default: 1935)',
+    },
   ],
   async run({ flags, context }) {
     const { output, signal } = context;
     const port = integerFlag(flags, 'port', '--port', { min: 0, max: 65_535 }) ?? 4010;
+    const rtmpPort = integerFlag(flags, 'rtmpPort', '--rtmp-port', { min: 0, max: 65_535 }) ?? 1935;
     const transitionMs = integerFlag(flags, 'transitionMs', '--transition-ms', { min: 0, max: 3_600_000 });
     const rate = integerFlag(flags, 'rateLimit', '--rate-limit', { min: 1, max: 1_000_000 });
     const host = stringFlag(flags, 'host');
@@ -25,8 +30,15 @@ export const sandbox: CommandSpec = {
       ...(persistPath ? { persistPath } : {}),
       ...(transitionMs === undefined ? {} : { transitionMs }),
       ...(rate ? { rateLimit: { requestsPerSecond: rate } } : {}),
+      media: { port: rtmpPort },
+      // Refused publishers, stalled encoders and packager failures, as they happen (never with a key).
+      log: (entry) =>
+        output.err(
+          `[${entry.level}]${entry.provider ? ` ${entry.provider}${entry.streamId ? `/${entry.streamId}` : ''}` : ''} ${entry.message}`,
+        ),
     });
     output.out(`unilive sandbox listening on ${running.url}`);
+    output.out(`  RTMP ingest     ${running.ingestUrl}`);
     for (const provider of running.providers)
       output.out(`  ${provider.padEnd(15)} ${running.baseUrl(provider)}`);
     output.out(

@@ -51,7 +51,8 @@ describe('liveapi dialect', () => {
     expect(stream).toMatchObject({
       name: 'Show',
       enabled: true,
-      ingest: { server: 'rtmp://ingest.sandbox.liveapi.com/static' },
+      // The engine's default addresses: a server sets its own once it listens.
+      ingest: { server: 'rtmp://127.0.0.1:1935/static' },
       platforms: [],
       settings: { pulling_mode: {} },
       environment: 'production',
@@ -62,7 +63,7 @@ describe('liveapi dialect', () => {
     expect(stream.playback).toEqual({
       embed_url: `https://player.sandbox.liveapi.com/${publicKey}`,
       embed_audio_url: `https://player.sandbox.liveapi.com/${publicKey}?onlyAudio=true`,
-      hls_url: `https://live.sandbox.liveapi.com/${stream.user}/${publicKey}/index.m3u8`,
+      hls_url: `http://127.0.0.1/media/liveapi/${stream._id}/index.m3u8`,
     });
     expect(stream).not.toHaveProperty('broadcasting_status');
     expect(stream).not.toHaveProperty('pull_urls');

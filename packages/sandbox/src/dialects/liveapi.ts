@@ -39,13 +39,13 @@ interface StreamRecord {
 }
 
 const pageSize = 10;
-// Owner ids every stream carries (`user` is also a path segment of the HLS URL).
+// Owner ids every stream carries (at the vendor, `user` is also a path segment of the HLS URL).
 const userId = '64b7f0c2a1d3e5f7091b2c3d';
 const organizationId = '64b7f0c2a1d3e5f7091b2c3e';
-// Vendor-shaped hosts under a sandbox label: they are data, never contacted.
-const ingestServer = 'rtmp://ingest.sandbox.liveapi.com/static';
+// Ingest and HLS point at the sandbox's own RTMP ingest and media route (`static` is the vendor's application
+// name); the other hosts are vendor-shaped under a sandbox label: they are data, never contacted.
+const ingestApplication = 'static';
 const playerOrigin = 'https://player.sandbox.liveapi.com';
-const hlsOrigin = 'https://live.sandbox.liveapi.com';
 const pullHost = 'sg-1.sandbox.liveapi.com';
 
 const json = (status: number, body: unknown, headers?: Record<string, string>): SandboxResponse => ({
@@ -140,6 +140,22 @@ export const liveapiDialect: SandboxDialect = {
       return json(200, { success: true });
     }
     return failure(404, 'Not found');
+  },
+
+  // `server` + `key`: the key is `lv_…` and its `?password=` suffix is what makes it a publish credential.
+  ingest: {
+    match(request, context) {
+      if (request.application !== ingestApplication) return undefined;
+      const stream = [...context.collection<StreamRecord>('live_streams').values()].find(
+        (candidate) => candidate.key === request.streamName,
+      );
+      if (!stream) return { accept: false, reason: 'unknown stream key' };
+      if (request.query.get('password') !== stream.password) {
+        return { accept: false, reason: 'wrong stream key password', streamId: stream.id };
+      }
+      if (!stream.enabled) return { accept: false, reason: 'the stream is disabled', streamId: stream.id };
+      return { accept: true, streamId: stream.id };
+    },
   },
 
   describe(id: string, context: DialectContext) {
@@ -271,11 +287,14 @@ function render(stream: StreamRecord, context: DialectContext) {
     _id: stream.id,
     ...(stream.name === undefined ? {} : { name: stream.name }),
     enabled: stream.enabled,
-    ingest: { server: ingestServer, key: `${stream.key}?password=${stream.password}` },
+    ingest: {
+      server: `${context.ingestOrigin}/${ingestApplication}`,
+      key: `${stream.key}?password=${stream.password}`,
+    },
     playback: {
       embed_url: `${playerOrigin}/${stream.key}`,
       embed_audio_url: `${playerOrigin}/${stream.key}?onlyAudio=true`,
-      hls_url: `${hlsOrigin}/${userId}/${stream.key}/index.m3u8`,
+      hls_url: context.mediaUrl(stream.id, 'index.m3u8'),
     },
     platforms: stream.platforms.map((platform) => ({
       _id: platform.id,

@@ -102,10 +102,11 @@ describe('videosdk sandbox dialect', () => {
       userId: expect.stringMatching(/^[0-9a-f]{24}$/),
       name: 'Nickname for livestream',
       streamKey: key,
-      streamUrl: 'rtmp://live.videosdk.live/live/',
-      upstreamUrl: `rtmp://live.videosdk.live/live/${key}`,
-      downstreamUrl: `https://live.videosdk.live/live/${key}/index.m3u8`,
-      recordingUrl: `https://live.videosdk.live/live/${key}/storage/index.m3u8`,
+      // The vendor's `live` application and key on the sandbox's ingest; HLS at the sandbox's media route.
+      streamUrl: 'rtmp://127.0.0.1:1935/live/',
+      upstreamUrl: `rtmp://127.0.0.1:1935/live/${key}`,
+      downstreamUrl: `http://127.0.0.1/media/videosdk/${body.id}/index.m3u8`,
+      recordingUrl: `http://127.0.0.1/media/videosdk/${body.id}/storage/index.m3u8`,
       restream: [
         {
           _id: expect.stringMatching(/^[0-9a-f]{24}$/),

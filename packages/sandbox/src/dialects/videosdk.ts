@@ -43,9 +43,22 @@ interface VideosdkLiveStreamRecord {
   updatedAt: string;
 }
 
-// Media hosts of the 2022 reference. They are data: nothing is served there by the sandbox.
-const rtmpServer = 'rtmp://live.videosdk.live/live/';
-const hlsOrigin = 'https://live.videosdk.live/live/';
+// The reference pushes to `rtmp://live.videosdk.live/live/<streamKey>`; the sandbox keeps the `live`
+// application on its own RTMP ingest and serves the HLS at its media route. The URLs are rendered from the
+// sandbox's addresses on every answer, so a persisted stream follows a sandbox restarted on other ports.
+const ingestApplication = 'live';
+
+function render(stream: VideosdkLiveStreamRecord, context: DialectContext): VideosdkLiveStreamRecord {
+  const streamUrl = `${context.ingestOrigin}/${ingestApplication}/`;
+  return {
+    ...stream,
+    streamUrl,
+    upstreamUrl: `${streamUrl}${stream.streamKey}`,
+    downstreamUrl: context.mediaUrl(stream.id, 'index.m3u8'),
+    // No recording is kept by the sandbox: the URL has the vendor's shape and serves nothing.
+    recordingUrl: context.mediaUrl(stream.id, 'storage/index.m3u8'),
+  };
+}
 
 const defaultPageSize = 20;
 // The reference documents no maximum; the sandbox caps generously so any adapter cap fits under it.
@@ -99,7 +112,7 @@ export const videosdkDialect: SandboxDialect = {
     const streams = context.collection<VideosdkLiveStreamRecord>(collectionName);
     if (route === 'collection') {
       if (request.method === 'POST') return create(request.body, streams, context);
-      if (request.method === 'GET') return list(request.query, streams);
+      if (request.method === 'GET') return list(request.query, streams, context);
       return notFoundRoute(request);
     }
     const stream = streams.get(route.id);
@@ -107,17 +120,29 @@ export const videosdkDialect: SandboxDialect = {
       return notFoundRoute(request);
     }
     if (!stream) return { status: 404, body: { message: notFound } };
-    if (request.method === 'GET') return { status: 200, body: stream };
+    if (request.method === 'GET') return { status: 200, body: render(stream, context) };
     if (request.method === 'POST') return update(stream, request.body, context);
     streams.delete(stream.id);
     context.changed();
-    context.emit({ kind: 'deleted', id: stream.id, record: { ...stream } });
-    return { status: 200, body: stream };
+    const last = render(stream, context);
+    context.emit({ kind: 'deleted', id: stream.id, record: { ...last } });
+    return { status: 200, body: last };
+  },
+
+  // `upstreamUrl` = `streamUrl` + `streamKey`: a stream takes video for as long as it exists.
+  ingest: {
+    match(request, context) {
+      if (request.application !== ingestApplication) return undefined;
+      const stream = [...context.collection<VideosdkLiveStreamRecord>(collectionName).values()].find(
+        (candidate) => candidate.streamKey === request.streamName,
+      );
+      return stream ? { accept: true, streamId: stream.id } : { accept: false, reason: 'unknown stream key' };
+    },
   },
 
   describe(id: string, context: DialectContext) {
     const stream = context.collection<VideosdkLiveStreamRecord>(collectionName).get(id);
-    return stream ? { record: { ...stream } } : undefined;
+    return stream ? { record: { ...render(stream, context) } } : undefined;
   },
 };
 
@@ -160,11 +185,12 @@ function create(
     userId,
     name: body.name,
     streamKey,
-    streamUrl: rtmpServer,
-    upstreamUrl: `${rtmpServer}${streamKey}`,
-    downstreamUrl: `${hlsOrigin}${streamKey}/index.m3u8`,
+    // Rendered from the sandbox's addresses on every answer (see `render`).
+    streamUrl: '',
+    upstreamUrl: '',
+    downstreamUrl: '',
     // Every reference example carries it, `record: false` ones included, though the guide says otherwise.
-    recordingUrl: `${hlsOrigin}${streamKey}/storage/index.m3u8`,
+    recordingUrl: '',
     restream,
     createdAt: now,
     updatedAt: now,
@@ -172,17 +198,22 @@ function create(
   streams.set(stream.id, stream);
   context.countCreate();
   context.changed();
-  context.emit({ kind: 'created', id: stream.id, record: { ...stream } });
+  const rendered = render(stream, context);
+  context.emit({ kind: 'created', id: stream.id, record: { ...rendered } });
   // Only the create example shows the owner inline.
-  return { status: 200, body: { ...stream, user: { name: 'Sandbox user', id: userId } } };
+  return { status: 200, body: { ...rendered, user: { name: 'Sandbox user', id: userId } } };
 }
 
-function list(query: URLSearchParams, streams: Map<string, VideosdkLiveStreamRecord>): SandboxResponse {
+function list(
+  query: URLSearchParams,
+  streams: Map<string, VideosdkLiveStreamRecord>,
+  context: DialectContext,
+): SandboxResponse {
   const page = positiveInteger(query.get('page')) ?? 1;
   const perPage = Math.min(maxPageSize, positiveInteger(query.get('perPage')) ?? defaultPageSize);
   const all = [...streams.values()];
   const lastPage = Math.max(1, Math.ceil(all.length / perPage));
-  const data = all.slice((page - 1) * perPage, page * perPage);
+  const data = all.slice((page - 1) * perPage, page * perPage).map((stream) => render(stream, context));
   return { status: 200, body: { pageInfo: { currentPage: page, perPage, lastPage }, data } };
 }
 
@@ -200,8 +231,9 @@ function update(stream: VideosdkLiveStreamRecord, body: unknown, context: Dialec
   if (typeof patch.record === 'boolean') stream.record = patch.record;
   stream.updatedAt = new Date(context.now()).toISOString();
   context.changed();
-  context.emit({ kind: 'updated', id: stream.id, record: { ...stream } });
-  return { status: 200, body: stream };
+  const rendered = render(stream, context);
+  context.emit({ kind: 'updated', id: stream.id, record: { ...rendered } });
+  return { status: 200, body: rendered };
 }
 
 function readRestream(value: unknown, context: DialectContext): VideosdkRestreamRecord[] | undefined {

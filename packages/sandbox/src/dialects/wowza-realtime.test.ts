@@ -101,9 +101,7 @@ describe('wowza-realtime sandbox dialect', () => {
     expect(stream.stream_name).toMatch(/^[0-9a-f]{32}$/);
     expect(stream.token).toMatch(/^[0-9a-f]{64}$/);
     expect(stream).not.toHaveProperty('subscribe_token');
-    expect(stream.rtmp_url).toBe(
-      `rtmp://rtmp-realtime1.sandbox.wowza.com:1935/v2/pub/${stream.stream_name}?token=${stream.token}`,
-    );
+    expect(stream.rtmp_url).toBe(`${sandbox.ingestUrl}/v2/pub/${stream.stream_name}?token=${stream.token}`);
     expect(stream.hosted_page.url).toMatch(
       /^https:\/\/embed\.sandbox\.flowplayer\.com\/hosted\/default\/[a-z0-9]{8}$/,
     );

@@ -65,8 +65,9 @@ interface RealTimeRecord {
 
 const regions = ['phoenix', 'amsterdam', 'singapore', 'bangalore', 'auto'];
 const logoPositions = ['top-left', 'top-right', 'bottom-left', 'bottom-right'];
+// `rtmp_url` keeps the vendor's `v2/pub` application, on the sandbox's own RTMP ingest.
+const ingestApplication = 'v2/pub';
 // Vendor-shaped hosts under a sandbox label: they are data, never contacted.
-const rtmpServer = 'rtmp://rtmp-realtime1.sandbox.wowza.com:1935/v2/pub';
 const hostedPageOrigin = 'https://embed.sandbox.flowplayer.com/hosted/default';
 const uploadsOrigin = 'https://uploads.sandbox.wowza.com/player';
 const defaultPlayerId = '2205b4e8-b160-43c2-868d-d88698a4e850';
@@ -177,25 +178,43 @@ export const wowzaRealtimeDialect: SandboxDialect = {
     if (statePath.test(path)) {
       return method === 'GET' ? { status: 200, body: { real_time: { state: stream.state } } } : notFound();
     }
-    if (method === 'GET') return { status: 200, body: { real_time_stream: render(stream) } };
+    if (method === 'GET') return { status: 200, body: { real_time_stream: render(stream, context) } };
     if (method === 'PATCH') return update(stream, request.body, context);
     if (method === 'DELETE') {
       streams.delete(id);
       tombstones.set(id, { id });
       context.changed();
-      context.emit({ kind: 'deleted', id, state: stream.state, record: render(stream) });
+      context.emit({ kind: 'deleted', id, state: stream.state, record: render(stream, context) });
       return { status: 204 };
     }
     return notFound();
   },
 
+  // `rtmp_url` = `…/v2/pub/<stream_name>?token=<publish token>`; a started stream takes video.
+  ingest: {
+    match(request, context) {
+      if (request.application !== ingestApplication) return undefined;
+      const stream = [...context.collection<RealTimeRecord>('real_time_streams').values()].find(
+        (candidate) => candidate.stream_name === request.streamName,
+      );
+      if (!stream) return { accept: false, reason: 'unknown stream name' };
+      if (request.query.get('token') !== stream.token) {
+        return { accept: false, reason: 'wrong publish token', streamId: stream.id };
+      }
+      if (stream.state !== 'started') {
+        return { accept: false, reason: `the stream is ${stream.state}`, streamId: stream.id };
+      }
+      return { accept: true, streamId: stream.id };
+    },
+  },
+
   describe(id: string, context: DialectContext) {
     const stream = context.collection<RealTimeRecord>('real_time_streams').get(id);
-    return stream ? { record: render(stream), state: stream.state } : undefined;
+    return stream ? { record: render(stream, context), state: stream.state } : undefined;
   },
 };
 
-function render(record: RealTimeRecord): Record<string, unknown> {
+function render(record: RealTimeRecord, context: DialectContext): Record<string, unknown> {
   return {
     id: record.id,
     name: record.name,
@@ -203,7 +222,7 @@ function render(record: RealTimeRecord): Record<string, unknown> {
     stream_name: record.stream_name,
     token: record.token,
     ...(record.subscribe_token === undefined ? {} : { subscribe_token: record.subscribe_token }),
-    rtmp_url: `${rtmpServer}/${record.stream_name}?token=${record.token}`,
+    rtmp_url: `${context.ingestOrigin}/${ingestApplication}/${record.stream_name}?token=${record.token}`,
     enable_secure_viewer: record.enable_secure_viewer,
     ...(record.expires_on === undefined ? {} : { expires_on: record.expires_on }),
     state: record.state,
@@ -341,8 +360,8 @@ function create(
   streams.set(record.id, record);
   context.countCreate();
   context.changed();
-  context.emit({ kind: 'created', id: record.id, state: record.state, record: render(record) });
-  return { status: 201, body: { real_time_stream: render(record) } };
+  context.emit({ kind: 'created', id: record.id, state: record.state, record: render(record, context) });
+  return { status: 201, body: { real_time_stream: render(record, context) } };
 }
 
 // Fields create and PATCH both take; create-only fields are set by `create` and ignored on PATCH.
@@ -398,8 +417,8 @@ function update(record: RealTimeRecord, body: unknown, context: DialectContext):
   applyChanges(record, fields, context);
   record.updated_at = new Date(context.now()).toISOString();
   context.changed();
-  context.emit({ kind: 'updated', id: record.id, state: record.state, record: render(record) });
-  return { status: 200, body: { real_time_stream: render(record) } };
+  context.emit({ kind: 'updated', id: record.id, state: record.state, record: render(record, context) });
+  return { status: 200, body: { real_time_stream: render(record, context) } };
 }
 
 function stop(record: RealTimeRecord, context: DialectContext): SandboxResponse {
@@ -421,7 +440,7 @@ function stop(record: RealTimeRecord, context: DialectContext): SandboxResponse 
     id: record.id,
     previousState,
     state: 'stopped',
-    record: render(record),
+    record: render(record, context),
   });
   // A stream that recorded has its recording once it ends (SANDBOX CHOICE: at once, no processing time).
   if (record.recording) {
@@ -429,7 +448,7 @@ function stop(record: RealTimeRecord, context: DialectContext): SandboxResponse 
       kind: 'recording-ready',
       id: record.id,
       state: 'stopped',
-      record: render(record),
+      record: render(record, context),
       details: { url: `${context.origin}/wowza-realtime/recordings/${record.id}.mp4` },
     });
   }

@@ -141,9 +141,8 @@ describe('wowza-video dialect: create', () => {
     });
     expect(stream.id).toMatch(/^[a-z0-9]{8}$/);
     expect(stream.connection_code).toMatch(/^[a-z0-9]{6}$/);
-    expect(stream.hls_playback_url).toMatch(
-      /^https:\/\/cdn3\.wowza\.com\/1\/[\w-]+\/[\w-]+\/hls\/live\/playlist\.m3u8$/,
-    );
+    // Served by the sandbox's media route while an encoder publishes.
+    expect(stream.hls_playback_url).toBe(`http://127.0.0.1/media/wowza-video/${stream.id}/playlist.m3u8`);
     expect(stream.hosted_page).toMatchObject({ enabled: true, title: 'My Live Stream', sharing_icons: true });
     expect((stream.hosted_page as Body).url).toMatch(
       /^https:\/\/embed\.flowplayer\.com\/hosted\/default\/[a-z0-9]{8}$/,
@@ -154,8 +153,9 @@ describe('wowza-video dialect: create', () => {
 
   it('generates RTMP push details like the v1 example, with credentials', async () => {
     const stream = await create({ username: 'client2', password: '68332313' });
+    // RTMP pushes go to the sandbox's own ingest (the engine's default address: a server sets its own).
     expect(stream.source_connection_information).toEqual({
-      primary_server: expect.stringMatching(/^[0-9a-f]{6}\.entrypoint\.video\.wowza\.com$/),
+      primary_server: '127.0.0.1',
       host_port: 1935,
       application: expect.stringMatching(/^app-[A-Z0-9]{8}$/),
       stream_name: expect.stringMatching(/^[0-9a-f]{8}$/),
@@ -165,7 +165,9 @@ describe('wowza-video dialect: create', () => {
     });
     const open = await create({ disable_authentication: true, encoder: 'other_rtsp' });
     expect(open.source_connection_information).not.toHaveProperty('password');
+    // RTSP keeps the vendor-shaped entry point: the sandbox takes no RTSP.
     expect(open.source_connection_information).toMatchObject({
+      primary_server: expect.stringMatching(/^[0-9a-f]{6}\.entrypoint\.video\.wowza\.com$/),
       disable_authentication: true,
       host_port: 1935,
     });

@@ -437,7 +437,8 @@ function createStream(input: Record<string, unknown>, context: DialectContext): 
       playback_stream_name: context.randomHex(8),
       player_type: 'wowza_flowplayer_v2',
       embed_code: null,
-      hls_playback_url: `https://cdn3.wowza.com/1/${base64url(context.randomId(16))}/${base64url(context.randomId(8))}/hls/live/playlist.m3u8`,
+      // Served by the sandbox while an encoder publishes (see `view`).
+      hls_playback_url: context.mediaUrl(id, 'playlist.m3u8'),
       recording: false,
       save_asset: false,
       security: { ...defaultSecurity },
@@ -503,6 +504,38 @@ function updateStream(
   if (changes.delivery_protocols !== undefined)
     liveStream.direct_playback_urls = directPlaybackUrls(record, context);
   liveStream.updated_at = iso(context.now());
+}
+
+// RTMP-family encoders push to the sandbox's own RTMP ingest (RTSP, SRT and WebRTC keep the vendor-shaped
+// entry point: the sandbox takes no media over them). Which encoders push what, as the adapter reads it.
+const nonRtmpEncoders = ['other_rtsp', 'ipcamera', 'other_srt', 'other_udp', 'other_webrtc', 'file'];
+const rtmpEncoders = new Set(encoders.filter((encoder) => !nonRtmpEncoders.includes(encoder)));
+
+/**
+ * The stream as the API answers it: the stored object with its RTMP ingest and HLS playback pointing at the
+ * sandbox's current addresses, so a persisted stream follows a sandbox restarted on other ports.
+ */
+function view(record: StoredLiveStream, context: DialectContext): Record<string, unknown> {
+  const liveStream = { ...record.liveStream };
+  liveStream.hls_playback_url = context.mediaUrl(record.id, 'playlist.m3u8');
+  const source = liveStream.source_connection_information as Record<string, unknown> | undefined;
+  if (source && !isPull(liveStream) && rtmpEncoders.has(String(liveStream.encoder))) {
+    const ingest = new URL(context.ingestOrigin);
+    liveStream.source_connection_information = {
+      ...source,
+      primary_server: ingest.hostname,
+      host_port: Number(ingest.port),
+    };
+  }
+  return liveStream;
+}
+
+/** The push credentials of a stream's RTMP entry point, when its source authentication is on. */
+function pushCredentials(record: StoredLiveStream): { username: string; password: string } | undefined {
+  const source = record.liveStream.source_connection_information as Record<string, unknown> | undefined;
+  if (!source || source.disable_authentication === true) return undefined;
+  if (typeof source.username !== 'string' || typeof source.password !== 'string') return undefined;
+  return { username: source.username, password: source.password };
 }
 
 const summaryOf = (record: StoredLiveStream) => ({
@@ -584,7 +617,7 @@ function changeState(record: StoredLiveStream, action: Action, context: DialectC
     id: record.id,
     previousState: state,
     state: transition.via,
-    record: { ...record.liveStream },
+    record: view(record, context),
   });
   // A stream that recorded has its recording once it stops (SANDBOX CHOICE: at once).
   const recordingReady = (current: StoredLiveStream) => {
@@ -593,7 +626,7 @@ function changeState(record: StoredLiveStream, action: Action, context: DialectC
       kind: 'recording-ready',
       id: current.id,
       state: transition.to,
-      record: { ...current.liveStream },
+      record: view(current, context),
       details: { url: `${context.origin}/wowza-video/recordings/${current.id}.mp4` },
     });
   };
@@ -611,7 +644,7 @@ function changeState(record: StoredLiveStream, action: Action, context: DialectC
         id: current.id,
         previousState: transition.via,
         state: transition.to,
-        record: { ...current.liveStream },
+        record: view(current, context),
       });
       recordingReady(current);
     }
@@ -644,6 +677,16 @@ function isExpiredJwt(token: string, now: number): boolean {
   }
 }
 
+// Applications are `app-` and eight capitals and digits, one per stream (see createStream).
+const applicationPattern = /^app-[A-Z0-9]{8}$/;
+
+function streamByApplication(application: string, context: DialectContext): StoredLiveStream | undefined {
+  for (const record of context.collection<StoredLiveStream>(collectionName).values()) {
+    if (record.application === application) return record;
+  }
+  return undefined;
+}
+
 function route(request: SandboxRequest): { id?: string; action?: string } | undefined {
   const segments = request.path.split('/').filter(Boolean).map(decodeURIComponent);
   if (segments[0] !== 'live_streams' || segments.length > 3) return undefined;
@@ -653,9 +696,50 @@ function route(request: SandboxRequest): { id?: string; action?: string } | unde
   };
 }
 
+const analyticsPath = /^\/analytics\/ingest\/live_streams\/([^/]+)$/;
+
+/**
+ * `GET /analytics/ingest/live_streams/{id}` without `from`/`to`: the live ingest metrics ("Querying live
+ * data", OpenAPI analyticLivestreamIngest), each `{status, text, units, value}`, from the encoder the
+ * sandbox's RTMP ingest sees. SANDBOX CHOICE: without an encoder, `connected` is `No` and the rest `no_data`.
+ */
+function ingestAnalytics(record: StoredLiveStream, context: DialectContext): SandboxResponse {
+  const info = context.encoderInfo(record.id);
+  const connected = context.encoderConnected(record.id);
+  const metric = (value: unknown, units = '') =>
+    info ? { status: 'normal', text: '', units, value } : { status: 'no_data', text: '', units, value: 0 };
+  const kilo = (bits: number) => Math.round(bits / 100) / 10;
+  return {
+    status: 200,
+    body: {
+      live_stream: {
+        id: record.id,
+        connected: { status: 'normal', text: '', units: '', value: connected ? 'Yes' : 'No' },
+        audio_codec: metric(info?.audioCodec ?? ''),
+        video_codec: metric(info?.videoCodec ?? ''),
+        bits_in_rate: metric(kilo(info?.bitrate ?? 0), 'Kbps'),
+        bytes_in_rate: metric(kilo((info?.bitrate ?? 0) / 8), 'KBps'),
+        frame_size: metric(info?.width && info.height ? `${info.width}x${info.height}` : ''),
+        frame_rate: metric(info?.frameRate ?? 0, 'FPS'),
+        width: metric(info?.width ?? 0),
+        height: metric(info?.height ?? 0),
+        stream_target_status: [],
+      },
+    },
+  };
+}
+
 function handle(request: SandboxRequest, context: DialectContext): SandboxResponse {
   const denied = authenticate(request, context);
   if (denied) return denied;
+  const analytics = analyticsPath.exec(request.path);
+  if (analytics) {
+    const record = context
+      .collection<StoredLiveStream>(collectionName)
+      .get(decodeURIComponent(analytics[1] ?? ''));
+    if (request.method !== 'GET' || !record) return recordNotFound();
+    return ingestAnalytics(record, context);
+  }
   const target = route(request);
   if (!target) return recordNotFound();
   const { method } = request;
@@ -671,8 +755,8 @@ function handle(request: SandboxRequest, context: DialectContext): SandboxRespon
     const record = createStream(input, context);
     context.countCreate();
     context.changed();
-    context.emit({ kind: 'created', id: record.id, state: 'stopped', record: { ...record.liveStream } });
-    return { status: 201, body: { live_stream: record.liveStream } };
+    context.emit({ kind: 'created', id: record.id, state: 'stopped', record: view(record, context) });
+    return { status: 201, body: { live_stream: view(record, context) } };
   }
 
   const record = streams.get(target.id);
@@ -682,7 +766,7 @@ function handle(request: SandboxRequest, context: DialectContext): SandboxRespon
   }
   const action = target.action;
   if (action === undefined) {
-    if (method === 'GET') return { status: 200, body: { live_stream: record.liveStream } };
+    if (method === 'GET') return { status: 200, body: { live_stream: view(record, context) } };
     if (method === 'PATCH') {
       const input = readEnvelope(request.body);
       if (!input) return recordInvalid(["Live stream can't be blank"]);
@@ -694,9 +778,9 @@ function handle(request: SandboxRequest, context: DialectContext): SandboxRespon
         kind: 'updated',
         id: record.id,
         state: String(record.liveStream.state),
-        record: { ...record.liveStream },
+        record: view(record, context),
       });
-      return { status: 200, body: { live_stream: record.liveStream } };
+      return { status: 200, body: { live_stream: view(record, context) } };
     }
     if (method === 'DELETE') {
       streams.delete(record.id);
@@ -708,7 +792,7 @@ function handle(request: SandboxRequest, context: DialectContext): SandboxRespon
         kind: 'deleted',
         id: record.id,
         state: String(record.liveStream.state),
-        record: { ...record.liveStream },
+        record: view(record, context),
       });
       return { status: 204 };
     }
@@ -812,8 +896,39 @@ export const wowzaVideoDialect: SandboxDialect = {
   operationOf,
   error,
   handle,
+  // `rtmp://<primary_server>:<host_port>/<application>/<stream_name>`, with Adobe authentication by the
+  // push username and password unless `disable_authentication`; only a started stream takes video.
+  ingest: {
+    playlistName: 'playlist.m3u8',
+    credentialsFor(application, context) {
+      const record = streamByApplication(application, context);
+      return record && rtmpEncoders.has(String(record.liveStream.encoder))
+        ? pushCredentials(record)
+        : undefined;
+    },
+    match(request, context) {
+      if (!applicationPattern.test(request.application)) return undefined;
+      const record = streamByApplication(request.application, context);
+      if (!record) return { accept: false, reason: 'unknown application' };
+      const source = record.liveStream.source_connection_information as Record<string, unknown> | undefined;
+      if (!rtmpEncoders.has(String(record.liveStream.encoder)) || isPull(record.liveStream) || !source) {
+        return { accept: false, reason: 'the stream takes no RTMP push', streamId: record.id };
+      }
+      if (source.stream_name !== request.streamName) {
+        return { accept: false, reason: 'unknown stream name', streamId: record.id };
+      }
+      const credentials = pushCredentials(record);
+      if (credentials && request.user !== credentials.username) {
+        return { accept: false, reason: 'push credentials required', streamId: record.id };
+      }
+      const state = String(record.liveStream.state);
+      if (state !== 'started')
+        return { accept: false, reason: `the stream is ${state}`, streamId: record.id };
+      return { accept: true, streamId: record.id };
+    },
+  },
   describe(id, context) {
     const record = context.collection<StoredLiveStream>(collectionName).get(id);
-    return record ? { record: { ...record.liveStream }, state: String(record.liveStream.state) } : undefined;
+    return record ? { record: view(record, context), state: String(record.liveStream.state) } : undefined;
   },
 };

@@ -1,0 +1,257 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ProviderId } from '@unilive/core';
+import type { SandboxEngine } from '../engine.js';
+import type { EncoderInfo, IngestRequest } from '../types.js';
+import { findFfmpeg } from './ffmpeg.js';
+import { type HlsPackager, startHlsPackager } from './hls-packager.js';
+import { hearNmsLog } from './node-media-server.js';
+import { type IngestSession, type RtmpIngest, startRtmpIngest } from './rtmp-ingest.js';
+
+/** Options of the sandbox's real media: RTMP in, HLS out. */
+export interface MediaOptions {
+  /** RTMP port; 0 (the default) picks a free one. */
+  port?: number;
+  /** A connection not publishing by then is cut. Default 10 s. */
+  setupTimeoutMs?: number;
+  /** A publisher that sends nothing for this long is cut. Default 10 s. */
+  idleTimeoutMs?: number;
+  /**
+   * HLS packaging: on by default, with the ffmpeg {@link findFfmpeg} finds (without one, publishers are
+   * still taken and streams still go live, but nothing is served at their HLS URLs). `false` turns it off.
+   */
+  hls?: boolean | { ffmpegPath?: string; segmentSeconds?: number };
+  /** Where HLS output is written; a new temporary folder, removed on close, by default. */
+  directory?: string;
+}
+
+/** The sandbox's RTMP ingest and HLS output. */
+export interface MediaService {
+  /** `rtmp://host:port` */
+  readonly ingestOrigin: string;
+  readonly port: number;
+  /** The encoder publishing to a stream now. */
+  publisher(provider: ProviderId, id: string): EncoderInfo | undefined;
+  /** Every encoder connection now, admitted or not. */
+  sessions(): (EncoderInfo & { provider?: ProviderId; streamId?: string })[];
+  /** The file behind `/media/<provider>/<id>/<name>`, when the stream's latest publish wrote it. */
+  hlsFile(provider: ProviderId, id: string, name: string): string | undefined;
+  close(): Promise<void>;
+}
+
+interface Publish {
+  session: IngestSession;
+  request: IngestRequest;
+  directory: string;
+  packager?: HlsPackager;
+}
+
+const keyOf = (provider: ProviderId, id: string) => `${provider}/${id}`;
+
+/**
+ * Starts the RTMP ingest for every dialect that has one, keeps each stream's live state in step with its
+ * encoder (connected at the first audio or video message, disconnected the moment the socket closes or the
+ * publisher stalls) and packages each publisher into HLS. A publisher is cut as soon as a change makes its
+ * stream refuse video (stopped, disabled, deleted, credentials changed).
+ */
+export async function startMediaService(
+  engine: SandboxEngine,
+  options: MediaOptions & { host: string },
+): Promise<MediaService> {
+  const root = options.directory ?? mkdtempSync(join(tmpdir(), 'unilive-sandbox-media-'));
+  const ownsRoot = options.directory === undefined;
+  const hlsOption = options.hls ?? true;
+  const hls = hlsOption === false ? undefined : hlsOption === true ? {} : hlsOption;
+  let ffmpegPath: string | null | undefined = hls?.ffmpegPath;
+  const publishing = new Map<string, Publish>();
+  /** The folder of each stream's latest publish, served at its HLS URL until the next one or deletion. */
+  const latest = new Map<string, string>();
+  const pending = new Set<Promise<void>>();
+  const log = (level: 'info' | 'warn' | 'error', message: string, session?: IngestSession) =>
+    engine.log({
+      level,
+      message,
+      ...(session?.provider ? { provider: session.provider } : {}),
+      ...(session?.streamId ? { streamId: session.streamId } : {}),
+    });
+  const stopHearing = hearNmsLog((message, level) => {
+    if (level === 'warn' || level === 'error') log('warn', `RTMP protocol: ${message}`);
+  });
+
+  const ingestDialects = () => [...engine.dialects.values()].filter((dialect) => dialect.ingest);
+  function match(request: IngestRequest) {
+    for (const dialect of ingestDialects()) {
+      const context = engine.contextOf(dialect.id);
+      const answer = context && dialect.ingest?.match(request, context);
+      if (answer) return { provider: dialect.id, answer };
+    }
+    return undefined;
+  }
+
+  function track(work: Promise<void>) {
+    pending.add(work);
+    void work.finally(() => pending.delete(work));
+  }
+
+  function ffmpeg(): string | undefined {
+    if (ffmpegPath === undefined) {
+      ffmpegPath = findFfmpeg()?.path ?? null;
+      if (ffmpegPath === null) log('warn', 'no ffmpeg found: streams go live, but no HLS is served');
+    }
+    return ffmpegPath ?? undefined;
+  }
+
+  const ingest: RtmpIngest = await startRtmpIngest({
+    host: options.host,
+    port: options.port ?? 0,
+    ...(options.setupTimeoutMs === undefined ? {} : { setupTimeoutMs: options.setupTimeoutMs }),
+    ...(options.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.idleTimeoutMs }),
+    controller: {
+      credentialsFor(application) {
+        for (const dialect of ingestDialects()) {
+          const context = engine.contextOf(dialect.id);
+          const credentials = context && dialect.ingest?.credentialsFor?.(application, context);
+          if (credentials) return credentials;
+        }
+        return undefined;
+      },
+      admit(request, session) {
+        const found = match(request);
+        if (!found) return { accept: false, reason: 'no stream is published at this address' };
+        const { provider, answer } = found;
+        if (!answer.accept) {
+          return {
+            accept: false,
+            reason: answer.reason,
+            provider,
+            ...(answer.streamId ? { streamId: answer.streamId } : {}),
+          };
+        }
+        const key = keyOf(provider, answer.streamId);
+        if (publishing.has(key)) {
+          return {
+            accept: false,
+            reason: 'the stream already has a publisher',
+            provider,
+            streamId: answer.streamId,
+          };
+        }
+        const directory = join(
+          root,
+          encodeURIComponent(provider),
+          encodeURIComponent(answer.streamId),
+          String(session.id),
+        );
+        publishing.set(key, { session, request, directory });
+        return { accept: true, provider, streamId: answer.streamId };
+      },
+      live(session) {
+        if (session.provider && session.streamId) engine.setEncoder(session.provider, session.streamId, true);
+      },
+      packet(session, packet) {
+        const publish =
+          session.provider && session.streamId && publishing.get(keyOf(session.provider, session.streamId));
+        if (!publish || publish.session !== session) return;
+        if (!publish.packager && hls) {
+          const path = ffmpeg();
+          if (!path) return;
+          const provider = session.provider as ProviderId;
+          const id = session.streamId as string;
+          const playlistName = engine.dialects.get(provider)?.ingest?.playlistName ?? 'index.m3u8';
+          const previous = latest.get(keyOf(provider, id));
+          latest.set(keyOf(provider, id), publish.directory);
+          if (previous) rmSync(previous, { recursive: true, force: true });
+          publish.packager = startHlsPackager({
+            ffmpegPath: path,
+            directory: publish.directory,
+            playlistName,
+            ...(hls.segmentSeconds === undefined ? {} : { segmentSeconds: hls.segmentSeconds }),
+            onExit: (failure) => {
+              if (failure) log('error', `HLS packaging failed: ${failure}`, session);
+            },
+          });
+        }
+        publish.packager?.write(packet);
+      },
+      ended(session) {
+        if (!session.provider || !session.streamId) return;
+        const key = keyOf(session.provider, session.streamId);
+        const publish = publishing.get(key);
+        if (publish?.session !== session) return;
+        publishing.delete(key);
+        engine.setEncoder(session.provider, session.streamId, false);
+        if (publish.packager) track(publish.packager.end());
+      },
+      log,
+    },
+  });
+
+  const stopWatching = engine.onStreamChange((change) => {
+    if (change.kind === 'deleted') {
+      const folder = latest.get(keyOf(change.provider, change.id));
+      latest.delete(keyOf(change.provider, change.id));
+      const publish = publishing.get(keyOf(change.provider, change.id));
+      if (publish) publish.session.cut('the stream was deleted');
+      if (folder) track(removeAfter(publish?.packager, folder));
+      return;
+    }
+    if (change.kind !== 'state-changed' && change.kind !== 'updated') return;
+    const publish = publishing.get(keyOf(change.provider, change.id));
+    if (!publish) return;
+    const answer = match(publish.request)?.answer;
+    if (!answer?.accept || answer.streamId !== change.id) {
+      publish.session.cut(
+        `the stream no longer takes video: ${answer && !answer.accept ? answer.reason : 'its ingest address changed'}`,
+      );
+    }
+  });
+
+  async function removeAfter(packager: HlsPackager | undefined, folder: string) {
+    await packager?.end();
+    rmSync(folder, { recursive: true, force: true });
+  }
+
+  const infoOf = (session: IngestSession): EncoderInfo => ({
+    remoteAddress: session.remoteAddress,
+    connectedAt: session.connectedAt,
+    ...(session.firstPacketAt === undefined ? {} : { firstPacketAt: session.firstPacketAt }),
+    bytesIn: session.bytesIn,
+    bitrate: session.bitrate(),
+    ...session.media,
+  });
+  engine.setEncoderInfo((provider, id) => {
+    const publish = publishing.get(keyOf(provider, id));
+    return publish ? infoOf(publish.session) : undefined;
+  });
+
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const ingestOrigin = `rtmp://${host}:${ingest.port}`;
+  engine.setIngestOrigin(ingestOrigin);
+
+  return {
+    ingestOrigin,
+    port: ingest.port,
+    publisher(provider, id) {
+      const publish = publishing.get(keyOf(provider, id));
+      return publish ? infoOf(publish.session) : undefined;
+    },
+    sessions: () =>
+      ingest.sessions().map((session) => ({
+        ...infoOf(session),
+        ...(session.provider ? { provider: session.provider } : {}),
+        ...(session.streamId ? { streamId: session.streamId } : {}),
+      })),
+    hlsFile(provider, id, name) {
+      const folder = latest.get(keyOf(provider, id));
+      return folder && /^[A-Za-z0-9_-]+\.(m3u8|ts)$/.test(name) ? join(folder, name) : undefined;
+    },
+    async close() {
+      stopWatching();
+      await ingest.close();
+      await Promise.all([...pending]);
+      stopHearing();
+      if (ownsRoot) rmSync(root, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,208 @@
+import { spawn } from 'node:child_process';
+import { redact } from '@unilive/core';
+import { findFfmpeg } from './ffmpeg.js';
+
+/** Where to push: an RTMP ingest endpoint as an adapter returned it. */
+export interface PushTarget {
+  /** The full `rtmp://` or `rtmps://` URL, used as it is. */
+  url: string;
+  /** Push credentials (Wowza Video's source authentication): sent the way encoders send them. */
+  username?: string;
+  password?: string;
+}
+
+/** Options of {@link startPush}. */
+export interface PushOptions extends PushTarget {
+  /** Seconds to push; undefined pushes until `stop()` or the signal. */
+  durationSeconds?: number;
+  /** Test pattern size. Default `1280x720`. */
+  size?: `${number}x${number}`;
+  /** Frames per second. Default 30. */
+  frameRate?: number;
+  /** Video bitrate in kbit/s. Default 2500. */
+  videoBitrateKbps?: number;
+  /** x264 preset. Default `veryfast`, as OBS uses. */
+  preset?: 'ultrafast' | 'superfast' | 'veryfast' | 'faster' | 'fast' | 'medium';
+  /**
+   * Pushes this FLV or MP4 file, looped and copied as it is, instead of encoding a test pattern (costs next
+   * to no CPU: for measuring the receiving side).
+   */
+  file?: string;
+  /** The ffmpeg to run; found with {@link findFfmpeg} by default. */
+  ffmpegPath?: string;
+  signal?: AbortSignal;
+  /** About twice a second while pushing. */
+  onProgress?(progress: PushProgress): void;
+}
+
+/** How far a push has come. */
+export interface PushProgress {
+  /** Seconds of media sent. */
+  seconds: number;
+  /** Average bitrate so far, in kbit/s. */
+  bitrateKbps: number;
+  /** Bytes sent. */
+  bytes: number;
+  frames: number;
+}
+
+/** How a push ended. */
+export interface PushResult extends PushProgress {
+  /** True when ffmpeg ended by itself after the whole duration, or was stopped; false when it failed. */
+  ok: boolean;
+  /** ffmpeg's exit code; undefined when it was stopped by a signal. */
+  exitCode: number | undefined;
+  /** ffmpeg's last words when it failed, with every credential, key and URL user info taken out. */
+  error?: string;
+}
+
+/** A running push. */
+export interface Push {
+  /** Settles when ffmpeg has exited. */
+  readonly done: Promise<PushResult>;
+  /** Ends the push as an encoder's "stop streaming" does (the connection closes). */
+  stop(): void;
+  /** The ffmpeg process. */
+  readonly pid: number;
+}
+
+/**
+ * The URL an encoder connects to: the endpoint's URL with its push credentials as URL user info, the form
+ * ffmpeg and OBS take them in (and then prove with Adobe authentication when the server asks).
+ */
+export function encoderUrl(target: PushTarget): string {
+  if (target.username === undefined && target.password === undefined) return target.url;
+  const url = new URL(target.url);
+  url.username = encodeURIComponent(target.username ?? '');
+  url.password = encodeURIComponent(target.password ?? '');
+  return url.toString();
+}
+
+/**
+ * Publishes a test pattern (ffmpeg's `testsrc2`, with a 1 kHz tone) to an RTMP ingest, like an encoder
+ * would: H.264 and AAC, a key frame every second, in real time. Throws when no ffmpeg is found.
+ */
+export function startPush(options: PushOptions): Push {
+  const ffmpeg = options.ffmpegPath ?? findFfmpeg()?.path;
+  if (!ffmpeg) {
+    throw new Error(
+      'no ffmpeg found: install one (apt-get install ffmpeg), set UNILIVE_FFMPEG, or install the optional @ffmpeg-installer/ffmpeg',
+    );
+  }
+  const frameRate = options.frameRate ?? 30;
+  const input = options.file
+    ? ['-re', '-stream_loop', '-1', '-i', options.file, '-c', 'copy']
+    : [
+        '-re',
+        '-f',
+        'lavfi',
+        '-i',
+        `testsrc2=size=${options.size ?? '1280x720'}:rate=${frameRate}`,
+        '-re',
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=frequency=1000:sample_rate=48000',
+        '-c:v',
+        'libx264',
+        '-preset',
+        options.preset ?? 'veryfast',
+        '-tune',
+        'zerolatency',
+        '-b:v',
+        `${options.videoBitrateKbps ?? 2500}k`,
+        '-maxrate',
+        `${options.videoBitrateKbps ?? 2500}k`,
+        '-bufsize',
+        `${(options.videoBitrateKbps ?? 2500) * 2}k`,
+        '-g',
+        String(frameRate),
+        '-keyint_min',
+        String(frameRate),
+        '-pix_fmt',
+        'yuv420p',
+        '-c:a',
+        'aac',
+        '-b:a',
+        '128k',
+        '-ar',
+        '48000',
+      ];
+  const url = encoderUrl(options);
+  const child = spawn(
+    ffmpeg,
+    [
+      '-hide_banner',
+      '-nostats',
+      '-loglevel',
+      'error',
+      '-progress',
+      'pipe:1',
+      ...input,
+      ...(options.durationSeconds === undefined ? [] : ['-t', String(options.durationSeconds)]),
+      '-f',
+      'flv',
+      url,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const secrets = [url, options.url, options.username ?? '', options.password ?? ''];
+  const progress: PushProgress = { seconds: 0, bitrateKbps: 0, bytes: 0, frames: 0 };
+  let block: Record<string, string> = {};
+  let pendingText = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    pendingText += chunk.toString('utf8');
+    const lines = pendingText.split('\n');
+    pendingText = lines.pop() ?? '';
+    for (const line of lines) {
+      const [key = '', ...rest] = line.trim().split('=');
+      block[key] = rest.join('=');
+      if (key !== 'progress') continue;
+      readProgress(block, progress);
+      block = {};
+      options.onProgress?.({ ...progress });
+    }
+  });
+  let printed = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    printed = `${printed}${chunk.toString('utf8')}`.slice(-4_000);
+  });
+  let stopped = false;
+  const stop = () => {
+    if (stopped || child.exitCode !== null) return;
+    stopped = true;
+    // 'q' is not available without stdin; SIGINT makes ffmpeg close the connection cleanly.
+    child.kill('SIGINT');
+    setTimeout(() => child.kill('SIGKILL'), 3_000).unref();
+  };
+  options.signal?.addEventListener('abort', stop, { once: true });
+  const done = new Promise<PushResult>((resolve) => {
+    const finish = (exitCode: number | undefined, failure?: string) => {
+      options.signal?.removeEventListener('abort', stop);
+      const ok = failure === undefined && (stopped || exitCode === 0);
+      const error = ok
+        ? undefined
+        : redact(failure ?? (printed.trim() || `ffmpeg exited with ${exitCode}`), secrets);
+      resolve({ ...progress, ok, exitCode, ...(error ? { error } : {}) });
+    };
+    child.once('error', (error) => finish(undefined, `ffmpeg could not run: ${error.message}`));
+    child.once('exit', (code) => finish(code ?? undefined));
+  });
+  return { done, stop, pid: child.pid ?? -1 };
+}
+
+function readProgress(block: Record<string, string>, progress: PushProgress): void {
+  const number = (value: string | undefined) => {
+    const parsed = Number.parseFloat(value ?? '');
+    return Number.isFinite(parsed) ? parsed : undefined;
+  };
+  // `out_time_us` is microseconds; older builds only print `out_time_ms`, which is microseconds too.
+  const micros = number(block.out_time_us) ?? number(block.out_time_ms);
+  if (micros !== undefined && micros >= 0) progress.seconds = micros / 1_000_000;
+  const bytes = number(block.total_size);
+  if (bytes !== undefined) progress.bytes = bytes;
+  const frames = number(block.frame);
+  if (frames !== undefined) progress.frames = frames;
+  const bitrate = number(block.bitrate?.replace('kbits/s', ''));
+  if (bitrate !== undefined) progress.bitrateKbps = bitrate;
+}
