@@ -6,7 +6,7 @@ export {
   type LiveStreamList,
   type RequestOptions,
 } from './client/live-stream-client.js';
-export type { WaitForStateOptions } from './client/wait-for-state.js';
+export { minWaitIntervalMs, type WaitForStateOptions } from './client/wait-for-state.js';
 export {
   builtInProviderIds,
   type ConfigClientOptions,
@@ -39,7 +39,7 @@ export {
   WebhookVerificationError,
   type WebhookVerificationFailure,
 } from './errors/errors.js';
-export { UniliveError, type UniliveErrorOptions } from './errors/unilive-error.js';
+export { type Delivery, UniliveError, type UniliveErrorOptions } from './errors/unilive-error.js';
 export {
   createEventHub,
   type EventHubOptions,
@@ -92,6 +92,7 @@ export {
   webhookHeader,
   webhookSecrets,
 } from './events/webhook-input.js';
+export { createMemoryGateStore, type GateStore } from './http/gate-store.js';
 export type {
   ErrorEvent,
   HttpEventBase,
@@ -109,6 +110,7 @@ export {
   type HttpMethod,
   type HttpRequest,
   type HttpResponse,
+  maxRedirects,
   transportSettings,
   type VendorErrorClass,
   type VendorErrorDetails,
@@ -121,8 +123,23 @@ export {
   type ResponseContext,
   vendorStreamId,
 } from './http/parse-response.js';
-export { createRequestGate, type RateLimitOptions, type RequestGate } from './http/request-gate.js';
-export { backoffDelay, defaultRetryPolicy, parseRetryAfter, type RetryPolicy } from './http/retry-policy.js';
+export {
+  createRequestGate,
+  type GateAcquireOptions,
+  GateDeadlineError,
+  type GateWaitReason,
+  type RateLimitOptions,
+  type RequestGate,
+  type RequestGateOptions,
+} from './http/request-gate.js';
+export {
+  backoffDelay,
+  defaultRetryPolicy,
+  maxRetriesLimit,
+  parseRetryAfter,
+  type RetryPolicy,
+} from './http/retry-policy.js';
+export { defaultMaxResponseBytes, isLoopbackHost, maxTimeoutMs } from './http/transport-settings.js';
 export { assertValidId, idProblem, pathOf } from './ids.js';
 export {
   createLiveStreamInputSchema,

@@ -33,6 +33,11 @@ export interface CallRuntime {
   sleep?: Sleep;
   /** The client's concurrency and rate limit, shared by all its calls. */
   gate?: RequestGate;
+  /**
+   * The latest time (epoch ms, by `clock`) the call may run to, set by a caller that bounds several calls
+   * at once (`waitForState`): every attempt and retry wait of the call ends by then.
+   */
+  deadline?: number;
 }
 
 /** Options every provider call takes. */
@@ -90,20 +95,41 @@ export interface LiveStreamProvider {
 /** Builds a provider from settings; the default export of every adapter package. */
 export type ProviderFactory<Settings = Record<string, unknown>> = (settings?: Settings) => LiveStreamProvider;
 
-/** Settings every adapter factory takes besides its credentials. */
+/**
+ * Settings every adapter factory takes besides its credentials. The factory checks them before any
+ * request: a bad one is an `InvalidInputError` (`operation: 'configure'`) naming the setting.
+ */
 export interface ProviderSettingsBase {
-  /** Replaces the vendor's API root: for the sandbox, a proxy or tests. */
+  /**
+   * Replaces the vendor's API root: for the sandbox, a proxy or tests. An absolute `https:` URL without
+   * user name or password; `http:` only to this machine (`localhost`, 127.0.0.0/8, `[::1]`) unless
+   * `allowInsecureHttp` is true.
+   */
   baseUrl?: string | undefined;
+  /**
+   * Allows a plain `http:` `baseUrl` to another host. The credentials then cross the network in clear:
+   * only for a trusted network. Default false.
+   */
+  allowInsecureHttp?: boolean | undefined;
+  /**
+   * The most bytes a response body may hold once decompressed. A larger body (a compression bomb among
+   * them) is cut off while it streams in and ends the call with `ResponseShapeError`, never retried.
+   * Default 16 MiB, three times a Wowza Video page of 1,000 detailed streams.
+   */
+  maxResponseBytes?: number | undefined;
   /**
    * Replaces the global `fetch`. It is called as `fetch(request, init)`; pass `init` on (its `signal` ends
    * the attempt on a timeout or the caller's abort). One that drops it still ends in `TimeoutError` or
    * `AbortError` on time, but leaves the connection busy until the server answers.
    */
   fetch?: typeof fetch | undefined;
-  /** Limit for each HTTP attempt, in ms. Default 15 000. */
+  /** Limit for each HTTP attempt, in ms: finite, above 0, at most 2³¹−1. Default 15 000. */
   timeoutMs?: number | undefined;
-  /** Limit for a whole call, retries included, in ms. Default 60 000. */
+  /** Limit for a whole call, retries and waits included, in ms: finite, above 0, at most 2³¹−1. Default 60 000. */
   totalTimeoutMs?: number | undefined;
-  /** Retry policy overrides; `{ maxRetries: 0 }` turns retries off. */
+  /**
+   * Retry policy overrides; `{ maxRetries: 0 }` turns retries off. `maxRetries` is a whole number from 0 to
+   * 10, delays are above 0; unknown keys are refused.
+   */
   retry?: Partial<RetryPolicy> | undefined;
 }

@@ -6,7 +6,7 @@ import { liveapi } from './liveapi-provider.js';
 runLiveStreamContract({
   name: 'liveapi on recorded fixtures',
   setup: fixtureHarness({ nock, ...fixtureContract }),
-  wait: { intervalMs: 10, maxIntervalMs: 20 },
+  wait: { intervalMs: 100, maxIntervalMs: 100 },
 });
 
 runLiveStreamContract({
@@ -15,5 +15,5 @@ runLiveStreamContract({
     provider: 'liveapi',
     createProvider: (sandbox) => liveapi(sandbox.adapterSettings('liveapi')),
   }),
-  wait: { intervalMs: 50, maxIntervalMs: 100 },
+  wait: { intervalMs: 100, maxIntervalMs: 100 },
 });

@@ -370,8 +370,9 @@ async function invoke(
     case 'status':
       return client.waitForState(id, knownStates, {
         timeoutMs: 5_000,
-        intervalMs: 1,
-        maxIntervalMs: 1,
+        // The shortest intervals waitForState accepts; the matrix records waits instead of sleeping them.
+        intervalMs: 100,
+        maxIntervalMs: 100,
         ...(options.signal ? { signal: options.signal } : {}),
       });
   }

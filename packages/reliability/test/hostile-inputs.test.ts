@@ -72,7 +72,7 @@ async function call(client: LiveStreamClient, testCase: CorpusCase, adapter: Ada
     case 'list':
       return client.list(resolveValue(testCase.listOptions, adapter) as { pageSize?: number }).toArray();
     case 'waitForState':
-      return loose.waitForState?.(id, 'ready', { timeoutMs: 1_000, intervalMs: 10 });
+      return loose.waitForState?.(id, 'ready', { timeoutMs: 1_000, intervalMs: 100 });
     default:
       return loose[testCase.operation]?.(id);
   }

@@ -18,5 +18,5 @@ runLiveStreamContract({
       afterEach: () => backend.clearFaults(),
     };
   },
-  wait: { intervalMs: 10, maxIntervalMs: 20 },
+  wait: { intervalMs: 100, maxIntervalMs: 100 },
 });

@@ -16,5 +16,5 @@ runLiveStreamContract({
     provider: 'videosdk',
     createProvider: (sandbox) => videosdk(sandbox.adapterSettings('videosdk')),
   }),
-  wait: { intervalMs: 20, maxIntervalMs: 50 },
+  wait: { intervalMs: 100, maxIntervalMs: 100 },
 });

@@ -298,7 +298,7 @@ describe('operations send the exact documented request and return the exact neut
   it('waitForState polls the state call and returns the full stream', async () => {
     replay('state.starting', 'state.started', 'get.started');
     const client = createLiveStreamClient(provider());
-    const stream = await client.waitForState(id, 'ready', { intervalMs: 5, maxIntervalMs: 5 });
+    const stream = await client.waitForState(id, 'ready', { intervalMs: 100, maxIntervalMs: 100 });
     expect(stream.state).toBe('ready');
     expect(stream.ingest).toEqual([contractIngest]);
   });

@@ -6,7 +6,7 @@ import { wowzaVideo } from './wowza-video-provider.js';
 runLiveStreamContract({
   name: 'wowza-video on recorded fixtures',
   setup: fixtureHarness({ nock, ...fixtureContract }),
-  wait: { intervalMs: 20, maxIntervalMs: 50 },
+  wait: { intervalMs: 100, maxIntervalMs: 100 },
 });
 
 runLiveStreamContract({
@@ -15,5 +15,5 @@ runLiveStreamContract({
     provider: 'wowza-video',
     createProvider: (sandbox) => wowzaVideo(sandbox.adapterSettings('wowza-video')),
   }),
-  wait: { intervalMs: 50, maxIntervalMs: 200 },
+  wait: { intervalMs: 100, maxIntervalMs: 200 },
 });

@@ -3,7 +3,12 @@ import type { ProviderCapabilities } from '../capabilities.js';
 import { tokens } from '../di/tokens.js';
 import { AbortError } from '../errors/errors.js';
 import type { HttpHooks } from '../http/hooks.js';
-import { createRequestGate, type RateLimitOptions, type RequestGate } from '../http/request-gate.js';
+import {
+  checkRateLimitOptions,
+  createRequestGate,
+  type RateLimitOptions,
+  type RequestGate,
+} from '../http/request-gate.js';
 import { assertValidId } from '../ids.js';
 import { invalidInput, validateCreateInput, validateUpdateInput } from '../inputs.js';
 import type { LiveStream, LiveStreamState, ProviderId } from '../live-stream.js';
@@ -85,6 +90,7 @@ export function createLiveStreamClient(
     });
   }
   const { clock, sleep } = parts;
+  if (options.rateLimit !== undefined) checkRateLimitOptions(options.rateLimit);
   return new DefaultLiveStreamClient(
     parts.provider,
     parts.hooks,
@@ -206,7 +212,10 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     options: WaitForStateOptions = {},
   ): Promise<LiveStream> {
     this.checkId(id, 'waitForState');
-    const targets: readonly LiveStreamState[] = typeof state === 'string' ? [state] : state;
+    // Plain JavaScript callers may pass anything: waitForStatus checks every target before any request.
+    const targets: readonly LiveStreamState[] = Array.isArray(state)
+      ? (state as readonly LiveStreamState[])
+      : [state as LiveStreamState];
     const callOptions = this.callOptions(options.signal ? { signal: options.signal } : {});
     const status = await waitForStatus(this.provider, id, targets, options, {
       clock: this.clock,

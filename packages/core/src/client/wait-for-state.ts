@@ -1,23 +1,107 @@
-import { AbortError, ConflictError, TimeoutError } from '../errors/errors.js';
-import type { LiveStreamState } from '../live-stream.js';
+import {
+  AbortError,
+  ConflictError,
+  type InputIssue,
+  InvalidInputError,
+  TimeoutError,
+} from '../errors/errors.js';
+import { maxTimeoutMs } from '../http/transport-settings.js';
+import { type LiveStreamState, liveStreamStates } from '../live-stream.js';
 import type { CallOptions, LiveStreamProvider, LiveStreamStatus } from '../provider.js';
 import type { Clock, Sleep } from '../runtime.js';
 
+/** The shortest pause between two polls `waitForState` accepts: at most ten state calls a second. */
+export const minWaitIntervalMs = 100;
+
 /** Options of `waitForState`. */
 export interface WaitForStateOptions {
-  /** Give up after this long. Default 5 minutes (Wowza takes about 20 s to start, sometimes more). */
+  /**
+   * Give up after this long, in ms: every poll, its retries included, ends by then. Default 5 minutes
+   * (Wowza takes about 20 s to start, sometimes more).
+   */
   timeoutMs?: number;
-  /** First pause between polls; it grows by half each poll up to `maxIntervalMs`. Default 1 s. */
+  /**
+   * First pause between polls, in ms, at least {@link minWaitIntervalMs} (100); it grows by half each poll
+   * up to `maxIntervalMs`. Default 1 s.
+   */
   intervalMs?: number;
-  /** Longest pause between polls. Default 10 s. */
+  /** Longest pause between polls, in ms, at least `intervalMs`. Default 10 s. */
   maxIntervalMs?: number;
   signal?: AbortSignal;
 }
 
+/** The options of {@link waitForStatus} after checking, defaults filled in. */
+interface CheckedWaitOptions {
+  timeoutMs: number;
+  intervalMs: number;
+  maxIntervalMs: number;
+}
+
+/**
+ * Checks the targets and options of `waitForState` before any request: every target must be a
+ * {@link LiveStreamState} (`'Ready'` is not), the time limit finite and positive, the intervals at least
+ * {@link minWaitIntervalMs}. Throws `InvalidInputError` naming each problem.
+ */
+export function checkWaitOptions(
+  provider: LiveStreamProvider['id'],
+  targets: readonly unknown[],
+  options: WaitForStateOptions,
+): CheckedWaitOptions {
+  const issues: InputIssue[] = [];
+  const known: readonly string[] = liveStreamStates;
+  if (targets.length === 0) issues.push({ path: 'state', message: `expected one of ${known.join(', ')}` });
+  targets.forEach((target, index) => {
+    if (typeof target !== 'string' || !known.includes(target)) {
+      issues.push({
+        path: targets.length === 1 ? 'state' : `state.${index}`,
+        message: `expected one of ${known.join(', ')}`,
+      });
+    }
+  });
+  const number = (value: unknown, path: string, fallback: number, minimum: number, exclusive: boolean) => {
+    if (value === undefined) return fallback;
+    const valid =
+      typeof value === 'number' &&
+      Number.isFinite(value) &&
+      (exclusive ? value > minimum : value >= minimum) &&
+      value <= maxTimeoutMs;
+    if (!valid) {
+      issues.push({
+        path,
+        message: `expected a number of milliseconds ${exclusive ? 'above' : 'from'} ${minimum} and at most ${maxTimeoutMs}`,
+      });
+      return fallback;
+    }
+    return value as number;
+  };
+  const timeoutMs = number(options.timeoutMs, 'timeoutMs', 300_000, 0, true);
+  const intervalMs = number(options.intervalMs, 'intervalMs', 1_000, minWaitIntervalMs, false);
+  const maxIntervalMs = number(
+    options.maxIntervalMs,
+    'maxIntervalMs',
+    Math.max(10_000, intervalMs),
+    minWaitIntervalMs,
+    false,
+  );
+  if (maxIntervalMs < intervalMs)
+    issues.push({ path: 'maxIntervalMs', message: 'expected at least intervalMs' });
+  if (issues.length > 0) {
+    throw new InvalidInputError({
+      provider,
+      operation: 'waitForState',
+      message: `${provider} waitForState: invalid ${issues.map((issue) => issue.path).join(', ')}: ${issues[0]?.message}`,
+      issues,
+      delivery: 'not-sent',
+    });
+  }
+  return { timeoutMs, intervalMs, maxIntervalMs };
+}
+
 /**
  * Polls the provider's cheapest state call until the stream reaches one of `targets`, backing off between
- * polls. Throws {@link TimeoutError} naming the last state seen, or {@link ConflictError} when the stream
- * becomes `disabled` and that was not a target.
+ * polls. The deadline bounds every poll: each one's attempt limit and retries are cut to the time left.
+ * Throws {@link TimeoutError} naming the last state seen, or {@link ConflictError} when the stream becomes
+ * `disabled` and that was not a target. Targets and options are checked first ({@link checkWaitOptions}).
  */
 export async function waitForStatus(
   provider: LiveStreamProvider,
@@ -26,16 +110,38 @@ export async function waitForStatus(
   options: WaitForStateOptions,
   runtime: { clock: Clock; sleep: Sleep; callOptions: CallOptions },
 ): Promise<LiveStreamStatus> {
-  const timeoutMs = options.timeoutMs ?? 300_000;
-  let interval = options.intervalMs ?? 1_000;
-  const maxInterval = options.maxIntervalMs ?? 10_000;
+  const { timeoutMs, intervalMs, maxIntervalMs } = checkWaitOptions(provider.id, targets, options);
+  let interval = intervalMs;
   const deadline = runtime.clock() + timeoutMs;
   const context = { provider: provider.id, operation: 'waitForState' };
   let lastState: LiveStreamState | undefined;
+  const timedOut = (cause?: unknown) =>
+    new TimeoutError({
+      ...context,
+      lastState,
+      message: `${provider.id} stream ${id} did not become ${targets.join(' or ')} within ${timeoutMs} ms (last state: ${lastState ?? 'none seen'})`,
+      ...(cause === undefined ? {} : { cause }),
+    });
   for (;;) {
-    const status = provider.getStatus
-      ? await provider.getStatus(id, runtime.callOptions)
-      : await provider.get(id, runtime.callOptions);
+    const remaining = deadline - runtime.clock();
+    if (remaining <= 0) throw timedOut();
+    // The deadline travels with the poll: the HTTP layer cuts each attempt, and any retry wait, to it.
+    const given = runtime.callOptions.timeoutMs;
+    const pollOptions: CallOptions = {
+      ...runtime.callOptions,
+      ...(given === undefined ? {} : { timeoutMs: Math.max(1, Math.min(given, remaining)) }),
+      runtime: { ...runtime.callOptions.runtime, deadline },
+    };
+    let status: LiveStreamStatus;
+    try {
+      status = provider.getStatus
+        ? await provider.getStatus(id, pollOptions)
+        : await provider.get(id, pollOptions);
+    } catch (error) {
+      // A poll cut short by the deadline is the wait's timeout, not the poll's.
+      if (TimeoutError.isInstance(error) && runtime.clock() >= deadline) throw timedOut(error);
+      throw error;
+    }
     lastState = status.state;
     if (targets.includes(status.state)) return status;
     // States the stream cannot leave: waiting longer would only time out.
@@ -48,19 +154,13 @@ export async function waitForStatus(
         message: `${provider.id} stream ${id} is ${status.state} and will not become ${targets.join(' or ')}`,
       });
     }
-    const remaining = deadline - runtime.clock();
-    if (remaining <= 0) {
-      throw new TimeoutError({
-        ...context,
-        lastState,
-        message: `${provider.id} stream ${id} did not become ${targets.join(' or ')} within ${timeoutMs} ms (last state: ${lastState})`,
-      });
-    }
+    const left = deadline - runtime.clock();
+    if (left <= 0) throw timedOut();
     try {
-      await runtime.sleep(Math.min(interval, remaining), options.signal);
+      await runtime.sleep(Math.min(interval, left), options.signal);
     } catch (reason) {
       throw new AbortError({ ...context, message: 'waitForState was aborted', cause: reason });
     }
-    interval = Math.min(maxInterval, Math.round(interval * 1.5));
+    interval = Math.min(maxIntervalMs, Math.round(interval * 1.5));
   }
 }

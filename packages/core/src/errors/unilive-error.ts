@@ -7,6 +7,16 @@ const kindsMarker = Symbol.for('unilive.error.kinds');
 const inspectCustom = Symbol.for('nodejs.util.inspect.custom');
 type Inspect = (value: unknown, options?: { depth?: number }) => string;
 
+/**
+ * What became of the request behind an error, as far as this machine can tell:
+ * - `not-sent`: nothing left this machine (connection refused, DNS failure, credentials could not be
+ *   prepared, aborted or held by the request gate before sending): the call can be repeated, even a create;
+ * - `refused`: the vendor answered a status that means it processed nothing (429, 401, 403, 4xx refusals);
+ * - `unknown`: the request may have been carried out (a timeout, a dropped connection, a 5xx after sending,
+ *   a success whose body could not be read): check before repeating a create.
+ */
+export type Delivery = 'not-sent' | 'refused' | 'unknown';
+
 /** The fields every error may carry. */
 export interface UniliveErrorOptions {
   message: string;
@@ -23,6 +33,8 @@ export interface UniliveErrorOptions {
   requestId?: string | undefined;
   /** How long the vendor asked callers to wait before retrying. */
   retryAfterMs?: number | undefined;
+  /** Whether the request reached the vendor; see {@link Delivery}. Set by the HTTP layer. */
+  delivery?: Delivery | undefined;
   cause?: unknown;
   /** Values to scrub from every text this error carries. */
   secrets?: Iterable<string> | undefined;
@@ -45,6 +57,8 @@ export class UniliveError extends Error {
   readonly vendorMessage: string | undefined;
   readonly requestId: string | undefined;
   readonly retryAfterMs: number | undefined;
+  /** Whether the request reached the vendor; absent for errors raised outside the HTTP layer. */
+  readonly delivery: Delivery | undefined;
   declare readonly [kindsMarker]: readonly string[];
 
   constructor(options: UniliveErrorOptions) {
@@ -58,6 +72,7 @@ export class UniliveError extends Error {
       options.vendorMessage === undefined ? undefined : redact(options.vendorMessage, secrets);
     this.requestId = options.requestId;
     this.retryAfterMs = options.retryAfterMs;
+    this.delivery = options.delivery;
     Object.defineProperty(this, kindsMarker, { value: kindsOf(new.target), enumerable: false });
     // The kind, not the constructor name, which minifiers rename.
     this.name = (new.target as typeof UniliveError).kind;
@@ -97,7 +112,16 @@ export class UniliveError extends Error {
 
   /** Field names `toJSON` includes; subclasses add theirs. */
   protected jsonKeys(): string[] {
-    return ['provider', 'operation', 'status', 'vendorCode', 'vendorMessage', 'requestId', 'retryAfterMs'];
+    return [
+      'provider',
+      'operation',
+      'status',
+      'vendorCode',
+      'vendorMessage',
+      'requestId',
+      'retryAfterMs',
+      'delivery',
+    ];
   }
 
   [inspectCustom](_depth?: number, _options?: unknown, inspect?: Inspect): string {

@@ -42,8 +42,9 @@ export interface WarningEvent {
 }
 
 /**
- * Observers of the HTTP layer, for logging and metrics. A hook that throws is ignored: observing never
- * changes the outcome of a call.
+ * Observers of the HTTP layer, for logging and metrics. A hook that throws, or an `async` hook whose
+ * promise rejects, is ignored: observing never changes the outcome of a call, and a rejected hook never
+ * becomes an unhandled rejection. Hooks are called synchronously and not awaited.
  */
 export interface HttpHooks {
   onRequest?: (event: RequestEvent) => void;
@@ -58,12 +59,25 @@ export interface HttpHooks {
   onWarning?: (event: WarningEvent) => void;
 }
 
-/** Calls a hook, swallowing anything it throws. */
+/** Calls a hook, swallowing anything it throws and any rejection of the promise it returns. */
 export function emit<E>(hook: ((event: E) => void) | undefined, event: E): void {
   if (!hook) return;
   try {
-    hook(event);
+    // Typed as returning void, an `async` hook still returns a promise: its rejection is caught here.
+    const returned: unknown = hook(event);
+    if (isThenable(returned)) returned.then(undefined, ignore);
   } catch {
     // A broken logger must not break the call.
   }
 }
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  // Reading `then` may itself throw (a hostile getter): the caller's try holds it.
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+function ignore(): void {}

@@ -11,14 +11,16 @@ import {
   ResponseShapeError,
   TimeoutError,
 } from '../errors/errors.js';
-import { UniliveError, type UniliveErrorOptions } from '../errors/unilive-error.js';
+import { type Delivery, UniliveError, type UniliveErrorOptions } from '../errors/unilive-error.js';
 import type { ProviderId } from '../live-stream.js';
 import type { CallOptions, ProviderSettingsBase } from '../provider.js';
 import { systemClock, systemSleep } from '../runtime.js';
 import type { SecretSet } from '../secrets.js';
 import { emit, type HttpEventBase, type HttpHooks } from './hooks.js';
 import { parseVendorResponse } from './parse-response.js';
-import { backoffDelay, defaultRetryPolicy, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
+import { GateDeadlineError } from './request-gate.js';
+import { backoffDelay, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
+import { checkTransportSettings, maxTimeoutMs } from './transport-settings.js';
 
 /** HTTP methods the vendors use. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -49,8 +51,23 @@ export type VendorErrorClass =
 /** Settings of one provider's HTTP client. */
 export interface HttpClientSettings {
   provider: ProviderId;
-  /** Root of the vendor's API; paths are appended to it. */
+  /**
+   * Root of the vendor's API; paths are appended to it. An absolute `https:` URL without user info; `http:`
+   * only to a loopback host, or with `allowInsecureHttp`. Checked when the client is made.
+   */
   baseUrl: string;
+  /** Allows a plain `http:` base URL to a host other than this machine (credentials then travel in clear). */
+  allowInsecureHttp?: boolean | undefined;
+  /**
+   * The most bytes a response body may hold after decompression; a larger one ends the call with
+   * `ResponseShapeError` while it streams in, and is never retried. Default 16 MiB.
+   */
+  maxResponseBytes?: number | undefined;
+  /**
+   * Names the vendor account whose budget the client's request gate draws on (a digest, never a
+   * credential). Default: the provider id.
+   */
+  gateKey?: (() => string) | undefined;
   /** Headers for every request, the credentials among them; called before each attempt (so tokens can renew). */
   headers: () => Record<string, string> | Promise<Record<string, string>>;
   /** Replaces the global `fetch` (proxies, tests, edge runtimes); the attempt's signal comes in `init`. */
@@ -72,13 +89,16 @@ export interface HttpClientSettings {
 
 /**
  * The transport settings every adapter passes through from its own settings to {@link createHttpClient}:
- * `fetch`, `timeoutMs`, `totalTimeoutMs` and `retry`.
+ * `fetch`, `timeoutMs`, `totalTimeoutMs`, `retry`, `allowInsecureHttp` and `maxResponseBytes`.
  */
 export function transportSettings(
   settings: ProviderSettingsBase,
-): Pick<HttpClientSettings, 'fetch' | 'timeoutMs' | 'totalTimeoutMs' | 'retry'> {
-  const { fetch, timeoutMs, totalTimeoutMs, retry } = settings;
-  return { fetch, timeoutMs, totalTimeoutMs, retry };
+): Pick<
+  HttpClientSettings,
+  'fetch' | 'timeoutMs' | 'totalTimeoutMs' | 'retry' | 'allowInsecureHttp' | 'maxResponseBytes'
+> {
+  const { fetch, timeoutMs, totalTimeoutMs, retry, allowInsecureHttp, maxResponseBytes } = settings;
+  return { fetch, timeoutMs, totalTimeoutMs, retry, allowInsecureHttp, maxResponseBytes };
 }
 
 /** One request. */
@@ -116,18 +136,30 @@ const requestIdHeaders = ['x-request-id', 'request-id', 'x-amzn-requestid', 'x-c
 // Failures where the request never left this machine: even a create may be retried after them.
 const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
+/** How many same-origin redirects a GET follows before it gives up. */
+export const maxRedirects = 5;
+
 /**
  * Makes the HTTP client for one provider: one ky instance, the vendor's auth headers, per-attempt and
  * total timeouts, retries with backoff, jitter and a capped `Retry-After` for idempotent requests (and for
  * any request after a 429, which the vendor refused unprocessed), and one place where every failure
- * becomes a {@link UniliveError} with no secret in it.
+ * becomes a {@link UniliveError} with no secret in it. Its settings are checked here, so an adapter's
+ * factory refuses bad ones (`InvalidInputError`) before any request.
+ *
+ * Redirects are never followed by fetch: a GET follows up to {@link maxRedirects} redirects within the
+ * base URL's origin; any other redirect ends the call with a `UniliveError` naming the status and the
+ * target's origin, so no request body or credential ever goes to another origin or over plain http.
  */
 export function createHttpClient(settings: HttpClientSettings): HttpClient {
-  const policy: RetryPolicy = { ...defaultRetryPolicy, ...settings.retry };
-  const attemptTimeoutMs = settings.timeoutMs ?? 15_000;
-  const totalTimeoutMs = settings.totalTimeoutMs ?? 60_000;
+  const checked = checkTransportSettings(settings.provider, settings);
+  const policy: RetryPolicy = checked.retry;
+  const attemptTimeoutMs = checked.timeoutMs;
+  const totalTimeoutMs = checked.totalTimeoutMs;
+  const maxResponseBytes = checked.maxResponseBytes;
   const random = settings.random ?? Math.random;
-  const baseUrl = settings.baseUrl.endsWith('/') ? settings.baseUrl : `${settings.baseUrl}/`;
+  const baseUrl = checked.baseUrl.href.endsWith('/') ? checked.baseUrl.href : `${checked.baseUrl.href}/`;
+  const origin = checked.baseUrl.origin;
+  const gateKey = settings.gateKey ?? (() => settings.provider);
   // The attempt's signal goes to fetch as an option ky passes through untouched: given it as `signal`, ky
   // would compose it with its own through `AbortSignal.any`, some 10 µs and two weak references per call.
   const api: KyInstance = ky.create({
@@ -135,6 +167,10 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     retry: 0,
     timeout: false,
     throwHttpErrors: false,
+    // fetch follows redirects by default, re-sending a body (a create, restream keys included) to whatever
+    // host the answer names, in clear if it says http, and turning a DELETE into a GET on a 303: redirects
+    // are read here instead.
+    redirect: 'manual',
     fetch: (input, init) => {
       const { [attemptSignalOption]: signal, ...rest } = (init ?? {}) as RequestInit & AttemptSignalOption;
       return (settings.fetch ?? globalThis.fetch)(input, signal ? { ...rest, signal } : rest);
@@ -149,7 +185,26 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     const sleep = runtime.sleep ?? systemSleep;
     const signal = spec.options?.signal;
     const idempotent = spec.idempotent ?? (method === 'GET' || method === 'PUT' || method === 'DELETE');
-    const deadline = now() + totalTimeoutMs;
+    const callTimeoutMs = spec.options?.timeoutMs;
+    const base = { provider: settings.provider, operation };
+    if (
+      callTimeoutMs !== undefined &&
+      (typeof callTimeoutMs !== 'number' || !(callTimeoutMs > 0) || callTimeoutMs > maxTimeoutMs)
+    ) {
+      throw new InvalidInputError({
+        ...base,
+        message: `${settings.provider} ${operation}: invalid timeoutMs option`,
+        issues: [
+          {
+            path: 'timeoutMs',
+            message: `expected a number of milliseconds above 0 and at most ${maxTimeoutMs}`,
+          },
+        ],
+        delivery: 'not-sent',
+      });
+    }
+    // The call's own limit, and the deadline of a waitForState it serves, whichever comes first.
+    const deadline = Math.min(now() + totalTimeoutMs, runtime.deadline ?? Number.POSITIVE_INFINITY);
     const url = new URL(spec.path.replace(/^\//, ''), baseUrl);
     for (const [key, value] of Object.entries(spec.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
@@ -157,7 +212,6 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     // Scrubbing the URL costs a pass over every secret the provider knows, so it is done only for an
     // event someone observes, once per call.
     let safeUrl: string | undefined;
-    const base = { provider: settings.provider, operation };
     const errorOptions = (
       extra: Partial<UniliveErrorOptions> & { message: string },
     ): UniliveErrorOptions => ({
@@ -169,6 +223,9 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     // Whether an earlier attempt may have been carried out although its answer was lost (a timeout, a 408 or
     // 5xx, a dropped connection): a DELETE repeated after one finds the stream already gone.
     let mayHaveApplied = false;
+    // What became of the call's earlier attempts, for the `delivery` of the error that ends it.
+    let sentBefore: Delivery = 'not-sent';
+    const outcome = (attempt: Delivery): Delivery => worstDelivery(sentBefore, attempt);
     for (let attempt = 1; ; attempt += 1) {
       const event = (): HttpEventBase => {
         safeUrl ??= settings.secrets.redact(url.toString());
@@ -180,19 +237,39 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
         reason: string;
         retryAfterMs?: number;
         mayHaveApplied: boolean;
+        delivery: Delivery;
       };
-      if (signal?.aborted) throw abortError(errorOptions, signal.reason);
+      if (signal?.aborted)
+        throw report(hooks, event, abortError(errorOptions, signal.reason, outcome('not-sent')));
+      const limit = Math.min(callTimeoutMs ?? attemptTimeoutMs, maxTimeoutMs);
       let release: () => void = () => {};
       if (runtime.gate) {
         try {
-          release = await runtime.gate.acquire(signal);
-        } catch {
-          throw report(hooks, event, abortError(errorOptions, signal?.reason));
+          release = await runtime.gate.acquire({ signal, deadline, key: gateKey(), holdMs: limit + 5_000 });
+        } catch (error) {
+          throw report(
+            hooks,
+            event,
+            gateError(error, errorOptions, signal, outcome('not-sent'), settings.provider),
+          );
         }
       }
-      if (hooks.onRequest) emit(hooks.onRequest, event());
       const started = now();
-      const attemptLimit = Math.min(spec.options?.timeoutMs ?? attemptTimeoutMs, deadline - started);
+      if (started >= deadline) {
+        release();
+        throw report(
+          hooks,
+          event,
+          new TimeoutError(
+            errorOptions({
+              message: `${settings.provider} ${operation}: no time left for another attempt`,
+              delivery: outcome('not-sent'),
+            }),
+          ),
+        );
+      }
+      if (hooks.onRequest) emit(hooks.onRequest, event());
+      const attemptLimit = Math.min(limit, deadline - started);
       const attemptController = new AbortController();
       const timer = setTimeout(() => attemptController.abort(timeoutMarker), Math.max(0, attemptLimit));
       const onAbort = () => attemptController.abort(signal?.reason);
@@ -200,77 +277,132 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       // A custom fetch may ignore the signal, and under load an abort once failed to end a slow body:
       // racing this controller ends the attempt either way.
       const ended = whenAborted(attemptController.signal);
+      // Whether anything may have left this machine in this attempt.
+      let sending = false;
       try {
-        const sent = api(url, {
-          method,
-          headers: { accept: 'application/json', ...(await credentialHeaders(settings, errorOptions)) },
-          ...(spec.body === undefined ? {} : { json: spec.body }),
-          [attemptSignalOption]: attemptController.signal,
-        } as Options);
-        const response = await Promise.race([sent, ended.promise]).catch((error: unknown) => {
-          void sent.then(discardBody, () => {});
-          throw error;
-        });
-        const text = await Promise.race([response.text(), ended.promise]);
+        const headers = { accept: 'application/json', ...(await credentialHeaders(settings, errorOptions)) };
+        let target = url;
+        let response: Response;
+        for (let hops = 0; ; hops += 1) {
+          sending = true;
+          const sent = api(target, {
+            method,
+            headers,
+            ...(spec.body === undefined ? {} : { json: spec.body }),
+            [attemptSignalOption]: attemptController.signal,
+          } as Options);
+          response = await Promise.race([sent, ended.promise]).catch((error: unknown) => {
+            void sent.then(discardBody, () => {});
+            throw error;
+          });
+          if (!isRedirect(response)) break;
+          discardBody(response);
+          const location = redirectTarget(response, target);
+          // Following keeps the method (GET), the origin (so the credentials go nowhere new) and the scheme.
+          if (method === 'GET' && location?.origin === origin && hops < maxRedirects) {
+            target = location;
+            continue;
+          }
+          throw redirectError(
+            settings,
+            spec,
+            response,
+            location,
+            hops,
+            errorOptions,
+            outcome(redirectDelivery(response.status)),
+          );
+        }
+        const status = response.status;
+        const text = await readBody(response, maxResponseBytes, ended.promise, () =>
+          bodyTooLarge(
+            settings,
+            spec,
+            status,
+            maxResponseBytes,
+            errorOptions,
+            outcome(statusDelivery(status)),
+          ),
+        );
         if (hooks.onResponse) {
           const requestId = requestIdOf(response.headers);
           emit(hooks.onResponse, {
             ...event(),
-            status: response.status,
+            status,
             durationMs: now() - started,
             ...(requestId ? { requestId } : {}),
           });
         }
         if (response.ok) {
-          const { data, body } = decodeSuccess(spec, response, text, errorOptions, settings);
-          return { status: response.status, headers: response.headers, data, body };
+          const { data, body } = decodeSuccess(
+            spec,
+            response,
+            text,
+            errorOptions,
+            settings,
+            outcome('unknown'),
+          );
+          return { status, headers: response.headers, data, body };
         }
-        if (
-          method === 'DELETE' &&
-          mayHaveApplied &&
-          !spec.schema &&
-          (response.status === 404 || response.status === 410)
-        ) {
+        if (method === 'DELETE' && mayHaveApplied && !spec.schema && (status === 404 || status === 410)) {
           // The goal holds: the attempt whose answer was lost deleted it.
-          return {
-            status: response.status,
-            headers: response.headers,
-            data: undefined as T,
-            body: undefined,
-          };
+          return { status, headers: response.headers, data: undefined as T, body: undefined };
         }
         const requestId = requestIdOf(response.headers);
         const retryAfterMs = parseRetryAfter(response.headers, now());
-        const error = vendorError(settings, spec, response, text, requestId, retryAfterMs);
-        const status = response.status;
+        const delivery = statusDelivery(status);
+        const error = vendorError(settings, spec, response, text, requestId, retryAfterMs, outcome(delivery));
         const statusRetryable = status === 429 || (idempotent && policy.retryStatuses.includes(status));
         failure = {
           error,
           retryable: statusRetryable,
           reason: `HTTP ${status}`,
           ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-          mayHaveApplied: status === 408 || status >= 500,
+          mayHaveApplied: delivery === 'unknown',
+          delivery,
         };
       } catch (caught) {
-        if (caught instanceof UniliveError) throw report(hooks, event, caught);
-        if (signal?.aborted) throw report(hooks, event, abortError(errorOptions, signal.reason));
+        if (caught instanceof UniliveError) {
+          throw report(hooks, event, withDelivery(caught, outcome(sending ? 'unknown' : 'not-sent')));
+        }
+        if (signal?.aborted)
+          throw report(
+            hooks,
+            event,
+            abortError(errorOptions, signal.reason, outcome(sending ? 'unknown' : 'not-sent')),
+          );
         if (attemptController.signal.reason === timeoutMarker) {
           const error = new TimeoutError(
             errorOptions({
               message: `${settings.provider} ${operation}: no complete response within ${attemptLimit} ms`,
+              delivery: outcome('unknown'),
             }),
           );
-          failure = { error, retryable: idempotent, reason: 'timeout', mayHaveApplied: true };
+          failure = {
+            error,
+            retryable: idempotent,
+            reason: 'timeout',
+            mayHaveApplied: true,
+            delivery: 'unknown',
+          };
         } else {
           const code = systemCodeOf(caught);
+          const notSent = code !== undefined && notSentCodes.has(code);
+          const delivery: Delivery = notSent ? 'not-sent' : 'unknown';
           const error = new ProviderUnavailableError(
             errorOptions({
               message: `${settings.provider} ${operation}: could not reach ${url.host}${code ? ` (${code})` : ''}`,
               cause: caught,
+              delivery: outcome(delivery),
             }),
           );
-          const notSent = code !== undefined && notSentCodes.has(code);
-          failure = { error, retryable: idempotent || notSent, reason: 'network', mayHaveApplied: !notSent };
+          failure = {
+            error,
+            retryable: idempotent || notSent,
+            reason: 'network',
+            mayHaveApplied: !notSent,
+            delivery,
+          };
         }
       } finally {
         clearTimeout(timer);
@@ -279,9 +411,16 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
         release();
       }
       if (failure.mayHaveApplied) mayHaveApplied = true;
-      // The vendor asked everyone to slow down: hold the client's other requests too.
-      if (failure.error.status === 429)
-        runtime.gate?.pause(now() + (failure.retryAfterMs ?? backoffDelay(policy, attempt, random)));
+      sentBefore = outcome(failure.delivery);
+      // The vendor asked everyone to slow down: hold the client's other requests too, never longer than
+      // the longest wait this client honours.
+      if (failure.error.status === 429) {
+        const pauseMs = Math.min(
+          failure.retryAfterMs ?? backoffDelay(policy, attempt, random),
+          policy.maxRetryAfterMs,
+        );
+        runtime.gate?.pause(now() + pauseMs, gateKey());
+      }
 
       const retries = attempt - 1;
       const tooLong = failure.retryAfterMs !== undefined && failure.retryAfterMs > policy.maxRetryAfterMs;
@@ -294,12 +433,162 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       try {
         await sleep(delayMs, signal);
       } catch {
-        throw report(hooks, event, abortError(errorOptions, signal?.reason));
+        throw report(hooks, event, abortError(errorOptions, signal?.reason, sentBefore));
       }
     }
   }
 
   return { request };
+}
+
+const deliveryRank: Record<Delivery, number> = { 'not-sent': 0, refused: 1, unknown: 2 };
+
+// A call's delivery is the least certain of its attempts': one attempt that may have been carried out
+// makes the whole call "unknown", whatever the last attempt met.
+function worstDelivery(a: Delivery, b: Delivery): Delivery {
+  return deliveryRank[a] >= deliveryRank[b] ? a : b;
+}
+
+/** What a vendor status says about the request: a 4xx (but 408) refused it unprocessed. */
+function statusDelivery(status: number): Delivery {
+  if (status >= 400 && status < 500 && status !== 408) return 'refused';
+  return 'unknown';
+}
+
+// A 303 ("see other") answers a request that was carried out; the other redirects ask for it elsewhere.
+function redirectDelivery(status: number): Delivery {
+  return status === 303 || status === 0 ? 'unknown' : 'refused';
+}
+
+// Errors from the adapter's credential callback pass through here: they learn the call's delivery.
+function withDelivery(error: UniliveError, delivery: Delivery): UniliveError {
+  if (error.delivery === undefined) (error as { delivery: Delivery | undefined }).delivery = delivery;
+  return error;
+}
+
+function isRedirect(response: Response): boolean {
+  // A browser answers `redirect: 'manual'` with an opaque response of status 0.
+  return (response.status >= 300 && response.status < 400) || response.type === 'opaqueredirect';
+}
+
+function redirectTarget(response: Response, from: URL): URL | undefined {
+  const location = response.headers.get('location');
+  if (location === null) return undefined;
+  try {
+    return new URL(location, from);
+  } catch {
+    return undefined;
+  }
+}
+
+function redirectError(
+  settings: HttpClientSettings,
+  spec: HttpRequest<unknown>,
+  response: Response,
+  location: URL | undefined,
+  hops: number,
+  errorOptions: (extra: UniliveErrorOptions) => UniliveErrorOptions,
+  delivery: Delivery,
+): UniliveError {
+  const status = response.status;
+  // Only the origin is named: a path or query may carry a token.
+  const where = location ? `to ${location.protocol}//${location.host}` : 'to an unknown location';
+  const why =
+    hops >= maxRedirects
+      ? `after ${hops} redirects`
+      : spec.method !== 'GET'
+        ? `(a ${spec.method} is never redirected: its body and credentials stay with ${new URL(settings.baseUrl).host})`
+        : "(only redirects within the base URL's origin are followed)";
+  return new UniliveError(
+    errorOptions({
+      message: `${settings.provider} ${spec.operation}: the vendor answered HTTP ${status || 'redirect'}, a redirect ${where}, not followed ${why}`,
+      ...(status ? { status } : {}),
+      delivery,
+    }),
+  );
+}
+
+// Reads the body as UTF-8 while counting the bytes fetch has decoded: a body past the cap (a gzip or
+// brotli bomb among them) is cancelled at the cap, so memory stays bounded whatever the vendor sends.
+async function readBody(
+  response: Response,
+  limit: number,
+  ended: Promise<never>,
+  tooLarge: () => UniliveError,
+): Promise<string> {
+  const declared = Number(response.headers.get('content-length'));
+  if (!response.headers.has('content-encoding') && declared > limit) {
+    discardBody(response);
+    throw tooLarge();
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), ended]);
+      if (done) break;
+      total += value.byteLength;
+      if (total > limit) throw tooLarge();
+      text += decoder.decode(value, { stream: true });
+    }
+  } catch (error) {
+    reader.cancel().catch(() => {});
+    throw error;
+  }
+  return text + decoder.decode();
+}
+
+function bodyTooLarge(
+  settings: HttpClientSettings,
+  spec: HttpRequest<unknown>,
+  status: number,
+  limit: number,
+  errorOptions: (extra: UniliveErrorOptions) => UniliveErrorOptions,
+  delivery: Delivery,
+): UniliveError {
+  return new ResponseShapeError({
+    ...errorOptions({
+      message: `${settings.provider} ${spec.operation}: the response body (HTTP ${status}) exceeds maxResponseBytes (${limit} bytes once decompressed); reading stopped there`,
+      status,
+      delivery,
+    }),
+    issues: [{ path: '$', expected: `a body of at most ${limit} bytes` }],
+  });
+}
+
+// The gate held the request: aborted, or its wait would have passed the call's deadline.
+function gateError(
+  error: unknown,
+  errorOptions: (extra: UniliveErrorOptions) => UniliveErrorOptions,
+  signal: AbortSignal | undefined,
+  delivery: Delivery,
+  provider: ProviderId,
+): UniliveError {
+  if (error instanceof GateDeadlineError) {
+    if (error.reason === 'paused') {
+      return new RateLimitError(
+        errorOptions({
+          message: `${provider}: the vendor's rate limit holds requests for ${Math.ceil((error.waitMs ?? 0) / 1000)} s more (after a 429), past this call's deadline; not sent`,
+          ...(error.waitMs === undefined ? {} : { retryAfterMs: error.waitMs }),
+          delivery,
+        }),
+      );
+    }
+    return new TimeoutError(
+      errorOptions({
+        message: `${provider}: the client's rateLimit (${error.reason === 'rate' ? 'requestsPerSecond' : 'maxConcurrency'}) could not let the request start within its time limit; not sent`,
+        delivery,
+      }),
+    );
+  }
+  if (signal?.aborted) return abortError(errorOptions, signal.reason, delivery);
+  if (UniliveError.isInstance(error)) return withDelivery(error, delivery);
+  return new ProviderUnavailableError(
+    errorOptions({ message: `${provider}: the request gate failed; not sent`, cause: error, delivery }),
+  );
 }
 
 const timeoutMarker = Symbol('unilive.attempt-timeout');
@@ -328,7 +617,7 @@ function discardBody(response: Response): void {
 // reported as such and never retried.
 async function credentialHeaders(
   settings: HttpClientSettings,
-  errorOptions: (extra: { message: string; cause?: unknown }) => UniliveErrorOptions,
+  errorOptions: (extra: UniliveErrorOptions) => UniliveErrorOptions,
 ): Promise<Record<string, string>> {
   let headers: Record<string, string>;
   try {
@@ -336,7 +625,10 @@ async function credentialHeaders(
   } catch (error) {
     if (UniliveError.isInstance(error)) throw error;
     throw new AuthenticationError(
-      errorOptions({ message: `${settings.provider}: could not prepare credentials`, cause: error }),
+      errorOptions({
+        message: `${settings.provider}: could not prepare credentials`,
+        cause: error,
+      }),
     );
   }
   // fetch refuses such a header with a bare TypeError, which would pass for a network failure and be
@@ -371,10 +663,11 @@ function requestIdOf(headers: Headers): string | undefined {
 }
 
 function abortError(
-  errorOptions: (extra: { message: string; cause?: unknown }) => UniliveErrorOptions,
+  errorOptions: (extra: UniliveErrorOptions) => UniliveErrorOptions,
   reason: unknown,
+  delivery: Delivery,
 ) {
-  return new AbortError(errorOptions({ message: 'The operation was aborted', cause: reason }));
+  return new AbortError(errorOptions({ message: 'The operation was aborted', cause: reason, delivery }));
 }
 
 function decodeSuccess<T>(
@@ -383,6 +676,7 @@ function decodeSuccess<T>(
   text: string,
   errorOptions: (extra: UniliveErrorOptions) => UniliveErrorOptions,
   settings: Pick<HttpClientSettings, 'provider' | 'secrets'>,
+  delivery: Delivery,
 ): { data: T; body: unknown } {
   if (!spec.schema) return { data: undefined as T, body: undefined };
   let body: unknown;
@@ -394,18 +688,25 @@ function decodeSuccess<T>(
       ...errorOptions({
         message: `${spec.operation}: expected a JSON body, received ${text.length === 0 ? 'an empty body' : `${type} that is not JSON`} (HTTP ${response.status})`,
         status: response.status,
+        delivery,
       }),
       issues: [{ path: '$', expected: 'JSON' }],
     });
   }
   // Read only when the body does not fit, so a success never copies the provider's secrets.
   const secrets: Iterable<string> = { [Symbol.iterator]: () => settings.secrets.values()[Symbol.iterator]() };
-  const data = parseVendorResponse(spec.schema, body, {
-    provider: settings.provider,
-    operation: spec.operation,
-    secrets,
-    status: response.status,
-  });
+  let data: T;
+  try {
+    data = parseVendorResponse(spec.schema, body, {
+      provider: settings.provider,
+      operation: spec.operation,
+      secrets,
+      status: response.status,
+    });
+  } catch (error) {
+    if (UniliveError.isInstance(error)) withDelivery(error, delivery);
+    throw error;
+  }
   return { data, body };
 }
 
@@ -416,6 +717,7 @@ function vendorError(
   text: string,
   requestId: string | undefined,
   retryAfterMs: number | undefined,
+  delivery: Delivery,
 ): UniliveError {
   const status = response.status;
   let body: unknown = text;
@@ -445,6 +747,7 @@ function vendorError(
     vendorMessage,
     requestId,
     retryAfterMs,
+    delivery,
     secrets: settings.secrets.values(),
   });
 }

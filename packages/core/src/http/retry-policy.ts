@@ -1,16 +1,22 @@
 /** How the HTTP layer retries. Every field has a default; see `docs/errors.md`. */
 export interface RetryPolicy {
-  /** Retries after the first attempt. Default 2. */
+  /** Retries after the first attempt, an integer from 0 to {@link maxRetriesLimit}. Default 2. */
   maxRetries: number;
-  /** First backoff delay; doubles each retry. Default 500 ms. */
+  /** First backoff delay, above 0; doubles each retry. Default 500 ms. */
   baseDelayMs: number;
-  /** Largest backoff delay. Default 8 s. */
+  /** Largest backoff delay, at least `baseDelayMs`. Default 8 s. */
   maxDelayMs: number;
-  /** The longest `Retry-After` honoured; a longer one ends the call with `RateLimitError`. Default 60 s. */
+  /**
+   * The longest `Retry-After` honoured, and the longest pause a 429 imposes on a client's other requests
+   * (with `rateLimit`); a longer one ends the call with `RateLimitError`. Default 60 s.
+   */
   maxRetryAfterMs: number;
-  /** Statuses worth retrying for idempotent requests. 429 is retried for every method. */
+  /** Statuses worth retrying for idempotent requests (400–599). 429 is retried for every method. */
   retryStatuses: readonly number[];
 }
+
+/** The most retries a policy may ask for: beyond it a call outlives any sensible deadline. */
+export const maxRetriesLimit = 10;
 
 /** Defaults in line with Stripe's and AWS's SDKs: two retries, exponential backoff with jitter. */
 export const defaultRetryPolicy: RetryPolicy = {
@@ -23,13 +29,21 @@ export const defaultRetryPolicy: RetryPolicy = {
 
 /** Exponential backoff with "equal jitter": between half and all of the nominal delay, never zero. */
 export function backoffDelay(policy: RetryPolicy, retry: number, random: () => number = Math.random): number {
-  const nominal = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+  // The exponent is capped so that a large retry count never overflows to Infinity (and NaN after jitter).
+  const nominal = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(retry - 1, 30));
   return Math.round(nominal / 2 + (random() * nominal) / 2);
 }
 
+// A reset value this large cannot be a count of seconds to wait (over 31 years): it is a time since the
+// epoch, in seconds, or in milliseconds beyond the second threshold.
+const epochSecondsFrom = 1_000_000_000;
+const epochMillisecondsFrom = 1_000_000_000_000;
+
 /**
- * Reads `Retry-After` (seconds or an HTTP date) and, failing that, the common rate-limit reset headers.
- * Returns milliseconds, or undefined when no usable header is present.
+ * Reads `Retry-After` (seconds or an HTTP date) and, failing that, the common rate-limit reset headers
+ * (`ratelimit-reset`, `x-ratelimit-reset`, `x-rate-limit-reset`), which vendors send either as seconds to
+ * wait or as the reset time since the epoch (seconds or ms): values from 10⁹ up are read as epoch times.
+ * Returns milliseconds (never negative), or undefined when no usable header is present.
  */
 export function parseRetryAfter(headers: Headers, now: number): number | undefined {
   const value = headers.get('retry-after') ?? headers.get('x-ratelimit-retry-after');
@@ -39,7 +53,13 @@ export function parseRetryAfter(headers: Headers, now: number): number | undefin
     const date = Date.parse(trimmed);
     if (!Number.isNaN(date)) return Math.max(0, date - now);
   }
-  const reset = headers.get('ratelimit-reset');
-  if (reset !== null && /^\d+$/.test(reset.trim())) return Number(reset.trim()) * 1000;
+  for (const name of ['ratelimit-reset', 'x-ratelimit-reset', 'x-rate-limit-reset']) {
+    const reset = headers.get(name)?.trim();
+    if (reset === undefined || !/^\d+(\.\d+)?$/.test(reset)) continue;
+    const number = Number(reset);
+    if (number >= epochMillisecondsFrom) return Math.max(0, Math.round(number - now));
+    if (number >= epochSecondsFrom) return Math.max(0, Math.round(number * 1000 - now));
+    return Math.round(number * 1000);
+  }
   return undefined;
 }

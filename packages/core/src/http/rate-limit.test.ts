@@ -1,0 +1,172 @@
+import * as v from 'valibot';
+import { describe, expect, it } from 'vitest';
+import { AbortError, RateLimitError, TimeoutError } from '../errors/errors.js';
+import type { UniliveError } from '../errors/unilive-error.js';
+import type { CallOptions } from '../provider.js';
+import type { Sleep } from '../runtime.js';
+import { SecretSet } from '../secrets.js';
+import { createHttpClient } from './http-client.js';
+import { createRequestGate } from './request-gate.js';
+import { parseRetryAfter } from './retry-policy.js';
+
+const schema = v.looseObject({ id: v.string() });
+
+// A virtual clock whose sleep moves time on and records each wait.
+function virtualTime(start = 1_700_000_000_000) {
+  let now = start;
+  const sleeps: number[] = [];
+  const sleep: Sleep = async (ms, signal) => {
+    if (signal?.aborted) throw signal.reason;
+    sleeps.push(ms);
+    now += ms;
+  };
+  return { clock: () => now, sleep, sleeps };
+}
+
+function vendor(answers: (() => Response)[]) {
+  const requests: string[] = [];
+  const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const method = input instanceof Request ? input.method : (init?.method ?? 'GET');
+    requests.push(`${method} ${new URL(input instanceof Request ? input.url : String(input)).pathname}`);
+    const answer = answers.shift();
+    if (!answer) throw new Error('no answer planned');
+    return answer();
+  }) as typeof globalThis.fetch;
+  return {
+    requests,
+    http: createHttpClient({
+      provider: 'test-vendor',
+      baseUrl: 'https://api.vendor.test',
+      headers: () => ({}),
+      secrets: new SecretSet(),
+      fetch,
+      random: () => 0.5,
+      totalTimeoutMs: 120_000,
+    }),
+  };
+}
+
+const ok = () =>
+  new Response(JSON.stringify({ id: 'a' }), { headers: { 'content-type': 'application/json' } });
+const tooMany = (headers: Record<string, string>) => () => new Response('{}', { status: 429, headers });
+
+describe('rate-limit pauses', () => {
+  it('a Retry-After of a day fails the call and pauses the others no longer than maxRetryAfterMs', async () => {
+    const time = virtualTime();
+    const gate = createRequestGate({ maxConcurrency: 4 }, time.clock, time.sleep);
+    const { http, requests } = vendor([tooMany({ 'retry-after': '86400' }), ok]);
+    const options: CallOptions = { runtime: { gate, clock: time.clock, sleep: time.sleep } };
+    const error = await http
+      .request({ operation: 'create', method: 'POST', path: 'streams', schema, options })
+      .catch((caught: unknown) => caught as UniliveError);
+    expect((error as UniliveError).name).toBe('RateLimitError');
+    expect((error as UniliveError).retryAfterMs).toBe(86_400_000);
+    expect((error as UniliveError).delivery).toBe('refused');
+    const started = time.clock();
+    await http.request({ operation: 'get', method: 'GET', path: 'streams/a', schema, options });
+    // The next call waited out the capped pause (60 s), not a day.
+    expect(time.clock() - started).toBe(60_000);
+    expect(requests).toEqual(['POST /streams', 'GET /streams/a']);
+  });
+
+  it('a call queued behind a pause longer than its own time limit fails at once, unsent', async () => {
+    const time = virtualTime();
+    const gate = createRequestGate({}, time.clock, time.sleep);
+    gate.pause(time.clock() + 50_000, 'test-vendor');
+    const { http, requests } = vendor([ok]);
+    const http2 = createHttpClient({
+      provider: 'test-vendor',
+      baseUrl: 'https://api.vendor.test',
+      headers: () => ({}),
+      secrets: new SecretSet(),
+      totalTimeoutMs: 10_000,
+      fetch: (async () => ok()) as typeof fetch,
+    });
+    const error = await http2
+      .request({
+        operation: 'get',
+        method: 'GET',
+        path: 'streams/a',
+        schema,
+        options: { runtime: { gate, clock: time.clock, sleep: time.sleep } },
+      })
+      .catch((caught: unknown) => caught as UniliveError);
+    expect(RateLimitError.isInstance(error)).toBe(true);
+    expect((error as UniliveError).retryAfterMs).toBe(50_000);
+    expect((error as UniliveError).delivery).toBe('not-sent');
+    expect(time.sleeps).toEqual([]);
+    expect(requests).toEqual([]);
+    void http;
+  });
+
+  it('a call queued behind the concurrency limit honours its own deadline and signal', async () => {
+    const time = virtualTime();
+    const gate = createRequestGate({ maxConcurrency: 1 }, time.clock, time.sleep);
+    const held = await gate.acquire({ key: 'test-vendor' });
+    const http = createHttpClient({
+      provider: 'test-vendor',
+      baseUrl: 'https://api.vendor.test',
+      headers: () => ({}),
+      secrets: new SecretSet(),
+      totalTimeoutMs: 5_000,
+      fetch: (async () => ok()) as typeof fetch,
+    });
+    const runtime = { gate, clock: time.clock, sleep: time.sleep };
+    const timedOut = await http
+      .request({ operation: 'get', method: 'GET', path: 'a', schema, options: { runtime } })
+      .catch((caught: unknown) => caught as UniliveError);
+    expect(TimeoutError.isInstance(timedOut)).toBe(true);
+    expect((timedOut as UniliveError).delivery).toBe('not-sent');
+    expect(time.clock() - 1_700_000_000_000).toBe(5_000);
+
+    const controller = new AbortController();
+    const pending = http.request({
+      operation: 'get',
+      method: 'GET',
+      path: 'a',
+      schema,
+      options: {
+        runtime: {
+          ...runtime,
+          sleep: (_ms, signal) =>
+            new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason))),
+        },
+        signal: controller.signal,
+      },
+    });
+    controller.abort(new Error('caller gave up'));
+    const aborted = await pending.catch((caught: unknown) => caught as UniliveError);
+    expect(AbortError.isInstance(aborted)).toBe(true);
+    expect((aborted as UniliveError).delivery).toBe('not-sent');
+    held();
+  });
+
+  it('reads reset headers as seconds to wait, or as epoch seconds or milliseconds', () => {
+    const now = 1_764_400_000_000;
+    const read = (name: string, value: string) => parseRetryAfter(new Headers({ [name]: value }), now);
+    expect(read('retry-after', '2')).toBe(2_000);
+    expect(read('retry-after', new Date(now + 3_000).toUTCString())).toBe(3_000);
+    expect(read('ratelimit-reset', '5')).toBe(5_000);
+    expect(read('x-ratelimit-reset', '7')).toBe(7_000);
+    // Epoch seconds (GitHub style) and epoch milliseconds: the time left, not 56 years nor 1 ms.
+    expect(read('x-ratelimit-reset', String(now / 1000 + 4))).toBe(4_000);
+    expect(read('ratelimit-reset', String(now / 1000 + 30))).toBe(30_000);
+    expect(read('x-rate-limit-reset', String(now + 1_500))).toBe(1_500);
+    // A reset already past waits nothing.
+    expect(read('x-ratelimit-reset', String(now / 1000 - 60))).toBe(0);
+    expect(read('ratelimit-reset', 'soon')).toBeUndefined();
+  });
+
+  it('waits an epoch-seconds reset as the time left', async () => {
+    const time = virtualTime(1_764_400_000_000);
+    const { http } = vendor([tooMany({ 'x-ratelimit-reset': String(1_764_400_000 + 3) }), ok]);
+    await http.request({
+      operation: 'get',
+      method: 'GET',
+      path: 'a',
+      schema,
+      options: { runtime: { clock: time.clock, sleep: time.sleep } },
+    });
+    expect(time.sleeps).toEqual([3_000]);
+  });
+});

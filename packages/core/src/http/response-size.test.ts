@@ -1,0 +1,161 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { brotliCompressSync, constants, deflateSync, gzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import * as v from 'valibot';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ResponseShapeError } from '../errors/errors.js';
+import { UniliveError } from '../errors/unilive-error.js';
+import { SecretSet } from '../secrets.js';
+import { createHttpClient } from './http-client.js';
+import { defaultMaxResponseBytes } from './transport-settings.js';
+
+type Encoding = 'identity' | 'gzip' | 'br' | 'deflate';
+
+const encode = (body: Buffer, encoding: Encoding): Buffer => {
+  switch (encoding) {
+    case 'identity':
+      return body;
+    case 'gzip':
+      return gzipSync(body);
+    case 'deflate':
+      return deflateSync(body);
+    case 'br':
+      return brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 4 } });
+  }
+};
+
+// A JSON body of exactly `size` bytes (size >= 40).
+const jsonOfSize = (size: number): Buffer => {
+  const head = '{"stream":{"id":"abc"},"pad":"';
+  const tail = '"}';
+  return Buffer.from(`${head}${'x'.repeat(size - head.length - tail.length)}${tail}`);
+};
+
+const schema = v.looseObject({ stream: v.looseObject({ id: v.string() }) });
+
+describe('response body size', () => {
+  let served: { status: number; body: Buffer; encoding: Encoding; declareLength: boolean } = {
+    status: 200,
+    body: Buffer.alloc(0),
+    encoding: 'identity',
+    declareLength: true,
+  };
+  let requests = 0;
+  const server = createServer((_request, response) => {
+    requests += 1;
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (served.encoding !== 'identity') headers['content-encoding'] = served.encoding;
+    if (served.declareLength) headers['content-length'] = String(served.body.length);
+    response.writeHead(served.status, headers);
+    // Chunks, as a streaming server sends them.
+    for (let offset = 0; offset < served.body.length; offset += 16_384)
+      response.write(served.body.subarray(offset, offset + 16_384));
+    response.end();
+  });
+  let origin = '';
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const client = (maxResponseBytes?: number) =>
+    createHttpClient({
+      provider: 'test-vendor',
+      baseUrl: origin,
+      headers: () => ({}),
+      secrets: new SecretSet(),
+      random: () => 0.5,
+      ...(maxResponseBytes === undefined ? {} : { maxResponseBytes }),
+      // Retry waits would only slow the test: none is expected.
+      retry: { baseDelayMs: 1, maxDelayMs: 1 },
+    });
+
+  it('reads bodies up to the cap and refuses larger ones while they stream, whatever the encoding, without retrying', async () => {
+    const cap = 64 * 1024;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom<Encoding>('identity', 'gzip', 'br', 'deflate'),
+        fc.oneof(fc.integer({ min: 64, max: cap }), fc.integer({ min: cap + 1, max: 8 * cap })),
+        fc.boolean(),
+        fc.constantFrom(200, 503),
+        async (encoding, size, declareLength, status) => {
+          served = { status, body: encode(jsonOfSize(size), encoding), encoding, declareLength };
+          requests = 0;
+          const outcome = await client(cap)
+            .request({ operation: 'get', method: 'GET', path: 'live_streams/abc', schema })
+            .then(
+              (response) => ({ response }),
+              (error: unknown) => ({ error }),
+            );
+          if (size > cap) {
+            expect('error' in outcome && ResponseShapeError.isInstance(outcome.error)).toBe(true);
+            const error = (outcome as { error: ResponseShapeError }).error;
+            expect(error.status).toBe(status);
+            expect(error.message).toContain('exceeds maxResponseBytes');
+            expect(error.isRetryable).toBe(false);
+            expect(error.delivery).toBe('unknown');
+            // Never retried, even as an idempotent GET and after a 503.
+            expect(requests).toBe(1);
+          } else if (status === 200) {
+            expect('response' in outcome && outcome.response.body).toEqual(
+              JSON.parse(jsonOfSize(size).toString()),
+            );
+          } else {
+            expect('error' in outcome && UniliveError.isInstance(outcome.error)).toBe(true);
+            expect((outcome as { error: UniliveError }).error.name).toBe('ProviderUnavailableError');
+          }
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
+  it('cuts a brotli bomb (1 GiB of zeros in under 2 kB) at the default cap', async () => {
+    const zeros = Buffer.alloc(1024 * 1024);
+    const chunks: Buffer[] = [];
+    const { createBrotliCompress } = await import('node:zlib');
+    const compressor = createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: 5 } });
+    compressor.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const finished = new Promise((resolve) => compressor.on('end', resolve));
+    for (let index = 0; index < 1024; index += 1) compressor.write(zeros);
+    compressor.end();
+    await finished;
+    const bomb = Buffer.concat(chunks);
+    expect(bomb.length).toBeLessThan(4096);
+    served = { status: 200, body: bomb, encoding: 'br', declareLength: true };
+    requests = 0;
+    const error = await client()
+      .request({ operation: 'list', method: 'GET', path: 'live_streams', schema })
+      .catch((caught: unknown) => caught);
+    expect(ResponseShapeError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain(`${defaultMaxResponseBytes} bytes`);
+    expect(requests).toBe(1);
+  });
+
+  it('the default cap holds a Wowza Video page of 1,000 detailed streams', async () => {
+    const fixture = JSON.parse(
+      readFileSync(new URL('../../../../test-fixtures/wowza-video/get.json', import.meta.url), 'utf8'),
+    ) as { response: { body: { live_stream: Record<string, unknown> } } };
+    const detailed = fixture.response.body.live_stream;
+    const page = Buffer.from(
+      JSON.stringify({
+        stream: { id: 'page' },
+        live_streams: Array.from({ length: 1000 }, (_, index) => ({ ...detailed, id: `stream${index}` })),
+      }),
+    );
+    // The figure the default was sized from, so a change to either shows here.
+    expect(page.length).toBeGreaterThan(5_000_000);
+    expect(page.length * 3).toBeLessThan(defaultMaxResponseBytes);
+    served = { status: 200, body: gzipSync(page), encoding: 'gzip', declareLength: true };
+    const response = await client().request({
+      operation: 'list',
+      method: 'GET',
+      path: 'live_streams',
+      schema,
+    });
+    expect((response.body as { live_streams: unknown[] }).live_streams).toHaveLength(1000);
+  });
+});

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../errors/errors.js';
+import { SecretSet } from '../secrets.js';
+import { createHttpClient, type HttpClientSettings } from './http-client.js';
+import { isLoopbackHost } from './transport-settings.js';
+
+const make = (overrides: Record<string, unknown>) => {
+  let requests = 0;
+  const settings = {
+    provider: 'test-vendor',
+    baseUrl: 'https://api.vendor.test/v2',
+    headers: () => ({ authorization: 'Bearer secret-token-value-123' }),
+    secrets: new SecretSet(),
+    fetch: async () => {
+      requests += 1;
+      return new Response('{}');
+    },
+    ...overrides,
+  } as unknown as HttpClientSettings;
+  try {
+    createHttpClient(settings);
+    return { error: undefined, requests };
+  } catch (error) {
+    return { error, requests };
+  }
+};
+
+describe('transport settings are checked when the client is made', () => {
+  it.each([
+    ['baseUrl', 'not a url'],
+    ['baseUrl', ''],
+    ['baseUrl', '   '],
+    ['baseUrl', 'javascript:alert(1)'],
+    ['baseUrl', 'data:text/plain,hello'],
+    ['baseUrl', 'ftp://api.vendor.test/'],
+    ['baseUrl', 'file:///etc/passwd'],
+    ['baseUrl', 8080],
+    ['baseUrl', null],
+    ['baseUrl', 'https://user:pass@api.vendor.test/v2'],
+    ['baseUrl', 'https://user@api.vendor.test/v2'],
+    ['baseUrl', 'http://api.vendor.test/v2'],
+    ['baseUrl', 'http://10.0.0.8/v2'],
+    ['baseUrl', 'https://api.vendor.test/v2?token=x'],
+    ['timeoutMs', Number.NaN],
+    ['timeoutMs', -1],
+    ['timeoutMs', 0],
+    ['timeoutMs', Number.POSITIVE_INFINITY],
+    ['timeoutMs', 2 ** 31],
+    ['timeoutMs', '1000'],
+    ['totalTimeoutMs', Number.NaN],
+    ['totalTimeoutMs', -5],
+    ['totalTimeoutMs', Number.POSITIVE_INFINITY],
+    ['maxResponseBytes', 0],
+    ['maxResponseBytes', 1.5],
+    ['maxResponseBytes', Number.NaN],
+    ['allowInsecureHttp', 'yes'],
+    ['fetch', 'not a function'],
+  ])('%s = %s is an InvalidInputError naming the setting, never its value', (setting, value) => {
+    const { error, requests } = make({ [setting]: value });
+    expect(InvalidInputError.isInstance(error)).toBe(true);
+    const failure = error as InvalidInputError;
+    expect(failure.operation).toBe('configure');
+    expect(failure.provider).toBe('test-vendor');
+    expect(failure.issues.map((issue) => issue.path)).toEqual([setting]);
+    expect(failure.delivery).toBe('not-sent');
+    if (typeof value === 'string' && value.length > 3) expect(failure.message).not.toContain(value);
+    expect(requests).toBe(0);
+  });
+
+  it.each([
+    [{ maxRetries: 100_000 }, 'retry.maxRetries'],
+    [{ maxRetries: -1 }, 'retry.maxRetries'],
+    [{ maxRetries: 1.5 }, 'retry.maxRetries'],
+    [{ baseDelayMs: 0 }, 'retry.baseDelayMs'],
+    [{ baseDelayMs: Number.NaN }, 'retry.baseDelayMs'],
+    [{ maxDelayMs: Number.POSITIVE_INFINITY }, 'retry.maxDelayMs'],
+    [{ baseDelayMs: 1000, maxDelayMs: 10 }, 'retry.maxDelayMs'],
+    [{ maxRetryAfterMs: -1 }, 'retry.maxRetryAfterMs'],
+    [{ retryStatuses: [200] }, 'retry.retryStatuses'],
+    [{ retryStatuses: 'all' }, 'retry.retryStatuses'],
+    [{ maxRetry: 3 }, 'retry.maxRetry'],
+    ['fast', 'retry'],
+  ])('retry %j is refused at %s', (retry, path) => {
+    const { error } = make({ retry });
+    expect(InvalidInputError.isInstance(error)).toBe(true);
+    expect((error as InvalidInputError).issues.map((issue) => issue.path)).toEqual([path]);
+  });
+
+  it('accepts https anywhere, http to loopback, and http elsewhere only with allowInsecureHttp', () => {
+    for (const baseUrl of [
+      'https://api.vendor.test/v2',
+      'http://127.0.0.1:8080/x',
+      'http://127.8.0.1/x',
+      'http://localhost:3000',
+      'http://[::1]:9000/',
+      'http://sandbox.localhost/',
+    ])
+      expect(make({ baseUrl }).error).toBeUndefined();
+    expect(make({ baseUrl: 'http://api.vendor.test/v2', allowInsecureHttp: true }).error).toBeUndefined();
+    expect(make({ retry: { maxRetries: 10, baseDelayMs: 1, maxDelayMs: 1 } }).error).toBeUndefined();
+  });
+
+  it('tells loopback hosts apart from look-alikes', () => {
+    expect(isLoopbackHost('127.0.0.1')).toBe(true);
+    expect(isLoopbackHost('LOCALHOST')).toBe(true);
+    expect(isLoopbackHost('127.0.0.1.attacker.test')).toBe(false);
+    expect(isLoopbackHost('localhost.attacker.test')).toBe(false);
+    expect(isLoopbackHost('128.0.0.1')).toBe(false);
+  });
+});
