@@ -1,7 +1,14 @@
 // Renders docs/reliability.md from reliability-report.json (written by the last `vitest run` of this
 // package). Run it with `pnpm --filter @unilive/reliability run report`; plain Node runs it (types stripped).
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { CaseRecord, CorpusSection, DriftSection, MatrixSection, ReliabilityReport } from './report.js';
+import type {
+  CaseRecord,
+  CorpusSection,
+  DriftSection,
+  HardeningSection,
+  MatrixSection,
+  ReliabilityReport,
+} from './report.js';
 
 const reportFile = new URL('../reliability-report.json', import.meta.url);
 const docFile = new URL('../../../docs/reliability.md', import.meta.url);
@@ -10,6 +17,9 @@ const report = JSON.parse(readFileSync(reportFile, 'utf8')) as ReliabilityReport
 const matrices = report.sections.filter((section): section is MatrixSection => section.kind === 'matrix');
 const corpus = report.sections.find((section): section is CorpusSection => section.kind === 'corpus');
 const drifts = report.sections.filter((section): section is DriftSection => section.kind === 'drift');
+const hardening = report.sections.filter(
+  (section): section is HardeningSection => section.kind === 'hardening',
+);
 
 const adapterOrder = ['wowza-video', 'wowza-realtime', 'liveapi', 'videosdk'];
 const operationOrder = ['create', 'get', 'list', 'update', 'delete', 'start', 'stop', 'status'];
@@ -17,6 +27,7 @@ const byAdapter = (a: { adapter: string }, b: { adapter: string }) =>
   adapterOrder.indexOf(a.adapter) - adapterOrder.indexOf(b.adapter);
 matrices.sort((a, b) => byAdapter(a, b) || a.backend.localeCompare(b.backend));
 drifts.sort(byAdapter);
+hardening.sort(byAdapter);
 
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 const cases = (sections: MatrixSection[]) => sections.flatMap((section) => section.cases);
@@ -112,6 +123,17 @@ if (corpus) {
 for (const drift of drifts) {
   out(
     `| drift cases, ${drift.adapter} (streams / ResponseShapeError / anything else) | ${format(drift.runs)} (${format(drift.streams)} / ${format(drift.shapeErrors)} / **${format(drift.otherErrors)}**) |`,
+  );
+}
+
+if (hardening.length > 0) {
+  const rowsOf = (family: string) =>
+    hardening.flatMap((section) => section.rows.filter((row) => row.family === family));
+  const casesOf = (family: string) => sum(rowsOf(family).map((row) => row.cases));
+  out(
+    `| hostile answers: redirects / body size and decompression / gate and pause / hooks (generated cases, 4 adapters) | ${format(casesOf('redirects'))} / ${format(casesOf('body-size'))} / ${format(casesOf('gate-pause'))} / ${format(casesOf('hooks'))} |`,
+    `| requests that reached another origin after a redirect / sent twice where once was promised | **${format(sum(rowsOf('redirects').map((row) => row.requestsElsewhere)))}** / **${format(sum(hardening.flatMap((section) => section.rows.map((row) => row.repeatedSends))))}** |`,
+    `| peak memory growth while a 1 GiB brotli bomb was read (largest of 4 adapters) | ${(Math.max(...hardening.map((section) => section.peakRssGrowthBytes)) / 1024 / 1024).toFixed(0)} MiB |`,
   );
 }
 
@@ -264,6 +286,43 @@ if (drifts.length > 0) {
   );
 }
 
+if (hardening.length > 0) {
+  out(
+    '',
+    '## Hostile answers',
+    '',
+    'Each adapter talks to the sandbox through a hostile proxy on loopback that answers the next request as a',
+    'fast-check case says, and to a trap server standing for "another origin". What is promised:',
+    '',
+    '- **Redirects** (301, 302, 303, 307, 308 to another origin, to `https` on the same host, within the origin,',
+    "  to the same URL, without a location): fetch follows none. A GET follows up to 5 within the base URL's",
+    "  origin; any other ends in a `UniliveError` naming the status and the target's origin. No request reaches",
+    '  the trap, no method changes, a non-GET (a create included) is sent exactly once.',
+    '- **Body size** (identity, gzip, br, deflate; decoded sizes from a quarter to four times `maxResponseBytes`,',
+    '  here 32 KiB): a body past the cap ends in `ResponseShapeError` while it streams, with one request; one under',
+    '  it is read. A 1 GiB brotli bomb (under 2 kB on the wire) is cut at the default cap of 16 MiB.',
+    '- **Gate and pause** (a 429 with `Retry-After` in seconds or as a date, `ratelimit-reset`, an epoch',
+    '  `x-ratelimit-reset`, from 0 to 48 h; random `maxRetryAfterMs`, concurrency and rate; calls aborted before',
+    '  or while queued): every call settles with a success or a typed error, and no wait exceeds `maxRetryAfterMs`.',
+    '- **Hooks** (each of `onRequest`, `onResponse`, `onRetry`, `onError`, `onWarning` throwing, throwing a',
+    '  non-error, rejecting at once or later): outcomes are those of a client without hooks; no rejection is left',
+    '  unhandled.',
+    '',
+    '| adapter | redirects | body size | gate and pause | hooks | to another origin | sent twice | untyped | peak memory (bomb) | unhandled |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...hardening.map((section) => {
+      const row = (family: string) => section.rows.find((entry) => entry.family === family);
+      const cell = (family: string) => {
+        const found = row(family);
+        return found ? `${found.passed}/${found.cases}` : '–';
+      };
+      const total = (key: 'requestsElsewhere' | 'repeatedSends' | 'untyped') =>
+        sum(section.rows.map((entry) => entry[key]));
+      return `| ${section.adapter} | ${cell('redirects')} | ${cell('body-size')} | ${cell('gate-pause')} | ${cell('hooks')} | ${total('requestsElsewhere')} | ${total('repeatedSends')} | ${total('untyped')} | ${(section.peakRssGrowthBytes / 1024 / 1024).toFixed(0)} MiB | ${section.unhandledRejections} |`;
+    }),
+  );
+}
+
 out(
   '',
   '## Found and fixed by this suite',
@@ -287,6 +346,15 @@ out(
   "  rtsp endpoint. Mappers now keep only URLs that fit their protocol (core's `isEndpointUrl`); LiveAPI's ingest",
   '  server must be an `rtmp://` URL.',
   '- The sandbox served a planned 408 as its dialect\'s 400 or 422 "invalid input"; it now keeps the status asked for.',
+  '- fetch followed redirects: a 307 to another host re-sent a create body (restream keys included) there and took',
+  '  its answer as the stream, https → http was followed in clear, a 303 turned a DELETE into a GET that',
+  '  "succeeded". Redirects are read by the HTTP layer now (`core/src/http/http-client.ts`).',
+  '- Bodies were read whole and decompressed without limit (1 kB of brotli became 400 MB) and retried as',
+  '  unreachable; they are capped while streaming now (`maxResponseBytes`).',
+  '- A 429 with `Retry-After: 86400` held every later call of a rate-limited client for a day, and a call',
+  '  aborted while queued behind `maxConcurrency` left a dead slot; pauses are capped at `maxRetryAfterMs`, and',
+  '  queued calls honour their own deadline and signal (`core/src/http/request-gate.ts`).',
+  '- An `async` hook that rejected crashed the process with an unhandled rejection; it is contained now.',
   '',
 );
 

@@ -81,7 +81,31 @@ export interface DriftSection {
   durationMs: number;
 }
 
-export type ReportSection = MatrixSection | CorpusSection | DriftSection;
+/** One family of hostile answers met by one adapter (generated cases). */
+export interface HardeningRow {
+  family: 'redirects' | 'body-size' | 'gate-pause' | 'hooks';
+  cases: number;
+  /** Cases that met every expectation. */
+  passed: number;
+  /** Requests that reached the other origin a redirect named. */
+  requestsElsewhere: number;
+  /** Requests sent more than once where once was promised (a redirected non-GET, a body past the cap). */
+  repeatedSends: number;
+  /** Outcomes that were neither a success nor one of our typed errors. */
+  untyped: number;
+}
+
+/** Hostile answers (redirects, oversized and compressed bodies, 429 pauses, failing hooks) on one adapter. */
+export interface HardeningSection {
+  kind: 'hardening';
+  adapter: string;
+  rows: HardeningRow[];
+  /** How far the process's resident memory rose while a 1 GiB brotli bomb was read. */
+  peakRssGrowthBytes: number;
+  unhandledRejections: number;
+}
+
+export type ReportSection = MatrixSection | CorpusSection | DriftSection | HardeningSection;
 
 /** Writes a section of the report; called once per test file. */
 export function writeSection(name: string, section: ReportSection): void {
