@@ -78,7 +78,10 @@ export const endpointSchemes: Readonly<Record<IngestProtocol | PlaybackProtocol,
   rtmps: ['rtmps:'],
   srt: ['srt:'],
   rtsp: ['rtsp:'],
-  webrtc: ['wss:', 'https:', 'webrtc:'],
+  // A WebRTC endpoint is a signalling address a WebRTC publisher or player opens (Wowza's SDP URL, a WHIP
+  // or WHEP URL). Credentials that only a vendor's SDK can use have no URL and are no endpoint: see
+  // `LiveStream.providerDetails`.
+  webrtc: ['wss:', 'https:'],
   wowz: ['wowz:', 'wowzs:'],
   hls: ['https:', 'http:'],
   dash: ['https:', 'http:'],

@@ -13,6 +13,8 @@ import {
 } from '@unilive/core';
 import { createContainer } from '@unilive/core/container';
 import { SecretScanner } from '@unilive/testing';
+import { wowzaRealtimeDetailsOf } from '@unilive/wowza-realtime';
+import { wowzaVideoDetailsOf } from '@unilive/wowza-video';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type AdapterId,
@@ -396,6 +398,11 @@ export function registerStream(
   }
   for (const endpoint of stream.playback) register('subscribe token', endpoint.token);
   for (const target of stream.restream ?? []) register('restream key', target.streamKey);
+  // Vendor-only credentials: Wowza Real-Time's SDK tokens, Wowza Video's connection code.
+  const sdk = wowzaRealtimeDetailsOf(stream)?.sdk;
+  register('publish token', sdk?.publishToken);
+  register('subscribe token', sdk?.subscribeToken);
+  register('connection code', wowzaVideoDetailsOf(stream)?.connectionCode);
 }
 
 function describeError(error: unknown): string {

@@ -40,12 +40,16 @@ describe('convertToWowzaRealtimeCreate', () => {
     });
   });
 
-  it('accepts both publishing protocols and an empty restream list', () => {
-    for (const ingestProtocol of ['webrtc', 'rtmp'] as const) {
-      expect(convertToWowzaRealtimeCreate({ name: 'n', ingestProtocol, restream: [] }).body).toEqual({
-        real_time_stream: { name: 'n' },
-      });
-    }
+  it('accepts rtmp, the protocol with an ingest endpoint, and an empty restream list', () => {
+    expect(convertToWowzaRealtimeCreate({ name: 'n', ingestProtocol: 'rtmp', restream: [] }).body).toEqual({
+      real_time_stream: { name: 'n' },
+    });
+  });
+
+  it('refuses webrtc, which has no URL, pointing at the SDK credentials', () => {
+    expect(() => convertToWowzaRealtimeCreate({ name: 'n', ingestProtocol: 'webrtc' })).toThrow(
+      "Invalid input for create: ingestProtocol: expected rtmp: Wowza Real-Time has no WebRTC ingest URL; every stream takes WebRTC through Wowza's SDK or OBS build with providerDetails['wowza-realtime'].sdk, and RTMP at its ingest endpoint",
+    );
   });
 
   it('reports every problem of the neutral input at once', () => {
@@ -57,7 +61,7 @@ describe('convertToWowzaRealtimeCreate', () => {
         restream: [{ url: 'rtmp://a/b', streamKey: 'k' }],
       }),
     ).toThrow(
-      'Invalid input for create: ingestProtocol: Wowza Real-Time streams take webrtc and rtmp publishers only (expected one of webrtc, rtmp); restream: Wowza Real-Time Streaming at Scale cannot forward a stream to other destinations; region: expected one of phoenix, amsterdam, singapore, bangalore, auto (API v2.0 no longer takes "americas"; its nearest region is "phoenix")',
+      `Invalid input for create: ingestProtocol: expected rtmp: Wowza Real-Time ingest endpoints are RTMP (WebRTC goes through Wowza's SDK); restream: Wowza Real-Time Streaming at Scale cannot forward a stream to other destinations; region: expected one of phoenix, amsterdam, singapore, bangalore, auto (API v2.0 no longer takes "americas"; its nearest region is "phoenix")`,
     );
   });
 
@@ -94,6 +98,7 @@ describe('convertToWowzaRealtimeUpdate', () => {
       name: 'renamed',
       fields: { region: 'singapore', description: 'd', enable_secure_viewer: false },
       warnings: [],
+      needsStoredExpiry: false,
     });
   });
 
@@ -105,9 +110,17 @@ describe('convertToWowzaRealtimeUpdate', () => {
     );
   });
 
-  it('requires an expiry when secure viewing is switched on', () => {
-    expect(() =>
-      convertToWowzaRealtimeUpdate({ providerOptions: { 'wowza-realtime': { enable_secure_viewer: true } } }),
-    ).toThrow('providerOptions.wowza-realtime.expires_on: required when enable_secure_viewer is true');
+  it('asks for the stored expiry when secure viewing is switched on without one', () => {
+    const options = (value: Record<string, unknown>) => ({ providerOptions: { 'wowza-realtime': value } });
+    expect(convertToWowzaRealtimeUpdate(options({ enable_secure_viewer: true })).needsStoredExpiry).toBe(
+      true,
+    );
+    expect(
+      convertToWowzaRealtimeUpdate(options({ enable_secure_viewer: true, expires_on: '2030-05-06' }))
+        .needsStoredExpiry,
+    ).toBe(false);
+    expect(convertToWowzaRealtimeUpdate(options({ enable_secure_viewer: false })).needsStoredExpiry).toBe(
+      false,
+    );
   });
 });

@@ -1,6 +1,7 @@
 import {
   type CreateLiveStreamInput,
   type InputIssue,
+  type InvalidInputError,
   invalidInput,
   readProviderOptions,
   type UpdateLiveStreamInput,
@@ -22,8 +23,11 @@ export type WowzaRealtimeRegion = (typeof wowzaRealtimeRegions)[number];
 // API v1.9/1.10 and the Real-Time tutorial used these; v2.0 replaced them.
 const legacyRegions: Record<string, WowzaRealtimeRegion> = { americas: 'phoenix', emea: 'amsterdam' };
 
-/** Publishing protocols every real-time stream offers at once (there is nothing to choose at creation). */
-const ingestProtocols = ['webrtc', 'rtmp'] as const;
+/**
+ * Publishing protocols with an ingest endpoint on every real-time stream (there is nothing to choose at
+ * creation). WebRTC publishing exists too, but only through Wowza's SDK, with no URL.
+ */
+const ingestProtocols = ['rtmp'] as const;
 
 const expectedExpiry =
   'expected a Date, an ISO 8601 date-time with Z or an offset, YYYY-MM-DD, or "YYYY-MM-DD HH:MM:SS UTC"';
@@ -206,13 +210,19 @@ export interface WowzaRealtimeCreateRequest {
  */
 export function convertToWowzaRealtimeCreate(input: CreateLiveStreamInput): WowzaRealtimeCreateRequest {
   const issues: InputIssue[] = [];
-  if (
+  if (input.ingestProtocol === 'webrtc') {
+    issues.push({
+      path: 'ingestProtocol',
+      message:
+        "expected rtmp: Wowza Real-Time has no WebRTC ingest URL; every stream takes WebRTC through Wowza's SDK or OBS build with providerDetails['wowza-realtime'].sdk, and RTMP at its ingest endpoint",
+    });
+  } else if (
     input.ingestProtocol !== undefined &&
     !(ingestProtocols as readonly string[]).includes(input.ingestProtocol)
   ) {
     issues.push({
       path: 'ingestProtocol',
-      message: `Wowza Real-Time streams take ${ingestProtocols.join(' and ')} publishers only (expected one of ${ingestProtocols.join(', ')})`,
+      message: `expected rtmp: Wowza Real-Time ingest endpoints are RTMP (WebRTC goes through Wowza's SDK)`,
     });
   }
   issues.push(...restreamIssues(input.restream));
@@ -248,6 +258,11 @@ export interface WowzaRealtimeUpdateRequest {
   name: string | undefined;
   fields: Record<string, unknown>;
   warnings: Warning[];
+  /**
+   * True when the patch switches secure viewing on without `expires_on`: allowed only if the stream already
+   * has an expiry, which the adapter reads before sending anything (see {@link missingExpiryError}).
+   */
+  needsStoredExpiry: boolean;
 }
 
 /**
@@ -269,14 +284,22 @@ export function convertToWowzaRealtimeUpdate(patch: UpdateLiveStreamInput): Wowz
   if (issues.length > 0) throw invalidInput(issues, { provider, operation: 'update' });
 
   const options = readProviderOptions(patch, provider, updateOptionsSchema, 'update') ?? {};
-  const optionIssues = secureViewerIssues(options);
-  if (optionIssues.length > 0) throw invalidInput(optionIssues, { provider, operation: 'update' });
 
   return {
     name: patch.name,
     fields: { ...(region === undefined ? {} : { region }), ...options },
     warnings: lowLatencyWarnings(patch.lowLatency),
+    needsStoredExpiry: secureViewerIssues(options).length > 0,
   };
+}
+
+/**
+ * The problem of an update that switches secure viewing on without `expires_on` for a stream that has no
+ * expiry either: Wowza requires one ("Required when enable_secure_viewer is true"). A stream that already
+ * has one keeps it, so the update is fine then.
+ */
+export function missingExpiryError(): InvalidInputError {
+  return invalidInput(secureViewerIssues({ enable_secure_viewer: true }), { provider, operation: 'update' });
 }
 
 function readRegion(value: string, issues: InputIssue[]): WowzaRealtimeRegion | undefined {

@@ -7,7 +7,14 @@ export {
   type WowzaRealtimeUpdateOptions,
   wowzaRealtimeRegions,
 } from './convert-to-wowza-realtime-stream.js';
-export { mapWowzaRealtimeState, splitRtmpUrl } from './map-wowza-realtime-stream.js';
+export {
+  mapWowzaRealtimeState,
+  readWowzaRealtimeExpiresOn,
+  splitRtmpUrl,
+  type WowzaRealtimeSdkCredentials,
+  type WowzaRealtimeStreamDetails,
+  wowzaRealtimeDetailsOf,
+} from './map-wowza-realtime-stream.js';
 export type { WowzaRealtimeState, WowzaRealtimeStream } from './wowza-realtime-api.js';
 export { wowzaRealtimeCapabilities } from './wowza-realtime-capabilities.js';
 export {

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { SecretSet } from '@unilive/core';
+import { isEndpointUrl, SecretSet as Secrets } from '@unilive/core';
+import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import {
   mapWowzaRealtimeState,
   mapWowzaRealtimeStream,
+  readWowzaRealtimeExpiresOn,
   splitRtmpUrl,
-  webRtcUri,
+  wowzaRealtimeDetailsOf,
 } from './map-wowza-realtime-stream.js';
 import { wowzaRealtimeListItemSchema, wowzaRealtimeStreamEnvelopeSchema } from './wowza-realtime-api.js';
 
@@ -22,7 +24,7 @@ const vendorPayload = (name: string): unknown =>
 function mapPayload(name: string) {
   const body = vendorPayload(name);
   const parsed = v.parse(wowzaRealtimeStreamEnvelopeSchema, body);
-  const secrets = new SecretSet();
+  const secrets = new Secrets();
   const stream = mapWowzaRealtimeStream(
     parsed.real_time_stream,
     (body as { real_time_stream: unknown }).real_time_stream,
@@ -71,15 +73,6 @@ describe('splitRtmpUrl', () => {
   });
 });
 
-describe('webRtcUri', () => {
-  it('is an opaque URI that gives the stream name back', () => {
-    const uri = webRtcUri('8d304b93f1684320a54f2798666eeca7');
-    expect(uri).toBe('webrtc:8d304b93f1684320a54f2798666eeca7');
-    expect(new URL(uri).protocol).toBe('webrtc:');
-    expect(new URL(uri).pathname).toBe('8d304b93f1684320a54f2798666eeca7');
-  });
-});
-
 describe('mapWowzaRealtimeStream on the vendor examples', () => {
   it('maps the v2.0 fetch example', () => {
     const { stream, secrets } = mapPayload('real_time_stream.fetch.response.json');
@@ -90,12 +83,6 @@ describe('mapWowzaRealtimeStream on the vendor examples', () => {
       state: 'ready',
       ingest: [
         {
-          protocol: 'webrtc',
-          url: 'webrtc:8d304b93f1684320a54f2798666eeca7',
-          streamName: '8d304b93f1684320a54f2798666eeca7',
-          token: '97e52731bc21ef66e4c05a8ee1e28b64bf5f9db728573d94e690277cea9215bc',
-        },
-        {
           protocol: 'rtmp',
           url: 'rtmp://rtmp-realtime1.wowza.com:1935/v2/pub/8d304b93f1684320a54f2798666eeca7?token=97e52731bc21ef66e4c05a8ee1e28b64bf5f9db728573d94e690277cea9215bc',
           server: 'rtmp://rtmp-realtime1.wowza.com:1935/v2/pub',
@@ -103,10 +90,15 @@ describe('mapWowzaRealtimeStream on the vendor examples', () => {
             '8d304b93f1684320a54f2798666eeca7?token=97e52731bc21ef66e4c05a8ee1e28b64bf5f9db728573d94e690277cea9215bc',
         },
       ],
-      playback: [
-        { protocol: 'webrtc', url: 'webrtc:8d304b93f1684320a54f2798666eeca7' },
-        { protocol: 'embed', url: 'https://embed.flowplayer.com/hosted/default/e8dk5bf6' },
-      ],
+      playback: [{ protocol: 'embed', url: 'https://embed.flowplayer.com/hosted/default/e8dk5bf6' }],
+      providerDetails: {
+        'wowza-realtime': {
+          sdk: {
+            streamName: '8d304b93f1684320a54f2798666eeca7',
+            publishToken: '97e52731bc21ef66e4c05a8ee1e28b64bf5f9db728573d94e690277cea9215bc',
+          },
+        },
+      },
       recording: true,
       createdAt: new Date('2021-06-30T18:02:20.000Z'),
       updatedAt: new Date('2021-06-30T20:03:16.000Z'),
@@ -120,24 +112,25 @@ describe('mapWowzaRealtimeStream on the vendor examples', () => {
     ]);
   });
 
-  it('maps the tutorial answer: active is ready, the subscribe token goes to playback, the placeholder RTMP URL is left out', () => {
+  it('maps the tutorial answer: active is ready, the subscribe token goes to the SDK credentials, the placeholder RTMP URL is left out with a warning', () => {
     const { stream, secrets } = mapPayload('real_time_stream.create.response.tutorial.json');
     expect(stream.state).toBe('ready');
-    expect(stream.ingest).toEqual([
+    expect(stream.ingest).toEqual([]);
+    expect(stream.playback).toEqual([]);
+    expect(stream.warnings).toEqual([
       {
-        protocol: 'webrtc',
-        url: 'webrtc:8d304b93f1684320a54f2798666eeca7',
+        type: 'incomplete-answer',
+        message:
+          "no ingest endpoint: Wowza Real-Time's answer has no RTMP URL (rtmp_url); publish over WebRTC with Wowza's SDK or OBS build using providerDetails['wowza-realtime'].sdk (streamName, publishToken)",
+      },
+    ]);
+    expect(wowzaRealtimeDetailsOf(stream)).toEqual({
+      sdk: {
         streamName: '8d304b93f1684320a54f2798666eeca7',
-        token: '97e52731bc21ef66e4c05a8ee1e28b64bf5f9db728573d94e690277cea9215bc',
+        publishToken: '97e52731bc21ef66e4c05a8ee1e28b64bf5f9db728573d94e690277cea9215bc',
+        subscribeToken: '50e161bfa42fbd581a0dfe5f632596b86c2c577a56bd439b38f8c904aabad04d',
       },
-    ]);
-    expect(stream.playback).toEqual([
-      {
-        protocol: 'webrtc',
-        url: 'webrtc:8d304b93f1684320a54f2798666eeca7',
-        token: '50e161bfa42fbd581a0dfe5f632596b86c2c577a56bd439b38f8c904aabad04d',
-      },
-    ]);
+    });
     expect(secrets.values()).toContain('50e161bfa42fbd581a0dfe5f632596b86c2c577a56bd439b38f8c904aabad04d');
   });
 
@@ -146,6 +139,105 @@ describe('mapWowzaRealtimeStream on the vendor examples', () => {
     expect(stream.state).toBe('ready');
     expect(stream.recording).toBe(true);
     expect((stream.raw as { region: string }).region).toBe('emea');
+  });
+});
+
+// Every endpoint URL works in the tool its protocol names: no `webrtc:<name>` identifier poses as a URL.
+describe('endpoints', () => {
+  const hex = (length: number) =>
+    fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length });
+  const vendorStream = fc.record({
+    id: fc.constant('2adffc17'),
+    name: fc.constant('n'),
+    stream_name: hex(32),
+    token: hex(64),
+    subscribe_token: fc.option(hex(64), { nil: undefined }),
+    enable_secure_viewer: fc.boolean(),
+    with_rtmp: fc.boolean(),
+    with_page: fc.boolean(),
+  });
+
+  it('are only RTMP ingest and the hosted page; the SDK credentials carry the WebRTC stream name and tokens', () => {
+    fc.assert(
+      fc.property(vendorStream, ({ with_rtmp, with_page, ...fields }) => {
+        const body = {
+          ...fields,
+          ...(with_rtmp
+            ? {
+                rtmp_url: `rtmp://rtmp-realtime1.wowza.com:1935/v2/pub/${fields.stream_name}?token=${fields.token}`,
+              }
+            : {}),
+          ...(with_page
+            ? { hosted_page: { url: 'https://embed.flowplayer.com/hosted/default/e8dk5bf6' } }
+            : {}),
+        };
+        const stream = mapWowzaRealtimeStream(
+          v.parse(wowzaRealtimeStreamEnvelopeSchema, { real_time_stream: body }).real_time_stream,
+          body,
+          new Secrets(),
+        );
+        for (const endpoint of [...stream.ingest, ...stream.playback]) {
+          expect(isEndpointUrl(endpoint.protocol, endpoint.url), endpoint.url).toBe(true);
+        }
+        expect(stream.ingest.map((endpoint) => endpoint.protocol)).toEqual(with_rtmp ? ['rtmp'] : []);
+        expect(stream.playback.map((endpoint) => endpoint.protocol)).toEqual(with_page ? ['embed'] : []);
+        expect(stream.warnings?.map((warning) => warning.type)).toEqual(
+          with_rtmp ? undefined : ['incomplete-answer'],
+        );
+        expect(wowzaRealtimeDetailsOf(stream)?.sdk).toEqual({
+          streamName: fields.stream_name,
+          publishToken: fields.token,
+          ...(fields.subscribe_token === undefined ? {} : { subscribeToken: fields.subscribe_token }),
+        });
+      }),
+    );
+  });
+});
+
+describe('expires_on', () => {
+  it("is the subscribe token's expiry, read as UTC in every form Wowza documents", () => {
+    const instants = fc.date({
+      min: new Date('2000-01-01T00:00:00.000Z'),
+      max: new Date('2099-12-31T23:59:59.000Z'),
+      noInvalidDate: true,
+    });
+    fc.assert(
+      fc.property(instants, (date) => {
+        const seconds = new Date(Math.floor(date.getTime() / 1000) * 1000);
+        const vendor = `${seconds.toISOString().slice(0, 10)} ${seconds.toISOString().slice(11, 19)}`;
+        expect(readWowzaRealtimeExpiresOn(`${vendor} UTC`)).toEqual(seconds);
+        expect(readWowzaRealtimeExpiresOn(vendor)).toEqual(seconds);
+        expect(readWowzaRealtimeExpiresOn(seconds.toISOString())).toEqual(seconds);
+        // "If you don't specify HH:MM:SS, the token expires at 12AM UTC on the specified day."
+        expect(readWowzaRealtimeExpiresOn(vendor.slice(0, 10))).toEqual(
+          new Date(`${vendor.slice(0, 10)}T00:00:00.000Z`),
+        );
+      }),
+    );
+  });
+
+  it('surfaces in the SDK credentials, and stays in raw only when unreadable', () => {
+    const body = {
+      id: '2adffc17',
+      name: 'n',
+      stream_name: '8d304b93f1684320a54f2798666eeca7',
+      token: '97e52731bc21ef66e4c05a8ee1e28b64bf5f9db728573d94e690277cea9215bc',
+      subscribe_token: '50e161bfa42fbd581a0dfe5f632596b86c2c577a56bd439b38f8c904aabad04d',
+      enable_secure_viewer: true,
+      expires_on: '2021-10-27 23:08:55 UTC',
+    };
+    const map = (fields: Record<string, unknown>) =>
+      mapWowzaRealtimeStream(
+        v.parse(wowzaRealtimeStreamEnvelopeSchema, { real_time_stream: fields }).real_time_stream,
+        fields,
+        new Secrets(),
+      );
+    expect(wowzaRealtimeDetailsOf(map(body))?.sdk.subscribeTokenExpiresAt).toEqual(
+      new Date('2021-10-27T23:08:55.000Z'),
+    );
+    expect(wowzaRealtimeDetailsOf(map({ ...body, expires_on: 'soon' }))?.sdk).not.toHaveProperty(
+      'subscribeTokenExpiresAt',
+    );
   });
 });
 

@@ -6,6 +6,7 @@ import type {
   SecretSet,
   Warning,
 } from '@unilive/core';
+import { toWowzaRealtimeExpiresOn } from './convert-to-wowza-realtime-stream.js';
 import type { WowzaRealtimeState, WowzaRealtimeStream } from './wowza-realtime-api.js';
 
 /**
@@ -28,13 +29,49 @@ export function mapWowzaRealtimeState(state: WowzaRealtimeState): LiveStreamStat
 }
 
 /**
- * The WebRTC endpoint URL. The vendor documents no signalling URL for Real-Time publishing or playback:
- * its SDK (`wowza.Director.getPublisher` / `getSubscriber`) and its OBS build find the server from the
- * stream name and token. So the URL is the opaque URI `webrtc:<stream_name>`, an identifier rather than
- * an address; `new URL(url).pathname` gives the stream name back.
+ * What Wowza's Real-Time SDK and its OBS build take instead of a URL: they find the server from the stream
+ * name and a token (tutorial "Deliver real-time streams": `wowza.Director.getPublisher({ token, streamName })`,
+ * `getSubscriber({ streamName, subscriberToken })`; OBS "Wowza WebRTC" with Stream Name and Publishing
+ * Token). No WebRTC URL is documented, so these are no endpoint: see `docs/decisions/`.
  */
-export function webRtcUri(streamName: string): string {
-  return `webrtc:${encodeURIComponent(streamName)}`;
+export interface WowzaRealtimeSdkCredentials {
+  /** `stream_name`: the 32-hex name the SDK and OBS publish and play. */
+  streamName: string;
+  /** `token`: the publish token (SDK `getPublisher`, OBS "Publishing Token"). A credential. */
+  publishToken: string;
+  /** `subscribe_token`: what viewers present while secure viewing is on (SDK `getSubscriber`). A credential. */
+  subscribeToken?: string;
+  /**
+   * `expires_on`: when the subscribe token stops working (Wowza: `YYYY-MM-DD HH:MM:SS` in UTC, or a date
+   * alone for midnight UTC). Absent when Wowza sends none or a value in neither form (it stays in `raw`).
+   */
+  subscribeTokenExpiresAt?: Date;
+}
+
+/**
+ * What only Wowza Real-Time has, as `providerDetails['wowza-realtime']` of every stream; read it with
+ * {@link wowzaRealtimeDetailsOf}.
+ */
+export interface WowzaRealtimeStreamDetails {
+  /** For publishing and playing over WebRTC with Wowza's SDK or its OBS build. */
+  sdk: WowzaRealtimeSdkCredentials;
+}
+
+/** The Wowza Real-Time details of a stream (`providerDetails['wowza-realtime']`), or undefined for another vendor's. */
+export function wowzaRealtimeDetailsOf(stream: LiveStream): WowzaRealtimeStreamDetails | undefined {
+  return stream.provider === 'wowza-realtime'
+    ? (stream.providerDetails?.['wowza-realtime'] as WowzaRealtimeStreamDetails | undefined)
+    : undefined;
+}
+
+/**
+ * Reads `expires_on` as a date: the vendor's `YYYY-MM-DD HH:MM:SS` (with or without ` UTC`), a date alone
+ * (midnight UTC), or ISO 8601 with a zone. Undefined otherwise.
+ */
+export function readWowzaRealtimeExpiresOn(value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const vendor = toWowzaRealtimeExpiresOn(value);
+  return vendor === undefined ? undefined : new Date(`${vendor.slice(0, 10)}T${vendor.slice(11, 19)}Z`);
 }
 
 /**
@@ -65,7 +102,9 @@ export function splitRtmpUrl(rtmpUrl: string): { server: string; streamKey: stri
 /**
  * Maps the vendor's full real-time stream object to a {@link LiveStream}, and registers every credential
  * it carries (publish token, subscribe token, RTMP URL and key) with `secrets` first, so any error raised
- * later is scrubbed of them. `raw` is the object exactly as the vendor sent it (`stream` is its parsed
+ * later is scrubbed of them. `ingest` is the RTMP URL, `playback` the hosted page, and the SDK's stream
+ * name and tokens are `providerDetails['wowza-realtime'].sdk`; a stream without `rtmp_url` carries an
+ * `incomplete-answer` warning. `raw` is the object exactly as the vendor sent it (`stream` is its parsed
  * reading, where unknown states and nulls have been normalised).
  */
 export function mapWowzaRealtimeStream(
@@ -77,29 +116,35 @@ export function mapWowzaRealtimeStream(
   const rtmp = stream.rtmp_url === undefined ? undefined : splitRtmpUrl(stream.rtmp_url);
   secrets.learn(stream.token, stream.subscribe_token, stream.rtmp_url, rtmp?.streamKey);
 
-  const ingest: IngestEndpoint[] = [
-    {
-      protocol: 'webrtc',
-      url: webRtcUri(stream.stream_name),
-      streamName: stream.stream_name,
-      token: stream.token,
-    },
-  ];
+  // Only URLs a tool opens as-is are endpoints: the RTMP URL for encoders, the hosted page for viewers. WebRTC
+  // goes through the SDK credentials below.
+  const ingest: IngestEndpoint[] = [];
   if (rtmp && stream.rtmp_url !== undefined) {
     ingest.push({ protocol: 'rtmp', url: stream.rtmp_url, server: rtmp.server, streamKey: rtmp.streamKey });
   }
-
-  const playback: PlaybackEndpoint[] = [
-    {
-      protocol: 'webrtc',
-      url: webRtcUri(stream.stream_name),
-      ...(stream.subscribe_token === undefined ? {} : { token: stream.subscribe_token }),
-    },
-  ];
+  const playback: PlaybackEndpoint[] = [];
   const hostedPageUrl = stream.hosted_page?.url;
   if (hostedPageUrl !== undefined && isHttpUrl(hostedPageUrl)) {
     playback.push({ protocol: 'embed', url: hostedPageUrl });
   }
+  const expiresAt = readWowzaRealtimeExpiresOn(stream.expires_on);
+  const sdk: WowzaRealtimeSdkCredentials = {
+    streamName: stream.stream_name,
+    publishToken: stream.token,
+    ...(stream.subscribe_token === undefined ? {} : { subscribeToken: stream.subscribe_token }),
+    ...(expiresAt === undefined ? {} : { subscribeTokenExpiresAt: expiresAt }),
+  };
+  const answerWarnings: Warning[] =
+    ingest.length > 0
+      ? []
+      : [
+          {
+            type: 'incomplete-answer',
+            message:
+              "no ingest endpoint: Wowza Real-Time's answer has no RTMP URL (rtmp_url); publish over WebRTC with Wowza's SDK or OBS build using providerDetails['wowza-realtime'].sdk (streamName, publishToken)",
+          },
+        ];
+  const allWarnings = [...warnings, ...answerWarnings];
 
   const createdAt = toDate(stream.created_at);
   const updatedAt = toDate(stream.updated_at);
@@ -110,10 +155,11 @@ export function mapWowzaRealtimeStream(
     state: mapWowzaRealtimeState(stream.state),
     ingest,
     playback,
-    recording: stream.recording ?? false,
+    ...(stream.recording === undefined ? {} : { recording: stream.recording }),
     ...(createdAt ? { createdAt } : {}),
     ...(updatedAt ? { updatedAt } : {}),
-    ...(warnings.length > 0 ? { warnings: [...warnings] } : {}),
+    ...(allWarnings.length > 0 ? { warnings: allWarnings } : {}),
+    providerDetails: { 'wowza-realtime': { sdk } },
     raw,
   };
 }

@@ -3,10 +3,12 @@ import type { ProviderCapabilities } from '@unilive/core';
 /**
  * What Wowza Real-Time Streaming at Scale really supports (API v2.0, `/real_time`):
  * - a stream accepts a publisher as soon as it exists and there is no start call, so `start` returns
- *   the stream as it is (`start: false`); `PUT /real_time/{id}/stop` ends it (`stop: true`), and nothing
- *   starts a stopped stream again (`restart: false`): lifecycle `stop-only`;
- * - every stream takes WebRTC (SDK or OBS "Wowza WebRTC") and RTMP publishers at once;
- * - viewers play over WebRTC with the SDK, or on the vendor's hosted page (`embed`);
+ *   the stream as it is (`start: false`); `PUT /real_time/{id}/stop` stops it (`stop: true`), and Wowza
+ *   documents no call that starts it again (`restart: false`; whether a publisher reopens it is
+ *   unverified): lifecycle `stop-only`;
+ * - the endpoints are what has a URL: RTMP ingest (`rtmp_url`) and the hosted page (`embed`). WebRTC
+ *   publishing and playing go through Wowza's SDK or OBS build with the stream name and tokens of
+ *   `providerDetails['wowza-realtime'].sdk`, for which Wowza documents no URL;
  * - delivery is always sub-second (`lowLatency`), `region` is a choice, `recording` is create-only;
  * - no restream, and no field says whether video is arriving.
  */
@@ -23,8 +25,8 @@ export const wowzaRealtimeCapabilities: ProviderCapabilities = Object.freeze({
   lowLatency: true,
   broadcastingStatus: false,
   names: true,
-  ingestProtocols: Object.freeze(['webrtc', 'rtmp'] as const),
-  playbackProtocols: Object.freeze(['webrtc', 'embed'] as const),
+  ingestProtocols: Object.freeze(['rtmp'] as const),
+  playbackProtocols: Object.freeze(['embed'] as const),
   // The vendor takes 255 characters; unilive's validation caps every name at 200 first.
   maxNameLength: 200,
 });

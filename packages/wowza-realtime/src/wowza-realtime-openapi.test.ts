@@ -343,7 +343,7 @@ describe('the documented examples parse through the adapter schemas', () => {
     const parsed = v.parse(wowzaRealtimeStreamEnvelopeSchema, { real_time_stream: example });
     const stream = mapWowzaRealtimeStream(parsed.real_time_stream, example, new SecretSet());
     expect(stream.state).toBe('ready');
-    expect(stream.ingest.map((endpoint) => endpoint.protocol)).toEqual(['webrtc', 'rtmp']);
+    expect(stream.ingest.map((endpoint) => endpoint.protocol)).toEqual(['rtmp']);
     expect(stream.raw).toBe(example);
   });
 

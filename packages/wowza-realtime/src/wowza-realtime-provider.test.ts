@@ -12,6 +12,7 @@ import {
 import { errorTranscript } from '@unilive/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { answerOf, fixture, fixtureToken, recordingFetch, requestOf } from '../test/recording-fetch.js';
+import { wowzaRealtimeDetailsOf } from './map-wowza-realtime-stream.js';
 import { wowzaRealtime } from './wowza-realtime-provider.js';
 
 const origin = 'https://api.video.wowza.com';
@@ -39,7 +40,6 @@ function contractStream(overrides: Partial<LiveStream> & { rawFrom: string }): L
     name: 'unilive contract stream',
     state: 'ready',
     ingest: [
-      { protocol: 'webrtc', url: `webrtc:${streamName}`, streamName, token: publishToken },
       {
         protocol: 'rtmp',
         url: rtmpUrl,
@@ -47,11 +47,9 @@ function contractStream(overrides: Partial<LiveStream> & { rawFrom: string }): L
         streamKey: `${streamName}?token=${publishToken}`,
       },
     ],
-    playback: [
-      { protocol: 'webrtc', url: `webrtc:${streamName}` },
-      { protocol: 'embed', url: 'https://embed.flowplayer.com/hosted/default/e8dk5bf6' },
-    ],
+    playback: [{ protocol: 'embed', url: 'https://embed.flowplayer.com/hosted/default/e8dk5bf6' }],
     recording: false,
+    providerDetails: { 'wowza-realtime': { sdk: { streamName, publishToken } } },
     createdAt: new Date('2021-06-30T18:02:20.000Z'),
     updatedAt: new Date('2021-06-30T18:02:20.000Z'),
     raw: rawOf(rawFrom),
@@ -91,8 +89,8 @@ describe('wowzaRealtime provider', () => {
       lowLatency: true,
       broadcastingStatus: false,
       names: true,
-      ingestProtocols: ['webrtc', 'rtmp'],
-      playbackProtocols: ['webrtc', 'embed'],
+      ingestProtocols: ['rtmp'],
+      playbackProtocols: ['embed'],
       maxNameLength: 200,
     });
     expect(provider.getStatus).toBeTypeOf('function');
@@ -171,7 +169,7 @@ describe('wowzaRealtime provider', () => {
         region: 'Amsterdam',
         recording: true,
         lowLatency: true,
-        ingestProtocol: 'webrtc',
+        ingestProtocol: 'rtmp',
         providerOptions: {
           'wowza-realtime': {
             description: 'Sub-second bids',
@@ -202,12 +200,6 @@ describe('wowzaRealtime provider', () => {
         state: 'ready',
         ingest: [
           {
-            protocol: 'webrtc',
-            url: 'webrtc:11ad1f62a39a4287895d13ac28c0a820',
-            streamName: '11ad1f62a39a4287895d13ac28c0a820',
-            token: '70aee2f5f208615428acb633c2485d8595c90f98e677e11c55ae2c7fd71ecea2',
-          },
-          {
             protocol: 'rtmp',
             url: 'rtmp://rtmp-realtime1.wowza.com:1935/v2/pub/11ad1f62a39a4287895d13ac28c0a820?token=70aee2f5f208615428acb633c2485d8595c90f98e677e11c55ae2c7fd71ecea2',
             server: 'rtmp://rtmp-realtime1.wowza.com:1935/v2/pub',
@@ -215,17 +207,21 @@ describe('wowzaRealtime provider', () => {
               '11ad1f62a39a4287895d13ac28c0a820?token=70aee2f5f208615428acb633c2485d8595c90f98e677e11c55ae2c7fd71ecea2',
           },
         ],
-        playback: [
-          {
-            protocol: 'webrtc',
-            url: 'webrtc:11ad1f62a39a4287895d13ac28c0a820',
-            token: '50e161bfa42fbd581a0dfe5f632596b86c2c577a56bd439b38f8c904aabad04d',
-          },
-          { protocol: 'embed', url: 'https://embed.flowplayer.com/hosted/default/k3ld9qo1' },
-        ],
+        playback: [{ protocol: 'embed', url: 'https://embed.flowplayer.com/hosted/default/k3ld9qo1' }],
         recording: true,
         createdAt: new Date('2021-06-30T18:02:20.000Z'),
         updatedAt: new Date('2021-06-30T18:02:20.000Z'),
+        // The SDK's inputs, with the subscribe token's expiry as Wowza echoed it ("2030-01-01 00:00:00 UTC").
+        providerDetails: {
+          'wowza-realtime': {
+            sdk: {
+              streamName: '11ad1f62a39a4287895d13ac28c0a820',
+              publishToken: '70aee2f5f208615428acb633c2485d8595c90f98e677e11c55ae2c7fd71ecea2',
+              subscribeToken: '50e161bfa42fbd581a0dfe5f632596b86c2c577a56bd439b38f8c904aabad04d',
+              subscribeTokenExpiresAt: new Date('2030-01-01T00:00:00.000Z'),
+            },
+          },
+        },
         raw: rawOf('create.secure-viewer'),
       });
     });
@@ -304,7 +300,12 @@ describe('wowzaRealtime provider', () => {
       [
         'an ingest protocol the product lacks',
         { name: 'x', ingestProtocol: 'srt' },
-        'Invalid input for create: ingestProtocol: Wowza Real-Time streams take webrtc and rtmp publishers only (expected one of webrtc, rtmp)',
+        "Invalid input for create: ingestProtocol: expected rtmp: Wowza Real-Time ingest endpoints are RTMP (WebRTC goes through Wowza's SDK)",
+      ],
+      [
+        'webrtc, which only the SDK takes, with no URL',
+        { name: 'x', ingestProtocol: 'webrtc' },
+        "Invalid input for create: ingestProtocol: expected rtmp: Wowza Real-Time has no WebRTC ingest URL; every stream takes WebRTC through Wowza's SDK or OBS build with providerDetails['wowza-realtime'].sdk, and RTMP at its ingest endpoint",
       ],
       [
         'restream targets',
@@ -556,11 +557,63 @@ describe('wowzaRealtime provider', () => {
           expires_on: '2030-01-01 12:30:00 UTC',
         },
       });
-      expect(stream.playback[0]).toEqual({
-        protocol: 'webrtc',
-        url: `webrtc:${streamName}`,
-        token: '1f0e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0',
+      expect(stream.providerDetails).toEqual({
+        'wowza-realtime': {
+          sdk: {
+            streamName,
+            publishToken,
+            subscribeToken: '1f0e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0',
+            subscribeTokenExpiresAt: new Date('2030-01-01T12:30:00.000Z'),
+          },
+        },
       });
+    });
+
+    it('switches secure viewing on without expires_on when the stream already has one', async () => {
+      const { provider, vendor } = setup(
+        answerOf('get.expiry-stored'),
+        answerOf('update.secure-viewer-stored-expiry'),
+      );
+      const stream = await provider.update('2adffc17', {
+        providerOptions: { 'wowza-realtime': { enable_secure_viewer: true } },
+      });
+      expect(vendor.requests).toEqual([
+        requestOf('get.expiry-stored'),
+        requestOf('update.secure-viewer-stored-expiry'),
+      ]);
+      expect(vendor.requests[1]?.body).toEqual({
+        real_time_stream: { name: 'unilive contract stream', enable_secure_viewer: true },
+      });
+      expect(stream).toEqual(
+        contractStream({
+          rawFrom: 'update.secure-viewer-stored-expiry',
+          updatedAt: new Date('2021-06-30T20:03:16.000Z'),
+          providerDetails: {
+            'wowza-realtime': {
+              sdk: {
+                streamName,
+                publishToken,
+                subscribeToken: '1f0e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0',
+                subscribeTokenExpiresAt: new Date('2030-10-27T23:08:55.000Z'),
+              },
+            },
+          },
+        }),
+      );
+    });
+
+    it('refuses secure viewing without expires_on for a stream that has none, after reading it and before any change', async () => {
+      const { provider, vendor } = setup(answerOf('get'));
+      const error = await failure(() =>
+        provider.update('2adffc17', {
+          providerOptions: { 'wowza-realtime': { enable_secure_viewer: true } },
+        }),
+      );
+      expect(InvalidInputError.isInstance(error)).toBe(true);
+      expect(error.message).toBe(
+        'Invalid input for update: providerOptions.wowza-realtime.expires_on: required when enable_secure_viewer is true (when the subscribe token expires)',
+      );
+      expect(vendor.requests).toEqual([requestOf('get')]);
     });
 
     it('with nothing the vendor stores to change, reads the stream and returns the warning', async () => {
@@ -661,7 +714,7 @@ describe('wowzaRealtime provider', () => {
       expect(ConflictError.isInstance(error)).toBe(true);
       expect(error.operation).toBe('start');
       expect(error.message).toBe(
-        'wowza-realtime start: stream 2adffc17 is stopped, and Wowza Real-Time has no call that starts a stream again (capabilities.restart is false); create a new stream instead',
+        'wowza-realtime start: stream 2adffc17 is stopped, and Wowza Real-Time documents no call that starts a stream again (capabilities.restart is false); create a new stream instead',
       );
       expect(vendor.requests).toHaveLength(1);
     });
@@ -834,7 +887,7 @@ describe('wowzaRealtime provider', () => {
         name: 'auction floor',
         providerOptions: { 'wowza-realtime': { enable_secure_viewer: true, expires_on: '2030-01-01' } },
       });
-      expect(created.playback[0]?.token).toBe(subscribeToken);
+      expect(wowzaRealtimeDetailsOf(created)?.sdk.subscribeToken).toBe(subscribeToken);
       const options = { runtime: { hooks } };
       const errors = [
         await failure(() => provider.update('dd4udt1b', { name: 'renamed' }, options)),

@@ -22,6 +22,7 @@ import type * as v from 'valibot';
 import {
   convertToWowzaRealtimeCreate,
   convertToWowzaRealtimeUpdate,
+  missingExpiryError,
 } from './convert-to-wowza-realtime-stream.js';
 import { mapWowzaRealtimeState, mapWowzaRealtimeStream } from './map-wowza-realtime-stream.js';
 import {
@@ -61,15 +62,19 @@ export interface WowzaRealtimeSettings extends ProviderSettingsBase {
 /**
  * Creates the provider for Wowza Real-Time Streaming at Scale (Wowza Video REST API v2.0, `/real_time`).
  *
- * A stream accepts publishers as soon as it exists: `start` returns it as it is, `stop` ends it for good.
- * See `capabilities` and docs/providers/wowza-realtime.md for every decision taken where the vendor's
- * sources are silent or disagree.
+ * A stream accepts publishers as soon as it exists: `start` returns it as it is, `stop` stops it, and Wowza
+ * documents no call that starts it again (whether a publisher reconnecting reopens it is unverified). Its
+ * endpoints are RTMP ingest and the hosted page; WebRTC goes through Wowza's SDK with the stream name and
+ * tokens of `providerDetails['wowza-realtime'].sdk` (read with `wowzaRealtimeDetailsOf`). See
+ * `capabilities` and docs/providers/wowza-realtime.md for every decision taken where the vendor's sources
+ * are silent or disagree.
  *
  * @example
  * ```ts
  * const client = createLiveStreamClient(wowzaRealtime({ token: process.env.WOWZA_REALTIME_TOKEN }));
  * const stream = await client.create({ name: 'auction', region: 'amsterdam' });
- * const { streamName, token } = stream.ingest[0]; // for the WebRTC SDK or OBS "Wowza WebRTC"
+ * const { streamName, publishToken } = wowzaRealtimeDetailsOf(stream)?.sdk ?? {}; // WebRTC SDK, OBS
+ * const { server, streamKey } = stream.ingest[0]; // RTMP encoders
  * ```
  */
 export function wowzaRealtime(settings: WowzaRealtimeSettings = {}): LiveStreamProvider {
@@ -168,7 +173,7 @@ export function wowzaRealtime(settings: WowzaRealtimeSettings = {}): LiveStreamP
     },
 
     async update(id: string, patch: UpdateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
-      const { name, fields, warnings } = convertToWowzaRealtimeUpdate(patch);
+      const { name, fields, warnings, needsStoredExpiry } = convertToWowzaRealtimeUpdate(patch);
       if (name === undefined && Object.keys(fields).length === 0) {
         // Only settings the vendor keeps no field for (lowLatency): nothing to send.
         return requestStream(
@@ -176,15 +181,28 @@ export function wowzaRealtime(settings: WowzaRealtimeSettings = {}): LiveStreamP
           warnings,
         );
       }
-      // The PATCH schema requires `name` on every update (OpenAPI `real_time_stream_update.required`),
-      // so an update that keeps the name sends the current one.
-      const currentName = name ?? (await fetchStream('update', id, options)).name;
+      // The PATCH schema requires `name` on every update (OpenAPI `real_time_stream_update.required`), so an
+      // update that keeps the name sends the current one. Switching secure viewing on needs an expiry: the
+      // patch's, or the one the stream already has. Both are read from the stream before anything is sent.
+      const current =
+        name === undefined || needsStoredExpiry
+          ? (
+              await call(wowzaRealtimeStreamEnvelopeSchema, {
+                operation: 'update',
+                method: 'GET',
+                path: pathOf`real_time/${id}`,
+                options,
+              })
+            ).data.real_time_stream
+          : undefined;
+      if (current) secrets.learn(current.token, current.subscribe_token, current.rtmp_url);
+      if (needsStoredExpiry && current?.expires_on === undefined) throw missingExpiryError();
       return requestStream(
         {
           operation: 'update',
           method: 'PATCH',
           path: pathOf`real_time/${id}`,
-          body: { real_time_stream: { name: currentName, ...fields } },
+          body: { real_time_stream: { name: name ?? current?.name, ...fields } },
           // Every field sets a value: sending the same PATCH twice leaves the stream as once.
           idempotent: true,
           options,
@@ -198,8 +216,8 @@ export function wowzaRealtime(settings: WowzaRealtimeSettings = {}): LiveStreamP
     },
 
     // There is no start call in any API version: a stream is ready once it exists and goes live when a
-    // publisher connects. `start` reads the stream and returns it; a stopped or disabled stream cannot be
-    // brought back, which is a conflict with its state.
+    // publisher connects. `start` reads the stream and returns it; Wowza documents no call that brings a
+    // stopped or disabled stream back (whether a publisher reopens it is unverified), a conflict with its state.
     async start(id: string, options?: CallOptions): Promise<LiveStream> {
       const stream = await fetchStream('start', id, options);
       if (stream.state === 'stopped' || stream.state === 'disabled') {
@@ -207,8 +225,8 @@ export function wowzaRealtime(settings: WowzaRealtimeSettings = {}): LiveStreamP
           provider: providerId,
           operation: 'start',
           message:
-            `wowza-realtime start: stream ${id} is ${stream.state}, and Wowza Real-Time has no call that ` +
-            'starts a stream again (capabilities.restart is false); create a new stream instead',
+            `wowza-realtime start: stream ${id} is ${stream.state}, and Wowza Real-Time documents no call ` +
+            'that starts a stream again (capabilities.restart is false); create a new stream instead',
           secrets: secrets.values(),
         });
       }
