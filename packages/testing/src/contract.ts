@@ -19,6 +19,7 @@ import {
   UnsupportedOperationError,
 } from '@unilive/core';
 import { createContainer } from '@unilive/core/container';
+import { findFfmpeg, startPush } from '@unilive/sandbox';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Fault, FaultOperation } from './memory-backend.js';
 import { SecretScanner } from './secret-scanner.js';
@@ -57,6 +58,14 @@ export interface ContractHarness {
   /** Runs after each test (nock: asserts every prepared exchange was used). */
   afterEach?(): void | Promise<void>;
   close?(): void | Promise<void>;
+  /**
+   * Real media, where the backend takes encoders (the sandbox's RTMP ingest): the suite's media scenario
+   * pushes video to the ingest URL the adapter returned and runs only when this is given.
+   */
+  media?: {
+    /** Whether the backend sees an encoder publishing to the stream now. */
+    publishing(id: string): boolean;
+  };
 }
 
 /** How long a slow fault holds its answer: longer than any test may run. */
@@ -241,6 +250,90 @@ export function runLiveStreamContract(options: ContractOptions): void {
         const error = await captureError(() => client.get(id()));
         expect(NotFoundError.isInstance(error), String(error)).toBe(true);
         expect((error as UniliveError).status).toBeOneOf([404, 410]);
+      });
+    });
+
+    describe('real media', () => {
+      // What the suite pushes: small, so several adapters' suites can run beside each other on two cores.
+      const pattern = { size: '320x180', preset: 'ultrafast', videoBitrateKbps: 300 } as const;
+      const skipReason = () => {
+        if (!harness.media) return 'the backend takes no encoders';
+        if (!caps().ingestProtocols.includes('rtmp')) return `${harness.provider.id} has no RTMP ingest`;
+        if (!findFfmpeg()) return 'no ffmpeg on this machine (apt-get install ffmpeg, or UNILIVE_FFMPEG)';
+        return undefined;
+      };
+      const publishing = (id: string) => harness.media?.publishing(id) ?? false;
+
+      it('an encoder pushing to the ingest URL exactly as returned goes live and plays over HLS; leaving ends it', async (context) => {
+        const reason = skipReason();
+        if (reason) return context.skip(reason);
+        const stream = await client.create({ name: 'unilive media stream', ingestProtocol: 'rtmp' });
+        const ingest = stream.ingest.find((endpoint) => endpoint.protocol === 'rtmp');
+        expect(ingest, 'the created stream has an RTMP ingest endpoint').toBeDefined();
+        if (!ingest) return;
+        scanner.register('stream key', ingest.streamKey);
+        scanner.register('ingest password', ingest.password);
+        scanner.register('ingest URL', ingest.url);
+        const target = {
+          url: ingest.url,
+          ...(ingest.username === undefined ? {} : { username: ingest.username }),
+          ...(ingest.password === undefined ? {} : { password: ingest.password }),
+        };
+
+        if (caps().start && stream.state !== 'ready') {
+          // A stream that is not started takes no video: the push is refused.
+          const refused = await startPush({ ...target, ...pattern, durationSeconds: 5 }).done;
+          scanner.recordText(refused.error ?? '', 'push error');
+          expect(refused.ok, 'a push before start is refused').toBe(false);
+          expect(publishing(stream.id)).toBe(false);
+          await client.start(stream.id);
+        }
+        await createLiveStreamClient(harness.provider).waitForState(stream.id, 'ready', {
+          timeoutMs: 30_000,
+          intervalMs: 50,
+          maxIntervalMs: 200,
+        });
+
+        const push = startPush({ ...target, ...pattern });
+        let ended: string | undefined;
+        void push.done.then((result) => {
+          ended = result.error ?? 'the encoder stopped';
+        });
+        try {
+          // Live, or the encoder gave up (refused, cut): then its own words say why.
+          await expect.poll(() => publishing(stream.id) || ended !== undefined, { timeout: 30_000 }).toBe(true);
+          expect(ended, 'the encoder was refused or cut').toBeUndefined();
+          if (caps().broadcastingStatus) {
+            await expect.poll(async () => (await client.get(stream.id)).broadcasting).toBe(true);
+          }
+          const live = await client.get(stream.id);
+          const hls = live.playback.find(
+            (endpoint) => endpoint.protocol === 'hls' && endpoint.rendition !== 'recording',
+          );
+          if (caps().playbackProtocols.includes('hls')) expect(hls, 'an HLS playback URL').toBeDefined();
+          if (hls) {
+            let segment: string | undefined;
+            await expect
+              .poll(async () => {
+                const playlist = await fetch(hls.url);
+                if (playlist.status !== 200) return undefined;
+                segment = (await playlist.text()).split('\n').find((line) => line.trim().endsWith('.ts'));
+                return segment;
+              })
+              .toBeDefined();
+            const media = await fetch(new URL(segment?.trim() ?? '', hls.url));
+            expect(media.status).toBe(200);
+            expect(media.headers.get('content-type')).toBe('video/mp2t');
+          }
+        } finally {
+          push.stop();
+        }
+        const result = await push.done;
+        scanner.recordText(result.error ?? '', 'push error');
+        expect(result.ok, result.error).toBe(true);
+        await expect.poll(() => publishing(stream.id)).toBe(false);
+        if (caps().broadcastingStatus) expect((await client.get(stream.id)).broadcasting).toBe(false);
+        if (caps().delete) await client.delete(stream.id);
       });
     });
 

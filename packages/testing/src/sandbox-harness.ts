@@ -35,6 +35,7 @@ export function sandboxHarness(options: SandboxHarnessOptions): () => Promise<Co
         sandbox.clearFaults();
       },
       close: () => sandbox.close(),
+      media: { publishing: (id) => sandbox.publisher(options.provider, id) !== undefined },
     };
   };
 }
