@@ -301,7 +301,9 @@ export function runLiveStreamContract(options: ContractOptions): void {
         });
         try {
           // Live, or the encoder gave up (refused, cut): then its own words say why.
-          await expect.poll(() => publishing(stream.id) || ended !== undefined, { timeout: 30_000 }).toBe(true);
+          await expect
+            .poll(() => publishing(stream.id) || ended !== undefined, { timeout: 30_000 })
+            .toBe(true);
           expect(ended, 'the encoder was refused or cut').toBeUndefined();
           if (caps().broadcastingStatus) {
             await expect.poll(async () => (await client.get(stream.id)).broadcasting).toBe(true);
