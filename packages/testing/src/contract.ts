@@ -290,8 +290,9 @@ export function runLiveStreamContract(options: ContractOptions): void {
         }
         await createLiveStreamClient(harness.provider).waitForState(stream.id, 'ready', {
           timeoutMs: 30_000,
-          intervalMs: 50,
-          maxIntervalMs: 200,
+          intervalMs: 200,
+          maxIntervalMs: 1_000,
+          ...options.wait,
         });
 
         const push = startPush({ ...target, ...pattern });
