@@ -46,12 +46,36 @@ describe('planRestream', () => {
   const twitch = { url: 'rtmp://live.twitch.tv/app', streamKey: 'tw' };
 
   it('adds what is missing once, and lists what would be removed', () => {
-    expect(planRestream([youtube], [youtube, twitch, twitch])).toEqual({ add: [twitch], remove: [] });
-    expect(planRestream([youtube, twitch], [twitch])).toEqual({ add: [], remove: [youtube] });
+    expect(planRestream([youtube], [youtube, twitch, twitch])).toEqual({
+      add: [twitch],
+      remove: [],
+      switchedOff: [],
+    });
+    expect(planRestream([youtube, twitch], [twitch])).toEqual({
+      add: [],
+      remove: [youtube],
+      switchedOff: [],
+    });
   });
 
   it('matches on url and key together', () => {
     const rotated = { ...youtube, streamKey: 'yt-2' };
-    expect(planRestream([youtube], [rotated])).toEqual({ add: [rotated], remove: [youtube] });
+    expect(planRestream([youtube], [rotated])).toEqual({
+      add: [rotated],
+      remove: [youtube],
+      switchedOff: [],
+    });
+  });
+
+  it('names the wanted targets the stream has switched off', () => {
+    expect(
+      planRestream(
+        [
+          { ...youtube, id: 'p1', enabled: false },
+          { ...twitch, enabled: true },
+        ],
+        [twitch, youtube],
+      ),
+    ).toEqual({ add: [], remove: [], switchedOff: [1] });
   });
 });

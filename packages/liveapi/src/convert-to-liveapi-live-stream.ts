@@ -125,24 +125,43 @@ export function liveApiNameWarning(stream: LiveStream): Warning[] {
 
 /** What an update's `restream` list asks of LiveAPI, compared with the targets the stream has. */
 export interface RestreamPlan {
-  add: RestreamTarget[];
+  add: RestreamTargetInput[];
   remove: RestreamTarget[];
+  /** Indexes in the wanted list of targets the stream has but LiveAPI reports switched off (`enabled: false`). */
+  switchedOff: number[];
 }
 
 /** Targets to add and to remove so that the stream's targets become `wanted` (matched on url and key). */
 export function planRestream(
   current: readonly RestreamTarget[],
-  wanted: readonly RestreamTarget[],
+  wanted: readonly RestreamTargetInput[],
 ): RestreamPlan {
-  const keyOf = (target: RestreamTarget) => JSON.stringify([target.url, target.streamKey]);
-  const currentKeys = new Set(current.map(keyOf));
+  const keyOf = (target: RestreamTargetInput) => JSON.stringify([target.url, target.streamKey]);
+  const currentByKey = new Map(current.map((target) => [keyOf(target), target]));
   const wantedKeys = new Set(wanted.map(keyOf));
-  const add: RestreamTarget[] = [];
+  const add: RestreamTargetInput[] = [];
+  const switchedOff: number[] = [];
   const seen = new Set<string>();
-  for (const target of wanted) {
+  for (const [index, target] of wanted.entries()) {
     const key = keyOf(target);
-    if (!currentKeys.has(key) && !seen.has(key)) add.push(target);
+    const existing = currentByKey.get(key);
+    if (!existing && !seen.has(key)) add.push(target);
+    if (existing?.enabled === false) switchedOff.push(index);
     seen.add(key);
   }
-  return { add, remove: current.filter((target) => !wantedKeys.has(keyOf(target))) };
+  return { add, remove: current.filter((target) => !wantedKeys.has(keyOf(target))), switchedOff };
+}
+
+/**
+ * The warning for a wanted target the stream has but LiveAPI reports switched off: it stays in the list and
+ * receives nothing. LiveAPI documents no call that switches a target on (Castr's `PATCH
+ * …/platforms/{id}` with `{enabled}` is unverified here), so the adapter does not try.
+ */
+export function liveApiSwitchedOffWarning(index: number): Warning {
+  return {
+    type: 'unsupported-setting',
+    setting: `restream.${index}`,
+    message:
+      'this restream target exists but LiveAPI reports it switched off (enabled: false), so nothing is sent to it; LiveAPI documents no way to switch it on (switch it on in the LiveAPI dashboard)',
+  };
 }

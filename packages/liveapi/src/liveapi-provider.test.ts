@@ -29,6 +29,14 @@ const bodyOf = (name: string) => fixture(name).response.body as Record<string, u
 const streamKey = 'lv_16833a90987411ecb1de8570eafe89432?password=1bda8f83';
 const publicKey = 'lv_16833a90987411ecb1de8570eafe89432';
 const youtubeKey = 'debs-4ux2-r565-1sv4-68zh';
+// The documented platform as LiveAPI lists it on the stream (get-with-platform, the vendor's list sample).
+const youtubeTarget = {
+  url: 'rtmp://a.rtmp.youtube.com/live2',
+  streamKey: youtubeKey,
+  id: '6226ce8431ddbeb3754aa249',
+  enabled: true,
+  broadcasting: false,
+};
 const authorization = `Basic ${fixtureBasic}`;
 const streamUrl = `${origin}/live_streams/${fixtureStreamId}`;
 
@@ -212,7 +220,7 @@ describe('create', () => {
     });
     expect(stream).toEqual(
       sampleStream(bodyOf('get-with-platform'), {
-        restream: [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: youtubeKey }],
+        restream: [youtubeTarget],
         warnings: [nameWarning],
       }),
     );
@@ -469,7 +477,7 @@ describe('list', () => {
     ]);
     expect(requests.every((request) => request.headers.authorization === authorization)).toBe(true);
     expect(streams.map((stream) => stream.id)).toEqual(['6226ce5f31ddbeb3754aa243', fixtureStreamId]);
-    expect(streams[0]?.restream).toEqual([{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: youtubeKey }]);
+    expect(streams[0]?.restream).toEqual([youtubeTarget]);
     expect(streams[1]).toEqual(sampleStream((bodyOf('list-page-2').docs as unknown[])[0]));
   });
 
@@ -583,7 +591,29 @@ describe('update', () => {
       ],
       ['GET', streamUrl, undefined],
     ]);
-    expect(stream.restream).toEqual([{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: youtubeKey }]);
+    expect(stream.restream).toEqual([youtubeTarget]);
+  });
+
+  it('keeps a target LiveAPI reports switched off, shows it off, and says so', async () => {
+    const { provider, requests } = setup();
+    replay('get-with-disabled-platform');
+    const stream = await provider.update(fixtureStreamId, {
+      restream: [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: youtubeKey }],
+    });
+    expect(requests.map((request) => request.method)).toEqual(['GET']);
+    expect(stream).toEqual(
+      sampleStream(bodyOf('get-with-disabled-platform'), {
+        restream: [{ ...youtubeTarget, enabled: false, broadcasting: false }],
+        warnings: [
+          {
+            type: 'unsupported-setting',
+            setting: 'restream.0',
+            message:
+              'this restream target exists but LiveAPI reports it switched off (enabled: false), so nothing is sent to it; LiveAPI documents no way to switch it on (switch it on in the LiveAPI dashboard)',
+          },
+        ],
+      }),
+    );
   });
 
   it('sends nothing when the targets are already there', async () => {

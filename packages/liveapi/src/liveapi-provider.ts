@@ -11,7 +11,7 @@ import {
   type ProviderSettingsBase,
   pathOf,
   ResponseShapeError,
-  type RestreamTarget,
+  type RestreamTargetInput,
   readProviderOptions,
   SecretSet,
   transportSettings,
@@ -25,6 +25,7 @@ import {
   liveApiInputWarnings,
   liveApiNameWarning,
   liveApiProviderOptionsSchema,
+  liveApiSwitchedOffWarning,
   planRestream,
   toLiveApiCreateBody,
   toLiveApiPlatformBody,
@@ -127,7 +128,7 @@ export function liveapi(settings: LiveApiSettings = {}): LiveStreamProvider {
 
   async function addTargets(
     id: string,
-    targets: readonly RestreamTarget[],
+    targets: readonly RestreamTargetInput[],
     operation: 'create' | 'update',
     options?: CallOptions,
   ): Promise<LiveStream> {
@@ -237,7 +238,8 @@ export function liveapi(settings: LiveApiSettings = {}): LiveStreamProvider {
       const warnings = liveApiInputWarnings(patch);
       const body = toLiveApiUpdateBody(patch, providerOptions);
       let stream: LiveStream | undefined;
-      let targetsToAdd: RestreamTarget[] = [];
+      let targetsToAdd: RestreamTargetInput[] = [];
+      let switchedOff: Warning[] = [];
       if (patch.restream !== undefined) {
         for (const target of patch.restream) secrets.learn(target.streamKey);
         stream = await fetchStream(id, 'update', options);
@@ -252,12 +254,13 @@ export function liveapi(settings: LiveApiSettings = {}): LiveStreamProvider {
           });
         }
         targetsToAdd = plan.add;
+        switchedOff = plan.switchedOff.map(liveApiSwitchedOffWarning);
       }
       if (Object.keys(body).length > 0) stream = await patchStream(id, body, 'update', options);
       if (targetsToAdd.length > 0) stream = await addTargets(id, targetsToAdd, 'update', options);
       stream ??= await fetchStream(id, 'update', options);
       const nameWarning = patch.name === undefined ? [] : liveApiNameWarning(stream);
-      return withWarnings(stream, [...warnings, ...nameWarning]);
+      return withWarnings(stream, [...warnings, ...nameWarning, ...switchedOff]);
     },
 
     async delete(id: string, options?: CallOptions): Promise<void> {

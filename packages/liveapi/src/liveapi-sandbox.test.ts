@@ -60,23 +60,24 @@ describe('liveapi against the sandbox', () => {
       { url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: 'yt-key-1234-5678' },
       { url: 'rtmps://live-api-s.facebook.com:443/rtmp', streamKey: 'FB-987654321' },
     ];
+    // Each target as LiveAPI lists it: its id, switched on, and not receiving while no encoder pushes.
+    const listed = (list: typeof targets, broadcasting: boolean) =>
+      list.map((target) => ({
+        ...target,
+        id: expect.stringMatching(/^[0-9a-f]{24}$/),
+        enabled: true,
+        broadcasting,
+      }));
     const created = await provider.create({ name: 'restream test', restream: targets });
-    expect(created.restream).toEqual(targets);
-    expect((await provider.get(created.id)).restream).toEqual(targets);
+    expect(created.restream).toEqual(listed(targets, false));
+    expect((await provider.get(created.id)).restream).toEqual(listed(targets, false));
 
     const third = { url: 'rtmp://live.twitch.tv/app', streamKey: 'live_twitch_key' };
     const updated = await provider.update(created.id, { restream: [...targets, third] });
-    expect(updated.restream).toEqual([...targets, third]);
+    expect(updated.restream).toEqual(listed([...targets, third], false));
 
     sandbox.setEncoder('liveapi', created.id, true);
-    const platforms = (await provider.get(created.id)).raw as {
-      platforms: { broadcasting_status: string }[];
-    };
-    expect(platforms.platforms.map((platform) => platform.broadcasting_status)).toEqual([
-      'online',
-      'online',
-      'online',
-    ]);
+    expect((await provider.get(created.id)).restream).toEqual(listed([...targets, third], true));
     sandbox.setEncoder('liveapi', created.id, false);
     for (const secret of ['yt-key-1234-5678', 'FB-987654321', 'live_twitch_key']) {
       expect(provider.secrets?.()).toContain(secret);

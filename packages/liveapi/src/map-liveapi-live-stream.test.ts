@@ -1,4 +1,5 @@
 import { loadFixture } from '@unilive/testing';
+import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { fixturesDirectory } from '../test/support.js';
@@ -90,9 +91,56 @@ describe('mapLiveApiStream', () => {
       ],
     });
     expect(stream.restream).toEqual([
-      { url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: 'k-1234' },
-      { url: 'rtmps://x.example/app', streamKey: 'k-5678' },
+      { url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: 'k-1234', id: 'p1', enabled: true },
+      // Switched off: LiveAPI sends it nothing, so it is not shown as receiving.
+      { url: 'rtmps://x.example/app', streamKey: 'k-5678', id: 'p3', enabled: false, broadcasting: false },
     ]);
+  });
+
+  it("carries each target's id, enabled flag and status, whatever LiveAPI says", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record(
+            {
+              _id: fc.stringMatching(/^[0-9a-f]{24}$/),
+              enabled: fc.boolean(),
+              broadcasting_status: fc.constantFrom('online', 'offline', 'connecting'),
+            },
+            { requiredKeys: ['_id'] },
+          ),
+          { maxLength: 5 },
+        ),
+        (platforms) => {
+          const stream = map({
+            ...created,
+            platforms: platforms.map((platform, index) => ({
+              template: 'custom',
+              server: 'rtmp://a.rtmp.youtube.com/live2',
+              key: `key-${index}`,
+              ...platform,
+            })),
+          });
+          expect(stream.restream).toHaveLength(platforms.length);
+          for (const [index, platform] of platforms.entries()) {
+            const target = stream.restream?.[index];
+            expect(target?.id).toBe(platform._id);
+            expect(target?.enabled).toBe(platform.enabled);
+            const expected =
+              platform.enabled === false
+                ? false
+                : platform.broadcasting_status === 'online'
+                  ? true
+                  : platform.broadcasting_status === 'offline'
+                    ? false
+                    : undefined;
+            expect(target?.broadcasting).toBe(expected);
+            // Never shown as receiving while switched off.
+            if (platform.enabled === false) expect(target?.broadcasting).toBe(false);
+          }
+        },
+      ),
+    );
   });
 
   it('leaves restream out when the vendor sends no platforms, and createdAt out when unparsable', () => {

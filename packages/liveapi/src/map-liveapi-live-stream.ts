@@ -92,11 +92,30 @@ function playbackOf(data: LiveApiStreamData): PlaybackEndpoint[] {
   return endpoints;
 }
 
-function restreamOf(platforms: NonNullable<LiveApiStreamData['platforms']>): RestreamTarget[] {
+/**
+ * Restream targets from `platforms` (send-livestream-to-3rd-party-platforms page): `url` and `streamKey` from
+ * `server` and `key`, `id` from `_id`, `enabled` as sent (false: LiveAPI sends nothing to it, "must be true
+ * for the target to receive the signal"), and `broadcasting` from its own `broadcasting_status` (online or
+ * offline; where each platform carries one is inferred from Castr's client) unless the target is switched
+ * off, which cannot be receiving. Targets without a server and key (other templates) stay in
+ * `raw.platforms`.
+ */
+export function restreamOf(platforms: NonNullable<LiveApiStreamData['platforms']>): RestreamTarget[] {
   const targets: RestreamTarget[] = [];
   for (const platform of platforms) {
-    // Only RTMP targets with a server and key map; other templates stay in `raw.platforms`.
-    if (platform.server && platform.key) targets.push({ url: platform.server, streamKey: platform.key });
+    if (!platform.server || !platform.key) continue;
+    const broadcasting = broadcastingByStatus.get(platform.broadcasting_status);
+    targets.push({
+      url: platform.server,
+      streamKey: platform.key,
+      ...(platform._id ? { id: platform._id } : {}),
+      ...(platform.enabled === undefined ? {} : { enabled: platform.enabled }),
+      ...(platform.enabled === false
+        ? { broadcasting: false }
+        : platform.broadcasting_status !== undefined && broadcasting !== undefined
+          ? { broadcasting }
+          : {}),
+    });
   }
   return targets;
 }
