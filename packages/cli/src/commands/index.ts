@@ -4,6 +4,7 @@ import { create } from './create.js';
 import { remove } from './delete.js';
 import { get } from './get.js';
 import { list } from './list.js';
+import { push } from './push.js';
 import { sandbox } from './sandbox.js';
 import { start, stop } from './start.js';
 import { update } from './update.js';
@@ -19,6 +20,7 @@ export const commands: readonly CommandSpec[] = [
   stop,
   wait,
   remove,
+  push,
   sandbox,
   demo,
 ];

@@ -196,7 +196,7 @@ export async function startRtmpIngest(options: RtmpIngestOptions): Promise<RtmpI
       rtmp.sendWindowACK(5_000_000);
       rtmp.setPeerBandwidth(5_000_000, 2);
       rtmp.setChunkSize(rtmp.outChunkSize);
-      const denial = authenticate(application, new URLSearchParams(queryText));
+      const denial = authenticate(application, readQuery(queryText));
       if (denial !== undefined) {
         // FMS and Wowza answer `connect` with `_error`; the description drives the encoder's next attempt.
         rtmp.sendInvokeMessage(0, {
@@ -279,7 +279,7 @@ export async function startRtmpIngest(options: RtmpIngestOptions): Promise<RtmpI
         {
           application: rtmp.streamApp ?? '',
           streamName,
-          query: new URLSearchParams(queryText),
+          query: readQuery(queryText),
           ...(state.user ? { user: state.user } : {}),
         },
         session,
@@ -355,6 +355,29 @@ export async function startRtmpIngest(options: RtmpIngestOptions): Promise<RtmpI
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * A query as encoders write it: `+` is a plus, not a space (Adobe authentication's base64 response holds
+ * `+` and `/` unescaped), and `%xx` escapes are decoded where they are valid.
+ */
+export function readQuery(text: string): URLSearchParams {
+  const query = new URLSearchParams();
+  for (const pair of text.split('&')) {
+    if (pair === '') continue;
+    const cut = pair.indexOf('=');
+    const [name, value] = cut < 0 ? [pair, ''] : [pair.slice(0, cut), pair.slice(cut + 1)];
+    query.append(decode(name), decode(value));
+  }
+  return query;
+}
+
+function decode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function md5Base64(text: string): string {

@@ -1,0 +1,126 @@
+import { findFfmpeg, type Sandbox, type StreamChange, startSandbox } from '@unilive/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from './cli.js';
+import { parseDuration } from './commands/push.js';
+import type { Output } from './progress.js';
+
+const ffmpeg = findFfmpeg();
+if (!ffmpeg) console.warn('skipping `unilive push` against the sandbox: no ffmpeg on this machine');
+
+let sandbox: Sandbox;
+const changes: StreamChange[] = [];
+beforeAll(async () => {
+  sandbox = await startSandbox({ transitionMs: 50 });
+  sandbox.onStreamChange((change) => changes.push(change));
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+
+function capture(signal?: AbortSignal) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const output: Output = { out: (text) => out.push(text), err: (text) => err.push(text), interactive: false };
+  const run = (...argv: string[]) =>
+    main(argv, { output, environment: { UNILIVE_SANDBOX_URL: sandbox.url }, ...(signal ? { signal } : {}) });
+  return { out, err, run };
+}
+
+async function create(provider: string, ...extra: string[]) {
+  const { out, run } = capture();
+  expect(await run('create', '-p', provider, '--name', `push on ${provider}`, '--json', ...extra)).toBe(0);
+  return JSON.parse(out.pop() ?? '{}') as { id: string; ingest: { streamKey?: string; password?: string }[] };
+}
+
+describe('push durations', () => {
+  it('reads seconds, minutes, hours and milliseconds, and refuses anything else', () => {
+    expect(parseDuration('10s')).toBe(10);
+    expect(parseDuration('90')).toBe(90);
+    expect(parseDuration('1.5m')).toBe(90);
+    expect(parseDuration('500ms')).toBe(0.5);
+    expect(parseDuration('1h')).toBe(3600);
+    for (const bad of ['', '0', '-3s', '10x', 's', '25h', '1e3'])
+      expect(() => parseDuration(bad)).toThrow(/--duration/);
+  });
+});
+
+describe.skipIf(!ffmpeg)('unilive push against the sandbox', () => {
+  it('pushes to the ingest the vendor returned, shows progress, prints one JSON document, never the key', async () => {
+    const stream = await create('liveapi');
+    const { out, err, run } = capture();
+    expect(
+      await run('push', stream.id, '-p', 'liveapi', '--duration', '1s', '--size', '320x180', '--json'),
+    ).toBe(0);
+    const result = JSON.parse(out.pop() ?? '{}');
+    expect(result).toMatchObject({ id: stream.id, provider: 'liveapi', ok: true });
+    expect(result.seconds).toBeGreaterThan(0);
+    expect(result.bytes).toBeGreaterThan(0);
+    expect(result.bitrateKbps).toBeGreaterThan(0);
+    expect(err[0]).toBe(
+      `pushing a 320x180 test pattern to liveapi stream ${stream.id} at ${sandbox.ingestUrl}/static (Ctrl-C to stop)`,
+    );
+    expect(err.slice(1).every((line) => /^ {2}\d+\.\d s sent, \d+ kbit\/s$/.test(line))).toBe(true);
+    expect(changes.filter((change) => change.id === stream.id).map((change) => change.kind)).toEqual([
+      'created',
+      'encoder-connected',
+      'encoder-disconnected',
+    ]);
+    const key = stream.ingest[0]?.streamKey ?? '';
+    for (const line of [...out, ...err]) expect(line).not.toContain(key.split('?')[0]);
+  });
+
+  it('proves Wowza push credentials; a stream that is not started refuses the push with exit code 1', async () => {
+    const stream = await create('wowza-video', '--protocol', 'rtmp');
+    const { err, run } = capture();
+    expect(await run('push', stream.id, '-p', 'wowza-video', '--duration', '1s', '--size', '320x180')).toBe(
+      1,
+    );
+    expect(err).toContain(
+      `unilive: note: ${stream.id} is stopped; the vendor takes video only once it is ready (unilive start ${stream.id} --wait)`,
+    );
+    expect(err.at(-1)).toBe(
+      'unilive: the push ended early: the ingest answered: publish refused: the stream is stopped',
+    );
+    expect(await run('start', stream.id, '-p', 'wowza-video', '--wait')).toBe(0);
+    expect(await run('push', stream.id, '-p', 'wowza-video', '--duration', '1s', '--size', '320x180')).toBe(
+      0,
+    );
+    expect(err.at(-1)).toMatch(/^ {2}\d+\.\d s sent, \d+ kbit\/s: done$/);
+    const password = stream.ingest[0]?.password ?? '';
+    expect(password.length).toBeGreaterThan(0);
+    for (const line of err) expect(line).not.toContain(password);
+  });
+
+  it('ends an open-ended push on Ctrl-C with exit code 0', async () => {
+    const stream = await create('videosdk');
+    const controller = new AbortController();
+    const { run } = capture(controller.signal);
+    const connected = new Promise<void>((resolve) =>
+      sandbox.onStreamChange((change) => {
+        if (change.kind === 'encoder-connected' && change.id === stream.id) resolve();
+      }),
+    );
+    const running = run('push', stream.id, '-p', 'videosdk', '--size', '320x180');
+    await connected;
+    controller.abort();
+    expect(await running).toBe(0);
+    expect(sandbox.publisher('videosdk', stream.id)).toBeUndefined();
+  });
+});
+
+describe('unilive push: what it refuses before pushing', () => {
+  it('a stream without RTMP ingest, a bad duration or size', async () => {
+    const webrtc = await create('wowza-video', '--protocol', 'webrtc');
+    const { err, run } = capture();
+    if (ffmpeg) {
+      expect(await run('push', webrtc.id, '-p', 'wowza-video')).toBe(1);
+      expect(err.pop()).toBe(
+        `unilive: stream ${webrtc.id} has no RTMP ingest (its ingest: webrtc); push sends RTMP only`,
+      );
+    }
+    expect(await run('push', webrtc.id, '-p', 'wowza-video', '--duration', 'soon')).toBe(2);
+    expect(err.pop()).toBe('unilive: --duration expects a length such as 10s, 2m or 1h (at most 24h)');
+    expect(await run('push', webrtc.id, '-p', 'wowza-video', '--size', '321x180')).toBe(2);
+    expect(err.pop()).toBe('unilive: --size expects WIDTHxHEIGHT in even pixels, such as 1280x720');
+  });
+});

@@ -1,0 +1,155 @@
+import { type IngestEndpoint, redact } from '@unilive/core';
+import { findFfmpeg, type PushProgress, type PushResult, startPush } from '@unilive/sandbox';
+import { clientFor, connectionHelp, connectionOptions } from '../connection.js';
+import { type CommandSpec, stringFlag, UsageError } from '../context.js';
+import type { Output } from '../progress.js';
+import { jsonText, neutralise } from '../text.js';
+import { callOptions } from './shared.js';
+
+const units: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
+
+/** `10s`, `1.5m`, `90` (seconds), `500ms`, `1h` → seconds. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  const seconds = match ? Number(match[1]) * (units[match[2] ?? 's'] ?? 1) : Number.NaN;
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400) {
+    throw new UsageError('--duration expects a length such as 10s, 2m or 1h (at most 24h)');
+  }
+  return seconds;
+}
+
+const sizes = /^(\d{2,4})x(\d{2,4})$/;
+
+/** The RTMP endpoint an encoder would use: plain RTMP first, then RTMPS. */
+function rtmpEndpoint(ingest: readonly IngestEndpoint[]): IngestEndpoint | undefined {
+  return (
+    ingest.find((endpoint) => endpoint.protocol === 'rtmp') ?? ingest.find((e) => e.protocol === 'rtmps')
+  );
+}
+
+/** `unilive push ID`: an encoder in a command, for trying a stream's ingest. */
+export const push: CommandSpec = {
+  name: 'push',
+  summary: "push a test pattern with a tone to a stream's RTMP ingest, as an encoder would",
+  arguments: [{ name: '<id>', description: 'the stream id' }],
+  options: [
+    { flags: '--duration <length>', description: 'how long to push: 10s, 2m, 1h (default: until Ctrl-C)' },
+    { flags: '--size <WxH>', description: 'picture size (default: 1280x720, at 30 frames a second)' },
+    ...connectionOptions,
+  ],
+  help: `Pushes H.264 video and AAC audio (ffmpeg's testsrc2 pattern and a 1 kHz tone) to the stream's RTMP
+ingest URL exactly as the vendor returned it, with its push credentials where it has them, and shows the
+seconds sent and the bitrate. Needs ffmpeg: the system's, UNILIVE_FFMPEG, or the optional
+@ffmpeg-installer/ffmpeg package. With --json, prints one JSON document when the push ends.
+
+${connectionHelp}`,
+  async run(invocation) {
+    const { flags, context } = invocation;
+    const { output, signal } = context;
+    const id = invocation.args[0] ?? '';
+    const durationText = stringFlag(flags, 'duration');
+    const durationSeconds = durationText === undefined ? undefined : parseDuration(durationText);
+    const size = stringFlag(flags, 'size') ?? '1280x720';
+    const dimensions = sizes.exec(size);
+    if (!dimensions || Number(dimensions[1]) % 2 !== 0 || Number(dimensions[2]) % 2 !== 0) {
+      throw new UsageError('--size expects WIDTHxHEIGHT in even pixels, such as 1280x720');
+    }
+    const ffmpeg = findFfmpeg();
+    if (!ffmpeg) {
+      output.err(
+        'unilive: push needs ffmpeg: install it (apt-get install ffmpeg, brew install ffmpeg), set UNILIVE_FFMPEG, or install @ffmpeg-installer/ffmpeg',
+      );
+      return 1;
+    }
+    const client = await clientFor(invocation);
+    const stream = await client.get(id, callOptions(invocation));
+    const ingest = rtmpEndpoint(stream.ingest);
+    if (!ingest) {
+      const protocols = [...new Set(stream.ingest.map((endpoint) => endpoint.protocol))].join(', ') || 'none';
+      output.err(
+        `unilive: stream ${neutralise(id)} has no RTMP ingest (its ingest: ${protocols}); push sends RTMP only`,
+      );
+      return 1;
+    }
+    if (stream.state !== 'ready') {
+      output.err(
+        `unilive: note: ${neutralise(id)} is ${stream.state}; the vendor takes video only once it is ready (unilive start ${neutralise(id)} --wait)`,
+      );
+    }
+    // Where it goes, without the key: the server an encoder is given, or the URL with its key taken out.
+    const where = neutralise(ingest.server ?? redact(ingest.url, [ingest.streamKey ?? '']));
+    const label = `pushing a ${size} test pattern to ${stream.provider} stream ${neutralise(id)} at ${where}`;
+    const show = progressLine(output, label, flags.json === true);
+    const started = startPush({
+      url: ingest.url,
+      ...(ingest.username === undefined ? {} : { username: ingest.username }),
+      ...(ingest.password === undefined ? {} : { password: ingest.password }),
+      ...(durationSeconds === undefined ? {} : { durationSeconds }),
+      size: size as `${number}x${number}`,
+      ffmpegPath: ffmpeg.path,
+      ...(signal ? { signal } : {}),
+      onProgress: show.update,
+    });
+    const result = await started.done;
+    const interrupted = signal?.aborted === true;
+    show.stop(result);
+    if (flags.json) {
+      output.out(
+        jsonText({
+          id,
+          provider: stream.provider,
+          ok: result.ok,
+          seconds: Math.round(result.seconds * 10) / 10,
+          bitrateKbps: Math.round(result.bitrateKbps),
+          bytes: result.bytes,
+          frames: result.frames,
+          ...(result.error ? { error: result.error } : {}),
+        }),
+      );
+    }
+    if (!result.ok) {
+      output.err(`unilive: the push ended early: ${neutralise(reasonOf(result.error ?? ''))}`);
+      return 1;
+    }
+    // Ctrl-C is how an open-ended push ends; with a duration, it cut the push short.
+    return interrupted && durationSeconds !== undefined ? 130 : 0;
+  },
+};
+
+/** What the server said when it refused or cut the encoder, else ffmpeg's last line. */
+function reasonOf(error: string): string {
+  const lines = error
+    .trim()
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  const server = lines.map((line) => /Server error: (.+)$/.exec(line)?.[1]).find(Boolean);
+  if (server) return `the ingest answered: ${server}`;
+  return lines.at(-1)?.replace(/^\[[a-z0-9_]+ @ 0x[0-9a-f]+\]\s*/i, '') ?? 'ffmpeg stopped';
+}
+
+const describe = (progress: PushProgress) =>
+  `${progress.seconds.toFixed(1)} s sent, ${Math.round(progress.bitrateKbps)} kbit/s`;
+
+/**
+ * The push's progress on standard error: one line redrawn on a terminal, a line every five seconds
+ * otherwise (logs and CI). With --json, standard output keeps only the final document.
+ */
+function progressLine(output: Output, label: string, json: boolean) {
+  let lastPrinted = -5;
+  output.err(`${label} (Ctrl-C to stop)`);
+  return {
+    update(progress: PushProgress) {
+      if (output.interactive) {
+        process.stderr.write(`\r\u001b[2K  ${describe(progress)}`);
+      } else if (progress.seconds - lastPrinted >= 5) {
+        lastPrinted = progress.seconds;
+        output.err(`  ${describe(progress)}`);
+      }
+    },
+    stop(result: PushResult) {
+      if (output.interactive) process.stderr.write('\r\u001b[2K');
+      if (!json && result.ok) output.err(`  ${describe(result)}: done`);
+    },
+  };
+}
