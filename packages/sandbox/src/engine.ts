@@ -28,6 +28,13 @@ export interface EngineOptions {
   /** Default state-transition time for every dialect. Default 1500 ms. */
   transitionMs?: number;
   /**
+   * Leave out of answers every field and answer detail that no vendor document shows and the sandbox would
+   * otherwise invent (LiveAPI's `name` and paging fields, Wowza Video's RTMP, RTSP, SRT and pull connection
+   * details, …; the package README lists them), so adapters' paths for a documented absence run against
+   * it. Default false: the sandbox fills them in, as a demo needs. Per dialect through `settings` too.
+   */
+  documentedOnly?: boolean;
+  /**
    * Requests per second allowed before 429 with Retry-After (a token bucket holding one second's worth);
    * unlimited when absent.
    */
@@ -86,6 +93,7 @@ export function createEngine(options: EngineOptions) {
 
   const settingsOf = (dialect: SandboxDialect): DialectSettings => ({
     transitionMs: options.settings?.[dialect.id]?.transitionMs ?? options.transitionMs ?? 1500,
+    documentedOnly: options.settings?.[dialect.id]?.documentedOnly ?? options.documentedOnly ?? false,
     credentials: { ...dialect.defaultCredentials(), ...options.settings?.[dialect.id]?.credentials },
   });
   const resolvedSettings = new Map(

@@ -217,6 +217,8 @@ export interface DialectSettings {
   credentials: Record<string, string>;
   /** How long state transitions take, in ms. */
   transitionMs: number;
+  /** Answer only what the vendor's documents show (see `EngineOptions.documentedOnly`). */
+  documentedOnly: boolean;
 }
 
 /** One vendor's REST dialect, plugged into the engine. */

@@ -7,7 +7,11 @@ export interface SandboxHarnessOptions {
   provider: ProviderId;
   /** Builds the adapter against the sandbox. */
   createProvider(sandbox: Sandbox): LiveStreamProvider;
-  /** Sandbox options; state transitions default to 300 ms so the suite stays quick. */
+  /**
+   * Sandbox options; state transitions default to 300 ms so the suite stays quick. `documentedOnly: true`
+   * runs the suite against answers holding only what the vendor documents; `media: false` skips the
+   * real-media scenario.
+   */
   sandbox?: SandboxOptions;
 }
 
@@ -35,7 +39,10 @@ export function sandboxHarness(options: SandboxHarnessOptions): () => Promise<Co
         sandbox.clearFaults();
       },
       close: () => sandbox.close(),
-      media: { publishing: (id) => sandbox.publisher(options.provider, id) !== undefined },
+      // A sandbox started with `media: false` runs no RTMP ingest: it takes no encoders.
+      ...(options.sandbox?.media === false
+        ? {}
+        : { media: { publishing: (id: string) => sandbox.publisher(options.provider, id) !== undefined } }),
     };
   };
 }

@@ -16,6 +16,9 @@ import type {
 // - restream targets are `platforms` added under the stream and listed on it;
 // - the list is a mongoose-paginate envelope (`docs`, `page`, `pages`, …) walked with `?page=N`.
 // Error bodies are not documented: the sandbox answers `{ "message": … }` with the documented statuses.
+// SANDBOX CHOICES no LiveAPI document shows, left out with `documentedOnly`: the stream's `name` (only Castr
+// keeps one), the list's paging fields (`total`, `limit`, `page`, `pages`: only `docs` is seen, so the list
+// is then one page of every stream) and each platform's own `broadcasting_status` (placement inferred).
 
 interface PlatformRecord {
   id: string;
@@ -220,6 +223,9 @@ function list(
   context: DialectContext,
 ): SandboxResponse {
   const all = [...streams.values()];
+  if (context.settings.documentedOnly) {
+    return json(200, { docs: all.map((record) => render(record, context)) });
+  }
   const requested = Number.parseInt(query.get('page') ?? '1', 10);
   const page = Number.isFinite(requested) && requested >= 1 ? requested : 1;
   const pages = Math.max(1, Math.ceil(all.length / pageSize));
@@ -283,9 +289,10 @@ function addPlatform(stream: StreamRecord, body: unknown, context: DialectContex
 function render(stream: StreamRecord, context: DialectContext) {
   // `enabled: false` refuses the encoder, so a disabled stream is never online.
   const online = stream.enabled && context.encoderConnected(stream.id);
+  const documentedOnly = context.settings.documentedOnly;
   return {
     _id: stream.id,
-    ...(stream.name === undefined ? {} : { name: stream.name }),
+    ...(stream.name === undefined || documentedOnly ? {} : { name: stream.name }),
     enabled: stream.enabled,
     ingest: {
       server: `${context.ingestOrigin}/${ingestApplication}`,
@@ -302,7 +309,7 @@ function render(stream: StreamRecord, context: DialectContext) {
       enabled: platform.enabled,
       server: platform.server,
       key: platform.key,
-      broadcasting_status: online && platform.enabled ? 'online' : 'offline',
+      ...(documentedOnly ? {} : { broadcasting_status: online && platform.enabled ? 'online' : 'offline' }),
     })),
     settings: { pulling_mode: {}, ...stream.settings },
     broadcasting_status: online ? 'online' : 'offline',

@@ -513,7 +513,8 @@ const rtmpEncoders = new Set(encoders.filter((encoder) => !nonRtmpEncoders.inclu
 
 /**
  * The stream as the API answers it: the stored object with its RTMP ingest and HLS playback pointing at the
- * sandbox's current addresses, so a persisted stream follows a sandbox restarted on other ports.
+ * sandbox's current addresses, so a persisted stream follows a sandbox restarted on other ports. With
+ * `documentedOnly`, without the connection details no v2.0 document shows.
  */
 function view(record: StoredLiveStream, context: DialectContext): Record<string, unknown> {
   const liveStream = { ...record.liveStream };
@@ -526,6 +527,11 @@ function view(record: StoredLiveStream, context: DialectContext): Record<string,
       primary_server: ingest.hostname,
       host_port: Number(ingest.port),
     };
+  }
+  // Only the WebRTC shape of source_connection_information is documented for v2.0 (the quick start); the
+  // RTMP, RTSP and pull keys come from v1 examples and client code, SRT's are a sandbox choice.
+  if (context.settings.documentedOnly && liveStream.encoder !== 'other_webrtc') {
+    delete liveStream.source_connection_information;
   }
   return liveStream;
 }
