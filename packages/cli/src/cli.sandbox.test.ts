@@ -1,5 +1,5 @@
 import { createServer, type Socket } from 'node:net';
-import { type Sandbox, startSandbox } from '@unilive/sandbox';
+import { findFfmpeg, type Sandbox, startSandbox } from '@unilive/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from './cli.js';
 import type { Output } from './progress.js';
@@ -144,15 +144,26 @@ describe('unilive against a running sandbox', () => {
       ['liveapi', true, 'liveapi'],
       ['videosdk', true, 'videosdk'],
     ]);
+    // With ffmpeg a real test pattern goes out and its HLS comes back; without, the encoder is simulated.
+    const media = findFfmpeg() ? ['live', 'played'] : ['encoder simulated'];
     expect(report.outcomes[0].steps).toEqual([
       'create',
       'get',
       'list',
       'update',
       'ready',
+      ...media,
       'stopped',
       'delete',
     ]);
+    if (findFfmpeg()) {
+      expect(report.outcomes[0].media).toMatchObject({
+        seenBy: 'broadcasting',
+        hls: { url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/media\/liveapi\/\w+\/index\.m3u8$/) },
+      });
+      expect(report.outcomes[0].media.hls.segments).toBeGreaterThan(0);
+      expect(report.outcomes[1].media).toMatchObject({ seenBy: 'sandbox ingest' });
+    }
   });
 
   it('demo -p with an unknown provider names the known ones', async () => {

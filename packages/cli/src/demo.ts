@@ -9,7 +9,7 @@ import {
   UniliveError,
   UnsupportedOperationError,
 } from '@unilive/core';
-import { type Sandbox, startSandbox } from '@unilive/sandbox';
+import { findFfmpeg, type Sandbox, startPush, startSandbox } from '@unilive/sandbox';
 import { type CommandSpec, listFlag, UsageError } from './context.js';
 import { describeStream, streamJson, table } from './format.js';
 import { type Output, startProgress } from './progress.js';
@@ -28,7 +28,9 @@ export const demo: CommandSpec = {
     },
     { flags: '--json', description: 'one JSON document at the end instead of text' },
   ],
-  help: 'Nothing leaves this machine: the sandbox listens on 127.0.0.1 and the encoder is simulated.',
+  help: `Nothing leaves this machine: the sandbox listens on 127.0.0.1. Where a provider takes RTMP and ffmpeg is
+installed (the system's, UNILIVE_FFMPEG or @ffmpeg-installer/ffmpeg), a test pattern is pushed to the ingest
+URL the adapter returned and its HLS is read back through the playback URL; otherwise the encoder is simulated.`,
   run: ({ flags, context }) =>
     runDemo({
       output: context.output,
@@ -61,7 +63,19 @@ export interface DemoOutcome {
   ok: boolean;
   /** The stream as created: what an encoder and the viewers need (sandbox values only). */
   stream?: Record<string, unknown>;
+  /** What the real push showed, where there was one. */
+  media?: DemoMedia;
   error?: string;
+}
+
+/** A demo's real push: how soon the stream went live, and what its HLS playback URL served. */
+export interface DemoMedia {
+  /** Seconds from the push's start until the stream was seen live. */
+  liveAfterSeconds: number;
+  /** How the demo saw it live: the vendor's own `broadcasting`, or the sandbox's ingest (vendors without it). */
+  seenBy: 'broadcasting' | 'sandbox ingest';
+  /** The HLS playback URL the adapter returned and what it served; absent where the vendor has none. */
+  hls?: { url: string; segments: number; firstSegmentBytes: number };
 }
 
 /**
@@ -128,6 +142,7 @@ async function lifecycle(
   const steps: string[] = [];
   const call = signal ? { signal } : {};
   let stream: Record<string, unknown> | undefined;
+  let media: DemoMedia | undefined;
   const say = (text: string) => output.out(`  ${text}`);
   const wait = async (streamId: string, state: 'ready' | 'stopped'): Promise<LiveStream> => {
     const progress = startProgress(output, `  waiting until ${state}`);
@@ -174,15 +189,22 @@ async function lifecycle(
     );
     const ready = await wait(created.id, 'ready');
     steps.push('ready');
-    sandbox.setEncoder(id, created.id, true);
-    const live = await client.get(created.id, call);
-    say(
-      `6. encoder connected (simulated): ${
-        live.broadcasting === undefined
-          ? `${id} does not report whether video arrives`
-          : `broadcasting = ${live.broadcasting}`
-      }; state ${ready.state}`,
-    );
+    const rtmp = ready.ingest.find((endpoint) => endpoint.protocol === 'rtmp');
+    if (rtmp && findFfmpeg()) {
+      media = await pushAndPlay(client, sandbox, ready, rtmp, say, signal);
+      steps.push('live', ...(media.hls ? ['played'] : []));
+    } else {
+      sandbox.setEncoder(id, created.id, true);
+      const live = await client.get(created.id, call);
+      steps.push('encoder simulated');
+      say(
+        `6. encoder connected (simulated: ${rtmp ? 'no ffmpeg found' : `${id} takes no RTMP`}): ${
+          live.broadcasting === undefined
+            ? `${id} does not report whether video arrives`
+            : `broadcasting = ${live.broadcasting}`
+        }; state ${ready.state}`,
+      );
+    }
 
     try {
       await client.stop(created.id, call);
@@ -206,7 +228,14 @@ async function lifecycle(
       if (!gone) throw new Error('the deleted stream is still there');
     }
     output.out('');
-    return { provider: id, steps, seconds: seconds(), ok: true, ...(stream ? { stream } : {}) };
+    return {
+      provider: id,
+      steps,
+      seconds: seconds(),
+      ok: true,
+      ...(stream ? { stream } : {}),
+      ...(media ? { media } : {}),
+    };
   } catch (error) {
     if (signal?.aborted) throw error;
     const message = UniliveError.isInstance(error) ? `${error.name}: ${error.message}` : String(error);
@@ -219,6 +248,95 @@ async function lifecycle(
       error: message,
       ...(stream ? { stream } : {}),
     };
+  }
+}
+
+/**
+ * Pushes a test pattern to the RTMP ingest exactly as the adapter returned it, waits until the stream is
+ * live (the vendor's `broadcasting` where it reports one, else the sandbox's ingest), reads the HLS playlist
+ * and its first segment through the playback URL the adapter returned, then stops the encoder.
+ */
+async function pushAndPlay(
+  client: LiveStreamClient,
+  sandbox: Sandbox,
+  stream: LiveStream,
+  rtmp: LiveStream['ingest'][number],
+  say: (text: string) => void,
+  signal: AbortSignal | undefined,
+): Promise<DemoMedia> {
+  const where = rtmp.server ?? 'its RTMP ingest';
+  say(
+    `6. encoder: pushing a test pattern with a tone to ${where}${rtmp.username ? ' (with the push credentials)' : ''}`,
+  );
+  const started = Date.now();
+  const push = startPush({
+    url: rtmp.url,
+    ...(rtmp.username === undefined ? {} : { username: rtmp.username }),
+    ...(rtmp.password === undefined ? {} : { password: rtmp.password }),
+    size: '640x360',
+    preset: 'ultrafast',
+    videoBitrateKbps: 800,
+    ...(signal ? { signal } : {}),
+  });
+  let failure: string | undefined;
+  void push.done.then((result) => {
+    failure = result.ok ? 'the encoder stopped' : (result.error ?? 'the encoder failed');
+  });
+  const deadline = started + 30_000;
+  const until = async <T>(read: () => Promise<T | undefined>, what: string): Promise<T> => {
+    for (;;) {
+      signal?.throwIfAborted();
+      if (failure) throw new Error(`the push ended before ${what}: ${failure}`);
+      const value = await read();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error(`no ${what} within 30 s`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  try {
+    const reports = client.capabilities.broadcastingStatus;
+    await until(
+      async () =>
+        (reports
+          ? (await client.get(stream.id, signal ? { signal } : {})).broadcasting
+          : sandbox.publisher(client.providerId, stream.id) !== undefined) || undefined,
+      'the stream went live',
+    );
+    const liveAfterSeconds = Math.round((Date.now() - started) / 100) / 10;
+    const seenBy = reports ? 'broadcasting' : 'sandbox ingest';
+    say(
+      `   live after ${liveAfterSeconds.toFixed(1)} s: ${reports ? 'broadcasting = true' : `${client.providerId} does not report it; the sandbox's ingest sees the encoder`}`,
+    );
+    const hlsUrl = stream.playback.find(
+      (endpoint) => endpoint.protocol === 'hls' && endpoint.rendition !== 'recording',
+    )?.url;
+    if (!hlsUrl) {
+      say(
+        `   no HLS playback at ${client.providerId} (${stream.playback.map((endpoint) => endpoint.protocol).join(', ')})`,
+      );
+      return { liveAfterSeconds, seenBy };
+    }
+    const segments = await until(async () => {
+      const playlist = await fetch(hlsUrl, signal ? { signal } : {});
+      if (playlist.status !== 200) return undefined;
+      const names = (await playlist.text()).split('\n').filter((line) => line.trim().endsWith('.ts'));
+      return names.length > 0 ? names : undefined;
+    }, 'HLS segment');
+    const first = await fetch(new URL(segments[0]?.trim() ?? '', hlsUrl), signal ? { signal } : {});
+    const bytes = (await first.arrayBuffer()).byteLength;
+    const played = first.status === 200 && bytes > 0;
+    if (!played) throw new Error(`the first HLS segment did not play (status ${first.status})`);
+    say(
+      `   played: ${hlsUrl} lists ${segments.length} segment(s); the first is ${Math.round(bytes / 1024)} KB of ${first.headers.get('content-type')}`,
+    );
+    return {
+      liveAfterSeconds,
+      seenBy,
+      hls: { url: hlsUrl, segments: segments.length, firstSegmentBytes: bytes },
+    };
+  } finally {
+    push.stop();
+    await push.done;
   }
 }
 
