@@ -19,6 +19,7 @@ describe('@unilive/liveapi entry point', () => {
       'liveApiDefaultBaseUrl',
       'liveApiProviderOptionsSchema',
       'liveapi',
+      'parseWebhook',
     ]);
     expect(liveapiDefault).toBe(api.liveapi);
   });

@@ -40,3 +40,11 @@ export type {
   StreamChangeListener,
 } from './types.js';
 export { faultOperations } from './types.js';
+export {
+  createWebhookKeyPair,
+  createWebhookSecret,
+  type SignedWebhook,
+  signWebhook,
+  type WebhookSigning,
+  webhookProviders,
+} from './webhooks/sign.js';

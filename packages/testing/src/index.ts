@@ -1,4 +1,11 @@
 export {
+  createWebhookKeyPair,
+  createWebhookSecret,
+  type SignedWebhook,
+  signWebhook,
+  type WebhookSigning,
+} from '@unilive/sandbox';
+export {
   type ContractHarness,
   type ContractOptions,
   type ContractStep,
@@ -24,3 +31,10 @@ export {
 export { createMemoryProvider, type MemoryProviderSettings, memoryCapabilities } from './memory-provider.js';
 export { type SandboxHarnessOptions, sandboxHarness } from './sandbox-harness.js';
 export { errorTranscript, type SecretLeak, SecretScanner } from './secret-scanner.js';
+export {
+  loadWebhookFixtures,
+  runWebhookContract,
+  type WebhookContractOptions,
+  type WebhookFixture,
+  type WebhookParseVariant,
+} from './webhook-contract.js';

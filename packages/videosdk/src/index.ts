@@ -16,6 +16,15 @@ export {
 } from './videosdk-provider.js';
 export type { VideosdkV1LiveStream } from './videosdk-v1-api.js';
 export { videosdkV1MaxPageSize } from './videosdk-v1-livestreams.js';
+export {
+  parseWebhook,
+  type VideosdkPublicKeySettings,
+  type VideosdkPublicKeySource,
+  type VideosdkWebhookOptions,
+  videosdkPublicKey,
+  videosdkWebhookDefaultBaseUrl,
+  videosdkWebhookPublicKeyVariable,
+} from './videosdk-webhooks.js';
 
 import { videosdk } from './videosdk-provider.js';
 

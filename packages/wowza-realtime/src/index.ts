@@ -24,5 +24,14 @@ export {
   wowzaRealtimeTokenVariables,
 } from './wowza-realtime-provider.js';
 
+export {
+  parseWebhook,
+  type WowzaRealtimeStreamNameResolver,
+  type WowzaRealtimeStreamNamesOptions,
+  type WowzaRealtimeWebhookOptions,
+  wowzaRealtimeStreamNames,
+  wowzaRealtimeWebhookSecretVariables,
+} from './wowza-realtime-webhooks.js';
+
 /** The adapter factory, for configuration-driven selection (`{ provider: 'wowza-realtime', ... }`). */
 export default wowzaRealtime;

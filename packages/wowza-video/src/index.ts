@@ -43,6 +43,7 @@ export {
   wowzaVideoMaxPageSize,
 } from './wowza-video-provider.js';
 export { wowzaVideoTimeZones } from './wowza-video-time-zones.js';
+export { parseWebhook, type WowzaVideoWebhookOptions } from './wowza-video-webhooks.js';
 
 import { wowzaVideo } from './wowza-video-provider.js';
 

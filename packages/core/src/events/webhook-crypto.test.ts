@@ -128,3 +128,18 @@ describe('deliveryDigest', () => {
     );
   });
 });
+
+describe('Node Buffers from a shared pool', () => {
+  it('are hashed over their own bytes only', async () => {
+    // Small Buffers share one pooled ArrayBuffer: only the view's bytes may be signed.
+    const pooled = Buffer.from('{"a":1}');
+    expect(pooled.buffer.byteLength).toBeGreaterThan(pooled.byteLength);
+    const key = new Uint8Array([1, 2, 3]);
+    expect(encodeHex(await hmac('SHA-256', key, pooled))).toBe(
+      createHmac('sha256', Buffer.from(key)).update('{"a":1}').digest('hex'),
+    );
+    expect(await deliveryDigest(pooled)).toBe(
+      `sha256:${createHash('sha256').update('{"a":1}').digest('hex')}`,
+    );
+  });
+});

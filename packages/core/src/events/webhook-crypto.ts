@@ -9,9 +9,11 @@ function subtle(): SubtleCrypto {
   return webCrypto.subtle;
 }
 
-// WebCrypto takes BufferSource backed by an ArrayBuffer; a copy satisfies the strictest typings.
+// WebCrypto takes a BufferSource backed by an ArrayBuffer. The copy has exactly the view's bytes: a Node
+// Buffer is often a view into a larger shared pool, whose `.buffer` (and `Buffer#slice`, which does not
+// copy) would hand WebCrypto the whole pool.
 function buffer(bytes: Uint8Array): ArrayBuffer {
-  return bytes.slice().buffer as ArrayBuffer;
+  return new Uint8Array(bytes).buffer as ArrayBuffer;
 }
 
 /**

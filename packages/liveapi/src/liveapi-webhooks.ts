@@ -1,0 +1,115 @@
+import {
+  checkUnsignedWebhook,
+  confirmWebhookEvents,
+  deliveryDigest,
+  type LiveStreamEvent,
+  type LiveStreamEventType,
+  type LiveStreamState,
+  optionalField,
+  parseWebhookJson,
+  readWebhookBody,
+  systemClock,
+  type UnsignedWebhookOptions,
+  type WebhookInput,
+  WebhookVerificationError,
+} from '@unilive/core';
+import * as v from 'valibot';
+
+// LiveAPI webhooks: no page documents them. The event names come from a client's allow-list of LiveAPI
+// events; the envelope `{ event, payload }` from consumer code that routes on exactly those two keys;
+// what `payload` holds is not documented (INFERRED: the object concerned, a live stream for `stream-*`).
+// No signature, secret, timestamp, id or retry policy is documented: deliveries are unsigned.
+
+const provider = 'liveapi';
+
+/** Options of the LiveAPI {@link parseWebhook}: the vendor signs nothing, see {@link UnsignedWebhookOptions}. */
+export type LiveApiWebhookOptions = UnsignedWebhookOptions;
+
+// A field of a type the docs do not show reads as absent.
+const tolerant = <T>(schema: v.GenericSchema<unknown, T>) => v.fallback(optionalField(schema), undefined);
+
+const envelopeSchema = v.looseObject({
+  event: v.string(),
+  payload: v.fallback(v.optional(v.looseObject({}), {}), {}),
+});
+
+const payloadSchema = v.looseObject({
+  _id: tolerant(v.string()),
+  id: tolerant(v.string()),
+  // Platform (restream) events may carry the platform itself: its stream under one of these (unverified).
+  live_stream_id: tolerant(v.string()),
+  live_stream: v.fallback(
+    v.optional(v.union([v.string(), v.looseObject({ _id: tolerant(v.string()) })])),
+    undefined,
+  ),
+  enabled: tolerant(v.boolean()),
+});
+
+const streamEvents: Record<string, { type: LiveStreamEventType; broadcasting?: boolean }> = {
+  'stream-created': { type: 'live_stream.created' },
+  'stream-connected': { type: 'live_stream.connected', broadcasting: true },
+  'stream-disconnected': { type: 'live_stream.disconnected', broadcasting: false },
+  'stream-status-toggle': { type: 'live_stream.state_changed' },
+  'stream-removed': { type: 'live_stream.deleted' },
+  'stream-platform-added': { type: 'live_stream.restream_changed' },
+  'stream-platform-connected': { type: 'live_stream.restream_changed' },
+  'stream-platform-disconnected': { type: 'live_stream.restream_changed' },
+  'stream-platform-removed': { type: 'live_stream.restream_changed' },
+  'recording-exported': { type: 'live_stream.recording_ready' },
+};
+
+/**
+ * Normalises one LiveAPI webhook delivery. LiveAPI signs nothing, so `options.unsigned` must be `true`;
+ * `pathSecret` and `confirm` (see {@link UnsignedWebhookOptions}) are how to trust it more. No event from
+ * here is ever verified.
+ *
+ * - `stream-created` → `live_stream.created`; `stream-connected` / `stream-disconnected` →
+ *   `live_stream.connected` / `disconnected` (`broadcasting`); `stream-status-toggle` →
+ *   `live_stream.state_changed` (`state` from `payload.enabled`: `ready` or `stopped`); `stream-removed` →
+ *   `live_stream.deleted`; `stream-platform-*` → `live_stream.restream_changed` (`data.restream`: `added`,
+ *   `connected`, …); `recording-exported` → `live_stream.recording_ready`; `video-*` and the rest →
+ *   `unknown`.
+ * - `streamId` is the payload's `live_stream_id`, `live_stream`, `_id` or `id`, the first present
+ *   (the payload's shape is not documented).
+ * - `id` is the SHA-256 of the body (no event id is documented); `occurredAt` the time of receipt.
+ */
+export async function parseWebhook(
+  input: WebhookInput,
+  options: LiveApiWebhookOptions,
+): Promise<LiveStreamEvent[]> {
+  await checkUnsignedWebhook(provider, input, options);
+  const body = readWebhookBody(input.body, provider);
+  const raw = parseWebhookJson(body, provider);
+  const envelope = v.safeParse(envelopeSchema, raw);
+  if (!envelope.success) {
+    throw new WebhookVerificationError({
+      provider,
+      reason: 'malformed-body',
+      message: `${provider} webhook: the body has no event name`,
+    });
+  }
+  const { event: name } = envelope.output;
+  const payload = v.parse(payloadSchema, envelope.output.payload);
+  const nested = typeof payload.live_stream === 'string' ? payload.live_stream : payload.live_stream?._id;
+  const streamId = payload.live_stream_id ?? nested ?? payload._id ?? payload.id;
+  const mapped = streamId === undefined ? undefined : streamEvents[name];
+  const state: LiveStreamState | undefined =
+    mapped?.type === 'live_stream.state_changed' && payload.enabled !== undefined
+      ? payload.enabled
+        ? 'ready'
+        : 'stopped'
+      : undefined;
+  const restream = name.startsWith('stream-platform-') ? name.slice('stream-platform-'.length) : undefined;
+  const event: LiveStreamEvent = {
+    id: await deliveryDigest(body),
+    type: mapped?.type ?? 'unknown',
+    provider,
+    streamId: mapped && streamId !== undefined ? streamId : '',
+    occurredAt: new Date((options.clock ?? systemClock)()),
+    ...(state ? { state } : {}),
+    ...(mapped?.broadcasting === undefined ? {} : { broadcasting: mapped.broadcasting }),
+    data: { vendorEvent: name, ...(mapped && restream ? { restream } : {}) },
+    raw,
+  };
+  return options.confirm ? confirmWebhookEvents(provider, [event], options.confirm) : [event];
+}

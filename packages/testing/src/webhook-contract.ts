@@ -1,0 +1,280 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  type Clock,
+  InvalidInputError,
+  type LiveStream,
+  type LiveStreamEvent,
+  NotFoundError,
+  type ProviderId,
+  type StreamReader,
+  type WebhookInput,
+  WebhookVerificationError,
+} from '@unilive/core';
+import { type SignedWebhook, signWebhook, type WebhookSigning } from '@unilive/sandbox';
+import { describe, expect, it } from 'vitest';
+
+/** One vendor webhook example and the neutral event it must become. */
+export interface WebhookFixture {
+  /** The file name without `.json`. */
+  name: string;
+  description: string;
+  source?: string;
+  /** The payload as the vendor sends it. */
+  webhook: unknown;
+  /** The fields of the neutral event it becomes (`occurredAt` as an ISO string). */
+  expected: Partial<Omit<LiveStreamEvent, 'occurredAt' | 'raw'>> & { occurredAt?: string };
+}
+
+/** Every webhook fixture of a directory (`test-fixtures/<provider>/webhooks`), sorted by name. */
+export function loadWebhookFixtures(directory: string): WebhookFixture[] {
+  return readdirSync(directory)
+    .filter((file) => file.endsWith('.json'))
+    .sort()
+    .map((file) => ({
+      name: file.slice(0, -5),
+      ...(JSON.parse(readFileSync(join(directory, file), 'utf8')) as Omit<WebhookFixture, 'name'>),
+    }));
+}
+
+/** How the contract configures the adapter's `parseWebhook` for one check. */
+export interface WebhookParseVariant {
+  /** The clock parsing must use (timestamps are checked against it). */
+  clock: Clock;
+  /** True when the adapter must be configured with a wrong secret, key or path secret. */
+  wrongSecret: boolean;
+  /** For vendors that sign nothing: confirm mode reading through this reader, when set. */
+  confirm?: StreamReader;
+  /** For vendors that sign nothing: true when the adapter must be called without `unsigned: true`. */
+  withoutAcknowledgement?: boolean;
+}
+
+/** Options of {@link runWebhookContract}. */
+export interface WebhookContractOptions {
+  provider: ProviderId;
+  fixtures: readonly WebhookFixture[];
+  /** The adapter's `parseWebhook`, configured as the variant says. */
+  parse(input: WebhookInput, variant: WebhookParseVariant): Promise<LiveStreamEvent[]>;
+  /** How the vendor signs (the right secret or key); absent for vendors that sign nothing. */
+  signing?: WebhookSigning;
+  /** The header carrying the signature (signed vendors). */
+  signatureHeader?: string;
+  /** Vendors that sign nothing: the secret path segment the endpoint is configured with. */
+  pathSecret?: string;
+  /** Vendors that sign a timestamp: when a payload says it was sent, and the tolerance. */
+  timestamp?: { sentAt(payload: unknown): number; toleranceMs: number };
+  /** A payload in the vendor's envelope with an event no version maps. */
+  unknownWebhook: unknown;
+}
+
+/**
+ * The webhook contract every adapter runs: each fixture signed as the vendor signs it, verified and
+ * normalised to its expected neutral event; then every way a delivery must be refused (tampered body,
+ * wrong secret, stale timestamp, parsed body, missing signature) is a {@link WebhookVerificationError} with
+ * its reason, and an event no version maps is `unknown`, never an error.
+ */
+export function runWebhookContract(options: WebhookContractOptions): void {
+  const { provider } = options;
+  const signed = !options.pathSecret;
+  const url = (secret: string | undefined) =>
+    secret === undefined ? '/webhooks' : `/webhooks/${encodeURIComponent(secret)}`;
+  const sign = (payload: unknown): Promise<SignedWebhook> => signWebhook(provider, payload, options.signing);
+  const clockFor = (payload: unknown): Clock => {
+    const sentAt = options.timestamp?.sentAt(payload);
+    return () => sentAt ?? Date.parse('2026-11-29T12:00:00Z');
+  };
+  const deliver = async (
+    payload: unknown,
+    change: (delivery: WebhookInput) => WebhookInput = (delivery) => delivery,
+    variant: Partial<WebhookParseVariant> = {},
+  ) => {
+    const { body, headers } = await sign(payload);
+    const input = change({ body, headers, url: url(options.pathSecret) });
+    return options.parse(input, { clock: clockFor(payload), wrongSecret: false, ...variant });
+  };
+  const refusal = async (run: () => Promise<unknown>) => {
+    try {
+      await run();
+    } catch (error) {
+      if (WebhookVerificationError.isInstance(error)) return error.reason;
+      throw error;
+    }
+    return 'accepted';
+  };
+  const streamFixtures = options.fixtures.filter((fixture) => (fixture.expected.streamId ?? '') !== '');
+
+  describe(`${provider} webhook contract`, () => {
+    it('has fixtures, among them at least one about a stream', () => {
+      expect(options.fixtures.length).toBeGreaterThan(0);
+      expect(streamFixtures.length).toBeGreaterThan(0);
+    });
+
+    for (const fixture of options.fixtures) {
+      it(`${fixture.name}: signed as the vendor signs, verified and normalised`, async () => {
+        const events = await deliver(fixture.webhook);
+        expect(events).toHaveLength(1);
+        const [event] = events as [LiveStreamEvent];
+        const { occurredAt, ...fields } = fixture.expected;
+        expect(event).toMatchObject({ ...fields, provider });
+        if (occurredAt !== undefined) expect(event.occurredAt.toISOString()).toBe(occurredAt);
+        for (const key of ['state', 'broadcasting', 'data'] as const) {
+          if (!(key in fixture.expected)) expect(event[key], `${key} is not expected`).toBeUndefined();
+        }
+        if (fixture.expected.data) expect(event.data).toEqual(fixture.expected.data);
+        expect(event.raw).toEqual(fixture.webhook);
+        // The same delivery twice has the same id, so de-duplication drops the copy.
+        expect((await deliver(fixture.webhook))[0]?.id).toBe(event.id);
+      });
+    }
+
+    it('a tampered body is refused', async () => {
+      for (const fixture of streamFixtures) {
+        const streamId = String(fixture.expected.streamId);
+        // Signed: one added space anywhere breaks the signature. Unsigned: the body names another stream.
+        const tamper = (delivery: WebhookInput): WebhookInput => {
+          const text =
+            typeof delivery.body === 'string'
+              ? delivery.body
+              : new TextDecoder().decode(delivery.body as Uint8Array);
+          const changed = signed ? text.replace(/}\s*$/, ' }') : text.replaceAll(streamId, `${streamId}x`);
+          expect(changed).not.toBe(text);
+          return { ...delivery, body: changed };
+        };
+        if (signed) {
+          expect(await refusal(() => deliver(fixture.webhook, tamper))).toBe('bad-signature');
+        } else {
+          // Nothing is signed: only confirm mode, re-reading the stream the body names, catches it.
+          // The API has the stream the event names, except after a delete, when it has only the other one.
+          const deleted = fixture.expected.type === 'live_stream.deleted';
+          const reader: StreamReader = {
+            get: async (id) => streamOf(provider, id, deleted ? `${streamId}x` : streamId),
+          };
+          expect(await refusal(() => deliver(fixture.webhook, tamper, { confirm: reader }))).toBe(
+            'unconfirmed',
+          );
+          expect(
+            await refusal(() => deliver(fixture.webhook, (delivery) => delivery, { confirm: reader })),
+          ).toBe('accepted');
+        }
+      }
+    });
+
+    it('a delivery checked with the wrong secret is refused', async () => {
+      for (const fixture of options.fixtures.slice(0, 3)) {
+        expect(await refusal(() => deliver(fixture.webhook, undefined, { wrongSecret: true }))).toBe(
+          'bad-signature',
+        );
+      }
+    });
+
+    it.skipIf(!options.timestamp)(
+      'a timestamp beyond the tolerance, in either direction, is refused',
+      async () => {
+        const timestamp = options.timestamp;
+        if (!timestamp) return;
+        for (const fixture of options.fixtures.slice(0, 3)) {
+          const sentAt = timestamp.sentAt(fixture.webhook);
+          for (const now of [
+            sentAt + timestamp.toleranceMs + 1_000,
+            sentAt - timestamp.toleranceMs - 1_000,
+          ]) {
+            expect(await refusal(() => deliver(fixture.webhook, undefined, { clock: () => now }))).toBe(
+              'stale-timestamp',
+            );
+          }
+          const edge = sentAt + timestamp.toleranceMs;
+          expect(await refusal(() => deliver(fixture.webhook, undefined, { clock: () => edge }))).toBe(
+            'accepted',
+          );
+        }
+      },
+    );
+
+    it('a parsed body is refused with a message saying to pass the raw one', async () => {
+      const [fixture] = options.fixtures;
+      const parsed = (delivery: WebhookInput): WebhookInput => ({
+        ...delivery,
+        body: fixture?.webhook as string,
+      });
+      let message = '';
+      try {
+        await deliver(fixture?.webhook, parsed);
+      } catch (error) {
+        expect(WebhookVerificationError.isInstance(error) && error.reason).toBe('body-not-raw');
+        message = (error as Error).message;
+      }
+      expect(message).toContain('raw request body');
+    });
+
+    it(
+      signed
+        ? 'a delivery without the signature header is refused'
+        : 'a delivery to a path without the secret is refused',
+      async () => {
+        const [fixture] = options.fixtures;
+        const strip = (delivery: WebhookInput): WebhookInput =>
+          signed
+            ? {
+                ...delivery,
+                headers: Object.fromEntries(
+                  Object.entries(delivery.headers as Record<string, string>).filter(
+                    ([name]) => name.toLowerCase() !== options.signatureHeader?.toLowerCase(),
+                  ),
+                ),
+              }
+            : { ...delivery, url: '/' };
+        expect(await refusal(() => deliver(fixture?.webhook, strip))).toBe('missing-signature');
+      },
+    );
+
+    it.skipIf(signed)(
+      signed
+        ? `no unsigned: true acknowledgement applies: ${provider} signs its webhooks`
+        : 'without the explicit unsigned: true acknowledgement nothing is parsed',
+      async () => {
+        const [fixture] = options.fixtures;
+        let error: unknown;
+        try {
+          await deliver(fixture?.webhook, undefined, { withoutAcknowledgement: true });
+        } catch (caught) {
+          error = caught;
+        }
+        expect(InvalidInputError.isInstance(error)).toBe(true);
+        expect((error as InvalidInputError).issues.map((issue) => issue.path)).toEqual(['unsigned']);
+      },
+    );
+
+    it('an event no version maps is unknown, never an error', async () => {
+      const events = await deliver(options.unknownWebhook);
+      expect(events.map((event) => event.type)).toEqual(['unknown']);
+      expect(events[0]?.raw).toEqual(options.unknownWebhook);
+    });
+
+    it('no error names a secret, key or signature', async () => {
+      const [fixture] = options.fixtures;
+      const { headers } = await sign(fixture?.webhook);
+      const secrets = [
+        options.signing?.secret,
+        options.pathSecret,
+        options.signatureHeader ? (headers as Record<string, string>)[options.signatureHeader] : undefined,
+      ].filter((value): value is string => typeof value === 'string' && value.length > 0);
+      for (const variant of [{ wrongSecret: true }, { clock: () => 0 }]) {
+        try {
+          await deliver(fixture?.webhook, undefined, variant);
+        } catch (error) {
+          const text = `${(error as Error).message}${(error as Error).stack}${JSON.stringify(error)}`;
+          for (const secret of secrets) expect(text).not.toContain(secret);
+        }
+      }
+    });
+  });
+}
+
+function streamOf(provider: ProviderId, id: string, known: string): LiveStream {
+  if (id !== known) throw notFound(provider, id);
+  return { id, provider, state: 'ready', ingest: [], playback: [], recording: false, raw: {} };
+}
+
+function notFound(provider: ProviderId, id: string) {
+  return new NotFoundError({ provider, operation: 'get', status: 404, message: `no stream ${id}` });
+}

@@ -1,0 +1,133 @@
+import { fileURLToPath } from 'node:url';
+import { InvalidInputError, ProviderUnavailableError, type WebhookVerificationError } from '@unilive/core';
+import { createWebhookKeyPair, loadWebhookFixtures, runWebhookContract, signWebhook } from '@unilive/testing';
+import { describe, expect, it } from 'vitest';
+import { parseWebhook, videosdkPublicKey } from './videosdk-webhooks.js';
+
+const fixtures = loadWebhookFixtures(
+  fileURLToPath(new URL('../../../test-fixtures/videosdk/webhooks', import.meta.url)),
+);
+const vendor = await createWebhookKeyPair();
+const stranger = await createWebhookKeyPair();
+
+runWebhookContract({
+  provider: 'videosdk',
+  fixtures,
+  signing: { privateKey: vendor.privateKey },
+  signatureHeader: 'videosdk-signature',
+  parse: (input, { clock, wrongSecret }) =>
+    parseWebhook(input, { publicKey: wrongSecret ? stranger.publicKey : vendor.publicKey, clock }),
+  unknownWebhook: {
+    webhookType: 'participant-joined',
+    data: { meetingId: 'jvsg-8rjn-j304', participantId: 'p1' },
+  },
+});
+
+async function failure(run: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a failure');
+}
+
+const payload = fixtures.find((fixture) => fixture.name === 'hls-started')?.webhook;
+
+describe('videosdk parseWebhook', () => {
+  it('fails a body re-serialised from the parsed JSON, which the vendor docs sample does', async () => {
+    const { body, headers } = await signWebhook('videosdk', payload, { privateKey: vendor.privateKey });
+    const reserialised = JSON.stringify(JSON.parse(body as string), null, 2);
+    const error = await failure(() =>
+      parseWebhook({ body: reserialised, headers }, { publicKey: vendor.publicKey }),
+    );
+    expect((error as WebhookVerificationError).reason).toBe('bad-signature');
+  });
+
+  it('accepts either pinned key during a rotation', async () => {
+    const { body, headers } = await signWebhook('videosdk', payload, { privateKey: stranger.privateKey });
+    const events = await parseWebhook(
+      { body, headers },
+      { publicKey: [vendor.publicKey, stranger.publicKey] },
+    );
+    expect(events[0]?.state).toBe('ready');
+  });
+
+  it('fetches the public key once from GET /v2/public/rsa-public-key and caches it', async () => {
+    const requests: string[] = [];
+    const source = videosdkPublicKey({
+      baseUrl: 'https://videosdk.test/',
+      token: 'jwt-token-value',
+      fetch: async (url, init) => {
+        requests.push(`${String(url)} ${new Headers(init?.headers).get('authorization')}`);
+        return Response.json({ publicKey: vendor.publicKey });
+      },
+    });
+    for (let index = 0; index < 3; index += 1) {
+      const { body, headers } = await signWebhook('videosdk', payload, { privateKey: vendor.privateKey });
+      expect(await parseWebhook({ body, headers }, { keySource: source })).toHaveLength(1);
+    }
+    expect(requests).toEqual(['https://videosdk.test/v2/public/rsa-public-key jwt-token-value']);
+  });
+
+  it('fetches the key again after a failed signature, at most every refreshMs (a rotated key)', async () => {
+    let now = 0;
+    let served = stranger.publicKey;
+    let fetches = 0;
+    const source = videosdkPublicKey({
+      refreshMs: 60_000,
+      clock: () => now,
+      fetch: async () => {
+        fetches += 1;
+        return Response.json({ publicKey: served });
+      },
+    });
+    const signed = await signWebhook('videosdk', payload, { privateKey: vendor.privateKey });
+    expect(
+      ((await failure(() => parseWebhook(signed, { keySource: source }))) as WebhookVerificationError).reason,
+    ).toBe('bad-signature');
+    expect(fetches).toBe(1);
+    served = vendor.publicKey;
+    now = 60_000;
+    expect(await parseWebhook(signed, { keySource: source })).toHaveLength(1);
+    expect(fetches).toBe(2);
+    const forged = await signWebhook('videosdk', payload, { privateKey: stranger.privateKey });
+    await failure(() => parseWebhook(forged, { keySource: source }));
+    expect(fetches).toBe(2);
+  });
+
+  it('a key endpoint that fails is a ProviderUnavailableError, and the next delivery tries again', async () => {
+    let status = 503;
+    const source = videosdkPublicKey({ fetch: async () => new Response('{}', { status }) });
+    const signed = await signWebhook('videosdk', payload, { privateKey: vendor.privateKey });
+    const error = await failure(() => parseWebhook(signed, { keySource: source }));
+    expect(ProviderUnavailableError.isInstance(error)).toBe(true);
+    expect((error as ProviderUnavailableError).status).toBe(503);
+    status = 200;
+    const noKey = await failure(() => parseWebhook(signed, { keySource: source }));
+    expect((noKey as Error).message).toContain('no PEM public key');
+  });
+
+  it('refuses a pinned key that is no PEM public key, and a body without webhookType', async () => {
+    const signed = await signWebhook('videosdk', payload, { privateKey: vendor.privateKey });
+    const badKey = await failure(() => parseWebhook(signed, { publicKey: 'not a key' }));
+    expect(InvalidInputError.isInstance(badKey)).toBe(true);
+    const nameless = await signWebhook(
+      'videosdk',
+      { data: { meetingId: 'x' } },
+      { privateKey: vendor.privateKey },
+    );
+    const error = await failure(() => parseWebhook(nameless, { publicKey: vendor.publicKey }));
+    expect((error as WebhookVerificationError).reason).toBe('malformed-body');
+  });
+
+  it('reads the type from `type` as the server SDK does, and names no stream without meetingId', async () => {
+    const signed = await signWebhook(
+      'videosdk',
+      { type: 'hls-stopped', data: {} },
+      { privateKey: vendor.privateKey },
+    );
+    const [event] = await parseWebhook(signed, { publicKey: vendor.publicKey });
+    expect(event).toMatchObject({ type: 'unknown', streamId: '', data: { vendorType: 'hls-stopped' } });
+  });
+});

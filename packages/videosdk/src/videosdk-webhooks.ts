@@ -1,0 +1,325 @@
+import {
+  type Clock,
+  decodeBase64,
+  deliveryDigest,
+  environment,
+  importRsaPublicKey,
+  invalidWebhookOption,
+  type LiveStreamEvent,
+  type LiveStreamEventType,
+  type LiveStreamState,
+  optionalField,
+  ProviderUnavailableError,
+  parseWebhookJson,
+  readWebhookBody,
+  systemClock,
+  verifyRsaSha256,
+  type WebhookInput,
+  type WebhookOptionsBase,
+  WebhookVerificationError,
+  webhookHeader,
+} from '@unilive/core';
+import * as v from 'valibot';
+
+// videosdk.live v2 webhooks (REST reference "User Webhooks" and "Webhook Verification", server SDK
+// `webhooks.verify`): a POST per room subscription (`webhook: { endPoint, events }` on `POST /v2/rooms`),
+// body `{ webhookType, data }`, header `videosdk-signature` = base64 RSA-SHA256 (PKCS#1 v1.5) of the raw
+// body, public key (PEM) from `GET /v2/public/rsa-public-key` (`{ publicKey }`). Nothing in the scheme is
+// a timestamp or an id: a captured delivery verifies for ever, so de-duplicating on the event id (the
+// digest of the body) is the only replay defence. v1 (`/v1/livestreams`) documents no webhooks at all.
+
+const provider = 'videosdk';
+
+/** The vendor's API root, where the webhook public key is served. */
+export const videosdkWebhookDefaultBaseUrl = 'https://api.videosdk.live';
+
+/** Environment variable read for a pinned public key when no `publicKey` option is given. */
+export const videosdkWebhookPublicKeyVariable = 'VIDEOSDK_WEBHOOK_PUBLIC_KEY';
+
+/** Where the webhook public key comes from when it is not pinned: fetched once, then cached. */
+export interface VideosdkPublicKeySource {
+  /** The cached key, fetched on first use. */
+  get(): Promise<CryptoKey>;
+  /** Fetches the key again if the last fetch is older than `refreshMs`; undefined when it is not. */
+  refresh(): Promise<CryptoKey | undefined>;
+}
+
+/** Settings of {@link videosdkPublicKey}. */
+export interface VideosdkPublicKeySettings {
+  /** The API root. Default `https://api.videosdk.live`. */
+  baseUrl?: string | undefined;
+  /** Replaces the global `fetch`. */
+  fetch?: typeof fetch | undefined;
+  /** Sent as `Authorization` (the bare JWT, as every videosdk call): the docs do not say whether it is needed. */
+  token?: string | undefined;
+  /** After a signature fails, the key is fetched again at most this often, in ms (a rotation). Default 10 min. */
+  refreshMs?: number | undefined;
+  clock?: Clock | undefined;
+}
+
+const publicKeyResponseSchema = v.looseObject({ publicKey: v.string() });
+
+/**
+ * The videosdk webhook public key from `GET /v2/public/rsa-public-key`, fetched once and cached. When a
+ * signature does not verify, the key is fetched again (at most every `refreshMs`), in case the vendor
+ * rotated it.
+ */
+export function videosdkPublicKey(settings: VideosdkPublicKeySettings = {}): VideosdkPublicKeySource {
+  const baseUrl = (settings.baseUrl ?? videosdkWebhookDefaultBaseUrl).replace(/\/+$/, '');
+  const clock = settings.clock ?? systemClock;
+  const refreshMs = settings.refreshMs ?? 600_000;
+  let current: Promise<CryptoKey> | undefined;
+  let fetchedAt = Number.NEGATIVE_INFINITY;
+
+  const load = async (): Promise<CryptoKey> => {
+    fetchedAt = clock();
+    const failure = (message: string, status?: number) =>
+      new ProviderUnavailableError({
+        provider,
+        operation: 'parseWebhook',
+        status,
+        message: `${provider} webhook: ${message}`,
+      });
+    let response: Response;
+    try {
+      response = await (settings.fetch ?? fetch)(`${baseUrl}/v2/public/rsa-public-key`, {
+        headers: { accept: 'application/json', ...(settings.token ? { authorization: settings.token } : {}) },
+      });
+    } catch (error) {
+      throw new ProviderUnavailableError({
+        provider,
+        operation: 'parseWebhook',
+        message: `${provider} webhook: the public key could not be fetched`,
+        cause: error,
+      });
+    }
+    if (!response.ok)
+      throw failure(`fetching the public key answered HTTP ${response.status}`, response.status);
+    const parsed = v.safeParse(publicKeyResponseSchema, await response.json().catch(() => undefined));
+    const key = parsed.success ? await importRsaPublicKey(parsed.output.publicKey) : undefined;
+    if (!key) throw failure('the public key endpoint answered no PEM public key', response.status);
+    return key;
+  };
+
+  return {
+    get() {
+      current ??= load().catch((error: unknown) => {
+        current = undefined;
+        throw error;
+      });
+      return current;
+    },
+    async refresh() {
+      if (clock() - fetchedAt < refreshMs) return undefined;
+      current = load();
+      return current.catch(() => undefined);
+    },
+  };
+}
+
+let defaultSource: VideosdkPublicKeySource | undefined;
+
+/** Options of the videosdk {@link parseWebhook}. */
+export interface VideosdkWebhookOptions extends WebhookOptionsBase {
+  /**
+   * The public key, pinned: PEM (`-----BEGIN PUBLIC KEY-----`) or an imported WebCrypto key; several
+   * during a rotation. Defaults to the `VIDEOSDK_WEBHOOK_PUBLIC_KEY` environment variable, then to
+   * `keySource`.
+   */
+  publicKey?: string | CryptoKey | readonly (string | CryptoKey)[] | undefined;
+  /**
+   * Fetches the key when none is pinned. Default: one shared {@link videosdkPublicKey} for the vendor's
+   * API root, so the key is fetched once per process.
+   */
+  keySource?: VideosdkPublicKeySource | undefined;
+}
+
+const envelopeSchema = v.looseObject({
+  webhookType: v.optional(v.string()),
+  // The server SDK also reads `type`.
+  type: v.optional(v.string()),
+  data: v.optional(v.looseObject({}), {}),
+});
+
+// A field of a type the docs do not show reads as absent.
+const tolerant = <T>(schema: v.GenericSchema<unknown, T>) => v.fallback(optionalField(schema), undefined);
+
+const dataSchema = v.looseObject({
+  meetingId: tolerant(v.string()),
+  roomId: tolerant(v.string()),
+  sessionId: tolerant(v.string()),
+  start: tolerant(v.string()),
+  end: tolerant(v.string()),
+  playbackHlsUrl: tolerant(v.string()),
+  livestreamUrl: tolerant(v.string()),
+  downstreamUrl: tolerant(v.string()),
+  fileUrl: tolerant(v.string()),
+  filePath: tolerant(v.string()),
+});
+
+type Data = v.InferOutput<typeof dataSchema>;
+
+interface Mapped {
+  type: LiveStreamEventType;
+  state?: LiveStreamState;
+  broadcasting?: boolean;
+  data?: Record<string, unknown>;
+}
+
+// The room's HLS egress is the stream's lifecycle (the v2 state table: starting, ready with a playback
+// URL, stopping, stopped); a failed start leaves no egress, so `stopped`.
+const hlsStates: Record<string, LiveStreamState> = {
+  'hls-starting': 'starting',
+  'hls-started': 'ready',
+  'hls-playable': 'ready',
+  'hls-stopping': 'stopping',
+  'hls-stopped': 'stopped',
+  'hls-failed': 'stopped',
+};
+
+function mapEvent(name: string, data: Data): Mapped | undefined {
+  const hls = hlsStates[name];
+  if (hls) {
+    const playbackUrl = data.playbackHlsUrl ?? data.downstreamUrl;
+    return {
+      type: 'live_stream.state_changed',
+      state: hls,
+      data: {
+        ...(playbackUrl ? { playbackUrl } : {}),
+        ...(data.livestreamUrl ? { livestreamUrl: data.livestreamUrl } : {}),
+        ...(name === 'hls-failed' ? { failed: true } : {}),
+      },
+    };
+  }
+  // `livestream-*` is the RTMP-out egress: the restream targets.
+  const restream = /^livestream-(starting|started|stopping|stopped|failed)$/.exec(name)?.[1];
+  if (restream) return { type: 'live_stream.restream_changed', data: { restream } };
+  const recording = /^recording-(starting|started|stopping|stopped|failed)$/.exec(name)?.[1];
+  if (recording === 'stopped') {
+    return {
+      type: 'live_stream.recording_ready',
+      data: {
+        ...(data.fileUrl ? { url: data.fileUrl } : {}),
+        ...(data.filePath ? { path: data.filePath } : {}),
+      },
+    };
+  }
+  if (recording) return { type: 'live_stream.updated', data: { recording } };
+  // A session is media flowing in the room: it starts with the first participant (a WHIP publisher
+  // included) and ends with the last.
+  if (name === 'session-started') return { type: 'live_stream.connected', broadcasting: true };
+  if (name === 'session-ended') return { type: 'live_stream.disconnected', broadcasting: false };
+  return undefined;
+}
+
+/**
+ * Verifies and normalises one videosdk v2 webhook delivery. `streamId` is the room id (`data.meetingId`).
+ *
+ * - `hls-starting|started|playable|stopping|stopped|failed` → `live_stream.state_changed` with the v2 state
+ *   table's `state` (`data.playbackUrl` once playable);
+ * - `livestream-*` (RTMP out) → `live_stream.restream_changed` (`data.restream`: `started`, …);
+ * - `recording-stopped` → `live_stream.recording_ready` (`data.url`); other `recording-*` →
+ *   `live_stream.updated` (`data.recording`);
+ * - `session-started` / `session-ended` → `live_stream.connected` / `disconnected` (`occurredAt` from
+ *   `data.start` / `data.end`);
+ * - anything else (`participant-*`, `transcription-*`, …) → `unknown`.
+ *
+ * The vendor signs no timestamp and no id: `id` is the SHA-256 of the body, and de-duplicating on it (the
+ * event hub does) is the only defence against a replayed delivery.
+ *
+ * Throws {@link WebhookVerificationError}: `body-not-raw`, `missing-signature`, `bad-signature`,
+ * `malformed-body`; `InvalidInputError` for a pinned key that is no PEM public key;
+ * `ProviderUnavailableError` when the key must be fetched and cannot be.
+ */
+export async function parseWebhook(
+  input: WebhookInput,
+  options: VideosdkWebhookOptions = {},
+): Promise<LiveStreamEvent[]> {
+  const pinned = await pinnedKeys(options.publicKey ?? environment()[videosdkWebhookPublicKeyVariable]);
+  const body = readWebhookBody(input.body, provider);
+  const header = webhookHeader(input.headers, 'videosdk-signature')?.trim();
+  if (!header) {
+    throw new WebhookVerificationError({
+      provider,
+      reason: 'missing-signature',
+      message: `${provider} webhook: no videosdk-signature header (not sent by the vendor, or removed by a proxy)`,
+    });
+  }
+  const signature = decodeBase64(header);
+  let verified = false;
+  if (signature && signature.length > 0) {
+    if (pinned) {
+      for (const key of pinned) if (await verifyRsaSha256(key, signature, body)) verified = true;
+    } else {
+      defaultSource ??= videosdkPublicKey();
+      const source = options.keySource ?? defaultSource;
+      verified = await verifyRsaSha256(await source.get(), signature, body);
+      if (!verified) {
+        const renewed = await source.refresh();
+        if (renewed) verified = await verifyRsaSha256(renewed, signature, body);
+      }
+    }
+  }
+  if (!verified) {
+    throw new WebhookVerificationError({
+      provider,
+      reason: 'bad-signature',
+      message:
+        `${provider} webhook: videosdk-signature does not verify over the body with the public key. Check ` +
+        'that the body reaches parseWebhook byte for byte (never JSON.stringify of a parsed body)',
+    });
+  }
+
+  const raw = parseWebhookJson(body, provider);
+  const envelope = v.safeParse(envelopeSchema, raw);
+  const name = envelope.success ? (envelope.output.webhookType ?? envelope.output.type) : undefined;
+  if (!envelope.success || name === undefined) {
+    throw new WebhookVerificationError({
+      provider,
+      reason: 'malformed-body',
+      message: `${provider} webhook: the body has no webhookType`,
+    });
+  }
+  const data = v.parse(dataSchema, envelope.output.data);
+  const roomId = data.meetingId ?? data.roomId;
+  const mapped = roomId === undefined ? undefined : mapEvent(name, data);
+  const clock = options.clock ?? systemClock;
+  const at = name === 'session-ended' ? data.end : name === 'session-started' ? data.start : undefined;
+  const parsedAt = at === undefined ? Number.NaN : Date.parse(at);
+  return [
+    {
+      id: await deliveryDigest(body),
+      type: mapped?.type ?? 'unknown',
+      provider,
+      streamId: roomId ?? '',
+      occurredAt: new Date(Number.isNaN(parsedAt) ? clock() : parsedAt),
+      ...(mapped?.state === undefined ? {} : { state: mapped.state }),
+      ...(mapped?.broadcasting === undefined ? {} : { broadcasting: mapped.broadcasting }),
+      data: { vendorType: name, ...(data.sessionId ? { sessionId: data.sessionId } : {}), ...mapped?.data },
+      raw,
+    },
+  ];
+}
+
+async function pinnedKeys(
+  value: string | CryptoKey | readonly (string | CryptoKey)[] | undefined,
+): Promise<CryptoKey[] | undefined> {
+  if (value === undefined || value === '') return undefined;
+  const list: readonly (string | CryptoKey)[] =
+    typeof value === 'string' || !Array.isArray(value) ? [value as string | CryptoKey] : value;
+  if (list.length === 0) return undefined;
+  return Promise.all(
+    list.map(async (each, index) => {
+      if (typeof each !== 'string') return each;
+      const key = await importRsaPublicKey(each);
+      if (!key) {
+        throw invalidWebhookOption(
+          provider,
+          list.length > 1 ? `publicKey.${index}` : 'publicKey',
+          'must be a PEM public key (-----BEGIN PUBLIC KEY-----), as GET /v2/public/rsa-public-key returns it',
+        );
+      }
+      return key;
+    }),
+  );
+}

@@ -1,0 +1,190 @@
+import { fileURLToPath } from 'node:url';
+import { InvalidInputError, type LiveStream, type WebhookVerificationError } from '@unilive/core';
+import { loadWebhookFixtures, runWebhookContract, signWebhook } from '@unilive/testing';
+import { describe, expect, it } from 'vitest';
+import { parseWebhook, wowzaRealtimeStreamNames } from './wowza-realtime-webhooks.js';
+
+const fixtures = loadWebhookFixtures(
+  fileURLToPath(new URL('../../../test-fixtures/wowza-realtime/webhooks', import.meta.url)),
+);
+// Base64 secrets as the vendor's dashboard shows them (test values).
+const secret = Buffer.from('unilive-test-webhook-secret-0001').toString('base64');
+const otherSecret = Buffer.from('unilive-test-webhook-secret-0002').toString('base64');
+// The stream each fixture's stream name belongs to.
+const streamIds: Record<string, string> = {
+  sample_stream: 'rt5tr3am',
+  'test-record-clip': 'rtc11p5s',
+  qa_test_stream_for_live_clipping: 'rtr3c0rd',
+  myAwesomeStream: 'rtv13w3r',
+};
+const resolveStreamId = (name: string) => streamIds[name];
+
+runWebhookContract({
+  provider: 'wowza-realtime',
+  fixtures,
+  signing: { secret },
+  signatureHeader: 'x-millicast-signature',
+  timestamp: { sentAt: (payload) => (payload as { timestamp: number }).timestamp, toleranceMs: 300_000 },
+  parse: (input, { clock, wrongSecret }) =>
+    parseWebhook(input, { secret: wrongSecret ? otherSecret : secret, clock, resolveStreamId }),
+  unknownWebhook: {
+    type: 'feeds',
+    event: 'paused',
+    timestamp: Date.parse('2026-11-29T12:00:00Z'),
+    data: { name: 'sample_stream' },
+  },
+});
+
+async function failure(run: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('wowza-realtime parseWebhook', () => {
+  const started = fixtures.find((fixture) => fixture.name === 'feeds.started')?.webhook as {
+    timestamp: number;
+  };
+  const clock = () => started.timestamp;
+
+  it('accepts a delivery signed with any of the secrets of a rotation', async () => {
+    const { body, headers } = await signWebhook('wowza-realtime', started, { secret: otherSecret });
+    const events = await parseWebhook(
+      { body, headers },
+      { secret: [secret, otherSecret], clock, resolveStreamId },
+    );
+    expect(events[0]?.type).toBe('live_stream.connected');
+  });
+
+  it('keys the HMAC with the base64-decoded secret, not the secret text', async () => {
+    const { createHmac } = await import('node:crypto');
+    const body = JSON.stringify(started);
+    const withText = `sha1=${createHmac('sha1', secret).update(body).digest('hex')}`;
+    const refused = await failure(() =>
+      parseWebhook(
+        { body, headers: { 'x-millicast-signature': withText } },
+        { secret, clock, resolveStreamId },
+      ),
+    );
+    expect((refused as WebhookVerificationError).reason).toBe('bad-signature');
+    const decoded = `sha1=${createHmac('sha1', Buffer.from(secret, 'base64')).update(body).digest('hex')}`;
+    const events = await parseWebhook(
+      { body, headers: { 'X-Millicast-Signature': decoded } },
+      { secret, clock, resolveStreamId },
+    );
+    expect(events).toHaveLength(1);
+  });
+
+  it('verifies a JPEG thumbnail over its bytes and reports it as unknown, with the stream named', async () => {
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70]);
+    const signed = await signWebhook('wowza-realtime', jpeg, { secret });
+    const headers = {
+      ...signed.headers,
+      'x-millicast-timestamp': '1638463516000',
+      'x-millicast-feed-id': 'feed-1',
+      'x-millicast-stream-id': 'ZG6NWV/sample_stream',
+      'x-millicast-token-id': '42',
+    };
+    const [event] = await parseWebhook({ body: Buffer.from(jpeg), headers }, { secret, resolveStreamId });
+    expect(event).toMatchObject({
+      type: 'unknown',
+      streamId: 'rt5tr3am',
+      data: {
+        kind: 'thumbnail',
+        contentType: 'image/jpeg',
+        streamName: 'sample_stream',
+        feedId: 'feed-1',
+        tokenId: '42',
+      },
+    });
+    expect(event?.occurredAt.toISOString()).toBe('2021-12-02T16:45:16.000Z');
+    expect(event?.raw).toEqual(Buffer.from(jpeg));
+    const tampered = Buffer.from(jpeg);
+    tampered[9] = 0;
+    expect(
+      (
+        (await failure(() =>
+          parseWebhook({ body: tampered, headers }, { secret, resolveStreamId }),
+        )) as WebhookVerificationError
+      ).reason,
+    ).toBe('bad-signature');
+  });
+
+  it('reports a stream name no resolver knows as unknown, keeping the name', async () => {
+    const { body, headers } = await signWebhook('wowza-realtime', started, { secret });
+    const [event] = await parseWebhook(
+      { body, headers },
+      { secret, clock, resolveStreamId: () => undefined },
+    );
+    expect(event).toMatchObject({ type: 'unknown', streamId: '', data: { streamName: 'sample_stream' } });
+    expect(event?.broadcasting).toBeUndefined();
+  });
+
+  it('refuses a malformed signed body, and bad configuration before anything is verified', async () => {
+    for (const payload of [{ type: 'feeds', event: 'started', data: {} }, [1, 2]]) {
+      const { body, headers } = await signWebhook('wowza-realtime', payload, { secret });
+      const error = await failure(() => parseWebhook({ body, headers }, { secret, clock, resolveStreamId }));
+      expect((error as WebhookVerificationError).reason).toBe('malformed-body');
+    }
+    const { body, headers } = await signWebhook('wowza-realtime', started, { secret });
+    const notBase64 = await failure(() =>
+      parseWebhook({ body, headers }, { secret: 'not base64!', clock, resolveStreamId }),
+    );
+    expect((notBase64 as InvalidInputError).issues).toEqual([
+      { path: 'secret', message: 'must be the webhook secret as the dashboard shows it (base64)' },
+    ]);
+    expect(JSON.stringify(notBase64)).not.toContain('not base64!');
+    const noResolver = await failure(() =>
+      parseWebhook({ body, headers }, { secret, clock } as unknown as Parameters<typeof parseWebhook>[1]),
+    );
+    expect(InvalidInputError.isInstance(noResolver)).toBe(true);
+    expect(
+      (
+        (await failure(() =>
+          parseWebhook(
+            { body, headers: { 'x-millicast-signature': 'md5=00' } },
+            { secret, clock, resolveStreamId },
+          ),
+        )) as WebhookVerificationError
+      ).reason,
+    ).toBe('bad-signature');
+  });
+});
+
+describe('wowzaRealtimeStreamNames', () => {
+  const stream = (id: string, streamName: string): LiveStream => ({
+    id,
+    provider: 'wowza-realtime',
+    state: 'ready',
+    ingest: [{ protocol: 'webrtc', url: `webrtc:${streamName}`, streamName }],
+    playback: [],
+    recording: false,
+    raw: {},
+  });
+
+  it('walks the streams once, answers from memory, walks again for an unknown name at most every refreshMs', async () => {
+    let now = 0;
+    const streams = [stream('a1', 'name-a')];
+    let walks = 0;
+    const source = {
+      async *list() {
+        walks += 1;
+        yield* streams;
+      },
+    };
+    const resolve = wowzaRealtimeStreamNames(source, { refreshMs: 1_000, clock: () => now });
+    expect(await Promise.all([resolve('name-a'), resolve('name-a')])).toEqual(['a1', 'a1']);
+    expect(walks).toBe(1);
+    streams.push(stream('b2', 'name-b'));
+    expect(await resolve('name-b')).toBeUndefined();
+    expect(walks).toBe(1);
+    now = 1_000;
+    expect(await resolve('name-b')).toBe('b2');
+    expect(walks).toBe(2);
+    expect(await resolve('name-a')).toBe('a1');
+    expect(walks).toBe(2);
+  });
+});

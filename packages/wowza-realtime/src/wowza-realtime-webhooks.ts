@@ -1,0 +1,350 @@
+import {
+  checkWebhookTimestamp,
+  decodeBase64,
+  decodeHex,
+  deliveryDigest,
+  hmac,
+  invalidWebhookOption,
+  type LiveStream,
+  type LiveStreamEvent,
+  type LiveStreamEventType,
+  optionalField,
+  parseWebhookJson,
+  readWebhookBody,
+  systemClock,
+  timingSafeEqual,
+  type WebhookInput,
+  type WebhookOptionsBase,
+  WebhookVerificationError,
+  webhookHeader,
+  webhookSecrets,
+} from '@unilive/core';
+import * as v from 'valibot';
+
+// Wowza Real-Time Streaming at Scale runs on Millicast (OptiView Real-time), whose webhooks are documented
+// in the Millicast docs ("Webhooks", "Feeds Hooks", "Media Hooks", "ViewerConnection Hooks", "Transcoder
+// Hooks", "Thumbnail Hooks"):
+// - a POST with `x-millicast-signature: sha1=<hex>`, an HMAC-SHA1 of the raw body keyed with the
+//   base64-DECODED webhook secret (the docs' Node sample: `Buffer.from(webhookSecret, 'base64')`);
+// - JSON bodies `{ type, event, timestamp (epoch ms, when sent), data }`; no event id, no timestamp
+//   header, no retry, no ordering guarantee ("use the timestamp");
+// - thumbnails POST the JPEG itself (`image/jpeg`) with `x-millicast-timestamp`, `-feed-id`, `-stream-id`,
+//   `-token-id` headers, signed the same way over the image bytes.
+
+const provider = 'wowza-realtime';
+
+/** Environment variables read, in order, when no `secret` option is given. */
+export const wowzaRealtimeWebhookSecretVariables = ['WOWZA_REALTIME_WEBHOOK_SECRET'] as const;
+
+/** Maps a Real-Time stream name (`stream_name`, what Millicast events carry) to the stream's id. */
+export type WowzaRealtimeStreamNameResolver = (
+  streamName: string,
+) => string | undefined | Promise<string | undefined>;
+
+/** Options of the Wowza Real-Time {@link parseWebhook}. */
+export interface WowzaRealtimeWebhookOptions extends WebhookOptionsBase {
+  /**
+   * The webhook's secret, as the dashboard shows it (base64); several while one is renewed. Defaults to
+   * the `WOWZA_REALTIME_WEBHOOK_SECRET` environment variable (several separated by commas).
+   */
+  secret?: string | readonly string[] | undefined;
+  /**
+   * How far the body's `timestamp` (when the vendor sent it) may be from now, either way, in seconds.
+   * Default 300. The vendor does not retry, so a legitimate delivery is never older than its transit.
+   */
+  toleranceSeconds?: number | undefined;
+  /**
+   * Finds the id of the stream a Millicast stream name belongs to: events carry only the name. Use
+   * {@link wowzaRealtimeStreamNames} with your client, or a lookup in your own records (the name is
+   * `ingest[].streamName` of the stream `create` returned). A name it does not know makes an `unknown`
+   * event with `data.streamName`.
+   */
+  resolveStreamId: WowzaRealtimeStreamNameResolver;
+}
+
+const envelopeSchema = v.looseObject({
+  type: v.string(),
+  event: v.string(),
+  timestamp: v.number(),
+  data: v.optional(v.looseObject({}), {}),
+});
+
+// A field of a type the docs do not show reads as absent: the event then maps to `unknown` rather than fail.
+const tolerant = <T>(schema: v.GenericSchema<unknown, T>) => v.fallback(optionalField(schema), undefined);
+
+const feedDataSchema = v.looseObject({
+  feedId: tolerant(v.string()),
+  name: tolerant(v.string()),
+  streamId: tolerant(v.string()),
+  started: tolerant(v.number()),
+  ended: tolerant(v.number()),
+});
+
+const mediaDataSchema = v.looseObject({
+  mediaAssetId: tolerant(v.string()),
+  type: tolerant(v.string()),
+  streamName: tolerant(v.string()),
+  streamId: tolerant(v.string()),
+});
+
+const viewerDataSchema = v.looseObject({
+  name: tolerant(v.string()),
+  streamId: tolerant(v.string()),
+});
+
+/**
+ * Verifies and normalises one Wowza Real-Time (Millicast) webhook delivery.
+ *
+ * - `feeds` `started` / `ended` → `live_stream.connected` / `live_stream.disconnected` (`broadcasting`,
+ *   `occurredAt` from `data.started` / `data.ended`). With redundant or multi-source ingest each feed
+ *   reports on its own (`data.feedId`), so an `ended` may leave another feed live.
+ * - `media` `completed` of a `recording` → `live_stream.recording_ready` (`data.mediaAssetId`); other
+ *   media events, clips, `viewerConnection`, `transcoder` and thumbnails → `unknown`, with `streamId` when
+ *   they name a stream.
+ * - `id` is the SHA-256 of the body: the vendor sends no event id.
+ *
+ * Throws {@link WebhookVerificationError}: `body-not-raw`, `missing-signature`, `bad-signature` (no
+ * secret matches), `malformed-body`, `stale-timestamp` (the signed `timestamp` beyond the tolerance, either
+ * way). Throws `InvalidInputError` for a secret that is not base64 or a missing `resolveStreamId`, and
+ * `AuthenticationError` when no secret is configured.
+ *
+ * @example
+ * ```ts
+ * const names = wowzaRealtimeStreamNames(client);
+ * const events = await parseWebhook({ body: rawBody, headers }, { secret, resolveStreamId: names });
+ * ```
+ */
+export async function parseWebhook(
+  input: WebhookInput,
+  options: WowzaRealtimeWebhookOptions,
+): Promise<LiveStreamEvent[]> {
+  if (typeof options?.resolveStreamId !== 'function') {
+    throw invalidWebhookOption(
+      provider,
+      'resolveStreamId',
+      'is required: Millicast events name streams by stream name; pass wowzaRealtimeStreamNames(client) or your own lookup',
+    );
+  }
+  const toleranceSeconds = options.toleranceSeconds ?? 300;
+  if (!Number.isFinite(toleranceSeconds) || toleranceSeconds < 0) {
+    throw invalidWebhookOption(provider, 'toleranceSeconds', 'must be a non-negative number of seconds');
+  }
+  const keys = webhookSecrets({
+    provider,
+    setting: 'secret',
+    value: options.secret,
+    environmentVariables: wowzaRealtimeWebhookSecretVariables,
+  }).map((secret, index, all) => {
+    const key = decodeBase64(secret);
+    if (!key || key.length === 0) {
+      throw invalidWebhookOption(
+        provider,
+        all.length > 1 ? `secret.${index}` : 'secret',
+        'must be the webhook secret as the dashboard shows it (base64)',
+      );
+    }
+    return key;
+  });
+  const body = readWebhookBody(input.body, provider);
+  await verifySignature(body, webhookHeader(input.headers, 'x-millicast-signature'), keys);
+
+  const clock = options.clock ?? systemClock;
+  const id = await deliveryDigest(body);
+  const resolve = async (name: string | undefined) =>
+    name ? await options.resolveStreamId(name) : undefined;
+
+  if (isThumbnail(input, body)) {
+    const streamName = nameOf(webhookHeader(input.headers, 'x-millicast-stream-id'));
+    const streamId = await resolve(streamName);
+    const taken = Number(webhookHeader(input.headers, 'x-millicast-timestamp'));
+    return [
+      {
+        id,
+        type: 'unknown',
+        provider,
+        streamId: streamId ?? '',
+        // The thumbnail's own timestamp is a header, outside the signature: no tolerance is applied to it.
+        occurredAt: new Date(Number.isFinite(taken) && taken > 0 ? taken : clock()),
+        data: {
+          kind: 'thumbnail',
+          contentType: webhookHeader(input.headers, 'content-type') ?? 'image/jpeg',
+          ...optional('streamName', streamName),
+          ...optional('feedId', webhookHeader(input.headers, 'x-millicast-feed-id')),
+          ...optional('tokenId', webhookHeader(input.headers, 'x-millicast-token-id')),
+        },
+        raw: body,
+      },
+    ];
+  }
+
+  const raw = parseWebhookJson(body, provider);
+  const parsed = v.safeParse(envelopeSchema, raw);
+  if (!parsed.success) {
+    throw new WebhookVerificationError({
+      provider,
+      reason: 'malformed-body',
+      message: `${provider} webhook: the body lacks the type, event, timestamp (epoch ms) or data every Millicast webhook has`,
+    });
+  }
+  const envelope = parsed.output;
+  checkWebhookTimestamp({
+    provider,
+    timestampMs: envelope.timestamp,
+    toleranceMs: toleranceSeconds * 1000,
+    now: clock(),
+    field: 'timestamp',
+  });
+
+  const mapped = mapEnvelope(envelope.type, envelope.event, envelope.data);
+  const streamId = await resolve(mapped.streamName);
+  // A stream event whose stream cannot be named is reported, but as `unknown`.
+  const known = mapped.type !== 'unknown' && streamId !== undefined;
+  return [
+    {
+      id,
+      type: known ? mapped.type : 'unknown',
+      provider,
+      streamId: streamId ?? '',
+      occurredAt: new Date(mapped.occurredAt ?? envelope.timestamp),
+      ...(known && mapped.broadcasting !== undefined ? { broadcasting: mapped.broadcasting } : {}),
+      data: { vendorType: envelope.type, vendorEvent: envelope.event, ...mapped.data },
+      raw,
+    },
+  ];
+}
+
+interface Mapped {
+  type: LiveStreamEventType;
+  streamName?: string | undefined;
+  broadcasting?: boolean;
+  occurredAt?: number | undefined;
+  data: Record<string, unknown>;
+}
+
+function mapEnvelope(type: string, event: string, data: Record<string, unknown>): Mapped {
+  if (type === 'feeds') {
+    const feed = v.parse(feedDataSchema, data);
+    const streamName = feed.name ?? nameOf(feed.streamId);
+    const common = {
+      streamName,
+      data: { ...optional('streamName', streamName), ...optional('feedId', feed.feedId) },
+    };
+    if (event === 'started')
+      return { ...common, type: 'live_stream.connected', broadcasting: true, occurredAt: feed.started };
+    if (event === 'ended')
+      return { ...common, type: 'live_stream.disconnected', broadcasting: false, occurredAt: feed.ended };
+    return { ...common, type: 'unknown' };
+  }
+  // The overview calls this type "recording"; the Media Hooks page and its examples say "media".
+  if (type === 'media' || type === 'recording') {
+    const media = v.parse(mediaDataSchema, data);
+    const streamName = media.streamName ?? nameOf(media.streamId);
+    const details = {
+      ...optional('streamName', streamName),
+      ...optional('mediaAssetId', media.mediaAssetId),
+      ...optional('mediaType', media.type),
+    };
+    const ready = event === 'completed' && media.type === 'recording';
+    return { type: ready ? 'live_stream.recording_ready' : 'unknown', streamName, data: details };
+  }
+  if (type === 'viewerConnection') {
+    const viewer = v.parse(viewerDataSchema, data);
+    const streamName = viewer.name ?? nameOf(viewer.streamId);
+    return { type: 'unknown', streamName, data: optional('streamName', streamName) };
+  }
+  // Transcoders (and types added later) concern no stream the adapter manages.
+  return { type: 'unknown', data: {} };
+}
+
+async function verifySignature(
+  body: Uint8Array,
+  header: string | undefined,
+  keys: Uint8Array[],
+): Promise<void> {
+  if (header === undefined || header.trim() === '') {
+    throw new WebhookVerificationError({
+      provider,
+      reason: 'missing-signature',
+      message: `${provider} webhook: no x-millicast-signature header (not sent by the vendor, or removed by a proxy)`,
+    });
+  }
+  const given = decodeHex(/^sha1=([0-9a-fA-F]+)$/.exec(header.trim())?.[1] ?? '');
+  let matched = false;
+  // Every key is tried, so the time taken does not tell which one matched.
+  for (const key of keys) {
+    const expected = await hmac('SHA-1', key, body);
+    if (given && given.length > 0 && timingSafeEqual(expected, given)) matched = true;
+  }
+  if (!matched) {
+    throw new WebhookVerificationError({
+      provider,
+      reason: 'bad-signature',
+      message:
+        `${provider} webhook: x-millicast-signature matches the body under no configured secret. Check the ` +
+        'secret (base64, as the dashboard shows it) and that the body reaches parseWebhook byte for byte',
+    });
+  }
+}
+
+function isThumbnail(input: WebhookInput, body: Uint8Array): boolean {
+  const type = webhookHeader(input.headers, 'content-type')?.toLowerCase() ?? '';
+  if (type.startsWith('image/')) return true;
+  // A JPEG starts with FF D8 FF, whatever the content type says.
+  return body[0] === 0xff && body[1] === 0xd8 && body[2] === 0xff;
+}
+
+// Millicast's `streamId` is `accountId/streamName`.
+function nameOf(streamId: string | undefined): string | undefined {
+  if (!streamId) return undefined;
+  const slash = streamId.indexOf('/');
+  return slash === -1 ? streamId : streamId.slice(slash + 1) || undefined;
+}
+
+function optional(key: string, value: string | undefined): Record<string, string> {
+  return value === undefined ? {} : { [key]: value };
+}
+
+/** Options of {@link wowzaRealtimeStreamNames}. */
+export interface WowzaRealtimeStreamNamesOptions {
+  /** A name not found is looked up again at most this often, in ms. Default 30 000. */
+  refreshMs?: number | undefined;
+  clock?: (() => number) | undefined;
+}
+
+/**
+ * A stream-name resolver that reads the account's streams (`list`, which reads every stream in full) and
+ * keeps `ingest[].streamName → id` in memory. A name it does not know triggers one new walk, at most every
+ * `refreshMs`; concurrent lookups share a walk. For many streams, prefer a lookup in your own records.
+ */
+export function wowzaRealtimeStreamNames(
+  source: { list(): AsyncIterable<LiveStream> },
+  options: WowzaRealtimeStreamNamesOptions = {},
+): WowzaRealtimeStreamNameResolver {
+  const refreshMs = options.refreshMs ?? 30_000;
+  const clock = options.clock ?? systemClock;
+  let names = new Map<string, string>();
+  let walkedAt: number | undefined;
+  let walking: Promise<void> | undefined;
+
+  const walk = async () => {
+    const found = new Map<string, string>();
+    for await (const stream of source.list()) {
+      for (const endpoint of stream.ingest)
+        if (endpoint.streamName) found.set(endpoint.streamName, stream.id);
+    }
+    names = found;
+    walkedAt = clock();
+  };
+
+  return async (streamName) => {
+    const known = names.get(streamName);
+    if (known !== undefined) return known;
+    if (walkedAt === undefined || clock() - walkedAt >= refreshMs) {
+      walking ??= walk().finally(() => {
+        walking = undefined;
+      });
+      await walking;
+    } else if (walking) await walking;
+    return names.get(streamName);
+  };
+}

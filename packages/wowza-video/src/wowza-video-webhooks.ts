@@ -1,0 +1,123 @@
+import {
+  checkUnsignedWebhook,
+  confirmWebhookEvents,
+  deliveryDigest,
+  type LiveStreamEvent,
+  type LiveStreamState,
+  optionalField,
+  parseWebhookJson,
+  readWebhookBody,
+  systemClock,
+  type UnsignedWebhookOptions,
+  type WebhookInput,
+  WebhookVerificationError,
+} from '@unilive/core';
+import * as v from 'valibot';
+
+// Wowza Video webhooks, as far as Wowza documents them ("Webhook event reference", legacy and v2.0):
+// - legacy (v1.x, Streaming Cloud): `{ version, event, event_id, event_time (epoch seconds, float),
+//   object_type: transcoder|recording, object_id, object_data }`; the transcoder events `start.requested`,
+//   `start.complete`, `stop.complete` are documented (`stop.requested`, `reset.*` by naming symmetry only);
+//   `object_id` is the transcoder id, which the adapter takes to be the live stream's id (unverified);
+// - v2.0 (limited availability): `{ event_type, event_id, event_time (ISO 8601), object_id, payload }`;
+//   only `video.updated` (a VOD asset) is shown, live stream events are not documented.
+// No signature, secret or verification procedure is documented for either: deliveries are unsigned.
+
+const provider = 'wowza-video';
+
+/** Options of the Wowza Video {@link parseWebhook}: the vendor signs nothing, see {@link UnsignedWebhookOptions}. */
+export type WowzaVideoWebhookOptions = UnsignedWebhookOptions;
+
+// A field of a type the docs do not show reads as absent.
+const tolerant = <T>(schema: v.GenericSchema<unknown, T>) => v.fallback(optionalField(schema), undefined);
+
+const legacySchema = v.looseObject({
+  event: v.string(),
+  event_id: tolerant(v.string()),
+  event_time: tolerant(v.number()),
+  object_type: tolerant(v.string()),
+  object_id: tolerant(v.string()),
+  object_data: v.fallback(v.optional(v.looseObject({}), {}), {}),
+});
+
+const currentSchema = v.looseObject({
+  event_type: v.string(),
+  event_id: tolerant(v.string()),
+  event_time: tolerant(v.string()),
+  object_id: tolerant(v.string()),
+});
+
+// Transcoder events of the legacy reference, and the live stream state each leaves (`requested` is the
+// transition under way; `stop.requested` and `reset.*` are unverified names).
+const transcoderStates: Record<string, LiveStreamState> = {
+  'start.requested': 'starting',
+  'start.complete': 'ready',
+  'stop.requested': 'stopping',
+  'stop.complete': 'stopped',
+  'reset.requested': 'resetting',
+  'reset.complete': 'ready',
+};
+
+/**
+ * Normalises one Wowza Video webhook delivery. Wowza signs nothing, so `options.unsigned` must be `true`;
+ * `pathSecret` and `confirm` (see {@link UnsignedWebhookOptions}) are how to trust it more. No event from
+ * here is ever verified.
+ *
+ * - legacy transcoder events → `live_stream.state_changed` with `state` (`start.requested` → `starting`,
+ *   `start.complete` → `ready`, `stop.complete` → `stopped`, and by symmetry `stop.requested` →
+ *   `stopping`, `reset.requested` → `resetting`, `reset.complete` → `ready`); `streamId` is `object_id`;
+ * - every other event (downloads, recordings, v2.0 `video.*`) → `unknown`; a v2.0 `live_stream.*` event
+ *   keeps its `object_id` as `streamId`.
+ *
+ * `id` is the vendor's `event_id`; `occurredAt` its `event_time`.
+ */
+export async function parseWebhook(
+  input: WebhookInput,
+  options: WowzaVideoWebhookOptions,
+): Promise<LiveStreamEvent[]> {
+  await checkUnsignedWebhook(provider, input, options);
+  const body = readWebhookBody(input.body, provider);
+  const raw = parseWebhookJson(body, provider);
+  const clock = options.clock ?? systemClock;
+  const legacy = v.safeParse(legacySchema, raw);
+  const current = v.safeParse(currentSchema, raw);
+  let event: LiveStreamEvent;
+  if (legacy.success) {
+    const envelope = legacy.output;
+    const state = envelope.object_type === 'transcoder' ? transcoderStates[envelope.event] : undefined;
+    const seconds = envelope.event_time;
+    event = {
+      id: envelope.event_id ?? (await deliveryDigest(body)),
+      type: state && envelope.object_id ? 'live_stream.state_changed' : 'unknown',
+      provider,
+      streamId: state && envelope.object_id ? envelope.object_id : '',
+      occurredAt: new Date(seconds === undefined ? clock() : Math.round(seconds * 1000)),
+      ...(state && envelope.object_id ? { state } : {}),
+      data: {
+        vendorEvent: envelope.event,
+        ...(envelope.object_type ? { objectType: envelope.object_type } : {}),
+      },
+      raw,
+    };
+  } else if (current.success) {
+    const envelope = current.output;
+    const time = envelope.event_time === undefined ? Number.NaN : Date.parse(envelope.event_time);
+    const liveStream = envelope.event_type.startsWith('live_stream.') && envelope.object_id !== undefined;
+    event = {
+      id: envelope.event_id ?? (await deliveryDigest(body)),
+      type: 'unknown',
+      provider,
+      streamId: liveStream ? String(envelope.object_id) : '',
+      occurredAt: new Date(Number.isNaN(time) ? clock() : time),
+      data: { vendorEvent: envelope.event_type },
+      raw,
+    };
+  } else {
+    throw new WebhookVerificationError({
+      provider,
+      reason: 'malformed-body',
+      message: `${provider} webhook: the body has neither event (legacy) nor event_type (v2.0)`,
+    });
+  }
+  return options.confirm ? confirmWebhookEvents(provider, [event], options.confirm) : [event];
+}
