@@ -1,4 +1,5 @@
 export type { LifecycleModel, ProviderCapabilities } from './capabilities.js';
+export type { LiveStreamEventSource } from './client/event-wake.js';
 export {
   createLiveStreamClient,
   type LiveStreamClient,
@@ -6,6 +7,7 @@ export {
   type LiveStreamList,
   type RequestOptions,
 } from './client/live-stream-client.js';
+export type { WaitForBroadcastOptions } from './client/wait-for-broadcast.js';
 export { minWaitIntervalMs, type WaitForStateOptions } from './client/wait-for-state.js';
 export {
   builtInProviderIds,

@@ -41,6 +41,15 @@ export type {
 } from './types.js';
 export { faultOperations } from './types.js';
 export {
+  createWebhookDelivery,
+  type WebhookDelivery,
+  type WebhookDeliveryOptions,
+  type WebhookDeliveryRecord,
+  type WebhookEndpoint,
+  type WebhookKeyPair,
+} from './webhooks/delivery.js';
+export { createEnvelopeRenderer, type VendorWebhook } from './webhooks/envelopes.js';
+export {
   createWebhookKeyPair,
   createWebhookSecret,
   type SignedWebhook,

@@ -15,6 +15,11 @@ import type {
   SandboxStats,
   StreamChangeListener,
 } from './types.js';
+import {
+  createWebhookDelivery,
+  type WebhookDelivery,
+  type WebhookDeliveryOptions,
+} from './webhooks/delivery.js';
 
 /** Options of {@link startSandbox}. */
 export interface SandboxOptions extends Omit<EngineOptions, 'dialects' | 'data' | 'onChange'> {
@@ -32,6 +37,11 @@ export interface SandboxOptions extends Omit<EngineOptions, 'dialects' | 'data' 
    * then lead nowhere).
    */
   media?: MediaOptions | false;
+  /**
+   * Webhook delivery: endpoints registered from the start, the signing secret and key pair (fresh ones by
+   * default), the time limit of each delivery. Endpoints can also be registered through the control API.
+   */
+  webhooks?: WebhookDeliveryOptions;
 }
 
 /** Settings of an adapter pointed at a sandbox. */
@@ -61,6 +71,12 @@ export interface Sandbox {
   publisher(provider: ProviderId, id: string): EncoderInfo | undefined;
   /** Observes every stream change on every provider; returns the function that stops observing. */
   onStreamChange(listener: StreamChangeListener): () => void;
+  /**
+   * The webhook sender: each vendor's webhooks for every stream change, signed the vendor's way, to the
+   * registered endpoints (`webhooks.register(provider, url)`); `webhooks.secret` is the Real-Time secret,
+   * `webhooks.keyPair()` the videosdk key pair.
+   */
+  readonly webhooks: WebhookDelivery;
   stats(): SandboxStats;
   close(): Promise<void>;
 }
@@ -110,8 +126,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     engine.close();
     throw listenError(error as Error, 'media.port');
   }
+  let webhooks: WebhookDelivery;
+  try {
+    webhooks = createWebhookDelivery(options.webhooks);
+  } catch (error) {
+    await media?.close();
+    engine.close();
+    throw error;
+  }
+  engine.onStreamChange((change) => webhooks.handle(change));
+
   const server = createServer((request, response) => {
-    serve(engine, media, request, response).catch(() => {
+    serve(engine, media, webhooks, request, response).catch(() => {
       if (!response.headersSent) send(response, { status: 500, body: { error: 'sandbox failure' } });
       else response.destroy();
     });
@@ -124,6 +150,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   } catch (error) {
     await media?.close();
     engine.close();
+    webhooks.close();
     throw error;
   }
   const listening = (server.address() as AddressInfo).port;
@@ -147,10 +174,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ingestUrl: media?.ingestOrigin,
     publisher: (provider, id) => media?.publisher(provider, id),
     onStreamChange: (listener) => engine.onStreamChange(listener),
+    webhooks,
     stats: () => structuredClone(engine.stats),
     async close() {
       await media?.close();
       engine.close();
+      webhooks.close();
       if (saveTimer) clearTimeout(saveTimer);
       save();
       server.closeAllConnections();
@@ -228,6 +257,7 @@ function listenError(error: Error, portSetting: 'port' | 'media.port' = 'port'):
 async function serve(
   engine: SandboxEngine,
   media: MediaService | undefined,
+  webhooks: WebhookDelivery,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
@@ -248,7 +278,22 @@ async function serve(
   const segments = url.pathname.split('/');
   const head = decodeURIComponent(segments[1] ?? '');
   if (head === '_sandbox') {
-    send(response, control(engine, request.method ?? 'GET', segments.slice(2), body));
+    const [resource] = segments.slice(2);
+    send(
+      response,
+      resource === 'webhooks'
+        ? await webhookControl(webhooks, request.method ?? 'GET', segments.slice(3), body)
+        : control(engine, request.method ?? 'GET', segments.slice(2), body),
+    );
+    return;
+  }
+  // videosdk serves the key its webhooks are signed with (`GET /v2/public/rsa-public-key`).
+  if (
+    head === 'videosdk' &&
+    url.pathname === '/videosdk/v2/public/rsa-public-key' &&
+    engine.dialects.has('videosdk')
+  ) {
+    send(response, { status: 200, body: { publicKey: (await webhooks.keyPair()).publicKey } });
     return;
   }
   const dialect = engine.dialects.get(head);
@@ -277,6 +322,48 @@ async function serve(
     return;
   }
   if (!response.destroyed) send(response, outcome.response);
+}
+
+// `/_sandbox/webhooks`: GET lists endpoints, recent deliveries and the signing material (the Real-Time
+// secret, the videosdk public key); POST `{ provider, url }` registers; DELETE `/{id}` removes.
+async function webhookControl(
+  webhooks: WebhookDelivery,
+  method: string,
+  path: string[],
+  body: unknown,
+): Promise<SandboxResponse> {
+  const [id] = path.map((segment) => decodeURIComponent(segment)).filter((segment) => segment !== '');
+  if (id === undefined && method === 'GET') {
+    return {
+      status: 200,
+      body: {
+        endpoints: webhooks.endpoints(),
+        deliveries: webhooks.deliveries(),
+        signing: {
+          'wowza-realtime': { secret: webhooks.secret },
+          videosdk: { publicKey: (await webhooks.keyPair()).publicKey },
+        },
+      },
+    };
+  }
+  if (id === undefined && method === 'POST') {
+    const input = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    try {
+      return { status: 201, body: webhooks.register(String(input.provider ?? ''), String(input.url ?? '')) };
+    } catch (error) {
+      if (!InvalidInputError.isInstance(error)) throw error;
+      return { status: 400, body: { error: error.message } };
+    }
+  }
+  if (id !== undefined && method === 'DELETE') {
+    return webhooks.remove(id)
+      ? { status: 204 }
+      : { status: 404, body: { error: `no webhook endpoint ${id}` } };
+  }
+  return {
+    status: 404,
+    body: { error: 'no such webhook route: GET or POST /_sandbox/webhooks, DELETE /_sandbox/webhooks/{id}' },
+  };
 }
 
 function control(engine: SandboxEngine, method: string, path: string[], body: unknown): SandboxResponse {

@@ -38,3 +38,4 @@ export {
   type WebhookFixture,
   type WebhookParseVariant,
 } from './webhook-contract.js';
+export { sleepUntilWoken, startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';

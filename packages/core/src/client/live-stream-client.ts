@@ -17,10 +17,13 @@ import type {
   CreateLiveStreamInput,
   ListOptions,
   LiveStreamProvider,
+  LiveStreamStatus,
   UpdateLiveStreamInput,
 } from '../provider.js';
 import { type Clock, type Sleep, systemClock, systemSleep } from '../runtime.js';
-import { type WaitForStateOptions, waitForStatus } from './wait-for-state.js';
+import { eventPacedIntervals, eventWake } from './event-wake.js';
+import { type WaitForBroadcastOptions, waitForBroadcastStatus } from './wait-for-broadcast.js';
+import { checkWaitOptions, type WaitForStateOptions, waitForStatus } from './wait-for-state.js';
 
 /** Options every client call takes. */
 export type RequestOptions = Omit<CallOptions, 'runtime'>;
@@ -48,12 +51,23 @@ export interface LiveStreamClient {
   start(id: string, options?: RequestOptions): Promise<LiveStream>;
   /** Stops the stream; throws `UnsupportedOperationError` where the vendor cannot. */
   stop(id: string, options?: RequestOptions): Promise<LiveStream>;
-  /** Resolves with the stream once it is in `state` (or one of several states). */
+  /**
+   * Resolves with the stream once it is in `state` (or one of several states), polling the vendor. With
+   * `events` (a webhook event hub), each event about the stream makes it poll at once, and it polls slowly
+   * otherwise.
+   */
   waitForState(
     id: string,
     state: LiveStreamState | readonly LiveStreamState[],
     options?: WaitForStateOptions,
   ): Promise<LiveStream>;
+  /**
+   * Resolves with the stream once video arrives (or, with `broadcasting: false`, once it stops). Where the
+   * vendor's API reports it (`capabilities.broadcastingStatus`) the API decides and `events` only make it
+   * poll at once; elsewhere the newest `connected` / `disconnected` event about the stream decides, so
+   * `events` are required there (else `UnsupportedOperationError`, before any request).
+   */
+  waitForBroadcast(id: string, options?: WaitForBroadcastOptions): Promise<LiveStream>;
 }
 
 /** Options of {@link createLiveStreamClient}. */
@@ -217,18 +231,62 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       ? (state as readonly LiveStreamState[])
       : [state as LiveStreamState];
     const callOptions = this.callOptions(options.signal ? { signal: options.signal } : {});
-    const status = await waitForStatus(this.provider, id, targets, options, {
-      clock: this.clock,
-      sleep: this.sleep,
-      callOptions,
-    });
-    // A status poll returns less than a stream; the full stream costs one more call only then.
+    const { events, ...waitOptions } = options;
+    const wake = events ? eventWake(events, { provider: this.provider.id, id }, this.sleep) : undefined;
+    let status: Awaited<ReturnType<typeof waitForStatus>>;
+    try {
+      status = await waitForStatus(
+        this.provider,
+        id,
+        targets,
+        wake ? { ...waitOptions, ...eventPacedIntervals(waitOptions) } : waitOptions,
+        { clock: this.clock, sleep: wake?.sleep ?? this.sleep, callOptions },
+      );
+    } finally {
+      wake?.close();
+    }
+    return this.fullStream(id, status, callOptions, options.signal, 'waitForState');
+  }
+
+  async waitForBroadcast(id: string, options: WaitForBroadcastOptions = {}): Promise<LiveStream> {
+    this.checkId(id, 'waitForBroadcast');
+    const { events, broadcasting = true, ...waitOptions } = options;
+    const checked = checkWaitOptions(
+      this.provider.id,
+      undefined,
+      events ? { ...waitOptions, ...eventPacedIntervals(waitOptions) } : waitOptions,
+      'waitForBroadcast',
+    );
+    const callOptions = this.callOptions(options.signal ? { signal: options.signal } : {});
+    const wake = events ? eventWake(events, { provider: this.provider.id, id }, this.sleep) : undefined;
+    try {
+      const status = await waitForBroadcastStatus(this.provider, id, broadcasting, checked, options.signal, {
+        clock: this.clock,
+        sleep: wake?.sleep ?? this.sleep,
+        callOptions,
+        newestBroadcasting: wake?.broadcasting,
+      });
+      const stream = await this.fullStream(id, status, callOptions, options.signal, 'waitForBroadcast');
+      return { ...stream, broadcasting };
+    } finally {
+      wake?.close();
+    }
+  }
+
+  // A status poll returns less than a stream; the full stream costs one more call only then.
+  private async fullStream(
+    id: string,
+    status: LiveStreamStatus | LiveStream,
+    callOptions: CallOptions,
+    signal: AbortSignal | undefined,
+    operation: string,
+  ): Promise<LiveStream> {
     if (isFullStream(status)) return status;
-    if (options.signal?.aborted)
+    if (signal?.aborted)
       throw new AbortError({
         provider: this.provider.id,
-        operation: 'waitForState',
-        message: 'waitForState was aborted',
+        operation,
+        message: `${operation} was aborted`,
       });
     const stream = await this.provider.get(id, callOptions);
     return { ...stream, state: status.state };

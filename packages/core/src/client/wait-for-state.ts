@@ -9,6 +9,7 @@ import { maxTimeoutMs } from '../http/transport-settings.js';
 import { type LiveStreamState, liveStreamStates } from '../live-stream.js';
 import type { CallOptions, LiveStreamProvider, LiveStreamStatus } from '../provider.js';
 import type { Clock, Sleep } from '../runtime.js';
+import type { LiveStreamEventSource } from './event-wake.js';
 
 /** The shortest pause between two polls `waitForState` accepts: at most ten state calls a second. */
 export const minWaitIntervalMs = 100;
@@ -28,10 +29,17 @@ export interface WaitForStateOptions {
   /** Longest pause between polls, in ms, at least `intervalMs`. Default 10 s. */
   maxIntervalMs?: number;
   signal?: AbortSignal;
+  /**
+   * Events about the stream (a webhook event hub, or an async iterable of events): each one makes the wait
+   * poll at once, so it ends as soon as the vendor's API agrees instead of at the next interval. Polling
+   * goes on slowly meanwhile (defaults then: first interval 10 s, longest 60 s), so a lost webhook never
+   * hangs a wait.
+   */
+  events?: LiveStreamEventSource | undefined;
 }
 
 /** The options of {@link waitForStatus} after checking, defaults filled in. */
-interface CheckedWaitOptions {
+export interface CheckedWaitOptions {
   timeoutMs: number;
   intervalMs: number;
   maxIntervalMs: number;
@@ -40,17 +48,19 @@ interface CheckedWaitOptions {
 /**
  * Checks the targets and options of `waitForState` before any request: every target must be a
  * {@link LiveStreamState} (`'Ready'` is not), the time limit finite and positive, the intervals at least
- * {@link minWaitIntervalMs}. Throws `InvalidInputError` naming each problem.
+ * {@link minWaitIntervalMs}. Throws `InvalidInputError` naming each problem. `targets` undefined checks
+ * the options alone (`waitForBroadcast`, named by `operation`).
  */
 export function checkWaitOptions(
   provider: LiveStreamProvider['id'],
-  targets: readonly unknown[],
+  targets: readonly unknown[] | undefined,
   options: WaitForStateOptions,
+  operation = 'waitForState',
 ): CheckedWaitOptions {
   const issues: InputIssue[] = [];
   const known: readonly string[] = liveStreamStates;
-  if (targets.length === 0) issues.push({ path: 'state', message: `expected one of ${known.join(', ')}` });
-  targets.forEach((target, index) => {
+  if (targets?.length === 0) issues.push({ path: 'state', message: `expected one of ${known.join(', ')}` });
+  targets?.forEach((target, index) => {
     if (typeof target !== 'string' || !known.includes(target)) {
       issues.push({
         path: targets.length === 1 ? 'state' : `state.${index}`,
@@ -88,8 +98,8 @@ export function checkWaitOptions(
   if (issues.length > 0) {
     throw new InvalidInputError({
       provider,
-      operation: 'waitForState',
-      message: `${provider} waitForState: invalid ${issues.map((issue) => issue.path).join(', ')}: ${issues[0]?.message}`,
+      operation,
+      message: `${provider} ${operation}: invalid ${issues.map((issue) => issue.path).join(', ')}: ${issues[0]?.message}`,
       issues,
       delivery: 'not-sent',
     });
@@ -110,16 +120,48 @@ export async function waitForStatus(
   options: WaitForStateOptions,
   runtime: { clock: Clock; sleep: Sleep; callOptions: CallOptions },
 ): Promise<LiveStreamStatus> {
-  const { timeoutMs, intervalMs, maxIntervalMs } = checkWaitOptions(provider.id, targets, options);
+  const checked = checkWaitOptions(provider.id, targets, options);
+  return pollStatus(provider, id, checked, options.signal, runtime, {
+    operation: 'waitForState',
+    goal: `become ${targets.join(' or ')}`,
+    reached: (status) => (targets.includes(status.state) ? status : undefined),
+    // States the stream cannot leave: waiting longer would only time out.
+    stuck: (status) =>
+      status.state === 'disabled' ||
+      (status.state === 'stopped' && !provider.capabilities.restart && !targets.includes('stopped')),
+  });
+}
+
+/** What a poll loop waits for: `reached` returns the status to end with, `stuck` says it never will. */
+export interface PollGoal {
+  operation: string;
+  /** Completes "did not …" and "will not …" in messages: `become ready`, `be broadcasting`. */
+  goal: string;
+  reached(status: LiveStreamStatus): LiveStreamStatus | undefined;
+  stuck(status: LiveStreamStatus): boolean;
+}
+
+/**
+ * The poll loop every wait shares: polls, ends when `goal.reached`, fails fast when `goal.stuck`, backs
+ * off between polls (the sleep may end early: events wake it), and bounds every poll by the deadline.
+ */
+export async function pollStatus(
+  provider: LiveStreamProvider,
+  id: string,
+  { timeoutMs, intervalMs, maxIntervalMs }: CheckedWaitOptions,
+  signal: AbortSignal | undefined,
+  runtime: { clock: Clock; sleep: Sleep; callOptions: CallOptions },
+  goal: PollGoal,
+): Promise<LiveStreamStatus> {
   let interval = intervalMs;
   const deadline = runtime.clock() + timeoutMs;
-  const context = { provider: provider.id, operation: 'waitForState' };
+  const context = { provider: provider.id, operation: goal.operation };
   let lastState: LiveStreamState | undefined;
   const timedOut = (cause?: unknown) =>
     new TimeoutError({
       ...context,
       lastState,
-      message: `${provider.id} stream ${id} did not become ${targets.join(' or ')} within ${timeoutMs} ms (last state: ${lastState ?? 'none seen'})`,
+      message: `${provider.id} stream ${id} did not ${goal.goal} within ${timeoutMs} ms (last state: ${lastState ?? 'none seen'})`,
       ...(cause === undefined ? {} : { cause }),
     });
   for (;;) {
@@ -143,23 +185,20 @@ export async function waitForStatus(
       throw error;
     }
     lastState = status.state;
-    if (targets.includes(status.state)) return status;
-    // States the stream cannot leave: waiting longer would only time out.
-    const stuck =
-      status.state === 'disabled' ||
-      (status.state === 'stopped' && !provider.capabilities.restart && !targets.includes('stopped'));
-    if (stuck) {
+    const reached = goal.reached(status);
+    if (reached) return reached;
+    if (goal.stuck(status)) {
       throw new ConflictError({
         ...context,
-        message: `${provider.id} stream ${id} is ${status.state} and will not become ${targets.join(' or ')}`,
+        message: `${provider.id} stream ${id} is ${status.state} and will not ${goal.goal}`,
       });
     }
     const left = deadline - runtime.clock();
     if (left <= 0) throw timedOut();
     try {
-      await runtime.sleep(Math.min(interval, left), options.signal);
+      await runtime.sleep(Math.min(interval, left), signal);
     } catch (reason) {
-      throw new AbortError({ ...context, message: 'waitForState was aborted', cause: reason });
+      throw new AbortError({ ...context, message: `${goal.operation} was aborted`, cause: reason });
     }
     interval = Math.min(maxIntervalMs, Math.round(interval * 1.5));
   }

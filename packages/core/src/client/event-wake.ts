@@ -1,0 +1,117 @@
+import { isEventHub, type LiveStreamEventHub } from '../events/event-hub.js';
+import type { LiveStreamEvent } from '../events/live-stream-event.js';
+import type { ProviderId } from '../live-stream.js';
+import type { Sleep } from '../runtime.js';
+
+/**
+ * Where a wait hears about events: an event hub (the wait subscribes to its own copy) or any async
+ * iterable of events (the wait consumes it, so give each wait its own).
+ */
+export type LiveStreamEventSource = AsyncIterable<LiveStreamEvent> | LiveStreamEventHub;
+
+/** The polling pace of a wait that hears events: slower, since events wake it. */
+export function eventPacedIntervals(options: {
+  intervalMs?: number | undefined;
+  maxIntervalMs?: number | undefined;
+}): {
+  intervalMs: number;
+  maxIntervalMs: number;
+} {
+  const intervalMs = options.intervalMs ?? 10_000;
+  return { intervalMs, maxIntervalMs: options.maxIntervalMs ?? Math.max(60_000, intervalMs) };
+}
+
+/** What a wait gets from {@link eventWake}. */
+export interface EventWake {
+  /**
+   * A sleep that ends early when an event about the stream arrives (or has arrived since the last poll),
+   * so the wait polls at once instead of after its interval.
+   */
+  sleep: Sleep;
+  /** The newest event about the stream that told whether video is arriving, by `occurredAt`. */
+  broadcasting(): LiveStreamEvent | undefined;
+  /** Stops listening: a hub subscription is closed, an iterable's iterator is returned. */
+  close(): void;
+}
+
+/**
+ * Listens to `source` for events about one stream of one provider while a wait runs, and wakes the
+ * wait's sleep when one arrives. Events are hints: the wait polls the API, which has the last word.
+ */
+export function eventWake(
+  source: LiveStreamEventSource,
+  stream: { provider: ProviderId; id: string },
+  baseSleep: Sleep,
+): EventWake {
+  const iterable: AsyncIterable<LiveStreamEvent> = isEventHub(source)
+    ? source.subscribe({ provider: stream.provider, streamId: stream.id })
+    : source;
+  const iterator = iterable[Symbol.asyncIterator]();
+  let pending = false;
+  let closed = false;
+  let wake: (() => void) | undefined;
+  let newestBroadcasting: LiveStreamEvent | undefined;
+
+  const pump = async () => {
+    while (!closed) {
+      let result: IteratorResult<LiveStreamEvent>;
+      try {
+        result = await iterator.next();
+      } catch {
+        // A failing source stops waking the wait; polling goes on.
+        return;
+      }
+      if (result.done || closed) return;
+      const event = result.value;
+      if (event.provider !== stream.provider || event.streamId !== stream.id) continue;
+      if (
+        event.broadcasting !== undefined &&
+        (!newestBroadcasting || event.occurredAt.getTime() >= newestBroadcasting.occurredAt.getTime())
+      ) {
+        newestBroadcasting = event;
+      }
+      pending = true;
+      wake?.();
+    }
+  };
+  void pump();
+
+  const sleep: Sleep = (ms, signal) => {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (pending) {
+      pending = false;
+      return Promise.resolve();
+    }
+    const early = new AbortController();
+    const combined = signal ? AbortSignal.any([signal, early.signal]) : early.signal;
+    return new Promise<void>((resolve, reject) => {
+      wake = () => {
+        pending = false;
+        early.abort();
+      };
+      baseSleep(ms, combined).then(
+        () => {
+          wake = undefined;
+          resolve();
+        },
+        (reason: unknown) => {
+          wake = undefined;
+          if (signal?.aborted) reject(signal.reason);
+          else if (early.signal.aborted) resolve();
+          else reject(reason);
+        },
+      );
+    });
+  };
+
+  return {
+    sleep,
+    broadcasting: () => newestBroadcasting,
+    close() {
+      if (closed) return;
+      closed = true;
+      wake = undefined;
+      void iterator.return?.();
+    },
+  };
+}

@@ -1,0 +1,309 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ProviderCapabilities } from '../capabilities.js';
+import { AbortError, ConflictError, TimeoutError, UnsupportedOperationError } from '../errors/errors.js';
+import { createEventHub } from '../events/event-hub.js';
+import type { LiveStreamEvent } from '../events/live-stream-event.js';
+import type { LiveStream, LiveStreamState } from '../live-stream.js';
+import type { LiveStreamProvider, LiveStreamStatus } from '../provider.js';
+import { createLiveStreamClient } from './live-stream-client.js';
+
+// Waits that hear events: asserted by the order of polls and events under fake timers, never by elapsed
+// wall-clock time. "Promptly" means: the wait ends without any timer having to fire.
+
+const capabilities = (broadcastingStatus: boolean): ProviderCapabilities => ({
+  lifecycle: 'explicit',
+  start: true,
+  stop: true,
+  restart: true,
+  update: true,
+  delete: true,
+  recording: true,
+  restream: false,
+  regions: false,
+  lowLatency: false,
+  broadcastingStatus,
+  names: true,
+  ingestProtocols: ['rtmp'],
+  playbackProtocols: ['hls'],
+  maxNameLength: 200,
+});
+
+function stubProvider(options: { broadcastingStatus?: boolean } = {}) {
+  const vendor = { state: 'starting' as LiveStreamState, broadcasting: undefined as boolean | undefined };
+  const polls: string[] = [];
+  const stream = (id: string): LiveStream => ({
+    id,
+    provider: 'stub',
+    state: vendor.state,
+    ...(vendor.broadcasting === undefined ? {} : { broadcasting: vendor.broadcasting }),
+    ingest: [],
+    playback: [],
+    recording: false,
+    raw: {},
+  });
+  const provider: LiveStreamProvider = {
+    specificationVersion: 'v1',
+    id: 'stub',
+    capabilities: capabilities(options.broadcastingStatus ?? false),
+    create: () => Promise.reject(new Error('unused')),
+    get: async (id) => {
+      polls.push(`get ${id}`);
+      return stream(id);
+    },
+    list: () => ({
+      [Symbol.asyncIterator]: () => ({ next: async () => ({ done: true, value: undefined }) }),
+    }),
+    update: () => Promise.reject(new Error('unused')),
+    delete: () => Promise.reject(new Error('unused')),
+    start: () => Promise.reject(new Error('unused')),
+    stop: () => Promise.reject(new Error('unused')),
+    getStatus: async (id): Promise<LiveStreamStatus> => {
+      polls.push(`status ${id}`);
+      return {
+        state: vendor.state,
+        ...(options.broadcastingStatus && vendor.broadcasting !== undefined
+          ? { broadcasting: vendor.broadcasting }
+          : {}),
+        raw: {},
+      };
+    },
+  };
+  return { provider, vendor, polls };
+}
+
+const event = (fields: Partial<LiveStreamEvent> & { id: string }): LiveStreamEvent => ({
+  type: 'live_stream.state_changed',
+  provider: 'stub',
+  streamId: 's1',
+  occurredAt: new Date(),
+  raw: {},
+  ...fields,
+});
+
+// Lets every pending promise callback run, without letting any timer fire.
+const settle = () => vi.advanceTimersByTimeAsync(0);
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: Date.parse('2026-11-29T12:00:00Z') });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('waitForState with events', () => {
+  it('a wait polling every 30 s ends on the event, with no timer fired', async () => {
+    const { provider, vendor, polls } = stubProvider();
+    const hub = createEventHub();
+    const client = createLiveStreamClient(provider);
+    let result: LiveStream | undefined;
+    const waiting = client
+      .waitForState('s1', 'ready', { events: hub, intervalMs: 30_000, maxIntervalMs: 30_000 })
+      .then((stream) => {
+        result = stream;
+      });
+    await settle();
+    expect(polls).toEqual(['status s1']);
+    vendor.state = 'ready';
+    const startedAt = Date.now();
+    hub.publish(event({ id: 'e1', state: 'ready' }));
+    await settle();
+    await waiting;
+    expect(result?.state).toBe('ready');
+    expect(polls).toEqual(['status s1', 'status s1', 'get s1']);
+    expect(Date.now()).toBe(startedAt);
+  });
+
+  it('keeps polling at its interval when no webhook comes (a lost webhook never hangs it)', async () => {
+    const { provider, vendor, polls } = stubProvider();
+    const hub = createEventHub();
+    const client = createLiveStreamClient(provider);
+    const waiting = client.waitForState('s1', 'ready', {
+      events: hub,
+      intervalMs: 30_000,
+      maxIntervalMs: 30_000,
+    });
+    await settle();
+    vendor.state = 'ready';
+    await vi.advanceTimersByTimeAsync(29_999);
+    expect(polls).toEqual(['status s1']);
+    await vi.advanceTimersByTimeAsync(1);
+    expect((await waiting).state).toBe('ready');
+  });
+
+  it('is woken only by events about its own stream and provider', async () => {
+    const { provider, vendor, polls } = stubProvider();
+    const hub = createEventHub();
+    const client = createLiveStreamClient(provider);
+    const waiting = client.waitForState('s1', 'ready', {
+      events: hub,
+      intervalMs: 30_000,
+      maxIntervalMs: 30_000,
+    });
+    await settle();
+    hub.publish([
+      event({ id: 'other-stream', streamId: 's2' }),
+      event({ id: 'other-provider', provider: 'x' }),
+    ]);
+    await settle();
+    expect(polls).toEqual(['status s1']);
+    // An event whose state the API does not (yet) confirm wakes a poll, and the wait goes on.
+    hub.publish(event({ id: 'early', state: 'ready' }));
+    await settle();
+    expect(polls).toEqual(['status s1', 'status s1']);
+    vendor.state = 'ready';
+    hub.publish(event({ id: 'confirmed', state: 'ready' }));
+    await settle();
+    expect((await waiting).state).toBe('ready');
+  });
+
+  it('an event that arrives during a poll makes the next poll immediate', async () => {
+    const { provider, vendor, polls } = stubProvider();
+    const hub = createEventHub();
+    const slow = provider.getStatus;
+    let release: (() => void) | undefined;
+    provider.getStatus = async (id, options) => {
+      const status = await slow?.(id, options);
+      if (polls.length === 1) await new Promise<void>((resolve) => (release = resolve));
+      return status as LiveStreamStatus;
+    };
+    const client = createLiveStreamClient(provider);
+    const waiting = client.waitForState('s1', 'ready', {
+      events: hub,
+      intervalMs: 30_000,
+      maxIntervalMs: 30_000,
+    });
+    await settle();
+    vendor.state = 'ready';
+    hub.publish(event({ id: 'during-poll' }));
+    release?.();
+    await settle();
+    expect((await waiting).state).toBe('ready');
+    expect(polls).toEqual(['status s1', 'status s1', 'get s1']);
+  });
+
+  it('takes any async iterable of events, and returns its iterator when done', async () => {
+    const { provider, vendor } = stubProvider();
+    let returned = false;
+    let push: ((value: IteratorResult<LiveStreamEvent>) => void) | undefined;
+    const source: AsyncIterable<LiveStreamEvent> = {
+      [Symbol.asyncIterator]: () => ({
+        next: () => new Promise((resolve) => (push = resolve)),
+        return: async () => {
+          returned = true;
+          return { done: true, value: undefined };
+        },
+      }),
+    };
+    const client = createLiveStreamClient(provider);
+    const waiting = client.waitForState('s1', 'ready', { events: source, intervalMs: 30_000 });
+    await settle();
+    vendor.state = 'ready';
+    push?.({ done: false, value: event({ id: 'e' }) });
+    await settle();
+    expect((await waiting).state).toBe('ready');
+    expect(returned).toBe(true);
+  });
+
+  it('still honours abort, the time limit and stuck states while listening', async () => {
+    const { provider, vendor } = stubProvider();
+    const hub = createEventHub();
+    const client = createLiveStreamClient(provider);
+    const controller = new AbortController();
+    const aborted = client
+      .waitForState('s1', 'ready', { events: hub, signal: controller.signal })
+      .catch((error) => error);
+    await settle();
+    controller.abort();
+    expect(AbortError.isInstance(await aborted)).toBe(true);
+
+    const timedOut = client
+      .waitForState('s1', 'ready', { events: hub, timeoutMs: 25_000 })
+      .catch((error) => error);
+    await vi.advanceTimersByTimeAsync(25_000);
+    expect(TimeoutError.isInstance(await timedOut)).toBe(true);
+
+    const stuck = client.waitForState('s1', 'ready', { events: hub }).catch((error) => error);
+    await settle();
+    vendor.state = 'disabled';
+    hub.publish(event({ id: 'disabled', state: 'disabled' }));
+    await settle();
+    expect(ConflictError.isInstance(await stuck)).toBe(true);
+  });
+});
+
+describe('waitForBroadcast', () => {
+  it('needs events where the API does not tell, and says so before any request', async () => {
+    const { provider, polls } = stubProvider({ broadcastingStatus: false });
+    const client = createLiveStreamClient(provider);
+    const error = await client.waitForBroadcast('s1').catch((caught) => caught);
+    expect(UnsupportedOperationError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('pass events');
+    expect(polls).toEqual([]);
+  });
+
+  it('ends on a connected event where the API cannot tell, promptly', async () => {
+    const { provider, polls } = stubProvider({ broadcastingStatus: false });
+    const hub = createEventHub();
+    const client = createLiveStreamClient(provider);
+    const waiting = client.waitForBroadcast('s1', { events: hub, intervalMs: 30_000 });
+    await settle();
+    hub.publish(event({ id: 'on', type: 'live_stream.connected', broadcasting: true }));
+    await settle();
+    const stream = await waiting;
+    expect(stream.broadcasting).toBe(true);
+    expect(polls).toEqual(['status s1', 'status s1', 'get s1']);
+  });
+
+  it('goes by the newest event, by occurredAt, whatever order they arrive in', async () => {
+    const { provider } = stubProvider({ broadcastingStatus: false });
+    const hub = createEventHub();
+    const client = createLiveStreamClient(provider);
+    let done = false;
+    const waiting = client.waitForBroadcast('s1', { events: hub, intervalMs: 30_000 }).then((stream) => {
+      done = true;
+      return stream;
+    });
+    await settle();
+    const at = (seconds: number) => new Date(Date.parse('2026-11-29T12:00:00Z') + seconds * 1000);
+    // The disconnect happened after the connect, though it arrives first.
+    hub.publish(
+      event({ id: 'off', type: 'live_stream.disconnected', broadcasting: false, occurredAt: at(2) }),
+    );
+    hub.publish(event({ id: 'on', type: 'live_stream.connected', broadcasting: true, occurredAt: at(1) }));
+    await settle();
+    expect(done).toBe(false);
+    hub.publish(
+      event({ id: 'on-again', type: 'live_stream.connected', broadcasting: true, occurredAt: at(3) }),
+    );
+    await settle();
+    expect((await waiting).broadcasting).toBe(true);
+  });
+
+  it('where the API tells, an event only wakes a poll: the API decides', async () => {
+    const { provider, vendor, polls } = stubProvider({ broadcastingStatus: true });
+    vendor.broadcasting = false;
+    const hub = createEventHub();
+    const client = createLiveStreamClient(provider);
+    const waiting = client.waitForBroadcast('s1', { events: hub, intervalMs: 30_000 });
+    await settle();
+    hub.publish(event({ id: 'claimed', type: 'live_stream.connected', broadcasting: true }));
+    await settle();
+    expect(polls).toEqual(['status s1', 'status s1']);
+    vendor.broadcasting = true;
+    hub.publish(event({ id: 'now', type: 'live_stream.connected', broadcasting: true }));
+    await settle();
+    expect((await waiting).broadcasting).toBe(true);
+  });
+
+  it('waits for video to stop with broadcasting: false, by polling alone where the API tells', async () => {
+    const { provider, vendor } = stubProvider({ broadcastingStatus: true });
+    vendor.state = 'ready';
+    vendor.broadcasting = true;
+    const client = createLiveStreamClient(provider);
+    const waiting = client.waitForBroadcast('s1', { broadcasting: false, intervalMs: 1_000 });
+    await settle();
+    vendor.broadcasting = false;
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect((await waiting).broadcasting).toBe(false);
+  });
+});

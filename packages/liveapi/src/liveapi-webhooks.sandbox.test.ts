@@ -1,0 +1,54 @@
+import { createEventHub, createLiveStreamClient, tokens } from '@unilive/core';
+import { createContainer } from '@unilive/core/container';
+import { startSandbox } from '@unilive/sandbox';
+import { sleepUntilWoken, startWebhookReceiver } from '@unilive/testing';
+import { describe, expect, it, vi } from 'vitest';
+import { liveapi } from './liveapi-provider.js';
+import { parseWebhook } from './liveapi-webhooks.js';
+
+// End to end: the sandbox sends LiveAPI's (unsigned) webhooks for a stream's life to a local handler that
+// checks the path secret; a waitForBroadcast polling every 30 s, with a sleep that never ends by itself,
+// ends on `stream-connected` (the API confirms: LiveAPI reports broadcasting_status).
+describe('liveapi webhooks from the sandbox', () => {
+  it('created, encoder connected → the broadcast wait ends, toggled, removed', async () => {
+    const sandbox = await startSandbox();
+    const provider = liveapi(sandbox.adapterSettings('liveapi'));
+    const hub = createEventHub();
+    const pathSecret = 'liveapi-sandbox-path-secret';
+    const receiver = await startWebhookReceiver({
+      hub,
+      path: `/hooks/${pathSecret}`,
+      parse: (input) => parseWebhook(input, { unsigned: true, pathSecret }),
+    });
+    try {
+      sandbox.webhooks.register('liveapi', receiver.url);
+      const sleep = sleepUntilWoken();
+      const container = createContainer();
+      container.register(tokens.sleep, { useValue: sleep });
+      const client = createLiveStreamClient(provider, { container });
+      const stream = await client.create({ name: 'webhook e2e' });
+      await sandbox.webhooks.settled();
+      const waiting = client.waitForBroadcast(stream.id, {
+        events: hub,
+        intervalMs: 30_000,
+        maxIntervalMs: 30_000,
+      });
+      await vi.waitFor(() => expect(sleep.count()).toBeGreaterThanOrEqual(1));
+      sandbox.setEncoder('liveapi', stream.id, true);
+      expect((await waiting).broadcasting).toBe(true);
+      await client.stop(stream.id);
+      await client.delete(stream.id);
+      await sandbox.webhooks.settled();
+      expect(receiver.events.map((event) => [event.type, event.streamId, event.state ?? null])).toEqual([
+        ['live_stream.created', stream.id, null],
+        ['live_stream.connected', stream.id, null],
+        ['live_stream.state_changed', stream.id, 'stopped'],
+        ['live_stream.deleted', stream.id, null],
+      ]);
+      expect(receiver.statuses).toEqual([200, 200, 200, 200]);
+    } finally {
+      await receiver.close();
+      await sandbox.close();
+    }
+  });
+});

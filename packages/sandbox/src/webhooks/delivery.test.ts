@@ -1,0 +1,257 @@
+import { createHmac, createVerify } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../server.js';
+import type { StreamChange } from '../types.js';
+import { createWebhookDelivery } from './delivery.js';
+import { createEnvelopeRenderer } from './envelopes.js';
+
+interface Received {
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function receiver(status = 200) {
+  const received: Received[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      received.push({ path: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks) });
+      response.statusCode = status;
+      response.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received };
+}
+
+async function sandbox(): Promise<Sandbox> {
+  const started = await startSandbox({ transitionMs: 20 });
+  cleanups.push(() => started.close());
+  return started;
+}
+
+async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+describe('sandbox webhook delivery', () => {
+  it('signs Real-Time deliveries with HMAC-SHA1 under the base64-decoded secret, exactly over the bytes sent', async () => {
+    const box = await sandbox();
+    const target = await receiver();
+    box.webhooks.register('wowza-realtime', `${target.url}/rt`);
+    const token = box.credentials('wowza-realtime').token;
+    const created = (await (
+      await post(
+        `${box.baseUrl('wowza-realtime')}/real_time`,
+        { real_time_stream: { name: 'x' } },
+        { authorization: `Bearer ${token}` },
+      )
+    ).json()) as { real_time_stream: { id: string; stream_name: string } };
+    box.setEncoder('wowza-realtime', created.real_time_stream.id, true);
+    await box.webhooks.settled();
+    const [delivery] = target.received;
+    const expected = createHmac('sha1', Buffer.from(box.webhooks.secret, 'base64'))
+      .update(delivery?.body ?? '')
+      .digest('hex');
+    expect(delivery?.headers['x-millicast-signature']).toBe(`sha1=${expected}`);
+    expect(delivery?.headers['content-type']).toBe('application/json');
+    const payload = JSON.parse(String(delivery?.body));
+    expect(payload).toMatchObject({
+      type: 'feeds',
+      event: 'started',
+      data: { name: created.real_time_stream.stream_name, active: true },
+    });
+    expect(payload.data.streamId).toBe(`${payload.data.accountId}/${created.real_time_stream.stream_name}`);
+  });
+
+  it('serves the videosdk public key, and signs with its private key (RSA-SHA256)', async () => {
+    const box = await sandbox();
+    const answer = (await (await fetch(`${box.baseUrl('videosdk')}/v2/public/rsa-public-key`)).json()) as {
+      publicKey: string;
+    };
+    expect(answer.publicKey).toContain('-----BEGIN PUBLIC KEY-----');
+    const deliveries = createWebhookDelivery({ keyPair: await box.webhooks.keyPair() });
+    const target = await receiver();
+    deliveries.register('videosdk', target.url);
+    deliveries.handle({
+      kind: 'state-changed',
+      provider: 'videosdk',
+      id: 'abcd-efgh-ijkl',
+      at: 0,
+      previousState: 'hls-stopped',
+      state: 'hls-starting',
+      record: { roomId: 'abcd-efgh-ijkl', hls: { sessionId: 's-1' } },
+    });
+    await deliveries.settled();
+    const [delivery] = target.received;
+    const verify = createVerify('RSA-SHA256').update(delivery?.body ?? '');
+    expect(verify.verify(answer.publicKey, String(delivery?.headers['videosdk-signature']), 'base64')).toBe(
+      true,
+    );
+    expect(JSON.parse(String(delivery?.body))).toEqual({
+      webhookType: 'hls-starting',
+      data: { meetingId: 'abcd-efgh-ijkl', sessionId: 's-1' },
+    });
+  });
+
+  it('registers, lists and removes endpoints through the control API, refusing what it cannot deliver to', async () => {
+    const box = await sandbox();
+    const control = `${box.url}/_sandbox/webhooks`;
+    const created = await post(control, { provider: 'liveapi', url: 'http://127.0.0.1:9/hooks' });
+    expect(created.status).toBe(201);
+    const endpoint = (await created.json()) as { id: string };
+    for (const body of [
+      { provider: 'nope', url: 'http://127.0.0.1:9/' },
+      { provider: 'liveapi', url: 'ftp://x/' },
+      { provider: 'liveapi' },
+    ]) {
+      expect((await post(control, body)).status).toBe(400);
+    }
+    const listed = (await (await fetch(control)).json()) as {
+      endpoints: unknown[];
+      signing: { 'wowza-realtime': { secret: string }; videosdk: { publicKey: string } };
+    };
+    expect(listed.endpoints).toEqual([
+      { id: endpoint.id, provider: 'liveapi', url: 'http://127.0.0.1:9/hooks' },
+    ]);
+    expect(listed.signing['wowza-realtime'].secret).toBe(box.webhooks.secret);
+    expect((await fetch(`${control}/${endpoint.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await fetch(`${control}/${endpoint.id}`, { method: 'DELETE' })).status).toBe(404);
+  });
+
+  it('sends one attempt per webhook, never retried, and records the outcome', async () => {
+    const box = await sandbox();
+    const failing = await receiver(500);
+    box.webhooks.register('liveapi', failing.url);
+    box.webhooks.register('liveapi', 'http://127.0.0.1:9/closed-port');
+    const credentials = box.credentials('liveapi');
+    const basic = Buffer.from(`${credentials.tokenId}:${credentials.secretKey}`).toString('base64');
+    await post(`${box.baseUrl('liveapi')}/live_streams`, { name: 'x' }, { authorization: `Basic ${basic}` });
+    await box.webhooks.settled();
+    expect(failing.received).toHaveLength(1);
+    expect(box.webhooks.deliveries().map(({ event, status, error }) => ({ event, status, error }))).toEqual(
+      expect.arrayContaining([
+        { event: 'stream-created', status: 500, error: undefined },
+        { event: 'stream-created', status: undefined, error: 'unreachable' },
+      ]),
+    );
+  });
+});
+
+describe('vendor envelopes', () => {
+  const change = (fields: Partial<StreamChange>): StreamChange => ({
+    kind: 'state-changed',
+    provider: 'wowza-video',
+    id: 'ab12cd34',
+    at: 1_700_000_000_500,
+    ...fields,
+  });
+
+  it('Wowza Video: the legacy transcoder event of each transition, nothing for other changes', () => {
+    const render = createEnvelopeRenderer();
+    const names = [
+      ['stopped', 'starting'],
+      ['starting', 'started'],
+      ['started', 'stopping'],
+      ['stopping', 'stopped'],
+      ['started', 'resetting'],
+      ['resetting', 'started'],
+    ].map(
+      ([previousState = '', state = '']) => render(change({ previousState, state, record: {} }))[0]?.name,
+    );
+    expect(names).toEqual([
+      'start.requested',
+      'start.complete',
+      'stop.requested',
+      'stop.complete',
+      'reset.requested',
+      'reset.complete',
+    ]);
+    const [webhook] = render(
+      change({ previousState: 'starting', state: 'started', record: { reference_id: 'ref-1' } }),
+    );
+    expect(webhook?.payload).toMatchObject({
+      version: 1.0,
+      event: 'start.complete',
+      event_time: 1_700_000_000.5,
+      object_type: 'transcoder',
+      object_id: 'ab12cd34',
+      object_data: { reference_id: 'ref-1' },
+    });
+    expect(render(change({ kind: 'created', record: {} }))).toEqual([]);
+    expect(render(change({ kind: 'encoder-connected', record: {} }))).toEqual([]);
+  });
+
+  it('videosdk: hls-playable is hls-started then hls-playable, to the room subscription when its events match', () => {
+    const render = createEnvelopeRenderer();
+    const webhooks = render({
+      kind: 'state-changed',
+      provider: 'videosdk',
+      id: 'r1',
+      at: 0,
+      state: 'hls-playable',
+      record: {
+        roomId: 'r1',
+        webhook: { endPoint: 'https://app.example/v', events: ['hls*'] },
+        hls: { sessionId: 's' },
+      },
+    });
+    expect(webhooks.map((webhook) => webhook.name)).toEqual(['hls-started', 'hls-playable']);
+    expect(webhooks[0]?.roomSubscription).toEqual({ endPoint: 'https://app.example/v', events: ['hls*'] });
+    expect(
+      render({ kind: 'created', provider: 'videosdk', id: 'v1-stream', at: 0, record: { streamKey: 'k' } }),
+    ).toEqual([]);
+  });
+
+  it('videosdk delivers to the room endpoint only for the events it subscribed to (wildcards too)', async () => {
+    const target = await receiver();
+    const deliveries = createWebhookDelivery();
+    for (const [events, state] of [
+      [['hls-stopped'], 'hls-starting'],
+      [['hls-stopped'], 'hls-stopped'],
+      [['hls-st*'], 'hls-starting'],
+    ] as const) {
+      deliveries.handle({
+        kind: 'state-changed',
+        provider: 'videosdk',
+        id: 'r1',
+        at: 0,
+        state,
+        record: { roomId: 'r1', webhook: { endPoint: `${target.url}/room`, events } },
+      });
+    }
+    await deliveries.settled();
+    expect(target.received.map((delivery) => JSON.parse(String(delivery.body)).webhookType)).toEqual([
+      'hls-stopped',
+      'hls-starting',
+    ]);
+  });
+
+  it('LiveAPI: the stream as the payload; a platform added names its stream', () => {
+    const render = createEnvelopeRenderer();
+    const record = { _id: 'l1', enabled: true, platforms: [{ _id: 'p1', template: 'custom' }] };
+    const base = { provider: 'liveapi', id: 'l1', at: 0, record } as const;
+    expect(render({ ...base, kind: 'encoder-connected' })).toEqual([
+      { name: 'stream-connected', payload: { event: 'stream-connected', payload: record } },
+    ]);
+    expect(render({ ...base, kind: 'updated', details: { restream: 'added' } })[0]?.payload).toEqual({
+      event: 'stream-platform-added',
+      payload: { _id: 'p1', template: 'custom', live_stream_id: 'l1' },
+    });
+    expect(render({ ...base, kind: 'updated' })).toEqual([]);
+  });
+});

@@ -1,0 +1,220 @@
+import { InvalidInputError, type ProviderId } from '@unilive/core';
+import type { StreamChange } from '../types.js';
+import { createEnvelopeRenderer } from './envelopes.js';
+import { createWebhookKeyPair, createWebhookSecret, signWebhook, webhookProviders } from './sign.js';
+
+/** A registered webhook endpoint: every webhook of `provider` is delivered to `url`. */
+export interface WebhookEndpoint {
+  id: string;
+  provider: ProviderId;
+  url: string;
+}
+
+/** One delivery attempt, as the sandbox recorded it. */
+export interface WebhookDeliveryRecord {
+  provider: ProviderId;
+  /** The vendor's event name (`feeds.started`, `hls-playable`, `start.complete`, `stream-connected`). */
+  event: string;
+  url: string;
+  /** The stream the change was about. */
+  streamId: string;
+  /** The answer's status; absent when the request failed (`error` says how). */
+  status?: number;
+  error?: string;
+  at: number;
+}
+
+/** The videosdk key pair the sandbox signs with (PEM). */
+export interface WebhookKeyPair {
+  publicKey: string;
+  privateKey: string;
+}
+
+/** Options of {@link createWebhookDelivery}. */
+export interface WebhookDeliveryOptions {
+  /** Endpoints registered from the start. */
+  endpoints?: readonly { provider: ProviderId; url: string }[] | undefined;
+  /** The Real-Time webhook secret (base64); a fresh one by default. */
+  secret?: string | undefined;
+  /** The videosdk key pair (PEM); a fresh one by default. */
+  keyPair?: { publicKey: string; privateKey: string } | undefined;
+  /** Each delivery's time limit, in ms. Default 10 000. */
+  timeoutMs?: number | undefined;
+  /** Replaces the global `fetch` (tests). */
+  fetch?: typeof fetch | undefined;
+  /** Reports each delivery (the CLI prints them). */
+  onDelivery?: ((record: WebhookDeliveryRecord) => void) | undefined;
+}
+
+/** The sandbox's webhook sender. */
+export interface WebhookDelivery {
+  /** The Wowza Real-Time (Millicast) webhook secret, base64. */
+  readonly secret: string;
+  /**
+   * The videosdk key pair, made on first use (an RSA key takes a moment to generate); the public key is
+   * served at `GET /videosdk/v2/public/rsa-public-key`.
+   */
+  keyPair(): Promise<WebhookKeyPair>;
+  register(provider: ProviderId, url: string): WebhookEndpoint;
+  remove(id: string): boolean;
+  endpoints(): WebhookEndpoint[];
+  /** The most recent deliveries (at most 100), oldest first. */
+  deliveries(): WebhookDeliveryRecord[];
+  /** Observes every delivery; returns the function that stops observing. */
+  onDelivery(listener: (record: WebhookDeliveryRecord) => void): () => void;
+  /** Handles one engine change: renders, signs and sends the vendor's webhooks for it. */
+  handle(change: StreamChange): void;
+  /** Resolves once every delivery queued so far has been attempted. */
+  settled(): Promise<void>;
+  close(): void;
+}
+
+/**
+ * Delivers each vendor's webhooks for the sandbox's stream changes: the vendor's envelope, signed the
+ * vendor's way, POSTed to every endpoint registered for the provider (and, for videosdk, to the room's own
+ * `webhook.endPoint` when its `events` list the event).
+ *
+ * Delivery semantics: one attempt per webhook, never retried. That is Wowza Real-Time's documented
+ * behaviour (Millicast: "will not attempt a retry"); Wowza Video, LiveAPI and videosdk document none, and
+ * the sandbox does the same for them, so a test sees exactly one delivery per change. Deliveries to one
+ * URL are sent one after another, in the order of the changes.
+ */
+export function createWebhookDelivery(options: WebhookDeliveryOptions = {}): WebhookDelivery {
+  const secret = options.secret ?? createWebhookSecret();
+  let keyPair: Promise<WebhookKeyPair> | undefined = options.keyPair
+    ? Promise.resolve(options.keyPair)
+    : undefined;
+  const keys = () => {
+    keyPair ??= createWebhookKeyPair();
+    return keyPair;
+  };
+  const endpoints = new Map<string, WebhookEndpoint>();
+  const records: WebhookDeliveryRecord[] = [];
+  const listeners = new Set<(record: WebhookDeliveryRecord) => void>();
+  if (options.onDelivery) listeners.add(options.onDelivery);
+  const queues = new Map<string, Promise<void>>();
+  const render = createEnvelopeRenderer();
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  let sequence = 0;
+  let closed = false;
+
+  const register = (provider: ProviderId, url: string): WebhookEndpoint => {
+    if (!(webhookProviders as readonly string[]).includes(provider)) {
+      throw invalid('provider', `expected one of ${webhookProviders.join(', ')}`);
+    }
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw invalid('url', 'expected an absolute http:// or https:// URL');
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw invalid('url', 'expected an absolute http:// or https:// URL');
+    }
+    sequence += 1;
+    const endpoint = { id: `wh_${sequence}`, provider, url: parsed.href };
+    endpoints.set(endpoint.id, endpoint);
+    return endpoint;
+  };
+  for (const endpoint of options.endpoints ?? []) register(endpoint.provider, endpoint.url);
+
+  const report = (record: WebhookDeliveryRecord) => {
+    records.push(record);
+    if (records.length > 100) records.shift();
+    for (const listener of listeners) {
+      try {
+        listener(record);
+      } catch {
+        // An observer's failure changes nothing.
+      }
+    }
+  };
+
+  const send = async (url: string, change: StreamChange, event: string, payload: unknown) => {
+    const signing = change.provider === 'videosdk' ? { privateKey: (await keys()).privateKey } : { secret };
+    const signed = await signWebhook(change.provider, payload, signing);
+    const base = { provider: change.provider, event, url, streamId: change.id };
+    try {
+      const response = await (options.fetch ?? fetch)(url, {
+        method: 'POST',
+        headers: { ...signed.headers, 'user-agent': `unilive-sandbox (${change.provider} webhooks)` },
+        body: typeof signed.body === 'string' ? signed.body : new Uint8Array(signed.body),
+        signal: AbortSignal.timeout(timeoutMs),
+        redirect: 'manual',
+      });
+      // The answer is read and dropped: vendors look only at the status.
+      await response.arrayBuffer().catch(() => undefined);
+      report({ ...base, status: response.status, at: Date.now() });
+    } catch (error) {
+      report({
+        ...base,
+        error: (error as Error).name === 'TimeoutError' ? 'timeout' : 'unreachable',
+        at: Date.now(),
+      });
+    }
+  };
+
+  const enqueue = (url: string, task: () => Promise<void>) => {
+    const next = (queues.get(url) ?? Promise.resolve()).then(task);
+    queues.set(url, next);
+    void next.finally(() => {
+      if (queues.get(url) === next) queues.delete(url);
+    });
+  };
+
+  return {
+    secret,
+    keyPair: keys,
+    register,
+    remove: (id) => endpoints.delete(id),
+    endpoints: () => [...endpoints.values()].map((endpoint) => ({ ...endpoint })),
+    deliveries: () => records.map((record) => ({ ...record })),
+    onDelivery(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    handle(change) {
+      if (closed) return;
+      for (const webhook of render(change)) {
+        const targets = [...endpoints.values()]
+          .filter((endpoint) => endpoint.provider === change.provider)
+          .map((endpoint) => endpoint.url);
+        const room = webhook.roomSubscription;
+        if (room && subscribed(room.events, webhook.name) && !targets.includes(room.endPoint))
+          targets.push(room.endPoint);
+        for (const url of targets) enqueue(url, () => send(url, change, webhook.name, webhook.payload));
+      }
+    },
+    async settled() {
+      while (queues.size > 0) await Promise.all([...queues.values()]);
+    },
+    close() {
+      closed = true;
+      listeners.clear();
+    },
+  };
+}
+
+// A room's `events` may hold exact names or wildcard patterns such as `hls*` (server SDK).
+function subscribed(events: readonly string[], name: string): boolean {
+  return events.some((pattern) =>
+    pattern.includes('*')
+      ? new RegExp(
+          `^${pattern
+            .split('*')
+            .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+            .join('.*')}$`,
+        ).test(name)
+      : pattern === name,
+  );
+}
+
+function invalid(path: string, message: string): InvalidInputError {
+  return new InvalidInputError({
+    operation: 'configure',
+    message: `sandbox webhook: ${path}: ${message}`,
+    issues: [{ path, message }],
+  });
+}

@@ -1,0 +1,99 @@
+import { createEventHub, createLiveStreamClient, tokens } from '@unilive/core';
+import { createContainer } from '@unilive/core/container';
+import { startSandbox } from '@unilive/sandbox';
+import { sleepUntilWoken, startWebhookReceiver } from '@unilive/testing';
+import { describe, expect, it, vi } from 'vitest';
+import { wowzaRealtime } from './wowza-realtime-provider.js';
+import { parseWebhook, wowzaRealtimeStreamNames } from './wowza-realtime-webhooks.js';
+
+// End to end: an encoder connects to a sandbox Real-Time stream; the sandbox sends Millicast's signed
+// `feeds` webhook to a local handler, which resolves the stream name to the id; a waitForBroadcast that
+// polls every 30 s (with a sleep that never ends by itself) ends on the event. The API cannot tell
+// whether video arrives, so the event decides there.
+describe('wowza-realtime webhooks from the sandbox', () => {
+  it('encoder connected → feeds started → the broadcast wait ends; disconnected → feeds ended', async () => {
+    const sandbox = await startSandbox();
+    const provider = wowzaRealtime(sandbox.adapterSettings('wowza-realtime'));
+    const hub = createEventHub();
+    const receiver = await startWebhookReceiver({
+      hub,
+      parse: (input) =>
+        parseWebhook(input, {
+          secret: sandbox.webhooks.secret,
+          resolveStreamId: wowzaRealtimeStreamNames(provider),
+        }),
+    });
+    try {
+      sandbox.webhooks.register('wowza-realtime', receiver.url);
+      const sleep = sleepUntilWoken();
+      const container = createContainer();
+      container.register(tokens.sleep, { useValue: sleep });
+      const client = createLiveStreamClient(provider, { container });
+      const stream = await client.create({ name: 'webhook e2e', recording: true });
+      const waiting = client.waitForBroadcast(stream.id, {
+        events: hub,
+        intervalMs: 30_000,
+        maxIntervalMs: 30_000,
+      });
+      await vi.waitFor(() => expect(sleep.count()).toBeGreaterThanOrEqual(1));
+      sandbox.setEncoder('wowza-realtime', stream.id, true);
+      expect((await waiting).broadcasting).toBe(true);
+
+      const stopped = client.waitForBroadcast(stream.id, {
+        broadcasting: false,
+        events: hub,
+        intervalMs: 30_000,
+        maxIntervalMs: 30_000,
+      });
+      await vi.waitFor(() => expect(sleep.count()).toBeGreaterThanOrEqual(2));
+      sandbox.setEncoder('wowza-realtime', stream.id, false);
+      expect((await stopped).broadcasting).toBe(false);
+      await client.stop(stream.id);
+      await sandbox.webhooks.settled();
+      expect(receiver.events.map((event) => [event.type, event.streamId])).toEqual([
+        ['live_stream.connected', stream.id],
+        ['live_stream.disconnected', stream.id],
+        ['live_stream.recording_ready', stream.id],
+      ]);
+      expect(receiver.statuses).toEqual([200, 200, 200]);
+      // Millicast retries nothing: one delivery per change.
+      expect(sandbox.webhooks.deliveries().map((delivery) => delivery.event)).toEqual([
+        'feeds.started',
+        'feeds.ended',
+        'media.completed',
+      ]);
+    } finally {
+      await receiver.close();
+      await sandbox.close();
+    }
+  });
+
+  it('a handler with another secret refuses every delivery (400), and nothing reaches the hub', async () => {
+    const sandbox = await startSandbox();
+    const provider = wowzaRealtime(sandbox.adapterSettings('wowza-realtime'));
+    const hub = createEventHub();
+    const seen = hub.subscribe();
+    const receiver = await startWebhookReceiver({
+      hub,
+      parse: (input) =>
+        parseWebhook(input, {
+          secret: Buffer.from('another secret').toString('base64'),
+          resolveStreamId: () => 'x',
+        }),
+    });
+    try {
+      sandbox.webhooks.register('wowza-realtime', receiver.url);
+      const stream = await createLiveStreamClient(provider).create({ name: 'refused' });
+      sandbox.setEncoder('wowza-realtime', stream.id, true);
+      await sandbox.webhooks.settled();
+      expect(receiver.statuses).toEqual([400]);
+      seen.close();
+      const received = [];
+      for await (const event of seen) received.push(event);
+      expect(received).toEqual([]);
+    } finally {
+      await receiver.close();
+      await sandbox.close();
+    }
+  });
+});

@@ -1,0 +1,89 @@
+import { createEventHub, createLiveStreamClient, type LiveStream, tokens } from '@unilive/core';
+import { createContainer } from '@unilive/core/container';
+import { startSandbox } from '@unilive/sandbox';
+import { sleepUntilWoken, startWebhookReceiver } from '@unilive/testing';
+import { describe, expect, it, vi } from 'vitest';
+import { wowzaVideo } from './wowza-video-provider.js';
+import { parseWebhook } from './wowza-video-webhooks.js';
+
+// End to end: the sandbox sends Wowza's (legacy) webhooks for a stream it starts, to a local handler that
+// checks the path secret and confirms each event over the API; a waitForState that polls every 30 s ends
+// on the webhook. Its sleep never ends by itself, so ending at all proves the event woke it.
+describe('wowza-video webhooks from the sandbox', () => {
+  it('start → start.requested, start.complete → the wait polling every 30 s ends on the event', async () => {
+    const sandbox = await startSandbox({ transitionMs: 50 });
+    const provider = wowzaVideo(sandbox.adapterSettings('wowza-video'));
+    const hub = createEventHub();
+    const pathSecret = 'sandbox-path-secret-0001';
+    const receiver = await startWebhookReceiver({
+      path: `/webhooks/${pathSecret}`,
+      hub,
+      parse: (input) => parseWebhook(input, { unsigned: true, pathSecret, confirm: provider }),
+    });
+    try {
+      // Registered through the control API, as `unilive sandbox --webhook wowza-video=URL` does.
+      const registered = await fetch(`${sandbox.url}/_sandbox/webhooks`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ provider: 'wowza-video', url: receiver.url }),
+      });
+      expect(registered.status).toBe(201);
+      const sleep = sleepUntilWoken();
+      const container = createContainer();
+      container.register(tokens.sleep, { useValue: sleep });
+      const client = createLiveStreamClient(provider, { container });
+      const stream = await client.create({ name: 'webhook e2e', ingestProtocol: 'rtmp' });
+      // The wait starts on a stopped stream and sleeps; its sleep never ends by itself.
+      const waiting = client.waitForState(stream.id, 'ready', {
+        events: hub,
+        intervalMs: 30_000,
+        maxIntervalMs: 30_000,
+        timeoutMs: 600_000,
+      });
+      await vi.waitFor(() => expect(sleep.count()).toBeGreaterThanOrEqual(1));
+      await client.start(stream.id);
+      const ready: LiveStream = await waiting;
+      expect(ready.state).toBe('ready');
+      await sandbox.webhooks.settled();
+      expect(
+        receiver.events.map((event) => [(event.raw as { event: string }).event, event.type, event.streamId]),
+      ).toEqual([
+        ['start.requested', 'live_stream.state_changed', stream.id],
+        ['start.complete', 'live_stream.state_changed', stream.id],
+      ]);
+      expect(receiver.events.at(-1)?.state).toBe('ready');
+      // Confirmed over the API: the state is what the API said when the event arrived.
+      expect(receiver.events.every((event) => event.data?.confirmed === true)).toBe(true);
+      expect(receiver.statuses).toEqual([200, 200]);
+      expect(sandbox.webhooks.deliveries().map((delivery) => [delivery.event, delivery.status])).toEqual([
+        ['start.requested', 200],
+        ['start.complete', 200],
+      ]);
+    } finally {
+      await receiver.close();
+      await sandbox.close();
+    }
+  });
+
+  it('a delivery to a URL without the path secret is refused with 400', async () => {
+    const sandbox = await startSandbox({ transitionMs: 20 });
+    const provider = wowzaVideo(sandbox.adapterSettings('wowza-video'));
+    const receiver = await startWebhookReceiver({
+      path: '/webhooks/wrong',
+      parse: (input) => parseWebhook(input, { unsigned: true, pathSecret: 'the-right-one' }),
+    });
+    try {
+      sandbox.webhooks.register('wowza-video', receiver.url);
+      const client = createLiveStreamClient(provider);
+      const stream = await client.create({ name: 'refused', ingestProtocol: 'rtmp' });
+      await client.start(stream.id);
+      await client.waitForState(stream.id, 'ready', { intervalMs: 100 });
+      await sandbox.webhooks.settled();
+      expect(receiver.statuses).toEqual([400, 400]);
+      expect(receiver.events).toEqual([]);
+    } finally {
+      await receiver.close();
+      await sandbox.close();
+    }
+  });
+});
