@@ -4,6 +4,7 @@ import { create } from './create.js';
 import { remove } from './delete.js';
 import { get } from './get.js';
 import { list } from './list.js';
+import { listen } from './listen.js';
 import { push } from './push.js';
 import { sandbox } from './sandbox.js';
 import { start, stop } from './start.js';
@@ -22,5 +23,6 @@ export const commands: readonly CommandSpec[] = [
   remove,
   push,
   sandbox,
+  listen,
   demo,
 ];

@@ -1,5 +1,32 @@
+import type { ProviderId } from '@unilive/core';
 import { startSandbox } from '@unilive/sandbox';
-import { type CommandSpec, integerFlag, stringFlag } from '../context.js';
+import { type CommandSpec, integerFlag, listFlag, stringFlag, UsageError } from '../context.js';
+
+const webhookProviders = ['wowza-video', 'wowza-realtime', 'liveapi', 'videosdk'];
+
+/** `--webhook provider=url`, checked before the sandbox starts; the message never repeats the value. */
+function webhookEndpoints(values: readonly string[]): { provider: ProviderId; url: string }[] {
+  return values.map((value) => {
+    const separator = value.indexOf('=');
+    const provider = separator === -1 ? '' : value.slice(0, separator);
+    const url = separator === -1 ? '' : value.slice(separator + 1);
+    if (!webhookProviders.includes(provider)) {
+      throw new UsageError(
+        `--webhook expects <provider>=<url>, provider one of ${webhookProviders.join(', ')}`,
+      );
+    }
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+      throw new UsageError('--webhook expects <provider>=<url> with an http:// or https:// URL');
+    }
+    return { provider, url: parsed.href };
+  });
+}
 
 /** `unilive sandbox`: runs the sandbox in the foreground until interrupted. */
 export const sandbox: CommandSpec = {
@@ -15,7 +42,16 @@ export const sandbox: CommandSpec = {
       flags: '--rtmp-port <port>',
       description: 'port of the RTMP ingest encoders push to; 0 picks a free one (default: 1935)',
     },
+    {
+      flags: '--webhook <provider=url>',
+      description: "send that provider's webhooks, signed the vendor's way, to url (repeatable)",
+      repeatable: true,
+    },
   ],
+  help:
+    "Webhooks: each vendor's own envelope and signature, one attempt each, never retried. The Wowza\n" +
+    'Real-Time signing secret and the videosdk public key are at GET /_sandbox/webhooks; endpoints can be\n' +
+    'added there too (POST { provider, url }), or relayed to a local app with `unilive listen`.',
   async run({ flags, context }) {
     const { output, signal } = context;
     const port = integerFlag(flags, 'port', '--port', { min: 0, max: 65_535 }) ?? 4010;
@@ -24,7 +60,15 @@ export const sandbox: CommandSpec = {
     const rate = integerFlag(flags, 'rateLimit', '--rate-limit', { min: 1, max: 1_000_000 });
     const host = stringFlag(flags, 'host');
     const persistPath = stringFlag(flags, 'persist');
+    const endpoints = webhookEndpoints(listFlag(flags, 'webhook'));
     const running = await startSandbox({
+      webhooks: {
+        endpoints,
+        onDelivery: (delivery) =>
+          output.out(
+            `webhook ${delivery.provider} ${delivery.event} → ${delivery.url} ${delivery.status ?? delivery.error}`,
+          ),
+      },
       port,
       ...(host ? { host } : {}),
       ...(persistPath ? { persistPath } : {}),
@@ -41,6 +85,8 @@ export const sandbox: CommandSpec = {
     output.out(`  RTMP ingest     ${running.ingestUrl}`);
     for (const provider of running.providers)
       output.out(`  ${provider.padEnd(15)} ${running.baseUrl(provider)}`);
+    for (const endpoint of running.webhooks.endpoints())
+      output.out(`  webhooks of ${endpoint.provider} → ${endpoint.url}`);
     output.out(
       `\nUse it from another terminal:\n  export UNILIVE_SANDBOX_URL=${running.url}\n  unilive create --provider ${running.providers[0] ?? 'wowza-video'} --name "My stream"`,
     );
