@@ -159,9 +159,10 @@ describe('wowzaRealtimeStreamNames', () => {
     id,
     provider: 'wowza-realtime',
     state: 'ready',
-    ingest: [{ protocol: 'webrtc', url: `webrtc:${streamName}`, streamName }],
+    ingest: [],
     playback: [],
     recording: false,
+    providerDetails: { 'wowza-realtime': { sdk: { streamName, publishToken: 't0k3n-for-the-sdk' } } },
     raw: {},
   });
 

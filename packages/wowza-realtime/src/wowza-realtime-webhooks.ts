@@ -20,6 +20,7 @@ import {
   webhookSecrets,
 } from '@unilive/core';
 import * as v from 'valibot';
+import { wowzaRealtimeDetailsOf } from './map-wowza-realtime-stream.js';
 
 // Wowza Real-Time Streaming at Scale runs on Millicast (OptiView Real-time), whose webhooks are documented
 // in the Millicast docs ("Webhooks", "Feeds Hooks", "Media Hooks", "ViewerConnection Hooks", "Transcoder
@@ -56,7 +57,7 @@ export interface WowzaRealtimeWebhookOptions extends WebhookOptionsBase {
   /**
    * Finds the id of the stream a Millicast stream name belongs to: events carry only the name. Use
    * {@link wowzaRealtimeStreamNames} with your client, or a lookup in your own records (the name is
-   * `ingest[].streamName` of the stream `create` returned). A name it does not know makes an `unknown`
+   * `providerDetails['wowza-realtime'].sdk.streamName` of the stream `create` returned). A name it does not know makes an `unknown`
    * event with `data.streamName`.
    */
   resolveStreamId: WowzaRealtimeStreamNameResolver;
@@ -313,7 +314,7 @@ export interface WowzaRealtimeStreamNamesOptions {
 
 /**
  * A stream-name resolver that reads the account's streams (`list`, which reads every stream in full) and
- * keeps `ingest[].streamName → id` in memory. A name it does not know triggers one new walk, at most every
+ * keeps `providerDetails['wowza-realtime'].sdk.streamName → id` in memory. A name it does not know triggers one new walk, at most every
  * `refreshMs`; concurrent lookups share a walk. For many streams, prefer a lookup in your own records.
  */
 export function wowzaRealtimeStreamNames(
@@ -329,8 +330,8 @@ export function wowzaRealtimeStreamNames(
   const walk = async () => {
     const found = new Map<string, string>();
     for await (const stream of source.list()) {
-      for (const endpoint of stream.ingest)
-        if (endpoint.streamName) found.set(endpoint.streamName, stream.id);
+      const streamName = wowzaRealtimeDetailsOf(stream)?.sdk.streamName;
+      if (streamName) found.set(streamName, stream.id);
     }
     names = found;
     walkedAt = clock();

@@ -68,12 +68,12 @@ export const listen: CommandSpec = {
           body: JSON.stringify({ provider, url: `${relayUrl}/${provider}` }),
           ...(signal ? { signal } : {}),
         }).catch(() => undefined);
-        if (!answer || answer.status !== 201) {
+        if (answer?.status !== 201) {
           throw new UsageError(
             `no sandbox took the webhook registration at ${sandbox.origin}: is \`unilive sandbox\` running?`,
           );
         }
-        registered.push(((await answer.json()) as { id: string }).id);
+        registered.push(((await (answer as Response).json()) as { id: string }).id);
       }
       output.out(
         `Forwarding ${chosen.length > 0 ? chosen.join(', ') : 'all'} webhooks of ${sandbox.origin} to ${forwardTo.href} (Ctrl-C to stop)`,

@@ -17,7 +17,7 @@ export interface WebhookSigning {
 
 /** A webhook request as the vendor sends it: the exact body bytes and the headers. */
 export interface SignedWebhook {
-  body: string | Uint8Array;
+  body: string | Uint8Array<ArrayBuffer>;
   headers: Record<string, string>;
 }
 
@@ -39,7 +39,7 @@ export async function signWebhook(
   signing: WebhookSigning = {},
 ): Promise<SignedWebhook> {
   const binary = payload instanceof Uint8Array;
-  const body = binary ? payload : JSON.stringify(payload);
+  const body = binary ? new Uint8Array(payload) : JSON.stringify(payload);
   const bytes = typeof body === 'string' ? encoder.encode(body) : body;
   const headers: Record<string, string> = { 'content-type': binary ? 'image/jpeg' : 'application/json' };
   switch (provider) {
