@@ -93,6 +93,12 @@ describe('mapVideosdkV1LiveStream playback', () => {
     expect(map(urls).state).toBe('ready');
     expect(map(urls).broadcasting).toBeUndefined();
   });
+
+  it('leaves recording out when the answer has no record: unknown, not false', () => {
+    expect(map(urls)).not.toHaveProperty('recording');
+    expect(map({ ...urls, record: null })).not.toHaveProperty('recording');
+    expect(map({ ...urls, record: false }).recording).toBe(false);
+  });
 });
 
 // Found by the reliability suite's drift tests: a downstreamUrl of another scheme was labelled HLS, and an

@@ -35,7 +35,8 @@ export function mapVideosdkV1LiveStream(
     (target): RestreamTarget => ({ url: target.url, streamKey: target.streamKey }),
   );
   for (const target of restream ?? []) secrets.learn(target.streamKey);
-  const recording = raw.record ?? false;
+  // Absent when the answer has no `record`: unknown, not false.
+  const recording = raw.record ?? undefined;
   const createdAt = parseDate(raw.createdAt);
   const updatedAt = parseDate(raw.updatedAt);
   return {
@@ -44,8 +45,8 @@ export function mapVideosdkV1LiveStream(
     ...(typeof raw.name === 'string' ? { name: raw.name } : {}),
     state: v1State,
     ingest: [ingest],
-    playback: mapPlayback(raw, recording),
-    recording,
+    playback: mapPlayback(raw, recording === true),
+    ...(recording === undefined ? {} : { recording }),
     ...(restream ? { restream } : {}),
     ...(createdAt ? { createdAt } : {}),
     ...(updatedAt ? { updatedAt } : {}),

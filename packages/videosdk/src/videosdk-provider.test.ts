@@ -281,7 +281,6 @@ describe('videosdk provider', () => {
           },
         ],
         playback: [],
-        recording: false,
         restream: [{ url: 'rtmp://a.example/live', streamKey: 'rs-key-1' }],
         raw,
       });
