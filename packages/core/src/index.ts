@@ -187,5 +187,45 @@ export type {
   ProviderSettingsBase,
   UpdateLiveStreamInput,
 } from './provider.js';
+export { type MigrationPlan, planMigrationInput } from './registry/migration.js';
+export {
+  formatStreamReference,
+  type ParsedStreamReference,
+  parseStreamReference,
+  providerNameProblem,
+  referenceSeparator,
+  type StreamReference,
+} from './registry/references.js';
+export {
+  createLiveStreamRegistry,
+  type LiveStreamRegistry,
+  type LiveStreamRegistryOptions,
+  type MigrateOptions,
+  type MigrationOptions,
+  type MigrationResult,
+  type RegistryCreateOptions,
+  type RegistryListOptions,
+  type RegistryLiveStream,
+  type RegistryProvider,
+  type RegistryStreamList,
+  type RoutedLiveStream,
+} from './registry/registry.js';
+export {
+  createLiveStreamRegistryFromConfig,
+  type LiveStreamRegistryConfig,
+  type RegistryConfigOptions,
+  type RegistryProviderConfig,
+} from './registry/registry-config.js';
+export {
+  type ChooseProvider,
+  mayHaveCreated,
+  provesNothingMade,
+  type RoutingCandidate,
+  type RoutingDecision,
+  type RoutingExclusion,
+  type RoutingFailover,
+  type RoutingOptions,
+  routingGaps,
+} from './registry/routing.js';
 export { type Clock, type Sleep, systemClock, systemSleep } from './runtime.js';
 export { redact, SecretSet } from './secrets.js';

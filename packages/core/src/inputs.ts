@@ -124,7 +124,10 @@ export function validateInput<T>(
   throw invalidInput(result.issues.map(toInputIssue), context);
 }
 
-/** Builds the {@link InvalidInputError} for a list of problems. */
+/**
+ * Builds the {@link InvalidInputError} for a list of problems found before any request: its `delivery` is
+ * `not-sent`, so a caller (a registry routing a create) knows nothing reached the vendor.
+ */
 export function invalidInput(
   issues: InputIssue[],
   context: { provider?: ProviderId | undefined; operation: string },
@@ -135,6 +138,7 @@ export function invalidInput(
     provider: context.provider,
     operation: context.operation,
     issues,
+    delivery: 'not-sent',
   });
 }
 

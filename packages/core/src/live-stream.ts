@@ -153,6 +153,9 @@ export interface Warning {
    * - `fallback`: a documented alternative was used instead of the usual path;
    * - `incomplete-answer`: the vendor's answer lacked something the neutral result normally carries (an
    *   ingest endpoint, push credentials), so that part is empty or partial; `raw` has what was sent;
+   * - `skipped-provider`: a registry's `list` left out a provider that failed (its name is in the message),
+   *   after the streams it had already yielded;
+   * - `not-carried`: a migration could not carry this part of the source stream to the new vendor;
    * - `other`.
    */
   type:
@@ -162,6 +165,8 @@ export interface Warning {
     | 'read-back-failed'
     | 'fallback'
     | 'incomplete-answer'
+    | 'skipped-provider'
+    | 'not-carried'
     | 'other';
   /** The input field concerned, as a dot path (`lowLatency`, `providerOptions.liveapi.foo`). */
   setting?: string;

@@ -35,6 +35,10 @@ export interface UniliveErrorOptions {
   retryAfterMs?: number | undefined;
   /** Whether the request reached the vendor; see {@link Delivery}. Set by the HTTP layer. */
   delivery?: Delivery | undefined;
+  /** The name the provider has in a `LiveStreamRegistry`, when the call went through one. */
+  providerName?: string | undefined;
+  /** For a `create` a registry routed: whether the vendor may have made the stream; see the field. */
+  maybeCreated?: boolean | undefined;
   cause?: unknown;
   /** Values to scrub from every text this error carries. */
   secrets?: Iterable<string> | undefined;
@@ -59,6 +63,18 @@ export class UniliveError extends Error {
   readonly retryAfterMs: number | undefined;
   /** Whether the request reached the vendor; absent for errors raised outside the HTTP layer. */
   readonly delivery: Delivery | undefined;
+  /**
+   * The name the provider has in a `LiveStreamRegistry` (`'eu'` in `'eu:abc'`), set when the call went
+   * through one; `provider` stays the vendor's id. Absent otherwise.
+   */
+  readonly providerName: string | undefined;
+  /**
+   * Set on a failed `create` that a `LiveStreamRegistry` made: `false` when the failure proves the vendor
+   * made nothing (`delivery` is `not-sent` or `refused`), `true` when it may have made the stream (a timeout,
+   * a 5xx or a dropped connection after sending, an unreadable success). Look for the stream before creating
+   * it again (`registry.findByName`). Absent outside a registry.
+   */
+  readonly maybeCreated: boolean | undefined;
   declare readonly [kindsMarker]: readonly string[];
 
   constructor(options: UniliveErrorOptions) {
@@ -73,6 +89,8 @@ export class UniliveError extends Error {
     this.requestId = options.requestId;
     this.retryAfterMs = options.retryAfterMs;
     this.delivery = options.delivery;
+    this.providerName = options.providerName;
+    this.maybeCreated = options.maybeCreated;
     Object.defineProperty(this, kindsMarker, { value: kindsOf(new.target), enumerable: false });
     // The kind, not the constructor name, which minifiers rename.
     this.name = (new.target as typeof UniliveError).kind;
@@ -121,6 +139,8 @@ export class UniliveError extends Error {
       'requestId',
       'retryAfterMs',
       'delivery',
+      'providerName',
+      'maybeCreated',
     ];
   }
 

@@ -1,0 +1,213 @@
+import { describe, expect, it } from 'vitest';
+import { fakeProvider } from '../../test/fake-provider.js';
+import { ConflictError, InvalidInputError, ProviderUnavailableError } from '../errors/errors.js';
+import { createLiveStreamRegistry } from './registry.js';
+
+const youtube = { url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: 'yt-secret-key-1' };
+const twitch = { url: 'rtmp://live.twitch.tv/app', streamKey: 'tw-secret-key-2' };
+
+function setup(
+  options: { target?: Parameters<typeof fakeProvider>[1]; source?: Parameters<typeof fakeProvider>[1] } = {},
+) {
+  const source = fakeProvider('wowza-video', {
+    capabilities: { regions: true, lowLatency: true },
+    ...options.source,
+  });
+  const target = fakeProvider('liveapi', options.target);
+  const registry = createLiveStreamRegistry({ providers: { old: source.provider, new: target.provider } });
+  return { source, target, registry };
+}
+
+describe('planMigration', () => {
+  it('carries name, recording, restream targets that are on and the ingest protocol; says what stays behind', async () => {
+    const { source, target, registry } = setup({
+      target: { capabilities: { ingestProtocols: ['rtmp', 'srt'] } },
+    });
+    const created = await registry.create(
+      { name: 'Launch', recording: true, ingestProtocol: 'srt', restream: [youtube, twitch] },
+      { provider: 'old' },
+    );
+    const stored = source.store.get(created.id);
+    if (!stored?.restream?.[1]) throw new Error('fixture restream missing');
+    stored.restream[1].enabled = false;
+    stored.providerDetails = { 'wowza-video': { connectionCode: '0abcde' } };
+
+    const plan = await registry.planMigration(created.ref, { to: 'new' });
+    expect(plan.source.ref).toBe(created.ref);
+    expect(plan.to).toBe('new');
+    expect(plan.input).toEqual({
+      name: 'Launch',
+      recording: true,
+      ingestProtocol: 'srt',
+      restream: [youtube],
+    });
+    expect(plan.warnings.map((warning) => [warning.type, warning.setting, warning.message])).toEqual([
+      ['not-carried', 'restream', '1 restream target(s) switched off on the source are not carried'],
+      ['not-carried', 'region', 'the source does not report its region: pass input.region to choose one'],
+      [
+        'not-carried',
+        'lowLatency',
+        'the source does not report low latency: pass input.lowLatency to ask for it',
+      ],
+      [
+        'not-carried',
+        'providerDetails.wowza-video',
+        'what only wowza-video has (providerDetails.wowza-video) stays behind',
+      ],
+      [
+        'not-carried',
+        'ingest',
+        'the new stream has its own ingest URL, stream key and playback URLs: point encoders and players at them',
+      ],
+    ]);
+    // A plan creates nothing.
+    expect(target.calls).toEqual([]);
+  });
+
+  it("leaves out what the target cannot take, with a warning each, and the caller's input wins", async () => {
+    const { registry } = setup({
+      target: { capabilities: { restream: false, recording: false, ingestProtocols: ['rtmp'] } },
+    });
+    const created = await registry.create(
+      { name: 'Launch', recording: true, ingestProtocol: 'srt', restream: [youtube] },
+      { provider: 'old' },
+    );
+    const plan = await registry.planMigration(created.ref, { to: 'new' });
+    expect(plan.input).toEqual({ name: 'Launch' });
+    expect(plan.warnings.map((warning) => warning.setting)).toEqual([
+      'recording',
+      'restream',
+      'ingestProtocol',
+      'region',
+      'lowLatency',
+      'ingest',
+    ]);
+    expect(plan.warnings[1]?.message).toBe(
+      'new has no restream: 1 target(s) are not carried; forward the stream another way',
+    );
+    const given = await registry.planMigration(created.ref, {
+      to: 'new',
+      input: { name: 'Launch (moved)', region: 'eu', lowLatency: false },
+    });
+    expect(given.input).toEqual({ name: 'Launch (moved)', region: 'eu', lowLatency: false });
+    expect(given.warnings.map((warning) => warning.setting)).toEqual([
+      'recording',
+      'restream',
+      'ingestProtocol',
+      'ingest',
+    ]);
+  });
+
+  it('names a stream whose vendor keeps none after its reference, and checks the merged input before anything is made', async () => {
+    const { source, registry } = setup();
+    const created = await registry.create({ name: 'x' }, { provider: 'old' });
+    const stored = source.store.get(created.id);
+    if (stored) delete stored.name;
+    const plan = await registry.planMigration(created.ref, { to: 'new' });
+    expect(plan.input.name).toBe(created.ref);
+    expect(plan.warnings[0]).toEqual({
+      type: 'not-carried',
+      setting: 'name',
+      message: `the source keeps no name, so the new stream is named after its reference ${created.ref}`,
+    });
+    await expect(registry.planMigration(created.ref, { to: 'new', input: { name: '' } })).rejects.toThrow(
+      /name: expected a non-empty name/,
+    );
+  });
+
+  it('refuses the source provider itself and unknown names as targets', async () => {
+    const { registry } = setup();
+    const created = await registry.create({ name: 'x' }, { provider: 'old' });
+    await expect(registry.planMigration(created.ref, { to: 'old' })).rejects.toThrow(
+      /expected a provider other than the source's \(old\)/,
+    );
+    await expect(registry.planMigration(created.ref, { to: 'nowhere' })).rejects.toThrow(
+      /the registry has old, new/,
+    );
+  });
+});
+
+describe('migrate', () => {
+  it('creates the new stream and leaves the source unless asked', async () => {
+    const { source, target, registry } = setup();
+    const created = await registry.create({ name: 'Launch', recording: true }, { provider: 'old' });
+    const result = await registry.migrate(created.ref, { to: 'new' });
+    expect(result.stream.ref).toBe('new:liveapi1');
+    expect(result.stream.routing.by).toBe('requested');
+    expect(target.createInputs).toEqual([{ name: 'Launch', recording: true, ingestProtocol: 'rtmp' }]);
+    expect(result.sourceDeleted).toBe(false);
+    expect(source.store.has(created.id)).toBe(true);
+    expect(result.warnings.every((warning) => warning.type === 'not-carried')).toBe(true);
+  });
+
+  it('deletes the source only after the new stream exists, stopping it first when it runs', async () => {
+    const { source, target, registry } = setup();
+    const created = await registry.create({ name: 'Launch' }, { provider: 'old' });
+    await registry.start(created.ref);
+    source.calls.length = 0;
+    const order: string[] = [];
+    const sourceDelete = source.provider.delete.bind(source.provider);
+    source.provider.delete = async (id, options) => {
+      order.push(`delete source (target has ${target.store.size})`);
+      return sourceDelete(id, options);
+    };
+    const result = await registry.migrate(created.ref, { to: 'new', deleteSource: true });
+    expect(result.sourceDeleted).toBe(true);
+    expect(order).toEqual(['delete source (target has 1)']);
+    expect(source.calls).toEqual([
+      `get ${created.id}`,
+      `stop ${created.id}`,
+      `get ${created.id}`,
+      `delete ${created.id}`,
+    ]);
+    expect(source.store.size).toBe(0);
+  });
+
+  it('a failed create leaves the source as it was', async () => {
+    const { source, target, registry } = setup();
+    const created = await registry.create({ name: 'Launch' }, { provider: 'old' });
+    source.calls.length = 0;
+    target.script({
+      kind: 'fail',
+      error: new ProviderUnavailableError({
+        provider: 'liveapi',
+        operation: 'create',
+        message: '503',
+        delivery: 'unknown',
+      }),
+    });
+    await expect(registry.migrate(created.ref, { to: 'new', deleteSource: true })).rejects.toMatchObject({
+      providerName: 'new',
+      maybeCreated: true,
+    });
+    expect(source.calls).toEqual([`get ${created.id}`]);
+    expect(source.store.has(created.id)).toBe(true);
+  });
+
+  it('a source that cannot be deleted does not fail the migration: the new stream is returned with why', async () => {
+    const refusal = new ConflictError({
+      provider: 'wowza-video',
+      operation: 'delete',
+      message: 'in use',
+      status: 409,
+    });
+    const { registry } = setup({ source: { deleteError: refusal } });
+    const created = await registry.create({ name: 'Launch' }, { provider: 'old' });
+    const result = await registry.migrate(created.ref, { to: 'new', deleteSource: true });
+    expect(result.stream.ref).toBe('new:liveapi1');
+    expect(result.sourceDeleted).toBe(false);
+    expect(result.sourceError).toBe(refusal);
+    expect(result.sourceError?.providerName).toBe('old');
+    expect(result.warnings.at(-1)).toEqual({
+      type: 'other',
+      setting: 'deleteSource',
+      message: `the new stream new:liveapi1 exists, but the source ${created.ref} could not be deleted: ConflictError 409: in use`,
+    });
+  });
+
+  it('refuses a bad reference before reading anything', async () => {
+    const { source, registry } = setup();
+    await expect(registry.migrate('old', { to: 'new' })).rejects.toThrow(InvalidInputError);
+    expect(source.calls).toEqual([]);
+  });
+});

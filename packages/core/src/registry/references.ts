@@ -1,0 +1,95 @@
+import { InvalidInputError } from '../errors/errors.js';
+import { idProblem } from '../ids.js';
+
+/** The character between a provider's registry name and the vendor's stream id in a string reference. */
+export const referenceSeparator = ':';
+
+// Names are short words: no separator, no path or URL characters, nothing a shell or a log would mangle.
+// A vendor id never holds the separator either (see `idProblem`), so `name:id` splits in exactly one way.
+const namePattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+/**
+ * A stream anywhere in a registry: `'<name>:<vendor id>'` (`'eu:abc123'`), or the same as an object
+ * (`{ provider: 'eu', id: 'abc123' }`), where `provider` is the name the provider has in the registry, not
+ * the vendor's id.
+ */
+export type StreamReference = string | { provider: string; id: string };
+
+/** A reference taken apart: the provider's registry name and the vendor's stream id. */
+export interface ParsedStreamReference {
+  provider: string;
+  id: string;
+}
+
+/** Why `name` cannot name a provider in a registry, or undefined when it can. */
+export function providerNameProblem(name: unknown): string | undefined {
+  if (typeof name !== 'string') return 'expected a string';
+  if (!namePattern.test(name)) {
+    return 'expected 1–64 letters, digits, "_" or "-", starting with a letter or digit';
+  }
+  return undefined;
+}
+
+/**
+ * Builds the string reference of a stream: `formatStreamReference('eu', 'abc')` is `'eu:abc'`. Throws
+ * `InvalidInputError` when the name or the id could make the reference ambiguous.
+ */
+export function formatStreamReference(provider: string, id: string): string {
+  return `${checkedName(provider, 'provider', 'reference')}${referenceSeparator}${checkedId(id, 'id', 'reference')}`;
+}
+
+/**
+ * Takes a reference apart, checking both parts: a string must be `'<name>:<id>'` with exactly one `:`, an
+ * object must have a string `provider` and `id`. Throws `InvalidInputError` (`operation` as given, values
+ * never echoed) for anything else. Whether the name is known is the registry's to check.
+ */
+export function parseStreamReference(reference: unknown, operation = 'reference'): ParsedStreamReference {
+  if (typeof reference === 'string') {
+    const parts = reference.split(referenceSeparator);
+    if (parts.length !== 2) {
+      throw referenceError(
+        operation,
+        'reference',
+        `expected "<name>${referenceSeparator}<id>" with one "${referenceSeparator}", such as "eu${referenceSeparator}abc123"`,
+      );
+    }
+    const [provider = '', id = ''] = parts;
+    return {
+      provider: checkedName(provider, 'reference', operation),
+      id: checkedId(id, 'reference', operation),
+    };
+  }
+  if (typeof reference === 'object' && reference !== null && !Array.isArray(reference)) {
+    const { provider, id } = reference as { provider?: unknown; id?: unknown };
+    return {
+      provider: checkedName(provider, 'reference.provider', operation),
+      id: checkedId(id, 'reference.id', operation),
+    };
+  }
+  throw referenceError(
+    operation,
+    'reference',
+    `expected "<name>${referenceSeparator}<id>" or { provider, id }`,
+  );
+}
+
+function checkedName(name: unknown, path: string, operation: string): string {
+  const problem = providerNameProblem(name);
+  if (problem) throw referenceError(operation, path, `provider name: ${problem}`);
+  return name as string;
+}
+
+function checkedId(id: unknown, path: string, operation: string): string {
+  const problem = idProblem(id);
+  if (problem) throw referenceError(operation, path, `stream id: ${problem}`);
+  return id as string;
+}
+
+function referenceError(operation: string, path: string, message: string): InvalidInputError {
+  return new InvalidInputError({
+    operation,
+    message: `Invalid input for ${operation}: ${path}: ${message}`,
+    issues: [{ path, message }],
+    delivery: 'not-sent',
+  });
+}

@@ -1,0 +1,126 @@
+import type { LiveStreamClient } from '../client/live-stream-client.js';
+import {
+  type ConfigClientOptions,
+  createLiveStreamClientFromConfig,
+  type LiveStreamConfig,
+} from '../config/load-client.js';
+import { InvalidInputError } from '../errors/errors.js';
+import type { RateLimitOptions } from '../http/request-gate.js';
+import { providerNameProblem } from './references.js';
+import { createLiveStreamRegistry, type LiveStreamRegistry } from './registry.js';
+import type { RoutingOptions } from './routing.js';
+
+/**
+ * One provider of a registry in plain configuration: what `createLiveStreamClientFromConfig` takes (the
+ * provider id, the adapter's settings, credentials left out read from its environment variables), plus the
+ * name it has in the registry and its own rate limit.
+ */
+export interface RegistryProviderConfig extends LiveStreamConfig {
+  /** The provider id (`liveapi`); required here, as `UNILIVE_PROVIDER` cannot name several. */
+  provider: string;
+  /**
+   * Its name in the registry: letters, digits, `_` and `-`. Default the provider id, so two accounts of one
+   * vendor need a name each.
+   */
+  name?: string;
+  /** Paces this provider's requests (see `LiveStreamClientOptions.rateLimit`). */
+  rateLimit?: RateLimitOptions;
+}
+
+/** A registry in plain configuration, as it would come from a file. */
+export interface LiveStreamRegistryConfig {
+  /** The providers, in the registry's order. */
+  providers: readonly RegistryProviderConfig[];
+  routing?: RoutingOptions;
+}
+
+/** Options of {@link createLiveStreamRegistryFromConfig}: those of `createLiveStreamClientFromConfig`. */
+export type RegistryConfigOptions = Omit<ConfigClientOptions, 'rateLimit'>;
+
+/**
+ * Builds a registry from configuration, each provider exactly as `createLiveStreamClientFromConfig` would
+ * build it (the same checks, package loading and environment variables), under its name.
+ *
+ * @example
+ * ```ts
+ * const registry = await createLiveStreamRegistryFromConfig({
+ *   providers: [
+ *     { provider: 'wowza-video' },                                   // WOWZA_VIDEO_TOKEN
+ *     { provider: 'liveapi', name: 'eu', tokenId: EU_ID, secretKey: EU_KEY },
+ *     { provider: 'liveapi', name: 'us', tokenId: US_ID, secretKey: US_KEY },
+ *   ],
+ *   routing: { order: ['eu', 'us', 'wowza-video'] },
+ * });
+ * ```
+ * @throws InvalidInputError (`operation: 'configure'`) before any request, its issue paths under
+ *   `providers.<index>`: no providers, an entry without `provider`, a bad or repeated name, anything
+ *   `createLiveStreamClientFromConfig` refuses, or a routing order that is not every name once.
+ */
+export async function createLiveStreamRegistryFromConfig(
+  config: LiveStreamRegistryConfig,
+  options: RegistryConfigOptions = {},
+): Promise<LiveStreamRegistry> {
+  const entries = (config as { providers?: unknown } | undefined)?.providers;
+  if (!Array.isArray(entries) || entries.length === 0) {
+    throw configurationError('providers', 'expected a list of providers, with at least one');
+  }
+  const clients: Record<string, LiveStreamClient> = {};
+  for (const [index, entry] of entries.entries()) {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      throw configurationError(`providers.${index}`, 'expected an object such as { provider: "liveapi" }');
+    }
+    const { name, rateLimit, ...settings } = entry as RegistryProviderConfig;
+    if (typeof settings.provider !== 'string' || settings.provider.length === 0) {
+      throw configurationError(`providers.${index}.provider`, 'expected a provider id');
+    }
+    const registryName = name ?? settings.provider;
+    const problem = providerNameProblem(registryName);
+    if (problem) {
+      throw configurationError(
+        `providers.${index}.${name === undefined ? 'provider' : 'name'}`,
+        name === undefined ? `cannot be used as a name (${problem}): set name` : problem,
+      );
+    }
+    if (Object.hasOwn(clients, registryName)) {
+      throw configurationError(
+        `providers.${index}.name`,
+        'expected a name no earlier entry has: give each account of one vendor its own name',
+      );
+    }
+    try {
+      clients[registryName] = await createLiveStreamClientFromConfig(settings, {
+        ...options,
+        ...(rateLimit === undefined ? {} : { rateLimit }),
+      });
+    } catch (error) {
+      throw InvalidInputError.isInstance(error) ? within(error, index) : error;
+    }
+  }
+  return createLiveStreamRegistry({
+    providers: clients,
+    ...(config.routing === undefined ? {} : { routing: config.routing }),
+    ...(options.hooks ? { hooks: options.hooks } : {}),
+  });
+}
+
+function configurationError(path: string, message: string): InvalidInputError {
+  return new InvalidInputError({
+    operation: 'configure',
+    message: `Invalid registry configuration: ${path}: ${message}`,
+    issues: [{ path, message }],
+    delivery: 'not-sent',
+  });
+}
+
+// The single-provider error, its paths placed under the entry it came from.
+function within(error: InvalidInputError, index: number): InvalidInputError {
+  const prefix = `providers.${index}`;
+  return new InvalidInputError({
+    provider: error.provider,
+    operation: error.operation ?? 'configure',
+    message: `Invalid registry configuration: ${prefix}: ${error.message}`,
+    issues: error.issues.map((issue) => ({ path: `${prefix}.${issue.path}`, message: issue.message })),
+    delivery: 'not-sent',
+    cause: error,
+  });
+}

@@ -1,0 +1,639 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fakeProvider, fullCapabilities } from '../../test/fake-provider.js';
+import type { ProviderCapabilities } from '../capabilities.js';
+import { createLiveStreamClient } from '../client/live-stream-client.js';
+import {
+  AbortError,
+  AuthenticationError,
+  InvalidInputError,
+  NotFoundError,
+  ProviderUnavailableError,
+  RateLimitError,
+  ResponseShapeError,
+  TimeoutError,
+  UnsupportedOperationError,
+} from '../errors/errors.js';
+import { type Delivery, UniliveError } from '../errors/unilive-error.js';
+import type { LiveStreamEvent } from '../events/live-stream-event.js';
+import type { WarningEvent } from '../http/hooks.js';
+import { invalidInput } from '../inputs.js';
+import { type IngestProtocol, ingestProtocols, type RestreamTargetInput } from '../live-stream.js';
+import { createLiveStreamRegistry } from './registry.js';
+import { provesNothingMade, routingGaps } from './routing.js';
+
+const failure = {
+  dns: () =>
+    new ProviderUnavailableError({
+      provider: 'a',
+      operation: 'create',
+      message: 'a: DNS failure',
+      delivery: 'not-sent',
+    }),
+  rateLimited: () =>
+    new RateLimitError({
+      provider: 'a',
+      operation: 'create',
+      message: '429',
+      status: 429,
+      delivery: 'refused',
+    }),
+  unauthorized: () =>
+    new AuthenticationError({
+      provider: 'a',
+      operation: 'create',
+      message: '401',
+      status: 401,
+      delivery: 'refused',
+    }),
+  gated: () =>
+    new TimeoutError({
+      provider: 'a',
+      operation: 'create',
+      message: 'could not start in time',
+      delivery: 'not-sent',
+    }),
+  serverError: () =>
+    new ProviderUnavailableError({
+      provider: 'a',
+      operation: 'create',
+      message: '503',
+      status: 503,
+      delivery: 'unknown',
+    }),
+  timeout: () =>
+    new TimeoutError({ provider: 'a', operation: 'create', message: 'timed out', delivery: 'unknown' }),
+  unreadable: () =>
+    new ResponseShapeError({
+      provider: 'a',
+      operation: 'create',
+      message: 'not JSON',
+      status: 201,
+      delivery: 'unknown',
+    }),
+  badRequest: () =>
+    new InvalidInputError({
+      provider: 'a',
+      operation: 'create',
+      message: '400',
+      status: 400,
+      delivery: 'refused',
+    }),
+  noDelivery: () => new UniliveError({ provider: 'a', operation: 'create', message: 'partly done' }),
+  aborted: () =>
+    new AbortError({ provider: 'a', operation: 'create', message: 'aborted', delivery: 'not-sent' }),
+  inputGap: () =>
+    invalidInput([{ path: 'region', message: 'expected one of the vendor regions' }], {
+      provider: 'a',
+      operation: 'create',
+    }),
+  optionTypo: () =>
+    invalidInput([{ path: 'providerOptions.a.bilingMode', message: 'unknown field' }], {
+      provider: 'a',
+      operation: 'create',
+    }),
+};
+
+async function caught(run: () => Promise<unknown>): Promise<UniliveError> {
+  try {
+    await run();
+  } catch (error) {
+    if (UniliveError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+function threeProviders(capabilities: Partial<Record<'a' | 'b' | 'c', Partial<ProviderCapabilities>>> = {}) {
+  const a = fakeProvider('vendor-a', { capabilities: capabilities.a ?? {} });
+  const b = fakeProvider('vendor-b', { capabilities: capabilities.b ?? {} });
+  const c = fakeProvider('vendor-c', { capabilities: capabilities.c ?? {} });
+  return { a, b, c };
+}
+
+describe('references route every call to its provider', () => {
+  it('get, update, start, stop, waitForState and delete reach the named provider and carry the reference', async () => {
+    const a = fakeProvider('liveapi', { streams: 1 });
+    const b = fakeProvider('liveapi', { streams: 1 });
+    // Two accounts of one vendor: the same provider id under two names.
+    const registry = createLiveStreamRegistry({ providers: { eu: a.provider, us: b.provider } });
+    const [onA] = [...a.store.keys()];
+    const [onB] = [...b.store.keys()];
+    if (!onA || !onB) throw new Error('fixture streams missing');
+    // The fakes number their streams alike: only the name tells them apart.
+    expect(onA).toBe(onB);
+
+    const fromB = await registry.get(`us:${onB}`);
+    expect(fromB.ref).toBe(`us:${onB}`);
+    expect(fromB.provider).toBe('liveapi');
+    expect(b.calls).toEqual([`get ${onB}`]);
+    expect(a.calls).toEqual([]);
+
+    const renamed = await registry.update({ provider: 'eu', id: onA }, { name: 'renamed' });
+    expect(renamed).toMatchObject({ ref: `eu:${onA}`, name: 'renamed' });
+    expect((await registry.start(`eu:${onA}`)).state).toBe('ready');
+    expect((await registry.waitForState(`eu:${onA}`, 'ready', { intervalMs: 100 })).ref).toBe(`eu:${onA}`);
+    expect((await registry.stop(`eu:${onA}`)).state).toBe('stopped');
+    await registry.delete(`eu:${onA}`);
+    expect(a.calls).toEqual([`update ${onA}`, `start ${onA}`, `get ${onA}`, `stop ${onA}`, `delete ${onA}`]);
+    expect(b.calls).toEqual([`get ${onB}`]);
+    expect(b.store.has(onB)).toBe(true);
+  });
+
+  it('waitForBroadcast reaches the named provider, with its events', async () => {
+    const a = fakeProvider('liveapi', { streams: 1 });
+    const registry = createLiveStreamRegistry({ providers: { eu: a.provider } });
+    const [id = ''] = [...a.store.keys()];
+    // The fake's vendor does not report broadcasting: without events there is nothing to wait on.
+    const unsupported = await caught(() => registry.waitForBroadcast(`eu:${id}`));
+    expect(UnsupportedOperationError.isInstance(unsupported)).toBe(true);
+    expect(unsupported.providerName).toBe('eu');
+    async function* events(): AsyncGenerator<LiveStreamEvent> {
+      yield {
+        id: 'evt-1',
+        type: 'live_stream.connected',
+        provider: 'liveapi',
+        streamId: id,
+        occurredAt: new Date(0),
+        broadcasting: true,
+        raw: {},
+      };
+    }
+    const live = await registry.waitForBroadcast(
+      { provider: 'eu', id },
+      { events: events(), intervalMs: 100 },
+    );
+    expect(live).toMatchObject({ ref: `eu:${id}`, broadcasting: true });
+  });
+
+  it('an unknown name is an InvalidInputError naming the known ones, before any call', async () => {
+    const a = fakeProvider('liveapi', { streams: 1 });
+    const registry = createLiveStreamRegistry({ providers: { eu: a.provider, backup: a.provider } });
+    for (const run of [
+      () => registry.get('asia:abc'),
+      () => registry.delete({ provider: 'asia', id: 'abc' }),
+      () => registry.create({ name: 'x' }, { provider: 'asia' }),
+      () => registry.list({ providers: ['asia'] }).toArray(),
+    ]) {
+      const error = await caught(run);
+      expect(InvalidInputError.isInstance(error)).toBe(true);
+      expect(error.message).toContain('eu, backup');
+      expect(error.message).not.toContain('asia');
+      expect(error.delivery).toBe('not-sent');
+    }
+    expect(() => registry.client('asia')).toThrow(/eu, backup/);
+    expect(a.calls).toEqual([]);
+  });
+
+  it("a provider's error keeps its class and gains the provider's registry name", async () => {
+    const a = fakeProvider('liveapi');
+    const registry = createLiveStreamRegistry({ providers: { eu: a.provider } });
+    const error = await caught(() => registry.get('eu:missing'));
+    expect(NotFoundError.isInstance(error)).toBe(true);
+    expect(error.provider).toBe('liveapi');
+    expect(error.providerName).toBe('eu');
+    expect(error.toJSON()).toMatchObject({ provider: 'liveapi', providerName: 'eu', status: 404 });
+  });
+
+  it('refuses names that would make references ambiguous, and a routing order that is not every name once', () => {
+    const { provider } = fakeProvider('liveapi');
+    for (const name of ['e:u', 'e u', '', 'a/b', '-x']) {
+      expect(() => createLiveStreamRegistry({ providers: { [name]: provider } }), name).toThrow(
+        InvalidInputError,
+      );
+    }
+    expect(() => createLiveStreamRegistry({ providers: {} })).toThrow(/at least one/);
+    expect(() => createLiveStreamRegistry({ providers: { a: {} as never } })).toThrow(
+      /provider .* or a client/,
+    );
+    for (const order of [['a'], ['a', 'a'], ['a', 'c'], ['a', 'b', 'c']]) {
+      expect(() =>
+        createLiveStreamRegistry({ providers: { a: provider, b: provider }, routing: { order } }),
+      ).toThrow(/every provider name once: a, b/);
+    }
+  });
+
+  it('takes a client as it is, with its own hooks', async () => {
+    const a = fakeProvider('liveapi', { streams: 1 });
+    const client = createLiveStreamClient(a.provider);
+    const registry = createLiveStreamRegistry({ providers: { eu: client } });
+    expect(registry.client('eu')).toBe(client);
+    expect(registry.providers.map(({ name, providerId }) => ({ name, providerId }))).toEqual([
+      { name: 'eu', providerId: 'liveapi' },
+    ]);
+  });
+});
+
+describe('list', () => {
+  it('walks the providers one after the other, lazily, each stream once with its reference', async () => {
+    const a = fakeProvider('vendor-a', { streams: 2 });
+    const b = fakeProvider('vendor-b', { streams: 2 });
+    const registry = createLiveStreamRegistry({ providers: { a: a.provider, b: b.provider } });
+    const iterator = registry.list()[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    expect(first.value?.ref).toBe('a:vendora1');
+    // Nothing of b is asked for while a has streams left.
+    expect(b.calls).toEqual([]);
+    const rest: string[] = [];
+    for (let step = await iterator.next(); !step.done; step = await iterator.next())
+      rest.push(step.value.ref);
+    expect(rest).toEqual(['a:vendora2', 'b:vendorb1', 'b:vendorb2']);
+    expect(await registry.list({ providers: ['b'] }).toArray()).toHaveLength(2);
+    expect((await registry.list().toArray({ limit: 3 })).map((stream) => stream.ref)).toEqual([
+      'a:vendora1',
+      'a:vendora2',
+      'b:vendorb1',
+    ]);
+  });
+
+  it('lists a provider named twice under each name: references differ, so neither hides the other', async () => {
+    const a = fakeProvider('liveapi', { streams: 1 });
+    const registry = createLiveStreamRegistry({ providers: { one: a.provider, two: a.provider } });
+    expect((await registry.list().toArray()).map((stream) => stream.ref)).toEqual([
+      'one:liveapi1',
+      'two:liveapi1',
+    ]);
+  });
+
+  it('a provider failing mid-walk ends the walk with its typed error after what it yielded', async () => {
+    const error = new ProviderUnavailableError({
+      provider: 'vendor-b',
+      operation: 'list',
+      message: '503',
+      status: 503,
+    });
+    const a = fakeProvider('vendor-a', { streams: 1 });
+    const b = fakeProvider('vendor-b', { streams: 3, failList: { after: 1, error } });
+    const c = fakeProvider('vendor-c', { streams: 1 });
+    const registry = createLiveStreamRegistry({ providers: { a: a.provider, b: b.provider, c: c.provider } });
+    const seen: string[] = [];
+    const thrown = await caught(async () => {
+      for await (const stream of registry.list()) seen.push(stream.ref);
+    });
+    expect(seen).toEqual(['a:vendora1', 'b:vendorb1']);
+    expect(thrown).toBe(error);
+    expect(thrown.providerName).toBe('b');
+    expect(c.calls).toEqual([]);
+  });
+
+  it("with onProviderError 'skip' the walk goes on and a warning names the provider skipped", async () => {
+    const error = new ProviderUnavailableError({
+      provider: 'vendor-b',
+      operation: 'list',
+      message: 'refused',
+      delivery: 'not-sent',
+    });
+    const warnings: WarningEvent[] = [];
+    const a = fakeProvider('vendor-a', { streams: 1 });
+    const b = fakeProvider('vendor-b', { streams: 3, failList: { after: 2, error } });
+    const c = fakeProvider('vendor-c', { streams: 1 });
+    const registry = createLiveStreamRegistry({
+      providers: { a: a.provider, b: b.provider, c: c.provider },
+      hooks: { onWarning: (event) => warnings.push(event) },
+    });
+    const refs = (await registry.list({ onProviderError: 'skip' }).toArray()).map((stream) => stream.ref);
+    expect(refs).toEqual(['a:vendora1', 'b:vendorb1', 'b:vendorb2', 'c:vendorc1']);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({
+      provider: 'vendor-b',
+      operation: 'list',
+      warning: { type: 'skipped-provider' },
+    });
+    expect(warnings[0]?.warning.message).toMatch(
+      /^b failed after 2 stream\(s\) and was skipped: ProviderUnavailableError/,
+    );
+  });
+
+  it("'skip' never skips the caller's own mistake or abort", async () => {
+    const registry = createLiveStreamRegistry({
+      providers: { a: fakeProvider('vendor-a', { streams: 1 }).provider },
+    });
+    await expect(registry.list({ onProviderError: 'skip', pageSize: 0 }).toArray()).rejects.toThrow(
+      /pageSize/,
+    );
+  });
+});
+
+describe('routing', () => {
+  it('goes where told, whatever the capabilities say, and says so', async () => {
+    const { a, b } = threeProviders({ b: { restream: false } });
+    const registry = createLiveStreamRegistry({ providers: { a: a.provider, b: b.provider } });
+    const stream = await registry.create({ name: 'told' }, { provider: 'b' });
+    expect(stream.ref).toBe('b:vendorb1');
+    expect(stream.routing).toEqual({
+      provider: 'b',
+      by: 'requested',
+      candidates: ['b'],
+      excluded: [],
+      failedOver: [],
+      reason: 'b: named by the caller',
+    });
+    expect(a.calls).toEqual([]);
+  });
+
+  it('picks the first provider in the routing order whose capabilities fit, listing those left out', async () => {
+    const { a, b, c } = threeProviders({ a: { ingestProtocols: ['rtmp'] }, b: { lowLatency: false } });
+    const registry = createLiveStreamRegistry({
+      providers: { a: a.provider, b: b.provider, c: c.provider },
+      routing: { order: ['b', 'a', 'c'] },
+    });
+    const stream = await registry.create({ name: 'srt event', ingestProtocol: 'srt', lowLatency: true });
+    expect(stream.ref).toBe('c:vendorc1');
+    expect(stream.routing).toMatchObject({
+      provider: 'c',
+      by: 'order',
+      candidates: ['c'],
+      excluded: [
+        { provider: 'b', lacks: ['lowLatency'] },
+        { provider: 'a', lacks: ['ingestProtocol srt (takes rtmp)'] },
+      ],
+    });
+    expect(stream.routing.reason).toBe(
+      'c: first in the routing order that takes srt ingest, low latency; left out: b (lacks lowLatency), a (lacks ingestProtocol srt (takes rtmp))',
+    );
+  });
+
+  it('with no candidate, an InvalidInputError lists what each provider lacks, before any request', async () => {
+    const { a, b } = threeProviders({ a: { restream: false, regions: false }, b: { restream: false } });
+    const registry = createLiveStreamRegistry({ providers: { a: a.provider, b: b.provider } });
+    const error = await caught(() =>
+      registry.create({
+        name: 'x',
+        region: 'eu',
+        restream: [{ url: 'rtmp://yt.test/live', streamKey: 'restream-key-123' }],
+      }),
+    );
+    expect(InvalidInputError.isInstance(error)).toBe(true);
+    expect(error.message).toBe('No provider can take this input: a lacks restream, region; b lacks restream');
+    expect((error as InvalidInputError).issues).toEqual([
+      { path: 'providers.a', message: 'lacks restream, region' },
+      { path: 'providers.b', message: 'lacks restream' },
+    ]);
+    expect(JSON.stringify(error.toJSON())).not.toContain('restream-key-123');
+    expect([...a.calls, ...b.calls]).toEqual([]);
+  });
+
+  it('invalid input is refused once, before routing', async () => {
+    const { a, b } = threeProviders();
+    const registry = createLiveStreamRegistry({ providers: { a: a.provider, b: b.provider } });
+    const error = await caught(() => registry.create({ name: '' }));
+    expect((error as InvalidInputError).issues[0]?.path).toBe('name');
+    expect([...a.calls, ...b.calls]).toEqual([]);
+  });
+
+  it("a user's choose picks among the fitting candidates: one name first, or the whole order", async () => {
+    const { a, b, c } = threeProviders({ a: { recording: false } });
+    const offered: string[][] = [];
+    const registry = createLiveStreamRegistry({
+      providers: { a: a.provider, b: b.provider, c: c.provider },
+      routing: {
+        choose: (candidates, input) => {
+          offered.push(candidates.map((candidate) => `${candidate.name}/${candidate.providerId}`));
+          return input.name === 'one' ? 'c' : ['c', 'b'];
+        },
+      },
+    });
+    c.script({ kind: 'fail', error: failure.dns() });
+    const one = await registry.create({ name: 'one', recording: true });
+    expect(one.routing).toMatchObject({ provider: 'b', by: 'choose', candidates: ['c', 'b'] });
+    expect(offered).toEqual([['b/vendor-b', 'c/vendor-c']]);
+    const both = await registry.create({ name: 'both', recording: true });
+    expect(both.routing.provider).toBe('c');
+  });
+
+  it('a choice that is no fitting candidate is refused', async () => {
+    const { a, b } = threeProviders({ a: { recording: false } });
+    for (const choice of ['a', 'z', [], ['b', 'b']] as const) {
+      const registry = createLiveStreamRegistry({
+        providers: { a: a.provider, b: b.provider },
+        routing: { choose: () => choice as string | string[] },
+      });
+      const error = await caught(() => registry.create({ name: 'x', recording: true }));
+      expect(error.message).toBe('routing.choose returned no usable choice: expected one or more of b');
+    }
+    expect([...a.calls, ...b.calls]).toEqual([]);
+  });
+
+  it('routes only to a provider that fits, for any capabilities and input', async () => {
+    const capabilities = fc.record({
+      ingestProtocols: fc.subarray([...ingestProtocols], { minLength: 1 }),
+      lowLatency: fc.boolean(),
+      recording: fc.boolean(),
+      restream: fc.boolean(),
+      regions: fc.boolean(),
+      maxNameLength: fc.integer({ min: 5, max: 200 }),
+    });
+    const input = fc.record(
+      {
+        name: fc
+          .string({ minLength: 1, maxLength: 40 })
+          .filter((name) => /^[a-z ]+$/.test(name) && name.trim() !== ''),
+        ingestProtocol: fc.constantFrom<IngestProtocol>(...ingestProtocols),
+        lowLatency: fc.boolean(),
+        recording: fc.boolean(),
+        region: fc.constant('eu'),
+        restream: fc.constant<RestreamTargetInput[]>([{ url: 'rtmp://yt.test/live', streamKey: 'key-1' }]),
+      },
+      { requiredKeys: ['name'] },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(capabilities, { minLength: 1, maxLength: 4 }), input, async (caps, given) => {
+        const fakes = caps.map((capability, index) =>
+          fakeProvider(`v${index}`, { capabilities: capability }),
+        );
+        const registry = createLiveStreamRegistry({
+          providers: Object.fromEntries(fakes.map((fake, index) => [`p${index}`, fake.provider])),
+        });
+        const fitting = caps.flatMap((capability, index) =>
+          routingGaps({ ...fullCapabilities, ...capability }, given).length === 0 ? [`p${index}`] : [],
+        );
+        try {
+          const stream = await registry.create(given);
+          expect(stream.routing.provider).toBe(fitting[0]);
+          expect(stream.routing.candidates).toEqual(fitting);
+          expect(stream.ref.startsWith(`${fitting[0]}:`)).toBe(true);
+        } catch (error) {
+          if (!InvalidInputError.isInstance(error)) throw error;
+          expect(fitting).toEqual([]);
+          expect(error.issues.map((issue) => issue.path)).toEqual(
+            caps.map((_, index) => `providers.p${index}`),
+          );
+        }
+        expect(fakes.reduce((made, fake) => made + fake.store.size, 0)).toBe(fitting.length > 0 ? 1 : 0);
+      }),
+    );
+  });
+});
+
+describe('failover', () => {
+  const nothingMade = ['dns', 'rateLimited', 'unauthorized', 'gated', 'inputGap'] as const;
+  const maybeMade = ['serverError', 'timeout', 'unreadable', 'noDelivery'] as const;
+
+  for (const kind of nothingMade) {
+    it(`goes on to the next candidate after ${kind}, which proves nothing was made`, async () => {
+      const { a, b } = threeProviders();
+      const warnings: WarningEvent[] = [];
+      const registry = createLiveStreamRegistry({
+        providers: { a: a.provider, b: b.provider },
+        hooks: { onWarning: (event) => warnings.push(event) },
+      });
+      const error = failure[kind]();
+      a.script({ kind: 'fail', error });
+      const stream = await registry.create({ name: 'event' });
+      expect(stream.ref).toBe('b:vendorb1');
+      expect(stream.routing.failedOver).toEqual([{ provider: 'a', delivery: error.delivery, error }]);
+      expect(stream.routing.reason).toMatch(
+        /^b: first in the routing order that fits, after a \(\w+, (not-sent|refused)\) made nothing$/,
+      );
+      expect(stream.warnings).toEqual([warnings[0]?.warning]);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatchObject({
+        provider: 'vendor-a',
+        operation: 'create',
+        warning: { type: 'fallback' },
+      });
+      expect(warnings[0]?.warning.message).toMatch(/^a failed without making the stream \(.*\); trying b$/);
+      expect(a.store.size + b.store.size).toBe(1);
+    });
+  }
+
+  for (const kind of [...maybeMade, 'badRequest', 'aborted', 'optionTypo'] as const) {
+    it(`never goes on after ${kind}: the error names the provider and whether a stream may exist`, async () => {
+      const { a, b } = threeProviders();
+      const registry = createLiveStreamRegistry({ providers: { a: a.provider, b: b.provider } });
+      const error = failure[kind]();
+      a.script({ kind: (maybeMade as readonly string[]).includes(kind) ? 'make-then-fail' : 'fail', error });
+      const thrown = await caught(() => registry.create({ name: 'event' }));
+      expect(thrown).toBe(error);
+      expect(thrown.providerName).toBe('a');
+      expect(thrown.maybeCreated).toBe(!['not-sent', 'refused'].includes(error.delivery ?? ''));
+      expect(b.calls).toEqual([]);
+      expect(thrown.toJSON()).toMatchObject({ providerName: 'a', maybeCreated: thrown.maybeCreated });
+    });
+  }
+
+  it("never goes on once the caller's signal fired", async () => {
+    const { a, b } = threeProviders();
+    const registry = createLiveStreamRegistry({ providers: { a: a.provider, b: b.provider } });
+    const controller = new AbortController();
+    controller.abort();
+    a.script({ kind: 'fail', error: failure.dns() });
+    await expect(registry.create({ name: 'x' }, { signal: controller.signal })).rejects.toThrow(/DNS/);
+    expect(b.calls).toEqual([]);
+  });
+
+  it('with failover: false the first candidate decides', async () => {
+    const { a, b } = threeProviders();
+    const registry = createLiveStreamRegistry({
+      providers: { a: a.provider, b: b.provider },
+      routing: { failover: false },
+    });
+    a.script({ kind: 'fail', error: failure.rateLimited() });
+    const thrown = await caught(() => registry.create({ name: 'x' }));
+    expect(RateLimitError.isInstance(thrown)).toBe(true);
+    expect(thrown.maybeCreated).toBe(false);
+    expect(b.calls).toEqual([]);
+  });
+
+  it('a provider named in the call never fails over', async () => {
+    const { a, b } = threeProviders();
+    const registry = createLiveStreamRegistry({ providers: { a: a.provider, b: b.provider } });
+    a.script({ kind: 'fail', error: failure.dns() });
+    const thrown = await caught(() => registry.create({ name: 'x' }, { provider: 'a' }));
+    expect(thrown).toMatchObject({ providerName: 'a', maybeCreated: false });
+    expect(b.calls).toEqual([]);
+  });
+
+  it('when every candidate made nothing, the last error says so; when all refused the input, one error lists why', async () => {
+    const { a, b, c } = threeProviders({ c: { restream: false } });
+    const registry = createLiveStreamRegistry({ providers: { a: a.provider, b: b.provider, c: c.provider } });
+    a.script({ kind: 'fail', error: failure.dns() });
+    const last = failure.rateLimited();
+    b.script({ kind: 'fail', error: last });
+    const input = { name: 'x', restream: [{ url: 'rtmp://yt.test/live', streamKey: 'k-1' }] };
+    const thrown = await caught(() => registry.create(input));
+    expect(thrown).toBe(last);
+    expect(thrown).toMatchObject({ providerName: 'b', maybeCreated: false });
+
+    a.script({ kind: 'fail', error: failure.inputGap() });
+    b.script({ kind: 'fail', error: failure.inputGap() });
+    const refused = await caught(() => registry.create(input));
+    expect(refused.message).toBe(
+      'No provider can take this input: c lacks restream; a lacks region (expected one of the vendor regions); b lacks region (expected one of the vendor regions)',
+    );
+  });
+
+  it('over any mix of failures, at most one stream is made and failover happens only past proven-nothing failures', async () => {
+    const kinds = [...nothingMade, ...maybeMade, 'badRequest', 'succeed'] as const;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom(...kinds), { minLength: 1, maxLength: 4 }), async (plan) => {
+        const fakes = plan.map((_, index) => fakeProvider(`v${index}`));
+        plan.forEach((kind, index) => {
+          const fake = fakes[index];
+          if (!fake || kind === 'succeed') return;
+          const made = (maybeMade as readonly string[]).includes(kind);
+          fake.script({ kind: made ? 'make-then-fail' : 'fail', error: failure[kind]() });
+        });
+        const registry = createLiveStreamRegistry({
+          providers: Object.fromEntries(fakes.map((fake, index) => [`p${index}`, fake.provider])),
+        });
+        const firstStop = plan.findIndex((kind) => !(nothingMade as readonly string[]).includes(kind));
+        let outcome: string;
+        try {
+          outcome = (await registry.create({ name: 'generated' })).routing.provider;
+        } catch (error) {
+          outcome = `error ${(error as UniliveError).providerName}`;
+          expect((error as UniliveError).maybeCreated).toBe(
+            firstStop >= 0 && (maybeMade as readonly string[]).includes(plan[firstStop] ?? ''),
+          );
+        }
+        const made = fakes.reduce((sum, fake) => sum + fake.store.size, 0);
+        expect(made).toBeLessThanOrEqual(1);
+        const tried = fakes.filter((fake) => fake.calls.includes('create')).length;
+        if (firstStop < 0) {
+          // Every candidate proved it made nothing: all were tried, none made a stream.
+          expect(tried).toBe(plan.length);
+          expect(made).toBe(0);
+        } else {
+          expect(tried).toBe(firstStop + 1);
+          expect(outcome).toBe(plan[firstStop] === 'succeed' ? `p${firstStop}` : `error p${firstStop}`);
+        }
+      }),
+    );
+  });
+
+  it('provesNothingMade reads delivery, and only 429 or authentication among refusals', () => {
+    const deliveries: (Delivery | undefined)[] = ['not-sent', 'refused', 'unknown', undefined];
+    for (const delivery of deliveries) {
+      const options = { message: 'm', ...(delivery ? { delivery } : {}) };
+      expect(provesNothingMade(new RateLimitError(options))).toBe(
+        delivery === 'unknown' ? undefined : delivery,
+      );
+      expect(provesNothingMade(new AuthenticationError(options))).toBe(
+        delivery === 'unknown' ? undefined : delivery,
+      );
+      expect(provesNothingMade(new InvalidInputError(options))).toBe(
+        delivery === 'not-sent' ? 'not-sent' : undefined,
+      );
+      expect(provesNothingMade(new ProviderUnavailableError(options))).toBe(
+        delivery === 'not-sent' ? 'not-sent' : undefined,
+      );
+      expect(provesNothingMade(new AbortError(options))).toBeUndefined();
+    }
+    expect(provesNothingMade(new Error('plain'))).toBeUndefined();
+  });
+});
+
+describe('findByName', () => {
+  it('finds a stream by its name on every provider, for reconciling a create that may have made it', async () => {
+    const { a, b } = threeProviders();
+    const registry = createLiveStreamRegistry({ providers: { a: a.provider, b: b.provider } });
+    a.script({ kind: 'make-then-fail', error: failure.timeout() });
+    const thrown = await caught(() => registry.create({ name: 'launch' }));
+    expect(thrown.maybeCreated).toBe(true);
+    const found = await registry.findByName('launch');
+    expect(found.map((stream) => stream.ref)).toEqual(['a:vendora1']);
+    expect(await registry.findByName('launch', { providers: ['b'] })).toEqual([]);
+    await expect(registry.findByName('')).rejects.toThrow(InvalidInputError);
+  });
+});

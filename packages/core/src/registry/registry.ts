@@ -1,0 +1,737 @@
+import type { DependencyContainer } from 'tsyringe';
+import type { ProviderCapabilities } from '../capabilities.js';
+import {
+  createLiveStreamClient,
+  type LiveStreamClient,
+  type RequestOptions,
+} from '../client/live-stream-client.js';
+import { AbortError, InvalidInputError } from '../errors/errors.js';
+import { UniliveError } from '../errors/unilive-error.js';
+import { emit, type HttpHooks } from '../http/hooks.js';
+import type { RateLimitOptions } from '../http/request-gate.js';
+import { validateCreateInput } from '../inputs.js';
+import type { LiveStream, LiveStreamState, ProviderId, Warning } from '../live-stream.js';
+import type {
+  CreateLiveStreamInput,
+  ListOptions,
+  LiveStreamProvider,
+  UpdateLiveStreamInput,
+} from '../provider.js';
+import { type MigrationPlan, planMigrationInput } from './migration.js';
+import {
+  formatStreamReference,
+  parseStreamReference,
+  providerNameProblem,
+  type StreamReference,
+} from './references.js';
+import {
+  isCallerMistake,
+  mayHaveCreated,
+  provesNothingMade,
+  type RoutingCandidate,
+  type RoutingDecision,
+  type RoutingExclusion,
+  type RoutingFailover,
+  type RoutingOptions,
+  routingGaps,
+} from './routing.js';
+
+/** A stream as a registry returns it: the vendor's stream plus its global reference. */
+export type RegistryLiveStream = LiveStream & {
+  /**
+   * The stream's reference in the registry, `'<name>:<vendor id>'` (`'eu:abc123'`): what every registry
+   * call takes. `id` stays the vendor's id and `provider` the vendor's provider id.
+   */
+  ref: string;
+};
+
+/** A stream a registry created: which provider made it, and why, is in `routing`. */
+export type RoutedLiveStream = RegistryLiveStream & { routing: RoutingDecision };
+
+/** Options of a registry's `create`. */
+export interface RegistryCreateOptions extends RequestOptions {
+  /** The provider to create on, by its registry name: no routing and no failover. */
+  provider?: string;
+}
+
+/** Options of a registry's `list`. */
+export interface RegistryListOptions extends Omit<ListOptions, 'runtime'> {
+  /** The providers to list, by name, in this order. Default every provider, in the registry's order. */
+  providers?: readonly string[];
+  /**
+   * What a provider failing mid-walk does to the walk. `'throw'` (default): the walk ends with its error
+   * (carrying `providerName`) after every stream already yielded. `'skip'`: the walk goes on with the next
+   * provider, and an `onWarning` event of type `skipped-provider` names the one left out.
+   */
+  onProviderError?: 'throw' | 'skip';
+}
+
+/** What a registry's `list` returns: iterate it with `for await`, or collect it with `toArray`. */
+export interface RegistryStreamList extends AsyncIterable<RegistryLiveStream> {
+  /** Collects every stream (or the first `limit`) into an array. */
+  toArray(options?: { limit?: number }): Promise<RegistryLiveStream[]>;
+}
+
+/** Options of `planMigration` and `migrate`. */
+export interface MigrationOptions extends RequestOptions {
+  /** The provider the new stream goes to, by its registry name; another than the source's. */
+  to: string;
+  /** Fields of the create input to set instead of (or besides) what carries over from the source. */
+  input?: Partial<CreateLiveStreamInput>;
+}
+
+/** Options of `migrate`. */
+export interface MigrateOptions extends MigrationOptions {
+  /**
+   * Deletes the source once the new stream exists (never before). A source that is `ready` or `starting`
+   * on a vendor that can stop it is stopped first, and waited for up to `stopTimeoutMs`. Default false.
+   */
+  deleteSource?: boolean;
+  /** How long to wait for the source to stop before deleting it, in ms. Default 60 000. */
+  stopTimeoutMs?: number;
+}
+
+/** What `migrate` did. */
+export interface MigrationResult {
+  /** The source as it was read before the migration. */
+  source: RegistryLiveStream;
+  /** The new stream, on the target provider. */
+  stream: RoutedLiveStream;
+  /**
+   * Everything that did not carry over (`not-carried`), the target's own soft gaps, and, when the source
+   * could not be deleted, why.
+   */
+  warnings: Warning[];
+  /** True when the source was deleted (only ever after the new stream existed). */
+  sourceDeleted: boolean;
+  /** Why deleting the source failed, when it was asked and failed. The new stream exists all the same. */
+  sourceError?: UniliveError;
+}
+
+/** One provider of a registry. */
+export interface RegistryProvider {
+  /** Its name in the registry: the first part of its streams' references. */
+  name: string;
+  /** The vendor's provider id. */
+  providerId: ProviderId;
+  capabilities: ProviderCapabilities;
+  /** The client the registry calls it through, for vendor-specific calls. */
+  client: LiveStreamClient;
+}
+
+/**
+ * Many providers at once, each under a name: streams anywhere are reached by reference
+ * (`'<name>:<vendor id>'`), `create` routes by capability with failover that never makes a stream twice,
+ * `list` walks every provider, and `migrate` moves a stream from one vendor to another. See
+ * docs/multi-provider.md.
+ */
+export interface LiveStreamRegistry {
+  /** The providers, in the registry's order (the order `list` walks them in). */
+  readonly providers: readonly RegistryProvider[];
+  /** The order `create` tries candidates in, by name. */
+  readonly routingOrder: readonly string[];
+  /** The client of one provider, by name; `InvalidInputError` naming the known ones for any other. */
+  client(name: string): LiveStreamClient;
+  /**
+   * Creates a stream. With `{ provider }`, there and only there. Without, on the first candidate whose
+   * capabilities fit the input ({@link routingGaps}), in the routing order or as `routing.choose` says; a
+   * candidate that fails in a way that proves it made nothing (`provesNothingMade`) hands over to the next.
+   * The result's `routing` says where and why.
+   *
+   * @throws InvalidInputError before any request for invalid input, an unknown provider name, or when no
+   *   provider fits (the message lists what each lacks).
+   * @throws the provider's own error, with `providerName` and `maybeCreated`, when it failed in a way that
+   *   may have made the stream (no failover then), or when every candidate failed.
+   */
+  create(input: CreateLiveStreamInput, options?: RegistryCreateOptions): Promise<RoutedLiveStream>;
+  get(reference: StreamReference, options?: RequestOptions): Promise<RegistryLiveStream>;
+  /** Every stream of every provider, one provider after the other, each page fetched as the walk goes. */
+  list(options?: RegistryListOptions): RegistryStreamList;
+  update(
+    reference: StreamReference,
+    patch: UpdateLiveStreamInput,
+    options?: RequestOptions,
+  ): Promise<RegistryLiveStream>;
+  delete(reference: StreamReference, options?: RequestOptions): Promise<void>;
+  start(reference: StreamReference, options?: RequestOptions): Promise<RegistryLiveStream>;
+  stop(reference: StreamReference, options?: RequestOptions): Promise<RegistryLiveStream>;
+  /** The client's `waitForState` on the stream's provider (`events` included). */
+  waitForState(
+    reference: StreamReference,
+    state: LiveStreamState | readonly LiveStreamState[],
+    options?: Parameters<LiveStreamClient['waitForState']>[2],
+  ): Promise<RegistryLiveStream>;
+  /** The client's `waitForBroadcast` on the stream's provider (`events` included). */
+  waitForBroadcast(
+    reference: StreamReference,
+    options?: Parameters<LiveStreamClient['waitForBroadcast']>[1],
+  ): Promise<RegistryLiveStream>;
+  /**
+   * The streams named exactly `name`, on every provider (or those given): how to find out whether a
+   * create that failed with `maybeCreated: true` made its stream. A vendor that keeps no name
+   * (`capabilities.names` false) cannot be searched this way: compare `createdAt` in `list` instead.
+   */
+  findByName(name: string, options?: RegistryListOptions): Promise<RegistryLiveStream[]>;
+  /** Reads the source and works out what `migrate` would create, without creating anything. */
+  planMigration(reference: StreamReference, options: MigrationOptions): Promise<MigrationPlan>;
+  /**
+   * Creates the equivalent of a stream on another provider (see {@link MigrationPlan}) and, when asked,
+   * deletes the source once the new stream exists. A failure to delete the source does not fail the
+   * migration: it is in `sourceError` and `warnings`, and the new stream is returned.
+   */
+  migrate(reference: StreamReference, options: MigrateOptions): Promise<MigrationResult>;
+}
+
+/** Options of {@link createLiveStreamRegistry}. */
+export interface LiveStreamRegistryOptions {
+  /**
+   * The providers by name (letters, digits, `_`, `-`): an adapter's provider, or a client already made
+   * (kept as it is, with its own hooks and rate limit). The same vendor may appear under several names (two
+   * accounts). Their order is the registry's order.
+   */
+  providers: Readonly<Record<string, LiveStreamProvider | LiveStreamClient>>;
+  routing?: RoutingOptions;
+  /** Hooks of every client the registry makes, and where its own warnings (`fallback`, `skipped-provider`) go. */
+  hooks?: HttpHooks;
+  /** Passed to every client the registry makes (see `createLiveStreamClient`). */
+  container?: DependencyContainer;
+  /** Paces each provider the registry wraps on its own: one limit per provider, not one for all. */
+  rateLimit?: RateLimitOptions;
+}
+
+interface Entry extends RegistryProvider {}
+
+// States in which a stream is stopped before a migration deletes it.
+const runningStates: readonly LiveStreamState[] = ['ready', 'starting'];
+
+/**
+ * Builds a registry over named providers.
+ *
+ * @example
+ * ```ts
+ * const registry = createLiveStreamRegistry({
+ *   providers: { wowza: wowzaVideo({ token }), eu: liveapi({ tokenId, secretKey }) },
+ * });
+ * const stream = await registry.create({ name: 'Launch', ingestProtocol: 'srt' }); // on wowza: it takes SRT
+ * await registry.start(stream.ref);
+ * ```
+ * @throws InvalidInputError (`operation: 'configure'`) for no providers, a name that could make references
+ *   ambiguous, something that is neither a provider nor a client, or a routing order that is not every name
+ *   once.
+ */
+export function createLiveStreamRegistry(options: LiveStreamRegistryOptions): LiveStreamRegistry {
+  const given = options?.providers;
+  if (
+    typeof given !== 'object' ||
+    given === null ||
+    Array.isArray(given) ||
+    Object.keys(given).length === 0
+  ) {
+    throw configurationError('providers', 'expected an object of providers by name, with at least one');
+  }
+  const entries: Entry[] = Object.keys(given).map((name) => {
+    const problem = providerNameProblem(name);
+    if (problem) throw configurationError(`providers.${name}`, `name: ${problem}`);
+    const value = given[name];
+    const client = isClient(value)
+      ? value
+      : isProvider(value)
+        ? createLiveStreamClient(value, {
+            ...(options.hooks ? { hooks: options.hooks } : {}),
+            ...(options.container ? { container: options.container } : {}),
+            ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+          })
+        : undefined;
+    if (!client) {
+      throw configurationError(
+        `providers.${name}`,
+        'expected a provider (an adapter factory result) or a client',
+      );
+    }
+    return { name, providerId: client.providerId, capabilities: client.capabilities, client };
+  });
+  const routing = options.routing ?? {};
+  const order = routingOrderOf(entries, routing.order);
+  return new DefaultLiveStreamRegistry(entries, order, routing, options.hooks ?? {});
+}
+
+function isClient(value: unknown): value is LiveStreamClient {
+  const candidate = value as Partial<LiveStreamClient> | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.waitForState === 'function' &&
+    typeof candidate.create === 'function' &&
+    typeof candidate.provider === 'object' &&
+    candidate.provider !== null
+  );
+}
+
+function isProvider(value: unknown): value is LiveStreamProvider {
+  const candidate = value as Partial<LiveStreamProvider> | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    candidate.specificationVersion === 'v1' &&
+    typeof candidate.create === 'function' &&
+    typeof candidate.capabilities === 'object'
+  );
+}
+
+function routingOrderOf(entries: readonly Entry[], order: readonly string[] | undefined): Entry[] {
+  if (order === undefined) return [...entries];
+  const names = entries.map((entry) => entry.name);
+  const everyOnce =
+    Array.isArray(order) &&
+    order.length === names.length &&
+    new Set(order).size === order.length &&
+    order.every((name) => names.includes(name));
+  if (!everyOnce) {
+    throw configurationError('routing.order', `expected every provider name once: ${names.join(', ')}`);
+  }
+  return order.map((name) => entries.find((entry) => entry.name === name) as Entry);
+}
+
+function configurationError(path: string, message: string): InvalidInputError {
+  return new InvalidInputError({
+    operation: 'configure',
+    message: `Invalid registry configuration: ${path}: ${message}`,
+    issues: [{ path, message }],
+    delivery: 'not-sent',
+  });
+}
+
+// The registry's name goes on every error from a provider: `provider` alone cannot tell two accounts of
+// one vendor apart. Written the way the HTTP layer writes `delivery` on errors passing through it.
+function annotate(error: unknown, name: string, maybeCreated?: boolean): unknown {
+  if (!UniliveError.isInstance(error)) return error;
+  const writable = error as { providerName: string | undefined; maybeCreated: boolean | undefined };
+  if (writable.providerName === undefined) writable.providerName = name;
+  if (maybeCreated !== undefined && writable.maybeCreated === undefined) writable.maybeCreated = maybeCreated;
+  return error;
+}
+
+class DefaultLiveStreamRegistry implements LiveStreamRegistry {
+  private readonly byName: Map<string, Entry>;
+
+  constructor(
+    readonly providers: readonly Entry[],
+    private readonly order: readonly Entry[],
+    private readonly routing: RoutingOptions,
+    private readonly hooks: HttpHooks,
+  ) {
+    this.byName = new Map(providers.map((entry) => [entry.name, entry]));
+  }
+
+  get routingOrder(): readonly string[] {
+    return this.order.map((entry) => entry.name);
+  }
+
+  client(name: string): LiveStreamClient {
+    return this.named(name, 'configure', 'name').client;
+  }
+
+  async create(input: CreateLiveStreamInput, options: RegistryCreateOptions = {}): Promise<RoutedLiveStream> {
+    const { provider: requested, ...request } = options;
+    // Checked once here, so input every vendor would refuse never goes round the candidates.
+    const valid = validateCreateInput(input);
+    if (requested !== undefined) {
+      const entry = this.named(requested, 'create', 'provider');
+      const stream = await this.createOn(entry, valid, request);
+      return this.routed(stream, entry, {
+        provider: entry.name,
+        by: 'requested',
+        candidates: [entry.name],
+        excluded: [],
+        failedOver: [],
+        reason: `${entry.name}: named by the caller`,
+      });
+    }
+    const { candidates, excluded, by } = await this.candidatesFor(valid);
+    const failedOver: RoutingFailover[] = [];
+    const fallbacks: Warning[] = [];
+    for (const [index, entry] of candidates.entries()) {
+      let stream: LiveStream;
+      try {
+        stream = await this.createOn(entry, valid, request);
+      } catch (error) {
+        const nothingMade = provesNothingMade(error);
+        const next = candidates[index + 1];
+        if (
+          nothingMade === undefined ||
+          this.routing.failover === false ||
+          isCallerMistake(error) ||
+          request.signal?.aborted
+        ) {
+          throw error;
+        }
+        failedOver.push({ provider: entry.name, delivery: nothingMade, error: error as UniliveError });
+        if (next === undefined) break;
+        const warning: Warning = {
+          type: 'fallback',
+          message: `${entry.name} failed without making the stream (${describeFailure(error as UniliveError)}); trying ${next.name}`,
+        };
+        fallbacks.push(warning);
+        emit(this.hooks.onWarning, { provider: entry.providerId, operation: 'create', warning });
+        continue;
+      }
+      const names = candidates.map((candidate) => candidate.name);
+      const decision: RoutingDecision = {
+        provider: entry.name,
+        by,
+        candidates: names,
+        excluded,
+        failedOver,
+        reason: routingReason(entry.name, by, valid, failedOver, excluded),
+      };
+      const routed = this.routed(stream, entry, decision);
+      if (fallbacks.length > 0) routed.warnings = [...(routed.warnings ?? []), ...fallbacks];
+      return routed;
+    }
+    throw this.everyCandidateFailed(failedOver, excluded);
+  }
+
+  async get(reference: StreamReference, options?: RequestOptions): Promise<RegistryLiveStream> {
+    return this.call(reference, 'get', (entry, id) => entry.client.get(id, options));
+  }
+
+  list(options: RegistryListOptions = {}): RegistryStreamList {
+    const { providers: names, onProviderError = 'throw', ...listOptions } = options;
+    const registry = this;
+    async function* walk(): AsyncGenerator<RegistryLiveStream> {
+      const entries =
+        names === undefined
+          ? registry.providers
+          : names.map((name, index) => registry.named(name, 'list', `providers.${index}`));
+      const seen = new Set<string>();
+      for (const entry of entries) {
+        let yielded = 0;
+        try {
+          for await (const stream of entry.client.list(listOptions)) {
+            const ref = formatStreamReference(entry.name, stream.id);
+            if (seen.has(ref)) continue;
+            seen.add(ref);
+            yielded += 1;
+            yield { ...stream, ref };
+          }
+        } catch (error) {
+          const callersOwn = InvalidInputError.isInstance(error) && error.delivery === 'not-sent';
+          const skip =
+            onProviderError === 'skip' &&
+            !callersOwn &&
+            !AbortError.isInstance(error) &&
+            !listOptions.signal?.aborted;
+          if (!skip) throw annotate(error, entry.name);
+          emit(registry.hooks.onWarning, {
+            provider: entry.providerId,
+            operation: 'list',
+            warning: {
+              type: 'skipped-provider',
+              message: `${entry.name} failed after ${yielded} stream(s) and was skipped: ${describeFailure(error)}`,
+            },
+          });
+        }
+      }
+    }
+    return {
+      [Symbol.asyncIterator]: () => walk(),
+      async toArray({ limit = Number.POSITIVE_INFINITY } = {}) {
+        const streams: RegistryLiveStream[] = [];
+        if (limit <= 0) return streams;
+        for await (const stream of walk()) {
+          streams.push(stream);
+          if (streams.length >= limit) break;
+        }
+        return streams;
+      },
+    };
+  }
+
+  async update(
+    reference: StreamReference,
+    patch: UpdateLiveStreamInput,
+    options?: RequestOptions,
+  ): Promise<RegistryLiveStream> {
+    return this.call(reference, 'update', (entry, id) => entry.client.update(id, patch, options));
+  }
+
+  async delete(reference: StreamReference, options?: RequestOptions): Promise<void> {
+    const { entry, id } = this.resolve(reference, 'delete');
+    try {
+      await entry.client.delete(id, options);
+    } catch (error) {
+      throw annotate(error, entry.name);
+    }
+  }
+
+  async start(reference: StreamReference, options?: RequestOptions): Promise<RegistryLiveStream> {
+    return this.call(reference, 'start', (entry, id) => entry.client.start(id, options));
+  }
+
+  async stop(reference: StreamReference, options?: RequestOptions): Promise<RegistryLiveStream> {
+    return this.call(reference, 'stop', (entry, id) => entry.client.stop(id, options));
+  }
+
+  async waitForState(
+    reference: StreamReference,
+    state: LiveStreamState | readonly LiveStreamState[],
+    options?: Parameters<LiveStreamClient['waitForState']>[2],
+  ): Promise<RegistryLiveStream> {
+    return this.call(reference, 'waitForState', (entry, id) => entry.client.waitForState(id, state, options));
+  }
+
+  async waitForBroadcast(
+    reference: StreamReference,
+    options?: Parameters<LiveStreamClient['waitForBroadcast']>[1],
+  ): Promise<RegistryLiveStream> {
+    return this.call(reference, 'waitForBroadcast', (entry, id) =>
+      entry.client.waitForBroadcast(id, options),
+    );
+  }
+
+  async findByName(name: string, options: RegistryListOptions = {}): Promise<RegistryLiveStream[]> {
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new InvalidInputError({
+        operation: 'findByName',
+        message: 'Invalid input for findByName: name: expected a non-empty string',
+        issues: [{ path: 'name', message: 'expected a non-empty string' }],
+        delivery: 'not-sent',
+      });
+    }
+    const found: RegistryLiveStream[] = [];
+    for await (const stream of this.list(options)) if (stream.name === name) found.push(stream);
+    return found;
+  }
+
+  async planMigration(reference: StreamReference, options: MigrationOptions): Promise<MigrationPlan> {
+    return (await this.plan(reference, options)).plan;
+  }
+
+  private async plan(
+    reference: StreamReference,
+    options: MigrationOptions,
+  ): Promise<{ plan: MigrationPlan; source: Entry }> {
+    const { entry: source, id } = this.resolve(reference, 'migrate');
+    const target = this.named(options?.to, 'migrate', 'to');
+    if (target === source) {
+      throw new InvalidInputError({
+        operation: 'migrate',
+        message: `Invalid input for migrate: to: expected a provider other than the source's (${source.name})`,
+        issues: [{ path: 'to', message: 'expected a provider other than the source' }],
+        delivery: 'not-sent',
+      });
+    }
+    const { to: _to, input: overrides, ...request } = options;
+    let stream: LiveStream;
+    try {
+      stream = await source.client.get(id, request);
+    } catch (error) {
+      throw annotate(error, source.name);
+    }
+    const current = withRef(stream, source.name);
+    const { input, warnings } = planMigrationInput(
+      current,
+      source.capabilities,
+      { name: target.name, capabilities: target.capabilities },
+      overrides ?? {},
+    );
+    // What the caller's own fields make of the input is checked now, before anything is created.
+    return {
+      plan: { source: current, to: target.name, input: validateCreateInput(input), warnings },
+      source,
+    };
+  }
+
+  async migrate(reference: StreamReference, options: MigrateOptions): Promise<MigrationResult> {
+    const {
+      deleteSource = false,
+      stopTimeoutMs = 60_000,
+      ...planOptions
+    } = options ?? ({} as MigrateOptions);
+    const { plan, source } = await this.plan(reference, planOptions);
+    const { to: _to, input: _input, ...request } = planOptions;
+    const stream = await this.create(plan.input, { ...request, provider: plan.to });
+    const warnings = [...plan.warnings, ...(stream.warnings ?? [])];
+    const result: MigrationResult = { source: plan.source, stream, warnings, sourceDeleted: false };
+    if (!deleteSource) return result;
+    try {
+      await this.retire(source, plan.source, request, stopTimeoutMs);
+      result.sourceDeleted = true;
+    } catch (error) {
+      annotate(error, source.name);
+      if (UniliveError.isInstance(error)) result.sourceError = error;
+      warnings.push({
+        type: 'other',
+        setting: 'deleteSource',
+        message: `the new stream ${stream.ref} exists, but the source ${plan.source.ref} could not be deleted: ${describeFailure(error)}`,
+      });
+    }
+    return result;
+  }
+
+  // Stops a running source first: vendors such as Wowza refuse to delete a started stream, and a stream
+  // that is live should stop before it goes.
+  private async retire(
+    entry: Entry,
+    source: RegistryLiveStream,
+    request: RequestOptions,
+    stopTimeoutMs: number,
+  ): Promise<void> {
+    if (runningStates.includes(source.state) && entry.capabilities.stop) {
+      await entry.client.stop(source.id, request);
+      await entry.client.waitForState(source.id, ['stopped', 'disabled'], {
+        timeoutMs: stopTimeoutMs,
+        ...(request.signal ? { signal: request.signal } : {}),
+      });
+    }
+    await entry.client.delete(source.id, request);
+  }
+
+  private async createOn(entry: Entry, input: CreateLiveStreamInput, request: RequestOptions) {
+    try {
+      return await entry.client.create(input, request);
+    } catch (error) {
+      throw annotate(error, entry.name, mayHaveCreated(error));
+    }
+  }
+
+  private routed(stream: LiveStream, entry: Entry, routing: RoutingDecision): RoutedLiveStream {
+    return { ...withRef(stream, entry.name), routing };
+  }
+
+  private async candidatesFor(input: CreateLiveStreamInput) {
+    const fitting: Entry[] = [];
+    const excluded: RoutingExclusion[] = [];
+    for (const entry of this.order) {
+      const lacks = routingGaps(entry.capabilities, input);
+      if (lacks.length === 0) fitting.push(entry);
+      else excluded.push({ provider: entry.name, lacks });
+    }
+    if (fitting.length === 0) throw noCandidate(excluded);
+    const { choose } = this.routing;
+    if (!choose) return { candidates: fitting, excluded, by: 'order' as const };
+    const offered: RoutingCandidate[] = fitting.map(({ name, providerId, capabilities }) => ({
+      name,
+      providerId,
+      capabilities,
+    }));
+    const chosen = await choose(offered, input);
+    const names = fitting.map((entry) => entry.name);
+    const list = typeof chosen === 'string' ? [chosen] : Array.isArray(chosen) ? [...chosen] : [];
+    const valid =
+      list.length > 0 &&
+      new Set(list).size === list.length &&
+      list.every((name) => typeof name === 'string' && names.includes(name));
+    if (!valid) {
+      throw new InvalidInputError({
+        operation: 'create',
+        message: `routing.choose returned no usable choice: expected one or more of ${names.join(', ')}`,
+        issues: [{ path: 'routing.choose', message: `expected one or more of ${names.join(', ')}` }],
+        delivery: 'not-sent',
+      });
+    }
+    const first = list.map((name) => fitting.find((entry) => entry.name === name) as Entry);
+    const candidates =
+      typeof chosen === 'string' ? [...first, ...fitting.filter((entry) => entry.name !== chosen)] : first;
+    return { candidates, excluded, by: 'choose' as const };
+  }
+
+  private everyCandidateFailed(failedOver: RoutingFailover[], excluded: RoutingExclusion[]): unknown {
+    // Every candidate refused this input before sending: together with those left out, no provider takes it.
+    if (failedOver.every((failure) => InvalidInputError.isInstance(failure.error))) {
+      return noCandidate([
+        ...excluded,
+        ...failedOver.map((failure) => ({
+          provider: failure.provider,
+          lacks: (failure.error as InvalidInputError).issues.map(
+            (issue) => `${issue.path} (${issue.message})`,
+          ),
+        })),
+      ]);
+    }
+    const last = failedOver.at(-1);
+    return last?.error;
+  }
+
+  private named(name: unknown, operation: string, path: string): Entry {
+    const entry = typeof name === 'string' ? this.byName.get(name) : undefined;
+    if (entry) return entry;
+    const known = this.providers.map((provider) => provider.name).join(', ');
+    throw new InvalidInputError({
+      operation,
+      message: `Invalid input for ${operation}: ${path}: unknown provider name; the registry has ${known}`,
+      issues: [{ path, message: `expected one of ${known}` }],
+      delivery: 'not-sent',
+    });
+  }
+
+  private resolve(reference: StreamReference, operation: string): { entry: Entry; id: string } {
+    const parsed = parseStreamReference(reference, operation);
+    const path = typeof reference === 'string' ? 'reference' : 'reference.provider';
+    return { entry: this.named(parsed.provider, operation, path), id: parsed.id };
+  }
+
+  private async call(
+    reference: StreamReference,
+    operation: string,
+    run: (entry: Entry, id: string) => Promise<LiveStream>,
+  ): Promise<RegistryLiveStream> {
+    const { entry, id } = this.resolve(reference, operation);
+    try {
+      return withRef(await run(entry, id), entry.name);
+    } catch (error) {
+      throw annotate(error, entry.name);
+    }
+  }
+}
+
+function withRef(stream: LiveStream, name: string): RegistryLiveStream {
+  return { ...stream, ref: formatStreamReference(name, stream.id) };
+}
+
+function noCandidate(excluded: readonly RoutingExclusion[]): InvalidInputError {
+  const listed = excluded.map((entry) => `${entry.provider} lacks ${entry.lacks.join(', ')}`).join('; ');
+  return new InvalidInputError({
+    operation: 'create',
+    message: `No provider can take this input: ${listed}`,
+    issues: excluded.map((entry) => ({
+      path: `providers.${entry.provider}`,
+      message: `lacks ${entry.lacks.join(', ')}`,
+    })),
+    delivery: 'not-sent',
+    maybeCreated: false,
+  });
+}
+
+function describeFailure(error: unknown): string {
+  if (!UniliveError.isInstance(error)) return error instanceof Error ? error.name : 'an unknown failure';
+  const status = error.status === undefined ? '' : ` ${error.status}`;
+  return `${error.name}${status}${error.delivery ? `, ${error.delivery}` : ''}: ${error.message}`;
+}
+
+function routingReason(
+  name: string,
+  by: RoutingDecision['by'],
+  input: CreateLiveStreamInput,
+  failedOver: readonly RoutingFailover[],
+  excluded: readonly RoutingExclusion[],
+): string {
+  const needs = [
+    input.ingestProtocol ? `${input.ingestProtocol} ingest` : undefined,
+    input.lowLatency ? 'low latency' : undefined,
+    input.recording ? 'recording' : undefined,
+    (input.restream?.length ?? 0) > 0 ? 'restream' : undefined,
+    input.region !== undefined ? 'a region' : undefined,
+  ].filter((need): need is string => need !== undefined);
+  const fits = needs.length > 0 ? `takes ${needs.join(', ')}` : 'fits';
+  const how = by === 'choose' ? 'routing.choose put it first' : 'first in the routing order';
+  const after =
+    failedOver.length > 0
+      ? `, after ${failedOver.map((failure) => `${failure.provider} (${failure.error.name}, ${failure.delivery})`).join(', ')} made nothing`
+      : '';
+  const left =
+    excluded.length > 0
+      ? `; left out: ${excluded.map((entry) => `${entry.provider} (lacks ${entry.lacks.join(', ')})`).join(', ')}`
+      : '';
+  return `${name}: ${how} that ${fits}${after}${left}`;
+}
