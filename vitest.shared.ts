@@ -19,3 +19,26 @@ export const sharedConfig = defineConfig({
     expect: { poll: { timeout: 30_000, interval: 20 } },
   },
 });
+
+/** The zone the date tests run in a second time: a half-hour offset from UTC, with daylight saving time. */
+export const secondZone = 'America/St_Johns';
+
+/**
+ * The shared config with the tests that read vendor dates (`zoneSensitive` globs) run a second time under
+ * `TZ=America/St_Johns`, so a date read in the host's zone instead of UTC cannot pass by luck.
+ */
+export function withSecondZone(name: string, zoneSensitive: string[]) {
+  return defineConfig({
+    ...sharedConfig,
+    test: {
+      ...sharedConfig.test,
+      projects: [
+        { extends: true, test: { name } },
+        {
+          extends: true,
+          test: { name: `${name} TZ=${secondZone}`, include: zoneSensitive, env: { TZ: secondZone } },
+        },
+      ],
+    },
+  });
+}

@@ -1,3 +1,3 @@
-import { sharedConfig } from '../../vitest.shared.js';
+import { withSecondZone } from '../../vitest.shared.js';
 
-export default sharedConfig;
+export default withSecondZone('core', ['src/timestamps.test.ts']);

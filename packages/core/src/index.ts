@@ -28,6 +28,8 @@ export { tokens } from './di/tokens.js';
 export {
   AbortError,
   AuthenticationError,
+  ChangeAppliedError,
+  type ChangeAppliedErrorOptions,
   ConflictError,
   type InputIssue,
   InvalidInputError,
@@ -144,6 +146,13 @@ export {
 export { defaultMaxResponseBytes, isLoopbackHost, maxTimeoutMs } from './http/transport-settings.js';
 export { assertValidId, idProblem, pathOf } from './ids.js';
 export {
+  type InputGap,
+  inputGapSeverity,
+  type NeutralField,
+  settleInputGaps,
+  severityOf,
+} from './input-gaps.js';
+export {
   createLiveStreamInputSchema,
   invalidInput,
   maxNameLength,
@@ -153,6 +162,16 @@ export {
   validateInput,
   validateUpdateInput,
 } from './inputs.js';
+export {
+  type AcceptedAnswer,
+  acceptedStream,
+  changeLifecycle,
+  type LifecycleChange,
+  type LifecycleOperation,
+  lifecycleGoals,
+  type ReadBack,
+  readBackAfterChange,
+} from './lifecycle.js';
 export {
   endpointSchemes,
   type IngestEndpoint,
@@ -229,3 +248,4 @@ export {
 } from './registry/routing.js';
 export { type Clock, type Sleep, systemClock, systemSleep } from './runtime.js';
 export { redact, SecretSet } from './secrets.js';
+export { parseVendorTimestamp } from './timestamps.js';

@@ -188,8 +188,9 @@ export interface LiveStream {
   /** Where viewers watch. */
   playback: PlaybackEndpoint[];
   /**
-   * Whether the vendor records this stream. Absent when the answer does not say (a list summary without
-   * the field): unknown, never guessed as `false`.
+   * Whether the vendor records the stream. Absent when it is not known, never guessed as `false`: a vendor
+   * answer that does not say (a list summary without the field), or a result built only from an accepted
+   * answer (see the `read-back-failed` warning).
    */
   recording?: boolean;
   /** Restream targets, when the vendor reports them. Their keys are credentials. */

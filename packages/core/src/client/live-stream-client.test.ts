@@ -264,3 +264,39 @@ describe('waitForState', () => {
     expect(AbortError.isInstance(error)).toBe(true);
   });
 });
+
+describe('warnings', () => {
+  it('reports every warning of a returned stream through onWarning, with the operation, and returns it unchanged', async () => {
+    const { provider } = scriptedProvider([]);
+    const warning = {
+      type: 'unsupported-setting' as const,
+      setting: 'lowLatency',
+      message: 'no low latency',
+    };
+    const withWarning = <T extends (...args: never[]) => Promise<LiveStream>>(call: T) =>
+      (async (...args: Parameters<T>) => ({ ...(await call(...args)), warnings: [warning] })) as T;
+    const warned: LiveStreamProvider = {
+      ...provider,
+      create: withWarning(provider.create),
+      get: withWarning(provider.get),
+      update: withWarning(provider.update),
+      start: withWarning(provider.start),
+      stop: withWarning(provider.stop),
+    };
+    const events: unknown[] = [];
+    const client = createLiveStreamClient(warned, { hooks: { onWarning: (event) => events.push(event) } });
+    const created = await client.create({ name: 'S' });
+    expect(created.warnings).toEqual([warning]);
+    await client.get('s1');
+    await client.update('s1', { name: 'T' });
+    await client.start('s1');
+    await client.stop('s1');
+    expect(events).toEqual(
+      ['create', 'get', 'update', 'start', 'stop'].map((operation) => ({
+        provider: 'scripted',
+        operation,
+        warning,
+      })),
+    );
+  });
+});

@@ -2,7 +2,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { ProviderCapabilities } from '../capabilities.js';
 import { tokens } from '../di/tokens.js';
 import { AbortError } from '../errors/errors.js';
-import type { HttpHooks } from '../http/hooks.js';
+import { emit, type HttpHooks } from '../http/hooks.js';
 import {
   checkRateLimitOptions,
   createRequestGate,
@@ -150,12 +150,12 @@ class DefaultLiveStreamClient implements LiveStreamClient {
 
   async create(input: CreateLiveStreamInput, options?: RequestOptions): Promise<LiveStream> {
     const valid = validateCreateInput(input, this.provider.id);
-    return this.provider.create(valid, this.callOptions(options));
+    return this.reported('create', await this.provider.create(valid, this.callOptions(options)));
   }
 
   async get(id: string, options?: RequestOptions): Promise<LiveStream> {
     this.checkId(id, 'get');
-    return this.provider.get(id, this.callOptions(options));
+    return this.reported('get', await this.provider.get(id, this.callOptions(options)));
   }
 
   list(options: Omit<ListOptions, 'runtime'> = {}): LiveStreamList {
@@ -202,7 +202,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   async update(id: string, patch: UpdateLiveStreamInput, options?: RequestOptions): Promise<LiveStream> {
     this.checkId(id, 'update');
     const valid = validateUpdateInput(patch, this.provider.id);
-    return this.provider.update(id, valid, this.callOptions(options));
+    return this.reported('update', await this.provider.update(id, valid, this.callOptions(options)));
   }
 
   async delete(id: string, options?: RequestOptions): Promise<void> {
@@ -212,12 +212,12 @@ class DefaultLiveStreamClient implements LiveStreamClient {
 
   async start(id: string, options?: RequestOptions): Promise<LiveStream> {
     this.checkId(id, 'start');
-    return this.provider.start(id, this.callOptions(options));
+    return this.reported('start', await this.provider.start(id, this.callOptions(options)));
   }
 
   async stop(id: string, options?: RequestOptions): Promise<LiveStream> {
     this.checkId(id, 'stop');
-    return this.provider.stop(id, this.callOptions(options));
+    return this.reported('stop', await this.provider.stop(id, this.callOptions(options)));
   }
 
   async waitForState(
@@ -290,6 +290,15 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       });
     const stream = await this.provider.get(id, callOptions);
     return { ...stream, state: status.state };
+  }
+
+  // Warnings ride on the result; `onWarning` hears them too, so one hook sees every soft problem.
+  private reported(operation: string, stream: LiveStream): LiveStream {
+    if (this.hooks.onWarning) {
+      for (const warning of stream.warnings ?? [])
+        emit(this.hooks.onWarning, { provider: this.provider.id, operation, warning });
+    }
+    return stream;
   }
 
   private checkId(id: string, operation: string): void {

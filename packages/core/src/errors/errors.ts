@@ -88,6 +88,38 @@ export class TimeoutError extends UniliveError {
   }
 }
 
+/** Options of {@link ChangeAppliedError}. */
+export interface ChangeAppliedErrorOptions extends UniliveErrorOptions {
+  /** The stream the vendor changed (or created). */
+  streamId: string;
+}
+
+/**
+ * The vendor accepted the change, but a later step of the same call failed (reading the stream back,
+ * adding a restream target after the create) and there was nothing whole to return. The change holds:
+ * repeating the call would repeat it (a second stream, say), so it is not retryable. `streamId` names the
+ * stream; `cause` is the failure; `status`, `vendorCode` and `vendorMessage` are the failed step's. Get the
+ * stream to see where it stands.
+ */
+export class ChangeAppliedError extends UniliveError {
+  static override readonly kind: string = 'ChangeAppliedError';
+  /** The stream the vendor changed (or created). */
+  readonly streamId: string;
+
+  constructor(options: ChangeAppliedErrorOptions) {
+    super(options);
+    this.streamId = options.streamId;
+  }
+
+  override get isRetryable(): boolean {
+    return false;
+  }
+
+  protected override jsonKeys(): string[] {
+    return [...super.jsonKeys(), 'streamId'];
+  }
+}
+
 /** Where a vendor response did not match what unilive needs, and what was expected there. */
 export interface ResponseShapeIssue {
   path: string;

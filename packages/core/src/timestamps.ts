@@ -1,0 +1,47 @@
+// An ISO 8601 date, optionally with a time ("T" or a space between), fractional seconds and a zone.
+const isoTimestamp =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/;
+
+/**
+ * Reads a vendor timestamp. Every vendor sends ISO 8601, but not always with a zone: Wowza's examples show
+ * `2020-01-29T17:16:21.849Z`, its docs also `2020-01-29 17:16:21`, and a zone-less value means UTC on
+ * every vendor (none documents local times). JavaScript's `Date` would read a zone-less date-time in the
+ * host's zone, so `createdAt` would move with the server's `TZ`; this reads it as UTC.
+ *
+ * Accepts `YYYY-MM-DD`, then optionally `T` or a space, `HH:MM`, `:SS`, `.fraction` (milliseconds kept)
+ * and a zone (`Z`, `UTC`, `GMT`, `+HH:MM`, `+HHMM`, `+HH`). Anything else, or an impossible date
+ * (`2021-02-30`), gives `undefined`: the value stays in `raw` only.
+ */
+export function parseVendorTimestamp(value: string | null | undefined): Date | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = isoTimestamp.exec(value.trim());
+  if (!match) return undefined;
+  const [, year, month, day, hour = '0', minute = '0', second = '0', fraction = '', zone] = match;
+  const numbers = [year, month, day, hour, minute, second].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const [y, mo, d, h, mi, s] = numbers;
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return undefined;
+  const milliseconds = fraction === '' ? 0 : Math.floor(Number(`0.${fraction}`) * 1000);
+  const utc = Date.UTC(y, mo - 1, d, h, mi, s, milliseconds);
+  // Date.UTC rolls an impossible day over into the next month: refuse it instead.
+  if (new Date(utc).getUTCDate() !== d) return undefined;
+  const offset = zoneOffsetMinutes(zone);
+  if (offset === undefined) return undefined;
+  return new Date(utc - offset * 60_000);
+}
+
+function zoneOffsetMinutes(zone: string | undefined): number | undefined {
+  if (zone === undefined || /^(?:z|utc|gmt)$/i.test(zone)) return 0;
+  const sign = zone.startsWith('-') ? -1 : 1;
+  const digits = zone.slice(1).replace(':', '');
+  const hours = Number(digits.slice(0, 2));
+  const minutes = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
+  if (hours > 23 || minutes > 59) return undefined;
+  return sign * (hours * 60 + minutes);
+}
