@@ -28,12 +28,14 @@ export const secondZone = 'America/St_Johns';
  * `TZ=America/St_Johns`, so a date read in the host's zone instead of UTC cannot pass by luck.
  */
 export function withSecondZone(name: string, zoneSensitive: string[]) {
+  // A project that extends the root merges its `include` into the root's, so the root names none.
+  const { include, ...rest } = sharedConfig.test ?? {};
   return defineConfig({
     ...sharedConfig,
     test: {
-      ...sharedConfig.test,
+      ...rest,
       projects: [
-        { extends: true, test: { name } },
+        { extends: true, test: { name, include: include ?? [] } },
         {
           extends: true,
           test: { name: `${name} TZ=${secondZone}`, include: zoneSensitive, env: { TZ: secondZone } },

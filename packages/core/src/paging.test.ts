@@ -135,6 +135,18 @@ describe('walkPages', () => {
     ]);
   });
 
+  it('warns when the last page repeats an earlier one while the vendor counts records not seen', async () => {
+    const pages: Record<number, ListPage<Row>> = {
+      1: { items: [{ id: 'a' }, { id: 'b' }], page: 1, totalPages: 2, totalItems: 3 },
+      2: { items: [{ id: 'a' }, { id: 'b' }], page: 2, totalPages: 2, totalItems: 3 },
+    };
+    const { ids, warnings } = await walk(async (page) => pages[page] ?? { items: [] });
+    expect(ids).toEqual(['a', 'b']);
+    expect(warnings.map((event) => event.warning.message)).toEqual([
+      'test list: the vendor reported more streams than its pages reach (its last page held no record not already seen, and it counts 3); 2 listed',
+    ]);
+  });
+
   it('yields a record once when pages shift while walking ([a, b] then [b, c])', async () => {
     const pages: Record<number, ListPage<Row>> = {
       1: { items: [{ id: 'a' }, { id: 'b' }], page: 1, totalPages: 2 },

@@ -139,7 +139,14 @@ export async function* walkPages<Record, Item = Record>(
       (answer.totalItems !== undefined && pageSize !== undefined && pageSize > 0
         ? Math.ceil(answer.totalItems / pageSize)
         : undefined);
-    if (answer.hasMore === false || (totalPages !== undefined && answered >= totalPages)) return;
+    if (answer.hasMore === false || (totalPages !== undefined && answered >= totalPages)) {
+      // The last page by the vendor's word, yet nothing on it was new while it counts records not seen:
+      // a page that repeats an earlier one where the list's end should be.
+      const counted = answer.totalItems;
+      if (fresh === 0 && counted !== undefined && seen.size + skippedRecords.size < counted)
+        incomplete(`its last page held no record not already seen, and it counts ${counted}`);
+      return;
+    }
     const claimsMore =
       answer.hasMore === true ||
       answer.nextPage !== undefined ||

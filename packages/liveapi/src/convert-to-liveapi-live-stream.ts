@@ -1,10 +1,12 @@
-import type {
-  CreateLiveStreamInput,
-  LiveStream,
-  RestreamTarget,
-  RestreamTargetInput,
-  UpdateLiveStreamInput,
-  Warning,
+import {
+  type CreateLiveStreamInput,
+  type InputGap,
+  type LiveStream,
+  type RestreamTarget,
+  type RestreamTargetInput,
+  settleInputGaps,
+  type UpdateLiveStreamInput,
+  type Warning,
 } from '@unilive/core';
 import * as v from 'valibot';
 
@@ -81,33 +83,55 @@ export function toLiveApiPlatformBody(target: RestreamTargetInput): LiveApiPlatf
   return { template: 'custom', server: target.url, key: target.streamKey, enabled: true };
 }
 
-/** Soft gaps of an input: settings LiveAPI has no field for. */
-export function liveApiInputWarnings(input: CreateLiveStreamInput | UpdateLiveStreamInput): Warning[] {
-  const warnings: Warning[] = [];
-  if (input.recording !== undefined) {
-    warnings.push({
-      type: 'unsupported-setting',
-      setting: 'recording',
-      message: input.recording
-        ? 'LiveAPI has no recording setting: it records every broadcast automatically as a temporary recording kept for three days (GET /live_streams/{id}/temporary_recordings); convert one to a video to keep it.'
-        : 'LiveAPI has no recording setting and cannot turn recording off: every broadcast is kept as a temporary recording for three days.',
+/**
+ * The gaps of an input, settled by core's one rule before any request: an ingest protocol other than RTMP
+ * and `recording: false` (LiveAPI records every broadcast and cannot turn that off) are errors; `region`
+ * and `lowLatency: true` (no such settings) and `recording: true` (kept as a temporary recording) are
+ * warnings for the result.
+ */
+export function liveApiInputWarnings(
+  input: CreateLiveStreamInput | UpdateLiveStreamInput,
+  operation: 'create' | 'update',
+): Warning[] {
+  const gaps: InputGap[] = [];
+  if ('ingestProtocol' in input && input.ingestProtocol !== undefined && input.ingestProtocol !== 'rtmp') {
+    gaps.push({
+      field: 'ingestProtocol',
+      kind: 'unsupported-value',
+      message: 'expected rtmp: LiveAPI ingests RTMP only',
     });
   }
-  if (input.lowLatency !== undefined) {
-    warnings.push({
-      type: 'unsupported-setting',
-      setting: 'lowLatency',
+  if (input.recording === true) {
+    gaps.push({
+      field: 'recording',
+      kind: 'approximated',
+      message:
+        'LiveAPI has no recording setting: it records every broadcast automatically as a temporary recording kept for three days (GET /live_streams/{id}/temporary_recordings); convert one to a video to keep it.',
+    });
+  }
+  if (input.recording === false) {
+    gaps.push({
+      field: 'recording',
+      kind: 'ignored',
+      message:
+        'LiveAPI cannot turn recording off: it keeps every broadcast as a temporary recording for three days; leave recording out',
+    });
+  }
+  if (input.lowLatency === true) {
+    gaps.push({
+      field: 'lowLatency',
+      kind: 'ignored',
       message: 'LiveAPI has no low-latency setting; lowLatency was not sent.',
     });
   }
   if (input.region !== undefined) {
-    warnings.push({
-      type: 'unsupported-setting',
-      setting: 'region',
+    gaps.push({
+      field: 'region',
+      kind: 'ignored',
       message: 'LiveAPI takes no region: every stream ingests at the same RTMP host; region was not sent.',
     });
   }
-  return warnings;
+  return settleInputGaps(gaps, { provider: 'liveapi', operation });
 }
 
 /** The warning for a name sent but not returned. */

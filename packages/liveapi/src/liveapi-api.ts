@@ -118,5 +118,28 @@ export const liveApiListResponseSchema = v.pipe(
   }),
 );
 
+/**
+ * `GET /live_streams` as the walk reads it: the records stay unread (each is read with
+ * {@link liveApiStreamResponseSchema} on its own, so one unusable record does not fail the page), and every
+ * pagination field either mongoose-paginate version sends is read: v1 `{docs, total, limit, page, pages}`,
+ * v2 `{docs, totalDocs, limit, page, totalPages, hasNextPage, nextPage}` (LiveAPI documents neither; its
+ * `/videos` list uses the v1 names). A bare array is one unpaged page.
+ */
+export const liveApiListPageSchema = v.pipe(
+  v.unknown(),
+  v.transform((body) => (Array.isArray(body) ? { docs: body } : body)),
+  v.looseObject({
+    docs: v.array(v.unknown()),
+    page: pageNumber,
+    pages: pageNumber,
+    total: pageNumber,
+    totalDocs: pageNumber,
+    totalPages: pageNumber,
+    limit: pageNumber,
+    hasNextPage: v.fallback(v.optional(v.boolean()), undefined),
+    nextPage: pageNumber,
+  }),
+);
+
 /** A parsed list page. */
 export type LiveApiListResponse = v.InferOutput<typeof liveApiListResponseSchema>;

@@ -1,4 +1,4 @@
-import { UniliveError, type UniliveErrorOptions, type VendorErrorDetails } from '@unilive/core';
+import { ChangeAppliedError, type ChangeAppliedErrorOptions, type VendorErrorDetails } from '@unilive/core';
 import * as v from 'valibot';
 
 const maxMessageLength = 300;
@@ -51,23 +51,20 @@ function truncate(value: string): string {
 }
 
 /** Options of {@link LiveApiRestreamError}. */
-export interface LiveApiRestreamErrorOptions extends UniliveErrorOptions {
-  streamId: string;
+export interface LiveApiRestreamErrorOptions extends ChangeAppliedErrorOptions {
   targetsAdded: number;
   targetsRequested: number;
 }
 
 /**
- * A stream was created (or updated), but adding its restream targets, or reading it back afterwards,
- * failed. LiveAPI adds targets one request at a time after the stream exists, so the stream is real:
- * `streamId` names it, `targetsAdded` says how many targets it has, and `cause` is the failure. Nothing is
- * rolled back; get, fix or delete the stream. Not retryable: repeating the create would make a second
+ * A stream was created (or updated), but adding one of its restream targets failed. LiveAPI adds targets
+ * one request at a time after the stream exists, so the stream is real: `streamId` names it, `targetsAdded`
+ * says how many targets it has, and `cause` is the failure. Nothing is rolled back; get, fix or delete the
+ * stream. A {@link ChangeAppliedError}: not retryable, since repeating the create would make a second
  * stream.
  */
-export class LiveApiRestreamError extends UniliveError {
+export class LiveApiRestreamError extends ChangeAppliedError {
   static override readonly kind: string = 'LiveApiRestreamError';
-  /** The id of the stream that exists on LiveAPI. */
-  readonly streamId: string;
   /** Targets added before the failure. */
   readonly targetsAdded: number;
   /** Targets the call asked to add. */
@@ -75,16 +72,11 @@ export class LiveApiRestreamError extends UniliveError {
 
   constructor(options: LiveApiRestreamErrorOptions) {
     super(options);
-    this.streamId = options.streamId;
     this.targetsAdded = options.targetsAdded;
     this.targetsRequested = options.targetsRequested;
   }
 
-  override get isRetryable(): boolean {
-    return false;
-  }
-
   protected override jsonKeys(): string[] {
-    return [...super.jsonKeys(), 'streamId', 'targetsAdded', 'targetsRequested'];
+    return [...super.jsonKeys(), 'targetsAdded', 'targetsRequested'];
   }
 }

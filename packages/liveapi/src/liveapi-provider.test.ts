@@ -1,5 +1,7 @@
 import {
   AuthenticationError,
+  ChangeAppliedError,
+  ConflictError,
   createLiveStreamClient,
   InvalidInputError,
   type LiveStream,
@@ -167,17 +169,20 @@ describe('create', () => {
     ]);
   });
 
-  it('warns that recording cannot be turned off', async () => {
-    const { provider } = setup();
-    replay('create');
-    const stream = await provider.create({ name: 'unilive contract stream', recording: false });
-    expect(stream.recording).toBe(true);
-    expect(stream.warnings?.[0]).toEqual({
-      type: 'unsupported-setting',
-      setting: 'recording',
-      message:
-        'LiveAPI has no recording setting and cannot turn recording off: every broadcast is kept as a temporary recording for three days.',
-    });
+  it('refuses recording: false before any request: LiveAPI keeps every broadcast', async () => {
+    const { provider, requests } = setup();
+    const error = await provider
+      .create({ name: 'unilive contract stream', recording: false })
+      .catch((caught: unknown) => caught);
+    expect(InvalidInputError.isInstance(error)).toBe(true);
+    expect((error as InvalidInputError).issues).toEqual([
+      {
+        path: 'recording',
+        message:
+          'LiveAPI cannot turn recording off: it keeps every broadcast as a temporary recording for three days; leave recording out',
+      },
+    ]);
+    expect(requests).toEqual([]);
   });
 
   it('passes providerOptions.liveapi enabled and settings into the body', async () => {
@@ -277,21 +282,25 @@ describe('create', () => {
     expectNoSecrets(error);
   });
 
-  it('names the stream when reading it back after the targets fails', async () => {
+  it('returns the created stream with its targets and a read-back-failed warning when reading it back fails', async () => {
     const { provider } = setup();
     replay('create', 'platform-create');
     nock(origin).get(`/live_streams/${fixtureStreamId}`).reply(503, '');
-    const error = (await provider
-      .create({
-        name: 'unilive contract stream',
-        restream: [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: youtubeKey }],
-      })
-      .catch((caught: unknown) => caught)) as LiveApiRestreamError;
-    expect(LiveApiRestreamError.isInstance(error)).toBe(true);
-    expect(error.targetsAdded).toBe(1);
-    expect(error.status).toBe(503);
-    expect(error.message).toContain('reading it back after adding its restream targets failed');
-    expectNoSecrets(error);
+    const target = { url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: youtubeKey };
+    const stream = await provider.create({ name: 'unilive contract stream', restream: [target] });
+    expect(stream.id).toBe(fixtureStreamId);
+    expect(stream.restream).toEqual([target]);
+    expect(stream.ingest).toHaveLength(1);
+    expect(stream.warnings?.map((warning) => warning.type)).toEqual([
+      'read-back-failed',
+      'unsupported-setting',
+    ]);
+    expect(stream.warnings?.[0]?.message).toMatch(
+      new RegExp(
+        `^liveapi create: stream ${fixtureStreamId} was created with its 1 restream target\\(s\\), but reading the stream back failed`,
+      ),
+    );
+    expect(JSON.stringify(stream.warnings)).not.toContain(youtubeKey);
   });
 
   it('rejects unknown providerOptions and non-RTMP ingest before any request', async () => {
@@ -541,14 +550,96 @@ describe('list', () => {
     expect(requests).toHaveLength(1);
   });
 
-  it('names the path of a malformed element', async () => {
+  it('skips a malformed record with a warning naming its path, and lists the rest', async () => {
+    const { provider } = setup();
+    nock(origin)
+      .get('/live_streams')
+      .reply(200, {
+        docs: [
+          { ...bodyOf('get'), _id: 'a1' },
+          { ...bodyOf('get'), _id: 'a2', ingest: { server: 'rtmp://x/static' } },
+          { ...bodyOf('get'), _id: 'legacy:bbbb2222' },
+          { ...bodyOf('get'), _id: 'a4' },
+        ],
+      });
+    const warnings: string[] = [];
+    const ids = await collect(
+      provider.list({ runtime: { hooks: { onWarning: (event) => warnings.push(event.warning.message) } } }),
+    );
+    expect(ids).toEqual(['a1', 'a4']);
+    expect(warnings).toEqual([
+      'liveapi list: record 2 of page 1 was skipped: ingest.key (expected "key")',
+      'liveapi list: record 3 of page 1 was skipped: _id (expected a stream id (1-128 letters, digits, "_", "-", "." or "~"))',
+    ]);
+  });
+
+  it('with strict, a malformed record fails the walk with ResponseShapeError naming its path', async () => {
     const { provider } = setup();
     nock(origin)
       .get('/live_streams')
       .reply(200, { docs: [{ ...bodyOf('get'), ingest: { server: 'rtmp://x/static' } }] });
-    const error = await collect(provider.list()).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ name: 'ResponseShapeError', status: 200 });
-    expect((error as { issues: unknown }).issues).toEqual([{ path: 'docs.0.ingest.key', expected: '"key"' }]);
+    const error = await collect(provider.list({ strict: true })).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ name: 'ResponseShapeError', operation: 'list' });
+    expect((error as { issues: unknown }).issues).toEqual([{ path: 'ingest.key', expected: '"key"' }]);
+  });
+
+  it.each([
+    [
+      'mongoose-paginate v2',
+      (number: number) => ({
+        totalDocs: 25,
+        limit: 10,
+        page: number,
+        totalPages: 3,
+        hasNextPage: number < 3,
+        ...(number < 3 ? { nextPage: number + 1 } : { nextPage: null }),
+      }),
+    ],
+    ['mongoose-paginate v1 without pages', (number: number) => ({ total: 25, limit: 10, page: number })],
+  ])('walks a %s answer to the end: 25 of 25, not the first 10', async (_, pagination) => {
+    const { provider, requests } = setup();
+    const ids = Array.from({ length: 25 }, (_, index) => `s${index + 1}`);
+    nock(origin)
+      .get('/live_streams')
+      .reply(200, page(ids.slice(0, 10), pagination(1)))
+      .get('/live_streams?page=2')
+      .reply(200, page(ids.slice(10, 20), pagination(2)))
+      .get('/live_streams?page=3')
+      .reply(200, page(ids.slice(20), pagination(3)));
+    expect(await collect(provider.list())).toEqual(ids);
+    expect(requests).toHaveLength(3);
+  });
+
+  it('says so when the vendor counts more streams than its pages reach', async () => {
+    const { provider } = setup();
+    nock(origin)
+      .get('/live_streams')
+      .reply(200, page(['a1', 'a2'], { totalDocs: 25, limit: 2, page: 1, hasNextPage: true, nextPage: 2 }))
+      .get('/live_streams?page=2')
+      .reply(200, page([], { totalDocs: 25, limit: 2, page: 2, hasNextPage: true, nextPage: 3 }));
+    const warnings: string[] = [];
+    const ids = await collect(
+      provider.list({ runtime: { hooks: { onWarning: (event) => warnings.push(event.warning.type) } } }),
+    );
+    expect(ids).toEqual(['a1', 'a2']);
+    expect(warnings).toEqual(['incomplete-list']);
+    nock(origin)
+      .get('/live_streams')
+      .reply(200, page(['a1', 'a2'], { totalDocs: 25, limit: 2, page: 1, hasNextPage: true, nextPage: 2 }))
+      .get('/live_streams?page=2')
+      .reply(200, page([], { totalDocs: 25, limit: 2, page: 2, hasNextPage: true, nextPage: 3 }));
+    const error = await collect(provider.list({ strict: true })).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ name: 'ResponseShapeError', operation: 'list' });
+  });
+
+  it('yields a stream once when pages shift while walking ([a, b] then [b, c])', async () => {
+    const { provider } = setup();
+    nock(origin)
+      .get('/live_streams')
+      .reply(200, page(['a', 'b'], { page: 1, pages: 2 }))
+      .get('/live_streams?page=2')
+      .reply(200, page(['b', 'c'], { page: 2, pages: 2 }));
+    expect(await collect(provider.list())).toEqual(['a', 'b', 'c']);
   });
 });
 
@@ -718,6 +809,48 @@ describe('start and stop toggle enabled', () => {
     const stream = await provider.start(fixtureStreamId);
     expect(requests.map((request) => request.method)).toEqual(['PATCH', 'GET']);
     expect(stream.state).toBe('ready');
+  });
+
+  it('an accepted stop whose read-back fails returns the state enabled gives, with a read-back-failed warning', async () => {
+    const { provider } = setup();
+    nock(origin).patch(`/live_streams/${fixtureStreamId}`, { enabled: false }).reply(204);
+    nock(origin).get(`/live_streams/${fixtureStreamId}`).reply(503, '');
+    const stream = await provider.stop(fixtureStreamId);
+    expect(stream).toMatchObject({ id: fixtureStreamId, state: 'stopped', ingest: [], playback: [] });
+    expect(stream.warnings?.map((warning) => warning.type)).toEqual(['read-back-failed']);
+  });
+
+  it('an accepted update whose read-back fails is a ChangeAppliedError, not a retryable failure', async () => {
+    const { provider } = setup();
+    nock(origin).patch(`/live_streams/${fixtureStreamId}`, { name: 'renamed' }).reply(200, { success: true });
+    nock(origin).get(`/live_streams/${fixtureStreamId}`).reply(503, '');
+    const error = await provider
+      .update(fixtureStreamId, { name: 'renamed' })
+      .catch((caught: unknown) => caught);
+    expect(ChangeAppliedError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({
+      streamId: fixtureStreamId,
+      isRetryable: false,
+      status: 503,
+      operation: 'update',
+    });
+  });
+
+  it('a refused start on a stream that is enabled returns it (the lifecycle rule)', async () => {
+    const { provider } = setup();
+    replay('error-409', 'get-ready');
+    const stream = await provider.start(fixtureStreamId);
+    expect(stream.state).toBe('ready');
+  });
+
+  it('a refused stop on a stream that is enabled stays ConflictError', async () => {
+    const { provider } = setup();
+    nock(origin)
+      .patch(`/live_streams/${fixtureStreamId}`, { enabled: false })
+      .reply(409, { message: 'busy' });
+    replay('get-ready');
+    const error = await provider.stop(fixtureStreamId).catch((caught: unknown) => caught);
+    expect(ConflictError.isInstance(error)).toBe(true);
   });
 
   it('round-trips through the client: stop then start', async () => {

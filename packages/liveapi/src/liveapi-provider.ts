@@ -1,23 +1,27 @@
 import {
+  type AcceptedAnswer,
   type CallOptions,
   type CreateLiveStreamInput,
+  changeLifecycle,
   createHttpClient,
   InvalidInputError,
-  invalidInput,
   type ListOptions,
   type LiveStream,
   type LiveStreamProvider,
   loadCredential,
   type ProviderSettingsBase,
+  parseVendorResponse,
   pathOf,
   ResponseShapeError,
   type RestreamTargetInput,
+  readBackAfterChange,
   readProviderOptions,
   SecretSet,
   transportSettings,
   UniliveError,
   type UpdateLiveStreamInput,
   type Warning,
+  walkPages,
 } from '@unilive/core';
 import * as v from 'valibot';
 import {
@@ -31,10 +35,10 @@ import {
   toLiveApiPlatformBody,
   toLiveApiUpdateBody,
 } from './convert-to-liveapi-live-stream.js';
-import { liveApiListResponseSchema, liveApiStreamResponseSchema } from './liveapi-api.js';
+import { liveApiListPageSchema, liveApiStreamResponseSchema } from './liveapi-api.js';
 import { liveApiCapabilities } from './liveapi-capabilities.js';
 import { LiveApiRestreamError, readLiveApiError } from './liveapi-error.js';
-import { mapLiveApiStream, streamKeyPassword } from './map-liveapi-live-stream.js';
+import { liveApiState, mapLiveApiStream, streamKeyPassword } from './map-liveapi-live-stream.js';
 
 /** LiveAPI's API root; paths carry no version segment. */
 export const liveApiDefaultBaseUrl = 'https://api.liveapi.com';
@@ -98,13 +102,13 @@ export function liveapi(settings: LiveApiSettings = {}): LiveStreamProvider {
   }
 
   // PATCH answers with the updated stream in every client seen, but that is not documented: any other
-  // JSON, or a 2xx without a JSON body, is read back with a GET instead of failing a change that was made.
-  async function patchStream(
+  // JSON, or a 2xx without a JSON body, is an accepted change whose stream must be read back.
+  async function sendPatch(
     id: string,
     body: LiveApiStreamBody,
     operation: string,
     options?: CallOptions,
-  ): Promise<LiveStream> {
+  ): Promise<LiveStream | { raw: unknown }> {
     let answer: unknown;
     try {
       const response = await http.request({
@@ -123,15 +127,54 @@ export function liveapi(settings: LiveApiSettings = {}): LiveStreamProvider {
     }
     const parsed = v.safeParse(liveApiStreamResponseSchema, answer);
     if (parsed.success && parsed.output.data._id === id) return remember(mapLiveApiStream(parsed.output));
-    return fetchStream(id, operation, options);
+    return { raw: answer };
+  }
+
+  // An update's PATCH whose answer is no stream is read back; if that read fails, nothing whole can be
+  // returned, and the change holds: ChangeAppliedError.
+  async function patchStream(
+    id: string,
+    body: LiveApiStreamBody,
+    operation: string,
+    options?: CallOptions,
+  ): Promise<LiveStream> {
+    const answer = await sendPatch(id, body, operation, options);
+    if ('id' in answer) return answer;
+    return readBackAfterChange({
+      provider,
+      operation,
+      id,
+      applied: 'LiveAPI accepted the update',
+      read: () => fetchStream(id, operation, options),
+      secrets: secrets.values(),
+    });
+  }
+
+  // start and stop set `enabled`, which LiveAPI takes in any state: they are idempotent by nature. Core's
+  // lifecycle rule still applies (a refusal checked against the stream; an answer that is no stream read
+  // back, and when that fails the state `enabled` gives, with a read-back-failed warning).
+  function lifecycle(id: string, operation: 'start' | 'stop', options?: CallOptions) {
+    const enabled = operation === 'start';
+    return changeLifecycle({
+      provider,
+      operation,
+      id,
+      send: async (): Promise<LiveStream | AcceptedAnswer> => {
+        const answer = await sendPatch(id, { enabled }, operation, options);
+        return 'id' in answer ? answer : { state: liveApiState(enabled), raw: answer.raw };
+      },
+      read: () => fetchStream(id, operation, options),
+      secrets: secrets.values(),
+    });
   }
 
   async function addTargets(
-    id: string,
+    stream: LiveStream,
     targets: readonly RestreamTargetInput[],
     operation: 'create' | 'update',
     options?: CallOptions,
   ): Promise<LiveStream> {
+    const id = stream.id;
     const fail = (cause: unknown, added: number, what: string) => {
       const outcome =
         operation === 'create'
@@ -164,12 +207,24 @@ export function liveapi(settings: LiveApiSettings = {}): LiveStreamProvider {
         throw fail(error, index, `restream target ${index + 1} of ${targets.length} could not be added`);
       }
     }
-    try {
-      // The platforms answer only describes the target; the stream as LiveAPI now lists it is read back.
-      return await fetchStream(id, operation, options);
-    } catch (error) {
-      throw fail(error, targets.length, 'reading it back after adding its restream targets failed');
-    }
+    // The platforms answer only describes the target; the stream as LiveAPI now lists it is read back. If
+    // that read fails, every target was accepted: the stream as known, with them, and a warning.
+    return readBackAfterChange({
+      provider,
+      operation,
+      id,
+      applied:
+        operation === 'create'
+          ? `stream ${id} was created with its ${targets.length} restream target(s)`
+          : `${targets.length} restream target(s) were added to stream ${id}`,
+      read: () => fetchStream(id, operation, options),
+      // Each target was sent switched on (`enabled: true`) and accepted.
+      accepted: () => ({
+        ...stream,
+        restream: [...(stream.restream ?? []), ...targets.map((target) => ({ ...target, enabled: true }))],
+      }),
+      secrets: secrets.values(),
+    });
   }
 
   return {
@@ -180,13 +235,7 @@ export function liveapi(settings: LiveApiSettings = {}): LiveStreamProvider {
 
     async create(input: CreateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
       const providerOptions = readProviderOptions(input, provider, liveApiProviderOptionsSchema, 'create');
-      if (input.ingestProtocol !== undefined && input.ingestProtocol !== 'rtmp') {
-        throw invalidInput(
-          [{ path: 'ingestProtocol', message: 'expected rtmp: LiveAPI ingests RTMP only' }],
-          { provider, operation: 'create' },
-        );
-      }
-      const warnings = liveApiInputWarnings(input);
+      const warnings = liveApiInputWarnings(input, 'create');
       const targets = input.restream ?? [];
       for (const target of targets) secrets.learn(target.streamKey);
       const response = await http.request({
@@ -198,7 +247,7 @@ export function liveapi(settings: LiveApiSettings = {}): LiveStreamProvider {
         options,
       });
       let stream = remember(mapLiveApiStream(response.data));
-      if (targets.length > 0) stream = await addTargets(stream.id, targets, 'create', options);
+      if (targets.length > 0) stream = await addTargets(stream, targets, 'create', options);
       return withWarnings(stream, [...warnings, ...liveApiNameWarning(stream)]);
     },
 
@@ -206,36 +255,53 @@ export function liveapi(settings: LiveApiSettings = {}): LiveStreamProvider {
       return fetchStream(id, 'get', options);
     },
 
+    // LiveAPI documents no page-size parameter, so `pageSize` is not sent. Pages are walked by core with
+    // whatever the answer tells (`page`/`pages`/`total`/`limit`, or `totalDocs`/`totalPages`/`hasNextPage`/
+    // `nextPage`); an answer with none of them is one unpaged page. Each record is read on its own, so one
+    // LiveAPI could not have sent (an unusable id) is skipped with a warning.
     async *list(options: ListOptions = {}): AsyncGenerator<LiveStream> {
-      // LiveAPI documents no page-size parameter, so `pageSize` is not sent. Pages are walked while the
-      // answer carries `page` < `pages`, and the walk stops on an empty page or one with no new stream.
-      const seen = new Set<string>();
-      for (let page = 1; ; page += 1) {
-        const response = await http.request({
-          operation: 'list',
-          method: 'GET',
-          path: 'live_streams',
-          ...(page === 1 ? {} : { query: { page } }),
-          schema: liveApiListResponseSchema,
-          options,
-        });
-        const { docs, pages } = response.data;
-        let fresh = 0;
-        for (const item of docs) {
-          const stream = remember(mapLiveApiStream(item));
-          if (seen.has(stream.id)) continue;
-          seen.add(stream.id);
-          fresh += 1;
-          yield stream;
-        }
-        const current = Math.max(page, response.data.page ?? 0);
-        if (fresh === 0 || pages === undefined || current >= pages) return;
-      }
+      const context = { provider, operation: 'list', secrets: secrets.values() };
+      yield* walkPages({
+        provider,
+        options,
+        secrets: secrets.values(),
+        fetchPage: async (page) => {
+          const { data } = await http.request({
+            operation: 'list',
+            method: 'GET',
+            path: 'live_streams',
+            ...(page === 1 ? {} : { query: { page } }),
+            schema: liveApiListPageSchema,
+            options,
+          });
+          const paged = [
+            data.page,
+            data.pages,
+            data.total,
+            data.totalDocs,
+            data.totalPages,
+            data.hasNextPage,
+            data.nextPage,
+          ].some((value) => value !== undefined);
+          return {
+            items: data.docs,
+            page: data.page,
+            pageSize: data.limit,
+            totalPages: data.totalPages ?? data.pages,
+            totalItems: data.totalDocs ?? data.total,
+            hasMore: paged ? data.hasNextPage : false,
+            nextPage: data.nextPage,
+          };
+        },
+        read: (raw: unknown) =>
+          remember(mapLiveApiStream(parseVendorResponse(liveApiStreamResponseSchema, raw, context))),
+        idOf: (stream) => stream.id,
+      });
     },
 
     async update(id: string, patch: UpdateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
       const providerOptions = readProviderOptions(patch, provider, liveApiProviderOptionsSchema, 'update');
-      const warnings = liveApiInputWarnings(patch);
+      const warnings = liveApiInputWarnings(patch, 'update');
       const body = toLiveApiUpdateBody(patch, providerOptions);
       let stream: LiveStream | undefined;
       let targetsToAdd: RestreamTargetInput[] = [];
@@ -257,7 +323,10 @@ export function liveapi(settings: LiveApiSettings = {}): LiveStreamProvider {
         switchedOff = plan.switchedOff.map(liveApiSwitchedOffWarning);
       }
       if (Object.keys(body).length > 0) stream = await patchStream(id, body, 'update', options);
-      if (targetsToAdd.length > 0) stream = await addTargets(id, targetsToAdd, 'update', options);
+      if (targetsToAdd.length > 0) {
+        stream ??= await fetchStream(id, 'update', options);
+        stream = await addTargets(stream, targetsToAdd, 'update', options);
+      }
       stream ??= await fetchStream(id, 'update', options);
       const nameWarning = patch.name === undefined ? [] : liveApiNameWarning(stream);
       return withWarnings(stream, [...warnings, ...nameWarning, ...switchedOff]);
@@ -274,12 +343,12 @@ export function liveapi(settings: LiveApiSettings = {}): LiveStreamProvider {
     },
 
     start(id: string, options?: CallOptions): Promise<LiveStream> {
-      return patchStream(id, { enabled: true }, 'start', options);
+      return lifecycle(id, 'start', options);
     },
 
     // `enabled: false` is LiveAPI's documented emergency stop: the encoder's data is refused at once.
     stop(id: string, options?: CallOptions): Promise<LiveStream> {
-      return patchStream(id, { enabled: false }, 'stop', options);
+      return lifecycle(id, 'stop', options);
     },
   };
 }
@@ -319,8 +388,9 @@ function base64(value: string): string {
   return btoa(binary);
 }
 
+// Appends: a stream read back with difficulty already carries its read-back-failed warning.
 function withWarnings(stream: LiveStream, warnings: Warning[]): LiveStream {
-  return warnings.length === 0 ? stream : { ...stream, warnings };
+  return warnings.length === 0 ? stream : { ...stream, warnings: [...(stream.warnings ?? []), ...warnings] };
 }
 
 function isSuccessWithoutJson(error: unknown): boolean {

@@ -14,6 +14,8 @@ runLiveStreamContract({
   setup: sandboxHarness({
     provider: 'liveapi',
     createProvider: (sandbox) => liveapi(sandbox.adapterSettings('liveapi')),
+    // LiveAPI takes no page size; the sandbox cuts pages of 10.
+    paging: { perPage: 10 },
   }),
   wait: { intervalMs: 100, maxIntervalMs: 100 },
 });

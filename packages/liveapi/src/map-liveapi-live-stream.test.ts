@@ -150,6 +150,15 @@ describe('mapLiveApiStream', () => {
     expect(stream).not.toHaveProperty('createdAt');
   });
 
+  it('reads a creation_time without a zone as UTC, whatever the host zone', () => {
+    expect(map({ ...created, creation_time: '2022-02-28 08:54:50' }).createdAt?.toISOString()).toBe(
+      '2022-02-28T08:54:50.000Z',
+    );
+    expect(map({ ...created, creation_time: '2022-02-28T08:54:50.339' }).createdAt?.toISOString()).toBe(
+      '2022-02-28T08:54:50.339Z',
+    );
+  });
+
   it('maps the RTMP pull URL and keeps the SRT one in raw only', () => {
     const stream = map({
       ...created,

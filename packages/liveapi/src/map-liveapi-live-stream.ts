@@ -4,6 +4,7 @@ import {
   type LiveStream,
   type LiveStreamState,
   type PlaybackEndpoint,
+  parseVendorTimestamp,
   type RestreamTarget,
 } from '@unilive/core';
 import type { LiveApiStreamData, LiveApiStreamWithRaw } from './liveapi-api.js';
@@ -61,8 +62,9 @@ export function mapLiveApiStream({ data, raw }: LiveApiStreamWithRaw): LiveStrea
   const broadcasting = broadcastingByStatus.get(data.broadcasting_status);
   if (broadcasting !== undefined) stream.broadcasting = broadcasting;
   if (data.platforms !== undefined) stream.restream = restreamOf(data.platforms);
-  const createdAt = data.creation_time === undefined ? Number.NaN : Date.parse(data.creation_time);
-  if (!Number.isNaN(createdAt)) stream.createdAt = new Date(createdAt);
+  // The samples carry a zone (`…Z`); a zone-less value means UTC, never the host's zone.
+  const createdAt = parseVendorTimestamp(data.creation_time);
+  if (createdAt) stream.createdAt = createdAt;
   return stream;
 }
 

@@ -27,6 +27,24 @@ export const fixtureContract = {
     delete: ['delete'],
     'get-deleted': ['error-404'],
     'error-subject': ['create-any'],
+    // Setting enabled to the value it has is accepted and answers the stream.
+    'start-again': ['start'],
+    'stop-again': ['stop'],
+    'stop-accepted': ['stop'],
+    // The stream, then its one restream target; the read-back after them is made to fail.
+    'create-restream': ['create.restream', 'platform-create.restream'],
+  },
+  // Three streams, two a page (LiveAPI takes no page size: the pages come as the vendor cuts them).
+  paging: {
+    perPage: 2,
+    scenarios: {
+      pages: ['list.paging.page-1-of-2', 'list.paging.page-2-of-2'],
+      'ignore-page': ['list.paging.page-1-of-2', 'list.paging.page-2-ignored'],
+      'repeat-page': ['list.paging.page-1-of-3-repeated', 'list.paging.page-2-of-3-repeated'],
+      shift: ['list.paging.page-1-of-2', 'list.paging.page-2-shifted'],
+      'odd-record': ['list.paging.page-1-odd-record', 'list.paging.page-2-of-2'],
+      'odd-record-strict': ['list.paging.page-1-odd-record'],
+    },
   },
   operations: {
     create: 'create-any',

@@ -143,8 +143,9 @@ export const adapters: Record<AdapterId, AdapterSpec> = {
       status: 'status',
     },
     needsStarted: ['stop'],
-    // Start and stop are sent once: repeating a change that reached Wowza answers ERR-422-InvalidStateChange.
-    retrySafe: { ...allSafeButCreate, start: false, stop: false },
+    // A repeated start or stop that reached Wowza answers ERR-422-InvalidStateChange, which the lifecycle
+    // rule reads as done: both may be repeated.
+    retrySafe: allSafeButCreate,
     unsupported: [],
     noBody: ['delete'],
   },

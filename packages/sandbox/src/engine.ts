@@ -13,6 +13,7 @@ import type {
   SandboxRequest,
   SandboxResponse,
   SandboxStats,
+  ServedPage,
   StreamChange,
   StreamChangeListener,
 } from './types.js';
@@ -100,9 +101,10 @@ export function createEngine(options: EngineOptions) {
     [...dialects.values()].map((dialect) => [dialect.id, settingsOf(dialect)]),
   );
 
-  function contextFor(dialect: SandboxDialect): DialectContext {
+  function contextFor(dialect: SandboxDialect, listing?: ListFault): DialectContext {
     const settings = resolvedSettings.get(dialect.id) ?? settingsOf(dialect);
     return {
+      page: (records, page, perPage) => servePage(records, page, perPage, listing),
       collection<T extends { id: string }>(name: string): Map<string, T> {
         const slice = store.get(dialect.id) ?? new Map<string, Map<string, { id: string }>>();
         store.set(dialect.id, slice);
@@ -139,6 +141,11 @@ export function createEngine(options: EngineOptions) {
       encoderConnected: (id) => encoders.has(`${dialect.id}/${id}`),
       emit: (change) => emitChange({ ...change, provider: dialect.id, at: now() }),
     };
+  }
+
+  function queueFault(provider: ProviderId, operation: FaultOperation, fault: Fault): void {
+    const key = `${provider}/${operation}`;
+    faults.set(key, [...(faults.get(key) ?? []), fault]);
   }
 
   function takeFault(provider: ProviderId, operation: FaultOperation | undefined): Fault | undefined {
@@ -207,6 +214,21 @@ export function createEngine(options: EngineOptions) {
   ): Promise<EngineOutcome | undefined> {
     const respond = (response: SandboxResponse): EngineOutcome => ({ kind: 'respond', response });
     switch (fault.type) {
+      case 'paging':
+      case 'odd-record':
+        return respond(await dialect.handle(request, contextFor(dialect, fault)));
+      case 'read-back-fails': {
+        const response = await dialect.handle(request, contextFor(dialect));
+        // Only a change the vendor accepted has a read-back to fail.
+        if (response.status < 400) {
+          queueFault(dialect.id, 'get', {
+            type: 'server-error',
+            status: fault.status ?? 503,
+            times: fault.reads ?? 3,
+          });
+        }
+        return respond(response);
+      }
       case 'network':
         if (fault.processed) await dialect.handle(request, contextFor(dialect));
         return { kind: 'drop' };
@@ -402,6 +424,43 @@ export function createEngine(options: EngineOptions) {
       changeListeners.clear();
     },
   };
+}
+
+type ListFault = Extract<Fault, { type: 'paging' | 'odd-record' }>;
+
+/** The id of the record an `odd-record` fault adds, by default. */
+export const oddRecordId = 'legacy:bbbb2222';
+
+// One list page, served normally or as a list fault says.
+function servePage<T extends { id: string }>(
+  records: readonly T[],
+  page: number,
+  perPage: number,
+  listing: ListFault | undefined,
+): ServedPage<T> {
+  const slice = (first: number) => records.slice(Math.max(0, first), Math.max(0, first) + perPage);
+  const normal = (): ServedPage<T> => ({ records: slice((page - 1) * perPage), page, total: records.length });
+  if (!listing) return normal();
+  if (listing.type === 'odd-record') {
+    const served = normal();
+    const first = served.records[0];
+    if (!first) return served;
+    // A copy of a real record, so that everything but its id reads as the vendor's.
+    const odd = { ...first, id: listing.id ?? oddRecordId };
+    return { ...served, records: [...served.records, odd], total: served.total + 1 };
+  }
+  switch (listing.mode) {
+    case 'ignore-page':
+      return { records: slice(0), page: 1, total: records.length };
+    case 'repeat-page':
+      return { records: slice(0), page, total: records.length };
+    case 'shift': {
+      // One stream created ahead of the walk before each request after the first: page N starts N-1
+      // records early in the original order, and the count includes the N-1 new streams.
+      const created = page - 1;
+      return { records: slice((page - 1) * perPage - created), page, total: records.length + created };
+    }
+  }
 }
 
 /** The engine {@link createEngine} returns. */

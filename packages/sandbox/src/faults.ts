@@ -57,6 +57,17 @@ const checkers: Record<Fault['type'], Checker> = {
   'wrong-shape': times,
   'unknown-enum': times,
   'slow-body': all(times, delay),
+  'read-back-fails': all(times, oneOf('status', [500, 502, 503, 504]), optionalWhole('reads', 1, 1_000)),
+  paging: all(times, (fault) =>
+    ['ignore-page', 'repeat-page', 'shift'].includes(fault.mode as string)
+      ? undefined
+      : 'mode must be one of ignore-page, repeat-page, shift',
+  ),
+  'odd-record': all(times, (fault) =>
+    fault.id === undefined || (typeof fault.id === 'string' && fault.id.length > 0 && fault.id.length <= 256)
+      ? undefined
+      : 'id must be a string of 1 to 256 characters',
+  ),
 };
 
 /** Every fault type the sandbox serves. */

@@ -25,7 +25,40 @@ export type Fault =
   /** The real answer, with every state-like enum value replaced by one no version knows. */
   | { type: 'unknown-enum'; times?: number }
   /** Headers at once, the body after `delayMs`. */
-  | { type: 'slow-body'; delayMs: number; times?: number };
+  | { type: 'slow-body'; delayMs: number; times?: number }
+  /**
+   * The request is carried out and answered normally; then the next `reads` reads of a stream (`get`)
+   * fail with `status` (default 503): a change the vendor accepted whose read-back fails. `times` counts the
+   * requests the fault applies to, as for every fault.
+   */
+  | { type: 'read-back-fails'; status?: 500 | 502 | 503 | 504; reads?: number; times?: number }
+  /**
+   * List pages as misbehaving servers send them (for the `list` operation):
+   * - `ignore-page`: page 1 whatever page is asked, reported as page 1, as when the parameter is dropped;
+   * - `repeat-page`: page 1's records under every page number, reported as the page asked, with the page
+   *   count of the whole list (`total_pages: 3` and the same records on each);
+   * - `shift`: page N begins N-1 records early, as when one stream is created ahead of the walk before each
+   *   request (`[a, b]`, then `[b, c]`); the totals count those streams.
+   */
+  | { type: 'paging'; mode: PagingMode; times?: number }
+  /**
+   * The list page carries one more record: a copy of its first with an id no client would put in a URL
+   * (default `legacy:bbbb2222`), as a legacy or foreign record would arrive (for the `list` operation).
+   */
+  | { type: 'odd-record'; id?: string; times?: number };
+
+/** How a `paging` fault serves list pages. */
+export type PagingMode = 'ignore-page' | 'repeat-page' | 'shift';
+
+/** One page of a list, as {@link DialectContext.page} serves it. */
+export interface ServedPage<T> {
+  /** The page's records. */
+  records: T[];
+  /** The page number the answer reports. */
+  page: number;
+  /** The record count the answer reports. */
+  total: number;
+}
 
 /** Operations a fault can target. */
 export const faultOperations = [
@@ -101,6 +134,11 @@ export interface DialectContext {
   settings: DialectSettings;
   /** Counts a created resource, for duplicate detection by benchmarks and fault tests. */
   countCreate(): void;
+  /**
+   * One page of a list, `perPage` records from 1-based `page`, as planned list faults serve it (`paging`,
+   * `odd-record`) or normally. Every dialect's list uses it, so the faults work in every dialect.
+   */
+  page<T extends { id: string }>(records: readonly T[], page: number, perPage: number): ServedPage<T>;
   /** Whether an encoder publishes to a stream now (real RTMP ingest, or the control API's simulation). */
   encoderConnected(id: string): boolean;
   /** Reports a change to one of this dialect's streams to every observer of the engine. */

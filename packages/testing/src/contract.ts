@@ -6,17 +6,21 @@ import {
   createLiveStreamClient,
   endpointSchemes,
   type HttpHooks,
+  type LifecycleOperation,
   type LiveStream,
   type LiveStreamClient,
   type LiveStreamProvider,
+  lifecycleGoals,
   NotFoundError,
   ProviderUnavailableError,
   RateLimitError,
+  ResponseShapeError,
   type Sleep,
   TimeoutError,
   tokens,
   type UniliveError,
   UnsupportedOperationError,
+  type WarningEvent,
 } from '@unilive/core';
 import { createContainer } from '@unilive/core/container';
 import { findFfmpeg, startPush } from '@unilive/sandbox';
@@ -36,7 +40,44 @@ export type ContractStep =
   | 'wait-stopped'
   | 'delete'
   | 'get-deleted'
-  | 'error-subject';
+  | 'error-subject'
+  /** `start` on a stream that is already ready (the lifecycle rule: it returns the stream). */
+  | 'start-again'
+  /** `stop` on a stream that is already stopped. */
+  | 'stop-again'
+  /** Only the vendor's accepted answer to `start` (the read-back after it is made to fail). */
+  | 'start-accepted'
+  /** Only the vendor's accepted answer to `stop`. */
+  | 'stop-accepted'
+  /** A create with {@link contractRestreamInput}, up to its read-back (made to fail). */
+  | 'create-restream';
+
+/** Paging scenarios: a well-behaved list of at least two pages, then the answers real servers send. */
+export type PagingScenario =
+  /** Every page as it should be. */
+  | 'pages'
+  /** A server that ignores the page parameter: page 1 whatever is asked. */
+  | 'ignore-page'
+  /** Page 1's records under every page number, while the vendor counts more pages. */
+  | 'repeat-page'
+  /** Pages that shift while walking: `[a, b]`, then `[b, c]`. */
+  | 'shift'
+  /** Page 1 holds one more record, whose id unilive would not put in a URL (`legacy:bbbb2222`). */
+  | 'odd-record';
+
+/** How a backend serves a paging scenario. */
+export interface PagingSetup {
+  /** The `pageSize` to list with; absent for vendors that take none. */
+  pageSize?: number;
+  /** How many records a page holds. */
+  perPage: number;
+}
+
+/** The restream create of the partial-success scenario; its stream key is a secret. */
+export const contractRestreamInput = {
+  name: 'unilive restream stream',
+  restream: [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: 'unilive-contract-restream-key' }],
+} as const satisfies CreateLiveStreamInput;
 
 /** What a harness gives the suite: a provider and a way to make its backend fail. */
 export interface ContractHarness {
@@ -55,6 +96,12 @@ export interface ContractHarness {
     fault: Fault,
     context: { id: string | undefined },
   ): boolean | Promise<boolean>;
+  /**
+   * Readies a paging scenario: a list of more than one page, answered as `scenario` says (nock: that
+   * scenario's recorded exchanges; the sandbox: enough streams and a list fault). Returns how to list, or
+   * false when this backend cannot.
+   */
+  preparePaging?(scenario: PagingScenario, options: { strict: boolean }): Promise<PagingSetup | false>;
   /** Runs after each test (nock: asserts every prepared exchange was used). */
   afterEach?(): void | Promise<void>;
   close?(): void | Promise<void>;
@@ -117,10 +164,15 @@ export function runLiveStreamContract(options: ContractOptions): void {
     let client: LiveStreamClient;
     const scanner = new SecretScanner();
     const sleeps: number[] = [];
-    const requests: { operation: string; attempt: number }[] = [];
+    const requests: { operation: string; attempt: number; method: string }[] = [];
+    const warnings: WarningEvent[] = [];
     const hooks: HttpHooks = {
+      onWarning: (event) => {
+        warnings.push(event);
+        scanner.recordText(JSON.stringify(event), 'onWarning');
+      },
       onRequest: (event) => {
-        requests.push({ operation: event.operation, attempt: event.attempt });
+        requests.push({ operation: event.operation, attempt: event.attempt, method: event.method });
         scanner.recordText(JSON.stringify(event), 'onRequest');
       },
       onResponse: (event) => scanner.recordText(JSON.stringify(event), 'onResponse'),
@@ -226,6 +278,14 @@ export function runLiveStreamContract(options: ContractOptions): void {
         expect(ready.id).toBe(id());
       });
 
+      it('start again on a ready stream returns it: lifecycle calls are idempotent', async () => {
+        await prepare('start-again', id());
+        const again = await client.start(id());
+        expect(again.id).toBe(id());
+        expect(again.state).toBe('ready');
+        expectWellFormedStream(again, harness.provider);
+      });
+
       it('stop makes it stopped, or is reported unsupported', async () => {
         if (!caps().stop) {
           const error = await captureError(() => client.stop(id()));
@@ -240,6 +300,15 @@ export function runLiveStreamContract(options: ContractOptions): void {
         await prepare('wait-stopped', id());
         const settled = await waitingClient().waitForState(id(), 'stopped', waitOptions);
         expect(settled.state).toBe('stopped');
+      });
+
+      it('stop again on a stopped stream returns it: lifecycle calls are idempotent', async (context) => {
+        if (!caps().stop) return context.skip(`${harness.provider.id} has no stop (capabilities.stop)`);
+        await prepare('stop-again', id());
+        const again = await client.stop(id());
+        expect(again.id).toBe(id());
+        expect(again.state).toBe('stopped');
+        expectWellFormedStream(again, harness.provider);
       });
 
       it('delete removes it, and get then throws NotFoundError', async (context) => {
@@ -345,9 +414,15 @@ export function runLiveStreamContract(options: ContractOptions): void {
       const fault = async (operation: FaultOperation, value: Fault) =>
         harness.injectFault(operation, value, { id: subject });
 
+      // The call a state conflict is tried on: the one whose goal the new subject is not already in, so
+      // the refusal cannot be a repeat of a change already made.
+      let conflicting: LifecycleOperation = 'start';
+
       beforeAll(async () => {
         await prepare('error-subject', undefined);
-        subject = (await client.create({ name: 'unilive error subject' })).id;
+        const created = await client.create({ name: 'unilive error subject' });
+        subject = created.id;
+        conflicting = lifecycleGoals.start.includes(created.state) ? 'stop' : 'start';
         requests.length = 0;
       });
       afterEach(() => {
@@ -383,11 +458,13 @@ export function runLiveStreamContract(options: ContractOptions): void {
         expect((error as UniliveError).isRetryable).toBe(false);
       });
 
-      it('a state conflict becomes ConflictError with the vendor code', async (context) => {
-        if (!caps().start) return context.skip(`${harness.provider.id} has no start call that can conflict`);
-        if (!(await fault('start', { type: 'conflict' })))
+      it('a real state conflict stays ConflictError with the vendor code', async (context) => {
+        const operation = conflicting;
+        if (!caps()[operation])
+          return context.skip(`${harness.provider.id} has no ${operation} call that can conflict`);
+        if (!(await fault(operation, { type: 'conflict' })))
           return context.skip('the backend cannot answer a conflict');
-        const error = await captureError(() => client.start(subject ?? ''));
+        const error = await captureError(() => client[operation](subject ?? ''));
         expectTyped(error, ConflictError);
         expect((error as UniliveError).status).toBeOneOf([409, 422, 423]);
       });
@@ -493,6 +570,161 @@ export function runLiveStreamContract(options: ContractOptions): void {
         const error = await captureError(() => client.get(subject ?? '', { signal: controller.signal }));
         expectTyped(error, AbortError);
         expect((error as Error).name).toBe('AbortError');
+      });
+    });
+
+    describe('paging', () => {
+      // Every stream the well-behaved walk listed, in order: what each other scenario is held to.
+      let baseline: string[] | undefined;
+      let perPage = 0;
+
+      async function walk(scenario: PagingScenario, strict = false) {
+        const setup = harness.preparePaging ? await harness.preparePaging(scenario, { strict }) : false;
+        if (!setup) return undefined;
+        perPage = setup.perPage;
+        warnings.length = 0;
+        const ids: string[] = [];
+        const stream = client.list({
+          ...(setup.pageSize === undefined ? {} : { pageSize: setup.pageSize }),
+          strict,
+        });
+        for await (const item of stream) {
+          expectWellFormedStream(item, harness.provider);
+          ids.push(item.id);
+        }
+        return { ids, warnings: warnings.filter((event) => event.operation === 'list') };
+      }
+      const held = () => {
+        if (!baseline) throw new Error('the well-behaved walk did not succeed, so this scenario cannot run');
+        return baseline;
+      };
+
+      it('walks every page and yields each stream once', async (context) => {
+        const result = await walk('pages');
+        if (!result) return context.skip('the backend cannot serve paging scenarios');
+        expect(new Set(result.ids).size, 'each stream once').toBe(result.ids.length);
+        expect(result.ids.length, 'more streams than one page holds').toBeGreaterThan(perPage);
+        expect(result.warnings).toEqual([]);
+        baseline = result.ids;
+      });
+
+      for (const scenario of ['ignore-page', 'repeat-page'] as const) {
+        const what =
+          scenario === 'ignore-page'
+            ? 'a server that ignores the page parameter'
+            : 'pages that repeat the first while the vendor counts more';
+        it(`ends against ${what}, yields page 1 once, and warns that more exist`, async (context) => {
+          const result = await walk(scenario);
+          if (!result) return context.skip('the backend cannot serve paging scenarios');
+          const expected = held();
+          expect(result.ids).toEqual(expected.slice(0, perPage));
+          expect(result.warnings.map((event) => event.warning.type)).toEqual(['incomplete-list']);
+          expect(result.warnings[0]?.provider).toBe(harness.provider.id);
+        });
+      }
+
+      it('yields a stream once when pages shift while walking ([a, b] then [b, c])', async (context) => {
+        const result = await walk('shift');
+        if (!result) return context.skip('the backend cannot serve paging scenarios');
+        const expected = held();
+        expect(result.ids).toEqual(expected);
+        expect(result.warnings).toEqual([]);
+      });
+
+      it('skips a record whose id it would not put in a URL, reports it through onWarning, and lists the rest', async (context) => {
+        const result = await walk('odd-record');
+        if (!result) return context.skip('the backend cannot serve paging scenarios');
+        const expected = held();
+        expect(result.ids).toEqual(expected);
+        expect(result.warnings.map((event) => [event.provider, event.operation, event.warning.type])).toEqual(
+          [[harness.provider.id, 'list', 'skipped-record']],
+        );
+      });
+
+      it('with strict, that record fails the walk with ResponseShapeError', async (context) => {
+        const error = await walk('odd-record', true).then(
+          (result) => (result ? new Error('expected the walk to fail') : undefined),
+          (caught: unknown) => caught,
+        );
+        if (error === undefined) return context.skip('the backend cannot serve paging scenarios');
+        scanner.recordError(error);
+        expect(ResponseShapeError.isInstance(error), String(error)).toBe(true);
+        expect((error as UniliveError).operation).toBe('list');
+        expect((error as UniliveError).provider).toBe(harness.provider.id);
+      });
+    });
+
+    describe('a change the vendor accepted is never reported as a failure', () => {
+      afterEach(() => {
+        requests.length = 0;
+        sleeps.length = 0;
+      });
+
+      it('a lifecycle call whose read-back fails returns what the accepted answer told', async (context) => {
+        await prepare('error-subject', undefined);
+        const subject = await client.create({ name: 'unilive partial subject' });
+        const operation: LifecycleOperation = lifecycleGoals.start.includes(subject.state) ? 'stop' : 'start';
+        if (!caps()[operation])
+          return context.skip(`${harness.provider.id} has no ${operation} call that changes the stream`);
+        const planned = await harness.injectFault(
+          operation,
+          { type: 'read-back-fails', status: 503, reads: 3 },
+          { id: subject.id },
+        );
+        if (!planned) return context.skip('the backend cannot fail a read-back');
+        await prepare(operation === 'start' ? 'start-accepted' : 'stop-accepted', subject.id);
+        requests.length = 0;
+        warnings.length = 0;
+        const result = await client[operation](subject.id);
+        expect(result.id).toBe(subject.id);
+        expect(lifecycleGoals[operation]).toContain(result.state);
+        // The change itself was asked for once: no retry turned it into a second change or a conflict.
+        const changes = requests.filter(
+          (request) => request.operation === operation && request.method !== 'GET',
+        );
+        expect(changes.filter((request) => request.attempt === 1)).toHaveLength(1);
+        const readBack = requests.some(
+          (request) => request.operation === operation && request.method === 'GET',
+        );
+        const flagged = result.warnings?.filter((warning) => warning.type === 'read-back-failed') ?? [];
+        // An answer that held the whole stream needs no read-back; one that did not, and whose read-back
+        // failed, says so on the result and through onWarning.
+        if (readBack) {
+          expect(flagged).toHaveLength(1);
+          expect(warnings.map((event) => [event.operation, event.warning.type])).toContainEqual([
+            operation,
+            'read-back-failed',
+          ]);
+        } else {
+          expect(flagged).toEqual([]);
+          expectWellFormedStream(result, harness.provider);
+        }
+      });
+
+      it('a create whose restream targets were accepted, but whose read-back failed, returns the stream', async (context) => {
+        if (!caps().restream)
+          return context.skip(`${harness.provider.id} cannot restream (capabilities.restream)`);
+        for (const target of contractRestreamInput.restream)
+          scanner.register('restream key', target.streamKey);
+        const planned = await harness.injectFault(
+          'create',
+          { type: 'read-back-fails', status: 503, reads: 3 },
+          { id: undefined },
+        );
+        if (!planned) return context.skip('the backend cannot fail a read-back');
+        await prepare('create-restream', undefined);
+        requests.length = 0;
+        const created = await client.create(contractRestreamInput);
+        expect(created.id).toBeTypeOf('string');
+        expect(created.restream?.map((target) => target.url)).toEqual(
+          contractRestreamInput.restream.map((target) => target.url),
+        );
+        const readBack = requests.some(
+          (request) => request.operation === 'create' && request.method === 'GET',
+        );
+        const flagged = created.warnings?.filter((warning) => warning.type === 'read-back-failed') ?? [];
+        expect(flagged).toHaveLength(readBack ? 1 : 0);
+        expect(created.ingest.length).toBeGreaterThan(0);
       });
     });
 

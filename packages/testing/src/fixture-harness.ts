@@ -1,7 +1,7 @@
 import type { LiveStreamProvider } from '@unilive/core';
 import { type Fault, type FaultOperation, replaceEnums } from '@unilive/sandbox';
 import type nockModule from 'nock';
-import type { ContractHarness, ContractStep } from './contract.js';
+import type { ContractHarness, ContractStep, PagingScenario, PagingSetup } from './contract.js';
 import { type Fixture, interceptFixture, loadFixture } from './fixtures.js';
 
 type Nock = typeof nockModule;
@@ -26,6 +26,14 @@ export interface FixtureHarnessOptions {
   errors: Partial<
     Record<'unauthorized' | 'forbidden' | 'not-found' | 'conflict' | 'rate-limit' | 'server-error', string>
   >;
+  /**
+   * The paging scenarios' recorded exchanges (list pages, and the reads of each listed stream where the
+   * adapter makes them), with how the pages are sized. `odd-record-strict` is the strict walk, which ends
+   * at the odd record.
+   */
+  paging?: PagingSetup & {
+    scenarios: Partial<Record<PagingScenario | 'odd-record-strict', readonly string[]>>;
+  };
 }
 
 /**
@@ -59,7 +67,33 @@ export function fixtureHarness(options: FixtureHarnessOptions): () => ContractHa
       prepare(step) {
         for (const name of options.steps[step] ?? []) interceptFixture(nock(options.origin), load(name));
       },
+      async preparePaging(scenario, { strict }) {
+        const names = options.paging?.scenarios[strict ? 'odd-record-strict' : scenario];
+        if (!options.paging || !names) return false;
+        for (const name of names) interceptFixture(nock(options.origin), load(name));
+        const { pageSize, perPage } = options.paging;
+        return pageSize === undefined ? { perPage } : { pageSize, perPage };
+      },
       injectFault(operation: FaultOperation, fault: Fault) {
+        // List faults are recorded pages: see `paging`.
+        if (fault.type === 'paging' || fault.type === 'odd-record') return false;
+        if (fault.type === 'read-back-fails') {
+          // The accepted answer is the step's own exchange (prepared by the suite); the reads of the stream
+          // after it fail, as often as the fault says. Optional: an answer that holds the stream needs none.
+          const read = options.operations.get;
+          const errorFixture = options.errors['server-error'];
+          if (!read || !errorFixture) return false;
+          const error = load(errorFixture);
+          nock(options.origin)
+            .intercept(load(read).request.path, 'GET')
+            .times(fault.reads ?? 3)
+            .optionally()
+            .reply(fault.status ?? 503, JSON.stringify(error.response.body ?? null), {
+              'content-type': 'application/json',
+              ...error.response.headers,
+            });
+          return true;
+        }
         const requestFixture = options.operations[operation];
         if (!requestFixture) return false;
         const { request } = load(requestFixture);
@@ -141,6 +175,11 @@ export function fixtureHarness(options: FixtureHarnessOptions): () => ContractHa
             : String(seconds);
         }
         interceptFixture(nock(options.origin), { ...error, request, response }, { times });
+        // A refused start or stop is checked against the stream (the lifecycle rule): it is read once, as
+        // recorded, in a state the call does not lead to.
+        const read = options.operations.get;
+        if (fault.type === 'conflict' && (operation === 'start' || operation === 'stop') && read)
+          interceptFixture(nock(options.origin), load(read));
         return true;
       },
       afterEach() {

@@ -9,7 +9,10 @@ export {
   type ContractHarness,
   type ContractOptions,
   type ContractStep,
+  contractRestreamInput,
   expectWellFormedStream,
+  type PagingScenario,
+  type PagingSetup,
   runLiveStreamContract,
 } from './contract.js';
 export { type FixtureHarnessOptions, fixtureHarness } from './fixture-harness.js';
@@ -29,7 +32,7 @@ export {
   type MemoryBackendOptions,
 } from './memory-backend.js';
 export { createMemoryProvider, type MemoryProviderSettings, memoryCapabilities } from './memory-provider.js';
-export { type SandboxHarnessOptions, sandboxHarness } from './sandbox-harness.js';
+export { prepareEnginePaging, type SandboxHarnessOptions, sandboxHarness } from './sandbox-harness.js';
 export { errorTranscript, type SecretLeak, SecretScanner } from './secret-scanner.js';
 export {
   loadWebhookFixtures,

@@ -117,11 +117,10 @@ function memoryDialect(options: MemoryBackendOptions): SandboxDialect {
         return { status: 201, body: { stream: view(stream) } };
       }
       if (operation === 'list') {
-        const page = Number(request.query.get('page') ?? '1');
+        const asked = Number(request.query.get('page') ?? '1');
         const perPage = Number(request.query.get('per_page') ?? '20');
-        const all = [...streams.values()];
-        const items = all.slice((page - 1) * perPage, page * perPage).map(view);
-        return { status: 200, body: { streams: items, has_more: page * perPage < all.length } };
+        const { records, page, total } = context.page([...streams.values()], asked, perPage);
+        return { status: 200, body: { streams: records.map(view), has_more: page * perPage < total } };
       }
       const { id } = routeOf(request.path);
       const stream = id === undefined ? undefined : streams.get(id);

@@ -1,6 +1,7 @@
 import { runLiveStreamContract } from './contract.js';
 import { createMemoryBackend } from './memory-backend.js';
 import { createMemoryProvider } from './memory-provider.js';
+import { prepareEnginePaging } from './sandbox-harness.js';
 
 runLiveStreamContract({
   name: 'memory provider',
@@ -15,6 +16,16 @@ runLiveStreamContract({
         backend.injectFault(operation, fault);
         return true;
       },
+      preparePaging: (scenario) =>
+        prepareEnginePaging(
+          provider,
+          (operation, fault) => {
+            backend.injectFault(operation, fault);
+            return true;
+          },
+          { pageSize: 2, perPage: 2 },
+          scenario,
+        ),
       afterEach: () => backend.clearFaults(),
     };
   },

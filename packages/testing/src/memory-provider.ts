@@ -1,6 +1,7 @@
 import {
   type CallOptions,
   type CreateLiveStreamInput,
+  changeLifecycle,
   createHttpClient,
   type ListOptions,
   type LiveStream,
@@ -9,16 +10,20 @@ import {
   lenientPicklist,
   liveStreamStates,
   type ProviderCapabilities,
+  parseVendorResponse,
   pathOf,
   type RetryPolicy,
   SecretSet,
   type UpdateLiveStreamInput,
+  vendorStreamId,
+  walkPages,
 } from '@unilive/core';
 import * as v from 'valibot';
 import { createMemoryBackend, type MemoryBackend } from './memory-backend.js';
 
 const memoryStreamSchema = v.looseObject({
-  id: v.string(),
+  // An id no later call could use is a shape problem when it arrives (a list skips that record).
+  id: vendorStreamId,
   name: v.string(),
   state: lenientPicklist(liveStreamStates, 'unknown'),
   recording: v.boolean(),
@@ -27,7 +32,7 @@ const memoryStreamSchema = v.looseObject({
   ingest: v.looseObject({ server: v.string(), stream_key: v.string() }),
 });
 const streamEnvelope = v.looseObject({ stream: memoryStreamSchema });
-const listEnvelope = v.looseObject({ streams: v.array(memoryStreamSchema), has_more: v.boolean() });
+const listEnvelope = v.looseObject({ streams: v.array(v.unknown()), has_more: v.boolean() });
 const statusEnvelope = v.looseObject({ state: lenientPicklist(liveStreamStates, 'unknown') });
 const errorBody = v.looseObject({ error: v.looseObject({ code: v.string(), message: v.string() }) });
 
@@ -107,6 +112,38 @@ export function createMemoryProvider(settings: MemoryProviderSettings = {}): Liv
     };
   };
 
+  const read = async (id: string, operation: string, options?: CallOptions) => {
+    const response = await http.request({
+      operation,
+      method: 'GET',
+      path: pathOf`streams/${id}`,
+      schema: streamEnvelope,
+      options,
+    });
+    return toStream(response.data.stream);
+  };
+
+  // The answer holds the whole stream; a refusal for the stream's state is checked against it (core's
+  // lifecycle rule), so a repeated start or stop returns the stream.
+  const lifecycle = (id: string, operation: 'start' | 'stop', options?: CallOptions) =>
+    changeLifecycle({
+      provider: 'memory',
+      operation,
+      id,
+      send: async () => {
+        const response = await http.request({
+          operation,
+          method: 'PUT',
+          path: operation === 'start' ? pathOf`streams/${id}/start` : pathOf`streams/${id}/stop`,
+          schema: streamEnvelope,
+          options,
+        });
+        return toStream(response.data.stream);
+      },
+      read: () => read(id, operation, options),
+      secrets: secrets.values(),
+    });
+
   return {
     specificationVersion: 'v1',
     id: 'memory',
@@ -124,29 +161,28 @@ export function createMemoryProvider(settings: MemoryProviderSettings = {}): Liv
       });
       return toStream(response.data.stream);
     },
-    async get(id: string, options?: CallOptions) {
-      const response = await http.request({
-        operation: 'get',
-        method: 'GET',
-        path: pathOf`streams/${id}`,
-        schema: streamEnvelope,
-        options,
-      });
-      return toStream(response.data.stream);
-    },
+    get: (id: string, options?: CallOptions) => read(id, 'get', options),
     async *list(options: ListOptions = {}) {
-      for (let page = 1; ; page += 1) {
-        const response = await http.request({
-          operation: 'list',
-          method: 'GET',
-          path: 'streams',
-          query: { page, per_page: options.pageSize ?? 20 },
-          schema: listEnvelope,
-          options,
-        });
-        for (const raw of response.data.streams) yield toStream(raw);
-        if (!response.data.has_more) return;
-      }
+      const pageSize = options.pageSize ?? 20;
+      const context = { provider: 'memory', operation: 'list' };
+      yield* walkPages({
+        provider: 'memory',
+        pageSize,
+        options,
+        fetchPage: async (page) => {
+          const response = await http.request({
+            operation: 'list',
+            method: 'GET',
+            path: 'streams',
+            query: { page, per_page: pageSize },
+            schema: listEnvelope,
+            options,
+          });
+          return { items: response.data.streams, hasMore: response.data.has_more };
+        },
+        read: (raw: unknown) => toStream(parseVendorResponse(memoryStreamSchema, raw, context)),
+        idOf: (stream) => stream.id,
+      });
     },
     async update(id: string, patch: UpdateLiveStreamInput, options?: CallOptions) {
       const response = await http.request({
@@ -163,26 +199,8 @@ export function createMemoryProvider(settings: MemoryProviderSettings = {}): Liv
     async delete(id: string, options?: CallOptions) {
       await http.request({ operation: 'delete', method: 'DELETE', path: pathOf`streams/${id}`, options });
     },
-    async start(id: string, options?: CallOptions) {
-      const response = await http.request({
-        operation: 'start',
-        method: 'PUT',
-        path: pathOf`streams/${id}/start`,
-        schema: streamEnvelope,
-        options,
-      });
-      return toStream(response.data.stream);
-    },
-    async stop(id: string, options?: CallOptions) {
-      const response = await http.request({
-        operation: 'stop',
-        method: 'PUT',
-        path: pathOf`streams/${id}/stop`,
-        schema: streamEnvelope,
-        options,
-      });
-      return toStream(response.data.stream);
-    },
+    start: (id: string, options?: CallOptions) => lifecycle(id, 'start', options),
+    stop: (id: string, options?: CallOptions) => lifecycle(id, 'stop', options),
     async getStatus(id: string, options?: CallOptions): Promise<LiveStreamStatus> {
       const response = await http.request({
         operation: 'status',

@@ -1,6 +1,12 @@
 import type { LiveStreamProvider, ProviderId } from '@unilive/core';
-import { type Sandbox, type SandboxOptions, startSandbox } from '@unilive/sandbox';
-import type { ContractHarness } from './contract.js';
+import {
+  type Fault,
+  type FaultOperation,
+  type Sandbox,
+  type SandboxOptions,
+  startSandbox,
+} from '@unilive/sandbox';
+import type { ContractHarness, PagingScenario, PagingSetup } from './contract.js';
 
 /** Options of {@link sandboxHarness}. */
 export interface SandboxHarnessOptions {
@@ -13,6 +19,11 @@ export interface SandboxHarnessOptions {
    * real-media scenario.
    */
   sandbox?: SandboxOptions;
+  /**
+   * How the dialect pages lists, for the paging scenarios. Default `{ pageSize: 2, perPage: 2 }`; a vendor
+   * whose list takes no page size gives the dialect's fixed page (`{ perPage: 10 }`).
+   */
+  paging?: PagingSetup;
 }
 
 /**
@@ -23,13 +34,16 @@ export function sandboxHarness(options: SandboxHarnessOptions): () => Promise<Co
   return async () => {
     const sandbox = await startSandbox({ transitionMs: 300, ...options.sandbox });
     const provider = options.createProvider(sandbox);
+    const injectFault = (operation: FaultOperation, fault: Fault) => {
+      sandbox.injectFault(options.provider, operation, fault);
+      return true;
+    };
     return {
       provider,
       secrets: sandbox.credentials(options.provider),
-      injectFault: (operation, fault) => {
-        sandbox.injectFault(options.provider, operation, fault);
-        return true;
-      },
+      injectFault,
+      preparePaging: (scenario) =>
+        prepareEnginePaging(provider, injectFault, options.paging ?? { pageSize: 2, perPage: 2 }, scenario),
       // Requests a test gave up on (timeouts, aborts) may still be held by a slow fault: let them finish
       // before clearing, so none of them takes a fault the next test plans.
       afterEach: async () => {
@@ -45,4 +59,26 @@ export function sandboxHarness(options: SandboxHarnessOptions): () => Promise<Co
         : { media: { publishing: (id: string) => sandbox.publisher(options.provider, id) !== undefined } }),
     };
   };
+}
+
+/**
+ * Readies a paging scenario on a backend built on the sandbox's engine: creates streams through the
+ * provider until the list holds more than two pages, then plans the scenario's list fault (`paging` or
+ * `odd-record`) for the walk.
+ */
+export async function prepareEnginePaging(
+  provider: LiveStreamProvider,
+  injectFault: (operation: FaultOperation, fault: Fault) => boolean | Promise<boolean>,
+  setup: PagingSetup,
+  scenario: PagingScenario,
+): Promise<PagingSetup> {
+  let count = 0;
+  for await (const _ of provider.list()) count += 1;
+  // Three pages at least, so that a repeated page 2 is not the vendor's last.
+  for (; count <= 2 * setup.perPage; count += 1)
+    await provider.create({ name: `unilive paging stream ${count + 1}` });
+  if (scenario === 'odd-record') await injectFault('list', { type: 'odd-record' });
+  // Every page request of the walk misbehaves, however many pages it takes.
+  else if (scenario !== 'pages') await injectFault('list', { type: 'paging', mode: scenario, times: 1_000 });
+  return setup;
 }

@@ -1,8 +1,10 @@
 import {
   type CreateLiveStreamInput,
+  type InputGap,
   InvalidInputError,
   invalidInput,
   readProviderOptions,
+  settleInputGaps,
   type UpdateLiveStreamInput,
   type Warning,
 } from '@unilive/core';
@@ -23,31 +25,30 @@ export interface VideosdkV1Request<Body> {
 
 /**
  * Builds the body of `POST /v1/livestreams` [v1 guide]: `name`, `record`, `restream[{ url, streamKey }]`.
- * Inputs v1 cannot honour fail before any request (`ingestProtocol` other than RTMP, `region`, any
- * provider option) or come back as warnings (`lowLatency`).
+ * Inputs v1 cannot honour follow core's one rule: an `ingestProtocol` other than RTMP (and any provider
+ * option) fails before any request; `region` and `lowLatency`, preferences v1 has no setting for, come back
+ * as warnings.
  */
 export function convertToVideosdkV1CreateBody(
   input: CreateLiveStreamInput,
 ): VideosdkV1Request<VideosdkV1CreateBody> {
   const operation = 'create';
-  checkCommon(input, operation);
+  checkProviderOptions(input, operation);
+  const gaps = preferenceGaps(input);
   if (input.ingestProtocol !== undefined && input.ingestProtocol !== 'rtmp') {
-    throw invalidInput(
-      [
-        {
-          path: 'ingestProtocol',
-          message: 'videosdk v1 ingests RTMP only (other protocols were never offered); expected rtmp',
-        },
-      ],
-      { provider, operation },
-    );
+    gaps.push({
+      field: 'ingestProtocol',
+      kind: 'unsupported-value',
+      message: 'videosdk v1 ingests RTMP only (other protocols were never offered); expected rtmp',
+    });
   }
+  const warnings = settleInputGaps(gaps, { provider, operation });
   const body: VideosdkV1CreateBody = { name: input.name };
   if (input.recording !== undefined) body.record = input.recording;
   if (input.restream !== undefined) {
     body.restream = input.restream.map((target) => ({ url: target.url, streamKey: target.streamKey }));
   }
-  return { body, warnings: lowLatencyWarnings(input) };
+  return { body, warnings };
 }
 
 /**
@@ -59,26 +60,24 @@ export function convertToVideosdkV1UpdateBody(
   patch: UpdateLiveStreamInput,
 ): VideosdkV1Request<VideosdkV1UpdateBody> {
   const operation = 'update';
-  checkCommon(patch, operation);
+  checkProviderOptions(patch, operation);
+  const gaps = preferenceGaps(patch);
   if (patch.restream !== undefined) {
-    throw invalidInput(
-      [
-        {
-          path: 'restream',
-          message:
-            'videosdk v1 documents no way to change restream targets after create (update takes name and recording); create a new stream instead',
-        },
-      ],
-      { provider, operation },
-    );
+    gaps.push({
+      field: 'restream',
+      kind: 'create-only',
+      message:
+        'videosdk v1 documents no way to change restream targets after create (update takes name and recording); create a new stream instead',
+    });
   }
+  const warnings = settleInputGaps(gaps, { provider, operation });
   const body: VideosdkV1UpdateBody = {};
   if (patch.name !== undefined) body.name = patch.name;
   if (patch.recording !== undefined) body.record = patch.recording;
-  return { body, warnings: lowLatencyWarnings(patch) };
+  return { body, warnings };
 }
 
-function checkCommon(input: UpdateLiveStreamInput, operation: string): void {
+function checkProviderOptions(input: UpdateLiveStreamInput, operation: string): void {
   try {
     readProviderOptions(input, provider, providerOptionsSchema, operation);
   } catch (error) {
@@ -91,23 +90,25 @@ function checkCommon(input: UpdateLiveStreamInput, operation: string): void {
       { provider, operation },
     );
   }
-  if (input.region !== undefined) {
-    // A silently ignored region could put a stream where the caller did not want it.
-    throw invalidInput(
-      [{ path: 'region', message: 'videosdk v1 has no region choice (allowed values: none); leave it out' }],
-      { provider, operation },
-    );
-  }
 }
 
-function lowLatencyWarnings(input: UpdateLiveStreamInput): Warning[] {
-  if (input.lowLatency !== true) return [];
-  return [
-    {
-      type: 'unsupported-setting',
-      setting: 'lowLatency',
+// Preferences v1 has no setting for: the stream works without them, and a warning says so.
+function preferenceGaps(input: UpdateLiveStreamInput): InputGap[] {
+  const gaps: InputGap[] = [];
+  if (input.region !== undefined) {
+    gaps.push({
+      field: 'region',
+      kind: 'ignored',
+      message: 'videosdk v1 has no region choice (allowed values: none); region was not sent',
+    });
+  }
+  if (input.lowLatency === true) {
+    gaps.push({
+      field: 'lowLatency',
+      kind: 'ignored',
       message:
         'videosdk v1 plays back over standard HLS only and has no low-latency mode; lowLatency was ignored',
-    },
-  ];
+    });
+  }
+  return gaps;
 }

@@ -89,6 +89,12 @@ describe('mapVideosdkV1LiveStream playback', () => {
     expect((stream.raw as { recordingUrl: string }).recordingUrl).toBe(urls.recordingUrl);
   });
 
+  it('reads createdAt and updatedAt without a zone as UTC, whatever the host zone', () => {
+    const stream = map({ ...urls, createdAt: '2021-02-23 10:30:23', updatedAt: '2021-02-23T10:30:23.5' });
+    expect(stream.createdAt?.toISOString()).toBe('2021-02-23T10:30:23.000Z');
+    expect(stream.updatedAt?.toISOString()).toBe('2021-02-23T10:30:23.500Z');
+  });
+
   it('is always ready: v1 keeps no state', () => {
     expect(map(urls).state).toBe('ready');
     expect(map(urls).broadcasting).toBeUndefined();

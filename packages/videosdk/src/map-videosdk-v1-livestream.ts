@@ -4,6 +4,7 @@ import {
   type LiveStream,
   type LiveStreamState,
   type PlaybackEndpoint,
+  parseVendorTimestamp,
   type RestreamTarget,
   type SecretSet,
   type Warning,
@@ -37,8 +38,9 @@ export function mapVideosdkV1LiveStream(
   for (const target of restream ?? []) secrets.learn(target.streamKey);
   // Absent when the answer has no `record`: unknown, not false.
   const recording = raw.record ?? undefined;
-  const createdAt = parseDate(raw.createdAt);
-  const updatedAt = parseDate(raw.updatedAt);
+  // The reference types them `date` and shows `…Z`; a zone-less value means UTC, never the host's zone.
+  const createdAt = parseVendorTimestamp(raw.createdAt);
+  const updatedAt = parseVendorTimestamp(raw.updatedAt);
   return {
     id: raw.id,
     provider: 'videosdk',
@@ -103,10 +105,4 @@ function mapPlayback(raw: VideosdkV1LiveStream, recording: boolean): PlaybackEnd
 
 function withTrailingSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
-}
-
-function parseDate(value: string | null | undefined): Date | undefined {
-  if (!value) return undefined;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date;
 }

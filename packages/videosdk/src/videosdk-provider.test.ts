@@ -252,6 +252,26 @@ describe('videosdk provider', () => {
       ]);
     });
 
+    it('warns that region was not sent: v1 has no region choice, and a region is a placement hint', async () => {
+      const { provider, requests } = setup();
+      replay('create-livestream');
+      const restream = [{ url: 'rtmp://x.rtmp.youtube.com/live2', streamKey: youtubeKey }];
+      const stream = await provider.create({
+        name: 'Nickname for livestream',
+        recording: true,
+        region: 'eu',
+        restream,
+      });
+      expect(requests[0]?.body).toEqual({ name: 'Nickname for livestream', record: true, restream });
+      expect(stream.warnings).toEqual([
+        {
+          type: 'unsupported-setting',
+          setting: 'region',
+          message: 'videosdk v1 has no region choice (allowed values: none); region was not sent',
+        },
+      ]);
+    });
+
     it('maps null and absent optional fields to absent neutral fields', async () => {
       const { provider } = setup();
       const raw = {
@@ -420,6 +440,70 @@ describe('videosdk provider', () => {
       const streams = await collect(provider.list({ pageSize: 1 }));
       expect(streams.map((stream) => stream.id)).toEqual([id]);
       expect(requests).toHaveLength(2);
+    });
+
+    it('yields each stream once when lastPage is 3 and every page repeats the first, and says so', async () => {
+      const { provider } = setup();
+      const item = fixture('get-livestream').response.body as object;
+      nock(origin)
+        .get('/v1/livestreams')
+        .query({ page: '1', perPage: '1' })
+        .reply(200, { pageInfo: { currentPage: 1, perPage: 1, lastPage: 3 }, data: [item] })
+        .get('/v1/livestreams')
+        .query({ page: '2', perPage: '1' })
+        .reply(200, { pageInfo: { currentPage: 2, perPage: 1, lastPage: 3 }, data: [item] });
+      const warnings: string[] = [];
+      const streams = await collect(
+        provider.list({
+          pageSize: 1,
+          runtime: { hooks: { onWarning: (event) => warnings.push(event.warning.type) } },
+        }),
+      );
+      expect(streams.map((stream) => stream.id)).toEqual([id]);
+      expect(warnings).toEqual(['incomplete-list']);
+    });
+
+    it('yields a stream once when pages shift while walking ([a, b] then [b, c])', async () => {
+      const { provider } = setup();
+      const item = (streamId: string) => ({
+        ...(fixture('get-livestream').response.body as object),
+        id: streamId,
+      });
+      nock(origin)
+        .get('/v1/livestreams')
+        .query({ page: '1', perPage: '2' })
+        .reply(200, { pageInfo: { currentPage: 1, perPage: 2, lastPage: 2 }, data: [item('a'), item('b')] })
+        .get('/v1/livestreams')
+        .query({ page: '2', perPage: '2' })
+        .reply(200, { pageInfo: { currentPage: 2, perPage: 2, lastPage: 2 }, data: [item('b'), item('c')] });
+      const streams = await collect(provider.list({ pageSize: 2 }));
+      expect(streams.map((stream) => stream.id)).toEqual(['a', 'b', 'c']);
+    });
+
+    it('skips a record whose id it would not put in a URL, reports it, and lists the rest', async () => {
+      const { provider } = setup();
+      const item = (streamId: string) => ({
+        ...(fixture('get-livestream').response.body as object),
+        id: streamId,
+      });
+      nock(origin)
+        .get('/v1/livestreams')
+        .query(true)
+        .reply(200, { data: [item('a'), item('legacy:bbbb2222'), item('c')] });
+      const warnings: string[] = [];
+      const streams = await collect(
+        provider.list({ runtime: { hooks: { onWarning: (event) => warnings.push(event.warning.message) } } }),
+      );
+      expect(streams.map((stream) => stream.id)).toEqual(['a', 'c']);
+      expect(warnings).toEqual([
+        'videosdk list: record 2 of page 1 was skipped: id (expected a stream id (1-128 letters, digits, "_", "-", "." or "~"))',
+      ]);
+      nock(origin)
+        .get('/v1/livestreams')
+        .query(true)
+        .reply(200, { data: [item('a'), item('legacy:bbbb2222')] });
+      const error = await collect(provider.list({ strict: true })).catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ name: 'ResponseShapeError', operation: 'list' });
     });
 
     it('stops on an empty page even if lastPage says more, and reads page numbers sent as strings', async () => {
@@ -599,7 +683,6 @@ describe('videosdk provider', () => {
 
   describe('inputs videosdk cannot honour fail before any request', () => {
     const cases: [string, (provider: ReturnType<typeof videosdk>) => Promise<unknown>, string][] = [
-      ['a region', (provider) => provider.create({ name: 'x', region: 'eu' }), 'region'],
       [
         'a non-RTMP ingest protocol',
         (provider) => provider.create({ name: 'x', ingestProtocol: 'srt' }),
@@ -611,7 +694,6 @@ describe('videosdk provider', () => {
         'providerOptions.videosdk.userId',
       ],
       ['restream on update', (provider) => provider.update(id, { restream: [] }), 'restream'],
-      ['a region on update', (provider) => provider.update(id, { region: 'eu' }), 'region'],
       ['an unsafe id', (provider) => provider.get('../other'), 'id'],
       ['an unsafe id on delete', (provider) => provider.delete('a/b'), 'id'],
     ];
@@ -628,8 +710,6 @@ describe('videosdk provider', () => {
 
     it('names the allowed values in the messages', async () => {
       const { provider } = setup();
-      const region = await provider.create({ name: 'x', region: 'eu' }).catch((caught: unknown) => caught);
-      expect(String(region)).toContain('allowed values: none');
       const option = await provider
         .create({ name: 'x', providerOptions: { videosdk: { foo: 1 } } })
         .catch((caught: unknown) => caught);

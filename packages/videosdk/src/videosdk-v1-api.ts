@@ -62,6 +62,21 @@ export const videosdkV1PageSchema = v.looseObject({
   data: v.array(videosdkV1LiveStreamSchema),
 });
 
+/**
+ * A page as the list walk reads it: the records stay unread (each is read with
+ * {@link videosdkV1LiveStreamSchema} on its own, so one unusable record does not fail the page).
+ */
+export const videosdkV1PageWalkSchema = v.looseObject({
+  pageInfo: v.nullish(
+    v.looseObject({
+      currentPage: pageNumberSchema,
+      perPage: v.nullish(pageNumberSchema),
+      lastPage: pageNumberSchema,
+    }),
+  ),
+  data: v.array(v.unknown()),
+});
+
 /** The body of `POST /v1/livestreams` [v1 guide]. */
 export interface VideosdkV1CreateBody {
   name: string;

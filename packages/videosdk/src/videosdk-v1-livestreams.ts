@@ -5,11 +5,13 @@ import {
   type HttpClient,
   type ListOptions,
   type LiveStream,
+  parseVendorResponse,
   pathOf,
   type SecretSet,
   UnsupportedOperationError,
   type UpdateLiveStreamInput,
   type Warning,
+  walkPages,
 } from '@unilive/core';
 import {
   convertToVideosdkV1CreateBody,
@@ -18,7 +20,7 @@ import {
 import { mapVideosdkV1LiveStream } from './map-videosdk-v1-livestream.js';
 import type { VideosdkApiImplementation } from './videosdk-api-version.js';
 import { videosdkV1Capabilities } from './videosdk-capabilities.js';
-import { videosdkV1LiveStreamSchema, videosdkV1PageSchema } from './videosdk-v1-api.js';
+import { videosdkV1LiveStreamSchema, videosdkV1PageWalkSchema } from './videosdk-v1-api.js';
 
 const provider = 'videosdk';
 
@@ -84,31 +86,37 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
       const perPage = Number.isFinite(requested)
         ? Math.min(videosdkV1MaxPageSize, Math.max(1, requested))
         : videosdkV1DefaultPageSize;
-      const seen = new Set<string>();
-      for (let page = 1; ; page += 1) {
-        const response = await http.request({
-          operation: 'list',
-          method: 'GET',
-          path: 'v1/livestreams',
-          query: { page, perPage },
-          schema: videosdkV1PageSchema,
-          options,
-        });
-        const { data, pageInfo } = response.data;
-        let fresh = 0;
-        for (const raw of data) {
-          // A stream created or deleted while listing shifts the pages; each stream is yielded once.
-          if (seen.has(raw.id)) continue;
-          seen.add(raw.id);
-          fresh += 1;
-          yield toStream(raw);
-        }
-        // Stop on the vendor's last page, on an empty or all-repeated page, on the guide's unpaged form
-        // (`{ data }` alone), and when the vendor answers another page than asked (it ignores `page`, so
-        // following it would repeat forever).
-        if (fresh === 0 || !pageInfo) return;
-        if (pageInfo.currentPage !== page || pageInfo.currentPage >= pageInfo.lastPage) return;
-      }
+      const context = { provider, operation: 'list', secrets: secrets.values() };
+      // Pages are walked by core: it stops on the vendor's last page (`pageInfo.lastPage`), on an empty or
+      // all-repeated page, on a page numbered other than asked (a server that ignores `page`), and reads the
+      // guide's unpaged form (`{ data }` alone) as one page. Each record is read on its own, so one the
+      // vendor could not have sent (an unusable id) is skipped with a warning.
+      yield* walkPages({
+        provider,
+        pageSize: perPage,
+        options,
+        secrets: secrets.values(),
+        fetchPage: async (page) => {
+          const response = await http.request({
+            operation: 'list',
+            method: 'GET',
+            path: 'v1/livestreams',
+            query: { page, perPage },
+            schema: videosdkV1PageWalkSchema,
+            options,
+          });
+          const { data, pageInfo } = response.data;
+          if (!pageInfo) return { items: data, hasMore: false };
+          return {
+            items: data,
+            page: pageInfo.currentPage,
+            totalPages: pageInfo.lastPage,
+            pageSize: pageInfo.perPage ?? undefined,
+          };
+        },
+        read: (raw: unknown) => toStream(parseVendorResponse(videosdkV1LiveStreamSchema, raw, context)),
+        idOf: (stream) => stream.id,
+      });
     },
 
     async update(id: string, patch: UpdateLiveStreamInput, options?: CallOptions) {

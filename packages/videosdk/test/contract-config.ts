@@ -39,6 +39,26 @@ export const fixtureContract = {
     delete: ['delete-livestream'],
     'get-deleted': ['get-livestream.404'],
     'error-subject': ['create-livestream.error-subject'],
+    // v1 has no start call: start reads the stream, which is always ready.
+    'start-again': ['get-livestream.renamed'],
+    // v1 takes restream targets in the create body: one request, nothing to read back.
+    'create-restream': ['create-livestream.restream'],
+  },
+  // Three streams at perPage=2.
+  paging: {
+    pageSize: 2,
+    perPage: 2,
+    scenarios: {
+      pages: ['list-livestreams.page-1-of-2', 'list-livestreams.page-2-of-2'],
+      'ignore-page': ['list-livestreams.page-1-of-2', 'list-livestreams.paging.page-2-ignored'],
+      'repeat-page': [
+        'list-livestreams.paging.page-1-of-3-repeated',
+        'list-livestreams.paging.page-2-of-3-repeated',
+      ],
+      shift: ['list-livestreams.page-1-of-2', 'list-livestreams.paging.page-2-shifted'],
+      'odd-record': ['list-livestreams.paging.page-1-odd-record', 'list-livestreams.page-2-of-2'],
+      'odd-record-strict': ['list-livestreams.paging.page-1-odd-record'],
+    },
   },
   operations: {
     create: 'create-livestream.error-subject',

@@ -251,3 +251,22 @@ describe('drifted payloads', () => {
     }
   });
 });
+
+describe('dates', () => {
+  it('reads dates without a zone as UTC, whatever the host zone', () => {
+    const body = {
+      real_time_stream: {
+        id: 'abc12345',
+        name: 'x',
+        stream_name: 'abc',
+        token: 'publish-token-0123',
+        created_at: '2020-01-29 17:16:21',
+        updated_at: '2020-01-29T17:16:21',
+      },
+    };
+    const parsed = v.parse(wowzaRealtimeStreamEnvelopeSchema, body);
+    const stream = mapWowzaRealtimeStream(parsed.real_time_stream, body.real_time_stream, new SecretSet());
+    expect(stream.createdAt?.toISOString()).toBe('2020-01-29T17:16:21.000Z');
+    expect(stream.updatedAt?.toISOString()).toBe('2020-01-29T17:16:21.000Z');
+  });
+});

@@ -1,10 +1,11 @@
-import type {
-  IngestEndpoint,
-  LiveStream,
-  LiveStreamState,
-  PlaybackEndpoint,
-  SecretSet,
-  Warning,
+import {
+  type IngestEndpoint,
+  type LiveStream,
+  type LiveStreamState,
+  type PlaybackEndpoint,
+  parseVendorTimestamp,
+  type SecretSet,
+  type Warning,
 } from '@unilive/core';
 import { toWowzaRealtimeExpiresOn } from './convert-to-wowza-realtime-stream.js';
 import type { WowzaRealtimeState, WowzaRealtimeStream } from './wowza-realtime-api.js';
@@ -146,8 +147,9 @@ export function mapWowzaRealtimeStream(
         ];
   const allWarnings = [...warnings, ...answerWarnings];
 
-  const createdAt = toDate(stream.created_at);
-  const updatedAt = toDate(stream.updated_at);
+  // The OpenAPI examples carry a zone; a zone-less value means UTC, never the host's zone.
+  const createdAt = parseVendorTimestamp(stream.created_at);
+  const updatedAt = parseVendorTimestamp(stream.updated_at);
   return {
     id: stream.id,
     provider: 'wowza-realtime',
@@ -162,12 +164,6 @@ export function mapWowzaRealtimeStream(
     providerDetails: { 'wowza-realtime': { sdk } },
     raw,
   };
-}
-
-function toDate(value: string | undefined): Date | undefined {
-  if (value === undefined) return undefined;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
 function isHttpUrl(value: string): boolean {

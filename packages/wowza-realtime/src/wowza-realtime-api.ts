@@ -85,6 +85,15 @@ export const wowzaRealtimeListSchema = v.looseObject({
   pagination: optionalField(paginationSchema),
 });
 
+/**
+ * A list page as the walk reads it: the records stay unread (each is read with
+ * {@link wowzaRealtimeListItemSchema} on its own, so one unusable record does not fail the page).
+ */
+export const wowzaRealtimeListPageSchema = v.looseObject({
+  real_time_streams: v.array(v.unknown()),
+  pagination: optionalField(paginationSchema),
+});
+
 /** `GET /real_time/{id}/state`: note the envelope key is `real_time`, not `real_time_stream`. */
 export const wowzaRealtimeStateSchema = v.looseObject({
   real_time: v.looseObject({ state: v.optional(stateSchema, 'other') }),

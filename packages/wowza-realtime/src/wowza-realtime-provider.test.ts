@@ -478,6 +478,84 @@ describe('wowzaRealtime provider', () => {
       ]);
     });
 
+    describe('answers real servers send', () => {
+      const item = (id: string) => ({ id, name: id, state: 'active' });
+      const detail = (id: string) => ({
+        status: 200,
+        body: { real_time_stream: { ...(rawOf('get') as object), id } },
+      });
+      const page = (ids: string[], pagination?: Record<string, number>) => ({
+        status: 200,
+        body: { real_time_streams: ids.map(item), ...(pagination ? { pagination } : {}) },
+      });
+      async function walk(provider: ReturnType<typeof setup>['provider'], pageSize: number, strict = false) {
+        const ids: string[] = [];
+        const warnings: string[] = [];
+        const hooks: HttpHooks = { onWarning: (event) => warnings.push(event.warning.type) };
+        for await (const stream of provider.list({ pageSize, strict, runtime: { hooks } }))
+          ids.push(stream.id);
+        return { ids, warnings };
+      }
+
+      it('ends against a server that ignores page and sends the same page forever', async () => {
+        const same = page(['aaaa1111', 'bbbb2222']);
+        const { provider, vendor } = setup(same, detail('aaaa1111'), detail('bbbb2222'), same, same, same);
+        expect(await walk(provider, 2)).toEqual({ ids: ['aaaa1111', 'bbbb2222'], warnings: [] });
+        expect(vendor.requests.filter((request) => request.url.includes('?'))).toHaveLength(2);
+      });
+
+      it('yields each stream once when total_pages is 3 and every page holds the same streams, and says so', async () => {
+        const same = page(['aaaa1111', 'bbbb2222'], {
+          page: 1,
+          per_page: 2,
+          total_pages: 3,
+          total_records: 6,
+        });
+        const repeated = (number: number) =>
+          page(['aaaa1111', 'bbbb2222'], { page: number, per_page: 2, total_pages: 3, total_records: 6 });
+        const { provider } = setup(same, detail('aaaa1111'), detail('bbbb2222'), repeated(2), repeated(3));
+        expect(await walk(provider, 2)).toEqual({
+          ids: ['aaaa1111', 'bbbb2222'],
+          warnings: ['incomplete-list'],
+        });
+      });
+
+      it('yields a stream once when pages shift while walking ([a, b] then [b, c])', async () => {
+        const pagination = (number: number) => ({
+          page: number,
+          per_page: 2,
+          total_pages: 2,
+          total_records: 4,
+        });
+        const { provider } = setup(
+          page(['aaaa1111', 'bbbb2222'], pagination(1)),
+          detail('aaaa1111'),
+          detail('bbbb2222'),
+          page(['bbbb2222', 'cccc3333'], pagination(2)),
+          detail('cccc3333'),
+        );
+        expect(await walk(provider, 2)).toEqual({ ids: ['aaaa1111', 'bbbb2222', 'cccc3333'], warnings: [] });
+      });
+
+      it('skips a record whose id it would not put in a URL, reports it, and lists the rest', async () => {
+        const { provider } = setup(
+          page(['aaaa1111', 'legacy:bbbb2222', 'cccc3333']),
+          detail('aaaa1111'),
+          detail('cccc3333'),
+        );
+        expect(await walk(provider, 10)).toEqual({
+          ids: ['aaaa1111', 'cccc3333'],
+          warnings: ['skipped-record'],
+        });
+      });
+
+      it('with strict, the unusable record fails the walk with ResponseShapeError', async () => {
+        const { provider } = setup(page(['aaaa1111', 'legacy:bbbb2222']), detail('aaaa1111'));
+        const error = await walk(provider, 10, true).catch((caught: unknown) => caught);
+        expect(ResponseShapeError.isInstance(error)).toBe(true);
+      });
+    });
+
     it('caps pageSize at 1000, reads NaN as the maximum and anything under 1 as 1', async () => {
       const empty = { status: 200, body: { real_time_streams: [] } };
       const { provider, vendor } = setup(empty, empty, empty);
@@ -756,13 +834,53 @@ describe('wowzaRealtime provider', () => {
       expect(stream.state).toBe('stopped');
     });
 
-    it('keeps ERR-422-InvalidStateChange a ConflictError', async () => {
-      const { provider, vendor } = setup(answerOf('error.422.InvalidStateChange'));
+    it('keeps ERR-422-InvalidStateChange a ConflictError when the stream, read, is not stopped', async () => {
+      const { provider, vendor } = setup(answerOf('error.422.InvalidStateChange'), answerOf('get'));
       const error = await failure(() => provider.stop('2adffc17'));
       expect(ConflictError.isInstance(error)).toBe(true);
       expect(error.status).toBe(422);
       expect(error.vendorCode).toBe('ERR-422-InvalidStateChange');
-      expect(vendor.requests).toEqual([requestOf('error.422.InvalidStateChange')]);
+      expect(vendor.requests).toEqual([requestOf('error.422.InvalidStateChange'), requestOf('get')]);
+    });
+
+    it('keeps the refusal when the stream cannot be read after it', async () => {
+      const { provider } = setup(answerOf('error.422.InvalidStateChange'), answerOf('error.503'));
+      const error = await failure(() => provider.stop('2adffc17'));
+      expect(ConflictError.isInstance(error)).toBe(true);
+    });
+
+    it('a stop the vendor accepted whose read-back fails returns the answer state with a read-back-failed warning', async () => {
+      const { provider, vendor } = setup(answerOf('stop'), answerOf('error.503'));
+      const stream = await provider.stop('2adffc17');
+      expect(stream).toEqual({
+        id: '2adffc17',
+        provider: 'wowza-realtime',
+        state: 'stopped',
+        ingest: [],
+        playback: [],
+        raw: rawOf('stop'),
+        warnings: [
+          {
+            type: 'read-back-failed',
+            message: expect.stringMatching(
+              /^wowza-realtime stop: the vendor accepted stop \(the stream is stopped\), but reading the stream back failed/,
+            ),
+          },
+        ],
+      });
+      expect(vendor.requests.map((request) => request.method)).toEqual(['PUT', 'GET']);
+    });
+
+    it('is retried after a 5xx whose stop went through: the repeat (423) finds it stopped and returns it', async () => {
+      const vendor = recordingFetch(
+        answerOf('error.503'),
+        answerOf('stop.already-stopped'),
+        answerOf('get.stopped'),
+      );
+      const provider = wowzaRealtime({ token: fixtureToken, fetch: vendor.fetch });
+      const stream = await provider.stop('2adffc17', { runtime: { sleep: async () => {} } });
+      expect(stream.state).toBe('stopped');
+      expect(vendor.requests.map((request) => request.method)).toEqual(['PUT', 'PUT', 'GET']);
     });
 
     it('keeps an unknown 423 a ConflictError', async () => {
@@ -845,7 +963,9 @@ describe('wowzaRealtime provider', () => {
       ['error.422.InvalidStateChange', 'ConflictError', (p) => p.stop('2adffc17'), 'stop'],
     ];
     it.each(cases)('%s becomes %s with the vendor code and message', async (name, kind, run, operation) => {
-      const { provider, vendor } = setup(answerOf(name));
+      // A refused stop is checked against the stream, read after it: here it is not stopped.
+      const read = kind === 'ConflictError' ? [answerOf('get')] : [];
+      const { provider, vendor } = setup(answerOf(name), ...read);
       const error = await failure(() => run(provider));
       const meta = (
         fixture(name).response.body as { meta: { status: number; code: string; message: string } }
@@ -859,7 +979,7 @@ describe('wowzaRealtime provider', () => {
       expect(error.message).toBe(
         `wowza-realtime ${operation} failed (HTTP ${meta.status} ${meta.code}): ${meta.message}`,
       );
-      expect(vendor.requests).toEqual([requestOf(name)]);
+      expect(vendor.requests).toEqual([requestOf(name), ...(read.length > 0 ? [requestOf('get')] : [])]);
     });
   });
 
@@ -881,6 +1001,9 @@ describe('wowzaRealtime provider', () => {
         answerOf('create.secure-viewer'),
         { status: 422, body: { meta: { status: 422, code: 'ERR-422-RecordInvalid', message: echo } } },
         { status: 423, body: { meta: { status: 423, code: `ERR-423-${subscribeToken}`, title: echo } } },
+        // The stream is read after the refusal (it does not show the stop done, so the refusal stands)…
+        { status: 200, body: { real_time_stream: { id: 'dd4udt1b', token: securePublishToken } } },
+        // …and read again by get.
         { status: 200, body: { real_time_stream: { id: 'dd4udt1b', token: securePublishToken } } },
       );
       const created = await provider.create({

@@ -2,21 +2,23 @@ import {
   type CallOptions,
   ConflictError,
   type CreateLiveStreamInput,
+  changeLifecycle,
   createHttpClient,
   type HttpRequest,
   type ListOptions,
   type LiveStream,
   type LiveStreamProvider,
-  type LiveStreamState,
   type LiveStreamStatus,
   loadCredential,
   NotFoundError,
   type ProviderSettingsBase,
+  parseVendorResponse,
   pathOf,
   SecretSet,
   transportSettings,
   type UpdateLiveStreamInput,
   type Warning,
+  walkPages,
 } from '@unilive/core';
 import type * as v from 'valibot';
 import {
@@ -26,17 +28,14 @@ import {
 } from './convert-to-wowza-realtime-stream.js';
 import { mapWowzaRealtimeState, mapWowzaRealtimeStream } from './map-wowza-realtime-stream.js';
 import {
-  wowzaRealtimeListSchema,
+  wowzaRealtimeListItemSchema,
+  wowzaRealtimeListPageSchema,
   wowzaRealtimeStateSchema,
   wowzaRealtimeStopSchema,
   wowzaRealtimeStreamEnvelopeSchema,
 } from './wowza-realtime-api.js';
 import { wowzaRealtimeCapabilities } from './wowza-realtime-capabilities.js';
-import {
-  classifyWowzaRealtimeError,
-  readWowzaRealtimeError,
-  streamAlreadyStoppedCode,
-} from './wowza-realtime-error.js';
+import { classifyWowzaRealtimeError, readWowzaRealtimeError } from './wowza-realtime-error.js';
 
 const providerId = 'wowza-realtime';
 
@@ -141,34 +140,48 @@ export function wowzaRealtime(settings: WowzaRealtimeSettings = {}): LiveStreamP
 
     // List items carry only id, name, state and dates (OpenAPI `index_real_time_stream`), but every
     // neutral stream has its ingest endpoints, so each item costs one more GET: 1 + N requests for N
-    // streams, made lazily as the iteration goes.
+    // streams, made lazily as the iteration goes. Pages are walked by core; each record is read on its own,
+    // so one the vendor could not have sent (an unusable id) is skipped with a warning.
     async *list(options: ListOptions = {}): AsyncGenerator<LiveStream> {
       const requested = Math.floor(options.pageSize ?? maxPageSize);
       const perPage = Number.isFinite(requested)
         ? Math.min(Math.max(requested, 1), maxPageSize)
         : maxPageSize;
-      for (let page = 1; ; page += 1) {
-        const { data } = await call(wowzaRealtimeListSchema, {
-          operation: 'list',
-          method: 'GET',
-          path: 'real_time',
-          query: { page, per_page: perPage },
-          options,
-        });
-        const items = data.real_time_streams;
-        for (const item of items) {
-          let stream: LiveStream | undefined;
-          try {
-            stream = await fetchStream('list', item.id, options);
-          } catch (error) {
-            // Deleted between the page and its details: it is no longer there to list.
-            if (!NotFoundError.isInstance(error)) throw error;
-          }
-          if (stream) yield stream;
+      const context = { provider: providerId, operation: 'list', secrets: secrets.values() };
+      const items = walkPages({
+        provider: providerId,
+        pageSize: perPage,
+        options,
+        secrets: secrets.values(),
+        fetchPage: async (page) => {
+          const { data } = await call(wowzaRealtimeListPageSchema, {
+            operation: 'list',
+            method: 'GET',
+            path: 'real_time',
+            query: { page, per_page: perPage },
+            options,
+          });
+          const pagination = data.pagination;
+          return {
+            items: data.real_time_streams,
+            page: pagination?.page,
+            pageSize: pagination?.per_page,
+            totalPages: pagination?.total_pages,
+            totalItems: pagination?.total_records,
+          };
+        },
+        read: (raw: unknown) => parseVendorResponse(wowzaRealtimeListItemSchema, raw, context),
+        idOf: (item) => item.id,
+      });
+      for await (const item of items) {
+        let stream: LiveStream | undefined;
+        try {
+          stream = await fetchStream('list', item.id, options);
+        } catch (error) {
+          // Deleted between the page and its details: it is no longer there to list.
+          if (!NotFoundError.isInstance(error)) throw error;
         }
-        const totalPages = data.pagination?.total_pages;
-        if (items.length === 0) return;
-        if (totalPages === undefined ? items.length < perPage : page >= totalPages) return;
+        if (stream) yield stream;
       }
     },
 
@@ -216,8 +229,9 @@ export function wowzaRealtime(settings: WowzaRealtimeSettings = {}): LiveStreamP
     },
 
     // There is no start call in any API version: a stream is ready once it exists and goes live when a
-    // publisher connects. `start` reads the stream and returns it; Wowza documents no call that brings a
-    // stopped or disabled stream back (whether a publisher reopens it is unverified), a conflict with its state.
+    // publisher connects. `start` reads the stream and returns it (the lifecycle rule: it already is where
+    // start leads); Wowza documents no call that brings a stopped or disabled stream back (whether a
+    // publisher reopens it is unverified), a conflict with its state.
     async start(id: string, options?: CallOptions): Promise<LiveStream> {
       const stream = await fetchStream('start', id, options);
       if (stream.state === 'stopped' || stream.state === 'disabled') {
@@ -233,26 +247,29 @@ export function wowzaRealtime(settings: WowzaRealtimeSettings = {}): LiveStreamP
       return stream;
     },
 
-    // `PUT /real_time/{id}/stop` on a stopped stream answers 423 ERR-423-StreamAlreadyStopped. The
-    // caller's goal holds, and treating it as success makes the PUT safe to retry after a lost answer.
-    async stop(id: string, options?: CallOptions): Promise<LiveStream> {
-      let stopped: LiveStreamState;
-      try {
-        const { data } = await call(wowzaRealtimeStopSchema, {
-          operation: 'stop',
-          method: 'PUT',
-          path: pathOf`real_time/${id}/stop`,
-          options,
-        });
-        stopped = mapWowzaRealtimeState(data.real_time_stream.state);
-      } catch (error) {
-        if (!(ConflictError.isInstance(error) && error.vendorCode === streamAlreadyStoppedCode)) throw error;
-        stopped = 'stopped';
-      }
-      // The stop answer holds only the state; the stream comes from a fetch. The stop answer is the
-      // vendor's word on the state, so it wins over a fetch that may not reflect it yet.
-      const stream = await fetchStream('stop', id, options);
-      return stopped === 'unknown' ? stream : { ...stream, state: stopped };
+    // `PUT /real_time/{id}/stop` on a stopped stream answers 423 ERR-423-StreamAlreadyStopped: core's
+    // lifecycle rule reads the stream and returns it, which also makes the PUT safe to retry after a lost
+    // answer. The stop answer holds only the state; the stream is read back, with that state.
+    stop(id: string, options?: CallOptions): Promise<LiveStream> {
+      return changeLifecycle({
+        provider: providerId,
+        operation: 'stop',
+        id,
+        send: async () => {
+          const { data, raw } = await call(wowzaRealtimeStopSchema, {
+            operation: 'stop',
+            method: 'PUT',
+            path: pathOf`real_time/${id}/stop`,
+            options,
+          });
+          return {
+            state: mapWowzaRealtimeState(data.real_time_stream.state),
+            raw: (raw as { real_time_stream?: unknown }).real_time_stream,
+          };
+        },
+        read: () => fetchStream('stop', id, options),
+        secrets: secrets.values(),
+      });
     },
 
     async getStatus(id: string, options?: CallOptions): Promise<LiveStreamStatus> {

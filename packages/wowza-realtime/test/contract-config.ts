@@ -37,6 +37,47 @@ export const fixtureContract = {
     delete: ['delete'],
     'get-deleted': ['get.deleted'],
     'error-subject': ['create.error-subject'],
+    // No start call: start reads the stream, which is ready.
+    'start-again': ['get.renamed'],
+    // A repeated stop is refused (ERR-423-StreamAlreadyStopped) and the stream, read, is returned.
+    'stop-again': ['stop.already-stopped', 'get.stopped'],
+    'stop-accepted': ['stop'],
+  },
+  // Three streams at per_page=2; each listed stream is then read for its endpoints.
+  paging: {
+    pageSize: 2,
+    perPage: 2,
+    scenarios: {
+      pages: [
+        'list.paging.page-1-of-2',
+        'list.paging.page-2-of-2',
+        'list.detail-if7le8ip',
+        'get',
+        'list.detail-q3mxk7ue',
+      ],
+      'ignore-page': ['list.paging.page-1-of-2', 'list.paging.page-2-ignored', 'list.detail-if7le8ip', 'get'],
+      'repeat-page': [
+        'list.paging.page-1-of-3-repeated',
+        'list.paging.page-2-of-3-repeated',
+        'list.detail-if7le8ip',
+        'get',
+      ],
+      shift: [
+        'list.paging.page-1-of-2',
+        'list.paging.page-2-shifted',
+        'list.detail-if7le8ip',
+        'get',
+        'list.detail-q3mxk7ue',
+      ],
+      'odd-record': [
+        'list.paging.page-1-odd-record',
+        'list.paging.page-2-of-2',
+        'list.detail-if7le8ip',
+        'get',
+        'list.detail-q3mxk7ue',
+      ],
+      'odd-record-strict': ['list.paging.page-1-odd-record', 'list.detail-if7le8ip'],
+    },
   },
   operations: {
     create: 'create.error-subject',
@@ -51,7 +92,7 @@ export const fixtureContract = {
     unauthorized: 'error.401.InvalidToken',
     forbidden: 'error.403.RecordUnaccessible',
     'not-found': 'error.404.RecordNotFound',
-    conflict: 'stop.already-stopped',
+    conflict: 'error.422.InvalidStateChange',
     'rate-limit': 'error.429',
     'server-error': 'error.503',
   },

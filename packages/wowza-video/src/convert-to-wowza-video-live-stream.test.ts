@@ -433,17 +433,29 @@ describe('toWowzaVideoUpdateBody', () => {
     });
   });
 
-  it('refuses region, lowLatency and restream: create-only or unsupported', () => {
-    expect(updateError({ region: 'eu_germany' }).issues).toEqual([
-      { path: 'region', message: 'Wowza Video sets broadcast_location only when a live stream is created' },
-    ]);
-    expect(updateError({ lowLatency: true }).issues).toEqual([
-      { path: 'lowLatency', message: 'Wowza Video sets low_latency only when a live stream is created' },
+  it("keeps the stream's region and latency with a warning (create-only), and refuses restream", () => {
+    const converted = toWowzaVideoUpdateBody({ name: 'n', region: 'eu_germany', lowLatency: true });
+    expect(converted.body).toEqual({ live_stream: { name: 'n' } });
+    expect(converted.warnings).toEqual([
+      {
+        type: 'unsupported-setting',
+        setting: 'region',
+        message:
+          'Wowza Video sets broadcast_location only when a live stream is created; the stream keeps its location',
+      },
+      {
+        type: 'unsupported-setting',
+        setting: 'lowLatency',
+        message:
+          'Wowza Video sets low_latency only when a live stream is created; the stream keeps its latency',
+      },
     ]);
     expect(
-      updateError({ restream: [{ url: 'rtmp://a.example.com/live', streamKey: 'key-1234' }] }).issues[0]
-        ?.path,
-    ).toBe('restream');
+      updateError({
+        region: 'eu_germany',
+        restream: [{ url: 'rtmp://a.example.com/live', streamKey: 'key-1234' }],
+      }).issues,
+    ).toEqual([{ path: 'restream', message: expect.stringMatching(/^Wowza Video sends a live stream/) }]);
   });
 
   it('refuses the create-only options', () => {

@@ -1,7 +1,9 @@
 import {
   type CreateLiveStreamInput,
+  type InputGap,
   type InputIssue,
   invalidInput,
+  settleInputGaps,
   type UpdateLiveStreamInput,
   validateCreateInput,
   validateUpdateInput,
@@ -60,6 +62,9 @@ function fail(issues: InputIssue[], operation: string): never {
   throw invalidInput(issues, { provider: providerId, operation });
 }
 
+const saveAssetMessage =
+  'Wowza Video sets recording to false when save_asset is true; the MP4 is saved as an asset in Asset Management instead';
+
 const restreamMessage =
   'Wowza Video sends a live stream to other destinations through stream targets, which this adapter does ' +
   'not manage; remove restream or add stream targets with the Wowza Video API';
@@ -78,14 +83,24 @@ export function toWowzaVideoCreateBody(
   if (typeof rawInput?.region === 'string')
     toBroadcastLocation(rawInput.region, { operation, path: 'region' });
   const input = validateCreateInput(rawInput, providerId);
+  const gaps: InputGap[] = [];
   if (input.restream && input.restream.length > 0)
-    fail([{ path: 'restream', message: restreamMessage }], operation);
-
+    gaps.push({ field: 'restream', kind: 'ignored', message: restreamMessage });
   const protocol = input.ingestProtocol ?? 'rtmp';
   if (!Object.hasOwn(wowzaVideoEncoderByIngestProtocol, protocol)) {
     const allowed = Object.keys(wowzaVideoEncoderByIngestProtocol).join(', ');
-    fail([{ path: 'ingestProtocol', message: `expected one of ${allowed} for Wowza Video` }], operation);
+    gaps.push({
+      field: 'ingestProtocol',
+      kind: 'unsupported-value',
+      message: `expected one of ${allowed} for Wowza Video`,
+    });
   }
+  // save_asset: "If this value is true, recording and/or vod_stream are set to false." The recording is
+  // kept, as an asset: the request is carried out in Wowza's own way.
+  if (input.recording === true && input.providerOptions?.[providerId]?.save_asset === true)
+    gaps.push({ field: 'recording', kind: 'approximated', message: saveAssetMessage });
+  const warnings = settleInputGaps(gaps, { provider: providerId, operation });
+
   const protocolEncoder =
     wowzaVideoEncoderByIngestProtocol[protocol as keyof typeof wowzaVideoEncoderByIngestProtocol];
   const region =
@@ -165,17 +180,6 @@ export function toWowzaVideoCreateBody(
   }
   if (issues.length > 0) fail(issues, operation);
 
-  const warnings: Warning[] = [];
-  // save_asset: "If this value is true, recording and/or vod_stream are set to false."
-  if (options.save_asset === true && input.recording === true) {
-    warnings.push({
-      type: 'unsupported-setting',
-      setting: 'recording',
-      message:
-        'Wowza Video sets recording to false when save_asset is true; the MP4 is saved as an asset in Asset Management instead',
-    });
-  }
-
   const { encoder: _encoder, ...rest } = options;
   const liveStream: Record<string, unknown> = {
     name: input.name,
@@ -189,39 +193,37 @@ export function toWowzaVideoCreateBody(
 }
 
 /**
- * Neutral patch → `PATCH /live_streams/{id}` body. Only the fields Wowza lets an update change are accepted:
- * `region` and `lowLatency` (create-only `broadcast_location` and `low_latency`) and `restream` throw
- * `InvalidInputError` before any request, as do the create-only provider options.
+ * Neutral patch → `PATCH /live_streams/{id}` body. `region` and `lowLatency` are create-only on Wowza
+ * (`broadcast_location` and `low_latency` are absent from its update schema): the stream keeps its own, and
+ * a warning says so. `restream` throws `InvalidInputError` before any request, as do the create-only
+ * provider options.
  */
 export function toWowzaVideoUpdateBody(rawPatch: UpdateLiveStreamInput): ConvertedRequest {
   const patch = validateUpdateInput(rawPatch, providerId);
   const operation = 'update';
-  const issues: InputIssue[] = [];
+  const gaps: InputGap[] = [];
   if (patch.region !== undefined) {
-    issues.push({
-      path: 'region',
-      message: 'Wowza Video sets broadcast_location only when a live stream is created',
+    gaps.push({
+      field: 'region',
+      kind: 'create-only',
+      message:
+        'Wowza Video sets broadcast_location only when a live stream is created; the stream keeps its location',
     });
   }
   if (patch.lowLatency !== undefined) {
-    issues.push({
-      path: 'lowLatency',
-      message: 'Wowza Video sets low_latency only when a live stream is created',
+    gaps.push({
+      field: 'lowLatency',
+      kind: 'create-only',
+      message:
+        'Wowza Video sets low_latency only when a live stream is created; the stream keeps its latency',
     });
   }
   if (patch.restream && patch.restream.length > 0)
-    issues.push({ path: 'restream', message: restreamMessage });
-  if (issues.length > 0) fail(issues, operation);
+    gaps.push({ field: 'restream', kind: 'ignored', message: restreamMessage });
+  if (patch.recording === true && patch.providerOptions?.[providerId]?.save_asset === true)
+    gaps.push({ field: 'recording', kind: 'approximated', message: saveAssetMessage });
+  const warnings = settleInputGaps(gaps, { provider: providerId, operation });
   const options = readWowzaVideoOptions(patch, 'update') ?? {};
-  const warnings: Warning[] = [];
-  if (options.save_asset === true && patch.recording === true) {
-    warnings.push({
-      type: 'unsupported-setting',
-      setting: 'recording',
-      message:
-        'Wowza Video sets recording to false when save_asset is true; the MP4 is saved as an asset in Asset Management instead',
-    });
-  }
   const liveStream: Record<string, unknown> = {
     ...(patch.name === undefined ? {} : { name: patch.name }),
     ...(patch.recording === undefined ? {} : { recording: patch.recording }),

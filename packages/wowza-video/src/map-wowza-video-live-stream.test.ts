@@ -314,6 +314,19 @@ describe('mapWowzaVideoLiveStream', () => {
     expect(stream.raw).toBe(raw);
   });
 
+  it('reads dates without a zone as UTC, whatever the host zone', () => {
+    const full = mapWowzaVideoLiveStream(
+      parse({ id: 'a', created_at: '2020-01-29 17:16:21', updated_at: '2020-01-31T02:26:05' }),
+      {},
+    );
+    expect(full.createdAt?.toISOString()).toBe('2020-01-29T17:16:21.000Z');
+    expect(full.updatedAt?.toISOString()).toBe('2020-01-31T02:26:05.000Z');
+    const raw = { id: 'a', created_at: '2020-01-29T17:16:21', updated_at: '2020-01-29 17:16:21' };
+    const summary = mapWowzaVideoLiveStreamSummary(v.parse(wowzaVideoLiveStreamSummarySchema, raw), raw);
+    expect(summary.createdAt?.toISOString()).toBe('2020-01-29T17:16:21.000Z');
+    expect(summary.updatedAt?.toISOString()).toBe('2020-01-29T17:16:21.000Z');
+  });
+
   it('omits unparseable dates instead of returning Invalid Date', () => {
     const stream = mapWowzaVideoLiveStream(parse({ id: 'a', created_at: 'yesterday', updated_at: null }), {});
     expect(stream.createdAt).toBeUndefined();

@@ -8,6 +8,7 @@ import {
   type PlaybackEndpoint,
   type PlaybackProtocol,
   type Warning,
+  parseVendorTimestamp,
 } from '@unilive/core';
 import type {
   WowzaVideoLiveStream,
@@ -296,15 +297,10 @@ export function mapWowzaVideoPlayback(stream: WowzaVideoLiveStream): WowzaVideoP
   return endpoints;
 }
 
-function toDate(value: string | undefined): Date | undefined {
-  if (value === undefined) return undefined;
-  const time = Date.parse(value);
-  return Number.isNaN(time) ? undefined : new Date(time);
-}
-
+// Wowza's examples carry a zone (`…Z`), but its docs also show `2020-01-29 17:16:21`: zone-less means UTC.
 function dates(source: { created_at?: string | undefined; updated_at?: string | undefined }) {
-  const createdAt = toDate(source.created_at);
-  const updatedAt = toDate(source.updated_at);
+  const createdAt = parseVendorTimestamp(source.created_at);
+  const updatedAt = parseVendorTimestamp(source.updated_at);
   return { ...(createdAt ? { createdAt } : {}), ...(updatedAt ? { updatedAt } : {}) };
 }
 

@@ -181,6 +181,15 @@ export const wowzaVideoLiveStreamListEnvelope = v.looseObject({
 });
 
 /**
+ * A list page as the walk reads it: the records stay unread (each is read with
+ * {@link wowzaVideoLiveStreamSummarySchema} on its own, so one unusable record does not fail the page).
+ */
+export const wowzaVideoLiveStreamListPage = v.looseObject({
+  live_streams: v.array(v.unknown()),
+  pagination: optionalField(wowzaVideoPaginationSchema),
+});
+
+/**
  * Start, stop, reset and state answer `{ "live_stream": { "state": ... } }`; the state call adds
  * `ip_address` (`0.0.0.0` unless the stream is started).
  */

@@ -248,6 +248,15 @@ describe('operations send the exact documented request and return the exact neut
     expect(stream.raw).toEqual(liveStreamOf('update'));
   });
 
+  it('update: region alone is create-only, so the stream is fetched and returned with a warning', async () => {
+    replay('get');
+    const stream = await provider().update(id, { region: 'eu_germany' });
+    expect(stream.id).toBe(id);
+    expect(stream.warnings).toEqual([
+      expect.objectContaining({ type: 'unsupported-setting', setting: 'region' }),
+    ]);
+  });
+
   it('update: options only for another provider change nothing here, so the stream is fetched', async () => {
     replay('get');
     const stream = await provider().update(id, { providerOptions: { liveapi: { enabled: true } } });
@@ -318,6 +327,110 @@ describe('operations send the exact documented request and return the exact neut
     expect(await provider().getThumbnailUrl(id)).toBe(
       'https://cloud.wowza.com/proxy/stats/?target=10.11.12.13&app=app-B8P6K226&stream=99b62146@130135.stream&media=json',
     );
+  });
+});
+
+describe('lifecycle calls are idempotent; a real conflict stays ConflictError', () => {
+  const withState = (name: string, state: string) => {
+    const recorded = fixture(name);
+    const body = recorded.response.body as { live_stream: Record<string, unknown> };
+    return {
+      ...recorded,
+      response: { ...recorded.response, body: { live_stream: { ...body.live_stream, state } } },
+    };
+  };
+
+  it('start on a started stream: Wowza refuses it (ERR-422-InvalidStateChange), the stream is read and returned', async () => {
+    replay('start.error.422.InvalidStateChange', 'get.started');
+    const stream = await provider().start(id);
+    expect(stream.state).toBe('ready');
+    expect(stream.raw).toEqual(liveStreamOf('get.started'));
+  });
+
+  it('stop on a stopped stream returns it', async () => {
+    replay('stop.error.422.InvalidStateChange', 'get.stopped');
+    const stream = await provider().stop(id);
+    expect(stream.state).toBe('stopped');
+    expect(stream.ingest).toEqual([contractIngest]);
+  });
+
+  it.each([
+    ['start', 'stopping'],
+    ['stop', 'starting'],
+    ['start', 'resetting'],
+  ] as const)(
+    '%s refused while the stream is %s stays ConflictError with the vendor code',
+    async (operation, state) => {
+      replay(`${operation}.error.422.InvalidStateChange`);
+      interceptFixture(nock(origin), withState('get', state));
+      const error = await failure(() => provider()[operation](id));
+      expect(ConflictError.isInstance(error), String(error)).toBe(true);
+      expect(error).toMatchObject({ status: 422, vendorCode: 'ERR-422-InvalidStateChange', operation });
+    },
+  );
+
+  it('a refusal stays ConflictError when the stream cannot be read after it', async () => {
+    replay('stop.error.422.InvalidStateChange', 'get.error.503');
+    const error = await failure(() => provider().stop(id));
+    expect(ConflictError.isInstance(error)).toBe(true);
+  });
+});
+
+describe('an accepted change is never reported as a failure', () => {
+  const quick = () => wowzaVideo({ token: fixtureToken }).start(id, { runtime: { sleep: async () => {} } });
+
+  it('start answered 200 starting, then three 503s reading it back: the answer state, with a read-back-failed warning', async () => {
+    replay('start');
+    interceptFixture(nock(origin), fixture('get.error.503'), { times: 3 });
+    const stream = await quick();
+    expect(stream).toEqual({
+      id,
+      provider: 'wowza-video',
+      state: 'starting',
+      ingest: [],
+      playback: [],
+      raw: liveStreamOf('start'),
+      warnings: [
+        {
+          type: 'read-back-failed',
+          message: expect.stringMatching(
+            /^wowza-video start: the vendor accepted start \(the stream is starting\), but reading the stream back failed \(wowza-video start failed \(HTTP 503\)/,
+          ),
+        },
+      ],
+    });
+  });
+
+  it('the client reports the warning through onWarning, and a repeated start then returns the stream', async () => {
+    replay('start');
+    interceptFixture(nock(origin), fixture('get.error.503'), { times: 3 });
+    const warnings: unknown[] = [];
+    const client = createLiveStreamClient(
+      wowzaVideo({ token: fixtureToken, retry: { baseDelayMs: 1, maxDelayMs: 1 } }),
+      {
+        hooks: { onWarning: (event) => warnings.push(event) },
+      },
+    );
+    await client.start(id);
+    expect(warnings).toEqual([
+      {
+        provider: 'wowza-video',
+        operation: 'start',
+        warning: expect.objectContaining({ type: 'read-back-failed' }),
+      },
+    ]);
+    replay('start.error.422.InvalidStateChange', 'get.started');
+    expect((await client.start(id)).state).toBe('ready');
+  });
+
+  it('reset answered, its read-back failing: the answer state, with the warning', async () => {
+    replay('reset');
+    interceptFixture(nock(origin), fixture('get.error.503'), { times: 3 });
+    const stream = await wowzaVideo({ token: fixtureToken }).reset(id, {
+      runtime: { sleep: async () => {} },
+    });
+    expect(stream.state).toBe('resetting');
+    expect(stream.warnings?.map((warning) => warning.type)).toEqual(['read-back-failed']);
   });
 });
 
@@ -427,6 +540,91 @@ describe('list', () => {
     expect(streams.map((stream) => stream.id)).toEqual(['KyxWKtHQ']);
   });
 
+  it('ends against a server that ignores page, yielding each stream once and warning that more exist', async () => {
+    const firstPage = {
+      live_streams: [{ id: 'a1' }, { id: 'a2' }],
+      pagination: { page: 1, per_page: 2, total_pages: 3, total_records: 6 },
+    };
+    nock(origin).get(`${base}/live_streams`).query(true).times(2).reply(200, firstPage);
+    const warnings: string[] = [];
+    const streams = await collect(
+      provider().list({
+        pageSize: 2,
+        details: false,
+        runtime: { hooks: { onWarning: (event) => warnings.push(event.warning.type) } },
+      }),
+    );
+    expect(streams.map((stream) => stream.id)).toEqual(['a1', 'a2']);
+    expect(warnings).toEqual(['incomplete-list']);
+  });
+
+  it('yields a stream once when pages shift while walking ([a, b] then [b, c])', async () => {
+    const page = (number: number, ids: string[]) => ({
+      live_streams: ids.map((item) => ({ id: item })),
+      pagination: { page: number, per_page: 2, total_pages: 2, total_records: 4 },
+    });
+    nock(origin)
+      .get(`${base}/live_streams`)
+      .query({ page: '1', per_page: '2' })
+      .reply(200, page(1, ['a', 'b']))
+      .get(`${base}/live_streams`)
+      .query({ page: '2', per_page: '2' })
+      .reply(200, page(2, ['b', 'c']));
+    const streams = await collect(provider().list({ pageSize: 2, details: false }));
+    expect(streams.map((stream) => stream.id)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('skips a record whose id unilive would not put in a URL, reports it, and lists the rest', async () => {
+    nock(origin)
+      .get(`${base}/live_streams`)
+      .query({ page: '1', per_page: '1000' })
+      .reply(200, { live_streams: [{ id: 'a1' }, { id: 'legacy:bbbb2222' }, { id: 'a3' }] });
+    const warnings: unknown[] = [];
+    const streams = await collect(
+      provider().list({
+        details: false,
+        runtime: { hooks: { onWarning: (event) => warnings.push(event) } },
+      }),
+    );
+    expect(streams.map((stream) => stream.id)).toEqual(['a1', 'a3']);
+    expect(warnings).toEqual([
+      {
+        provider: 'wowza-video',
+        operation: 'list',
+        warning: {
+          type: 'skipped-record',
+          message:
+            'wowza-video list: record 2 of page 1 was skipped: id (expected a stream id (1-128 letters, digits, "_", "-", "." or "~"))',
+        },
+      },
+    ]);
+  });
+
+  it('with strict, the unusable record fails the walk with ResponseShapeError', async () => {
+    nock(origin)
+      .get(`${base}/live_streams`)
+      .query({ page: '1', per_page: '1000' })
+      .reply(200, { live_streams: [{ id: 'a1' }, { id: 'legacy:bbbb2222' }] });
+    const seen: string[] = [];
+    const error = await failure(async () => {
+      for await (const stream of provider().list({ details: false, strict: true })) seen.push(stream.id);
+    });
+    expect(ResponseShapeError.isInstance(error)).toBe(true);
+    expect(seen).toEqual(['a1']);
+  });
+
+  it('reads a zone-less created_at as UTC', async () => {
+    nock(origin)
+      .get(`${base}/live_streams`)
+      .query({ page: '1', per_page: '1000' })
+      .reply(200, {
+        live_streams: [{ id: 'a1', created_at: '2020-01-29 17:16:21', updated_at: '2020-01-29T17:16:21' }],
+      });
+    const [stream] = await collect(provider().list({ details: false }));
+    expect(stream?.createdAt?.toISOString()).toBe('2020-01-29T17:16:21.000Z');
+    expect(stream?.updatedAt?.toISOString()).toBe('2020-01-29T17:16:21.000Z');
+  });
+
   it('is lazy: nothing more is fetched once the caller stops', async () => {
     replay('list', 'get');
     for await (const stream of provider().list()) {
@@ -516,13 +714,23 @@ describe('every documented error becomes a typed error with the vendor code', ()
     expect(error.retryAfterMs).toBeUndefined();
   });
 
-  it('a state change is not retried after a 5xx, an idempotent PATCH is', async () => {
+  it('start and stop are retried after a 5xx: a repeat that finds the change made returns the stream', async () => {
     const wowza = wowzaVideo({ token: fixtureToken, retry: { baseDelayMs: 1, maxDelayMs: 1 } });
+    // The first answer was lost after Wowza started the stream; the repeat is refused for its state.
     nock(origin).put(`${base}/live_streams/${id}/start`).reply(503, 'unavailable');
-    expect(ProviderUnavailableError.isInstance(await failure(() => wowza.start(id)))).toBe(true);
+    replay('start.error.422.InvalidStateChange', 'get.started');
+    const stream = await wowza.start(id);
+    expect(stream.state).toBe('ready');
+    expect(stream.warnings).toBeUndefined();
     nock(origin).patch(`${base}/live_streams/${id}`).reply(503, 'unavailable');
     replay('update');
     expect((await wowza.update(id, { name: 'unilive contract stream (renamed)' })).id).toBe(id);
+  });
+
+  it('a reset is not retried after a 5xx: a second reset would restart the transcoder again', async () => {
+    const wowza = wowzaVideo({ token: fixtureToken, retry: { baseDelayMs: 1, maxDelayMs: 1 } });
+    nock(origin).put(`${base}/live_streams/${id}/reset`).reply(503, 'unavailable');
+    expect(ProviderUnavailableError.isInstance(await failure(() => wowza.reset(id)))).toBe(true);
   });
 
   it('a response without the live_stream envelope is a ResponseShapeError naming the path', async () => {
@@ -656,10 +864,12 @@ describe('bad input is refused before any request', () => {
     expect(requests).toEqual([]);
   });
 
-  it('update with a create-only field', async () => {
+  it('update with restream, which Wowza cannot forward', async () => {
     const { fetch, requests } = spy();
     const error = await failure(() =>
-      wowzaVideo({ token: fixtureToken, fetch }).update(id, { region: 'eu_germany' }),
+      wowzaVideo({ token: fixtureToken, fetch }).update(id, {
+        restream: [{ url: 'rtmp://a.example.com/live', streamKey: 'key-1234' }],
+      }),
     );
     expect(InvalidInputError.isInstance(error)).toBe(true);
     expect(requests).toEqual([]);

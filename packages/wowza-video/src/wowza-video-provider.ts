@@ -1,7 +1,9 @@
 import {
+  acceptedStream,
   assertValidId,
   type CallOptions,
   type CreateLiveStreamInput,
+  changeLifecycle,
   createHttpClient,
   environment,
   type HttpMethod,
@@ -14,11 +16,14 @@ import {
   loadOptionalSetting,
   NotFoundError,
   type ProviderSettingsBase,
+  parseVendorResponse,
   pathOf,
+  readBackAfterChange,
   SecretSet,
   transportSettings,
   type UpdateLiveStreamInput,
   type Warning,
+  walkPages,
 } from '@unilive/core';
 import type * as v from 'valibot';
 import {
@@ -38,7 +43,8 @@ import {
   type WowzaVideoLiveStream,
   wowzaVideoConnectionCodeEnvelope,
   wowzaVideoLiveStreamEnvelope,
-  wowzaVideoLiveStreamListEnvelope,
+  wowzaVideoLiveStreamListPage,
+  wowzaVideoLiveStreamSummarySchema,
   wowzaVideoStateEnvelope,
   wowzaVideoThumbnailEnvelope,
 } from './wowza-video-api.js';
@@ -176,32 +182,61 @@ export function wowzaVideo(settings: WowzaVideoProviderSettings = {}): WowzaVide
     return toStream(data.live_stream, rawStreamOf(body));
   }
 
-  // Start, stop and reset answer only `{"live_stream": {"state": ...}}`, so the stream is fetched after the
+  // Start, stop and reset answer only `{"live_stream": {"state": ...}}`, so the stream is read after the
   // change. Its state comes from the change's answer: Wowza caches GETs for about a second (Response caching
-  // guide), so the fetched object may still show the state from before.
-  async function changeState(
+  // guide), so the read may still show the state from before. A read that fails does not undo the change:
+  // the call returns what the answer told, with a read-back-failed warning.
+  async function sendStateChange(
     id: string,
     action: 'start' | 'stop' | 'reset',
     options: CallOptions | undefined,
   ) {
-    assertValidId(id, { provider: providerId, operation: action });
     const path =
       action === 'start'
         ? pathOf`live_streams/${id}/start`
         : action === 'stop'
           ? pathOf`live_streams/${id}/stop`
           : pathOf`live_streams/${id}/reset`;
-    // Not retried: repeating a state change that reached Wowza answers ERR-422-InvalidStateChange.
-    const { data } = await call({
+    const { data, body } = await call({
       operation: action,
       method: 'PUT',
       path,
       schema: wowzaVideoStateEnvelope,
-      idempotent: false,
+      // A repeated start or stop that reached Wowza answers ERR-422-InvalidStateChange, which the lifecycle
+      // rule reads as done; a repeated reset would restart the transcoder twice.
+      idempotent: action !== 'reset',
       options,
     });
-    const stream = await fetchStream(id, action, options);
-    return { ...stream, state: mapWowzaVideoState(data.live_stream.state) };
+    return { state: mapWowzaVideoState(data.live_stream.state), raw: rawStreamOf(body) };
+  }
+
+  // start and stop follow core's lifecycle rule: a refusal (ERR-422-InvalidStateChange) on a stream that is
+  // already where the call leads returns the stream.
+  function lifecycle(id: string, action: 'start' | 'stop', options: CallOptions | undefined) {
+    assertValidId(id, { provider: providerId, operation: action });
+    return changeLifecycle({
+      provider: providerId,
+      operation: action,
+      id,
+      send: () => sendStateChange(id, action, options),
+      read: () => fetchStream(id, action, options),
+      secrets: secrets.values(),
+    });
+  }
+
+  async function reset(id: string, options: CallOptions | undefined) {
+    assertValidId(id, { provider: providerId, operation: 'reset' });
+    const answer = await sendStateChange(id, 'reset', options);
+    const stream = await readBackAfterChange({
+      provider: providerId,
+      operation: 'reset',
+      id,
+      applied: `the vendor accepted reset (the stream is ${answer.state})`,
+      read: () => fetchStream(id, 'reset', options),
+      accepted: () => acceptedStream(providerId, id, answer.state, answer.raw),
+      secrets: secrets.values(),
+    });
+    return { ...stream, state: answer.state };
   }
 
   function pageSizeOf(pageSize: number | undefined): number {
@@ -245,43 +280,60 @@ export function wowzaVideo(settings: WowzaVideoProviderSettings = {}): WowzaVide
     async *list(options: WowzaVideoListOptions = {}) {
       const perPage = pageSizeOf(options.pageSize);
       const details = options.details ?? listDetails;
-      const seen = new Set<string>();
-      for (let page = 1; ; page += 1) {
-        const { data, body } = await call({
-          operation: 'list',
-          method: 'GET',
-          path: 'live_streams',
-          query: { page, per_page: perPage },
-          schema: wowzaVideoLiveStreamListEnvelope,
-          options,
-        });
-        const items = data.live_streams;
-        const rawItems = (body as { live_streams: unknown[] }).live_streams;
-        // A server that ignored `page` would send the same records again: stop rather than loop.
-        if (items.length === 0 || items.every((item) => seen.has(item.id))) return;
-        for (const [index, item] of items.entries()) {
-          seen.add(item.id);
-          if (!details) {
-            yield mapWowzaVideoLiveStreamSummary(item, rawItems[index]);
-            continue;
-          }
-          try {
-            yield await fetchStream(item.id, 'list', options);
-          } catch (error) {
-            if (!NotFoundError.isInstance(error)) throw error;
-          }
+      const context = { provider: providerId, operation: 'list', secrets: secrets.values() };
+      // Pages are walked by core (`page`/`per_page`, Wowza's `pagination` object when sent); each record is
+      // read on its own, so one Wowza could not have sent (an unusable id) is skipped with a warning.
+      const summaries = walkPages({
+        provider: providerId,
+        pageSize: perPage,
+        options,
+        secrets: secrets.values(),
+        fetchPage: async (page) => {
+          const { data } = await call({
+            operation: 'list',
+            method: 'GET',
+            path: 'live_streams',
+            query: { page, per_page: perPage },
+            schema: wowzaVideoLiveStreamListPage,
+            options,
+          });
+          const pagination = data.pagination;
+          return {
+            items: data.live_streams,
+            page: pagination?.page,
+            pageSize: pagination?.per_page,
+            totalPages: pagination?.total_pages,
+            totalItems: pagination?.total_records,
+          };
+        },
+        read: (raw: unknown) => ({
+          summary: parseVendorResponse(wowzaVideoLiveStreamSummarySchema, raw, context),
+          raw,
+        }),
+        idOf: (item) => item.summary.id,
+      });
+      for await (const { summary, raw } of summaries) {
+        if (!details) {
+          yield mapWowzaVideoLiveStreamSummary(summary, raw);
+          continue;
         }
-        const pagination = data.pagination;
-        if (items.length < (pagination?.per_page ?? perPage)) return;
-        if (pagination?.total_pages !== undefined && page >= pagination.total_pages) return;
+        try {
+          yield await fetchStream(summary.id, 'list', options);
+        } catch (error) {
+          // Deleted between the page and its details: it is no longer there to list.
+          if (!NotFoundError.isInstance(error)) throw error;
+        }
       }
     },
 
     async update(id: string, patch: UpdateLiveStreamInput, options?: CallOptions) {
       assertValidId(id, { provider: providerId, operation: 'update' });
       const { body, warnings } = toWowzaVideoUpdateBody(patch);
-      // Only options for other providers: nothing to change here.
-      if (Object.keys(body.live_stream).length === 0) return fetchStream(id, 'update', options);
+      // Nothing Wowza can change (only warnings, or options for other providers): report the stream.
+      if (Object.keys(body.live_stream).length === 0) {
+        const stream = await fetchStream(id, 'update', options);
+        return warnings.length > 0 ? { ...stream, warnings } : stream;
+      }
       const response = await call({
         operation: 'update',
         method: 'PATCH',
@@ -305,9 +357,9 @@ export function wowzaVideo(settings: WowzaVideoProviderSettings = {}): WowzaVide
       });
     },
 
-    start: (id: string, options?: CallOptions) => changeState(id, 'start', options),
-    stop: (id: string, options?: CallOptions) => changeState(id, 'stop', options),
-    reset: (id: string, options?: CallOptions) => changeState(id, 'reset', options),
+    start: (id: string, options?: CallOptions) => lifecycle(id, 'start', options),
+    stop: (id: string, options?: CallOptions) => lifecycle(id, 'stop', options),
+    reset: (id: string, options?: CallOptions) => reset(id, options),
 
     async getStatus(id: string, options?: CallOptions) {
       assertValidId(id, { provider: providerId, operation: 'status' });

@@ -29,6 +29,47 @@ export const fixtureContract = {
     delete: ['delete'],
     'get-deleted': ['get.error.410.RecordDeleted'],
     'error-subject': ['create.error-subject'],
+    // A repeated start or stop is refused (ERR-422-InvalidStateChange) and the stream, read, is returned.
+    'start-again': ['start.error.422.InvalidStateChange', 'get.started'],
+    'stop-again': ['stop.error.422.InvalidStateChange', 'get.stopped'],
+    'start-accepted': ['start'],
+    'stop-accepted': ['stop'],
+  },
+  // Three streams at per_page=2; with details, each listed stream is then read.
+  paging: {
+    pageSize: 2,
+    perPage: 2,
+    scenarios: {
+      pages: [
+        'list.page-1-of-2',
+        'list.page-2-of-2',
+        'get',
+        'list.details.KyxWKtHQ',
+        'list.details.Ly40ZDSg',
+      ],
+      'ignore-page': ['list.page-1-of-2', 'list.paging.page-2-ignored', 'get', 'list.details.KyxWKtHQ'],
+      'repeat-page': [
+        'list.paging.page-1-of-3-repeated',
+        'list.paging.page-2-of-3-repeated',
+        'get',
+        'list.details.KyxWKtHQ',
+      ],
+      shift: [
+        'list.page-1-of-2',
+        'list.paging.page-2-shifted',
+        'get',
+        'list.details.KyxWKtHQ',
+        'list.details.Ly40ZDSg',
+      ],
+      'odd-record': [
+        'list.paging.page-1-odd-record',
+        'list.page-2-of-2',
+        'get',
+        'list.details.KyxWKtHQ',
+        'list.details.Ly40ZDSg',
+      ],
+      'odd-record-strict': ['list.paging.page-1-odd-record', 'get'],
+    },
   },
   operations: {
     create: 'create.error-subject',

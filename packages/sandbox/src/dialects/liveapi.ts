@@ -224,13 +224,16 @@ function list(
 ): SandboxResponse {
   const all = [...streams.values()];
   if (context.settings.documentedOnly) {
-    return json(200, { docs: all.map((record) => render(record, context)) });
+    // One unpaged page, as the documents show it; list faults still apply to it (an odd record).
+    const { records } = context.page(all, 1, Math.max(all.length, 1));
+    return json(200, { docs: records.map((record) => render(record, context)) });
   }
   const requested = Number.parseInt(query.get('page') ?? '1', 10);
-  const page = Number.isFinite(requested) && requested >= 1 ? requested : 1;
-  const pages = Math.max(1, Math.ceil(all.length / pageSize));
-  const docs = all.slice((page - 1) * pageSize, page * pageSize).map((record) => render(record, context));
-  return json(200, { docs, total: all.length, limit: pageSize, page, pages });
+  const asked = Number.isFinite(requested) && requested >= 1 ? requested : 1;
+  const { records, page, total } = context.page(all, asked, pageSize);
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const docs = records.map((record) => render(record, context));
+  return json(200, { docs, total, limit: pageSize, page, pages });
 }
 
 function patch(stream: StreamRecord, body: unknown, context: DialectContext): SandboxResponse {

@@ -209,11 +209,11 @@ function list(
   streams: Map<string, VideosdkLiveStreamRecord>,
   context: DialectContext,
 ): SandboxResponse {
-  const page = positiveInteger(query.get('page')) ?? 1;
+  const asked = positiveInteger(query.get('page')) ?? 1;
   const perPage = Math.min(maxPageSize, positiveInteger(query.get('perPage')) ?? defaultPageSize);
-  const all = [...streams.values()];
-  const lastPage = Math.max(1, Math.ceil(all.length / perPage));
-  const data = all.slice((page - 1) * perPage, page * perPage).map((stream) => render(stream, context));
+  const { records, page, total } = context.page([...streams.values()], asked, perPage);
+  const lastPage = Math.max(1, Math.ceil(total / perPage));
+  const data = records.map((stream) => render(stream, context));
   return { status: 200, body: { pageInfo: { currentPage: page, perPage, lastPage }, data } };
 }
 

@@ -164,7 +164,7 @@ export const wowzaRealtimeDialect: SandboxDialect = {
 
     if (path === '/real_time') {
       if (method === 'POST') return create(request.body, streams, context);
-      if (method === 'GET') return list(request.query, streams);
+      if (method === 'GET') return list(request.query, streams, context);
       return notFound();
     }
 
@@ -455,9 +455,13 @@ function stop(record: RealTimeRecord, context: DialectContext): SandboxResponse 
   return { status: 200, body: { real_time_stream: { state: record.state } } };
 }
 
-function list(query: URLSearchParams, streams: Map<string, RealTimeRecord>): SandboxResponse {
+function list(
+  query: URLSearchParams,
+  streams: Map<string, RealTimeRecord>,
+  context: DialectContext,
+): SandboxResponse {
   // Oldest first, as the paginated-results guide says: insertion order is creation order.
-  const page = wowzaPage([...streams.values()], query, 'real_time_streams');
+  const page = wowzaPage([...streams.values()], query, 'real_time_streams', context);
   const body = page.body as { real_time_streams: RealTimeRecord[] };
   return { ...page, body: { ...body, real_time_streams: body.real_time_streams.map(renderItem) } };
 }

@@ -1,4 +1,4 @@
-import type { SandboxResponse } from '../types.js';
+import type { DialectContext, SandboxResponse } from '../types.js';
 
 // What Wowza Video's `/live_streams` and `/real_time` share: the `meta` error envelope, the record errors
 // and page/per_page pagination with its `pagination` object.
@@ -55,21 +55,26 @@ function positiveInteger(value: string | null): number | undefined {
  * One page of a Wowza list, oldest first, under `key`; with the `pagination` object of Wowza's "Get
  * paginated query results" guide when the request asked for a page.
  */
-export function wowzaPage<T>(items: readonly T[], query: URLSearchParams, key: string): SandboxResponse {
-  const page = positiveInteger(query.get('page')) ?? 1;
+export function wowzaPage<T extends { id: string }>(
+  items: readonly T[],
+  query: URLSearchParams,
+  key: string,
+  context: Pick<DialectContext, 'page'>,
+): SandboxResponse {
+  const asked = positiveInteger(query.get('page')) ?? 1;
   const perPage = Math.min(positiveInteger(query.get('per_page')) ?? wowzaMaxPerPage, wowzaMaxPerPage);
+  const { records, page, total } = context.page(items, asked, perPage);
   const first = (page - 1) * perPage;
-  const slice = items.slice(first, first + perPage);
-  const body: Record<string, unknown> = { [key]: slice };
+  const body: Record<string, unknown> = { [key]: records };
   if (query.has('page') || query.has('per_page')) {
     body.pagination = {
       payload_version: 1.0,
-      total_records: items.length,
+      total_records: total,
       page,
       per_page: perPage,
-      total_pages: Math.max(1, Math.ceil(items.length / perPage)),
+      total_pages: Math.max(1, Math.ceil(total / perPage)),
       page_first_index: first,
-      page_last_index: Math.max(first, first + slice.length - 1),
+      page_last_index: Math.max(first, first + records.length - 1),
     };
   }
   return { status: 200, body };

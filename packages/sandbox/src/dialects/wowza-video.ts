@@ -592,7 +592,7 @@ function list(request: SandboxRequest, context: DialectContext): SandboxResponse
     (a, b) => a.sequence - b.sequence,
   );
   const items = applyFilters(streams.map(summaryOf), request.query);
-  return wowzaPage(items, request.query, 'live_streams');
+  return wowzaPage(items, request.query, 'live_streams', context);
 }
 
 type Action = 'start' | 'stop' | 'reset';
