@@ -265,7 +265,7 @@ describe('dates', () => {
       },
     };
     const parsed = v.parse(wowzaRealtimeStreamEnvelopeSchema, body);
-    const stream = mapWowzaRealtimeStream(parsed.real_time_stream, body.real_time_stream, new SecretSet());
+    const stream = mapWowzaRealtimeStream(parsed.real_time_stream, body.real_time_stream, new Secrets());
     expect(stream.createdAt?.toISOString()).toBe('2020-01-29T17:16:21.000Z');
     expect(stream.updatedAt?.toISOString()).toBe('2020-01-29T17:16:21.000Z');
   });

@@ -58,7 +58,7 @@ export function wowzaVideoDetailsOf(stream: LiveStream): WowzaVideoStreamDetails
 }
 
 function detailsOf(stream: WowzaVideoLiveStream): WowzaVideoStreamDetails | undefined {
-  const expiresAt = toDate(stream.connection_code_expires_at);
+  const expiresAt = parseVendorTimestamp(stream.connection_code_expires_at);
   const targets = (stream.stream_targets ?? []).flatMap((target) => (target.id ? [{ id: target.id }] : []));
   const details: WowzaVideoStreamDetails = {
     ...(stream.connection_code ? { connectionCode: stream.connection_code } : {}),
