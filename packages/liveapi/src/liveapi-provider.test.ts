@@ -289,7 +289,7 @@ describe('create', () => {
     const target = { url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: youtubeKey };
     const stream = await provider.create({ name: 'unilive contract stream', restream: [target] });
     expect(stream.id).toBe(fixtureStreamId);
-    expect(stream.restream).toEqual([target]);
+    expect(stream.restream).toEqual([{ ...target, enabled: true }]);
     expect(stream.ingest).toHaveLength(1);
     expect(stream.warnings?.map((warning) => warning.type)).toEqual([
       'read-back-failed',
