@@ -589,7 +589,10 @@ export function runLiveStreamContract(options: ContractOptions): void {
           strict,
         });
         for await (const item of stream) {
-          expectWellFormedStream(item, harness.provider);
+          // Each listed stream's own shape is the round trip's concern (the streams made for paging may be
+          // of any ingest kind); here what counts is which streams come, and how often.
+          expect(item.provider).toBe(harness.provider.id);
+          expect(item.id).toBeTypeOf('string');
           ids.push(item.id);
         }
         return { ids, warnings: warnings.filter((event) => event.operation === 'list') };

@@ -21,9 +21,10 @@ export interface SandboxHarnessOptions {
   sandbox?: SandboxOptions;
   /**
    * How the dialect pages lists, for the paging scenarios. Default `{ pageSize: 2, perPage: 2 }`; a vendor
-   * whose list takes no page size gives the dialect's fixed page (`{ perPage: 10 }`).
+   * whose list takes no page size gives the dialect's fixed page (`{ perPage: 10 }`); `false` when the
+   * dialect's list is one unpaged answer (LiveAPI with `documentedOnly`), so the paging scenarios skip.
    */
-  paging?: PagingSetup;
+  paging?: PagingSetup | false;
 }
 
 /**
@@ -43,7 +44,14 @@ export function sandboxHarness(options: SandboxHarnessOptions): () => Promise<Co
       secrets: sandbox.credentials(options.provider),
       injectFault,
       preparePaging: (scenario) =>
-        prepareEnginePaging(provider, injectFault, options.paging ?? { pageSize: 2, perPage: 2 }, scenario),
+        options.paging === false
+          ? Promise.resolve(false)
+          : prepareEnginePaging(
+              provider,
+              injectFault,
+              options.paging ?? { pageSize: 2, perPage: 2 },
+              scenario,
+            ),
       // Requests a test gave up on (timeouts, aborts) may still be held by a slow fault: let them finish
       // before clearing, so none of them takes a fault the next test plans.
       afterEach: async () => {

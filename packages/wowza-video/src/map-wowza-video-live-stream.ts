@@ -7,8 +7,8 @@ import {
   type LiveStreamStatus,
   type PlaybackEndpoint,
   type PlaybackProtocol,
-  type Warning,
   parseVendorTimestamp,
+  type Warning,
 } from '@unilive/core';
 import type {
   WowzaVideoLiveStream,
