@@ -48,7 +48,9 @@ describe('unilive against a running sandbox', () => {
     const { id } = JSON.parse(out.pop() ?? '{}') as { id: string };
     expect(await run('start', id, '-p', 'wowza-video', '--wait', '--json')).toBe(0);
     expect(JSON.parse(out.pop() ?? '{}').state).toBe('ready');
-    expect(await run('start', id, '-p', 'wowza-video')).toBe(1);
+    // Starting a stream that is ready returns it: lifecycle calls are idempotent.
+    expect(await run('start', id, '-p', 'wowza-video', '--json')).toBe(0);
+    expect(JSON.parse(out.pop() ?? '{}').state).toBe('ready');
     expect(await run('stop', id, '-p', 'wowza-video', '--wait', '--json')).toBe(0);
     expect(JSON.parse(out.pop() ?? '{}').state).toBe('stopped');
   });
