@@ -1,3 +1,4 @@
+export type { DashboardDelivery, DashboardOverview } from './dashboard/dashboard.js';
 export { allDialects } from './dialects/index.js';
 export {
   createEngine,
@@ -41,6 +42,7 @@ export type {
   StreamChange,
   StreamChangeKind,
   StreamChangeListener,
+  StreamSummary,
 } from './types.js';
 export { faultOperations } from './types.js';
 export {

@@ -2,6 +2,7 @@ import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } f
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InvalidInputError, type ProviderId } from '@unilive/core';
+import { createDashboard } from './dashboard/dashboard.js';
 import { allDialects } from './dialects/index.js';
 import { createEngine, type EngineOptions, type SandboxEngine } from './engine.js';
 import { type MediaOptions, type MediaService, startMediaService } from './media/media-service.js';
@@ -136,7 +137,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   engine.onStreamChange((change) => webhooks.handle(change));
 
+  let url = '';
+  const dashboard = createDashboard({
+    engine,
+    media,
+    url: () => url,
+    deliveries: () => webhooks.deliveries(),
+  });
   const server = createServer((request, response) => {
+    if (dashboard.handle(request.method ?? 'GET', pathOf(request.url), response)) return;
     serve(engine, media, webhooks, request, response).catch(() => {
       if (!response.headersSent) send(response, { status: 500, body: { error: 'sandbox failure' } });
       else response.destroy();
@@ -148,13 +157,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       server.listen(port, host, () => resolve());
     });
   } catch (error) {
+    dashboard.close();
     await media?.close();
     engine.close();
     webhooks.close();
     throw error;
   }
   const listening = (server.address() as AddressInfo).port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${listening}`;
+  url = `http://${host.includes(':') ? `[${host}]` : host}:${listening}`;
   engine.setOrigin(url);
   const baseUrl = (provider: ProviderId) =>
     `${url}/${provider}${engine.dialects.get(provider)?.basePath ?? ''}`;
@@ -177,6 +187,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     webhooks,
     stats: () => structuredClone(engine.stats),
     async close() {
+      dashboard.close();
       await media?.close();
       engine.close();
       webhooks.close();
@@ -252,6 +263,14 @@ function listenError(error: Error, portSetting: 'port' | 'media.port' = 'port'):
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
     return refuse('host', 'The host is not an address of this machine');
   return error;
+}
+
+function pathOf(requestUrl: string | undefined): string {
+  try {
+    return new URL(requestUrl ?? '/', 'http://sandbox').pathname;
+  } catch {
+    return '';
+  }
 }
 
 async function serve(

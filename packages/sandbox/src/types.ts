@@ -238,6 +238,20 @@ export interface DialectIngest {
   playlistName?: string;
 }
 
+/** A stream as the sandbox's dashboard lists it. */
+export interface StreamSummary {
+  id: string;
+  name?: string;
+  /** The vendor's own state word (`started`, `enabled`…). */
+  state: string;
+  /** Whether it takes video now (an encoder that publishes is admitted). */
+  acceptsVideo: boolean;
+  /** What an encoder is given, as the vendor's API shows it; `secret` values are shown masked. */
+  ingest: { label: string; value: string; secret?: boolean }[];
+  /** The HLS playback URL the vendor's API returns, when it has one. */
+  hlsUrl?: string;
+}
+
 /** A line of the sandbox's own log: ingest decisions, packager failures. */
 export interface SandboxLogEntry {
   level: 'info' | 'warn' | 'error';
@@ -282,6 +296,8 @@ export interface SandboxDialect {
   ): { record: Record<string, unknown>; state?: string } | undefined;
   /** Real RTMP ingest for this dialect's streams; without it, publishes in no dialect's form are refused. */
   readonly ingest?: DialectIngest;
+  /** Every stream of this dialect, for the sandbox's dashboard, oldest first. */
+  streams?(context: DialectContext): StreamSummary[];
 }
 
 /** Statistics of a sandbox run, for tests and benchmarks. */

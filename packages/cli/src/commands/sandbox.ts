@@ -83,6 +83,7 @@ export const sandbox: CommandSpec = {
     });
     output.out(`unilive sandbox listening on ${running.url}`);
     output.out(`  RTMP ingest     ${running.ingestUrl}`);
+    output.out(`  dashboard       ${running.url}/`);
     for (const provider of running.providers)
       output.out(`  ${provider.padEnd(15)} ${running.baseUrl(provider)}`);
     for (const endpoint of running.webhooks.endpoints())

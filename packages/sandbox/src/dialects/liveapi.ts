@@ -161,6 +161,23 @@ export const liveapiDialect: SandboxDialect = {
     },
   },
 
+  streams(context) {
+    return [...context.collection<StreamRecord>('live_streams').values()].map((stream) => {
+      const rendered = render(stream, context);
+      return {
+        id: stream.id,
+        ...(stream.name === undefined ? {} : { name: stream.name }),
+        state: stateOf(stream),
+        acceptsVideo: stream.enabled,
+        ingest: [
+          { label: 'server', value: rendered.ingest.server },
+          { label: 'key', value: rendered.ingest.key, secret: true },
+        ],
+        hlsUrl: rendered.playback.hls_url,
+      };
+    });
+  },
+
   describe(id: string, context: DialectContext) {
     const stream = context.collection<StreamRecord>('live_streams').get(id);
     return stream ? { record: render(stream, context), state: stateOf(stream) } : undefined;

@@ -140,6 +140,24 @@ export const videosdkDialect: SandboxDialect = {
     },
   },
 
+  streams(context) {
+    return [...context.collection<VideosdkLiveStreamRecord>(collectionName).values()].map((stream) => {
+      const rendered = render(stream, context);
+      return {
+        id: stream.id,
+        name: stream.name,
+        // v1 keeps no state: a stream takes video for as long as it exists.
+        state: 'always on',
+        acceptsVideo: true,
+        ingest: [
+          { label: 'streamUrl', value: rendered.streamUrl },
+          { label: 'streamKey', value: stream.streamKey, secret: true },
+        ],
+        hlsUrl: rendered.downstreamUrl,
+      };
+    });
+  },
+
   describe(id: string, context: DialectContext) {
     const stream = context.collection<VideosdkLiveStreamRecord>(collectionName).get(id);
     return stream ? { record: { ...render(stream, context) } } : undefined;

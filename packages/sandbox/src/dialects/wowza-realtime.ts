@@ -208,6 +208,20 @@ export const wowzaRealtimeDialect: SandboxDialect = {
     },
   },
 
+  streams(context) {
+    return [...context.collection<RealTimeRecord>('real_time_streams').values()].map((stream) => ({
+      id: stream.id,
+      name: stream.name,
+      state: stream.state,
+      acceptsVideo: stream.state === 'started',
+      ingest: [
+        { label: 'RTMP server', value: `${context.ingestOrigin}/${ingestApplication}` },
+        { label: 'stream name', value: stream.stream_name },
+        { label: 'publish token', value: stream.token, secret: true },
+      ],
+    }));
+  },
+
   describe(id: string, context: DialectContext) {
     const stream = context.collection<RealTimeRecord>('real_time_streams').get(id);
     return stream ? { record: render(stream, context), state: stream.state } : undefined;

@@ -933,6 +933,47 @@ export const wowzaVideoDialect: SandboxDialect = {
       return { accept: true, streamId: record.id };
     },
   },
+  streams(context) {
+    return [...context.collection<StoredLiveStream>(collectionName).values()]
+      .sort((a, b) => a.sequence - b.sequence)
+      .map((record) => {
+        const liveStream = view(record, context);
+        const source = (liveStream.source_connection_information ?? {}) as Record<string, unknown>;
+        const ingest: { label: string; value: string; secret?: boolean }[] = [];
+        if (rtmpEncoders.has(String(liveStream.encoder)) && !isPull(liveStream)) {
+          ingest.push(
+            {
+              label: 'server',
+              value: `rtmp://${source.primary_server}:${source.host_port}/${source.application}`,
+            },
+            { label: 'stream name', value: String(source.stream_name), secret: true },
+          );
+          const credentials = pushCredentials(record);
+          if (credentials) {
+            ingest.push(
+              { label: 'username', value: credentials.username },
+              { label: 'password', value: credentials.password, secret: true },
+            );
+          }
+        } else {
+          for (const [label, value] of Object.entries(source)) {
+            ingest.push({
+              label,
+              value: String(value),
+              ...(/password|stream_name/.test(label) ? { secret: true } : {}),
+            });
+          }
+        }
+        return {
+          id: record.id,
+          name: String(liveStream.name),
+          state: String(liveStream.state),
+          acceptsVideo: liveStream.state === 'started',
+          ingest,
+          hlsUrl: String(liveStream.hls_playback_url),
+        };
+      });
+  },
   describe(id, context) {
     const record = context.collection<StoredLiveStream>(collectionName).get(id);
     return record ? { record: view(record, context), state: String(record.liveStream.state) } : undefined;

@@ -1,0 +1,93 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumArgs, findChromium } from '../../test/browser.js';
+import { dialectClients } from '../../test/dialect-clients.js';
+import { ffmpeg, testPush, watchChanges } from '../../test/media-helpers.js';
+import { type Sandbox, startSandbox } from '../server.js';
+
+const browserPath = findChromium();
+const missing = !browserPath
+  ? 'no Chromium (apt-get install chromium, or set CHROMIUM_PATH)'
+  : !ffmpeg
+    ? 'no ffmpeg'
+    : undefined;
+if (missing) console.warn(`skipping the dashboard browser test: ${missing}`);
+
+/** Saved for a person to look at; the folder is ignored by git. */
+const artifacts = join(import.meta.dirname, '../../test-artifacts');
+
+describe.skipIf(missing !== undefined)('the dashboard in a real browser', () => {
+  let sandbox: Sandbox;
+  let browser: BrowserContext;
+  let profile: string;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ transitionMs: 20 });
+    profile = mkdtempSync(join(tmpdir(), 'unilive-chromium-'));
+    // A fresh, empty profile each run (playwright passes it as --user-data-dir).
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: browserPath ?? '',
+      headless: true,
+      args: chromiumArgs,
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await sandbox?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('lists a stream, masks its key until clicked, and plays it while an encoder pushes', async () => {
+    const clients = dialectClients(sandbox.engine);
+    const stream = await clients.liveapi!.create('Dashboard show');
+    const id = String(stream._id);
+    const key = (stream.ingest as { key: string }).key;
+    const page = await browser.newPage();
+    const failures: string[] = [];
+    page.on('pageerror', (error) => failures.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') failures.push(`console: ${message.text()}`);
+    });
+    page.on('requestfailed', (request) => {
+      if (!request.url().startsWith(sandbox.url)) failures.push(`left the sandbox: ${request.url()}`);
+    });
+    await page.goto(`${sandbox.url}/`);
+    const card = page.locator(`article[data-key="liveapi/${id}"]`);
+    await expect.poll(() => card.count()).toBe(1);
+    expect(await card.locator('.name').textContent()).toBe('Dashboard show');
+    expect(await card.locator('.badge.live').count()).toBe(0);
+    const secret = card.locator('button.secret');
+    expect(await secret.textContent()).not.toContain(key);
+    await secret.click();
+    expect(await card.locator('button.secret').textContent()).toBe(key);
+
+    const changes = watchChanges(sandbox);
+    const connected = changes.next((change) => change.kind === 'encoder-connected' && change.id === id);
+    const push = testPush(
+      { url: `${(stream.ingest as { server: string }).server}/${key}` },
+      { size: '640x360' },
+    );
+    try {
+      await connected;
+      await expect.poll(() => card.locator('.badge.live').count()).toBe(1);
+      const video = page.locator(`video[data-stream="liveapi/${id}"]`);
+      const currentTime = () => video.evaluate((element) => (element as HTMLVideoElement).currentTime);
+      await expect.poll(currentTime).toBeGreaterThan(0.5);
+      const first = await currentTime();
+      // Still advancing: the player follows the live stream, not one frozen frame.
+      await expect.poll(currentTime).toBeGreaterThan(first + 0.5);
+      // The secret stays revealed across the page's refreshes.
+      expect(await card.locator('button.secret').textContent()).toBe(key);
+      mkdirSync(artifacts, { recursive: true });
+      await page.screenshot({ path: join(artifacts, 'dashboard.png'), fullPage: true });
+    } finally {
+      push.stop();
+      await push.done;
+    }
+    await expect.poll(() => card.locator('.badge.live').count()).toBe(0);
+    expect(await page.locator('video').count()).toBe(0);
+    expect(failures).toEqual([]);
+  });
+});

@@ -1,0 +1,123 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dialectClients } from '../../test/dialect-clients.js';
+import { type Sandbox, startSandbox } from '../server.js';
+import type { DashboardOverview } from './dashboard.js';
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox({ transitionMs: 10 });
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+
+const overview = async () =>
+  (await (await fetch(`${sandbox.url}/_sandbox/dashboard/overview.json`)).json()) as DashboardOverview;
+
+describe('dashboard', () => {
+  it('serves the page at the root, and hls.js from the installed package, never from a CDN', async () => {
+    const page = await fetch(`${sandbox.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const html = await page.text();
+    expect(html).toContain('<script src="/_sandbox/dashboard/hls.min.js"></script>');
+    expect(html).not.toMatch(/src="https?:/);
+    const player = await fetch(`${sandbox.url}/_sandbox/dashboard/hls.min.js`);
+    expect(player.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect((await player.text()).length).toBeGreaterThan(100_000);
+    expect((await fetch(`${sandbox.url}/favicon.ico`)).status).toBe(204);
+  });
+
+  it('lists every provider with its streams, states, ingest details (secrets marked) and changes', async () => {
+    const clients = dialectClients(sandbox.engine);
+    const show = await clients.liveapi!.create('Show <b>one</b>');
+    const wowza = await clients['wowza-video']!.create('Wowza show', {
+      username: 'pusher',
+      password: 'pw-9876',
+    });
+    const realtime = await clients['wowza-realtime']!.create('Realtime show');
+    await clients.videosdk!.create('Videosdk show');
+    sandbox.setEncoder('liveapi', String(show._id), true);
+    const data = await overview();
+    expect(data.sandbox).toEqual({ url: sandbox.url, ingestUrl: sandbox.ingestUrl });
+    expect(data.providers.map((provider) => [provider.id, provider.streams.length])).toEqual([
+      ['videosdk', 1],
+      ['liveapi', 1],
+      ['wowza-realtime', 1],
+      ['wowza-video', 1],
+    ]);
+    const byProvider = Object.fromEntries(
+      data.providers.map((provider) => [provider.id, provider.streams[0]]),
+    );
+    expect(byProvider.liveapi).toMatchObject({
+      id: show._id,
+      name: 'Show <b>one</b>',
+      state: 'enabled',
+      acceptsVideo: true,
+      live: true,
+      hlsUrl: `${sandbox.url}/media/liveapi/${show._id}/index.m3u8`,
+      ingest: [
+        { label: 'server', value: `${sandbox.ingestUrl}/static` },
+        { label: 'key', value: (show.ingest as { key: string }).key, secret: true },
+      ],
+    });
+    // Simulated encoders send no video: there is nothing to play.
+    expect(byProvider.liveapi).not.toHaveProperty('previewUrl');
+    const source = wowza.source_connection_information as Record<string, string>;
+    expect(byProvider['wowza-video']).toMatchObject({
+      state: 'stopped',
+      acceptsVideo: false,
+      live: false,
+      ingest: [
+        { label: 'server', value: `${sandbox.ingestUrl}/${source.application}` },
+        { label: 'stream name', value: source.stream_name, secret: true },
+        { label: 'username', value: 'pusher' },
+        { label: 'password', value: 'pw-9876', secret: true },
+      ],
+    });
+    expect(byProvider['wowza-realtime']?.ingest).toContainEqual({
+      label: 'publish token',
+      value: realtime.token,
+      secret: true,
+    });
+    expect(byProvider['wowza-realtime']).not.toHaveProperty('hlsUrl');
+    expect(byProvider.videosdk).toMatchObject({ state: 'always on', acceptsVideo: true });
+    expect(data.changes[0]).toMatchObject({ kind: 'encoder-connected', provider: 'liveapi', id: show._id });
+    expect(data.changes.map((change) => change.kind)).toEqual([
+      'encoder-connected',
+      'created',
+      'created',
+      'created',
+      'created',
+    ]);
+    expect(data.changes[0]).not.toHaveProperty('record');
+    expect(data.deliveries).toEqual([]);
+  });
+
+  it('lists the webhook deliveries the sandbox made, newest first', async () => {
+    const received: string[] = [];
+    const receiver = createServer((request, response) => {
+      received.push(request.url ?? '');
+      response.writeHead(204).end();
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const { port } = receiver.address() as AddressInfo;
+    try {
+      sandbox.webhooks.register('liveapi', `http://127.0.0.1:${port}/hooks`);
+      const stream = await dialectClients(sandbox.engine).liveapi!.create('Announced');
+      await sandbox.webhooks.settled();
+      const { deliveries } = await overview();
+      expect(received.length).toBeGreaterThan(0);
+      expect(deliveries?.[0]).toMatchObject({
+        provider: 'liveapi',
+        streamId: stream._id,
+        url: `http://127.0.0.1:${port}/hooks`,
+        status: 204,
+      });
+    } finally {
+      receiver.close();
+    }
+  });
+});

@@ -1,0 +1,144 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import type { ProviderId } from '@unilive/core';
+import type { SandboxEngine } from '../engine.js';
+import type { MediaService } from '../media/media-service.js';
+import type { EncoderInfo, SandboxLogEntry, StreamChange, StreamSummary } from '../types.js';
+import { dashboardPage } from './page.js';
+
+/** A webhook delivery as the dashboard lists it. */
+export interface DashboardDelivery {
+  provider: ProviderId;
+  /** The vendor's event name. */
+  event: string;
+  url: string;
+  streamId: string;
+  status?: number;
+  error?: string;
+  at: number;
+}
+
+/** What the dashboard page reads, once a second. */
+export interface DashboardOverview {
+  sandbox: { url: string; ingestUrl: string | null };
+  providers: {
+    id: ProviderId;
+    streams: (StreamSummary & {
+      /** An encoder publishes to it now. */
+      live: boolean;
+      encoder?: EncoderInfo;
+      /** Where the sandbox serves its HLS while live (the vendor's HLS URL, or the sandbox's own for vendors without one). */
+      previewUrl?: string;
+    })[];
+  }[];
+  /** The latest stream changes, newest first (without the vendor records). */
+  changes: Omit<StreamChange, 'record' | 'details'>[];
+  /** The latest webhook deliveries, newest first; null when this sandbox sends no webhooks. */
+  deliveries: DashboardDelivery[] | null;
+  /** The latest lines of the sandbox's log, newest first. */
+  log: SandboxLogEntry[];
+}
+
+/** Where the dashboard reads from. */
+export interface DashboardSources {
+  engine: SandboxEngine;
+  media: MediaService | undefined;
+  /** `http://127.0.0.1:PORT` */
+  url(): string;
+  /** The webhook delivery log, when the sandbox sends webhooks. */
+  deliveries?: () => readonly DashboardDelivery[];
+}
+
+const shown = 50;
+
+/**
+ * The sandbox's dashboard at `/`: every stream per provider with its state, a live badge, its ingest details
+ * (secrets masked until clicked) and an hls.js player while an encoder publishes; the webhook deliveries, the
+ * stream changes and the ingest log. It reads the engine's change feed and the delivery log, nothing else.
+ */
+export function createDashboard(sources: DashboardSources) {
+  const { engine, media } = sources;
+  const changes: Omit<StreamChange, 'record' | 'details'>[] = [];
+  const stopWatching = engine.onStreamChange(({ record: _record, details: _details, ...change }) => {
+    changes.push(change);
+    if (changes.length > shown) changes.shift();
+  });
+  let player: Buffer | undefined;
+
+  function overview(): DashboardOverview {
+    const providers = [...engine.dialects.values()].map((dialect) => {
+      const context = engine.contextOf(dialect.id);
+      const streams = context ? (dialect.streams?.(context) ?? []) : [];
+      return {
+        id: dialect.id,
+        streams: streams.map((stream) => {
+          const encoder = media?.publisher(dialect.id, stream.id);
+          const live = engine.encoderConnected(dialect.id, stream.id);
+          const playlist = dialect.ingest?.playlistName ?? 'index.m3u8';
+          // Offered once the packager has written a playlist: a player asking earlier gets a 404 and gives up.
+          const file = live ? media?.hlsFile(dialect.id, stream.id, playlist) : undefined;
+          const playable = file !== undefined && existsSync(file) && context !== undefined;
+          return {
+            ...stream,
+            live,
+            ...(encoder ? { encoder } : {}),
+            ...(playable ? { previewUrl: context.mediaUrl(stream.id, playlist) } : {}),
+          };
+        }),
+      };
+    });
+    const deliveries = sources.deliveries?.();
+    return {
+      sandbox: { url: sources.url(), ingestUrl: media?.ingestOrigin ?? null },
+      providers,
+      changes: [...changes].reverse(),
+      deliveries: deliveries ? [...deliveries].slice(-shown).reverse() : null,
+      log: engine.recentLogs().slice(-shown).reverse(),
+    };
+  }
+
+  return {
+    /** Answers `/` and `/_sandbox/dashboard/…`; false for any other path. */
+    handle(method: string, pathname: string, response: ServerResponse): boolean {
+      if (method !== 'GET' && method !== 'HEAD') return false;
+      if (pathname === '/') {
+        reply(response, 200, 'text/html; charset=utf-8', dashboardPage);
+        return true;
+      }
+      if (pathname === '/favicon.ico') {
+        response.writeHead(204, { 'cache-control': 'max-age=86400' });
+        response.end();
+        return true;
+      }
+      if (pathname === '/_sandbox/dashboard/overview.json') {
+        reply(response, 200, 'application/json; charset=utf-8', JSON.stringify(overview()));
+        return true;
+      }
+      if (pathname === '/_sandbox/dashboard/hls.min.js') {
+        // hls.js from the installed package: the page works with no network beyond this machine.
+        player ??= readFileSync(createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js'));
+        reply(response, 200, 'text/javascript; charset=utf-8', player, 'max-age=3600');
+        return true;
+      }
+      return false;
+    },
+    overview,
+    close: stopWatching,
+  };
+}
+
+function reply(
+  response: ServerResponse,
+  status: number,
+  type: string,
+  body: string | Buffer,
+  cache = 'no-store',
+): void {
+  response.writeHead(status, {
+    'content-type': type,
+    'content-length': String(Buffer.byteLength(body)),
+    'cache-control': cache,
+  });
+  response.end(body);
+}
