@@ -269,7 +269,8 @@ export function sandboxBackend(): Backend {
   };
 }
 
-function sandboxFault(fault: MatrixFault): Fault | undefined {
+/** The sandbox fault that serves a matrix fault; undefined for the DNS failure, which the wire plays. */
+export function sandboxFault(fault: MatrixFault): Fault | undefined {
   const times = timesOf(fault);
   const { shape } = fault;
   switch (shape.kind) {

@@ -4,6 +4,7 @@ import {
   ConflictError,
   type CreateLiveStreamInput,
   createLiveStreamClient,
+  type DependencyContainer,
   endpointSchemes,
   type HttpHooks,
   type LifecycleOperation,
@@ -79,6 +80,12 @@ export const contractRestreamInput = {
   restream: [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: 'unilive-contract-restream-key' }],
 } as const satisfies CreateLiveStreamInput;
 
+/** The calls the suite makes. A client over the provider by default; a harness may give its own. */
+export type ContractClient = Pick<
+  LiveStreamClient,
+  'create' | 'get' | 'list' | 'update' | 'delete' | 'start' | 'stop' | 'waitForState'
+>;
+
 /** What a harness gives the suite: a provider and a way to make its backend fail. */
 export interface ContractHarness {
   /** The provider under test, pointed at the backend (nock, sandbox, memory). */
@@ -102,6 +109,16 @@ export interface ContractHarness {
    * false when this backend cannot.
    */
   preparePaging?(scenario: PagingScenario, options: { strict: boolean }): Promise<PagingSetup | false>;
+  /**
+   * What the suite calls instead of a client over `provider`, for something built on providers (a
+   * registry): made with the suite's hooks and container (which holds its sleep), with `idOf` naming a
+   * stream it returned in later calls (a registry's reference). `provider` stays the one whose backend the
+   * suite faults and whose capabilities gate the steps; the harness's own hooks still get vendor ids.
+   */
+  client?(runtime: { hooks: HttpHooks; container?: DependencyContainer }): {
+    client: ContractClient;
+    idOf(stream: LiveStream): string;
+  };
   /** Runs after each test (nock: asserts every prepared exchange was used). */
   afterEach?(): void | Promise<void>;
   close?(): void | Promise<void>;
@@ -161,7 +178,14 @@ export function expectWellFormedStream(stream: LiveStream, provider: LiveStreamP
 export function runLiveStreamContract(options: ContractOptions): void {
   describe(`LiveStreamProvider contract: ${options.name}`, () => {
     let harness: ContractHarness;
-    let client: LiveStreamClient;
+    let client: ContractClient;
+    // What later calls take for a stream the client returned: its id, or a registry's reference.
+    let idOf = (stream: LiveStream) => stream.id;
+    // A client for waits that poll at the backend's pace (the real sleep).
+    const waitingClient = (withHooks: HttpHooks = hooks): ContractClient =>
+      harness.client
+        ? harness.client({ hooks: withHooks }).client
+        : createLiveStreamClient(harness.provider, { hooks: withHooks });
     const scanner = new SecretScanner();
     const sleeps: number[] = [];
     const requests: { operation: string; attempt: number; method: string }[] = [];
@@ -208,7 +232,8 @@ export function runLiveStreamContract(options: ContractOptions): void {
       for (const [label, value] of Object.entries(harness.secrets)) scanner.register(label, value);
       const container = createContainer();
       container.register(tokens.sleep, { useValue: sleep });
-      client = createLiveStreamClient(harness.provider, { hooks, container });
+      if (harness.client) ({ client, idOf } = harness.client({ hooks, container }));
+      else client = createLiveStreamClient(harness.provider, { hooks, container });
     });
     afterEach(async () => {
       await harness.afterEach?.();
@@ -224,9 +249,12 @@ export function runLiveStreamContract(options: ContractOptions): void {
         if (!created) throw new Error('create did not succeed, so this step cannot run');
         return created.id;
       };
+      const ref = () => {
+        if (!created) throw new Error('create did not succeed, so this step cannot run');
+        return idOf(created);
+      };
       const waitOptions = { timeoutMs: 30_000, intervalMs: 200, maxIntervalMs: 1_000, ...options.wait };
       // Waiting polls for real; the pace is the backend's.
-      const waitingClient = () => createLiveStreamClient(harness.provider, { hooks });
 
       it('create returns a well-formed stream with at least one ingest endpoint', async () => {
         await prepare('create', undefined);
@@ -244,7 +272,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
 
       it('get returns the same stream', async () => {
         await prepare('get', id());
-        const fetched = await client.get(id());
+        const fetched = await client.get(ref());
         expectWellFormedStream(fetched, harness.provider);
         expect(fetched.id).toBe(id());
         if (caps().names) expect(fetched.name).toBe(created?.name);
@@ -261,26 +289,26 @@ export function runLiveStreamContract(options: ContractOptions): void {
         if (!caps().update) return context.skip(`${harness.provider.id} has no update (capabilities.update)`);
         await prepare('update', id());
         const name = options.updatedName ?? `${input.name} (renamed)`;
-        const updated = await client.update(id(), { name });
+        const updated = await client.update(ref(), { name });
         expect(updated.id).toBe(id());
         if (caps().names) expect(updated.name).toBe(name);
       });
 
       it('start makes it ready, waiting as long as the vendor takes', async () => {
         await prepare('start', id());
-        const started = await client.start(id());
+        const started = await client.start(ref());
         expect(started.id).toBe(id());
         if (caps().start) expect(['starting', 'ready']).toContain(started.state);
         else expect(started.state, `${harness.provider.id} start returns the stream as it is`).toBe('ready');
         await prepare('wait-ready', id());
-        const ready = await waitingClient().waitForState(id(), 'ready', waitOptions);
+        const ready = await waitingClient().waitForState(ref(), 'ready', waitOptions);
         expect(ready.state).toBe('ready');
         expect(ready.id).toBe(id());
       });
 
       it('start again on a ready stream returns it: lifecycle calls are idempotent', async () => {
         await prepare('start-again', id());
-        const again = await client.start(id());
+        const again = await client.start(ref());
         expect(again.id).toBe(id());
         expect(again.state).toBe('ready');
         expectWellFormedStream(again, harness.provider);
@@ -288,24 +316,24 @@ export function runLiveStreamContract(options: ContractOptions): void {
 
       it('stop makes it stopped, or is reported unsupported', async () => {
         if (!caps().stop) {
-          const error = await captureError(() => client.stop(id()));
+          const error = await captureError(() => client.stop(ref()));
           expect(UnsupportedOperationError.isInstance(error), String(error)).toBe(true);
           expect((error as UniliveError).provider).toBe(harness.provider.id);
           expect((error as UniliveError).operation).toBe('stop');
           return;
         }
         await prepare('stop', id());
-        const stopped = await client.stop(id());
+        const stopped = await client.stop(ref());
         expect(['stopping', 'stopped']).toContain(stopped.state);
         await prepare('wait-stopped', id());
-        const settled = await waitingClient().waitForState(id(), 'stopped', waitOptions);
+        const settled = await waitingClient().waitForState(ref(), 'stopped', waitOptions);
         expect(settled.state).toBe('stopped');
       });
 
       it('stop again on a stopped stream returns it: lifecycle calls are idempotent', async (context) => {
         if (!caps().stop) return context.skip(`${harness.provider.id} has no stop (capabilities.stop)`);
         await prepare('stop-again', id());
-        const again = await client.stop(id());
+        const again = await client.stop(ref());
         expect(again.id).toBe(id());
         expect(again.state).toBe('stopped');
         expectWellFormedStream(again, harness.provider);
@@ -314,9 +342,9 @@ export function runLiveStreamContract(options: ContractOptions): void {
       it('delete removes it, and get then throws NotFoundError', async (context) => {
         if (!caps().delete) return context.skip(`${harness.provider.id} has no delete (capabilities.delete)`);
         await prepare('delete', id());
-        await client.delete(id());
+        await client.delete(ref());
         await prepare('get-deleted', id());
-        const error = await captureError(() => client.get(id()));
+        const error = await captureError(() => client.get(ref()));
         expect(NotFoundError.isInstance(error), String(error)).toBe(true);
         expect((error as UniliveError).status).toBeOneOf([404, 410]);
       });
@@ -355,9 +383,9 @@ export function runLiveStreamContract(options: ContractOptions): void {
           scanner.recordText(refused.error ?? '', 'push error');
           expect(refused.ok, 'a push before start is refused').toBe(false);
           expect(publishing(stream.id)).toBe(false);
-          await client.start(stream.id);
+          await client.start(idOf(stream));
         }
-        await createLiveStreamClient(harness.provider).waitForState(stream.id, 'ready', {
+        await waitingClient({}).waitForState(idOf(stream), 'ready', {
           timeoutMs: 30_000,
           intervalMs: 200,
           maxIntervalMs: 1_000,
@@ -376,9 +404,9 @@ export function runLiveStreamContract(options: ContractOptions): void {
             .toBe(true);
           expect(ended, 'the encoder was refused or cut').toBeUndefined();
           if (caps().broadcastingStatus) {
-            await expect.poll(async () => (await client.get(stream.id)).broadcasting).toBe(true);
+            await expect.poll(async () => (await client.get(idOf(stream))).broadcasting).toBe(true);
           }
-          const live = await client.get(stream.id);
+          const live = await client.get(idOf(stream));
           const hls = live.playback.find(
             (endpoint) => endpoint.protocol === 'hls' && endpoint.rendition !== 'recording',
           );
@@ -404,13 +432,14 @@ export function runLiveStreamContract(options: ContractOptions): void {
         scanner.recordText(result.error ?? '', 'push error');
         expect(result.ok, result.error).toBe(true);
         await expect.poll(() => publishing(stream.id)).toBe(false);
-        if (caps().broadcastingStatus) expect((await client.get(stream.id)).broadcasting).toBe(false);
-        if (caps().delete) await client.delete(stream.id);
+        if (caps().broadcastingStatus) expect((await client.get(idOf(stream))).broadcasting).toBe(false);
+        if (caps().delete) await client.delete(idOf(stream));
       });
     });
 
     describe('error mapping', () => {
       let subject: string | undefined;
+      let subjectRef: string | undefined;
       const fault = async (operation: FaultOperation, value: Fault) =>
         harness.injectFault(operation, value, { id: subject });
 
@@ -422,6 +451,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
         await prepare('error-subject', undefined);
         const created = await client.create({ name: 'unilive error subject' });
         subject = created.id;
+        subjectRef = idOf(created);
         conflicting = lifecycleGoals.start.includes(created.state) ? 'stop' : 'start';
         requests.length = 0;
       });
@@ -444,7 +474,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
       ] as const) {
         it(`${status} becomes AuthenticationError, not retried`, async (context) => {
           if (!(await fault('get', { type }))) return context.skip(`the backend cannot answer ${status}`);
-          const error = await captureError(() => client.get(subject ?? ''));
+          const error = await captureError(() => client.get(subjectRef ?? ''));
           expectTyped(error, AuthenticationError, status);
           expect(attemptsOf('get')).toBe(1);
         });
@@ -453,7 +483,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
       it('404 becomes NotFoundError', async (context) => {
         if (!(await fault('get', { type: 'not-found' })))
           return context.skip('the backend cannot answer 404');
-        const error = await captureError(() => client.get(subject ?? ''));
+        const error = await captureError(() => client.get(subjectRef ?? ''));
         expectTyped(error, NotFoundError);
         expect((error as UniliveError).isRetryable).toBe(false);
       });
@@ -464,7 +494,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
           return context.skip(`${harness.provider.id} has no ${operation} call that can conflict`);
         if (!(await fault(operation, { type: 'conflict' })))
           return context.skip('the backend cannot answer a conflict');
-        const error = await captureError(() => client[operation](subject ?? ''));
+        const error = await captureError(() => client[operation](subjectRef ?? ''));
         expectTyped(error, ConflictError);
         expect((error as UniliveError).status).toBeOneOf([409, 422, 423]);
       });
@@ -473,7 +503,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
         if (!(await fault('get', { type: 'rate-limit', retryAfterSeconds: 2, times: 1 })))
           return context.skip('no 429');
         await prepare('get', subject);
-        const stream = await client.get(subject ?? '');
+        const stream = await client.get(subjectRef ?? '');
         expect(stream.id).toBe(subject);
         expect(attemptsOf('get')).toBe(2);
         expect(sleeps).toEqual([2000]);
@@ -486,7 +516,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
           return context.skip('no 429 with a date');
         }
         await prepare('get', subject);
-        await client.get(subject ?? '');
+        await client.get(subjectRef ?? '');
         expect(sleeps).toHaveLength(1);
         expect(sleeps[0]).toBeGreaterThan(0);
         expect(sleeps[0]).toBeLessThanOrEqual(3000);
@@ -495,7 +525,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
       it('429 that persists becomes RateLimitError with retryAfterMs after the retry budget', async (context) => {
         if (!(await fault('get', { type: 'rate-limit', retryAfterSeconds: 1, times: 3 })))
           return context.skip('no 429');
-        const error = await captureError(() => client.get(subject ?? ''));
+        const error = await captureError(() => client.get(subjectRef ?? ''));
         expectTyped(error, RateLimitError, 429);
         expect((error as UniliveError).retryAfterMs).toBe(1000);
         expect((error as UniliveError).isRetryable).toBe(true);
@@ -515,7 +545,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
         if (!(await fault('get', { type: 'server-error', status: 503, times: 1 })))
           return context.skip('no 503');
         await prepare('get', subject);
-        await client.get(subject ?? '');
+        await client.get(subjectRef ?? '');
         expect(attemptsOf('get')).toBe(2);
         expect(sleeps).toHaveLength(1);
       });
@@ -523,7 +553,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
       it('a persistent 5xx becomes ProviderUnavailableError with the status', async (context) => {
         if (!(await fault('get', { type: 'server-error', status: 500, times: 3 })))
           return context.skip('no 500');
-        const error = await captureError(() => client.get(subject ?? ''));
+        const error = await captureError(() => client.get(subjectRef ?? ''));
         expectTyped(error, ProviderUnavailableError, 500);
         expect(attemptsOf('get')).toBe(3);
       });
@@ -538,7 +568,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
 
       it('a dropped connection becomes ProviderUnavailableError after retries', async (context) => {
         if (!(await fault('get', { type: 'network', times: 3 }))) return context.skip('no network faults');
-        const error = await captureError(() => client.get(subject ?? ''));
+        const error = await captureError(() => client.get(subjectRef ?? ''));
         expectTyped(error, ProviderUnavailableError);
         expect((error as UniliveError).status).toBeUndefined();
         expect(attemptsOf('get')).toBe(3);
@@ -557,7 +587,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
       it('a response slower than timeoutMs becomes TimeoutError', async (context) => {
         if (!(await fault('get', { type: 'slow', delayMs: heldMs, times: 3 })))
           return context.skip('no slow faults');
-        const error = await captureError(() => client.get(subject ?? '', { timeoutMs: 100 }));
+        const error = await captureError(() => client.get(subjectRef ?? '', { timeoutMs: 100 }));
         expectTyped(error, TimeoutError);
       });
 
@@ -567,7 +597,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
           return context.skip('no slow faults');
         const controller = new AbortController();
         setTimeout(() => controller.abort(), 50);
-        const error = await captureError(() => client.get(subject ?? '', { signal: controller.signal }));
+        const error = await captureError(() => client.get(subjectRef ?? '', { signal: controller.signal }));
         expectTyped(error, AbortError);
         expect((error as Error).name).toBe('AbortError');
       });
@@ -678,7 +708,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
         await prepare(operation === 'start' ? 'start-accepted' : 'stop-accepted', subject.id);
         requests.length = 0;
         warnings.length = 0;
-        const result = await client[operation](subject.id);
+        const result = await client[operation](idOf(subject));
         expect(result.id).toBe(subject.id);
         expect(lifecycleGoals[operation]).toContain(result.state);
         // The change itself was asked for once: no retry turned it into a second change or a conflict.

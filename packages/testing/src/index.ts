@@ -6,6 +6,7 @@ export {
   type WebhookSigning,
 } from '@unilive/sandbox';
 export {
+  type ContractClient,
   type ContractHarness,
   type ContractOptions,
   type ContractStep,
@@ -32,6 +33,7 @@ export {
   type MemoryBackendOptions,
 } from './memory-backend.js';
 export { createMemoryProvider, type MemoryProviderSettings, memoryCapabilities } from './memory-provider.js';
+export { type RegistryHarnessOptions, registryHarness } from './registry-harness.js';
 export { prepareEnginePaging, type SandboxHarnessOptions, sandboxHarness } from './sandbox-harness.js';
 export { errorTranscript, type SecretLeak, SecretScanner } from './secret-scanner.js';
 export {

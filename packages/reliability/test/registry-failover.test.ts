@@ -1,0 +1,269 @@
+import { createServer } from 'node:net';
+import {
+  createLiveStreamRegistry,
+  type HttpHooks,
+  type LiveStreamProvider,
+  type RoutedLiveStream,
+  type Sleep,
+  tokens,
+  UniliveError,
+} from '@unilive/core';
+import { createContainer } from '@unilive/core/container';
+import { type Fault, type Sandbox, startSandbox } from '@unilive/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AdapterId, adapterIds, adapters } from '../src/adapters.js';
+import { sandboxFault } from '../src/backends.js';
+import {
+  abortAfterMs,
+  attemptBudget,
+  attemptTimeoutMs,
+  type MatrixFault,
+  matrixFaults,
+  persistentAttemptTimeoutMs,
+} from '../src/faults.js';
+import { createWire } from '../src/wire.js';
+
+// A registry of two adapters on one sandbox, the first faulted on create with every fault kind of the
+// reliability matrix (and the other "nothing was made" kinds: 401, 403, a refused connection, a credential
+// that cannot be sent). Whatever happens, the vendors hold at most one new stream between them; and the
+// create goes on to the second adapter exactly when the fault proves the first made nothing.
+
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ transitionMs: 5 });
+});
+
+afterAll(async () => {
+  await sandbox?.close();
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref?.());
+
+/** Streams made on each vendor since `before`, once every request the sandbox holds has been carried out. */
+async function madeSince(before: Record<string, number>): Promise<Record<AdapterId, number>> {
+  // A request whose client hung up (a timeout, an abort) is carried out when the sandbox notices.
+  for (let wait = 0; wait < 1_000 && sandbox.stats().inFlight > 0; wait += 1) await sleep(10);
+  const now = sandbox.stats().created;
+  return Object.fromEntries(adapterIds.map((id) => [id, (now[id] ?? 0) - (before[id] ?? 0)])) as Record<
+    AdapterId,
+    number
+  >;
+}
+
+/** A port nothing listens on: connecting to it is refused before anything is sent. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (typeof address !== 'object' || address === null) throw new Error('no port');
+  return address.port;
+}
+
+/** Whether the matrix fault, persisting through the retries, proves the vendor made nothing. */
+const provesNothing = (fault: MatrixFault) =>
+  fault.persistent && (fault.faultClass === 'refused' || fault.faultClass === 'not-sent');
+
+interface Outcome {
+  stream?: RoutedLiveStream;
+  error?: UniliveError;
+  made: Record<AdapterId, number>;
+}
+
+async function createThroughRegistry(
+  first: AdapterId,
+  second: AdapterId,
+  firstProvider: LiveStreamProvider,
+  options: { signal?: AbortSignal; hooks?: HttpHooks; name: string },
+): Promise<Outcome> {
+  // Retry waits are not slept; an aborted signal ends the wait at once, as the real sleep does.
+  const noWait: Sleep = async (_ms, signal) => {
+    if (signal?.aborted) throw signal.reason;
+  };
+  const container = createContainer();
+  container.register(tokens.sleep, { useValue: noWait });
+  const registry = createLiveStreamRegistry({
+    providers: {
+      first: firstProvider,
+      second: adapters[second].factory(sandbox.adapterSettings(second)),
+    },
+    container,
+    ...(options.hooks ? { hooks: options.hooks } : {}),
+  });
+  const before = { ...sandbox.stats().created };
+  const outcome: Omit<Outcome, 'made'> = {};
+  try {
+    outcome.stream = await registry.create(
+      { name: options.name },
+      options.signal ? { signal: options.signal } : {},
+    );
+  } catch (error) {
+    if (!UniliveError.isInstance(error)) throw error;
+    outcome.error = error;
+  }
+  const made = await madeSince(before);
+  expect(made[first] + made[second], `streams made for ${first} then ${second}`).toBeLessThanOrEqual(1);
+  for (const other of adapterIds) if (other !== first && other !== second) expect(made[other]).toBe(0);
+  return { ...outcome, made };
+}
+
+/** What every outcome keeps: at most one stream, on the vendor the result names, and honest errors. */
+function expectConsistent(outcome: Outcome, first: AdapterId, second: AdapterId): void {
+  const { stream, error, made } = outcome;
+  if (stream) {
+    const on = stream.routing.provider === 'first' ? first : second;
+    expect(made[on], `the stream is on ${on}`).toBe(1);
+    expect(stream.ref.startsWith(`${stream.routing.provider}:`)).toBe(true);
+  }
+  if (error) {
+    // An error never follows a create on the second vendor, and never hides a stream it made.
+    expect(made[second]).toBe(0);
+    expect(error.providerName).toBe('first');
+    if (error.maybeCreated === false)
+      expect(made[first], 'maybeCreated: false, yet a stream was made').toBe(0);
+  }
+}
+
+for (const first of adapterIds) {
+  // The next adapter takes the failover: any fits a create with only a name.
+  const second = adapterIds[(adapterIds.indexOf(first) + 1) % adapterIds.length] as AdapterId;
+
+  describe(`registry failover: ${first} first, ${second} second, on the sandbox`, () => {
+    for (const fault of matrixFaults) {
+      it(`${fault.label}: ${provesNothing(fault) ? 'fails over' : 'never a second stream'}`, async () => {
+        sandbox.clearFaults();
+        const wire = createWire();
+        const slow = ['slow-headers', 'slow-body'].includes(fault.shape.kind);
+        const timeoutMs = !slow ? 5_000 : fault.persistent ? persistentAttemptTimeoutMs : attemptTimeoutMs;
+        const planned = sandboxFault(fault);
+        const operation = adapters[first].sandboxOperations.create;
+        if (planned && operation) sandbox.injectFault(first, operation, planned);
+        if (fault.shape.kind === 'dns') wire.failDns(fault.persistent ? attemptBudget : 1);
+        const controller = new AbortController();
+        const hooks: HttpHooks =
+          fault.shape.kind === 'abort-retry-wait' ? { onRetry: () => controller.abort() } : {};
+        const timer =
+          fault.shape.kind === 'abort-in-flight'
+            ? setTimeout(() => controller.abort(), abortAfterMs)
+            : undefined;
+        const provider = adapters[first].factory({
+          ...sandbox.adapterSettings(first),
+          fetch: wire.fetch,
+          timeoutMs,
+        });
+        const outcome = await createThroughRegistry(first, second, provider, {
+          signal: controller.signal,
+          hooks,
+          name: `failover ${first} ${fault.id}`,
+        }).finally(() => clearTimeout(timer));
+        sandbox.clearFaults();
+        expectConsistent(outcome, first, second);
+        const { stream, error, made } = outcome;
+        if (provesNothing(fault)) {
+          expect(error, `${fault.label} proves nothing was made: fail over`).toBeUndefined();
+          expect(stream?.routing.provider).toBe('second');
+          expect(stream?.routing.failedOver.map((failure) => failure.provider)).toEqual(['first']);
+          expect(made).toMatchObject({ [first]: 0, [second]: 1 });
+        } else {
+          // Retried within the first vendor, or failed there: the second is never asked.
+          expect(made[second], `${fault.label} must not fail over`).toBe(0);
+          if (stream) expect(stream.routing.provider).toBe('first');
+        }
+      });
+    }
+
+    const nothingMade: { label: string; provider: () => Promise<LiveStreamProvider>; fault?: Fault }[] = [
+      {
+        label: '401 on create',
+        fault: { type: 'unauthorized', times: attemptBudget },
+        provider: async () => adapters[first].factory(sandbox.adapterSettings(first)),
+      },
+      {
+        label: '403 on create',
+        fault: { type: 'forbidden', times: attemptBudget },
+        provider: async () => adapters[first].factory(sandbox.adapterSettings(first)),
+      },
+      {
+        label: 'a refused connection',
+        provider: async () => {
+          const settings = sandbox.adapterSettings(first);
+          const baseUrl = new URL(settings.baseUrl as string);
+          baseUrl.port = String(await closedPort());
+          return adapters[first].factory({ ...settings, baseUrl: baseUrl.href });
+        },
+      },
+      {
+        label: 'a credential no header can carry',
+        provider: async () => {
+          const settings: Record<string, unknown> = { ...sandbox.adapterSettings(first) };
+          for (const setting of adapters[first].credentialSettings) settings[setting] = 'bad\r\nvalue';
+          return adapters[first].factory(settings);
+        },
+      },
+    ];
+    for (const { label, fault, provider } of nothingMade) {
+      it(`${label}: fails over, the first vendor having made nothing`, async () => {
+        sandbox.clearFaults();
+        const operation = adapters[first].sandboxOperations.create;
+        if (fault && operation) sandbox.injectFault(first, operation, fault);
+        const outcome = await createThroughRegistry(first, second, await provider(), {
+          name: `failover ${first} ${label}`,
+        });
+        sandbox.clearFaults();
+        expectConsistent(outcome, first, second);
+        expect(outcome.error).toBeUndefined();
+        expect(outcome.stream?.routing.provider).toBe('second');
+        expect(outcome.stream?.routing.failedOver[0]?.delivery).toBe(fault ? 'refused' : 'not-sent');
+        expect(outcome.made).toMatchObject({ [first]: 0, [second]: 1 });
+      });
+    }
+  });
+}
+
+describe('a create of several requests that fails after its first never fails over', () => {
+  it('LiveAPI: the stream is made, adding its restream target fails before sending: no stream on videosdk', async () => {
+    sandbox.clearFaults();
+    let requests = 0;
+    // The stream's POST goes out; the next request (its restream platform) fails as a DNS failure would.
+    const fetchSecondFails: typeof fetch = async (input, init) => {
+      requests += 1;
+      if (requests === 2) {
+        throw new TypeError('fetch failed', {
+          cause: Object.assign(new Error('getaddrinfo ENOTFOUND sandbox'), { code: 'ENOTFOUND' }),
+        });
+      }
+      return fetch(input, init);
+    };
+    const registry = createLiveStreamRegistry({
+      providers: {
+        first: adapters.liveapi.factory({
+          ...sandbox.adapterSettings('liveapi'),
+          fetch: fetchSecondFails,
+          retry: { maxRetries: 0 },
+        }),
+        second: adapters.videosdk.factory(sandbox.adapterSettings('videosdk')),
+      },
+    });
+    const before = { ...sandbox.stats().created };
+    const error = await registry
+      .create({
+        name: 'restreamed launch',
+        restream: [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: 'failover-restream-key-0001' }],
+      })
+      .then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+    const made = await madeSince(before);
+    expect(UniliveError.isInstance(error), String(error)).toBe(true);
+    expect(error).toMatchObject({ providerName: 'first', maybeCreated: true, provider: 'liveapi' });
+    expect(made).toMatchObject({ liveapi: 1, videosdk: 0 });
+    // Reconciling as docs/multi-provider.md says: the sandbox's LiveAPI keeps the name it was given, so the
+    // stream the failed create left behind is found by it, and the create is not repeated.
+    const found = await registry.findByName('restreamed launch');
+    expect(found.map((stream) => [stream.ref.split(':')[0], stream.provider, stream.name])).toEqual([
+      ['first', 'liveapi', 'restreamed launch'],
+    ]);
+  });
+});
