@@ -197,8 +197,46 @@ describe('unilive against a running sandbox', () => {
       'wowza-realtime',
       'wowza-video',
     ]);
+    expect(Object.values(index.providers).map((provider) => (provider as Body).documentedOnly)).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
     controller.abort();
     expect(await running).toBe(0);
     expect(out.at(-1)).toBe('sandbox stopped');
   });
+
+  it('`unilive sandbox --documented-only` answers only what the vendors document', async () => {
+    const { out } = capture();
+    const controller = new AbortController();
+    const output: Output = { out: (text) => out.push(text), err: () => {}, interactive: false };
+    const running = main(['sandbox', '--port', '0', '--rtmp-port', '0', '--documented-only'], {
+      output,
+      signal: controller.signal,
+    });
+    await expect
+      .poll(() => out.find((line) => line.startsWith('unilive sandbox listening on')))
+      .toBeDefined();
+    const url = /listening on (\S+)/.exec(out[0] ?? '')?.[1] ?? '';
+    const index = (await (await fetch(`${url}/_sandbox`)).json()) as { providers: Record<string, Body> };
+    expect(index.providers.liveapi?.documentedOnly).toBe(true);
+    // LiveAPI documents no stream name: the documented-only sandbox keeps none.
+    const { tokenId, secretKey } = (index.providers.liveapi?.credentials ?? {}) as Record<string, string>;
+    const created = await fetch(`${url}/liveapi/live_streams`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${tokenId}:${secretKey}`).toString('base64')}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ name: 'show' }),
+    });
+    expect(created.status).toBe(201);
+    expect(await created.json()).not.toHaveProperty('name');
+    controller.abort();
+    expect(await running).toBe(0);
+  });
 });
+
+type Body = Record<string, unknown>;

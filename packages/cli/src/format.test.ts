@@ -1,6 +1,6 @@
-import type { PlaybackEndpoint } from '@unilive/core';
+import type { LiveStream, PlaybackEndpoint } from '@unilive/core';
 import { describe, expect, it } from 'vitest';
-import { playbackLines } from './format.js';
+import { describeStream, playbackLines } from './format.js';
 
 const origin = 'rtmp://e1.entrypoint.video.wowza.com/app-X';
 const sizes = ['1280x720', '854x480', '640x360'];
@@ -62,5 +62,44 @@ describe('playbackLines', () => {
       '       audio only  https://embed.liveapi.test/a?audio',
     ]);
     expect(legend).toEqual([]);
+  });
+});
+
+describe('describeStream', () => {
+  const base: LiveStream = {
+    id: 'abc12345',
+    provider: 'wowza-realtime',
+    name: 'auction',
+    state: 'ready',
+    ingest: [],
+    playback: [],
+    raw: {},
+  };
+
+  it('says recording is unknown when the vendor did not say, never off', () => {
+    expect(describeStream(base)).toContain('  recording:  unknown');
+    expect(describeStream({ ...base, recording: false })).toContain('  recording:  off');
+  });
+
+  it("prints the vendor's own details, dates as ISO, and a switched-off restream target as such", () => {
+    const text = describeStream({
+      ...base,
+      restream: [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: 'k', enabled: false }],
+      providerDetails: {
+        'wowza-realtime': {
+          sdk: {
+            streamName: '8d304b93',
+            subscribeTokenExpiresAt: new Date('2030-10-27T23:08:55.000Z'),
+          },
+        },
+      },
+    });
+    expect(text.split('\n').slice(3)).toEqual([
+      '  restream:   rtmp://a.rtmp.youtube.com/live2 (switched off)',
+      '  wowza-realtime details:',
+      '    sdk:',
+      '      streamName: 8d304b93',
+      '      subscribeTokenExpiresAt: 2030-10-27T23:08:55.000Z',
+    ]);
   });
 });

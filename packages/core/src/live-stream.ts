@@ -64,11 +64,14 @@ export interface IngestEndpoint {
   username?: string;
   /** Vendor-issued push password. A credential. */
   password?: string;
-  /** WebRTC signalling application (Wowza). */
+  /** WebRTC signalling application (Wowza Video). */
   applicationName?: string;
-  /** WebRTC or Real-Time stream name. */
+  /** WebRTC stream name (Wowza Video), or the stream name a URL-based protocol needs beside its URL. */
   streamName?: string;
-  /** Publish token (Wowza Real-Time). A credential. */
+  /**
+   * A publish token the encoder must present beside `url`, when a vendor issues one for it. A credential.
+   * Tokens that only a vendor's SDK can use are not endpoint fields: see `LiveStream.providerDetails`.
+   */
   token?: string;
 }
 
@@ -108,7 +111,11 @@ export interface PlaybackEndpoint {
   url: string;
   /** `'source'` or a rendition label, when the vendor lists several. */
   rendition?: string;
-  /** Subscribe token (Wowza Real-Time secure viewer). A credential. */
+  /**
+   * A viewer token the player must present beside `url`, when a vendor issues one for it. A credential.
+   * Tokens that only a vendor's SDK can use (Wowza Real-Time's subscribe token) are in
+   * `LiveStream.providerDetails`.
+   */
   token?: string;
   /** True when the endpoint carries audio only. */
   audioOnly?: boolean;

@@ -223,7 +223,9 @@ describe('startSandbox', () => {
     const { sandbox, call } = await start();
     const index = await (await fetch(`${sandbox.url}/_sandbox`)).json();
     expect(index).toEqual({
-      providers: { echo: { basePath: '/echo/v9', credentials: { token: 'secret-token' } } },
+      providers: {
+        echo: { basePath: '/echo/v9', credentials: { token: 'secret-token' }, documentedOnly: false },
+      },
     });
     const id = ((await (await call('POST', '/items')).json()) as { item: { id: string } }).item.id;
     const queued = await fetch(`${sandbox.url}/_sandbox/faults`, {

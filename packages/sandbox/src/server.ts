@@ -396,6 +396,7 @@ function control(engine: SandboxEngine, method: string, path: string[], body: un
         {
           basePath: `/${dialect.id}${dialect.basePath}`,
           credentials: engine.settingsOf(dialect.id)?.credentials ?? {},
+          documentedOnly: engine.settingsOf(dialect.id)?.documentedOnly ?? false,
         },
       ]),
     );

@@ -39,6 +39,10 @@ export const sandbox: CommandSpec = {
     { flags: '--transition-ms <ms>', description: 'how long state changes take (default: 1500)' },
     { flags: '--rate-limit <n>', description: 'answer 429 beyond n requests a second' },
     {
+      flags: '--documented-only',
+      description: "leave out of answers what no vendor document shows (see the sandbox's README)",
+    },
+    {
       flags: '--rtmp-port <port>',
       description: 'port of the RTMP ingest encoders push to; 0 picks a free one (default: 1935)',
     },
@@ -74,6 +78,7 @@ export const sandbox: CommandSpec = {
       ...(persistPath ? { persistPath } : {}),
       ...(transitionMs === undefined ? {} : { transitionMs }),
       ...(rate ? { rateLimit: { requestsPerSecond: rate } } : {}),
+      ...(flags.documentedOnly === true ? { documentedOnly: true } : {}),
       media: { port: rtmpPort },
       // Refused publishers, stalled encoders and packager failures, as they happen (never with a key).
       log: (entry) =>
