@@ -122,6 +122,23 @@ describe('the benchmark harness', () => {
     expect(result?.elapsedMs).toBeGreaterThan(0);
   });
 
+  it('reports redaction against the former code, in every case', () => {
+    const { redaction } = report;
+    expect(redaction.secrets).toBe(smokeConfig.redaction.secrets);
+    expect(redaction.results.map((result) => result.case)).toEqual([
+      'credentials',
+      'stream keys',
+      'hostile',
+      'hostile',
+      'hostile',
+    ]);
+    for (const result of redaction.results) {
+      expect(result.medianMs).toBeGreaterThanOrEqual(0);
+      expect(result.bytes).toBeGreaterThan(0);
+    }
+    expect(redaction.results[0]?.baselineMs).not.toBeNull();
+  });
+
   it('reports the memory of both list walks', () => {
     expect(report.memory.results.map((result) => result.variant)).toEqual(['summaries', 'details']);
     const [summaries, details] = report.memory.results;

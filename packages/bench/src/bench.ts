@@ -5,6 +5,7 @@ import { type MemoryReport, measureMemory, memoryFlatBytes } from './memory.js';
 import { measureOverhead, type OverheadReport } from './overhead.js';
 import { measureOwnCost, type OwnCostReport } from './own-cost.js';
 import { type BenchProviderId, providerIds } from './providers.js';
+import { measureRedaction, type RedactionOptions, type RedactionReport } from './redaction.js';
 import { startSandboxChild } from './sandbox-child.js';
 import { measureStartup, type StartupReport } from './startup.js';
 import { now, round } from './stats.js';
@@ -27,6 +28,7 @@ export interface BenchConfig {
     unpaced: boolean;
   };
   memory: { streams: number; pageSize: number; sampleEvery: number };
+  redaction: RedactionOptions;
 }
 
 /** The sizes `pnpm bench` uses: a few minutes on 2 cores. */
@@ -39,6 +41,7 @@ export const fullConfig: BenchConfig = {
   startup: { runs: 20, providers: providerIds },
   fanOut: { creates: 500, requestsPerSecond: 100, providers: providerIds, unpaced: true },
   memory: { streams: 10_000, pageSize: 1000, sampleEvery: 50 },
+  redaction: { sizes: [1_000, 100_000, 1_000_000], secrets: 1_000, runs: 7, hostileBaseline: true },
 };
 
 /** `--quick`: the same measurements, smaller; figures are rougher. */
@@ -51,6 +54,7 @@ export const quickConfig: BenchConfig = {
   startup: { runs: 5, providers: providerIds },
   fanOut: { creates: 200, requestsPerSecond: 100, providers: ['wowza-video'], unpaced: true },
   memory: { streams: 2000, pageSize: 1000, sampleEvery: 50 },
+  redaction: { sizes: [1_000, 100_000], secrets: 1_000, runs: 3, hostileBaseline: false },
 };
 
 /** Tiny sizes for the CI smoke test: proves the harness runs, measures nothing worth reading. */
@@ -63,6 +67,7 @@ export const smokeConfig: BenchConfig = {
   startup: { runs: 1, providers: ['liveapi'] },
   fanOut: { creates: 10, requestsPerSecond: 50, providers: ['wowza-video'], unpaced: false },
   memory: { streams: 30, pageSize: 1000, sampleEvery: 10 },
+  redaction: { sizes: [1_000], secrets: 20, runs: 1, hostileBaseline: false },
 };
 
 /** One target and how the run fared against it. */
@@ -86,6 +91,7 @@ export interface BenchReport {
   startup: StartupReport;
   fanOut: { targetMaxRatio: number; results: (FanOutResult & { met: boolean | null })[]; met: boolean };
   memory: MemoryReport;
+  redaction: RedactionReport;
   targets: TargetOutcome[];
 }
 
@@ -163,6 +169,9 @@ export async function runBench(
     met: fanOutResults.every((result) => result.met !== false),
   };
 
+  log('redaction: vendor text against many secrets');
+  const redaction = measureRedaction(config.redaction);
+
   const report: BenchReport = {
     schemaVersion: 1,
     mode: config.mode,
@@ -175,6 +184,7 @@ export async function runBench(
     startup,
     fanOut,
     memory,
+    redaction,
     targets: [],
   };
   report.targets = targetsOf(report);

@@ -17,10 +17,18 @@ export {
   type LiveStreamConfig,
 } from './config/load-client.js';
 export {
+  describeUnknownName,
+  nearestName,
+  packageNameProblem,
+  providerIdProblem,
+} from './config/names.js';
+export {
   type CredentialSource,
   environment,
   loadCredential,
   loadOptionalSetting,
+  providerSettingsBaseNames,
+  readSettings,
 } from './config/settings.js';
 // createContainer lives in '@unilive/core/container', so that only code which composes with it loads tsyringe.
 export type { DependencyContainer } from './di/container.js';
@@ -43,7 +51,13 @@ export {
   WebhookVerificationError,
   type WebhookVerificationFailure,
 } from './errors/errors.js';
-export { type Delivery, UniliveError, type UniliveErrorOptions } from './errors/unilive-error.js';
+export {
+  type Delivery,
+  errorTextLimits,
+  scrubText,
+  UniliveError,
+  type UniliveErrorOptions,
+} from './errors/unilive-error.js';
 export {
   createEventHub,
   type EventHubOptions,
@@ -154,8 +168,11 @@ export {
 } from './input-gaps.js';
 export {
   createLiveStreamInputSchema,
+  inputSecrets,
   invalidInput,
   maxNameLength,
+  ownData,
+  providerOptionsWarnings,
   readProviderOptions,
   updateLiveStreamInputSchema,
   validateCreateInput,
@@ -203,6 +220,9 @@ export type {
   LiveStreamProvider,
   LiveStreamStatus,
   ProviderFactory,
+  ProviderOptions,
+  ProviderOptionsOperation,
+  ProviderOptionsRegistry,
   ProviderSettingsBase,
   UpdateLiveStreamInput,
 } from './provider.js';
@@ -247,5 +267,23 @@ export {
   routingGaps,
 } from './registry/routing.js';
 export { type Clock, type Sleep, systemClock, systemSleep } from './runtime.js';
-export { redact, SecretSet } from './secrets.js';
+export {
+  capText,
+  defaultLearnedSecretLimit,
+  minimumSecretLength,
+  type Redactor,
+  redact,
+  redactedMarker,
+  SecretSet,
+  secretForms,
+  secretsPerStream,
+  toRedactor,
+} from './secrets.js';
+export {
+  codePointLength,
+  hasBidiControl,
+  hasControlCharacter,
+  isInvisible,
+  isWellFormed,
+} from './text.js';
 export { parseVendorTimestamp } from './timestamps.js';

@@ -1,7 +1,13 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from './errors/errors.js';
-import { readProviderOptions, validateCreateInput, validateUpdateInput } from './inputs.js';
+import {
+  inputSecrets,
+  providerOptionsWarnings,
+  readProviderOptions,
+  validateCreateInput,
+  validateUpdateInput,
+} from './inputs.js';
 
 function issuesOf(run: () => unknown) {
   try {
@@ -132,5 +138,191 @@ describe('readProviderOptions', () => {
     ]);
     expect(issues[0]?.message).not.toContain('monthly');
     expect(issues[1]?.message).toBe('unknown field; expected one of billing_mode');
+  });
+});
+
+describe('names', () => {
+  const emoji = '😀';
+
+  it('counts characters as people do: code points, not UTF-16 units', () => {
+    expect(validateCreateInput({ name: emoji.repeat(120) }).name).toBe(emoji.repeat(120));
+    expect(validateCreateInput({ name: emoji.repeat(200) }).name).toHaveLength(400);
+    expect(issuesOf(() => validateCreateInput({ name: emoji.repeat(201) }))).toEqual([
+      { path: 'name', message: 'expected at most 200 characters' },
+    ]);
+  });
+
+  it.each([
+    [
+      'a lone high surrogate',
+      'bad\uD83D name',
+      'expected well-formed text (a lone surrogate cannot be sent as UTF-8)',
+    ],
+    [
+      'a lone low surrogate',
+      '\uDE00 name',
+      'expected well-formed text (a lone surrogate cannot be sent as UTF-8)',
+    ],
+    ['C1 NEL', 'line\u0085break', 'expected no control characters'],
+    ['C1 CSI', 'esc\u009b31m', 'expected no control characters'],
+    ['a line separator', 'one\u2028two', 'expected no control characters'],
+    [
+      'a right-to-left override',
+      'invoice\u202Etxt.exe',
+      'expected no bidirectional embedding, override or isolate characters (U+202A–U+202E, U+2066–U+2069)',
+    ],
+    [
+      'a first-strong isolate',
+      'a\u2068b',
+      'expected no bidirectional embedding, override or isolate characters (U+202A–U+202E, U+2066–U+2069)',
+    ],
+    [
+      'zero-width characters only',
+      '\u200B\u200C\u200D\u2060\uFEFF',
+      'expected visible characters, not only invisible ones (zero-width or format characters)',
+    ],
+  ])('refuses a name with %s before any request', (_, name, message) => {
+    expect(issuesOf(() => validateCreateInput({ name }))).toEqual([{ path: 'name', message }]);
+    expect(issuesOf(() => validateUpdateInput({ name }))).toEqual([{ path: 'name', message }]);
+  });
+
+  it('accepts right-to-left text with its direction marks, and combining characters', () => {
+    for (const name of ['שידור חי', 'بث مباشر\u200F', 'e\u0301vènement', '👩‍👩‍👧 family']) {
+      expect(validateCreateInput({ name }).name).toBe(name);
+    }
+  });
+});
+
+describe('what the input must be', () => {
+  it('says that a name is required', () => {
+    const error = (() => {
+      try {
+        validateCreateInput({});
+      } catch (caught) {
+        return caught as InvalidInputError;
+      }
+      throw new Error('expected InvalidInputError');
+    })();
+    expect(error.message).toBe('Invalid input for create: name is required');
+    expect(error.issues).toEqual([{ path: 'name', message: 'is required' }]);
+  });
+
+  it.each([
+    [undefined, 'undefined'],
+    [null, 'null'],
+    ['Launch', 'string'],
+    [[{ name: 'x' }], 'an array'],
+  ])('says what a create input should be when given %s', (input, kind) => {
+    expect(() => validateCreateInput(input)).toThrow(
+      `Invalid input for create: expected an object with at least \`name\`, such as { name: "Launch" }; received ${kind}`,
+    );
+  });
+
+  it('says what an update patch should be', () => {
+    expect(() => validateUpdateInput(undefined)).toThrow(
+      'Invalid input for update: expected an object with at least one field to change, such as { name: "New name" }; received undefined',
+    );
+  });
+
+  it('names a missing restream field as required', () => {
+    expect(
+      issuesOf(() => validateCreateInput({ name: 'x', restream: [{ url: 'rtmp://a.test/app' }] })),
+    ).toEqual([{ path: 'restream.0.streamKey', message: 'is required' }]);
+  });
+});
+
+describe('own properties only', () => {
+  const polluted = Object.prototype as Record<string, unknown>;
+
+  it('a property set on Object.prototype is neither validated nor handed on', () => {
+    polluted.recording = true;
+    polluted.providerOptions = { 'wowza-video': { billing_mode: 'twentyfour_seven' } };
+    try {
+      const valid = validateCreateInput({ name: 'innocent' });
+      expect(Object.keys(valid)).toEqual(['name']);
+      expect(valid.recording).toBeUndefined();
+      expect(valid.providerOptions).toBeUndefined();
+      const patch = validateUpdateInput({ name: 'innocent' });
+      expect(patch.recording).toBeUndefined();
+      const nested = validateCreateInput({
+        name: 'x',
+        restream: [{ url: 'rtmp://a.test/app', streamKey: 'k' }],
+      });
+      expect(Object.keys(nested.restream?.[0] ?? {})).toEqual(['url', 'streamKey']);
+      expect(
+        (nested.restream?.[0] as unknown as Record<string, unknown> | undefined)?.recording,
+      ).toBeUndefined();
+    } finally {
+      delete polluted.recording;
+      delete polluted.providerOptions;
+    }
+  });
+
+  it('provider options are read from own properties, and returned without a prototype', () => {
+    const schema = v.strictObject({ billing_mode: v.optional(v.string()) });
+    polluted['wowza-video'] = { billing_mode: 'polluted' };
+    polluted.billing_mode = 'polluted';
+    try {
+      expect(readProviderOptions({ providerOptions: {} }, 'wowza-video', schema, 'create')).toBeUndefined();
+      const options = readProviderOptions(
+        { providerOptions: { 'wowza-video': {} } },
+        'wowza-video',
+        schema,
+        'create',
+      );
+      expect(options?.billing_mode).toBeUndefined();
+    } finally {
+      delete polluted['wowza-video'];
+      delete polluted.billing_mode;
+    }
+  });
+});
+
+describe('inputSecrets', () => {
+  it('lists restream keys and every credential-named string of the provider options', () => {
+    const input = {
+      name: 'x',
+      restream: [{ url: 'rtmp://user:url-pass@a.test/app', streamKey: 'restream-key-1' }],
+      providerOptions: {
+        'wowza-video': {
+          password: 'push-password',
+          username: 'push-user',
+          security: { token_auth_enabled: true, token_auth_shared_secret: 'abcdef0123' },
+          source_url: 'rtsp://cam:cam-pass@camera.test/stream',
+        },
+        liveapi: { settings: { api_key: 'not-for-this-provider' } },
+      },
+    };
+    expect(inputSecrets(input, 'wowza-video').sort()).toEqual(
+      [
+        ...['restream-key-1', 'url-pass', 'url-pass', 'user'],
+        ...['push-password', 'abcdef0123', 'cam-pass', 'cam-pass', 'cam'],
+      ].sort(),
+    );
+    expect(inputSecrets(input, 'liveapi')).toEqual([
+      'restream-key-1',
+      'url-pass',
+      'url-pass',
+      'user',
+      'not-for-this-provider',
+    ]);
+  });
+});
+
+describe('providerOptionsWarnings', () => {
+  it('warns about an id no provider has, naming the known ids and the nearest', () => {
+    const warnings = providerOptionsWarnings(
+      { providerOptions: { wowzavideo: { billing_mode: 'x' }, liveapi: {}, 'wowza-video': {} } },
+      'wowza-video',
+    );
+    expect(warnings).toEqual([
+      {
+        type: 'unsupported-setting',
+        setting: 'providerOptions.wowzavideo',
+        message:
+          'providerOptions.wowzavideo: no provider has this id, so these options are ignored (did you mean "wowza-video"?); known ids: wowza-video, wowza-realtime, liveapi, videosdk',
+      },
+    ]);
+    expect(providerOptionsWarnings({ providerOptions: { acme: {} } }, 'acme')).toEqual([]);
   });
 });

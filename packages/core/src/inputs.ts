@@ -1,20 +1,30 @@
 import * as v from 'valibot';
+import { builtInProviderIds, nearestName } from './config/names.js';
 import { type InputIssue, InvalidInputError } from './errors/errors.js';
-import { ingestProtocols, type ProviderId } from './live-stream.js';
+import { ingestProtocols, type ProviderId, type Warning } from './live-stream.js';
 import type { CreateLiveStreamInput, UpdateLiveStreamInput } from './provider.js';
+import { codePointLength, hasBidiControl, hasControlCharacter, isInvisible, isWellFormed } from './text.js';
 
 const forbiddenKeys = new Set(['__proto__', 'constructor', 'prototype']);
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects.
-const controlCharacters = /[\u0000-\u001f\u007f]/;
 
-/** The longest name any built-in provider accepts. */
+/** The longest name any built-in provider accepts, in characters (code points: an emoji counts one). */
 export const maxNameLength = 200;
 
+// Each rule skips what an earlier one already reported, so a name gets one clear message.
 const nameSchema = v.pipe(
   v.string('expected a string'),
   v.check((name) => name.trim().length > 0, 'expected a non-empty name'),
-  v.maxLength(maxNameLength, `expected at most ${maxNameLength} characters`),
-  v.check((name) => !controlCharacters.test(name), 'expected no control characters'),
+  v.check(
+    (name) => name.trim().length === 0 || !isInvisible(name),
+    'expected visible characters, not only invisible ones (zero-width or format characters)',
+  ),
+  v.check((name) => codePointLength(name) <= maxNameLength, `expected at most ${maxNameLength} characters`),
+  v.check(isWellFormed, 'expected well-formed text (a lone surrogate cannot be sent as UTF-8)'),
+  v.check((name) => !hasControlCharacter(name), 'expected no control characters'),
+  v.check(
+    (name) => !hasBidiControl(name),
+    'expected no bidirectional embedding, override or isolate characters (U+202A–U+202E, U+2066–U+2069)',
+  ),
 );
 
 const restreamUrlSchema = v.pipe(
@@ -29,7 +39,7 @@ const restreamUrlSchema = v.pipe(
     }
   }, 'expected an rtmp:// or rtmps:// URL'),
   v.check(
-    (url) => !controlCharacters.test(url) && !/\s/.test(url),
+    (url) => !hasControlCharacter(url) && !/\s/.test(url),
     'expected no whitespace or control characters',
   ),
 );
@@ -40,7 +50,7 @@ const streamKeySchema = v.pipe(
   v.minLength(1, 'expected a non-empty stream key'),
   v.maxLength(1024, 'expected at most 1024 characters'),
   v.check(
-    (key) => !controlCharacters.test(key) && !/\s/.test(key),
+    (key) => !hasControlCharacter(key) && !/\s/.test(key) && isWellFormed(key),
     'expected no whitespace or control characters',
   ),
 );
@@ -83,14 +93,17 @@ const createFields = {
   providerOptions: v.optional(providerOptionsSchema),
 };
 
+const createShape = 'expected an object with at least `name`, such as { name: "Launch" }';
+const updateShape = 'expected an object with at least one field to change, such as { name: "New name" }';
+
 /** The valibot schema of {@link CreateLiveStreamInput}. Unknown fields are rejected, so typos surface. */
-export const createLiveStreamInputSchema = v.strictObject(createFields, 'expected only documented fields');
+export const createLiveStreamInputSchema = v.strictObject(createFields, createShape);
 
 const { ingestProtocol: _ingestProtocol, ...updateFields } = createFields;
 
 /** The valibot schema of {@link UpdateLiveStreamInput}: at least one field. */
 export const updateLiveStreamInputSchema = v.pipe(
-  v.strictObject({ ...updateFields, name: v.optional(nameSchema) }, 'expected only documented fields'),
+  v.strictObject({ ...updateFields, name: v.optional(nameSchema) }, updateShape),
   v.check(
     (patch) => Object.values(patch).some((value) => value !== undefined),
     'expected at least one field to change',
@@ -104,9 +117,72 @@ function hasForbiddenKey(value: unknown, depth = 0): boolean {
   );
 }
 
+// Arrays longer than this are left as given: no field takes that many items, so validation refuses them.
+const maxCopiedItems = 1_000;
+
+/**
+ * A copy of `value` made of its own enumerable properties only, plain objects becoming objects without a
+ * prototype: a property someone set on `Object.prototype` (`recording`, say) is neither read by validation
+ * nor seen by an adapter reading a field the caller left out. Dates and other class instances are kept as
+ * they are.
+ */
+export function ownData(value: unknown, depth = 0): unknown {
+  if (typeof value !== 'object' || value === null || depth > 32) return value;
+  if (Array.isArray(value)) {
+    if (value.length > maxCopiedItems) return value;
+    const items: unknown[] = [];
+    for (let index = 0; index < value.length; index += 1) {
+      items.push(Object.hasOwn(value, index) ? ownData(value[index], depth + 1) : undefined);
+    }
+    return items;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return value;
+  const copy: Record<string, unknown> = Object.create(null);
+  for (const key of Object.keys(value))
+    copy[key] = ownData((value as Record<string, unknown>)[key], depth + 1);
+  return copy;
+}
+
+const hardened = new WeakSet<object>();
+
+/**
+ * Makes a valibot schema immune to a polluted `Object.prototype`: valibot walks an object schema's
+ * `entries` with `for…in`, so a property set on `Object.prototype` (`recording`) would count as a field of
+ * every object schema and be reported missing, or read. Each `entries` becomes an object without a
+ * prototype, in place (the schema means the same); nested schemas are hardened too. Returns the schema.
+ */
+export function hardenSchema<T extends object>(schema: T): T {
+  visitSchema(schema, 0);
+  return schema;
+}
+
+function visitSchema(node: unknown, depth: number): void {
+  if (typeof node !== 'object' || node === null || hardened.has(node) || depth > 64) return;
+  hardened.add(node);
+  const record = node as Record<string, unknown>;
+  const entries = record.entries;
+  if (typeof entries === 'object' && entries !== null && Object.getPrototypeOf(entries) !== null) {
+    record.entries = Object.assign(Object.create(null), entries);
+  }
+  for (const key of ['entries', 'wrapped', 'item', 'key', 'value', 'rest'] as const) {
+    const child = record[key];
+    if (key === 'entries' && typeof child === 'object' && child !== null) {
+      for (const entry of Object.values(child)) visitSchema(entry, depth + 1);
+    } else {
+      visitSchema(child, depth + 1);
+    }
+  }
+  for (const key of ['options', 'pipe', 'items'] as const) {
+    const list = record[key];
+    if (Array.isArray(list)) for (const child of list) visitSchema(child, depth + 1);
+  }
+}
+
 /**
  * Validates input against a schema and returns it typed, or throws {@link InvalidInputError} listing every
- * problem with its path. Values are never echoed: a rejected stream key stays out of the message.
+ * problem with its path. Only the input's own properties are read, and the result has no prototype (see
+ * {@link ownData}). Values are never echoed: a rejected stream key stays out of the message.
  */
 export function validateInput<T>(
   schema: v.GenericSchema<unknown, T>,
@@ -119,9 +195,13 @@ export function validateInput<T>(
       context,
     );
   }
-  const result = v.safeParse(schema, input);
-  if (result.success) return result.output;
-  throw invalidInput(result.issues.map(toInputIssue), context);
+  // valibot takes an array for an object with numeric keys; an input is never one.
+  const result = v.safeParse(hardenSchema(schema), Array.isArray(input) ? undefined : ownData(input));
+  if (result.success) return ownData(result.output) as T;
+  throw invalidInput(
+    result.issues.map((issue) => toInputIssue(issue, input)),
+    context,
+  );
 }
 
 /**
@@ -132,7 +212,7 @@ export function invalidInput(
   issues: InputIssue[],
   context: { provider?: ProviderId | undefined; operation: string },
 ): InvalidInputError {
-  const listed = issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+  const listed = issues.map(describeIssue).join('; ');
   return new InvalidInputError({
     message: `Invalid input for ${context.operation}: ${listed}`,
     provider: context.provider,
@@ -142,14 +222,34 @@ export function invalidInput(
   });
 }
 
-function toInputIssue(issue: v.BaseIssue<unknown>): InputIssue {
+// "name is required"; "restream.0.url: expected an rtmp:// URL"; a problem with the whole input reads alone.
+function describeIssue(issue: InputIssue): string {
+  if (issue.path === '$') return issue.message;
+  if (issue.message === requiredMessage) return `${issue.path} ${issue.message}`;
+  return `${issue.path}: ${issue.message}`;
+}
+
+const requiredMessage = 'is required';
+
+function toInputIssue(issue: v.BaseIssue<unknown>, input: unknown): InputIssue {
   const path = v.getDotPath(issue) ?? '$';
   // Our schemas give fixed messages; valibot's defaults append the received value, which is cut.
   const message = issue.message.replace(/\s*but received .*$/s, '');
-  if (issue.kind === 'schema' && issue.type === 'strict_object' && issue.expected === 'never') {
-    return { path, message: 'unknown field' };
+  if (issue.kind === 'schema' && (issue.type === 'strict_object' || issue.type === 'object')) {
+    if (issue.expected === 'never') return { path, message: 'unknown field' };
+    if (issue.expected?.startsWith('"') && issue.received === 'undefined') {
+      return { path, message: requiredMessage };
+    }
+    // The whole input is not an object: say what it should be, and what it was by kind only.
+    if (path === '$') return { path, message: `${message}; received ${kindOf(input)}` };
   }
   return { path, message };
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : typeof value;
 }
 
 /** Validates a create input. */
@@ -168,25 +268,33 @@ export function validateUpdateInput(input: unknown, provider?: ProviderId): Upda
   }) as UpdateLiveStreamInput;
 }
 
+/** The `providerOptions` an input carries for one provider, read from own properties only. */
+function providerOptionsOf(input: { providerOptions?: unknown }, provider: ProviderId): unknown {
+  const all = input.providerOptions;
+  if (typeof all !== 'object' || all === null || !Object.hasOwn(all, provider)) return undefined;
+  return (all as Record<string, unknown>)[provider];
+}
+
 /**
  * Validates the caller's `providerOptions[provider]` with the adapter's schema (use `v.strictObject`, so
- * unknown options are reported). Problems are reported under `providerOptions.<provider>.…`.
+ * unknown options are reported). Problems are reported under `providerOptions.<provider>.…`. Like
+ * {@link validateInput}, it reads own properties only and returns an object without a prototype.
  */
 export function readProviderOptions<T>(
-  input: { providerOptions?: Record<string, Record<string, unknown>> | undefined },
+  input: { providerOptions?: unknown },
   provider: ProviderId,
   schema: v.GenericSchema<unknown, T>,
   operation: string,
 ): T | undefined {
-  const options = input.providerOptions?.[provider];
+  const options = providerOptionsOf(input, provider);
   if (options === undefined) return undefined;
-  const result = v.safeParse(schema, options);
-  if (result.success) return result.output;
+  const result = v.safeParse(hardenSchema(schema), ownData(options));
+  if (result.success) return ownData(result.output) as T;
   // For an unknown top-level option, name the ones that exist.
   const entries = (schema as { entries?: unknown }).entries;
   const allowed = typeof entries === 'object' && entries !== null ? Object.keys(entries) : [];
   const issues = result.issues.map((issue) => {
-    const { path, message } = toInputIssue(issue);
+    const { path, message } = toInputIssue(issue, options);
     const hint =
       message === 'unknown field' && allowed.length > 0 && !path.includes('.')
         ? `; expected one of ${allowed.join(', ')}`
@@ -197,4 +305,85 @@ export function readProviderOptions<T>(
     };
   });
   throw invalidInput(issues, { provider, operation });
+}
+
+/**
+ * Warnings for `providerOptions` keyed by an id no provider has (`wowzavideo` for `wowza-video`): such
+ * options go nowhere, so the caller hears of it, with the known ids. Options for another known provider
+ * are expected (one input serving several vendors) and pass silently.
+ */
+export function providerOptionsWarnings(
+  input: { providerOptions?: unknown },
+  provider: ProviderId,
+): Warning[] {
+  const all = input.providerOptions;
+  if (typeof all !== 'object' || all === null) return [];
+  const known = new Set<string>([...builtInProviderIds, provider]);
+  const warnings: Warning[] = [];
+  for (const key of Object.keys(all)) {
+    if (known.has(key)) continue;
+    const nearest = nearestName(key, known);
+    warnings.push({
+      type: 'unsupported-setting',
+      setting: `providerOptions.${key}`,
+      message: `providerOptions.${key}: no provider has this id, so these options are ignored${nearest ? ` (did you mean "${nearest}"?)` : ''}; known ids: ${[...known].join(', ')}`,
+    });
+  }
+  return warnings;
+}
+
+// Names of fields whose string value is a credential: `password`, `token_auth_shared_secret`,
+// `streamKey`, `stream_key`, `passphrase`, `api_key`, `signature`.
+const credentialField = /pass(?:word|phrase)|secret|token|key|credential|signature/i;
+
+/**
+ * Every credential the caller's input carries, for the provider to register before the request, so that
+ * an error echoing one (a 422 repeating a push `password`) is scrubbed: each restream target's
+ * `streamKey`, every string under a credential-named field anywhere in `providerOptions[provider]`, and
+ * the user information of any URL there.
+ */
+export function inputSecrets(
+  input: { restream?: unknown; providerOptions?: unknown },
+  provider: ProviderId,
+): string[] {
+  const found: string[] = [];
+  if (Array.isArray(input.restream)) {
+    for (const target of input.restream) {
+      const key = (target as { streamKey?: unknown } | null)?.streamKey;
+      if (typeof key === 'string') found.push(key);
+      const url = (target as { url?: unknown } | null)?.url;
+      if (typeof url === 'string') found.push(...userInformation(url));
+    }
+  }
+  collectCredentials(providerOptionsOf(input, provider), false, found, 0);
+  return found;
+}
+
+function collectCredentials(value: unknown, named: boolean, found: string[], depth: number): void {
+  if (depth > 16) return;
+  if (typeof value === 'string') {
+    if (named) found.push(value);
+    found.push(...userInformation(value));
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
+  if (Array.isArray(value)) {
+    for (const item of value.slice(0, maxCopiedItems)) collectCredentials(item, named, found, depth + 1);
+    return;
+  }
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    collectCredentials(item, named || credentialField.test(key), found, depth + 1);
+  }
+}
+
+function userInformation(text: string): string[] {
+  if (!text.includes('@') || !text.includes('://')) return [];
+  try {
+    const url = new URL(text);
+    const parts = [decodeURIComponent(url.password), url.password, decodeURIComponent(url.username)];
+    return parts.filter((part) => part.length > 0);
+  } catch {
+    return [];
+  }
 }

@@ -1,13 +1,55 @@
 import type { ProviderCapabilities } from './capabilities.js';
+import type { builtInProviderIds } from './config/names.js';
 import type { HttpHooks } from './http/hooks.js';
 import type { RequestGate } from './http/request-gate.js';
 import type { RetryPolicy } from './http/retry-policy.js';
 import type { LiveStream, LiveStreamState, ProviderId, RestreamTargetInput } from './live-stream.js';
 import type { Clock, Sleep } from './runtime.js';
 
+/**
+ * The options each adapter takes in `providerOptions[<its id>]`, by operation. Empty in core: each adapter
+ * package adds its own entry by module augmentation, so that once it is imported (a type-only import is
+ * enough), `providerOptions[<its id>]` is typed and autocompleted, and a misspelled option fails to compile:
+ *
+ * ```ts
+ * declare module '@unilive/core' {
+ *   interface ProviderOptionsRegistry {
+ *     'wowza-video': { create: WowzaVideoCreateOptions; update: WowzaVideoUpdateOptions };
+ *   }
+ * }
+ * ```
+ *
+ * A third-party adapter registers its id and options the same way.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: adapters fill it by declaration merging.
+export interface ProviderOptionsRegistry {}
+
+/** The operations whose input takes `providerOptions`. */
+export type ProviderOptionsOperation = 'create' | 'update';
+
+type BuiltInProviderId = (typeof builtInProviderIds)[number];
+
+/**
+ * `providerOptions` of a create or update, keyed by provider id: a registered adapter's own options (see
+ * {@link ProviderOptionsRegistry}), or any fields for a built-in provider whose package is not imported (one
+ * input may carry options for several vendors, each reading its own). An id that is neither fails to
+ * compile (`wowzavideo`); from JavaScript or configuration, it is reported at run time as a warning naming
+ * the known ids.
+ */
+export type ProviderOptions<Operation extends ProviderOptionsOperation = 'create'> = {
+  [Id in keyof ProviderOptionsRegistry | BuiltInProviderId]?: Id extends keyof ProviderOptionsRegistry
+    ? ProviderOptionsRegistry[Id] extends { [Key in Operation]: infer Options }
+      ? Options
+      : never
+    : Record<string, unknown>;
+};
+
 /** Input of `create`, validated before any request. */
 export interface CreateLiveStreamInput {
-  /** 1–200 characters, no control characters (a provider may allow fewer). */
+  /**
+   * 1–200 characters, counted in code points (an emoji counts one); visible text, well-formed, with no
+   * control or bidirectional override characters (a provider may allow fewer).
+   */
   name: string;
   recording?: boolean;
   /** Mapped to the vendor's encoder or source choice. */
@@ -15,13 +57,21 @@ export interface CreateLiveStreamInput {
   /** Neutral region hint, mapped per vendor; see each provider page for the accepted values. */
   region?: string;
   lowLatency?: boolean;
+  /** Restream targets; their stream keys are credentials, scrubbed from every error from the start. */
   restream?: RestreamTargetInput[];
-  /** Keyed by provider id; passed to that vendor's body after validation by its adapter. */
-  providerOptions?: Record<string, Record<string, unknown>>;
+  /**
+   * Keyed by provider id; passed to that vendor's body after validation by its adapter. Typed per provider
+   * once its adapter is imported (see {@link ProviderOptionsRegistry}).
+   */
+  providerOptions?: ProviderOptions<'create'>;
 }
 
 /** Input of `update`: any subset of the create input except the ingest protocol. */
-export type UpdateLiveStreamInput = Partial<Omit<CreateLiveStreamInput, 'ingestProtocol'>>;
+export interface UpdateLiveStreamInput
+  extends Partial<Omit<CreateLiveStreamInput, 'ingestProtocol' | 'providerOptions'>> {
+  /** As on create, with the fields the vendor lets an update change. */
+  providerOptions?: ProviderOptions<'update'>;
+}
 
 /**
  * What the client lends a provider for one call: its hooks, clock and sleep. Providers pass it to the

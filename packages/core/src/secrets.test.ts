@@ -1,5 +1,8 @@
+import { Buffer } from 'node:buffer';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { redact, SecretSet } from './secrets.js';
+import { capText, redact, SecretSet, secretForms, secretsPerStream } from './secrets.js';
+import { isWellFormed } from './text.js';
 
 describe('redact', () => {
   it.each([
@@ -12,53 +15,283 @@ describe('redact', () => {
       'rtmp://rtmp.test:1935/v2/pub/[REDACTED]?token=[REDACTED]',
     ],
     ['push to rtmp://live.test/app/sk_live_123 now', 'push to rtmp://live.test/app/[REDACTED] now'],
+    ['server rtmp://live.test/app names no key', 'server rtmp://live.test/app names no key'],
     [
       'srt://srt.test:9000?streamid=abc&passphrase=xyz',
       'srt://srt.test:9000?streamid=[REDACTED]&passphrase=[REDACTED]',
     ],
     ['https://user:pa55@host.test/path', 'https://[REDACTED]@host.test/path'],
+    ['{"stream_key": "abc123", "name": "x"}', '{"stream_key": "[REDACTED]", "name": "x"}'],
+    ['{"password":"a\\"b","state":"started"}', '{"password":"[REDACTED]","state":"started"}'],
+    ['nothing to hide here', 'nothing to hide here'],
   ])('%s', (input, expected) => {
     expect(redact(input)).toBe(expected);
   });
 
-  it('removes known secrets in plain, URL-encoded and base64 forms', () => {
-    const secret = 'tok/en+1=';
-    const text = `a ${secret} b ${encodeURIComponent(secret)} c ${btoa(secret)}`;
-    expect(redact(text, [secret])).toBe('a [REDACTED] b [REDACTED] c [REDACTED]');
+  it('removes known secrets in plain, URL-encoded, JSON-escaped and base64 forms', () => {
+    const secret = 'tok/en+1=é';
+    const text = [
+      secret,
+      encodeURIComponent(secret),
+      JSON.stringify(secret).slice(1, -1).replaceAll('/', '\\/'),
+      Buffer.from(secret).toString('base64'),
+      Buffer.from(secret).toString('base64url'),
+    ].join(' | ');
+    expect(redact(text, [secret])).toBe('[REDACTED] | [REDACTED] | [REDACTED] | [REDACTED] | [REDACTED]');
+  });
+
+  it('hides the whole Basic value when the user name ends on a base64 boundary', () => {
+    // A 24-character token id (a multiple of 3): its own base64 is a prefix of the header's, which once
+    // split the header and left base64(":" + secretKey) behind.
+    const tokenId = 'a'.repeat(24);
+    const secretKey = 'the-secret-key-value';
+    const header = Buffer.from(`${tokenId}:${secretKey}`).toString('base64');
+    const echoed = `{"error":"unauthorized","received":"${header}"}`;
+    expect(redact(echoed, [tokenId, secretKey])).toBe('{"error":"unauthorized","received":"[REDACTED]"}');
   });
 
   it('ignores values too short to be secrets', () => {
     expect(redact('abc is fine', ['abc'])).toBe('abc is fine');
   });
+
+  it('merges overlapping matches of different secrets into one marker', () => {
+    expect(redact('xxABCDEFGHyy', ['ABCDEF', 'DEFGH'])).toBe('xx[REDACTED]yy');
+  });
+
+  it('reads hostile vendor text in one pass', () => {
+    // Each of these once made a pattern backtrack over the whole text for every starting position.
+    const hostile = [
+      `?${'key'.repeat(30_000)}`,
+      `${'eyJ-'.repeat(25_000)}`,
+      `${'a.'.repeat(50_000)}://`,
+      `${'rtmp://'.repeat(15_000)}`,
+      `${'"password"'.repeat(10_000)}`,
+    ];
+    for (const text of hostile) expect(redact(text, ['some-secret-value']).length).toBeGreaterThan(0);
+    expect(redact(`${'x'.repeat(5_000_000)}some-secret-value`, ['some-secret-value'])).toMatch(
+      /x\[REDACTED\]$/,
+    );
+    // A generous limit, not a speed assertion: the quadratic patterns this replaced took minutes here.
+  }, 20_000);
+});
+
+// Independent of secretForms: Node's Buffer encodes, and only characters well inside each alignment's
+// encoding are checked, so the property does not share the code it tests.
+function independentForms(secret: string): string[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  const forms = [secret, JSON.stringify(secret).slice(1, -1)];
+  if (isWellFormed(secret)) forms.push(encodeURIComponent(secret));
+  for (let offset = 0; offset < 3; offset += 1) {
+    const encoded = Buffer.concat([Buffer.alloc(offset, 0x2a), bytes]).toString('base64');
+    const inner = encoded.slice(2, -3);
+    if (inner.length >= 4) forms.push(inner);
+  }
+  return forms.filter((form) => form.length >= 4);
+}
+
+const secretArbitrary = fc.oneof(
+  fc.string({ minLength: 4, maxLength: 80, unit: 'grapheme-ascii' }),
+  fc.string({ minLength: 4, maxLength: 80, unit: 'binary' }),
+  fc.string({ minLength: 4, maxLength: 40, unit: 'grapheme' }),
+);
+
+describe('redact: properties over random credentials', () => {
+  it('leaves no form of any secret, at any alignment, whatever surrounds it', () => {
+    fc.assert(
+      fc.property(
+        fc.array(secretArbitrary, { minLength: 1, maxLength: 4 }),
+        fc.string({ maxLength: 12 }),
+        fc.string({ maxLength: 12 }),
+        fc.constantFrom('raw', 'url', 'json', 'basic', 'colon', 'base64url'),
+        (secrets, before, after, encoding) => {
+          const secret = secrets[0] as string;
+          const user = before;
+          const payload =
+            encoding === 'raw'
+              ? secret
+              : encoding === 'url'
+                ? isWellFormed(secret)
+                  ? encodeURIComponent(secret)
+                  : secret
+                : encoding === 'json'
+                  ? JSON.stringify(secret).slice(1, -1)
+                  : encoding === 'basic'
+                    ? Buffer.from(`${user}:${secret}`).toString('base64')
+                    : encoding === 'colon'
+                      ? Buffer.from(`:${secret}`).toString('base64')
+                      : Buffer.from(`${user}${secret}${after}`).toString('base64url');
+          const text = `echo ${before} [${payload}] ${after} end`;
+          const output = redact(text, secrets);
+          for (const form of independentForms(secret)) expect(output).not.toContain(form);
+        },
+      ),
+      { numRuns: 1_000 },
+    );
+  }, 60_000);
+
+  it('hides exactly the secret when nothing around it looks like one', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[a-z0-9]{4,64}$/),
+        fc.stringMatching(/^[ ,.;]{0,8}$/),
+        fc.stringMatching(/^[ ,.;]{0,8}$/),
+        (secret, before, after) => {
+          expect(redact(`<${before}${secret}${after}>`, [secret])).toBe(`<${before}[REDACTED]${after}>`);
+        },
+      ),
+    );
+  });
+
+  it('every form of a secret is listed once and none is shorter than four characters', () => {
+    fc.assert(
+      fc.property(secretArbitrary, (secret) => {
+        const forms = secretForms(secret);
+        expect(new Set(forms).size).toBe(forms.length);
+        expect(forms.every((form) => form.length >= 4)).toBe(true);
+        expect(forms).toContain(secret);
+      }),
+    );
+  });
+});
+
+describe('capText', () => {
+  it('cuts after redaction, never inside a marker or a surrogate pair', () => {
+    expect(capText('short', 10)).toBe('short');
+    expect(capText('abcd[REDACTED]efgh', 8)).toBe('abcd…');
+    expect(capText('ab😀cd', 3)).toBe('ab…');
+    expect(capText('abcdef', 3)).toBe('abc…');
+  });
 });
 
 describe('SecretSet', () => {
-  it('collects values as they are learnt', () => {
+  it('collects credentials as they are given', () => {
     const secrets = new SecretSet();
     secrets.add('first-secret', undefined, null, '', 'x');
     secrets.add('second-secret');
     expect(secrets.values()).toEqual(['first-secret', 'second-secret']);
+    expect([...secrets]).toEqual(['first-secret', 'second-secret']);
     expect(secrets.redact('first-secret and second-secret')).toBe('[REDACTED] and [REDACTED]');
   });
-});
 
-describe('SecretSet tiers', () => {
-  it('keeps credentials for good and only the most recent learned values', () => {
+  it('keeps credentials for good and only the most recent values learned without a stream', () => {
     const secrets = new SecretSet({ learnedLimit: 2 });
     secrets.add('credential-1');
-    secrets.learn('stream-key-1', 'stream-key-2');
-    secrets.learn('stream-key-1'); // seen again: now the most recent
-    secrets.learn('stream-key-3');
-    expect(secrets.values()).toEqual(['credential-1', 'stream-key-1', 'stream-key-3']);
+    secrets.learn('input-key-1', 'input-key-2');
+    secrets.learn('input-key-1'); // seen again: now the most recent
+    secrets.learn('input-key-3');
+    expect(secrets.values()).toEqual(['credential-1', 'input-key-1', 'input-key-3']);
+    expect(secrets.redact('input-key-2 input-key-3')).toBe('input-key-2 [REDACTED]');
     secrets.learn('credential-1');
-    expect(secrets.values()).toEqual(['credential-1', 'stream-key-1', 'stream-key-3']);
+    expect(secrets.values()).toEqual(['credential-1', 'input-key-1', 'input-key-3']);
   });
 
-  it('still scrubs an evicted stream key inside an RTMP URL by pattern', () => {
-    const secrets = new SecretSet({ learnedLimit: 1 });
-    secrets.learn('old-stream-key', 'new-stream-key');
-    expect(secrets.redact('rtmp://ingest.test/live/old-stream-key')).toBe(
+  it('still hides the key of the first stream after 5,000 other streams were learned', () => {
+    const secrets = new SecretSet();
+    const keyOf = (index: number) => `sk_${index.toString(36).padStart(8, '0')}_live`;
+    for (let index = 0; index < 5_001; index += 1) secrets.learnStream(`stream-${index}`, keyOf(index));
+    const first = keyOf(0);
+    for (const echo of [first, encodeURIComponent(first), JSON.stringify(first)]) {
+      expect(secrets.redact(`vendor says ${echo}.`)).toMatch(/^vendor says "?\[REDACTED\]"?\.$/);
+    }
+    const basic = secrets.redact(`vendor says ${Buffer.from(`user:${first}`).toString('base64')}.`);
+    for (const form of independentForms(first)) expect(basic).not.toContain(form);
+    expect(basic).toMatch(/\[REDACTED\]\.$/);
+    expect(secrets.redact(`vendor says ${keyOf(5_000)}`)).toBe('vendor says [REDACTED]');
+  });
+
+  it('learning the same streams again adds nothing, and a deleted stream is forgotten', () => {
+    const secrets = new SecretSet();
+    // Keys that share no long beginning or end, as real ones do not.
+    const keyOf = (index: number) => `sk_${((index * 2654435761) % 2 ** 32).toString(16).padStart(8, '0')}`;
+    for (let walk = 0; walk < 3; walk += 1) {
+      for (let index = 0; index < 100; index += 1) secrets.learnStream(`s${index}`, keyOf(index));
+    }
+    expect(secrets.values()).toHaveLength(100);
+    secrets.forgetStream('s7');
+    expect(secrets.values()).toHaveLength(99);
+    expect(secrets.redact(`${keyOf(7)} ${keyOf(8)}`)).toBe(`${keyOf(7)} [REDACTED]`);
+  });
+
+  it(`keeps at most ${secretsPerStream} values per stream, newest first`, () => {
+    const secrets = new SecretSet();
+    for (let index = 0; index < secretsPerStream + 5; index += 1) secrets.learnStream('s', `code-${index}`);
+    expect(secrets.values()).toHaveLength(secretsPerStream);
+    expect(secrets.redact('code-0 code-36')).toBe('code-0 [REDACTED]');
+  });
+
+  it('a value shared by two streams stays hidden until both are forgotten', () => {
+    const secrets = new SecretSet();
+    secrets.learnStream('a', 'shared-restream-key');
+    secrets.learnStream('b', 'shared-restream-key');
+    secrets.forgetStream('a');
+    expect(secrets.redact('shared-restream-key')).toBe('[REDACTED]');
+    secrets.forgetStream('b');
+    expect(secrets.redact('shared-restream-key')).toBe('shared-restream-key');
+  });
+
+  it('replaces a group of rotating credentials as a whole', () => {
+    const secrets = new SecretSet();
+    secrets.replaceGroup('signed', ['token-one', 'token-two']);
+    secrets.replaceGroup('signed', ['token-three', 'token-two']);
+    expect(secrets.redact('token-one token-two token-three')).toBe('token-one [REDACTED] [REDACTED]');
+  });
+
+  it('still scrubs a stream key in an RTMP URL by pattern, unknown or not', () => {
+    expect(new SecretSet().redact('rtmp://ingest.test/live/never-learned')).toBe(
       'rtmp://ingest.test/live/[REDACTED]',
     );
+  });
+
+  it('matches learned keys of every length and alignment, as property', () => {
+    fc.assert(
+      fc.property(
+        fc.array(secretArbitrary, { minLength: 1, maxLength: 6 }),
+        fc.nat({ max: 5 }),
+        fc.string({ maxLength: 5 }),
+        (keys, pick, user) => {
+          const secrets = new SecretSet();
+          keys.forEach((key, index) => {
+            secrets.learnStream(`stream-${index}`, key);
+          });
+          const key = keys[pick % keys.length] as string;
+          const text = `a ${key} b ${Buffer.from(`${user}:${key}`).toString('base64')} c`;
+          const output = secrets.redact(text);
+          for (const form of independentForms(key)) expect(output).not.toContain(form);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  }, 60_000);
+});
+
+describe('secrets cut short by the vendor', () => {
+  it('hides a cut fragment anywhere, when the cut falls where a word ends', () => {
+    const secret = 'abcdefghijklmnopqrstuvwx';
+    expect(redact(`key ${secret.slice(0, 12)} (truncated) and more`, [secret])).toBe(
+      'key [REDACTED] (truncated) and more',
+    );
+    expect(redact(`"…${secret.slice(-10)}" was refused`, [secret])).toBe('"…[REDACTED]" was refused');
+    // A word that shares a secret's first letters is no cut secret.
+    expect(redact('not followed after 5 redirects', ['redirect-test-token'])).toBe(
+      'not followed after 5 redirects',
+    );
+  });
+
+  it('hides the first part of a secret that ends a text, and the last part of one that starts it', () => {
+    const secret = 'abcdefghijklmnopqrstuvwx';
+    expect(redact(`the key is ${secret.slice(0, 10)}`, [secret])).toBe('the key is [REDACTED]');
+    expect(redact(`${secret.slice(-9)} was refused`, [secret])).toBe('[REDACTED] was refused');
+    // Fewer than eight characters say too little to be hidden without hiding ordinary words.
+    expect(redact(`ends with ${secret.slice(0, 7)}`, [secret])).toBe(`ends with ${secret.slice(0, 7)}`);
+  });
+
+  it('does so for learned stream keys and base64 forms too', () => {
+    const secrets = new SecretSet();
+    secrets.learnStream('s1', 'stream-key-0123456789abcdef');
+    const blob = Buffer.from('user:stream-key-0123456789abcdef').toString('base64');
+    expect(secrets.redact(`echo: stream-key-01234`)).toBe('echo: [REDACTED]');
+    const cut = secrets.redact(`echo: ${blob.slice(0, 30)}`);
+    expect(cut).toMatch(/\[REDACTED\]$/);
+    for (const form of independentForms('stream-key-0123456789abcdef')) expect(cut).not.toContain(form);
   });
 });

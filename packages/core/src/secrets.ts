@@ -1,95 +1,294 @@
-const REDACTED = '[REDACTED]';
+import { type PatternKind, PatternMatcher } from './redaction/aho-corasick.js';
+import { FingerprintIndex, FragmentIndex } from './redaction/fingerprints.js';
+import { classifiedSecretForms, minimumSecretLength } from './redaction/forms.js';
+import { scanCredentialPatterns } from './redaction/patterns.js';
 
-// Values shorter than this are too likely to match ordinary text to be replaced blindly.
-const minimumSecretLength = 4;
+export { minimumSecretLength, secretForms } from './redaction/forms.js';
 
-const patterns: [RegExp, string][] = [
-  // Authorization header values.
-  [/\b(Bearer|Basic)\s+[\w\-.~+/=]+/gi, `$1 ${REDACTED}`],
-  // JSON Web Tokens anywhere.
-  [/\beyJ[\w-]*\.[\w-]+\.[\w-]*/g, REDACTED],
-  // Credential-like query parameters (SRT stream ids and passphrases included).
-  [
-    /([?&;](?:[\w-]*(?:key|token|secret|password|passphrase|signature|auth|streamid)[\w-]*)=)[^&#\s"'<>]*/gi,
-    `$1${REDACTED}`,
-  ],
-  // The last path segment of an RTMP URL is its stream key.
-  [/\b(rtmps?:\/\/[^\s/"'<>]+\/[^\s"'<>?#]*\/)[^\s/"'<>?#]+/gi, `$1${REDACTED}`],
-  // user:password@ in URLs.
-  [/\b([a-z][\w+.-]*:\/\/)[^\s/@"'<>]+@/gi, `$1${REDACTED}@`],
-];
+/** What every hidden stretch of text becomes. */
+export const redactedMarker = '[REDACTED]';
+
+/** Anything that can scrub a text: a {@link SecretSet}, or what {@link toRedactor} makes of a list. */
+export interface Redactor {
+  redact(text: string): string;
+}
 
 /**
- * Removes credentials from text meant for people or logs: every known secret value (and its URL- and
- * base64-encoded forms), bearer and basic credentials, JWTs, credential query parameters, RTMP stream
- * keys and URL user info.
+ * Removes credentials from text meant for people or logs: every known secret value in every form it can be
+ * echoed in (see {@link secretForms}: raw, URL-encoded, JSON-escaped, base64 at any alignment), and, by
+ * shape, bearer and basic credentials, JWTs, credential query parameters and JSON fields, RTMP stream keys
+ * and URL user information. All of them are found in one pass over the text (time linear in its length,
+ * whatever the number of secrets), on the original text, and every stretch any of them covers is replaced:
+ * where two matches overlap, both disappear into one `[REDACTED]`, so no fragment of a longer or shorter
+ * form survives. A form the vendor cut short (8 or more of its first characters up to a word's end, or of
+ * its last characters from a word's start) loses that stretch too. For many calls with the same secrets, a
+ * {@link SecretSet} compiles them once.
  */
 export function redact(text: string, secrets: Iterable<string> = []): string {
-  let result = text;
+  return compile(secrets).redact(text);
+}
+
+/** A {@link Redactor} for `secrets`: a set or redactor is used as it is, a list of values is compiled once. */
+export function toRedactor(secrets: Iterable<string> | Redactor | undefined): Redactor {
+  if (secrets === undefined) return patternsOnly;
+  if (typeof (secrets as Partial<Redactor>).redact === 'function') return secrets as Redactor;
+  return compile(secrets as Iterable<string>);
+}
+
+function compile(secrets: Iterable<string>, learned: readonly SecretIndex[] = []): Scrubber {
+  const forms: (readonly [string, PatternKind])[] = [];
+  const fragments = new FragmentIndex(formsOfOne);
   for (const secret of secrets) {
-    if (secret.length < minimumSecretLength) continue;
-    for (const form of encodedForms(secret)) result = result.split(form).join(REDACTED);
+    for (const entry of formsOf([secret])) {
+      forms.push(entry);
+      fragments.add(secret, entry[0]);
+    }
   }
-  for (const [pattern, replacement] of patterns) result = result.replace(pattern, replacement);
-  return result;
+  return new Scrubber([new PatternMatcher(forms), fragments, ...learned]);
 }
 
-function encodedForms(secret: string): string[] {
-  const forms = new Set([secret, encodeURIComponent(secret)]);
-  try {
-    forms.add(btoa(secret));
-  } catch {
-    // Not Latin-1: it cannot appear base64-encoded by btoa either.
-  }
-  return [...forms].sort((a, b) => b.length - a.length);
+function formsOfOne(secret: string): (readonly [string, PatternKind])[] {
+  return [...formsOf([secret])];
 }
 
-/** How many learned values a {@link SecretSet} keeps by default. */
-export const defaultLearnedSecretLimit = 1_000;
+function* formsOf(secrets: Iterable<string>): Iterable<readonly [string, PatternKind]> {
+  for (const secret of secrets) {
+    if (typeof secret !== 'string' || secret.length < minimumSecretLength) continue;
+    const { plain, encoded } = classifiedSecretForms(secret);
+    for (const form of plain) yield [form, 0];
+    for (const form of encoded) yield [form, 1];
+  }
+}
+
+/** Anything that finds stretches of a text to hide. */
+interface SecretIndex {
+  scan(text: string, found: (start: number, end: number, kind: PatternKind) => void): void;
+}
+
+// Collects stretches to hide as they are found (in any order), then merges and replaces them in one go.
+class Scrubber implements Redactor {
+  constructor(private readonly indexes: readonly SecretIndex[]) {}
+
+  redact(text: string): string {
+    if (text.length === 0) return text;
+    const starts: number[] = [];
+    const ends: number[] = [];
+    const found = (start: number, end: number, kind: PatternKind = 0) => {
+      if (kind === 1) [start, end] = widenInBlob(text, start, end);
+      starts.push(start);
+      ends.push(end);
+    };
+    for (const index of this.indexes) index.scan(text, found);
+    scanCredentialPatterns(text, found);
+    if (starts.length === 0) return text;
+    return replaceStretches(text, starts, ends);
+  }
+}
+
+const patternsOnly = new Scrubber([]);
+
+const isBase64Character = (code: number) =>
+  (code >= 48 && code <= 57) ||
+  (code >= 65 && code <= 90) ||
+  (code >= 97 && code <= 122) ||
+  code === 43 ||
+  code === 47 ||
+  code === 45 ||
+  code === 95;
+
+// The base64 characters next to a secret's fixed ones mix its first and last bits with its neighbours'
+// (one character on each side, at most): they go too, and so does the padding.
+function widenInBlob(text: string, start: number, end: number): [number, number] {
+  let from = start;
+  let to = end;
+  for (let step = 0; step < 2 && from > 0 && isBase64Character(text.charCodeAt(from - 1)); step += 1)
+    from -= 1;
+  for (let step = 0; step < 2 && to < text.length && isBase64Character(text.charCodeAt(to)); step += 1)
+    to += 1;
+  while (text.charCodeAt(to) === 61) to += 1;
+  return [from, to];
+}
+
+function replaceStretches(text: string, starts: number[], ends: number[]): string {
+  const order = starts.map((_, index) => index).sort((a, b) => (starts[a] as number) - (starts[b] as number));
+  let out = '';
+  let cursor = 0;
+  let open = -1;
+  let close = -1;
+  for (const index of order) {
+    const start = starts[index] as number;
+    const end = ends[index] as number;
+    if (open !== -1 && start <= close) {
+      close = Math.max(close, end);
+      continue;
+    }
+    if (open !== -1) {
+      out += text.slice(cursor, open) + redactedMarker;
+      cursor = close;
+    }
+    open = start;
+    close = end;
+  }
+  out += text.slice(cursor, open) + redactedMarker + text.slice(close);
+  return out;
+}
 
 /**
- * The secret values a provider must keep out of errors and logs, in two tiers: credentials (`add`), kept
- * for the provider's life, and values learned from the vendor's answers (`learn`: stream keys, passwords,
- * tokens), of which the most recently seen are kept so memory and scrubbing cost stay bounded however many
- * streams a process walks. Older stream keys are still caught by the RTMP and credential patterns of
- * {@link redact}.
+ * Cuts `text` to at most `limit` characters (plus `…`) after it was redacted: never inside a `[REDACTED]`
+ * marker or a surrogate pair.
  */
-export class SecretSet {
+export function capText(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  let cut = limit;
+  const marker = text.lastIndexOf(redactedMarker, cut);
+  if (marker !== -1 && marker < cut && marker + redactedMarker.length > cut) cut = marker;
+  const code = text.charCodeAt(cut - 1);
+  if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
+  return `${text.slice(0, cut)}…`;
+}
+
+/** How many values learned without a stream a {@link SecretSet} keeps by default. */
+export const defaultLearnedSecretLimit = 1_000;
+
+/** How many values one stream keeps (its keys, passwords and tokens, old and new). */
+export const secretsPerStream = 32;
+
+/**
+ * The secret values a provider must keep out of errors, logs and hook events, in three tiers:
+ *
+ * - credentials (`add`), kept for the provider's life, compiled into one automaton;
+ * - each stream's own secrets (`learnStream`: its stream keys, push passwords, tokens, restream keys), kept
+ *   as long as the provider knows the stream: up to {@link secretsPerStream} values per stream (a new key
+ *   pushes out the oldest), dropped by `forgetStream` once the stream is deleted. Walking the same streams
+ *   again adds nothing, so memory follows the number of streams the account holds, not the traffic, and
+ *   no stream's key is ever forgotten because other streams were seen since;
+ * - values not tied to a stream yet (`learn`: the caller's input before a create), the most recent
+ *   `learnedLimit` of them.
+ *
+ * Learned values are matched through a rolling-hash index (one pass per distinct length of their forms), so
+ * learning one costs its length, not a rebuild. Everything is matched in every encoding (see
+ * {@link secretForms}).
+ */
+export class SecretSet implements Redactor, Iterable<string> {
   readonly #credentials = new Set<string>();
+  readonly #groups = new Map<string, string[]>();
   // Insertion order is recency order: a value seen again moves to the end.
-  readonly #learned = new Set<string>();
+  readonly #recent = new Set<string>();
+  readonly #streams = new Map<string, string[]>();
+  readonly #holders = new Map<string, number>();
+  readonly #index = new FingerprintIndex();
+  readonly #fragments = new FragmentIndex(formsOfOne);
   readonly #limit: number;
+  #scrubber: Scrubber | undefined;
 
   constructor(options: { learnedLimit?: number } = {}) {
     this.#limit = options.learnedLimit ?? defaultLearnedSecretLimit;
   }
 
-  /** Adds credentials, kept for good; empty and very short values are ignored. */
+  /** Adds credentials, kept for good; empty, non-string and very short values are ignored. */
   add(...values: (string | undefined | null)[]): void {
     for (const value of values) {
-      if (typeof value === 'string' && value.length >= minimumSecretLength) this.#credentials.add(value);
+      if (!isSecret(value) || this.#credentials.has(value)) continue;
+      this.#credentials.add(value);
+      this.#scrubber = undefined;
     }
   }
 
-  /** Adds values the vendor returned; only the most recent `learnedLimit` are kept. */
+  /**
+   * Replaces a named group of credentials as a whole: the tokens an adapter signs and renews, of which only
+   * the last few can still be in flight.
+   */
+  replaceGroup(name: string, values: readonly (string | undefined | null)[]): void {
+    this.#groups.set(name, values.filter(isSecret));
+    this.#scrubber = undefined;
+  }
+
+  /** Adds values not tied to a stream (yet); only the most recent `learnedLimit` are kept. */
   learn(...values: (string | undefined | null)[]): void {
     for (const value of values) {
-      if (typeof value !== 'string' || value.length < minimumSecretLength || this.#credentials.has(value))
+      if (!isSecret(value) || this.#credentials.has(value)) continue;
+      if (this.#recent.delete(value)) {
+        this.#recent.add(value);
         continue;
-      this.#learned.delete(value);
-      this.#learned.add(value);
-      if (this.#learned.size > this.#limit) {
-        const oldest = this.#learned.values().next().value;
-        if (oldest !== undefined) this.#learned.delete(oldest);
+      }
+      this.#recent.add(value);
+      this.#indexForms(value, 'add');
+      if (this.#recent.size > this.#limit) {
+        const oldest = this.#recent.values().next().value as string;
+        this.#recent.delete(oldest);
+        this.#indexForms(oldest, 'remove');
       }
     }
   }
 
-  values(): string[] {
-    return [...this.#credentials, ...this.#learned];
+  /**
+   * Adds secrets of the stream `id` (its stream key, push password, tokens, restream keys). They stay until
+   * `forgetStream(id)`, however many other streams are learned.
+   */
+  learnStream(id: string, ...values: (string | undefined | null)[]): void {
+    let known = this.#streams.get(id);
+    for (const value of values) {
+      if (!isSecret(value) || this.#credentials.has(value)) continue;
+      if (!known) {
+        known = [];
+        this.#streams.set(id, known);
+      }
+      if (known.includes(value)) continue;
+      known.push(value);
+      this.#indexForms(value, 'add');
+      if (known.length > secretsPerStream) this.#indexForms(known.shift() as string, 'remove');
+    }
   }
 
-  redact(text: string): string {
-    return redact(text, this.values());
+  /** Drops the secrets of a deleted stream. */
+  forgetStream(id: string): void {
+    const known = this.#streams.get(id);
+    if (!known) return;
+    for (const value of known) this.#indexForms(value, 'remove');
+    this.#streams.delete(id);
   }
+
+  /** Every value known, credentials first. */
+  values(): string[] {
+    const values = new Set(this.#credentials);
+    for (const group of this.#groups.values()) for (const value of group) values.add(value);
+    for (const known of this.#streams.values()) for (const value of known) values.add(value);
+    for (const value of this.#recent) values.add(value);
+    return [...values];
+  }
+
+  [Symbol.iterator](): Iterator<string> {
+    return this.values()[Symbol.iterator]();
+  }
+
+  /** Redacts `text` with every value known and every credential pattern (see {@link redact}). */
+  redact(text: string): string {
+    this.#scrubber ??= compile(
+      [...this.#credentials, ...[...this.#groups.values()].flat()],
+      [this.#index, this.#fragments],
+    );
+    return this.#scrubber.redact(text);
+  }
+
+  // A value may be held by several streams and the recent tier: its forms are indexed on the first hold
+  // and dropped on the last.
+  #indexForms(value: string, change: 'add' | 'remove'): void {
+    const holders = (this.#holders.get(value) ?? 0) + (change === 'add' ? 1 : -1);
+    if (holders > 0) this.#holders.set(value, holders);
+    else this.#holders.delete(value);
+    if (change === 'add' ? holders !== 1 : holders !== 0) return;
+    for (const [form, kind] of formsOf([value])) {
+      if (change === 'add') {
+        this.#index.add(form, kind);
+        this.#fragments.add(value, form);
+      } else {
+        this.#index.remove(form);
+        this.#fragments.remove(value, form);
+      }
+    }
+  }
+}
+
+function isSecret(value: unknown): value is string {
+  return typeof value === 'string' && value.length >= minimumSecretLength;
 }

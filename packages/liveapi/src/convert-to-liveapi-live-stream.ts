@@ -33,6 +33,14 @@ export const liveApiProviderOptionsSchema = v.strictObject(
 /** The options `providerOptions.liveapi` takes. */
 export type LiveApiProviderOptions = v.InferOutput<typeof liveApiProviderOptionsSchema>;
 
+// With this package imported, `providerOptions.liveapi` is typed: options autocomplete and a misspelled one
+// fails to compile.
+declare module '@unilive/core' {
+  interface ProviderOptionsRegistry {
+    liveapi: { create: LiveApiProviderOptions; update: LiveApiProviderOptions };
+  }
+}
+
 /** The JSON body of `POST /live_streams` and `PATCH /live_streams/{id}`. */
 export interface LiveApiStreamBody {
   name?: string;

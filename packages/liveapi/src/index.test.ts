@@ -14,10 +14,12 @@ describe('@unilive/liveapi entry point', () => {
     expect(Object.keys(api).sort()).toEqual([
       'LiveApiRestreamError',
       'default',
+      'liveApiBaseUrlVariable',
       'liveApiBroadcastingStatuses',
       'liveApiCapabilities',
       'liveApiDefaultBaseUrl',
       'liveApiProviderOptionsSchema',
+      'liveApiSettingNames',
       'liveapi',
       'parseWebhook',
     ]);

@@ -9,7 +9,13 @@ export {
 export { liveApiBroadcastingStatuses } from './liveapi-api.js';
 export { liveApiCapabilities } from './liveapi-capabilities.js';
 export { LiveApiRestreamError, type LiveApiRestreamErrorOptions } from './liveapi-error.js';
-export { type LiveApiSettings, liveApiDefaultBaseUrl, liveapi } from './liveapi-provider.js';
+export {
+  type LiveApiSettings,
+  liveApiBaseUrlVariable,
+  liveApiDefaultBaseUrl,
+  liveApiSettingNames,
+  liveapi,
+} from './liveapi-provider.js';
 export { type LiveApiWebhookOptions, parseWebhook } from './liveapi-webhooks.js';
 
 /** Configuration-driven selection (`{ provider: 'liveapi' }`) calls this with plain settings. */

@@ -1,8 +1,6 @@
 import { ChangeAppliedError, type ChangeAppliedErrorOptions, type VendorErrorDetails } from '@unilive/core';
 import * as v from 'valibot';
 
-const maxMessageLength = 300;
-
 const text = v.pipe(v.string(), v.trim(), v.nonEmpty());
 
 // LiveAPI documents its status codes but no error body (Castr's response-codes page, which names LiveAPI);
@@ -34,20 +32,17 @@ const errorBodySchema = v.looseObject({
 
 /**
  * Reads a message (and a code, when there is one) out of a LiveAPI error body. HTML pages, empty bodies
- * and unknown shapes give nothing, so the HTTP layer uses the status text.
+ * and unknown shapes give nothing, so the HTTP layer uses the status text. Nothing is cut here: the error
+ * redacts the whole text first, then cuts it (`errorTextLimits`), so no half secret survives a cut.
  */
 export function readLiveApiError(body: unknown): VendorErrorDetails {
   const parsed = v.safeParse(errorBodySchema, body);
   if (!parsed.success) return {};
   const message = parsed.output.message ?? parsed.output.error;
   return {
-    ...(message === undefined ? {} : { message: truncate(message) }),
-    ...(parsed.output.code === undefined ? {} : { code: truncate(parsed.output.code) }),
+    ...(message === undefined ? {} : { message }),
+    ...(parsed.output.code === undefined ? {} : { code: parsed.output.code }),
   };
-}
-
-function truncate(value: string): string {
-  return value.length > maxMessageLength ? `${value.slice(0, maxMessageLength)}…` : value;
 }
 
 /** Options of {@link LiveApiRestreamError}. */

@@ -306,7 +306,7 @@ describe('create', () => {
   it('rejects unknown providerOptions and non-RTMP ingest before any request', async () => {
     const { provider, requests } = setup();
     const unknown = await provider
-      .create({ name: 'x', providerOptions: { liveapi: { abr: true } } })
+      .create({ name: 'x', providerOptions: { liveapi: { abr: true } } as never })
       .catch((caught: unknown) => caught);
     expect(InvalidInputError.isInstance(unknown)).toBe(true);
     expect((unknown as InvalidInputError).issues).toEqual([
@@ -315,7 +315,7 @@ describe('create', () => {
     expect((unknown as Error).message).toContain('providerOptions.liveapi.abr');
 
     const wrongType = await provider
-      .create({ name: 'x', providerOptions: { liveapi: { enabled: 'yes' } } })
+      .create({ name: 'x', providerOptions: { liveapi: { enabled: 'yes' } } as never })
       .catch((caught: unknown) => caught);
     expect((wrongType as InvalidInputError).issues).toEqual([
       { path: 'providerOptions.liveapi.enabled', message: 'expected a boolean' },
@@ -758,7 +758,7 @@ describe('update', () => {
   it('rejects unknown providerOptions before any request', async () => {
     const { provider, requests } = setup();
     const error = await provider
-      .update(fixtureStreamId, { providerOptions: { liveapi: { name: 'x' } } })
+      .update(fixtureStreamId, { providerOptions: { liveapi: { name: 'x' } } as never })
       .catch((caught: unknown) => caught);
     expect((error as InvalidInputError).issues).toEqual([
       { path: 'providerOptions.liveapi.name', message: 'unknown field; expected one of enabled, settings' },

@@ -5,17 +5,21 @@ import {
   changeLifecycle,
   createHttpClient,
   InvalidInputError,
+  inputSecrets,
   type ListOptions,
   type LiveStream,
   type LiveStreamProvider,
   loadCredential,
+  loadOptionalSetting,
   type ProviderSettingsBase,
   parseVendorResponse,
   pathOf,
+  providerSettingsBaseNames,
   ResponseShapeError,
   type RestreamTargetInput,
   readBackAfterChange,
   readProviderOptions,
+  readSettings,
   SecretSet,
   transportSettings,
   UniliveError,
@@ -43,6 +47,9 @@ import { liveApiState, mapLiveApiStream, streamKeyPassword } from './map-liveapi
 /** LiveAPI's API root; paths carry no version segment. */
 export const liveApiDefaultBaseUrl = 'https://api.liveapi.com';
 
+/** The environment variable the API root is read from when no `baseUrl` setting is given. */
+export const liveApiBaseUrlVariable = 'LIVEAPI_BASE_URL';
+
 /** Settings of {@link liveapi}. */
 export interface LiveApiSettings extends ProviderSettingsBase {
   /**
@@ -55,25 +62,36 @@ export interface LiveApiSettings extends ProviderSettingsBase {
    * from `LIVEAPI_SECRET_KEY` when absent.
    */
   secretKey?: string | undefined;
+  /** API root. Default: `LIVEAPI_BASE_URL`, else `https://api.liveapi.com`. */
+  baseUrl?: string | undefined;
 }
+
+/** Every setting {@link liveapi} takes, by name: another key is refused at the factory. */
+export const liveApiSettingNames = {
+  ...providerSettingsBaseNames,
+  tokenId: true,
+  secretKey: true,
+} as const satisfies Record<keyof LiveApiSettings, true>;
 
 /**
  * Creates the LiveAPI provider. Credentials are read when the first request is made, from the settings
  * or the `LIVEAPI_TOKEN_ID` / `LIVEAPI_SECRET_KEY` environment variables; a missing one fails that call
- * with `AuthenticationError` before anything is sent.
+ * with `AuthenticationError` before anything is sent. Settings are checked here: an unknown one (`baseURL`)
+ * throws `InvalidInputError` naming the nearest valid name.
  *
  * ```ts
  * const client = createLiveStreamClient(liveapi({ tokenId, secretKey }));
  * ```
  */
-export function liveapi(settings: LiveApiSettings = {}): LiveStreamProvider {
+export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
+  const provider = 'liveapi';
+  const settings = readSettings(provider, given, liveApiSettingNames);
   const secrets = new SecretSet();
   secrets.add(settings.tokenId, settings.secretKey);
-  const provider = 'liveapi';
 
   const http = createHttpClient({
     provider,
-    baseUrl: settings.baseUrl ?? liveApiDefaultBaseUrl,
+    baseUrl: loadOptionalSetting(settings.baseUrl, liveApiBaseUrlVariable) ?? liveApiDefaultBaseUrl,
     headers: () => ({ authorization: basicAuthorization(settings, secrets) }),
     ...transportSettings(settings),
     secrets,
@@ -81,12 +99,16 @@ export function liveapi(settings: LiveApiSettings = {}): LiveStreamProvider {
   });
 
   // Stream keys carry the publish password, and restream keys are third-party credentials: both are
-  // scrubbed from every error raised after they were seen.
+  // scrubbed from every error raised after they were seen, for as long as the stream exists.
   const remember = (stream: LiveStream): LiveStream => {
     for (const endpoint of stream.ingest) {
-      secrets.learn(endpoint.streamKey, endpoint.streamKey && streamKeyPassword(endpoint.streamKey));
+      secrets.learnStream(
+        stream.id,
+        endpoint.streamKey,
+        endpoint.streamKey && streamKeyPassword(endpoint.streamKey),
+      );
     }
-    for (const target of stream.restream ?? []) secrets.learn(target.streamKey);
+    for (const target of stream.restream ?? []) secrets.learnStream(stream.id, target.streamKey);
     return stream;
   };
 
@@ -191,7 +213,7 @@ export function liveapi(settings: LiveApiSettings = {}): LiveStreamProvider {
         ...(UniliveError.isInstance(cause)
           ? { status: cause.status, vendorCode: cause.vendorCode, vendorMessage: cause.vendorMessage }
           : {}),
-        secrets: secrets.values(),
+        secrets,
       });
     };
     for (const [index, target] of targets.entries()) {
@@ -234,10 +256,12 @@ export function liveapi(settings: LiveApiSettings = {}): LiveStreamProvider {
     secrets: () => secrets.values(),
 
     async create(input: CreateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
+      // Restream keys (and any credential in the options) are secrets before the request: a 400 may echo them.
+      const sent = inputSecrets(input, provider);
+      secrets.learn(...sent);
       const providerOptions = readProviderOptions(input, provider, liveApiProviderOptionsSchema, 'create');
       const warnings = liveApiInputWarnings(input, 'create');
       const targets = input.restream ?? [];
-      for (const target of targets) secrets.learn(target.streamKey);
       const response = await http.request({
         operation: 'create',
         method: 'POST',
@@ -247,6 +271,7 @@ export function liveapi(settings: LiveApiSettings = {}): LiveStreamProvider {
         options,
       });
       let stream = remember(mapLiveApiStream(response.data));
+      secrets.learnStream(stream.id, ...sent);
       if (targets.length > 0) stream = await addTargets(stream, targets, 'create', options);
       return withWarnings(stream, [...warnings, ...liveApiNameWarning(stream)]);
     },
@@ -300,6 +325,7 @@ export function liveapi(settings: LiveApiSettings = {}): LiveStreamProvider {
     },
 
     async update(id: string, patch: UpdateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
+      secrets.learnStream(id, ...inputSecrets(patch, provider));
       const providerOptions = readProviderOptions(patch, provider, liveApiProviderOptionsSchema, 'update');
       const warnings = liveApiInputWarnings(patch, 'update');
       const body = toLiveApiUpdateBody(patch, providerOptions);
@@ -307,7 +333,6 @@ export function liveapi(settings: LiveApiSettings = {}): LiveStreamProvider {
       let targetsToAdd: RestreamTargetInput[] = [];
       let switchedOff: Warning[] = [];
       if (patch.restream !== undefined) {
-        for (const target of patch.restream) secrets.learn(target.streamKey);
         stream = await fetchStream(id, 'update', options);
         const plan = planRestream(stream.restream ?? [], patch.restream);
         if (plan.remove.length > 0) {
@@ -340,6 +365,7 @@ export function liveapi(settings: LiveApiSettings = {}): LiveStreamProvider {
         path: pathOf`live_streams/${id}`,
         options,
       });
+      secrets.forgetStream(id);
     },
 
     start(id: string, options?: CallOptions): Promise<LiveStream> {

@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type {
   CaseRecord,
+  ChecksSection,
   CorpusSection,
   DriftSection,
   HardeningSection,
@@ -20,6 +21,9 @@ const drifts = report.sections.filter((section): section is DriftSection => sect
 const hardening = report.sections.filter(
   (section): section is HardeningSection => section.kind === 'hardening',
 );
+const checks = report.sections
+  .filter((section): section is ChecksSection => section.kind === 'checks')
+  .sort((a, b) => a.area.localeCompare(b.area));
 
 const adapterOrder = ['wowza-video', 'wowza-realtime', 'liveapi', 'videosdk'];
 const operationOrder = ['create', 'get', 'list', 'update', 'delete', 'start', 'stop', 'status'];
@@ -119,6 +123,11 @@ if (corpus) {
     `| rejected before any request / requests sent before a rejection | ${format(corpus.rejected)} / **${format(corpus.requestsBeforeRejection)}** |`,
     `| sent with a documented safe encoding | ${format(corpus.encoded)} |`,
   );
+}
+for (const section of checks) {
+  const runs = sum(section.rows.map((row) => row.runs));
+  const failed = sum(section.rows.map((row) => row.failures.length));
+  out(`| ${section.area} checks run across adapters / failed | ${format(runs)} / **${format(failed)}** |`);
 }
 for (const drift of drifts) {
   out(
@@ -267,6 +276,40 @@ if (corpus) {
   );
 }
 
+const checksText: Record<string, string[]> = {
+  secrets: [
+    'Every credential the caller sends (restream keys, Wowza push passwords and token-auth secrets, credential-named',
+    'provider options) is a secret before the request, every key learned from an answer stays one for as long as',
+    'its stream exists, and vendor-chosen text is scrubbed and cut in every view. fast-check draws random',
+    'credentials of every length and a vendor that repeats the request (headers and body) raw, base64, base64url,',
+    'URL-encoded or JSON-escaped, cut anywhere; the scanner looks for each secret in every one of those forms and',
+    'for either half of it, in errors (`message`, stack, `toJSON`, `util.inspect`) and hook events.',
+  ],
+  configuration: [
+    'Mistakes in configuration and input are an `InvalidInputError` naming the setting, at the factory or the',
+    'client, before any request: a misspelled setting (fast-check misspells every setting of every adapter) names',
+    'the nearest valid one; provider ids that reach `Object.prototype` and packages that are no bare name are',
+    'refused; `<PROVIDER>_BASE_URL` points an adapter elsewhere; a polluted `Object.prototype` changes nothing',
+    'sent (the same create is sent byte for byte with and without it); options under a misspelled provider id',
+    'come back as a warning naming the known ids.',
+  ],
+};
+for (const section of checks) {
+  out(
+    '',
+    `## ${section.area[0]?.toUpperCase() ?? ''}${section.area.slice(1)}`,
+    '',
+    ...(checksText[section.area] ?? []),
+    '',
+    '| check | adapter | runs | failures | figure |',
+    '| --- | --- | --- | --- | --- |',
+    ...section.rows.map(
+      (row) =>
+        `| ${row.check} | ${row.adapter} | ${format(row.runs)} | ${row.failures.length === 0 ? '0' : `**${row.failures.length}**`} | ${row.figure ?? ''} |`,
+    ),
+  );
+}
+
 if (drifts.length > 0) {
   out(
     '',
@@ -346,6 +389,18 @@ out(
   "  rtsp endpoint. Mappers now keep only URLs that fit their protocol (core's `isEndpointUrl`); LiveAPI's ingest",
   '  server must be an `rtmp://` URL.',
   '- The sandbox served a planned 408 as its dialect\'s 400 or 422 "invalid input"; it now keeps the status asked for.',
+  '- A LiveAPI 401 echoing the `Basic` header kept base64 of `":" + secretKey` whenever the token id\'s length was a',
+  '  multiple of 3 (its own base64 split the header first). Secrets are now matched together, in every encoding and',
+  '  alignment, on the original text (`core/src/secrets.ts`); the property tests draw credentials of every length.',
+  '- A vendor message was cut at 300 characters before redaction, keeping half a secret; the request id was never',
+  '  scrubbed; a 5 MB message made a 10 MB `toJSON`; 90 kB of `?keykey…` blocked the event loop for seconds. Errors',
+  '  now redact first and cut after (`errorTextLimits`), scrub every vendor-chosen field, and redaction is linear.',
+  '- A 422 echoing a Wowza push `password` or `token_auth_shared_secret`, or a videosdk restream key, printed it: the',
+  "  caller's credentials are registered before the request now. A stream key learned 1,000 streams earlier was",
+  '  printable again; learned secrets are kept per stream now.',
+  '- `Object.prototype.recording = true` made `create({ name })` send `recording: true`, and valibot reported every',
+  '  polluted key as a missing field; `package: "data:…"` ran code; `provider: "constructor"` reached',
+  '  `Object.prototype`; `baseURL` sent the credentials to the production vendor. All refused or ignored now.',
   '- fetch followed redirects: a 307 to another host re-sent a create body (restream keys included) there and took',
   '  its answer as the stream, https → http was followed in clear, a 303 turned a DELETE into a GET that',
   '  "succeeded". Redirects are read by the HTTP layer now (`core/src/http/http-client.ts`).',

@@ -105,7 +105,26 @@ export interface HardeningSection {
   unhandledRejections: number;
 }
 
-export type ReportSection = MatrixSection | CorpusSection | DriftSection | HardeningSection;
+/** One check of a hardening area, on one adapter (or on core, `adapter: 'core'`). */
+export interface CheckRow {
+  check: string;
+  adapter: string;
+  /** Cases run (generated cases count one each). */
+  runs: number;
+  /** What went wrong, by case; empty when the check held. */
+  failures: string[];
+  /** A figure worth printing (`1,100 streams learned since`). */
+  figure?: string;
+}
+
+/** An area (secrets, configuration) checked across adapters. */
+export interface ChecksSection {
+  kind: 'checks';
+  area: string;
+  rows: CheckRow[];
+}
+
+export type ReportSection = MatrixSection | CorpusSection | DriftSection | HardeningSection | ChecksSection;
 
 /** Writes a section of the report; called once per test file. */
 export function writeSection(name: string, section: ReportSection): void {

@@ -35,7 +35,7 @@ export {
 export { createMemoryProvider, type MemoryProviderSettings, memoryCapabilities } from './memory-provider.js';
 export { type RegistryHarnessOptions, registryHarness } from './registry-harness.js';
 export { prepareEnginePaging, type SandboxHarnessOptions, sandboxHarness } from './sandbox-harness.js';
-export { errorTranscript, type SecretLeak, SecretScanner } from './secret-scanner.js';
+export { errorTranscript, leakForms, type SecretLeak, SecretScanner } from './secret-scanner.js';
 export {
   loadWebhookFixtures,
   runWebhookContract,

@@ -90,7 +90,7 @@ export function createMemoryProvider(settings: MemoryProviderSettings = {}): Liv
   });
 
   const toStream = (raw: v.InferOutput<typeof memoryStreamSchema>): LiveStream => {
-    secrets.learn(raw.ingest.stream_key);
+    secrets.learnStream(raw.id, raw.ingest.stream_key);
     return {
       id: raw.id,
       provider: 'memory',

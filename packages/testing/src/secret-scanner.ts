@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { inspect } from 'node:util';
 
 /** Every text form an error can take when it is logged, printed or sent. */
@@ -27,16 +28,50 @@ export interface SecretLeak {
 }
 
 /**
+ * The texts that betray a secret when found in output, built independently of the code under test (Node's
+ * `Buffer` encodes): the value; URL-encoded and JSON-escaped; base64 and base64url of its UTF-8 bytes at
+ * each byte alignment (the characters fixed by the secret alone, as inside a `Basic` value of
+ * `user:secret`); and, for secrets of 16 characters or more, each half, so a secret cut in two by a length
+ * limit still counts as leaked.
+ */
+export function leakForms(secret: string): string[] {
+  const forms = new Set<string>([secret, JSON.stringify(secret).slice(1, -1)]);
+  try {
+    forms.add(encodeURIComponent(secret));
+  } catch {
+    // A lone surrogate cannot be URL-encoded.
+  }
+  const bytes = Buffer.from(secret, 'utf8');
+  for (let offset = 0; offset < 3; offset += 1) {
+    const shifted = Buffer.concat([Buffer.alloc(offset), bytes]);
+    for (const encoding of ['base64', 'base64url'] as const) {
+      // Two characters at the start and three at the end may mix in the neighbours' bits.
+      const inner = shifted.toString(encoding).replace(/=+$/, '').slice(2, -3);
+      if (inner.length >= 8) forms.add(inner);
+    }
+  }
+  if (secret.length >= 16) {
+    const half = Math.ceil(secret.length / 2);
+    forms.add(secret.slice(0, half));
+    forms.add(secret.slice(-half));
+  }
+  return [...forms];
+}
+
+/**
  * Collects credentials and everything an error or log line produced, then reports any credential seen in
- * any of it. Secrets are reported by label so the report itself leaks nothing.
+ * any of it, in any form (see {@link leakForms}). Secrets are reported by label so the report itself
+ * leaks nothing.
  */
 export class SecretScanner {
-  readonly #secrets = new Map<string, string>();
+  readonly #secrets = new Map<string, { label: string; forms: string[] }>();
   readonly #transcripts: { where: string; text: string }[] = [];
 
   /** Registers a credential under a label (`token`, `stream key`…). Values under 4 characters are ignored. */
   register(label: string, value: string | undefined): void {
-    if (value && value.length >= 4) this.#secrets.set(value, label);
+    if (value && value.length >= 4 && !this.#secrets.has(value)) {
+      this.#secrets.set(value, { label, forms: leakForms(value) });
+    }
   }
 
   /** Records an error's message, stack, JSON and inspect output. */
@@ -56,9 +91,8 @@ export class SecretScanner {
   leaks(): SecretLeak[] {
     const found: SecretLeak[] = [];
     for (const { where, text } of this.#transcripts) {
-      for (const [value, label] of this.#secrets) {
-        if (text.includes(value) || text.includes(encodeURIComponent(value)))
-          found.push({ secretLabel: label, where });
+      for (const { label, forms } of this.#secrets.values()) {
+        if (forms.some((form) => text.includes(form))) found.push({ secretLabel: label, where });
       }
     }
     return found;

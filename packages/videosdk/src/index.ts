@@ -1,3 +1,4 @@
+export type { VideosdkProviderOptions } from './convert-to-videosdk-v1-livestream.js';
 export { videosdkRecordingRendition } from './map-videosdk-v1-livestream.js';
 export { type VideosdkApiVersion, videosdkApiVersions } from './videosdk-api-version.js';
 export {
@@ -12,7 +13,9 @@ export {
   type VideosdkSettings,
   type VideosdkTokenSettings,
   videosdk,
+  videosdkBaseUrlVariable,
   videosdkDefaultBaseUrl,
+  videosdkSettingNames,
 } from './videosdk-provider.js';
 export type { VideosdkV1LiveStream } from './videosdk-v1-api.js';
 export { videosdkV1MaxPageSize } from './videosdk-v1-livestreams.js';

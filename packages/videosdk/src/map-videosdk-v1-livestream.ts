@@ -31,11 +31,11 @@ export function mapVideosdkV1LiveStream(
   warnings: readonly Warning[] = [],
 ): LiveStream {
   const ingest = mapIngest(raw);
-  secrets.learn(raw.streamKey, ingest.streamKey);
+  secrets.learnStream(raw.id, raw.streamKey, ingest.streamKey);
   const restream = raw.restream?.map(
     (target): RestreamTarget => ({ url: target.url, streamKey: target.streamKey }),
   );
-  for (const target of restream ?? []) secrets.learn(target.streamKey);
+  for (const target of restream ?? []) secrets.learnStream(raw.id, target.streamKey);
   // Absent when the answer has no `record`: unknown, not false.
   const recording = raw.record ?? undefined;
   // The reference types them `date` and shows `…Z`; a zone-less value means UTC, never the host's zone.

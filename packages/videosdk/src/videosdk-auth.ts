@@ -3,7 +3,7 @@ import {
   environment,
   InvalidInputError,
   loadCredential,
-  redact,
+  type Redactor,
   SecretSet,
 } from '@unilive/core';
 import { SignJWT } from 'jose';
@@ -35,14 +35,7 @@ export class VideosdkSecretSet extends SecretSet {
   /** Remembers a freshly signed token; the one before stays, as a request may still carry it. */
   addSignedToken(token: string): void {
     this.#tokens = [token, ...this.#tokens.filter((known) => known !== token)].slice(0, 2);
-  }
-
-  override values(): string[] {
-    return [...super.values(), ...this.#tokens];
-  }
-
-  override redact(text: string): string {
-    return redact(text, this.values());
+    this.replaceGroup('signed tokens', this.#tokens);
   }
 }
 
@@ -140,7 +133,7 @@ export interface VideosdkTokenSignerOptions {
   /** Called with each new token, before it is used. */
   onSigned?: (token: string) => void;
   /** Secrets to scrub from a signing failure. */
-  secrets?: () => Iterable<string>;
+  secrets?: () => Iterable<string> | Redactor;
 }
 
 /**
@@ -219,7 +212,7 @@ export function createVideosdkAuthorization(options: VideosdkAuthorizationOption
           ttlSeconds: options.ttlSeconds,
           now: options.now,
           onSigned: (token) => options.secrets.addSignedToken(token),
-          secrets: () => options.secrets.values(),
+          secrets: () => options.secrets,
         });
         source = () => signer.token();
       }

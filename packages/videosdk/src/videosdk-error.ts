@@ -6,21 +6,19 @@ import {
   type VendorFailure,
 } from '@unilive/core';
 
-// Long enough for any real vendor message, short enough that an HTML error page cannot flood a log line.
-const maxMessageLength = 300;
-
 /**
  * Reads the vendor's error body. No version of the v1 reference documents one, so this follows what the
  * vendor's own server SDK accepts (`normalizeApiError`): JSON or plain text; the message from the first of
  * `message`, `error`, `msg`, `statusMessage` (an `error` object's own `message` included); the code from
- * `code` or `errorCode`, string or number.
+ * `code` or `errorCode`, string or number. Nothing is cut here: the error redacts the whole text, then
+ * cuts it (`errorTextLimits`), so no half secret survives a cut.
  */
 export function readVideosdkError(body: unknown): VendorErrorDetails {
   if (typeof body === 'string') {
     const text = body.trim();
     // An HTML page (a proxy's, say) says nothing the status does not.
     if (text.length === 0 || text.startsWith('<')) return {};
-    return { message: text.slice(0, maxMessageLength) };
+    return { message: text };
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return {};
   const record = body as Record<string, unknown>;
@@ -38,7 +36,7 @@ export function readVideosdkError(body: unknown): VendorErrorDetails {
   );
   const code = firstText(record.code, record.errorCode, nested?.code, nested?.errorCode);
   return {
-    ...(message === undefined ? {} : { message: message.slice(0, maxMessageLength) }),
+    ...(message === undefined ? {} : { message }),
     ...(code === undefined ? {} : { code }),
   };
 }

@@ -690,7 +690,7 @@ describe('videosdk provider', () => {
       ],
       [
         'a videosdk provider option',
-        (provider) => provider.create({ name: 'x', providerOptions: { videosdk: { userId: 'u' } } }),
+        (provider) => provider.create({ name: 'x', providerOptions: { videosdk: { userId: 'u' } } as never }),
         'providerOptions.videosdk.userId',
       ],
       ['restream on update', (provider) => provider.update(id, { restream: [] }), 'restream'],
@@ -711,7 +711,7 @@ describe('videosdk provider', () => {
     it('names the allowed values in the messages', async () => {
       const { provider } = setup();
       const option = await provider
-        .create({ name: 'x', providerOptions: { videosdk: { foo: 1 } } })
+        .create({ name: 'x', providerOptions: { videosdk: { foo: 1 } } as never })
         .catch((caught: unknown) => caught);
       expect(String(option)).toContain('videosdk v1 takes no provider options (allowed: none)');
     });

@@ -2,7 +2,10 @@ import {
   createHttpClient,
   InvalidInputError,
   type LiveStreamProvider,
+  loadOptionalSetting,
   type ProviderSettingsBase,
+  providerSettingsBaseNames,
+  readSettings,
   transportSettings,
 } from '@unilive/core';
 import {
@@ -22,8 +25,13 @@ import { createVideosdkV1Api } from './videosdk-v1-livestreams.js';
 /** The vendor's API root; `/v1/…` (and later `/v2/…`) paths are appended to it. */
 export const videosdkDefaultBaseUrl = 'https://api.videosdk.live';
 
+/** The environment variable the API root is read from when no `baseUrl` setting is given. */
+export const videosdkBaseUrlVariable = 'VIDEOSDK_BASE_URL';
+
 /** Settings every form of {@link videosdk} takes besides its credentials. */
 export interface VideosdkCommonSettings extends ProviderSettingsBase {
+  /** API root. Default: `VIDEOSDK_BASE_URL`, else `https://api.videosdk.live`. */
+  baseUrl?: string | undefined;
   /**
    * The vendor API to speak. Default and only value today: `'v1'` (`/v1/livestreams`). The room-based v2
    * API will be added as `'v2'` without changing the provider's interface.
@@ -69,6 +77,17 @@ export interface VideosdkKeySettings extends VideosdkCommonSettings {
  */
 export type VideosdkSettings = VideosdkTokenSettings | VideosdkKeySettings;
 
+/** Every setting {@link videosdk} takes, by name: another key is refused at the factory. */
+export const videosdkSettingNames = {
+  ...providerSettingsBaseNames,
+  apiVersion: true,
+  tokenTtlSeconds: true,
+  now: true,
+  token: true,
+  apiKey: true,
+  secret: true,
+} as const satisfies Record<keyof VideosdkTokenSettings | keyof VideosdkKeySettings, true>;
+
 /**
  * Creates the videosdk.live provider.
  *
@@ -81,7 +100,8 @@ export type VideosdkSettings = VideosdkTokenSettings | VideosdkKeySettings;
  * before anything is sent. With `apiKey` and `secret`, the adapter signs short-lived HS256 tokens itself
  * and renews them before they expire.
  */
-export function videosdk(settings: VideosdkSettings = {}): LiveStreamProvider {
+export function videosdk(given: VideosdkSettings = {}): LiveStreamProvider {
+  const settings = readSettings('videosdk', given, videosdkSettingNames);
   const apiVersion = readApiVersion(settings.apiVersion);
   const ttlSeconds = readTokenTtl(settings.tokenTtlSeconds);
   const secrets = new VideosdkSecretSet();
@@ -96,7 +116,7 @@ export function videosdk(settings: VideosdkSettings = {}): LiveStreamProvider {
   });
   const http = createHttpClient({
     provider: 'videosdk',
-    baseUrl: settings.baseUrl ?? videosdkDefaultBaseUrl,
+    baseUrl: loadOptionalSetting(settings.baseUrl, videosdkBaseUrlVariable) ?? videosdkDefaultBaseUrl,
     headers: async () => ({ authorization: await authorization() }),
     ...transportSettings(settings),
     secrets,

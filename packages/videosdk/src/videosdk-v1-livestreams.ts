@@ -3,6 +3,7 @@ import {
   type CallOptions,
   type CreateLiveStreamInput,
   type HttpClient,
+  inputSecrets,
   type ListOptions,
   type LiveStream,
   parseVendorResponse,
@@ -63,6 +64,9 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
     capabilities: videosdkV1Capabilities,
 
     async create(input: CreateLiveStreamInput, options?: CallOptions) {
+      // Restream keys are secrets before the request: a 400 may echo them.
+      const sent = inputSecrets(input, provider);
+      secrets.learn(...sent);
       const { body, warnings } = convertToVideosdkV1CreateBody(input);
       const response = await http.request({
         operation: 'create',
@@ -72,6 +76,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
         schema: videosdkV1LiveStreamSchema,
         options,
       });
+      secrets.learnStream(response.data.id, ...sent);
       return toStream(response.data, warnings);
     },
 
@@ -121,6 +126,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
 
     async update(id: string, patch: UpdateLiveStreamInput, options?: CallOptions) {
       assertValidId(id, { provider, operation: 'update' });
+      secrets.learnStream(id, ...inputSecrets(patch, provider));
       const { body, warnings } = convertToVideosdkV1UpdateBody(patch);
       // Nothing v1 can change was asked for (only soft gaps): send no empty update, report the stream.
       if (Object.keys(body).length === 0) return fetchStream(id, 'update', options, warnings);
@@ -147,6 +153,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
         path: pathOf`v1/livestreams/${id}`,
         options,
       });
+      secrets.forgetStream(id);
     },
 
     async start(id: string, options?: CallOptions) {

@@ -69,9 +69,10 @@ describe('convertToWowzaRealtimeCreate', () => {
     expect(() =>
       convertToWowzaRealtimeCreate({
         name: 'n',
+        // Wrong types, as a JavaScript caller could send them.
         providerOptions: {
           'wowza-realtime': { width: 12.5, logo_position: 'middle', enable_secure_viewer: 'yes' },
-        },
+        } as never,
       }),
     ).toThrow(
       'Invalid input for create: providerOptions.wowza-realtime.enable_secure_viewer: expected a boolean; providerOptions.wowza-realtime.logo_position: expected one of top-left, top-right, bottom-left, bottom-right; providerOptions.wowza-realtime.width: expected an integer',
@@ -104,7 +105,9 @@ describe('convertToWowzaRealtimeUpdate', () => {
 
   it('refuses disable_vod_encoder, which only create takes', () => {
     expect(() =>
-      convertToWowzaRealtimeUpdate({ providerOptions: { 'wowza-realtime': { disable_vod_encoder: true } } }),
+      convertToWowzaRealtimeUpdate({
+        providerOptions: { 'wowza-realtime': { disable_vod_encoder: true } } as never,
+      }),
     ).toThrow(
       'providerOptions.wowza-realtime.disable_vod_encoder: disable_vod_encoder can only be set when the stream is created (the vendor cannot change it later)',
     );

@@ -195,6 +195,14 @@ export interface WowzaRealtimeUpdateOptions
   remove_video_poster_image?: boolean;
 }
 
+// With this package imported, `providerOptions['wowza-realtime']` is typed: options autocomplete and a
+// misspelled one fails to compile.
+declare module '@unilive/core' {
+  interface ProviderOptionsRegistry {
+    'wowza-realtime': { create: WowzaRealtimeCreateOptions; update: WowzaRealtimeUpdateOptions };
+  }
+}
+
 /** The `real_time_stream` object of a create body. */
 export type WowzaRealtimeCreateBody = { name: string } & Record<string, unknown>;
 
@@ -229,7 +237,7 @@ export function convertToWowzaRealtimeCreate(input: CreateLiveStreamInput): Wowz
   const region = input.region === undefined ? undefined : readRegion(input.region, issues);
   if (issues.length > 0) throw invalidInput(issues, { provider, operation: 'create' });
 
-  const options = readProviderOptions(input, provider, createOptionsSchema, 'create') ?? {};
+  const options = readProviderOptions(input, provider, createOptionsSchema, 'create') ?? noOptions();
   const optionIssues = secureViewerIssues(options);
   if (options.disable_vod_encoder === true && input.recording !== true) {
     optionIssues.push({
@@ -283,7 +291,7 @@ export function convertToWowzaRealtimeUpdate(patch: UpdateLiveStreamInput): Wowz
   const region = patch.region === undefined ? undefined : readRegion(patch.region, issues);
   if (issues.length > 0) throw invalidInput(issues, { provider, operation: 'update' });
 
-  const options = readProviderOptions(patch, provider, updateOptionsSchema, 'update') ?? {};
+  const options = readProviderOptions(patch, provider, updateOptionsSchema, 'update') ?? noOptions();
 
   return {
     name: patch.name,
@@ -349,4 +357,10 @@ function lowLatencyWarnings(lowLatency: boolean | undefined): Warning[] {
         'Wowza Real-Time Streaming at Scale always delivers with sub-second latency; lowLatency: false has no effect',
     },
   ];
+}
+
+// No options given: an object without a prototype, so a field someone set on Object.prototype (`encoder`)
+// does not read as one.
+function noOptions(): Record<string, never> {
+  return Object.create(null) as Record<string, never>;
 }

@@ -20,7 +20,9 @@ export { wowzaRealtimeCapabilities } from './wowza-realtime-capabilities.js';
 export {
   type WowzaRealtimeSettings,
   wowzaRealtime,
+  wowzaRealtimeBaseUrlVariable,
   wowzaRealtimeDefaultBaseUrl,
+  wowzaRealtimeSettingNames,
   wowzaRealtimeTokenVariables,
 } from './wowza-realtime-provider.js';
 

@@ -115,7 +115,7 @@ export function mapWowzaRealtimeStream(
   warnings: readonly Warning[] = [],
 ): LiveStream {
   const rtmp = stream.rtmp_url === undefined ? undefined : splitRtmpUrl(stream.rtmp_url);
-  secrets.learn(stream.token, stream.subscribe_token, stream.rtmp_url, rtmp?.streamKey);
+  secrets.learnStream(stream.id, stream.token, stream.subscribe_token, stream.rtmp_url, rtmp?.streamKey);
 
   // Only URLs a tool opens as-is are endpoints: the RTMP URL for encoders, the hosted page for viewers. WebRTC
   // goes through the SDK credentials below.

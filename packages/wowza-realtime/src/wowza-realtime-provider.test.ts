@@ -324,7 +324,7 @@ describe('wowzaRealtime provider', () => {
       ],
       [
         'an unknown provider option',
-        { name: 'x', providerOptions: { 'wowza-realtime': { player: { width: 640 } } } },
+        { name: 'x', providerOptions: { 'wowza-realtime': { player: { width: 640 } } } as never },
         'Invalid input for create: providerOptions.wowza-realtime.player: unknown field; expected one of description, enable_secure_viewer, expires_on, reference_id, player_id, hosted_page, logo_image, logo_position, video_poster_image, width, disable_vod_encoder, enable_player_and_hosted_page',
       ],
       [
@@ -354,7 +354,10 @@ describe('wowzaRealtime provider', () => {
       ],
       [
         'an unknown hosted-page field',
-        { name: 'x', providerOptions: { 'wowza-realtime': { hosted_page: { url: 'https://example.com' } } } },
+        {
+          name: 'x',
+          providerOptions: { 'wowza-realtime': { hosted_page: { url: 'https://example.com' } } } as never,
+        },
         'Invalid input for create: providerOptions.wowza-realtime.hosted_page.url: unknown field',
       ],
     ];
@@ -728,7 +731,10 @@ describe('wowzaRealtime provider', () => {
       ],
       [
         'a create-only option',
-        { name: 'y', providerOptions: { 'wowza-realtime': { enable_player_and_hosted_page: false } } },
+        {
+          name: 'y',
+          providerOptions: { 'wowza-realtime': { enable_player_and_hosted_page: false } } as never,
+        },
         'Invalid input for update: providerOptions.wowza-realtime.enable_player_and_hosted_page: enable_player_and_hosted_page can only be set when the stream is created (the vendor cannot change it later)',
       ],
       [

@@ -5,15 +5,19 @@ import {
   changeLifecycle,
   createHttpClient,
   type HttpRequest,
+  inputSecrets,
   type ListOptions,
   type LiveStream,
   type LiveStreamProvider,
   type LiveStreamStatus,
   loadCredential,
+  loadOptionalSetting,
   NotFoundError,
   type ProviderSettingsBase,
   parseVendorResponse,
   pathOf,
+  providerSettingsBaseNames,
+  readSettings,
   SecretSet,
   transportSettings,
   type UpdateLiveStreamInput,
@@ -42,6 +46,9 @@ const providerId = 'wowza-realtime';
 /** The vendor's API root (OpenAPI `servers`). */
 export const wowzaRealtimeDefaultBaseUrl = 'https://api.video.wowza.com/api/v2.0';
 
+/** The environment variable the API root is read from when no `baseUrl` setting is given. */
+export const wowzaRealtimeBaseUrlVariable = 'WOWZA_REALTIME_BASE_URL';
+
 /** Environment variables read, in order, when no `token` setting is given. */
 export const wowzaRealtimeTokenVariables = ['WOWZA_REALTIME_TOKEN', 'WOWZA_VIDEO_TOKEN'] as const;
 
@@ -56,7 +63,15 @@ export interface WowzaRealtimeSettings extends ProviderSettingsBase {
    * `WOWZA_VIDEO_TOKEN` (the same token serves both products). Read when the first request is made.
    */
   token?: string | undefined;
+  /** API root. Default: `WOWZA_REALTIME_BASE_URL`, else `https://api.video.wowza.com/api/v2.0`. */
+  baseUrl?: string | undefined;
 }
+
+/** Every setting {@link wowzaRealtime} takes, by name: another key is refused at the factory. */
+export const wowzaRealtimeSettingNames = {
+  ...providerSettingsBaseNames,
+  token: true,
+} as const satisfies Record<keyof WowzaRealtimeSettings, true>;
 
 /**
  * Creates the provider for Wowza Real-Time Streaming at Scale (Wowza Video REST API v2.0, `/real_time`).
@@ -76,12 +91,14 @@ export interface WowzaRealtimeSettings extends ProviderSettingsBase {
  * const { server, streamKey } = stream.ingest[0]; // RTMP encoders
  * ```
  */
-export function wowzaRealtime(settings: WowzaRealtimeSettings = {}): LiveStreamProvider {
+export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProvider {
+  const settings = readSettings(providerId, given, wowzaRealtimeSettingNames);
   const secrets = new SecretSet();
   secrets.add(settings.token);
   const http = createHttpClient({
     provider: providerId,
-    baseUrl: settings.baseUrl ?? wowzaRealtimeDefaultBaseUrl,
+    baseUrl:
+      loadOptionalSetting(settings.baseUrl, wowzaRealtimeBaseUrlVariable) ?? wowzaRealtimeDefaultBaseUrl,
     headers: () => {
       const token = loadCredential({
         provider: providerId,
@@ -127,11 +144,15 @@ export function wowzaRealtime(settings: WowzaRealtimeSettings = {}): LiveStreamP
     secrets: () => secrets.values(),
 
     async create(input: CreateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
+      const sent = inputSecrets(input, providerId);
+      secrets.learn(...sent);
       const { body, warnings } = convertToWowzaRealtimeCreate(input);
-      return requestStream(
+      const stream = await requestStream(
         { operation: 'create', method: 'POST', path: 'real_time', body, options },
         warnings,
       );
+      secrets.learnStream(stream.id, ...sent);
+      return stream;
     },
 
     get(id: string, options?: CallOptions): Promise<LiveStream> {
@@ -186,6 +207,7 @@ export function wowzaRealtime(settings: WowzaRealtimeSettings = {}): LiveStreamP
     },
 
     async update(id: string, patch: UpdateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
+      secrets.learnStream(id, ...inputSecrets(patch, providerId));
       const { name, fields, warnings, needsStoredExpiry } = convertToWowzaRealtimeUpdate(patch);
       if (name === undefined && Object.keys(fields).length === 0) {
         // Only settings the vendor keeps no field for (lowLatency): nothing to send.
@@ -208,7 +230,7 @@ export function wowzaRealtime(settings: WowzaRealtimeSettings = {}): LiveStreamP
               })
             ).data.real_time_stream
           : undefined;
-      if (current) secrets.learn(current.token, current.subscribe_token, current.rtmp_url);
+      if (current) secrets.learnStream(id, current.token, current.subscribe_token, current.rtmp_url);
       if (needsStoredExpiry && current?.expires_on === undefined) throw missingExpiryError();
       return requestStream(
         {
@@ -226,6 +248,7 @@ export function wowzaRealtime(settings: WowzaRealtimeSettings = {}): LiveStreamP
 
     async delete(id: string, options?: CallOptions): Promise<void> {
       await http.request({ operation: 'delete', method: 'DELETE', path: pathOf`real_time/${id}`, options });
+      secrets.forgetStream(id);
     },
 
     // There is no start call in any API version: a stream is ready once it exists and goes live when a
@@ -241,7 +264,7 @@ export function wowzaRealtime(settings: WowzaRealtimeSettings = {}): LiveStreamP
           message:
             `wowza-realtime start: stream ${id} is ${stream.state}, and Wowza Real-Time documents no call ` +
             'that starts a stream again (capabilities.restart is false); create a new stream instead',
-          secrets: secrets.values(),
+          secrets,
         });
       }
       return stream;

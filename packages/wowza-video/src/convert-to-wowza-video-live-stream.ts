@@ -107,7 +107,7 @@ export function toWowzaVideoCreateBody(
     input.region === undefined
       ? (defaults.region ?? wowzaVideoDefaultRegion)
       : toBroadcastLocation(input.region, { operation, path: 'region' });
-  const options = readWowzaVideoOptions(input, 'create') ?? {};
+  const options = readWowzaVideoOptions(input, 'create') ?? noOptions();
 
   if (
     options.encoder !== undefined &&
@@ -223,7 +223,7 @@ export function toWowzaVideoUpdateBody(rawPatch: UpdateLiveStreamInput): Convert
   if (patch.recording === true && patch.providerOptions?.[providerId]?.save_asset === true)
     gaps.push({ field: 'recording', kind: 'approximated', message: saveAssetMessage });
   const warnings = settleInputGaps(gaps, { provider: providerId, operation });
-  const options = readWowzaVideoOptions(patch, 'update') ?? {};
+  const options = readWowzaVideoOptions(patch, 'update') ?? noOptions();
   const liveStream: Record<string, unknown> = {
     ...(patch.name === undefined ? {} : { name: patch.name }),
     ...(patch.recording === undefined ? {} : { recording: patch.recording }),
@@ -243,4 +243,10 @@ function withoutUndefined(value: Record<string, unknown>): Record<string, unknow
           : entry,
       ]),
   );
+}
+
+// No options given: an object without a prototype, so a field someone set on Object.prototype (`encoder`)
+// does not read as one.
+function noOptions(): Record<string, never> {
+  return Object.create(null) as Record<string, never>;
 }

@@ -41,6 +41,7 @@ export {
   wowzaVideo,
   wowzaVideoBaseUrl,
   wowzaVideoMaxPageSize,
+  wowzaVideoSettingNames,
 } from './wowza-video-provider.js';
 export { wowzaVideoTimeZones } from './wowza-video-time-zones.js';
 export { parseWebhook, type WowzaVideoWebhookOptions } from './wowza-video-webhooks.js';

@@ -300,23 +300,33 @@ function unknownKeyIssues(options: Record<string, unknown>, operation: 'create' 
  * field and, for unknown ones, the allowed fields. Runs before any request.
  */
 export function readWowzaVideoOptions(
-  input: { providerOptions?: Record<string, Record<string, unknown>> | undefined },
+  input: { providerOptions?: unknown },
   operation: 'create',
 ): v.InferOutput<typeof wowzaVideoCreateOptionsSchema> | undefined;
 export function readWowzaVideoOptions(
-  input: { providerOptions?: Record<string, Record<string, unknown>> | undefined },
+  input: { providerOptions?: unknown },
   operation: 'update',
 ): v.InferOutput<typeof wowzaVideoUpdateOptionsSchema> | undefined;
-export function readWowzaVideoOptions(
-  input: { providerOptions?: Record<string, Record<string, unknown>> | undefined },
-  operation: 'create' | 'update',
-) {
-  const options = input.providerOptions?.[providerId];
+export function readWowzaVideoOptions(input: { providerOptions?: unknown }, operation: 'create' | 'update') {
+  const all = input.providerOptions;
+  // Own properties only: options someone set on Object.prototype are not the caller's.
+  const options =
+    typeof all === 'object' && all !== null && Object.hasOwn(all, providerId)
+      ? (all as Record<string, unknown>)[providerId]
+      : undefined;
   if (options !== undefined && typeof options === 'object' && options !== null) {
-    const issues = unknownKeyIssues(options, operation);
+    const issues = unknownKeyIssues(options as Record<string, unknown>, operation);
     if (issues.length > 0) throw invalidInput(issues, { provider: providerId, operation });
   }
   return operation === 'create'
     ? readProviderOptions(input, providerId, wowzaVideoCreateOptionsSchema, operation)
     : readProviderOptions(input, providerId, wowzaVideoUpdateOptionsSchema, operation);
+}
+
+// With this package imported, `providerOptions['wowza-video']` is typed: options autocomplete and a
+// misspelled one fails to compile.
+declare module '@unilive/core' {
+  interface ProviderOptionsRegistry {
+    'wowza-video': { create: WowzaVideoCreateOptions; update: WowzaVideoUpdateOptions };
+  }
 }

@@ -7,6 +7,7 @@ import {
   createHttpClient,
   environment,
   type HttpMethod,
+  inputSecrets,
   invalidInput,
   type ListOptions,
   type LiveStream,
@@ -18,7 +19,9 @@ import {
   type ProviderSettingsBase,
   parseVendorResponse,
   pathOf,
+  providerSettingsBaseNames,
   readBackAfterChange,
+  readSettings,
   SecretSet,
   transportSettings,
   type UpdateLiveStreamInput,
@@ -77,6 +80,14 @@ export interface WowzaVideoProviderSettings extends ProviderSettingsBase {
   listDetails?: boolean | undefined;
 }
 
+/** Every setting {@link wowzaVideo} takes, by name: another key is refused at the factory. */
+export const wowzaVideoSettingNames = {
+  ...providerSettingsBaseNames,
+  token: true,
+  defaultRegion: true,
+  listDetails: true,
+} as const satisfies Record<keyof WowzaVideoProviderSettings, true>;
+
 /** Options of the Wowza Video `list`. */
 export interface WowzaVideoListOptions extends ListOptions {
   /** Overrides the provider's `listDetails` setting for this call. */
@@ -117,14 +128,16 @@ const providerId = 'wowza-video';
 const tokenSource = { provider: providerId, setting: 'token', environmentVariables: ['WOWZA_VIDEO_TOKEN'] };
 
 /**
- * Creates the Wowza Video (REST API v2.0, `/live_streams`) provider.
+ * Creates the Wowza Video (REST API v2.0, `/live_streams`) provider. Settings are checked here, before any
+ * request: an unknown one (`baseURL`) throws `InvalidInputError` naming the nearest valid name.
  *
  * ```ts
  * const provider = wowzaVideo({ token: process.env.WOWZA_VIDEO_TOKEN });
  * const stream = await provider.create({ name: 'Launch', region: 'eu_germany', ingestProtocol: 'rtmp' });
  * ```
  */
-export function wowzaVideo(settings: WowzaVideoProviderSettings = {}): WowzaVideoProvider {
+export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoProvider {
+  const settings = readSettings(providerId, given, wowzaVideoSettingNames);
   const secrets = new SecretSet();
   secrets.add(settings.token, environment().WOWZA_VIDEO_TOKEN);
   const defaultRegion =
@@ -165,7 +178,7 @@ export function wowzaVideo(settings: WowzaVideoProviderSettings = {}): WowzaVide
 
   // The call's warnings (inputs Wowza cannot honour) first, then the answer's (an incomplete ingest).
   function toStream(stream: WowzaVideoLiveStream, raw: unknown, warnings: Warning[] = []): LiveStream {
-    secrets.learn(...wowzaVideoSecretsOf(stream));
+    secrets.learnStream(stream.id, ...wowzaVideoSecretsOf(stream));
     const mapped = mapWowzaVideoLiveStream(stream, raw);
     const all = [...warnings, ...(mapped.warnings ?? [])];
     return all.length > 0 ? { ...mapped, warnings: all } : mapped;
@@ -257,10 +270,13 @@ export function wowzaVideo(settings: WowzaVideoProviderSettings = {}): WowzaVide
     secrets: () => secrets.values(),
 
     async create(input: CreateLiveStreamInput, options?: CallOptions) {
-      const { body, warnings } = toWowzaVideoCreateBody(
-        input,
-        defaultRegion ? { region: defaultRegion } : {},
-      );
+      // A 422 may echo the push password or the token-auth secret sent: they are secrets from the start.
+      const sent = inputSecrets(input, providerId);
+      secrets.learn(...sent);
+      // Defaults without a prototype: a `region` someone set on Object.prototype is no default.
+      const defaults: { region?: WowzaVideoBroadcastLocation } = Object.create(null);
+      if (defaultRegion) defaults.region = defaultRegion;
+      const { body, warnings } = toWowzaVideoCreateBody(input, defaults);
       const response = await call({
         operation: 'create',
         method: 'POST',
@@ -269,6 +285,7 @@ export function wowzaVideo(settings: WowzaVideoProviderSettings = {}): WowzaVide
         schema: wowzaVideoLiveStreamEnvelope,
         options,
       });
+      secrets.learnStream(response.data.live_stream.id, ...sent);
       return toStream(response.data.live_stream, rawStreamOf(response.body), warnings);
     },
 
@@ -328,6 +345,7 @@ export function wowzaVideo(settings: WowzaVideoProviderSettings = {}): WowzaVide
 
     async update(id: string, patch: UpdateLiveStreamInput, options?: CallOptions) {
       assertValidId(id, { provider: providerId, operation: 'update' });
+      secrets.learnStream(id, ...inputSecrets(patch, providerId));
       const { body, warnings } = toWowzaVideoUpdateBody(patch);
       // Nothing Wowza can change (only warnings, or options for other providers): report the stream.
       if (Object.keys(body.live_stream).length === 0) {
@@ -355,6 +373,7 @@ export function wowzaVideo(settings: WowzaVideoProviderSettings = {}): WowzaVide
         path: pathOf`live_streams/${id}`,
         options,
       });
+      secrets.forgetStream(id);
     },
 
     start: (id: string, options?: CallOptions) => lifecycle(id, 'start', options),
@@ -384,7 +403,7 @@ export function wowzaVideo(settings: WowzaVideoProviderSettings = {}): WowzaVide
         idempotent: false,
         options,
       });
-      secrets.learn(data.live_stream.connection_code);
+      secrets.learnStream(id, data.live_stream.connection_code);
       return { connectionCode: data.live_stream.connection_code, raw: rawStreamOf(body) };
     },
 

@@ -300,3 +300,36 @@ describe('warnings', () => {
     );
   });
 });
+
+describe('providerOptions under an id no provider has', () => {
+  it('is reported on the onWarning hook and on the result, naming the known ids', async () => {
+    const events: unknown[] = [];
+    const provider = {
+      specificationVersion: 'v1',
+      id: 'wowza-video',
+      capabilities: {},
+      create: async () => ({
+        id: 'abc',
+        provider: 'wowza-video',
+        state: 'stopped',
+        ingest: [],
+        playback: [],
+        recording: false,
+        raw: {},
+      }),
+    } as unknown as LiveStreamProvider;
+    const client = createLiveStreamClient(provider, { hooks: { onWarning: (event) => events.push(event) } });
+    const stream = await client.create({
+      name: 'x',
+      providerOptions: { wowzavideo: { billing_mode: 'pay_as_you_go' } } as never,
+    });
+    const warning = {
+      type: 'unsupported-setting',
+      setting: 'providerOptions.wowzavideo',
+      message:
+        'providerOptions.wowzavideo: no provider has this id, so these options are ignored (did you mean "wowza-video"?); known ids: wowza-video, wowza-realtime, liveapi, videosdk',
+    };
+    expect(stream.warnings).toEqual([warning]);
+    expect(events).toEqual([{ provider: 'wowza-video', operation: 'create', warning }]);
+  });
+});

@@ -10,8 +10,13 @@ import {
   type RequestGate,
 } from '../http/request-gate.js';
 import { assertValidId } from '../ids.js';
-import { invalidInput, validateCreateInput, validateUpdateInput } from '../inputs.js';
-import type { LiveStream, LiveStreamState, ProviderId } from '../live-stream.js';
+import {
+  invalidInput,
+  providerOptionsWarnings,
+  validateCreateInput,
+  validateUpdateInput,
+} from '../inputs.js';
+import type { LiveStream, LiveStreamState, ProviderId, Warning } from '../live-stream.js';
 import type {
   CallOptions,
   CreateLiveStreamInput,
@@ -150,7 +155,9 @@ class DefaultLiveStreamClient implements LiveStreamClient {
 
   async create(input: CreateLiveStreamInput, options?: RequestOptions): Promise<LiveStream> {
     const valid = validateCreateInput(input, this.provider.id);
-    return this.reported('create', await this.provider.create(valid, this.callOptions(options)));
+    const created = await this.provider.create(valid, this.callOptions(options));
+    // Options under an id no provider has went nowhere: said on the result, and so on `onWarning`.
+    return this.reported('create', withWarnings(created, providerOptionsWarnings(valid, this.provider.id)));
   }
 
   async get(id: string, options?: RequestOptions): Promise<LiveStream> {
@@ -202,7 +209,8 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   async update(id: string, patch: UpdateLiveStreamInput, options?: RequestOptions): Promise<LiveStream> {
     this.checkId(id, 'update');
     const valid = validateUpdateInput(patch, this.provider.id);
-    return this.reported('update', await this.provider.update(id, valid, this.callOptions(options)));
+    const updated = await this.provider.update(id, valid, this.callOptions(options));
+    return this.reported('update', withWarnings(updated, providerOptionsWarnings(valid, this.provider.id)));
   }
 
   async delete(id: string, options?: RequestOptions): Promise<void> {
@@ -314,6 +322,11 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     };
     return { ...options, runtime };
   }
+}
+
+function withWarnings(stream: LiveStream, warnings: Warning[]): LiveStream {
+  if (warnings.length === 0) return stream;
+  return { ...stream, warnings: [...(stream.warnings ?? []), ...warnings] };
 }
 
 function isFullStream(value: object): value is LiveStream {

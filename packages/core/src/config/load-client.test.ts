@@ -4,7 +4,7 @@ import { tokens } from '../di/tokens.js';
 import { AuthenticationError, InvalidInputError } from '../errors/errors.js';
 import type { LiveStreamProvider } from '../provider.js';
 import { createLiveStreamClientFromConfig } from './load-client.js';
-import { loadCredential } from './settings.js';
+import { loadCredential, providerSettingsBaseNames, readSettings } from './settings.js';
 
 const fakeProvider = (settings: Record<string, unknown>): LiveStreamProvider =>
   ({
@@ -112,5 +112,148 @@ describe('loadCredential', () => {
     expect(() => loadCredential({ ...source, value: 'abc\r\nX-Evil: 1' })).toThrow(
       'test: token contains control characters (from the `token` setting or UNILIVE_TEST_TOKEN)',
     );
+  });
+});
+
+describe('configuration is checked before anything is loaded or sent', () => {
+  const failureOf = (run: () => Promise<unknown>) =>
+    run().then(
+      () => {
+        throw new Error('expected InvalidInputError');
+      },
+      (error: unknown) => {
+        expect(InvalidInputError.isInstance(error)).toBe(true);
+        return error as InvalidInputError;
+      },
+    );
+
+  it.each([
+    'data:text/javascript,globalThis.pwned=1;export default()=>({})',
+    'https://evil.test/adapter.js',
+    'file:///tmp/adapter.js',
+    './adapter.js',
+    '../adapter',
+    '/tmp/adapter.js',
+    'C:\\adapter.js',
+    'node:child_process',
+    '@acme/../../etc',
+    'Acme-Adapter',
+    '',
+  ])('refuses package %j: only a bare package name is imported', async (name) => {
+    const error = await failureOf(() =>
+      createLiveStreamClientFromConfig({ provider: 'acme', package: name }),
+    );
+    expect(error.issues).toEqual([
+      {
+        path: 'package',
+        message:
+          'expected a bare npm package name such as "@acme/unilive-adapter" (no URL, data: or file path)',
+      },
+    ]);
+    expect((globalThis as { pwned?: unknown }).pwned).toBeUndefined();
+  });
+
+  it.each([
+    'constructor',
+    '__proto__',
+    'toString',
+    'hasOwnProperty',
+    'Wowza-Video',
+    '../liveapi',
+    ' liveapi',
+  ])('refuses provider id %j before any lookup', async (id) => {
+    let called = false;
+    const error = await failureOf(() =>
+      createLiveStreamClientFromConfig(
+        { provider: id },
+        {
+          providers: {
+            liveapi: () => {
+              called = true;
+              return fakeProvider({});
+            },
+          },
+        },
+      ),
+    );
+    expect(error.issues[0]?.path).toBe('provider');
+    expect(called).toBe(false);
+  });
+
+  it('names the nearest built-in id for a near miss', async () => {
+    const error = await failureOf(() => createLiveStreamClientFromConfig({ provider: 'Wowza-Video' }));
+    expect(error.message).toContain('did you mean "wowza-video"?');
+  });
+
+  it('reads the configuration from own properties only', async () => {
+    const polluted = Object.prototype as Record<string, unknown>;
+    polluted.package = 'data:text/javascript,export default 1';
+    polluted.baseUrl = 'https://evil.test';
+    let received: Record<string, unknown> = {};
+    try {
+      await createLiveStreamClientFromConfig(
+        { provider: 'liveapi' },
+        {
+          providers: {
+            liveapi: (settings) => {
+              received = settings;
+              return fakeProvider({});
+            },
+          },
+        },
+      );
+    } finally {
+      delete polluted.package;
+      delete polluted.baseUrl;
+    }
+    expect(Object.keys(received)).toEqual([]);
+    expect(Object.hasOwn(received, 'baseUrl')).toBe(false);
+  });
+
+  it.each([undefined, null, 'liveapi', ['liveapi']])(
+    'says what a configuration is when given %j',
+    async (config) => {
+      if (config === undefined) return; // the default `{}` then asks for a provider, tested above
+      const error = await failureOf(() =>
+        createLiveStreamClientFromConfig(config as unknown as Record<string, unknown>),
+      );
+      expect(error.message).toBe('Invalid configuration: expected an object such as { provider: "liveapi" }');
+    },
+  );
+});
+
+describe('readSettings', () => {
+  const names = { ...providerSettingsBaseNames, token: true } as const;
+
+  it('refuses an unknown setting, naming the nearest valid one', () => {
+    expect(() => readSettings('wowza-video', { baseURL: 'http://sandbox.test' } as object, names)).toThrow(
+      'wowza-video: "baseURL": unknown setting; did you mean "baseUrl"?',
+    );
+    expect(() => readSettings('wowza-video', { tokne: 'x' } as object, names)).toThrow(
+      'wowza-video: "tokne": unknown setting; did you mean "token"?',
+    );
+    expect(() => readSettings('wowza-video', { colour: 'red' } as object, names)).toThrow(
+      `wowza-video: "colour": unknown setting; expected one of ${Object.keys(names).join(', ')}`,
+    );
+  });
+
+  it('refuses settings that are no object', () => {
+    expect(() => readSettings('liveapi', 'token' as unknown as object, names)).toThrow(InvalidInputError);
+  });
+
+  it('returns own settings only, without a prototype', () => {
+    const polluted = Object.prototype as Record<string, unknown>;
+    polluted.baseUrl = 'https://evil.test';
+    try {
+      const settings = readSettings(
+        'liveapi',
+        { token: 'abc' } as { token?: string; baseUrl?: string },
+        names,
+      );
+      expect(settings.baseUrl).toBeUndefined();
+      expect(settings.token).toBe('abc');
+    } finally {
+      delete polluted.baseUrl;
+    }
   });
 });

@@ -5,12 +5,13 @@ import {
 } from '../client/live-stream-client.js';
 import { tokens } from '../di/tokens.js';
 import { InvalidInputError } from '../errors/errors.js';
+import { ownData } from '../inputs.js';
 import type { ProviderId } from '../live-stream.js';
 import type { LiveStreamProvider } from '../provider.js';
+import { builtInProviderIds, nearestName, packageNameProblem, providerIdProblem } from './names.js';
 import { environment } from './settings.js';
 
-/** Ids of the adapters unilive ships, each in the package `@unilive/<id>`. */
-export const builtInProviderIds = ['wowza-video', 'wowza-realtime', 'liveapi', 'videosdk'] as const;
+export { builtInProviderIds } from './names.js';
 
 /**
  * Plain configuration naming a provider and its settings, as it would come from a file or environment:
@@ -40,14 +41,20 @@ export interface ConfigClientOptions extends LiveStreamClientOptions {
 
 /**
  * Builds a client from configuration, loading the adapter package for the configured provider, so a
- * deployment switches vendor by changing configuration only. A missing adapter package gives an
- * `InvalidInputError` naming the package to install.
+ * deployment switches vendor by changing configuration only. Everything is checked before any request, as
+ * `InvalidInputError` naming the setting: `provider` must be a provider id (never `constructor` or
+ * `__proto__`), `package` a bare package name (never a URL, `data:` or a file path), and every other key a
+ * setting of that adapter (`baseURL` names `baseUrl`). Only the configuration's own properties are read. A
+ * missing adapter package gives an `InvalidInputError` naming the package to install.
  */
 export async function createLiveStreamClientFromConfig(
   config: LiveStreamConfig = {},
   options: ConfigClientOptions = {},
 ): Promise<LiveStreamClient> {
-  const { provider: configured, package: packageName, ...settings } = config;
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw configurationError('$', 'expected an object such as { provider: "liveapi" }', undefined);
+  }
+  const { provider: configured, package: packageName, ...settings } = ownData(config) as LiveStreamConfig;
   const id = configured ?? environment().UNILIVE_PROVIDER;
   if (!id) {
     throw new InvalidInputError({
@@ -58,12 +65,38 @@ export async function createLiveStreamClientFromConfig(
       ],
     });
   }
-  const factory = options.providers?.[id] ?? (await loadFactory(id, packageName));
+  const idProblem = providerIdProblem(id);
+  if (idProblem) {
+    const nearest = typeof id === 'string' ? nearestName(id, builtInProviderIds) : undefined;
+    throw configurationError(
+      'provider',
+      `${idProblem}${nearest ? `; did you mean "${nearest}"?` : ''}`,
+      undefined,
+    );
+  }
+  if (packageName !== undefined) {
+    const problem = packageNameProblem(packageName);
+    if (problem) throw configurationError('package', problem, id);
+  }
+  const given = options.providers;
+  const factory =
+    given && Object.hasOwn(given, id) && typeof given[id] === 'function'
+      ? (given[id] as ConfiguredProviderFactory)
+      : await loadFactory(id, packageName);
   const { container } = options;
   if (settings.fetch === undefined && container?.isRegistered(tokens.fetch, true)) {
     settings.fetch = container.resolve(tokens.fetch);
   }
   return createLiveStreamClient(factory(settings), options);
+}
+
+function configurationError(path: string, problem: string, provider: ProviderId | undefined) {
+  return new InvalidInputError({
+    provider,
+    operation: 'configure',
+    message: `Invalid configuration: ${path === '$' ? problem : `${path}: ${problem}`}`,
+    issues: [{ path, message: problem }],
+  });
 }
 
 async function loadFactory(id: string, packageName: string | undefined): Promise<ConfiguredProviderFactory> {

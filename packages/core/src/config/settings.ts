@@ -1,5 +1,8 @@
-import { AuthenticationError, InvalidInputError } from '../errors/errors.js';
+import { AuthenticationError, type InputIssue, InvalidInputError } from '../errors/errors.js';
+import { ownData } from '../inputs.js';
 import type { ProviderId } from '../live-stream.js';
+import type { ProviderSettingsBase } from '../provider.js';
+import { nearestName } from './names.js';
 
 /** Environment variables, when the runtime has them. */
 export function environment(): Record<string, string | undefined> {
@@ -64,4 +67,68 @@ export function loadOptionalSetting(
   environmentVariable: string,
 ): string | undefined {
   return value ?? (environment()[environmentVariable] || undefined);
+}
+
+/**
+ * The settings every adapter factory takes besides its own ({@link ProviderSettingsBase}), by name. Typed
+ * so that a setting added there and not here fails to compile.
+ */
+export const providerSettingsBaseNames = {
+  baseUrl: true,
+  fetch: true,
+  timeoutMs: true,
+  totalTimeoutMs: true,
+  retry: true,
+  allowInsecureHttp: true,
+  maxResponseBytes: true,
+} as const satisfies Record<keyof ProviderSettingsBase, true>;
+
+/**
+ * Checks an adapter's settings at the factory, before any request, and returns them read from own
+ * properties only (a `baseUrl` someone set on `Object.prototype` is not taken for the caller's). Settings
+ * that are not an object, or that name a setting the adapter does not have (`baseURL` for `baseUrl`),
+ * throw `InvalidInputError` naming the setting and the nearest valid name. `names` lists the adapter's own
+ * settings; write it as `{ …providerSettingsBaseNames, token: true } satisfies Record<keyof Settings, true>`
+ * so the list cannot fall behind the type.
+ */
+export function readSettings<Settings extends object>(
+  provider: ProviderId,
+  settings: Settings | undefined,
+  names: Readonly<Record<string, true>>,
+): Settings {
+  if (settings === undefined || settings === null) return Object.create(null) as Settings;
+  if (typeof settings !== 'object' || Array.isArray(settings)) {
+    throw new InvalidInputError({
+      provider,
+      operation: 'configure',
+      message: `${provider}: settings must be an object such as { ${Object.keys(names)[0] ?? 'baseUrl'}: … }`,
+      issues: [{ path: '$', message: 'expected an object' }],
+    });
+  }
+  const known = Object.keys(names);
+  const issues: InputIssue[] = [];
+  for (const key of Object.keys(settings)) {
+    if (Object.hasOwn(names, key)) continue;
+    const nearest = nearestName(key, known);
+    issues.push({
+      path: key,
+      message: nearest
+        ? `unknown setting; did you mean "${nearest}"?`
+        : `unknown setting; expected one of ${known.join(', ')}`,
+    });
+  }
+  if (issues.length > 0) {
+    const listed = issues.map((issue) => `"${issue.path}": ${issue.message}`).join('; ');
+    throw new InvalidInputError({
+      provider,
+      operation: 'configure',
+      message: `${provider}: ${listed}`,
+      issues,
+    });
+  }
+  const own: Record<string, unknown> = Object.create(null);
+  for (const key of known) {
+    if (Object.hasOwn(settings, key)) own[key] = ownData((settings as Record<string, unknown>)[key]);
+  }
+  return own as Settings;
 }

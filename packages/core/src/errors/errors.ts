@@ -1,4 +1,4 @@
-import { UniliveError, type UniliveErrorOptions } from './unilive-error.js';
+import { errorTextLimits, scrubField, UniliveError, type UniliveErrorOptions } from './unilive-error.js';
 
 /** One problem found in an input, with its path (`name`, `restream.0.url`) and what was expected. */
 export interface InputIssue {
@@ -16,7 +16,10 @@ export class InvalidInputError extends UniliveError {
 
   constructor(options: UniliveErrorOptions & { issues?: readonly InputIssue[] }) {
     super(options);
-    this.issues = options.issues ?? [];
+    this.issues = (options.issues ?? []).map((issue) => ({
+      path: scrubField(this, issue.path, errorTextLimits.issue),
+      message: scrubField(this, issue.message, errorTextLimits.issue),
+    }));
   }
 
   override get isRetryable(): boolean {
@@ -136,7 +139,11 @@ export class ResponseShapeError extends UniliveError {
 
   constructor(options: UniliveErrorOptions & { issues?: readonly ResponseShapeIssue[] }) {
     super(options);
-    this.issues = options.issues ?? [];
+    // Paths name the vendor's own keys, which the vendor chose.
+    this.issues = (options.issues ?? []).map((issue) => ({
+      path: scrubField(this, issue.path, errorTextLimits.issue),
+      expected: scrubField(this, issue.expected, errorTextLimits.issue),
+    }));
   }
 
   override get isRetryable(): boolean {

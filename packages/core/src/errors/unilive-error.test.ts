@@ -1,5 +1,7 @@
 import { inspect } from 'node:util';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { SecretSet } from '../secrets.js';
 import {
   AbortError,
   AuthenticationError,
@@ -12,7 +14,7 @@ import {
   TimeoutError,
   UnsupportedOperationError,
 } from './errors.js';
-import { UniliveError } from './unilive-error.js';
+import { errorTextLimits, UniliveError } from './unilive-error.js';
 
 const token = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.c2lnbmF0dXJlLXNlY3JldA';
 const streamKey = 'live_sk_9f8e7d6c5b4a';
@@ -141,5 +143,79 @@ describe('UniliveError', () => {
     const error = new TimeoutError({ message: 'late', lastState: 'starting' });
     expect(error.lastState).toBe('starting');
     expect(error.toJSON().lastState).toBe('starting');
+  });
+
+  it('redacts a vendor message first and cuts it after, so no part of a secret survives the cut', () => {
+    fc.assert(
+      fc.property(
+        // Letters absent from "[REDACTED]", and no digits (stack traces carry line numbers): any fragment of
+        // the secret found in a view is a leak.
+        fc.stringMatching(/^[KLMNOPQUVWXYZ]{8,64}$/),
+        fc.nat({ max: 1_200 }),
+        fc.nat({ max: 2_000 }),
+        (secret, before, after) => {
+          const text = `${'x'.repeat(before)}${secret}${'y'.repeat(after)}`;
+          const error = new InvalidInputError({
+            message: `liveapi create failed (HTTP 422): ${text}`,
+            vendorMessage: text,
+            vendorCode: text,
+            requestId: text,
+            issues: [{ path: text, message: text }],
+            cause: new Error(text),
+            secrets: [secret],
+          });
+          const views = [JSON.stringify(error), inspect(error), String(error), error.stack ?? ''];
+          for (let start = 0; start + 4 <= secret.length; start += 1) {
+            const fragment = secret.slice(start, start + 4);
+            for (const view of views) expect(view).not.toContain(fragment);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  }, 60_000);
+
+  it('caps every vendor text, so a 5 MB answer makes a small error', () => {
+    const huge = `start ${'z'.repeat(5_000_000)}`;
+    const error = new ProviderUnavailableError({
+      message: `videosdk get failed (HTTP 503): ${huge}`,
+      vendorMessage: huge,
+      vendorCode: huge,
+      requestId: huge,
+      cause: new Error(huge),
+    });
+    expect(error.message.length).toBeLessThanOrEqual(errorTextLimits.message + 1);
+    expect(error.vendorMessage?.length).toBeLessThanOrEqual(errorTextLimits.vendorMessage + 1);
+    expect(error.vendorCode?.length).toBeLessThanOrEqual(errorTextLimits.vendorCode + 1);
+    expect(error.requestId?.length).toBeLessThanOrEqual(errorTextLimits.requestId + 1);
+    expect((error.cause as Error).message.length).toBeLessThanOrEqual(errorTextLimits.causeMessage + 1);
+    expect(JSON.stringify(error).length).toBeLessThan(6_000);
+    expect(error.vendorMessage?.endsWith('…')).toBe(true);
+  });
+
+  it('scrubs the request id, which the vendor chose, in every view', () => {
+    const secret = 'sk_live_request_echo_1234';
+    const secrets = new SecretSet();
+    secrets.add(secret);
+    const error = new AuthenticationError({
+      message: 'liveapi get failed (HTTP 401)',
+      status: 401,
+      requestId: `req-${secret} Bearer abc.def.ghi`,
+      secrets,
+    });
+    expect(error.requestId).toBe('req-[REDACTED] Bearer [REDACTED]');
+    for (const view of [JSON.stringify(error), inspect(error)]) {
+      expect(view).not.toContain(secret);
+      expect(view).not.toContain('abc.def.ghi');
+    }
+  });
+
+  it('scrubs the paths and messages of issues', () => {
+    const error = new ResponseShapeError({
+      message: 'bad',
+      issues: [{ path: 'live_streams.the-stream-key-value', expected: 'string' }],
+      secrets: ['the-stream-key-value'],
+    });
+    expect(error.issues).toEqual([{ path: 'live_streams.[REDACTED]', expected: 'string' }]);
   });
 });

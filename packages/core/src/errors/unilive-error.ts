@@ -1,5 +1,5 @@
 import type { ProviderId } from '../live-stream.js';
-import { redact } from '../secrets.js';
+import { capText, type Redactor, toRedactor } from '../secrets.js';
 
 const kindsMarker = Symbol.for('unilive.error.kinds');
 // Node's `util.inspect.custom`, reached through the symbol registry so that core loads where `node:util`
@@ -40,8 +40,45 @@ export interface UniliveErrorOptions {
   /** For a `create` a registry routed: whether the vendor may have made the stream; see the field. */
   maybeCreated?: boolean | undefined;
   cause?: unknown;
-  /** Values to scrub from every text this error carries. */
-  secrets?: Iterable<string> | undefined;
+  /** Values to scrub from every text this error carries: a provider's `SecretSet`, or a list of values. */
+  secrets?: Iterable<string> | Redactor | undefined;
+}
+
+/**
+ * The longest text each field of an error keeps, in characters, cut after redaction (a vendor may answer
+ * megabytes): the vendor's message, code and request id, a cause's message, and the message and each issue,
+ * which may list every allowed value of a field (Wowza's 135 time zones).
+ */
+export const errorTextLimits = {
+  message: 4_000,
+  vendorMessage: 500,
+  vendorCode: 100,
+  requestId: 200,
+  causeMessage: 500,
+  issue: 4_000,
+} as const;
+
+// The redactor each error was built with, so subclasses scrub their own fields with the same values
+// without compiling them again (or reading a one-shot iterable twice).
+const redactors = new WeakMap<object, Redactor>();
+
+/** Scrubs a subclass's own field the way its base scrubbed the others (see {@link scrubText}). */
+export function scrubField(error: UniliveError, text: string, limit: number): string {
+  return scrubText(String(text), redactors.get(error) ?? toRedactor(undefined), limit);
+}
+
+// How far past the cut the text is still read, so that a secret or a credential-shaped stretch that
+// starts before the cut is seen whole: far longer than any secret's longest form.
+const redactionLookahead = 65_536;
+
+/**
+ * Redacts `text` with `secrets` (and every credential pattern), then cuts it to `limit` characters: the one
+ * way every error field that may hold vendor text is made safe. Redaction comes first and sees the text well
+ * past the cut, so a secret straddling it is hidden, not half kept; what lies further is dropped unread.
+ */
+export function scrubText(text: string, secrets: Redactor, limit: number): string {
+  const window = text.length > limit + redactionLookahead ? text.slice(0, limit + redactionLookahead) : text;
+  return capText(secrets.redact(window), limit);
 }
 
 /**
@@ -78,19 +115,24 @@ export class UniliveError extends Error {
   declare readonly [kindsMarker]: readonly string[];
 
   constructor(options: UniliveErrorOptions) {
-    const secrets = options.secrets ? [...options.secrets] : [];
-    super(redact(options.message, secrets), { cause: sanitizeCause(options.cause, secrets) });
+    const secrets = toRedactor(options.secrets);
+    const scrub = (text: string | undefined, limit: number) =>
+      text === undefined ? undefined : scrubText(String(text), secrets, limit);
+    super(scrubText(String(options.message), secrets, errorTextLimits.message), {
+      cause: sanitizeCause(options.cause, secrets),
+    });
     this.provider = options.provider;
     this.operation = options.operation;
     this.status = options.status;
-    this.vendorCode = options.vendorCode === undefined ? undefined : redact(options.vendorCode, secrets);
-    this.vendorMessage =
-      options.vendorMessage === undefined ? undefined : redact(options.vendorMessage, secrets);
-    this.requestId = options.requestId;
+    // Everything the vendor chose (code, message, request id header) is scrubbed like the message.
+    this.vendorCode = scrub(options.vendorCode, errorTextLimits.vendorCode);
+    this.vendorMessage = scrub(options.vendorMessage, errorTextLimits.vendorMessage);
+    this.requestId = scrub(options.requestId, errorTextLimits.requestId);
     this.retryAfterMs = options.retryAfterMs;
     this.delivery = options.delivery;
     this.providerName = options.providerName;
     this.maybeCreated = options.maybeCreated;
+    redactors.set(this, secrets);
     Object.defineProperty(this, kindsMarker, { value: kindsOf(new.target), enumerable: false });
     // The kind, not the constructor name, which minifiers rename.
     this.name = (new.target as typeof UniliveError).kind;
@@ -162,19 +204,31 @@ function kindsOf(errorClass: unknown): string[] {
 
 // A library error (ky's, fetch's) can hold the request with its Authorization header, so only its name,
 // message (scrubbed) and system code survive.
-function sanitizeCause(cause: unknown, secrets: string[]): Error | undefined {
+function sanitizeCause(cause: unknown, secrets: Redactor, depth = 0): Error | undefined {
   if (cause === undefined) return undefined;
   if (UniliveError.isInstance(cause)) return cause;
-  if (!(cause instanceof Error)) return new Error(redact(String(cause), secrets));
-  const safe = new Error(redact(cause.message, secrets));
+  if (!(cause instanceof Error))
+    return new Error(scrubText(describe(cause), secrets, errorTextLimits.causeMessage));
+  const safe = new Error(scrubText(String(cause.message), secrets, errorTextLimits.causeMessage));
   safe.name = cause.name;
   const code = systemCode(cause);
   if (code) Object.defineProperty(safe, 'code', { value: code, enumerable: true });
   safe.stack = `${safe.name}: ${safe.message}`;
-  if (cause.cause instanceof Error) {
-    Object.defineProperty(safe, 'cause', { value: sanitizeCause(cause.cause, secrets), enumerable: false });
+  if (cause.cause instanceof Error && depth < 5) {
+    Object.defineProperty(safe, 'cause', {
+      value: sanitizeCause(cause.cause, secrets, depth + 1),
+      enumerable: false,
+    });
   }
   return safe;
+}
+
+function describe(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return typeof value;
+  }
 }
 
 function codeInChain(error: Error): string | undefined {

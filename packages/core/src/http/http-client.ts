@@ -11,7 +11,13 @@ import {
   ResponseShapeError,
   TimeoutError,
 } from '../errors/errors.js';
-import { type Delivery, UniliveError, type UniliveErrorOptions } from '../errors/unilive-error.js';
+import {
+  type Delivery,
+  errorTextLimits,
+  scrubText,
+  UniliveError,
+  type UniliveErrorOptions,
+} from '../errors/unilive-error.js';
 import type { ProviderId } from '../live-stream.js';
 import type { CallOptions, ProviderSettingsBase } from '../provider.js';
 import { systemClock, systemSleep } from '../runtime.js';
@@ -216,7 +222,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       extra: Partial<UniliveErrorOptions> & { message: string },
     ): UniliveErrorOptions => ({
       ...base,
-      secrets: settings.secrets.values(),
+      secrets: settings.secrets,
       ...extra,
     });
 
@@ -325,12 +331,15 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           ),
         );
         if (hooks.onResponse) {
+          // The vendor chose the header: it is scrubbed and cut like any vendor text.
           const requestId = requestIdOf(response.headers);
           emit(hooks.onResponse, {
             ...event(),
             status,
             durationMs: now() - started,
-            ...(requestId ? { requestId } : {}),
+            ...(requestId
+              ? { requestId: scrubText(requestId, settings.secrets, errorTextLimits.requestId) }
+              : {}),
           });
         }
         if (response.ok) {
@@ -693,14 +702,12 @@ function decodeSuccess<T>(
       issues: [{ path: '$', expected: 'JSON' }],
     });
   }
-  // Read only when the body does not fit, so a success never copies the provider's secrets.
-  const secrets: Iterable<string> = { [Symbol.iterator]: () => settings.secrets.values()[Symbol.iterator]() };
   let data: T;
   try {
     data = parseVendorResponse(spec.schema, body, {
       provider: settings.provider,
       operation: spec.operation,
-      secrets,
+      secrets: settings.secrets,
       status: response.status,
     });
   } catch (error) {
@@ -733,7 +740,13 @@ function vendorError(
     details = {};
   }
   const code = details.code;
-  const vendorMessage = details.message ?? (response.statusText || undefined);
+  // Scrubbed and cut here already, as the message embeds it: redacted first, so a cut never keeps half a
+  // secret.
+  const vendorText = details.message ?? (response.statusText || undefined);
+  const vendorMessage =
+    vendorText === undefined
+      ? undefined
+      : scrubText(vendorText, settings.secrets, errorTextLimits.vendorMessage);
   const ErrorClass =
     settings.classifyError?.({ status, operation: spec.operation, code, message: vendorMessage }) ??
     classifyStatus(status);
@@ -748,7 +761,7 @@ function vendorError(
     requestId,
     retryAfterMs,
     delivery,
-    secrets: settings.secrets.values(),
+    secrets: settings.secrets,
   });
 }
 

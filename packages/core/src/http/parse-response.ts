@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { ResponseShapeError, type ResponseShapeIssue } from '../errors/errors.js';
 import { idProblem } from '../ids.js';
+import { hardenSchema } from '../inputs.js';
 import type { ProviderId } from '../live-stream.js';
 
 /** Where a response came from, for the error raised when it does not fit. */
@@ -21,7 +22,8 @@ export function parseVendorResponse<T>(
   body: unknown,
   context: ResponseContext,
 ): T {
-  const result = v.safeParse(schema, body);
+  // Hardened once per schema, so a polluted Object.prototype cannot make every answer look malformed.
+  const result = v.safeParse(hardenSchema(schema), body);
   if (result.success) return result.output;
   const issues: ResponseShapeIssue[] = result.issues.map((issue) => ({
     path: v.getDotPath(issue) ?? '$',

@@ -1,0 +1,76 @@
+/** Ids of the adapters unilive ships, each in the package `@unilive/<id>`. */
+export const builtInProviderIds = ['wowza-video', 'wowza-realtime', 'liveapi', 'videosdk'] as const;
+
+// Lower-case letters, digits and single inner dashes or dots: what a package folder and an object key can
+// both carry. `constructor` and `__proto__` would reach Object.prototype through a lookup by id.
+const providerIdPattern = /^[a-z0-9](?:[a-z0-9]|[-.](?=[a-z0-9])){0,63}$/;
+const reservedIds = new Set(['constructor', 'prototype', 'hasownproperty', 'tostring', 'valueof']);
+
+/** Why `id` cannot name a provider, or undefined when it can. */
+export function providerIdProblem(id: unknown): string | undefined {
+  if (typeof id !== 'string') return 'expected a string';
+  if (!providerIdPattern.test(id)) {
+    return 'expected 1–64 lower-case letters, digits, and inner "-" or "." (such as "wowza-video")';
+  }
+  if (reservedIds.has(id)) return 'expected a provider id, not a name Object.prototype uses';
+  return undefined;
+}
+
+// npm's rules for a package name: lower case, URL-safe, at most 214 characters, optionally scoped. A
+// bare name is all `import()` may load: never a URL (`data:`, `https:`, `node:`), nor a file path.
+const packageNamePattern = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
+
+/** Why `name` cannot be an adapter package to import, or undefined when it can. */
+export function packageNameProblem(name: unknown): string | undefined {
+  if (typeof name !== 'string') return 'expected a string';
+  if (name.length > 214 || !packageNamePattern.test(name)) {
+    return 'expected a bare npm package name such as "@acme/unilive-adapter" (no URL, data: or file path)';
+  }
+  return undefined;
+}
+
+/** The candidate closest to `name` (case-insensitive edit distance), when it is close enough to be a typo. */
+export function nearestName(name: string, candidates: Iterable<string>): string | undefined {
+  const wanted = name.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const distance = editDistance(wanted, candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  if (best === undefined) return undefined;
+  // A third of the name may be wrong: `baseURL` for `baseUrl` (0 once case is ignored), `wowzavideo` (1).
+  return bestDistance <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
+}
+
+// Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours.
+function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  // Names are short; anything long is no typo of a setting.
+  if (Math.abs(a.length - b.length) > 8 || a.length > 64 || b.length > 64) return Number.POSITIVE_INFINITY;
+  let before: number[] = [];
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      let distance = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        distance = Math.min(distance, (before[j - 2] as number) + 1);
+      }
+      current.push(distance);
+    }
+    before = previous;
+    previous = current;
+  }
+  return previous[b.length] as number;
+}
+
+/** `"x" (did you mean "y"?)` when a near name exists, else just `"x"`. */
+export function describeUnknownName(name: string, candidates: Iterable<string>): string {
+  const nearest = nearestName(name, candidates);
+  return nearest === undefined ? `"${name}"` : `"${name}" (did you mean "${nearest}"?)`;
+}

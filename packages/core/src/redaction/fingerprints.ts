@@ -1,0 +1,260 @@
+import type { PatternKind } from './aho-corasick.js';
+
+// Two polynomial hashes modulo primes below 2^26: every product of two residues stays below 2^52, so plain
+// numbers compute them exactly. Together they make a 52-bit fingerprint; a chance match is about one in
+// 2^52 per comparison.
+const modulusA = 67108859;
+const modulusB = 67108837;
+const baseA = 65599;
+const baseB = 131071;
+const lowBits = 2 ** 26;
+
+function fingerprint(text: string): number {
+  let a = 0;
+  let b = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    a = (a * baseA + code) % modulusA;
+    b = (b * baseB + code) % modulusB;
+  }
+  return a * lowBits + b;
+}
+
+// Strings are found by their first characters: every place where those match is checked in full.
+const headLength = 4;
+
+/**
+ * Rolling-hash (Rabin–Karp) index of many fixed strings of any length: one pass over the text finds them all,
+ * looking each position's first four characters up and checking, once per length, whether a string of that
+ * length starts there, in constant time from prefix hashes of the text. Strings sharing their first
+ * characters (`sk_live_…`) and their length cost one check together. Adding or removing a string costs its
+ * length, so it suits a large set that changes often (the stream keys a provider learns), where rebuilding an
+ * automaton each time would not. Only fingerprints are kept, in two flat maps. The caller adds each string
+ * once and removes it once (`SecretSet` counts its holders).
+ */
+export class FingerprintIndex {
+  // fingerprint of the first four characters → [length, how many strings, length, how many, …]
+  readonly #heads = new Map<number, number[]>();
+  // fingerprint of a whole string → its kind (plain or base64)
+  readonly #keys = new Map<number, PatternKind>();
+  #powersA = new Float64Array([1]);
+  #powersB = new Float64Array([1]);
+
+  add(text: string, kind: PatternKind): void {
+    if (text.length < headLength) return;
+    const key = fingerprint(text);
+    const known = this.#keys.get(key);
+    if (known !== undefined) {
+      if (kind === 1) this.#keys.set(key, 1);
+      return;
+    }
+    this.#keys.set(key, kind);
+    const head = fingerprint(text.slice(0, headLength));
+    const lengths = this.#heads.get(head);
+    if (!lengths) {
+      this.#heads.set(head, [text.length, 1]);
+    } else {
+      const at = lengthAt(lengths, text.length);
+      if (at < 0) lengths.push(text.length, 1);
+      else lengths[at + 1] = (lengths[at + 1] as number) + 1;
+    }
+    this.#growPowers(text.length);
+  }
+
+  remove(text: string): void {
+    if (text.length < headLength) return;
+    if (!this.#keys.delete(fingerprint(text))) return;
+    const head = fingerprint(text.slice(0, headLength));
+    const lengths = this.#heads.get(head);
+    if (!lengths) return;
+    const at = lengthAt(lengths, text.length);
+    if (at < 0) return;
+    const left = (lengths[at + 1] as number) - 1;
+    if (left > 0) lengths[at + 1] = left;
+    else lengths.splice(at, 2);
+    if (lengths.length === 0) this.#heads.delete(head);
+  }
+
+  #growPowers(length: number): void {
+    if (this.#powersA.length > length) return;
+    const size = Math.max(length + 1, this.#powersA.length * 2);
+    const a = new Float64Array(size);
+    const b = new Float64Array(size);
+    a[0] = 1;
+    b[0] = 1;
+    for (let index = 1; index < size; index += 1) {
+      a[index] = ((a[index - 1] as number) * baseA) % modulusA;
+      b[index] = ((b[index - 1] as number) * baseB) % modulusB;
+    }
+    this.#powersA = a;
+    this.#powersB = b;
+  }
+
+  /** Calls `found(start, end, kind)` for every stretch of `text` that matches an entry. */
+  scan(text: string, found: (start: number, end: number, kind: PatternKind) => void): void {
+    if (this.#heads.size === 0 || text.length < headLength) return;
+    const length = text.length;
+    // Prefix hashes: the hash of text[i, j) is prefix[j] - prefix[i] × base^(j - i).
+    const prefixA = new Uint32Array(length + 1);
+    const prefixB = new Uint32Array(length + 1);
+    for (let index = 0; index < length; index += 1) {
+      const code = text.charCodeAt(index);
+      prefixA[index + 1] = ((prefixA[index] as number) * baseA + code) % modulusA;
+      prefixB[index + 1] = ((prefixB[index] as number) * baseB + code) % modulusB;
+    }
+    const powersA = this.#powersA;
+    const powersB = this.#powersB;
+    const hash = (from: number, to: number) => {
+      const a =
+        ((prefixA[to] as number) -
+          (((prefixA[from] as number) * (powersA[to - from] as number)) % modulusA) +
+          modulusA) %
+        modulusA;
+      const b =
+        ((prefixB[to] as number) -
+          (((prefixB[from] as number) * (powersB[to - from] as number)) % modulusB) +
+          modulusB) %
+        modulusB;
+      return a * lowBits + b;
+    };
+    for (let start = 0; start + headLength <= length; start += 1) {
+      const lengths = this.#heads.get(hash(start, start + headLength));
+      if (!lengths) continue;
+      for (let at = 0; at < lengths.length; at += 2) {
+        const end = start + (lengths[at] as number);
+        if (end > length) continue;
+        const kind = this.#keys.get(hash(start, end));
+        if (kind !== undefined) found(start, end, kind);
+      }
+    }
+  }
+}
+
+/** How many characters of a cut secret betray it: shorter fragments are left alone. */
+export const fragmentLength = 8;
+
+const isWordCharacter = (code: number) =>
+  (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+
+/**
+ * Finds secrets a vendor cut short: its message may keep the first part of a secret's form and stop (at the
+ * end of the text, or before a space, quote or `…`), or keep only its last part. A fragment counts when it
+ * is at least {@link fragmentLength} characters of a form, shorter than the form, and cut where a word
+ * ends: `redirect` followed by `s` is a word, not a cut `redirect-token`. Forms are looked up by a
+ * rolling fingerprint of their first (or last) eight characters, then compared with the forms of the
+ * secret they belong to, which `formsOf` computes again: the index keeps a reference to each secret, not
+ * its forms. The caller adds each secret once and removes it once.
+ */
+export class FragmentIndex {
+  // fingerprint of a form's first (last) eight characters → the secret, or secrets, it is a form of
+  readonly #heads = new Map<number, string | string[]>();
+  readonly #tails = new Map<number, string | string[]>();
+
+  constructor(private readonly formsOf: (secret: string) => readonly (readonly [string, PatternKind])[]) {}
+
+  add(secret: string, form: string): void {
+    if (form.length <= fragmentLength) return;
+    enter(this.#heads, fingerprint(form.slice(0, fragmentLength)), secret);
+    enter(this.#tails, fingerprint(form.slice(-fragmentLength)), secret);
+  }
+
+  remove(secret: string, form: string): void {
+    if (form.length <= fragmentLength) return;
+    leave(this.#heads, fingerprint(form.slice(0, fragmentLength)), secret);
+    leave(this.#tails, fingerprint(form.slice(-fragmentLength)), secret);
+  }
+
+  /** Calls `found` for every cut fragment of a known form in `text`. */
+  scan(text: string, found: (start: number, end: number, kind: PatternKind) => void): void {
+    if (this.#heads.size === 0 || text.length < fragmentLength) return;
+    const highA = powerOf(baseA, fragmentLength - 1, modulusA);
+    const highB = powerOf(baseB, fragmentLength - 1, modulusB);
+    let a = 0;
+    let b = 0;
+    for (let index = 0; index < text.length; index += 1) {
+      const code = text.charCodeAt(index);
+      if (index >= fragmentLength) {
+        const leaving = text.charCodeAt(index - fragmentLength);
+        a = (a - ((leaving * highA) % modulusA) + modulusA) % modulusA;
+        b = (b - ((leaving * highB) % modulusB) + modulusB) % modulusB;
+      }
+      a = (a * baseA + code) % modulusA;
+      b = (b * baseB + code) % modulusB;
+      if (index + 1 < fragmentLength) continue;
+      const key = a * lowBits + b;
+      const start = index + 1 - fragmentLength;
+      const heads = this.#heads.get(key);
+      if (heads) this.#headFragment(text, start, heads, found);
+      const tails = this.#tails.get(key);
+      if (tails) this.#tailFragment(text, index + 1, tails, found);
+    }
+  }
+
+  // A form begins at `start` and the text stops following it before its end, at a word's end.
+  #headFragment(text: string, start: number, secrets: string | string[], found: Found): void {
+    for (const secret of typeof secrets === 'string' ? [secrets] : secrets) {
+      for (const [form, kind] of this.formsOf(secret)) {
+        if (form.length <= fragmentLength) continue;
+        let kept = 0;
+        while (kept < form.length && start + kept < text.length && form[kept] === text[start + kept])
+          kept += 1;
+        const end = start + kept;
+        if (kept >= fragmentLength && kept < form.length) {
+          if (end === text.length || !isWordCharacter(text.charCodeAt(end))) found(start, end, kind);
+        }
+      }
+    }
+  }
+
+  // A form ends at `end` and the text follows it back only part of the way, from a word's start.
+  #tailFragment(text: string, end: number, secrets: string | string[], found: Found): void {
+    for (const secret of typeof secrets === 'string' ? [secrets] : secrets) {
+      for (const [form, kind] of this.formsOf(secret)) {
+        if (form.length <= fragmentLength) continue;
+        let kept = 0;
+        while (
+          kept < form.length &&
+          end - kept > 0 &&
+          form[form.length - 1 - kept] === text[end - 1 - kept]
+        ) {
+          kept += 1;
+        }
+        const start = end - kept;
+        if (kept >= fragmentLength && kept < form.length) {
+          if (start === 0 || !isWordCharacter(text.charCodeAt(start - 1))) found(start, end, kind);
+        }
+      }
+    }
+  }
+}
+
+type Found = (start: number, end: number, kind: PatternKind) => void;
+
+function lengthAt(lengths: readonly number[], length: number): number {
+  for (let at = 0; at < lengths.length; at += 2) if (lengths[at] === length) return at;
+  return -1;
+}
+
+function powerOf(base: number, exponent: number, modulus: number): number {
+  let result = 1;
+  for (let index = 0; index < exponent; index += 1) result = (result * base) % modulus;
+  return result;
+}
+
+function enter(map: Map<number, string | string[]>, key: number, secret: string): void {
+  const known = map.get(key);
+  if (known === undefined) map.set(key, secret);
+  else if (typeof known === 'string') {
+    if (known !== secret) map.set(key, [known, secret]);
+  } else if (!known.includes(secret)) known.push(secret);
+}
+
+function leave(map: Map<number, string | string[]>, key: number, secret: string): void {
+  const known = map.get(key);
+  if (known === secret) map.delete(key);
+  else if (Array.isArray(known)) {
+    const rest = known.filter((value) => value !== secret);
+    if (rest.length === 0) map.delete(key);
+    else map.set(key, rest.length === 1 ? (rest[0] as string) : rest);
+  }
+}

@@ -1,0 +1,129 @@
+/** Values shorter than this are too likely to match ordinary text to be replaced blindly. */
+export const minimumSecretLength = 4;
+
+const base64Alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * Every text a secret can take where a vendor or a library echoes it: the value itself; URL-encoded as a
+ * path or query component (upper- and lower-case hex, `+` for spaces); JSON-escaped (with `\/` and with
+ * `\uXXXX` for non-ASCII); and base64 (standard and URL-safe) of its UTF-8 and Latin-1 bytes at each of the
+ * three byte alignments, so it is found inside a longer blob such as the `Basic` value of `user:secret` or
+ * `:secret` (only the characters that depend on the secret's bits alone are fixed there). Forms shorter
+ * than {@link minimumSecretLength} are left out.
+ */
+export function secretForms(secret: string): string[] {
+  const { plain, encoded } = classifiedSecretForms(secret);
+  return [...new Set([...plain, ...encoded])];
+}
+
+/**
+ * {@link secretForms}, split into the forms a text carries as they are (`plain`) and the base64 ones
+ * (`encoded`), whose neighbouring characters inside a blob still carry a few bits of the secret.
+ */
+export function classifiedSecretForms(secret: string): { plain: string[]; encoded: string[] } {
+  const forms = new Set<string>();
+  const add = (form: string | undefined) => {
+    if (form !== undefined && form.length >= minimumSecretLength) forms.add(form);
+  };
+  add(secret);
+  for (const encoded of urlForms(secret)) {
+    add(encoded);
+    add(lowerHex(encoded));
+  }
+  const json = JSON.stringify(secret).slice(1, -1);
+  add(json);
+  add(json.replaceAll('/', '\\/'));
+  add(asciiJson(json));
+  const encoded = new Set<string>();
+  const addEncoded = (form: string) => {
+    if (form.length >= minimumSecretLength && !forms.has(form)) encoded.add(form);
+  };
+  for (const bytes of byteForms(secret)) {
+    for (const form of base64Forms(bytes)) {
+      addEncoded(form);
+      addEncoded(form.replaceAll('/', '\\/'));
+      addEncoded(form.replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, ''));
+    }
+  }
+  return { plain: [...forms], encoded: [...encoded] };
+}
+
+function urlForms(secret: string): string[] {
+  // A lone surrogate cannot be URL-encoded, so no URL can carry it encoded either.
+  try {
+    return [
+      encodeURIComponent(secret),
+      encodeURI(secret),
+      new URLSearchParams([['k', secret]]).toString().slice(2),
+    ];
+  } catch {
+    return [];
+  }
+}
+
+function lowerHex(encoded: string): string {
+  return encoded.replace(/%[0-9A-F]{2}/g, (sequence) => sequence.toLowerCase());
+}
+
+function asciiJson(json: string): string {
+  let out = '';
+  for (let index = 0; index < json.length; index += 1) {
+    const code = json.charCodeAt(index);
+    out += code < 0x80 ? json[index] : `\\u${code.toString(16).padStart(4, '0')}`;
+  }
+  return out;
+}
+
+function byteForms(secret: string): Uint8Array[] {
+  const utf8 = new TextEncoder().encode(secret);
+  const forms = [utf8];
+  let latin1Only = true;
+  let ascii = true;
+  for (let index = 0; index < secret.length; index += 1) {
+    const code = secret.charCodeAt(index);
+    if (code > 0xff) latin1Only = false;
+    if (code > 0x7f) ascii = false;
+  }
+  // `btoa` encodes Latin-1 code units; for ASCII both byte forms are the same.
+  if (latin1Only && !ascii) {
+    const latin1 = new Uint8Array(secret.length);
+    for (let index = 0; index < secret.length; index += 1) latin1[index] = secret.charCodeAt(index);
+    forms.push(latin1);
+  }
+  return forms;
+}
+
+/**
+ * The base64 characters fixed by `bytes` alone when they start at byte offset 0, 1 or 2 of a 3-byte group
+ * (found anywhere in a blob). The one character on each side that mixes the secret's bits with its
+ * neighbours', and any padding, are taken with a match by the redactor.
+ */
+function base64Forms(bytes: Uint8Array): string[] {
+  const forms: string[] = [];
+  const bits = bytes.length * 8;
+  for (let offset = 0; offset < 3; offset += 1) {
+    const shifted = new Uint8Array(offset + bytes.length);
+    shifted.set(bytes, offset);
+    const encoded = encodeBase64(shifted);
+    const startBit = offset * 8;
+    const first = Math.ceil(startBit / 6);
+    const coreEnd = Math.floor((startBit + bits) / 6);
+    forms.push(encoded.slice(first, coreEnd));
+  }
+  return forms;
+}
+
+function encodeBase64(bytes: Uint8Array): string {
+  let out = '';
+  for (let index = 0; index < bytes.length; index += 3) {
+    const a = bytes[index] ?? 0;
+    const b = bytes[index + 1] ?? 0;
+    const c = bytes[index + 2] ?? 0;
+    const triple = (a << 16) | (b << 8) | c;
+    out += base64Alphabet[(triple >> 18) & 63];
+    out += base64Alphabet[(triple >> 12) & 63];
+    out += index + 1 < bytes.length ? base64Alphabet[(triple >> 6) & 63] : '=';
+    out += index + 2 < bytes.length ? base64Alphabet[triple & 63] : '=';
+  }
+  return out;
+}

@@ -1,0 +1,313 @@
+import {
+  type CreateLiveStreamInput,
+  createLiveStreamClient,
+  createLiveStreamClientFromConfig,
+  InvalidInputError,
+} from '@unilive/core';
+import { liveApiSettingNames } from '@unilive/liveapi';
+import { loadFixture } from '@unilive/testing';
+import { videosdkSettingNames } from '@unilive/videosdk';
+import { wowzaRealtimeSettingNames } from '@unilive/wowza-realtime';
+import { wowzaVideoSettingNames } from '@unilive/wowza-video';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type AdapterId, adapterIds, adapters } from '../src/adapters.js';
+import { type CheckRow, writeSection } from '../src/report.js';
+
+// Configuration and input across adapters: every mistake is an InvalidInputError naming the setting, at the
+// factory or the client, before any request; nothing inherited from Object.prototype is read or sent.
+
+const rows: CheckRow[] = [];
+afterAll(() => writeSection('hardening.configuration', { kind: 'checks', area: 'configuration', rows }));
+
+const baseUrl = 'https://vendor.invalid/api';
+
+interface Sent {
+  method: string;
+  url: string;
+  body: string;
+}
+
+function recordingFetch(answer: (sent: Sent, index: number) => { status: number; body: unknown }) {
+  const requests: Sent[] = [];
+  const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const request = input instanceof Request ? input : new Request(input, init);
+    const sent = { method: request.method, url: request.url, body: await request.text() };
+    requests.push(sent);
+    const { status, body } = answer(sent, requests.length - 1);
+    return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  };
+  return { fetch: fetch as typeof globalThis.fetch, requests };
+}
+
+const refuse = () => ({ status: 422, body: { message: 'refused' } });
+
+async function failureOf(run: () => Promise<unknown>): Promise<InvalidInputError> {
+  const error = await run().then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(InvalidInputError.isInstance(error)).toBe(true);
+  return error as InvalidInputError;
+}
+
+/** Every setting the adapter takes, as it exports them (typed against its settings interface). */
+const settingNames: Record<AdapterId, readonly string[]> = {
+  'wowza-video': Object.keys(wowzaVideoSettingNames),
+  'wowza-realtime': Object.keys(wowzaRealtimeSettingNames),
+  liveapi: Object.keys(liveApiSettingNames),
+  // `now` is internal, for tests.
+  videosdk: Object.keys(videosdkSettingNames).filter((name) => name !== 'now'),
+};
+
+// A setting name as a hurried hand types it: wrong case, two letters swapped, a letter dropped or doubled.
+const misspelling = (name: string) =>
+  fc
+    .tuple(fc.constantFrom('case', 'swap', 'drop', 'double'), fc.nat({ max: name.length - 2 }))
+    .map(([kind, at]) => {
+      if (kind === 'case')
+        return name
+          .replace(/[a-z](?=[A-Z])|[A-Z]/, (letter) =>
+            letter.toUpperCase() === letter ? letter.toLowerCase() : letter.toUpperCase(),
+          )
+          .replace(/Url$/, 'URL');
+      if (kind === 'swap') return `${name.slice(0, at)}${name[at + 1]}${name[at]}${name.slice(at + 2)}`;
+      if (kind === 'drop') return `${name.slice(0, at)}${name.slice(at + 1)}`;
+      return `${name.slice(0, at)}${name[at]}${name.slice(at)}`;
+    });
+
+const baseUrlVariables: Record<AdapterId, string> = {
+  'wowza-video': 'WOWZA_VIDEO_BASE_URL',
+  'wowza-realtime': 'WOWZA_REALTIME_BASE_URL',
+  liveapi: 'LIVEAPI_BASE_URL',
+  videosdk: 'VIDEOSDK_BASE_URL',
+};
+
+describe('configuration: settings', () => {
+  for (const adapterId of adapterIds) {
+    const adapter = adapters[adapterId];
+
+    it(`${adapterId}: a misspelled setting is refused, naming the nearest valid one, before any request`, async () => {
+      const failures: string[] = [];
+      let runs = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc
+            .constantFrom(...settingNames[adapterId])
+            .chain((name) => fc.tuple(fc.constant(name), misspelling(name))),
+          async ([name, typo]) => {
+            if (settingNames[adapterId].includes(typo)) return;
+            runs += 1;
+            const { fetch, requests } = recordingFetch(refuse);
+            const error = await failureOf(() =>
+              createLiveStreamClientFromConfig(
+                { provider: adapterId, ...adapter.fixtures.settings, fetch, [typo]: 'http://127.0.0.1:9' },
+                { providers: { [adapterId]: adapter.factory } },
+              ),
+            );
+            const issue = error.issues[0];
+            const named = settingNames[adapterId].some((valid) => issue?.message.includes(`"${valid}"`));
+            if (issue?.path !== typo || !named || requests.length > 0) {
+              failures.push(`${typo} for ${name}: ${error.message}`);
+            }
+            expect(issue?.path).toBe(typo);
+            expect(named || issue?.message.startsWith('unknown setting; expected one of')).toBe(true);
+            expect(requests).toEqual([]);
+          },
+        ),
+        { numRuns: 40 },
+      );
+      const error = await failureOf(() =>
+        createLiveStreamClientFromConfig(
+          { provider: adapterId, ...adapter.fixtures.settings, baseURL: 'http://127.0.0.1:9' },
+          { providers: { [adapterId]: adapter.factory } },
+        ),
+      );
+      expect(error.message).toBe(`${adapterId}: "baseURL": unknown setting; did you mean "baseUrl"?`);
+      rows.push({ check: 'misspelled setting (baseURL, …)', adapter: adapterId, runs: runs + 1, failures });
+    });
+
+    it(`${adapterId}: ${baseUrlVariables[adapterId]} points the adapter at another API root`, async () => {
+      const variable = baseUrlVariables[adapterId];
+      const { fetch, requests } = recordingFetch(refuse);
+      process.env[variable] = 'https://from-environment.invalid/root';
+      try {
+        const client = await createLiveStreamClientFromConfig(
+          { provider: adapterId, ...adapter.fixtures.settings, fetch, retry: { maxRetries: 0 } },
+          { providers: { [adapterId]: adapter.factory } },
+        );
+        await client.get(adapter.fixtures.subjectId).catch(() => undefined);
+      } finally {
+        delete process.env[variable];
+      }
+      const failures = requests.every((request) =>
+        request.url.startsWith('https://from-environment.invalid/root/'),
+      )
+        ? []
+        : requests.map((request) => request.url);
+      rows.push({ check: `base URL from ${variable}`, adapter: adapterId, runs: 1, failures });
+      expect(requests.length).toBeGreaterThan(0);
+      expect(failures).toEqual([]);
+    });
+  }
+});
+
+const polluted = Object.prototype as Record<string, unknown>;
+const pollution: Record<string, unknown> = {
+  recording: true,
+  record: true,
+  lowLatency: true,
+  region: 'eu_germany',
+  restream: [{ url: 'rtmp://polluted.invalid/app', streamKey: 'polluted-key' }],
+  providerOptions: { liveapi: { enabled: false } },
+  baseUrl: 'https://polluted.invalid',
+  token: 'polluted-token',
+  enabled: false,
+  settings: { polluted: true },
+  billing_mode: 'twentyfour_seven',
+  encoder: 'file',
+  'wowza-video': { billing_mode: 'twentyfour_seven' },
+  'wowza-realtime': { enable_secure_viewer: true },
+  liveapi: { enabled: false },
+  videosdk: { polluted: true },
+};
+
+describe('configuration: a polluted Object.prototype changes nothing sent', () => {
+  for (const adapterId of adapterIds) {
+    it(`${adapterId}: the same create sends the same request with and without the pollution`, async () => {
+      const adapter = adapters[adapterId];
+      const input: CreateLiveStreamInput = { name: 'innocent' };
+      const send = async () => {
+        const { fetch, requests } = recordingFetch(refuse);
+        const provider = adapter.factory({
+          ...adapter.fixtures.settings,
+          baseUrl,
+          fetch,
+          retry: { maxRetries: 0 },
+        });
+        const error = await createLiveStreamClient(provider)
+          .create(input)
+          .then(
+            () => undefined,
+            (caught: unknown) => caught,
+          );
+        return { requests, error: (error as Error | undefined)?.name };
+      };
+      const clean = await send();
+      Object.assign(polluted, pollution);
+      let dirty: Awaited<ReturnType<typeof send>>;
+      try {
+        dirty = await send();
+      } finally {
+        for (const key of Object.keys(pollution)) delete polluted[key];
+      }
+      const failures =
+        JSON.stringify(dirty) === JSON.stringify(clean) ? [] : [JSON.stringify(dirty.requests)];
+      rows.push({ check: 'polluted Object.prototype', adapter: adapterId, runs: 1, failures });
+      expect(clean.requests).toHaveLength(1);
+      expect(dirty).toEqual(clean);
+    });
+  }
+});
+
+const typos: Record<AdapterId, string> = {
+  'wowza-video': 'wowzavideo',
+  'wowza-realtime': 'wowza-realtim',
+  liveapi: 'liveApi',
+  videosdk: 'videoSDK',
+};
+
+describe('configuration: what a create needs', () => {
+  for (const adapterId of adapterIds) {
+    it(`${adapterId}: create({}) and create(undefined) say what is missing, before any request`, async () => {
+      const adapter = adapters[adapterId];
+      const { fetch, requests } = recordingFetch(refuse);
+      const client = createLiveStreamClient(
+        adapter.factory({ ...adapter.fixtures.settings, baseUrl, fetch }),
+      );
+      const loose = client as unknown as { create(input: unknown): Promise<unknown> };
+      const missingName = await failureOf(() => loose.create({}));
+      const noInput = await failureOf(() => loose.create(undefined));
+      expect(missingName.message).toBe('Invalid input for create: name is required');
+      expect(noInput.message).toBe(
+        'Invalid input for create: expected an object with at least `name`, such as { name: "Launch" }; received undefined',
+      );
+      expect(requests).toEqual([]);
+      rows.push({ check: 'create({}) and create(undefined)', adapter: adapterId, runs: 2, failures: [] });
+    });
+
+    it(`${adapterId}: options under a misspelled provider id come back as a warning naming the known ids`, async () => {
+      const adapter = adapters[adapterId];
+      const { fixtures } = adapter;
+      const sequence = (fixtures.operations.create?.success ?? []).map(
+        (name) => loadFixture(fixtures.directory, name).response,
+      );
+      const typo = typos[adapterId];
+      const { fetch } = recordingFetch((_, index) => {
+        const answer = sequence[Math.min(index, sequence.length - 1)];
+        return { status: answer?.status ?? 500, body: answer?.body };
+      });
+      const client = createLiveStreamClient(adapter.factory({ ...fixtures.settings, baseUrl, fetch }));
+      const stream = await client.create({
+        ...fixtures.createInput,
+        providerOptions: { [typo]: { anything: true } } as NonNullable<
+          CreateLiveStreamInput['providerOptions']
+        >,
+      });
+      const warning = stream.warnings?.find((entry) => entry.setting === `providerOptions.${typo}`);
+      const failures =
+        warning?.message.includes(`did you mean "${adapterId}"?`) &&
+        warning.message.includes('known ids: wowza-video, wowza-realtime, liveapi, videosdk')
+          ? []
+          : [JSON.stringify(stream.warnings)];
+      rows.push({ check: `providerOptions under "${typo}"`, adapter: adapterId, runs: 1, failures });
+      expect(failures).toEqual([]);
+    });
+  }
+});
+
+describe('configuration: provider ids and packages', () => {
+  it('refuses provider ids that would reach Object.prototype, and packages that are no bare name', async () => {
+    let factoryCalls = 0;
+    const providers = {
+      liveapi: () => {
+        factoryCalls += 1;
+        return adapters.liveapi.factory({});
+      },
+    };
+    const ids = fc.oneof(
+      fc.constantFrom('constructor', '__proto__', 'prototype', 'toString', 'hasOwnProperty', 'valueOf'),
+      fc
+        .string({ minLength: 1, maxLength: 12 })
+        .filter((id) => !/^[a-z0-9](?:[a-z0-9]|[-.](?=[a-z0-9])){0,63}$/.test(id)),
+    );
+    const packages = fc.oneof(
+      fc
+        .tuple(fc.constantFrom('data:', 'http://', 'https://', 'file://', 'node:', 'blob:'), fc.string())
+        .map(([scheme, rest]) => `${scheme}${rest}`),
+      fc
+        .tuple(fc.constantFrom('./', '../', '/', 'C:\\', '~/'), fc.string())
+        .map(([start, rest]) => `${start}${rest}`),
+    );
+    let runs = 0;
+    const failures: string[] = [];
+    await fc.assert(
+      fc.asyncProperty(ids, packages, async (id, packageName) => {
+        runs += 2;
+        const byId = await failureOf(() => createLiveStreamClientFromConfig({ provider: id }, { providers }));
+        const byPackage = await failureOf(() =>
+          createLiveStreamClientFromConfig({ provider: 'acme', package: packageName }),
+        );
+        if (byId.issues[0]?.path !== 'provider') failures.push(`id ${JSON.stringify(id)}: ${byId.message}`);
+        if (byPackage.issues[0]?.path !== 'package') {
+          failures.push(`package ${JSON.stringify(packageName)}: ${byPackage.message}`);
+        }
+        expect(byId.issues[0]?.path).toBe('provider');
+        expect(byPackage.issues[0]?.path).toBe('package');
+      }),
+      { numRuns: 100 },
+    );
+    rows.push({ check: 'provider ids and package names', adapter: 'core', runs, failures });
+    expect(factoryCalls).toBe(0);
+  });
+});

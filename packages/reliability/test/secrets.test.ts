@@ -1,0 +1,290 @@
+import { Buffer } from 'node:buffer';
+import { createLiveStreamClient, type HttpHooks, type LiveStreamProvider } from '@unilive/core';
+import { errorTranscript, loadFixture, SecretScanner } from '@unilive/testing';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type AdapterId, adapterIds, adapters } from '../src/adapters.js';
+import { type CheckRow, writeSection } from '../src/report.js';
+
+// Secrets across adapters: what the caller sends is scrubbed before the vendor answers, a stream key learned
+// long ago is still scrubbed, and vendor-chosen text (messages, request ids) is scrubbed in every view.
+
+const rows: CheckRow[] = [];
+afterAll(() => writeSection('hardening.secrets', { kind: 'checks', area: 'secrets', rows }));
+
+const baseUrl = 'https://vendor.invalid/api';
+
+interface Exchange {
+  method: string;
+  url: string;
+  authorization: string;
+  body: string;
+}
+
+type Answer = (exchange: Exchange) => { status: number; body: unknown; headers?: Record<string, string> };
+
+function fakeVendor(answer: Answer) {
+  const exchanges: Exchange[] = [];
+  const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const request = input instanceof Request ? input : new Request(input, init);
+    const exchange = {
+      method: request.method,
+      url: request.url,
+      authorization: request.headers.get('authorization') ?? '',
+      body: await request.text(),
+    };
+    exchanges.push(exchange);
+    const { status, body, headers } = answer(exchange);
+    return new Response(typeof body === 'string' ? body : JSON.stringify(body), {
+      status,
+      headers: { 'content-type': 'application/json', ...headers },
+    });
+  };
+  return { fetch: fetch as typeof globalThis.fetch, exchanges };
+}
+
+/** Hooks that hand every event, as a logger would print it, to the scanner. */
+function recordingHooks(scanner: SecretScanner): HttpHooks {
+  const record = (kind: string) => (event: object) => {
+    const { error, ...rest } = event as { error?: unknown };
+    scanner.recordText(JSON.stringify(rest), `hook ${kind}`);
+    if (error !== undefined) scanner.recordText(errorTranscript(error), `hook ${kind} error`);
+  };
+  return {
+    onRequest: record('request'),
+    onResponse: record('response'),
+    onRetry: record('retry'),
+    onError: record('error'),
+  };
+}
+
+/** A vendor error body that repeats `echo` in every field any adapter's error reader takes. */
+function echoBody(echo: string) {
+  return {
+    meta: { status: 422, code: 'ERR-422-Echo', title: echo, message: echo, description: echo },
+    message: echo,
+    error: echo,
+    code: 'echo',
+  };
+}
+
+const encodings = {
+  raw: (text: string) => text,
+  base64: (text: string) => Buffer.from(text).toString('base64'),
+  base64url: (text: string) => Buffer.from(text).toString('base64url'),
+  url: (text: string) => encodeURIComponent(text),
+  json: (text: string) => JSON.stringify(text),
+} as const;
+type Encoding = keyof typeof encodings;
+
+const tokenCharacters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~+/=-';
+// Long enough that a random value cannot appear in the surrounding text by chance.
+const credential = (characters: string) =>
+  fc.string({ unit: fc.constantFrom(...characters), minLength: 12, maxLength: 48 });
+const pushCredential = credential('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-');
+const hexSecret = fc
+  .integer({ min: 6, max: 16 })
+  .chain((bytes) => fc.stringMatching(new RegExp(`^[0-9a-f]{${bytes * 2}}$`)));
+
+/** Random credentials for an adapter, and random secrets in a create input it sends. */
+function caseOf(adapter: AdapterId) {
+  const settings =
+    adapter === 'liveapi'
+      ? fc.record({ tokenId: credential(tokenCharacters), secretKey: credential(tokenCharacters) })
+      : adapter === 'videosdk'
+        ? fc.oneof(
+            fc.record({ token: credential(tokenCharacters) }),
+            fc.record({ apiKey: credential(tokenCharacters), secret: credential(tokenCharacters) }),
+          )
+        : fc.record({ token: credential(tokenCharacters) });
+  const input =
+    adapter === 'wowza-video'
+      ? fc.record({ password: pushCredential, shared: hexSecret }).map(({ password, shared }) => ({
+          secrets: [password, shared],
+          input: {
+            name: 'echo',
+            providerOptions: {
+              'wowza-video': {
+                username: 'publisher',
+                password,
+                security: { token_auth_enabled: true, token_auth_shared_secret: shared },
+              },
+            },
+          },
+        }))
+      : adapter === 'liveapi'
+        ? // LiveAPI adds restream targets after the stream exists: the create body carries the settings,
+          // the platform request the key.
+          fc.record({ key: pushCredential, setting: pushCredential }).map(({ key, setting }) => ({
+            secrets: [key, setting],
+            input: {
+              name: 'echo',
+              restream: [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: key }],
+              providerOptions: { liveapi: { settings: { pulling_mode: { source_key: setting } } } },
+            },
+          }))
+        : adapter === 'videosdk'
+          ? fc.array(pushCredential, { minLength: 1, maxLength: 3 }).map((keys) => ({
+              secrets: keys,
+              input: {
+                name: 'echo',
+                restream: keys.map((streamKey) => ({ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey })),
+              },
+            }))
+          : fc.constant({ secrets: [] as string[], input: { name: 'echo' } });
+  return fc.record({
+    settings: settings as fc.Arbitrary<Record<string, string>>,
+    sent: input,
+    encoding: fc.constantFrom(...(Object.keys(encodings) as Encoding[])),
+    prefix: fc.string({ maxLength: 5 }),
+    cut: fc.option(fc.nat({ max: 700 }), { nil: undefined }),
+  });
+}
+
+const liveApiCreated = loadFixture(adapters.liveapi.fixtures.directory, 'create-any').response.body;
+
+describe('secrets: what the caller sends is a secret before the vendor answers', () => {
+  for (const adapterId of adapterIds) {
+    it(`${adapterId}: a refused create that echoes the request, in any encoding, leaks nothing`, async () => {
+      const adapter = adapters[adapterId];
+      const failures: string[] = [];
+      let runs = 0;
+      await fc.assert(
+        fc.asyncProperty(caseOf(adapterId), async ({ settings, sent, encoding, prefix, cut }) => {
+          runs += 1;
+          const scanner = new SecretScanner();
+          for (const [label, value] of Object.entries(settings))
+            scanner.register(`credential ${label}`, value);
+          for (const secret of sent.secrets) scanner.register('input secret', secret);
+          // The vendor repeats what it received, headers and body, in the chosen encoding, cut or whole. On
+          // LiveAPI the create itself succeeds and the restream target's request is the one refused.
+          const created = adapterId === 'liveapi' ? liveApiCreated : undefined;
+          const vendor = fakeVendor(({ authorization, body, url }) => {
+            if (created && url.endsWith('/live_streams')) return { status: 201, body: created };
+            const full = encodings[encoding](`${prefix}${authorization} ${body}`);
+            const echo = cut === undefined ? full : full.slice(0, cut);
+            return { status: 422, body: echoBody(echo), headers: { 'x-request-id': echo.slice(0, 4000) } };
+          });
+          const provider: LiveStreamProvider = adapter.factory({
+            ...settings,
+            baseUrl,
+            fetch: vendor.fetch,
+            retry: { maxRetries: 0 },
+          });
+          const client = createLiveStreamClient(provider, { hooks: recordingHooks(scanner) });
+          const error = await client.create(sent.input).then(
+            () => undefined,
+            (caught: unknown) => caught,
+          );
+          scanner.recordError(error);
+          const leaks = scanner.leaks();
+          // Every input secret did reach the vendor, so the echo carried it.
+          const sentText = vendor.exchanges.map((exchange) => exchange.body).join('');
+          expect(sent.secrets.every((secret) => sentText.includes(secret))).toBe(true);
+          expect(vendor.exchanges).toHaveLength(created ? 2 : 1);
+          if (leaks.length > 0) {
+            failures.push(
+              `${encoding}: ${vendor.exchanges.length} requests, leaks ${leaks.map((leak) => `${leak.secretLabel} in ${leak.where}`).join(', ')}`,
+            );
+          }
+          expect(leaks).toEqual([]);
+        }),
+        { numRuns: 40 },
+      );
+      rows.push({
+        check: 'input credentials echoed by a refused create',
+        adapter: adapterId,
+        runs,
+        failures,
+      });
+    });
+  }
+});
+
+// Replaces the last six characters of each value with the stream's number, so every stream of the walk has
+// keys of its own in the shape the vendor uses (hex, UUID or alphanumeric all take digits).
+function streamOf(template: string, values: readonly string[], index: number): string {
+  const suffix = String(index).padStart(6, '0');
+  const mutate = (value: string) =>
+    value.length <= 6 ? suffix.slice(-value.length) : `${value.slice(0, -6)}${suffix}`;
+  let text = template;
+  for (const value of [...values].sort((a, b) => b.length - a.length)) {
+    text = text.replaceAll(JSON.stringify(value).slice(1, -1), JSON.stringify(mutate(value)).slice(1, -1));
+  }
+  return text;
+}
+
+const otherStreams = 1_050;
+
+describe('secrets: a stream key learned long ago is still a secret', () => {
+  for (const adapterId of adapterIds) {
+    it(`${adapterId}: after ${otherStreams} other streams, the first stream's keys are still scrubbed`, async () => {
+      const adapter = adapters[adapterId];
+      const { fixtures } = adapter;
+      const getFixture = loadFixture(fixtures.directory, fixtures.operations.get?.success[0] ?? 'get');
+      const template = JSON.stringify(getFixture.response.body);
+      let answer: Answer = () => ({ status: 200, body: template });
+      const vendor = fakeVendor((exchange) => answer(exchange));
+      const provider = adapter.factory({ ...fixtures.settings, baseUrl, fetch: vendor.fetch });
+      // Credentials (LiveAPI's Basic value is made at the first request) are not the stream's.
+      const credentials = new Set([...(provider.secrets?.() ?? []), ...Object.values(fixtures.secrets)]);
+      await provider.get(fixtures.subjectId);
+      const learned = (provider.secrets?.() ?? []).filter((value) => !credentials.has(value));
+      expect(learned.length).toBeGreaterThan(0);
+
+      for (let index = 1; index <= otherStreams; index += 1) {
+        const body = streamOf(template, [...learned, fixtures.subjectId], index);
+        answer = () => ({ status: 200, body });
+        await provider.get(streamOf(fixtures.subjectId, [fixtures.subjectId], index));
+      }
+      // Each stream of the walk brought keys of its own: the provider learned them all.
+      expect(provider.secrets?.().length).toBeGreaterThanOrEqual(learned.length * (otherStreams + 1));
+
+      const scanner = new SecretScanner();
+      for (const value of learned) scanner.register('stream secret', value);
+      const echo = learned.join(' ');
+      for (const encode of Object.values(encodings)) {
+        answer = () => ({
+          status: 409,
+          body: echoBody(`already in use: ${encode(echo)}`),
+          headers: { 'x-request-id': encode(echo) },
+        });
+        const client = createLiveStreamClient(provider, { hooks: recordingHooks(scanner) });
+        scanner.recordError(await client.get(fixtures.subjectId).catch((caught: unknown) => caught));
+      }
+      const failures = scanner.leaks().map((leak) => `${leak.secretLabel} in ${leak.where}`);
+      rows.push({
+        check: 'a stream key learned before a long walk',
+        adapter: adapterId,
+        runs: Object.keys(encodings).length,
+        failures,
+        figure: `${learned.length} secret${learned.length === 1 ? '' : 's'} of the first stream, ${otherStreams.toLocaleString('en-US')} streams learned since`,
+      });
+      expect(failures).toEqual([]);
+    });
+  }
+});
+
+describe('secrets: vendor-chosen text on a success', () => {
+  for (const adapterId of adapterIds) {
+    it(`${adapterId}: a request id that repeats the credentials is scrubbed in the response hook`, async () => {
+      const adapter = adapters[adapterId];
+      const { fixtures } = adapter;
+      const getFixture = loadFixture(fixtures.directory, fixtures.operations.get?.success[0] ?? 'get');
+      const scanner = new SecretScanner();
+      for (const [label, value] of Object.entries(fixtures.secrets)) scanner.register(label, value);
+      const vendor = fakeVendor(({ authorization }) => ({
+        status: 200,
+        body: getFixture.response.body,
+        headers: { 'x-request-id': `req ${authorization}` },
+      }));
+      const provider = adapter.factory({ ...fixtures.settings, baseUrl, fetch: vendor.fetch });
+      const client = createLiveStreamClient(provider, { hooks: recordingHooks(scanner) });
+      await client.get(fixtures.subjectId);
+      const failures = scanner.leaks().map((leak) => `${leak.secretLabel} in ${leak.where}`);
+      rows.push({ check: 'request id repeating the credentials', adapter: adapterId, runs: 1, failures });
+      expect(scanner.recorded).toBeGreaterThan(1);
+      expect(failures).toEqual([]);
+    });
+  }
+});

@@ -1,0 +1,54 @@
+// Type tests, checked by `tsc` in this package's typecheck (never run): with this adapter imported,
+// `providerOptions['wowza-video']` is typed. Every `@ts-expect-error` below must stay an error.
+import {
+  type CreateLiveStreamInput,
+  createLiveStreamClient,
+  type UpdateLiveStreamInput,
+} from '@unilive/core';
+import { type WowzaVideoCreateOptions, wowzaVideo } from '../src/index.js';
+
+const client = createLiveStreamClient(wowzaVideo({ token: 'type-test' }));
+
+export async function typed(): Promise<void> {
+  await client.create({
+    name: 'Launch',
+    providerOptions: {
+      'wowza-video': { billing_mode: 'pay_as_you_go', security: { token_auth_enabled: true } },
+      // A built-in provider whose package is not imported takes any fields: one input, several vendors.
+      liveapi: { enabled: false },
+    },
+  });
+
+  await client.create({
+    name: 'Launch',
+    // @ts-expect-error a misspelled option fails to compile
+    providerOptions: { 'wowza-video': { billing_mod: 'pay_as_you_go' } },
+  });
+
+  await client.create({
+    name: 'Launch',
+    // @ts-expect-error a value outside Wowza's enum fails to compile
+    providerOptions: { 'wowza-video': { billing_mode: 'monthly' } },
+  });
+
+  await client.create({
+    name: 'Launch',
+    // @ts-expect-error a misspelled provider id fails to compile
+    providerOptions: { wowzavideo: { billing_mode: 'pay_as_you_go' } },
+  });
+
+  await client.update('abc123', {
+    // @ts-expect-error billing_mode can only be set on create
+    providerOptions: { 'wowza-video': { billing_mode: 'pay_as_you_go' } },
+  });
+
+  await client.update('abc123', { providerOptions: { 'wowza-video': { remove_logo_image: true } } });
+}
+
+// The registered types are what the input types use.
+type CreateOptions = NonNullable<NonNullable<CreateLiveStreamInput['providerOptions']>['wowza-video']>;
+type UpdateKeys = keyof NonNullable<NonNullable<UpdateLiveStreamInput['providerOptions']>['wowza-video']>;
+export const sameOptions: CreateOptions extends WowzaVideoCreateOptions ? true : false = true;
+export const updateKey: UpdateKeys = 'remove_video_poster_image';
+// @ts-expect-error an update takes no billing_mode
+export const notAnUpdateKey: UpdateKeys = 'billing_mode';
