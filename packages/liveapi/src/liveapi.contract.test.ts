@@ -1,4 +1,4 @@
-import { fixtureHarness, runLiveStreamContract, sandboxHarness } from '@unilive/testing';
+import { fixtureHarness, runLiveStreamContract, sandboxHarness } from '@unilive/testing/contract';
 import nock from 'nock';
 import { fixtureContract } from '../test/contract-config.js';
 import { liveapi } from './liveapi-provider.js';

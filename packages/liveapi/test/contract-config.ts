@@ -1,4 +1,4 @@
-import type { FixtureHarnessOptions } from '@unilive/testing';
+import type { FixtureHarnessOptions } from '@unilive/testing/contract';
 import { liveapi } from '../src/liveapi-provider.js';
 import { fixtureBasic, fixtureCredentials, fixturesDirectory, origin } from './support.js';
 

@@ -1,6 +1,6 @@
 import type { LiveStreamProvider } from '@unilive/core';
 import type { Sandbox } from '@unilive/sandbox';
-import { registryHarness, runLiveStreamContract, sandboxHarness } from '@unilive/testing';
+import { registryHarness, runLiveStreamContract, sandboxHarness } from '@unilive/testing/contract';
 import { fixtureCreateInput as videosdkCreateInput } from '../../videosdk/test/contract-config.js';
 import { type AdapterId, adapterIds, adapters } from '../src/adapters.js';
 

@@ -1,3 +1,5 @@
+// The main entry carries no test runner: the memory provider, fixtures, webhook signing and a webhook
+// receiver, and the secret scanner. The contract suites (vitest, nock) are `@unilive/testing/contract`.
 export {
   createWebhookKeyPair,
   createWebhookSecret,
@@ -5,18 +7,6 @@ export {
   signWebhook,
   type WebhookSigning,
 } from '@unilive/sandbox';
-export {
-  type ContractClient,
-  type ContractHarness,
-  type ContractOptions,
-  type ContractStep,
-  contractRestreamInput,
-  expectWellFormedStream,
-  type PagingScenario,
-  type PagingSetup,
-  runLiveStreamContract,
-} from './contract.js';
-export { type FixtureHarnessOptions, fixtureHarness } from './fixture-harness.js';
 export {
   type Fixture,
   interceptFixture,
@@ -33,14 +23,5 @@ export {
   type MemoryBackendOptions,
 } from './memory-backend.js';
 export { createMemoryProvider, type MemoryProviderSettings, memoryCapabilities } from './memory-provider.js';
-export { type RegistryHarnessOptions, registryHarness } from './registry-harness.js';
-export { prepareEnginePaging, type SandboxHarnessOptions, sandboxHarness } from './sandbox-harness.js';
 export { errorTranscript, leakForms, type SecretLeak, SecretScanner } from './secret-scanner.js';
-export {
-  loadWebhookFixtures,
-  runWebhookContract,
-  type WebhookContractOptions,
-  type WebhookFixture,
-  type WebhookParseVariant,
-} from './webhook-contract.js';
 export { sleepUntilWoken, startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { InvalidInputError, ProviderUnavailableError, type WebhookVerificationError } from '@unilive/core';
-import { createWebhookKeyPair, loadWebhookFixtures, runWebhookContract, signWebhook } from '@unilive/testing';
+import { createWebhookKeyPair, signWebhook } from '@unilive/testing';
+import { loadWebhookFixtures, runWebhookContract } from '@unilive/testing/contract';
 import { describe, expect, it } from 'vitest';
 import { parseWebhook, videosdkPublicKey } from './videosdk-webhooks.js';
 

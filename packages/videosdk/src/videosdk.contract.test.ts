@@ -1,4 +1,4 @@
-import { fixtureHarness, runLiveStreamContract, sandboxHarness } from '@unilive/testing';
+import { fixtureHarness, runLiveStreamContract, sandboxHarness } from '@unilive/testing/contract';
 import nock from 'nock';
 import { fixtureContract, fixtureCreateInput } from '../test/contract-config.js';
 import { videosdk } from './videosdk-provider.js';

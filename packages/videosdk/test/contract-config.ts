@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { type FixtureHarnessOptions, loadFixture } from '@unilive/testing';
+import { loadFixture } from '@unilive/testing';
+import type { FixtureHarnessOptions } from '@unilive/testing/contract';
 import { videosdk } from '../src/videosdk-provider.js';
 
 const directory = fileURLToPath(new URL('../../../test-fixtures/videosdk', import.meta.url));

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { InvalidInputError, type LiveStream, type WebhookVerificationError } from '@unilive/core';
-import { loadWebhookFixtures, runWebhookContract, signWebhook } from '@unilive/testing';
+import { signWebhook } from '@unilive/testing';
+import { loadWebhookFixtures, runWebhookContract } from '@unilive/testing/contract';
 import { describe, expect, it } from 'vitest';
 import { parseWebhook, wowzaRealtimeStreamNames } from './wowza-realtime-webhooks.js';
 

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { FixtureHarnessOptions } from '@unilive/testing';
+import type { FixtureHarnessOptions } from '@unilive/testing/contract';
 import { wowzaRealtime } from '../src/wowza-realtime-provider.js';
 
 const directory = fileURLToPath(new URL('../../../test-fixtures/wowza-realtime', import.meta.url));

@@ -1,6 +1,6 @@
 import type { LiveStream, LiveStreamProvider } from '@unilive/core';
 import { type Sandbox, startSandbox } from '@unilive/sandbox';
-import { runLiveStreamContract, sandboxHarness } from '@unilive/testing';
+import { runLiveStreamContract, sandboxHarness } from '@unilive/testing/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wowzaVideoDetailsOf } from './map-wowza-video-live-stream.js';
 import { wowzaVideo } from './wowza-video-provider.js';

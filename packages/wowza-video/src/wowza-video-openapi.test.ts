@@ -9,7 +9,8 @@ import {
   type UniliveError,
 } from '@unilive/core';
 import { type Sandbox, startSandbox } from '@unilive/sandbox';
-import { expectWellFormedStream, loadFixtures } from '@unilive/testing';
+import { loadFixtures } from '@unilive/testing';
+import { expectWellFormedStream } from '@unilive/testing/contract';
 import { OpenAPIBackend } from 'openapi-backend';
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

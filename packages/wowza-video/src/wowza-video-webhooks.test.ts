@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { loadWebhookFixtures, runWebhookContract } from '@unilive/testing';
+import { loadWebhookFixtures, runWebhookContract } from '@unilive/testing/contract';
 import { parseWebhook } from './wowza-video-webhooks.js';
 
 const fixtures = loadWebhookFixtures(

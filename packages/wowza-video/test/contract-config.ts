@@ -1,4 +1,4 @@
-import type { FixtureHarnessOptions } from '@unilive/testing';
+import type { FixtureHarnessOptions } from '@unilive/testing/contract';
 import { wowzaVideo } from '../src/wowza-video-provider.js';
 import { fixturesDirectory, fixtureToken, origin } from './fixtures.js';
 

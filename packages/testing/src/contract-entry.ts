@@ -1,0 +1,24 @@
+// `@unilive/testing/contract`: the contract suites and their harnesses. They run under vitest and replay
+// recordings with nock, so they live apart from the main entry, which an application that only wants the
+// memory provider or the fixtures can import without a test runner.
+export {
+  type ContractClient,
+  type ContractHarness,
+  type ContractOptions,
+  type ContractStep,
+  contractRestreamInput,
+  expectWellFormedStream,
+  type PagingScenario,
+  type PagingSetup,
+  runLiveStreamContract,
+} from './contract.js';
+export { type FixtureHarnessOptions, fixtureHarness } from './fixture-harness.js';
+export { type RegistryHarnessOptions, registryHarness } from './registry-harness.js';
+export { prepareEnginePaging, type SandboxHarnessOptions, sandboxHarness } from './sandbox-harness.js';
+export {
+  loadWebhookFixtures,
+  runWebhookContract,
+  type WebhookContractOptions,
+  type WebhookFixture,
+  type WebhookParseVariant,
+} from './webhook-contract.js';
