@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type ConfiguredProviderFactory, InvalidInputError } from '@unilive/core';
 import { createMemoryBackend, createMemoryProvider } from '@unilive/testing';
 import fc from 'fast-check';
@@ -72,6 +74,28 @@ describe('unilive --version and --help', () => {
     const { run, err } = harness();
     expect(await run()).toBe(2);
     for (const command of commands) expect(err.join('\n')).toContain(command.name);
+  });
+});
+
+describe('on an older Node.js', () => {
+  it('bin says what it needs in one line before loading anything', () => {
+    for (const version of ['18.20.8', '20.20.2', '22.11.0']) {
+      const run = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          `data:text/javascript,Object.defineProperty(process.versions,'node',{value:'${version}'})`,
+          fileURLToPath(new URL('./bin.ts', import.meta.url)),
+          '--version',
+        ],
+        { encoding: 'utf8' },
+      );
+      expect([run.status, run.stdout, run.stderr]).toEqual([
+        1,
+        '',
+        `unilive: needs Node.js 22.12 or newer; this is Node.js ${version}. Install a current Node.js and run it again.\n`,
+      ]);
+    }
   });
 });
 

@@ -4,6 +4,7 @@
  * @module container
  */
 // First, so that tsyringe finds Reflect.getMetadata when it loads; listed in package.json `sideEffects`.
+import '../node-version.js';
 import './reflect-polyfill.js';
 import { type DependencyContainer, container as rootContainer } from 'tsyringe';
 
