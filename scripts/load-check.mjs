@@ -55,8 +55,9 @@ function npmTest(dir, log, signal) {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout.pipe(out);
-    child.stderr.pipe(out);
+    // Both streams into one file, which is ended once, when the child is done.
+    child.stdout.pipe(out, { end: false });
+    child.stderr.pipe(out, { end: false });
     const stop = () => {
       try {
         process.kill(-child.pid, 'SIGTERM');
@@ -64,6 +65,7 @@ function npmTest(dir, log, signal) {
     };
     signal?.addEventListener('abort', stop, { once: true });
     child.on('close', (code) => {
+      out.end();
       signal?.removeEventListener('abort', stop);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       resolve({ code: code ?? 1, seconds });

@@ -3,7 +3,19 @@ import { type Fault, replaceEnums, type Sandbox, startSandbox } from '@unilive/s
 import { type Fixture, interceptFixture, loadFixture } from '@unilive/testing';
 import nock from 'nock';
 import type { AdapterSpec, MatrixOperation } from './adapters.js';
-import { abortHeldMs, type MatrixFault, slowDelayMs, timesOf } from './faults.js';
+import {
+  abortHeldMs,
+  isSlowTransient,
+  type MatrixFault,
+  slowDelayMs,
+  slowRecoveryRetries,
+  timesOf,
+} from './faults.js';
+
+/** The retry budget of a case: the default, or more room to recover after a slow answer served once. */
+const retryFor = (fault: MatrixFault) =>
+  isSlowTransient(fault) ? { retry: { maxRetries: slowRecoveryRetries } } : {};
+
 import type { Wire } from './wire.js';
 
 /** Where the matrix runs: recorded fixtures replayed by nock, or the sandbox server on loopback. */
@@ -169,10 +181,12 @@ export function nockBackend(): Backend {
             break;
           }
         }
-        for (const name of plan.success) interceptFixture(scope(), load(name));
+        // After a slow answer served once, the recovery may take more than one attempt on a loaded machine.
+        const successTimes = isSlowTransient(fault) ? { times: slowRecoveryRetries + 1 } : {};
+        for (const name of plan.success) interceptFixture(scope(), load(name), successTimes);
       }
       return {
-        provider: adapter.factory({ ...fixtures.settings, fetch: wire.fetch, timeoutMs }),
+        provider: adapter.factory({ ...fixtures.settings, fetch: wire.fetch, timeoutMs, ...retryFor(fault) }),
         subjectId: operation === 'create' || operation === 'list' ? undefined : fixtures.subjectId,
         createInput: fixtures.createInput,
         updatePatch: fixtures.updatePatch,
@@ -218,6 +232,7 @@ export function sandboxBackend(): Backend {
         ...server.adapterSettings(adapter.id),
         fetch: wire.fetch,
         timeoutMs,
+        ...retryFor(fault),
       });
       const createInput: CreateLiveStreamInput = {
         name: 'unilive matrix stream',

@@ -265,9 +265,9 @@ async function runCase(context: CaseContext): Promise<CaseRecord> {
         if (error !== undefined)
           problems.push(`expected recovery after one retry, got ${describeError(error)}`);
         // A slow fault's recovery attempt runs under the same short limit: on a machine loaded by the rest
-        // of `npm test` it may miss it once, and the budget's last attempt recovers.
-        const lateRecovery =
-          slow && attempts === attemptBudget && retries.every((reason) => reason === 'timeout');
+        // of `npm test` (or a second copy of it) it may miss it, and a later attempt recovers. Only
+        // timeouts may come before the recovery (see slowRecoveryRetries).
+        const lateRecovery = slow && attempts > 2 && retries.every((reason) => reason === 'timeout');
         if (!lateRecovery) expectAttempts(2);
       } else {
         expectError(fault.errorKind);
