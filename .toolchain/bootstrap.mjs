@@ -18,11 +18,15 @@ const tasks = {
     ['pnpm', 'turbo', 'run', 'build', '--filter=unilive...', '--output-logs=errors-only'],
     ['node', 'packages/cli/dist/bin.js', 'demo'],
   ],
-  /** README command B: install, build, lint, type-check and every test. */
+  /**
+   * README command B: install, build, lint, type-check and every test, then the packages as a user gets
+   * them (packed, linted, installed with npm, pnpm and yarn into scratch apps). The test summary comes last.
+   */
   check: [
     ['pnpm', 'install', '--frozen-lockfile'],
     ['pnpm', 'biome', 'ci', '.'],
     ['pnpm', 'turbo', 'run', 'build', 'typecheck', 'lint', 'test', '--output-logs=new-only'],
+    ['node', 'scripts/check-packages.mjs'],
     ['node', '.toolchain/summarize-tests.mjs'],
   ],
   /**

@@ -1,0 +1,378 @@
+#!/usr/bin/env node
+// The packages as a user gets them. Packs every public package with pnpm (workspace and catalog ranges
+// become real versions), lints each tarball with publint and are-the-types-wrong, installs the tarballs
+// into scratch apps in a temporary folder with npm, pnpm and yarn, and there runs a small script, a
+// `tsc --strict` type-check (moduleResolution node16 and bundler), the README's Install and Quick start
+// (against the sandbox, by environment alone) and `npx unilive demo`. From the repository root it checks
+// `npx unilive` and `pnpm unilive`. Part of `npm test`; needs the packages built.
+//
+//   node scripts/check-packages.mjs [--keep] [--skip-yarn]
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({ options: { keep: { type: 'boolean' }, 'skip-yarn': { type: 'boolean' } } });
+const root = dirname(import.meta.dirname);
+const work = mkdtempSync(join(tmpdir(), 'unilive-packages-'));
+const tarballDir = join(work, 'tarballs');
+mkdirSync(tarballDir);
+const yarnVersion = '1.22.22';
+const figures = { packages: [], installs: [], steps: [] };
+const failures = [];
+
+/** Runs a command; returns its output. A failure is recorded and, unless `allowFailure`, ends the check. */
+function run(label, command, args, options = {}) {
+  const started = performance.now();
+  const result = spawnSync(command, args, {
+    cwd: options.cwd ?? root,
+    env: { ...process.env, ...options.env },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: options.timeoutMs ?? 600_000,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  figures.steps.push({ label, seconds: Math.round(seconds * 10) / 10, status: result.status });
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+  if (result.status !== 0) {
+    const why = result.error ? String(result.error) : `exit ${result.status}`;
+    failures.push(`${label}: ${why}`);
+    console.log(
+      `✗ ${label} (${why}, ${seconds.toFixed(1)} s)\n${output.trim().split('\n').slice(-40).join('\n')}`,
+    );
+    if (!options.allowFailure) finish();
+    return { ok: false, output, seconds };
+  }
+  console.log(`✓ ${label} (${seconds.toFixed(1)} s)`);
+  return { ok: true, output, seconds, stdout: result.stdout ?? '' };
+}
+
+/** `run` without blocking this process, for a child that talks to a server running here. */
+function runAsync(label, command, args, options) {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      const seconds = (performance.now() - started) / 1000;
+      figures.steps.push({ label, seconds: Math.round(seconds * 10) / 10, status });
+      if (status === 0) {
+        console.log(`✓ ${label} (${seconds.toFixed(1)} s)`);
+      } else {
+        failures.push(`${label}: exit ${status}`);
+        console.log(`✗ ${label} (exit ${status}, ${seconds.toFixed(1)} s)\n${`${stdout}${stderr}`.trim()}`);
+      }
+      resolve({ ok: status === 0, stdout, output: `${stdout}${stderr}`, seconds });
+    });
+  });
+}
+
+function finish() {
+  const sizes = figures.packages.map(
+    (item) =>
+      `  ${item.name.padEnd(24)} ${String(item.packedBytes).padStart(8)} B packed, ${item.files} files`,
+  );
+  console.log(`\npackages (tarball size):\n${sizes.join('\n')}`);
+  for (const install of figures.installs) console.log(`install with ${install.manager}: ${install.result}`);
+  writeFileSync(join(work, 'figures.json'), `${JSON.stringify(figures, null, 2)}\n`);
+  if (failures.length > 0) {
+    console.log(`\ncheck-packages: ${failures.length} failed (kept in ${work}):\n  ${failures.join('\n  ')}`);
+    process.exit(1);
+  }
+  if (!values.keep) rmSync(work, { recursive: true, force: true });
+  console.log('\ncheck-packages: every package packs, lints clean and installs with npm, pnpm and yarn');
+  process.exit(0);
+}
+
+// 1. Pack every public package.
+const packages = readdirSync(join(root, 'packages'))
+  .map((folder) => ({ folder: join(root, 'packages', folder) }))
+  .filter(({ folder }) => existsSync(join(folder, 'package.json')))
+  .map(({ folder }) => ({ folder, manifest: JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) }))
+  .filter(({ manifest }) => manifest.private !== true);
+for (const item of packages) {
+  const packed = run(`pack ${item.manifest.name}`, 'pnpm', ['pack', '--pack-destination', tarballDir], {
+    cwd: item.folder,
+  });
+  item.tarball = packed.stdout
+    .trim()
+    .split('\n')
+    .filter((line) => line.endsWith('.tgz'))
+    .at(-1);
+  if (!item.tarball || !existsSync(item.tarball)) {
+    failures.push(`pack ${item.manifest.name}: no tarball reported`);
+    finish();
+  }
+  const list = spawnSync('tar', ['-tzf', item.tarball], { encoding: 'utf8' }).stdout.trim().split('\n');
+  const required = ['package/package.json', 'package/README.md', 'package/LICENSE', 'package/dist/index.js'];
+  const missing = required.filter((file) => !list.includes(file));
+  if (list.some((file) => file.endsWith('.test.ts') || file.endsWith('.test.js'))) missing.push('(no tests)');
+  if (missing.length > 0) failures.push(`${item.manifest.name}: tarball lacks ${missing.join(', ')}`);
+  figures.packages.push({
+    name: item.manifest.name,
+    version: item.manifest.version,
+    packedBytes: statSync(item.tarball).size,
+    files: list.length,
+  });
+}
+
+// 2. Lint each tarball: publint (strict: warnings fail too) and are-the-types-wrong (ESM-only packages).
+for (const item of packages) {
+  const publint = run(
+    `publint ${item.manifest.name}`,
+    'pnpm',
+    ['exec', 'publint', 'run', item.tarball, '--strict'],
+    {
+      allowFailure: true,
+    },
+  );
+  if (publint.ok && !publint.output.includes('All good!')) {
+    failures.push(`publint ${item.manifest.name}: ${publint.output.trim().split('\n').slice(-3).join(' ')}`);
+  }
+  run(
+    `attw ${item.manifest.name}`,
+    'pnpm',
+    ['exec', 'attw', item.tarball, '--profile', 'esm-only', '--format', 'ascii'],
+    {
+      allowFailure: true,
+    },
+  );
+}
+// Changesets versions the public packages together and leaves the private ones alone.
+const changesets = JSON.parse(readFileSync(join(root, '.changeset', 'config.json'), 'utf8'));
+const publicNames = packages.map((item) => item.manifest.name).sort();
+if (JSON.stringify([...(changesets.fixed?.[0] ?? [])].sort()) !== JSON.stringify(publicNames)) {
+  failures.push(`.changeset/config.json: "fixed" should list exactly ${publicNames.join(', ')}`);
+}
+if (changesets.access !== 'public') failures.push('.changeset/config.json: "access" should be "public"');
+if (failures.length > 0) finish();
+
+// 3. The README's Install lines name exactly the public packages, so each has a tarball.
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+const installBlock = /## Install\s+```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+const installed = installBlock
+  .split('\n')
+  .filter((line) => line.startsWith('npm install'))
+  .flatMap((line) => line.split(/\s+/).slice(2))
+  .filter((word) => !word.startsWith('-'));
+const byName = new Map(packages.map((item) => [item.manifest.name, item]));
+const unknown = installed.filter((name) => !byName.has(name));
+if (installed.length === 0 || unknown.length > 0) {
+  failures.push(
+    `README Install names ${unknown.length > 0 ? `unpublished packages: ${unknown.join(', ')}` : 'nothing'}`,
+  );
+  finish();
+}
+const installSection = /## Install\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? '';
+const notInReadme = packages.filter(
+  (item) => !installSection.includes(`\`${item.manifest.name}\``) && !installed.includes(item.manifest.name),
+);
+if (notInReadme.length > 0) {
+  failures.push(`README Install leaves out ${notInReadme.map((item) => item.manifest.name).join(', ')}`);
+}
+const quickStart = /## Quick start\s+```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+if (!quickStart) {
+  failures.push('README has no Quick start TypeScript block');
+  finish();
+}
+
+// 4. Scratch apps. Every package comes from its tarball, also as another package's dependency.
+const files = Object.fromEntries(packages.map((item) => [item.manifest.name, `file:${item.tarball}`]));
+const smoke = `import { createLiveStreamClient, createLiveStreamClientFromConfig, type LiveStream } from '@unilive/core';
+import { startSandbox } from '@unilive/sandbox';
+import { createMemoryProvider } from '@unilive/testing';
+
+// Every adapter loaded by name from this app, against the embedded sandbox; the memory provider without
+// any test runner installed.
+const sandbox = await startSandbox({ transitionMs: 50 });
+try {
+  for (const provider of sandbox.providers) {
+    const client = await createLiveStreamClientFromConfig({ provider, ...sandbox.adapterSettings(provider) });
+    const stream: LiveStream = await client.create({ name: \`scratch app on \${provider}\` });
+    const fetched = await client.get(stream.id);
+    if (fetched.id !== stream.id || stream.ingest.length === 0) throw new Error(\`\${provider}: unexpected stream\`);
+    console.log(\`\${provider}: created \${stream.id} with \${stream.ingest.length} ingest endpoint(s)\`);
+  }
+  const memory = createLiveStreamClient(createMemoryProvider());
+  console.log(\`memory: created \${(await memory.create({ name: 'scratch app in memory' })).id}\`);
+} finally {
+  await sandbox.close();
+}
+`;
+
+function scratchApp(manager) {
+  const dir = join(work, `app-${manager}`);
+  mkdirSync(dir);
+  const manifest = {
+    name: `unilive-scratch-${manager}`,
+    private: true,
+    type: 'module',
+    dependencies: files,
+    overrides: files,
+    resolutions: files,
+  };
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  if (manager === 'pnpm') {
+    const overrides = Object.entries(files).map(([name, spec]) => `  '${name}': '${spec}'`);
+    writeFileSync(join(dir, 'pnpm-workspace.yaml'), `overrides:\n${overrides.join('\n')}\n`);
+  }
+  writeFileSync(join(dir, 'smoke.ts'), smoke);
+  writeFileSync(join(dir, 'quickstart.ts'), quickStart);
+  return dir;
+}
+
+const registry =
+  spawnSync('npm', ['config', 'get', 'registry'], { encoding: 'utf8' }).stdout.trim() ||
+  'https://registry.npmjs.org/';
+const managers = [
+  { manager: 'npm', command: 'npm', args: ['install', '--no-audit', '--no-fund', '--prefer-offline'] },
+  // A scratch app has no lockfile; on CI pnpm would otherwise insist on a frozen one.
+  { manager: 'pnpm', command: 'pnpm', args: ['install', '--prefer-offline', '--no-frozen-lockfile'] },
+  ...(values['skip-yarn']
+    ? []
+    : [
+        {
+          manager: `yarn ${yarnVersion}`,
+          command: 'npx',
+          args: [
+            '-y',
+            `yarn@${yarnVersion}`,
+            'install',
+            '--non-interactive',
+            '--no-progress',
+            `--registry=${registry}`,
+          ],
+        },
+      ]),
+];
+const apps = {};
+for (const { manager, command, args } of managers) {
+  const dir = scratchApp(manager.split(' ')[0]);
+  apps[manager.split(' ')[0]] = dir;
+  const install = run(`install with ${manager}`, command, args, { cwd: dir, allowFailure: true });
+  if (!install.ok) {
+    figures.installs.push({ manager, result: `FAILED (${install.output.trim().split('\n').at(-1)})` });
+    continue;
+  }
+  const testRunner = ['vitest', 'nock'].filter((name) => existsSync(join(dir, 'node_modules', name)));
+  if (testRunner.length > 0)
+    failures.push(`${manager}: installed ${testRunner.join(', ')} though no entry used needs them`);
+  const ran = run(`run a script with ${manager}`, process.execPath, ['smoke.ts'], {
+    cwd: dir,
+    allowFailure: true,
+  });
+  figures.installs.push({
+    manager,
+    result: ran.ok ? `ok in ${install.seconds.toFixed(1)} s, script ran` : 'installed, but the script FAILED',
+  });
+}
+if (failures.length > 0) finish();
+
+// 5. In the npm app: strict type-checks, the Quick start verbatim, and the command line.
+const app = apps.npm;
+const tsc = join(root, 'node_modules', '.bin', 'tsc');
+const typeRoots = [join(root, 'node_modules', '@types')];
+for (const [label, module, moduleResolution] of [
+  ['node16', 'node16', 'node16'],
+  ['bundler', 'esnext', 'bundler'],
+]) {
+  const config = join(app, `tsconfig.${label}.json`);
+  writeFileSync(
+    config,
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        target: 'es2023',
+        lib: ['es2023', 'dom'],
+        module,
+        moduleResolution,
+        types: ['node'],
+        typeRoots,
+        skipLibCheck: false,
+      },
+      files: ['smoke.ts', 'quickstart.ts'],
+    }),
+  );
+  run(`tsc --strict, moduleResolution ${label}`, tsc, ['-p', config], { cwd: app });
+}
+
+// The Quick start, as written, pointed at the sandbox by environment alone.
+const { startSandbox } = await import(join(app, 'node_modules', '@unilive', 'sandbox', 'dist', 'index.js'));
+const sandbox = await startSandbox({ transitionMs: 200 });
+try {
+  // Asynchronously: the sandbox answers from this process's event loop.
+  const quick = await runAsync('README Quick start on the sandbox', process.execPath, ['quickstart.ts'], {
+    cwd: app,
+    env: {
+      WOWZA_VIDEO_BASE_URL: sandbox.baseUrl('wowza-video'),
+      ...upper(sandbox.credentials('wowza-video')),
+    },
+  });
+  if (quick.ok && !/^https:\/\/\S+\.m3u8$/m.test(quick.stdout)) {
+    failures.push(`README Quick start printed no HLS URL: ${quick.stdout.trim()}`);
+  }
+} finally {
+  await sandbox.close();
+}
+
+/** `{ token }` as the environment the adapter reads: WOWZA_VIDEO_TOKEN. */
+function upper(credentials) {
+  return Object.fromEntries(
+    Object.entries(credentials).map(([key, value]) => [`WOWZA_VIDEO_${key.toUpperCase()}`, value]),
+  );
+}
+
+const cliVersion = byName.get('unilive')?.manifest.version;
+const version = run(
+  'npx unilive --version (installed CLI)',
+  'npx',
+  ['--no-install', 'unilive', '--version'],
+  {
+    cwd: app,
+    allowFailure: true,
+  },
+);
+if (version.ok && version.stdout.trim() !== cliVersion)
+  failures.push(`npx unilive --version printed ${version.stdout.trim()}`);
+const demo = run(
+  'npx unilive demo (installed CLI, embedded sandbox)',
+  'npx',
+  ['--no-install', 'unilive', 'demo'],
+  {
+    cwd: app,
+    allowFailure: true,
+  },
+);
+if (demo.ok && (demo.stdout.match(/ {2}ok {2}/g) ?? []).length !== 4)
+  failures.push('npx unilive demo: not every provider ok');
+
+// 6. From the repository root, after the README's set-up (the toolchain on PATH, the CLI built).
+for (const [label, command] of [
+  ['npx unilive --version (repository root)', ['npx', ['--no-install', 'unilive', '--version']]],
+  ['pnpm unilive --version (repository root)', ['pnpm', ['unilive', '--version']]],
+]) {
+  const result = run(label, command[0], command[1], { allowFailure: true });
+  if (result.ok && !result.stdout.trim().endsWith(cliVersion))
+    failures.push(`${label} printed ${result.stdout.trim()}`);
+}
+finish();
