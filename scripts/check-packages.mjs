@@ -233,7 +233,12 @@ function scratchApp(manager) {
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   if (manager === 'pnpm') {
     const overrides = Object.entries(files).map(([name, spec]) => `  '${name}': '${spec}'`);
-    writeFileSync(join(dir, 'pnpm-workspace.yaml'), `overrides:\n${overrides.join('\n')}\n`);
+    // As the README's Install says for pnpm 10 and later: the sandbox's optional ffmpeg package has an
+    // install script that only marks the binary executable, which its tarball already does.
+    writeFileSync(
+      join(dir, 'pnpm-workspace.yaml'),
+      `overrides:\n${overrides.join('\n')}\nallowBuilds:\n  '@ffmpeg-installer/${process.platform}-${process.arch}': false\n`,
+    );
   }
   writeFileSync(join(dir, 'smoke.ts'), smoke);
   writeFileSync(join(dir, 'quickstart.ts'), quickStart);
