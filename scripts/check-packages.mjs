@@ -333,7 +333,7 @@ try {
       ...upper(sandbox.credentials('wowza-video')),
     },
   });
-  if (quick.ok && !/^https:\/\/\S+\.m3u8$/m.test(quick.stdout)) {
+  if (quick.ok && !/^https?:\/\/\S+\.m3u8$/m.test(quick.stdout)) {
     failures.push(`README Quick start printed no HLS URL: ${quick.stdout.trim()}`);
   }
 } finally {
