@@ -26,3 +26,17 @@ export function jsonText(value: unknown): string {
     (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }
+
+/**
+ * A webhook URL as the CLI prints it: origin and first path segment, the rest masked. Vendors that sign
+ * nothing are protected by a secret path segment, which must not reach a terminal or a log.
+ */
+export function webhookUrlText(url: string): string {
+  try {
+    const parsed = new URL(url);
+    const [first, ...rest] = parsed.pathname.split('/').filter((segment) => segment !== '');
+    return `${parsed.origin}/${first ?? ''}${rest.length > 0 ? '/…' : ''}`;
+  } catch {
+    return '(a URL)';
+  }
+}

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type CommandSpec, listFlag, stringFlag, UsageError } from '../context.js';
+import { webhookUrlText } from '../text.js';
 
 const providers = ['wowza-video', 'wowza-realtime', 'liveapi', 'videosdk'];
 // Headers a relay must not copy: they describe the hop, not the delivery.
@@ -45,12 +46,12 @@ export const listen: CommandSpec = {
     const server = createServer((request, response) => {
       void relay(request, forwardTo).then(
         ({ status, event, provider }) => {
-          output.out(`${provider} ${event} → ${forwardTo.href} ${status}`);
+          output.out(`${provider} ${event} → ${webhookUrlText(forwardTo.href)} ${status}`);
           response.statusCode = status;
           response.end();
         },
         () => {
-          output.out(`${providerOf(request)} delivery → ${forwardTo.href} unreachable`);
+          output.out(`${providerOf(request)} delivery → ${webhookUrlText(forwardTo.href)} unreachable`);
           response.statusCode = 502;
           response.end();
         },
@@ -76,7 +77,7 @@ export const listen: CommandSpec = {
         registered.push(((await (answer as Response).json()) as { id: string }).id);
       }
       output.out(
-        `Forwarding ${chosen.length > 0 ? chosen.join(', ') : 'all'} webhooks of ${sandbox.origin} to ${forwardTo.href} (Ctrl-C to stop)`,
+        `Forwarding ${chosen.length > 0 ? chosen.join(', ') : 'all'} webhooks of ${sandbox.origin} to ${webhookUrlText(forwardTo.href)} (Ctrl-C to stop)`,
       );
       await new Promise<void>((resolve) => {
         if (signal?.aborted) resolve();

@@ -1,6 +1,7 @@
 import type { ProviderId } from '@unilive/core';
 import { startSandbox } from '@unilive/sandbox';
 import { type CommandSpec, integerFlag, listFlag, stringFlag, UsageError } from '../context.js';
+import { webhookUrlText } from '../text.js';
 
 const webhookProviders = ['wowza-video', 'wowza-realtime', 'liveapi', 'videosdk'];
 
@@ -70,7 +71,7 @@ export const sandbox: CommandSpec = {
         endpoints,
         onDelivery: (delivery) =>
           output.out(
-            `webhook ${delivery.provider} ${delivery.event} → ${delivery.url} ${delivery.status ?? delivery.error}`,
+            `webhook ${delivery.provider} ${delivery.event} → ${webhookUrlText(delivery.url)} ${delivery.status ?? delivery.error}`,
           ),
       },
       port,
@@ -92,7 +93,7 @@ export const sandbox: CommandSpec = {
     for (const provider of running.providers)
       output.out(`  ${provider.padEnd(15)} ${running.baseUrl(provider)}`);
     for (const endpoint of running.webhooks.endpoints())
-      output.out(`  webhooks of ${endpoint.provider} → ${endpoint.url}`);
+      output.out(`  webhooks of ${endpoint.provider} → ${webhookUrlText(endpoint.url)}`);
     output.out(
       `\nUse it from another terminal:\n  export UNILIVE_SANDBOX_URL=${running.url}\n  unilive create --provider ${running.providers[0] ?? 'wowza-video'} --name "My stream"`,
     );
