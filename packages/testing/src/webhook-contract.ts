@@ -12,6 +12,7 @@ import {
   WebhookVerificationError,
 } from '@unilive/core';
 import { type SignedWebhook, signWebhook, type WebhookSigning } from '@unilive/sandbox';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 /** One vendor webhook example and the neutral event it must become. */
@@ -158,6 +159,35 @@ export function runWebhookContract(options: WebhookContractOptions): void {
         }
       }
     });
+
+    it.skipIf(!signed)(
+      signed
+        ? 'any change to any byte of a signed body is refused (generated)'
+        : `a changed body cannot be told from the original: ${provider} signs nothing (use confirm)`,
+      async () => {
+        const samples = options.fixtures.slice(0, 4);
+        await fc.assert(
+          fc.asyncProperty(
+            fc.integer({ min: 0, max: samples.length - 1 }),
+            fc.nat(),
+            fc.integer({ min: 1, max: 255 }),
+            async (which, position, flip) => {
+              const fixture = samples[which] as WebhookFixture;
+              const reason = await refusal(() =>
+                deliver(fixture.webhook, (delivery) => {
+                  const bytes = new TextEncoder().encode(String(delivery.body));
+                  const index = position % bytes.length;
+                  bytes[index] = (bytes[index] ?? 0) ^ flip;
+                  return { ...delivery, body: bytes };
+                }),
+              );
+              expect(reason).toBe('bad-signature');
+            },
+          ),
+          { numRuns: 40 },
+        );
+      },
+    );
 
     it('a delivery checked with the wrong secret is refused', async () => {
       for (const fixture of options.fixtures.slice(0, 3)) {
