@@ -136,13 +136,16 @@ describe('sandbox webhook delivery', () => {
   it('sends one attempt per webhook, never retried, and records the outcome', async () => {
     const box = await sandbox();
     const failing = await receiver(500);
-    box.webhooks.register('liveapi', failing.url);
+    box.webhooks.register('liveapi', `${failing.url}/hooks/p4th-s3cret`);
     box.webhooks.register('liveapi', 'http://127.0.0.1:9/closed-port');
     const credentials = box.credentials('liveapi');
     const basic = Buffer.from(`${credentials.tokenId}:${credentials.secretKey}`).toString('base64');
     await post(`${box.baseUrl('liveapi')}/live_streams`, { name: 'x' }, { authorization: `Basic ${basic}` });
     await box.webhooks.settled();
-    expect(failing.received).toHaveLength(1);
+    expect(failing.received.map((delivery) => delivery.path)).toEqual(['/hooks/p4th-s3cret']);
+    // The log masks what follows the first path segment: a path secret stays out of it.
+    expect(box.webhooks.deliveries().map((record) => record.url)).toContain(`${failing.url}/hooks/…`);
+    expect(JSON.stringify(box.webhooks.deliveries())).not.toContain('p4th-s3cret');
     expect(box.webhooks.deliveries().map(({ event, status, error }) => ({ event, status, error }))).toEqual(
       expect.arrayContaining([
         { event: 'stream-created', status: 500, error: undefined },

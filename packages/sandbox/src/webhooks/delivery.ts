@@ -15,6 +15,10 @@ export interface WebhookDeliveryRecord {
   provider: ProviderId;
   /** The vendor's event name (`feeds.started`, `hls-playable`, `start.complete`, `stream-connected`). */
   event: string;
+  /**
+   * Where it went: origin and first path segment, the rest masked (`http://127.0.0.1:3000/hooks/…`), since
+   * the path of an endpoint for a vendor that signs nothing holds its secret. The log shows it as is.
+   */
   url: string;
   /** The stream the change was about. */
   streamId: string;
@@ -133,7 +137,7 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions = {}): Web
   const send = async (url: string, change: StreamChange, event: string, payload: unknown) => {
     const signing = change.provider === 'videosdk' ? { privateKey: (await keys()).privateKey } : { secret };
     const signed = await signWebhook(change.provider, payload, signing);
-    const base = { provider: change.provider, event, url, streamId: change.id };
+    const base = { provider: change.provider, event, url: maskedUrl(url), streamId: change.id };
     try {
       const response = await (options.fetch ?? fetch)(url, {
         method: 'POST',
@@ -195,6 +199,12 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions = {}): Web
       listeners.clear();
     },
   };
+}
+
+function maskedUrl(url: string): string {
+  const parsed = new URL(url);
+  const [first, ...rest] = parsed.pathname.split('/').filter((segment) => segment !== '');
+  return `${parsed.origin}/${first ?? ''}${rest.length > 0 ? '/…' : ''}`;
 }
 
 // A room's `events` may hold exact names or wildcard patterns such as `hls*` (server SDK).
