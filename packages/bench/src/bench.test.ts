@@ -1,3 +1,4 @@
+import { findFfmpeg } from '@unilive/sandbox';
 import { describe, expect, it } from 'vitest';
 import { type BenchReport, runBench, smokeConfig } from './bench.js';
 import { formatJson } from './json.js';
@@ -151,6 +152,37 @@ describe('the benchmark harness', () => {
     }
   });
 
+  it('reports real media through the sandbox, or says why it could not', () => {
+    const { media } = report;
+    if (!findFfmpeg()) {
+      expect(media.skipped).toBe('no ffmpeg on this machine');
+      return;
+    }
+    expect(media.skipped).toBeUndefined();
+    expect(media.samples).toBe(smokeConfig.media.samples);
+    for (const spread of [
+      media.firstPacketToBroadcasting,
+      media.firstPacketToWaitForBroadcast,
+      media.firstPacketToFirstSegment,
+      media.disconnectToOffline,
+    ]) {
+      expect(spread).toBeDefined();
+      expect(nonNegative(spread?.medianMs ?? -1)).toBe(true);
+      expect(spread?.minMs).toBeLessThanOrEqual(spread?.maxMs ?? -1);
+    }
+    // What the measurement is for, beyond its figures: every publisher admitted, none dropped, all playing.
+    expect(media.concurrent).toMatchObject({
+      publishers: smokeConfig.media.publishers,
+      admitted: smokeConfig.media.publishers,
+      dropped: 0,
+      playing: smokeConfig.media.publishers,
+    });
+    if (process.platform === 'linux') {
+      expect(media.cpu?.manyPublishers).toBe(smokeConfig.media.publishers);
+      expect(nonNegative(media.cpu?.onePublisherPercent ?? -1)).toBe(true);
+    }
+  });
+
   it('lists every target and renders the Markdown report, keeping hand-written analysis', () => {
     expect(report.targets.length).toBeGreaterThanOrEqual(6);
     for (const target of report.targets) expect(typeof target.met).toBe('boolean');
@@ -167,6 +199,7 @@ describe('the benchmark harness', () => {
       '## 3. Start-up',
       '## 4. Fan-out under a rate limit',
       '## 5. Memory',
+      '## 7. Real media through the sandbox',
     ]) {
       expect(markdown).toContain(heading);
     }

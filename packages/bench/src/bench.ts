@@ -1,6 +1,7 @@
 import { loadavg } from 'node:os';
 import { type FanOutResult, fanOutMaxRatio, fanOutMet, measureFanOut } from './fanout.js';
 import { type MachineInfo, machineInfo } from './machine.js';
+import { type MediaConfig, type MediaReport, measureMedia, mediaTargets } from './media.js';
 import { type MemoryReport, measureMemory, memoryFlatBytes } from './memory.js';
 import { measureOverhead, type OverheadReport } from './overhead.js';
 import { measureOwnCost, type OwnCostReport } from './own-cost.js';
@@ -29,6 +30,7 @@ export interface BenchConfig {
   };
   memory: { streams: number; pageSize: number; sampleEvery: number };
   redaction: RedactionOptions;
+  media: MediaConfig;
 }
 
 /** The sizes `pnpm bench` uses: a few minutes on 2 cores. */
@@ -42,6 +44,7 @@ export const fullConfig: BenchConfig = {
   fanOut: { creates: 500, requestsPerSecond: 100, providers: providerIds, unpaced: true },
   memory: { streams: 10_000, pageSize: 1000, sampleEvery: 50 },
   redaction: { sizes: [1_000, 100_000, 1_000_000], secrets: 1_000, runs: 7, hostileBaseline: true },
+  media: { samples: 5, publishers: 8, cpuSeconds: 10, clip: { size: '1280x720', seconds: 10 } },
 };
 
 /** `--quick`: the same measurements, smaller; figures are rougher. */
@@ -55,6 +58,7 @@ export const quickConfig: BenchConfig = {
   fanOut: { creates: 200, requestsPerSecond: 100, providers: ['wowza-video'], unpaced: true },
   memory: { streams: 2000, pageSize: 1000, sampleEvery: 50 },
   redaction: { sizes: [1_000, 100_000], secrets: 1_000, runs: 3, hostileBaseline: false },
+  media: { samples: 3, publishers: 8, cpuSeconds: 5, clip: { size: '1280x720', seconds: 4 } },
 };
 
 /** Tiny sizes for the CI smoke test: proves the harness runs, measures nothing worth reading. */
@@ -68,6 +72,7 @@ export const smokeConfig: BenchConfig = {
   fanOut: { creates: 10, requestsPerSecond: 50, providers: ['wowza-video'], unpaced: false },
   memory: { streams: 30, pageSize: 1000, sampleEvery: 10 },
   redaction: { sizes: [1_000], secrets: 20, runs: 1, hostileBaseline: false },
+  media: { samples: 1, publishers: 2, cpuSeconds: 1, clip: { size: '320x180', seconds: 2 } },
 };
 
 /** One target and how the run fared against it. */
@@ -92,6 +97,7 @@ export interface BenchReport {
   fanOut: { targetMaxRatio: number; results: (FanOutResult & { met: boolean | null })[]; met: boolean };
   memory: MemoryReport;
   redaction: RedactionReport;
+  media: MediaReport;
   targets: TargetOutcome[];
 }
 
@@ -171,6 +177,8 @@ export async function runBench(
 
   log('redaction: vendor text against many secrets');
   const redaction = measureRedaction(config.redaction);
+  log('media: real RTMP publishers into the sandbox, HLS out');
+  const media = await measureMedia(config.media, log);
 
   const report: BenchReport = {
     schemaVersion: 1,
@@ -185,6 +193,7 @@ export async function runBench(
     fanOut,
     memory,
     redaction,
+    media,
     targets: [],
   };
   report.targets = targetsOf(report);
@@ -280,6 +289,37 @@ export function targetsOf(report: Omit<BenchReport, 'targets'>): TargetOutcome[]
       target: `heap growth flat in the number of streams (< ${mib(memoryFlatBytes)} from first page to last), < ${mib(report.memory.maxGrowthBytes)}; judged on the heap retained after GC`,
       figure: `retained ${mib(result.peakRetainedGrowthBytes)} at most, ${result.retainedBytesPerStream} B more per stream; before GC up to ${mib(result.peakHeapGrowthBytes)}`,
       met: result.met,
+    });
+  }
+  const { media } = report;
+  if (media.firstPacketToBroadcasting && media.firstPacketToWaitForBroadcast) {
+    targets.push({
+      measurement: 'Media: live state follows the encoder',
+      target: `broadcasting seen ≤ ${mediaTargets.liveWithinMs / 1000} s after the encoder's first packet`,
+      figure: `get: ${media.firstPacketToBroadcasting.maxMs} ms at most; waitForBroadcast (100 ms polls): ${media.firstPacketToWaitForBroadcast.maxMs} ms at most`,
+      met:
+        Math.max(media.firstPacketToBroadcasting.maxMs, media.firstPacketToWaitForBroadcast.maxMs) <=
+        mediaTargets.liveWithinMs,
+    });
+  }
+  if (media.disconnectToOffline) {
+    targets.push({
+      measurement: 'Media: leaving shows at once',
+      target: `broadcasting false ≤ ${mediaTargets.offlineWithinMs / 1000} s after the encoder's socket closes`,
+      figure: `${media.disconnectToOffline.maxMs} ms at most (node-media-server's own donePublish: 30 s)`,
+      met: media.disconnectToOffline.maxMs <= mediaTargets.offlineWithinMs,
+    });
+  }
+  if (media.concurrent) {
+    const { concurrent } = media;
+    targets.push({
+      measurement: `Media: ${concurrent.publishers} publishers at once`,
+      target: 'every one admitted, none dropped, each one playing over HLS',
+      figure: `${concurrent.admitted} admitted, ${concurrent.dropped} dropped, ${concurrent.playing} playing over ${concurrent.seconds} s`,
+      met:
+        concurrent.admitted === concurrent.publishers &&
+        concurrent.dropped === 0 &&
+        concurrent.playing === concurrent.publishers,
     });
   }
   return targets;

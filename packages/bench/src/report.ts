@@ -1,5 +1,6 @@
 import type { BenchReport } from './bench.js';
 import type { BundleRun } from './bundle-run.js';
+import { renderMediaSection } from './media.js';
 import { memoryFlatBytes } from './memory.js';
 import { layerNames, overheadLayers } from './overhead.js';
 import { round } from './stats.js';
@@ -485,6 +486,9 @@ export function renderMarkdown(report: BenchReport, previous?: string): string {
       '',
     );
   }
+
+  // 7. Real media
+  if (report.media) push(...renderMediaSection(report.media), ...analysis('media', analyses), '');
   return `${lines
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')

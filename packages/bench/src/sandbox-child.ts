@@ -7,6 +7,8 @@ import type { SandboxReady } from './sandbox-process.js';
 /** A sandbox running in a child process on loopback. */
 export interface SandboxChild {
   readonly url: string;
+  /** The child's process id (for reading its CPU use). */
+  readonly pid: number | undefined;
   baseUrl(provider: ProviderId): string;
   credentials(provider: ProviderId): Record<string, string>;
   /** What the provider's adapter factory takes to talk to this sandbox: its `baseUrl` and the credentials. */
@@ -42,6 +44,7 @@ export async function startSandboxChild(options: SandboxOptions = {}): Promise<S
   const credentials = (provider: ProviderId) => ({ ...ready.credentials[provider] });
   return {
     url: ready.url,
+    pid: child.pid,
     baseUrl,
     credentials,
     adapterSettings: (provider) => ({ ...credentials(provider), baseUrl: baseUrl(provider) }),
