@@ -1,4 +1,4 @@
-import { createLiveStreamClientFromConfig } from '@unilive/core';
+import { createLiveStreamClientFromConfig, createLiveStreamRegistryFromConfig } from '@unilive/core';
 import { type Sandbox, startSandbox } from '@unilive/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -47,5 +47,33 @@ describe('createLiveStreamClientFromConfig with the installed adapters', () => {
       delete process.env.LIVEAPI_TOKEN_ID;
       delete process.env.LIVEAPI_SECRET_KEY;
     }
+  });
+});
+
+describe('createLiveStreamRegistryFromConfig with the installed adapters', () => {
+  it('loads each adapter by name, routes by capability and reaches every stream by reference', async () => {
+    const entry = (provider: string, name = provider) => ({
+      provider,
+      name,
+      baseUrl: sandbox.baseUrl(provider),
+      ...sandbox.credentials(provider),
+    });
+    const registry = await createLiveStreamRegistryFromConfig({
+      providers: [entry('liveapi', 'eu'), entry('liveapi', 'us'), entry('videosdk'), entry('wowza-video')],
+    });
+    const rtmp = await registry.create({ name: 'Configured' });
+    expect(rtmp.ref).toBe(`eu:${rtmp.id}`);
+    const srt = await registry.create({ name: 'Configured SRT', ingestProtocol: 'srt' });
+    expect(srt.ref).toBe(`wowza-video:${srt.id}`);
+    for (const stream of [rtmp, srt]) {
+      expect((await registry.get(stream.ref)).id).toBe(stream.id);
+      await registry.delete(stream.ref);
+    }
+    expect(registry.providers.map((provider) => [provider.name, provider.providerId])).toEqual([
+      ['eu', 'liveapi'],
+      ['us', 'liveapi'],
+      ['videosdk', 'videosdk'],
+      ['wowza-video', 'wowza-video'],
+    ]);
   });
 });

@@ -14,9 +14,10 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
 }
 
 /** A stream as a person reads it: what to configure in the encoder and what viewers open. */
-export function describeStream(stream: LiveStream): string {
+export function describeStream(stream: LiveStream & { ref?: string; routing?: { reason: string } }): string {
   const lines = [
-    `${stream.name ?? '(no name)'}  [${stream.provider} ${stream.id}]`,
+    `${stream.name ?? '(no name)'}  [${stream.provider} ${stream.ref ?? stream.id}]`,
+    ...(stream.routing ? [`  routing:    ${stream.routing.reason}`] : []),
     `  state:      ${stream.state}${stream.broadcasting === undefined ? '' : stream.broadcasting ? ' (video arriving)' : ' (no video)'}`,
     `  recording:  ${stream.recording === undefined ? 'unknown' : stream.recording ? 'on' : 'off'}`,
   ];
@@ -64,8 +65,20 @@ function detailLines(details: Record<string, unknown>, indent: string): string[]
   return lines;
 }
 
-/** One row per stream for `list`. */
-export function streamRows(streams: readonly LiveStream[]): string {
+/** One row per stream for `list`; streams of a registry show their reference and vendor. */
+export function streamRows(streams: readonly (LiveStream & { ref?: string })[]): string {
+  if (streams.some((stream) => stream.ref !== undefined)) {
+    return table(
+      ['REF', 'PROVIDER', 'NAME', 'STATE', 'CREATED'],
+      streams.map((stream) => [
+        stream.ref ?? stream.id,
+        stream.provider,
+        stream.name ?? '',
+        stream.state,
+        stream.createdAt?.toISOString() ?? '',
+      ]),
+    );
+  }
   return table(
     ['ID', 'NAME', 'STATE', 'CREATED'],
     streams.map((stream) => [

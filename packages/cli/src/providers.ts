@@ -106,6 +106,17 @@ export async function buildProvider(
   settings: Record<string, unknown>,
   load: FactoryLoader = importFactory,
 ): Promise<LiveStreamProvider> {
+  return (await loadFactory(id, load))(settings);
+}
+
+/**
+ * The factory of a provider id, or `InvalidInputError` naming the package to install (a built-in id) or the
+ * known ids (any other).
+ */
+export async function loadFactory(
+  id: ProviderId,
+  load: FactoryLoader = importFactory,
+): Promise<ConfiguredProviderFactory> {
   const factory = await load(id);
   if (!factory) {
     const known = (builtInProviderIds as readonly string[]).includes(id);
@@ -118,5 +129,5 @@ export async function buildProvider(
       issues: [{ path: 'provider', message: `expected one of ${builtInProviderIds.join(', ')}` }],
     });
   }
-  return factory(settings);
+  return factory;
 }

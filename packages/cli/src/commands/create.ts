@@ -1,5 +1,5 @@
 import type { CreateLiveStreamInput } from '@unilive/core';
-import { clientFor, connectionHelp, connectionOptions } from '../connection.js';
+import { connectionHelp, connectionOptions, streamsFor } from '../connection.js';
 import { type CommandSpec, listFlag, stringFlag, UsageError } from '../context.js';
 import { callOptions, showStream } from './shared.js';
 
@@ -17,8 +17,12 @@ export const create: CommandSpec = {
     { flags: '--low-latency', description: 'ask for low latency' },
     {
       flags: '--option <key=value>',
-      description: 'a provider option (value parsed as JSON)',
+      description: 'a provider option (value parsed as JSON); with several providers, needs --on',
       repeatable: true,
+    },
+    {
+      flags: '--on <name>',
+      description: 'with several providers, create on this one (default: routed by capability)',
     },
     ...connectionOptions,
   ],
@@ -40,9 +44,25 @@ export const create: CommandSpec = {
     if (flags.recording === true) input.recording = true;
     if (flags.lowLatency === true) input.lowLatency = true;
     const options = listFlag(flags, 'option');
-    const client = await clientFor(invocation);
-    if (options.length > 0) input.providerOptions = { [client.providerId]: providerOptions(options) };
-    showStream(invocation, await client.create(input, callOptions(invocation)));
+    const on = stringFlag(flags, 'on');
+    const streams = await streamsFor(invocation);
+    if (streams.kind === 'client') {
+      if (on !== undefined)
+        throw new UsageError('--on picks one of several providers: give --config or --provider twice');
+      if (options.length > 0)
+        input.providerOptions = { [streams.client.providerId]: providerOptions(options) };
+      showStream(invocation, await streams.client.create(input, callOptions(invocation)));
+      return 0;
+    }
+    if (options.length > 0) {
+      if (on === undefined) throw new UsageError('--option is for one provider: say which with --on');
+      input.providerOptions = { [streams.registry.client(on).providerId]: providerOptions(options) };
+    }
+    const stream = await streams.registry.create(input, {
+      ...callOptions(invocation),
+      ...(on === undefined ? {} : { provider: on }),
+    });
+    showStream(invocation, stream);
     return 0;
   },
 };

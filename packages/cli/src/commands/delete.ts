@@ -1,4 +1,4 @@
-import { clientFor, connectionHelp, connectionOptions } from '../connection.js';
+import { connectionHelp, connectionOptions, streamArgument, streamsFor } from '../connection.js';
 import type { CommandSpec } from '../context.js';
 import { jsonText } from '../text.js';
 import { callOptions } from './shared.js';
@@ -7,13 +7,13 @@ import { callOptions } from './shared.js';
 export const remove: CommandSpec = {
   name: 'delete',
   summary: 'delete a live stream',
-  arguments: [{ name: '<id>', description: 'the stream id' }],
+  arguments: [streamArgument],
   options: connectionOptions,
   help: connectionHelp,
   async run(invocation) {
     const id = invocation.args[0] ?? '';
-    const client = await clientFor(invocation);
-    await client.delete(id, callOptions(invocation));
+    const { calls } = await streamsFor(invocation);
+    await calls.delete(id, callOptions(invocation));
     invocation.context.output.out(invocation.flags.json ? jsonText({ id, deleted: true }) : `deleted ${id}`);
     return 0;
   },

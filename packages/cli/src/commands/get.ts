@@ -1,4 +1,4 @@
-import { clientFor, connectionHelp, connectionOptions } from '../connection.js';
+import { connectionHelp, connectionOptions, streamArgument, streamsFor } from '../connection.js';
 import type { CommandSpec } from '../context.js';
 import { callOptions, showStream } from './shared.js';
 
@@ -6,12 +6,12 @@ import { callOptions, showStream } from './shared.js';
 export const get: CommandSpec = {
   name: 'get',
   summary: 'show one live stream',
-  arguments: [{ name: '<id>', description: 'the stream id' }],
+  arguments: [streamArgument],
   options: connectionOptions,
   help: connectionHelp,
   async run(invocation) {
-    const client = await clientFor(invocation);
-    showStream(invocation, await client.get(invocation.args[0] ?? '', callOptions(invocation)));
+    const { calls } = await streamsFor(invocation);
+    showStream(invocation, await calls.get(invocation.args[0] ?? '', callOptions(invocation)));
     return 0;
   },
 };

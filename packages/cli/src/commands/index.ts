@@ -5,6 +5,7 @@ import { remove } from './delete.js';
 import { get } from './get.js';
 import { list } from './list.js';
 import { listen } from './listen.js';
+import { migrate } from './migrate.js';
 import { push } from './push.js';
 import { sandbox } from './sandbox.js';
 import { start, stop } from './start.js';
@@ -21,6 +22,7 @@ export const commands: readonly CommandSpec[] = [
   stop,
   wait,
   remove,
+  migrate,
   push,
   sandbox,
   listen,

@@ -1,4 +1,4 @@
-import { clientFor, connectionHelp, connectionOptions } from '../connection.js';
+import { connectionHelp, connectionOptions, streamsFor } from '../connection.js';
 import { type CommandSpec, integerFlag } from '../context.js';
 import { streamJson, streamRows } from '../format.js';
 import { jsonText } from '../text.js';
@@ -13,8 +13,8 @@ export const list: CommandSpec = {
   async run(invocation) {
     const { flags, context } = invocation;
     const limit = integerFlag(flags, 'limit', '--limit', { min: 1, max: Number.MAX_SAFE_INTEGER });
-    const client = await clientFor(invocation);
-    const streams = await client.list(callOptions(invocation)).toArray(limit === undefined ? {} : { limit });
+    const { calls } = await streamsFor(invocation);
+    const streams = await calls.list(callOptions(invocation)).toArray(limit === undefined ? {} : { limit });
     context.output.out(
       flags.json
         ? jsonText(streams.map((stream) => streamJson(stream, flags.raw === true)))

@@ -1,6 +1,6 @@
 import { type IngestEndpoint, redact } from '@unilive/core';
 import { findFfmpeg, type PushProgress, type PushResult, startPush } from '@unilive/sandbox';
-import { clientFor, connectionHelp, connectionOptions } from '../connection.js';
+import { connectionHelp, connectionOptions, streamArgument, streamsFor } from '../connection.js';
 import { type CommandSpec, stringFlag, UsageError } from '../context.js';
 import type { Output } from '../progress.js';
 import { jsonText, neutralise } from '../text.js';
@@ -31,7 +31,7 @@ function rtmpEndpoint(ingest: readonly IngestEndpoint[]): IngestEndpoint | undef
 export const push: CommandSpec = {
   name: 'push',
   summary: "push a test pattern with a tone to a stream's RTMP ingest, as an encoder would",
-  arguments: [{ name: '<id>', description: 'the stream id' }],
+  arguments: [streamArgument],
   options: [
     { flags: '--duration <length>', description: 'how long to push: 10s, 2m, 1h (default: until Ctrl-C)' },
     { flags: '--size <WxH>', description: 'picture size (default: 1280x720, at 30 frames a second)' },
@@ -61,8 +61,8 @@ ${connectionHelp}`,
       );
       return 1;
     }
-    const client = await clientFor(invocation);
-    const stream = await client.get(id, callOptions(invocation));
+    const { calls } = await streamsFor(invocation);
+    const stream = await calls.get(id, callOptions(invocation));
     const ingest = rtmpEndpoint(stream.ingest);
     if (!ingest) {
       const protocols = [...new Set(stream.ingest.map((endpoint) => endpoint.protocol))].join(', ') || 'none';

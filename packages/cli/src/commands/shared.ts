@@ -21,7 +21,7 @@ export function showStream(invocation: Invocation, stream: LiveStream): void {
 /** Waits for a state with a spinner on a terminal. */
 export async function waitWithProgress(
   invocation: Invocation,
-  client: LiveStreamClient,
+  client: Pick<LiveStreamClient, 'waitForState'>,
   id: string,
   state: LiveStreamState,
   timeoutMs?: number,

@@ -1,4 +1,4 @@
-import { clientFor, connectionHelp, connectionOptions } from '../connection.js';
+import { connectionHelp, connectionOptions, streamArgument, streamsFor } from '../connection.js';
 import type { CommandSpec } from '../context.js';
 import { callOptions, showStream, waitWithProgress } from './shared.js';
 
@@ -8,19 +8,19 @@ function startOrStop(direction: 'start' | 'stop'): CommandSpec {
   return {
     name: direction,
     summary: `${direction} a live stream`,
-    arguments: [{ name: '<id>', description: 'the stream id' }],
+    arguments: [streamArgument],
     options: [{ flags: '--wait', description: `wait until the stream is ${target}` }, ...connectionOptions],
     help: connectionHelp,
     async run(invocation) {
       const id = invocation.args[0] ?? '';
-      const client = await clientFor(invocation);
+      const { calls } = await streamsFor(invocation);
       const stream =
         direction === 'start'
-          ? await client.start(id, callOptions(invocation))
-          : await client.stop(id, callOptions(invocation));
+          ? await calls.start(id, callOptions(invocation))
+          : await calls.stop(id, callOptions(invocation));
       showStream(
         invocation,
-        invocation.flags.wait === true ? await waitWithProgress(invocation, client, id, target) : stream,
+        invocation.flags.wait === true ? await waitWithProgress(invocation, calls, id, target) : stream,
       );
       return 0;
     },

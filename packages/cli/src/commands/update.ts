@@ -1,5 +1,5 @@
 import type { UpdateLiveStreamInput } from '@unilive/core';
-import { clientFor, connectionHelp, connectionOptions } from '../connection.js';
+import { connectionHelp, connectionOptions, streamArgument, streamsFor } from '../connection.js';
 import { type CommandSpec, stringFlag } from '../context.js';
 import { callOptions, showStream } from './shared.js';
 
@@ -7,7 +7,7 @@ import { callOptions, showStream } from './shared.js';
 export const update: CommandSpec = {
   name: 'update',
   summary: "change a live stream's name or recording",
-  arguments: [{ name: '<id>', description: 'the stream id' }],
+  arguments: [streamArgument],
   options: [
     { flags: '--name <name>', description: 'the new name' },
     { flags: '--recording', description: 'record the stream' },
@@ -21,8 +21,8 @@ export const update: CommandSpec = {
     const name = stringFlag(flags, 'name');
     if (name !== undefined) patch.name = name;
     if (typeof flags.recording === 'boolean') patch.recording = flags.recording;
-    const client = await clientFor(invocation);
-    showStream(invocation, await client.update(invocation.args[0] ?? '', patch, callOptions(invocation)));
+    const { calls } = await streamsFor(invocation);
+    showStream(invocation, await calls.update(invocation.args[0] ?? '', patch, callOptions(invocation)));
     return 0;
   },
 };

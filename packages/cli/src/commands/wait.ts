@@ -1,5 +1,5 @@
 import { type LiveStreamState, liveStreamStates } from '@unilive/core';
-import { clientFor, connectionHelp, connectionOptions, timeoutFlag } from '../connection.js';
+import { connectionHelp, connectionOptions, streamArgument, streamsFor, timeoutFlag } from '../connection.js';
 import { type CommandSpec, UsageError } from '../context.js';
 import { showStream, waitWithProgress } from './shared.js';
 
@@ -7,10 +7,7 @@ import { showStream, waitWithProgress } from './shared.js';
 export const wait: CommandSpec = {
   name: 'wait',
   summary: 'wait until a live stream is in a state',
-  arguments: [
-    { name: '<id>', description: 'the stream id' },
-    { name: '<state>', description: liveStreamStates.join(' | ') },
-  ],
+  arguments: [streamArgument, { name: '<state>', description: liveStreamStates.join(' | ') }],
   options: connectionOptions,
   help: connectionHelp,
   async run(invocation) {
@@ -19,10 +16,10 @@ export const wait: CommandSpec = {
       throw new UsageError(`wait needs a state: one of ${liveStreamStates.join(', ')}`);
     }
     const timeoutMs = timeoutFlag(invocation);
-    const client = await clientFor(invocation);
+    const { calls } = await streamsFor(invocation);
     showStream(
       invocation,
-      await waitWithProgress(invocation, client, id, state as LiveStreamState, timeoutMs),
+      await waitWithProgress(invocation, calls, id, state as LiveStreamState, timeoutMs),
     );
     return 0;
   },

@@ -43,12 +43,12 @@ describe('planMigration', () => {
     });
     expect(plan.warnings.map((warning) => [warning.type, warning.setting, warning.message])).toEqual([
       ['not-carried', 'restream', '1 restream target(s) switched off on the source are not carried'],
-      ['not-carried', 'region', 'the source does not report its region: pass input.region to choose one'],
       [
         'not-carried',
-        'lowLatency',
-        'the source does not report low latency: pass input.lowLatency to ask for it',
+        'region',
+        'the source does not report its region: give the new stream one to choose it',
       ],
+      ['not-carried', 'lowLatency', 'the source does not report low latency: ask for it on the new stream'],
       [
         'not-carried',
         'providerDetails.wowza-video',

@@ -98,12 +98,12 @@ export function planMigrationInput(
   // the source: say so where the source's vendor has them.
   if (sourceCapabilities.regions) {
     warnings.push(
-      notCarried('region', 'the source does not report its region: pass input.region to choose one'),
+      notCarried('region', 'the source does not report its region: give the new stream one to choose it'),
     );
   }
   if (sourceCapabilities.lowLatency) {
     warnings.push(
-      notCarried('lowLatency', 'the source does not report low latency: pass input.lowLatency to ask for it'),
+      notCarried('lowLatency', 'the source does not report low latency: ask for it on the new stream'),
     );
   }
   for (const vendor of Object.keys(source.providerDetails ?? {})) {

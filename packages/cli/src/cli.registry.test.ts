@@ -1,0 +1,232 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { liveapi } from '@unilive/liveapi';
+import { type Sandbox, startSandbox } from '@unilive/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from './cli.js';
+import type { Output } from './progress.js';
+
+// The CLI with several providers at once, against a real sandbox over loopback with the real adapters.
+let sandbox: Sandbox;
+let folder: string;
+beforeAll(async () => {
+  sandbox = await startSandbox({ transitionMs: 50 });
+  folder = await mkdtemp(join(tmpdir(), 'unilive-cli-registry-'));
+});
+afterAll(async () => {
+  await sandbox.close();
+  await rm(folder, { recursive: true, force: true });
+});
+
+function capture(environment: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const output: Output = { out: (text) => out.push(text), err: (text) => err.push(text), interactive: false };
+  const run = (...argv: string[]) =>
+    main(argv, { output, environment: { UNILIVE_SANDBOX_URL: sandbox.url, ...environment } });
+  return { out, err, run, json: () => JSON.parse(out.pop() ?? 'null') };
+}
+
+async function configFile(name: string, config: unknown): Promise<string> {
+  const path = join(folder, name);
+  await writeFile(path, JSON.stringify(config));
+  return path;
+}
+
+const created = () => ({ ...sandbox.stats().created });
+
+describe('several providers from repeated --provider', () => {
+  const providers = ['-p', 'liveapi', '-p', 'wowza-video'];
+
+  it('routes a create by capability, then reaches the stream by reference', async () => {
+    const { run, json, out } = capture();
+    expect(
+      await run('create', '--name', 'SRT contribution', '--protocol', 'srt', ...providers, '--json'),
+    ).toBe(0);
+    const stream = json();
+    // LiveAPI takes RTMP only: the stream goes to Wowza Video, and says why.
+    expect(stream.ref).toBe(`wowza-video:${stream.id}`);
+    expect(stream.routing).toMatchObject({
+      provider: 'wowza-video',
+      by: 'order',
+      excluded: [{ provider: 'liveapi', lacks: ['ingestProtocol srt (takes rtmp)'] }],
+    });
+    expect(await run('get', stream.ref, ...providers, '--json')).toBe(0);
+    expect(json()).toMatchObject({ id: stream.id, ref: stream.ref, provider: 'wowza-video' });
+    expect(await run('start', stream.ref, ...providers, '--wait', '--json')).toBe(0);
+    expect(json()).toMatchObject({ ref: stream.ref, state: 'ready' });
+    expect(await run('list', ...providers)).toBe(0);
+    const table = out.pop() ?? '';
+    expect(table.split('\n')[0]).toMatch(/^REF +PROVIDER +NAME +STATE +CREATED$/);
+    expect(table).toContain(stream.ref);
+    expect(await run('stop', stream.ref, ...providers, '--wait')).toBe(0);
+    expect(out.pop()?.split('\n')[0]).toBe(`SRT contribution  [wowza-video ${stream.ref}]`);
+    expect(await run('delete', stream.ref, ...providers)).toBe(0);
+    expect(out.pop()).toBe(`deleted ${stream.ref}`);
+  });
+
+  it('prints where a routed create went and why', async () => {
+    const { run, out } = capture();
+    expect(await run('create', '--name', 'Routed', ...providers)).toBe(0);
+    const [head, routing] = (out.pop() ?? '').split('\n');
+    expect(head).toMatch(/^Routed {2}\[liveapi liveapi:\w+\]$/);
+    expect(routing).toBe('  routing:    liveapi: first in the routing order that fits');
+  });
+
+  it('refuses what only makes sense for one provider, before any request', async () => {
+    const before = created();
+    const cases: [string[], string][] = [
+      [
+        ['get', 'abc123', ...providers],
+        'unilive: InvalidInputError: Invalid input for get: reference: expected "<name>:<id>" with one ":", such as "eu:abc123"',
+      ],
+      [
+        ['get', 'asia:abc123', ...providers],
+        'unilive: InvalidInputError: Invalid input for get: reference: unknown provider name; the registry has liveapi, wowza-video',
+      ],
+      [
+        ['create', '--name', 'x', '--token', 'secret-value-1', ...providers],
+        "unilive: --token sets one provider's credential: with several providers, put credentials in the --config file or the environment",
+      ],
+      [
+        ['create', '--name', 'x', '--base-url', 'https://api.example', ...providers],
+        "unilive: --base-url sets one provider's API root: with several providers, set baseUrl in the --config file",
+      ],
+      [
+        ['create', '--name', 'x', '--option', 'a=1', ...providers],
+        'unilive: --option is for one provider: say which with --on',
+      ],
+      [
+        ['create', '--name', 'x', '--on', 'liveapi', '-p', 'liveapi'],
+        'unilive: --on picks one of several providers: give --config or --provider twice',
+      ],
+      [
+        ['migrate', 'liveapi:abc', '--to', 'videosdk', '-p', 'liveapi'],
+        'unilive: migrate moves a stream between providers: give --config or --provider twice',
+      ],
+      [['migrate', 'liveapi:abc', ...providers], 'unilive: migrate needs --to <name>'],
+    ];
+    for (const [argv, message] of cases) {
+      const { run, err } = capture();
+      expect(await run(...argv), argv.join(' ')).toBe(2);
+      expect(err.at(-1), argv.join(' ')).toBe(message);
+      expect(err.join('\n')).not.toContain('secret-value-1');
+    }
+    expect(created()).toEqual(before);
+  });
+});
+
+describe('several providers from --config', () => {
+  it('two accounts of one vendor under two names, and a migration planned, then made', async () => {
+    const config = await configFile('registry.json', {
+      providers: [
+        { provider: 'liveapi', name: 'eu' },
+        { provider: 'liveapi', name: 'us' },
+        { provider: 'wowza-video', name: 'wowza' },
+      ],
+      routing: { order: ['us', 'eu', 'wowza'] },
+    });
+    const { run, json, out, err } = capture({ UNILIVE_CONFIG: config });
+    expect(await run('create', '--name', 'Launch', '--on', 'eu', '--json')).toBe(0);
+    const source = json();
+    expect(source.ref).toBe(`eu:${source.id}`);
+    expect(source.routing.by).toBe('requested');
+
+    const before = created();
+    expect(await run('migrate', source.ref, '--to', 'wowza', '--dry-run')).toBe(0);
+    expect((out.pop() ?? '').split('\n')).toEqual([
+      `plan: ${source.ref} (liveapi, ready) to wowza`,
+      '  create on wowza:',
+      '    name:       Launch',
+      '    recording:  on',
+      '    ingest:     rtmp',
+      'not carried:',
+      '  ingest: the new stream has its own ingest URL, stream key and playback URLs: point encoders and players at them',
+      `then: keep ${source.ref} (--delete-source deletes it once the new stream exists)`,
+      'nothing was created or deleted (--dry-run)',
+    ]);
+    expect(created()).toEqual(before);
+
+    expect(
+      await run(
+        'migrate',
+        source.ref,
+        '--to',
+        'wowza',
+        '--delete-source',
+        '--region',
+        'eu_germany',
+        '--json',
+      ),
+    ).toBe(0);
+    const result = json();
+    expect(result).toMatchObject({
+      source: source.ref,
+      sourceDeleted: true,
+      stream: {
+        provider: 'wowza-video',
+        name: 'Launch',
+        recording: true,
+        routing: { provider: 'wowza', by: 'requested' },
+      },
+    });
+    expect(result.stream.ref).toBe(`wowza:${result.stream.id}`);
+    expect(created()['wowza-video']).toBe((before['wowza-video'] ?? 0) + 1);
+    expect(await run('get', source.ref)).toBe(1);
+    expect(err.pop()).toMatch(/^unilive: NotFoundError: /);
+  });
+
+  it('a dry run shows where restream targets go, never their stream keys', async () => {
+    const config = await configFile('restream.json', {
+      providers: [{ provider: 'liveapi' }, { provider: 'videosdk' }, { provider: 'wowza-video' }],
+    });
+    const key = 'restream-secret-key-7788';
+    const source = await liveapi(sandbox.adapterSettings('liveapi')).create({
+      name: 'Simulcast',
+      restream: [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: key }],
+    });
+    const { run, out, json } = capture({ UNILIVE_CONFIG: config });
+    expect(await run('migrate', `liveapi:${source.id}`, '--to', 'videosdk', '--dry-run')).toBe(0);
+    const text = out.pop() ?? '';
+    expect(text).toContain('    restream:   rtmp://a.rtmp.youtube.com/live2 (stream key carried, not shown)');
+    expect(await run('migrate', `liveapi:${source.id}`, '--to', 'wowza-video', '--dry-run', '--json')).toBe(
+      0,
+    );
+    const plan = json();
+    expect(plan.plan.warnings.map((warning: { setting: string }) => warning.setting)).toContain('restream');
+    expect(await run('migrate', `liveapi:${source.id}`, '--to', 'videosdk', '--dry-run', '--json')).toBe(0);
+    expect(json().plan.input.restream).toEqual([
+      { url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: '(carried, not shown)' },
+    ]);
+    expect([text, ...out].join('\n')).not.toContain(key);
+  });
+
+  it('refuses a file it cannot use, naming the problem and never the contents', async () => {
+    const notJson = join(folder, 'broken.json');
+    await writeFile(notJson, '{"providers": [ secret-value-2');
+    const noProviders = await configFile('empty.json', { routing: {} });
+    const twice = await configFile('twice.json', {
+      providers: [{ provider: 'liveapi' }, { provider: 'liveapi' }],
+    });
+    const cases: [string[], string][] = [
+      [['list', '--config', join(folder, 'missing.json')], 'unilive: --config: no such file'],
+      [['list', '--config', notJson], 'unilive: --config: the file is not JSON'],
+      [
+        ['list', '--config', noProviders],
+        'unilive: --config: expected {"providers": [{"provider": "<id>", "name": "<name>"}, …]}',
+      ],
+      [
+        ['list', '--config', twice],
+        'unilive: InvalidInputError: Invalid registry configuration: providers.1.name: expected a name no earlier entry has: give each account of one vendor its own name',
+      ],
+      [['list', '--config', twice, '-p', 'liveapi'], 'unilive: --config and --provider: give one of them'],
+    ];
+    for (const [argv, message] of cases) {
+      const { run, err } = capture();
+      expect(await run(...argv), argv.join(' ')).toBe(2);
+      expect(err.at(-1)).toBe(message);
+      expect(err.join('\n')).not.toContain('secret-value-2');
+    }
+  });
+});

@@ -1,0 +1,141 @@
+import type { CreateLiveStreamInput, MigrationPlan, Warning } from '@unilive/core';
+import { connectionHelp, connectionOptions, streamsFor } from '../connection.js';
+import { type CommandSpec, stringFlag, UsageError } from '../context.js';
+import { describeStream, streamJson } from '../format.js';
+import { jsonText } from '../text.js';
+import { callOptions } from './shared.js';
+
+/** `unilive migrate REF --to NAME`: the same stream on another provider. */
+export const migrate: CommandSpec = {
+  name: 'migrate',
+  summary: 'create the same stream on another provider, and delete the source if asked',
+  arguments: [{ name: '<ref>', description: 'the stream to move, as <name>:<id>' }],
+  options: [
+    { flags: '--to <name>', description: 'the provider the new stream goes to (required)' },
+    { flags: '--dry-run', description: 'print what would be created and left behind; change nothing' },
+    {
+      flags: '--delete-source',
+      description: 'delete the source once the new stream exists (a running source is stopped first)',
+    },
+    { flags: '--name <name>', description: 'name the new stream (default: the source name)' },
+    { flags: '--region <region>', description: "the new stream's region (no vendor reports one back)" },
+    { flags: '--low-latency', description: 'ask for low latency on the new stream' },
+    ...connectionOptions,
+  ],
+  help: `Needs several providers (--config FILE, or --provider given more than once): see below. What carries
+over: the name, recording, the restream targets that are switched on, the ingest protocol where the target
+takes it. Everything else is listed as not carried. The new stream has its own ingest URL, stream key and
+playback URLs. The source is deleted only with --delete-source, and only after the new stream exists.
+
+${connectionHelp}`,
+  async run(invocation) {
+    const { args, flags, context } = invocation;
+    const reference = args[0] ?? '';
+    const to = stringFlag(flags, 'to');
+    if (!to) throw new UsageError('migrate needs --to <name>');
+    const streams = await streamsFor(invocation);
+    if (streams.kind !== 'registry') {
+      throw new UsageError('migrate moves a stream between providers: give --config or --provider twice');
+    }
+    const input: Partial<CreateLiveStreamInput> = {};
+    const name = stringFlag(flags, 'name');
+    if (name !== undefined) input.name = name;
+    const region = stringFlag(flags, 'region');
+    if (region !== undefined) input.region = region;
+    if (flags.lowLatency === true) input.lowLatency = true;
+    const options = { ...callOptions(invocation), to, input };
+    if (flags.dryRun === true) {
+      if (flags.deleteSource === true) {
+        // Said so the plan reads as what a run with the same flags would do.
+        context.output.err('unilive: --dry-run: nothing is created or deleted');
+      }
+      const plan = await streams.registry.planMigration(reference, options);
+      context.output.out(
+        flags.json
+          ? jsonText({ dryRun: true, deleteSource: flags.deleteSource === true, plan: planJson(plan) })
+          : describePlan(plan, flags.deleteSource === true),
+      );
+      return 0;
+    }
+    const result = await streams.registry.migrate(reference, {
+      ...options,
+      deleteSource: flags.deleteSource === true,
+    });
+    if (flags.json) {
+      context.output.out(
+        jsonText({
+          source: result.source.ref,
+          stream: streamJson(result.stream, flags.raw === true),
+          warnings: result.warnings,
+          sourceDeleted: result.sourceDeleted,
+          ...(result.sourceError ? { sourceError: result.sourceError.toJSON() } : {}),
+        }),
+      );
+    } else {
+      // The new stream's own warnings are in its description; the migration's are listed after it.
+      const own = new Set(result.stream.warnings ?? []);
+      context.output.out(
+        [
+          describeStream(result.stream),
+          ...notCarriedLines(result.warnings.filter((warning) => !own.has(warning))),
+          result.sourceDeleted
+            ? `source ${result.source.ref}: deleted`
+            : `source ${result.source.ref}: kept${flags.deleteSource === true ? ' (it could not be deleted: see above)' : ''}`,
+        ].join('\n'),
+      );
+    }
+    return result.sourceError ? 1 : 0;
+  },
+};
+
+// Restream stream keys are credentials: a plan shows where targets go, never their keys.
+function printableInput(input: CreateLiveStreamInput) {
+  const { restream, ...rest } = input;
+  return {
+    ...rest,
+    ...(restream
+      ? { restream: restream.map((target) => ({ url: target.url, streamKey: '(carried, not shown)' })) }
+      : {}),
+  };
+}
+
+function planJson(plan: MigrationPlan) {
+  return {
+    source: plan.source.ref,
+    sourceProvider: plan.source.provider,
+    to: plan.to,
+    input: printableInput(plan.input),
+    warnings: plan.warnings,
+  };
+}
+
+function notCarriedLines(warnings: readonly Warning[]): string[] {
+  if (warnings.length === 0) return [];
+  return [
+    'not carried:',
+    ...warnings.map((warning) => `  ${warning.setting ? `${warning.setting}: ` : ''}${warning.message}`),
+  ];
+}
+
+function describePlan(plan: MigrationPlan, deleteSource: boolean): string {
+  const { input } = plan;
+  const lines = [
+    `plan: ${plan.source.ref} (${plan.source.provider}, ${plan.source.state}) to ${plan.to}`,
+    `  create on ${plan.to}:`,
+    `    name:       ${input.name}`,
+  ];
+  if (input.recording !== undefined) lines.push(`    recording:  ${input.recording ? 'on' : 'off'}`);
+  if (input.ingestProtocol) lines.push(`    ingest:     ${input.ingestProtocol}`);
+  if (input.region) lines.push(`    region:     ${input.region}`);
+  if (input.lowLatency !== undefined) lines.push(`    low latency: ${input.lowLatency ? 'on' : 'off'}`);
+  for (const target of input.restream ?? [])
+    lines.push(`    restream:   ${target.url} (stream key carried, not shown)`);
+  lines.push(...notCarriedLines(plan.warnings));
+  lines.push(
+    deleteSource
+      ? `then: delete ${plan.source.ref} once the new stream exists${plan.source.state === 'ready' || plan.source.state === 'starting' ? ', stopping it first' : ''}`
+      : `then: keep ${plan.source.ref} (--delete-source deletes it once the new stream exists)`,
+  );
+  lines.push('nothing was created or deleted (--dry-run)');
+  return lines.join('\n');
+}
