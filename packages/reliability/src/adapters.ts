@@ -6,6 +6,7 @@ import type {
 } from '@unilive/core';
 import liveapi from '@unilive/liveapi';
 import type { FaultOperation } from '@unilive/sandbox';
+import type { FixtureHarnessOptions, PagingSetup } from '@unilive/testing';
 import videosdk from '@unilive/videosdk';
 import wowzaRealtime from '@unilive/wowza-realtime';
 import wowzaVideo from '@unilive/wowza-video';
@@ -71,7 +72,11 @@ export interface AdapterSpec {
     updatePatch: UpdateLiveStreamInput;
     subjectId: string;
     operations: Partial<Record<MatrixOperation, FixtureOperation>>;
+    /** The recorded paging scenarios (the contract suite's), with how their pages are sized. */
+    paging: FixtureHarnessOptions['paging'];
   };
+  /** How the sandbox's dialect pages this adapter's lists. */
+  sandboxPaging: PagingSetup;
   /** The sandbox fault operation of each matrix operation's first request. */
   sandboxOperations: Partial<Record<MatrixOperation, FaultOperation>>;
   /** On the sandbox, operations whose subject must be started first. */
@@ -131,7 +136,9 @@ export const adapters: Record<AdapterId, AdapterSpec> = {
         stop: { target: 'stop', success: ['stop', 'get.stopped'] },
         status: { target: 'state.started', success: ['state.started', 'get.started'] },
       },
+      paging: wowzaVideoFixtures.paging,
     },
+    sandboxPaging: { pageSize: 2, perPage: 2 },
     sandboxOperations: {
       create: 'create',
       get: 'get',
@@ -176,7 +183,9 @@ export const adapters: Record<AdapterId, AdapterSpec> = {
         stop: { target: 'stop', success: ['stop', 'get.stopped'] },
         status: { target: 'state.started', success: ['state.started', 'get.renamed'] },
       },
+      paging: wowzaRealtimeFixtures.paging,
     },
+    sandboxPaging: { pageSize: 2, perPage: 2 },
     sandboxOperations: {
       create: 'create',
       get: 'get',
@@ -221,7 +230,10 @@ export const adapters: Record<AdapterId, AdapterSpec> = {
         // No state call: waitForState polls get.
         status: { target: 'get', success: ['get'] },
       },
+      paging: liveapiFixtures.paging,
     },
+    // LiveAPI takes no page size; the sandbox cuts pages of 10.
+    sandboxPaging: { perPage: 10 },
     sandboxOperations: {
       create: 'create',
       get: 'get',
@@ -270,7 +282,9 @@ export const adapters: Record<AdapterId, AdapterSpec> = {
         start: { target: 'get-livestream', success: ['get-livestream'] },
         status: { target: 'get-livestream', success: ['get-livestream'] },
       },
+      paging: videosdkFixtures.paging,
     },
+    sandboxPaging: { pageSize: 2, perPage: 2 },
     sandboxOperations: {
       create: 'create',
       get: 'get',

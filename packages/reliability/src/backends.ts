@@ -28,6 +28,8 @@ export interface PreparedCase {
   subjectId: string | undefined;
   createInput: CreateLiveStreamInput;
   updatePatch: UpdateLiveStreamInput;
+  /** The page size `list` asks for (absent: the adapter's default). */
+  listPageSize?: number | undefined;
   /** Create requests the backend received since the case started (nock: interceptors; sandbox: streams made). */
   creates(): number;
   /** Requests nock could not match (a harness problem, never a library outcome). */
@@ -103,7 +105,35 @@ export function nockBackend(): Backend {
       const createTarget = fixtures.operations.create
         ? load(fixtures.operations.create.target).request
         : undefined;
-      if (plan) {
+      const { shape: planned } = fault;
+      if (planned.kind === 'paging' || planned.kind === 'odd-record') {
+        // The recorded answers of the contract's paging scenarios replace the list's usual exchanges.
+        const scenario = planned.kind === 'odd-record' ? 'odd-record' : planned.mode;
+        for (const name of fixtures.paging?.scenarios[scenario] ?? []) interceptFixture(scope(), load(name));
+      } else if (plan && planned.kind === 'read-back-fails') {
+        // The change is answered as recorded; every read of the stream after it fails with 503 (optional:
+        // an answer that holds the whole stream needs none).
+        const readPath = fixtures.operations.get
+          ? load(fixtures.operations.get.target).request.path
+          : undefined;
+        const error = load(fixtures.errors.serverError).response;
+        interceptFixture(scope(), load(plan.target));
+        for (const name of plan.success.slice(1)) {
+          const fixture = load(name);
+          if (fixture.request.method === 'GET' && fixture.request.path === readPath) continue;
+          interceptFixture(scope(), fixture);
+        }
+        if (readPath) {
+          scope()
+            .intercept(readPath, 'GET')
+            .times(3)
+            .optionally()
+            .reply(503, typeof error.body === 'string' ? error.body : JSON.stringify(error.body ?? null), {
+              ...json,
+              ...error.headers,
+            });
+        }
+      } else if (plan) {
         const target = load(plan.target);
         const times = timesOf(fault);
         const intercept = () => scope().intercept(target.request.path, target.request.method).times(times);
@@ -180,16 +210,20 @@ export function nockBackend(): Backend {
             intercept().reply(target.response.status, body, json);
             break;
           }
+          default:
+            break;
         }
         // After a slow answer served once, the recovery may take more than one attempt on a loaded machine.
         const successTimes = isSlowTransient(fault) ? { times: slowRecoveryRetries + 1 } : {};
         for (const name of plan.success) interceptFixture(scope(), load(name), successTimes);
       }
+      const paged = planned.kind === 'paging' || planned.kind === 'odd-record';
       return {
         provider: adapter.factory({ ...fixtures.settings, fetch: wire.fetch, timeoutMs, ...retryFor(fault) }),
         subjectId: operation === 'create' || operation === 'list' ? undefined : fixtures.subjectId,
         createInput: fixtures.createInput,
         updatePatch: fixtures.updatePatch,
+        listPageSize: paged ? fixtures.paging?.pageSize : undefined,
         creates: () =>
           createTarget
             ? seen.filter((entry) => entry === `${createTarget.method} ${createTarget.path.split('?')[0]}`)
@@ -247,6 +281,18 @@ export function sandboxBackend(): Backend {
       }
       if (operation === 'list')
         await provider.create({ name: 'unilive matrix listed' }, { timeoutMs: 5_000 });
+      // A paging case needs three pages at least, so that a repeated page 2 is not the vendor's last; the
+      // streams made for it go again when the case ends.
+      const paged = fault.shape.kind === 'paging' || fault.shape.kind === 'odd-record';
+      const made: string[] = [];
+      if (operation === 'list' && paged) {
+        let count = 0;
+        for await (const _ of provider.list({ timeoutMs: 5_000 })) count += 1;
+        for (; count <= 2 * adapter.sandboxPaging.perPage; count += 1)
+          made.push(
+            (await provider.create({ name: `unilive matrix page ${count}` }, { timeoutMs: 5_000 })).id,
+          );
+      }
       const target = adapter.sandboxOperations[operation];
       const planned = sandboxFault(fault);
       if (target && planned) server.injectFault(adapter.id, target, planned);
@@ -256,6 +302,7 @@ export function sandboxBackend(): Backend {
         subjectId,
         createInput,
         updatePatch: { name: 'unilive matrix stream (renamed)' },
+        listPageSize: paged ? adapter.sandboxPaging.pageSize : undefined,
         creates: () => (server.stats().created[adapter.id] ?? 0) - createdBefore,
         unmatched: () => [],
         async settle() {
@@ -266,7 +313,7 @@ export function sandboxBackend(): Backend {
         async finish(createdId) {
           server.clearFaults();
           // Keep the store small so list cases stay one page; a stream that will not go is left behind.
-          for (const id of [subjectId, createdId]) {
+          for (const id of [subjectId, createdId, ...made]) {
             if (id === undefined) continue;
             try {
               await provider.delete(id, { timeoutMs: 5_000 });
@@ -320,6 +367,13 @@ export function sandboxFault(fault: MatrixFault): Fault | undefined {
     case 'wrong-shape':
     case 'unknown-enum':
       return { type: shape.kind, times };
+    case 'read-back-fails':
+      return { type: 'read-back-fails', status: 503, reads: 3, times };
+    case 'paging':
+      // Every page request of the walk misbehaves, however many pages it takes.
+      return { type: 'paging', mode: shape.mode, times: 1_000 };
+    case 'odd-record':
+      return { type: 'odd-record', times };
   }
 }
 

@@ -1,3 +1,5 @@
+import type { MatrixOperation } from './adapters.js';
+
 /**
  * The faults of the matrix. Each is served on the recorded fixtures (nock) and on the sandbox (its fault
  * engine), except the DNS-style failure, which no server can produce and the client-side `fetch` simulates
@@ -15,7 +17,13 @@ export type FaultShape =
   | { kind: 'wrong-shape' }
   | { kind: 'unknown-enum' }
   | { kind: 'abort-retry-wait' }
-  | { kind: 'abort-in-flight' };
+  | { kind: 'abort-in-flight' }
+  /** The request is carried out and answered; every read of the stream after it fails with 503. */
+  | { kind: 'read-back-fails' }
+  /** List pages as misbehaving servers send them (see the sandbox's `paging` fault). */
+  | { kind: 'paging'; mode: 'ignore-page' | 'repeat-page' | 'shift' }
+  /** A list page with one more record whose id no later call could put in a URL. */
+  | { kind: 'odd-record' };
 
 /**
  * How the HTTP layer may treat a fault:
@@ -23,9 +31,11 @@ export type FaultShape =
  * - `not-sent`: the request never left the machine (DNS failure): any request may be repeated;
  * - `ambiguous`: the vendor may have carried it out (timeout, 408, 5xx, reset): repeated only when safe;
  * - `response`: a success status with a body unilive cannot read, or can: never repeated;
- * - `abort`: the caller's signal fires.
+ * - `abort`: the caller's signal fires;
+ * - `semantics`: an answer real vendors send that the one neutral semantics turns into a success: pages that
+ *   ignore `page`, repeat or shift, an unusable list record, an accepted change whose read-back fails.
  */
-export type FaultClass = 'refused' | 'not-sent' | 'ambiguous' | 'response' | 'abort';
+export type FaultClass = 'refused' | 'not-sent' | 'ambiguous' | 'response' | 'abort' | 'semantics';
 
 /** The error class a call ends with when the fault outlasts the retries. */
 export type ExpectedErrorKind =
@@ -44,6 +54,10 @@ export interface MatrixFault {
   persistent: boolean;
   /** What the call fails with when it fails; `ResponseShapeError` faults may also succeed. */
   errorKind: ExpectedErrorKind;
+  /** The operations the fault applies to; every operation when absent. */
+  operations?: readonly MatrixOperation[];
+  /** For `semantics` faults: the warning the call must report through `onWarning`, if any. */
+  warning?: 'incomplete-list' | 'skipped-record' | 'read-back-failed';
 }
 
 /** Attempts of one call with the default policy (2 retries). */
@@ -193,6 +207,66 @@ export const matrixFaults: readonly MatrixFault[] = [
     errorKind: 'AbortError',
   },
 ];
+
+/**
+ * The neutral semantics across adapters: every adapter must succeed, say so through `onWarning` where the
+ * answer was short of what the vendor counted, and never yield a stream twice or report an accepted change
+ * as a failure.
+ */
+const semantics: MatrixFault[] = [
+  {
+    id: 'list-ignores-page',
+    label: 'a list server that ignores the page parameter',
+    shape: { kind: 'paging', mode: 'ignore-page' },
+    faultClass: 'semantics',
+    persistent: false,
+    errorKind: 'ResponseShapeError',
+    operations: ['list'],
+    warning: 'incomplete-list',
+  },
+  {
+    id: 'list-repeats-page',
+    label: 'list pages that repeat the first while the vendor counts more',
+    shape: { kind: 'paging', mode: 'repeat-page' },
+    faultClass: 'semantics',
+    persistent: false,
+    errorKind: 'ResponseShapeError',
+    operations: ['list'],
+    warning: 'incomplete-list',
+  },
+  {
+    id: 'list-shifts',
+    label: 'list pages that shift while walking',
+    shape: { kind: 'paging', mode: 'shift' },
+    faultClass: 'semantics',
+    persistent: false,
+    errorKind: 'ResponseShapeError',
+    operations: ['list'],
+  },
+  {
+    id: 'list-odd-record',
+    label: 'a list record with an unusable id',
+    shape: { kind: 'odd-record' },
+    faultClass: 'semantics',
+    persistent: false,
+    errorKind: 'ResponseShapeError',
+    operations: ['list'],
+    warning: 'skipped-record',
+  },
+  {
+    id: 'read-back-fails',
+    label: 'an accepted change whose read-back fails',
+    shape: { kind: 'read-back-fails' },
+    faultClass: 'semantics',
+    persistent: false,
+    errorKind: 'ProviderUnavailableError',
+    operations: ['create', 'update', 'start', 'stop'],
+    warning: 'read-back-failed',
+  },
+];
+
+/** Every fault and semantics case of the matrix. */
+export const allMatrixFaults: readonly MatrixFault[] = [...matrixFaults, ...semantics];
 
 /** How many times the backend serves the fault. */
 export const timesOf = (fault: MatrixFault): number => (fault.persistent ? attemptBudget : 1);

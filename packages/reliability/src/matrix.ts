@@ -32,6 +32,7 @@ import {
 } from './backends.js';
 import {
   abortAfterMs,
+  allMatrixFaults,
   attemptBudget,
   attemptTimeoutMs,
   isRetried,
@@ -105,7 +106,8 @@ export function runFaultMatrix(adapterId: AdapterId, backendName: BackendName): 
         });
         continue;
       }
-      for (const fault of matrixFaults) {
+      for (const fault of allMatrixFaults) {
+        if (fault.operations && !fault.operations.includes(operation)) continue;
         it(`${operation}: ${fault.label}`, async () => {
           const record = await runCase({ adapter, operation, fault, backend, wire, scanner, register });
           records.push(record);
@@ -158,7 +160,12 @@ async function runCase(context: CaseContext): Promise<CaseRecord> {
     controller.abort();
   };
   const retries: string[] = [];
+  const warnings: string[] = [];
   const hooks: HttpHooks = {
+    onWarning: (event) => {
+      warnings.push(event.warning.type);
+      scanner.recordText(`${JSON.stringify(event)}\n${inspect(event)}`, 'onWarning');
+    },
     onRequest: (event) => scanner.recordText(`${JSON.stringify(event)}\n${inspect(event)}`, 'onRequest'),
     onResponse: (event) => scanner.recordText(`${JSON.stringify(event)}\n${inspect(event)}`, 'onResponse'),
     onRetry: (event) => {
@@ -238,7 +245,27 @@ async function runCase(context: CaseContext): Promise<CaseRecord> {
   const retried = isRetried(fault, adapter.retrySafe[operation]);
   // A 204 has no body to hold back: the call simply succeeds.
   const nothingToDelay = fault.shape.kind === 'slow-body' && adapter.noBody.includes(operation);
+  // Whatever the fault, a list yields each stream once.
+  if (operation === 'list' && Array.isArray(value)) {
+    const ids = (value as LiveStream[]).map((stream) => stream.id);
+    if (new Set(ids).size !== ids.length) problems.push(`the list yielded a stream twice: ${ids.join(', ')}`);
+  }
   switch (nothingToDelay ? 'nothing' : fault.faultClass) {
+    case 'semantics':
+      // The answer is one real vendors send: the call succeeds, once, and says what it could not do.
+      if (error !== undefined) problems.push(`expected success, got ${describeError(error)}`);
+      expectAttempts(1);
+      if (fault.warning && fault.warning !== 'read-back-failed' && !warnings.includes(fault.warning))
+        problems.push(
+          `expected a ${fault.warning} warning through onWarning, heard ${warnings.join(', ') || 'none'}`,
+        );
+      // A read-back is made only where the answer held no whole stream: then its failure must be reported.
+      if (fault.warning === 'read-back-failed') {
+        const read = requests.slice(1).some((request) => request.method === 'GET');
+        if (read && !warnings.includes('read-back-failed'))
+          problems.push('the read-back failed without a read-back-failed warning');
+      }
+      break;
     case 'nothing':
       if (error !== undefined)
         problems.push(`expected success (no body to delay), got ${describeError(error)}`);
@@ -286,6 +313,7 @@ async function runCase(context: CaseContext): Promise<CaseRecord> {
     operation,
     fault: fault.id,
     outcome,
+    ...(warnings.length > 0 ? { warnings: [...new Set(warnings)] } : {}),
     ...(errorName === undefined ? {} : { error: errorName }),
     attempts,
     requests: requests.length,
@@ -350,7 +378,7 @@ async function runUnsupported(
 async function invoke(
   client: LiveStreamClient,
   operation: MatrixOperation,
-  prepared: Pick<PreparedCase, 'subjectId' | 'createInput' | 'updatePatch'>,
+  prepared: Pick<PreparedCase, 'subjectId' | 'createInput' | 'updatePatch' | 'listPageSize'>,
   options: { timeoutMs?: number; signal?: AbortSignal },
 ): Promise<unknown> {
   const id = prepared.subjectId ?? '';
@@ -360,7 +388,12 @@ async function invoke(
     case 'get':
       return client.get(id, options);
     case 'list':
-      return client.list(options).toArray();
+      return client
+        .list({
+          ...options,
+          ...(prepared.listPageSize === undefined ? {} : { pageSize: prepared.listPageSize }),
+        })
+        .toArray();
     case 'update':
       return client.update(id, prepared.updatePatch, options);
     case 'delete':

@@ -72,16 +72,21 @@ const errorCodes: Record<string, string> = {
   InvalidInputError: 'II',
   AuthenticationError: 'AU',
 };
+// The warnings of the one-semantics rows: a call that succeeded and said what it could not do.
+const semanticsWarnings = ['incomplete-list', 'skipped-record', 'read-back-failed'];
 const codeOf = (record: CaseRecord | undefined): string => {
   if (!record) return '–';
+  const warned = record.warnings?.some((type) => semanticsWarnings.includes(type)) ?? false;
   const code =
-    record.outcome === 'recovered'
-      ? 'R'
-      : record.outcome === 'success'
-        ? 'S'
-        : record.outcome === 'untyped'
-          ? `**untyped ${record.error ?? ''}**`
-          : (errorCodes[record.error ?? ''] ?? record.error ?? '?');
+    record.error === undefined && warned
+      ? 'W'
+      : record.outcome === 'recovered'
+        ? 'R'
+        : record.outcome === 'success'
+          ? 'S'
+          : record.outcome === 'untyped'
+            ? `**untyped ${record.error ?? ''}**`
+            : (errorCodes[record.error ?? ''] ?? record.error ?? '?');
   return record.problems.length > 0 ? `**${code}!**` : code;
 };
 
@@ -158,14 +163,21 @@ out(
   '  included, waits `Retry-After` and is sent again: transient recovers, persistent ends in `RateLimitError`.',
   '- **408, 5xx, connection reset, headers or body slower than the timeout**: the vendor may have carried the request',
   '  out. Requests the adapter marks safe to repeat (GET, PUT, DELETE, idempotent PATCHes) are retried: transient',
-  '  recovers, persistent ends in `TimeoutError` or `ProviderUnavailableError` after 3 attempts. A create (and Wowza',
-  "  Video's start and stop, whose repetition Wowza answers with a conflict) is sent once and ends in the typed error.",
+  '  recovers, persistent ends in `TimeoutError` or `ProviderUnavailableError` after 3 attempts. A create is sent',
+  '  once and ends in the typed error. A start or stop repeated after the vendor carried it out is refused for the',
+  "  stream's state, and the lifecycle rule returns the stream: those recover too.",
   '- **DNS failure** (ENOTFOUND, simulated client-side: no server can produce it): nothing was sent, so every',
   '  request, a create included, is retried.',
   '- **Malformed JSON, empty body, HTML with 200, JSON of the wrong shape**: never retried; the call succeeds when',
   '  the adapter does not need the body (a delete, a PATCH it reads back with a GET) or ends in `ResponseShapeError`.',
   '- **Unknown enum values**: read as `unknown` (and `waitForState` polls again); the call succeeds.',
   '- **Abort** during a `Retry-After` wait or while waiting for headers: `AbortError` at once, no further request.',
+  '- **One semantics across adapters** (the rows below the faults): answers real vendors send. A list server that',
+  '  ignores the page parameter, pages that repeat the first while the vendor counts more, pages that shift while',
+  '  walking, and a list record whose id no call could use: the list succeeds, yields each stream once, and warns',
+  '  (`incomplete-list`, `skipped-record`) where it could not reach or read everything. A create, update, start or',
+  '  stop the vendor accepted whose read-back then fails: the call succeeds, with a `read-back-failed` warning',
+  '  wherever it had to read the stream back. These run on `list`, or on the calls that change a stream.',
   '',
   'On the sandbox, 408, 5xx and reset faults are served *after* the request was carried out (`processed: true`):',
   'the stream really exists, so a wrongly repeated create shows up as a second stream in `sandbox.stats().created`.',
@@ -188,7 +200,8 @@ out(
   '### Outcome of each case',
   '',
   'One cell per fault and operation: nock first, then the sandbox when they differ. **R** recovered after a retry,',
-  '**S** succeeded without one, otherwise the typed error the call ended with: **RL** `RateLimitError`, **TO**',
+  '**S** succeeded without one, **W** succeeded with a warning through `onWarning` (`incomplete-list`, `skipped-record`,',
+  '`read-back-failed`), otherwise the typed error the call ended with: **RL** `RateLimitError`, **TO**',
   '`TimeoutError`, **PU** `ProviderUnavailableError`, **RS** `ResponseShapeError`, **AB** `AbortError`, **US**',
   '`UnsupportedOperationError`. A `!` marks a case that missed an expectation (none in this run: the suite fails then).',
   '`status` is `waitForState`, which polls the cheapest state call (`get` where the vendor has none).',

@@ -19,6 +19,8 @@ export interface CaseRecord {
   outcome: CaseOutcome;
   /** The error's class (`name`) when the call failed. */
   error?: string;
+  /** The types of the warnings `onWarning` heard during the call. */
+  warnings?: string[];
   /** Attempts of the faulted request (requests not sent included). */
   attempts: number;
   /** Every request of the call. */

@@ -1,9 +1,11 @@
 import {
   type CreateLiveStreamInput,
+  type InputGap,
   type InputIssue,
   type InvalidInputError,
   invalidInput,
   readProviderOptions,
+  settleInputGaps,
   type UpdateLiveStreamInput,
   type Warning,
 } from '@unilive/core';
@@ -217,10 +219,11 @@ export interface WowzaRealtimeCreateRequest {
  * InvalidInputError before any request for what the vendor cannot honour.
  */
 export function convertToWowzaRealtimeCreate(input: CreateLiveStreamInput): WowzaRealtimeCreateRequest {
-  const issues: InputIssue[] = [];
+  const gaps: InputGap[] = [];
   if (input.ingestProtocol === 'webrtc') {
-    issues.push({
-      path: 'ingestProtocol',
+    gaps.push({
+      field: 'ingestProtocol',
+      kind: 'unsupported-value',
       message:
         "expected rtmp: Wowza Real-Time has no WebRTC ingest URL; every stream takes WebRTC through Wowza's SDK or OBS build with providerDetails['wowza-realtime'].sdk, and RTMP at its ingest endpoint",
     });
@@ -228,14 +231,16 @@ export function convertToWowzaRealtimeCreate(input: CreateLiveStreamInput): Wowz
     input.ingestProtocol !== undefined &&
     !(ingestProtocols as readonly string[]).includes(input.ingestProtocol)
   ) {
-    issues.push({
-      path: 'ingestProtocol',
+    gaps.push({
+      field: 'ingestProtocol',
+      kind: 'unsupported-value',
       message: `expected rtmp: Wowza Real-Time ingest endpoints are RTMP (WebRTC goes through Wowza's SDK)`,
     });
   }
-  issues.push(...restreamIssues(input.restream));
-  const region = input.region === undefined ? undefined : readRegion(input.region, issues);
-  if (issues.length > 0) throw invalidInput(issues, { provider, operation: 'create' });
+  gaps.push(...restreamGaps(input.restream));
+  const region = input.region === undefined ? undefined : readRegion(input.region, gaps);
+  gaps.push(...lowLatencyGaps(input.lowLatency));
+  const warnings = settleInputGaps(gaps, { provider, operation: 'create' });
 
   const options = readProviderOptions(input, provider, createOptionsSchema, 'create') ?? noOptions();
   const optionIssues = secureViewerIssues(options);
@@ -256,7 +261,7 @@ export function convertToWowzaRealtimeCreate(input: CreateLiveStreamInput): Wowz
         ...options,
       },
     },
-    warnings: lowLatencyWarnings(input.lowLatency),
+    warnings,
   };
 }
 
@@ -279,24 +284,26 @@ export interface WowzaRealtimeUpdateRequest {
  * after you create the stream"), and restream does not exist.
  */
 export function convertToWowzaRealtimeUpdate(patch: UpdateLiveStreamInput): WowzaRealtimeUpdateRequest {
-  const issues: InputIssue[] = [];
+  const gaps: InputGap[] = [];
   if (patch.recording !== undefined) {
-    issues.push({
-      path: 'recording',
+    gaps.push({
+      field: 'recording',
+      kind: 'create-only',
       message:
         'Wowza Real-Time sets recording only when the stream is created; create a new stream to change it',
     });
   }
-  issues.push(...restreamIssues(patch.restream));
-  const region = patch.region === undefined ? undefined : readRegion(patch.region, issues);
-  if (issues.length > 0) throw invalidInput(issues, { provider, operation: 'update' });
+  gaps.push(...restreamGaps(patch.restream));
+  const region = patch.region === undefined ? undefined : readRegion(patch.region, gaps);
+  gaps.push(...lowLatencyGaps(patch.lowLatency));
+  const warnings = settleInputGaps(gaps, { provider, operation: 'update' });
 
   const options = readProviderOptions(patch, provider, updateOptionsSchema, 'update') ?? noOptions();
 
   return {
     name: patch.name,
     fields: { ...(region === undefined ? {} : { region }), ...options },
-    warnings: lowLatencyWarnings(patch.lowLatency),
+    warnings,
     needsStoredExpiry: secureViewerIssues(options).length > 0,
   };
 }
@@ -310,12 +317,13 @@ export function missingExpiryError(): InvalidInputError {
   return invalidInput(secureViewerIssues({ enable_secure_viewer: true }), { provider, operation: 'update' });
 }
 
-function readRegion(value: string, issues: InputIssue[]): WowzaRealtimeRegion | undefined {
+function readRegion(value: string, gaps: InputGap[]): WowzaRealtimeRegion | undefined {
   const region = value.toLowerCase();
   if ((wowzaRealtimeRegions as readonly string[]).includes(region)) return region as WowzaRealtimeRegion;
   const replacement = legacyRegions[region];
-  issues.push({
-    path: 'region',
+  gaps.push({
+    field: 'region',
+    kind: 'unsupported-value',
     message:
       `expected one of ${wowzaRealtimeRegions.join(', ')}` +
       (replacement ? ` (API v2.0 no longer takes "${region}"; its nearest region is "${replacement}")` : ''),
@@ -323,11 +331,12 @@ function readRegion(value: string, issues: InputIssue[]): WowzaRealtimeRegion | 
   return undefined;
 }
 
-function restreamIssues(restream: readonly unknown[] | undefined): InputIssue[] {
+function restreamGaps(restream: readonly unknown[] | undefined): InputGap[] {
   if (restream === undefined || restream.length === 0) return [];
   return [
     {
-      path: 'restream',
+      field: 'restream',
+      kind: 'ignored',
       message: 'Wowza Real-Time Streaming at Scale cannot forward a stream to other destinations',
     },
   ];
@@ -346,13 +355,13 @@ function secureViewerIssues(options: {
   ];
 }
 
-function lowLatencyWarnings(lowLatency: boolean | undefined): Warning[] {
+function lowLatencyGaps(lowLatency: boolean | undefined): InputGap[] {
   // Sub-second delivery is what the product is: lowLatency: true is always satisfied.
   if (lowLatency !== false) return [];
   return [
     {
-      type: 'unsupported-setting',
-      setting: 'lowLatency',
+      field: 'lowLatency',
+      kind: 'ignored',
       message:
         'Wowza Real-Time Streaming at Scale always delivers with sub-second latency; lowLatency: false has no effect',
     },

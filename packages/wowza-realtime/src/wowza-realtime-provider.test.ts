@@ -601,6 +601,14 @@ describe('wowzaRealtime provider', () => {
   });
 
   describe('update', () => {
+    it('a failed name lookup changes nothing: an ordinary retryable error, and no PATCH was sent', async () => {
+      const { provider, vendor } = setup(answerOf('error.503'));
+      const error = await failure(() => provider.update('2adffc17', { region: 'amsterdam' }));
+      expect(error.name).toBe('ProviderUnavailableError');
+      expect(error.isRetryable).toBe(true);
+      expect(vendor.requests.map((request) => request.method)).toEqual(['GET']);
+    });
+
     it('PATCHes the new name alone when only the name changes', async () => {
       const { provider, vendor } = setup(answerOf('update'));
       const stream = await provider.update('2adffc17', { name: 'unilive contract stream (renamed)' });
