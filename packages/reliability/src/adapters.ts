@@ -6,7 +6,7 @@ import type {
 } from '@unilive/core';
 import liveapi from '@unilive/liveapi';
 import type { FaultOperation } from '@unilive/sandbox';
-import type { FixtureHarnessOptions, PagingSetup } from '@unilive/testing';
+import type { FixtureHarnessOptions, PagingSetup } from '@unilive/testing/contract';
 import videosdk from '@unilive/videosdk';
 import wowzaRealtime from '@unilive/wowza-realtime';
 import wowzaVideo from '@unilive/wowza-video';
