@@ -82,6 +82,7 @@ export function createEngine(options: EngineOptions) {
   const bucket = { tokens: options.rateLimit?.requestsPerSecond ?? 0, refilledAt: now() };
   let origin = 'http://127.0.0.1';
   let ingestOrigin = 'rtmp://127.0.0.1:1935';
+  let ingestListening = false;
   let encoderInfo: (provider: ProviderId, id: string) => EncoderInfo | undefined = () => undefined;
   const logs: SandboxLogEntry[] = [];
 
@@ -291,6 +292,11 @@ export function createEngine(options: EngineOptions) {
     /** Sets the `rtmp://host:port` ingest URLs point at (the server calls this once RTMP listens). */
     setIngestOrigin(value: string) {
       ingestOrigin = value;
+      ingestListening = true;
+    },
+    /** Where the RTMP ingest listens; undefined when the sandbox runs without one. */
+    ingestUrl(): string | undefined {
+      return ingestListening ? ingestOrigin : undefined;
     },
     /** Where dialects read what the RTMP ingest knows of a stream's encoder. */
     setEncoderInfo(lookup: (provider: ProviderId, id: string) => EncoderInfo | undefined) {

@@ -226,7 +226,10 @@ describe('startSandbox', () => {
       providers: {
         echo: { basePath: '/echo/v9', credentials: { token: 'secret-token' }, documentedOnly: false },
       },
+      ingest: sandbox.ingestUrl,
+      dashboard: '/',
     });
+    expect(sandbox.ingestUrl).toMatch(/^rtmp:\/\/127\.0\.0\.1:\d+$/);
     const id = ((await (await call('POST', '/items')).json()) as { item: { id: string } }).item.id;
     const queued = await fetch(`${sandbox.url}/_sandbox/faults`, {
       method: 'POST',

@@ -400,7 +400,8 @@ function control(engine: SandboxEngine, method: string, path: string[], body: un
         },
       ]),
     );
-    return { status: 200, body: { providers } };
+    // Where encoders push (null when the sandbox runs without media) and where the dashboard is.
+    return { status: 200, body: { providers, ingest: engine.ingestUrl() ?? null, dashboard: '/' } };
   }
   if (resource === 'stats' && method === 'GET') return { status: 200, body: engine.stats };
   if (resource === 'faults' && method === 'DELETE') {
