@@ -218,12 +218,20 @@ for (const adapter of adapterOrder) {
     `| --- |${' --- |'.repeat(operationOrder.length)}`,
   );
   for (const fault of faults) {
+    // A row runs on some operations only (the list rows on list): elsewhere its cells stay empty, even
+    // where the adapter lacks the operation.
+    const applies = new Set(
+      cases(matrices)
+        .filter((record) => record.fault === fault)
+        .map((record) => record.operation),
+    );
     const cells = operationOrder.map((operation) => {
       const codes = sections.map((section) =>
         codeOf(
           section.cases.find(
             (record) =>
-              record.operation === operation && (record.fault === fault || record.fault === 'unsupported'),
+              record.operation === operation &&
+              (record.fault === fault || (record.fault === 'unsupported' && applies.has(operation))),
           ),
         ),
       );
