@@ -36,6 +36,14 @@ describe('stream references', () => {
   });
 
   it('refuses strings without exactly one separator, naming the expected form and never the value', () => {
+    const fixedMessage = (() => {
+      try {
+        parseStreamReference('', 'get');
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('an empty reference must be refused');
+    })();
     fc.assert(
       fc.property(
         fc.oneof(
@@ -58,7 +66,11 @@ describe('stream references', () => {
           expect(error.operation).toBe('get');
           expect(error.delivery).toBe('not-sent');
           expect(error.issues[0]?.path).toBe('reference');
-          if (reference.length > 3) expect(error.message).not.toContain(reference);
+          // The message is fixed text; a value that is itself a piece of that text (fast-check likes to try
+          // 'name') cannot tell an echo from the template, so only other values are looked for.
+          if (reference.length > 3 && !fixedMessage.includes(reference)) {
+            expect(error.message).not.toContain(reference);
+          }
         },
       ),
     );
