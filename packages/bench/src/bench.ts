@@ -302,6 +302,14 @@ export function targetsOf(report: Omit<BenchReport, 'targets'>): TargetOutcome[]
         mediaTargets.liveWithinMs,
     });
   }
+  if (media.refusedAfter && media.cutAfterStopMs !== undefined) {
+    targets.push({
+      measurement: 'Media: a wrong key is refused, a stopped stream cut',
+      target: `within ${mediaTargets.cutWithinMs / 1000} s`,
+      figure: `refused ${media.refusedAfter.maxMs} ms at most after the encoder started (its start-up included); cut ${media.cutAfterStopMs} ms after the stop`,
+      met: Math.max(media.refusedAfter.maxMs, media.cutAfterStopMs) <= mediaTargets.cutWithinMs,
+    });
+  }
   if (media.disconnectToOffline) {
     targets.push({
       measurement: 'Media: leaving shows at once',

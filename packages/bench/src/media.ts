@@ -46,6 +46,10 @@ export interface MediaReport {
   firstPacketToFirstSegment?: Spread;
   /** The encoder process ends (its socket closes) → `get` shows `broadcasting: false` (polled every 5 ms). */
   disconnectToOffline?: Spread;
+  /** An encoder with a wrong key: its start → it ends, refused (ffmpeg's own start-up included). */
+  refusedAfter?: Spread;
+  /** A publishing stream switched off (LiveAPI `enabled: false`): the call's answer → the encoder is cut. */
+  cutAfterStopMs?: number;
   /** CPU of the sandbox process and its HLS packagers, in % of one core. */
   cpu?: {
     seconds: number;
@@ -70,8 +74,8 @@ export interface MediaReport {
   };
 }
 
-/** The media measurements' targets, from the issue: live within 1 s, offline within 5 s, none dropped. */
-export const mediaTargets = { liveWithinMs: 1_000, offlineWithinMs: 5_000 } as const;
+/** The media measurements' targets: live within 1 s, offline within 5 s, refused or cut within 1 s. */
+export const mediaTargets = { liveWithinMs: 1_000, offlineWithinMs: 5_000, cutWithinMs: 1_000 } as const;
 
 const frameRate = 30;
 const videoKbps = 2_500;
@@ -284,8 +288,26 @@ export async function measureMedia(
     const singlePush = push(single);
     await until(async () => servedSegment(hlsOf(single) ?? ''), 30_000, 50);
     const one = measureCpu ? await cpuPercent(root, config.cpuSeconds, ticksPerSecond) : undefined;
-    singlePush.stop();
+    // Switched off while publishing: the sandbox cuts the encoder when the change is made.
+    await client.stop(single.id);
+    const stopAnswered = Date.now();
     await singlePush.done;
+    const cutAfterStopMs = Date.now() - stopAnswered;
+
+    const refused: number[] = [];
+    const ingest = single.ingest.find((endpoint) => endpoint.protocol === 'rtmp');
+    for (let sample = 0; sample < config.samples && ingest?.server; sample += 1) {
+      const started = Date.now();
+      const wrong = startPush({
+        url: `${ingest.server}/lv_${'0'.repeat(32)}?password=00000000`,
+        file: clip,
+        ffmpegPath: ffmpeg.path,
+      });
+      pushes.push(wrong);
+      const result = await wrong.done;
+      if (result.ok) throw new Error('a publish with a wrong key was not refused');
+      refused.push(Date.now() - started);
+    }
 
     log(`media: ${config.publishers} publishers at once`);
     const streams = await Promise.all(
@@ -344,6 +366,8 @@ export async function measureMedia(
       firstPacketToWaitForBroadcast: spread(waited),
       firstPacketToFirstSegment: spread(segment),
       disconnectToOffline: spread(offline),
+      ...(refused.length > 0 ? { refusedAfter: spread(refused) } : {}),
+      cutAfterStopMs,
       ...(cpu ? { cpu } : {}),
       concurrent,
     };
@@ -372,6 +396,8 @@ export function renderMediaSection(media: MediaReport): string[] {
     `| the encoder's first packet → \`waitForBroadcast\` resolves (100 ms polls, its shortest) | ${ms(media.firstPacketToWaitForBroadcast)} |`,
     `| the encoder's first packet → the HLS playlist lists a segment and serves it | ${ms(media.firstPacketToFirstSegment)} |`,
     `| the encoder process ends (its socket closes) → \`get\` shows \`broadcasting: false\` | ${ms(media.disconnectToOffline)} |`,
+    `| an encoder with a wrong key starts → it ends, refused (ffmpeg's start-up included) | ${ms(media.refusedAfter)} |`,
+    `| a publishing stream is switched off (the API's answer) → its encoder is cut | ${media.cutAfterStopMs === undefined ? 'not measured' : `${media.cutAfterStopMs} ms`} |`,
     '',
   );
   if (media.cpu) {
