@@ -17,7 +17,11 @@ export {
   type ConfigClientOptions,
   type ConfiguredProviderFactory,
   createLiveStreamClientFromConfig,
+  type GateStoreFactory,
   type LiveStreamConfig,
+  type RateLimitConfig,
+  type RedisStoreSettings,
+  rateLimitFromConfig,
 } from './config/load-client.js';
 export {
   describeUnknownName,
@@ -113,7 +117,12 @@ export {
   webhookHeader,
   webhookSecrets,
 } from './events/webhook-input.js';
-export { createMemoryGateStore, type GateStore } from './http/gate-store.js';
+export { gateKeyOf } from './http/gate-key.js';
+export {
+  createMemoryGateStore,
+  type GateStore,
+  type GateStoreUnavailableMode,
+} from './http/gate-store.js';
 export type {
   ErrorEvent,
   HttpEventBase,
@@ -148,7 +157,9 @@ export {
   createRequestGate,
   type GateAcquireOptions,
   GateDeadlineError,
+  GateStoreUnavailableError,
   type GateWaitReason,
+  gateStoreRetryMs,
   type RateLimitOptions,
   type RequestGate,
   type RequestGateOptions,

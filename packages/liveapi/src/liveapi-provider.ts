@@ -93,6 +93,14 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
     provider,
     baseUrl: loadOptionalSetting(settings.baseUrl, liveApiBaseUrlVariable) ?? liveApiDefaultBaseUrl,
     headers: () => ({ authorization: basicAuthorization(settings, secrets) }),
+    // The token id names the account whose budget a shared rate limit keeps (digested, never stored).
+    account: () =>
+      loadCredential({
+        provider: 'liveapi',
+        setting: 'tokenId',
+        value: settings.tokenId,
+        environmentVariables: ['LIVEAPI_TOKEN_ID'],
+      }),
     ...transportSettings(settings),
     secrets,
     readError: readLiveApiError,

@@ -79,6 +79,7 @@ export function createMemoryProvider(settings: MemoryProviderSettings = {}): Liv
     provider: 'memory',
     baseUrl: 'https://memory.unilive.test/v1',
     headers: () => ({ authorization: `Bearer ${token}` }),
+    account: () => token,
     fetch: backend.fetch,
     secrets,
     retry: settings.retry,

@@ -4,7 +4,7 @@ import { loadFixture } from '@unilive/testing';
 import { decodeJwt, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createVideosdkTokenSigner, VideosdkSecretSet } from './videosdk-auth.js';
+import { createVideosdkTokenSigner, VideosdkSecretSet, videosdkAccountOf } from './videosdk-auth.js';
 import { videosdk } from './videosdk-provider.js';
 
 const directory = fileURLToPath(new URL('../../../test-fixtures/videosdk', import.meta.url));
@@ -212,5 +212,21 @@ describe('VideosdkSecretSet', () => {
     expect(set.redact('token-0003 and token-0002 and api-key-0001')).toBe(
       '[REDACTED] and [REDACTED] and [REDACTED]',
     );
+  });
+});
+
+describe('videosdkAccountOf', () => {
+  it('names the account by its API key, whether the credentials are the key pair or a token signed from it', async () => {
+    const token = await new SignJWT({ apikey: apiKey })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode(secret));
+    expect(videosdkAccountOf({ kind: 'signed', apiKey, secret })).toBe(apiKey);
+    expect(videosdkAccountOf({ kind: 'token', token })).toBe(apiKey);
+    // A token without the claim (or no JWT at all) stands for itself.
+    const bare = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode(secret));
+    expect(videosdkAccountOf({ kind: 'token', token: bare })).toBe(bare);
+    expect(videosdkAccountOf({ kind: 'token', token: 'not-a-jwt' })).toBe('not-a-jwt');
   });
 });

@@ -6,7 +6,7 @@ import {
   type Redactor,
   SecretSet,
 } from '@unilive/core';
-import { SignJWT } from 'jose';
+import { decodeJwt, SignJWT } from 'jose';
 
 /** Environment variables the credentials are read from when the settings leave them out. */
 export const videosdkEnvironmentVariables = {
@@ -52,6 +52,22 @@ export type VideosdkCredentials =
   | { kind: 'signed'; apiKey: string; secret: string };
 
 const provider = 'videosdk';
+
+/**
+ * The account the credentials belong to, for the budget of a shared rate limit: the API key, which a
+ * ready-made token carries in its `apikey` claim [v1 guide: payload `{ apikey: <API_KEY> }`], so a token and
+ * the key pair it was signed from draw on one budget. A token without that claim stands for itself.
+ */
+export function videosdkAccountOf(credentials: VideosdkCredentials): string {
+  if (credentials.kind === 'signed') return credentials.apiKey;
+  try {
+    const { apikey } = decodeJwt(credentials.token);
+    if (typeof apikey === 'string' && apikey.length > 0) return apikey;
+  } catch {
+    // Not a JWT the vendor would take; the request fails on its own.
+  }
+  return credentials.token;
+}
 
 /**
  * Resolves the credentials from the settings, then the environment. Explicit settings win; between the

@@ -16,8 +16,10 @@ import {
 import {
   createVideosdkAuthorization,
   defaultTokenTtlSeconds,
+  resolveVideosdkCredentials,
   tokenTtlBounds,
   VideosdkSecretSet,
+  videosdkAccountOf,
 } from './videosdk-auth.js';
 import { classifyVideosdkError, readVideosdkError } from './videosdk-error.js';
 import { createVideosdkV1Api } from './videosdk-v1-livestreams.js';
@@ -118,6 +120,8 @@ export function videosdk(given: VideosdkSettings = {}): LiveStreamProvider {
     provider: 'videosdk',
     baseUrl: loadOptionalSetting(settings.baseUrl, videosdkBaseUrlVariable) ?? videosdkDefaultBaseUrl,
     headers: async () => ({ authorization: await authorization() }),
+    // The API key names the account whose budget a shared rate limit keeps (digested, never stored).
+    account: () => videosdkAccountOf(resolveVideosdkCredentials(settings)),
     ...transportSettings(settings),
     secrets,
     readError: readVideosdkError,

@@ -109,6 +109,14 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
       secrets.add(token);
       return { authorization: `Bearer ${token}` };
     },
+    // The token names the account whose budget a shared rate limit keeps (digested, never stored).
+    account: () =>
+      loadCredential({
+        provider: providerId,
+        setting: 'token',
+        value: settings.token,
+        environmentVariables: wowzaRealtimeTokenVariables,
+      }),
     ...transportSettings(settings),
     secrets,
     readError: readWowzaRealtimeError,

@@ -153,6 +153,8 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
       secrets.add(token);
       return { authorization: `Bearer ${token}` };
     },
+    // The token names the account whose budget a shared rate limit keeps (digested, never stored).
+    account: () => loadCredential({ ...tokenSource, value: settings.token }),
     ...transportSettings(settings),
     secrets,
     readError: readWowzaVideoError,

@@ -1,9 +1,17 @@
+import * as v from 'valibot';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createContainer } from '../di/container.js';
 import { tokens } from '../di/tokens.js';
 import { AuthenticationError, InvalidInputError } from '../errors/errors.js';
+import { createMemoryGateStore, type GateStore } from '../http/gate-store.js';
+import { createHttpClient } from '../http/http-client.js';
 import type { LiveStreamProvider } from '../provider.js';
-import { createLiveStreamClientFromConfig } from './load-client.js';
+import { SecretSet } from '../secrets.js';
+import {
+  createLiveStreamClientFromConfig,
+  type RedisStoreSettings,
+  rateLimitFromConfig,
+} from './load-client.js';
 import { loadCredential, providerSettingsBaseNames, readSettings } from './settings.js';
 
 const fakeProvider = (settings: Record<string, unknown>): LiveStreamProvider =>
@@ -82,6 +90,96 @@ describe('createLiveStreamClientFromConfig', () => {
     expect((error as Error).message).toBe(
       'Unknown provider "acme": set `package` to the adapter package that provides it',
     );
+  });
+});
+
+describe('rateLimit in configuration', () => {
+  // A provider whose get goes through core's HTTP layer, so the client's gate (and its store) is used.
+  const gatedProvider = (): LiveStreamProvider => {
+    const http = createHttpClient({
+      provider: 'fake',
+      baseUrl: 'https://api.fake.test',
+      headers: () => ({}),
+      account: () => 'account-1',
+      secrets: new SecretSet(),
+      fetch: (async () =>
+        new Response('{"id":"a"}', { headers: { 'content-type': 'application/json' } })) as typeof fetch,
+    });
+    return {
+      ...fakeProvider({ id: 'fake' }),
+      get: async (id, options) => {
+        await http.request({ operation: 'get', method: 'GET', path: id, schema: v.looseObject({}), options });
+        return { id } as never;
+      },
+    };
+  };
+
+  function recordingRedis() {
+    const made: RedisStoreSettings[] = [];
+    const keys: string[] = [];
+    const factory = (settings: RedisStoreSettings): GateStore => {
+      made.push(settings);
+      const inner = createMemoryGateStore(Date.now);
+      return {
+        ...inner,
+        takeToken: (key, rate) => {
+          keys.push(key);
+          return inner.takeToken(key, rate);
+        },
+      };
+    };
+    return { made, keys, factory };
+  }
+
+  it("store: 'redis' builds the store from @unilive/redis with the Redis settings, and the client uses it", async () => {
+    const redis = recordingRedis();
+    const config = {
+      provider: 'fake',
+      rateLimit: {
+        requestsPerSecond: 50,
+        store: 'redis' as const,
+        url: 'redis://:pw@10.0.0.5:6379',
+        onUnavailable: 'fail' as const,
+      },
+    };
+    const options = { providers: { fake: gatedProvider }, gateStores: { redis: redis.factory } };
+    const first = await createLiveStreamClientFromConfig(config, options);
+    const second = await createLiveStreamClientFromConfig(config, options);
+    await first.get('a');
+    await second.get('b');
+    // One store (one connection) for both clients configured alike; the budget is the account's.
+    expect(redis.made).toEqual([{ url: 'redis://:pw@10.0.0.5:6379', onUnavailable: 'fail' }]);
+    expect(redis.keys.length).toBeGreaterThanOrEqual(2);
+    expect(redis.keys[0]).toMatch(/^fake:[0-9a-f]{32}$/);
+    expect(new Set(redis.keys).size).toBe(1);
+  });
+
+  it('refuses an unknown store, Redis settings without the Redis store, and puts store errors under rateLimit', async () => {
+    const paths = async (config: unknown, factory?: (settings: RedisStoreSettings) => GateStore) => {
+      const error = await rateLimitFromConfig(
+        config as never,
+        factory ? { gateStores: { redis: factory } } : {},
+      ).catch((caught: unknown) => caught);
+      return (error as InvalidInputError).issues.map((issue) => issue.path);
+    };
+    expect(await paths({ store: 'postgres' })).toEqual(['rateLimit.store']);
+    expect(await paths({ url: 'redis://127.0.0.1:6379', onUnavailable: 'fail' })).toEqual([
+      'rateLimit.url',
+      'rateLimit.onUnavailable',
+    ]);
+    expect(await paths('100')).toEqual(['rateLimit']);
+    const refusing = () => {
+      throw new InvalidInputError({
+        message: 'bad url',
+        issues: [{ path: 'url', message: 'expected redis://' }],
+      });
+    };
+    expect(await paths({ store: 'redis', url: 'http://x' }, refusing)).toEqual(['rateLimit.url']);
+    // Memory, or nothing, needs no package.
+    expect(await rateLimitFromConfig({ requestsPerSecond: 5, store: 'memory' })).toEqual({
+      requestsPerSecond: 5,
+    });
+    expect(await rateLimitFromConfig(undefined)).toBeUndefined();
   });
 });
 

@@ -4,7 +4,9 @@ import {
   type LiveStreamClientOptions,
 } from '../client/live-stream-client.js';
 import { tokens } from '../di/tokens.js';
-import { InvalidInputError } from '../errors/errors.js';
+import { type InputIssue, InvalidInputError } from '../errors/errors.js';
+import type { GateStore, GateStoreUnavailableMode } from '../http/gate-store.js';
+import type { RateLimitOptions } from '../http/request-gate.js';
 import { ownData } from '../inputs.js';
 import type { ProviderId } from '../live-stream.js';
 import type { LiveStreamProvider } from '../provider.js';
@@ -23,9 +25,44 @@ export interface LiveStreamConfig {
   provider?: ProviderId;
   /** The package to load for a third-party provider; built-in ids need none. */
   package?: string;
+  /** Paces the client's requests, in memory or, for a fleet, in Redis (see {@link RateLimitConfig}). */
+  rateLimit?: RateLimitConfig;
   /** Settings passed to the adapter's factory. */
   [setting: string]: unknown;
 }
+
+/**
+ * `rateLimit` in plain configuration: the limits of `LiveStreamClientOptions.rateLimit`, and where the budget
+ * lives. `{ requestsPerSecond: 100, store: 'redis', url: 'redis://10.0.0.5:6379' }` shares one budget per
+ * vendor account with every process configured alike (see `docs/rate-limits.md`).
+ */
+export interface RateLimitConfig {
+  /** Requests started per second. Unlimited when absent. */
+  requestsPerSecond?: number;
+  /** Requests in flight at once. Unlimited when absent. */
+  maxConcurrency?: number;
+  /**
+   * `'memory'` (the default: this process alone), `'redis'` (loads `@unilive/redis`, which must be
+   * installed), or a `GateStore` made in code.
+   */
+  store?: 'memory' | 'redis' | GateStore | undefined;
+  /** With `store: 'redis'`: the Redis URL. Default: the `UNILIVE_REDIS_URL` environment variable. */
+  url?: string;
+  /** With `store: 'redis'`: `'fallback'` (default) or `'fail'` while Redis cannot be reached. */
+  onUnavailable?: GateStoreUnavailableMode;
+  /** With `store: 'redis'`: put before every key. Default `'unilive:gate:'`. */
+  keyPrefix?: string;
+}
+
+/** What `@unilive/redis`'s default export takes: the Redis settings of a {@link RateLimitConfig}. */
+export interface RedisStoreSettings {
+  url?: string;
+  onUnavailable?: GateStoreUnavailableMode;
+  keyPrefix?: string;
+}
+
+/** Builds a gate store from plain settings: a store package's default export. */
+export type GateStoreFactory = (settings: RedisStoreSettings) => GateStore;
 
 /** A function that builds a provider from settings: an adapter package's default export. */
 export type ConfiguredProviderFactory = (settings: Record<string, unknown>) => LiveStreamProvider;
@@ -37,6 +74,11 @@ export interface ConfigClientOptions extends LiveStreamClientOptions {
    * should not import dynamically).
    */
   providers?: Record<string, ConfiguredProviderFactory>;
+  /**
+   * Store factories used instead of loading their packages by name: `{ redis: createRedisGateStore }` for
+   * `rateLimit: { store: 'redis' }`.
+   */
+  gateStores?: { redis?: GateStoreFactory };
 }
 
 /**
@@ -54,7 +96,12 @@ export async function createLiveStreamClientFromConfig(
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     throw configurationError('$', 'expected an object such as { provider: "liveapi" }', undefined);
   }
-  const { provider: configured, package: packageName, ...settings } = ownData(config) as LiveStreamConfig;
+  const {
+    provider: configured,
+    package: packageName,
+    rateLimit: configuredRateLimit,
+    ...settings
+  } = ownData(config) as LiveStreamConfig;
   const id = configured ?? environment().UNILIVE_PROVIDER;
   if (!id) {
     throw new InvalidInputError({
@@ -87,7 +134,93 @@ export async function createLiveStreamClientFromConfig(
   if (settings.fetch === undefined && container?.isRegistered(tokens.fetch, true)) {
     settings.fetch = container.resolve(tokens.fetch);
   }
-  return createLiveStreamClient(factory(settings), options);
+  const rateLimit = await rateLimitFromConfig(options.rateLimit ?? configuredRateLimit, options);
+  const { rateLimit: _ignored, gateStores: _stores, providers: _providers, ...clientOptions } = options;
+  return createLiveStreamClient(factory(settings), { ...clientOptions, ...(rateLimit ? { rateLimit } : {}) });
+}
+
+// One store per Redis configuration and factory, shared by every client configured alike (a registry's
+// providers, say), so that a process opens one connection.
+const configuredStores = new WeakMap<GateStoreFactory, Map<string, GateStore>>();
+
+/**
+ * Turns `rateLimit` from configuration into the client's option, loading `@unilive/redis` for
+ * `store: 'redis'` (or taking `gateStores.redis`). Clients configured with the same Redis settings share one
+ * store (and connection).
+ *
+ * @throws InvalidInputError (`operation: 'configure'`) naming the setting under `rateLimit`: a store that
+ *   is none of `'memory'`, `'redis'` or a store object, Redis settings without `store: 'redis'`, a bad
+ *   Redis URL, or `@unilive/redis` not installed (the message says to install it).
+ */
+export async function rateLimitFromConfig(
+  config: RateLimitConfig | undefined,
+  options: { gateStores?: { redis?: GateStoreFactory } | undefined } = {},
+): Promise<RateLimitOptions | undefined> {
+  if (config === undefined) return undefined;
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw rateLimitError([{ path: 'rateLimit', message: 'expected an object' }]);
+  }
+  const { store, url, onUnavailable, keyPrefix, ...limits } = config;
+  const limitsOf = (chosen?: GateStore): RateLimitOptions => ({
+    ...(limits.requestsPerSecond === undefined ? {} : { requestsPerSecond: limits.requestsPerSecond }),
+    ...(limits.maxConcurrency === undefined ? {} : { maxConcurrency: limits.maxConcurrency }),
+    ...(chosen ? { store: chosen } : {}),
+  });
+  if (store !== 'redis') {
+    const misplaced = Object.entries({ url, onUnavailable, keyPrefix })
+      .filter(([, value]) => value !== undefined)
+      .map(([name]) => ({ path: `rateLimit.${name}`, message: "only with store: 'redis'" }));
+    if (misplaced.length > 0) throw rateLimitError(misplaced);
+    if (store === undefined || store === 'memory') return limitsOf();
+    if (typeof store !== 'object' || store === null) {
+      throw rateLimitError([
+        { path: 'rateLimit.store', message: "expected 'memory', 'redis' or a GateStore" },
+      ]);
+    }
+    return limitsOf(store);
+  }
+  const factory =
+    options.gateStores?.redis ??
+    (await loadDefaultExport<GateStoreFactory>('@unilive/redis', {
+      path: 'rateLimit.store',
+      what: 'The rate limit store package',
+    }));
+  const settings: RedisStoreSettings = {
+    ...(url === undefined ? {} : { url }),
+    ...(onUnavailable === undefined ? {} : { onUnavailable }),
+    ...(keyPrefix === undefined ? {} : { keyPrefix }),
+  };
+  let stores = configuredStores.get(factory);
+  if (!stores) {
+    stores = new Map();
+    configuredStores.set(factory, stores);
+  }
+  // The URL is part of the identity as given (or as the environment gives it), never printed.
+  const identity = JSON.stringify([url ?? environment().UNILIVE_REDIS_URL ?? null, onUnavailable, keyPrefix]);
+  let made = stores.get(identity);
+  if (!made) {
+    try {
+      made = factory(settings);
+    } catch (error) {
+      if (!InvalidInputError.isInstance(error)) throw error;
+      throw rateLimitError(
+        error.issues.map((issue) => ({ path: `rateLimit.${issue.path}`, message: issue.message })),
+        error,
+      );
+    }
+    stores.set(identity, made);
+  }
+  return limitsOf(made);
+}
+
+function rateLimitError(issues: InputIssue[], cause?: unknown): InvalidInputError {
+  return new InvalidInputError({
+    operation: 'configure',
+    message: `invalid rateLimit: ${issues.map((issue) => `${issue.path} (${issue.message})`).join('; ')}`,
+    issues,
+    delivery: 'not-sent',
+    ...(cause === undefined ? {} : { cause }),
+  });
 }
 
 function configurationError(path: string, problem: string, provider: ProviderId | undefined) {
@@ -110,7 +243,7 @@ async function loadFactory(id: string, packageName: string | undefined): Promise
       issues: [{ path: 'package', message: 'expected the adapter package name' }],
     });
   }
-  const module = await importPackage(name);
+  const module = await importPackage(name, { path: 'provider', what: 'The provider package' });
   const factory = (module as { default?: unknown } | undefined)?.default;
   if (typeof factory !== 'function') {
     throw new InvalidInputError({
@@ -123,9 +256,22 @@ async function loadFactory(id: string, packageName: string | undefined): Promise
   return factory as ConfiguredProviderFactory;
 }
 
-// The adapter is the application's dependency, not core's: when core cannot see it (pnpm's strict layout),
-// resolve it from the application's directory.
-async function importPackage(name: string): Promise<unknown> {
+async function loadDefaultExport<T>(name: string, about: { path: string; what: string }): Promise<T> {
+  const module = await importPackage(name, about);
+  const exported = (module as { default?: unknown } | undefined)?.default;
+  if (typeof exported !== 'function') {
+    throw new InvalidInputError({
+      operation: 'configure',
+      message: `The package ${name} has no default export that builds what ${about.path} needs`,
+      issues: [{ path: about.path, message: `expected ${name}` }],
+    });
+  }
+  return exported as T;
+}
+
+// The adapter (or store) is the application's dependency, not core's: when core cannot see it (pnpm's
+// strict layout), resolve it from the application's directory.
+async function importPackage(name: string, about: { path: string; what: string }): Promise<unknown> {
   try {
     return await import(name);
   } catch (error) {
@@ -140,8 +286,8 @@ async function importPackage(name: string): Promise<unknown> {
     if (!isModuleNotFound(error)) throw error;
     throw new InvalidInputError({
       operation: 'configure',
-      message: `The provider package ${name} is not installed: run \`npm install ${name}\``,
-      issues: [{ path: 'provider', message: `expected ${name} to be installed` }],
+      message: `${about.what} ${name} is not installed: run \`npm install ${name}\``,
+      issues: [{ path: about.path, message: `expected ${name} to be installed` }],
     });
   }
 }

@@ -28,7 +28,19 @@ export interface GateStore {
    * releases this process cannot hear. Absent for a store only this process uses.
    */
   readonly pollIntervalMs?: number | undefined;
+  /**
+   * What the gate does when a call to this store fails (a shared store that cannot be reached):
+   * `'fallback'` (the default) paces the request in this process's memory instead and reports a `fallback`
+   * warning through `onWarning`, once per outage; `'fail'` ends the call with `ProviderUnavailableError`
+   * (`delivery: 'not-sent'`) before anything is sent. Either way the call never waits on the store for long.
+   */
+  readonly onUnavailable?: GateStoreUnavailableMode | undefined;
+  /** Names the store in warnings and errors (`Redis at 127.0.0.1:6379`); never a password. */
+  readonly description?: string | undefined;
 }
+
+/** See {@link GateStore.onUnavailable}. */
+export type GateStoreUnavailableMode = 'fallback' | 'fail';
 
 interface Budget {
   nextStart: number;

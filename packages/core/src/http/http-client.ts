@@ -22,9 +22,10 @@ import type { ProviderId } from '../live-stream.js';
 import type { CallOptions, ProviderSettingsBase } from '../provider.js';
 import { systemClock, systemSleep } from '../runtime.js';
 import type { SecretSet } from '../secrets.js';
+import { gateKeyOf } from './gate-key.js';
 import { emit, type HttpEventBase, type HttpHooks } from './hooks.js';
 import { parseVendorResponse } from './parse-response.js';
-import { GateDeadlineError } from './request-gate.js';
+import { GateDeadlineError, GateStoreUnavailableError } from './request-gate.js';
 import { backoffDelay, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
 import { checkTransportSettings, maxTimeoutMs } from './transport-settings.js';
 
@@ -70,10 +71,13 @@ export interface HttpClientSettings {
    */
   maxResponseBytes?: number | undefined;
   /**
-   * Names the vendor account whose budget the client's request gate draws on (a digest, never a
-   * credential). Default: the provider id.
+   * The vendor account's identity (its token, or its API key id where the vendor has one), read lazily when
+   * the client has a request gate. It never leaves the process: the gate's budget is keyed by a SHA-256
+   * digest of it with the provider id and base URL (`gateKeyOf`), so a store shared by a fleet keeps one
+   * budget per account and holds no credential. When absent, or when it throws (a missing credential, which
+   * then fails the request at its headers), the budget is the base URL's.
    */
-  gateKey?: (() => string) | undefined;
+  account?: (() => string | Promise<string>) | undefined;
   /** Headers for every request, the credentials among them; called before each attempt (so tokens can renew). */
   headers: () => Record<string, string> | Promise<Record<string, string>>;
   /** Replaces the global `fetch` (proxies, tests, edge runtimes); the attempt's signal comes in `init`. */
@@ -165,7 +169,20 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
   const random = settings.random ?? Math.random;
   const baseUrl = checked.baseUrl.href.endsWith('/') ? checked.baseUrl.href : `${checked.baseUrl.href}/`;
   const origin = checked.baseUrl.origin;
-  const gateKey = settings.gateKey ?? (() => settings.provider);
+  // The digest is computed once per identity (a renewed token gets its own key).
+  let accountKey: { identity: string | undefined; key: Promise<string> } | undefined;
+  const gateKey = async (): Promise<string> => {
+    let identity: string | undefined;
+    try {
+      identity = await settings.account?.();
+    } catch {
+      identity = undefined;
+    }
+    if (accountKey === undefined || accountKey.identity !== identity) {
+      accountKey = { identity, key: gateKeyOf(settings.provider, baseUrl, identity) };
+    }
+    return accountKey.key;
+  };
   // The attempt's signal goes to fetch as an option ky passes through untouched: given it as `signal`, ky
   // would compose it with its own through `AbortSignal.any`, some 10 µs and two weak references per call.
   const api: KyInstance = ky.create({
@@ -232,6 +249,8 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     // What became of the call's earlier attempts, for the `delivery` of the error that ends it.
     let sentBefore: Delivery = 'not-sent';
     const outcome = (attempt: Delivery): Delivery => worstDelivery(sentBefore, attempt);
+    // The account's budget in the client's request gate, found at the first attempt.
+    let key: string | undefined;
     for (let attempt = 1; ; attempt += 1) {
       const event = (): HttpEventBase => {
         safeUrl ??= settings.secrets.redact(url.toString());
@@ -251,7 +270,14 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       let release: () => void = () => {};
       if (runtime.gate) {
         try {
-          release = await runtime.gate.acquire({ signal, deadline, key: gateKey(), holdMs: limit + 5_000 });
+          key ??= await gateKey();
+          release = await runtime.gate.acquire({
+            signal,
+            deadline,
+            key,
+            holdMs: limit + 5_000,
+            onWarning: (warning) => emit(hooks.onWarning, { ...base, warning }),
+          });
         } catch (error) {
           throw report(
             hooks,
@@ -428,7 +454,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           failure.retryAfterMs ?? backoffDelay(policy, attempt, random),
           policy.maxRetryAfterMs,
         );
-        runtime.gate?.pause(now() + pauseMs, gateKey());
+        runtime.gate?.pause(now() + pauseMs, key);
       }
 
       const retries = attempt - 1;
@@ -594,6 +620,14 @@ function gateError(
     );
   }
   if (signal?.aborted) return abortError(errorOptions, signal.reason, delivery);
+  if (error instanceof GateStoreUnavailableError) {
+    return new ProviderUnavailableError(
+      errorOptions({
+        message: `${provider}: the rate limit store (${error.store}) is unavailable (${error.reason}) and rateLimit is set to fail then; not sent`,
+        delivery,
+      }),
+    );
+  }
   if (UniliveError.isInstance(error)) return withDelivery(error, delivery);
   return new ProviderUnavailableError(
     errorOptions({ message: `${provider}: the request gate failed; not sent`, cause: error, delivery }),

@@ -5,11 +5,15 @@ import type { UniliveError } from '../errors/unilive-error.js';
 import type { CallOptions } from '../provider.js';
 import type { Sleep } from '../runtime.js';
 import { SecretSet } from '../secrets.js';
+import { gateKeyOf } from './gate-key.js';
 import { createHttpClient } from './http-client.js';
 import { createRequestGate } from './request-gate.js';
 import { parseRetryAfter } from './retry-policy.js';
 
 const schema = v.looseObject({ id: v.string() });
+
+// The budget the test vendor's client draws on: its base URL's, as it names no account.
+const vendorKey = gateKeyOf('test-vendor', 'https://api.vendor.test/', undefined);
 
 // A virtual clock whose sleep moves time on and records each wait.
 function virtualTime(start = 1_700_000_000_000) {
@@ -72,7 +76,7 @@ describe('rate-limit pauses', () => {
   it('a call queued behind a pause longer than its own time limit fails at once, unsent', async () => {
     const time = virtualTime();
     const gate = createRequestGate({}, time.clock, time.sleep);
-    gate.pause(time.clock() + 50_000, 'test-vendor');
+    gate.pause(time.clock() + 50_000, await vendorKey);
     const { http, requests } = vendor([ok]);
     const http2 = createHttpClient({
       provider: 'test-vendor',
@@ -102,7 +106,7 @@ describe('rate-limit pauses', () => {
   it('a call queued behind the concurrency limit honours its own deadline and signal', async () => {
     const time = virtualTime();
     const gate = createRequestGate({ maxConcurrency: 1 }, time.clock, time.sleep);
-    const held = await gate.acquire({ key: 'test-vendor' });
+    const held = await gate.acquire({ key: await vendorKey });
     const http = createHttpClient({
       provider: 'test-vendor',
       baseUrl: 'https://api.vendor.test',

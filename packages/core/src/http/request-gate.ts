@@ -1,4 +1,5 @@
 import { type InputIssue, InvalidInputError } from '../errors/errors.js';
+import type { Warning } from '../live-stream.js';
 import type { Clock, Sleep } from '../runtime.js';
 import { createMemoryGateStore, type GateStore } from './gate-store.js';
 
@@ -8,6 +9,13 @@ export interface RateLimitOptions {
   requestsPerSecond?: number;
   /** Requests in flight at once. Unlimited when absent. */
   maxConcurrency?: number;
+  /**
+   * Where the budget lives. Default: this client's memory, so each client (and each process) paces alone.
+   * A store shared by several processes (`createRedisGateStore` of `@unilive/redis`) gives a fleet that
+   * uses one vendor account one budget: the rate, the requests in flight and the pause after a 429 are
+   * counted across every process, per account (see `docs/rate-limits.md`).
+   */
+  store?: GateStore | undefined;
 }
 
 /**
@@ -27,6 +35,17 @@ export function checkRateLimitOptions(options: RateLimitOptions): void {
       issues.push({ path: 'rateLimit.requestsPerSecond', message: 'expected a finite number above 0' });
     if (maxConcurrency !== undefined && (!Number.isSafeInteger(maxConcurrency) || maxConcurrency < 1))
       issues.push({ path: 'rateLimit.maxConcurrency', message: 'expected a whole number from 1' });
+    if (options.store !== undefined && !isGateStore(options.store))
+      issues.push({
+        path: 'rateLimit.store',
+        message: 'expected a GateStore (takeToken, acquireSlot, releaseSlot, setPause, pausedUntil)',
+      });
+    else if (
+      options.store?.onUnavailable !== undefined &&
+      options.store.onUnavailable !== 'fallback' &&
+      options.store.onUnavailable !== 'fail'
+    )
+      issues.push({ path: 'rateLimit.store.onUnavailable', message: "expected 'fallback' or 'fail'" });
   }
   if (issues.length > 0) {
     throw new InvalidInputError({
@@ -53,6 +72,8 @@ export interface GateAcquireOptions {
    * process that dies holding slots does not shrink a shared budget for good. Default 2 minutes.
    */
   holdMs?: number | undefined;
+  /** Hears a `fallback` warning when a shared store fails and the request is paced in memory instead. */
+  onWarning?: ((warning: Warning) => void) | undefined;
 }
 
 /**
@@ -86,19 +107,44 @@ export class GateDeadlineError extends Error {
   }
 }
 
+/**
+ * The gate's store failed and is set to `onUnavailable: 'fail'`: the request was not sent. The HTTP layer
+ * reports it as `ProviderUnavailableError`.
+ */
+export class GateStoreUnavailableError extends Error {
+  override readonly name = 'GateStoreUnavailableError';
+  constructor(
+    /** The store, as it names itself (never a password). */
+    readonly store: string,
+    /** Why, as a code (`ECONNREFUSED`, `ETIMEDOUT`) or an error class name; never a message from outside. */
+    readonly reason: string,
+  ) {
+    super(`${store} is unavailable (${reason})`);
+  }
+}
+
 /** Options of {@link createRequestGate} beyond the limits. */
 export interface RequestGateOptions {
-  /** Where rate tokens, slots and the pause live. Default: this process's memory. */
+  /** Where rate tokens, slots and the pause live, when `rateLimit.store` names none. Default: memory. */
   store?: GateStore | undefined;
 }
 
 const defaultHoldMs = 120_000;
+
+/** While a shared store is failing, the gate asks it again this often (ms), and paces in memory between. */
+export const gateStoreRetryMs = 1_000;
 
 /**
  * Makes a {@link RequestGate} over a {@link GateStore}. Callers of one gate pass its door one at a time,
  * in the order they came (so a burst keeps its order and only one caller asks the store at a time); each
  * waits there for the pause to end, a concurrency slot and a rate token. A caller that aborts or would miss
  * its deadline leaves at once and hands the door on; a slot it took is given back.
+ *
+ * A store shared between processes may fail. Then, by the store's `onUnavailable`, the gate either paces
+ * the request in this process's memory (`'fallback'`, the default: one `fallback` warning per outage through
+ * `onWarning`, and the shared store asked again every {@link gateStoreRetryMs}) or refuses it with
+ * {@link GateStoreUnavailableError} (`'fail'`). A pause after a 429 is always kept in memory too, so a
+ * fallback still honours it.
  */
 export function createRequestGate(
   options: RateLimitOptions,
@@ -106,25 +152,82 @@ export function createRequestGate(
   sleep: Sleep,
   gateOptions: RequestGateOptions = {},
 ): RequestGate {
-  const store = gateOptions.store ?? createMemoryGateStore(clock);
+  const shared = options.store ?? gateOptions.store;
+  const local = createMemoryGateStore(clock);
   const { requestsPerSecond, maxConcurrency } = options;
   // The door: one caller at a time asks the store; the others queue in order.
   let occupied = false;
   const queue: (() => void)[] = [];
-  // Woken when a slot of this process is released, so a caller waiting for one does not poll.
+  // Woken when a slot of this process is released, so a caller waiting for one does not poll; the count
+  // of releases tells a caller whether one came between its question to the store and its wait.
   let slotFreed: (() => void) | undefined;
+  let releases = 0;
   let holders = 0;
   // What holds the caller at the door, for the callers queued behind it that reach their deadline.
   let waitingFor: GateWaitReason = 'rate';
   // Holders must be unique across every process sharing a store.
   const instance =
     globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  // A shared store that failed: warned about once, asked again from `retryAt` on.
+  let outage = false;
+  let retryAt = 0;
 
   const freed = () => {
+    releases += 1;
     const wake = slotFreed;
     slotFreed = undefined;
     wake?.();
   };
+
+  // One call to the store: the shared one while it answers, else this process's memory (or a refusal).
+  // Answers which store served it, so a slot is given back where it was taken.
+  async function ask<T>(
+    call: (store: GateStore) => Promise<T>,
+    onWarning: ((warning: Warning) => void) | undefined,
+  ): Promise<{ value: T; store: GateStore }> {
+    if (shared && (!outage || clock() >= retryAt || shared.onUnavailable === 'fail')) {
+      try {
+        const value = await call(shared);
+        outage = false;
+        return { value, store: shared };
+      } catch (error) {
+        const store = shared.description ?? 'the rate limit store';
+        if (shared.onUnavailable === 'fail') throw new GateStoreUnavailableError(store, reasonOf(error));
+        retryAt = clock() + gateStoreRetryMs;
+        if (!outage) {
+          outage = true;
+          onWarning?.({
+            type: 'fallback',
+            setting: 'rateLimit.store',
+            message: `${store} is unavailable (${reasonOf(error)}): this process paces its requests alone, in memory, until it answers again`,
+          });
+        }
+      }
+    }
+    return { value: await call(local), store: local };
+  }
+
+  // The end of the pause in force: the shared store's, or this process's own (kept for a fallback).
+  async function pausedUntil(key: string, onWarning: ((warning: Warning) => void) | undefined) {
+    const [own, { value }] = await Promise.all([
+      local.pausedUntil(key),
+      ask((store) => store.pausedUntil(key), onWarning),
+    ]);
+    return Math.max(own, value);
+  }
+
+  // Two questions to the store at once (one round trip on a pipelining client). When either fails, a slot
+  // the other took is given back before the failure goes on.
+  async function both<A, B>(
+    first: Promise<A>,
+    second: Promise<B>,
+    undo: (settled: PromiseSettledResult<A>, other: PromiseSettledResult<B>) => void,
+  ): Promise<[A, B]> {
+    const [a, b] = await Promise.allSettled([first, second]);
+    if (a.status === 'fulfilled' && b.status === 'fulfilled') return [a.value, b.value];
+    undo(a, b);
+    throw a.status === 'rejected' ? a.reason : (b as PromiseRejectedResult).reason;
+  }
 
   async function waitFor(ms: number, signal: AbortSignal | undefined): Promise<void> {
     if (ms > 0) await sleep(ms, signal);
@@ -132,17 +235,31 @@ export function createRequestGate(
   }
 
   // Waits until the pause ends; a pause that outlasts the deadline fails at once.
-  async function pauseOver(key: string, deadline: number, signal: AbortSignal | undefined): Promise<void> {
+  async function waitOutPause(until: number, deadline: number, signal: AbortSignal | undefined) {
+    const now = clock();
+    if (until >= deadline) throw new GateDeadlineError('paused', until - now);
+    waitingFor = 'paused';
+    await waitFor(until - now, signal);
+  }
+
+  async function pauseOver(
+    key: string,
+    deadline: number,
+    signal: AbortSignal | undefined,
+    onWarning: ((warning: Warning) => void) | undefined,
+  ): Promise<void> {
     for (;;) {
-      const until = await store.pausedUntil(key);
-      const now = clock();
-      if (until <= now) return;
-      if (until >= deadline) throw new GateDeadlineError('paused', until - now);
-      waitingFor = 'paused';
-      await waitFor(until - now, signal);
+      const until = await pausedUntil(key, onWarning);
+      if (until <= clock()) return;
+      await waitOutPause(until, deadline, signal);
     }
   }
 
+  function release(store: GateStore, key: string, holder: string): void {
+    void store.releaseSlot(key, holder).then(freed, freed);
+  }
+
+  // Takes a slot while no pause is in force; answers the store that holds it.
   async function takeSlot(
     key: string,
     holder: string,
@@ -150,19 +267,40 @@ export function createRequestGate(
     holdMs: number,
     deadline: number,
     signal: AbortSignal | undefined,
-  ): Promise<void> {
+    onWarning: ((warning: Warning) => void) | undefined,
+  ): Promise<GateStore> {
     for (;;) {
       if (signal?.aborted) throw signal.reason;
-      if (await store.acquireSlot(key, holder, limit, holdMs)) return;
+      const releasesBefore = releases;
+      const [until, slot] = await both(
+        pausedUntil(key, onWarning),
+        ask((store) => store.acquireSlot(key, holder, limit, holdMs), onWarning),
+        (_, taken) => {
+          if (taken.status === 'fulfilled' && taken.value.value) release(taken.value.store, key, holder);
+        },
+      );
+      if (until > clock()) {
+        // Paused: nobody may start, so the slot goes back until the pause is over.
+        if (slot.value) release(slot.store, key, holder);
+        await waitOutPause(until, deadline, signal);
+        continue;
+      }
+      if (slot.value) return slot.store;
       const now = clock();
       if (now >= deadline) throw new GateDeadlineError('concurrency');
+      // A slot came free while the store answered: ask again at once.
+      if (releases !== releasesBefore) continue;
       waitingFor = 'concurrency';
       // A slot of this process frees itself with a wake-up; one of another process (or one that expired)
       // is seen by asking again after the store's poll interval.
       const woken = new Promise<void>((resolve) => {
         slotFreed = resolve;
       });
-      const waitMs = Math.min(store.pollIntervalMs ?? Number.POSITIVE_INFINITY, deadline - now);
+      const waitMs = Math.min(
+        slot.store.pollIntervalMs ?? Number.POSITIVE_INFINITY,
+        outage ? gateStoreRetryMs : Number.POSITIVE_INFINITY,
+        deadline - now,
+      );
       const controller = new AbortController();
       const onAbort = () => controller.abort(signal?.reason);
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -180,20 +318,26 @@ export function createRequestGate(
     }
   }
 
+  // Takes a rate token while no pause is in force (a token taken in a pause is simply not used).
   async function takeToken(
     key: string,
     rate: number,
     deadline: number,
     signal: AbortSignal | undefined,
+    onWarning: ((warning: Warning) => void) | undefined,
   ): Promise<void> {
     for (;;) {
-      await pauseOver(key, deadline, signal);
-      const waitMs = await store.takeToken(key, rate);
-      if (waitMs <= 0) {
-        // A 429 that arrived while this caller waited moves it behind the pause.
-        if ((await store.pausedUntil(key)) <= clock()) return;
+      const [until, token] = await both(
+        pausedUntil(key, onWarning),
+        ask((store) => store.takeToken(key, rate), onWarning),
+        () => {},
+      );
+      if (until > clock()) {
+        await waitOutPause(until, deadline, signal);
         continue;
       }
+      const waitMs = token.value;
+      if (waitMs <= 0) return;
       if (clock() + waitMs >= deadline) throw new GateDeadlineError('rate');
       waitingFor = 'rate';
       await waitFor(waitMs, signal);
@@ -246,23 +390,30 @@ export function createRequestGate(
   }
 
   return {
-    async acquire({ signal, deadline = Number.POSITIVE_INFINITY, key = 'default', holdMs } = {}) {
+    async acquire({ signal, deadline = Number.POSITIVE_INFINITY, key = 'default', holdMs, onWarning } = {}) {
       if (signal?.aborted) throw signal.reason;
       const holder = `${instance}:${++holders}`;
-      let holding = false;
+      let holding: GateStore | undefined;
       let entered = false;
       try {
         await enter(signal, deadline);
         entered = true;
-        await pauseOver(key, deadline, signal);
         if (maxConcurrency !== undefined) {
-          await takeSlot(key, holder, maxConcurrency, holdMs ?? defaultHoldMs, deadline, signal);
-          holding = true;
+          holding = await takeSlot(
+            key,
+            holder,
+            maxConcurrency,
+            holdMs ?? defaultHoldMs,
+            deadline,
+            signal,
+            onWarning,
+          );
         }
-        if (requestsPerSecond !== undefined) await takeToken(key, requestsPerSecond, deadline, signal);
-        else await pauseOver(key, deadline, signal);
+        if (requestsPerSecond !== undefined)
+          await takeToken(key, requestsPerSecond, deadline, signal, onWarning);
+        else if (holding === undefined) await pauseOver(key, deadline, signal, onWarning);
       } catch (error) {
-        if (holding) void store.releaseSlot(key, holder).then(freed, freed);
+        if (holding) release(holding, key, holder);
         throw error;
       } finally {
         if (entered) leave();
@@ -271,13 +422,30 @@ export function createRequestGate(
       return () => {
         if (released || !holding) return;
         released = true;
-        void store.releaseSlot(key, holder).then(freed, freed);
+        release(holding, key, holder);
       };
     },
     pause(untilMs, key = 'default') {
-      void store.setPause(key, untilMs).catch(() => {});
+      void local.setPause(key, untilMs);
+      void shared?.setPause(key, untilMs).catch(() => {});
     },
   };
+}
+
+// Why a store failed, in words that cannot carry anything from outside: a system code or a class name.
+function reasonOf(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,39}$/.test(code)) return code;
+  const name = (error as { name?: unknown } | null)?.name;
+  return typeof name === 'string' && /^[A-Za-z]{1,40}$/.test(name) ? name : 'error';
+}
+
+function isGateStore(value: unknown): value is GateStore {
+  if (typeof value !== 'object' || value === null) return false;
+  const store = value as Record<string, unknown>;
+  return ['takeToken', 'acquireSlot', 'releaseSlot', 'setPause', 'pausedUntil'].every(
+    (method) => typeof store[method] === 'function',
+  );
 }
 
 function aborted(signal: AbortSignal): Promise<void> {

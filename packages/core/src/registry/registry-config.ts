@@ -3,9 +3,9 @@ import {
   type ConfigClientOptions,
   createLiveStreamClientFromConfig,
   type LiveStreamConfig,
+  type RateLimitConfig,
 } from '../config/load-client.js';
 import { InvalidInputError } from '../errors/errors.js';
-import type { RateLimitOptions } from '../http/request-gate.js';
 import { providerNameProblem } from './references.js';
 import { createLiveStreamRegistry, type LiveStreamRegistry } from './registry.js';
 import type { RoutingOptions } from './routing.js';
@@ -23,8 +23,11 @@ export interface RegistryProviderConfig extends LiveStreamConfig {
    * vendor need a name each.
    */
   name?: string;
-  /** Paces this provider's requests (see `LiveStreamClientOptions.rateLimit`). */
-  rateLimit?: RateLimitOptions;
+  /**
+   * Paces this provider's requests (see `LiveStreamClientOptions.rateLimit`), in memory or, with
+   * `store: 'redis'`, in a budget shared by every process that uses the same account.
+   */
+  rateLimit?: RateLimitConfig;
 }
 
 /** A registry in plain configuration, as it would come from a file. */
@@ -69,7 +72,7 @@ export async function createLiveStreamRegistryFromConfig(
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
       throw configurationError(`providers.${index}`, 'expected an object such as { provider: "liveapi" }');
     }
-    const { name, rateLimit, ...settings } = entry as RegistryProviderConfig;
+    const { name, ...settings } = entry as RegistryProviderConfig;
     if (typeof settings.provider !== 'string' || settings.provider.length === 0) {
       throw configurationError(`providers.${index}.provider`, 'expected a provider id');
     }
@@ -88,10 +91,7 @@ export async function createLiveStreamRegistryFromConfig(
       );
     }
     try {
-      clients[registryName] = await createLiveStreamClientFromConfig(settings, {
-        ...options,
-        ...(rateLimit === undefined ? {} : { rateLimit }),
-      });
+      clients[registryName] = await createLiveStreamClientFromConfig(settings, options);
     } catch (error) {
       throw InvalidInputError.isInstance(error) ? within(error, index) : error;
     }

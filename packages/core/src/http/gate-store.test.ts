@@ -1,0 +1,401 @@
+import fc from 'fast-check';
+import * as v from 'valibot';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createLiveStreamClient } from '../client/live-stream-client.js';
+import { InvalidInputError, ProviderUnavailableError } from '../errors/errors.js';
+import type { Warning } from '../live-stream.js';
+import type { LiveStreamProvider } from '../provider.js';
+import { systemClock, systemSleep } from '../runtime.js';
+import { SecretSet } from '../secrets.js';
+import { gateKeyOf } from './gate-key.js';
+import { createMemoryGateStore, type GateStore } from './gate-store.js';
+import type { WarningEvent } from './hooks.js';
+import { createHttpClient } from './http-client.js';
+import {
+  createRequestGate,
+  GateDeadlineError,
+  GateStoreUnavailableError,
+  gateStoreRetryMs,
+} from './request-gate.js';
+
+/** A shared store stand-in: a memory store that can be switched off (every call rejects, as Redis down). */
+function switchableStore(clock: () => number, extra: Partial<GateStore> = {}) {
+  const inner = createMemoryGateStore(clock);
+  const state = { down: false, calls: 0 };
+  const guard =
+    <A extends unknown[], R>(method: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      state.calls += 1;
+      if (state.down)
+        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' });
+      return method(...args);
+    };
+  const store: GateStore = {
+    takeToken: guard(inner.takeToken),
+    acquireSlot: guard(inner.acquireSlot),
+    releaseSlot: guard(inner.releaseSlot),
+    setPause: guard(inner.setPause),
+    pausedUntil: guard(inner.pausedUntil),
+    description: 'Shared store at 127.0.0.1:6379',
+    ...extra,
+  };
+  return { store, inner, state };
+}
+
+function virtualTime(start = 1_000_000) {
+  let now = start;
+  return {
+    clock: () => now,
+    sleep: async (ms: number) => {
+      now += ms;
+    },
+  };
+}
+
+describe('a request gate on a shared store', () => {
+  it('keeps its budget in the shared store, so two gates on one store share it', async () => {
+    const time = virtualTime();
+    const { store } = switchableStore(time.clock);
+    const first = createRequestGate({ maxConcurrency: 2, store }, time.clock, time.sleep);
+    const second = createRequestGate({ maxConcurrency: 2, store }, time.clock, time.sleep);
+    const held = [await first.acquire({ key: 'a' }), await second.acquire({ key: 'a' })];
+    // Both slots of account a are taken, one by each gate: a third caller would have to wait.
+    const refused = await first
+      .acquire({ key: 'a', deadline: time.clock() })
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(GateDeadlineError);
+    // Another account has its own budget.
+    const other = await second.acquire({ key: 'b', deadline: time.clock() + 1 });
+    for (const release of [...held, other]) release();
+  });
+
+  it('falls back to memory when the store fails, warns once per outage, and returns when it answers', async () => {
+    const time = virtualTime();
+    const { store, state } = switchableStore(time.clock);
+    const gate = createRequestGate(
+      { requestsPerSecond: 10, maxConcurrency: 1, store },
+      time.clock,
+      time.sleep,
+    );
+    const warnings: Warning[] = [];
+    const onWarning = (warning: Warning) => warnings.push(warning);
+    (await gate.acquire({ key: 'a', onWarning }))();
+    expect(warnings).toEqual([]);
+
+    state.down = true;
+    const starts: number[] = [];
+    for (let index = 0; index < 5; index += 1) {
+      const release = await gate.acquire({ key: 'a', onWarning });
+      starts.push(time.clock());
+      release();
+    }
+    expect(warnings).toEqual([
+      {
+        type: 'fallback',
+        setting: 'rateLimit.store',
+        message:
+          'Shared store at 127.0.0.1:6379 is unavailable (ECONNREFUSED): this process paces its requests alone, in memory, until it answers again',
+      },
+    ]);
+    // Paced in memory meanwhile: 10 per second.
+    expect(starts.slice(1).map((start, index) => start - (starts[index] as number))).toEqual([
+      100, 100, 100, 100,
+    ]);
+
+    // Back: once the retry interval has passed, the shared store serves again.
+    state.down = false;
+    await time.sleep(gateStoreRetryMs);
+    const callsBefore = state.calls;
+    (await gate.acquire({ key: 'a', onWarning }))();
+    expect(state.calls).toBeGreaterThan(callsBefore);
+    // A second outage warns again.
+    state.down = true;
+    (await gate.acquire({ key: 'a', onWarning }))();
+    expect(warnings).toHaveLength(2);
+  });
+
+  it('asks a failing store at most once per retry interval, so an outage costs no round trip per request', async () => {
+    const time = virtualTime();
+    const { store, state } = switchableStore(time.clock);
+    const gate = createRequestGate({ requestsPerSecond: 1000, store }, time.clock, time.sleep);
+    state.down = true;
+    (await gate.acquire({ key: 'a' }))();
+    const callsAfterFirst = state.calls;
+    for (let index = 0; index < 50; index += 1) (await gate.acquire({ key: 'a' }))();
+    // 50 more requests within one retry interval (1 ms apart): the failing store was not asked again.
+    expect(time.clock() - 1_000_000).toBeLessThan(gateStoreRetryMs);
+    expect(state.calls).toBe(callsAfterFirst);
+  });
+
+  it("with onUnavailable 'fail', refuses the request before anything is sent", async () => {
+    const time = virtualTime();
+    const { store, state } = switchableStore(time.clock, { onUnavailable: 'fail' });
+    const gate = createRequestGate({ maxConcurrency: 2, store }, time.clock, time.sleep);
+    state.down = true;
+    const error = await gate.acquire({ key: 'a' }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(GateStoreUnavailableError);
+    expect((error as GateStoreUnavailableError).reason).toBe('ECONNREFUSED');
+    state.down = false;
+    (await gate.acquire({ key: 'a' }))();
+  });
+
+  it('keeps a pause after a 429 in memory too, so a fallback still honours it', async () => {
+    const time = virtualTime();
+    const { store, state } = switchableStore(time.clock);
+    const gate = createRequestGate({ requestsPerSecond: 100, store }, time.clock, time.sleep);
+    gate.pause(time.clock() + 3_000, 'a');
+    state.down = true;
+    const before = time.clock();
+    (await gate.acquire({ key: 'a' }))();
+    expect(time.clock() - before).toBe(3_000);
+  });
+
+  it('never holds a slot in a store that failed halfway, and reports a foreign error by code or class only', async () => {
+    const time = virtualTime();
+    const { store, inner } = switchableStore(time.clock, { onUnavailable: 'fail' });
+    // The pause read fails while the slot is taken: the slot is given back.
+    store.pausedUntil = async () => {
+      throw new TypeError('secret-looking text that must not be repeated');
+    };
+    const gate = createRequestGate({ maxConcurrency: 1, store }, time.clock, time.sleep);
+    const error = await gate.acquire({ key: 'a' }).catch((caught: unknown) => caught);
+    expect((error as GateStoreUnavailableError).message).toBe(
+      'Shared store at 127.0.0.1:6379 is unavailable (TypeError)',
+    );
+    await Promise.resolve();
+    expect(await inner.acquireSlot('a', 'probe', 1, 1000)).toBe(true);
+  });
+
+  it('settles every call and leaks no slot while the store fails and recovers at random (fake clock)', async () => {
+    const scenario = fc.record({
+      maxConcurrency: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+      requestsPerSecond: fc.option(fc.integer({ min: 1, max: 40 }), { nil: undefined }),
+      onUnavailable: fc.constantFrom<'fallback' | 'fail'>('fallback', 'fail'),
+      outages: fc.array(
+        fc.record({ at: fc.integer({ min: 0, max: 2_000 }), forMs: fc.integer({ min: 1, max: 1_500 }) }),
+        {
+          maxLength: 3,
+        },
+      ),
+      calls: fc.array(
+        fc.record({ at: fc.integer({ min: 0, max: 2_000 }), holdMs: fc.integer({ min: 0, max: 400 }) }),
+        { minLength: 1, maxLength: 20 },
+      ),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        scenario,
+        async ({ maxConcurrency, requestsPerSecond, onUnavailable, outages, calls }) => {
+          vi.useFakeTimers({ now: 0 });
+          try {
+            const { store, inner, state } = switchableStore(systemClock, { onUnavailable });
+            const gate = createRequestGate(
+              {
+                ...(maxConcurrency ? { maxConcurrency } : {}),
+                ...(requestsPerSecond ? { requestsPerSecond } : {}),
+                store,
+              },
+              systemClock,
+              systemSleep,
+            );
+            for (const outage of outages) {
+              setTimeout(() => {
+                state.down = true;
+              }, outage.at);
+              setTimeout(() => {
+                state.down = false;
+              }, outage.at + outage.forMs);
+            }
+            const settled: string[] = [];
+            const problems: string[] = [];
+            calls.forEach((plan, index) => {
+              setTimeout(() => {
+                gate.acquire({ key: 'a', deadline: Date.now() + 10_000 }).then(
+                  (release) =>
+                    setTimeout(() => {
+                      release();
+                      settled[index] = 'ran';
+                    }, plan.holdMs),
+                  (error: unknown) => {
+                    const expected =
+                      error instanceof GateDeadlineError ||
+                      (onUnavailable === 'fail' && error instanceof GateStoreUnavailableError);
+                    if (!expected) problems.push(`call ${index}: ${String(error)}`);
+                    settled[index] = 'refused';
+                  },
+                );
+              }, plan.at);
+            });
+            await vi.runAllTimersAsync();
+            expect(problems).toEqual([]);
+            expect(calls.map((_, index) => settled[index] !== undefined)).toEqual(calls.map(() => true));
+            // Every slot taken in the shared store was given back; one whose release failed in an outage
+            // expires after its hold time (2 minutes by default), and then every slot is free again.
+            state.down = false;
+            if (maxConcurrency) {
+              if (outages.length > 0) vi.setSystemTime(Date.now() + 120_001);
+              const probes = await Promise.all(
+                Array.from({ length: maxConcurrency }, (_, index) =>
+                  inner.acquireSlot('a', `probe-${index}`, maxConcurrency, 1),
+                ),
+              );
+              expect(probes.filter(Boolean)).toHaveLength(maxConcurrency);
+            }
+          } finally {
+            vi.useRealTimers();
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  }, 120_000);
+});
+
+describe('the account key of the HTTP layer', () => {
+  const schema = v.looseObject({ id: v.string() });
+  const ok = () => new Response('{"id":"a"}', { headers: { 'content-type': 'application/json' } });
+
+  function client(account: (() => string) | undefined, keys: string[], warnings: WarningEvent[] = []) {
+    const time = virtualTime();
+    const gate = createRequestGate({ maxConcurrency: 4 }, time.clock, time.sleep);
+    const acquire = gate.acquire;
+    gate.acquire = (options) => {
+      keys.push(options?.key ?? 'none');
+      return acquire(options);
+    };
+    return createHttpClient({
+      provider: 'test-vendor',
+      baseUrl: 'https://api.vendor.test',
+      headers: () => ({ authorization: 'Bearer token-aaaaaaaaaaaaaaaa' }),
+      ...(account ? { account } : {}),
+      secrets: new SecretSet(),
+      fetch: (async () => ok()) as typeof fetch,
+    }).request.bind(undefined, {
+      operation: 'get',
+      method: 'GET',
+      path: 'a',
+      schema,
+      options: {
+        runtime: {
+          gate,
+          clock: time.clock,
+          sleep: time.sleep,
+          hooks: { onWarning: (event) => warnings.push(event) },
+        },
+      },
+    });
+  }
+
+  it('keys the budget by a digest of provider, base URL and account, never the account itself', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), async (first, second) => {
+        const keys: string[] = [];
+        await client(() => first, keys)();
+        await client(() => second, keys)();
+        await client(() => first, keys)();
+        const [a, b, c] = keys as [string, string, string];
+        expect(a).toBe(await gateKeyOf('test-vendor', 'https://api.vendor.test/', first));
+        expect(a).toMatch(/^test-vendor:[0-9a-f]{32}$/);
+        expect(c).toBe(a);
+        if (first !== second) expect(b).not.toBe(a);
+      }),
+      { numRuns: 100 },
+    );
+    // The same account against another API root is another budget.
+    expect(await gateKeyOf('test-vendor', 'https://sandbox.test/', 'x')).not.toBe(
+      await gateKeyOf('test-vendor', 'https://api.vendor.test/', 'x'),
+    );
+  });
+
+  it('falls back to the base URL budget when the account cannot be read, and the request goes on', async () => {
+    const keys: string[] = [];
+    await client(() => {
+      throw new Error('no credential');
+    }, keys)();
+    await client(undefined, keys)();
+    expect(keys[0]).toBe(await gateKeyOf('test-vendor', 'https://api.vendor.test/', undefined));
+    expect(keys[1]).toBe(keys[0]);
+  });
+});
+
+describe('rateLimit.store on the client', () => {
+  const provider = {
+    id: 'test-vendor',
+    specificationVersion: 'v1',
+    capabilities: {},
+  } as unknown as LiveStreamProvider;
+
+  it('refuses a store that is not one, naming the setting', () => {
+    const error = (() => {
+      try {
+        createLiveStreamClient(provider, {
+          rateLimit: { store: { takeToken: () => 0 } as unknown as GateStore },
+        });
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(InvalidInputError.isInstance(error)).toBe(true);
+    expect((error as InvalidInputError).issues.map((issue) => issue.path)).toEqual(['rateLimit.store']);
+  });
+
+  it("reports a fallback through onWarning with provider and operation, and 'fail' as ProviderUnavailableError, not sent", async () => {
+    const time = virtualTime();
+    const sent: string[] = [];
+    const make = (onUnavailable: 'fallback' | 'fail') => {
+      const { store, state } = switchableStore(time.clock, { onUnavailable });
+      state.down = true;
+      const http = createHttpClient({
+        provider: 'test-vendor',
+        baseUrl: 'https://api.vendor.test',
+        headers: () => ({}),
+        secrets: new SecretSet(),
+        fetch: (async (input: RequestInfo | URL) => {
+          sent.push(String(input));
+          return new Response('{"id":"a"}', { headers: { 'content-type': 'application/json' } });
+        }) as typeof fetch,
+      });
+      const warnings: WarningEvent[] = [];
+      const gate = createRequestGate({ requestsPerSecond: 5, store }, time.clock, time.sleep);
+      const call = () =>
+        http.request({
+          operation: 'get',
+          method: 'GET',
+          path: 'a',
+          schema: v.looseObject({ id: v.string() }),
+          options: {
+            runtime: {
+              gate,
+              clock: time.clock,
+              sleep: time.sleep,
+              hooks: { onWarning: (event) => warnings.push(event) },
+            },
+          },
+        });
+      return { call, warnings };
+    };
+    const fallback = make('fallback');
+    expect((await fallback.call()).data).toEqual({ id: 'a' });
+    expect(fallback.warnings).toEqual([
+      {
+        provider: 'test-vendor',
+        operation: 'get',
+        warning: expect.objectContaining({ type: 'fallback', setting: 'rateLimit.store' }),
+      },
+    ]);
+    expect(sent).toHaveLength(1);
+
+    const failing = make('fail');
+    const error = await failing.call().catch((caught: unknown) => caught);
+    expect(ProviderUnavailableError.isInstance(error)).toBe(true);
+    expect((error as ProviderUnavailableError).delivery).toBe('not-sent');
+    expect((error as ProviderUnavailableError).message).toBe(
+      'test-vendor: the rate limit store (Shared store at 127.0.0.1:6379) is unavailable (ECONNREFUSED) and rateLimit is set to fail then; not sent',
+    );
+    expect(sent).toHaveLength(1);
+  });
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});

@@ -1,0 +1,189 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createRequestGate, GateDeadlineError, systemClock, systemSleep } from '@unilive/core';
+import { type Sandbox, startSandbox } from '@unilive/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FleetPlan, FleetReport } from '../test/fleet-worker.ts';
+import { redisServer, startRedis, type TestRedis } from '../test/redis-server.js';
+import { createRedisGateStore } from './redis-gate-store.js';
+
+const workerPath = fileURLToPath(new URL('../test/fleet-worker.ts', import.meta.url));
+
+function startWorker(plan: FleetPlan): {
+  child: ChildProcess;
+  next(type: string): Promise<unknown>;
+  exited: Promise<void>;
+} {
+  const child = fork(workerPath, [JSON.stringify(plan)], {
+    execArgv: [],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  const messages: { type: string }[] = [];
+  const waiting: { type: string; resolve: (message: unknown) => void }[] = [];
+  child.on('message', (message: { type: string }) => {
+    const index = waiting.findIndex((entry) => entry.type === message.type);
+    if (index >= 0) waiting.splice(index, 1)[0]?.resolve(message);
+    else messages.push(message);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    child,
+    exited,
+    next: (type) =>
+      new Promise((resolve, reject) => {
+        const index = messages.findIndex((message) => message.type === type);
+        if (index >= 0) return resolve(messages.splice(index, 1)[0]);
+        waiting.push({ type, resolve });
+        void exited.then(() => reject(new Error(`worker ${plan.name} exited before "${type}"`)));
+      }),
+  };
+}
+
+/** The most requests a budget of `perSecond` lets through between the first arrival and the last. */
+function allowed(arrivals: readonly number[], perSecond: number): number {
+  const span = Math.max(...arrivals) - Math.min(...arrivals);
+  return perSecond * (Math.ceil(span / 1000) + 1);
+}
+
+/** Arrivals per second since the first, for failure messages. */
+function perSecond(arrivals: readonly number[]): number[] {
+  const first = Math.min(...arrivals);
+  const counts: number[] = [];
+  for (const at of arrivals) {
+    const second = Math.floor((at - first) / 1000);
+    counts[second] = (counts[second] ?? 0) + 1;
+  }
+  return Array.from(counts, (count) => count ?? 0);
+}
+
+describe.skipIf(!redisServer)('a fleet of processes sharing one vendor account through Redis', () => {
+  let redis: TestRedis;
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    [redis, sandbox] = await Promise.all([startRedis(), startSandbox({ transitionMs: 20, media: false })]);
+  });
+  afterAll(async () => {
+    await Promise.all([redis?.close(), sandbox?.close()]);
+  });
+
+  /** Runs `processes` create workers at once; answers their reports and when each create reached the sandbox. */
+  async function runFleet(options: {
+    processes: number;
+    creates: number;
+    requestsPerSecond: number;
+    shared: boolean;
+  }) {
+    const arrivals: number[] = [];
+    const stop = sandbox.onStreamChange((change) => {
+      if (change.kind === 'created' && change.provider === 'liveapi') arrivals.push(change.at);
+    });
+    const { tokenId, secretKey } = sandbox.credentials('liveapi') as { tokenId: string; secretKey: string };
+    const workers = Array.from({ length: options.processes }, (_, index) =>
+      startWorker({
+        mode: 'create',
+        name: `process ${index + 1}`,
+        ...(options.shared ? { redisUrl: redis.url } : {}),
+        adapter: { baseUrl: sandbox.baseUrl('liveapi'), tokenId, secretKey },
+        creates: options.creates,
+        requestsPerSecond: options.requestsPerSecond,
+      }),
+    );
+    try {
+      await Promise.all(workers.map((worker) => worker.next('ready')));
+      for (const worker of workers) worker.child.send('go');
+      const reports = (await Promise.all(workers.map((worker) => worker.next('done')))) as FleetReport[];
+      await Promise.all(workers.map((worker) => worker.exited));
+      return { reports, arrivals };
+    } finally {
+      stop();
+      for (const worker of workers) worker.child.kill('SIGKILL');
+      await redis.flush();
+    }
+  }
+
+  it('3 processes × 20 creates keep to one budget of 10 per second at the vendor, and every create is made', async () => {
+    const { reports, arrivals } = await runFleet({
+      processes: 3,
+      creates: 20,
+      requestsPerSecond: 10,
+      shared: true,
+    });
+    expect(reports.map((report) => [report.created, report.failed])).toEqual([
+      [20, []],
+      [20, []],
+      [20, []],
+    ]);
+    expect(arrivals).toHaveLength(60);
+    // Every process sent while the others did: the budget was shared, not taken in turns.
+    const firsts = reports.map((report) => Math.min(...report.requests));
+    const lasts = reports.map((report) => Math.max(...report.requests));
+    expect(Math.max(...firsts)).toBeLessThan(Math.min(...lasts));
+    expect(arrivals.length, `arrivals per second: ${perSecond(arrivals).join(', ')}`).toBeLessThanOrEqual(
+      allowed(arrivals, 10),
+    );
+  });
+
+  it('the same fleet pacing each process in its own memory sends three times the budget (what sharing prevents)', async () => {
+    const { reports, arrivals } = await runFleet({
+      processes: 3,
+      creates: 20,
+      requestsPerSecond: 10,
+      shared: false,
+    });
+    expect(reports.map((report) => report.created)).toEqual([20, 20, 20]);
+    expect(arrivals.length, `arrivals per second: ${perSecond(arrivals).join(', ')}`).toBeGreaterThan(
+      allowed(arrivals, 10),
+    );
+  });
+
+  it("a 429's Retry-After holds every process until it ends", async () => {
+    sandbox.injectFault('liveapi', 'create', { type: 'rate-limit', retryAfterSeconds: 3, times: 1 });
+    const { reports, arrivals } = await runFleet({
+      processes: 3,
+      creates: 10,
+      requestsPerSecond: 20,
+      shared: true,
+    });
+    sandbox.clearFaults();
+    expect(reports.map((report) => report.created)).toEqual([10, 10, 10]);
+    expect(arrivals).toHaveLength(30);
+    const refusals = reports.flatMap((report) => report.rateLimited);
+    expect(refusals).toHaveLength(1);
+    const refusedAt = refusals[0] as number;
+    // From the 429 on, no process sends for the 3 seconds the vendor asked (the first half second is left
+    // for requests already on their way when it came back), and they all go on afterwards.
+    const sent = reports.flatMap((report) => report.requests);
+    expect(sent.filter((at) => at >= refusedAt + 500 && at < refusedAt + 2_900)).toEqual([]);
+    expect(sent.filter((at) => at >= refusedAt + 2_900).length).toBeGreaterThan(0);
+  });
+
+  it('frees the slots of a process killed while it held them, once their hold time ends', async () => {
+    const key = 'liveapi:fleet-slots';
+    const holder = startWorker({
+      mode: 'hold',
+      name: 'holder',
+      redisUrl: redis.url,
+      key,
+      slots: 2,
+      holdMs: 1_500,
+    });
+    await holder.next('holding');
+    holder.child.kill('SIGKILL');
+    await holder.exited;
+    const store = createRedisGateStore({ url: redis.url });
+    try {
+      const gate = createRequestGate({ maxConcurrency: 2, store }, systemClock, systemSleep);
+      // Both slots are still held by the dead process...
+      const refused = await gate.acquire({ key, deadline: Date.now() }).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(GateDeadlineError);
+      expect((refused as GateDeadlineError).reason).toBe('concurrency');
+      // ...until they expire: then both are free again.
+      const releases = await Promise.all([gate.acquire({ key }), gate.acquire({ key })]);
+      for (const release of releases) release();
+    } finally {
+      await store.close();
+      await redis.flush();
+    }
+  });
+});

@@ -1,0 +1,128 @@
+import {
+  createLiveStreamClient,
+  ProviderUnavailableError,
+  type UniliveError,
+  type WarningEvent,
+} from '@unilive/core';
+import liveapi from '@unilive/liveapi';
+import { type Sandbox, startSandbox } from '@unilive/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redisServer, startRedis, type TestRedis } from '../test/redis-server.js';
+import { createRedisGateStore } from './redis-gate-store.js';
+
+describe.skipIf(!redisServer)('Redis stopped in the middle of a run', () => {
+  let redis: TestRedis;
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    [redis, sandbox] = await Promise.all([startRedis(), startSandbox({ transitionMs: 20, media: false })]);
+  });
+  afterAll(async () => {
+    await Promise.all([redis?.close(), sandbox?.close()]);
+  });
+
+  /** Creates through one client, stopping Redis after `stopAfter` creates reach the vendor and starting it again after `restartAfter`. */
+  async function run(onUnavailable: 'fallback' | 'fail', total: number) {
+    const store = createRedisGateStore({ url: redis.url, onUnavailable, reconnectIntervalMs: 100 });
+    const warnings: WarningEvent[] = [];
+    const client = createLiveStreamClient(liveapi(sandbox.adapterSettings('liveapi')), {
+      rateLimit: { requestsPerSecond: 50, maxConcurrency: 5, store },
+      hooks: { onWarning: (event) => warnings.push(event) },
+    });
+    const names = new Map<string, number>();
+    let created = 0;
+    let outage: Promise<unknown> | undefined;
+    let monitor: Awaited<ReturnType<TestRedis['monitor']>> | undefined;
+    const stop = sandbox.onStreamChange((change) => {
+      if (change.kind !== 'created' || change.provider !== 'liveapi') return;
+      const name = String(change.record?.name);
+      names.set(name, (names.get(name) ?? 0) + 1);
+      created += 1;
+      if (created === Math.floor(total / 4)) {
+        outage = redis.stop().then(async () => {
+          // Down while a quarter more go by, then back.
+          await new Promise<void>((resolve) => {
+            const check = () =>
+              created >= Math.floor(total / 2) || created + failures >= total / 2
+                ? resolve()
+                : setTimeout(check, 5);
+            check();
+          });
+          await redis.restart();
+          monitor = await redis.monitor();
+        });
+      }
+    });
+    let failures = 0;
+    try {
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: total }, async (_, index) => {
+          try {
+            return await client.create({ name: `outage ${index}` });
+          } catch (error) {
+            failures += 1;
+            throw error;
+          }
+        }),
+      );
+      await outage;
+      // After it is back, the client uses Redis again.
+      await expect
+        .poll(async () => {
+          await client.create({ name: `after ${Date.now()}` });
+          return true;
+        })
+        .toBe(true);
+      const commands = (await monitor?.stop()) ?? [];
+      return { outcomes, names, warnings, commands };
+    } finally {
+      stop();
+      await store.close();
+      await redis.flush();
+    }
+  }
+
+  it('by default, falls back to memory with one warning, loses and repeats nothing, and returns to Redis', async () => {
+    const total = 120;
+    const { outcomes, names, warnings, commands } = await run('fallback', total);
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(total);
+    // Each stream created exactly once.
+    for (let index = 0; index < total; index += 1) expect(names.get(`outage ${index}`)).toBe(1);
+    expect(warnings).toEqual([
+      {
+        provider: 'liveapi',
+        operation: 'create',
+        warning: {
+          type: 'fallback',
+          setting: 'rateLimit.store',
+          message: expect.stringMatching(
+            new RegExp(
+              `^Redis at 127\\.0\\.0\\.1:${redis.port} is unavailable \\((ECONNREFUSED|ECONNRESET|CLOSED)\\): this process paces its requests alone, in memory, until it answers again$`,
+            ),
+          ),
+        },
+      },
+    ]);
+    // Back on Redis: rate windows and slots are counted there again.
+    expect(
+      commands.some((args) => args.some((arg) => /^unilive:gate:\{liveapi:[0-9a-f]{32}\}:rate$/.test(arg))),
+    ).toBe(true);
+  });
+
+  it("with onUnavailable 'fail', refuses while Redis is down, each refusal provably unsent, and recovers", async () => {
+    const total = 120;
+    const { outcomes, names, warnings } = await run('fail', total);
+    const refused = outcomes.flatMap((outcome) =>
+      outcome.status === 'rejected' ? [outcome.reason as UniliveError] : [],
+    );
+    expect(refused.length).toBeGreaterThan(0);
+    for (const error of refused) {
+      expect(ProviderUnavailableError.isInstance(error)).toBe(true);
+      expect(error.delivery).toBe('not-sent');
+    }
+    // Nothing lost: every call that succeeded made its stream once; every refused one made none.
+    outcomes.forEach((outcome, index) => {
+      expect(names.get(`outage ${index}`) ?? 0).toBe(outcome.status === 'fulfilled' ? 1 : 0);
+    });
+    expect(warnings).toEqual([]);
+  });
+});

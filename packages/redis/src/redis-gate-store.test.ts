@@ -1,0 +1,351 @@
+import { spawn } from 'node:child_process';
+import {
+  AbortError,
+  createLiveStreamClient,
+  encodeBase64,
+  encodeHex,
+  gateKeyOf,
+  InvalidInputError,
+  type LiveStreamProvider,
+  type WarningEvent,
+} from '@unilive/core';
+import liveapi from '@unilive/liveapi';
+import { type Sandbox, startSandbox } from '@unilive/sandbox';
+import { createMemoryProvider, SecretScanner } from '@unilive/testing';
+import videosdk from '@unilive/videosdk';
+import wowzaRealtime from '@unilive/wowza-realtime';
+import wowzaVideo from '@unilive/wowza-video';
+import fc from 'fast-check';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { redisServer, startRedis, type TestRedis } from '../test/redis-server.js';
+import {
+  createRedisGateStore,
+  type RedisGateStore,
+  RedisGateStoreError,
+  windowOf,
+} from './redis-gate-store.js';
+
+describe('createRedisGateStore settings', () => {
+  it('refuses a URL that is not redis:// or rediss://, naming the setting and never repeating the URL', () => {
+    for (const url of [
+      'http://user:hunter2-secret@127.0.0.1:6379',
+      'not a url hunter2-secret',
+      'redis://',
+      '',
+    ]) {
+      const error = (() => {
+        try {
+          createRedisGateStore({ url });
+        } catch (caught) {
+          return caught;
+        }
+      })();
+      expect(InvalidInputError.isInstance(error)).toBe(true);
+      expect((error as InvalidInputError).issues.map((issue) => issue.path)).toEqual(['url']);
+      expect(JSON.stringify(error)).not.toContain('hunter2');
+      expect(String((error as Error).message)).not.toContain('hunter2');
+    }
+  });
+
+  it('reads UNILIVE_REDIS_URL when no url is given, and names it when neither is', () => {
+    const saved = process.env.UNILIVE_REDIS_URL;
+    try {
+      delete process.env.UNILIVE_REDIS_URL;
+      expect(() => createRedisGateStore()).toThrow(/UNILIVE_REDIS_URL/);
+      process.env.UNILIVE_REDIS_URL = 'redis://:hunter2-secret@127.0.0.1:1';
+      const store = createRedisGateStore();
+      // Named by host and port only: the password never shows.
+      expect(store.description).toBe('Redis at 127.0.0.1:1');
+      void store.close();
+    } finally {
+      if (saved === undefined) delete process.env.UNILIVE_REDIS_URL;
+      else process.env.UNILIVE_REDIS_URL = saved;
+    }
+  });
+
+  it('refuses out-of-range times and an unknown onUnavailable', () => {
+    const paths = (options: Parameters<typeof createRedisGateStore>[0]) => {
+      try {
+        createRedisGateStore({ url: 'redis://127.0.0.1:1', ...options });
+      } catch (caught) {
+        return (caught as InvalidInputError).issues.map((issue) => issue.path);
+      }
+      return [];
+    };
+    expect(paths({ commandTimeoutMs: 0 })).toEqual(['commandTimeoutMs']);
+    expect(paths({ pollIntervalMs: Number.NaN })).toEqual(['pollIntervalMs']);
+    expect(paths({ onUnavailable: 'retry' as 'fail' })).toEqual(['onUnavailable']);
+  });
+
+  it('counts a rate in whole requests over whole seconds, never above it', () => {
+    expect(windowOf(100)).toEqual({ points: 100, duration: 1 });
+    expect(windowOf(0.5)).toEqual({ points: 1, duration: 2 });
+    expect(windowOf(2.5)).toEqual({ points: 5, duration: 2 });
+    fc.assert(
+      fc.property(fc.double({ min: 0.001, max: 10_000, noNaN: true }), (rate) => {
+        const { points, duration } = windowOf(rate);
+        expect(Number.isInteger(points) && points >= 1).toBe(true);
+        expect(Number.isInteger(duration) && duration >= 1).toBe(true);
+        expect(points / duration).toBeLessThanOrEqual(rate * (1 + 1e-9));
+      }),
+    );
+  });
+});
+
+describe.skipIf(!redisServer)('the Redis gate store against a real redis-server', () => {
+  let redis: TestRedis;
+  const stores: RedisGateStore[] = [];
+  const open = (options: Parameters<typeof createRedisGateStore>[0] = {}) => {
+    const store = createRedisGateStore({ url: redis.url, reconnectIntervalMs: 0, ...options });
+    stores.push(store);
+    return store;
+  };
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterEach(async () => {
+    await Promise.all(stores.splice(0).map((store) => store.close()));
+    await redis.flush().catch(() => {});
+  });
+  afterAll(async () => {
+    await redis?.close();
+  });
+
+  it('gives a whole-second window of tokens, then says how long until the next', async () => {
+    const store = open();
+    const answers = [];
+    for (let index = 0; index < 8; index += 1) answers.push(await store.takeToken('liveapi:aa', 5));
+    expect(answers.slice(0, 5)).toEqual([0, 0, 0, 0, 0]);
+    for (const wait of answers.slice(5)) {
+      expect(wait).toBeGreaterThan(0);
+      expect(wait).toBeLessThanOrEqual(1000);
+    }
+  });
+
+  it('counts concurrency slots across connections, releases them, and expires a slot never released', async () => {
+    const [first, second] = [open(), open()];
+    expect(await first.acquireSlot('k', 'a', 2, 60_000)).toBe(true);
+    expect(await second.acquireSlot('k', 'b', 2, 60_000)).toBe(true);
+    expect(await first.acquireSlot('k', 'c', 2, 60_000)).toBe(false);
+    // The same holder asking again (an answer lost on the way) keeps its one slot.
+    expect(await first.acquireSlot('k', 'a', 2, 60_000)).toBe(true);
+    await second.releaseSlot('k', 'b');
+    await second.releaseSlot('k', 'b');
+    expect(await first.acquireSlot('k', 'c', 2, 60_000)).toBe(true);
+    // Another key is another budget.
+    expect(await first.acquireSlot('other', 'a', 1, 60_000)).toBe(true);
+
+    // A slot taken for 200 ms and never released frees itself.
+    expect(await first.acquireSlot('short', 'gone', 1, 200)).toBe(true);
+    expect(await second.acquireSlot('short', 'next', 1, 60_000)).toBe(false);
+    await expect.poll(() => second.acquireSlot('short', 'next', 1, 60_000)).toBe(true);
+  });
+
+  it('keeps the latest pause, which every connection reads, and lets it expire with its end', async () => {
+    const [first, second] = [open(), open()];
+    expect(await second.pausedUntil('k')).toBe(0);
+    const until = Date.now() + 60_000;
+    await first.setPause('k', until);
+    await first.setPause('k', until - 30_000);
+    expect(await second.pausedUntil('k')).toBe(until);
+    await first.setPause('short', Date.now() + 150);
+    await expect.poll(() => second.pausedUntil('short')).toBe(0);
+    const dump = await redis.dump();
+    expect(dump.find((entry) => entry.key === 'unilive:gate:{k}:pause')?.value).toBe(String(until));
+  });
+
+  it('fails at once while Redis is stopped, and serves again once it is back', async () => {
+    const store = open();
+    expect(await store.pausedUntil('k')).toBe(0);
+    await redis.stop();
+    for (const call of [
+      () => store.pausedUntil('k'),
+      () => store.takeToken('k', 5),
+      () => store.acquireSlot('k', 'a', 1, 1000),
+    ]) {
+      const error = await call().catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(RedisGateStoreError);
+      expect(['ECONNREFUSED', 'ECONNRESET', 'CLOSED']).toContain((error as RedisGateStoreError).code);
+    }
+    await redis.restart();
+    await expect.poll(() => store.pausedUntil('k').catch(() => -1)).toBe(0);
+    expect(await store.takeToken('k', 5)).toBe(0);
+  });
+
+  it('gives up on a Redis that does not answer after commandTimeoutMs, instead of hanging', async () => {
+    const store = open({ commandTimeoutMs: 200 });
+    expect(await store.pausedUntil('k')).toBe(0);
+    redis.freeze();
+    try {
+      const error = await store.takeToken('k', 5).catch((caught: unknown) => caught);
+      expect((error as RedisGateStoreError).code).toBe('ETIMEDOUT');
+    } finally {
+      redis.thaw();
+    }
+    await expect.poll(() => store.pausedUntil('k').catch(() => -1)).toBe(0);
+  });
+
+  it('never keeps a process alive by itself: a script that used it, or could not reach it, ends', async () => {
+    const script = (url: string) => `
+      const { createRedisGateStore } = await import(${JSON.stringify(new URL('./redis-gate-store.ts', import.meta.url).href)});
+      const store = createRedisGateStore({ url: ${JSON.stringify(url)} });
+      const answer = await store.takeToken('k', 5).catch((error) => error.code);
+      console.log(String(answer));
+    `;
+    const run = (url: string) =>
+      new Promise<{ code: number | null; output: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--input-type=module', '-e', script(url)], {
+          cwd: new URL('..', import.meta.url).pathname,
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+        });
+        child.once('exit', (code) => resolve({ code, output: output.trim() }));
+      });
+    expect(await run(redis.url)).toEqual({ code: 0, output: '0' });
+    const stopped = await startRedis();
+    const url = stopped.url;
+    await stopped.close();
+    expect(await run(url)).toEqual({ code: 0, output: 'ECONNREFUSED' });
+  });
+
+  it('keeps two accounts apart: each its own budget, shared by every client of one account', async () => {
+    const rateLimit = (store: RedisGateStore) => ({ requestsPerSecond: 0.1, store });
+    // 0.1 per second: one request per 10-second window, so a second request of one account must wait.
+    const account = (token: string) => createMemoryProvider({ token });
+    const a = createLiveStreamClient(account('account-a-token-0123456789'), { rateLimit: rateLimit(open()) });
+    const b = createLiveStreamClient(account('account-b-token-0123456789'), { rateLimit: rateLimit(open()) });
+    // Another process of account a: its own client and its own connection.
+    const a2 = createLiveStreamClient(account('account-a-token-0123456789'), {
+      rateLimit: rateLimit(open()),
+    });
+    const held = async (client: typeof a) => {
+      const error = await client
+        .create({ name: 'held' }, { signal: AbortSignal.timeout(300) })
+        .catch((caught: unknown) => caught);
+      return AbortError.isInstance(error) && (error as AbortError).delivery === 'not-sent';
+    };
+    await a.create({ name: 'first of a' });
+    expect(await held(a)).toBe(true);
+    expect(await held(a2)).toBe(true);
+    await b.create({ name: 'first of b' });
+    expect(await held(b)).toBe(true);
+
+    const keys = (await redis.dump()).map((entry) => entry.key).sort();
+    const [keyA, keyB] = await Promise.all(
+      ['account-a-token-0123456789', 'account-b-token-0123456789'].map((token) =>
+        gateKeyOf('memory', 'https://memory.unilive.test/v1/', token),
+      ),
+    );
+    expect(keys).toEqual([`unilive:gate:{${keyA}}:rate`, `unilive:gate:{${keyB}}:rate`].sort());
+  });
+});
+
+describe.skipIf(!redisServer)('what reaches Redis from every adapter', () => {
+  let redis: TestRedis;
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    [redis, sandbox] = await Promise.all([startRedis(), startSandbox({ transitionMs: 20, media: false })]);
+  });
+  afterAll(async () => {
+    await Promise.all([redis?.close(), sandbox?.close()]);
+  });
+
+  const factories: Record<string, (settings: Record<string, unknown>) => LiveStreamProvider> = {
+    'wowza-video': wowzaVideo as (settings: Record<string, unknown>) => LiveStreamProvider,
+    'wowza-realtime': wowzaRealtime as (settings: Record<string, unknown>) => LiveStreamProvider,
+    liveapi: liveapi as (settings: Record<string, unknown>) => LiveStreamProvider,
+    videosdk: videosdk as (settings: Record<string, unknown>) => LiveStreamProvider,
+  };
+
+  it('holds digests, counts, slot holders and times, and no credential or stream key in any encoding', async () => {
+    const store = createRedisGateStore({ url: redis.url });
+    const monitor = await redis.monitor();
+    const scanner = new SecretScanner();
+    const warnings: WarningEvent[] = [];
+    try {
+      for (const [id, factory] of Object.entries(factories)) {
+        const credentials = sandbox.credentials(id);
+        for (const [name, value] of Object.entries(credentials)) {
+          for (const [encoding, encoded] of encodingsOf(value))
+            scanner.register(`${id} ${name} (${encoding})`, encoded);
+        }
+        if (credentials.tokenId && credentials.secretKey) {
+          const basic = `${credentials.tokenId}:${credentials.secretKey}`;
+          for (const [encoding, encoded] of encodingsOf(basic))
+            scanner.register(`${id} basic pair (${encoding})`, encoded);
+        }
+        const client = createLiveStreamClient(factory({ ...sandbox.adapterSettings(id) }), {
+          rateLimit: { requestsPerSecond: 50, maxConcurrency: 4, store },
+          hooks: { onWarning: (event) => warnings.push(event) },
+        });
+        const streams = await Promise.all([1, 2, 3].map((index) => client.create({ name: `scan ${index}` })));
+        for (const stream of streams) {
+          for (const endpoint of stream.ingest) {
+            scanner.register(`${id} stream key`, endpoint.streamKey);
+            scanner.register(`${id} password`, endpoint.password);
+            scanner.register(`${id} token`, endpoint.token);
+          }
+          await client.get(stream.id);
+        }
+        // A 429 writes the pause too.
+        sandbox.injectFault(id, 'get', { type: 'rate-limit', retryAfterSeconds: 1, times: 1 });
+        await client.get(streams[0]?.id as string);
+        sandbox.clearFaults();
+      }
+    } finally {
+      await store.close();
+    }
+    expect(warnings).toEqual([]);
+    // Everything sent to Redis, every command with its arguments, and what it holds at the end.
+    const commands = await monitor.stop();
+    for (const args of commands) scanner.recordText(args.join(' '), args[0]);
+    const dump = await redis.dump();
+    for (const entry of dump) scanner.recordText(`${entry.key} ${entry.value}`, entry.key);
+    expect(scanner.leaks()).toEqual([]);
+    const written = new Set(
+      commands.flatMap((args) => args.filter((arg) => arg.startsWith('unilive:gate:'))),
+    );
+    expect(
+      [...written]
+        .map((key) => /\{([a-z-]+):/.exec(key)?.[1])
+        .filter((id, index, all) => all.indexOf(id) === index)
+        .sort(),
+    ).toEqual(Object.keys(factories).sort());
+    // Rate windows, slots and the 429's pause, for every adapter.
+    for (const id of Object.keys(factories)) {
+      for (const part of ['rate', 'slots', 'pause']) {
+        expect(
+          [...written].some((key) => key.includes(`{${id}:`) && key.endsWith(`:${part}`)),
+          `${id} ${part}`,
+        ).toBe(true);
+      }
+    }
+    // Every key names a provider and a digest; every value is a count, a time or slot holders (random ids).
+    const values = {
+      rate: /^\d+$/,
+      pause: /^\d+$/,
+      slots: /^([0-9a-f-]{36}:\d+ \d+ ?)*$/,
+    };
+    for (const entry of dump) {
+      const part = /^unilive:gate:\{[a-z-]+:[0-9a-f]{32}\}:(rate|slots|pause)$/.exec(entry.key)?.[1];
+      expect(part, entry.key).toBeDefined();
+      expect(entry.value).toMatch(values[part as keyof typeof values]);
+    }
+  });
+});
+
+/** The forms a credential could take on its way somewhere: as is, URL-encoded, base64, base64url, hex. */
+function encodingsOf(value: string): [string, string][] {
+  const bytes = new TextEncoder().encode(value);
+  const base64 = encodeBase64(bytes);
+  return [
+    ['plain', value],
+    ['url-encoded', encodeURIComponent(value)],
+    ['base64', base64.replace(/=+$/, '')],
+    ['base64url', base64.replace(/=+$/, '').replaceAll('+', '-').replaceAll('/', '_')],
+    ['hex', encodeHex(bytes)],
+  ];
+}

@@ -1,0 +1,355 @@
+import type { Socket } from 'node:net';
+import {
+  environment,
+  type GateStore,
+  type GateStoreUnavailableMode,
+  type InputIssue,
+  InvalidInputError,
+} from '@unilive/core';
+import { Redis, type RedisOptions } from 'ioredis';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+
+/** The environment variable read for the Redis URL when `url` is left out. */
+export const redisUrlVariable = 'UNILIVE_REDIS_URL';
+
+/** Options of {@link createRedisGateStore}. */
+export interface RedisGateStoreOptions {
+  /**
+   * Where Redis listens: `redis://[[user]:password@]host[:port][/db]`, or `rediss://` for TLS. Default: the
+   * `UNILIVE_REDIS_URL` environment variable. A password in it is used to connect and never shown.
+   */
+  url?: string | undefined;
+  /**
+   * What the request gate does while Redis cannot be reached: `'fallback'` (the default) paces each process
+   * alone in its own memory, with one `fallback` warning per outage through the client's `onWarning` hook,
+   * and returns to Redis once it answers; `'fail'` refuses every request with `ProviderUnavailableError`
+   * (`delivery: 'not-sent'`) until then. Neither waits on Redis longer than `commandTimeoutMs`.
+   */
+  onUnavailable?: GateStoreUnavailableMode | undefined;
+  /** Put before every key, so several applications can share a Redis. Default `'unilive:gate:'`. */
+  keyPrefix?: string | undefined;
+  /**
+   * The longest a call waits for Redis (connecting included) before the gate falls back or fails, in ms.
+   * Default 1000.
+   */
+  commandTimeoutMs?: number | undefined;
+  /**
+   * How often a request waiting for a concurrency slot asks Redis again, in ms: slots freed by other
+   * processes are seen this late at most. Default 50.
+   */
+  pollIntervalMs?: number | undefined;
+  /** While Redis is down, the least time between two attempts to connect again, in ms. Default 1000. */
+  reconnectIntervalMs?: number | undefined;
+  /**
+   * Further ioredis options (TLS certificates, a username, a database). Those that decide how a failure
+   * behaves are the store's own: no offline queue, no retry of a command, no background reconnection.
+   */
+  redisOptions?: Omit<
+    RedisOptions,
+    | 'enableOfflineQueue'
+    | 'maxRetriesPerRequest'
+    | 'retryStrategy'
+    | 'lazyConnect'
+    | 'keyPrefix'
+    | 'replyMapping'
+  >;
+}
+
+/** A {@link GateStore} on Redis, as {@link createRedisGateStore} makes it. */
+export interface RedisGateStore extends GateStore {
+  readonly onUnavailable: GateStoreUnavailableMode;
+  /** `Redis at <host>:<port>`: the URL without credentials. */
+  readonly description: string;
+  /** Closes the connection. Later calls fail as if Redis were down (so the gate falls back or fails). */
+  close(): Promise<void>;
+}
+
+/** A Redis call that failed; `code` says why without repeating anything Redis or the network said. */
+export class RedisGateStoreError extends Error {
+  override readonly name = 'RedisGateStoreError';
+  /** `ECONNREFUSED`, `ETIMEDOUT` (no answer within `commandTimeoutMs`), `CLOSED`, a Redis error code… */
+  readonly code: string;
+  constructor(store: string, code: string) {
+    super(`${store}: ${code}`);
+    this.code = code;
+  }
+}
+
+// Takes a concurrency slot in a sorted set of holders scored by when their slot expires (Redis's own clock,
+// so the processes' clocks do not matter): expired holders are dropped first, and the set itself lives as
+// long as its longest slot, so a process that dies holding slots leaves nothing behind for good.
+const acquireSlotScript = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local ttl = tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+  if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+end
+redis.call('ZADD', KEYS[1], now + ttl, ARGV[1])
+if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
+return 1
+`;
+
+// Sets the end of the pause unless a later one is in force; the key expires when the pause ends.
+const setPauseScript = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tonumber(ARGV[1]) > current then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
+return 1
+`;
+
+interface ScriptedRedis extends Redis {
+  uniliveAcquireSlot(key: string, holder: string, limit: number, ttlMs: number): Promise<number>;
+  uniliveSetPause(key: string, untilMs: number, forMs: number): Promise<number>;
+}
+
+/**
+ * Makes the request gate's store on Redis, so that every process using one vendor account shares one
+ * budget: pass it as `rateLimit.store` (`createLiveStreamClient(provider, { rateLimit: { requestsPerSecond:
+ * 100, store } })`), or name it in configuration (`rateLimit: { store: 'redis', url }`).
+ *
+ * - Rate: `rate-limiter-flexible`'s `RateLimiterRedis`, `requestsPerSecond` requests per window of a whole
+ *   second (a fraction becomes a whole number of requests over a few seconds, rounded down, never above the
+ *   rate).
+ * - Concurrency: a sorted set of slot holders per account, each slot expiring after its hold time.
+ * - The pause after a 429: one key per account holding its end, which expires with it.
+ *
+ * Keys are `<keyPrefix>{<provider>:<digest>}:rate|slots|pause`, the digest coming from core's `gateKeyOf`:
+ * no credential, nor anything else secret, is written to Redis. The connection never keeps the process
+ * alive on its own, and is made on the first call, not here.
+ *
+ * @throws InvalidInputError naming `url` (not a `redis://` or `rediss://` URL, or none given) or a numeric
+ *   option out of range, before anything connects.
+ */
+export function createRedisGateStore(options: RedisGateStoreOptions = {}): RedisGateStore {
+  const settings = checkOptions(options);
+  const { url, description, keyPrefix, commandTimeoutMs, reconnectIntervalMs } = settings;
+  const redisOptions: Omit<RedisOptions, 'replyMapping'> = {
+    ...options.redisOptions,
+    lazyConnect: true,
+    // A call while Redis is down fails at once instead of waiting in a queue, and is never sent twice.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    // Reconnection is on demand (below): no timer keeps a process alive that has nothing else to do.
+    retryStrategy: () => null,
+    connectTimeout: options.redisOptions?.connectTimeout ?? commandTimeoutMs,
+  };
+  const client = new Redis(url, redisOptions) as ScriptedRedis;
+  client.defineCommand('uniliveAcquireSlot', { numberOfKeys: 1, lua: acquireSlotScript });
+  client.defineCommand('uniliveSetPause', { numberOfKeys: 1, lua: setPauseScript });
+  // ioredis reports connection errors as events too; the calls that fail report them to the gate.
+  let lastErrorCode: string | undefined;
+  client.on('error', (error: unknown) => {
+    lastErrorCode = codeOf(error) ?? lastErrorCode;
+  });
+  client.on('connect', () => {
+    (client.stream as Socket | undefined)?.unref?.();
+  });
+
+  let closed = false;
+  let connecting: Promise<void> | undefined;
+  let nextConnectAt = 0;
+  const failure = (code: string) => new RedisGateStoreError(description, code);
+
+  function connect(): Promise<void> {
+    if (client.status === 'ready') return Promise.resolve();
+    if (closed) return Promise.reject(failure('CLOSED'));
+    if (!connecting) {
+      if (client.status !== 'wait' && client.status !== 'end') {
+        // Connecting already: wait for its outcome.
+        connecting = new Promise<void>((resolve, reject) => {
+          const ready = () => {
+            client.off('end', end);
+            resolve();
+          };
+          const end = () => {
+            client.off('ready', ready);
+            reject(failure(lastErrorCode ?? 'ECONNREFUSED'));
+          };
+          client.once('ready', ready);
+          client.once('end', end);
+        });
+      } else {
+        // Down: try again at most once per interval; calls between fail at once.
+        if (Date.now() < nextConnectAt) return Promise.reject(failure(lastErrorCode ?? 'ECONNREFUSED'));
+        nextConnectAt = Date.now() + reconnectIntervalMs;
+        connecting = client.connect().catch(() => {
+          throw failure(lastErrorCode ?? 'ECONNREFUSED');
+        });
+      }
+      const settle = () => {
+        connecting = undefined;
+      };
+      connecting.then(settle, settle);
+    }
+    return connecting;
+  }
+
+  // One call to Redis, never longer than commandTimeoutMs, connecting first if need be. The timer is
+  // referenced, so a process waits for the answer even though the socket itself does not hold it open.
+  async function call<T>(command: () => Promise<T>): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(failure('ETIMEDOUT')), commandTimeoutMs);
+    });
+    try {
+      return await Promise.race([connect().then(command), timeout]);
+    } catch (error) {
+      if (error instanceof RedisGateStoreError) throw error;
+      throw failure(
+        replyCodeOf(error) ?? (client.status === 'ready' ? 'ERROR' : (lastErrorCode ?? 'CLOSED')),
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  const limiters = new Map<string, RateLimiterRedis>();
+  function limiterFor(requestsPerSecond: number): RateLimiterRedis {
+    const { points, duration } = windowOf(requestsPerSecond);
+    const id = `${points}/${duration}`;
+    let limiter = limiters.get(id);
+    if (!limiter) {
+      limiter = new RateLimiterRedis({
+        storeClient: client,
+        points,
+        duration,
+        keyPrefix: '',
+        rejectIfRedisNotReady: true,
+      });
+      limiters.set(id, limiter);
+    }
+    return limiter;
+  }
+
+  const keyOf = (key: string, part: 'rate' | 'slots' | 'pause') => `${keyPrefix}{${key}}:${part}`;
+
+  return {
+    description,
+    onUnavailable: settings.onUnavailable,
+    pollIntervalMs: settings.pollIntervalMs,
+    takeToken(key, requestsPerSecond) {
+      return call(async () => {
+        try {
+          await limiterFor(requestsPerSecond).consume(keyOf(key, 'rate'), 1);
+          return 0;
+        } catch (refusal) {
+          // Over the budget: the limiter answers how long until its window ends; anything else failed.
+          if (refusal instanceof RateLimiterRes) return Math.max(1, Math.ceil(refusal.msBeforeNext));
+          throw refusal;
+        }
+      });
+    },
+    acquireSlot(key, holder, limit, ttlMs) {
+      return call(
+        async () =>
+          (await client.uniliveAcquireSlot(keyOf(key, 'slots'), holder, limit, Math.ceil(ttlMs))) === 1,
+      );
+    },
+    releaseSlot(key, holder) {
+      return call(async () => {
+        await client.zrem(keyOf(key, 'slots'), holder);
+      });
+    },
+    setPause(key, untilMs) {
+      const forMs = Math.ceil(untilMs - Date.now());
+      if (forMs <= 0) return Promise.resolve();
+      return call(async () => {
+        await client.uniliveSetPause(keyOf(key, 'pause'), Math.ceil(untilMs), forMs);
+      });
+    },
+    pausedUntil(key) {
+      return call(async () => Number((await client.get(keyOf(key, 'pause'))) ?? 0) || 0);
+    },
+    async close() {
+      closed = true;
+      if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
+      else client.disconnect();
+    },
+  };
+}
+
+/**
+ * The fixed window `rate-limiter-flexible` counts in for a rate: whole requests over whole seconds. A
+ * rate that is no whole number of requests in any window up to a minute is rounded down, so the budget is
+ * never above the rate.
+ */
+export function windowOf(requestsPerSecond: number): { points: number; duration: number } {
+  for (let duration = 1; duration <= 60; duration += 1) {
+    const points = requestsPerSecond * duration;
+    const whole = Math.round(points);
+    if (whole >= 1 && Math.abs(points - whole) < 1e-9) return { points: whole, duration };
+  }
+  return requestsPerSecond >= 1
+    ? { points: Math.floor(requestsPerSecond), duration: 1 }
+    : { points: 1, duration: Math.ceil(1 / requestsPerSecond) };
+}
+
+function checkOptions(options: RedisGateStoreOptions) {
+  const issues: InputIssue[] = [];
+  const url = options.url ?? environment()[redisUrlVariable];
+  let description = 'Redis';
+  if (url === undefined || url === '') {
+    issues.push({ path: 'url', message: `expected a redis:// or rediss:// URL, or ${redisUrlVariable}` });
+  } else {
+    const parsed = URL.canParse(url) ? new URL(url) : undefined;
+    if (
+      !parsed ||
+      (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') ||
+      parsed.hostname === ''
+    ) {
+      // The URL may hold a password: never repeated.
+      issues.push({ path: 'url', message: 'expected a redis:// or rediss:// URL with a host' });
+    } else {
+      description = `Redis at ${parsed.hostname}:${parsed.port || '6379'}`;
+    }
+  }
+  const onUnavailable = options.onUnavailable ?? 'fallback';
+  if (onUnavailable !== 'fallback' && onUnavailable !== 'fail') {
+    issues.push({ path: 'onUnavailable', message: "expected 'fallback' or 'fail'" });
+  }
+  if (options.keyPrefix !== undefined && typeof options.keyPrefix !== 'string') {
+    issues.push({ path: 'keyPrefix', message: 'expected a string' });
+  }
+  const milliseconds = (name: keyof RedisGateStoreOptions, fallback: number, min: number, max: number) => {
+    const value = options[name] ?? fallback;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+      issues.push({ path: name, message: `expected a number of milliseconds from ${min} to ${max}` });
+    }
+    return value as number;
+  };
+  const commandTimeoutMs = milliseconds('commandTimeoutMs', 1_000, 1, 60_000);
+  const pollIntervalMs = milliseconds('pollIntervalMs', 50, 1, 60_000);
+  const reconnectIntervalMs = milliseconds('reconnectIntervalMs', 1_000, 0, 600_000);
+  if (issues.length > 0) {
+    throw new InvalidInputError({
+      operation: 'configure',
+      message: `invalid Redis rate limit store: ${issues.map((issue) => `${issue.path} (${issue.message})`).join('; ')}`,
+      issues,
+      delivery: 'not-sent',
+    });
+  }
+  return {
+    url: url as string,
+    description,
+    onUnavailable,
+    keyPrefix: options.keyPrefix ?? 'unilive:gate:',
+    commandTimeoutMs,
+    pollIntervalMs,
+    reconnectIntervalMs,
+  };
+}
+
+// A system error code (ECONNREFUSED, ECONNRESET, ENOTFOUND): safe to repeat.
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,39}$/.test(code) ? code : undefined;
+}
+
+// A Redis error reply starts with its code in capitals (NOAUTH, WRONGPASS, NOSCRIPT, ERR); the rest of the
+// message is not repeated.
+function replyCodeOf(error: unknown): string | undefined {
+  if ((error as { name?: unknown } | null)?.name !== 'ReplyError') return codeOf(error);
+  const word = /^([A-Z]{2,20})\b/.exec(String((error as Error).message))?.[1];
+  return word ?? 'ERR';
+}

@@ -1,0 +1,190 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+
+/** The `redis-server` on PATH, or undefined: the tests that need one are skipped without it. */
+export const redisServer: string | undefined = (() => {
+  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
+  return found.status === 0 ? found.stdout.trim() || undefined : undefined;
+})();
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A real redis-server on a free loopback port, started and stopped by the test. */
+export interface TestRedis {
+  readonly url: string;
+  readonly port: number;
+  /** Stops it cleanly (SIGTERM) and waits until it is gone. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port, empty. */
+  restart(): Promise<void>;
+  /** Freezes it (SIGSTOP): connections stay open and nothing answers. */
+  freeze(): void;
+  thaw(): void;
+  /** Every key with its type and value, as text: what an operator of this Redis can read. */
+  dump(): Promise<{ key: string; type: string; value: string }[]>;
+  /** Deletes every key. */
+  flush(): Promise<void>;
+  /** Records every command any client sends (MONITOR) until `stop`, which answers each with its arguments. */
+  monitor(): Promise<{ stop(): Promise<string[][]>; sources(): Map<string, string[][]> }>;
+  close(): Promise<void>;
+}
+
+/** Starts `redis-server` on a free 127.0.0.1 port, without persistence, and waits until it accepts. */
+export async function startRedis(): Promise<TestRedis> {
+  const directory = mkdtempSync(join(tmpdir(), 'unilive-redis-'));
+  let port = 0;
+  let child: ChildProcess | undefined;
+
+  async function launch(): Promise<void> {
+    for (let attempt = 0; ; attempt += 1) {
+      port ||= await freePort();
+      const started = spawn(
+        redisServer as string,
+        [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--dir',
+          directory,
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      const ready = await new Promise<boolean>((resolve) => {
+        let output = '';
+        started.stdout?.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes('Ready to accept connections')) resolve(true);
+        });
+        started.once('exit', () => resolve(false));
+      });
+      if (ready) {
+        started.stdout?.resume();
+        started.stderr?.resume();
+        child = started;
+        return;
+      }
+      // The port was taken in the meantime: another one.
+      if (attempt >= 5) throw new Error('redis-server did not start');
+      port = 0;
+    }
+  }
+
+  async function stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const running = child;
+    child = undefined;
+    if (!running || running.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
+    running.kill('SIGCONT');
+    running.kill(signal);
+    await exited;
+  }
+
+  await launch();
+  const admin = () => new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
+  return {
+    get url() {
+      return `redis://127.0.0.1:${port}`;
+    },
+    get port() {
+      return port;
+    },
+    stop: () => stop(),
+    async restart() {
+      await stop();
+      await launch();
+    },
+    freeze: () => child?.kill('SIGSTOP'),
+    thaw: () => child?.kill('SIGCONT'),
+    async dump() {
+      const client = admin();
+      try {
+        await client.connect();
+        const entries: { key: string; type: string; value: string }[] = [];
+        let cursor = '0';
+        do {
+          const [next, keys] = await client.scan(cursor, 'COUNT', 1000);
+          cursor = next;
+          for (const key of keys) {
+            const type = await client.type(key);
+            const value =
+              type === 'string'
+                ? ((await client.get(key)) ?? '')
+                : type === 'zset'
+                  ? (await client.zrange(key, '0', '-1', 'WITHSCORES')).join(' ')
+                  : type === 'hash'
+                    ? JSON.stringify(await client.hgetall(key))
+                    : type === 'list'
+                      ? (await client.lrange(key, 0, -1)).join(' ')
+                      : type === 'set'
+                        ? (await client.smembers(key)).join(' ')
+                        : `(${type})`;
+            entries.push({ key, type, value });
+          }
+        } while (cursor !== '0');
+        return entries;
+      } finally {
+        client.disconnect();
+      }
+    },
+    async flush() {
+      const client = admin();
+      try {
+        await client.connect();
+        await client.flushall();
+      } finally {
+        client.disconnect();
+      }
+    },
+    async monitor() {
+      const client = admin();
+      await client.connect();
+      const commands: string[][] = [];
+      const bySource = new Map<string, string[][]>();
+      const monitor = await client.monitor();
+      monitor.on('monitor', (_time: string, args: string[], source: string) => {
+        commands.push(args);
+        bySource.set(source, [...(bySource.get(source) ?? []), args]);
+      });
+      return {
+        sources: () => bySource,
+        async stop() {
+          // A last command that passes through the monitor: everything before it has been heard.
+          const marker = admin();
+          await marker.connect();
+          await marker.echo('unilive-monitor-end');
+          marker.disconnect();
+          await new Promise<void>((resolve) => {
+            const check = () =>
+              commands.some((args) => args[1] === 'unilive-monitor-end') ? resolve() : setTimeout(check, 5);
+            check();
+          });
+          monitor.disconnect();
+          client.disconnect();
+          return commands.filter((args) => args[1] !== 'unilive-monitor-end');
+        },
+      };
+    },
+    async close() {
+      await stop();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
