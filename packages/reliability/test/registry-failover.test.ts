@@ -10,6 +10,7 @@ import {
 } from '@unilive/core';
 import { createContainer } from '@unilive/core/container';
 import { type Fault, type Sandbox, startSandbox } from '@unilive/sandbox';
+import { SecretScanner } from '@unilive/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdapterId, adapterIds, adapters } from '../src/adapters.js';
 import { sandboxFault } from '../src/backends.js';
@@ -29,9 +30,16 @@ import { createWire } from '../src/wire.js';
 // create goes on to the second adapter exactly when the fault proves the first made nothing.
 
 let sandbox: Sandbox;
+// Everything the registry said (errors, routing decisions, warning events), scanned for the sandbox's
+// credentials at the end.
+const scanner = new SecretScanner();
 
 beforeAll(async () => {
   sandbox = await startSandbox({ transitionMs: 5 });
+  for (const id of adapterIds) {
+    for (const [label, value] of Object.entries(sandbox.credentials(id)))
+      scanner.register(`${id} ${label}`, value);
+  }
 });
 
 afterAll(async () => {
@@ -89,7 +97,11 @@ async function createThroughRegistry(
       second: adapters[second].factory(sandbox.adapterSettings(second)),
     },
     container,
-    ...(options.hooks ? { hooks: options.hooks } : {}),
+    hooks: {
+      ...options.hooks,
+      onWarning: (event) => scanner.recordText(JSON.stringify(event), 'onWarning'),
+      onError: (event) => scanner.recordError(event.error, 'onError'),
+    },
   });
   const before = { ...sandbox.stats().created };
   const outcome: Omit<Outcome, 'made'> = {};
@@ -101,7 +113,9 @@ async function createThroughRegistry(
   } catch (error) {
     if (!UniliveError.isInstance(error)) throw error;
     outcome.error = error;
+    scanner.recordError(error, 'create error');
   }
+  if (outcome.stream) scanner.recordText(JSON.stringify(outcome.stream.routing), 'routing');
   const made = await madeSince(before);
   expect(made[first] + made[second], `streams made for ${first} then ${second}`).toBeLessThanOrEqual(1);
   for (const other of adapterIds) if (other !== first && other !== second) expect(made[other]).toBe(0);
@@ -256,6 +270,8 @@ describe('a create of several requests that fails after its first never fails ov
         (caught: unknown) => caught,
       );
     const made = await madeSince(before);
+    scanner.register('restream key', 'failover-restream-key-0001');
+    scanner.recordError(error, 'restream create error');
     expect(UniliveError.isInstance(error), String(error)).toBe(true);
     expect(error).toMatchObject({ providerName: 'first', maybeCreated: true, provider: 'liveapi' });
     expect(made).toMatchObject({ liveapi: 1, videosdk: 0 });
@@ -265,5 +281,12 @@ describe('a create of several requests that fails after its first never fails ov
     expect(found.map((stream) => [stream.ref.split(':')[0], stream.provider, stream.name])).toEqual([
       ['first', 'liveapi', 'restreamed launch'],
     ]);
+  });
+});
+
+describe('secrets', () => {
+  it('no credential appears in any error, routing decision or warning event of the failover cases', () => {
+    expect(scanner.recorded).toBeGreaterThan(100);
+    expect(scanner.leaks()).toEqual([]);
   });
 });
