@@ -34,8 +34,11 @@ export interface PreparedCase {
   creates(): number;
   /** Requests nock could not match (a harness problem, never a library outcome). */
   unmatched(): readonly string[];
-  /** Waits until the backend has finished what the call left running (a slow request it carries out late). */
-  settle(): Promise<void>;
+  /**
+   * Waits until the backend has received the `sent` requests the call handed to `fetch` and finished what
+   * they left running (a slow request it carries out late), so nothing of this case lands in the next.
+   */
+  settle(sent: number): Promise<void>;
   /** Clears what the case left (unconsumed faults and interceptors, its streams). */
   finish(createdId: string | undefined): Promise<void>;
 }
@@ -297,6 +300,7 @@ export function sandboxBackend(): Backend {
       const planned = sandboxFault(fault);
       if (target && planned) server.injectFault(adapter.id, target, planned);
       const createdBefore = server.stats().created[adapter.id] ?? 0;
+      const requestsBefore = server.stats().requests;
       return {
         provider,
         subjectId,
@@ -305,10 +309,13 @@ export function sandboxBackend(): Backend {
         listPageSize: paged ? adapter.sandboxPaging.pageSize : undefined,
         creates: () => (server.stats().created[adapter.id] ?? 0) - createdBefore,
         unmatched: () => [],
-        async settle() {
+        async settle(sent) {
           // A request whose client hung up is carried out when the server notices: a create then makes
-          // the stream it was asked for, and that stream belongs to this case.
-          for (let wait = 0; wait < 300 && server.stats().inFlight > 0; wait += 1) await sleep(10);
+          // the stream it was asked for, and that stream belongs to this case. On a loaded machine the
+          // server may only start on it after the call ended, so wait for it to arrive, then to finish.
+          const settled = () =>
+            server.stats().requests - requestsBefore >= sent && server.stats().inFlight === 0;
+          for (let wait = 0; wait < 1_000 && !settled(); wait += 1) await sleep(10);
         },
         async finish(createdId) {
           server.clearFaults();

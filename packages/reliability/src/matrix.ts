@@ -220,7 +220,7 @@ async function runCase(context: CaseContext): Promise<CaseRecord> {
     ? requests.filter((request) => request.method === 'POST' && request.sent).length
     : 0;
   const createsNotSent = isCreate ? requests.filter((request) => !request.sent).length : 0;
-  await prepared.settle();
+  await prepared.settle(requests.filter((request) => request.sent).length);
   const backendCreates = prepared.creates();
   const refused = fault.faultClass === 'refused' || fault.shape.kind === 'abort-retry-wait';
   const createStreamsAllowed = 1;

@@ -48,15 +48,22 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref?.());
 
-/** Streams made on each vendor since `before`, once every request the sandbox holds has been carried out. */
-async function madeSince(before: Record<string, number>): Promise<Record<AdapterId, number>> {
-  // A request whose client hung up (a timeout, an abort) is carried out when the sandbox notices.
-  for (let wait = 0; wait < 1_000 && sandbox.stats().inFlight > 0; wait += 1) await sleep(10);
+/**
+ * Streams made on each vendor since `before`, once the sandbox has received the `sent` requests the call
+ * handed to `fetch` and carried out every one it holds.
+ */
+async function madeSince(
+  before: { created: Record<string, number>; requests: number },
+  sent: number,
+): Promise<Record<AdapterId, number>> {
+  // A request whose client hung up (a timeout, an abort) is carried out when the sandbox notices, which on
+  // a loaded machine may be after the call ended: wait for it to arrive, then to finish.
+  const settled = () => sandbox.stats().requests - before.requests >= sent && sandbox.stats().inFlight === 0;
+  for (let wait = 0; wait < 1_000 && !settled(); wait += 1) await sleep(10);
   const now = sandbox.stats().created;
-  return Object.fromEntries(adapterIds.map((id) => [id, (now[id] ?? 0) - (before[id] ?? 0)])) as Record<
-    AdapterId,
-    number
-  >;
+  return Object.fromEntries(
+    adapterIds.map((id) => [id, (now[id] ?? 0) - (before.created[id] ?? 0)]),
+  ) as Record<AdapterId, number>;
 }
 
 /** A port nothing listens on: connecting to it is refused before anything is sent. */
@@ -83,7 +90,13 @@ async function createThroughRegistry(
   first: AdapterId,
   second: AdapterId,
   firstProvider: LiveStreamProvider,
-  options: { signal?: AbortSignal; hooks?: HttpHooks; name: string },
+  options: {
+    signal?: AbortSignal;
+    hooks?: HttpHooks;
+    name: string;
+    /** Requests the first provider handed to the sandbox (its wire's), where some may be abandoned. */
+    sentByFirst?: () => number;
+  },
 ): Promise<Outcome> {
   // Retry waits are not slept; an aborted signal ends the wait at once, as the real sleep does.
   const noWait: Sleep = async (_ms, signal) => {
@@ -91,10 +104,15 @@ async function createThroughRegistry(
   };
   const container = createContainer();
   container.register(tokens.sleep, { useValue: noWait });
+  let sentBySecond = 0;
+  const countedFetch: typeof fetch = (input, init) => {
+    sentBySecond += 1;
+    return fetch(input, init);
+  };
   const registry = createLiveStreamRegistry({
     providers: {
       first: firstProvider,
-      second: adapters[second].factory(sandbox.adapterSettings(second)),
+      second: adapters[second].factory({ ...sandbox.adapterSettings(second), fetch: countedFetch }),
     },
     container,
     hooks: {
@@ -103,7 +121,7 @@ async function createThroughRegistry(
       onError: (event) => scanner.recordError(event.error, 'onError'),
     },
   });
-  const before = { ...sandbox.stats().created };
+  const before = { created: { ...sandbox.stats().created }, requests: sandbox.stats().requests };
   const outcome: Omit<Outcome, 'made'> = {};
   try {
     outcome.stream = await registry.create(
@@ -116,7 +134,7 @@ async function createThroughRegistry(
     scanner.recordError(error, 'create error');
   }
   if (outcome.stream) scanner.recordText(JSON.stringify(outcome.stream.routing), 'routing');
-  const made = await madeSince(before);
+  const made = await madeSince(before, (options.sentByFirst?.() ?? 0) + sentBySecond);
   expect(made[first] + made[second], `streams made for ${first} then ${second}`).toBeLessThanOrEqual(1);
   for (const other of adapterIds) if (other !== first && other !== second) expect(made[other]).toBe(0);
   return { ...outcome, made };
@@ -170,6 +188,7 @@ for (const first of adapterIds) {
           signal: controller.signal,
           hooks,
           name: `failover ${first} ${fault.id}`,
+          sentByFirst: () => wire.requests.filter((request) => request.sent).length,
         }).finally(() => clearTimeout(timer));
         sandbox.clearFaults();
         expectConsistent(outcome, first, second);
@@ -259,7 +278,7 @@ describe('a create of several requests that fails after its first never fails ov
         second: adapters.videosdk.factory(sandbox.adapterSettings('videosdk')),
       },
     });
-    const before = { ...sandbox.stats().created };
+    const before = { created: { ...sandbox.stats().created }, requests: sandbox.stats().requests };
     const error = await registry
       .create({
         name: 'restreamed launch',
@@ -269,7 +288,8 @@ describe('a create of several requests that fails after its first never fails ov
         () => undefined,
         (caught: unknown) => caught,
       );
-    const made = await madeSince(before);
+    // Every request that went out was answered: the stream's POST, and nothing after the failed one.
+    const made = await madeSince(before, 1);
     scanner.register('restream key', 'failover-restream-key-0001');
     scanner.recordError(error, 'restream create error');
     expect(UniliveError.isInstance(error), String(error)).toBe(true);
