@@ -8,7 +8,7 @@
 // --alone first times one run with nothing beside it; --keep leaves the clones and logs in place.
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -81,7 +81,10 @@ const results = { head, runs: [], alone: undefined, secondCopyRuns: 0 };
 if (values.alone) {
   const alone = await npmTest(first, join(work, 'alone.log'));
   results.alone = alone;
-  console.log(`alone: exit ${alone.code} in ${alone.seconds.toFixed(1)} s`);
+  alone.loadAverage = loadavg()[0];
+  console.log(
+    `alone: exit ${alone.code} in ${alone.seconds.toFixed(1)} s (load average ${alone.loadAverage.toFixed(1)})`,
+  );
 }
 
 // The second copy runs `npm test` over and over until the first copy's runs are done.
@@ -105,7 +108,11 @@ const secondCopy = (async () => {
 for (let index = 1; index <= runs; index += 1) {
   const run = await npmTest(first, join(work, `run-${index}.log`));
   results.runs.push(run);
-  console.log(`run ${index}/${runs}: exit ${run.code} in ${run.seconds.toFixed(1)} s`);
+  // The machine's load at the end of the run: other work on it (not only the second copy) shows here.
+  run.loadAverage = loadavg()[0];
+  console.log(
+    `run ${index}/${runs}: exit ${run.code} in ${run.seconds.toFixed(1)} s (load average ${run.loadAverage.toFixed(1)})`,
+  );
 }
 stopSecond.abort();
 await secondCopy;
