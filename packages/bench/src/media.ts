@@ -338,8 +338,16 @@ export async function measureMedia(
     ).filter(Boolean).length;
     const many = measureCpu ? await cpuPercent(root, config.cpuSeconds, ticksPerSecond) : undefined;
     if (!measureCpu) await pause(config.cpuSeconds * 1000);
+    // Each stream counts as playing once it serves a segment: waited for (as `admitted` is), not looked at
+    // once, since a machine busy with other work may take more than the hold to cut the first segment.
     const playing = (
-      await Promise.all(streams.map((stream) => servedSegment(hlsOf(stream) ?? '').catch(() => undefined)))
+      await Promise.all(
+        streams.map((stream) =>
+          until(() => servedSegment(hlsOf(stream) ?? '').catch(() => undefined), 30_000, 100).catch(
+            () => false,
+          ),
+        ),
+      )
     ).filter(Boolean).length;
     const seconds = round((Date.now() - holdStarted) / 1000, 1);
     stopping = true;
