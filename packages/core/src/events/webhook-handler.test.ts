@@ -111,15 +111,22 @@ describe('handleWebhook (fetch)', () => {
       new Request('https://app.example/w', { method: 'POST', headers: signed, body }),
     );
     expect(large.status).toBe(413);
+    const heard: unknown[] = [];
+    const failure = new Error('database down: password=hunter2');
     const failing = createWebhookHandler({
       parse,
-      onEvents: () => Promise.reject(new Error('database down: password=hunter2')),
+      onEvents: () => Promise.reject(failure),
+      onError: (error) => {
+        heard.push(error);
+        throw new Error('a broken observer');
+      },
     });
     const response = await failing.handleWebhook(
       new Request('https://app.example/w', { method: 'POST', headers: signed, body }),
     );
     expect(response.status).toBe(500);
     expect(await response.text()).toBe('{"error":"handler-failed"}');
+    expect(heard).toEqual([failure]);
   });
 });
 

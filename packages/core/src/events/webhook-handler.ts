@@ -19,6 +19,12 @@ export interface WebhookHandlerOptions {
   onEvents?: ((events: LiveStreamEvent[]) => void | Promise<void>) | undefined;
   /** Bodies larger than this are refused with 413. Default 10 MiB (Wowza Real-Time thumbnails are JPEGs). */
   maxBodyBytes?: number | undefined;
+  /**
+   * Hears what made the handler answer 500: a configuration problem of `parse` (a missing secret is an
+   * `AuthenticationError`), a vendor failure in `confirm` mode, or `onEvents` failing. The sender learns
+   * nothing of it; what it throws is ignored.
+   */
+  onError?: ((error: unknown) => void) | undefined;
 }
 
 /** What Node's `http.IncomingMessage` (and Express's `req`) offers that the Node adapter reads. */
@@ -107,6 +113,11 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     } catch (error) {
       if (error instanceof BodyTooLarge) return { status: 413, body: { error: 'body-too-large' } };
       // The failure itself stays with the application (onEvents, configuration): the sender learns nothing.
+      try {
+        options.onError?.(error);
+      } catch {
+        // A broken observer must not change the answer.
+      }
       return { status: 500, body: { error: 'handler-failed' } };
     }
   }
