@@ -2,10 +2,14 @@ import {
   type ConfiguredProviderFactory,
   createLiveStreamClient,
   createLiveStreamRegistryFromConfig,
+  type GateStoreFactory,
+  type HttpHooks,
   type LiveStreamClient,
   type LiveStreamRegistry,
   type LiveStreamRegistryConfig,
   type ProviderId,
+  type RateLimitConfig,
+  rateLimitFromConfig,
 } from '@unilive/core';
 import { type Invocation, listFlag, type OptionSpec, stringFlag, UsageError } from './context.js';
 import { buildProvider, loadFactory, sandboxSettings } from './providers.js';
@@ -36,6 +40,18 @@ export const connectionOptions: readonly OptionSpec[] = [
   { flags: '--json', description: 'machine-readable output' },
   { flags: '--raw', description: "with --json, include the vendor's own object" },
   { flags: '--timeout-ms <ms>', description: 'per-request time limit (wait: the whole wait)' },
+  { flags: '--rate-limit <n>', description: "requests per second to keep to (the vendor account's limit)" },
+  { flags: '--max-concurrency <n>', description: 'requests in flight at once' },
+  {
+    flags: '--rate-limit-store <store>',
+    description:
+      'memory | redis: redis shares the budget with every process on the account (default: memory)',
+  },
+  { flags: '--redis-url <url>', description: 'with --rate-limit-store redis (default: $UNILIVE_REDIS_URL)' },
+  {
+    flags: '--on-store-unavailable <mode>',
+    description: 'fallback | fail, while Redis cannot be reached (default: fallback)',
+  },
   ...credentialFlags.flatMap(({ flag, secret }): OptionSpec[] =>
     secret
       ? [
@@ -59,7 +75,13 @@ Several providers at once (--provider repeated, or --config FILE): streams are t
 its "name". The file is what createLiveStreamRegistryFromConfig takes:
   {"providers": [{"provider": "liveapi", "name": "eu"}, {"provider": "wowza-video"}],
    "routing": {"order": ["wowza-video", "eu"]}}
-Credentials left out of an entry come from the environment; credential flags and --base-url then do not apply.`;
+Credentials left out of an entry come from the environment; credential flags and --base-url then do not apply.
+
+--rate-limit and --max-concurrency pace the command's requests; with --rate-limit-store redis the budget
+(and the pause after a 429) is kept in Redis per vendor account, shared with every process configured alike,
+so many unilive runs at once keep to one limit. While Redis cannot be reached the command paces alone and
+warns (--on-store-unavailable fallback), or fails without sending anything (fail). A --config entry's own
+"rateLimit" wins over the flags.`;
 
 /** Reads a secret from `--<flag>-file`: a path, or `-` for standard input; one trailing newline dropped. */
 async function readSecretFile(invocation: Invocation, flag: string, path: string): Promise<string> {
@@ -115,6 +137,77 @@ export function timeoutFlag(invocation: Invocation): number | undefined {
   if (!Number.isSafeInteger(value) || value < 1)
     throw new UsageError('--timeout-ms expects a whole number of ms, at least 1');
   return value;
+}
+
+/**
+ * The rate limit the flags describe, as configuration takes it; undefined when no flag is given. A Redis
+ * URL with a password on the command line draws the same warning as a secret flag.
+ */
+export function rateLimitFlags(invocation: Invocation): RateLimitConfig | undefined {
+  const { flags, context } = invocation;
+  const config: RateLimitConfig = {};
+  const rate = stringFlag(flags, 'rateLimit');
+  if (rate !== undefined) {
+    const value = /^\d+(\.\d+)?$/.test(rate.trim()) ? Number(rate.trim()) : Number.NaN;
+    if (!(value > 0) || !Number.isFinite(value)) {
+      throw new UsageError('--rate-limit expects a number of requests per second above 0');
+    }
+    config.requestsPerSecond = value;
+  }
+  const concurrency = stringFlag(flags, 'maxConcurrency');
+  if (concurrency !== undefined) {
+    const value = /^\d+$/.test(concurrency.trim()) ? Number(concurrency.trim()) : Number.NaN;
+    if (!Number.isSafeInteger(value) || value < 1) {
+      throw new UsageError('--max-concurrency expects a whole number, at least 1');
+    }
+    config.maxConcurrency = value;
+  }
+  const store = stringFlag(flags, 'rateLimitStore');
+  if (store !== undefined && store !== 'memory' && store !== 'redis') {
+    throw new UsageError('--rate-limit-store expects memory or redis');
+  }
+  const urlFlag = stringFlag(flags, 'redisUrl');
+  const onUnavailable = stringFlag(flags, 'onStoreUnavailable');
+  if (store !== 'redis') {
+    if (urlFlag !== undefined) throw new UsageError('--redis-url needs --rate-limit-store redis');
+    if (onUnavailable !== undefined)
+      throw new UsageError('--on-store-unavailable needs --rate-limit-store redis');
+  } else {
+    config.store = 'redis';
+    const url = urlFlag ?? context.environment.UNILIVE_REDIS_URL;
+    if (url !== undefined) config.url = url;
+    if (urlFlag !== undefined) {
+      if (URL.canParse(urlFlag) && new URL(urlFlag).password !== '') {
+        context.output.err(
+          'unilive: warning: --redis-url holds a password, which other users of this machine can read; use UNILIVE_REDIS_URL',
+        );
+      }
+    }
+    if (onUnavailable !== undefined) {
+      if (onUnavailable !== 'fallback' && onUnavailable !== 'fail') {
+        throw new UsageError('--on-store-unavailable expects fallback or fail');
+      }
+      config.onUnavailable = onUnavailable;
+    }
+  }
+  return Object.keys(config).length > 0 || store === 'memory' ? config : undefined;
+}
+
+/** `@unilive/redis`'s store factory, loaded only when a command asks for it. */
+async function redisStores(config: RateLimitConfig | undefined): Promise<{ redis?: GateStoreFactory }> {
+  if (config?.store !== 'redis') return {};
+  const { createRedisGateStore } = await import('@unilive/redis');
+  return { redis: createRedisGateStore };
+}
+
+/** Prints the store's fallback warning (once per outage); stream warnings are printed with the stream. */
+function storeWarnings(invocation: Invocation): HttpHooks {
+  return {
+    onWarning: ({ warning }) => {
+      if (warning.setting === 'rateLimit.store')
+        invocation.context.output.err(`unilive: warning: ${warning.message}`);
+    },
+  };
 }
 
 /** The positional argument of every command that names a stream. */
@@ -212,8 +305,17 @@ async function registryFor(
   ];
   const factories: Record<string, ConfiguredProviderFactory> = {};
   for (const id of ids) factories[id] = await loadFactory(id, context.loadFactory);
+  const rateLimit = rateLimitFlags(invocation);
+  const entryLimits = config.providers.map((entry) =>
+    typeof entry === 'object' && entry !== null && entry.rateLimit !== undefined
+      ? entry.rateLimit
+      : rateLimit,
+  );
+  const gateStores = entryLimits.some((limit) => limit?.store === 'redis')
+    ? await redisStores({ store: 'redis' })
+    : {};
   const sandboxUrl = stringFlag(flags, 'sandbox') ?? context.environment.UNILIVE_SANDBOX_URL;
-  const entries = sandboxUrl
+  const located = sandboxUrl
     ? await Promise.all(
         config.providers.map(async (entry) =>
           typeof entry === 'object' && entry !== null && typeof entry.provider === 'string'
@@ -228,7 +330,16 @@ async function registryFor(
         ),
       )
     : config.providers;
-  return createLiveStreamRegistryFromConfig({ ...config, providers: entries }, { providers: factories });
+  // The flags' rate limit for every entry that sets none of its own.
+  const entries = located.map((entry) =>
+    typeof entry === 'object' && entry !== null && entry.rateLimit === undefined && rateLimit
+      ? { ...entry, rateLimit }
+      : entry,
+  );
+  return createLiveStreamRegistryFromConfig(
+    { ...config, providers: entries },
+    { providers: factories, gateStores, hooks: storeWarnings(invocation) },
+  );
 }
 
 /** The client the connection options describe. */
@@ -254,5 +365,10 @@ export async function clientFor(invocation: Invocation): Promise<LiveStreamClien
     settings.baseUrl = baseUrl;
   }
   Object.assign(settings, await credentialSettings(invocation));
-  return createLiveStreamClient(await buildProvider(id, settings, context.loadFactory));
+  const config = rateLimitFlags(invocation);
+  const rateLimit = await rateLimitFromConfig(config, { gateStores: await redisStores(config) });
+  return createLiveStreamClient(await buildProvider(id, settings, context.loadFactory), {
+    ...(rateLimit ? { rateLimit } : {}),
+    hooks: storeWarnings(invocation),
+  });
 }
