@@ -1,6 +1,7 @@
 import { findFfmpeg } from '@unilive/sandbox';
 import { describe, expect, it } from 'vitest';
 import { type BenchReport, runBench, smokeConfig } from './bench.js';
+import { renderFleetSection as renderMarkdownSection } from './fleet.js';
 import { formatJson } from './json.js';
 import { readAnalyses, renderMarkdown } from './report.js';
 
@@ -121,6 +122,29 @@ describe('the benchmark harness', () => {
     expect(nonNegative(result?.duplicates ?? -1)).toBe(true);
     expect(result?.requests).toBeGreaterThanOrEqual(10);
     expect(result?.elapsedMs).toBeGreaterThan(0);
+  });
+
+  it('reports the fleet: both gates, every create counted by the sandbox, and what Redis adds', () => {
+    const { fleet } = report;
+    if (fleet.skipped !== undefined) {
+      expect(fleet.skipped).toMatch(/redis-server/);
+      return;
+    }
+    expect(fleet.runs.map((run) => run.gate)).toEqual(['redis', 'memory']);
+    for (const run of fleet.runs) {
+      expect(run).toMatchObject({ processes: 2, creates: 5, requestsPerSecond: 50 });
+      expect(run.succeeded + run.failed).toBe(10);
+      expect(run.createdByServer).toBeGreaterThanOrEqual(run.succeeded);
+      expect(run.requests).toBeGreaterThanOrEqual(10);
+      expect(run.elapsedMs).toBeGreaterThan(0);
+    }
+    // Each request of the Redis run asked Redis at least once; the memory run never did.
+    expect(fleet.runs[0]?.roundTripsPerRequest).toBeGreaterThanOrEqual(1);
+    expect(fleet.runs[1]?.roundTripsPerRequest).toBeNull();
+    expect(fleet.latency.roundTrips).toBe(3);
+    expect(fleet.latency.storeCalls).toBe(5);
+    expect(nonNegative(fleet.latency.redis.medianMs)).toBe(true);
+    expect(renderMarkdownSection(fleet).join('\n')).toContain('| one budget in Redis | 2 × 5 |');
   });
 
   it('reports redaction against the former code, in every case', () => {

@@ -1,5 +1,6 @@
 import { loadavg } from 'node:os';
 import { type FanOutResult, fanOutMaxRatio, fanOutMet, measureFanOut } from './fanout.js';
+import { type FleetConfig, type FleetReport, fleetMaxRatio, fleetMet, measureFleet } from './fleet.js';
 import { type MachineInfo, machineInfo } from './machine.js';
 import { type MediaConfig, type MediaReport, measureMedia, mediaTargets } from './media.js';
 import { type MemoryReport, measureMemory, memoryFlatBytes } from './memory.js';
@@ -28,6 +29,8 @@ export interface BenchConfig {
     /** Also one run without any client-side limit, on the first adapter. */
     unpaced: boolean;
   };
+  /** Several processes on one account, their gates in Redis or each in memory. */
+  fleet: FleetConfig;
   memory: { streams: number; pageSize: number; sampleEvery: number };
   redaction: RedactionOptions;
   media: MediaConfig;
@@ -42,6 +45,7 @@ export const fullConfig: BenchConfig = {
   weight: { providers: providerIds, adapterOnly: true, container: true },
   startup: { runs: 20, providers: providerIds },
   fanOut: { creates: 500, requestsPerSecond: 100, providers: providerIds, unpaced: true },
+  fleet: { provider: 'liveapi', processes: 4, creates: 125, requestsPerSecond: 100, latencySamples: 2000 },
   memory: { streams: 10_000, pageSize: 1000, sampleEvery: 50 },
   redaction: { sizes: [1_000, 100_000, 1_000_000], secrets: 1_000, runs: 7, hostileBaseline: true },
   media: { samples: 5, publishers: 8, cpuSeconds: 10, clip: { size: '1280x720', seconds: 10 } },
@@ -56,6 +60,7 @@ export const quickConfig: BenchConfig = {
   weight: { providers: providerIds, adapterOnly: true, container: true },
   startup: { runs: 5, providers: providerIds },
   fanOut: { creates: 200, requestsPerSecond: 100, providers: ['wowza-video'], unpaced: true },
+  fleet: { provider: 'liveapi', processes: 4, creates: 50, requestsPerSecond: 100, latencySamples: 500 },
   memory: { streams: 2000, pageSize: 1000, sampleEvery: 50 },
   redaction: { sizes: [1_000, 100_000], secrets: 1_000, runs: 3, hostileBaseline: false },
   media: { samples: 3, publishers: 8, cpuSeconds: 5, clip: { size: '1280x720', seconds: 4 } },
@@ -70,6 +75,7 @@ export const smokeConfig: BenchConfig = {
   weight: { providers: ['liveapi'], adapterOnly: false, container: true },
   startup: { runs: 1, providers: ['liveapi'] },
   fanOut: { creates: 10, requestsPerSecond: 50, providers: ['wowza-video'], unpaced: false },
+  fleet: { provider: 'liveapi', processes: 2, creates: 5, requestsPerSecond: 50, latencySamples: 20 },
   memory: { streams: 30, pageSize: 1000, sampleEvery: 10 },
   redaction: { sizes: [1_000], secrets: 20, runs: 1, hostileBaseline: false },
   media: { samples: 1, publishers: 2, cpuSeconds: 1, clip: { size: '320x180', seconds: 2 } },
@@ -95,6 +101,7 @@ export interface BenchReport {
   weight: WeightReport;
   startup: StartupReport;
   fanOut: { targetMaxRatio: number; results: (FanOutResult & { met: boolean | null })[]; met: boolean };
+  fleet: FleetReport;
   memory: MemoryReport;
   redaction: RedactionReport;
   media: MediaReport;
@@ -174,6 +181,7 @@ export async function runBench(
     results: fanOutResults,
     met: fanOutResults.every((result) => result.met !== false),
   };
+  const fleet = await measureFleet(config.fleet, log);
 
   log('redaction: vendor text against many secrets');
   const redaction = measureRedaction(config.redaction);
@@ -191,6 +199,7 @@ export async function runBench(
     weight,
     startup,
     fanOut,
+    fleet,
     memory,
     redaction,
     media,
@@ -275,6 +284,17 @@ export function targetsOf(report: Omit<BenchReport, 'targets'>): TargetOutcome[]
           .join('; '),
     met: report.weight.isolation.every((check) => check.ok),
   });
+  if (report.fleet.skipped === undefined) {
+    for (const run of report.fleet.runs.filter((item) => item.gate === 'redis')) {
+      const total = run.processes * run.creates;
+      targets.push({
+        measurement: `Fan-out across a fleet, ${run.processes} processes on one Redis budget`,
+        target: `${total} created, no duplicate, ≤ ${fleetMaxRatio} × the ${round(run.floorMs / 1000, 1)} s floor`,
+        figure: `${run.succeeded} created, ${run.duplicates} duplicates, ${run.rateLimited} 429s, ${round(run.elapsedMs / 1000, 2)} s (${run.ratioToFloor} ×)`,
+        met: fleetMet(run),
+      });
+    }
+  }
   for (const result of report.fanOut.results.filter((item) => item.met !== null)) {
     targets.push({
       measurement: `Fan-out under a rate limit, ${result.provider}`,

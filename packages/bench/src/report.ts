@@ -1,5 +1,6 @@
 import type { BenchReport } from './bench.js';
 import type { BundleRun } from './bundle-run.js';
+import { renderFleetSection } from './fleet.js';
 import { renderMediaSection } from './media.js';
 import { memoryFlatBytes } from './memory.js';
 import { layerNames, overheadLayers } from './overhead.js';
@@ -390,6 +391,7 @@ export function renderMarkdown(report: BenchReport, previous?: string): string {
     ...analysis('fan-out', analyses),
     '',
   );
+  if (report.fleet) push(...renderFleetSection(report.fleet), ...analysis('fleet', analyses), '');
 
   // 5. Memory
   const { memory } = report;
