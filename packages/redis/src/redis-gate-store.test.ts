@@ -165,7 +165,8 @@ describe.skipIf(!redisServer)('the Redis gate store against a real redis-server'
     ]) {
       const error = await call().catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(RedisGateStoreError);
-      expect(['ECONNREFUSED', 'ECONNRESET', 'CLOSED']).toContain((error as RedisGateStoreError).code);
+      // Refused, reset, broken pipe, closed: which one depends on the moment; never a wait for the timeout.
+      expect((error as RedisGateStoreError).code).toMatch(/^(ECONNREFUSED|ECONNRESET|EPIPE|CLOSED)$/);
     }
     await redis.restart();
     await expect.poll(() => store.pausedUntil('k').catch(() => -1)).toBe(0);

@@ -263,8 +263,8 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
     },
     async close() {
       closed = true;
-      if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
-      else client.disconnect();
+      // Not QUIT: its answer would come on a socket that no longer holds the process open.
+      client.disconnect();
     },
   };
 }
