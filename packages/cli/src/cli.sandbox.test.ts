@@ -1,6 +1,6 @@
 import { createServer, type Socket } from 'node:net';
 import { findFfmpeg, type Sandbox, startSandbox } from '@unilive/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from './cli.js';
 import type { Output } from './progress.js';
 
@@ -55,12 +55,28 @@ describe('unilive against a running sandbox', () => {
     expect(JSON.parse(out.pop() ?? '{}').state).toBe('stopped');
   });
 
-  it('videosdk: stop is reported as unsupported with exit code 1', async () => {
-    const { out, err, run } = capture();
-    await run('create', '-p', 'videosdk', '--name', 'Always on', '--json');
-    const { id } = JSON.parse(out.pop() ?? '{}') as { id: string };
-    expect(await run('stop', id, '-p', 'videosdk')).toBe(1);
-    expect(err.pop()).toMatch(/^unilive: UnsupportedOperationError: /);
+  it('videosdk (v2 by default): a WHIP ingest, and start --wait / stop --wait run the HLS egress', async () => {
+    const { out, run } = capture();
+    await run('create', '-p', 'videosdk', '--name', 'Room', '--json');
+    const created = JSON.parse(out.pop() ?? '{}') as { id: string; ingest: { protocol: string }[] };
+    expect(created.ingest.map((endpoint) => endpoint.protocol)).toEqual(['webrtc']);
+    expect(await run('start', created.id, '-p', 'videosdk', '--wait', '--json')).toBe(0);
+    expect(JSON.parse(out.pop() ?? '{}').state).toBe('ready');
+    expect(await run('stop', created.id, '-p', 'videosdk', '--wait', '--json')).toBe(0);
+    expect(JSON.parse(out.pop() ?? '{}').state).toBe('stopped');
+  });
+
+  it('videosdk v1 (VIDEOSDK_API_VERSION=v1): stop is reported as unsupported with exit code 1', async () => {
+    vi.stubEnv('VIDEOSDK_API_VERSION', 'v1');
+    try {
+      const { out, err, run } = capture();
+      await run('create', '-p', 'videosdk', '--name', 'Always on', '--json');
+      const { id } = JSON.parse(out.pop() ?? '{}') as { id: string };
+      expect(await run('stop', id, '-p', 'videosdk')).toBe(1);
+      expect(err.pop()).toMatch(/^unilive: UnsupportedOperationError: /);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('explains how to start a sandbox when none answers', async () => {

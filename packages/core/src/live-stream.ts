@@ -75,7 +75,10 @@ export interface IngestEndpoint {
   token?: string;
 }
 
-/** The URL schemes an endpoint of each protocol may carry. */
+/**
+ * The URL schemes an endpoint of each protocol may carry. WebRTC signalling is a WebSocket (Wowza) or an
+ * HTTP endpoint (WHIP/WHEP, RFC 9725): `http:` only as a local server (a sandbox, a LAN media server) serves it.
+ */
 export const endpointSchemes: Readonly<Record<IngestProtocol | PlaybackProtocol, readonly string[]>> = {
   rtmp: ['rtmp:'],
   rtmps: ['rtmps:'],
@@ -84,7 +87,8 @@ export const endpointSchemes: Readonly<Record<IngestProtocol | PlaybackProtocol,
   // A WebRTC endpoint is a signalling address a WebRTC publisher or player opens (Wowza's SDP URL, a WHIP
   // or WHEP URL). Credentials that only a vendor's SDK can use have no URL and are no endpoint: see
   // `LiveStream.providerDetails`.
-  webrtc: ['wss:', 'https:'],
+  // `http:` only as a local server (a sandbox, a LAN media server) serves a WHIP endpoint.
+  webrtc: ['wss:', 'https:', 'http:'],
   wowz: ['wowz:', 'wowzs:'],
   hls: ['https:', 'http:'],
   dash: ['https:', 'http:'],

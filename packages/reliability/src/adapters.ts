@@ -57,6 +57,8 @@ export interface AdapterSpec {
   id: AdapterId;
   /** The package's default export, as `createLiveStreamClientFromConfig` would call it. */
   factory(settings: Record<string, unknown>): LiveStreamProvider;
+  /** Settings every run of this configuration passes besides credentials and transport (`apiVersion`). */
+  settings?: Record<string, unknown>;
   /** The adapter's credential settings, for hostile credential cases (every one is tried). */
   credentialSettings: readonly string[];
   fixtures: {
@@ -252,6 +254,9 @@ export const adapters: Record<AdapterId, AdapterSpec> = {
   videosdk: {
     id: 'videosdk',
     factory: asFactory(videosdk),
+    // The configuration the matrix has covered since v1 was the only API: v1 is chosen explicitly now that
+    // v2 is the default.
+    settings: { apiVersion: 'v1' },
     credentialSettings: ['token', 'apiKey', 'secret'],
     fixtures: {
       origin: videosdkFixtures.origin,

@@ -222,7 +222,13 @@ export function nockBackend(): Backend {
       }
       const paged = planned.kind === 'paging' || planned.kind === 'odd-record';
       return {
-        provider: adapter.factory({ ...fixtures.settings, fetch: wire.fetch, timeoutMs, ...retryFor(fault) }),
+        provider: adapter.factory({
+          ...fixtures.settings,
+          ...adapter.settings,
+          fetch: wire.fetch,
+          timeoutMs,
+          ...retryFor(fault),
+        }),
         subjectId: operation === 'create' || operation === 'list' ? undefined : fixtures.subjectId,
         createInput: fixtures.createInput,
         updatePatch: fixtures.updatePatch,
@@ -267,6 +273,7 @@ export function sandboxBackend(): Backend {
       server.clearFaults();
       const provider = adapter.factory({
         ...server.adapterSettings(adapter.id),
+        ...adapter.settings,
         fetch: wire.fetch,
         timeoutMs,
         ...retryFor(fault),

@@ -74,7 +74,12 @@ describe('vendor drift: mutated payloads give a stream or ResponseShapeError, ne
           headers: { 'content-type': 'application/json' },
         })) as typeof globalThis.fetch;
       const client = createLiveStreamClient(
-        adapter.factory({ ...adapter.fixtures.settings, baseUrl: 'https://drift.invalid/api', fetch }),
+        adapter.factory({
+          ...adapter.fixtures.settings,
+          ...adapter.settings,
+          baseUrl: 'https://drift.invalid/api',
+          fetch,
+        }),
       );
       const tally = { runs: 0, streams: 0, shapeErrors: 0, otherErrors: 0 };
       const started = performance.now();

@@ -117,7 +117,13 @@ async function runOne(
   let error: unknown;
   let provider: ReturnType<(typeof adapters)[AdapterId]['factory']> | undefined;
   try {
-    provider = adapters[adapter].factory({ ...settings, baseUrl, fetch, retry: { maxRetries: 0 } });
+    provider = adapters[adapter].factory({
+      ...adapters[adapter].settings,
+      ...settings,
+      baseUrl,
+      fetch,
+      retry: { maxRetries: 0 },
+    });
     await call(createLiveStreamClient(provider), testCase, adapter);
   } catch (caught) {
     error = caught;

@@ -83,9 +83,13 @@ describe('mapVideosdkV1LiveStream playback', () => {
     ]);
   });
 
-  it('leaves the recording URL in raw only while recording is off', () => {
+  it('lists the recording URL the vendor sends while recording is off too', () => {
     const stream = map({ ...urls, record: false });
-    expect(stream.playback).toEqual([{ protocol: 'hls', url: urls.downstreamUrl }]);
+    expect(stream.recording).toBe(false);
+    expect(stream.playback).toEqual([
+      { protocol: 'hls', url: urls.downstreamUrl },
+      { protocol: 'hls', url: urls.recordingUrl, rendition: 'recording' },
+    ]);
     expect((stream.raw as { recordingUrl: string }).recordingUrl).toBe(urls.recordingUrl);
   });
 

@@ -47,7 +47,7 @@ export function mapVideosdkV1LiveStream(
     ...(typeof raw.name === 'string' ? { name: raw.name } : {}),
     state: v1State,
     ingest: [ingest],
-    playback: mapPlayback(raw, recording === true),
+    playback: mapPlayback(raw),
     ...(recording === undefined ? {} : { recording }),
     ...(restream ? { restream } : {}),
     ...(createdAt ? { createdAt } : {}),
@@ -88,16 +88,17 @@ function mapIngest(raw: VideosdkV1LiveStream): IngestEndpoint {
 
 /**
  * `downstreamUrl` is the live HLS; `recordingUrl` is the HLS of the recording [v1 guide, "Play live stream",
- * "Record live stream"]. The 2021 guide shows a `recordingUrl` on a stream with `record: false`; nothing is
- * recorded then, so the URL is listed only while recording is on (it stays in `raw`).
+ * "Record live stream"]. The vendor returns `recordingUrl` with `record: false` too (the seed and the 2021
+ * guide): it is listed whenever sent, as the vendor sent it, since recording may have been on earlier (it
+ * can be switched by update) and what it holds is the vendor's to say.
  */
-function mapPlayback(raw: VideosdkV1LiveStream, recording: boolean): PlaybackEndpoint[] {
+function mapPlayback(raw: VideosdkV1LiveStream): PlaybackEndpoint[] {
   const playback: PlaybackEndpoint[] = [];
   // A URL that is no http(s) URL cannot be HLS: it stays in `raw` only.
   if (raw.downstreamUrl && isEndpointUrl('hls', raw.downstreamUrl)) {
     playback.push({ protocol: 'hls', url: raw.downstreamUrl });
   }
-  if (recording && raw.recordingUrl && isEndpointUrl('hls', raw.recordingUrl)) {
+  if (raw.recordingUrl && isEndpointUrl('hls', raw.recordingUrl)) {
     playback.push({ protocol: 'hls', url: raw.recordingUrl, rendition: videosdkRecordingRendition });
   }
   return playback;

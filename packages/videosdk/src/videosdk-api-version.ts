@@ -3,21 +3,25 @@ import type { LiveStreamProvider } from '@unilive/core';
 /**
  * Which videosdk.live REST API the adapter speaks.
  *
- * Only `'v1'` exists today: the standalone live streams of `/v1/livestreams` (an RTMP ingest point with
- * HLS playback). The vendor has since moved to a room-based v2 API; it will be added here as `'v2'` behind
- * the same provider contract, so code written against the neutral interface keeps working when a
- * deployment switches by configuration.
+ * - `'v2'` (the default): the API the vendor offers today. A live stream is a room (`/v2/rooms`), video
+ *   enters it over WHIP, viewers play its HLS egress (`/v2/hls/start|end`), restream targets are its
+ *   RTMP-outs (`/v2/livestreams/start|end`).
+ * - `'v1'`: the standalone live streams of `/v1/livestreams` (an RTMP ingest point with HLS playback), the
+ *   API of the original documentation, withdrawn from the vendor's documentation on 2023-02-02.
  */
-export type VideosdkApiVersion = 'v1';
+export type VideosdkApiVersion = 'v1' | 'v2';
 
 /** Every {@link VideosdkApiVersion} this release implements. */
-export const videosdkApiVersions = ['v1'] as const satisfies readonly VideosdkApiVersion[];
+export const videosdkApiVersions = ['v1', 'v2'] as const satisfies readonly VideosdkApiVersion[];
+
+/** The version used when neither the `apiVersion` setting nor `VIDEOSDK_API_VERSION` names one. */
+export const videosdkDefaultApiVersion: VideosdkApiVersion = 'v2';
 
 /**
  * What one API version implements. The provider adds identity, credentials and secrets around it, so a
- * version's mapping lives entirely in its own files (`*-v1-*.ts`).
+ * version's mapping lives entirely in its own files (`*-v1-*.ts`, `*-v2-*.ts`).
  */
 export type VideosdkApiImplementation = Pick<
   LiveStreamProvider,
-  'capabilities' | 'create' | 'get' | 'list' | 'update' | 'delete' | 'start' | 'stop'
+  'capabilities' | 'create' | 'get' | 'list' | 'update' | 'delete' | 'start' | 'stop' | 'getStatus'
 >;

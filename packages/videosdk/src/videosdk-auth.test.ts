@@ -32,7 +32,7 @@ function vendor() {
     headers.push(String(request.headers.get('authorization')));
     return fetch(request);
   };
-  return { headers, settings: { fetch: recording, retry: { maxRetries: 0 } } };
+  return { headers, settings: { apiVersion: 'v1' as const, fetch: recording, retry: { maxRetries: 0 } } };
 }
 
 function clock(at = start) {

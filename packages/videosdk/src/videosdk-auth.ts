@@ -18,6 +18,12 @@ export const videosdkEnvironmentVariables = {
 /** Lifetime of a token the adapter signs itself: the v1 API reference signs with `expiresIn: "10m"`. */
 export const defaultTokenTtlSeconds = 600;
 
+/**
+ * Lifetime of the v2 WHIP publish token (the ingest stream key): the vendor's server SDK signs it for `"1h"`
+ * (`WhipResource.create`, `expiresIn ?? "1h"`). An encoder presents it once, when it connects.
+ */
+export const defaultIngestTokenTtlSeconds = 3_600;
+
 /** A signed token is replaced once less than this remains (the vendor's server SDK renews 60 s early). */
 export const tokenRenewalMarginSeconds = 60;
 
@@ -30,12 +36,17 @@ export const tokenTtlBounds = { min: 120, max: 86_400 } as const;
  * renewal. Every JWT is also caught by core's JWT pattern.
  */
 export class VideosdkSecretSet extends SecretSet {
-  #tokens: string[] = [];
+  readonly #tokens = new Map<string, string[]>();
 
-  /** Remembers a freshly signed token; the one before stays, as a request may still carry it. */
-  addSignedToken(token: string): void {
-    this.#tokens = [token, ...this.#tokens.filter((known) => known !== token)].slice(0, 2);
-    this.replaceGroup('signed tokens', this.#tokens);
+  /**
+   * Remembers a freshly signed token; the one before of the same kind stays, as a request (or an encoder)
+   * may still carry it. API tokens and WHIP publish tokens are kept apart, so one does not push out the other.
+   */
+  addSignedToken(token: string, kind: 'api' | 'ingest' = 'api'): void {
+    const known = this.#tokens.get(kind) ?? [];
+    const kept = [token, ...known.filter((value) => value !== token)].slice(0, 2);
+    this.#tokens.set(kind, kept);
+    this.replaceGroup(`signed ${kind} tokens`, kept);
   }
 }
 
@@ -138,10 +149,29 @@ export function resolveVideosdkCredentials(settings: VideosdkCredentialInput): V
   });
 }
 
+/**
+ * The claims of a v2 server token, as the vendor's server SDK signs it by default (`generateToken`):
+ * `permissions: ['allow_join', 'allow_mod']`, `version: 2` (required for the v2 APIs) and `roles:
+ * ['crawler']` (a server-API token that cannot join a meeting; `rtc` would be the opposite) [v2 reference
+ * authentication page][server SDK 0.1.1].
+ */
+export const videosdkV2TokenClaims = {
+  permissions: ['allow_join', 'allow_mod'],
+  version: 2,
+  roles: ['crawler'],
+} as const;
+
 /** Options of {@link createVideosdkTokenSigner}. */
 export interface VideosdkTokenSignerOptions {
   apiKey: string;
   secret: string;
+  /**
+   * Claims beside `apikey`, `iat` and `exp`: none for v1 (its documentation signs `{ apikey }` alone, with
+   * a `jti`), {@link videosdkV2TokenClaims} for v2.
+   */
+  claims?: Readonly<Record<string, unknown>> | undefined;
+  /** Adds a random `jti`, as the v1 guide's Node sample does (`jwtid: uuid4()`). Default true. */
+  jti?: boolean | undefined;
   /** Lifetime of each token, in seconds. */
   ttlSeconds: number;
   /** Current time in ms. */
@@ -153,10 +183,11 @@ export interface VideosdkTokenSignerOptions {
 }
 
 /**
- * Signs the short-lived HS256 JWTs the v1 API expects: payload `{ apikey, iat, exp, jti }` as the vendor's
- * v1 authentication page and guide build it (`jwt.sign({ apikey }, secret, { algorithm: 'HS256',
- * expiresIn, jwtid })`). A token is reused until less than {@link tokenRenewalMarginSeconds} remain; callers
- * arriving while one is being signed share that signing.
+ * Signs the short-lived HS256 JWTs the vendor expects. v1: payload `{ apikey, iat, exp, jti }` as the
+ * vendor's v1 authentication page and guide build it (`jwt.sign({ apikey }, secret, { algorithm: 'HS256',
+ * expiresIn, jwtid })`); v2: `{ apikey, permissions, version: 2, roles, iat, exp }` as its server SDK does.
+ * A token is reused until less than {@link tokenRenewalMarginSeconds} remain; callers arriving while one
+ * is being signed share that signing.
  */
 export function createVideosdkTokenSigner(options: VideosdkTokenSignerOptions): { token(): Promise<string> } {
   const key = new TextEncoder().encode(options.secret);
@@ -168,12 +199,12 @@ export function createVideosdkTokenSigner(options: VideosdkTokenSignerOptions): 
     const expiresAt = issuedAt + options.ttlSeconds;
     let token: string;
     try {
-      token = await new SignJWT({ apikey: options.apiKey })
+      const jwt = new SignJWT({ apikey: options.apiKey, ...options.claims })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .setIssuedAt(issuedAt)
-        .setExpirationTime(expiresAt)
-        .setJti(globalThis.crypto.randomUUID())
-        .sign(key);
+        .setExpirationTime(expiresAt);
+      if (options.jti !== false) jwt.setJti(globalThis.crypto.randomUUID());
+      token = await jwt.sign(key);
     } catch (cause) {
       throw new AuthenticationError({
         provider,
@@ -198,41 +229,70 @@ export function createVideosdkTokenSigner(options: VideosdkTokenSignerOptions): 
   };
 }
 
-/** Options of {@link createVideosdkAuthorization}. */
-export interface VideosdkAuthorizationOptions {
+/** Options of {@link createVideosdkCredentials}. */
+export interface VideosdkCredentialOptions {
   settings: VideosdkCredentialInput;
+  /** Lifetime of each API token, in seconds. */
   ttlSeconds: number;
+  /** Lifetime of each WHIP publish token, in seconds (v2). */
+  ingestTtlSeconds?: number | undefined;
+  /** The claims of the API version spoken; see {@link VideosdkTokenSignerOptions.claims}. */
+  claims?: Readonly<Record<string, unknown>> | undefined;
+  /** Whether tokens carry a `jti` (v1). */
+  jti?: boolean | undefined;
   now: () => number;
   secrets: VideosdkSecretSet;
 }
 
+/** The tokens one provider uses. */
+export interface VideosdkCredentialSource {
+  /**
+   * The `Authorization` header value for each request: the bare JWT, no `Bearer ` prefix [v1 guide][vendor
+   * v2 reference: "no prefix"].
+   */
+  authorization(): Promise<string>;
+  /**
+   * The token an encoder presents to the v2 WHIP endpoint (its bearer token, the "stream key"): signed with
+   * the server token's claims, as the vendor's server SDK does for `whip.create`, but for the ingest
+   * lifetime; with a ready-made `token`, that token.
+   */
+  ingestToken(): Promise<string>;
+}
+
 /**
- * The `Authorization` header value for each request: the bare JWT, no `Bearer ` prefix [v1 guide][vendor v2
- * reference: "no prefix"]. Credentials are resolved on the first call (so a missing or unsafe credential
- * fails before any request) and every credential and token joins the secret set.
+ * Resolves the credentials on the first call of either function (so a missing or unsafe credential fails
+ * before any request) and signs tokens from then on; every credential and token joins the secret set.
  */
-export function createVideosdkAuthorization(options: VideosdkAuthorizationOptions): () => Promise<string> {
-  let source: (() => Promise<string>) | undefined;
-  return async () => {
-    if (!source) {
-      const credentials = resolveVideosdkCredentials(options.settings);
-      if (credentials.kind === 'token') {
-        options.secrets.add(credentials.token);
-        const { token } = credentials;
-        source = async () => token;
-      } else {
-        options.secrets.add(credentials.apiKey, credentials.secret);
-        const signer = createVideosdkTokenSigner({
-          apiKey: credentials.apiKey,
-          secret: credentials.secret,
-          ttlSeconds: options.ttlSeconds,
-          now: options.now,
-          onSigned: (token) => options.secrets.addSignedToken(token),
-          secrets: () => options.secrets,
-        });
-        source = () => signer.token();
-      }
+export function createVideosdkCredentials(options: VideosdkCredentialOptions): VideosdkCredentialSource {
+  let sources: { api: () => Promise<string>; ingest: () => Promise<string> } | undefined;
+  const resolve = () => {
+    if (sources) return sources;
+    const credentials = resolveVideosdkCredentials(options.settings);
+    if (credentials.kind === 'token') {
+      options.secrets.add(credentials.token);
+      const { token } = credentials;
+      sources = { api: async () => token, ingest: async () => token };
+      return sources;
     }
-    return source();
+    options.secrets.add(credentials.apiKey, credentials.secret);
+    const signer = (kind: 'api' | 'ingest', ttlSeconds: number) =>
+      createVideosdkTokenSigner({
+        apiKey: credentials.apiKey,
+        secret: credentials.secret,
+        ttlSeconds,
+        claims: options.claims,
+        jti: options.jti,
+        now: options.now,
+        onSigned: (token) => options.secrets.addSignedToken(token, kind),
+        secrets: () => options.secrets,
+      });
+    const api = signer('api', options.ttlSeconds);
+    const ingest = signer('ingest', options.ingestTtlSeconds ?? defaultIngestTokenTtlSeconds);
+    sources = { api: () => api.token(), ingest: () => ingest.token() };
+    return sources;
+  };
+  return {
+    authorization: async () => resolve().api(),
+    ingestToken: async () => resolve().ingest(),
   };
 }

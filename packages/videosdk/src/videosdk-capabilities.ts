@@ -1,4 +1,5 @@
 import type { ProviderCapabilities } from '@unilive/core';
+import type { VideosdkApiVersion } from './videosdk-api-version.js';
 
 /**
  * What the v1 live-stream API can do. A v1 stream accepts RTMP as soon as it exists and there is no call
@@ -22,4 +23,35 @@ export const videosdkV1Capabilities: ProviderCapabilities = {
   ingestProtocols: ['rtmp'],
   playbackProtocols: ['hls'],
   maxNameLength: 200,
+};
+
+/**
+ * What the v2 room API can do. `start` and `stop` start and end the room's HLS egress (`/v2/hls/start`,
+ * `/v2/hls/end`), and can be repeated; ingest is WHIP only (no RTMP into a room is documented); rooms keep
+ * no name; the REST `region` field is discontinued. The vendor's session status says whether a room
+ * session runs, which the HLS composer itself keeps open, so it does not tell whether the encoder's video
+ * arrives: `broadcasting` is not reported.
+ */
+export const videosdkV2Capabilities: ProviderCapabilities = {
+  lifecycle: 'explicit',
+  start: true,
+  stop: true,
+  restart: true,
+  update: true,
+  delete: true,
+  recording: true,
+  restream: true,
+  regions: false,
+  lowLatency: false,
+  broadcastingStatus: false,
+  names: false,
+  ingestProtocols: ['webrtc'],
+  playbackProtocols: ['hls'],
+  maxNameLength: 200,
+};
+
+/** The capability table of each API version. */
+export const videosdkCapabilities: Readonly<Record<VideosdkApiVersion, ProviderCapabilities>> = {
+  v1: videosdkV1Capabilities,
+  v2: videosdkV2Capabilities,
 };

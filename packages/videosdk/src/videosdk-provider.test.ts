@@ -52,6 +52,7 @@ function recordingFetch() {
 function setup(settings: VideosdkSettings = { token }) {
   const recorder = recordingFetch();
   const provider = videosdk({
+    apiVersion: 'v1',
     retry: { maxRetries: 0 },
     ...settings,
     fetch: recorder.fetch,
@@ -113,9 +114,9 @@ afterEach(() => {
 afterAll(() => nock.enableNetConnect());
 
 describe('videosdk provider', () => {
-  it('is the package default export, with v1 capabilities', () => {
+  it('is the package default export, with v1 capabilities when v1 is chosen', () => {
     expect(defaultExport).toBe(videosdk);
-    const provider = videosdk({ token });
+    const provider = videosdk({ token, apiVersion: 'v1' });
     expect(provider.specificationVersion).toBe('v1');
     expect(provider.id).toBe('videosdk');
     expect(provider.capabilities).toEqual({
@@ -202,8 +203,15 @@ describe('videosdk provider', () => {
             streamKey: guideKey,
           },
         ],
-        // record is false: the recording URL the 2021 guide still shows plays nothing, so it stays in raw only.
-        playback: [{ protocol: 'hls', url: `https://live.zujonow.com/live/${guideKey}/index.m3u8` }],
+        // record is false, yet the vendor sends the recording URL: it is listed as sent.
+        playback: [
+          { protocol: 'hls', url: `https://live.zujonow.com/live/${guideKey}/index.m3u8` },
+          {
+            protocol: 'hls',
+            url: `https://live.zujonow.com/live/${guideKey}/storage/index.m3u8`,
+            rendition: 'recording',
+          },
+        ],
         recording: false,
         restream: [{ url: 'rtmp://x.rtmp.youtube.com/live2', streamKey: youtubeKey }],
         createdAt: new Date('2021-07-05T12:43:52.921Z'),
@@ -300,7 +308,13 @@ describe('videosdk provider', () => {
             streamKey: 'k-1234',
           },
         ],
-        playback: [],
+        playback: [
+          {
+            protocol: 'hls',
+            url: 'https://live.videosdk.live/live/k-1234/storage/index.m3u8',
+            rendition: 'recording',
+          },
+        ],
         restream: [{ url: 'rtmp://a.example/live', streamKey: 'rs-key-1' }],
         raw,
       });
@@ -719,8 +733,8 @@ describe('videosdk provider', () => {
 
   describe('settings', () => {
     it('rejects an unknown apiVersion, naming the allowed ones', () => {
-      expect(() => videosdk({ token, apiVersion: 'v2' as 'v1' })).toThrow(
-        /unsupported `apiVersion`; expected one of v1/,
+      expect(() => videosdk({ token, apiVersion: 'v3' as 'v1' })).toThrow(
+        /unsupported `apiVersion`; expected one of v1, v2/,
       );
     });
 
@@ -732,7 +746,12 @@ describe('videosdk provider', () => {
 
     it('takes a baseUrl, for the sandbox and proxies', async () => {
       const recorder = recordingFetch();
-      const provider = videosdk({ token, baseUrl: 'https://proxy.example/videosdk', fetch: recorder.fetch });
+      const provider = videosdk({
+        token,
+        apiVersion: 'v1',
+        baseUrl: 'https://proxy.example/videosdk',
+        fetch: recorder.fetch,
+      });
       nock('https://proxy.example')
         .get(`/videosdk/v1/livestreams/${id}`)
         .reply(200, fixture('get-livestream').response.body);

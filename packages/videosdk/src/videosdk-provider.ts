@@ -12,39 +12,54 @@ import {
   type VideosdkApiImplementation,
   type VideosdkApiVersion,
   videosdkApiVersions,
+  videosdkDefaultApiVersion,
 } from './videosdk-api-version.js';
 import {
-  createVideosdkAuthorization,
+  createVideosdkCredentials,
+  defaultIngestTokenTtlSeconds,
   defaultTokenTtlSeconds,
   resolveVideosdkCredentials,
   tokenTtlBounds,
   VideosdkSecretSet,
   videosdkAccountOf,
+  videosdkV2TokenClaims,
 } from './videosdk-auth.js';
 import { classifyVideosdkError, readVideosdkError } from './videosdk-error.js';
 import { createVideosdkV1Api } from './videosdk-v1-livestreams.js';
+import { createVideosdkV2Api } from './videosdk-v2-rooms.js';
 
-/** The vendor's API root; `/v1/…` (and later `/v2/…`) paths are appended to it. */
+/** The vendor's API root; `/v1/…` or `/v2/…` paths are appended to it. */
 export const videosdkDefaultBaseUrl = 'https://api.videosdk.live';
 
 /** The environment variable the API root is read from when no `baseUrl` setting is given. */
 export const videosdkBaseUrlVariable = 'VIDEOSDK_BASE_URL';
+
+/** The environment variable that picks the API version when the `apiVersion` setting is left out. */
+export const videosdkApiVersionVariable = 'VIDEOSDK_API_VERSION';
 
 /** Settings every form of {@link videosdk} takes besides its credentials. */
 export interface VideosdkCommonSettings extends ProviderSettingsBase {
   /** API root. Default: `VIDEOSDK_BASE_URL`, else `https://api.videosdk.live`. */
   baseUrl?: string | undefined;
   /**
-   * The vendor API to speak. Default and only value today: `'v1'` (`/v1/livestreams`). The room-based v2
-   * API will be added as `'v2'` without changing the provider's interface.
+   * The vendor API to speak: `'v2'` (rooms, WHIP ingest, HLS playback, RTMP-out restream), the default, or
+   * `'v1'` (`/v1/livestreams`: RTMP ingest, always on), which the vendor withdrew from its documentation in
+   * 2023. Defaults to `VIDEOSDK_API_VERSION`, then `'v2'`. Capabilities differ per version (see
+   * `videosdkCapabilities`).
    */
   apiVersion?: VideosdkApiVersion | undefined;
   /**
-   * Lifetime of each token the adapter signs from `apiKey` and `secret`, in seconds (120 to 86 400).
+   * Lifetime of each API token the adapter signs from `apiKey` and `secret`, in seconds (120 to 86 400).
    * Default 600, as in the vendor's v1 API reference; a token is renewed when less than 60 s remain.
    * Ignored with `token`.
    */
   tokenTtlSeconds?: number | undefined;
+  /**
+   * v2: lifetime of the WHIP publish token handed out as the ingest stream key, in seconds (120 to 86 400).
+   * Default 3 600, as the vendor's server SDK signs it; an encoder must connect before it expires, and a
+   * later read of the stream returns a fresh one. Ignored with `token`, which is handed out as it is.
+   */
+  ingestTokenTtlSeconds?: number | undefined;
   /**
    * Internal, for tests: the clock (ms since the epoch) the token signer reads, so renewal can be tested
    * without waiting. Not part of the supported API.
@@ -84,6 +99,7 @@ export const videosdkSettingNames = {
   ...providerSettingsBaseNames,
   apiVersion: true,
   tokenTtlSeconds: true,
+  ingestTokenTtlSeconds: true,
   now: true,
   token: true,
   apiKey: true,
@@ -100,26 +116,38 @@ export const videosdkSettingNames = {
  *
  * Credentials are read on the first request, not here, so a missing or unsafe one fails that request
  * before anything is sent. With `apiKey` and `secret`, the adapter signs short-lived HS256 tokens itself
- * and renews them before they expire.
+ * and renews them before they expire. `apiVersion` picks the vendor API, v2 by default.
+ *
+ * @throws InvalidInputError for an unknown `apiVersion` (or `VIDEOSDK_API_VERSION`) or a token lifetime
+ *   out of bounds.
  */
 export function videosdk(given: VideosdkSettings = {}): LiveStreamProvider {
   const settings = readSettings('videosdk', given, videosdkSettingNames);
   const apiVersion = readApiVersion(settings.apiVersion);
-  const ttlSeconds = readTokenTtl(settings.tokenTtlSeconds);
+  const ttlSeconds = readTokenTtl(settings.tokenTtlSeconds, 'tokenTtlSeconds', defaultTokenTtlSeconds);
+  const ingestTtlSeconds = readTokenTtl(
+    settings.ingestTokenTtlSeconds,
+    'ingestTokenTtlSeconds',
+    defaultIngestTokenTtlSeconds,
+  );
   const secrets = new VideosdkSecretSet();
   for (const value of [settings.token, settings.apiKey, settings.secret]) {
     if (typeof value === 'string') secrets.add(value);
   }
-  const authorization = createVideosdkAuthorization({
+  // One signing code for both versions; only the claims differ (v1 `{ apikey, jti }`, v2 the SDK's).
+  const credentials = createVideosdkCredentials({
     settings,
     ttlSeconds,
+    ingestTtlSeconds,
+    ...(apiVersion === 'v2' ? { claims: videosdkV2TokenClaims, jti: false } : {}),
     now: settings.now ?? Date.now,
     secrets,
   });
+  const baseUrl = loadOptionalSetting(settings.baseUrl, videosdkBaseUrlVariable) ?? videosdkDefaultBaseUrl;
   const http = createHttpClient({
     provider: 'videosdk',
-    baseUrl: loadOptionalSetting(settings.baseUrl, videosdkBaseUrlVariable) ?? videosdkDefaultBaseUrl,
-    headers: async () => ({ authorization: await authorization() }),
+    baseUrl,
+    headers: async () => ({ authorization: await credentials.authorization() }),
     // The API key names the account whose budget a shared rate limit keeps (digested, never stored).
     account: () => videosdkAccountOf(resolveVideosdkCredentials(settings)),
     ...transportSettings(settings),
@@ -129,8 +157,16 @@ export function videosdk(given: VideosdkSettings = {}): LiveStreamProvider {
   });
   const implementations: Record<VideosdkApiVersion, () => VideosdkApiImplementation> = {
     v1: () => createVideosdkV1Api(http, secrets),
+    v2: () =>
+      createVideosdkV2Api({
+        http,
+        secrets,
+        whipUrl: `${baseUrl.replace(/\/+$/, '')}/v2/whip`,
+        ingestToken: () => credentials.ingestToken(),
+      }),
   };
   const api = implementations[apiVersion]();
+  const getStatus = api.getStatus;
 
   return {
     specificationVersion: 'v1',
@@ -143,24 +179,27 @@ export function videosdk(given: VideosdkSettings = {}): LiveStreamProvider {
     delete: (id, options) => api.delete(id, options),
     start: (id, options) => api.start(id, options),
     stop: (id, options) => api.stop(id, options),
+    ...(getStatus ? { getStatus: (id, options) => getStatus(id, options) } : {}),
     secrets: () => secrets.values(),
   };
 }
 
 function readApiVersion(value: unknown): VideosdkApiVersion {
-  if (value === undefined) return 'v1';
+  const chosen = value ?? loadOptionalSetting(undefined, videosdkApiVersionVariable);
+  if (chosen === undefined) return videosdkDefaultApiVersion;
   const known = videosdkApiVersions as readonly unknown[];
-  if (known.includes(value)) return value as VideosdkApiVersion;
+  if (known.includes(chosen)) return chosen as VideosdkApiVersion;
+  const source = value === undefined ? videosdkApiVersionVariable : '`apiVersion`';
   throw new InvalidInputError({
     provider: 'videosdk',
     operation: 'configure',
-    message: `videosdk: unsupported \`apiVersion\`; expected one of ${videosdkApiVersions.join(', ')} (v2 is not implemented yet)`,
+    message: `videosdk: unsupported ${source}; expected one of ${videosdkApiVersions.join(', ')}`,
     issues: [{ path: 'apiVersion', message: `expected one of ${videosdkApiVersions.join(', ')}` }],
   });
 }
 
-function readTokenTtl(value: unknown): number {
-  if (value === undefined) return defaultTokenTtlSeconds;
+function readTokenTtl(value: unknown, setting: string, fallback: number): number {
+  if (value === undefined) return fallback;
   if (
     typeof value === 'number' &&
     Number.isInteger(value) &&
@@ -173,7 +212,7 @@ function readTokenTtl(value: unknown): number {
   throw new InvalidInputError({
     provider: 'videosdk',
     operation: 'configure',
-    message: `videosdk: \`tokenTtlSeconds\` must be ${expected}`,
-    issues: [{ path: 'tokenTtlSeconds', message: `expected ${expected}` }],
+    message: `videosdk: \`${setting}\` must be ${expected}`,
+    issues: [{ path: setting, message: `expected ${expected}` }],
   });
 }

@@ -1,20 +1,41 @@
 import { fixtureHarness, runLiveStreamContract, sandboxHarness } from '@unilive/testing/contract';
 import nock from 'nock';
-import { fixtureContract, fixtureCreateInput } from '../test/contract-config.js';
+import {
+  fixtureContract,
+  fixtureCreateInput,
+  v2FixtureContract,
+  v2FixtureCreateInput,
+} from '../test/contract-config.js';
 import { videosdk } from './videosdk-provider.js';
 
 runLiveStreamContract({
-  name: 'videosdk on recorded fixtures',
+  name: 'videosdk v2 on recorded fixtures',
+  createInput: v2FixtureCreateInput,
+  setup: fixtureHarness({ nock, ...v2FixtureContract }),
+});
+
+runLiveStreamContract({
+  name: 'videosdk v2 on the sandbox',
+  createInput: { name: 'unilive contract stream', recording: true },
+  setup: sandboxHarness({
+    provider: 'videosdk',
+    createProvider: (sandbox) => videosdk({ ...sandbox.adapterSettings('videosdk'), apiVersion: 'v2' }),
+  }),
+  wait: { intervalMs: 20, maxIntervalMs: 50 },
+});
+
+runLiveStreamContract({
+  name: 'videosdk v1 on recorded fixtures',
   createInput: fixtureCreateInput,
   setup: fixtureHarness({ nock, ...fixtureContract }),
 });
 
 runLiveStreamContract({
-  name: 'videosdk on the sandbox',
+  name: 'videosdk v1 on the sandbox',
   createInput: fixtureCreateInput,
   setup: sandboxHarness({
     provider: 'videosdk',
-    createProvider: (sandbox) => videosdk(sandbox.adapterSettings('videosdk')),
+    createProvider: (sandbox) => videosdk({ ...sandbox.adapterSettings('videosdk'), apiVersion: 'v1' }),
   }),
   wait: { intervalMs: 100, maxIntervalMs: 100 },
 });

@@ -9,7 +9,7 @@ const directory = fileURLToPath(new URL('../../../test-fixtures/videosdk', impor
 const fixtureToken = loadFixture(directory, 'get-livestream').request.headers?.authorization ?? '';
 
 /** The settings the recorded fixtures expect. */
-export const fixtureSettings = { token: fixtureToken };
+export const fixtureSettings = { token: fixtureToken, apiVersion: 'v1' } as const;
 
 /** The seed's own create body: recording on, one YouTube restream target. */
 export const fixtureCreateInput = {
@@ -75,5 +75,73 @@ export const fixtureContract = {
     'not-found': 'get-livestream.404',
     'rate-limit': 'get-livestream.429',
     'server-error': 'get-livestream.500',
+  },
+} satisfies Omit<FixtureHarnessOptions, 'nock'>;
+
+// The v2 fixtures carry one fixed token with the v2 server claims (`version: 2`, `roles: ['crawler']`).
+const v2FixtureToken = loadFixture(directory, 'v2-rooms-get').request.headers?.authorization ?? '';
+
+/** The settings the recorded v2 fixtures expect. */
+export const v2FixtureSettings = { token: v2FixtureToken, apiVersion: 'v2' } as const;
+
+/** The v2 round trip's create: recording on, one YouTube restream target (started with the HLS egress). */
+export const v2FixtureCreateInput = {
+  name: 'unilive contract stream',
+  recording: true,
+  restream: [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: 'fcz-4da-dver-qxzp-0rm' }],
+};
+
+/** How the recorded v2 fixtures replay the contract (see {@link fixtureContract}). */
+export const v2FixtureContract = {
+  origin: 'https://api.videosdk.live',
+  directory,
+  createProvider: () => videosdk({ ...v2FixtureSettings }),
+  secrets: { token: v2FixtureToken, 'restream key': 'fcz-4da-dver-qxzp-0rm' },
+  steps: {
+    create: ['v2-rooms-create'],
+    get: ['v2-rooms-get', 'v2-hls-active.none'],
+    list: ['v2-rooms-list', 'v2-hls-active.none'],
+    // No name to change: update reads the stream.
+    update: ['v2-rooms-get', 'v2-hls-active.none'],
+    start: [
+      'v2-hls-start',
+      'v2-livestreams-start',
+      'v2-rooms-get',
+      'v2-hls-active.starting',
+      'v2-livestreams-list.running',
+    ],
+    // waitForState polls the status call, then reads the whole stream once.
+    'wait-ready': ['v2-hls-active', 'v2-rooms-get', 'v2-hls-active', 'v2-livestreams-list.running'],
+    stop: [
+      'v2-hls-active',
+      'v2-livestreams-list.running',
+      'v2-livestreams-end',
+      'v2-hls-end',
+      'v2-rooms-get',
+      'v2-hls-active.stopping',
+      'v2-livestreams-list.ended',
+    ],
+    'wait-stopped': ['v2-hls-active.none', 'v2-rooms-get', 'v2-hls-active.none'],
+    delete: ['v2-rooms-deactivate'],
+    'get-deleted': ['v2-rooms-get.404'],
+    'error-subject': ['v2-rooms-create.error-subject'],
+  },
+  operations: {
+    create: 'v2-rooms-create.error-subject',
+    get: 'v2-rooms-get',
+    list: 'v2-rooms-list',
+    delete: 'v2-rooms-deactivate',
+    // Its request leaves the body unmatched: the error subject starts without the lifecycle's recording.
+    start: 'v2-hls-start.409',
+    stop: 'v2-hls-end',
+    status: 'v2-hls-active',
+  },
+  errors: {
+    unauthorized: 'v2-rooms-get.401',
+    forbidden: 'v2-rooms-get.403',
+    'not-found': 'v2-rooms-get.404',
+    conflict: 'v2-hls-start.409',
+    'rate-limit': 'v2-rooms-get.429',
+    'server-error': 'v2-rooms-get.500',
   },
 } satisfies Omit<FixtureHarnessOptions, 'nock'>;

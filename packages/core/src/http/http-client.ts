@@ -141,7 +141,14 @@ export interface HttpClient {
   request<T = undefined>(request: HttpRequest<T>): Promise<HttpResponse<T>>;
 }
 
-const requestIdHeaders = ['x-request-id', 'request-id', 'x-amzn-requestid', 'x-correlation-id', 'cf-ray'];
+const requestIdHeaders = [
+  'x-request-id',
+  'request-id',
+  'x-amzn-requestid',
+  'x-amz-request-id',
+  'x-correlation-id',
+  'cf-ray',
+];
 
 // Failures where the request never left this machine: even a create may be retried after them.
 const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);

@@ -190,7 +190,15 @@ describe('videosdk sandbox dialect', () => {
     expect(videosdkDialect.operationOf(request('GET', '/v1/livestreams/abc'))).toBe('get');
     expect(videosdkDialect.operationOf(request('POST', '/v1/livestreams/abc'))).toBe('update');
     expect(videosdkDialect.operationOf(request('DELETE', '/v1/livestreams/abc'))).toBe('delete');
-    expect(videosdkDialect.operationOf(request('GET', '/v2/rooms'))).toBeUndefined();
+    expect(videosdkDialect.operationOf(request('GET', '/v2/rooms'))).toBe('list');
+    expect(videosdkDialect.operationOf(request('POST', '/v2/rooms'))).toBe('create');
+    expect(videosdkDialect.operationOf(request('GET', '/v2/rooms/abcd-efgh-ijkl'))).toBe('get');
+    expect(videosdkDialect.operationOf(request('POST', '/v2/rooms/abcd-efgh-ijkl'))).toBe('update');
+    expect(videosdkDialect.operationOf(request('POST', '/v2/rooms/deactivate'))).toBe('delete');
+    expect(videosdkDialect.operationOf(request('POST', '/v2/hls/start'))).toBe('start');
+    expect(videosdkDialect.operationOf(request('POST', '/v2/hls/end'))).toBe('stop');
+    expect(videosdkDialect.operationOf(request('GET', '/v2/hls/abcd-efgh-ijkl/active'))).toBe('status');
+    expect(videosdkDialect.operationOf(request('GET', '/v2/livestreams'))).toBeUndefined();
   });
 
   it('renders errors as { message }; a conflict, which v1 cannot have, as 409', () => {
@@ -203,6 +211,6 @@ describe('videosdk sandbox dialect', () => {
 
   it('answers unknown routes with 404', async () => {
     const call = sandbox();
-    expect((await call('GET', '/v2/livestreams')).status).toBe(404);
+    expect((await call('GET', '/v3/livestreams')).status).toBe(404);
   });
 });

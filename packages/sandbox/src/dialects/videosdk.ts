@@ -8,6 +8,12 @@ import type {
   SandboxRequest,
   SandboxResponse,
 } from '../types.js';
+import {
+  describeVideosdkV2Room,
+  handleVideosdkV2,
+  isVideosdkV2Path,
+  videosdkV2OperationOf,
+} from './videosdk-v2.js';
 
 /**
  * videosdk.live, v1 live-stream API (`/v1/livestreams`), as the vendor documented it until the product was
@@ -68,10 +74,14 @@ const collectionName = 'livestreams';
 const invalidToken = '`token` is invalid.';
 const notFound = 'Livestream not found.';
 
-/** The videosdk v1 dialect of the sandbox. */
+/**
+ * The videosdk dialect of the sandbox: v1 (`/v1/livestreams`, this file) and v2 (`/v2/…`, rooms, sessions,
+ * HLS and RTMP-out; `videosdk-v2.ts`) side by side under one host, as at the vendor, so one adapter
+ * setting (`apiVersion`) picks between them.
+ */
 export const videosdkDialect: SandboxDialect = {
   id: 'videosdk',
-  // The adapter's base URL is the bare API host; `/v1` is part of every path, as at the vendor.
+  // The adapter's base URL is the bare API host; `/v1` or `/v2` is part of every path, as at the vendor.
   basePath: '',
 
   defaultCredentials: () => ({
@@ -80,6 +90,7 @@ export const videosdkDialect: SandboxDialect = {
   }),
 
   operationOf(request: SandboxRequest): FaultOperation | undefined {
+    if (isVideosdkV2Path(request.path)) return videosdkV2OperationOf(request);
     const route = routeOf(request.path);
     if (route === 'collection') {
       if (request.method === 'POST') return 'create';
@@ -94,6 +105,8 @@ export const videosdkDialect: SandboxDialect = {
   },
 
   error(kind: ErrorKind, status: number, message: string): SandboxResponse {
+    // Both versions answer errors alike: `{ message }`, and 409 for a conflict (v2 can have real ones: an
+    // egress that is starting or stopping).
     // v1 has no state that could conflict: every call there succeeds or fails on its own. The nearest
     // honest answer is the status the vendor's server SDK reads as a conflict, 409, whatever the engine
     // proposes (422 is a validation failure at this vendor: `invalid_object`).
@@ -104,6 +117,7 @@ export const videosdkDialect: SandboxDialect = {
   },
 
   handle(request: SandboxRequest, context: DialectContext): SandboxResponse {
+    if (isVideosdkV2Path(request.path)) return handleVideosdkV2(request, context);
     const route = routeOf(request.path);
     if (route === undefined) return notFoundRoute(request);
     if (!authenticated(request.headers.get('authorization'), context.settings, context.now())) {
@@ -160,7 +174,7 @@ export const videosdkDialect: SandboxDialect = {
 
   describe(id: string, context: DialectContext) {
     const stream = context.collection<VideosdkLiveStreamRecord>(collectionName).get(id);
-    return stream ? { record: { ...render(stream, context) } } : undefined;
+    return stream ? { record: { ...render(stream, context) } } : describeVideosdkV2Room(id, context);
   },
 };
 
@@ -272,23 +286,32 @@ function readRestream(value: unknown, context: DialectContext): VideosdkRestream
  * account secret, an `apikey` claim naming the account, not expired, not before its `nbf`.
  */
 function authenticated(header: string | null, settings: DialectSettings, nowMs: number): boolean {
+  return verifiedClaims(header, settings, nowMs) !== undefined;
+}
+
+/** The claims of a token {@link authenticated} accepts (v2 checks its `version` and `roles` too). */
+export function verifiedClaims(
+  header: string | null,
+  settings: DialectSettings,
+  nowMs: number,
+): Record<string, unknown> | undefined {
   const { apiKey, secret } = settings.credentials;
-  if (!header || !apiKey || !secret) return false;
+  if (!header || !apiKey || !secret) return undefined;
   // The vendor takes the whole header as the token: a "Bearer " prefix makes it no JWT at all.
   const parts = header.split('.');
-  if (parts.length !== 3 || !parts.every((part) => /^[A-Za-z0-9_-]+$/.test(part))) return false;
+  if (parts.length !== 3 || !parts.every((part) => /^[A-Za-z0-9_-]+$/.test(part))) return undefined;
   const [encodedHeader = '', encodedPayload = '', signature = ''] = parts;
   const protectedHeader = decodeJson(encodedHeader);
-  if (protectedHeader?.alg !== 'HS256') return false;
+  if (protectedHeader?.alg !== 'HS256') return undefined;
   const expected = createHmac('sha256', secret).update(`${encodedHeader}.${encodedPayload}`).digest();
   const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return false;
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
   const payload = decodeJson(encodedPayload);
-  if (!payload || payload.apikey !== apiKey) return false;
+  if (!payload || payload.apikey !== apiKey) return undefined;
   const now = Math.floor(nowMs / 1000);
-  if (payload.exp !== undefined && (typeof payload.exp !== 'number' || payload.exp <= now)) return false;
-  if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf > now)) return false;
-  return true;
+  if (payload.exp !== undefined && (typeof payload.exp !== 'number' || payload.exp <= now)) return undefined;
+  if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf > now)) return undefined;
+  return payload;
 }
 
 function decodeJson(part: string): Record<string, unknown> | undefined {
@@ -301,7 +324,7 @@ function decodeJson(part: string): Record<string, unknown> | undefined {
 }
 
 // The account id is stable per API key, like the vendor's `userId` (24 hex digits).
-function userIdOf(settings: DialectSettings): string {
+export function userIdOf(settings: DialectSettings): string {
   return createHash('sha256')
     .update(settings.credentials.apiKey ?? '')
     .digest('hex')
@@ -312,12 +335,12 @@ function invalid(message: string): SandboxResponse {
   return { status: 400, body: { message } };
 }
 
-function positiveInteger(value: string | null): number | undefined {
+export function positiveInteger(value: string | null): number | undefined {
   if (value === null || !/^\d+$/.test(value)) return undefined;
   const number = Number(value);
   return number >= 1 ? number : undefined;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

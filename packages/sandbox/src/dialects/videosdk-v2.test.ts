@@ -1,0 +1,190 @@
+import { createHmac } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createEngine } from '../engine.js';
+import type { SandboxResponse } from '../types.js';
+import { videosdkDialect } from './videosdk.js';
+
+const { apiKey, secret } = videosdkDialect.defaultCredentials() as { apiKey: string; secret: string };
+const transitionMs = 40;
+
+function jwt(payload: Record<string, unknown>): string {
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const input = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(payload)}`;
+  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+}
+
+const now = () => Math.floor(Date.now() / 1000);
+const serverClaims = { permissions: ['allow_join', 'allow_mod'], version: 2, roles: ['crawler'] };
+const serverToken = () => jwt({ apikey: apiKey, ...serverClaims, iat: now(), exp: now() + 600 });
+
+const engines: ReturnType<typeof createEngine>[] = [];
+const changes: { kind: string; id: string; state?: string; previousState?: string }[] = [];
+function sandbox() {
+  const engine = createEngine({ dialects: [videosdkDialect], transitionMs });
+  engines.push(engine);
+  changes.length = 0;
+  engine.onStreamChange(({ kind, id, state, previousState }) =>
+    changes.push({ kind, id, ...(state ? { state } : {}), ...(previousState ? { previousState } : {}) }),
+  );
+  return async (
+    method: string,
+    path: string,
+    options: { body?: unknown; query?: string; authorization?: string } = {},
+  ): Promise<SandboxResponse> => {
+    const headers = new Headers({ authorization: options.authorization ?? serverToken() });
+    const outcome = await engine.handle('videosdk', {
+      method,
+      path,
+      query: new URLSearchParams(options.query ?? ''),
+      headers,
+      body: options.body,
+    });
+    if (outcome.kind !== 'respond') throw new Error('dropped');
+    return outcome.response;
+  };
+}
+afterEach(() => {
+  for (const engine of engines.splice(0)) engine.close();
+});
+
+// Waits for the dialect's timed transition by polling the answer, never by asserting a duration.
+async function until(check: () => Promise<boolean>): Promise<void> {
+  for (let tries = 0; tries < 500; tries += 1) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error('the transition never happened');
+}
+
+const bodyOf = (response: SandboxResponse) => response.body as Record<string, unknown>;
+
+describe('videosdk v2 sandbox dialect', () => {
+  it("refuses a token without version 2 and the crawler role with the error table's 403", async () => {
+    const call = sandbox();
+    const message =
+      'Unauthorised access to V2 API, please provide valid payload version. Your role must be a CRAWLER in token payload to use V2 API.';
+    for (const claims of [{ roles: ['crawler'] }, { version: 2 }, { version: 2, roles: ['rtc'] }]) {
+      const authorization = jwt({ apikey: apiKey, ...claims, iat: now(), exp: now() + 600 });
+      expect(await call('GET', '/v2/rooms', { authorization })).toEqual({ status: 403, body: { message } });
+    }
+    expect((await call('GET', '/v2/rooms', { authorization: `Bearer ${serverToken()}` })).status).toBe(401);
+  });
+
+  it('creates rooms (idempotent on customRoomId), gets them and pages them with pageInfo', async () => {
+    const call = sandbox();
+    const created = bodyOf(await call('POST', '/v2/rooms', { body: {} }));
+    expect(created.roomId).toMatch(/^[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}$/);
+    expect(created).toMatchObject({ customRoomId: null, disabled: false });
+    const custom = bodyOf(await call('POST', '/v2/rooms', { body: { customRoomId: 'team-a' } }));
+    expect(bodyOf(await call('POST', '/v2/rooms', { body: { customRoomId: 'team-a' } })).roomId).toBe(
+      custom.roomId,
+    );
+    expect(bodyOf(await call('GET', `/v2/rooms/${String(created.roomId)}`))).toEqual(created);
+    expect(bodyOf(await call('GET', '/v2/rooms/team-a')).roomId).toBe(custom.roomId);
+    const first = bodyOf(await call('GET', '/v2/rooms', { query: 'page=1&perPage=1' }));
+    expect(first.pageInfo).toEqual({ currentPage: 1, perPage: 1, lastPage: 2, total: 2 });
+    expect((first.data as unknown[]).length).toBe(1);
+  });
+
+  it('runs the HLS lifecycle: starting, playable after transitionMs, stopping, then none', async () => {
+    const call = sandbox();
+    const { roomId } = bodyOf(await call('POST', '/v2/rooms', { body: {} })) as { roomId: string };
+    const active = () => call('GET', `/v2/hls/${roomId}/active`);
+    expect(await active()).toEqual({ status: 404, body: { message: 'HLS not found.' } });
+
+    const started = bodyOf(
+      await call('POST', '/v2/hls/start', { body: { roomId, config: { quality: 'high' } } }),
+    );
+    expect(started.playbackHlsUrl).toMatch(/^https:\/\/cdn\.videosdk\.live\/meetings-hls\/.+\/index\.m3u8$/);
+    expect(started.livestreamUrl).toMatch(/\/live\.m3u8$/);
+    const starting = bodyOf(await active());
+    expect(starting.code).toBe(200);
+    expect((starting.data as Record<string, unknown>).playbackHlsUrl).toBeUndefined();
+    expect((await call('POST', '/v2/hls/start', { body: { roomId } })).status).toBe(409);
+
+    await until(
+      async () => (bodyOf(await active()).data as Record<string, unknown>).playbackHlsUrl !== undefined,
+    );
+    const session = bodyOf(await call('GET', `/v2/sessions/${String(started.sessionId)}`));
+    expect(session.status).toBe('ongoing');
+
+    const ended = await call('POST', '/v2/hls/end', { body: { roomId } });
+    expect(ended).toEqual({
+      status: 200,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: '"HLS ended successfully"',
+    });
+    expect((bodyOf(await active()).data as Record<string, unknown>).end).toEqual(expect.any(String));
+    await until(async () => (await active()).status === 404);
+    expect(bodyOf(await call('GET', `/v2/sessions/${String(started.sessionId)}`)).status).toBe('ended');
+    // One emitter tells every observer, in the vendor's hls-* words.
+    expect(changes).toEqual([
+      { kind: 'created', id: roomId, state: 'hls-stopped' },
+      { kind: 'state-changed', id: roomId, state: 'hls-starting', previousState: 'hls-stopped' },
+      { kind: 'state-changed', id: roomId, state: 'hls-playable', previousState: 'hls-starting' },
+      { kind: 'state-changed', id: roomId, state: 'hls-stopping', previousState: 'hls-playable' },
+      { kind: 'state-changed', id: roomId, state: 'hls-stopped', previousState: 'hls-stopping' },
+    ]);
+  });
+
+  it('RTMP-outs need a running session, outputs and a layout; their records echo the keys', async () => {
+    const call = sandbox();
+    const { roomId } = bodyOf(await call('POST', '/v2/rooms', { body: {} })) as { roomId: string };
+    const outputs = [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: 'key-0001' }];
+    const layout = { type: 'GRID', priority: 'SPEAKER' };
+    expect(
+      await call('POST', '/v2/livestreams/start', { body: { roomId, outputs, config: { layout } } }),
+    ).toEqual({
+      status: 404,
+      body: { message: 'Session not found.' },
+    });
+    await call('POST', '/v2/hls/start', { body: { roomId } });
+    expect(bodyOf(await call('POST', '/v2/livestreams/start', { body: { roomId, outputs } })).message).toBe(
+      'Please provide layout under config object.',
+    );
+    expect(
+      bodyOf(
+        await call('POST', '/v2/livestreams/start', { body: { roomId, outputs: [], config: { layout } } }),
+      ).message,
+    ).toBe('Please provide outputs.');
+    expect(
+      (await call('POST', '/v2/livestreams/start', { body: { roomId, outputs, config: { layout } } })).body,
+    ).toBe('"Livestream started successfully"');
+    const listed = bodyOf(await call('GET', '/v2/livestreams', { query: `roomId=${roomId}` }));
+    expect(listed.data).toEqual([expect.objectContaining({ roomId, outputs, end: null })]);
+    await call('POST', '/v2/livestreams/end', { body: { roomId } });
+    const after = bodyOf(await call('GET', '/v2/livestreams', { query: `roomId=${roomId}` }));
+    expect((after.data as { end: unknown }[])[0]?.end).toEqual(expect.any(String));
+  });
+
+  it('deactivating a room ends its egress; it then answers 404; a custom id is refused with 402', async () => {
+    const call = sandbox();
+    const { roomId } = bodyOf(await call('POST', '/v2/rooms', { body: { customRoomId: 'gone-soon' } })) as {
+      roomId: string;
+    };
+    await call('POST', '/v2/hls/start', { body: { roomId } });
+    expect((await call('POST', '/v2/rooms/deactivate', { body: { roomId: 'gone-soon' } })).status).toBe(402);
+    const deactivated = await call('POST', '/v2/rooms/deactivate', { body: { roomId } });
+    expect(bodyOf(deactivated)).toMatchObject({ roomId, disabled: true });
+    expect(await call('GET', `/v2/rooms/${roomId}`)).toEqual({
+      status: 404,
+      body: { message: 'Room not found.' },
+    });
+    expect((await call('GET', `/v2/hls/${roomId}/active`)).status).toBe(404);
+    expect(bodyOf(await call('GET', '/v2/rooms')).data).toEqual([]);
+    expect((await call('POST', '/v2/rooms/deactivate', { body: {} })).status).toBe(400);
+  });
+
+  it('toggles a room with { status }; a disabled room cannot start HLS', async () => {
+    const call = sandbox();
+    const { roomId } = bodyOf(await call('POST', '/v2/rooms', { body: {} })) as { roomId: string };
+    expect(bodyOf(await call('POST', `/v2/rooms/${roomId}`, { body: { status: 'disabled' } }))).toMatchObject(
+      {
+        status: 'disabled',
+        disabled: true,
+      },
+    );
+    expect((await call('POST', '/v2/hls/start', { body: { roomId } })).status).toBe(404);
+    expect((await call('POST', `/v2/rooms/${roomId}`, { body: { status: 'paused' } })).status).toBe(400);
+  });
+});

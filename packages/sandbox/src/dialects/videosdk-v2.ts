@@ -1,0 +1,532 @@
+import type { DialectContext, FaultOperation, SandboxRequest, SandboxResponse } from '../types.js';
+import { isObject, positiveInteger, userIdOf, verifiedClaims } from './videosdk.js';
+
+/**
+ * videosdk.live v2, the part a live stream uses: rooms (`/v2/rooms`), their sessions (`/v2/sessions`), the
+ * HLS egress (`/v2/hls/start|end`, `/v2/hls/{roomId}/active`) and RTMP-outs (`/v2/livestreams/start|end`,
+ * `/v2/livestreams`), as the v2 reference (videosdk-docs, 2024), its live pages (2025) and the vendor's
+ * server SDK describe them.
+ *
+ * - Authentication: the v1 check (HS256 with the account secret, `apikey`, `exp`/`nbf`) and, as the v2
+ *   error table says, `version: 2` with the `crawler` role: else 403 "Unauthorised access to V2 API…".
+ * - HLS: start answers the egress with its playback URLs at once (as the reference shows), but the active
+ *   egress shows no playback URL until it is playable, `transitionMs` later (the `hls-playable` webhook's
+ *   moment). End marks it ended (`end` set) and it stays active for `transitionMs`, then 404.
+ * - A session opens when HLS starts in a room without one (the composer joins the room) and ends with it.
+ * - Deactivated rooms answer 404 to get and leave the list. Unverified at the vendor (its server SDK says
+ *   only that deactivate returns the disabled room); a sandbox choice.
+ * - Errors are `{ message }` with the v2 error table's wording (`error-event.md`): 400 invalid_params, 401
+ *   invalid_token, 403 unauthorized_token, 404 resource_not_found, 422 invalid_object; 402 for a custom
+ *   room id on deactivate (server SDK). Action calls answer bare JSON strings.
+ */
+
+interface RoomRecord {
+  /** The room id (`xxxx-xxxx-xxxx`): the store's key. */
+  id: string;
+  recordId: string;
+  customRoomId: string | null;
+  userId: string;
+  disabled: boolean;
+  deactivated: boolean;
+  webhook?: unknown;
+  autoCloseConfig?: unknown;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface SessionRecord {
+  id: string;
+  roomId: string;
+  start: string;
+  end: string | null;
+  status: 'ongoing' | 'ended';
+}
+
+interface HlsRecord {
+  id: string;
+  roomId: string;
+  sessionId: string;
+  start: string;
+  end: string | null;
+  /** `starting` until playable; `stopping` once ended, until it leaves the active endpoint. */
+  phase: 'starting' | 'playable' | 'stopping' | 'ended';
+  key: string;
+  config: unknown;
+}
+
+interface RtmpOutRecord {
+  id: string;
+  roomId: string;
+  sessionId: string;
+  outputs: { url: string; streamKey: string }[];
+  start: string;
+  end: string | null;
+}
+
+const apiHost = 'https://api.videosdk.live';
+const cdn = 'https://cdn.videosdk.live/meetings-hls';
+const defaultPageSize = 20;
+const maxPageSize = 100;
+
+const messages = {
+  invalidToken: '`token` is invalid.',
+  unauthorizedToken:
+    'Unauthorised access to V2 API, please provide valid payload version. Your role must be a CRAWLER in token payload to use V2 API.',
+  roomId: 'Please provide a valid `roomId` in body params.',
+  roomNotFound: 'Room not found.',
+  sessionNotFound: 'Session not found.',
+  hlsNotFound: 'HLS not found.',
+  outputs: 'Please provide outputs.',
+  layout: 'Please provide layout under config object.',
+  layoutType: 'layout.type must be SPOTLIGHT, SIDEBAR or GRID.',
+  priority: 'layout.priority must be SPEAKER or PIN.',
+  gridSize: 'grid Size must be ≤ 25.',
+  gridPositive: 'grid Size must be a positive number.',
+} as const;
+
+/** True for the paths of v2, which this file answers. */
+export function isVideosdkV2Path(path: string): boolean {
+  return path === '/v2' || path.startsWith('/v2/');
+}
+
+/** The fault operation of a v2 request: the calls a neutral operation starts with. */
+export function videosdkV2OperationOf(request: SandboxRequest): FaultOperation | undefined {
+  const path = trim(request.path);
+  const { method } = request;
+  if (path === '/v2/rooms') return method === 'POST' ? 'create' : method === 'GET' ? 'list' : undefined;
+  if (path === '/v2/rooms/deactivate') return method === 'POST' ? 'delete' : undefined;
+  if (/^\/v2\/rooms\/[^/]+$/.test(path))
+    return method === 'GET' ? 'get' : method === 'POST' ? 'update' : undefined;
+  if (path === '/v2/hls/start' && method === 'POST') return 'start';
+  if (path === '/v2/hls/end' && method === 'POST') return 'stop';
+  if (/^\/v2\/hls\/[^/]+\/active$/.test(path) && method === 'GET') return 'status';
+  return undefined;
+}
+
+/** Answers one v2 request, authentication included. */
+export function handleVideosdkV2(request: SandboxRequest, context: DialectContext): SandboxResponse {
+  const claims = verifiedClaims(request.headers.get('authorization'), context.settings, context.now());
+  if (!claims) return fail(401, messages.invalidToken);
+  const roles = Array.isArray(claims.roles) ? claims.roles : [];
+  if (claims.version !== 2 || !roles.includes('crawler')) return fail(403, messages.unauthorizedToken);
+  const store = storeOf(context);
+  const path = trim(request.path);
+  const { method } = request;
+  const body = isObject(request.body) ? request.body : {};
+
+  if (path === '/v2/rooms' && method === 'POST') return createRoom(body, store, context);
+  if (path === '/v2/rooms' && method === 'GET') {
+    const rooms = [...store.rooms.values()].filter((room) => !room.deactivated);
+    return page(request.query, rooms.map(roomBody));
+  }
+  if (path === '/v2/rooms/deactivate' && method === 'POST') return deactivate(body, store, context);
+  const roomMatch = /^\/v2\/rooms\/([^/]+)$/.exec(path);
+  if (roomMatch) {
+    const room = findRoom(store, decode(roomMatch[1]));
+    if (!room) return fail(404, messages.roomNotFound);
+    if (method === 'GET') return { status: 200, body: roomBody(room) };
+    if (method === 'POST') return setStatus(room, body, context);
+  }
+  if (path === '/v2/hls/start' && method === 'POST') return startHls(body, store, context);
+  if (path === '/v2/hls/end' && method === 'POST') return endHls(body, store, context);
+  const activeMatch = /^\/v2\/hls\/([^/]+)\/active$/.exec(path);
+  if (activeMatch && method === 'GET') {
+    const room = findRoom(store, decode(activeMatch[1]));
+    const hls = room ? activeHls(store, room.id) : undefined;
+    if (!hls) return fail(404, messages.hlsNotFound);
+    return { status: 200, body: { code: 200, data: hlsBody(hls, context, hls.phase !== 'starting') } };
+  }
+  if (path === '/v2/livestreams/start' && method === 'POST') return startRtmpOut(body, store, context);
+  if (path === '/v2/livestreams/end' && method === 'POST') return endRtmpOut(body, store, context);
+  if (path === '/v2/livestreams' && method === 'GET') {
+    return page(request.query, filterByQuery([...store.rtmpOuts.values()], request.query));
+  }
+  if (path === '/v2/sessions' && method === 'GET') {
+    return page(request.query, filterByQuery([...store.sessions.values()], request.query).map(sessionBody));
+  }
+  const sessionMatch = /^\/v2\/sessions\/([^/]+)$/.exec(path);
+  if (sessionMatch && method === 'GET') {
+    const session = store.sessions.get(decode(sessionMatch[1]));
+    return session ? { status: 200, body: sessionBody(session) } : fail(404, messages.sessionNotFound);
+  }
+  return fail(404, `Cannot ${method} ${request.path}`);
+}
+
+type Store = ReturnType<typeof storeOf>;
+
+function storeOf(context: DialectContext) {
+  return {
+    rooms: context.collection<RoomRecord>('v2-rooms'),
+    sessions: context.collection<SessionRecord>('v2-sessions'),
+    hls: context.collection<HlsRecord>('v2-hls'),
+    rtmpOuts: context.collection<RtmpOutRecord>('v2-livestreams'),
+  };
+}
+
+function createRoom(body: Record<string, unknown>, store: Store, context: DialectContext): SandboxResponse {
+  const customRoomId = body.customRoomId;
+  if (customRoomId !== undefined && (typeof customRoomId !== 'string' || customRoomId === '')) {
+    return fail(400, 'customRoomId must be a non-empty string.');
+  }
+  // Create is idempotent on the custom room id (server SDK).
+  if (typeof customRoomId === 'string') {
+    const existing = [...store.rooms.values()].find(
+      (room) => room.customRoomId === customRoomId && !room.deactivated,
+    );
+    if (existing) return { status: 200, body: roomBody(existing) };
+  }
+  const webhook = body.webhook;
+  if (
+    webhook !== undefined &&
+    (!isObject(webhook) || typeof webhook.endPoint !== 'string' || !Array.isArray(webhook.events))
+  ) {
+    return fail(400, 'webhook must be { endPoint, events }.');
+  }
+  const now = new Date(context.now()).toISOString();
+  const segment = () => context.randomId(4);
+  const room: RoomRecord = {
+    id: `${segment()}-${segment()}-${segment()}`,
+    recordId: context.randomHex(24),
+    customRoomId: typeof customRoomId === 'string' ? customRoomId : null,
+    userId: userIdOf(context.settings),
+    disabled: false,
+    deactivated: false,
+    ...(webhook === undefined ? {} : { webhook }),
+    ...(body.autoCloseConfig === undefined ? {} : { autoCloseConfig: body.autoCloseConfig }),
+    createdAt: now,
+    updatedAt: now,
+  };
+  store.rooms.set(room.id, room);
+  context.countCreate();
+  context.changed();
+  context.emit({ kind: 'created', id: room.id, state: 'hls-stopped', record: roomBody(room) });
+  return { status: 200, body: roomBody(room) };
+}
+
+function deactivate(body: Record<string, unknown>, store: Store, context: DialectContext): SandboxResponse {
+  if (typeof body.roomId !== 'string' || body.roomId === '') return fail(400, messages.roomId);
+  const room = store.rooms.get(body.roomId);
+  // Deactivate resolves only the vendor's room id: a custom one is refused with 402 (server SDK).
+  if (!room) {
+    const custom = [...store.rooms.values()].some((candidate) => candidate.customRoomId === body.roomId);
+    return fail(custom ? 402 : 404, messages.roomNotFound);
+  }
+  if (room.deactivated) return fail(404, messages.roomNotFound);
+  const now = new Date(context.now()).toISOString();
+  context.emit({ kind: 'deleted', id: room.id, record: roomBody(room) });
+  endEgress(store, room.id, now);
+  room.disabled = true;
+  room.deactivated = true;
+  room.updatedAt = now;
+  context.changed();
+  return { status: 200, body: roomBody(room) };
+}
+
+function setStatus(
+  room: RoomRecord,
+  body: Record<string, unknown>,
+  context: DialectContext,
+): SandboxResponse {
+  if (body.status !== 'enabled' && body.status !== 'disabled') {
+    return fail(400, 'status must be enabled or disabled.');
+  }
+  room.disabled = body.status === 'disabled';
+  room.updatedAt = new Date(context.now()).toISOString();
+  context.changed();
+  context.emit({ kind: 'updated', id: room.id, record: roomBody(room) });
+  // The reference's answer carries `status` where the room carries `disabled`.
+  return { status: 200, body: { status: body.status, ...roomBody(room) } };
+}
+
+function startHls(body: Record<string, unknown>, store: Store, context: DialectContext): SandboxResponse {
+  if (typeof body.roomId !== 'string' || body.roomId === '') return fail(400, messages.roomId);
+  const room = findRoom(store, body.roomId);
+  if (!room || room.disabled) return fail(404, messages.roomNotFound);
+  const problem = layoutProblem(isObject(body.config) ? body.config.layout : undefined, false);
+  if (problem) return fail(422, problem);
+  if (activeHls(store, room.id)) return fail(409, 'HLS is already running for this room.');
+  const now = new Date(context.now()).toISOString();
+  const session = ongoingSession(store, room.id) ?? openSession(store, room.id, now, context);
+  const hls: HlsRecord = {
+    id: context.randomHex(24),
+    roomId: room.id,
+    sessionId: session.id,
+    start: now,
+    end: null,
+    phase: 'starting',
+    key: `${context.randomId(8)}-${context.randomId(4)}-${context.randomId(4)}-${context.randomId(12)}`,
+    config: body.config ?? null,
+  };
+  store.hls.set(hls.id, hls);
+  context.changed();
+  emitState(context, room, 'hls-starting', 'hls-stopped', store);
+  context.after(context.settings.transitionMs, () => {
+    if (hls.phase !== 'starting') return;
+    hls.phase = 'playable';
+    emitState(context, room, 'hls-playable', 'hls-starting', store);
+  });
+  return { status: 200, body: hlsBody(hls, context, true) };
+}
+
+function endHls(body: Record<string, unknown>, store: Store, context: DialectContext): SandboxResponse {
+  if (typeof body.roomId !== 'string' || body.roomId === '') return fail(400, messages.roomId);
+  const room = findRoom(store, body.roomId);
+  if (!room) return fail(404, messages.roomNotFound);
+  const hls = activeHls(store, room.id);
+  if (!hls) return fail(404, messages.hlsNotFound);
+  if (hls.phase !== 'stopping') {
+    const before = hls.phase === 'playable' ? 'hls-playable' : 'hls-starting';
+    hls.phase = 'stopping';
+    hls.end = new Date(context.now()).toISOString();
+    context.changed();
+    emitState(context, room, 'hls-stopping', before, store);
+    context.after(context.settings.transitionMs, () => {
+      hls.phase = 'ended';
+      emitState(context, room, 'hls-stopped', 'hls-stopping', store);
+      const session = store.sessions.get(hls.sessionId);
+      if (session && session.status === 'ongoing') {
+        session.status = 'ended';
+        session.end = hls.end;
+      }
+    });
+  }
+  return jsonString('HLS ended successfully');
+}
+
+function startRtmpOut(body: Record<string, unknown>, store: Store, context: DialectContext): SandboxResponse {
+  if (typeof body.roomId !== 'string' || body.roomId === '') return fail(400, messages.roomId);
+  const outputs = body.outputs;
+  if (!Array.isArray(outputs) || outputs.length === 0) return fail(422, messages.outputs);
+  for (const output of outputs) {
+    if (!isObject(output) || typeof output.url !== 'string' || !/^rtmps?:\/\/\S+$/i.test(output.url)) {
+      return fail(422, 'Please provide streamUrl.');
+    }
+    if (typeof output.streamKey !== 'string' || output.streamKey === '')
+      return fail(422, 'Please provide streamKey.');
+  }
+  const config = isObject(body.config) ? body.config : undefined;
+  const problem = layoutProblem(config?.layout, true);
+  if (problem) return fail(422, problem);
+  const room = findRoom(store, body.roomId);
+  if (!room || room.disabled) return fail(404, messages.roomNotFound);
+  const session = ongoingSession(store, room.id);
+  if (!session) return fail(404, messages.sessionNotFound);
+  const record: RtmpOutRecord = {
+    id: context.randomHex(24),
+    roomId: room.id,
+    sessionId: session.id,
+    outputs: outputs.map((output) => ({ url: String(output.url), streamKey: String(output.streamKey) })),
+    start: new Date(context.now()).toISOString(),
+    end: null,
+  };
+  store.rtmpOuts.set(record.id, record);
+  context.changed();
+  return jsonString('Livestream started successfully');
+}
+
+function endRtmpOut(body: Record<string, unknown>, store: Store, context: DialectContext): SandboxResponse {
+  if (typeof body.roomId !== 'string' || body.roomId === '') return fail(400, messages.roomId);
+  const room = findRoom(store, body.roomId);
+  if (!room) return fail(404, messages.roomNotFound);
+  const now = new Date(context.now()).toISOString();
+  for (const record of store.rtmpOuts.values()) {
+    if (record.roomId === room.id && record.end === null) record.end = now;
+  }
+  context.changed();
+  return jsonString('Livestream ended successfully');
+}
+
+// What deactivating a room ends: its HLS, its RTMP-outs, its session.
+function endEgress(store: Store, roomId: string, now: string): void {
+  for (const hls of store.hls.values()) {
+    if (hls.roomId === roomId && hls.phase !== 'ended') {
+      hls.phase = 'ended';
+      hls.end ??= now;
+    }
+  }
+  for (const record of store.rtmpOuts.values()) {
+    if (record.roomId === roomId && record.end === null) record.end = now;
+  }
+  const session = ongoingSession(store, roomId);
+  if (session) {
+    session.status = 'ended';
+    session.end = now;
+  }
+}
+
+/** The room's state word: the phase of its HLS egress, named as the vendor's `hls-*` webhooks name it. */
+function stateOf(store: Store, roomId: string): string {
+  const phase = activeHls(store, roomId)?.phase;
+  if (phase === 'starting') return 'hls-starting';
+  if (phase === 'playable') return 'hls-playable';
+  if (phase === 'stopping') return 'hls-stopping';
+  return 'hls-stopped';
+}
+
+function emitState(
+  context: DialectContext,
+  room: RoomRecord,
+  state: string,
+  previousState: string,
+  store: Store,
+): void {
+  context.emit({
+    kind: 'state-changed',
+    id: room.id,
+    state,
+    previousState,
+    record: { ...roomBody(room), hls: activeHls(store, room.id) ?? null },
+  });
+}
+
+/** A v2 room as the API renders it, with its state word; for the changes the engine reports itself. */
+export function describeVideosdkV2Room(
+  id: string,
+  context: DialectContext,
+): { record: Record<string, unknown>; state: string } | undefined {
+  const store = storeOf(context);
+  const room = findRoom(store, id);
+  return room ? { record: roomBody(room), state: stateOf(store, room.id) } : undefined;
+}
+
+function layoutProblem(layout: unknown, required: boolean): string | undefined {
+  if (layout === undefined) return required ? messages.layout : undefined;
+  if (!isObject(layout)) return messages.layout;
+  if (layout.type !== undefined && !['GRID', 'SPOTLIGHT', 'SIDEBAR'].includes(String(layout.type))) {
+    return messages.layoutType;
+  }
+  if (layout.priority !== undefined && !['SPEAKER', 'PIN'].includes(String(layout.priority))) {
+    return messages.priority;
+  }
+  if (layout.gridSize !== undefined) {
+    if (typeof layout.gridSize !== 'number' || layout.gridSize <= 0) return messages.gridPositive;
+    if (layout.gridSize > 25) return messages.gridSize;
+  }
+  return undefined;
+}
+
+function findRoom(store: Store, id: string): RoomRecord | undefined {
+  const room =
+    store.rooms.get(id) ?? [...store.rooms.values()].find((candidate) => candidate.customRoomId === id);
+  return room && !room.deactivated ? room : undefined;
+}
+
+function activeHls(store: Store, roomId: string): HlsRecord | undefined {
+  return [...store.hls.values()].find((hls) => hls.roomId === roomId && hls.phase !== 'ended');
+}
+
+function ongoingSession(store: Store, roomId: string): SessionRecord | undefined {
+  return [...store.sessions.values()].find(
+    (session) => session.roomId === roomId && session.status === 'ongoing',
+  );
+}
+
+function openSession(store: Store, roomId: string, now: string, context: DialectContext): SessionRecord {
+  const session: SessionRecord = {
+    id: context.randomHex(24),
+    roomId,
+    start: now,
+    end: null,
+    status: 'ongoing',
+  };
+  store.sessions.set(session.id, session);
+  return session;
+}
+
+function roomBody(room: RoomRecord) {
+  return {
+    roomId: room.id,
+    customRoomId: room.customRoomId,
+    userId: room.userId,
+    disabled: room.disabled,
+    ...(room.webhook === undefined ? {} : { webhook: room.webhook }),
+    ...(room.autoCloseConfig === undefined ? {} : { autoCloseConfig: room.autoCloseConfig }),
+    createdAt: room.createdAt,
+    updatedAt: room.updatedAt,
+    id: room.recordId,
+    links: { get_room: `${apiHost}/v2/rooms/${room.id}`, get_session: `${apiHost}/v2/sessions/` },
+  };
+}
+
+function hlsBody(hls: HlsRecord, context: DialectContext, withUrls: boolean) {
+  return {
+    id: hls.id,
+    sessionId: hls.sessionId,
+    roomId: hls.roomId,
+    start: hls.start,
+    end: hls.end,
+    duration: Math.max(0, ((hls.end ? Date.parse(hls.end) : context.now()) - Date.parse(hls.start)) / 1000),
+    links: {
+      get_room: `${apiHost}/v2/rooms/${hls.roomId}`,
+      get_session: `${apiHost}/v2/sessions/${hls.sessionId}`,
+    },
+    ...(withUrls
+      ? {
+          playbackHlsUrl: `${cdn}/${hls.key}/index.m3u8`,
+          livestreamUrl: `${cdn}/${hls.key}/live.m3u8`,
+          downstreamUrl: `${cdn}/${hls.key}/index.m3u8`,
+        }
+      : {}),
+  };
+}
+
+function sessionBody(session: SessionRecord) {
+  return {
+    id: session.id,
+    roomId: session.roomId,
+    start: session.start,
+    end: session.end,
+    participants: [],
+    status: session.status,
+    links: {
+      get_room: `${apiHost}/v2/rooms/${session.roomId}`,
+      get_session: `${apiHost}/v2/sessions/${session.id}`,
+    },
+  };
+}
+
+function filterByQuery<T extends { roomId: string; sessionId?: string; id: string }>(
+  records: T[],
+  query: URLSearchParams,
+): T[] {
+  const roomId = query.get('roomId');
+  const sessionId = query.get('sessionId');
+  return records.filter(
+    (record) =>
+      (roomId === null || record.roomId === roomId) &&
+      (sessionId === null || (record.sessionId ?? record.id) === sessionId),
+  );
+}
+
+function page(query: URLSearchParams, all: readonly unknown[]): SandboxResponse {
+  const currentPage = positiveInteger(query.get('page')) ?? 1;
+  const perPage = Math.min(maxPageSize, positiveInteger(query.get('perPage')) ?? defaultPageSize);
+  const lastPage = Math.max(1, Math.ceil(all.length / perPage));
+  const data = all.slice((currentPage - 1) * perPage, currentPage * perPage);
+  return { status: 200, body: { pageInfo: { currentPage, perPage, lastPage, total: all.length }, data } };
+}
+
+function trim(path: string): string {
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+}
+
+function decode(segment: string | undefined): string {
+  try {
+    return decodeURIComponent(segment ?? '');
+  } catch {
+    return '';
+  }
+}
+
+// A bare JSON string, as the vendor answers action calls: quoted, as JSON (the server sends strings as-is).
+function jsonString(text: string): SandboxResponse {
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify(text),
+  };
+}
+
+function fail(status: number, message: string): SandboxResponse {
+  return { status, body: { message } };
+}

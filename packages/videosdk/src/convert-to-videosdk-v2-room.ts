@@ -1,0 +1,255 @@
+import {
+  type CreateLiveStreamInput,
+  InvalidInputError,
+  invalidInput,
+  type RestreamTarget,
+  readProviderOptions,
+  type UpdateLiveStreamInput,
+  type Warning,
+} from '@unilive/core';
+import * as v from 'valibot';
+import type { VideosdkV2CreateRoomBody, VideosdkV2HlsConfig, VideosdkV2Layout } from './videosdk-v2-api.js';
+
+const provider = 'videosdk';
+
+// Control characters (C0 and DEL) have no place in an id or a URL the vendor stores.
+const hasControlCharacter = (value: string) =>
+  [...value].some((char) => (char.codePointAt(0) ?? 0) < 0x20 || char === '\u007f');
+
+const text = (max: number) =>
+  v.pipe(
+    v.string(),
+    v.minLength(1),
+    v.maxLength(max),
+    v.check((value) => !hasControlCharacter(value), 'no control characters'),
+  );
+
+/**
+ * `providerOptions.videosdk` on v2. Room fields go to `POST /v2/rooms` [V2-REPO create-room.js]; the
+ * composition fields go to `config` of `POST /v2/hls/start` (and the layout and theme to the RTMP-out
+ * start) [V2-REPO start-hls.js, start-livestream.js]. Values are the vendor's.
+ */
+const providerOptionsSchema = v.strictObject({
+  /** Your own id for the room; the vendor's server SDK says create is idempotent on it. */
+  customRoomId: v.optional(text(256)),
+  /** Room webhook subscription: HTTPS endpoint (at most 512 characters, per the server SDK) and event names. */
+  webhook: v.optional(
+    v.strictObject({
+      endPoint: v.pipe(text(512), v.url(), v.startsWith('https://', 'an https:// URL')),
+      events: v.pipe(v.array(text(100)), v.minLength(1)),
+    }),
+  ),
+  /** When the vendor closes the room; `duration` in minutes per the reference (seconds per the SDK). */
+  autoCloseConfig: v.optional(
+    v.strictObject({
+      type: v.picklist(['session-ends', 'session-end-and-deactivate']),
+      duration: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+    }),
+  ),
+  layout: v.optional(
+    v.strictObject({
+      type: v.optional(v.picklist(['GRID', 'SPOTLIGHT', 'SIDEBAR'])),
+      priority: v.optional(v.picklist(['SPEAKER', 'PIN'])),
+      // The HLS reference allows up to 25; the RTMP-out pages say 4 in 2024-2025 (open question Q8).
+      gridSize: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(25))),
+    }),
+  ),
+  orientation: v.optional(v.picklist(['landscape', 'portrait'])),
+  theme: v.optional(v.picklist(['DARK', 'LIGHT', 'DEFAULT'])),
+  mode: v.optional(v.picklist(['video-and-audio', 'audio'])),
+  quality: v.optional(v.picklist(['low', 'med', 'high'])),
+});
+
+type ProviderOptions = v.InferOutput<typeof providerOptionsSchema>;
+
+/**
+ * What a v2 stream starts with. v2 keeps none of it on the room: recording, composition and restream
+ * targets are arguments of the start calls (`/v2/hls/start`, `/v2/livestreams/start`). The adapter holds
+ * them in memory per room until `start`.
+ */
+export interface VideosdkV2StartSettings {
+  recording: boolean;
+  config: Omit<VideosdkV2HlsConfig, 'recording'>;
+  restream: RestreamTarget[];
+}
+
+/** The room body, the start settings and the soft gaps of a create. */
+export interface VideosdkV2CreateRequest {
+  body: VideosdkV2CreateRoomBody;
+  start: VideosdkV2StartSettings;
+  warnings: Warning[];
+}
+
+/**
+ * Builds `POST /v2/rooms` and the settings held for `start`. Refused before any request: an ingest
+ * protocol other than WebRTC (WHIP is v2's only ingest; RTMP ingest exists on v1 alone), a region (the
+ * REST `region` field is discontinued), unknown provider options.
+ */
+export function convertToVideosdkV2CreateRequest(input: CreateLiveStreamInput): VideosdkV2CreateRequest {
+  const operation = 'create';
+  if (input.ingestProtocol !== undefined && input.ingestProtocol !== 'webrtc') {
+    const message =
+      input.ingestProtocol === 'rtmp'
+        ? "videosdk v2 has no RTMP ingest: video enters a room over WHIP (webrtc). For an RTMP ingest URL and stream key, use videosdk({ apiVersion: 'v1' })"
+        : `videosdk v2 ingests over WHIP only; expected webrtc (RTMP ingest: videosdk({ apiVersion: 'v1' }))`;
+    throw invalidInput([{ path: 'ingestProtocol', message }], { provider, operation });
+  }
+  const options = checkCommon(input, operation) ?? {};
+  const body: VideosdkV2CreateRoomBody = {};
+  if (options.customRoomId !== undefined) body.customRoomId = options.customRoomId;
+  if (options.webhook !== undefined) body.webhook = options.webhook;
+  if (options.autoCloseConfig !== undefined) body.autoCloseConfig = options.autoCloseConfig;
+  const start: VideosdkV2StartSettings = {
+    recording: input.recording ?? false,
+    config: compositionOf(options),
+    restream: (input.restream ?? []).map((target) => ({ url: target.url, streamKey: target.streamKey })),
+  };
+  return {
+    body,
+    start,
+    warnings: [
+      {
+        type: 'unsupported-setting',
+        setting: 'name',
+        message: 'videosdk v2 rooms keep no name; the name was not sent (the stream id is the room id)',
+      },
+      ...lowLatencyWarnings(input),
+      ...heldWarnings(input, options),
+    ],
+  };
+}
+
+/** The changes of an update: new start settings, the room status to set, and the soft gaps. */
+export interface VideosdkV2UpdateRequest {
+  /** Settings that replace the held ones, field by field. */
+  start: Partial<VideosdkV2StartSettings>;
+  /** `POST /v2/rooms/{roomId}` `{ status }` (2024 reference only). */
+  status?: 'enabled' | 'disabled';
+  warnings: Warning[];
+}
+
+const updateOptionsSchema = v.strictObject({
+  ...providerOptionsSchema.entries,
+  /** Disables or re-enables the room: `POST /v2/rooms/{roomId}` `{ status }` (2024 reference, unverified). */
+  disabled: v.optional(v.boolean()),
+});
+
+/**
+ * Reads an update. v2 keeps no name; room fields cannot change after create; `disabled` toggles the room;
+ * recording, composition and restream targets replace the held start settings.
+ */
+export function convertToVideosdkV2UpdateRequest(patch: UpdateLiveStreamInput): VideosdkV2UpdateRequest {
+  const operation = 'update';
+  const options = readOptions(patch, updateOptionsSchema, operation) ?? {};
+  checkRegion(patch, operation);
+  for (const field of ['customRoomId', 'webhook', 'autoCloseConfig'] as const) {
+    if (options[field] !== undefined) {
+      throw invalidInput(
+        [
+          {
+            path: `providerOptions.videosdk.${field}`,
+            message: 'videosdk v2 sets room fields on create only (no documented update takes them)',
+          },
+        ],
+        { provider, operation },
+      );
+    }
+  }
+  const start: Partial<VideosdkV2StartSettings> = {};
+  if (patch.recording !== undefined) start.recording = patch.recording;
+  const config = compositionOf(options);
+  if (Object.keys(config).length > 0) start.config = config;
+  if (patch.restream !== undefined) {
+    start.restream = patch.restream.map((target) => ({ url: target.url, streamKey: target.streamKey }));
+  }
+  const warnings: Warning[] = [...lowLatencyWarnings(patch)];
+  if (patch.name !== undefined) {
+    warnings.push({
+      type: 'unsupported-setting',
+      setting: 'name',
+      message: 'videosdk v2 rooms keep no name; the name was not sent',
+    });
+  }
+  return {
+    start,
+    ...(options.disabled === undefined ? {} : { status: options.disabled ? 'disabled' : 'enabled' }),
+    warnings,
+  };
+}
+
+function compositionOf(options: ProviderOptions): Omit<VideosdkV2HlsConfig, 'recording'> {
+  const config: Omit<VideosdkV2HlsConfig, 'recording'> = {};
+  if (options.layout !== undefined) config.layout = { ...options.layout } as VideosdkV2Layout;
+  if (options.orientation !== undefined) config.orientation = options.orientation;
+  if (options.theme !== undefined) config.theme = options.theme;
+  if (options.mode !== undefined) config.mode = options.mode;
+  if (options.quality !== undefined) config.quality = options.quality;
+  return config;
+}
+
+function checkCommon(input: UpdateLiveStreamInput, operation: string): ProviderOptions | undefined {
+  const options = readOptions(input, providerOptionsSchema, operation);
+  checkRegion(input, operation);
+  return options;
+}
+
+function readOptions<T>(
+  input: UpdateLiveStreamInput,
+  schema: v.GenericSchema<unknown, T>,
+  operation: string,
+): T | undefined {
+  try {
+    return readProviderOptions(input, provider, schema, operation);
+  } catch (error) {
+    if (!InvalidInputError.isInstance(error)) throw error;
+    throw invalidInput(
+      error.issues.map((issue) => ({ path: issue.path, message: `videosdk v2: ${issue.message}` })),
+      { provider, operation },
+    );
+  }
+}
+
+function checkRegion(input: UpdateLiveStreamInput, operation: string): void {
+  if (input.region === undefined) return;
+  // The reference marks the room's `region` field discontinued; a silently ignored region could put a
+  // stream where the caller did not want it.
+  throw invalidInput(
+    [
+      {
+        path: 'region',
+        message:
+          'videosdk v2 takes no region (the room `region` field is discontinued; allowed values: none)',
+      },
+    ],
+    { provider, operation },
+  );
+}
+
+function lowLatencyWarnings(input: UpdateLiveStreamInput): Warning[] {
+  if (input.lowLatency !== true) return [];
+  return [
+    {
+      type: 'unsupported-setting',
+      setting: 'lowLatency',
+      message:
+        'videosdk v2 plays back over standard HLS only and has no low-latency mode; lowLatency was ignored',
+    },
+  ];
+}
+
+// Settings v2 takes only when a stream starts: said once, so a caller who starts the stream from another
+// process knows they must be given again there.
+function heldWarnings(input: CreateLiveStreamInput, options: ProviderOptions): Warning[] {
+  const held = [
+    ...(input.recording === true ? ['recording'] : []),
+    ...((input.restream?.length ?? 0) > 0 ? ['restream'] : []),
+    ...(['layout', 'orientation', 'theme', 'mode', 'quality'] as const)
+      .filter((key) => options[key] !== undefined)
+      .map((key) => `providerOptions.videosdk.${key}`),
+  ];
+  return held.map((setting) => ({
+    type: 'other' as const,
+    setting,
+    message: `videosdk v2 keeps no ${setting} on a room: it is sent when the stream starts, by this client (held in memory, not by the vendor)`,
+  }));
+}

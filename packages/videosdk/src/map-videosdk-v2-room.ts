@@ -1,0 +1,145 @@
+import {
+  type IngestEndpoint,
+  isEndpointUrl,
+  type LiveStream,
+  type LiveStreamState,
+  type PlaybackEndpoint,
+  type RestreamTarget,
+  type SecretSet,
+  type Warning,
+} from '@unilive/core';
+import type { VideosdkV2Hls, VideosdkV2Room, VideosdkV2RtmpOut } from './videosdk-v2-api.js';
+
+/** Playback `rendition` of the live-only HLS (`livestreamUrl`), beside the default one with DVR. */
+export const videosdkLiveOnlyRendition = 'live-only';
+
+/**
+ * The participant id in the WHIP URL. The vendor's server SDK makes one up per call (`whip-<uuid>`); a
+ * fixed one keeps the URL the same on every read, so an encoder configured once keeps working, and a
+ * second encoder on the same room is refused as the same participant rather than mixed in.
+ */
+export const videosdkWhipParticipantId = 'unilive-whip';
+
+/** What one read of a v2 stream gathered. */
+export interface VideosdkV2Reading {
+  room: VideosdkV2Room;
+  /** The running HLS egress; undefined when the vendor answered 404 (none). */
+  hls?: VideosdkV2Hls | undefined;
+  /** RTMP-outs still running (`end: null`). */
+  rtmpOuts?: readonly VideosdkV2RtmpOut[] | undefined;
+}
+
+/** What the adapter adds to a reading: the WHIP endpoint and what it holds for the next start. */
+export interface VideosdkV2MapContext {
+  /** `{base}/v2/whip`, to which the room id is appended. */
+  whipUrl: string;
+  /** The WHIP bearer token (a credential). */
+  ingestToken: string;
+  /** The recording flag held for the next start; false when this client holds nothing for the room. */
+  recording: boolean;
+  /** Restream targets held for the next start, shown while none run. */
+  heldRestream: readonly RestreamTarget[];
+  secrets: SecretSet;
+  warnings?: readonly Warning[];
+}
+
+/**
+ * The state table of v2, from the room and its active HLS egress (`GET /v2/hls/{roomId}/active`):
+ *
+ * | vendor | neutral |
+ * | --- | --- |
+ * | room `disabled: true` | `disabled` |
+ * | no active HLS (404) | `stopped` |
+ * | active, no playback URL yet (`hls-starting`) | `starting` |
+ * | active with `playbackHlsUrl` (or `downstreamUrl`), `end: null` | `ready` |
+ * | active with `end` set (`hls-stopping`) | `stopping` |
+ */
+export function videosdkV2State(
+  reading: Pick<VideosdkV2Reading, 'hls'> & { room?: VideosdkV2Room },
+): LiveStreamState {
+  if (reading.room?.disabled === true) return 'disabled';
+  const hls = reading.hls;
+  if (!hls) return 'stopped';
+  if (hls.end) return 'stopping';
+  return playbackUrlOf(hls) ? 'ready' : 'starting';
+}
+
+/** Maps one reading of a room to the neutral model; `raw` is `{ room, hls, rtmpOuts }` as received. */
+export function mapVideosdkV2Stream(reading: VideosdkV2Reading, context: VideosdkV2MapContext): LiveStream {
+  const { room } = reading;
+  const ingest = whipEndpoint(room.roomId, context);
+  const running = (reading.rtmpOuts ?? []).flatMap((out) => out.outputs ?? []);
+  const restream: RestreamTarget[] =
+    running.length > 0
+      ? running.map((output) => ({ url: output.url, streamKey: output.streamKey }))
+      : context.heldRestream.map((target) => ({ ...target }));
+  // The vendor echoes destination keys in its RTMP-out records: they are credentials.
+  for (const target of restream) context.secrets.learn(target.streamKey);
+  const createdAt = parseDate(room.createdAt);
+  const updatedAt = parseDate(room.updatedAt);
+  return {
+    id: room.roomId,
+    provider: 'videosdk',
+    state: videosdkV2State(reading),
+    ingest: [ingest],
+    playback: reading.hls ? mapPlayback(reading.hls) : [],
+    recording: context.recording,
+    ...(restream.length > 0 ? { restream } : {}),
+    ...(createdAt ? { createdAt } : {}),
+    ...(updatedAt ? { updatedAt } : {}),
+    ...(context.warnings && context.warnings.length > 0 ? { warnings: [...context.warnings] } : {}),
+    raw: {
+      room,
+      ...(reading.hls ? { hls: reading.hls } : {}),
+      ...(reading.rtmpOuts ? { rtmpOuts: reading.rtmpOuts } : {}),
+    },
+  };
+}
+
+/**
+ * The WHIP ingest endpoint, built locally as the vendor's server SDK builds it (`whip.create`, no network
+ * call): `{base}/v2/whip?roomId=…&participantId=…`, with the token as the bearer token. OBS 30+ takes the
+ * URL as its WHIP "Server" and the token as its "Bearer Token" [client SDK guide "WHIP/WHEP for Interactive
+ * Live Streaming": the token is the stream key].
+ */
+export function whipEndpoint(
+  roomId: string,
+  context: Pick<VideosdkV2MapContext, 'whipUrl' | 'ingestToken'>,
+): IngestEndpoint {
+  const url = new URL(context.whipUrl);
+  url.searchParams.set('roomId', roomId);
+  url.searchParams.set('participantId', videosdkWhipParticipantId);
+  const whip = url.toString();
+  return {
+    protocol: 'webrtc',
+    url: whip,
+    server: whip,
+    streamKey: context.ingestToken,
+    token: context.ingestToken,
+  };
+}
+
+/** `playbackHlsUrl` (DVR), or the older `downstreamUrl`; then the live-only `livestreamUrl`. */
+function mapPlayback(hls: VideosdkV2Hls): PlaybackEndpoint[] {
+  const playback: PlaybackEndpoint[] = [];
+  const main = playbackUrlOf(hls);
+  if (main) playback.push({ protocol: 'hls', url: main });
+  if (hls.livestreamUrl && isEndpointUrl('hls', hls.livestreamUrl) && hls.livestreamUrl !== main) {
+    playback.push({ protocol: 'hls', url: hls.livestreamUrl, rendition: videosdkLiveOnlyRendition });
+  }
+  return playback;
+}
+
+function playbackUrlOf(hls: VideosdkV2Hls): string | undefined {
+  for (const url of [hls.playbackHlsUrl, hls.downstreamUrl]) {
+    // A URL that is no http(s) URL cannot be HLS: it stays in `raw` only.
+    if (url && isEndpointUrl('hls', url)) return url;
+  }
+  return undefined;
+}
+
+function parseDate(value: string | null | undefined): Date | undefined {
+  if (!value) return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}

@@ -1,0 +1,545 @@
+import { fileURLToPath } from 'node:url';
+import {
+  ConflictError,
+  createLiveStreamClientFromConfig,
+  InvalidInputError,
+  type LiveStream,
+  type LiveStreamProvider,
+  NotFoundError,
+  type UniliveError,
+} from '@unilive/core';
+import { errorTranscript, type Fixture, interceptFixture, loadFixture } from '@unilive/testing';
+import { decodeJwt } from 'jose';
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import videosdkFactory, { videosdk, videosdkCapabilities, videosdkV2Capabilities } from './index.js';
+import type { VideosdkSettings } from './videosdk-provider.js';
+
+const directory = fileURLToPath(new URL('../../../test-fixtures/videosdk', import.meta.url));
+const fixture = (name: string): Fixture => loadFixture(directory, name);
+const origin = 'https://api.videosdk.live';
+const token = fixture('v2-rooms-get').request.headers?.authorization ?? '';
+const room = 'abcd-efgh-ijkl';
+const session = 'abcde94c96e17e03fb0abcde4';
+const youtubeKey = 'fcz-4da-dver-qxzp-0rm';
+const whip = `${origin}/v2/whip?roomId=${room}&participantId=unilive-whip`;
+const dvr = 'https://cdn.videosdk.live/meetings-hls/abcdefgh-ijkl-mnop-1234-abcdefghijkl/index.m3u8';
+const liveOnly = 'https://cdn.videosdk.live/meetings-hls/abcdefgh-ijkl-mnop-1234-abcdefghijkl/live.m3u8';
+
+interface RecordedRequest {
+  method: string;
+  url: string;
+  body: unknown;
+}
+
+function setup(settings: VideosdkSettings = { token }) {
+  const requests: RecordedRequest[] = [];
+  const spy: typeof fetch = async (input, init) => {
+    const request = new Request(input, init);
+    const text = await request.clone().text();
+    requests.push({ method: request.method, url: request.url, body: text ? JSON.parse(text) : undefined });
+    return fetch(request);
+  };
+  const provider = videosdk({ retry: { maxRetries: 0 }, ...settings, fetch: spy } as VideosdkSettings);
+  return { provider, requests, calls: () => requests.map((request) => `${request.method} ${request.url}`) };
+}
+
+const replay = (...names: string[]) => {
+  for (const name of names) interceptFixture(nock(origin), fixture(name));
+};
+const body = (name: string) => fixture(name).response.body as Record<string, unknown>;
+const activeData = (name: string) => (body(name) as { data: unknown }).data;
+
+/** The stream every read of the lifecycle room gives, with the parts that vary. */
+const roomStream = (overrides: Partial<LiveStream>): LiveStream => ({
+  id: room,
+  provider: 'videosdk',
+  state: 'stopped',
+  ingest: [{ protocol: 'webrtc', url: whip, server: whip, streamKey: token, token }],
+  playback: [],
+  recording: false,
+  createdAt: new Date('2022-03-25T04:49:11.024Z'),
+  updatedAt: new Date('2022-03-25T04:49:11.024Z'),
+  raw: { room: body('v2-rooms-get') },
+  ...overrides,
+});
+
+beforeAll(() => nock.disableNetConnect());
+beforeEach(() => {
+  for (const name of ['VIDEOSDK_TOKEN', 'VIDEOSDK_API_KEY', 'VIDEOSDK_SECRET', 'VIDEOSDK_API_VERSION'])
+    vi.stubEnv(name, '');
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+  const pending = nock.pendingMocks();
+  nock.cleanAll();
+  expect(pending, 'every recorded exchange was requested').toEqual([]);
+});
+afterAll(() => nock.enableNetConnect());
+
+describe('videosdk v2 selection', () => {
+  it('is the default, with the v2 capability table', () => {
+    const provider = videosdk({ token });
+    expect(provider.capabilities).toBe(videosdkV2Capabilities);
+    expect(videosdkCapabilities.v2).toEqual({
+      lifecycle: 'explicit',
+      start: true,
+      stop: true,
+      restart: true,
+      update: true,
+      delete: true,
+      recording: true,
+      restream: true,
+      regions: false,
+      lowLatency: false,
+      broadcastingStatus: false,
+      names: false,
+      ingestProtocols: ['webrtc'],
+      playbackProtocols: ['hls'],
+      maxNameLength: 200,
+    });
+    expect(provider.getStatus).toBeTypeOf('function');
+    expect(videosdk({ token, apiVersion: 'v1' }).capabilities).toBe(videosdkCapabilities.v1);
+  });
+
+  it('VIDEOSDK_API_VERSION picks the version when the setting is left out; the setting wins', () => {
+    vi.stubEnv('VIDEOSDK_API_VERSION', 'v1');
+    expect(videosdk({ token }).capabilities).toBe(videosdkCapabilities.v1);
+    expect(videosdk({ token, apiVersion: 'v2' }).capabilities).toBe(videosdkCapabilities.v2);
+    vi.stubEnv('VIDEOSDK_API_VERSION', 'v9');
+    expect(() => videosdk({ token })).toThrow(/unsupported VIDEOSDK_API_VERSION; expected one of v1, v2/);
+  });
+
+  it('configuration-driven selection passes apiVersion through', async () => {
+    const load = async () => ({ default: videosdkFactory });
+    const v1 = await createLiveStreamClientFromConfig({ provider: 'videosdk', token, apiVersion: 'v1' }, {
+      load,
+    } as never);
+    const v2 = await createLiveStreamClientFromConfig({ provider: 'videosdk', token }, { load } as never);
+    expect(v1.capabilities.ingestProtocols).toEqual(['rtmp']);
+    expect(v2.capabilities.ingestProtocols).toEqual(['webrtc']);
+  });
+});
+
+describe('videosdk v2 create', () => {
+  it('posts the room body and returns a stopped stream with its WHIP ingest', async () => {
+    const { provider, requests } = setup();
+    replay('v2-rooms-create');
+    const stream = await provider.create({ name: 'Launch' });
+    expect(requests).toEqual([{ method: 'POST', url: `${origin}/v2/rooms`, body: {} }]);
+    expect(stream).toEqual(
+      roomStream({
+        raw: { room: body('v2-rooms-create') },
+        warnings: [
+          {
+            type: 'unsupported-setting',
+            setting: 'name',
+            message: 'videosdk v2 rooms keep no name; the name was not sent (the stream id is the room id)',
+          },
+        ],
+      }),
+    );
+  });
+
+  it('sends the room provider options as the vendor names them', async () => {
+    const { provider, requests } = setup();
+    const webhook = {
+      endPoint: 'https://example.com/videosdk/webhook',
+      events: ['hls-playable', 'hls-stopped'],
+    };
+    nock(origin).post('/v2/rooms').reply(200, body('v2-rooms-create'));
+    await provider.create({
+      name: 'x',
+      providerOptions: {
+        videosdk: {
+          customRoomId: 'aaa-bbb-ccc',
+          webhook,
+          autoCloseConfig: { type: 'session-end-and-deactivate', duration: 60 },
+        },
+      },
+    });
+    expect(requests[0]?.body).toEqual({
+      customRoomId: 'aaa-bbb-ccc',
+      webhook,
+      autoCloseConfig: { type: 'session-end-and-deactivate', duration: 60 },
+    });
+  });
+
+  it('an RTMP ingest is refused before any request, naming v1 as the way', async () => {
+    const { provider, requests } = setup();
+    const error = (await provider
+      .create({ name: 'x', ingestProtocol: 'rtmp' })
+      .catch((caught: unknown) => caught)) as InvalidInputError;
+    expect(InvalidInputError.isInstance(error)).toBe(true);
+    expect(error.issues.map((issue) => issue.path)).toEqual(['ingestProtocol']);
+    expect(error.message).toContain("videosdk({ apiVersion: 'v1' })");
+    expect(requests).toEqual([]);
+  });
+
+  it('refuses every other non-WebRTC protocol, a region and unknown options, before any request', async () => {
+    const { provider, requests } = setup();
+    const cases: [Parameters<typeof provider.create>[0], string][] = [
+      [{ name: 'x', ingestProtocol: 'srt' }, 'ingestProtocol'],
+      [{ name: 'x', region: 'eu' }, 'region'],
+      [
+        { name: 'x', providerOptions: { videosdk: { geoFence: 'eu001' } } },
+        'providerOptions.videosdk.geoFence',
+      ],
+      [
+        {
+          name: 'x',
+          providerOptions: { videosdk: { webhook: { endPoint: 'http://x.example', events: ['a'] } } },
+        },
+        'providerOptions.videosdk.webhook.endPoint',
+      ],
+      [
+        { name: 'x', providerOptions: { videosdk: { layout: { gridSize: 26 } } } },
+        'providerOptions.videosdk.layout.gridSize',
+      ],
+    ];
+    for (const [input, path] of cases) {
+      const error = (await provider.create(input).catch((caught: unknown) => caught)) as InvalidInputError;
+      expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+      expect(error.issues.map((issue) => issue.path)).toEqual([path]);
+    }
+    expect(requests).toEqual([]);
+  });
+
+  it('says which settings wait for start, held by this client', async () => {
+    const { provider } = setup();
+    replay('v2-rooms-create');
+    const stream = await provider.create({
+      name: 'x',
+      recording: true,
+      lowLatency: true,
+      restream: [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: youtubeKey }],
+      providerOptions: { videosdk: { quality: 'high' } },
+    });
+    expect(stream.warnings?.map((warning) => [warning.type, warning.setting])).toEqual([
+      ['unsupported-setting', 'name'],
+      ['unsupported-setting', 'lowLatency'],
+      ['other', 'recording'],
+      ['other', 'restream'],
+      ['other', 'providerOptions.videosdk.quality'],
+    ]);
+    expect(stream.recording).toBe(true);
+    expect(stream.restream).toEqual([{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: youtubeKey }]);
+  });
+});
+
+describe('videosdk v2 get, status and list', () => {
+  it('get reads the room and its active HLS; none running is stopped', async () => {
+    const { provider, calls } = setup();
+    replay('v2-rooms-get', 'v2-hls-active.none');
+    expect(await provider.get(room)).toEqual(roomStream({}));
+    expect(calls()).toEqual([`GET ${origin}/v2/rooms/${room}`, `GET ${origin}/v2/hls/${room}/active`]);
+  });
+
+  it('get of a playable room lists both HLS URLs and the running restream outputs', async () => {
+    const { provider, calls } = setup();
+    replay('v2-rooms-get', 'v2-hls-active', 'v2-livestreams-list.running');
+    const stream = await provider.get(room);
+    expect(stream).toEqual(
+      roomStream({
+        state: 'ready',
+        playback: [{ protocol: 'hls', url: dvr }],
+        restream: [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: youtubeKey }],
+        raw: {
+          room: body('v2-rooms-get'),
+          hls: activeData('v2-hls-active'),
+          rtmpOuts: (body('v2-livestreams-list.running') as { data: unknown[] }).data,
+        },
+      }),
+    );
+    expect(calls()[2]).toBe(
+      `GET ${origin}/v2/livestreams?roomId=${room}&sessionId=${session}&page=1&perPage=20`,
+    );
+    expect(provider.secrets?.()).toContain(youtubeKey);
+  });
+
+  it('maps the state table from the active egress', async () => {
+    const { provider } = setup();
+    const cases: [string, string][] = [
+      ['v2-hls-active.none', 'stopped'],
+      ['v2-hls-active.starting', 'starting'],
+      ['v2-hls-active', 'ready'],
+      ['v2-hls-active.stopping', 'stopping'],
+    ];
+    for (const [name, state] of cases) {
+      replay(name);
+      expect((await provider.getStatus?.(room))?.state).toBe(state);
+    }
+  });
+
+  it('reads the older downstreamUrl and the live-only livestreamUrl', async () => {
+    const { provider } = setup();
+    nock(origin).get(`/v2/rooms/${room}`).reply(200, body('v2-rooms-get'));
+    nock(origin)
+      .get(`/v2/hls/${room}/active`)
+      .reply(200, {
+        code: 200,
+        data: { id: 'h1', roomId: room, end: null, downstreamUrl: dvr, livestreamUrl: liveOnly },
+      });
+    nock(origin)
+      .get('/v2/livestreams')
+      .query(true)
+      .reply(200, { pageInfo: { currentPage: 1, lastPage: 1 }, data: [] });
+    const stream = await provider.get(room);
+    expect(stream.state).toBe('ready');
+    expect(stream.playback).toEqual([
+      { protocol: 'hls', url: dvr },
+      { protocol: 'hls', url: liveOnly, rendition: 'live-only' },
+    ]);
+  });
+
+  it('a disabled room is disabled, and 402 is NotFoundError (not "no HLS")', async () => {
+    const { provider } = setup();
+    nock(origin)
+      .get(`/v2/rooms/${room}`)
+      .reply(200, { ...body('v2-rooms-get'), disabled: true });
+    replay('v2-hls-active.none');
+    expect((await provider.get(room)).state).toBe('disabled');
+    nock(origin).get(`/v2/hls/${room}/active`).reply(402, { message: 'Room not found.' });
+    const error = await provider.getStatus?.(room).catch((caught: unknown) => caught);
+    expect(NotFoundError.isInstance(error)).toBe(true);
+  });
+
+  it('list walks the pages lazily, with one state read per room, each room once', async () => {
+    const { provider, calls } = setup();
+    const other = { ...body('v2-rooms-get'), roomId: 'wxyz-wxyz-wxyz' };
+    nock(origin)
+      .get('/v2/rooms')
+      .query({ page: '1', perPage: '2' })
+      .reply(200, {
+        pageInfo: { currentPage: 1, perPage: 2, lastPage: 2, total: 3 },
+        data: [body('v2-rooms-get'), other],
+      });
+    nock(origin)
+      .get('/v2/rooms')
+      .query({ page: '2', perPage: '2' })
+      .reply(200, { pageInfo: { currentPage: 2, perPage: 2, lastPage: 2, total: 3 }, data: [other] });
+    nock(origin).get(`/v2/hls/${room}/active`).reply(404, { message: 'HLS not found.' });
+    nock(origin).get('/v2/hls/wxyz-wxyz-wxyz/active').reply(200, body('v2-hls-active'));
+    const streams: LiveStream[] = [];
+    for await (const stream of provider.list({ pageSize: 2 })) streams.push(stream);
+    expect(streams.map((stream) => [stream.id, stream.state])).toEqual([
+      [room, 'stopped'],
+      ['wxyz-wxyz-wxyz', 'ready'],
+    ]);
+    expect(calls()).toEqual([
+      `GET ${origin}/v2/rooms?page=1&perPage=2`,
+      `GET ${origin}/v2/hls/${room}/active`,
+      `GET ${origin}/v2/hls/wxyz-wxyz-wxyz/active`,
+      `GET ${origin}/v2/rooms?page=2&perPage=2`,
+    ]);
+  });
+});
+
+describe('videosdk v2 list through the paging walker', () => {
+  it('skips a room whose id unilive will not put in a URL, with a warning, and yields the rest', async () => {
+    const { provider } = setup();
+    nock(origin)
+      .get('/v2/rooms')
+      .query(true)
+      .reply(200, {
+        pageInfo: { currentPage: 1, perPage: 20, lastPage: 1, total: 2 },
+        data: [{ ...body('v2-rooms-get'), roomId: 'legacy:bbbb2222' }, body('v2-rooms-get')],
+      });
+    replay('v2-hls-active.none');
+    const warnings: string[] = [];
+    const streams: LiveStream[] = [];
+    const runtime = {
+      hooks: { onWarning: (event: { warning: { type: string } }) => warnings.push(event.warning.type) },
+    };
+    for await (const stream of provider.list({ runtime } as never)) streams.push(stream);
+    expect(streams.map((stream) => stream.id)).toEqual([room]);
+    expect(warnings).toEqual(['skipped-record']);
+  });
+});
+
+describe('videosdk v2 start, stop, update and delete', () => {
+  it('start sends the held recording and composition, then starts the held restream targets', async () => {
+    const { provider, requests } = setup();
+    nock(origin).post('/v2/rooms').reply(200, body('v2-rooms-create'));
+    await provider.create({
+      name: 'x',
+      recording: true,
+      restream: [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: youtubeKey }],
+      providerOptions: { videosdk: { quality: 'high', layout: { type: 'SPOTLIGHT' } } },
+    });
+    nock(origin)
+      .post('/v2/hls/start', {
+        roomId: room,
+        config: { quality: 'high', layout: { type: 'SPOTLIGHT' }, recording: { enabled: true } },
+      })
+      .reply(200, body('v2-hls-start'));
+    nock(origin)
+      .post('/v2/livestreams/start', {
+        roomId: room,
+        outputs: [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: youtubeKey }],
+        config: { layout: { type: 'SPOTLIGHT', priority: 'SPEAKER' } },
+      })
+      .reply(200, '"Livestream started successfully"', { 'content-type': 'application/json' });
+    replay('v2-rooms-get', 'v2-hls-active.starting', 'v2-livestreams-list.running');
+    const stream = await provider.start(room);
+    expect(stream.state).toBe('starting');
+    expect(stream.recording).toBe(true);
+    expect(stream.warnings).toBeUndefined();
+    expect(requests.map((request) => request.url)).toEqual([
+      `${origin}/v2/rooms`,
+      `${origin}/v2/hls/start`,
+      `${origin}/v2/livestreams/start`,
+      `${origin}/v2/rooms/${room}`,
+      `${origin}/v2/hls/${room}/active`,
+      `${origin}/v2/livestreams?roomId=${room}&sessionId=${session}&page=1&perPage=20`,
+    ]);
+  });
+
+  it('start of a running stream succeeds: the refusal is read back and the stream returned', async () => {
+    const { provider } = setup();
+    nock(origin).post('/v2/hls/start').reply(409, { message: 'HLS is already running for this room.' });
+    replay('v2-rooms-get', 'v2-hls-active', 'v2-livestreams-list.ended');
+    expect((await provider.start(room)).state).toBe('ready');
+  });
+
+  it('start of a stopping stream stays ConflictError', async () => {
+    const { provider } = setup();
+    nock(origin).post('/v2/hls/start').reply(409, { message: 'HLS is stopping.' });
+    replay('v2-rooms-get', 'v2-hls-active.stopping', 'v2-livestreams-list.ended');
+    const error = (await provider.start(room).catch((caught: unknown) => caught)) as UniliveError;
+    expect(ConflictError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ operation: 'start', status: 409, vendorMessage: 'HLS is stopping.' });
+  });
+
+  it('an accepted start whose restream or read-back fails is returned with warnings, not thrown', async () => {
+    const { provider } = setup();
+    nock(origin).post('/v2/rooms').reply(200, body('v2-rooms-create'));
+    await provider.create({
+      name: 'x',
+      restream: [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: youtubeKey }],
+    });
+    nock(origin).post('/v2/hls/start').reply(200, body('v2-hls-start'));
+    nock(origin).post('/v2/livestreams/start').reply(422, { message: 'Please provide outputs.' });
+    nock(origin).get(`/v2/rooms/${room}`).reply(503, { message: 'unavailable' });
+    const stream = await provider.start(room);
+    expect(stream.state).toBe('starting');
+    expect(stream.playback).toEqual([]);
+    expect(stream.warnings?.map((warning) => warning.setting ?? warning.type)).toEqual(['restream', 'other']);
+    expect(stream.warnings?.[1]?.message).toContain(
+      'start was carried out, but reading the stream back failed',
+    );
+    expect(errorTranscript(stream.warnings)).not.toContain(youtubeKey);
+  });
+
+  it('stop ends the running RTMP-outs, then the HLS egress; a bare JSON string is a success', async () => {
+    const { provider, calls, requests } = setup();
+    replay(
+      'v2-hls-active',
+      'v2-livestreams-list.running',
+      'v2-livestreams-end',
+      'v2-hls-end',
+      'v2-rooms-get',
+      'v2-hls-active.stopping',
+      'v2-livestreams-list.ended',
+    );
+    const stream = await provider.stop(room);
+    expect(stream.state).toBe('stopping');
+    expect(calls().slice(2, 4)).toEqual([`POST ${origin}/v2/livestreams/end`, `POST ${origin}/v2/hls/end`]);
+    expect(requests[3]?.body).toEqual({ roomId: room });
+  });
+
+  it('stop of a stopped stream sends no end: it returns the stream', async () => {
+    const { provider, calls } = setup();
+    replay('v2-hls-active.none', 'v2-rooms-get', 'v2-hls-active.none');
+    expect((await provider.stop(room)).state).toBe('stopped');
+    expect(calls().every((call) => call.startsWith('GET'))).toBe(true);
+  });
+
+  it('update toggles the room with { status } and replaces a running restream', async () => {
+    const { provider, requests } = setup();
+    nock(origin)
+      .post(`/v2/rooms/${room}`, { status: 'disabled' })
+      .reply(200, { ...body('v2-rooms-get'), disabled: true });
+    nock(origin)
+      .get(`/v2/rooms/${room}`)
+      .reply(200, { ...body('v2-rooms-get'), disabled: true });
+    replay('v2-hls-active.none');
+    expect((await provider.update(room, { providerOptions: { videosdk: { disabled: true } } })).state).toBe(
+      'disabled',
+    );
+    expect(requests[0]?.body).toEqual({ status: 'disabled' });
+
+    const next = [{ url: 'rtmps://live.example/app', streamKey: 'new-key-0001' }];
+    replay('v2-rooms-get', 'v2-hls-active', 'v2-livestreams-list.running', 'v2-livestreams-end');
+    nock(origin)
+      .post('/v2/livestreams/start', {
+        roomId: room,
+        outputs: next,
+        config: { layout: { type: 'GRID', priority: 'SPEAKER' } },
+      })
+      .reply(200, '"Livestream started successfully"', { 'content-type': 'application/json' });
+    replay('v2-rooms-get', 'v2-hls-active', 'v2-livestreams-list.running');
+    await provider.update(room, { restream: next });
+    expect(provider.secrets?.()).toContain('new-key-0001');
+  });
+
+  it('update refuses room fields, which v2 sets on create only', async () => {
+    const { provider, requests } = setup();
+    const error = (await provider
+      .update(room, { providerOptions: { videosdk: { customRoomId: 'x' } } })
+      .catch((caught: unknown) => caught)) as InvalidInputError;
+    expect(error.issues.map((issue) => issue.path)).toEqual(['providerOptions.videosdk.customRoomId']);
+    expect(requests).toEqual([]);
+  });
+
+  it('delete deactivates the room', async () => {
+    const { provider, requests } = setup();
+    replay('v2-rooms-deactivate');
+    await expect(provider.delete(room)).resolves.toBeUndefined();
+    expect(requests).toEqual([
+      { method: 'POST', url: `${origin}/v2/rooms/deactivate`, body: { roomId: room } },
+    ]);
+  });
+});
+
+describe('videosdk v2 tokens', () => {
+  it('signs API tokens with the v2 claims and a longer-lived WHIP token as the stream key', async () => {
+    const apiKey = 'api-key-0001-v2';
+    const secret = 'secret-0001-v2-test';
+    const start = 1_758_395_748_000;
+    const headers: string[] = [];
+    const provider = videosdk({
+      apiKey,
+      secret,
+      now: () => start,
+      retry: { maxRetries: 0 },
+      fetch: (input, init) => {
+        headers.push(String(new Request(input, init).headers.get('authorization')));
+        return fetch(input, init);
+      },
+    });
+    // The fixtures carry the fixed token; these requests carry signed ones.
+    nock(origin).get(`/v2/rooms/${room}`).reply(200, body('v2-rooms-get'));
+    nock(origin).get(`/v2/hls/${room}/active`).reply(404, { message: 'HLS not found.' });
+    const stream = await provider.get(room);
+    expect(decodeJwt(headers[0] ?? '')).toEqual({
+      apikey: apiKey,
+      permissions: ['allow_join', 'allow_mod'],
+      version: 2,
+      roles: ['crawler'],
+      iat: 1_758_395_748,
+      exp: 1_758_396_348,
+    });
+    const key = stream.ingest[0]?.streamKey ?? '';
+    expect(decodeJwt(key)).toMatchObject({ version: 2, roles: ['crawler'], exp: 1_758_399_348 });
+    expect(provider.secrets?.()).toEqual(expect.arrayContaining([headers[0], key]));
+  });
+
+  it('the WHIP URL follows baseUrl, as the vendor SDK builds it from its API endpoint', async () => {
+    const { provider } = setup({ token, baseUrl: 'https://proxy.example/videosdk/' });
+    nock('https://proxy.example').post('/videosdk/v2/rooms').reply(200, body('v2-rooms-create'));
+    const stream = await provider.create({ name: 'x' });
+    const url = `https://proxy.example/videosdk/v2/whip?roomId=${room}&participantId=unilive-whip`;
+    expect(stream.ingest).toEqual([{ protocol: 'webrtc', url, server: url, streamKey: token, token }]);
+  });
+});

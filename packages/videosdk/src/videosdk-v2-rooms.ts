@@ -1,0 +1,458 @@
+import {
+  assertValidId,
+  type CallOptions,
+  ConflictError,
+  type CreateLiveStreamInput,
+  type HttpClient,
+  type HttpResponse,
+  type ListOptions,
+  type LiveStream,
+  type LiveStreamStatus,
+  NotFoundError,
+  parseVendorResponse,
+  pathOf,
+  type SecretSet,
+  UniliveError,
+  type UpdateLiveStreamInput,
+  type Warning,
+  walkPages,
+} from '@unilive/core';
+import * as v from 'valibot';
+import {
+  convertToVideosdkV2CreateRequest,
+  convertToVideosdkV2UpdateRequest,
+  type VideosdkV2StartSettings,
+} from './convert-to-videosdk-v2-room.js';
+import { mapVideosdkV2Stream, type VideosdkV2Reading, videosdkV2State } from './map-videosdk-v2-room.js';
+import type { VideosdkApiImplementation } from './videosdk-api-version.js';
+import { videosdkV2Capabilities } from './videosdk-capabilities.js';
+import {
+  type VideosdkV2Hls,
+  type VideosdkV2HlsStartBody,
+  type VideosdkV2Room,
+  type VideosdkV2RtmpOut,
+  type VideosdkV2RtmpOutStartBody,
+  videosdkV2ActionAnswerSchema,
+  videosdkV2ActiveHlsSchema,
+  videosdkV2HlsSchema,
+  videosdkV2PageSchema,
+  videosdkV2RoomSchema,
+  videosdkV2RtmpOutSchema,
+} from './videosdk-v2-api.js';
+
+const provider = 'videosdk';
+
+/** `perPage` sent when the caller gives no page size: the v2 reference's documented default. */
+export const videosdkV2DefaultPageSize = 20;
+
+/**
+ * Largest `perPage` sent. The v2 reference documents no maximum; 100 is the SDK's largest example and keeps a
+ * page answer small.
+ */
+export const videosdkV2MaxPageSize = 100;
+
+// RTMP-out records of one session are few (one per start); this bounds a vendor that keeps paging.
+const maxRtmpOutPages = 20;
+
+/** What the v2 implementation needs besides the HTTP client. */
+export interface VideosdkV2Dependencies {
+  http: HttpClient;
+  secrets: SecretSet;
+  /** `{base}/v2/whip`. */
+  whipUrl: string;
+  /** The WHIP bearer token, signed (and renewed) on demand. */
+  ingestToken(): Promise<string>;
+}
+
+/**
+ * The v2 API: a live stream is a room (`/v2/rooms`), video enters it over WHIP, viewers play its HLS egress
+ * (`/v2/hls/start|end`), and restream targets are its RTMP-outs (`/v2/livestreams/start|end`). The room id is
+ * the stream id, so webhook events (which name the room as `meetingId`) map to it.
+ */
+export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiImplementation {
+  const { http, secrets } = deps;
+  // What v2 takes only at start (recording, composition, restream targets), by room id; see
+  // convertToVideosdkV2CreateRequest.
+  const held = new Map<string, VideosdkV2StartSettings>();
+
+  async function fetchRoom(
+    id: string,
+    operation: string,
+    options: CallOptions | undefined,
+  ): Promise<VideosdkV2Room> {
+    const response = await http.request({
+      operation,
+      method: 'GET',
+      path: pathOf`v2/rooms/${id}`,
+      schema: videosdkV2RoomSchema,
+      options,
+    });
+    return response.data;
+  }
+
+  /**
+   * The room's running HLS egress, or undefined when the vendor answers 404 ("HLS not found"). Any other
+   * failure, 402 ("room not found" to the vendor's SDK) included, is thrown. Named `status`: it is the
+   * cheap state read, and its failures are told apart from the room's own.
+   */
+  async function fetchActiveHls(
+    id: string,
+    options: CallOptions | undefined,
+  ): Promise<VideosdkV2Hls | undefined> {
+    try {
+      const response = await http.request({
+        operation: 'status',
+        method: 'GET',
+        path: pathOf`v2/hls/${id}/active`,
+        schema: videosdkV2ActiveHlsSchema,
+        options,
+      });
+      return response.data.data;
+    } catch (error) {
+      if (NotFoundError.isInstance(error) && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** RTMP-outs still running in the HLS's session (`end: null`), page by page. */
+  async function fetchRunningRtmpOuts(
+    id: string,
+    sessionId: string | null | undefined,
+    options: CallOptions | undefined,
+  ): Promise<VideosdkV2RtmpOut[]> {
+    const running: VideosdkV2RtmpOut[] = [];
+    for (let page = 1; page <= maxRtmpOutPages; page += 1) {
+      const response = await http.request({
+        operation: 'restream',
+        method: 'GET',
+        path: 'v2/livestreams',
+        query: { roomId: id, sessionId: sessionId ?? undefined, page, perPage: videosdkV2DefaultPageSize },
+        schema: videosdkV2PageSchema,
+        options,
+      });
+      const { data, pageInfo } = response.data;
+      for (const record of data) {
+        const parsed = v.safeParse(videosdkV2RtmpOutSchema, record);
+        if (parsed.success && !parsed.output.end) running.push(parsed.output);
+      }
+      if (data.length === 0 || !pageInfo?.lastPage || (pageInfo.currentPage ?? page) >= pageInfo.lastPage)
+        break;
+    }
+    return running;
+  }
+
+  async function read(
+    id: string,
+    operation: string,
+    options: CallOptions | undefined,
+  ): Promise<VideosdkV2Reading> {
+    const room = await fetchRoom(id, operation, options);
+    const hls = await fetchActiveHls(id, options);
+    // RTMP-outs compose the running session: with no HLS running the adapter has started none.
+    const rtmpOuts = hls ? await fetchRunningRtmpOuts(id, hls.sessionId, options) : undefined;
+    return { room, hls, rtmpOuts };
+  }
+
+  async function toStream(
+    reading: VideosdkV2Reading,
+    warnings: readonly Warning[] = [],
+  ): Promise<LiveStream> {
+    const settings = held.get(reading.room.roomId);
+    return mapVideosdkV2Stream(reading, {
+      whipUrl: deps.whipUrl,
+      ingestToken: await deps.ingestToken(),
+      recording: settings?.recording ?? false,
+      heldRestream: settings?.restream ?? [],
+      secrets,
+      warnings,
+    });
+  }
+
+  async function fetchStream(
+    id: string,
+    operation: string,
+    options: CallOptions | undefined,
+    warnings: readonly Warning[] = [],
+  ): Promise<LiveStream> {
+    return toStream(await read(id, operation, options), warnings);
+  }
+
+  /**
+   * Reads the stream back after a change the vendor accepted. A failed read does not turn the accepted
+   * change into a failure: the stream is returned as the change left it, with a warning saying so.
+   */
+  async function readBack(
+    id: string,
+    operation: string,
+    options: CallOptions | undefined,
+    fallback: () => VideosdkV2Reading,
+    warnings: Warning[],
+  ): Promise<LiveStream> {
+    try {
+      return await fetchStream(id, operation, options, warnings);
+    } catch (error) {
+      if (!UniliveError.isInstance(error) || error.name === 'AbortError') throw error;
+      return toStream(fallback(), [
+        ...warnings,
+        {
+          type: 'other',
+          message: `videosdk ${operation} was carried out, but reading the stream back failed (${error.message}); the result shows what the vendor accepted`,
+        },
+      ]);
+    }
+  }
+
+  async function startRestream(
+    id: string,
+    targets: readonly { url: string; streamKey: string }[],
+    config: VideosdkV2StartSettings['config'],
+    options: CallOptions | undefined,
+  ): Promise<void> {
+    for (const target of targets) secrets.learn(target.streamKey);
+    // The vendor refuses an RTMP-out without a layout, and wants a priority with it (error table:
+    // "Please provide layout under config object"; server SDK defaults GRID and SPEAKER).
+    const body: VideosdkV2RtmpOutStartBody = {
+      roomId: id,
+      outputs: targets.map((target) => ({ url: target.url, streamKey: target.streamKey })),
+      config: {
+        layout: { type: 'GRID', priority: 'SPEAKER', ...config.layout },
+        ...(config.theme ? { theme: config.theme } : {}),
+      },
+    };
+    await http.request({
+      operation: 'restream',
+      method: 'POST',
+      path: 'v2/livestreams/start',
+      body,
+      schema: videosdkV2ActionAnswerSchema,
+      options,
+    });
+  }
+
+  async function endRestream(id: string, options: CallOptions | undefined): Promise<void> {
+    await http.request({
+      operation: 'restream',
+      method: 'POST',
+      path: 'v2/livestreams/end',
+      body: { roomId: id },
+      schema: videosdkV2ActionAnswerSchema,
+      // Ending what has ended changes nothing: safe to repeat after a lost answer.
+      idempotent: true,
+      options,
+    });
+  }
+
+  return {
+    capabilities: videosdkV2Capabilities,
+
+    async create(input: CreateLiveStreamInput, options?: CallOptions) {
+      const { body, start, warnings } = convertToVideosdkV2CreateRequest(input);
+      for (const target of start.restream) secrets.learn(target.streamKey);
+      const response = await http.request({
+        operation: 'create',
+        method: 'POST',
+        path: 'v2/rooms',
+        body,
+        schema: videosdkV2RoomSchema,
+        options,
+      });
+      const room = response.data;
+      held.set(room.roomId, start);
+      // A new room has no HLS running: nothing more to read.
+      return toStream({ room }, warnings);
+    },
+
+    async get(id: string, options?: CallOptions) {
+      assertValidId(id, { provider, operation: 'get' });
+      return fetchStream(id, 'get', options);
+    },
+
+    async getStatus(id: string, options?: CallOptions): Promise<LiveStreamStatus> {
+      assertValidId(id, { provider, operation: 'status' });
+      const hls = await fetchActiveHls(id, options);
+      return { state: videosdkV2State({ hls }), raw: hls ?? null };
+    },
+
+    async *list(options: ListOptions = {}) {
+      const requested = Math.floor(options.pageSize ?? videosdkV2DefaultPageSize);
+      const perPage = Number.isFinite(requested)
+        ? Math.min(videosdkV2MaxPageSize, Math.max(1, requested))
+        : videosdkV2DefaultPageSize;
+      const rooms = walkPages<unknown, VideosdkV2Room>({
+        provider,
+        fetchPage: async (page) => {
+          const response = await http.request({
+            operation: 'list',
+            method: 'GET',
+            path: 'v2/rooms',
+            query: { page, perPage },
+            schema: videosdkV2PageSchema,
+            options,
+          });
+          const { data, pageInfo } = response.data;
+          return {
+            items: data,
+            page: pageInfo?.currentPage ?? undefined,
+            totalPages: pageInfo?.lastPage ?? undefined,
+            totalItems: pageInfo?.total ?? undefined,
+            pageSize: pageInfo?.perPage ?? undefined,
+          };
+        },
+        // A room unilive cannot read (an id it would not put in a URL) is skipped with a warning.
+        read: (record) =>
+          parseVendorResponse(videosdkV2RoomSchema, record, {
+            provider,
+            operation: 'list',
+            secrets: secrets.values(),
+          }),
+        idOf: (room) => room.roomId,
+        pageSize: perPage,
+        options,
+        secrets: secrets.values(),
+      });
+      for await (const room of rooms) {
+        // A room page carries no egress: each room's state is one more read, made as the walk reaches it.
+        const hls = room.disabled === true ? undefined : await fetchActiveHls(room.roomId, options);
+        yield await toStream({ room, hls });
+      }
+    },
+
+    async update(id: string, patch: UpdateLiveStreamInput, options?: CallOptions) {
+      assertValidId(id, { provider, operation: 'update' });
+      const request = convertToVideosdkV2UpdateRequest(patch);
+      const warnings = [...request.warnings];
+      if (request.status !== undefined) {
+        await http.request({
+          operation: 'update',
+          method: 'POST',
+          path: pathOf`v2/rooms/${id}`,
+          body: { status: request.status },
+          schema: videosdkV2RoomSchema,
+          // Setting the same status twice changes nothing [2024 reference: "if it is different"].
+          idempotent: true,
+          options,
+        });
+      }
+      const reading = await read(id, 'update', options);
+      const before = held.get(id);
+      const next: VideosdkV2StartSettings = {
+        recording: request.start.recording ?? before?.recording ?? false,
+        config: request.start.config ?? before?.config ?? {},
+        restream: request.start.restream ?? before?.restream ?? [],
+      };
+      held.set(id, next);
+      for (const target of next.restream) secrets.learn(target.streamKey);
+      const state = videosdkV2State(reading);
+      const live = state === 'starting' || state === 'ready';
+      if (live && request.start.restream !== undefined) {
+        // Outputs cannot be added or removed while they run: end them, then start the new set.
+        if ((reading.rtmpOuts ?? []).length > 0) await endRestream(id, options);
+        if (next.restream.length > 0) await startRestream(id, next.restream, next.config, options);
+        return readBack(id, 'update', options, () => ({ ...reading, rtmpOuts: [] }), warnings);
+      }
+      if (live && (request.start.recording !== undefined || request.start.config !== undefined)) {
+        warnings.push({
+          type: 'other',
+          setting: request.start.recording !== undefined ? 'recording' : 'providerOptions.videosdk',
+          message:
+            'videosdk v2 cannot change a running HLS egress: the new setting applies from the next start',
+        });
+      }
+      return toStream(reading, warnings);
+    },
+
+    async delete(id: string, options?: CallOptions) {
+      assertValidId(id, { provider, operation: 'delete' });
+      await http.request({
+        operation: 'delete',
+        method: 'POST',
+        path: 'v2/rooms/deactivate',
+        body: { roomId: id },
+        schema: videosdkV2ActionAnswerSchema,
+        // Deactivating a deactivated room leaves it so: safe to repeat after a lost answer.
+        idempotent: true,
+        options,
+      });
+      held.delete(id);
+    },
+
+    async start(id: string, options?: CallOptions) {
+      assertValidId(id, { provider, operation: 'start' });
+      const settings = held.get(id) ?? { recording: false, config: {}, restream: [] };
+      const body: VideosdkV2HlsStartBody = { roomId: id };
+      const config = { ...settings.config, ...(settings.recording ? { recording: { enabled: true } } : {}) };
+      if (Object.keys(config).length > 0) body.config = config;
+      let response: HttpResponse<VideosdkV2Hls | string>;
+      try {
+        response = await http.request({
+          operation: 'start',
+          method: 'POST',
+          path: 'v2/hls/start',
+          body,
+          schema: v.union([videosdkV2HlsSchema, v.string()]),
+          options,
+        });
+      } catch (error) {
+        // A refusal of a start that already holds is a success: read the state and return the stream
+        // when it is starting or ready. Anything else (stopping, or the read failing) is the refusal.
+        if (!ConflictError.isInstance(error)) throw error;
+        const current = await fetchStream(id, 'start', options).catch(() => undefined);
+        if (current && (current.state === 'starting' || current.state === 'ready')) return current;
+        throw error;
+      }
+      const started = typeof response.data === 'string' ? undefined : response.data;
+      const warnings: Warning[] = [];
+      if (settings.restream.length > 0) {
+        try {
+          await startRestream(id, settings.restream, settings.config, options);
+        } catch (error) {
+          if (!UniliveError.isInstance(error) || error.name === 'AbortError') throw error;
+          warnings.push({
+            type: 'other',
+            setting: 'restream',
+            message: `videosdk start: the HLS egress started, but the restream targets could not be started (${error.message}); retry with update({ restream })`,
+          });
+        }
+      }
+      // The start answer is given before the egress is playable: the stream is starting.
+      return readBack(
+        id,
+        'start',
+        options,
+        () => ({
+          room: { roomId: id },
+          hls: started
+            ? { ...started, playbackHlsUrl: undefined, downstreamUrl: undefined, livestreamUrl: undefined }
+            : { roomId: id },
+        }),
+        warnings,
+      );
+    },
+
+    async stop(id: string, options?: CallOptions) {
+      assertValidId(id, { provider, operation: 'stop' });
+      const running = await fetchActiveHls(id, options);
+      // Stopped (or stopping) already: nothing to end.
+      if (!running || running.end) return fetchStream(id, 'stop', options);
+      const rtmpOuts = await fetchRunningRtmpOuts(id, running.sessionId, options);
+      if (rtmpOuts.length > 0) await endRestream(id, options);
+      await http.request({
+        operation: 'stop',
+        method: 'POST',
+        path: 'v2/hls/end',
+        body: { roomId: id },
+        schema: videosdkV2ActionAnswerSchema,
+        // Ending an HLS egress that has ended changes nothing: safe to repeat after a lost answer.
+        idempotent: true,
+        options,
+      });
+      return readBack(
+        id,
+        'stop',
+        options,
+        () => ({ room: { roomId: id }, hls: { ...running, end: new Date().toISOString() } }),
+        [],
+      );
+    },
+  };
+}
