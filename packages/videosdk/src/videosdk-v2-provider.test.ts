@@ -111,11 +111,15 @@ describe('videosdk v2 selection', () => {
   });
 
   it('configuration-driven selection passes apiVersion through', async () => {
-    const load = async () => ({ default: videosdkFactory });
-    const v1 = await createLiveStreamClientFromConfig({ provider: 'videosdk', token, apiVersion: 'v1' }, {
-      load,
-    } as never);
-    const v2 = await createLiveStreamClientFromConfig({ provider: 'videosdk', token }, { load } as never);
+    // The factory is handed over as a bundle would; the settings reach it exactly as configured.
+    const providers = {
+      videosdk: videosdkFactory as (settings: Record<string, unknown>) => LiveStreamProvider,
+    };
+    const v1 = await createLiveStreamClientFromConfig(
+      { provider: 'videosdk', token, apiVersion: 'v1' },
+      { providers },
+    );
+    const v2 = await createLiveStreamClientFromConfig({ provider: 'videosdk', token }, { providers });
     expect(v1.capabilities.ingestProtocols).toEqual(['rtmp']);
     expect(v2.capabilities.ingestProtocols).toEqual(['webrtc']);
   });
