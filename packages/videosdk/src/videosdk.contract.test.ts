@@ -21,7 +21,7 @@ runLiveStreamContract({
     provider: 'videosdk',
     createProvider: (sandbox) => videosdk({ ...sandbox.adapterSettings('videosdk'), apiVersion: 'v2' }),
   }),
-  wait: { intervalMs: 20, maxIntervalMs: 50 },
+  wait: { intervalMs: 100, maxIntervalMs: 100 },
 });
 
 runLiveStreamContract({
