@@ -1,5 +1,5 @@
 import { findFfmpeg, type Sandbox, type StreamChange, startSandbox } from '@unilive/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { main } from './cli.js';
 import { parseDuration } from './commands/push.js';
 import type { Output } from './progress.js';
@@ -92,6 +92,9 @@ describe.skipIf(!ffmpeg)('unilive push against the sandbox', () => {
   });
 
   it('ends an open-ended push on Ctrl-C with exit code 0', async () => {
+    // videosdk's RTMP ingest (the key in the URL) is v1's; v2, the default, ingests over WHIP.
+    vi.stubEnv('VIDEOSDK_API_VERSION', 'v1');
+    onTestFinished(() => vi.unstubAllEnvs());
     const stream = await create('videosdk');
     const controller = new AbortController();
     const { run } = capture(controller.signal);
