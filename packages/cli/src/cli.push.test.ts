@@ -94,7 +94,9 @@ describe.skipIf(!ffmpeg)('unilive push against the sandbox', () => {
   it('ends an open-ended push on Ctrl-C with exit code 0', async () => {
     // videosdk's RTMP ingest (the key in the URL) is v1's; v2, the default, ingests over WHIP.
     vi.stubEnv('VIDEOSDK_API_VERSION', 'v1');
-    onTestFinished(() => vi.unstubAllEnvs());
+    onTestFinished(() => {
+      vi.unstubAllEnvs();
+    });
     const stream = await create('videosdk');
     const controller = new AbortController();
     const { run } = capture(controller.signal);

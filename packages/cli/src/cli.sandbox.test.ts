@@ -180,7 +180,42 @@ describe('unilive against a running sandbox', () => {
         hls: { url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/media\/liveapi\/\w+\/index\.m3u8$/) },
       });
       expect(report.outcomes[0].media.hls.segments).toBeGreaterThan(0);
-      expect(report.outcomes[1].media).toMatchObject({ seenBy: 'sandbox ingest' });
+    }
+    // videosdk v2, the default, ingests over WHIP only: the demo has no RTMP to push to and simulates the encoder.
+    expect(report.outcomes[1].steps).toEqual([
+      'create',
+      'get',
+      'list',
+      'update',
+      'ready',
+      'encoder simulated',
+      'stopped',
+      'delete',
+    ]);
+    expect(report.outcomes[1]).not.toHaveProperty('media');
+  });
+
+  it('demo on videosdk v1 pushes to its RTMP key ingest, seen live by the sandbox ingest', async () => {
+    vi.stubEnv('VIDEOSDK_API_VERSION', 'v1');
+    try {
+      const out: string[] = [];
+      const output: Output = { out: (text) => out.push(text), err: () => {}, interactive: false };
+      expect(await main(['demo', '--json', '-p', 'videosdk'], { output, environment: {} })).toBe(0);
+      const [outcome] = JSON.parse(out[0] ?? '').outcomes;
+      const media = findFfmpeg() ? ['live', 'played'] : ['encoder simulated'];
+      expect(outcome.steps).toEqual([
+        'create',
+        'get',
+        'list',
+        'update',
+        'ready',
+        ...media,
+        'stop unsupported',
+        'delete',
+      ]);
+      if (findFfmpeg()) expect(outcome.media).toMatchObject({ seenBy: 'sandbox ingest' });
+    } finally {
+      vi.unstubAllEnvs();
     }
   });
 

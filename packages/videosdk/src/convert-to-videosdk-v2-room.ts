@@ -1,9 +1,11 @@
 import {
   type CreateLiveStreamInput,
+  type InputGap,
   InvalidInputError,
   invalidInput,
   type RestreamTarget,
   readProviderOptions,
+  settleInputGaps,
   type UpdateLiveStreamInput,
   type Warning,
 } from '@unilive/core';
@@ -82,8 +84,9 @@ export interface VideosdkV2CreateRequest {
 
 /**
  * Builds `POST /v2/rooms` and the settings held for `start`. Refused before any request: an ingest
- * protocol other than WebRTC (WHIP is v2's only ingest; RTMP ingest exists on v1 alone), a region (the
- * REST `region` field is discontinued), unknown provider options.
+ * protocol other than WebRTC (WHIP is v2's only ingest; RTMP ingest exists on v1 alone) and unknown
+ * provider options. By core's one rule, `region` (the room `region` field is discontinued) and
+ * `lowLatency` are preferences the stream works without: warnings on the result.
  */
 export function convertToVideosdkV2CreateRequest(input: CreateLiveStreamInput): VideosdkV2CreateRequest {
   const operation = 'create';
@@ -94,7 +97,8 @@ export function convertToVideosdkV2CreateRequest(input: CreateLiveStreamInput): 
         : `videosdk v2 ingests over WHIP only; expected webrtc (RTMP ingest: videosdk({ apiVersion: 'v1' }))`;
     throw invalidInput([{ path: 'ingestProtocol', message }], { provider, operation });
   }
-  const options = checkCommon(input, operation) ?? {};
+  const options = readOptions(input, providerOptionsSchema, operation) ?? {};
+  const gapWarnings = settleInputGaps(preferenceGaps(input), { provider, operation });
   const body: VideosdkV2CreateRoomBody = {};
   if (options.customRoomId !== undefined) body.customRoomId = options.customRoomId;
   if (options.webhook !== undefined) body.webhook = options.webhook;
@@ -113,7 +117,7 @@ export function convertToVideosdkV2CreateRequest(input: CreateLiveStreamInput): 
         setting: 'name',
         message: 'videosdk v2 rooms keep no name; the name was not sent (the stream id is the room id)',
       },
-      ...lowLatencyWarnings(input),
+      ...gapWarnings,
       ...heldWarnings(input, options),
     ],
   };
@@ -141,7 +145,7 @@ const updateOptionsSchema = v.strictObject({
 export function convertToVideosdkV2UpdateRequest(patch: UpdateLiveStreamInput): VideosdkV2UpdateRequest {
   const operation = 'update';
   const options = readOptions(patch, updateOptionsSchema, operation) ?? {};
-  checkRegion(patch, operation);
+  const gapWarnings = settleInputGaps(preferenceGaps(patch), { provider, operation });
   for (const field of ['customRoomId', 'webhook', 'autoCloseConfig'] as const) {
     if (options[field] !== undefined) {
       throw invalidInput(
@@ -162,7 +166,7 @@ export function convertToVideosdkV2UpdateRequest(patch: UpdateLiveStreamInput): 
   if (patch.restream !== undefined) {
     start.restream = patch.restream.map((target) => ({ url: target.url, streamKey: target.streamKey }));
   }
-  const warnings: Warning[] = [...lowLatencyWarnings(patch)];
+  const warnings: Warning[] = [...gapWarnings];
   if (patch.name !== undefined) {
     warnings.push({
       type: 'unsupported-setting',
@@ -187,12 +191,6 @@ function compositionOf(options: ProviderOptions): Omit<VideosdkV2HlsConfig, 'rec
   return config;
 }
 
-function checkCommon(input: UpdateLiveStreamInput, operation: string): ProviderOptions | undefined {
-  const options = readOptions(input, providerOptionsSchema, operation);
-  checkRegion(input, operation);
-  return options;
-}
-
 function readOptions<T>(
   input: UpdateLiveStreamInput,
   schema: v.GenericSchema<unknown, T>,
@@ -209,32 +207,26 @@ function readOptions<T>(
   }
 }
 
-function checkRegion(input: UpdateLiveStreamInput, operation: string): void {
-  if (input.region === undefined) return;
-  // The reference marks the room's `region` field discontinued; a silently ignored region could put a
-  // stream where the caller did not want it.
-  throw invalidInput(
-    [
-      {
-        path: 'region',
-        message:
-          'videosdk v2 takes no region (the room `region` field is discontinued; allowed values: none)',
-      },
-    ],
-    { provider, operation },
-  );
-}
-
-function lowLatencyWarnings(input: UpdateLiveStreamInput): Warning[] {
-  if (input.lowLatency !== true) return [];
-  return [
-    {
-      type: 'unsupported-setting',
-      setting: 'lowLatency',
+// Preferences v2 has no setting for: the stream works without them, and a warning says so.
+function preferenceGaps(input: UpdateLiveStreamInput): InputGap[] {
+  const gaps: InputGap[] = [];
+  if (input.region !== undefined) {
+    gaps.push({
+      field: 'region',
+      kind: 'ignored',
+      message:
+        'videosdk v2 has no region choice (the room `region` field is discontinued; allowed values: none); region was not sent',
+    });
+  }
+  if (input.lowLatency === true) {
+    gaps.push({
+      field: 'lowLatency',
+      kind: 'ignored',
       message:
         'videosdk v2 plays back over standard HLS only and has no low-latency mode; lowLatency was ignored',
-    },
-  ];
+    });
+  }
+  return gaps;
 }
 
 // Settings v2 takes only when a stream starts: said once, so a caller who starts the stream from another

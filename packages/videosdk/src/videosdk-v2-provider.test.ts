@@ -180,11 +180,10 @@ describe('videosdk v2 create', () => {
     expect(requests).toEqual([]);
   });
 
-  it('refuses every other non-WebRTC protocol, a region and unknown options, before any request', async () => {
+  it('refuses every other non-WebRTC protocol and unknown options, before any request', async () => {
     const { provider, requests } = setup();
     const cases: [Parameters<typeof provider.create>[0], string][] = [
       [{ name: 'x', ingestProtocol: 'srt' }, 'ingestProtocol'],
-      [{ name: 'x', region: 'eu' }, 'region'],
       [
         { name: 'x', providerOptions: { videosdk: { geoFence: 'eu001' } } },
         'providerOptions.videosdk.geoFence',
@@ -207,6 +206,21 @@ describe('videosdk v2 create', () => {
       expect(error.issues.map((issue) => issue.path)).toEqual([path]);
     }
     expect(requests).toEqual([]);
+  });
+
+  it('a region, a placement hint v2 has no choice for, is not sent and comes back as a warning', async () => {
+    const { provider, requests } = setup();
+    replay('v2-rooms-create');
+    const stream = await provider.create({ name: 'x', region: 'eu' });
+    expect(requests[0]?.body).toEqual({});
+    expect(stream.warnings?.filter((warning) => warning.setting === 'region')).toEqual([
+      {
+        type: 'unsupported-setting',
+        setting: 'region',
+        message:
+          'videosdk v2 has no region choice (the room `region` field is discontinued; allowed values: none); region was not sent',
+      },
+    ]);
   });
 
   it('says which settings wait for start, held by this client', async () => {
@@ -428,10 +442,15 @@ describe('videosdk v2 start, stop, update and delete', () => {
     const stream = await provider.start(room);
     expect(stream.state).toBe('starting');
     expect(stream.playback).toEqual([]);
-    expect(stream.warnings?.map((warning) => warning.setting ?? warning.type)).toEqual(['restream', 'other']);
+    expect(stream.warnings?.map((warning) => warning.setting ?? warning.type)).toEqual([
+      'restream',
+      'read-back-failed',
+    ]);
     expect(stream.warnings?.[1]?.message).toContain(
-      'start was carried out, but reading the stream back failed',
+      'videosdk start: the vendor accepted start (the HLS egress is starting), but reading the stream back failed',
     );
+    // The WHIP ingest is built locally: the fallback still carries it.
+    expect(stream.ingest.map((endpoint) => endpoint.protocol)).toEqual(['webrtc']);
     expect(errorTranscript(stream.warnings)).not.toContain(youtubeKey);
   });
 

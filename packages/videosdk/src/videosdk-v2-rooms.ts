@@ -1,8 +1,8 @@
 import {
   assertValidId,
   type CallOptions,
-  ConflictError,
   type CreateLiveStreamInput,
+  changeLifecycle,
   type HttpClient,
   type HttpResponse,
   type ListOptions,
@@ -11,6 +11,7 @@ import {
   NotFoundError,
   parseVendorResponse,
   pathOf,
+  readBackAfterChange,
   type SecretSet,
   UniliveError,
   type UpdateLiveStreamInput,
@@ -153,19 +154,27 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     return { room, hls, rtmpOuts };
   }
 
-  async function toStream(
+  function mapStream(
     reading: VideosdkV2Reading,
+    ingestToken: string,
     warnings: readonly Warning[] = [],
-  ): Promise<LiveStream> {
+  ): LiveStream {
     const settings = held.get(reading.room.roomId);
     return mapVideosdkV2Stream(reading, {
       whipUrl: deps.whipUrl,
-      ingestToken: await deps.ingestToken(),
+      ingestToken,
       recording: settings?.recording ?? false,
       heldRestream: settings?.restream ?? [],
       secrets,
       warnings,
     });
+  }
+
+  async function toStream(
+    reading: VideosdkV2Reading,
+    warnings: readonly Warning[] = [],
+  ): Promise<LiveStream> {
+    return mapStream(reading, await deps.ingestToken(), warnings);
   }
 
   async function fetchStream(
@@ -178,28 +187,29 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
   }
 
   /**
-   * Reads the stream back after a change the vendor accepted. A failed read does not turn the accepted
-   * change into a failure: the stream is returned as the change left it, with a warning saying so.
+   * Reads the stream back after a change the vendor accepted, through core's one rule: a failed read does not
+   * turn the accepted change into a failure; the stream is returned as the accepted answers left it, with a
+   * `read-back-failed` warning. The fallback keeps the WHIP ingest, which is built locally.
    */
   async function readBack(
     id: string,
     operation: string,
+    applied: string,
     options: CallOptions | undefined,
     fallback: () => VideosdkV2Reading,
-    warnings: Warning[],
+    warnings: readonly Warning[],
   ): Promise<LiveStream> {
-    try {
-      return await fetchStream(id, operation, options, warnings);
-    } catch (error) {
-      if (!UniliveError.isInstance(error) || error.name === 'AbortError') throw error;
-      return toStream(fallback(), [
-        ...warnings,
-        {
-          type: 'other',
-          message: `videosdk ${operation} was carried out, but reading the stream back failed (${error.message}); the result shows what the vendor accepted`,
-        },
-      ]);
-    }
+    // Signed before the read, so the fallback can be built without another await.
+    const ingestToken = await deps.ingestToken();
+    return readBackAfterChange({
+      provider,
+      operation,
+      id,
+      applied,
+      read: () => fetchStream(id, operation, options, warnings),
+      accepted: () => mapStream(fallback(), ingestToken, warnings),
+      secrets: secrets.values(),
+    });
   }
 
   async function startRestream(
@@ -348,7 +358,14 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
         // Outputs cannot be added or removed while they run: end them, then start the new set.
         if ((reading.rtmpOuts ?? []).length > 0) await endRestream(id, options);
         if (next.restream.length > 0) await startRestream(id, next.restream, next.config, options);
-        return readBack(id, 'update', options, () => ({ ...reading, rtmpOuts: [] }), warnings);
+        return readBack(
+          id,
+          'update',
+          'the vendor accepted the new restream targets',
+          options,
+          () => ({ ...reading, rtmpOuts: [] }),
+          warnings,
+        );
       }
       if (live && (request.start.recording !== undefined || request.start.config !== undefined)) {
         warnings.push({
@@ -382,51 +399,56 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       const body: VideosdkV2HlsStartBody = { roomId: id };
       const config = { ...settings.config, ...(settings.recording ? { recording: { enabled: true } } : {}) };
       if (Object.keys(config).length > 0) body.config = config;
-      let response: HttpResponse<VideosdkV2Hls | string>;
-      try {
-        response = await http.request({
-          operation: 'start',
-          method: 'POST',
-          path: 'v2/hls/start',
-          body,
-          schema: v.union([videosdkV2HlsSchema, v.string()]),
-          options,
-        });
-      } catch (error) {
-        // A refusal of a start that already holds is a success: read the state and return the stream
-        // when it is starting or ready. Anything else (stopping, or the read failing) is the refusal.
-        if (!ConflictError.isInstance(error)) throw error;
-        const current = await fetchStream(id, 'start', options).catch(() => undefined);
-        if (current && (current.state === 'starting' || current.state === 'ready')) return current;
-        throw error;
-      }
-      const started = typeof response.data === 'string' ? undefined : response.data;
-      const warnings: Warning[] = [];
-      if (settings.restream.length > 0) {
-        try {
-          await startRestream(id, settings.restream, settings.config, options);
-        } catch (error) {
-          if (!UniliveError.isInstance(error) || error.name === 'AbortError') throw error;
-          warnings.push({
-            type: 'other',
-            setting: 'restream',
-            message: `videosdk start: the HLS egress started, but the restream targets could not be started (${error.message}); retry with update({ restream })`,
-          });
-        }
-      }
-      // The start answer is given before the egress is playable: the stream is starting.
-      return readBack(
+      // Core's lifecycle rule: a refusal (409) of a start whose goal already holds returns the stream.
+      return changeLifecycle({
+        provider,
+        operation: 'start',
         id,
-        'start',
-        options,
-        () => ({
-          room: { roomId: id },
-          hls: started
-            ? { ...started, playbackHlsUrl: undefined, downstreamUrl: undefined, livestreamUrl: undefined }
-            : { roomId: id },
-        }),
-        warnings,
-      );
+        read: () => fetchStream(id, 'start', options),
+        secrets: secrets.values(),
+        send: async () => {
+          const response: HttpResponse<VideosdkV2Hls | string> = await http.request({
+            operation: 'start',
+            method: 'POST',
+            path: 'v2/hls/start',
+            body,
+            schema: v.union([videosdkV2HlsSchema, v.string()]),
+            options,
+          });
+          const started = typeof response.data === 'string' ? undefined : response.data;
+          const warnings: Warning[] = [];
+          if (settings.restream.length > 0) {
+            try {
+              await startRestream(id, settings.restream, settings.config, options);
+            } catch (error) {
+              if (!UniliveError.isInstance(error) || error.name === 'AbortError') throw error;
+              warnings.push({
+                type: 'other',
+                setting: 'restream',
+                message: `videosdk start: the HLS egress started, but the restream targets could not be started (${error.message}); retry with update({ restream })`,
+              });
+            }
+          }
+          return readBack(
+            id,
+            'start',
+            'the vendor accepted start (the HLS egress is starting)',
+            options,
+            () => ({
+              room: { roomId: id },
+              hls: started
+                ? {
+                    ...started,
+                    playbackHlsUrl: undefined,
+                    downstreamUrl: undefined,
+                    livestreamUrl: undefined,
+                  }
+                : { roomId: id },
+            }),
+            warnings,
+          );
+        },
+      });
     },
 
     async stop(id: string, options?: CallOptions) {
@@ -449,6 +471,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       return readBack(
         id,
         'stop',
+        'the vendor accepted stop (the HLS egress is ending)',
         options,
         () => ({ room: { roomId: id }, hls: { ...running, end: new Date().toISOString() } }),
         [],

@@ -125,6 +125,15 @@ export const v2FixtureContract = {
     delete: ['v2-rooms-deactivate'],
     'get-deleted': ['v2-rooms-get.404'],
     'error-subject': ['v2-rooms-create.error-subject'],
+    // A second start is refused as the egress runs (the vendor's answer is undocumented: 409 is what its
+    // server SDK reads as a conflict); the stream is read, found ready, and returned.
+    'start-again': ['v2-hls-start.409', 'v2-rooms-get', 'v2-hls-active', 'v2-livestreams-list.running'],
+    // No egress runs: nothing to end; the stream is read and returned.
+    'stop-again': ['v2-hls-active.none', 'v2-rooms-get', 'v2-hls-active.none'],
+    // The subject starts with nothing held: no recording, no restream; its read-back fails (injected).
+    'start-accepted': ['v2-hls-start.error-subject'],
+    // Restream targets wait for start: the create is the room alone, with nothing to read back.
+    'create-restream': ['v2-rooms-create'],
   },
   operations: {
     create: 'v2-rooms-create.error-subject',

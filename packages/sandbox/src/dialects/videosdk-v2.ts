@@ -117,7 +117,18 @@ export function handleVideosdkV2(request: SandboxRequest, context: DialectContex
   if (path === '/v2/rooms' && method === 'POST') return createRoom(body, store, context);
   if (path === '/v2/rooms' && method === 'GET') {
     const rooms = [...store.rooms.values()].filter((room) => !room.deactivated);
-    return page(request.query, rooms.map(roomBody));
+    // Through the engine's page, so planned list faults (paging, odd records) reach v2 rooms too.
+    const asked = positiveInteger(request.query.get('page')) ?? 1;
+    const perPage = Math.min(maxPageSize, positiveInteger(request.query.get('perPage')) ?? defaultPageSize);
+    const served = context.page(rooms, asked, perPage);
+    const lastPage = Math.max(1, Math.ceil(served.total / perPage));
+    return {
+      status: 200,
+      body: {
+        pageInfo: { currentPage: served.page, perPage, lastPage, total: served.total },
+        data: served.records.map(roomBody),
+      },
+    };
   }
   if (path === '/v2/rooms/deactivate' && method === 'POST') return deactivate(body, store, context);
   const roomMatch = /^\/v2\/rooms\/([^/]+)$/.exec(path);
