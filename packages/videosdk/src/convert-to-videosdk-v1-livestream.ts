@@ -17,16 +17,6 @@ const provider = 'videosdk';
 // nothing for `providerOptions.videosdk` to carry.
 const providerOptionsSchema = v.strictObject({});
 
-/** `providerOptions.videosdk`: v1 takes none, so any field fails to compile, and is refused at run time. */
-export type VideosdkProviderOptions = Record<string, never>;
-
-// With this package imported, `providerOptions.videosdk` is typed (and takes nothing in v1).
-declare module '@unilive/core' {
-  interface ProviderOptionsRegistry {
-    videosdk: { create: VideosdkProviderOptions; update: VideosdkProviderOptions };
-  }
-}
-
 /** A request body and the soft gaps met building it. */
 export interface VideosdkV1Request<Body> {
   body: Body;

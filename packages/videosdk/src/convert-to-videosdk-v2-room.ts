@@ -65,6 +65,43 @@ const providerOptionsSchema = v.strictObject({
 type ProviderOptions = v.InferOutput<typeof providerOptionsSchema>;
 
 /**
+ * `providerOptions.videosdk` of a create. v2 fields; v1 takes none and refuses any at run time
+ * (`InvalidInputError`). Room fields are sent in `POST /v2/rooms`; the composition fields wait for `start`
+ * (`config` of `POST /v2/hls/start`; layout and theme also of the RTMP-out start). Values are the vendor's.
+ */
+export interface VideosdkCreateOptions {
+  /** Your own id for the room, 1–256 characters [V2-REPO create-room.js]; create is idempotent on it (server SDK). */
+  customRoomId?: string;
+  /** Room webhook subscription: an `https://` endpoint of at most 512 characters, and the event names. */
+  webhook?: { endPoint: string; events: string[] };
+  /** When the vendor closes the room; `duration` in minutes per the reference (seconds per the server SDK). */
+  autoCloseConfig?: { type: 'session-ends' | 'session-end-and-deactivate'; duration?: number };
+  /** Composition of the HLS (and RTMP-out) output; `gridSize` 1–25. */
+  layout?: VideosdkV2Layout;
+  orientation?: 'landscape' | 'portrait';
+  theme?: 'DARK' | 'LIGHT' | 'DEFAULT';
+  mode?: 'video-and-audio' | 'audio';
+  quality?: 'low' | 'med' | 'high';
+}
+
+/**
+ * `providerOptions.videosdk` of an update: the composition for the next start, and `disabled`, which
+ * disables or re-enables the room (`POST /v2/rooms/{roomId}` `{ status }`, 2024 reference, unverified).
+ * Room fields are set on create only.
+ */
+export interface VideosdkUpdateOptions
+  extends Omit<VideosdkCreateOptions, 'customRoomId' | 'webhook' | 'autoCloseConfig'> {
+  disabled?: boolean;
+}
+
+// With this package imported, `providerOptions.videosdk` is typed.
+declare module '@unilive/core' {
+  interface ProviderOptionsRegistry {
+    videosdk: { create: VideosdkCreateOptions; update: VideosdkUpdateOptions };
+  }
+}
+
+/**
  * What a v2 stream starts with. v2 keeps none of it on the room: recording, composition and restream
  * targets are arguments of the start calls (`/v2/hls/start`, `/v2/livestreams/start`). The adapter holds
  * them in memory per room until `start`.

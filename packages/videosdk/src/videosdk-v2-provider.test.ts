@@ -185,7 +185,7 @@ describe('videosdk v2 create', () => {
     const cases: [Parameters<typeof provider.create>[0], string][] = [
       [{ name: 'x', ingestProtocol: 'srt' }, 'ingestProtocol'],
       [
-        { name: 'x', providerOptions: { videosdk: { geoFence: 'eu001' } } },
+        { name: 'x', providerOptions: { videosdk: { geoFence: 'eu001' } } as never },
         'providerOptions.videosdk.geoFence',
       ],
       [
@@ -509,7 +509,7 @@ describe('videosdk v2 start, stop, update and delete', () => {
   it('update refuses room fields, which v2 sets on create only', async () => {
     const { provider, requests } = setup();
     const error = (await provider
-      .update(room, { providerOptions: { videosdk: { customRoomId: 'x' } } })
+      .update(room, { providerOptions: { videosdk: { customRoomId: 'x' } } as never })
       .catch((caught: unknown) => caught)) as InvalidInputError;
     expect(error.issues.map((issue) => issue.path)).toEqual(['providerOptions.videosdk.customRoomId']);
     expect(requests).toEqual([]);

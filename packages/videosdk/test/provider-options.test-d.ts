@@ -1,5 +1,6 @@
 // Type tests, checked by `tsc` in this package's typecheck (never run): with this adapter imported,
-// `providerOptions.videosdk` is typed, and v1 takes no option. Every `@ts-expect-error` must stay an error.
+// `providerOptions.videosdk` is typed with the v2 options (v1 refuses any at run time). Every
+// `@ts-expect-error` must stay an error.
 import { createLiveStreamClient } from '@unilive/core';
 import { videosdk } from '../src/index.js';
 
@@ -7,9 +8,27 @@ const client = createLiveStreamClient(videosdk({ token: 'type-test' }));
 
 export async function typed(): Promise<void> {
   await client.create({ name: 'launch', recording: true, providerOptions: { videosdk: {} } });
+  await client.create({
+    name: 'launch',
+    providerOptions: {
+      videosdk: {
+        customRoomId: 'launch-room',
+        webhook: { endPoint: 'https://example.com/hooks', events: ['hls-playable'] },
+        layout: { type: 'GRID', priority: 'SPEAKER', gridSize: 4 },
+        quality: 'high',
+      },
+    },
+  });
+  await client.update('abcd-efgh-ijkl', { providerOptions: { videosdk: { disabled: true } } });
 
-  // @ts-expect-error videosdk v1 takes no provider option
+  // @ts-expect-error an option the vendor does not have fails to compile
   await client.create({ name: 'launch', providerOptions: { videosdk: { userId: 'u' } } });
+
+  // @ts-expect-error a value outside the vendor's enum fails to compile
+  await client.create({ name: 'launch', providerOptions: { videosdk: { quality: 'ultra' } } });
+
+  // @ts-expect-error room fields are set on create only
+  await client.update('abcd-efgh-ijkl', { providerOptions: { videosdk: { customRoomId: 'x' } } });
 
   // @ts-expect-error token and apiKey are exclusive
   videosdk({ token: 'jwt', apiKey: 'key' });
