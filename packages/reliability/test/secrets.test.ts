@@ -166,6 +166,7 @@ describe('secrets: what the caller sends is a secret before the vendor answers',
             return { status: 422, body: echoBody(echo), headers: { 'x-request-id': echo.slice(0, 4000) } };
           });
           const provider: LiveStreamProvider = adapter.factory({
+            ...adapter.settings,
             ...settings,
             baseUrl,
             fetch: vendor.fetch,
