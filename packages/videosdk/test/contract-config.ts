@@ -91,6 +91,11 @@ export const v2FixtureCreateInput = {
   restream: [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: 'fcz-4da-dver-qxzp-0rm' }],
 };
 
+// The active-HLS reads of the paging rooms a, b and c (none runs: 404).
+const v2PagingRooms = { a: '', b: '.mnop-qrst-uvwx', c: '.yzab-cdef-ghij' } as const;
+const v2ActiveReads = (...rooms: (keyof typeof v2PagingRooms)[]) =>
+  rooms.map((room) => `v2-hls-active.none${v2PagingRooms[room]}`);
+
 /** How the recorded v2 fixtures replay the contract (see {@link fixtureContract}). */
 export const v2FixtureContract = {
   origin: 'https://api.videosdk.live',
@@ -134,6 +139,35 @@ export const v2FixtureContract = {
     'start-accepted': ['v2-hls-start.error-subject'],
     // Restream targets wait for start: the create is the room alone, with nothing to read back.
     'create-restream': ['v2-rooms-create'],
+  },
+  // Three rooms at perPage=2. A room page carries no egress: each listed room's state is one more read.
+  paging: {
+    pageSize: 2,
+    perPage: 2,
+    scenarios: {
+      pages: ['v2-rooms-list.page-1-of-2', 'v2-rooms-list.page-2-of-2', ...v2ActiveReads('a', 'b', 'c')],
+      'ignore-page': [
+        'v2-rooms-list.page-1-of-2',
+        'v2-rooms-list.paging.page-2-ignored',
+        ...v2ActiveReads('a', 'b'),
+      ],
+      'repeat-page': [
+        'v2-rooms-list.paging.page-1-of-3-repeated',
+        'v2-rooms-list.paging.page-2-of-3-repeated',
+        ...v2ActiveReads('a', 'b'),
+      ],
+      shift: [
+        'v2-rooms-list.page-1-of-2',
+        'v2-rooms-list.paging.page-2-shifted',
+        ...v2ActiveReads('a', 'b', 'c'),
+      ],
+      'odd-record': [
+        'v2-rooms-list.paging.page-1-odd-record',
+        'v2-rooms-list.page-2-of-2',
+        ...v2ActiveReads('a', 'b', 'c'),
+      ],
+      'odd-record-strict': ['v2-rooms-list.paging.page-1-odd-record', ...v2ActiveReads('a', 'b')],
+    },
   },
   operations: {
     create: 'v2-rooms-create.error-subject',
