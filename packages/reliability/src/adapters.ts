@@ -1,6 +1,7 @@
 import type {
   CreateLiveStreamInput,
   LiveStreamProvider,
+  ProviderId,
   ProviderSettingsBase,
   UpdateLiveStreamInput,
 } from '@unilive/core';
@@ -17,6 +18,8 @@ import {
 import {
   fixtureContract as videosdkFixtures,
   fixtureSettings as videosdkSettings,
+  v2FixtureContract as videosdkV2Fixtures,
+  v2FixtureSettings as videosdkV2Settings,
 } from '../../videosdk/test/contract-config.js';
 import {
   fixtureContract as wowzaRealtimeFixtures,
@@ -27,9 +30,15 @@ import {
   fixtureSettings as wowzaVideoSettings,
 } from '../../wowza-video/test/contract-config.js';
 
-/** The four adapters unilive ships. */
-export const adapterIds = ['wowza-video', 'wowza-realtime', 'liveapi', 'videosdk'] as const;
+/**
+ * The adapter configurations the suites run: the four adapters unilive ships, videosdk twice (`videosdk`
+ * speaks v1, `/v1/livestreams`; `videosdk-v2` the room API, the adapter's default).
+ */
+export const adapterIds = ['wowza-video', 'wowza-realtime', 'liveapi', 'videosdk', 'videosdk-v2'] as const;
 export type AdapterId = (typeof adapterIds)[number];
+
+/** One configuration per adapter package, with the settings a user gets by default (videosdk: v2). */
+export const vendorAdapterIds = ['wowza-video', 'wowza-realtime', 'liveapi', 'videosdk-v2'] as const;
 
 /** Every operation of the neutral interface; `status` is `waitForState`, which polls the cheapest state call. */
 export const matrixOperations = [
@@ -54,7 +63,10 @@ export interface FixtureOperation {
 
 /** Everything the suites need to know about one adapter. */
 export interface AdapterSpec {
+  /** The configuration's name in reports and test titles. */
   id: AdapterId;
+  /** The provider id the adapter reports, the sandbox serves and configuration selects. */
+  provider: ProviderId;
   /** The package's default export, as `createLiveStreamClientFromConfig` would call it. */
   factory(settings: Record<string, unknown>): LiveStreamProvider;
   /** Settings every run of this configuration passes besides credentials and transport (`apiVersion`). */
@@ -110,10 +122,11 @@ const asFactory = (factory: unknown) =>
 
 const restreamTarget = (streamKey: string, url = 'rtmp://a.rtmp.youtube.com/live2') => ({ url, streamKey });
 
-/** The four adapters, with their recorded fixtures and sandbox wiring. */
+/** The adapter configurations, with their recorded fixtures and sandbox wiring. */
 export const adapters: Record<AdapterId, AdapterSpec> = {
   'wowza-video': {
     id: 'wowza-video',
+    provider: 'wowza-video',
     factory: asFactory(wowzaVideo),
     credentialSettings: ['token'],
     fixtures: {
@@ -160,6 +173,7 @@ export const adapters: Record<AdapterId, AdapterSpec> = {
   },
   'wowza-realtime': {
     id: 'wowza-realtime',
+    provider: 'wowza-realtime',
     factory: asFactory(wowzaRealtime),
     credentialSettings: ['token'],
     fixtures: {
@@ -205,6 +219,7 @@ export const adapters: Record<AdapterId, AdapterSpec> = {
   },
   liveapi: {
     id: 'liveapi',
+    provider: 'liveapi',
     factory: asFactory(liveapi),
     credentialSettings: ['tokenId', 'secretKey'],
     fixtures: {
@@ -253,9 +268,9 @@ export const adapters: Record<AdapterId, AdapterSpec> = {
   },
   videosdk: {
     id: 'videosdk',
+    provider: 'videosdk',
     factory: asFactory(videosdk),
-    // The configuration the matrix has covered since v1 was the only API: v1 is chosen explicitly now that
-    // v2 is the default.
+    // v1, chosen explicitly: v2 is the default (the `videosdk-v2` configuration).
     settings: { apiVersion: 'v1' },
     credentialSettings: ['token', 'apiKey', 'secret'],
     fixtures: {
@@ -303,6 +318,89 @@ export const adapters: Record<AdapterId, AdapterSpec> = {
     retrySafe: allSafeButCreate,
     // v1 has no stop call: stop throws UnsupportedOperationError before any request.
     unsupported: ['stop'],
+    noBody: [],
+  },
+  'videosdk-v2': {
+    id: 'videosdk-v2',
+    provider: 'videosdk',
+    factory: asFactory(videosdk),
+    settings: { apiVersion: 'v2' },
+    credentialSettings: ['token', 'apiKey', 'secret'],
+    fixtures: {
+      origin: videosdkV2Fixtures.origin,
+      directory: videosdkV2Fixtures.directory,
+      settings: videosdkV2Settings,
+      secrets: videosdkV2Fixtures.secrets,
+      errors: {
+        rateLimit: videosdkV2Fixtures.errors['rate-limit'],
+        serverError: videosdkV2Fixtures.errors['server-error'],
+      },
+      // Recording and restream targets wait for start (held by the client): the create is the room alone.
+      createInput: {
+        name: 'unilive error subject',
+        recording: true,
+        restream: [restreamTarget('fcz-4da-dver-qxzp-0rm')],
+      },
+      // Rooms keep no name: the change v2 can make is the room's status toggle, then a read.
+      updatePatch: { providerOptions: { videosdk: { disabled: false } } },
+      subjectId: 'abcd-efgh-ijkl',
+      operations: {
+        create: { target: 'v2-rooms-create.error-subject', success: ['v2-rooms-create.error-subject'] },
+        get: { target: 'v2-rooms-get', success: ['v2-rooms-get', 'v2-hls-active.none'] },
+        list: { target: 'v2-rooms-list', success: ['v2-rooms-list', 'v2-hls-active.none'] },
+        update: {
+          target: 'v2-rooms-update',
+          success: ['v2-rooms-update', 'v2-rooms-get', 'v2-hls-active.none'],
+        },
+        delete: { target: 'v2-rooms-deactivate', success: ['v2-rooms-deactivate'] },
+        // A fresh client holds nothing for the room: the start is the room id alone, then a read.
+        start: {
+          target: 'v2-hls-start.error-subject',
+          success: [
+            'v2-hls-start.error-subject',
+            'v2-rooms-get',
+            'v2-hls-active.starting',
+            'v2-livestreams-list.running',
+          ],
+        },
+        // stop reads the active egress first, ends the RTMP-outs and the egress, then reads the stream.
+        stop: {
+          target: 'v2-hls-active',
+          success: [
+            'v2-hls-active',
+            'v2-livestreams-list.running',
+            'v2-livestreams-end',
+            'v2-hls-end',
+            'v2-rooms-get',
+            'v2-hls-active.stopping',
+            'v2-livestreams-list.ended',
+          ],
+        },
+        // waitForState polls the active egress, then reads the whole stream once.
+        status: {
+          target: 'v2-hls-active',
+          success: ['v2-hls-active', 'v2-rooms-get', 'v2-hls-active', 'v2-livestreams-list.running'],
+        },
+      },
+      paging: videosdkV2Fixtures.paging,
+    },
+    sandboxPaging: { pageSize: 2, perPage: 2 },
+    sandboxOperations: {
+      create: 'create',
+      get: 'get',
+      list: 'list',
+      update: 'update',
+      delete: 'delete',
+      start: 'start',
+      // stop's first request is the active egress read.
+      stop: 'status',
+      status: 'status',
+    },
+    needsStarted: ['stop'],
+    // `hls/start` is a POST the HTTP layer does not repeat (a repeated start is refused 409 and read back
+    // by the lifecycle rule, but only a new call makes it); the reads, deactivate and the ends may repeat.
+    retrySafe: { ...allSafeButCreate, start: false },
+    unsupported: [],
     noBody: [],
   },
 };

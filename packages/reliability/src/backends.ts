@@ -267,12 +267,12 @@ export function sandboxBackend(): Backend {
     async start() {
       sandbox = await startSandbox({ transitionMs: 5 });
     },
-    credentials: (adapter) => running().credentials(adapter.id),
+    credentials: (adapter) => running().credentials(adapter.provider),
     async prepare(adapter, operation, fault, wire, timeoutMs) {
       const server = running();
       server.clearFaults();
       const provider = adapter.factory({
-        ...server.adapterSettings(adapter.id),
+        ...server.adapterSettings(adapter.provider),
         ...adapter.settings,
         fetch: wire.fetch,
         timeoutMs,
@@ -305,16 +305,18 @@ export function sandboxBackend(): Backend {
       }
       const target = adapter.sandboxOperations[operation];
       const planned = sandboxFault(fault);
-      if (target && planned) server.injectFault(adapter.id, target, planned);
-      const createdBefore = server.stats().created[adapter.id] ?? 0;
+      if (target && planned) server.injectFault(adapter.provider, target, planned);
+      const createdBefore = server.stats().created[adapter.provider] ?? 0;
       const requestsBefore = server.stats().requests;
       return {
         provider,
         subjectId,
         createInput,
-        updatePatch: { name: 'unilive matrix stream (renamed)' },
+        // The recordings' patch: a rename, or the one change a configuration can make (videosdk v2's
+        // room status).
+        updatePatch: adapter.fixtures.updatePatch,
         listPageSize: paged ? adapter.sandboxPaging.pageSize : undefined,
-        creates: () => (server.stats().created[adapter.id] ?? 0) - createdBefore,
+        creates: () => (server.stats().created[adapter.provider] ?? 0) - createdBefore,
         unmatched: () => [],
         async settle(sent) {
           // A request whose client hung up is carried out when the server notices: a create then makes

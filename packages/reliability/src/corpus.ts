@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { AdapterId } from './adapters.js';
+import { type AdapterId, adapters } from './adapters.js';
 
 /** What a hostile input must lead to. */
 export type CorpusExpectation = 'invalid-input' | 'authentication' | 'encoded';
@@ -54,9 +54,12 @@ export function resolveValue(value: unknown, adapter: AdapterId): unknown {
   if (own('$number')) return Number(object.$number);
   if (own('$perAdapter')) {
     const table = object.$perAdapter as Record<string, unknown>;
-    return resolveValue(Object.hasOwn(table, adapter) ? table[adapter] : table.default, adapter);
+    const key = [adapter, adapters[adapter].provider].find((candidate) => Object.hasOwn(table, candidate));
+    return resolveValue(key === undefined ? table.default : table[key], adapter);
   }
-  if (own('$self')) return Object.fromEntries([[adapter, resolveValue(object.$self, adapter)]]);
+  // Options go under the provider id (a configuration such as videosdk-v2 is still provider videosdk).
+  if (own('$self'))
+    return Object.fromEntries([[adapters[adapter].provider, resolveValue(object.$self, adapter)]]);
   // fromEntries defines own properties, so a `__proto__` key stays a key and never becomes the prototype.
   return Object.fromEntries(Object.entries(object).map(([key, item]) => [key, resolveValue(item, adapter)]));
 }
@@ -66,7 +69,10 @@ export function expectationOf(testCase: CorpusCase, adapter: AdapterId, setting?
   const { expected } = testCase;
   if (typeof expected === 'string') return expected;
   const table = expected.$perAdapter;
-  const pick = (setting && table[`${adapter}.${setting}`]) ?? table[adapter] ?? table.default;
+  // The configuration's own entry, then its provider's (videosdk-v2 shares videosdk's credential rules).
+  const ids = [adapter, adapters[adapter].provider];
+  const keys = [...(setting ? ids.map((id) => `${id}.${setting}`) : []), ...ids, 'default'];
+  const pick = keys.map((key) => table[key]).find((value) => value !== undefined);
   if (!pick) throw new Error(`corpus case ${testCase.id}: no expectation for ${adapter}`);
   return pick;
 }

@@ -208,7 +208,10 @@ async function runCase(context: CaseContext): Promise<CaseRecord> {
   const requests = [...wire.requests];
   const first = requests[0];
   const key = (request: { method: string; path: string }) => `${request.method} ${request.path}`;
-  const attempts = first ? requests.filter((request) => key(request) === key(first)).length : 0;
+  // Attempts of the first request: its retries come back to back, before any other request. (A later
+  // request to the same path is another step of the call: videosdk v2's stop reads the egress again.)
+  const leading = requests.findIndex((request) => first !== undefined && key(request) !== key(first));
+  const attempts = first ? (leading === -1 ? requests.length : leading) : 0;
   const typed = error !== undefined && UniliveError.isInstance(error);
   const outcome: CaseOutcome =
     error === undefined ? (retries.length > 0 ? 'recovered' : 'success') : typed ? 'typed' : 'untyped';

@@ -25,7 +25,7 @@ const checks = report.sections
   .filter((section): section is ChecksSection => section.kind === 'checks')
   .sort((a, b) => a.area.localeCompare(b.area));
 
-const adapterOrder = ['wowza-video', 'wowza-realtime', 'liveapi', 'videosdk'];
+const adapterOrder = ['wowza-video', 'wowza-realtime', 'liveapi', 'videosdk', 'videosdk-v2'];
 const operationOrder = ['create', 'get', 'list', 'update', 'delete', 'start', 'stop', 'status'];
 const byAdapter = (a: { adapter: string }, b: { adapter: string }) =>
   adapterOrder.indexOf(a.adapter) - adapterOrder.indexOf(b.adapter);
@@ -107,7 +107,7 @@ out(
   '',
   '| figure | value |',
   '| --- | --- |',
-  `| fault matrix cases run (4 adapters, 8 operations, ${matrixFaultCount()} faults, on nock and on the sandbox; videosdk's stop, which sends nothing, once) | ${format(all.cases)} |`,
+  `| fault matrix cases run (5 adapter configurations: the four adapters, videosdk on v1 and v2; 8 operations, ${matrixFaultCount()} faults, on nock and on the sandbox; videosdk v1's stop, which sends nothing, once) | ${format(all.cases)} |`,
   `| cases that met every expectation | ${format(all.cases - all.failed)} |`,
   `| recovered after a retry | ${format(all.recovered)} |`,
   `| succeeded without a retry (the fault was readable, or had nothing to delay) | ${format(all.success)} |`,

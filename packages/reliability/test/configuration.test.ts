@@ -58,6 +58,7 @@ const settingNames: Record<AdapterId, readonly string[]> = {
   liveapi: Object.keys(liveApiSettingNames),
   // `now` is internal, for tests.
   videosdk: Object.keys(videosdkSettingNames).filter((name) => name !== 'now'),
+  'videosdk-v2': Object.keys(videosdkSettingNames).filter((name) => name !== 'now'),
 };
 
 // A setting name as a hurried hand types it: wrong case, two letters swapped, a letter dropped or doubled.
@@ -81,6 +82,7 @@ const baseUrlVariables: Record<AdapterId, string> = {
   'wowza-realtime': 'WOWZA_REALTIME_BASE_URL',
   liveapi: 'LIVEAPI_BASE_URL',
   videosdk: 'VIDEOSDK_BASE_URL',
+  'videosdk-v2': 'VIDEOSDK_BASE_URL',
 };
 
 describe('configuration: settings', () => {
@@ -101,8 +103,13 @@ describe('configuration: settings', () => {
             const { fetch, requests } = recordingFetch(refuse);
             const error = await failureOf(() =>
               createLiveStreamClientFromConfig(
-                { provider: adapterId, ...adapter.fixtures.settings, fetch, [typo]: 'http://127.0.0.1:9' },
-                { providers: { [adapterId]: adapter.factory } },
+                {
+                  provider: adapter.provider,
+                  ...adapter.fixtures.settings,
+                  fetch,
+                  [typo]: 'http://127.0.0.1:9',
+                },
+                { providers: { [adapter.provider]: adapter.factory } },
               ),
             );
             const issue = error.issues[0];
@@ -119,11 +126,11 @@ describe('configuration: settings', () => {
       );
       const error = await failureOf(() =>
         createLiveStreamClientFromConfig(
-          { provider: adapterId, ...adapter.fixtures.settings, baseURL: 'http://127.0.0.1:9' },
-          { providers: { [adapterId]: adapter.factory } },
+          { provider: adapter.provider, ...adapter.fixtures.settings, baseURL: 'http://127.0.0.1:9' },
+          { providers: { [adapter.provider]: adapter.factory } },
         ),
       );
-      expect(error.message).toBe(`${adapterId}: "baseURL": unknown setting; did you mean "baseUrl"?`);
+      expect(error.message).toBe(`${adapter.provider}: "baseURL": unknown setting; did you mean "baseUrl"?`);
       rows.push({ check: 'misspelled setting (baseURL, …)', adapter: adapterId, runs: runs + 1, failures });
     });
 
@@ -133,8 +140,8 @@ describe('configuration: settings', () => {
       process.env[variable] = 'https://from-environment.invalid/root';
       try {
         const client = await createLiveStreamClientFromConfig(
-          { provider: adapterId, ...adapter.fixtures.settings, fetch, retry: { maxRetries: 0 } },
-          { providers: { [adapterId]: adapter.factory } },
+          { provider: adapter.provider, ...adapter.fixtures.settings, fetch, retry: { maxRetries: 0 } },
+          { providers: { [adapter.provider]: adapter.factory } },
         );
         await client.get(adapter.fixtures.subjectId).catch(() => undefined);
       } finally {
@@ -170,6 +177,12 @@ const pollution: Record<string, unknown> = {
   'wowza-realtime': { enable_secure_viewer: true },
   liveapi: { enabled: false },
   videosdk: { polluted: true },
+  // videosdk v2's room fields and composition.
+  customRoomId: 'polluted-room',
+  webhook: { endPoint: 'https://polluted.invalid/hook', events: ['hls-started'] },
+  layout: { type: 'GRID' },
+  quality: 'low',
+  apiVersion: 'v1',
 };
 
 describe('configuration: a polluted Object.prototype changes nothing sent', () => {
@@ -215,6 +228,7 @@ const typos: Record<AdapterId, string> = {
   'wowza-realtime': 'wowza-realtim',
   liveapi: 'liveApi',
   videosdk: 'videoSDK',
+  'videosdk-v2': 'video-sdk',
 };
 
 describe('configuration: what a create needs', () => {
@@ -256,7 +270,7 @@ describe('configuration: what a create needs', () => {
       });
       const warning = stream.warnings?.find((entry) => entry.setting === `providerOptions.${typo}`);
       const failures =
-        warning?.message.includes(`did you mean "${adapterId}"?`) &&
+        warning?.message.includes(`did you mean "${adapter.provider}"?`) &&
         warning.message.includes('known ids: wowza-video, wowza-realtime, liveapi, videosdk')
           ? []
           : [JSON.stringify(stream.warnings)];

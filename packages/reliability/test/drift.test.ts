@@ -21,7 +21,54 @@ const bases: Record<AdapterId, readonly string[]> = {
   'wowza-realtime': ['get', 'get.renamed', 'get.stopped', 'create', 'create.secure-viewer'],
   liveapi: ['get', 'get-online', 'get-ready', 'get-stopped', 'get-with-platform', 'create'],
   videosdk: ['get-livestream', 'get-livestream.renamed', 'create-livestream.2022', 'create-livestream'],
+  // A v2 read is three answers (the room, its active egress, its RTMP-outs): each base joins them.
+  'videosdk-v2': [],
 };
+
+/**
+ * videosdk v2 payloads: one object per read holding the answer of each request, drifted as one, so a
+ * mutation can reach any of them (or the whole). A removed `active` is the vendor's 404 "none runs".
+ */
+const videosdkV2Reads: readonly (readonly [string, string | undefined, string | undefined])[] = [
+  ['v2-rooms-get', 'v2-hls-active', 'v2-livestreams-list.running'],
+  ['v2-rooms-get', 'v2-hls-active.starting', 'v2-livestreams-list.running'],
+  ['v2-rooms-get', 'v2-hls-active.stopping', 'v2-livestreams-list.ended'],
+  ['v2-rooms-create', undefined, undefined],
+];
+
+function payloadsOf(adapterId: AdapterId): unknown[] {
+  const { directory } = adapters[adapterId].fixtures;
+  const body = (name: string) => loadFixture(directory, name).response.body;
+  if (adapterId !== 'videosdk-v2') return bases[adapterId].map(body);
+  return videosdkV2Reads.map(([room, active, livestreams]) => ({
+    room: body(room),
+    ...(active ? { active: body(active) } : {}),
+    ...(livestreams ? { livestreams: body(livestreams) } : {}),
+  }));
+}
+
+/** The answer to one request: the drifted payload, or for videosdk v2 its part for the request's path. */
+function answerOf(adapterId: AdapterId, payload: unknown, url: string): { status: number; body: unknown } {
+  if (
+    adapterId !== 'videosdk-v2' ||
+    typeof payload !== 'object' ||
+    payload === null ||
+    Array.isArray(payload)
+  )
+    return { status: 200, body: payload };
+  const parts = payload as Record<string, unknown>;
+  const { pathname } = new URL(url);
+  const part = pathname.endsWith('/active')
+    ? 'active'
+    : pathname.includes('/livestreams')
+      ? 'livestreams'
+      : 'room';
+  if (!Object.hasOwn(parts, part))
+    return part === 'active'
+      ? { status: 404, body: { message: 'HLS not found.' } }
+      : { status: 200, body: {} };
+  return { status: 200, body: parts[part] };
+}
 
 /**
  * What every stream must be, whatever the vendor sent: the neutral model's invariants. An endpoint's `url`
@@ -31,7 +78,7 @@ const bases: Record<AdapterId, readonly string[]> = {
 function streamProblems(stream: LiveStream, adapter: AdapterId): string[] {
   const problems: string[] = [];
   if (typeof stream.id !== 'string' || stream.id.length === 0) problems.push('id is not a non-empty string');
-  if (stream.provider !== adapter) problems.push(`provider is ${String(stream.provider)}`);
+  if (stream.provider !== adapters[adapter].provider) problems.push(`provider is ${String(stream.provider)}`);
   if (!(liveStreamStates as readonly string[]).includes(stream.state))
     problems.push(`state ${String(stream.state)}`);
   if (stream.recording !== undefined && typeof stream.recording !== 'boolean') {
@@ -65,14 +112,19 @@ describe('vendor drift: mutated payloads give a stream or ResponseShapeError, ne
   for (const adapterId of adapterIds) {
     it(`${adapterId}: ${numRuns} drifted payloads`, async () => {
       const adapter = adapters[adapterId];
-      const { directory } = adapter.fixtures;
-      const payloads = bases[adapterId].map((name) => loadFixture(directory, name).response.body);
+      const payloads = payloadsOf(adapterId);
       let current: unknown;
-      const fetch = (async () =>
-        new Response(JSON.stringify(current), {
-          status: 200,
+      const fetch = (async (input: RequestInfo | URL) => {
+        const { status, body } = answerOf(
+          adapterId,
+          current,
+          input instanceof Request ? input.url : String(input),
+        );
+        return new Response(JSON.stringify(body), {
+          status,
           headers: { 'content-type': 'application/json' },
-        })) as typeof globalThis.fetch;
+        });
+      }) as typeof globalThis.fetch;
       const client = createLiveStreamClient(
         adapter.factory({
           ...adapter.fixtures.settings,

@@ -51,8 +51,13 @@ function describeAdapter(adapterId: AdapterId): void {
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
     const settings = (extra: Record<string, unknown> = {}) => {
-      const base = sandbox.adapterSettings(adapterId);
-      return { ...base, baseUrl: base.baseUrl.replace(sandbox.url, proxy.origin), ...extra };
+      const base = sandbox.adapterSettings(adapter.provider);
+      return {
+        ...base,
+        ...adapter.settings,
+        baseUrl: base.baseUrl.replace(sandbox.url, proxy.origin),
+        ...extra,
+      };
     };
     const provider = (extra: Record<string, unknown> = {}): LiveStreamProvider =>
       adapter.factory(settings(extra));
@@ -91,7 +96,7 @@ function describeAdapter(adapterId: AdapterId): void {
         case 'get':
           return client.get(id);
         case 'update':
-          return client.update(id, { name: 'unilive hardening renamed' });
+          return client.update(id, adapter.fixtures.updatePatch);
         case 'delete':
           return client.delete(id);
         case 'list':

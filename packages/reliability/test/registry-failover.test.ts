@@ -12,7 +12,7 @@ import { createContainer } from '@unilive/core/container';
 import { type Fault, type Sandbox, startSandbox } from '@unilive/sandbox';
 import { SecretScanner } from '@unilive/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AdapterId, adapterIds, adapters } from '../src/adapters.js';
+import { type AdapterId, adapters, vendorAdapterIds } from '../src/adapters.js';
 import { sandboxFault } from '../src/backends.js';
 import {
   abortAfterMs,
@@ -30,6 +30,13 @@ import { createWire } from '../src/wire.js';
 // create goes on to the second adapter exactly when the fault proves the first made nothing.
 
 let sandbox: Sandbox;
+// Each adapter once, as a user gets it by default (videosdk: v2).
+const adapterIds = vendorAdapterIds;
+/** The sandbox's settings for a configuration, with the configuration's own (videosdk's `apiVersion`). */
+const settingsOf = (id: AdapterId): Record<string, unknown> => ({
+  ...sandbox.adapterSettings(adapters[id].provider),
+  ...adapters[id].settings,
+});
 // Everything the registry said (errors, routing decisions, warning events), scanned for the sandbox's
 // credentials at the end.
 const scanner = new SecretScanner();
@@ -37,7 +44,7 @@ const scanner = new SecretScanner();
 beforeAll(async () => {
   sandbox = await startSandbox({ transitionMs: 5 });
   for (const id of adapterIds) {
-    for (const [label, value] of Object.entries(sandbox.credentials(id)))
+    for (const [label, value] of Object.entries(sandbox.credentials(adapters[id].provider)))
       scanner.register(`${id} ${label}`, value);
   }
 });
@@ -62,7 +69,10 @@ async function madeSince(
   for (let wait = 0; wait < 1_000 && !settled(); wait += 1) await sleep(10);
   const now = sandbox.stats().created;
   return Object.fromEntries(
-    adapterIds.map((id) => [id, (now[id] ?? 0) - (before.created[id] ?? 0)]),
+    adapterIds.map((id) => {
+      const provider = adapters[id].provider;
+      return [id, (now[provider] ?? 0) - (before.created[provider] ?? 0)];
+    }),
   ) as Record<AdapterId, number>;
 }
 
@@ -112,7 +122,7 @@ async function createThroughRegistry(
   const registry = createLiveStreamRegistry({
     providers: {
       first: firstProvider,
-      second: adapters[second].factory({ ...sandbox.adapterSettings(second), fetch: countedFetch }),
+      second: adapters[second].factory({ ...settingsOf(second), fetch: countedFetch }),
     },
     container,
     hooks: {
@@ -170,7 +180,7 @@ for (const first of adapterIds) {
         const timeoutMs = !slow ? 5_000 : fault.persistent ? persistentAttemptTimeoutMs : attemptTimeoutMs;
         const planned = sandboxFault(fault);
         const operation = adapters[first].sandboxOperations.create;
-        if (planned && operation) sandbox.injectFault(first, operation, planned);
+        if (planned && operation) sandbox.injectFault(adapters[first].provider, operation, planned);
         if (fault.shape.kind === 'dns') wire.failDns(fault.persistent ? attemptBudget : 1);
         const controller = new AbortController();
         const hooks: HttpHooks =
@@ -180,7 +190,7 @@ for (const first of adapterIds) {
             ? setTimeout(() => controller.abort(), abortAfterMs)
             : undefined;
         const provider = adapters[first].factory({
-          ...sandbox.adapterSettings(first),
+          ...settingsOf(first),
           fetch: wire.fetch,
           timeoutMs,
         });
@@ -210,17 +220,17 @@ for (const first of adapterIds) {
       {
         label: '401 on create',
         fault: { type: 'unauthorized', times: attemptBudget },
-        provider: async () => adapters[first].factory(sandbox.adapterSettings(first)),
+        provider: async () => adapters[first].factory(settingsOf(first)),
       },
       {
         label: '403 on create',
         fault: { type: 'forbidden', times: attemptBudget },
-        provider: async () => adapters[first].factory(sandbox.adapterSettings(first)),
+        provider: async () => adapters[first].factory(settingsOf(first)),
       },
       {
         label: 'a refused connection',
         provider: async () => {
-          const settings = sandbox.adapterSettings(first);
+          const settings = settingsOf(first);
           const baseUrl = new URL(settings.baseUrl as string);
           baseUrl.port = String(await closedPort());
           return adapters[first].factory({ ...settings, baseUrl: baseUrl.href });
@@ -229,7 +239,7 @@ for (const first of adapterIds) {
       {
         label: 'a credential no header can carry',
         provider: async () => {
-          const settings: Record<string, unknown> = { ...sandbox.adapterSettings(first) };
+          const settings: Record<string, unknown> = { ...settingsOf(first) };
           for (const setting of adapters[first].credentialSettings) settings[setting] = 'bad\r\nvalue';
           return adapters[first].factory(settings);
         },
@@ -239,7 +249,7 @@ for (const first of adapterIds) {
       it(`${label}: fails over, the first vendor having made nothing`, async () => {
         sandbox.clearFaults();
         const operation = adapters[first].sandboxOperations.create;
-        if (fault && operation) sandbox.injectFault(first, operation, fault);
+        if (fault && operation) sandbox.injectFault(adapters[first].provider, operation, fault);
         const outcome = await createThroughRegistry(first, second, await provider(), {
           name: `failover ${first} ${label}`,
         });
@@ -271,11 +281,11 @@ describe('a create of several requests that fails after its first never fails ov
     const registry = createLiveStreamRegistry({
       providers: {
         first: adapters.liveapi.factory({
-          ...sandbox.adapterSettings('liveapi'),
+          ...settingsOf('liveapi'),
           fetch: fetchSecondFails,
           retry: { maxRetries: 0 },
         }),
-        second: adapters.videosdk.factory(sandbox.adapterSettings('videosdk')),
+        second: adapters['videosdk-v2'].factory(settingsOf('videosdk-v2')),
       },
     });
     const before = { created: { ...sandbox.stats().created }, requests: sandbox.stats().requests };
@@ -294,7 +304,7 @@ describe('a create of several requests that fails after its first never fails ov
     scanner.recordError(error, 'restream create error');
     expect(UniliveError.isInstance(error), String(error)).toBe(true);
     expect(error).toMatchObject({ providerName: 'first', maybeCreated: true, provider: 'liveapi' });
-    expect(made).toMatchObject({ liveapi: 1, videosdk: 0 });
+    expect(made).toMatchObject({ liveapi: 1, 'videosdk-v2': 0 });
     // Reconciling as docs/multi-provider.md says: the sandbox's LiveAPI keeps the name it was given, so the
     // stream the failed create left behind is found by it, and the create is not repeated.
     const found = await registry.findByName('restreamed launch');

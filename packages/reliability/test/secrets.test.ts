@@ -91,7 +91,7 @@ function caseOf(adapter: AdapterId) {
   const settings =
     adapter === 'liveapi'
       ? fc.record({ tokenId: credential(tokenCharacters), secretKey: credential(tokenCharacters) })
-      : adapter === 'videosdk'
+      : adapter === 'videosdk' || adapter === 'videosdk-v2'
         ? fc.oneof(
             fc.record({ token: credential(tokenCharacters) }),
             fc.record({ apiKey: credential(tokenCharacters), secret: credential(tokenCharacters) }),
@@ -131,7 +131,17 @@ function caseOf(adapter: AdapterId) {
                 restream: keys.map((streamKey) => ({ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey })),
               },
             }))
-          : fc.constant({ secrets: [] as string[], input: { name: 'echo' } });
+          : adapter === 'videosdk-v2'
+            ? // v2 holds restream targets until start: the create sends none, and they must not leak either.
+              fc.array(pushCredential, { minLength: 1, maxLength: 3 }).map((keys) => ({
+                secrets: [] as string[],
+                held: keys,
+                input: {
+                  name: 'echo',
+                  restream: keys.map((streamKey) => ({ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey })),
+                },
+              }))
+            : fc.constant({ secrets: [] as string[], input: { name: 'echo' } });
   return fc.record({
     settings: settings as fc.Arbitrary<Record<string, string>>,
     sent: input,
@@ -156,6 +166,8 @@ describe('secrets: what the caller sends is a secret before the vendor answers',
           for (const [label, value] of Object.entries(settings))
             scanner.register(`credential ${label}`, value);
           for (const secret of sent.secrets) scanner.register('input secret', secret);
+          const held: readonly string[] = 'held' in sent ? (sent.held as string[]) : [];
+          for (const secret of held) scanner.register('held input secret', secret);
           // The vendor repeats what it received, headers and body, in the chosen encoding, cut or whole. On
           // LiveAPI the create itself succeeds and the restream target's request is the one refused.
           const created = adapterId === 'liveapi' ? liveApiCreated : undefined;
@@ -217,14 +229,46 @@ function streamOf(template: string, values: readonly string[], index: number): s
 
 const otherStreams = 1_050;
 
+/**
+ * What one `get` is answered with, as one JSON text, and the part of it each request receives. Most
+ * adapters read one answer; videosdk v2 reads the room, its active egress and its RTMP-outs (whose
+ * destination keys are the stream's own secrets).
+ */
+function getAnswers(adapterId: AdapterId): { template: string; partOf(text: string, url: string): unknown } {
+  const { fixtures } = adapters[adapterId];
+  const body = (name: string) => loadFixture(fixtures.directory, name).response.body;
+  if (adapterId !== 'videosdk-v2') {
+    const name = fixtures.operations.get?.success[0] ?? 'get';
+    return { template: JSON.stringify(body(name)), partOf: (text) => text };
+  }
+  const parts = {
+    room: body('v2-rooms-get'),
+    active: body('v2-hls-active'),
+    livestreams: body('v2-livestreams-list.running'),
+  };
+  // The recorded RTMP-out key is also the recordings' restream credential: the stream gets one of its own.
+  const restreamKey = fixtures.secrets['restream key'] ?? '';
+  return {
+    template: JSON.stringify(parts).replaceAll(restreamKey, 'rtmp-out-key-of-the-first-stream'),
+    partOf: (text, url) => {
+      const { pathname } = new URL(url);
+      const part = pathname.endsWith('/active')
+        ? 'active'
+        : pathname.endsWith('/livestreams')
+          ? 'livestreams'
+          : 'room';
+      return (JSON.parse(text) as Record<string, unknown>)[part];
+    },
+  };
+}
+
 describe('secrets: a stream key learned long ago is still a secret', () => {
   for (const adapterId of adapterIds) {
     it(`${adapterId}: after ${otherStreams} other streams, the first stream's keys are still scrubbed`, async () => {
       const adapter = adapters[adapterId];
       const { fixtures } = adapter;
-      const getFixture = loadFixture(fixtures.directory, fixtures.operations.get?.success[0] ?? 'get');
-      const template = JSON.stringify(getFixture.response.body);
-      let answer: Answer = () => ({ status: 200, body: template });
+      const { template, partOf } = getAnswers(adapterId);
+      let answer: Answer = ({ url }) => ({ status: 200, body: partOf(template, url) });
       const vendor = fakeVendor((exchange) => answer(exchange));
       const provider = adapter.factory({ ...fixtures.settings, baseUrl, fetch: vendor.fetch });
       // Credentials (LiveAPI's Basic value is made at the first request) are not the stream's.
@@ -235,7 +279,7 @@ describe('secrets: a stream key learned long ago is still a secret', () => {
 
       for (let index = 1; index <= otherStreams; index += 1) {
         const body = streamOf(template, [...learned, fixtures.subjectId], index);
-        answer = () => ({ status: 200, body });
+        answer = ({ url }) => ({ status: 200, body: partOf(body, url) });
         await provider.get(streamOf(fixtures.subjectId, [fixtures.subjectId], index));
       }
       // Each stream of the walk brought keys of its own: the provider learned them all.
@@ -271,12 +315,12 @@ describe('secrets: vendor-chosen text on a success', () => {
     it(`${adapterId}: a request id that repeats the credentials is scrubbed in the response hook`, async () => {
       const adapter = adapters[adapterId];
       const { fixtures } = adapter;
-      const getFixture = loadFixture(fixtures.directory, fixtures.operations.get?.success[0] ?? 'get');
+      const { template, partOf } = getAnswers(adapterId);
       const scanner = new SecretScanner();
       for (const [label, value] of Object.entries(fixtures.secrets)) scanner.register(label, value);
-      const vendor = fakeVendor(({ authorization }) => ({
+      const vendor = fakeVendor(({ authorization, url }) => ({
         status: 200,
-        body: getFixture.response.body,
+        body: partOf(template, url),
         headers: { 'x-request-id': `req ${authorization}` },
       }));
       const provider = adapter.factory({ ...fixtures.settings, baseUrl, fetch: vendor.fetch });

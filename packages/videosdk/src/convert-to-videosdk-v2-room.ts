@@ -134,7 +134,7 @@ export function convertToVideosdkV2CreateRequest(input: CreateLiveStreamInput): 
         : `videosdk v2 ingests over WHIP only; expected webrtc (RTMP ingest: videosdk({ apiVersion: 'v1' }))`;
     throw invalidInput([{ path: 'ingestProtocol', message }], { provider, operation });
   }
-  const options = readOptions(input, providerOptionsSchema, operation) ?? {};
+  const options = readOptions(input, providerOptionsSchema, operation) ?? noOptions<ProviderOptions>();
   const gapWarnings = settleInputGaps(preferenceGaps(input), { provider, operation });
   const body: VideosdkV2CreateRoomBody = {};
   if (options.customRoomId !== undefined) body.customRoomId = options.customRoomId;
@@ -175,13 +175,15 @@ const updateOptionsSchema = v.strictObject({
   disabled: v.optional(v.boolean()),
 });
 
+type UpdateOptions = v.InferOutput<typeof updateOptionsSchema>;
+
 /**
  * Reads an update. v2 keeps no name; room fields cannot change after create; `disabled` toggles the room;
  * recording, composition and restream targets replace the held start settings.
  */
 export function convertToVideosdkV2UpdateRequest(patch: UpdateLiveStreamInput): VideosdkV2UpdateRequest {
   const operation = 'update';
-  const options = readOptions(patch, updateOptionsSchema, operation) ?? {};
+  const options = readOptions(patch, updateOptionsSchema, operation) ?? noOptions<UpdateOptions>();
   const gapWarnings = settleInputGaps(preferenceGaps(patch), { provider, operation });
   for (const field of ['customRoomId', 'webhook', 'autoCloseConfig'] as const) {
     if (options[field] !== undefined) {
@@ -216,6 +218,12 @@ export function convertToVideosdkV2UpdateRequest(patch: UpdateLiveStreamInput): 
     ...(options.disabled === undefined ? {} : { status: options.disabled ? 'disabled' : 'enabled' }),
     warnings,
   };
+}
+
+// No options given: an object with no prototype, so reading an option never reaches Object.prototype
+// (where a polluted `customRoomId` would otherwise be sent).
+function noOptions<T>(): T {
+  return Object.create(null) as T;
 }
 
 function compositionOf(options: ProviderOptions): Omit<VideosdkV2HlsConfig, 'recording'> {

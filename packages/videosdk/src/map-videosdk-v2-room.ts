@@ -74,7 +74,7 @@ export function mapVideosdkV2Stream(reading: VideosdkV2Reading, context: Videosd
       ? running.map((output) => ({ url: output.url, streamKey: output.streamKey }))
       : context.heldRestream.map((target) => ({ ...target }));
   // The vendor echoes destination keys in its RTMP-out records: they are credentials.
-  for (const target of restream) context.secrets.learn(target.streamKey);
+  for (const target of restream) context.secrets.learnStream(room.roomId, target.streamKey);
   const createdAt = parseDate(room.createdAt);
   const updatedAt = parseDate(room.updatedAt);
   return {

@@ -523,6 +523,23 @@ describe('videosdk v2 start, stop, update and delete', () => {
       { method: 'POST', url: `${origin}/v2/rooms/deactivate`, body: { roomId: room } },
     ]);
   });
+
+  // Found by the reliability matrix: a deactivate carried out whose answer was lost was repeated, found the
+  // room gone, and reported NotFoundError.
+  it('a delete whose answer was lost, repeated, takes the room gone as done; a first 404 stays NotFoundError', async () => {
+    const { provider, requests } = setup({ token, retry: { maxRetries: 1, baseDelayMs: 1 } });
+    nock(origin)
+      .post('/v2/rooms/deactivate')
+      .reply(503, { message: 'unavailable' })
+      .post('/v2/rooms/deactivate')
+      .reply(404, { message: 'Room not found.' });
+    await expect(provider.delete(room)).resolves.toBeUndefined();
+    expect(requests).toHaveLength(2);
+    nock(origin).post('/v2/rooms/deactivate').reply(404, { message: 'Room not found.' });
+    const error = await provider.delete(room).catch((caught: unknown) => caught);
+    expect(NotFoundError.isInstance(error), String(error)).toBe(true);
+    nock.cleanAll();
+  });
 });
 
 describe('videosdk v2 tokens', () => {

@@ -5,6 +5,7 @@ import {
   changeLifecycle,
   type HttpClient,
   type HttpResponse,
+  inputSecrets,
   type ListOptions,
   type LiveStream,
   type LiveStreamStatus,
@@ -218,7 +219,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     config: VideosdkV2StartSettings['config'],
     options: CallOptions | undefined,
   ): Promise<void> {
-    for (const target of targets) secrets.learn(target.streamKey);
+    for (const target of targets) secrets.learnStream(id, target.streamKey);
     // The vendor refuses an RTMP-out without a layout, and wants a priority with it (error table:
     // "Please provide layout under config object"; server SDK defaults GRID and SPEAKER).
     const body: VideosdkV2RtmpOutStartBody = {
@@ -246,8 +247,10 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       path: 'v2/livestreams/end',
       body: { roomId: id },
       schema: videosdkV2ActionAnswerSchema,
-      // Ending what has ended changes nothing: safe to repeat after a lost answer.
+      // Ending what has ended changes nothing: safe to repeat after a lost answer, whose repeat may find
+      // nothing left to end.
       idempotent: true,
+      goneMeansDone: true,
       options,
     });
   }
@@ -256,8 +259,10 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     capabilities: videosdkV2Capabilities,
 
     async create(input: CreateLiveStreamInput, options?: CallOptions) {
+      // Restream keys are secrets before the request: an error may echo them.
+      const sent = inputSecrets(input, provider);
+      secrets.learn(...sent);
       const { body, start, warnings } = convertToVideosdkV2CreateRequest(input);
-      for (const target of start.restream) secrets.learn(target.streamKey);
       const response = await http.request({
         operation: 'create',
         method: 'POST',
@@ -266,6 +271,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
         schema: videosdkV2RoomSchema,
         options,
       });
+      secrets.learnStream(response.data.roomId, ...sent);
       const room = response.data;
       held.set(room.roomId, start);
       // A new room has no HLS running: nothing more to read.
@@ -331,8 +337,19 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       assertValidId(id, { provider, operation: 'update' });
       const request = convertToVideosdkV2UpdateRequest(patch);
       const warnings = [...request.warnings];
-      if (request.status !== undefined) {
-        await http.request({
+      const before = held.get(id);
+      const next: VideosdkV2StartSettings = {
+        recording: request.start.recording ?? before?.recording ?? false,
+        config: request.start.config ?? before?.config ?? {},
+        restream: request.start.restream ?? before?.restream ?? [],
+      };
+      held.set(id, next);
+      secrets.learnStream(id, ...inputSecrets(patch, provider));
+      let reading: VideosdkV2Reading;
+      if (request.status === undefined) {
+        reading = await read(id, 'update', options);
+      } else {
+        const answer = await http.request({
           operation: 'update',
           method: 'POST',
           path: pathOf`v2/rooms/${id}`,
@@ -342,16 +359,45 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
           idempotent: true,
           options,
         });
+        // The toggle was accepted: a failed read no longer makes the update a failure (core's rule). The
+        // answer is the room; whether an egress runs it does not say, so an enabled room's state is unknown.
+        let fresh: VideosdkV2Reading | undefined;
+        const ingestToken = await deps.ingestToken();
+        const stream = await readBackAfterChange({
+          provider,
+          operation: 'update',
+          id,
+          applied: `the vendor accepted the room status ${request.status}`,
+          read: async () => {
+            fresh = await read(id, 'update', options);
+            return mapStream(fresh, ingestToken, warnings);
+          },
+          accepted: () => {
+            const room = { ...answer.data, roomId: answer.data.roomId ?? id };
+            const accepted = mapStream({ room }, ingestToken, warnings);
+            return room.disabled === true ? accepted : { ...accepted, state: 'unknown' };
+          },
+          secrets: secrets.values(),
+        });
+        if (!fresh) {
+          // Nothing tells whether the stream runs: new restream targets wait for the next start.
+          return request.start.restream === undefined
+            ? stream
+            : {
+                ...stream,
+                warnings: [
+                  ...(stream.warnings ?? []),
+                  {
+                    type: 'other',
+                    setting: 'restream',
+                    message:
+                      'videosdk update: the stream could not be read, so the new restream targets were not applied to a running egress; they apply from the next start',
+                  },
+                ],
+              };
+        }
+        reading = fresh;
       }
-      const reading = await read(id, 'update', options);
-      const before = held.get(id);
-      const next: VideosdkV2StartSettings = {
-        recording: request.start.recording ?? before?.recording ?? false,
-        config: request.start.config ?? before?.config ?? {},
-        restream: request.start.restream ?? before?.restream ?? [],
-      };
-      held.set(id, next);
-      for (const target of next.restream) secrets.learn(target.streamKey);
       const state = videosdkV2State(reading);
       const live = state === 'starting' || state === 'ready';
       if (live && request.start.restream !== undefined) {
@@ -386,11 +432,14 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
         path: 'v2/rooms/deactivate',
         body: { roomId: id },
         schema: videosdkV2ActionAnswerSchema,
-        // Deactivating a deactivated room leaves it so: safe to repeat after a lost answer.
+        // Deactivating a deactivated room leaves it so: safe to repeat after a lost answer, whose repeat
+        // finds the room gone (a deactivated room answers 404).
         idempotent: true,
+        goneMeansDone: true,
         options,
       });
       held.delete(id);
+      secrets.forgetStream(id);
     },
 
     async start(id: string, options?: CallOptions) {
@@ -464,8 +513,10 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
         path: 'v2/hls/end',
         body: { roomId: id },
         schema: videosdkV2ActionAnswerSchema,
-        // Ending an HLS egress that has ended changes nothing: safe to repeat after a lost answer.
+        // Ending an HLS egress that has ended changes nothing: safe to repeat after a lost answer, whose
+        // repeat finds no egress ("HLS not found.").
         idempotent: true,
+        goneMeansDone: true,
         options,
       });
       return readBack(

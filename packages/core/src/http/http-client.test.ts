@@ -417,6 +417,54 @@ describe('createHttpClient', () => {
     expect(NotFoundError.isInstance(refused)).toBe(true);
   });
 
+  // Found by the reliability suite on videosdk v2, whose removals are POSTs (`/v2/rooms/deactivate`,
+  // `/v2/hls/end`) answered with a body: the repeat after a lost answer found the room gone.
+  it('takes 404 on a removal POST marked goneMeansDone as done after a lost answer, never on the first attempt', async () => {
+    const schema = v.string();
+    nock(origin)
+      .post('/api/v2/rooms/deactivate', { roomId: 'r-1' })
+      .reply(503, '')
+      .post('/api/v2/rooms/deactivate', { roomId: 'r-1' })
+      .reply(404, { message: 'Room not found.' });
+    const removal = (roomId: string) =>
+      client().request({
+        operation: 'delete',
+        method: 'POST',
+        path: 'rooms/deactivate',
+        body: { roomId },
+        schema,
+        idempotent: true,
+        goneMeansDone: true,
+        options: recorder().options,
+      });
+    const done = await removal('r-1');
+    expect([done.status, done.data, done.body]).toEqual([404, undefined, undefined]);
+
+    nock(origin)
+      .post('/api/v2/rooms/deactivate', { roomId: 'r-2' })
+      .reply(404, { message: 'Room not found.' });
+    expect(NotFoundError.isInstance(await failure(() => removal('r-2')))).toBe(true);
+
+    // Without the mark, a POST's 404 after a lost answer stays the vendor's word.
+    nock(origin)
+      .post('/api/v2/hls/end')
+      .reply(503, '')
+      .post('/api/v2/hls/end')
+      .reply(404, { message: 'HLS not found.' });
+    const unmarked = await failure(() =>
+      client().request({
+        operation: 'stop',
+        method: 'POST',
+        path: 'hls/end',
+        body: { roomId: 'r-3' },
+        schema,
+        idempotent: true,
+        options: recorder().options,
+      }),
+    );
+    expect(NotFoundError.isInstance(unmarked)).toBe(true);
+  });
+
   it('stops at the total timeout instead of sleeping past it', async () => {
     nock(origin).get('/api/v2/s').reply(503, '');
     const { options, sleeps } = recorder();

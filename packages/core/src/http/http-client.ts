@@ -123,6 +123,13 @@ export interface HttpRequest<T> {
   schema?: GenericSchema<unknown, T>;
   /** Overrides the method's default: GET, PUT and DELETE are idempotent, POST and PATCH are not. */
   idempotent?: boolean;
+  /**
+   * The request removes or ends something (a DELETE, a `POST …/deactivate`, an `…/end`): when it is repeated
+   * after an attempt that may have been carried out although its answer was lost, a 404 or 410 means the
+   * goal holds, and the call succeeds with `data` and `body` undefined (do not read them). Default: true for
+   * a DELETE without a schema, false otherwise.
+   */
+  goneMeansDone?: boolean;
   options?: CallOptions | undefined;
 }
 
@@ -386,8 +393,9 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           );
           return { status, headers: response.headers, data, body };
         }
-        if (method === 'DELETE' && mayHaveApplied && !spec.schema && (status === 404 || status === 410)) {
-          // The goal holds: the attempt whose answer was lost deleted it.
+        const goneMeansDone = spec.goneMeansDone ?? (method === 'DELETE' && !spec.schema);
+        if (goneMeansDone && mayHaveApplied && (status === 404 || status === 410)) {
+          // The goal holds: the attempt whose answer was lost removed it.
           return { status, headers: response.headers, data: undefined as T, body: undefined };
         }
         const requestId = requestIdOf(response.headers);

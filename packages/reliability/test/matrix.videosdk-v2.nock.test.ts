@@ -1,0 +1,3 @@
+import { runFaultMatrix } from '../src/matrix.js';
+
+runFaultMatrix('videosdk-v2', 'nock');
