@@ -187,7 +187,8 @@ export interface LiveStreamRegistryOptions {
   /**
    * The providers by name (letters, digits, `_`, `-`): an adapter's provider, or a client already made
    * (kept as it is, with its own hooks and rate limit). The same vendor may appear under several names (two
-   * accounts). Their order is the registry's order.
+   * accounts). Their order is the registry's order: the object's own key order, in which JavaScript puts
+   * names that are whole numbers (`'1'`) first; `routing.order` and `list({ providers })` say it explicitly.
    */
   providers: Readonly<Record<string, LiveStreamProvider | LiveStreamClient>>;
   routing?: RoutingOptions;
