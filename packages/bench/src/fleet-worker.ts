@@ -91,7 +91,7 @@ const client = createLiveStreamClient(factory(plan.adapterSettings), {
   },
 });
 // Connected before the start, so the processes start on equal terms.
-await redis?.pausedUntil('bench-warm-up');
+await redis?.pausedUntil('bench-warm-up').catch(() => 0);
 storeCalls = 0;
 storeRounds = 0;
 process.send?.({ type: 'ready' });

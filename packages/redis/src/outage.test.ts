@@ -22,7 +22,13 @@ describe.skipIf(!redisServer)('Redis stopped in the middle of a run', () => {
 
   /** Creates through one client, stopping Redis after `stopAfter` creates reach the vendor and starting it again after `restartAfter`. */
   async function run(onUnavailable: 'fallback' | 'fail', total: number) {
-    const store = createRedisGateStore({ url: redis.url, onUnavailable, reconnectIntervalMs: 100 });
+    // A generous time limit, so that only the stopped server, never a busy machine, makes the store fail.
+    const store = createRedisGateStore({
+      url: redis.url,
+      onUnavailable,
+      reconnectIntervalMs: 100,
+      commandTimeoutMs: 10_000,
+    });
     const warnings: WarningEvent[] = [];
     const client = createLiveStreamClient(liveapi(sandbox.adapterSettings('liveapi')), {
       rateLimit: { requestsPerSecond: 50, maxConcurrency: 5, store },

@@ -35,7 +35,10 @@ export interface FleetReport {
 }
 
 const plan = JSON.parse(process.argv[2] ?? '{}') as FleetPlan;
-const store = plan.redisUrl ? createRedisGateStore({ url: plan.redisUrl }) : undefined;
+// A generous time limit: these processes test sharing, and a busy machine must not make them fall back.
+const store = plan.redisUrl
+  ? createRedisGateStore({ url: plan.redisUrl, commandTimeoutMs: 10_000 })
+  : undefined;
 
 if (plan.mode === 'hold') {
   const gate = createRequestGate({ maxConcurrency: plan.slots ?? 1, store }, systemClock, systemSleep);
@@ -60,7 +63,7 @@ if (plan.mode === 'hold') {
     },
   });
   // Warm up the connection to Redis before the start, so every process starts on equal terms.
-  await store?.pausedUntil('warm-up');
+  await store?.pausedUntil('warm-up').catch(() => 0);
   process.send?.({ type: 'ready' });
   await new Promise<void>((resolve) => process.once('message', () => resolve()));
   const outcomes = await Promise.allSettled(

@@ -98,7 +98,19 @@ export async function startRedis(): Promise<TestRedis> {
   }
 
   await launch();
-  const admin = () => new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
+  const admin = (options: { monitor?: boolean } = {}) => {
+    const client = new Redis({
+      port,
+      host: '127.0.0.1',
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      ...options,
+    });
+    // A helper that cannot reach a stopped server fails its own call; no event needs printing.
+    client.on('error', () => {});
+    return client;
+  };
   return {
     get url() {
       return `redis://127.0.0.1:${port}`;
@@ -154,18 +166,19 @@ export async function startRedis(): Promise<TestRedis> {
       }
     },
     async monitor() {
-      const client = admin();
-      await client.connect();
+      // A connection made in monitor mode, with its error listener in place before any line can arrive:
+      // MONITOR's first lines may come in the same packet as its OK, before ioredis counts the connection as
+      // monitoring, and it reports those as 'error' events.
+      const monitor = admin({ monitor: true });
       const commands: string[][] = [];
       const bySource = new Map<string, string[][]>();
-      const monitor = await client.monitor();
-      // Lines still on their way when it is disconnected reach ioredis after it left monitoring mode, which
-      // reports them as an 'error' event: nothing to act on once the record is taken.
-      monitor.on('error', () => {});
       monitor.on('monitor', (_time: string, args: string[], source: string) => {
         commands.push(args);
         bySource.set(source, [...(bySource.get(source) ?? []), args]);
       });
+      const monitoring = new Promise<void>((resolve) => monitor.once('monitoring', () => resolve()));
+      await monitor.connect();
+      await monitoring;
       return {
         sources: () => bySource,
         async stop() {
@@ -180,7 +193,6 @@ export async function startRedis(): Promise<TestRedis> {
             check();
           });
           monitor.disconnect();
-          client.disconnect();
           return commands.filter((args) => args[1] !== 'unilive-monitor-end');
         },
       };
