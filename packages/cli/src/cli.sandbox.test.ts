@@ -66,6 +66,56 @@ describe('unilive against a running sandbox', () => {
     expect(JSON.parse(out.pop() ?? '{}').state).toBe('stopped');
   });
 
+  // Each `main` builds its own client, as each `unilive` command is its own process: what create held in
+  // memory is gone by start, and the start options carry it.
+  it('videosdk v2: create warns that recording is held in memory; start --option carries it to the vendor', async () => {
+    const { out, run } = capture();
+    await run('create', '-p', 'videosdk', '--name', 'Room', '--recording', '--json');
+    const created = JSON.parse(out.pop() ?? '{}') as {
+      id: string;
+      warnings: { type: string; setting?: string }[];
+    };
+    expect(created.warnings.map((warning) => [warning.type, warning.setting])).toContainEqual([
+      'held-in-memory',
+      'recording',
+    ]);
+    const target = { url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: 'cli-restream-key-0001' };
+    expect(
+      await run(
+        'start',
+        created.id,
+        '-p',
+        'videosdk',
+        '--option',
+        'recording=true',
+        '--option',
+        `restream=${JSON.stringify([target])}`,
+        '--wait',
+        '--json',
+      ),
+    ).toBe(0);
+    const started = JSON.parse(out.pop() ?? '{}') as {
+      state: string;
+      recording?: boolean;
+      restream?: { url: string }[];
+    };
+    expect(started.state).toBe('ready');
+    expect(started.recording).toBe(true);
+    // Read back from the vendor's running RTMP-outs: the targets reached it.
+    expect(started.restream?.map((restream) => restream.url)).toEqual([target.url]);
+    expect(await run('stop', created.id, '-p', 'videosdk', '--wait')).toBe(0);
+  });
+
+  it('start --option on a provider that takes no start options is refused before any request', async () => {
+    const { out, err, run } = capture();
+    await run('create', '-p', 'liveapi', '--name', 'Options', '--json');
+    const { id } = JSON.parse(out.pop() ?? '{}') as { id: string };
+    expect(await run('start', id, '-p', 'liveapi', '--option', 'enabled=true')).toBe(2);
+    expect(err.pop()).toBe(
+      'unilive: InvalidInputError: Invalid input for start: providerOptions.liveapi: liveapi takes no provider options on start (give them on create or update)',
+    );
+  });
+
   it('videosdk v1 (VIDEOSDK_API_VERSION=v1): stop is reported as unsupported with exit code 1', async () => {
     vi.stubEnv('VIDEOSDK_API_VERSION', 'v1');
     try {

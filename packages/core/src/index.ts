@@ -9,6 +9,7 @@ export {
   type LiveStreamClientOptions,
   type LiveStreamList,
   type RequestOptions,
+  type StartRequestOptions,
 } from './client/live-stream-client.js';
 export type { WaitForBroadcastOptions } from './client/wait-for-broadcast.js';
 export { minWaitIntervalMs, type WaitForStateOptions } from './client/wait-for-state.js';
@@ -188,6 +189,7 @@ export {
   ownData,
   providerOptionsWarnings,
   readProviderOptions,
+  restreamTargetsInputSchema,
   updateLiveStreamInputSchema,
   validateCreateInput,
   validateInput,
@@ -238,6 +240,7 @@ export type {
   ProviderOptionsOperation,
   ProviderOptionsRegistry,
   ProviderSettingsBase,
+  StartOptions,
   UpdateLiveStreamInput,
 } from './provider.js';
 export { type MigrationPlan, planMigrationInput } from './registry/migration.js';

@@ -67,6 +67,19 @@ const providerOptionsSchema = v.pipe(
   ),
 );
 
+/**
+ * The valibot schema of a `restream` list as every neutral input takes it: at most 20 `{ url, streamKey }`
+ * targets, `rtmp://` or `rtmps://` URLs. For an adapter that takes targets elsewhere (videosdk v2's start
+ * options), so they are checked exactly as on create.
+ */
+export const restreamTargetsInputSchema = v.pipe(
+  v.array(
+    v.strictObject({ url: restreamUrlSchema, streamKey: streamKeySchema }, 'expected only url and streamKey'),
+    'expected an array',
+  ),
+  v.maxLength(20, 'expected at most 20 targets'),
+);
+
 const createFields = {
   name: nameSchema,
   recording: v.optional(v.boolean('expected a boolean')),
@@ -78,18 +91,7 @@ const createFields = {
     ),
   ),
   lowLatency: v.optional(v.boolean('expected a boolean')),
-  restream: v.optional(
-    v.pipe(
-      v.array(
-        v.strictObject(
-          { url: restreamUrlSchema, streamKey: streamKeySchema },
-          'expected only url and streamKey',
-        ),
-        'expected an array',
-      ),
-      v.maxLength(20, 'expected at most 20 targets'),
-    ),
-  ),
+  restream: v.optional(restreamTargetsInputSchema),
   providerOptions: v.optional(providerOptionsSchema),
 };
 

@@ -167,6 +167,9 @@ export interface Warning {
    * - `skipped-provider`: a registry's `list` left out a provider that failed (its name is in the message),
    *   after the streams it had already yielded;
    * - `not-carried`: a migration could not carry this part of the source stream to the new vendor;
+   * - `held-in-memory`: a setting the vendor keeps nowhere, which this client holds in its process's memory
+   *   until a later call needs it (videosdk v2's recording, composition and restream targets, sent at
+   *   start): a call from another process does not know it, and the message says how to give it there;
    * - `other`.
    */
   type:
@@ -178,6 +181,7 @@ export interface Warning {
     | 'incomplete-answer'
     | 'skipped-provider'
     | 'not-carried'
+    | 'held-in-memory'
     | 'other';
   /** The input field concerned, as a dot path (`lowLatency`, `providerOptions.liveapi.foo`). */
   setting?: string;

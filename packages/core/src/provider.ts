@@ -24,8 +24,11 @@ import type { Clock, Sleep } from './runtime.js';
 // biome-ignore lint/suspicious/noEmptyInterface: adapters fill it by declaration merging.
 export interface ProviderOptionsRegistry {}
 
-/** The operations whose input takes `providerOptions`. */
-export type ProviderOptionsOperation = 'create' | 'update';
+/**
+ * The operations whose input takes `providerOptions`: create and update for every adapter, start for an
+ * adapter whose vendor takes settings only when a stream starts (videosdk v2).
+ */
+export type ProviderOptionsOperation = 'create' | 'update' | 'start';
 
 type BuiltInProviderId = (typeof builtInProviderIds)[number];
 
@@ -120,6 +123,19 @@ export interface LiveStreamStatus {
 }
 
 /**
+ * Options of `start`: the call's own, and settings a vendor takes only when a stream starts.
+ */
+export interface StartOptions extends CallOptions {
+  /**
+   * Keyed by provider id, as on create. Only an adapter that lists `'start'` in its
+   * {@link LiveStreamProvider.providerOptionsOn} reads them (videosdk v2: recording, composition, restream
+   * targets); for any other, options under its id are an `InvalidInputError` before any request. Options
+   * under an id no provider has come back as a warning, as on create.
+   */
+  providerOptions?: ProviderOptions<'start'>;
+}
+
+/**
  * The contract every adapter implements, version 1. Inputs reach a provider already validated by the
  * client; a provider validates its own `providerOptions`.
  */
@@ -134,12 +150,17 @@ export interface LiveStreamProvider {
   list(options?: ListOptions): AsyncIterable<LiveStream>;
   update(id: string, patch: UpdateLiveStreamInput, options?: CallOptions): Promise<LiveStream>;
   delete(id: string, options?: CallOptions): Promise<void>;
-  start(id: string, options?: CallOptions): Promise<LiveStream>;
+  start(id: string, options?: StartOptions): Promise<LiveStream>;
   stop(id: string, options?: CallOptions): Promise<LiveStream>;
   /** The cheapest call that tells the state; `waitForState` falls back to `get` without it. */
   getStatus?(id: string, options?: CallOptions): Promise<LiveStreamStatus>;
   /** Credentials and other values this provider must never let out, for redaction. */
   readonly secrets?: () => readonly string[];
+  /**
+   * The operations whose `providerOptions[<id>]` this provider reads. Default `['create', 'update']`; the
+   * client refuses options under the provider's id on any other operation, before any request.
+   */
+  readonly providerOptionsOn?: readonly ProviderOptionsOperation[];
 }
 
 /** Builds a provider from settings; the default export of every adapter package. */

@@ -4,7 +4,9 @@ import {
   InvalidInputError,
   invalidInput,
   type RestreamTarget,
+  type RestreamTargetInput,
   readProviderOptions,
+  restreamTargetsInputSchema,
   settleInputGaps,
   type UpdateLiveStreamInput,
   type Warning,
@@ -94,11 +96,59 @@ export interface VideosdkUpdateOptions
   disabled?: boolean;
 }
 
+/**
+ * `providerOptions.videosdk` of a `start` (v2): what the HLS egress and the RTMP-outs start with, for a
+ * process that did not create the stream (`unilive start` after `unilive create`, another worker). Each
+ * field given replaces what this client holds for the room (from create, update or an earlier start), and
+ * is held for the next start. `recording` → `config.recording.enabled` of `POST /v2/hls/start`;
+ * `restream` → `outputs` of `POST /v2/livestreams/start` (checked as on create: `rtmp://` or `rtmps://`,
+ * at most 20; keys are secrets); the composition as on create.
+ */
+export interface VideosdkStartOptions
+  extends Omit<VideosdkCreateOptions, 'customRoomId' | 'webhook' | 'autoCloseConfig'> {
+  recording?: boolean;
+  restream?: RestreamTargetInput[];
+}
+
 // With this package imported, `providerOptions.videosdk` is typed.
 declare module '@unilive/core' {
   interface ProviderOptionsRegistry {
-    videosdk: { create: VideosdkCreateOptions; update: VideosdkUpdateOptions };
+    videosdk: { create: VideosdkCreateOptions; update: VideosdkUpdateOptions; start: VideosdkStartOptions };
   }
+}
+
+const compositionEntries = {
+  layout: providerOptionsSchema.entries.layout,
+  orientation: providerOptionsSchema.entries.orientation,
+  theme: providerOptionsSchema.entries.theme,
+  mode: providerOptionsSchema.entries.mode,
+  quality: providerOptionsSchema.entries.quality,
+};
+
+const startOptionsSchema = v.strictObject({
+  ...compositionEntries,
+  recording: v.optional(v.boolean()),
+  restream: v.optional(restreamTargetsInputSchema),
+});
+
+/**
+ * Reads `providerOptions.videosdk` of a start: the start settings it replaces, or undefined when none are
+ * given. Refused before any request: an unknown option, a value the vendor does not take, a restream
+ * target that is no RTMP URL with a stream key.
+ */
+export function convertToVideosdkV2StartOptions(
+  options: { providerOptions?: unknown } | undefined,
+): Partial<VideosdkV2StartSettings> | undefined {
+  const given = readOptions(options ?? {}, startOptionsSchema, 'start');
+  if (given === undefined) return undefined;
+  const settings: Partial<VideosdkV2StartSettings> = {};
+  if (given.recording !== undefined) settings.recording = given.recording;
+  const config = compositionOf(given);
+  if (Object.keys(config).length > 0) settings.config = config;
+  if (given.restream !== undefined) {
+    settings.restream = given.restream.map((target) => ({ url: target.url, streamKey: target.streamKey }));
+  }
+  return settings;
 }
 
 /**
@@ -226,7 +276,9 @@ function noOptions<T>(): T {
   return Object.create(null) as T;
 }
 
-function compositionOf(options: ProviderOptions): Omit<VideosdkV2HlsConfig, 'recording'> {
+function compositionOf(
+  options: Pick<ProviderOptions, 'layout' | 'orientation' | 'theme' | 'mode' | 'quality'>,
+): Omit<VideosdkV2HlsConfig, 'recording'> {
   const config: Omit<VideosdkV2HlsConfig, 'recording'> = {};
   if (options.layout !== undefined) config.layout = { ...options.layout } as VideosdkV2Layout;
   if (options.orientation !== undefined) config.orientation = options.orientation;
@@ -237,7 +289,7 @@ function compositionOf(options: ProviderOptions): Omit<VideosdkV2HlsConfig, 'rec
 }
 
 function readOptions<T>(
-  input: UpdateLiveStreamInput,
+  input: { providerOptions?: unknown },
   schema: v.GenericSchema<unknown, T>,
   operation: string,
 ): T | undefined {
@@ -274,8 +326,7 @@ function preferenceGaps(input: UpdateLiveStreamInput): InputGap[] {
   return gaps;
 }
 
-// Settings v2 takes only when a stream starts: said once, so a caller who starts the stream from another
-// process knows they must be given again there.
+// Settings v2 takes only when a stream starts: said on each, since only this process knows them.
 function heldWarnings(input: CreateLiveStreamInput, options: ProviderOptions): Warning[] {
   const held = [
     ...(input.recording === true ? ['recording'] : []),
@@ -284,9 +335,18 @@ function heldWarnings(input: CreateLiveStreamInput, options: ProviderOptions): W
       .filter((key) => options[key] !== undefined)
       .map((key) => `providerOptions.videosdk.${key}`),
   ];
-  return held.map((setting) => ({
-    type: 'other' as const,
+  return held.map((setting) => heldWarning(setting));
+}
+
+/**
+ * The warning for a setting v2 keeps nowhere on the room: this client holds it in its process's memory
+ * until `start`, so a start from another process (or after a restart) does not know it.
+ */
+export function heldWarning(setting: string): Warning {
+  const name = setting.replace(/^providerOptions\.videosdk\./, '');
+  return {
+    type: 'held-in-memory',
     setting,
-    message: `videosdk v2 keeps no ${setting} on a room: it is sent when the stream starts, by this client (held in memory, not by the vendor)`,
-  }));
+    message: `videosdk v2 keeps no ${setting} on a room: this client holds it in memory and sends it when it starts the stream. A start from another process does not know it: give it there as start({ providerOptions: { videosdk: { ${name} } } })`,
+  };
 }

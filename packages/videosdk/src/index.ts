@@ -1,4 +1,8 @@
-export type { VideosdkCreateOptions, VideosdkUpdateOptions } from './convert-to-videosdk-v2-room.js';
+export type {
+  VideosdkCreateOptions,
+  VideosdkStartOptions,
+  VideosdkUpdateOptions,
+} from './convert-to-videosdk-v2-room.js';
 export { videosdkRecordingRendition } from './map-videosdk-v1-livestream.js';
 export { videosdkLiveOnlyRendition, videosdkWhipParticipantId } from './map-videosdk-v2-room.js';
 export {

@@ -35,8 +35,8 @@ export interface VideosdkV2MapContext {
   whipUrl: string;
   /** The WHIP bearer token (a credential). */
   ingestToken: string;
-  /** The recording flag held for the next start; false when this client holds nothing for the room. */
-  recording: boolean;
+  /** The recording flag held for the next start; undefined (unknown) when this client holds nothing. */
+  recording: boolean | undefined;
   /** Restream targets held for the next start, shown while none run. */
   heldRestream: readonly RestreamTarget[];
   secrets: SecretSet;
@@ -83,7 +83,7 @@ export function mapVideosdkV2Stream(reading: VideosdkV2Reading, context: Videosd
     state: videosdkV2State(reading),
     ingest: [ingest],
     playback: reading.hls ? mapPlayback(reading.hls) : [],
-    recording: context.recording,
+    ...(context.recording === undefined ? {} : { recording: context.recording }),
     ...(restream.length > 0 ? { restream } : {}),
     ...(createdAt ? { createdAt } : {}),
     ...(updatedAt ? { updatedAt } : {}),

@@ -23,5 +23,14 @@ export const videosdkDefaultApiVersion: VideosdkApiVersion = 'v2';
  */
 export type VideosdkApiImplementation = Pick<
   LiveStreamProvider,
-  'capabilities' | 'create' | 'get' | 'list' | 'update' | 'delete' | 'start' | 'stop' | 'getStatus'
+  | 'capabilities'
+  | 'create'
+  | 'get'
+  | 'list'
+  | 'update'
+  | 'delete'
+  | 'start'
+  | 'stop'
+  | 'getStatus'
+  | 'providerOptionsOn'
 >;

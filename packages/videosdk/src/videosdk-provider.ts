@@ -180,6 +180,8 @@ export function videosdk(given: VideosdkSettings = {}): LiveStreamProvider {
     start: (id, options) => api.start(id, options),
     stop: (id, options) => api.stop(id, options),
     ...(getStatus ? { getStatus: (id, options) => getStatus(id, options) } : {}),
+    // v2 takes its start settings as start options too (v1 takes none anywhere).
+    ...(api.providerOptionsOn ? { providerOptionsOn: api.providerOptionsOn } : {}),
     secrets: () => secrets.values(),
   };
 }

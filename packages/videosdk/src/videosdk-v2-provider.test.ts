@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import {
   ConflictError,
+  createLiveStreamClient,
   createLiveStreamClientFromConfig,
   InvalidInputError,
   type LiveStream,
@@ -57,7 +58,6 @@ const roomStream = (overrides: Partial<LiveStream>): LiveStream => ({
   state: 'stopped',
   ingest: [{ protocol: 'webrtc', url: whip, server: whip, streamKey: token, token }],
   playback: [],
-  recording: false,
   createdAt: new Date('2022-03-25T04:49:11.024Z'),
   updatedAt: new Date('2022-03-25T04:49:11.024Z'),
   raw: { room: body('v2-rooms-get') },
@@ -134,6 +134,8 @@ describe('videosdk v2 create', () => {
     expect(stream).toEqual(
       roomStream({
         raw: { room: body('v2-rooms-create') },
+        // This client will start it, and without recording: known, unlike in another process.
+        recording: false,
         warnings: [
           {
             type: 'unsupported-setting',
@@ -236,9 +238,9 @@ describe('videosdk v2 create', () => {
     expect(stream.warnings?.map((warning) => [warning.type, warning.setting])).toEqual([
       ['unsupported-setting', 'name'],
       ['unsupported-setting', 'lowLatency'],
-      ['other', 'recording'],
-      ['other', 'restream'],
-      ['other', 'providerOptions.videosdk.quality'],
+      ['held-in-memory', 'recording'],
+      ['held-in-memory', 'restream'],
+      ['held-in-memory', 'providerOptions.videosdk.quality'],
     ]);
     expect(stream.recording).toBe(true);
     expect(stream.restream).toEqual([{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: youtubeKey }]);
@@ -411,6 +413,99 @@ describe('videosdk v2 start, stop, update and delete', () => {
       `${origin}/v2/hls/${room}/active`,
       `${origin}/v2/livestreams?roomId=${room}&sessionId=${session}&page=1&perPage=20`,
     ]);
+  });
+
+  // A room keeps none of its start settings: a process that did not create the stream (`unilive start`
+  // after `unilive create`) gives them on start.
+  it('a start from another process carries recording, composition and restream targets as start options', async () => {
+    const creator = setup();
+    nock(origin).post('/v2/rooms').reply(200, body('v2-rooms-create'));
+    const created = await creator.provider.create({ name: 'x', recording: true });
+    expect(created.warnings?.find((warning) => warning.setting === 'recording')).toEqual({
+      type: 'held-in-memory',
+      setting: 'recording',
+      message:
+        'videosdk v2 keeps no recording on a room: this client holds it in memory and sends it when it starts the stream. A start from another process does not know it: give it there as start({ providerOptions: { videosdk: { recording } } })',
+    });
+
+    const { provider, requests } = setup();
+    const target = { url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: youtubeKey };
+    nock(origin)
+      .post('/v2/hls/start', { roomId: room, config: { quality: 'high', recording: { enabled: true } } })
+      .reply(200, body('v2-hls-start'));
+    nock(origin)
+      .post('/v2/livestreams/start', {
+        roomId: room,
+        outputs: [target],
+        config: { layout: { type: 'GRID', priority: 'SPEAKER' } },
+      })
+      .reply(200, '"Livestream started successfully"', { 'content-type': 'application/json' });
+    replay('v2-rooms-get', 'v2-hls-active.starting', 'v2-livestreams-list.running');
+    const stream = await createLiveStreamClient(provider).start(room, {
+      providerOptions: { videosdk: { recording: true, quality: 'high', restream: [target] } },
+    });
+    expect(stream.recording).toBe(true);
+    expect(stream.warnings).toBeUndefined();
+    expect(requests.map((request) => request.url).slice(0, 2)).toEqual([
+      `${origin}/v2/hls/start`,
+      `${origin}/v2/livestreams/start`,
+    ]);
+    // Held for the next start of this client: a restart sends the same.
+    nock(origin)
+      .post('/v2/hls/start', { roomId: room, config: { quality: 'high', recording: { enabled: true } } })
+      .reply(409, { message: 'HLS is already running for this room.' });
+    replay('v2-rooms-get', 'v2-hls-active', 'v2-livestreams-list.running');
+    expect((await provider.start(room)).state).toBe('ready');
+  });
+
+  it('a start with nothing held and nothing given says the egress starts without recording or restream', async () => {
+    const { provider, requests } = setup();
+    replay(
+      'v2-hls-start.error-subject',
+      'v2-rooms-get',
+      'v2-hls-active.starting',
+      'v2-livestreams-list.running',
+    );
+    const stream = await provider.start(room);
+    expect(requests[0]?.body).toEqual({ roomId: room });
+    expect(stream.warnings?.map((warning) => warning.type)).toEqual(['held-in-memory']);
+    expect(stream.warnings?.[0]?.message).toMatch(
+      /^videosdk start: this client holds no start settings for the room .* give them as start\(\{ providerOptions: \{ videosdk: \{ recording, restream, … \} \} \}\)$/,
+    );
+    // This start sent no recording: the egress it started does not record.
+    expect(stream.recording).toBe(false);
+  });
+
+  it('start options are checked before any request, and their restream keys are secrets from the start', async () => {
+    const { provider, requests } = setup();
+    const client = createLiveStreamClient(provider);
+    const cases: [unknown, string][] = [
+      [{ recording: 'yes' }, 'providerOptions.videosdk.recording'],
+      [
+        { restream: [{ url: 'https://x.example/live', streamKey: youtubeKey }] },
+        'providerOptions.videosdk.restream.0.url',
+      ],
+      [{ customRoomId: 'r' }, 'providerOptions.videosdk.customRoomId'],
+      [{ layout: { gridSize: 26 } }, 'providerOptions.videosdk.layout.gridSize'],
+    ];
+    for (const [options, path] of cases) {
+      const error = (await client
+        .start(room, { providerOptions: { videosdk: options } as never })
+        .catch((caught: unknown) => caught)) as InvalidInputError;
+      expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+      expect(error.issues.map((issue) => issue.path)).toEqual([path]);
+      expect(errorTranscript(error)).not.toContain(youtubeKey);
+    }
+    expect(requests).toEqual([]);
+  });
+
+  it('v1 takes no start options: options under videosdk are refused before any request', async () => {
+    const { provider, requests } = setup({ token, apiVersion: 'v1' });
+    const error = (await createLiveStreamClient(provider)
+      .start('6034a7dfa9cedd724c20cf67', { providerOptions: { videosdk: { recording: true } } })
+      .catch((caught: unknown) => caught)) as InvalidInputError;
+    expect(error.issues.map((issue) => issue.path)).toEqual(['providerOptions.videosdk']);
+    expect(requests).toEqual([]);
   });
 
   it('start of a running stream succeeds: the refusal is read back and the stream returned', async () => {

@@ -14,6 +14,7 @@ import {
   pathOf,
   readBackAfterChange,
   type SecretSet,
+  type StartOptions,
   UniliveError,
   type UpdateLiveStreamInput,
   type Warning,
@@ -22,6 +23,7 @@ import {
 import * as v from 'valibot';
 import {
   convertToVideosdkV2CreateRequest,
+  convertToVideosdkV2StartOptions,
   convertToVideosdkV2UpdateRequest,
   type VideosdkV2StartSettings,
 } from './convert-to-videosdk-v2-room.js';
@@ -164,7 +166,8 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     return mapVideosdkV2Stream(reading, {
       whipUrl: deps.whipUrl,
       ingestToken,
-      recording: settings?.recording ?? false,
+      // Absent when this client holds nothing for the room: no v2 answer says whether it records.
+      recording: settings?.recording,
       heldRestream: settings?.restream ?? [],
       secrets,
       warnings,
@@ -257,6 +260,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
 
   return {
     capabilities: videosdkV2Capabilities,
+    providerOptionsOn: ['create', 'update', 'start'],
 
     async create(input: CreateLiveStreamInput, options?: CallOptions) {
       // Restream keys are secrets before the request: an error may echo them.
@@ -442,9 +446,31 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       secrets.forgetStream(id);
     },
 
-    async start(id: string, options?: CallOptions) {
+    async start(id: string, startOptions?: StartOptions) {
       assertValidId(id, { provider, operation: 'start' });
-      const settings = held.get(id) ?? { recording: false, config: {}, restream: [] };
+      const { providerOptions, ...callOptions } = startOptions ?? {};
+      const options: CallOptions = callOptions;
+      // What the caller gives on start wins, field by field, over what this client holds for the room
+      // (from create, update or an earlier start); the result is held for the next start.
+      const given = convertToVideosdkV2StartOptions({ providerOptions });
+      secrets.learnStream(id, ...inputSecrets({ providerOptions }, provider));
+      const before = held.get(id);
+      const settings: VideosdkV2StartSettings = {
+        recording: given?.recording ?? before?.recording ?? false,
+        config: given?.config ?? before?.config ?? {},
+        restream: given?.restream ?? before?.restream ?? [],
+      };
+      held.set(id, settings);
+      const startWarnings: Warning[] =
+        before === undefined && given === undefined
+          ? [
+              {
+                type: 'held-in-memory',
+                message:
+                  'videosdk start: this client holds no start settings for the room (it was not created or updated in this process) and none were given, so the HLS egress starts without recording, composition or restream targets. Settings given at create in another process are not known here: give them as start({ providerOptions: { videosdk: { recording, restream, … } } })',
+              },
+            ]
+          : [];
       const body: VideosdkV2HlsStartBody = { roomId: id };
       const config = { ...settings.config, ...(settings.recording ? { recording: { enabled: true } } : {}) };
       if (Object.keys(config).length > 0) body.config = config;
@@ -465,7 +491,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
             options,
           });
           const started = typeof response.data === 'string' ? undefined : response.data;
-          const warnings: Warning[] = [];
+          const warnings: Warning[] = [...startWarnings];
           if (settings.restream.length > 0) {
             try {
               await startRestream(id, settings.restream, settings.config, options);

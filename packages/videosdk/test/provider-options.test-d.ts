@@ -20,6 +20,14 @@ export async function typed(): Promise<void> {
     },
   });
   await client.update('abcd-efgh-ijkl', { providerOptions: { videosdk: { disabled: true } } });
+  await client.start('abcd-efgh-ijkl', {
+    providerOptions: {
+      videosdk: { recording: true, restream: [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: 'k' }] },
+    },
+  });
+
+  // @ts-expect-error room fields are not start options
+  await client.start('abcd-efgh-ijkl', { providerOptions: { videosdk: { customRoomId: 'x' } } });
 
   // @ts-expect-error an option the vendor does not have fails to compile
   await client.create({ name: 'launch', providerOptions: { videosdk: { userId: 'u' } } });

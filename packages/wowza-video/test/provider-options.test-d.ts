@@ -43,6 +43,9 @@ export async function typed(): Promise<void> {
   });
 
   await client.update('abc123', { providerOptions: { 'wowza-video': { remove_logo_image: true } } });
+
+  // @ts-expect-error Wowza Video takes no start options (and refuses them at run time)
+  await client.start('abc', { providerOptions: { 'wowza-video': { billing_mode: 'pay_as_you_go' } } });
 }
 
 // The registered types are what the input types use.

@@ -1,7 +1,7 @@
 import type { CreateLiveStreamInput } from '@unilive/core';
 import { connectionHelp, connectionOptions, streamsFor } from '../connection.js';
 import { type CommandSpec, listFlag, stringFlag, UsageError } from '../context.js';
-import { callOptions, showStream } from './shared.js';
+import { callOptions, providerOptions, showStream } from './shared.js';
 
 const protocols = ['rtmp', 'srt', 'webrtc', 'rtsp'] as const;
 
@@ -66,21 +66,3 @@ export const create: CommandSpec = {
     return 0;
   },
 };
-
-/** `--option key=value` pairs; a value that parses as JSON is taken as JSON. */
-function providerOptions(pairs: readonly string[]): Record<string, unknown> {
-  const options: Record<string, unknown> = {};
-  for (const pair of pairs) {
-    const separator = pair.indexOf('=');
-    // The pair may hold a secret (a password given without its key): never repeat it.
-    if (separator <= 0) throw new UsageError('--option expects KEY=VALUE');
-    const key = pair.slice(0, separator);
-    const value = pair.slice(separator + 1);
-    try {
-      options[key] = JSON.parse(value);
-    } catch {
-      options[key] = value;
-    }
-  }
-  return options;
-}

@@ -1,6 +1,6 @@
 import type { LiveStream, LiveStreamClient, LiveStreamState } from '@unilive/core';
 import { timeoutFlag } from '../connection.js';
-import type { Invocation } from '../context.js';
+import { type Invocation, UsageError } from '../context.js';
 import { describeStream, streamJson } from '../format.js';
 import { startProgress } from '../progress.js';
 import { jsonText } from '../text.js';
@@ -39,4 +39,22 @@ export async function waitWithProgress(
     progress.stop(`stopped waiting for ${id}`);
     throw error;
   }
+}
+
+/** `--option key=value` pairs; a value that parses as JSON is taken as JSON. */
+export function providerOptions(pairs: readonly string[]): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const separator = pair.indexOf('=');
+    // The pair may hold a secret (a password given without its key): never repeat it.
+    if (separator <= 0) throw new UsageError('--option expects KEY=VALUE');
+    const key = pair.slice(0, separator);
+    const value = pair.slice(separator + 1);
+    try {
+      options[key] = JSON.parse(value);
+    } catch {
+      options[key] = value;
+    }
+  }
+  return options;
 }

@@ -3,7 +3,7 @@ import { createContainer } from '../di/container.js';
 import { tokens } from '../di/tokens.js';
 import { AbortError, ConflictError, InvalidInputError, TimeoutError } from '../errors/errors.js';
 import type { LiveStream, LiveStreamState } from '../live-stream.js';
-import type { CallOptions, LiveStreamProvider, LiveStreamStatus } from '../provider.js';
+import type { CallOptions, LiveStreamProvider, LiveStreamStatus, StartOptions } from '../provider.js';
 import type { Sleep } from '../runtime.js';
 import { createLiveStreamClient } from './live-stream-client.js';
 
@@ -331,5 +331,66 @@ describe('providerOptions under an id no provider has', () => {
     };
     expect(stream.warnings).toEqual([warning]);
     expect(events).toEqual([{ provider: 'wowza-video', operation: 'create', warning }]);
+  });
+});
+
+describe('providerOptions on start', () => {
+  function startRecorder(providerOptionsOn?: LiveStreamProvider['providerOptionsOn']) {
+    const seen: (StartOptions | undefined)[] = [];
+    const provider = {
+      specificationVersion: 'v1',
+      id: 'videosdk',
+      capabilities: {},
+      ...(providerOptionsOn ? { providerOptionsOn } : {}),
+      start: async (_id: string, options?: StartOptions) => {
+        seen.push(options);
+        return { id: 'r1', provider: 'videosdk', state: 'starting', ingest: [], playback: [], raw: {} };
+      },
+    } as unknown as LiveStreamProvider;
+    return { provider, seen };
+  }
+
+  it('reach a provider that reads them on start, as own data, with a warning for an unknown id', async () => {
+    const { provider, seen } = startRecorder(['create', 'update', 'start']);
+    const events: unknown[] = [];
+    const client = createLiveStreamClient(provider, { hooks: { onWarning: (event) => events.push(event) } });
+    const polluted = Object.prototype as Record<string, unknown>;
+    polluted.recording = true;
+    let stream: LiveStream;
+    try {
+      stream = await client.start('r1', {
+        providerOptions: { videosdk: { quality: 'high' }, videoSDK: { x: 1 } } as never,
+      });
+    } finally {
+      delete polluted.recording;
+    }
+    const given = seen[0]?.providerOptions as Record<string, Record<string, unknown>>;
+    expect(given.videosdk).toEqual({ quality: 'high' });
+    // Read from own properties into objects without a prototype: nothing inherited reaches the adapter.
+    expect(Object.getPrototypeOf(given.videosdk)).toBeNull();
+    expect(stream.warnings?.map((warning) => warning.setting)).toEqual(['providerOptions.videoSDK']);
+    expect(events).toHaveLength(1);
+  });
+
+  it('under the id of a provider that takes none on start are InvalidInputError, before the call', async () => {
+    const { provider, seen } = startRecorder();
+    const client = createLiveStreamClient(provider);
+    const error = await client
+      .start('r1', { providerOptions: { videosdk: { recording: true } } as never })
+      .catch((caught: unknown) => caught);
+    expect(InvalidInputError.isInstance(error)).toBe(true);
+    expect((error as InvalidInputError).issues).toEqual([
+      {
+        path: 'providerOptions.videosdk',
+        message: 'videosdk takes no provider options on start (give them on create or update)',
+      },
+    ]);
+    const notObject = await client
+      .start('r1', { providerOptions: 'recording' as never })
+      .catch((caught: unknown) => caught);
+    expect((notObject as InvalidInputError).issues?.[0]?.path).toBe('providerOptions');
+    // Options for another vendor are expected (one call serving several) and pass.
+    await client.start('r1', { providerOptions: { liveapi: { anything: true } } as never });
+    expect(seen).toHaveLength(1);
   });
 });

@@ -12,6 +12,7 @@ import {
 import { assertValidId } from '../ids.js';
 import {
   invalidInput,
+  ownData,
   providerOptionsWarnings,
   validateCreateInput,
   validateUpdateInput,
@@ -23,6 +24,8 @@ import type {
   ListOptions,
   LiveStreamProvider,
   LiveStreamStatus,
+  ProviderOptions,
+  StartOptions,
   UpdateLiveStreamInput,
 } from '../provider.js';
 import { type Clock, type Sleep, systemClock, systemSleep } from '../runtime.js';
@@ -32,6 +35,9 @@ import { checkWaitOptions, type WaitForStateOptions, waitForStatus } from './wai
 
 /** Options every client call takes. */
 export type RequestOptions = Omit<CallOptions, 'runtime'>;
+
+/** Options of the client's `start`: those of every call, and the adapter's start options (see {@link StartOptions}). */
+export type StartRequestOptions = Omit<StartOptions, 'runtime'>;
 
 /** What `list` returns: iterate it with `for await`, or collect it with `toArray`. */
 export interface LiveStreamList extends AsyncIterable<LiveStream> {
@@ -52,8 +58,12 @@ export interface LiveStreamClient {
   list(options?: Omit<ListOptions, 'runtime'>): LiveStreamList;
   update(id: string, patch: UpdateLiveStreamInput, options?: RequestOptions): Promise<LiveStream>;
   delete(id: string, options?: RequestOptions): Promise<void>;
-  /** Starts the stream; see the provider's `capabilities.lifecycle` for what that means there. */
-  start(id: string, options?: RequestOptions): Promise<LiveStream>;
+  /**
+   * Starts the stream; see the provider's `capabilities.lifecycle` for what that means there.
+   * `providerOptions` carries settings a vendor takes only at start (videosdk v2); an adapter that takes
+   * none refuses options under its id with `InvalidInputError`, before any request.
+   */
+  start(id: string, options?: StartRequestOptions): Promise<LiveStream>;
   /** Stops the stream; throws `UnsupportedOperationError` where the vendor cannot. */
   stop(id: string, options?: RequestOptions): Promise<LiveStream>;
   /**
@@ -218,9 +228,17 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     return this.provider.delete(id, this.callOptions(options));
   }
 
-  async start(id: string, options?: RequestOptions): Promise<LiveStream> {
+  async start(id: string, options?: StartRequestOptions): Promise<LiveStream> {
     this.checkId(id, 'start');
-    return this.reported('start', await this.provider.start(id, this.callOptions(options)));
+    const { providerOptions, ...rest } = options ?? {};
+    if (providerOptions === undefined)
+      return this.reported('start', await this.provider.start(id, this.callOptions(rest)));
+    const checked = checkStartOptions(providerOptions, this.provider);
+    const started = await this.provider.start(id, { ...this.callOptions(rest), providerOptions: checked });
+    return this.reported(
+      'start',
+      withWarnings(started, providerOptionsWarnings({ providerOptions: checked }, this.provider.id)),
+    );
   }
 
   async stop(id: string, options?: RequestOptions): Promise<LiveStream> {
@@ -322,6 +340,34 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     };
     return { ...options, runtime };
   }
+}
+
+/**
+ * The `providerOptions` of a start, read from own properties only: an object keyed by provider id, and,
+ * under the provider's own id, only for a provider that reads options on start.
+ */
+function checkStartOptions(value: unknown, provider: LiveStreamProvider): ProviderOptions<'start'> {
+  const context = { provider: provider.id, operation: 'start' };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalidInput(
+      [{ path: 'providerOptions', message: 'expected an object keyed by provider id' }],
+      context,
+    );
+  }
+  const options = ownData(value) as Record<string, unknown>;
+  const readsOnStart = (provider.providerOptionsOn ?? ['create', 'update']).includes('start');
+  if (Object.hasOwn(options, provider.id) && !readsOnStart) {
+    throw invalidInput(
+      [
+        {
+          path: `providerOptions.${provider.id}`,
+          message: `${provider.id} takes no provider options on start (give them on create or update)`,
+        },
+      ],
+      context,
+    );
+  }
+  return options as ProviderOptions<'start'>;
 }
 
 function withWarnings(stream: LiveStream, warnings: Warning[]): LiveStream {

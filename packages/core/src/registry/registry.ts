@@ -4,6 +4,7 @@ import {
   createLiveStreamClient,
   type LiveStreamClient,
   type RequestOptions,
+  type StartRequestOptions,
 } from '../client/live-stream-client.js';
 import { AbortError, InvalidInputError } from '../errors/errors.js';
 import { UniliveError } from '../errors/unilive-error.js';
@@ -153,7 +154,8 @@ export interface LiveStreamRegistry {
     options?: RequestOptions,
   ): Promise<RegistryLiveStream>;
   delete(reference: StreamReference, options?: RequestOptions): Promise<void>;
-  start(reference: StreamReference, options?: RequestOptions): Promise<RegistryLiveStream>;
+  /** Starts the stream; `providerOptions` as on the client's `start`. */
+  start(reference: StreamReference, options?: StartRequestOptions): Promise<RegistryLiveStream>;
   stop(reference: StreamReference, options?: RequestOptions): Promise<RegistryLiveStream>;
   /** The client's `waitForState` on the stream's provider (`events` included). */
   waitForState(
@@ -465,7 +467,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     }
   }
 
-  async start(reference: StreamReference, options?: RequestOptions): Promise<RegistryLiveStream> {
+  async start(reference: StreamReference, options?: StartRequestOptions): Promise<RegistryLiveStream> {
     return this.call(reference, 'start', (entry, id) => entry.client.start(id, options));
   }
 

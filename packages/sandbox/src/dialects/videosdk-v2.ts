@@ -270,11 +270,11 @@ function startHls(body: Record<string, unknown>, store: Store, context: DialectC
   };
   store.hls.set(hls.id, hls);
   context.changed();
-  emitState(context, room, 'hls-starting', 'hls-stopped', store);
+  emitState(context, room, 'hls-starting', 'hls-stopped', hls);
   context.after(context.settings.transitionMs, () => {
     if (hls.phase !== 'starting') return;
     hls.phase = 'playable';
-    emitState(context, room, 'hls-playable', 'hls-starting', store);
+    emitState(context, room, 'hls-playable', 'hls-starting', hls);
   });
   return { status: 200, body: hlsBody(hls, context, true) };
 }
@@ -290,10 +290,10 @@ function endHls(body: Record<string, unknown>, store: Store, context: DialectCon
     hls.phase = 'stopping';
     hls.end = new Date(context.now()).toISOString();
     context.changed();
-    emitState(context, room, 'hls-stopping', before, store);
+    emitState(context, room, 'hls-stopping', before, hls);
     context.after(context.settings.transitionMs, () => {
       hls.phase = 'ended';
-      emitState(context, room, 'hls-stopped', 'hls-stopping', store);
+      emitState(context, room, 'hls-stopped', 'hls-stopping', hls);
       const session = store.sessions.get(hls.sessionId);
       if (session && session.status === 'ongoing') {
         session.status = 'ended';
@@ -374,19 +374,21 @@ function stateOf(store: Store, roomId: string): string {
   return 'hls-stopped';
 }
 
+// The record carries the egress as `GET /v2/hls/{roomId}/active` renders it (its session id, and its playback
+// URLs once playable), the one it changed: an ended egress is no longer active, yet its webhook names it.
 function emitState(
   context: DialectContext,
   room: RoomRecord,
   state: string,
   previousState: string,
-  store: Store,
+  hls: HlsRecord,
 ): void {
   context.emit({
     kind: 'state-changed',
     id: room.id,
     state,
     previousState,
-    record: { ...roomBody(room), hls: activeHls(store, room.id) ?? null },
+    record: { ...roomBody(room), hls: hlsBody(hls, context, hls.phase === 'playable') },
   });
 }
 

@@ -1,0 +1,71 @@
+import { createEventHub, createLiveStreamClient, type LiveStream, tokens } from '@unilive/core';
+import { createContainer } from '@unilive/core/container';
+import { startSandbox } from '@unilive/sandbox';
+import { sleepUntilWoken, startWebhookReceiver } from '@unilive/testing';
+import { describe, expect, it, vi } from 'vitest';
+import { videosdk } from './videosdk-provider.js';
+import { parseWebhook, videosdkPublicKey } from './videosdk-webhooks.js';
+
+// End to end: the sandbox's v2 dialect sends the vendor's `hls-*` webhooks, signed RSA-SHA256 with the key it
+// serves at /v2/public/rsa-public-key, for a room the v2 adapter starts and stops. Each one verifies and
+// normalises to the stream id the adapter returned (the room id, the webhook's `meetingId`), and a
+// waitForState polling every 30 s, whose sleep never ends by itself, ends on them.
+describe('videosdk v2 webhooks from the sandbox', () => {
+  it('start, stop → hls-starting … hls-stopped, each about the stream the adapter made; the wait ends on them', async () => {
+    const sandbox = await startSandbox({ transitionMs: 50 });
+    const provider = videosdk({ ...sandbox.adapterSettings('videosdk'), apiVersion: 'v2' });
+    const hub = createEventHub();
+    // The key comes from the API root the adapter talks to, fetched once, as in production.
+    const keySource = videosdkPublicKey({ baseUrl: sandbox.baseUrl('videosdk') });
+    const receiver = await startWebhookReceiver({
+      hub,
+      parse: (input) => parseWebhook(input, { keySource }),
+    });
+    try {
+      sandbox.webhooks.register('videosdk', receiver.url);
+      const sleep = sleepUntilWoken();
+      const container = createContainer();
+      container.register(tokens.sleep, { useValue: sleep });
+      const client = createLiveStreamClient(provider, { container });
+      const stream = await client.create({ name: 'webhook e2e' });
+      const waiting = client.waitForState(stream.id, 'ready', {
+        events: hub,
+        intervalMs: 30_000,
+        maxIntervalMs: 30_000,
+        timeoutMs: 600_000,
+      });
+      await vi.waitFor(() => expect(sleep.count()).toBeGreaterThanOrEqual(1));
+      await client.start(stream.id);
+      const ready: LiveStream = await waiting;
+      expect(ready.state).toBe('ready');
+      await client.stop(stream.id);
+      await client.waitForState(stream.id, 'stopped', {
+        events: hub,
+        intervalMs: 30_000,
+        timeoutMs: 600_000,
+      });
+      await sandbox.webhooks.settled();
+      expect(
+        receiver.events.map((event) => [
+          (event.raw as { webhookType: string }).webhookType,
+          event.type,
+          event.streamId,
+          event.state,
+        ]),
+      ).toEqual([
+        ['hls-starting', 'live_stream.state_changed', stream.id, 'starting'],
+        ['hls-started', 'live_stream.state_changed', stream.id, 'ready'],
+        ['hls-playable', 'live_stream.state_changed', stream.id, 'ready'],
+        ['hls-stopping', 'live_stream.state_changed', stream.id, 'stopping'],
+        ['hls-stopped', 'live_stream.state_changed', stream.id, 'stopped'],
+      ]);
+      // The playable event names the HLS playback URL the stream reports.
+      expect(ready.playback[0]?.url).toMatch(/^https:\/\/.+\/index\.m3u8$/);
+      expect(receiver.events[2]?.data?.playbackUrl).toBe(ready.playback[0]?.url);
+      expect(receiver.statuses).toEqual([200, 200, 200, 200, 200]);
+    } finally {
+      await receiver.close();
+      await sandbox.close();
+    }
+  });
+});
