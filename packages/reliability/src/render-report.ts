@@ -145,9 +145,9 @@ if (hardening.length > 0) {
     hardening.flatMap((section) => section.rows.filter((row) => row.family === family));
   const casesOf = (family: string) => sum(rowsOf(family).map((row) => row.cases));
   out(
-    `| hostile answers: redirects / body size and decompression / gate and pause / hooks (generated cases, 4 adapters) | ${format(casesOf('redirects'))} / ${format(casesOf('body-size'))} / ${format(casesOf('gate-pause'))} / ${format(casesOf('hooks'))} |`,
+    `| hostile answers: redirects / body size and decompression / gate and pause / hooks (generated cases, ${hardening.length} adapter configurations) | ${format(casesOf('redirects'))} / ${format(casesOf('body-size'))} / ${format(casesOf('gate-pause'))} / ${format(casesOf('hooks'))} |`,
     `| requests that reached another origin after a redirect / sent twice where once was promised | **${format(sum(rowsOf('redirects').map((row) => row.requestsElsewhere)))}** / **${format(sum(hardening.flatMap((section) => section.rows.map((row) => row.repeatedSends))))}** |`,
-    `| peak memory growth while a 1 GiB brotli bomb was read (largest of 4 adapters) | ${(Math.max(...hardening.map((section) => section.peakRssGrowthBytes)) / 1024 / 1024).toFixed(0)} MiB |`,
+    `| peak memory growth while a 1 GiB brotli bomb was read (largest of ${hardening.length} adapter configurations) | ${(Math.max(...hardening.map((section) => section.peakRssGrowthBytes)) / 1024 / 1024).toFixed(0)} MiB |`,
   );
 }
 

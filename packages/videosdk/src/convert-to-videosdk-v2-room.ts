@@ -263,6 +263,8 @@ export function convertToVideosdkV2UpdateRequest(patch: UpdateLiveStreamInput): 
       message: 'videosdk v2 rooms keep no name; the name was not sent',
     });
   }
+  // Held for the next start, in this process only: said as on create.
+  warnings.push(...heldWarnings(patch, options));
   return {
     start,
     ...(options.disabled === undefined ? {} : { status: options.disabled ? 'disabled' : 'enabled' }),
@@ -327,7 +329,10 @@ function preferenceGaps(input: UpdateLiveStreamInput): InputGap[] {
 }
 
 // Settings v2 takes only when a stream starts: said on each, since only this process knows them.
-function heldWarnings(input: CreateLiveStreamInput, options: ProviderOptions): Warning[] {
+function heldWarnings(
+  input: UpdateLiveStreamInput,
+  options: Pick<ProviderOptions, 'layout' | 'orientation' | 'theme' | 'mode' | 'quality'>,
+): Warning[] {
   const held = [
     ...(input.recording === true ? ['recording'] : []),
     ...((input.restream?.length ?? 0) > 0 ? ['restream'] : []),

@@ -601,6 +601,21 @@ describe('videosdk v2 start, stop, update and delete', () => {
     expect(provider.secrets?.()).toContain('new-key-0001');
   });
 
+  it('update of a stopped room holds recording for the next start, and says it lives in this process only', async () => {
+    const { provider, requests } = setup();
+    replay('v2-rooms-get', 'v2-hls-active.none');
+    const stream = await provider.update(room, {
+      recording: true,
+      providerOptions: { videosdk: { quality: 'low' } },
+    });
+    expect(requests.map((request) => request.method)).toEqual(['GET', 'GET']);
+    expect(stream.recording).toBe(true);
+    expect(stream.warnings?.map((warning) => [warning.type, warning.setting])).toEqual([
+      ['held-in-memory', 'recording'],
+      ['held-in-memory', 'providerOptions.videosdk.quality'],
+    ]);
+  });
+
   it('update refuses room fields, which v2 sets on create only', async () => {
     const { provider, requests } = setup();
     const error = (await provider
