@@ -162,6 +162,11 @@ describe('the benchmark harness', () => {
       expect(result.bytes).toBeGreaterThan(0);
     }
     expect(redaction.results[0]?.baselineMs).not.toBeNull();
+    // Learning keys one per stream, issued by a counter and at random: both measured, none lost.
+    expect(redaction.learning?.map((result) => [result.keys, result.learned])).toEqual([
+      ['counter', smokeConfig.redaction.learnKeys],
+      ['random', smokeConfig.redaction.learnKeys],
+    ]);
   });
 
   it('reports the memory of both list walks', () => {

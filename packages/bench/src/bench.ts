@@ -47,7 +47,13 @@ export const fullConfig: BenchConfig = {
   fanOut: { creates: 500, requestsPerSecond: 100, providers: providerIds, unpaced: true },
   fleet: { provider: 'liveapi', processes: 4, creates: 125, requestsPerSecond: 100, latencySamples: 2000 },
   memory: { streams: 10_000, pageSize: 1000, sampleEvery: 50 },
-  redaction: { sizes: [1_000, 100_000, 1_000_000], secrets: 1_000, runs: 7, hostileBaseline: true },
+  redaction: {
+    sizes: [1_000, 100_000, 1_000_000],
+    secrets: 1_000,
+    runs: 7,
+    hostileBaseline: true,
+    learnKeys: 20_000,
+  },
   media: { samples: 5, publishers: 8, cpuSeconds: 10, clip: { size: '1280x720', seconds: 10 } },
 };
 
@@ -62,7 +68,7 @@ export const quickConfig: BenchConfig = {
   fanOut: { creates: 200, requestsPerSecond: 100, providers: ['wowza-video'], unpaced: true },
   fleet: { provider: 'liveapi', processes: 4, creates: 50, requestsPerSecond: 100, latencySamples: 500 },
   memory: { streams: 2000, pageSize: 1000, sampleEvery: 50 },
-  redaction: { sizes: [1_000, 100_000], secrets: 1_000, runs: 3, hostileBaseline: false },
+  redaction: { sizes: [1_000, 100_000], secrets: 1_000, runs: 3, hostileBaseline: false, learnKeys: 8_000 },
   media: { samples: 3, publishers: 8, cpuSeconds: 5, clip: { size: '1280x720', seconds: 4 } },
 };
 
@@ -77,7 +83,7 @@ export const smokeConfig: BenchConfig = {
   fanOut: { creates: 10, requestsPerSecond: 50, providers: ['wowza-video'], unpaced: false },
   fleet: { provider: 'liveapi', processes: 2, creates: 5, requestsPerSecond: 50, latencySamples: 20 },
   memory: { streams: 30, pageSize: 1000, sampleEvery: 10 },
-  redaction: { sizes: [1_000], secrets: 20, runs: 1, hostileBaseline: false },
+  redaction: { sizes: [1_000], secrets: 20, runs: 1, hostileBaseline: false, learnKeys: 40 },
   media: { samples: 1, publishers: 2, cpuSeconds: 1, clip: { size: '320x180', seconds: 2 } },
 };
 

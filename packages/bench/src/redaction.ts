@@ -12,6 +12,20 @@ export interface RedactionOptions {
   runs: number;
   /** Also time the former code on hostile text it takes seconds over (full runs only). */
   hostileBaseline: boolean;
+  /** Stream keys learned one per stream for the learning measurement (0: not measured). */
+  learnKeys?: number;
+}
+
+/** How learning one more stream key costs as more are known: flat when the index costs each key its length. */
+export interface LearningResult {
+  /** How the keys were issued: by a counter (long shared runs of characters) or at random. */
+  keys: 'counter' | 'random';
+  /** Keys learned in all. */
+  learned: number;
+  /** ms per 1,000 keys over the first quarter of them. */
+  firstMsPer1000: number;
+  /** ms per 1,000 keys over the last quarter, when three times as many are already known. */
+  lastMsPer1000: number;
 }
 
 /** One case: how long redacting one text took, now and with the former code. */
@@ -37,6 +51,8 @@ export interface RedactionReport {
   /** ms of the free `redact(text, secrets)` (compiling per call) on the smallest text. */
   uncompiledMs: number;
   results: RedactionResult[];
+  /** Learning stream keys one per stream; absent when not measured. */
+  learning?: LearningResult[];
 }
 
 // A deterministic generator, so every run redacts the same texts.
@@ -160,5 +176,38 @@ export function measureRedaction(options: RedactionOptions): RedactionReport {
 
   const smallest = textOf(Math.min(...options.sizes), credentials, random);
   const uncompiledMs = time(Math.max(1, Math.floor(options.runs / 5)), () => redact(smallest, credentials));
-  return { secrets: options.secrets, compileMs, uncompiledMs, results };
+  const learning = options.learnKeys ? measureLearning(options.learnKeys) : undefined;
+  return { secrets: options.secrets, compileMs, uncompiledMs, results, ...(learning ? { learning } : {}) };
+}
+
+/**
+ * Times learning `count` stream keys one per stream, as a `list` walk does, comparing the first quarter with
+ * the last: keys issued by a counter share all but their last characters (LiveAPI's time-based
+ * `lv_420181c0…` keys share most of theirs), which made each key cost a step per key known before it.
+ */
+export function measureLearning(count: number): LearningResult[] {
+  const quarter = Math.max(1, Math.floor(count / 4));
+  return (['counter', 'random'] as const).map((style) => {
+    const random = generator(11);
+    const keyOf = (index: number) =>
+      style === 'counter'
+        ? `lv_${index.toString(16).padStart(32, '0')}`
+        : `lv_${Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16)).join('')}`;
+    const keys = Array.from({ length: quarter * 4 }, (_, index) => keyOf(index));
+    const secrets = new SecretSet();
+    const laps: number[] = [];
+    for (let lap = 0; lap < 4; lap += 1) {
+      const started = now();
+      for (let index = lap * quarter; index < (lap + 1) * quarter; index += 1)
+        secrets.learnStream(`stream-${index}`, keys[index]);
+      laps.push(now() - started);
+    }
+    const per1000 = (ms: number) => round((ms / quarter) * 1000, 2);
+    return {
+      keys: style,
+      learned: keys.length,
+      firstMsPer1000: per1000(laps[0] ?? 0),
+      lastMsPer1000: per1000(laps[3] ?? 0),
+    };
+  });
 }

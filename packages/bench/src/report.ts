@@ -484,6 +484,21 @@ export function renderMarkdown(report: BenchReport, previous?: string): string {
         ]),
       ),
       '',
+      ...(redaction.learning
+        ? [
+            `Learning stream keys, one per stream as a \`list\` walk does (${number(redaction.learning[0]?.learned ?? 0)} keys): the cost of one more key, with a quarter and then three quarters of them already known. Keys issued by a counter share all but their last characters; learning one costs its length either way.`,
+            '',
+            ...table(
+              ['keys', 'ms per 1,000, first quarter', 'ms per 1,000, last quarter'],
+              redaction.learning.map((result) => [
+                result.keys === 'counter' ? 'issued by a counter' : 'random',
+                `${number(result.firstMsPer1000, 2)} ms`,
+                `${number(result.lastMsPer1000, 2)} ms`,
+              ]),
+            ),
+            '',
+          ]
+        : []),
       ...analysis('redaction', analyses),
       '',
     );

@@ -1,4 +1,4 @@
-import type { IngestProtocol, PlaybackProtocol } from './live-stream.js';
+import type { IngestProtocol, LiveStreamState, PlaybackProtocol } from './live-stream.js';
 
 /**
  * How a vendor's lifecycle works:
@@ -12,7 +12,12 @@ export type LifecycleModel = 'explicit' | 'toggle' | 'stop-only' | 'always-on';
 /** What a provider really supports. The contract suite and the client gate behaviour on these. */
 export interface ProviderCapabilities {
   lifecycle: LifecycleModel;
-  /** `start` changes something on the vendor (false: it returns the stream as it is). */
+  /**
+   * `start` changes something on the vendor. False: `start` sends nothing that changes the stream; it reads
+   * the stream and returns it as it is, ready since it was created (videosdk v1, Wowza Real-Time), or
+   * throws `ConflictError` when the stream was stopped and the vendor cannot start it again (`restart`
+   * false: Real-Time).
+   */
   start: boolean;
   /** `stop` changes something on the vendor (false: it throws `UnsupportedOperationError`). */
   stop: boolean;
@@ -31,6 +36,12 @@ export interface ProviderCapabilities {
   names: boolean;
   ingestProtocols: readonly IngestProtocol[];
   playbackProtocols: readonly PlaybackProtocol[];
-  /** Largest name length the vendor accepts. */
+  /** Largest name length the vendor accepts, in characters counted as code points (an emoji is one). */
   maxNameLength: number;
+  /**
+   * Every state a stream of this provider can be reported in (the values of the adapter's state table,
+   * `unknown` among them when the vendor may send one it does not map). `waitForState` refuses, before any
+   * request, a target none of which is here: a videosdk v1 stream is never `stopped`. Absent: any state.
+   */
+  states?: readonly LiveStreamState[];
 }

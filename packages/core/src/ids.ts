@@ -14,7 +14,7 @@ export function idProblem(id: unknown): string | undefined {
   return undefined;
 }
 
-/** Throws {@link InvalidInputError} unless `id` is a safe stream id. */
+/** Throws {@link InvalidInputError} unless `id` is a safe stream id; nothing has been sent (`not-sent`). */
 export function assertValidId(
   id: unknown,
   context: { provider?: ProviderId; operation: string },
@@ -26,6 +26,7 @@ export function assertValidId(
     provider: context.provider,
     operation: context.operation,
     issues: [{ path: 'id', message: problem }],
+    delivery: 'not-sent',
   });
 }
 

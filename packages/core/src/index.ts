@@ -152,7 +152,9 @@ export {
   optionalField,
   parseVendorResponse,
   type ResponseContext,
+  vendorCountField,
   vendorStreamId,
+  vendorTimestampField,
 } from './http/parse-response.js';
 export {
   createRequestGate,
@@ -198,12 +200,15 @@ export {
 export {
   type AcceptedAnswer,
   acceptedStream,
+  type ChangeAnswer,
   changeLifecycle,
+  describeParts,
   type LifecycleChange,
   type LifecycleOperation,
   lifecycleGoals,
   type ReadBack,
   readBackAfterChange,
+  requestChange,
 } from './lifecycle.js';
 export {
   endpointSchemes,
@@ -283,6 +288,7 @@ export {
   type RoutingOptions,
   routingGaps,
 } from './registry/routing.js';
+export { isEmptyRestreamPlan, planRestream, type RestreamPlan } from './restream.js';
 export { type Clock, type Sleep, systemClock, systemSleep } from './runtime.js';
 export {
   capText,
@@ -302,5 +308,6 @@ export {
   hasControlCharacter,
   isInvisible,
   isWellFormed,
+  sliceCodePoints,
 } from './text.js';
 export { parseVendorTimestamp } from './timestamps.js';

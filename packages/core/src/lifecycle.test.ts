@@ -1,19 +1,25 @@
 import fc from 'fast-check';
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import {
   AbortError,
   ChangeAppliedError,
   ConflictError,
+  InvalidInputError,
   NotFoundError,
   ProviderUnavailableError,
+  ResponseShapeError,
 } from './errors/errors.js';
+import { createHttpClient } from './http/http-client.js';
 import {
   changeLifecycle,
   type LifecycleOperation,
   lifecycleGoals,
   readBackAfterChange,
+  requestChange,
 } from './lifecycle.js';
 import { type LiveStream, type LiveStreamState, liveStreamStates } from './live-stream.js';
+import { SecretSet } from './secrets.js';
 
 const stream = (state: LiveStreamState): LiveStream => ({
   id: 's1',
@@ -235,3 +241,208 @@ describe('readBackAfterChange', () => {
     ]);
   });
 });
+
+describe('changeLifecycle against reads that lag the vendor', () => {
+  const lifecycle = fc.constantFrom<LifecycleOperation>('start', 'stop');
+  const state = fc.constantFrom(...liveStreamStates);
+
+  it('takes the state a refusal names over a read: done when it is the goal, a conflict at once when not', async () => {
+    await fc.assert(
+      fc.asyncProperty(lifecycle, state, state, async (operation, named, read) => {
+        const refusal = conflict();
+        let reads = 0;
+        const outcome = await changeLifecycle({
+          provider: 'test',
+          operation,
+          id: 's1',
+          send: () => Promise.reject(refusal),
+          read: async () => {
+            reads += 1;
+            return stream(read);
+          },
+          refusedState: (error) => (error === refusal ? named : undefined),
+        }).catch((error: unknown) => error);
+        if (lifecycleGoals[operation].includes(named)) {
+          // A cached read may still show the state from before: the vendor's word wins.
+          expect(outcome).toEqual({ ...stream(read), state: named });
+          expect(reads).toBe(1);
+        } else {
+          expect(outcome).toBe(refusal);
+          expect(reads).toBe(0);
+        }
+      }),
+    );
+  });
+
+  it('returns the named goal with a read-back-failed warning when the stream cannot be read', async () => {
+    const result = await changeLifecycle({
+      provider: 'test',
+      operation: 'stop',
+      id: 's1',
+      send: () => Promise.reject(conflict()),
+      read: () => Promise.reject(unavailable()),
+      refusedState: () => 'stopped',
+    });
+    expect(result.state).toBe('stopped');
+    expect(result.warnings?.map((warning) => warning.type)).toEqual(['read-back-failed']);
+  });
+
+  it('reads once more after staleReadMs, with the call’s sleep, when the first read shows the state from before', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        lifecycle,
+        state,
+        state,
+        fc.integer({ min: 1, max: 5_000 }),
+        async (operation, first, second, staleMs) => {
+          const refusal = conflict();
+          const reads = [first, second];
+          const sleeps: number[] = [];
+          let read = 0;
+          const outcome = await changeLifecycle({
+            provider: 'test',
+            operation,
+            id: 's1',
+            send: () => Promise.reject(refusal),
+            read: async () => stream(reads[read++] ?? 'unknown'),
+            staleReadMs: staleMs,
+            options: { runtime: { sleep: async (ms) => void sleeps.push(ms) } },
+          }).catch((error: unknown) => error);
+          const goals = lifecycleGoals[operation];
+          if (goals.includes(first)) {
+            expect(outcome).toEqual(stream(first));
+            expect(sleeps).toEqual([]);
+          } else {
+            expect(sleeps).toEqual([staleMs]);
+            expect(read).toBe(2);
+            expect(outcome).toEqual(goals.includes(second) ? stream(second) : refusal);
+          }
+        },
+      ),
+    );
+  });
+
+  it('reads the stream back when the accepted answer held no state (an empty body, {})', async () => {
+    const result = await changeLifecycle({
+      provider: 'test',
+      operation: 'start',
+      id: 's1',
+      send: async () => ({ state: 'unknown', raw: undefined }),
+      read: async () => stream('starting'),
+    });
+    expect(result).toEqual(stream('starting'));
+  });
+});
+
+describe('readBackAfterChange naming the parts of the change', () => {
+  it('puts what was applied, what may have been and what was not in the error and its message', async () => {
+    const error = await readBackAfterChange({
+      provider: 'test',
+      operation: 'update',
+      id: 's1',
+      applied: 'the vendor accepted the rename',
+      parts: { applied: ['name'], unknown: ['restream.0'], notApplied: ['restream.1'] },
+      read: () => Promise.reject(unavailable()),
+    }).catch((caught: unknown) => caught);
+    expect(ChangeAppliedError.isInstance(error)).toBe(true);
+    const applied = error as ChangeAppliedError;
+    expect([applied.applied, applied.unknown, applied.notApplied]).toEqual([
+      ['name'],
+      ['restream.0'],
+      ['restream.1'],
+    ]);
+    expect(applied.delivery).toBe('unknown');
+    expect(applied.message).toContain(
+      'Applied: name. Unknown (the answer was lost, the vendor may hold it): restream.0. Not applied: restream.1.',
+    );
+    expect(applied.toJSON()).toMatchObject({
+      applied: ['name'],
+      unknown: ['restream.0'],
+      notApplied: ['restream.1'],
+    });
+  });
+
+  it('never says not-sent or refused: part of the call was applied', () => {
+    for (const delivery of ['not-sent', 'refused', 'unknown', undefined] as const) {
+      const error = new ChangeAppliedError({ message: 'x', streamId: 's1', delivery });
+      expect(error.delivery).toBe(delivery === 'unknown' ? 'unknown' : undefined);
+      expect([error.applied, error.unknown, error.notApplied]).toEqual([[], [], []]);
+    }
+  });
+});
+
+describe('requestChange', () => {
+  const schema = v.looseObject({ live_stream: v.looseObject({ state: v.string() }) });
+
+  function vendor(status: number, body: string | null) {
+    const sent: string[] = [];
+    const http = createHttpClient({
+      provider: 'test',
+      baseUrl: 'https://api.vendor.test',
+      headers: () => ({}),
+      secrets: new SecretSet(),
+      retry: { maxRetries: 0 },
+      fetch: (async (input: RequestInfo | URL) => {
+        sent.push(String(input instanceof Request ? input.url : input));
+        return new Response(body, { status, headers: { 'content-type': 'application/json' } });
+      }) as typeof fetch,
+    });
+    return { http, sent };
+  }
+
+  const send = (http: ReturnType<typeof vendor>['http']) =>
+    requestChange(
+      http,
+      { operation: 'start', method: 'PUT', path: 'live_streams/s1/start', schema },
+      {
+        provider: 'test',
+      },
+    );
+
+  it('reads any 2xx as accepted: what the schema reads is readable, anything else is for a read-back', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(200, 201, 202, 204),
+        fc.oneof(
+          fc.constant(null),
+          fc.constant(''),
+          fc.constant('  \n'),
+          fc.jsonValue().map((value) => JSON.stringify(value)),
+          fc.string().map((state) => JSON.stringify({ live_stream: { state } })),
+        ),
+        async (status, body) => {
+          const { http, sent } = vendor(status, status === 204 ? null : body);
+          const answer = await send(http);
+          expect(sent).toHaveLength(1);
+          expect(answer.status).toBe(status);
+          const parsed = status === 204 || body === null ? undefined : safeJson(body);
+          const readable = v.safeParse(schema, parsed).success;
+          expect(answer.readable).toBe(readable);
+          expect(answer.body).toEqual(parsed);
+        },
+      ),
+    );
+  });
+
+  it('keeps a 2xx body that is not JSON at all a ResponseShapeError: it may not be the vendor speaking', async () => {
+    for (const body of ['<!DOCTYPE html><html><body>Bad Gateway</body></html>', '{"live_stream": {"sta']) {
+      const { http } = vendor(200, body);
+      const error = await send(http).catch((caught: unknown) => caught);
+      expect(ResponseShapeError.isInstance(error), body).toBe(true);
+      expect((error as ResponseShapeError).delivery).toBe('unknown');
+    }
+  });
+
+  it('still fails on a refusal', async () => {
+    const { http } = vendor(422, '{"meta":{"code":"ERR-422-InvalidStateChange"}}');
+    await expect(send(http)).rejects.toSatisfy((error) => InvalidInputError.isInstance(error));
+  });
+});
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

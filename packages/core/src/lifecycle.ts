@@ -1,6 +1,11 @@
-import { AbortError, ChangeAppliedError, ConflictError } from './errors/errors.js';
+import * as v from 'valibot';
+import { AbortError, ChangeAppliedError, ConflictError, ResponseShapeError } from './errors/errors.js';
 import { UniliveError } from './errors/unilive-error.js';
+import type { HttpClient, HttpRequest } from './http/http-client.js';
+import { parseVendorResponse } from './http/parse-response.js';
 import type { LiveStream, LiveStreamState, ProviderId, Warning } from './live-stream.js';
+import type { CallOptions } from './provider.js';
+import { systemSleep } from './runtime.js';
 
 /** The neutral lifecycle calls. */
 export type LifecycleOperation = 'start' | 'stop';
@@ -19,7 +24,7 @@ export const lifecycleGoals: Readonly<Record<LifecycleOperation, readonly LiveSt
 export interface AcceptedAnswer {
   /** The state the answer reports (`'unknown'` when it reports none). */
   state: LiveStreamState;
-  /** The answer exactly as the vendor sent it. */
+  /** The answer exactly as the vendor sent it (undefined for an empty body). */
   raw: unknown;
 }
 
@@ -30,11 +35,28 @@ export interface LifecycleChange {
   id: string;
   /**
    * Sends the vendor's call. Resolves with the stream when the answer carries a whole one, else with the
-   * state it reports. A refusal for the stream's state must reject with {@link ConflictError}.
+   * state it reports (`'unknown'` for an answer that reports none: an empty body, `{}`). A refusal for the
+   * stream's state must reject with {@link ConflictError}.
    */
   send: () => Promise<LiveStream | AcceptedAnswer>;
   /** Reads the stream as the vendor has it now. */
   read: () => Promise<LiveStream>;
+  /**
+   * The state a refusal names, when the vendor says it (Wowza Video: "… Transcoder is in stopped state.";
+   * Real-Time's `ERR-423-StreamAlreadyStopped`). The vendor's word is newer than a read it may serve from a
+   * cache: a named state the call leads to makes the call succeed (with the stream read, in that state),
+   * any other named state is a conflict at once, without a read.
+   */
+  refusedState?: ((error: ConflictError) => LiveStreamState | undefined) | undefined;
+  /**
+   * How long the vendor may keep serving the state from before a change on reads (Wowza Video caches GETs
+   * for a second). When a refusal names no state and the read shows one the call does not lead to, the
+   * stream is read once more after this many ms, with the call's sleep and signal, before the refusal
+   * stands. Default 0: no second read.
+   */
+  staleReadMs?: number | undefined;
+  /** The call's options: the sleep of its runtime and its signal serve the wait of `staleReadMs`. */
+  options?: CallOptions | undefined;
   /** Values to scrub from an error's text. */
   secrets?: Iterable<string> | undefined;
 }
@@ -43,12 +65,14 @@ export interface LifecycleChange {
  * Runs a lifecycle call with the one neutral semantics every adapter shares:
  *
  * - **Idempotent.** When the vendor refuses the call for the stream's state (`ConflictError`: Wowza's
- *   `ERR-422-InvalidStateChange`, Real-Time's `ERR-423-StreamAlreadyStopped`), the stream is read: if it is
- *   already where the call leads ({@link lifecycleGoals}), it is returned; otherwise the refusal stands.
- * - **An accepted change is never reported as a failure.** When the answer carries no whole stream, the
- *   stream is read back with the answer's state (the vendor's word, newer than a cached read). If that read
- *   fails, the call still succeeds with what the answer told, flagged by a `read-back-failed` warning (see
- *   {@link readBackAfterChange}).
+ *   `ERR-422-InvalidStateChange`, Real-Time's `ERR-423-StreamAlreadyStopped`), the state is checked: the
+ *   one the refusal names when the vendor names it, else the stream's as read (read again after
+ *   `staleReadMs` when the vendor's reads may lag a change). If it is already where the call leads
+ *   ({@link lifecycleGoals}), the stream is returned; otherwise the refusal stands.
+ * - **An accepted change is never reported as a failure.** When the answer carries no whole stream (a state
+ *   only, an empty body, `{}`), the stream is read back with the answer's state (the vendor's word, newer
+ *   than a cached read). If that read fails, the call still succeeds with what the answer told, flagged by
+ *   a `read-back-failed` warning (see {@link readBackAfterChange}).
  */
 export async function changeLifecycle(change: LifecycleChange): Promise<LiveStream> {
   let answer: LiveStream | AcceptedAnswer;
@@ -56,23 +80,69 @@ export async function changeLifecycle(change: LifecycleChange): Promise<LiveStre
     answer = await change.send();
   } catch (error) {
     if (!ConflictError.isInstance(error)) throw error;
-    let current: LiveStream;
-    try {
-      current = await change.read();
-    } catch {
-      // Nothing shows the goal holds: the vendor's refusal is the answer.
-      throw error;
-    }
-    if (lifecycleGoals[change.operation].includes(current.state)) return current;
-    throw error;
+    return settleRefusal(change, error);
   }
   if (isStream(answer)) return answer;
-  const accepted = answer;
+  const state = answer.state === 'unknown' ? '' : ` (the stream is ${answer.state})`;
+  return acceptedLifecycle(change, answer, `the vendor accepted ${change.operation}${state}`);
+}
+
+// A refusal for the stream's state: the call succeeds when the goal already holds.
+async function settleRefusal(change: LifecycleChange, refusal: ConflictError): Promise<LiveStream> {
+  const goals = lifecycleGoals[change.operation];
+  const named = change.refusedState?.(refusal);
+  if (named !== undefined) {
+    if (!goals.includes(named)) throw refusal;
+    // The vendor said the goal holds: the stream is read for the rest, and keeps the vendor's state.
+    return acceptedLifecycle(
+      change,
+      { state: named, raw: undefined },
+      `the vendor refused ${change.operation} because the stream is already ${named}`,
+    );
+  }
+  const readOrRefuse = async () => {
+    try {
+      return await change.read();
+    } catch (error) {
+      if (AbortError.isInstance(error)) throw error;
+      // Nothing shows the goal holds: the vendor's refusal is the answer.
+      throw refusal;
+    }
+  };
+  let current = await readOrRefuse();
+  if (goals.includes(current.state)) return current;
+  const staleMs = change.staleReadMs ?? 0;
+  if (staleMs <= 0) throw refusal;
+  // The read may be a cached copy from before the change a lost answer made: read once more after it.
+  const sleep = change.options?.runtime?.sleep ?? systemSleep;
+  try {
+    await sleep(staleMs, change.options?.signal);
+  } catch (reason) {
+    throw new AbortError({
+      provider: change.provider,
+      operation: change.operation,
+      message: `${change.operation} was aborted`,
+      cause: reason,
+      delivery: 'unknown',
+    });
+  }
+  current = await readOrRefuse();
+  if (goals.includes(current.state)) return current;
+  throw refusal;
+}
+
+// The vendor accepted (or said the goal holds) without a whole stream: read it back in the vendor's state.
+async function acceptedLifecycle(
+  change: LifecycleChange,
+  accepted: AcceptedAnswer,
+  applied: string,
+): Promise<LiveStream> {
   const stream = await readBackAfterChange({
     provider: change.provider,
     operation: change.operation,
     id: change.id,
-    applied: `the vendor accepted ${change.operation}${accepted.state === 'unknown' ? '' : ` (the stream is ${accepted.state})`}`,
+    applied,
+    parts: { applied: [change.operation] },
     read: change.read,
     accepted: () => acceptedStream(change.provider, change.id, accepted.state, accepted.raw),
     secrets: change.secrets,
@@ -90,6 +160,14 @@ export interface ReadBack {
   id: string;
   /** What the vendor accepted, for the warning or error: `the stream was created with 2 restream targets`. */
   applied: string;
+  /**
+   * The parts of the call the vendor accepted, may have carried out, and did not (input paths such as
+   * `name` and `restream.1`, or steps such as `create`), for the {@link ChangeAppliedError} a failed read
+   * throws. Default: nothing named.
+   */
+  parts?:
+    | { applied?: readonly string[]; unknown?: readonly string[]; notApplied?: readonly string[] }
+    | undefined;
   /** Reads the stream after the change. */
   read: () => Promise<LiveStream>;
   /**
@@ -104,7 +182,7 @@ export interface ReadBack {
  * Reads a stream back after a change the vendor accepted. A read that fails does not turn the accepted
  * change into a failure the caller would retry: the call returns what the accepted answer told, with a
  * `read-back-failed` warning, or, where nothing whole can be returned, throws {@link ChangeAppliedError}
- * (not retryable). An abort still ends the call with `AbortError`.
+ * (not retryable, naming what was applied). An abort still ends the call with `AbortError`.
  */
 export async function readBackAfterChange(spec: ReadBack): Promise<LiveStream> {
   try {
@@ -121,19 +199,42 @@ export async function readBackAfterChange(spec: ReadBack): Promise<LiveStream> {
       return { ...stream, warnings: [...(stream.warnings ?? []), warning] };
     }
     const failed = UniliveError.isInstance(error) ? error : undefined;
+    const parts = spec.parts ?? {};
     throw new ChangeAppliedError({
-      message: `${spec.provider} ${spec.operation}: ${spec.applied}, but reading the stream back failed (${reason}). The change holds: do not repeat ${spec.operation}; get stream ${spec.id} later.`,
+      message: `${spec.provider} ${spec.operation}: ${spec.applied}, but reading the stream back failed (${reason}). ${describeParts(parts)}The change holds: do not repeat ${spec.operation}; get stream ${spec.id} later.`,
       provider: spec.provider,
       operation: spec.operation,
       streamId: spec.id,
+      applied: parts.applied,
+      unknown: parts.unknown,
+      notApplied: parts.notApplied,
       status: failed?.status,
       vendorCode: failed?.vendorCode,
       vendorMessage: failed?.vendorMessage,
       requestId: failed?.requestId,
+      delivery: (parts.unknown?.length ?? 0) > 0 ? 'unknown' : undefined,
       cause: error,
       secrets: spec.secrets,
     });
   }
+}
+
+/**
+ * One sentence per kind of part, for a {@link ChangeAppliedError}'s message: `Applied: name, restream.0.
+ * Unknown (the answer was lost): restream.1. Not applied: restream.2.` Empty when no part is named.
+ */
+export function describeParts(parts: {
+  applied?: readonly string[] | undefined;
+  unknown?: readonly string[] | undefined;
+  notApplied?: readonly string[] | undefined;
+}): string {
+  const sentence = (label: string, list: readonly string[] | undefined) =>
+    list && list.length > 0 ? `${label}: ${list.join(', ')}. ` : '';
+  return (
+    sentence('Applied', parts.applied) +
+    sentence('Unknown (the answer was lost, the vendor may hold it)', parts.unknown) +
+    sentence('Not applied', parts.notApplied)
+  );
 }
 
 /**
@@ -148,6 +249,47 @@ export function acceptedStream(
 ): LiveStream {
   return { id, provider, state, ingest: [], playback: [], raw };
 }
+
+/** What a change request's 2xx answer held: what the schema reads, or nothing it can. */
+export type ChangeAnswer<T> =
+  | { readable: true; data: T; body: unknown; status: number }
+  /** `body` is the JSON as sent (undefined for an empty or non-JSON body). */
+  | { readable: false; body: unknown; status: number };
+
+/**
+ * Sends a request that changes a stream, reading its answer the way every adapter must: a 2xx with no body
+ * (204, an empty 200) or with JSON of any shape (`{}`, `{"success": true}`) means the vendor accepted the
+ * change. An answer the schema reads is `readable`; any other is returned as `readable: false`, for the
+ * caller to read the stream back ({@link readBackAfterChange}, {@link changeLifecycle}), never a
+ * `ResponseShapeError` that would make an applied change look like a failure. A 2xx body that is not JSON
+ * at all (an HTML page from a proxy, an answer cut short) is no word from the vendor: it stays a
+ * `ResponseShapeError` with `delivery: 'unknown'`. Failures (4xx, 5xx, timeouts) reject as usual.
+ */
+export async function requestChange<T>(
+  http: HttpClient,
+  request: Omit<HttpRequest<T>, 'schema' | 'acceptEmptySuccess'> & { schema: v.GenericSchema<unknown, T> },
+  context: { provider: ProviderId; secrets?: Iterable<string> | undefined },
+): Promise<ChangeAnswer<T>> {
+  const { schema, ...rest } = request;
+  const response = await http.request({ ...rest, schema: anyJson, acceptEmptySuccess: true });
+  const body: unknown = response.body;
+  if (body === undefined) return { readable: false, body, status: response.status };
+  try {
+    const data = parseVendorResponse(schema, body, {
+      provider: context.provider,
+      operation: request.operation,
+      status: response.status,
+      secrets: context.secrets,
+    });
+    return { readable: true, data, body, status: response.status };
+  } catch (error) {
+    if (!ResponseShapeError.isInstance(error)) throw error;
+    return { readable: false, body, status: response.status };
+  }
+}
+
+// Any JSON at all: the change answer is read with the caller's schema afterwards.
+const anyJson = v.unknown();
 
 function isStream(value: LiveStream | AcceptedAnswer): value is LiveStream {
   return 'id' in value && 'ingest' in value;

@@ -198,9 +198,15 @@ export interface LiveStream {
   state: LiveStreamState;
   /** True while video is arriving; absent when the vendor does not say. */
   broadcasting?: boolean;
-  /** Where an encoder sends video; at least one entry for every built-in provider. */
+  /**
+   * Where an encoder sends video. Every built-in provider gives at least one entry on a stream read from the
+   * vendor, with two exceptions, each flagged by a warning: a result built only from an accepted answer
+   * whose read-back failed (`read-back-failed`: empty), and an answer that lacks the push details
+   * (`incomplete-answer`: a Wowza Video list summary, a stream Wowza pulls its video for, an answer without
+   * them).
+   */
   ingest: IngestEndpoint[];
-  /** Where viewers watch. */
+  /** Where viewers watch; empty on a result built only from an accepted answer (`read-back-failed`). */
   playback: PlaybackEndpoint[];
   /**
    * Whether the vendor records the stream. Absent when it is not known, never guessed as `false`: a vendor

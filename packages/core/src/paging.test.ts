@@ -1,8 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ResponseShapeError } from './errors/errors.js';
+import {
+  NotFoundError,
+  ProviderUnavailableError,
+  RateLimitError,
+  ResponseShapeError,
+} from './errors/errors.js';
 import type { WarningEvent } from './http/hooks.js';
-import { type ListPage, walkPages } from './paging.js';
+import { defaultMaxPages, type ListPage, walkPages } from './paging.js';
 
 interface Row {
   id: string;
@@ -105,9 +110,13 @@ describe('walkPages', () => {
           );
           expect(ids).toEqual(rows.slice(0, size).map((row) => row.id));
           expect(calls).toBeLessThanOrEqual(2);
-          // When the vendor claimed more pages than the walk could reach, it says so.
+          // When the vendor claimed more pages than the walk could reach, it says so; so it does when it
+          // claims nothing but page 1 was full and came back again: whatever lies past it is out of reach.
           const claimedMore = rows.length > size && style !== 'none';
-          expect(warnings.map((event) => event.warning.type)).toEqual(claimedMore ? ['incomplete-list'] : []);
+          const fullRepeat = rows.length >= size && style === 'none';
+          expect(warnings.map((event) => event.warning.type)).toEqual(
+            claimedMore || fullRepeat ? ['incomplete-list'] : [],
+          );
         },
       ),
     );
@@ -129,7 +138,7 @@ describe('walkPages', () => {
         warning: {
           type: 'incomplete-list',
           message:
-            'test list: the vendor reported more streams than its pages reach (page 2 of 3 held no record not already seen); 2 listed',
+            'test list: more streams exist than the walk could reach (page 2 of 3 held no record not already seen); 2 listed',
         },
       },
     ]);
@@ -143,7 +152,7 @@ describe('walkPages', () => {
     const { ids, warnings } = await walk(async (page) => pages[page] ?? { items: [] });
     expect(ids).toEqual(['a', 'b']);
     expect(warnings.map((event) => event.warning.message)).toEqual([
-      'test list: the vendor reported more streams than its pages reach (its last page held no record not already seen, and it counts 3); 2 listed',
+      'test list: more streams exist than the walk could reach (its last page held no record not already seen, and it counts 3); 2 listed',
     ]);
   });
 
@@ -286,7 +295,7 @@ describe('walkPages', () => {
     expect(asked).toEqual([1, 3]);
     expect(ids).toEqual(['a', 'b']);
     expect(warnings.map((event) => event.warning.message)).toEqual([
-      'test list: the vendor reported more streams than its pages reach (page 3 named page 1 as the next); 2 listed',
+      'test list: more streams exist than the walk could reach (page 3 named page 1 as the next); 2 listed',
     ]);
   });
 
@@ -370,6 +379,213 @@ describe('walkPages with unreadable records only', () => {
     });
     for await (const _ of walker);
     expect(calls).toBe(2);
-    expect(warnings.map((event) => event.warning.type)).toEqual(['skipped-record', 'skipped-record']);
+    // The full page came back: whatever lies past it cannot be reached.
+    expect(warnings.map((event) => event.warning.type)).toEqual([
+      'skipped-record',
+      'skipped-record',
+      'incomplete-list',
+    ]);
+  });
+});
+
+describe('walkPages against servers that never say where the list ends', () => {
+  it('warns, or throws when strict, when a full page comes back under the next page number and no counts are sent', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 0, max: 30 }),
+        fc.boolean(),
+        async (size, extra, strict) => {
+          // The server holds `size + extra` records but answers page 1 whatever is asked, and no counts.
+          const rows = Array.from({ length: size + extra }, (_, index) => ({ id: `r${index}` }));
+          const asked: number[] = [];
+          const fetchPage = async (page: number) => {
+            asked.push(page);
+            return { items: rows.slice(0, size) };
+          };
+          if (strict) {
+            const walked = walk(fetchPage, { pageSize: size, strict: true });
+            await expect(walked).rejects.toSatisfy(
+              (error) =>
+                ResponseShapeError.isInstance(error) &&
+                error.issues.some((issue) => issue.path === 'pagination'),
+            );
+            return;
+          }
+          const { ids, warnings } = await walk(fetchPage, { pageSize: size });
+          expect(ids).toEqual(rows.slice(0, size).map((row) => row.id));
+          expect(asked).toEqual([1, 2]);
+          expect(warnings.map((event) => event.warning.type)).toEqual(['incomplete-list']);
+          expect(warnings[0]?.warning.message).toContain('the server seems to ignore the page parameter');
+        },
+      ),
+    );
+  });
+
+  it('stays silent when the repeated page was short: the list fit on it', async () => {
+    const { ids, warnings } = await walk(async () => ({ items: [{ id: 'a' }] }), { pageSize: 5 });
+    expect(ids).toEqual(['a']);
+    expect(warnings).toEqual([]);
+  });
+
+  it('stops a server that keeps inventing records at the page cap, 1 000 pages by default', async () => {
+    let calls = 0;
+    const { ids, warnings } = await walk(async (page) => {
+      calls += 1;
+      return { items: [{ id: `x${page}` }], page, totalPages: 1e9, totalItems: 1e10 };
+    });
+    expect(calls).toBe(defaultMaxPages);
+    expect(defaultMaxPages).toBe(1_000);
+    expect(ids).toHaveLength(defaultMaxPages);
+    expect(warnings.map((event) => event.warning.type)).toEqual(['incomplete-list']);
+    expect(warnings[0]?.warning.message).toContain('maxPages');
+  });
+
+  it("takes the call's maxPages over the adapter's, and fetches exactly that many pages of an endless list", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 40 }), fc.boolean(), async (cap, strict) => {
+        let calls = 0;
+        const warnings: WarningEvent[] = [];
+        const walker = walkPages<Row>({
+          provider: 'test',
+          fetchPage: async (page) => {
+            calls += 1;
+            return { items: [{ id: `x${page}` }, { id: `y${page}` }], hasMore: true };
+          },
+          idOf: (row) => row.id,
+          maxPages: 3,
+          options: {
+            maxPages: cap,
+            strict,
+            runtime: { hooks: { onWarning: (event) => warnings.push(event) } },
+          },
+        });
+        const ids: string[] = [];
+        const outcome = await (async () => {
+          for await (const row of walker) ids.push(row.id);
+        })().then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+        expect(calls).toBe(cap);
+        expect(ids).toHaveLength(2 * cap);
+        if (strict) {
+          expect(ResponseShapeError.isInstance(outcome)).toBe(true);
+          expect(warnings).toEqual([]);
+        } else {
+          expect(outcome).toBeUndefined();
+          expect(warnings.map((event) => event.warning.type)).toEqual(['incomplete-list']);
+        }
+      }),
+    );
+  });
+});
+
+describe('walkPages with details fetched per record', () => {
+  const unusable = () =>
+    new ResponseShapeError({
+      message: 'bad detail',
+      issues: [{ path: 'live_stream.token', expected: 'string' }],
+    });
+  const serverError = () =>
+    new ProviderUnavailableError({ message: 'test list failed (HTTP 500)', status: 500, provider: 'test' });
+
+  type Outcome = 'ok' | 'unusable' | 'failed' | 'gone';
+
+  async function walkDetails(outcomes: readonly Outcome[], strict = false) {
+    const rows = outcomes.map((_, index) => ({ id: `s${index}` }));
+    const warnings: WarningEvent[] = [];
+    const yielded: string[] = [];
+    const detailed: string[] = [];
+    const walker = walkPages<Row, Row, { id: string; full: true }>({
+      provider: 'test',
+      fetchPage: async () => ({ items: rows, hasMore: false }),
+      idOf: (row) => row.id,
+      details: async (row) => {
+        detailed.push(row.id);
+        const outcome = outcomes[Number(row.id.slice(1))];
+        if (outcome === 'unusable') throw unusable();
+        if (outcome === 'failed') throw serverError();
+        if (outcome === 'gone') throw new NotFoundError({ message: 'gone', status: 404 });
+        return { id: row.id, full: true };
+      },
+      options: { strict, runtime: { hooks: { onWarning: (event) => warnings.push(event) } } },
+    });
+    const error = await (async () => {
+      for await (const item of walker) {
+        expect(item.full).toBe(true);
+        yielded.push(item.id);
+      }
+    })().then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    return { yielded, detailed, warnings, error };
+  }
+
+  it('skips a record whose details cannot be used or were answered 5xx, once in a row, and lists the rest', async () => {
+    const outcome = fc.constantFrom<Outcome>('ok', 'unusable', 'failed', 'gone');
+    await fc.assert(
+      fc.asyncProperty(fc.array(outcome, { maxLength: 20 }), async (outcomes) => {
+        const { yielded, detailed, warnings, error } = await walkDetails(outcomes);
+        // Where two 5xx answers come in a row (usable or gone records between them reset nothing but a
+        // success), the walk ends with the second.
+        let streak = 0;
+        let endAt = outcomes.length;
+        for (const [index, outcome] of outcomes.entries()) {
+          if (outcome === 'ok') streak = 0;
+          else if (outcome === 'unusable') streak = 0;
+          else if (outcome === 'failed') streak += 1;
+          if (streak > 1) {
+            endAt = index;
+            break;
+          }
+        }
+        const walked = outcomes.slice(0, endAt);
+        expect(yielded).toEqual(walked.flatMap((outcome, index) => (outcome === 'ok' ? [`s${index}`] : [])));
+        expect(detailed).toEqual(
+          outcomes.slice(0, Math.min(outcomes.length, endAt + 1)).map((_, i) => `s${i}`),
+        );
+        expect(warnings.map((event) => event.warning.message)).toEqual(
+          walked.flatMap((outcome, index) =>
+            outcome === 'unusable'
+              ? [
+                  `test list: stream s${index} (record ${index + 1} of page 1) was skipped: its details could not be used: live_stream.token (expected string)`,
+                ]
+              : outcome === 'failed'
+                ? [
+                    `test list: stream s${index} (record ${index + 1} of page 1) was skipped: its details could not be read: reading it failed after its retries (test list failed (HTTP 500)); get it later`,
+                  ]
+                : [],
+          ),
+        );
+        if (endAt < outcomes.length) expect(ProviderUnavailableError.isInstance(error)).toBe(true);
+        else expect(error).toBeUndefined();
+      }),
+    );
+  });
+
+  it('throws the first detail problem when the call is strict', async () => {
+    for (const [bad, check] of [
+      ['unusable', ResponseShapeError],
+      ['failed', ProviderUnavailableError],
+    ] as const) {
+      const { yielded, warnings, error } = await walkDetails(['ok', bad, 'ok'], true);
+      expect(yielded).toEqual(['s0']);
+      expect(warnings).toEqual([]);
+      expect(check.isInstance(error)).toBe(true);
+    }
+  });
+
+  it('ends the walk on any other failure of a detail read', async () => {
+    const walker = walkPages<Row, Row, Row>({
+      provider: 'test',
+      fetchPage: async () => ({ items: [{ id: 'a' }, { id: 'b' }], hasMore: false }),
+      idOf: (row) => row.id,
+      details: async () => {
+        throw new RateLimitError({ message: 'slow down', status: 429 });
+      },
+    });
+    await expect(walker.next()).rejects.toSatisfy((error) => RateLimitError.isInstance(error));
   });
 });

@@ -1,4 +1,5 @@
-import { ResponseShapeError } from './errors/errors.js';
+import { NotFoundError, ResponseShapeError } from './errors/errors.js';
+import { UniliveError } from './errors/unilive-error.js';
 import { emit } from './http/hooks.js';
 import type { ProviderId, Warning } from './live-stream.js';
 import type { ListOptions } from './provider.js';
@@ -34,7 +35,7 @@ export interface RecordPosition {
 }
 
 /** Settings of {@link walkPages}. */
-export interface WalkPagesSettings<Record, Item> {
+export interface WalkPagesSettings<Record, Item, Output = Item> {
   provider: ProviderId;
   /** Named in warnings and errors. Default `list`. */
   operation?: string | undefined;
@@ -48,18 +49,34 @@ export interface WalkPagesSettings<Record, Item> {
   read?: ((record: Record, position: RecordPosition) => Item) | undefined;
   /** The id each item is known by: an id seen before is not yielded again. */
   idOf: (item: Item) => string;
+  /**
+   * Fetches what a page's record lacks, once for each new item, as the walk reaches it (Wowza lists
+   * summaries: each stream's details cost one GET). What it resolves is yielded instead of the item. A
+   * record gone since its page was served (`NotFoundError`: deleted while walking) is left out without a
+   * word. Details unilive cannot use (`ResponseShapeError`), or a vendor failure answered for this one
+   * record (a 5xx after its retries), skip it with a `skipped-record` warning naming its id, or end the walk
+   * when `strict`; a second such failure in a row means the vendor, not one record, is failing, and ends
+   * the walk with it, as does any other error.
+   */
+  details?: ((item: Item, position: RecordPosition) => Promise<Output>) | undefined;
   /** The page size asked for: a shorter page ends the walk when the vendor says nothing else. */
   pageSize?: number | undefined;
-  /** The call's options: `strict`, and the runtime whose `onWarning` hook hears the warnings. */
-  options?: Pick<ListOptions, 'strict' | 'runtime'> | undefined;
+  /** The call's options: `strict`, `maxPages`, and the runtime whose `onWarning` hook hears the warnings. */
+  options?: Pick<ListOptions, 'strict' | 'runtime' | 'maxPages'> | undefined;
   /** Values to scrub from an error's text. */
   secrets?: Iterable<string> | undefined;
-  /** Pages fetched at most before the walk ends as incomplete. Default 100 000. */
+  /**
+   * Pages fetched at most before the walk ends as incomplete, when the call's options set none. Default
+   * {@link defaultMaxPages}.
+   */
   maxPages?: number | undefined;
 }
 
-/** The default cap on pages one walk fetches; a vendor that keeps inventing records ends there. */
-export const defaultMaxPages = 100_000;
+/**
+ * The default cap on pages one walk fetches (`ListOptions.maxPages`): a server that keeps inventing records
+ * ends there, with an `incomplete-list` warning.
+ */
+export const defaultMaxPages = 1_000;
 
 /**
  * Walks a vendor's list page by page and yields each item once, lazily: the one paging loop every adapter's
@@ -69,28 +86,33 @@ export const defaultMaxPages = 100_000;
  *   not yielded again.
  * - The walk ends when the vendor says this is the last page (`hasMore: false`, `page >= totalPages`, or
  *   the pages `totalItems / pageSize` gives), on an empty page, on a page with no new record (a server that
- *   ignores the page parameter), on a page numbered other than the one asked, and, when the vendor tells
- *   nothing about pages, on a page shorter than `pageSize`. It never loops forever.
- * - When it ends early while the vendor said more exist (`hasMore`, `nextPage`, or pages not reached), it
+ *   ignores the page parameter), on a page numbered other than the one asked, when `maxPages` pages were
+ *   fetched, and, when the vendor tells nothing about pages, on a page shorter than `pageSize`. It never
+ *   loops forever.
+ * - When it ends early while more may exist (the vendor said so with `hasMore`, `nextPage` or pages not
+ *   reached; a page that repeats a full page, so records past it cannot be reached; the page cap), it
  *   reports an `incomplete-list` warning through `onWarning`, or throws {@link ResponseShapeError} when the
  *   call is `strict`: a list is never cut short without a word.
- * - A record `read` refuses is skipped with a `skipped-record` warning, or throws when `strict`.
+ * - A record `read` refuses, or whose `details` cannot be used or fetched, is skipped with a `skipped-record`
+ *   warning, or throws when `strict`.
  */
-export async function* walkPages<Record, Item = Record>(
-  settings: WalkPagesSettings<Record, Item>,
-): AsyncGenerator<Item, void, undefined> {
+export async function* walkPages<Record, Item = Record, Output = Item>(
+  settings: WalkPagesSettings<Record, Item, Output>,
+): AsyncGenerator<Output, void, undefined> {
   const operation = settings.operation ?? 'list';
   const strict = settings.options?.strict === true;
-  const maxPages = settings.maxPages ?? defaultMaxPages;
+  const maxPages = settings.options?.maxPages ?? settings.maxPages ?? defaultMaxPages;
   const read = settings.read ?? ((record: Record) => record as unknown as Item);
   const warn = (warning: Warning) =>
     emit(settings.options?.runtime?.hooks?.onWarning, { provider: settings.provider, operation, warning });
   const seen = new Set<string>();
   const skippedRecords = new Set<string>();
+  // Detail reads that failed in a row: one is a record's problem, two the vendor's.
+  let failedDetails = 0;
 
   // The walk stops before the vendor's own end: say so, or fail when asked to.
   const incomplete = (why: string) => {
-    const message = `${settings.provider} ${operation}: the vendor reported more streams than its pages reach (${why}); ${seen.size} listed`;
+    const message = `${settings.provider} ${operation}: more streams exist than the walk could reach (${why}); ${seen.size} listed`;
     if (strict) {
       throw new ResponseShapeError({
         message,
@@ -129,7 +151,33 @@ export async function* walkPages<Record, Item = Record>(
       if (seen.has(id)) continue;
       seen.add(id);
       fresh += 1;
-      yield item;
+      if (!settings.details) {
+        yield item as unknown as Output;
+        continue;
+      }
+      let detailed: Output;
+      try {
+        detailed = await settings.details(item, { page, index });
+        failedDetails = 0;
+      } catch (error) {
+        // Deleted between its page and its details: no longer there to list.
+        if (NotFoundError.isInstance(error)) continue;
+        const unusable = ResponseShapeError.isInstance(error);
+        const failed = !unusable && UniliveError.isInstance(error) && (error.status ?? 0) >= 500;
+        if (strict || !(unusable || failed)) throw error;
+        failedDetails = failed ? failedDetails + 1 : 0;
+        if (failedDetails > 1) throw error;
+        const why = unusable
+          ? error.issues.map((issue) => `${issue.path} (expected ${issue.expected})`).join(', ') ||
+            'unreadable'
+          : `reading it failed after its retries (${error instanceof Error ? error.message : 'unknown failure'}); get it later`;
+        warn({
+          type: 'skipped-record',
+          message: `${settings.provider} ${operation}: stream ${id} (record ${index + 1} of page ${page}) was skipped: its details ${unusable ? `could not be used: ${why}` : `could not be read: ${why}`}`,
+        });
+        continue;
+      }
+      yield detailed;
     }
 
     const answered = answer.page ?? page;
@@ -154,16 +202,27 @@ export async function* walkPages<Record, Item = Record>(
       (answer.totalItems !== undefined && seen.size + skippedRecords.size < answer.totalItems);
     const pagesNote = totalPages === undefined ? '' : ` of ${totalPages}`;
 
+    // A full page that brought nothing new repeats an earlier one: records past it, if any, are out of
+    // reach whatever the vendor counts (a server that ignores the page parameter and sends no counts).
+    const fullRepeat = pageSize !== undefined && answer.items.length >= pageSize;
+    const repeatNote = fullRepeat
+      ? `, though it was full (${answer.items.length} records): the server seems to ignore the page parameter, so records past the first ${seen.size + skippedRecords.size} cannot be reached`
+      : '';
+
     if (answer.items.length === 0) {
       if (claimsMore) incomplete(`page ${page}${pagesNote} was empty`);
       return;
     }
     if (answered !== page) {
-      if (claimsMore) incomplete(`page ${page} was asked for and page ${answered} answered`);
+      if (claimsMore || (fresh === 0 && fullRepeat))
+        incomplete(
+          `page ${page} was asked for and page ${answered} answered${fresh === 0 ? repeatNote : ''}`,
+        );
       return;
     }
     if (fresh === 0) {
-      if (claimsMore) incomplete(`page ${page}${pagesNote} held no record not already seen`);
+      if (claimsMore || fullRepeat)
+        incomplete(`page ${page}${pagesNote} held no record not already seen${repeatNote}`);
       return;
     }
     if (!claimsMore && pageSize !== undefined && answer.items.length < pageSize) return;
@@ -174,7 +233,9 @@ export async function* walkPages<Record, Item = Record>(
     }
     if (fetched >= maxPages) {
       // Every page so far was full of new records: stopping here is a cut, whatever the vendor said.
-      incomplete(`the walk stopped after ${maxPages} pages`);
+      incomplete(
+        `the walk stopped after ${maxPages} pages (maxPages), each full of new records; list with a larger maxPages to go further`,
+      );
       return;
     }
     page = next;

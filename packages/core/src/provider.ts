@@ -113,6 +113,14 @@ export interface ListOptions extends CallOptions {
    * `onWarning` event says which. With `true` either one throws `ResponseShapeError`.
    */
   strict?: boolean;
+  /**
+   * The most pages one walk fetches, a positive integer. Default 1 000 (`defaultMaxPages`): 1 000 000
+   * streams on Wowza (1 000 a page), 20 000 on videosdk v1 (20 a page by default), 10 000 on LiveAPI
+   * (whose pages hold 10). A walk that reaches it while pages keep bringing new streams ends there with an
+   * `incomplete-list` warning (`strict`: `ResponseShapeError`), so a server that keeps inventing records
+   * cannot keep it going for ever. Raise it for larger accounts.
+   */
+  maxPages?: number;
 }
 
 /** What a cheap state poll returns. */

@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { indexWork } from './redaction/fingerprints.js';
 import { capText, redact, SecretSet, secretForms, secretsPerStream } from './secrets.js';
 import { isWellFormed } from './text.js';
 
@@ -183,6 +184,44 @@ describe('SecretSet', () => {
     expect(secrets.redact('input-key-2 input-key-3')).toBe('input-key-2 [REDACTED]');
     secrets.learn('credential-1');
     expect(secrets.values()).toEqual(['credential-1', 'input-key-1', 'input-key-3']);
+  });
+
+  it('learns a stream key in steps of its length, however many keys sharing its first characters are known', () => {
+    // Keys issued by a counter, or time-based UUIDs (LiveAPI's `lv_420181c08fcf11ec…`), share long runs of
+    // characters: each key must still cost the same, not a step for every key learned before it.
+    fc.assert(
+      fc.property(
+        fc.constantFrom('counter', 'uuid-v1', 'random'),
+        fc.stringMatching(/^[a-z_]{0,6}$/),
+        fc.integer({ min: 50, max: 400 }),
+        (style, prefix, count) => {
+          const keyOf = (index: number) =>
+            style === 'counter'
+              ? `${prefix}${index.toString(16).padStart(32, '0')}`
+              : style === 'uuid-v1'
+                ? `${prefix}${(0x420181c0 + index * 37).toString(16).padStart(8, '0')}8fcf11ec905cbbd963c96e69`
+                : `${prefix}${((index * 2654435761) % 2 ** 32).toString(16).padStart(8, '0')}${'0'.repeat(24)}`;
+          // What one key's forms add up to: the length of everything there is to index for it.
+          const lengthOf = (key: string) => secretForms(key).reduce((sum, form) => sum + form.length, 0);
+          const secrets = new SecretSet();
+          for (let index = 0; index < count; index += 1) {
+            const before = indexWork.steps;
+            secrets.learnStream(`stream-${index}`, keyOf(index));
+            // Hashing each form, its head and its ends, and one step per bucket it enters: at most twice its
+            // length, never a step per key already known.
+            expect(indexWork.steps - before, `key ${index}`).toBeLessThanOrEqual(2 * lengthOf(keyOf(index)));
+          }
+          for (let index = 0; index < count; index += 1) {
+            const before = indexWork.steps;
+            secrets.forgetStream(`stream-${index}`);
+            expect(indexWork.steps - before, `forget ${index}`).toBeLessThanOrEqual(
+              2 * lengthOf(keyOf(index)),
+            );
+          }
+        },
+      ),
+      { numRuns: 20 },
+    );
   });
 
   it('still hides the key of the first stream after 5,000 other streams were learned', () => {

@@ -8,11 +8,30 @@ export function isWellFormed(text: string): boolean {
   return !loneSurrogate.test(text);
 }
 
-/** Characters counted as people count them: code points, so an emoji is one, not two UTF-16 units. */
+/**
+ * Characters counted as people count them: code points, so an emoji is one, not two UTF-16 units. The one
+ * length every name limit is measured in (input validation, routing, migration, the sandbox).
+ */
 export function codePointLength(text: string): number {
   let length = 0;
   for (const _ of text) length += 1;
   return length;
+}
+
+/**
+ * The first `max` characters of `text`, counted as {@link codePointLength} counts them: a cut never splits
+ * an emoji (a surrogate pair) in half. `text` itself when it is no longer.
+ */
+export function sliceCodePoints(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let kept = 0;
+  let end = 0;
+  for (const character of text) {
+    if (kept === max) break;
+    kept += 1;
+    end += character.length;
+  }
+  return text.slice(0, end);
 }
 
 // C0 and C1 controls and DEL, and the line and paragraph separators that end a log line as well as LF does.

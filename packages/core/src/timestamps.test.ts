@@ -33,6 +33,40 @@ describe('parseVendorTimestamp', () => {
     expect(parseVendorTimestamp(value)).toBeUndefined();
   });
 
+  it('reads a JSON number as a Unix epoch: seconds below 10^11, milliseconds from there', () => {
+    fc.assert(
+      fc.property(
+        fc.date({
+          min: new Date('1973-03-04T00:00:00Z'),
+          max: new Date('2999-12-31T23:59:59Z'),
+          noInvalidDate: true,
+        }),
+        (date) => {
+          const ms = date.getTime();
+          expect(parseVendorTimestamp(ms)?.getTime()).toBe(ms);
+          expect(parseVendorTimestamp(Math.floor(ms / 1000))?.getTime()).toBe(Math.floor(ms / 1000) * 1000);
+          expect(parseVendorTimestamp(ms / 1000)?.getTime()).toBe(ms);
+        },
+      ),
+    );
+    expect(parseVendorTimestamp(1580318181)?.toISOString()).toBe('2020-01-29T17:16:21.000Z');
+    expect(parseVendorTimestamp(1580318181849)?.toISOString()).toBe('2020-01-29T17:16:21.849Z');
+  });
+
+  it('never throws, whatever it is given: what it cannot read is undefined', () => {
+    fc.assert(
+      fc.property(fc.anything(), (value) => {
+        const date = parseVendorTimestamp(value);
+        if (date !== undefined) expect(Number.isNaN(date.getTime())).toBe(false);
+      }),
+    );
+    for (const value of [0, Number.NaN, Number.POSITIVE_INFINITY, 1e20, -1e20, true, {}, ['2020-01-29']]) {
+      expect(parseVendorTimestamp(value), String(value)).toBeUndefined();
+    }
+    // Digits in a string may be a compact date (20200129) as well as an epoch: not guessed.
+    expect(parseVendorTimestamp('1580318181')).toBeUndefined();
+  });
+
   it('gives undefined for null and undefined', () => {
     expect(parseVendorTimestamp(null)).toBeUndefined();
     expect(parseVendorTimestamp(undefined)).toBeUndefined();

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  planRestream,
   toLiveApiCreateBody,
   toLiveApiPlatformBody,
   toLiveApiUpdateBody,
@@ -38,44 +37,5 @@ describe('toLiveApiPlatformBody', () => {
       key: 'k',
       enabled: true,
     });
-  });
-});
-
-describe('planRestream', () => {
-  const youtube = { url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: 'yt' };
-  const twitch = { url: 'rtmp://live.twitch.tv/app', streamKey: 'tw' };
-
-  it('adds what is missing once, and lists what would be removed', () => {
-    expect(planRestream([youtube], [youtube, twitch, twitch])).toEqual({
-      add: [twitch],
-      remove: [],
-      switchedOff: [],
-    });
-    expect(planRestream([youtube, twitch], [twitch])).toEqual({
-      add: [],
-      remove: [youtube],
-      switchedOff: [],
-    });
-  });
-
-  it('matches on url and key together', () => {
-    const rotated = { ...youtube, streamKey: 'yt-2' };
-    expect(planRestream([youtube], [rotated])).toEqual({
-      add: [rotated],
-      remove: [youtube],
-      switchedOff: [],
-    });
-  });
-
-  it('names the wanted targets the stream has switched off', () => {
-    expect(
-      planRestream(
-        [
-          { ...youtube, id: 'p1', enabled: false },
-          { ...twitch, enabled: true },
-        ],
-        [twitch, youtube],
-      ),
-    ).toEqual({ add: [], remove: [], switchedOff: [1] });
   });
 });

@@ -155,35 +155,6 @@ export function liveApiNameWarning(stream: LiveStream): Warning[] {
   ];
 }
 
-/** What an update's `restream` list asks of LiveAPI, compared with the targets the stream has. */
-export interface RestreamPlan {
-  add: RestreamTargetInput[];
-  remove: RestreamTarget[];
-  /** Indexes in the wanted list of targets the stream has but LiveAPI reports switched off (`enabled: false`). */
-  switchedOff: number[];
-}
-
-/** Targets to add and to remove so that the stream's targets become `wanted` (matched on url and key). */
-export function planRestream(
-  current: readonly RestreamTarget[],
-  wanted: readonly RestreamTargetInput[],
-): RestreamPlan {
-  const keyOf = (target: RestreamTargetInput) => JSON.stringify([target.url, target.streamKey]);
-  const currentByKey = new Map(current.map((target) => [keyOf(target), target]));
-  const wantedKeys = new Set(wanted.map(keyOf));
-  const add: RestreamTargetInput[] = [];
-  const switchedOff: number[] = [];
-  const seen = new Set<string>();
-  for (const [index, target] of wanted.entries()) {
-    const key = keyOf(target);
-    const existing = currentByKey.get(key);
-    if (!existing && !seen.has(key)) add.push(target);
-    if (existing?.enabled === false) switchedOff.push(index);
-    seen.add(key);
-  }
-  return { add, remove: current.filter((target) => !wantedKeys.has(keyOf(target))), switchedOff };
-}
-
 /**
  * The warning for a wanted target the stream has but LiveAPI reports switched off: it stays in the list and
  * receives nothing. LiveAPI documents no call that switches a target on (Castr's `PATCH

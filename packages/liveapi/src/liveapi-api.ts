@@ -1,4 +1,11 @@
-import { isEndpointUrl, lenientPicklist, optionalField, vendorStreamId } from '@unilive/core';
+import {
+  isEndpointUrl,
+  lenientPicklist,
+  optionalField,
+  vendorCountField,
+  vendorStreamId,
+  vendorTimestampField,
+} from '@unilive/core';
 import * as v from 'valibot';
 
 /**
@@ -53,7 +60,8 @@ export const liveApiStreamSchema = v.looseObject({
       srt: optionalField(v.string()),
     }),
   ),
-  creation_time: optionalField(v.string()),
+  // Read later; a number (an epoch) or any other type never fails the stream.
+  creation_time: vendorTimestampField,
 });
 
 /** A parsed live stream. */
@@ -90,18 +98,10 @@ function withRaw<T>(schema: v.GenericSchema<unknown, T>) {
 /** One live stream, with its raw object. */
 export const liveApiStreamResponseSchema = withRaw(liveApiStreamSchema);
 
-// mongoose-paginate (v1) echoes `page` as it was passed, so it can arrive as a string; anything unusable
-// reads as absent, which ends the walk after this page.
-const pageNumber = v.fallback(
-  v.optional(
-    v.pipe(
-      v.union([v.number(), v.pipe(v.string(), v.regex(/^\d{1,9}$/), v.transform(Number))]),
-      v.integer(),
-      v.minValue(0),
-    ),
-  ),
-  undefined,
-);
+// mongoose-paginate (v1) echoes `page` as it was passed, so it can arrive as a string: core's count field
+// reads it, as every adapter's list does; anything unusable reads as absent, which ends the walk after this
+// page.
+const pageNumber = vendorCountField;
 
 /**
  * `GET /live_streams`: an object whose `docs` lists the streams (client code, and Castr's identical API).

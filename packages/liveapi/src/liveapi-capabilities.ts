@@ -25,4 +25,5 @@ export const liveApiCapabilities: ProviderCapabilities = {
   ingestProtocols: ['rtmp'],
   playbackProtocols: ['hls', 'embed', 'rtmp'],
   maxNameLength: 200,
+  states: ['ready', 'stopped', 'unknown'],
 };

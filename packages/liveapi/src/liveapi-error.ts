@@ -48,30 +48,38 @@ export function readLiveApiError(body: unknown): VendorErrorDetails {
 /** Options of {@link LiveApiRestreamError}. */
 export interface LiveApiRestreamErrorOptions extends ChangeAppliedErrorOptions {
   targetsAdded: number;
+  /** Targets whose request got no answer; default 0. */
+  targetsUnknown?: number | undefined;
   targetsRequested: number;
 }
 
 /**
  * A stream was created (or updated), but adding one of its restream targets failed. LiveAPI adds targets
- * one request at a time after the stream exists, so the stream is real: `streamId` names it, `targetsAdded`
- * says how many targets it has, and `cause` is the failure. Nothing is rolled back; get, fix or delete the
- * stream. A {@link ChangeAppliedError}: not retryable, since repeating the create would make a second
- * stream.
+ * one request at a time after the stream exists, so the stream is real: `streamId` names it, and the
+ * targets are counted three ways, as {@link ChangeAppliedError}'s `applied`, `unknown` and `notApplied`
+ * name them (`restream.<index in the input>`): `targetsAdded` LiveAPI confirmed, `targetsUnknown` whose
+ * answer was lost (LiveAPI may hold it: `delivery` is then `unknown`), and the rest, not added (the refused
+ * one, and every one after the failure, which is not attempted). `cause` is the failure. Nothing is rolled
+ * back; to finish, call `update(streamId, { restream })` with the whole list: targets LiveAPI already holds
+ * are kept, the missing ones added. Not retryable, since repeating a create would make a second stream.
  */
 export class LiveApiRestreamError extends ChangeAppliedError {
   static override readonly kind: string = 'LiveApiRestreamError';
-  /** Targets added before the failure. */
+  /** Targets LiveAPI confirmed before the failure. */
   readonly targetsAdded: number;
+  /** Targets whose request got no answer (a timeout, a 5xx, a dropped connection): LiveAPI may hold them. */
+  readonly targetsUnknown: number;
   /** Targets the call asked to add. */
   readonly targetsRequested: number;
 
   constructor(options: LiveApiRestreamErrorOptions) {
     super(options);
     this.targetsAdded = options.targetsAdded;
+    this.targetsUnknown = options.targetsUnknown ?? 0;
     this.targetsRequested = options.targetsRequested;
   }
 
   protected override jsonKeys(): string[] {
-    return [...super.jsonKeys(), 'targetsAdded', 'targetsRequested'];
+    return [...super.jsonKeys(), 'targetsAdded', 'targetsUnknown', 'targetsRequested'];
   }
 }

@@ -745,12 +745,18 @@ describe('update', () => {
       operation: 'update',
       streamId: fixtureStreamId,
       targetsAdded: 0,
+      targetsUnknown: 0,
       targetsRequested: 1,
+      applied: [],
+      unknown: [],
+      notApplied: ['restream.0'],
       status: 403,
       vendorMessage: 'Not on your plan',
     });
+    // Refused: the vendor holds nothing of it, and the error does not say otherwise.
+    expect(error.delivery).toBeUndefined();
     expect(error.message).toBe(
-      `liveapi update: on stream ${fixtureStreamId}, restream target 1 of 1 could not be added: liveapi update failed (HTTP 403): Not on your plan. 0 of 1 new restream target(s) were added; get or fix it.`,
+      `liveapi update: on stream ${fixtureStreamId}, restream target 1 of 1 could not be added (liveapi update failed (HTTP 403): Not on your plan). Not applied: restream.0. To finish, repeat the update: targets LiveAPI holds are kept, the others added.`,
     );
     expectNoSecrets(error);
   });

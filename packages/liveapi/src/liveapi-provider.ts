@@ -4,6 +4,7 @@ import {
   type CreateLiveStreamInput,
   changeLifecycle,
   createHttpClient,
+  describeParts,
   InvalidInputError,
   inputSecrets,
   type ListOptions,
@@ -14,12 +15,13 @@ import {
   type ProviderSettingsBase,
   parseVendorResponse,
   pathOf,
+  planRestream,
   providerSettingsBaseNames,
-  ResponseShapeError,
-  type RestreamTargetInput,
+  type RestreamPlan,
   readBackAfterChange,
   readProviderOptions,
   readSettings,
+  requestChange,
   SecretSet,
   transportSettings,
   UniliveError,
@@ -27,14 +29,12 @@ import {
   type Warning,
   walkPages,
 } from '@unilive/core';
-import * as v from 'valibot';
 import {
   type LiveApiStreamBody,
   liveApiInputWarnings,
   liveApiNameWarning,
   liveApiProviderOptionsSchema,
   liveApiSwitchedOffWarning,
-  planRestream,
   toLiveApiCreateBody,
   toLiveApiPlatformBody,
   toLiveApiUpdateBody,
@@ -132,52 +132,30 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
   }
 
   // PATCH answers with the updated stream in every client seen, but that is not documented: any other
-  // JSON, or a 2xx without a JSON body, is an accepted change whose stream must be read back.
+  // JSON (`{"success": true}`), or a 2xx without a JSON body, is an accepted change whose stream must be read
+  // back (core's `requestChange`).
   async function sendPatch(
     id: string,
     body: LiveApiStreamBody,
     operation: string,
     options?: CallOptions,
   ): Promise<LiveStream | { raw: unknown }> {
-    let answer: unknown;
-    try {
-      const response = await http.request({
+    const answer = await requestChange(
+      http,
+      {
         operation,
         method: 'PATCH',
         path: pathOf`live_streams/${id}`,
         body,
-        schema: v.unknown(),
+        schema: liveApiStreamResponseSchema,
         // Setting the same name or the same `enabled` value twice changes nothing.
         idempotent: true,
         options,
-      });
-      answer = response.data;
-    } catch (error) {
-      if (!isSuccessWithoutJson(error)) throw error;
-    }
-    const parsed = v.safeParse(liveApiStreamResponseSchema, answer);
-    if (parsed.success && parsed.output.data._id === id) return remember(mapLiveApiStream(parsed.output));
-    return { raw: answer };
-  }
-
-  // An update's PATCH whose answer is no stream is read back; if that read fails, nothing whole can be
-  // returned, and the change holds: ChangeAppliedError.
-  async function patchStream(
-    id: string,
-    body: LiveApiStreamBody,
-    operation: string,
-    options?: CallOptions,
-  ): Promise<LiveStream> {
-    const answer = await sendPatch(id, body, operation, options);
-    if ('id' in answer) return answer;
-    return readBackAfterChange({
-      provider,
-      operation,
-      id,
-      applied: 'LiveAPI accepted the update',
-      read: () => fetchStream(id, operation, options),
-      secrets: secrets.values(),
-    });
+      },
+      { provider, secrets: secrets.values() },
+    );
+    if (answer.readable && answer.data.data._id === id) return remember(mapLiveApiStream(answer.data));
+    return { raw: answer.body };
   }
 
   // start and stop set `enabled`, which LiveAPI takes in any state: they are idempotent by nature. Core's
@@ -198,25 +176,45 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
     });
   }
 
+  // Adds restream targets one request at a time, in order, after the stream exists. The first failure ends
+  // it: the error names what LiveAPI confirmed, what it may hold (a lost answer) and what was not added (the
+  // refused target and those after it, not attempted), and how to finish. Once every target is in, the
+  // stream is read back; if that read fails, the stream as known with the targets, and a warning.
   async function addTargets(
     stream: LiveStream,
-    targets: readonly RestreamTargetInput[],
+    targets: RestreamPlan['add'],
     operation: 'create' | 'update',
-    options?: CallOptions,
+    options: CallOptions | undefined,
+    before: readonly string[],
   ): Promise<LiveStream> {
     const id = stream.id;
-    const fail = (cause: unknown, added: number, what: string) => {
+    const partOf = (entry: RestreamPlan['add'][number]) => `restream.${entry.index}`;
+    const fail = (cause: unknown, failed: number) => {
+      const lost = !UniliveError.isInstance(cause) || cause.delivery === 'unknown';
+      const added = targets.slice(0, failed).map(partOf);
+      const uncertain = lost ? targets.slice(failed, failed + 1).map(partOf) : [];
+      const notApplied = targets.slice(failed + (lost ? 1 : 0)).map(partOf);
+      const parts = { applied: [...before, ...added], unknown: uncertain, notApplied };
+      const what = lost
+        ? `restream target ${failed + 1} of ${targets.length} got no answer (${describe(cause)}), so whether LiveAPI holds it is unknown`
+        : `restream target ${failed + 1} of ${targets.length} could not be added (${describe(cause)})`;
+      const later = targets.length - failed - 1;
+      const notTried =
+        later > 0 ? ` The ${later} after it ${later === 1 ? 'was' : 'were'} not attempted.` : '';
       const outcome =
         operation === 'create'
-          ? `stream ${id} was created, but ${what}: ${describe(cause)}. The stream exists with ${added} of ${targets.length} restream target(s); get, fix or delete it.`
-          : `on stream ${id}, ${what}: ${describe(cause)}. ${added} of ${targets.length} new restream target(s) were added; get or fix it.`;
+          ? `stream ${id} was created, but ${what}.${notTried} ${describeParts(parts)}Do not repeat create: to finish, call update("${id}", { restream }) with the whole list (targets LiveAPI holds are kept, the others added), or delete the stream.`
+          : `on stream ${id}, ${what}.${notTried} ${describeParts(parts)}To finish, repeat the update: targets LiveAPI holds are kept, the others added.`;
       return new LiveApiRestreamError({
         message: `liveapi ${operation}: ${outcome}`,
         provider,
         operation,
         streamId: id,
-        targetsAdded: added,
+        ...parts,
+        targetsAdded: added.length,
+        targetsUnknown: uncertain.length,
         targetsRequested: targets.length,
+        delivery: lost ? 'unknown' : undefined,
         cause,
         ...(UniliveError.isInstance(cause)
           ? { status: cause.status, vendorCode: cause.vendorCode, vendorMessage: cause.vendorMessage }
@@ -224,17 +222,17 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
         secrets,
       });
     };
-    for (const [index, target] of targets.entries()) {
+    for (const [position, entry] of targets.entries()) {
       try {
         await http.request({
           operation,
           method: 'POST',
           path: pathOf`live_streams/${id}/platforms`,
-          body: toLiveApiPlatformBody(target),
+          body: toLiveApiPlatformBody(entry.target),
           options,
         });
       } catch (error) {
-        throw fail(error, index, `restream target ${index + 1} of ${targets.length} could not be added`);
+        throw fail(error, position);
       }
     }
     // The platforms answer only describes the target; the stream as LiveAPI now lists it is read back. If
@@ -246,12 +244,16 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
       applied:
         operation === 'create'
           ? `stream ${id} was created with its ${targets.length} restream target(s)`
-          : `${targets.length} restream target(s) were added to stream ${id}`,
+          : `${[...before, ...targets.map(partOf)].join(', ')} of stream ${id} were applied`,
+      parts: { applied: [...before, ...targets.map(partOf)] },
       read: () => fetchStream(id, operation, options),
       // Each target was sent switched on (`enabled: true`) and accepted.
       accepted: () => ({
         ...stream,
-        restream: [...(stream.restream ?? []), ...targets.map((target) => ({ ...target, enabled: true }))],
+        restream: [
+          ...(stream.restream ?? []),
+          ...targets.map(({ target }) => ({ ...target, enabled: true })),
+        ],
       }),
       secrets: secrets.values(),
     });
@@ -280,7 +282,10 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
       });
       let stream = remember(mapLiveApiStream(response.data));
       secrets.learnStream(stream.id, ...sent);
-      if (targets.length > 0) stream = await addTargets(stream, targets, 'create', options);
+      if (targets.length > 0) {
+        const entries = targets.map((target, index) => ({ index, target }));
+        stream = await addTargets(stream, entries, 'create', options, ['create']);
+      }
       return withWarnings(stream, [...warnings, ...liveApiNameWarning(stream)]);
     },
 
@@ -332,17 +337,22 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
       });
     },
 
+    // An update takes up to three kinds of request: a read of the stream when `restream` is given (to plan
+    // the targets), one PATCH for the fields, one POST per target to add. Each part is attempted whatever
+    // the one before answered, as long as it was accepted; what was applied is named when a later part
+    // fails (LiveApiRestreamError, ChangeAppliedError).
     async update(id: string, patch: UpdateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
       secrets.learnStream(id, ...inputSecrets(patch, provider));
       const providerOptions = readProviderOptions(patch, provider, liveApiProviderOptionsSchema, 'update');
       const warnings = liveApiInputWarnings(patch, 'update');
       const body = toLiveApiUpdateBody(patch, providerOptions);
-      let stream: LiveStream | undefined;
-      let targetsToAdd: RestreamTargetInput[] = [];
+      // The stream as read before any change, when `restream` needs it planned.
+      let before: LiveStream | undefined;
+      let targetsToAdd: RestreamPlan['add'] = [];
       let switchedOff: Warning[] = [];
       if (patch.restream !== undefined) {
-        stream = await fetchStream(id, 'update', options);
-        const plan = planRestream(stream.restream ?? [], patch.restream);
+        before = await fetchStream(id, 'update', options);
+        const plan = planRestream(before.restream ?? [], patch.restream);
         if (plan.remove.length > 0) {
           // Removing a platform is only known from Castr's API; nothing has been changed at this point.
           throw new InvalidInputError({
@@ -350,17 +360,39 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
             provider,
             operation: 'update',
             issues: [{ path: 'restream', message: 'expected every current target to be kept' }],
+            delivery: 'not-sent',
           });
         }
         targetsToAdd = plan.add;
         switchedOff = plan.switchedOff.map(liveApiSwitchedOffWarning);
       }
-      if (Object.keys(body).length > 0) stream = await patchStream(id, body, 'update', options);
-      if (targetsToAdd.length > 0) {
-        stream ??= await fetchStream(id, 'update', options);
-        stream = await addTargets(stream, targetsToAdd, 'update', options);
+      const applied: string[] = [];
+      // The stream as LiveAPI answered it, when an answer held it whole; else what is known of it.
+      let stream: LiveStream | undefined;
+      let known: LiveStream | undefined = before;
+      if (Object.keys(body).length > 0) {
+        const answer = await sendPatch(id, body, 'update', options);
+        applied.push(...Object.keys(body).map(patchedPart));
+        if ('id' in answer) stream = answer;
+        else if (before) known = withPatch(before, body);
       }
-      stream ??= await fetchStream(id, 'update', options);
+      if (targetsToAdd.length > 0) {
+        // A PATCH whose answer held no stream does not stop the targets: the stream is known from before.
+        const base = stream ?? known ?? (await fetchStream(id, 'update', options));
+        stream = await addTargets(base, targetsToAdd, 'update', options, applied);
+      } else if (!stream && applied.length > 0) {
+        stream = await readBackAfterChange({
+          provider,
+          operation: 'update',
+          id,
+          applied: 'LiveAPI accepted the update',
+          parts: { applied },
+          read: () => fetchStream(id, 'update', options),
+          accepted: known ? () => known as LiveStream : undefined,
+          secrets: secrets.values(),
+        });
+      }
+      stream ??= before ?? (await fetchStream(id, 'update', options));
       const nameWarning = patch.name === undefined ? [] : liveApiNameWarning(stream);
       return withWarnings(stream, [...warnings, ...nameWarning, ...switchedOff]);
     },
@@ -384,6 +416,20 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
     stop(id: string, options?: CallOptions): Promise<LiveStream> {
       return lifecycle(id, 'stop', options);
     },
+  };
+}
+
+// The input path of a field a PATCH sent: `name` is neutral, the rest are provider options.
+function patchedPart(field: string): string {
+  return field === 'name' ? 'name' : `providerOptions.liveapi.${field}`;
+}
+
+// The stream as read before a PATCH LiveAPI accepted without answering the stream, with what it sent.
+function withPatch(stream: LiveStream, body: LiveApiStreamBody): LiveStream {
+  return {
+    ...stream,
+    ...(body.name === undefined ? {} : { name: body.name }),
+    ...(body.enabled === undefined ? {} : { state: liveApiState(body.enabled) }),
   };
 }
 
@@ -425,16 +471,6 @@ function base64(value: string): string {
 // Appends: a stream read back with difficulty already carries its read-back-failed warning.
 function withWarnings(stream: LiveStream, warnings: Warning[]): LiveStream {
   return warnings.length === 0 ? stream : { ...stream, warnings: [...(stream.warnings ?? []), ...warnings] };
-}
-
-function isSuccessWithoutJson(error: unknown): boolean {
-  return (
-    ResponseShapeError.isInstance(error) &&
-    error.status !== undefined &&
-    error.status >= 200 &&
-    error.status < 300 &&
-    error.issues.some((issue) => issue.path === '$' && issue.expected === 'JSON')
-  );
 }
 
 function describe(error: unknown): string {

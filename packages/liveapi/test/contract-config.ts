@@ -33,6 +33,8 @@ export const fixtureContract = {
     'stop-accepted': ['stop'],
     // The stream, then its one restream target; the read-back after them is made to fail.
     'create-restream': ['create.restream', 'platform-create.restream'],
+    // The targets are planned against the stream as read: none to add, none to remove.
+    'update-same-restream': ['get'],
   },
   // Three streams, two a page (LiveAPI takes no page size: the pages come as the vendor cuts them).
   paging: {
@@ -40,6 +42,7 @@ export const fixtureContract = {
     scenarios: {
       pages: ['list.paging.page-1-of-2', 'list.paging.page-2-of-2'],
       'ignore-page': ['list.paging.page-1-of-2', 'list.paging.page-2-ignored'],
+      capped: ['list.paging.page-1-of-2'],
       'repeat-page': ['list.paging.page-1-of-3-repeated', 'list.paging.page-2-of-3-repeated'],
       shift: ['list.paging.page-1-of-2', 'list.paging.page-2-shifted'],
       'odd-record': ['list.paging.page-1-odd-record', 'list.paging.page-2-of-2'],

@@ -161,6 +161,14 @@ export function nockBackend(): Backend {
                 : JSON.stringify(error.body);
           intercept().reply(status, body, headers);
         };
+        // A change answered 2xx with no body, or with JSON of another shape, was accepted: the adapter reads
+        // the stream back (core's requestChange), and is answered as recorded. Unused interceptors are not
+        // checked here, so an adapter that needs no read-back leaves it be.
+        const readBack = () => {
+          const read = fixtures.operations.get?.target;
+          if (!read || !['update', 'start', 'stop'].includes(operation)) return;
+          interceptFixture(scope(), load(read));
+        };
         const { shape } = fault;
         switch (shape.kind) {
           case 'status':
@@ -200,12 +208,14 @@ export function nockBackend(): Backend {
             break;
           case 'empty-body':
             intercept().reply(200, '', json);
+            readBack();
             break;
           case 'html':
             intercept().reply(200, htmlPage, { 'content-type': 'text/html; charset=utf-8' });
             break;
           case 'wrong-shape':
             intercept().reply(200, JSON.stringify({ unexpected: [1, 2, 3], data: null }), json);
+            readBack();
             break;
           case 'unknown-enum': {
             const body =

@@ -249,6 +249,7 @@ export function createEngine(options: EngineOptions) {
           body: '{"id": "abc", "na',
         });
       case 'empty-body':
+        if (fault.processed) await dialect.handle(request, contextFor(dialect));
         return respond({ status: fault.status ?? 200, headers: { 'content-type': 'application/json' } });
       case 'wrong-shape':
         return respond({ status: 200, body: { unexpected: [1, 2, 3], data: null } });

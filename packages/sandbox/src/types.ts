@@ -18,8 +18,11 @@ export type Fault =
   | { type: 'html'; status?: number; times?: number }
   /** A JSON body cut off halfway. */
   | { type: 'malformed-json'; times?: number }
-  /** A success status with no body at all. */
-  | { type: 'empty-body'; status?: number; times?: number }
+  /**
+   * A success status with no body at all. `processed: true` carries out the request first: a change the
+   * vendor accepted and answered with nothing (204, an empty 200).
+   */
+  | { type: 'empty-body'; status?: number; times?: number; processed?: boolean }
   /** Valid JSON of a shape no adapter expects. */
   | { type: 'wrong-shape'; times?: number }
   /** The real answer, with every state-like enum value replaced by one no version knows. */

@@ -12,6 +12,7 @@ import {
   type LiveStreamClient,
   type LiveStreamProvider,
   lifecycleGoals,
+  liveStreamStates,
   NotFoundError,
   ProviderUnavailableError,
   RateLimitError,
@@ -51,7 +52,9 @@ export type ContractStep =
   /** Only the vendor's accepted answer to `stop`. */
   | 'stop-accepted'
   /** A create with {@link contractRestreamInput}, up to its read-back (made to fail). */
-  | 'create-restream';
+  | 'create-restream'
+  /** `update` with the restream targets the stream already has (none: `[]`): the reads it takes. */
+  | 'update-same-restream';
 
 /** Paging scenarios: a well-behaved list of at least two pages, then the answers real servers send. */
 export type PagingScenario =
@@ -64,7 +67,9 @@ export type PagingScenario =
   /** Pages that shift while walking: `[a, b]`, then `[b, c]`. */
   | 'shift'
   /** Page 1 holds one more record, whose id unilive would not put in a URL (`legacy:bbbb2222`). */
-  | 'odd-record';
+  | 'odd-record'
+  /** The well-behaved pages, walked with `maxPages: 1`: only page 1 is fetched (and its records read). */
+  | 'capped';
 
 /** How a backend serves a paging scenario. */
 export interface PagingSetup {
@@ -94,6 +99,11 @@ export interface ContractHarness {
   secrets: Record<string, string>;
   /** Readies the backend for a step (nock: registers that step's recorded exchanges). */
   prepare?(step: ContractStep, context: { id: string | undefined }): void | Promise<void>;
+  /**
+   * Whether the backend can serve a step (a recorded one needs its exchanges); the steps it cannot are
+   * skipped with the reason. Absent: every step.
+   */
+  supports?(step: ContractStep): boolean;
   /**
    * Makes the next calls of `operation` fail with `fault`, then answer normally (prepare is called after).
    * Returns false when this backend cannot produce that fault.
@@ -167,6 +177,9 @@ export function expectWellFormedStream(stream: LiveStream, provider: LiveStreamP
   for (const endpoint of stream.ingest) {
     expect(provider.capabilities.ingestProtocols).toContain(endpoint.protocol);
   }
+  // The states the provider says it reports are the ones it does: waitForState refuses the others.
+  const states = provider.capabilities.states;
+  if (states) expect(states, 'capabilities.states').toContain(stream.state);
   expect(stream.raw).toBeDefined();
 }
 
@@ -292,6 +305,42 @@ export function runLiveStreamContract(options: ContractOptions): void {
         const updated = await client.update(ref(), { name });
         expect(updated.id).toBe(id());
         if (caps().names) expect(updated.name).toBe(name);
+      });
+
+      it('update with the restream targets the stream has ([] for none) is accepted and changes nothing', async (context) => {
+        if (!caps().update) return context.skip(`${harness.provider.id} has no update (capabilities.update)`);
+        if (harness.supports && !harness.supports('update-same-restream'))
+          return context.skip('the backend has no recorded exchanges for this step');
+        await prepare('update-same-restream', id());
+        requests.length = 0;
+        const same = (input.restream ?? []).map((target) => ({
+          url: target.url,
+          streamKey: target.streamKey,
+        }));
+        const updated = await client.update(ref(), { restream: same });
+        expect(updated.id).toBe(id());
+        // One rule on every vendor, whether or not it can change targets: nothing to change, nothing sent.
+        const changes = requests.filter(
+          (request) => request.operation === 'update' && request.method !== 'GET',
+        );
+        expect(changes).toEqual([]);
+        expect(updated.warnings?.filter((warning) => warning.setting === 'restream') ?? []).toEqual([]);
+      });
+
+      it('waitForState refuses, before any request, a state the provider never reports', async (context) => {
+        const states = caps().states;
+        if (!states)
+          return context.skip(`${harness.provider.id} does not list its states (capabilities.states)`);
+        const never = liveStreamStates.filter((state) => !states.includes(state));
+        if (never.length === 0) return context.skip(`${harness.provider.id} may report every state`);
+        requests.length = 0;
+        for (const state of never) {
+          const error = await captureError(() => client.waitForState(ref(), state, { timeoutMs: 1_000 }));
+          expect(UnsupportedOperationError.isInstance(error), `${state}: ${String(error)}`).toBe(true);
+          expect((error as UniliveError).delivery).toBe('not-sent');
+        }
+        // A list naming one state it does report is waited for as usual: only the unreachable are refused.
+        expect(requests).toEqual([]);
       });
 
       it('start makes it ready, waiting as long as the vendor takes', async () => {
@@ -608,7 +657,8 @@ export function runLiveStreamContract(options: ContractOptions): void {
       let baseline: string[] | undefined;
       let perPage = 0;
 
-      async function walk(scenario: PagingScenario, strict = false) {
+      const walk = (scenario: PagingScenario, strict = false) => walkWith(scenario, {}, strict);
+      async function walkWith(scenario: PagingScenario, extra: { maxPages?: number }, strict = false) {
         const setup = harness.preparePaging ? await harness.preparePaging(scenario, { strict }) : false;
         if (!setup) return undefined;
         perPage = setup.perPage;
@@ -616,16 +666,30 @@ export function runLiveStreamContract(options: ContractOptions): void {
         const ids: string[] = [];
         const stream = client.list({
           ...(setup.pageSize === undefined ? {} : { pageSize: setup.pageSize }),
+          ...extra,
           strict,
         });
+        // Each listed stream's own warnings (a summary without endpoints, say) must reach onWarning too,
+        // by the time the loop has the stream.
+        const unheard: string[] = [];
         for await (const item of stream) {
           // Each listed stream's own shape is the round trip's concern (the streams made for paging may be
           // of any ingest kind); here what counts is which streams come, and how often.
           expect(item.provider).toBe(harness.provider.id);
           expect(item.id).toBeTypeOf('string');
           ids.push(item.id);
+          unheard.push(...(item.warnings ?? []).map((warning) => JSON.stringify(warning)));
         }
-        return { ids, warnings: warnings.filter((event) => event.operation === 'list') };
+        // What is left once the streams' own warnings are taken out is what the walk itself reported.
+        const walkWarnings = warnings.filter((event) => {
+          if (event.operation !== 'list') return false;
+          const at = unheard.indexOf(JSON.stringify(event.warning));
+          if (at === -1) return true;
+          unheard.splice(at, 1);
+          return false;
+        });
+        expect(unheard, 'warnings on listed streams that onWarning never heard').toEqual([]);
+        return { ids, warnings: walkWarnings };
       }
       const held = () => {
         if (!baseline) throw new Error('the well-behaved walk did not succeed, so this scenario cannot run');
@@ -662,6 +726,21 @@ export function runLiveStreamContract(options: ContractOptions): void {
         const expected = held();
         expect(result.ids).toEqual(expected);
         expect(result.warnings).toEqual([]);
+      });
+
+      it('stops at maxPages, yields what it fetched, and warns that more exist; strict throws', async (context) => {
+        const result = await walkWith('capped', { maxPages: 1 });
+        if (!result) return context.skip('the backend cannot serve paging scenarios');
+        const expected = held();
+        expect(result.ids).toEqual(expected.slice(0, perPage));
+        expect(result.warnings.map((event) => event.warning.type)).toEqual(['incomplete-list']);
+        expect(result.warnings[0]?.warning.message).toContain('maxPages');
+        const error = await walkWith('capped', { maxPages: 1 }, true).then(
+          () => new Error('expected the walk to fail'),
+          (caught: unknown) => caught,
+        );
+        scanner.recordError(error);
+        expect(ResponseShapeError.isInstance(error), String(error)).toBe(true);
       });
 
       it('skips a record whose id it would not put in a URL, reports it through onWarning, and lists the rest', async (context) => {
@@ -732,6 +811,33 @@ export function runLiveStreamContract(options: ContractOptions): void {
           expect(flagged).toEqual([]);
           expectWellFormedStream(result, harness.provider);
         }
+      });
+
+      it('a lifecycle call answered 2xx with no body at all reads the stream back and returns it', async (context) => {
+        await prepare('error-subject', undefined);
+        const subject = await client.create({ name: 'unilive empty answer subject' });
+        const operation: LifecycleOperation = lifecycleGoals.start.includes(subject.state) ? 'stop' : 'start';
+        if (!caps()[operation])
+          return context.skip(`${harness.provider.id} has no ${operation} call that changes the stream`);
+        // The vendor carries the change out and answers 204: an accepted change, whatever its body.
+        const planned = await harness.injectFault(
+          operation,
+          { type: 'empty-body', status: 204, processed: true },
+          { id: subject.id },
+        );
+        if (!planned) return context.skip('the backend cannot carry a change out and answer it empty');
+        requests.length = 0;
+        const result = await client[operation](idOf(subject));
+        expect(result.id).toBe(subject.id);
+        expect(lifecycleGoals[operation]).toContain(result.state);
+        // The stream as read back: whole, not what an empty answer could tell.
+        expect(result.warnings?.filter((warning) => warning.type === 'read-back-failed') ?? []).toEqual([]);
+        expect(result.ingest.length + (result.warnings?.length ?? 0)).toBeGreaterThan(0);
+        expect(result.raw).toBeDefined();
+        const changes = requests.filter(
+          (request) => request.operation === operation && request.method !== 'GET',
+        );
+        expect(changes.filter((request) => request.attempt === 1)).toHaveLength(1);
       });
 
       it('a create whose restream targets were accepted, but whose read-back failed, returns the stream', async (context) => {

@@ -3,6 +3,7 @@ import {
   type CreateLiveStreamInput,
   changeLifecycle,
   createHttpClient,
+  invalidInput,
   type ListOptions,
   type LiveStream,
   type LiveStreamProvider,
@@ -13,6 +14,8 @@ import {
   parseVendorResponse,
   pathOf,
   type RetryPolicy,
+  readBackAfterChange,
+  requestChange,
   SecretSet,
   type UpdateLiveStreamInput,
   vendorStreamId,
@@ -131,15 +134,20 @@ export function createMemoryProvider(settings: MemoryProviderSettings = {}): Liv
       provider: 'memory',
       operation,
       id,
+      // Any 2xx is an accepted change; one whose answer holds no stream is read back (core's rule).
       send: async () => {
-        const response = await http.request({
-          operation,
-          method: 'PUT',
-          path: operation === 'start' ? pathOf`streams/${id}/start` : pathOf`streams/${id}/stop`,
-          schema: streamEnvelope,
-          options,
-        });
-        return toStream(response.data.stream);
+        const answer = await requestChange(
+          http,
+          {
+            operation,
+            method: 'PUT',
+            path: operation === 'start' ? pathOf`streams/${id}/start` : pathOf`streams/${id}/stop`,
+            schema: streamEnvelope,
+            options,
+          },
+          { provider: 'memory', secrets: secrets.values() },
+        );
+        return answer.readable ? toStream(answer.data.stream) : { state: 'unknown', raw: answer.body };
       },
       read: () => read(id, operation, options),
       secrets: secrets.values(),
@@ -186,16 +194,42 @@ export function createMemoryProvider(settings: MemoryProviderSettings = {}): Liv
       });
     },
     async update(id: string, patch: UpdateLiveStreamInput, options?: CallOptions) {
-      const response = await http.request({
+      // The memory vendor keeps no restream targets: `[]`, the list every stream has, changes nothing; any
+      // target would, and is refused before anything is sent (core's one reading of `restream`).
+      if ((patch.restream?.length ?? 0) > 0) {
+        throw invalidInput(
+          [{ path: 'restream', message: 'expected no targets: the memory vendor keeps none' }],
+          { provider: 'memory', operation: 'update' },
+        );
+      }
+      const body = {
+        ...(patch.name === undefined ? {} : { name: patch.name }),
+        ...(patch.recording === undefined ? {} : { recording: patch.recording }),
+      };
+      if (Object.keys(body).length === 0) return read(id, 'update', options);
+      const answer = await requestChange(
+        http,
+        {
+          operation: 'update',
+          method: 'PATCH',
+          path: pathOf`streams/${id}`,
+          body,
+          schema: streamEnvelope,
+          idempotent: true,
+          options,
+        },
+        { provider: 'memory', secrets: secrets.values() },
+      );
+      if (answer.readable) return toStream(answer.data.stream);
+      return readBackAfterChange({
+        provider: 'memory',
         operation: 'update',
-        method: 'PATCH',
-        path: pathOf`streams/${id}`,
-        body: { name: patch.name, recording: patch.recording },
-        schema: streamEnvelope,
-        idempotent: true,
-        options,
+        id,
+        applied: 'the memory vendor accepted the update',
+        parts: { applied: Object.keys(body) },
+        read: () => read(id, 'update', options),
+        secrets: secrets.values(),
       });
-      return toStream(response.data.stream);
     },
     async delete(id: string, options?: CallOptions) {
       await http.request({ operation: 'delete', method: 'DELETE', path: pathOf`streams/${id}`, options });

@@ -54,7 +54,10 @@ export function convertToVideosdkV1CreateBody(
 /**
  * Builds the body of the v1 update (`POST /v1/livestreams/{id}`): `name` and `record`, the only fields the
  * reference documents. Restream targets cannot be changed after create: the guide says they can, but no
- * body for it is documented anywhere, so the call refuses rather than send a guess.
+ * body for it is documented anywhere, so a `restream` list is sent nowhere. The adapter compares it with
+ * the stream's targets first (core's `planRestream`): the list the stream already has (`[]` for one
+ * without targets) changes nothing and is accepted; any other is refused with
+ * {@link videosdkV1RestreamChangeGap}, before anything is sent.
  */
 export function convertToVideosdkV1UpdateBody(
   patch: UpdateLiveStreamInput,
@@ -62,19 +65,30 @@ export function convertToVideosdkV1UpdateBody(
   const operation = 'update';
   checkProviderOptions(patch, operation);
   const gaps = preferenceGaps(patch);
-  if (patch.restream !== undefined) {
-    gaps.push({
-      field: 'restream',
-      kind: 'create-only',
-      message:
-        'videosdk v1 documents no way to change restream targets after create (update takes name and recording); create a new stream instead',
-    });
-  }
   const warnings = settleInputGaps(gaps, { provider, operation });
   const body: VideosdkV1UpdateBody = {};
   if (patch.name !== undefined) body.name = patch.name;
   if (patch.recording !== undefined) body.record = patch.recording;
   return { body, warnings };
+}
+
+/**
+ * The refusal of an update whose `restream` list differs from the stream's targets: v1 documents no way to
+ * change them after create. Thrown before any change is sent.
+ */
+export function videosdkV1RestreamChangeError(): never {
+  settleInputGaps(
+    [
+      {
+        field: 'restream',
+        kind: 'create-only',
+        message:
+          "videosdk v1 documents no way to change restream targets after create (update takes name and recording); pass the stream's current targets, or create a new stream",
+      },
+    ],
+    { provider, operation: 'update' },
+  );
+  throw new Error('unreachable: a create-only gap is always refused');
 }
 
 function checkProviderOptions(input: UpdateLiveStreamInput, operation: string): void {

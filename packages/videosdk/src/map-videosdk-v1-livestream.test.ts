@@ -1,8 +1,11 @@
 import { SecretSet } from '@unilive/core';
+import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { mapVideosdkV1LiveStream } from './map-videosdk-v1-livestream.js';
+import { mapVideosdkV2Stream } from './map-videosdk-v2-room.js';
 import { videosdkV1LiveStreamSchema } from './videosdk-v1-api.js';
+import { videosdkV2RoomSchema, videosdkV2RtmpOutSchema } from './videosdk-v2-api.js';
 
 const map = (raw: Record<string, unknown>, secrets = new SecretSet()) =>
   mapVideosdkV1LiveStream(v.parse(videosdkV1LiveStreamSchema, { id: 's1', ...raw }), secrets);
@@ -129,6 +132,71 @@ describe('drifted payloads', () => {
   it('refuses an id no call could use', () => {
     for (const id of ['', 'a/b', '..', '.']) {
       expect(v.safeParse(videosdkV1LiveStreamSchema, { ...upstream, id }).success, id).toBe(false);
+    }
+  });
+});
+
+describe('restream target ids and dates, v1 and v2', () => {
+  it("maps each target's vendor id, `_id` (every example) or `id` (the schema table), on v1 and v2", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('_id', 'id', 'none'),
+        fc.stringMatching(/^[0-9a-f]{24}$/),
+        (field, targetId) => {
+          const target = {
+            url: 'rtmp://a.rtmp.youtube.com/live2',
+            streamKey: 'yt-secret-key',
+            ...(field === 'none' ? {} : { [field]: targetId }),
+          };
+          const expected = {
+            url: target.url,
+            streamKey: target.streamKey,
+            ...(field === 'none' ? {} : { id: targetId }),
+          };
+          const v1 = map({ upstreamUrl: 'rtmp://live.videosdk.live/live/key-0001', restream: [target] });
+          expect(v1.restream).toEqual([expected]);
+          const v2 = mapVideosdkV2Stream(
+            {
+              room: v.parse(videosdkV2RoomSchema, { roomId: 'abcd-efgh-ijkl' }),
+              rtmpOuts: [v.parse(videosdkV2RtmpOutSchema, { id: 'out1', outputs: [target], end: null })],
+            },
+            {
+              whipUrl: 'https://api.videosdk.live/v2/whip',
+              ingestToken: 'whip-token-secret',
+              recording: false,
+              heldRestream: [],
+              secrets: new SecretSet(),
+            },
+          );
+          expect(v2.restream).toEqual([expected]);
+        },
+      ),
+    );
+  });
+
+  it('reads a date as UTC when it has no zone, as an epoch when it is a number, and never fails the stream for one', () => {
+    const context = {
+      whipUrl: 'https://api.videosdk.live/v2/whip',
+      ingestToken: 'whip-token-secret',
+      recording: false,
+      heldRestream: [],
+      secrets: new SecretSet(),
+    };
+    for (const [value, expected] of [
+      ['2022-03-25 04:49:11', '2022-03-25T04:49:11.000Z'],
+      ['2022-03-25T04:49:11.024', '2022-03-25T04:49:11.024Z'],
+      [1648183751, '2022-03-25T04:49:11.000Z'],
+      [1648183751024, '2022-03-25T04:49:11.024Z'],
+      [true, undefined],
+      [{}, undefined],
+    ] as const) {
+      const v1 = map({ upstreamUrl: 'rtmp://live.videosdk.live/live/key-0001', createdAt: value });
+      const v2 = mapVideosdkV2Stream(
+        { room: v.parse(videosdkV2RoomSchema, { roomId: 'abcd-efgh-ijkl', createdAt: value }) },
+        context,
+      );
+      expect(v1.createdAt?.toISOString(), String(value)).toBe(expected);
+      expect(v2.createdAt?.toISOString(), String(value)).toBe(expected);
     }
   });
 });

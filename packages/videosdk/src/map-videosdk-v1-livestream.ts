@@ -32,9 +32,11 @@ export function mapVideosdkV1LiveStream(
 ): LiveStream {
   const ingest = mapIngest(raw);
   secrets.learnStream(raw.id, raw.streamKey, ingest.streamKey);
-  const restream = raw.restream?.map(
-    (target): RestreamTarget => ({ url: target.url, streamKey: target.streamKey }),
-  );
+  // The vendor's id of each target: `_id` in every example, `id` in the schema table.
+  const restream = raw.restream?.map((target): RestreamTarget => {
+    const targetId = target._id ?? target.id;
+    return { url: target.url, streamKey: target.streamKey, ...(targetId ? { id: targetId } : {}) };
+  });
   for (const target of restream ?? []) secrets.learnStream(raw.id, target.streamKey);
   // Absent when the answer has no `record`: unknown, not false.
   const recording = raw.record ?? undefined;

@@ -4,6 +4,7 @@ import {
   type LiveStream,
   type LiveStreamState,
   type PlaybackEndpoint,
+  parseVendorTimestamp,
   type RestreamTarget,
   type SecretSet,
   type Warning,
@@ -71,12 +72,16 @@ export function mapVideosdkV2Stream(reading: VideosdkV2Reading, context: Videosd
   const running = (reading.rtmpOuts ?? []).flatMap((out) => out.outputs ?? []);
   const restream: RestreamTarget[] =
     running.length > 0
-      ? running.map((output) => ({ url: output.url, streamKey: output.streamKey }))
+      ? running.map((output) => {
+          const targetId = output._id ?? output.id;
+          return { url: output.url, streamKey: output.streamKey, ...(targetId ? { id: targetId } : {}) };
+        })
       : context.heldRestream.map((target) => ({ ...target }));
   // The vendor echoes destination keys in its RTMP-out records: they are credentials.
   for (const target of restream) context.secrets.learnStream(room.roomId, target.streamKey);
-  const createdAt = parseDate(room.createdAt);
-  const updatedAt = parseDate(room.updatedAt);
+  // Core's one reader of vendor dates: a zone-less value is UTC, never the host's zone; a number an epoch.
+  const createdAt = parseVendorTimestamp(room.createdAt);
+  const updatedAt = parseVendorTimestamp(room.updatedAt);
   return {
     id: room.roomId,
     provider: 'videosdk',
@@ -136,10 +141,4 @@ function playbackUrlOf(hls: VideosdkV2Hls): string | undefined {
     if (url && isEndpointUrl('hls', url)) return url;
   }
   return undefined;
-}
-
-function parseDate(value: string | null | undefined): Date | undefined {
-  if (!value) return undefined;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date;
 }

@@ -23,6 +23,7 @@ export const videosdkV1Capabilities: ProviderCapabilities = {
   ingestProtocols: ['rtmp'],
   playbackProtocols: ['hls'],
   maxNameLength: 200,
+  states: ['ready'],
 };
 
 /**
@@ -48,6 +49,8 @@ export const videosdkV2Capabilities: ProviderCapabilities = {
   ingestProtocols: ['webrtc'],
   playbackProtocols: ['hls'],
   maxNameLength: 200,
+  // The v2 state table (`videosdkV2State`): a room and its HLS egress.
+  states: ['disabled', 'stopped', 'starting', 'ready', 'stopping'],
 };
 
 /** The capability table of each API version. */

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import {
   AuthenticationError,
+  ChangeAppliedError,
   ConflictError,
   InvalidInputError,
   type LiveStream,
@@ -95,7 +96,10 @@ const lifecycleStream = (name: string, updatedAt: string, raw: unknown): LiveStr
     },
   ],
   recording: true,
-  restream: [{ url: 'rtmp://x.rtmp.youtube.com/live2', streamKey: youtubeKey }],
+  // The vendor's `_id` of the target, as every fixture carries it.
+  restream: [
+    { url: 'rtmp://x.rtmp.youtube.com/live2', streamKey: youtubeKey, id: '60e2fed0135c9810f490f3b6' },
+  ],
   createdAt: new Date('2021-02-23T06:59:43.049Z'),
   updatedAt: new Date(updatedAt),
   raw,
@@ -135,6 +139,7 @@ describe('videosdk provider', () => {
       ingestProtocols: ['rtmp'],
       playbackProtocols: ['hls'],
       maxNameLength: 200,
+      states: ['ready'],
     });
     expect(provider.capabilities).toBe(videosdkV1Capabilities);
     expect(provider.getStatus).toBeUndefined();
@@ -213,7 +218,9 @@ describe('videosdk provider', () => {
           },
         ],
         recording: false,
-        restream: [{ url: 'rtmp://x.rtmp.youtube.com/live2', streamKey: youtubeKey }],
+        restream: [
+          { url: 'rtmp://x.rtmp.youtube.com/live2', streamKey: youtubeKey, id: '60e2fed0135c9810f490f3b6' },
+        ],
         createdAt: new Date('2021-07-05T12:43:52.921Z'),
         updatedAt: new Date('2021-07-05T12:45:04.379Z'),
         raw: fixture('create-livestream.2021').response.body,
@@ -315,7 +322,8 @@ describe('videosdk provider', () => {
             rendition: 'recording',
           },
         ],
-        restream: [{ url: 'rtmp://a.example/live', streamKey: 'rs-key-1' }],
+        // The schema table's `id` is read as the target's id, as the examples' `_id` is.
+        restream: [{ url: 'rtmp://a.example/live', streamKey: 'rs-key-1', id: 'r1' }],
         raw,
       });
     });
@@ -553,6 +561,65 @@ describe('videosdk provider', () => {
       );
     });
 
+    describe('restream: the list is the whole set of targets; v1 cannot change it after create', () => {
+      const current = { url: 'rtmp://x.rtmp.youtube.com/live2', streamKey: youtubeKey };
+      const other = { url: 'rtmp://live.twitch.tv/app', streamKey: 'live_1234_twitch-secret' };
+      const withoutTargets = {
+        ...(fixture('get-livestream').response.body as Record<string, unknown>),
+        restream: [],
+      };
+
+      it.each([
+        ['the targets it has', [current], 'get-livestream'],
+        ['[] on a stream without targets', [], 'none'],
+      ] as const)('%s: accepted, nothing sent to change them', async (_, restream, answer) => {
+        const { provider, requests } = setup();
+        if (answer === 'none') nock(origin).get(`/v1/livestreams/${id}`).reply(200, withoutTargets);
+        else replay('get-livestream');
+        const stream = await provider.update(id, { restream: [...restream] });
+        expect(requests.map((request) => request.method)).toEqual(['GET']);
+        expect(stream.id).toBe(id);
+      });
+
+      it.each([
+        ['[] on a stream with a target', []],
+        ['a new target', [current, other]],
+        ['another target', [other]],
+      ] as const)('%s: InvalidInputError after the read, nothing changed', async (_, restream) => {
+        const { provider, requests } = setup();
+        replay('get-livestream');
+        const error = await provider
+          .update(id, { name: 'renamed', restream: [...restream] })
+          .catch((caught: unknown) => caught);
+        expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+        expect((error as InvalidInputError).issues.map((issue) => issue.path)).toEqual(['restream']);
+        expect((error as InvalidInputError).delivery).toBe('not-sent');
+        expect(requests.map((request) => request.method)).toEqual(['GET']);
+      });
+    });
+
+    it('an update answered 200 with no stream was accepted: read back; if that fails, ChangeAppliedError naming it', async () => {
+      const { provider, requests } = setup();
+      nock(origin).post(`/v1/livestreams/${id}`).reply(200, {});
+      replay('get-livestream');
+      const stream = await provider.update(id, { name: 'renamed', recording: true });
+      expect(requests.map((request) => request.method)).toEqual(['POST', 'GET']);
+      expect(stream.id).toBe(id);
+
+      nock(origin).post(`/v1/livestreams/${id}`).reply(204);
+      nock(origin).get(`/v1/livestreams/${id}`).reply(503, { message: 'unavailable' });
+      const error = (await provider
+        .update(id, { name: 'renamed', recording: true })
+        .catch((caught: unknown) => caught)) as ChangeAppliedError;
+      expect(ChangeAppliedError.isInstance(error), String(error)).toBe(true);
+      expect(error).toMatchObject({
+        streamId: id,
+        applied: ['name', 'recording'],
+        unknown: [],
+        notApplied: [],
+      });
+    });
+
     it("sends the reference's name and record body", async () => {
       const { provider } = setup();
       replay('update-livestream.docs');
@@ -707,7 +774,6 @@ describe('videosdk provider', () => {
         (provider) => provider.create({ name: 'x', providerOptions: { videosdk: { userId: 'u' } } as never }),
         'providerOptions.videosdk.userId',
       ],
-      ['restream on update', (provider) => provider.update(id, { restream: [] }), 'restream'],
       ['an unsafe id', (provider) => provider.get('../other'), 'id'],
       ['an unsafe id on delete', (provider) => provider.delete('a/b'), 'id'],
     ];

@@ -1,4 +1,4 @@
-import { vendorStreamId } from '@unilive/core';
+import { vendorCountField, vendorStreamId, vendorTimestampField } from '@unilive/core';
 import * as v from 'valibot';
 
 // Fields are read with `v.nullish` rather than a transforming schema so the parsed object stays equal to
@@ -6,7 +6,7 @@ import * as v from 'valibot';
 
 /**
  * A restream target as v1 returns it. The schema table names its id `id`; every JSON example uses the
- * MongoDB-style `_id` [v1 guide]; both are accepted.
+ * MongoDB-style `_id` [v1 guide]; both are accepted, and mapped to `RestreamTarget.id`.
  */
 export const videosdkV1RestreamTargetSchema = v.looseObject({
   _id: v.nullish(v.string()),
@@ -33,18 +33,17 @@ export const videosdkV1LiveStreamSchema = v.looseObject({
   restream: v.nullish(v.array(videosdkV1RestreamTargetSchema)),
   userId: v.nullish(v.string()),
   user: v.nullish(v.looseObject({ id: v.nullish(v.string()), name: v.nullish(v.string()) })),
-  createdAt: v.nullish(v.string()),
-  updatedAt: v.nullish(v.string()),
+  // Read later; a number (an epoch) or any other type never fails the stream.
+  createdAt: vendorTimestampField,
+  updatedAt: vendorTimestampField,
 });
 
 /** A v1 live stream, as parsed. */
 export type VideosdkV1LiveStream = v.InferOutput<typeof videosdkV1LiveStreamSchema>;
 
-// Page numbers are numbers in every example; a string of digits is tolerated.
-const pageNumberSchema = v.union([
-  v.pipe(v.number(), v.integer()),
-  v.pipe(v.string(), v.regex(/^\d+$/), v.transform(Number)),
-]);
+// Page numbers are numbers in every example; a string of digits reads as its number, and anything else as
+// absent (core's count field, as every adapter's list reads them).
+const pageNumberSchema = vendorCountField;
 
 /**
  * One page of `GET /v1/livestreams`: `{ pageInfo: { currentPage, perPage, lastPage }, data }` per the v1

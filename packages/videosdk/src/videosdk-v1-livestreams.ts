@@ -4,10 +4,14 @@ import {
   type CreateLiveStreamInput,
   type HttpClient,
   inputSecrets,
+  isEmptyRestreamPlan,
   type ListOptions,
   type LiveStream,
   parseVendorResponse,
   pathOf,
+  planRestream,
+  readBackAfterChange,
+  requestChange,
   type SecretSet,
   UnsupportedOperationError,
   type UpdateLiveStreamInput,
@@ -17,6 +21,7 @@ import {
 import {
   convertToVideosdkV1CreateBody,
   convertToVideosdkV1UpdateBody,
+  videosdkV1RestreamChangeError,
 } from './convert-to-videosdk-v1-livestream.js';
 import { mapVideosdkV1LiveStream } from './map-videosdk-v1-livestream.js';
 import type { VideosdkApiImplementation } from './videosdk-api-version.js';
@@ -128,20 +133,53 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
       assertValidId(id, { provider, operation: 'update' });
       secrets.learnStream(id, ...inputSecrets(patch, provider));
       const { body, warnings } = convertToVideosdkV1UpdateBody(patch);
+      // v1 cannot change restream targets: a list is accepted only when it is the one the stream has (core's
+      // one reading of `restream` on update), which takes a read before anything is sent.
+      let before: LiveStream | undefined;
+      if (patch.restream !== undefined) {
+        before = await fetchStream(id, 'update', options);
+        if (!isEmptyRestreamPlan(planRestream(before.restream ?? [], patch.restream)))
+          videosdkV1RestreamChangeError();
+      }
       // Nothing v1 can change was asked for (only soft gaps): send no empty update, report the stream.
-      if (Object.keys(body).length === 0) return fetchStream(id, 'update', options, warnings);
+      if (Object.keys(body).length === 0) {
+        if (before) return warnings.length > 0 ? { ...before, warnings: [...warnings] } : before;
+        return fetchStream(id, 'update', options, warnings);
+      }
       // The reference's cURL sample says GET, its Node, Python and Ruby samples POST; POST it is. Setting
-      // the same name and flag twice is harmless, so the call may be retried like a PUT.
-      const response = await http.request({
+      // the same name and flag twice is harmless, so the call may be retried like a PUT. Any 2xx is an
+      // accepted change; one whose answer is no stream is read back.
+      const answer = await requestChange(
+        http,
+        {
+          operation: 'update',
+          method: 'POST',
+          path: pathOf`v1/livestreams/${id}`,
+          body,
+          schema: videosdkV1LiveStreamSchema,
+          idempotent: true,
+          options,
+        },
+        { provider, secrets: secrets.values() },
+      );
+      if (answer.readable && answer.data.id === id) return toStream(answer.data, warnings);
+      const stream = await readBackAfterChange({
+        provider,
         operation: 'update',
-        method: 'POST',
-        path: pathOf`v1/livestreams/${id}`,
-        body,
-        schema: videosdkV1LiveStreamSchema,
-        idempotent: true,
-        options,
+        id,
+        applied: 'videosdk accepted the update',
+        parts: {
+          applied: [
+            ...(body.name === undefined ? [] : ['name']),
+            ...(body.record === undefined ? [] : ['recording']),
+          ],
+        },
+        read: () => fetchStream(id, 'update', options),
+        secrets: secrets.values(),
       });
-      return toStream(response.data, warnings);
+      return warnings.length > 0
+        ? { ...stream, warnings: [...warnings, ...(stream.warnings ?? [])] }
+        : stream;
     },
 
     async delete(id: string, options?: CallOptions) {

@@ -1,4 +1,4 @@
-import { vendorStreamId } from '@unilive/core';
+import { vendorCountField, vendorStreamId, vendorTimestampField } from '@unilive/core';
 import * as v from 'valibot';
 
 // As in v1, fields are read with `v.nullish` rather than transforming schemas, so what is parsed stays equal
@@ -17,18 +17,17 @@ export const videosdkV2RoomSchema = v.looseObject({
   customRoomId: v.nullish(v.string()),
   disabled: v.nullish(v.boolean()),
   userId: v.nullish(v.string()),
-  createdAt: v.nullish(v.string()),
-  updatedAt: v.nullish(v.string()),
+  // Read later; a number (an epoch) or any other type never fails the room.
+  createdAt: vendorTimestampField,
+  updatedAt: vendorTimestampField,
 });
 
 /** A room, as parsed. */
 export type VideosdkV2Room = v.InferOutput<typeof videosdkV2RoomSchema>;
 
-// Page numbers are numbers in every example; a string of digits is tolerated, as for v1.
-const pageNumberSchema = v.union([
-  v.pipe(v.number(), v.integer()),
-  v.pipe(v.string(), v.regex(/^\d+$/), v.transform(Number)),
-]);
+// Page numbers are numbers in every example; a string of digits reads as its number, and anything else as
+// absent (core's count field, as every adapter's list reads them).
+const pageNumberSchema = vendorCountField;
 
 /**
  * The v2 page envelope: `{ pageInfo: { currentPage, perPage, lastPage, total }, data }` [V2-REPO
@@ -85,7 +84,17 @@ export const videosdkV2RtmpOutSchema = v.looseObject({
   id: v.nullish(v.string()),
   roomId: v.nullish(v.string()),
   sessionId: v.nullish(v.string()),
-  outputs: v.nullish(v.array(v.looseObject({ url: v.string(), streamKey: v.string() }))),
+  // No output carries an id in the reference; one sent (`_id` as in v1, or `id`) is mapped as the target's.
+  outputs: v.nullish(
+    v.array(
+      v.looseObject({
+        url: v.string(),
+        streamKey: v.string(),
+        _id: v.nullish(v.string()),
+        id: v.nullish(v.string()),
+      }),
+    ),
+  ),
   start: v.nullish(v.string()),
   end: v.nullish(v.string()),
 });

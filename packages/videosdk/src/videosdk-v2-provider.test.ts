@@ -97,6 +97,7 @@ describe('videosdk v2 selection', () => {
       ingestProtocols: ['webrtc'],
       playbackProtocols: ['hls'],
       maxNameLength: 200,
+      states: ['disabled', 'stopped', 'starting', 'ready', 'stopping'],
     });
     expect(provider.getStatus).toBeTypeOf('function');
     expect(videosdk({ token, apiVersion: 'v1' }).capabilities).toBe(videosdkCapabilities.v1);

@@ -4,7 +4,6 @@ import {
   type CreateLiveStreamInput,
   changeLifecycle,
   type HttpClient,
-  type HttpResponse,
   inputSecrets,
   type ListOptions,
   type LiveStream,
@@ -13,6 +12,7 @@ import {
   parseVendorResponse,
   pathOf,
   readBackAfterChange,
+  requestChange,
   type SecretSet,
   type StartOptions,
   UniliveError,
@@ -233,29 +233,37 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
         ...(config.theme ? { theme: config.theme } : {}),
       },
     };
-    await http.request({
-      operation: 'restream',
-      method: 'POST',
-      path: 'v2/livestreams/start',
-      body,
-      schema: videosdkV2ActionAnswerSchema,
-      options,
-    });
+    await requestChange(
+      http,
+      {
+        operation: 'restream',
+        method: 'POST',
+        path: 'v2/livestreams/start',
+        body,
+        schema: videosdkV2ActionAnswerSchema,
+        options,
+      },
+      { provider, secrets: secrets.values() },
+    );
   }
 
   async function endRestream(id: string, options: CallOptions | undefined): Promise<void> {
-    await http.request({
-      operation: 'restream',
-      method: 'POST',
-      path: 'v2/livestreams/end',
-      body: { roomId: id },
-      schema: videosdkV2ActionAnswerSchema,
-      // Ending what has ended changes nothing: safe to repeat after a lost answer, whose repeat may find
-      // nothing left to end.
-      idempotent: true,
-      goneMeansDone: true,
-      options,
-    });
+    await requestChange(
+      http,
+      {
+        operation: 'restream',
+        method: 'POST',
+        path: 'v2/livestreams/end',
+        body: { roomId: id },
+        schema: videosdkV2ActionAnswerSchema,
+        // Ending what has ended changes nothing: safe to repeat after a lost answer, whose repeat may find
+        // nothing left to end.
+        idempotent: true,
+        goneMeansDone: true,
+        options,
+      },
+      { provider, secrets: secrets.values() },
+    );
   }
 
   return {
@@ -353,16 +361,22 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       if (request.status === undefined) {
         reading = await read(id, 'update', options);
       } else {
-        const answer = await http.request({
-          operation: 'update',
-          method: 'POST',
-          path: pathOf`v2/rooms/${id}`,
-          body: { status: request.status },
-          schema: videosdkV2RoomSchema,
-          // Setting the same status twice changes nothing [2024 reference: "if it is different"].
-          idempotent: true,
-          options,
-        });
+        // Any 2xx is an accepted toggle, whatever its body held (core's requestChange).
+        const answer = await requestChange(
+          http,
+          {
+            operation: 'update',
+            method: 'POST',
+            path: pathOf`v2/rooms/${id}`,
+            body: { status: request.status },
+            schema: videosdkV2RoomSchema,
+            // Setting the same status twice changes nothing [2024 reference: "if it is different"].
+            idempotent: true,
+            options,
+          },
+          { provider, secrets: secrets.values() },
+        );
+        const answered = answer.readable ? answer.data : { roomId: id };
         // The toggle was accepted: a failed read no longer makes the update a failure (core's rule). The
         // answer is the room; whether an egress runs it does not say, so an enabled room's state is unknown.
         let fresh: VideosdkV2Reading | undefined;
@@ -377,7 +391,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
             return mapStream(fresh, ingestToken, warnings);
           },
           accepted: () => {
-            const room = { ...answer.data, roomId: answer.data.roomId ?? id };
+            const room = { ...answered, roomId: answered.roomId ?? id };
             const accepted = mapStream({ room }, ingestToken, warnings);
             return room.disabled === true ? accepted : { ...accepted, state: 'unknown' };
           },
@@ -430,18 +444,22 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
 
     async delete(id: string, options?: CallOptions) {
       assertValidId(id, { provider, operation: 'delete' });
-      await http.request({
-        operation: 'delete',
-        method: 'POST',
-        path: 'v2/rooms/deactivate',
-        body: { roomId: id },
-        schema: videosdkV2ActionAnswerSchema,
-        // Deactivating a deactivated room leaves it so: safe to repeat after a lost answer, whose repeat
-        // finds the room gone (a deactivated room answers 404).
-        idempotent: true,
-        goneMeansDone: true,
-        options,
-      });
+      await requestChange(
+        http,
+        {
+          operation: 'delete',
+          method: 'POST',
+          path: 'v2/rooms/deactivate',
+          body: { roomId: id },
+          schema: videosdkV2ActionAnswerSchema,
+          // Deactivating a deactivated room leaves it so: safe to repeat after a lost answer, whose repeat
+          // finds the room gone (a deactivated room answers 404).
+          idempotent: true,
+          goneMeansDone: true,
+          options,
+        },
+        { provider, secrets: secrets.values() },
+      );
       held.delete(id);
       secrets.forgetStream(id);
     },
@@ -482,15 +500,20 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
         read: () => fetchStream(id, 'start', options),
         secrets: secrets.values(),
         send: async () => {
-          const response: HttpResponse<VideosdkV2Hls | string> = await http.request({
-            operation: 'start',
-            method: 'POST',
-            path: 'v2/hls/start',
-            body,
-            schema: v.union([videosdkV2HlsSchema, v.string()]),
-            options,
-          });
-          const started = typeof response.data === 'string' ? undefined : response.data;
+          // Any 2xx is an accepted start, whatever its body held (the egress, a string, nothing at all).
+          const answer = await requestChange(
+            http,
+            {
+              operation: 'start',
+              method: 'POST',
+              path: 'v2/hls/start',
+              body,
+              schema: v.union([videosdkV2HlsSchema, v.string()]),
+              options,
+            },
+            { provider, secrets: secrets.values() },
+          );
+          const started = answer.readable && typeof answer.data !== 'string' ? answer.data : undefined;
           const warnings: Warning[] = [...startWarnings];
           if (settings.restream.length > 0) {
             try {
@@ -533,18 +556,22 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       if (!running || running.end) return fetchStream(id, 'stop', options);
       const rtmpOuts = await fetchRunningRtmpOuts(id, running.sessionId, options);
       if (rtmpOuts.length > 0) await endRestream(id, options);
-      await http.request({
-        operation: 'stop',
-        method: 'POST',
-        path: 'v2/hls/end',
-        body: { roomId: id },
-        schema: videosdkV2ActionAnswerSchema,
-        // Ending an HLS egress that has ended changes nothing: safe to repeat after a lost answer, whose
-        // repeat finds no egress ("HLS not found.").
-        idempotent: true,
-        goneMeansDone: true,
-        options,
-      });
+      await requestChange(
+        http,
+        {
+          operation: 'stop',
+          method: 'POST',
+          path: 'v2/hls/end',
+          body: { roomId: id },
+          schema: videosdkV2ActionAnswerSchema,
+          // Ending an HLS egress that has ended changes nothing: safe to repeat after a lost answer, whose
+          // repeat finds no egress ("HLS not found.").
+          idempotent: true,
+          goneMeansDone: true,
+          options,
+        },
+        { provider, secrets: secrets.values() },
+      );
       return readBack(
         id,
         'stop',

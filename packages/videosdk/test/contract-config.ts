@@ -44,6 +44,8 @@ export const fixtureContract = {
     'start-again': ['get-livestream.renamed'],
     // v1 takes restream targets in the create body: one request, nothing to read back.
     'create-restream': ['create-livestream.restream'],
+    // The same targets: compared with the stream as read, nothing to change, nothing sent.
+    'update-same-restream': ['get-livestream.renamed'],
   },
   // Three streams at perPage=2.
   paging: {
@@ -52,6 +54,7 @@ export const fixtureContract = {
     scenarios: {
       pages: ['list-livestreams.page-1-of-2', 'list-livestreams.page-2-of-2'],
       'ignore-page': ['list-livestreams.page-1-of-2', 'list-livestreams.paging.page-2-ignored'],
+      capped: ['list-livestreams.page-1-of-2'],
       'repeat-page': [
         'list-livestreams.paging.page-1-of-3-repeated',
         'list-livestreams.paging.page-2-of-3-repeated',

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   convertToWowzaRealtimeCreate,
@@ -6,6 +7,31 @@ import {
 } from './convert-to-wowza-realtime-stream.js';
 
 describe('toWowzaRealtimeExpiresOn', () => {
+  it('reads a zone-less date-time as UTC in every form, whatever the host zone, to the second', () => {
+    fc.assert(
+      fc.property(
+        fc.date({
+          min: new Date('2000-01-01T00:00:00Z'),
+          max: new Date('2099-12-31T23:59:59Z'),
+          noInvalidDate: true,
+        }),
+        (date) => {
+          const iso = date.toISOString();
+          const expected = `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
+          for (const form of [
+            iso,
+            iso.slice(0, -1),
+            iso.slice(0, 19),
+            `${iso.slice(0, 10)} ${iso.slice(11, 19)}`,
+            expected,
+          ])
+            expect(toWowzaRealtimeExpiresOn(form), form).toBe(expected);
+          expect(toWowzaRealtimeExpiresOn(date)).toBe(expected);
+        },
+      ),
+    );
+  });
+
   it.each([
     [new Date('2030-05-06T07:08:09.999Z'), '2030-05-06 07:08:09 UTC'],
     ['2030-05-06T07:08:09Z', '2030-05-06 07:08:09 UTC'],
@@ -16,12 +42,14 @@ describe('toWowzaRealtimeExpiresOn', () => {
     ['2030-05-06', '2030-05-06 00:00:00 UTC'],
     ['2030-05-06 07:08:09 UTC', '2030-05-06 07:08:09 UTC'],
     ['2030-05-06 07:08:09', '2030-05-06 07:08:09 UTC'],
+    // Zone-less is UTC, as Wowza's own format is and as every vendor date unilive reads.
+    ['2030-05-06T07:08:09', '2030-05-06 07:08:09 UTC'],
+    ['2030-05-06T07:08:09.750', '2030-05-06 07:08:09 UTC'],
   ])('converts %s', (input, expected) => {
     expect(toWowzaRealtimeExpiresOn(input)).toBe(expected);
   });
 
   it.each([
-    ['a date-time without a zone', '2030-05-06T07:08:09'],
     ['a rolled-over calendar date', '2030-02-31'],
     ['a rolled-over ISO date-time', '2030-02-30T10:00:00Z'],
     ['an impossible hour', '2030-05-06 25:00:00 UTC'],

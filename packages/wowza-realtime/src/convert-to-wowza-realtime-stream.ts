@@ -4,6 +4,7 @@ import {
   type InputIssue,
   type InvalidInputError,
   invalidInput,
+  parseVendorTimestamp,
   readProviderOptions,
   settleInputGaps,
   type UpdateLiveStreamInput,
@@ -32,42 +33,23 @@ const legacyRegions: Record<string, WowzaRealtimeRegion> = { americas: 'phoenix'
 const ingestProtocols = ['rtmp'] as const;
 
 const expectedExpiry =
-  'expected a Date, an ISO 8601 date-time with Z or an offset, YYYY-MM-DD, or "YYYY-MM-DD HH:MM:SS UTC"';
+  'expected a Date, or an ISO 8601 date or date-time (a zone-less one is UTC), such as "YYYY-MM-DD HH:MM:SS UTC"';
 
 /**
  * Converts a secure-viewer expiry to the vendor's format, `YYYY-MM-DD HH:MM:SS UTC` (OpenAPI
  * `expires_on`: "Specify YYYY-MM-DD HH:MM:SS, where HH is a 24-hour clock in UTC", example
- * `"2021-10-27 23:08:55 UTC"`). Accepts a `Date`, an ISO 8601 date-time with `Z` or an offset, a bare
- * `YYYY-MM-DD` (midnight UTC, as the vendor reads it) or the vendor's own format. A date-time without a
- * zone is refused: JavaScript would read it in local time. Undefined when the value is none of these.
+ * `"2021-10-27 23:08:55 UTC"`). Accepts a `Date`, or a string in any form core's `parseVendorTimestamp`
+ * reads, with the one rule unilive applies to every date: a date-time without a zone is UTC, as Wowza's own
+ * format is (`2030-05-06T07:08:09`, `2030-05-06 07:08:09` and `2030-05-06 07:08:09 UTC` are one instant),
+ * a date alone is midnight UTC (as the vendor reads it), and `Z` or an offset is honoured. Fractions of a
+ * second are dropped: the vendor's format has none. Undefined when the value is none of these, or an
+ * impossible date (`2030-02-31`).
  */
 export function toWowzaRealtimeExpiresOn(value: Date | string): string | undefined {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : formatUtc(value);
-  const vendor = /^(\d{4}-\d{2}-\d{2})(?: (\d{2}:\d{2}:\d{2})(?: UTC)?)?$/.exec(value);
-  if (vendor) {
-    const [, day, time = '00:00:00'] = vendor;
-    const date = new Date(`${day}T${time}Z`);
-    return !Number.isNaN(date.getTime()) && formatUtc(date) === `${day} ${time} UTC`
-      ? formatUtc(date)
-      : undefined;
-  }
-  const iso = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i.exec(
-    value,
-  );
-  if (!iso) return undefined;
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) return undefined;
-  // Reject rolled-over calendar dates (2030-02-31) by checking the local fields survived parsing.
-  const [, day, minutes, seconds = '00', zone = 'Z'] = iso;
-  const offsetMs = zone.toUpperCase() === 'Z' ? 0 : zoneOffsetMs(zone);
-  const local = new Date(date.getTime() + offsetMs).toISOString();
-  return local.startsWith(`${day}T${minutes}:${seconds}`) ? formatUtc(date) : undefined;
-}
-
-function zoneOffsetMs(zone: string): number {
-  const sign = zone.startsWith('-') ? -1 : 1;
-  const [hours = '0', minutes = '0'] = zone.slice(1).split(':');
-  return sign * (Number(hours) * 60 + Number(minutes)) * 60_000;
+  if (typeof value !== 'string') return undefined;
+  const date = parseVendorTimestamp(value);
+  return date === undefined ? undefined : formatUtc(date);
 }
 
 function formatUtc(date: Date): string {

@@ -212,6 +212,10 @@ describe('expires_on', () => {
         expect(readWowzaRealtimeExpiresOn(vendor.slice(0, 10))).toEqual(
           new Date(`${vendor.slice(0, 10)}T00:00:00.000Z`),
         );
+        // ISO 8601 without a zone is UTC too, and milliseconds are kept, as for every vendor date.
+        expect(readWowzaRealtimeExpiresOn(date.toISOString().slice(0, -1))).toEqual(date);
+        expect(readWowzaRealtimeExpiresOn(date.toISOString())).toEqual(date);
+        expect(readWowzaRealtimeExpiresOn(Math.floor(date.getTime() / 1000))).toEqual(seconds);
       }),
     );
   });

@@ -7,7 +7,6 @@ import {
   type SecretSet,
   type Warning,
 } from '@unilive/core';
-import { toWowzaRealtimeExpiresOn } from './convert-to-wowza-realtime-stream.js';
 import type { WowzaRealtimeState, WowzaRealtimeStream } from './wowza-realtime-api.js';
 
 /**
@@ -44,7 +43,8 @@ export interface WowzaRealtimeSdkCredentials {
   subscribeToken?: string;
   /**
    * `expires_on`: when the subscribe token stops working (Wowza: `YYYY-MM-DD HH:MM:SS` in UTC, or a date
-   * alone for midnight UTC). Absent when Wowza sends none or a value in neither form (it stays in `raw`).
+   * alone for midnight UTC; any form core's `parseVendorTimestamp` reads, zone-less as UTC, milliseconds
+   * kept). Absent when Wowza sends none or a value no date can be read from (it stays in `raw`).
    */
   subscribeTokenExpiresAt?: Date;
 }
@@ -66,13 +66,12 @@ export function wowzaRealtimeDetailsOf(stream: LiveStream): WowzaRealtimeStreamD
 }
 
 /**
- * Reads `expires_on` as a date: the vendor's `YYYY-MM-DD HH:MM:SS` (with or without ` UTC`), a date alone
- * (midnight UTC), or ISO 8601 with a zone. Undefined otherwise.
+ * Reads `expires_on` as a date with core's one reader of vendor dates: Wowza's `YYYY-MM-DD HH:MM:SS` (with or
+ * without ` UTC`), a date alone (midnight UTC), ISO 8601 with or without a zone (zone-less is UTC),
+ * milliseconds kept, or an epoch sent as a number. Undefined otherwise (the value stays in `raw`).
  */
-export function readWowzaRealtimeExpiresOn(value: string | undefined): Date | undefined {
-  if (value === undefined) return undefined;
-  const vendor = toWowzaRealtimeExpiresOn(value);
-  return vendor === undefined ? undefined : new Date(`${vendor.slice(0, 10)}T${vendor.slice(11, 19)}Z`);
+export function readWowzaRealtimeExpiresOn(value: unknown): Date | undefined {
+  return parseVendorTimestamp(value);
 }
 
 /**

@@ -1,4 +1,10 @@
-import { lenientPicklist, optionalField, vendorStreamId } from '@unilive/core';
+import {
+  lenientPicklist,
+  optionalField,
+  vendorCountField,
+  vendorStreamId,
+  vendorTimestampField,
+} from '@unilive/core';
 import * as v from 'valibot';
 
 // Tolerant schemas of what Wowza Video API v2.0 sends under /real_time (OpenAPI `real_time_stream`,
@@ -38,7 +44,8 @@ export const wowzaRealtimeStreamSchema = v.looseObject({
   /** RTMP ingest URL with the publish token in its query. A credential. */
   rtmp_url: optionalField(v.string()),
   enable_secure_viewer: optionalField(v.boolean()),
-  expires_on: optionalField(v.string()),
+  // Dates are read later; a number (an epoch) or any other type never fails the stream.
+  expires_on: vendorTimestampField,
   // An object without a state (none of the sources shows one) reads as 'other' and maps to 'unknown'.
   state: v.optional(stateSchema, 'other'),
   region: optionalField(v.string()),
@@ -50,8 +57,8 @@ export const wowzaRealtimeStreamSchema = v.looseObject({
   player_id: optionalField(v.string()),
   embed_code: optionalField(v.string()),
   hosted_page: optionalField(hostedPageSchema),
-  created_at: optionalField(v.string()),
-  updated_at: optionalField(v.string()),
+  created_at: vendorTimestampField,
+  updated_at: vendorTimestampField,
 });
 
 /** The full real-time stream object. */
@@ -67,16 +74,17 @@ export const wowzaRealtimeListItemSchema = v.looseObject({
   id: vendorStreamId,
   name: optionalField(v.string()),
   state: v.optional(stateSchema, 'other'),
-  created_at: optionalField(v.string()),
-  updated_at: optionalField(v.string()),
+  created_at: vendorTimestampField,
+  updated_at: vendorTimestampField,
 });
 
-// The list schemas do not declare `pagination`; the paginated-results guide shows it beside the records.
+// The list schemas do not declare `pagination`; the paginated-results guide shows it beside the records. A
+// number sent as a string (`"2"`) reads as that number; anything that is no count reads as absent.
 const paginationSchema = v.looseObject({
-  page: optionalField(v.number()),
-  per_page: optionalField(v.number()),
-  total_pages: optionalField(v.number()),
-  total_records: optionalField(v.number()),
+  page: vendorCountField,
+  per_page: vendorCountField,
+  total_pages: vendorCountField,
+  total_records: vendorCountField,
 });
 
 /** `{ "real_time_streams": [...], "pagination"?: {...} }` */

@@ -29,4 +29,5 @@ export const wowzaRealtimeCapabilities: ProviderCapabilities = Object.freeze({
   playbackProtocols: Object.freeze(['embed'] as const),
   // The vendor takes 255 characters; unilive's validation caps every name at 200 first.
   maxNameLength: 200,
+  states: Object.freeze(['ready', 'stopped', 'disabled', 'unknown'] as const),
 });

@@ -1,5 +1,6 @@
 import {
   AuthenticationError,
+  ChangeAppliedError,
   ConflictError,
   type CreateLiveStreamInput,
   type HttpHooks,
@@ -92,6 +93,7 @@ describe('wowzaRealtime provider', () => {
       ingestProtocols: ['rtmp'],
       playbackProtocols: ['embed'],
       maxNameLength: 200,
+      states: ['ready', 'stopped', 'disabled', 'unknown'],
     });
     expect(provider.getStatus).toBeTypeOf('function');
   });
@@ -333,14 +335,14 @@ describe('wowzaRealtime provider', () => {
         'Invalid input for create: providerOptions.wowza-realtime.expires_on: required when enable_secure_viewer is true (when the subscribe token expires)',
       ],
       [
-        'an expiry without a time zone',
+        'an expiry that is no date',
         {
           name: 'x',
           providerOptions: {
-            'wowza-realtime': { enable_secure_viewer: true, expires_on: '2030-01-01T10:00:00' },
+            'wowza-realtime': { enable_secure_viewer: true, expires_on: 'next tuesday' },
           },
         },
-        'Invalid input for create: providerOptions.wowza-realtime.expires_on: expected a Date, an ISO 8601 date-time with Z or an offset, YYYY-MM-DD, or "YYYY-MM-DD HH:MM:SS UTC"',
+        'Invalid input for create: providerOptions.wowza-realtime.expires_on: expected a Date, or an ISO 8601 date or date-time (a zone-less one is UTC), such as "YYYY-MM-DD HH:MM:SS UTC"',
       ],
       [
         'disable_vod_encoder without recording',
@@ -503,7 +505,11 @@ describe('wowzaRealtime provider', () => {
       it('ends against a server that ignores page and sends the same page forever', async () => {
         const same = page(['aaaa1111', 'bbbb2222']);
         const { provider, vendor } = setup(same, detail('aaaa1111'), detail('bbbb2222'), same, same, same);
-        expect(await walk(provider, 2)).toEqual({ ids: ['aaaa1111', 'bbbb2222'], warnings: [] });
+        // Page 1 was full and came back as page 2: whatever lies past it cannot be reached, and that is said.
+        expect(await walk(provider, 2)).toEqual({
+          ids: ['aaaa1111', 'bbbb2222'],
+          warnings: ['incomplete-list'],
+        });
         expect(vendor.requests.filter((request) => request.url.includes('?'))).toHaveLength(2);
       });
 
@@ -588,6 +594,56 @@ describe('wowzaRealtime provider', () => {
       expect(ids).toEqual(['2adffc17']);
     });
 
+    describe('one stream whose details cannot be used or read is skipped, the rest listed', () => {
+      const three = {
+        status: 200,
+        body: {
+          real_time_streams: ['aaaa1111', 'bbbb2222', 'cccc3333'].map((id) => ({ id, state: 'active' })),
+        },
+      };
+      const detail = (id: string, change: Record<string, unknown> = {}) => ({
+        status: 200,
+        body: { real_time_stream: { ...(rawOf('get') as object), id, ...change } },
+      });
+      async function walk(...details: Parameters<typeof recordingFetch>) {
+        const { provider } = setup(three, ...details);
+        const ids: string[] = [];
+        const warnings: string[] = [];
+        const hooks: HttpHooks = { onWarning: (event) => warnings.push(event.warning.message) };
+        for await (const stream of provider.list({ runtime: { hooks } })) ids.push(stream.id);
+        return { ids, warnings };
+      }
+
+      it.each([
+        ['no publish token', { token: null }, 'real_time_stream.token (expected string)'],
+        ['no id', { id: undefined }, 'real_time_stream.id'],
+      ])('details with %s: skipped with a warning naming the stream', async (_, change, path) => {
+        const { ids, warnings } = await walk(
+          detail('aaaa1111'),
+          detail('bbbb2222', change),
+          detail('cccc3333'),
+        );
+        expect(ids).toEqual(['aaaa1111', 'cccc3333']);
+        expect(warnings).toHaveLength(1);
+        expect(warnings[0]).toMatch(
+          /^wowza-realtime list: stream bbbb2222 \(record 2 of page 1\) was skipped: its details could not be used: /,
+        );
+        expect(warnings[0]).toContain(path);
+      });
+
+      it('details answered 500: skipped with a warning; dates sent as numbers are read, not fatal', async () => {
+        const { ids, warnings } = await walk(
+          detail('aaaa1111', { created_at: 1580318181 }),
+          { status: 500, body: { meta: { status: 500, message: 'boom' } } },
+          detail('cccc3333', { expires_on: 1893456000000, updated_at: {} }),
+        );
+        expect(ids).toEqual(['aaaa1111', 'cccc3333']);
+        expect(warnings).toEqual([
+          'wowza-realtime list: stream bbbb2222 (record 2 of page 1) was skipped: its details could not be read: reading it failed after its retries (wowza-realtime list failed (HTTP 500): boom); get it later',
+        ]);
+      });
+    });
+
     it('surfaces any other failure of a detail fetch', async () => {
       const { provider } = setup(answerOf('list'), answerOf('error.403.RecordUnaccessible'));
       const error = await failure(async () => {
@@ -607,6 +663,21 @@ describe('wowzaRealtime provider', () => {
       expect(error.name).toBe('ProviderUnavailableError');
       expect(error.isRetryable).toBe(true);
       expect(vendor.requests.map((request) => request.method)).toEqual(['GET']);
+    });
+
+    it('a PATCH answered 200 {} was accepted: the stream is read back, and if that fails, ChangeAppliedError naming what was applied', async () => {
+      const empty = { status: 200, body: {} };
+      const first = setup(answerOf('get'), empty, answerOf('get'));
+      const stream = await first.provider.update('2adffc17', { region: 'amsterdam' });
+      expect(first.vendor.requests.map((request) => request.method)).toEqual(['GET', 'PATCH', 'GET']);
+      expect(stream.id).toBe('2adffc17');
+
+      const second = setup(answerOf('get'), empty, answerOf('error.503'));
+      const error = await failure(() => second.provider.update('2adffc17', { region: 'amsterdam' }));
+      expect(ChangeAppliedError.isInstance(error), String(error)).toBe(true);
+      expect(error).toMatchObject({ streamId: '2adffc17', applied: ['region'], unknown: [], notApplied: [] });
+      expect(error.isRetryable).toBe(false);
+      expect(error.message).toContain('Applied: region.');
     });
 
     it('PATCHes the new name alone when only the name changes', async () => {
@@ -834,6 +905,17 @@ describe('wowzaRealtime provider', () => {
           updatedAt: new Date('2021-06-30T20:10:00.000Z'),
         }),
       );
+    });
+
+    it.each([
+      ['an empty body', { status: 200, body: '' }],
+      ['{}', { status: 200, body: {} }],
+      ['204', { status: 204 }],
+    ])('a stop answered with %s was accepted: the stream is read back', async (_, answer) => {
+      const { provider, vendor } = setup(answer, answerOf('get.stopped'));
+      const stream = await provider.stop('2adffc17');
+      expect(vendor.requests.map((request) => request.method)).toEqual(['PUT', 'GET']);
+      expect(stream.state).toBe('stopped');
     });
 
     it('trusts the stop answer over a fetch that does not show it yet', async () => {

@@ -12,12 +12,13 @@ import {
   type LiveStreamStatus,
   loadCredential,
   loadOptionalSetting,
-  NotFoundError,
   type ProviderSettingsBase,
   parseVendorResponse,
   pathOf,
   providerSettingsBaseNames,
+  readBackAfterChange,
   readSettings,
+  requestChange,
   SecretSet,
   transportSettings,
   type UpdateLiveStreamInput,
@@ -177,7 +178,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
         ? Math.min(Math.max(requested, 1), maxPageSize)
         : maxPageSize;
       const context = { provider: providerId, operation: 'list', secrets: secrets.values() };
-      const items = walkPages({
+      yield* walkPages({
         provider: providerId,
         pageSize: perPage,
         options,
@@ -201,17 +202,10 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
         },
         read: (raw: unknown) => parseVendorResponse(wowzaRealtimeListItemSchema, raw, context),
         idOf: (item) => item.id,
+        // Core's rule for details fetched per record: one deleted since its page is left out; one whose
+        // details cannot be used (no publish token) or were answered 5xx is skipped with a warning.
+        details: (item) => fetchStream('list', item.id, options),
       });
-      for await (const item of items) {
-        let stream: LiveStream | undefined;
-        try {
-          stream = await fetchStream('list', item.id, options);
-        } catch (error) {
-          // Deleted between the page and its details: it is no longer there to list.
-          if (!NotFoundError.isInstance(error)) throw error;
-        }
-        if (stream) yield stream;
-      }
     },
 
     async update(id: string, patch: UpdateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
@@ -240,18 +234,46 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
           : undefined;
       if (current) secrets.learnStream(id, current.token, current.subscribe_token, current.rtmp_url);
       if (needsStoredExpiry && current?.expires_on === undefined) throw missingExpiryError();
-      return requestStream(
+      const body = { real_time_stream: { name: name ?? current?.name, ...fields } };
+      const answer = await requestChange(
+        http,
         {
           operation: 'update',
           method: 'PATCH',
           path: pathOf`real_time/${id}`,
-          body: { real_time_stream: { name: name ?? current?.name, ...fields } },
+          body,
+          schema: wowzaRealtimeStreamEnvelopeSchema,
           // Every field sets a value: sending the same PATCH twice leaves the stream as once.
           idempotent: true,
           options,
         },
-        warnings,
+        { provider: providerId, secrets: secrets.values() },
       );
+      if (answer.readable && answer.data.real_time_stream.id === id) {
+        const rawStream = (answer.body as { real_time_stream?: unknown }).real_time_stream;
+        return mapWowzaRealtimeStream(answer.data.real_time_stream, rawStream, secrets, warnings);
+      }
+      // Accepted, but the answer holds no stream (`200 {}`, an empty body): the stream is read back; if that
+      // fails too, nothing whole can be returned and the change holds.
+      const stream = await readBackAfterChange({
+        provider: providerId,
+        operation: 'update',
+        id,
+        applied: 'Wowza Real-Time accepted the update',
+        parts: {
+          applied: [
+            ...(name === undefined ? [] : ['name']),
+            ...Object.keys(fields).map((field) =>
+              field === 'region' ? 'region' : `providerOptions.${providerId}.${field}`,
+            ),
+          ],
+        },
+        read: () => fetchStream('update', id, options),
+        secrets: secrets.values(),
+      });
+      return warnings.length > 0
+        ? { ...stream, warnings: [...warnings, ...(stream.warnings ?? [])] }
+        : stream;
     },
 
     async delete(id: string, options?: CallOptions): Promise<void> {
@@ -287,18 +309,28 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
         operation: 'stop',
         id,
         send: async () => {
-          const { data, raw } = await call(wowzaRealtimeStopSchema, {
-            operation: 'stop',
-            method: 'PUT',
-            path: pathOf`real_time/${id}/stop`,
-            options,
-          });
+          // Any 2xx is an accepted stop; one whose body holds no state is read back like any other.
+          const answer = await requestChange(
+            http,
+            {
+              operation: 'stop',
+              method: 'PUT',
+              path: pathOf`real_time/${id}/stop`,
+              schema: wowzaRealtimeStopSchema,
+              options,
+            },
+            { provider: providerId, secrets: secrets.values() },
+          );
+          if (!answer.readable) return { state: 'unknown', raw: answer.body };
           return {
-            state: mapWowzaRealtimeState(data.real_time_stream.state),
-            raw: (raw as { real_time_stream?: unknown }).real_time_stream,
+            state: mapWowzaRealtimeState(answer.data.real_time_stream.state),
+            raw: (answer.body as { real_time_stream?: unknown }).real_time_stream,
           };
         },
+        // A refusal (ERR-423-StreamAlreadyStopped) is checked against the stream as read: Wowza documents
+        // no cache for /real_time reads, unlike /live_streams.
         read: () => fetchStream('stop', id, options),
+        options,
         secrets: secrets.values(),
       });
     },

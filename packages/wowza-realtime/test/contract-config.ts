@@ -42,6 +42,8 @@ export const fixtureContract = {
     // A repeated stop is refused (ERR-423-StreamAlreadyStopped) and the stream, read, is returned.
     'stop-again': ['stop.already-stopped', 'get.stopped'],
     'stop-accepted': ['stop'],
+    // Nothing to send: the stream is read and returned.
+    'update-same-restream': ['get'],
   },
   // Three streams at per_page=2; each listed stream is then read for its endpoints.
   paging: {
@@ -56,6 +58,8 @@ export const fixtureContract = {
         'list.detail-q3mxk7ue',
       ],
       'ignore-page': ['list.paging.page-1-of-2', 'list.paging.page-2-ignored', 'list.detail-if7le8ip', 'get'],
+      // maxPages 1: page 1 and the details of its two streams.
+      capped: ['list.paging.page-1-of-2', 'list.detail-if7le8ip', 'get'],
       'repeat-page': [
         'list.paging.page-1-of-3-repeated',
         'list.paging.page-2-of-3-repeated',

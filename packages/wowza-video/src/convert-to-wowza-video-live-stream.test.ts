@@ -433,6 +433,33 @@ describe('toWowzaVideoUpdateBody', () => {
     });
   });
 
+  it('refuses a region that is no broadcast location, as create does, and warns for one that is', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.constantFrom(...wowzaVideoBroadcastLocations),
+          fc.string({ minLength: 1, maxLength: 30 }),
+          fc.constantFrom('moon', 'EU_GERMANY', 'eu-germany', ' eu_germany'),
+        ),
+        (region) => {
+          const known = (wowzaVideoBroadcastLocations as readonly string[]).includes(region);
+          if (known) {
+            expect(toWowzaVideoUpdateBody({ region }).warnings.map((warning) => warning.setting)).toEqual([
+              'region',
+            ]);
+            return;
+          }
+          const update = updateError({ region });
+          const create = createError({ name: 'n', region });
+          // One answer to one value, whichever call carries it.
+          expect(update.issues).toEqual(create.issues);
+          expect(update.operation).toBe('update');
+          expect(update.delivery).toBe('not-sent');
+        },
+      ),
+    );
+  });
+
   it("keeps the stream's region and latency with a warning (create-only), and refuses restream", () => {
     const converted = toWowzaVideoUpdateBody({ name: 'n', region: 'eu_germany', lowLatency: true });
     expect(converted.body).toEqual({ live_stream: { name: 'n' } });

@@ -195,12 +195,16 @@ export function toWowzaVideoCreateBody(
 /**
  * Neutral patch → `PATCH /live_streams/{id}` body. `region` and `lowLatency` are create-only on Wowza
  * (`broadcast_location` and `low_latency` are absent from its update schema): the stream keeps its own, and
- * a warning says so. `restream` throws `InvalidInputError` before any request, as do the create-only
- * provider options.
+ * a warning says so; a `region` that is no broadcast location at all is refused as on create, since no
+ * stream could ever have it. `restream` throws `InvalidInputError` before any request, as do the
+ * create-only provider options.
  */
 export function toWowzaVideoUpdateBody(rawPatch: UpdateLiveStreamInput): ConvertedRequest {
-  const patch = validateUpdateInput(rawPatch, providerId);
   const operation = 'update';
+  // Checked first, as on create, so any unknown region lists the locations.
+  if (typeof rawPatch?.region === 'string')
+    toBroadcastLocation(rawPatch.region, { operation, path: 'region' });
+  const patch = validateUpdateInput(rawPatch, providerId);
   const gaps: InputGap[] = [];
   if (patch.region !== undefined) {
     gaps.push({

@@ -298,7 +298,10 @@ export function mapWowzaVideoPlayback(stream: WowzaVideoLiveStream): WowzaVideoP
 }
 
 // Wowza's examples carry a zone (`…Z`), but its docs also show `2020-01-29 17:16:21`: zone-less means UTC.
-function dates(source: { created_at?: string | undefined; updated_at?: string | undefined }) {
+function dates(source: {
+  created_at?: string | number | undefined;
+  updated_at?: string | number | undefined;
+}) {
   const createdAt = parseVendorTimestamp(source.created_at);
   const updatedAt = parseVendorTimestamp(source.updated_at);
   return { ...(createdAt ? { createdAt } : {}), ...(updatedAt ? { updatedAt } : {}) };

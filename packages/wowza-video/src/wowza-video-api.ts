@@ -1,4 +1,10 @@
-import { lenientPicklist, optionalField, vendorStreamId } from '@unilive/core';
+import {
+  lenientPicklist,
+  optionalField,
+  vendorCountField,
+  vendorStreamId,
+  vendorTimestampField,
+} from '@unilive/core';
 import * as v from 'valibot';
 
 // Enums of the Wowza Video REST API v2.0, copied from Wowza's OpenAPI description
@@ -124,11 +130,12 @@ export const wowzaVideoLiveStreamSchema = v.looseObject({
   delivery_method: text,
   use_stream_source: flag,
   recording: flag,
-  created_at: text,
-  updated_at: text,
+  // Dates are read later; a number (an epoch) or any other type never fails the stream.
+  created_at: vendorTimestampField,
+  updated_at: vendorTimestampField,
   source_connection_information: optionalField(wowzaVideoSourceConnectionSchema),
   connection_code: text,
-  connection_code_expires_at: text,
+  connection_code_expires_at: vendorTimestampField,
   stream_source_id: text,
   // `[{id}]`: the auto-created primary (Wowza CDN) target and any others. An entry without an id is kept in
   // `raw` only.
@@ -156,8 +163,8 @@ export const wowzaVideoLiveStreamSummarySchema = v.looseObject({
   id: vendorStreamId,
   name: text,
   state: v.optional(state, 'unknown'),
-  created_at: text,
-  updated_at: text,
+  created_at: vendorTimestampField,
+  updated_at: vendorTimestampField,
 });
 
 /** A vendor list item, as read. */
@@ -165,13 +172,14 @@ export type WowzaVideoLiveStreamSummary = v.InferOutput<typeof wowzaVideoLiveStr
 
 /**
  * The `pagination` object sent beside paged lists (Wowza's "Get paginated query results" guide). Absent from
- * the OpenAPI list schema, so optional.
+ * the OpenAPI list schema, so optional. A number sent as a string (`"page": "2"`) reads as that number; a
+ * value that is no count at all reads as absent, so the walk relies on what else the page tells.
  */
 export const wowzaVideoPaginationSchema = v.looseObject({
-  page: optionalField(v.number()),
-  per_page: optionalField(v.number()),
-  total_pages: optionalField(v.number()),
-  total_records: optionalField(v.number()),
+  page: vendorCountField,
+  per_page: vendorCountField,
+  total_pages: vendorCountField,
+  total_records: vendorCountField,
 });
 
 /** `{ "live_streams": [...], "pagination"?: {...} }` */

@@ -27,4 +27,5 @@ export const wowzaVideoCapabilities: ProviderCapabilities = {
   ingestProtocols: ['rtmp', 'rtsp', 'srt', 'webrtc'],
   playbackProtocols: ['hls', 'embed', 'rtmp', 'rtsp', 'wowz', 'webrtc'],
   maxNameLength: 200,
+  states: ['stopped', 'starting', 'ready', 'stopping', 'resetting', 'unknown'],
 };

@@ -1,5 +1,6 @@
 import {
   ConflictError,
+  type LiveStreamState,
   NotFoundError,
   RateLimitError,
   type VendorErrorClass,
@@ -7,6 +8,7 @@ import {
   type VendorFailure,
 } from '@unilive/core';
 import * as v from 'valibot';
+import { mapWowzaVideoState } from './map-wowza-video-live-stream.js';
 import { wowzaVideoErrorSchema } from './wowza-video-api.js';
 
 /**
@@ -41,3 +43,21 @@ export function classifyWowzaVideoError(failure: VendorFailure): VendorErrorClas
   if (failure.status === 410) return NotFoundError;
   return undefined;
 }
+
+/**
+ * The state an `ERR-422-InvalidStateChange` refusal names: "Stopping is not allowed! Transcoder is in stopped
+ * state." (the message of Wowza's Ruby SDK simulator fixture; the live API's wording is unverified). Read as
+ * the vendor's word on the state, newer than a GET it serves from its one-second cache. Undefined when the
+ * message names no state this adapter knows.
+ */
+export function wowzaVideoRefusedState(message: string | undefined): LiveStreamState | undefined {
+  const named = message === undefined ? undefined : /\bis in (\w+) state\b/i.exec(message)?.[1];
+  const state = named === undefined ? 'unknown' : mapWowzaVideoState(named.toLowerCase());
+  return state === 'unknown' ? undefined : state;
+}
+
+/**
+ * How long Wowza Video may answer a GET of a live stream from its cache: one second ("Response caching":
+ * `/live_streams` and `/live_streams/state` are cached 1 s), and a tenth more for the clocks between.
+ */
+export const wowzaVideoReadCacheMs = 1_100;

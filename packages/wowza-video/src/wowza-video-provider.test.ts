@@ -1,5 +1,6 @@
 import {
   AuthenticationError,
+  ChangeAppliedError,
   ConflictError,
   createLiveStreamClient,
   InvalidInputError,
@@ -9,6 +10,7 @@ import {
   RateLimitError,
   ResponseShapeError,
   type UniliveError,
+  type WarningEvent,
 } from '@unilive/core';
 import { errorTranscript, interceptFixture } from '@unilive/testing';
 import nock from 'nock';
@@ -378,25 +380,137 @@ describe('lifecycle calls are idempotent; a real conflict stays ConflictError', 
     expect(stream.ingest).toEqual([contractIngest]);
   });
 
+  // A refusal whose message names the state the stream is in, as Wowza's does ("Transcoder is in stopped
+  // state."), or names none.
+  const refusal = (operation: 'start' | 'stop', message: string) => {
+    const recorded = fixture(`${operation}.error.422.InvalidStateChange`);
+    const body = recorded.response.body as { meta: Record<string, unknown> };
+    return { ...recorded, response: { ...recorded.response, body: { meta: { ...body.meta, message } } } };
+  };
+  const sleeps: number[] = [];
+  const fakeSleep = { runtime: { sleep: async (ms: number) => void sleeps.push(ms) } };
+  beforeEach(() => {
+    sleeps.length = 0;
+  });
+
   it.each([
     ['start', 'stopping'],
     ['stop', 'starting'],
     ['start', 'resetting'],
   ] as const)(
-    '%s refused while the stream is %s stays ConflictError with the vendor code',
+    '%s refused because the stream is %s stays ConflictError with the vendor code, without a read',
     async (operation, state) => {
-      replay(`${operation}.error.422.InvalidStateChange`);
-      interceptFixture(nock(origin), withState('get', state));
-      const error = await failure(() => provider()[operation](id));
+      const verb = operation === 'start' ? 'Starting' : 'Stopping';
+      interceptFixture(
+        nock(origin),
+        refusal(
+          operation,
+          `The request couldn't be processed. ${verb} is not allowed! Transcoder is in ${state} state.`,
+        ),
+      );
+      const error = await failure(() => provider()[operation](id, fakeSleep));
       expect(ConflictError.isInstance(error), String(error)).toBe(true);
       expect(error).toMatchObject({ status: 422, vendorCode: 'ERR-422-InvalidStateChange', operation });
+      expect(sleeps).toEqual([]);
     },
   );
 
-  it('a refusal stays ConflictError when the stream cannot be read after it', async () => {
-    replay('stop.error.422.InvalidStateChange', 'get.error.503');
-    const error = await failure(() => provider().stop(id));
+  it.each([
+    ['start', 'stopping'],
+    ['stop', 'starting'],
+  ] as const)(
+    '%s refused with no state named, the stream read %s twice (before and after the cache): ConflictError',
+    async (operation, state) => {
+      interceptFixture(nock(origin), refusal(operation, "The request couldn't be processed."));
+      interceptFixture(nock(origin), withState('get', state), { times: 2 });
+      const error = await failure(() => provider()[operation](id, fakeSleep));
+      expect(ConflictError.isInstance(error), String(error)).toBe(true);
+      expect(sleeps).toEqual([1_100]);
+    },
+  );
+
+  it('a stop repeated after a lost answer, refused as already stopped while a cached GET still says started, returns it stopped', async () => {
+    // The first stop reached Wowza, its answer was lost (503); the retry is refused naming the stopped
+    // state; the GET inside Wowza's one-second cache still shows the stream started.
+    interceptFixture(nock(origin), { ...fixture('stop'), response: { status: 503, headers: {}, body: '' } });
+    replay('stop.error.422.InvalidStateChange');
+    interceptFixture(nock(origin), withState('get', 'started'));
+    const stream = await wowzaVideo({ token: fixtureToken, retry: { maxRetries: 1 } }).stop(id, fakeSleep);
+    expect(stream.state).toBe('stopped');
+    expect(stream.ingest).toEqual([contractIngest]);
+    expect(stream.warnings).toBeUndefined();
+  });
+
+  it('a refusal naming no state, read stale first and stopped after the cache time, returns the stream', async () => {
+    interceptFixture(nock(origin), refusal('stop', "The request couldn't be processed."));
+    interceptFixture(nock(origin), withState('get', 'started'));
+    interceptFixture(nock(origin), withState('get', 'stopped'));
+    const stream = await provider().stop(id, fakeSleep);
+    expect(stream.state).toBe('stopped');
+    expect(sleeps).toEqual([1_100]);
+  });
+
+  it('a refusal naming no state stays ConflictError when the stream cannot be read after it', async () => {
+    interceptFixture(nock(origin), refusal('stop', "The request couldn't be processed."));
+    replay('get.error.503');
+    const error = await failure(() => provider().stop(id, fakeSleep));
     expect(ConflictError.isInstance(error)).toBe(true);
+  });
+
+  it('a refusal naming the goal state is done even when the stream cannot be read: that state, flagged', async () => {
+    replay('stop.error.422.InvalidStateChange', 'get.error.503');
+    const stream = await provider().stop(id, fakeSleep);
+    expect(stream.state).toBe('stopped');
+    expect(stream.warnings?.map((warning) => warning.type)).toEqual(['read-back-failed']);
+  });
+});
+
+describe('an accepted change whose answer holds no state or stream is read back', () => {
+  it.each([
+    ['start', 204, ''],
+    ['start', 200, ''],
+    ['start', 200, '{}'],
+    ['stop', 200, '{"success":true}'],
+  ] as const)('%s answered %i %j: the stream as read', async (operation, status, body) => {
+    interceptFixture(nock(origin), {
+      ...fixture(operation),
+      response: { status, headers: { 'content-type': 'application/json' }, body },
+    });
+    replay('get.started');
+    const stream = await provider()[operation](id);
+    expect(stream.id).toBe(id);
+    expect(stream.state).toBe('ready');
+    expect(stream.raw).toEqual(liveStreamOf('get.started'));
+  });
+
+  it('start answered 204, its read-back failing: the stream in an unknown state, flagged, never an error', async () => {
+    interceptFixture(nock(origin), { ...fixture('start'), response: { status: 204, headers: {}, body: '' } });
+    interceptFixture(nock(origin), fixture('get.error.503'), { times: 3 });
+    const stream = await wowzaVideo({ token: fixtureToken }).start(id, {
+      runtime: { sleep: async () => {} },
+    });
+    expect(stream).toMatchObject({ id, state: 'unknown', ingest: [], playback: [] });
+    expect(stream.warnings?.map((warning) => warning.type)).toEqual(['read-back-failed']);
+  });
+
+  it('update answered 200 {}: the stream is read back; if that fails, ChangeAppliedError naming what was applied', async () => {
+    interceptFixture(nock(origin), {
+      ...fixture('update'),
+      response: { status: 200, headers: { 'content-type': 'application/json' }, body: '{}' },
+    });
+    replay('get');
+    const stream = await provider().update(id, { name: 'unilive contract stream (renamed)' });
+    expect(stream.raw).toEqual(liveStreamOf('get'));
+
+    interceptFixture(nock(origin), {
+      ...fixture('update'),
+      response: { status: 200, headers: { 'content-type': 'application/json' }, body: '{}' },
+    });
+    replay('get.error.503');
+    const error = await failure(() => provider().update(id, { name: 'unilive contract stream (renamed)' }));
+    expect(ChangeAppliedError.isInstance(error), String(error)).toBe(true);
+    expect(error).toMatchObject({ streamId: id, applied: ['name'], unknown: [], notApplied: [] });
+    expect(error.isRetryable).toBe(false);
   });
 });
 
@@ -564,6 +678,144 @@ describe('list', () => {
     expect(streams.map((stream) => stream.id)).toEqual(['KyxWKtHQ']);
   });
 
+  describe('one stream whose details cannot be used or read is skipped, the rest listed', () => {
+    const detailOf = (streamId: string) => ({ ...liveStreamOf('get'), id: streamId });
+    const page = { live_streams: [{ id: 'a1' }, { id: 'a2' }, { id: 'a3' }] };
+    const broken: [string, (detail: Record<string, unknown>) => unknown][] = [
+      [
+        'a broken source_connection_information',
+        (detail) => ({ ...detail, source_connection_information: 'oops' }),
+      ],
+      ['no id', (detail) => ({ ...detail, id: undefined })],
+      ['an id unilive would not put in a URL', (detail) => ({ ...detail, id: 'legacy:x' })],
+    ];
+    it.each(broken)(
+      'details with %s: skipped-record naming the stream; strict throws',
+      async (_, breakIt) => {
+        for (const strict of [false, true]) {
+          nock(origin).get(`${base}/live_streams`).query(true).reply(200, page);
+          for (const streamId of ['a1', 'a2', 'a3']) {
+            if (strict && streamId === 'a3') continue;
+            nock(origin)
+              .get(`${base}/live_streams/${streamId}`)
+              .reply(200, {
+                live_stream: streamId === 'a2' ? breakIt(detailOf(streamId)) : detailOf(streamId),
+              });
+          }
+          const warnings: WarningEvent[] = [];
+          const seen: string[] = [];
+          const outcome = await (async () => {
+            for await (const stream of provider().list({
+              strict,
+              runtime: { hooks: { onWarning: (event) => warnings.push(event) } },
+            }))
+              seen.push(stream.id);
+          })().then(
+            () => undefined,
+            (error: unknown) => error,
+          );
+          if (strict) {
+            expect(ResponseShapeError.isInstance(outcome)).toBe(true);
+            expect(seen).toEqual(['a1']);
+          } else {
+            expect(outcome).toBeUndefined();
+            expect(seen).toEqual(['a1', 'a3']);
+            expect(warnings.map((event) => [event.operation, event.warning.type])).toEqual([
+              ['list', 'skipped-record'],
+            ]);
+            expect(warnings[0]?.warning.message).toMatch(
+              /^wowza-video list: stream a2 \(record 2 of page 1\) was skipped: its details could not be used: live_stream\./,
+            );
+          }
+        }
+      },
+    );
+
+    it('details answered 500 after their retries: skipped with a warning saying to get it later; two in a row end the walk', async () => {
+      nock(origin).get(`${base}/live_streams`).query(true).reply(200, page);
+      nock(origin)
+        .get(`${base}/live_streams/a1`)
+        .reply(200, { live_stream: detailOf('a1') });
+      nock(origin)
+        .get(`${base}/live_streams/a2`)
+        .reply(500, { meta: { code: 'ERR-500', message: 'boom' } });
+      nock(origin)
+        .get(`${base}/live_streams/a3`)
+        .reply(200, { live_stream: detailOf('a3') });
+      const warnings: string[] = [];
+      const streams = await collect(
+        provider().list({
+          runtime: { hooks: { onWarning: (event) => warnings.push(event.warning.message) } },
+        }),
+      );
+      expect(streams.map((stream) => stream.id)).toEqual(['a1', 'a3']);
+      expect(warnings).toEqual([
+        'wowza-video list: stream a2 (record 2 of page 1) was skipped: its details could not be read: reading it failed after its retries (wowza-video list failed (HTTP 500 ERR-500): boom); get it later',
+      ]);
+
+      nock(origin).get(`${base}/live_streams`).query(true).reply(200, page);
+      nock(origin).get(`${base}/live_streams/a1`).reply(503, '');
+      nock(origin).get(`${base}/live_streams/a2`).reply(503, '');
+      const error = await failure(() => collect(provider().list()));
+      expect(ProviderUnavailableError.isInstance(error)).toBe(true);
+      expect(error.status).toBe(503);
+    });
+
+    it('a date sent as a number is read as an epoch, never failing the stream', async () => {
+      nock(origin)
+        .get(`${base}/live_streams`)
+        .query(true)
+        .reply(200, { live_streams: [{ id: 'a1' }] });
+      nock(origin)
+        .get(`${base}/live_streams/a1`)
+        .reply(200, { live_stream: { ...detailOf('a1'), created_at: 1580318181, updated_at: true } });
+      const [stream] = await collect(provider().list());
+      if (!stream) throw new Error('expected the stream to be listed');
+      expect(stream.createdAt?.toISOString()).toBe('2020-01-29T17:16:21.000Z');
+      expect(stream.updatedAt).toBeUndefined();
+      expect((stream.raw as { created_at: unknown }).created_at).toBe(1580318181);
+    });
+  });
+
+  it('reads page numbers and counts sent as strings, as the other adapters do', async () => {
+    const pageOf = (number: number, ids: string[]) => ({
+      live_streams: ids.map((item) => ({ id: item })),
+      pagination: { page: String(number), per_page: '2', total_pages: '2', total_records: '4' },
+    });
+    nock(origin)
+      .get(`${base}/live_streams`)
+      .query({ page: '1', per_page: '2' })
+      .reply(200, pageOf(1, ['a', 'b']))
+      .get(`${base}/live_streams`)
+      .query({ page: '2', per_page: '2' })
+      .reply(200, pageOf(2, ['c', 'd']));
+    const warnings: string[] = [];
+    const streams = await collect(
+      provider().list({
+        pageSize: 2,
+        details: false,
+        runtime: { hooks: { onWarning: (event) => warnings.push(event.warning.type) } },
+      }),
+    );
+    expect(streams.map((stream) => stream.id)).toEqual(['a', 'b', 'c', 'd']);
+    expect(warnings).toEqual([]);
+  });
+
+  it('warns when the server ignores page and sends no pagination: a full page came back, so more are out of reach', async () => {
+    const full = { live_streams: [{ id: 'a1' }, { id: 'a2' }] };
+    nock(origin).get(`${base}/live_streams`).query(true).times(2).reply(200, full);
+    const warnings: string[] = [];
+    const streams = await collect(
+      provider().list({
+        pageSize: 2,
+        details: false,
+        runtime: { hooks: { onWarning: (event) => warnings.push(event.warning.type) } },
+      }),
+    );
+    expect(streams.map((stream) => stream.id)).toEqual(['a1', 'a2']);
+    expect(warnings).toEqual(['incomplete-list']);
+  });
+
   it('ends against a server that ignores page, yielding each stream once and warning that more exist', async () => {
     const firstPage = {
       live_streams: [{ id: 'a1' }, { id: 'a2' }],
@@ -699,7 +951,7 @@ const errorCases: [string, typeof UniliveError, (wowza: ReturnType<typeof provid
       (wowza) => wowza.update(id, { name: 'unilive contract stream (renamed)' }),
     ],
     ['start.error.422.InvalidStateChange', ConflictError, (wowza) => wowza.start(id)],
-    ['stop.error.422.InvalidStateChange', ConflictError, (wowza) => wowza.stop(id)],
+    // The recorded stop refusal names the stopped state: the goal holds, so stop succeeds (above).
     ['delete.error.422.NotAvailable', ConflictError, (wowza) => wowza.delete(id)],
   ];
 

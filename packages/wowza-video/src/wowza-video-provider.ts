@@ -15,13 +15,13 @@ import {
   type LiveStreamStatus,
   loadCredential,
   loadOptionalSetting,
-  NotFoundError,
   type ProviderSettingsBase,
   parseVendorResponse,
   pathOf,
   providerSettingsBaseNames,
   readBackAfterChange,
   readSettings,
+  requestChange,
   SecretSet,
   transportSettings,
   type UpdateLiveStreamInput,
@@ -52,7 +52,12 @@ import {
   wowzaVideoThumbnailEnvelope,
 } from './wowza-video-api.js';
 import { wowzaVideoCapabilities } from './wowza-video-capabilities.js';
-import { classifyWowzaVideoError, readWowzaVideoError } from './wowza-video-error.js';
+import {
+  classifyWowzaVideoError,
+  readWowzaVideoError,
+  wowzaVideoReadCacheMs,
+  wowzaVideoRefusedState,
+} from './wowza-video-error.js';
 
 /** The Wowza Video REST API v2.0 root. */
 export const wowzaVideoBaseUrl = 'https://api.video.wowza.com/api/v2.0';
@@ -199,8 +204,9 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
 
   // Start, stop and reset answer only `{"live_stream": {"state": ...}}`, so the stream is read after the
   // change. Its state comes from the change's answer: Wowza caches GETs for about a second (Response caching
-  // guide), so the read may still show the state from before. A read that fails does not undo the change:
-  // the call returns what the answer told, with a read-back-failed warning.
+  // guide), so the read may still show the state from before. Any 2xx is an accepted change, an empty body
+  // or `{}` included (its state is then unknown, and the read-back tells it). A read that fails does not
+  // undo the change: the call returns what the answer told, with a read-back-failed warning.
   async function sendStateChange(
     id: string,
     action: 'start' | 'stop' | 'reset',
@@ -212,21 +218,28 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
         : action === 'stop'
           ? pathOf`live_streams/${id}/stop`
           : pathOf`live_streams/${id}/reset`;
-    const { data, body } = await call({
-      operation: action,
-      method: 'PUT',
-      path,
-      schema: wowzaVideoStateEnvelope,
-      // A repeated start or stop that reached Wowza answers ERR-422-InvalidStateChange, which the lifecycle
-      // rule reads as done; a repeated reset would restart the transcoder twice.
-      idempotent: action !== 'reset',
-      options,
-    });
-    return { state: mapWowzaVideoState(data.live_stream.state), raw: rawStreamOf(body) };
+    const answer = await requestChange(
+      http,
+      {
+        operation: action,
+        method: 'PUT',
+        path,
+        schema: wowzaVideoStateEnvelope,
+        // A repeated start or stop that reached Wowza answers ERR-422-InvalidStateChange, which the lifecycle
+        // rule reads as done; a repeated reset would restart the transcoder twice.
+        idempotent: action !== 'reset',
+        options,
+      },
+      { provider: providerId, secrets: secrets.values() },
+    );
+    if (!answer.readable) return { state: 'unknown' as const, raw: answer.body };
+    return { state: mapWowzaVideoState(answer.data.live_stream.state), raw: rawStreamOf(answer.body) };
   }
 
   // start and stop follow core's lifecycle rule: a refusal (ERR-422-InvalidStateChange) on a stream that is
-  // already where the call leads returns the stream.
+  // already where the call leads returns the stream. The refusal's message names the state ("Transcoder is
+  // in stopped state."), which is newer than a cached GET; when it names none, a read that still shows the
+  // state from before is made again once the cache has expired.
   function lifecycle(id: string, action: 'start' | 'stop', options: CallOptions | undefined) {
     assertValidId(id, { provider: providerId, operation: action });
     return changeLifecycle({
@@ -235,6 +248,9 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
       id,
       send: () => sendStateChange(id, action, options),
       read: () => fetchStream(id, action, options),
+      refusedState: (refusal) => wowzaVideoRefusedState(refusal.vendorMessage),
+      staleReadMs: wowzaVideoReadCacheMs,
+      options,
       secrets: secrets.values(),
     });
   }
@@ -246,12 +262,13 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
       provider: providerId,
       operation: 'reset',
       id,
-      applied: `the vendor accepted reset (the stream is ${answer.state})`,
+      applied: `the vendor accepted reset${answer.state === 'unknown' ? '' : ` (the stream is ${answer.state})`}`,
+      parts: { applied: ['reset'] },
       read: () => fetchStream(id, 'reset', options),
       accepted: () => acceptedStream(providerId, id, answer.state, answer.raw),
       secrets: secrets.values(),
     });
-    return { ...stream, state: answer.state };
+    return answer.state === 'unknown' ? stream : { ...stream, state: answer.state };
   }
 
   function pageSizeOf(pageSize: number | undefined): number {
@@ -301,8 +318,10 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
       const details = options.details ?? listDetails;
       const context = { provider: providerId, operation: 'list', secrets: secrets.values() };
       // Pages are walked by core (`page`/`per_page`, Wowza's `pagination` object when sent); each record is
-      // read on its own, so one Wowza could not have sent (an unusable id) is skipped with a warning.
-      const summaries = walkPages({
+      // read on its own, so one Wowza could not have sent (an unusable id) is skipped with a warning. So is
+      // a stream whose details cannot be used or were answered 5xx, and one deleted since its page is left
+      // out (core's rule for details fetched per record).
+      yield* walkPages({
         provider: providerId,
         pageSize: perPage,
         options,
@@ -330,19 +349,9 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
           raw,
         }),
         idOf: (item) => item.summary.id,
+        details: async ({ summary, raw }) =>
+          details ? fetchStream(summary.id, 'list', options) : mapWowzaVideoLiveStreamSummary(summary, raw),
       });
-      for await (const { summary, raw } of summaries) {
-        if (!details) {
-          yield mapWowzaVideoLiveStreamSummary(summary, raw);
-          continue;
-        }
-        try {
-          yield await fetchStream(summary.id, 'list', options);
-        } catch (error) {
-          // Deleted between the page and its details: it is no longer there to list.
-          if (!NotFoundError.isInstance(error)) throw error;
-        }
-      }
     },
 
     async update(id: string, patch: UpdateLiveStreamInput, options?: CallOptions) {
@@ -354,17 +363,36 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
         const stream = await fetchStream(id, 'update', options);
         return warnings.length > 0 ? { ...stream, warnings } : stream;
       }
-      const response = await call({
+      const answer = await requestChange(
+        http,
+        {
+          operation: 'update',
+          method: 'PATCH',
+          path: pathOf`live_streams/${id}`,
+          body,
+          schema: wowzaVideoLiveStreamEnvelope,
+          // The same PATCH applied twice leaves the same stream.
+          idempotent: true,
+          options,
+        },
+        { provider: providerId, secrets: secrets.values() },
+      );
+      if (answer.readable && answer.data.live_stream.id === id)
+        return toStream(answer.data.live_stream, rawStreamOf(answer.body), warnings);
+      // Accepted, but the answer holds no stream (an empty body, `{}`): the stream is read back; if that
+      // fails too, nothing whole can be returned and the change holds.
+      const stream = await readBackAfterChange({
+        provider: providerId,
         operation: 'update',
-        method: 'PATCH',
-        path: pathOf`live_streams/${id}`,
-        body,
-        schema: wowzaVideoLiveStreamEnvelope,
-        // The same PATCH applied twice leaves the same stream.
-        idempotent: true,
-        options,
+        id,
+        applied: 'Wowza Video accepted the update',
+        parts: { applied: Object.keys(body.live_stream).map(updatedPart) },
+        read: () => fetchStream(id, 'update', options),
+        secrets: secrets.values(),
       });
-      return toStream(response.data.live_stream, rawStreamOf(response.body), warnings);
+      return warnings.length > 0
+        ? { ...stream, warnings: [...warnings, ...(stream.warnings ?? [])] }
+        : stream;
     },
 
     async delete(id: string, options?: CallOptions) {
@@ -421,4 +449,9 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
       return data.live_stream.thumbnail_url;
     },
   };
+}
+
+// The input path of a field an update sent: the neutral ones by name, the rest as provider options.
+function updatedPart(field: string): string {
+  return field === 'name' || field === 'recording' ? field : `providerOptions.${providerId}.${field}`;
 }

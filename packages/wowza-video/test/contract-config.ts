@@ -34,6 +34,8 @@ export const fixtureContract = {
     'stop-again': ['stop.error.422.InvalidStateChange', 'get.stopped'],
     'start-accepted': ['start'],
     'stop-accepted': ['stop'],
+    // Nothing Wowza can change: the stream is read and returned.
+    'update-same-restream': ['get'],
   },
   // Three streams at per_page=2; with details, each listed stream is then read.
   paging: {
@@ -69,6 +71,8 @@ export const fixtureContract = {
         'list.details.Ly40ZDSg',
       ],
       'odd-record-strict': ['list.paging.page-1-odd-record', 'get'],
+      // maxPages 1: page 1 and the details of its two streams.
+      capped: ['list.page-1-of-2', 'get', 'list.details.KyxWKtHQ'],
     },
   },
   operations: {

@@ -131,6 +131,17 @@ describe('createLiveStreamClient', () => {
         { path: 'pageSize', message: 'expected a positive integer' },
       ]);
     }
+    for (const maxPages of [0, -3, 1.5, Number.NaN, '5' as unknown as number]) {
+      const error = await client
+        .list({ maxPages })
+        .toArray()
+        .catch((caught: unknown) => caught);
+      expect(InvalidInputError.isInstance(error), String(maxPages)).toBe(true);
+      expect((error as InvalidInputError).issues).toEqual([
+        { path: 'maxPages', message: 'expected a positive integer' },
+      ]);
+      expect((error as InvalidInputError).delivery).toBe('not-sent');
+    }
     expect(calls).toEqual([]);
     expect(await client.list({ pageSize: 2 }).toArray()).toHaveLength(3);
     // Ids with dots inside stay valid.
@@ -183,6 +194,65 @@ describe('createLiveStreamClient', () => {
         'Invalid input for configure: provider: expected a provider, or a container that has one',
       );
     }
+  });
+
+  it('an id refused before any request says nothing was sent', async () => {
+    const { provider, calls } = scriptedProvider([]);
+    const client = createLiveStreamClient(provider);
+    for (const operation of ['get', 'delete', 'start', 'stop', 'waitForState'] as const) {
+      const error = await (operation === 'waitForState'
+        ? client.waitForState('a/b', 'ready')
+        : client[operation]('a/b')
+      ).catch((caught: unknown) => caught);
+      expect(InvalidInputError.isInstance(error), operation).toBe(true);
+      expect((error as InvalidInputError).delivery, operation).toBe('not-sent');
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it("hands every warning a listed stream carries to onWarning, with the operation 'list'", async () => {
+    const { provider } = scriptedProvider([]);
+    const warned = (id: string, count: number): LiveStream => ({
+      id,
+      provider: 'scripted',
+      state: 'stopped',
+      ingest: [],
+      playback: [],
+      raw: {},
+      warnings: Array.from({ length: count }, (_, index) => ({
+        type: 'incomplete-answer' as const,
+        message: `${id} warning ${index}`,
+      })),
+    });
+    provider.list = async function* () {
+      yield warned('a', 1);
+      yield warned('b', 0);
+      yield warned('c', 2);
+    };
+    const heard: string[] = [];
+    const client = createLiveStreamClient(provider, {
+      hooks: {
+        onWarning: (event) => heard.push(`${event.provider} ${event.operation} ${event.warning.message}`),
+      },
+    });
+    const seen: string[] = [];
+    for await (const stream of client.list()) {
+      seen.push(stream.id);
+      // Heard by the time the loop gets the stream, not after the walk.
+      expect(heard.filter((line) => line.includes(` ${stream.id} `))).toHaveLength(
+        stream.warnings?.length ?? 0,
+      );
+    }
+    expect(seen).toEqual(['a', 'b', 'c']);
+    expect(heard).toEqual([
+      'scripted list a warning 0',
+      'scripted list c warning 0',
+      'scripted list c warning 1',
+    ]);
+    // Stopping early stops hearing: nothing past the streams taken.
+    heard.length = 0;
+    await client.list().toArray({ limit: 1 });
+    expect(heard).toEqual(['scripted list a warning 0']);
   });
 
   it('list is lazy and toArray can stop early', async () => {

@@ -177,20 +177,23 @@ class DefaultLiveStreamClient implements LiveStreamClient {
 
   list(options: Omit<ListOptions, 'runtime'> = {}): LiveStreamList {
     const provider = this.provider;
-    const { pageSize } = options;
+    const { pageSize, maxPages } = options;
     const callOptions: ListOptions = {
       ...this.callOptions(options),
       ...(pageSize === undefined ? {} : { pageSize }),
+      ...(maxPages === undefined ? {} : { maxPages }),
     };
-    // A page size that is no positive integer fails the first step of the walk, before any request; one
-    // above the vendor's maximum is capped by the adapter.
+    // A page size or page cap that is no positive integer fails the first step of the walk, before any
+    // request; a page size above the vendor's maximum is capped by the adapter.
+    const positive = (value: unknown) =>
+      value === undefined || (Number.isInteger(value) && (value as number) >= 1);
+    const issues = [
+      ...(positive(pageSize) ? [] : [{ path: 'pageSize', message: 'expected a positive integer' }]),
+      ...(positive(maxPages) ? [] : [{ path: 'maxPages', message: 'expected a positive integer' }]),
+    ];
     const invalid =
-      pageSize === undefined || (Number.isInteger(pageSize) && pageSize >= 1)
-        ? undefined
-        : invalidInput([{ path: 'pageSize', message: 'expected a positive integer' }], {
-            provider: provider.id,
-            operation: 'list',
-          });
+      issues.length === 0 ? undefined : invalidInput(issues, { provider: provider.id, operation: 'list' });
+    const reported = (stream: LiveStream) => this.reported('list', stream);
     const iterable: AsyncIterable<LiveStream> = {
       [Symbol.asyncIterator]: () => {
         if (invalid) {
@@ -199,7 +202,19 @@ class DefaultLiveStreamClient implements LiveStreamClient {
             return: (value?: unknown) => Promise.resolve({ done: true, value: value as LiveStream }),
           };
         }
-        return provider.list(callOptions)[Symbol.asyncIterator]();
+        // Each listed stream's own warnings (a summary without endpoints, say) reach onWarning as the
+        // walk's do, when the caller's loop gets the stream.
+        const streams = provider.list(callOptions)[Symbol.asyncIterator]();
+        return {
+          next: async () => {
+            const step = await streams.next();
+            return step.done ? step : { done: false, value: reported(step.value) };
+          },
+          return: async (value?: unknown) =>
+            streams.return
+              ? streams.return(value as LiveStream)
+              : { done: true as const, value: value as LiveStream },
+        };
       },
     };
     return {

@@ -1,8 +1,9 @@
+import fc from 'fast-check';
 import * as v from 'valibot';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { InvalidInputError, TimeoutError } from '../errors/errors.js';
+import { InvalidInputError, TimeoutError, UnsupportedOperationError } from '../errors/errors.js';
 import { createHttpClient } from '../http/http-client.js';
-import type { LiveStream } from '../live-stream.js';
+import { type LiveStream, liveStreamStates } from '../live-stream.js';
 import type { CallOptions, LiveStreamProvider, LiveStreamStatus } from '../provider.js';
 import { SecretSet } from '../secrets.js';
 import { createLiveStreamClient } from './live-stream-client.js';
@@ -115,6 +116,49 @@ describe('waitForState checks its state and options before any request', () => {
       .catch((caught: unknown) => caught)) as InvalidInputError;
     expect(error.issues[0]?.message).toBe(
       'expected one of stopped, starting, ready, stopping, resetting, disabled, unknown',
+    );
+  });
+});
+
+describe('waitForState for a state the provider never reports', () => {
+  it('refuses it before any request, naming the states it has, and waits for a reachable one among several', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.subarray([...liveStreamStates], { minLength: 1 }),
+        fc.subarray([...liveStreamStates], { minLength: 1 }),
+        async (states, targets) => {
+          const polled: string[] = [];
+          const provider: LiveStreamProvider = {
+            ...silentVendor().provider,
+            capabilities: { ...capabilities, states },
+            getStatus: async (id) => {
+              polled.push(id);
+              return { state: targets.find((target) => states.includes(target)) ?? 'unknown', raw: {} };
+            },
+            get: async (id) => ({
+              id,
+              provider: 'silent',
+              state: 'ready',
+              ingest: [],
+              playback: [],
+              raw: {},
+            }),
+          };
+          const client = createLiveStreamClient(provider);
+          const outcome = await client
+            .waitForState('s1', targets, { timeoutMs: 1_000, intervalMs: 100 })
+            .catch((error: unknown) => error);
+          if (targets.some((target) => states.includes(target))) {
+            expect(polled).toEqual(['s1']);
+            expect((outcome as LiveStream).id).toBe('s1');
+          } else {
+            expect(UnsupportedOperationError.isInstance(outcome)).toBe(true);
+            expect((outcome as Error).message).toContain(`its states are ${states.join(', ')}`);
+            expect((outcome as UnsupportedOperationError).delivery).toBe('not-sent');
+            expect(polled).toEqual([]);
+          }
+        },
+      ),
     );
   });
 });

@@ -4,6 +4,7 @@ import {
   type InputIssue,
   InvalidInputError,
   TimeoutError,
+  UnsupportedOperationError,
 } from '../errors/errors.js';
 import { maxTimeoutMs } from '../http/transport-settings.js';
 import { type LiveStreamState, liveStreamStates } from '../live-stream.js';
@@ -111,7 +112,9 @@ export function checkWaitOptions(
  * Polls the provider's cheapest state call until the stream reaches one of `targets`, backing off between
  * polls. The deadline bounds every poll: each one's attempt limit and retries are cut to the time left.
  * Throws {@link TimeoutError} naming the last state seen, or {@link ConflictError} when the stream becomes
- * `disabled` and that was not a target. Targets and options are checked first ({@link checkWaitOptions}).
+ * `disabled` and that was not a target. Targets and options are checked first ({@link checkWaitOptions}),
+ * and targets none of which is among the provider's `capabilities.states` are refused with
+ * {@link UnsupportedOperationError}, both before any request.
  */
 export async function waitForStatus(
   provider: LiveStreamProvider,
@@ -121,6 +124,16 @@ export async function waitForStatus(
   runtime: { clock: Clock; sleep: Sleep; callOptions: CallOptions },
 ): Promise<LiveStreamStatus> {
   const checked = checkWaitOptions(provider.id, targets, options);
+  // A state the provider never reports would only be waited for until the time runs out.
+  const states = provider.capabilities.states;
+  if (states !== undefined && !targets.some((target) => states.includes(target))) {
+    throw new UnsupportedOperationError({
+      provider: provider.id,
+      operation: 'waitForState',
+      message: `${provider.id} waitForState: a stream here is never ${targets.join(' or ')}; its states are ${states.join(', ')} (capabilities.states)`,
+      delivery: 'not-sent',
+    });
+  }
   return pollStatus(provider, id, checked, options.signal, runtime, {
     operation: 'waitForState',
     goal: `become ${targets.join(' or ')}`,

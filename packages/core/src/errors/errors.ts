@@ -95,23 +95,48 @@ export class TimeoutError extends UniliveError {
 export interface ChangeAppliedErrorOptions extends UniliveErrorOptions {
   /** The stream the vendor changed (or created). */
   streamId: string;
+  /** The parts of the call the vendor accepted; see {@link ChangeAppliedError.applied}. */
+  applied?: readonly string[] | undefined;
+  /** The parts whose answer was lost; see {@link ChangeAppliedError.unknown}. */
+  unknown?: readonly string[] | undefined;
+  /** The parts not carried out; see {@link ChangeAppliedError.notApplied}. */
+  notApplied?: readonly string[] | undefined;
 }
 
 /**
  * The vendor accepted the change, but a later step of the same call failed (reading the stream back,
  * adding a restream target after the create) and there was nothing whole to return. The change holds:
  * repeating the call would repeat it (a second stream, say), so it is not retryable. `streamId` names the
- * stream; `cause` is the failure; `status`, `vendorCode` and `vendorMessage` are the failed step's. Get the
- * stream to see where it stands.
+ * stream; `applied`, `unknown` and `notApplied` say which parts of the call hold, may hold and do not;
+ * `cause` is the failure; `status`, `vendorCode` and `vendorMessage` are the failed step's. Get the stream to
+ * see where it stands. `delivery` is `unknown` when a part's answer was lost, and absent otherwise: never
+ * `not-sent` or `refused`, since the vendor accepted part of the call.
  */
 export class ChangeAppliedError extends UniliveError {
   static override readonly kind: string = 'ChangeAppliedError';
   /** The stream the vendor changed (or created). */
   readonly streamId: string;
+  /**
+   * The parts of the call the vendor accepted, each named by its input path (`name`, `restream.0`,
+   * `providerOptions.liveapi.enabled`) or, for a part with no input of its own, by the step (`create`,
+   * `start`, `stop`).
+   */
+  readonly applied: readonly string[];
+  /**
+   * The parts whose request was sent but whose answer was lost (a timeout, a 5xx, a dropped connection):
+   * the vendor may or may not have carried them out. Get the stream to know.
+   */
+  readonly unknown: readonly string[];
+  /** The parts not carried out: refused by the vendor, or never sent because an earlier part failed. */
+  readonly notApplied: readonly string[];
 
   constructor(options: ChangeAppliedErrorOptions) {
-    super(options);
+    const delivery = options.delivery === 'unknown' ? 'unknown' : undefined;
+    super({ ...options, delivery });
     this.streamId = options.streamId;
+    this.applied = [...(options.applied ?? [])];
+    this.unknown = [...(options.unknown ?? [])];
+    this.notApplied = [...(options.notApplied ?? [])];
   }
 
   override get isRetryable(): boolean {
@@ -119,7 +144,7 @@ export class ChangeAppliedError extends UniliveError {
   }
 
   protected override jsonKeys(): string[] {
-    return [...super.jsonKeys(), 'streamId'];
+    return [...super.jsonKeys(), 'streamId', 'applied', 'unknown', 'notApplied'];
   }
 }
 

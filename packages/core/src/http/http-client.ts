@@ -130,6 +130,13 @@ export interface HttpRequest<T> {
    * a DELETE without a schema, false otherwise.
    */
   goneMeansDone?: boolean;
+  /**
+   * For a request that changes a stream: a 2xx with no body at all (204, an empty 200) resolves with `data`
+   * and `body` undefined instead of failing with `ResponseShapeError`, since the vendor accepted the change
+   * and said nothing more. A body that is not JSON (an HTML page, a cut answer) still fails: it may not be
+   * the vendor's. Use {@link requestChange}, which also reads a JSON answer of another shape as accepted.
+   */
+  acceptEmptySuccess?: boolean;
   options?: CallOptions | undefined;
 }
 
@@ -741,6 +748,8 @@ function decodeSuccess<T>(
   try {
     body = JSON.parse(text);
   } catch {
+    // An accepted change answered with nothing at all: the caller reads the stream back.
+    if (spec.acceptEmptySuccess && text.trim() === '') return { data: undefined as T, body: undefined };
     const type = response.headers.get('content-type') ?? 'no content type';
     throw new ResponseShapeError({
       ...errorOptions({

@@ -60,6 +60,28 @@ export function optionalField<T>(schema: v.GenericSchema<unknown, T>) {
 }
 
 /**
+ * A date field of a vendor answer: a string or a number, read later with `parseVendorTimestamp`. Any
+ * other type (`null`, `true`, an object) reads as absent rather than failing the record: a date never makes
+ * a stream unreadable. `raw` keeps whatever was sent.
+ */
+export const vendorTimestampField = v.fallback(v.optional(v.union([v.string(), v.number()])), undefined);
+
+/**
+ * A count or page number of a list answer (`page`, `per_page`, `total_pages`, `total_records`, …): a
+ * number, or a string holding a whole number (`"2"`), as a server that serialises everything to text sends
+ * it. Anything else (`null`, `"two"`, a negative or fractional number) reads as absent, so the walk relies on
+ * what else the page tells rather than failing the list.
+ */
+export const vendorCountField = v.fallback(
+  v.pipe(
+    v.optional(v.union([v.number(), v.pipe(v.string(), v.trim(), v.regex(/^\d{1,15}$/))])),
+    v.transform((value) => (value === undefined ? undefined : Number(value))),
+    v.check((value) => value === undefined || (Number.isSafeInteger(value) && value >= 0)),
+  ),
+  undefined,
+);
+
+/**
  * A stream id as a vendor sends it. Every later call puts it back in a path, so an id unilive would refuse
  * there (empty, a slash, `..`, over 128 characters) is a {@link ResponseShapeError} when it arrives, not a
  * stream no call can reach.

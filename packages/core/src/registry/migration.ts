@@ -1,6 +1,7 @@
 import type { ProviderCapabilities } from '../capabilities.js';
 import type { LiveStream, RestreamTargetInput, Warning } from '../live-stream.js';
 import type { CreateLiveStreamInput } from '../provider.js';
+import { codePointLength, sliceCodePoints } from '../text.js';
 
 /** What a migration will do, worked out before anything is created. */
 export interface MigrationPlan {
@@ -41,8 +42,8 @@ export function planMigrationInput(
         `the source keeps no name, so the new stream is named after its reference ${source.ref}`,
       ),
     );
-  } else if (source.name.length > caps.maxNameLength) {
-    input.name = source.name.slice(0, caps.maxNameLength);
+  } else if (codePointLength(source.name) > caps.maxNameLength) {
+    input.name = sliceCodePoints(source.name, caps.maxNameLength);
     warnings.push(
       notCarried('name', `${target.name} keeps ${caps.maxNameLength} characters: the name is cut`),
     );

@@ -3,6 +3,7 @@ import { AbortError, AuthenticationError, InvalidInputError, RateLimitError } fr
 import { type Delivery, UniliveError } from '../errors/unilive-error.js';
 import type { ProviderId } from '../live-stream.js';
 import type { CreateLiveStreamInput } from '../provider.js';
+import { codePointLength } from '../text.js';
 
 /** One provider of a registry as routing sees it. */
 export interface RoutingCandidate {
@@ -88,8 +89,9 @@ export function routingGaps(capabilities: ProviderCapabilities, input: CreateLiv
   if (input.recording === true && !capabilities.recording) gaps.push('recording');
   if ((input.restream?.length ?? 0) > 0 && !capabilities.restream) gaps.push('restream');
   if (input.region !== undefined && !capabilities.regions) gaps.push('region');
-  if (input.name.length > capabilities.maxNameLength) {
-    gaps.push(`a name of ${input.name.length} characters (keeps ${capabilities.maxNameLength})`);
+  const nameLength = codePointLength(input.name);
+  if (nameLength > capabilities.maxNameLength) {
+    gaps.push(`a name of ${nameLength} characters (keeps ${capabilities.maxNameLength})`);
   }
   return gaps;
 }

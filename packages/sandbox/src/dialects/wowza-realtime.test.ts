@@ -351,3 +351,17 @@ describe('wowza-realtime sandbox dialect', () => {
     );
   });
 });
+
+describe('wowza-realtime dialect: name length', () => {
+  it('counts a name in characters as people count them, as unilive does: 255 emoji fit, 256 characters do not', async () => {
+    for (const [name, status] of [
+      ['😀'.repeat(255), 201],
+      ['😀'.repeat(256), 422],
+      [`${'x'.repeat(254)}👍🏽`, 422],
+      [`${'x'.repeat(253)}👍🏽`, 201],
+    ] as const) {
+      const answer = await create({ name });
+      expect(answer.status, `${[...name].length} code points`).toBe(status);
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { codePointLength } from '@unilive/core';
 import type {
   DialectContext,
   ErrorKind,
@@ -327,7 +328,9 @@ function label(field: string): string {
 
 function checkName(name: unknown): string | undefined {
   if (typeof name !== 'string' || name.trim() === '') return "Name can't be blank";
-  if (name.length > 255) return 'Name is too long (maximum is 255 characters)';
+  // "Maximum 255 characters" (OpenAPI), counted in code points as unilive counts names: Wowza does not say
+  // how it counts (unverified against the live API).
+  if (codePointLength(name) > 255) return 'Name is too long (maximum is 255 characters)';
   return undefined;
 }
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createEngine, type SandboxEngine } from '../engine.js';
 import type { SandboxRequest, SandboxResponse } from '../types.js';
@@ -288,6 +289,25 @@ describe('wowza-video dialect: create', () => {
     expect(message.startsWith("The request couldn't be processed. ")).toBe(true);
     if (exact) expect(message).toBe(`The request couldn't be processed. ${problem}`);
     else expect(message).toContain(problem);
+  });
+});
+
+describe('wowza-video dialect: name length', () => {
+  it('counts a name in characters as people count them, as unilive does: 200 emoji fit, 201 characters do not', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom('x', 'é', '😀', '👍🏽', '中'), { minLength: 1, maxLength: 260 }),
+        async (characters) => {
+          const name = characters.join('');
+          const length = [...name].length;
+          const response = await send('POST', '/live_streams', {
+            live_stream: { name, broadcast_location: 'us_west_california', encoder: 'other_rtmp' },
+          });
+          expect(response.status, `${length} code points`).toBe(length <= 200 ? 201 : 422);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
 

@@ -1,3 +1,4 @@
+import { codePointLength } from '@unilive/core';
 import type {
   DialectContext,
   ErrorKind,
@@ -194,7 +195,11 @@ function validate(input: Record<string, unknown>, mode: 'create' | 'update'): st
   if (input.name !== undefined) {
     if (typeof input.name !== 'string' || input.name.trim() === '') {
       if (mode === 'update') problems.push("Name can't be blank");
-    } else if (input.name.length > 200) problems.push('Name is too long (maximum is 200 characters)');
+    } else if (codePointLength(input.name) > 200) {
+      // "Maximum 200 characters" (OpenAPI), counted as people count them, as unilive does: Wowza does not
+      // say how it counts (unverified against the live API).
+      problems.push('Name is too long (maximum is 200 characters)');
+    }
   }
   for (const [field, allowed] of Object.entries(enums)) {
     const value = input[field];
