@@ -189,7 +189,7 @@ describe.skipIf(!redisServer)('the Redis gate store against a real redis-server'
   it('never keeps a process alive by itself: a script that used it, or could not reach it, ends', async () => {
     const script = (url: string) => `
       const { createRedisGateStore } = await import(${JSON.stringify(new URL('./redis-gate-store.ts', import.meta.url).href)});
-      const store = createRedisGateStore({ url: ${JSON.stringify(url)} });
+      const store = createRedisGateStore({ url: ${JSON.stringify(url)}, commandTimeoutMs: 10_000 });
       const answer = await store.takeToken('k', 5).catch((error) => error.code);
       console.log(String(answer));
     `;
