@@ -60,11 +60,14 @@ export {
   type WebhookVerificationFailure,
 } from './errors/errors.js';
 export {
+  copyError,
   type Delivery,
   errorTextLimits,
+  lockFields,
   scrubText,
   UniliveError,
   type UniliveErrorOptions,
+  withErrorFields,
 } from './errors/unilive-error.js';
 export {
   createEventHub,
@@ -185,6 +188,7 @@ export {
 } from './input-gaps.js';
 export {
   createLiveStreamInputSchema,
+  hardenSchema,
   inputSecrets,
   invalidInput,
   maxNameLength,

@@ -146,6 +146,43 @@ export function ownData(value: unknown, depth = 0): unknown {
   return copy;
 }
 
+/** What {@link safeParseOwn} returns. */
+export type OwnParseResult<T> =
+  | { success: true; output: T }
+  | { success: false; issues: readonly v.BaseIssue<unknown>[] };
+
+/**
+ * `v.safeParse` on a hardened schema (see {@link hardenSchema}) that never throws: valibot's own working
+ * objects are plain, so a polluted `Object.prototype.issues` can still make it throw or report nonsense.
+ * Whatever valibot does, the result is a success with its output or a failure with a list of issue objects
+ * (one naming the whole value when valibot gave none that can be read).
+ */
+export function safeParseOwn<T>(schema: v.GenericSchema<unknown, T>, value: unknown): OwnParseResult<T> {
+  try {
+    const result = v.safeParse(hardenSchema(schema), value);
+    if (result.success === true && Object.hasOwn(result, 'output'))
+      return { success: true, output: result.output };
+    const issues = Array.isArray(result.issues)
+      ? result.issues.filter(
+          (issue): issue is v.BaseIssue<unknown> => typeof issue === 'object' && issue !== null,
+        )
+      : [];
+    if (issues.length > 0) return { success: false, issues };
+  } catch {
+    // Below: the value could not be read.
+  }
+  return { success: false, issues: [unreadable] };
+}
+
+const unreadable = {
+  kind: 'schema',
+  type: 'unknown',
+  input: undefined,
+  expected: 'a value unilive could read',
+  received: 'unknown',
+  message: 'could not be read',
+} as v.BaseIssue<unknown>;
+
 const hardened = new WeakSet<object>();
 
 /**
@@ -163,6 +200,11 @@ function visitSchema(node: unknown, depth: number): void {
   if (typeof node !== 'object' || node === null || hardened.has(node) || depth > 64) return;
   hardened.add(node);
   const record = node as Record<string, unknown>;
+  // valibot reads `fallback` and `default` off every object entry's schema (`valueSchema.fallback !==
+  // undefined`): a schema without its own would take one from Object.prototype.
+  for (const key of ['fallback', 'default'] as const) {
+    if (!Object.hasOwn(record, key) && Object.isExtensible(record)) record[key] = undefined;
+  }
   const entries = record.entries;
   if (typeof entries === 'object' && entries !== null && Object.getPrototypeOf(entries) !== null) {
     record.entries = Object.assign(Object.create(null), entries);
@@ -198,7 +240,7 @@ export function validateInput<T>(
     );
   }
   // valibot takes an array for an object with numeric keys; an input is never one.
-  const result = v.safeParse(hardenSchema(schema), Array.isArray(input) ? undefined : ownData(input));
+  const result = safeParseOwn(schema, Array.isArray(input) ? undefined : ownData(input));
   if (result.success) return ownData(result.output) as T;
   throw invalidInput(
     result.issues.map((issue) => toInputIssue(issue, input)),
@@ -290,7 +332,7 @@ export function readProviderOptions<T>(
 ): T | undefined {
   const options = providerOptionsOf(input, provider);
   if (options === undefined) return undefined;
-  const result = v.safeParse(hardenSchema(schema), ownData(options));
+  const result = safeParseOwn(schema, ownData(options));
   if (result.success) return ownData(result.output) as T;
   // For an unknown top-level option, name the ones that exist.
   const entries = (schema as { entries?: unknown }).entries;

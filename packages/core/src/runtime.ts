@@ -1,3 +1,5 @@
+import { once } from './own.js';
+
 /** Reads the current time in milliseconds since the epoch. Injectable so tests control time. */
 export type Clock = () => number;
 
@@ -22,5 +24,5 @@ export const systemSleep: Sleep = (ms, signal) =>
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, once);
   });

@@ -1,4 +1,5 @@
 import {
+  hardenSchema,
   isEndpointUrl,
   lenientPicklist,
   optionalField,
@@ -81,7 +82,7 @@ function withRaw<T>(schema: v.GenericSchema<unknown, T>) {
   return v.pipe(
     v.unknown(),
     v.rawTransform(({ dataset, addIssue, NEVER }): { data: T; raw: unknown } => {
-      const result = v.safeParse(schema, dataset.value);
+      const result = v.safeParse(hardenSchema(schema), dataset.value);
       if (result.success) return { data: result.output, raw: dataset.value };
       for (const issue of result.issues) {
         addIssue({

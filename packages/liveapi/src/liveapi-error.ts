@@ -1,4 +1,10 @@
-import { ChangeAppliedError, type ChangeAppliedErrorOptions, type VendorErrorDetails } from '@unilive/core';
+import {
+  ChangeAppliedError,
+  type ChangeAppliedErrorOptions,
+  hardenSchema,
+  lockFields,
+  type VendorErrorDetails,
+} from '@unilive/core';
 import * as v from 'valibot';
 
 const text = v.pipe(v.string(), v.trim(), v.nonEmpty());
@@ -36,7 +42,7 @@ const errorBodySchema = v.looseObject({
  * redacts the whole text first, then cuts it (`errorTextLimits`), so no half secret survives a cut.
  */
 export function readLiveApiError(body: unknown): VendorErrorDetails {
-  const parsed = v.safeParse(errorBodySchema, body);
+  const parsed = v.safeParse(hardenSchema(errorBodySchema), body);
   if (!parsed.success) return {};
   const message = parsed.output.message ?? parsed.output.error;
   return {
@@ -77,6 +83,7 @@ export class LiveApiRestreamError extends ChangeAppliedError {
     this.targetsAdded = options.targetsAdded;
     this.targetsUnknown = options.targetsUnknown ?? 0;
     this.targetsRequested = options.targetsRequested;
+    lockFields(this);
   }
 
   protected override jsonKeys(): string[] {

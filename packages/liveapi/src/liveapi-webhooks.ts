@@ -2,6 +2,7 @@ import {
   checkUnsignedWebhook,
   confirmWebhookEvents,
   deliveryDigest,
+  hardenSchema,
   type LiveStreamEvent,
   type LiveStreamEventType,
   type LiveStreamState,
@@ -80,7 +81,7 @@ export async function parseWebhook(
   await checkUnsignedWebhook(provider, input, options);
   const body = readWebhookBody(input.body, provider);
   const raw = parseWebhookJson(body, provider);
-  const envelope = v.safeParse(envelopeSchema, raw);
+  const envelope = v.safeParse(hardenSchema(envelopeSchema), raw);
   if (!envelope.success) {
     throw new WebhookVerificationError({
       provider,
@@ -89,7 +90,7 @@ export async function parseWebhook(
     });
   }
   const { event: name } = envelope.output;
-  const payload = v.parse(payloadSchema, envelope.output.payload);
+  const payload = v.parse(hardenSchema(payloadSchema), envelope.output.payload);
   const nested = typeof payload.live_stream === 'string' ? payload.live_stream : payload.live_stream?._id;
   const streamId = payload.live_stream_id ?? nested ?? payload._id ?? payload.id;
   const mapped = streamId === undefined ? undefined : streamEvents[name];

@@ -4,6 +4,8 @@ import {
   type CreateLiveStreamInput,
   changeLifecycle,
   type HttpClient,
+  type HttpResponse,
+  hardenSchema,
   inputSecrets,
   type ListOptions,
   type LiveStream,
@@ -136,7 +138,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       });
       const { data, pageInfo } = response.data;
       for (const record of data) {
-        const parsed = v.safeParse(videosdkV2RtmpOutSchema, record);
+        const parsed = v.safeParse(hardenSchema(videosdkV2RtmpOutSchema), record);
         if (parsed.success && !parsed.output.end) running.push(parsed.output);
       }
       if (data.length === 0 || !pageInfo?.lastPage || (pageInfo.currentPage ?? page) >= pageInfo.lastPage)

@@ -3,6 +3,7 @@ import {
   decodeBase64,
   deliveryDigest,
   environment,
+  hardenSchema,
   importRsaPublicKey,
   invalidWebhookOption,
   type LiveStreamEvent,
@@ -95,7 +96,10 @@ export function videosdkPublicKey(settings: VideosdkPublicKeySettings = {}): Vid
     }
     if (!response.ok)
       throw failure(`fetching the public key answered HTTP ${response.status}`, response.status);
-    const parsed = v.safeParse(publicKeyResponseSchema, await response.json().catch(() => undefined));
+    const parsed = v.safeParse(
+      hardenSchema(publicKeyResponseSchema),
+      await response.json().catch(() => undefined),
+    );
     const key = parsed.success ? await importRsaPublicKey(parsed.output.publicKey) : undefined;
     if (!key) throw failure('the public key endpoint answered no PEM public key', response.status);
     return key;
@@ -271,7 +275,7 @@ export async function parseWebhook(
   }
 
   const raw = parseWebhookJson(body, provider);
-  const envelope = v.safeParse(envelopeSchema, raw);
+  const envelope = v.safeParse(hardenSchema(envelopeSchema), raw);
   const name = envelope.success ? (envelope.output.webhookType ?? envelope.output.type) : undefined;
   if (!envelope.success || name === undefined) {
     throw new WebhookVerificationError({
@@ -280,7 +284,7 @@ export async function parseWebhook(
       message: `${provider} webhook: the body has no webhookType`,
     });
   }
-  const data = v.parse(dataSchema, envelope.output.data);
+  const data = v.parse(hardenSchema(dataSchema), envelope.output.data);
   const roomId = data.meetingId ?? data.roomId;
   const mapped = roomId === undefined ? undefined : mapEvent(name, data);
   const clock = options.clock ?? systemClock;

@@ -1,5 +1,6 @@
 import {
   ConflictError,
+  hardenSchema,
   InvalidInputError,
   type VendorErrorClass,
   type VendorErrorDetails,
@@ -16,7 +17,7 @@ export const streamAlreadyStoppedCode = 'ERR-423-StreamAlreadyStopped';
  * (wowza.md §7.1). The message falls back to the title, which some codes make the more telling of the two.
  */
 export function readWowzaRealtimeError(body: unknown): VendorErrorDetails {
-  const parsed = v.safeParse(wowzaRealtimeErrorSchema, body);
+  const parsed = v.safeParse(hardenSchema(wowzaRealtimeErrorSchema), body);
   if (!parsed.success) return {};
   const { code, message, title } = parsed.output.meta;
   return { code, message: message || title || undefined };

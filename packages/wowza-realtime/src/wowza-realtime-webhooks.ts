@@ -3,6 +3,7 @@ import {
   decodeBase64,
   decodeHex,
   deliveryDigest,
+  hardenSchema,
   hmac,
   invalidWebhookOption,
   type LiveStream,
@@ -179,7 +180,7 @@ export async function parseWebhook(
   }
 
   const raw = parseWebhookJson(body, provider);
-  const parsed = v.safeParse(envelopeSchema, raw);
+  const parsed = v.safeParse(hardenSchema(envelopeSchema), raw);
   if (!parsed.success) {
     throw new WebhookVerificationError({
       provider,
@@ -224,7 +225,7 @@ interface Mapped {
 
 function mapEnvelope(type: string, event: string, data: Record<string, unknown>): Mapped {
   if (type === 'feeds') {
-    const feed = v.parse(feedDataSchema, data);
+    const feed = v.parse(hardenSchema(feedDataSchema), data);
     const streamName = feed.name ?? nameOf(feed.streamId);
     const common = {
       streamName,
@@ -238,7 +239,7 @@ function mapEnvelope(type: string, event: string, data: Record<string, unknown>)
   }
   // The overview calls this type "recording"; the Media Hooks page and its examples say "media".
   if (type === 'media' || type === 'recording') {
-    const media = v.parse(mediaDataSchema, data);
+    const media = v.parse(hardenSchema(mediaDataSchema), data);
     const streamName = media.streamName ?? nameOf(media.streamId);
     const details = {
       ...optional('streamName', streamName),
@@ -249,7 +250,7 @@ function mapEnvelope(type: string, event: string, data: Record<string, unknown>)
     return { type: ready ? 'live_stream.recording_ready' : 'unknown', streamName, data: details };
   }
   if (type === 'viewerConnection') {
-    const viewer = v.parse(viewerDataSchema, data);
+    const viewer = v.parse(hardenSchema(viewerDataSchema), data);
     const streamName = viewer.name ?? nameOf(viewer.streamId);
     return { type: 'unknown', streamName, data: optional('streamName', streamName) };
   }

@@ -1,5 +1,6 @@
 import {
   ConflictError,
+  hardenSchema,
   type LiveStreamState,
   NotFoundError,
   RateLimitError,
@@ -17,7 +18,7 @@ import { wowzaVideoErrorSchema } from './wowza-video-api.js';
  * one, becomes `vendorMessage`. Anything else (an HTML error page from a proxy) yields nothing.
  */
 export function readWowzaVideoError(body: unknown): VendorErrorDetails {
-  const parsed = v.safeParse(wowzaVideoErrorSchema, body);
+  const parsed = v.safeParse(hardenSchema(wowzaVideoErrorSchema), body);
   if (!parsed.success) return {};
   const { code, title, message, description } = parsed.output.meta;
   const text = [message || title, description].filter((part) => part !== undefined && part !== '').join(' ');

@@ -2,6 +2,7 @@ import {
   checkUnsignedWebhook,
   confirmWebhookEvents,
   deliveryDigest,
+  hardenSchema,
   type LiveStreamEvent,
   type LiveStreamState,
   optionalField,
@@ -79,8 +80,8 @@ export async function parseWebhook(
   const body = readWebhookBody(input.body, provider);
   const raw = parseWebhookJson(body, provider);
   const clock = options.clock ?? systemClock;
-  const legacy = v.safeParse(legacySchema, raw);
-  const current = v.safeParse(currentSchema, raw);
+  const legacy = v.safeParse(hardenSchema(legacySchema), raw);
+  const current = v.safeParse(hardenSchema(currentSchema), raw);
   let event: LiveStreamEvent;
   if (legacy.success) {
     const envelope = legacy.output;

@@ -43,10 +43,17 @@ export function eventWake(
   stream: { provider: ProviderId; id: string },
   baseSleep: Sleep,
 ): EventWake {
-  const iterable: AsyncIterable<LiveStreamEvent> = isEventHub(source)
-    ? source.subscribe({ provider: stream.provider, streamId: stream.id })
-    : source;
-  const iterator = iterable[Symbol.asyncIterator]();
+  // A source that fails to start (an iterable whose iterator throws) is one that fails at once: it never
+  // wakes the wait, and polling goes on.
+  let iterator: AsyncIterator<LiveStreamEvent>;
+  try {
+    const iterable: AsyncIterable<LiveStreamEvent> = isEventHub(source)
+      ? source.subscribe({ provider: stream.provider, streamId: stream.id })
+      : source;
+    iterator = iterable[Symbol.asyncIterator]();
+  } catch {
+    iterator = { next: () => Promise.reject(new Error('the event source failed to start')) };
+  }
   let pending = false;
   let closed = false;
   let wake: (() => void) | undefined;
@@ -114,4 +121,13 @@ export function eventWake(
       void iterator.return?.();
     },
   };
+}
+
+/** True for what `events` takes: an event hub or an async iterable. */
+export function isEventSource(value: unknown): value is LiveStreamEventSource {
+  if (typeof value !== 'object' || value === null) return false;
+  return (
+    isEventHub(value) ||
+    typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function'
+  );
 }

@@ -159,7 +159,8 @@ describe('createLiveStreamClient', () => {
     );
     expect(seenOptions[0]?.signal).toBe(controller.signal);
     expect(seenOptions[0]?.timeoutMs).toBe(5);
-    expect(seenOptions[0]?.runtime?.hooks).toBe(hooks);
+    // The client keeps its own copy of the hooks, read from own properties.
+    expect(seenOptions[0]?.runtime?.hooks?.onRequest).toBe(hooks.onRequest);
   });
 
   it('resolves the provider from a container when none is passed', async () => {
@@ -177,7 +178,7 @@ describe('createLiveStreamClient', () => {
     container.register(tokens.provider, { useValue: registered.provider });
     container.register(tokens.hooks, { useValue: { onRequest: () => {} } });
     await createLiveStreamClient(given.provider, { container, hooks: givenHooks }).create({ name: 'x' });
-    expect(given.seenOptions[0]?.runtime?.hooks).toBe(givenHooks);
+    expect(given.seenOptions[0]?.runtime?.hooks?.onRequest).toBe(givenHooks.onRequest);
     expect(registered.calls).toEqual([]);
   });
 
@@ -308,7 +309,7 @@ describe('waitForState', () => {
 
   it('fails fast when the stream is disabled', async () => {
     const { provider } = scriptedProvider(['disabled']);
-    const error = await createLiveStreamClient(provider, fakeTime())
+    const error = await createLiveStreamClient(provider, { container: fakeTime().container })
       .waitForState('s1', 'ready')
       .catch((e: unknown) => e);
     expect(ConflictError.isInstance(error)).toBe(true);
@@ -317,7 +318,7 @@ describe('waitForState', () => {
   it('fails fast on a stopped stream that the vendor cannot restart', async () => {
     const { provider } = scriptedProvider(['stopped']);
     const oneWay = { ...provider, capabilities: { ...provider.capabilities, restart: false } };
-    const error = await createLiveStreamClient(oneWay, fakeTime())
+    const error = await createLiveStreamClient(oneWay, { container: fakeTime().container })
       .waitForState('s1', 'ready')
       .catch((e: unknown) => e);
     expect(ConflictError.isInstance(error)).toBe(true);
@@ -328,7 +329,7 @@ describe('waitForState', () => {
     const { provider } = scriptedProvider(['starting']);
     const controller = new AbortController();
     controller.abort();
-    const error = await createLiveStreamClient(provider, fakeTime())
+    const error = await createLiveStreamClient(provider, { container: fakeTime().container })
       .waitForState('s1', 'ready', { signal: controller.signal })
       .catch((e: unknown) => e);
     expect(AbortError.isInstance(error)).toBe(true);

@@ -2,6 +2,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { ProviderCapabilities } from '../capabilities.js';
 import { tokens } from '../di/tokens.js';
 import { AbortError } from '../errors/errors.js';
+import { UniliveError } from '../errors/unilive-error.js';
 import { emit, type HttpHooks } from '../http/hooks.js';
 import {
   checkRateLimitOptions,
@@ -18,8 +19,11 @@ import {
   validateUpdateInput,
 } from '../inputs.js';
 import type { LiveStream, LiveStreamState, ProviderId, Warning } from '../live-stream.js';
+import { hookRules, type OptionRule, optionRules, readOptions } from '../options.js';
+import { ownValue } from '../own.js';
 import type {
   CallOptions,
+  CallRuntime,
   CreateLiveStreamInput,
   ListOptions,
   LiveStreamProvider,
@@ -29,7 +33,7 @@ import type {
   UpdateLiveStreamInput,
 } from '../provider.js';
 import { type Clock, type Sleep, systemClock, systemSleep } from '../runtime.js';
-import { eventPacedIntervals, eventWake } from './event-wake.js';
+import { eventPacedIntervals, eventWake, isEventSource } from './event-wake.js';
 import { type WaitForBroadcastOptions, waitForBroadcastStatus } from './wait-for-broadcast.js';
 import { checkWaitOptions, type WaitForStateOptions, waitForStatus } from './wait-for-state.js';
 
@@ -108,25 +112,57 @@ export interface LiveStreamClientOptions {
  */
 export function createLiveStreamClient(
   provider?: LiveStreamProvider,
-  options: LiveStreamClientOptions = {},
+  given?: LiveStreamClientOptions,
 ): LiveStreamClient {
+  const options = readClientOptions(given);
   const parts = options.container
     ? resolveParts(options.container, provider, options.hooks)
-    : { provider, hooks: options.hooks ?? {}, clock: systemClock, sleep: systemSleep };
+    : { provider, hooks: options.hooks ?? Object.create(null), clock: systemClock, sleep: systemSleep };
   if (!parts.provider) {
     throw invalidInput([{ path: 'provider', message: 'expected a provider, or a container that has one' }], {
       operation: 'configure',
     });
   }
   const { clock, sleep } = parts;
-  if (options.rateLimit !== undefined) checkRateLimitOptions(options.rateLimit);
+  const rateLimit = options.rateLimit === undefined ? undefined : checkRateLimitOptions(options.rateLimit);
   return new DefaultLiveStreamClient(
     parts.provider,
-    parts.hooks,
+    // A container's hooks are read like the caller's: own, known, functions.
+    options.container ? readHooks(parts.hooks) : parts.hooks,
     clock,
     sleep,
-    options.rateLimit ? createRequestGate(options.rateLimit, clock, sleep) : undefined,
+    rateLimit ? createRequestGate(rateLimit, clock, sleep) : undefined,
   );
+}
+
+/**
+ * The client's options, read from own properties and checked: unknown names (`ratelimit`, a hook named
+ * `onRequests`) are an `InvalidInputError` naming the nearest valid one, as are values of the wrong type.
+ */
+function readClientOptions(given: LiveStreamClientOptions | undefined): LiveStreamClientOptions {
+  const options = readOptions<LiveStreamClientOptions>(
+    given,
+    {
+      hooks: optionRules.object,
+      container: {
+        check: (value) =>
+          typeof value === 'object' &&
+          value !== null &&
+          typeof (value as { resolve?: unknown }).resolve === 'function' &&
+          typeof (value as { isRegistered?: unknown }).isRegistered === 'function',
+        expected: 'a tsyringe DependencyContainer',
+      },
+      rateLimit: optionRules.object,
+    },
+    { operation: 'configure', path: 'options' },
+  );
+  if (options.hooks !== undefined) options.hooks = readHooks(options.hooks);
+  return options;
+}
+
+/** Hooks read from own properties, each a function; see {@link readOptions}. */
+export function readHooks(hooks: unknown): HttpHooks {
+  return readOptions<HttpHooks>(hooks, hookRules, { operation: 'configure', path: 'hooks' });
 }
 
 // Only a caller who composes with a container pays for tsyringe: this path receives the container and
@@ -155,6 +191,54 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     private readonly gate: RequestGate | undefined,
   ) {}
 
+  create(input: CreateLiveStreamInput, options?: RequestOptions): Promise<LiveStream> {
+    return this.guard('create', () => this.createUnguarded(input, options));
+  }
+
+  get(id: string, options?: RequestOptions): Promise<LiveStream> {
+    return this.guard('get', () => this.getUnguarded(id, options));
+  }
+
+  update(id: string, patch: UpdateLiveStreamInput, options?: RequestOptions): Promise<LiveStream> {
+    return this.guard('update', () => this.updateUnguarded(id, patch, options));
+  }
+
+  delete(id: string, options?: RequestOptions): Promise<void> {
+    return this.guard('delete', () => this.deleteUnguarded(id, options));
+  }
+
+  start(id: string, options?: StartRequestOptions): Promise<LiveStream> {
+    return this.guard('start', () => this.startUnguarded(id, options));
+  }
+
+  stop(id: string, options?: RequestOptions): Promise<LiveStream> {
+    return this.guard('stop', () => this.stopUnguarded(id, options));
+  }
+
+  waitForState(
+    id: string,
+    state: LiveStreamState | readonly LiveStreamState[],
+    options?: WaitForStateOptions,
+  ): Promise<LiveStream> {
+    return this.guard('waitForState', () => this.waitForStateUnguarded(id, state, options));
+  }
+
+  waitForBroadcast(id: string, options?: WaitForBroadcastOptions): Promise<LiveStream> {
+    return this.guard('waitForBroadcast', () => this.waitForBroadcastUnguarded(id, options));
+  }
+
+  // Every outcome of a client call is a result or a UniliveError: anything else (a bug, or a runtime broken
+  // by whatever else runs in the process) is reported as a UniliveError whose cause keeps its name and
+  // scrubbed message, with `delivery: 'unknown'`, since nothing tells whether a request went out.
+  private async guard<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (UniliveError.isInstance(error)) throw error;
+      throw unexpectedFailure(this.provider, operation, error);
+    }
+  }
+
   get providerId(): ProviderId {
     return this.provider.id;
   }
@@ -163,36 +247,37 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     return this.provider.capabilities;
   }
 
-  async create(input: CreateLiveStreamInput, options?: RequestOptions): Promise<LiveStream> {
+  private async createUnguarded(input: CreateLiveStreamInput, options?: RequestOptions): Promise<LiveStream> {
     const valid = validateCreateInput(input, this.provider.id);
     const created = await this.provider.create(valid, this.callOptions(options));
     // Options under an id no provider has went nowhere: said on the result, and so on `onWarning`.
     return this.reported('create', withWarnings(created, providerOptionsWarnings(valid, this.provider.id)));
   }
 
-  async get(id: string, options?: RequestOptions): Promise<LiveStream> {
+  private async getUnguarded(id: string, options?: RequestOptions): Promise<LiveStream> {
     this.checkId(id, 'get');
-    return this.reported('get', await this.provider.get(id, this.callOptions(options)));
+    return this.reported('get', await this.provider.get(id, this.callOptions(options, 'get')));
   }
 
-  list(options: Omit<ListOptions, 'runtime'> = {}): LiveStreamList {
+  list(options?: Omit<ListOptions, 'runtime'>): LiveStreamList {
     const provider = this.provider;
-    const { pageSize, maxPages } = options;
-    const callOptions: ListOptions = {
-      ...this.callOptions(options),
-      ...(pageSize === undefined ? {} : { pageSize }),
-      ...(maxPages === undefined ? {} : { maxPages }),
-    };
-    // A page size or page cap that is no positive integer fails the first step of the walk, before any
-    // request; a page size above the vendor's maximum is capped by the adapter.
-    const positive = (value: unknown) =>
-      value === undefined || (Number.isInteger(value) && (value as number) >= 1);
-    const issues = [
-      ...(positive(pageSize) ? [] : [{ path: 'pageSize', message: 'expected a positive integer' }]),
-      ...(positive(maxPages) ? [] : [{ path: 'maxPages', message: 'expected a positive integer' }]),
-    ];
-    const invalid =
-      issues.length === 0 ? undefined : invalidInput(issues, { provider: provider.id, operation: 'list' });
+    // Bad options, like a page size or page cap that is no positive integer, fail the first step of the
+    // walk, before any request; a page size above the vendor's maximum is capped by the adapter.
+    let callOptions: ListOptions = Object.create(null);
+    let invalid: unknown;
+    try {
+      callOptions = this.callOptions(options, 'list');
+      const { pageSize, maxPages } = callOptions;
+      const positive = (value: unknown) =>
+        value === undefined || (Number.isInteger(value) && (value as number) >= 1);
+      const issues = [
+        ...(positive(pageSize) ? [] : [{ path: 'pageSize', message: 'expected a positive integer' }]),
+        ...(positive(maxPages) ? [] : [{ path: 'maxPages', message: 'expected a positive integer' }]),
+      ];
+      if (issues.length > 0) invalid = invalidInput(issues, { provider: provider.id, operation: 'list' });
+    } catch (error) {
+      invalid = error;
+    }
     const reported = (stream: LiveStream) => this.reported('list', stream);
     const iterable: AsyncIterable<LiveStream> = {
       [Symbol.asyncIterator]: () => {
@@ -203,17 +288,23 @@ class DefaultLiveStreamClient implements LiveStreamClient {
           };
         }
         // Each listed stream's own warnings (a summary without endpoints, say) reach onWarning as the
-        // walk's do, when the caller's loop gets the stream.
+        // walk's do, when the caller's loop gets the stream; whatever the provider throws is a UniliveError.
         const streams = provider.list(callOptions)[Symbol.asyncIterator]();
+        const typed = (error: unknown) =>
+          UniliveError.isInstance(error) ? error : unexpectedFailure(provider, 'list', error);
         return {
           next: async () => {
-            const step = await streams.next();
-            return step.done ? step : { done: false, value: reported(step.value) };
+            try {
+              const step = await streams.next();
+              return step.done ? step : { done: false, value: reported(step.value) };
+            } catch (error) {
+              throw typed(error);
+            }
           },
-          return: async (value?: unknown) =>
+          return: (value?: unknown) =>
             streams.return
-              ? streams.return(value as LiveStream)
-              : { done: true as const, value: value as LiveStream },
+              ? streams.return(value as LiveStream).catch((error: unknown) => Promise.reject(typed(error)))
+              : Promise.resolve({ done: true as const, value: value as LiveStream }),
         };
       },
     };
@@ -231,47 +322,55 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     };
   }
 
-  async update(id: string, patch: UpdateLiveStreamInput, options?: RequestOptions): Promise<LiveStream> {
+  private async updateUnguarded(
+    id: string,
+    patch: UpdateLiveStreamInput,
+    options?: RequestOptions,
+  ): Promise<LiveStream> {
     this.checkId(id, 'update');
     const valid = validateUpdateInput(patch, this.provider.id);
     const updated = await this.provider.update(id, valid, this.callOptions(options));
     return this.reported('update', withWarnings(updated, providerOptionsWarnings(valid, this.provider.id)));
   }
 
-  async delete(id: string, options?: RequestOptions): Promise<void> {
+  private async deleteUnguarded(id: string, options?: RequestOptions): Promise<void> {
     this.checkId(id, 'delete');
     return this.provider.delete(id, this.callOptions(options));
   }
 
-  async start(id: string, options?: StartRequestOptions): Promise<LiveStream> {
+  private async startUnguarded(id: string, options?: StartRequestOptions): Promise<LiveStream> {
     this.checkId(id, 'start');
-    const { providerOptions, ...rest } = options ?? {};
+    // callOptions reads the call's own signal and deadline and leaves other names aside.
+    const callOptions: StartOptions = this.callOptions(options, 'start');
+    const providerOptions = ownValue(options, 'providerOptions');
     if (providerOptions === undefined)
-      return this.reported('start', await this.provider.start(id, this.callOptions(rest)));
+      return this.reported('start', await this.provider.start(id, callOptions));
     const checked = checkStartOptions(providerOptions, this.provider);
-    const started = await this.provider.start(id, { ...this.callOptions(rest), providerOptions: checked });
+    callOptions.providerOptions = checked;
+    const started = await this.provider.start(id, callOptions);
     return this.reported(
       'start',
       withWarnings(started, providerOptionsWarnings({ providerOptions: checked }, this.provider.id)),
     );
   }
 
-  async stop(id: string, options?: RequestOptions): Promise<LiveStream> {
+  private async stopUnguarded(id: string, options?: RequestOptions): Promise<LiveStream> {
     this.checkId(id, 'stop');
     return this.reported('stop', await this.provider.stop(id, this.callOptions(options)));
   }
 
-  async waitForState(
+  private async waitForStateUnguarded(
     id: string,
     state: LiveStreamState | readonly LiveStreamState[],
-    options: WaitForStateOptions = {},
+    given?: WaitForStateOptions,
   ): Promise<LiveStream> {
     this.checkId(id, 'waitForState');
+    const options = this.waitOptions<WaitForStateOptions>(given, 'waitForState', waitRules);
     // Plain JavaScript callers may pass anything: waitForStatus checks every target before any request.
     const targets: readonly LiveStreamState[] = Array.isArray(state)
       ? (state as readonly LiveStreamState[])
       : [state as LiveStreamState];
-    const callOptions = this.callOptions(options.signal ? { signal: options.signal } : {});
+    const callOptions = this.callOptions(options.signal ? { signal: options.signal } : {}, 'waitForState');
     const { events, ...waitOptions } = options;
     const wake = events ? eventWake(events, { provider: this.provider.id, id }, this.sleep) : undefined;
     let status: Awaited<ReturnType<typeof waitForStatus>>;
@@ -289,8 +388,12 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     return this.fullStream(id, status, callOptions, options.signal, 'waitForState');
   }
 
-  async waitForBroadcast(id: string, options: WaitForBroadcastOptions = {}): Promise<LiveStream> {
+  private async waitForBroadcastUnguarded(id: string, given?: WaitForBroadcastOptions): Promise<LiveStream> {
     this.checkId(id, 'waitForBroadcast');
+    const options = this.waitOptions<WaitForBroadcastOptions>(given, 'waitForBroadcast', {
+      ...waitRules,
+      broadcasting: optionRules.boolean,
+    });
     const { events, broadcasting = true, ...waitOptions } = options;
     const checked = checkWaitOptions(
       this.provider.id,
@@ -298,7 +401,10 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       events ? { ...waitOptions, ...eventPacedIntervals(waitOptions) } : waitOptions,
       'waitForBroadcast',
     );
-    const callOptions = this.callOptions(options.signal ? { signal: options.signal } : {});
+    const callOptions = this.callOptions(
+      options.signal ? { signal: options.signal } : {},
+      'waitForBroadcast',
+    );
     const wake = events ? eventWake(events, { provider: this.provider.id, id }, this.sleep) : undefined;
     try {
       const status = await waitForBroadcastStatus(this.provider, id, broadcasting, checked, options.signal, {
@@ -312,6 +418,16 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     } finally {
       wake?.close();
     }
+  }
+
+  // Wait options from own properties: unknown names and values of the wrong type (`events: 42`, a
+  // string instead of the options object) are an InvalidInputError before any request.
+  private waitOptions<T extends object>(
+    given: unknown,
+    operation: string,
+    rules: Record<string, OptionRule>,
+  ): T {
+    return readOptions<T>(given, rules, { provider: this.provider.id, operation, path: 'options' });
   }
 
   // A status poll returns less than a stream; the full stream costs one more call only then.
@@ -346,14 +462,22 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     assertValidId(id, { provider: this.provider.id, operation });
   }
 
-  private callOptions(options: RequestOptions = {}): CallOptions {
-    const runtime = {
-      hooks: this.hooks,
-      clock: this.clock,
-      sleep: this.sleep,
-      ...(this.gate ? { gate: this.gate } : {}),
-    };
-    return { ...options, runtime };
+  // The call's own options, read from own properties and checked, and the client's runtime, in objects
+  // without a prototype: nothing on Object.prototype becomes a call's signal, deadline or gate.
+  private callOptions(options?: RequestOptions, operation = 'call'): CallOptions {
+    const own = readOptions<CallOptions>(options, callOptionRules, {
+      provider: this.provider.id,
+      operation,
+      path: 'options',
+      unknown: 'ignore',
+    });
+    const runtime = Object.create(null) as CallRuntime;
+    runtime.hooks = this.hooks;
+    runtime.clock = this.clock;
+    runtime.sleep = this.sleep;
+    if (this.gate) runtime.gate = this.gate;
+    own.runtime = runtime;
+    return own;
   }
 }
 
@@ -385,6 +509,18 @@ function checkStartOptions(value: unknown, provider: LiveStreamProvider): Provid
   return options as ProviderOptions<'start'>;
 }
 
+function unexpectedFailure(provider: LiveStreamProvider, operation: string, cause: unknown): UniliveError {
+  const name = cause instanceof Error ? cause.name : typeof cause;
+  return new UniliveError({
+    provider: provider.id,
+    operation,
+    message: `${provider.id} ${operation}: unexpected failure (${name}); see cause`,
+    cause,
+    delivery: 'unknown',
+    secrets: provider.secrets?.(),
+  });
+}
+
 function withWarnings(stream: LiveStream, warnings: Warning[]): LiveStream {
   if (warnings.length === 0) return stream;
   return { ...stream, warnings: [...(stream.warnings ?? []), ...warnings] };
@@ -393,3 +529,24 @@ function withWarnings(stream: LiveStream, warnings: Warning[]): LiveStream {
 function isFullStream(value: object): value is LiveStream {
   return 'ingest' in value && 'playback' in value && 'id' in value;
 }
+
+// What a call takes besides its input. `list` adds its own; names the client does not know (a registry's
+// `provider`, say) are the caller's business and are not read.
+const anyNumber: OptionRule = { check: (value) => typeof value === 'number', expected: 'a number' };
+
+// What waits take; numbers are checked further by checkWaitOptions.
+const waitRules: Record<string, OptionRule> = {
+  timeoutMs: anyNumber,
+  intervalMs: anyNumber,
+  maxIntervalMs: anyNumber,
+  signal: optionRules.signal,
+  events: { check: isEventSource, expected: 'an event hub or an async iterable of events' },
+};
+
+const callOptionRules: Record<string, OptionRule> = {
+  signal: optionRules.signal,
+  timeoutMs: anyNumber,
+  pageSize: { check: () => true, expected: 'a positive integer' },
+  maxPages: { check: () => true, expected: 'a positive integer' },
+  strict: optionRules.boolean,
+};

@@ -1,4 +1,11 @@
-import { errorTextLimits, scrubField, UniliveError, type UniliveErrorOptions } from './unilive-error.js';
+import { ownFields, ownValue } from '../own.js';
+import {
+  errorTextLimits,
+  lockFields,
+  scrubField,
+  UniliveError,
+  type UniliveErrorOptions,
+} from './unilive-error.js';
 
 /** One problem found in an input, with its path (`name`, `restream.0.url`) and what was expected. */
 export interface InputIssue {
@@ -16,10 +23,11 @@ export class InvalidInputError extends UniliveError {
 
   constructor(options: UniliveErrorOptions & { issues?: readonly InputIssue[] }) {
     super(options);
-    this.issues = (options.issues ?? []).map((issue) => ({
-      path: scrubField(this, issue.path, errorTextLimits.issue),
-      message: scrubField(this, issue.message, errorTextLimits.issue),
+    this.issues = ownIssues(options).map((issue) => ({
+      path: scrubField(this, String(ownValue(issue, 'path')), errorTextLimits.issue),
+      message: scrubField(this, String(ownValue(issue, 'message')), errorTextLimits.issue),
     }));
+    lockFields(this);
   }
 
   override get isRetryable(): boolean {
@@ -79,7 +87,8 @@ export class TimeoutError extends UniliveError {
 
   constructor(options: UniliveErrorOptions & { lastState?: string | undefined }) {
     super(options);
-    this.lastState = options.lastState;
+    this.lastState = ownValue(options, 'lastState') as string | undefined;
+    lockFields(this);
   }
 
   override get isRetryable(): boolean {
@@ -131,12 +140,17 @@ export class ChangeAppliedError extends UniliveError {
   readonly notApplied: readonly string[];
 
   constructor(options: ChangeAppliedErrorOptions) {
-    const delivery = options.delivery === 'unknown' ? 'unknown' : undefined;
-    super({ ...options, delivery });
-    this.streamId = options.streamId;
-    this.applied = [...(options.applied ?? [])];
-    this.unknown = [...(options.unknown ?? [])];
-    this.notApplied = [...(options.notApplied ?? [])];
+    const delivery = ownValue(options, 'delivery') === 'unknown' ? 'unknown' : undefined;
+    super({ ...ownFields(options), delivery });
+    this.streamId = ownValue(options, 'streamId') as string;
+    const parts = (key: string) => {
+      const list = ownValue(options, key);
+      return Array.isArray(list) ? list.map(String) : [];
+    };
+    this.applied = parts('applied');
+    this.unknown = parts('unknown');
+    this.notApplied = parts('notApplied');
+    lockFields(this);
   }
 
   override get isRetryable(): boolean {
@@ -165,10 +179,11 @@ export class ResponseShapeError extends UniliveError {
   constructor(options: UniliveErrorOptions & { issues?: readonly ResponseShapeIssue[] }) {
     super(options);
     // Paths name the vendor's own keys, which the vendor chose.
-    this.issues = (options.issues ?? []).map((issue) => ({
-      path: scrubField(this, issue.path, errorTextLimits.issue),
-      expected: scrubField(this, issue.expected, errorTextLimits.issue),
+    this.issues = ownIssues(options).map((issue) => ({
+      path: scrubField(this, String(ownValue(issue, 'path')), errorTextLimits.issue),
+      expected: scrubField(this, String(ownValue(issue, 'expected')), errorTextLimits.issue),
     }));
+    lockFields(this);
   }
 
   override get isRetryable(): boolean {
@@ -225,7 +240,8 @@ export class WebhookVerificationError extends UniliveError {
 
   constructor(options: UniliveErrorOptions & { reason: WebhookVerificationFailure }) {
     super({ operation: 'parseWebhook', ...options });
-    this.reason = options.reason;
+    this.reason = ownValue(options, 'reason') as WebhookVerificationFailure;
+    lockFields(this);
   }
 
   override get isRetryable(): boolean {
@@ -235,4 +251,10 @@ export class WebhookVerificationError extends UniliveError {
   protected override jsonKeys(): string[] {
     return [...super.jsonKeys(), 'reason'];
   }
+}
+
+function ownIssues(options: object): readonly object[] {
+  const issues = ownValue(options, 'issues');
+  if (!Array.isArray(issues)) return [];
+  return issues.filter((issue): issue is object => typeof issue === 'object' && issue !== null);
 }

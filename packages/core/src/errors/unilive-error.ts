@@ -1,4 +1,5 @@
 import type { ProviderId } from '../live-stream.js';
+import { dataProperty, ownFields } from '../own.js';
 import { capText, type Redactor, toRedactor } from '../secrets.js';
 
 const kindsMarker = Symbol.for('unilive.error.kinds');
@@ -114,7 +115,9 @@ export class UniliveError extends Error {
   readonly maybeCreated: boolean | undefined;
   declare readonly [kindsMarker]: readonly string[];
 
-  constructor(options: UniliveErrorOptions) {
+  constructor(given: UniliveErrorOptions) {
+    // Own fields only: a `status` or `cause` on a polluted Object.prototype is not this error's.
+    const options = ownFields(given);
     const secrets = toRedactor(options.secrets);
     const scrub = (text: string | undefined, limit: number) =>
       text === undefined ? undefined : scrubText(String(text), secrets, limit);
@@ -133,9 +136,10 @@ export class UniliveError extends Error {
     this.providerName = options.providerName;
     this.maybeCreated = options.maybeCreated;
     redactors.set(this, secrets);
-    Object.defineProperty(this, kindsMarker, { value: kindsOf(new.target), enumerable: false });
+    Object.defineProperty(this, kindsMarker, dataProperty(kindsOf(new.target)));
     // The kind, not the constructor name, which minifiers rename.
     this.name = (new.target as typeof UniliveError).kind;
+    lockFields(this);
   }
 
   /** True when the same call may succeed if tried again later. */
@@ -192,6 +196,73 @@ export class UniliveError extends Error {
   }
 }
 
+// What a caller reads off an error is fixed once it is made: a hook, a logger or any other code holding
+// the same error cannot change `status`, `message` or `delivery` for the caller (an assignment throws in
+// strict code and does nothing otherwise). `stack` stays writable for tools that rewrite it.
+const mutableFields = new Set(['stack']);
+
+/**
+ * Makes every own field of `error` set so far read-only at run time. The base constructor locks its own
+ * fields; a subclass that adds fields calls it again at the end of its constructor.
+ */
+export function lockFields(error: UniliveError): void {
+  for (const key of Object.getOwnPropertyNames(error)) {
+    if (mutableFields.has(key)) continue;
+    const descriptor = Object.getOwnPropertyDescriptor(error, key);
+    if (!descriptor || !Object.hasOwn(descriptor, 'value') || descriptor.configurable === false) continue;
+    const value = descriptor.value as unknown;
+    if (Array.isArray(value)) {
+      for (const item of value) if (typeof item === 'object' && item !== null) Object.freeze(item);
+      Object.freeze(value);
+    }
+    Object.defineProperty(error, key, dataProperty(value, { enumerable: descriptor.enumerable === true }));
+  }
+}
+
+/**
+ * A copy of `error` (same class, same fields, same redactor) with some fields set: how the HTTP layer and
+ * the registry add `delivery`, `providerName` and `maybeCreated` to an error passing through them, now that
+ * an error cannot be changed. A field already set keeps its value.
+ */
+export function withErrorFields<E extends UniliveError>(
+  error: E,
+  fields: Partial<Pick<UniliveError, 'delivery' | 'providerName' | 'maybeCreated'>>,
+): E {
+  const changes = Object.entries(fields).filter(
+    ([key, value]) => value !== undefined && (error as unknown as Record<string, unknown>)[key] === undefined,
+  );
+  if (changes.length === 0) return error;
+  const copy = copyError(error);
+  for (const [key, value] of changes) {
+    Object.defineProperty(copy, key, dataProperty(value, { enumerable: true }));
+  }
+  lockFields(copy);
+  return copy;
+}
+
+/**
+ * A copy of `error` that shares nothing writable with it: what hooks receive, so that whatever a hook does
+ * to the error it is handed (assigning, freezing, sealing, defining properties) never reaches the caller's.
+ */
+export function copyError<E extends UniliveError>(error: E): E {
+  const descriptors = Object.getOwnPropertyDescriptors(error) as Record<string | symbol, PropertyDescriptor>;
+  const copy = Object.create(Object.getPrototypeOf(error)) as E;
+  for (const key of Reflect.ownKeys(descriptors)) {
+    const descriptor = descriptors[key as string] as PropertyDescriptor;
+    // Own keys only, without a prototype (see `dataProperty`); configurable here so that
+    // `withErrorFields` can still add the missing fields.
+    const own = Object.create(null) as PropertyDescriptor;
+    for (const name of ['value', 'get', 'set', 'enumerable', 'writable'] as const) {
+      if (Object.hasOwn(descriptor, name)) (own as Record<string, unknown>)[name] = descriptor[name];
+    }
+    own.configurable = true;
+    Object.defineProperty(copy, key, own);
+  }
+  const redactor = redactors.get(error);
+  if (redactor) redactors.set(copy, redactor);
+  return copy;
+}
+
 function kindsOf(errorClass: unknown): string[] {
   const kinds: string[] = [];
   let current = errorClass as { kind?: unknown } | null;
@@ -212,13 +283,10 @@ function sanitizeCause(cause: unknown, secrets: Redactor, depth = 0): Error | un
   const safe = new Error(scrubText(String(cause.message), secrets, errorTextLimits.causeMessage));
   safe.name = cause.name;
   const code = systemCode(cause);
-  if (code) Object.defineProperty(safe, 'code', { value: code, enumerable: true });
+  if (code) Object.defineProperty(safe, 'code', dataProperty(code, { enumerable: true }));
   safe.stack = `${safe.name}: ${safe.message}`;
   if (cause.cause instanceof Error && depth < 5) {
-    Object.defineProperty(safe, 'cause', {
-      value: sanitizeCause(cause.cause, secrets, depth + 1),
-      enumerable: false,
-    });
+    Object.defineProperty(safe, 'cause', dataProperty(sanitizeCause(cause.cause, secrets, depth + 1)));
   }
   return safe;
 }

@@ -1,4 +1,4 @@
-import type { UniliveError } from '../errors/unilive-error.js';
+import { copyError, UniliveError } from '../errors/unilive-error.js';
 import type { ProviderId, Warning } from '../live-stream.js';
 
 /** What every HTTP event carries. URLs are scrubbed of credentials; bodies and headers are never included. */
@@ -59,12 +59,17 @@ export interface HttpHooks {
   onWarning?: (event: WarningEvent) => void;
 }
 
-/** Calls a hook, swallowing anything it throws and any rejection of the promise it returns. */
+/**
+ * Calls a hook, swallowing anything it throws and any rejection of the promise it returns. The hook gets
+ * its own frozen copy of the event: the error in it is a copy of the caller's (see `copyError`) and a
+ * warning a copy of the one on the result, so nothing a hook does to what it is handed (assigning,
+ * freezing, deleting) changes what the caller gets, the registry's failover or another hook's event.
+ */
 export function emit<E>(hook: ((event: E) => void) | undefined, event: E): void {
-  if (!hook) return;
+  if (typeof hook !== 'function') return;
   try {
     // Typed as returning void, an `async` hook still returns a promise: its rejection is caught here.
-    const returned: unknown = hook(event);
+    const returned: unknown = hook(detached(event));
     if (isThenable(returned)) returned.then(undefined, ignore);
   } catch {
     // A broken logger must not break the call.
@@ -81,3 +86,16 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 function ignore(): void {}
+
+function detached<E>(value: E, depth = 0): E {
+  if (typeof value !== 'object' || value === null) return value;
+  if (UniliveError.isInstance(value)) return Object.freeze(copyError(value)) as E;
+  if (depth > 8) return value;
+  if (Array.isArray(value)) return Object.freeze(value.map((item) => detached(item, depth + 1))) as E;
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return value;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value))
+    copy[key] = detached((value as Record<string, unknown>)[key], depth + 1);
+  return Object.freeze(copy) as E;
+}

@@ -660,8 +660,26 @@ describe('createHttpClient', () => {
       }),
     );
     expect(TimeoutError.isInstance(timedOut)).toBe(true);
-    // Nothing of unilive's own plumbing reaches fetch besides the signal, and both signals were aborted.
-    expect(seen.map((call) => call.keys)).toEqual([['signal'], ['signal']]);
+    // fetch gets every RequestInit field set (a polluted Object.prototype has nothing left to fill in) and
+    // nothing of unilive's own plumbing; both signals were aborted.
+    const complete = [
+      'method',
+      'headers',
+      'body',
+      'redirect',
+      'signal',
+      'referrer',
+      'referrerPolicy',
+      'mode',
+      'credentials',
+      'cache',
+      'integrity',
+      'keepalive',
+      'window',
+      'priority',
+      'duplex',
+    ];
+    expect(seen.map((call) => call.keys)).toEqual([complete, complete]);
     expect(seen.map((call) => call.signal?.aborted)).toEqual([true, true]);
   });
 

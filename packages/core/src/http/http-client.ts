@@ -1,4 +1,3 @@
-import ky, { type KyInstance, type Options } from 'ky';
 import type { GenericSchema } from 'valibot';
 import {
   AbortError,
@@ -17,8 +16,11 @@ import {
   scrubText,
   UniliveError,
   type UniliveErrorOptions,
+  withErrorFields,
 } from '../errors/unilive-error.js';
+import { ownData } from '../inputs.js';
 import type { ProviderId } from '../live-stream.js';
+import { isAbortSignal, once, ownFields, prototypePollution } from '../own.js';
 import type { CallOptions, ProviderSettingsBase } from '../provider.js';
 import { systemClock, systemSleep } from '../runtime.js';
 import type { SecretSet } from '../secrets.js';
@@ -204,55 +206,50 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     }
     return accountKey.key;
   };
-  // The attempt's signal goes to fetch as an option ky passes through untouched: given it as `signal`, ky
-  // would compose it with its own through `AbortSignal.any`, some 10 µs and two weak references per call.
-  const api: KyInstance = ky.create({
-    prefix: baseUrl,
-    retry: 0,
-    timeout: false,
-    throwHttpErrors: false,
-    // fetch follows redirects by default, re-sending a body (a create, restream keys included) to whatever
-    // host the answer names, in clear if it says http, and turning a DELETE into a GET on a 303: redirects
-    // are read here instead.
-    redirect: 'manual',
-    fetch: (input, init) => {
-      const { [attemptSignalOption]: signal, ...rest } = (init ?? {}) as RequestInit & AttemptSignalOption;
-      return (settings.fetch ?? globalThis.fetch)(input, signal ? { ...rest, signal } : rest);
-    },
-  });
-
-  async function request<T>(spec: HttpRequest<T>): Promise<HttpResponse<T>> {
+  async function request<T>(given: HttpRequest<T>): Promise<HttpResponse<T>> {
+    // Everything below reads own properties only: a field an adapter or caller left out (`body`, `query`,
+    // `idempotent`, a hook, `signal`) is absent, whatever `Object.prototype` holds.
+    const spec = ownFields(given);
     const { operation, method } = spec;
-    const runtime = spec.options?.runtime ?? {};
-    const hooks: HttpHooks = runtime.hooks ?? {};
+    const options = ownFields(spec.options);
+    const runtime = ownFields(options.runtime);
+    const hooks: HttpHooks = ownFields(runtime.hooks);
     const now = runtime.clock ?? systemClock;
     const sleep = runtime.sleep ?? systemSleep;
-    const signal = spec.options?.signal;
+    const signal = options.signal;
     const idempotent = spec.idempotent ?? (method === 'GET' || method === 'PUT' || method === 'DELETE');
-    const callTimeoutMs = spec.options?.timeoutMs;
+    const callTimeoutMs = options.timeoutMs;
     const base = { provider: settings.provider, operation };
+    const optionError = (path: string, message: string) =>
+      new InvalidInputError({
+        ...base,
+        message: `${settings.provider} ${operation}: invalid ${path} option`,
+        issues: [{ path, message }],
+        delivery: 'not-sent',
+      });
     if (
       callTimeoutMs !== undefined &&
       (typeof callTimeoutMs !== 'number' || !(callTimeoutMs > 0) || callTimeoutMs > maxTimeoutMs)
     ) {
-      throw new InvalidInputError({
-        ...base,
-        message: `${settings.provider} ${operation}: invalid timeoutMs option`,
-        issues: [
-          {
-            path: 'timeoutMs',
-            message: `expected a number of milliseconds above 0 and at most ${maxTimeoutMs}`,
-          },
-        ],
-        delivery: 'not-sent',
-      });
+      throw optionError('timeoutMs', `expected a number of milliseconds above 0 and at most ${maxTimeoutMs}`);
     }
+    if (signal !== undefined && !isAbortSignal(signal))
+      throw optionError('signal', 'expected an AbortSignal');
     // The call's own limit, and the deadline of a waitForState it serves, whichever comes first.
-    const deadline = Math.min(now() + totalTimeoutMs, runtime.deadline ?? Number.POSITIVE_INFINITY);
+    const deadline = Math.min(
+      now() + totalTimeoutMs,
+      typeof runtime.deadline === 'number' ? runtime.deadline : Number.POSITIVE_INFINITY,
+    );
     const url = new URL(spec.path.replace(/^\//, ''), baseUrl);
-    for (const [key, value] of Object.entries(spec.query ?? {})) {
+    const query = ownFields(spec.query);
+    for (const key of Object.keys(query)) {
+      const value = query[key];
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
+    // Serialised once per call from own properties (`ownData`): a polluted `toJSON` or field never reaches
+    // the body.
+    const body = spec.body === undefined ? null : JSON.stringify(ownData(spec.body));
+    const doFetch = settings.fetch ?? globalThis.fetch;
     // Scrubbing the URL costs a pass over every secret the provider knows, so it is done only for an
     // event someone observes, once per call.
     let safeUrl: string | undefined;
@@ -287,6 +284,13 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       };
       if (signal?.aborted)
         throw report(hooks, event, abortError(errorOptions, signal.reason, outcome('not-sent')));
+      const polluted = prototypePollution();
+      if (polluted !== undefined)
+        throw report(
+          hooks,
+          event,
+          pollutionError(errorOptions, polluted, outcome('not-sent'), `${settings.provider} ${operation}`),
+        );
       const limit = Math.min(callTimeoutMs ?? attemptTimeoutMs, maxTimeoutMs);
       let release: () => void = () => {};
       if (runtime.gate) {
@@ -326,24 +330,19 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       const attemptController = new AbortController();
       const timer = setTimeout(() => attemptController.abort(timeoutMarker), Math.max(0, attemptLimit));
       const onAbort = () => attemptController.abort(signal?.reason);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      signal?.addEventListener('abort', onAbort, once);
       // A custom fetch may ignore the signal, and under load an abort once failed to end a slow body:
       // racing this controller ends the attempt either way.
       const ended = whenAborted(attemptController.signal);
       // Whether anything may have left this machine in this attempt.
       let sending = false;
       try {
-        const headers = { accept: 'application/json', ...(await credentialHeaders(settings, errorOptions)) };
+        const headers = await credentialHeaders(settings, errorOptions, body !== null);
         let target = url;
         let response: Response;
         for (let hops = 0; ; hops += 1) {
           sending = true;
-          const sent = api(target, {
-            method,
-            headers,
-            ...(spec.body === undefined ? {} : { json: spec.body }),
-            [attemptSignalOption]: attemptController.signal,
-          } as Options);
+          const sent = doFetch(target.href, requestInit(method, headers, body, attemptController.signal));
           response = await Promise.race([sent, ended.promise]).catch((error: unknown) => {
             void sent.then(discardBody, () => {});
             throw error;
@@ -519,8 +518,7 @@ function redirectDelivery(status: number): Delivery {
 
 // Errors from the adapter's credential callback pass through here: they learn the call's delivery.
 function withDelivery(error: UniliveError, delivery: Delivery): UniliveError {
-  if (error.delivery === undefined) (error as { delivery: Delivery | undefined }).delivery = delivery;
-  return error;
+  return withErrorFields(error, { delivery });
 }
 
 function isRedirect(response: Response): boolean {
@@ -658,16 +656,47 @@ function gateError(
 
 const timeoutMarker = Symbol('unilive.attempt-timeout');
 
-// ky hands every option it does not know to fetch as its second argument.
-const attemptSignalOption = 'uniliveAttemptSignal';
-type AttemptSignalOption = { [attemptSignalOption]?: AbortSignal };
+/**
+ * What one attempt hands fetch: every field of `RequestInit` set, in an object without a prototype. fetch
+ * implementations read options they were not given from the object they build (undici converts `init` into
+ * a plain object and then reads `referrer`, `window` or `dispatcher` through its prototype chain), and a
+ * custom `fetch` may spread `init` into a plain object: with each field present, a value someone set on
+ * `Object.prototype` is read nowhere. Redirects are never followed by fetch (`manual`): fetch would re-send a
+ * body (a create, restream keys included) to whatever host the answer names, in clear if it says http, and
+ * turn a DELETE into a GET on a 303; the layer reads them instead. The values are fetch's own defaults
+ * otherwise, but for `referrer`, which is none.
+ */
+function requestInit(
+  method: HttpMethod,
+  headers: Headers,
+  body: string | null,
+  signal: AbortSignal,
+): RequestInit {
+  const init = Object.create(null) as RequestInit & { duplex: 'half'; priority: 'auto' };
+  init.method = method;
+  init.headers = new Headers(headers);
+  init.body = body;
+  init.redirect = 'manual';
+  init.signal = signal;
+  init.referrer = '';
+  init.referrerPolicy = 'no-referrer';
+  init.mode = 'cors';
+  init.credentials = 'same-origin';
+  init.cache = 'default';
+  init.integrity = '';
+  init.keepalive = false;
+  init.window = null;
+  init.priority = 'auto';
+  init.duplex = 'half';
+  return init;
+}
 
 // A promise that rejects with the signal's reason once it aborts; `dispose` drops the listener.
 function whenAborted(signal: AbortSignal): { promise: Promise<never>; dispose(): void } {
   let onAbort = () => {};
   const promise = new Promise<never>((_, reject) => {
     onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
+    signal.addEventListener('abort', onAbort, once);
   });
   promise.catch(() => {});
   return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
@@ -683,7 +712,8 @@ function discardBody(response: Response): void {
 async function credentialHeaders(
   settings: HttpClientSettings,
   errorOptions: (extra: UniliveErrorOptions) => UniliveErrorOptions,
-): Promise<Record<string, string>> {
+  hasBody: boolean,
+): Promise<Headers> {
   let headers: Record<string, string>;
   try {
     headers = await settings.headers();
@@ -698,8 +728,12 @@ async function credentialHeaders(
   }
   // fetch refuses such a header with a bare TypeError, which would pass for a network failure and be
   // retried: a credential no header can carry is a configuration problem, reported before anything is sent.
-  for (const [name, value] of Object.entries(headers)) {
-    if (!headerValue.test(value)) {
+  const checked = new Headers();
+  checked.set('accept', 'application/json');
+  if (hasBody) checked.set('content-type', 'application/json');
+  for (const name of Object.keys(headers ?? {})) {
+    const value = headers[name];
+    if (typeof value !== 'string' || !headerValue.test(value) || !headerName.test(name)) {
       throw new InvalidInputError({
         ...errorOptions({
           message: `${settings.provider}: the configured credentials cannot be sent: the ${name} header would carry control characters or characters beyond Latin-1`,
@@ -707,12 +741,15 @@ async function credentialHeaders(
         issues: [{ path: name, message: 'expected only characters an HTTP header can carry' }],
       });
     }
+    checked.set(name, value);
   }
-  return headers;
+  return checked;
 }
 
 // RFC 9110 field-value: tab, space, visible ASCII and obs-text; no CR, LF, NUL or characters beyond 0xFF.
 const headerValue = /^[\t\x20-\x7e\x80-\xff]*$/;
+// RFC 9110 token.
+const headerName = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 function report(hooks: HttpHooks, event: () => HttpEventBase, error: UniliveError) {
   if (hooks.onError) emit(hooks.onError, { ...event(), error });
@@ -725,6 +762,22 @@ function requestIdOf(headers: Headers): string | undefined {
     if (value !== null) return value;
   }
   return undefined;
+}
+
+// Only the property's name, cut: never its value.
+function pollutionError(
+  errorOptions: (extra: UniliveErrorOptions) => UniliveErrorOptions,
+  name: string,
+  delivery: Delivery,
+  where: string,
+): UniliveError {
+  const shown = JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name);
+  return new UniliveError(
+    errorOptions({
+      message: `${where}: Object.prototype carries ${shown}, set by code in this process (a polluted prototype): the runtime's fetch reads such properties into requests, so nothing was sent`,
+      delivery,
+    }),
+  );
 }
 
 function abortError(
@@ -769,7 +822,7 @@ function decodeSuccess<T>(
       status: response.status,
     });
   } catch (error) {
-    if (UniliveError.isInstance(error)) withDelivery(error, delivery);
+    if (UniliveError.isInstance(error)) throw withDelivery(error, delivery);
     throw error;
   }
   return { data, body };

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { ResponseShapeError, type ResponseShapeIssue } from '../errors/errors.js';
 import { idProblem } from '../ids.js';
-import { hardenSchema } from '../inputs.js';
+import { safeParseOwn } from '../inputs.js';
 import type { ProviderId } from '../live-stream.js';
 
 /** Where a response came from, for the error raised when it does not fit. */
@@ -23,12 +23,20 @@ export function parseVendorResponse<T>(
   context: ResponseContext,
 ): T {
   // Hardened once per schema, so a polluted Object.prototype cannot make every answer look malformed.
-  const result = v.safeParse(hardenSchema(schema), body);
+  // Never throws (see safeParseOwn): whatever valibot does, an answer that was not read is a
+  // ResponseShapeError, never retried as if the vendor were unreachable.
+  const result = safeParseOwn(schema, body);
   if (result.success) return result.output;
-  const issues: ResponseShapeIssue[] = result.issues.map((issue) => ({
-    path: v.getDotPath(issue) ?? '$',
-    expected: issue.expected ?? issue.type,
-  }));
+  let issues: ResponseShapeIssue[] = [];
+  try {
+    issues = result.issues.map((issue) => ({
+      path: v.getDotPath(issue) ?? '$',
+      expected: String(issue.expected ?? issue.type),
+    }));
+  } catch {
+    issues = [];
+  }
+  if (issues.length === 0) issues = [{ path: '$', expected: 'a response unilive could read' }];
   const listed = issues
     .slice(0, 5)
     .map((issue) => `${issue.path} (expected ${issue.expected})`)

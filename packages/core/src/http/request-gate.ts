@@ -1,5 +1,7 @@
 import { type InputIssue, InvalidInputError } from '../errors/errors.js';
 import type { Warning } from '../live-stream.js';
+import { readOptions } from '../options.js';
+import { once } from '../own.js';
 import type { Clock, Sleep } from '../runtime.js';
 import { createMemoryGateStore, type GateStore } from './gate-store.js';
 
@@ -22,11 +24,16 @@ export interface RateLimitOptions {
  * Checks `rateLimit` when a client is made: `requestsPerSecond` a finite number above 0, `maxConcurrency`
  * a whole number from 1. Throws `InvalidInputError` naming the setting.
  */
-export function checkRateLimitOptions(options: RateLimitOptions): void {
+export function checkRateLimitOptions(given: RateLimitOptions): RateLimitOptions {
   const issues: InputIssue[] = [];
-  if (typeof options !== 'object' || options === null) {
-    issues.push({ path: 'rateLimit', message: 'expected an object' });
-  } else {
+  // Own, known names first (`maxConcurency` names `maxConcurrency`); the values are checked below.
+  const anything = { check: () => true, expected: 'anything' };
+  const options = readOptions<RateLimitOptions>(
+    given,
+    { requestsPerSecond: anything, maxConcurrency: anything, store: anything },
+    { operation: 'configure', path: 'rateLimit' },
+  );
+  {
     const { requestsPerSecond, maxConcurrency } = options;
     if (
       requestsPerSecond !== undefined &&
@@ -54,6 +61,7 @@ export function checkRateLimitOptions(options: RateLimitOptions): void {
       issues,
     });
   }
+  return options;
 }
 
 /** What a request tells the gate when it asks to start. */
@@ -303,7 +311,7 @@ export function createRequestGate(
       );
       const controller = new AbortController();
       const onAbort = () => controller.abort(signal?.reason);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      signal?.addEventListener('abort', onAbort, once);
       // Without a deadline or a poll interval only a release (or the signal) ends the wait.
       const timed = Number.isFinite(waitMs) ? sleep(waitMs, controller.signal) : aborted(controller.signal);
       timed.catch(() => {});
@@ -356,7 +364,7 @@ export function createRequestGate(
     if (clock() >= deadline) throw new GateDeadlineError(waitingFor);
     const controller = new AbortController();
     const onAbort = () => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, once);
     let entry: (() => void) | undefined;
     const turn = new Promise<void>((resolve) => {
       entry = resolve;
@@ -450,6 +458,6 @@ function isGateStore(value: unknown): value is GateStore {
 
 function aborted(signal: AbortSignal): Promise<void> {
   return new Promise<void>((_, reject) => {
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    signal.addEventListener('abort', () => reject(signal.reason), once);
   });
 }

@@ -196,7 +196,11 @@ describe('migrate', () => {
     const result = await registry.migrate(created.ref, { to: 'new', deleteSource: true });
     expect(result.stream.ref).toBe('new:liveapi1');
     expect(result.sourceDeleted).toBe(false);
-    expect(result.sourceError).toBe(refusal);
+    expect(result.sourceError).toMatchObject({
+      name: refusal.name,
+      message: refusal.message,
+      status: refusal.status,
+    });
     expect(result.sourceError?.providerName).toBe('old');
     expect(result.warnings.at(-1)).toEqual({
       type: 'other',

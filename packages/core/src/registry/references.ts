@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../errors/errors.js';
 import { idProblem } from '../ids.js';
+import { ownValue } from '../own.js';
 
 /** The character between a provider's registry name and the vendor's stream id in a string reference. */
 export const referenceSeparator = ':';
@@ -60,7 +61,9 @@ export function parseStreamReference(reference: unknown, operation = 'reference'
     };
   }
   if (typeof reference === 'object' && reference !== null && !Array.isArray(reference)) {
-    const { provider, id } = reference as { provider?: unknown; id?: unknown };
+    // Own properties only: an object whose `provider` or `id` comes from Object.prototype names nothing.
+    const provider = ownValue(reference, 'provider');
+    const id = ownValue(reference, 'id');
     return {
       provider: checkedName(provider, 'reference.provider', operation),
       id: checkedId(id, 'reference.id', operation),

@@ -4,14 +4,16 @@ import {
   createLiveStreamClient,
   type LiveStreamClient,
   type RequestOptions,
+  readHooks,
   type StartRequestOptions,
 } from '../client/live-stream-client.js';
 import { AbortError, InvalidInputError } from '../errors/errors.js';
-import { UniliveError } from '../errors/unilive-error.js';
+import { UniliveError, withErrorFields } from '../errors/unilive-error.js';
 import { emit, type HttpHooks } from '../http/hooks.js';
 import type { RateLimitOptions } from '../http/request-gate.js';
 import { validateCreateInput } from '../inputs.js';
 import type { LiveStream, LiveStreamState, ProviderId, Warning } from '../live-stream.js';
+import { optionRules, readOptions } from '../options.js';
 import type {
   CreateLiveStreamInput,
   ListOptions,
@@ -222,8 +224,34 @@ const runningStates: readonly LiveStreamState[] = ['ready', 'starting'];
  *   ambiguous, something that is neither a provider nor a client, or a routing order that is not every name
  *   once.
  */
-export function createLiveStreamRegistry(options: LiveStreamRegistryOptions): LiveStreamRegistry {
-  const given = options?.providers;
+export function createLiveStreamRegistry(input: LiveStreamRegistryOptions): LiveStreamRegistry {
+  if (input === undefined)
+    throw configurationError('providers', 'expected an object of providers by name, with at least one');
+  // Own, known names only (`hook`, `ratelimit` name the nearest valid one); hooks checked like a client's.
+  const options = readOptions<LiveStreamRegistryOptions>(
+    input,
+    {
+      providers: optionRules.object,
+      routing: optionRules.object,
+      hooks: optionRules.object,
+      container: optionRules.object,
+      rateLimit: optionRules.object,
+    },
+    { operation: 'configure', path: 'options' },
+  );
+  if (options.hooks !== undefined) options.hooks = readHooks(options.hooks);
+  if (options.routing !== undefined) {
+    options.routing = readOptions<RoutingOptions>(
+      options.routing,
+      {
+        order: { check: Array.isArray, expected: 'an array of provider names' },
+        choose: optionRules.function,
+        failover: optionRules.boolean,
+      },
+      { operation: 'configure', path: 'routing' },
+    );
+  }
+  const given = options.providers;
   if (
     typeof given !== 'object' ||
     given === null ||
@@ -253,9 +281,9 @@ export function createLiveStreamRegistry(options: LiveStreamRegistryOptions): Li
     }
     return { name, providerId: client.providerId, capabilities: client.capabilities, client };
   });
-  const routing = options.routing ?? {};
+  const routing = options.routing ?? (Object.create(null) as RoutingOptions);
   const order = routingOrderOf(entries, routing.order);
-  return new DefaultLiveStreamRegistry(entries, order, routing, options.hooks ?? {});
+  return new DefaultLiveStreamRegistry(entries, order, routing, options.hooks ?? Object.create(null));
 }
 
 function isClient(value: unknown): value is LiveStreamClient {
@@ -308,10 +336,10 @@ function configurationError(path: string, message: string): InvalidInputError {
 // one vendor apart. Written the way the HTTP layer writes `delivery` on errors passing through it.
 function annotate(error: unknown, name: string, maybeCreated?: boolean): unknown {
   if (!UniliveError.isInstance(error)) return error;
-  const writable = error as { providerName: string | undefined; maybeCreated: boolean | undefined };
-  if (writable.providerName === undefined) writable.providerName = name;
-  if (maybeCreated !== undefined && writable.maybeCreated === undefined) writable.maybeCreated = maybeCreated;
-  return error;
+  return withErrorFields(error, {
+    providerName: name,
+    ...(maybeCreated === undefined ? {} : { maybeCreated }),
+  });
 }
 
 class DefaultLiveStreamRegistry implements LiveStreamRegistry {
@@ -561,8 +589,8 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
       await this.retire(source, plan.source, request, stopTimeoutMs);
       result.sourceDeleted = true;
     } catch (error) {
-      annotate(error, source.name);
-      if (UniliveError.isInstance(error)) result.sourceError = error;
+      const annotated = annotate(error, source.name);
+      if (UniliveError.isInstance(annotated)) result.sourceError = annotated;
       warnings.push({
         type: 'other',
         setting: 'deleteSource',

@@ -1,0 +1,119 @@
+import { nearestName } from './config/names.js';
+import { type InputIssue, InvalidInputError } from './errors/errors.js';
+import type { ProviderId } from './live-stream.js';
+import { isAbortSignal } from './own.js';
+
+/** One option a function takes: how to tell a valid value, and what to say when it is not one. */
+export interface OptionRule {
+  check: (value: unknown) => boolean;
+  /** What was expected, for the error (`a function`, `an AbortSignal`). */
+  expected: string;
+}
+
+/** Where the options were given, for the error. */
+export interface OptionsPlace {
+  provider?: ProviderId | undefined;
+  /** The call (`configure`, `waitForState`). */
+  operation: string;
+  /** How the options are named in messages and issue paths (`options`, `hooks`, `rateLimit`). */
+  path: string;
+  /**
+   * What an unknown name is: `refuse` (the default) makes it an issue naming the nearest valid name;
+   * `ignore` leaves it unread (per-call options, which a registry shares with its own).
+   */
+  unknown?: 'refuse' | 'ignore';
+}
+
+/**
+ * Reads an options object the way every public entry point of core does: its own enumerable properties
+ * only (a `hooks` or `rateLimit` left on `Object.prototype` is not the caller's), each read once (a getter
+ * that throws, or a Proxy that refuses to list its keys, is a typed error, not a crash), every name known
+ * (a misspelling such as `maxConcurency` names the nearest valid one) and every value of the expected
+ * type. Returns a copy without a prototype holding the options given; `undefined` gives an empty one.
+ * Throws `InvalidInputError` listing every problem, before anything is sent.
+ */
+export function readOptions<T extends object>(
+  value: unknown,
+  rules: Readonly<Record<string, OptionRule>>,
+  place: OptionsPlace,
+): T {
+  const copy = Object.create(null) as Record<string, unknown>;
+  if (value === undefined) return copy as T;
+  const fail = (issues: InputIssue[]): never => {
+    throw new InvalidInputError({
+      provider: place.provider,
+      operation: place.operation,
+      message: `${place.provider ? `${place.provider} ` : ''}${place.operation}: invalid ${place.path}: ${issues
+        .map((issue) => `${issue.path} (${issue.message})`)
+        .join('; ')}`,
+      issues,
+      delivery: 'not-sent',
+    });
+  };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return fail([{ path: place.path, message: 'expected an object' }]);
+  }
+  let keys: string[];
+  try {
+    keys = Object.keys(value);
+  } catch {
+    return fail([{ path: place.path, message: 'its properties could not be listed' }]);
+  }
+  const known = Object.keys(rules);
+  const issues: InputIssue[] = [];
+  for (const key of keys) {
+    const path = `${place.path}.${key}`;
+    const rule = Object.hasOwn(rules, key) ? rules[key] : undefined;
+    if (!rule) {
+      if (place.unknown === 'ignore') continue;
+      const nearest = nearestName(key, known);
+      issues.push({
+        path,
+        message: nearest
+          ? `unknown option; did you mean "${nearest}"?`
+          : `unknown option; expected one of ${known.join(', ')}`,
+      });
+      continue;
+    }
+    let option: unknown;
+    try {
+      option = (value as Record<string, unknown>)[key];
+    } catch {
+      issues.push({ path, message: 'reading it threw' });
+      continue;
+    }
+    if (option === undefined) continue;
+    if (!rule.check(option)) {
+      issues.push({ path, message: `expected ${rule.expected}` });
+      continue;
+    }
+    copy[key] = option;
+  }
+  if (issues.length > 0) fail(issues);
+  return copy as T;
+}
+
+/** Rules for the common option types. */
+export const optionRules = {
+  function: { check: (value: unknown) => typeof value === 'function', expected: 'a function' },
+  object: {
+    check: (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value),
+    expected: 'an object',
+  },
+  boolean: { check: (value: unknown) => typeof value === 'boolean', expected: 'true or false' },
+  signal: { check: isAbortSignal, expected: 'an AbortSignal' },
+  number: {
+    check: (value: unknown) => typeof value === 'number' && Number.isFinite(value),
+    expected: 'a finite number',
+  },
+  string: { check: (value: unknown) => typeof value === 'string', expected: 'a string' },
+} as const satisfies Record<string, OptionRule>;
+
+/** The hooks `HttpHooks` has, each a function. */
+export const hookRules = {
+  onRequest: optionRules.function,
+  onResponse: optionRules.function,
+  onRetry: optionRules.function,
+  onError: optionRules.function,
+  onWarning: optionRules.function,
+} as const satisfies Record<string, OptionRule>;

@@ -1,0 +1,213 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fakeProvider } from '../test/fake-provider.js';
+import { createLiveStreamClient } from './client/live-stream-client.js';
+import { InvalidInputError, ProviderUnavailableError } from './errors/errors.js';
+import { UniliveError } from './errors/unilive-error.js';
+import type { ErrorEvent } from './http/hooks.js';
+import { createHttpClient } from './http/http-client.js';
+import { prototypePollution } from './own.js';
+import { createLiveStreamRegistry } from './registry/registry.js';
+import { SecretSet } from './secrets.js';
+
+// What a caller hands over is read from its own properties, checked, and what unilive hands back cannot be
+// changed by anyone else holding it.
+
+async function failure(run: () => unknown): Promise<UniliveError> {
+  let caught: unknown;
+  try {
+    await run();
+  } catch (error) {
+    caught = error;
+  }
+  expect(UniliveError.isInstance(caught)).toBe(true);
+  return caught as UniliveError;
+}
+
+function pollute<T>(key: string, value: unknown, run: () => T): T {
+  Object.defineProperty(Object.prototype, key, { value, configurable: true, writable: true });
+  try {
+    return run();
+  } finally {
+    delete (Object.prototype as Record<string, unknown>)[key];
+  }
+}
+
+describe('client, wait and registry options', () => {
+  const provider = () => fakeProvider('vendor-a', { streams: 1 }).provider;
+
+  it('refuses unknown names, naming the nearest valid one, and values of the wrong type', async () => {
+    const cases: [unknown, string][] = [
+      [{ ratelimit: {} }, 'options.ratelimit (unknown option; did you mean "rateLimit"?)'],
+      [{ hooks: { onRequests: () => {} } }, 'hooks.onRequests (unknown option; did you mean "onRequest"?)'],
+      [{ hooks: { onerror: () => {} } }, 'hooks.onerror (unknown option; did you mean "onError"?)'],
+      [{ hooks: { onError: 'log' } }, 'hooks.onError (expected a function)'],
+      [
+        { rateLimit: { maxConcurency: 2 } },
+        'rateLimit.maxConcurency (unknown option; did you mean "maxConcurrency"?)',
+      ],
+      [{ hooks: 'x' }, 'options.hooks (expected an object)'],
+      ['fast', 'options (expected an object)'],
+    ];
+    for (const [options, issue] of cases) {
+      const error = await failure(() => createLiveStreamClient(provider(), options as never));
+      expect(InvalidInputError.isInstance(error)).toBe(true);
+      expect(error.message).toContain(issue);
+    }
+  });
+
+  it('turns a throwing getter or a Proxy that refuses to list its keys into InvalidInputError', async () => {
+    const getter = {
+      get onRequest() {
+        throw new Error('boom');
+      },
+    };
+    const proxy = new Proxy(
+      {},
+      {
+        ownKeys() {
+          throw new Error('no');
+        },
+      },
+    );
+    for (const hooks of [getter, proxy]) {
+      const error = await failure(() => createLiveStreamClient(provider(), { hooks: hooks as never }));
+      expect(InvalidInputError.isInstance(error)).toBe(true);
+      expect(error.issues[0]?.path).toMatch(/^hooks/);
+    }
+  });
+
+  it('reads no option from Object.prototype', async () => {
+    const fake = fakeProvider('vendor-a', { streams: 1 });
+    let heard = 0;
+    const client = pollute('hooks', { onWarning: () => (heard += 1) }, () =>
+      pollute('rateLimit', { requestsPerSecond: 'x' }, () => createLiveStreamClient(fake.provider)),
+    );
+    await client.get('vendora1');
+    expect(heard).toBe(0);
+  });
+
+  it('checks wait options before any request: strings, numbers for events, null, unknown names', async () => {
+    const fake = fakeProvider('vendor-a', { streams: 1 });
+    const client = createLiveStreamClient(fake.provider);
+    for (const options of ['fast', null, 42, { events: 42 }, { timeout: 5 }, { signal: 'x' }]) {
+      const error = await failure(() => client.waitForState('vendora1', 'ready', options as never));
+      expect(InvalidInputError.isInstance(error)).toBe(true);
+      expect(error.delivery).toBe('not-sent');
+    }
+    expect(fake.calls).toEqual([]);
+    const error = await failure(() => client.get('vendora1', { signal: 'x' } as never));
+    expect(error.message).toContain('options.signal (expected an AbortSignal)');
+  });
+
+  it('refuses a registry reference whose provider and id come from Object.prototype', async () => {
+    const registry = createLiveStreamRegistry({
+      providers: { a: fakeProvider('vendor-a', { streams: 1 }).provider },
+    });
+    const error = await pollute('provider', 'a', () =>
+      pollute('id', 'vendora1', () => failure(() => registry.get({} as never))),
+    );
+    expect(InvalidInputError.isInstance(error)).toBe(true);
+    const typo = await failure(() =>
+      createLiveStreamRegistry({ providers: { a: fakeProvider('vendor-a').provider }, hook: {} } as never),
+    );
+    expect(typo.message).toContain('did you mean "hooks"?');
+  });
+});
+
+describe('errors cannot be changed by a hook', () => {
+  const unavailable = () =>
+    createHttpClient({
+      provider: 'test-vendor',
+      baseUrl: 'https://api.vendor.test',
+      headers: () => ({ authorization: 'Bearer token-1234' }),
+      secrets: new SecretSet(),
+      retry: { maxRetries: 0 },
+      fetch: (async () => new Response('{"message":"down"}', { status: 503 })) as typeof fetch,
+    });
+
+  it('hands hooks a frozen copy: assigning, freezing or sealing it changes nothing the caller gets', async () => {
+    const seen: UniliveError[] = [];
+    const tamper = (event: ErrorEvent) => {
+      seen.push(event.error);
+      const error = event.error as unknown as Record<string, unknown>;
+      error.status = 200;
+      error.message = 'all good';
+      error.delivery = 'not-sent';
+      Object.freeze(event.error);
+    };
+    const error = await failure(() =>
+      unavailable().request({
+        operation: 'get',
+        method: 'GET',
+        path: 's',
+        options: { runtime: { hooks: { onError: tamper } } },
+      }),
+    );
+    expect(seen[0]).not.toBe(error);
+    expect(ProviderUnavailableError.isInstance(error)).toBe(true);
+    expect(error.status).toBe(503);
+    expect(error.delivery).toBe('unknown');
+    expect(error.message).toBe('test-vendor get failed (HTTP 503)');
+    expect(() => {
+      (error as unknown as { status: number }).status = 200;
+    }).toThrow(TypeError);
+  });
+
+  it('a registry keeps its bookkeeping whatever a hook does to the error it hears', async () => {
+    const failing = fakeProvider('vendor-a');
+    failing.script({
+      kind: 'fail',
+      error: new ProviderUnavailableError({
+        provider: 'vendor-a',
+        message: 'down',
+        status: 503,
+        delivery: 'unknown',
+      }),
+    });
+    const registry = createLiveStreamRegistry({
+      providers: { a: failing.provider },
+      hooks: { onWarning: (event) => Object.freeze(event) },
+    });
+    const error = await failure(() => registry.create({ name: 'x' }));
+    expect(error.providerName).toBe('a');
+    expect(error.maybeCreated).toBe(true);
+  });
+});
+
+describe('a polluted Object.prototype', () => {
+  it('makes the HTTP layer send nothing, naming the property, for any name and any JSON value', async () => {
+    const name = fc.stringMatching(/^[a-zA-Z_$][\w$]{0,12}$/).filter((key) => !(key in Object.prototype));
+    await fc.assert(
+      fc.asyncProperty(name, fc.jsonValue({ maxDepth: 2 }), async (key, value) => {
+        let sent = 0;
+        const http = createHttpClient({
+          provider: 'test-vendor',
+          baseUrl: 'https://api.vendor.test',
+          headers: () => ({}),
+          secrets: new SecretSet(),
+          fetch: (async () => {
+            sent += 1;
+            return new Response('{}');
+          }) as typeof fetch,
+        });
+        const error = await pollute(key, value, () =>
+          failure(() => http.request({ operation: 'get', method: 'GET', path: 's' })),
+        );
+        expect(sent).toBe(0);
+        expect(error.delivery).toBe('not-sent');
+        expect(error.message).toContain(`Object.prototype carries ${JSON.stringify(key)}`);
+      }),
+      { numRuns: 100 },
+    );
+    expect(prototypePollution()).toBeUndefined();
+  });
+
+  it('counts methods a polyfill adds as no pollution', () => {
+    pollute(
+      'polyfilled',
+      () => 1,
+      () => expect(prototypePollution()).toBeUndefined(),
+    );
+  });
+});

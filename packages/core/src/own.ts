@@ -1,0 +1,99 @@
+/**
+ * Reading what a caller handed over from its own properties only.
+ *
+ * Any code in the process (a vulnerable deep merge of `{"__proto__": {"method": "DELETE"}}`) can set a
+ * property on `Object.prototype`, and every plain object then appears to carry it: an option object that
+ * leaves `method`, `headers` or `hooks` out would read the polluted value instead. Core reads options,
+ * settings and request descriptions through these helpers, and builds the objects it hands to fetch, to its
+ * own layers and to hooks without a prototype or with every field set, so what is sent and what a call does
+ * depend only on what the caller wrote. Values only a JSON merge can set (strings, numbers, booleans,
+ * objects, arrays) are in scope; code that can put a function on `Object.prototype` already runs in the
+ * process.
+ */
+
+/** The property's value when `value` has it as its own, else `undefined`. Never reads the prototype chain. */
+export function ownValue(value: unknown, key: string): unknown {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return undefined;
+  return Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+/**
+ * A shallow copy of `value`'s own enumerable string-keyed properties in an object without a prototype, or
+ * an empty such object for `undefined` and `null`. A getter is read once, here.
+ */
+export function ownFields<T extends object>(value: T | undefined | null): T {
+  const copy = Object.create(null) as Record<string, unknown>;
+  if (value === undefined || value === null) return copy as T;
+  for (const key of Object.keys(value)) copy[key] = (value as Record<string, unknown>)[key];
+  return copy as T;
+}
+
+/** True for an `AbortSignal` (or a signal of another realm with the same shape). */
+export function isAbortSignal(value: unknown): value is AbortSignal {
+  if (typeof AbortSignal !== 'undefined' && value instanceof AbortSignal) return true;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { aborted?: unknown }).aborted === 'boolean' &&
+    typeof (value as { addEventListener?: unknown }).addEventListener === 'function' &&
+    typeof (value as { removeEventListener?: unknown }).removeEventListener === 'function'
+  );
+}
+
+/**
+ * `{ once: true }` for `addEventListener`, without a prototype: Node reads `signal`, `capture` and
+ * `passive` from the options object, and a polluted `Object.prototype.signal` made every listener throw.
+ */
+export const once: AddEventListenerOptions = Object.freeze(
+  Object.assign(Object.create(null) as AddEventListenerOptions, { once: true }),
+);
+
+/**
+ * A data property descriptor without a prototype: `Object.defineProperty` reads `get` and `set` from the
+ * descriptor, through its prototype chain, and a polluted `Object.prototype.get` made it throw.
+ */
+export function dataProperty(
+  value: unknown,
+  flags: { enumerable?: boolean; writable?: boolean; configurable?: boolean } = {},
+): PropertyDescriptor {
+  const descriptor = Object.create(null) as PropertyDescriptor;
+  descriptor.value = value;
+  descriptor.enumerable = Object.hasOwn(flags, 'enumerable') ? flags.enumerable === true : false;
+  descriptor.writable = Object.hasOwn(flags, 'writable') ? flags.writable === true : false;
+  descriptor.configurable = Object.hasOwn(flags, 'configurable') ? flags.configurable === true : false;
+  return descriptor;
+}
+
+// What Object.prototype holds in every JavaScript engine.
+const standardPrototypeNames = new Set([
+  'constructor',
+  '__defineGetter__',
+  '__defineSetter__',
+  'hasOwnProperty',
+  '__lookupGetter__',
+  '__lookupSetter__',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toString',
+  'valueOf',
+  '__proto__',
+  'toLocaleString',
+]);
+
+/**
+ * The first property someone added to `Object.prototype` whose value is data (a string, number, boolean,
+ * object, array or null: what a vulnerable deep merge of `{"__proto__": {…}}` leaves), or `undefined`.
+ * Methods added by polyfills are not counted. Core's own code reads only own properties, but the runtime's
+ * `fetch` does not: Node's reads `query`, `body`, `status`, `signal`, `dispatcher`, timeouts and more from
+ * its internal objects through their prototype, so a polluted `query` is appended to every URL. The HTTP
+ * layer refuses to send while this finds one.
+ */
+export function prototypePollution(): string | undefined {
+  for (const name of Object.getOwnPropertyNames(Object.prototype)) {
+    if (standardPrototypeNames.has(name)) continue;
+    const descriptor = Object.getOwnPropertyDescriptor(Object.prototype, name);
+    if (descriptor && Object.hasOwn(descriptor, 'value') && typeof descriptor.value !== 'function')
+      return name;
+  }
+  return undefined;
+}
