@@ -73,7 +73,7 @@ describe('client, wait and registry options', () => {
     for (const hooks of [getter, proxy]) {
       const error = await failure(() => createLiveStreamClient(provider(), { hooks: hooks as never }));
       expect(InvalidInputError.isInstance(error)).toBe(true);
-      expect(error.issues[0]?.path).toMatch(/^hooks/);
+      expect((error as InvalidInputError).issues[0]?.path).toMatch(/^hooks/);
     }
   });
 
