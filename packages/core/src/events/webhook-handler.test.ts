@@ -216,3 +216,124 @@ describe('node adapter', () => {
     expect(response.statusCode).toBe(413);
   });
 });
+
+describe('bodies that never end, lie about their size or stall', () => {
+  // A body that keeps coming, 64 KiB a chunk, counting what was pulled from it.
+  function endless() {
+    let pulled = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 65_536;
+        controller.enqueue(new Uint8Array(65_536).fill(0x20));
+      },
+    });
+    return { stream, pulled: () => pulled };
+  }
+
+  it('handleWebhook stops reading an endless body at maxBodyBytes and answers 413', async () => {
+    const { handleWebhook } = createWebhookHandler({ parse, maxBodyBytes: 1024 * 1024 });
+    const { stream, pulled } = endless();
+    const response = await handleWebhook(
+      new Request('https://app.test/hook', {
+        method: 'POST',
+        headers: signed,
+        body: stream,
+        duplex: 'half',
+      } as RequestInit),
+    );
+    expect(response.status).toBe(413);
+    expect(response.headers.get('connection')).toBe('close');
+    // Read as a stream: the cap plus what was queued ahead, never the whole body.
+    expect(pulled()).toBeLessThan(4 * 1024 * 1024);
+    expect(received).toEqual([]);
+  });
+
+  it('both handlers answer 413 to a declared Content-Length over the cap before reading a byte', async () => {
+    const handler = createWebhookHandler({ parse, maxBodyBytes: 1024 });
+    const { stream, pulled } = endless();
+    const response = await handler.handleWebhook(
+      new Request('https://app.test/hook', {
+        method: 'POST',
+        headers: { ...signed, 'content-length': String(4 * 1024 ** 3) },
+        body: stream,
+        duplex: 'half',
+      } as RequestInit),
+    );
+    expect(response.status).toBe(413);
+    expect(pulled()).toBeLessThanOrEqual(65_536 * 2);
+    let read = 0;
+    const request = Object.assign(
+      Readable.from(
+        (async function* () {
+          read += 1;
+          yield Buffer.from(body);
+        })(),
+      ),
+      { method: 'POST', url: '/hook', headers: { ...signed, 'content-length': String(4 * 1024 ** 3) } },
+    );
+    const answer = { statusCode: 0, headers: {} as Record<string, string>, body: '' };
+    await handler.node(request, {
+      set statusCode(code: number) {
+        answer.statusCode = code;
+      },
+      get statusCode() {
+        return answer.statusCode;
+      },
+      setHeader: (name: string, value: string) => {
+        answer.headers[name] = value;
+      },
+      end: (text?: string) => {
+        answer.body = text ?? '';
+      },
+    });
+    expect(answer.statusCode).toBe(413);
+    expect(read).toBe(0);
+  });
+
+  it('both handlers answer 408 to a body that stops sending, and the parser never runs', async () => {
+    const handler = createWebhookHandler({ parse, bodyIdleTimeoutMs: 20 });
+    const stalled = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"id":'));
+      },
+    });
+    const response = await handler.handleWebhook(
+      new Request('https://app.test/hook', {
+        method: 'POST',
+        headers: signed,
+        body: stalled,
+        duplex: 'half',
+      } as RequestInit),
+    );
+    expect(response.status).toBe(408);
+    expect(await response.json()).toEqual({ error: 'body-timeout' });
+    const request = Object.assign(
+      Readable.from(
+        (async function* () {
+          yield Buffer.from('{"id":');
+          await new Promise(() => {});
+        })(),
+      ),
+      { method: 'POST', url: '/hook', headers: signed },
+    );
+    let status = 0;
+    await handler.node(request, {
+      statusCode: 0,
+      setHeader: () => {},
+      end() {
+        status = this.statusCode;
+      },
+    });
+    expect(status).toBe(408);
+    expect(received).toEqual([]);
+  });
+
+  it('refuses a maxBodyBytes or bodyIdleTimeoutMs that is no whole number from 1', () => {
+    for (const bad of [0, -1, 1.5, Number.NaN, '10']) {
+      expect(() => createWebhookHandler({ parse, maxBodyBytes: bad as number })).toThrow(/maxBodyBytes/);
+      expect(() => createWebhookHandler({ parse, bodyIdleTimeoutMs: bad as number })).toThrow(
+        /bodyIdleTimeoutMs/,
+      );
+    }
+  });
+});

@@ -1,7 +1,7 @@
-import { WebhookVerificationError } from '../errors/errors.js';
+import { InvalidInputError, WebhookVerificationError } from '../errors/errors.js';
 import type { LiveStreamEventHub } from './event-hub.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
-import { readWebhookBody, type WebhookHeaders, type WebhookParser } from './webhook-input.js';
+import { readWebhookBody, type WebhookHeaders, type WebhookParser, webhookHeader } from './webhook-input.js';
 
 /** Options of {@link createWebhookHandler}. */
 export interface WebhookHandlerOptions {
@@ -17,8 +17,17 @@ export interface WebhookHandlerOptions {
    * is answered 500, so vendors that retry deliver again.
    */
   onEvents?: ((events: LiveStreamEvent[]) => void | Promise<void>) | undefined;
-  /** Bodies larger than this are refused with 413. Default 10 MiB (Wowza Real-Time thumbnails are JPEGs). */
+  /**
+   * Bodies larger than this are refused with 413, at once when the request declares a larger
+   * `Content-Length`, else as soon as the bytes read pass it (the body is read as a stream, never whole).
+   * Default 10 MiB (Wowza Real-Time thumbnails are JPEGs).
+   */
   maxBodyBytes?: number | undefined;
+  /**
+   * A body that sends nothing for this long is abandoned with 408 (`{ error: 'body-timeout' }`), so a
+   * sender that stalls cannot hold the handler. Default 10 s.
+   */
+  bodyIdleTimeoutMs?: number | undefined;
   /**
    * Hears what made the handler answer 500: a configuration problem of `parse` (a missing secret is an
    * `AuthenticationError`), a vendor failure in `confirm` mode, or `onEvents` failing. The sender learns
@@ -83,6 +92,19 @@ const defaultMaxBodyBytes = 10 * 1024 * 1024;
  */
 export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
   const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
+  const idleTimeoutMs = options.bodyIdleTimeoutMs ?? defaultBodyIdleTimeoutMs;
+  for (const [name, value] of [
+    ['maxBodyBytes', maxBodyBytes],
+    ['bodyIdleTimeoutMs', idleTimeoutMs],
+  ] as const) {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+      throw new InvalidInputError({
+        operation: 'configure',
+        message: `createWebhookHandler: ${name} must be a whole number from 1`,
+        issues: [{ path: name, message: 'expected a whole number from 1' }],
+      });
+    }
+  }
 
   async function process(
     body: unknown,
@@ -111,7 +133,11 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     try {
       return await run();
     } catch (error) {
-      if (error instanceof BodyTooLarge) return { status: 413, body: { error: 'body-too-large' } };
+      // The rest of such a body is never read: the connection closes once the answer is written.
+      if (error instanceof BodyTooLarge)
+        return { status: 413, body: { error: 'body-too-large' }, headers: { connection: 'close' } };
+      if (error instanceof BodyStalled)
+        return { status: 408, body: { error: 'body-timeout' }, headers: { connection: 'close' } };
       // The failure itself stays with the application (onEvents, configuration): the sender learns nothing.
       try {
         options.onError?.(error);
@@ -125,10 +151,8 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   return {
     async handleWebhook(request: Request): Promise<Response> {
       const outcome = await safely(async () => {
-        const declared = Number(request.headers.get('content-length') ?? 0);
-        if (declared > maxBodyBytes) throw new BodyTooLarge();
-        const bytes = new Uint8Array(await request.arrayBuffer());
-        if (bytes.byteLength > maxBodyBytes) throw new BodyTooLarge();
+        if (declaredLength(request.headers.get('content-length')) > maxBodyBytes) throw new BodyTooLarge();
+        const bytes = await readCapped(requestChunks(request), maxBodyBytes, idleTimeoutMs);
         return process(bytes, request.headers, request.url, request.method);
       });
       return new Response(JSON.stringify(outcome.body), {
@@ -139,7 +163,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
 
     async node(request: NodeWebhookRequest, response: NodeWebhookResponse): Promise<void> {
       const outcome = await safely(async () => {
-        const body = await nodeBody(request, maxBodyBytes);
+        const body = await nodeBody(request, maxBodyBytes, idleTimeoutMs);
         return process(body, request.headers, request.originalUrl ?? request.url, request.method);
       });
       response.statusCode = outcome.status;
@@ -151,25 +175,61 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
 }
 
 class BodyTooLarge extends Error {}
+class BodyStalled extends Error {}
 
-// The raw body of a Node request: what a body parser left, when it left bytes or text; else the stream.
-async function nodeBody(request: NodeWebhookRequest, maxBodyBytes: number): Promise<unknown> {
-  const given = request.body;
-  if (typeof given === 'string' || given instanceof Uint8Array) {
-    if ((typeof given === 'string' ? given.length : given.byteLength) > maxBodyBytes)
-      throw new BodyTooLarge();
-    return given;
-  }
-  // A parser that consumed the stream left an object: refuse it with the targeted message.
-  if (given !== undefined && request.readableEnded !== false) return given;
+const defaultBodyIdleTimeoutMs = 10_000;
+
+// A declared Content-Length, or 0 when absent or unreadable (then the count while reading decides).
+function declaredLength(value: string | string[] | undefined | null): number {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (text === undefined || text === null || !/^\d+$/.test(text.trim())) return 0;
+  return Number(text.trim());
+}
+
+// The chunks of a fetch Request's body; cancelling the iterator cancels the stream.
+function requestChunks(request: Request): AsyncIterator<unknown> {
+  const reader = request.body?.getReader();
+  if (!reader) return { next: async () => ({ done: true, value: undefined }) };
+  return {
+    next: () => reader.read() as Promise<IteratorResult<unknown>>,
+    return: async () => {
+      await reader.cancel().catch(() => {});
+      return { done: true, value: undefined };
+    },
+  };
+}
+
+// Reads a body chunk by chunk: past `maxBodyBytes` it stops at once (BodyTooLarge), and a chunk that
+// takes longer than `idleTimeoutMs` to come ends it (BodyStalled); either way the source is told to stop.
+async function readCapped(
+  source: AsyncIterator<unknown>,
+  maxBodyBytes: number,
+  idleTimeoutMs: number,
+): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   const encoder = new TextEncoder();
-  for await (const chunk of request) {
-    const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : readWebhookBody(chunk, 'webhook');
-    size += bytes.byteLength;
-    if (size > maxBodyBytes) throw new BodyTooLarge();
-    chunks.push(bytes);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    for (;;) {
+      const stalled = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new BodyStalled()), idleTimeoutMs);
+      });
+      const next = source.next();
+      next.catch(() => {});
+      const result = await Promise.race([next, stalled]);
+      clearTimeout(timer);
+      if (result.done) break;
+      const chunk = result.value;
+      const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : readWebhookBody(chunk, 'webhook');
+      size += bytes.byteLength;
+      if (size > maxBodyBytes) throw new BodyTooLarge();
+      chunks.push(bytes);
+    }
+  } catch (error) {
+    clearTimeout(timer);
+    void Promise.resolve(source.return?.()).catch(() => {});
+    throw error;
   }
   const body = new Uint8Array(size);
   let offset = 0;
@@ -178,4 +238,24 @@ async function nodeBody(request: NodeWebhookRequest, maxBodyBytes: number): Prom
     offset += chunk.byteLength;
   }
   return body;
+}
+
+// The raw body of a Node request: what a body parser left, when it left bytes or text; else the stream.
+async function nodeBody(
+  request: NodeWebhookRequest,
+  maxBodyBytes: number,
+  idleTimeoutMs: number,
+): Promise<unknown> {
+  const given = request.body;
+  if (typeof given === 'string' || given instanceof Uint8Array) {
+    if ((typeof given === 'string' ? given.length : given.byteLength) > maxBodyBytes)
+      throw new BodyTooLarge();
+    return given;
+  }
+  // A parser that consumed the stream left an object: refuse it with the targeted message.
+  if (given !== undefined && request.readableEnded !== false) return given;
+  // A declared length past the cap is refused before a byte is read.
+  if (declaredLength(webhookHeader(request.headers, 'content-length')) > maxBodyBytes)
+    throw new BodyTooLarge();
+  return readCapped(request[Symbol.asyncIterator](), maxBodyBytes, idleTimeoutMs);
 }
