@@ -1,5 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { InvalidInputError, ProviderUnavailableError, type WebhookVerificationError } from '@unilive/core';
+import {
+  InvalidInputError,
+  ProviderUnavailableError,
+  UniliveError,
+  type WebhookVerificationError,
+} from '@unilive/core';
 import { createWebhookKeyPair, signWebhook } from '@unilive/testing';
 import { loadWebhookFixtures, runWebhookContract } from '@unilive/testing/contract';
 import { describe, expect, it } from 'vitest';
@@ -95,6 +100,32 @@ describe('videosdk parseWebhook', () => {
     const forged = await signWebhook('videosdk', payload, { privateKey: stranger.privateKey });
     await failure(() => parseWebhook(forged, { keySource: source }));
     expect(fetches).toBe(2);
+  });
+
+  it('fetches the key only from the configured origin: no redirect elsewhere, no plain http, no odd base URL', async () => {
+    for (const baseUrl of [
+      'http://evil.example',
+      'javascript:alert(1)',
+      'https://user:pass@videosdk.test',
+      'ftp://x',
+    ]) {
+      expect(() => videosdkPublicKey({ baseUrl })).toThrow(/baseUrl/);
+    }
+    const signed = await signWebhook('videosdk', payload, { privateKey: vendor.privateKey });
+    for (const location of ['http://videosdk.test/key', 'https://evil.example/key']) {
+      const fetched: string[] = [];
+      const source = videosdkPublicKey({
+        baseUrl: 'https://videosdk.test',
+        fetch: async (url) => {
+          fetched.push(String(url));
+          return new Response(null, { status: 302, headers: { location } });
+        },
+      });
+      const error = await failure(() => parseWebhook(signed, { keySource: source }));
+      expect(UniliveError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toContain('not followed');
+      expect(fetched).toEqual(['https://videosdk.test/v2/public/rsa-public-key']);
+    }
   });
 
   it('a key endpoint that fails is a ProviderUnavailableError, and the next delivery tries again', async () => {

@@ -1,5 +1,6 @@
 import {
   type Clock,
+  createHttpClient,
   decodeBase64,
   deliveryDigest,
   environment,
@@ -13,6 +14,7 @@ import {
   ProviderUnavailableError,
   parseWebhookJson,
   readWebhookBody,
+  SecretSet,
   systemClock,
   verifyRsaSha256,
   type WebhookInput,
@@ -58,7 +60,7 @@ export interface VideosdkPublicKeySettings {
   clock?: Clock | undefined;
 }
 
-const publicKeyResponseSchema = v.looseObject({ publicKey: v.string() });
+const publicKeyResponseSchema = v.looseObject({ publicKey: v.optional(v.unknown()) });
 
 /**
  * The videosdk webhook public key from `GET /v2/public/rsa-public-key`, fetched once and cached. When a
@@ -66,42 +68,46 @@ const publicKeyResponseSchema = v.looseObject({ publicKey: v.string() });
  * rotated it.
  */
 export function videosdkPublicKey(settings: VideosdkPublicKeySettings = {}): VideosdkPublicKeySource {
-  const baseUrl = (settings.baseUrl ?? videosdkWebhookDefaultBaseUrl).replace(/\/+$/, '');
   const clock = settings.clock ?? systemClock;
   const refreshMs = settings.refreshMs ?? 600_000;
+  const secrets = new SecretSet();
+  if (settings.token) secrets.add(settings.token);
+  // Through core's HTTP layer, like every other request: the base URL is checked here (https, or http to
+  // this machine; no user information, no other scheme), a redirect to another origin or to http is never
+  // followed, the answer is capped and timed, and errors are typed and scrubbed. The key decides which
+  // deliveries are trusted, so it never comes from anywhere but the configured origin.
+  const http = createHttpClient({
+    provider,
+    baseUrl: settings.baseUrl ?? videosdkWebhookDefaultBaseUrl,
+    headers: () => (settings.token ? { authorization: settings.token } : {}),
+    secrets,
+    fetch: settings.fetch,
+    timeoutMs: 10_000,
+    totalTimeoutMs: 20_000,
+    retry: { maxRetries: 0 },
+    maxResponseBytes: 64 * 1024,
+  });
   let current: Promise<CryptoKey> | undefined;
   let fetchedAt = Number.NEGATIVE_INFINITY;
 
   const load = async (): Promise<CryptoKey> => {
     fetchedAt = clock();
-    const failure = (message: string, status?: number) =>
-      new ProviderUnavailableError({
-        provider,
-        operation: 'parseWebhook',
-        status,
-        message: `${provider} webhook: ${message}`,
-      });
-    let response: Response;
-    try {
-      response = await (settings.fetch ?? fetch)(`${baseUrl}/v2/public/rsa-public-key`, {
-        headers: { accept: 'application/json', ...(settings.token ? { authorization: settings.token } : {}) },
-      });
-    } catch (error) {
+    const response = await http.request({
+      operation: 'parseWebhook',
+      method: 'GET',
+      path: 'v2/public/rsa-public-key',
+      schema: publicKeyResponseSchema,
+    });
+    const pem = response.data.publicKey;
+    const key = typeof pem === 'string' ? await importRsaPublicKey(pem) : undefined;
+    if (!key) {
       throw new ProviderUnavailableError({
         provider,
         operation: 'parseWebhook',
-        message: `${provider} webhook: the public key could not be fetched`,
-        cause: error,
+        status: response.status,
+        message: `${provider} webhook: the public key endpoint answered no PEM public key`,
       });
     }
-    if (!response.ok)
-      throw failure(`fetching the public key answered HTTP ${response.status}`, response.status);
-    const parsed = v.safeParse(
-      hardenSchema(publicKeyResponseSchema),
-      await response.json().catch(() => undefined),
-    );
-    const key = parsed.success ? await importRsaPublicKey(parsed.output.publicKey) : undefined;
-    if (!key) throw failure('the public key endpoint answered no PEM public key', response.status);
     return key;
   };
 
