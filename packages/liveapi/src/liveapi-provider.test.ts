@@ -395,6 +395,23 @@ describe('credentials', () => {
 });
 
 describe('get', () => {
+  it('reads creation_time sent as a number as an epoch, and never fails the stream for a date', async () => {
+    for (const [value, expected] of [
+      [1646038490, '2022-02-28T08:54:50.000Z'],
+      [1646038490339, '2022-02-28T08:54:50.339Z'],
+      [false, undefined],
+      [{ $date: '2022-02-28' }, undefined],
+    ] as const) {
+      const { provider } = setup();
+      nock(origin)
+        .get(`/live_streams/${fixtureStreamId}`)
+        .reply(200, { ...bodyOf('get'), creation_time: value });
+      const stream = await provider.get(fixtureStreamId);
+      expect(stream.createdAt?.toISOString(), String(value)).toBe(expected);
+      expect((stream.raw as { creation_time: unknown }).creation_time).toEqual(value);
+    }
+  });
+
   it('maps an idle stream', async () => {
     const { provider, requests } = setup();
     replay('get');

@@ -1,8 +1,14 @@
+import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { ResponseShapeError } from '../errors/errors.js';
 import { endpointSchemes, isEndpointUrl } from '../live-stream.js';
-import { parseVendorResponse, vendorStreamId } from './parse-response.js';
+import {
+  parseVendorResponse,
+  vendorCountField,
+  vendorStreamId,
+  vendorTimestampField,
+} from './parse-response.js';
 
 // Found by the reliability suite's drift tests: vendors' ids and URLs were trusted as sent.
 describe('vendorStreamId', () => {
@@ -45,5 +51,42 @@ describe('isEndpointUrl', () => {
       expect(isEndpointUrl(protocol, url), `${protocol} ${url}`).toBe(false);
     }
     expect(Object.keys(endpointSchemes)).toHaveLength(9);
+  });
+});
+
+describe('the fields every adapter reads lists and dates with', () => {
+  it('vendorCountField reads a count sent as a number or as a string of digits, and anything else as absent', () => {
+    const page = v.looseObject({ page: vendorCountField });
+    fc.assert(
+      fc.property(fc.oneof(fc.nat(), fc.nat().map(String), fc.anything()), (value) => {
+        const parsed = v.safeParse(page, { page: value });
+        // Never fails the answer it is part of.
+        expect(parsed.success).toBe(true);
+        const read = parsed.success ? parsed.output.page : 'failed';
+        const expected =
+          typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
+            ? value
+            : typeof value === 'string' && /^\s*\d{1,15}\s*$/.test(value)
+              ? Number(value)
+              : undefined;
+        expect(read).toBe(expected);
+      }),
+    );
+    expect(v.parse(page, { page: '2' }).page).toBe(2);
+    expect(v.parse(page, { page: 'two' }).page).toBeUndefined();
+    expect(v.parse(page, { page: -1 }).page).toBeUndefined();
+    expect(v.parse(page, { page: 1.5 }).page).toBeUndefined();
+  });
+
+  it('vendorTimestampField keeps a string or a number for parseVendorTimestamp, and reads any other type as absent', () => {
+    const stream = v.looseObject({ created_at: vendorTimestampField });
+    fc.assert(
+      fc.property(fc.anything(), (value) => {
+        const parsed = v.safeParse(stream, { created_at: value });
+        expect(parsed.success).toBe(true);
+        const read = parsed.success ? parsed.output.created_at : 'failed';
+        expect(read).toBe(typeof value === 'string' || typeof value === 'number' ? value : undefined);
+      }),
+    );
   });
 });
