@@ -130,19 +130,6 @@ describe.skipIf(!redisServer)('a fleet of processes sharing one vendor account t
     expect(arrivals.length, perWindow(arrivals)).toBeLessThanOrEqual(allowed(arrivals));
   });
 
-  it('the same fleet pacing each process in its own memory sends far over the budget (what sharing prevents)', async () => {
-    // Each process spaces its 9 requests 455 ms apart, all within one window: 27 where the budget allows 11
-    // per window (22 over a span of up to 5 s).
-    const { reports, arrivals } = await runFleet({
-      processes: 3,
-      creates: 9,
-      requestsPerSecond: rate.requestsPerSecond,
-      shared: false,
-    });
-    expect(reports.map((report) => report.created)).toEqual([9, 9, 9]);
-    expect(arrivals.length, perWindow(arrivals)).toBeGreaterThan(allowed(arrivals));
-  });
-
   it("a 429's Retry-After holds every process until it ends", async () => {
     sandbox.injectFault('liveapi', 'create', { type: 'rate-limit', retryAfterSeconds: 4, times: 1 });
     const { reports, arrivals } = await runFleet({
