@@ -52,6 +52,99 @@ describe('isEndpointUrl', () => {
     }
     expect(Object.keys(endpointSchemes)).toHaveLength(9);
   });
+
+  // The plain shapes are read by a pattern rather than the URL parser: the verdict must be the parser's on
+  // every URL, plain or not, including hosts the parser reads as numbers or IDNA and ports out of range.
+  it("gives the URL parser's verdict on generated URLs", () => {
+    const byParser = (protocol: keyof typeof endpointSchemes, url: string) => {
+      try {
+        const parsed = new URL(url);
+        return parsed.host !== '' && endpointSchemes[protocol].includes(parsed.protocol);
+      } catch {
+        return false;
+      }
+    };
+    const piece = (characters: string, maxLength: number) =>
+      fc.string({ unit: fc.constantFrom(...characters), maxLength });
+    const label = fc.oneof(
+      piece('abcxyzABC0123456789-', 8),
+      fc.constantFrom(
+        'xn--',
+        'xn--abc',
+        'xn--nxasmq6b',
+        '0x1f',
+        '0X',
+        '255',
+        '256',
+        '08',
+        '0',
+        '1e3',
+        'localhost',
+      ),
+    );
+    const host = fc.oneof(
+      fc.array(label, { minLength: 0, maxLength: 5 }).map((labels) => labels.join('.')),
+      fc
+        .array(
+          fc.oneof(fc.integer({ min: 0, max: 300 }).map(String), fc.constantFrom('00', '08', '010', '0x7f')),
+          {
+            minLength: 3,
+            maxLength: 5,
+          },
+        )
+        .map((parts) => parts.join('.')),
+      fc.constantFrom(
+        '127.0.0.1',
+        '1.2.3',
+        '01.2.3.4',
+        '1.2.3.256',
+        '[::1]',
+        'a..b',
+        'a.b.',
+        '.a',
+        'user@host',
+        'ho st',
+      ),
+    );
+    // Mostly plain shapes, so the pattern's edges (ports, numeric labels, IPv4 parts) are reached often.
+    const often = <T>(usual: fc.Arbitrary<T>, rare: fc.Arbitrary<T>) =>
+      fc.oneof({ arbitrary: usual, weight: 4 }, { arbitrary: rare, weight: 1 });
+    const url = fc
+      .record({
+        scheme: often(
+          fc.constantFrom('rtmp', 'rtmps', 'srt', 'rtsp', 'wss', 'https', 'http', 'wowz'),
+          fc.constantFrom('HTTPS', 'Rtmp', 'file', 'javascript', 'a+b', '1http'),
+        ),
+        slashes: often(fc.constant('://'), fc.constantFrom(':/', ':', ':///')),
+        host,
+        port: fc.option(
+          fc.oneof(
+            fc.integer({ min: 0, max: 99_999 }).map(String),
+            fc.constantFrom('65535', '65536', '99999', '0', '00443', '', 'x'),
+          ),
+          { nil: undefined },
+        ),
+        rest: fc.option(
+          fc.tuple(
+            fc.constantFrom('/', '?', '#', '\\'),
+            often(piece('ab/?#%@:[]\\"<>^`{|}~=&.', 12), piece('ab/ \t\u00e9', 6)),
+          ),
+          { nil: undefined },
+        ),
+        pad: often(fc.constant(''), fc.constantFrom(' ', '\t')),
+      })
+      .map(
+        ({ scheme, slashes, host, port, rest, pad }) =>
+          `${pad}${scheme}${slashes}${host}${port === undefined ? '' : `:${port}`}${rest ? rest.join('') : ''}`,
+      );
+    const protocol = fc.constantFrom(...(Object.keys(endpointSchemes) as (keyof typeof endpointSchemes)[]));
+    fc.assert(
+      fc.property(protocol, url, (name, value) => {
+        expect(isEndpointUrl(name, value)).toBe(byParser(name, value));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
 });
 
 describe('the fields every adapter reads lists and dates with', () => {
