@@ -88,11 +88,12 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
   const settings = readSettings(provider, given, liveApiSettingNames);
   const secrets = new SecretSet();
   secrets.add(settings.tokenId, settings.secretKey);
+  const authorization = basicAuthorization(secrets);
 
   const http = createHttpClient({
     provider,
     baseUrl: loadOptionalSetting(settings.baseUrl, liveApiBaseUrlVariable) ?? liveApiDefaultBaseUrl,
-    headers: () => ({ authorization: basicAuthorization(settings, secrets) }),
+    headers: () => ({ authorization: authorization(settings) }),
     // The token id names the account whose budget a shared rate limit keeps (digested, never stored).
     account: () =>
       loadCredential({
@@ -433,8 +434,33 @@ function withPatch(stream: LiveStream, body: LiveApiStreamBody): LiveStream {
   };
 }
 
-/** `Basic base64(tokenId:secretKey)`, read lazily; every form of the credentials becomes a secret. */
-function basicAuthorization(settings: LiveApiSettings, secrets: SecretSet): string {
+/**
+ * `Basic base64(tokenId:secretKey)`, read lazily before each request (a credential from the environment may
+ * appear or change); every form of the credentials becomes a secret. The header is encoded again only when
+ * the credentials change.
+ */
+function basicAuthorization(secrets: SecretSet): (settings: LiveApiSettings) => string {
+  let last: { tokenId: string; secretKey: string; header: string } | undefined;
+  return (settings) => {
+    const { tokenId, secretKey } = credentials(settings);
+    if (last?.tokenId === tokenId && last.secretKey === secretKey) return last.header;
+    secrets.add(tokenId, secretKey);
+    // HTTP Basic cannot carry a colon in the user name (RFC 7617).
+    if (tokenId.includes(':')) {
+      throw new InvalidInputError({
+        provider: 'liveapi',
+        message: 'liveapi: tokenId contains ":", which HTTP Basic authentication cannot carry',
+        issues: [{ path: 'tokenId', message: 'expected no ":"' }],
+      });
+    }
+    const encoded = base64(`${tokenId}:${secretKey}`);
+    secrets.add(encoded);
+    last = { tokenId, secretKey, header: `Basic ${encoded}` };
+    return last.header;
+  };
+}
+
+function credentials(settings: LiveApiSettings): { tokenId: string; secretKey: string } {
   const tokenId = loadCredential({
     provider: 'liveapi',
     setting: 'tokenId',
@@ -447,18 +473,7 @@ function basicAuthorization(settings: LiveApiSettings, secrets: SecretSet): stri
     value: settings.secretKey,
     environmentVariables: ['LIVEAPI_SECRET_KEY'],
   });
-  secrets.add(tokenId, secretKey);
-  // HTTP Basic cannot carry a colon in the user name (RFC 7617).
-  if (tokenId.includes(':')) {
-    throw new InvalidInputError({
-      provider: 'liveapi',
-      message: 'liveapi: tokenId contains ":", which HTTP Basic authentication cannot carry',
-      issues: [{ path: 'tokenId', message: 'expected no ":"' }],
-    });
-  }
-  const encoded = base64(`${tokenId}:${secretKey}`);
-  secrets.add(encoded);
-  return `Basic ${encoded}`;
+  return { tokenId, secretKey };
 }
 
 // UTF-8 first (RFC 7617 `charset=UTF-8`); `btoa` alone throws on characters beyond Latin-1.
