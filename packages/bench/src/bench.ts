@@ -1,23 +1,30 @@
 import { loadavg } from 'node:os';
+import { type EventsOptions, type EventsReport, measureEvents } from './events.js';
 import { type FanOutResult, fanOutMaxRatio, fanOutMet, measureFanOut } from './fanout.js';
 import { type FleetConfig, type FleetReport, fleetMaxRatio, fleetMet, measureFleet } from './fleet.js';
 import { type MachineInfo, machineInfo } from './machine.js';
 import { type MediaConfig, type MediaReport, measureMedia, mediaTargets } from './media.js';
 import { type MemoryReport, measureMemory, memoryFlatBytes } from './memory.js';
-import { measureOverhead, type OverheadReport } from './overhead.js';
-import { measureOwnCost, type OwnCostReport } from './own-cost.js';
-import { type BenchProviderId, providerIds } from './providers.js';
-import { measureRedaction, type RedactionOptions, type RedactionReport } from './redaction.js';
+import { measureOwnCost, type OwnCostReport, ownCostTargetOf } from './own-cost.js';
+import { type BenchProviderId, type BenchSubject, defaultSubjects, providerIds } from './providers.js';
+import {
+  measureRedaction,
+  type RedactionOptions,
+  type RedactionReport,
+  redactionTargets,
+} from './redaction.js';
 import { startSandboxChild } from './sandbox-child.js';
-import { measureStartup, type StartupReport } from './startup.js';
+import { measureSideBySide, type SideBySideReport } from './side-by-side.js';
+import { measureStartup, type StartupReport, startupTargetOverKyMs } from './startup.js';
 import { now, round } from './stats.js';
 import { measureWeight, type WeightReport } from './weight.js';
 
 /** Sizes of every measurement. */
 export interface BenchConfig {
   mode: 'full' | 'quick' | 'smoke';
-  providers: readonly BenchProviderId[];
-  overhead: { calls: number; runs: number; warmup: number; concurrency: readonly number[] };
+  /** The adapter configurations the per-call measurements compare. */
+  subjects: readonly BenchSubject[];
+  sideBySide: { calls: number; runs: number; warmup: number; concurrency: readonly number[] };
   ownCost: { calls: number; runs: number; warmup: number };
   weight: { providers: readonly BenchProviderId[]; adapterOnly: boolean; container: boolean };
   startup: { runs: number; providers: readonly BenchProviderId[] };
@@ -31,22 +38,23 @@ export interface BenchConfig {
   };
   /** Several processes on one account, their gates in Redis or each in memory. */
   fleet: FleetConfig;
-  memory: { streams: number; pageSize: number; sampleEvery: number };
+  memory: { streams: number; pageSize: number; sampleEvery: number; gets: number; getsSampleEvery: number };
   redaction: RedactionOptions;
+  events: EventsOptions;
   media: MediaConfig;
 }
 
-/** The sizes `pnpm bench` uses: a few minutes on 2 cores. */
+/** The sizes `pnpm bench` uses: some ten minutes on 2 cores. */
 export const fullConfig: BenchConfig = {
   mode: 'full',
-  providers: providerIds,
-  overhead: { calls: 1000, runs: 7, warmup: 300, concurrency: [1, 8] },
+  subjects: defaultSubjects,
+  sideBySide: { calls: 1000, runs: 7, warmup: 300, concurrency: [1, 8] },
   ownCost: { calls: 3000, runs: 9, warmup: 1000 },
   weight: { providers: providerIds, adapterOnly: true, container: true },
   startup: { runs: 20, providers: providerIds },
   fanOut: { creates: 500, requestsPerSecond: 100, providers: providerIds, unpaced: true },
   fleet: { provider: 'liveapi', processes: 4, creates: 125, requestsPerSecond: 100, latencySamples: 2000 },
-  memory: { streams: 10_000, pageSize: 1000, sampleEvery: 50 },
+  memory: { streams: 10_000, pageSize: 1000, sampleEvery: 50, gets: 100_000, getsSampleEvery: 10_000 },
   redaction: {
     sizes: [1_000, 100_000, 1_000_000],
     secrets: 1_000,
@@ -54,55 +62,58 @@ export const fullConfig: BenchConfig = {
     hostileBaseline: true,
     learnKeys: 20_000,
   },
+  events: { samples: 40, pollingSamples: 10, transitionMs: 500 },
   media: { samples: 5, publishers: 8, cpuSeconds: 10, clip: { size: '1280x720', seconds: 10 } },
 };
 
 /** `--quick`: the same measurements, smaller; figures are rougher. */
 export const quickConfig: BenchConfig = {
   mode: 'quick',
-  providers: providerIds,
-  overhead: { calls: 300, runs: 3, warmup: 100, concurrency: [1, 8] },
+  subjects: defaultSubjects,
+  sideBySide: { calls: 300, runs: 3, warmup: 100, concurrency: [1, 8] },
   ownCost: { calls: 2000, runs: 3, warmup: 500 },
   weight: { providers: providerIds, adapterOnly: true, container: true },
   startup: { runs: 5, providers: providerIds },
   fanOut: { creates: 200, requestsPerSecond: 100, providers: ['wowza-video'], unpaced: true },
   fleet: { provider: 'liveapi', processes: 4, creates: 50, requestsPerSecond: 100, latencySamples: 500 },
-  memory: { streams: 2000, pageSize: 1000, sampleEvery: 50 },
+  memory: { streams: 2000, pageSize: 1000, sampleEvery: 50, gets: 20_000, getsSampleEvery: 5_000 },
   redaction: { sizes: [1_000, 100_000], secrets: 1_000, runs: 3, hostileBaseline: false, learnKeys: 8_000 },
+  events: { samples: 10, pollingSamples: 3, transitionMs: 500 },
   media: { samples: 3, publishers: 8, cpuSeconds: 5, clip: { size: '1280x720', seconds: 4 } },
 };
 
 /** Tiny sizes for the CI smoke test: proves the harness runs, measures nothing worth reading. */
 export const smokeConfig: BenchConfig = {
   mode: 'smoke',
-  providers: providerIds,
-  overhead: { calls: 20, runs: 1, warmup: 5, concurrency: [1] },
+  subjects: defaultSubjects,
+  sideBySide: { calls: 20, runs: 1, warmup: 5, concurrency: [1] },
   ownCost: { calls: 20, runs: 1, warmup: 5 },
   weight: { providers: ['liveapi'], adapterOnly: false, container: true },
   startup: { runs: 1, providers: ['liveapi'] },
   fanOut: { creates: 10, requestsPerSecond: 50, providers: ['wowza-video'], unpaced: false },
   fleet: { provider: 'liveapi', processes: 2, creates: 5, requestsPerSecond: 50, latencySamples: 20 },
-  memory: { streams: 30, pageSize: 1000, sampleEvery: 10 },
+  memory: { streams: 30, pageSize: 1000, sampleEvery: 10, gets: 40, getsSampleEvery: 20 },
   redaction: { sizes: [1_000], secrets: 20, runs: 1, hostileBaseline: false, learnKeys: 40 },
+  events: { samples: 2, pollingSamples: 1, transitionMs: 50 },
   media: { samples: 1, publishers: 2, cpuSeconds: 1, clip: { size: '320x180', seconds: 2 } },
 };
 
-/** One target and how the run fared against it. */
+/** One target and how the run fared against it; `met` null for a figure reported without a target. */
 export interface TargetOutcome {
   measurement: string;
   target: string;
   figure: string;
-  met: boolean;
+  met: boolean | null;
 }
 
 /** Everything one run measured; written as docs/performance.json. */
 export interface BenchReport {
-  schemaVersion: 1;
+  schemaVersion: 2;
   mode: BenchConfig['mode'];
   machine: MachineInfo & { loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
   durationMs: number;
   config: BenchConfig;
-  overhead: OverheadReport[];
+  sideBySide: SideBySideReport[];
   ownCost: OwnCostReport;
   weight: WeightReport;
   startup: StartupReport;
@@ -110,6 +121,7 @@ export interface BenchReport {
   fleet: FleetReport;
   memory: MemoryReport;
   redaction: RedactionReport;
+  events: EventsReport;
   media: MediaReport;
   targets: TargetOutcome[];
 }
@@ -124,25 +136,19 @@ export async function runBench(
   const machine = machineInfo();
 
   // First, while the heap is small and no other measurement has shaped the JIT's view of these functions.
-  log("per-call overhead: unilive's own code, transport excluded");
-  const ownCost = await measureOwnCost({ ...config.ownCost, providers: config.providers });
+  log("per call: unilive's own code, transport excluded");
+  const ownCost = await measureOwnCost({ ...config.ownCost, subjects: config.subjects });
 
-  log('memory: seeding and walking streams');
-  const memory = await measureMemory(config.memory);
-
-  const overhead: OverheadReport[] = [];
-  for (const concurrency of config.overhead.concurrency) {
-    log(`per-call overhead: concurrency ${concurrency}`);
-    overhead.push(
-      await measureOverhead({
-        calls: config.overhead.calls,
-        runs: config.overhead.runs,
-        warmup: config.overhead.warmup,
-        concurrency,
-        providers: config.providers,
-      }),
+  const sideBySide: SideBySideReport[] = [];
+  for (const concurrency of config.sideBySide.concurrency) {
+    log(`per call, side by side with the vendor SDKs: ${concurrency} in flight`);
+    sideBySide.push(
+      await measureSideBySide({ ...config.sideBySide, concurrency, subjects: config.subjects }),
     );
   }
+
+  log('memory: seeding and walking streams, then repeated gets');
+  const memory = await measureMemory(config.memory);
 
   log('weight: bundling, and running each bundle against a sandbox');
   const bundleSandbox = await startSandboxChild();
@@ -191,16 +197,18 @@ export async function runBench(
 
   log('redaction: vendor text against many secrets');
   const redaction = measureRedaction(config.redaction);
+  log('events: webhooks against polling');
+  const events = await measureEvents(config.events);
   log('media: real RTMP publishers into the sandbox, HLS out');
   const media = await measureMedia(config.media, log);
 
   const report: BenchReport = {
-    schemaVersion: 1,
+    schemaVersion: 2,
     mode: config.mode,
     machine: { ...machine, loadAverageAtStart, loadAverageAtEnd: loadavg().map((value) => round(value, 2)) },
     durationMs: round(now() - started),
     config,
-    overhead,
+    sideBySide,
     ownCost,
     weight,
     startup,
@@ -208,6 +216,7 @@ export async function runBench(
     fleet,
     memory,
     redaction,
+    events,
     media,
     targets: [],
   };
@@ -215,54 +224,74 @@ export async function runBench(
   return report;
 }
 
-const kib = (bytes: number) => `${round(bytes / 1024, 1)} KiB`;
+const kb = (bytes: number) => `${round(bytes / 1000, 1)} kB`;
 const mib = (bytes: number) => `${round(bytes / 1024 / 1024, 2)} MiB`;
+const times = (value: number) => `${value.toFixed(2)} ×`;
+const list = <T>(items: readonly T[], text: (item: T) => string) => items.map(text).join(', ');
 
-/** The issue's targets, one line each, with the run's figure. */
+/** The targets, one line each, with the run's figure. */
 export function targetsOf(report: Omit<BenchReport, 'targets'>): TargetOutcome[] {
   const targets: TargetOutcome[] = [];
-  for (const overhead of report.overhead) {
-    const worst = Math.min(...overhead.results.map((result) => result.throughputRatio));
-    const kyRatios = overhead.results.map((result) => result.kyRatio);
+  for (const side of report.sideBySide) {
+    const inFlight = side.concurrency === 1 ? 'one call at a time' : `${side.concurrency} calls in flight`;
+    for (const comparison of side.comparisons) {
+      const { targets: goal, met } = comparison;
+      targets.push({
+        measurement: `Per call against Mux's SDK, ${comparison.subject}, ${inFlight}`,
+        target: `≥ ${goal.minCallsVsMux} × Mux's calls/s and ≤ ${goal.maxCpuVsMux} × its CPU per call`,
+        figure: `${times(comparison.callsVsMux)} calls/s (runs ${comparison.callsVsMuxRange.join(' to ')}), ${times(comparison.cpuVsMux)} CPU (runs ${comparison.cpuVsMuxRange.join(' to ')})`,
+        met: met.callsVsMux && met.cpuVsMux,
+      });
+      targets.push({
+        measurement: `Per call against bare ky, ${comparison.subject}, ${inFlight}`,
+        target:
+          goal.minCallsVsKy === null
+            ? "reported (Wowza Video's 5.5 kB answer is judged against Mux only)"
+            : `≥ ${goal.minCallsVsKy} × bare ky's calls/s on the same answer`,
+        figure: `${times(comparison.callsVsKy)} (runs ${comparison.callsVsKyRange.join(' to ')})`,
+        met: met.callsVsKy,
+      });
+    }
+  }
+  for (const result of report.ownCost.results) {
+    const limit = ownCostTargetOf(result.subject.split(' ')[0] ?? result.subject);
     targets.push({
-      measurement: `Per-call overhead, ${overhead.concurrency === 1 ? 'one call at a time' : `${overhead.concurrency} calls in flight`}`,
-      target: `client.get ≥ ${overhead.targetRatio} × raw fetch throughput, every adapter`,
-      figure:
-        `${worst} (lowest of ${overhead.results.map((result) => `${result.provider} ${result.throughputRatio}`).join(', ')}); ` +
-        `the bare ky layer alone reaches ${Math.min(...kyRatios)} to ${Math.max(...kyRatios)}`,
-      met: overhead.met,
+      measurement: `Own CPU per call, transport excluded, ${result.subject}`,
+      target: `≤ ${limit} µs (ky included)`,
+      figure: `${result.totalAddedMicros} µs (ky ${result.layers.find((layer) => layer.layer === 'ky')?.addedMicros} µs of it)`,
+      met: result.totalAddedMicros <= limit,
+    });
+  }
+  const loopback = report.sideBySide.find((side) => side.concurrency === 1);
+  for (const result of report.ownCost.results) {
+    const heap = loopback?.comparisons.find(
+      (comparison) => comparison.subject === result.subject,
+    )?.heapOverKyKiB;
+    targets.push({
+      measurement: `Heap allocated per call beyond bare ky, ${result.subject}`,
+      target: `≤ ${report.ownCost.targets.heapOverKyKiB} KiB`,
+      figure: `${heap ?? '–'} KiB on loopback, ${result.heapOverKyKiB} KiB with the stand-in fetch`,
+      met:
+        heap === undefined
+          ? result.heapOverKyKiB <= report.ownCost.targets.heapOverKyKiB
+          : heap <= report.ownCost.targets.heapOverKyKiB,
     });
   }
   const clients = report.weight.unilive.filter(
     (item) => item.variant === 'client' && item.resolution === 'esbuild-node',
   );
-  const vendors = report.weight.vendors.filter((vendor) => vendor.resolution === 'esbuild-node');
-  const smallestVendor = vendors.reduce<(typeof vendors)[number] | undefined>(
-    (smallest, vendor) =>
-      smallest === undefined || vendor.gzipBytes < smallest.gzipBytes ? vendor : smallest,
-    undefined,
-  );
-  if (clients.length > 0 && smallestVendor) {
-    const largest = Math.max(...clients.map((item) => item.gzipBytes));
-    targets.push({
-      measurement: 'Weight: smallest of all',
-      target: 'every core + adapter bundle smaller than every vendor SDK bundle (gzip)',
-      figure: `unilive up to ${kib(largest)}; ${smallestVendor.name} ${kib(smallestVendor.gzipBytes)}`,
-      met: report.weight.targets.smallest,
-    });
-    const highest = (key: 'ratioToFloor' | 'ratioToDependencyFloor') =>
-      `${Math.max(...clients.map((item) => item[key]))} (highest of ${clients.map((item) => `${item.provider} ${item[key]}`).join(', ')})`;
+  if (clients.length > 0) {
     targets.push({
       measurement: 'Weight: near the dependency floor',
-      target: `≤ ${report.weight.targets.maxRatioToFloor} × (ky + valibot functions used + tsyringe), gzip`,
-      figure: highest('ratioToDependencyFloor'),
+      target: `every core + adapter client bundle ≤ ${report.weight.targets.maxRatioToFloor} × (ky + valibot functions used + tsyringe), gzip`,
+      figure: list(clients, (item) => `${item.provider} ${item.ratioToDependencyFloor}`),
       met: report.weight.targets.withinDependencyFloor,
     });
     targets.push({
-      measurement: 'Weight: near the floor of what the bundle contains',
-      target: `≤ ${report.weight.targets.maxRatioToFloor} × (the ky, valibot and jose exports the bundle uses), gzip`,
-      figure: highest('ratioToFloor'),
-      met: report.weight.targets.withinFloor,
+      measurement: "Weight: unilive's own code",
+      target: `≤ ${kb(report.weight.targets.maxOwnGzipBytes)} gzip per core + adapter (the bundle less its floor)`,
+      figure: list(clients, (item) => `${item.provider} ${kb(item.ownGzipBytes)}`),
+      met: report.weight.targets.ownCodeWithin,
     });
   }
   const failedRuns = report.weight.unilive.filter((item) => !item.run.ok);
@@ -290,6 +319,29 @@ export function targetsOf(report: Omit<BenchReport, 'targets'>): TargetOutcome[]
           .join('; '),
     met: report.weight.isolation.every((check) => check.ok),
   });
+  const adapters = report.startup.results.filter((result) => result.importMsOverKy !== undefined);
+  if (adapters.length > 0) {
+    targets.push({
+      measurement: 'Start-up: core + one adapter until fetch can be made',
+      target: `≤ ky alone + ${startupTargetOverKyMs} ms`,
+      figure: list(
+        adapters,
+        (result) => `${result.name.replace('@unilive/core + @unilive/', '')} +${result.importMsOverKy} ms`,
+      ),
+      met: adapters.every((result) => (result.importMsOverKy ?? 0) <= startupTargetOverKyMs),
+    });
+  }
+  const videosdk = report.startup.results.find((result) => result.name.endsWith('@unilive/videosdk'));
+  if (videosdk) {
+    targets.push({
+      measurement: 'Start-up: jose only when videosdk signs its first token',
+      target: 'importing core + videosdk loads no jose module',
+      figure: videosdk.loadsJose
+        ? 'jose is loaded on import'
+        : `not loaded (${videosdk.modulesLoaded} modules loaded)`,
+      met: !videosdk.loadsJose,
+    });
+  }
   if (report.fleet.skipped === undefined) {
     for (const run of report.fleet.runs.filter((item) => item.gate === 'redis')) {
       const total = run.processes * run.creates;
@@ -305,7 +357,7 @@ export function targetsOf(report: Omit<BenchReport, 'targets'>): TargetOutcome[]
     targets.push({
       measurement: `Fan-out under a rate limit, ${result.provider}`,
       target: `${result.creates} created, no duplicate, ≤ ${report.fanOut.targetMaxRatio} × the ${round(result.floorMs / 1000, 1)} s floor`,
-      figure: `${result.succeeded} created, ${result.duplicates} duplicates, ${round(result.elapsedMs / 1000, 2)} s (${result.ratioToFloor} ×)`,
+      figure: `${result.succeeded} created, ${result.duplicates} duplicates, ${result.rateLimited} 429s, ${round(result.elapsedMs / 1000, 2)} s (${result.ratioToFloor} ×)`,
       met: result.met === true,
     });
   }
@@ -317,7 +369,65 @@ export function targetsOf(report: Omit<BenchReport, 'targets'>): TargetOutcome[]
       met: result.met,
     });
   }
+  const { gets } = report.memory;
+  if (gets) {
+    targets.push({
+      measurement: `Memory, ${gets.calls.toLocaleString('en-US')} get calls`,
+      target: `heap retained flat (< ${mib(memoryFlatBytes)} from the first ${gets.sampleEvery.toLocaleString('en-US')} calls to the last)`,
+      figure: `${mib(gets.growthBytes)} from first sample to last (${list(gets.retainedBytes, (bytes) => mib(bytes))})`,
+      met: gets.met,
+    });
+  }
+  const { redaction } = report;
+  const credentials = redaction.results.filter((result) => result.case === 'credentials');
+  const largest = credentials.at(-1);
+  const reference = credentials.find((result) => result.bytes === redactionTargets.referenceBytes);
+  if (largest && reference && largest !== reference) {
+    const slope = largest.medianMs / largest.bytes / (reference.medianMs / reference.bytes);
+    targets.push({
+      measurement: `Redaction: linear in the text, ${redaction.secrets.toLocaleString('en-US')} secrets known`,
+      target: `time per byte at ${kb(largest.bytes)} ≤ ${redactionTargets.maxSlope} × that at ${kb(reference.bytes)}`,
+      figure: `${list(credentials, (result) => `${kb(result.bytes)} ${result.medianMs} ms`)} (${times(slope)})`,
+      met: slope <= redactionTargets.maxSlope,
+    });
+  }
+  const hostile = redaction.results.find((result) => result.case === 'hostile' && result.bytes < 100_000);
+  if (hostile && reference) {
+    targets.push({
+      measurement: 'Redaction: no quadratic case',
+      target: `the ${kb(hostile.bytes)} ${hostile.text} message ≤ the ${kb(reference.bytes)} vendor text`,
+      figure: `${hostile.medianMs} ms against ${reference.medianMs} ms${hostile.baselineMs === null ? '' : ` (former code: ${hostile.baselineMs} ms)`}`,
+      met: hostile.medianMs <= reference.medianMs,
+    });
+  }
+  for (const item of report.events.cases) {
+    targets.push({
+      measurement: `Events: ${item.provider}, ${item.mode === 'events' ? 'a wait that hears webhooks' : 'a wait that only polls'}`,
+      target:
+        item.mode === 'events'
+          ? `webhook arrival → wait resolved ≤ ${report.events.targetMs} ms (p99)`
+          : `reported: polling every ${item.intervalMs.first / 1000} s at first, up to ${item.intervalMs.max / 1000} s`,
+      figure: `median ${item.latencyMs.median} ms, p99 ${item.latencyMs.p99} ms over ${item.samples}; ${item.requestsPerWait.median} requests per wait (${item.confirmationsPerWait.median} more confirming the webhooks)`,
+      met: item.mode === 'events' ? item.latencyMs.p99 <= report.events.targetMs : null,
+    });
+  }
   const { media } = report;
+  if (media.firstPacketToFirstSegment) {
+    targets.push({
+      measurement: 'Media: playable soon',
+      target: `the first HLS segment served ≤ ${mediaTargets.firstSegmentWithinMs / 1000} s after the encoder's first packet`,
+      figure: `${media.firstPacketToFirstSegment.maxMs} ms at most (median ${media.firstPacketToFirstSegment.medianMs} ms)`,
+      met: media.firstPacketToFirstSegment.maxMs <= mediaTargets.firstSegmentWithinMs,
+    });
+  }
+  if (media.cpu) {
+    targets.push({
+      measurement: `Media: CPU per ${media.clip?.size ?? ''} publisher`,
+      target: 'reported',
+      figure: `${media.cpu.perPublisherPercent} % of a core each (${media.cpu.manyPublishers} publishers: ${media.cpu.manyPublishersPercent} %)`,
+      met: null,
+    });
+  }
   if (media.firstPacketToBroadcasting && media.firstPacketToWaitForBroadcast) {
     targets.push({
       measurement: 'Media: live state follows the encoder',

@@ -6,11 +6,18 @@ import { runInNewContext } from 'node:vm';
 import { createLiveStreamClient } from '@unilive/core';
 import { allDialects, createEngine } from '@unilive/sandbox';
 import { wowzaVideo } from '@unilive/wowza-video';
+import { subjectOf } from './providers.js';
+import { batch, recordGet, replayRoutesOf } from './record.js';
+import { startReplayServer } from './replay-server.js';
 import { startSandboxChild } from './sandbox-child.js';
 import { now, round } from './stats.js';
 
 /** Options of {@link measureMemory}. */
 export interface MemoryOptions {
+  /** `get` calls of the repeated-get measurement (0: not measured). */
+  gets: number;
+  /** What the repeated gets retain is read after every this many calls. */
+  getsSampleEvery: number;
   /** Streams seeded and walked. */
   streams: number;
   /** `per_page` of each list request (Wowza Video allows up to 1000). */
@@ -56,8 +63,25 @@ export interface MemoryReport {
   streams: number;
   pageSize: number;
   results: MemoryResult[];
+  /** One client's `get`, called again and again; absent when not measured. */
+  gets?: GetsMemoryResult;
   /** The target: growth flat in the number of streams, under this many bytes. */
   maxGrowthBytes: number;
+  met: boolean;
+}
+
+/** Many `get` calls through one client: what the heap retains as they pile up. */
+export interface GetsMemoryResult {
+  calls: number;
+  /** Calls in flight at once. */
+  concurrency: number;
+  elapsedMs: number;
+  /** Heap retained after a full GC, above the baseline, after each `sampleEvery` calls. */
+  sampleEvery: number;
+  retainedBytes: number[];
+  /** Retained growth from the first sample to the last. */
+  growthBytes: number;
+  /** Growth under {@link memoryFlatBytes}. */
   met: boolean;
 }
 
@@ -83,13 +107,15 @@ export async function measureMemory(options: MemoryOptions): Promise<MemoryRepor
       for (const variant of options.variants ?? (['summaries', 'details'] as const)) {
         results.push(await walk(variant, options, sandbox));
       }
+      const gets = options.gets > 0 ? await repeatGets(options, sandbox) : undefined;
       return {
         provider: 'wowza-video',
         streams: options.streams,
         pageSize: options.pageSize,
         results,
+        ...(gets ? { gets } : {}),
         maxGrowthBytes: memoryMaxGrowthBytes,
-        met: results.every((result) => result.met),
+        met: results.every((result) => result.met) && gets?.met !== false,
       };
     } finally {
       await sandbox.close();
@@ -206,6 +232,48 @@ async function walk(
     flat,
     met: flat && peakRetained < memoryMaxGrowthBytes,
   };
+}
+
+// One client reading one Wowza Video stream `gets` times from a replay server (its answer recorded from the
+// sandbox), 8 in flight: nothing a call leaves behind (a listener, a timer, a learned secret, a cache entry)
+// may pile up.
+async function repeatGets(
+  options: MemoryOptions,
+  sandbox: Awaited<ReturnType<typeof startSandboxChild>>,
+): Promise<GetsMemoryResult> {
+  const recorded = await recordGet(subjectOf('wowza-video'), sandbox);
+  const server = await startReplayServer(replayRoutesOf(recorded));
+  try {
+    const basePath = new URL(recorded.settings.baseUrl).pathname;
+    const client = createLiveStreamClient(
+      wowzaVideo({ ...recorded.settings, baseUrl: `${server.url}${basePath}` }),
+    );
+    const call = () => client.get(recorded.streamId);
+    const concurrency = 8;
+    await batch(call, Math.min(options.getsSampleEvery, 1000), concurrency);
+    const collect = fullGc();
+    await collect();
+    const baseline = process.memoryUsage().heapUsed;
+    const retainedBytes: number[] = [];
+    const started = now();
+    for (let done = 0; done < options.gets; done += options.getsSampleEvery) {
+      await batch(call, Math.min(options.getsSampleEvery, options.gets - done), concurrency);
+      await collect();
+      retainedBytes.push(Math.round(process.memoryUsage().heapUsed - baseline));
+    }
+    const growthBytes = (retainedBytes.at(-1) ?? 0) - (retainedBytes[0] ?? 0);
+    return {
+      calls: options.gets,
+      concurrency,
+      elapsedMs: round(now() - started),
+      sampleEvery: options.getsSampleEvery,
+      retainedBytes,
+      growthBytes,
+      met: growthBytes < memoryFlatBytes,
+    };
+  } finally {
+    await server.close();
+  }
 }
 
 // Full GCs until the heap stops shrinking: fetch frees response buffers through finalizers, which run

@@ -1,5 +1,13 @@
-import { batch, layerNames, layersOf, type OverheadLayer, type RecordedGet, recordGet } from './overhead.js';
-import { type BenchProviderId, providerIds } from './providers.js';
+import { type BenchSubject, defaultSubjects } from './providers.js';
+import {
+  batch,
+  type Layer,
+  layerNames,
+  layersOf,
+  type RecordedGet,
+  recordGet,
+  responseBytesOf,
+} from './record.js';
 import { startSandboxChild } from './sandbox-child.js';
 import { round } from './stats.js';
 
@@ -11,24 +19,28 @@ export interface OwnCostOptions {
   runs: number;
   /** Untimed calls per layer first, so every layer is compiled by the JIT before timing. */
   warmup: number;
-  providers?: readonly BenchProviderId[];
+  subjects?: readonly BenchSubject[];
 }
 
-/** The CPU one layer costs per call, transport excluded. */
+/** The CPU and heap one layer costs per call, transport excluded. */
 export interface OwnCostLayer {
-  layer: OverheadLayer;
+  layer: Layer;
   cpuMicrosPerCall: number;
   /** This layer's figure minus the one before it: what the layer itself adds. */
   addedMicros: number;
+  /** V8 heap allocated per call, KiB (median over the runs). */
+  heapKiBPerCall: number;
 }
 
 /** The figures for one adapter. */
 export interface OwnCostResult {
-  provider: BenchProviderId;
+  subject: string;
   responseBytes: number;
   layers: OwnCostLayer[];
-  /** The full client minus the stand-in `fetch` + `JSON.parse`: everything unilive does per call. */
+  /** The full client minus the stand-in `fetch` + `JSON.parse`: everything unilive and ky do per call. */
   totalAddedMicros: number;
+  /** The full client's heap per call minus bare ky's, KiB. */
+  heapOverKyKiB: number;
 }
 
 /** The own-cost report. */
@@ -36,55 +48,98 @@ export interface OwnCostReport {
   calls: number;
   runs: number;
   warmup: number;
+  /** The targets: µs of CPU per call for small answers and for Wowza Video's, heap KiB over bare ky. */
+  targets: { smallMicros: number; wowzaVideoMicros: number; heapOverKyKiB: number };
   results: OwnCostResult[];
 }
 
+/** The targets of unilive's own CPU per call (ky's included) and of its heap per call beyond bare ky's. */
+export const ownCostTargets = { smallMicros: 20, wowzaVideoMicros: 45, heapOverKyKiB: 10 } as const;
+
+/** The CPU target for one adapter: Wowza Video's answer is 5.5 kB with 30 playback URLs, the others under 1 kB. */
+export const ownCostTargetOf = (subject: BenchSubject | string) =>
+  (typeof subject === 'string' ? subject : subject.provider) === 'wowza-video'
+    ? ownCostTargets.wowzaVideoMicros
+    : ownCostTargets.smallMicros;
+
 /**
- * What each layer's own code costs per `get`, with the network taken out: the adapter's recorded request
- * is answered, in process, by a stand-in `fetch` that returns the recorded response. Unlike the loopback
+ * What each layer's own code costs per `get`, with the network taken out: the adapter's recorded requests
+ * are answered, in process, by a stand-in `fetch` that returns the recorded response. Unlike the loopback
  * figures, these are not shared with undici's sockets or the server, so they move by a few µs from run to
  * run rather than tens, and show where unilive's own time goes.
  */
 export async function measureOwnCost(options: OwnCostOptions): Promise<OwnCostReport> {
-  const sandbox = await startSandboxChild({ transitionMs: 50 });
+  const sandbox = await startSandboxChild({ transitionMs: 50, media: false });
   const recordings: RecordedGet[] = [];
   try {
-    for (const provider of options.providers ?? providerIds)
-      recordings.push(await recordGet(provider, sandbox));
+    for (const subject of options.subjects ?? defaultSubjects)
+      recordings.push(await recordGet(subject, sandbox));
   } finally {
     await sandbox.close();
   }
   const results: OwnCostResult[] = [];
   for (const recorded of recordings) {
-    const { body, status, headers } = recorded.response;
-    const standIn: typeof fetch = async () => new Response(body, { status, headers });
-    const layers = await layersOf(recorded, standIn);
+    const layers = await layersOf(recorded, standInFetch(recorded));
     for (const layer of layerNames) await batch(layers[layer], options.warmup, 1);
-    const samples = new Map<OverheadLayer, number[]>(layerNames.map((layer) => [layer, []]));
+    const cpu = new Map<Layer, number[]>(layerNames.map((layer) => [layer, []]));
+    const heap = new Map<Layer, number[]>(layerNames.map((layer) => [layer, []]));
     for (let run = 0; run < options.runs; run += 1) {
       for (let index = 0; index < layerNames.length; index += 1) {
-        const layer = layerNames[(index + run) % layerNames.length] as OverheadLayer;
+        const layer = layerNames[(index + run) % layerNames.length] as Layer;
         const timing = await batch(layers[layer], options.calls, 1);
-        samples.get(layer)?.push(timing.cpuMicros / options.calls);
+        cpu.get(layer)?.push(timing.cpuMicros / options.calls);
+        heap.get(layer)?.push(timing.heapBytes / 1024 / options.calls);
       }
     }
     // Other work on the machine and stray collections only ever add time: the lowest run is the cost.
-    const lowest = layerNames.map((layer) => Math.min(...(samples.get(layer) ?? [Number.NaN])));
+    const lowest = layerNames.map((layer) => Math.min(...(cpu.get(layer) ?? [Number.NaN])));
+    const heapOf = (layer: Layer) => {
+      const values = [...(heap.get(layer) ?? [])].sort((a, b) => a - b);
+      return values[Math.floor(values.length / 2)] ?? Number.NaN;
+    };
     const costs = layerNames.map(
       (layer, index): OwnCostLayer => ({
         layer,
         cpuMicrosPerCall: round(lowest[index] ?? Number.NaN, 1),
         addedMicros: index === 0 ? 0 : round((lowest[index] ?? 0) - (lowest[index - 1] ?? 0), 1),
+        heapKiBPerCall: round(heapOf(layer), 1),
       }),
     );
     const first = costs[0]?.cpuMicrosPerCall ?? 0;
     const last = costs.at(-1)?.cpuMicrosPerCall ?? 0;
     results.push({
-      provider: recorded.provider,
-      responseBytes: Buffer.byteLength(body),
+      subject: recorded.subject.id,
+      responseBytes: responseBytesOf(recorded),
       layers: costs,
       totalAddedMicros: round(last - first, 1),
+      heapOverKyKiB: round(heapOf('client') - heapOf('ky'), 1),
     });
   }
-  return { calls: options.calls, runs: options.runs, warmup: options.warmup, results };
+  return {
+    calls: options.calls,
+    runs: options.runs,
+    warmup: options.warmup,
+    targets: ownCostTargets,
+    results,
+  };
+}
+
+/** A `fetch` that answers each recorded request with its recorded response, without a network. */
+export function standInFetch(recorded: RecordedGet): typeof fetch {
+  const answers = new Map(recorded.requests.map((request) => [request.path, request.response] as const));
+  const only = recorded.requests.length === 1 ? recorded.requests[0]?.response : undefined;
+  return async (input) => {
+    // One request: no need to read the URL (reading a Request's URL costs the caller nothing it would not
+    // pay anyway, but the stand-in should cost as little as possible).
+    const answer =
+      only ??
+      answers.get(
+        (() => {
+          const url = new URL(input instanceof Request ? input.url : String(input));
+          return `${url.pathname}${url.search}`;
+        })(),
+      );
+    if (!answer) throw new Error('the stand-in fetch has no answer for this request');
+    return new Response(answer.body, { status: answer.status, headers: answer.headers });
+  };
 }

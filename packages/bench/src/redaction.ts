@@ -2,6 +2,12 @@ import { redact, SecretSet } from '@unilive/core';
 import { baselineRedact } from './redaction-baseline.js';
 import { median, now, round } from './stats.js';
 
+/**
+ * The targets: linear in the text (the time per byte of the largest vendor text at most `maxSlope` times
+ * that of the 100 kB one), and no hostile text slower than vendor text of its size.
+ */
+export const redactionTargets = { referenceBytes: 100_000, maxSlope: 2 } as const;
+
 /** Sizes of the redaction measurement. */
 export interface RedactionOptions {
   /** Text sizes in bytes (characters). */

@@ -3,7 +3,8 @@ import type { BundleRun } from './bundle-run.js';
 import { renderFleetSection } from './fleet.js';
 import { renderMediaSection } from './media.js';
 import { memoryFlatBytes } from './memory.js';
-import { layerNames, overheadLayers } from './overhead.js';
+import { layerDescriptions, layerNames } from './record.js';
+import { startupTargetOverKyMs } from './startup.js';
 import { round } from './stats.js';
 import type { UniliveBundle, VendorBundle } from './weight.js';
 
@@ -11,19 +12,24 @@ const number = (value: number, digits = 0) =>
   value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const bytes = (value: number) => `${number(value)} B`;
 const mib = (value: number) => `${number(value / 1024 / 1024, 2)} MiB`;
-const verdict = (met: boolean | null) => (met === null ? '–' : met ? 'met' : '**missed**');
+const verdict = (met: boolean | null | undefined) =>
+  met === null || met === undefined ? '–' : met ? 'met' : '**missed**';
 const variantNames = {
   client: ' (client)',
   adapter: ', adapter alone',
   container: ' (client on a container)',
 };
 const bundleName = (item: UniliveBundle) => `core + ${item.provider}${variantNames[item.variant]}`;
-// The weight table; with `maxRatio`, the client bundles are judged against both floors.
-function weightTable(items: UniliveBundle[], vendors: VendorBundle[], maxRatio?: number): string[] {
-  const judged = maxRatio !== undefined;
+// The weight table; with `targets`, the client bundles are judged against the dependency floor and the
+// own-code budget.
+function weightTable(
+  items: UniliveBundle[],
+  vendors: VendorBundle[],
+  targets?: { maxRatioToFloor: number; maxOwnGzipBytes: number },
+): string[] {
   const judge = (item: UniliveBundle) =>
-    item.variant === 'client' && judged
-      ? `${verdict(item.ratioToFloor <= maxRatio)} / ${verdict(item.ratioToDependencyFloor <= maxRatio)}`
+    item.variant === 'client' && targets
+      ? `${verdict(item.ratioToDependencyFloor <= targets.maxRatioToFloor)} / ${verdict(item.ownGzipBytes <= targets.maxOwnGzipBytes)}`
       : '–';
   return table(
     [
@@ -31,9 +37,14 @@ function weightTable(items: UniliveBundle[], vendors: VendorBundle[], maxRatio?:
       'minified',
       'gzip',
       'floor (gzip)',
+      'own code (gzip)',
       'ratio to floor',
       'ratio to dependency floor',
-      ...(judged ? [`target ≤ ${maxRatio} × floor / dependency floor`] : []),
+      ...(targets
+        ? [
+            `target ≤ ${targets.maxRatioToFloor} × dependency floor / own ≤ ${number(targets.maxOwnGzipBytes)} B`,
+          ]
+        : []),
       'runs',
     ],
     [
@@ -42,16 +53,17 @@ function weightTable(items: UniliveBundle[], vendors: VendorBundle[], maxRatio?:
         bytes(item.minifiedBytes),
         bytes(item.gzipBytes),
         bytes(item.floor.gzipBytes),
+        bytes(item.ownGzipBytes),
         item.ratioToFloor.toFixed(2),
         item.ratioToDependencyFloor.toFixed(2),
-        ...(judged ? [judge(item)] : []),
+        ...(targets ? [judge(item)] : []),
         runVerdict(item.run),
       ]),
       ...vendors.map((vendor) => [
         `${vendor.packageName} ${vendor.packageVersion}`,
         bytes(vendor.minifiedBytes),
         bytes(vendor.gzipBytes),
-        ...Array<string>(judged ? 5 : 4).fill('–'),
+        ...Array<string>(targets ? 6 : 5).fill('–'),
       ]),
     ],
   );
@@ -139,103 +151,122 @@ export function renderMarkdown(report: BenchReport, previous?: string): string {
     '',
   );
 
-  // 1. Overhead
+  // 1. Per call
   push(
-    '## 1. Per-call overhead',
+    '## 1. Per call, side by side',
     '',
-    '`client.get(id)` through each adapter against the sandbox, versus `fetch` + `JSON.parse` of the very same request ' +
-      "(URL and headers recorded from the adapter's own request), in one process. " +
-      'Five layers from raw fetch to the full client take turns of 50 calls each, in a rotating order, so load on the machine falls on all of them alike. ' +
-      "CPU time is this process's user + system time per call (the server runs in another process). " +
-      'Figures are medians over the runs; the ratio is the median of the per-run ratios. ' +
-      '"ky alone" is the same ratio for the bare ky layer: the most any client that sends its requests through ky could keep here, before unilive does anything.',
+    "Each client a user might pick reads one live stream, again and again, from a loopback server in a process of its own that answers in that client's vendor shape: " +
+      "raw `fetch` + `JSON.parse` and bare ky (retry 0, timeout off) on every answer, Mux's SDK (`video.liveStreams.retrieve`) and api.video's SDK (`liveStreams.get`) on their own vendor's answer, " +
+      "and unilive's `client.get(id)` on each adapter's answer (recorded once from the sandbox). " +
+      'Every server is the same trivial replay server (fixed bodies, the same two headers), so the server costs every client alike. ' +
+      "The Mux and api.video answers are shaped after each SDK's own `LiveStream` type, at about the size of unilive's small answers; no vendor was called. " +
+      'The clients take turns of 50 calls in an order that rotates, so a burst of other work on the machine falls on all of them alike. ' +
+      "CPU is this process's user + system time per call, every thread included (the server runs elsewhere); heap is V8 heap allocated per call (the heap's growth between collections, summed). " +
+      'Figures are medians over the runs, with the lowest and highest run; each ratio is the median of the per-run ratios of two clients measured in the same run.',
     '',
   );
-  for (const overhead of report.overhead) {
+  for (const side of report.sideBySide) {
+    const heading = side.concurrency === 1 ? 'One call at a time' : `${side.concurrency} calls in flight`;
     push(
-      `### ${overhead.concurrency === 1 ? 'One call at a time' : `${overhead.concurrency} calls in flight`} (${overhead.runs} runs of ${number(overhead.calls)} calls per layer, ${number(overhead.warmup)} warm-up calls)`,
+      `### ${heading} (${side.runs} runs of ${number(side.calls)} calls per client, ${number(side.warmup)} warm-up calls)`,
       '',
       ...table(
         [
-          'adapter',
-          'response',
-          'raw fetch calls/s',
-          'unilive calls/s',
-          'ratio',
-          'ky alone, ratio',
-          'raw CPU µs/call',
-          'unilive CPU µs/call',
-          'added CPU µs/call',
-          `target ≥ ${overhead.targetRatio}`,
+          'client',
+          'call',
+          'answer',
+          'requests',
+          'calls/s (median)',
+          'runs',
+          'CPU µs/call (median)',
+          'runs',
+          'heap KiB/call',
         ],
-        overhead.results.map((result) => [
-          result.provider,
-          bytes(result.responseBytes),
-          number(result.raw.callsPerSecond),
-          number(result.client.callsPerSecond),
-          result.throughputRatio.toFixed(3),
-          result.kyRatio.toFixed(3),
-          number(result.raw.cpuMicrosPerCall, 1),
-          number(result.client.cpuMicrosPerCall, 1),
-          number(result.cpuOverheadMicrosPerCall, 1),
-          verdict(result.throughputRatio >= overhead.targetRatio),
+        side.clients.map((client) => [
+          client.kind === 'unilive' || client.kind === 'mux' || client.kind === 'api.video'
+            ? `**${client.name}**`
+            : client.name,
+          `\`${client.call}\``,
+          bytes(client.responseBytes),
+          client.requestsPerCall,
+          number(client.median.callsPerSecond),
+          `${number(client.range.callsPerSecond[0])} – ${number(client.range.callsPerSecond[1])}`,
+          number(client.median.cpuMicrosPerCall, 1),
+          `${number(client.range.cpuMicrosPerCall[0], 1)} – ${number(client.range.cpuMicrosPerCall[1], 1)}`,
+          number(client.median.heapKiBPerCall, 1),
         ]),
       ),
       '',
-      'Layer by layer (calls/s, and CPU µs per call in brackets):',
-      '',
       ...table(
-        ['layer', ...overhead.results.map((result) => result.provider)],
-        (Object.keys(overheadLayers) as (keyof typeof overheadLayers)[]).map((layer) => [
-          overheadLayers[layer],
-          ...overhead.results.map((result) => {
-            const figures = result.layers.find((item) => item.layer === layer);
-            return figures
-              ? `${number(figures.callsPerSecond)} (${number(figures.cpuMicrosPerCall, 1)})`
-              : '–';
-          }),
+        [
+          'unilive on',
+          "calls/s ÷ Mux SDK's",
+          'runs',
+          "CPU ÷ Mux SDK's",
+          'runs',
+          'target',
+          "calls/s ÷ bare ky's",
+          'runs',
+          'target',
+          'heap beyond bare ky',
+        ],
+        side.comparisons.map((comparison) => [
+          comparison.subject,
+          comparison.callsVsMux.toFixed(2),
+          comparison.callsVsMuxRange.map((value) => value.toFixed(2)).join(' – '),
+          comparison.cpuVsMux.toFixed(2),
+          comparison.cpuVsMuxRange.map((value) => value.toFixed(2)).join(' – '),
+          `≥ ${comparison.targets.minCallsVsMux} / ≤ ${comparison.targets.maxCpuVsMux}: ${verdict(comparison.met.callsVsMux && comparison.met.cpuVsMux)}`,
+          comparison.callsVsKy.toFixed(2),
+          comparison.callsVsKyRange.map((value) => value.toFixed(2)).join(' – '),
+          comparison.targets.minCallsVsKy === null
+            ? '–'
+            : `≥ ${comparison.targets.minCallsVsKy}: ${verdict(comparison.met.callsVsKy)}`,
+          `${number(comparison.heapOverKyKiB, 1)} KiB`,
         ]),
       ),
       '',
     );
   }
   const { ownCost } = report;
-  // What the target leaves unilive per call, from the raw CPU of the same adapter with the most calls in flight.
-  const busiest = report.overhead.reduce<(typeof report.overhead)[number] | undefined>(
-    (most, overhead) => (most === undefined || overhead.concurrency > most.concurrency ? overhead : most),
-    undefined,
-  );
-  const budget = (provider: string) => {
-    const raw = busiest?.results.find((result) => result.provider === provider)?.raw.cpuMicrosPerCall;
-    return raw === undefined || busiest === undefined ? '–' : number(raw * (1 / busiest.targetRatio - 1), 1);
-  };
   push(
     "### Unilive's own code, transport excluded",
     '',
-    `The same layers, with the adapter's recorded request answered in process by a stand-in \`fetch\` that returns the recorded response (${ownCost.runs} runs of ${number(ownCost.calls)} calls per layer, one at a time, ${number(ownCost.warmup)} warm-up calls; the lowest run, since other work on the machine only ever adds time). ` +
-      'No socket, server or other process shares these figures, so they move by a few µs from run to run where the loopback layers above move by tens. ' +
-      `CPU µs per call, and in brackets what the layer adds to the one before it; the last column is what the ${busiest?.targetRatio ?? 0.9} target leaves for all of unilive per call, at the raw CPU per call measured with ${busiest?.concurrency ?? 1} in flight.`,
+    `The same \`get\`, layer by layer, with the adapter's recorded requests answered in process by a stand-in \`fetch\` that returns the recorded responses (${ownCost.runs} runs of ${number(ownCost.calls)} calls per layer, one at a time, ${number(ownCost.warmup)} warm-up calls; the lowest run, since other work on the machine only ever adds time). ` +
+      'No socket, server or other process shares these figures, so they move by a few µs from run to run where the loopback figures above move by tens. ' +
+      `CPU µs per call, and in brackets what each layer adds to the one before it; "own" is everything above the stand-in fetch, ky included, against the target (${ownCost.targets.smallMicros} µs for the small answers, ${ownCost.targets.wowzaVideoMicros} µs for Wowza Video's); heap is V8 heap allocated per call (median run).`,
     '',
     ...table(
       [
         'adapter',
         'response',
         ...layerNames.map((layer) => (layer === 'fetch' ? 'stand-in fetch + JSON.parse' : `+ ${layer}`)),
-        "unilive's own CPU µs/call",
-        'budget at the target, µs/call',
+        'own CPU µs/call',
+        'target',
+        'heap KiB/call: bare ky → client',
       ],
-      ownCost.results.map((result) => [
-        result.provider,
-        bytes(result.responseBytes),
-        ...result.layers.map((layer) =>
-          layer.layer === 'fetch'
-            ? number(layer.cpuMicrosPerCall, 1)
-            : `${number(layer.cpuMicrosPerCall, 1)} (${layer.addedMicros >= 0 ? '+' : ''}${number(layer.addedMicros, 1)})`,
-        ),
-        number(result.totalAddedMicros, 1),
-        budget(result.provider),
-      ]),
+      ownCost.results.map((result) => {
+        const limit = result.subject.startsWith('wowza-video')
+          ? ownCost.targets.wowzaVideoMicros
+          : ownCost.targets.smallMicros;
+        const heap = (layer: string) =>
+          result.layers.find((item) => item.layer === layer)?.heapKiBPerCall ?? 0;
+        return [
+          result.subject,
+          bytes(result.responseBytes),
+          ...result.layers.map((layer) =>
+            layer.layer === 'fetch'
+              ? number(layer.cpuMicrosPerCall, 1)
+              : `${number(layer.cpuMicrosPerCall, 1)} (${layer.addedMicros >= 0 ? '+' : ''}${number(layer.addedMicros, 1)})`,
+          ),
+          number(result.totalAddedMicros, 1),
+          `≤ ${limit}: ${verdict(result.totalAddedMicros <= limit)}`,
+          `${number(heap('ky'), 1)} → ${number(heap('client'), 1)} (+${number(result.heapOverKyKiB, 1)})`,
+        ];
+      }),
     ),
+    '',
+    `The layers: ${layerNames.map((layer) => `${layer}: ${layerDescriptions[layer]}`).join('; ')}.`,
     '',
   );
   push(...analysis('overhead', analyses), '');
@@ -252,12 +283,11 @@ export function renderMarkdown(report: BenchReport, previous?: string): string {
     `What an application's bundler ships: esbuild ${weight.esbuild}, ESM, platform ${weight.settings.platform}, target ${weight.settings.target}, minified, ` +
       `every runtime dependency bundled, gzip level ${weight.settings.gzipLevel}. Each bundle is built from a small entry file in \`packages/bench/entries/\` that creates one live stream. ` +
       "The floor is the same bundle's third-party imports alone: exactly the exports of ky, valibot (and jose for videosdk) that it uses, bundled the same way; " +
-      "the dependency floor adds tsyringe's `container`, as the benchmarks' brief defines it (ky + the valibot functions used + tsyringe), whether or not the bundle contains tsyringe. " +
+      "the dependency floor adds tsyringe's `container` (ky + the valibot functions used + tsyringe), whether or not the bundle contains tsyringe. " +
+      "unilive's own code is the bundle's gzip bytes less its floor's: what unilive adds on top of the dependencies it uses. The vendor SDKs are bundled the same way, doing the same create. " +
       'Every unilive bundle is also run in a fresh Node process against a sandbox (its vendor URL redirected there), and must create its stream.',
     '',
-    ...weightTable(main, mainVendors, weight.targets.maxRatioToFloor),
-    '',
-    `Smallest of all (every core + adapter client bundle below every vendor SDK): ${verdict(weight.targets.smallest)}.`,
+    ...weightTable(main, mainVendors, weight.targets),
     '',
     ...(moduleFirst.length > 0
       ? [
@@ -324,16 +354,29 @@ export function renderMarkdown(report: BenchReport, previous?: string): string {
   push(
     '## 3. Start-up',
     '',
-    `Cold \`await import()\` in a fresh Node process (no compile cache), timed inside the process; ${report.startup.runs} runs per scenario after one untimed round, scenarios interleaved. ` +
-      '"Process" is spawn to exit as the parent sees it, Node\'s own start-up included.',
+    `Cold \`await import()\` in a fresh Node process (no compile cache), timed inside the process until \`fetch\` can be made (Node loads undici on first use of \`fetch\`, \`Request\`, \`Response\` or \`Headers\`, so whoever does not load it while importing is charged for it after); ${report.startup.runs} runs per scenario after one untimed round, scenarios interleaved. ` +
+      `The target: core + one adapter within ${startupTargetOverKyMs} ms of ky alone. ` +
+      '"Process" is spawn to exit as the parent sees it, Node\'s own start-up included. The modules are counted in one more run with a load hook, never timed.',
     '',
     ...table(
-      ['imports', 'import ms (median)', 'min – max', 'over ky alone', 'process ms (median)'],
+      [
+        'imports',
+        'import ms (median)',
+        'min – max',
+        'over ky alone',
+        'modules loaded',
+        'jose loaded',
+        'process ms (median)',
+      ],
       report.startup.results.map((result) => [
         result.name,
         number(result.importMs, 1),
         `${number(result.importMsRange.min, 1)} – ${number(result.importMsRange.max, 1)}`,
-        result.importMsOverKy === undefined ? '–' : `+${number(result.importMsOverKy, 1)}`,
+        result.importMsOverKy === undefined
+          ? '–'
+          : `+${number(result.importMsOverKy, 1)} (${verdict(result.importMsOverKy <= startupTargetOverKyMs)})`,
+        number(result.modulesLoaded),
+        result.loadsJose ? 'yes' : 'no',
         number(result.processMs, 1),
       ]),
     ),
@@ -451,6 +494,29 @@ export function renderMarkdown(report: BenchReport, previous?: string): string {
       ]),
     ),
     '',
+    ...(memory.gets
+      ? [
+          `Then one client calls \`get\` on one Wowza Video stream ${number(memory.gets.calls)} times (${memory.gets.concurrency} in flight, against a replay server answering the sandbox's recorded answer, ${number(memory.gets.elapsedMs / 1000, 1)} s), with a full GC after every ${number(memory.gets.sampleEvery)} calls: the heap it retains (MiB above the baseline) must stay flat.`,
+          '',
+          ...table(
+            [
+              'calls',
+              ...memory.gets.retainedBytes.map((_, index) =>
+                number((index + 1) * (memory.gets?.sampleEvery ?? 0)),
+              ),
+            ],
+            [
+              [
+                'retained after GC',
+                ...memory.gets.retainedBytes.map((value) => number(value / 1024 / 1024, 2)),
+              ],
+            ],
+          ),
+          '',
+          `Growth from the first sample to the last: ${mib(memory.gets.growthBytes)} (${verdict(memory.gets.met)}; flat means under ${mib(memoryFlatBytes)}).`,
+          '',
+        ]
+      : []),
     ...analysis('memory', analyses),
     '',
   );
@@ -504,8 +570,51 @@ export function renderMarkdown(report: BenchReport, previous?: string): string {
     );
   }
 
+  // 8. Events (after the media section, which its own module renders as section 7)
+  const { events } = report;
+  const eventsSection: string[] = [
+    '## 8. Events: webhooks against polling',
+    '',
+    `The sandbox, in its own process, sends each vendor's webhooks to an endpoint in the measuring process built as an application builds it (core's \`createWebhookHandler\` publishing to an event hub, the adapter's \`parseWebhook\` checking the path secret and, for Wowza Video, confirming each event over the API). ` +
+      `For each scenario, waits that hear the hub and waits that only poll (each with its defaults) wait for the same change, which the sandbox makes ${number(events.transitionMs)} ms after it is asked for (a start) or at once (an encoder connecting), at a random point of the wait's polling interval. ` +
+      "Latency runs from the arrival of the webhook that told of the change (its request reaching the endpoint) to the wait's promise resolving; requests are the wait's own (its polls), and beside them the parser's confirmations.",
+    '',
+    ...table(
+      [
+        'provider',
+        'wait',
+        'heard',
+        'polling interval',
+        'waits',
+        'latency median',
+        'p99',
+        'min – max',
+        'requests per wait',
+        'confirmations',
+        `target ≤ ${events.targetMs} ms (p99)`,
+      ],
+      events.cases.map((item) => [
+        item.provider,
+        item.scenario,
+        item.mode === 'events' ? 'webhooks (event hub)' : 'polling only',
+        `${number(item.intervalMs.first / 1000, 0)} s, up to ${number(item.intervalMs.max / 1000, 0)} s`,
+        number(item.samples),
+        `${number(item.latencyMs.median, 1)} ms`,
+        `${number(item.latencyMs.p99, 1)} ms`,
+        `${number(item.latencyMs.min, 1)} – ${number(item.latencyMs.max, 1)} ms`,
+        `${item.requestsPerWait.median} (at most ${item.requestsPerWait.max})`,
+        `${item.confirmationsPerWait.median} (at most ${item.confirmationsPerWait.max})`,
+        item.mode === 'events' ? verdict(item.latencyMs.p99 <= events.targetMs) : '–',
+      ]),
+    ),
+    '',
+    ...analysis('events', analyses),
+    '',
+  ];
+
   // 7. Real media
   if (report.media) push(...renderMediaSection(report.media), ...analysis('media', analyses), '');
+  if (report.events) push(...eventsSection);
   return `${lines
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
@@ -518,7 +627,8 @@ export function renderSummary(report: BenchReport): string {
   return [
     `unilive bench (${report.mode}) on ${machine.cpuModel}, ${machine.cores} cores, ${round(machine.memoryBytes / 1024 ** 3, 1)} GiB, ${machine.os}, Node ${machine.node}, ${machine.date}`,
     ...report.targets.map(
-      (target) => `  ${target.met ? 'met    ' : 'MISSED '} ${target.measurement}: ${target.figure}`,
+      (target) =>
+        `  ${target.met === null ? '       ' : target.met ? 'met    ' : 'MISSED '} ${target.measurement}: ${target.figure}`,
     ),
     `  took ${round(report.durationMs / 1000)} s`,
   ].join('\n');

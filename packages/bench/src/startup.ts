@@ -16,7 +16,11 @@ export interface StartupScenario {
 export interface StartupResult {
   name: string;
   imports: string[];
-  /** `await import()` of the modules, measured inside the fresh process. */
+  /** Modules the imports loaded (read in one more, untimed run with a load hook). */
+  modulesLoaded: number;
+  /** Whether jose was among them. */
+  loadsJose: boolean;
+  /** `await import()` of the modules until `fetch` can be made, measured inside the fresh process. */
   importMs: number;
   importMsRange: { min: number; max: number };
   /** The whole process, from spawn to exit, measured by the parent (Node's own start-up included). */
@@ -30,6 +34,9 @@ export interface StartupReport {
   runs: number;
   results: StartupResult[];
 }
+
+/** The target: core + one adapter start within this many ms of ky alone. */
+export const startupTargetOverKyMs = 10;
 
 /** Options of {@link measureStartup}. */
 export interface StartupOptions {
@@ -58,8 +65,8 @@ export function startupScenarios(providers: readonly BenchProviderId[] = provide
 }
 
 /**
- * Cold `import()` in a fresh Node process per run (no compile cache), scenarios interleaved round by
- * round so that drift in the machine touches each alike.
+ * Cold `import()` in a fresh Node process per run (no compile cache), until `fetch` can be made, scenarios
+ * interleaved round by round so that drift in the machine touches each alike.
  */
 export function measureStartup(options: StartupOptions): StartupReport {
   const scenarios = startupScenarios(options.providers);
@@ -75,11 +82,14 @@ export function measureStartup(options: StartupOptions): StartupReport {
   }
   const results = scenarios.map((scenario): StartupResult => {
     const list = samples.get(scenario.name) ?? [];
+    const loaded = modulesOf(scenario);
     const imports = list.map((sample) => sample.importMs);
     const spread = { min: round(Math.min(...imports), 1), max: round(Math.max(...imports), 1) };
     return {
       name: scenario.name,
       imports: scenario.imports,
+      modulesLoaded: loaded.length,
+      loadsJose: loaded.some((url) => /\/node_modules\/jose\//.test(url)),
       importMs: round(median(imports), 1),
       importMsRange: spread,
       processMs: round(median(list.map((sample) => sample.processMs)), 1),
@@ -93,12 +103,18 @@ export function measureStartup(options: StartupOptions): StartupReport {
   return { runs: options.runs, results };
 }
 
-function runOnce(scenario: StartupScenario): { importMs: number; processMs: number } {
+// Node makes `fetch` on first use (loading undici): the imports are timed until it exists, so a client that
+// does not touch it while loading is charged for it all the same.
+const fetchReady = 'void [globalThis.fetch, globalThis.Request, globalThis.Response, globalThis.Headers];';
+
+function spawnScenario(scenario: StartupScenario, head: string, tail: string) {
   const script = [
+    head,
     scenario.prelude ?? '',
     'const started = performance.now();',
     ...scenario.imports.map((specifier) => `await import(${JSON.stringify(specifier)});`),
-    'process.stdout.write(JSON.stringify({ importMs: performance.now() - started }));',
+    fetchReady,
+    tail,
   ].join('\n');
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.NODE_COMPILE_CACHE;
@@ -112,6 +128,29 @@ function runOnce(scenario: StartupScenario): { importMs: number; processMs: numb
   });
   const processMs = now() - started;
   if (child.status !== 0) throw new Error(`start-up scenario "${scenario.name}" failed: ${child.stderr}`);
-  const { importMs } = JSON.parse(child.stdout) as { importMs: number };
+  return { stdout: child.stdout, processMs };
+}
+
+function runOnce(scenario: StartupScenario): { importMs: number; processMs: number } {
+  const { stdout, processMs } = spawnScenario(
+    scenario,
+    '',
+    'process.stdout.write(JSON.stringify({ importMs: performance.now() - started }));',
+  );
+  const { importMs } = JSON.parse(stdout) as { importMs: number };
   return { importMs, processMs };
+}
+
+// The URLs of the modules a scenario's imports load, from a load hook (which slows loading: never timed).
+function modulesOf(scenario: StartupScenario): string[] {
+  const { stdout } = spawnScenario(
+    scenario,
+    [
+      "import { registerHooks } from 'node:module';",
+      'const loaded = [];',
+      'registerHooks({ load(url, context, next) { loaded.push(url); return next(url, context); } });',
+    ].join('\n'),
+    'process.stdout.write(JSON.stringify(loaded));',
+  );
+  return JSON.parse(stdout) as string[];
 }
