@@ -6,7 +6,14 @@ import {
   type Redactor,
   SecretSet,
 } from '@unilive/core';
-import { decodeJwt, SignJWT } from 'jose';
+
+// jose is loaded when the first token is signed, not with the adapter: an application that only imports it
+// (or uses a ready-made token) never pays for loading it.
+let signer: Promise<typeof import('./videosdk-jwt.js')> | undefined;
+const loadSigner = () => {
+  signer ??= import('./videosdk-jwt.js');
+  return signer;
+};
 
 /** Environment variables the credentials are read from when the settings leave them out. */
 export const videosdkEnvironmentVariables = {
@@ -71,13 +78,42 @@ const provider = 'videosdk';
  */
 export function videosdkAccountOf(credentials: VideosdkCredentials): string {
   if (credentials.kind === 'signed') return credentials.apiKey;
+  const apikey = jwtClaims(credentials.token)?.apikey;
+  return typeof apikey === 'string' && apikey.length > 0 ? apikey : credentials.token;
+}
+
+// The claims of a JWS compact token (`header.payload.signature`), unverified, read as jose's decodeJwt reads
+// them; undefined for anything it refuses. Only the account's name is taken: the vendor checks the token.
+function jwtClaims(token: string): Record<string, unknown> | undefined {
+  const parts = token.split('.');
+  const bytes = parts.length === 3 && parts[1] ? base64urlBytes(parts[1]) : undefined;
+  if (!bytes) return undefined;
   try {
-    const { apikey } = decodeJwt(credentials.token);
-    if (typeof apikey === 'string' && apikey.length > 0) return apikey;
+    const claims: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    return typeof claims === 'object' && claims !== null && !Array.isArray(claims)
+      ? (claims as Record<string, unknown>)
+      : undefined;
   } catch {
     // Not a JWT the vendor would take; the request fails on its own.
+    return undefined;
   }
-  return credentials.token;
+}
+
+type FromBase64 = (text: string, options: { alphabet: 'base64url' }) => Uint8Array;
+
+// base64url as jose decodes it: with Uint8Array.fromBase64 where the runtime has it, else through atob.
+function base64urlBytes(text: string): Uint8Array | undefined {
+  try {
+    const fromBase64 = (Uint8Array as unknown as { fromBase64?: FromBase64 }).fromBase64;
+    if (fromBase64) return fromBase64(text, { alphabet: 'base64url' });
+    if (text.includes('+') || text.includes('/')) return undefined;
+    const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+    const bytes = new Uint8Array(binary.length);
+    for (let index = 0; index < binary.length; index += 1) bytes[index] = binary.charCodeAt(index);
+    return bytes;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -199,12 +235,14 @@ export function createVideosdkTokenSigner(options: VideosdkTokenSignerOptions): 
     const expiresAt = issuedAt + options.ttlSeconds;
     let token: string;
     try {
-      const jwt = new SignJWT({ apikey: options.apiKey, ...options.claims })
-        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-        .setIssuedAt(issuedAt)
-        .setExpirationTime(expiresAt);
-      if (options.jti !== false) jwt.setJti(globalThis.crypto.randomUUID());
-      token = await jwt.sign(key);
+      const { signVideosdkJwt } = await loadSigner();
+      token = await signVideosdkJwt({
+        claims: { apikey: options.apiKey, ...options.claims },
+        issuedAt,
+        expiresAt,
+        jti: options.jti === false ? undefined : globalThis.crypto.randomUUID(),
+        key,
+      });
     } catch (cause) {
       throw new AuthenticationError({
         provider,
