@@ -69,7 +69,10 @@ describe('the benchmark harness', () => {
       expect(result.layers[0]?.addedMicros).toBe(0);
       for (const layer of result.layers) {
         expect(layer.cpuMicrosPerCall).toBeGreaterThan(0);
-        expect(layer.heapKiBPerCall).toBeGreaterThan(0);
+        // Heap per call is growth between collections: a collection that a busy machine lets run across the
+        // smoke's few calls can leave nothing to count, so the harness only has to give a figure, never < 0.
+        expect(Number.isFinite(layer.heapKiBPerCall)).toBe(true);
+        expect(layer.heapKiBPerCall).toBeGreaterThanOrEqual(0);
       }
       // Each layer's addition is its figure minus the one before; together they make the total.
       const sum = result.layers.reduce((total, layer) => total + layer.addedMicros, 0);
