@@ -41,7 +41,7 @@ export interface ProviderCapabilities {
   /**
    * Every state a stream of this provider can be reported in (the values of the adapter's state table,
    * `unknown` among them when the vendor may send one it does not map). `waitForState` refuses, before any
-   * request, a target none of which is here: a videosdk v1 stream is never `stopped`. Absent: any state.
+   * request, a target none of which is here (`InvalidInputError` naming `state`): a videosdk v1 stream is never `stopped`. Absent: any state.
    */
   states?: readonly LiveStreamState[];
 }

@@ -18,9 +18,9 @@ const gapArbitrary = fc.record({
 const context = { provider: 'test', operation: 'create' };
 
 describe('the soft gap rule', () => {
-  it('makes the fields a stream relies on errors and the preferences warnings', () => {
+  it('makes the fields a stream relies on errors and the preferences (its label among them) warnings', () => {
     expect(inputGapSeverity).toEqual({
-      name: 'error',
+      name: 'warning',
       ingestProtocol: 'error',
       recording: 'error',
       restream: 'error',

@@ -8,13 +8,15 @@ export type NeutralField = 'name' | 'ingestProtocol' | 'recording' | 'restream' 
  * What a field the vendor cannot honour is, under the one rule every adapter follows:
  *
  * - `error`: ignoring it would make the stream do something else for the caller's encoder, viewers or
- *   data than was asked: the name it is known by, the protocol an encoder connects with, whether a
- *   recording is kept, where the stream is forwarded.
- * - `warning`: a preference the stream works without: where it runs (`region` is a placement hint) and
- *   how fast it delivers (`lowLatency`).
+ *   data than was asked: the protocol an encoder connects with, whether a recording is kept, where the
+ *   stream is forwarded.
+ * - `warning`: a preference the stream works without: its label (`name`: encoders, players and
+ *   recordings never see it, and the stream is found by its id), where it runs (`region` is a placement
+ *   hint) and how fast it delivers (`lowLatency`). A name the vendor keeps shorter or otherwise changed
+ *   is still an error (`unsupported-value`): another label was meant.
  */
 export const inputGapSeverity: Readonly<Record<NeutralField, 'error' | 'warning'>> = {
-  name: 'error',
+  name: 'warning',
   ingestProtocol: 'error',
   recording: 'error',
   restream: 'error',

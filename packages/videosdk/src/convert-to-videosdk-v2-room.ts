@@ -172,8 +172,8 @@ export interface VideosdkV2CreateRequest {
 /**
  * Builds `POST /v2/rooms` and the settings held for `start`. Refused before any request: an ingest
  * protocol other than WebRTC (WHIP is v2's only ingest; RTMP ingest exists on v1 alone) and unknown
- * provider options. By core's one rule, `region` (the room `region` field is discontinued) and
- * `lowLatency` are preferences the stream works without: warnings on the result.
+ * provider options. By core's one rule, `name` (rooms keep none), `region` (the room `region` field is
+ * discontinued) and `lowLatency` are preferences the stream works without: warnings on the result.
  */
 export function convertToVideosdkV2CreateRequest(input: CreateLiveStreamInput): VideosdkV2CreateRequest {
   const operation = 'create';
@@ -198,15 +198,7 @@ export function convertToVideosdkV2CreateRequest(input: CreateLiveStreamInput): 
   return {
     body,
     start,
-    warnings: [
-      {
-        type: 'unsupported-setting',
-        setting: 'name',
-        message: 'videosdk v2 rooms keep no name; the name was not sent (the stream id is the room id)',
-      },
-      ...gapWarnings,
-      ...heldWarnings(input, options),
-    ],
+    warnings: [...gapWarnings, ...heldWarnings(input, options)],
   };
 }
 
@@ -256,13 +248,6 @@ export function convertToVideosdkV2UpdateRequest(patch: UpdateLiveStreamInput): 
     start.restream = patch.restream.map((target) => ({ url: target.url, streamKey: target.streamKey }));
   }
   const warnings: Warning[] = [...gapWarnings];
-  if (patch.name !== undefined) {
-    warnings.push({
-      type: 'unsupported-setting',
-      setting: 'name',
-      message: 'videosdk v2 rooms keep no name; the name was not sent',
-    });
-  }
   // Held for the next start, in this process only: said as on create.
   warnings.push(...heldWarnings(patch, options));
   return {
@@ -309,6 +294,14 @@ function readOptions<T>(
 // Preferences v2 has no setting for: the stream works without them, and a warning says so.
 function preferenceGaps(input: UpdateLiveStreamInput): InputGap[] {
   const gaps: InputGap[] = [];
+  // A room keeps no name: the name is a label the stream works without (core's rule makes it a warning).
+  if (input.name !== undefined) {
+    gaps.push({
+      field: 'name',
+      kind: 'ignored',
+      message: 'videosdk v2 rooms keep no name; the name was not sent (the stream id is the room id)',
+    });
+  }
   if (input.region !== undefined) {
     gaps.push({
       field: 'region',

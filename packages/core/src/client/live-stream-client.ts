@@ -73,7 +73,8 @@ export interface LiveStreamClient {
   /**
    * Resolves with the stream once it is in `state` (or one of several states), polling the vendor. With
    * `events` (a webhook event hub), each event about the stream makes it poll at once, and it polls slowly
-   * otherwise.
+   * otherwise. A state that is no neutral state, or none of which the provider ever reports
+   * (`capabilities.states`), is an `InvalidInputError` naming `state`, before any request.
    */
   waitForState(
     id: string,

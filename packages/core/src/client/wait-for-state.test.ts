@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { InvalidInputError, TimeoutError, UnsupportedOperationError } from '../errors/errors.js';
+import { InvalidInputError, TimeoutError } from '../errors/errors.js';
 import { createHttpClient } from '../http/http-client.js';
 import { type LiveStream, liveStreamStates } from '../live-stream.js';
 import type { CallOptions, LiveStreamProvider, LiveStreamStatus } from '../provider.js';
@@ -152,9 +152,10 @@ describe('waitForState for a state the provider never reports', () => {
             expect(polled).toEqual(['s1']);
             expect((outcome as LiveStream).id).toBe('s1');
           } else {
-            expect(UnsupportedOperationError.isInstance(outcome)).toBe(true);
+            expect(InvalidInputError.isInstance(outcome)).toBe(true);
             expect((outcome as Error).message).toContain(`its states are ${states.join(', ')}`);
-            expect((outcome as UnsupportedOperationError).delivery).toBe('not-sent');
+            expect((outcome as InvalidInputError).issues.map((issue) => issue.path)).toEqual(['state']);
+            expect((outcome as InvalidInputError).delivery).toBe('not-sent');
             expect(polled).toEqual([]);
           }
         },

@@ -4,7 +4,6 @@ import {
   type InputIssue,
   InvalidInputError,
   TimeoutError,
-  UnsupportedOperationError,
 } from '../errors/errors.js';
 import { maxTimeoutMs } from '../http/transport-settings.js';
 import { type LiveStreamState, liveStreamStates } from '../live-stream.js';
@@ -114,7 +113,7 @@ export function checkWaitOptions(
  * Throws {@link TimeoutError} naming the last state seen, or {@link ConflictError} when the stream becomes
  * `disabled` and that was not a target. Targets and options are checked first ({@link checkWaitOptions}),
  * and targets none of which is among the provider's `capabilities.states` are refused with
- * {@link UnsupportedOperationError}, both before any request.
+ * {@link InvalidInputError} (issue path `state`), both before any request.
  */
 export async function waitForStatus(
   provider: LiveStreamProvider,
@@ -124,13 +123,16 @@ export async function waitForStatus(
   runtime: { clock: Clock; sleep: Sleep; callOptions: CallOptions },
 ): Promise<LiveStreamStatus> {
   const checked = checkWaitOptions(provider.id, targets, options);
-  // A state the provider never reports would only be waited for until the time runs out.
+  // A state the provider never reports would only be waited for until the time runs out: the input is
+  // wrong for this provider, as an unknown state is for every one.
   const states = provider.capabilities.states;
   if (states !== undefined && !targets.some((target) => states.includes(target))) {
-    throw new UnsupportedOperationError({
+    const expected = `one of ${states.join(', ')} (capabilities.states): a ${provider.id} stream is never ${targets.join(' or ')}`;
+    throw new InvalidInputError({
       provider: provider.id,
       operation: 'waitForState',
-      message: `${provider.id} waitForState: a stream here is never ${targets.join(' or ')}; its states are ${states.join(', ')} (capabilities.states)`,
+      message: `${provider.id} waitForState: invalid state: a stream here is never ${targets.join(' or ')}; its states are ${states.join(', ')} (capabilities.states)`,
+      issues: [{ path: 'state', message: `expected ${expected}` }],
       delivery: 'not-sent',
     });
   }
