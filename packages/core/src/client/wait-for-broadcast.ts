@@ -42,7 +42,7 @@ export async function waitForBroadcastStatus(
   }
   return pollStatus(provider, id, checked, signal, runtime, {
     operation: 'waitForBroadcast',
-    goal: target ? 'be broadcasting' : 'stop broadcasting',
+    goal: target ? 'start broadcasting' : 'stop broadcasting',
     reached(status) {
       if (status.broadcasting === target) return status;
       if (status.broadcasting !== undefined) return undefined;

@@ -150,7 +150,7 @@ export async function waitForStatus(
 /** What a poll loop waits for: `reached` returns the status to end with, `stuck` says it never will. */
 export interface PollGoal {
   operation: string;
-  /** Completes "did not …" and "will not …" in messages: `become ready`, `be broadcasting`. */
+  /** Completes "did not …" and "will not …" in messages: `become ready`, `start broadcasting`. */
   goal: string;
   reached(status: LiveStreamStatus): LiveStreamStatus | undefined;
   stuck(status: LiveStreamStatus): boolean;

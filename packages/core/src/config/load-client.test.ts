@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import * as v from 'valibot';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createContainer } from '../di/container.js';
@@ -180,6 +181,32 @@ describe('rateLimit in configuration', () => {
       requestsPerSecond: 5,
     });
     expect(await rateLimitFromConfig(undefined)).toBeUndefined();
+  });
+
+  it('refuses any name rateLimit does not have, naming the nearest, so a misspelt limit never goes unpaced', async () => {
+    const known = ['requestsPerSecond', 'maxConcurrency', 'store', 'url', 'onUnavailable', 'keyPrefix'];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ minLength: 1 }).filter((name) => !known.includes(name) && name !== '__proto__'),
+        fc.anything(),
+        async (name, value) => {
+          const error = await rateLimitFromConfig({ requestsPerSecond: 2, [name]: value } as never).catch(
+            (caught: unknown) => caught,
+          );
+          expect(InvalidInputError.isInstance(error)).toBe(true);
+          expect((error as InvalidInputError).issues.map((issue) => issue.path)).toEqual([
+            `rateLimit.${name}`,
+          ]);
+        },
+      ),
+      { numRuns: 80 },
+    );
+    const typo = await rateLimitFromConfig({ requestsPerSecnd: 2 } as never).catch(
+      (caught: unknown) => caught,
+    );
+    expect((typo as InvalidInputError).message).toBe(
+      'configure: invalid rateLimit: rateLimit.requestsPerSecnd (unknown option; did you mean "requestsPerSecond"?)',
+    );
   });
 });
 

@@ -9,6 +9,7 @@ import type { GateStore, GateStoreUnavailableMode } from '../http/gate-store.js'
 import type { RateLimitOptions } from '../http/request-gate.js';
 import { ownData } from '../inputs.js';
 import type { ProviderId } from '../live-stream.js';
+import { readOptions } from '../options.js';
 import type { LiveStreamProvider } from '../provider.js';
 import { builtInProviderIds, nearestName, packageNameProblem, providerIdProblem } from './names.js';
 import { environment } from './settings.js';
@@ -148,8 +149,8 @@ const configuredStores = new WeakMap<GateStoreFactory, Map<string, GateStore>>()
  * `store: 'redis'` (or taking `gateStores.redis`). Clients configured with the same Redis settings share one
  * store (and connection).
  *
- * @throws InvalidInputError (`operation: 'configure'`) naming the setting under `rateLimit`: a store that
- *   is none of `'memory'`, `'redis'` or a store object, Redis settings without `store: 'redis'`, a bad
+ * @throws InvalidInputError (`operation: 'configure'`) naming the setting under `rateLimit`: a name it
+ *   does not have (naming the nearest one), a store that is none of `'memory'`, `'redis'` or a store object, Redis settings without `store: 'redis'`, a bad
  *   Redis URL, or `@unilive/redis` not installed (the message says to install it).
  */
 export async function rateLimitFromConfig(
@@ -160,7 +161,20 @@ export async function rateLimitFromConfig(
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     throw rateLimitError([{ path: 'rateLimit', message: 'expected an object' }]);
   }
-  const { store, url, onUnavailable, keyPrefix, ...limits } = config;
+  // Own, known names only: a misspelt limit (`requestsPerSecnd`) would otherwise leave the client unpaced.
+  const anything = { check: () => true, expected: 'anything' };
+  const { store, url, onUnavailable, keyPrefix, ...limits } = readOptions<RateLimitConfig>(
+    config,
+    {
+      requestsPerSecond: anything,
+      maxConcurrency: anything,
+      store: anything,
+      url: anything,
+      onUnavailable: anything,
+      keyPrefix: anything,
+    },
+    { operation: 'configure', path: 'rateLimit' },
+  );
   const limitsOf = (chosen?: GateStore): RateLimitOptions => ({
     ...(limits.requestsPerSecond === undefined ? {} : { requestsPerSecond: limits.requestsPerSecond }),
     ...(limits.maxConcurrency === undefined ? {} : { maxConcurrency: limits.maxConcurrency }),

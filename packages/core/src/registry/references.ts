@@ -10,11 +10,12 @@ export const referenceSeparator = ':';
 const namePattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 /**
- * A stream anywhere in a registry: `'<name>:<vendor id>'` (`'eu:abc123'`), or the same as an object
+ * A stream anywhere in a registry: `'<name>:<vendor id>'` (`'eu:abc123'`), the same as an object
  * (`{ provider: 'eu', id: 'abc123' }`), where `provider` is the name the provider has in the registry, not
- * the vendor's id.
+ * the vendor's id, or an object carrying `ref`, such as a stream a registry returned: its `ref` is what
+ * counts, since its `provider` is the vendor's id (`liveapi`), which may also be another account's name.
  */
-export type StreamReference = string | { provider: string; id: string };
+export type StreamReference = string | { provider: string; id: string } | { ref: string; id?: string };
 
 /** A reference taken apart: the provider's registry name and the vendor's stream id. */
 export interface ParsedStreamReference {
@@ -40,8 +41,9 @@ export function formatStreamReference(provider: string, id: string): string {
 }
 
 /**
- * Takes a reference apart, checking both parts: a string must be `'<name>:<id>'` with exactly one `:`, an
- * object must have a string `provider` and `id`. Throws `InvalidInputError` (`operation` as given, values
+ * Takes a reference apart, checking both parts: a string must be `'<name>:<id>'` with exactly one `:`; an
+ * object with its own `ref` (a stream a registry returned) is read by that `ref` alone, and an `id` beside
+ * it must be the same id; any other object must have a string `provider` and `id`. Throws `InvalidInputError` (`operation` as given, values
  * never echoed) for anything else. Whether the name is known is the registry's to check.
  */
 export function parseStreamReference(reference: unknown, operation = 'reference'): ParsedStreamReference {
@@ -62,6 +64,17 @@ export function parseStreamReference(reference: unknown, operation = 'reference'
   }
   if (typeof reference === 'object' && reference !== null && !Array.isArray(reference)) {
     // Own properties only: an object whose `provider` or `id` comes from Object.prototype names nothing.
+    const ref = ownValue(reference, 'ref');
+    if (ref !== undefined) {
+      // A registry's stream: `provider` on it is the vendor's id, never the registry name, so `ref` decides.
+      if (typeof ref !== 'string') throw referenceError(operation, 'reference.ref', 'expected a string');
+      const parsed = parseStreamReference(ref, operation);
+      const id = ownValue(reference, 'id');
+      if (id !== undefined && id !== parsed.id) {
+        throw referenceError(operation, 'reference.id', 'expected the id in reference.ref');
+      }
+      return parsed;
+    }
     const provider = ownValue(reference, 'provider');
     const id = ownValue(reference, 'id');
     return {

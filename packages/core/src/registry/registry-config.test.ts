@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fakeProvider } from '../../test/fake-provider.js';
 import { InvalidInputError } from '../errors/errors.js';
@@ -91,5 +92,36 @@ describe('createLiveStreamRegistryFromConfig', () => {
     );
     expect(error.message).toMatch(/^Invalid registry configuration: providers\.1: /);
     expect(error.issues.every((issue) => issue.path.startsWith('providers.1.'))).toBe(true);
+  });
+
+  it('refuses a top-level name other than providers and routing, naming the nearest, before building anything', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ minLength: 1 }).filter((name) => !['providers', 'routing', '__proto__'].includes(name)),
+        fc.anything(),
+        async (name, value) => {
+          const { built, providers } = factories();
+          const error = await refusal(() =>
+            createLiveStreamRegistryFromConfig(
+              { providers: [{ provider: 'liveapi', tokenId: 'e', secretKey: 's' }], [name]: value } as never,
+              { providers },
+            ),
+          );
+          expect(error.issues.map((issue) => issue.path)).toEqual([`config.${name}`]);
+          expect(built).toEqual([]);
+        },
+      ),
+      { numRuns: 60 },
+    );
+    const { providers } = factories();
+    const typo = await refusal(() =>
+      createLiveStreamRegistryFromConfig(
+        { providers: [{ provider: 'liveapi' }], routng: { order: ['liveapi'] } } as never,
+        { providers },
+      ),
+    );
+    expect(typo.message).toBe(
+      'configure: invalid config: config.routng (unknown option; did you mean "routing"?)',
+    );
   });
 });

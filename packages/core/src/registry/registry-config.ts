@@ -6,6 +6,7 @@ import {
   type RateLimitConfig,
 } from '../config/load-client.js';
 import { InvalidInputError } from '../errors/errors.js';
+import { readOptions } from '../options.js';
 import { providerNameProblem } from './references.js';
 import { createLiveStreamRegistry, type LiveStreamRegistry } from './registry.js';
 import type { RoutingOptions } from './routing.js';
@@ -56,14 +57,21 @@ export type RegistryConfigOptions = Omit<ConfigClientOptions, 'rateLimit'>;
  * });
  * ```
  * @throws InvalidInputError (`operation: 'configure'`) before any request, its issue paths under
- *   `providers.<index>`: no providers, an entry without `provider`, a bad or repeated name, anything
+ *   `providers.<index>`: a top-level name other than `providers` and `routing` (naming the nearest), no providers, an entry without `provider`, a bad or repeated name, anything
  *   `createLiveStreamClientFromConfig` refuses, or a routing order that is not every name once.
  */
 export async function createLiveStreamRegistryFromConfig(
   config: LiveStreamRegistryConfig,
   options: RegistryConfigOptions = {},
 ): Promise<LiveStreamRegistry> {
-  const entries = (config as { providers?: unknown } | undefined)?.providers;
+  // Own, known names only: a misspelt `routng` would otherwise leave routing at its default unnoticed, and
+  // a `rateLimit` here would pace nothing (it belongs to each provider entry).
+  const known = readOptions<LiveStreamRegistryConfig>(
+    config,
+    { providers: anyValue, routing: anyValue },
+    { operation: 'configure', path: 'config' },
+  );
+  const entries: unknown = known.providers;
   if (!Array.isArray(entries) || entries.length === 0) {
     throw configurationError('providers', 'expected a list of providers, with at least one');
   }
@@ -98,10 +106,13 @@ export async function createLiveStreamRegistryFromConfig(
   }
   return createLiveStreamRegistry({
     providers: clients,
-    ...(config.routing === undefined ? {} : { routing: config.routing }),
+    ...(known.routing === undefined ? {} : { routing: known.routing }),
     ...(options.hooks ? { hooks: options.hooks } : {}),
   });
 }
+
+// Values are checked below (providers) and by `createLiveStreamRegistry` (routing).
+const anyValue = { check: () => true, expected: 'anything' };
 
 function configurationError(path: string, message: string): InvalidInputError {
   return new InvalidInputError({

@@ -7,13 +7,15 @@ import {
   readHooks,
   type StartRequestOptions,
 } from '../client/live-stream-client.js';
-import { AbortError, InvalidInputError } from '../errors/errors.js';
+import { AbortError, InvalidInputError, ResponseShapeError } from '../errors/errors.js';
 import { UniliveError, withErrorFields } from '../errors/unilive-error.js';
 import { emit, type HttpHooks } from '../http/hooks.js';
 import type { RateLimitOptions } from '../http/request-gate.js';
+import { idProblem } from '../ids.js';
 import { validateCreateInput } from '../inputs.js';
 import type { LiveStream, LiveStreamState, ProviderId, Warning } from '../live-stream.js';
-import { optionRules, readOptions } from '../options.js';
+import { type OptionRule, optionRules, readOptions } from '../options.js';
+import { ownFields, ownValue } from '../own.js';
 import type {
   CreateLiveStreamInput,
   ListOptions,
@@ -362,8 +364,8 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     return this.named(name, 'configure', 'name').client;
   }
 
-  async create(input: CreateLiveStreamInput, options: RegistryCreateOptions = {}): Promise<RoutedLiveStream> {
-    const { provider: requested, ...request } = options;
+  async create(input: CreateLiveStreamInput, options?: RegistryCreateOptions): Promise<RoutedLiveStream> {
+    const { provider: requested, ...request } = callOptions<RegistryCreateOptions>(options, 'create', {});
     // Checked once here, so input every vendor would refuse never goes round the candidates.
     const valid = validateCreateInput(input);
     if (requested !== undefined) {
@@ -378,7 +380,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
         reason: `${entry.name}: named by the caller`,
       });
     }
-    const { candidates, excluded, by } = await this.candidatesFor(valid);
+    const { candidates, excluded, by } = await this.candidatesFor(valid, request.signal);
     const failedOver: RoutingFailover[] = [];
     const fallbacks: Warning[] = [];
     for (const [index, entry] of candidates.entries()) {
@@ -426,10 +428,14 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     return this.call(reference, 'get', (entry, id) => entry.client.get(id, options));
   }
 
-  list(options: RegistryListOptions = {}): RegistryStreamList {
-    const { providers: names, onProviderError = 'throw', ...listOptions } = options;
+  list(options?: RegistryListOptions): RegistryStreamList {
     const registry = this;
     async function* walk(): AsyncGenerator<RegistryLiveStream> {
+      const {
+        providers: names,
+        onProviderError = 'throw',
+        ...listOptions
+      } = callOptions<RegistryListOptions>(options, 'list', listOptionRules);
       const entries =
         names === undefined
           ? registry.providers
@@ -442,6 +448,15 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
             const ref = formatStreamReference(entry.name, stream.id);
             if (seen.has(ref)) continue;
             seen.add(ref);
+            // The rest of a page already fetched is not handed out once the caller has aborted.
+            if (listOptions.signal?.aborted) {
+              throw new AbortError({
+                provider: entry.providerId,
+                operation: 'list',
+                message: 'list was aborted',
+                cause: listOptions.signal.reason,
+              });
+            }
             yielded += 1;
             yield { ...stream, ref };
           }
@@ -466,7 +481,12 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     }
     return {
       [Symbol.asyncIterator]: () => walk(),
-      async toArray({ limit = Number.POSITIVE_INFINITY } = {}) {
+      async toArray(arrayOptions?: { limit?: number }) {
+        const { limit = Number.POSITIVE_INFINITY } = readOptions<{ limit?: number }>(
+          arrayOptions,
+          { limit: limitRule },
+          { operation: 'list', path: 'toArray options' },
+        );
         const streams: RegistryLiveStream[] = [];
         if (limit <= 0) return streams;
         for await (const stream of walk()) {
@@ -535,7 +555,8 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
   }
 
   async planMigration(reference: StreamReference, options: MigrationOptions): Promise<MigrationPlan> {
-    return (await this.plan(reference, options)).plan;
+    return (await this.plan(reference, callOptions<MigrationOptions>(options, 'migrate', migrationRules)))
+      .plan;
   }
 
   private async plan(
@@ -543,7 +564,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     options: MigrationOptions,
   ): Promise<{ plan: MigrationPlan; source: Entry }> {
     const { entry: source, id } = this.resolve(reference, 'migrate');
-    const target = this.named(options?.to, 'migrate', 'to');
+    const target = this.named(ownValue(options, 'to'), 'migrate', 'to');
     if (target === source) {
       throw new InvalidInputError({
         operation: 'migrate',
@@ -574,15 +595,32 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
   }
 
   async migrate(reference: StreamReference, options: MigrateOptions): Promise<MigrationResult> {
+    // Every option is checked before anything is read or created: a `deleteSource: 'false'` must not
+    // delete, and a bad `stopTimeoutMs` must not surface only once the new stream exists.
     const {
       deleteSource = false,
       stopTimeoutMs = 60_000,
       ...planOptions
-    } = options ?? ({} as MigrateOptions);
+    } = callOptions<MigrateOptions>(options, 'migrate', migrateRules);
     const { plan, source } = await this.plan(reference, planOptions);
-    const { to: _to, input: _input, ...request } = planOptions;
-    const stream = await this.create(plan.input, { ...request, provider: plan.to });
-    const warnings = [...plan.warnings, ...(stream.warnings ?? [])];
+    const { to: _to, input: overrides, ...request } = planOptions;
+    const carried: Warning[] = [];
+    let stream: RoutedLiveStream;
+    try {
+      stream = await this.create(plan.input, { ...request, provider: plan.to });
+    } catch (error) {
+      // A source that does not record, moved to a vendor that records every stream (LiveAPI): the target
+      // refused `recording: false` before sending anything, so the stream is created once more without it.
+      if (!refusedRecordingOff(error, plan.input, overrides)) throw error;
+      const { recording: _recording, ...recorded } = plan.input;
+      stream = await this.create(recorded, { ...request, provider: plan.to });
+      carried.push({
+        type: 'not-carried',
+        setting: 'recording',
+        message: `${plan.to} cannot turn recording off: the new stream records, where the source did not`,
+      });
+    }
+    const warnings = [...plan.warnings, ...carried, ...(stream.warnings ?? [])];
     const result: MigrationResult = { source: plan.source, stream, warnings, sourceDeleted: false };
     if (!deleteSource) return result;
     try {
@@ -619,18 +657,20 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
   }
 
   private async createOn(entry: Entry, input: CreateLiveStreamInput, request: RequestOptions) {
+    let stream: LiveStream;
     try {
-      return await entry.client.create(input, request);
+      stream = await entry.client.create(input, request);
     } catch (error) {
       throw annotate(error, entry.name, mayHaveCreated(error));
     }
+    return checkedStream(stream, entry, 'create');
   }
 
   private routed(stream: LiveStream, entry: Entry, routing: RoutingDecision): RoutedLiveStream {
     return { ...withRef(stream, entry.name), routing };
   }
 
-  private async candidatesFor(input: CreateLiveStreamInput) {
+  private async candidatesFor(input: CreateLiveStreamInput, signal: AbortSignal | undefined) {
     const fitting: Entry[] = [];
     const excluded: RoutingExclusion[] = [];
     for (const entry of this.order) {
@@ -641,12 +681,10 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     if (fitting.length === 0) throw noCandidate(excluded);
     const { choose } = this.routing;
     if (!choose) return { candidates: fitting, excluded, by: 'order' as const };
-    const offered: RoutingCandidate[] = fitting.map(({ name, providerId, capabilities }) => ({
-      name,
-      providerId,
-      capabilities,
-    }));
-    const chosen = await choose(offered, input);
+    const offered: readonly RoutingCandidate[] = frozenCopy(
+      fitting.map(({ name, providerId, capabilities }) => ({ name, providerId, capabilities })),
+    );
+    const chosen = await askChoose(choose, offered, frozenCopy(input), signal);
     const names = fitting.map((entry) => entry.name);
     const list = typeof chosen === 'string' ? [chosen] : Array.isArray(chosen) ? [...chosen] : [];
     const valid =
@@ -698,7 +736,12 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
 
   private resolve(reference: StreamReference, operation: string): { entry: Entry; id: string } {
     const parsed = parseStreamReference(reference, operation);
-    const path = typeof reference === 'string' ? 'reference' : 'reference.provider';
+    const path =
+      typeof reference === 'string'
+        ? 'reference'
+        : ownValue(reference, 'ref') !== undefined
+          ? 'reference.ref'
+          : 'reference.provider';
     return { entry: this.named(parsed.provider, operation, path), id: parsed.id };
   }
 
@@ -708,11 +751,13 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     run: (entry: Entry, id: string) => Promise<LiveStream>,
   ): Promise<RegistryLiveStream> {
     const { entry, id } = this.resolve(reference, operation);
+    let stream: LiveStream;
     try {
-      return withRef(await run(entry, id), entry.name);
+      stream = await run(entry, id);
     } catch (error) {
       throw annotate(error, entry.name);
     }
+    return withRef(checkedStream(stream, entry, operation), entry.name);
   }
 }
 
@@ -765,4 +810,146 @@ function routingReason(
       ? `; left out: ${excluded.map((entry) => `${entry.provider} (lacks ${entry.lacks.join(', ')})`).join(', ')}`
       : '';
   return `${name}: ${how} that ${fits}${after}${left}`;
+}
+
+// Options of a registry call: an object or nothing (`null`, a string or an array is an InvalidInputError
+// before any request), read from its own properties. `rules` check the registry's own fields; the rest
+// (signal, deadlines, paging) goes on to the client, which checks it there.
+function callOptions<T extends object>(
+  value: unknown,
+  operation: string,
+  rules: Readonly<Record<string, OptionRule>>,
+): T {
+  readOptions(value, rules, { operation, path: 'options', unknown: 'ignore' });
+  return ownFields(value as T | undefined);
+}
+
+const listOptionRules: Readonly<Record<string, OptionRule>> = {
+  providers: { check: Array.isArray, expected: 'an array of provider names' },
+  onProviderError: {
+    check: (value) => value === 'throw' || value === 'skip',
+    expected: "'throw' or 'skip'",
+  },
+};
+
+const limitRule: OptionRule = {
+  check: (value) =>
+    typeof value === 'number' &&
+    value >= 0 &&
+    (Number.isInteger(value) || value === Number.POSITIVE_INFINITY),
+  expected: 'a whole number from 0',
+};
+
+const migrationRules: Readonly<Record<string, OptionRule>> = {
+  input: optionRules.object,
+};
+
+// The longest wait a platform timer takes (2^31 - 1 ms), as `waitForState` accepts.
+const longestWaitMs = 2_147_483_647;
+
+const migrateRules: Readonly<Record<string, OptionRule>> = {
+  ...migrationRules,
+  deleteSource: optionRules.boolean,
+  stopTimeoutMs: {
+    check: (value) =>
+      typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= longestWaitMs,
+    expected: `a whole number of milliseconds from 1 to ${longestWaitMs}`,
+  },
+};
+
+// A copy `choose` may look at but not change: the candidates' capabilities are the registry's own and the
+// input is the one already validated, so a callback that edits either would change later routing or send
+// what was never checked. Plain objects and arrays are copied and frozen; other values are kept as they are.
+function frozenCopy<T>(value: T): T {
+  if (Array.isArray(value)) return Object.freeze(value.map((item) => frozenCopy(item))) as T;
+  if (typeof value === 'object' && value !== null) {
+    const prototype = Object.getPrototypeOf(value);
+    if (prototype === Object.prototype || prototype === null) {
+      return Object.freeze(
+        Object.fromEntries(
+          Object.keys(value).map((key) => [key, frozenCopy((value as Record<string, unknown>)[key])]),
+        ),
+      ) as T;
+    }
+  }
+  return value;
+}
+
+// Runs the caller's `choose`: what it throws becomes a typed error that says nothing was sent (its own
+// error is the cause), and the caller's signal ends a choice that never settles.
+async function askChoose(
+  choose: NonNullable<RoutingOptions['choose']>,
+  candidates: readonly RoutingCandidate[],
+  input: CreateLiveStreamInput,
+  signal: AbortSignal | undefined,
+): Promise<unknown> {
+  const aborted = () =>
+    new AbortError({
+      operation: 'create',
+      message: 'create was aborted while routing.choose was deciding; nothing was sent',
+      cause: signal?.reason,
+      delivery: 'not-sent',
+      maybeCreated: false,
+    });
+  if (signal?.aborted) throw aborted();
+  const choice = (async () => choose(candidates, input))();
+  let stopWaiting: (() => void) | undefined;
+  const abort = new Promise<never>((_, reject) => {
+    if (!signal) return;
+    stopWaiting = () => reject(aborted());
+    signal.addEventListener('abort', stopWaiting, { once: true });
+  });
+  try {
+    return await Promise.race([choice, abort]);
+  } catch (error) {
+    if (AbortError.isInstance(error) && signal?.aborted) throw error;
+    const kind = error instanceof Error ? error.name : typeof error;
+    throw new UniliveError({
+      operation: 'create',
+      message: `routing.choose failed (${kind}); nothing was sent: see cause`,
+      cause: error,
+      delivery: 'not-sent',
+      maybeCreated: false,
+    });
+  } finally {
+    if (stopWaiting) signal?.removeEventListener('abort', stopWaiting);
+  }
+}
+
+// Whether a migration's create failed only because the target cannot turn recording off, on a `false`
+// carried over from the source rather than asked for in `input`: refused before sending, so nothing exists.
+function refusedRecordingOff(
+  error: unknown,
+  input: CreateLiveStreamInput,
+  overrides: Partial<CreateLiveStreamInput> | undefined,
+): boolean {
+  return (
+    input.recording === false &&
+    ownValue(overrides, 'recording') === undefined &&
+    InvalidInputError.isInstance(error) &&
+    error.delivery === 'not-sent' &&
+    error.issues.length > 0 &&
+    error.issues.every((issue) => issue.path === 'recording')
+  );
+}
+
+// A provider's answer as the registry hands it on: a stream whose id can go in a reference. A third-party
+// provider that resolves with nothing, or with an id that would make the reference ambiguous, is a typed
+// error; after a create, the vendor may have made the stream all the same.
+function checkedStream(stream: unknown, entry: Entry, operation: string): LiveStream {
+  const isObject = typeof stream === 'object' && stream !== null;
+  const problem = isObject ? idProblem(ownValue(stream, 'id')) : 'expected a stream object';
+  if (problem === undefined) return stream as LiveStream;
+  const created = operation === 'create';
+  throw new ResponseShapeError({
+    provider: entry.providerId,
+    operation,
+    message: `${entry.name} ${operation}: the provider answered without a usable stream (id: ${problem})${
+      created ? '; the stream may exist: look for it with findByName or list' : ''
+    }`,
+    issues: [{ path: isObject ? 'id' : '$', expected: isObject ? 'a stream id' : 'a stream object' }],
+    delivery: 'unknown',
+    providerName: entry.name,
+    ...(created ? { maybeCreated: true } : {}),
+  });
 }

@@ -1,0 +1,387 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fakeProvider } from '../../test/fake-provider.js';
+import { AbortError, InvalidInputError, ResponseShapeError } from '../errors/errors.js';
+import { UniliveError } from '../errors/unilive-error.js';
+import { idProblem } from '../ids.js';
+import { invalidInput } from '../inputs.js';
+import type { LiveStream } from '../live-stream.js';
+import type { LiveStreamProvider } from '../provider.js';
+import { parseStreamReference } from './references.js';
+import { createLiveStreamRegistry } from './registry.js';
+
+async function caught(run: () => Promise<unknown>): Promise<UniliveError> {
+  try {
+    await run();
+  } catch (error) {
+    if (UniliveError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+const nameArbitrary = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/);
+const idArbitrary = fc.stringMatching(/^[A-Za-z0-9_~.-]{1,128}$/).filter((id) => idProblem(id) === undefined);
+
+describe('a stream the registry returned is its own reference', () => {
+  it('reaches the account that made it, though its provider is the vendor id another account is named by', async () => {
+    // Two accounts of one vendor, the first named after the vendor: `stream.provider` is `liveapi` for both.
+    const first = fakeProvider('liveapi');
+    const backup = fakeProvider('liveapi');
+    const registry = createLiveStreamRegistry({
+      providers: { liveapi: first.provider, backup: backup.provider },
+    });
+    const stream = await registry.create({ name: 'on backup' }, { provider: 'backup' });
+    expect(stream.provider).toBe('liveapi');
+    expect(stream.ref).toBe(`backup:${stream.id}`);
+
+    expect((await registry.get(stream)).ref).toBe(stream.ref);
+    expect((await registry.update(stream, { name: 'renamed' })).name).toBe('renamed');
+    await registry.delete(stream);
+    expect(backup.calls).toEqual([
+      'create',
+      `get ${stream.id}`,
+      `update ${stream.id}`,
+      `delete ${stream.id}`,
+    ]);
+    expect(first.calls).toEqual([]);
+  });
+
+  it('an object with ref is read by its ref alone, for any names and ids', () => {
+    fc.assert(
+      fc.property(nameArbitrary, idArbitrary, fc.string(), (name, id, vendor) => {
+        const ref = `${name}:${id}`;
+        expect(parseStreamReference({ ref, id, provider: vendor })).toEqual({ provider: name, id });
+        expect(parseStreamReference({ ref })).toEqual({ provider: name, id });
+      }),
+    );
+  });
+
+  it('a ref whose id is not the id beside it, or that is no string, is refused without echoing it', () => {
+    fc.assert(
+      fc.property(nameArbitrary, idArbitrary, idArbitrary, (name, id, other) => {
+        fc.pre(id !== other);
+        const error = (() => {
+          try {
+            parseStreamReference({ ref: `${name}:${id}`, id: other }, 'get');
+          } catch (thrown) {
+            return thrown;
+          }
+        })();
+        expect(InvalidInputError.isInstance(error)).toBe(true);
+        expect((error as InvalidInputError).issues).toEqual([
+          { path: 'reference.id', message: 'expected the id in reference.ref' },
+        ]);
+        // A fixed message: neither id is echoed.
+        expect((error as Error).message).toBe(
+          'Invalid input for get: reference.id: expected the id in reference.ref',
+        );
+      }),
+    );
+    for (const ref of [42, null, {}, ['a:b']]) {
+      expect(() => parseStreamReference({ ref })).toThrow('reference.ref: expected a string');
+    }
+  });
+});
+
+describe("the caller's routing.choose", () => {
+  it('whatever it throws is a typed error saying nothing was sent, with nothing sent', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.anything(), fc.boolean(), async (thrown, async) => {
+        const a = fakeProvider('vendor-a');
+        const b = fakeProvider('vendor-b');
+        const registry = createLiveStreamRegistry({
+          providers: { a: a.provider, b: b.provider },
+          routing: {
+            choose: async
+              ? async () => {
+                  throw thrown;
+                }
+              : () => {
+                  throw thrown;
+                },
+          },
+        });
+        const error = await caught(() => registry.create({ name: 'x' }));
+        expect(error.constructor).toBe(UniliveError);
+        expect(error).toMatchObject({ operation: 'create', delivery: 'not-sent', maybeCreated: false });
+        expect(error.message).toMatch(/^routing\.choose failed \([^)]*\); nothing was sent: see cause$/);
+        // The caller's own error is the cause (a thrown non-Error is wrapped, as every cause is).
+        if (thrown instanceof Error) expect(error.cause).toBe(thrown);
+        else if (thrown !== undefined) expect(error.cause).toBeInstanceOf(Error);
+        expect([...a.calls, ...b.calls]).toEqual([]);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("a choice that never settles ends with the caller's signal, nothing sent", async () => {
+    const a = fakeProvider('vendor-a');
+    const registry = createLiveStreamRegistry({
+      providers: { a: a.provider },
+      routing: { choose: () => new Promise<string>(() => {}) },
+    });
+    const controller = new AbortController();
+    const pending = caught(() => registry.create({ name: 'x' }, { signal: controller.signal }));
+    controller.abort(new Error('shutting down'));
+    const error = await pending;
+    expect(AbortError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ delivery: 'not-sent', maybeCreated: false });
+    const already = await caught(() => registry.create({ name: 'y' }, { signal: controller.signal }));
+    expect(AbortError.isInstance(already)).toBe(true);
+    expect(a.calls).toEqual([]);
+  });
+
+  it('can change neither the input that is sent nor the capabilities later routing reads', async () => {
+    const a = fakeProvider('vendor-a', { capabilities: { ingestProtocols: ['rtmp'] } });
+    const b = fakeProvider('vendor-b', { capabilities: { ingestProtocols: ['rtmp'] } });
+    const attempts: string[] = [];
+    const registry = createLiveStreamRegistry({
+      providers: { a: a.provider, b: b.provider },
+      routing: {
+        choose: (candidates, input) => {
+          for (const change of [
+            () => {
+              (input as { name: string }).name = 'changed';
+            },
+            () => {
+              (input.restream as unknown[]).push({ url: 'rtmp://elsewhere.test/x', streamKey: 'k' });
+            },
+            () => {
+              (candidates as unknown[]).push({ name: 'c' });
+            },
+            () => {
+              const [first] = candidates;
+              if (first) (first.capabilities.ingestProtocols as string[]).push('srt');
+            },
+          ]) {
+            try {
+              change();
+              attempts.push('changed');
+            } catch {
+              attempts.push('refused');
+            }
+          }
+          return 'b';
+        },
+      },
+    });
+    const stream = await registry.create({
+      name: 'kept',
+      restream: [{ url: 'rtmp://one.test/live', streamKey: 'key-1' }],
+    });
+    expect(attempts).toEqual(['refused', 'refused', 'refused', 'refused']);
+    expect(stream.routing.provider).toBe('b');
+    expect(b.createInputs).toEqual([
+      { name: 'kept', restream: [{ url: 'rtmp://one.test/live', streamKey: 'key-1' }] },
+    ]);
+    expect(registry.providers.map((entry) => entry.capabilities.ingestProtocols)).toEqual([
+      ['rtmp'],
+      ['rtmp'],
+    ]);
+  });
+});
+
+describe('call options are checked before anything is sent', () => {
+  const notOptions = fc.oneof(
+    fc.constant(null),
+    fc.string(),
+    fc.integer(),
+    fc.boolean(),
+    fc.array(fc.anything(), { maxLength: 2 }),
+  );
+
+  it('create, list, toArray, planMigration and migrate refuse options that are no object', async () => {
+    await fc.assert(
+      fc.asyncProperty(notOptions, async (options) => {
+        const a = fakeProvider('vendor-a', { streams: 1 });
+        const b = fakeProvider('vendor-b');
+        const registry = createLiveStreamRegistry({ providers: { a: a.provider, b: b.provider } });
+        const [id] = [...a.store.keys()];
+        const calls = [
+          () => registry.create({ name: 'x' }, options as never),
+          () => registry.list(options as never).toArray(),
+          () => registry.list().toArray(options as never),
+          () => registry.planMigration(`a:${id}`, options as never),
+          () => registry.migrate(`a:${id}`, options as never),
+        ];
+        for (const call of calls) {
+          const error = await caught(call);
+          expect(InvalidInputError.isInstance(error)).toBe(true);
+          expect(error.delivery).toBe('not-sent');
+        }
+        expect([...a.calls, ...b.calls]).toEqual([]);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("list's providers and onProviderError, and toArray's limit, take only what they document", async () => {
+    const a = fakeProvider('vendor-a', { streams: 2 });
+    const registry = createLiveStreamRegistry({ providers: { a: a.provider } });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.record({ providers: fc.oneof(fc.string(), fc.constant(new Set(['a'])), fc.integer()) }),
+          fc.record({
+            onProviderError: fc
+              .anything()
+              .filter((value) => value !== 'throw' && value !== 'skip' && value !== undefined),
+          }),
+        ),
+        async (options) => {
+          const error = await caught(() => registry.list(options as never).toArray());
+          expect(InvalidInputError.isInstance(error)).toBe(true);
+        },
+      ),
+      { numRuns: 60 },
+    );
+    for (const limit of [-1, 1.5, '2', Number.NaN, null]) {
+      const error = await caught(() => registry.list().toArray({ limit } as never));
+      expect(error.message).toBe(
+        'list: invalid toArray options: toArray options.limit (expected a whole number from 0)',
+      );
+    }
+    expect(a.calls).toEqual([]);
+    expect(await registry.list().toArray({ limit: 0 })).toEqual([]);
+    expect((await registry.list({ onProviderError: 'skip' }).toArray({ limit: 1 })).length).toBe(1);
+  });
+
+  it('migrate reads deleteSource and stopTimeoutMs before creating: nothing is made and the source stays', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.record({
+            deleteSource: fc.anything().filter((value) => typeof value !== 'boolean' && value !== undefined),
+          }),
+          fc.record({
+            deleteSource: fc.constant(true),
+            stopTimeoutMs: fc.oneof(
+              fc.integer({ max: 0 }),
+              fc.double({ noNaN: false }).filter((value) => !Number.isInteger(value)),
+              fc.constantFrom(2_147_483_648, 1e12, Number.POSITIVE_INFINITY),
+              fc.string(),
+            ),
+          }),
+        ),
+        async (options) => {
+          const a = fakeProvider('vendor-a', { streams: 1 });
+          const b = fakeProvider('vendor-b');
+          const registry = createLiveStreamRegistry({ providers: { a: a.provider, b: b.provider } });
+          const [id] = [...a.store.keys()];
+          const error = await caught(() => registry.migrate(`a:${id}`, { to: 'b', ...options } as never));
+          expect(InvalidInputError.isInstance(error)).toBe(true);
+          expect(error.delivery).toBe('not-sent');
+          expect([...a.calls, ...b.calls]).toEqual([]);
+          expect(a.store.size).toBe(1);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe("a provider's answer the registry cannot reference", () => {
+  function answering(result: unknown): LiveStreamProvider {
+    const base = fakeProvider('custom').provider;
+    return { ...base, create: async () => result as LiveStream, get: async () => result as LiveStream };
+  }
+
+  it('is a ResponseShapeError that says the stream may exist after a create, and no failover', async () => {
+    for (const result of [
+      undefined,
+      null,
+      'abc',
+      {},
+      { id: 'a:b' },
+      { id: '..' },
+      { id: 'x'.repeat(129) },
+      { id: 7 },
+    ]) {
+      const other = fakeProvider('vendor-b');
+      const registry = createLiveStreamRegistry({
+        providers: { third: answering(result), b: other.provider },
+      });
+      const error = await caught(() => registry.create({ name: 'x' }));
+      expect(ResponseShapeError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({
+        operation: 'create',
+        delivery: 'unknown',
+        maybeCreated: true,
+        providerName: 'third',
+      });
+      expect(other.calls).toEqual([]);
+      const read = await caught(() => registry.get('third:abc'));
+      expect(ResponseShapeError.isInstance(read)).toBe(true);
+      expect(read.maybeCreated).toBeUndefined();
+    }
+  });
+});
+
+describe('list and the caller signal', () => {
+  it('hands out nothing more once the caller aborted, even from a page already fetched', async () => {
+    const a = fakeProvider('vendor-a', { streams: 5 });
+    const registry = createLiveStreamRegistry({ providers: { a: a.provider } });
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const error = await caught(async () => {
+      for await (const stream of registry.list({ signal: controller.signal })) {
+        seen.push(stream.ref);
+        if (seen.length === 2) controller.abort();
+      }
+    });
+    expect(AbortError.isInstance(error)).toBe(true);
+    expect(seen).toEqual(['a:vendora1', 'a:vendora2']);
+  });
+});
+
+describe('migrating a source that does not record', () => {
+  function recordsEverything() {
+    const fake = fakeProvider('vendor-records');
+    const sent: unknown[] = [];
+    const provider: LiveStreamProvider = {
+      ...fake.provider,
+      async create(input, options) {
+        sent.push(input);
+        if (input.recording === false) {
+          throw invalidInput([{ path: 'recording', message: 'this vendor records every stream' }], {
+            provider: 'vendor-records',
+            operation: 'create',
+          });
+        }
+        return fake.provider.create(input, options);
+      },
+    };
+    return { provider, sent, store: fake.store };
+  }
+
+  it('to a vendor that records everything: the stream is made once, without recording, with a warning', async () => {
+    const source = fakeProvider('vendor-a');
+    const target = recordsEverything();
+    const registry = createLiveStreamRegistry({ providers: { a: source.provider, r: target.provider } });
+    const made = await registry.create({ name: 'quiet', recording: false }, { provider: 'a' });
+    const result = await registry.migrate(made.ref, { to: 'r' });
+    expect(target.sent).toEqual([
+      { name: 'quiet', recording: false, ingestProtocol: 'rtmp' },
+      { name: 'quiet', ingestProtocol: 'rtmp' },
+    ]);
+    expect(target.store.size).toBe(1);
+    expect(result.stream.ref).toMatch(/^r:/);
+    expect(result.warnings).toContainEqual({
+      type: 'not-carried',
+      setting: 'recording',
+      message: 'r cannot turn recording off: the new stream records, where the source did not',
+    });
+  });
+
+  it('a recording: false the caller asked for in input is refused as it is, with nothing made', async () => {
+    const source = fakeProvider('vendor-a');
+    const target = recordsEverything();
+    const registry = createLiveStreamRegistry({ providers: { a: source.provider, r: target.provider } });
+    const made = await registry.create({ name: 'quiet' }, { provider: 'a' });
+    const error = await caught(() => registry.migrate(made.ref, { to: 'r', input: { recording: false } }));
+    expect(InvalidInputError.isInstance(error)).toBe(true);
+    expect(target.sent).toHaveLength(1);
+    expect(target.store.size).toBe(0);
+  });
+});
