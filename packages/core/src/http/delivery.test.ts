@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { AuthenticationError } from '../errors/errors.js';
+import { AuthenticationError, ProviderUnavailableError } from '../errors/errors.js';
 import { type Delivery, UniliveError } from '../errors/unilive-error.js';
 import { SecretSet } from '../secrets.js';
 import { createHttpClient, type HttpMethod } from './http-client.js';
@@ -105,5 +106,57 @@ describe('delivery on every error of the HTTP layer', () => {
       .request({ operation: 'create', method: 'POST', path: 'a' })
       .catch((caught: unknown) => caught)) as UniliveError;
     expect(error.toJSON()).toMatchObject({ name: 'RateLimitError', status: 429, delivery: 'refused' });
+  });
+});
+
+// The Fetch standard's bad ports, which the platform's fetch refuses before connecting.
+const fetchBadPorts = [
+  1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104,
+  109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515,
+  526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049,
+  3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+];
+
+describe('a base URL on a port fetch never connects to', () => {
+  it('is not-sent, asked once and never again, and says which port, for every method', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...fetchBadPorts),
+        fc.constantFrom<HttpMethod>('GET', 'POST', 'PATCH', 'DELETE'),
+        async (port, method) => {
+          const attempts: string[] = [];
+          const http = createHttpClient({
+            provider: 'test-vendor',
+            baseUrl: `http://127.0.0.1:${port}/api`,
+            headers: () => ({}),
+            secrets: new SecretSet(),
+          });
+          const error = await http
+            .request({
+              operation: 'create',
+              method,
+              path: 'streams',
+              schema: v.looseObject({ id: v.string() }),
+              options: {
+                runtime: {
+                  sleep: async () => {},
+                  hooks: { onRequest: (event) => attempts.push(event.url) },
+                },
+              },
+            })
+            .then(
+              () => undefined,
+              (caught: unknown) => caught,
+            );
+          expect(ProviderUnavailableError.isInstance(error)).toBe(true);
+          expect((error as ProviderUnavailableError).delivery).toBe('not-sent');
+          expect((error as Error).message).toBe(
+            `test-vendor create: fetch never connects to port ${port} (one of the Fetch standard's bad ports); use another port in baseUrl`,
+          );
+          expect(attempts).toHaveLength(1);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });

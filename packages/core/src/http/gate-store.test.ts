@@ -127,6 +127,54 @@ describe('a request gate on a shared store', () => {
     expect(state.calls).toBe(callsAfterFirst);
   });
 
+  it("with onUnavailable 'fail', callers queued behind a store that timed out are refused with it, not one timeout each", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 2, max: 12 }),
+        fc.constantFrom<Partial<{ maxConcurrency: number; requestsPerSecond: number }>>(
+          { maxConcurrency: 2 },
+          { requestsPerSecond: 50 },
+          { maxConcurrency: 1, requestsPerSecond: 5 },
+        ),
+        async (callers, limits) => {
+          const time = virtualTime();
+          const commandTimeoutMs = 1_000;
+          const { store, state } = switchableStore(time.clock, { onUnavailable: 'fail' });
+          // A store that accepts the question and never answers: each call gives up after its timeout.
+          const asked: number[] = [];
+          const silent = async () => {
+            state.calls += 1;
+            asked.push(time.clock());
+            await time.sleep(commandTimeoutMs);
+            throw Object.assign(new Error('no answer'), { code: 'ETIMEDOUT' });
+          };
+          const hanging: GateStore = {
+            ...store,
+            takeToken: silent,
+            acquireSlot: silent,
+            pausedUntil: silent,
+          };
+          const gate = createRequestGate({ ...limits, store: hanging }, time.clock, time.sleep);
+          const started = time.clock();
+          const outcomes = await Promise.all(
+            Array.from({ length: callers }, () =>
+              gate.acquire({ key: 'a' }).then(
+                () => 'sent',
+                (error: unknown) => (error as GateStoreUnavailableError).reason,
+              ),
+            ),
+          );
+          expect(outcomes).toEqual(Array.from({ length: callers }, () => 'ETIMEDOUT'));
+          // Only the first caller asked (a pause and a slot or token, together): nobody asked once it had
+          // failed, so the callers waited one store timeout in all, not one each.
+          expect(asked.length).toBeLessThanOrEqual(2);
+          expect(time.clock() - started).toBeLessThanOrEqual(2 * commandTimeoutMs);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
   it("with onUnavailable 'fail', refuses the request before anything is sent", async () => {
     const time = virtualTime();
     const { store, state } = switchableStore(time.clock, { onUnavailable: 'fail' });

@@ -443,18 +443,23 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           };
         } else {
           const code = systemCodeOf(caught);
-          const notSent = code !== undefined && notSentCodes.has(code);
+          // fetch refuses the Fetch standard's bad ports (1, 22, 6000…) before connecting: nothing left
+          // this machine, and asking again cannot help.
+          const badPort = isBadPortRefusal(caught);
+          const notSent = badPort || (code !== undefined && notSentCodes.has(code));
           const delivery: Delivery = notSent ? 'not-sent' : 'unknown';
           const error = new ProviderUnavailableError(
             errorOptions({
-              message: `${settings.provider} ${operation}: could not reach ${url.host}${code ? ` (${code})` : ''}`,
+              message: badPort
+                ? `${settings.provider} ${operation}: fetch never connects to port ${url.port} (one of the Fetch standard's bad ports); use another port in baseUrl`
+                : `${settings.provider} ${operation}: could not reach ${url.host}${code ? ` (${code})` : ''}`,
               cause: caught,
               delivery: outcome(delivery),
             }),
           );
           failure = {
             error,
-            retryable: idempotent || notSent,
+            retryable: !badPort && (idempotent || notSent),
             reason: 'network',
             mayHaveApplied: !notSent,
             delivery,
@@ -886,6 +891,16 @@ export function classifyStatus(status: number): VendorErrorClass {
   if (status === 400 || status === 422) return InvalidInputError;
   if (status >= 500) return ProviderUnavailableError;
   return UniliveError;
+}
+
+// Undici's network error for a port on the Fetch standard's block list: a cause whose message is exactly
+// "bad port" (a fixed text of the platform's, never the vendor's).
+function isBadPortRefusal(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current && depth < 5; depth += 1) {
+    if (current instanceof Error && current.message === 'bad port') return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 function systemCodeOf(error: unknown): string | undefined {

@@ -179,6 +179,10 @@ export function createRequestGate(
   // A shared store that failed: warned about once, asked again from `retryAt` on.
   let outage = false;
   let retryAt = 0;
+  // Refusals of a store set to 'fail': a caller that queued at the door while one happened is refused with
+  // it, instead of asking the store again (one commandTimeoutMs after another, for each caller in turn).
+  let refusals = 0;
+  let lastRefusal: GateStoreUnavailableError | undefined;
 
   const freed = () => {
     releases += 1;
@@ -200,7 +204,11 @@ export function createRequestGate(
         return { value, store: shared };
       } catch (error) {
         const store = shared.description ?? 'the rate limit store';
-        if (shared.onUnavailable === 'fail') throw new GateStoreUnavailableError(store, reasonOf(error));
+        if (shared.onUnavailable === 'fail') {
+          lastRefusal = new GateStoreUnavailableError(store, reasonOf(error));
+          refusals += 1;
+          throw lastRefusal;
+        }
         retryAt = clock() + gateStoreRetryMs;
         if (!outage) {
           outage = true;
@@ -403,9 +411,13 @@ export function createRequestGate(
       const holder = `${instance}:${++holders}`;
       let holding: GateStore | undefined;
       let entered = false;
+      const refusalsBefore = refusals;
       try {
         await enter(signal, deadline);
         entered = true;
+        if (refusals !== refusalsBefore && lastRefusal) {
+          throw new GateStoreUnavailableError(lastRefusal.store, lastRefusal.reason);
+        }
         if (maxConcurrency !== undefined) {
           holding = await takeSlot(
             key,
