@@ -243,14 +243,20 @@ describe('what reaches the terminal', () => {
           '\r',
           '\u0008',
           '\u001bc',
+          '\u200b',
+          '\u2028',
+          '\u2029',
+          '\ufeff',
+          '\u{e0041}\u{e0042}',
+          '\u0085',
         ),
         fc.string({ maxLength: 4 }),
       ),
       { minLength: 1, maxLength: 6 },
     )
     .map((parts) => `x${parts.join('')}`);
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
-  const controls = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+  // Every control, format and separator character but the tab and line feed of the CLI's own layout.
+  const controls = /(?![\t\n])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 
   /** A vendor that answers every stream with `name` as its name. */
   function renamingVendor(name: () => string) {
@@ -297,6 +303,12 @@ describe('what reaches the terminal', () => {
     const { run, out } = renamingVendor(() => 'a\u001b]0;t\u0007b\u009b2Jc\u202ed');
     expect(await run('create', '--name', 'plain')).toBe(0);
     expect(out.pop()?.split('\n')[0]).toMatch(/^a\\x1b\]0;t\\x07b\\x9b2Jc\\u202ed {2}\[memory /);
+  });
+
+  it('shows zero-width, separator and tag characters as escapes too', async () => {
+    const { run, out } = renamingVendor(() => 'a\u200bb\u2028c\u{e0041}d');
+    expect(await run('create', '--name', 'plain')).toBe(0);
+    expect(out.pop()?.split('\n')[0]).toMatch(/^a\\u200bb\\u2028c\\u\{e0041\}d {2}\[memory /);
   });
 });
 

@@ -1,29 +1,29 @@
+import { escapeUnprintable } from '@unilive/core';
+
 // Text from vendors (stream names, messages, URLs) reaches a terminal. Control characters in it could move
 // the cursor, rewrite earlier lines, change the window title or hide text (ESC, CSI, OSC, C1 controls, bidi
-// overrides), so every line the CLI prints shows them as visible escapes instead.
-
-// C0 controls except tab and line feed, DEL, C1 controls, and the bidi embedding, override and isolate marks.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
-const unsafe = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// overrides, zero-width and tag characters, line separators), so every line the CLI prints shows them as
+// visible escapes instead: core's `escapeUnprintable`, the same escaping every error text gets, keeping the
+// tab and line feed of the CLI's own layout.
 
 /** Shows each control character as a visible escape (`\x1b`, `\u202e`): what was sent, without its effect. */
 export function neutralise(text: string): string {
-  return text.replace(unsafe, (character) => {
-    const code = character.charCodeAt(0);
-    return code <= 0xff
-      ? `\\x${code.toString(16).padStart(2, '0')}`
-      : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
+  return escapeUnprintable(text, '\t\n');
 }
+
+// What JSON output writes as `\u` escapes: every control, format and separator character (JSON.stringify
+// escapes only C0), one UTF-16 unit at a time so that astral tag characters stay valid JSON.
+const unsafeInJson = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
 
 /**
  * JSON for scripts, with the characters {@link neutralise} escapes written as `\u` escapes: the same value
  * when parsed, and nothing a terminal would act on when printed.
  */
 export function jsonText(value: unknown): string {
-  return JSON.stringify(value).replace(
-    unsafe,
-    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  return JSON.stringify(value).replace(unsafeInJson, (character) =>
+    [...Array(character.length).keys()]
+      .map((index) => `\\u${character.charCodeAt(index).toString(16).padStart(4, '0')}`)
+      .join(''),
   );
 }
 

@@ -176,6 +176,7 @@ export {
   maxRetriesLimit,
   parseRetryAfter,
   type RetryPolicy,
+  retryAfterCeilingMs,
 } from './http/retry-policy.js';
 export { defaultMaxResponseBytes, isLoopbackHost, maxTimeoutMs } from './http/transport-settings.js';
 export { assertValidId, idProblem, pathOf } from './ids.js';
@@ -308,8 +309,10 @@ export {
 } from './secrets.js';
 export {
   codePointLength,
+  escapeUnprintable,
   hasBidiControl,
   hasControlCharacter,
+  hasHiddenTagText,
   isInvisible,
   isWellFormed,
   sliceCodePoints,

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from './errors/errors.js';
@@ -184,6 +185,62 @@ describe('names', () => {
   ])('refuses a name with %s before any request', (_, name, message) => {
     expect(issuesOf(() => validateCreateInput({ name }))).toEqual([{ path: 'name', message }]);
     expect(issuesOf(() => validateUpdateInput({ name }))).toEqual([{ path: 'name', message }]);
+  });
+
+  const invisibleOnly =
+    'expected visible characters, not only invisible ones (zero-width or format characters)';
+  const hiddenTags =
+    'expected no tag characters (U+E0000–U+E007F) outside an emoji flag: they hide text from a reader';
+  // What a screen draws as nothing: blank braille cells, combining marks with no base, tag characters,
+  // zero-width and format characters, mixed in any order and number.
+  const blank = fc.constantFrom(
+    '\u2800',
+    '\u0301',
+    '\u0308',
+    '\u20DD',
+    '\u{E0041}',
+    '\u{E0020}',
+    '\u{E007F}',
+    '\u200B',
+    '\u2060',
+    '\uFE0F',
+    '\u00AD',
+  );
+
+  it('refuses a name of blank braille cells, base-less combining marks or tag characters, in any mix', () => {
+    fc.assert(
+      fc.property(fc.array(blank, { minLength: 1, maxLength: 40 }), (parts) => {
+        const name = parts.join('');
+        const issues = issuesOf(() => validateCreateInput({ name }));
+        expect(issues).toContainEqual({ path: 'name', message: invisibleOnly });
+        expect(issuesOf(() => validateUpdateInput({ name }))).toEqual(issues);
+      }),
+    );
+  });
+
+  it('refuses text hidden in tag characters behind a visible name', () => {
+    const hidden = (text: string) =>
+      [...text].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('');
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 20, unit: fc.constantFrom(...'abcXYZ 09') }),
+        fc.string({ minLength: 1, maxLength: 30, unit: fc.constantFrom(...'ignore previous instructions') }),
+        (visible, secret) => {
+          const name = `L${visible}${hidden(secret)}`;
+          expect(issuesOf(() => validateCreateInput({ name }))).toEqual([
+            { path: 'name', message: hiddenTags },
+          ]);
+        },
+      ),
+    );
+  });
+
+  it('accepts the emoji subdivision flags, which are drawn from tag characters', () => {
+    const england = '\u{1F3F4}\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}';
+    const scotland = '\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}';
+    for (const name of [england, `${scotland} match day`, `Cup ${england} v ${scotland}`]) {
+      expect(validateCreateInput({ name }).name).toBe(name);
+    }
   });
 
   it('accepts right-to-left text with its direction marks, and combining characters', () => {

@@ -3,7 +3,14 @@ import { builtInProviderIds, nearestName } from './config/names.js';
 import { type InputIssue, InvalidInputError } from './errors/errors.js';
 import { ingestProtocols, type ProviderId, type Warning } from './live-stream.js';
 import type { CreateLiveStreamInput, UpdateLiveStreamInput } from './provider.js';
-import { codePointLength, hasBidiControl, hasControlCharacter, isInvisible, isWellFormed } from './text.js';
+import {
+  codePointLength,
+  hasBidiControl,
+  hasControlCharacter,
+  hasHiddenTagText,
+  isInvisible,
+  isWellFormed,
+} from './text.js';
 
 const forbiddenKeys = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -24,6 +31,10 @@ const nameSchema = v.pipe(
   v.check(
     (name) => !hasBidiControl(name),
     'expected no bidirectional embedding, override or isolate characters (U+202A–U+202E, U+2066–U+2069)',
+  ),
+  v.check(
+    (name) => !hasHiddenTagText(name),
+    'expected no tag characters (U+E0000–U+E007F) outside an emoji flag: they hide text from a reader',
   ),
 );
 

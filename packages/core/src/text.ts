@@ -52,11 +52,64 @@ export function hasBidiControl(text: string): boolean {
   return bidiControl.test(text);
 }
 
-// Whitespace, format characters (zero-width spaces and joiners, the BOM, soft hyphens) and every other
-// default-ignorable code point: what a screen shows as nothing.
-const invisible = /^[\p{White_Space}\p{Cf}\p{Default_Ignorable_Code_Point}]*$/u;
+// Whitespace, format characters (zero-width spaces and joiners, the BOM, soft hyphens, the tag characters
+// of U+E0000–U+E007F), every other default-ignorable code point, the blank braille pattern (U+2800, drawn
+// as an empty cell) and combining marks, which have nothing to sit on when nothing else is there: what a
+// screen shows as nothing.
+const invisible = /^[\p{White_Space}\p{Cf}\p{Default_Ignorable_Code_Point}\p{M}\u2800]*$/u;
 
-/** True when nothing in `text` would be visible: empty, or only whitespace and invisible characters. */
+/**
+ * True when nothing in `text` would be visible: empty, or only whitespace, format and default-ignorable
+ * characters, combining marks and the blank braille pattern.
+ */
 export function isInvisible(text: string): boolean {
   return invisible.test(text);
+}
+
+// Tag characters spell hidden ASCII (text a reader cannot see but a model or a search index reads). Their one
+// visible use is an emoji tag sequence: the black flag U+1F3F4, tag letters, then CANCEL TAG (U+E007F),
+// which draws a subdivision flag (England, Scotland, Wales).
+const tagCharacter = /[\u{E0000}-\u{E007F}]/u;
+const flagTagSequence = /\u{1F3F4}[\u{E0020}-\u{E007E}]{1,32}\u{E007F}/gu;
+
+/** True when `text` holds a tag character (U+E0000–U+E007F) outside an emoji flag tag sequence. */
+export function hasHiddenTagText(text: string): boolean {
+  return tagCharacter.test(text) && tagCharacter.test(text.replace(flagTagSequence, ''));
+}
+
+// What no text the library prints or stores in an error carries as it is: C0 and C1 controls (ESC opens
+// terminal sequences, CR and LF forge log lines), DEL, line and paragraph separators (U+2028 ends a line in
+// JavaScript and in many log viewers), format characters (zero-width spaces, bidi controls, the BOM, tag
+// characters) and lone surrogates.
+const unprintable = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
+const pictograph = /\p{Extended_Pictographic}/u;
+
+/**
+ * Shows each control, format or separator character of `text` as a visible escape (`\x1b`, `\u200b`,
+ * `\u{e0041}`): what was sent, without its effect on a terminal, a log line or a reader. Characters in
+ * `keep` (the CLI keeps `\t\n` of its own layout) and the zero-width joiner inside an emoji sequence
+ * (`👩‍👧`) stay as they are. Every error text goes through it (after redaction, before the cut).
+ */
+export function escapeUnprintable(text: string, keep = ''): string {
+  return text.replace(unprintable, (character, offset: number) => {
+    if (keep.includes(character)) return character;
+    const code = character.codePointAt(0) as number;
+    if (code === 0x200d && joinsPictographs(text, offset)) return character;
+    if (code <= 0xff) return `\\x${code.toString(16).padStart(2, '0')}`;
+    if (code <= 0xffff) return `\\u${code.toString(16).padStart(4, '0')}`;
+    return `\\u{${code.toString(16)}}`;
+  });
+}
+
+// A joiner between two emoji (a variation selector or skin tone may end the first) builds one emoji.
+function joinsPictographs(text: string, offset: number): boolean {
+  const lowBefore = offset >= 2 && (text.charCodeAt(offset - 1) & 0xfc00) === 0xdc00;
+  const previous = text.codePointAt(lowBefore ? offset - 2 : offset - 1);
+  const next = text.codePointAt(offset + 1);
+  if (previous === undefined || next === undefined || offset === 0) return false;
+  const endsEmoji =
+    previous === 0xfe0f ||
+    (previous >= 0x1f3fb && previous <= 0x1f3ff) ||
+    pictograph.test(String.fromCodePoint(previous));
+  return endsEmoji && pictograph.test(String.fromCodePoint(next));
 }

@@ -278,6 +278,59 @@ describe('configuration is checked before anything is loaded or sent', () => {
     expect((globalThis as { pwned?: unknown }).pwned).toBeUndefined();
   });
 
+  it.each(['fs', 'child_process', 'module', 'vm', 'process', 'inspector', 'worker_threads', 'http', 'zlib'])(
+    'refuses the Node.js built-in %j as an adapter package (no `node:` needed to load one)',
+    async (name) => {
+      const error = await failureOf(() =>
+        createLiveStreamClientFromConfig({ provider: 'acme', package: name }),
+      );
+      expect(error.operation).toBe('configure');
+      expect(error.issues).toEqual([
+        {
+          path: 'package',
+          message: `expected an adapter package, not the Node.js built-in module "${name}"`,
+        },
+      ]);
+    },
+  );
+
+  it('refuses every built-in module the running Node.js lists', async () => {
+    const { builtinModules } = await import('node:module');
+    const bare = builtinModules.filter((name) => /^[a-z0-9][a-z0-9._~-]*$/.test(name));
+    expect(bare.length).toBeGreaterThan(30);
+    for (const name of bare) {
+      const error = await failureOf(() =>
+        createLiveStreamClientFromConfig({ provider: 'acme', package: name }),
+      );
+      expect(error.issues).toEqual([
+        {
+          path: 'package',
+          message: `expected an adapter package, not the Node.js built-in module "${name}"`,
+        },
+      ]);
+    }
+  });
+
+  it('turns a provider factory that throws into a typed configuration error, scrubbed of the settings', async () => {
+    const token = 'Tk_factory_secret_93c1f0';
+    const threw = await failureOf(() =>
+      createLiveStreamClientFromConfig(
+        { provider: 'acme', token },
+        {
+          providers: {
+            acme: () => {
+              throw new TypeError(`cannot use ${token}`);
+            },
+          },
+        },
+      ),
+    );
+    expect(threw.message).toBe(
+      'The factory given for "acme" could not build a provider: cannot use [REDACTED]',
+    );
+    expect(JSON.stringify(threw.toJSON())).not.toContain(token);
+  });
+
   it.each([
     'constructor',
     '__proto__',

@@ -5,6 +5,7 @@ import {
 } from '../client/live-stream-client.js';
 import { tokens } from '../di/tokens.js';
 import { type InputIssue, InvalidInputError } from '../errors/errors.js';
+import { UniliveError } from '../errors/unilive-error.js';
 import type { GateStore, GateStoreUnavailableMode } from '../http/gate-store.js';
 import type { RateLimitOptions } from '../http/request-gate.js';
 import { ownData } from '../inputs.js';
@@ -127,17 +128,75 @@ export async function createLiveStreamClientFromConfig(
     if (problem) throw configurationError('package', problem, id);
   }
   const given = options.providers;
-  const factory =
-    given && Object.hasOwn(given, id) && typeof given[id] === 'function'
-      ? (given[id] as ConfiguredProviderFactory)
-      : await loadFactory(id, packageName);
+  const loaded = !(given && Object.hasOwn(given, id) && typeof given[id] === 'function');
+  const factory = loaded ? await loadFactory(id, packageName) : (given[id] as ConfiguredProviderFactory);
   const { container } = options;
   if (settings.fetch === undefined && container?.isRegistered(tokens.fetch, true)) {
     settings.fetch = container.resolve(tokens.fetch);
   }
   const rateLimit = await rateLimitFromConfig(options.rateLimit ?? configuredRateLimit, options);
   const { rateLimit: _ignored, gateStores: _stores, providers: _providers, ...clientOptions } = options;
-  return createLiveStreamClient(factory(settings), { ...clientOptions, ...(rateLimit ? { rateLimit } : {}) });
+  return createLiveStreamClient(buildProvider(factory, settings, { id, packageName, loaded }), {
+    ...clientOptions,
+    ...(rateLimit ? { rateLimit } : {}),
+  });
+}
+
+// A third-party factory is code this library does not know: what it throws becomes a typed configuration
+// error (scrubbed like every error text), and what it returns must look like a provider.
+function buildProvider(
+  factory: ConfiguredProviderFactory,
+  settings: Record<string, unknown>,
+  { id, packageName, loaded }: { id: string; packageName: string | undefined; loaded: boolean },
+): LiveStreamProvider {
+  const source = loaded ? `The package ${packageName ?? `@unilive/${id}`}` : `The factory given for "${id}"`;
+  // Whatever the factory echoes of its settings (a token it could not use) is scrubbed.
+  const secrets = Object.values(settings).filter((value): value is string => typeof value === 'string');
+  let provider: unknown;
+  try {
+    provider = factory(settings);
+  } catch (error) {
+    if (UniliveError.isInstance(error)) throw error;
+    throw new InvalidInputError({
+      provider: id,
+      operation: 'configure',
+      message: `${source} could not build a provider: ${errorText(error)}`,
+      secrets,
+      issues: [
+        { path: 'package', message: 'expected an adapter package whose default export builds a provider' },
+      ],
+      cause: error,
+    });
+  }
+  // A package's export is checked; a factory the caller passed in `providers` is the caller's own code.
+  if (loaded && !isProviderShaped(provider)) {
+    throw new InvalidInputError({
+      provider: id,
+      operation: 'configure',
+      message: `${source} has no default export that builds a provider`,
+      issues: [{ path: 'package', message: 'expected an adapter package' }],
+    });
+  }
+  return provider as LiveStreamProvider;
+}
+
+function isProviderShaped(value: unknown): value is LiveStreamProvider {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<Record<keyof LiveStreamProvider, unknown>>;
+  return (
+    typeof candidate.id === 'string' &&
+    ['create', 'get', 'list', 'update', 'delete', 'start', 'stop'].every(
+      (method) => typeof candidate[method as keyof LiveStreamProvider] === 'function',
+    )
+  );
+}
+
+function errorText(error: unknown): string {
+  try {
+    return error instanceof Error ? String(error.message) : String(error);
+  } catch {
+    return 'an unreadable error';
+  }
 }
 
 // One store per Redis configuration and factory, shared by every client configured alike (a registry's
@@ -289,7 +348,7 @@ async function importPackage(name: string, about: { path: string; what: string }
   try {
     return await import(name);
   } catch (error) {
-    if (!isModuleNotFound(error)) throw error;
+    if (!isModuleNotFound(error)) throw loadFailure(name, about, error);
   }
   try {
     const { createRequire } = await import('node:module');
@@ -297,13 +356,23 @@ async function importPackage(name: string, about: { path: string; what: string }
     const resolved = createRequire(`${process.cwd()}/`).resolve(name);
     return await import(pathToFileURL(resolved).href);
   } catch (error) {
-    if (!isModuleNotFound(error)) throw error;
+    if (!isModuleNotFound(error)) throw loadFailure(name, about, error);
     throw new InvalidInputError({
       operation: 'configure',
       message: `${about.what} ${name} is not installed: run \`npm install ${name}\``,
       issues: [{ path: about.path, message: `expected ${name} to be installed` }],
     });
   }
+}
+
+// A package that throws while it loads (a syntax error, a missing peer) is a configuration problem.
+function loadFailure(name: string, about: { path: string; what: string }, error: unknown): InvalidInputError {
+  return new InvalidInputError({
+    operation: 'configure',
+    message: `${about.what} ${name} failed to load: ${errorText(error)}`,
+    issues: [{ path: about.path, message: `expected ${name} to load` }],
+    cause: error,
+  });
 }
 
 function isModuleNotFound(error: unknown): boolean {

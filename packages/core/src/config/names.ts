@@ -20,11 +20,78 @@ export function providerIdProblem(id: unknown): string | undefined {
 // bare name is all `import()` may load: never a URL (`data:`, `https:`, `node:`), nor a file path.
 const packageNamePattern = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
 
+// Node's built-in modules answer `import('fs')` without the `node:` prefix, so a bare name can still load
+// the file system, child processes or the module loader itself. The list as of Node 24, joined at run time
+// with the running Node's own list (where it exists: not on edge runtimes) so that a later Node's new
+// built-ins are refused too.
+const knownBuiltins = [
+  'assert',
+  'async_hooks',
+  'buffer',
+  'child_process',
+  'cluster',
+  'console',
+  'constants',
+  'crypto',
+  'dgram',
+  'diagnostics_channel',
+  'dns',
+  'domain',
+  'events',
+  'fs',
+  'http',
+  'http2',
+  'https',
+  'inspector',
+  'module',
+  'net',
+  'os',
+  'path',
+  'perf_hooks',
+  'process',
+  'punycode',
+  'querystring',
+  'readline',
+  'repl',
+  'sea',
+  'sqlite',
+  'stream',
+  'string_decoder',
+  'sys',
+  'test',
+  'timers',
+  'tls',
+  'trace_events',
+  'tty',
+  'url',
+  'util',
+  'v8',
+  'vm',
+  'wasi',
+  'worker_threads',
+  'zlib',
+];
+
+function isBuiltinModule(name: string): boolean {
+  if (knownBuiltins.includes(name)) return true;
+  const runtime = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  try {
+    const loader = runtime?.getBuiltinModule?.('node:module') as { builtinModules?: unknown } | undefined;
+    const names = loader?.builtinModules;
+    return Array.isArray(names) && names.some((builtin) => builtin === name || builtin === `node:${name}`);
+  } catch {
+    return false;
+  }
+}
+
 /** Why `name` cannot be an adapter package to import, or undefined when it can. */
 export function packageNameProblem(name: unknown): string | undefined {
   if (typeof name !== 'string') return 'expected a string';
   if (name.length > 214 || !packageNamePattern.test(name)) {
     return 'expected a bare npm package name such as "@acme/unilive-adapter" (no URL, data: or file path)';
+  }
+  if (isBuiltinModule(name)) {
+    return `expected an adapter package, not the Node.js built-in module "${name}"`;
   }
   return undefined;
 }

@@ -218,4 +218,94 @@ describe('UniliveError', () => {
     });
     expect(error.issues).toEqual([{ path: 'live_streams.[REDACTED]', expected: 'string' }]);
   });
+
+  it('keeps only a system code and an identifier name from a cause: a header or a token there is dropped', () => {
+    const credential = fc
+      .string({ minLength: 8, maxLength: 40, unit: fc.constantFrom(...'ABCDEFGHJKabcdefghjk0123456789_-') })
+      .filter((value) => /[A-Za-z]/.test(value));
+    fc.assert(
+      fc.property(credential, fc.boolean(), (secret, upper) => {
+        const value = upper ? secret.toUpperCase().replace(/[^A-Z0-9_]/g, 'X') : secret;
+        const secrets = new SecretSet();
+        secrets.add(value);
+        const causes = [
+          Object.assign(new Error('proxy failed'), { code: `Bearer ${value}` }),
+          Object.assign(new Error('proxy failed'), { code: value }),
+          Object.assign(new Error('proxy failed'), { name: `ProxyError[${value}]` }),
+          Object.assign(new Error('proxy failed'), { name: value }),
+          Object.assign(new Error('proxy failed'), { name: 'Proxy\u001b[2JError' }),
+          new Error('outer', { cause: Object.assign(new Error('inner'), { code: `E ${value}` }) }),
+        ];
+        for (const cause of causes) {
+          const error = new ProviderUnavailableError({ message: 'unreachable', cause, secrets });
+          const views = [
+            JSON.stringify(error.toJSON()),
+            inspect(error, { depth: 10 }),
+            inspect(error.cause, { depth: 10 }),
+            String((error.cause as Error).stack),
+            String((error.cause as Error).name),
+            String((error.cause as { code?: unknown }).code),
+          ].join('\n');
+          expect(views).not.toContain(value);
+          expect(views).not.toContain('\u001b');
+          expect((error.toJSON().cause as { code?: unknown }).code).toBeUndefined();
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('keeps system codes and class names as they are', () => {
+    for (const code of ['ECONNRESET', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_INVALID_URL', 'ABORT_ERR']) {
+      const cause = Object.assign(new TypeError('fetch failed'), { code });
+      expect(new ProviderUnavailableError({ message: 'x', cause }).toJSON().cause).toEqual({
+        name: 'TypeError',
+        message: 'fetch failed',
+        code,
+      });
+    }
+  });
+
+  it('shows control, format and separator characters of every text as escapes', () => {
+    const esc = 'bad \u001b[2J\u001b]52;c;ZXZpbA==\u0007 \u009b31m\u200b\u2028\u202eevil\u{E0041}\r\nend';
+    const error = new UniliveError({
+      message: `get failed: ${esc}`,
+      vendorMessage: esc,
+      vendorCode: `E${esc}`,
+      requestId: `req${esc}`,
+      cause: new Error(esc),
+    });
+    const shown =
+      'bad \\x1b[2J\\x1b]52;c;ZXZpbA==\\x07 \\x9b31m\\u200b\\u2028\\u202eevil\\u{e0041}\\x0d\\x0aend';
+    expect(error.vendorMessage).toBe(shown);
+    expect(error.message).toBe(`get failed: ${shown}`);
+    expect((error.cause as Error).message).toBe(shown);
+    const unprintable = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => {
+        const made = new UniliveError({
+          message: text,
+          vendorMessage: text,
+          vendorCode: text,
+          requestId: text,
+          cause: new Error(text),
+        });
+        for (const field of [
+          made.message,
+          made.vendorMessage,
+          made.vendorCode,
+          made.requestId,
+          (made.cause as Error).message,
+        ]) {
+          expect(
+            field?.replace(/\p{Extended_Pictographic}\u200d(?=\p{Extended_Pictographic})/gu, ''),
+          ).not.toMatch(unprintable);
+        }
+      }),
+    );
+    // An emoji sequence keeps its joiners; a lone joiner does not.
+    expect(new UniliveError({ message: 'x', vendorMessage: '👩‍👩‍👧 a\u200db' }).vendorMessage).toBe(
+      '👩‍👩‍👧 a\\u200db',
+    );
+  });
 });

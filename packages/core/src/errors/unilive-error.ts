@@ -1,6 +1,7 @@
 import type { ProviderId } from '../live-stream.js';
 import { dataProperty, ownFields } from '../own.js';
 import { capText, type Redactor, toRedactor } from '../secrets.js';
+import { escapeUnprintable } from '../text.js';
 
 const kindsMarker = Symbol.for('unilive.error.kinds');
 // Node's `util.inspect.custom`, reached through the symbol registry so that core loads where `node:util`
@@ -73,13 +74,14 @@ export function scrubField(error: UniliveError, text: string, limit: number): st
 const redactionLookahead = 65_536;
 
 /**
- * Redacts `text` with `secrets` (and every credential pattern), then cuts it to `limit` characters: the one
- * way every error field that may hold vendor text is made safe. Redaction comes first and sees the text well
- * past the cut, so a secret straddling it is hidden, not half kept; what lies further is dropped unread.
+ * Redacts `text` with `secrets` (and every credential pattern), shows its control and format characters as
+ * escapes (see {@link escapeUnprintable}), then cuts it to `limit` characters: the one way every error field
+ * that may hold vendor text is made safe. Redaction comes first and sees the text well past the cut, so a
+ * secret straddling it is hidden, not half kept; what lies further is dropped unread.
  */
 export function scrubText(text: string, secrets: Redactor, limit: number): string {
   const window = text.length > limit + redactionLookahead ? text.slice(0, limit + redactionLookahead) : text;
-  return capText(secrets.redact(window), limit);
+  return capText(escapeUnprintable(secrets.redact(window)), limit);
 }
 
 /**
@@ -281,14 +283,37 @@ function sanitizeCause(cause: unknown, secrets: Redactor, depth = 0): Error | un
   if (!(cause instanceof Error))
     return new Error(scrubText(describe(cause), secrets, errorTextLimits.causeMessage));
   const safe = new Error(scrubText(String(cause.message), secrets, errorTextLimits.causeMessage));
-  safe.name = cause.name;
+  safe.name = causeName(cause, secrets);
   const code = systemCode(cause);
-  if (code) Object.defineProperty(safe, 'code', dataProperty(code, { enumerable: true }));
+  if (code && isSystemCode(secrets.redact(code))) {
+    Object.defineProperty(safe, 'code', dataProperty(code, { enumerable: true }));
+  }
   safe.stack = `${safe.name}: ${safe.message}`;
   if (cause.cause instanceof Error && depth < 5) {
     Object.defineProperty(safe, 'cause', dataProperty(sanitizeCause(cause.cause, secrets, depth + 1)));
   }
   return safe;
+}
+
+// A system code (`ECONNRESET`, `UND_ERR_CONNECT_TIMEOUT`, `ERR_INVALID_URL`, `ABORT_ERR`) is upper-case
+// letters, digits and underscores. Anything else a library or a custom fetch put in `code` (a header, a
+// token, a sentence) is no code to classify by or print, and is dropped, as is a code that holds a secret.
+const systemCodePattern = /^[A-Z][A-Z0-9_]{1,63}$/;
+
+function isSystemCode(code: string): boolean {
+  return systemCodePattern.test(code);
+}
+
+// An error class name is an identifier (`TypeError`, `FetchError`, `AbortError`); any other name (one that
+// embeds a header, a secret, a control sequence) becomes `Error`.
+function causeName(cause: Error, secrets: Redactor): string {
+  let name: string;
+  try {
+    name = String(cause.name);
+  } catch {
+    return 'Error';
+  }
+  return /^[A-Za-z_$][\w$]{0,63}$/.test(name) && secrets.redact(name) === name ? name : 'Error';
 }
 
 function describe(value: unknown): string {

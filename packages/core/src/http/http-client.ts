@@ -351,7 +351,15 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           discardBody(response);
           const location = redirectTarget(response, target);
           // Following keeps the method (GET), the origin (so the credentials go nowhere new) and the scheme.
-          if (method === 'GET' && location?.origin === origin && hops < maxRedirects) {
+          // A target with a user name or password is not followed: fetch refuses such URLs with a bare
+          // TypeError, which would pass for a network failure and be retried.
+          if (
+            method === 'GET' &&
+            location?.origin === origin &&
+            location.username === '' &&
+            location.password === '' &&
+            hops < maxRedirects
+          ) {
             target = location;
             continue;
           }
@@ -558,7 +566,9 @@ function redirectError(
       ? `after ${hops} redirects`
       : spec.method !== 'GET'
         ? `(a ${spec.method} is never redirected: its body and credentials stay with ${new URL(settings.baseUrl).host})`
-        : "(only redirects within the base URL's origin are followed)";
+        : location && (location.username !== '' || location.password !== '')
+          ? '(a redirect to a URL with a user name or password is never followed)'
+          : "(only redirects within the base URL's origin are followed)";
   return new UniliveError(
     errorOptions({
       message: `${settings.provider} ${spec.operation}: the vendor answered HTTP ${status || 'redirect'}, a redirect ${where}, not followed ${why}`,

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { AbortError, RateLimitError, TimeoutError } from '../errors/errors.js';
@@ -8,7 +9,7 @@ import { SecretSet } from '../secrets.js';
 import { gateKeyOf } from './gate-key.js';
 import { createHttpClient } from './http-client.js';
 import { createRequestGate } from './request-gate.js';
-import { parseRetryAfter } from './retry-policy.js';
+import { parseRetryAfter, retryAfterCeilingMs } from './retry-policy.js';
 
 const schema = v.looseObject({ id: v.string() });
 
@@ -159,6 +160,62 @@ describe('rate-limit pauses', () => {
     // A reset already past waits nothing.
     expect(read('x-ratelimit-reset', String(now / 1000 - 60))).toBe(0);
     expect(read('ratelimit-reset', 'soon')).toBeUndefined();
+  });
+
+  it('reports a wait of years as one day, and a negative one as no usable header', () => {
+    const now = 1_764_400_000_000;
+    const read = (name: string, value: string) => parseRetryAfter(new Headers({ [name]: value }), now);
+    const day = retryAfterCeilingMs;
+    expect(day).toBe(86_400_000);
+    for (const [name, value] of [
+      ['retry-after', '99999999999'],
+      ['retry-after', '9'.repeat(400)],
+      ['retry-after', new Date(now + 3 * 365 * day).toUTCString()],
+      ['ratelimit-reset', '999999999'],
+      ['x-ratelimit-reset', String(now / 1000 + 10 * day)],
+      ['x-rate-limit-reset', String(now + 40 * day)],
+    ] as const) {
+      expect(read(name, value)).toBe(day);
+    }
+    expect(read('retry-after', '-5')).toBeUndefined();
+    expect(read('retry-after', '-86400')).toBeUndefined();
+    expect(read('ratelimit-reset', '-1')).toBeUndefined();
+    expect(read('retry-after', new Date(now - 1_000).toUTCString())).toBe(0);
+  });
+
+  it('keeps every wait read from any header between 0 and one day', () => {
+    const now = 1_764_400_000_000;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(
+          'retry-after',
+          'x-ratelimit-retry-after',
+          'ratelimit-reset',
+          'x-ratelimit-reset',
+          'x-rate-limit-reset',
+        ),
+        fc.oneof(
+          fc.double({ noNaN: true }).map(String),
+          fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map(String),
+          fc.integer({ min: -4e12, max: 4e12 }).map((offset) => new Date(now + offset).toUTCString()),
+          fc.string(),
+        ),
+        (name, value) => {
+          let headers: Headers;
+          try {
+            headers = new Headers({ [name]: value });
+          } catch {
+            return; // not a value a header can carry
+          }
+          const wait = parseRetryAfter(headers, now);
+          if (wait !== undefined) {
+            expect(Number.isInteger(wait)).toBe(true);
+            expect(wait).toBeGreaterThanOrEqual(0);
+            expect(wait).toBeLessThanOrEqual(retryAfterCeilingMs);
+          }
+        },
+      ),
+    );
   });
 
   it('waits an epoch-seconds reset as the time left', async () => {

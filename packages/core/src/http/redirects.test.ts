@@ -48,6 +48,7 @@ type TargetKind =
   | 'same-origin'
   | 'same-origin-relative'
   | 'same-url'
+  | 'same-origin-userinfo'
   | 'no-location'
   | 'malformed';
 
@@ -87,6 +88,8 @@ describe('redirects', () => {
         return '/api/landed';
       case 'same-url':
         return `${vendor.origin}/api/live_streams`;
+      case 'same-origin-userinfo':
+        return `http://user:${secretInTarget}@127.0.0.1:${vendor.port}/api/landed`;
       case 'no-location':
         return undefined;
       case 'malformed':
@@ -117,6 +120,7 @@ describe('redirects', () => {
           'same-origin',
           'same-origin-relative',
           'same-url',
+          'same-origin-userinfo',
           'no-location',
           'malformed',
         ),
@@ -160,6 +164,14 @@ describe('redirects', () => {
               expect(failure.message).toContain(`to https://127.0.0.1:${vendor.port},`);
             if (kind === 'no-location' || kind === 'malformed')
               expect(failure.message).toContain('to an unknown location');
+            // Not retried as a network failure, and the user name and password are not printed.
+            if (kind === 'same-origin-userinfo' && method === 'GET')
+              expect(failure.message).toMatch(
+                new RegExp(
+                  `to ${vendor.origin}, not followed \\(.* URL with a user name or password is never followed\\)$`,
+                ),
+              );
+            expect(failure.message).not.toContain('user:');
             expect(JSON.stringify(failure.toJSON())).not.toContain(secretInTarget);
             expect(failure.message).not.toContain('/api/landed');
           } else if (kind === 'same-url') {

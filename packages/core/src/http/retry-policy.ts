@@ -43,23 +43,38 @@ const epochMillisecondsFrom = 1_000_000_000_000;
  * Reads `Retry-After` (seconds or an HTTP date) and, failing that, the common rate-limit reset headers
  * (`ratelimit-reset`, `x-ratelimit-reset`, `x-rate-limit-reset`), which vendors send either as seconds to
  * wait or as the reset time since the epoch (seconds or ms): values from 10⁹ up are read as epoch times.
- * Returns milliseconds (never negative), or undefined when no usable header is present.
+ * Returns milliseconds from 0 to {@link retryAfterCeilingMs} (a vendor asking for years gets the ceiling),
+ * or undefined when no usable header is present. A negative number, or a date written as a bare number,
+ * is no usable header.
  */
 export function parseRetryAfter(headers: Headers, now: number): number | undefined {
   const value = headers.get('retry-after') ?? headers.get('x-ratelimit-retry-after');
   if (value !== null) {
     const trimmed = value.trim();
-    if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-    const date = Date.parse(trimmed);
-    if (!Number.isNaN(date)) return Math.max(0, date - now);
+    if (/^\d+(\.\d+)?$/.test(trimmed)) return clampRetryAfter(Number(trimmed) * 1000);
+    // An HTTP date (`Wed, 21 Oct 2026 07:28:00 GMT`) or ISO time has letters; `-5` would parse as a year.
+    const date = /[a-z]/i.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
+    if (!Number.isNaN(date)) return clampRetryAfter(date - now);
   }
   for (const name of ['ratelimit-reset', 'x-ratelimit-reset', 'x-rate-limit-reset']) {
     const reset = headers.get(name)?.trim();
     if (reset === undefined || !/^\d+(\.\d+)?$/.test(reset)) continue;
     const number = Number(reset);
-    if (number >= epochMillisecondsFrom) return Math.max(0, Math.round(number - now));
-    if (number >= epochSecondsFrom) return Math.max(0, Math.round(number * 1000 - now));
-    return Math.round(number * 1000);
+    if (number >= epochMillisecondsFrom) return clampRetryAfter(number - now);
+    if (number >= epochSecondsFrom) return clampRetryAfter(number * 1000 - now);
+    return clampRetryAfter(number * 1000);
   }
   return undefined;
+}
+
+/**
+ * The longest wait `retryAfterMs` reports: one day. A vendor may ask for more (a typo, a hostile answer,
+ * `Retry-After: 99999999999`); what a caller reads stays a usable timer delay (Node's timers take at most
+ * 2³¹−1 ms, about 24.8 days). Whether a call waits at all is `retry.maxRetryAfterMs`.
+ */
+export const retryAfterCeilingMs = 86_400_000;
+
+function clampRetryAfter(milliseconds: number): number {
+  if (!(milliseconds > 0)) return 0;
+  return Math.min(retryAfterCeilingMs, Math.round(milliseconds));
 }

@@ -93,7 +93,8 @@ describe('transport settings are checked when the client is made', () => {
       'http://127.8.0.1/x',
       'http://localhost:3000',
       'http://[::1]:9000/',
-      'http://sandbox.localhost/',
+      'http://127.1:8080/',
+      'http://[::ffff:127.0.0.1]/',
     ])
       expect(make({ baseUrl }).error).toBeUndefined();
     expect(make({ baseUrl: 'http://api.vendor.test/v2', allowInsecureHttp: true }).error).toBeUndefined();
@@ -106,5 +107,22 @@ describe('transport settings are checked when the client is made', () => {
     expect(isLoopbackHost('127.0.0.1.attacker.test')).toBe(false);
     expect(isLoopbackHost('localhost.attacker.test')).toBe(false);
     expect(isLoopbackHost('128.0.0.1')).toBe(false);
+  });
+
+  it('refuses plain http to names under .localhost: Node sends them to DNS, not to this machine', () => {
+    for (const host of [
+      'sandbox.localhost',
+      'api.localhost',
+      'evil.localhost',
+      'a.b.localhost',
+      'localhost.',
+    ]) {
+      expect(isLoopbackHost(new URL(`http://${host}/`).hostname)).toBe(false);
+      const { error } = make({ baseUrl: `http://${host}/` });
+      expect(InvalidInputError.isInstance(error)).toBe(true);
+      expect((error as InvalidInputError).issues.map((issue) => issue.path)).toEqual(['baseUrl']);
+      expect(make({ baseUrl: `http://${host}/`, allowInsecureHttp: true }).error).toBeUndefined();
+      expect(make({ baseUrl: `https://${host}/` }).error).toBeUndefined();
+    }
   });
 });

@@ -71,14 +71,19 @@ export function checkTransportSettings(
   return { baseUrl, timeoutMs, totalTimeoutMs, retry, maxResponseBytes: maxResponseBytes as number };
 }
 
-/** True for hosts that never leave this machine: `localhost`, 127.0.0.0/8 and `[::1]`. */
+/**
+ * True for hosts that never leave this machine, as the URL parser writes them: `localhost`, 127.0.0.0/8
+ * (`127.1` and `0x7f.1` are parsed to it), `[::1]` and IPv4-mapped loopback (`[::ffff:127.0.0.1]`).
+ * Names under `.localhost` (`api.localhost`) are not: Node's resolver sends them to DNS like any other
+ * name, whatever RFC 6761 asks of resolvers, so plain http to one may leave the machine.
+ */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase();
   return (
     host === 'localhost' ||
-    host.endsWith('.localhost') ||
     host === '[::1]' ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) ||
+    /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(host)
   );
 }
 
