@@ -250,7 +250,11 @@ export function createEngine(options: EngineOptions) {
         });
       case 'empty-body':
         if (fault.processed) await dialect.handle(request, contextFor(dialect));
-        return respond({ status: fault.status ?? 200, headers: { 'content-type': 'application/json' } });
+        return respond({
+          status: fault.status ?? 200,
+          headers: { 'content-type': 'application/json' },
+          ...(fault.object ? { body: {} } : {}),
+        });
       case 'wrong-shape':
         return respond({ status: 200, body: { unexpected: [1, 2, 3], data: null } });
       case 'unknown-enum': {

@@ -53,7 +53,12 @@ const checkers: Record<Fault['type'], Checker> = {
   status: all(times, requiredWhole('status', 100, 599), optionalBoolean('processed')),
   html: all(times, optionalWhole('status', 100, 599)),
   'malformed-json': times,
-  'empty-body': all(times, optionalWhole('status', 100, 599), optionalBoolean('processed')),
+  'empty-body': all(
+    times,
+    optionalWhole('status', 100, 599),
+    optionalBoolean('processed'),
+    optionalBoolean('object'),
+  ),
   'wrong-shape': times,
   'unknown-enum': times,
   'slow-body': all(times, delay),

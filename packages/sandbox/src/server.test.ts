@@ -83,6 +83,7 @@ describe('startSandbox', () => {
     sandbox.injectFault('echo', 'get', { type: 'html' });
     sandbox.injectFault('echo', 'get', { type: 'malformed-json' });
     sandbox.injectFault('echo', 'get', { type: 'empty-body' });
+    sandbox.injectFault('echo', 'get', { type: 'empty-body', status: 201, object: true });
     sandbox.injectFault('echo', 'get', { type: 'wrong-shape' });
     sandbox.injectFault('echo', 'get', { type: 'unknown-enum' });
     const limited = await call('GET', `/items/${id}`);
@@ -102,6 +103,8 @@ describe('startSandbox', () => {
     ]).toEqual([200, 'text/html; charset=utf-8', true]);
     expect(await (await call('GET', `/items/${id}`)).text()).toBe('{"id": "abc", "na');
     expect(await (await call('GET', `/items/${id}`)).text()).toBe('');
+    const object = await call('GET', `/items/${id}`);
+    expect([object.status, await object.text()]).toEqual([201, '{}']);
     expect(await (await call('GET', `/items/${id}`)).json()).toEqual({ unexpected: [1, 2, 3], data: null });
     expect(
       ((await (await call('GET', `/items/${id}`)).json()) as { item: { state: string } }).item.state,

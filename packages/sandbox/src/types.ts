@@ -19,10 +19,11 @@ export type Fault =
   /** A JSON body cut off halfway. */
   | { type: 'malformed-json'; times?: number }
   /**
-   * A success status with no body at all. `processed: true` carries out the request first: a change the
-   * vendor accepted and answered with nothing (204, an empty 200).
+   * A success status with no body at all, or with `{}` when `object: true` (JSON that holds no stream, as
+   * answers like `{"success": true}` do). `processed: true` carries out the request first: a change the
+   * vendor accepted and answered with nothing (204, an empty 200, `{}`).
    */
-  | { type: 'empty-body'; status?: number; times?: number; processed?: boolean }
+  | { type: 'empty-body'; status?: number; times?: number; processed?: boolean; object?: boolean }
   /** Valid JSON of a shape no adapter expects. */
   | { type: 'wrong-shape'; times?: number }
   /** The real answer, with every state-like enum value replaced by one no version knows. */

@@ -861,6 +861,37 @@ export function runLiveStreamContract(options: ContractOptions): void {
         expect(changes.filter((request) => request.attempt === 1)).toHaveLength(1);
       });
 
+      for (const answer of [{ status: 204 }, { status: 200, object: true }] as const) {
+        const shown = 'object' in answer ? '200 {}' : '204';
+        it(`an update answered ${shown} (no stream in the body) reads the stream back and returns it`, async (context) => {
+          if (!caps().update)
+            return context.skip(`${harness.provider.id} has no update (capabilities.update)`);
+          await prepare('error-subject', undefined);
+          const subject = await client.create({ name: 'unilive empty update subject' });
+          const planned = await harness.injectFault(
+            'update',
+            { type: 'empty-body', processed: true, ...answer },
+            { id: subject.id },
+          );
+          if (!planned) return context.skip('the backend cannot carry a change out and answer it empty');
+          requests.length = 0;
+          const name = 'unilive empty update subject (renamed)';
+          const result = await client.update(idOf(subject), { name });
+          expect(result.id).toBe(subject.id);
+          expectNameKeptOrWarned(result, name, caps().names);
+          // The stream as read back: whole, never a failure, never flagged as unread.
+          expect(result.warnings?.filter((warning) => warning.type === 'read-back-failed') ?? []).toEqual([]);
+          expect(result.raw).toBeDefined();
+          const update = requests.filter((request) => request.operation === 'update');
+          const changes = update.filter((request) => request.method !== 'GET');
+          expect(changes.filter((request) => request.attempt === 1).length).toBeLessThanOrEqual(1);
+          // Where a change was sent (a vendor that keeps no name sends none), a read follows it.
+          const sentAt = update.findIndex((request) => request.method !== 'GET');
+          if (sentAt !== -1)
+            expect(update.slice(sentAt + 1).some((request) => request.method === 'GET')).toBe(true);
+        });
+      }
+
       it('a create whose restream targets were accepted, but whose read-back failed, returns the stream', async (context) => {
         if (!caps().restream)
           return context.skip(`${harness.provider.id} cannot restream (capabilities.restream)`);
