@@ -16,6 +16,7 @@ import videosdk from '@unilive/videosdk';
 import wowzaRealtime from '@unilive/wowza-realtime';
 import wowzaVideo from '@unilive/wowza-video';
 import fc from 'fast-check';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { redisServer, startRedis, type TestRedis } from '../test/redis-server.js';
 import {
@@ -147,11 +148,64 @@ describe.skipIf(!redisServer)('the Redis gate store against a real redis-server'
     const until = Date.now() + 60_000;
     await first.setPause('k', until);
     await first.setPause('k', until - 30_000);
-    expect(await second.pausedUntil('k')).toBe(until);
+    // The longer pause holds: what is left of it, read on this clock, ends with it (not 30 s sooner).
+    const read = await second.pausedUntil('k');
+    expect(Math.abs(read - until)).toBeLessThan(15_000);
     await first.setPause('short', Date.now() + 150);
     await expect.poll(() => second.pausedUntil('short')).toBe(0);
     const dump = await redis.dump();
-    expect(dump.find((entry) => entry.key === 'unilive:gate:{k}:pause')?.value).toBe(String(until));
+    expect(dump.find((entry) => entry.key === 'unilive:gate:{k}:pause')?.value).toMatch(/^\d+$/);
+  });
+
+  it('a pause set by a process whose clock is off lasts what its 429 asked, on every other clock', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: -3_600_000, max: 3_600_000 }),
+        fc.integer({ min: 1_000, max: 120_000 }),
+        async (skewMs, pauseMs) => {
+          await redis.flush();
+          const [skewed, correct] = [open(), open()];
+          const realNow = Date.now;
+          // The skewed process computes its pause's end on its own clock: now + Retry-After.
+          Date.now = () => realNow() + skewMs;
+          try {
+            await skewed.setPause('k', Date.now() + pauseMs);
+          } finally {
+            Date.now = realNow;
+          }
+          const left = (await correct.pausedUntil('k')) - Date.now();
+          expect(left).toBeGreaterThan(0);
+          expect(left).toBeLessThanOrEqual(pauseMs);
+          // And a shorter pause from the correct clock never cuts it.
+          await correct.setPause('k', Date.now() + 1);
+          expect((await correct.pausedUntil('k')) - Date.now()).toBeGreaterThan(1);
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
+
+  it('names a refused password (NOAUTH, WRONGPASS) as such, never as a refused connection, nor the password', async () => {
+    const admin = new Redis(redis.url);
+    const password = 'S3cret-redis-password';
+    await admin.config('SET', 'requirepass', password);
+    try {
+      for (const [url, code] of [
+        [redis.url, 'NOAUTH'],
+        [redis.url.replace('redis://', 'redis://:wrong-password-value@'), 'WRONGPASS'],
+      ] as const) {
+        const store = open({ url });
+        const error = await store.takeToken('k', 5).catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(RedisGateStoreError);
+        expect((error as RedisGateStoreError).code).toBe(code);
+        expect(String((error as Error).message)).not.toMatch(/wrong-password|S3cret/);
+      }
+      const right = open({ url: redis.url.replace('redis://', `redis://:${password}@`) });
+      expect(await right.takeToken('k', 5)).toBe(0);
+    } finally {
+      await admin.config('SET', 'requirepass', '');
+      admin.disconnect();
+    }
   });
 
   it('fails at once while Redis is stopped, and serves again once it is back', async () => {

@@ -91,16 +91,18 @@ if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) en
 return 1
 `;
 
-// Sets the end of the pause unless a later one is in force; the key expires when the pause ends.
+// Pauses for ARGV[1] ms unless a longer pause is in force. Only durations travel and the key's own expiry
+// (Redis's clock) marks the end: a process whose clock is off by minutes neither pauses the others for
+// minutes nor shortens their pause.
 const setPauseScript = `
-local current = tonumber(redis.call('GET', KEYS[1]) or '0')
-if tonumber(ARGV[1]) > current then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
+local left = redis.call('PTTL', KEYS[1])
+if tonumber(ARGV[1]) > left then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[1]) end
 return 1
 `;
 
 interface ScriptedRedis extends Redis {
   uniliveAcquireSlot(key: string, holder: string, limit: number, ttlMs: number): Promise<number>;
-  uniliveSetPause(key: string, untilMs: number, forMs: number): Promise<number>;
+  uniliveSetPause(key: string, forMs: number): Promise<number>;
 }
 
 /**
@@ -112,7 +114,8 @@ interface ScriptedRedis extends Redis {
  *   second (a fraction becomes a whole number of requests over a few seconds, rounded down, never above the
  *   rate).
  * - Concurrency: a sorted set of slot holders per account, each slot expiring after its hold time.
- * - The pause after a 429: one key per account holding its end, which expires with it.
+ * - The pause after a 429: one key per account that expires when the pause ends (Redis's clock), read as
+ *   what is left of it, so clocks that disagree between processes do not matter.
  *
  * Keys are `<keyPrefix>{<provider>:<digest>}:rate|slots|pause`, the digest coming from core's `gateKeyOf`:
  * no credential, nor anything else secret, is written to Redis. The connection never keeps the process
@@ -140,7 +143,8 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
   // ioredis reports connection errors as events too; the calls that fail report them to the gate.
   let lastErrorCode: string | undefined;
   client.on('error', (error: unknown) => {
-    lastErrorCode = codeOf(error) ?? lastErrorCode;
+    // A refused password (WRONGPASS, NOAUTH) is a reply, not a system error: named as such.
+    lastErrorCode = replyCodeOf(error) ?? lastErrorCode;
   });
   client.on('connect', () => {
     (client.stream as Socket | undefined)?.unref?.();
@@ -173,8 +177,8 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
         // Down: try again at most once per interval; calls between fail at once.
         if (Date.now() < nextConnectAt) return Promise.reject(failure(lastErrorCode ?? 'ECONNREFUSED'));
         nextConnectAt = Date.now() + reconnectIntervalMs;
-        connecting = client.connect().catch(() => {
-          throw failure(lastErrorCode ?? 'ECONNREFUSED');
+        connecting = client.connect().catch((error: unknown) => {
+          throw failure(replyCodeOf(error) ?? lastErrorCode ?? 'ECONNREFUSED');
         });
       }
       const settle = () => {
@@ -255,11 +259,15 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
       const forMs = Math.ceil(untilMs - Date.now());
       if (forMs <= 0) return Promise.resolve();
       return call(async () => {
-        await client.uniliveSetPause(keyOf(key, 'pause'), Math.ceil(untilMs), forMs);
+        await client.uniliveSetPause(keyOf(key, 'pause'), forMs);
       });
     },
     pausedUntil(key) {
-      return call(async () => Number((await client.get(keyOf(key, 'pause'))) ?? 0) || 0);
+      // What is left of the pause, on this process's clock: never an end written by another clock.
+      return call(async () => {
+        const left = await client.pttl(keyOf(key, 'pause'));
+        return left > 0 ? Date.now() + left : 0;
+      });
     },
     async close() {
       closed = true;
