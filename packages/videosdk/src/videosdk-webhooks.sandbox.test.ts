@@ -1,7 +1,13 @@
-import { createEventHub, createLiveStreamClient, type LiveStream, tokens } from '@unilive/core';
+import {
+  createEventHub,
+  createLiveStreamClient,
+  type LiveStream,
+  tokens,
+  type WebhookVerificationError,
+} from '@unilive/core';
 import { createContainer } from '@unilive/core/container';
 import { startSandbox } from '@unilive/sandbox';
-import { sleepUntilWoken, startWebhookReceiver } from '@unilive/testing';
+import { signWebhook, sleepUntilWoken, startWebhookReceiver } from '@unilive/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { videosdk } from './videosdk-provider.js';
 import { parseWebhook, videosdkPublicKey } from './videosdk-webhooks.js';
@@ -66,6 +72,30 @@ describe('videosdk v2 webhooks from the sandbox', () => {
     } finally {
       await receiver.close();
       await sandbox.close();
+    }
+  });
+});
+
+describe('videosdk webhooks with the environment pointing at a sandbox', () => {
+  it('fetch the key from VIDEOSDK_BASE_URL, each API root its own, as the adapter talks to it', async () => {
+    const [first, second] = [await startSandbox({ media: false }), await startSandbox({ media: false })];
+    try {
+      const deliveryOf = async (sandbox: typeof first) =>
+        signWebhook(
+          'videosdk',
+          { webhookType: 'hls-started', data: { meetingId: 'room-1' } },
+          { privateKey: (await sandbox.webhooks.keyPair()).privateKey },
+        );
+      const [fromFirst, fromSecond] = [await deliveryOf(first), await deliveryOf(second)];
+      vi.stubEnv('VIDEOSDK_BASE_URL', first.baseUrl('videosdk'));
+      expect((await parseWebhook(fromFirst)).map((event) => event.streamId)).toEqual(['room-1']);
+      const refused = await parseWebhook(fromSecond).catch((error: unknown) => error);
+      expect((refused as WebhookVerificationError).reason).toBe('bad-signature');
+      vi.stubEnv('VIDEOSDK_BASE_URL', second.baseUrl('videosdk'));
+      expect((await parseWebhook(fromSecond)).map((event) => event.streamId)).toEqual(['room-1']);
+    } finally {
+      vi.unstubAllEnvs();
+      await Promise.all([first.close(), second.close()]);
     }
   });
 });

@@ -23,6 +23,7 @@ import {
   webhookHeader,
 } from '@unilive/core';
 import * as v from 'valibot';
+import { videosdkBaseUrlVariable } from './videosdk-provider.js';
 
 // videosdk.live v2 webhooks (REST reference "User Webhooks" and "Webhook Verification", server SDK
 // `webhooks.verify`): a POST per room subscription (`webhook: { endPoint, events }` on `POST /v2/rooms`),
@@ -49,7 +50,10 @@ export interface VideosdkPublicKeySource {
 
 /** Settings of {@link videosdkPublicKey}. */
 export interface VideosdkPublicKeySettings {
-  /** The API root. Default `https://api.videosdk.live`. */
+  /**
+   * The API root. Default: the `VIDEOSDK_BASE_URL` environment variable, as the adapter reads it, else
+   * `https://api.videosdk.live`; so an app pointed at the sandbox by its environment fetches the sandbox's key.
+   */
   baseUrl?: string | undefined;
   /** Replaces the global `fetch`. */
   fetch?: typeof fetch | undefined;
@@ -78,7 +82,7 @@ export function videosdkPublicKey(settings: VideosdkPublicKeySettings = {}): Vid
   // deliveries are trusted, so it never comes from anywhere but the configured origin.
   const http = createHttpClient({
     provider,
-    baseUrl: settings.baseUrl ?? videosdkWebhookDefaultBaseUrl,
+    baseUrl: settings.baseUrl ?? keyBaseUrl(),
     headers: () => (settings.token ? { authorization: settings.token } : {}),
     secrets,
     fetch: settings.fetch,
@@ -127,7 +131,22 @@ export function videosdkPublicKey(settings: VideosdkPublicKeySettings = {}): Vid
   };
 }
 
-let defaultSource: VideosdkPublicKeySource | undefined;
+// The API root the key is fetched from when none is given: where the adapter's own calls go.
+function keyBaseUrl(): string {
+  return environment()[videosdkBaseUrlVariable] || videosdkWebhookDefaultBaseUrl;
+}
+
+// One default source per API root, so the key is fetched once per process and origin.
+const defaultSources = new Map<string, VideosdkPublicKeySource>();
+
+function defaultSourceFor(root: string): VideosdkPublicKeySource {
+  let source = defaultSources.get(root);
+  if (!source) {
+    source = videosdkPublicKey({ baseUrl: root });
+    defaultSources.set(root, source);
+  }
+  return source;
+}
 
 /** Options of the videosdk {@link parseWebhook}. */
 export interface VideosdkWebhookOptions extends WebhookOptionsBase {
@@ -138,8 +157,9 @@ export interface VideosdkWebhookOptions extends WebhookOptionsBase {
    */
   publicKey?: string | CryptoKey | readonly (string | CryptoKey)[] | undefined;
   /**
-   * Fetches the key when none is pinned. Default: one shared {@link videosdkPublicKey} for the vendor's
-   * API root, so the key is fetched once per process.
+   * Fetches the key when none is pinned: `videosdkPublicKey({ baseUrl })` for another API root (the
+   * sandbox's, say). Default: one shared {@link videosdkPublicKey} for the API root `VIDEOSDK_BASE_URL`
+   * names, else the vendor's, so the key is fetched once per process.
    */
   keySource?: VideosdkPublicKeySource | undefined;
 }
@@ -261,8 +281,7 @@ export async function parseWebhook(
     if (pinned) {
       for (const key of pinned) if (await verifyRsaSha256(key, signature, body)) verified = true;
     } else {
-      defaultSource ??= videosdkPublicKey();
-      const source = options.keySource ?? defaultSource;
+      const source = options.keySource ?? defaultSourceFor(keyBaseUrl());
       verified = await verifyRsaSha256(await source.get(), signature, body);
       if (!verified) {
         const renewed = await source.refresh();
