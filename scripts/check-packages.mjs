@@ -190,6 +190,14 @@ if (notInReadme.length > 0) {
   failures.push(`README Install leaves out ${notInReadme.map((item) => item.manifest.name).join(', ')}`);
 }
 const quickStart = /## Quick start\s+```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+// The core README's composition example, type-checked as written (strict: an untyped callback fails).
+const containerExample = /compose it on a container[\s\S]*?```ts\n([\s\S]*?)```/.exec(
+  readFileSync(join(root, 'packages', 'core', 'README.md'), 'utf8'),
+)?.[1];
+if (!containerExample) {
+  failures.push('packages/core/README.md has no container example');
+  finish();
+}
 if (!quickStart) {
   failures.push('README has no Quick start TypeScript block');
   finish();
@@ -242,6 +250,7 @@ function scratchApp(manager) {
   }
   writeFileSync(join(dir, 'smoke.ts'), smoke);
   writeFileSync(join(dir, 'quickstart.ts'), quickStart);
+  writeFileSync(join(dir, 'container.ts'), containerExample);
   return dir;
 }
 
@@ -315,7 +324,7 @@ for (const [label, module, moduleResolution] of [
         typeRoots,
         skipLibCheck: false,
       },
-      files: ['smoke.ts', 'quickstart.ts'],
+      files: ['smoke.ts', 'quickstart.ts', 'container.ts'],
     }),
   );
   run(`tsc --strict, moduleResolution ${label}`, tsc, ['-p', config], { cwd: app });
