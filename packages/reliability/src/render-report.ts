@@ -298,6 +298,18 @@ if (corpus) {
 }
 
 const checksText: Record<string, string[]> = {
+  registry: [
+    'A registry of two adapters on one sandbox (each adapter first once, the next one second), the first faulted on',
+    'create with every fault of the matrix above, and with the other ways a vendor provably makes nothing: 401, 403,',
+    'a refused connection, a base URL on a port fetch never connects to, a credential no header can carry. Whatever',
+    'happens, the two vendors hold at most one new stream between them (counted in `sandbox.stats().created` once',
+    'the sandbox has carried out every request it received); the create goes on to the second adapter exactly when',
+    'the failure proves the first made nothing (a persistent 429, 401, 403, or nothing sent), and an error never',
+    'says `maybeCreated: false` over a stream that exists. A create of several requests (LiveAPI with a restream',
+    'target) that fails after its first never fails over, and `findByName` finds what it left. Every error, routing',
+    'decision and warning event is scanned for the sandbox credentials. See',
+    '[many providers at once](multi-provider.md) for the rules.',
+  ],
   secrets: [
     'Every credential the caller sends (restream keys, Wowza push passwords and token-auth secrets, credential-named',
     'provider options) is a secret before the request, every key learned from an answer stays one for as long as',

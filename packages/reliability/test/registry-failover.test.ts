@@ -22,6 +22,7 @@ import {
   matrixFaults,
   persistentAttemptTimeoutMs,
 } from '../src/faults.js';
+import { type CheckRow, writeSection } from '../src/report.js';
 import { createWire } from '../src/wire.js';
 
 // A registry of two adapters on one sandbox, the first faulted on create with every fault kind of the
@@ -51,7 +52,46 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sandbox?.close();
+  for (const [row, tally] of tallies) {
+    row.figure =
+      row.adapter === 'all'
+        ? `${format(scanner.recorded)} texts scanned`
+        : `${format(tally.failedOver)} failed over, ${format(tally.beyondOne)} second streams`;
+  }
+  writeSection('registry.failover', { kind: 'checks', area: 'registry', rows });
 });
+
+// The report's rows: one per check and pair of adapters, with what failed and how often the create went on.
+const rows: CheckRow[] = [];
+const tallies = new Map<CheckRow, { failedOver: number; beyondOne: number }>();
+const format = (value: number) => value.toLocaleString('en-US');
+
+/** Runs one case of a check, counting it in the report; a failure is recorded by label, then thrown. */
+async function recorded(
+  check: string,
+  adapter: string,
+  label: string,
+  run: () => Promise<Outcome | undefined>,
+) {
+  let row = rows.find((candidate) => candidate.check === check && candidate.adapter === adapter);
+  if (!row) {
+    row = { check, adapter, runs: 0, failures: [] };
+    rows.push(row);
+    tallies.set(row, { failedOver: 0, beyondOne: 0 });
+  }
+  const tally = tallies.get(row) as { failedOver: number; beyondOne: number };
+  row.runs += 1;
+  try {
+    const outcome = await run();
+    if (outcome?.stream && outcome.stream.routing.failedOver.length > 0) tally.failedOver += 1;
+    if (outcome) tally.beyondOne += Math.max(0, sum(Object.values(outcome.made)) - 1);
+  } catch (error) {
+    row.failures.push(label);
+    throw error;
+  }
+}
+
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref?.());
 
@@ -173,47 +213,49 @@ for (const first of adapterIds) {
 
   describe(`registry failover: ${first} first, ${second} second, on the sandbox`, () => {
     for (const fault of matrixFaults) {
-      it(`${fault.label}: ${provesNothing(fault) ? 'fails over' : 'never a second stream'}`, async () => {
-        sandbox.clearFaults();
-        const wire = createWire();
-        const slow = ['slow-headers', 'slow-body'].includes(fault.shape.kind);
-        const timeoutMs = !slow ? 5_000 : fault.persistent ? persistentAttemptTimeoutMs : attemptTimeoutMs;
-        const planned = sandboxFault(fault);
-        const operation = adapters[first].sandboxOperations.create;
-        if (planned && operation) sandbox.injectFault(adapters[first].provider, operation, planned);
-        if (fault.shape.kind === 'dns') wire.failDns(fault.persistent ? attemptBudget : 1);
-        const controller = new AbortController();
-        const hooks: HttpHooks =
-          fault.shape.kind === 'abort-retry-wait' ? { onRetry: () => controller.abort() } : {};
-        const timer =
-          fault.shape.kind === 'abort-in-flight'
-            ? setTimeout(() => controller.abort(), abortAfterMs)
-            : undefined;
-        const provider = adapters[first].factory({
-          ...settingsOf(first),
-          fetch: wire.fetch,
-          timeoutMs,
-        });
-        const outcome = await createThroughRegistry(first, second, provider, {
-          signal: controller.signal,
-          hooks,
-          name: `failover ${first} ${fault.id}`,
-          sentByFirst: () => wire.requests.filter((request) => request.sent).length,
-        }).finally(() => clearTimeout(timer));
-        sandbox.clearFaults();
-        expectConsistent(outcome, first, second);
-        const { stream, error, made } = outcome;
-        if (provesNothing(fault)) {
-          expect(error, `${fault.label} proves nothing was made: fail over`).toBeUndefined();
-          expect(stream?.routing.provider).toBe('second');
-          expect(stream?.routing.failedOver.map((failure) => failure.provider)).toEqual(['first']);
-          expect(made).toMatchObject({ [first]: 0, [second]: 1 });
-        } else {
-          // Retried within the first vendor, or failed there: the second is never asked.
-          expect(made[second], `${fault.label} must not fail over`).toBe(0);
-          if (stream) expect(stream.routing.provider).toBe('first');
-        }
-      });
+      it(`${fault.label}: ${provesNothing(fault) ? 'fails over' : 'never a second stream'}`, () =>
+        recorded('create under every fault of the matrix', `${first} → ${second}`, fault.label, async () => {
+          sandbox.clearFaults();
+          const wire = createWire();
+          const slow = ['slow-headers', 'slow-body'].includes(fault.shape.kind);
+          const timeoutMs = !slow ? 5_000 : fault.persistent ? persistentAttemptTimeoutMs : attemptTimeoutMs;
+          const planned = sandboxFault(fault);
+          const operation = adapters[first].sandboxOperations.create;
+          if (planned && operation) sandbox.injectFault(adapters[first].provider, operation, planned);
+          if (fault.shape.kind === 'dns') wire.failDns(fault.persistent ? attemptBudget : 1);
+          const controller = new AbortController();
+          const hooks: HttpHooks =
+            fault.shape.kind === 'abort-retry-wait' ? { onRetry: () => controller.abort() } : {};
+          const timer =
+            fault.shape.kind === 'abort-in-flight'
+              ? setTimeout(() => controller.abort(), abortAfterMs)
+              : undefined;
+          const provider = adapters[first].factory({
+            ...settingsOf(first),
+            fetch: wire.fetch,
+            timeoutMs,
+          });
+          const outcome = await createThroughRegistry(first, second, provider, {
+            signal: controller.signal,
+            hooks,
+            name: `failover ${first} ${fault.id}`,
+            sentByFirst: () => wire.requests.filter((request) => request.sent).length,
+          }).finally(() => clearTimeout(timer));
+          sandbox.clearFaults();
+          expectConsistent(outcome, first, second);
+          const { stream, error, made } = outcome;
+          if (provesNothing(fault)) {
+            expect(error, `${fault.label} proves nothing was made: fail over`).toBeUndefined();
+            expect(stream?.routing.provider).toBe('second');
+            expect(stream?.routing.failedOver.map((failure) => failure.provider)).toEqual(['first']);
+            expect(made).toMatchObject({ [first]: 0, [second]: 1 });
+          } else {
+            // Retried within the first vendor, or failed there: the second is never asked.
+            expect(made[second], `${fault.label} must not fail over`).toBe(0);
+            if (stream) expect(stream.routing.provider).toBe('first');
+          }
+          return outcome;
+        }));
     }
 
     const nothingMade: { label: string; provider: () => Promise<LiveStreamProvider>; fault?: Fault }[] = [
@@ -237,6 +279,16 @@ for (const first of adapterIds) {
         },
       },
       {
+        label: 'a base URL on a port fetch never connects to',
+        provider: async () => {
+          const settings = settingsOf(first);
+          const baseUrl = new URL(settings.baseUrl as string);
+          // One of the Fetch standard's bad ports: fetch refuses it before connecting.
+          baseUrl.port = '6000';
+          return adapters[first].factory({ ...settings, baseUrl: baseUrl.href });
+        },
+      },
+      {
         label: 'a credential no header can carry',
         provider: async () => {
           const settings: Record<string, unknown> = { ...settingsOf(first) };
@@ -246,77 +298,93 @@ for (const first of adapterIds) {
       },
     ];
     for (const { label, fault, provider } of nothingMade) {
-      it(`${label}: fails over, the first vendor having made nothing`, async () => {
-        sandbox.clearFaults();
-        const operation = adapters[first].sandboxOperations.create;
-        if (fault && operation) sandbox.injectFault(adapters[first].provider, operation, fault);
-        const outcome = await createThroughRegistry(first, second, await provider(), {
-          name: `failover ${first} ${label}`,
-        });
-        sandbox.clearFaults();
-        expectConsistent(outcome, first, second);
-        expect(outcome.error).toBeUndefined();
-        expect(outcome.stream?.routing.provider).toBe('second');
-        expect(outcome.stream?.routing.failedOver[0]?.delivery).toBe(fault ? 'refused' : 'not-sent');
-        expect(outcome.made).toMatchObject({ [first]: 0, [second]: 1 });
-      });
+      it(`${label}: fails over, the first vendor having made nothing`, () =>
+        recorded(
+          'create where the first vendor provably made nothing (401, 403, refused connection, bad port, unsendable credential)',
+          `${first} → ${second}`,
+          label,
+          async () => {
+            sandbox.clearFaults();
+            const operation = adapters[first].sandboxOperations.create;
+            if (fault && operation) sandbox.injectFault(adapters[first].provider, operation, fault);
+            const outcome = await createThroughRegistry(first, second, await provider(), {
+              name: `failover ${first} ${label}`,
+            });
+            sandbox.clearFaults();
+            expectConsistent(outcome, first, second);
+            expect(outcome.error).toBeUndefined();
+            expect(outcome.stream?.routing.provider).toBe('second');
+            expect(outcome.stream?.routing.failedOver[0]?.delivery).toBe(fault ? 'refused' : 'not-sent');
+            expect(outcome.made).toMatchObject({ [first]: 0, [second]: 1 });
+            return outcome;
+          },
+        ));
     }
   });
 }
 
 describe('a create of several requests that fails after its first never fails over', () => {
-  it('LiveAPI: the stream is made, adding its restream target fails before sending: no stream on videosdk', async () => {
-    sandbox.clearFaults();
-    let requests = 0;
-    // The stream's POST goes out; the next request (its restream platform) fails as a DNS failure would.
-    const fetchSecondFails: typeof fetch = async (input, init) => {
-      requests += 1;
-      if (requests === 2) {
-        throw new TypeError('fetch failed', {
-          cause: Object.assign(new Error('getaddrinfo ENOTFOUND sandbox'), { code: 'ENOTFOUND' }),
+  it('LiveAPI: the stream is made, adding its restream target fails before sending: no stream on videosdk', () =>
+    recorded(
+      'a create of several requests failing after its first: no failover, found by name',
+      'liveapi → videosdk-v2',
+      'restream step fails',
+      async () => {
+        sandbox.clearFaults();
+        let requests = 0;
+        // The stream's POST goes out; the next request (its restream platform) fails as a DNS failure would.
+        const fetchSecondFails: typeof fetch = async (input, init) => {
+          requests += 1;
+          if (requests === 2) {
+            throw new TypeError('fetch failed', {
+              cause: Object.assign(new Error('getaddrinfo ENOTFOUND sandbox'), { code: 'ENOTFOUND' }),
+            });
+          }
+          return fetch(input, init);
+        };
+        const registry = createLiveStreamRegistry({
+          providers: {
+            first: adapters.liveapi.factory({
+              ...settingsOf('liveapi'),
+              fetch: fetchSecondFails,
+              retry: { maxRetries: 0 },
+            }),
+            second: adapters['videosdk-v2'].factory(settingsOf('videosdk-v2')),
+          },
         });
-      }
-      return fetch(input, init);
-    };
-    const registry = createLiveStreamRegistry({
-      providers: {
-        first: adapters.liveapi.factory({
-          ...settingsOf('liveapi'),
-          fetch: fetchSecondFails,
-          retry: { maxRetries: 0 },
-        }),
-        second: adapters['videosdk-v2'].factory(settingsOf('videosdk-v2')),
+        const before = { created: { ...sandbox.stats().created }, requests: sandbox.stats().requests };
+        const error = await registry
+          .create({
+            name: 'restreamed launch',
+            restream: [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: 'failover-restream-key-0001' }],
+          })
+          .then(
+            () => undefined,
+            (caught: unknown) => caught,
+          );
+        // Every request that went out was answered: the stream's POST, and nothing after the failed one.
+        const made = await madeSince(before, 1);
+        scanner.register('restream key', 'failover-restream-key-0001');
+        scanner.recordError(error, 'restream create error');
+        expect(UniliveError.isInstance(error), String(error)).toBe(true);
+        expect(error).toMatchObject({ providerName: 'first', maybeCreated: true, provider: 'liveapi' });
+        expect(made).toMatchObject({ liveapi: 1, 'videosdk-v2': 0 });
+        // Reconciling as docs/multi-provider.md says: the sandbox's LiveAPI keeps the name it was given, so the
+        // stream the failed create left behind is found by it, and the create is not repeated.
+        const found = await registry.findByName('restreamed launch');
+        expect(found.map((stream) => [stream.ref.split(':')[0], stream.provider, stream.name])).toEqual([
+          ['first', 'liveapi', 'restreamed launch'],
+        ]);
+        return { made };
       },
-    });
-    const before = { created: { ...sandbox.stats().created }, requests: sandbox.stats().requests };
-    const error = await registry
-      .create({
-        name: 'restreamed launch',
-        restream: [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: 'failover-restream-key-0001' }],
-      })
-      .then(
-        () => undefined,
-        (caught: unknown) => caught,
-      );
-    // Every request that went out was answered: the stream's POST, and nothing after the failed one.
-    const made = await madeSince(before, 1);
-    scanner.register('restream key', 'failover-restream-key-0001');
-    scanner.recordError(error, 'restream create error');
-    expect(UniliveError.isInstance(error), String(error)).toBe(true);
-    expect(error).toMatchObject({ providerName: 'first', maybeCreated: true, provider: 'liveapi' });
-    expect(made).toMatchObject({ liveapi: 1, 'videosdk-v2': 0 });
-    // Reconciling as docs/multi-provider.md says: the sandbox's LiveAPI keeps the name it was given, so the
-    // stream the failed create left behind is found by it, and the create is not repeated.
-    const found = await registry.findByName('restreamed launch');
-    expect(found.map((stream) => [stream.ref.split(':')[0], stream.provider, stream.name])).toEqual([
-      ['first', 'liveapi', 'restreamed launch'],
-    ]);
-  });
+    ));
 });
 
 describe('secrets', () => {
-  it('no credential appears in any error, routing decision or warning event of the failover cases', () => {
-    expect(scanner.recorded).toBeGreaterThan(100);
-    expect(scanner.leaks()).toEqual([]);
-  });
+  it('no credential appears in any error, routing decision or warning event of the failover cases', () =>
+    recorded('no credential in any error, routing decision or warning event', 'all', 'leaks', async () => {
+      expect(scanner.recorded).toBeGreaterThan(100);
+      expect(scanner.leaks()).toEqual([]);
+      return undefined;
+    }));
 });
