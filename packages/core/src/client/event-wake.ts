@@ -57,7 +57,10 @@ export function eventWake(
   let pending = false;
   let closed = false;
   let wake: (() => void) | undefined;
-  let newestBroadcasting: LiveStreamEvent | undefined;
+  // What the hub already knew: an encoder that connected before the wait began is not waited for again.
+  let newestBroadcasting: LiveStreamEvent | undefined = isEventHub(source)
+    ? source.newestBroadcasting?.({ provider: stream.provider, streamId: stream.id })
+    : undefined;
 
   const pump = async () => {
     while (!closed) {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ProviderCapabilities } from '../capabilities.js';
 import { AbortError, ConflictError, TimeoutError, UnsupportedOperationError } from '../errors/errors.js';
@@ -277,6 +278,62 @@ describe('waitForBroadcast', () => {
     );
     await settle();
     expect((await waiting).broadcasting).toBe(true);
+  });
+
+  it('a wait that starts after the encoder connected ends at its first poll: the hub remembers', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ broadcasting: fc.boolean(), second: fc.integer({ min: 0, max: 600 }) }), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        fc.boolean(),
+        async (history, deletedAfter) => {
+          const { provider, polls } = stubProvider({ broadcastingStatus: false });
+          const hub = createEventHub();
+          const client = createLiveStreamClient(provider);
+          const at = (second: number) => new Date(Date.parse('2026-11-29T12:00:00Z') + second * 1000);
+          // Published in any order, before any wait: the newest by occurredAt is what holds.
+          history.forEach((entry, index) => {
+            hub.publish(
+              event({
+                id: `e${index}`,
+                type: entry.broadcasting ? 'live_stream.connected' : 'live_stream.disconnected',
+                broadcasting: entry.broadcasting,
+                occurredAt: at(entry.second),
+              }),
+            );
+          });
+          if (deletedAfter)
+            hub.publish(event({ id: 'gone', type: 'live_stream.deleted', occurredAt: at(700) }));
+          const newest = history.reduce((kept, entry) => (entry.second >= kept.second ? entry : kept));
+          let settled: boolean | undefined;
+          const waiting = client
+            .waitForBroadcast('s1', { events: hub, intervalMs: 30_000, broadcasting: newest.broadcasting })
+            .then(
+              (stream) => {
+                settled = stream.broadcasting;
+              },
+              () => {
+                settled = undefined;
+              },
+            );
+          await settle();
+          if (deletedAfter) {
+            // A deleted stream's past says nothing: the wait goes on polling.
+            expect(settled).toBeUndefined();
+            expect(polls).toEqual(['status s1']);
+          } else {
+            expect(settled).toBe(newest.broadcasting);
+            expect(polls).toEqual(['status s1', 'get s1']);
+          }
+          hub.close();
+          await vi.advanceTimersByTimeAsync(600_000);
+          await waiting;
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 
   it('where the API tells, an event only wakes a poll: the API decides', async () => {

@@ -95,3 +95,36 @@ describe('createEventHub', () => {
     expect(isEventHub({ publish() {}, subscribe() {} })).toBe(false);
   });
 });
+
+describe('the newest broadcasting event per stream', () => {
+  const at = (second: number) => new Date(Date.parse('2026-11-29T12:00:00Z') + second * 1000);
+  const said = (id: string, streamId: string, broadcasting: boolean, second: number): LiveStreamEvent => ({
+    id,
+    type: broadcasting ? 'live_stream.connected' : 'live_stream.disconnected',
+    provider: 'stub',
+    streamId,
+    broadcasting,
+    occurredAt: at(second),
+    raw: {},
+  });
+
+  it('is kept per stream by occurredAt, for at most dedupeWindow streams, and dropped on delete', () => {
+    const hub = createEventHub({ dedupeWindow: 3 });
+    hub.publish([said('a2', 'a', false, 2), said('a1', 'a', true, 1)]);
+    expect(hub.newestBroadcasting?.({ provider: 'stub', streamId: 'a' })?.id).toBe('a2');
+    expect(hub.newestBroadcasting?.({ provider: 'other', streamId: 'a' })).toBeUndefined();
+    for (const streamId of ['b', 'c', 'd']) hub.publish(said(`${streamId}1`, streamId, true, 3));
+    // Three streams remembered at most: the oldest, a, is forgotten.
+    expect(hub.newestBroadcasting?.({ provider: 'stub', streamId: 'a' })).toBeUndefined();
+    expect(hub.newestBroadcasting?.({ provider: 'stub', streamId: 'd' })?.broadcasting).toBe(true);
+    hub.publish({
+      id: 'd-gone',
+      type: 'live_stream.deleted',
+      provider: 'stub',
+      streamId: 'd',
+      occurredAt: at(4),
+      raw: {},
+    });
+    expect(hub.newestBroadcasting?.({ provider: 'stub', streamId: 'd' })).toBeUndefined();
+  });
+});

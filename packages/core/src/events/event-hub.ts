@@ -26,6 +26,14 @@ export interface LiveStreamEventHub {
   publish(events: LiveStreamEvent | Iterable<LiveStreamEvent>): number;
   /** A new subscription, receiving events published from now on. */
   subscribe(filter?: LiveStreamEventFilter): LiveStreamEventSubscription;
+  /**
+   * The newest event published about one stream that said whether video is arriving (`broadcasting` set),
+   * by `occurredAt`; undefined when none was. A wait that starts after the encoder connected reads it, so
+   * `waitForBroadcast` does not wait for an event that came before it. Remembered for as many streams as
+   * `dedupeWindow` ids (the oldest forgotten first), and forgotten when the stream is deleted. Optional, for
+   * hubs written elsewhere.
+   */
+  newestBroadcasting?(stream: { provider: string; streamId: string }): LiveStreamEvent | undefined;
   /** Ends every subscription. */
   close(): void;
 }
@@ -66,6 +74,25 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
   // Insertion order is age order: the oldest id is forgotten first.
   const seen = new Set<string>();
   const subscribers = new Set<Subscriber>();
+  // The newest broadcasting event per stream; insertion order is age order here too.
+  const broadcasting = new Map<string, LiveStreamEvent>();
+  const streamKey = (provider: string, streamId: string) => `${provider}\u0000${streamId}`;
+  const note = (event: LiveStreamEvent) => {
+    const key = streamKey(event.provider, event.streamId);
+    if (event.type === 'live_stream.deleted') {
+      broadcasting.delete(key);
+      return;
+    }
+    if (event.broadcasting === undefined) return;
+    const known = broadcasting.get(key);
+    if (known && known.occurredAt.getTime() > event.occurredAt.getTime()) return;
+    broadcasting.delete(key);
+    broadcasting.set(key, event);
+    if (broadcasting.size > Math.max(1, dedupeWindow)) {
+      const oldest = broadcasting.keys().next().value;
+      if (oldest !== undefined) broadcasting.delete(oldest);
+    }
+  };
 
   const remember = (key: string): boolean => {
     if (seen.has(key)) return false;
@@ -86,6 +113,7 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
       for (const event of list) {
         if (!remember(`${event.provider}\u0000${event.id}`)) continue;
         fresh += 1;
+        note(event);
         for (const subscriber of subscribers) subscriber.offer(event);
       }
       return fresh;
@@ -94,6 +122,9 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
       const subscriber = new Subscriber(filter, bufferSize, () => subscribers.delete(subscriber));
       subscribers.add(subscriber);
       return subscriber;
+    },
+    newestBroadcasting({ provider, streamId }) {
+      return broadcasting.get(streamKey(provider, streamId));
     },
     close() {
       for (const subscriber of [...subscribers]) subscriber.close();
