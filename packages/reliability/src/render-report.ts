@@ -21,9 +21,17 @@ const drifts = report.sections.filter((section): section is DriftSection => sect
 const hardening = report.sections.filter(
   (section): section is HardeningSection => section.kind === 'hardening',
 );
-const checks = report.sections
-  .filter((section): section is ChecksSection => section.kind === 'checks')
-  .sort((a, b) => a.area.localeCompare(b.area));
+// Sections of one area (several test files check configuration) are one table, in the order written.
+const checks = [
+  ...report.sections
+    .filter((section): section is ChecksSection => section.kind === 'checks')
+    .reduce((areas, section) => {
+      const known = areas.get(section.area);
+      areas.set(section.area, known ? { ...known, rows: [...known.rows, ...section.rows] } : section);
+      return areas;
+    }, new Map<string, ChecksSection>())
+    .values(),
+].sort((a, b) => a.area.localeCompare(b.area));
 
 const adapterOrder = ['wowza-video', 'wowza-realtime', 'liveapi', 'videosdk', 'videosdk-v2'];
 const operationOrder = ['create', 'get', 'list', 'update', 'delete', 'start', 'stop', 'status'];
