@@ -175,6 +175,35 @@ describe('a request gate on a shared store', () => {
     );
   });
 
+  it('warns once for a store that answers reads and refuses writes (a full Redis), however long it lasts', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom<Partial<{ maxConcurrency: number; requestsPerSecond: number }>>(
+          { maxConcurrency: 2 },
+          { requestsPerSecond: 20 },
+          { maxConcurrency: 1, requestsPerSecond: 5 },
+        ),
+        fc.integer({ min: 2, max: 20 }),
+        async (limits, seconds) => {
+          const time = virtualTime();
+          const full = () =>
+            Promise.reject(Object.assign(new Error('OOM command not allowed'), { code: 'OOM' }));
+          const { store } = switchableStore(time.clock, { takeToken: full, acquireSlot: full });
+          const gate = createRequestGate({ ...limits, store }, time.clock, time.sleep);
+          const warnings: Warning[] = [];
+          for (let second = 0; second < seconds; second += 1) {
+            (await gate.acquire({ key: 'a', onWarning: (warning) => warnings.push(warning) }))();
+            await time.sleep(gateStoreRetryMs);
+          }
+          expect(warnings.map((warning) => warning.message)).toEqual([
+            'Shared store at 127.0.0.1:6379 is unavailable (OOM): this process paces its requests alone, in memory, until it answers again',
+          ]);
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+
   it("with onUnavailable 'fail', refuses the request before anything is sent", async () => {
     const time = virtualTime();
     const { store, state } = switchableStore(time.clock, { onUnavailable: 'fail' });

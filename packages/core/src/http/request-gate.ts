@@ -163,6 +163,7 @@ export function createRequestGate(
   const shared = options.store ?? gateOptions.store;
   const local = createMemoryGateStore(clock);
   const { requestsPerSecond, maxConcurrency } = options;
+  const writes = requestsPerSecond !== undefined || maxConcurrency !== undefined;
   // The door: one caller at a time asks the store; the others queue in order.
   let occupied = false;
   const queue: (() => void)[] = [];
@@ -193,14 +194,18 @@ export function createRequestGate(
 
   // One call to the store: the shared one while it answers, else this process's memory (or a refusal).
   // Answers which store served it, so a slot is given back where it was taken.
+  // `reads` marks a question that only reads (the pause): its answer does not end an outage, since a Redis
+  // that is full (OOM) still answers reads while refusing every write, and the outage would be warned about
+  // again each time a read got through.
   async function ask<T>(
     call: (store: GateStore) => Promise<T>,
     onWarning: ((warning: Warning) => void) | undefined,
+    reads = false,
   ): Promise<{ value: T; store: GateStore }> {
     if (shared && (!outage || clock() >= retryAt || shared.onUnavailable === 'fail')) {
       try {
         const value = await call(shared);
-        outage = false;
+        if (!reads) outage = false;
         return { value, store: shared };
       } catch (error) {
         const store = shared.description ?? 'the rate limit store';
@@ -227,7 +232,8 @@ export function createRequestGate(
   async function pausedUntil(key: string, onWarning: ((warning: Warning) => void) | undefined) {
     const [own, { value }] = await Promise.all([
       local.pausedUntil(key),
-      ask((store) => store.pausedUntil(key), onWarning),
+      // With limits, the writes that follow say whether the store is back; without, this read is all there is.
+      ask((store) => store.pausedUntil(key), onWarning, writes),
     ]);
     return Math.max(own, value);
   }
