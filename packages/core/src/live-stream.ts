@@ -101,10 +101,14 @@ export const endpointSchemes: Readonly<Record<IngestProtocol | PlaybackProtocol,
  */
 export function isEndpointUrl(protocol: IngestProtocol | PlaybackProtocol, url: string): boolean {
   // A vendor answer carries dozens of endpoint URLs, nearly all of one plain shape; parsing each costs a URL
-  // object. The plain shape is read by a pattern, anything else by the URL parser, with the same verdict.
-  const plain = plainUrl.exec(url);
-  if (plain && Number(plain[3] ?? 0) <= 65_535 && plainHost.test(plain[2] ?? '')) {
-    return endpointSchemes[protocol].includes(`${plain[1]}:`);
+  // object. The plain shape is recognised by one pattern's `test` (no match array, no substrings, no second
+  // pass over the host), anything else goes to the URL parser, with the same verdict.
+  if (plainUrl.test(url)) {
+    const schemeEnd = url.indexOf(':');
+    for (const scheme of endpointSchemes[protocol]) {
+      if (scheme.length === schemeEnd + 1 && url.startsWith(scheme)) return true;
+    }
+    return false;
   }
   let parsed: URL;
   try {
@@ -115,16 +119,17 @@ export function isEndpointUrl(protocol: IngestProtocol | PlaybackProtocol, url: 
   return parsed.host !== '' && endpointSchemes[protocol].includes(parsed.protocol);
 }
 
+// A part of a dotted IPv4 address: 0 to 255 without a leading zero.
+const ipv4Part = '(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])';
+// A host the URL parser takes as it is: a dotted IPv4 address, or labels of letters, digits and hyphens,
+// none an IDNA `xn--` label, the last starting with a letter (so it is never read as a number).
+const plainHost = `(?:(?:${ipv4Part}\\.){3}${ipv4Part}|(?:(?![xX][nN]--)[A-Za-z0-9-]+\\.)*(?![xX][nN]--)[A-Za-z][A-Za-z0-9-]*)`;
+// A port of 1 to 5 digits (leading zeros allowed, as the parser allows them) up to 65535.
+const plainPort =
+  '(?=[0-9]{1,5}(?:[/?#]|$))0*(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4})';
 // `scheme://host[:port][/path, ?query or #fragment]`: a lowercase scheme, no user information, printable
-// ASCII after the host. With a port up to 65535 and a host of the shape below, every such URL parses, with
-// this scheme and a host.
-const plainUrl = /^([a-z][a-z0-9+.-]*):\/\/([A-Za-z0-9.-]+)(?::([0-9]{1,5}))?(?:[/?#][\x21-\x7e]*)?$/;
-
-// A host the URL parser takes as it is: a dotted IPv4 address without leading zeros, or labels of letters,
-// digits and hyphens, none an IDNA `xn--` label, the last starting with a letter (so it is never read as a
-// number).
-const plainHost =
-  /^(?:(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:(?!xn--)[a-z0-9-]+\.)*(?!xn--)[a-z][a-z0-9-]*)$/i;
+// ASCII after the host. Every such URL parses, with this scheme and a host.
+const plainUrl = new RegExp(`^[a-z][a-z0-9+.-]*://${plainHost}(?::${plainPort})?(?:[/?#][\\x21-\\x7e]*)?$`);
 
 /** Where a viewer watches. */
 export interface PlaybackEndpoint {
