@@ -285,13 +285,12 @@ export function mapWowzaVideoPlayback(stream: WowzaVideoLiveStream): WowzaVideoP
     for (const entry of entries) {
       // A URL whose scheme is not its key's protocol (an rtmp:// under `rtsp`) stays in `raw` only.
       if (!isEndpointUrl(protocol, entry.url)) continue;
-      endpoints.push({
-        protocol,
-        url: entry.url,
-        ...(entry.name ? { rendition: entry.name } : {}),
-        ...(entry.application_name ? { applicationName: entry.application_name } : {}),
-        ...(entry.stream_name ? { streamName: entry.stream_name } : {}),
-      });
+      // Fields set one by one rather than spread from temporary objects: an answer lists some 30 of these.
+      const endpoint: WowzaVideoPlaybackEndpoint = { protocol, url: entry.url };
+      if (entry.name) endpoint.rendition = entry.name;
+      if (entry.application_name) endpoint.applicationName = entry.application_name;
+      if (entry.stream_name) endpoint.streamName = entry.stream_name;
+      endpoints.push(endpoint);
     }
   }
   return endpoints;
