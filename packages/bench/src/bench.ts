@@ -104,6 +104,8 @@ export interface TargetOutcome {
   target: string;
   figure: string;
   met: boolean | null;
+  /** When missed, by how much (`0.35 × calls/s short`, `12.4 µs over`); null when met or not judged. */
+  missedBy: string | null;
 }
 
 /** Everything one run measured; written as docs/performance.json. */
@@ -228,155 +230,276 @@ const kb = (bytes: number) => `${round(bytes / 1000, 1)} kB`;
 const mib = (bytes: number) => `${round(bytes / 1024 / 1024, 2)} MiB`;
 const times = (value: number) => `${value.toFixed(2)} ×`;
 const list = <T>(items: readonly T[], text: (item: T) => string) => items.map(text).join(', ');
+// How far a figure is beyond its bound, in the figure's unit; null when it is within.
+const over = (value: number, limit: number, unit: (excess: number) => string) =>
+  value > limit ? unit(value - limit) : null;
+const under = (value: number, limit: number, unit: (shortfall: number) => string) =>
+  value < limit ? unit(limit - value) : null;
+// The shortfalls that apply, joined; null when there are none.
+const shortfalls = (...parts: (string | null)[]) => {
+  const found = parts.filter((part): part is string => part !== null);
+  return found.length === 0 ? null : found.join(', ');
+};
+const ms = (value: number) => `${round(value, 1)} ms`;
+// A fan-out run: creates lost, duplicates, and time beyond the bound on its floor.
+const fanOutShortfall = (
+  run: { creates: number; succeeded: number; duplicates: number; ratioToFloor: number; floorMs: number },
+  maxRatio: number,
+) =>
+  shortfalls(
+    under(run.succeeded, run.creates, (lost) => `${lost} not created`),
+    over(run.duplicates, 0, (count) => `${count} duplicates`),
+    over(
+      run.ratioToFloor,
+      maxRatio,
+      (excess) => `${round(excess, 3)} × the floor (${round((excess * run.floorMs) / 1000, 2)} s) slower`,
+    ),
+  );
 
 /** The targets, one line each, with the run's figure. */
 export function targetsOf(report: Omit<BenchReport, 'targets'>): TargetOutcome[] {
-  const targets: TargetOutcome[] = [];
+  const outcomes: TargetOutcome[] = [];
+  // A missed target always says by how much: `shortfall` is only read when `met` is false.
+  const targets = {
+    push(outcome: Omit<TargetOutcome, 'missedBy'>, shortfall: string | null = null) {
+      outcomes.push({
+        ...outcome,
+        missedBy: outcome.met === false ? (shortfall ?? 'see the figure') : null,
+      });
+    },
+  };
   for (const side of report.sideBySide) {
     const inFlight = side.concurrency === 1 ? 'one call at a time' : `${side.concurrency} calls in flight`;
     for (const comparison of side.comparisons) {
       const { targets: goal, met } = comparison;
-      targets.push({
-        measurement: `Per call against Mux's SDK, ${comparison.subject}, ${inFlight}`,
-        target: `≥ ${goal.minCallsVsMux} × Mux's calls/s and ≤ ${goal.maxCpuVsMux} × its CPU per call`,
-        figure: `${times(comparison.callsVsMux)} calls/s (runs ${comparison.callsVsMuxRange.join(' to ')}), ${times(comparison.cpuVsMux)} CPU (runs ${comparison.cpuVsMuxRange.join(' to ')})`,
-        met: met.callsVsMux && met.cpuVsMux,
-      });
-      targets.push({
-        measurement: `Per call against bare ky, ${comparison.subject}, ${inFlight}`,
-        target:
-          goal.minCallsVsKy === null
-            ? "reported (Wowza Video's 5.5 kB answer is judged against Mux only)"
-            : `≥ ${goal.minCallsVsKy} × bare ky's calls/s on the same answer`,
-        figure: `${times(comparison.callsVsKy)} (runs ${comparison.callsVsKyRange.join(' to ')})`,
-        met: met.callsVsKy,
-      });
+      targets.push(
+        {
+          measurement: `Per call against Mux's SDK, ${comparison.subject}, ${inFlight}`,
+          target: `≥ ${goal.minCallsVsMux} × Mux's calls/s and ≤ ${goal.maxCpuVsMux} × its CPU per call`,
+          figure: `${times(comparison.callsVsMux)} calls/s (runs ${comparison.callsVsMuxRange.join(' to ')}), ${times(comparison.cpuVsMux)} CPU (runs ${comparison.cpuVsMuxRange.join(' to ')})`,
+          met: met.callsVsMux && met.cpuVsMux,
+        },
+        shortfalls(
+          under(comparison.callsVsMux, goal.minCallsVsMux, (short) => `calls/s ${round(short, 2)} × short`),
+          over(comparison.cpuVsMux, goal.maxCpuVsMux, (excess) => `CPU ${round(excess, 2)} × over`),
+        ),
+      );
+      targets.push(
+        {
+          measurement: `Per call against bare ky, ${comparison.subject}, ${inFlight}`,
+          target:
+            goal.minCallsVsKy === null
+              ? "reported (Wowza Video's 5.5 kB answer is judged against Mux only)"
+              : `≥ ${goal.minCallsVsKy} × bare ky's calls/s on the same answer`,
+          figure: `${times(comparison.callsVsKy)} (runs ${comparison.callsVsKyRange.join(' to ')})`,
+          met: met.callsVsKy,
+        },
+        goal.minCallsVsKy === null
+          ? null
+          : under(comparison.callsVsKy, goal.minCallsVsKy, (short) => `${round(short, 2)} × short`),
+      );
     }
   }
   for (const result of report.ownCost.results) {
     const limit = ownCostTargetOf(result.subject.split(' ')[0] ?? result.subject);
-    targets.push({
-      measurement: `Own CPU per call, transport excluded, ${result.subject}`,
-      target: `≤ ${limit} µs (ky included)`,
-      figure: `${result.totalAddedMicros} µs (ky ${result.layers.find((layer) => layer.layer === 'ky')?.addedMicros} µs of it)`,
-      met: result.totalAddedMicros <= limit,
-    });
+    const added = (layer: string) => result.layers.find((item) => item.layer === layer)?.addedMicros;
+    targets.push(
+      {
+        measurement: `Own CPU per call, transport excluded, ${result.subject}`,
+        target: `≤ ${limit} µs (everything above fetch + JSON.parse)`,
+        figure: `${result.totalAddedMicros} µs: core's HTTP layer ${added('http')} µs, the adapter ${added('adapter')} µs, the client ${added('client')} µs (bare ky: ${added('ky')} µs)`,
+        met: result.totalAddedMicros <= limit,
+      },
+      over(result.totalAddedMicros, limit, (excess) => `${round(excess, 1)} µs over`),
+    );
   }
   const loopback = report.sideBySide.find((side) => side.concurrency === 1);
   for (const result of report.ownCost.results) {
     const heap = loopback?.comparisons.find(
       (comparison) => comparison.subject === result.subject,
     )?.heapOverKyKiB;
-    targets.push({
-      measurement: `Heap allocated per call beyond bare ky, ${result.subject}`,
-      target: `≤ ${report.ownCost.targets.heapOverKyKiB} KiB`,
-      figure: `${heap ?? '–'} KiB on loopback, ${result.heapOverKyKiB} KiB with the stand-in fetch`,
-      met:
-        heap === undefined
-          ? result.heapOverKyKiB <= report.ownCost.targets.heapOverKyKiB
-          : heap <= report.ownCost.targets.heapOverKyKiB,
-    });
+    targets.push(
+      {
+        measurement: `Heap allocated per call beyond bare ky, ${result.subject}`,
+        target: `≤ ${report.ownCost.targets.heapOverKyKiB} KiB`,
+        figure: `${heap ?? '–'} KiB on loopback, ${result.heapOverKyKiB} KiB with the stand-in fetch`,
+        met: (heap ?? result.heapOverKyKiB) <= report.ownCost.targets.heapOverKyKiB,
+      },
+      over(
+        heap ?? result.heapOverKyKiB,
+        report.ownCost.targets.heapOverKyKiB,
+        (excess) => `${round(excess, 1)} KiB over`,
+      ),
+    );
   }
   const clients = report.weight.unilive.filter(
     (item) => item.variant === 'client' && item.resolution === 'esbuild-node',
   );
   if (clients.length > 0) {
-    targets.push({
-      measurement: 'Weight: near the dependency floor',
-      target: `every core + adapter client bundle ≤ ${report.weight.targets.maxRatioToFloor} × (ky + valibot functions used + tsyringe), gzip`,
-      figure: list(clients, (item) => `${item.provider} ${item.ratioToDependencyFloor}`),
-      met: report.weight.targets.withinDependencyFloor,
-    });
-    targets.push({
-      measurement: "Weight: unilive's own code",
-      target: `≤ ${kb(report.weight.targets.maxOwnGzipBytes)} gzip per core + adapter (the bundle less its floor)`,
-      figure: list(clients, (item) => `${item.provider} ${kb(item.ownGzipBytes)}`),
-      met: report.weight.targets.ownCodeWithin,
-    });
+    targets.push(
+      {
+        measurement: 'Weight: near the dependency floor',
+        target: `every core + adapter client bundle ≤ ${report.weight.targets.maxRatioToFloor} × (ky + valibot functions used + tsyringe), gzip`,
+        figure: list(clients, (item) => `${item.provider} ${item.ratioToDependencyFloor}`),
+        met: report.weight.targets.withinDependencyFloor,
+      },
+      shortfalls(
+        ...clients.map((item) =>
+          over(
+            item.ratioToDependencyFloor,
+            report.weight.targets.maxRatioToFloor,
+            (excess) => `${item.provider} ${round(excess, 3)} × over`,
+          ),
+        ),
+      ),
+    );
+    targets.push(
+      {
+        measurement: "Weight: unilive's own code",
+        target: `≤ ${kb(report.weight.targets.maxOwnGzipBytes)} gzip per core + adapter (the bundle less its floor)`,
+        figure: list(clients, (item) => `${item.provider} ${kb(item.ownGzipBytes)}`),
+        met: report.weight.targets.ownCodeWithin,
+      },
+      shortfalls(
+        ...clients.map((item) =>
+          over(
+            item.ownGzipBytes,
+            report.weight.targets.maxOwnGzipBytes,
+            (excess) => `${item.provider} ${kb(excess)} over`,
+          ),
+        ),
+      ),
+    );
   }
   const failedRuns = report.weight.unilive.filter((item) => !item.run.ok);
   if (report.weight.unilive.length > 0) {
-    targets.push({
-      measurement: 'Weight: every bundle weighed works',
-      target: 'each core + adapter bundle, run in a fresh Node process, creates its stream on the sandbox',
-      figure:
-        failedRuns.length === 0
-          ? `${report.weight.unilive.length} of ${report.weight.unilive.length} created a stream`
-          : failedRuns
-              .map((item) => `${item.entry} (${item.resolution}): ${item.run.ok ? '' : item.run.error}`)
-              .join('; '),
-      met: report.weight.targets.allRun,
-    });
+    targets.push(
+      {
+        measurement: 'Weight: every bundle weighed works',
+        target: 'each core + adapter bundle, run in a fresh Node process, creates its stream on the sandbox',
+        figure:
+          failedRuns.length === 0
+            ? `${report.weight.unilive.length} of ${report.weight.unilive.length} created a stream`
+            : failedRuns
+                .map((item) => `${item.entry} (${item.resolution}): ${item.run.ok ? '' : item.run.error}`)
+                .join('; '),
+        met: report.weight.targets.allRun,
+      },
+      `${failedRuns.length} of ${report.weight.unilive.length} failed`,
+    );
   }
-  targets.push({
-    measurement: 'Weight: one adapter pulls in no other vendor',
-    target: 'no other adapter package in a core + adapter bundle',
-    figure: report.weight.isolation.every((check) => check.ok)
-      ? 'none found in any bundle'
-      : report.weight.isolation
-          .filter((check) => !check.ok)
-          .map((check) => `${check.provider}: ${check.otherVendors.join(', ')}`)
-          .join('; '),
-    met: report.weight.isolation.every((check) => check.ok),
-  });
+  targets.push(
+    {
+      measurement: 'Weight: one adapter pulls in no other vendor',
+      target: 'no other adapter package in a core + adapter bundle',
+      figure: report.weight.isolation.every((check) => check.ok)
+        ? 'none found in any bundle'
+        : report.weight.isolation
+            .filter((check) => !check.ok)
+            .map((check) => `${check.provider}: ${check.otherVendors.join(', ')}`)
+            .join('; '),
+      met: report.weight.isolation.every((check) => check.ok),
+    },
+    'another vendor in a bundle',
+  );
   const adapters = report.startup.results.filter((result) => result.importMsOverKy !== undefined);
   if (adapters.length > 0) {
-    targets.push({
-      measurement: 'Start-up: core + one adapter until fetch can be made',
-      target: `≤ ky alone + ${startupTargetOverKyMs} ms`,
-      figure: list(
-        adapters,
-        (result) => `${result.name.replace('@unilive/core + @unilive/', '')} +${result.importMsOverKy} ms`,
+    targets.push(
+      {
+        measurement: 'Start-up: core + one adapter until fetch can be made',
+        target: `≤ ky alone + ${startupTargetOverKyMs} ms`,
+        figure: list(
+          adapters,
+          (result) => `${result.name.replace('@unilive/core + @unilive/', '')} +${result.importMsOverKy} ms`,
+        ),
+        met: adapters.every((result) => (result.importMsOverKy ?? 0) <= startupTargetOverKyMs),
+      },
+      shortfalls(
+        ...adapters.map((result) =>
+          over(
+            result.importMsOverKy ?? 0,
+            startupTargetOverKyMs,
+            (excess) => `${result.name.replace('@unilive/core + @unilive/', '')} ${ms(excess)} over`,
+          ),
+        ),
       ),
-      met: adapters.every((result) => (result.importMsOverKy ?? 0) <= startupTargetOverKyMs),
-    });
+    );
   }
   const videosdk = report.startup.results.find((result) => result.name.endsWith('@unilive/videosdk'));
   if (videosdk) {
-    targets.push({
-      measurement: 'Start-up: jose only when videosdk signs its first token',
-      target: 'importing core + videosdk loads no jose module',
-      figure: videosdk.loadsJose
-        ? 'jose is loaded on import'
-        : `not loaded (${videosdk.modulesLoaded} modules loaded)`,
-      met: !videosdk.loadsJose,
-    });
+    targets.push(
+      {
+        measurement: 'Start-up: jose only when videosdk signs its first token',
+        target: 'importing core + videosdk loads no jose module',
+        figure: videosdk.loadsJose
+          ? 'jose is loaded on import'
+          : `not loaded (${videosdk.modulesLoaded} modules loaded)`,
+        met: !videosdk.loadsJose,
+      },
+      'jose loaded on import',
+    );
   }
   if (report.fleet.skipped === undefined) {
     for (const run of report.fleet.runs.filter((item) => item.gate === 'redis')) {
       const total = run.processes * run.creates;
-      targets.push({
-        measurement: `Fan-out across a fleet, ${run.processes} processes on one Redis budget`,
-        target: `${total} created, no duplicate, ≤ ${fleetMaxRatio} × the ${round(run.floorMs / 1000, 1)} s floor`,
-        figure: `${run.succeeded} created, ${run.duplicates} duplicates, ${run.rateLimited} 429s, ${round(run.elapsedMs / 1000, 2)} s (${run.ratioToFloor} ×)`,
-        met: fleetMet(run),
-      });
+      targets.push(
+        {
+          measurement: `Fan-out across a fleet, ${run.processes} processes on one Redis budget`,
+          target: `${total} created, no duplicate, ≤ ${fleetMaxRatio} × the ${round(run.floorMs / 1000, 1)} s floor`,
+          figure: `${run.succeeded} created, ${run.duplicates} duplicates, ${run.rateLimited} 429s, ${round(run.elapsedMs / 1000, 2)} s (${run.ratioToFloor} ×)`,
+          met: fleetMet(run),
+        },
+        fanOutShortfall({ ...run, creates: total }, fleetMaxRatio),
+      );
     }
   }
   for (const result of report.fanOut.results.filter((item) => item.met !== null)) {
-    targets.push({
-      measurement: `Fan-out under a rate limit, ${result.provider}`,
-      target: `${result.creates} created, no duplicate, ≤ ${report.fanOut.targetMaxRatio} × the ${round(result.floorMs / 1000, 1)} s floor`,
-      figure: `${result.succeeded} created, ${result.duplicates} duplicates, ${result.rateLimited} 429s, ${round(result.elapsedMs / 1000, 2)} s (${result.ratioToFloor} ×)`,
-      met: result.met === true,
-    });
+    targets.push(
+      {
+        measurement: `Fan-out under a rate limit, ${result.provider}`,
+        target: `${result.creates} created, no duplicate, ≤ ${report.fanOut.targetMaxRatio} × the ${round(result.floorMs / 1000, 1)} s floor`,
+        figure: `${result.succeeded} created, ${result.duplicates} duplicates, ${result.rateLimited} 429s, ${round(result.elapsedMs / 1000, 2)} s (${result.ratioToFloor} ×)`,
+        met: result.met === true,
+      },
+      shortfalls(
+        over(result.failed, 0, (failed) => `${failed} failed`),
+        fanOutShortfall(result, report.fanOut.targetMaxRatio),
+      ),
+    );
   }
   for (const result of report.memory.results) {
-    targets.push({
-      measurement: `Memory, list() of ${result.streams.toLocaleString('en-US')} streams (${result.variant})`,
-      target: `heap growth flat in the number of streams (< ${mib(memoryFlatBytes)} from first page to last), < ${mib(report.memory.maxGrowthBytes)}; judged on the heap retained after GC`,
-      figure: `retained ${mib(result.peakRetainedGrowthBytes)} at most, ${result.retainedBytesPerStream} B more per stream; before GC up to ${mib(result.peakHeapGrowthBytes)}`,
-      met: result.met,
-    });
+    targets.push(
+      {
+        measurement: `Memory, list() of ${result.streams.toLocaleString('en-US')} streams (${result.variant})`,
+        target: `heap growth flat in the number of streams (< ${mib(memoryFlatBytes)} from first page to last), < ${mib(report.memory.maxGrowthBytes)}; judged on the heap retained after GC`,
+        figure: `retained ${mib(result.peakRetainedGrowthBytes)} at most, ${result.retainedBytesPerStream} B more per stream; before GC up to ${mib(result.peakHeapGrowthBytes)}`,
+        met: result.met,
+      },
+      shortfalls(
+        over(
+          (result.retainedAfterPageBytes.at(-1) ?? 0) - (result.retainedAfterPageBytes[0] ?? 0),
+          memoryFlatBytes,
+          (excess) => `${mib(excess)} more growth than flat allows`,
+        ),
+        over(
+          result.peakRetainedGrowthBytes,
+          report.memory.maxGrowthBytes,
+          (excess) => `${mib(excess)} over the peak bound`,
+        ),
+      ),
+    );
   }
   const { gets } = report.memory;
   if (gets) {
-    targets.push({
-      measurement: `Memory, ${gets.calls.toLocaleString('en-US')} get calls`,
-      target: `heap retained flat (< ${mib(memoryFlatBytes)} from the first ${gets.sampleEvery.toLocaleString('en-US')} calls to the last)`,
-      figure: `${mib(gets.growthBytes)} from first sample to last (${list(gets.retainedBytes, (bytes) => mib(bytes))})`,
-      met: gets.met,
-    });
+    targets.push(
+      {
+        measurement: `Memory, ${gets.calls.toLocaleString('en-US')} get calls`,
+        target: `heap retained flat (< ${mib(memoryFlatBytes)} from the first ${gets.sampleEvery.toLocaleString('en-US')} calls to the last)`,
+        figure: `${mib(gets.growthBytes)} from first sample to last (${list(gets.retainedBytes, (bytes) => mib(bytes))})`,
+        met: gets.met,
+      },
+      over(gets.growthBytes, memoryFlatBytes, (excess) => `${mib(excess)} more growth than flat allows`),
+    );
   }
   const { redaction } = report;
   const credentials = redaction.results.filter((result) => result.case === 'credentials');
@@ -384,41 +507,57 @@ export function targetsOf(report: Omit<BenchReport, 'targets'>): TargetOutcome[]
   const reference = credentials.find((result) => result.bytes === redactionTargets.referenceBytes);
   if (largest && reference && largest !== reference) {
     const slope = largest.medianMs / largest.bytes / (reference.medianMs / reference.bytes);
-    targets.push({
-      measurement: `Redaction: linear in the text, ${redaction.secrets.toLocaleString('en-US')} secrets known`,
-      target: `time per byte at ${kb(largest.bytes)} ≤ ${redactionTargets.maxSlope} × that at ${kb(reference.bytes)}`,
-      figure: `${list(credentials, (result) => `${kb(result.bytes)} ${result.medianMs} ms`)} (${times(slope)})`,
-      met: slope <= redactionTargets.maxSlope,
-    });
+    targets.push(
+      {
+        measurement: `Redaction: linear in the text, ${redaction.secrets.toLocaleString('en-US')} secrets known`,
+        target: `time per byte at ${kb(largest.bytes)} ≤ ${redactionTargets.maxSlope} × that at ${kb(reference.bytes)}`,
+        figure: `${list(credentials, (result) => `${kb(result.bytes)} ${result.medianMs} ms`)} (${times(slope)})`,
+        met: slope <= redactionTargets.maxSlope,
+      },
+      over(slope, redactionTargets.maxSlope, (excess) => `${round(excess, 2)} × per byte over`),
+    );
   }
   const hostile = redaction.results.find((result) => result.case === 'hostile' && result.bytes < 100_000);
   if (hostile && reference) {
-    targets.push({
-      measurement: 'Redaction: no quadratic case',
-      target: `the ${kb(hostile.bytes)} ${hostile.text} message ≤ the ${kb(reference.bytes)} vendor text`,
-      figure: `${hostile.medianMs} ms against ${reference.medianMs} ms${hostile.baselineMs === null ? '' : ` (former code: ${hostile.baselineMs} ms)`}`,
-      met: hostile.medianMs <= reference.medianMs,
-    });
+    targets.push(
+      {
+        measurement: 'Redaction: no quadratic case',
+        target: `the ${kb(hostile.bytes)} ${hostile.text} message ≤ the ${kb(reference.bytes)} vendor text`,
+        figure: `${hostile.medianMs} ms against ${reference.medianMs} ms${hostile.baselineMs === null ? '' : ` (former code: ${hostile.baselineMs} ms)`}`,
+        met: hostile.medianMs <= reference.medianMs,
+      },
+      over(hostile.medianMs, reference.medianMs, (excess) => `${ms(excess)} slower`),
+    );
   }
   for (const item of report.events.cases) {
-    targets.push({
-      measurement: `Events: ${item.provider}, ${item.mode === 'events' ? 'a wait that hears webhooks' : 'a wait that only polls'}`,
-      target:
-        item.mode === 'events'
-          ? `webhook arrival → wait resolved ≤ ${report.events.targetMs} ms (p99)`
-          : `reported: polling every ${item.intervalMs.first / 1000} s at first, up to ${item.intervalMs.max / 1000} s`,
-      figure: `median ${item.latencyMs.median} ms, p99 ${item.latencyMs.p99} ms over ${item.samples}; ${item.requestsPerWait.median} requests per wait (${item.confirmationsPerWait.median} more confirming the webhooks)`,
-      met: item.mode === 'events' ? item.latencyMs.p99 <= report.events.targetMs : null,
-    });
+    targets.push(
+      {
+        measurement: `Events: ${item.provider}, ${item.mode === 'events' ? 'a wait that hears webhooks' : 'a wait that only polls'}`,
+        target:
+          item.mode === 'events'
+            ? `webhook arrival → wait resolved ≤ ${report.events.targetMs} ms (p99)`
+            : `reported: polling every ${item.intervalMs.first / 1000} s at first, up to ${item.intervalMs.max / 1000} s`,
+        figure: `median ${item.latencyMs.median} ms, p99 ${item.latencyMs.p99} ms over ${item.samples}; ${item.requestsPerWait.median} requests per wait (${item.confirmationsPerWait.median} more confirming the webhooks)`,
+        met: item.mode === 'events' ? item.latencyMs.p99 <= report.events.targetMs : null,
+      },
+      over(item.latencyMs.p99, report.events.targetMs, (excess) => `p99 ${ms(excess)} over`),
+    );
   }
   const { media } = report;
   if (media.firstPacketToFirstSegment) {
-    targets.push({
-      measurement: 'Media: playable soon',
-      target: `the first HLS segment served ≤ ${mediaTargets.firstSegmentWithinMs / 1000} s after the encoder's first packet`,
-      figure: `${media.firstPacketToFirstSegment.maxMs} ms at most (median ${media.firstPacketToFirstSegment.medianMs} ms)`,
-      met: media.firstPacketToFirstSegment.maxMs <= mediaTargets.firstSegmentWithinMs,
-    });
+    targets.push(
+      {
+        measurement: 'Media: playable soon',
+        target: `the first HLS segment served ≤ ${mediaTargets.firstSegmentWithinMs / 1000} s after the encoder's first packet`,
+        figure: `${media.firstPacketToFirstSegment.maxMs} ms at most (median ${media.firstPacketToFirstSegment.medianMs} ms)`,
+        met: media.firstPacketToFirstSegment.maxMs <= mediaTargets.firstSegmentWithinMs,
+      },
+      over(
+        media.firstPacketToFirstSegment.maxMs,
+        mediaTargets.firstSegmentWithinMs,
+        (excess) => `${ms(excess)} over`,
+      ),
+    );
   }
   if (media.cpu) {
     targets.push({
@@ -429,42 +568,66 @@ export function targetsOf(report: Omit<BenchReport, 'targets'>): TargetOutcome[]
     });
   }
   if (media.firstPacketToBroadcasting && media.firstPacketToWaitForBroadcast) {
-    targets.push({
-      measurement: 'Media: live state follows the encoder',
-      target: `broadcasting seen ≤ ${mediaTargets.liveWithinMs / 1000} s after the encoder's first packet`,
-      figure: `get: ${media.firstPacketToBroadcasting.maxMs} ms at most; waitForBroadcast (100 ms polls): ${media.firstPacketToWaitForBroadcast.maxMs} ms at most`,
-      met:
-        Math.max(media.firstPacketToBroadcasting.maxMs, media.firstPacketToWaitForBroadcast.maxMs) <=
+    targets.push(
+      {
+        measurement: 'Media: live state follows the encoder',
+        target: `broadcasting seen ≤ ${mediaTargets.liveWithinMs / 1000} s after the encoder's first packet`,
+        figure: `get: ${media.firstPacketToBroadcasting.maxMs} ms at most; waitForBroadcast (100 ms polls): ${media.firstPacketToWaitForBroadcast.maxMs} ms at most`,
+        met:
+          Math.max(media.firstPacketToBroadcasting.maxMs, media.firstPacketToWaitForBroadcast.maxMs) <=
+          mediaTargets.liveWithinMs,
+      },
+      over(
+        Math.max(media.firstPacketToBroadcasting.maxMs, media.firstPacketToWaitForBroadcast.maxMs),
         mediaTargets.liveWithinMs,
-    });
+        (excess) => `${ms(excess)} over`,
+      ),
+    );
   }
   if (media.refusedAfter && media.cutAfterStopMs !== undefined) {
-    targets.push({
-      measurement: 'Media: a wrong key is refused, a stopped stream cut',
-      target: `within ${mediaTargets.cutWithinMs / 1000} s`,
-      figure: `refused ${media.refusedAfter.maxMs} ms at most after the encoder started (its start-up included); cut ${media.cutAfterStopMs} ms after the stop`,
-      met: Math.max(media.refusedAfter.maxMs, media.cutAfterStopMs) <= mediaTargets.cutWithinMs,
-    });
+    targets.push(
+      {
+        measurement: 'Media: a wrong key is refused, a stopped stream cut',
+        target: `within ${mediaTargets.cutWithinMs / 1000} s`,
+        figure: `refused ${media.refusedAfter.maxMs} ms at most after the encoder started (its start-up included); cut ${media.cutAfterStopMs} ms after the stop`,
+        met: Math.max(media.refusedAfter.maxMs, media.cutAfterStopMs) <= mediaTargets.cutWithinMs,
+      },
+      over(
+        Math.max(media.refusedAfter.maxMs, media.cutAfterStopMs),
+        mediaTargets.cutWithinMs,
+        (excess) => `${ms(excess)} over`,
+      ),
+    );
   }
   if (media.disconnectToOffline) {
-    targets.push({
-      measurement: 'Media: leaving shows at once',
-      target: `broadcasting false ≤ ${mediaTargets.offlineWithinMs / 1000} s after the encoder's socket closes`,
-      figure: `${media.disconnectToOffline.maxMs} ms at most (node-media-server's own donePublish: 30 s)`,
-      met: media.disconnectToOffline.maxMs <= mediaTargets.offlineWithinMs,
-    });
+    targets.push(
+      {
+        measurement: 'Media: leaving shows at once',
+        target: `broadcasting false ≤ ${mediaTargets.offlineWithinMs / 1000} s after the encoder's socket closes`,
+        figure: `${media.disconnectToOffline.maxMs} ms at most (node-media-server's own donePublish: 30 s)`,
+        met: media.disconnectToOffline.maxMs <= mediaTargets.offlineWithinMs,
+      },
+      over(media.disconnectToOffline.maxMs, mediaTargets.offlineWithinMs, (excess) => `${ms(excess)} over`),
+    );
   }
   if (media.concurrent) {
     const { concurrent } = media;
-    targets.push({
-      measurement: `Media: ${concurrent.publishers} publishers at once`,
-      target: 'every one admitted, none dropped, each one playing over HLS',
-      figure: `${concurrent.admitted} admitted, ${concurrent.dropped} dropped, ${concurrent.playing} playing over ${concurrent.seconds} s`,
-      met:
-        concurrent.admitted === concurrent.publishers &&
-        concurrent.dropped === 0 &&
-        concurrent.playing === concurrent.publishers,
-    });
+    targets.push(
+      {
+        measurement: `Media: ${concurrent.publishers} publishers at once`,
+        target: 'every one admitted, none dropped, each one playing over HLS',
+        figure: `${concurrent.admitted} admitted, ${concurrent.dropped} dropped, ${concurrent.playing} playing over ${concurrent.seconds} s`,
+        met:
+          concurrent.admitted === concurrent.publishers &&
+          concurrent.dropped === 0 &&
+          concurrent.playing === concurrent.publishers,
+      },
+      shortfalls(
+        under(concurrent.admitted, concurrent.publishers, (count) => `${count} not admitted`),
+        over(concurrent.dropped, 0, (count) => `${count} dropped`),
+        under(concurrent.playing, concurrent.publishers, (count) => `${count} not playing`),
+      ),
+    );
   }
-  return targets;
+  return outcomes;
 }

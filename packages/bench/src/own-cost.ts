@@ -2,6 +2,7 @@ import { type BenchSubject, defaultSubjects } from './providers.js';
 import {
   batch,
   type Layer,
+  layerBase,
   layerNames,
   layersOf,
   type RecordedGet,
@@ -26,7 +27,7 @@ export interface OwnCostOptions {
 export interface OwnCostLayer {
   layer: Layer;
   cpuMicrosPerCall: number;
-  /** This layer's figure minus the one before it: what the layer itself adds. */
+  /** This layer's figure minus that of the layer it is built on ({@link layerBase}): what it adds. */
   addedMicros: number;
   /** V8 heap allocated per call, KiB (median over the runs). */
   heapKiBPerCall: number;
@@ -37,7 +38,7 @@ export interface OwnCostResult {
   subject: string;
   responseBytes: number;
   layers: OwnCostLayer[];
-  /** The full client minus the stand-in `fetch` + `JSON.parse`: everything unilive and ky do per call. */
+  /** The full client minus the stand-in `fetch` + `JSON.parse`: everything unilive's own code does per call. */
   totalAddedMicros: number;
   /** The full client's heap per call minus bare ky's, KiB. */
   heapOverKyKiB: number;
@@ -97,14 +98,16 @@ export async function measureOwnCost(options: OwnCostOptions): Promise<OwnCostRe
       const values = [...(heap.get(layer) ?? [])].sort((a, b) => a - b);
       return values[Math.floor(values.length / 2)] ?? Number.NaN;
     };
-    const costs = layerNames.map(
-      (layer, index): OwnCostLayer => ({
+    const lowestOf = (layer: Layer) => lowest[layerNames.indexOf(layer)] ?? Number.NaN;
+    const costs = layerNames.map((layer): OwnCostLayer => {
+      const base = layerBase[layer];
+      return {
         layer,
-        cpuMicrosPerCall: round(lowest[index] ?? Number.NaN, 1),
-        addedMicros: index === 0 ? 0 : round((lowest[index] ?? 0) - (lowest[index - 1] ?? 0), 1),
+        cpuMicrosPerCall: round(lowestOf(layer), 1),
+        addedMicros: base === null ? 0 : round(lowestOf(layer) - lowestOf(base), 1),
         heapKiBPerCall: round(heapOf(layer), 1),
-      }),
-    );
+      };
+    });
     const first = costs[0]?.cpuMicrosPerCall ?? 0;
     const last = costs.at(-1)?.cpuMicrosPerCall ?? 0;
     results.push({

@@ -93,10 +93,22 @@ export type Layer = 'fetch' | 'ky' | 'http' | 'adapter' | 'client';
 /** What each layer adds. */
 export const layerDescriptions: Record<Layer, string> = {
   fetch: 'fetch + JSON.parse (raw)',
-  ky: 'the same requests through a ky instance (retry 0, timeout off, as core configures it)',
-  http: "core's HTTP layer: createHttpClient().request() (timeouts, classification, JSON read)",
+  ky: 'the same requests through a bare ky instance (retry 0, timeout off): the yardstick the targets name, beside the stack, not in it',
+  http: "core's HTTP layer, built on fetch itself: createHttpClient().request() (timeouts, classification, JSON read)",
   adapter: "the adapter's get() (its credentials, the vendor schema, mapping to LiveStream)",
   client: 'createLiveStreamClient(adapter).get() (id check, call options)',
+};
+
+/**
+ * The layer each one is built on, whose figure its own addition is measured from: core's HTTP layer sends
+ * with `fetch` itself, so both it and bare ky are measured from the stand-in fetch.
+ */
+export const layerBase: Record<Layer, Layer | null> = {
+  fetch: null,
+  ky: 'fetch',
+  http: 'fetch',
+  adapter: 'http',
+  client: 'adapter',
 };
 
 /** The layers in order, from bare fetch to the full client. */
