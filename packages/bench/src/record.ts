@@ -165,10 +165,16 @@ export async function layersOf(
   const httpLayer = async () => {
     let parsed: unknown;
     for (const { path, status } of requests) {
-      const sent = http.request({ operation: 'get', method: 'GET', path, schema: v.unknown() });
-      // A 404 the adapter expects (videosdk v2's egress of a room not started) is a typed error here.
-      if (status === 404) await sent.catch(() => undefined);
-      else parsed ??= (await sent).data;
+      // A 404 the adapter expects (videosdk v2's egress of a room not started) is an answer, as there.
+      const sent = http.request({
+        operation: 'get',
+        method: 'GET',
+        path,
+        schema: v.unknown(),
+        notFoundIsAnswer: status === 404,
+      });
+      const { data } = await sent;
+      if (status !== 404) parsed ??= data;
     }
     return parsed;
   };

@@ -10,7 +10,6 @@ import {
   type ListOptions,
   type LiveStream,
   type LiveStreamStatus,
-  NotFoundError,
   parseVendorResponse,
   pathOf,
   readBackAfterChange,
@@ -105,19 +104,15 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     id: string,
     options: CallOptions | undefined,
   ): Promise<VideosdkV2Hls | undefined> {
-    try {
-      const response = await http.request({
-        operation: 'status',
-        method: 'GET',
-        path: pathOf`v2/hls/${id}/active`,
-        schema: videosdkV2ActiveHlsSchema,
-        options,
-      });
-      return response.data.data;
-    } catch (error) {
-      if (NotFoundError.isInstance(error) && error.status === 404) return undefined;
-      throw error;
-    }
+    const response = await http.request({
+      operation: 'status',
+      method: 'GET',
+      path: pathOf`v2/hls/${id}/active`,
+      schema: videosdkV2ActiveHlsSchema,
+      notFoundIsAnswer: true,
+      options,
+    });
+    return response.status === 404 ? undefined : response.data.data;
   }
 
   /** RTMP-outs still running in the HLS's session (`end: null`), page by page. */

@@ -417,6 +417,44 @@ describe('createHttpClient', () => {
     expect(NotFoundError.isInstance(refused)).toBe(true);
   });
 
+  it('answers a 404 marked notFoundIsAnswer with status 404 and no data, no error built or reported; other statuses still fail', async () => {
+    const read = (path: string, notFoundIsAnswer: boolean | undefined) => {
+      const recorded = recorder();
+      const sent = client().request({
+        operation: 'status',
+        method: 'GET',
+        path,
+        schema,
+        ...(notFoundIsAnswer === undefined ? {} : { notFoundIsAnswer }),
+        options: recorded.options,
+      });
+      return { sent, events: recorded.events };
+    };
+    nock(origin).get('/api/v2/hls/r-1/active').reply(404, { message: 'HLS not found.' });
+    const absent = read('hls/r-1/active', true);
+    const answered = await absent.sent;
+    expect([answered.status, answered.data, answered.body]).toEqual([404, undefined, undefined]);
+    expect(absent.events).toEqual([`request GET ${origin}/api/v2/hls/r-1/active #1`, 'response 404 #1']);
+
+    // A 410 and a refusal stay failures with the mark; a 404 without it (or with it off) is NotFoundError.
+    nock(origin).get('/api/v2/hls/r-2/active').reply(410, { message: 'Gone.' });
+    expect(NotFoundError.isInstance(await failure(() => read('hls/r-2/active', true).sent))).toBe(true);
+    nock(origin).get('/api/v2/hls/r-3/active').reply(403, { message: 'Forbidden.' });
+    expect(AuthenticationError.isInstance(await failure(() => read('hls/r-3/active', true).sent))).toBe(true);
+    for (const mark of [undefined, false]) {
+      nock(origin).get('/api/v2/hls/r-4/active').reply(404, { message: 'HLS not found.' });
+      const unmarked = read('hls/r-4/active', mark);
+      expect(NotFoundError.isInstance(await failure(() => unmarked.sent))).toBe(true);
+      expect(unmarked.events.at(-1)).toBe('error NotFoundError');
+    }
+
+    // A success is read as usual.
+    nock(origin)
+      .get('/api/v2/hls/r-5/active')
+      .reply(200, { stream: { id: 'r-5', state: 'live' } });
+    expect((await read('hls/r-5/active', true).sent).data).toEqual({ stream: { id: 'r-5', state: 'live' } });
+  });
+
   // Found by the reliability suite on videosdk v2, whose removals are POSTs (`/v2/rooms/deactivate`,
   // `/v2/hls/end`) answered with a body: the repeat after a lost answer found the room gone.
   it('takes 404 on a removal POST marked goneMeansDone as done after a lost answer, never on the first attempt', async () => {

@@ -133,6 +133,13 @@ export interface HttpRequest<T> {
    */
   goneMeansDone?: boolean;
   /**
+   * A 404 is an answer the caller expects, not a failure: the vendor has no such thing (videosdk's
+   * `GET v2/hls/{roomId}/active` for a room that is not streaming). The call resolves with `status` 404 and
+   * `data` and `body` undefined (do not read them), and no error is built or reported to `onError`; the
+   * response still reaches `onResponse`. Any other failure, 410 included, throws as usual. Default: false.
+   */
+  notFoundIsAnswer?: boolean;
+  /**
    * For a request that changes a stream: a 2xx with no body at all (204, an empty 200) resolves with `data`
    * and `body` undefined instead of failing with `ResponseShapeError`, since the vendor accepted the change
    * and said nothing more. A body that is not JSON (an HTML page, a cut answer) still fails: it may not be
@@ -406,6 +413,11 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
             outcome('unknown'),
           );
           return { status, headers: response.headers, data, body };
+        }
+        if (status === 404 && spec.notFoundIsAnswer) {
+          // Expected, and on some reads (a status poll) the usual answer: building a typed error, with its
+          // scrubbed message, only to catch it costs more than the rest of the request.
+          return { status, headers: response.headers, data: undefined as T, body: undefined };
         }
         const goneMeansDone = spec.goneMeansDone ?? (method === 'DELETE' && !spec.schema);
         if (goneMeansDone && mayHaveApplied && (status === 404 || status === 410)) {
