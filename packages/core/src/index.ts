@@ -35,6 +35,7 @@ export {
   environment,
   loadCredential,
   loadOptionalSetting,
+  maxCredentialLength,
   providerSettingsBaseNames,
   readSettings,
 } from './config/settings.js';

@@ -130,6 +130,77 @@ describe('redact: properties over random credentials', () => {
     );
   }, 60_000);
 
+  // The echoes a vendor, a proxy or a logging library makes of a token beyond the usual encodings, each
+  // computed here with Node's own encoders, not the redactor's.
+  const transformations: Record<string, (secret: string) => string> = {
+    'every character \\u-escaped': (secret) =>
+      [...Array(secret.length).keys()]
+        .map((index) => `\\u${secret.charCodeAt(index).toString(16).padStart(4, '0')}`)
+        .join(''),
+    'every character \\u-escaped, upper-case hex': (secret) =>
+      [...Array(secret.length).keys()]
+        .map((index) => `\\u${secret.charCodeAt(index).toString(16).toUpperCase().padStart(4, '0')}`)
+        .join(''),
+    'base64 of a JSON document holding it': (secret) =>
+      Buffer.from(JSON.stringify({ user: 'someone', key: secret, n: 1 })).toString('base64'),
+    'lower case': (secret) => secret.toLowerCase(),
+    'upper case': (secret) => secret.toUpperCase(),
+    'every byte percent-encoded': (secret) =>
+      [...Buffer.from(secret)].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+    'every byte percent-encoded, lower-case hex': (secret) =>
+      [...Buffer.from(secret)].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join(''),
+    'URL-encoded twice': (secret) => encodeURIComponent(encodeURIComponent(secret)),
+    'hex of its bytes': (secret) => Buffer.from(secret).toString('hex'),
+    'hex of its bytes, upper case': (secret) => Buffer.from(secret).toString('hex').toUpperCase(),
+    // URL parsing lower-cases a host: a token in a redirect's host name comes back changed.
+    'a host name in a URL': (secret) => {
+      if (!/^[A-Za-z0-9]+$/.test(secret)) throw new Error('no host name');
+      return new URL(`https://${secret}.example.com/`).hostname.split('.')[0] as string;
+    },
+  };
+
+  it('leaves none of the further forms: \\u-escaped, base64 of JSON, case-changed, percent, twice encoded, hex', () => {
+    const token = fc.oneof(
+      fc.stringMatching(/^[A-Za-z0-9]{4,48}$/),
+      fc.stringMatching(/^[0-9A-F]{16,64}$/),
+      fc.stringMatching(/^[A-Za-z0-9_\-+/=.~"\\@]{4,48}$/),
+    );
+    fc.assert(
+      fc.property(
+        token,
+        fc.constantFrom(...Object.keys(transformations)),
+        fc.string({ maxLength: 12 }),
+        (secret, name, around) => {
+          let payload: string;
+          try {
+            payload = (transformations[name] as (secret: string) => string)(secret);
+          } catch {
+            return; // not a host name, say
+          }
+          const secrets = new SecretSet();
+          secrets.add(secret);
+          const output = secrets.redact(`vendor: ${around} ${payload} ${around} end`);
+          // What the payload betrays is the secret's part of it: in a base64 document, the characters its
+          // bytes alone fix (the document's other fields are no secret).
+          let telltale = payload;
+          if (name === 'base64 of a JSON document holding it') {
+            const document = Buffer.from(JSON.stringify({ user: 'someone', key: secret, n: 1 }));
+            const at = document.indexOf(Buffer.from(JSON.stringify(secret).slice(1, -1)));
+            const length = Buffer.byteLength(JSON.stringify(secret).slice(1, -1));
+            telltale = payload.slice(Math.ceil((at * 8) / 6), Math.floor(((at + length) * 8) / 6));
+          }
+          if (telltale.length >= 4) expect(output).not.toContain(telltale);
+          expect(output).toContain('[REDACTED]');
+        },
+      ),
+      { numRuns: 600 },
+    );
+  });
+
+  it('leaves credentials of one to three characters alone, as documented: they would hide ordinary words', () => {
+    expect(redact('token "x9Z" is not valid', ['x9Z'])).toBe('token "x9Z" is not valid');
+  });
+
   it('hides exactly the secret when nothing around it looks like one', () => {
     fc.assert(
       fc.property(
@@ -256,6 +327,68 @@ describe('SecretSet', () => {
     for (let index = 0; index < secretsPerStream + 5; index += 1) secrets.learnStream('s', `code-${index}`);
     expect(secrets.values()).toHaveLength(secretsPerStream);
     expect(secrets.redact('code-0 code-36')).toBe('code-0 [REDACTED]');
+  });
+
+  it("keeps every secret of a stream's latest answer, however many, and later sent values do not push them out", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 0, max: 50 }), (targets, sentLater) => {
+        const secrets = new SecretSet();
+        const keyOf = (index: number) => `live_${index}_Zq8Wv3Lm0Pq8Rt5Y`;
+        const answer = Array.from({ length: targets }, (_, index) => keyOf(index));
+        secrets.holdStream('s', ['ingest-key-Qx81', ...answer]);
+        for (let index = 0; index < sentLater; index += 1) secrets.learnStream('s', `sent-${index}-Kd93mQ`);
+        const echoed = answer.map((key) => `platform key ${key} rejected`).join('; ');
+        expect(secrets.redact(echoed)).toBe(answer.map(() => 'platform key [REDACTED] rejected').join('; '));
+        // Earlier values stay bounded: the answer's keys, plus at most secretsPerStream others.
+        expect(secrets.values().length).toBeLessThanOrEqual(targets + 1 + secretsPerStream);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it("a key an answer no longer lists joins the stream's earlier values, the oldest of which go first", () => {
+    const secrets = new SecretSet();
+    secrets.holdStream('s', ['first-key-0001']);
+    for (let index = 0; index < secretsPerStream; index += 1)
+      secrets.holdStream('s', [`rotated-key-${index}-x`]);
+    // secretsPerStream earlier values: first-key and the first secretsPerStream − 1 rotations; the last is current.
+    expect(secrets.redact('first-key-0001')).toBe('[REDACTED]');
+    secrets.holdStream('s', ['newest-key-zz']);
+    expect(secrets.redact('first-key-0001')).toBe('first-key-0001');
+    expect(secrets.redact(`rotated-key-${secretsPerStream - 1}-x newest-key-zz`)).toBe(
+      '[REDACTED] [REDACTED]',
+    );
+    secrets.forgetStream('s');
+    expect(secrets.values()).toEqual([]);
+  });
+
+  it('learns any number of values sent in one call', () => {
+    const secrets = new SecretSet();
+    const sent = Array.from({ length: 50 }, (_, index) => `restream-${index}-Vb72Lq`);
+    secrets.learnStream('s', ...sent);
+    for (const key of sent) expect(secrets.redact(key)).toBe('[REDACTED]');
+  });
+
+  it('scans for cut-off secrets in work linear in the text, even for a periodic credential', () => {
+    for (const secret of [
+      'a'.repeat(8_192),
+      'ab'.repeat(4_096),
+      `${'xy'.repeat(2_000)}z${'xy'.repeat(2_000)}`,
+    ]) {
+      const secrets = new SecretSet();
+      secrets.add(secret);
+      secrets.redact('warm up');
+      const work = (length: number) => {
+        // The secret cut off after `length` characters: each position of a periodic one starts a match.
+        const before = indexWork.steps;
+        expect(secrets.redact(`said ${secret.slice(0, length)} and more`)).toBe('said [REDACTED] and more');
+        return indexWork.steps - before;
+      };
+      const small = work(2_000);
+      const large = work(8_000);
+      // Four times the text, at most a little over four times the work (the forms' own length is a constant).
+      expect(large).toBeLessThanOrEqual(small * 4.5);
+    }
   });
 
   it('a value shared by two streams stays hidden until both are forgotten', () => {

@@ -35,16 +35,23 @@ export function toRedactor(secrets: Iterable<string> | Redactor | undefined): Re
   return compile(secrets as Iterable<string>);
 }
 
+// Forms longer than this go to a rolling-hash index instead of the automaton: an automaton costs a node
+// (a map) per character, so a credential of thousands of characters in its forty-odd forms would take a
+// second to compile; the index costs one hash per form.
+const automatonFormLength = 256;
+
 function compile(secrets: Iterable<string>, learned: readonly SecretIndex[] = []): Scrubber {
   const forms: (readonly [string, PatternKind])[] = [];
+  const long = new FingerprintIndex();
   const fragments = new FragmentIndex(formsOfOne);
   for (const secret of secrets) {
     for (const entry of formsOf([secret])) {
-      forms.push(entry);
+      if (entry[0].length > automatonFormLength) long.add(entry[0], entry[1]);
+      else forms.push(entry);
       fragments.add(secret, entry[0]);
     }
   }
-  return new Scrubber([new PatternMatcher(forms), fragments, ...learned]);
+  return new Scrubber([new PatternMatcher(forms), long, fragments, ...learned]);
 }
 
 function formsOfOne(secret: string): (readonly [string, PatternKind])[] {
@@ -147,19 +154,29 @@ export function capText(text: string, limit: number): string {
   return `${text.slice(0, cut)}…`;
 }
 
+/**
+ * The longest credential a {@link SecretSet} compiles: room for the `Basic` value of two of the longest
+ * credentials an adapter accepts, encoded together.
+ */
+export const maxCompiledSecretLength = 32_768;
+
 /** How many values learned without a stream a {@link SecretSet} keeps by default. */
 export const defaultLearnedSecretLimit = 1_000;
 
-/** How many values one stream keeps (its keys, passwords and tokens, old and new). */
+/**
+ * How many earlier values one stream keeps (keys, passwords and tokens it no longer carries), besides every
+ * value of its latest answer.
+ */
 export const secretsPerStream = 32;
 
 /**
  * The secret values a provider must keep out of errors, logs and hook events, in three tiers:
  *
  * - credentials (`add`), kept for the provider's life, compiled into one automaton;
- * - each stream's own secrets (`learnStream`: its stream keys, push passwords, tokens, restream keys), kept
- *   as long as the provider knows the stream: up to {@link secretsPerStream} values per stream (a new key
- *   pushes out the oldest), dropped by `forgetStream` once the stream is deleted. Walking the same streams
+ * - each stream's own secrets (its stream keys, push passwords, tokens, restream keys), kept as long as the
+ *   provider knows the stream: every value its latest answer lists (`holdStream`, however many), and up to
+ *   {@link secretsPerStream} earlier or sent ones (`learnStream`: a new key pushes out the oldest), dropped
+ *   by `forgetStream` once the stream is deleted. Walking the same streams
  *   again adds nothing, so memory follows the number of streams the account holds, not the traffic, and
  *   no stream's key is ever forgotten because other streams were seen since;
  * - values not tied to a stream yet (`learn`: the caller's input before a create), the most recent
@@ -174,7 +191,8 @@ export class SecretSet implements Redactor, Iterable<string> {
   readonly #groups = new Map<string, string[]>();
   // Insertion order is recency order: a value seen again moves to the end.
   readonly #recent = new Set<string>();
-  readonly #streams = new Map<string, string[]>();
+  // Per stream: the secrets its latest answer carried (`current`), and earlier ones, at most secretsPerStream.
+  readonly #streams = new Map<string, { current: Set<string>; earlier: Set<string> }>();
   readonly #holders = new Map<string, number>();
   readonly #index = new FingerprintIndex();
   readonly #fragments = new FragmentIndex(formsOfOne);
@@ -185,10 +203,15 @@ export class SecretSet implements Redactor, Iterable<string> {
     this.#limit = options.learnedLimit ?? defaultLearnedSecretLimit;
   }
 
-  /** Adds credentials, kept for good; empty, non-string and very short values are ignored. */
+  /**
+   * Adds credentials, kept for good; empty, non-string and very short values are ignored, and so are values
+   * longer than {@link maxCompiledSecretLength}: no adapter sends one (a credential is at most 8,192
+   * characters, refused before any request otherwise), and compiling it would cost more than it protects.
+   */
   add(...values: (string | undefined | null)[]): void {
     for (const value of values) {
-      if (!isSecret(value) || this.#credentials.has(value)) continue;
+      if (!isSecret(value) || value.length > maxCompiledSecretLength || this.#credentials.has(value))
+        continue;
       this.#credentials.add(value);
       this.#scrubber = undefined;
     }
@@ -222,21 +245,68 @@ export class SecretSet implements Redactor, Iterable<string> {
   }
 
   /**
-   * Adds secrets of the stream `id` (its stream key, push password, tokens, restream keys). They stay until
-   * `forgetStream(id)`, however many other streams are learned.
+   * Adds secrets of the stream `id` (a stream key, push password, token or restream key the caller sends).
+   * They stay until `forgetStream(id)`, however many other streams are learned: the values of one call all
+   * stay (a caller may send any number of restream targets), with the most recent of the stream's earlier
+   * values, {@link secretsPerStream} in all.
    */
   learnStream(id: string, ...values: (string | undefined | null)[]): void {
+    const latest = new Set<string>();
     let known = this.#streams.get(id);
     for (const value of values) {
       if (!isSecret(value) || this.#credentials.has(value)) continue;
-      if (!known) {
-        known = [];
-        this.#streams.set(id, known);
+      latest.add(value);
+      known ??= this.#stream(id);
+      if (known.current.has(value)) continue;
+      // Seen again: it moves to the end, as the most recent.
+      if (known.earlier.delete(value)) {
+        known.earlier.add(value);
+        continue;
       }
-      if (known.includes(value)) continue;
-      known.push(value);
+      known.earlier.add(value);
       this.#indexForms(value, 'add');
-      if (known.length > secretsPerStream) this.#indexForms(known.shift() as string, 'remove');
+    }
+    if (known) this.#trimEarlier(known.earlier, latest);
+  }
+
+  /**
+   * Sets the secrets the stream `id` carries now, from an answer that lists them all (its stream keys,
+   * tokens and every restream target's key): every one is kept, however many (targets added on the
+   * vendor's dashboard count too), until a later answer no longer lists it; then it joins the stream's
+   * earlier values, of which the most recent {@link secretsPerStream} are kept.
+   */
+  holdStream(id: string, values: readonly (string | undefined | null)[]): void {
+    const known = this.#stream(id);
+    const current = new Set<string>();
+    for (const value of values) {
+      if (!isSecret(value) || this.#credentials.has(value) || current.has(value)) continue;
+      current.add(value);
+      // Already indexed when the stream held it before (now or earlier); indexed once otherwise.
+      if (!known.current.has(value) && !known.earlier.delete(value)) this.#indexForms(value, 'add');
+    }
+    for (const value of known.current) if (!current.has(value)) known.earlier.add(value);
+    known.current = current;
+    this.#trimEarlier(known.earlier, current);
+  }
+
+  #stream(id: string): { current: Set<string>; earlier: Set<string> } {
+    let known = this.#streams.get(id);
+    if (!known) {
+      known = { current: new Set(), earlier: new Set() };
+      this.#streams.set(id, known);
+    }
+    return known;
+  }
+
+  // Drops the oldest earlier values, never one of `keep`, until secretsPerStream are left.
+  #trimEarlier(earlier: Set<string>, keep: ReadonlySet<string>): void {
+    let excess = earlier.size - secretsPerStream;
+    for (const value of earlier) {
+      if (excess <= 0) break;
+      if (keep.has(value)) continue;
+      earlier.delete(value);
+      this.#indexForms(value, 'remove');
+      excess -= 1;
     }
   }
 
@@ -244,7 +314,8 @@ export class SecretSet implements Redactor, Iterable<string> {
   forgetStream(id: string): void {
     const known = this.#streams.get(id);
     if (!known) return;
-    for (const value of known) this.#indexForms(value, 'remove');
+    for (const value of known.current) this.#indexForms(value, 'remove');
+    for (const value of known.earlier) this.#indexForms(value, 'remove');
     this.#streams.delete(id);
   }
 
@@ -252,7 +323,10 @@ export class SecretSet implements Redactor, Iterable<string> {
   values(): string[] {
     const values = new Set(this.#credentials);
     for (const group of this.#groups.values()) for (const value of group) values.add(value);
-    for (const known of this.#streams.values()) for (const value of known) values.add(value);
+    for (const known of this.#streams.values()) {
+      for (const value of known.current) values.add(value);
+      for (const value of known.earlier) values.add(value);
+    }
     for (const value of this.#recent) values.add(value);
     return [...values];
   }

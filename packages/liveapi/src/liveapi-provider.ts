@@ -109,15 +109,15 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
 
   // Stream keys carry the publish password, and restream keys are third-party credentials: both are
   // scrubbed from every error raised after they were seen, for as long as the stream exists.
+  // Every secret of the answer at once: all of them are kept, however many platforms it lists.
   const remember = (stream: LiveStream): LiveStream => {
-    for (const endpoint of stream.ingest) {
-      secrets.learnStream(
-        stream.id,
+    secrets.holdStream(stream.id, [
+      ...stream.ingest.flatMap((endpoint) => [
         endpoint.streamKey,
         endpoint.streamKey && streamKeyPassword(endpoint.streamKey),
-      );
-    }
-    for (const target of stream.restream ?? []) secrets.learnStream(stream.id, target.streamKey);
+      ]),
+      ...(stream.restream ?? []).map((target) => target.streamKey),
+    ]);
     return stream;
   };
 

@@ -310,6 +310,87 @@ describe('secrets: a stream key learned long ago is still a secret', () => {
   }
 });
 
+// A stream may carry more restream targets than a stream keeps earlier secrets (32): targets added on the
+// vendor's dashboard, read back by a get. Every key of the latest answer stays a secret.
+const manyTargets = 64;
+
+describe(`secrets: a stream read with ${manyTargets} restream targets`, () => {
+  const withTargets: Partial<
+    Record<AdapterId, { fixture: string; list: string; target(key: string, index: number): unknown }>
+  > = {
+    liveapi: {
+      fixture: 'get-with-platform',
+      list: 'platforms',
+      target: (key, index) => ({
+        _id: `6226ce8431ddbeb3754a${String(index).padStart(4, '0')}`,
+        template: 'custom',
+        enabled: true,
+        server: 'rtmp://a.rtmp.youtube.com/live2',
+        key,
+        broadcasting_status: 'offline',
+      }),
+    },
+    videosdk: {
+      fixture: 'get-livestream',
+      list: 'restream',
+      target: (key) => ({ url: 'rtmp://x.rtmp.youtube.com/live2', streamKey: key }),
+    },
+  };
+  for (const [adapterId, shape] of Object.entries(withTargets) as [
+    AdapterId,
+    NonNullable<(typeof withTargets)[AdapterId]>,
+  ][]) {
+    it(`${adapterId}: every target's key is scrubbed from a later error, in every encoding`, async () => {
+      const adapter = adapters[adapterId];
+      const { fixtures } = adapter;
+      const body = structuredClone(loadFixture(fixtures.directory, shape.fixture).response.body) as Record<
+        string,
+        unknown
+      >;
+      const keys = Array.from(
+        { length: manyTargets },
+        (_, index) => `dash-${String(index).padStart(2, '0')}-Zq8Wv3Lm0Pq8Rt5Y`,
+      );
+      body[shape.list] = keys.map((key, index) => shape.target(key, index));
+      let answer: Answer = () => ({ status: 200, body });
+      const vendor = fakeVendor((exchange) => answer(exchange));
+      const provider = adapter.factory({
+        ...adapter.settings,
+        ...fixtures.settings,
+        baseUrl,
+        fetch: vendor.fetch,
+      });
+      const read = await provider.get(fixtures.subjectId);
+      expect(read.restream).toHaveLength(manyTargets);
+      const scanner = new SecretScanner();
+      for (const key of keys) scanner.register('restream key', key);
+      const client = createLiveStreamClient(provider, { hooks: recordingHooks(scanner) });
+      let runs = 0;
+      for (const [index, key] of keys.entries()) {
+        const encode = Object.values(encodings)[index % Object.keys(encodings).length] as (
+          text: string,
+        ) => string;
+        answer = () => ({
+          status: 422,
+          body: echoBody(`platform key ${encode(key)} rejected`),
+          headers: { 'x-request-id': encode(key) },
+        });
+        scanner.recordError(await client.get(fixtures.subjectId).catch((caught: unknown) => caught));
+        runs += 1;
+      }
+      const failures = scanner.leaks().map((leak) => `${leak.secretLabel} in ${leak.where}`);
+      rows.push({
+        check: `restream keys of a stream with ${manyTargets} targets`,
+        adapter: adapterId,
+        runs,
+        failures,
+        figure: `${manyTargets} targets read in one answer, each echoed by a later error`,
+      });
+      expect(failures).toEqual([]);
+    });
+  }
+});
+
 describe('secrets: vendor-chosen text on a success', () => {
   for (const adapterId of adapterIds) {
     it(`${adapterId}: a request id that repeats the credentials is scrubbed in the response hook`, async () => {

@@ -37,7 +37,12 @@ export function mapVideosdkV1LiveStream(
     const targetId = target._id ?? target.id;
     return { url: target.url, streamKey: target.streamKey, ...(targetId ? { id: targetId } : {}) };
   });
-  for (const target of restream ?? []) secrets.learnStream(raw.id, target.streamKey);
+  // Every secret of the answer at once: all of them are kept, however many targets it lists.
+  secrets.holdStream(raw.id, [
+    raw.streamKey,
+    ingest.streamKey,
+    ...(restream ?? []).map((target) => target.streamKey),
+  ]);
   // Absent when the answer has no `record`: unknown, not false.
   const recording = raw.record ?? undefined;
   // The reference types them `date` and shows `…Z`; a zone-less value means UTC, never the host's zone.

@@ -78,7 +78,10 @@ export function mapVideosdkV2Stream(reading: VideosdkV2Reading, context: Videosd
         })
       : context.heldRestream.map((target) => ({ ...target }));
   // The vendor echoes destination keys in its RTMP-out records: they are credentials.
-  for (const target of restream) context.secrets.learnStream(room.roomId, target.streamKey);
+  context.secrets.holdStream(
+    room.roomId,
+    restream.map((target) => target.streamKey),
+  );
   // Core's one reader of vendor dates: a zone-less value is UTC, never the host's zone; a number an epoch.
   const createdAt = parseVendorTimestamp(room.createdAt);
   const updatedAt = parseVendorTimestamp(room.updatedAt);

@@ -219,7 +219,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     config: VideosdkV2StartSettings['config'],
     options: CallOptions | undefined,
   ): Promise<void> {
-    for (const target of targets) secrets.learnStream(id, target.streamKey);
+    secrets.learnStream(id, ...targets.map((target) => target.streamKey));
     // The vendor refuses an RTMP-out without a layout, and wants a priority with it (error table:
     // "Please provide layout under config object"; server SDK defaults GRID and SPEAKER).
     const body: VideosdkV2RtmpOutStartBody = {

@@ -13,7 +13,7 @@ import {
   type RedisStoreSettings,
   rateLimitFromConfig,
 } from './load-client.js';
-import { loadCredential, providerSettingsBaseNames, readSettings } from './settings.js';
+import { loadCredential, maxCredentialLength, providerSettingsBaseNames, readSettings } from './settings.js';
 
 const fakeProvider = (settings: Record<string, unknown>): LiveStreamProvider =>
   ({
@@ -238,6 +238,24 @@ describe('loadCredential', () => {
       'test: token contains control characters (from the `token` setting or UNILIVE_TEST_TOKEN)',
     );
   });
+
+  it(`refuses a credential longer than ${maxCredentialLength} characters, from the environment too`, () => {
+    process.env.UNILIVE_TEST_TOKEN = 'e'.repeat(maxCredentialLength + 1);
+    const error = (() => {
+      try {
+        return loadCredential({ ...source, value: undefined });
+      } catch (caught) {
+        return caught as InvalidInputError;
+      }
+    })() as InvalidInputError;
+    expect(InvalidInputError.isInstance(error)).toBe(true);
+    expect(error.issues).toEqual([
+      { path: 'token', message: `expected at most ${maxCredentialLength} characters` },
+    ]);
+    expect(error.message).not.toContain('eeee');
+    process.env.UNILIVE_TEST_TOKEN = 'e'.repeat(maxCredentialLength);
+    expect(loadCredential({ ...source, value: undefined })).toHaveLength(maxCredentialLength);
+  });
 });
 
 describe('configuration is checked before anything is loaded or sent', () => {
@@ -402,6 +420,29 @@ describe('configuration is checked before anything is loaded or sent', () => {
 
 describe('readSettings', () => {
   const names = { ...providerSettingsBaseNames, token: true } as const;
+
+  it(`refuses a text setting longer than ${maxCredentialLength} characters before anything is compiled or sent`, () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 3_000_000 }), (excess) => {
+        const token = 'a'.repeat(maxCredentialLength + excess);
+        let caught: unknown;
+        try {
+          readSettings('wowza-video', { token }, names);
+        } catch (error) {
+          caught = error;
+        }
+        expect(InvalidInputError.isInstance(caught)).toBe(true);
+        expect((caught as InvalidInputError).operation).toBe('configure');
+        expect((caught as InvalidInputError).issues).toEqual([
+          { path: 'token', message: `expected at most ${maxCredentialLength} characters` },
+        ]);
+      }),
+      { numRuns: 10 },
+    );
+    expect(readSettings('wowza-video', { token: 'a'.repeat(maxCredentialLength) }, names)).toEqual({
+      token: 'a'.repeat(maxCredentialLength),
+    });
+  });
 
   it('refuses an unknown setting, naming the nearest valid one', () => {
     expect(() => readSettings('wowza-video', { baseURL: 'http://sandbox.test' } as object, names)).toThrow(

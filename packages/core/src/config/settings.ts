@@ -25,9 +25,18 @@ export interface CredentialSource {
 const headerUnsafe = /[\u0000-\u001f\u007f]/;
 
 /**
+ * The longest credential, and the longest text setting, an adapter takes: 8,192 characters, far above any
+ * vendor's token or key (a JWT with its claims is a few hundred to a couple of thousand). A longer value is
+ * refused at the factory (or, from the environment, before the first request) with `InvalidInputError`:
+ * every credential is compiled into the redactor in all its encodings, and a value of megabytes would cost
+ * seconds and memory before anything is sent.
+ */
+export const maxCredentialLength = 8_192;
+
+/**
  * Reads a credential from its setting or environment. A missing one throws `AuthenticationError` naming the
- * setting and variables; one with control characters (CR/LF header injection) throws `InvalidInputError`.
- * Neither message includes the value.
+ * setting and variables; one with control characters (CR/LF header injection), or longer than
+ * {@link maxCredentialLength}, throws `InvalidInputError`. No message includes the value.
  */
 export function loadCredential(source: CredentialSource): string {
   // Called before every request: the environment (a lookup per variable in Node) is read only when needed.
@@ -43,6 +52,15 @@ export function loadCredential(source: CredentialSource): string {
       provider: source.provider,
       message: `${source.provider}: ${source.setting} contains control characters (from ${whereFrom(source)})`,
       issues: [{ path: source.setting, message: 'expected no control characters' }],
+    });
+  }
+  if (value.length > maxCredentialLength) {
+    throw new InvalidInputError({
+      provider: source.provider,
+      operation: 'configure',
+      message: `${source.provider}: ${source.setting} is longer than ${maxCredentialLength} characters (from ${whereFrom(source)})`,
+      issues: [{ path: source.setting, message: `expected at most ${maxCredentialLength} characters` }],
+      delivery: 'not-sent',
     });
   }
   return value;
@@ -89,7 +107,8 @@ export const providerSettingsBaseNames = {
  * that are not an object, or that name a setting the adapter does not have (`baseURL` for `baseUrl`),
  * throw `InvalidInputError` naming the setting and the nearest valid name. `names` lists the adapter's own
  * settings; write it as `{ …providerSettingsBaseNames, token: true } satisfies Record<keyof Settings, true>`
- * so the list cannot fall behind the type.
+ * so the list cannot fall behind the type. A text setting longer than {@link maxCredentialLength} (a token of
+ * megabytes) is refused the same way.
  */
 export function readSettings<Settings extends object>(
   provider: ProviderId,
@@ -108,7 +127,13 @@ export function readSettings<Settings extends object>(
   const known = Object.keys(names);
   const issues: InputIssue[] = [];
   for (const key of Object.keys(settings)) {
-    if (Object.hasOwn(names, key)) continue;
+    if (Object.hasOwn(names, key)) {
+      const value = (settings as Record<string, unknown>)[key];
+      if (typeof value === 'string' && value.length > maxCredentialLength) {
+        issues.push({ path: key, message: `expected at most ${maxCredentialLength} characters` });
+      }
+      continue;
+    }
     const nearest = nearestName(key, known);
     issues.push({
       path: key,

@@ -4,12 +4,16 @@ export const minimumSecretLength = 4;
 const base64Alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 /**
- * Every text a secret can take where a vendor or a library echoes it: the value itself; URL-encoded as a
- * path or query component (upper- and lower-case hex, `+` for spaces); JSON-escaped (with `\/` and with
- * `\uXXXX` for non-ASCII); and base64 (standard and URL-safe) of its UTF-8 and Latin-1 bytes at each of the
+ * Every text a secret can take where a vendor or a library echoes it: the value itself, all lower case and
+ * all upper case (hex tokens are case-insensitive, and URL parsing lower-cases a host); URL-encoded as a
+ * path or query component (upper- and lower-case hex, `+` for spaces), with every byte percent-encoded, and
+ * URL-encoded twice; JSON-escaped (with `\/`, with `\uXXXX` for non-ASCII, and with every character as
+ * `\uXXXX`); its UTF-8 bytes in hex (lower and upper case); and base64 (standard and URL-safe) of its UTF-8
+ * and Latin-1 bytes and of its JSON-escaped form (a JSON document holding it, encoded whole), at each of the
  * three byte alignments, so it is found inside a longer blob such as the `Basic` value of `user:secret` or
  * `:secret` (only the characters that depend on the secret's bits alone are fixed there). Forms shorter
- * than {@link minimumSecretLength} are left out.
+ * than {@link minimumSecretLength} are left out, and so are secrets shorter than it: a value of one to three
+ * characters would hide ordinary words, and no vendor issues credentials that short.
  */
 export function secretForms(secret: string): string[] {
   const { plain, encoded } = classifiedSecretForms(secret);
@@ -26,19 +30,38 @@ export function classifiedSecretForms(secret: string): { plain: string[]; encode
     if (form !== undefined && form.length >= minimumSecretLength) forms.add(form);
   };
   add(secret);
+  add(secret.toLowerCase());
+  add(secret.toUpperCase());
   for (const encoded of urlForms(secret)) {
     add(encoded);
     add(lowerHex(encoded));
+    for (const twice of urlForms(encoded)) add(twice);
+  }
+  const utf8 = new TextEncoder().encode(secret);
+  if (isWellFormed(secret)) {
+    const hex = [...utf8].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+    add(hex);
+    add(hex.toUpperCase());
+    const percent = hex.replace(/../g, (pair) => `%${pair}`);
+    add(percent);
+    add(percent.toUpperCase());
   }
   const json = JSON.stringify(secret).slice(1, -1);
   add(json);
   add(json.replaceAll('/', '\\/'));
   add(asciiJson(json));
+  const escapedWhole = [...Array(secret.length).keys()]
+    .map((index) => `\\u${secret.charCodeAt(index).toString(16).padStart(4, '0')}`)
+    .join('');
+  add(escapedWhole);
+  add(escapedWhole.toUpperCase().replaceAll('\\U', '\\u'));
   const encoded = new Set<string>();
   const addEncoded = (form: string) => {
     if (form.length >= minimumSecretLength && !forms.has(form)) encoded.add(form);
   };
-  for (const bytes of byteForms(secret)) {
+  const byteSources = byteForms(secret);
+  if (json !== secret) byteSources.push(new TextEncoder().encode(json));
+  for (const bytes of byteSources) {
     for (const form of base64Forms(bytes)) {
       addEncoded(form);
       addEncoded(form.replaceAll('/', '\\/'));
@@ -46,6 +69,11 @@ export function classifiedSecretForms(secret: string): { plain: string[]; encode
     }
   }
   return { plain: [...forms], encoded: [...encoded] };
+}
+
+// A lone surrogate has no UTF-8 bytes of its own (the encoder writes U+FFFD), so no byte form is made.
+function isWellFormed(text: string): boolean {
+  return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 }
 
 function urlForms(secret: string): string[] {
