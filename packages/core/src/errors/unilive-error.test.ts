@@ -14,7 +14,7 @@ import {
   TimeoutError,
   UnsupportedOperationError,
 } from './errors.js';
-import { errorTextLimits, UniliveError } from './unilive-error.js';
+import { copyError, errorTextLimits, UniliveError, withErrorFields } from './unilive-error.js';
 
 const token = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.c2lnbmF0dXJlLXNlY3JldA';
 const streamKey = 'live_sk_9f8e7d6c5b4a';
@@ -306,6 +306,50 @@ describe('UniliveError', () => {
     // An emoji sequence keeps its joiners; a lone joiner does not.
     expect(new UniliveError({ message: 'x', vendorMessage: '👩‍👩‍👧 a\u200db' }).vendorMessage).toBe(
       '👩‍👩‍👧 a\\u200db',
+    );
+  });
+});
+
+describe('copies of an error keep its stack', () => {
+  const classes = [
+    UniliveError,
+    InvalidInputError,
+    NotFoundError,
+    ProviderUnavailableError,
+    RateLimitError,
+    TimeoutError,
+    ResponseShapeError,
+    AbortError,
+  ] as const;
+
+  it('copyError and withErrorFields (what a registry and hooks hand on) carry the stack of the original', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...classes),
+        fc.string({ maxLength: 60 }),
+        fc.record({
+          providerName: fc.option(fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/), { nil: undefined }),
+          maybeCreated: fc.option(fc.boolean(), { nil: undefined }),
+          delivery: fc.option(fc.constantFrom('not-sent', 'refused', 'unknown') as fc.Arbitrary<'unknown'>, {
+            nil: undefined,
+          }),
+        }),
+        (ErrorClass, message, fields) => {
+          const error = new ErrorClass({ provider: 'liveapi', operation: 'get', message });
+          expect(typeof error.stack).toBe('string');
+          const copies = [copyError(error), withErrorFields(error, fields)];
+          for (const copy of copies) {
+            expect(copy.stack).toBe(error.stack);
+            expect(copy).toBeInstanceOf(ErrorClass);
+          }
+          // Still writable, for tools that rewrite stacks.
+          const [copy] = copies as [UniliveError];
+          copy.stack = 'rewritten';
+          expect(copy.stack).toBe('rewritten');
+          expect(error.stack).not.toBe('rewritten');
+        },
+      ),
+      { numRuns: 100 },
     );
   });
 });

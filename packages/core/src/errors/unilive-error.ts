@@ -251,6 +251,18 @@ export function copyError<E extends UniliveError>(error: E): E {
   const copy = Object.create(Object.getPrototypeOf(error)) as E;
   for (const key of Reflect.ownKeys(descriptors)) {
     const descriptor = descriptors[key as string] as PropertyDescriptor;
+    if (key === 'stack' && (descriptor.get || descriptor.set)) {
+      // V8 keeps an error's stack behind an accessor that reads the error's own internal slot: copied as
+      // is, it reads nothing on the copy, and every error a registry annotated or a hook received had no
+      // stack. The text is taken now, as a plain (writable) value.
+      Object.defineProperty(copy, key, {
+        value: error.stack,
+        writable: true,
+        enumerable: Boolean(descriptor.enumerable),
+        configurable: true,
+      });
+      continue;
+    }
     // Own keys only, without a prototype (see `dataProperty`); configurable here so that
     // `withErrorFields` can still add the missing fields.
     const own = Object.create(null) as PropertyDescriptor;

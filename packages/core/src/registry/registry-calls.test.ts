@@ -385,3 +385,14 @@ describe('migrating a source that does not record', () => {
     expect(target.store.size).toBe(0);
   });
 });
+
+describe("a provider's error through the registry", () => {
+  it('keeps its class and its stack, and gains providerName', async () => {
+    const a = fakeProvider('vendor-a');
+    const registry = createLiveStreamRegistry({ providers: { a: a.provider } });
+    const error = await caught(() => registry.get('a:missing'));
+    expect(error.name).toBe('NotFoundError');
+    expect(error.providerName).toBe('a');
+    expect(error.stack).toMatch(/^NotFoundError: not found\n\s+at /);
+  });
+});
