@@ -396,3 +396,18 @@ describe("a provider's error through the registry", () => {
     expect(error.stack).toMatch(/^NotFoundError: not found\n\s+at /);
   });
 });
+
+describe('what the registry hands back reads plainly', () => {
+  it("findByName names itself in errors about its options; a plan's input is an ordinary object", async () => {
+    const a = fakeProvider('vendor-a', { streams: 1 });
+    const b = fakeProvider('vendor-b');
+    const registry = createLiveStreamRegistry({ providers: { a: a.provider, b: b.provider } });
+    const error = await caught(() => registry.findByName('x', { providers: 'a' } as never));
+    expect(error.message).toBe(
+      'findByName: invalid options: options.providers (expected an array of provider names)',
+    );
+    const [id] = [...a.store.keys()];
+    const plan = await registry.planMigration(`a:${id}`, { to: 'b' });
+    expect(Object.getPrototypeOf(plan.input)).toBe(Object.prototype);
+  });
+});

@@ -429,17 +429,22 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
   }
 
   list(options?: RegistryListOptions): RegistryStreamList {
+    return this.walk(options, 'list');
+  }
+
+  // The walk of `list`, and of `findByName` (which names itself in errors about its options).
+  private walk(options: RegistryListOptions | undefined, operation: string): RegistryStreamList {
     const registry = this;
     async function* walk(): AsyncGenerator<RegistryLiveStream> {
       const {
         providers: names,
         onProviderError = 'throw',
         ...listOptions
-      } = callOptions<RegistryListOptions>(options, 'list', listOptionRules);
+      } = callOptions<RegistryListOptions>(options, operation, listOptionRules);
       const entries =
         names === undefined
           ? registry.providers
-          : names.map((name, index) => registry.named(name, 'list', `providers.${index}`));
+          : names.map((name, index) => registry.named(name, operation, `providers.${index}`));
       const seen = new Set<string>();
       for (const entry of entries) {
         let yielded = 0;
@@ -550,7 +555,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
       });
     }
     const found: RegistryLiveStream[] = [];
-    for await (const stream of this.list(options)) if (stream.name === name) found.push(stream);
+    for await (const stream of this.walk(options, 'findByName')) if (stream.name === name) found.push(stream);
     return found;
   }
 
@@ -589,7 +594,8 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     );
     // What the caller's own fields make of the input is checked now, before anything is created.
     return {
-      plan: { source: current, to: target.name, input: validateCreateInput(input), warnings },
+      // A plain copy of the validated input: it is printed and shown, and reads as an ordinary object.
+      plan: { source: current, to: target.name, input: { ...validateCreateInput(input) }, warnings },
       source,
     };
   }
