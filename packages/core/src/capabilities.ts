@@ -30,8 +30,14 @@ export interface ProviderCapabilities {
   /** The vendor takes a region choice. */
   regions: boolean;
   lowLatency: boolean;
-  /** The vendor tells whether video is arriving (`broadcasting`). */
+  /** The vendor's stream read tells whether video is arriving (`broadcasting`). */
   broadcastingStatus: boolean;
+  /**
+   * The vendor's webhooks tell when video starts and stops arriving (`live_stream.connected` /
+   * `disconnected` events). False where no webhook does (Wowza Video, videosdk): `waitForBroadcast` then
+   * refuses an event source as a way to see video, before any request. Absent: they may.
+   */
+  broadcastingEvents?: boolean;
   /** The vendor keeps a name on every stream. */
   names: boolean;
   ingestProtocols: readonly IngestProtocol[];

@@ -79,6 +79,7 @@ export {
   type LiveStreamEventSubscription,
 } from './events/event-hub.js';
 export {
+  isLiveStreamEvent,
   type LiveStreamEvent,
   type LiveStreamEventType,
   liveStreamEventTypes,
@@ -111,8 +112,11 @@ export {
 } from './events/webhook-handler.js';
 export {
   checkWebhookTimestamp,
+  type EventTime,
+  eventTimeWarnings,
   invalidWebhookOption,
   parseWebhookJson,
+  readEventTime,
   readWebhookBody,
   type WebhookBody,
   type WebhookHeaders,

@@ -22,6 +22,11 @@ export interface OptionsPlace {
    * `ignore` leaves it unread (per-call options, which a registry shares with its own).
    */
   unknown?: 'refuse' | 'ignore';
+  /**
+   * How an issue names one option: `prefixed` (the default) as `options.timeoutMs`; `bare` as `timeoutMs`,
+   * where the function's own later checks name its options that way (the waits).
+   */
+  keys?: 'prefixed' | 'bare';
 }
 
 /**
@@ -62,7 +67,7 @@ export function readOptions<T extends object>(
   const known = Object.keys(rules);
   const issues: InputIssue[] = [];
   for (const key of keys) {
-    const path = `${place.path}.${key}`;
+    const path = place.keys === 'bare' ? key : `${place.path}.${key}`;
     const rule = Object.hasOwn(rules, key) ? rules[key] : undefined;
     if (!rule) {
       if (place.unknown === 'ignore') continue;

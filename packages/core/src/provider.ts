@@ -162,6 +162,12 @@ export interface LiveStreamProvider {
   stop(id: string, options?: CallOptions): Promise<LiveStream>;
   /** The cheapest call that tells the state; `waitForState` falls back to `get` without it. */
   getStatus?(id: string, options?: CallOptions): Promise<LiveStreamStatus>;
+  /**
+   * A vendor call of its own that tells whether video arrives at a `ready` stream (`undefined` when it
+   * cannot say), for a vendor whose stream read does not (`capabilities.broadcastingStatus` false).
+   * `waitForBroadcast` calls it after each status poll that finds the stream ready.
+   */
+  getBroadcasting?(id: string, options?: CallOptions): Promise<boolean | undefined>;
   /** Credentials and other values this provider must never let out, for redaction. */
   readonly secrets?: () => readonly string[];
   /**

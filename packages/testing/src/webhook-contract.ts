@@ -280,6 +280,66 @@ export function runWebhookContract(options: WebhookContractOptions): void {
       expect(events[0]?.raw).toEqual(options.unknownWebhook);
     });
 
+    it('every occurredAt is a valid date from 2000 to a day after receipt, whatever time the payload says (generated)', async () => {
+      // The fields of every fixture that look like times, the signed `timestamp` of a vendor that checks it
+      // aside (that one is refused when odd, by the tolerance).
+      const timeKey = /time|^(started|ended|start|end)$/i;
+      const now = Date.parse('2026-11-29T12:00:00Z');
+      const oddTime = fc.oneof(
+        fc.double({ noNaN: false }),
+        fc.integer(),
+        fc.constantFrom(
+          1e20,
+          -1,
+          0,
+          1e12,
+          1e15,
+          32_503_680_000,
+          '1e999',
+          'yesterday',
+          '',
+          '2026-02-30T00:00:00Z',
+        ),
+        fc.date({ noInvalidDate: true }).map((date) => date.toISOString()),
+        fc.string(),
+      );
+      const withTimes = (value: unknown, time: unknown): unknown => {
+        if (Array.isArray(value)) return value.map((each) => withTimes(each, time));
+        if (typeof value !== 'object' || value === null) return value;
+        return Object.fromEntries(
+          Object.entries(value).map(([key, each]) => [
+            key,
+            timeKey.test(key) && !(options.timestamp && key === 'timestamp') ? time : withTimes(each, time),
+          ]),
+        );
+      };
+      const samples = options.fixtures.filter((fixture) => timeKey.test(JSON.stringify(fixture.webhook)));
+      if (samples.length === 0) return;
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...samples), oddTime, async (fixture, time) => {
+          const payload = withTimes(fixture.webhook, time);
+          let events: LiveStreamEvent[] = [];
+          try {
+            events = await deliver(payload, undefined, {
+              clock: options.timestamp ? clockFor(payload) : () => now,
+            });
+          } catch (error) {
+            // Refusing an odd delivery is fine; failing on it with anything untyped is not.
+            expect(WebhookVerificationError.isInstance(error), String(error)).toBe(true);
+            return;
+          }
+          const receipt = options.timestamp ? clockFor(payload)() : now;
+          for (const event of events) {
+            const at = event.occurredAt.getTime();
+            expect(Number.isNaN(at)).toBe(false);
+            expect(at).toBeGreaterThanOrEqual(Date.UTC(2000, 0, 1));
+            expect(at).toBeLessThanOrEqual(receipt + 86_400_000);
+          }
+        }),
+        { numRuns: 60 },
+      );
+    });
+
     it('no error names a secret, key or signature', async () => {
       const [fixture] = options.fixtures;
       const { headers } = await sign(fixture?.webhook);

@@ -19,6 +19,8 @@ export const videosdkV1Capabilities: ProviderCapabilities = {
   regions: false,
   lowLatency: false,
   broadcastingStatus: false,
+  // v1 live streams have no webhooks at all.
+  broadcastingEvents: false,
   names: true,
   ingestProtocols: ['rtmp'],
   playbackProtocols: ['hls'],
@@ -45,6 +47,8 @@ export const videosdkV2Capabilities: ProviderCapabilities = {
   regions: false,
   lowLatency: false,
   broadcastingStatus: false,
+  // session-started / ended tell of the room session, which the HLS composer itself keeps open.
+  broadcastingEvents: false,
   names: false,
   ingestProtocols: ['webrtc'],
   playbackProtocols: ['hls'],

@@ -135,6 +135,7 @@ describe('videosdk provider', () => {
       regions: false,
       lowLatency: false,
       broadcastingStatus: false,
+      broadcastingEvents: false,
       names: true,
       ingestProtocols: ['rtmp'],
       playbackProtocols: ['hls'],

@@ -93,6 +93,7 @@ describe('videosdk v2 selection', () => {
       regions: false,
       lowLatency: false,
       broadcastingStatus: false,
+      broadcastingEvents: false,
       names: false,
       ingestProtocols: ['webrtc'],
       playbackProtocols: ['hls'],

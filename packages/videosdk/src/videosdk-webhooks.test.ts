@@ -2,12 +2,13 @@ import { fileURLToPath } from 'node:url';
 import {
   InvalidInputError,
   ProviderUnavailableError,
+  TimeoutError,
   UniliveError,
   type WebhookVerificationError,
 } from '@unilive/core';
 import { createWebhookKeyPair, signWebhook } from '@unilive/testing';
 import { loadWebhookFixtures, runWebhookContract } from '@unilive/testing/contract';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseWebhook, videosdkPublicKey } from './videosdk-webhooks.js';
 
 const fixtures = loadWebhookFixtures(
@@ -138,6 +139,28 @@ describe('videosdk parseWebhook', () => {
     status = 200;
     const noKey = await failure(() => parseWebhook(signed, { keySource: source }));
     expect((noKey as Error).message).toContain('no PEM public key');
+  });
+
+  it('an endpoint that never answers ends in TimeoutError, for every delivery waiting on it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const source = videosdkPublicKey({
+        // Accepts the request and never answers: only the attempt's signal ends it.
+        fetch: (_input, init) =>
+          new Promise<Response>((_resolve, reject) => {
+            init?.signal?.addEventListener('abort', () => reject(init.signal?.reason), { once: true });
+          }),
+      });
+      const signed = await signWebhook('videosdk', payload, { privateKey: vendor.privateKey });
+      const outcomes = Promise.all(
+        [1, 2, 3].map(() => failure(() => parseWebhook(signed, { keySource: source }))),
+      );
+      // The key endpoint's own limits (10 s an attempt, 20 s in all) end every waiting delivery.
+      await vi.advanceTimersByTimeAsync(20_000);
+      for (const outcome of await outcomes) expect(TimeoutError.isInstance(outcome)).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('refuses a pinned key that is no PEM public key, and a body without webhookType', async () => {

@@ -4,6 +4,7 @@ import {
   decodeBase64,
   deliveryDigest,
   environment,
+  eventTimeWarnings,
   hardenSchema,
   importRsaPublicKey,
   invalidWebhookOption,
@@ -13,6 +14,7 @@ import {
   optionalField,
   ProviderUnavailableError,
   parseWebhookJson,
+  readEventTime,
   readWebhookBody,
   SecretSet,
   systemClock,
@@ -313,15 +315,22 @@ export async function parseWebhook(
   const roomId = data.meetingId ?? data.roomId;
   const mapped = roomId === undefined ? undefined : mapEvent(name, data);
   const clock = options.clock ?? systemClock;
-  const at = name === 'session-ended' ? data.end : name === 'session-started' ? data.start : undefined;
-  const parsedAt = at === undefined ? Number.NaN : Date.parse(at);
+  const timeField = name === 'session-ended' ? 'end' : name === 'session-started' ? 'start' : undefined;
+  const sentData: unknown = Object.hasOwn(raw, 'data') ? raw.data : undefined;
+  const time = readEventTime(
+    timeField && typeof sentData === 'object' && sentData !== null && Object.hasOwn(sentData, timeField)
+      ? (sentData as Record<string, unknown>)[timeField]
+      : undefined,
+    clock(),
+  );
   return [
     {
       id: await deliveryDigest(body),
       type: mapped?.type ?? 'unknown',
       provider,
       streamId: roomId ?? '',
-      occurredAt: new Date(Number.isNaN(parsedAt) ? clock() : parsedAt),
+      occurredAt: time.occurredAt,
+      ...eventTimeWarnings(time, `data.${timeField}`),
       ...(mapped?.state === undefined ? {} : { state: mapped.state }),
       ...(mapped?.broadcasting === undefined ? {} : { broadcasting: mapped.broadcasting }),
       data: { vendorType: name, ...(data.sessionId ? { sessionId: data.sessionId } : {}), ...mapped?.data },

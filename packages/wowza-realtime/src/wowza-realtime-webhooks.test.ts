@@ -125,10 +125,16 @@ describe('wowza-realtime parseWebhook', () => {
   });
 
   it('refuses a malformed signed body, and bad configuration before anything is verified', async () => {
-    for (const payload of [{ type: 'feeds', event: 'started', data: {} }, [1, 2]]) {
+    for (const [payload, reason] of [
+      [[1, 2], 'malformed-body'],
+      [{ event: 'started', timestamp: 1, data: {} }, 'malformed-body'],
+      // Signed, but without the time the tolerance is checked against: named as such.
+      [{ type: 'feeds', event: 'started', data: {} }, 'missing-timestamp'],
+      [{ type: 'feeds', event: 'started', timestamp: '1764400000000', data: {} }, 'missing-timestamp'],
+    ] as const) {
       const { body, headers } = await signWebhook('wowza-realtime', payload, { secret });
       const error = await failure(() => parseWebhook({ body, headers }, { secret, clock, resolveStreamId }));
-      expect((error as WebhookVerificationError).reason).toBe('malformed-body');
+      expect((error as WebhookVerificationError).reason).toBe(reason);
     }
     const { body, headers } = await signWebhook('wowza-realtime', started, { secret });
     const notBase64 = await failure(() =>

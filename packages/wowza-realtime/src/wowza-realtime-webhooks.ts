@@ -3,6 +3,7 @@ import {
   decodeBase64,
   decodeHex,
   deliveryDigest,
+  eventTimeWarnings,
   hardenSchema,
   hmac,
   invalidWebhookOption,
@@ -11,6 +12,7 @@ import {
   type LiveStreamEventType,
   optionalField,
   parseWebhookJson,
+  readEventTime,
   readWebhookBody,
   systemClock,
   timingSafeEqual,
@@ -67,7 +69,8 @@ export interface WowzaRealtimeWebhookOptions extends WebhookOptionsBase {
 const envelopeSchema = v.looseObject({
   type: v.string(),
   event: v.string(),
-  timestamp: v.number(),
+  // Checked on its own: a body without it is named `missing-timestamp`, not malformed.
+  timestamp: v.optional(v.unknown()),
   data: v.optional(v.looseObject({}), {}),
 });
 
@@ -78,8 +81,9 @@ const feedDataSchema = v.looseObject({
   feedId: tolerant(v.string()),
   name: tolerant(v.string()),
   streamId: tolerant(v.string()),
-  started: tolerant(v.number()),
-  ended: tolerant(v.number()),
+  // Read by core's one rule for event times (readEventTime), whatever their type.
+  started: v.optional(v.unknown()),
+  ended: v.optional(v.unknown()),
 });
 
 const mediaDataSchema = v.looseObject({
@@ -106,7 +110,8 @@ const viewerDataSchema = v.looseObject({
  * - `id` is the SHA-256 of the body: the vendor sends no event id.
  *
  * Throws {@link WebhookVerificationError}: `body-not-raw`, `missing-signature`, `bad-signature` (no
- * secret matches), `malformed-body`, `stale-timestamp` (the signed `timestamp` beyond the tolerance, either
+ * secret matches), `malformed-body`, `missing-timestamp` (a signed body without a numeric `timestamp`),
+ * `stale-timestamp` (the signed `timestamp` beyond the tolerance, either
  * way). Throws `InvalidInputError` for a secret that is not base64 or a missing `resolveStreamId`, and
  * `AuthenticationError` when no secret is configured.
  *
@@ -158,7 +163,7 @@ export async function parseWebhook(
   if (isThumbnail(input, body)) {
     const streamName = nameOf(webhookHeader(input.headers, 'x-millicast-stream-id'));
     const streamId = await resolve(streamName);
-    const taken = Number(webhookHeader(input.headers, 'x-millicast-timestamp'));
+    const taken = readEventTime(webhookHeader(input.headers, 'x-millicast-timestamp'), clock());
     return [
       {
         id,
@@ -166,7 +171,8 @@ export async function parseWebhook(
         provider,
         streamId: streamId ?? '',
         // The thumbnail's own timestamp is a header, outside the signature: no tolerance is applied to it.
-        occurredAt: new Date(Number.isFinite(taken) && taken > 0 ? taken : clock()),
+        occurredAt: taken.occurredAt,
+        ...eventTimeWarnings(taken, 'x-millicast-timestamp'),
         data: {
           kind: 'thumbnail',
           contentType: webhookHeader(input.headers, 'content-type') ?? 'image/jpeg',
@@ -185,13 +191,21 @@ export async function parseWebhook(
     throw new WebhookVerificationError({
       provider,
       reason: 'malformed-body',
-      message: `${provider} webhook: the body lacks the type, event, timestamp (epoch ms) or data every Millicast webhook has`,
+      message: `${provider} webhook: the body lacks the type, event or data every Millicast webhook has`,
     });
   }
   const envelope = parsed.output;
+  const sentAt = envelope.timestamp;
+  if (typeof sentAt !== 'number' || !Number.isFinite(sentAt)) {
+    throw new WebhookVerificationError({
+      provider,
+      reason: 'missing-timestamp',
+      message: `${provider} webhook: the signed body has no timestamp (epoch ms, a number) to check the tolerance against`,
+    });
+  }
   checkWebhookTimestamp({
     provider,
-    timestampMs: envelope.timestamp,
+    timestampMs: sentAt,
     toleranceMs: toleranceSeconds * 1000,
     now: clock(),
     field: 'timestamp',
@@ -199,6 +213,11 @@ export async function parseWebhook(
 
   const mapped = mapEnvelope(envelope.type, envelope.event, envelope.data);
   const streamId = await resolve(mapped.streamName);
+  // The feed's own time when it sends one; else the signed, tolerance-checked time of sending.
+  const time =
+    mapped.occurredAt === undefined
+      ? { occurredAt: new Date(sentAt) }
+      : readEventTime(mapped.occurredAt, clock());
   // A stream event whose stream cannot be named is reported, but as `unknown`.
   const known = mapped.type !== 'unknown' && streamId !== undefined;
   return [
@@ -207,7 +226,8 @@ export async function parseWebhook(
       type: known ? mapped.type : 'unknown',
       provider,
       streamId: streamId ?? '',
-      occurredAt: new Date(mapped.occurredAt ?? envelope.timestamp),
+      occurredAt: time.occurredAt,
+      ...eventTimeWarnings(time, `data.${mapped.timeField ?? 'timestamp'}`),
       ...(known && mapped.broadcasting !== undefined ? { broadcasting: mapped.broadcasting } : {}),
       data: { vendorType: envelope.type, vendorEvent: envelope.event, ...mapped.data },
       raw,
@@ -219,7 +239,9 @@ interface Mapped {
   type: LiveStreamEventType;
   streamName?: string | undefined;
   broadcasting?: boolean;
-  occurredAt?: number | undefined;
+  /** The vendor's time of the event as sent, and the field it came from. */
+  occurredAt?: unknown;
+  timeField?: 'started' | 'ended';
   data: Record<string, unknown>;
 }
 
@@ -232,9 +254,21 @@ function mapEnvelope(type: string, event: string, data: Record<string, unknown>)
       data: { ...optional('streamName', streamName), ...optional('feedId', feed.feedId) },
     };
     if (event === 'started')
-      return { ...common, type: 'live_stream.connected', broadcasting: true, occurredAt: feed.started };
+      return {
+        ...common,
+        type: 'live_stream.connected',
+        broadcasting: true,
+        occurredAt: feed.started,
+        timeField: 'started',
+      };
     if (event === 'ended')
-      return { ...common, type: 'live_stream.disconnected', broadcasting: false, occurredAt: feed.ended };
+      return {
+        ...common,
+        type: 'live_stream.disconnected',
+        broadcasting: false,
+        occurredAt: feed.ended,
+        timeField: 'ended',
+      };
     return { ...common, type: 'unknown' };
   }
   // The overview calls this type "recording"; the Media Hooks page and its examples say "media".

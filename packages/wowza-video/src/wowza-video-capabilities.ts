@@ -23,6 +23,8 @@ export const wowzaVideoCapabilities: ProviderCapabilities = {
   regions: true,
   lowLatency: true,
   broadcastingStatus: false,
+  // Its webhooks tell transcoder starts and stops, never whether the encoder's video arrives.
+  broadcastingEvents: false,
   names: true,
   ingestProtocols: ['rtmp', 'rtsp', 'srt', 'webrtc'],
   playbackProtocols: ['hls', 'embed', 'rtmp', 'rtsp', 'wowz', 'webrtc'],

@@ -79,6 +79,7 @@ describe('wowzaVideo()', () => {
       lifecycle: 'explicit',
       restream: false,
       broadcastingStatus: false,
+      broadcastingEvents: false,
     });
     for (const method of [
       'create',

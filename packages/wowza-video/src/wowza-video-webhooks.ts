@@ -2,11 +2,13 @@ import {
   checkUnsignedWebhook,
   confirmWebhookEvents,
   deliveryDigest,
+  eventTimeWarnings,
   hardenSchema,
   type LiveStreamEvent,
   type LiveStreamState,
   optionalField,
   parseWebhookJson,
+  readEventTime,
   readWebhookBody,
   systemClock,
   type UnsignedWebhookOptions,
@@ -86,13 +88,14 @@ export async function parseWebhook(
   if (legacy.success) {
     const envelope = legacy.output;
     const state = envelope.object_type === 'transcoder' ? transcoderStates[envelope.event] : undefined;
-    const seconds = envelope.event_time;
+    const time = readEventTime(ownField(raw, 'event_time'), clock());
     event = {
       id: envelope.event_id ?? (await deliveryDigest(body)),
       type: state && envelope.object_id ? 'live_stream.state_changed' : 'unknown',
       provider,
       streamId: state && envelope.object_id ? envelope.object_id : '',
-      occurredAt: new Date(seconds === undefined ? clock() : Math.round(seconds * 1000)),
+      occurredAt: time.occurredAt,
+      ...eventTimeWarnings(time, 'event_time'),
       ...(state && envelope.object_id ? { state } : {}),
       data: {
         vendorEvent: envelope.event,
@@ -102,14 +105,15 @@ export async function parseWebhook(
     };
   } else if (current.success) {
     const envelope = current.output;
-    const time = envelope.event_time === undefined ? Number.NaN : Date.parse(envelope.event_time);
+    const time = readEventTime(ownField(raw, 'event_time'), clock());
     const liveStream = envelope.event_type.startsWith('live_stream.') && envelope.object_id !== undefined;
     event = {
       id: envelope.event_id ?? (await deliveryDigest(body)),
       type: 'unknown',
       provider,
       streamId: liveStream ? String(envelope.object_id) : '',
-      occurredAt: new Date(Number.isNaN(time) ? clock() : time),
+      occurredAt: time.occurredAt,
+      ...eventTimeWarnings(time, 'event_time'),
       data: { vendorEvent: envelope.event_type },
       raw,
     };
@@ -121,4 +125,11 @@ export async function parseWebhook(
     });
   }
   return options.confirm ? confirmWebhookEvents(provider, [event], options.confirm) : [event];
+}
+
+// A field of the parsed body as sent, before any schema's fallback hid what it was.
+function ownField(body: unknown, key: string): unknown {
+  return typeof body === 'object' && body !== null && Object.hasOwn(body, key)
+    ? (body as Record<string, unknown>)[key]
+    : undefined;
 }

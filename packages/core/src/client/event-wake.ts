@@ -1,5 +1,5 @@
 import { isEventHub, type LiveStreamEventHub } from '../events/event-hub.js';
-import type { LiveStreamEvent } from '../events/live-stream-event.js';
+import { isLiveStreamEvent, type LiveStreamEvent } from '../events/live-stream-event.js';
 import type { ProviderId } from '../live-stream.js';
 import type { Sleep } from '../runtime.js';
 
@@ -28,7 +28,10 @@ export interface EventWake {
    * so the wait polls at once instead of after its interval.
    */
   sleep: Sleep;
-  /** The newest event about the stream that told whether video is arriving, by `occurredAt`. */
+  /**
+   * The newest event about the stream that told whether video is arriving, by `occurredAt`; from a hub,
+   * what it heard before the wait began counts too.
+   */
   broadcasting(): LiveStreamEvent | undefined;
   /** Stops listening: a hub subscription is closed, an iterable's iterator is returned. */
   close(): void;
@@ -45,43 +48,56 @@ export function eventWake(
 ): EventWake {
   // A source that fails to start (an iterable whose iterator throws) is one that fails at once: it never
   // wakes the wait, and polling goes on.
-  let iterator: AsyncIterator<LiveStreamEvent>;
+  let iterator: AsyncIterator<LiveStreamEvent> | undefined;
+  let newestBroadcasting: LiveStreamEvent | undefined;
+  const heard = (event: LiveStreamEvent) => {
+    if (
+      event.broadcasting !== undefined &&
+      (!newestBroadcasting || event.occurredAt.getTime() >= newestBroadcasting.occurredAt.getTime())
+    ) {
+      newestBroadcasting = event;
+    }
+  };
   try {
-    const iterable: AsyncIterable<LiveStreamEvent> = isEventHub(source)
-      ? source.subscribe({ provider: stream.provider, streamId: stream.id })
-      : source;
-    iterator = iterable[Symbol.asyncIterator]();
+    if (isEventHub(source)) {
+      // Subscribed first, then read what the hub already heard: nothing published between the two is
+      // missed, and what both hold is the same event.
+      iterator = source.subscribe({ provider: stream.provider, streamId: stream.id })[Symbol.asyncIterator]();
+      const known = { provider: stream.provider, streamId: stream.id };
+      // A hub written elsewhere may offer only the older newestBroadcasting, or neither.
+      const before =
+        typeof source.latest === 'function'
+          ? source.latest(known)
+          : [source.newestBroadcasting?.(known)].filter((each) => each !== undefined);
+      for (const event of before) if (isLiveStreamEvent(event)) heard(event);
+    } else {
+      iterator = source[Symbol.asyncIterator]();
+    }
   } catch {
-    iterator = { next: () => Promise.reject(new Error('the event source failed to start')) };
+    iterator = undefined;
   }
   let pending = false;
   let closed = false;
   let wake: (() => void) | undefined;
-  // What the hub already knew: an encoder that connected before the wait began is not waited for again.
-  let newestBroadcasting: LiveStreamEvent | undefined = isEventHub(source)
-    ? source.newestBroadcasting?.({ provider: stream.provider, streamId: stream.id })
-    : undefined;
 
   const pump = async () => {
-    while (!closed) {
-      let result: IteratorResult<LiveStreamEvent>;
-      try {
-        result = await iterator.next();
-      } catch {
-        // A failing source stops waking the wait; polling goes on.
-        return;
+    // Whatever the source does (yields null, answers next() with a non-object, throws), it stops waking the
+    // wait at worst; it never throws out of here, where nothing would catch it.
+    try {
+      while (!closed && iterator) {
+        const result: unknown = await iterator.next();
+        if (typeof result !== 'object' || result === null) return;
+        const { done, value } = result as IteratorResult<unknown>;
+        if (done || closed) return;
+        // An event source is the caller's code: what it yields that is no event is skipped.
+        if (!isLiveStreamEvent(value)) continue;
+        if (value.provider !== stream.provider || value.streamId !== stream.id) continue;
+        heard(value);
+        pending = true;
+        wake?.();
       }
-      if (result.done || closed) return;
-      const event = result.value;
-      if (event.provider !== stream.provider || event.streamId !== stream.id) continue;
-      if (
-        event.broadcasting !== undefined &&
-        (!newestBroadcasting || event.occurredAt.getTime() >= newestBroadcasting.occurredAt.getTime())
-      ) {
-        newestBroadcasting = event;
-      }
-      pending = true;
-      wake?.();
+    } catch {
+      // A failing source stops waking the wait; polling goes on.
     }
   };
   void pump();
@@ -121,7 +137,12 @@ export function eventWake(
       if (closed) return;
       closed = true;
       wake = undefined;
-      void iterator.return?.();
+      try {
+        // A source's own return may throw or reject: closing is best effort.
+        void Promise.resolve(iterator?.return?.()).catch(() => undefined);
+      } catch {
+        // Nothing to close.
+      }
     },
   };
 }

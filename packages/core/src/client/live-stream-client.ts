@@ -428,7 +428,12 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     operation: string,
     rules: Record<string, OptionRule>,
   ): T {
-    return readOptions<T>(given, rules, { provider: this.provider.id, operation, path: 'options' });
+    return readOptions<T>(given, rules, {
+      provider: this.provider.id,
+      operation,
+      path: 'options',
+      keys: 'bare',
+    });
   }
 
   // A status poll returns less than a stream; the full stream costs one more call only then.

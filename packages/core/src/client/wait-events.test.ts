@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ProviderCapabilities } from '../capabilities.js';
-import { AbortError, ConflictError, TimeoutError, UnsupportedOperationError } from '../errors/errors.js';
+import {
+  AbortError,
+  ConflictError,
+  InvalidInputError,
+  TimeoutError,
+  UnsupportedOperationError,
+} from '../errors/errors.js';
 import { createEventHub } from '../events/event-hub.js';
 import type { LiveStreamEvent } from '../events/live-stream-event.js';
 import type { LiveStream, LiveStreamState } from '../live-stream.js';
@@ -29,7 +35,14 @@ const capabilities = (broadcastingStatus: boolean): ProviderCapabilities => ({
   maxNameLength: 200,
 });
 
-function stubProvider(options: { broadcastingStatus?: boolean } = {}) {
+function stubProvider(
+  options: {
+    broadcastingStatus?: boolean;
+    broadcastingEvents?: boolean;
+    /** A vendor call of its own that tells whether video arrives (Wowza Video's ingest analytics). */
+    broadcastingCall?: boolean;
+  } = {},
+) {
   const vendor = { state: 'starting' as LiveStreamState, broadcasting: undefined as boolean | undefined };
   const polls: string[] = [];
   const stream = (id: string): LiveStream => ({
@@ -45,7 +58,10 @@ function stubProvider(options: { broadcastingStatus?: boolean } = {}) {
   const provider: LiveStreamProvider = {
     specificationVersion: 'v1',
     id: 'stub',
-    capabilities: capabilities(options.broadcastingStatus ?? false),
+    capabilities: {
+      ...capabilities(options.broadcastingStatus ?? false),
+      ...(options.broadcastingEvents === undefined ? {} : { broadcastingEvents: options.broadcastingEvents }),
+    },
     create: () => Promise.reject(new Error('unused')),
     get: async (id) => {
       polls.push(`get ${id}`);
@@ -68,6 +84,14 @@ function stubProvider(options: { broadcastingStatus?: boolean } = {}) {
         raw: {},
       };
     },
+    ...(options.broadcastingCall
+      ? {
+          getBroadcasting: async (id: string) => {
+            polls.push(`broadcasting ${id}`);
+            return vendor.broadcasting;
+          },
+        }
+      : {}),
   };
   return { provider, vendor, polls };
 }
@@ -362,5 +386,215 @@ describe('waitForBroadcast', () => {
     vendor.broadcasting = false;
     await vi.advanceTimersByTimeAsync(1_000);
     expect((await waiting).broadcasting).toBe(false);
+  });
+});
+
+describe('the event source of a wait', () => {
+  it('is refused before any request when it is neither a hub nor an async iterable', async () => {
+    const { provider, polls } = stubProvider({ broadcastingStatus: true });
+    const client = createLiveStreamClient(provider);
+    const garbage = [null, 5, 'events', {}, [], { [Symbol.iterator]: () => [][Symbol.iterator]() }, () => {}];
+    for (const events of garbage) {
+      for (const wait of [
+        () => client.waitForState('s1', 'ready', { events: events as never }),
+        () => client.waitForBroadcast('s1', { events: events as never }),
+      ]) {
+        const error = await wait().catch((caught: unknown) => caught);
+        expect(InvalidInputError.isInstance(error)).toBe(true);
+        expect((error as InvalidInputError).issues.map((issue) => issue.path)).toEqual(['events']);
+      }
+    }
+    expect(polls).toEqual([]);
+  });
+
+  it('skips whatever it yields that is not an event, and ends on the event that follows', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.oneof(
+            fc.constantFrom(null, undefined, 0, '', 'event', [], {}),
+            fc.record({ id: fc.string(), provider: fc.constant('stub'), streamId: fc.constant('s1') }),
+            fc.jsonValue(),
+          ),
+          { maxLength: 8 },
+        ),
+        async (junk) => {
+          const { provider, vendor } = stubProvider();
+          const client = createLiveStreamClient(provider);
+          async function* source() {
+            yield* junk as LiveStreamEvent[];
+            vendor.state = 'ready';
+            yield event({ id: 'real', state: 'ready' });
+            await new Promise(() => {});
+          }
+          const waiting = client.waitForState('s1', 'ready', { events: source(), intervalMs: 30_000 });
+          await settle();
+          expect((await waiting).state).toBe('ready');
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('a source whose iterator throws at once, or later, stops waking the wait; polling goes on', async () => {
+    const throwing = [
+      {
+        [Symbol.asyncIterator]: () => {
+          throw new TypeError('no iterator');
+        },
+      },
+      {
+        [Symbol.asyncIterator]: () => ({
+          next: () => {
+            throw new TypeError('next throws synchronously');
+          },
+        }),
+      },
+      { [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Error('lost')) }) },
+      { [Symbol.asyncIterator]: () => ({ next: async () => null }) },
+      { [Symbol.asyncIterator]: () => ({ next: 'not a function' }) },
+    ];
+    for (const source of throwing) {
+      const { provider, vendor, polls } = stubProvider();
+      const client = createLiveStreamClient(provider);
+      const waiting = client.waitForState('s1', 'ready', {
+        events: source as unknown as AsyncIterable<LiveStreamEvent>,
+        intervalMs: 10_000,
+        maxIntervalMs: 10_000,
+      });
+      await settle();
+      vendor.state = 'ready';
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect((await waiting).state).toBe('ready');
+      expect(polls.filter((poll) => poll.startsWith('status'))).toHaveLength(2);
+    }
+  });
+});
+
+describe('waitForBroadcast and what happened before it began', () => {
+  const at = (seconds: number) => new Date(Date.parse('2026-11-29T12:00:00Z') + seconds * 1000);
+
+  it('sees a connected event the hub heard before the call, and ends at its first poll', async () => {
+    const { provider, polls } = stubProvider({ broadcastingStatus: false });
+    const hub = createEventHub();
+    hub.publish(event({ id: 'on', type: 'live_stream.connected', broadcasting: true, occurredAt: at(-5) }));
+    const client = createLiveStreamClient(provider);
+    const stream = await client.waitForBroadcast('s1', { events: hub, intervalMs: 30_000 });
+    expect(stream.broadcasting).toBe(true);
+    expect(polls).toEqual(['status s1', 'get s1']);
+  });
+
+  it('goes by the newest of what arrived before and after, by occurredAt', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ seconds: fc.integer({ min: -100, max: 100 }), on: fc.boolean() }), {
+          minLength: 1,
+          maxLength: 10,
+        }),
+        fc.nat(),
+        async (heard, split) => {
+          const { provider } = stubProvider({ broadcastingStatus: false });
+          const hub = createEventHub();
+          const events = heard.map(({ seconds, on }, index) =>
+            event({
+              id: `e${index}`,
+              type: on ? 'live_stream.connected' : 'live_stream.disconnected',
+              broadcasting: on,
+              occurredAt: at(seconds),
+            }),
+          );
+          const cut = split % (events.length + 1);
+          hub.publish(events.slice(0, cut));
+          const client = createLiveStreamClient(provider);
+          let result: boolean | undefined;
+          const waiting = client
+            .waitForBroadcast('s1', { events: hub, intervalMs: 30_000, timeoutMs: 60_000 })
+            .then(
+              (stream) => {
+                result = stream.broadcasting;
+              },
+              () => {
+                result = false;
+              },
+            );
+          await settle();
+          for (const each of events.slice(cut)) {
+            hub.publish(each);
+            await settle();
+          }
+          // At each moment the newest event heard so far decides (of equal times, the one heard last):
+          // the wait ends as soon as that one says video arrives.
+          const newestOf = (heardSoFar: LiveStreamEvent[]) =>
+            heardSoFar.reduce((best, each) =>
+              each.occurredAt.getTime() >= best.occurredAt.getTime() ? each : best,
+            );
+          const moments = events.map((_, index) => index + 1).filter((count) => count >= Math.max(cut, 1));
+          const ends = moments.some((count) => newestOf(events.slice(0, count)).broadcasting);
+          if (ends) expect(result).toBe(true);
+          else {
+            expect(result).toBeUndefined();
+            await vi.advanceTimersByTimeAsync(60_000);
+          }
+          await waiting;
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('says what it waited for in words: did not start broadcasting', async () => {
+    const { provider } = stubProvider({ broadcastingStatus: true });
+    const client = createLiveStreamClient(provider);
+    const waiting = client.waitForBroadcast('s1', { timeoutMs: 2_000 }).catch((error) => error);
+    await vi.advanceTimersByTimeAsync(2_000);
+    const error = await waiting;
+    expect(TimeoutError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      'stub stream s1 did not start broadcasting within 2000 ms (last state: starting)',
+    );
+  });
+});
+
+describe('waitForBroadcast where the vendor tells by a call of its own, or not at all', () => {
+  it("reads the vendor's broadcasting call only while the stream is ready, and ends when it says so", async () => {
+    const { provider, vendor, polls } = stubProvider({ broadcastingCall: true, broadcastingEvents: false });
+    const client = createLiveStreamClient(provider);
+    const waiting = client.waitForBroadcast('s1', { intervalMs: 1_000, maxIntervalMs: 1_000 });
+    await settle();
+    expect(polls).toEqual(['status s1']);
+    vendor.state = 'ready';
+    vendor.broadcasting = false;
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(polls).toEqual(['status s1', 'status s1', 'broadcasting s1']);
+    vendor.broadcasting = true;
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect((await waiting).broadcasting).toBe(true);
+    expect(polls).toEqual([
+      'status s1',
+      'status s1',
+      'broadcasting s1',
+      'status s1',
+      'broadcasting s1',
+      'get s1',
+    ]);
+  });
+
+  it('a stream that is not ready takes no video: waiting for it to stop ends there', async () => {
+    const { provider, vendor, polls } = stubProvider({ broadcastingCall: true });
+    vendor.state = 'stopped';
+    const client = createLiveStreamClient(provider);
+    expect((await client.waitForBroadcast('s1', { broadcasting: false })).broadcasting).toBe(false);
+    expect(polls).toEqual(['status s1', 'get s1']);
+  });
+
+  it('refuses before any request where the vendor tells in no way, events or not', async () => {
+    const { provider, polls } = stubProvider({ broadcastingEvents: false });
+    const client = createLiveStreamClient(provider);
+    for (const events of [undefined, createEventHub()]) {
+      const error = await client.waitForBroadcast('s1', { events }).catch((caught) => caught);
+      expect(UnsupportedOperationError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toContain('neither in its API nor in its webhooks');
+    }
+    expect(polls).toEqual([]);
   });
 });

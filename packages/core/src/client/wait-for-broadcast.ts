@@ -11,12 +11,15 @@ export interface WaitForBroadcastOptions extends WaitForStateOptions {
 }
 
 /**
- * Polls until the stream's video is arriving (or has stopped). The API's `broadcasting` decides where the
- * vendor reports it; where it does not, the newest event about the stream that tells
- * (`live_stream.connected` / `disconnected`, by `occurredAt`) decides, and polling checks that the stream
- * still exists and can broadcast. Without events on such a vendor there is nothing to wait on:
- * {@link UnsupportedOperationError} before any request. A stream that cannot broadcast (`disabled`, or
- * `stopped` for good) fails fast with `ConflictError`.
+ * Polls until the stream's video is arriving (or has stopped). What decides, in order: the API's
+ * `broadcasting` where the stream read reports it (`capabilities.broadcastingStatus`); the vendor's own
+ * call for it where there is one (`provider.getBroadcasting`, asked only while the stream is `ready`: a
+ * stream that is not ready takes no video); the newest event about the stream that tells
+ * (`live_stream.connected` / `disconnected`, by `occurredAt`, those a hub heard before the wait included),
+ * and polling checks that the stream still exists and can broadcast. Where none of these can tell, there is
+ * nothing to wait on: {@link UnsupportedOperationError} before any request, naming why (no events given,
+ * or a vendor whose webhooks never tell, `capabilities.broadcastingEvents` false). A stream that cannot
+ * broadcast (`disabled`, or `stopped` for good) fails fast with `ConflictError`.
  */
 export async function waitForBroadcastStatus(
   provider: LiveStreamProvider,
@@ -31,22 +34,36 @@ export async function waitForBroadcastStatus(
     newestBroadcasting?: (() => LiveStreamEvent | undefined) | undefined;
   },
 ): Promise<LiveStreamStatus> {
-  if (!provider.capabilities.broadcastingStatus && !runtime.newestBroadcasting) {
+  const { broadcastingStatus, broadcastingEvents } = provider.capabilities;
+  const vendorCall = provider.getBroadcasting;
+  const newestEvent = broadcastingEvents === false ? undefined : runtime.newestBroadcasting;
+  if (!broadcastingStatus && !vendorCall && !newestEvent) {
     throw new UnsupportedOperationError({
       provider: provider.id,
       operation: 'waitForBroadcast',
       message:
-        `${provider.id} does not report whether video is arriving (capabilities.broadcastingStatus is false): ` +
-        'pass events (a webhook event hub) to waitForBroadcast',
+        broadcastingEvents === false
+          ? `${provider.id} tells whether video is arriving neither in its API nor in its webhooks ` +
+            '(capabilities.broadcastingStatus and broadcastingEvents are false): waitForBroadcast cannot see video; ' +
+            'wait for the state with waitForState, or watch the playback'
+          : `${provider.id} does not report whether video is arriving (capabilities.broadcastingStatus is false): ` +
+            'pass events (a webhook event hub) to waitForBroadcast',
+      delivery: 'not-sent',
     });
   }
   return pollStatus(provider, id, checked, signal, runtime, {
     operation: 'waitForBroadcast',
     goal: target ? 'start broadcasting' : 'stop broadcasting',
-    reached(status) {
+    async reached(status, options) {
       if (status.broadcasting === target) return status;
       if (status.broadcasting !== undefined) return undefined;
-      const event = runtime.newestBroadcasting?.();
+      if (vendorCall) {
+        if (status.state !== 'ready') return target ? undefined : { ...status, broadcasting: false };
+        const arriving = await vendorCall.call(provider, id, options);
+        if (arriving === target) return { ...status, broadcasting: target };
+        if (arriving !== undefined) return undefined;
+      }
+      const event = newestEvent?.();
       return event?.broadcasting === target ? { ...status, broadcasting: target } : undefined;
     },
     // Video cannot arrive at a stream the vendor will not run.

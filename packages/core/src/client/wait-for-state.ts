@@ -152,7 +152,11 @@ export interface PollGoal {
   operation: string;
   /** Completes "did not …" and "will not …" in messages: `become ready`, `start broadcasting`. */
   goal: string;
-  reached(status: LiveStreamStatus): LiveStreamStatus | undefined;
+  /** `options` are the poll's own (its deadline), for a goal that asks the vendor more. */
+  reached(
+    status: LiveStreamStatus,
+    options: CallOptions,
+  ): LiveStreamStatus | undefined | Promise<LiveStreamStatus | undefined>;
   stuck(status: LiveStreamStatus): boolean;
 }
 
@@ -190,17 +194,18 @@ export async function pollStatus(
       runtime: { ...runtime.callOptions.runtime, deadline },
     };
     let status: LiveStreamStatus;
+    let reached: LiveStreamStatus | undefined;
     try {
       status = provider.getStatus
         ? await provider.getStatus(id, pollOptions)
         : await provider.get(id, pollOptions);
+      lastState = status.state;
+      reached = await goal.reached(status, pollOptions);
     } catch (error) {
       // A poll cut short by the deadline is the wait's timeout, not the poll's.
       if (TimeoutError.isInstance(error) && runtime.clock() >= deadline) throw timedOut(error);
       throw error;
     }
-    lastState = status.state;
-    const reached = goal.reached(status);
     if (reached) return reached;
     if (goal.stuck(status)) {
       throw new ConflictError({

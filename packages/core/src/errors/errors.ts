@@ -215,16 +215,20 @@ export class AbortError extends UniliveError {
  * Why a webhook delivery was refused:
  * - `missing-signature`: the vendor's signature header (or the secret path segment) is absent;
  * - `bad-signature`: it does not match the body under any configured secret or key;
+ * - `missing-timestamp`: a vendor that signs a time (Wowza Real-Time's `timestamp`) sent none, or no number,
+ *   so the replay tolerance cannot be checked;
  * - `stale-timestamp`: the signed timestamp is further from now than the tolerance, either way (a replay,
  *   or a clock that is off);
  * - `body-not-raw`: the body given was a parsed object, not the bytes received;
  * - `malformed-body`: the signed body is not what the vendor sends (not JSON, no event name);
  * - `unconfirmed`: in `confirm` mode, the vendor's API contradicts the event (its stream does not exist, or
- *   still exists after a delete).
+ *   still exists after a delete), or cannot be asked (the event names no stream, or an id the API would
+ *   refuse), or answers with something that is not the stream.
  */
 export type WebhookVerificationFailure =
   | 'missing-signature'
   | 'bad-signature'
+  | 'missing-timestamp'
   | 'stale-timestamp'
   | 'body-not-raw'
   | 'malformed-body'

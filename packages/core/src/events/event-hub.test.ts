@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../errors/errors.js';
 import { createEventHub, isEventHub } from './event-hub.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
 
@@ -126,5 +127,227 @@ describe('the newest broadcasting event per stream', () => {
       raw: {},
     });
     expect(hub.newestBroadcasting?.({ provider: 'stub', streamId: 'd' })).toBeUndefined();
+  });
+});
+
+const next = (subscription: AsyncIterable<LiveStreamEvent>) =>
+  subscription[Symbol.asyncIterator]().next() as Promise<IteratorResult<LiveStreamEvent>>;
+
+describe('createEventHub copies', () => {
+  it('gives each subscriber its own deep copy: what one changes reaches no other, nor the publisher', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue(), fc.jsonValue(), async (raw, extra) => {
+        const hub = createEventHub();
+        const [a, b] = [hub.subscribe(), hub.subscribe()];
+        const published: LiveStreamEvent = {
+          ...event('copy'),
+          occurredAt: new Date(1_000),
+          data: { extra, nested: { n: 1 } },
+          raw: { body: raw, bytes: new Uint8Array([1, 2, 3]) },
+        };
+        const before = structuredClone(published);
+        hub.publish(published);
+        const first = (await next(a)).value as LiveStreamEvent;
+        const second = (await next(b)).value as LiveStreamEvent;
+        expect(first).not.toBe(second);
+        expect(first).toEqual(before);
+        // Everything one subscriber can reach, it may change.
+        first.streamId = 'other';
+        first.broadcasting = false;
+        first.occurredAt.setUTCFullYear(1970);
+        (first.data as { nested: { n: number } }).nested.n = 999;
+        (first.raw as { bytes: Uint8Array }).bytes[0] = 0;
+        (first.raw as { body: unknown }).body = 'changed';
+        expect(second).toEqual(before);
+        expect(published).toEqual(before);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('copies a payload nested far deeper than the stack allows recursion, and keeps cycles', async () => {
+    let deep: Record<string, unknown> = {};
+    for (let level = 0; level < 50_000; level += 1) deep = { d: deep };
+    const cycle: Record<string, unknown> = { name: 'loop' };
+    cycle.self = cycle;
+    const hub = createEventHub();
+    const subscription = hub.subscribe();
+    expect(hub.publish({ ...event('deep'), raw: { deep, cycle } })).toBe(1);
+    const copy = (await next(subscription)).value?.raw as { deep: unknown; cycle: { self: unknown } };
+    // Compared by identity only: a deep comparison would itself overflow the stack.
+    expect(copy.deep === deep).toBe(false);
+    expect(copy.cycle.self === copy.cycle).toBe(true);
+  });
+});
+
+describe('createEventHub refuses what is not an event', () => {
+  const garbage = fc.oneof(
+    fc.constantFrom(null, undefined, 5, 'event', true),
+    fc.record({ id: fc.string(), type: fc.string() }),
+    // An empty array is a batch of no events, which is fine.
+    fc.jsonValue().filter((value) => !(Array.isArray(value) && value.length === 0)),
+  );
+
+  it('throws InvalidInputError for a value that is no event nor iterable of events, publishing nothing', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ minLength: 1 }), { maxLength: 5 }),
+        garbage,
+        fc.nat(),
+        (ids, bad, at) => {
+          const hub = createEventHub();
+          const seen: string[] = [];
+          const subscription = hub.subscribe();
+          void (async () => {
+            for await (const each of subscription) seen.push(each.id);
+          })();
+          const batch: unknown[] = ids.map((id) => event(id));
+          batch.splice(at % (batch.length + 1), 0, bad);
+          for (const value of [bad, batch]) {
+            let error: unknown;
+            try {
+              hub.publish(value as LiveStreamEvent);
+            } catch (caught) {
+              error = caught;
+            }
+            expect(InvalidInputError.isInstance(error)).toBe(true);
+          }
+          // The good events of the refused batch were not published, so they are new now.
+          expect(hub.publish(ids.map((id) => event(id)))).toBe(new Set(ids).size);
+          subscription.close();
+        },
+      ),
+    );
+  });
+
+  it('refuses options that are not whole numbers in range, naming each', () => {
+    const bad = fc.oneof(
+      fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, -1, 1.5, '10', null, 2e7),
+      fc.double().filter((value) => !Number.isInteger(value)),
+    );
+    fc.assert(
+      fc.property(bad, fc.constantFrom('dedupeWindow', 'bufferSize', 'retainStreams'), (value, name) => {
+        let error: unknown;
+        try {
+          createEventHub({ [name]: value } as never);
+        } catch (caught) {
+          error = caught;
+        }
+        expect(InvalidInputError.isInstance(error)).toBe(true);
+        expect((error as InvalidInputError).issues.map((issue) => issue.path)).toEqual([name]);
+      }),
+    );
+    expect(() => createEventHub({ bufferSize: 0 })).toThrow(InvalidInputError);
+    expect(() => createEventHub({ dedupeWindow: 0, retainStreams: 0, bufferSize: 1 })).not.toThrow();
+  });
+});
+
+describe('createEventHub subscriptions', () => {
+  it('a subscription made after close has ended already; publishing after close does nothing', async () => {
+    const hub = createEventHub();
+    hub.close();
+    expect(await next(hub.subscribe())).toEqual({ done: true, value: undefined });
+    expect(hub.publish(event('late'))).toBe(0);
+  });
+
+  it('serves several iterators of one subscription in turn: none hangs, no event is lost', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 0, max: 6 }),
+        async (readers, extra) => {
+          const hub = createEventHub();
+          const subscription = hub.subscribe();
+          const pending = Array.from({ length: readers }, () => next(subscription));
+          const ids = Array.from({ length: readers + extra }, (_, index) => `e${index}`);
+          hub.publish(ids.map((id) => event(id)));
+          const first = await Promise.all(pending);
+          expect(first.map((result) => result.value?.id)).toEqual(ids.slice(0, readers));
+          const rest = await Promise.all(ids.slice(readers).map(() => next(subscription)));
+          expect(rest.map((result) => result.value?.id)).toEqual(ids.slice(readers));
+          const ending = next(subscription);
+          subscription.close();
+          expect((await ending).done).toBe(true);
+        },
+      ),
+    );
+  });
+});
+
+describe('createEventHub latest', () => {
+  const at = (seconds: number) => new Date(1_764_400_000_000 + seconds * 1000);
+
+  it('keeps the newest broadcasting and state events of each stream, by occurredAt', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            stream: fc.constantFrom('s1', 's2'),
+            seconds: fc.integer({ min: 0, max: 20 }),
+            kind: fc.constantFrom('connected', 'disconnected', 'state', 'other'),
+          }),
+          { maxLength: 30 },
+        ),
+        (heard) => {
+          const hub = createEventHub();
+          const events = heard.map(({ stream, seconds, kind }, index): LiveStreamEvent => {
+            const base = { ...event(`e${index}`, stream), occurredAt: at(seconds) };
+            const { broadcasting: _none, ...quiet } = base;
+            if (kind === 'connected') return base;
+            if (kind === 'disconnected')
+              return { ...base, type: 'live_stream.disconnected', broadcasting: false };
+            if (kind === 'state') return { ...quiet, type: 'live_stream.state_changed', state: 'ready' };
+            return { ...quiet, type: 'live_stream.updated' };
+          });
+          for (const each of events) hub.publish(each);
+          for (const stream of ['s1', 's2']) {
+            const newest = (pick: (each: LiveStreamEvent) => boolean) =>
+              events
+                .filter((each) => each.streamId === stream && pick(each))
+                .reduce<LiveStreamEvent | undefined>(
+                  (best, each) =>
+                    !best || each.occurredAt.getTime() >= best.occurredAt.getTime() ? each : best,
+                  undefined,
+                );
+            const expected = [
+              newest((each) => each.broadcasting !== undefined),
+              newest((each) => each.state !== undefined),
+            ]
+              .filter((each): each is LiveStreamEvent => each !== undefined)
+              .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime())
+              .map((each) => each.id);
+            expect(hub.latest({ provider: 'liveapi', streamId: stream }).map((each) => each.id)).toEqual(
+              expected,
+            );
+          }
+        },
+      ),
+    );
+  });
+
+  it('remembers at most retainStreams streams, the least recently heard of forgotten first', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 12 }), (retain, streams) => {
+        const hub = createEventHub({ retainStreams: retain });
+        for (let index = 0; index < streams; index += 1) hub.publish(event(`e${index}`, `s${index}`));
+        const kept = Array.from({ length: streams }, (_, index) => `s${index}`).filter(
+          (stream) => hub.latest({ provider: 'liveapi', streamId: stream }).length > 0,
+        );
+        expect(kept).toEqual(
+          Array.from({ length: streams }, (_, index) => `s${index}`).slice(Math.max(0, streams - retain)),
+        );
+      }),
+    );
+  });
+
+  it('forgets a stream an event says was deleted, and hands out copies', () => {
+    const hub = createEventHub();
+    hub.publish(event('on'));
+    const [copy] = hub.latest({ provider: 'liveapi', streamId: 's1' });
+    (copy as LiveStreamEvent).broadcasting = false;
+    expect(hub.latest({ provider: 'liveapi', streamId: 's1' })[0]?.broadcasting).toBe(true);
+    const { broadcasting: _none, ...gone } = event('gone');
+    hub.publish({ ...gone, type: 'live_stream.deleted' });
+    expect(hub.latest({ provider: 'liveapi', streamId: 's1' })).toEqual([]);
   });
 });

@@ -1,5 +1,7 @@
+import { type InputIssue, InvalidInputError } from '../errors/errors.js';
 import type { ProviderId } from '../live-stream.js';
-import type { LiveStreamEvent, LiveStreamEventType } from './live-stream-event.js';
+import { copyEvent } from './copy-event.js';
+import { isLiveStreamEvent, type LiveStreamEvent, type LiveStreamEventType } from './live-stream-event.js';
 
 /** Which events a subscription receives; every given field must match. */
 export interface LiveStreamEventFilter {
@@ -16,40 +18,56 @@ export interface LiveStreamEventSubscription extends AsyncIterable<LiveStreamEve
 
 /**
  * An in-process fan-out of events: a webhook handler publishes what it verified, and every subscriber
- * (`waitForState`, `waitForBroadcast`, the application) receives its own copy.
+ * (`waitForState`, `waitForBroadcast`, the application) receives its own deep copy, so what one changes
+ * no other sees. It also keeps, per stream, the newest event that told whether video arrives and the
+ * newest that told a state ({@link LiveStreamEventHub.latest}): a wait that begins after the vendor spoke
+ * still hears it.
  */
 export interface LiveStreamEventHub {
   /**
    * Hands events to every matching subscriber. A copy of an event already published (same `provider` and
-   * `id`, as a vendor retry or replay is) is dropped. Returns how many events were new.
+   * `id`, as a vendor retry or replay is) is dropped. Returns how many events were new; after `close`, 0.
+   * Throws `InvalidInputError` (publishing none of the batch) when `events` is neither an event nor an
+   * iterable of events (`null`, a string, an object without `occurredAt`…).
    */
   publish(events: LiveStreamEvent | Iterable<LiveStreamEvent>): number;
-  /** A new subscription, receiving events published from now on. */
+  /** A new subscription, receiving events published from now on; after `close`, one already ended. */
   subscribe(filter?: LiveStreamEventFilter): LiveStreamEventSubscription;
   /**
-   * The newest event published about one stream that said whether video is arriving (`broadcasting` set),
-   * by `occurredAt`; undefined when none was. A wait that starts after the encoder connected reads it, so
-   * `waitForBroadcast` does not wait for an event that came before it. Remembered for as many streams as
-   * `dedupeWindow` ids (the oldest forgotten first), and forgotten when the stream is deleted. Optional, for
-   * hubs written elsewhere.
+   * Copies of the newest event published about one stream that told whether video arrives
+   * (`broadcasting` set) and the newest that told a state (`state` set), by `occurredAt` (of equal times,
+   * the one published last), oldest first; one entry when one event told both. Empty for a stream never
+   * heard of, forgotten (beyond `retainStreams`), or reported deleted.
    */
-  newestBroadcasting?(stream: { provider: string; streamId: string }): LiveStreamEvent | undefined;
-  /** Ends every subscription. */
+  latest(stream: { provider: ProviderId; streamId: string }): LiveStreamEvent[];
+  /**
+   * A copy of the newest event published about one stream that said whether video is arriving
+   * (`broadcasting` set), by `occurredAt`; undefined when none was (see {@link latest}). Optional, for hubs
+   * written elsewhere.
+   */
+  newestBroadcasting?(stream: { provider: ProviderId; streamId: string }): LiveStreamEvent | undefined;
+  /** Ends every subscription; later subscriptions end at once and later publishes do nothing. */
   close(): void;
 }
 
-/** Options of {@link createEventHub}. */
+/** Options of {@link createEventHub}; each a whole number, checked when the hub is made. */
 export interface EventHubOptions {
-  /** How many recent event ids are remembered to drop copies. Default 10 000. */
+  /** How many recent event ids are remembered to drop copies, 0 to 10 000 000. Default 10 000. */
   dedupeWindow?: number;
   /**
-   * Events a subscriber that does not keep up may have waiting; beyond it the oldest are dropped. Default
-   * 1 000.
+   * Events a subscriber that does not keep up may have waiting, 1 to 10 000 000; beyond it the oldest are
+   * dropped. Default 1 000.
    */
   bufferSize?: number;
+  /**
+   * Streams whose newest events {@link LiveStreamEventHub.latest} keeps, 0 to 10 000 000; the one heard of
+   * least recently is forgotten first. Default: `dedupeWindow` (at least 1), so 10 000.
+   */
+  retainStreams?: number;
 }
 
 const hubMarker = Symbol.for('unilive.event-hub');
+const maxOption = 10_000_000;
 
 /** True when `value` is a {@link LiveStreamEventHub} (from any copy of `@unilive/core`). */
 export function isEventHub(value: unknown): value is LiveStreamEventHub {
@@ -59,7 +77,8 @@ export function isEventHub(value: unknown): value is LiveStreamEventHub {
 }
 
 /**
- * Creates an in-process event hub.
+ * Creates an in-process event hub. Throws `InvalidInputError` naming each option that is not a whole
+ * number in its range.
  *
  * @example
  * ```ts
@@ -69,30 +88,32 @@ export function isEventHub(value: unknown): value is LiveStreamEventHub {
  * ```
  */
 export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHub {
-  const dedupeWindow = Math.max(0, options.dedupeWindow ?? 10_000);
-  const bufferSize = Math.max(1, options.bufferSize ?? 1_000);
-  // Insertion order is age order: the oldest id is forgotten first.
+  const issues: InputIssue[] = [];
+  const whole = (name: keyof EventHubOptions, fallback: number, minimum: number): number => {
+    const value: unknown = Object.hasOwn(options, name) ? options[name] : undefined;
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum || value > maxOption) {
+      issues.push({ path: name, message: `expected a whole number from ${minimum} to ${maxOption}` });
+      return fallback;
+    }
+    return value;
+  };
+  const dedupeWindow = whole('dedupeWindow', 10_000, 0);
+  const bufferSize = whole('bufferSize', 1_000, 1);
+  const retainStreams = whole('retainStreams', Math.max(1, dedupeWindow), 0);
+  if (issues.length > 0) {
+    throw new InvalidInputError({
+      operation: 'createEventHub',
+      message: `createEventHub: invalid ${issues.map((issue) => issue.path).join(', ')}: ${issues[0]?.message}`,
+      issues,
+    });
+  }
+  // Insertion order is age order: the oldest id is forgotten first, and the stream heard of least
+  // recently.
   const seen = new Set<string>();
   const subscribers = new Set<Subscriber>();
-  // The newest broadcasting event per stream; insertion order is age order here too.
-  const broadcasting = new Map<string, LiveStreamEvent>();
-  const streamKey = (provider: string, streamId: string) => `${provider}\u0000${streamId}`;
-  const note = (event: LiveStreamEvent) => {
-    const key = streamKey(event.provider, event.streamId);
-    if (event.type === 'live_stream.deleted') {
-      broadcasting.delete(key);
-      return;
-    }
-    if (event.broadcasting === undefined) return;
-    const known = broadcasting.get(key);
-    if (known && known.occurredAt.getTime() > event.occurredAt.getTime()) return;
-    broadcasting.delete(key);
-    broadcasting.set(key, event);
-    if (broadcasting.size > Math.max(1, dedupeWindow)) {
-      const oldest = broadcasting.keys().next().value;
-      if (oldest !== undefined) broadcasting.delete(oldest);
-    }
-  };
+  const newest = new Map<string, { broadcasting?: LiveStreamEvent; state?: LiveStreamEvent }>();
+  let closed = false;
 
   const remember = (key: string): boolean => {
     if (seen.has(key)) return false;
@@ -105,40 +126,104 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
     return true;
   };
 
+  const keep = (event: LiveStreamEvent): void => {
+    const key = streamKey(event);
+    if (event.type === 'live_stream.deleted') {
+      newest.delete(key);
+      return;
+    }
+    if (retainStreams === 0 || (event.broadcasting === undefined && event.state === undefined)) return;
+    const entry = newest.get(key) ?? {};
+    newest.delete(key);
+    const later = (held: LiveStreamEvent | undefined) =>
+      !held || event.occurredAt.getTime() >= held.occurredAt.getTime();
+    if (event.broadcasting !== undefined && later(entry.broadcasting)) entry.broadcasting = copyEvent(event);
+    if (event.state !== undefined && later(entry.state)) entry.state = copyEvent(event);
+    newest.set(key, entry);
+    if (newest.size > retainStreams) {
+      const oldest = newest.keys().next().value;
+      if (oldest !== undefined) newest.delete(oldest);
+    }
+  };
+
   return {
     [hubMarker]: true,
     publish(events) {
-      const list = isEvent(events) ? [events] : [...events];
+      const list = eventList(events);
+      if (closed) return 0;
       let fresh = 0;
       for (const event of list) {
         if (!remember(`${event.provider}\u0000${event.id}`)) continue;
         fresh += 1;
-        note(event);
+        keep(event);
         for (const subscriber of subscribers) subscriber.offer(event);
       }
       return fresh;
     },
     subscribe(filter = {}) {
       const subscriber = new Subscriber(filter, bufferSize, () => subscribers.delete(subscriber));
-      subscribers.add(subscriber);
+      if (closed) subscriber.close();
+      else subscribers.add(subscriber);
       return subscriber;
     },
+    latest({ provider, streamId }) {
+      const entry = newest.get(streamKey({ provider, streamId }));
+      if (!entry) return [];
+      const held: LiveStreamEvent[] = [];
+      if (entry.broadcasting) held.push(entry.broadcasting);
+      if (entry.state && entry.state.id !== entry.broadcasting?.id) held.push(entry.state);
+      return held
+        .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime())
+        .map((each) => copyEvent(each));
+    },
     newestBroadcasting({ provider, streamId }) {
-      return broadcasting.get(streamKey(provider, streamId));
+      const held = newest.get(streamKey({ provider, streamId }))?.broadcasting;
+      return held ? copyEvent(held) : undefined;
     },
     close() {
+      closed = true;
+      newest.clear();
       for (const subscriber of [...subscribers]) subscriber.close();
     },
   } as LiveStreamEventHub;
 }
 
-function isEvent(value: LiveStreamEvent | Iterable<LiveStreamEvent>): value is LiveStreamEvent {
-  return typeof (value as Iterable<LiveStreamEvent>)[Symbol.iterator] !== 'function';
+function streamKey(event: { provider: ProviderId; streamId: string }): string {
+  return `${event.provider}\u0000${event.streamId}`;
+}
+
+// The whole batch is checked before any of it is published: a refused batch leaves no half behind.
+function eventList(events: unknown): LiveStreamEvent[] {
+  if (isLiveStreamEvent(events)) return [events];
+  const refuse = (message: string): never => {
+    throw new InvalidInputError({
+      operation: 'publish',
+      message: `event hub publish: ${message}`,
+      issues: [{ path: 'events', message }],
+    });
+  };
+  if (
+    typeof events !== 'object' ||
+    events === null ||
+    typeof (events as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function'
+  ) {
+    return refuse('expected an event or an iterable of events');
+  }
+  let list: unknown[];
+  try {
+    list = [...(events as Iterable<unknown>)];
+  } catch {
+    return refuse('iterating the events threw');
+  }
+  const bad = list.findIndex((each) => !isLiveStreamEvent(each));
+  if (bad !== -1) return refuse(`entry ${bad} is not an event (id, type, provider, streamId, occurredAt)`);
+  return list as LiveStreamEvent[];
 }
 
 class Subscriber implements LiveStreamEventSubscription {
   readonly #buffer: LiveStreamEvent[] = [];
-  #waiting: ((result: IteratorResult<LiveStreamEvent>) => void) | undefined;
+  // Every pending `next` of every iterator of this subscription, served in the order asked.
+  readonly #waiting: ((result: IteratorResult<LiveStreamEvent>) => void)[] = [];
   #closed = false;
 
   constructor(
@@ -149,13 +234,13 @@ class Subscriber implements LiveStreamEventSubscription {
 
   offer(event: LiveStreamEvent): void {
     if (this.#closed || !matches(this.filter, event)) return;
-    if (this.#waiting) {
-      const resolve = this.#waiting;
-      this.#waiting = undefined;
-      resolve({ value: event, done: false });
+    const copy = copyEvent(event);
+    const resolve = this.#waiting.shift();
+    if (resolve) {
+      resolve({ value: copy, done: false });
       return;
     }
-    this.#buffer.push(event);
+    this.#buffer.push(copy);
     if (this.#buffer.length > this.bufferSize) this.#buffer.shift();
   }
 
@@ -164,9 +249,7 @@ class Subscriber implements LiveStreamEventSubscription {
     this.#closed = true;
     this.#buffer.length = 0;
     this.onClose();
-    const resolve = this.#waiting;
-    this.#waiting = undefined;
-    resolve?.({ value: undefined, done: true });
+    for (const resolve of this.#waiting.splice(0)) resolve({ value: undefined, done: true });
   }
 
   [Symbol.asyncIterator](): AsyncIterator<LiveStreamEvent> {
@@ -176,7 +259,7 @@ class Subscriber implements LiveStreamEventSubscription {
         if (event) return Promise.resolve({ value: event, done: false });
         if (this.#closed) return Promise.resolve({ value: undefined, done: true });
         return new Promise((resolve) => {
-          this.#waiting = resolve;
+          this.#waiting.push(resolve);
         });
       },
       return: () => {

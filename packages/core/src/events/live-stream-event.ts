@@ -1,4 +1,4 @@
-import type { LiveStreamState, ProviderId } from '../live-stream.js';
+import { type LiveStreamState, liveStreamStates, type ProviderId, type Warning } from '../live-stream.js';
 
 /**
  * What happened, in neutral terms. `unknown` is a delivery the adapter does not map (a vendor event with
@@ -55,7 +55,11 @@ export interface LiveStreamEvent {
    * concerns no stream the adapter can name (then `type` is `unknown`).
    */
   streamId: string;
-  /** When the vendor says it happened (or sent it); the time of receipt when the vendor says nothing. */
+  /**
+   * When the vendor says it happened (or sent it), read by one rule for every vendor (`readEventTime`):
+   * the time of receipt when the vendor says nothing, or says something that is no time from 2000 to a day
+   * after receipt (then `warnings` says what was sent). Always a valid Date.
+   */
   occurredAt: Date;
   /** The lifecycle state the event reports, when it reports one. */
   state?: LiveStreamState;
@@ -63,6 +67,47 @@ export interface LiveStreamEvent {
   broadcasting?: boolean;
   /** Neutral details of some types (`url` of a recording, `playbackUrl` of HLS) and vendor names. */
   data?: Record<string, unknown>;
+  /** What did not stop the event but is worth knowing: a vendor time that could not be read (`fallback`). */
+  warnings?: Warning[];
   /** The vendor's payload as delivered (parsed JSON; the bytes of a binary body). */
   raw: unknown;
+}
+
+const eventTypes: ReadonlySet<string> = new Set(liveStreamEventTypes);
+const states: ReadonlySet<string> = new Set(liveStreamStates);
+
+/**
+ * True when `value` has the shape of a {@link LiveStreamEvent}: a non-empty `id`, a known `type`, text
+ * `provider` and `streamId`, a valid `occurredAt` Date, and `state`, `broadcasting` and `data` of their
+ * types when present. Read from own properties only. The event hub refuses anything else and waits skip
+ * it: an event source is code the caller wrote, and one `null` must not end a process.
+ */
+export function isLiveStreamEvent(value: unknown): value is LiveStreamEvent {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  try {
+    const own = (key: string): unknown =>
+      Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+    const id = own('id');
+    const type = own('type');
+    const occurredAt = own('occurredAt');
+    const state = own('state');
+    const broadcasting = own('broadcasting');
+    const data = own('data');
+    return (
+      typeof id === 'string' &&
+      id !== '' &&
+      typeof type === 'string' &&
+      eventTypes.has(type) &&
+      typeof own('provider') === 'string' &&
+      typeof own('streamId') === 'string' &&
+      occurredAt instanceof Date &&
+      !Number.isNaN(occurredAt.getTime()) &&
+      (state === undefined || (typeof state === 'string' && states.has(state))) &&
+      (broadcasting === undefined || typeof broadcasting === 'boolean') &&
+      (data === undefined || (typeof data === 'object' && data !== null && !Array.isArray(data)))
+    );
+  } catch {
+    // A getter or Proxy that throws is no event.
+    return false;
+  }
 }

@@ -170,3 +170,118 @@ describe('confirmWebhookEvents', () => {
     expect(error).toBe(unavailable);
   });
 });
+
+describe('confirmWebhookEvents against what it cannot trust', () => {
+  const stream = (id: string): LiveStream => ({
+    id,
+    provider: 'liveapi',
+    state: 'ready',
+    broadcasting: true,
+    ingest: [],
+    playback: [],
+    recording: false,
+    raw: {},
+  });
+  const typed = fc.constantFrom<LiveStreamEvent['type']>(
+    'live_stream.created',
+    'live_stream.updated',
+    'live_stream.state_changed',
+    'live_stream.connected',
+    'live_stream.disconnected',
+    'live_stream.recording_ready',
+    'live_stream.restream_changed',
+  );
+  const event = (type: LiveStreamEvent['type'], streamId: string): LiveStreamEvent => ({
+    id: 'e',
+    type,
+    provider: 'liveapi',
+    streamId,
+    occurredAt: new Date(0),
+    broadcasting: true,
+    raw: {},
+  });
+
+  it('refuses an event that claims something about no stream, without asking the API', async () => {
+    await fc.assert(
+      fc.asyncProperty(typed, async (type) => {
+        let reads = 0;
+        const error = await failure(() =>
+          confirmWebhookEvents('liveapi', [event(type, '')], {
+            get: async (id) => {
+              reads += 1;
+              return stream(id);
+            },
+          }),
+        );
+        expect((error as WebhookVerificationError).reason).toBe('unconfirmed');
+        expect(reads).toBe(0);
+      }),
+    );
+  });
+
+  it('refuses, as unconfirmed, an event about an id the client refuses before any request', async () => {
+    const refusing = {
+      get: async () => {
+        throw new InvalidInputError({
+          provider: 'liveapi',
+          operation: 'get',
+          message: 'invalid id',
+          issues: [{ path: 'id', message: 'expected an id' }],
+        });
+      },
+    };
+    for (const id of ['../../x', 'a/b', ' ', 'x'.repeat(300)]) {
+      const error = await failure(() =>
+        confirmWebhookEvents('liveapi', [event('live_stream.connected', id)], refusing),
+      );
+      expect((error as WebhookVerificationError).reason).toBe('unconfirmed');
+    }
+  });
+
+  it('never marks an event confirmed on a reader answer that is not the stream asked for', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        typed,
+        fc.oneof(
+          fc.constantFrom(null, undefined, 5, 'stream', []),
+          fc.jsonValue(),
+          fc.record({ id: fc.string(), state: fc.constantFrom('ready', 'Ready', 'live') }),
+        ),
+        async (type, answer) => {
+          const outcome = await confirmWebhookEvents('liveapi', [event(type, 's1')], {
+            get: async () => answer as LiveStream,
+          }).then(
+            (events) => events,
+            (error: unknown) => error,
+          );
+          expect(Array.isArray(outcome)).toBe(false);
+          const reason = (outcome as WebhookVerificationError).reason;
+          if (reason !== undefined) expect(reason).toBe('unconfirmed');
+          else expect(InvalidInputError.isInstance(outcome)).toBe(true);
+        },
+      ),
+    );
+  });
+});
+
+describe('checkUnsignedWebhook options of the wrong type', () => {
+  it('refuses a path secret or confirm reader of the wrong type with InvalidInputError naming it', async () => {
+    for (const [options, path] of [
+      [{ pathSecret: 5 }, 'pathSecret'],
+      [{ pathSecret: {} }, 'pathSecret'],
+      [{ pathSecret: [] }, 'pathSecret'],
+      [{ pathSecret: ['ok', 7] }, 'pathSecret.1'],
+      [{ confirm: {} }, 'confirm'],
+      [{ confirm: 'client' }, 'confirm'],
+    ] as const) {
+      const error = await failure(() =>
+        checkUnsignedWebhook('liveapi', input('/hooks/x'), {
+          unsigned: true,
+          ...options,
+        } as unknown as UnsignedWebhookOptions),
+      );
+      expect(InvalidInputError.isInstance(error)).toBe(true);
+      expect((error as InvalidInputError).issues[0]?.path).toBe(path);
+    }
+  });
+});

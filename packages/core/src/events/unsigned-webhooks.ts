@@ -1,5 +1,5 @@
-import { NotFoundError, WebhookVerificationError } from '../errors/errors.js';
-import type { LiveStream, ProviderId } from '../live-stream.js';
+import { InvalidInputError, NotFoundError, WebhookVerificationError } from '../errors/errors.js';
+import { type LiveStream, type LiveStreamState, liveStreamStates, type ProviderId } from '../live-stream.js';
 import type { CallOptions } from '../provider.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
 import { secretsEqual } from './webhook-crypto.js';
@@ -52,12 +52,26 @@ export async function checkUnsignedWebhook(
         'Acknowledge it with { unsigned: true }, and add pathSecret or confirm to trust its events more',
     );
   }
-  const configured = options.pathSecret;
-  if (configured === undefined) return;
-  const secrets = typeof configured === 'string' ? [configured] : [...configured];
-  if (secrets.length === 0 || secrets.some((secret) => secret.length === 0)) {
-    throw invalidWebhookOption(provider, 'pathSecret', 'must hold no empty secret');
+  const reader: unknown = Object.hasOwn(options, 'confirm') ? options.confirm : undefined;
+  if (
+    reader !== undefined &&
+    (typeof reader !== 'object' || reader === null || typeof (reader as StreamReader).get !== 'function')
+  ) {
+    throw invalidWebhookOption(provider, 'confirm', 'must be a provider or client (an object with get)');
   }
+  const configured: unknown = Object.hasOwn(options, 'pathSecret') ? options.pathSecret : undefined;
+  if (configured === undefined) return;
+  if (typeof configured !== 'string' && !Array.isArray(configured)) {
+    throw invalidWebhookOption(provider, 'pathSecret', 'must be a string or a list of strings');
+  }
+  const secrets: unknown[] = typeof configured === 'string' ? [configured] : [...configured];
+  if (secrets.length === 0) throw invalidWebhookOption(provider, 'pathSecret', 'must hold a secret');
+  secrets.forEach((secret, index) => {
+    if (typeof secret !== 'string') {
+      throw invalidWebhookOption(provider, `pathSecret.${index}`, 'must be a string');
+    }
+  });
+  if (secrets.includes('')) throw invalidWebhookOption(provider, 'pathSecret', 'must hold no empty secret');
   if (input.url === undefined) {
     throw invalidWebhookOption(
       provider,
@@ -80,7 +94,7 @@ export async function checkUnsignedWebhook(
     });
   }
   // Every secret is compared, so the time taken does not tell which one (if any) matched.
-  const matches = await Promise.all(secrets.map((secret) => secretsEqual(segment, secret)));
+  const matches = await Promise.all(secrets.map((secret) => secretsEqual(segment, secret as string)));
   if (!matches.includes(true)) {
     throw new WebhookVerificationError({
       provider,
@@ -102,34 +116,52 @@ function decodeSegment(segment: string | undefined): string | undefined {
 /**
  * `confirm` mode: re-reads each event's stream and keeps the event only if the API agrees it can be true.
  * The event's `state` and `broadcasting` become the API's (the truth now, even if the event was late);
- * `data.confirmed` is set. Events about no stream (`unknown`) pass as they are.
+ * `data.confirmed` is set. Events of type `unknown` about no stream pass as they are. Refused as
+ * `unconfirmed`, never passed on unchecked: an event of any other type that names no stream (`streamId`
+ * `''`), one whose stream id the reader refuses before any request (`InvalidInputError`: a path, a name
+ * too long), and one the reader answers with something that is not that stream. Other reader failures (the
+ * vendor down) are thrown as they are.
  */
 export async function confirmWebhookEvents(
   provider: ProviderId,
   events: readonly LiveStreamEvent[],
   reader: StreamReader,
 ): Promise<LiveStreamEvent[]> {
+  const unconfirmed = (message: string) =>
+    new WebhookVerificationError({
+      provider,
+      reason: 'unconfirmed',
+      message: `${provider} webhook: ${message}`,
+    });
   const confirmed: LiveStreamEvent[] = [];
   for (const event of events) {
     if (event.streamId === '') {
+      if (event.type !== 'unknown') {
+        throw unconfirmed(`a ${event.type} event that names no stream cannot be confirmed`);
+      }
       confirmed.push(event);
       continue;
     }
-    let stream: LiveStream | undefined;
+    let answer: unknown;
     try {
-      stream = await reader.get(event.streamId);
+      answer = await reader.get(event.streamId);
     } catch (error) {
+      if (InvalidInputError.isInstance(error)) {
+        throw unconfirmed('the event names a stream id the API cannot be asked about');
+      }
       if (!NotFoundError.isInstance(error)) throw error;
+    }
+    const stream = answer === undefined ? undefined : readStream(answer, event.streamId);
+    if (answer !== undefined && stream === undefined) {
+      throw unconfirmed(`the API's answer for stream ${event.streamId} is not that stream`);
     }
     const deleted = event.type === 'live_stream.deleted';
     if (deleted !== (stream === undefined)) {
-      throw new WebhookVerificationError({
-        provider,
-        reason: 'unconfirmed',
-        message: deleted
-          ? `${provider} webhook: the event says stream ${event.streamId} was deleted, but the API still has it`
-          : `${provider} webhook: the event names stream ${event.streamId}, which the API does not have`,
-      });
+      throw unconfirmed(
+        deleted
+          ? `the event says stream ${event.streamId} was deleted, but the API still has it`
+          : `the event names stream ${event.streamId}, which the API does not have`,
+      );
     }
     if (!stream) {
       confirmed.push({ ...event, data: { ...event.data, confirmed: true } });
@@ -144,4 +176,17 @@ export async function confirmWebhookEvents(
     });
   }
   return confirmed;
+}
+
+// The reader's answer, when it is the stream asked for: its id, a known state, a boolean or no broadcasting.
+function readStream(
+  answer: unknown,
+  id: string,
+): { state: LiveStreamState; broadcasting?: boolean | undefined } | undefined {
+  if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) return undefined;
+  const { id: answered, state, broadcasting } = answer as Partial<LiveStream>;
+  if (answered !== id) return undefined;
+  if (typeof state !== 'string' || !(liveStreamStates as readonly string[]).includes(state)) return undefined;
+  if (broadcasting !== undefined && typeof broadcasting !== 'boolean') return undefined;
+  return { state, broadcasting };
 }

@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebhookVerificationError } from '../errors/errors.js';
+import { InvalidInputError, WebhookVerificationError } from '../errors/errors.js';
 import { createEventHub } from './event-hub.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
 import { createWebhookHandler } from './webhook-handler.js';
@@ -335,5 +336,123 @@ describe('bodies that never end, lie about their size or stall', () => {
         /bodyIdleTimeoutMs/,
       );
     }
+  });
+});
+
+describe('the handler against odd configuration and odd requests', () => {
+  it('refuses a body limit that is no whole number of bytes from 1 to 2 GiB, when it is made', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, 0, -1, 1.5, 'big', null, 2 ** 31 + 1),
+          fc.double().filter((value) => !Number.isInteger(value)),
+          fc.integer({ max: 0 }),
+        ),
+        (maxBodyBytes) => {
+          let error: unknown;
+          try {
+            createWebhookHandler({ parse, maxBodyBytes: maxBodyBytes as number });
+          } catch (caught) {
+            error = caught;
+          }
+          expect(InvalidInputError.isInstance(error)).toBe(true);
+          expect((error as InvalidInputError).issues.map((issue) => issue.path)).toEqual(['maxBodyBytes']);
+        },
+      ),
+    );
+    expect(() => createWebhookHandler({ parse, maxBodyBytes: 1 })).not.toThrow();
+  });
+
+  it('answers 500 (onError hears why) when parse returns anything but an array of events', async () => {
+    for (const answer of [undefined, null, {}, { not: 'array' }, [null], [{ id: 'x' }], 'events']) {
+      const heard: unknown[] = [];
+      const handler = createWebhookHandler({
+        parse: async () => answer as unknown as LiveStreamEvent[],
+        onError: (error) => heard.push(error),
+      });
+      const response = await handler.handleWebhook(
+        new Request('https://app.example/w', { method: 'POST', body }),
+      );
+      expect(response.status).toBe(500);
+      expect(InvalidInputError.isInstance(heard[0])).toBe(true);
+    }
+  });
+
+  it('answers 400 body-not-raw, with the fix, to a Request whose body something read before', async () => {
+    const handler = createWebhookHandler({ parse });
+    const request = new Request('https://app.example/w', { method: 'POST', headers: signed, body });
+    await request.json();
+    const response = await handler.handleWebhook(request);
+    expect(response.status).toBe(400);
+    const answer = (await response.json()) as { error: string; message: string };
+    expect(answer.error).toBe('body-not-raw');
+    expect(answer.message).toContain('c.req.raw');
+    expect(received).toEqual([]);
+  });
+
+  it('refuses with 413, reading nothing, a body declared larger than the limit; cuts an undeclared one at it', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 64 }),
+        fc.integer({ min: 1, max: 64 }),
+        async (limit, size) => {
+          const handler = createWebhookHandler({ parse, maxBodyBytes: limit });
+          let pulled = 0;
+          const stream = new ReadableStream<Uint8Array>({
+            pull(controller) {
+              pulled += 1;
+              controller.enqueue(new Uint8Array(size));
+              if (pulled * size > 4 * limit + 64) controller.close();
+            },
+          });
+          // Declared: nothing is read.
+          const declared = await handler.handleWebhook(
+            new Request('https://app.example/w', {
+              method: 'POST',
+              headers: { 'content-length': String(limit + 1) },
+              body: 'x'.repeat(limit + 1),
+            }),
+          );
+          expect(declared.status).toBe(413);
+          // Streamed without a length: cut as soon as it passes the limit, not read to its end.
+          const streamed = await handler.handleWebhook(
+            new Request('https://app.example/w', {
+              method: 'POST',
+              body: stream,
+              duplex: 'half',
+            } as RequestInit),
+          );
+          expect(streamed.status).toBe(413);
+          expect(pulled * size).toBeLessThanOrEqual(limit + 2 * size + size);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('node: a declared Content-Length over the limit is refused before the stream is read', async () => {
+    const handler = createWebhookHandler({ parse, maxBodyBytes: 100 });
+    let read = false;
+    const request = Object.assign(
+      Readable.from(
+        (function* () {
+          read = true;
+          yield Buffer.from(body);
+        })(),
+      ),
+      { method: 'POST', url: '/w', headers: { ...signed, 'content-length': '1073741824' } },
+    );
+    const headers: Record<string, string> = {};
+    const response = {
+      statusCode: 0,
+      setHeader: (name: string, value: string) => {
+        headers[name] = value;
+      },
+      end: () => undefined,
+    };
+    await handler.node(request, response);
+    expect(response.statusCode).toBe(413);
+    expect(headers.connection).toBe('close');
+    expect(read).toBe(false);
   });
 });

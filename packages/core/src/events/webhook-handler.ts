@@ -1,6 +1,7 @@
 import { InvalidInputError, WebhookVerificationError } from '../errors/errors.js';
+import { maxTimeoutMs } from '../http/transport-settings.js';
 import type { LiveStreamEventHub } from './event-hub.js';
-import type { LiveStreamEvent } from './live-stream-event.js';
+import { isLiveStreamEvent, type LiveStreamEvent } from './live-stream-event.js';
 import { readWebhookBody, type WebhookHeaders, type WebhookParser, webhookHeader } from './webhook-input.js';
 
 /** Options of {@link createWebhookHandler}. */
@@ -20,12 +21,15 @@ export interface WebhookHandlerOptions {
   /**
    * Bodies larger than this are refused with 413, at once when the request declares a larger
    * `Content-Length`, else as soon as the bytes read pass it (the body is read as a stream, never whole).
-   * Default 10 MiB (Wowza Real-Time thumbnails are JPEGs).
+   * Default 10 MiB (Wowza Real-Time thumbnails are JPEGs). A whole number from 1 to 2^31 (2 GiB), checked
+   * when the handler is made: `NaN`, `'10'`, `0` or `-1` throw `InvalidInputError` naming `maxBodyBytes`
+   * rather than lift the limit.
    */
   maxBodyBytes?: number | undefined;
   /**
    * A body that sends nothing for this long is abandoned with 408 (`{ error: 'body-timeout' }`), so a
-   * sender that stalls cannot hold the handler. Default 10 s.
+   * sender that stalls cannot hold the handler. Default 10 s; a whole number of ms from 1, checked like
+   * `maxBodyBytes`.
    */
   bodyIdleTimeoutMs?: number | undefined;
   /**
@@ -79,6 +83,22 @@ interface Outcome {
 }
 
 const defaultMaxBodyBytes = 10 * 1024 * 1024;
+/** The largest `maxBodyBytes`: 2 GiB, beyond what any vendor sends and what a buffer holds everywhere. */
+const maxBodyBytesLimit = 2 ** 31;
+
+// A Request whose body something read (`await c.req.json()` in Hono, a middleware) has no raw bytes left.
+function bodyAlreadyRead(): Outcome {
+  return {
+    status: 400,
+    body: {
+      error: 'body-not-raw',
+      message:
+        'the request body was read before the webhook handler got it, so the signed bytes are gone. Hand ' +
+        'the handler the untouched Request (Hono: c.req.raw, before any c.req.json()), or read the body once ' +
+        'with await request.text() and call parseWebhook with it.',
+    },
+  };
+}
 
 /**
  * Creates a webhook endpoint around an adapter's `parseWebhook`.
@@ -91,20 +111,21 @@ const defaultMaxBodyBytes = 10 * 1024 * 1024;
  * ```
  */
 export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
-  const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
-  const idleTimeoutMs = options.bodyIdleTimeoutMs ?? defaultBodyIdleTimeoutMs;
-  for (const [name, value] of [
-    ['maxBodyBytes', maxBodyBytes],
-    ['bodyIdleTimeoutMs', idleTimeoutMs],
-  ] as const) {
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+  // `?? default` would let null through as "no setting": only undefined means the default.
+  const setting = (name: 'maxBodyBytes' | 'bodyIdleTimeoutMs', fallback: number, maximum: number): number => {
+    const value: unknown = Object.hasOwn(options, name) ? options[name] : undefined;
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > maximum) {
       throw new InvalidInputError({
         operation: 'configure',
-        message: `createWebhookHandler: ${name} must be a whole number from 1`,
-        issues: [{ path: name, message: 'expected a whole number from 1' }],
+        message: `createWebhookHandler: ${name} must be a whole number from 1 to ${maximum}`,
+        issues: [{ path: name, message: `expected a whole number from 1 to ${maximum}` }],
       });
     }
-  }
+    return value;
+  };
+  const maxBodyBytes = setting('maxBodyBytes', defaultMaxBodyBytes, maxBodyBytesLimit);
+  const idleTimeoutMs = setting('bodyIdleTimeoutMs', defaultBodyIdleTimeoutMs, maxTimeoutMs);
 
   async function process(
     body: unknown,
@@ -123,6 +144,14 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
         return { status: 400, body: { error: error.reason, message: error.message } };
       }
       throw error;
+    }
+    // A parse function is the application's code: what it returns must be events before anyone hears them.
+    if (!Array.isArray(events) || !events.every(isLiveStreamEvent)) {
+      throw new InvalidInputError({
+        operation: 'parseWebhook',
+        message: 'createWebhookHandler: parse returned something that is not an array of events',
+        issues: [{ path: 'parse', message: 'expected a function resolving to an array of events' }],
+      });
     }
     options.hub?.publish(events);
     await options.onEvents?.(events);
@@ -151,6 +180,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   return {
     async handleWebhook(request: Request): Promise<Response> {
       const outcome = await safely(async () => {
+        if (request.bodyUsed) return bodyAlreadyRead();
         if (declaredLength(request.headers.get('content-length')) > maxBodyBytes) throw new BodyTooLarge();
         const bytes = await readCapped(requestChunks(request), maxBodyBytes, idleTimeoutMs);
         return process(bytes, request.headers, request.url, request.method);

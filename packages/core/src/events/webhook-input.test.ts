@@ -4,6 +4,7 @@ import { AuthenticationError, InvalidInputError, WebhookVerificationError } from
 import {
   checkWebhookTimestamp,
   parseWebhookJson,
+  readEventTime,
   readWebhookBody,
   webhookHeader,
   webhookSecrets,
@@ -126,5 +127,99 @@ describe('webhookSecrets', () => {
       { path: 'secret.1', message: 'expected no control characters' },
     ]);
     expect(JSON.stringify(injected)).not.toContain('secret-value');
+  });
+});
+
+describe('readEventTime', () => {
+  const receipt = Date.parse('2026-11-29T12:00:00Z');
+
+  it('reads seconds below 10^11 and milliseconds from there on, any date from 2000 to a day ahead', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(2000, 0, 1), max: receipt + 86_400_000 }), (ms) => {
+        expect(readEventTime(ms, receipt)).toEqual({ occurredAt: new Date(ms) });
+        const seconds = Math.floor(ms / 1000);
+        expect(readEventTime(seconds, receipt)).toEqual({ occurredAt: new Date(seconds * 1000) });
+        expect(readEventTime(String(seconds), receipt)).toEqual({ occurredAt: new Date(seconds * 1000) });
+        expect(readEventTime(new Date(ms).toISOString(), receipt)).toEqual({ occurredAt: new Date(ms) });
+      }),
+    );
+    // Wowza's fractional seconds.
+    expect(readEventTime(1_764_417_600.25, receipt).occurredAt.toISOString()).toBe(
+      '2025-11-29T12:00:00.250Z',
+    );
+  });
+
+  it('gives the time of receipt, keeping what was sent, for a time it cannot read or that is out of range', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.constantFrom(
+            Number.NaN,
+            Number.POSITIVE_INFINITY,
+            1e20,
+            -1,
+            0,
+            1e15,
+            '',
+            'yesterday',
+            '2026-02-30',
+            {},
+            [],
+            true,
+          ),
+          fc.integer({ min: receipt + 86_400_001, max: Number.MAX_SAFE_INTEGER }),
+          fc.integer({ min: 1e11, max: Date.UTC(2000, 0, 1) - 1 }),
+          fc.string().filter((text) => Number.isNaN(Date.parse(text)) && !/^\s*\d/.test(text)),
+        ),
+        (value) => {
+          const time = readEventTime(value, receipt);
+          expect(time.occurredAt.getTime()).toBe(receipt);
+          expect(time).toHaveProperty('unreadable', value);
+        },
+      ),
+    );
+    expect(readEventTime(undefined, receipt)).toEqual({ occurredAt: new Date(receipt) });
+  });
+});
+
+describe('webhookHeader and the shapes headers come in', () => {
+  it('reads Headers, records, Maps and pairs in any case; a number as its text; refuses other values by name', () => {
+    const forms = [
+      new Headers({ 'X-Sig': 'abc' }),
+      { 'x-SIG': 'abc' },
+      new Map([['X-sig', 'abc']]),
+      [['x-sig', 'abc']] as const,
+    ];
+    for (const headers of forms) expect(webhookHeader(headers, 'x-sig')).toBe('abc');
+    expect(webhookHeader({ 'content-length': 12 }, 'content-length')).toBe('12');
+    expect(webhookHeader({ 'x-sig': ['a', 'b'] }, 'x-sig')).toBe('a, b');
+    for (const value of [{}, [1], null, true]) {
+      let error: unknown;
+      try {
+        webhookHeader({ 'x-sig': value } as never, 'x-sig');
+      } catch (caught) {
+        error = caught;
+      }
+      if (value === null) continue;
+      expect(InvalidInputError.isInstance(error)).toBe(true);
+      expect((error as InvalidInputError).issues[0]?.path).toBe('input.headers.x-sig');
+    }
+  });
+});
+
+describe('webhookSecrets, entries of a rotation list', () => {
+  it('names an empty or non-text entry as a mistake in the list, not a missing credential', () => {
+    const source = { provider: 'wowza-realtime', setting: 'secret', environmentVariables: [] };
+    for (const [value, path] of [
+      [['c2VjcmV0', ''], 'secret.1'],
+      [['', 'c2VjcmV0'], 'secret.0'],
+      [['c2VjcmV0', 5], 'secret.1'],
+      [['c2VjcmV0', '   '], 'secret.1'],
+      [5, 'secret'],
+    ] as const) {
+      const error = failure(() => webhookSecrets({ ...source, value: value as never }));
+      expect(InvalidInputError.isInstance(error)).toBe(true);
+      expect((error as InvalidInputError).issues[0]?.path).toBe(path);
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { loadCredential } from '../config/settings.js';
 import { InvalidInputError, WebhookVerificationError } from '../errors/errors.js';
-import type { ProviderId } from '../live-stream.js';
+import type { ProviderId, Warning } from '../live-stream.js';
 import type { Clock } from '../runtime.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
 
@@ -10,8 +10,15 @@ import type { LiveStreamEvent } from './live-stream-event.js';
  */
 export type WebhookBody = string | Uint8Array | ArrayBuffer;
 
-/** Request headers: a fetch `Headers`, or Node's `IncomingHttpHeaders` (names in any case). */
-export type WebhookHeaders = Headers | Readonly<Record<string, string | readonly string[] | undefined>>;
+/**
+ * Request headers, names in any case: a fetch `Headers`, Node's `IncomingHttpHeaders` (a number is read as
+ * its text), a `Map`, or a list of `[name, value]` pairs.
+ */
+export type WebhookHeaders =
+  | Headers
+  | Readonly<Record<string, string | number | readonly string[] | undefined>>
+  | ReadonlyMap<string, string>
+  | readonly (readonly [string, string])[];
 
 /** One webhook request, as every adapter's `parseWebhook` takes it. */
 export interface WebhookInput {
@@ -59,22 +66,44 @@ export function readWebhookBody(body: unknown, provider: ProviderId): Uint8Array
   });
 }
 
-/** A header's value, whatever the case of its name; several values are joined with `, `. */
+/**
+ * A header's value, whatever the case of its name; several values are joined with `, `, a number is read
+ * as its text (as it went over the wire). `headers` may be a fetch `Headers`, a record (Node's
+ * `IncomingHttpHeaders`), a `Map` or a list of `[name, value]` pairs. A value of the named header that is
+ * none of these (an object, `true`) throws `InvalidInputError` naming `input.headers.<name>`.
+ */
 export function webhookHeader(headers: WebhookHeaders, name: string): string | undefined {
-  if (
-    typeof (headers as Headers).get === 'function' &&
-    typeof Headers !== 'undefined' &&
-    headers instanceof Headers
-  ) {
-    return headers.get(name) ?? undefined;
-  }
+  if (typeof Headers !== 'undefined' && headers instanceof Headers) return headers.get(name) ?? undefined;
   const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(
-    headers as Record<string, string | readonly string[] | undefined>,
-  )) {
-    if (key.toLowerCase() !== wanted || value === undefined) continue;
-    return typeof value === 'string' ? value : value.join(', ');
+  const entries: Iterable<readonly [unknown, unknown]> =
+    headers instanceof Map
+      ? (headers as Map<unknown, unknown>).entries()
+      : Array.isArray(headers)
+        ? (headers as readonly (readonly [unknown, unknown])[])
+        : Object.entries(headers as Record<string, unknown>);
+  const found: string[] = [];
+  for (const entry of entries) {
+    if (!Array.isArray(entry)) continue;
+    const [key, value] = entry as readonly [unknown, unknown];
+    if (typeof key !== 'string' || key.toLowerCase() !== wanted || value === undefined || value === null)
+      continue;
+    const text = headerText(value);
+    if (text === undefined) {
+      throw new InvalidInputError({
+        operation: 'parseWebhook',
+        message: `webhook input: header ${wanted} is neither text, a number nor a list of texts`,
+        issues: [{ path: `input.headers.${wanted}`, message: 'expected text, a number or a list of texts' }],
+      });
+    }
+    found.push(text);
   }
+  return found.length === 0 ? undefined : found.join(', ');
+}
+
+function headerText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (Array.isArray(value) && value.every((each) => typeof each === 'string')) return value.join(', ');
   return undefined;
 }
 
@@ -97,6 +126,76 @@ export function parseWebhookJson(body: Uint8Array, provider: ProviderId): Record
     });
   }
   return value as Record<string, unknown>;
+}
+
+/** The earliest `occurredAt` read from a vendor's time: earlier is a unit mistake or garbage. */
+const earliestEventTime = Date.UTC(2000, 0, 1);
+/** How far past the time of receipt a vendor's time may be (clock skew): further is garbage. */
+const eventTimeLeadMs = 86_400_000;
+// ISO 8601 as vendors send it: a date, optionally a time with seconds, fraction and zone.
+const isoTime =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/** What {@link readEventTime} read. */
+export interface EventTime {
+  occurredAt: Date;
+  /** What the vendor sent when it could not be used (the time of receipt stands in): for a warning. */
+  unreadable?: unknown;
+}
+
+/**
+ * Reads a vendor's event time, one rule for every adapter. A number (or a text of digits) below 10^11 is
+ * seconds since the epoch (fractions kept: Wowza's `1764417600.25`), from 10^11 on milliseconds; a text is
+ * an ISO 8601 date-time with a real calendar day. The result must fall from 2000-01-01 to a day after
+ * `receipt`. Anything else (NaN, `1e20`, `0`, `'yesterday'`, `'2026-02-30'`, a year 33658 from
+ * milliseconds read as seconds) gives the time of receipt, with what was sent as `unreadable`, so the
+ * adapter can say so; `undefined` (the vendor sent no time) gives the time of receipt alone. Never an
+ * Invalid Date.
+ */
+export function readEventTime(value: unknown, receipt: number): EventTime {
+  const fallback = (): EventTime => ({ occurredAt: new Date(receipt), unreadable: value });
+  if (value === undefined) return { occurredAt: new Date(receipt) };
+  let ms: number;
+  if (typeof value === 'number' || (typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value))) {
+    const number = Number(value);
+    if (!Number.isFinite(number)) return fallback();
+    ms = number < 1e11 ? Math.round(number * 1000) : number;
+  } else if (typeof value === 'string') {
+    const match = isoTime.exec(value.trim());
+    if (!match) return fallback();
+    const [, year, month, day] = match.map(Number);
+    const date = new Date(Date.UTC(year as number, (month as number) - 1, day as number));
+    // Date.parse rolls 2026-02-30 over to March; a vendor never means that.
+    if (date.getUTCMonth() !== (month as number) - 1 || date.getUTCDate() !== day) return fallback();
+    ms = Date.parse(value.trim().replace(' ', 'T'));
+  } else {
+    return fallback();
+  }
+  if (!Number.isFinite(ms) || ms < earliestEventTime || ms > receipt + eventTimeLeadMs) return fallback();
+  return { occurredAt: new Date(ms) };
+}
+
+/**
+ * The warning of an event whose vendor time could not be read (see {@link readEventTime}), for its
+ * `warnings`; none when the time was read or the vendor sent none.
+ */
+export function eventTimeWarnings(time: EventTime, field: string): { warnings?: Warning[] } {
+  if (!('unreadable' in time)) return {};
+  return {
+    warnings: [
+      {
+        type: 'fallback',
+        setting: field,
+        message: `${field} ${describeValue(time.unreadable)} is no time from 2000 to a day after receipt; occurredAt is the time of receipt`,
+      },
+    ],
+  };
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return Array.isArray(value) ? '(a list)' : `(${value === null ? 'null' : typeof value})`;
 }
 
 /**
@@ -136,6 +235,22 @@ export function webhookSecrets(source: {
 }): string[] {
   const { value } = source;
   if (typeof value === 'string') return [loadCredential({ ...source, value })];
+  const mistake = (path: string, message: string) =>
+    new InvalidInputError({
+      provider: source.provider,
+      operation: 'parseWebhook',
+      message: `${source.provider} webhook: ${path} ${message}`,
+      issues: [{ path, message }],
+    });
+  if (value !== undefined && !Array.isArray(value)) {
+    throw mistake(source.setting, 'must be a string or a list of strings (several during a rotation)');
+  }
+  // An empty entry in a rotation list is a slip in the list, not a credential left unset.
+  value?.forEach((each: unknown, index) => {
+    if (typeof each !== 'string' || each.trim() === '') {
+      throw mistake(`${source.setting}.${index}`, 'must be a non-empty string');
+    }
+  });
   if (value !== undefined && value.length > 0) {
     return value.map((each, index) =>
       loadCredential({

@@ -1,0 +1,79 @@
+import type { LiveStreamEvent } from './live-stream-event.js';
+
+/**
+ * A deep copy of an event for one subscriber: what one subscriber changes (a field, the `occurredAt` Date,
+ * a byte of `raw`) reaches no other subscriber and not the publisher. Plain objects and arrays, Dates,
+ * Maps, Sets, ArrayBuffers and typed arrays are copied; cycles are kept as cycles. Other objects (class
+ * instances a custom parser put in `data`) are handed on as they are. Iterative, not recursive: a vendor
+ * payload nested deeper than the stack would allow is copied too.
+ */
+export function copyEvent(event: LiveStreamEvent): LiveStreamEvent {
+  return deepCopy(event);
+}
+
+function deepCopy<T>(root: T): T {
+  const copies = new Map<object, unknown>();
+  // Filling a container's entries is deferred to this stack, so depth costs heap, never call stack.
+  const pending: (() => void)[] = [];
+  const copyOf = (value: unknown): unknown => {
+    if (typeof value !== 'object' || value === null) return value;
+    if (copies.has(value)) return copies.get(value);
+    const copy = shallow(value, copyOf, pending);
+    copies.set(value, copy);
+    return copy;
+  };
+  const result = copyOf(root) as T;
+  for (let next = pending.pop(); next; next = pending.pop()) next();
+  return result;
+}
+
+function shallow(value: object, copyOf: (value: unknown) => unknown, pending: (() => void)[]): unknown {
+  if (value instanceof Date) return new Date(value.getTime());
+  if (value instanceof ArrayBuffer) return value.slice(0);
+  if (ArrayBuffer.isView(value)) return copyView(value);
+  if (Array.isArray(value)) {
+    const array: unknown[] = new Array(value.length);
+    pending.push(() => {
+      for (let index = 0; index < value.length; index += 1) array[index] = copyOf(value[index]);
+    });
+    return array;
+  }
+  if (value instanceof Map) {
+    const map = new Map();
+    pending.push(() => {
+      for (const [key, each] of value) map.set(copyOf(key), copyOf(each));
+    });
+    return map;
+  }
+  if (value instanceof Set) {
+    const set = new Set();
+    pending.push(() => {
+      for (const each of value) set.add(copyOf(each));
+    });
+    return set;
+  }
+  const prototype = Object.getPrototypeOf(value) as object | null;
+  if (prototype !== Object.prototype && prototype !== null) return value;
+  const object = Object.create(prototype) as Record<string, unknown>;
+  pending.push(() => {
+    for (const key of Object.keys(value)) {
+      // Defined, not assigned: an own `__proto__` key (JSON.parse makes them) stays a plain property.
+      Object.defineProperty(object, key, {
+        value: copyOf((value as Record<string, unknown>)[key]),
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    }
+  });
+  return object;
+}
+
+function copyView(view: ArrayBufferView): ArrayBufferView {
+  const bytes = view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength);
+  if (typeof Buffer !== 'undefined' && Buffer.isBuffer(view)) return Buffer.from(bytes);
+  if (view instanceof DataView) return new DataView(bytes);
+  const Constructor = (view as unknown as { constructor: new (buffer: ArrayBufferLike) => ArrayBufferView })
+    .constructor;
+  return new Constructor(bytes);
+}
