@@ -242,6 +242,57 @@ describe('readBackAfterChange', () => {
   });
 });
 
+describe('readBackAfterChange against reads that lag the change', () => {
+  // Reads answer the stream as it was for `stale` reads, then as changed; a read may also fail.
+  it('reads again after staleReadMs only when a read does not show the change, and returns the newest it got', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 3 }),
+        fc.boolean(),
+        fc.constantFrom(0, 1_100),
+        async (stale, secondFails, staleReadMs) => {
+          const sleeps: number[] = [];
+          let reads = 0;
+          const read = async (): Promise<LiveStream> => {
+            reads += 1;
+            if (reads === 2 && secondFails) throw unavailable();
+            return { ...stream('ready'), name: reads > stale ? 'new' : 'old' };
+          };
+          const result = await readBackAfterChange({
+            provider: 'test',
+            operation: 'update',
+            id: 's1',
+            applied: 'the vendor accepted the update',
+            read,
+            shows: (current) => current.name === 'new',
+            staleReadMs,
+            options: { runtime: { sleep: async (ms: number) => void sleeps.push(ms) } },
+          });
+          const again = stale > 0 && staleReadMs > 0;
+          expect(reads).toBe(again ? 2 : 1);
+          expect(sleeps).toEqual(again ? [staleReadMs] : []);
+          const expected = stale === 0 ? 'new' : !again || secondFails ? 'old' : stale >= 2 ? 'old' : 'new';
+          expect(result.name).toBe(expected);
+        },
+      ),
+    );
+  });
+
+  it('ends in AbortError when the wait for the cache is aborted', async () => {
+    const error = await readBackAfterChange({
+      provider: 'test',
+      operation: 'update',
+      id: 's1',
+      applied: 'the vendor accepted the update',
+      read: async () => stream('ready'),
+      shows: () => false,
+      staleReadMs: 1_100,
+      options: { runtime: { sleep: () => Promise.reject(new Error('aborted')) } },
+    }).catch((caught: unknown) => caught);
+    expect(AbortError.isInstance(error), String(error)).toBe(true);
+  });
+});
+
 describe('changeLifecycle against reads that lag the vendor', () => {
   const lifecycle = fc.constantFrom<LifecycleOperation>('start', 'stop');
   const state = fc.constantFrom(...liveStreamStates);

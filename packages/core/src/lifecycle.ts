@@ -175,6 +175,17 @@ export interface ReadBack {
    * Without it, a failed read throws {@link ChangeAppliedError}.
    */
   accepted?: (() => LiveStream) | undefined;
+  /**
+   * Whether a read shows the change the vendor accepted (the new name, say). A read that does not is made
+   * once more after `staleReadMs`, where the vendor may answer reads from a cache for that long (Wowza
+   * Video caches GETs for a second), and that second read is returned as the vendor's word. Default: any
+   * read shows it.
+   */
+  shows?: ((stream: LiveStream) => boolean) | undefined;
+  /** How long reads may lag a change. Default 0: no second read. */
+  staleReadMs?: number | undefined;
+  /** The call's options: the sleep of its runtime and its signal serve the wait of `staleReadMs`. */
+  options?: CallOptions | undefined;
   secrets?: Iterable<string> | undefined;
 }
 
@@ -182,11 +193,14 @@ export interface ReadBack {
  * Reads a stream back after a change the vendor accepted. A read that fails does not turn the accepted
  * change into a failure the caller would retry: the call returns what the accepted answer told, with a
  * `read-back-failed` warning, or, where nothing whole can be returned, throws {@link ChangeAppliedError}
- * (not retryable, naming what was applied). An abort still ends the call with `AbortError`.
+ * (not retryable, naming what was applied). A read that does not yet show the change (`shows`) where the
+ * vendor's reads may lag it (`staleReadMs`) is made again once that time has passed; if that second read
+ * fails, the first is returned. An abort still ends the call with `AbortError`.
  */
 export async function readBackAfterChange(spec: ReadBack): Promise<LiveStream> {
+  let first: LiveStream;
   try {
-    return await spec.read();
+    first = await spec.read();
   } catch (error) {
     if (AbortError.isInstance(error)) throw error;
     const reason = error instanceof Error ? error.message : 'unknown failure';
@@ -216,6 +230,27 @@ export async function readBackAfterChange(spec: ReadBack): Promise<LiveStream> {
       cause: error,
       secrets: spec.secrets,
     });
+  }
+  const staleMs = spec.staleReadMs ?? 0;
+  if (staleMs <= 0 || !spec.shows || spec.shows(first)) return first;
+  // A copy the vendor cached before the change: read again once the cache has let it go.
+  const sleep = spec.options?.runtime?.sleep ?? systemSleep;
+  try {
+    await sleep(staleMs, spec.options?.signal);
+  } catch (reason) {
+    throw new AbortError({
+      provider: spec.provider,
+      operation: spec.operation,
+      message: `${spec.operation} was aborted`,
+      cause: reason,
+      delivery: 'unknown',
+    });
+  }
+  try {
+    return await spec.read();
+  } catch (error) {
+    if (AbortError.isInstance(error)) throw error;
+    return first;
   }
 }
 

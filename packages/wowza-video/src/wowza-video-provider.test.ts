@@ -467,6 +467,12 @@ describe('lifecycle calls are idempotent; a real conflict stays ConflictError', 
 });
 
 describe('an accepted change whose answer holds no state or stream is read back', () => {
+  const sleeps: number[] = [];
+  const fakeSleep = { runtime: { sleep: async (ms: number) => void sleeps.push(ms) } };
+  beforeEach(() => {
+    sleeps.length = 0;
+  });
+
   it.each([
     ['start', 204, ''],
     ['start', 200, ''],
@@ -494,14 +500,24 @@ describe('an accepted change whose answer holds no state or stream is read back'
     expect(stream.warnings?.map((warning) => warning.type)).toEqual(['read-back-failed']);
   });
 
+  const renamedGet = () => {
+    const recorded = fixture('get');
+    const body = recorded.response.body as { live_stream: Record<string, unknown> };
+    const live_stream = { ...body.live_stream, name: 'unilive contract stream (renamed)' };
+    return { ...recorded, response: { ...recorded.response, body: { live_stream } } };
+  };
+
   it('update answered 200 {}: the stream is read back; if that fails, ChangeAppliedError naming what was applied', async () => {
     interceptFixture(nock(origin), {
       ...fixture('update'),
       response: { status: 200, headers: { 'content-type': 'application/json' }, body: '{}' },
     });
-    replay('get');
-    const stream = await provider().update(id, { name: 'unilive contract stream (renamed)' });
-    expect(stream.raw).toEqual(liveStreamOf('get'));
+    interceptFixture(nock(origin), renamedGet());
+    const stream = await provider().update(id, { name: 'unilive contract stream (renamed)' }, fakeSleep);
+    expect(stream.name).toBe('unilive contract stream (renamed)');
+    expect(stream.raw).toEqual(renamedGet().response.body.live_stream);
+    // The read showed what was sent: no wait for Wowza's cache.
+    expect(sleeps).toEqual([]);
 
     interceptFixture(nock(origin), {
       ...fixture('update'),
@@ -512,6 +528,36 @@ describe('an accepted change whose answer holds no state or stream is read back'
     expect(ChangeAppliedError.isInstance(error), String(error)).toBe(true);
     expect(error).toMatchObject({ streamId: id, applied: ['name'], unknown: [], notApplied: [] });
     expect(error.isRetryable).toBe(false);
+  });
+
+  it("update answered 204, read back inside Wowza's one-second cache with the old name: read again after the cache time", async () => {
+    interceptFixture(nock(origin), {
+      ...fixture('update'),
+      response: { status: 204, headers: {}, body: '' },
+    });
+    // The first read is the cached copy from before the PATCH; the second, after the cache, has the change.
+    replay('get');
+    interceptFixture(nock(origin), renamedGet());
+    const stream = await provider().update(id, { name: 'unilive contract stream (renamed)' }, fakeSleep);
+    expect(stream.name).toBe('unilive contract stream (renamed)');
+    expect(stream.warnings).toBeUndefined();
+    expect(sleeps).toEqual([1_100]);
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('update answered {}, whose second read after the cache fails: the first read is returned, the change kept', async () => {
+    interceptFixture(nock(origin), {
+      ...fixture('update'),
+      response: { status: 200, headers: { 'content-type': 'application/json' }, body: '{}' },
+    });
+    replay('get', 'get.error.503');
+    const stream = await wowzaVideo({ token: fixtureToken, retry: { maxRetries: 0 } }).update(
+      id,
+      { name: 'unilive contract stream (renamed)' },
+      fakeSleep,
+    );
+    expect(stream.raw).toEqual(liveStreamOf('get'));
+    expect(sleeps).toEqual([1_100]);
   });
 });
 

@@ -380,7 +380,12 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
       if (answer.readable && answer.data.live_stream.id === id)
         return toStream(answer.data.live_stream, rawStreamOf(answer.body), warnings);
       // Accepted, but the answer holds no stream (an empty body, `{}`): the stream is read back; if that
-      // fails too, nothing whole can be returned and the change holds.
+      // fails too, nothing whole can be returned and the change holds. Wowza may answer that read from its
+      // one-second cache, with the fields from before the PATCH: a read that does not show every value sent
+      // is made again once the cache has let it go.
+      const sent = Object.entries(body.live_stream).filter(
+        ([, value]) => value === null || typeof value !== 'object',
+      );
       const stream = await readBackAfterChange({
         provider: providerId,
         operation: 'update',
@@ -388,6 +393,12 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
         applied: 'Wowza Video accepted the update',
         parts: { applied: Object.keys(body.live_stream).map(updatedPart) },
         read: () => fetchStream(id, 'update', options),
+        shows: (read) => {
+          const raw = read.raw as Record<string, unknown> | undefined;
+          return sent.every(([key, value]) => raw?.[key] === value);
+        },
+        staleReadMs: wowzaVideoReadCacheMs,
+        options,
         secrets: secrets.values(),
       });
       return warnings.length > 0
