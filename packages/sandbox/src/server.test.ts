@@ -236,12 +236,14 @@ describe('startSandbox', () => {
     const id = ((await (await call('POST', '/items')).json()) as { item: { id: string } }).item.id;
     const queued = await fetch(`${sandbox.url}/_sandbox/faults`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ provider: 'echo', operation: 'get', fault: { type: 'not-found' } }),
     });
     expect(queued.status).toBe(201);
     expect((await call('GET', `/items/${id}`)).status).toBe(404);
     await fetch(`${sandbox.url}/_sandbox/encoders/echo/${id}`, {
       method: 'PUT',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ connected: true }),
     });
     expect(
@@ -259,7 +261,9 @@ describe('startSandbox', () => {
     const control = async (method: string, path: string, body?: unknown) => {
       const response = await fetch(`${sandbox.url}/_sandbox${path}`, {
         method,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(body === undefined
+          ? {}
+          : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
       });
       return [response.status, ((await response.json()) as { error: string }).error];
     };

@@ -39,6 +39,18 @@ export interface SandboxOptions extends Omit<EngineOptions, 'dialects' | 'data' 
    */
   media?: MediaOptions | false;
   /**
+   * Host names the sandbox answers to besides loopback ones (`localhost`, `*.localhost`), IP addresses and
+   * `host`: a request naming any other `Host` is refused with 403, so a web page cannot reach the sandbox
+   * through a name of its own that resolves here (DNS rebinding). Add the names a container or proxy uses.
+   */
+  allowedHosts?: readonly string[];
+  /**
+   * Largest request body, in bytes, on every route: a larger one is refused with 413 (at once when its
+   * `Content-Length` says so) and the connection closed, so no request can exhaust the sandbox's memory.
+   * A whole number from 1 to 2^31; default 1 MiB (every vendor payload is a few kB).
+   */
+  maxBodyBytes?: number;
+  /**
    * Webhook delivery: endpoints registered from the start, the signing secret and key pair (fresh ones by
    * default), the time limit of each delivery. Endpoints can also be registered through the control API.
    */
@@ -100,6 +112,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       });
     }
   }
+  const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
+  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1 || maxBodyBytes > 2 ** 31) {
+    throw new InvalidInputError({
+      operation: 'startSandbox',
+      message: 'maxBodyBytes must be a whole number of bytes from 1 to 2^31',
+      issues: [{ path: 'maxBodyBytes', message: 'expected a whole number from 1 to 2147483648' }],
+    });
+  }
   const dialects = options.dialects ?? allDialects;
   const persistPath = options.persistPath;
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -144,9 +164,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     url: () => url,
     deliveries: () => webhooks.deliveries(),
   });
+  const allowedHosts = new Set([host, ...(options.allowedHosts ?? [])].map((name) => bareHost(name)));
   const server = createServer((request, response) => {
+    const refusal = refuseRequest(request, allowedHosts, maxBodyBytes);
+    if (refusal) {
+      refuse(request, response, refusal);
+      return;
+    }
     if (dashboard.handle(request.method ?? 'GET', pathOf(request.url), response)) return;
-    serve(engine, media, webhooks, request, response).catch(() => {
+    serve(engine, media, webhooks, request, response, maxBodyBytes).catch((error: unknown) => {
+      if (error instanceof BodyTooLarge) {
+        refuse(request, response, tooLarge(maxBodyBytes));
+        return;
+      }
       if (!response.headersSent) send(response, { status: 500, body: { error: 'sandbox failure' } });
       else response.destroy();
     });
@@ -265,6 +295,106 @@ function listenError(error: Error, portSetting: 'port' | 'media.port' = 'port'):
   return error;
 }
 
+const defaultMaxBodyBytes = 1024 * 1024;
+
+class BodyTooLarge extends Error {}
+
+function tooLarge(maxBodyBytes: number): SandboxResponse {
+  return { status: 413, body: { error: `request body over ${maxBodyBytes} bytes (maxBodyBytes)` } };
+}
+
+// Answers a refused request and closes the connection: the rest of its body is never read.
+function refuse(request: IncomingMessage, response: ServerResponse, result: SandboxResponse): void {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  // Node closes the connection after this answer, the unread rest of the body with it.
+  response.setHeader('connection', 'close');
+  send(response, result);
+}
+
+/** A host name without port or IPv6 brackets, lower case. */
+function bareHost(value: string): string {
+  const name = value.trim().toLowerCase();
+  if (name.startsWith('[')) return name.slice(1, name.indexOf(']') === -1 ? undefined : name.indexOf(']'));
+  const colons = name.split(':').length - 1;
+  // One colon is a port; more is an IPv6 address without brackets.
+  return colons === 1 ? (name.split(':')[0] ?? '') : name;
+}
+
+const ipv4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/**
+ * True for a `Host` the sandbox answers: an IP address (no name to rebind), a loopback name (`localhost`,
+ * `*.localhost`), or one of `allowed` (the listening host, `allowedHosts`).
+ */
+export function isAllowedHost(header: string | undefined, allowed: ReadonlySet<string>): boolean {
+  if (header === undefined) return true;
+  const name = bareHost(header);
+  if (name === '') return false;
+  if (allowed.has(name)) return true;
+  if (name === 'localhost' || name.endsWith('.localhost')) return true;
+  if (ipv4.test(name)) return name.split('.').every((part) => Number(part) <= 255);
+  return name.includes(':') && /^[0-9a-f:.]+$/.test(name);
+}
+
+const stateChanging = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Why a request is refused before it is served, if it is: a `Host` that is not this machine's (DNS
+ * rebinding: 403), a state-changing request from another site (`Sec-Fetch-Site: cross-site`, or an
+ * `Origin` whose host the sandbox would not answer to: 403), a control-API change whose body is not JSON
+ * (a page's form or `text/plain` post needs no preflight: 415), a body declared larger than the limit (413).
+ */
+export function refuseRequest(
+  request: Pick<IncomingMessage, 'method' | 'url' | 'headers'>,
+  allowed: ReadonlySet<string>,
+  maxBodyBytes: number,
+): SandboxResponse | undefined {
+  const header = (name: string) => {
+    const value = request.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  if (!isAllowedHost(header('host'), allowed)) {
+    return {
+      status: 403,
+      body: {
+        error:
+          'the Host header names no address of this machine; start the sandbox with allowedHosts to answer to it',
+      },
+    };
+  }
+  const method = (request.method ?? 'GET').toUpperCase();
+  if (stateChanging.has(method)) {
+    const site = header('sec-fetch-site');
+    const origin = header('origin');
+    let originHost: string | undefined;
+    try {
+      originHost = origin === undefined ? undefined : new URL(origin).host;
+    } catch {
+      originHost = '';
+    }
+    if (site === 'cross-site' || (originHost !== undefined && !isAllowedHost(originHost, allowed))) {
+      return { status: 403, body: { error: 'cross-site requests may not change the sandbox' } };
+    }
+    const length = header('content-length');
+    const hasBody =
+      (length !== undefined && length.trim() !== '0') || header('transfer-encoding') !== undefined;
+    if (pathOf(request.url).startsWith('/_sandbox/') && hasBody) {
+      const type = (header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+      if (type !== 'application/json') {
+        return { status: 415, body: { error: 'the control API takes application/json bodies' } };
+      }
+    }
+  }
+  const declared = header('content-length');
+  if (declared !== undefined && /^\d+$/.test(declared.trim()) && Number(declared.trim()) > maxBodyBytes) {
+    return tooLarge(maxBodyBytes);
+  }
+  return undefined;
+}
+
 function pathOf(requestUrl: string | undefined): string {
   try {
     return new URL(requestUrl ?? '/', 'http://sandbox').pathname;
@@ -279,13 +409,14 @@ async function serve(
   webhooks: WebhookDelivery,
   request: IncomingMessage,
   response: ServerResponse,
+  maxBodyBytes: number,
 ): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://sandbox');
   if (url.pathname.startsWith('/media/')) {
     serveMedia(media, request, response, url.pathname);
     return;
   }
-  const text = await readBody(request);
+  const text = await readBody(request, maxBodyBytes);
   let body: unknown;
   if (text.length > 0) {
     try {
@@ -509,10 +640,23 @@ function fileSize(path: string): number | undefined {
   }
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
+// Reads a body up to `maxBodyBytes`; past it, stops reading and rejects with BodyTooLarge.
+function readBody(request: IncomingMessage, maxBodyBytes: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > maxBodyBytes) {
+        request.off('data', onData);
+        request.pause();
+        chunks.length = 0;
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    request.on('data', onData);
     request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     request.on('error', reject);
   });

@@ -1,0 +1,214 @@
+import { request as httpRequest } from 'node:http';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isAllowedHost, refuseRequest, type Sandbox, startSandbox } from './server.js';
+
+const allowed = new Set(['127.0.0.1']);
+const loopbackNames = fc.oneof(
+  fc.constant('localhost'),
+  fc.domain().map((name) => `${name}.localhost`),
+);
+// Names a page could make resolve here (DNS rebinding): any domain that is not a loopback name.
+const foreignNames = fc.domain().filter((name) => name !== 'localhost' && !name.endsWith('.localhost'));
+const port = fc.option(fc.integer({ min: 1, max: 65_535 }), { nil: undefined });
+const withPort = (host: string, at: number | undefined) => (at === undefined ? host : `${host}:${at}`);
+
+describe('the requests the sandbox refuses before serving', () => {
+  it('answers a Host that is an IP address, a loopback name or the configured host, and no other name', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.ipV4(), loopbackNames), port, (host, at) => {
+        expect(isAllowedHost(withPort(host, at), allowed)).toBe(true);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.ipV6(), port, (host, at) => {
+        expect(isAllowedHost(withPort(`[${host}]`, at), allowed)).toBe(true);
+      }),
+    );
+    fc.assert(
+      fc.property(foreignNames, port, (host, at) => {
+        expect(isAllowedHost(withPort(host, at), allowed)).toBe(false);
+        expect(isAllowedHost(withPort(host, at), new Set([host]))).toBe(true);
+        expect(
+          refuseRequest(
+            { method: 'GET', url: '/_sandbox', headers: { host: withPort(host, at) } },
+            allowed,
+            10,
+          )?.status,
+        ).toBe(403);
+      }),
+    );
+  });
+
+  it('refuses a change from another site, whatever the route, and lets reads and same-site changes through', () => {
+    const methods = fc.constantFrom('POST', 'PUT', 'PATCH', 'DELETE');
+    const routes = fc.constantFrom('/_sandbox/webhooks', '/_sandbox/faults', '/liveapi/live_streams', '/x');
+    fc.assert(
+      fc.property(
+        methods,
+        routes,
+        foreignNames,
+        fc.constantFrom('http', 'https'),
+        (method, url, site, scheme) => {
+          const host = '127.0.0.1:4010';
+          const headers = { host, origin: `${scheme}://${site}`, 'content-type': 'application/json' };
+          expect(refuseRequest({ method, url, headers }, allowed, 10)?.status).toBe(403);
+          const crossSite = { host, 'sec-fetch-site': 'cross-site', 'content-type': 'application/json' };
+          expect(refuseRequest({ method, url, headers: crossSite }, allowed, 10)?.status).toBe(403);
+          // Reading is not changing: the dashboard and HLS are meant to be read from anywhere on this machine.
+          expect(refuseRequest({ method: 'GET', url, headers }, allowed, 10)).toBeUndefined();
+          for (const origin of [undefined, 'http://127.0.0.1:4010', 'http://localhost:3000']) {
+            const own = { host, 'content-type': 'application/json', ...(origin ? { origin } : {}) };
+            expect(refuseRequest({ method, url, headers: own }, allowed, 10)).toBeUndefined();
+          }
+          const opaque = { host, origin: 'null', 'content-type': 'application/json' };
+          expect(refuseRequest({ method, url, headers: opaque }, allowed, 10)?.status).toBe(403);
+        },
+      ),
+    );
+  });
+
+  it("takes only JSON bodies on the control API's changes, which a page cannot send without asking", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(
+          'text/plain;charset=UTF-8',
+          'application/x-www-form-urlencoded',
+          'multipart/form-data',
+          '',
+        ),
+        fc.constantFrom('/_sandbox/webhooks', '/_sandbox/faults', '/_sandbox/encoders/liveapi/x'),
+        (type, url) => {
+          const headers = { host: '127.0.0.1', 'content-type': type, 'content-length': '20' };
+          expect(refuseRequest({ method: 'POST', url, headers }, allowed, 100)?.status).toBe(415);
+          expect(
+            refuseRequest(
+              {
+                method: 'POST',
+                url,
+                headers: { ...headers, 'content-type': 'application/json; charset=utf-8' },
+              },
+              allowed,
+              100,
+            ),
+          ).toBeUndefined();
+        },
+      ),
+    );
+    // A DELETE without a body needs no type.
+    expect(
+      refuseRequest({ method: 'DELETE', url: '/_sandbox/webhooks/1', headers: {} }, allowed, 100),
+    ).toBeUndefined();
+  });
+
+  it('refuses a declared body over the limit at once, and only over it', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 }), fc.nat({ max: 2 ** 40 }), (limit, length) => {
+        const outcome = refuseRequest(
+          { method: 'POST', url: '/liveapi/live_streams', headers: { 'content-length': String(length) } },
+          allowed,
+          limit,
+        );
+        expect(outcome?.status).toBe(length > limit ? 413 : undefined);
+      }),
+    );
+  });
+});
+
+describe('a running sandbox against oversized, cross-site and rebound requests', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ media: false, maxBodyBytes: 4096 });
+  });
+  afterAll(async () => {
+    await sandbox.close();
+  });
+
+  // A raw request, so that Host and a body without Content-Length are what the test says.
+  const raw = (options: {
+    method: string;
+    path: string;
+    headers?: Record<string, string>;
+    body?: Iterable<Buffer>;
+  }) =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const request = httpRequest(
+        {
+          host: '127.0.0.1',
+          port: sandbox.port,
+          method: options.method,
+          path: options.path,
+          headers: options.headers,
+        },
+        (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => {
+            text += chunk.toString('utf8');
+          });
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+        },
+      );
+      // The server may close the connection before the whole body is sent: that is the point.
+      request.on('error', (error: NodeJS.ErrnoException) =>
+        error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error),
+      );
+      for (const chunk of options.body ?? []) request.write(chunk);
+      request.end();
+    });
+
+  it('answers 413 to a body past maxBodyBytes on every kind of route, and keeps serving', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(
+          '/_sandbox/webhooks',
+          '/liveapi/live_streams',
+          '/videosdk/v1/livestreams',
+          '/nowhere',
+        ),
+        fc.integer({ min: 4097, max: 64 * 1024 }),
+        async (path, size) => {
+          // Streamed without a length, in 1 kB chunks: the sandbox must count as it reads.
+          const chunks = Array.from({ length: Math.ceil(size / 1024) }, () => Buffer.alloc(1024, 0x20));
+          const answer = await raw({
+            method: 'POST',
+            path,
+            headers: { 'content-type': 'application/json' },
+            body: chunks,
+          });
+          expect(answer.status).toBe(413);
+          expect((await fetch(`${sandbox.url}/_sandbox/stats`)).status).toBe(200);
+        },
+      ),
+      { numRuns: 8 },
+    );
+    const declared = await raw({
+      method: 'POST',
+      path: '/_sandbox/webhooks',
+      headers: { 'content-type': 'application/json', 'content-length': String(600 * 1024 * 1024) },
+    });
+    expect(declared.status).toBe(413);
+  });
+
+  it('refuses a rebound Host, and a cross-site registration of a webhook endpoint, registering nothing', async () => {
+    const rebound = await raw({
+      method: 'GET',
+      path: '/_sandbox/webhooks',
+      headers: { host: `rebind.example:${sandbox.port}` },
+    });
+    expect(rebound.status).toBe(403);
+    expect(rebound.text).not.toContain('signing');
+    const crossSite = await fetch(`${sandbox.url}/_sandbox/webhooks`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain;charset=UTF-8', origin: 'https://page.example' },
+      body: JSON.stringify({ provider: 'liveapi', url: 'https://page.example/collect' }),
+    });
+    expect(crossSite.status).toBe(403);
+    const plain = await fetch(`${sandbox.url}/_sandbox/webhooks`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain;charset=UTF-8' },
+      body: JSON.stringify({ provider: 'liveapi', url: 'https://page.example/collect' }),
+    });
+    expect(plain.status).toBe(415);
+    expect(sandbox.webhooks.endpoints()).toEqual([]);
+  });
+});
