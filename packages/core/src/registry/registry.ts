@@ -73,7 +73,10 @@ export interface RegistryListOptions extends Omit<ListOptions, 'runtime'> {
 
 /** What a registry's `list` returns: iterate it with `for await`, or collect it with `toArray`. */
 export interface RegistryStreamList extends AsyncIterable<RegistryLiveStream> {
-  /** Collects every stream (or the first `limit`) into an array. */
+  /**
+   * Collects every stream (or the first `limit`, a whole number from 0) into an array. Throws
+   * `InvalidInputError` for any other `limit`.
+   */
   toArray(options?: { limit?: number }): Promise<RegistryLiveStream[]>;
 }
 
@@ -90,9 +93,13 @@ export interface MigrateOptions extends MigrationOptions {
   /**
    * Deletes the source once the new stream exists (never before). A source that is `ready` or `starting`
    * on a vendor that can stop it is stopped first, and waited for up to `stopTimeoutMs`. Default false.
+   * Anything but `true` or `false` (`'false'`, `1`) is an `InvalidInputError` before anything is read.
    */
   deleteSource?: boolean;
-  /** How long to wait for the source to stop before deleting it, in ms. Default 60 000. */
+  /**
+   * How long to wait for the source to stop before deleting it, in ms: a whole number from 1 to
+   * 2 147 483 647, checked before anything is read. Default 60 000.
+   */
   stopTimeoutMs?: number;
 }
 
