@@ -7,6 +7,7 @@ import {
   type LiveStream,
   type LiveStreamProvider,
   NotFoundError,
+  ProviderUnavailableError,
   type UniliveError,
 } from '@unilive/core';
 import { errorTranscript, type Fixture, interceptFixture, loadFixture } from '@unilive/testing';
@@ -376,6 +377,55 @@ describe('videosdk v2 list through the paging walker', () => {
     for await (const stream of provider.list({ runtime } as never)) streams.push(stream);
     expect(streams.map((stream) => stream.id)).toEqual([room]);
     expect(warnings).toEqual(['skipped-record']);
+  });
+
+  const roomPage = (ids: string[]) => ({
+    pageInfo: { currentPage: 1, perPage: 20, lastPage: 1, total: ids.length },
+    data: ids.map((roomId) => ({ ...body('v2-rooms-get'), roomId })),
+  });
+
+  it('skips a room whose state read is answered 5xx, naming it, and lists the rest; strict throws', async () => {
+    const ids = ['aaaa-aaaa-aaaa', 'bbbb-bbbb-bbbb', 'cccc-cccc-cccc'];
+    // With strict, the walk ends at the failing room: the one after it is never read.
+    const plan = (strict: boolean) => {
+      nock(origin).get('/v2/rooms').query(true).reply(200, roomPage(ids));
+      nock(origin).get('/v2/hls/aaaa-aaaa-aaaa/active').reply(404, { message: 'HLS not found.' });
+      nock(origin).get('/v2/hls/bbbb-bbbb-bbbb/active').reply(500, { message: 'internal' });
+      if (!strict) nock(origin).get('/v2/hls/cccc-cccc-cccc/active').reply(200, body('v2-hls-active'));
+    };
+    plan(false);
+    const { provider } = setup();
+    const warnings: { type: string; message: string }[] = [];
+    const runtime = {
+      hooks: {
+        onWarning: (event: { warning: { type: string; message: string } }) => warnings.push(event.warning),
+      },
+    };
+    const streams: LiveStream[] = [];
+    for await (const stream of provider.list({ runtime } as never)) streams.push(stream);
+    expect(streams.map((stream) => [stream.id, stream.state])).toEqual([
+      ['aaaa-aaaa-aaaa', 'stopped'],
+      ['cccc-cccc-cccc', 'ready'],
+    ]);
+    expect(warnings.map((warning) => warning.type)).toEqual(['skipped-record']);
+    expect(warnings[0]?.message).toContain('bbbb-bbbb-bbbb');
+    plan(true);
+    const error = await (async () => {
+      for await (const _ of provider.list({ strict: true })) void _;
+    })().catch((caught: unknown) => caught);
+    expect(ProviderUnavailableError.isInstance(error), String(error)).toBe(true);
+  });
+
+  it('leaves out a room deleted between its page and its state read', async () => {
+    nock(origin)
+      .get('/v2/rooms')
+      .query(true)
+      .reply(200, roomPage(['aaaa-aaaa-aaaa']));
+    nock(origin).get('/v2/hls/aaaa-aaaa-aaaa/active').reply(402, { message: 'room not found' });
+    const { provider } = setup();
+    const streams: LiveStream[] = [];
+    for await (const stream of provider.list()) streams.push(stream);
+    expect(streams).toEqual([]);
   });
 });
 

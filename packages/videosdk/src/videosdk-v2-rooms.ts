@@ -303,7 +303,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       const perPage = Number.isFinite(requested)
         ? Math.min(videosdkV2MaxPageSize, Math.max(1, requested))
         : videosdkV2DefaultPageSize;
-      const rooms = walkPages<unknown, VideosdkV2Room>({
+      yield* walkPages<unknown, VideosdkV2Room, LiveStream>({
         provider,
         fetchPage: async (page) => {
           const response = await http.request({
@@ -331,15 +331,17 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
             secrets: secrets.values(),
           }),
         idOf: (room) => room.roomId,
+        // A room page carries no egress: each room's state is one more read, made as the walk reaches it.
+        // Through the walker, as Wowza's detail reads: a room whose read is answered 5xx is skipped with a
+        // warning naming it, a second in a row ends the walk, and a room deleted meanwhile is left out.
+        details: async (room) => {
+          const hls = room.disabled === true ? undefined : await fetchActiveHls(room.roomId, options);
+          return toStream({ room, hls });
+        },
         pageSize: perPage,
         options,
         secrets: secrets.values(),
       });
-      for await (const room of rooms) {
-        // A room page carries no egress: each room's state is one more read, made as the walk reaches it.
-        const hls = room.disabled === true ? undefined : await fetchActiveHls(room.roomId, options);
-        yield await toStream({ room, hls });
-      }
     },
 
     async update(id: string, patch: UpdateLiveStreamInput, options?: CallOptions) {
