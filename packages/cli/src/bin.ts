@@ -21,3 +21,6 @@ const interrupt = (signal: NodeJS.Signals) => {
 process.on('SIGINT', interrupt);
 process.on('SIGTERM', interrupt);
 process.exitCode = await main(process.argv.slice(2), { signal: controller.signal });
+// After an interrupt, nothing left running may hold the process: a read of a named pipe nobody writes
+// waits in a worker thread that no signal ends.
+if (interrupted) process.exit(process.exitCode);

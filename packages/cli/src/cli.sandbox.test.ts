@@ -192,6 +192,128 @@ describe('unilive against a running sandbox', () => {
     await silent.close();
   });
 
+  // Something listening where --sandbox points that is no unilive sandbox: it may leave credentials out (so
+  // that the adapter would read the caller's real ones from the environment), point a base path at another
+  // host, or answer a compression bomb. Every request it receives is recorded.
+  async function hostileSandbox(answer: (response: import('node:http').ServerResponse) => void) {
+    const { createServer: createHttpServer } = await import('node:http');
+    const received: { url: string; authorization: string }[] = [];
+    const server = createHttpServer((request, response) => {
+      received.push({ url: request.url ?? '', authorization: request.headers.authorization ?? '' });
+      request.resume();
+      if (request.url?.startsWith('/_sandbox')) return answer(response);
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    return {
+      url: `http://127.0.0.1:${port}`,
+      received,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  }
+  const json = (body: unknown) => (response: import('node:http').ServerResponse) =>
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  const realCredentials = {
+    WOWZA_VIDEO_TOKEN: 'REAL-PRODUCTION-TOKEN-123',
+    WOWZA_REALTIME_TOKEN: 'REAL-PRODUCTION-TOKEN-456',
+    LIVEAPI_TOKEN_ID: 'real-token-id',
+    LIVEAPI_SECRET_KEY: 'REAL-PRODUCTION-SECRET',
+    VIDEOSDK_TOKEN: 'REAL-VIDEOSDK-TOKEN',
+    VIDEOSDK_API_KEY: 'real-api-key',
+    VIDEOSDK_SECRET: 'REAL-VIDEOSDK-SECRET',
+  };
+
+  it.each([
+    ['leaves the credentials out', (path: string) => ({ basePath: path, documentedOnly: false })],
+    [
+      'gives half of a credential pair',
+      (path: string) => ({ basePath: path, credentials: { tokenId: 'a', apiKey: 'b' } }),
+    ],
+    [
+      'points the base path at another host',
+      (path: string) => ({
+        basePath: `//127.0.0.1:1${path}`,
+        credentials: { token: 'x', tokenId: 'a', secretKey: 'b', apiKey: 'c', secret: 'd' },
+      }),
+    ],
+    [
+      'points the base path at user information',
+      (path: string) => ({
+        basePath: `@evil.test${path}`,
+        credentials: { token: 'x', tokenId: 'a', secretKey: 'b', apiKey: 'c', secret: 'd' },
+      }),
+    ],
+  ])(
+    'a "sandbox" that %s gets no request, and never the credentials of the environment',
+    async (_, entry) => {
+      const hostile = await hostileSandbox(
+        json({
+          providers: Object.fromEntries(
+            ['wowza-video', 'wowza-realtime', 'liveapi', 'videosdk'].map((id) => [id, entry(`/${id}`)]),
+          ),
+        }),
+      );
+      const saved = { ...process.env };
+      Object.assign(process.env, realCredentials);
+      try {
+        for (const provider of ['wowza-video', 'wowza-realtime', 'liveapi', 'videosdk']) {
+          const err: string[] = [];
+          const output: Output = { out: () => {}, err: (text) => err.push(text), interactive: false };
+          const code = await main(['list', '-p', provider, '--sandbox', hostile.url], {
+            output,
+            environment: { ...realCredentials },
+          });
+          expect(code).toBe(2);
+          expect(err.join('\n')).toMatch(
+            /^unilive: InvalidInputError: The sandbox at http:\/\/127\.0\.0\.1:\d+ gave /,
+          );
+        }
+        expect(hostile.received.map((request) => request.url)).toEqual(Array(4).fill('/_sandbox'));
+        expect(hostile.received.every((request) => request.authorization === '')).toBe(true);
+      } finally {
+        for (const name of Object.keys(realCredentials)) delete process.env[name];
+        Object.assign(process.env, saved);
+        await hostile.close();
+      }
+    },
+  );
+
+  it('reads at most 1 MiB of a discovery answer, counted once decompressed', async () => {
+    const { brotliCompressSync } = await import('node:zlib');
+    // 64 MiB of spaces inside a JSON string: a few kilobytes on the wire.
+    const bomb = brotliCompressSync(Buffer.from(`{"providers":{"x":"${' '.repeat(64 * 1024 * 1024)}"}}`));
+    const hostile = await hostileSandbox((response) =>
+      response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'br' }).end(bomb),
+    );
+    const err: string[] = [];
+    const output: Output = { out: () => {}, err: (text) => err.push(text), interactive: false };
+    const code = await main(['list', '-p', 'liveapi', '--sandbox', hostile.url], { output, environment: {} });
+    expect([code, err]).toEqual([
+      2,
+      [
+        `unilive: InvalidInputError: No sandbox at ${hostile.url} (its answer is larger than 1024 KiB): start one with \`unilive sandbox\``,
+      ],
+    ]);
+    await hostile.close();
+  });
+
+  it('--timeout-ms above what a timer can wait is a usage error, not a crash', async () => {
+    const err: string[] = [];
+    const output: Output = { out: () => {}, err: (text) => err.push(text), interactive: false };
+    for (const value of ['99999999999', '2147483648', String(Number.MAX_SAFE_INTEGER)]) {
+      const code = await main(
+        ['list', '-p', 'liveapi', '--sandbox', 'http://127.0.0.1:9', '--timeout-ms', value],
+        {
+          output,
+          environment: {},
+        },
+      );
+      expect(code).toBe(2);
+      expect(err.pop()).toBe('unilive: --timeout-ms expects a whole number of ms, from 1 to 2147483647');
+    }
+  });
+
   it('demo --json prints one document: each provider, its steps and the stream it made', async () => {
     const out: string[] = [];
     const output: Output = { out: (text) => out.push(text), err: () => {}, interactive: false };

@@ -1,8 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { constants, createReadStream, open as openDescriptor } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Socket } from 'node:net';
 import { InvalidInputError, UniliveError } from '@unilive/core';
 import { Command, CommanderError } from 'commander';
 import { commands } from './commands/index.js';
-import { type CommandContext, type CommandSpec, UsageError } from './context.js';
+import { type CommandContext, type CommandSpec, type ReadLimits, UsageError } from './context.js';
 import { type Output, processOutput } from './progress.js';
 import { type FactoryLoader, importFactory } from './providers.js';
 import { jsonText, neutralise } from './text.js';
@@ -15,17 +17,63 @@ export interface CliEnvironment {
   loadFactory?: FactoryLoader;
   /** Aborts running calls (SIGINT, SIGTERM). */
   signal?: AbortSignal;
-  /** Reads all of standard input, for `--token-file -`. Default: the process's. */
-  readStdin?: () => Promise<string>;
+  /** Reads standard input, for `--token-file -`. Default: the process's, at most `maxBytes` + 1 bytes. */
+  readStdin?: (limits?: ReadLimits) => Promise<string>;
 }
 
 const exitCodes = 'Exit codes: 0 success, 1 the operation failed, 2 bad usage or input, 130 interrupted.';
 
-/** Reads the process's standard input to its end. */
-async function readProcessStdin(): Promise<string> {
+/**
+ * Reads a stream to its end, or to `maxBytes` and one byte more: a secret file of gigabytes (`/dev/zero`, a
+ * wrong path) costs a few kilobytes before it is refused, never the process's memory.
+ */
+async function readBounded(stream: AsyncIterable<unknown>, limits: ReadLimits | undefined): Promise<string> {
+  const maxBytes = limits?.maxBytes ?? Number.POSITIVE_INFINITY;
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Buffer));
+  let total = 0;
+  for await (const chunk of stream) {
+    const bytes = Buffer.from(chunk as Buffer);
+    chunks.push(bytes);
+    total += bytes.length;
+    if (total > maxBytes) break;
+  }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Reads the process's standard input, as {@link readBounded} does. */
+function readProcessStdin(limits?: ReadLimits): Promise<string> {
+  return readBounded(process.stdin, limits);
+}
+
+/**
+ * Reads a file, as {@link readBounded} does: only the bytes it may need are read. A named pipe is opened
+ * without blocking and read through the event loop, so a pipe nobody writes can be given up on (Ctrl-C):
+ * opened the ordinary way, it would hold a worker thread, and with it the process, until a writer came.
+ */
+async function readBoundedFile(path: string, limits?: ReadLimits): Promise<string> {
+  const end = limits?.maxBytes ?? Number.POSITIVE_INFINITY;
+  const signal = limits?.signal;
+  if ((await stat(path)).isFIFO()) {
+    // A plain descriptor, not a FileHandle: the socket owns it and closes it.
+    const fd = await new Promise<number>((resolve, reject) =>
+      openDescriptor(path, constants.O_RDONLY | constants.O_NONBLOCK, (error, opened) =>
+        error ? reject(error) : resolve(opened),
+      ),
+    );
+    const socket = new Socket({ fd, readable: true, writable: false });
+    const close = () => socket.destroy();
+    signal?.addEventListener('abort', close, { once: true });
+    try {
+      return await readBounded(socket, limits);
+    } finally {
+      signal?.removeEventListener('abort', close);
+      socket.destroy();
+    }
+  }
+  return readBounded(
+    createReadStream(path, { ...(Number.isFinite(end) ? { end } : {}), ...(signal ? { signal } : {}) }),
+    limits,
+  );
 }
 
 /** Writes every line through `neutralise`: vendor text never reaches the terminal as control characters. */
@@ -132,7 +180,7 @@ export async function main(argv: readonly string[], environment: CliEnvironment 
     loadFactory: environment.loadFactory ?? importFactory,
     signal: environment.signal,
     readStdin: environment.readStdin ?? readProcessStdin,
-    readFile: (path) => readFile(path, 'utf8'),
+    readFile: readBoundedFile,
   };
   const { output } = context;
   const ran: { code: number; failing?: Command } = { code: 0 };

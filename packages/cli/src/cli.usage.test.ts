@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -227,6 +227,65 @@ describe('secrets', () => {
       'unilive: --token and --token-file: give one of them',
     ]);
     expect(backend.counts.requests).toBe(0);
+  });
+
+  it('reads at most 64 KiB of a secret file: a larger one, or a device that never ends, is refused', async () => {
+    const { run, err, settingsSeen } = harness();
+    const folder = await mkdtemp(join(tmpdir(), 'unilive-cli-'));
+    writeFileSync(join(folder, 'large'), `${'a'.repeat(5 * 1024 * 1024)}\n`);
+    writeFileSync(join(folder, 'just-fits'), 'a'.repeat(65_536));
+    expect(await run('list', '--token-file', join(folder, 'large'))).toBe(2);
+    expect(await run('list', '--token-file', '/dev/zero')).toBe(2);
+    expect(err).toEqual([
+      'unilive: --token-file: larger than 64 KiB; expected one line holding the credential',
+      'unilive: --token-file: larger than 64 KiB; expected one line holding the credential',
+    ]);
+    expect(settingsSeen).toEqual([]);
+    // At the limit the file is read whole, and the provider is handed it to judge.
+    await run('list', '--token-file', join(folder, 'just-fits'));
+    expect(settingsSeen.map((settings) => String(settings.token).length)).toEqual([65_536]);
+  });
+
+  it('Ctrl-C ends a read of a named pipe nobody writes, or of standard input left open', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'unilive-cli-'));
+    const fifo = join(folder, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    for (const path of [fifo, '-']) {
+      const err: string[] = [];
+      const output: Output = { out: () => {}, err: (text) => err.push(text), interactive: false };
+      const controller = new AbortController();
+      let reading = false;
+      const running = main(['list', '--token-file', path], {
+        output,
+        environment: { UNILIVE_PROVIDER: 'memory' },
+        loadFactory: async () =>
+          (() => createMemoryProvider({ token })) as unknown as ConfiguredProviderFactory,
+        signal: controller.signal,
+        readStdin: () => {
+          reading = true;
+          return new Promise<string>(() => {});
+        },
+      });
+      // The pipe's open never completes without a writer; standard input never ends.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      if (path === '-') await expect.poll(() => reading).toBe(true);
+      controller.abort();
+      expect(await running).toBe(130);
+      expect(err).toEqual(['unilive: AbortError: Interrupted while reading --token-file']);
+    }
+  });
+
+  it('warns for every credential flag on the command line, and for a credential in --option', async () => {
+    const { run, err } = harness();
+    await run('list', '--token-id', 'some-token-id', '--api-key', 'some-api-key', '--token', token);
+    await run('create', '--name', 'x', '--option', 'password="ArgvPushPw999"', '--option', 'region=eu');
+    expect(err).toEqual([
+      'unilive: warning: --token on the command line can be read by other users of this machine; use the environment or --token-file (- reads standard input)',
+      'unilive: warning: --token-id on the command line can be read by other users of this machine; use the environment or --token-id-file (- reads standard input)',
+      'unilive: warning: --api-key on the command line can be read by other users of this machine; use the environment or --api-key-file (- reads standard input)',
+      'unilive: warning: --option password holds a credential, and the command line can be read by other users of this machine',
+    ]);
+    expect(err.join('\n')).not.toMatch(/some-token-id|some-api-key|ArgvPushPw999/);
   });
 });
 

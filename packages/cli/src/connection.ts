@@ -1,4 +1,5 @@
 import {
+  AbortError,
   type ConfiguredProviderFactory,
   createLiveStreamClient,
   createLiveStreamRegistryFromConfig,
@@ -7,6 +8,7 @@ import {
   type LiveStreamClient,
   type LiveStreamRegistry,
   type LiveStreamRegistryConfig,
+  maxTimeoutMs,
   type ProviderId,
   type RateLimitConfig,
   rateLimitFromConfig,
@@ -14,12 +16,15 @@ import {
 import { type Invocation, listFlag, type OptionSpec, stringFlag, UsageError } from './context.js';
 import { buildProvider, loadFactory, sandboxSettings } from './providers.js';
 
-/** Credentials a flag can carry, the setting each becomes, and whether it is a secret. */
+/**
+ * Credentials a flag can carry, the setting each becomes, and whether it is a secret: all of them are, the
+ * LiveAPI token id and the videosdk API key too (half of a credential pair, and scrubbed like the rest).
+ */
 const credentialFlags = [
   { flag: 'token', key: 'token', setting: 'token', secret: true },
-  { flag: 'token-id', key: 'tokenId', setting: 'tokenId', secret: false },
+  { flag: 'token-id', key: 'tokenId', setting: 'tokenId', secret: true },
   { flag: 'secret-key', key: 'secretKey', setting: 'secretKey', secret: true },
-  { flag: 'api-key', key: 'apiKey', setting: 'apiKey', secret: false },
+  { flag: 'api-key', key: 'apiKey', setting: 'apiKey', secret: true },
   { flag: 'secret', key: 'secret', setting: 'secret', secret: true },
 ] as const;
 
@@ -83,12 +88,32 @@ so many unilive runs at once keep to one limit. While Redis cannot be reached th
 warns (--on-store-unavailable fallback), or fails without sending anything (fail). A --config entry's own
 "rateLimit" wins over the flags.`;
 
-/** Reads a secret from `--<flag>-file`: a path, or `-` for standard input; one trailing newline dropped. */
+/** The most a `--<flag>-file` may hold: a credential is one line of at most 8,192 characters. */
+export const maxSecretFileBytes = 65_536;
+
+/**
+ * Reads a secret from `--<flag>-file`: a path, or `-` for standard input; one trailing newline dropped. At
+ * most {@link maxSecretFileBytes} are read; Ctrl-C or SIGTERM ends the wait at once (a named pipe nobody
+ * writes, a terminal left open), as `AbortError`.
+ */
 async function readSecretFile(invocation: Invocation, flag: string, path: string): Promise<string> {
+  const { signal } = invocation.context;
+  const interrupted = () =>
+    new AbortError({ operation: 'configure', message: `Interrupted while reading --${flag}-file` });
+  if (signal?.aborted) throw interrupted();
   let text: string;
+  const limits = { maxBytes: maxSecretFileBytes, signal };
+  const reading =
+    path === '-' ? invocation.context.readStdin(limits) : invocation.context.readFile(path, limits);
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(interrupted());
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
   try {
-    text = path === '-' ? await invocation.context.readStdin() : await invocation.context.readFile(path);
+    text = await Promise.race([reading, aborted]);
   } catch (error) {
+    if (signal?.aborted) throw interrupted();
     const code = (error as { code?: unknown }).code;
     const why =
       code === 'ENOENT'
@@ -99,6 +124,14 @@ async function readSecretFile(invocation: Invocation, flag: string, path: string
             ? 'it is a folder'
             : 'it cannot be read';
     throw new UsageError(`--${flag}-file: ${why}`);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    reading.catch(() => {});
+  }
+  if (Buffer.byteLength(text, 'utf8') > maxSecretFileBytes) {
+    throw new UsageError(
+      `--${flag}-file: larger than ${maxSecretFileBytes / 1024} KiB; expected one line holding the credential`,
+    );
   }
   const value = text.replace(/\r?\n$/, '');
   if (value.length === 0) throw new UsageError(`--${flag}-file: the file is empty`);
@@ -134,8 +167,8 @@ export function timeoutFlag(invocation: Invocation): number | undefined {
   const text = stringFlag(invocation.flags, 'timeoutMs');
   if (text === undefined) return undefined;
   const value = /^\d+$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < 1)
-    throw new UsageError('--timeout-ms expects a whole number of ms, at least 1');
+  if (!Number.isSafeInteger(value) || value < 1 || value > maxTimeoutMs)
+    throw new UsageError(`--timeout-ms expects a whole number of ms, from 1 to ${maxTimeoutMs}`);
   return value;
 }
 

@@ -14,9 +14,19 @@ export interface CommandContext {
   loadFactory: FactoryLoader;
   /** Ctrl-C or SIGTERM: ends running calls and waits. */
   signal: AbortSignal | undefined;
-  /** Reads all of standard input (`--token-file -`). */
-  readStdin(): Promise<string>;
-  readFile(path: string): Promise<string>;
+  /**
+   * Reads standard input (`--token-file -`) to its end, or to `maxBytes` and one byte more (enough to tell
+   * the limit was passed); ends when `signal` fires.
+   */
+  readStdin(limits?: ReadLimits): Promise<string>;
+  /** Reads a file as {@link readStdin} reads standard input: at most `maxBytes` and one byte more. */
+  readFile(path: string, limits?: ReadLimits): Promise<string>;
+}
+
+/** How much of a secret file to read, and when to stop waiting for it. */
+export interface ReadLimits {
+  maxBytes: number;
+  signal?: AbortSignal | undefined;
 }
 
 /** One run of a command: its positional arguments and its options, as commander parsed them. */

@@ -68,31 +68,128 @@ export async function sandboxSettings(
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   let index: SandboxIndex;
   try {
-    const response = await fetch(`${origin}/_sandbox`, { signal });
-    index = (await response.json()) as SandboxIndex;
-  } catch {
+    const response = await fetch(`${origin}/_sandbox`, { signal, redirect: 'manual' });
+    index = JSON.parse(await readCapped(response, maxDiscoveryBytes)) as SandboxIndex;
+  } catch (error) {
     if (options.signal?.aborted) {
       throw new AbortError({ operation: 'configure', message: 'Interrupted while looking for the sandbox' });
     }
-    const why = timeout.aborted ? `no answer within ${timeoutMs} ms` : 'no sandbox answers';
+    const why =
+      error instanceof DiscoveryTooLarge
+        ? `its answer is larger than ${maxDiscoveryBytes / 1024} KiB`
+        : timeout.aborted
+          ? `no answer within ${timeoutMs} ms`
+          : 'no sandbox answers';
     throw new InvalidInputError({
       operation: 'configure',
       message: `No sandbox at ${origin} (${why}): start one with \`unilive sandbox\``,
       issues: [{ path: 'sandbox', message: 'expected a running sandbox' }],
     });
   }
-  const entry = index.providers?.[id];
+  const entry = sandboxEntry(index, id, origin);
   if (!entry) {
+    const providers = typeof index === 'object' && index !== null ? index.providers : undefined;
+    const served =
+      typeof providers === 'object' && providers !== null ? Object.keys(providers).join(', ') : '';
     throw new InvalidInputError({
       provider: id,
       operation: 'configure',
-      message: `The sandbox at ${origin} does not serve this provider; it serves ${Object.keys(index.providers ?? {}).join(', ')}`,
+      message: `The sandbox at ${origin} does not serve this provider; it serves ${served}`,
+      issues: [{ path: 'provider', message: `expected one of ${served}` }],
+    });
+  }
+  return { baseUrl: entry.baseUrl, ...entry.credentials };
+}
+
+/** The most of a sandbox's `/_sandbox` answer read: the real one is about a kilobyte. */
+export const maxDiscoveryBytes = 1_048_576;
+
+class DiscoveryTooLarge extends Error {}
+
+// Counts the bytes fetch decoded (a compressed answer is counted inflated) and stops at the cap.
+async function readCapped(response: Response, limit: number): Promise<string> {
+  if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > limit) throw new DiscoveryTooLarge();
+      text += decoder.decode(value, { stream: true });
+    }
+  } catch (error) {
+    reader.cancel().catch(() => {});
+    throw error;
+  }
+  return text + decoder.decode();
+}
+
+/**
+ * The credential settings each built-in adapter needs; with all of them from the sandbox, the adapter never
+ * reads the vendor's environment variables (the caller's real credentials, which must never reach a
+ * sandbox: anything listening where `--sandbox` points would receive them).
+ */
+const sandboxCredentialSets: Readonly<Record<string, readonly (readonly string[])[]>> = {
+  'wowza-video': [['token']],
+  'wowza-realtime': [['token']],
+  liveapi: [['tokenId', 'secretKey']],
+  videosdk: [['token'], ['apiKey', 'secret']],
+};
+
+// What the sandbox says of one provider, checked: a base path on the sandbox's own origin (never `//host`
+// or `@host`, which would send the requests elsewhere), and development credentials for every setting
+// the adapter would otherwise read from the environment.
+function sandboxEntry(
+  index: SandboxIndex,
+  id: ProviderId,
+  origin: string,
+): { baseUrl: string; credentials: Record<string, string> } | undefined {
+  const providers = typeof index === 'object' && index !== null ? index.providers : undefined;
+  if (typeof providers !== 'object' || providers === null || !Object.hasOwn(providers, id)) return undefined;
+  const entry = providers[id] as { basePath?: unknown; credentials?: unknown } | undefined;
+  const invalid = (what: string) =>
+    new InvalidInputError({
+      provider: id,
+      operation: 'configure',
+      message: `The sandbox at ${origin} gave ${what} for this provider; is it a unilive sandbox?`,
+      issues: [{ path: 'sandbox', message: 'expected a unilive sandbox' }],
+    });
+  const basePath = entry?.basePath;
+  let baseUrl: URL;
+  try {
+    if (typeof basePath !== 'string' || !/^\/(?!\/)/.test(basePath)) throw new Error('not a path');
+    baseUrl = new URL(`${origin}${basePath}`);
+  } catch {
+    throw invalid('no usable base path');
+  }
+  if (baseUrl.origin !== new URL(origin).origin || baseUrl.username !== '' || baseUrl.password !== '') {
+    throw invalid('a base path that leads to another host');
+  }
+  const given = entry?.credentials;
+  const credentials: Record<string, string> = {};
+  if (typeof given === 'object' && given !== null) {
+    for (const [name, value] of Object.entries(given))
+      if (typeof value === 'string') credentials[name] = value;
+  }
+  const sets = sandboxCredentialSets[id];
+  const complete = sets
+    ? sets.some((set) => set.every((name) => (credentials[name] ?? '') !== ''))
+    : Object.keys(credentials).length > 0;
+  if (!complete) {
+    throw new InvalidInputError({
+      provider: id,
+      operation: 'configure',
+      message: `The sandbox at ${origin} gave no development credentials for this provider; unilive never sends the environment's credentials to a sandbox`,
       issues: [
-        { path: 'provider', message: `expected one of ${Object.keys(index.providers ?? {}).join(', ')}` },
+        { path: 'sandbox', message: 'expected a unilive sandbox, which gives development credentials' },
       ],
     });
   }
-  return { baseUrl: `${origin}${entry.basePath}`, ...entry.credentials };
+  return { baseUrl: `${origin}${basePath}`, credentials };
 }
 
 /** The message for a provider id that no package provides: the known ids, never the id given. */

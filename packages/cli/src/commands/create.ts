@@ -50,13 +50,15 @@ export const create: CommandSpec = {
       if (on !== undefined)
         throw new UsageError('--on picks one of several providers: give --config or --provider twice');
       if (options.length > 0)
-        input.providerOptions = { [streams.client.providerId]: providerOptions(options) };
+        input.providerOptions = { [streams.client.providerId]: providerOptions(options, invocation) };
       showStream(invocation, await streams.client.create(input, callOptions(invocation)));
       return 0;
     }
     if (options.length > 0) {
       if (on === undefined) throw new UsageError('--option is for one provider: say which with --on');
-      input.providerOptions = { [streams.registry.client(on).providerId]: providerOptions(options) };
+      input.providerOptions = {
+        [streams.registry.client(on).providerId]: providerOptions(options, invocation),
+      };
     }
     const stream = await streams.registry.create(input, {
       ...callOptions(invocation),

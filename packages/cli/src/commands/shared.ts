@@ -1,4 +1,4 @@
-import type { LiveStream, LiveStreamClient, LiveStreamState } from '@unilive/core';
+import { inputSecrets, type LiveStream, type LiveStreamClient, type LiveStreamState } from '@unilive/core';
 import { timeoutFlag } from '../connection.js';
 import { type Invocation, UsageError } from '../context.js';
 import { describeStream, streamJson } from '../format.js';
@@ -41,8 +41,12 @@ export async function waitWithProgress(
   }
 }
 
-/** `--option key=value` pairs; a value that parses as JSON is taken as JSON. */
-export function providerOptions(pairs: readonly string[]): Record<string, unknown> {
+/**
+ * `--option key=value` pairs; a value that parses as JSON is taken as JSON. A pair whose key names a
+ * credential (`password`, `token`, `secret`, `key`) or whose value holds a URL's user information draws the
+ * warning a secret flag draws: the command line is visible to other users of this machine.
+ */
+export function providerOptions(pairs: readonly string[], invocation?: Invocation): Record<string, unknown> {
   const options: Record<string, unknown> = {};
   for (const pair of pairs) {
     const separator = pair.indexOf('=');
@@ -54,6 +58,11 @@ export function providerOptions(pairs: readonly string[]): Record<string, unknow
       options[key] = JSON.parse(value);
     } catch {
       options[key] = value;
+    }
+    if (invocation && inputSecrets({ providerOptions: { cli: { [key]: options[key] } } }, 'cli').length > 0) {
+      invocation.context.output.err(
+        `unilive: warning: --option ${/^[\w.-]{1,64}$/.test(key) ? key : '(a key)'} holds a credential, and the command line can be read by other users of this machine`,
+      );
     }
   }
   return options;

@@ -61,7 +61,7 @@ function startOptions(
       ? streams.client.providerId
       : streams.registry.client(parseStreamReference(id, 'start').provider).providerId;
   return {
-    providerOptions: { [providerId]: providerOptions(pairs) } as NonNullable<
+    providerOptions: { [providerId]: providerOptions(pairs, invocation) } as NonNullable<
       StartRequestOptions['providerOptions']
     >,
   };
