@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidInputError } from '@unilive/core';
@@ -362,5 +362,61 @@ describe('startSandbox', () => {
     expect(JSON.parse(readFileSync(persistPath, 'utf8')).echo.items[id].id).toBe(id);
     const second = await start({ persistPath });
     expect((await second.call('GET', `/items/${id}`)).status).toBe(200);
+  });
+
+  it('refuses at start a persist path it could never write, naming persistPath', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'unilive-sandbox-'));
+    const readOnly = join(folder, 'read-only');
+    mkdirSync(readOnly);
+    chmodSync(readOnly, 0o500);
+    const cases: [string, string][] = [
+      [
+        join(folder, 'no-such-folder', 'data.json'),
+        `The persist file's folder ${join(folder, 'no-such-folder')} does not exist`,
+      ],
+      [folder, 'The persist file is a folder'],
+      [
+        join(folder, 'a-file.json', 'data.json'),
+        `The persist file's folder ${join(folder, 'a-file.json')} is no folder`,
+      ],
+      ['', 'The persist file path is empty'],
+    ];
+    writeFileSync(join(folder, 'a-file.json'), '{}');
+    // Root may write anywhere: the read-only folder refuses only an ordinary user.
+    if (process.getuid?.() !== 0) {
+      cases.push([join(readOnly, 'data.json'), `The persist file's folder ${readOnly} cannot be written to`]);
+    }
+    for (const [persistPath, message] of cases) {
+      const refused = await startSandbox({ dialects: [echo], persistPath, media: false }).catch(
+        (error) => error,
+      );
+      expect([InvalidInputError.isInstance(refused), refused.message, refused.issues?.[0]?.path]).toEqual([
+        true,
+        `${message}: pass a path in a folder the sandbox may write to`,
+        'persistPath',
+      ]);
+    }
+  });
+
+  it('a save that fails later is a line of its log, never a crash, and close still closes', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'unilive-sandbox-'));
+    const persistPath = join(folder, 'data.json');
+    const logged: string[] = [];
+    const running = await start({
+      persistPath,
+      log: (entry) => logged.push(`${entry.level} ${entry.message}`),
+    });
+    // The folder goes away under the running sandbox.
+    rmSync(folder, { recursive: true, force: true });
+    await running.call('POST', '/items');
+    await running.call('POST', '/items');
+    await expect.poll(() => logged.length).toBe(1);
+    expect(logged).toEqual([
+      'error could not save the streams to the persist file (ENOENT); they are kept in memory and saved again at the next change',
+    ]);
+    await running.sandbox.close();
+    sandbox = undefined;
+    // Once for the failure, not once per save: the close's save failed too and said nothing more.
+    expect(logged).toHaveLength(1);
   });
 });

@@ -1,6 +1,17 @@
-import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  createReadStream,
+  existsSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { InvalidInputError, type ProviderId } from '@unilive/core';
 import { createDashboard } from './dashboard/dashboard.js';
 import { allDialects } from './dialects/index.js';
@@ -122,9 +133,29 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   const dialects = options.dialects ?? allDialects;
   const persistPath = options.persistPath;
+  if (persistPath !== undefined) checkPersistPath(persistPath);
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
+  let saveFailed = false;
+  // Written to a file beside it and renamed over it, so a crash mid-write never leaves half a file. A
+  // failure (the disk filled up, the folder was removed) is a line of the sandbox's log, once until a save
+  // succeeds again, never an exception in a timer that would end the process.
   const save = () => {
-    if (persistPath) writeFileSync(persistPath, JSON.stringify(engine.snapshot(), null, 2));
+    if (!persistPath) return;
+    const next = `${persistPath}.${process.pid}.tmp`;
+    try {
+      writeFileSync(next, JSON.stringify(engine.snapshot(), null, 2));
+      renameSync(next, persistPath);
+      saveFailed = false;
+    } catch (error) {
+      rmSync(next, { force: true });
+      if (saveFailed) return;
+      saveFailed = true;
+      const code = (error as { code?: unknown }).code;
+      engine.log({
+        level: 'error',
+        message: `could not save the streams to the persist file (${typeof code === 'string' ? code : 'write failed'}); they are kept in memory and saved again at the next change`,
+      });
+    }
   };
   const engine = createEngine({
     ...options,
@@ -230,6 +261,43 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 }
 
 type PersistedData = NonNullable<EngineOptions['data']>;
+
+/**
+ * Checks at start that the sandbox can keep its records at `path`: an existing file it may read and write,
+ * or a new one in a folder that exists and that it may write to.
+ *
+ * @throws InvalidInputError naming `persistPath` otherwise.
+ */
+function checkPersistPath(path: string): void {
+  const refuse = (why: string) =>
+    new InvalidInputError({
+      operation: 'startSandbox',
+      message: `The persist file${why}: pass a path in a folder the sandbox may write to`,
+      issues: [{ path: 'persistPath', message: 'expected a file path the sandbox may read and write' }],
+    });
+  if (typeof path !== 'string' || path.trim() === '') throw refuse(' path is empty');
+  let target: ReturnType<typeof statSync> | undefined;
+  try {
+    target = statSync(path);
+  } catch {
+    target = undefined;
+  }
+  if (target?.isDirectory()) throw refuse(' is a folder');
+  const folder = dirname(resolvePath(path));
+  let folderStat: ReturnType<typeof statSync>;
+  try {
+    folderStat = statSync(folder);
+  } catch {
+    throw refuse(`'s folder ${folder} does not exist`);
+  }
+  if (!folderStat.isDirectory()) throw refuse(`'s folder ${folder} is no folder`);
+  try {
+    accessSync(folder, constants.W_OK);
+    if (target) accessSync(path, constants.R_OK | constants.W_OK);
+  } catch {
+    throw refuse(target ? ' cannot be read and written' : `'s folder ${folder} cannot be written to`);
+  }
+}
 
 /**
  * The records a persistent sandbox wrote: `{ provider: { collection: { id: record } } }`.

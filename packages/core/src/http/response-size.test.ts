@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as zlib from 'node:zlib';
 import { brotliCompressSync, constants, deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import * as v from 'valibot';
@@ -11,20 +12,34 @@ import { SecretSet } from '../secrets.js';
 import { createHttpClient } from './http-client.js';
 import { defaultMaxResponseBytes } from './transport-settings.js';
 
-type Encoding = 'identity' | 'gzip' | 'br' | 'deflate';
+type Encoding = 'identity' | 'gzip' | 'br' | 'deflate' | 'x-gzip' | 'gzip, gzip' | 'zstd';
+
+// zstd is decoded by fetch where zlib has it (Node 23.8 and later); elsewhere it cannot reach the body.
+const zstdCompressSync = (zlib as { zstdCompressSync?: (body: Buffer) => Buffer }).zstdCompressSync;
+if (!zstdCompressSync)
+  console.info('response size: zstd is not in this Node.js zlib; its cases are left out');
 
 const encode = (body: Buffer, encoding: Encoding): Buffer => {
   switch (encoding) {
     case 'identity':
       return body;
     case 'gzip':
+    case 'x-gzip':
       return gzipSync(body);
+    case 'gzip, gzip':
+      return gzipSync(gzipSync(body));
     case 'deflate':
       return deflateSync(body);
     case 'br':
       return brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 4 } });
+    case 'zstd':
+      return (zstdCompressSync as (body: Buffer) => Buffer)(body);
   }
 };
+
+// Every encoding fetch may inflate, each applied as the server says: the cap counts what comes out.
+const encodings: Encoding[] = ['identity', 'gzip', 'br', 'deflate', 'x-gzip', 'gzip, gzip'];
+if (zstdCompressSync) encodings.push('zstd');
 
 // A JSON body of exactly `size` bytes (size >= 40).
 const jsonOfSize = (size: number): Buffer => {
@@ -77,7 +92,7 @@ describe('response body size', () => {
     const cap = 64 * 1024;
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom<Encoding>('identity', 'gzip', 'br', 'deflate'),
+        fc.constantFrom<Encoding>(...encodings),
         fc.oneof(fc.integer({ min: 64, max: cap }), fc.integer({ min: cap + 1, max: 8 * cap })),
         fc.boolean(),
         fc.constantFrom(200, 503),
