@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
-import { createLiveStreamClient, type HttpHooks, type LiveStreamProvider } from '@unilive/core';
+import { inspect } from 'node:util';
+import { createLiveStreamClient, type HttpHooks, type LiveStreamProvider, UniliveError } from '@unilive/core';
 import { errorTranscript, loadFixture, SecretScanner } from '@unilive/testing';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -385,6 +386,134 @@ describe(`secrets: a stream read with ${manyTargets} restream targets`, () => {
         runs,
         failures,
         figure: `${manyTargets} targets read in one answer, each echoed by a later error`,
+      });
+      expect(failures).toEqual([]);
+    });
+  }
+});
+
+// Vendor text that would act on a terminal or a log (ESC sequences, C1 controls, zero-width and bidi
+// characters, line separators, tag characters), and a custom fetch (a proxy wrapper, instrumentation)
+// whose errors carry the request's credentials in `code` or `name`.
+const unprintable = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+const hostileText = fc
+  .array(
+    fc.oneof(
+      fc.constantFrom(
+        '\u001b[2J',
+        '\u001b]52;c;ZXZpbA==\u0007',
+        '\u009b31m',
+        '\u200b',
+        '\u2028',
+        '\u2029',
+        '\u202e',
+        '\u{e0041}\u{e0042}',
+        '\r\n',
+        '\u0000',
+      ),
+      fc.string({ maxLength: 6, unit: 'grapheme-ascii' }),
+    ),
+    { minLength: 1, maxLength: 8 },
+  )
+  .map((parts) => parts.join(''));
+
+describe('secrets: vendor text and failures of a custom fetch', () => {
+  for (const adapterId of adapterIds) {
+    it(`${adapterId}: control and format characters in vendor text reach no error field as they are`, async () => {
+      const adapter = adapters[adapterId];
+      const { fixtures } = adapter;
+      const failures: string[] = [];
+      let runs = 0;
+      await fc.assert(
+        fc.asyncProperty(hostileText, async (text) => {
+          runs += 1;
+          const vendor = fakeVendor(() => ({
+            status: 422,
+            body: { ...echoBody(text), code: text },
+            headers: { 'x-request-id': text.replace(/[^\t\x20-\x7e\x80-\xff]/g, '') || 'x' },
+          }));
+          const provider = adapter.factory({
+            ...adapter.settings,
+            ...fixtures.settings,
+            baseUrl,
+            fetch: vendor.fetch,
+          });
+          const error = (await provider
+            .get(fixtures.subjectId)
+            .catch((caught: unknown) => caught)) as UniliveError;
+          expect(UniliveError.isInstance(error)).toBe(true);
+          const fields = {
+            message: error.message,
+            vendorMessage: error.vendorMessage ?? '',
+            vendorCode: error.vendorCode ?? '',
+            requestId: error.requestId ?? '',
+            toJSON: JSON.stringify(error.toJSON()).replace(/\\u[0-9a-f]{4}/g, ''),
+          };
+          const raw = Object.entries(fields).filter(([, value]) => unprintable.test(value));
+          if (raw.length > 0)
+            failures.push(`${JSON.stringify(text)} in ${raw.map(([name]) => name).join(', ')}`);
+          expect(raw).toEqual([]);
+        }),
+        { numRuns: 30 },
+      );
+      rows.push({
+        check: 'control and format characters in vendor text',
+        adapter: adapterId,
+        runs,
+        failures,
+      });
+    });
+
+    it(`${adapterId}: a custom fetch whose error carries the credentials in code or name leaks nothing`, async () => {
+      const adapter = adapters[adapterId];
+      const { fixtures } = adapter;
+      const failures: string[] = [];
+      const shapes: Record<string, (authorization: string) => unknown> = {
+        'code holding the header': (authorization) =>
+          Object.assign(new Error('proxy failed'), { code: authorization }),
+        'code holding the credential': (authorization) =>
+          Object.assign(new Error('proxy failed'), { code: authorization.replace(/^\S+ /, '') }),
+        'name holding the header': (authorization) =>
+          Object.assign(new Error('proxy failed'), { name: `ProxyError[${authorization}]` }),
+        'nested cause': (authorization) =>
+          new Error('proxy failed', { cause: Object.assign(new Error('upstream'), { code: authorization }) }),
+        'a thrown string': (authorization) => `failed with ${authorization}`,
+      };
+      for (const [shape, make] of Object.entries(shapes)) {
+        const scanner = new SecretScanner();
+        for (const [label, value] of Object.entries(fixtures.secrets)) scanner.register(label, value);
+        let authorization = '';
+        const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+          const request = input instanceof Request ? input : new Request(input, init);
+          authorization = request.headers.get('authorization') ?? '';
+          throw make(authorization);
+        };
+        const provider = adapter.factory({
+          ...adapter.settings,
+          ...fixtures.settings,
+          baseUrl,
+          fetch,
+          retry: { maxRetries: 0 },
+        });
+        const client = createLiveStreamClient(provider, { hooks: recordingHooks(scanner) });
+        const error = await client.get(fixtures.subjectId).catch((caught: unknown) => caught);
+        expect(UniliveError.isInstance(error)).toBe(true);
+        expect(authorization).not.toBe('');
+        scanner.register('authorization header', authorization);
+        scanner.register('authorization value', authorization.replace(/^\S+ /, ''));
+        scanner.recordError(error);
+        scanner.recordText(inspect(error, { depth: 10 }), 'util.inspect');
+        const leaks = scanner.leaks();
+        if (leaks.length > 0)
+          failures.push(
+            `${shape}: ${leaks.map((leak) => `${leak.secretLabel} in ${leak.where}`).join(', ')}`,
+          );
+      }
+      rows.push({
+        check: 'credentials in the code or name of a custom fetch error',
+        adapter: adapterId,
+        runs: Object.keys(shapes).length,
+        failures,
       });
       expect(failures).toEqual([]);
     });
