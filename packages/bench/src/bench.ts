@@ -228,7 +228,7 @@ export async function runBench(
 
 const kb = (bytes: number) => `${round(bytes / 1000, 1)} kB`;
 const mib = (bytes: number) => `${round(bytes / 1024 / 1024, 2)} MiB`;
-const times = (value: number) => `${value.toFixed(2)} ×`;
+const times = (value: number) => `${value.toFixed(3)} ×`;
 const list = <T>(items: readonly T[], text: (item: T) => string) => items.map(text).join(', ');
 // How far a figure is beyond its bound, in the figure's unit; null when it is within.
 const over = (value: number, limit: number, unit: (excess: number) => string) =>
@@ -280,8 +280,8 @@ export function targetsOf(report: Omit<BenchReport, 'targets'>): TargetOutcome[]
           met: met.callsVsMux && met.cpuVsMux,
         },
         shortfalls(
-          under(comparison.callsVsMux, goal.minCallsVsMux, (short) => `calls/s ${round(short, 2)} × short`),
-          over(comparison.cpuVsMux, goal.maxCpuVsMux, (excess) => `CPU ${round(excess, 2)} × over`),
+          under(comparison.callsVsMux, goal.minCallsVsMux, (short) => `calls/s ${round(short, 3)} × short`),
+          over(comparison.cpuVsMux, goal.maxCpuVsMux, (excess) => `CPU ${round(excess, 3)} × over`),
         ),
       );
       targets.push(
@@ -296,7 +296,7 @@ export function targetsOf(report: Omit<BenchReport, 'targets'>): TargetOutcome[]
         },
         goal.minCallsVsKy === null
           ? null
-          : under(comparison.callsVsKy, goal.minCallsVsKy, (short) => `${round(short, 2)} × short`),
+          : under(comparison.callsVsKy, goal.minCallsVsKy, (short) => `${round(short, 3)} × short`),
       );
     }
   }
@@ -514,7 +514,7 @@ export function targetsOf(report: Omit<BenchReport, 'targets'>): TargetOutcome[]
         figure: `${list(credentials, (result) => `${kb(result.bytes)} ${result.medianMs} ms`)} (${times(slope)})`,
         met: slope <= redactionTargets.maxSlope,
       },
-      over(slope, redactionTargets.maxSlope, (excess) => `${round(excess, 2)} × per byte over`),
+      over(slope, redactionTargets.maxSlope, (excess) => `${round(excess, 3)} × per byte over`),
     );
   }
   const hostile = redaction.results.find((result) => result.case === 'hostile' && result.bytes < 100_000);

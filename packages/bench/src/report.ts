@@ -266,7 +266,7 @@ export function renderMarkdown(report: BenchReport, previous?: string): string {
           ),
           number(result.totalAddedMicros, 1),
           `≤ ${limit}: ${verdict(result.totalAddedMicros <= limit)}`,
-          `${number(heap('ky'), 1)} → ${number(heap('client'), 1)} (+${number(result.heapOverKyKiB, 1)})`,
+          `${number(heap('ky'), 1)} → ${number(heap('client'), 1)} (${result.heapOverKyKiB >= 0 ? '+' : ''}${number(result.heapOverKyKiB, 1)})`,
         ];
       }),
     ),
