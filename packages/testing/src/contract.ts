@@ -55,7 +55,9 @@ export type ContractStep =
   /** A create with {@link contractRestreamInput}, up to its read-back (made to fail). */
   | 'create-restream'
   /** `update` with the restream targets the stream already has (none: `[]`): the reads it takes. */
-  | 'update-same-restream';
+  | 'update-same-restream'
+  /** A list whose first per-stream detail read (Wowza's GET, videosdk v2's state read) is answered 5xx. */
+  | 'list-detail-fails';
 
 /** Paging scenarios: a well-behaved list of at least two pages, then the answers real servers send. */
 export type PagingScenario =
@@ -772,6 +774,35 @@ export function runLiveStreamContract(options: ContractOptions): void {
         expect(result.warnings.map((event) => [event.provider, event.operation, event.warning.type])).toEqual(
           [[harness.provider.id, 'list', 'skipped-record']],
         );
+      });
+
+      it('skips a stream whose detail read is answered 5xx after its retries, names it through onWarning, and lists the rest', async (context) => {
+        if (harness.supports && !harness.supports('list-detail-fails'))
+          return context.skip('the backend has no recorded exchanges for this step');
+        const before = await client.list().toArray();
+        const ids = before.map((stream) => stream.id);
+        if (ids.length < 2) return context.skip('the walk needs two streams to skip one');
+        // Three answers: the read and its two retries. Wowza reads details with a get, videosdk v2 with a
+        // state read; an adapter whose pages hold whole streams reads neither, and lists everything.
+        const server = { type: 'server-error', status: 503, times: 3 } as const;
+        const planned =
+          (await harness.injectFault('get', server, { id: undefined })) &&
+          (await harness.injectFault('status', server, { id: undefined }));
+        if (!planned) return context.skip('the backend cannot fail a detail read');
+        warnings.length = 0;
+        const listed = (await client.list().toArray()).map((stream) => stream.id);
+        const skipped = warnings.filter(
+          (event) => event.operation === 'list' && event.warning.type === 'skipped-record',
+        );
+        if (skipped.length === 0) {
+          expect(listed).toEqual(ids);
+          return;
+        }
+        // One stream, named in the warning; every other one listed, in order, once.
+        expect(skipped).toHaveLength(1);
+        const named = ids.filter((id) => skipped[0]?.warning.message.includes(id));
+        expect(named, skipped[0]?.warning.message).toHaveLength(1);
+        expect(listed).toEqual(ids.filter((id) => id !== named[0]));
       });
 
       it('with strict, that record fails the walk with ResponseShapeError', async (context) => {
