@@ -74,12 +74,16 @@ ${connectionHelp}`,
     } else {
       // The new stream's own warnings are in its description; the migration's are listed after it.
       const own = new Set(result.stream.warnings ?? []);
+      // What became of the source is said on its own line, not among what did not carry over.
+      const aboutSource = (warning: Warning) => warning.setting === 'deleteSource';
+      const gone = result.warnings.find(aboutSource);
       context.output.out(
         [
           describeStream(result.stream),
-          ...notCarriedLines(result.warnings.filter((warning) => !own.has(warning))),
+          ...notCarriedLines(result.warnings.filter((warning) => !own.has(warning) && !aboutSource(warning))),
+          ...(result.sourceError && gone ? [`warning: ${gone.message}`] : []),
           result.sourceDeleted
-            ? `source ${result.source.ref}: deleted`
+            ? `source ${result.source.ref}: deleted${gone ? ' (it was already gone)' : ''}`
             : `source ${result.source.ref}: kept${flags.deleteSource === true ? ' (it could not be deleted: see above)' : ''}`,
         ].join('\n'),
       );

@@ -184,6 +184,33 @@ describe('migrate', () => {
     expect(source.store.has(created.id)).toBe(true);
   });
 
+  it.each([
+    ['a stopped source deleted elsewhere', false, 'delete'],
+    ['a running source deleted elsewhere before the stop', true, 'stop'],
+  ])('%s is reported deleted, with a warning that it was already gone', async (_, running, vanishesAt) => {
+    const { source, registry } = setup();
+    const created = await registry.create({ name: 'Launch' }, { provider: 'old' });
+    if (running) await registry.start(created.ref);
+    // Someone else deletes the source between the migration's read and its own stop or delete.
+    const operation = vanishesAt as 'stop' | 'delete';
+    const original = source.provider[operation].bind(source.provider);
+    source.provider[operation] = async (id: string, options?: Parameters<typeof original>[1]) => {
+      source.store.delete(id);
+      return original(id, options) as never;
+    };
+    source.calls.length = 0;
+    const result = await registry.migrate(created.ref, { to: 'new', deleteSource: true });
+    expect(source.calls).toEqual([`get ${created.id}`, `${vanishesAt} ${created.id}`]);
+    expect(result.sourceDeleted).toBe(true);
+    expect(result.sourceError).toBeUndefined();
+    expect(result.stream.ref).toBe('new:liveapi1');
+    expect(result.warnings.at(-1)).toEqual({
+      type: 'other',
+      setting: 'deleteSource',
+      message: `the source ${created.ref} was already gone when it was to be deleted (the vendor answered not found)`,
+    });
+  });
+
   it('a source that cannot be deleted does not fail the migration: the new stream is returned with why', async () => {
     const refusal = new ConflictError({
       provider: 'wowza-video',

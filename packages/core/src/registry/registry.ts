@@ -7,7 +7,7 @@ import {
   readHooks,
   type StartRequestOptions,
 } from '../client/live-stream-client.js';
-import { AbortError, InvalidInputError, ResponseShapeError } from '../errors/errors.js';
+import { AbortError, InvalidInputError, NotFoundError, ResponseShapeError } from '../errors/errors.js';
 import { UniliveError, withErrorFields } from '../errors/unilive-error.js';
 import { emit, type HttpHooks } from '../http/hooks.js';
 import type { RateLimitOptions } from '../http/request-gate.js';
@@ -114,7 +114,11 @@ export interface MigrationResult {
    * could not be deleted, why.
    */
   warnings: Warning[];
-  /** True when the source was deleted (only ever after the new stream existed). */
+  /**
+   * True when the source is gone after a migration asked to delete it (only ever after the new stream
+   * existed): deleted by this call, or already gone when it came to be stopped or deleted (the vendor
+   * answered not found; a warning says so). False when it was not asked for, or deleting failed.
+   */
   sourceDeleted: boolean;
   /** Why deleting the source failed, when it was asked and failed. The new stream exists all the same. */
   sourceError?: UniliveError;
@@ -640,6 +644,16 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
       await this.retire(source, plan.source, request, stopTimeoutMs);
       result.sourceDeleted = true;
     } catch (error) {
+      // Gone already (deleted elsewhere since it was read): what the caller asked for holds.
+      if (NotFoundError.isInstance(error)) {
+        result.sourceDeleted = true;
+        warnings.push({
+          type: 'other',
+          setting: 'deleteSource',
+          message: `the source ${plan.source.ref} was already gone when it was to be deleted (the vendor answered not found)`,
+        });
+        return result;
+      }
       const annotated = annotate(error, source.name);
       if (UniliveError.isInstance(annotated)) result.sourceError = annotated;
       warnings.push({
