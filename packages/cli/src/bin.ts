@@ -9,18 +9,9 @@ if (major < 22 || (major === 22 && minor < 12)) {
   process.exit(1);
 }
 
-const { main } = await import('./cli.js');
-const controller = new AbortController();
-let interrupted = false;
-const interrupt = (signal: NodeJS.Signals) => {
-  // The first Ctrl-C ends running calls cleanly; a second one ends the process at once.
-  if (interrupted) process.exit(signal === 'SIGINT' ? 130 : 143);
-  interrupted = true;
-  controller.abort();
-};
-process.on('SIGINT', interrupt);
-process.on('SIGTERM', interrupt);
-process.exitCode = await main(process.argv.slice(2), { signal: controller.signal });
+const { main, stopOnSignals } = await import('./cli.js');
+const signal = stopOnSignals(process, (code) => process.exit(code));
+process.exitCode = await main(process.argv.slice(2), { signal });
 // After an interrupt, nothing left running may hold the process: a read of a named pipe nobody writes
 // waits in a worker thread that no signal ends.
-if (interrupted) process.exit(process.exitCode);
+if (signal.aborted) process.exit(process.exitCode);

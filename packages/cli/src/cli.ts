@@ -172,6 +172,32 @@ function addCommand(
   });
 }
 
+/** What {@link stopOnSignals} listens on: `process`, or a stand-in in tests. */
+export interface SignalSource {
+  on(signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP', listener: (signal: NodeJS.Signals) => void): unknown;
+}
+
+/** The exit code of a process ended by `signal` (128 + its number), as shells report it. */
+const signalExitCodes = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
+
+/**
+ * Turns Ctrl-C (SIGINT), SIGTERM and a closed terminal (SIGHUP) into the abort signal every command
+ * stops on: `listen` removes its registrations, `push` stops ffmpeg, calls end. The first one aborts; a
+ * second one ends the process at once through `exit`.
+ */
+export function stopOnSignals(source: SignalSource, exit: (code: number) => void): AbortSignal {
+  const controller = new AbortController();
+  const interrupt = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      exit(signalExitCodes[signal as keyof typeof signalExitCodes] ?? 143);
+      return;
+    }
+    controller.abort();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) source.on(signal, interrupt);
+  return controller.signal;
+}
+
 /** Runs the CLI with arguments (without `node` and the script) and returns the exit code. */
 export async function main(argv: readonly string[], environment: CliEnvironment = {}): Promise<number> {
   const context: CommandContext = {

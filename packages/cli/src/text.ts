@@ -28,14 +28,19 @@ export function jsonText(value: unknown): string {
 }
 
 /**
- * A webhook URL as the CLI prints it: origin and first path segment, the rest masked. Vendors that sign
- * nothing are protected by a secret path segment, which must not reach a terminal or a log.
+ * A webhook URL as the CLI prints it: the origin and, when the path has more than one segment, its first
+ * one; everything after is masked (`…`), and so are the query and fragment. Vendors that sign nothing are
+ * protected by a secret path segment, the last one (what `pathSecret` checks), which must never reach a
+ * terminal or a log: a path of one segment is that segment, so it is masked too
+ * (`https://app.example/…`).
  */
 export function webhookUrlText(url: string): string {
   try {
     const parsed = new URL(url);
-    const [first, ...rest] = parsed.pathname.split('/').filter((segment) => segment !== '');
-    return `${parsed.origin}/${first ?? ''}${rest.length > 0 ? '/…' : ''}`;
+    const segments = parsed.pathname.split('/').filter((segment) => segment !== '');
+    const hidden = segments.length > 0 || parsed.search !== '' || parsed.hash !== '';
+    const shown = segments.length > 1 ? `${segments[0]}/` : '';
+    return `${parsed.origin}/${shown}${hidden ? '…' : ''}`;
   } catch {
     return '(a URL)';
   }

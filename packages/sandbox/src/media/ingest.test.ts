@@ -304,7 +304,7 @@ describe.skipIf(!ffmpeg)('RTMP ingest: hostile and broken encoders', () => {
     await connected;
     const disconnected = changes.next((change) => change.kind === 'encoder-disconnected' && change.id === id);
     // The encoder freezes with its connection open: nothing more arrives.
-    const pid = push.pid;
+    const pid = (await push.ffmpegPid) ?? push.pid;
     process.kill(pid, 'SIGSTOP');
     try {
       await disconnected;

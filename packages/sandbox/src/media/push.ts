@@ -62,8 +62,14 @@ export interface Push {
   readonly done: Promise<PushResult>;
   /** Ends the push as an encoder's "stop streaming" does (the connection closes). */
   stop(): void;
-  /** The ffmpeg process. */
+  /**
+   * The process that runs ffmpeg and ends it: a small Node guardian whose stdin is a pipe from this process.
+   * However this process ends (exit, SIGHUP, SIGKILL), that pipe closes and the guardian kills ffmpeg, so
+   * no encoder keeps pushing after its parent is gone. Signals sent to it reach ffmpeg.
+   */
   readonly pid: number;
+  /** ffmpeg's own process id, once it started (undefined when it could not): to pause it, say. */
+  readonly ffmpegPid: Promise<number | undefined>;
 }
 
 /**
@@ -129,9 +135,15 @@ export function startPush(options: PushOptions): Push {
         '48000',
       ];
   const url = encoderUrl(options);
+  // Not ffmpeg itself: ffmpeg ignores SIGPIPE and never exits when stdin closes, so a parent that dies
+  // without stopping it (SIGKILL, a closed terminal) would leave it pushing. The guardian's stdin is a pipe
+  // only this process holds the other end of; the OS closes it when this process ends, however it ends.
   const child = spawn(
-    ffmpeg,
+    process.execPath,
     [
+      '-e',
+      guardian,
+      ffmpeg,
       '-hide_banner',
       '-nostats',
       '-loglevel',
@@ -144,8 +156,27 @@ export function startPush(options: PushOptions): Push {
       'flv',
       url,
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    // The fourth pipe carries ffmpeg's own pid from the guardian.
+    { stdio: ['pipe', 'pipe', 'pipe', 'pipe'] },
   );
+  const ffmpegPid = new Promise<number | undefined>((resolve) => {
+    let text = '';
+    const pipe = child.stdio[3] as NodeJS.ReadableStream | null;
+    if (!pipe) {
+      resolve(undefined);
+      return;
+    }
+    pipe.on('data', (chunk: Buffer) => {
+      text += chunk.toString('utf8');
+    });
+    pipe.on('error', () => resolve(undefined));
+    pipe.on('close', () => {
+      const pid = Number.parseInt(text, 10);
+      resolve(Number.isInteger(pid) && pid > 0 ? pid : undefined);
+    });
+  });
+  // A guardian that already ended makes writes fail; nothing is ever written, but the pipe must not throw.
+  child.stdin.on('error', () => {});
   const secrets = [url, options.url, options.username ?? '', options.password ?? ''];
   const progress: PushProgress = { seconds: 0, bitrateKbps: 0, bytes: 0, frames: 0 };
   let block: Record<string, string> = {};
@@ -171,9 +202,10 @@ export function startPush(options: PushOptions): Push {
   const stop = () => {
     if (stopped || child.exitCode !== null) return;
     stopped = true;
-    // 'q' is not available without stdin; SIGINT makes ffmpeg close the connection cleanly.
+    // SIGINT makes ffmpeg close the connection cleanly (the guardian passes it on); closing the guardian's
+    // stdin later makes it kill an ffmpeg that did not end.
     child.kill('SIGINT');
-    setTimeout(() => child.kill('SIGKILL'), 3_000).unref();
+    setTimeout(() => child.stdin.destroy(), 3_000).unref();
   };
   options.signal?.addEventListener('abort', stop, { once: true });
   const done = new Promise<PushResult>((resolve) => {
@@ -186,10 +218,44 @@ export function startPush(options: PushOptions): Push {
       resolve({ ...progress, ok, exitCode, ...(error ? { error } : {}) });
     };
     child.once('error', (error) => finish(undefined, `ffmpeg could not run: ${error.message}`));
-    child.once('exit', (code) => finish(code ?? undefined));
+    child.once('exit', (code) => {
+      child.stdin.destroy();
+      finish(code === null || code === guardianSignalled ? undefined : code);
+    });
   });
-  return { done, stop, pid: child.pid ?? -1 };
+  return { done, stop, pid: child.pid ?? -1, ffmpegPid };
 }
+
+/** The guardian's exit code when ffmpeg ended by a signal (then `exitCode` is undefined, as before). */
+const guardianSignalled = 199;
+
+// Runs ffmpeg (argv after the script) with the guardian's stdout and stderr, passes SIGINT and SIGTERM on,
+// and kills ffmpeg when stdin ends (the parent is gone) or a stop takes too long; exits with ffmpeg's code.
+const guardian = `
+const { spawn } = require('node:child_process');
+const [command, ...args] = process.argv.slice(1);
+const ffmpeg = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+try { require('node:fs').writeSync(3, String(ffmpeg.pid ?? '')); } catch {}
+try { require('node:fs').closeSync(3); } catch {}
+const running = () => ffmpeg.exitCode === null && ffmpeg.signalCode === null;
+const kill = () => { if (running()) ffmpeg.kill('SIGKILL'); };
+const pass = (signal) => () => {
+  if (running()) ffmpeg.kill(signal);
+  setTimeout(kill, 3000).unref();
+};
+process.on('SIGINT', pass('SIGINT'));
+process.on('SIGTERM', pass('SIGTERM'));
+process.on('SIGHUP', kill);
+process.stdin.on('end', kill);
+process.stdin.on('close', kill);
+process.stdin.on('error', kill);
+process.stdin.resume();
+ffmpeg.on('error', (error) => {
+  process.stderr.write('ffmpeg could not run: ' + error.message + '\\n');
+  process.exit(127);
+});
+ffmpeg.on('exit', (code) => process.exit(code === null ? ${guardianSignalled} : code));
+`;
 
 function readProgress(block: Record<string, string>, progress: PushProgress): void {
   const number = (value: string | undefined) => {
