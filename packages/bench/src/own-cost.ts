@@ -38,7 +38,7 @@ export interface OwnCostResult {
   subject: string;
   responseBytes: number;
   layers: OwnCostLayer[];
-  /** The full client minus the stand-in `fetch` + `JSON.parse`: everything unilive's own code does per call. */
+  /** The full client minus the stand-in `fetch` + `JSON.parse`: everything unilive and ky do per call. */
   totalAddedMicros: number;
   /** The full client's heap per call minus bare ky's, KiB. */
   heapOverKyKiB: number;

@@ -93,20 +93,20 @@ export type Layer = 'fetch' | 'ky' | 'http' | 'adapter' | 'client';
 /** What each layer adds. */
 export const layerDescriptions: Record<Layer, string> = {
   fetch: 'fetch + JSON.parse (raw)',
-  ky: 'the same requests through a bare ky instance (retry 0, timeout off): the yardstick the targets name, beside the stack, not in it',
-  http: "core's HTTP layer, built on fetch itself: createHttpClient().request() (timeouts, classification, JSON read)",
+  ky: "the same requests through a bare ky instance configured as core's (retry 0, timeout off, manual redirects)",
+  http: "core's HTTP layer on ky: createHttpClient().request() (pollution guard, timeouts, classification, JSON read)",
   adapter: "the adapter's get() (its credentials, the vendor schema, mapping to LiveStream)",
   client: 'createLiveStreamClient(adapter).get() (id check, call options)',
 };
 
 /**
  * The layer each one is built on, whose figure its own addition is measured from: core's HTTP layer sends
- * with `fetch` itself, so both it and bare ky are measured from the stand-in fetch.
+ * through ky, so it is measured from bare ky, and ky from the stand-in fetch.
  */
 export const layerBase: Record<Layer, Layer | null> = {
   fetch: null,
   ky: 'fetch',
-  http: 'fetch',
+  http: 'ky',
   adapter: 'http',
   client: 'adapter',
 };
@@ -143,7 +143,13 @@ export async function layersOf(
     }
     return parsed;
   };
-  const api = ky.create({ retry: 0, timeout: false, throwHttpErrors: false, fetch: transport });
+  const api = ky.create({
+    retry: 0,
+    timeout: false,
+    throwHttpErrors: false,
+    redirect: 'manual',
+    fetch: transport,
+  });
   const kyLayer = async () => {
     let parsed: unknown;
     for (const { url, headers, status } of requests) {

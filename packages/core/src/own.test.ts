@@ -203,6 +203,94 @@ describe('a polluted Object.prototype', () => {
     expect(prototypePollution()).toBeUndefined();
   });
 
+  it('leaves nothing in a client made while it lasted: once clean, it sends what a clean one sends', async () => {
+    // ky merges its settings into plain objects, reading `headers` and `hooks` through their prototype: an
+    // HTTP client made during the pollution must not keep any of it for the requests it sends afterwards.
+    const kyOptions = ['headers', 'hooks', 'json', 'searchParams', 'body', 'method', 'prefix', 'baseUrl'];
+    const name = fc.oneof(
+      fc.constantFrom(...kyOptions, 'context', 'retry', 'timeout', 'redirect', 'signal', 'fetch'),
+      fc.stringMatching(/^[a-z][a-zA-Z]{0,9}$/).filter((key) => !(key in Object.prototype)),
+    );
+    const value = fc.oneof(
+      fc.jsonValue({ maxDepth: 2 }),
+      fc.dictionary(fc.constantFrom('x-polluted', 'authorization', 'accept', 'q'), fc.string()),
+    );
+    const make = (sent: string[]) =>
+      createHttpClient({
+        provider: 'test-vendor',
+        baseUrl: 'https://api.vendor.test/v1',
+        headers: () => ({ authorization: 'Bearer t' }),
+        secrets: new SecretSet(),
+        retry: { maxRetries: 0 },
+        fetch: (async (input, init) => {
+          const request = new Request(input, init);
+          const headers = [...request.headers].map(([key, text]) => `${key}: ${text}`).join(', ');
+          sent.push(`${request.method} ${request.url} [${headers}] ${await request.text()}`);
+          return new Response('{}');
+        }) as typeof fetch,
+      });
+    const calls = (http: ReturnType<typeof createHttpClient>) => [
+      () => http.request({ operation: 'get', method: 'GET', path: 's/a', query: { page: 2 } }),
+      () => http.request({ operation: 'create', method: 'POST', path: 's', body: { name: 'x', n: [1] } }),
+    ];
+    const clean: string[] = [];
+    for (const call of calls(make(clean))) await call();
+    expect(clean).toHaveLength(2);
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(name, value, { minKeys: 1, maxKeys: 3 }), async (pollution) => {
+        const sent: string[] = [];
+        const restore = Object.keys(pollution).map((key) => {
+          Object.defineProperty(Object.prototype, key, { value: pollution[key], configurable: true });
+          return () => delete (Object.prototype as Record<string, unknown>)[key];
+        });
+        let http: ReturnType<typeof createHttpClient>;
+        try {
+          http = make(sent);
+          // Nothing is sent while it lasts.
+          for (const call of calls(http)) await failure(call);
+        } finally {
+          for (const undo of restore) undo();
+        }
+        for (const call of calls(http)) await call();
+        expect(sent).toEqual(clean);
+      }),
+      { numRuns: 60 },
+    );
+    expect(prototypePollution()).toBeUndefined();
+  });
+
+  it('sends nothing when the prototype is polluted while an attempt awaits its credentials', async () => {
+    for (const key of ['json', 'searchParams', 'method', 'x']) {
+      let sent = 0;
+      let restore = () => {};
+      const http = createHttpClient({
+        provider: 'test-vendor',
+        baseUrl: 'https://api.vendor.test',
+        // Runs after the attempt's first check and before ky is called.
+        headers: () => {
+          Object.defineProperty(Object.prototype, key, { value: { a: 1 }, configurable: true });
+          restore = () => delete (Object.prototype as Record<string, unknown>)[key];
+          return { authorization: 'Bearer t' };
+        },
+        secrets: new SecretSet(),
+        fetch: (async () => {
+          sent += 1;
+          return new Response('{}');
+        }) as typeof fetch,
+      });
+      let error: UniliveError;
+      try {
+        error = await failure(() => http.request({ operation: 'get', method: 'GET', path: 's' }));
+      } finally {
+        restore();
+      }
+      expect(sent).toBe(0);
+      expect(error.delivery).toBe('not-sent');
+      expect(error.message).toContain(`Object.prototype carries ${JSON.stringify(key)}`);
+    }
+    expect(prototypePollution()).toBeUndefined();
+  });
+
   it('counts methods a polyfill adds as no pollution', () => {
     pollute(
       'polyfilled',

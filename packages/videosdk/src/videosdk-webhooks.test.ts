@@ -65,8 +65,9 @@ describe('videosdk parseWebhook', () => {
     const source = videosdkPublicKey({
       baseUrl: 'https://videosdk.test/',
       token: 'jwt-token-value',
-      fetch: async (url, init) => {
-        requests.push(`${String(url)} ${new Headers(init?.headers).get('authorization')}`);
+      fetch: async (input, init) => {
+        const request = new Request(input, init);
+        requests.push(`${request.method} ${request.url} ${request.headers.get('authorization')}`);
         return Response.json({ publicKey: vendor.publicKey });
       },
     });
@@ -74,7 +75,7 @@ describe('videosdk parseWebhook', () => {
       const { body, headers } = await signWebhook('videosdk', payload, { privateKey: vendor.privateKey });
       expect(await parseWebhook({ body, headers }, { keySource: source })).toHaveLength(1);
     }
-    expect(requests).toEqual(['https://videosdk.test/v2/public/rsa-public-key jwt-token-value']);
+    expect(requests).toEqual(['GET https://videosdk.test/v2/public/rsa-public-key jwt-token-value']);
   });
 
   it('fetches the key again after a failed signature, at most every refreshMs (a rotated key)', async () => {
@@ -117,8 +118,8 @@ describe('videosdk parseWebhook', () => {
       const fetched: string[] = [];
       const source = videosdkPublicKey({
         baseUrl: 'https://videosdk.test',
-        fetch: async (url) => {
-          fetched.push(String(url));
+        fetch: async (input, init) => {
+          fetched.push(new Request(input, init).url);
           return new Response(null, { status: 302, headers: { location } });
         },
       });

@@ -1,3 +1,4 @@
+import ky, { type KyInstance, type Options } from 'ky';
 import type { GenericSchema } from 'valibot';
 import {
   AbortError,
@@ -20,7 +21,7 @@ import {
 } from '../errors/unilive-error.js';
 import { ownData } from '../inputs.js';
 import type { ProviderId } from '../live-stream.js';
-import { isAbortSignal, once, ownFields, prototypePollution } from '../own.js';
+import { isAbortSignal, once, ownFields, ownValue, prototypePollution } from '../own.js';
 import type { CallOptions, ProviderSettingsBase } from '../provider.js';
 import { systemClock, systemSleep } from '../runtime.js';
 import type { SecretSet } from '../secrets.js';
@@ -82,7 +83,10 @@ export interface HttpClientSettings {
   account?: (() => string | Promise<string>) | undefined;
   /** Headers for every request, the credentials among them; called before each attempt (so tokens can renew). */
   headers: () => Record<string, string> | Promise<Record<string, string>>;
-  /** Replaces the global `fetch` (proxies, tests, edge runtimes); the attempt's signal comes in `init`. */
+  /**
+   * Replaces the global `fetch` (proxies, tests, edge runtimes). It is called with ky's `Request` (method,
+   * headers, body, `redirect: 'manual'`) and an `init` holding only the attempt's `signal`.
+   */
   fetch?: typeof fetch | undefined;
   /** Limit for each attempt, headers and body included. Default 15 s. */
   timeoutMs?: number | undefined;
@@ -213,6 +217,15 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     }
     return accountKey.key;
   };
+  // Made at the first send that finds Object.prototype clean, not here: ky.create merges its options into
+  // plain objects and reads `hooks` and `headers` through their prototype, so an instance made while the
+  // prototype is polluted would keep the polluted values for every later request, after the pollution is
+  // gone and the guard lets requests through.
+  let api: KyInstance | undefined;
+  const sender = (): KyInstance => {
+    api ??= ky.create(kyDefaults(settings.fetch));
+    return api;
+  };
   async function request<T>(given: HttpRequest<T>): Promise<HttpResponse<T>> {
     // Everything below reads own properties only: a field an adapter or caller left out (`body`, `query`,
     // `idempotent`, a hook, `signal`) is absent, whatever `Object.prototype` holds.
@@ -256,7 +269,6 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     // Serialised once per call from own properties (`ownData`): a polluted `toJSON` or field never reaches
     // the body.
     const body = spec.body === undefined ? null : JSON.stringify(ownData(spec.body));
-    const doFetch = settings.fetch ?? globalThis.fetch;
     // Scrubbing the URL costs a pass over every secret the provider knows, so it is done only for an
     // event someone observes, once per call.
     let safeUrl: string | undefined;
@@ -348,8 +360,20 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
         let target = url;
         let response: Response;
         for (let hops = 0; ; hops += 1) {
+          // ky builds the request (method, URL, headers, body) in the turn it is called: checked again here,
+          // since the gate and the credentials were awaited after the check above, so that turn reads a
+          // clean prototype.
+          const pollutedNow = prototypePollution();
+          if (pollutedNow !== undefined)
+            throw pollutionError(
+              errorOptions,
+              pollutedNow,
+              outcome(sending ? 'unknown' : 'not-sent'),
+              `${settings.provider} ${operation}`,
+            );
+          const send = sender();
           sending = true;
-          const sent = doFetch(target.href, requestInit(method, headers, body, attemptController.signal));
+          const sent = send(target, kyOptions(method, headers, body, attemptController.signal));
           response = await Promise.race([sent, ended.promise]).catch((error: unknown) => {
             void sent.then(discardBody, () => {});
             throw error;
@@ -684,38 +708,49 @@ function gateError(
 const timeoutMarker = Symbol('unilive.attempt-timeout');
 
 /**
- * What one attempt hands fetch: every field of `RequestInit` set, in an object without a prototype. fetch
- * implementations read options they were not given from the object they build (undici converts `init` into
- * a plain object and then reads `referrer`, `window` or `dispatcher` through its prototype chain), and a
- * custom `fetch` may spread `init` into a plain object: with each field present, a value someone set on
- * `Object.prototype` is read nowhere. Redirects are never followed by fetch (`manual`): fetch would re-send a
- * body (a create, restream keys included) to whatever host the answer names, in clear if it says http, and
- * turn a DELETE into a GET on a 303; the layer reads them instead. The values are fetch's own defaults
- * otherwise, but for `referrer`, which is none.
+ * The ky instance's settings. ky sends; everything around a send is this layer's: retries (`retry: 0`),
+ * time limits (`timeout: false`; the attempt's own controller and the call's deadline), redirects
+ * (`redirect: 'manual'`: fetch would re-send a body, restream keys included, to whatever host the answer
+ * names, in clear if it says http, and turn a DELETE into a GET on a 303; the layer reads them instead) and
+ * the status (`throwHttpErrors: false`: every answer is classified here). `fetch` is the one the adapter was
+ * given, else the global one read at each send (so a fetch installed later, an interceptor among them, is
+ * used). The attempt's signal goes to fetch as an option ky passes through untouched: given it as `signal`,
+ * ky would compose it with its own through `AbortSignal.any`, some 10 µs and two weak references per call.
+ *
+ * ky reads options it was not given through the prototype chain (`json`, `searchParams`, `hooks`,
+ * `headers`…), and so does the runtime's fetch: the layer calls ky only right after {@link prototypePollution}
+ * found nothing on `Object.prototype`, in the same turn, and hands it objects without a prototype.
  */
-function requestInit(
-  method: HttpMethod,
-  headers: Headers,
-  body: string | null,
-  signal: AbortSignal,
-): RequestInit {
-  const init = Object.create(null) as RequestInit & { duplex: 'half'; priority: 'auto' };
-  init.method = method;
-  init.headers = new Headers(headers);
-  init.body = body;
-  init.redirect = 'manual';
-  init.signal = signal;
-  init.referrer = '';
-  init.referrerPolicy = 'no-referrer';
-  init.mode = 'cors';
-  init.credentials = 'same-origin';
-  init.cache = 'default';
-  init.integrity = '';
-  init.keepalive = false;
-  init.window = null;
-  init.priority = 'auto';
-  init.duplex = 'half';
-  return init;
+function kyDefaults(custom: typeof fetch | undefined): Options {
+  const defaults = Object.create(null) as Options;
+  defaults.retry = 0;
+  defaults.timeout = false;
+  defaults.throwHttpErrors = false;
+  defaults.redirect = 'manual';
+  defaults.fetch = (input, init) => {
+    const forwarded = Object.create(null) as RequestInit;
+    const signal = ownValue(init, attemptSignalOption);
+    if (signal !== undefined) forwarded.signal = signal as AbortSignal;
+    return (custom ?? globalThis.fetch)(input, forwarded);
+  };
+  return defaults;
+}
+
+// ky hands every option it does not know to fetch as its second argument.
+const attemptSignalOption = 'uniliveAttemptSignal';
+
+/**
+ * One attempt's options for ky: the body is the string serialised once per call from own data, sent with
+ * the content-type header `credentialHeaders` set, so ky's `json` path (which would serialise again, through
+ * `toJSON`) is never taken.
+ */
+function kyOptions(method: HttpMethod, headers: Headers, body: string | null, signal: AbortSignal): Options {
+  const options = Object.create(null) as Options & { [attemptSignalOption]: AbortSignal };
+  options.method = method;
+  options.headers = headers;
+  if (body !== null) options.body = body;
+  options[attemptSignalOption] = signal;
+  return options;
 }
 
 // A promise that rejects with the signal's reason once it aborts; `dispose` drops the listener.
@@ -801,7 +836,7 @@ function pollutionError(
   const shown = JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name);
   return new UniliveError(
     errorOptions({
-      message: `${where}: Object.prototype carries ${shown}, set by code in this process (a polluted prototype): the runtime's fetch reads such properties into requests, so nothing was sent`,
+      message: `${where}: Object.prototype carries ${shown}, set by code in this process (a polluted prototype): ky and the runtime's fetch read such properties into requests, so nothing was sent`,
       delivery,
     }),
   );
