@@ -47,7 +47,10 @@ describe('unilive CLI', () => {
     const text = out.pop() ?? '';
     expect(text).toContain('ingest rtmp:');
     expect(text).toMatch(/server: +rtmp:\/\/ingest\.memory\.test\/live/);
-    expect(text).toMatch(/stream key: +sk_/);
+    expect(text).toContain('    stream key:  (hidden; --show-secrets prints it)');
+    expect(text).not.toMatch(/sk_/);
+    expect(await run('get', /\[memory (\w+)\]/.exec(text)?.[1] ?? '', '--show-secrets')).toBe(0);
+    expect(out.pop()).toMatch(/stream key: +sk_/);
     expect(await run('list')).toBe(0);
     expect(out.pop()).toMatch(/^ID +NAME +STATE +CREATED\n/);
   });

@@ -30,7 +30,9 @@ export const demo: CommandSpec = {
   ],
   help: `Nothing leaves this machine: the sandbox listens on 127.0.0.1. Where a provider takes RTMP and ffmpeg is
 installed (the system's, UNILIVE_FFMPEG or @ffmpeg-installer/ffmpeg), a test pattern is pushed to the ingest
-URL the adapter returned and its HLS is read back through the playback URL; otherwise the encoder is simulated.`,
+URL the adapter returned and its HLS is read back through the playback URL; otherwise the encoder is simulated.
+Stream keys are printed in full: the sandbox made them and only it takes them (every other command hides
+keys unless --show-secrets).`,
   run: ({ flags, context }) =>
     runDemo({
       output: context.output,
@@ -91,7 +93,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     : options.output;
   const wanted = options.providers.length > 0 ? options.providers : builtInProviderIds;
   const sandbox = await startSandbox({ transitionMs: options.transitionMs ?? 1200 });
-  output.out(`unilive demo: the sandbox is listening on ${sandbox.url}; nothing leaves this machine.\n`);
+  output.out(
+    `unilive demo: the sandbox is listening on ${sandbox.url}; nothing leaves this machine.\nStream keys below are the sandbox's own, shown in full; other commands hide keys unless --show-secrets.\n`,
+  );
   const outcomes: DemoOutcome[] = [];
   const skipped: ProviderId[] = [];
   try {
@@ -158,10 +162,11 @@ async function lifecycle(
   output.out(`== ${id} (lifecycle: ${caps.lifecycle}; ingest: ${caps.ingestProtocols.join(', ')})`);
   try {
     const created = await client.create({ name: `unilive demo on ${id}` }, call);
-    stream = streamJson(created);
+    // The sandbox made these keys and only it takes them: shown, so the demo teaches what to configure.
+    stream = streamJson(created, false, true);
     steps.push('create');
     say(`1. created ${created.id}, state ${created.state}. What the streamer and the viewers need:`);
-    output.out(indent(describeStream(created), 6));
+    output.out(indent(describeStream(created, { showSecrets: true }), 6));
 
     const fetched = await client.get(created.id, call);
     steps.push('get');

@@ -1,4 +1,40 @@
-import type { LiveStream, PlaybackEndpoint } from '@unilive/core';
+import {
+  type LiveStream,
+  type PlaybackEndpoint,
+  type Redactor,
+  streamSecrets,
+  toRedactor,
+} from '@unilive/core';
+
+/** The flag that prints secrets, and what a secret field reads as without it. */
+export const showSecretsFlag = '--show-secrets';
+export const hiddenSecretText = `(hidden; ${showSecretsFlag} prints it)`;
+
+/** What a stream-printing command offers besides its connection options. */
+export const showSecretsOption = {
+  flags: showSecretsFlag,
+  description: 'print stream keys, push passwords and tokens (in fields, URLs and --raw); hidden by default',
+};
+
+/**
+ * What hides a stream's secrets from printed text: every credential it carries (core's `streamSecrets`,
+ * in every encoding core's redaction covers) and anything shaped like one (an `rtmp://host/app/KEY`
+ * segment, URL user information, a bearer value).
+ */
+export function streamRedactor(stream: Parameters<typeof streamSecrets>[0]): Redactor {
+  return toRedactor(streamSecrets(stream));
+}
+
+/** A JSON-ready value with every string (and property name) passed through `redactor`; dates kept. */
+export function redactDeep(value: unknown, redactor: Redactor, depth = 0): unknown {
+  if (typeof value === 'string') return redactor.redact(value);
+  if (typeof value !== 'object' || value === null || value instanceof Date || depth > 64) return value;
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, redactor, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value))
+    out[redactor.redact(key)] = redactDeep(item, redactor, depth + 1);
+  return out;
+}
 
 /** Lays out rows as an aligned text table. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -13,8 +49,17 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
   return [line(headers), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
 }
 
-/** A stream as a person reads it: what to configure in the encoder and what viewers open. */
-export function describeStream(stream: LiveStream & { ref?: string; routing?: { reason: string } }): string {
+/**
+ * A stream as a person reads it: what to configure in the encoder and what viewers open. Stream keys,
+ * passwords and tokens read {@link hiddenSecretText} and are masked wherever else they appear (a URL's key
+ * segment) unless `showSecrets`.
+ */
+export function describeStream(
+  stream: LiveStream & { ref?: string; routing?: { reason: string } },
+  options: { showSecrets?: boolean } = {},
+): string {
+  const show = options.showSecrets === true;
+  const secret = (value: string) => (show ? value : hiddenSecretText);
   const lines = [
     `${stream.name ?? '(no name)'}  [${stream.provider} ${stream.ref ?? stream.id}]`,
     ...(stream.routing ? [`  routing:    ${stream.routing.reason}`] : []),
@@ -24,12 +69,12 @@ export function describeStream(stream: LiveStream & { ref?: string; routing?: { 
   for (const endpoint of stream.ingest) {
     lines.push(`  ingest ${endpoint.protocol}:`);
     if (endpoint.server) lines.push(`    server:      ${endpoint.server}`);
-    if (endpoint.streamKey) lines.push(`    stream key:  ${endpoint.streamKey}`);
+    if (endpoint.streamKey) lines.push(`    stream key:  ${secret(endpoint.streamKey)}`);
     if (endpoint.username) lines.push(`    username:    ${endpoint.username}`);
-    if (endpoint.password) lines.push(`    password:    ${endpoint.password}`);
+    if (endpoint.password) lines.push(`    password:    ${secret(endpoint.password)}`);
     if (endpoint.applicationName) lines.push(`    application: ${endpoint.applicationName}`);
     if (endpoint.streamName) lines.push(`    stream name: ${endpoint.streamName}`);
-    if (endpoint.token) lines.push(`    token:       ${endpoint.token}`);
+    if (endpoint.token) lines.push(`    token:       ${secret(endpoint.token)}`);
     lines.push(`    url:         ${endpoint.url}`);
   }
   const playback = playbackLines(stream.playback);
@@ -49,7 +94,8 @@ export function describeStream(stream: LiveStream & { ref?: string; routing?: { 
     lines.push(...detailLines(details, '    '));
   }
   for (const warning of stream.warnings ?? []) lines.push(`  warning:    ${warning.message}`);
-  return lines.join('\n');
+  const text = lines.join('\n');
+  return show ? text : streamRedactor(stream).redact(text);
 }
 
 // A vendor's own details (`providerDetails`), one `key: value` line per field, nested objects indented.
@@ -90,10 +136,19 @@ export function streamRows(streams: readonly (LiveStream & { ref?: string })[]):
   );
 }
 
-/** JSON for scripts: dates as ISO strings, the vendor's raw object left out unless asked for. */
-export function streamJson(stream: LiveStream, includeRaw = false): Record<string, unknown> {
+/**
+ * JSON for scripts: dates as ISO strings, the vendor's raw object left out unless asked for. Unless
+ * `showSecrets`, every secret the stream carries reads `[REDACTED]`, as a field (`streamKey`, `password`,
+ * `token`) and inside any other string (a URL's key segment, a field of `raw`).
+ */
+export function streamJson(
+  stream: LiveStream,
+  includeRaw = false,
+  showSecrets = false,
+): Record<string, unknown> {
   const { raw, ...rest } = stream;
-  return includeRaw ? { ...rest, raw } : rest;
+  const value = includeRaw ? { ...rest, raw } : rest;
+  return showSecrets ? value : (redactDeep(value, streamRedactor(stream)) as Record<string, unknown>);
 }
 
 // A transcoded rendition as Wowza names it: `V:1280x720+A:128K` (video size, audio bitrate).

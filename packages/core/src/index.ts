@@ -202,6 +202,7 @@ export {
   providerOptionsWarnings,
   readProviderOptions,
   restreamTargetsInputSchema,
+  streamSecrets,
   updateLiveStreamInputSchema,
   validateCreateInput,
   validateInput,

@@ -6,6 +6,7 @@ import {
   inputSecrets,
   providerOptionsWarnings,
   readProviderOptions,
+  streamSecrets,
   validateCreateInput,
   validateUpdateInput,
 } from './inputs.js';
@@ -381,5 +382,39 @@ describe('providerOptionsWarnings', () => {
       },
     ]);
     expect(providerOptionsWarnings({ providerOptions: { acme: {} } }, 'acme')).toEqual([]);
+  });
+});
+
+describe('streamSecrets', () => {
+  it('lists every credential a stream carries, from its fields, URLs, providerDetails and raw', () => {
+    const found = streamSecrets({
+      ingest: [
+        {
+          url: 'rtmp://ingest.example.com/app/key-0001',
+          server: 'rtmp://ingest.example.com/app',
+          streamKey: 'key-0001',
+          password: 'push-pass-0002',
+          token: 'whip-token-0003',
+        },
+        { url: 'srt://publisher:srt-pass-0004@ingest.example.com:9000' },
+      ],
+      playback: [{ url: 'https://cdn.example.com/index.m3u8?token=view-0005', token: 'view-0005' }],
+      restream: [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: 'yt-key-0006' }],
+      providerDetails: { videosdk: { publishToken: 'sdk-token-0007', region: 'eu' } },
+      raw: { stream_key: 'key-0001', nested: { signature_secret: 'raw-secret-0008' }, name: 'Launch' },
+    });
+    expect(new Set(found)).toEqual(
+      new Set([
+        'key-0001',
+        'push-pass-0002',
+        'whip-token-0003',
+        'srt-pass-0004',
+        'publisher',
+        'view-0005',
+        'yt-key-0006',
+        'sdk-token-0007',
+        'raw-secret-0008',
+      ]),
+    );
   });
 });

@@ -417,6 +417,52 @@ export function inputSecrets(
   return found;
 }
 
+/**
+ * Every credential a stream as unilive returns it carries, for code that shows a stream to people (the
+ * CLI) to hide them: each ingest endpoint's `streamKey`, `password` and `token`, each playback endpoint's
+ * `token`, each restream target's `streamKey`, the user information of any of their URLs, and every
+ * string under a credential-named field (`password`, `token`, `streamKey`, `secret`, …) anywhere in
+ * `providerDetails` and `raw`. Values may repeat; redaction takes them in every encoding.
+ */
+export function streamSecrets(stream: {
+  ingest?: readonly {
+    url?: string;
+    server?: string;
+    streamKey?: string;
+    password?: string;
+    token?: string;
+  }[];
+  playback?: readonly { url?: string; token?: string }[];
+  restream?: readonly { url?: string; streamKey?: string }[];
+  providerDetails?: unknown;
+  raw?: unknown;
+}): string[] {
+  const found: string[] = [];
+  const add = (value: unknown) => {
+    if (typeof value === 'string' && value.length > 0) found.push(value);
+  };
+  const urls = (...values: unknown[]) => {
+    for (const value of values) if (typeof value === 'string') found.push(...userInformation(value));
+  };
+  for (const endpoint of stream.ingest ?? []) {
+    add(endpoint.streamKey);
+    add(endpoint.password);
+    add(endpoint.token);
+    urls(endpoint.url, endpoint.server);
+  }
+  for (const endpoint of stream.playback ?? []) {
+    add(endpoint.token);
+    urls(endpoint.url);
+  }
+  for (const target of stream.restream ?? []) {
+    add(target.streamKey);
+    urls(target.url);
+  }
+  collectCredentials(stream.providerDetails, false, found, 0);
+  collectCredentials(stream.raw, false, found, 0);
+  return found;
+}
+
 function collectCredentials(value: unknown, named: boolean, found: string[], depth: number): void {
   if (depth > 16) return;
   if (typeof value === 'string') {

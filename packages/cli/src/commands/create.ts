@@ -1,6 +1,7 @@
 import type { CreateLiveStreamInput } from '@unilive/core';
 import { connectionHelp, connectionOptions, streamsFor } from '../connection.js';
 import { type CommandSpec, listFlag, stringFlag, UsageError } from '../context.js';
+import { showSecretsOption } from '../format.js';
 import { callOptions, providerOptions, showStream } from './shared.js';
 
 const protocols = ['rtmp', 'srt', 'webrtc', 'rtsp'] as const;
@@ -24,6 +25,7 @@ export const create: CommandSpec = {
       flags: '--on <name>',
       description: 'with several providers, create on this one (default: routed by capability)',
     },
+    showSecretsOption,
     ...connectionOptions,
   ],
   help: connectionHelp,

@@ -1,5 +1,6 @@
 import { connectionHelp, connectionOptions, streamArgument, streamsFor } from '../connection.js';
 import type { CommandSpec } from '../context.js';
+import { showSecretsOption } from '../format.js';
 import { callOptions, showStream } from './shared.js';
 
 /** `unilive get ID`. */
@@ -7,7 +8,7 @@ export const get: CommandSpec = {
   name: 'get',
   summary: 'show one live stream',
   arguments: [streamArgument],
-  options: connectionOptions,
+  options: [showSecretsOption, ...connectionOptions],
   help: connectionHelp,
   async run(invocation) {
     const { calls } = await streamsFor(invocation);

@@ -1,6 +1,6 @@
 import { connectionHelp, connectionOptions, streamsFor } from '../connection.js';
 import { type CommandSpec, integerFlag } from '../context.js';
-import { streamJson, streamRows } from '../format.js';
+import { showSecretsOption, streamJson, streamRows } from '../format.js';
 import { jsonText } from '../text.js';
 import { callOptions } from './shared.js';
 
@@ -8,7 +8,11 @@ import { callOptions } from './shared.js';
 export const list: CommandSpec = {
   name: 'list',
   summary: 'list live streams',
-  options: [{ flags: '--limit <n>', description: 'at most this many streams' }, ...connectionOptions],
+  options: [
+    { flags: '--limit <n>', description: 'at most this many streams' },
+    showSecretsOption,
+    ...connectionOptions,
+  ],
   help: connectionHelp,
   async run(invocation) {
     const { flags, context } = invocation;
@@ -17,7 +21,9 @@ export const list: CommandSpec = {
     const streams = await calls.list(callOptions(invocation)).toArray(limit === undefined ? {} : { limit });
     context.output.out(
       flags.json
-        ? jsonText(streams.map((stream) => streamJson(stream, flags.raw === true)))
+        ? jsonText(
+            streams.map((stream) => streamJson(stream, flags.raw === true, flags.showSecrets === true)),
+          )
         : streamRows(streams),
     );
     return 0;

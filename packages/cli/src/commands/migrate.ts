@@ -1,7 +1,7 @@
-import type { CreateLiveStreamInput, MigrationPlan, Warning } from '@unilive/core';
+import { type CreateLiveStreamInput, type MigrationPlan, redact, type Warning } from '@unilive/core';
 import { connectionHelp, connectionOptions, streamsFor } from '../connection.js';
 import { type CommandSpec, stringFlag, UsageError } from '../context.js';
-import { describeStream, streamJson } from '../format.js';
+import { describeStream, showSecretsOption, streamJson } from '../format.js';
 import { jsonText } from '../text.js';
 import { callOptions } from './shared.js';
 
@@ -20,12 +20,14 @@ export const migrate: CommandSpec = {
     { flags: '--name <name>', description: 'name the new stream (default: the source name)' },
     { flags: '--region <region>', description: "the new stream's region (no vendor reports one back)" },
     { flags: '--low-latency', description: 'ask for low latency on the new stream' },
+    showSecretsOption,
     ...connectionOptions,
   ],
   help: `Needs several providers (--config FILE, or --provider given more than once): see below. What carries
 over: the name, recording, the restream targets that are switched on, the ingest protocol where the target
 takes it. Everything else is listed as not carried. The new stream has its own ingest URL, stream key and
-playback URLs. The source is deleted only with --delete-source, and only after the new stream exists.
+playback URLs (its stream key is hidden unless --show-secrets). The source is deleted only with
+--delete-source, and only after the new stream exists. A plan (--dry-run) never prints restream keys.
 
 ${connectionHelp}`,
   async run(invocation) {
@@ -65,7 +67,7 @@ ${connectionHelp}`,
       context.output.out(
         jsonText({
           source: result.source.ref,
-          stream: streamJson(result.stream, flags.raw === true),
+          stream: streamJson(result.stream, flags.raw === true, flags.showSecrets === true),
           warnings: result.warnings,
           sourceDeleted: result.sourceDeleted,
           ...(result.sourceError ? { sourceError: result.sourceError.toJSON() } : {}),
@@ -79,7 +81,7 @@ ${connectionHelp}`,
       const gone = result.warnings.find(aboutSource);
       context.output.out(
         [
-          describeStream(result.stream),
+          describeStream(result.stream, { showSecrets: flags.showSecrets === true }),
           ...notCarriedLines(result.warnings.filter((warning) => !own.has(warning) && !aboutSource(warning))),
           ...(result.sourceError && gone ? [`warning: ${gone.message}`] : []),
           result.sourceDeleted
@@ -98,7 +100,12 @@ function printableInput(input: CreateLiveStreamInput) {
   return {
     ...rest,
     ...(restream
-      ? { restream: restream.map((target) => ({ url: target.url, streamKey: '(carried, not shown)' })) }
+      ? {
+          restream: restream.map((target) => ({
+            url: redact(target.url, [target.streamKey]),
+            streamKey: '(carried, not shown)',
+          })),
+        }
       : {}),
   };
 }
@@ -133,7 +140,7 @@ function describePlan(plan: MigrationPlan, deleteSource: boolean): string {
   if (input.region) lines.push(`    region:     ${input.region}`);
   if (input.lowLatency !== undefined) lines.push(`    low latency: ${input.lowLatency ? 'on' : 'off'}`);
   for (const target of input.restream ?? [])
-    lines.push(`    restream:   ${target.url} (stream key carried, not shown)`);
+    lines.push(`    restream:   ${redact(target.url, [target.streamKey])} (stream key carried, not shown)`);
   lines.push(...notCarriedLines(plan.warnings));
   lines.push(
     deleteSource

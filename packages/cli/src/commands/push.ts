@@ -1,4 +1,4 @@
-import { type IngestEndpoint, redact } from '@unilive/core';
+import { type IngestEndpoint, redact, streamSecrets } from '@unilive/core';
 import { findFfmpeg, type PushProgress, type PushResult, startPush } from '@unilive/sandbox';
 import { connectionHelp, connectionOptions, streamArgument, streamsFor } from '../connection.js';
 import { type CommandSpec, stringFlag, UsageError } from '../context.js';
@@ -90,6 +90,8 @@ ${connectionHelp}`,
       ...(signal ? { signal } : {}),
       onProgress: show.update,
     });
+    // ffmpeg's own messages repeat the URL it was given, key and all.
+    const secrets = streamSecrets(stream);
     const result = await started.done;
     const interrupted = signal?.aborted === true;
     show.stop(result);
@@ -103,12 +105,14 @@ ${connectionHelp}`,
           bitrateKbps: Math.round(result.bitrateKbps),
           bytes: result.bytes,
           frames: result.frames,
-          ...(result.error ? { error: result.error } : {}),
+          ...(result.error ? { error: redact(result.error, secrets) } : {}),
         }),
       );
     }
     if (!result.ok) {
-      output.err(`unilive: the push ended early: ${neutralise(reasonOf(result.error ?? ''))}`);
+      output.err(
+        `unilive: the push ended early: ${neutralise(redact(reasonOf(result.error ?? ''), secrets))}`,
+      );
       return 1;
     }
     // Ctrl-C is how an open-ended push ends; with a duration, it cut the push short.

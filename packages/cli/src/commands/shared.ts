@@ -12,10 +12,18 @@ export function callOptions(invocation: Invocation): { signal?: AbortSignal; tim
   return { ...(signal ? { signal } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) };
 }
 
-/** Prints a stream: readable text, or JSON with `--json` (the vendor's object too with `--raw`). */
+/**
+ * Prints a stream: readable text, or JSON with `--json` (the vendor's object too with `--raw`); its
+ * secrets hidden unless `--show-secrets`.
+ */
 export function showStream(invocation: Invocation, stream: LiveStream): void {
   const { flags, context } = invocation;
-  context.output.out(flags.json ? jsonText(streamJson(stream, flags.raw === true)) : describeStream(stream));
+  const showSecrets = flags.showSecrets === true;
+  context.output.out(
+    flags.json
+      ? jsonText(streamJson(stream, flags.raw === true, showSecrets))
+      : describeStream(stream, { showSecrets }),
+  );
 }
 
 /** Waits for a state with a spinner on a terminal. */

@@ -7,6 +7,7 @@ import {
   streamsFor,
 } from '../connection.js';
 import { type CommandSpec, type Invocation, listFlag } from '../context.js';
+import { showSecretsOption } from '../format.js';
 import { callOptions, providerOptions, showStream, waitWithProgress } from './shared.js';
 
 /** `unilive start ID` and `unilive stop ID`: one shape, two directions. */
@@ -28,6 +29,7 @@ function startOrStop(direction: 'start' | 'stop'): CommandSpec {
             },
           ]
         : []),
+      showSecretsOption,
       ...connectionOptions,
     ],
     help: connectionHelp,

@@ -1,6 +1,7 @@
 import type { UpdateLiveStreamInput } from '@unilive/core';
 import { connectionHelp, connectionOptions, streamArgument, streamsFor } from '../connection.js';
 import { type CommandSpec, stringFlag } from '../context.js';
+import { showSecretsOption } from '../format.js';
 import { callOptions, showStream } from './shared.js';
 
 /** `unilive update ID`. */
@@ -12,6 +13,7 @@ export const update: CommandSpec = {
     { flags: '--name <name>', description: 'the new name' },
     { flags: '--recording', description: 'record the stream' },
     { flags: '--no-recording', description: 'stop recording the stream' },
+    showSecretsOption,
     ...connectionOptions,
   ],
   help: connectionHelp,

@@ -1,6 +1,7 @@
 import { type LiveStreamState, liveStreamStates } from '@unilive/core';
 import { connectionHelp, connectionOptions, streamArgument, streamsFor, timeoutFlag } from '../connection.js';
 import { type CommandSpec, UsageError } from '../context.js';
+import { showSecretsOption } from '../format.js';
 import { showStream, waitWithProgress } from './shared.js';
 
 /** `unilive wait ID STATE`. */
@@ -8,7 +9,7 @@ export const wait: CommandSpec = {
   name: 'wait',
   summary: 'wait until a live stream is in a state',
   arguments: [streamArgument, { name: '<state>', description: liveStreamStates.join(' | ') }],
-  options: connectionOptions,
+  options: [showSecretsOption, ...connectionOptions],
   help: connectionHelp,
   async run(invocation) {
     const [id = '', state = ''] = invocation.args;

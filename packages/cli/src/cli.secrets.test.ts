@@ -1,0 +1,261 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type ConfiguredProviderFactory,
+  type LiveStream,
+  type LiveStreamProvider,
+  secretForms,
+} from '@unilive/core';
+import { createMemoryBackend, createMemoryProvider } from '@unilive/testing';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from './cli.js';
+import type { Output } from './progress.js';
+
+// Every credential a stream can carry, generated: keys with URL-reserved, JSON-special and non-ASCII
+// characters, so each reaches the output (when it does) URL-encoded, JSON-escaped or base64-encoded too.
+interface Secrets {
+  streamKey: string;
+  password: string;
+  whipToken: string;
+  playbackToken: string;
+  restreamKey: string;
+  sdkToken: string;
+}
+
+const unit = fc.constantFrom(
+  ...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789',
+  ...'-_.~+/=!*@:%&?#"\\\'',
+  'é',
+  '€',
+  '🔑',
+);
+// A letter first: a value of one repeated symbol (`------------`) would match the table layout itself.
+const secret = fc.tuple(fc.constantFrom(...'KPWTRS'), fc.string({ unit, minLength: 11, maxLength: 40 }));
+const secrets: fc.Arbitrary<Secrets> = fc
+  .uniqueArray(
+    secret.map(([first, rest]) => first + rest),
+    { minLength: 6, maxLength: 6 },
+  )
+  .map(
+    ([
+      streamKey = '',
+      password = '',
+      whipToken = '',
+      playbackToken = '',
+      restreamKey = '',
+      sdkToken = '',
+    ]) => ({
+      streamKey,
+      password,
+      whipToken,
+      playbackToken,
+      restreamKey,
+      sdkToken,
+    }),
+  );
+
+const server = 'rtmp://ingest.memory.test/live';
+
+// A stream as an adapter maps a vendor that issues every kind of credential: each where vendors put it.
+function dressed(stream: LiveStream, values: Secrets): LiveStream {
+  const key = encodeURIComponent(values.streamKey);
+  return {
+    ...stream,
+    ingest: [
+      { protocol: 'rtmp', server, streamKey: values.streamKey, url: `${server}/${key}` },
+      {
+        protocol: 'srt',
+        url: `srt://ingest.memory.test:9000?streamid=${key}&passphrase=${encodeURIComponent(values.password)}`,
+        username: 'publisher',
+        password: values.password,
+      },
+      { protocol: 'webrtc', url: 'https://whip.memory.test/whip/endpoint', token: values.whipToken },
+    ],
+    playback: [
+      {
+        protocol: 'hls',
+        url: `https://cdn.memory.test/${stream.id}/index.m3u8?token=${encodeURIComponent(values.playbackToken)}`,
+        token: values.playbackToken,
+      },
+    ],
+    restream: [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: values.restreamKey, enabled: true }],
+    providerDetails: { memory: { publishToken: values.sdkToken } },
+    raw: {
+      ...(stream.raw as Record<string, unknown>),
+      stream_key: values.streamKey,
+      // A vendor echoing push credentials as a Basic value, and the whole answer as a JSON blob.
+      authorization: `Basic ${Buffer.from(`publisher:${values.password}`).toString('base64')}`,
+      echoed: JSON.stringify({ whip: values.whipToken }),
+    },
+  };
+}
+
+function withSecrets(provider: LiveStreamProvider, current: () => Secrets): LiveStreamProvider {
+  const dress = async (stream: Promise<LiveStream>) => dressed(await stream, current());
+  return {
+    ...provider,
+    capabilities: { ...provider.capabilities },
+    create: (input, options) => dress(provider.create(input, options)),
+    get: (id, options) => dress(provider.get(id, options)),
+    update: (id, patch, options) => dress(provider.update(id, patch, options)),
+    start: (id, options) => dress(provider.start(id, options)),
+    stop: (id, options) => dress(provider.stop(id, options)),
+    delete: (id, options) => provider.delete(id, options),
+    async *list(options) {
+      for await (const stream of provider.list(options)) yield dressed(stream, current());
+    },
+  };
+}
+
+let folder: string;
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'unilive-cli-secrets-'));
+});
+afterAll(async () => {
+  await rm(folder, { recursive: true, force: true });
+});
+
+function harness() {
+  let current: Secrets | undefined;
+  const token = 'cli-memory-token-1234';
+  const backend = createMemoryBackend({ token, transitionPolls: 0 });
+  const out: string[] = [];
+  const err: string[] = [];
+  const output: Output = { out: (text) => out.push(text), err: (text) => err.push(text), interactive: false };
+  const loadFactory = async (id: string) =>
+    id === 'memory'
+      ? ((() =>
+          withSecrets(createMemoryProvider({ backend, token }), () => {
+            if (!current) throw new Error('no secrets set');
+            return current;
+          })) as ConfiguredProviderFactory)
+      : undefined;
+  const run = (environment: Record<string, string>, argv: string[]) =>
+    main(argv, { output, loadFactory, environment });
+  return {
+    out,
+    err,
+    use(values: Secrets) {
+      current = values;
+      out.length = 0;
+      err.length = 0;
+    },
+    single: (...argv: string[]) => run({ UNILIVE_PROVIDER: 'memory' }, argv),
+    several: (config: string, ...argv: string[]) => run({ UNILIVE_CONFIG: config }, argv),
+  };
+}
+
+/** The first form of any secret found in `text`, or undefined. */
+function leaked(text: string, values: Secrets): string | undefined {
+  for (const value of Object.values(values)) {
+    for (const form of secretForms(value)) if (text.includes(form)) return `${value} as ${form}`;
+  }
+  return undefined;
+}
+
+// Every command that prints a stream, in every output form.
+const modes = [[], ['--json'], ['--json', '--raw']] as const;
+
+async function everyCommand(
+  h: ReturnType<typeof harness>,
+  config: string,
+  extra: readonly string[],
+): Promise<string[]> {
+  const shown: string[] = [];
+  const take = () => {
+    shown.push(...h.out.splice(0), ...h.err.splice(0));
+  };
+  for (const mode of modes) {
+    const flags = [...mode, ...extra];
+    expect(await h.single('create', '--name', 'Secretive', '--json', '--show-secrets')).toBe(0);
+    const id = (JSON.parse(h.out.pop() ?? '{}') as { id: string }).id;
+    h.out.length = 0;
+    const steps: string[][] = [
+      ['create', '--name', 'Secretive', ...flags],
+      ['get', id, ...flags],
+      ['list', ...flags],
+      ['update', id, '--name', 'Renamed', ...flags],
+      ['start', id, '--wait', ...flags],
+      ['wait', id, 'ready', ...flags],
+      ['stop', id, ...flags],
+      ['delete', id, ...mode],
+      ['get', id, ...flags],
+    ];
+    for (const step of steps) {
+      await h.single(...step);
+      take();
+    }
+    expect(await h.several(config, 'create', '--name', 'Moving', '--on', 'a', '--json')).toBe(0);
+    const ref = (JSON.parse(h.out.pop() ?? '{}') as { ref: string }).ref;
+    h.out.length = 0;
+    for (const step of [
+      ['migrate', ref, '--to', 'b', '--dry-run', ...flags],
+      ['migrate', ref, '--to', 'b', '--delete-source', ...flags],
+    ]) {
+      expect(await h.several(config, ...step)).toBe(0);
+      take();
+    }
+  }
+  return shown;
+}
+
+describe('secrets in CLI output', () => {
+  it('no stream key, password or token reaches stdout or stderr, in any encoding, without --show-secrets', async () => {
+    const config = join(folder, 'two.json');
+    await writeFile(
+      config,
+      JSON.stringify({
+        providers: [
+          { provider: 'memory', name: 'a' },
+          { provider: 'memory', name: 'b' },
+        ],
+      }),
+    );
+    const h = harness();
+    await fc.assert(
+      fc.asyncProperty(secrets, async (values) => {
+        h.use(values);
+        const shown = await everyCommand(h, config, []);
+        // The output is there, and says a key exists without printing it.
+        expect(shown.some((text) => text.includes('stream key:  (hidden; --show-secrets prints it)'))).toBe(
+          true,
+        );
+        expect(shown.some((text) => text.includes('"streamKey":"[REDACTED]"'))).toBe(true);
+        expect(shown.some((text) => text.includes(`${server}/[REDACTED]`))).toBe(true);
+        expect(leaked(shown.join('\n'), values)).toBeUndefined();
+      }),
+      // A leak fails at once, with the generated values: shrinking would run every command again.
+      { numRuns: 12, endOnFailure: true },
+    );
+  });
+
+  it('with --show-secrets, they appear in the fields and URLs where the documentation says', async () => {
+    const h = harness();
+    await fc.assert(
+      fc.asyncProperty(secrets, async (values) => {
+        h.use(values);
+        expect(await h.single('create', '--name', 'Shown', '--show-secrets')).toBe(0);
+        const text = h.out.pop() ?? '';
+        expect(text).toContain(`    stream key:  ${values.streamKey}\n`);
+        expect(text).toContain(`    password:    ${values.password}\n`);
+        expect(text).toContain(`    token:       ${values.whipToken}\n`);
+        expect(text).toContain(`    url:         ${server}/${encodeURIComponent(values.streamKey)}\n`);
+        expect(await h.single('create', '--name', 'Shown', '--show-secrets', '--json', '--raw')).toBe(0);
+        const json = JSON.parse(h.out.pop() ?? '{}');
+        expect(
+          json.ingest.map(
+            (endpoint: Record<string, string>) => endpoint.streamKey ?? endpoint.password ?? endpoint.token,
+          ),
+        ).toEqual([values.streamKey, values.password, values.whipToken]);
+        expect(json.playback[0].token).toBe(values.playbackToken);
+        expect(json.restream[0].streamKey).toBe(values.restreamKey);
+        expect(json.providerDetails.memory.publishToken).toBe(values.sdkToken);
+        expect(json.raw.stream_key).toBe(values.streamKey);
+        expect(h.err).toEqual([]);
+      }),
+      { numRuns: 10 },
+    );
+  });
+});
