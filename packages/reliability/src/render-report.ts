@@ -306,6 +306,12 @@ if (corpus) {
 }
 
 const checksText: Record<string, string[]> = {
+  events: [
+    'Each adapter with no network to speak of: `waitForBroadcast` refuses with `UnsupportedOperationError`, before any',
+    "request, exactly where neither the vendor's API nor its webhooks tell whether video arrives (no events given, or",
+    '`capabilities.broadcastingEvents` false), and a wait given an event source that is none, or one yielding generated',
+    'junk (`null`, numbers, JSON values), ends in a typed error and never in a `TypeError` or a crashed process.',
+  ],
   registry: [
     'A registry of two adapters on one sandbox (each adapter first once, the next one second), the first faulted on',
     'create with every fault of the matrix above, and with the other ways a vendor provably makes nothing: 401, 403,',
