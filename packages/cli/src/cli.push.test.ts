@@ -28,7 +28,19 @@ function capture(signal?: AbortSignal) {
 
 async function create(provider: string, ...extra: string[]) {
   const { out, run } = capture();
-  expect(await run('create', '-p', provider, '--name', `push on ${provider}`, '--json', ...extra)).toBe(0);
+  // The test reads the key and password to prove push never prints them, so it asks for them.
+  expect(
+    await run(
+      'create',
+      '-p',
+      provider,
+      '--name',
+      `push on ${provider}`,
+      '--json',
+      '--show-secrets',
+      ...extra,
+    ),
+  ).toBe(0);
   return JSON.parse(out.pop() ?? '{}') as { id: string; ingest: { streamKey?: string; password?: string }[] };
 }
 
@@ -66,6 +78,8 @@ describe.skipIf(!ffmpeg)('unilive push against the sandbox', () => {
       'encoder-disconnected',
     ]);
     const key = stream.ingest[0]?.streamKey ?? '';
+    expect(key.length).toBeGreaterThan(0);
+    expect(key).not.toContain('[REDACTED]');
     for (const line of [...out, ...err]) expect(line).not.toContain(key.split('?')[0]);
   });
 
@@ -88,6 +102,7 @@ describe.skipIf(!ffmpeg)('unilive push against the sandbox', () => {
     expect(err.at(-1)).toMatch(/^ {2}\d+\.\d s sent, \d+ kbit\/s: done$/);
     const password = stream.ingest[0]?.password ?? '';
     expect(password.length).toBeGreaterThan(0);
+    expect(password).not.toContain('[REDACTED]');
     for (const line of err) expect(line).not.toContain(password);
   });
 
