@@ -111,6 +111,7 @@ export {
   type WebhookHandlerOptions,
 } from './events/webhook-handler.js';
 export {
+  checkWebhookInput,
   checkWebhookTimestamp,
   type EventTime,
   eventTimeWarnings,

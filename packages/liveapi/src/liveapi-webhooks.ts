@@ -1,5 +1,6 @@
 import {
   checkUnsignedWebhook,
+  checkWebhookInput,
   confirmWebhookEvents,
   deliveryDigest,
   hardenSchema,
@@ -78,6 +79,7 @@ export async function parseWebhook(
   input: WebhookInput,
   options: LiveApiWebhookOptions,
 ): Promise<LiveStreamEvent[]> {
+  checkWebhookInput(provider, input, options);
   await checkUnsignedWebhook(provider, input, options);
   const body = readWebhookBody(input.body, provider);
   const raw = parseWebhookJson(body, provider);

@@ -280,6 +280,43 @@ export function runWebhookContract(options: WebhookContractOptions): void {
       expect(events[0]?.raw).toEqual(options.unknownWebhook);
     });
 
+    it('a call that is no webhook request is an InvalidInputError naming the field, never a TypeError', async () => {
+      const [fixture] = options.fixtures;
+      const { body, headers } = await sign(fixture?.webhook);
+      const good: WebhookInput = { body, headers, url: url(options.pathSecret) };
+      const clock = clockFor(fixture?.webhook);
+      const cases: [unknown, Partial<WebhookParseVariant>, string][] = [
+        [null, {}, 'input'],
+        ['body', {}, 'input'],
+        [{ body }, {}, 'input.headers'],
+        [{ body, headers: null }, {}, 'input.headers'],
+        [{ ...good, url: 5 }, {}, 'input.url'],
+        [good, { clock: {} as Clock }, 'clock'],
+        [good, { clock: 'now' as unknown as Clock }, 'clock'],
+        [{ ...good, headers: { ...(headers as Record<string, string>), 'x-odd': { value: 1 } } }, {}, ''],
+      ];
+      for (const [input, variant, path] of cases) {
+        let error: unknown;
+        try {
+          await options.parse(input as WebhookInput, { clock, wrongSecret: false, ...variant });
+        } catch (caught) {
+          error = caught;
+        }
+        // An odd header no one reads may pass; one that is read must be refused by name.
+        if (path === '' && error === undefined) continue;
+        expect(InvalidInputError.isInstance(error), `${path}: ${String(error)}`).toBe(true);
+        if (path !== '') expect((error as InvalidInputError).issues[0]?.path).toBe(path);
+      }
+      // A header value given as a number is read as its text, as Node would have sent it.
+      const numeric = {
+        ...(headers as Record<string, string>),
+        'content-length': 12,
+      } as unknown as WebhookInput['headers'];
+      expect(
+        await refusal(() => options.parse({ ...good, headers: numeric }, { clock, wrongSecret: false })),
+      ).toBe('accepted');
+    });
+
     it('every occurredAt is a valid date from 2000 to a day after receipt, whatever time the payload says (generated)', async () => {
       // The fields of every fixture that look like times, the signed `timestamp` of a vendor that checks it
       // aside (that one is refused when odd, by the tolerance).

@@ -1,5 +1,6 @@
 import {
   type Clock,
+  checkWebhookInput,
   createHttpClient,
   decodeBase64,
   deliveryDigest,
@@ -267,6 +268,7 @@ export async function parseWebhook(
   input: WebhookInput,
   options: VideosdkWebhookOptions = {},
 ): Promise<LiveStreamEvent[]> {
+  checkWebhookInput(provider, input, options);
   const pinned = await pinnedKeys(options.publicKey ?? environment()[videosdkWebhookPublicKeyVariable]);
   const body = readWebhookBody(input.body, provider);
   const header = webhookHeader(input.headers, 'videosdk-signature')?.trim();

@@ -1,4 +1,5 @@
 import {
+  checkWebhookInput,
   checkWebhookTimestamp,
   decodeBase64,
   decodeHex,
@@ -125,6 +126,7 @@ export async function parseWebhook(
   input: WebhookInput,
   options: WowzaRealtimeWebhookOptions,
 ): Promise<LiveStreamEvent[]> {
+  checkWebhookInput(provider, input, options);
   if (typeof options?.resolveStreamId !== 'function') {
     throw invalidWebhookOption(
       provider,

@@ -266,6 +266,42 @@ export function webhookSecrets(source: {
   return loaded.split(/[\s,]+/).filter((part) => part !== '');
 }
 
+/**
+ * Checks the shape of a `parseWebhook` call before anything is read: `input` an object, its `headers` an
+ * object (`Headers`, a record, a `Map`, pairs), its `url` absent, text or a `URL`, and `options.clock`
+ * absent or a function. Throws `InvalidInputError` naming `input`, `input.headers`, `input.url` or `clock`,
+ * so a call from plain JavaScript with the wrong arguments is never a `TypeError` from deep inside.
+ */
+export function checkWebhookInput(
+  provider: ProviderId,
+  input: unknown,
+  options?: unknown,
+): asserts input is WebhookInput {
+  const refuse = (path: string, message: string): never => {
+    throw new InvalidInputError({
+      provider,
+      operation: 'parseWebhook',
+      message: `${provider} webhook: ${path} ${message}`,
+      issues: [{ path, message }],
+    });
+  };
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    refuse('input', 'must be an object: { body, headers, url? }');
+  }
+  const { headers, url } = input as { headers?: unknown; url?: unknown };
+  if (typeof headers !== 'object' || headers === null) {
+    refuse('input.headers', 'must be the request headers (Headers, an object of names, a Map or pairs)');
+  }
+  if (url !== undefined && typeof url !== 'string' && !(url instanceof URL)) {
+    refuse('input.url', 'must be the URL the request arrived at, as text or a URL');
+  }
+  const clock =
+    typeof options === 'object' && options !== null && Object.hasOwn(options, 'clock')
+      ? (options as { clock?: unknown }).clock
+      : undefined;
+  if (clock !== undefined && typeof clock !== 'function') refuse('clock', 'must be a function returning ms');
+}
+
 /** The setting problem of a webhook option, before anything is verified. */
 export function invalidWebhookOption(provider: ProviderId, path: string, message: string): InvalidInputError {
   return new InvalidInputError({
