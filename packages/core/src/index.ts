@@ -124,6 +124,7 @@ export {
   type WebhookInput,
   type WebhookOptionsBase,
   type WebhookParser,
+  webhookBodyBytes,
   webhookHeader,
   webhookSecrets,
 } from './events/webhook-input.js';

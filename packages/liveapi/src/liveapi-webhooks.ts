@@ -14,6 +14,7 @@ import {
   type UnsignedWebhookOptions,
   type WebhookInput,
   WebhookVerificationError,
+  webhookBodyBytes,
 } from '@unilive/core';
 import * as v from 'valibot';
 
@@ -81,7 +82,7 @@ export async function parseWebhook(
 ): Promise<LiveStreamEvent[]> {
   checkWebhookInput(provider, input, options);
   await checkUnsignedWebhook(provider, input, options);
-  const body = readWebhookBody(input.body, provider);
+  const body = await webhookBodyBytes(input.body, provider);
   const raw = parseWebhookJson(body, provider);
   const envelope = v.safeParse(hardenSchema(envelopeSchema), raw);
   if (!envelope.success) {

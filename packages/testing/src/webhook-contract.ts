@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import {
   type Clock,
   InvalidInputError,
@@ -315,6 +316,52 @@ export function runWebhookContract(options: WebhookContractOptions): void {
       expect(
         await refusal(() => options.parse({ ...good, headers: numeric }, { clock, wrongSecret: false })),
       ).toBe('accepted');
+    });
+
+    it('takes the body in any byte container, and names a stream it will not read', async () => {
+      for (const fixture of options.fixtures.slice(0, 2)) {
+        const { body, headers } = await sign(fixture.webhook);
+        const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body);
+        const shared = new SharedArrayBuffer(bytes.byteLength);
+        new Uint8Array(shared).set(bytes);
+        const padded = new Uint8Array(bytes.byteLength + 8);
+        padded.set(bytes, 4);
+        const containers: unknown[] = [
+          bytes,
+          Buffer.from(bytes),
+          bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+          shared,
+          new DataView(padded.buffer, 4, bytes.byteLength),
+          padded.subarray(4, 4 + bytes.byteLength),
+          new Blob([bytes]),
+        ];
+        const clock = clockFor(fixture.webhook);
+        const ids = new Set<string>();
+        for (const container of containers) {
+          const events = await options.parse(
+            { body: container as Uint8Array, headers, url: url(options.pathSecret) },
+            { clock, wrongSecret: false },
+          );
+          for (const event of events) ids.add(event.id);
+        }
+        expect(ids.size).toBe(1);
+        for (const [stream, named] of [
+          [new Blob([bytes]).stream(), 'ReadableStream'],
+          [Readable.from([Buffer.from(bytes)]), 'Node stream'],
+        ] as const) {
+          let error: unknown;
+          try {
+            await options.parse(
+              { body: stream as unknown as Uint8Array, headers, url: url(options.pathSecret) },
+              { clock, wrongSecret: false },
+            );
+          } catch (caught) {
+            error = caught;
+          }
+          expect(WebhookVerificationError.isInstance(error) && error.reason).toBe('body-not-raw');
+          expect((error as Error).message).toContain(named);
+        }
+      }
     });
 
     it('every occurredAt is a valid date from 2000 to a day after receipt, whatever time the payload says (generated)', async () => {

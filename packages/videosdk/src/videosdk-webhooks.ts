@@ -23,6 +23,7 @@ import {
   type WebhookInput,
   type WebhookOptionsBase,
   WebhookVerificationError,
+  webhookBodyBytes,
   webhookHeader,
 } from '@unilive/core';
 import * as v from 'valibot';
@@ -270,7 +271,7 @@ export async function parseWebhook(
 ): Promise<LiveStreamEvent[]> {
   checkWebhookInput(provider, input, options);
   const pinned = await pinnedKeys(options.publicKey ?? environment()[videosdkWebhookPublicKeyVariable]);
-  const body = readWebhookBody(input.body, provider);
+  const body = await webhookBodyBytes(input.body, provider);
   const header = webhookHeader(input.headers, 'videosdk-signature')?.trim();
   if (!header) {
     throw new WebhookVerificationError({

@@ -20,6 +20,7 @@ import {
   type WebhookInput,
   type WebhookOptionsBase,
   WebhookVerificationError,
+  webhookBodyBytes,
   webhookHeader,
   webhookSecrets,
 } from '@unilive/core';
@@ -154,7 +155,7 @@ export async function parseWebhook(
     }
     return key;
   });
-  const body = readWebhookBody(input.body, provider);
+  const body = await webhookBodyBytes(input.body, provider);
   await verifySignature(body, webhookHeader(input.headers, 'x-millicast-signature'), keys);
 
   const clock = options.clock ?? systemClock;

@@ -50,7 +50,21 @@ export function readWebhookBody(body: unknown, provider: ProviderId): Uint8Array
   if (typeof body === 'string') return encoder.encode(body);
   if (body instanceof Uint8Array) return body;
   if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  // Shared memory may change under the verification: a private copy is verified and parsed.
+  if (typeof SharedArrayBuffer !== 'undefined' && body instanceof SharedArrayBuffer)
+    return new Uint8Array(body).slice();
   if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  const stream = streamKind(body);
+  if (stream) {
+    throw new WebhookVerificationError({
+      provider,
+      reason: 'body-not-raw',
+      message:
+        `${provider} webhook: got a ${stream} where the raw request body belongs; read it to its end first ` +
+        '(await request.text(), or the bytes of the Node request) and pass those, or use createWebhookHandler, ' +
+        'which reads the body for you with a size limit.',
+    });
+  }
   const what =
     body === null || body === undefined
       ? 'no body'
@@ -64,6 +78,29 @@ export function readWebhookBody(body: unknown, provider: ProviderId): Uint8Array
       're-serialising changes them. Express: express.raw({ type: "*/*" }) on this route; Next.js, Hono and ' +
       'Workers: await request.text() (or use handleWebhook, which reads it for you).',
   });
+}
+
+/**
+ * The raw bytes of a webhook body, as {@link readWebhookBody} reads them, a `Blob` (a `File`, what
+ * `await request.blob()` gives) included.
+ */
+export async function webhookBodyBytes(body: unknown, provider: ProviderId): Promise<Uint8Array> {
+  if (typeof Blob !== 'undefined' && body instanceof Blob) return new Uint8Array(await body.arrayBuffer());
+  return readWebhookBody(body, provider);
+}
+
+// A body that is still a stream (fetch's ReadableStream, a Node Readable): named, never read here.
+function streamKind(body: unknown): string | undefined {
+  if (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream) return 'ReadableStream';
+  if (
+    typeof body === 'object' &&
+    body !== null &&
+    typeof (body as { pipe?: unknown }).pipe === 'function' &&
+    typeof (body as { on?: unknown }).on === 'function'
+  ) {
+    return 'Node stream';
+  }
+  return undefined;
 }
 
 /**
