@@ -5,6 +5,7 @@ import {
   InvalidInputError,
   type LiveStreamProvider,
   type ProviderId,
+  readCappedText,
 } from '@unilive/core';
 
 /** Loads an adapter's factory by provider id; injectable for tests. */
@@ -109,23 +110,7 @@ class DiscoveryTooLarge extends Error {}
 // Counts the bytes fetch decoded (a compressed answer is counted inflated) and stops at the cap.
 async function readCapped(response: Response, limit: number): Promise<string> {
   if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > limit) throw new DiscoveryTooLarge();
-      text += decoder.decode(value, { stream: true });
-    }
-  } catch (error) {
-    reader.cancel().catch(() => {});
-    throw error;
-  }
-  return text + decoder.decode();
+  return readCappedText(response, limit, undefined, () => new DiscoveryTooLarge());
 }
 
 /**

@@ -166,6 +166,7 @@ export {
   vendorStreamId,
   vendorTimestampField,
 } from './http/parse-response.js';
+export { readCappedText } from './http/read-body.js';
 export {
   createRequestGate,
   type GateAcquireOptions,

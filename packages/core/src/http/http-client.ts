@@ -28,6 +28,7 @@ import type { SecretSet } from '../secrets.js';
 import { gateKeyOf } from './gate-key.js';
 import { emit, type HttpEventBase, type HttpHooks } from './hooks.js';
 import { parseVendorResponse } from './parse-response.js';
+import { discardBody, readCappedText } from './read-body.js';
 import { GateDeadlineError, GateStoreUnavailableError } from './request-gate.js';
 import { backoffDelay, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
 import { checkTransportSettings, maxTimeoutMs } from './transport-settings.js';
@@ -405,7 +406,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           );
         }
         const status = response.status;
-        const text = await readBody(response, maxResponseBytes, ended.promise, () =>
+        const text = await readCappedText(response, maxResponseBytes, ended.promise, () =>
           bodyTooLarge(
             settings,
             spec,
@@ -614,39 +615,6 @@ function redirectError(
   );
 }
 
-// Reads the body as UTF-8 while counting the bytes fetch has decoded: a body past the cap (a gzip or
-// brotli bomb among them) is cancelled at the cap, so memory stays bounded whatever the vendor sends.
-async function readBody(
-  response: Response,
-  limit: number,
-  ended: Promise<never>,
-  tooLarge: () => UniliveError,
-): Promise<string> {
-  const declared = Number(response.headers.get('content-length'));
-  if (!response.headers.has('content-encoding') && declared > limit) {
-    discardBody(response);
-    throw tooLarge();
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await Promise.race([reader.read(), ended]);
-      if (done) break;
-      total += value.byteLength;
-      if (total > limit) throw tooLarge();
-      text += decoder.decode(value, { stream: true });
-    }
-  } catch (error) {
-    reader.cancel().catch(() => {});
-    throw error;
-  }
-  return text + decoder.decode();
-}
-
 function bodyTooLarge(
   settings: HttpClientSettings,
   spec: HttpRequest<unknown>,
@@ -762,11 +730,6 @@ function whenAborted(signal: AbortSignal): { promise: Promise<never>; dispose():
   });
   promise.catch(() => {});
   return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
-}
-
-// Frees the connection of a response that arrived after its attempt ended.
-function discardBody(response: Response): void {
-  if (response.body && !response.bodyUsed) response.body.cancel().catch(() => {});
 }
 
 // A failure to produce credentials (a missing setting, a signing error) is not a network failure: it is
