@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLiveStreamClient, type LiveStream, type LiveStreamClient } from '@unilive/core';
+import { createLiveStreamClient, type LiveStream } from '@unilive/core';
 import { findFfmpeg, type Push, startPush } from '@unilive/sandbox';
 import { createProvider } from './providers.js';
 import { type SandboxChild, startSandboxChild } from './sandbox-child.js';

@@ -2,7 +2,6 @@ import {
   type CreateLiveStreamInput,
   type InputGap,
   type LiveStream,
-  type RestreamTarget,
   type RestreamTargetInput,
   settleInputGaps,
   type UpdateLiveStreamInput,

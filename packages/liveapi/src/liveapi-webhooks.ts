@@ -9,7 +9,6 @@ import {
   type LiveStreamState,
   optionalField,
   parseWebhookJson,
-  readWebhookBody,
   systemClock,
   type UnsignedWebhookOptions,
   type WebhookInput,

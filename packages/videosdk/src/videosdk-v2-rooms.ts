@@ -4,7 +4,6 @@ import {
   type CreateLiveStreamInput,
   changeLifecycle,
   type HttpClient,
-  type HttpResponse,
   hardenSchema,
   inputSecrets,
   type ListOptions,

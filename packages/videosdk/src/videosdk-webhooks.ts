@@ -16,7 +16,6 @@ import {
   ProviderUnavailableError,
   parseWebhookJson,
   readEventTime,
-  readWebhookBody,
   SecretSet,
   systemClock,
   verifyRsaSha256,

@@ -14,7 +14,6 @@ import {
   optionalField,
   parseWebhookJson,
   readEventTime,
-  readWebhookBody,
   systemClock,
   timingSafeEqual,
   type WebhookInput,

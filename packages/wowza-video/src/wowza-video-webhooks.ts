@@ -10,7 +10,6 @@ import {
   optionalField,
   parseWebhookJson,
   readEventTime,
-  readWebhookBody,
   systemClock,
   type UnsignedWebhookOptions,
   type WebhookInput,

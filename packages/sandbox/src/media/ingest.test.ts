@@ -1,6 +1,4 @@
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
-import { type AddressInfo, connect } from 'node:net';
+import { connect } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialectClients } from '../../test/dialect-clients.js';
