@@ -201,61 +201,73 @@ async function everyCommand(
   return shown;
 }
 
-describe('secrets in CLI output', () => {
-  it('no stream key, password or token reaches stdout or stderr, in any encoding, without --show-secrets', async () => {
-    const config = join(folder, 'two.json');
-    await writeFile(
-      config,
-      JSON.stringify({
-        providers: [
-          { provider: 'memory', name: 'a' },
-          { provider: 'memory', name: 'b' },
-        ],
-      }),
-    );
-    const h = harness();
-    await fc.assert(
-      fc.asyncProperty(secrets, async (values) => {
-        h.use(values);
-        const shown = await everyCommand(h, config, []);
-        // The output is there, and says a key exists without printing it.
-        expect(shown.some((text) => text.includes('stream key:  (hidden; --show-secrets prints it)'))).toBe(
-          true,
-        );
-        expect(shown.some((text) => text.includes('"streamKey":"[REDACTED]"'))).toBe(true);
-        expect(shown.some((text) => text.includes(`${server}/[REDACTED]`))).toBe(true);
-        expect(leaked(shown.join('\n'), values)).toBeUndefined();
-      }),
-      // A leak fails at once, with the generated values: shrinking would run every command again.
-      { numRuns: 12, endOnFailure: true },
-    );
-  });
+// Each case runs every command in every output mode (some 40 CLI runs): seconds alone, minutes on a busy
+// machine. A limit ends a hang; it never measures speed.
+const cliRunLimitMs = 600_000;
 
-  it('with --show-secrets, they appear in the fields and URLs where the documentation says', async () => {
-    const h = harness();
-    await fc.assert(
-      fc.asyncProperty(secrets, async (values) => {
-        h.use(values);
-        expect(await h.single('create', '--name', 'Shown', '--show-secrets')).toBe(0);
-        const text = h.out.pop() ?? '';
-        expect(text).toContain(`    stream key:  ${values.streamKey}\n`);
-        expect(text).toContain(`    password:    ${values.password}\n`);
-        expect(text).toContain(`    token:       ${values.whipToken}\n`);
-        expect(text).toContain(`    url:         ${server}/${encodeURIComponent(values.streamKey)}\n`);
-        expect(await h.single('create', '--name', 'Shown', '--show-secrets', '--json', '--raw')).toBe(0);
-        const json = JSON.parse(h.out.pop() ?? '{}');
-        expect(
-          json.ingest.map(
-            (endpoint: Record<string, string>) => endpoint.streamKey ?? endpoint.password ?? endpoint.token,
-          ),
-        ).toEqual([values.streamKey, values.password, values.whipToken]);
-        expect(json.playback[0].token).toBe(values.playbackToken);
-        expect(json.restream[0].streamKey).toBe(values.restreamKey);
-        expect(json.providerDetails.memory.publishToken).toBe(values.sdkToken);
-        expect(json.raw.stream_key).toBe(values.streamKey);
-        expect(h.err).toEqual([]);
-      }),
-      { numRuns: 10 },
-    );
-  });
+describe('secrets in CLI output', () => {
+  it(
+    'no stream key, password or token reaches stdout or stderr, in any encoding, without --show-secrets',
+    async () => {
+      const config = join(folder, 'two.json');
+      await writeFile(
+        config,
+        JSON.stringify({
+          providers: [
+            { provider: 'memory', name: 'a' },
+            { provider: 'memory', name: 'b' },
+          ],
+        }),
+      );
+      const h = harness();
+      await fc.assert(
+        fc.asyncProperty(secrets, async (values) => {
+          h.use(values);
+          const shown = await everyCommand(h, config, []);
+          // The output is there, and says a key exists without printing it.
+          expect(shown.some((text) => text.includes('stream key:  (hidden; --show-secrets prints it)'))).toBe(
+            true,
+          );
+          expect(shown.some((text) => text.includes('"streamKey":"[REDACTED]"'))).toBe(true);
+          expect(shown.some((text) => text.includes(`${server}/[REDACTED]`))).toBe(true);
+          expect(leaked(shown.join('\n'), values)).toBeUndefined();
+        }),
+        // A leak fails at once, with the generated values: shrinking would run every command again.
+        { numRuns: 12, endOnFailure: true },
+      );
+    },
+    cliRunLimitMs,
+  );
+
+  it(
+    'with --show-secrets, they appear in the fields and URLs where the documentation says',
+    async () => {
+      const h = harness();
+      await fc.assert(
+        fc.asyncProperty(secrets, async (values) => {
+          h.use(values);
+          expect(await h.single('create', '--name', 'Shown', '--show-secrets')).toBe(0);
+          const text = h.out.pop() ?? '';
+          expect(text).toContain(`    stream key:  ${values.streamKey}\n`);
+          expect(text).toContain(`    password:    ${values.password}\n`);
+          expect(text).toContain(`    token:       ${values.whipToken}\n`);
+          expect(text).toContain(`    url:         ${server}/${encodeURIComponent(values.streamKey)}\n`);
+          expect(await h.single('create', '--name', 'Shown', '--show-secrets', '--json', '--raw')).toBe(0);
+          const json = JSON.parse(h.out.pop() ?? '{}');
+          expect(
+            json.ingest.map(
+              (endpoint: Record<string, string>) => endpoint.streamKey ?? endpoint.password ?? endpoint.token,
+            ),
+          ).toEqual([values.streamKey, values.password, values.whipToken]);
+          expect(json.playback[0].token).toBe(values.playbackToken);
+          expect(json.restream[0].streamKey).toBe(values.restreamKey);
+          expect(json.providerDetails.memory.publishToken).toBe(values.sdkToken);
+          expect(json.raw.stream_key).toBe(values.streamKey);
+          expect(h.err).toEqual([]);
+        }),
+        { numRuns: 10 },
+      );
+    },
+    cliRunLimitMs,
+  );
 });
