@@ -250,7 +250,9 @@ describe.skipIf(!ffmpeg)('RTMP ingest: the publish an encoder makes with what th
 describe.skipIf(!ffmpeg)('RTMP ingest: hostile and broken encoders', () => {
   let context: Awaited<ReturnType<typeof open>>;
   beforeAll(async () => {
-    context = await open({ media: { setupTimeoutMs: 500, idleTimeoutMs: 1_000 } });
+    // Short enough that a connection that never publishes, or a frozen encoder, is cut within the test; long
+    // enough that a real ffmpeg on a busy machine finishes its handshake and keeps sending in time.
+    context = await open({ media: { setupTimeoutMs: 5_000, idleTimeoutMs: 3_000 } });
   });
   afterAll(async () => {
     await context.sandbox.close();
