@@ -243,23 +243,28 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     );
   }
 
-  async function endRestream(id: string, options: CallOptions | undefined): Promise<void> {
+  // Ends what a room holds (its RTMP-outs, its HLS egress) or the room itself: `POST {path} {roomId}`.
+  // Ending what has ended changes nothing, so it is safe to repeat after a lost answer, whose repeat may find
+  // it gone (a deactivated room answers 404, an ended egress "HLS not found."): gone means done.
+  async function endAction(operation: string, path: string, id: string, options: CallOptions | undefined) {
     await requestChange(
       http,
       {
-        operation: 'restream',
+        operation,
         method: 'POST',
-        path: 'v2/livestreams/end',
+        path,
         body: { roomId: id },
         schema: videosdkV2ActionAnswerSchema,
-        // Ending what has ended changes nothing: safe to repeat after a lost answer, whose repeat may find
-        // nothing left to end.
         idempotent: true,
         goneMeansDone: true,
         options,
       },
       { provider, secrets: secrets.values() },
     );
+  }
+
+  async function endRestream(id: string, options: CallOptions | undefined): Promise<void> {
+    await endAction('restream', 'v2/livestreams/end', id, options);
   }
 
   return {
@@ -442,22 +447,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
 
     async delete(id: string, options?: CallOptions) {
       assertValidId(id, { provider, operation: 'delete' });
-      await requestChange(
-        http,
-        {
-          operation: 'delete',
-          method: 'POST',
-          path: 'v2/rooms/deactivate',
-          body: { roomId: id },
-          schema: videosdkV2ActionAnswerSchema,
-          // Deactivating a deactivated room leaves it so: safe to repeat after a lost answer, whose repeat
-          // finds the room gone (a deactivated room answers 404).
-          idempotent: true,
-          goneMeansDone: true,
-          options,
-        },
-        { provider, secrets: secrets.values() },
-      );
+      await endAction('delete', 'v2/rooms/deactivate', id, options);
       held.delete(id);
       secrets.forgetStream(id);
     },
@@ -554,22 +544,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       if (!running || running.end) return fetchStream(id, 'stop', options);
       const rtmpOuts = await fetchRunningRtmpOuts(id, running.sessionId, options);
       if (rtmpOuts.length > 0) await endRestream(id, options);
-      await requestChange(
-        http,
-        {
-          operation: 'stop',
-          method: 'POST',
-          path: 'v2/hls/end',
-          body: { roomId: id },
-          schema: videosdkV2ActionAnswerSchema,
-          // Ending an HLS egress that has ended changes nothing: safe to repeat after a lost answer, whose
-          // repeat finds no egress ("HLS not found.").
-          idempotent: true,
-          goneMeansDone: true,
-          options,
-        },
-        { provider, secrets: secrets.values() },
-      );
+      await endAction('stop', 'v2/hls/end', id, options);
       return readBack(
         id,
         'stop',
