@@ -20,7 +20,6 @@ import {
 } from '../inputs.js';
 import type { LiveStream, LiveStreamState, ProviderId, Warning } from '../live-stream.js';
 import { hookRules, type OptionRule, optionRules, readOptions } from '../options.js';
-import { ownValue } from '../own.js';
 import type {
   CallOptions,
   CallRuntime,
@@ -37,10 +36,17 @@ import { eventPacedIntervals, eventWake, isEventSource } from './event-wake.js';
 import { type WaitForBroadcastOptions, waitForBroadcastStatus } from './wait-for-broadcast.js';
 import { checkWaitOptions, type WaitForStateOptions, waitForStatus } from './wait-for-state.js';
 
-/** Options every client call takes. */
+/**
+ * Options every client call takes: `signal` and `timeoutMs` (see {@link CallOptions}). Read from own
+ * properties; any other name (`timeoutMS`) is an `InvalidInputError` naming the nearest valid one, before
+ * any request. `list` takes more ({@link ListOptions}), and so does `start` ({@link StartRequestOptions}).
+ */
 export type RequestOptions = Omit<CallOptions, 'runtime'>;
 
-/** Options of the client's `start`: those of every call, and the adapter's start options (see {@link StartOptions}). */
+/**
+ * Options of the client's `start`: those of every call, and the adapter's start options (see
+ * {@link StartOptions}); any other name is refused as for {@link RequestOptions}.
+ */
 export type StartRequestOptions = Omit<StartOptions, 'runtime'>;
 
 /** What `list` returns: iterate it with `for await`, or collect it with `toArray`. */
@@ -58,7 +64,11 @@ export interface LiveStreamClient {
   /** Creates a stream. Invalid input throws `InvalidInputError` before any request. */
   create(input: CreateLiveStreamInput, options?: RequestOptions): Promise<LiveStream>;
   get(id: string, options?: RequestOptions): Promise<LiveStream>;
-  /** Every stream, fetched page by page as the iteration goes. */
+  /**
+   * Every stream, fetched page by page as the iteration goes. Options other than those of
+   * {@link ListOptions} (`pagesize`), or a `pageSize` or `maxPages` that is no positive integer, make the
+   * first step of the iteration throw `InvalidInputError`, before any request.
+   */
   list(options?: Omit<ListOptions, 'runtime'>): LiveStreamList;
   update(id: string, patch: UpdateLiveStreamInput, options?: RequestOptions): Promise<LiveStream>;
   delete(id: string, options?: RequestOptions): Promise<void>;
@@ -250,7 +260,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
 
   private async createUnguarded(input: CreateLiveStreamInput, options?: RequestOptions): Promise<LiveStream> {
     const valid = validateCreateInput(input, this.provider.id);
-    const created = await this.provider.create(valid, this.callOptions(options));
+    const created = await this.provider.create(valid, this.callOptions(options, 'create'));
     // Options under an id no provider has went nowhere: said on the result, and so on `onWarning`.
     return this.reported('create', withWarnings(created, providerOptionsWarnings(valid, this.provider.id)));
   }
@@ -267,7 +277,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     let callOptions: ListOptions = Object.create(null);
     let invalid: unknown;
     try {
-      callOptions = this.callOptions(options, 'list');
+      callOptions = this.callOptions(options, 'list', listOptionRules);
       const { pageSize, maxPages } = callOptions;
       const positive = (value: unknown) =>
         value === undefined || (Number.isInteger(value) && (value as number) >= 1);
@@ -330,20 +340,21 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   ): Promise<LiveStream> {
     this.checkId(id, 'update');
     const valid = validateUpdateInput(patch, this.provider.id);
-    const updated = await this.provider.update(id, valid, this.callOptions(options));
+    const updated = await this.provider.update(id, valid, this.callOptions(options, 'update'));
     return this.reported('update', withWarnings(updated, providerOptionsWarnings(valid, this.provider.id)));
   }
 
   private async deleteUnguarded(id: string, options?: RequestOptions): Promise<void> {
     this.checkId(id, 'delete');
-    return this.provider.delete(id, this.callOptions(options));
+    return this.provider.delete(id, this.callOptions(options, 'delete'));
   }
 
   private async startUnguarded(id: string, options?: StartRequestOptions): Promise<LiveStream> {
     this.checkId(id, 'start');
-    // callOptions reads the call's own signal and deadline and leaves other names aside.
-    const callOptions: StartOptions = this.callOptions(options, 'start');
-    const providerOptions = ownValue(options, 'providerOptions');
+    // Read once with the call's other options; checked below, where its problems get their own words.
+    const callOptions: StartOptions = this.callOptions(options, 'start', startOptionRules);
+    const { providerOptions } = callOptions;
+    delete callOptions.providerOptions;
     if (providerOptions === undefined)
       return this.reported('start', await this.provider.start(id, callOptions));
     const checked = checkStartOptions(providerOptions, this.provider);
@@ -357,7 +368,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
 
   private async stopUnguarded(id: string, options?: RequestOptions): Promise<LiveStream> {
     this.checkId(id, 'stop');
-    return this.reported('stop', await this.provider.stop(id, this.callOptions(options)));
+    return this.reported('stop', await this.provider.stop(id, this.callOptions(options, 'stop')));
   }
 
   private async waitForStateUnguarded(
@@ -469,13 +480,18 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   }
 
   // The call's own options, read from own properties and checked, and the client's runtime, in objects
-  // without a prototype: nothing on Object.prototype becomes a call's signal, deadline or gate.
-  private callOptions(options?: RequestOptions, operation = 'call'): CallOptions {
-    const own = readOptions<CallOptions>(options, callOptionRules, {
+  // without a prototype: nothing on Object.prototype becomes a call's signal, deadline or gate. A name
+  // the operation does not take (`timeoutMS`, `pagesize`) is an InvalidInputError naming the nearest
+  // one, before any request, as everywhere else options are read.
+  private callOptions(
+    options: unknown,
+    operation: string,
+    rules: Readonly<Record<string, OptionRule>> = callOptionRules,
+  ): CallOptions {
+    const own = readOptions<CallOptions>(options, rules, {
       provider: this.provider.id,
       operation,
       path: 'options',
-      unknown: 'ignore',
     });
     const runtime = Object.create(null) as CallRuntime;
     runtime.hooks = this.hooks;
@@ -536,8 +552,6 @@ function isFullStream(value: object): value is LiveStream {
   return 'ingest' in value && 'playback' in value && 'id' in value;
 }
 
-// What a call takes besides its input. `list` adds its own; names the client does not know (a registry's
-// `provider`, say) are the caller's business and are not read.
 const anyNumber: OptionRule = { check: (value) => typeof value === 'number', expected: 'a number' };
 
 // What waits take; numbers are checked further by checkWaitOptions.
@@ -549,10 +563,24 @@ const waitRules: Record<string, OptionRule> = {
   events: { check: isEventSource, expected: 'an event hub or an async iterable of events' },
 };
 
-const callOptionRules: Record<string, OptionRule> = {
+// What every call takes besides its input (RequestOptions); any other name is refused. The waits pass
+// only their signal here, having read their own options. A registry reads its calls' options with these
+// and its own.
+export const callOptionRules: Readonly<Record<string, OptionRule>> = {
   signal: optionRules.signal,
   timeoutMs: anyNumber,
+};
+
+// `list` adds paging (ListOptions); page size and cap are checked as positive integers by `list` itself.
+export const listOptionRules: Readonly<Record<string, OptionRule>> = {
+  ...callOptionRules,
   pageSize: { check: () => true, expected: 'a positive integer' },
   maxPages: { check: () => true, expected: 'a positive integer' },
   strict: optionRules.boolean,
+};
+
+// `start` adds the vendor's start settings (StartOptions), checked by checkStartOptions.
+export const startOptionRules: Readonly<Record<string, OptionRule>> = {
+  ...callOptionRules,
+  providerOptions: { check: () => true, expected: 'an object keyed by provider id' },
 };

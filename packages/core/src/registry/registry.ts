@@ -3,8 +3,10 @@ import type { ProviderCapabilities } from '../capabilities.js';
 import {
   createLiveStreamClient,
   type LiveStreamClient,
+  listOptionRules as listRequestRules,
   type RequestOptions,
   readHooks,
+  callOptionRules as requestRules,
   type StartRequestOptions,
 } from '../client/live-stream-client.js';
 import { AbortError, InvalidInputError, NotFoundError, ResponseShapeError } from '../errors/errors.js';
@@ -376,7 +378,11 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
   }
 
   async create(input: CreateLiveStreamInput, options?: RegistryCreateOptions): Promise<RoutedLiveStream> {
-    const { provider: requested, ...request } = callOptions<RegistryCreateOptions>(options, 'create', {});
+    const { provider: requested, ...request } = callOptions<RegistryCreateOptions>(
+      options,
+      'create',
+      createRules,
+    );
     // Checked once here, so input every vendor would refuse never goes round the candidates.
     const valid = validateCreateInput(input);
     if (requested !== undefined) {
@@ -840,18 +846,25 @@ function routingReason(
 }
 
 // Options of a registry call: an object or nothing (`null`, a string or an array is an InvalidInputError
-// before any request), read from its own properties. `rules` check the registry's own fields; the rest
-// (signal, deadlines, paging) goes on to the client, which checks it there.
+// before any request), read from its own properties. `rules` name every option the call takes, the
+// registry's own and the client's, so a misspelt one is refused here naming the nearest of all of them;
+// the client's (signal, deadlines, paging) go on to the client, which checks them again.
 function callOptions<T extends object>(
   value: unknown,
   operation: string,
   rules: Readonly<Record<string, OptionRule>>,
 ): T {
-  readOptions(value, rules, { operation, path: 'options', unknown: 'ignore' });
+  readOptions(value, rules, { operation, path: 'options' });
   return ownFields(value as T | undefined);
 }
 
+// Checked where it is used (the provider named, the plan's target), with its own message.
+const providerName: OptionRule = { check: () => true, expected: 'a provider name' };
+
+const createRules: Readonly<Record<string, OptionRule>> = { ...requestRules, provider: providerName };
+
 const listOptionRules: Readonly<Record<string, OptionRule>> = {
+  ...listRequestRules,
   providers: { check: Array.isArray, expected: 'an array of provider names' },
   onProviderError: {
     check: (value) => value === 'throw' || value === 'skip',
@@ -868,6 +881,8 @@ const limitRule: OptionRule = {
 };
 
 const migrationRules: Readonly<Record<string, OptionRule>> = {
+  ...requestRules,
+  to: providerName,
   input: optionRules.object,
 };
 

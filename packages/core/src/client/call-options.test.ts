@@ -1,0 +1,206 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fakeProvider } from '../../test/fake-provider.js';
+import { InvalidInputError } from '../errors/errors.js';
+import { UniliveError } from '../errors/unilive-error.js';
+import { createLiveStreamRegistry } from '../registry/registry.js';
+import { createLiveStreamClient, type LiveStreamClient } from './live-stream-client.js';
+
+// The names each operation takes, as its options type documents them.
+const requestNames = ['signal', 'timeoutMs'];
+const takes: Record<string, readonly string[]> = {
+  get: requestNames,
+  delete: requestNames,
+  stop: requestNames,
+  create: requestNames,
+  update: requestNames,
+  list: [...requestNames, 'pageSize', 'maxPages', 'strict'],
+  start: [...requestNames, 'providerOptions'],
+};
+const operations = Object.keys(takes);
+const everyName = [...new Set(Object.values(takes).flat())];
+
+// A valid value for each name.
+function validValue(name: string): unknown {
+  switch (name) {
+    case 'signal':
+      return new AbortController().signal;
+    case 'timeoutMs':
+      return 5_000;
+    case 'pageSize':
+      return 10;
+    case 'maxPages':
+      return 3;
+    case 'strict':
+      return true;
+    case 'providerOptions':
+      return {};
+    default:
+      throw new Error(`no valid value for ${name}`);
+  }
+}
+
+async function call(client: LiveStreamClient, operation: string, id: string, options: object): Promise<void> {
+  switch (operation) {
+    case 'get':
+      await client.get(id, options);
+      return;
+    case 'delete':
+      await client.delete(id, options);
+      return;
+    case 'stop':
+      await client.stop(id, options);
+      return;
+    case 'create':
+      await client.create({ name: 'made' }, options);
+      return;
+    case 'update':
+      await client.update(id, { name: 'renamed' }, options);
+      return;
+    case 'list':
+      await client.list(options).toArray();
+      return;
+    case 'start':
+      await client.start(id, options);
+      return;
+    default:
+      throw new Error(`no such operation ${operation}`);
+  }
+}
+
+async function failure(run: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+// A client over a provider holding one stream; `calls` logs every provider call, so an empty log means
+// nothing was sent, and `requests` counts what the onRequest hook heard.
+function subject() {
+  const fake = fakeProvider('fake', { streams: 1 });
+  const [id] = [...fake.store.keys()];
+  const requests: unknown[] = [];
+  const client = createLiveStreamClient(fake.provider, {
+    hooks: { onRequest: (event) => requests.push(event) },
+  });
+  return { client, id: id ?? '', calls: fake.calls, requests };
+}
+
+// Arbitrary names: identifiers, other strings, and near misses of every valid name (case, one letter).
+const nearMiss = fc
+  .tuple(fc.constantFrom(...everyName), fc.nat(), fc.constantFrom('case', 'drop', 'double'))
+  .map(([name, at, how]) => {
+    const index = at % name.length;
+    if (how === 'case') return name.toLowerCase() === name ? name.toUpperCase() : name.toLowerCase();
+    if (how === 'drop') return name.slice(0, index) + name.slice(index + 1);
+    return name.slice(0, index + 1) + name.slice(index);
+  });
+const optionName = fc.oneof(
+  fc.constantFrom(...everyName),
+  nearMiss,
+  fc.stringMatching(/^[a-zA-Z_$][\w$]{0,14}$/),
+  fc.string({ maxLength: 12 }),
+  fc.constantFrom('provider', 'runtime', 'deadline', 'retries', 'constructor', '__proto__', 'toString'),
+);
+
+describe('per-call options', () => {
+  it('refuses, before any request, every name an operation does not take, naming the nearest valid one', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...operations),
+        optionName,
+        fc.oneof(fc.jsonValue({ maxDepth: 1 }), fc.constant(undefined)),
+        async (operation, name, value) => {
+          const valid = takes[operation] ?? [];
+          fc.pre(!valid.includes(name));
+          const { client, id, calls, requests } = subject();
+          calls.length = 0;
+          // Own property even for `__proto__`: what a caller's parsed JSON or spread would carry.
+          const options = Object.fromEntries([[name, value]]);
+          const error = await failure(() => call(client, operation, id, options));
+          expect(InvalidInputError.isInstance(error)).toBe(true);
+          const refused = error as InvalidInputError;
+          expect(refused.delivery).toBe('not-sent');
+          expect(refused.operation).toBe(operation);
+          expect(refused.provider).toBe('fake');
+          expect(refused.issues.map((issue) => issue.path)).toEqual([`options.${name}`]);
+          const [issue] = refused.issues;
+          const named = /^unknown option; did you mean "([^"]+)"\?$/.exec(issue?.message ?? '');
+          if (named) expect(valid).toContain(named[1]);
+          else expect(issue?.message).toBe(`unknown option; expected one of ${valid.join(', ')}`);
+          // A change of case or one letter dropped or doubled is always recognised.
+          const original = valid.find(
+            (candidate) =>
+              candidate.toLowerCase() === name.toLowerCase() ||
+              (Math.abs(candidate.length - name.length) === 1 &&
+                [...candidate].some(
+                  (_, index) =>
+                    candidate.slice(0, index) + candidate.slice(index + 1) === name ||
+                    name.slice(0, index) + name.slice(index + 1) === candidate,
+                )),
+          );
+          if (original && original.length >= 5) expect(named?.[1]).toBe(original);
+          expect(calls).toEqual([]);
+          expect(requests).toEqual([]);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('passes every name an operation takes, in any combination', async () => {
+    const combination = fc
+      .constantFrom(...operations)
+      .chain((operation) => fc.tuple(fc.constant(operation), fc.subarray([...(takes[operation] ?? [])])));
+    await fc.assert(
+      fc.asyncProperty(combination, async ([operation, names]) => {
+        const { client, id, calls } = subject();
+        calls.length = 0;
+        const options = Object.fromEntries(names.map((name) => [name, validValue(name)]));
+        await call(client, operation, id, options);
+        expect(calls.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('names the option meant in the message', async () => {
+    const { client, id } = subject();
+    const error = await failure(() => client.get(id, { timeoutMS: 5 } as never));
+    expect(UniliveError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      'fake get: invalid options: options.timeoutMS (unknown option; did you mean "timeoutMs"?)',
+    );
+    const listed = await failure(() => client.list({ pagesize: 10 } as never).toArray());
+    expect((listed as Error).message).toBe(
+      'fake list: invalid options: options.pagesize (unknown option; did you mean "pageSize"?)',
+    );
+  });
+
+  it('refuses at a registry a name neither it nor its clients take, and hands a client only its own', async () => {
+    const a = fakeProvider('fake-a', { streams: 1 });
+    const seen: unknown[] = [];
+    const create = a.provider.create.bind(a.provider);
+    a.provider.create = async (input, options) => {
+      seen.push(Object.keys(options ?? {}).sort());
+      return create(input, options);
+    };
+    const registry = createLiveStreamRegistry({ providers: { a: a.provider } });
+    a.calls.length = 0;
+    const listed = await failure(() => registry.list({ provider: ['a'] } as never).toArray());
+    expect((listed as Error).message).toBe(
+      'list: invalid options: options.provider (unknown option; did you mean "providers"?)',
+    );
+    const created = await failure(() => registry.create({ name: 'x' }, { provder: 'a' } as never));
+    expect((created as Error).message).toBe(
+      'create: invalid options: options.provder (unknown option; did you mean "provider"?)',
+    );
+    expect((created as InvalidInputError).delivery).toBe('not-sent');
+    expect(a.calls).toEqual([]);
+    await registry.create({ name: 'x' }, { provider: 'a', timeoutMs: 5_000 });
+    expect(seen).toEqual([['runtime', 'timeoutMs']]);
+  });
+});
