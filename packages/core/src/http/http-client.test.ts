@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import nock from 'nock';
 import * as v from 'valibot';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -791,5 +792,64 @@ describe('transportSettings', () => {
       totalTimeoutMs: 50,
       retry: { maxRetries: 0 },
     });
+  });
+});
+
+describe('the headers a request carries', () => {
+  // An HTTP token, lower-cased as fetch shows it; never one the layer sets itself.
+  const headerName = fc
+    .stringMatching(/^[a-z][a-z0-9-]{0,14}$/)
+    .filter((name) => name !== 'accept' && name !== 'content-type');
+  const headerValue = fc.stringMatching(/^[\x21-\x7e]([\x20-\x7e]{0,30}[\x21-\x7e])?$/);
+
+  it('sends exactly accept, content-type with a body, and the adapter headers, which win, sync or async', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.dictionary(headerName, headerValue, { maxKeys: 4 }),
+        fc.option(headerValue, { nil: undefined }),
+        fc.boolean(),
+        fc.boolean(),
+        async (own, accept, withBody, async) => {
+          const adapterHeaders = { ...own, ...(accept === undefined ? {} : { accept }) };
+          const seen: { method: string; headers: [string, string][]; body: string; init: string[] }[] = [];
+          const http = createHttpClient({
+            provider: 'test-vendor',
+            baseUrl: 'https://api.vendor.test/v1',
+            headers: async ? async () => ({ ...adapterHeaders }) : () => ({ ...adapterHeaders }),
+            secrets: new SecretSet(),
+            fetch: (async (input: Request, init?: RequestInit) => {
+              seen.push({
+                method: input.method,
+                headers: [...input.headers],
+                body: await input.text(),
+                init: Object.keys(init ?? {}),
+              });
+              return new Response('{"id":"a"}');
+            }) as typeof fetch,
+          });
+          await http.request({
+            operation: withBody ? 'create' : 'get',
+            method: withBody ? 'POST' : 'GET',
+            path: 'live_streams',
+            ...(withBody ? { body: { name: 'x' } } : {}),
+            schema: v.looseObject({ id: v.string() }),
+          });
+          const expected: Record<string, string> = {
+            accept: accept ?? 'application/json',
+            ...(withBody ? { 'content-type': 'application/json' } : {}),
+            ...own,
+          };
+          expect(seen).toEqual([
+            {
+              method: withBody ? 'POST' : 'GET',
+              headers: Object.entries(expected).sort(([a], [b]) => (a < b ? -1 : 1)),
+              body: withBody ? '{"name":"x"}' : '',
+              init: ['signal'],
+            },
+          ]);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });

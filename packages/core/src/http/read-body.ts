@@ -25,25 +25,52 @@ export async function readCappedText(
   }
   if (!response.body) return '';
   const reader = response.body.getReader();
-  const decoder = new TextDecoder();
+  // One listener for the whole read rather than a race per chunk: once `ended` rejects, the body is
+  // cancelled, which settles a pending read at once (whatever its source does), and its reason is thrown.
+  let stop: { reason: unknown } | undefined;
+  ended?.catch((reason: unknown) => {
+    stop = { reason };
+    reader.cancel(reason).catch(ignore);
+  });
+  let first: Uint8Array | undefined;
+  let decoder: TextDecoder | undefined;
   let text = '';
   let total = 0;
   try {
     for (;;) {
-      const { done, value } = await (ended ? Promise.race([reader.read(), ended]) : reader.read());
+      const { done, value } = await reader.read();
+      if (stop) throw stop.reason;
       if (done) break;
       total += value.byteLength;
       if (total > limit) throw tooLarge();
-      text += decoder.decode(value, { stream: true });
+      // Most answers arrive in one chunk, decoded once at the end by a shared decoder; a longer body is
+      // decoded as it streams, so no more than one chunk is held beside the text.
+      if (first === undefined && decoder === undefined) {
+        first = value;
+        continue;
+      }
+      decoder ??= new TextDecoder();
+      if (first !== undefined) {
+        text += decoder.decode(first, streaming);
+        first = undefined;
+      }
+      text += decoder.decode(value, streaming);
     }
   } catch (error) {
-    reader.cancel().catch(() => {});
+    reader.cancel().catch(ignore);
     throw error;
   }
-  return text + decoder.decode();
+  if (decoder !== undefined) return text + decoder.decode();
+  return first === undefined ? '' : wholeText.decode(first);
 }
+
+// Decoding a whole body in one call keeps no state between calls, so one decoder serves every response.
+const wholeText = new TextDecoder();
+const streaming: TextDecodeOptions = Object.freeze({ stream: true });
+
+function ignore(): void {}
 
 /** Frees the connection of a response whose body will not be read. */
 export function discardBody(response: Response): void {
-  if (response.body && !response.bodyUsed) response.body.cancel().catch(() => {});
+  if (response.body && !response.bodyUsed) response.body.cancel().catch(ignore);
 }

@@ -173,4 +173,106 @@ describe('response body size', () => {
     });
     expect((response.body as { live_streams: unknown[] }).live_streams).toHaveLength(1000);
   });
+
+  it('holds the cap when a custom fetch declares a Content-Length shorter than the body it streams', async () => {
+    const cap = 4096;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.integer({ min: 64, max: cap }), fc.integer({ min: cap + 1, max: 4 * cap })),
+        // What the answer claims: always within the cap, so only counting what arrives can refuse it.
+        fc.integer({ min: 0, max: cap }),
+        // How the body is cut into chunks.
+        fc.array(fc.integer({ min: 1, max: 2048 }), { minLength: 1, maxLength: 8 }),
+        async (size, declared, cuts) => {
+          const body = jsonOfSize(size);
+          const state = { pulled: 0, delivered: 0, cancelled: false };
+          let sent = 0;
+          const http = createHttpClient({
+            provider: 'test-vendor',
+            baseUrl: 'https://api.vendor.test',
+            headers: () => ({}),
+            secrets: new SecretSet(),
+            maxResponseBytes: cap,
+            fetch: (async () => {
+              sent += 1;
+              let offset = 0;
+              const stream = new ReadableStream<Uint8Array>({
+                pull(controller) {
+                  state.pulled += 1;
+                  if (offset >= body.length) return controller.close();
+                  const length = cuts[state.pulled % cuts.length] as number;
+                  controller.enqueue(new Uint8Array(body.subarray(offset, offset + length)));
+                  offset += length;
+                  state.delivered = Math.min(offset, body.length);
+                },
+                cancel() {
+                  state.cancelled = true;
+                },
+              });
+              return new Response(stream, {
+                headers: { 'content-type': 'application/json', 'content-length': String(declared) },
+              });
+            }) as typeof fetch,
+          });
+          const outcome = await http
+            .request({ operation: 'get', method: 'GET', path: 'live_streams/abc', schema })
+            .then(
+              (response) => ({ response }),
+              (error: unknown) => ({ error }),
+            );
+          if (size > cap) {
+            expect('error' in outcome && ResponseShapeError.isInstance(outcome.error)).toBe(true);
+            expect((outcome as { error: Error }).error.message).toContain('exceeds maxResponseBytes');
+            // Cancelled, unless the stream had already delivered its last byte.
+            if (state.delivered < body.length) expect(state.cancelled).toBe(true);
+            // Read no further than the chunk that crossed the cap, and the one the stream may have queued.
+            expect(state.pulled).toBeLessThanOrEqual(Math.ceil((cap + 1) / Math.min(...cuts)) + 2);
+          } else {
+            expect('response' in outcome && outcome.response.body).toEqual(JSON.parse(body.toString()));
+          }
+          expect(sent).toBe(1);
+        },
+      ),
+      { numRuns: 120 },
+    );
+  });
+
+  it("ends an attempt at its time limit while a custom fetch's body never delivers nor heeds the abort", async () => {
+    const { vi } = await import('vitest');
+    vi.useFakeTimers();
+    try {
+      let cancelled = false;
+      const http = createHttpClient({
+        provider: 'test-vendor',
+        baseUrl: 'https://api.vendor.test',
+        headers: () => ({}),
+        secrets: new SecretSet(),
+        timeoutMs: 1_000,
+        retry: { maxRetries: 0 },
+        fetch: (async () =>
+          new Response(
+            new ReadableStream<Uint8Array>({
+              start(controller) {
+                controller.enqueue(new TextEncoder().encode('{"stream":'));
+              },
+              // Never more, and deaf to the signal.
+              pull: () => new Promise(() => {}),
+              cancel() {
+                cancelled = true;
+              },
+            }),
+          )) as typeof fetch,
+      });
+      const outcome = http
+        .request({ operation: 'get', method: 'GET', path: 'live_streams/abc', schema })
+        .catch((error: unknown) => error);
+      await vi.advanceTimersByTimeAsync(1_000);
+      const error = await outcome;
+      expect(UniliveError.isInstance(error) && error.name).toBe('TimeoutError');
+      expect((error as UniliveError).delivery).toBe('unknown');
+      expect(cancelled).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
