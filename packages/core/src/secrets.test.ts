@@ -2,7 +2,7 @@ import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { indexWork } from './redaction/fingerprints.js';
-import { capText, redact, SecretSet, secretForms, secretsPerStream } from './secrets.js';
+import { capText, compileWork, redact, SecretSet, secretForms, secretsPerStream } from './secrets.js';
 import { isWellFormed } from './text.js';
 
 describe('redact', () => {
@@ -224,6 +224,58 @@ describe('redact: properties over random credentials', () => {
         expect(forms).toContain(secret);
       }),
     );
+  });
+});
+
+describe('redact: a list of secrets is compiled once', () => {
+  const keyOf = (index: number) =>
+    `key-${index.toString(36).padStart(6, '0')}-${(index * 7919).toString(16)}`;
+
+  it('compiles the same list once, and again once a value was added to it', () => {
+    const keys = Array.from({ length: 1_000 }, (_, index) => keyOf(index));
+    const before = compileWork.lists;
+    for (const key of [keys[0], keys[500], keys[999]] as string[]) {
+      expect(redact(`refused ${key} here`, keys)).toBe('refused [REDACTED] here');
+    }
+    expect(compileWork.lists - before).toBe(1);
+    // The array changed: what it holds now is compiled, so the new value is hidden too.
+    keys.push('pushed-later-secret');
+    expect(redact('refused pushed-later-secret here', keys)).toBe('refused [REDACTED] here');
+    keys[0] = 'replaced-secret-value';
+    expect(redact('refused replaced-secret-value here', keys)).toBe('refused [REDACTED] here');
+    expect(compileWork.lists - before).toBe(3);
+  });
+
+  it('compiles in work linear in the forms: ten times the secrets, ten times the steps', () => {
+    // Keys of one length, so ten times the keys are ten times the characters of forms.
+    const fixed = (index: number) => `key-${index.toString(16).padStart(12, '0')}`;
+    const work = (count: number) => {
+      const before = indexWork.steps;
+      const keys = Array.from({ length: count }, (_, index) => fixed(index));
+      expect(redact(`refused ${fixed(count - 1)}`, keys)).toBe('refused [REDACTED]');
+      return indexWork.steps - before;
+    };
+    const small = work(500);
+    expect(work(5_000)).toBeLessThanOrEqual(small * 10.5);
+  });
+
+  it("a set's own list is redacted by the set, compiled nothing more, until the set no longer holds a value of it", () => {
+    const secrets = new SecretSet();
+    for (let index = 0; index < 200; index += 1) secrets.learnStream(`stream-${index}`, keyOf(index));
+    secrets.redact('warm up');
+    const list = secrets.values();
+    const before = compileWork.lists;
+    expect(redact(`refused ${keyOf(7)}`, list)).toBe('refused [REDACTED]');
+    secrets.learnStream('stream-new', keyOf(1_000));
+    expect(redact(`refused ${keyOf(199)}`, list)).toBe('refused [REDACTED]');
+    expect(compileWork.lists - before).toBe(0);
+    // Once the set forgets a stream, the list still holds its key: the list is compiled and still hides it.
+    secrets.forgetStream('stream-7');
+    expect(redact(`refused ${keyOf(7)}`, list)).toBe('refused [REDACTED]');
+    expect(compileWork.lists - before).toBe(1);
+    // A value put into the list by its holder is not one the set knows: compiled too.
+    list.push('someone-elses-secret');
+    expect(redact('refused someone-elses-secret', list)).toBe('refused [REDACTED]');
   });
 });
 

@@ -21,35 +21,79 @@ export interface Redactor {
  * whatever the number of secrets), on the original text, and every stretch any of them covers is replaced:
  * where two matches overlap, both disappear into one `[REDACTED]`, so no fragment of a longer or shorter
  * form survives. A form the vendor cut short (8 or more of its first characters up to a word's end, or of
- * its last characters from a word's start) loses that stretch too. For many calls with the same secrets, a
- * {@link SecretSet} compiles them once.
+ * its last characters from a word's start) loses that stretch too. Compiling the secrets costs time linear
+ * in their forms' total length; the same list (the same array, holding the same values) is compiled once,
+ * and a list a {@link SecretSet} returned from `values()` is matched by that set while it holds every value
+ * of the list.
  */
 export function redact(text: string, secrets: Iterable<string> = []): string {
-  return compile(secrets).redact(text);
+  return toRedactor(secrets).redact(text);
 }
 
 /** A {@link Redactor} for `secrets`: a set or redactor is used as it is, a list of values is compiled once. */
 export function toRedactor(secrets: Iterable<string> | Redactor | undefined): Redactor {
   if (secrets === undefined) return patternsOnly;
   if (typeof (secrets as Partial<Redactor>).redact === 'function') return secrets as Redactor;
-  return compile(secrets as Iterable<string>);
+  const list = secrets as Iterable<string>;
+  const values = [...list];
+  if (values.length === 0) return patternsOnly;
+  const set = listsOfSets.get(list);
+  if (set?.holdsAll(values)) return set;
+  const known = compiledLists.get(list);
+  if (known && sameValues(known.values, values)) return known.scrubber;
+  const scrubber = compile(values);
+  compiledLists.set(list, { values, scrubber });
+  return scrubber;
+}
+
+/**
+ * Work done compiling lists of secrets: how many lists were compiled, and how many characters of forms went
+ * into them. Read by the tests that hold compiling to once per list and to a cost of its size; not part of
+ * the API.
+ * @internal
+ */
+export const compileWork = { lists: 0, characters: 0 };
+
+// Lists compiled before, by identity, with the values they held then: an array changed since is compiled
+// again, so a value pushed into it later is never missed.
+const compiledLists = new WeakMap<object, { values: readonly string[]; scrubber: Scrubber }>();
+// Arrays a SecretSet returned from `values()`: while it still holds every value of one (the array may have
+// been changed since), the set redacts all of them, already compiled.
+const listsOfSets = new WeakMap<object, SecretSet>();
+
+function sameValues(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index += 1) if (a[index] !== b[index]) return false;
+  return true;
 }
 
 // Forms longer than this go to a rolling-hash index instead of the automaton: an automaton costs a node
 // (a map) per character, so a credential of thousands of characters in its forty-odd forms would take a
 // second to compile; the index costs one hash per form.
 const automatonFormLength = 256;
+// Past this many characters of forms in all, every form goes to the rolling-hash index: the automaton's
+// nodes and links cost far more per character than a hash, and a thousand stream keys in their forms are a
+// million characters. A handful of credentials stay in the automaton, which scans faster.
+const automatonCharacters = 32_768;
 
 function compile(secrets: Iterable<string>, learned: readonly SecretIndex[] = []): Scrubber {
   const forms: (readonly [string, PatternKind])[] = [];
   const long = new FingerprintIndex();
   const fragments = new FragmentIndex(formsOfOne);
+  let characters = 0;
   for (const secret of secrets) {
     for (const entry of formsOf([secret])) {
+      characters += entry[0].length;
       if (entry[0].length > automatonFormLength) long.add(entry[0], entry[1]);
       else forms.push(entry);
-      fragments.add(secret, entry[0]);
+      fragments.add(secret, entry[0], entry[1]);
     }
+  }
+  compileWork.lists += 1;
+  compileWork.characters += characters;
+  if (characters > automatonCharacters) {
+    for (const [form, kind] of forms) long.add(form, kind);
+    return new Scrubber([long, fragments, ...learned]);
   }
   return new Scrubber([new PatternMatcher(forms), long, fragments, ...learned]);
 }
@@ -328,7 +372,20 @@ export class SecretSet implements Redactor, Iterable<string> {
       for (const value of known.earlier) values.add(value);
     }
     for (const value of this.#recent) values.add(value);
-    return [...values];
+    const list = [...values];
+    listsOfSets.set(list, this);
+    return list;
+  }
+
+  /** Whether every one of `values` is held now (so this set redacts them all). */
+  holdsAll(values: readonly string[]): boolean {
+    for (const value of values) {
+      if (this.#credentials.has(value) || this.#holders.has(value)) continue;
+      let grouped = false;
+      for (const group of this.#groups.values()) if (group.includes(value)) grouped = true;
+      if (!grouped) return false;
+    }
+    return true;
   }
 
   [Symbol.iterator](): Iterator<string> {
@@ -354,10 +411,10 @@ export class SecretSet implements Redactor, Iterable<string> {
     for (const [form, kind] of formsOf([value])) {
       if (change === 'add') {
         this.#index.add(form, kind);
-        this.#fragments.add(value, form);
+        this.#fragments.add(value, form, kind);
       } else {
         this.#index.remove(form);
-        this.#fragments.remove(value, form);
+        this.#fragments.remove(value, form, kind);
       }
     }
   }

@@ -146,13 +146,22 @@ const isWordCharacter = (code: number) =>
   (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
 
 /**
+ * Buckets sharing a fingerprint with more secrets than this are searched through their forms kept in
+ * sorted order (see {@link SortedForms}): going through every secret of the bucket at each hit would cost
+ * a step per secret sharing the head, and keys issued by a counter or URLs on one host all share it.
+ */
+export const sortedBucketSize = 16;
+
+/**
  * Finds secrets a vendor cut short: its message may keep the first part of a secret's form and stop (at the
  * end of the text, or before a space, quote or `…`), or keep only its last part. A fragment counts when it
  * is at least {@link fragmentLength} characters of a form, shorter than the form, and cut where a word
  * ends: `redirect` followed by `s` is a word, not a cut `redirect-token`. Forms are looked up by a
- * rolling fingerprint of their first (or last) eight characters, then compared with the forms of the
- * secret they belong to, which `formsOf` computes again: the index keeps a reference to each secret, not
- * its forms. The caller adds each secret once and removes it once.
+ * rolling fingerprint of their first (or last) eight characters. A bucket of a few secrets is checked
+ * against the forms of each, which `formsOf` computes again: the index keeps a reference to each secret,
+ * not its forms. A bucket shared by many secrets keeps the forms that share its fingerprint in sorted
+ * order once a scan hits it, so a hit costs the form's length times the logarithm of the bucket's size,
+ * not a step per secret. The caller adds each secret once and removes it once.
  */
 export class FragmentIndex {
   // fingerprint of a form's first (last) eight characters → the secret, or secrets, it is a form of. Many
@@ -160,19 +169,68 @@ export class FragmentIndex {
   // thousands: it is a set, where adding and removing one costs the same whatever its size.
   readonly #heads = new Map<number, Bucket>();
   readonly #tails = new Map<number, Bucket>();
+  // The same large buckets' forms, in order, per kind: built at the first hit, then kept up to date.
+  readonly #sortedHeads = new Map<number, KindLists>();
+  readonly #sortedTails = new Map<number, KindLists>();
 
-  constructor(private readonly formsOf: (secret: string) => readonly (readonly [string, PatternKind])[]) {}
+  constructor(
+    private readonly formsOf: (secret: string) => readonly (readonly [string, PatternKind])[],
+    private readonly sortedFrom = sortedBucketSize,
+  ) {}
 
-  add(secret: string, form: string): void {
+  add(secret: string, form: string, kind: PatternKind): void {
     if (form.length <= fragmentLength) return;
-    enter(this.#heads, fingerprint(form.slice(0, fragmentLength)), secret);
-    enter(this.#tails, fingerprint(form.slice(-fragmentLength)), secret);
+    const head = fingerprint(form.slice(0, fragmentLength));
+    const tail = fingerprint(form.slice(-fragmentLength));
+    enter(this.#heads, head, secret);
+    enter(this.#tails, tail, secret);
+    this.#sortedHeads.get(head)?.[kind].insert(form, secret);
+    this.#sortedTails.get(tail)?.[kind].insert(form, secret);
   }
 
-  remove(secret: string, form: string): void {
+  remove(secret: string, form: string, kind: PatternKind): void {
     if (form.length <= fragmentLength) return;
-    leave(this.#heads, fingerprint(form.slice(0, fragmentLength)), secret);
-    leave(this.#tails, fingerprint(form.slice(-fragmentLength)), secret);
+    const head = fingerprint(form.slice(0, fragmentLength));
+    const tail = fingerprint(form.slice(-fragmentLength));
+    leave(this.#heads, head, secret);
+    leave(this.#tails, tail, secret);
+    this.#unsort(this.#sortedHeads, this.#heads, head, form, secret, kind);
+    this.#unsort(this.#sortedTails, this.#tails, tail, form, secret, kind);
+  }
+
+  #unsort(
+    sorted: Map<number, KindLists>,
+    buckets: Map<number, Bucket>,
+    key: number,
+    form: string,
+    secret: string,
+    kind: PatternKind,
+  ): void {
+    const lists = sorted.get(key);
+    if (!lists) return;
+    lists[kind].remove(form, secret);
+    // A bucket that shrank well below the size that made it sorted goes back to the plain check.
+    const bucket = buckets.get(key);
+    if (bucket === undefined || typeof bucket === 'string' || bucket.size * 2 < this.sortedFrom)
+      sorted.delete(key);
+  }
+
+  // The forms of a large bucket whose first (last) eight characters have the fingerprint `key`, sorted.
+  #sorted(key: number, bucket: Set<string>, fromEnd: boolean): KindLists {
+    const sorted = fromEnd ? this.#sortedTails : this.#sortedHeads;
+    let lists = sorted.get(key);
+    if (!lists) {
+      lists = [new SortedForms(fromEnd), new SortedForms(fromEnd)];
+      for (const secret of bucket) {
+        for (const [form, kind] of this.formsOf(secret)) {
+          if (form.length <= fragmentLength) continue;
+          const end = fingerprint(fromEnd ? form.slice(-fragmentLength) : form.slice(0, fragmentLength));
+          if (end === key) lists[kind].insert(form, secret);
+        }
+      }
+      sorted.set(key, lists);
+    }
+    return lists;
   }
 
   /**
@@ -201,10 +259,160 @@ export class FragmentIndex {
       const key = a * lowBits + b;
       const start = index + 1 - fragmentLength;
       const heads = this.#heads.get(key);
-      if (heads) headFragment(text, start, heads, matches, found);
+      if (heads !== undefined) {
+        if (typeof heads !== 'string' && heads.size >= this.sortedFrom) {
+          const lists = this.#sorted(key, heads, false);
+          for (const kind of kinds) {
+            const kept = lists[kind].longestCut(text, start);
+            if (kept > 0) found(start, start + kept, kind);
+          }
+        } else headFragment(text, start, heads, matches, found);
+      }
       const tails = this.#tails.get(key);
-      if (tails) tailFragment(text, index + 1, tails, matches, found);
+      if (tails !== undefined) {
+        if (typeof tails !== 'string' && tails.size >= this.sortedFrom) {
+          const lists = this.#sorted(key, tails, true);
+          for (const kind of kinds) {
+            const kept = lists[kind].longestCut(text, index + 1);
+            if (kept > 0) found(index + 1 - kept, index + 1, kind);
+          }
+        } else tailFragment(text, index + 1, tails, matches, found);
+      }
     }
+  }
+}
+
+const kinds = [0, 1] as const;
+type KindLists = [SortedForms, SortedForms];
+
+/**
+ * Forms sharing their first (or, `fromEnd`, last) eight characters, in the order of their characters read
+ * from that end. Where a text follows them, the forms it follows furthest sit next to where it would be
+ * inserted, and the forms it follows for exactly `k` characters form one run: so the longest cut fragment
+ * the text holds is found by binary searches, whatever the number of forms.
+ */
+class SortedForms {
+  readonly #forms: string[] = [];
+  readonly #owners: string[] = [];
+
+  constructor(private readonly fromEnd: boolean) {}
+
+  #at(form: string, index: number): number {
+    return this.fromEnd ? form.charCodeAt(form.length - 1 - index) : form.charCodeAt(index);
+  }
+
+  #compare(a: string, b: string): number {
+    const length = Math.min(a.length, b.length);
+    for (let index = 0; index < length; index += 1) {
+      const difference = this.#at(a, index) - this.#at(b, index);
+      if (difference !== 0) return difference;
+    }
+    return a.length - b.length;
+  }
+
+  // The first place where `form` could go (`after`: the place after every equal form).
+  #place(form: string, after: boolean): number {
+    let low = 0;
+    let high = this.#forms.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      const order = this.#compare(this.#forms[middle] as string, form);
+      indexWork.steps += 1;
+      if (order < 0 || (after && order === 0)) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  insert(form: string, owner: string): void {
+    indexWork.steps += form.length;
+    const at = this.#place(form, true);
+    this.#forms.splice(at, 0, form);
+    this.#owners.splice(at, 0, owner);
+  }
+
+  remove(form: string, owner: string): void {
+    indexWork.steps += form.length;
+    for (let at = this.#place(form, false); this.#forms[at] === form; at += 1) {
+      if (this.#owners[at] !== owner) continue;
+      this.#forms.splice(at, 1);
+      this.#owners.splice(at, 1);
+      return;
+    }
+  }
+
+  /**
+   * The length of the longest cut fragment of a form here that the text holds from `anchor` (forwards,
+   * or backwards from it when `fromEnd`): at least {@link fragmentLength} characters the text shares with
+   * a form longer than that, where the text then stops following that form at a word's end. 0 if none.
+   */
+  longestCut(text: string, anchor: number): number {
+    const forms = this.#forms;
+    if (forms.length === 0) return 0;
+    const fromEnd = this.fromEnd;
+    // The text read from the anchor: -1 once it has ended.
+    const read = (index: number) => {
+      const at = fromEnd ? anchor - 1 - index : anchor + index;
+      return at >= 0 && at < text.length ? text.charCodeAt(at) : -1;
+    };
+    // How `form`'s first `limit` characters compare with the text's (a form ending first comes first).
+    const compare = (form: string, limit: number): number => {
+      for (let index = 0; index < limit; index += 1) {
+        indexWork.steps += 1;
+        if (index === form.length) return -1;
+        const difference = this.#at(form, index) - read(index);
+        if (difference !== 0) return difference;
+      }
+      return 0;
+    };
+    const firstAtLeast = (limit: number, strict: boolean) => {
+      let low = 0;
+      let high = forms.length;
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        const order = compare(forms[middle] as string, limit);
+        if (order < 0 || (strict && order === 0)) low = middle + 1;
+        else high = middle;
+      }
+      return low;
+    };
+    const shared = (form: string) => {
+      let length = 0;
+      while (length < form.length && this.#at(form, length) === read(length)) length += 1;
+      indexWork.steps += length + 1;
+      return length;
+    };
+    // The forms the text follows furthest lie on either side of where it would go. Going down from there,
+    // the only lengths at which a form can part from the text are how far the forms just outside the run
+    // followed so far go: every length between them is shared by the whole run.
+    const at = firstAtLeast(Number.POSITIVE_INFINITY, false);
+    let kept = Math.max(
+      at > 0 ? shared(forms[at - 1] as string) : 0,
+      at < forms.length ? shared(forms[at] as string) : 0,
+    );
+    while (kept >= fragmentLength) {
+      // The forms the text follows for at least `kept` characters.
+      const low = firstAtLeast(kept, false);
+      const high = firstAtLeast(kept, true);
+      const next = read(kept);
+      // The text must stop where a word ends (or end there). Those of exactly that length are the text
+      // itself, not a cut; of the others, one must go on otherwise than the text does.
+      if (next === -1 || !isWordCharacter(next)) {
+        let first = low;
+        while (first < high && (forms[first] as string).length === kept) first += 1;
+        if (
+          first < high &&
+          (this.#at(forms[first] as string, kept) !== next ||
+            this.#at(forms[high - 1] as string, kept) !== next)
+        )
+          return kept;
+      }
+      kept = Math.max(
+        low > 0 ? shared(forms[low - 1] as string) : 0,
+        high < forms.length ? shared(forms[high] as string) : 0,
+      );
+    }
+    return 0;
   }
 }
 

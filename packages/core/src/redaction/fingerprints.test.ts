@@ -1,0 +1,138 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { SecretSet } from '../secrets.js';
+import type { PatternKind } from './aho-corasick.js';
+import { FragmentIndex, fragmentLength, indexWork, sortedBucketSize } from './fingerprints.js';
+import { classifiedSecretForms } from './forms.js';
+
+const formsOf = (secret: string): (readonly [string, PatternKind])[] => {
+  const { plain, encoded } = classifiedSecretForms(secret);
+  return [...plain.map((form) => [form, 0] as const), ...encoded.map((form) => [form, 1] as const)];
+};
+
+// What a scan hides, per kind, as merged stretches: two scans that hide the same text agree on this.
+function hidden(index: FragmentIndex, text: string): string[][] {
+  const stretches: [[number, number][], [number, number][]] = [[], []];
+  index.scan(text, (start, end, kind) => stretches[kind].push([start, end]));
+  return stretches.map((list) => {
+    const merged: string[] = [];
+    let open = -1;
+    let close = -1;
+    for (const [start, end] of list.sort((a, b) => a[0] - b[0])) {
+      if (open !== -1 && start <= close) close = Math.max(close, end);
+      else {
+        if (open !== -1) merged.push(`${open}-${close}`);
+        open = start;
+        close = end;
+      }
+    }
+    if (open !== -1) merged.push(`${open}-${close}`);
+    return merged;
+  });
+}
+
+function indexOf(secrets: readonly string[], sortedFrom: number): FragmentIndex {
+  const index = new FragmentIndex(formsOf, sortedFrom);
+  for (const secret of new Set(secrets))
+    for (const [form, kind] of formsOf(secret)) index.add(secret, form, kind);
+  return index;
+}
+
+describe('FragmentIndex: a bucket shared by many secrets', () => {
+  it('hides exactly what checking every secret of the bucket hides, for secrets sharing long runs', () => {
+    // Secrets sharing a prefix (a host, a counter's leading zeros), then a few characters of their own,
+    // word characters and not; texts made of cut forms of them, whole ones, and ordinary words.
+    const tail = fc.string({
+      unit: fc.constantFrom('a', 'b', '0', '1', '-', '/', '.', '%', ' '),
+      maxLength: 8,
+    });
+    fc.assert(
+      fc.property(
+        fc.constantFrom('rtmp://live.test/app/', 'key_0000000', 'ab', ''),
+        fc.array(tail, { minLength: 1, maxLength: 40 }),
+        fc.array(
+          fc.record({
+            secret: fc.nat(),
+            form: fc.nat(),
+            cut: fc.nat(),
+            fromEnd: fc.boolean(),
+            after: fc.constantFrom('', ' ', '-', '…', '"', 'x', '/', 'a'),
+          }),
+          { minLength: 1, maxLength: 6 },
+        ),
+        (prefix, tails, pieces) => {
+          const secrets = tails.map((own) => `${prefix}${own}xyz`).filter((secret) => secret.length >= 4);
+          fc.pre(secrets.length > 0);
+          let text = 'said ';
+          for (const piece of pieces) {
+            const forms = formsOf(secrets[piece.secret % secrets.length] as string);
+            const [form] = forms[piece.form % forms.length] as readonly [string, PatternKind];
+            const length = piece.cut % (form.length + 1);
+            text += `${piece.fromEnd ? form.slice(form.length - length) : form.slice(0, length)}${piece.after}`;
+          }
+          const direct = hidden(indexOf(secrets, Number.POSITIVE_INFINITY), text);
+          expect(hidden(indexOf(secrets, 1), text)).toEqual(direct);
+          expect(hidden(indexOf(secrets, 2), text)).toEqual(direct);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('stays exact while secrets are added and removed after the bucket was sorted', () => {
+    const secrets = Array.from(
+      { length: 60 },
+      (_, index) => `rtmp://live.test/app/${index.toString(16)}-key`,
+    );
+    const sorted = indexOf(secrets.slice(0, 40), 1);
+    const direct = indexOf(secrets.slice(0, 40), Number.POSITIVE_INFINITY);
+    const cut = (secret: string) => `said ${secret.slice(0, -2)} and ${secret.slice(3)}`;
+    expect(hidden(sorted, cut(secrets[5] as string))).toEqual(hidden(direct, cut(secrets[5] as string)));
+    for (const secret of secrets.slice(40)) {
+      for (const [form, kind] of formsOf(secret)) {
+        sorted.add(secret, form, kind);
+        direct.add(secret, form, kind);
+      }
+    }
+    for (const secret of secrets.slice(0, 30)) {
+      for (const [form, kind] of formsOf(secret)) {
+        sorted.remove(secret, form, kind);
+        direct.remove(secret, form, kind);
+      }
+    }
+    for (const secret of [secrets[5], secrets[35], secrets[55]] as string[]) {
+      expect(hidden(sorted, cut(secret))).toEqual(hidden(direct, cut(secret)));
+    }
+    // A removed secret's cut form is no longer found by either.
+    expect(hidden(sorted, `said ${(secrets[5] as string).slice(0, -2)} `)[0]).toEqual(
+      hidden(direct, `said ${(secrets[5] as string).slice(0, -2)} `)[0],
+    );
+  });
+
+  it('scans a text in work that does not grow with the number of secrets sharing its head', () => {
+    // Wowza Real-Time's RTMP URLs: every stream's shares the host and path; keys issued by a counter.
+    const urlOf = (index: number) =>
+      `rtmp://rtmp-realtime1.wowza.test:1935/v2/pub/${index.toString(16).padStart(32, '0')}?token=${index
+        .toString(16)
+        .padStart(64, '0')}`;
+    const work = (count: number) => {
+      const secrets = new SecretSet();
+      for (let index = 0; index < count; index += 1) secrets.learnStream(`stream-${index}`, urlOf(index));
+      const url = urlOf(7);
+      const text = `already in use: ${url} (was ${url.slice(0, 60)}…) ${encodeURIComponent(url)}`;
+      // The first scan sorts the shared buckets once; the next learns one more stream and scans again.
+      secrets.redact(text);
+      secrets.learnStream(`stream-${count}`, urlOf(count));
+      const before = indexWork.steps;
+      const redacted = secrets.redact(text);
+      expect(redacted).not.toContain('0000007');
+      expect(redacted).not.toContain(url.slice(fragmentLength, 60));
+      return indexWork.steps - before;
+    };
+    expect(sortedBucketSize).toBeLessThan(100);
+    const small = work(100);
+    const large = work(1_000);
+    // Ten times the secrets: the binary searches take a few more steps, nothing like ten times the work.
+    expect(large).toBeLessThanOrEqual(small * 1.6);
+  });
+});
