@@ -205,7 +205,8 @@ if (!quickStart) {
 
 // 4. Scratch apps. Every package comes from its tarball, also as another package's dependency.
 const files = Object.fromEntries(packages.map((item) => [item.manifest.name, `file:${item.tarball}`]));
-const smoke = `import { createLiveStreamClient, createLiveStreamClientFromConfig, type LiveStream } from '@unilive/core';
+const smoke = `import { createLiveStreamClient, createLiveStreamClientFromConfig, type LiveStream, NotFoundError } from '@unilive/core';
+import { createContainer } from '@unilive/core/container';
 import { startSandbox } from '@unilive/sandbox';
 import { createMemoryProvider } from '@unilive/testing';
 
@@ -222,6 +223,11 @@ try {
   }
   const memory = createLiveStreamClient(createMemoryProvider());
   console.log(\`memory: created \${(await memory.create({ name: 'scratch app in memory' })).id}\`);
+  // The container entry point loads tsyringe after core's Reflect shim (its own file in the bundled dist).
+  const composed = createLiveStreamClient(createMemoryProvider(), { container: createContainer() });
+  const missing = await composed.get('no-such-stream').catch((error: unknown) => error);
+  if (!NotFoundError.isInstance(missing)) throw new Error(\`memory on a container: expected NotFoundError, got \${String(missing)}\`);
+  console.log('memory on a container: get of a missing stream is a NotFoundError');
 } finally {
   await sandbox.close();
 }
