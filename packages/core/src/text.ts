@@ -56,13 +56,21 @@ export function hasBidiControl(text: string): boolean {
 // of U+E0000–U+E007F), every other default-ignorable code point, the blank braille pattern (U+2800, drawn
 // as an empty cell) and combining marks, which have nothing to sit on when nothing else is there: what a
 // screen shows as nothing.
-const invisible = /^[\p{White_Space}\p{Cf}\p{Default_Ignorable_Code_Point}\p{M}\u2800]*$/u;
+// Built from a string on first use, as the other Unicode property classes below: V8 checks a regular
+// expression literal, building the character sets of its `\p{…}` classes, while it compiles the module,
+// even inside a function not yet called, so as literals these three cost every import of core some 0.6 ms.
+let invisible: RegExp | undefined;
 
 /**
  * True when nothing in `text` would be visible: empty, or only whitespace, format and default-ignorable
  * characters, combining marks and the blank braille pattern.
  */
 export function isInvisible(text: string): boolean {
+  // biome-ignore lint/complexity/useRegexLiterals: a literal is compiled with the module (see above).
+  invisible ??= new RegExp(
+    String.raw`^[\p{White_Space}\p{Cf}\p{Default_Ignorable_Code_Point}\p{M}\u2800]*$`,
+    'u',
+  );
   return invisible.test(text);
 }
 
@@ -81,8 +89,8 @@ export function hasHiddenTagText(text: string): boolean {
 // terminal sequences, CR and LF forge log lines), DEL, line and paragraph separators (U+2028 ends a line in
 // JavaScript and in many log viewers), format characters (zero-width spaces, bidi controls, the BOM, tag
 // characters) and lone surrogates.
-const unprintable = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
-const pictograph = /\p{Extended_Pictographic}/u;
+let unprintable: RegExp | undefined;
+let pictograph: RegExp | undefined;
 
 /**
  * Shows each control, format or separator character of `text` as a visible escape (`\x1b`, `\u200b`,
@@ -91,6 +99,8 @@ const pictograph = /\p{Extended_Pictographic}/u;
  * (`👩‍👧`) stay as they are. Every error text goes through it (after redaction, before the cut).
  */
 export function escapeUnprintable(text: string, keep = ''): string {
+  // biome-ignore lint/complexity/useRegexLiterals: a literal is compiled with the module (see isInvisible).
+  unprintable ??= new RegExp(String.raw`[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]`, 'gu');
   return text.replace(unprintable, (character, offset: number) => {
     if (keep.includes(character)) return character;
     const code = character.codePointAt(0) as number;
@@ -107,6 +117,8 @@ function joinsPictographs(text: string, offset: number): boolean {
   const previous = text.codePointAt(lowBefore ? offset - 2 : offset - 1);
   const next = text.codePointAt(offset + 1);
   if (previous === undefined || next === undefined || offset === 0) return false;
+  // biome-ignore lint/complexity/useRegexLiterals: a literal is compiled with the module (see isInvisible).
+  pictograph ??= new RegExp(String.raw`\p{Extended_Pictographic}`, 'u');
   const endsEmoji =
     previous === 0xfe0f ||
     (previous >= 0x1f3fb && previous <= 0x1f3ff) ||
