@@ -23,18 +23,17 @@ export function parseVendorTimestamp(value: unknown): Date | undefined {
   if (typeof value !== 'string') return undefined;
   const match = isoTimestamp.exec(value.trim());
   if (!match) return undefined;
-  const [, year, month, day, hour = '0', minute = '0', second = '0', fraction = '', zone] = match;
-  const numbers = [year, month, day, hour, minute, second].map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const [y, mo, d, h, mi, s] = numbers;
+  // Read group by group: an answer carries several dates, and a list thousands.
+  const y = Number(match[1]);
+  const mo = Number(match[2]);
+  const d = Number(match[3]);
+  const h = match[4] === undefined ? 0 : Number(match[4]);
+  const mi = match[5] === undefined ? 0 : Number(match[5]);
+  const s = match[6] === undefined ? 0 : Number(match[6]);
+  const fraction = match[7];
+  const zone = match[8];
   if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return undefined;
-  const milliseconds = fraction === '' ? 0 : Math.floor(Number(`0.${fraction}`) * 1000);
+  const milliseconds = fraction === undefined ? 0 : Math.floor(Number(`0.${fraction}`) * 1000);
   const utc = Date.UTC(y, mo - 1, d, h, mi, s, milliseconds);
   // Date.UTC rolls an impossible day over into the next month: refuse it instead.
   if (new Date(utc).getUTCDate() !== d) return undefined;
@@ -44,7 +43,7 @@ export function parseVendorTimestamp(value: unknown): Date | undefined {
 }
 
 function zoneOffsetMinutes(zone: string | undefined): number | undefined {
-  if (zone === undefined || /^(?:z|utc|gmt)$/i.test(zone)) return 0;
+  if (zone === undefined || zone === 'Z' || /^(?:z|utc|gmt)$/i.test(zone)) return 0;
   const sign = zone.startsWith('-') ? -1 : 1;
   const digits = zone.slice(1).replace(':', '');
   const hours = Number(digits.slice(0, 2));

@@ -488,18 +488,30 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     operation: string,
     rules: Readonly<Record<string, OptionRule>> = callOptionRules,
   ): CallOptions {
-    const own = readOptions<CallOptions>(options, rules, {
-      provider: this.provider.id,
-      operation,
-      path: 'options',
-    });
-    const runtime = Object.create(null) as CallRuntime;
-    runtime.hooks = this.hooks;
-    runtime.clock = this.clock;
-    runtime.sleep = this.sleep;
-    if (this.gate) runtime.gate = this.gate;
-    own.runtime = runtime;
+    const own =
+      options === undefined
+        ? (Object.create(null) as CallOptions)
+        : readOptions<CallOptions>(options, rules, {
+            provider: this.provider.id,
+            operation,
+            path: 'options',
+          });
+    own.runtime = this.runtime();
     return own;
+  }
+
+  // The same for every call of this client, so built once; frozen, since every call shares it.
+  #runtime: CallRuntime | undefined;
+  private runtime(): CallRuntime {
+    if (this.#runtime === undefined) {
+      const runtime = Object.create(null) as CallRuntime;
+      runtime.hooks = this.hooks;
+      runtime.clock = this.clock;
+      runtime.sleep = this.sleep;
+      if (this.gate) runtime.gate = this.gate;
+      this.#runtime = Object.freeze(runtime);
+    }
+    return this.#runtime;
   }
 }
 

@@ -230,7 +230,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
   async function request<T>(given: HttpRequest<T>): Promise<HttpResponse<T>> {
     // Everything below reads own properties only: a field an adapter or caller left out (`body`, `query`,
     // `idempotent`, a hook, `signal`) is absent, whatever `Object.prototype` holds.
-    const spec = ownFields(given);
+    const spec = requestOf(given);
     const { operation, method } = spec;
     // The call options and the client's runtime are read field by field, each from own properties: the
     // same as copying them, without building two objects per call.
@@ -827,6 +827,26 @@ function credentialHeaders(
 const headerValue = /^[\t\x20-\x7e\x80-\xff]*$/;
 // RFC 9110 token.
 const headerName = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * The request as the adapter described it, each field read from its own properties and every field set, so
+ * a field left out (`body`, `query`, `idempotent`…) is absent whatever `Object.prototype` holds.
+ */
+function requestOf<T>(given: HttpRequest<T>): HttpRequest<T> {
+  return {
+    operation: ownValue(given, 'operation'),
+    method: ownValue(given, 'method'),
+    path: ownValue(given, 'path'),
+    query: ownValue(given, 'query'),
+    body: ownValue(given, 'body'),
+    schema: ownValue(given, 'schema'),
+    idempotent: ownValue(given, 'idempotent'),
+    goneMeansDone: ownValue(given, 'goneMeansDone'),
+    notFoundIsAnswer: ownValue(given, 'notFoundIsAnswer'),
+    acceptEmptySuccess: ownValue(given, 'acceptEmptySuccess'),
+    options: ownValue(given, 'options'),
+  } as HttpRequest<T>;
+}
 
 const noHooks: HttpHooks = Object.freeze(Object.create(null) as HttpHooks);
 
