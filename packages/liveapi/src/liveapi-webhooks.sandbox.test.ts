@@ -2,7 +2,7 @@ import { createEventHub, createLiveStreamClient, tokens } from '@unilive/core';
 import { createContainer } from '@unilive/core/container';
 import { startSandbox } from '@unilive/sandbox';
 import { sleepUntilWoken, startWebhookReceiver } from '@unilive/testing';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { liveapi } from './liveapi-provider.js';
 import { parseWebhook } from './liveapi-webhooks.js';
 
@@ -33,7 +33,7 @@ describe('liveapi webhooks from the sandbox', () => {
         intervalMs: 30_000,
         maxIntervalMs: 30_000,
       });
-      await vi.waitFor(() => expect(sleep.count()).toBeGreaterThanOrEqual(1));
+      await expect.poll(() => sleep.count()).toBeGreaterThanOrEqual(1);
       sandbox.setEncoder('liveapi', stream.id, true);
       expect((await waiting).broadcasting).toBe(true);
       await client.stop(stream.id);

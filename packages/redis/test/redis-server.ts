@@ -136,9 +136,12 @@ export async function startRedis(): Promise<TestRedis> {
           cursor = next;
           for (const key of keys) {
             const type = await client.type(key);
+            // A key that expired between SCAN and reading it (a rate window's or a pause's TTL, which a busy
+            // machine can outlast) is no longer there: nothing to dump.
+            if (type === 'none') continue;
             const value =
               type === 'string'
-                ? ((await client.get(key)) ?? '')
+                ? await client.get(key)
                 : type === 'zset'
                   ? (await client.zrange(key, '0', '-1', 'WITHSCORES')).join(' ')
                   : type === 'hash'
@@ -148,6 +151,7 @@ export async function startRedis(): Promise<TestRedis> {
                       : type === 'set'
                         ? (await client.smembers(key)).join(' ')
                         : `(${type})`;
+            if (value === null) continue;
             entries.push({ key, type, value });
           }
         } while (cursor !== '0');

@@ -40,7 +40,7 @@ describe('videosdk v2 webhooks from the sandbox', () => {
         maxIntervalMs: 30_000,
         timeoutMs: 600_000,
       });
-      await vi.waitFor(() => expect(sleep.count()).toBeGreaterThanOrEqual(1));
+      await expect.poll(() => sleep.count()).toBeGreaterThanOrEqual(1);
       await client.start(stream.id);
       const ready: LiveStream = await waiting;
       expect(ready.state).toBe('ready');

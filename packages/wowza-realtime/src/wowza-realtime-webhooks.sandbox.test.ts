@@ -2,7 +2,7 @@ import { createEventHub, createLiveStreamClient, tokens } from '@unilive/core';
 import { createContainer } from '@unilive/core/container';
 import { startSandbox } from '@unilive/sandbox';
 import { sleepUntilWoken, startWebhookReceiver } from '@unilive/testing';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { wowzaRealtime } from './wowza-realtime-provider.js';
 import { parseWebhook, wowzaRealtimeStreamNames } from './wowza-realtime-webhooks.js';
 
@@ -35,7 +35,7 @@ describe('wowza-realtime webhooks from the sandbox', () => {
         intervalMs: 30_000,
         maxIntervalMs: 30_000,
       });
-      await vi.waitFor(() => expect(sleep.count()).toBeGreaterThanOrEqual(1));
+      await expect.poll(() => sleep.count()).toBeGreaterThanOrEqual(1);
       sandbox.setEncoder('wowza-realtime', stream.id, true);
       expect((await waiting).broadcasting).toBe(true);
 
@@ -45,7 +45,7 @@ describe('wowza-realtime webhooks from the sandbox', () => {
         intervalMs: 30_000,
         maxIntervalMs: 30_000,
       });
-      await vi.waitFor(() => expect(sleep.count()).toBeGreaterThanOrEqual(2));
+      await expect.poll(() => sleep.count()).toBeGreaterThanOrEqual(2);
       sandbox.setEncoder('wowza-realtime', stream.id, false);
       expect((await stopped).broadcasting).toBe(false);
       await client.stop(stream.id);

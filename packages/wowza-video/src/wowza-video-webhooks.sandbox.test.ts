@@ -2,7 +2,7 @@ import { createEventHub, createLiveStreamClient, type LiveStream, tokens } from 
 import { createContainer } from '@unilive/core/container';
 import { startSandbox } from '@unilive/sandbox';
 import { sleepUntilWoken, startWebhookReceiver } from '@unilive/testing';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { wowzaVideo } from './wowza-video-provider.js';
 import { parseWebhook } from './wowza-video-webhooks.js';
 
@@ -40,7 +40,7 @@ describe('wowza-video webhooks from the sandbox', () => {
         maxIntervalMs: 30_000,
         timeoutMs: 600_000,
       });
-      await vi.waitFor(() => expect(sleep.count()).toBeGreaterThanOrEqual(1));
+      await expect.poll(() => sleep.count()).toBeGreaterThanOrEqual(1);
       await client.start(stream.id);
       const ready: LiveStream = await waiting;
       expect(ready.state).toBe('ready');
