@@ -225,7 +225,11 @@ export interface VideosdkTokenSignerOptions {
  * A token is reused until less than {@link tokenRenewalMarginSeconds} remain; callers arriving while one
  * is being signed share that signing.
  */
-export function createVideosdkTokenSigner(options: VideosdkTokenSignerOptions): { token(): Promise<string> } {
+export function createVideosdkTokenSigner(options: VideosdkTokenSignerOptions): {
+  token(): Promise<string>;
+  /** The token signed last while it is not due for renewal, else undefined: no promise to wait for. */
+  ready(): string | undefined;
+} {
   const key = new TextEncoder().encode(options.secret);
   let current: { token: string; renewAtMs: number } | undefined;
   let pending: Promise<string> | undefined;
@@ -256,9 +260,12 @@ export function createVideosdkTokenSigner(options: VideosdkTokenSignerOptions): 
     return token;
   }
 
+  const ready = () => (current && options.now() < current.renewAtMs ? current.token : undefined);
   return {
+    ready,
     token() {
-      if (current && options.now() < current.renewAtMs) return Promise.resolve(current.token);
+      const token = ready();
+      if (token !== undefined) return Promise.resolve(token);
       pending ??= sign().finally(() => {
         pending = undefined;
       });
@@ -290,11 +297,18 @@ export interface VideosdkCredentialSource {
    */
   authorization(): Promise<string>;
   /**
+   * The same value when it is at hand (a ready-made token, or a signed one not due for renewal), else
+   * undefined: then {@link authorization} gives it. Lets each request skip the wait for a promise.
+   */
+  readyAuthorization(): string | undefined;
+  /**
    * The token an encoder presents to the v2 WHIP endpoint (its bearer token, the "stream key"): signed with
    * the server token's claims, as the vendor's server SDK does for `whip.create`, but for the ingest
    * lifetime; with a ready-made `token`, that token.
    */
   ingestToken(): Promise<string>;
+  /** The ingest token when it is at hand, else undefined (see {@link readyAuthorization}). */
+  readyIngestToken(): string | undefined;
 }
 
 /**
@@ -302,14 +316,26 @@ export interface VideosdkCredentialSource {
  * before any request) and signs tokens from then on; every credential and token joins the secret set.
  */
 export function createVideosdkCredentials(options: VideosdkCredentialOptions): VideosdkCredentialSource {
-  let sources: { api: () => Promise<string>; ingest: () => Promise<string> } | undefined;
+  let sources:
+    | {
+        api: () => Promise<string>;
+        ingest: () => Promise<string>;
+        readyApi: () => string | undefined;
+        readyIngest: () => string | undefined;
+      }
+    | undefined;
   const resolve = () => {
     if (sources) return sources;
     const credentials = resolveVideosdkCredentials(options.settings);
     if (credentials.kind === 'token') {
       options.secrets.add(credentials.token);
       const { token } = credentials;
-      sources = { api: async () => token, ingest: async () => token };
+      sources = {
+        api: async () => token,
+        ingest: async () => token,
+        readyApi: () => token,
+        readyIngest: () => token,
+      };
       return sources;
     }
     options.secrets.add(credentials.apiKey, credentials.secret);
@@ -326,11 +352,20 @@ export function createVideosdkCredentials(options: VideosdkCredentialOptions): V
       });
     const api = signer('api', options.ttlSeconds);
     const ingest = signer('ingest', options.ingestTtlSeconds ?? defaultIngestTokenTtlSeconds);
-    sources = { api: () => api.token(), ingest: () => ingest.token() };
+    sources = {
+      api: () => api.token(),
+      ingest: () => ingest.token(),
+      readyApi: () => api.ready(),
+      readyIngest: () => ingest.ready(),
+    };
     return sources;
   };
   return {
     authorization: async () => resolve().api(),
+    // Before the first resolution nothing is at hand: the promise path resolves (and reports a missing
+    // credential) as always.
+    readyAuthorization: () => sources?.readyApi(),
     ingestToken: async () => resolve().ingest(),
+    readyIngestToken: () => sources?.readyIngest(),
   };
 }

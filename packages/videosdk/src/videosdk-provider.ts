@@ -147,7 +147,12 @@ export function videosdk(given: VideosdkSettings = {}): LiveStreamProvider {
   const http = createHttpClient({
     provider: 'videosdk',
     baseUrl,
-    headers: async () => ({ authorization: await credentials.authorization() }),
+    // Without a promise while the token is at hand (every request but those that sign a new one).
+    headers: () => {
+      const ready = credentials.readyAuthorization();
+      if (ready !== undefined) return { authorization: ready };
+      return credentials.authorization().then((authorization) => ({ authorization }));
+    },
     // The API key names the account whose budget a shared rate limit keeps (digested, never stored).
     account: () => videosdkAccountOf(resolveVideosdkCredentials(settings)),
     ...transportSettings(settings),
@@ -162,7 +167,7 @@ export function videosdk(given: VideosdkSettings = {}): LiveStreamProvider {
         http,
         secrets,
         whipUrl: `${baseUrl.replace(/\/+$/, '')}/v2/whip`,
-        ingestToken: () => credentials.ingestToken(),
+        ingestToken: () => credentials.readyIngestToken() ?? credentials.ingestToken(),
       }),
   };
   const api = implementations[apiVersion]();

@@ -65,7 +65,7 @@ export interface VideosdkV2Dependencies {
   /** `{base}/v2/whip`. */
   whipUrl: string;
   /** The WHIP bearer token, signed (and renewed) on demand. */
-  ingestToken(): Promise<string>;
+  ingestToken(): string | Promise<string>;
 }
 
 /**
@@ -174,7 +174,8 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     reading: VideosdkV2Reading,
     warnings: readonly Warning[] = [],
   ): Promise<LiveStream> {
-    return mapStream(reading, await deps.ingestToken(), warnings);
+    const token = deps.ingestToken();
+    return mapStream(reading, typeof token === 'string' ? token : await token, warnings);
   }
 
   async function fetchStream(

@@ -112,6 +112,21 @@ describe('wowzaRealtime provider', () => {
       ]);
     });
 
+    it('sends the token the environment holds at each request, and keeps every one a secret', async () => {
+      vi.stubEnv('WOWZA_VIDEO_TOKEN', '');
+      const tokens = ['rotated-jwt-0001', 'rotated-jwt-0001', 'rotated-jwt-0002', 'rotated-jwt-0001'];
+      const vendor = recordingFetch(...tokens.map(() => answerOf('get')));
+      const provider = wowzaRealtime({ fetch: vendor.fetch });
+      for (const token of tokens) {
+        vi.stubEnv('WOWZA_REALTIME_TOKEN', token);
+        await provider.get('2adffc17');
+      }
+      expect(vendor.requests.map((request) => request.headers.authorization)).toEqual(
+        tokens.map((token) => `Bearer ${token}`),
+      );
+      expect(provider.secrets?.()).toEqual(expect.arrayContaining(['rotated-jwt-0001', 'rotated-jwt-0002']));
+    });
+
     it('throws AuthenticationError naming the setting and variables, before any request', async () => {
       vi.stubEnv('WOWZA_REALTIME_TOKEN', '');
       vi.stubEnv('WOWZA_VIDEO_TOKEN', '');

@@ -96,6 +96,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
   const settings = readSettings(providerId, given, wowzaRealtimeSettingNames);
   const secrets = new SecretSet();
   secrets.add(settings.token);
+  let lastHeaders: { token: string; headers: Readonly<Record<string, string>> } | undefined;
   const http = createHttpClient({
     provider: providerId,
     baseUrl:
@@ -107,8 +108,12 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
         value: settings.token,
         environmentVariables: wowzaRealtimeTokenVariables,
       });
-      secrets.add(token);
-      return { authorization: `Bearer ${token}` };
+      // The same token every request until it changes: its header is built (and its secret added) once.
+      if (lastHeaders?.token !== token) {
+        secrets.add(token);
+        lastHeaders = { token, headers: Object.freeze({ authorization: `Bearer ${token}` }) };
+      }
+      return lastHeaders.headers;
     },
     // The token names the account whose budget a shared rate limit keeps (digested, never stored).
     account: () =>

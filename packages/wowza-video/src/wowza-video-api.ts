@@ -158,6 +158,15 @@ export type WowzaVideoLiveStream = v.InferOutput<typeof wowzaVideoLiveStreamSche
 /** `{ "live_stream": {...} }`: the envelope of every single-stream response. */
 export const wowzaVideoLiveStreamEnvelope = v.looseObject({ live_stream: wowzaVideoLiveStreamSchema });
 
+/**
+ * The adapter's own reading of a single-stream response: the same fields, read by the same schemas, into
+ * objects without the fields it does not read. `raw` keeps the answer as sent, so copying Wowza's other
+ * fields (a dozen on every stream) into the reading would cost every call for nothing.
+ */
+export const wowzaVideoLiveStreamReading = v.object({
+  live_stream: v.object(wowzaVideoLiveStreamSchema.entries),
+});
+
 /** A list item (`index_live_stream`): id, name, state and timestamps only. */
 export const wowzaVideoLiveStreamSummarySchema = v.looseObject({
   id: vendorStreamId,

@@ -45,8 +45,8 @@ import {
   type WowzaVideoBroadcastLocation,
   type WowzaVideoLiveStream,
   wowzaVideoConnectionCodeEnvelope,
-  wowzaVideoLiveStreamEnvelope,
   wowzaVideoLiveStreamListPage,
+  wowzaVideoLiveStreamReading,
   wowzaVideoLiveStreamSummarySchema,
   wowzaVideoStateEnvelope,
   wowzaVideoThumbnailEnvelope,
@@ -196,7 +196,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
       operation,
       method: 'GET',
       path: pathOf`live_streams/${id}`,
-      schema: wowzaVideoLiveStreamEnvelope,
+      schema: wowzaVideoLiveStreamReading,
       options,
     });
     return toStream(data.live_stream, rawStreamOf(body));
@@ -301,7 +301,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
         method: 'POST',
         path: 'live_streams',
         body,
-        schema: wowzaVideoLiveStreamEnvelope,
+        schema: wowzaVideoLiveStreamReading,
         options,
       });
       secrets.learnStream(response.data.live_stream.id, ...sent);
@@ -370,7 +370,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
           method: 'PATCH',
           path: pathOf`live_streams/${id}`,
           body,
-          schema: wowzaVideoLiveStreamEnvelope,
+          schema: wowzaVideoLiveStreamReading,
           // The same PATCH applied twice leaves the same stream.
           idempotent: true,
           options,
