@@ -447,7 +447,7 @@ export function renderMarkdown(report: BenchReport, previous?: string): string {
     '## 5. Memory',
     '',
     `${number(memory.streams)} Wowza Video streams, seeded by the sandbox's own dialect into its persistence file, walked with \`for await (const stream of client.list())\` in pages of ${number(memory.pageSize)}; ` +
-      'nothing is kept. Heap figures are V8 `heapUsed` of the walking process above a baseline taken after a full GC. ' +
+      'nothing is kept. Heap figures are V8 `heapUsed` plus `arrayBuffers` (the storage of typed arrays, outside the V8 heap) of the walking process above a baseline taken after a full GC. ' +
       'Each walk runs twice with a fresh client: once as an application runs it (no forced GC: the peak includes garbage not yet collected), ' +
       'once with a full GC at the end of every page (what the walk retains). ' +
       `The target is judged on the retained heap: "flat" means it grows by less than ${mib(memoryFlatBytes)} from the first page to the last.`,

@@ -444,6 +444,17 @@ describe('SecretSet', () => {
     }
   });
 
+  it('a form two values share stays hidden while either is known', () => {
+    // `ABCD1234xyz` in lower case is `abcd1234xyz`: forgetting the first must not forget the second's form.
+    const secrets = new SecretSet();
+    secrets.learnStream('s1', 'ABCD1234xyz');
+    secrets.learnStream('s2', 'abcd1234xyz');
+    secrets.forgetStream('s1');
+    expect(secrets.redact('echo abcd1234xyz and ABCD1234XYZ end')).toBe('echo [REDACTED] and [REDACTED] end');
+    secrets.forgetStream('s2');
+    expect(secrets.redact('echo abcd1234xyz end')).toBe('echo abcd1234xyz end');
+  });
+
   it('a value shared by two streams stays hidden until both are forgotten', () => {
     const secrets = new SecretSet();
     secrets.learnStream('a', 'shared-restream-key');

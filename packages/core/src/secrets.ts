@@ -226,7 +226,7 @@ export const secretsPerStream = 32;
  * - values not tied to a stream yet (`learn`: the caller's input before a create), the most recent
  *   `learnedLimit` of them.
  *
- * Learned values are matched through a rolling-hash index (one pass per distinct length of their forms), so
+ * Learned values are matched through a rolling-hash index (each position's first characters looked up once), so
  * learning one costs its length, not a rebuild. Everything is matched in every encoding (see
  * {@link secretForms}).
  */
@@ -236,7 +236,9 @@ export class SecretSet implements Redactor, Iterable<string> {
   // Insertion order is recency order: a value seen again moves to the end.
   readonly #recent = new Set<string>();
   // Per stream: the secrets its latest answer carried (`current`), and earlier ones, at most secretsPerStream.
-  readonly #streams = new Map<string, { current: Set<string>; earlier: Set<string> }>();
+  // Arrays, not sets: a stream holds a handful, and a set costs a hash table each, a few hundred bytes for
+  // every stream the provider knows.
+  readonly #streams = new Map<string, StreamSecrets>();
   readonly #holders = new Map<string, number>();
   readonly #index = new FingerprintIndex();
   readonly #fragments = new FragmentIndex(formsOfOne);
@@ -296,21 +298,23 @@ export class SecretSet implements Redactor, Iterable<string> {
    */
   learnStream(id: string, ...values: (string | undefined | null)[]): void {
     const latest = new Set<string>();
-    let known = this.#streams.get(id);
-    for (const value of values) {
-      if (!isSecret(value) || this.#credentials.has(value)) continue;
-      latest.add(value);
-      known ??= this.#stream(id);
-      if (known.current.has(value)) continue;
+    for (const value of values) if (isSecret(value) && !this.#credentials.has(value)) latest.add(value);
+    if (latest.size === 0) return;
+    const known = this.#stream(id);
+    const current = new Set(known.current);
+    const earlier = new Set(known.earlier);
+    const again = new Set<string>();
+    const added: string[] = [];
+    for (const value of latest) {
+      if (current.has(value)) continue;
       // Seen again: it moves to the end, as the most recent.
-      if (known.earlier.delete(value)) {
-        known.earlier.add(value);
-        continue;
-      }
-      known.earlier.add(value);
-      this.#indexForms(value, 'add');
+      if (earlier.has(value)) again.add(value);
+      else this.#indexForms(value, 'add');
+      added.push(value);
     }
-    if (known) this.#trimEarlier(known.earlier, latest);
+    if (added.length === 0) return;
+    const kept = again.size === 0 ? known.earlier : known.earlier.filter((value) => !again.has(value));
+    known.earlier = this.#trimEarlier([...kept, ...added], latest);
   }
 
   /**
@@ -321,37 +325,43 @@ export class SecretSet implements Redactor, Iterable<string> {
    */
   holdStream(id: string, values: readonly (string | undefined | null)[]): void {
     const known = this.#stream(id);
+    const held = new Set([...known.current, ...known.earlier]);
     const current = new Set<string>();
     for (const value of values) {
       if (!isSecret(value) || this.#credentials.has(value) || current.has(value)) continue;
       current.add(value);
       // Already indexed when the stream held it before (now or earlier); indexed once otherwise.
-      if (!known.current.has(value) && !known.earlier.delete(value)) this.#indexForms(value, 'add');
+      if (!held.has(value)) this.#indexForms(value, 'add');
     }
-    for (const value of known.current) if (!current.has(value)) known.earlier.add(value);
-    known.current = current;
-    this.#trimEarlier(known.earlier, current);
+    const earlier = [
+      ...known.earlier.filter((value) => !current.has(value)),
+      ...known.current.filter((value) => !current.has(value)),
+    ];
+    known.current = [...current];
+    known.earlier = this.#trimEarlier(earlier, current);
   }
 
-  #stream(id: string): { current: Set<string>; earlier: Set<string> } {
+  #stream(id: string): StreamSecrets {
     let known = this.#streams.get(id);
     if (!known) {
-      known = { current: new Set(), earlier: new Set() };
+      known = { current: [], earlier: [] };
       this.#streams.set(id, known);
     }
     return known;
   }
 
   // Drops the oldest earlier values, never one of `keep`, until secretsPerStream are left.
-  #trimEarlier(earlier: Set<string>, keep: ReadonlySet<string>): void {
-    let excess = earlier.size - secretsPerStream;
+  #trimEarlier(earlier: string[], keep: ReadonlySet<string>): string[] {
+    let excess = earlier.length - secretsPerStream;
+    if (excess <= 0) return earlier;
+    const kept: string[] = [];
     for (const value of earlier) {
-      if (excess <= 0) break;
-      if (keep.has(value)) continue;
-      earlier.delete(value);
-      this.#indexForms(value, 'remove');
-      excess -= 1;
+      if (excess > 0 && !keep.has(value)) {
+        this.#indexForms(value, 'remove');
+        excess -= 1;
+      } else kept.push(value);
     }
+    return kept;
   }
 
   /** Drops the secrets of a deleted stream. */
@@ -418,6 +428,12 @@ export class SecretSet implements Redactor, Iterable<string> {
       }
     }
   }
+}
+
+/** One stream's secrets: those its latest answer listed, and earlier ones, oldest first. */
+interface StreamSecrets {
+  current: string[];
+  earlier: string[];
 }
 
 function isSecret(value: unknown): value is string {

@@ -1,4 +1,5 @@
 import type { PatternKind } from './aho-corasick.js';
+import { FingerprintTable } from './table.js';
 
 // Two polynomial hashes modulo primes below 2^26: every product of two residues stays below 2^52, so plain
 // numbers compute them exactly. Together they make a 52-bit fingerprint; a chance match is about one in
@@ -38,50 +39,91 @@ const headLength = 4;
  * length starts there, in constant time from prefix hashes of the text. Strings sharing their first
  * characters (`sk_live_…`) and their length cost one check together. Adding or removing a string costs its
  * length, so it suits a large set that changes often (the stream keys a provider learns), where rebuilding an
- * automaton each time would not. Only fingerprints are kept, in two flat maps. The caller adds each string
- * once and removes it once (`SecretSet` counts its holders).
+ * automaton each time would not. Only fingerprints are kept, in two tables of typed arrays ({@link FingerprintTable}),
+ * and a form two secrets share is counted, so it stays until both are removed: each `add` is undone by one
+ * `remove`.
  */
 export class FingerprintIndex {
-  // fingerprint of the first four characters → [length, how many strings, length, how many, …]
-  readonly #heads = new Map<number, number[]>();
-  // fingerprint of a whole string → its kind (plain or base64)
-  readonly #keys = new Map<number, PatternKind>();
+  // fingerprint of the first four characters → the length of its strings (first) and how many (second); a
+  // head whose strings have several lengths has -1 there and its [length, how many, …] in `#lengths`.
+  readonly #heads = new FingerprintTable();
+  readonly #lengths = new Map<number, number[]>();
+  // fingerprint of a whole string → its kind (first: plain or base64) and how many added it (second): two
+  // secrets may share a form (`ABCD1234` and `abcd1234` share their lower case), and the form stays until
+  // both are gone.
+  readonly #keys = new FingerprintTable();
   #powersA = new Float64Array([1]);
   #powersB = new Float64Array([1]);
 
   add(text: string, kind: PatternKind): void {
     if (text.length < headLength) return;
+    const keys = this.#keys;
     const key = fingerprint(text);
-    const known = this.#keys.get(key);
-    if (known !== undefined) {
-      if (kind === 1) this.#keys.set(key, 1);
+    const known = keys.find(key);
+    if (known !== -1) {
+      if (kind === 1) keys.first[known] = 1;
+      keys.second[known] = (keys.second[known] as number) + 1;
       return;
     }
-    this.#keys.set(key, kind);
+    const slot = keys.insert(key);
+    keys.first[slot] = kind;
+    keys.second[slot] = 1;
     const head = fingerprint(text.slice(0, headLength));
-    const lengths = this.#heads.get(head);
-    if (!lengths) {
-      this.#heads.set(head, [text.length, 1]);
+    const heads = this.#heads;
+    const at = heads.insert(head);
+    const length = heads.first[at] as number;
+    if (length === 0) {
+      heads.first[at] = text.length;
+      heads.second[at] = 1;
+    } else if (length === text.length) {
+      heads.second[at] = (heads.second[at] as number) + 1;
+    } else if (length !== -1) {
+      this.#lengths.set(head, [length, heads.second[at] as number, text.length, 1]);
+      heads.first[at] = -1;
+      heads.second[at] = 0;
     } else {
-      const at = lengthAt(lengths, text.length);
-      if (at < 0) lengths.push(text.length, 1);
-      else lengths[at + 1] = (lengths[at + 1] as number) + 1;
+      const lengths = this.#lengths.get(head) as number[];
+      const pair = lengthAt(lengths, text.length);
+      if (pair < 0) lengths.push(text.length, 1);
+      else lengths[pair + 1] = (lengths[pair + 1] as number) + 1;
     }
     this.#growPowers(text.length);
   }
 
   remove(text: string): void {
     if (text.length < headLength) return;
-    if (!this.#keys.delete(fingerprint(text))) return;
+    const keys = this.#keys;
+    const slot = keys.find(fingerprint(text));
+    if (slot === -1) return;
+    const holders = (keys.second[slot] as number) - 1;
+    if (holders > 0) {
+      keys.second[slot] = holders;
+      return;
+    }
+    keys.removeAt(slot);
     const head = fingerprint(text.slice(0, headLength));
-    const lengths = this.#heads.get(head);
+    const heads = this.#heads;
+    const at = heads.find(head);
+    if (at === -1) return;
+    if (heads.first[at] === text.length) {
+      const left = (heads.second[at] as number) - 1;
+      if (left > 0) heads.second[at] = left;
+      else heads.removeAt(at);
+      return;
+    }
+    const lengths = this.#lengths.get(head);
     if (!lengths) return;
-    const at = lengthAt(lengths, text.length);
-    if (at < 0) return;
-    const left = (lengths[at + 1] as number) - 1;
-    if (left > 0) lengths[at + 1] = left;
-    else lengths.splice(at, 2);
-    if (lengths.length === 0) this.#heads.delete(head);
+    const pair = lengthAt(lengths, text.length);
+    if (pair < 0) return;
+    const left = (lengths[pair + 1] as number) - 1;
+    if (left > 0) lengths[pair + 1] = left;
+    else lengths.splice(pair, 2);
+    // Back to one length: kept in the table again.
+    if (lengths.length === 2) {
+      heads.first[at] = lengths[0] as number;
+      heads.second[at] = lengths[1] as number;
+      this.#lengths.delete(head);
+    }
   }
 
   #growPowers(length: number): void {
@@ -103,6 +145,8 @@ export class FingerprintIndex {
   scan(text: string, found: (start: number, end: number, kind: PatternKind) => void): void {
     if (this.#heads.size === 0 || text.length < headLength) return;
     const length = text.length;
+    const heads = this.#heads;
+    const keys = this.#keys;
     // Prefix hashes: the hash of text[i, j) is prefix[j] - prefix[i] × base^(j - i).
     const prefixA = new Uint32Array(length + 1);
     const prefixB = new Uint32Array(length + 1);
@@ -126,15 +170,22 @@ export class FingerprintIndex {
         modulusB;
       return a * lowBits + b;
     };
+    const check = (start: number, end: number) => {
+      if (end > length) return;
+      const slot = keys.find(hash(start, end));
+      if (slot !== -1) found(start, end, keys.first[slot] as PatternKind);
+    };
     for (let start = 0; start + headLength <= length; start += 1) {
-      const lengths = this.#heads.get(hash(start, start + headLength));
-      if (!lengths) continue;
-      for (let at = 0; at < lengths.length; at += 2) {
-        const end = start + (lengths[at] as number);
-        if (end > length) continue;
-        const kind = this.#keys.get(hash(start, end));
-        if (kind !== undefined) found(start, end, kind);
+      const head = hash(start, start + headLength);
+      const at = heads.find(head);
+      if (at === -1) continue;
+      const only = heads.first[at] as number;
+      if (only !== -1) {
+        check(start, start + only);
+        continue;
       }
+      const lengths = this.#lengths.get(head) as number[];
+      for (let pair = 0; pair < lengths.length; pair += 2) check(start, start + (lengths[pair] as number));
     }
   }
 }
@@ -167,8 +218,8 @@ export class FragmentIndex {
   // fingerprint of a form's first (last) eight characters → the secret, or secrets, it is a form of. Many
   // secrets share their first characters (keys issued by a counter, time-based UUIDs), so a bucket may hold
   // thousands: it is a set, where adding and removing one costs the same whatever its size.
-  readonly #heads = new Map<number, Bucket>();
-  readonly #tails = new Map<number, Bucket>();
+  readonly #heads = new FingerprintTable<Bucket>(true);
+  readonly #tails = new FingerprintTable<Bucket>(true);
   // The same large buckets' forms, in order, per kind: built at the first hit, then kept up to date.
   readonly #sortedHeads = new Map<number, KindLists>();
   readonly #sortedTails = new Map<number, KindLists>();
@@ -200,7 +251,7 @@ export class FragmentIndex {
 
   #unsort(
     sorted: Map<number, KindLists>,
-    buckets: Map<number, Bucket>,
+    buckets: FingerprintTable<Bucket>,
     key: number,
     form: string,
     secret: string,
@@ -210,7 +261,8 @@ export class FragmentIndex {
     if (!lists) return;
     lists[kind].remove(form, secret);
     // A bucket that shrank well below the size that made it sorted goes back to the plain check.
-    const bucket = buckets.get(key);
+    const slot = buckets.find(key);
+    const bucket = slot === -1 ? undefined : buckets.refs[slot];
     if (bucket === undefined || typeof bucket === 'string' || bucket.size * 2 < this.sortedFrom)
       sorted.delete(key);
   }
@@ -258,7 +310,8 @@ export class FragmentIndex {
       if (index + 1 < fragmentLength) continue;
       const key = a * lowBits + b;
       const start = index + 1 - fragmentLength;
-      const heads = this.#heads.get(key);
+      const headSlot = this.#heads.find(key);
+      const heads = headSlot === -1 ? undefined : this.#heads.refs[headSlot];
       if (heads !== undefined) {
         if (typeof heads !== 'string' && heads.size >= this.sortedFrom) {
           const lists = this.#sorted(key, heads, false);
@@ -268,7 +321,8 @@ export class FragmentIndex {
           }
         } else headFragment(text, start, heads, matches, found);
       }
-      const tails = this.#tails.get(key);
+      const tailSlot = this.#tails.find(key);
+      const tails = tailSlot === -1 ? undefined : this.#tails.refs[tailSlot];
       if (tails !== undefined) {
         if (typeof tails !== 'string' && tails.size >= this.sortedFrom) {
           const lists = this.#sorted(key, tails, true);
@@ -583,22 +637,25 @@ function powerOf(base: number, exponent: number, modulus: number): number {
 // One secret, or the set of secrets, whose forms share a fingerprint.
 type Bucket = string | Set<string>;
 
-function enter(map: Map<number, Bucket>, key: number, secret: string): void {
+function enter(table: FingerprintTable<Bucket>, key: number, secret: string): void {
   indexWork.steps += 1;
-  const known = map.get(key);
-  if (known === undefined) map.set(key, secret);
+  const slot = table.insert(key);
+  const known = table.refs[slot];
+  if (known === undefined) table.refs[slot] = secret;
   else if (typeof known === 'string') {
-    if (known !== secret) map.set(key, new Set([known, secret]));
+    if (known !== secret) table.refs[slot] = new Set([known, secret]);
   } else known.add(secret);
 }
 
-function leave(map: Map<number, Bucket>, key: number, secret: string): void {
+function leave(table: FingerprintTable<Bucket>, key: number, secret: string): void {
   indexWork.steps += 1;
-  const known = map.get(key);
-  if (known === secret) map.delete(key);
+  const slot = table.find(key);
+  if (slot === -1) return;
+  const known = table.refs[slot];
+  if (known === secret) table.removeAt(slot);
   else if (known instanceof Set) {
     known.delete(secret);
-    if (known.size === 0) map.delete(key);
-    else if (known.size === 1) map.set(key, known.values().next().value as string);
+    if (known.size === 0) table.removeAt(slot);
+    else if (known.size === 1) table.refs[slot] = known.values().next().value as string;
   }
 }
