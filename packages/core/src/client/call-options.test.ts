@@ -204,3 +204,52 @@ describe('per-call options', () => {
     expect(seen).toEqual([['runtime', 'timeoutMs']]);
   });
 });
+
+describe('what get reports when the provider fails', () => {
+  it('passes a UniliveError through and reports anything else as an unexpected failure, sync or async', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.constant<unknown>(new TypeError('boom')),
+          fc.constant<unknown>(new RangeError('range')),
+          fc.anything(),
+          fc.constant<unknown>(new UniliveError({ message: 'vendor said no', provider: 'vendor-a' })),
+        ),
+        fc.boolean(),
+        async (thrown, sync) => {
+          const { provider } = fakeProvider('vendor-a', { streams: 1 });
+          const failing = {
+            ...provider,
+            get: sync
+              ? () => {
+                  throw thrown;
+                }
+              : async () => {
+                  throw thrown;
+                },
+          };
+          const error = await createLiveStreamClient(failing)
+            .get('stream-1')
+            .then(
+              () => undefined,
+              (caught: unknown) => caught,
+            );
+          if (UniliveError.isInstance(thrown)) {
+            expect(error).toBe(thrown);
+            return;
+          }
+          expect(UniliveError.isInstance(error)).toBe(true);
+          const failure = error as UniliveError;
+          const name = thrown instanceof Error ? thrown.name : typeof thrown;
+          expect(failure.message).toBe(`vendor-a get: unexpected failure (${name}); see cause`);
+          expect(failure.operation).toBe('get');
+          expect(failure.delivery).toBe('unknown');
+          // The cause keeps the name and the (scrubbed) message of what was thrown.
+          if (thrown instanceof Error)
+            expect(failure.cause).toMatchObject({ name: thrown.name, message: thrown.message });
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});

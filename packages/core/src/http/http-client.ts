@@ -724,10 +724,9 @@ function kyDefaults(custom: typeof fetch | undefined): Options {
   defaults.throwHttpErrors = false;
   defaults.redirect = 'manual';
   defaults.fetch = (input, init) => {
-    const forwarded = Object.create(null) as RequestInit;
     const attempt = ownValue(init, attemptOption) as KyAttempt | undefined;
+    const forwarded = new FetchInit(attempt?.signal);
     if (attempt !== undefined) {
-      forwarded.signal = attempt.signal;
       // ky always hands its fetch the `Request` it built.
       const headers = (input as Request).headers;
       const list = attempt.headers;
@@ -738,6 +737,21 @@ function kyDefaults(custom: typeof fetch | undefined): Options {
   };
   return defaults;
 }
+
+/**
+ * fetch's `init`: fetch reads every field it knows (`body`, `method`, `headers`…) through the prototype
+ * chain, and this one holds nothing but the attempt's signal. Built by a constructor whose prototype is
+ * empty and has none itself, it is a small object V8 keeps fast, where `Object.create(null)` makes a
+ * dictionary per request.
+ */
+class FetchInit {
+  declare signal?: AbortSignal;
+  constructor(signal: AbortSignal | undefined) {
+    if (signal !== undefined) this.signal = signal;
+  }
+}
+Object.setPrototypeOf(FetchInit.prototype, null);
+delete (FetchInit.prototype as { constructor?: unknown }).constructor;
 
 // ky hands every option it does not know to fetch as its second argument.
 const attemptOption = 'uniliveAttempt';
