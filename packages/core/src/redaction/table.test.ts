@@ -18,8 +18,11 @@ describe('FingerprintTable', () => {
           const expected = new Map<number, number>();
           for (const [insert, k, value] of steps) {
             if (insert) {
-              table.refs[table.insert(k)] = `v${value}`;
-              numbers.first[numbers.insert(k)] = value;
+              // The slot first: an insert may grow the table, which replaces its columns.
+              const slot = table.insert(k);
+              table.refs[slot] = `v${value}`;
+              const other = numbers.insert(k);
+              numbers.first[other] = value;
               expected.set(k, value);
             } else {
               const slot = table.find(k);
