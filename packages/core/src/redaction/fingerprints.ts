@@ -316,7 +316,7 @@ export class FragmentIndex {
         if (typeof heads !== 'string' && heads.size >= this.sortedFrom) {
           const lists = this.#sorted(key, heads, false);
           for (const kind of kinds) {
-            const kept = lists[kind].longestCut(text, start);
+            const kept = lists[kind].longestCut(text, start, matches);
             if (kept > 0) found(start, start + kept, kind);
           }
         } else headFragment(text, start, heads, matches, found);
@@ -327,7 +327,7 @@ export class FragmentIndex {
         if (typeof tails !== 'string' && tails.size >= this.sortedFrom) {
           const lists = this.#sorted(key, tails, true);
           for (const kind of kinds) {
-            const kept = lists[kind].longestCut(text, index + 1);
+            const kept = lists[kind].longestCut(text, index + 1, matches);
             if (kept > 0) found(index + 1 - kept, index + 1, kind);
           }
         } else tailFragment(text, index + 1, tails, matches, found);
@@ -400,7 +400,7 @@ class SortedForms {
    * or backwards from it when `fromEnd`): at least {@link fragmentLength} characters the text shares with
    * a form longer than that, where the text then stops following that form at a word's end. 0 if none.
    */
-  longestCut(text: string, anchor: number): number {
+  longestCut(text: string, anchor: number, matches: ScanMatches): number {
     const forms = this.#forms;
     if (forms.length === 0) return 0;
     const fromEnd = this.fromEnd;
@@ -409,15 +409,17 @@ class SortedForms {
       const at = fromEnd ? anchor - 1 - index : anchor + index;
       return at >= 0 && at < text.length ? text.charCodeAt(at) : -1;
     };
+    // How far the text follows `form` from the anchor: compared directly while short, read from the form's
+    // Z-array (once per scan) past that, so a periodic form against a periodic text costs no more than in
+    // the plain check.
+    const shared = (form: string) =>
+      fromEnd ? matches.suffixAt(form, anchor) : matches.prefixAt(form, anchor);
     // How `form`'s first `limit` characters compare with the text's (a form ending first comes first).
     const compare = (form: string, limit: number): number => {
-      for (let index = 0; index < limit; index += 1) {
-        indexWork.steps += 1;
-        if (index === form.length) return -1;
-        const difference = this.#at(form, index) - read(index);
-        if (difference !== 0) return difference;
-      }
-      return 0;
+      const length = shared(form);
+      if (length >= limit) return 0;
+      if (length === form.length) return -1;
+      return this.#at(form, length) - read(length);
     };
     const firstAtLeast = (limit: number, strict: boolean) => {
       let low = 0;
@@ -429,12 +431,6 @@ class SortedForms {
         else high = middle;
       }
       return low;
-    };
-    const shared = (form: string) => {
-      let length = 0;
-      while (length < form.length && this.#at(form, length) === read(length)) length += 1;
-      indexWork.steps += length + 1;
-      return length;
     };
     // The forms the text follows furthest lie on either side of where it would go. Going down from there,
     // the only lengths at which a form can part from the text are how far the forms just outside the run
