@@ -530,4 +530,37 @@ describe('secrets cut short by the vendor', () => {
     expect(cut).toMatch(/\[REDACTED\]$/);
     for (const form of independentForms('stream-key-0123456789abcdef')) expect(cut).not.toContain(form);
   });
+  it('hides the last eight or more characters of a value base64-encoded on its own, padding and all', () => {
+    // Encoded on its own, a value whose length is no multiple of three ends in a character mixing its last
+    // bits with zeros, then padding: a vendor that cut the start off keeps those, and fewer of the
+    // characters a blob shares. Among 1,200 learned streams whose keys share long prefixes and suffixes.
+    const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~+/é€😀';
+    const key = fc.string({ unit: fc.constantFrom(...alphabet), minLength: 4, maxLength: 40 });
+    fc.assert(
+      fc.property(key, key, fc.nat(1199), fc.nat(), (prefix, suffix, target, pick) => {
+        const secrets = new SecretSet();
+        const keys = Array.from({ length: 1200 }, (_, index) => `${prefix}${index.toString(36)}${suffix}`);
+        for (const [index, value] of keys.entries()) secrets.holdStream(`stream-${index}`, [value]);
+        const bytes = Buffer.from(keys[target] as string);
+        const encodings = [
+          bytes.toString('base64'),
+          bytes.toString('base64').replace(/=+$/, ''),
+          bytes.toString('base64url'),
+          bytes.toString('base64').replaceAll('/', '\\/'),
+        ];
+        const encoded = encodings[pick % encodings.length] as string;
+        for (let length = 8; length < encoded.length; length += 1) {
+          const tail = encoded.slice(-length);
+          const head = encoded.slice(0, length);
+          expect(secrets.redact(`vendor said "${tail}" and stopped`)).toBe(
+            'vendor said "[REDACTED]" and stopped',
+          );
+          expect(secrets.redact(`vendor said "${head}" and stopped`)).toBe(
+            'vendor said "[REDACTED]" and stopped',
+          );
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
 });

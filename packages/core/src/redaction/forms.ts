@@ -11,7 +11,8 @@ const base64Alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
  * `\uXXXX`); its UTF-8 bytes in hex (lower and upper case); and base64 (standard and URL-safe) of its UTF-8
  * and Latin-1 bytes and of its JSON-escaped form (a JSON document holding it, encoded whole), at each of the
  * three byte alignments, so it is found inside a longer blob such as the `Basic` value of `user:secret` or
- * `:secret` (only the characters that depend on the secret's bits alone are fixed there). Forms shorter
+ * `:secret` (only the characters that depend on the secret's bits alone are fixed there), and encoded on
+ * its own, with its last character and padding (what a copy cut from the start keeps). Forms shorter
  * than {@link minimumSecretLength} are left out, and so are secrets shorter than it: a value of one to three
  * characters would hide ordinary words, and no vendor issues credentials that short.
  */
@@ -66,6 +67,16 @@ export function classifiedSecretForms(secret: string): { plain: string[]; encode
       addEncoded(form);
       addEncoded(form.replaceAll('/', '\\/'));
       addEncoded(form.replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, ''));
+    }
+    // Encoded on its own, the value ends in a character that mixes its last bits with zeros, then padding:
+    // fixed by the value alone, and more of it than the blob forms hold, so a copy the vendor cut from the
+    // start keeps eight characters of this form before it keeps eight of theirs.
+    if (bytes.length % 3 !== 0) {
+      const whole = encodeBase64(bytes);
+      addEncoded(whole);
+      addEncoded(whole.replace(/=+$/, ''));
+      addEncoded(whole.replaceAll('/', '\\/'));
+      addEncoded(whole.replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, ''));
     }
   }
   return { plain: [...forms], encoded: [...encoded] };
