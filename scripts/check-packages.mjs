@@ -3,8 +3,12 @@
 // become real versions), lints each tarball with publint and are-the-types-wrong, installs the tarballs
 // into scratch apps in a temporary folder with npm, pnpm and yarn, and there runs a small script, a
 // `tsc --strict` type-check (moduleResolution node16 and bundler), the README's Install and Quick start
-// (against the sandbox, by environment alone) and `npx unilive demo`. From the repository root it checks
-// `npx unilive` and `pnpm unilive`. Part of `npm test`; needs the packages built.
+// (against the sandbox, by environment alone) and `npx unilive demo`. There it also imports every `exports`
+// entry alone (and as on an older Node.js, which the version check must refuse before anything else runs),
+// checks that errors reached through adapters and the container entry point are core's classes (with and
+// without reflect-metadata), that no local path ships and every source map resolves, and that a bundle of
+// one adapter holds no other. From the repository root it checks `npx unilive` and `pnpm unilive`. Part of
+// `npm test`; needs the packages built.
 //
 //   node scripts/check-packages.mjs [--keep] [--skip-yarn]
 import { spawn, spawnSync } from 'node:child_process';
@@ -28,6 +32,7 @@ const work = mkdtempSync(join(tmpdir(), 'unilive-packages-'));
 const tarballDir = join(work, 'tarballs');
 mkdirSync(tarballDir);
 const yarnVersion = '1.22.22';
+const reflectMetadataVersion = '0.2.2';
 const figures = { packages: [], installs: [], steps: [] };
 const failures = [];
 
@@ -240,7 +245,9 @@ function scratchApp(manager) {
     name: `unilive-scratch-${manager}`,
     private: true,
     type: 'module',
-    dependencies: files,
+    // The npm app also runs the container entry point beside reflect-metadata, which applications with
+    // decorators of their own load (see the entry point checks below).
+    dependencies: manager === 'npm' ? { ...files, 'reflect-metadata': reflectMetadataVersion } : files,
     overrides: files,
     resolutions: files,
   };
@@ -313,6 +320,7 @@ const tsc = join(root, 'node_modules', '.bin', 'tsc');
 const typeRoots = [join(root, 'node_modules', '@types')];
 for (const [label, module, moduleResolution] of [
   ['node16', 'node16', 'node16'],
+  ['nodenext', 'nodenext', 'nodenext'],
   ['bundler', 'esnext', 'bundler'],
 ]) {
   const config = join(app, `tsconfig.${label}.json`);
@@ -335,6 +343,179 @@ for (const [label, module, moduleResolution] of [
   );
   run(`tsc --strict, moduleResolution ${label}`, tsc, ['-p', config], { cwd: app });
 }
+
+// 6. Every entry point as published (one bundled file each, chunks beside them).
+const adapterNames = packages
+  .map((item) => item.manifest.name)
+  .filter((name) =>
+    ['wowza-video', 'wowza-realtime', 'liveapi', 'videosdk'].some((id) => name === `@unilive/${id}`),
+  );
+const entries = packages.flatMap((item) => {
+  const name = item.manifest.name;
+  const optionalPeers = Object.keys(item.manifest.peerDependenciesMeta ?? {}).filter(
+    (peer) => item.manifest.peerDependenciesMeta[peer]?.optional,
+  );
+  return Object.keys(item.manifest.exports ?? {}).map((subpath) => ({
+    specifier: subpath === '.' ? name : `${name}${subpath.slice(1)}`,
+    json: subpath.endsWith('.json'),
+    optionalPeers,
+  }));
+});
+// Each imports in a process of its own, as an application's first import would; one whose optional peer
+// dependency (vitest for the contract suite) is not installed must say so and nothing else.
+const entryScript = `const [specifier, json, peers] = JSON.parse(process.argv[1]);
+try {
+  await (json ? import(specifier, { with: { type: 'json' } }) : import(specifier));
+  console.log('loaded');
+} catch (error) {
+  const peer = error?.code === 'ERR_MODULE_NOT_FOUND' && peers.find((name) => error.message.includes(\`'\${name}'\`));
+  console.log(peer ? \`needs \${peer}\` : \`failed: \${error?.message}\`);
+}`;
+// Node.js reports an older version than it is before anything loads: the version check must come before
+// any other module of unilive runs (or fails for a reason an older Node.js would hide).
+writeFileSync(
+  join(app, 'old-node.mjs'),
+  "Object.defineProperty(process.versions, 'node', { value: '20.11.1' });\n",
+);
+for (const entry of entries) {
+  const argument = JSON.stringify([entry.specifier, entry.json, entry.optionalPeers]);
+  const loaded = spawnSync(process.execPath, ['--input-type=module', '-e', entryScript, argument], {
+    cwd: app,
+    encoding: 'utf8',
+  });
+  const said = loaded.stdout.trim();
+  if (said !== 'loaded' && !said.startsWith('needs '))
+    failures.push(`import ${entry.specifier}: ${said}${loaded.stderr}`);
+  if (entry.json || said.startsWith('needs ')) continue;
+  const old = spawnSync(
+    process.execPath,
+    ['--import', './old-node.mjs', '--input-type=module', '-e', entryScript, argument],
+    { cwd: app, encoding: 'utf8' },
+  );
+  if (!/^failed: unilive needs Node\.js 22 or newer; this is Node\.js 20\.11\.1\./.test(old.stdout.trim()))
+    failures.push(`import ${entry.specifier} on an older Node.js: ${old.stdout.trim()}${old.stderr}`);
+}
+for (const item of packages) {
+  for (const bin of Object.keys(item.manifest.bin ?? {})) {
+    const old = spawnSync(
+      process.execPath,
+      ['--import', './old-node.mjs', join('node_modules', '.bin', bin), '--help'],
+      {
+        cwd: app,
+        encoding: 'utf8',
+      },
+    );
+    if (old.status === 0 || !old.stderr.includes('needs Node.js 22'))
+      failures.push(`${bin} --help on an older Node.js: exit ${old.status}, ${old.stderr.trim()}`);
+  }
+}
+console.log(
+  `${failures.length === 0 ? '✓' : '✗'} every exports entry imports alone, and checks the Node.js version first`,
+);
+
+// An error reached through an adapter, the container entry point or a factory is an instance of the class
+// core exports (one copy of each class across entry points), without reflect-metadata, with it loaded
+// first, and with it loaded after the container entry point for decorators of the application's own.
+const errorsScript = `import { createLiveStreamClientFromConfig, InvalidInputError, NotFoundError, UniliveError } from '@unilive/core';
+import { createContainer } from '@unilive/core/container';
+import { startSandbox } from '@unilive/sandbox';
+const problems = [];
+const sandbox = await startSandbox({ transitionMs: 50 });
+try {
+  for (const provider of sandbox.providers) {
+    const client = await createLiveStreamClientFromConfig(
+      { provider, ...sandbox.adapterSettings(provider) },
+      { container: createContainer() },
+    );
+    const missing = await client.get('no-such-stream').catch((error) => error);
+    if (!(missing instanceof NotFoundError && missing instanceof UniliveError))
+      problems.push(\`\${provider} get: \${missing?.constructor?.name}\`);
+    const adapter = await import(\`@unilive/\${provider}\`);
+    const factory = Object.values(adapter).find(
+      (value) => typeof value === 'function' && value.name.toLowerCase() === provider.replaceAll('-', ''),
+    );
+    let refused;
+    try {
+      factory?.({ ...sandbox.adapterSettings(provider), baseURL: 'https://example.test' });
+    } catch (error) {
+      refused = error;
+    }
+    if (!(refused instanceof InvalidInputError)) problems.push(\`\${provider} factory: \${refused?.constructor?.name}\`);
+  }
+} finally {
+  await sandbox.close();
+}
+if (process.argv[2] === 'then-reflect-metadata') {
+  await import('reflect-metadata');
+  const { container, injectable } = await import('tsyringe');
+  class Dependency {}
+  class Decorated {
+    constructor(dependency) {
+      this.dependency = dependency;
+    }
+  }
+  Reflect.defineMetadata('design:paramtypes', [Dependency], Decorated);
+  injectable()(Decorated);
+  if (!(container.resolve(Decorated).dependency instanceof Dependency)) problems.push('reflect-metadata after the container: no injection');
+}
+console.log(problems.length === 0 ? 'ok' : problems.join('; '));
+`;
+writeFileSync(join(app, 'errors.mjs'), errorsScript);
+for (const [label, args] of [
+  ['errors are core classes across entry points', ['errors.mjs']],
+  ['… with reflect-metadata loaded first', ['--import', 'reflect-metadata', 'errors.mjs']],
+  ['… with reflect-metadata loaded after the container', ['errors.mjs', 'then-reflect-metadata']],
+]) {
+  const result = await runAsync(label, process.execPath, args, { cwd: app });
+  if (result.ok && result.stdout.trim() !== 'ok') failures.push(`${label}: ${result.stdout.trim()}`);
+}
+
+// No path of this machine in what ships, and every source map names files that ship.
+for (const name of [...byName.keys()]) {
+  const installedAt = join(app, 'node_modules', ...name.split('/'));
+  for (const file of readdirSync(installedAt, { recursive: true })) {
+    const path = join(installedAt, file);
+    if (!statSync(path).isFile() || file.startsWith('node_modules')) continue;
+    const text = readFileSync(path, 'utf8');
+    for (const local of [root, work]) {
+      if (text.includes(local)) failures.push(`${name}/${file} holds the local path ${local}`);
+    }
+    if (!file.endsWith('.map')) continue;
+    const map = JSON.parse(text);
+    for (const source of map.sources) {
+      const resolved = join(dirname(path), map.sourceRoot ?? '', source);
+      if (!resolved.startsWith(installedAt) || !existsSync(resolved))
+        failures.push(`${name}/${file} names a source that does not ship: ${source}`);
+    }
+  }
+}
+
+// An application bundling one adapter holds no other adapter, nor the container's tsyringe.
+const { build } = await import('esbuild');
+for (const adapter of adapterNames) {
+  const result = await build({
+    stdin: {
+      contents: `export { createLiveStreamClient } from '@unilive/core';\nexport * from '${adapter}';\n`,
+      resolveDir: app,
+      loader: 'js',
+    },
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const inputs = Object.keys(result.metafile.inputs);
+  const strays = [...adapterNames.filter((other) => other !== adapter), 'tsyringe'].filter((other) =>
+    inputs.some((input) => input.includes(`node_modules/${other}/`)),
+  );
+  if (strays.length > 0) failures.push(`a bundle of ${adapter} holds ${strays.join(', ')}`);
+}
+console.log(
+  `${failures.length === 0 ? '✓' : '✗'} no local path ships, source maps resolve, one adapter bundles alone`,
+);
+if (failures.length > 0) finish();
 
 // The Quick start, as written, pointed at the sandbox by environment alone.
 const { startSandbox } = await import(join(app, 'node_modules', '@unilive', 'sandbox', 'dist', 'index.js'));
@@ -386,7 +567,7 @@ const demo = run(
 if (demo.ok && (demo.stdout.match(/ {2}ok {2}/g) ?? []).length !== 4)
   failures.push('npx unilive demo: not every provider ok');
 
-// 6. From the repository root, after the README's set-up (the toolchain on PATH, the CLI built).
+// 7. From the repository root, after the README's set-up (the toolchain on PATH, the CLI built).
 for (const [label, command] of [
   ['npx unilive --version (repository root)', ['npx', ['--no-install', 'unilive', '--version']]],
   ['pnpm unilive --version (repository root)', ['pnpm', ['unilive', '--version']]],
