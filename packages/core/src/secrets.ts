@@ -105,9 +105,10 @@ function formsOfOne(secret: string): (readonly [string, PatternKind])[] {
 function* formsOf(secrets: Iterable<string>): Iterable<readonly [string, PatternKind]> {
   for (const secret of secrets) {
     if (typeof secret !== 'string' || secret.length < minimumSecretLength) continue;
-    const { plain, encoded } = classifiedSecretForms(secret);
+    const { plain, encoded, endings } = classifiedSecretForms(secret);
     for (const form of plain) yield [form, 0];
     for (const form of encoded) yield [form, 1];
+    for (const form of endings) yield [form, 1];
   }
 }
 
@@ -418,13 +419,22 @@ export class SecretSet implements Redactor, Iterable<string> {
     if (holders > 0) this.#holders.set(value, holders);
     else this.#holders.delete(value);
     if (change === 'add' ? holders !== 1 : holders !== 0) return;
-    for (const [form, kind] of formsOf([value])) {
-      if (change === 'add') {
-        this.#index.add(form, kind);
-        this.#fragments.add(value, form, kind);
-      } else {
-        this.#index.remove(form);
-        this.#fragments.remove(value, form, kind);
+    const { plain, encoded, endings } = classifiedSecretForms(value);
+    for (const [forms, kind, whole] of [
+      [plain, 0, true],
+      [encoded, 1, true],
+      // An ending holds an encoded form, which finds it whole: only its cut copies need it (and a second
+      // length under one head costs the whole-form index far more than the form's fingerprints).
+      [endings, 1, false],
+    ] as const) {
+      for (const form of forms) {
+        if (change === 'add') {
+          if (whole) this.#index.add(form, kind);
+          this.#fragments.add(value, form, kind);
+        } else {
+          if (whole) this.#index.remove(form);
+          this.#fragments.remove(value, form, kind);
+        }
       }
     }
   }

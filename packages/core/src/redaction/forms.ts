@@ -11,21 +11,28 @@ const base64Alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
  * `\uXXXX`); its UTF-8 bytes in hex (lower and upper case); and base64 (standard and URL-safe) of its UTF-8
  * and Latin-1 bytes and of its JSON-escaped form (a JSON document holding it, encoded whole), at each of the
  * three byte alignments, so it is found inside a longer blob such as the `Basic` value of `user:secret` or
- * `:secret` (only the characters that depend on the secret's bits alone are fixed there), and encoded on
- * its own, with its last character and padding (what a copy cut from the start keeps). Forms shorter
+ * `:secret` (only the characters that depend on the secret's bits alone are fixed there; where it ends the
+ * encoding, its last character and padding too, which a copy cut from the start keeps). Forms shorter
  * than {@link minimumSecretLength} are left out, and so are secrets shorter than it: a value of one to three
  * characters would hide ordinary words, and no vendor issues credentials that short.
  */
 export function secretForms(secret: string): string[] {
-  const { plain, encoded } = classifiedSecretForms(secret);
-  return [...new Set([...plain, ...encoded])];
+  const { plain, encoded, endings } = classifiedSecretForms(secret);
+  return [...new Set([...plain, ...encoded, ...endings])];
 }
 
 /**
- * {@link secretForms}, split into the forms a text carries as they are (`plain`) and the base64 ones
- * (`encoded`), whose neighbouring characters inside a blob still carry a few bits of the secret.
+ * {@link secretForms}, split into the forms a text carries as they are (`plain`), the base64 ones
+ * (`encoded`), whose neighbouring characters inside a blob still carry a few bits of the secret, and the
+ * base64 ones that end an encoding (`endings`: an `encoded` form, then the character mixing the last bits
+ * with zeros, and padding). An ending holds an `encoded` form, which finds it whole; it is needed only to
+ * find a copy cut from the start, by its last characters.
  */
-export function classifiedSecretForms(secret: string): { plain: string[]; encoded: string[] } {
+export function classifiedSecretForms(secret: string): {
+  plain: string[];
+  encoded: string[];
+  endings: string[];
+} {
   const forms = new Set<string>();
   const add = (form: string | undefined) => {
     if (form !== undefined && form.length >= minimumSecretLength) forms.add(form);
@@ -57,29 +64,23 @@ export function classifiedSecretForms(secret: string): { plain: string[]; encode
   add(escapedWhole);
   add(escapedWhole.toUpperCase().replaceAll('\\U', '\\u'));
   const encoded = new Set<string>();
-  const addEncoded = (form: string) => {
-    if (form.length >= minimumSecretLength && !forms.has(form)) encoded.add(form);
+  const endings = new Set<string>();
+  const addTo = (set: Set<string>, form: string) => {
+    if (form.length >= minimumSecretLength && !forms.has(form)) set.add(form);
   };
   const byteSources = byteForms(secret);
   if (json !== secret) byteSources.push(new TextEncoder().encode(json));
   for (const bytes of byteSources) {
-    for (const form of base64Forms(bytes)) {
-      addEncoded(form);
-      addEncoded(form.replaceAll('/', '\\/'));
-      addEncoded(form.replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, ''));
-    }
-    // Encoded on its own, the value ends in a character that mixes its last bits with zeros, then padding:
-    // fixed by the value alone, and more of it than the blob forms hold, so a copy the vendor cut from the
-    // start keeps eight characters of this form before it keeps eight of theirs.
-    if (bytes.length % 3 !== 0) {
-      const whole = encodeBase64(bytes);
-      addEncoded(whole);
-      addEncoded(whole.replace(/=+$/, ''));
-      addEncoded(whole.replaceAll('/', '\\/'));
-      addEncoded(whole.replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, ''));
+    for (const [form, ending] of base64Forms(bytes)) {
+      const set = ending ? endings : encoded;
+      addTo(set, form);
+      addTo(set, form.replace(/=+$/, ''));
+      addTo(set, form.replaceAll('/', '\\/'));
+      addTo(set, form.replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, ''));
     }
   }
-  return { plain: [...forms], encoded: [...encoded] };
+  for (const form of encoded) endings.delete(form);
+  return { plain: [...forms], encoded: [...encoded], endings: [...endings] };
 }
 
 // A lone surrogate has no UTF-8 bytes of its own (the encoder writes U+FFFD), so no byte form is made.
@@ -135,10 +136,14 @@ function byteForms(secret: string): Uint8Array[] {
 /**
  * The base64 characters fixed by `bytes` alone when they start at byte offset 0, 1 or 2 of a 3-byte group
  * (found anywhere in a blob). The one character on each side that mixes the secret's bits with its
- * neighbours', and any padding, are taken with a match by the redactor.
+ * neighbours', and any padding, are taken with a match by the redactor. Where the bytes end the encoding
+ * (the value encoded on its own, the `Basic` value of `user:secret`), its last character mixes their last
+ * bits with zeros and padding follows: fixed by the bytes alone too, so that form (an ending, `true`) is
+ * added with them, and a copy the vendor cut from the start is found by its last eight characters like any
+ * other form's.
  */
-function base64Forms(bytes: Uint8Array): string[] {
-  const forms: string[] = [];
+function base64Forms(bytes: Uint8Array): [form: string, ending: boolean][] {
+  const forms: [string, boolean][] = [];
   const bits = bytes.length * 8;
   for (let offset = 0; offset < 3; offset += 1) {
     const shifted = new Uint8Array(offset + bytes.length);
@@ -147,7 +152,8 @@ function base64Forms(bytes: Uint8Array): string[] {
     const startBit = offset * 8;
     const first = Math.ceil(startBit / 6);
     const coreEnd = Math.floor((startBit + bits) / 6);
-    forms.push(encoded.slice(first, coreEnd));
+    forms.push([encoded.slice(first, coreEnd), false]);
+    if (coreEnd < encoded.length) forms.push([encoded.slice(first), true]);
   }
   return forms;
 }
