@@ -312,6 +312,7 @@ export {
   redact,
   redactedMarker,
   SecretSet,
+  type SecretSource,
   secretForms,
   secretsPerStream,
   toRedactor,

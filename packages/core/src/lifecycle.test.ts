@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import * as v from 'valibot';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   AbortError,
   ChangeAppliedError,
@@ -208,6 +208,29 @@ describe('readBackAfterChange', () => {
       streamId: 's1',
       isRetryable: false,
     });
+  });
+
+  it("scrubs with the provider's SecretSet as it stands when the read fails, without copying its values", async () => {
+    const secrets = new SecretSet();
+    for (let index = 0; index < 50; index += 1) secrets.learnStream(`s${index}`, `stream-key-${index}-Qw7Zp`);
+    const copies = vi.spyOn(secrets, 'values');
+    const error = await readBackAfterChange({
+      provider: 'test',
+      operation: 'update',
+      id: 's1',
+      applied: 'the vendor accepted the update',
+      read: () => {
+        // Learned while the call runs: the error still hides it.
+        secrets.learnStream('s1', 'rotated-key-Kd93mQ');
+        return Promise.reject(new Error('bad key rotated-key-Kd93mQ after stream-key-7-Qw7Zp'));
+      },
+      secrets,
+    }).catch((caught: unknown) => caught);
+    expect(ChangeAppliedError.isInstance(error)).toBe(true);
+    expect((error as ChangeAppliedError).message).toBe(
+      'test update: the vendor accepted the update, but reading the stream back failed (bad key [REDACTED] after [REDACTED]). The change holds: do not repeat update; get stream s1 later.',
+    );
+    expect(copies).not.toHaveBeenCalled();
   });
 
   it('returns the read when it succeeds', async () => {

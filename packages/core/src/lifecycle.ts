@@ -6,6 +6,7 @@ import { parseVendorResponse } from './http/parse-response.js';
 import type { LiveStream, LiveStreamState, ProviderId, Warning } from './live-stream.js';
 import type { CallOptions } from './provider.js';
 import { systemSleep } from './runtime.js';
+import type { SecretSource } from './secrets.js';
 
 /** The neutral lifecycle calls. */
 export type LifecycleOperation = 'start' | 'stop';
@@ -57,8 +58,8 @@ export interface LifecycleChange {
   staleReadMs?: number | undefined;
   /** The call's options: the sleep of its runtime and its signal serve the wait of `staleReadMs`. */
   options?: CallOptions | undefined;
-  /** Values to scrub from an error's text. */
-  secrets?: Iterable<string> | undefined;
+  /** Values to scrub from an error's text: the provider's `SecretSet`, or a list of values. */
+  secrets?: SecretSource | undefined;
 }
 
 /**
@@ -186,7 +187,8 @@ export interface ReadBack {
   staleReadMs?: number | undefined;
   /** The call's options: the sleep of its runtime and its signal serve the wait of `staleReadMs`. */
   options?: CallOptions | undefined;
-  secrets?: Iterable<string> | undefined;
+  /** Values to scrub from an error's text: the provider's `SecretSet`, or a list of values. */
+  secrets?: SecretSource | undefined;
 }
 
 /**
@@ -303,7 +305,7 @@ export type ChangeAnswer<T> =
 export async function requestChange<T>(
   http: HttpClient,
   request: Omit<HttpRequest<T>, 'schema' | 'acceptEmptySuccess'> & { schema: v.GenericSchema<unknown, T> },
-  context: { provider: ProviderId; secrets?: Iterable<string> | undefined },
+  context: { provider: ProviderId; secrets?: SecretSource | undefined },
 ): Promise<ChangeAnswer<T>> {
   const { schema, ...rest } = request;
   const response = await http.request({ ...rest, schema: anyJson, acceptEmptySuccess: true });

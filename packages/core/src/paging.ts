@@ -3,6 +3,7 @@ import { UniliveError } from './errors/unilive-error.js';
 import { emit } from './http/hooks.js';
 import type { ProviderId, Warning } from './live-stream.js';
 import type { ListOptions } from './provider.js';
+import type { SecretSource } from './secrets.js';
 
 /**
  * What one page of a vendor's list said. Only `items` is required: each vendor tells a different part of
@@ -63,8 +64,8 @@ export interface WalkPagesSettings<Record, Item, Output = Item> {
   pageSize?: number | undefined;
   /** The call's options: `strict`, `maxPages`, and the runtime whose `onWarning` hook hears the warnings. */
   options?: Pick<ListOptions, 'strict' | 'runtime' | 'maxPages'> | undefined;
-  /** Values to scrub from an error's text. */
-  secrets?: Iterable<string> | undefined;
+  /** Values to scrub from an error's text: the provider's `SecretSet`, or a list of values. */
+  secrets?: SecretSource | undefined;
   /**
    * Pages fetched at most before the walk ends as incomplete, when the call's options set none. Default
    * {@link defaultMaxPages}.

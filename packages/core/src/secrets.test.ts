@@ -2,7 +2,16 @@ import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { indexWork } from './redaction/fingerprints.js';
-import { capText, compileWork, redact, SecretSet, secretForms, secretsPerStream } from './secrets.js';
+import {
+  capText,
+  compileWork,
+  minimumSecretLength,
+  redact,
+  SecretSet,
+  secretForms,
+  secretsPerStream,
+  streamSecretWork,
+} from './secrets.js';
 import { isWellFormed } from './text.js';
 
 describe('redact', () => {
@@ -413,6 +422,122 @@ describe('SecretSet', () => {
     );
     secrets.forgetStream('s');
     expect(secrets.values()).toEqual([]);
+  });
+
+  it('learning the values a stream already has again rebuilds nothing, however many streams are known', () => {
+    const secrets = new SecretSet();
+    for (let index = 0; index < 1_000; index += 1)
+      secrets.learnStream(`s${index}`, `token-${index}-Hq83`, `subscribe-${index}-Hq83`, undefined);
+    secrets.holdStream('held', ['held-key-0001', 'held-key-0002']);
+    secrets.learnStream('held', 'sent-key-0001');
+    const values = secrets.values();
+    const before = streamSecretWork.rewrites;
+    for (let index = 0; index < 1_000; index += 1)
+      secrets.learnStream(`s${index}`, `token-${index}-Hq83`, `subscribe-${index}-Hq83`, undefined);
+    // Values it carries now, and earlier ones already the most recent, in the order sent; repeats and
+    // values too short to be secrets change nothing either.
+    secrets.learnStream('held', 'held-key-0002', 'sent-key-0001', 'held-key-0001', 'sent-key-0001', 'x');
+    secrets.learnStream('s7', 'subscribe-7-Hq83');
+    expect(streamSecretWork.rewrites - before).toBe(0);
+    expect(secrets.values()).toEqual(values);
+    // Sent in another order, they move: the most recent is the last sent.
+    secrets.learnStream('s7', 'subscribe-7-Hq83', 'token-7-Hq83');
+    expect(streamSecretWork.rewrites - before).toBe(1);
+  });
+
+  it('learnStream and holdStream keep exactly the values their rules keep, whatever the order of calls', () => {
+    // The rules, spelled out on plain arrays: a stream keeps every value of its latest answer (`current`)
+    // and the most recent earlier ones; a value learned again moves to the end; the oldest go first.
+    interface Model {
+      current: string[];
+      earlier: string[];
+    }
+    const trim = (earlier: string[], keep: readonly string[]) => {
+      let excess = earlier.length - secretsPerStream;
+      return earlier.filter((value) => {
+        if (excess <= 0 || keep.includes(value)) return true;
+        excess -= 1;
+        return false;
+      });
+    };
+    const usable = (values: readonly (string | undefined)[]) => [
+      ...new Set(values.filter((value): value is string => (value?.length ?? 0) >= minimumSecretLength)),
+    ];
+    const pool = [...Array.from({ length: 48 }, (_, index) => `value-${index}-Rt5Y`), 'abc', undefined];
+    const value = fc.constantFrom(...pool);
+    const stream = fc.constantFrom('a', 'b');
+    // Mostly learning, so streams fill past secretsPerStream and the order of earlier values decides
+    // which go.
+    const operation = fc.oneof(
+      {
+        arbitrary: fc.record({
+          kind: fc.constant('learn' as const),
+          id: stream,
+          values: fc.array(value, { maxLength: 6 }),
+        }),
+        weight: 8,
+      },
+      {
+        arbitrary: fc.record({ kind: fc.constant('again' as const), id: stream, values: fc.constant([]) }),
+        weight: 2,
+      },
+      {
+        arbitrary: fc.record({
+          kind: fc.constant('hold' as const),
+          id: stream,
+          values: fc.array(value, { maxLength: 4 }),
+        }),
+        weight: 1,
+      },
+      {
+        arbitrary: fc.record({ kind: fc.constant('forget' as const), id: stream, values: fc.constant([]) }),
+        weight: 1,
+      },
+    );
+    fc.assert(
+      fc.property(fc.array(operation, { minLength: 20, maxLength: 150, size: 'max' }), (operations) => {
+        const secrets = new SecretSet();
+        const model = new Map<string, Model>();
+        const lastSent = new Map<string, (string | undefined)[]>();
+        for (const { kind, id, values: given } of operations) {
+          const known = model.get(id) ?? { current: [], earlier: [] };
+          if (kind === 'forget') {
+            secrets.forgetStream(id);
+            model.delete(id);
+            continue;
+          }
+          model.set(id, known);
+          if (kind === 'hold') {
+            const current = usable(given);
+            secrets.holdStream(id, given);
+            const earlier = [...known.earlier, ...known.current].filter((held) => !current.includes(held));
+            known.current = current;
+            known.earlier = trim(earlier, current);
+            continue;
+          }
+          const values = kind === 'again' ? (lastSent.get(id) ?? []) : given;
+          lastSent.set(id, values);
+          secrets.learnStream(id, ...values);
+          const latest = usable(values);
+          const added = latest.filter((sent) => !known.current.includes(sent));
+          if (added.length > 0)
+            known.earlier = trim(
+              [...known.earlier.filter((held) => !added.includes(held)), ...added],
+              latest,
+            );
+          if (known.current.length === 0 && known.earlier.length === 0) model.delete(id);
+        }
+        const expected = new Set(
+          [...model.values()].flatMap((known) => [...known.current, ...known.earlier]),
+        );
+        expect(new Set(secrets.values())).toEqual(expected);
+        for (const held of pool) {
+          if (held === undefined || held.length < minimumSecretLength) continue;
+          expect(secrets.redact(`<${held}>`)).toBe(expected.has(held) ? '<[REDACTED]>' : `<${held}>`);
+        }
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('learns any number of values sent in one call', () => {

@@ -30,8 +30,17 @@ export function redact(text: string, secrets: Iterable<string> = []): string {
   return toRedactor(secrets).redact(text);
 }
 
+/**
+ * The secrets an operation keeps out of the errors it raises: a list of values (compiled once per list, see
+ * {@link redact}), or a {@link Redactor} such as a {@link SecretSet}, used as it is. A provider passes its
+ * `SecretSet` itself, not a copy of its values: the set redacts with every value it holds at the moment an
+ * error is raised (values learned since the call began included), and a call costs the same however many
+ * values the set has learned.
+ */
+export type SecretSource = Iterable<string> | Redactor;
+
 /** A {@link Redactor} for `secrets`: a set or redactor is used as it is, a list of values is compiled once. */
-export function toRedactor(secrets: Iterable<string> | Redactor | undefined): Redactor {
+export function toRedactor(secrets: SecretSource | undefined): Redactor {
   if (secrets === undefined) return patternsOnly;
   if (typeof (secrets as Partial<Redactor>).redact === 'function') return secrets as Redactor;
   const list = secrets as Iterable<string>;
@@ -53,6 +62,13 @@ export function toRedactor(secrets: Iterable<string> | Redactor | undefined): Re
  * @internal
  */
 export const compileWork = { lists: 0, characters: 0 };
+
+/**
+ * How many times a {@link SecretSet} rebuilt a stream's earlier values in `learnStream`. Read by the tests
+ * that hold learning values a stream already has to no work; not part of the API.
+ * @internal
+ */
+export const streamSecretWork = { rewrites: 0 };
 
 // Lists compiled before, by identity, with the values they held then: an array changed since is compiled
 // again, so a value pushed into it later is never missed.
@@ -298,6 +314,9 @@ export class SecretSet implements Redactor, Iterable<string> {
    * values, {@link secretsPerStream} in all.
    */
   learnStream(id: string, ...values: (string | undefined | null)[]): void {
+    // Reading a stream again (Wowza Real-Time learns its tokens on every `get`) sends the values it sent
+    // last time: found in place, nothing is allocated or rebuilt.
+    if (this.#knowsInPlace(id, values)) return;
     const latest = new Set<string>();
     for (const value of values) if (isSecret(value) && !this.#credentials.has(value)) latest.add(value);
     if (latest.size === 0) return;
@@ -316,6 +335,40 @@ export class SecretSet implements Redactor, Iterable<string> {
     if (added.length === 0) return;
     const kept = again.size === 0 ? known.earlier : known.earlier.filter((value) => !again.has(value));
     known.earlier = this.#trimEarlier([...kept, ...added], latest);
+    streamSecretWork.rewrites += 1;
+  }
+
+  // Whether learnStream(id, ...values) would leave the stream as it is: each value (the first time the call
+  // lists it) is one the stream carries now, or one of its earlier values already at the end, in the order
+  // the call lists them, so moving them to the end changes nothing. Compares without allocating; a call
+  // with more values than a stream keeps is left to learnStream's own way.
+  #knowsInPlace(id: string, values: readonly (string | undefined | null)[]): boolean {
+    const known = this.#streams.get(id);
+    if (!known || values.length > secretsPerStream || known.earlier.length > secretsPerStream) return false;
+    let moved = 0;
+    for (let index = 0; index < values.length; index += 1)
+      if (!this.#skipsInStream(values, index, known)) moved += 1;
+    // The values to move must be the last `moved` earlier ones (none is listed twice there), in order.
+    let position = known.earlier.length - moved;
+    for (let index = 0; index < values.length; index += 1) {
+      if (this.#skipsInStream(values, index, known)) continue;
+      if (known.earlier[position] !== values[index]) return false;
+      position += 1;
+    }
+    return true;
+  }
+
+  // A value learnStream does not move: not a secret, a credential, listed before in the same call, or
+  // carried by the stream now.
+  #skipsInStream(
+    values: readonly (string | undefined | null)[],
+    index: number,
+    known: StreamSecrets,
+  ): boolean {
+    const value = values[index];
+    if (!isSecret(value) || this.#credentials.has(value)) return true;
+    for (let before = 0; before < index; before += 1) if (values[before] === value) return true;
+    return known.current.includes(value);
   }
 
   /**

@@ -153,7 +153,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
         idempotent: true,
         options,
       },
-      { provider, secrets: secrets.values() },
+      { provider, secrets },
     );
     if (answer.readable && answer.data.data._id === id) return remember(mapLiveApiStream(answer.data));
     return { raw: answer.body };
@@ -173,7 +173,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
         return 'id' in answer ? answer : { state: liveApiState(enabled), raw: answer.raw };
       },
       read: () => fetchStream(id, operation, options),
-      secrets: secrets.values(),
+      secrets,
     });
   }
 
@@ -256,7 +256,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
           ...targets.map(({ target }) => ({ ...target, enabled: true })),
         ],
       }),
-      secrets: secrets.values(),
+      secrets,
     });
   }
 
@@ -299,11 +299,11 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
     // `nextPage`); an answer with none of them is one unpaged page. Each record is read on its own, so one
     // LiveAPI could not have sent (an unusable id) is skipped with a warning.
     async *list(options: ListOptions = {}): AsyncGenerator<LiveStream> {
-      const context = { provider, operation: 'list', secrets: secrets.values() };
+      const context = { provider, operation: 'list', secrets };
       yield* walkPages({
         provider,
         options,
-        secrets: secrets.values(),
+        secrets,
         fetchPage: async (page) => {
           const { data } = await http.request({
             operation: 'list',
@@ -390,7 +390,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
           parts: { applied },
           read: () => fetchStream(id, 'update', options),
           accepted: known ? () => known as LiveStream : undefined,
-          secrets: secrets.values(),
+          secrets,
         });
       }
       stream ??= before ?? (await fetchStream(id, 'update', options));

@@ -145,12 +145,12 @@ export function createMemoryProvider(settings: MemoryProviderSettings = {}): Liv
             schema: streamEnvelope,
             options,
           },
-          { provider: 'memory', secrets: secrets.values() },
+          { provider: 'memory', secrets },
         );
         return answer.readable ? toStream(answer.data.stream) : { state: 'unknown', raw: answer.body };
       },
       read: () => read(id, operation, options),
-      secrets: secrets.values(),
+      secrets,
     });
 
   return {
@@ -218,7 +218,7 @@ export function createMemoryProvider(settings: MemoryProviderSettings = {}): Liv
           idempotent: true,
           options,
         },
-        { provider: 'memory', secrets: secrets.values() },
+        { provider: 'memory', secrets },
       );
       if (answer.readable) return toStream(answer.data.stream);
       return readBackAfterChange({
@@ -228,7 +228,7 @@ export function createMemoryProvider(settings: MemoryProviderSettings = {}): Liv
         applied: 'the memory vendor accepted the update',
         parts: { applied: Object.keys(body) },
         read: () => read(id, 'update', options),
-        secrets: secrets.values(),
+        secrets,
       });
     },
     async delete(id: string, options?: CallOptions) {

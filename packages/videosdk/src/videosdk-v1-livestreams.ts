@@ -96,7 +96,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
       const perPage = Number.isFinite(requested)
         ? Math.min(videosdkV1MaxPageSize, Math.max(1, requested))
         : videosdkV1DefaultPageSize;
-      const context = { provider, operation: 'list', secrets: secrets.values() };
+      const context = { provider, operation: 'list', secrets };
       // Pages are walked by core: it stops on the vendor's last page (`pageInfo.lastPage`), on an empty or
       // all-repeated page, on a page numbered other than asked (a server that ignores `page`), and reads the
       // guide's unpaged form (`{ data }` alone) as one page. Each record is read on its own, so one the
@@ -105,7 +105,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
         provider,
         pageSize: perPage,
         options,
-        secrets: secrets.values(),
+        secrets,
         fetchPage: async (page) => {
           const response = await http.request({
             operation: 'list',
@@ -160,7 +160,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
           idempotent: true,
           options,
         },
-        { provider, secrets: secrets.values() },
+        { provider, secrets },
       );
       if (answer.readable && answer.data.id === id) return toStream(answer.data, warnings);
       const stream = await readBackAfterChange({
@@ -175,7 +175,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
           ],
         },
         read: () => fetchStream(id, 'update', options),
-        secrets: secrets.values(),
+        secrets,
       });
       return warnings.length > 0
         ? { ...stream, warnings: [...warnings, ...(stream.warnings ?? [])] }

@@ -209,7 +209,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       applied,
       read: () => fetchStream(id, operation, options, warnings),
       accepted: () => mapStream(fallback(), ingestToken, warnings),
-      secrets: secrets.values(),
+      secrets,
     });
   }
 
@@ -240,7 +240,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
         schema: videosdkV2ActionAnswerSchema,
         options,
       },
-      { provider, secrets: secrets.values() },
+      { provider, secrets },
     );
   }
 
@@ -260,7 +260,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
         goneMeansDone: true,
         options,
       },
-      { provider, secrets: secrets.values() },
+      { provider, secrets },
     );
   }
 
@@ -333,7 +333,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
           parseVendorResponse(videosdkV2RoomSchema, record, {
             provider,
             operation: 'list',
-            secrets: secrets.values(),
+            secrets,
           }),
         idOf: (room) => room.roomId,
         // A room page carries no egress: each room's state is one more read, made as the walk reaches it.
@@ -345,7 +345,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
         },
         pageSize: perPage,
         options,
-        secrets: secrets.values(),
+        secrets,
       });
     },
 
@@ -378,7 +378,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
             idempotent: true,
             options,
           },
-          { provider, secrets: secrets.values() },
+          { provider, secrets },
         );
         const answered = answer.readable ? answer.data : { roomId: id };
         // The toggle was accepted: a failed read no longer makes the update a failure (core's rule). The
@@ -399,7 +399,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
             const accepted = mapStream({ room }, ingestToken, warnings);
             return room.disabled === true ? accepted : { ...accepted, state: 'unknown' };
           },
-          secrets: secrets.values(),
+          secrets,
         });
         if (!fresh) {
           // Nothing tells whether the stream runs: new restream targets wait for the next start.
@@ -487,7 +487,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
         operation: 'start',
         id,
         read: () => fetchStream(id, 'start', options),
-        secrets: secrets.values(),
+        secrets,
         send: async () => {
           // Any 2xx is an accepted start, whatever its body held (the egress, a string, nothing at all).
           const answer = await requestChange(
@@ -500,7 +500,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
               schema: v.union([videosdkV2HlsSchema, v.string()]),
               options,
             },
-            { provider, secrets: secrets.values() },
+            { provider, secrets },
           );
           const started = answer.readable && typeof answer.data !== 'string' ? answer.data : undefined;
           const warnings: Warning[] = [...startWarnings];

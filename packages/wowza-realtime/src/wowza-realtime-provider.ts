@@ -182,12 +182,12 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
       const perPage = Number.isFinite(requested)
         ? Math.min(Math.max(requested, 1), maxPageSize)
         : maxPageSize;
-      const context = { provider: providerId, operation: 'list', secrets: secrets.values() };
+      const context = { provider: providerId, operation: 'list', secrets };
       yield* walkPages({
         provider: providerId,
         pageSize: perPage,
         options,
-        secrets: secrets.values(),
+        secrets,
         fetchPage: async (page) => {
           const { data } = await call(wowzaRealtimeListPageSchema, {
             operation: 'list',
@@ -252,7 +252,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
           idempotent: true,
           options,
         },
-        { provider: providerId, secrets: secrets.values() },
+        { provider: providerId, secrets },
       );
       if (answer.readable && answer.data.real_time_stream.id === id) {
         const rawStream = (answer.body as { real_time_stream?: unknown }).real_time_stream;
@@ -274,7 +274,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
           ],
         },
         read: () => fetchStream('update', id, options),
-        secrets: secrets.values(),
+        secrets,
       });
       return warnings.length > 0
         ? { ...stream, warnings: [...warnings, ...(stream.warnings ?? [])] }
@@ -324,7 +324,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
               schema: wowzaRealtimeStopSchema,
               options,
             },
-            { provider: providerId, secrets: secrets.values() },
+            { provider: providerId, secrets },
           );
           if (!answer.readable) return { state: 'unknown', raw: answer.body };
           return {
@@ -336,7 +336,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
         // no cache for /real_time reads, unlike /live_streams.
         read: () => fetchStream('stop', id, options),
         options,
-        secrets: secrets.values(),
+        secrets,
       });
     },
 

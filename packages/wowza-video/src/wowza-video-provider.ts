@@ -230,7 +230,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
         idempotent: action !== 'reset',
         options,
       },
-      { provider: providerId, secrets: secrets.values() },
+      { provider: providerId, secrets },
     );
     if (!answer.readable) return { state: 'unknown' as const, raw: answer.body };
     return { state: mapWowzaVideoState(answer.data.live_stream.state), raw: rawStreamOf(answer.body) };
@@ -251,7 +251,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
       refusedState: (refusal) => wowzaVideoRefusedState(refusal.vendorMessage),
       staleReadMs: wowzaVideoReadCacheMs,
       options,
-      secrets: secrets.values(),
+      secrets,
     });
   }
 
@@ -266,7 +266,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
       parts: { applied: ['reset'] },
       read: () => fetchStream(id, 'reset', options),
       accepted: () => acceptedStream(providerId, id, answer.state, answer.raw),
-      secrets: secrets.values(),
+      secrets,
     });
     return answer.state === 'unknown' ? stream : { ...stream, state: answer.state };
   }
@@ -316,7 +316,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
     async *list(options: WowzaVideoListOptions = {}) {
       const perPage = pageSizeOf(options.pageSize);
       const details = options.details ?? listDetails;
-      const context = { provider: providerId, operation: 'list', secrets: secrets.values() };
+      const context = { provider: providerId, operation: 'list', secrets };
       // Pages are walked by core (`page`/`per_page`, Wowza's `pagination` object when sent); each record is
       // read on its own, so one Wowza could not have sent (an unusable id) is skipped with a warning. So is
       // a stream whose details cannot be used or were answered 5xx, and one deleted since its page is left
@@ -325,7 +325,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
         provider: providerId,
         pageSize: perPage,
         options,
-        secrets: secrets.values(),
+        secrets,
         fetchPage: async (page) => {
           const { data } = await call({
             operation: 'list',
@@ -375,7 +375,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
           idempotent: true,
           options,
         },
-        { provider: providerId, secrets: secrets.values() },
+        { provider: providerId, secrets },
       );
       if (answer.readable && answer.data.live_stream.id === id)
         return toStream(answer.data.live_stream, rawStreamOf(answer.body), warnings);
@@ -399,7 +399,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
         },
         staleReadMs: wowzaVideoReadCacheMs,
         options,
-        secrets: secrets.values(),
+        secrets,
       });
       return warnings.length > 0
         ? { ...stream, warnings: [...warnings, ...(stream.warnings ?? [])] }

@@ -1,6 +1,6 @@
 import type { ProviderId } from '../live-stream.js';
 import { dataProperty, ownFields } from '../own.js';
-import { capText, type Redactor, toRedactor } from '../secrets.js';
+import { capText, type Redactor, type SecretSource, toRedactor } from '../secrets.js';
 import { escapeUnprintable } from '../text.js';
 
 const kindsMarker = Symbol.for('unilive.error.kinds');
@@ -43,7 +43,7 @@ export interface UniliveErrorOptions {
   maybeCreated?: boolean | undefined;
   cause?: unknown;
   /** Values to scrub from every text this error carries: a provider's `SecretSet`, or a list of values. */
-  secrets?: Iterable<string> | Redactor | undefined;
+  secrets?: SecretSource | undefined;
 }
 
 /**

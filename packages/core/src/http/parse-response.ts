@@ -3,13 +3,15 @@ import { ResponseShapeError, type ResponseShapeIssue } from '../errors/errors.js
 import { idProblem } from '../ids.js';
 import { safeParseOwn } from '../inputs.js';
 import type { ProviderId } from '../live-stream.js';
+import type { SecretSource } from '../secrets.js';
 
 /** Where a response came from, for the error raised when it does not fit. */
 export interface ResponseContext {
   provider?: ProviderId | undefined;
   operation: string;
   status?: number | undefined;
-  secrets?: Iterable<string> | undefined;
+  /** Values to scrub from the error's text: the provider's `SecretSet`, or a list of values. */
+  secrets?: SecretSource | undefined;
 }
 
 /**
