@@ -438,7 +438,14 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
             errorOptions,
             outcome(statusDelivery(status)),
           ),
-        );
+        ).catch((error: unknown) => {
+          // An error status whose body broke off (the connection dropped mid-body) still says what the
+          // vendor did with the request: it is classified by its status, without the vendor's message, not
+          // as a vendor that could not be reached. A success cut short tells nothing whole, and a deadline,
+          // an abort or a body past the cap stay what they are.
+          if (response.ok || attemptController.signal.aborted || error instanceof UniliveError) throw error;
+          return '';
+        });
         if (hooks.onResponse) {
           // The vendor chose the header: it is scrubbed and cut like any vendor text.
           const requestId = requestIdOf(response.headers);
