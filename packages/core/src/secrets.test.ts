@@ -438,11 +438,16 @@ describe('SecretSet', () => {
     // values too short to be secrets change nothing either.
     secrets.learnStream('held', 'held-key-0002', 'sent-key-0001', 'held-key-0001', 'sent-key-0001', 'x');
     secrets.learnStream('s7', 'subscribe-7-Hq83');
+    // An answer listing what the stream carries now, repeats and short values aside.
+    secrets.holdStream('held', ['held-key-0001', 'ab', 'held-key-0002', 'held-key-0001', undefined]);
     expect(streamSecretWork.rewrites - before).toBe(0);
     expect(secrets.values()).toEqual(values);
     // Sent in another order, they move: the most recent is the last sent.
     secrets.learnStream('s7', 'subscribe-7-Hq83', 'token-7-Hq83');
     expect(streamSecretWork.rewrites - before).toBe(1);
+    // The same values in another order: the stream's values are rebuilt in it.
+    secrets.holdStream('held', ['held-key-0002', 'held-key-0001', 'held-key-0002']);
+    expect(streamSecretWork.rewrites - before).toBe(2);
   });
 
   it('learnStream and holdStream keep exactly the values their rules keep, whatever the order of calls', () => {
@@ -483,6 +488,14 @@ describe('SecretSet', () => {
       },
       {
         arbitrary: fc.record({
+          kind: fc.constant('hold-again' as const),
+          id: stream,
+          values: fc.constant([]),
+        }),
+        weight: 1,
+      },
+      {
+        arbitrary: fc.record({
           kind: fc.constant('hold' as const),
           id: stream,
           values: fc.array(value, { maxLength: 4 }),
@@ -499,6 +512,7 @@ describe('SecretSet', () => {
         const secrets = new SecretSet();
         const model = new Map<string, Model>();
         const lastSent = new Map<string, (string | undefined)[]>();
+        const lastHeld = new Map<string, (string | undefined)[]>();
         for (const { kind, id, values: given } of operations) {
           const known = model.get(id) ?? { current: [], earlier: [] };
           if (kind === 'forget') {
@@ -507,9 +521,11 @@ describe('SecretSet', () => {
             continue;
           }
           model.set(id, known);
-          if (kind === 'hold') {
-            const current = usable(given);
-            secrets.holdStream(id, given);
+          if (kind === 'hold' || kind === 'hold-again') {
+            const answer = kind === 'hold' ? given : (lastHeld.get(id) ?? []);
+            lastHeld.set(id, answer);
+            const current = usable(answer);
+            secrets.holdStream(id, answer);
             const earlier = [...known.earlier, ...known.current].filter((held) => !current.includes(held));
             known.current = current;
             known.earlier = trim(earlier, current);

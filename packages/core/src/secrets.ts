@@ -64,8 +64,8 @@ export function toRedactor(secrets: SecretSource | undefined): Redactor {
 export const compileWork = { lists: 0, characters: 0 };
 
 /**
- * How many times a {@link SecretSet} rebuilt a stream's earlier values in `learnStream`. Read by the tests
- * that hold learning values a stream already has to no work; not part of the API.
+ * How many times a {@link SecretSet} rebuilt a stream's values in `learnStream` or `holdStream`. Read by the
+ * tests that hold learning values a stream already has to no work; not part of the API.
  * @internal
  */
 export const streamSecretWork = { rewrites: 0 };
@@ -378,6 +378,10 @@ export class SecretSet implements Redactor, Iterable<string> {
    * earlier values, of which the most recent {@link secretsPerStream} are kept.
    */
   holdStream(id: string, values: readonly (string | undefined | null)[]): void {
+    // Reading a stream again (LiveAPI and VideoSDK hold its secrets on every read) lists what it carries
+    // already: found in place, nothing is allocated or rebuilt.
+    const carried = this.#streams.get(id);
+    if (carried && this.#carriesInPlace(carried, values)) return;
     const known = this.#stream(id);
     const held = new Set([...known.current, ...known.earlier]);
     const current = new Set<string>();
@@ -393,6 +397,23 @@ export class SecretSet implements Redactor, Iterable<string> {
     ];
     known.current = [...current];
     known.earlier = this.#trimEarlier(earlier, current);
+    streamSecretWork.rewrites += 1;
+  }
+
+  // Whether holdStream would leave the stream as it is: the call lists (once each, with values that are no
+  // secrets and repeats aside) exactly the values the stream carries now, in the same order, and no earlier
+  // values are past the stream's bound (one learnStream call may leave more), which holdStream would trim.
+  #carriesInPlace(known: StreamSecrets, values: readonly (string | undefined | null)[]): boolean {
+    if (known.earlier.length > secretsPerStream) return false;
+    const current = known.current;
+    let matched = 0;
+    for (const value of values) {
+      if (!isSecret(value) || this.#credentials.has(value)) continue;
+      if (current[matched] === value) matched += 1;
+      // Listed before in this call: it is among the values matched so far.
+      else if (!current.includes(value) || current.indexOf(value) >= matched) return false;
+    }
+    return matched === current.length;
   }
 
   #stream(id: string): StreamSecrets {
