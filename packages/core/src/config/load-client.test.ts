@@ -303,6 +303,7 @@ describe('configuration is checked before anything is loaded or sent', () => {
         createLiveStreamClientFromConfig({ provider: 'acme', package: name }),
       );
       expect(error.operation).toBe('configure');
+      expect(error.delivery).toBe('not-sent');
       expect(error.issues).toEqual([
         {
           path: 'package',

@@ -22,7 +22,12 @@ export class InvalidInputError extends UniliveError {
   readonly issues: readonly InputIssue[];
 
   constructor(options: UniliveErrorOptions & { issues?: readonly InputIssue[] }) {
-    super(options);
+    // Without a vendor's status the input was refused before any request: nothing left this machine, which
+    // is what `delivery` tells a caller deciding whether a repeat could do it twice (a factory's
+    // configuration error included). A vendor's 400 or 422 carries its status and its own delivery.
+    const own = ownFields(options);
+    if (own.status === undefined && own.delivery === undefined) own.delivery = 'not-sent';
+    super(own);
     this.issues = ownIssues(options).map((issue) => ({
       path: scrubField(this, String(ownValue(issue, 'path')), errorTextLimits.issue),
       message: scrubField(this, String(ownValue(issue, 'message')), errorTextLimits.issue),

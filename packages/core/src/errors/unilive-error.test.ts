@@ -14,7 +14,7 @@ import {
   TimeoutError,
   UnsupportedOperationError,
 } from './errors.js';
-import { copyError, errorTextLimits, UniliveError, withErrorFields } from './unilive-error.js';
+import { copyError, type Delivery, errorTextLimits, UniliveError, withErrorFields } from './unilive-error.js';
 
 const token = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.c2lnbmF0dXJlLXNlY3JldA';
 const streamKey = 'live_sk_9f8e7d6c5b4a';
@@ -124,6 +124,23 @@ describe('UniliveError', () => {
       message: 'fetch failed',
       code: 'ECONNREFUSED',
     });
+  });
+
+  it('InvalidInputError without a vendor status was refused before any request: delivery not-sent', () => {
+    fc.assert(
+      fc.property(
+        fc.option(fc.constantFrom(400, 422), { nil: undefined }),
+        fc.option(fc.constantFrom('not-sent', 'refused', 'unknown') as fc.Arbitrary<Delivery>, {
+          nil: undefined,
+        }),
+        (status, delivery) => {
+          const error = new InvalidInputError({ message: 'bad', status, delivery });
+          // Given: as given. Not given: not-sent without a status (nothing was sent), absent with one.
+          expect(error.delivery).toBe(delivery ?? (status === undefined ? 'not-sent' : undefined));
+          expect(error.toJSON().delivery).toBe(error.delivery);
+        },
+      ),
+    );
   });
 
   it('InvalidInputError and ResponseShapeError list their issues in JSON', () => {

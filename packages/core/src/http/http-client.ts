@@ -938,7 +938,7 @@ function decodeSuccess<T>(
     const type = response.headers.get('content-type') ?? 'no content type';
     throw new ResponseShapeError({
       ...errorOptions({
-        message: `${spec.operation}: expected a JSON body, received ${text.length === 0 ? 'an empty body' : `${type} that is not JSON`} (HTTP ${response.status})`,
+        message: `${settings.provider} ${spec.operation}: expected a JSON body, received ${text.length === 0 ? 'an empty body' : `${type} that is not JSON`} (HTTP ${response.status})`,
         status: response.status,
         delivery,
       }),

@@ -619,8 +619,9 @@ describe('failover', () => {
       expect(provesNothingMade(new AuthenticationError(options))).toBe(
         delivery === 'unknown' ? undefined : delivery,
       );
+      // Without a vendor's status, input refused is refused before any request: not sent.
       expect(provesNothingMade(new InvalidInputError(options))).toBe(
-        delivery === 'not-sent' ? 'not-sent' : undefined,
+        delivery === 'not-sent' || delivery === undefined ? 'not-sent' : undefined,
       );
       expect(provesNothingMade(new ProviderUnavailableError(options))).toBe(
         delivery === 'not-sent' ? 'not-sent' : undefined,
