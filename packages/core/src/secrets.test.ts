@@ -1,6 +1,8 @@
 import { Buffer } from 'node:buffer';
+import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { UniliveError } from './errors/unilive-error.js';
 import { indexWork } from './redaction/fingerprints.js';
 import {
   capText,
@@ -285,6 +287,65 @@ describe('redact: a list of secrets is compiled once', () => {
     // A value put into the list by its holder is not one the set knows: compiled too.
     list.push('someone-elses-secret');
     expect(redact('refused someone-elses-secret', list)).toBe('refused [REDACTED]');
+  });
+});
+
+describe('redact: any iterable of secrets, handed in again and again', () => {
+  // What an adapter may hand core's helpers as `secrets`: lists read any number of times, and iterators
+  // (a generator, a Set's or Map's values()) that yield their values once.
+  const sources = {
+    array: (values: string[]) => values,
+    set: (values: string[]) => new Set(values),
+    'set.values()': (values: string[]) => new Set(values).values(),
+    'map.values()': (values: string[]) => new Map(values.map((value, index) => [index, value])).values(),
+    generator: (values: string[]) =>
+      (function* () {
+        yield* values;
+      })(),
+    'array iterator': (values: string[]) => values[Symbol.iterator](),
+  } satisfies Record<string, (values: string[]) => Iterable<string>>;
+  const secret = fc
+    .stringMatching(/^[A-Za-z0-9]{10,24}$/)
+    .map((value) => `sk-${value}`)
+    .filter((value) => value.length >= minimumSecretLength);
+
+  it('every error made with the same source hides every value it yielded, the first time or the fifth', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...(Object.keys(sources) as (keyof typeof sources)[])),
+        fc.uniqueArray(secret, { minLength: 1, maxLength: 5 }),
+        fc.array(fc.nat(), { minLength: 2, maxLength: 5 }),
+        (kind, values, picks) => {
+          const source = sources[kind](values);
+          for (const pick of picks) {
+            const value = values[pick % values.length] as string;
+            const error = new UniliveError({
+              provider: 'liveapi',
+              operation: 'get',
+              message: `refused ${value}`,
+              vendorMessage: `key ${encodeURIComponent(value)} / ${Buffer.from(value).toString('base64')}`,
+              secrets: source,
+            });
+            const shown = [error.message, error.vendorMessage, JSON.stringify(error), inspect(error)].join(
+              '\n',
+            );
+            expect(shown).not.toContain(value);
+            expect(shown).not.toContain(Buffer.from(value).toString('base64').slice(0, 12));
+            expect(redact(`refused ${value}`, source)).toBe('refused [REDACTED]');
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('an iterator read once is compiled once, and again only when it yields more', () => {
+    const values = ['stream-key-Hq83-one', 'stream-key-Hq83-two'];
+    const source = new Set(values).values();
+    const before = compileWork.lists;
+    for (let round = 0; round < 3; round += 1)
+      expect(redact(`${values[0]} ${values[1]}`, source)).toBe('[REDACTED] [REDACTED]');
+    expect(compileWork.lists - before).toBe(1);
   });
 });
 

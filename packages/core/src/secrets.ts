@@ -35,7 +35,8 @@ export function redact(text: string, secrets: Iterable<string> = []): string {
  * {@link redact}), or a {@link Redactor} such as a {@link SecretSet}, used as it is. A provider passes its
  * `SecretSet` itself, not a copy of its values: the set redacts with every value it holds at the moment an
  * error is raised (values learned since the call began included), and a call costs the same however many
- * values the set has learned.
+ * values the set has learned. An iterator (a generator, a `Set`'s or `Map`'s `values()`) can be read only once:
+ * the values it yielded the first time stay with it, so handing the same one in again still hides them.
  */
 export type SecretSource = Iterable<string> | Redactor;
 
@@ -44,11 +45,14 @@ export function toRedactor(secrets: SecretSource | undefined): Redactor {
   if (secrets === undefined) return patternsOnly;
   if (typeof (secrets as Partial<Redactor>).redact === 'function') return secrets as Redactor;
   const list = secrets as Iterable<string>;
-  const values = [...list];
+  const fresh = [...list];
+  const known = compiledLists.get(list);
+  // An iterator is read once (a generator, a Set's or Map's `values()`): the values it yielded before still
+  // count when it is handed in again, empty now, so an error raised later is scrubbed of them too.
+  const values = known && isIterator(list) ? [...known.values, ...fresh] : fresh;
   if (values.length === 0) return patternsOnly;
   const set = listsOfSets.get(list);
   if (set?.holdsAll(values)) return set;
-  const known = compiledLists.get(list);
   if (known && sameValues(known.values, values)) return known.scrubber;
   const scrubber = compile(values);
   compiledLists.set(list, { values, scrubber });
@@ -76,6 +80,14 @@ const compiledLists = new WeakMap<object, { values: readonly string[]; scrubber:
 // Arrays a SecretSet returned from `values()`: while it still holds every value of one (the array may have
 // been changed since), the set redacts all of them, already compiled.
 const listsOfSets = new WeakMap<object, SecretSet>();
+
+// An iterable that is its own iterator: what it yielded is gone from it.
+function isIterator(list: Iterable<string>): boolean {
+  return (
+    typeof (list as Partial<Iterator<string>>).next === 'function' &&
+    (list[Symbol.iterator]() as unknown) === list
+  );
+}
 
 function sameValues(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
