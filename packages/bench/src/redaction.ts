@@ -54,7 +54,7 @@ export interface RedactionReport {
   secrets: number;
   /** ms to compile the secrets' automaton once (every form of every credential). */
   compileMs: number;
-  /** ms of the free `redact(text, secrets)` (compiling per call) on the smallest text. */
+  /** ms per call of the free `redact(text, secrets)` on the smallest text, given the same array each time (compiled at its first use). */
   uncompiledMs: number;
   results: RedactionResult[];
   /** Learning stream keys one per stream; absent when not measured. */
