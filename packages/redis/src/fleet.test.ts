@@ -130,7 +130,7 @@ describe.skipIf(!redisServer)('a fleet of processes sharing one vendor account t
   });
 
   it("a 429's Retry-After holds every process until it ends", async () => {
-    sandbox.injectFault('liveapi', 'create', { type: 'rate-limit', retryAfterSeconds: 4, times: 1 });
+    sandbox.injectFault('liveapi', 'create', { type: 'rate-limit', retryAfterSeconds: 8, times: 1 });
     const { reports, arrivals } = await runFleet({
       processes: 3,
       creates: 10,
@@ -143,12 +143,12 @@ describe.skipIf(!redisServer)('a fleet of processes sharing one vendor account t
     const refusals = reports.flatMap((report) => report.rateLimited);
     expect(refusals).toHaveLength(1);
     const refusedAt = refusals[0] as number;
-    // From the 429 on, no process sends for the 4 seconds the vendor asked (the first 1.5 s are left for
-    // requests already past their gate when it came back, however slow a busy machine makes them), and they
-    // all go on afterwards.
+    // From the 429 on, no process sends for the 8 seconds the vendor asked, and they all go on afterwards.
+    // The first 4 s are left to what a busy machine delays: the pause's write to Redis (made as the 429
+    // arrives, not awaited) and requests already past their gate; 1.5 s was outrun at load 49.
     const sent = reports.flatMap((report) => report.requests);
-    expect(sent.filter((at) => at >= refusedAt + 1_500 && at < refusedAt + 3_900)).toEqual([]);
-    expect(sent.filter((at) => at >= refusedAt + 3_900).length).toBeGreaterThan(0);
+    expect(sent.filter((at) => at >= refusedAt + 4_000 && at < refusedAt + 7_900)).toEqual([]);
+    expect(sent.filter((at) => at >= refusedAt + 7_900).length).toBeGreaterThan(0);
   });
 
   it('frees the slots of a process killed while it held them, once their hold time ends', async () => {
