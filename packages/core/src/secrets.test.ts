@@ -339,6 +339,26 @@ describe('redact: any iterable of secrets, handed in again and again', () => {
     );
   });
 
+  it('a string handed in as the secrets is one value, hidden in every text of the error', () => {
+    fc.assert(
+      fc.property(secret, (value) => {
+        const error = new UniliveError({
+          provider: 'liveapi',
+          operation: 'get',
+          message: `refused ${value}`,
+          vendorMessage: `key ${encodeURIComponent(value)} / ${Buffer.from(value).toString('base64')}`,
+          secrets: value,
+        });
+        const shown = [error.message, error.vendorMessage, JSON.stringify(error), inspect(error)].join('\n');
+        expect(shown).not.toContain(value);
+        expect(shown).not.toContain(Buffer.from(value).toString('base64').slice(0, 12));
+        expect(error.message).toBe('refused [REDACTED]');
+        expect(redact(`refused ${value}`, value)).toBe('refused [REDACTED]');
+      }),
+      { numRuns: 50 },
+    );
+  });
+
   it('an iterator read once is compiled once, and again only when it yields more', () => {
     const values = ['stream-key-Hq83-one', 'stream-key-Hq83-two'];
     const source = new Set(values).values();

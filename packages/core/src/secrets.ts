@@ -36,13 +36,16 @@ export function redact(text: string, secrets: Iterable<string> = []): string {
  * `SecretSet` itself, not a copy of its values: the set redacts with every value it holds at the moment an
  * error is raised (values learned since the call began included), and a call costs the same however many
  * values the set has learned. An iterator (a generator, a `Set`'s or `Map`'s `values()`) can be read only once:
- * the values it yielded the first time stay with it, so handing the same one in again still hides them.
+ * the values it yielded the first time stay with it, so handing the same one in again still hides them. A
+ * string (an `Iterable<string>` of its characters to TypeScript) is one value.
  */
 export type SecretSource = Iterable<string> | Redactor;
 
 /** A {@link Redactor} for `secrets`: a set or redactor is used as it is, a list of values is compiled once. */
 export function toRedactor(secrets: SecretSource | undefined): Redactor {
-  if (secrets === undefined) return patternsOnly;
+  if (secrets === undefined || secrets === null) return patternsOnly;
+  // A string is an iterable of its characters, each too short to hide: the one secret it holds is meant.
+  if (typeof secrets === 'string') return compile([secrets]);
   if (typeof (secrets as Partial<Redactor>).redact === 'function') return secrets as Redactor;
   const list = secrets as Iterable<string>;
   const fresh = [...list];
