@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it, vi } from 'vitest';
@@ -10,6 +11,7 @@ import {
   ProviderUnavailableError,
   ResponseShapeError,
 } from './errors/errors.js';
+import { UniliveError } from './errors/unilive-error.js';
 import { createHttpClient } from './http/http-client.js';
 import {
   changeLifecycle,
@@ -231,6 +233,45 @@ describe('readBackAfterChange', () => {
       'test update: the vendor accepted the update, but reading the stream back failed (bad key [REDACTED] after [REDACTED]). The change holds: do not repeat update; get stream s1 later.',
     );
     expect(copies).not.toHaveBeenCalled();
+  });
+
+  it('a read-back-failed warning hides the secrets the failed read named, in every form', async () => {
+    const secret = fc.stringMatching(/^[A-Za-z0-9_-]{10,30}$/).map((value) => `sk-${value}`);
+    await fc.assert(
+      fc.asyncProperty(
+        secret,
+        fc.constantFrom('plain Error', 'TypeError', 'UniliveError without secrets'),
+        fc.constantFrom('set', 'list'),
+        async (value, thrown, source) => {
+          const secrets = new SecretSet();
+          secrets.learnStream('s1', value);
+          const text = `bad key ${value} (${encodeURIComponent(value)}, ${Buffer.from(value).toString('base64')})`;
+          const failure =
+            thrown === 'plain Error'
+              ? new Error(text)
+              : thrown === 'TypeError'
+                ? new TypeError(text)
+                : new UniliveError({ provider: 'test', operation: 'get', message: text });
+          const result = await readBackAfterChange({
+            provider: 'test',
+            operation: 'update',
+            id: 's1',
+            applied: 'the vendor accepted the update',
+            read: () => Promise.reject(failure),
+            accepted: () => stream('ready'),
+            secrets: source === 'set' ? secrets : [value],
+          });
+          const message = result.warnings?.[0]?.message ?? '';
+          expect(result.warnings?.[0]?.type).toBe('read-back-failed');
+          expect(message).toMatch(
+            /^test update: the vendor accepted the update, but reading the stream back failed \(bad key \[REDACTED\]/,
+          );
+          expect(message).not.toContain(value);
+          expect(message).not.toContain(Buffer.from(value).toString('base64').slice(0, 12));
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 
   it('returns the read when it succeeds', async () => {

@@ -1,12 +1,12 @@
 import * as v from 'valibot';
 import { AbortError, ChangeAppliedError, ConflictError, ResponseShapeError } from './errors/errors.js';
-import { UniliveError } from './errors/unilive-error.js';
+import { errorTextLimits, scrubText, UniliveError } from './errors/unilive-error.js';
 import type { HttpClient, HttpRequest } from './http/http-client.js';
 import { parseVendorResponse } from './http/parse-response.js';
 import type { LiveStream, LiveStreamState, ProviderId, Warning } from './live-stream.js';
 import type { CallOptions } from './provider.js';
 import { systemSleep } from './runtime.js';
-import type { SecretSource } from './secrets.js';
+import { type SecretSource, toRedactor } from './secrets.js';
 
 /** The neutral lifecycle calls. */
 export type LifecycleOperation = 'start' | 'stop';
@@ -208,9 +208,12 @@ export async function readBackAfterChange(spec: ReadBack): Promise<LiveStream> {
     const reason = error instanceof Error ? error.message : 'unknown failure';
     if (spec.accepted) {
       const stream = spec.accepted();
+      // The warning is returned and heard as it is, unlike an error, which scrubs its own text: a read that
+      // failed with an Error of its own (not one of core's, scrubbed already) may name a stream key.
+      const shown = scrubText(reason, toRedactor(spec.secrets), errorTextLimits.causeMessage);
       const warning: Warning = {
         type: 'read-back-failed',
-        message: `${spec.provider} ${spec.operation}: ${spec.applied}, but reading the stream back failed (${reason}); the result holds only what the vendor's answer told. Do not repeat ${spec.operation}: get the stream later.`,
+        message: `${spec.provider} ${spec.operation}: ${spec.applied}, but reading the stream back failed (${shown}); the result holds only what the vendor's answer told. Do not repeat ${spec.operation}: get the stream later.`,
       };
       return { ...stream, warnings: [...(stream.warnings ?? []), warning] };
     }
