@@ -531,6 +531,22 @@ describe('SecretSet', () => {
     expect(streamSecretWork.rewrites - before).toBe(2);
   });
 
+  it('a stream left past its bound by one call of many values is trimmed by the next call, even one that sends values it has', () => {
+    const secrets = new SecretSet();
+    const sent = Array.from({ length: secretsPerStream + 8 }, (_, index) => `restream-${index}-Vb72Lq`);
+    // One call's values all stay, however many.
+    secrets.learnStream('s', ...sent);
+    expect(secrets.values()).toHaveLength(sent.length);
+    // The next call sends its last three again: they stay the most recent, and the oldest go down to the bound.
+    secrets.learnStream('s', ...sent.slice(-3));
+    expect(secrets.values()).toEqual(sent.slice(-secretsPerStream));
+    expect(secrets.redact(`<${sent.at(-1)}>`)).toBe('<[REDACTED]>');
+    // holdStream of an answer listing none of them trims the same way.
+    secrets.learnStream('t', ...sent);
+    secrets.holdStream('t', []);
+    expect(secrets.values()).toEqual(sent.slice(-secretsPerStream));
+  });
+
   it('learnStream and holdStream keep exactly the values their rules keep, whatever the order of calls', () => {
     // The rules, spelled out on plain arrays: a stream keeps every value of its latest answer (`current`)
     // and the most recent earlier ones; a value learned again moves to the end; the oldest go first.
