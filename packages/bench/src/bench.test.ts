@@ -168,9 +168,13 @@ describe('the benchmark harness', () => {
       expect(run.requests).toBeGreaterThanOrEqual(10);
       expect(run.elapsedMs).toBeGreaterThan(0);
     }
-    // Each request of the Redis run asked Redis at least once; the memory run never did.
-    expect(fleet.runs[0]?.roundTripsPerRequest).toBeGreaterThanOrEqual(1);
+    // The Redis run asked Redis; the memory run never did. How often per request is the machine's to say
+    // (a smoke test asserts no figure): round trips count the calls of one turn as one, and a busy machine
+    // puts several requests' calls in one turn (0.7 per request seen at load 30).
+    expect(fleet.runs[0]?.storeCallsPerRequest).toBeGreaterThan(0);
+    expect(fleet.runs[0]?.roundTripsPerRequest).toBeGreaterThan(0);
     expect(fleet.runs[1]?.roundTripsPerRequest).toBeNull();
+    expect(fleet.runs[1]?.storeCallsPerRequest).toBeNull();
     expect(fleet.latency.roundTrips).toBe(3);
     expect(fleet.latency.storeCalls).toBe(5);
     expect(nonNegative(fleet.latency.redis.medianMs)).toBe(true);
