@@ -12,14 +12,18 @@ export function neutralise(text: string): string {
 }
 
 // What JSON output writes as `\u` escapes: every control, format and separator character (JSON.stringify
-// escapes only C0), one UTF-16 unit at a time so that astral tag characters stay valid JSON.
-const unsafeInJson = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+// escapes only C0), one UTF-16 unit at a time so that astral tag characters stay valid JSON. Built from a
+// string on first use, as core's `\p{…}` classes are: V8 builds the Unicode sets of a regular expression
+// literal while it compiles the module, so as a literal it cost every start of the CLI, `--help` included.
+let unsafeInJson: RegExp | undefined;
 
 /**
  * JSON for scripts, with the characters {@link neutralise} escapes written as `\u` escapes: the same value
  * when parsed, and nothing a terminal would act on when printed.
  */
 export function jsonText(value: unknown): string {
+  // biome-ignore lint/complexity/useRegexLiterals: a literal is compiled with the module (see above).
+  unsafeInJson ??= new RegExp(String.raw`[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]`, 'gu');
   return JSON.stringify(value).replace(unsafeInJson, (character) =>
     [...Array(character.length).keys()]
       .map((index) => `\\u${character.charCodeAt(index).toString(16).padStart(4, '0')}`)
