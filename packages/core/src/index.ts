@@ -223,6 +223,7 @@ export {
   type ReadBack,
   readBackAfterChange,
   requestChange,
+  sameStream,
 } from './lifecycle.js';
 export {
   endpointSchemes,

@@ -19,6 +19,7 @@ import {
   lifecycleGoals,
   readBackAfterChange,
   requestChange,
+  sameStream,
 } from './lifecycle.js';
 import { type LiveStream, type LiveStreamState, liveStreamStates } from './live-stream.js';
 import { SecretSet } from './secrets.js';
@@ -303,6 +304,128 @@ describe('readBackAfterChange', () => {
       'unsupported-setting',
       'read-back-failed',
     ]);
+  });
+});
+
+describe('reads that answer with another stream', () => {
+  // A proxy or cache that served another URL's answer: the read is whole, valid, and about stream s2.
+  const other = (state: LiveStreamState): LiveStream => ({ ...stream(state), id: 's2', name: 'Other' });
+
+  it('sameStream passes the stream asked for and refuses any other, naming neither its values nor keys', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[a-z0-9-]{1,24}$/),
+        fc.stringMatching(/^[a-z0-9-]{1,24}$/),
+        (asked, answered) => {
+          const read = { ...stream('ready'), id: answered };
+          if (asked === answered) {
+            expect(sameStream(read, asked, { provider: 'test', operation: 'get' })).toBe(read);
+            return;
+          }
+          let thrown: unknown;
+          try {
+            sameStream(read, asked, { provider: 'test', operation: 'get' });
+          } catch (error) {
+            thrown = error;
+          }
+          expect(ResponseShapeError.isInstance(thrown)).toBe(true);
+          const error = thrown as ResponseShapeError;
+          expect(error.issues).toEqual([{ path: 'id', expected: 'the id of the stream asked for' }]);
+          expect(error.delivery).toBe('unknown');
+          expect(error.message).toBe(
+            `test get: the vendor's answer about stream ${asked} is about another stream`,
+          );
+        },
+      ),
+    );
+  });
+
+  it('a read-back that answers another stream is a failed read: the accepted answer with a warning', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...liveStreamStates), async (state) => {
+        const result = await readBackAfterChange({
+          provider: 'test',
+          operation: 'start',
+          id: 's1',
+          applied: 'the vendor accepted start',
+          read: async () => other(state),
+          accepted: () => ({ ...stream('starting'), raw: undefined }),
+        });
+        expect(result.id).toBe('s1');
+        expect(result.name).toBe('S');
+        expect(result.warnings).toEqual([
+          {
+            type: 'read-back-failed',
+            message:
+              "test start: the vendor accepted start, but reading the stream back failed (test start: the vendor's answer about stream s1 is about another stream); the result holds only what the vendor's answer told. Do not repeat start: get the stream later.",
+          },
+        ]);
+      }),
+    );
+  });
+
+  it('without an accepted answer it is a ChangeAppliedError naming the stream changed', async () => {
+    const outcome = readBackAfterChange({
+      provider: 'test',
+      operation: 'update',
+      id: 's1',
+      applied: 'the vendor accepted the update',
+      parts: { applied: ['name'] },
+      read: async () => other('ready'),
+    });
+    await expect(outcome).rejects.toSatisfy(
+      (error) =>
+        ChangeAppliedError.isInstance(error) && error.streamId === 's1' && error.applied?.[0] === 'name',
+    );
+  });
+
+  it('a second read after staleReadMs that answers another stream leaves the first read', async () => {
+    const reads = [stream('stopped'), other('ready')];
+    const result = await readBackAfterChange({
+      provider: 'test',
+      operation: 'update',
+      id: 's1',
+      applied: 'updated',
+      read: async () => reads.shift() ?? stream('ready'),
+      shows: (read) => read.state === 'ready',
+      staleReadMs: 1_000,
+      options: { runtime: { sleep: async () => {} } },
+    });
+    expect(result).toEqual(stream('stopped'));
+  });
+
+  it('a refusal stands when the read that would show the goal holds is about another stream', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom<LifecycleOperation>('start', 'stop'),
+        fc.constantFrom(...liveStreamStates),
+        async (operation, state) => {
+          const refusal = conflict();
+          await expect(
+            changeLifecycle({
+              provider: 'test',
+              operation,
+              id: 's1',
+              send: () => Promise.reject(refusal),
+              read: async () => other(state),
+            }),
+          ).rejects.toBe(refusal);
+        },
+      ),
+    );
+  });
+
+  it('an accepted lifecycle call whose read-back is about another stream keeps the answer, with a warning', async () => {
+    const answer = { live_stream: { state: 'starting' } };
+    const result = await changeLifecycle({
+      provider: 'test',
+      operation: 'start',
+      id: 's1',
+      send: async () => ({ state: 'starting', raw: answer }),
+      read: async () => other('ready'),
+    });
+    expect(result).toMatchObject({ id: 's1', state: 'starting', ingest: [], raw: answer });
+    expect(result.warnings?.map((warning) => warning.type)).toEqual(['read-back-failed']);
   });
 });
 

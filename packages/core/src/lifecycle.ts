@@ -4,6 +4,7 @@ import { errorTextLimits, scrubText, UniliveError } from './errors/unilive-error
 import type { HttpClient, HttpRequest } from './http/http-client.js';
 import { parseVendorResponse } from './http/parse-response.js';
 import type { LiveStream, LiveStreamState, ProviderId, Warning } from './live-stream.js';
+import { ownValue } from './own.js';
 import type { CallOptions } from './provider.js';
 import { systemSleep } from './runtime.js';
 import { type SecretSource, toRedactor } from './secrets.js';
@@ -103,7 +104,7 @@ async function settleRefusal(change: LifecycleChange, refusal: ConflictError): P
   }
   const readOrRefuse = async () => {
     try {
-      return await change.read();
+      return sameStream(await change.read(), change.id, change);
     } catch (error) {
       if (AbortError.isInstance(error)) throw error;
       // Nothing shows the goal holds: the vendor's refusal is the answer.
@@ -202,7 +203,7 @@ export interface ReadBack {
 export async function readBackAfterChange(spec: ReadBack): Promise<LiveStream> {
   let first: LiveStream;
   try {
-    first = await spec.read();
+    first = sameStream(await spec.read(), spec.id, spec);
   } catch (error) {
     if (AbortError.isInstance(error)) throw error;
     const reason = error instanceof Error ? error.message : 'unknown failure';
@@ -252,11 +253,37 @@ export async function readBackAfterChange(spec: ReadBack): Promise<LiveStream> {
     });
   }
   try {
-    return await spec.read();
+    return sameStream(await spec.read(), spec.id, spec);
   } catch (error) {
     if (AbortError.isInstance(error)) throw error;
     return first;
   }
+}
+
+/**
+ * The stream an answer about stream `id` carries, when it is that stream. An answer naming another one (a
+ * proxy or cache that served another URL's answer, a vendor's bug) is a `ResponseShapeError` (`issues`
+ * path `id`, `delivery: 'unknown'`): returned, it would pass another stream's state, endpoints and keys
+ * off as this one's, and a wait or a lifecycle call would settle on another stream's state. After a change
+ * the vendor accepted, such a read is a read that failed ({@link readBackAfterChange}).
+ */
+export function sameStream(
+  stream: LiveStream,
+  id: string,
+  context: { provider: ProviderId; operation: string; secrets?: SecretSource | undefined },
+): LiveStream {
+  // What is no stream with a string id (a third-party provider's bad answer) is left to the checks made
+  // for that (the registry's); this one is about a stream that names another.
+  const answered: unknown = typeof stream === 'object' && stream !== null ? ownValue(stream, 'id') : id;
+  if (typeof answered !== 'string' || answered === id) return stream;
+  throw new ResponseShapeError({
+    provider: context.provider,
+    operation: context.operation,
+    message: `${context.provider} ${context.operation}: the vendor's answer about stream ${id} is about another stream`,
+    issues: [{ path: 'id', expected: 'the id of the stream asked for' }],
+    delivery: 'unknown',
+    secrets: context.secrets,
+  });
 }
 
 /**

@@ -28,16 +28,24 @@ export function ownFields<T extends object>(value: T | undefined | null): T {
   return copy as T;
 }
 
-/** True for an `AbortSignal` (or a signal of another realm with the same shape). */
+/**
+ * True for an `AbortSignal` (or a signal of another realm with the same shape). `instanceof` alone is not
+ * enough: `Object.create(AbortSignal.prototype)` passes it, yet its `aborted` getter throws (the platform
+ * checks the receiver), so every later use of it would fail after the options were accepted. A getter
+ * that throws makes the value no signal either.
+ */
 export function isAbortSignal(value: unknown): value is AbortSignal {
-  if (typeof AbortSignal !== 'undefined' && value instanceof AbortSignal) return true;
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { aborted?: unknown }).aborted === 'boolean' &&
-    typeof (value as { addEventListener?: unknown }).addEventListener === 'function' &&
-    typeof (value as { removeEventListener?: unknown }).removeEventListener === 'function'
-  );
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    if (typeof (value as { aborted?: unknown }).aborted !== 'boolean') return false;
+    if (typeof AbortSignal !== 'undefined' && value instanceof AbortSignal) return true;
+    return (
+      typeof (value as { addEventListener?: unknown }).addEventListener === 'function' &&
+      typeof (value as { removeEventListener?: unknown }).removeEventListener === 'function'
+    );
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fakeProvider } from '../../test/fake-provider.js';
-import { InvalidInputError } from '../errors/errors.js';
+import { InvalidInputError, ResponseShapeError } from '../errors/errors.js';
 import { UniliveError } from '../errors/unilive-error.js';
+import type { LiveStream } from '../live-stream.js';
 import { createLiveStreamRegistry } from '../registry/registry.js';
 import { createLiveStreamClient, type LiveStreamClient } from './live-stream-client.js';
 
@@ -167,6 +168,49 @@ describe('per-call options', () => {
     );
   });
 
+  it('refuses a signal that only looks like one, before any request, whatever else the options hold', async () => {
+    // Each passes a shallow test (instanceof, or the right property types at first sight) but is no signal:
+    // AbortSignal's own getters refuse an object made from its prototype, and a getter may throw.
+    const fakeSignal = fc.constantFrom(
+      () => Object.create(AbortSignal.prototype),
+      () =>
+        Object.assign(Object.create(AbortSignal.prototype), {
+          addEventListener() {},
+          removeEventListener() {},
+        }),
+      () => ({
+        get aborted(): boolean {
+          throw new Error('no');
+        },
+        addEventListener() {},
+        removeEventListener() {},
+      }),
+      () => ({ aborted: 'false', addEventListener() {}, removeEventListener() {} }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...operations),
+        fakeSignal,
+        fc.option(fc.integer({ min: 1, max: 60_000 }), { nil: undefined }),
+        async (operation, make, timeoutMs) => {
+          const { client, id, calls, requests } = subject();
+          calls.length = 0;
+          const options = { signal: make(), ...(timeoutMs === undefined ? {} : { timeoutMs }) };
+          const error = await failure(() => call(client, operation, id, options));
+          expect(InvalidInputError.isInstance(error)).toBe(true);
+          const refused = error as InvalidInputError;
+          expect(refused.delivery).toBe('not-sent');
+          expect(refused.issues.map((issue) => [issue.path, issue.message])).toEqual([
+            ['options.signal', 'expected an AbortSignal'],
+          ]);
+          expect(calls).toEqual([]);
+          expect(requests).toEqual([]);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('names the option meant in the message', async () => {
     const { client, id } = subject();
     const error = await failure(() => client.get(id, { timeoutMS: 5 } as never));
@@ -250,6 +294,57 @@ describe('what get reports when the provider fails', () => {
         },
       ),
       { numRuns: 60 },
+    );
+  });
+});
+
+describe('an answer about another stream', () => {
+  // What a proxy or cache serving another URL's answer does: the provider resolves with a whole, valid
+  // stream, but not the one asked for. The client never hands it on as the stream asked for.
+  const answering = ['get', 'update', 'start', 'stop', 'waitForState'] as const;
+  it('is a ResponseShapeError naming the id, never the other stream returned as this one', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...answering), fc.boolean(), async (operation, swap) => {
+        const fake = fakeProvider('fake', { streams: 2 });
+        const [id = '', otherId = ''] = [...fake.store.keys()];
+        const provider = fake.provider;
+        for (const name of ['get', 'update', 'start', 'stop'] as const) {
+          const original = provider[name].bind(provider) as (...args: unknown[]) => Promise<LiveStream>;
+          provider[name] = (async (...args: unknown[]) => {
+            const answer = await original(...args);
+            return swap ? (fake.store.get(otherId) ?? answer) : answer;
+          }) as never;
+        }
+        const client = createLiveStreamClient(provider);
+        const run = () => {
+          switch (operation) {
+            case 'get':
+              return client.get(id);
+            case 'update':
+              return client.update(id, { name: 'renamed' });
+            case 'start':
+              return client.start(id);
+            case 'stop':
+              return client.stop(id);
+            default:
+              return client.waitForState(id, ['stopped', 'ready', 'starting'], { timeoutMs: 5_000 });
+          }
+        };
+        if (!swap) {
+          await expect(run()).resolves.toMatchObject({ id });
+          return;
+        }
+        const error = await failure(run);
+        expect(ResponseShapeError.isInstance(error)).toBe(true);
+        const shaped = error as ResponseShapeError;
+        expect(shaped.operation).toBe(operation);
+        expect(shaped.delivery).toBe('unknown');
+        expect(shaped.issues).toEqual([{ path: 'id', expected: 'the id of the stream asked for' }]);
+        expect(shaped.message).toBe(
+          `fake ${operation}: the vendor's answer about stream ${id} is about another stream`,
+        );
+      }),
+      { numRuns: 40 },
     );
   });
 });

@@ -51,7 +51,7 @@ function scriptedProvider(states: LiveStreamState[], withStatus = true) {
     async get(id, options) {
       calls.push(`get ${id}`);
       seenOptions.push(options);
-      return stream(withStatus ? 'starting' : nextState());
+      return { ...stream(withStatus ? 'starting' : nextState()), id };
     },
     async *list() {
       for (const id of ['a', 'b', 'c']) {
@@ -61,18 +61,18 @@ function scriptedProvider(states: LiveStreamState[], withStatus = true) {
     },
     async update(id) {
       calls.push(`update ${id}`);
-      return stream('stopped');
+      return { ...stream('stopped'), id };
     },
     async delete(id) {
       calls.push(`delete ${id}`);
     },
     async start(id) {
       calls.push(`start ${id}`);
-      return stream('starting');
+      return { ...stream('starting'), id };
     },
     async stop(id) {
       calls.push(`stop ${id}`);
-      return stream('stopping');
+      return { ...stream('stopping'), id };
     },
   };
   if (withStatus) {

@@ -18,6 +18,7 @@ import {
   validateCreateInput,
   validateUpdateInput,
 } from '../inputs.js';
+import { sameStream } from '../lifecycle.js';
 import type { LiveStream, LiveStreamState, ProviderId, Warning } from '../live-stream.js';
 import { hookRules, type OptionRule, optionRules, readOptions } from '../options.js';
 import type {
@@ -210,7 +211,10 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   async get(id: string, options?: RequestOptions): Promise<LiveStream> {
     try {
       this.checkId(id, 'get');
-      return this.reported('get', await this.provider.get(id, this.callOptions(options, 'get')));
+      return this.reported(
+        'get',
+        this.same(await this.provider.get(id, this.callOptions(options, 'get')), id, 'get'),
+      );
     } catch (error) {
       if (UniliveError.isInstance(error)) throw error;
       throw unexpectedFailure(this.provider, 'get', error);
@@ -342,7 +346,11 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   ): Promise<LiveStream> {
     this.checkId(id, 'update');
     const valid = validateUpdateInput(patch, this.provider.id);
-    const updated = await this.provider.update(id, valid, this.callOptions(options, 'update'));
+    const updated = this.same(
+      await this.provider.update(id, valid, this.callOptions(options, 'update')),
+      id,
+      'update',
+    );
     return this.reported('update', withWarnings(updated, providerOptionsWarnings(valid, this.provider.id)));
   }
 
@@ -358,10 +366,10 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     const { providerOptions } = callOptions;
     delete callOptions.providerOptions;
     if (providerOptions === undefined)
-      return this.reported('start', await this.provider.start(id, callOptions));
+      return this.reported('start', this.same(await this.provider.start(id, callOptions), id, 'start'));
     const checked = checkStartOptions(providerOptions, this.provider);
     callOptions.providerOptions = checked;
-    const started = await this.provider.start(id, callOptions);
+    const started = this.same(await this.provider.start(id, callOptions), id, 'start');
     return this.reported(
       'start',
       withWarnings(started, providerOptionsWarnings({ providerOptions: checked }, this.provider.id)),
@@ -370,7 +378,10 @@ class DefaultLiveStreamClient implements LiveStreamClient {
 
   private async stopUnguarded(id: string, options?: RequestOptions): Promise<LiveStream> {
     this.checkId(id, 'stop');
-    return this.reported('stop', await this.provider.stop(id, this.callOptions(options, 'stop')));
+    return this.reported(
+      'stop',
+      this.same(await this.provider.stop(id, this.callOptions(options, 'stop')), id, 'stop'),
+    );
   }
 
   private async waitForStateUnguarded(
@@ -457,14 +468,14 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     signal: AbortSignal | undefined,
     operation: string,
   ): Promise<LiveStream> {
-    if (isFullStream(status)) return status;
+    if (isFullStream(status)) return this.same(status, id, operation);
     if (signal?.aborted)
       throw new AbortError({
         provider: this.provider.id,
         operation,
         message: `${operation} was aborted`,
       });
-    const stream = await this.provider.get(id, callOptions);
+    const stream = this.same(await this.provider.get(id, callOptions), id, operation);
     return { ...stream, state: status.state };
   }
 
@@ -475,6 +486,11 @@ class DefaultLiveStreamClient implements LiveStreamClient {
         emit(this.hooks.onWarning, { provider: this.provider.id, operation, warning });
     }
     return stream;
+  }
+
+  // An answer about another stream than the one asked for is never returned as this one (see sameStream).
+  private same(stream: LiveStream, id: string, operation: string): LiveStream {
+    return sameStream(stream, id, { provider: this.provider.id, operation });
   }
 
   private checkId(id: string, operation: string): void {
