@@ -1,7 +1,19 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fakeProvider } from '../../test/fake-provider.js';
 import { ConflictError, InvalidInputError, ProviderUnavailableError } from '../errors/errors.js';
 import { createLiveStreamRegistry } from './registry.js';
+
+// The fields a stream input has (CreateLiveStreamInput).
+const createFields = [
+  'name',
+  'recording',
+  'restream',
+  'ingestProtocol',
+  'region',
+  'lowLatency',
+  'providerOptions',
+];
 
 const youtube = { url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: 'yt-secret-key-1' };
 const twitch = { url: 'rtmp://live.twitch.tv/app', streamKey: 'tw-secret-key-2' };
@@ -234,6 +246,59 @@ describe('migrate', () => {
       setting: 'deleteSource',
       message: `the new stream new:liveapi1 exists, but the source ${created.ref} could not be deleted: ConflictError 409: in use`,
     });
+  });
+
+  it('refuses input fields no stream input has, or of the wrong type, before reading the source', async () => {
+    const bad = fc.oneof(
+      fc
+        .stringMatching(/^[a-z][a-zA-Z]{0,11}$/)
+        .filter((key) => !createFields.includes(key))
+        .map((key) => ({ [key]: 1 })),
+      fc.constantFrom<Record<string, unknown>>(
+        { name: '' },
+        { name: 7 },
+        { recording: 'yes' },
+        { restream: 'rtmp://a.example/live' },
+        { restream: [{ url: 'not a url', streamKey: 'key-12345' }] },
+        { ingestProtocol: 'carrier-pigeon' },
+        { lowLatency: 1 },
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(bad, fc.boolean(), async (input, plan) => {
+        const { source, target, registry } = setup();
+        const created = await registry.create({ name: 'x' }, { provider: 'old' });
+        source.calls.length = 0;
+        const options = { to: 'new', input: input as never };
+        const outcome = plan
+          ? registry.planMigration(created.ref, options)
+          : registry.migrate(created.ref, options);
+        const error = await outcome.then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
+        expect(InvalidInputError.isInstance(error)).toBe(true);
+        expect((error as InvalidInputError).delivery).toBe('not-sent');
+        expect(source.calls).toEqual([]);
+        expect(target.calls).toEqual([]);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('reads each input field once: a getter that changes between reads cannot change the plan', async () => {
+    const { registry } = setup();
+    const created = await registry.create({ name: 'x' }, { provider: 'old' });
+    let reads = 0;
+    const input = {
+      get name() {
+        reads += 1;
+        return reads === 1 ? 'Renamed' : 7;
+      },
+    };
+    const plan = await registry.planMigration(created.ref, { to: 'new', input: input as never });
+    expect(plan.input.name).toBe('Renamed');
+    expect(reads).toBe(1);
   });
 
   it('refuses a bad reference before reading anything', async () => {

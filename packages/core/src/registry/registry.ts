@@ -14,7 +14,7 @@ import { UniliveError, withErrorFields } from '../errors/unilive-error.js';
 import { emit, type HttpHooks } from '../http/hooks.js';
 import type { RateLimitOptions } from '../http/request-gate.js';
 import { idProblem } from '../ids.js';
-import { validateCreateInput } from '../inputs.js';
+import { ownData, validateCreateInput } from '../inputs.js';
 import type { LiveStream, LiveStreamState, ProviderId, Warning } from '../live-stream.js';
 import { type OptionRule, optionRules, readOptions } from '../options.js';
 import { ownFields, ownValue } from '../own.js';
@@ -584,7 +584,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
   private async plan(
     reference: StreamReference,
     options: MigrationOptions,
-  ): Promise<{ plan: MigrationPlan; source: Entry }> {
+  ): Promise<{ plan: MigrationPlan; source: Entry; overrides: Partial<CreateLiveStreamInput> }> {
     const { entry: source, id } = this.resolve(reference, 'migrate');
     const target = this.named(ownValue(options, 'to'), 'migrate', 'to');
     if (target === source) {
@@ -595,7 +595,14 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
         delivery: 'not-sent',
       });
     }
-    const { to: _to, input: overrides, ...request } = options;
+    const { to: _to, input: given, ...request } = options;
+    // The caller's fields are read once, and checked before the source is read: a field no input has
+    // (`bogus`) or a value of the wrong type sends nothing. The input merged with the source's fields is
+    // checked whole below.
+    const overrides = ownData(given ?? {}) as Partial<CreateLiveStreamInput>;
+    const defined = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
+    // A stand-in name where the input gives none: the source's comes with its read.
+    validateCreateInput({ name: 'migrated', ...defined });
     let stream: LiveStream;
     try {
       stream = await source.client.get(id, request);
@@ -607,13 +614,14 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
       current,
       source.capabilities,
       { name: target.name, capabilities: target.capabilities },
-      overrides ?? {},
+      overrides,
     );
     // What the caller's own fields make of the input is checked now, before anything is created.
     return {
       // A plain copy of the validated input: it is printed and shown, and reads as an ordinary object.
       plan: { source: current, to: target.name, input: { ...validateCreateInput(input) }, warnings },
       source,
+      overrides,
     };
   }
 
@@ -625,8 +633,8 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
       stopTimeoutMs = 60_000,
       ...planOptions
     } = callOptions<MigrateOptions>(options, 'migrate', migrateRules);
-    const { plan, source } = await this.plan(reference, planOptions);
-    const { to: _to, input: overrides, ...request } = planOptions;
+    const { plan, source, overrides } = await this.plan(reference, planOptions);
+    const { to: _to, input: _input, ...request } = planOptions;
     const carried: Warning[] = [];
     let stream: RoutedLiveStream;
     try {
