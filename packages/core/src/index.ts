@@ -239,6 +239,7 @@ export {
   type ProviderId,
   type RestreamTarget,
   type RestreamTargetInput,
+  urlSchemeAndHost,
   type Warning,
 } from './live-stream.js';
 export {

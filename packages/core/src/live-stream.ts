@@ -119,6 +119,46 @@ export function isEndpointUrl(protocol: IngestProtocol | PlaybackProtocol, url: 
   return parsed.host !== '' && endpointSchemes[protocol].includes(parsed.protocol);
 }
 
+/**
+ * The scheme (`protocol`, with its colon) and `host` (with its port, if any) of `url`, exactly as
+ * `new URL(url)` gives them, or undefined when it does not parse. An adapter reading a vendor URL apart
+ * (an RTMP URL into server and key) checks them; a URL of the plain shape {@link isEndpointUrl} recognises,
+ * whose scheme and host the parser would not rewrite, is read without building a URL object.
+ */
+export function urlSchemeAndHost(url: string): { protocol: string; host: string } | undefined {
+  if (plainUrl.test(url)) {
+    const schemeEnd = url.indexOf(':');
+    const hostStart = schemeEnd + 3;
+    let hostEnd = hostStart;
+    let port = -1;
+    let upperCase = false;
+    for (; hostEnd < url.length; hostEnd += 1) {
+      const code = url.charCodeAt(hostEnd);
+      if (code === 47 || code === 63 || code === 35) break; // "/", "?" or "#": the host ends
+      if (code === 58)
+        port = hostEnd + 1; // ":"
+      else if (code >= 65 && code <= 90) upperCase = true;
+    }
+    const protocol = url.slice(0, schemeEnd + 1);
+    // The parser writes a port without its leading zeros, and for a special scheme (http, https, ws,
+    // wss, ftp, file) lowercases the host, drops the scheme's default port and reads `file:` hosts
+    // apart: those go to the parser.
+    const rewritten = specialSchemes.has(protocol)
+      ? protocol === 'file:' || upperCase || port !== -1
+      : port !== -1 && url.charCodeAt(port) === 48;
+    if (!rewritten) return { protocol, host: url.slice(hostStart, hostEnd) };
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  return { protocol: parsed.protocol, host: parsed.host };
+}
+
+const specialSchemes = new Set(['http:', 'https:', 'ws:', 'wss:', 'ftp:', 'file:']);
+
 // A part of a dotted IPv4 address: 0 to 255 without a leading zero.
 const ipv4Part = '(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])';
 // A host the URL parser takes as it is: a dotted IPv4 address, or labels of letters, digits and hyphens,

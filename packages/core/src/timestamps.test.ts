@@ -16,6 +16,8 @@ describe('parseVendorTimestamp', () => {
     ['2020-01-29T01:16:21+05', '2020-01-28T20:16:21.000Z'],
     ['2020-01-29 17:16:21 UTC', '2020-01-29T17:16:21.000Z'],
     ['2024-02-29T12:00:00', '2024-02-29T12:00:00.000Z'],
+    ['2000-02-29T12:00:00Z', '2000-02-29T12:00:00.000Z'],
+    ['2026-11-30 23:59:59 UTC', '2026-11-30T23:59:59.000Z'],
   ])('reads %s as %s whatever the host zone', (value, expected) => {
     expect(parseVendorTimestamp(value)?.toISOString()).toBe(expected);
   });
@@ -24,6 +26,8 @@ describe('parseVendorTimestamp', () => {
     'not a date',
     'Wed, 29 Jan 2020 17:16:21',
     '2021-02-30T00:00:00',
+    '2100-02-29T00:00:00Z',
+    '2023-04-31T00:00:00.000Z',
     '2021-13-01',
     '2021-01-01T24:00:00',
     '2021-01-01T10:60:00',
@@ -90,7 +94,128 @@ describe('parseVendorTimestamp', () => {
       ),
     );
   });
+
+  it('reads every string as the ISO 8601 pattern alone reads it (the common shape is read without it)', () => {
+    const two = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0'));
+    // Mostly the expected character, sometimes another, so most strings come close to a date.
+    const mostly = (expected: string, ...others: string[]) =>
+      fc.oneof(
+        { weight: 6, arbitrary: fc.constant(expected) },
+        { weight: 1, arbitrary: fc.constantFrom(...others) },
+      );
+    const timestampLike = fc
+      .tuple(
+        fc.oneof(
+          { weight: 6, arbitrary: fc.integer({ min: 0, max: 9999 }).map((n) => String(n).padStart(4, '0')) },
+          { weight: 1, arbitrary: fc.constantFrom('20x0', '202', '20201') },
+        ),
+        mostly('-', '/', ''),
+        two(13),
+        mostly('-', '/', ''),
+        fc.oneof(
+          { weight: 3, arbitrary: fc.constantFrom('28', '29', '30', '31') },
+          { weight: 2, arbitrary: two(32) },
+        ),
+        fc.constantFrom('T', ' ', 't', '', '_'),
+        two(25),
+        mostly(':', '', '.'),
+        two(61),
+        mostly(':', '', '.'),
+        fc.oneof({ weight: 6, arbitrary: two(61) }, { weight: 1, arbitrary: fc.constantFrom('5', '') }),
+        fc.oneof(
+          fc.constant(''),
+          fc.tuple(mostly('.', ','), fc.stringMatching(/^\d{0,11}$/)).map(([mark, d]) => mark + d),
+          fc.constantFrom('.123456789', '.1234567890', '.849', ',5', '.'),
+        ),
+        fc.constantFrom(
+          '',
+          'Z',
+          'z',
+          ' UTC',
+          'UTC',
+          ' utc',
+          'GMT',
+          ' GMT',
+          '+02:00',
+          '-0530',
+          '+05',
+          ' Z',
+          'Zx',
+          ' ',
+        ),
+        mostly('', ' ', '\n', '\u00a0'),
+        mostly('', ' ', '\t'),
+      )
+      .map(([y, dash1, mo, dash2, d, t, h, c1, mi, c2, s, fraction, zone, lead, trail]) =>
+        [lead, y, dash1, mo, dash2, d, t, h, c1, mi, c2, s, fraction, zone, trail].join(''),
+      );
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          timestampLike,
+          fc.string(),
+          fc.date({ noInvalidDate: true }).map((date) => date.toISOString()),
+        ),
+        (text) => {
+          expect(parseVendorTimestamp(text)?.getTime()).toBe(byPatternOnly(text)?.getTime());
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+  it('reads the common shape as the pattern does at every month end, leap years and years 0 to 99 included', () => {
+    const pad = (n: number, width: number) => String(n).padStart(width, '0');
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.integer({ min: 0, max: 99 }),
+          fc.integer({ min: 100, max: 9999 }),
+          fc.constantFrom(0, 4, 96, 1900, 2000, 2024, 2100, 2400),
+        ),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 27, max: 31 }),
+        fc.constantFrom('T', ' '),
+        fc.tuple(
+          fc.integer({ min: 0, max: 23 }),
+          fc.integer({ min: 0, max: 59 }),
+          fc.integer({ min: 0, max: 59 }),
+        ),
+        fc.constantFrom('', '.5', '.849', '.123456789'),
+        fc.constantFrom('', 'Z', ' UTC'),
+        (y, mo, d, t, [h, mi, sec], fraction, zone) => {
+          const text = `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}${t}${pad(h, 2)}:${pad(mi, 2)}:${pad(sec, 2)}${fraction}${zone}`;
+          expect(parseVendorTimestamp(text)?.getTime(), text).toBe(byPatternOnly(text)?.getTime());
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
 });
+
+// The reading by the pattern alone, as it was before the common shape was read without it.
+function byPatternOnly(value: string): Date | undefined {
+  const match =
+    /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/.exec(
+      value.trim(),
+    );
+  if (!match) return undefined;
+  const [y, mo, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const [h, mi, s] = [Number(match[4] ?? 0), Number(match[5] ?? 0), Number(match[6] ?? 0)];
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return undefined;
+  const milliseconds = match[7] === undefined ? 0 : Math.floor(Number(`0.${match[7]}`) * 1000);
+  const utc = Date.UTC(y, mo - 1, d, h, mi, s, milliseconds);
+  if (new Date(utc).getUTCDate() !== d) return undefined;
+  const zone = match[8];
+  let offset = 0;
+  if (zone !== undefined && !/^(?:z|utc|gmt)$/i.test(zone)) {
+    const digits = zone.slice(1).replace(':', '');
+    const hours = Number(digits.slice(0, 2));
+    const minutes = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
+    if (hours > 23 || minutes > 59) return undefined;
+    offset = (zone.startsWith('-') ? -1 : 1) * (hours * 60 + minutes);
+  }
+  return new Date(utc - offset * 60_000);
+}
 
 describe('the zone this run reads dates in', () => {
   it('is the one the project set, when it set one', () => {

@@ -21,6 +21,105 @@ const millisecondsFrom = 1e11;
 export function parseVendorTimestamp(value: unknown): Date | undefined {
   if (typeof value === 'number') return epochDate(value);
   if (typeof value !== 'string') return undefined;
+  return commonTimestamp(value) ?? patternTimestamp(value);
+}
+
+/**
+ * The shape nearly every answer's dates have, `YYYY-MM-DDTHH:MM:SS`, a space for the `T`, up to 9 fraction
+ * digits after a `.`, then nothing, `Z` or ` UTC`, read character by character: an answer carries several
+ * dates and a list thousands, and the pattern costs a match array, its substrings and a second `Date`.
+ * Undefined for anything else, valid or not, which the pattern then reads: this only ever gives the date the
+ * pattern gives.
+ */
+function commonTimestamp(value: string): Date | undefined {
+  const length = value.length;
+  if (length < 19) return undefined;
+  const separator = value.charCodeAt(10);
+  if (
+    value.charCodeAt(4) !== dash ||
+    value.charCodeAt(7) !== dash ||
+    (separator !== upperT && separator !== space) ||
+    value.charCodeAt(13) !== colon ||
+    value.charCodeAt(16) !== colon
+  )
+    return undefined;
+  const y = digits(value, 0, 4);
+  const mo = digits(value, 5, 2);
+  const d = digits(value, 8, 2);
+  const h = digits(value, 11, 2);
+  const mi = digits(value, 14, 2);
+  const s = digits(value, 17, 2);
+  if (
+    y < 0 ||
+    mo < 1 ||
+    mo > 12 ||
+    d < 1 ||
+    d > daysInMonth(y, mo) ||
+    h < 0 ||
+    h > 23 ||
+    mi < 0 ||
+    mi > 59 ||
+    s < 0 ||
+    s > 59
+  )
+    return undefined;
+  let at = 19;
+  let milliseconds = 0;
+  if (at < length && value.charCodeAt(at) === dot) {
+    at += 1;
+    const start = at;
+    while (at < length && at - start < 10 && isDigit(value.charCodeAt(at))) at += 1;
+    const count = at - start;
+    if (count === 0 || count > 9) return undefined;
+    // The first three digits are the milliseconds; the pattern's reading floors the rest away too.
+    for (let index = 0; index < 3; index += 1)
+      milliseconds = milliseconds * 10 + (index < count ? value.charCodeAt(start + index) - zero : 0);
+  }
+  const zone = length - at;
+  if (
+    !(zone === 0 || (zone === 1 && value.charCodeAt(at) === upperZ) || (zone === 4 && value.endsWith(' UTC')))
+  )
+    return undefined;
+  return new Date(Date.UTC(y, mo - 1, d, h, mi, s, milliseconds));
+}
+
+const zero = 48;
+const dash = 45;
+const colon = 58;
+const dot = 46;
+const space = 32;
+const upperT = 84;
+const upperZ = 90;
+
+const monthDays = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Days of month `mo` (1 to 12) of year `y` as `Date.UTC` counts them, which reads years 0 to 99 as 1900 to
+ * 1999: a day beyond them is refused, as the pattern's reading refuses the day `Date.UTC` rolls over.
+ */
+function daysInMonth(y: number, mo: number): number {
+  if (mo !== 2) return monthDays[mo - 1] ?? 0;
+  const year = y < 100 ? 1900 + y : y;
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+}
+
+function isDigit(code: number): boolean {
+  return code >= zero && code <= zero + 9;
+}
+
+/** The number the `count` ASCII digits from `at` write, or -1 when one is not a digit. */
+function digits(value: string, at: number, count: number): number {
+  let number = 0;
+  for (let index = at; index < at + count; index += 1) {
+    const code = value.charCodeAt(index);
+    if (!isDigit(code)) return -1;
+    number = number * 10 + code - zero;
+  }
+  return number;
+}
+
+/** Every form {@link parseVendorTimestamp} reads, by the pattern. */
+function patternTimestamp(value: string): Date | undefined {
   const match = isoTimestamp.exec(value.trim());
   if (!match) return undefined;
   // Read group by group: an answer carries several dates, and a list thousands.

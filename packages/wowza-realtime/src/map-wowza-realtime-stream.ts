@@ -1,10 +1,12 @@
 import {
   type IngestEndpoint,
+  isEndpointUrl,
   type LiveStream,
   type LiveStreamState,
   type PlaybackEndpoint,
   parseVendorTimestamp,
   type SecretSet,
+  urlSchemeAndHost,
   type Warning,
 } from '@unilive/core';
 import type { WowzaRealtimeState, WowzaRealtimeStream } from './wowza-realtime-api.js';
@@ -81,12 +83,8 @@ export function readWowzaRealtimeExpiresOn(value: unknown): Date | undefined {
  * not an RTMP URL with a key segment (the tutorial's placeholder template, say).
  */
 export function splitRtmpUrl(rtmpUrl: string): { server: string; streamKey: string } | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(rtmpUrl);
-  } catch {
-    return undefined;
-  }
+  const parsed = urlSchemeAndHost(rtmpUrl);
+  if (parsed === undefined) return undefined;
   if (parsed.protocol !== 'rtmp:' && parsed.protocol !== 'rtmps:') return undefined;
   const queryStart = rtmpUrl.indexOf('?');
   const withoutQuery = queryStart === -1 ? rtmpUrl : rtmpUrl.slice(0, queryStart);
@@ -124,7 +122,7 @@ export function mapWowzaRealtimeStream(
   }
   const playback: PlaybackEndpoint[] = [];
   const hostedPageUrl = stream.hosted_page?.url;
-  if (hostedPageUrl !== undefined && isHttpUrl(hostedPageUrl)) {
+  if (hostedPageUrl !== undefined && isEndpointUrl('embed', hostedPageUrl)) {
     playback.push({ protocol: 'embed', url: hostedPageUrl });
   }
   const expiresAt = readWowzaRealtimeExpiresOn(stream.expires_on);
@@ -134,17 +132,20 @@ export function mapWowzaRealtimeStream(
     ...(stream.subscribe_token === undefined ? {} : { subscribeToken: stream.subscribe_token }),
     ...(expiresAt === undefined ? {} : { subscribeTokenExpiresAt: expiresAt }),
   };
-  const answerWarnings: Warning[] =
+  // One array, and none at all when there is nothing to warn of.
+  const allWarnings: Warning[] | undefined =
     ingest.length > 0
-      ? []
+      ? warnings.length > 0
+        ? [...warnings]
+        : undefined
       : [
+          ...warnings,
           {
             type: 'incomplete-answer',
             message:
               "no ingest endpoint: Wowza Real-Time's answer has no RTMP URL (rtmp_url); publish over WebRTC with Wowza's SDK or OBS build using providerDetails['wowza-realtime'].sdk (streamName, publishToken)",
           },
         ];
-  const allWarnings = [...warnings, ...answerWarnings];
 
   // The OpenAPI examples carry a zone; a zone-less value means UTC, never the host's zone.
   const createdAt = parseVendorTimestamp(stream.created_at);
@@ -159,17 +160,8 @@ export function mapWowzaRealtimeStream(
     ...(stream.recording === undefined ? {} : { recording: stream.recording }),
     ...(createdAt ? { createdAt } : {}),
     ...(updatedAt ? { updatedAt } : {}),
-    ...(allWarnings.length > 0 ? { warnings: allWarnings } : {}),
+    ...(allWarnings === undefined ? {} : { warnings: allWarnings }),
     providerDetails: { 'wowza-realtime': { sdk } },
     raw,
   };
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const { protocol } = new URL(value);
-    return protocol === 'https:' || protocol === 'http:';
-  } catch {
-    return false;
-  }
 }

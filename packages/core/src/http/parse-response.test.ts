@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { ResponseShapeError } from '../errors/errors.js';
-import { endpointSchemes, isEndpointUrl } from '../live-stream.js';
+import { endpointSchemes, isEndpointUrl, urlSchemeAndHost } from '../live-stream.js';
 import {
   parseVendorResponse,
   vendorCountField,
@@ -35,6 +35,82 @@ describe('vendorStreamId', () => {
   });
 });
 
+// URLs of every shape around the plain one: the pattern's edges (ports, numeric labels, IPv4 parts) and
+// what the parser rewrites or refuses.
+const piece = (characters: string, maxLength: number) =>
+  fc.string({ unit: fc.constantFrom(...characters), maxLength });
+const label = fc.oneof(
+  piece('abcxyzABC0123456789-', 8),
+  fc.constantFrom(
+    'xn--',
+    'xn--abc',
+    'xn--nxasmq6b',
+    '0x1f',
+    '0X',
+    '255',
+    '256',
+    '08',
+    '0',
+    '1e3',
+    'localhost',
+  ),
+);
+const host = fc.oneof(
+  fc.array(label, { minLength: 0, maxLength: 5 }).map((labels) => labels.join('.')),
+  fc
+    .array(
+      fc.oneof(fc.integer({ min: 0, max: 300 }).map(String), fc.constantFrom('00', '08', '010', '0x7f')),
+      {
+        minLength: 3,
+        maxLength: 5,
+      },
+    )
+    .map((parts) => parts.join('.')),
+  fc.constantFrom(
+    '127.0.0.1',
+    '1.2.3',
+    '01.2.3.4',
+    '1.2.3.256',
+    '[::1]',
+    'a..b',
+    'a.b.',
+    '.a',
+    'user@host',
+    'ho st',
+  ),
+);
+// Mostly plain shapes, so the pattern's edges (ports, numeric labels, IPv4 parts) are reached often.
+const often = <T>(usual: fc.Arbitrary<T>, rare: fc.Arbitrary<T>) =>
+  fc.oneof({ arbitrary: usual, weight: 4 }, { arbitrary: rare, weight: 1 });
+const generatedUrl = fc
+  .record({
+    scheme: often(
+      fc.constantFrom('rtmp', 'rtmps', 'srt', 'rtsp', 'wss', 'https', 'http', 'wowz', 'ws', 'ftp'),
+      fc.constantFrom('HTTPS', 'Rtmp', 'file', 'javascript', 'a+b', '1http', 'FTP'),
+    ),
+    slashes: often(fc.constant('://'), fc.constantFrom(':/', ':', ':///')),
+    host,
+    port: fc.option(
+      fc.oneof(
+        fc.integer({ min: 0, max: 99_999 }).map(String),
+        fc.constantFrom('65535', '65536', '99999', '0', '00443', '', 'x'),
+      ),
+      { nil: undefined },
+    ),
+    rest: fc.option(
+      fc.tuple(
+        fc.constantFrom('/', '?', '#', '\\'),
+        often(piece('ab/?#%@:[]\\"<>^`{|}~=&.', 12), piece('ab/ \t\u00e9', 6)),
+      ),
+      { nil: undefined },
+    ),
+    pad: often(fc.constant(''), fc.constantFrom(' ', '\t')),
+  })
+  .map(
+    ({ scheme, slashes, host, port, rest, pad }) =>
+      `${pad}${scheme}${slashes}${host}${port === undefined ? '' : `:${port}`}${rest ? rest.join('') : ''}`,
+  );
+
 describe('isEndpointUrl', () => {
   it('wants a URL with a host and a scheme its protocol allows', () => {
     expect(isEndpointUrl('rtmp', 'rtmp://ingest.example.com/app/key')).toBe(true);
@@ -64,86 +140,42 @@ describe('isEndpointUrl', () => {
         return false;
       }
     };
-    const piece = (characters: string, maxLength: number) =>
-      fc.string({ unit: fc.constantFrom(...characters), maxLength });
-    const label = fc.oneof(
-      piece('abcxyzABC0123456789-', 8),
-      fc.constantFrom(
-        'xn--',
-        'xn--abc',
-        'xn--nxasmq6b',
-        '0x1f',
-        '0X',
-        '255',
-        '256',
-        '08',
-        '0',
-        '1e3',
-        'localhost',
-      ),
-    );
-    const host = fc.oneof(
-      fc.array(label, { minLength: 0, maxLength: 5 }).map((labels) => labels.join('.')),
-      fc
-        .array(
-          fc.oneof(fc.integer({ min: 0, max: 300 }).map(String), fc.constantFrom('00', '08', '010', '0x7f')),
-          {
-            minLength: 3,
-            maxLength: 5,
-          },
-        )
-        .map((parts) => parts.join('.')),
-      fc.constantFrom(
-        '127.0.0.1',
-        '1.2.3',
-        '01.2.3.4',
-        '1.2.3.256',
-        '[::1]',
-        'a..b',
-        'a.b.',
-        '.a',
-        'user@host',
-        'ho st',
-      ),
-    );
-    // Mostly plain shapes, so the pattern's edges (ports, numeric labels, IPv4 parts) are reached often.
-    const often = <T>(usual: fc.Arbitrary<T>, rare: fc.Arbitrary<T>) =>
-      fc.oneof({ arbitrary: usual, weight: 4 }, { arbitrary: rare, weight: 1 });
-    const url = fc
-      .record({
-        scheme: often(
-          fc.constantFrom('rtmp', 'rtmps', 'srt', 'rtsp', 'wss', 'https', 'http', 'wowz'),
-          fc.constantFrom('HTTPS', 'Rtmp', 'file', 'javascript', 'a+b', '1http'),
-        ),
-        slashes: often(fc.constant('://'), fc.constantFrom(':/', ':', ':///')),
-        host,
-        port: fc.option(
-          fc.oneof(
-            fc.integer({ min: 0, max: 99_999 }).map(String),
-            fc.constantFrom('65535', '65536', '99999', '0', '00443', '', 'x'),
-          ),
-          { nil: undefined },
-        ),
-        rest: fc.option(
-          fc.tuple(
-            fc.constantFrom('/', '?', '#', '\\'),
-            often(piece('ab/?#%@:[]\\"<>^`{|}~=&.', 12), piece('ab/ \t\u00e9', 6)),
-          ),
-          { nil: undefined },
-        ),
-        pad: often(fc.constant(''), fc.constantFrom(' ', '\t')),
-      })
-      .map(
-        ({ scheme, slashes, host, port, rest, pad }) =>
-          `${pad}${scheme}${slashes}${host}${port === undefined ? '' : `:${port}`}${rest ? rest.join('') : ''}`,
-      );
     const protocol = fc.constantFrom(...(Object.keys(endpointSchemes) as (keyof typeof endpointSchemes)[]));
     fc.assert(
-      fc.property(protocol, url, (name, value) => {
+      fc.property(protocol, generatedUrl, (name, value) => {
         expect(isEndpointUrl(name, value)).toBe(byParser(name, value));
       }),
       { numRuns: 20_000 },
     );
+  });
+});
+
+describe('urlSchemeAndHost', () => {
+  it("gives the URL parser's scheme and host on generated URLs, and undefined where it throws", () => {
+    const byParser = (url: string) => {
+      try {
+        const { protocol, host } = new URL(url);
+        return { protocol, host };
+      } catch {
+        return undefined;
+      }
+    };
+    fc.assert(
+      fc.property(generatedUrl, (value) => {
+        expect(urlSchemeAndHost(value)).toEqual(byParser(value));
+      }),
+      { numRuns: 20_000 },
+    );
+    expect(urlSchemeAndHost('rtmp://Live.Example:01935/app/key?token=t')).toEqual({
+      protocol: 'rtmp:',
+      host: 'Live.Example:1935',
+    });
+    expect(urlSchemeAndHost('https://Live.Example:443/x')).toEqual({
+      protocol: 'https:',
+      host: 'live.example',
+    });
+    expect(urlSchemeAndHost('file://localhost/x')).toEqual({ protocol: 'file:', host: '' });
+    expect(urlSchemeAndHost('rtmp key')).toBeUndefined();
   });
 });
 
