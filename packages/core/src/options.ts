@@ -114,6 +114,18 @@ export const optionRules = {
   string: { check: (value: unknown) => typeof value === 'string', expected: 'a string' },
 } as const satisfies Record<string, OptionRule>;
 
+/**
+ * The `limit` of a list's `toArray`: a whole number from 0, or `Infinity` (every stream). A `NaN`, a
+ * negative or a string would make the collection ignore it and walk every page.
+ */
+export const limitRule: OptionRule = {
+  check: (value) =>
+    typeof value === 'number' &&
+    value >= 0 &&
+    (Number.isInteger(value) || value === Number.POSITIVE_INFINITY),
+  expected: 'a whole number from 0',
+};
+
 /** The hooks `HttpHooks` has, each a function. */
 export const hookRules = {
   onRequest: optionRules.function,

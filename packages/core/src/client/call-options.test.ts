@@ -211,6 +211,39 @@ describe('per-call options', () => {
     );
   });
 
+  it("takes only a whole number from 0 as toArray's limit, and no other name, before any request", async () => {
+    const badLimit = fc.oneof(
+      fc.constantFrom(Number.NaN, Number.NEGATIVE_INFINITY, -1, 0.5, '5', 5n, null, true, {}),
+      fc.double({ noInteger: true }),
+      fc.integer({ max: -1 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          badLimit.map((limit) => ({ limit })),
+          fc.constantFrom('limt', 'Limit', 'max', 'pageSize').map((name) => ({ [name]: 1 })),
+        ),
+        async (options) => {
+          const { client, calls } = subject();
+          calls.length = 0;
+          const error = await failure(() => client.list().toArray(options as never));
+          expect(InvalidInputError.isInstance(error)).toBe(true);
+          const refused = error as InvalidInputError;
+          expect(refused.delivery).toBe('not-sent');
+          expect(refused.operation).toBe('list');
+          const [name] = Object.keys(options);
+          expect(refused.issues.map((issue) => issue.path)).toEqual([`toArray options.${name}`]);
+          expect(calls).toEqual([]);
+        },
+      ),
+      { numRuns: 80 },
+    );
+    const { client } = subject();
+    expect(await client.list().toArray({ limit: 0 })).toEqual([]);
+    expect(await client.list().toArray({ limit: Number.POSITIVE_INFINITY })).toHaveLength(1);
+    expect(await client.list().toArray({ limit: 1 })).toHaveLength(1);
+  });
+
   it('names the option meant in the message', async () => {
     const { client, id } = subject();
     const error = await failure(() => client.get(id, { timeoutMS: 5 } as never));

@@ -20,7 +20,7 @@ import {
 } from '../inputs.js';
 import { sameStream } from '../lifecycle.js';
 import type { LiveStream, LiveStreamState, ProviderId, Warning } from '../live-stream.js';
-import { hookRules, type OptionRule, optionRules, readOptions } from '../options.js';
+import { hookRules, limitRule, type OptionRule, optionRules, readOptions } from '../options.js';
 import type {
   CallOptions,
   CallRuntime,
@@ -52,7 +52,10 @@ export type StartRequestOptions = Omit<StartOptions, 'runtime'>;
 
 /** What `list` returns: iterate it with `for await`, or collect it with `toArray`. */
 export interface LiveStreamList extends AsyncIterable<LiveStream> {
-  /** Collects every stream (or the first `limit`) into an array. */
+  /**
+   * Collects every stream (or the first `limit`, a whole number from 0) into an array. Any other `limit`,
+   * or another name (`limt`), is an `InvalidInputError`, before any request.
+   */
   toArray(options?: { limit?: number }): Promise<LiveStream[]>;
 }
 
@@ -327,7 +330,13 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     };
     return {
       [Symbol.asyncIterator]: iterable[Symbol.asyncIterator],
-      async toArray({ limit = Number.POSITIVE_INFINITY } = {}) {
+      // Read as every option is: `{ limt: 5 }` or `{ limit: NaN }` would otherwise walk every page.
+      async toArray(arrayOptions?: { limit?: number }) {
+        const { limit = Number.POSITIVE_INFINITY } = readOptions<{ limit?: number }>(
+          arrayOptions,
+          { limit: limitRule },
+          { provider: provider.id, operation: 'list', path: 'toArray options' },
+        );
         const streams: LiveStream[] = [];
         if (limit <= 0) return streams;
         for await (const stream of iterable) {

@@ -16,7 +16,7 @@ import type { RateLimitOptions } from '../http/request-gate.js';
 import { idProblem } from '../ids.js';
 import { ownData, validateCreateInput } from '../inputs.js';
 import type { LiveStream, LiveStreamState, ProviderId, Warning } from '../live-stream.js';
-import { type OptionRule, optionRules, readOptions } from '../options.js';
+import { limitRule, type OptionRule, optionRules, readOptions } from '../options.js';
 import { ownFields, ownValue } from '../own.js';
 import type {
   CreateLiveStreamInput,
@@ -878,14 +878,6 @@ const listOptionRules: Readonly<Record<string, OptionRule>> = {
     check: (value) => value === 'throw' || value === 'skip',
     expected: "'throw' or 'skip'",
   },
-};
-
-const limitRule: OptionRule = {
-  check: (value) =>
-    typeof value === 'number' &&
-    value >= 0 &&
-    (Number.isInteger(value) || value === Number.POSITIVE_INFINITY),
-  expected: 'a whole number from 0',
 };
 
 const migrationRules: Readonly<Record<string, OptionRule>> = {
