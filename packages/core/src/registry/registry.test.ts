@@ -246,6 +246,32 @@ describe('list', () => {
     ]);
   });
 
+  it('walks a name given twice in providers once, where it first appears', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom('a', 'b'), { minLength: 1, maxLength: 6 }), async (names) => {
+        const a = fakeProvider('vendor-a', { streams: 2 });
+        const b = fakeProvider('vendor-b', { streams: 1 });
+        const registry = createLiveStreamRegistry({ providers: { a: a.provider, b: b.provider } });
+        a.calls.length = 0;
+        b.calls.length = 0;
+        const refs = (await registry.list({ providers: names }).toArray()).map((stream) => stream.ref);
+        const order = [...new Set(names)];
+        const expected = order.flatMap((name) =>
+          name === 'a' ? ['a:vendora1', 'a:vendora2'] : ['b:vendorb1'],
+        );
+        expect(refs).toEqual(expected);
+        // Each stream of each account read once: no walk of an account twice.
+        expect(a.calls.filter((call) => call.startsWith('list-item')).length).toBe(
+          order.includes('a') ? 2 : 0,
+        );
+        expect(b.calls.filter((call) => call.startsWith('list-item')).length).toBe(
+          order.includes('b') ? 1 : 0,
+        );
+      }),
+      { numRuns: 30 },
+    );
+  });
+
   it('lists a provider named twice under each name: references differ, so neither hides the other', async () => {
     const a = fakeProvider('liveapi', { streams: 1 });
     const registry = createLiveStreamRegistry({ providers: { one: a.provider, two: a.provider } });

@@ -458,10 +458,12 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
         onProviderError = 'throw',
         ...listOptions
       } = callOptions<RegistryListOptions>(options, operation, listOptionRules);
+      // A name given twice is walked once, where it first appears: its references would all be yielded
+      // already, and walking its account again would only repeat every page's request.
       const entries =
         names === undefined
           ? registry.providers
-          : names.map((name, index) => registry.named(name, operation, `providers.${index}`));
+          : [...new Set(names.map((name, index) => registry.named(name, operation, `providers.${index}`)))];
       const seen = new Set<string>();
       for (const entry of entries) {
         let yielded = 0;
