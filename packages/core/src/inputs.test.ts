@@ -336,6 +336,61 @@ describe('own properties only', () => {
   });
 });
 
+describe('each field read once', () => {
+  // Getters that answer one value first and another after: what is checked must be what is returned.
+  const pairs: Record<string, [unknown, unknown]> = {
+    name: ['first name', ''],
+    recording: [true, 'yes'],
+    ingestProtocol: ['rtmp', 'carrier-pigeon'],
+    lowLatency: [false, 1],
+    region: ['eu', 7],
+    restream: [[{ url: 'rtmp://a.test/app', streamKey: 'key-1234' }], 'rtmp://b.test'],
+    providerOptions: [{ liveapi: {} }, JSON.parse('{"liveapi": {"__proto__": {"polluted": true}}}')],
+  };
+  const nested: Record<string, [unknown, unknown]> = {
+    url: ['rtmp://a.test/app', 'not a url'],
+    streamKey: ['key-1234', 'key with spaces'],
+  };
+
+  it('validates and returns the value each getter gave on its one read, at any depth', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...Object.keys(pairs), ...Object.keys(nested).map((key) => `restream.0.${key}`)),
+        fc.boolean(),
+        (field, update) => {
+          let reads = 0;
+          const getter = ([first, later]: [unknown, unknown]) => ({
+            enumerable: true,
+            get: () => {
+              reads += 1;
+              return reads === 1 ? first : later;
+            },
+          });
+          const input: Record<string, unknown> = { name: 'n' };
+          const [top, , key] = field.split('.');
+          if (key) {
+            const target: Record<string, unknown> = { url: 'rtmp://a.test/app', streamKey: 'key-1234' };
+            Object.defineProperty(target, key, getter(nested[key] ?? [undefined, undefined]));
+            input.restream = [target];
+          } else {
+            if (update && top === 'ingestProtocol') return;
+            if (update && top === 'providerOptions') return;
+            Object.defineProperty(input, top ?? '', getter(pairs[top ?? ''] ?? [undefined, undefined]));
+          }
+          const valid = (update
+            ? validateUpdateInput(input)
+            : validateCreateInput(input)) as unknown as Record<string, unknown>;
+          expect(reads).toBe(1);
+          const first = key ? nested[key]?.[0] : pairs[top ?? '']?.[0];
+          const given = key ? (valid.restream as Record<string, unknown>[])[0]?.[key] : valid[top ?? ''];
+          expect(given).toEqual(first);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
+
 describe('inputSecrets', () => {
   it('lists restream keys and every credential-named string of the provider options', () => {
     const input = {

@@ -247,14 +247,17 @@ export function validateInput<T>(
   input: unknown,
   context: { provider?: ProviderId | undefined; operation: string },
 ): T {
-  if (typeof input === 'object' && input !== null && hasForbiddenKey(input)) {
+  // Each field is read once, into this copy, which every check below and the result come from: a getter
+  // that changes between reads cannot show one value to a check and another to the vendor.
+  // valibot takes an array for an object with numeric keys; an input is never one.
+  const copy = Array.isArray(input) ? undefined : ownData(input);
+  if (typeof copy === 'object' && copy !== null && hasForbiddenKey(copy)) {
     throw invalidInput(
       [{ path: '$', message: 'expected no "__proto__", "constructor" or "prototype" keys' }],
       context,
     );
   }
-  // valibot takes an array for an object with numeric keys; an input is never one.
-  const result = safeParseOwn(schema, Array.isArray(input) ? undefined : ownData(input));
+  const result = safeParseOwn(schema, copy);
   if (result.success) return ownData(result.output) as T;
   throw invalidInput(
     result.issues.map((issue) => toInputIssue(issue, input)),
