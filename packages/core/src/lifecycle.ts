@@ -4,7 +4,7 @@ import { errorTextLimits, scrubText, UniliveError } from './errors/unilive-error
 import type { HttpClient, HttpRequest } from './http/http-client.js';
 import { parseVendorResponse } from './http/parse-response.js';
 import type { LiveStream, LiveStreamState, ProviderId, Warning } from './live-stream.js';
-import { ownValue } from './own.js';
+import { isInstanceOf, ownValue } from './own.js';
 import type { CallOptions } from './provider.js';
 import { systemSleep } from './runtime.js';
 import { type SecretSource, toRedactor } from './secrets.js';
@@ -206,7 +206,7 @@ export async function readBackAfterChange(spec: ReadBack): Promise<LiveStream> {
     first = sameStream(await spec.read(), spec.id, spec);
   } catch (error) {
     if (AbortError.isInstance(error)) throw error;
-    const reason = error instanceof Error ? error.message : 'unknown failure';
+    const reason = isInstanceOf(error, Error) ? describeMessage(error) : 'unknown failure';
     if (spec.accepted) {
       const stream = spec.accepted();
       // The warning is returned and heard as it is, unlike an error, which scrubs its own text: a read that
@@ -284,6 +284,15 @@ export function sameStream(
     delivery: 'unknown',
     secrets: context.secrets,
   });
+}
+
+// An Error's message as text, or a stand-in where its getter throws.
+function describeMessage(error: Error): string {
+  try {
+    return String(error.message);
+  } catch {
+    return 'a failure whose message could not be read';
+  }
 }
 
 /**

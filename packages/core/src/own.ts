@@ -18,6 +18,32 @@ export function ownValue(value: unknown, key: string): unknown {
 }
 
 /**
+ * `value instanceof type`, and false where asking throws: a Proxy whose `getPrototypeOf` trap throws (an
+ * abort reason, or what a custom `fetch` rejected with) is no instance of anything of ours.
+ */
+export function isInstanceOf<T>(value: unknown, type: abstract new (...args: never[]) => T): value is T {
+  try {
+    return value instanceof type;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What was thrown, named for a message: an Error's class name when it is an identifier (`TypeError`), else
+ * `Error`; `typeof` for anything else. Never throws, whatever the value's getters and traps do.
+ */
+export function thrownKind(value: unknown): string {
+  try {
+    if (!(value instanceof Error)) return typeof value;
+    const name = String(value.name);
+    return /^[A-Za-z_$][\w$]{0,63}$/.test(name) ? name : 'Error';
+  } catch {
+    return typeof value;
+  }
+}
+
+/**
  * A shallow copy of `value`'s own enumerable string-keyed properties in an object without a prototype, or
  * an empty such object for `undefined` and `null`. A getter is read once, here.
  */

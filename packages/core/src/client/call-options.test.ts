@@ -329,6 +329,31 @@ describe('what get reports when the provider fails', () => {
       { numRuns: 60 },
     );
   });
+
+  it('reports a thrown Proxy whose every trap throws as an unexpected failure, its cause unread', async () => {
+    const trap = () => {
+      throw new Error('trap');
+    };
+    const hostile = new Proxy({}, { get: trap, getPrototypeOf: trap, has: trap, ownKeys: trap });
+    for (const sync of [true, false]) {
+      const { provider } = fakeProvider('vendor-a', { streams: 1 });
+      const failing = {
+        ...provider,
+        get: sync
+          ? () => {
+              throw hostile;
+            }
+          : async () => {
+              throw hostile;
+            },
+      };
+      const error = await failure(() => createLiveStreamClient(failing).get('stream-1'));
+      expect(UniliveError.isInstance(error)).toBe(true);
+      expect((error as UniliveError).message).toBe('vendor-a get: unexpected failure (object); see cause');
+      expect((error as UniliveError).cause).toMatchObject({ message: 'a cause that could not be read' });
+      expect(() => JSON.stringify(error)).not.toThrow();
+    }
+  });
 });
 
 describe('an answer about another stream', () => {

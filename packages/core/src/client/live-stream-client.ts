@@ -21,6 +21,7 @@ import {
 import { sameStream } from '../lifecycle.js';
 import type { LiveStream, LiveStreamState, ProviderId, Warning } from '../live-stream.js';
 import { hookRules, limitRule, type OptionRule, optionRules, readOptions } from '../options.js';
+import { thrownKind } from '../own.js';
 import type {
   CallOptions,
   CallRuntime,
@@ -571,7 +572,7 @@ function checkStartOptions(value: unknown, provider: LiveStreamProvider): Provid
 }
 
 function unexpectedFailure(provider: LiveStreamProvider, operation: string, cause: unknown): UniliveError {
-  const name = cause instanceof Error ? cause.name : typeof cause;
+  const name = thrownKind(cause);
   return new UniliveError({
     provider: provider.id,
     operation,

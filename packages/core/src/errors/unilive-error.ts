@@ -156,8 +156,13 @@ export class UniliveError extends Error {
    */
   static isInstance<T extends typeof UniliveError>(this: T, value: unknown): value is InstanceType<T> {
     if (typeof value !== 'object' || value === null) return false;
-    const kinds = (value as { [kindsMarker]?: unknown })[kindsMarker];
-    return Array.isArray(kinds) && kinds.includes(this.kind);
+    // A Proxy (an abort reason, something a custom fetch threw) may throw on any read: it is no error of ours.
+    try {
+      const kinds = (value as { [kindsMarker]?: unknown })[kindsMarker];
+      return Array.isArray(kinds) && kinds.includes(this.kind);
+    } catch {
+      return false;
+    }
   }
 
   /** A plain object safe to log or send: no credentials, no raw vendor payload. */
@@ -290,6 +295,16 @@ function kindsOf(errorClass: unknown): string[] {
 // A library error (ky's, fetch's) can hold the request with its Authorization header, so only its name,
 // message (scrubbed) and system code survive.
 function sanitizeCause(cause: unknown, secrets: Redactor, depth = 0): Error | undefined {
+  // A cause is whatever was thrown or given as an abort reason: a Proxy whose every trap throws, or an
+  // Error whose getters do, must not turn the error being made into another failure.
+  try {
+    return sanitizeReadableCause(cause, secrets, depth);
+  } catch {
+    return new Error('a cause that could not be read');
+  }
+}
+
+function sanitizeReadableCause(cause: unknown, secrets: Redactor, depth: number): Error | undefined {
   if (cause === undefined) return undefined;
   if (UniliveError.isInstance(cause)) return cause;
   if (!(cause instanceof Error))

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import fc from 'fast-check';
 import nock from 'nock';
 import * as v from 'valibot';
@@ -718,6 +719,63 @@ describe('createHttpClient', () => {
       { method: 'GET', url: `${origin}/api/v2/s`, redirect: 'manual' },
     ]);
     expect(seen.map((call) => call.signal?.aborted)).toEqual([true, true]);
+  });
+
+  it('ends in AbortError whatever the abort reason, a Proxy whose every trap throws included', async () => {
+    const throwing = (what: string) => () => {
+      throw new Error(`${what} ${token}`);
+    };
+    const hostile = new Proxy(
+      {},
+      {
+        get: throwing('get'),
+        getPrototypeOf: throwing('getPrototypeOf'),
+        has: throwing('has'),
+        ownKeys: throwing('ownKeys'),
+        getOwnPropertyDescriptor: throwing('getOwnPropertyDescriptor'),
+      },
+    );
+    // Hostile reasons are made inside the property, by index: fast-check itself would trip on their traps.
+    const hostileReasons: (() => unknown)[] = [
+      () => hostile,
+      () => Object.defineProperty(new Error('x'), 'message', { get: throwing('message') }),
+      () => new Error('outer', { cause: hostile }),
+      () => ({ toString: throwing('toString') }),
+      () => new Error(`reason ${token}`),
+      () => Symbol(token),
+    ];
+    const reason = fc.oneof(
+      fc.anything().map((value) => () => value),
+      fc.nat({ max: hostileReasons.length - 1 }).map((index) => hostileReasons[index] ?? (() => undefined)),
+    );
+    await fc.assert(
+      fc.asyncProperty(reason, fc.boolean(), async (make, before) => {
+        const given = make();
+        const caller = new AbortController();
+        if (before) caller.abort(given);
+        const fetchAborting: typeof fetch = (_input, init) =>
+          new Promise((_, reject) => {
+            init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+            caller.abort(given);
+          });
+        const error = await failure(() =>
+          client({ fetch: fetchAborting, retry: { maxRetries: 0 } }).request({
+            operation: 'get',
+            method: 'GET',
+            path: 's',
+            schema,
+            options: { signal: caller.signal },
+          }),
+        );
+        expect(AbortError.isInstance(error)).toBe(true);
+        expect(error.delivery).toBe(before ? 'not-sent' : 'unknown');
+        const shown = [String(error), error.stack, JSON.stringify(error), inspect(error, { depth: 5 })].join(
+          '\n',
+        );
+        expect(shown).not.toContain(token);
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('reports a failure to produce credentials as AuthenticationError, without retrying', async () => {

@@ -21,7 +21,7 @@ import {
 } from '../errors/unilive-error.js';
 import { ownData } from '../inputs.js';
 import type { ProviderId } from '../live-stream.js';
-import { isAbortSignal, once, ownFields, ownValue, prototypePollution } from '../own.js';
+import { isAbortSignal, isInstanceOf, once, ownFields, ownValue, prototypePollution } from '../own.js';
 import type { CallOptions, CallRuntime, ProviderSettingsBase } from '../provider.js';
 import { type Clock, type Sleep, systemClock, systemSleep } from '../runtime.js';
 import type { SecretSet } from '../secrets.js';
@@ -443,7 +443,8 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           // vendor did with the request: it is classified by its status, without the vendor's message, not
           // as a vendor that could not be reached. A success cut short tells nothing whole, and a deadline,
           // an abort or a body past the cap stay what they are.
-          if (response.ok || attemptController.signal.aborted || error instanceof UniliveError) throw error;
+          if (response.ok || attemptController.signal.aborted || isInstanceOf(error, UniliveError))
+            throw error;
           return '';
         });
         if (hooks.onResponse) {
@@ -493,7 +494,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           delivery,
         };
       } catch (caught) {
-        if (caught instanceof UniliveError) {
+        if (isInstanceOf(caught, UniliveError)) {
           throw report(hooks, event, withDelivery(caught, outcome(sending ? 'unknown' : 'not-sent')));
         }
         if (signal?.aborted)
@@ -670,7 +671,7 @@ function gateError(
   delivery: Delivery,
   provider: ProviderId,
 ): UniliveError {
-  if (error instanceof GateDeadlineError) {
+  if (isInstanceOf(error, GateDeadlineError)) {
     if (error.reason === 'paused') {
       return new RateLimitError(
         errorOptions({
@@ -688,7 +689,7 @@ function gateError(
     );
   }
   if (signal?.aborted) return abortError(errorOptions, signal.reason, delivery);
-  if (error instanceof GateStoreUnavailableError) {
+  if (isInstanceOf(error, GateStoreUnavailableError)) {
     return new ProviderUnavailableError(
       errorOptions({
         message: `${provider}: the rate limit store (${error.store}) is unavailable (${error.reason}) and rateLimit is set to fail then; not sent`,
@@ -1023,9 +1024,13 @@ export function classifyStatus(status: number): VendorErrorClass {
 // Undici's network error for a port on the Fetch standard's block list: a cause whose message is exactly
 // "bad port" (a fixed text of the platform's, never the vendor's).
 function isBadPortRefusal(error: unknown): boolean {
-  for (let current: unknown = error, depth = 0; current && depth < 5; depth += 1) {
-    if (current instanceof Error && current.message === 'bad port') return true;
-    current = (current as { cause?: unknown }).cause;
+  try {
+    for (let current: unknown = error, depth = 0; current && depth < 5; depth += 1) {
+      if (current instanceof Error && current.message === 'bad port') return true;
+      current = (current as { cause?: unknown }).cause;
+    }
+  } catch {
+    // A cause whose reads throw is no platform error.
   }
   return false;
 }

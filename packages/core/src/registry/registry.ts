@@ -17,7 +17,7 @@ import { idProblem } from '../ids.js';
 import { ownData, validateCreateInput } from '../inputs.js';
 import type { LiveStream, LiveStreamState, ProviderId, Warning } from '../live-stream.js';
 import { limitRule, type OptionRule, optionRules, readOptions } from '../options.js';
-import { ownFields, ownValue } from '../own.js';
+import { isInstanceOf, ownFields, ownValue, thrownKind } from '../own.js';
 import type {
   CreateLiveStreamInput,
   ListOptions,
@@ -823,7 +823,8 @@ function noCandidate(excluded: readonly RoutingExclusion[]): InvalidInputError {
 }
 
 function describeFailure(error: unknown): string {
-  if (!UniliveError.isInstance(error)) return error instanceof Error ? error.name : 'an unknown failure';
+  if (!UniliveError.isInstance(error))
+    return isInstanceOf(error, Error) ? thrownKind(error) : 'an unknown failure';
   const status = error.status === undefined ? '' : ` ${error.status}`;
   return `${error.name}${status}${error.delivery ? `, ${error.delivery}` : ''}: ${error.message}`;
 }
@@ -947,7 +948,7 @@ async function askChoose(
     return await Promise.race([choice, abort]);
   } catch (error) {
     if (AbortError.isInstance(error) && signal?.aborted) throw error;
-    const kind = error instanceof Error ? error.name : typeof error;
+    const kind = thrownKind(error);
     throw new UniliveError({
       operation: 'create',
       message: `routing.choose failed (${kind}); nothing was sent: see cause`,
