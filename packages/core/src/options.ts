@@ -1,13 +1,18 @@
 import { nearestName } from './config/names.js';
 import { type InputIssue, InvalidInputError } from './errors/errors.js';
 import type { ProviderId } from './live-stream.js';
-import { isAbortSignal } from './own.js';
+import { isAbortSignal, platformSignal } from './own.js';
 
 /** One option a function takes: how to tell a valid value, and what to say when it is not one. */
 export interface OptionRule {
   check: (value: unknown) => boolean;
   /** What was expected, for the error (`a function`, `an AbortSignal`). */
   expected: string;
+  /**
+   * Turns a valid value into the one kept (a signal of another realm into a platform one); a throw makes
+   * the value invalid, as a failed `check` does.
+   */
+  adopt?: (value: unknown) => unknown;
 }
 
 /** Where the options were given, for the error. */
@@ -92,7 +97,11 @@ export function readOptions<T extends object>(
       issues.push({ path, message: `expected ${rule.expected}` });
       continue;
     }
-    copy[key] = option;
+    try {
+      copy[key] = rule.adopt ? rule.adopt(option) : option;
+    } catch {
+      issues.push({ path, message: `expected ${rule.expected}` });
+    }
   }
   if (issues.length > 0) fail(issues);
   return copy as T;
@@ -106,7 +115,11 @@ export const optionRules = {
     expected: 'an object',
   },
   boolean: { check: (value: unknown) => typeof value === 'boolean', expected: 'true or false' },
-  signal: { check: isAbortSignal, expected: 'an AbortSignal' },
+  signal: {
+    check: isAbortSignal,
+    expected: 'an AbortSignal',
+    adopt: (value) => platformSignal(value as AbortSignal),
+  },
   number: {
     check: (value: unknown) => typeof value === 'number' && Number.isFinite(value),
     expected: 'a finite number',

@@ -74,6 +74,49 @@ export function isAbortSignal(value: unknown): value is AbortSignal {
   }
 }
 
+// A platform signal answers its own `aborted` getter; anything else (another realm's or library's signal,
+// an object made from AbortSignal.prototype) throws there.
+const platformAborted = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'aborted')?.get;
+
+function isPlatformSignal(value: object): boolean {
+  if (!platformAborted) return false;
+  try {
+    platformAborted.call(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const followedSignals = new WeakMap<object, AbortSignal>();
+
+/**
+ * The signal unilive listens to for a caller's `signal`: a platform `AbortSignal` as it is; one of another
+ * realm or library (jsdom's, a polyfill's) followed by a platform signal made once per signal, which takes
+ * its abort and its reason. Only here is the caller's `addEventListener` called, once, and never its
+ * `removeEventListener`: a signal whose methods or getters throw cannot fail a call half-way, or after the
+ * vendor answered. Throws what `addEventListener` throws (the signal is then refused as none).
+ */
+export function platformSignal(signal: AbortSignal): AbortSignal {
+  if (isPlatformSignal(signal)) return signal;
+  const known = followedSignals.get(signal);
+  if (known) return known;
+  const controller = new AbortController();
+  const follow = () => {
+    let reason: unknown;
+    try {
+      reason = signal.reason;
+    } catch {
+      reason = new Error('the abort reason could not be read');
+    }
+    controller.abort(reason);
+  };
+  if (signal.aborted) follow();
+  else signal.addEventListener('abort', follow, once);
+  followedSignals.set(signal, controller.signal);
+  return controller.signal;
+}
+
 /**
  * `{ once: true }` for `addEventListener`, without a prototype: Node reads `signal`, `capture` and
  * `passive` from the options object, and a polluted `Object.prototype.signal` made every listener throw.

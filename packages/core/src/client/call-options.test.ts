@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fakeProvider } from '../../test/fake-provider.js';
-import { InvalidInputError, ResponseShapeError } from '../errors/errors.js';
+import { AbortError, InvalidInputError, ResponseShapeError } from '../errors/errors.js';
 import { UniliveError } from '../errors/unilive-error.js';
 import type { LiveStream } from '../live-stream.js';
 import { createLiveStreamRegistry } from '../registry/registry.js';
@@ -209,6 +209,123 @@ describe('per-call options', () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it('follows a signal of another kind through one listener, whatever its methods and getters do later', async () => {
+    // A signal of another realm or library (jsdom's, a polyfill's), as an EventTarget with aborted and reason.
+    const foreign = (quirk: 'none' | 'remove-throws' | 'reason-throws') => {
+      const target = new EventTarget();
+      let aborted = false;
+      let added = 0;
+      const signal = {
+        get aborted() {
+          return aborted;
+        },
+        get reason(): unknown {
+          if (quirk === 'reason-throws') throw new Error('no reason');
+          return new Error('caller gave up');
+        },
+        addEventListener: (type: string, listener: EventListener, options?: AddEventListenerOptions) => {
+          added += 1;
+          target.addEventListener(type, listener, options);
+        },
+        removeEventListener: () => {
+          if (quirk === 'remove-throws') throw new Error('cannot remove');
+        },
+        abort: () => {
+          aborted = true;
+          target.dispatchEvent(new Event('abort'));
+        },
+        added: () => added,
+      };
+      return signal;
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...operations),
+        fc.constantFrom('none', 'remove-throws', 'reason-throws') as fc.Arbitrary<
+          'none' | 'remove-throws' | 'reason-throws'
+        >,
+        fc.boolean(),
+        async (operation, quirk, abortFirst) => {
+          const fake = fakeProvider('fake', { streams: 1 });
+          const [id = ''] = [...fake.store.keys()];
+          const calls = fake.calls;
+          // What an adapter's HTTP layer does with the signal it is handed: a platform one, read as it is.
+          const seen: unknown[] = [];
+          const provider = fake.provider as unknown as Record<string, unknown>;
+          for (const name of ['create', 'get', 'update', 'delete', 'start', 'stop', 'list']) {
+            const original = (provider[name] as (...args: unknown[]) => unknown).bind(fake.provider);
+            const takesOptions = (args: unknown[]) => args.at(-1) as { signal?: AbortSignal } | undefined;
+            const check = (args: unknown[]) => {
+              const given = takesOptions(args)?.signal;
+              seen.push(given instanceof AbortSignal);
+              if (given?.aborted)
+                throw new AbortError({
+                  provider: 'fake',
+                  operation: name,
+                  cause: given.reason,
+                  delivery: 'not-sent',
+                  message: 'aborted',
+                });
+            };
+            provider[name] =
+              name === 'list'
+                ? (...args: unknown[]) => {
+                    check(args);
+                    return original(...args);
+                  }
+                : async (...args: unknown[]) => {
+                    check(args);
+                    return original(...args);
+                  };
+          }
+          const client = createLiveStreamClient(fake.provider);
+          const signal = foreign(quirk);
+          if (abortFirst) signal.abort();
+          calls.length = 0;
+          const outcome = await call(client, operation, id, {
+            signal: signal as unknown as AbortSignal,
+          }).then(
+            () => undefined,
+            (error: unknown) => error,
+          );
+          expect(seen.length).toBeGreaterThan(0);
+          expect(seen.every(Boolean)).toBe(true);
+          if (!abortFirst) {
+            // Its listener is added once, never removed: a removeEventListener that throws fails nothing.
+            expect(outcome).toBeUndefined();
+            expect(signal.added()).toBe(1);
+            return;
+          }
+          expect(AbortError.isInstance(outcome)).toBe(true);
+          expect((outcome as AbortError).cause).toMatchObject({
+            message: quirk === 'reason-throws' ? 'the abort reason could not be read' : 'caller gave up',
+          });
+          expect(calls).toEqual([]);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('refuses a signal of another kind whose addEventListener throws, before any request', async () => {
+    const { client, id, calls } = subject();
+    calls.length = 0;
+    const signal = {
+      aborted: false,
+      addEventListener: () => {
+        throw new Error('cannot listen');
+      },
+      removeEventListener: () => {},
+    };
+    const error = await failure(() => client.get(id, { signal: signal as unknown as AbortSignal }));
+    expect(InvalidInputError.isInstance(error)).toBe(true);
+    expect((error as InvalidInputError).delivery).toBe('not-sent');
+    expect((error as InvalidInputError).issues).toEqual([
+      { path: 'options.signal', message: 'expected an AbortSignal' },
+    ]);
+    expect(calls).toEqual([]);
   });
 
   it("takes only a whole number from 0 as toArray's limit, and no other name, before any request", async () => {
