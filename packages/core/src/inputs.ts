@@ -238,6 +238,24 @@ function visitSchema(node: unknown, depth: number): void {
 }
 
 /**
+ * {@link ownData} of what a caller handed in, read by `read` (default `ownData`), or an
+ * {@link InvalidInputError} at `path`, `delivery: 'not-sent'`, where reading it throws (a getter that
+ * throws, a Proxy whose traps do): nothing was sent, and the input is what is wrong.
+ */
+export function readOwnData(
+  value: unknown,
+  path: string,
+  context: { provider?: ProviderId | undefined; operation: string },
+  read: (value: unknown) => unknown = ownData,
+): unknown {
+  try {
+    return read(value);
+  } catch {
+    throw invalidInput([{ path, message: 'could not be read (a getter or a Proxy in it threw)' }], context);
+  }
+}
+
+/**
  * Validates input against a schema and returns it typed, or throws {@link InvalidInputError} listing every
  * problem with its path. Only the input's own properties are read, and the result has no prototype (see
  * {@link ownData}). Values are never echoed: a rejected stream key stays out of the message.
@@ -250,7 +268,9 @@ export function validateInput<T>(
   // Each field is read once, into this copy, which every check below and the result come from: a getter
   // that changes between reads cannot show one value to a check and another to the vendor.
   // valibot takes an array for an object with numeric keys; an input is never one.
-  const copy = Array.isArray(input) ? undefined : ownData(input);
+  const copy = readOwnData(input, '$', context, (value) =>
+    Array.isArray(value) ? undefined : ownData(value),
+  );
   if (typeof copy === 'object' && copy !== null && hasForbiddenKey(copy)) {
     throw invalidInput(
       [{ path: '$', message: 'expected no "__proto__", "constructor" or "prototype" keys' }],

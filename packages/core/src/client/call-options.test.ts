@@ -328,6 +328,55 @@ describe('per-call options', () => {
     expect(calls).toEqual([]);
   });
 
+  it('refuses an input or start options it cannot read (a getter or a Proxy that throws), before any request', async () => {
+    const trap = () => {
+      throw new Error('trap');
+    };
+    // Where the unreadable part sits: the whole input, a field, a nested field.
+    const unreadable: (() => Record<string, unknown>)[] = [
+      () => new Proxy({}, { ownKeys: trap, get: trap, getOwnPropertyDescriptor: trap }),
+      () => Object.defineProperty({ name: 'n' }, 'recording', { enumerable: true, get: trap }),
+      () => ({ name: 'n', restream: new Proxy([], { get: trap, has: trap, ownKeys: trap }) }),
+      () => ({
+        name: 'n',
+        restream: [
+          Object.defineProperty({ url: 'rtmp://a.test/live' }, 'streamKey', { enumerable: true, get: trap }),
+        ],
+      }),
+      () => ({ name: 'n', providerOptions: { fake: new Proxy({}, { ownKeys: trap }) } }),
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('create', 'update', 'start'),
+        fc.nat({ max: unreadable.length - 1 }),
+        async (operation, index) => {
+          const { client, id, calls, requests } = subject();
+          calls.length = 0;
+          const make = unreadable[index] ?? (() => ({}));
+          const run = () => {
+            if (operation === 'create') return client.create(make() as never);
+            if (operation === 'update') return client.update(id, make() as never);
+            return client.start(id, { providerOptions: make() as never });
+          };
+          const error = await failure(run);
+          expect(InvalidInputError.isInstance(error)).toBe(true);
+          const refused = error as InvalidInputError;
+          expect(refused.delivery).toBe('not-sent');
+          expect(refused.operation).toBe(operation);
+          expect(refused.issues).toEqual([
+            {
+              path: operation === 'start' ? 'providerOptions' : '$',
+              message: 'could not be read (a getter or a Proxy in it threw)',
+            },
+          ]);
+          expect(calls).toEqual([]);
+          expect(requests).toEqual([]);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   it("takes only a whole number from 0 as toArray's limit, and no other name, before any request", async () => {
     const badLimit = fc.oneof(
       fc.constantFrom(Number.NaN, Number.NEGATIVE_INFINITY, -1, 0.5, '5', 5n, null, true, {}),

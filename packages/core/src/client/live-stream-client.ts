@@ -13,8 +13,8 @@ import {
 import { assertValidId } from '../ids.js';
 import {
   invalidInput,
-  ownData,
   providerOptionsWarnings,
+  readOwnData,
   validateCreateInput,
   validateUpdateInput,
 } from '../inputs.js';
@@ -555,7 +555,7 @@ function checkStartOptions(value: unknown, provider: LiveStreamProvider): Provid
       context,
     );
   }
-  const options = ownData(value) as Record<string, unknown>;
+  const options = readOwnData(value, 'providerOptions', context) as Record<string, unknown>;
   const readsOnStart = (provider.providerOptionsOn ?? ['create', 'update']).includes('start');
   if (Object.hasOwn(options, provider.id) && !readsOnStart) {
     throw invalidInput(

@@ -286,6 +286,26 @@ describe('migrate', () => {
     );
   });
 
+  it('refuses an input it cannot read before reading the source', async () => {
+    const { source, registry } = setup();
+    const created = await registry.create({ name: 'x' }, { provider: 'old' });
+    source.calls.length = 0;
+    const trap = () => {
+      throw new Error('trap');
+    };
+    const input = new Proxy({}, { ownKeys: trap, get: trap });
+    const error = await registry.migrate(created.ref, { to: 'new', input: input as never }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(InvalidInputError.isInstance(error)).toBe(true);
+    expect((error as InvalidInputError).delivery).toBe('not-sent');
+    expect((error as InvalidInputError).issues).toEqual([
+      { path: 'input', message: 'could not be read (a getter or a Proxy in it threw)' },
+    ]);
+    expect(source.calls).toEqual([]);
+  });
+
   it('reads each input field once: a getter that changes between reads cannot change the plan', async () => {
     const { registry } = setup();
     const created = await registry.create({ name: 'x' }, { provider: 'old' });

@@ -14,7 +14,7 @@ import { UniliveError, withErrorFields } from '../errors/unilive-error.js';
 import { emit, type HttpHooks } from '../http/hooks.js';
 import type { RateLimitOptions } from '../http/request-gate.js';
 import { idProblem } from '../ids.js';
-import { ownData, validateCreateInput } from '../inputs.js';
+import { readOwnData, validateCreateInput } from '../inputs.js';
 import type { LiveStream, LiveStreamState, ProviderId, Warning } from '../live-stream.js';
 import { limitRule, type OptionRule, optionRules, readOptions } from '../options.js';
 import { isInstanceOf, ownFields, ownValue, thrownKind } from '../own.js';
@@ -601,7 +601,9 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     // The caller's fields are read once, and checked before the source is read: a field no input has
     // (`bogus`) or a value of the wrong type sends nothing. The input merged with the source's fields is
     // checked whole below.
-    const overrides = ownData(given ?? {}) as Partial<CreateLiveStreamInput>;
+    const overrides = readOwnData(given ?? {}, 'input', {
+      operation: 'migrate',
+    }) as Partial<CreateLiveStreamInput>;
     const defined = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
     // A stand-in name where the input gives none: the source's comes with its read.
     validateCreateInput({ name: 'migrated', ...defined });
