@@ -96,6 +96,11 @@ export interface AdapterSpec {
   /** On the sandbox, operations whose subject must be started first. */
   needsStarted: readonly MatrixOperation[];
   /**
+   * Operations whose first two requests go out at once (videosdk v2's read of a room and its egress): the
+   * faulted one's retries may come before, between or after the other's one request.
+   */
+  readsAtOnce?: readonly MatrixOperation[];
+  /**
    * Whether the operation's first request may be repeated after an answer that was lost (timeout, 5xx, reset):
    * what the adapter tells the HTTP layer (`idempotent`).
    */
@@ -397,6 +402,8 @@ export const adapters: Record<AdapterId, AdapterSpec> = {
       status: 'status',
     },
     needsStarted: ['stop'],
+    // get reads the room and its egress at once.
+    readsAtOnce: ['get'],
     // `hls/start` is a POST the HTTP layer does not repeat (a repeated start is refused 409 and read back
     // by the lifecycle rule, but only a new call makes it); the reads, deactivate and the ends may repeat.
     retrySafe: { ...allSafeButCreate, start: false },

@@ -151,7 +151,8 @@ async function runCase(context: CaseContext): Promise<CaseRecord> {
   for (const target of prepared.createInput.restream ?? [])
     context.register('restream key', target.streamKey);
   wire.reset();
-  if (fault.shape.kind === 'dns') wire.failDns(fault.persistent ? attemptBudget : 1);
+  // A persistent failure fails every request of the case, as many as go out at once.
+  if (fault.shape.kind === 'dns') wire.failDns(fault.persistent ? Number.POSITIVE_INFINITY : 1);
 
   const controller = new AbortController();
   let aborted = false;
@@ -198,6 +199,8 @@ async function runCase(context: CaseContext): Promise<CaseRecord> {
     scanner.recordError(caught, `${operation} error`);
   } finally {
     clearTimeout(timer);
+    // The case's requests are over: what the backend sends to clean up reaches it.
+    wire.failDns(0);
   }
   const endedAt = performance.now();
 
@@ -206,12 +209,22 @@ async function runCase(context: CaseContext): Promise<CaseRecord> {
     context.register('secret the provider learned', secret);
 
   const requests = [...wire.requests];
-  const first = requests[0];
   const key = (request: { method: string; path: string }) => `${request.method} ${request.path}`;
   // Attempts of the first request: its retries come back to back, before any other request. (A later
   // request to the same path is another step of the call: videosdk v2's stop reads the egress again.)
-  const leading = requests.findIndex((request) => first !== undefined && key(request) !== key(first));
-  const attempts = first ? (leading === -1 ? requests.length : leading) : 0;
+  // Where the first two requests go out at once, either may be the faulted one and its retries may come
+  // around the other's: the attempts are those of the one sent most, up to a third request.
+  const atOnce = adapter.readsAtOnce?.includes(operation) === true;
+  const leadingKeys = atOnce ? [...new Set(requests.map(key))].slice(0, 2) : requests.slice(0, 1).map(key);
+  const leading = requests.findIndex((request) => !leadingKeys.includes(key(request)));
+  const window = leading === -1 ? requests : requests.slice(0, leading);
+  const sentOf = (wanted: string) => window.filter((request) => key(request) === wanted).length;
+  const firstKey = leadingKeys.reduce<string | undefined>(
+    (most, candidate) => (most === undefined || sentOf(candidate) > sentOf(most) ? candidate : most),
+    undefined,
+  );
+  const first = requests.find((request) => key(request) === firstKey);
+  const attempts = firstKey === undefined ? 0 : sentOf(firstKey);
   const typed = error !== undefined && UniliveError.isInstance(error);
   const outcome: CaseOutcome =
     error === undefined ? (retries.length > 0 ? 'recovered' : 'success') : typed ? 'typed' : 'untyped';

@@ -46,6 +46,8 @@ import {
 
 const provider = 'videosdk';
 
+const ignore = () => {};
+
 /** `perPage` sent when the caller gives no page size: the v2 reference's documented default. */
 export const videosdkV2DefaultPageSize = 20;
 
@@ -146,8 +148,22 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     operation: string,
     options: CallOptions | undefined,
   ): Promise<VideosdkV2Reading> {
-    const room = await fetchRoom(id, operation, options);
-    const hls = await fetchActiveHls(id, options);
+    // The room and its egress are read at once: one round trip instead of two. Both settle before the call
+    // does, so the room's failure is the call's whichever answer comes first (a missing room is a
+    // NotFoundError, never the egress read's error), the egress read's failure fails a room that was read,
+    // no request is still running when the call ends, and the egress read's rejection is handled from the
+    // start (it may come while the room is still awaited).
+    const roomRead = fetchRoom(id, operation, options);
+    const hlsRead = fetchActiveHls(id, options);
+    hlsRead.catch(ignore);
+    let room: VideosdkV2Room;
+    try {
+      room = await roomRead;
+    } catch (error) {
+      await hlsRead.catch(ignore);
+      throw error;
+    }
+    const hls = await hlsRead;
     // RTMP-outs compose the running session: with no HLS running the adapter has started none.
     const rtmpOuts = hls ? await fetchRunningRtmpOuts(id, hls.sessionId, options) : undefined;
     return { room, hls, rtmpOuts };

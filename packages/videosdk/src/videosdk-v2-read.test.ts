@@ -1,0 +1,190 @@
+import { fileURLToPath } from 'node:url';
+import { AbortError, createLiveStreamClient, NotFoundError, type UniliveError } from '@unilive/core';
+import { type Fixture, loadFixture } from '@unilive/testing';
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { videosdk } from './index.js';
+
+// v2 reads a room and its HLS egress at once. Whichever answer arrives first, the call ends as the two
+// reads in turn ended it: the room's failure wins, the egress read's failure fails a room that was read.
+
+const directory = fileURLToPath(new URL('../../../test-fixtures/videosdk', import.meta.url));
+const fixture = (name: string): Fixture => loadFixture(directory, name);
+const token = fixture('v2-rooms-get').request.headers?.authorization ?? '';
+const room = 'abcd-efgh-ijkl';
+const roomPath = `/v2/rooms/${room}`;
+const hlsPath = `/v2/hls/${room}/active`;
+const rtmpOutsPath = '/v2/livestreams';
+
+/** What a stand-in vendor answers to one read: a recorded answer, or a connection that fails. */
+type Answer = { status: number; body: unknown } | 'network';
+
+const recorded = (name: string): Answer => {
+  const { response } = fixture(name);
+  return { status: response.status, body: response.body };
+};
+
+const roomAnswers = {
+  found: recorded('v2-rooms-get'),
+  missing: recorded('v2-rooms-get.404'),
+  refused: recorded('v2-rooms-get.401'),
+  failing: recorded('v2-rooms-get.500'),
+  unreachable: 'network',
+} as const satisfies Record<string, Answer>;
+
+const hlsAnswers = {
+  none: recorded('v2-hls-active.none'),
+  running: recorded('v2-hls-active'),
+  // 402 is the vendor SDK's "room not found": an error, never "no HLS".
+  roomGone: { status: 402, body: { message: 'Room not found.' } },
+  failing: { status: 500, body: { message: 'internal' } },
+  unreachable: 'network',
+} as const satisfies Record<string, Answer>;
+
+const statusOf = (answer: Answer) => (answer === 'network' ? undefined : answer.status);
+
+const respond = (answer: Answer): Response => {
+  if (answer === 'network') throw new TypeError('fetch failed');
+  return new Response(JSON.stringify(answer.body), {
+    status: answer.status,
+    headers: { 'content-type': 'application/json' },
+  });
+};
+
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown) => unhandled.push(reason);
+beforeEach(() => {
+  unhandled.length = 0;
+  process.on('unhandledRejection', onUnhandled);
+  for (const name of ['VIDEOSDK_TOKEN', 'VIDEOSDK_API_KEY', 'VIDEOSDK_SECRET', 'VIDEOSDK_API_VERSION'])
+    vi.stubEnv(name, '');
+});
+afterEach(() => {
+  process.off('unhandledRejection', onUnhandled);
+  vi.unstubAllEnvs();
+});
+
+/** Lets every rejection still pending be reported as unhandled before it is checked. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('videosdk v2 get: the room and its egress read at once', () => {
+  it('ends as the reads in turn did, whichever answer arrives first, and leaves no rejection unhandled', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        // Each answer runs its course, to the next macrotask, before the next arrives: a rejection nobody
+        // handles yet is reported by then.
+        fc.scheduler({
+          act: async (release) => {
+            await release();
+            await settle();
+          },
+        }),
+        fc.constantFrom(...(Object.keys(roomAnswers) as (keyof typeof roomAnswers)[])),
+        fc.constantFrom(...(Object.keys(hlsAnswers) as (keyof typeof hlsAnswers)[])),
+        async (scheduler, roomCase, hlsCase) => {
+          const sent: string[] = [];
+          // Every answer waits for the scheduler, which releases them in a generated order.
+          const fetch: typeof globalThis.fetch = async (input, init) => {
+            const request = new Request(input, init);
+            const url = new URL(request.url);
+            sent.push(`${request.method} ${url.pathname}${url.search}`);
+            expect(request.headers.get('authorization')).toBe(token);
+            const answer =
+              url.pathname === roomPath
+                ? roomAnswers[roomCase]
+                : url.pathname === hlsPath
+                  ? hlsAnswers[hlsCase]
+                  : recorded('v2-livestreams-list.running');
+            await scheduler.schedule(Promise.resolve(), `${url.pathname} answers`);
+            return respond(answer);
+          };
+          const provider = videosdk({ token, apiVersion: 'v2', retry: { maxRetries: 0 }, fetch });
+          const outcome = provider.get(room).then(
+            (stream) => ({ stream, error: undefined }),
+            (error: UniliveError) => ({ stream: undefined, error }),
+          );
+          const { stream, error } = await scheduler.waitFor(outcome);
+          // The call ended only once every answer it asked for had arrived: no request left running.
+          expect(scheduler.count()).toBe(0);
+          await settle();
+          expect(unhandled).toEqual([]);
+
+          // Both reads are sent, once each; the running egress's RTMP-outs only once both were read.
+          const roomFine = roomCase === 'found';
+          const hlsFine = hlsCase === 'none' || hlsCase === 'running';
+          const expectedRequests = [`GET ${roomPath}`, `GET ${hlsPath}`];
+          if (roomFine && hlsCase === 'running')
+            expectedRequests.push(
+              `GET ${rtmpOutsPath}?roomId=${room}&sessionId=abcde94c96e17e03fb0abcde4&page=1&perPage=20`,
+            );
+          expect([...sent].sort()).toEqual(expectedRequests.sort());
+          if (roomCase === 'found' && hlsCase === 'running') expect(sent.at(-1)).toContain(rtmpOutsPath);
+
+          if (!roomFine) {
+            // The room's error, as a read of the room alone gives it.
+            expect(error?.operation).toBe('get');
+            expect(error?.status).toBe(statusOf(roomAnswers[roomCase]));
+            if (roomCase === 'missing') expect(NotFoundError.isInstance(error)).toBe(true);
+          } else if (!hlsFine) {
+            expect(error?.operation).toBe('status');
+            expect(error?.status).toBe(statusOf(hlsAnswers[hlsCase]));
+            if (hlsCase === 'roomGone') expect(NotFoundError.isInstance(error)).toBe(true);
+          } else {
+            expect(error).toBeUndefined();
+            expect(stream?.id).toBe(room);
+            expect(stream?.state).toBe(hlsCase === 'running' ? 'ready' : 'stopped');
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("aborts both reads with the call's signal, and ends with the abort", async () => {
+    const signals: AbortSignal[] = [];
+    let bothSent: () => void = () => {};
+    const sentBoth = new Promise<void>((resolve) => {
+      bothSent = resolve;
+    });
+    // A vendor that never answers: only the abort ends a read.
+    const fetch: typeof globalThis.fetch = (input, init) => {
+      const request = new Request(input, init);
+      signals.push(request.signal);
+      if (signals.length === 2) bothSent();
+      return new Promise((_, reject) => {
+        request.signal.addEventListener('abort', () => reject(request.signal.reason), { once: true });
+      });
+    };
+    const provider = videosdk({ token, apiVersion: 'v2', retry: { maxRetries: 0 }, fetch });
+    const controller = new AbortController();
+    const outcome = provider.get(room, { signal: controller.signal }).catch((error: unknown) => error);
+    await sentBoth;
+    controller.abort();
+    const error = await outcome;
+    expect(AbortError.isInstance(error)).toBe(true);
+    expect((error as UniliveError).operation).toBe('get');
+    expect(signals.map((signal) => signal.aborted)).toEqual([true, true]);
+    await settle();
+    expect(unhandled).toEqual([]);
+  });
+
+  it("sends both reads through the client's hooks and its gate (one in flight at a time there)", async () => {
+    const fetch: typeof globalThis.fetch = async (input, init) => {
+      const { pathname } = new URL(new Request(input, init).url);
+      return respond(pathname === roomPath ? roomAnswers.found : hlsAnswers.none);
+    };
+    const requests: string[] = [];
+    const client = createLiveStreamClient(
+      videosdk({ token, apiVersion: 'v2', retry: { maxRetries: 0 }, fetch }),
+      {
+        hooks: { onRequest: (event) => requests.push(`${event.operation} ${event.method} ${event.url}`) },
+        rateLimit: { maxConcurrency: 1 },
+      },
+    );
+    expect((await client.get(room)).state).toBe('stopped');
+    expect([...requests].sort()).toEqual([
+      `get GET https://api.videosdk.live${roomPath}`,
+      `status GET https://api.videosdk.live${hlsPath}`,
+    ]);
+  });
+});
