@@ -111,13 +111,12 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
   // scrubbed from every error raised after they were seen, for as long as the stream exists.
   // Every secret of the answer at once: all of them are kept, however many platforms it lists.
   const remember = (stream: LiveStream): LiveStream => {
-    secrets.holdStream(stream.id, [
-      ...stream.ingest.flatMap((endpoint) => [
-        endpoint.streamKey,
-        endpoint.streamKey && streamKeyPassword(endpoint.streamKey),
-      ]),
-      ...(stream.restream ?? []).map((target) => target.streamKey),
-    ]);
+    // One array, on every read.
+    const values: (string | undefined)[] = [];
+    for (const endpoint of stream.ingest)
+      values.push(endpoint.streamKey, endpoint.streamKey && streamKeyPassword(endpoint.streamKey));
+    for (const target of stream.restream ?? []) values.push(target.streamKey);
+    secrets.holdStream(stream.id, values);
     return stream;
   };
 

@@ -22,6 +22,15 @@ describe('joinRtmpUrl', () => {
       `rtmp://ingest.liveapi.com/static/${key}`,
     );
   });
+
+  it('joins any server and key as the patterns alone do', () => {
+    const part = fc.string({ unit: fc.constantFrom('a', '/', ':', '?', '='), maxLength: 6 });
+    fc.assert(
+      fc.property(part, part, (server, key) => {
+        expect(joinRtmpUrl(server, key)).toBe(`${server.replace(/\/+$/, '')}/${key.replace(/^\/+/, '')}`);
+      }),
+    );
+  });
 });
 
 describe('streamKeyPassword', () => {
@@ -29,6 +38,41 @@ describe('streamKeyPassword', () => {
     expect(streamKeyPassword('lv_16833a90987411ecb1de8570eafe89432?password=1bda8f83')).toBe('1bda8f83');
     expect(streamKeyPassword('lv_16833a90987411ecb1de8570eafe89432')).toBeUndefined();
     expect(streamKeyPassword('lv_x?other=1')).toBeUndefined();
+  });
+
+  it('reads any key as URLSearchParams reads its query', () => {
+    const query = fc
+      .array(
+        fc.tuple(
+          fc.constantFrom('password', 'passwords', 'pass', 'Password', 'password%3D', 'pass+word', '', 'x'),
+          fc.option(
+            fc.string({
+              unit: fc.constantFrom('a', 'b', '1', '=', '+', '%', '%41', '?', ' ', '\ud800', 'é'),
+            }),
+            {
+              nil: undefined,
+            },
+          ),
+        ),
+        { maxLength: 4 },
+      )
+      .map((pairs) =>
+        pairs.map(([name, value]) => (value === undefined ? name : `${name}=${value}`)).join('&'),
+      );
+    fc.assert(
+      fc.property(
+        fc.constantFrom('lv_abc', 'lv_?', ''),
+        fc.option(query, { nil: undefined }),
+        (base, text) => {
+          const key = text === undefined ? base : `${base}?${text}`;
+          const query = key.indexOf('?');
+          const expected =
+            query < 0 ? undefined : (new URLSearchParams(key.slice(query + 1)).get('password') ?? undefined);
+          expect(streamKeyPassword(key)).toBe(expected);
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 });
 

@@ -35,13 +35,35 @@ export function liveApiState(enabled: boolean | undefined): LiveStreamState {
  * server ends with a slash.
  */
 export function joinRtmpUrl(server: string, key: string): string {
+  // Read on every `get`: the usual server without a trailing slash and key without a leading one are joined
+  // without the patterns.
+  if (!server.endsWith('/') && !key.startsWith('/')) return `${server}/${key}`;
   return `${server.replace(/\/+$/, '')}/${key.replace(/^\/+/, '')}`;
 }
+
+const surrogate = /[\ud800-\udfff]/;
 
 /** The `password` part of a LiveAPI stream key (`lv_…?password=1bda8f83`), when it has one. */
 export function streamKeyPassword(key: string): string | undefined {
   const query = key.indexOf('?');
   if (query < 0) return undefined;
+  // Read on every `get`. A query with nothing to decode (no `%`, no `+`, well-formed text) reads the same
+  // split on `&` and `=` as through URLSearchParams, which builds a parser and a list per call. (Text with
+  // surrogates, which it would re-encode, goes to it too.)
+  if (key.indexOf('%', query) === -1 && key.indexOf('+', query) === -1 && !surrogate.test(key)) {
+    // URLSearchParams drops one leading "?" of the text it is given.
+    let start = key.charCodeAt(query + 1) === 63 ? query + 2 : query + 1;
+    while (start <= key.length) {
+      const end = key.indexOf('&', start) === -1 ? key.length : key.indexOf('&', start);
+      if (key.startsWith('password', start)) {
+        const after = start + 'password'.length;
+        if (after === end) return '';
+        if (key.charCodeAt(after) === 61) return key.slice(after + 1, end); // "="
+      }
+      start = end + 1;
+    }
+    return undefined;
+  }
   return new URLSearchParams(key.slice(query + 1)).get('password') ?? undefined;
 }
 
@@ -80,17 +102,18 @@ function ingestOf(ingest: LiveApiStreamData['ingest']): IngestEndpoint {
 
 function playbackOf(data: LiveApiStreamData): PlaybackEndpoint[] {
   const endpoints: PlaybackEndpoint[] = [];
-  const add = (url: string | undefined, endpoint: Omit<PlaybackEndpoint, 'url'>) => {
-    // Samples with stripped URLs show `""`; an empty or unparsable URL, or one whose scheme is not the
-    // endpoint's protocol, stays in `raw` only.
-    if (url !== undefined && isEndpointUrl(endpoint.protocol, url)) endpoints.push({ ...endpoint, url });
-  };
-  add(data.playback?.hls_url, { protocol: 'hls' });
-  add(data.playback?.embed_url, { protocol: 'embed' });
-  add(data.playback?.embed_audio_url, { protocol: 'embed', audioOnly: true });
+  // Samples with stripped URLs show `""`; an empty or unparsable URL, or one whose scheme is not the
+  // endpoint's protocol, stays in `raw` only.
+  const usable = (protocol: PlaybackEndpoint['protocol'], url: string | undefined): url is string =>
+    url !== undefined && isEndpointUrl(protocol, url);
+  const { hls_url: hls, embed_url: embed, embed_audio_url: embedAudio } = data.playback ?? {};
+  if (usable('hls', hls)) endpoints.push({ protocol: 'hls', url: hls });
+  if (usable('embed', embed)) endpoints.push({ protocol: 'embed', url: embed });
+  if (usable('embed', embedAudio)) endpoints.push({ protocol: 'embed', audioOnly: true, url: embedAudio });
   // Pull URLs exist only while the stream is online. The SRT one has no neutral playback protocol, so it
   // stays in `raw.pull_urls.srt`.
-  add(data.pull_urls?.rtmp, { protocol: 'rtmp' });
+  const pull = data.pull_urls?.rtmp;
+  if (usable('rtmp', pull)) endpoints.push({ protocol: 'rtmp', url: pull });
   return endpoints;
 }
 

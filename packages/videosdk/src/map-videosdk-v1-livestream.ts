@@ -38,11 +38,9 @@ export function mapVideosdkV1LiveStream(
     return { url: target.url, streamKey: target.streamKey, ...(targetId ? { id: targetId } : {}) };
   });
   // Every secret of the answer at once: all of them are kept, however many targets it lists.
-  secrets.holdStream(raw.id, [
-    raw.streamKey,
-    ingest.streamKey,
-    ...(restream ?? []).map((target) => target.streamKey),
-  ]);
+  const held = [raw.streamKey, ingest.streamKey];
+  for (const target of restream ?? []) held.push(target.streamKey);
+  secrets.holdStream(raw.id, held);
   // Absent when the answer has no `record`: unknown, not false.
   const recording = raw.record ?? undefined;
   // The reference types them `date` and shows `…Z`; a zone-less value means UTC, never the host's zone.
@@ -72,7 +70,8 @@ export function mapVideosdkV1LiveStream(
  */
 function mapIngest(raw: VideosdkV1LiveStream): IngestEndpoint {
   const url = raw.upstreamUrl;
-  const protocol = url.toLowerCase().startsWith('rtmps:') ? 'rtmps' : 'rtmp';
+  // Tested in place: lowercasing would copy the whole URL on every read.
+  const protocol = rtmpsScheme.test(url) ? 'rtmps' : 'rtmp';
   const prefix = raw.streamUrl ? withTrailingSlash(raw.streamUrl) : undefined;
   let server: string;
   let streamKey: string;
@@ -110,6 +109,8 @@ function mapPlayback(raw: VideosdkV1LiveStream): PlaybackEndpoint[] {
   }
   return playback;
 }
+
+const rtmpsScheme = /^rtmps:/i;
 
 function withTrailingSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
