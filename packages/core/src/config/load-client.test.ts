@@ -457,6 +457,50 @@ describe('readSettings', () => {
     );
   });
 
+  it('reads each setting once, and refuses one it cannot read, naming it', () => {
+    const trap = () => {
+      throw new Error('trap');
+    };
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.keys(names)), fc.boolean(), (key, proxy) => {
+        const settings = proxy
+          ? { [key]: new Proxy({}, { ownKeys: trap, get: trap }) }
+          : Object.defineProperty({}, key, { enumerable: true, get: trap });
+        let caught: unknown;
+        try {
+          readSettings('wowza-video', settings, names);
+        } catch (error) {
+          caught = error;
+        }
+        expect(InvalidInputError.isInstance(caught)).toBe(true);
+        expect((caught as InvalidInputError).delivery).toBe('not-sent');
+        expect((caught as InvalidInputError).issues).toEqual([
+          { path: key, message: 'could not be read (a getter or a Proxy in it threw)' },
+        ]);
+      }),
+    );
+    let caught: unknown;
+    try {
+      readSettings('wowza-video', new Proxy({}, { ownKeys: trap }), names);
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as InvalidInputError).issues).toEqual([
+      { path: '$', message: 'its properties could not be listed' },
+    ]);
+    // A token that is short when checked and long after is read once: what is checked is what is kept.
+    let reads = 0;
+    const changing = Object.defineProperty({}, 'token', {
+      enumerable: true,
+      get: () => {
+        reads += 1;
+        return reads === 1 ? 'short-token' : 'a'.repeat(maxCredentialLength + 1);
+      },
+    });
+    expect(readSettings('wowza-video', changing, names)).toEqual({ token: 'short-token' });
+    expect(reads).toBe(1);
+  });
+
   it('refuses settings that are no object', () => {
     expect(() => readSettings('liveapi', 'token' as unknown as object, names)).toThrow(InvalidInputError);
   });

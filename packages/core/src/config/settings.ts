@@ -126,9 +126,28 @@ export function readSettings<Settings extends object>(
   }
   const known = Object.keys(names);
   const issues: InputIssue[] = [];
-  for (const key of Object.keys(settings)) {
+  // Each setting is read once, into the copy returned: a getter or a Proxy that throws is a setting that
+  // could not be read, and one that answers differently later cannot pass a check with another value.
+  const own: Record<string, unknown> = Object.create(null);
+  const unreadable = 'could not be read (a getter or a Proxy in it threw)';
+  const read = (key: string): void => {
+    try {
+      own[key] = ownData((settings as Record<string, unknown>)[key]);
+    } catch {
+      issues.push({ path: key, message: unreadable });
+    }
+  };
+  let given: string[];
+  try {
+    given = Object.keys(settings);
+  } catch {
+    given = [];
+    issues.push({ path: '$', message: 'its properties could not be listed' });
+  }
+  for (const key of given) {
     if (Object.hasOwn(names, key)) {
-      const value = (settings as Record<string, unknown>)[key];
+      read(key);
+      const value = own[key];
       if (typeof value === 'string' && value.length > maxCredentialLength) {
         issues.push({ path: key, message: `expected at most ${maxCredentialLength} characters` });
       }
@@ -150,10 +169,6 @@ export function readSettings<Settings extends object>(
       message: `${provider}: ${listed}`,
       issues,
     });
-  }
-  const own: Record<string, unknown> = Object.create(null);
-  for (const key of known) {
-    if (Object.hasOwn(settings, key)) own[key] = ownData((settings as Record<string, unknown>)[key]);
   }
   return own as Settings;
 }

@@ -224,6 +224,30 @@ describe('references route every call to its provider', () => {
   });
 });
 
+describe('configuration that cannot be read', () => {
+  it('is a configuration error naming providers or the provider, not what its reads threw', () => {
+    const trap = () => {
+      throw new Error('trap');
+    };
+    const attempts: [unknown, string][] = [
+      [new Proxy({}, { ownKeys: trap }), 'providers'],
+      [Object.defineProperty({}, 'a', { enumerable: true, get: trap }), 'providers'],
+      [{ a: new Proxy({}, { get: trap, has: trap, getPrototypeOf: trap }) }, 'providers.a'],
+    ];
+    for (const [providers, path] of attempts) {
+      let caught: unknown;
+      try {
+        createLiveStreamRegistry({ providers: providers as never });
+      } catch (error) {
+        caught = error;
+      }
+      expect(InvalidInputError.isInstance(caught)).toBe(true);
+      expect((caught as InvalidInputError).operation).toBe('configure');
+      expect((caught as InvalidInputError).issues.map((issue) => issue.path)).toEqual([path]);
+    }
+  });
+});
+
 describe('list', () => {
   it('walks the providers one after the other, lazily, each stream once with its reference', async () => {
     const a = fakeProvider('vendor-a', { streams: 2 });

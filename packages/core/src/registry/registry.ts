@@ -267,27 +267,41 @@ export function createLiveStreamRegistry(input: LiveStreamRegistryOptions): Live
     );
   }
   const given = options.providers;
-  if (
-    typeof given !== 'object' ||
-    given === null ||
-    Array.isArray(given) ||
-    Object.keys(given).length === 0
-  ) {
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
     throw configurationError('providers', 'expected an object of providers by name, with at least one');
   }
-  const entries: Entry[] = Object.keys(given).map((name) => {
+  // Each name and provider read once; an object or provider whose reads throw (a Proxy, a getter) is a
+  // configuration error naming where, not whatever it threw.
+  let named: [string, unknown][];
+  try {
+    named = Object.keys(given).map((name) => [name, (given as Record<string, unknown>)[name]]);
+  } catch {
+    throw configurationError('providers', 'could not be read (a getter or a Proxy in it threw)');
+  }
+  if (named.length === 0) {
+    throw configurationError('providers', 'expected an object of providers by name, with at least one');
+  }
+  const kindOf = (value: unknown): 'client' | 'provider' | undefined => {
+    try {
+      return isClient(value) ? 'client' : isProvider(value) ? 'provider' : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const entries: Entry[] = named.map(([name, value]) => {
     const problem = providerNameProblem(name);
     if (problem) throw configurationError(`providers.${name}`, `name: ${problem}`);
-    const value = given[name];
-    const client = isClient(value)
-      ? value
-      : isProvider(value)
-        ? createLiveStreamClient(value, {
-            ...(options.hooks ? { hooks: options.hooks } : {}),
-            ...(options.container ? { container: options.container } : {}),
-            ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
-          })
-        : undefined;
+    const kind = kindOf(value);
+    const client =
+      kind === 'client'
+        ? (value as LiveStreamClient)
+        : kind === 'provider'
+          ? createLiveStreamClient(value as LiveStreamProvider, {
+              ...(options.hooks ? { hooks: options.hooks } : {}),
+              ...(options.container ? { container: options.container } : {}),
+              ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+            })
+          : undefined;
     if (!client) {
       throw configurationError(
         `providers.${name}`,
