@@ -298,10 +298,9 @@ describe('videosdk v2 get, status and list', () => {
     expect(provider.secrets?.()).toContain(youtubeKey);
   });
 
-  it('maps the state table from the active egress', async () => {
-    const { provider } = setup();
+  it('maps the state table from the active egress, and with none running from the room', async () => {
+    const { provider, calls } = setup();
     const cases: [string, string][] = [
-      ['v2-hls-active.none', 'stopped'],
       ['v2-hls-active.starting', 'starting'],
       ['v2-hls-active', 'ready'],
       ['v2-hls-active.stopping', 'stopping'],
@@ -310,6 +309,40 @@ describe('videosdk v2 get, status and list', () => {
       replay(name);
       expect((await provider.getStatus?.(room))?.state).toBe(state);
     }
+    // A running egress is the state alone: one request each.
+    expect(calls()).toEqual(cases.map(() => `GET ${origin}/v2/hls/${room}/active`));
+    replay('v2-hls-active.none', 'v2-rooms-get');
+    expect(await provider.getStatus?.(room)).toEqual({ state: 'stopped', raw: null });
+    nock(origin)
+      .get(`/v2/rooms/${room}`)
+      .reply(200, { ...body('v2-rooms-get'), disabled: true });
+    replay('v2-hls-active.none');
+    expect(await provider.getStatus?.(room)).toEqual({ state: 'disabled', raw: null });
+    expect(calls().slice(cases.length)).toEqual([
+      `GET ${origin}/v2/hls/${room}/active`,
+      `GET ${origin}/v2/rooms/${room}`,
+      `GET ${origin}/v2/hls/${room}/active`,
+      `GET ${origin}/v2/rooms/${room}`,
+    ]);
+  });
+
+  it('waitForState(id, "disabled") ends on a disabled room, and a wait for ready there is refused as stuck', async () => {
+    const { provider } = setup();
+    const client = createLiveStreamClient(provider);
+    const disabledRoom = () =>
+      nock(origin)
+        .get(`/v2/rooms/${room}`)
+        .reply(200, { ...body('v2-rooms-get'), disabled: true });
+    // The poll (egress, then room), then the stream read once it is reached (room and egress).
+    for (let read = 0; read < 2; read += 1) {
+      replay('v2-hls-active.none');
+      disabledRoom();
+    }
+    expect((await client.waitForState(room, 'disabled')).state).toBe('disabled');
+    replay('v2-hls-active.none');
+    disabledRoom();
+    const error = await client.waitForState(room, 'ready').catch((caught: unknown) => caught);
+    expect(ConflictError.isInstance(error)).toBe(true);
   });
 
   it('reads the older downstreamUrl and the live-only livestreamUrl', async () => {

@@ -316,7 +316,12 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     async getStatus(id: string, options?: CallOptions): Promise<LiveStreamStatus> {
       assertValidId(id, { provider, operation: 'status' });
       const hls = await fetchActiveHls(id, options);
-      return { state: videosdkV2State({ hls }), raw: hls ?? null };
+      if (hls) return { state: videosdkV2State({ hls }), raw: hls };
+      // No egress runs: the room tells a disabled room from a stopped one, as `get` does, so
+      // waitForState(id, 'disabled') ends and a wait for `ready` on a disabled room is refused as stuck
+      // rather than polled to its deadline. One more request, made only when nothing runs.
+      const room = await fetchRoom(id, 'status', options);
+      return { state: videosdkV2State({ room, hls }), raw: null };
     },
 
     async *list(options: ListOptions = {}) {

@@ -129,7 +129,8 @@ export const v2FixtureContract = {
       'v2-hls-active.stopping',
       'v2-livestreams-list.ended',
     ],
-    'wait-stopped': ['v2-hls-active.none', 'v2-rooms-get', 'v2-hls-active.none'],
+    // With no egress running the status call reads the room too (a disabled room is `disabled`).
+    'wait-stopped': ['v2-hls-active.none', 'v2-rooms-get', 'v2-rooms-get', 'v2-hls-active.none'],
     delete: ['v2-rooms-deactivate'],
     'get-deleted': ['v2-rooms-get.404'],
     'error-subject': ['v2-rooms-create.error-subject'],
