@@ -93,7 +93,14 @@ export function readOptions<T extends object>(
       continue;
     }
     if (option === undefined) continue;
-    if (!rule.check(option)) {
+    let valid: boolean;
+    try {
+      valid = rule.check(option);
+    } catch {
+      // A value whose reads throw (a getter of Symbol.asyncIterator, a Proxy) is none of what is expected.
+      valid = false;
+    }
+    if (!valid) {
       issues.push({ path, message: `expected ${rule.expected}` });
       continue;
     }

@@ -377,6 +377,41 @@ describe('per-call options', () => {
     );
   });
 
+  it('refuses wait options and states it cannot read (a getter or a Proxy that throws), before any request', async () => {
+    const trap = () => {
+      throw new Error('trap');
+    };
+    const cases: [() => Promise<unknown>, string][] = [];
+    const { client, id, calls } = subject();
+    cases.push(
+      [
+        () =>
+          client.waitForState(id, 'stopped', {
+            events: Object.defineProperty({}, Symbol.asyncIterator, { get: trap }) as never,
+          }),
+        'events',
+      ],
+      [
+        () =>
+          client.waitForState(id, 'stopped', { events: new Proxy({}, { get: trap, has: trap }) as never }),
+        'events',
+      ],
+      [
+        () => client.waitForBroadcast(id, { events: new Proxy({}, { get: trap, has: trap }) as never }),
+        'events',
+      ],
+      [() => client.waitForState(id, new Proxy(['stopped'], { get: trap }) as never), 'state'],
+    );
+    for (const [run, path] of cases) {
+      calls.length = 0;
+      const error = await failure(run);
+      expect(InvalidInputError.isInstance(error)).toBe(true);
+      expect((error as InvalidInputError).delivery).toBe('not-sent');
+      expect((error as InvalidInputError).issues.map((issue) => issue.path)).toEqual([path]);
+      expect(calls).toEqual([]);
+    }
+  });
+
   it("takes only a whole number from 0 as toArray's limit, and no other name, before any request", async () => {
     const badLimit = fc.oneof(
       fc.constantFrom(Number.NaN, Number.NEGATIVE_INFINITY, -1, 0.5, '5', 5n, null, true, {}),

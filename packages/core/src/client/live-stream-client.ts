@@ -402,9 +402,21 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     this.checkId(id, 'waitForState');
     const options = this.waitOptions<WaitForStateOptions>(given, 'waitForState', waitRules);
     // Plain JavaScript callers may pass anything: waitForStatus checks every target before any request.
-    const targets: readonly LiveStreamState[] = Array.isArray(state)
-      ? (state as readonly LiveStreamState[])
-      : [state as LiveStreamState];
+    // Copied once: a Proxy of an array whose reads throw is a state list that cannot be read.
+    let targets: readonly LiveStreamState[];
+    try {
+      targets = Array.isArray(state)
+        ? [...(state as readonly LiveStreamState[])]
+        : [state as LiveStreamState];
+    } catch {
+      throw invalidInput(
+        [{ path: 'state', message: 'could not be read (a getter or a Proxy in it threw)' }],
+        {
+          provider: this.provider.id,
+          operation: 'waitForState',
+        },
+      );
+    }
     const callOptions = this.callOptions(options.signal ? { signal: options.signal } : {}, 'waitForState');
     const { events, ...waitOptions } = options;
     const wake = events ? eventWake(events, { provider: this.provider.id, id }, this.sleep) : undefined;
