@@ -359,14 +359,22 @@ export class SecretSet implements Redactor, Iterable<string> {
   // with more values than a stream keeps is left to learnStream's own way.
   #knowsInPlace(id: string, values: readonly (string | undefined | null)[]): boolean {
     const known = this.#streams.get(id);
-    if (!known || values.length > secretsPerStream || known.earlier.length > secretsPerStream) return false;
+    // (32 at most: one bit per value below.)
+    if (!known || values.length > Math.min(secretsPerStream, 32) || known.earlier.length > secretsPerStream)
+      return false;
+    // Which values move, one bit each (at most 32 values here), each found once: the check compares
+    // whole strings, and this runs on every read.
+    let moving = 0;
     let moved = 0;
-    for (let index = 0; index < values.length; index += 1)
-      if (!this.#skipsInStream(values, index, known)) moved += 1;
+    for (let index = 0; index < values.length; index += 1) {
+      if (this.#skipsInStream(values, index, known)) continue;
+      moving |= 1 << index;
+      moved += 1;
+    }
     // The values to move must be the last `moved` earlier ones (none is listed twice there), in order.
     let position = known.earlier.length - moved;
     for (let index = 0; index < values.length; index += 1) {
-      if (this.#skipsInStream(values, index, known)) continue;
+      if ((moving & (1 << index)) === 0) continue;
       if (known.earlier[position] !== values[index]) return false;
       position += 1;
     }
