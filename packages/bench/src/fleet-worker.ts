@@ -2,12 +2,13 @@
 // Redis (shared with the other processes) or in its own memory. Started with the plan as its argument; waits
 // for "go", then reports over IPC. Only erasable TypeScript and no relative imports, so Node runs it from
 // source as well.
-import { createLiveStreamClient, type GateStore, type RateLimitOptions } from '@unilive/core';
+import { createLiveStreamClient, type RateLimitOptions } from '@unilive/core';
 import liveapi from '@unilive/liveapi';
 import { createRedisGateStore } from '@unilive/redis';
 import videosdk from '@unilive/videosdk';
 import wowzaRealtime from '@unilive/wowza-realtime';
 import wowzaVideo from '@unilive/wowza-video';
+import { countedStore, type StoreCount } from './counted-store.js';
 
 /** What the parent asks of one process. */
 export interface FleetWorkerPlan {
@@ -42,36 +43,12 @@ const factories = { 'wowza-video': wowzaVideo, 'wowza-realtime': wowzaRealtime, 
 >;
 
 // Counts the store's calls, and as one round trip the calls the gate sends in the same turn.
-let storeCalls = 0;
-let storeRounds = 0;
-let roundOpen = false;
-function counted(store: GateStore): GateStore {
-  const count = () => {
-    storeCalls += 1;
-    if (!roundOpen) {
-      storeRounds += 1;
-      roundOpen = true;
-      queueMicrotask(() => {
-        roundOpen = false;
-      });
-    }
-  };
-  return {
-    description: store.description,
-    onUnavailable: store.onUnavailable,
-    pollIntervalMs: store.pollIntervalMs,
-    takeToken: (key, rate) => (count(), store.takeToken(key, rate)),
-    acquireSlot: (key, holder, limit, ttl) => (count(), store.acquireSlot(key, holder, limit, ttl)),
-    releaseSlot: (key, holder) => (count(), store.releaseSlot(key, holder)),
-    setPause: (key, until) => (count(), store.setPause(key, until)),
-    pausedUntil: (key) => (count(), store.pausedUntil(key)),
-  };
-}
+const storeCount: StoreCount = { calls: 0, rounds: 0 };
 
 const redis = plan.redisUrl ? createRedisGateStore({ url: plan.redisUrl }) : undefined;
 const rateLimit: RateLimitOptions = {
   requestsPerSecond: plan.requestsPerSecond,
-  ...(redis ? { store: counted(redis) } : {}),
+  ...(redis ? { store: countedStore(redis, storeCount) } : {}),
 };
 let retries = 0;
 let rateLimited = 0;
@@ -92,8 +69,8 @@ const client = createLiveStreamClient(factory(plan.adapterSettings), {
 });
 // Connected before the start, so the processes start on equal terms.
 await redis?.pausedUntil('bench-warm-up').catch(() => 0);
-storeCalls = 0;
-storeRounds = 0;
+storeCount.calls = 0;
+storeCount.rounds = 0;
 process.send?.({ type: 'ready' });
 await new Promise<void>((resolve) => process.once('message', () => resolve()));
 const outcomes = await Promise.allSettled(
@@ -117,8 +94,8 @@ const report: FleetWorkerReport = {
   failures,
   retries,
   rateLimited,
-  storeCalls,
-  storeRounds,
+  storeCalls: storeCount.calls,
+  storeRounds: storeCount.rounds,
   requests,
 };
 process.send?.(report);

@@ -12,6 +12,7 @@ import {
   systemSleep,
 } from '@unilive/core';
 import { createRedisGateStore } from '@unilive/redis';
+import { countedStore, type StoreCount } from './counted-store.js';
 import type { FleetWorkerPlan, FleetWorkerReport } from './fleet-worker.js';
 import type { BenchProviderId } from './providers.js';
 import { startSandboxChild } from './sandbox-child.js';
@@ -187,31 +188,8 @@ async function runFleet(config: FleetConfig, redisUrl: string | undefined): Prom
 async function measureLatency(url: string, samples: number): Promise<StoreLatency> {
   const limits = { requestsPerSecond: 1_000_000, maxConcurrency: 1_000 };
   const redis = createRedisGateStore({ url });
-  let calls = 0;
-  let rounds = 0;
-  let open = false;
-  const count = () => {
-    calls += 1;
-    if (!open) {
-      rounds += 1;
-      open = true;
-      queueMicrotask(() => {
-        open = false;
-      });
-    }
-  };
-  const countedRedis: GateStore = {
-    takeToken: (key, rate) => (count(), redis.takeToken(key, rate)),
-    acquireSlot: (key, holder, limit, ttl) => (count(), redis.acquireSlot(key, holder, limit, ttl)),
-    releaseSlot: async (key, holder) => {
-      count();
-      await redis.releaseSlot(key, holder);
-    },
-    setPause: (key, until) => (count(), redis.setPause(key, until)),
-    pausedUntil: (key) => (count(), redis.pausedUntil(key)),
-    description: redis.description,
-    pollIntervalMs: redis.pollIntervalMs,
-  };
+  const count: StoreCount = { calls: 0, rounds: 0 };
+  const countedRedis = countedStore(redis, count);
   try {
     const time = async (store: GateStore, clock: () => number) => {
       const gate = createRequestGate({ ...limits, store }, clock, systemSleep);
@@ -251,8 +229,8 @@ async function measureLatency(url: string, samples: number): Promise<StoreLatenc
         medianMs: round(redisFigures.medianMs - memoryFigures.medianMs, 3),
         p99Ms: round(redisFigures.p99Ms - memoryFigures.p99Ms, 3),
       },
-      roundTrips: round((rounds - passages) / passages, 2),
-      storeCalls: round((calls - passages) / passages, 2),
+      roundTrips: round((count.rounds - passages) / passages, 2),
+      storeCalls: round((count.calls - passages) / passages, 2),
     };
   } finally {
     await redis.close();

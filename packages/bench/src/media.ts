@@ -281,7 +281,6 @@ export async function measureMedia(
     }
 
     let cpu: MediaReport['cpu'];
-    let concurrent: MediaReport['concurrent'];
     const ticksPerSecond =
       process.platform === 'linux' ? Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) : 0;
     const measureCpu = ticksPerSecond > 0 && sandbox.pid !== undefined;
@@ -358,7 +357,13 @@ export async function measureMedia(
     stopping = true;
     for (const encoder of encoders) encoder.stop();
     await Promise.all(encoders.map((encoder) => encoder.done));
-    concurrent = { publishers: config.publishers, seconds, admitted, dropped: dropped.size, playing };
+    const concurrent: MediaReport['concurrent'] = {
+      publishers: config.publishers,
+      seconds,
+      admitted,
+      dropped: dropped.size,
+      playing,
+    };
     if (idle && one && many) {
       cpu = {
         seconds: config.cpuSeconds,

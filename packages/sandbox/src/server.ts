@@ -199,13 +199,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const server = createServer((request, response) => {
     const refusal = refuseRequest(request, allowedHosts, maxBodyBytes);
     if (refusal) {
-      refuse(request, response, refusal);
+      refuse(response, refusal);
       return;
     }
     if (dashboard.handle(request.method ?? 'GET', pathOf(request.url), response)) return;
     serve(engine, media, webhooks, request, response, maxBodyBytes).catch((error: unknown) => {
       if (error instanceof BodyTooLarge) {
-        refuse(request, response, tooLarge(maxBodyBytes));
+        refuse(response, tooLarge(maxBodyBytes));
         return;
       }
       if (!response.headersSent) send(response, { status: 500, body: { error: 'sandbox failure' } });
@@ -372,7 +372,7 @@ function tooLarge(maxBodyBytes: number): SandboxResponse {
 }
 
 // Answers a refused request and closes the connection: the rest of its body is never read.
-function refuse(request: IncomingMessage, response: ServerResponse, result: SandboxResponse): void {
+function refuse(response: ServerResponse, result: SandboxResponse): void {
   if (response.headersSent) {
     response.destroy();
     return;
