@@ -8,7 +8,7 @@ import { createRedisGateStore } from '@unilive/redis';
 import videosdk from '@unilive/videosdk';
 import wowzaRealtime from '@unilive/wowza-realtime';
 import wowzaVideo from '@unilive/wowza-video';
-import { countedStore, type StoreCount } from './counted-store.js';
+import type { StoreCount } from './counted-store.js';
 
 /** What the parent asks of one process. */
 export interface FleetWorkerPlan {
@@ -42,7 +42,13 @@ const factories = { 'wowza-video': wowzaVideo, 'wowza-realtime': wowzaRealtime, 
   (settings: Record<string, unknown>) => ReturnType<typeof liveapi>
 >;
 
-// Counts the store's calls, and as one round trip the calls the gate sends in the same turn.
+// Counts the store's calls, and as one round trip the calls the gate sends in the same turn. This process is
+// forked from the sources in tests (run by Node's type stripping, which keeps import paths as written), so
+// the module is named with the extension this file has.
+const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+const { countedStore } = (await import(
+  new URL(`./counted-store${extension}`, import.meta.url).href
+)) as typeof import('./counted-store.js');
 const storeCount: StoreCount = { calls: 0, rounds: 0 };
 
 const redis = plan.redisUrl ? createRedisGateStore({ url: plan.redisUrl }) : undefined;
