@@ -380,6 +380,37 @@ describe('createHttpClient', () => {
     release();
   });
 
+  it('frees the connection of an answer that arrives after its attempt ended', async () => {
+    // fetch ignores the signal and answers only once the call has failed: the answer's body must still be
+    // cancelled, or its connection stays held. The order of events proves it; no elapsed time is measured.
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let cancelled = () => {};
+    const bodyCancelled = new Promise<void>((resolve) => {
+      cancelled = resolve;
+    });
+    const lateAnswer: typeof fetch = async () => {
+      await released;
+      return new Response(new ReadableStream({ pull() {}, cancel: () => cancelled() }), { status: 200 });
+    };
+    const error = await failure(() =>
+      client({ timeoutMs: 50, fetch: lateAnswer }).request({
+        operation: 'create',
+        method: 'POST',
+        path: 's',
+        body: {},
+        schema,
+        options: recorder().options,
+      }),
+    );
+    expect(TimeoutError.isInstance(error)).toBe(true);
+    release();
+    // Never settles if the late answer's body is left unread and uncancelled.
+    await bodyCancelled;
+  });
+
   // Found by the reliability suite: a DELETE the vendor carried out before its answer was lost (a 504
   // from a gateway, a timeout) was retried, found the stream gone, and reported NotFoundError.
   it('takes 404 or 410 on a DELETE repeated after a lost answer as done, but not on the first attempt', async () => {

@@ -398,10 +398,14 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           const send = sender();
           sending = true;
           const sent = send(target, kyOptions(method, body, { signal: attemptController.signal, headers }));
-          response = await Promise.race([sent, ended]).catch((error: unknown) => {
-            void sent.then(discardBody, () => {});
+          // A try around the await rather than a `.catch` on the race: one promise and one turn fewer per
+          // attempt, the same outcome.
+          try {
+            response = await Promise.race([sent, ended]);
+          } catch (error) {
+            void sent.then(discardBody, noop);
             throw error;
-          });
+          }
           if (!isRedirect(response)) break;
           discardBody(response);
           const location = redirectTarget(response, target);
@@ -429,24 +433,27 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           );
         }
         const status = response.status;
-        const text = await readCappedText(response, maxResponseBytes, ended, () =>
-          bodyTooLarge(
-            settings,
-            spec,
-            status,
-            maxResponseBytes,
-            errorOptions,
-            outcome(statusDelivery(status)),
-          ),
-        ).catch((error: unknown) => {
+        let text: string;
+        try {
+          text = await readCappedText(response, maxResponseBytes, ended, () =>
+            bodyTooLarge(
+              settings,
+              spec,
+              status,
+              maxResponseBytes,
+              errorOptions,
+              outcome(statusDelivery(status)),
+            ),
+          );
+        } catch (error) {
           // An error status whose body broke off (the connection dropped mid-body) still says what the
           // vendor did with the request: it is classified by its status, without the vendor's message, not
           // as a vendor that could not be reached. A success cut short tells nothing whole, and a deadline,
           // an abort or a body past the cap stay what they are.
           if (response.ok || attemptController.signal.aborted || isInstanceOf(error, UniliveError))
             throw error;
-          return '';
-        });
+          text = '';
+        }
         if (hooks.onResponse) {
           // The vendor chose the header: it is scrubbed and cut like any vendor text.
           const requestId = requestIdOf(response.headers);

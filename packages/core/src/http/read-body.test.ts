@@ -57,6 +57,37 @@ describe('readCappedText', () => {
     expect(state.pulled).toBeLessThanOrEqual(1);
   });
 
+  it('refuses before reading exactly when the declared length is past the limit and the body is not encoded', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 64 }),
+        fc.integer({ min: 0, max: 64 }),
+        // A Content-Length that may say the truth, lie either way, or not be a number at all.
+        fc.option(fc.oneof(fc.integer({ min: 0, max: 128 }).map(String), fc.string({ maxLength: 6 })), {
+          nil: undefined,
+        }),
+        fc.option(fc.constantFrom('gzip', 'br', 'identity'), { nil: undefined }),
+        async (size, limit, declared, encoding) => {
+          const headers: Record<string, string> = {};
+          if (declared !== undefined) headers['content-length'] = declared;
+          if (encoding !== undefined) headers['content-encoding'] = encoding;
+          const bytes = new Uint8Array(size).fill(0x61);
+          const { response, state } = chunked([bytes], headers);
+          const read = readCappedText(response, limit, undefined, () => new TooLarge());
+          const refusedUnread =
+            encoding === undefined && Number(response.headers.get('content-length')) > limit;
+          // A body within the limit refused all the same was refused on its header alone.
+          if (refusedUnread || size > limit) {
+            await expect(read).rejects.toBeInstanceOf(TooLarge);
+            expect(state.cancelled).toBe(true);
+          } else {
+            expect(await read).toBe('a'.repeat(size));
+          }
+        },
+      ),
+    );
+  });
+
   it("ends with the `ended` promise's rejection when it settles first", async () => {
     const body = new ReadableStream<Uint8Array>({ pull: () => new Promise(() => {}) });
     const stop = new Error('deadline');

@@ -18,8 +18,9 @@ export async function readCappedText(
   ended: Promise<never> | undefined,
   tooLarge: () => Error,
 ): Promise<string> {
+  // The encoding is looked up only for a body declared past the cap: one header read per answer, not two.
   const declared = Number(response.headers.get('content-length'));
-  if (!response.headers.has('content-encoding') && declared > limit) {
+  if (declared > limit && !response.headers.has('content-encoding')) {
     discardBody(response);
     throw tooLarge();
   }
