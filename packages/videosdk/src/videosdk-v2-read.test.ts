@@ -83,9 +83,12 @@ describe('videosdk v2 get: the room and its egress read at once', () => {
         fc.constantFrom(...(Object.keys(hlsAnswers) as (keyof typeof hlsAnswers)[])),
         async (scheduler, roomCase, hlsCase) => {
           const sent: string[] = [];
+          const running = new Set<Request>();
           // Every answer waits for the scheduler, which releases them in a generated order.
           const fetch: typeof globalThis.fetch = async (input, init) => {
             const request = new Request(input, init);
+            running.add(request);
+            request.signal.addEventListener('abort', () => running.delete(request), { once: true });
             const url = new URL(request.url);
             sent.push(`${request.method} ${url.pathname}${url.search}`);
             expect(request.headers.get('authorization')).toBe(token);
@@ -96,6 +99,7 @@ describe('videosdk v2 get: the room and its egress read at once', () => {
                   ? hlsAnswers[hlsCase]
                   : recorded('v2-livestreams-list.running');
             await scheduler.schedule(Promise.resolve(), `${url.pathname} answers`);
+            running.delete(request);
             return respond(answer);
           };
           const provider = videosdk({ token, apiVersion: 'v2', retry: { maxRetries: 0 }, fetch });
@@ -104,8 +108,9 @@ describe('videosdk v2 get: the room and its egress read at once', () => {
             (error: UniliveError) => ({ stream: undefined, error }),
           );
           const { stream, error } = await scheduler.waitFor(outcome);
-          // The call ended only once every answer it asked for had arrived: no request left running.
-          expect(scheduler.count()).toBe(0);
+          // The call ended only once every request it sent had been answered or aborted (the egress read
+          // is, once the room read has failed): no request left running.
+          expect(running.size).toBe(0);
           await settle();
           expect(unhandled).toEqual([]);
 
@@ -137,6 +142,78 @@ describe('videosdk v2 get: the room and its egress read at once', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+
+  it("stops the egress read's retries once the room read has failed, and ends with the room's error", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('missing', 'refused') satisfies fc.Arbitrary<keyof typeof roomAnswers>,
+        // Answers the egress read retries after a wait: a 429's Retry-After, a 5xx's backoff, a lost connection.
+        fc.oneof(
+          fc.integer({ min: 1, max: 60 }).map((seconds) => ({ status: 429, retryAfter: String(seconds) })),
+          fc.constantFrom<{ status: number; retryAfter?: string } | 'network'>(
+            { status: 429 },
+            { status: 500 },
+            { status: 503 },
+            'network',
+          ),
+        ),
+        fc.boolean(),
+        async (roomCase, hlsAnswer, roomFirst) => {
+          const sent: string[] = [];
+          let hlsAnswered: () => void = () => {};
+          const hlsFirstAnswer = new Promise<void>((resolve) => {
+            hlsAnswered = resolve;
+          });
+          // A vendor whose egress read answers only to be retried, or (room first) never answers at all.
+          const fetch: typeof globalThis.fetch = async (input, init) => {
+            const request = new Request(input, init);
+            const { pathname } = new URL(request.url);
+            sent.push(pathname);
+            const aborted = new Promise<never>((_, reject) => {
+              request.signal.addEventListener('abort', () => reject(request.signal.reason), { once: true });
+            });
+            if (pathname === roomPath) {
+              if (!roomFirst) await Promise.race([hlsFirstAnswer, aborted]);
+              return respond(roomAnswers[roomCase]);
+            }
+            if (roomFirst) return aborted;
+            hlsAnswered();
+            if (hlsAnswer === 'network') throw new TypeError('fetch failed');
+            return new Response(JSON.stringify({ message: 'try again' }), {
+              status: hlsAnswer.status,
+              headers: {
+                'content-type': 'application/json',
+                ...(hlsAnswer.retryAfter === undefined ? {} : { 'retry-after': hlsAnswer.retryAfter }),
+              },
+            });
+          };
+          // A wait between retries ends only when its signal aborts: an egress read left running would
+          // hold the call.
+          const waits: AbortSignal[] = [];
+          const sleep = (_ms: number, signal?: AbortSignal) =>
+            new Promise<void>((_, reject) => {
+              if (signal === undefined) return;
+              waits.push(signal);
+              signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+            });
+          const provider = videosdk({ token, apiVersion: 'v2', fetch });
+          const error = (await provider
+            .get(room, { runtime: { sleep } })
+            .catch((caught: unknown) => caught)) as UniliveError | undefined;
+
+          expect(error?.operation).toBe('get');
+          expect(error?.status).toBe(statusOf(roomAnswers[roomCase]));
+          if (roomCase === 'missing') expect(NotFoundError.isInstance(error)).toBe(true);
+          // Each read sent once: no retry of the egress read after the room's failure.
+          expect([...sent].sort()).toEqual([hlsPath, roomPath].sort());
+          expect(waits.every((signal) => signal.aborted)).toBe(true);
+          await settle();
+          expect(unhandled).toEqual([]);
+        },
+      ),
+      { numRuns: 60 },
     );
   });
 

@@ -48,6 +48,17 @@ const provider = 'videosdk';
 
 const ignore = () => {};
 
+/** An `AbortSignal`, of this realm or another (the HTTP layer accepts both). */
+function isSignal(value: unknown): value is AbortSignal {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { aborted?: unknown }).aborted === 'boolean' &&
+    typeof (value as { addEventListener?: unknown }).addEventListener === 'function' &&
+    typeof (value as { removeEventListener?: unknown }).removeEventListener === 'function'
+  );
+}
+
 /** `perPage` sent when the caller gives no page size: the v2 reference's documented default. */
 export const videosdkV2DefaultPageSize = 20;
 
@@ -152,18 +163,39 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     // does, so the room's failure is the call's whichever answer comes first (a missing room is a
     // NotFoundError, never the egress read's error), the egress read's failure fails a room that was read,
     // no request is still running when the call ends, and the egress read's rejection is handled from the
-    // start (it may come while the room is still awaited).
+    // start (it may come while the room is still awaited). Once the room read has failed, the egress read's
+    // answer can no longer change the call's outcome: it is aborted, so that its retries (a 429's
+    // Retry-After, a 5xx's backoff) neither hold the room's error back nor send more requests.
     const roomRead = fetchRoom(id, operation, options);
-    const hlsRead = fetchActiveHls(id, options);
+    const given = options !== undefined && Object.hasOwn(options, 'signal') ? options.signal : undefined;
+    const hlsStop = new AbortController();
+    const follow = () => hlsStop.abort(given?.reason);
+    // The call's signal ends the egress read through `hlsStop`. A value that is no signal is passed on as
+    // it is, for the HTTP layer to refuse in both reads.
+    const linked = isSignal(given);
+    if (linked) {
+      if (given.aborted) follow();
+      else given.addEventListener('abort', follow, { once: true });
+    }
+    const hlsRead = fetchActiveHls(
+      id,
+      given === undefined || linked ? { ...options, signal: hlsStop.signal } : options,
+    );
     hlsRead.catch(ignore);
     let room: VideosdkV2Room;
+    let hls: VideosdkV2Hls | undefined;
     try {
-      room = await roomRead;
-    } catch (error) {
-      await hlsRead.catch(ignore);
-      throw error;
+      try {
+        room = await roomRead;
+      } catch (error) {
+        hlsStop.abort();
+        await hlsRead.catch(ignore);
+        throw error;
+      }
+      hls = await hlsRead;
+    } finally {
+      if (linked) given.removeEventListener('abort', follow);
     }
-    const hls = await hlsRead;
     // RTMP-outs compose the running session: with no HLS running the adapter has started none.
     const rtmpOuts = hls ? await fetchRunningRtmpOuts(id, hls.sessionId, options) : undefined;
     return { room, hls, rtmpOuts };
