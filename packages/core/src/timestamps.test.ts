@@ -18,6 +18,12 @@ describe('parseVendorTimestamp', () => {
     ['2024-02-29T12:00:00', '2024-02-29T12:00:00.000Z'],
     ['2000-02-29T12:00:00Z', '2000-02-29T12:00:00.000Z'],
     ['2026-11-30 23:59:59 UTC', '2026-11-30T23:59:59.000Z'],
+    ['2026-11-30t23:59:59z', '2026-11-30T23:59:59.000Z'],
+    ['0001-01-01T00:00:00', '0001-01-01T00:00:00.000Z'],
+    ['0000-02-29 12:00:00 UTC', '0000-02-29T12:00:00.000Z'],
+    ['0099-12-31T23:59:59.999Z', '0099-12-31T23:59:59.999Z'],
+    ['0050-06-15T10:00:00+02:00', '0050-06-15T08:00:00.000Z'],
+    ['9999-12-31T23:59:59Z', '9999-12-31T23:59:59.000Z'],
   ])('reads %s as %s whatever the host zone', (value, expected) => {
     expect(parseVendorTimestamp(value)?.toISOString()).toBe(expected);
   });
@@ -32,6 +38,16 @@ describe('parseVendorTimestamp', () => {
     '2021-01-01T24:00:00',
     '2021-01-01T10:60:00',
     '2021-01-01T10:00:00+25:00',
+    '2026-11-30T23:59:60Z',
+    '0001-02-29T00:00:00Z',
+    '1900-02-29T00:00:00Z',
+    '2026-00-01T00:00:00Z',
+    '2026-01-32T00:00:00Z',
+    '+010000-01-01T00:00:00Z',
+    '２０２６-01-01T00:00:00Z',
+    '٢٠٢٦-01-01T00:00:00Z',
+    '2026-01-01T00:00:00\u0000Z',
+    '2026-01-01T00:00:00.1234567890Z',
     '',
   ])('gives undefined for %j', (value) => {
     expect(parseVendorTimestamp(value)).toBeUndefined();
@@ -92,6 +108,29 @@ describe('parseVendorTimestamp', () => {
           expect(parseVendorTimestamp(iso)?.getTime()).toBe(date.getTime());
         },
       ),
+    );
+  });
+
+  it('reads every ECMAScript date-time string as Date.parse does, the years 0 to 99 included', () => {
+    // Date.parse reads `YYYY-MM-DDTHH:mm:ss.sssZ` with the year as written; with `Z` dropped, the same
+    // instant (zone-less is UTC here, local time there).
+    fc.assert(
+      fc.property(
+        fc.date({
+          min: new Date('0000-01-01T00:00:00Z'),
+          max: new Date('9999-12-31T23:59:59.999Z'),
+          noInvalidDate: true,
+        }),
+        fc.constantFrom('T', 't', ' '),
+        fc.constantFrom('Z', 'z', '', ' UTC', '+00:00', '-0000'),
+        (date, separator, zone) => {
+          const iso = date.toISOString();
+          expect(parseVendorTimestamp(iso)?.getTime(), iso).toBe(Date.parse(iso));
+          const text = `${iso.slice(0, 10)}${separator}${iso.slice(11, -1)}${zone}`;
+          expect(parseVendorTimestamp(text)?.getTime(), text).toBe(date.getTime());
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 
@@ -192,10 +231,11 @@ describe('parseVendorTimestamp', () => {
   });
 });
 
-// The reading by the pattern alone, as it was before the common shape was read without it.
+// The reading by the pattern alone, as it was before the common shape was read without it (with the year
+// as written, and a lowercase `t`).
 function byPatternOnly(value: string): Date | undefined {
   const match =
-    /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/.exec(
+    /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/.exec(
       value.trim(),
     );
   if (!match) return undefined;
@@ -203,8 +243,10 @@ function byPatternOnly(value: string): Date | undefined {
   const [h, mi, s] = [Number(match[4] ?? 0), Number(match[5] ?? 0), Number(match[6] ?? 0)];
   if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return undefined;
   const milliseconds = match[7] === undefined ? 0 : Math.floor(Number(`0.${match[7]}`) * 1000);
-  const utc = Date.UTC(y, mo - 1, d, h, mi, s, milliseconds);
-  if (new Date(utc).getUTCDate() !== d) return undefined;
+  const at = new Date(Date.UTC(2000, 0, 1, h, mi, s, milliseconds));
+  at.setUTCFullYear(y, mo - 1, d);
+  const utc = at.getTime();
+  if (at.getUTCDate() !== d) return undefined;
   const zone = match[8];
   let offset = 0;
   if (zone !== undefined && !/^(?:z|utc|gmt)$/i.test(zone)) {

@@ -1,6 +1,6 @@
-// An ISO 8601 date, optionally with a time ("T" or a space between), fractional seconds and a zone.
+// An ISO 8601 date, optionally with a time ("T", "t" or a space between), fractional seconds and a zone.
 const isoTimestamp =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/;
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/;
 
 // Epoch values below this are seconds, at or above it milliseconds: 10^11 seconds is the year 5138, and
 // 10^11 milliseconds is March 1973, before any of these vendors existed.
@@ -12,8 +12,9 @@ const millisecondsFrom = 1e11;
  * every vendor (none documents local times). JavaScript's `Date` would read a zone-less date-time in the
  * host's zone, so `createdAt` would move with the server's `TZ`; this reads it as UTC.
  *
- * Accepts `YYYY-MM-DD`, then optionally `T` or a space, `HH:MM`, `:SS`, `.fraction` (milliseconds kept)
- * and a zone (`Z`, `UTC`, `GMT`, `+HH:MM`, `+HHMM`, `+HH`). A JSON number is read as a Unix epoch, as
+ * Accepts `YYYY-MM-DD` (the year as written: `0001` is the year 1, as RFC 3339 reads it, not 1901), then
+ * optionally `T` (or `t`, which RFC 3339 allows) or a space, `HH:MM`, `:SS`, `.fraction` (milliseconds kept)
+ * and a zone (`Z`, `z`, `UTC`, `GMT`, `+HH:MM`, `+HHMM`, `+HH`). A JSON number is read as a Unix epoch, as
  * APIs built on other stacks send dates: in seconds below 10^11, in milliseconds from there (`0`, which
  * such APIs send for "never set", is no date). Anything else, or an impossible date (`2021-02-30`), gives
  * `undefined`: the value stays in `raw` only. It never throws, so a date never fails a record.
@@ -80,7 +81,20 @@ function commonTimestamp(value: string): Date | undefined {
     !(zone === 0 || (zone === 1 && value.charCodeAt(at) === upperZ) || (zone === 4 && value.endsWith(' UTC')))
   )
     return undefined;
-  return new Date(Date.UTC(y, mo - 1, d, h, mi, s, milliseconds));
+  return new Date(utcTime(y, mo - 1, d, h, mi, s, milliseconds));
+}
+
+/**
+ * `Date.UTC` with the year as written: `Date.UTC` reads the years 0 to 99 as 1900 to 1999, so a vendor's
+ * `0001-01-01T00:00:00Z` (.NET's smallest date, which some APIs send for "not set") would be 1901. A day
+ * beyond the month rolls over, as with `Date.UTC`.
+ */
+function utcTime(y: number, month: number, d: number, h: number, mi: number, s: number, ms: number): number {
+  const time = Date.UTC(y, month, d, h, mi, s, ms);
+  if (y >= 100) return time;
+  const date = new Date(time);
+  date.setUTCFullYear(y, month, d);
+  return date.getTime();
 }
 
 const zero = 48;
@@ -94,13 +108,12 @@ const upperZ = 90;
 const monthDays = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
- * Days of month `mo` (1 to 12) of year `y` as `Date.UTC` counts them, which reads years 0 to 99 as 1900 to
- * 1999: a day beyond them is refused, as the pattern's reading refuses the day `Date.UTC` rolls over.
+ * Days of month `mo` (1 to 12) of year `y` in the proleptic Gregorian calendar, as {@link utcTime} counts
+ * them: a day beyond them is refused, as the pattern's reading refuses the day `utcTime` rolls over.
  */
 function daysInMonth(y: number, mo: number): number {
   if (mo !== 2) return monthDays[mo - 1] ?? 0;
-  const year = y < 100 ? 1900 + y : y;
-  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28;
 }
 
 function isDigit(code: number): boolean {
@@ -133,8 +146,8 @@ function patternTimestamp(value: string): Date | undefined {
   const zone = match[8];
   if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return undefined;
   const milliseconds = fraction === undefined ? 0 : Math.floor(Number(`0.${fraction}`) * 1000);
-  const utc = Date.UTC(y, mo - 1, d, h, mi, s, milliseconds);
-  // Date.UTC rolls an impossible day over into the next month: refuse it instead.
+  const utc = utcTime(y, mo - 1, d, h, mi, s, milliseconds);
+  // An impossible day rolls over into the next month: refuse it instead.
   if (new Date(utc).getUTCDate() !== d) return undefined;
   const offset = zoneOffsetMinutes(zone);
   if (offset === undefined) return undefined;
