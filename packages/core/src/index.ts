@@ -239,6 +239,7 @@ export {
   type ProviderId,
   type RestreamTarget,
   type RestreamTargetInput,
+  urlPassword,
   urlSchemeAndHost,
   type Warning,
 } from './live-stream.js';

@@ -157,6 +157,29 @@ export function urlSchemeAndHost(url: string): { protocol: string; host: string 
   return { protocol: parsed.protocol, host: parsed.host };
 }
 
+/**
+ * The password in the user information of `url` (`rtmp://user:password@host/app`), percent-decoded, or
+ * undefined when it names none or does not parse. A credential: an adapter that keeps a vendor URL registers
+ * it with its secrets, so that the password alone is redacted wherever it appears (the URL's user
+ * information is redacted by shape already). Read without a URL object when the URL has no `@`.
+ */
+export function urlPassword(url: string): string | undefined {
+  if (!url.includes('@')) return undefined;
+  let password: string;
+  try {
+    password = new URL(url).password;
+  } catch {
+    return undefined;
+  }
+  if (password === '') return undefined;
+  try {
+    return decodeURIComponent(password);
+  } catch {
+    // A `%` that starts no escape stays as written.
+    return password;
+  }
+}
+
 const specialSchemes = new Set(['http:', 'https:', 'ws:', 'wss:', 'ftp:', 'file:']);
 
 // A part of a dotted IPv4 address: 0 to 255 without a leading zero.

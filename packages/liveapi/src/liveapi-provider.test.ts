@@ -392,6 +392,23 @@ describe('credentials', () => {
     await provider.get(fixtureStreamId);
     expect(new Set(provider.secrets?.())).toEqual(new Set(allSecrets));
   });
+
+  it("lists a password in the ingest server's or a restream server's user information among its secrets", async () => {
+    const { provider } = setup();
+    const recorded = fixture('get-with-platform');
+    const body = structuredClone(recorded.response.body) as {
+      ingest: { server: string };
+      platforms: { server: string }[];
+    };
+    body.ingest.server = 'rtmp://publisher:ingest%2Fpass-1@ingest.liveapi.com/static';
+    for (const platform of body.platforms)
+      platform.server = 'rtmp://yt:restream-pass-2@a.rtmp.youtube.com/live2';
+    interceptFixture(nock(origin), { ...recorded, response: { ...recorded.response, body } });
+    await provider.get(fixtureStreamId);
+    expect(new Set(provider.secrets?.())).toEqual(
+      new Set([...allSecrets, 'ingest/pass-1', 'restream-pass-2']),
+    );
+  });
 });
 
 describe('get', () => {

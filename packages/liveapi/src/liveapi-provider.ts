@@ -26,6 +26,7 @@ import {
   transportSettings,
   UniliveError,
   type UpdateLiveStreamInput,
+  urlPassword,
   type Warning,
   walkPages,
 } from '@unilive/core';
@@ -113,9 +114,14 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
   const remember = (stream: LiveStream): LiveStream => {
     // One array, on every read.
     const values: (string | undefined)[] = [];
+    // A password in a URL's user information is a credential too, echoed alone or not.
     for (const endpoint of stream.ingest)
-      values.push(endpoint.streamKey, endpoint.streamKey && streamKeyPassword(endpoint.streamKey));
-    for (const target of stream.restream ?? []) values.push(target.streamKey);
+      values.push(
+        endpoint.streamKey,
+        endpoint.streamKey && streamKeyPassword(endpoint.streamKey),
+        urlPassword(endpoint.url),
+      );
+    for (const target of stream.restream ?? []) values.push(target.streamKey, urlPassword(target.url));
     secrets.holdStream(stream.id, values);
     return stream;
   };

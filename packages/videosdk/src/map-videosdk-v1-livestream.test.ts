@@ -70,6 +70,24 @@ describe('mapVideosdkV1LiveStream ingest', () => {
     );
     expect(secrets.values().sort()).toEqual(['key-0005', 'restream-key-a', 'restream-key-b']);
   });
+
+  it("registers a password in the ingest or a restream URL's user information, decoded, as a secret", () => {
+    const secrets = new SecretSet();
+    map(
+      {
+        upstreamUrl: 'rtmp://pub:ingest%40pass@live.videosdk.live/live/key-0006',
+        streamKey: 'key-0006',
+        restream: [
+          { _id: 'a', url: 'rtmp://user:restream-pass@a.example/live', streamKey: 'restream-key-a' },
+        ],
+      },
+      secrets,
+    );
+    expect(secrets.values().sort()).toEqual(['ingest@pass', 'key-0006', 'restream-key-a', 'restream-pass']);
+    expect(secrets.redact('the vendor says ingest@pass and restream-pass')).toBe(
+      'the vendor says [REDACTED] and [REDACTED]',
+    );
+  });
 });
 
 describe('mapVideosdkV1LiveStream playback', () => {

@@ -7,6 +7,7 @@ import {
   parseVendorTimestamp,
   type RestreamTarget,
   type SecretSet,
+  urlPassword,
   type Warning,
 } from '@unilive/core';
 import type { VideosdkV1LiveStream } from './videosdk-v1-api.js';
@@ -31,15 +32,17 @@ export function mapVideosdkV1LiveStream(
   warnings: readonly Warning[] = [],
 ): LiveStream {
   const ingest = mapIngest(raw);
-  secrets.learnStream(raw.id, raw.streamKey, ingest.streamKey);
+  // A password in a URL's user information is a credential too, echoed alone or not.
+  const ingestPassword = urlPassword(raw.upstreamUrl);
+  secrets.learnStream(raw.id, raw.streamKey, ingest.streamKey, ingestPassword);
   // The vendor's id of each target: `_id` in every example, `id` in the schema table.
   const restream = raw.restream?.map((target): RestreamTarget => {
     const targetId = target._id ?? target.id;
     return { url: target.url, streamKey: target.streamKey, ...(targetId ? { id: targetId } : {}) };
   });
   // Every secret of the answer at once: all of them are kept, however many targets it lists.
-  const held = [raw.streamKey, ingest.streamKey];
-  for (const target of restream ?? []) held.push(target.streamKey);
+  const held = [raw.streamKey, ingest.streamKey, ingestPassword];
+  for (const target of restream ?? []) held.push(target.streamKey, urlPassword(target.url));
   secrets.holdStream(raw.id, held);
   // Absent when the answer has no `record`: unknown, not false.
   const recording = raw.record ?? undefined;

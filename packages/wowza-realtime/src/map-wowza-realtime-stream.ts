@@ -6,6 +6,7 @@ import {
   type PlaybackEndpoint,
   parseVendorTimestamp,
   type SecretSet,
+  urlPassword,
   urlSchemeAndHost,
   type Warning,
 } from '@unilive/core';
@@ -112,7 +113,15 @@ export function mapWowzaRealtimeStream(
   warnings: readonly Warning[] = [],
 ): LiveStream {
   const rtmp = stream.rtmp_url === undefined ? undefined : splitRtmpUrl(stream.rtmp_url);
-  secrets.learnStream(stream.id, stream.token, stream.subscribe_token, stream.rtmp_url, rtmp?.streamKey);
+  // A password in the RTMP URL's user information is a credential too, echoed alone or not.
+  secrets.learnStream(
+    stream.id,
+    stream.token,
+    stream.subscribe_token,
+    stream.rtmp_url,
+    rtmp?.streamKey,
+    stream.rtmp_url === undefined ? undefined : urlPassword(stream.rtmp_url),
+  );
 
   // Only URLs a tool opens as-is are endpoints: the RTMP URL for encoders, the hosted page for viewers. WebRTC
   // goes through the SDK credentials below.

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import {
   AuthenticationError,
   ChangeAppliedError,
@@ -11,6 +12,7 @@ import {
   UniliveError,
 } from '@unilive/core';
 import { errorTranscript } from '@unilive/testing';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { answerOf, fixture, fixtureToken, recordingFetch, requestOf } from '../test/recording-fetch.js';
 import { wowzaRealtimeDetailsOf } from './map-wowza-realtime-stream.js';
@@ -1143,5 +1145,46 @@ describe('wowzaRealtime provider', () => {
         expect.arrayContaining([fixtureToken, securePublishToken, subscribeToken, secureRtmpUrl]),
       );
     });
+  });
+});
+
+describe('a password in the RTMP URL', () => {
+  it('is redacted wherever the vendor echoes it, alone or encoded, once a read has carried it', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({
+          unit: fc.constantFrom('a', 'Q', '7', '@', ':', '/', '%', '+', ' ', 'é'),
+          minLength: 8,
+          maxLength: 20,
+        }),
+        fc.constantFrom('plain', 'percent-encoded', 'in the URL'),
+        async (password, echo) => {
+          const url = `rtmp://publisher:${encodeURIComponent(password)}@rtmp-realtime1.wowza.com:1935/v2/pub/${streamName}?token=${publishToken}`;
+          const get = answerOf('get');
+          const body = structuredClone(get.body) as { real_time_stream: { rtmp_url: string } };
+          body.real_time_stream.rtmp_url = url;
+          const echoed =
+            echo === 'plain' ? password : echo === 'percent-encoded' ? encodeURIComponent(password) : url;
+          const refused = structuredClone(answerOf('error.422.RecordInvalid')) as {
+            status: number;
+            body: { meta: { message: string } };
+          };
+          refused.body.meta.message = `publisher password ${echoed} is not allowed`;
+          const { provider } = setup({ ...get, body }, refused);
+
+          const stream = await provider.get('2adffc17');
+          expect(stream.ingest[0]?.url).toBe(url);
+          const error = await provider
+            .update('2adffc17', { name: 'renamed' })
+            .catch((caught: unknown) => caught);
+          expect(InvalidInputError.isInstance(error)).toBe(true);
+          const shown = [String(error), JSON.stringify(error), inspect(error, { depth: 5 })].join('\n');
+          expect(shown).toContain('[REDACTED]');
+          expect(shown).not.toContain(password);
+          expect(shown).not.toContain(encodeURIComponent(password));
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { ResponseShapeError } from '../errors/errors.js';
-import { endpointSchemes, isEndpointUrl, urlSchemeAndHost } from '../live-stream.js';
+import { endpointSchemes, isEndpointUrl, urlPassword, urlSchemeAndHost } from '../live-stream.js';
 import {
   parseVendorResponse,
   vendorCountField,
@@ -147,6 +147,43 @@ describe('isEndpointUrl', () => {
       }),
       { numRuns: 20_000 },
     );
+  });
+});
+
+describe('urlPassword', () => {
+  it("gives the URL parser's password, percent-decoded, and undefined where there is none", () => {
+    const byParser = (url: string) => {
+      try {
+        const { password } = new URL(url);
+        if (password === '') return undefined;
+        try {
+          return decodeURIComponent(password);
+        } catch {
+          return password;
+        }
+      } catch {
+        return undefined;
+      }
+    };
+    const userinfo = fc.string({
+      unit: fc.constantFrom('a', 'Z', '9', ':', '@', '%', '%41', '%E2%82', ' ', '/', '?', 'é'),
+    });
+    fc.assert(
+      fc.property(
+        fc.constantFrom('rtmp', 'RTMPS', 'https', 'srt'),
+        userinfo,
+        fc.constantFrom('host', '[::1]', 'h%6Fst', 'bücher.de', ''),
+        fc.constantFrom('', ':01935', '/app/key', '/app/key?token=a@b'),
+        (scheme, user, host, rest) => {
+          const url = `${scheme}://${user}${user === '' ? '' : '@'}${host}${rest}`;
+          expect(urlPassword(url), url).toBe(byParser(url));
+        },
+      ),
+      { numRuns: 5_000 },
+    );
+    expect(urlPassword('rtmp://pub:S3cr%40t@live.example/app/key')).toBe('S3cr@t');
+    expect(urlPassword('rtmp://pub@live.example/app/key')).toBeUndefined();
+    expect(urlPassword('rtmp://live.example/app/key')).toBeUndefined();
   });
 });
 
