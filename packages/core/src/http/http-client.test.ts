@@ -64,6 +64,18 @@ function recorder() {
   return { sleeps, events, options };
 }
 
+// The create most tests send: a POST of an empty body, read with the module's schema, retry waits recorded.
+function createOn(http: ReturnType<typeof createHttpClient>) {
+  return http.request({
+    operation: 'create',
+    method: 'POST',
+    path: 's',
+    body: {},
+    schema,
+    options: recorder().options,
+  });
+}
+
 async function failure(run: () => Promise<unknown>): Promise<UniliveError> {
   try {
     await run();
@@ -274,16 +286,7 @@ describe('createHttpClient', () => {
     });
 
     nock(origin).post('/api/v2/s').replyWithError(reset());
-    const dropped = await failure(() =>
-      client().request({
-        operation: 'create',
-        method: 'POST',
-        path: 's',
-        body: {},
-        schema,
-        options: recorder().options,
-      }),
-    );
+    const dropped = await failure(() => createOn(client()));
     expect(ProviderUnavailableError.isInstance(dropped)).toBe(true);
     expect(dropped.status).toBeUndefined();
 
@@ -292,14 +295,7 @@ describe('createHttpClient', () => {
       .replyWithError(refused())
       .post('/api/v2/s')
       .reply(201, { stream: { id: 'a', state: 'x' } });
-    await client().request({
-      operation: 'create',
-      method: 'POST',
-      path: 's',
-      body: {},
-      schema,
-      options: recorder().options,
-    });
+    await createOn(client());
   });
 
   it('times out a slow response per attempt and retries idempotent calls', async () => {
@@ -324,16 +320,7 @@ describe('createHttpClient', () => {
     expect(events).toContain('retry timeout in 375 ms');
 
     nock(origin).post('/api/v2/s').reply(slow);
-    const error = await failure(() =>
-      client({ timeoutMs: 50 }).request({
-        operation: 'create',
-        method: 'POST',
-        path: 's',
-        body: {},
-        schema,
-        options: recorder().options,
-      }),
-    );
+    const error = await failure(() => createOn(client({ timeoutMs: 50 })));
     expect(TimeoutError.isInstance(error)).toBe(true);
     expect(error.message).toBe('test-vendor create: no complete response within 50 ms');
   });
@@ -364,16 +351,7 @@ describe('createHttpClient', () => {
       return new Response('{"stream":{"id":"late","state":"x"}}', { status: 200 });
     };
     for (const fetch of [slowBody, slowHeaders]) {
-      const error = await failure(() =>
-        client({ timeoutMs: 50, fetch }).request({
-          operation: 'create',
-          method: 'POST',
-          path: 's',
-          body: {},
-          schema,
-          options: recorder().options,
-        }),
-      );
+      const error = await failure(() => createOn(client({ timeoutMs: 50, fetch })));
       expect(TimeoutError.isInstance(error)).toBe(true);
       expect(error.message).toBe('test-vendor create: no complete response within 50 ms');
     }
@@ -395,16 +373,7 @@ describe('createHttpClient', () => {
       await released;
       return new Response(new ReadableStream({ pull() {}, cancel: () => cancelled() }), { status: 200 });
     };
-    const error = await failure(() =>
-      client({ timeoutMs: 50, fetch: lateAnswer }).request({
-        operation: 'create',
-        method: 'POST',
-        path: 's',
-        body: {},
-        schema,
-        options: recorder().options,
-      }),
-    );
+    const error = await failure(() => createOn(client({ timeoutMs: 50, fetch: lateAnswer })));
     expect(TimeoutError.isInstance(error)).toBe(true);
     release();
     // Never settles if the late answer's body is left unread and uncancelled.
