@@ -67,42 +67,52 @@ export function videosdkV2State(
 
 /** Maps one reading of a room to the neutral model; `raw` is `{ room, hls, rtmpOuts }` as received. */
 export function mapVideosdkV2Stream(reading: VideosdkV2Reading, context: VideosdkV2MapContext): LiveStream {
-  const { room } = reading;
+  const { room, hls, rtmpOuts } = reading;
   const ingest = whipEndpoint(room.roomId, context);
-  const running = (reading.rtmpOuts ?? []).flatMap((out) => out.outputs ?? []);
-  const restream: RestreamTarget[] =
-    running.length > 0
-      ? running.map((output) => {
-          const targetId = output._id ?? output.id;
-          return { url: output.url, streamKey: output.streamKey, ...(targetId ? { id: targetId } : {}) };
-        })
-      : context.heldRestream.map((target) => ({ ...target }));
+  // Every `get` maps here: built field by field, without the spread objects and arrays a read would
+  // otherwise allocate and drop (the fields in the same order).
+  let restream: RestreamTarget[] | undefined;
+  if (rtmpOuts) {
+    for (const out of rtmpOuts) {
+      for (const output of out.outputs ?? []) {
+        const targetId = output._id ?? output.id;
+        const target: RestreamTarget = { url: output.url, streamKey: output.streamKey };
+        if (targetId) target.id = targetId;
+        if (restream) restream.push(target);
+        else restream = [target];
+      }
+    }
+  }
+  if (restream === undefined && context.heldRestream.length > 0)
+    restream = context.heldRestream.map((target) => ({ ...target }));
   // The vendor echoes destination keys in its RTMP-out records: they are credentials.
-  context.secrets.holdStream(
-    room.roomId,
-    restream.map((target) => target.streamKey),
-  );
+  context.secrets.holdStream(room.roomId, restream ? restream.map((target) => target.streamKey) : noKeys);
   // Core's one reader of vendor dates: a zone-less value is UTC, never the host's zone; a number an epoch.
   const createdAt = parseVendorTimestamp(room.createdAt);
   const updatedAt = parseVendorTimestamp(room.updatedAt);
-  return {
+  // `raw` last, as every adapter's stream has it.
+  const stream: Omit<LiveStream, 'raw'> & { raw?: LiveStream['raw'] } = {
     id: room.roomId,
     provider: 'videosdk',
     state: videosdkV2State(reading),
     ingest: [ingest],
-    playback: reading.hls ? mapPlayback(reading.hls) : [],
-    ...(context.recording === undefined ? {} : { recording: context.recording }),
-    ...(restream.length > 0 ? { restream } : {}),
-    ...(createdAt ? { createdAt } : {}),
-    ...(updatedAt ? { updatedAt } : {}),
-    ...(context.warnings && context.warnings.length > 0 ? { warnings: [...context.warnings] } : {}),
-    raw: {
-      room,
-      ...(reading.hls ? { hls: reading.hls } : {}),
-      ...(reading.rtmpOuts ? { rtmpOuts: reading.rtmpOuts } : {}),
-    },
+    playback: hls ? mapPlayback(hls) : [],
   };
+  if (context.recording !== undefined) stream.recording = context.recording;
+  if (restream) stream.restream = restream;
+  if (createdAt) stream.createdAt = createdAt;
+  if (updatedAt) stream.updatedAt = updatedAt;
+  if (context.warnings && context.warnings.length > 0) stream.warnings = [...context.warnings];
+  const raw: { room: VideosdkV2Room; hls?: VideosdkV2Hls; rtmpOuts?: readonly VideosdkV2RtmpOut[] } = {
+    room,
+  };
+  if (hls) raw.hls = hls;
+  if (rtmpOuts) raw.rtmpOuts = rtmpOuts;
+  stream.raw = raw;
+  return stream as LiveStream;
 }
+
+const noKeys: readonly string[] = Object.freeze([]);
 
 /**
  * The WHIP ingest endpoint, built locally as the vendor's server SDK builds it (`whip.create`, no network
@@ -114,10 +124,7 @@ export function whipEndpoint(
   roomId: string,
   context: Pick<VideosdkV2MapContext, 'whipUrl' | 'ingestToken'>,
 ): IngestEndpoint {
-  const url = new URL(context.whipUrl);
-  url.searchParams.set('roomId', roomId);
-  url.searchParams.set('participantId', videosdkWhipParticipantId);
-  const whip = url.toString();
+  const whip = whipUrlOf(context.whipUrl, roomId);
   return {
     protocol: 'webrtc',
     url: whip,
@@ -125,6 +132,28 @@ export function whipEndpoint(
     streamKey: context.ingestToken,
     token: context.ingestToken,
   };
+}
+
+// Characters `URLSearchParams` writes as they are (application/x-www-form-urlencoded): a room id of only
+// these (the vendor's `xxxx-xxxx-xxxx`) is appended as it is, with no URL object parsed per read.
+const formSafe = /^[\w*.-]*$/;
+
+// The last WHIP URL's parse: an adapter has one, and reads it on every `get`.
+let lastWhip: { whipUrl: string; prefix: string | undefined } | undefined;
+
+/** `{whipUrl}?roomId=…&participantId=…`, exactly as `URL.searchParams.set` writes it. */
+function whipUrlOf(whipUrl: string, roomId: string): string {
+  if (lastWhip?.whipUrl !== whipUrl) {
+    const parsed = new URL(whipUrl);
+    // With a query or a fragment already there, `searchParams` rewrites them: left to it.
+    lastWhip = { whipUrl, prefix: /[?#]/.test(parsed.href) ? undefined : `${parsed.href}?roomId=` };
+  }
+  if (lastWhip.prefix !== undefined && formSafe.test(roomId))
+    return `${lastWhip.prefix}${roomId}&participantId=${videosdkWhipParticipantId}`;
+  const url = new URL(whipUrl);
+  url.searchParams.set('roomId', roomId);
+  url.searchParams.set('participantId', videosdkWhipParticipantId);
+  return url.toString();
 }
 
 /** `playbackHlsUrl` (DVR), or the older `downstreamUrl`; then the live-only `livestreamUrl`. */
@@ -139,9 +168,9 @@ function mapPlayback(hls: VideosdkV2Hls): PlaybackEndpoint[] {
 }
 
 function playbackUrlOf(hls: VideosdkV2Hls): string | undefined {
-  for (const url of [hls.playbackHlsUrl, hls.downstreamUrl]) {
-    // A URL that is no http(s) URL cannot be HLS: it stays in `raw` only.
-    if (url && isEndpointUrl('hls', url)) return url;
-  }
+  // A URL that is no http(s) URL cannot be HLS: it stays in `raw` only.
+  const { playbackHlsUrl, downstreamUrl } = hls;
+  if (playbackHlsUrl && isEndpointUrl('hls', playbackHlsUrl)) return playbackHlsUrl;
+  if (downstreamUrl && isEndpointUrl('hls', downstreamUrl)) return downstreamUrl;
   return undefined;
 }

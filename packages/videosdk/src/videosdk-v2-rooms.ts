@@ -11,6 +11,7 @@ import {
   type LiveStreamStatus,
   parseVendorResponse,
   pathOf,
+  type RestreamTarget,
   readBackAfterChange,
   requestChange,
   type SecretSet,
@@ -47,6 +48,10 @@ import {
 const provider = 'videosdk';
 
 const ignore = () => {};
+const once = Object.freeze({ once: true });
+// Shared by every read that gives or holds none: nothing changes them.
+const noWarnings: readonly Warning[] = Object.freeze([]);
+const noTargets: readonly RestreamTarget[] = Object.freeze([]);
 
 /** An `AbortSignal`, of this realm or another (the HTTP layer accepts both). */
 function isSignal(value: unknown): value is AbortSignal {
@@ -166,45 +171,62 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     // start (it may come while the room is still awaited). Once the room read has failed, the egress read's
     // answer can no longer change the call's outcome: it is aborted, so that its retries (a 429's
     // Retry-After, a 5xx's backoff) neither hold the room's error back nor send more requests.
-    const roomRead = fetchRoom(id, operation, options);
+    // Both are sent straight through the HTTP layer (not fetchRoom and fetchActiveHls): every `get` takes
+    // this path, and each wrapper would cost it a promise and a frame more.
+    const roomRead = http.request({
+      operation,
+      method: 'GET',
+      path: pathOf`v2/rooms/${id}`,
+      schema: videosdkV2RoomSchema,
+      options,
+    });
     const given = options !== undefined && Object.hasOwn(options, 'signal') ? options.signal : undefined;
     const hlsStop = new AbortController();
-    const follow = () => hlsStop.abort(given?.reason);
     // The call's signal ends the egress read through `hlsStop`. A value that is no signal is passed on as
     // it is, for the HTTP layer to refuse in both reads.
     const linked = isSignal(given);
+    let follow: (() => void) | undefined;
     if (linked) {
-      if (given.aborted) follow();
-      else given.addEventListener('abort', follow, { once: true });
+      if (given.aborted) hlsStop.abort(given.reason);
+      else {
+        follow = () => hlsStop.abort(given.reason);
+        given.addEventListener('abort', follow, once);
+      }
     }
-    const hlsRead = fetchActiveHls(
-      id,
-      given === undefined || linked ? { ...options, signal: hlsStop.signal } : options,
-    );
+    const hlsRead = http.request({
+      operation: 'status',
+      method: 'GET',
+      path: pathOf`v2/hls/${id}/active`,
+      schema: videosdkV2ActiveHlsSchema,
+      notFoundIsAnswer: true,
+      options: given === undefined || linked ? { ...options, signal: hlsStop.signal } : options,
+    });
     hlsRead.catch(ignore);
     let room: VideosdkV2Room;
     let hls: VideosdkV2Hls | undefined;
     try {
       try {
-        room = await roomRead;
+        room = (await roomRead).data;
       } catch (error) {
         hlsStop.abort();
         await hlsRead.catch(ignore);
         throw error;
       }
-      hls = await hlsRead;
+      const answer = await hlsRead;
+      hls = answer.status === 404 ? undefined : answer.data.data;
     } finally {
-      if (linked) given.removeEventListener('abort', follow);
+      if (follow !== undefined) given?.removeEventListener('abort', follow);
     }
     // RTMP-outs compose the running session: with no HLS running the adapter has started none.
-    const rtmpOuts = hls ? await fetchRunningRtmpOuts(id, hls.sessionId, options) : undefined;
+    if (!hls) return { room };
+    const rtmpOuts = await fetchRunningRtmpOuts(id, hls.sessionId, options);
     return { room, hls, rtmpOuts };
   }
 
   function mapStream(
     reading: VideosdkV2Reading,
     ingestToken: string,
-    warnings: readonly Warning[] = [],
+    warnings: readonly Warning[] = noWarnings,
   ): LiveStream {
     const settings = held.get(reading.room.roomId);
     return mapVideosdkV2Stream(reading, {
@@ -212,7 +234,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       ingestToken,
       // Absent when this client holds nothing for the room: no v2 answer says whether it records.
       recording: settings?.recording,
-      heldRestream: settings?.restream ?? [],
+      heldRestream: settings?.restream ?? noTargets,
       secrets,
       warnings,
     });
@@ -220,7 +242,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
 
   async function toStream(
     reading: VideosdkV2Reading,
-    warnings: readonly Warning[] = [],
+    warnings: readonly Warning[] = noWarnings,
   ): Promise<LiveStream> {
     const token = deps.ingestToken();
     return mapStream(reading, typeof token === 'string' ? token : await token, warnings);
@@ -230,9 +252,12 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     id: string,
     operation: string,
     options: CallOptions | undefined,
-    warnings: readonly Warning[] = [],
+    warnings: readonly Warning[] = noWarnings,
   ): Promise<LiveStream> {
-    return toStream(await read(id, operation, options), warnings);
+    const reading = await read(id, operation, options);
+    // The token is at hand on every read but the one that signs a new one: no promise more then.
+    const token = deps.ingestToken();
+    return mapStream(reading, typeof token === 'string' ? token : await token, warnings);
   }
 
   /**
