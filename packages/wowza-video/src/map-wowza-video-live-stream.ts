@@ -12,9 +12,16 @@ import {
 } from '@unilive/core';
 import type {
   WowzaVideoLiveStream,
+  WowzaVideoLiveStreamRead,
   WowzaVideoLiveStreamSummary,
   WowzaVideoState,
 } from './wowza-video-api.js';
+
+/**
+ * What the mapping reads: a live stream as {@link wowzaVideoLiveStreamSchema} reads it, or as the adapter's
+ * own reading does (the same fields; `null` kept in the playback entries, which are read by truthiness).
+ */
+export type WowzaVideoLiveStreamInput = WowzaVideoLiveStream | WowzaVideoLiveStreamRead;
 
 /**
  * A playback endpoint as this adapter returns it. Wowza's direct WebRTC playback needs an application and
@@ -57,16 +64,32 @@ export function wowzaVideoDetailsOf(stream: LiveStream): WowzaVideoStreamDetails
     : undefined;
 }
 
-function detailsOf(stream: WowzaVideoLiveStream): WowzaVideoStreamDetails | undefined {
+// Each field set when present, in this order, rather than spread from temporary objects (every `get` pays it).
+function detailsOf(
+  stream: WowzaVideoLiveStreamInput,
+): Pick<WowzaVideoStreamDetails, keyof WowzaVideoStreamDetails> | undefined {
   const expiresAt = parseVendorTimestamp(stream.connection_code_expires_at);
-  const targets = (stream.stream_targets ?? []).flatMap((target) => (target.id ? [{ id: target.id }] : []));
-  const details: WowzaVideoStreamDetails = {
-    ...(stream.connection_code ? { connectionCode: stream.connection_code } : {}),
-    ...(expiresAt ? { connectionCodeExpiresAt: expiresAt } : {}),
-    ...(stream.stream_source_id ? { streamSourceId: stream.stream_source_id } : {}),
-    ...(stream.stream_targets ? { streamTargets: targets } : {}),
-  };
-  return Object.keys(details).length > 0 ? details : undefined;
+  const details: Pick<WowzaVideoStreamDetails, keyof WowzaVideoStreamDetails> = {};
+  let empty = true;
+  if (stream.connection_code) {
+    details.connectionCode = stream.connection_code;
+    empty = false;
+  }
+  if (expiresAt) {
+    details.connectionCodeExpiresAt = expiresAt;
+    empty = false;
+  }
+  if (stream.stream_source_id) {
+    details.streamSourceId = stream.stream_source_id;
+    empty = false;
+  }
+  if (stream.stream_targets) {
+    const targets: { id: string }[] = [];
+    for (const target of stream.stream_targets) if (target.id) targets.push({ id: target.id });
+    details.streamTargets = targets;
+    empty = false;
+  }
+  return empty ? undefined : details;
 }
 
 // The one state table: Wowza v2.0 states (OpenAPI enum) → neutral states.
@@ -114,7 +137,7 @@ function pushProtocolOf(encoder: string | undefined, primaryServer: string): Ing
  * - SRT (`other_srt`): `srt://server:port`, the form Wowza's transcoder exposes (unverified for live streams).
  * A pull source (`source_url`) has no push endpoint: Wowza fetches the video itself.
  */
-export function mapWowzaVideoIngest(stream: WowzaVideoLiveStream): IngestEndpoint[] {
+export function mapWowzaVideoIngest(stream: WowzaVideoLiveStreamInput): IngestEndpoint[] {
   const info = stream.source_connection_information;
   if (!info) return [];
   const endpoints: IngestEndpoint[] = [];
@@ -171,7 +194,7 @@ export function mapWowzaVideoIngest(stream: WowzaVideoLiveStream): IngestEndpoin
 // Encoders that connect with the connection code rather than a server and key (OpenAPI `connection_code`).
 const connectionCodeEncoders = new Set(['wowza_streaming_engine', 'wowza_gocoder', 'wowza_clearcaster']);
 
-const isPull = (stream: WowzaVideoLiveStream) =>
+const isPull = (stream: WowzaVideoLiveStreamInput) =>
   stream.delivery_method === 'pull' || stream.encoder === 'file';
 
 /**
@@ -185,7 +208,7 @@ const isPull = (stream: WowzaVideoLiveStream) =>
  *   without a server: `other`, saying where the video goes instead.
  */
 export function wowzaVideoIngestWarnings(
-  stream: WowzaVideoLiveStream,
+  stream: WowzaVideoLiveStreamInput,
   ingest: readonly IngestEndpoint[],
 ): Warning[] {
   const encoder = stream.encoder ?? 'unknown';
@@ -254,6 +277,27 @@ const directProtocols: Record<string, PlaybackProtocol> = {
   webrtc: 'webrtc',
 };
 
+// An answer lists some 30 of these, nearly all with a name and nothing else read: that shape is made whole in
+// one literal (fields added later to an object cost it a second allocation), any other field by field.
+function directEndpoint(
+  protocol: PlaybackProtocol,
+  entry: {
+    url: string;
+    name?: string | null | undefined;
+    application_name?: string | null | undefined;
+    stream_name?: string | null | undefined;
+  },
+): WowzaVideoPlaybackEndpoint {
+  const { url, name } = entry;
+  if (!entry.application_name && !entry.stream_name)
+    return name ? { protocol, url, rendition: name } : { protocol, url };
+  const endpoint: WowzaVideoPlaybackEndpoint = { protocol, url };
+  if (name) endpoint.rendition = name;
+  if (entry.application_name) endpoint.applicationName = entry.application_name;
+  if (entry.stream_name) endpoint.streamName = entry.stream_name;
+  return endpoint;
+}
+
 // Only an <iframe> source is a page a viewer can open; a Flowplayer <script src> is the player library.
 function iframeSource(embedCode: string): string | undefined {
   const match = /<iframe\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']/i.exec(embedCode);
@@ -266,7 +310,7 @@ function iframeSource(embedCode: string): string | undefined {
  * `<iframe>` source of `embed_code` when there is one (embed), and every `direct_playback_urls` entry
  * (protocol from its key, `rendition` from its `name`: `source`, `webrtc`, `V:1280x720+A:128K`…).
  */
-export function mapWowzaVideoPlayback(stream: WowzaVideoLiveStream): WowzaVideoPlaybackEndpoint[] {
+export function mapWowzaVideoPlayback(stream: WowzaVideoLiveStreamInput): WowzaVideoPlaybackEndpoint[] {
   const endpoints: WowzaVideoPlaybackEndpoint[] = [];
   if (stream.hls_playback_url && isEndpointUrl('hls', stream.hls_playback_url)) {
     endpoints.push({ protocol: 'hls', url: stream.hls_playback_url });
@@ -279,31 +323,29 @@ export function mapWowzaVideoPlayback(stream: WowzaVideoLiveStream): WowzaVideoP
   if (embedded && !endpoints.some((endpoint) => endpoint.url === embedded)) {
     endpoints.push({ protocol: 'embed', url: embedded });
   }
-  for (const [key, entries] of Object.entries(stream.direct_playback_urls ?? {})) {
+  const direct = stream.direct_playback_urls;
+  if (!direct) return endpoints;
+  for (const [key, entries] of Object.entries(direct)) {
     const protocol = Object.hasOwn(directProtocols, key) ? directProtocols[key] : undefined;
     if (!protocol || !entries) continue;
     for (const entry of entries) {
       // A URL whose scheme is not its key's protocol (an rtmp:// under `rtsp`) stays in `raw` only.
       if (!isEndpointUrl(protocol, entry.url)) continue;
-      // Fields set one by one rather than spread from temporary objects: an answer lists some 30 of these.
-      const endpoint: WowzaVideoPlaybackEndpoint = { protocol, url: entry.url };
-      if (entry.name) endpoint.rendition = entry.name;
-      if (entry.application_name) endpoint.applicationName = entry.application_name;
-      if (entry.stream_name) endpoint.streamName = entry.stream_name;
-      endpoints.push(endpoint);
+      endpoints.push(directEndpoint(protocol, entry));
     }
   }
   return endpoints;
 }
 
 // Wowza's examples carry a zone (`…Z`), but its docs also show `2020-01-29 17:16:21`: zone-less means UTC.
-function dates(source: {
-  created_at?: string | number | undefined;
-  updated_at?: string | number | undefined;
-}) {
+function setDates(
+  target: LiveStream,
+  source: { created_at?: string | number | undefined; updated_at?: string | number | undefined },
+): void {
   const createdAt = parseVendorTimestamp(source.created_at);
+  if (createdAt) target.createdAt = createdAt;
   const updatedAt = parseVendorTimestamp(source.updated_at);
-  return { ...(createdAt ? { createdAt } : {}), ...(updatedAt ? { updatedAt } : {}) };
+  if (updatedAt) target.updatedAt = updatedAt;
 }
 
 /**
@@ -312,23 +354,25 @@ function dates(source: {
  * credentials ({@link wowzaVideoIngestWarnings}); `providerDetails['wowza-video']` carries the connection code,
  * stream source and stream targets ({@link WowzaVideoStreamDetails}).
  */
-export function mapWowzaVideoLiveStream(stream: WowzaVideoLiveStream, raw: unknown): LiveStream {
+export function mapWowzaVideoLiveStream(stream: WowzaVideoLiveStreamInput, raw: unknown): LiveStream {
   const ingest = mapWowzaVideoIngest(stream);
   const warnings = wowzaVideoIngestWarnings(stream, ingest);
   const details = detailsOf(stream);
-  return {
-    id: stream.id,
-    provider: 'wowza-video',
-    ...(stream.name === undefined ? {} : { name: stream.name }),
-    state: mapWowzaVideoState(stream.state),
-    ingest,
-    playback: mapWowzaVideoPlayback(stream),
-    ...(stream.recording === undefined ? {} : { recording: stream.recording }),
-    ...dates(stream),
-    ...(warnings.length > 0 ? { warnings } : {}),
-    ...(details ? { providerDetails: { 'wowza-video': { ...details } } } : {}),
-    raw,
-  };
+  const state = mapWowzaVideoState(stream.state);
+  const playback = mapWowzaVideoPlayback(stream);
+  // Fields set in the order a reader sees them, each only when present, rather than spread from temporary
+  // objects (every `get` pays for this); `raw` is set last, so the cast only covers it.
+  const mapped = (
+    stream.name === undefined
+      ? { id: stream.id, provider: 'wowza-video', state, ingest, playback }
+      : { id: stream.id, provider: 'wowza-video', name: stream.name, state, ingest, playback }
+  ) as LiveStream;
+  if (stream.recording !== undefined) mapped.recording = stream.recording;
+  setDates(mapped, stream);
+  if (warnings.length > 0) mapped.warnings = warnings;
+  if (details) mapped.providerDetails = { 'wowza-video': details };
+  mapped.raw = raw;
+  return mapped;
 }
 
 /**
@@ -339,23 +383,25 @@ export function mapWowzaVideoLiveStreamSummary(
   summary: WowzaVideoLiveStreamSummary,
   raw: unknown,
 ): LiveStream {
-  return {
-    id: summary.id,
-    provider: 'wowza-video',
-    ...(summary.name === undefined ? {} : { name: summary.name }),
-    state: mapWowzaVideoState(summary.state),
-    ingest: [],
-    playback: [],
-    ...dates(summary),
-    warnings: [
-      {
-        type: 'incomplete-answer',
-        message:
-          'listed without details: Wowza Video lists carry only id, name, state and timestamps, so ingest and playback are empty and recording is unknown; call get(id) or list with details: true',
-      },
-    ],
-    raw,
-  };
+  const state = mapWowzaVideoState(summary.state);
+  const ingest: IngestEndpoint[] = [];
+  const playback: PlaybackEndpoint[] = [];
+  // As in mapWowzaVideoLiveStream: fields in order, `raw` last.
+  const mapped = (
+    summary.name === undefined
+      ? { id: summary.id, provider: 'wowza-video', state, ingest, playback }
+      : { id: summary.id, provider: 'wowza-video', name: summary.name, state, ingest, playback }
+  ) as LiveStream;
+  setDates(mapped, summary);
+  mapped.warnings = [
+    {
+      type: 'incomplete-answer',
+      message:
+        'listed without details: Wowza Video lists carry only id, name, state and timestamps, so ingest and playback are empty and recording is unknown; call get(id) or list with details: true',
+    },
+  ];
+  mapped.raw = raw;
+  return mapped;
 }
 
 /** Maps `GET /live_streams/{id}/state`. `ip_address` stays in `raw`; see the capabilities for why. */
@@ -364,7 +410,7 @@ export function mapWowzaVideoStatus(state: string | undefined, raw: unknown): Li
 }
 
 /** Every credential a live stream object carries: stream keys, push passwords, connection codes, secrets. */
-export function wowzaVideoSecretsOf(stream: WowzaVideoLiveStream): (string | undefined)[] {
+export function wowzaVideoSecretsOf(stream: WowzaVideoLiveStreamInput): (string | undefined)[] {
   const info = stream.source_connection_information;
   return [
     info?.stream_name,

@@ -88,13 +88,8 @@ const flag = optionalField(v.boolean());
 // host_port is a number in every example; a string would be just as usable in a URL.
 const port = optionalField(v.union([v.number(), v.string()]));
 
-/**
- * `source_connection_information`: untyped in every Wowza spec. Known shapes: WebRTC (`sdp_url`,
- * `application_name`, `stream_name`; quick start, API v2.0), RTMP/RTSP push (`primary_server`, `host_port`,
- * `application`, `stream_name`, `username`, `password`, `disable_authentication`; v1 examples and client
- * code) and pull (`source_url`).
- */
-export const wowzaVideoSourceConnectionSchema = v.looseObject({
+// The fields of `source_connection_information`, shared by the published schema and the adapter's reading.
+const sourceConnectionEntries = {
   sdp_url: text,
   application_name: text,
   application: text,
@@ -106,7 +101,15 @@ export const wowzaVideoSourceConnectionSchema = v.looseObject({
   password: text,
   disable_authentication: flag,
   source_url: text,
-});
+};
+
+/**
+ * `source_connection_information`: untyped in every Wowza spec. Known shapes: WebRTC (`sdp_url`,
+ * `application_name`, `stream_name`; quick start, API v2.0), RTMP/RTSP push (`primary_server`, `host_port`,
+ * `application`, `stream_name`, `username`, `password`, `disable_authentication`; v1 examples and client
+ * code) and pull (`source_url`).
+ */
+export const wowzaVideoSourceConnectionSchema = v.looseObject(sourceConnectionEntries);
 
 /** One entry of `direct_playback_urls.<protocol>`. */
 export const wowzaVideoDirectPlaybackUrlSchema = v.looseObject({
@@ -116,6 +119,21 @@ export const wowzaVideoDirectPlaybackUrlSchema = v.looseObject({
   application_name: text,
   stream_name: text,
 });
+
+// The same entry as the adapter reads it, some 30 times per stream: a string, null or absent, as `text`
+// accepts, with `null` left as it is (the mapping reads these fields by truthiness, so `null` and absent
+// read alike) rather than piped through a transform to `undefined` for every field of every entry.
+const nullableText = v.nullish(v.string());
+const directPlaybackUrlReading = v.object({
+  name: nullableText,
+  output_id: nullableText,
+  url: v.string(),
+  application_name: nullableText,
+  stream_name: nullableText,
+});
+
+const streamTargetEntries = { id: text };
+const hostedPageEntries = { enabled: flag, url: text, title: text, description: text };
 
 /**
  * A live stream as GET, POST and PATCH return it (OpenAPI `components.schemas.live_stream`). Tolerant:
@@ -139,12 +157,10 @@ export const wowzaVideoLiveStreamSchema = v.looseObject({
   stream_source_id: text,
   // `[{id}]`: the auto-created primary (Wowza CDN) target and any others. An entry without an id is kept in
   // `raw` only.
-  stream_targets: optionalField(v.array(v.looseObject({ id: text }))),
+  stream_targets: optionalField(v.array(v.looseObject(streamTargetEntries))),
   hls_playback_url: text,
   // v1.9 sent `hosted_page: true` with flat `hosted_page_*` fields; v2.0 nests them in an object.
-  hosted_page: optionalField(
-    v.union([v.looseObject({ enabled: flag, url: text, title: text, description: text }), v.boolean()]),
-  ),
+  hosted_page: optionalField(v.union([v.looseObject(hostedPageEntries), v.boolean()])),
   embed_code: text,
   direct_playback_urls: optionalField(
     v.record(v.string(), optionalField(v.array(wowzaVideoDirectPlaybackUrlSchema))),
@@ -159,13 +175,30 @@ export type WowzaVideoLiveStream = v.InferOutput<typeof wowzaVideoLiveStreamSche
 export const wowzaVideoLiveStreamEnvelope = v.looseObject({ live_stream: wowzaVideoLiveStreamSchema });
 
 /**
- * The adapter's own reading of a single-stream response: the same fields, read by the same schemas, into
- * objects without the fields it does not read. `raw` keeps the answer as sent, so copying Wowza's other
- * fields (a dozen on every stream) into the reading would cost every call for nothing.
+ * The adapter's own reading of a single-stream response: the same fields, accepting and refusing exactly
+ * what {@link wowzaVideoLiveStreamEnvelope} does, into objects without the fields it does not read (`object`
+ * where the schema above has `looseObject`, at every level). `raw` keeps the answer as sent, so copying
+ * Wowza's other fields (a dozen on every stream, a few on each nested object) into the reading would cost
+ * every call for nothing. The playback entries keep `null` as sent (see {@link WowzaVideoLiveStreamRead}).
  */
 export const wowzaVideoLiveStreamReading = v.object({
-  live_stream: v.object(wowzaVideoLiveStreamSchema.entries),
+  live_stream: v.object({
+    ...wowzaVideoLiveStreamSchema.entries,
+    source_connection_information: optionalField(v.object(sourceConnectionEntries)),
+    stream_targets: optionalField(v.array(v.object(streamTargetEntries))),
+    hosted_page: optionalField(v.union([v.object(hostedPageEntries), v.boolean()])),
+    direct_playback_urls: optionalField(
+      v.record(v.string(), optionalField(v.array(directPlaybackUrlReading))),
+    ),
+    security: optionalField(v.object({ token_auth_shared_secret: text })),
+  }),
 });
+
+/**
+ * A live stream as the adapter reads it ({@link wowzaVideoLiveStreamReading}); the mapping takes this or a
+ * {@link WowzaVideoLiveStream}.
+ */
+export type WowzaVideoLiveStreamRead = v.InferOutput<typeof wowzaVideoLiveStreamReading>['live_stream'];
 
 /** A list item (`index_live_stream`): id, name, state and timestamps only. */
 export const wowzaVideoLiveStreamSummarySchema = v.looseObject({

@@ -43,7 +43,7 @@ import {
 } from './map-wowza-video-live-stream.js';
 import {
   type WowzaVideoBroadcastLocation,
-  type WowzaVideoLiveStream,
+  type WowzaVideoLiveStreamRead,
   wowzaVideoConnectionCodeEnvelope,
   wowzaVideoLiveStreamListPage,
   wowzaVideoLiveStreamReading,
@@ -184,11 +184,12 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
   const rawStreamOf = (body: unknown) => (body as { live_stream: unknown }).live_stream;
 
   // The call's warnings (inputs Wowza cannot honour) first, then the answer's (an incomplete ingest).
-  function toStream(stream: WowzaVideoLiveStream, raw: unknown, warnings: Warning[] = []): LiveStream {
+  function toStream(stream: WowzaVideoLiveStreamRead, raw: unknown, warnings?: Warning[]): LiveStream {
     secrets.learnStream(stream.id, ...wowzaVideoSecretsOf(stream));
     const mapped = mapWowzaVideoLiveStream(stream, raw);
-    const all = [...warnings, ...(mapped.warnings ?? [])];
-    return all.length > 0 ? { ...mapped, warnings: all } : mapped;
+    // No warnings of the call's own (every `get`): the mapped stream is the answer, with no copy of it.
+    if (!warnings || warnings.length === 0) return mapped;
+    return { ...mapped, warnings: [...warnings, ...(mapped.warnings ?? [])] };
   }
 
   async function fetchStream(id: string, operation: string, options: CallOptions | undefined) {

@@ -1,0 +1,286 @@
+import fc from 'fast-check';
+import * as v from 'valibot';
+import { describe, expect, it } from 'vitest';
+import { fixture } from '../test/fixtures.js';
+import { mapWowzaVideoLiveStream, mapWowzaVideoPlayback } from './map-wowza-video-live-stream.js';
+import { wowzaVideoLiveStreamEnvelope, wowzaVideoLiveStreamReading } from './wowza-video-api.js';
+import { wowzaVideo } from './wowza-video-provider.js';
+
+// The adapter reads a stream with its own schema (objects without the fields it does not read, `null` kept in
+// the playback entries) and maps that reading. These cases hold it to the published schema: the same answers
+// accepted and refused, at the same paths, and the same neutral stream, field for field and in the same order.
+
+/** A value with its key order made visible: objects become lists of `[key, value]` pairs. */
+function ordered(value: unknown): unknown {
+  if (value instanceof Date) return `Date(${value.getTime()})`;
+  if (Array.isArray(value)) return value.map(ordered);
+  if (typeof value === 'object' && value !== null)
+    return Object.keys(value).map((key) => [key, ordered((value as Record<string, unknown>)[key])]);
+  return value;
+}
+
+const odd = fc.oneof(fc.constant(null), fc.integer(), fc.boolean(), fc.constant({}), fc.constant([]));
+const text = fc.oneof(
+  fc.string({ maxLength: 5 }),
+  fc.constantFrom('', 'source', 'webrtc', 'V:1280x720+A:128K', 'app-9c70', 'c773b967'),
+);
+/** A field as Wowza may send it: a value, absent, `null`, and (weight `oddWeight`) a value of another type. */
+const field = <T>(value: fc.Arbitrary<T>, oddWeight = 1) =>
+  fc.oneof(
+    { weight: 200, arbitrary: value },
+    { weight: 40, arbitrary: fc.constant(undefined) },
+    { weight: 15, arbitrary: fc.constant(null) },
+    { weight: oddWeight, arbitrary: odd },
+  );
+const url = fc.oneof(
+  fc.constantFrom(
+    'rtmp://15c110.entrypoint.video.wowza.com/app-IAD8ZVAG/c773b967',
+    'rtsp://15c110.entrypoint.video.wowza.com:1935/app-IAD8ZVAG/c773b967_stream1',
+    'wowz://15c110.entrypoint.video.wowza.com:1935/app-IAD8ZVAG/c773b967_stream2',
+    'wss://15c110.entrypoint.video.wowza.com/webrtc-session.json',
+    'https://cdn3.wowza.com/1/abc/def/hls/live/playlist.m3u8',
+    'http://127.0.0.1:8080/hls/playlist.m3u8',
+    'rtmp://H.Example.com/app',
+    'rtmp://h.example.com:99999/app',
+    'rtmp://h.example.com/a b',
+    'https://user:pw@h.example.com/p',
+    'RTMP://h.example.com/app',
+    'rtmps://h.example.com/app',
+    'https://h.example.com?x=1',
+    'not a url',
+    '',
+  ),
+  fc.webUrl(),
+  fc.string({ maxLength: 12 }),
+);
+const playbackEntry = fc.record(
+  {
+    name: field(text, 0),
+    output_id: field(text, 0),
+    url: fc.oneof({ weight: 300, arbitrary: url }, { weight: 1, arbitrary: odd }),
+    application_name: field(text, 0),
+    stream_name: field(text, 0),
+    extra: fc.string({ maxLength: 3 }),
+  },
+  { requiredKeys: ['url'] },
+);
+const directPlaybackUrls = fc.dictionary(
+  fc.constantFrom('rtmp', 'rtsp', 'wowz', 'webrtc', 'hls', 'dash', 'srt', 'toString', 'constructor'),
+  field(fc.array(playbackEntry, { maxLength: 8 })),
+  { maxKeys: 5 },
+);
+const date = field(
+  fc.oneof(
+    fc.constantFrom('2026-11-30T01:01:25.933Z', '2020-01-29 17:16:21', 'garbage'),
+    fc.integer({ min: 0, max: 2e9 }),
+  ),
+  4,
+);
+const liveStream = fc.record(
+  {
+    id: fc.oneof(
+      { weight: 30, arbitrary: fc.constantFrom('abc12345', 'KyxWKtHQ') },
+      { weight: 1, arbitrary: odd },
+    ),
+    name: field(text),
+    state: field(fc.constantFrom('started', 'stopped', 'starting', 'stopping', 'resetting', 'hibernating')),
+    encoder: field(
+      fc.constantFrom(
+        'other_rtmp',
+        'other_rtsp',
+        'other_srt',
+        'other_udp',
+        'other_webrtc',
+        'file',
+        'wowza_gocoder',
+      ),
+    ),
+    broadcast_location: field(fc.constantFrom('eu_germany', 'us_west_california')),
+    delivery_method: field(fc.constantFrom('push', 'pull', 'cdn')),
+    use_stream_source: field(fc.boolean()),
+    recording: field(fc.boolean()),
+    created_at: date,
+    updated_at: date,
+    source_connection_information: field(
+      fc.record(
+        {
+          sdp_url: field(url),
+          application_name: field(text),
+          application: field(text),
+          stream_name: field(text),
+          primary_server: field(fc.oneof(text, url, fc.constantFrom('abc123.entrypoint.video.wowza.com'))),
+          backup_server: field(text),
+          host_port: field(fc.oneof(fc.integer({ min: 0, max: 70_000 }), fc.constantFrom('1935', ''))),
+          username: field(text),
+          password: field(text),
+          disable_authentication: field(fc.boolean()),
+          source_url: field(url),
+          unknown_key: fc.integer(),
+        },
+        { requiredKeys: [] },
+      ),
+    ),
+    connection_code: field(text),
+    connection_code_expires_at: date,
+    stream_source_id: field(text),
+    stream_targets: field(
+      fc.array(fc.record({ id: field(text), type: fc.string() }, { requiredKeys: [] }), { maxLength: 3 }),
+    ),
+    hls_playback_url: field(url),
+    hosted_page: field(
+      fc.oneof(
+        fc.boolean(),
+        fc.record(
+          {
+            enabled: field(fc.boolean()),
+            url: field(url),
+            title: field(text),
+            description: field(text),
+            sharing_icons: fc.boolean(),
+          },
+          { requiredKeys: [] },
+        ),
+      ),
+    ),
+    embed_code: field(
+      fc.oneof(
+        text,
+        fc.constantFrom(
+          '<iframe src="https://embed.example.com/p?a=1&amp;b=2"></iframe>',
+          '<script src="https://cdn.example.com/player.js"></script>',
+        ),
+      ),
+    ),
+    direct_playback_urls: field(directPlaybackUrls),
+    security: field(
+      fc.record(
+        { token_auth_shared_secret: field(text), geoblock_enabled: fc.boolean() },
+        { requiredKeys: [] },
+      ),
+    ),
+    billing_mode: fc.constantFrom('pay_as_you_go', 'twentyfour_seven'),
+  },
+  { requiredKeys: ['id'] },
+);
+const answer = fc.oneof(
+  { weight: 40, arbitrary: liveStream.map((stream) => ({ live_stream: stream })) },
+  { weight: 1, arbitrary: fc.constantFrom({}, [], { live_stream: null }, { live_stream: [] }) },
+);
+
+const issuesOf = (issues: readonly v.BaseIssue<unknown>[]) =>
+  issues.map((issue) => [v.getDotPath(issue), issue.expected]);
+
+describe("the adapter's reading of a live stream", () => {
+  it('accepts and refuses what the published schema does, and maps to the same neutral stream', () => {
+    fc.assert(
+      fc.property(answer, (sent) => {
+        // Through JSON, as an answer arrives: no `undefined` values, and `__proto__` as an own key.
+        const body: unknown = JSON.parse(JSON.stringify(sent));
+        const published = v.safeParse(wowzaVideoLiveStreamEnvelope, body);
+        const read = v.safeParse(wowzaVideoLiveStreamReading, body);
+        expect(read.success).toBe(published.success);
+        if (!published.success || !read.success) {
+          expect(issuesOf(read.issues ?? [])).toEqual(issuesOf(published.issues ?? []));
+          return;
+        }
+        const raw = (body as { live_stream: unknown }).live_stream;
+        const expected = mapWowzaVideoLiveStream(published.output.live_stream, raw);
+        const mapped = mapWowzaVideoLiveStream(read.output.live_stream, raw);
+        expect(ordered(mapped)).toEqual(ordered(expected));
+        // The neutral fields in the order a reader sees them, each only when present.
+        const order = [
+          'id',
+          'provider',
+          'name',
+          'state',
+          'ingest',
+          'playback',
+          'recording',
+          'createdAt',
+          'updatedAt',
+          'warnings',
+          'providerDetails',
+          'raw',
+        ];
+        expect(Object.keys(mapped)).toEqual(order.filter((key) => Object.hasOwn(mapped, key)));
+        expect(mapped.raw).toBe(raw);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('maps each direct playback entry to one endpoint with exactly the fields it carries, null read as absent', () => {
+    const protocols: Record<string, string> = {
+      rtmp: 'rtmp:',
+      rtsp: 'rtsp:',
+      wowz: 'wowz:',
+      webrtc: 'wss:',
+      hls: 'https:',
+      dash: 'https:',
+    };
+    const entry = fc.record({
+      name: fc.constantFrom(undefined, null, '', 'source', 'V:854x480+A:128K'),
+      application_name: fc.constantFrom(undefined, null, '', 'app-IAD8ZVAG'),
+      stream_name: fc.constantFrom(undefined, null, '', 'c773b967_stream3'),
+      output_id: fc.constantFrom(undefined, null, 'aewvlycm'),
+      path: fc.stringMatching(/^\/[a-z0-9_-]{1,8}$/),
+      // Another key's scheme: the entry stays in `raw` only.
+      foreign: fc.boolean(),
+    });
+    const direct = fc.dictionary(
+      fc.constantFrom(...Object.keys(protocols), 'srt'),
+      fc.array(entry, { maxLength: 6 }),
+      {
+        maxKeys: 7,
+      },
+    );
+    fc.assert(
+      fc.property(direct, (generated) => {
+        const sent: Record<string, unknown[]> = {};
+        const expected: unknown[] = [];
+        for (const [key, entries] of Object.entries(generated)) {
+          sent[key] = entries.map((item) => {
+            const scheme = item.foreign ? (key === 'rtmp' ? 'rtsp:' : 'rtmp:') : (protocols[key] ?? 'srt:');
+            const { path, foreign: _, ...fields } = item;
+            return { ...fields, url: `${scheme}//15c110.entrypoint.video.wowza.com${path}` };
+          });
+          if (!Object.hasOwn(protocols, key)) continue;
+          for (const item of sent[key] as Array<Record<string, string | null | undefined>>) {
+            if (!String(item.url).startsWith(protocols[key] ?? '')) continue;
+            expected.push({
+              protocol: key,
+              url: item.url,
+              ...(item.name ? { rendition: item.name } : {}),
+              ...(item.application_name ? { applicationName: item.application_name } : {}),
+              ...(item.stream_name ? { streamName: item.stream_name } : {}),
+            });
+          }
+        }
+        const body = JSON.parse(
+          JSON.stringify({ live_stream: { id: 'abc12345', direct_playback_urls: sent } }),
+        );
+        const read = v.parse(wowzaVideoLiveStreamReading, body).live_stream;
+        expect(ordered(mapWowzaVideoPlayback(read))).toEqual(ordered(expected));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('gives get the stream the published schema maps, with the recorded answer', async () => {
+    const recorded = fixture('get');
+    const body = recorded.response.body as { live_stream: unknown };
+    const expected = mapWowzaVideoLiveStream(
+      v.parse(wowzaVideoLiveStreamEnvelope, body).live_stream,
+      body.live_stream,
+    );
+    const answer = JSON.stringify(body);
+    const provider = wowzaVideo({
+      token: 'a-token-for-this-test',
+      baseUrl: 'https://api.video.wowza.com/api/v2.0',
+      fetch: async () =>
+        new Response(answer, { status: 200, headers: { 'content-type': 'application/json' } }),
+    });
+    const id = (body.live_stream as { id: string }).id;
+    expect(ordered(await provider.get(id))).toEqual(ordered(expected));
+  });
+});
