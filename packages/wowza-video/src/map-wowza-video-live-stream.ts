@@ -328,9 +328,16 @@ export function mapWowzaVideoPlayback(stream: WowzaVideoLiveStreamInput): WowzaV
   for (const [key, entries] of Object.entries(direct)) {
     const protocol = Object.hasOwn(directProtocols, key) ? directProtocols[key] : undefined;
     if (!protocol || !entries) continue;
+    // Wowza repeats one URL for every rendition of a key (`webrtc`'s signalling URL): checked once.
+    let checkedUrl: string | undefined;
+    let usable = false;
     for (const entry of entries) {
+      if (entry.url !== checkedUrl) {
+        checkedUrl = entry.url;
+        usable = isEndpointUrl(protocol, entry.url);
+      }
       // A URL whose scheme is not its key's protocol (an rtmp:// under `rtsp`) stays in `raw` only.
-      if (!isEndpointUrl(protocol, entry.url)) continue;
+      if (!usable) continue;
       endpoints.push(directEndpoint(protocol, entry));
     }
   }

@@ -120,13 +120,13 @@ export const wowzaVideoDirectPlaybackUrlSchema = v.looseObject({
   stream_name: text,
 });
 
-// The same entry as the adapter reads it, some 30 times per stream: a string, null or absent, as `text`
-// accepts, with `null` left as it is (the mapping reads these fields by truthiness, so `null` and absent
-// read alike) rather than piped through a transform to `undefined` for every field of every entry.
+// The same entry as the adapter reads it, some 30 times per stream: the fields it maps (not `output_id`), each
+// a string, null or absent, as `text` accepts, with `null` left as it is (the mapping reads these fields by
+// truthiness, so `null` and absent read alike) rather than piped through a transform to `undefined` for every
+// field of every entry.
 const nullableText = v.nullish(v.string());
 const directPlaybackUrlReading = v.object({
   name: nullableText,
-  output_id: nullableText,
   url: v.string(),
   application_name: nullableText,
   stream_name: nullableText,
@@ -174,19 +174,30 @@ export type WowzaVideoLiveStream = v.InferOutput<typeof wowzaVideoLiveStreamSche
 /** `{ "live_stream": {...} }`: the envelope of every single-stream response. */
 export const wowzaVideoLiveStreamEnvelope = v.looseObject({ live_stream: wowzaVideoLiveStreamSchema });
 
+// The published schema's fields less those no mapping reads (checked there, kept in `raw` here).
+const { broadcast_location: _broadcastLocation, ...mappedStreamEntries } = wowzaVideoLiveStreamSchema.entries;
+const {
+  backup_server: _backupServer,
+  source_url: _sourceUrl,
+  ...mappedSourceConnectionEntries
+} = sourceConnectionEntries;
+
 /**
- * The adapter's own reading of a single-stream response: the same fields, accepting and refusing exactly
- * what {@link wowzaVideoLiveStreamEnvelope} does, into objects without the fields it does not read (`object`
- * where the schema above has `looseObject`, at every level). `raw` keeps the answer as sent, so copying
- * Wowza's other fields (a dozen on every stream, a few on each nested object) into the reading would cost
- * every call for nothing. The playback entries keep `null` as sent (see {@link WowzaVideoLiveStreamRead}).
+ * The adapter's own reading of a single-stream response: the fields it maps, read by the schemas above, into
+ * objects without any other field (`object` where the schema above has `looseObject`, at every level). `raw`
+ * keeps the answer as sent, so copying Wowza's other fields (a dozen on every stream, a few on each nested
+ * object) into the reading, or checking those no mapping reads (`broadcast_location`,
+ * `source_connection_information.backup_server` and `source_url`, `hosted_page.title` and `description`, each
+ * playback entry's `output_id`), would cost every call for nothing: an answer is refused for a field the
+ * adapter maps, never for one it only passes on in `raw`. The playback entries keep `null` as sent (see
+ * {@link WowzaVideoLiveStreamRead}).
  */
 export const wowzaVideoLiveStreamReading = v.object({
   live_stream: v.object({
-    ...wowzaVideoLiveStreamSchema.entries,
-    source_connection_information: optionalField(v.object(sourceConnectionEntries)),
+    ...mappedStreamEntries,
+    source_connection_information: optionalField(v.object(mappedSourceConnectionEntries)),
     stream_targets: optionalField(v.array(v.object(streamTargetEntries))),
-    hosted_page: optionalField(v.union([v.object(hostedPageEntries), v.boolean()])),
+    hosted_page: optionalField(v.union([v.object({ enabled: flag, url: text }), v.boolean()])),
     direct_playback_urls: optionalField(
       v.record(v.string(), optionalField(v.array(directPlaybackUrlReading))),
     ),
