@@ -274,3 +274,117 @@ describe('dates', () => {
     expect(stream.updatedAt?.toISOString()).toBe('2020-01-29T17:16:21.000Z');
   });
 });
+
+describe('the whole stream', () => {
+  const hex = (length: number) => fc.stringMatching(new RegExp(`^[0-9a-f]{${length}}$`));
+  const nullable = <T>(arbitrary: fc.Arbitrary<T>) =>
+    fc.option(fc.oneof(arbitrary, fc.constant(null)), { nil: undefined });
+  const answer = fc.record({
+    stream_name: hex(32),
+    token: hex(64),
+    subscribe_token: nullable(hex(40)),
+    with_rtmp: fc.boolean(),
+    expires_on: nullable(fc.constantFrom('2030-01-02 03:04:05', '2030-01-02', 'not a date')),
+    state: nullable(fc.constantFrom('started', 'active', 'stopped', 'disabled', 'archived', 'paused')),
+    recording: nullable(fc.boolean()),
+    hosted_page: nullable(
+      fc.record({ url: nullable(fc.constantFrom('https://embed.flowplayer.com/hosted/a', 'javascript:x')) }),
+    ),
+    created_at: nullable(fc.constantFrom('2020-01-29T17:16:21.849Z', '2020-01-29 17:16:21')),
+    updated_at: nullable(fc.constantFrom('2020-01-29T17:16:21.849Z', 17e8)),
+    warnings: fc.array(fc.constant({ type: 'other' as const, message: 'given' }), { maxLength: 2 }),
+  });
+  const states = {
+    started: 'ready',
+    active: 'ready',
+    stopped: 'stopped',
+    disabled: 'disabled',
+    archived: 'disabled',
+  };
+  const dates: Record<string, string> = {
+    '2030-01-02 03:04:05': '2030-01-02T03:04:05.000Z',
+    '2030-01-02': '2030-01-02T00:00:00.000Z',
+    '2020-01-29T17:16:21.849Z': '2020-01-29T17:16:21.849Z',
+    '2020-01-29 17:16:21': '2020-01-29T17:16:21.000Z',
+    '1700000000': '2023-11-14T22:13:20.000Z',
+  };
+  const date = (value: unknown) => {
+    const iso = dates[String(value)];
+    return iso === undefined ? undefined : new Date(iso);
+  };
+
+  it('is every field the answer has, in one order, with nothing for what it lacks and raw as sent', () => {
+    fc.assert(
+      fc.property(answer, ({ with_rtmp, warnings, ...fields }) => {
+        const key = `${fields.stream_name}?token=${fields.token}`;
+        const rtmpUrl = `rtmp://rtmp-realtime1.wowza.com:1935/v2/pub/${key}`;
+        const body = {
+          id: 'abc12345',
+          name: 'auction',
+          ...fields,
+          ...(with_rtmp ? { rtmp_url: rtmpUrl } : {}),
+        };
+        const secrets = new Secrets();
+        const stream = mapWowzaRealtimeStream(
+          v.parse(wowzaRealtimeStreamEnvelopeSchema, { real_time_stream: body }).real_time_stream,
+          body,
+          secrets,
+          warnings,
+        );
+        const subscribeToken = fields.subscribe_token ?? undefined;
+        const expiresAt = date(fields.expires_on);
+        const createdAt = date(fields.created_at);
+        const updatedAt = date(fields.updated_at);
+        const page = fields.hosted_page?.url ?? undefined;
+        const expected = {
+          id: 'abc12345',
+          provider: 'wowza-realtime',
+          name: 'auction',
+          state: states[fields.state as keyof typeof states] ?? 'unknown',
+          ingest: with_rtmp
+            ? [
+                {
+                  protocol: 'rtmp',
+                  url: rtmpUrl,
+                  server: 'rtmp://rtmp-realtime1.wowza.com:1935/v2/pub',
+                  streamKey: key,
+                },
+              ]
+            : [],
+          playback: page?.startsWith('https://') ? [{ protocol: 'embed', url: page }] : [],
+          ...(typeof fields.recording === 'boolean' ? { recording: fields.recording } : {}),
+          ...(createdAt ? { createdAt } : {}),
+          ...(updatedAt ? { updatedAt } : {}),
+          ...(with_rtmp
+            ? warnings.length > 0
+              ? { warnings }
+              : {}
+            : { warnings: [...warnings, { type: 'incomplete-answer', message: expect.any(String) }] }),
+          providerDetails: {
+            'wowza-realtime': {
+              sdk: {
+                streamName: fields.stream_name,
+                publishToken: fields.token,
+                ...(subscribeToken === undefined ? {} : { subscribeToken }),
+                ...(expiresAt === undefined ? {} : { subscribeTokenExpiresAt: expiresAt }),
+              },
+            },
+          },
+          raw: body,
+        };
+        expect(stream).toStrictEqual(expected);
+        expect(Object.keys(stream)).toEqual(Object.keys(expected));
+        expect(Object.keys(wowzaRealtimeDetailsOf(stream)?.sdk ?? {})).toEqual(
+          Object.keys(expected.providerDetails['wowza-realtime'].sdk),
+        );
+        // The warnings given are copied, never handed out for a caller to change.
+        if (stream.warnings !== undefined) expect(stream.warnings).not.toBe(warnings);
+        // Every credential the answer carries is a secret from then on.
+        for (const secret of [fields.token, subscribeToken, with_rtmp ? key : undefined])
+          if (secret !== undefined) expect(secrets.redact(`x ${secret} y`)).toBe('x [REDACTED] y');
+        expect(stream.raw).toBe(body);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -110,67 +110,67 @@ export function mapWowzaRealtimeStream(
   stream: WowzaRealtimeStream,
   raw: unknown,
   secrets: SecretSet,
-  warnings: readonly Warning[] = [],
+  warnings: readonly Warning[] = noWarnings,
 ): LiveStream {
-  const rtmp = stream.rtmp_url === undefined ? undefined : splitRtmpUrl(stream.rtmp_url);
+  const rtmpUrl = stream.rtmp_url;
+  const rtmp = rtmpUrl === undefined ? undefined : splitRtmpUrl(rtmpUrl);
   // A password in the RTMP URL's user information is a credential too, echoed alone or not.
   secrets.learnStream(
     stream.id,
     stream.token,
     stream.subscribe_token,
-    stream.rtmp_url,
+    rtmpUrl,
     rtmp?.streamKey,
-    stream.rtmp_url === undefined ? undefined : urlPassword(stream.rtmp_url),
+    rtmpUrl === undefined ? undefined : urlPassword(rtmpUrl),
   );
 
   // Only URLs a tool opens as-is are endpoints: the RTMP URL for encoders, the hosted page for viewers. WebRTC
   // goes through the SDK credentials below.
   const ingest: IngestEndpoint[] = [];
-  if (rtmp && stream.rtmp_url !== undefined) {
-    ingest.push({ protocol: 'rtmp', url: stream.rtmp_url, server: rtmp.server, streamKey: rtmp.streamKey });
+  if (rtmp && rtmpUrl !== undefined) {
+    ingest.push({ protocol: 'rtmp', url: rtmpUrl, server: rtmp.server, streamKey: rtmp.streamKey });
   }
   const playback: PlaybackEndpoint[] = [];
   const hostedPageUrl = stream.hosted_page?.url;
   if (hostedPageUrl !== undefined && isEndpointUrl('embed', hostedPageUrl)) {
     playback.push({ protocol: 'embed', url: hostedPageUrl });
   }
+  // Every read maps here: the optional fields are set one by one rather than spread from objects made and
+  // dropped on each read (the same fields, in the same order).
+  const sdk: WowzaRealtimeSdkCredentials = { streamName: stream.stream_name, publishToken: stream.token };
+  if (stream.subscribe_token !== undefined) sdk.subscribeToken = stream.subscribe_token;
   const expiresAt = readWowzaRealtimeExpiresOn(stream.expires_on);
-  const sdk: WowzaRealtimeSdkCredentials = {
-    streamName: stream.stream_name,
-    publishToken: stream.token,
-    ...(stream.subscribe_token === undefined ? {} : { subscribeToken: stream.subscribe_token }),
-    ...(expiresAt === undefined ? {} : { subscribeTokenExpiresAt: expiresAt }),
-  };
-  // One array, and none at all when there is nothing to warn of.
-  const allWarnings: Warning[] | undefined =
-    ingest.length > 0
-      ? warnings.length > 0
-        ? [...warnings]
-        : undefined
-      : [
-          ...warnings,
-          {
-            type: 'incomplete-answer',
-            message:
-              "no ingest endpoint: Wowza Real-Time's answer has no RTMP URL (rtmp_url); publish over WebRTC with Wowza's SDK or OBS build using providerDetails['wowza-realtime'].sdk (streamName, publishToken)",
-          },
-        ];
+  if (expiresAt !== undefined) sdk.subscribeTokenExpiresAt = expiresAt;
 
-  // The OpenAPI examples carry a zone; a zone-less value means UTC, never the host's zone.
-  const createdAt = parseVendorTimestamp(stream.created_at);
-  const updatedAt = parseVendorTimestamp(stream.updated_at);
-  return {
+  // `raw` last, as every adapter's stream has it.
+  const mapped: Omit<LiveStream, 'raw'> & { raw?: unknown } = {
     id: stream.id,
     provider: 'wowza-realtime',
     name: stream.name,
     state: mapWowzaRealtimeState(stream.state),
     ingest,
     playback,
-    ...(stream.recording === undefined ? {} : { recording: stream.recording }),
-    ...(createdAt ? { createdAt } : {}),
-    ...(updatedAt ? { updatedAt } : {}),
-    ...(allWarnings === undefined ? {} : { warnings: allWarnings }),
-    providerDetails: { 'wowza-realtime': { sdk } },
-    raw,
   };
+  if (stream.recording !== undefined) mapped.recording = stream.recording;
+  // The OpenAPI examples carry a zone; a zone-less value means UTC, never the host's zone.
+  const createdAt = parseVendorTimestamp(stream.created_at);
+  if (createdAt) mapped.createdAt = createdAt;
+  const updatedAt = parseVendorTimestamp(stream.updated_at);
+  if (updatedAt) mapped.updatedAt = updatedAt;
+  // One array, and none at all when there is nothing to warn of.
+  if (ingest.length === 0) {
+    mapped.warnings = [
+      ...warnings,
+      {
+        type: 'incomplete-answer',
+        message:
+          "no ingest endpoint: Wowza Real-Time's answer has no RTMP URL (rtmp_url); publish over WebRTC with Wowza's SDK or OBS build using providerDetails['wowza-realtime'].sdk (streamName, publishToken)",
+      },
+    ];
+  } else if (warnings.length > 0) mapped.warnings = [...warnings];
+  mapped.providerDetails = { 'wowza-realtime': { sdk } };
+  mapped.raw = raw;
+  return mapped as LiveStream;
 }
+
+const noWarnings: readonly Warning[] = Object.freeze([]);
