@@ -141,50 +141,36 @@ export function mapWowzaVideoIngest(stream: WowzaVideoLiveStreamInput): IngestEn
   const info = stream.source_connection_information;
   if (!info) return [];
   const endpoints: IngestEndpoint[] = [];
+  // Fields set one by one, each only when present, rather than spread from temporary objects.
   if (info.sdp_url && isEndpointUrl('webrtc', info.sdp_url)) {
-    endpoints.push({
-      protocol: 'webrtc',
-      url: info.sdp_url,
-      ...(info.application_name ? { applicationName: info.application_name } : {}),
-      ...(info.stream_name ? { streamName: info.stream_name } : {}),
-    });
+    const webrtc: IngestEndpoint = { protocol: 'webrtc', url: info.sdp_url };
+    if (info.application_name) webrtc.applicationName = info.application_name;
+    if (info.stream_name) webrtc.streamName = info.stream_name;
+    endpoints.push(webrtc);
   }
   const primary = info.primary_server;
   const protocol = primary ? pushProtocolOf(stream.encoder, primary) : undefined;
   if (primary && protocol) {
     const port = info.host_port === undefined || info.host_port === '' ? '' : `:${info.host_port}`;
     const base = hasScheme(primary) ? trimSlashes(primary) : `${protocol}://${primary}${port}`;
-    const credentials =
-      info.disable_authentication === true
-        ? {}
-        : {
-            ...(info.username ? { username: info.username } : {}),
-            ...(info.password ? { password: info.password } : {}),
-          };
     if (protocol === 'srt') {
       if (isEndpointUrl(protocol, base)) {
-        endpoints.push({
-          protocol,
-          url: base,
-          ...(info.stream_name ? { streamName: info.stream_name } : {}),
-        });
+        const srt: IngestEndpoint = { protocol, url: base };
+        if (info.stream_name) srt.streamName = info.stream_name;
+        endpoints.push(srt);
       }
     } else {
       const application = info.application ?? info.application_name;
       const server = application ? `${base}/${application}` : base;
       const url = info.stream_name ? `${server}/${info.stream_name}` : server;
       if (isEndpointUrl(protocol, url)) {
-        endpoints.push(
-          protocol === 'rtsp'
-            ? { protocol, url, ...credentials }
-            : {
-                protocol,
-                url,
-                server,
-                ...(info.stream_name ? { streamKey: info.stream_name } : {}),
-                ...credentials,
-              },
-        );
+        const endpoint: IngestEndpoint = protocol === 'rtsp' ? { protocol, url } : { protocol, url, server };
+        if (protocol !== 'rtsp' && info.stream_name) endpoint.streamKey = info.stream_name;
+        if (info.disable_authentication !== true) {
+          if (info.username) endpoint.username = info.username;
+          if (info.password) endpoint.password = info.password;
+        }
+        endpoints.push(endpoint);
       }
     }
   }

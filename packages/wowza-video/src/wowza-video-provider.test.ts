@@ -1125,6 +1125,26 @@ describe('headers', () => {
     expect(wowza.secrets()).toContain('env-token-eyJhbGciOiJIUzI1NiJ9');
   });
 
+  it('sends the token the environment holds at each request, and redacts every token it sent', async () => {
+    const { fetch, requests } = recordingFetch(() => ({
+      status: 200,
+      body: { live_stream: { state: 'stopped' } },
+    }));
+    const wowza = wowzaVideo({ fetch });
+    const tokens = ['env-token-first-eyJhbGciOiJIUzI1NiJ9', 'env-token-second-eyJhbGciOiJIUzI1NiJ9'];
+    for (const token of [tokens[0], tokens[0], tokens[1], tokens[0]] as string[]) {
+      vi.stubEnv('WOWZA_VIDEO_TOKEN', token);
+      await wowza.getStatus(id);
+    }
+    expect(requests.map((request) => request.headers.authorization)).toEqual([
+      `Bearer ${tokens[0]}`,
+      `Bearer ${tokens[0]}`,
+      `Bearer ${tokens[1]}`,
+      `Bearer ${tokens[0]}`,
+    ]);
+    expect(wowza.secrets()).toEqual(expect.arrayContaining(tokens));
+  });
+
   it('uses the defaultRegion setting', async () => {
     const { fetch, requests } = recordingFetch(() => ({
       status: 201,

@@ -150,13 +150,21 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
       ? undefined
       : toBroadcastLocation(settings.defaultRegion, { operation: 'settings', path: 'defaultRegion' });
   const listDetails = settings.listDetails ?? true;
+  let authorizedToken: string | undefined;
+  let authorization = '';
   const http = createHttpClient({
     provider: providerId,
     baseUrl: loadOptionalSetting(settings.baseUrl, 'WOWZA_VIDEO_BASE_URL') ?? wowzaVideoBaseUrl,
     headers: () => {
       const token = loadCredential({ ...tokenSource, value: settings.token });
-      secrets.add(token);
-      return { authorization: `Bearer ${token}` };
+      // The token is read on every request (the environment may change it); the header is built again only
+      // when it did, so a steady token costs no new string per request.
+      if (token !== authorizedToken) {
+        secrets.add(token);
+        authorizedToken = token;
+        authorization = `Bearer ${token}`;
+      }
+      return { authorization };
     },
     // The token names the account whose budget a shared rate limit keeps (digested, never stored).
     account: () => loadCredential({ ...tokenSource, value: settings.token }),
@@ -192,8 +200,9 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
     return { ...mapped, warnings: [...warnings, ...(mapped.warnings ?? [])] };
   }
 
+  // Straight through the HTTP layer (no `call`): every `get` comes here, one promise fewer.
   async function fetchStream(id: string, operation: string, options: CallOptions | undefined) {
-    const { data, body } = await call({
+    const { data, body } = await http.request({
       operation,
       method: 'GET',
       path: pathOf`live_streams/${id}`,

@@ -1,8 +1,13 @@
+import type { IngestEndpoint } from '@unilive/core';
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../test/fixtures.js';
-import { mapWowzaVideoLiveStream, mapWowzaVideoPlayback } from './map-wowza-video-live-stream.js';
+import {
+  mapWowzaVideoIngest,
+  mapWowzaVideoLiveStream,
+  mapWowzaVideoPlayback,
+} from './map-wowza-video-live-stream.js';
 import { wowzaVideoLiveStreamEnvelope, wowzaVideoLiveStreamReading } from './wowza-video-api.js';
 import { wowzaVideo } from './wowza-video-provider.js';
 
@@ -360,5 +365,114 @@ describe("the adapter's reading of a live stream", () => {
     expect(raw).toEqual(odd.live_stream);
     // The published schema, which checks every documented field, refuses that answer.
     expect(v.safeParse(wowzaVideoLiveStreamEnvelope, odd).success).toBe(false);
+  });
+
+  it('maps source_connection_information to the ingest endpoints Wowza describes, each with exactly the fields it carries', () => {
+    const name = fc.constantFrom(undefined, null, '', 'app-9c70', 'cceecfa9', 'c-1');
+    const source = fc.record({
+      encoder: fc.constantFrom(
+        'other_rtmp',
+        'vmix',
+        'other_rtsp',
+        'ipcamera',
+        'other_srt',
+        'other_udp',
+        'file',
+      ),
+      sdp_url: fc.constantFrom(
+        undefined,
+        null,
+        '',
+        'wss://h.example.com/webrtc-session.json',
+        'ftp://h.example.com/x',
+      ),
+      application_name: name,
+      application: name,
+      stream_name: name,
+      primary_server: fc.constantFrom(
+        undefined,
+        null,
+        '',
+        'abc123.entrypoint.video.wowza.com',
+        '127.0.0.1',
+        'rtmp://h.example.com/EntryPoint/',
+        'rtmps://h.example.com/live//',
+        'rtsp://h.example.com:554/',
+        'srt://h.example.com:9000',
+        'udp://h.example.com:5000',
+      ),
+      host_port: fc.constantFrom(undefined, null, '', 1935, '554'),
+      username: fc.constantFrom(undefined, null, '', 'client11469'),
+      password: fc.constantFrom(undefined, null, '', 'edf107a4'),
+      disable_authentication: fc.constantFrom(undefined, null, true, false),
+    });
+    fc.assert(
+      fc.property(source, ({ encoder, ...info }) => {
+        const body = JSON.parse(
+          JSON.stringify({ live_stream: { id: 'abc12345', encoder, source_connection_information: info } }),
+        );
+        const read = v.parse(wowzaVideoLiveStreamReading, body).live_stream;
+        const expected: IngestEndpoint[] = [];
+        if (info.sdp_url?.startsWith('wss:')) {
+          expected.push({
+            protocol: 'webrtc',
+            url: info.sdp_url,
+            ...(info.application_name ? { applicationName: info.application_name } : {}),
+            ...(info.stream_name ? { streamName: info.stream_name } : {}),
+          });
+        }
+        const primary = info.primary_server;
+        const scheme = primary?.includes('://') ? primary.slice(0, primary.indexOf(':')) : undefined;
+        const protocol = !primary
+          ? undefined
+          : scheme !== undefined
+            ? (['rtmp', 'rtmps', 'rtsp', 'srt'] as const).find((known) => known === scheme)
+            : encoder === 'other_srt'
+              ? 'srt'
+              : encoder === 'other_rtsp' || encoder === 'ipcamera'
+                ? 'rtsp'
+                : encoder === 'other_udp' || encoder === 'file'
+                  ? undefined
+                  : 'rtmp';
+        if (primary && protocol) {
+          const port =
+            info.host_port === undefined || info.host_port === null || info.host_port === ''
+              ? ''
+              : `:${info.host_port}`;
+          const base = scheme !== undefined ? primary.replace(/\/+$/, '') : `${protocol}://${primary}${port}`;
+          const credentials =
+            info.disable_authentication === true
+              ? {}
+              : {
+                  ...(info.username ? { username: info.username } : {}),
+                  ...(info.password ? { password: info.password } : {}),
+                };
+          if (protocol === 'srt') {
+            expected.push({
+              protocol,
+              url: base,
+              ...(info.stream_name ? { streamName: info.stream_name } : {}),
+            });
+          } else {
+            const application = info.application ?? info.application_name;
+            const server = application ? `${base}/${application}` : base;
+            const url = info.stream_name ? `${server}/${info.stream_name}` : server;
+            expected.push(
+              protocol === 'rtsp'
+                ? { protocol, url, ...credentials }
+                : {
+                    protocol,
+                    url,
+                    server,
+                    ...(info.stream_name ? { streamKey: info.stream_name } : {}),
+                    ...credentials,
+                  },
+            );
+          }
+        }
+        expect(ordered(mapWowzaVideoIngest(read))).toEqual(ordered(expected));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
