@@ -311,8 +311,10 @@ export function mapWowzaVideoPlayback(stream: WowzaVideoLiveStreamInput): WowzaV
   }
   const direct = stream.direct_playback_urls;
   if (!direct) return endpoints;
-  for (const [key, entries] of Object.entries(direct)) {
+  // Keys, not entries: no pair array per key.
+  for (const key of Object.keys(direct)) {
     const protocol = Object.hasOwn(directProtocols, key) ? directProtocols[key] : undefined;
+    const entries = direct[key];
     if (!protocol || !entries) continue;
     // Wowza repeats one URL for every rendition of a key (`webrtc`'s signalling URL): checked once.
     let checkedUrl: string | undefined;
