@@ -8,6 +8,7 @@ import {
   type PlaybackEndpoint,
   type PlaybackProtocol,
   parseVendorTimestamp,
+  urlPassword,
   type Warning,
 } from '@unilive/core';
 import type {
@@ -404,13 +405,45 @@ export function mapWowzaVideoStatus(state: string | undefined, raw: unknown): Li
   return { state: mapWowzaVideoState(state), raw };
 }
 
-/** Every credential a live stream object carries: stream keys, push passwords, connection codes, secrets. */
-export function wowzaVideoSecretsOf(stream: WowzaVideoLiveStreamInput): (string | undefined)[] {
+/**
+ * Every credential a live stream object carries: stream keys, push passwords, connection codes, secrets, and
+ * the password in the user information of any URL of `source_connection_information` (an encoder's server, a
+ * pull source such as `rtsp://user:password@camera/…`). `raw` is the object as Wowza sent it: the reading
+ * leaves out `backup_server` and `source_url`, which no mapping reads, yet a password in them is the
+ * stream's as much as the push password is, and an error echoing it alone must not show it.
+ */
+export function wowzaVideoSecretsOf(
+  stream: WowzaVideoLiveStreamInput,
+  raw?: unknown,
+): (string | undefined)[] {
   const info = stream.source_connection_information;
-  return [
+  const secrets = [
     info?.stream_name,
     info?.password,
     stream.connection_code,
     stream.security?.token_auth_shared_secret,
   ];
+  if (info) {
+    pushUrlPassword(secrets, info.primary_server);
+    pushUrlPassword(secrets, info.sdp_url);
+  }
+  const sent =
+    typeof raw === 'object' && raw !== null ? ownField(raw, 'source_connection_information') : undefined;
+  if (typeof sent === 'object' && sent !== null) {
+    pushUrlPassword(secrets, ownField(sent, 'source_url'));
+    pushUrlPassword(secrets, ownField(sent, 'backup_server'));
+  }
+  return secrets;
+}
+
+// A value as sent: an own field only (the answer is parsed JSON), and anything but a string is no URL.
+function ownField(object: object, key: string): unknown {
+  return Object.hasOwn(object, key) ? (object as Record<string, unknown>)[key] : undefined;
+}
+
+function pushUrlPassword(secrets: (string | undefined)[], url: unknown): void {
+  // Most answers carry no user information: `urlPassword` returns at once for a URL without `@`.
+  if (typeof url !== 'string') return;
+  const password = urlPassword(url);
+  if (password !== undefined) secrets.push(password);
 }

@@ -13,6 +13,7 @@ import {
   type WarningEvent,
 } from '@unilive/core';
 import { errorTranscript, interceptFixture } from '@unilive/testing';
+import fc from 'fast-check';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fixture, fixtureToken, origin, recordingFetch } from '../test/fixtures.js';
@@ -1317,5 +1318,66 @@ describe('secrets', () => {
     const transcript = errorTranscript(error);
     for (const secret of [fixtureToken, 'cceecfa9', 'edf107a4']) expect(transcript).not.toContain(secret);
     expect(error.vendorMessage).toContain('[REDACTED]');
+  });
+
+  it('learns the password in any source connection URL, in the fields no mapping reads too', async () => {
+    // A pull source (`source_url`) or a backup server can carry a camera's or an encoder's password; the
+    // reading leaves those two fields unchecked, in `raw`, yet an error echoing the password alone, URL-encoded
+    // or inside a `Basic` value must not show it, as it does not for the push password.
+    const password = fc
+      .string({ unit: fc.constantFrom(...'abcXYZ0189-_.~@:/% +!'), minLength: 6, maxLength: 20 })
+      .map((text) => `pw${text}`);
+    const fields = ['primary_server', 'sdp_url', 'source_url', 'backup_server'] as const;
+    const urls = {
+      primary_server: (user: string) => `rtmp://${user}@h.example.com:1935/app-X`,
+      sdp_url: (user: string) => `wss://${user}@h.example.com/webrtc-session.json`,
+      source_url: (user: string) => `rtsp://${user}@camera.example.com/live/1`,
+      backup_server: (user: string) => `rtmp://${user}@b.example.com/app-X`,
+    };
+    await fc.assert(
+      fc.asyncProperty(fc.tuple(password, password, password, password), async (passwords) => {
+        const info: Record<string, unknown> = {
+          host_port: 1935,
+          application: 'app-X',
+          stream_name: 'c773b967',
+        };
+        fields.forEach((field, index) => {
+          info[field] = urls[field](`user${index}:${encodeURIComponent(passwords[index] as string)}`);
+        });
+        const echoes: string[] = [];
+        const { fetch } = recordingFetch(() => {
+          const echo = echoes.shift();
+          if (echo === undefined)
+            return {
+              status: 200,
+              body: { live_stream: { ...liveStreamOf('get'), source_connection_information: info } },
+            };
+          return {
+            status: 500,
+            body: { meta: { status: 500, code: 'ERR-500', title: '', message: `failed: ${echo}` } },
+          };
+        });
+        const wowza = wowzaVideo({ token: fixtureToken, fetch, retry: { maxRetries: 0 } });
+        await wowza.get(id);
+        for (const [index, secret] of passwords.entries()) {
+          for (const form of [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]) {
+            echoes.push(`[${form}]`);
+            const error = await failure(() => wowza.get(id));
+            expect(error.vendorMessage).toBe('failed: [[REDACTED]]');
+            expect(errorTranscript(error)).not.toContain(form);
+          }
+          // The `Basic` value of `user:password`: only the characters that encode the user name stay.
+          const user = `user${index}:`;
+          const basic = Buffer.from(`${user}${secret}`).toString('base64');
+          echoes.push(`[${basic}]`);
+          const error = await failure(() => wowza.get(id));
+          const kept = /^failed: \[([A-Za-z0-9+/]*)\[REDACTED\]\]$/.exec(error.vendorMessage ?? '')?.[1];
+          expect(kept).toBeDefined();
+          expect(basic.startsWith(kept as string)).toBe(true);
+          expect((kept as string).length).toBeLessThan(Buffer.from(user).toString('base64').length);
+        }
+      }),
+      { numRuns: 25 },
+    );
   });
 });

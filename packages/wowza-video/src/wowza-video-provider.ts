@@ -193,7 +193,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
 
   // The call's warnings (inputs Wowza cannot honour) first, then the answer's (an incomplete ingest).
   function toStream(stream: WowzaVideoLiveStreamRead, raw: unknown, warnings?: Warning[]): LiveStream {
-    secrets.learnStream(stream.id, ...wowzaVideoSecretsOf(stream));
+    secrets.learnStream(stream.id, ...wowzaVideoSecretsOf(stream, raw));
     const mapped = mapWowzaVideoLiveStream(stream, raw);
     // No warnings of the call's own (every `get`): the mapped stream is the answer, with no copy of it.
     if (!warnings || warnings.length === 0) return mapped;
