@@ -25,6 +25,7 @@ import { isAbortSignal, isInstanceOf, once, ownFields, ownValue, prototypePollut
 import type { CallOptions, CallRuntime, ProviderSettingsBase } from '../provider.js';
 import { type Clock, type Sleep, systemClock, systemSleep } from '../runtime.js';
 import type { SecretSet } from '../secrets.js';
+import { AttemptTimers } from './attempt-timers.js';
 import { gateKeyOf } from './gate-key.js';
 import { emit, type HttpEventBase, type HttpHooks } from './hooks.js';
 import { parseVendorResponse } from './parse-response.js';
@@ -223,6 +224,8 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
   // prototype is polluted would keep the polluted values for every later request, after the pollution is
   // gone and the guard lets requests through.
   let api: KyInstance | undefined;
+  // An attempt's limit is the client's unless a call sets its own or its deadline comes first.
+  const timers = new AttemptTimers(Math.min(attemptTimeoutMs, maxTimeoutMs));
   const sender = (): KyInstance => {
     api ??= ky.create(kyDefaults(settings.fetch));
     return api;
@@ -367,7 +370,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
         attemptController.abort(reason);
         endAttempt(attemptController.signal.reason);
       };
-      const timer = setTimeout(abortAttempt, Math.max(0, attemptLimit), timeoutMarker);
+      const timer = timers.start(Math.max(0, attemptLimit), abortAttempt, timeoutMarker);
       const onAbort = signal ? () => abortAttempt(signal.reason) : noop;
       signal?.addEventListener('abort', onAbort, once);
       // Whether anything may have left this machine in this attempt.
@@ -549,7 +552,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           };
         }
       } finally {
-        clearTimeout(timer);
+        timers.stop(timer);
         signal?.removeEventListener('abort', onAbort);
         release();
       }

@@ -1,0 +1,121 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { TimeoutError } from '../errors/errors.js';
+import { SecretSet } from '../secrets.js';
+import { createHttpClient } from './http-client.js';
+
+const coreDir = fileURLToPath(new URL('../..', import.meta.url));
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+// A vendor that answers after `answerMs`, or never (it only stops when the attempt's signal aborts).
+function vendorFetch(answers: Map<string, number | 'never'>): typeof fetch {
+  return (input, init) =>
+    new Promise<Response>((resolve, reject) => {
+      const id = new URL((input as Request).url).pathname.split('/').pop() ?? '';
+      const signal = init?.signal;
+      signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+      const answerMs = answers.get(id);
+      if (answerMs === 'never') return;
+      setTimeout(() => resolve(new Response(null, { status: 204 })), answerMs);
+    });
+}
+
+describe('attempt time limits', () => {
+  it('end every hung attempt exactly at its limit and no other, whatever ran before on the same client', async () => {
+    const usualMs = 1_000;
+    const call = fc.record({
+      // Below every limit, so an answered call never races its own timer.
+      answer: fc.oneof(fc.constant<'never'>('never'), fc.integer({ min: 0, max: 499 })),
+      // The client's usual limit, or a call's own (the same as the client's, or shorter).
+      timeoutMs: fc.constantFrom(undefined, usualMs, 500),
+      // Time passing before the next call starts: calls run one after another or overlap.
+      gapMs: fc.integer({ min: 0, max: 1_200 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(call, { minLength: 1, maxLength: 12 }), async (calls) => {
+        vi.useFakeTimers({ now: 0 });
+        try {
+          const answers = new Map<string, number | 'never'>();
+          const http = createHttpClient({
+            provider: 'test-vendor',
+            baseUrl: 'https://api.vendor.test/v1',
+            headers: () => ({ authorization: 'Bearer token' }),
+            secrets: new SecretSet(),
+            fetch: vendorFetch(answers),
+            timeoutMs: usualMs,
+            retry: { maxRetries: 0 },
+          });
+          const outcomes: { startedAt: number; endedAt?: number; timedOut?: boolean }[] = [];
+          for (const [index, spec] of calls.entries()) {
+            answers.set(`s${index}`, spec.answer);
+            const outcome: (typeof outcomes)[number] = { startedAt: Date.now() };
+            outcomes.push(outcome);
+            http
+              .request({
+                operation: 'get',
+                method: 'GET',
+                path: `streams/s${index}`,
+                options: spec.timeoutMs === undefined ? {} : { timeoutMs: spec.timeoutMs },
+              })
+              .then(
+                () => {
+                  outcome.endedAt = Date.now();
+                  outcome.timedOut = false;
+                },
+                (error: unknown) => {
+                  outcome.endedAt = Date.now();
+                  outcome.timedOut = error instanceof TimeoutError;
+                },
+              );
+            await vi.advanceTimersByTimeAsync(spec.gapMs);
+          }
+          await vi.advanceTimersByTimeAsync(2 * usualMs);
+          const expected = calls.map((spec, index) => {
+            const startedAt = outcomes[index]?.startedAt ?? Number.NaN;
+            return spec.answer === 'never'
+              ? { startedAt, endedAt: startedAt + (spec.timeoutMs ?? usualMs), timedOut: true }
+              : { startedAt, endedAt: startedAt + spec.answer, timedOut: false };
+          });
+          expect(outcomes).toEqual(expected);
+        } finally {
+          vi.useRealTimers();
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('leave no timer keeping the process alive once the last call ended, and keep a hung one until it fires', () => {
+    // A fresh process, with real timers: it must exit by itself. The ended attempts had 10-minute limits,
+    // so a timer they left referenced would hold it for that long (spawnSync gives up after a minute).
+    const script = `
+const { AttemptTimers } = await import('./src/http/attempt-timers.ts');
+const marker = Symbol('limit');
+const ended = new AttemptTimers(600_000);
+const early = () => console.log('fired early');
+for (let call = 0; call < 5; call += 1) ended.stop(ended.start(600_000, early, marker));
+const inFlight = Array.from({ length: 20 }, () => ended.start(600_000, early, marker));
+for (const timer of inFlight) ended.stop(timer);
+ended.stop(ended.start(90_000, early, marker));
+console.log('referenced timers', process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length);
+// A timer kept by an earlier attempt, re-armed for one that hangs: it alone holds the process until it fires.
+const hung = new AttemptTimers(50);
+hung.stop(hung.start(50, early, marker));
+hung.start(50, (given) => console.log('hung attempt ended', given === marker), marker);
+`;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: coreDir,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.signal).toBeNull();
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe('referenced timers 0\nhung attempt ended true');
+    expect(result.status).toBe(0);
+  });
+});
