@@ -31,6 +31,7 @@ import { emit, type HttpEventBase, type HttpHooks } from './hooks.js';
 import { parseVendorResponse } from './parse-response.js';
 import { discardBody, readCappedText } from './read-body.js';
 import { GateDeadlineError, GateStoreUnavailableError, type RequestGate } from './request-gate.js';
+import { resolvePath } from './resolve-path.js';
 import { backoffDelay, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
 import { checkTransportSettings, maxTimeoutMs } from './transport-settings.js';
 
@@ -268,8 +269,11 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       now() + totalTimeoutMs,
       typeof runtimeDeadline === 'number' ? runtimeDeadline : Number.POSITIVE_INFINITY,
     );
-    const url = new URL(spec.path.replace(/^\//, ''), baseUrl);
+    // Without a query the URL stays a string, as ky and fetch take it: most paths are written without
+    // parsing (`resolvePath`).
+    let url: URL | string = resolvePath(spec.path, baseUrl);
     if (spec.query !== undefined) {
+      url = new URL(url);
       const query = ownFields(spec.query);
       for (const key of Object.keys(query)) {
         const value = query[key];
@@ -384,7 +388,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           body !== null,
           isThenable(produced) ? await produced : produced,
         );
-        let target = url;
+        let target: URL | string = url;
         let response: Response;
         for (let hops = 0; ; hops += 1) {
           // ky builds the request (method, URL, headers, body) in the turn it is called: checked again here,
@@ -537,8 +541,8 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           const error = new ProviderUnavailableError(
             errorOptions({
               message: badPort
-                ? `${settings.provider} ${operation}: fetch never connects to port ${url.port} (one of the Fetch standard's bad ports); use another port in baseUrl`
-                : `${settings.provider} ${operation}: could not reach ${url.host}${code ? ` (${code})` : ''}`,
+                ? `${settings.provider} ${operation}: fetch never connects to port ${new URL(url).port} (one of the Fetch standard's bad ports); use another port in baseUrl`
+                : `${settings.provider} ${operation}: could not reach ${new URL(url).host}${code ? ` (${code})` : ''}`,
               cause: caught,
               delivery: outcome(delivery),
             }),
@@ -616,7 +620,7 @@ function isRedirect(response: Response): boolean {
   return (response.status >= 300 && response.status < 400) || response.type === 'opaqueredirect';
 }
 
-function redirectTarget(response: Response, from: URL): URL | undefined {
+function redirectTarget(response: Response, from: URL | string): URL | undefined {
   const location = response.headers.get('location');
   if (location === null) return undefined;
   try {
