@@ -12,8 +12,11 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-// A vendor that answers after `answerMs`, or never (it only stops when the attempt's signal aborts).
-function vendorFetch(answers: Map<string, number | 'never'>): typeof fetch {
+type Answer = number | 'never' | 'body-stalls';
+
+// A vendor that answers after `answerMs`, or never (it only stops when the attempt's signal aborts), or
+// sends its headers and the start of a body that never ends, deaf to the signal.
+function vendorFetch(answers: Map<string, Answer>): typeof fetch {
   return (input, init) =>
     new Promise<Response>((resolve, reject) => {
       const id = new URL((input as Request).url).pathname.split('/').pop() ?? '';
@@ -21,16 +24,24 @@ function vendorFetch(answers: Map<string, number | 'never'>): typeof fetch {
       signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
       const answerMs = answers.get(id);
       if (answerMs === 'never') return;
+      if (answerMs === 'body-stalls') {
+        const stalled = new ReadableStream<Uint8Array>({
+          start: (controller) => controller.enqueue(new TextEncoder().encode('{"stream":')),
+          pull: () => new Promise(() => {}),
+        });
+        resolve(new Response(stalled, { status: 200 }));
+        return;
+      }
       setTimeout(() => resolve(new Response(null, { status: 204 })), answerMs);
     });
 }
 
 describe('attempt time limits', () => {
-  it('end every hung attempt exactly at its limit and no other, whatever ran before on the same client', async () => {
+  it('end every hung attempt (no answer, or a body that stalls) exactly at its limit and no other, whatever ran before on the same client', async () => {
     const usualMs = 1_000;
     const call = fc.record({
       // Below every limit, so an answered call never races its own timer.
-      answer: fc.oneof(fc.constant<'never'>('never'), fc.integer({ min: 0, max: 499 })),
+      answer: fc.oneof(fc.constantFrom<Answer>('never', 'body-stalls'), fc.integer({ min: 0, max: 499 })),
       // The client's usual limit, or a call's own (the same as the client's, or shorter).
       timeoutMs: fc.constantFrom(undefined, usualMs, 500),
       // Time passing before the next call starts: calls run one after another or overlap.
@@ -40,7 +51,7 @@ describe('attempt time limits', () => {
       fc.asyncProperty(fc.array(call, { minLength: 1, maxLength: 12 }), async (calls) => {
         vi.useFakeTimers({ now: 0 });
         try {
-          const answers = new Map<string, number | 'never'>();
+          const answers = new Map<string, Answer>();
           const http = createHttpClient({
             provider: 'test-vendor',
             baseUrl: 'https://api.vendor.test/v1',
@@ -77,7 +88,7 @@ describe('attempt time limits', () => {
           await vi.advanceTimersByTimeAsync(2 * usualMs);
           const expected = calls.map((spec, index) => {
             const startedAt = outcomes[index]?.startedAt ?? Number.NaN;
-            return spec.answer === 'never'
+            return typeof spec.answer !== 'number'
               ? { startedAt, endedAt: startedAt + (spec.timeoutMs ?? usualMs), timedOut: true }
               : { startedAt, endedAt: startedAt + spec.answer, timedOut: false };
           });

@@ -794,6 +794,38 @@ describe('createHttpClient', () => {
     expect(calls).toBe(1);
   });
 
+  it('reports credentials that fail later (a rejected promise) the same way, and passes a typed error through', async () => {
+    const rejected = await failure(() =>
+      client({ headers: () => Promise.reject(new Error('token endpoint down')) }).request({
+        operation: 'get',
+        method: 'GET',
+        path: 's',
+        schema,
+      }),
+    );
+    expect(AuthenticationError.isInstance(rejected)).toBe(true);
+    expect(rejected.message).toBe('test-vendor: could not prepare credentials');
+    expect(rejected.delivery).toBe('not-sent');
+    const typed = new InvalidInputError({
+      message: 'apiKey is missing',
+      provider: 'test-vendor',
+      operation: 'get',
+    });
+    for (const headers of [
+      () => {
+        throw typed;
+      },
+      () => Promise.reject(typed),
+    ]) {
+      const error = await failure(() =>
+        client({ headers }).request({ operation: 'get', method: 'GET', path: 's', schema }),
+      );
+      expect(InvalidInputError.isInstance(error)).toBe(true);
+      expect(error.message).toBe('apiKey is missing');
+      expect(error.delivery).toBe('not-sent');
+    }
+  });
+
   // Found by the reliability suite's hostile inputs: a token with characters beyond Latin-1 made fetch
   // throw a TypeError, reported as ProviderUnavailableError "could not reach" and retried twice.
   it('refuses a credential no HTTP header can carry with InvalidInputError, before sending or retrying', async () => {

@@ -29,7 +29,7 @@ import { AttemptTimers } from './attempt-timers.js';
 import { gateKeyOf } from './gate-key.js';
 import { emit, type HttpEventBase, type HttpHooks } from './hooks.js';
 import { parseVendorResponse } from './parse-response.js';
-import { discardBody, readCappedText } from './read-body.js';
+import { BodyRead, discardBody, readCapped } from './read-body.js';
 import { GateDeadlineError, GateStoreUnavailableError, type RequestGate } from './request-gate.js';
 import { resolvePath } from './resolve-path.js';
 import { backoffDelay, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
@@ -249,21 +249,19 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     const idempotent = spec.idempotent ?? (method === 'GET' || method === 'PUT' || method === 'DELETE');
     const callTimeoutMs = ownValue(options, 'timeoutMs') as number | undefined;
     const base = { provider: settings.provider, operation };
-    const optionError = (path: string, message: string) =>
-      new InvalidInputError({
-        ...base,
-        message: `${settings.provider} ${operation}: invalid ${path} option`,
-        issues: [{ path, message }],
-        delivery: 'not-sent',
-      });
     if (
       callTimeoutMs !== undefined &&
       (typeof callTimeoutMs !== 'number' || !(callTimeoutMs > 0) || callTimeoutMs > maxTimeoutMs)
     ) {
-      throw optionError('timeoutMs', `expected a number of milliseconds above 0 and at most ${maxTimeoutMs}`);
+      throw optionError(
+        settings.provider,
+        operation,
+        'timeoutMs',
+        `expected a number of milliseconds above 0 and at most ${maxTimeoutMs}`,
+      );
     }
     if (signal !== undefined && !isAbortSignal(signal))
-      throw optionError('signal', 'expected an AbortSignal');
+      throw optionError(settings.provider, operation, 'signal', 'expected an AbortSignal');
     // The call's own limit, and the deadline of a waitForState it serves, whichever comes first.
     const deadline = Math.min(
       now() + totalTimeoutMs,
@@ -370,9 +368,11 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
         endAttempt = reject;
       });
       ended.catch(noop);
+      const bodyRead = new BodyRead();
       const abortAttempt = (reason: unknown) => {
         attemptController.abort(reason);
         endAttempt(attemptController.signal.reason);
+        bodyRead.stop(attemptController.signal.reason);
       };
       const timer = timers.start(Math.max(0, attemptLimit), abortAttempt, timeoutMarker);
       const onAbort = signal ? () => abortAttempt(signal.reason) : noop;
@@ -442,7 +442,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
         const status = response.status;
         let text: string;
         try {
-          text = await readCappedText(response, maxResponseBytes, ended, () =>
+          text = await readCapped(response, maxResponseBytes, bodyRead, () =>
             bodyTooLarge(
               settings,
               spec,
@@ -589,6 +589,16 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
   }
 
   return { request };
+}
+
+function optionError(provider: ProviderId, operation: string, path: string, message: string) {
+  return new InvalidInputError({
+    provider,
+    operation,
+    message: `${provider} ${operation}: invalid ${path} option`,
+    issues: [{ path, message }],
+    delivery: 'not-sent',
+  });
 }
 
 const deliveryRank: Record<Delivery, number> = { 'not-sent': 0, refused: 1, unknown: 2 };
@@ -811,21 +821,31 @@ function credentialsOf(
   settings: HttpClientSettings,
   errorOptions: (extra: UniliveErrorOptions) => UniliveErrorOptions,
 ): Record<string, string> | Promise<Record<string, string>> {
-  const failed = (error: unknown): never => {
-    if (UniliveError.isInstance(error)) throw error;
-    throw new AuthenticationError(
-      errorOptions({
-        message: `${settings.provider}: could not prepare credentials`,
-        cause: error,
-      }),
-    );
-  };
+  let produced: Record<string, string> | Promise<Record<string, string>>;
   try {
-    const produced = settings.headers();
-    return isThenable(produced) ? Promise.resolve(produced).then(undefined, failed) : produced;
+    produced = settings.headers();
   } catch (error) {
-    return failed(error);
+    return credentialFailure(settings, errorOptions, error);
   }
+  return isThenable(produced)
+    ? Promise.resolve(produced).then(undefined, (error: unknown) =>
+        credentialFailure(settings, errorOptions, error),
+      )
+    : produced;
+}
+
+function credentialFailure(
+  settings: HttpClientSettings,
+  errorOptions: (extra: UniliveErrorOptions) => UniliveErrorOptions,
+  error: unknown,
+): never {
+  if (UniliveError.isInstance(error)) throw error;
+  throw new AuthenticationError(
+    errorOptions({
+      message: `${settings.provider}: could not prepare credentials`,
+      cause: error,
+    }),
+  );
 }
 
 /**

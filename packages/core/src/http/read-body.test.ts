@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readCappedText } from './read-body.js';
+import { BodyRead, readCapped, readCappedText } from './read-body.js';
 
 class TooLarge extends Error {}
 
@@ -93,5 +93,47 @@ describe('readCappedText', () => {
     const stop = new Error('deadline');
     const read = readCappedText(new Response(body), 100, Promise.reject(stop), () => new TooLarge());
     await expect(read).rejects.toBe(stop);
+  });
+
+  it('ends a read stopped before it began, cancelling the body, with the stop reason', async () => {
+    let cancelled: unknown;
+    const body = new ReadableStream<Uint8Array>({
+      start: (controller) => controller.enqueue(new TextEncoder().encode('{"a":1}')),
+      cancel: (reason) => {
+        cancelled = reason;
+      },
+    });
+    const read = new BodyRead();
+    const stop = new Error('deadline');
+    read.stop(stop);
+    await expect(readCapped(new Response(body), 100, read, () => new TooLarge())).rejects.toBe(stop);
+    expect(cancelled).toBe(stop);
+  });
+
+  it('ends a read waiting on a body that never delivers when stopped, with the first stop reason', async () => {
+    let cancelled: unknown;
+    const body = new ReadableStream<Uint8Array>({
+      start: (controller) => controller.enqueue(new TextEncoder().encode('{"a":')),
+      pull: () => new Promise(() => {}),
+      cancel: (reason) => {
+        cancelled = reason;
+      },
+    });
+    const read = new BodyRead();
+    const reading = readCapped(new Response(body), 100, read, () => new TooLarge());
+    await new Promise((resolve) => setImmediate(resolve));
+    const stop = new Error('aborted by the caller');
+    read.stop(stop);
+    read.stop(new Error('a later timeout'));
+    await expect(reading).rejects.toBe(stop);
+    expect(cancelled).toBe(stop);
+  });
+
+  it('reads the whole body when never stopped, and a later stop changes nothing', async () => {
+    const read = new BodyRead();
+    const text = await readCapped(new Response('{"stream":{"id":"a"}}'), 100, read, () => new TooLarge());
+    expect(text).toBe('{"stream":{"id":"a"}}');
+    read.stop(new Error('late'));
+    expect(read.stopped).toBeDefined();
   });
 });

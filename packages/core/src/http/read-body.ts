@@ -12,10 +12,39 @@
  * @returns the body's text; `''` for a response without a body.
  * @throws whatever `tooLarge()` returns, or `ended`'s rejection, or the stream's own read error.
  */
-export async function readCappedText(
+export function readCappedText(
   response: Response,
   limit: number,
   ended: Promise<never> | undefined,
+  tooLarge: () => Error,
+): Promise<string> {
+  if (ended === undefined) return readCapped(response, limit, undefined, tooLarge);
+  const read = new BodyRead();
+  ended.catch((reason: unknown) => read.stop(reason));
+  return readCapped(response, limit, read, tooLarge);
+}
+
+/**
+ * A body read that something else may end: `stop(reason)` cancels it (which settles a pending chunk at
+ * once, whatever the body's source does) and makes it throw `reason`, also when called before the read
+ * began. The HTTP layer calls `stop` from the attempt's own abort, with no promise between them.
+ */
+export class BodyRead {
+  stopped: { reason: unknown } | undefined = undefined;
+  reader: ReadableStreamDefaultReader<Uint8Array> | undefined = undefined;
+
+  stop(reason: unknown): void {
+    if (this.stopped !== undefined) return;
+    this.stopped = { reason };
+    this.reader?.cancel(reason).catch(ignore);
+  }
+}
+
+/** {@link readCappedText}, ended by `read.stop` rather than a promise. */
+export async function readCapped(
+  response: Response,
+  limit: number,
+  read: BodyRead | undefined,
   tooLarge: () => Error,
 ): Promise<string> {
   // The encoding is looked up only for a body declared past the cap: one header read per answer, not two.
@@ -26,13 +55,12 @@ export async function readCappedText(
   }
   if (!response.body) return '';
   const reader = response.body.getReader();
-  // One listener for the whole read rather than a race per chunk: once `ended` rejects, the body is
-  // cancelled, which settles a pending read at once (whatever its source does), and its reason is thrown.
-  let stop: { reason: unknown } | undefined;
-  ended?.catch((reason: unknown) => {
-    stop = { reason };
-    reader.cancel(reason).catch(ignore);
-  });
+  // One hook for the whole read rather than a race per chunk: once stopped, the body is cancelled, which
+  // settles a pending read at once (whatever its source does), and the reason is thrown.
+  if (read !== undefined) {
+    if (read.stopped !== undefined) reader.cancel(read.stopped.reason).catch(ignore);
+    else read.reader = reader;
+  }
   let first: Uint8Array | undefined;
   let decoder: TextDecoder | undefined;
   let text = '';
@@ -40,7 +68,7 @@ export async function readCappedText(
   try {
     for (;;) {
       const { done, value } = await reader.read();
-      if (stop) throw stop.reason;
+      if (read?.stopped !== undefined) throw read.stopped.reason;
       if (done) break;
       total += value.byteLength;
       if (total > limit) throw tooLarge();
