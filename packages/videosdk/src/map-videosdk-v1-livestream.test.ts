@@ -177,6 +177,7 @@ describe('restream target ids and dates, v1 and v2', () => {
             {
               room: v.parse(videosdkV2RoomSchema, { roomId: 'abcd-efgh-ijkl' }),
               rtmpOuts: [v.parse(videosdkV2RtmpOutSchema, { id: 'out1', outputs: [target], end: null })],
+              raw: { room: { roomId: 'abcd-efgh-ijkl' } },
             },
             {
               whipUrl: 'https://api.videosdk.live/v2/whip',
@@ -210,7 +211,10 @@ describe('restream target ids and dates, v1 and v2', () => {
     ] as const) {
       const v1 = map({ upstreamUrl: 'rtmp://live.videosdk.live/live/key-0001', createdAt: value });
       const v2 = mapVideosdkV2Stream(
-        { room: v.parse(videosdkV2RoomSchema, { roomId: 'abcd-efgh-ijkl', createdAt: value }) },
+        {
+          room: v.parse(videosdkV2RoomSchema, { roomId: 'abcd-efgh-ijkl', createdAt: value }),
+          raw: { room: { roomId: 'abcd-efgh-ijkl', createdAt: value } },
+        },
         context,
       );
       expect(v1.createdAt?.toISOString(), String(value)).toBe(expected);

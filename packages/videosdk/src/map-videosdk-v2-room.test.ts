@@ -70,7 +70,7 @@ const output = fc.record({
 });
 
 describe('mapVideosdkV2Stream', () => {
-  it('maps any reading: running outputs or else copies of the held targets, raw as received, raw last', () => {
+  it("maps any reading: running outputs or else copies of the held targets, the reading's raw as it is, raw last", () => {
     fc.assert(
       fc.property(
         fc.record({
@@ -104,8 +104,14 @@ describe('mapVideosdkV2Stream', () => {
           const hls = given.hls ? v.parse(videosdkV2HlsSchema, given.hls) : undefined;
           const rtmpOuts = given.rtmpOuts?.map((out) => v.parse(videosdkV2RtmpOutSchema, out));
           const secrets = new SecretSet();
+          // What the reader received, apart from what the schemas read: handed out as it is.
+          const raw = {
+            room: { roomId: 'abcd-efgh-ijkl', createdAt: given.createdAt, disabled: given.disabled },
+            ...(given.hls ? { hls: given.hls } : {}),
+            ...(given.rtmpOuts ? { rtmpOuts: given.rtmpOuts } : {}),
+          };
           const stream = mapVideosdkV2Stream(
-            { room, hls, rtmpOuts },
+            { room, hls, rtmpOuts, raw },
             {
               whipUrl: 'https://api.videosdk.live/v2/whip',
               ingestToken: 'whip-token-secret',
@@ -155,8 +161,9 @@ describe('mapVideosdkV2Stream', () => {
             ...(restream.length > 0 ? { restream } : {}),
             ...(given.createdAt ? { createdAt: new Date(given.createdAt) } : {}),
             ...(given.warnings.length > 0 ? { warnings: given.warnings } : {}),
-            raw: { room, ...(hls ? { hls } : {}), ...(rtmpOuts ? { rtmpOuts } : {}) },
+            raw,
           });
+          expect(stream.raw).toBe(raw);
           expect(Object.keys(stream).at(-1)).toBe('raw');
           // Held targets are copied, never handed out for a caller to change.
           for (const [index, target] of (running.length > 0 ? [] : given.held).entries())

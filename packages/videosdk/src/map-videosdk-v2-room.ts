@@ -21,6 +21,19 @@ export const videosdkLiveOnlyRendition = 'live-only';
  */
 export const videosdkWhipParticipantId = 'unilive-whip';
 
+/**
+ * A v2 stream's `raw`: the vendor's objects exactly as received (the parsed JSON, not the schema's output),
+ * so nulls, unknown fields, key order and keys such as `__proto__` stay as the vendor sent them.
+ */
+export interface VideosdkV2Raw {
+  /** The room: `GET /v2/rooms/{roomId}`, the create answer, or the item of a `GET /v2/rooms` page. */
+  room: unknown;
+  /** `data` of `GET /v2/hls/{roomId}/active`, or the `POST /v2/hls/start` answer; absent when none runs. */
+  hls?: unknown;
+  /** The running RTMP-out records of `GET /v2/livestreams`, each as received; absent when no HLS runs. */
+  rtmpOuts?: readonly unknown[];
+}
+
 /** What one read of a v2 stream gathered. */
 export interface VideosdkV2Reading {
   room: VideosdkV2Room;
@@ -28,6 +41,12 @@ export interface VideosdkV2Reading {
   hls?: VideosdkV2Hls | undefined;
   /** RTMP-outs still running (`end: null`). */
   rtmpOuts?: readonly VideosdkV2RtmpOut[] | undefined;
+  /**
+   * The same answers as received, handed out as the stream's `raw` by reference (one object per read, built
+   * by the reader in the order `room`, `hls`, `rtmpOuts`). Nothing mapped is read from it, so a caller
+   * changing `raw` changes no mapped field.
+   */
+  raw: VideosdkV2Raw;
 }
 
 /** What the adapter adds to a reading: the WHIP endpoint and what it holds for the next start. */
@@ -56,7 +75,7 @@ export interface VideosdkV2MapContext {
  * | active with `end` set (`hls-stopping`) | `stopping` |
  */
 export function videosdkV2State(
-  reading: Pick<VideosdkV2Reading, 'hls'> & { room?: VideosdkV2Room },
+  reading: Pick<VideosdkV2Reading, 'hls'> & { room?: VideosdkV2Room | undefined },
 ): LiveStreamState {
   if (reading.room?.disabled === true) return 'disabled';
   const hls = reading.hls;
@@ -65,7 +84,7 @@ export function videosdkV2State(
   return playbackUrlOf(hls) ? 'ready' : 'starting';
 }
 
-/** Maps one reading of a room to the neutral model; `raw` is `{ room, hls, rtmpOuts }` as received. */
+/** Maps one reading of a room to the neutral model; `raw` is the reading's `raw`: `{ room, hls?, rtmpOuts? }` as received. */
 export function mapVideosdkV2Stream(reading: VideosdkV2Reading, context: VideosdkV2MapContext): LiveStream {
   const { room, hls, rtmpOuts } = reading;
   const ingest = whipEndpoint(room.roomId, context);
@@ -103,12 +122,7 @@ export function mapVideosdkV2Stream(reading: VideosdkV2Reading, context: Videosd
   if (createdAt) stream.createdAt = createdAt;
   if (updatedAt) stream.updatedAt = updatedAt;
   if (context.warnings && context.warnings.length > 0) stream.warnings = [...context.warnings];
-  const raw: { room: VideosdkV2Room; hls?: VideosdkV2Hls; rtmpOuts?: readonly VideosdkV2RtmpOut[] } = {
-    room,
-  };
-  if (hls) raw.hls = hls;
-  if (rtmpOuts) raw.rtmpOuts = rtmpOuts;
-  stream.raw = raw;
+  stream.raw = reading.raw;
   return stream as LiveStream;
 }
 

@@ -1,8 +1,9 @@
 import { vendorCountField, vendorStreamId, vendorTimestampField } from '@unilive/core';
 import * as v from 'valibot';
 
-// As in v1, fields are read with `v.nullish` rather than transforming schemas, so what is parsed stays equal
-// to what the vendor sent and can be handed out as `raw`. Sources are tagged as in the vendor research note:
+// As in v1, fields are read with `v.nullish` rather than transforming schemas. `raw` is not what these
+// schemas give but the JSON as received (the HTTP layer's `body`): a parse orders keys as the schema lists
+// them and drops keys such as `__proto__`. Sources are tagged as in the vendor research note:
 // [V2-REPO] the v2 reference data files of videosdk-docs (2024), [V2-WEB25] the live pages (2025), [SDK] the
 // vendor's server SDK 0.1.1.
 

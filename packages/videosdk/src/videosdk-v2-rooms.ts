@@ -4,6 +4,7 @@ import {
   type CreateLiveStreamInput,
   changeLifecycle,
   type HttpClient,
+  type HttpResponse,
   hardenSchema,
   inputSecrets,
   type ListOptions,
@@ -28,11 +29,15 @@ import {
   convertToVideosdkV2UpdateRequest,
   type VideosdkV2StartSettings,
 } from './convert-to-videosdk-v2-room.js';
-import { mapVideosdkV2Stream, type VideosdkV2Reading, videosdkV2State } from './map-videosdk-v2-room.js';
+import {
+  mapVideosdkV2Stream,
+  type VideosdkV2Raw,
+  type VideosdkV2Reading,
+  videosdkV2State,
+} from './map-videosdk-v2-room.js';
 import type { VideosdkApiImplementation } from './videosdk-api-version.js';
 import { videosdkV2Capabilities } from './videosdk-capabilities.js';
 import {
-  type VideosdkV2Hls,
   type VideosdkV2HlsStartBody,
   type VideosdkV2Room,
   type VideosdkV2RtmpOut,
@@ -76,6 +81,22 @@ export const videosdkV2MaxPageSize = 100;
 // RTMP-out records of one session are few (one per start); this bounds a vendor that keeps paging.
 const maxRtmpOutPages = 20;
 
+type ActiveHlsAnswer = HttpResponse<v.InferOutput<typeof videosdkV2ActiveHlsSchema>>;
+
+/**
+ * `data` of an active-egress answer as the vendor sent it (the answer's schema has read it as an object),
+ * for `raw.hls`: the parsed JSON, not the schema's output, so nothing in it is dropped or reordered.
+ */
+function receivedHls(answer: ActiveHlsAnswer): unknown {
+  return (answer.body as { data: unknown }).data;
+}
+
+/** A room of a list page: what the schema read, and the page's item as received. */
+interface ListedRoom {
+  room: VideosdkV2Room;
+  raw: unknown;
+}
+
 /** What the v2 implementation needs besides the HTTP client. */
 export interface VideosdkV2Dependencies {
   http: HttpClient;
@@ -113,14 +134,15 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
   }
 
   /**
-   * The room's running HLS egress, or undefined when the vendor answers 404 ("HLS not found"). Any other
-   * failure, 402 ("room not found" to the vendor's SDK) included, is thrown. Named `status`: it is the
-   * cheap state read, and its failures are told apart from the room's own.
+   * The answer telling the room's running HLS egress (`data.data`, and `receivedHls` as sent), or undefined
+   * when the vendor answers 404 ("HLS not found"). Any other failure, 402 ("room not found" to the vendor's
+   * SDK) included, is thrown. Named `status`: it is the cheap state read, and its failures are told apart
+   * from the room's own.
    */
   async function fetchActiveHls(
     id: string,
     options: CallOptions | undefined,
-  ): Promise<VideosdkV2Hls | undefined> {
+  ): Promise<ActiveHlsAnswer | undefined> {
     const response = await http.request({
       operation: 'status',
       method: 'GET',
@@ -129,16 +151,20 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       notFoundIsAnswer: true,
       options,
     });
-    return response.status === 404 ? undefined : response.data.data;
+    return response.status === 404 ? undefined : response;
   }
 
-  /** RTMP-outs still running in the HLS's session (`end: null`), page by page. */
+  /**
+   * RTMP-outs still running in the HLS's session (`end: null`), page by page: as read, and each record as
+   * received (the page schema reads records as `unknown`, so they are the parsed JSON's own objects).
+   */
   async function fetchRunningRtmpOuts(
     id: string,
     sessionId: string | null | undefined,
     options: CallOptions | undefined,
-  ): Promise<VideosdkV2RtmpOut[]> {
+  ): Promise<{ running: VideosdkV2RtmpOut[]; received: unknown[] }> {
     const running: VideosdkV2RtmpOut[] = [];
+    const received: unknown[] = [];
     for (let page = 1; page <= maxRtmpOutPages; page += 1) {
       const response = await http.request({
         operation: 'restream',
@@ -151,12 +177,15 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       const { data, pageInfo } = response.data;
       for (const record of data) {
         const parsed = v.safeParse(hardenSchema(videosdkV2RtmpOutSchema), record);
-        if (parsed.success && !parsed.output.end) running.push(parsed.output);
+        if (parsed.success && !parsed.output.end) {
+          running.push(parsed.output);
+          received.push(record);
+        }
       }
       if (data.length === 0 || !pageInfo?.lastPage || (pageInfo.currentPage ?? page) >= pageInfo.lastPage)
         break;
     }
-    return running;
+    return { running, received };
   }
 
   async function read(
@@ -202,25 +231,32 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       options: given === undefined || linked ? { ...options, signal: hlsStop.signal } : options,
     });
     hlsRead.catch(ignore);
-    let room: VideosdkV2Room;
-    let hls: VideosdkV2Hls | undefined;
+    let roomAnswer: HttpResponse<VideosdkV2Room>;
+    let hlsAnswer: ActiveHlsAnswer;
     try {
       try {
-        room = (await roomRead).data;
+        roomAnswer = await roomRead;
       } catch (error) {
         hlsStop.abort();
         await hlsRead.catch(ignore);
         throw error;
       }
-      const answer = await hlsRead;
-      hls = answer.status === 404 ? undefined : answer.data.data;
+      hlsAnswer = await hlsRead;
     } finally {
       if (follow !== undefined) given?.removeEventListener('abort', follow);
     }
+    // `raw` holds the bodies as received, by reference; the mapping reads only what the schemas read.
+    const room = roomAnswer.data;
     // RTMP-outs compose the running session: with no HLS running the adapter has started none.
-    if (!hls) return { room };
-    const rtmpOuts = await fetchRunningRtmpOuts(id, hls.sessionId, options);
-    return { room, hls, rtmpOuts };
+    if (hlsAnswer.status === 404) return { room, raw: { room: roomAnswer.body } };
+    const hls = hlsAnswer.data.data;
+    const outs = await fetchRunningRtmpOuts(id, hls.sessionId, options);
+    return {
+      room,
+      hls,
+      rtmpOuts: outs.running,
+      raw: { room: roomAnswer.body, hls: receivedHls(hlsAnswer), rtmpOuts: outs.received },
+    };
   }
 
   function mapStream(
@@ -362,7 +398,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       const room = response.data;
       held.set(room.roomId, start);
       // A new room has no HLS running: nothing more to read.
-      return toStream({ room }, warnings);
+      return toStream({ room, raw: { room: response.body } }, warnings);
     },
 
     async get(id: string, options?: CallOptions) {
@@ -372,13 +408,14 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
 
     async getStatus(id: string, options?: CallOptions): Promise<LiveStreamStatus> {
       assertValidId(id, { provider, operation: 'status' });
-      const hls = await fetchActiveHls(id, options);
-      if (hls) return { state: videosdkV2State({ hls }), raw: hls };
+      const answer = await fetchActiveHls(id, options);
+      // `raw` is the egress as received.
+      if (answer) return { state: videosdkV2State({ hls: answer.data.data }), raw: receivedHls(answer) };
       // No egress runs: the room tells a disabled room from a stopped one, as `get` does, so
       // waitForState(id, 'disabled') ends and a wait for `ready` on a disabled room is refused as stuck
       // rather than polled to its deadline. One more request, made only when nothing runs.
       const room = await fetchRoom(id, 'status', options);
-      return { state: videosdkV2State({ room, hls }), raw: null };
+      return { state: videosdkV2State({ room }), raw: null };
     },
 
     async *list(options: ListOptions = {}) {
@@ -386,7 +423,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       const perPage = Number.isFinite(requested)
         ? Math.min(videosdkV2MaxPageSize, Math.max(1, requested))
         : videosdkV2DefaultPageSize;
-      yield* walkPages<unknown, VideosdkV2Room, LiveStream>({
+      yield* walkPages<unknown, ListedRoom, LiveStream>({
         provider,
         fetchPage: async (page) => {
           const response = await http.request({
@@ -406,20 +443,27 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
             pageSize: pageInfo?.perPage ?? undefined,
           };
         },
-        // A room unilive cannot read (an id it would not put in a URL) is skipped with a warning.
-        read: (record) =>
-          parseVendorResponse(videosdkV2RoomSchema, record, {
+        // A room unilive cannot read (an id it would not put in a URL) is skipped with a warning. The page
+        // schema reads items as `unknown`: `record` is the page's own item, kept as `raw.room`.
+        read: (record) => ({
+          room: parseVendorResponse(videosdkV2RoomSchema, record, {
             provider,
             operation: 'list',
             secrets,
           }),
-        idOf: (room) => room.roomId,
+          raw: record,
+        }),
+        idOf: (item) => item.room.roomId,
         // A room page carries no egress: each room's state is one more read, made as the walk reaches it.
         // Through the walker, as Wowza's detail reads: a room whose read is answered 5xx is skipped with a
         // warning naming it, a second in a row ends the walk, and a room deleted meanwhile is left out.
-        details: async (room) => {
-          const hls = room.disabled === true ? undefined : await fetchActiveHls(room.roomId, options);
-          return toStream({ room, hls });
+        details: async ({ room, raw }) => {
+          const answer = room.disabled === true ? undefined : await fetchActiveHls(room.roomId, options);
+          return toStream(
+            answer
+              ? { room, hls: answer.data.data, raw: { room: raw, hls: receivedHls(answer) } }
+              : { room, raw: { room: raw } },
+          );
         },
         pageSize: perPage,
         options,
@@ -474,7 +518,10 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
           },
           accepted: () => {
             const room = { ...answered, roomId: answered.roomId ?? id };
-            const accepted = mapStream({ room }, ingestToken, warnings);
+            // `raw.room` is the toggle's answer as received when it was the room; `{ roomId }` when it
+            // told nothing about the room.
+            const raw: VideosdkV2Raw = { room: answer.readable ? answer.body : { roomId: id } };
+            const accepted = mapStream({ room, raw }, ingestToken, warnings);
             return room.disabled === true ? accepted : { ...accepted, state: 'unknown' };
           },
           secrets,
@@ -509,7 +556,13 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
           'update',
           'the vendor accepted the new restream targets',
           options,
-          () => ({ ...reading, rtmpOuts: [] }),
+          // The RTMP-outs read were ended: none is left to show, in the mapped fields or in `raw`.
+          () => ({
+            room: reading.room,
+            hls: reading.hls,
+            rtmpOuts: [],
+            raw: { room: reading.raw.room, hls: reading.raw.hls },
+          }),
           warnings,
         );
       }
@@ -599,6 +652,8 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
             'start',
             'the vendor accepted start (the HLS egress is starting)',
             options,
+            // Nothing about the room was received: `raw.room` is `{ roomId }`; `raw.hls` is the start
+            // answer as received (whatever it held), left out when it had no body.
             () => ({
               room: { roomId: id },
               hls: started
@@ -609,6 +664,10 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
                     livestreamUrl: undefined,
                   }
                 : { roomId: id },
+              raw:
+                answer.body === undefined
+                  ? { room: { roomId: id } }
+                  : { room: { roomId: id }, hls: answer.body },
             }),
             warnings,
           );
@@ -618,10 +677,11 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
 
     async stop(id: string, options?: CallOptions) {
       assertValidId(id, { provider, operation: 'stop' });
-      const running = await fetchActiveHls(id, options);
+      const answer = await fetchActiveHls(id, options);
+      const running = answer?.data.data;
       // Stopped (or stopping) already: nothing to end.
-      if (!running || running.end) return fetchStream(id, 'stop', options);
-      const rtmpOuts = await fetchRunningRtmpOuts(id, running.sessionId, options);
+      if (!answer || !running || running.end) return fetchStream(id, 'stop', options);
+      const { running: rtmpOuts } = await fetchRunningRtmpOuts(id, running.sessionId, options);
       if (rtmpOuts.length > 0) await endRestream(id, options);
       await endAction('stop', 'v2/hls/end', id, options);
       return readBack(
@@ -629,7 +689,13 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
         'stop',
         'the vendor accepted stop (the HLS egress is ending)',
         options,
-        () => ({ room: { roomId: id }, hls: { ...running, end: new Date().toISOString() } }),
+        // Nothing about the room was received: `raw.room` is `{ roomId }`; `raw.hls` the egress as the
+        // active read received it (running then), while the mapped state is `stopping`.
+        () => ({
+          room: { roomId: id },
+          hls: { ...running, end: new Date().toISOString() },
+          raw: { room: { roomId: id }, hls: receivedHls(answer) },
+        }),
         [],
       );
     },
