@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TimeoutError } from '../errors/errors.js';
 import { SecretSet } from '../secrets.js';
+import { AttemptTimers } from './attempt-timers.js';
 import { createHttpClient } from './http-client.js';
 
 const coreDir = fileURLToPath(new URL('../..', import.meta.url));
@@ -98,6 +99,109 @@ describe('attempt time limits', () => {
         }
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('leave no pending timer on fake timers once the calls ended, so running them all moves the clock no further', async () => {
+    // A user's test with fake timers runs them all after its calls: a timer kept by an ended attempt would
+    // count as pending and move the fake clock a whole limit on.
+    const usualMs = 30_000;
+    const call = fc.record({
+      timeoutMs: fc.constantFrom(undefined, usualMs, 500),
+      status: fc.constantFrom(200, 404, 503),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(call, { minLength: 1, maxLength: 8 }),
+        fc.boolean(),
+        async (calls, overlap) => {
+          vi.useFakeTimers({ now: 0 });
+          try {
+            const http = createHttpClient({
+              provider: 'test-vendor',
+              baseUrl: 'https://api.vendor.test/v1',
+              headers: () => ({ authorization: 'Bearer token' }),
+              secrets: new SecretSet(),
+              fetch: async (input) => {
+                const status = Number(new URL((input as Request).url).pathname.split('/').pop());
+                return new Response(status === 200 ? '{}' : null, { status });
+              },
+              timeoutMs: usualMs,
+              retry: { maxRetries: 0 },
+            });
+            const send = (spec: (typeof calls)[number]) =>
+              http
+                .request({
+                  operation: 'get',
+                  method: 'GET',
+                  path: `streams/${spec.status}`,
+                  options: spec.timeoutMs === undefined ? {} : { timeoutMs: spec.timeoutMs },
+                })
+                .then(
+                  () => 'answered',
+                  () => 'failed',
+                );
+            if (overlap) await Promise.all(calls.map(send));
+            else for (const spec of calls) await send(spec);
+            expect(vi.getTimerCount()).toBe(0);
+            vi.runAllTimers();
+            expect(Date.now()).toBe(0);
+          } finally {
+            vi.useRealTimers();
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('re-arm a kept timer to fire exactly its limit after each start, once, and never after its attempt ended', () => {
+    // Fake timers made keepable, to follow re-armed timers on a fake clock.
+    const usualMs = 1_000;
+    const attempt = fc.record({
+      ms: fc.constantFrom(usualMs, 400),
+      // When the attempt ends on its own, or never (its timer ends it).
+      endsAfter: fc.option(fc.integer({ min: 0, max: 1_500 }), { nil: undefined }),
+      gapMs: fc.integer({ min: 0, max: 2_500 }),
+    });
+    fc.assert(
+      fc.property(fc.array(attempt, { minLength: 1, maxLength: 16 }), (attempts) => {
+        vi.useFakeTimers({ now: 0 });
+        try {
+          const timers = new AttemptTimers(usualMs, globalThis.setTimeout);
+          const marker = Symbol('limit');
+          const fired: { index: number; at: number; given: symbol }[] = [];
+          const ended: { index: number; at: number }[] = [];
+          const expected: { index: number; at: number }[] = [];
+          for (const [index, spec] of attempts.entries()) {
+            const startedAt = Date.now();
+            const timer = timers.start(
+              spec.ms,
+              (given) => fired.push({ index, at: Date.now(), given }),
+              marker,
+            );
+            if (spec.endsAfter !== undefined && spec.endsAfter < spec.ms) {
+              setTimeout(() => {
+                ended.push({ index, at: Date.now() });
+                timers.stop(timer);
+              }, spec.endsAfter);
+            } else {
+              expected.push({ index, at: startedAt + spec.ms });
+              // The attempt ends once its timer fired, as the HTTP layer's does.
+              setTimeout(() => timers.stop(timer), spec.ms);
+            }
+            vi.advanceTimersByTime(spec.gapMs);
+          }
+          vi.advanceTimersByTime(2 * usualMs);
+          expect(fired.map(({ index, at }) => ({ index, at })).sort((a, b) => a.index - b.index)).toEqual(
+            expected,
+          );
+          expect(fired.every(({ given }) => given === marker)).toBe(true);
+        } finally {
+          vi.useRealTimers();
+        }
+      }),
+      { numRuns: 100 },
     );
   });
 

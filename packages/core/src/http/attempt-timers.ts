@@ -7,9 +7,11 @@
  * (it keeps no process alive), and re-armed with `refresh()` for the next attempt: it then fires the limit
  * after that attempt's start, as a new timer would, and the list it sits in stays.
  *
- * Only a runtime whose timers can be re-armed and unreferenced (Node's, and fake timers that imitate them)
- * keeps timers; elsewhere, for another limit, or when the global `setTimeout` was replaced since a timer
- * was made (fake timers installed or removed), each attempt has a new timer, cleared when it ends.
+ * Only timers made by the runtime's own `setTimeout` (Node's, as `node:timers` has it) are kept. Fake timers
+ * (vitest's, sinon's) count a kept timer as pending and run it when told to run them all, which would move
+ * their clock a whole limit past calls that already ended; so with fake timers installed, on a runtime
+ * whose timers cannot be re-armed, for another limit, or when the global `setTimeout` was replaced since a
+ * timer was made, each attempt has a new timer, cleared when it ends.
  */
 
 /** One attempt's timer, as handed out by {@link AttemptTimers.start}. */
@@ -46,13 +48,35 @@ function isReusable(handle: unknown): handle is ReusableTimer {
   );
 }
 
+/**
+ * The runtime's own `setTimeout`, looked up where fake timers do not reach (they replace the global one
+ * only); `undefined` where the runtime has no `node:timers`, and then no timer is kept.
+ */
+function runtimeSetTimeout(): typeof setTimeout | undefined {
+  const host = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  try {
+    const timers = host?.getBuiltinModule?.('node:timers') as { setTimeout?: unknown } | undefined;
+    return typeof timers?.setTimeout === 'function' ? (timers.setTimeout as typeof setTimeout) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const ownSetTimeout = runtimeSetTimeout();
+
 /** The attempt timers of one client whose usual attempt limit is `usualMs`. */
 export class AttemptTimers {
   readonly #usualMs: number;
+  readonly #keepable: typeof setTimeout | undefined;
   readonly #idle: Slot[] = [];
 
-  constructor(usualMs: number) {
+  /**
+   * @param keepable - the `setTimeout` whose timers may be kept: the runtime's own unless given (tests
+   *   pass a fake one to follow re-armed timers on a fake clock).
+   */
+  constructor(usualMs: number, keepable: typeof setTimeout | undefined = ownSetTimeout) {
     this.#usualMs = usualMs;
+    this.#keepable = keepable;
   }
 
   /**
@@ -84,7 +108,7 @@ export class AttemptTimers {
       const current = slot.fire;
       if (current !== undefined) current(marker);
     }, ms);
-    slot.kept = ms === this.#usualMs && isReusable(slot.handle);
+    slot.kept = ms === this.#usualMs && made === this.#keepable && isReusable(slot.handle);
     return slot;
   }
 
