@@ -155,6 +155,46 @@ describe('attempt time limits', () => {
     );
   });
 
+  it('end a hung attempt exactly at its limit on fake timers installed after calls kept real timers, and after they are removed', async () => {
+    const usualMs = 60_000;
+    const answers = new Map<string, Answer>([
+      ['answered', 0],
+      ['hung', 'never'],
+    ]);
+    const http = createHttpClient({
+      provider: 'test-vendor',
+      baseUrl: 'https://api.vendor.test/v1',
+      headers: () => ({ authorization: 'Bearer token' }),
+      secrets: new SecretSet(),
+      fetch: vendorFetch(answers),
+      timeoutMs: usualMs,
+      retry: { maxRetries: 0 },
+    });
+    const get = (id: string) =>
+      http.request({ operation: 'get', method: 'GET', path: `streams/${id}`, options: {} }).then(
+        () => 'answered',
+        (error: unknown) => (error instanceof TimeoutError ? 'timed out' : error),
+      );
+    // Real timers: these attempts leave their timers kept.
+    await Promise.all([get('answered'), get('answered')]);
+    vi.useFakeTimers({ now: 0 });
+    const outcomes: unknown[] = [];
+    const hung = get('hung').then((outcome) => outcomes.push(outcome, Date.now()));
+    await vi.advanceTimersByTimeAsync(usualMs - 1);
+    expect(outcomes).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    await hung;
+    expect(outcomes).toEqual(['timed out', usualMs]);
+    // The stand-in vendor answers on a (fake) timer of its own.
+    const answered = get('answered');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await answered).toBe('answered');
+    expect(vi.getTimerCount()).toBe(0);
+    vi.useRealTimers();
+    // Real timers again: a call still answers, and its attempt is not ended by a fake timer left behind.
+    expect(await get('answered')).toBe('answered');
+  });
+
   it('re-arm a kept timer to fire exactly its limit after each start, once, and never after its attempt ended', () => {
     // Fake timers made keepable, to follow re-armed timers on a fake clock.
     const usualMs = 1_000;
