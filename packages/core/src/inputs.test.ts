@@ -4,12 +4,23 @@ import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from './errors/errors.js';
 import {
   inputSecrets,
+  parseOwn,
   providerOptionsWarnings,
   readProviderOptions,
+  safeParseOwn,
   streamSecrets,
   validateCreateInput,
   validateUpdateInput,
 } from './inputs.js';
+
+function failureOf(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a failure');
+}
 
 function issuesOf(run: () => unknown) {
   try {
@@ -314,6 +325,47 @@ describe('own properties only', () => {
       delete polluted.recording;
       delete polluted.providerOptions;
     }
+  });
+
+  it('an array on Object.prototype.issues ends every check with an error naming it, and stays as it was', () => {
+    // valibot appended each nested result's issues to its own through the prototype: with both the same
+    // array, it walked the array it was appending to for ever. This array stops such a walk after a few
+    // appends (it throws), so that the old behaviour fails here instead of hanging the test.
+    const planted: unknown[] = [{ message: 'planted' }];
+    Object.defineProperty(planted, 'push', {
+      value(...items: unknown[]) {
+        if (planted.length > 8) throw new Error('appended to the polluted array without end');
+        return Array.prototype.push.apply(planted, items);
+      },
+    });
+    const inputs: [string, () => unknown][] = [
+      ['create', () => validateCreateInput({ name: 'innocent' })],
+      [
+        'create',
+        () => validateCreateInput({ name: 'x', restream: [{ url: 'rtmp://a.test/app', streamKey: 'k' }] }),
+      ],
+      ['update', () => validateUpdateInput({ name: 'innocent' })],
+    ];
+    polluted.issues = planted;
+    const outcomes: unknown[] = [];
+    try {
+      for (const [, run] of inputs) outcomes.push(issuesOf(run));
+      outcomes.push(safeParseOwn(v.object({ id: v.string() }), { id: 'abc' }));
+      // The adapters' readers of error bodies and webhooks, which throw as `v.parse` does.
+      outcomes.push(failureOf(() => parseOwn(v.looseObject({ id: v.string() }), { id: 'abc' })));
+    } finally {
+      delete polluted.issues;
+    }
+    const named =
+      'could not be checked: Object.prototype carries "issues", set by code in this process (a polluted prototype)';
+    expect(outcomes.slice(0, 3)).toEqual(inputs.map(() => [{ path: '$', message: named }]));
+    expect(outcomes[3]).toEqual({ success: false, issues: [expect.objectContaining({ message: named })] });
+    expect(outcomes[4]).toBeInstanceOf(v.ValiError);
+    expect((outcomes[4] as Error).message).toBe(named);
+    expect(planted).toEqual([{ message: 'planted' }]);
+    // Once it is gone, the same inputs pass.
+    for (const [, run] of inputs) expect(run()).toBeDefined();
+    expect(parseOwn(v.looseObject({ id: v.string() }), { id: 'abc' })).toEqual({ id: 'abc' });
   });
 
   it('provider options are read from own properties, and returned without a prototype', () => {

@@ -163,12 +163,18 @@ export type OwnParseResult<T> =
   | { success: false; issues: readonly v.BaseIssue<unknown>[] };
 
 /**
- * `v.safeParse` on a hardened schema (see {@link hardenSchema}) that never throws: valibot's own working
- * objects are plain, so a polluted `Object.prototype.issues` can still make it throw or report nonsense.
- * Whatever valibot does, the result is a success with its output or a failure with a list of issue objects
- * (one naming the whole value when valibot gave none that can be read).
+ * `v.safeParse` on a hardened schema (see {@link hardenSchema}) that never throws and always ends: valibot's
+ * own working objects are plain, so a polluted `Object.prototype.issues` could make it throw, report
+ * nonsense or loop for ever; while one is there nothing is parsed, and the result is a failure whose one
+ * issue names it. Otherwise, whatever valibot does, the result is a success with its output or a failure
+ * with a list of issue objects (one naming the whole value when valibot gave none that can be read).
  */
 export function safeParseOwn<T>(schema: v.GenericSchema<unknown, T>, value: unknown): OwnParseResult<T> {
+  // valibot reads `issues` off its working objects through their prototype, and an object or array schema
+  // appends each nested result's issues to its own: with an array on Object.prototype.issues, both are that
+  // one array, and the loop appends to the array it walks without end (one core at 100 %, memory growing,
+  // no timer ever firing again). Not parsed then: one own-property lookup per parse.
+  if (Object.hasOwn(Object.prototype, 'issues')) return { success: false, issues: [pollutedIssue] };
   try {
     const result = v.safeParse(hardenSchema(schema), value);
     if (result.success === true && Object.hasOwn(result, 'output'))
@@ -185,6 +191,17 @@ export function safeParseOwn<T>(schema: v.GenericSchema<unknown, T>, value: unkn
   return { success: false, issues: [unreadable] };
 }
 
+/**
+ * `v.parse` as {@link safeParseOwn} reads: the output, or valibot's `ValiError` listing the issues (the one
+ * naming a polluted `Object.prototype.issues` included). For a reader whose failure is thrown, as
+ * `v.parse` throws it.
+ */
+export function parseOwn<T>(schema: v.GenericSchema<unknown, T>, value: unknown): T {
+  const result = safeParseOwn(schema, value);
+  if (result.success) return result.output;
+  throw new v.ValiError(result.issues as [v.BaseIssue<unknown>, ...v.BaseIssue<unknown>[]]);
+}
+
 const unreadable = {
   kind: 'schema',
   type: 'unknown',
@@ -192,6 +209,18 @@ const unreadable = {
   expected: 'a value unilive could read',
   received: 'unknown',
   message: 'could not be read',
+} as v.BaseIssue<unknown>;
+
+// `path` own (and empty), so that reading it never reaches Object.prototype either.
+const pollutedIssue = {
+  kind: 'schema',
+  type: 'unknown',
+  input: undefined,
+  expected: 'no "issues" on Object.prototype',
+  received: 'unknown',
+  message:
+    'could not be checked: Object.prototype carries "issues", set by code in this process (a polluted prototype)',
+  path: undefined,
 } as v.BaseIssue<unknown>;
 
 const hardened = new WeakSet<object>();

@@ -1,8 +1,8 @@
 import {
-  hardenSchema,
   isEndpointUrl,
   lenientPicklist,
   optionalField,
+  safeParseOwn,
   vendorCountField,
   vendorStreamId,
   vendorTimestampField,
@@ -82,7 +82,7 @@ function withRaw<T>(schema: v.GenericSchema<unknown, T>) {
   return v.pipe(
     v.unknown(),
     v.rawTransform(({ dataset, addIssue, NEVER }): { data: T; raw: unknown } => {
-      const result = v.safeParse(hardenSchema(schema), dataset.value);
+      const result = safeParseOwn(schema, dataset.value);
       if (result.success) return { data: result.output, raw: dataset.value };
       for (const issue of result.issues) {
         addIssue({

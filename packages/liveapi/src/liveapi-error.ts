@@ -1,8 +1,8 @@
 import {
   ChangeAppliedError,
   type ChangeAppliedErrorOptions,
-  hardenSchema,
   lockFields,
+  safeParseOwn,
   type VendorErrorDetails,
 } from '@unilive/core';
 import * as v from 'valibot';
@@ -42,7 +42,7 @@ const errorBodySchema = v.looseObject({
  * redacts the whole text first, then cuts it (`errorTextLimits`), so no half secret survives a cut.
  */
 export function readLiveApiError(body: unknown): VendorErrorDetails {
-  const parsed = v.safeParse(hardenSchema(errorBodySchema), body);
+  const parsed = safeParseOwn(errorBodySchema, body);
   if (!parsed.success) return {};
   const message = parsed.output.message ?? parsed.output.error;
   return {

@@ -3,12 +3,13 @@ import {
   checkWebhookInput,
   confirmWebhookEvents,
   deliveryDigest,
-  hardenSchema,
   type LiveStreamEvent,
   type LiveStreamEventType,
   type LiveStreamState,
   optionalField,
+  parseOwn,
   parseWebhookJson,
+  safeParseOwn,
   systemClock,
   type UnsignedWebhookOptions,
   type WebhookInput,
@@ -83,7 +84,7 @@ export async function parseWebhook(
   await checkUnsignedWebhook(provider, input, options);
   const body = await webhookBodyBytes(input.body, provider);
   const raw = parseWebhookJson(body, provider);
-  const envelope = v.safeParse(hardenSchema(envelopeSchema), raw);
+  const envelope = safeParseOwn(envelopeSchema, raw);
   if (!envelope.success) {
     throw new WebhookVerificationError({
       provider,
@@ -92,7 +93,7 @@ export async function parseWebhook(
     });
   }
   const { event: name } = envelope.output;
-  const payload = v.parse(hardenSchema(payloadSchema), envelope.output.payload);
+  const payload = parseOwn(payloadSchema, envelope.output.payload);
   const nested = typeof payload.live_stream === 'string' ? payload.live_stream : payload.live_stream?._id;
   const streamId = payload.live_stream_id ?? nested ?? payload._id ?? payload.id;
   const mapped = streamId === undefined ? undefined : streamEvents[name];

@@ -5,7 +5,6 @@ import {
   changeLifecycle,
   type HttpClient,
   type HttpResponse,
-  hardenSchema,
   inputSecrets,
   type ListOptions,
   type LiveStream,
@@ -17,6 +16,7 @@ import {
   requestChange,
   type SecretSet,
   type StartOptions,
+  safeParseOwn,
   UniliveError,
   type UpdateLiveStreamInput,
   type Warning,
@@ -176,7 +176,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       });
       const { data, pageInfo } = response.data;
       for (const record of data) {
-        const parsed = v.safeParse(hardenSchema(videosdkV2RtmpOutSchema), record);
+        const parsed = safeParseOwn(videosdkV2RtmpOutSchema, record);
         if (parsed.success && !parsed.output.end) {
           running.push(parsed.output);
           received.push(record);

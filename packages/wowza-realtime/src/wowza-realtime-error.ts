@@ -1,12 +1,11 @@
 import {
   ConflictError,
-  hardenSchema,
   InvalidInputError,
+  safeParseOwn,
   type VendorErrorClass,
   type VendorErrorDetails,
   type VendorFailure,
 } from '@unilive/core';
-import * as v from 'valibot';
 import { wowzaRealtimeErrorSchema } from './wowza-realtime-api.js';
 
 /** The vendor code of `PUT /real_time/{id}/stop` on a stream that is already stopped (HTTP 423). */
@@ -17,7 +16,7 @@ export const streamAlreadyStoppedCode = 'ERR-423-StreamAlreadyStopped';
  * (wowza.md §7.1). The message falls back to the title, which some codes make the more telling of the two.
  */
 export function readWowzaRealtimeError(body: unknown): VendorErrorDetails {
-  const parsed = v.safeParse(hardenSchema(wowzaRealtimeErrorSchema), body);
+  const parsed = safeParseOwn(wowzaRealtimeErrorSchema, body);
   if (!parsed.success) return {};
   const { code, message, title } = parsed.output.meta;
   return { code, message: message || title || undefined };

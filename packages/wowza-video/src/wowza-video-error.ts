@@ -1,14 +1,13 @@
 import {
   ConflictError,
-  hardenSchema,
   type LiveStreamState,
   NotFoundError,
   RateLimitError,
+  safeParseOwn,
   type VendorErrorClass,
   type VendorErrorDetails,
   type VendorFailure,
 } from '@unilive/core';
-import * as v from 'valibot';
 import { mapWowzaVideoState } from './map-wowza-video-live-stream.js';
 import { wowzaVideoErrorSchema } from './wowza-video-api.js';
 
@@ -18,7 +17,7 @@ import { wowzaVideoErrorSchema } from './wowza-video-api.js';
  * one, becomes `vendorMessage`. Anything else (an HTML error page from a proxy) yields nothing.
  */
 export function readWowzaVideoError(body: unknown): VendorErrorDetails {
-  const parsed = v.safeParse(hardenSchema(wowzaVideoErrorSchema), body);
+  const parsed = safeParseOwn(wowzaVideoErrorSchema, body);
   if (!parsed.success) return {};
   const { code, title, message, description } = parsed.output.meta;
   const text = [message || title, description].filter((part) => part !== undefined && part !== '').join(' ');

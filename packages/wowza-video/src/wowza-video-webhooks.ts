@@ -4,12 +4,12 @@ import {
   confirmWebhookEvents,
   deliveryDigest,
   eventTimeWarnings,
-  hardenSchema,
   type LiveStreamEvent,
   type LiveStreamState,
   optionalField,
   parseWebhookJson,
   readEventTime,
+  safeParseOwn,
   systemClock,
   type UnsignedWebhookOptions,
   type WebhookInput,
@@ -84,8 +84,8 @@ export async function parseWebhook(
   const body = await webhookBodyBytes(input.body, provider);
   const raw = parseWebhookJson(body, provider);
   const clock = options.clock ?? systemClock;
-  const legacy = v.safeParse(hardenSchema(legacySchema), raw);
-  const current = v.safeParse(hardenSchema(currentSchema), raw);
+  const legacy = safeParseOwn(legacySchema, raw);
+  const current = safeParseOwn(currentSchema, raw);
   let event: LiveStreamEvent;
   if (legacy.success) {
     const envelope = legacy.output;
