@@ -33,6 +33,10 @@ export type HostilePlan = (
 export async function startHostileProxy(upstreamOrigin: string) {
   const requests: ProxiedRequest[] = [];
   let plan: HostilePlan | undefined;
+  const retired = new Set<string>();
+  // A path segment naming a retired stream: the request belongs to a case that has ended.
+  const isRetired = (path: string) =>
+    retired.size > 0 && (path.split('?')[0] ?? '').split('/').some((segment) => retired.has(segment));
 
   const forward = async (request: IncomingMessage, path: string, body: Buffer): Promise<Upstream> => {
     const headers: Record<string, string> = {};
@@ -65,6 +69,18 @@ export async function startHostileProxy(upstreamOrigin: string) {
       let path = request.url ?? '/';
       // A same-origin redirect target: the original path after the marker.
       if (path.startsWith(movedPrefix)) path = path.slice(movedPrefix.length - 1);
+      if (isRetired(path)) {
+        // Forwarded, neither recorded nor planned: a read an earlier case's client cancelled can still
+        // arrive after that case ended, and must not take the plan meant for the case now running.
+        forward(request, path, body).then(
+          ({ status, headers, body: bytes }) => {
+            response.writeHead(status, { ...headers, 'content-length': String(bytes.length) });
+            response.end(bytes);
+          },
+          () => response.destroy(),
+        );
+        return;
+      }
       const received: ProxiedRequest = { method: request.method ?? '', path, bodyBytes: body.length };
       requests.push(received);
       const current = plan;
@@ -110,6 +126,13 @@ export async function startHostileProxy(upstreamOrigin: string) {
     /** Answers the next request with `next` instead of forwarding it. */
     plan(next: HostilePlan): void {
       plan = next;
+    },
+    /**
+     * Requests whose path names `id` as a segment are from now on forwarded without being recorded or
+     * answered by a plan: `id` is a stream an earlier case made, whose cancelled reads may still arrive.
+     */
+    retire(id: string): void {
+      if (id !== '') retired.add(id);
     },
     reset(): void {
       plan = undefined;

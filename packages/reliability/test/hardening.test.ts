@@ -80,9 +80,22 @@ function describeAdapter(adapterId: AdapterId): void {
       });
     });
 
-    async function subject(): Promise<string> {
+    const subjects = new Set<string>();
+    /**
+     * Starts a case about stream `current` (none for a create): every stream made for an earlier case is
+     * retired at the proxy, so that a read its client cancelled (videosdk v2's egress read, when the room
+     * read failed) cannot arrive late and take this case's plan.
+     */
+    function startCase(current = ''): void {
+      for (const id of subjects) if (id !== current) proxy.retire(id);
       proxy.reset();
-      return (await provider().create({ name: 'unilive hardening subject' })).id;
+    }
+
+    async function subject(): Promise<string> {
+      startCase();
+      const id = (await provider().create({ name: 'unilive hardening subject' })).id;
+      subjects.add(id);
+      return id;
     }
 
     async function invoke(
@@ -122,7 +135,7 @@ function describeAdapter(adapterId: AdapterId): void {
           async (operation, status, target) => {
             row.cases += 1;
             const id = operation === 'create' ? '' : await subject();
-            proxy.reset();
+            startCase(id);
             proxy.plan(async (request) => {
               const location =
                 target === 'other-origin'
@@ -188,7 +201,7 @@ function describeAdapter(adapterId: AdapterId): void {
           async (operation, encoding, size) => {
             row.cases += 1;
             const id = operation === 'get' ? await subject() : '';
-            proxy.reset();
+            startCase(id);
             let decoded = 0;
             proxy.plan(async (_request, forward) => {
               const upstream = await forward();
@@ -223,7 +236,7 @@ function describeAdapter(adapterId: AdapterId): void {
 
     it('a 1 GiB brotli bomb is cut at the default cap and memory stays bounded', async () => {
       const id = await subject();
-      proxy.reset();
+      startCase(id);
       proxy.plan(async () => ({
         status: 200,
         headers: { 'content-type': 'application/json', 'content-encoding': 'br' },
@@ -358,7 +371,7 @@ function describeAdapter(adapterId: AdapterId): void {
           async (kinds, operation) => {
             row.cases += 1;
             const id = operation === 'get' ? await subject() : '';
-            proxy.reset();
+            startCase(id);
             proxy.plan(async () => ({
               status: 503,
               headers: { 'content-type': 'application/json' },
