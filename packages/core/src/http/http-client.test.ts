@@ -299,14 +299,23 @@ describe('createHttpClient', () => {
   });
 
   it('times out a slow response per attempt and retries idempotent calls', async () => {
+    // The slow answers come only once the test has its result, so no pause of a busy machine can let one
+    // arrive within its attempt's limit; a retry that itself meets such a pause is answered the same way.
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const slow = async () => {
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await released;
       return [200, { stream: { id: 'late', state: 'x' } }] as const;
     };
     nock(origin)
       .get('/api/v2/s')
       .reply(slow)
       .get('/api/v2/s')
+      .reply(200, { stream: { id: 'a', state: 'x' } })
+      .get('/api/v2/s')
+      .optionally()
       .reply(200, { stream: { id: 'a', state: 'x' } });
     const { options, events } = recorder();
     const response = await client({ timeoutMs: 50 }).request({
@@ -321,6 +330,7 @@ describe('createHttpClient', () => {
 
     nock(origin).post('/api/v2/s').reply(slow);
     const error = await failure(() => createOn(client({ timeoutMs: 50 })));
+    release();
     expect(TimeoutError.isInstance(error)).toBe(true);
     expect(error.message).toBe('test-vendor create: no complete response within 50 ms');
   });
@@ -508,8 +518,9 @@ describe('createHttpClient', () => {
   it('stops at the total timeout instead of sleeping past it', async () => {
     nock(origin).get('/api/v2/s').reply(503, '');
     const { options, sleeps } = recorder();
+    // Under the first retry's shortest wait (half of 500 ms), and long enough for the 503 on a busy machine.
     const error = await failure(() =>
-      client({ totalTimeoutMs: 100 }).request({
+      client({ totalTimeoutMs: 240 }).request({
         operation: 'get',
         method: 'GET',
         path: 's',
