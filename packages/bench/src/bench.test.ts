@@ -136,6 +136,12 @@ describe('the benchmark harness', () => {
   it('reports start-up times', () => {
     const names = report.startup.results.map((result) => result.name);
     expect(names).toContain('ky alone');
+    expect(names).toContain('ky + valibot');
+    // Every unilive scenario is judged, and shows what is left once valibot is paid for.
+    for (const result of report.startup.results.filter((item) => item.name.startsWith('@unilive/'))) {
+      expect(typeof result.met).toBe('boolean');
+      expect(result.importMsOverKyValibot).toEqual(expect.any(Number));
+    }
     expect(names).toContain('@unilive/core + @unilive/liveapi');
     for (const result of report.startup.results) {
       expect(result.importMs).toBeGreaterThan(0);

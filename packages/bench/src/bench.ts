@@ -230,6 +230,8 @@ const kb = (bytes: number) => `${round(bytes / 1000, 1)} kB`;
 const mib = (bytes: number) => `${round(bytes / 1024 / 1024, 2)} MiB`;
 const times = (value: number) => `${value.toFixed(3)} ×`;
 const list = <T>(items: readonly T[], text: (item: T) => string) => items.map(text).join(', ');
+// A shortfall or excess, to 3 decimals, but never shown as 0: a figure a hair beyond its bound is missed.
+const amount = (value: number) => (round(value, 3) === 0 ? Number(value.toPrecision(1)) : round(value, 3));
 // How far a figure is beyond its bound, in the figure's unit; null when it is within.
 const over = (value: number, limit: number, unit: (excess: number) => string) =>
   value > limit ? unit(value - limit) : null;
@@ -256,6 +258,13 @@ const fanOutShortfall = (
     ),
   );
 
+// The fan-out bound: the current targets name the 5 s floor without a factor; this is the earlier one's.
+const fanOutBoundNote = ' (the bound the earlier targets set; the current ones name the floor alone)';
+
+// The subject a result names (a per-call figure names its subject by id).
+const subjectNamed = (report: Omit<BenchReport, 'targets'>, id: string): BenchSubject =>
+  report.config.subjects.find((subject) => subject.id === id) ?? { id, provider: id as BenchProviderId };
+
 /** The targets, one line each, with the run's figure. */
 export function targetsOf(report: Omit<BenchReport, 'targets'>): TargetOutcome[] {
   const outcomes: TargetOutcome[] = [];
@@ -275,13 +284,17 @@ export function targetsOf(report: Omit<BenchReport, 'targets'>): TargetOutcome[]
       targets.push(
         {
           measurement: `Per call against Mux's SDK, ${comparison.subject}, ${inFlight}`,
-          target: `≥ ${goal.minCallsVsMux} × Mux's calls/s and ≤ ${goal.maxCpuVsMux} × its CPU per call`,
+          target:
+            `≥ ${goal.minCallsVsMux} × Mux's calls/s and ≤ ${goal.maxCpuVsMux} × its CPU per call` +
+            (goal.minCallsVsKy === null
+              ? ' (the 5.5 kB answer\'s "≥ 1.0 × Mux", read as level both ways)'
+              : ''),
           figure: `${times(comparison.callsVsMux)} calls/s (runs ${comparison.callsVsMuxRange.join(' to ')}), ${times(comparison.cpuVsMux)} CPU (runs ${comparison.cpuVsMuxRange.join(' to ')})`,
           met: met.callsVsMux && met.cpuVsMux,
         },
         shortfalls(
-          under(comparison.callsVsMux, goal.minCallsVsMux, (short) => `calls/s ${round(short, 3)} × short`),
-          over(comparison.cpuVsMux, goal.maxCpuVsMux, (excess) => `CPU ${round(excess, 3)} × over`),
+          met.callsVsMux ? null : `calls/s ${amount(goal.minCallsVsMux - comparison.callsVsMux)} × short`,
+          met.cpuVsMux ? null : `CPU ${amount(comparison.cpuVsMux - goal.maxCpuVsMux)} × over`,
         ),
       );
       targets.push(
@@ -294,42 +307,55 @@ export function targetsOf(report: Omit<BenchReport, 'targets'>): TargetOutcome[]
           figure: `${times(comparison.callsVsKy)} (runs ${comparison.callsVsKyRange.join(' to ')})`,
           met: met.callsVsKy,
         },
-        goal.minCallsVsKy === null
+        goal.minCallsVsKy === null || met.callsVsKy
           ? null
-          : under(comparison.callsVsKy, goal.minCallsVsKy, (short) => `${round(short, 3)} × short`),
+          : `${amount(goal.minCallsVsKy - comparison.callsVsKy)} × short`,
       );
     }
   }
   for (const result of report.ownCost.results) {
-    const limit = ownCostTargetOf(result.subject.split(' ')[0] ?? result.subject);
+    const limit = ownCostTargetOf(subjectNamed(report, result.subject));
     const added = (layer: string) => result.layers.find((item) => item.layer === layer)?.addedMicros;
     targets.push(
       {
         measurement: `Own CPU per call, transport excluded, ${result.subject}`,
-        target: `≤ ${limit} µs (everything above fetch + JSON.parse)`,
+        target: `≤ ${limit} µs (everything above fetch + JSON.parse, ky included)`,
         figure: `${result.totalAddedMicros} µs: ky ${added('ky')} µs, core's HTTP layer ${added('http')} µs, the adapter ${added('adapter')} µs, the client ${added('client')} µs`,
-        met: result.totalAddedMicros <= limit,
+        met: result.met,
       },
-      over(result.totalAddedMicros, limit, (excess) => `${round(excess, 1)} µs over`),
+      result.met ? null : `${amount(Math.max(0, result.totalAddedMicros - limit)) || 'under 0.1'} µs over`,
     );
   }
-  const loopback = report.sideBySide.find((side) => side.concurrency === 1);
   for (const result of report.ownCost.results) {
-    const heap = loopback?.comparisons.find(
-      (comparison) => comparison.subject === result.subject,
-    )?.heapOverKyKiB;
+    // Judged on loopback at every concurrency measured (where a real socket's buffers are allocated too),
+    // the stand-in figure reported beside; without loopback figures, on the stand-in alone.
+    const loopback = report.sideBySide.flatMap((side) => {
+      const found = side.comparisons.find((comparison) => comparison.subject === result.subject);
+      return found ? [{ concurrency: side.concurrency, comparison: found }] : [];
+    });
+    const limit = report.ownCost.targets.heapOverKyKiB;
+    const met =
+      loopback.length > 0
+        ? loopback.every((item) => item.comparison.met.heapOverKy)
+        : result.heapOverKyKiB <= limit;
+    const worst =
+      loopback.length > 0
+        ? Math.max(...loopback.map((item) => item.comparison.heapOverKyKiB))
+        : result.heapOverKyKiB;
     targets.push(
       {
         measurement: `Heap allocated per call beyond bare ky, ${result.subject}`,
-        target: `≤ ${report.ownCost.targets.heapOverKyKiB} KiB`,
-        figure: `${heap ?? '–'} KiB on loopback, ${result.heapOverKyKiB} KiB with the stand-in fetch`,
-        met: (heap ?? result.heapOverKyKiB) <= report.ownCost.targets.heapOverKyKiB,
+        target: `≤ ${limit} KiB (on loopback, every concurrency)`,
+        figure: [
+          ...loopback.map(
+            (item) =>
+              `${item.comparison.heapOverKyKiB} KiB on loopback ${item.concurrency === 1 ? 'one at a time' : `${item.concurrency} in flight`}`,
+          ),
+          `${result.heapOverKyKiB} KiB with the stand-in fetch`,
+        ].join(', '),
+        met,
       },
-      over(
-        heap ?? result.heapOverKyKiB,
-        report.ownCost.targets.heapOverKyKiB,
-        (excess) => `${round(excess, 1)} KiB over`,
-      ),
+      met ? null : `${amount(Math.max(0, worst - limit)) || 'under 0.1'} KiB over`,
     );
   }
   const clients = report.weight.unilive.filter(
@@ -339,8 +365,11 @@ export function targetsOf(report: Omit<BenchReport, 'targets'>): TargetOutcome[]
     targets.push(
       {
         measurement: 'Weight: near the dependency floor',
-        target: `every core + adapter client bundle ≤ ${report.weight.targets.maxRatioToFloor} × (ky + valibot functions used + tsyringe), gzip`,
-        figure: list(clients, (item) => `${item.provider} ${item.ratioToDependencyFloor}`),
+        target: `every core + adapter client bundle ≤ ${report.weight.targets.maxRatioToFloor} × (ky + valibot functions used + tsyringe), gzip: the floor as first defined, tsyringe included though the client bundles no longer hold it (their ratio to the dependencies they hold in brackets)`,
+        figure: list(
+          clients,
+          (item) => `${item.provider} ${item.ratioToDependencyFloor} (${item.ratioToFloor})`,
+        ),
         met: report.weight.targets.withinDependencyFloor,
       },
       shortfalls(
@@ -410,17 +439,19 @@ export function targetsOf(report: Omit<BenchReport, 'targets'>): TargetOutcome[]
         target: `≤ ky alone + ${startupTargetOverKyMs} ms`,
         figure: list(
           adapters,
-          (result) => `${result.name.replace('@unilive/core + @unilive/', '')} +${result.importMsOverKy} ms`,
+          (result) =>
+            `${result.name.replace('@unilive/core + @unilive/', '')} +${result.importMsOverKy} ms` +
+            (result.importMsOverKyValibot === undefined
+              ? ''
+              : ` (+${result.importMsOverKyValibot} ms over ky + valibot)`),
         ),
-        met: adapters.every((result) => (result.importMsOverKy ?? 0) <= startupTargetOverKyMs),
+        met: adapters.every((result) => result.met === true),
       },
       shortfalls(
         ...adapters.map((result) =>
-          over(
-            result.importMsOverKy ?? 0,
-            startupTargetOverKyMs,
-            (excess) => `${result.name.replace('@unilive/core + @unilive/', '')} ${ms(excess)} over`,
-          ),
+          result.met
+            ? null
+            : `${result.name.replace('@unilive/core + @unilive/', '')} ${ms(Math.max(0.1, (result.importMsOverKy ?? 0) - startupTargetOverKyMs))} over`,
         ),
       ),
     );
@@ -445,7 +476,7 @@ export function targetsOf(report: Omit<BenchReport, 'targets'>): TargetOutcome[]
       targets.push(
         {
           measurement: `Fan-out across a fleet, ${run.processes} processes on one Redis budget`,
-          target: `${total} created, no duplicate, ≤ ${fleetMaxRatio} × the ${round(run.floorMs / 1000, 1)} s floor`,
+          target: `${total} created, no duplicate, ≤ ${fleetMaxRatio} × the ${round(run.floorMs / 1000, 1)} s floor${fanOutBoundNote}`,
           figure: `${run.succeeded} created, ${run.duplicates} duplicates, ${run.rateLimited} 429s, ${round(run.elapsedMs / 1000, 2)} s (${run.ratioToFloor} ×)`,
           met: fleetMet(run),
         },
@@ -457,7 +488,7 @@ export function targetsOf(report: Omit<BenchReport, 'targets'>): TargetOutcome[]
     targets.push(
       {
         measurement: `Fan-out under a rate limit, ${result.provider}`,
-        target: `${result.creates} created, no duplicate, ≤ ${report.fanOut.targetMaxRatio} × the ${round(result.floorMs / 1000, 1)} s floor`,
+        target: `${result.creates} created, no duplicate, ≤ ${report.fanOut.targetMaxRatio} × the ${round(result.floorMs / 1000, 1)} s floor${fanOutBoundNote}`,
         figure: `${result.succeeded} created, ${result.duplicates} duplicates, ${result.rateLimited} 429s, ${round(result.elapsedMs / 1000, 2)} s (${result.ratioToFloor} ×)`,
         met: result.met === true,
       },
@@ -502,21 +533,27 @@ export function targetsOf(report: Omit<BenchReport, 'targets'>): TargetOutcome[]
     );
   }
   const { redaction } = report;
-  const credentials = redaction.results.filter((result) => result.case === 'credentials');
-  const largest = credentials.at(-1);
-  const reference = credentials.find((result) => result.bytes === redactionTargets.referenceBytes);
-  if (largest && reference && largest !== reference) {
-    const slope = largest.medianMs / largest.bytes / (reference.medianMs / reference.bytes);
+  // Linear for both ways secrets are known: credentials compiled into one automaton, stream keys learned
+  // one per stream.
+  for (const kind of ['credentials', 'stream keys'] as const) {
+    const sized = redaction.results.filter((result) => result.case === kind);
+    const largest = sized.at(-1);
+    const from = sized.find((result) => result.bytes === redactionTargets.referenceBytes);
+    if (!largest || !from || largest === from) continue;
+    const slope = largest.medianMs / largest.bytes / (from.medianMs / from.bytes);
     targets.push(
       {
-        measurement: `Redaction: linear in the text, ${redaction.secrets.toLocaleString('en-US')} secrets known`,
-        target: `time per byte at ${kb(largest.bytes)} ≤ ${redactionTargets.maxSlope} × that at ${kb(reference.bytes)}`,
-        figure: `${list(credentials, (result) => `${kb(result.bytes)} ${result.medianMs} ms`)} (${times(slope)})`,
+        measurement: `Redaction: linear in the text, ${redaction.secrets.toLocaleString('en-US')} ${kind} known`,
+        target: `time per byte at ${kb(largest.bytes)} ≤ ${redactionTargets.maxSlope} × that at ${kb(from.bytes)}`,
+        figure: `${list(sized, (result) => `${kb(result.bytes)} ${result.medianMs} ms`)} (${times(slope)})`,
         met: slope <= redactionTargets.maxSlope,
       },
-      over(slope, redactionTargets.maxSlope, (excess) => `${round(excess, 3)} × per byte over`),
+      over(slope, redactionTargets.maxSlope, (excess) => `${amount(excess)} × per byte over`),
     );
   }
+  const reference = redaction.results.find(
+    (result) => result.case === 'credentials' && result.bytes === redactionTargets.referenceBytes,
+  );
   const hostile = redaction.results.find((result) => result.case === 'hostile' && result.bytes < 100_000);
   if (hostile && reference) {
     targets.push(

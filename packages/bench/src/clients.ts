@@ -1,9 +1,8 @@
 import ApiVideoClient from '@api.video/nodejs-client';
 import Mux from '@mux/mux-node';
 import { createLiveStreamClient } from '@unilive/core';
-import ky from 'ky';
 import { createProvider } from './providers.js';
-import { type RecordedGet, responseBytesOf } from './record.js';
+import { bareKy, type RecordedGet, readAll, responseBytesOf } from './record.js';
 import type { ReplayAnswer } from './replay-server.js';
 import { apiVideoLiveStreamAnswer, muxLiveStreamAnswer, vendorStreamIds } from './vendor-answers.js';
 
@@ -44,7 +43,7 @@ export function uniliveClients(recorded: RecordedGet, origin: string): Client[] 
     requestsPerCall: requests.length,
   };
   const sent = requests.map((request) => ({ url: `${origin}${request.path}`, headers: request.headers }));
-  const api = ky.create({ retry: 0, timeout: false, throwHttpErrors: false });
+  const api = bareKy();
   const client = createLiveStreamClient(
     createProvider(subject, { ...recorded.settings, baseUrl: `${origin}${basePath}` }),
   );
@@ -54,28 +53,16 @@ export function uniliveClients(recorded: RecordedGet, origin: string): Client[] 
       name: `raw fetch (${subject.id} answer)`,
       kind: 'fetch',
       call: 'fetch + JSON.parse',
-      run: async () => {
-        let parsed: unknown;
-        for (const { url, headers } of sent) {
-          const body: unknown = JSON.parse(await (await fetch(url, { headers })).text());
-          parsed ??= body;
-        }
-        return parsed;
-      },
+      run: () =>
+        readAll(sent, async ({ url, headers }) => JSON.parse(await (await fetch(url, { headers })).text())),
     },
     {
       ...common,
       name: `bare ky (${subject.id} answer)`,
       kind: 'ky',
       call: 'ky + JSON.parse',
-      run: async () => {
-        let parsed: unknown;
-        for (const { url, headers } of sent) {
-          const body: unknown = JSON.parse(await (await api(url, { headers })).text());
-          parsed ??= body;
-        }
-        return parsed;
-      },
+      run: () =>
+        readAll(sent, async ({ url, headers }) => JSON.parse(await (await api(url, { headers })).text())),
     },
     {
       ...common,
@@ -93,7 +80,7 @@ const tokenSecret = 'bench-token-secret';
 // Raw fetch and bare ky on a vendor SDK's answer, with the Basic authorization both SDKs send.
 function baselineClients(answer: 'mux' | 'api.video', url: string, body: string): Client[] {
   const headers = { accept: 'application/json', authorization: `Basic ${btoa(`${tokenId}:${tokenSecret}`)}` };
-  const api = ky.create({ retry: 0, timeout: false, throwHttpErrors: false });
+  const api = bareKy();
   const common = { answer, responseBytes: Buffer.byteLength(body), requestsPerCall: 1 };
   return [
     {

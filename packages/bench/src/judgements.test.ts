@@ -1,0 +1,286 @@
+// The verdicts of the report, against the targets as they are written: each threshold, direction and
+// operand is typed out here from the targets' own words, and the harness's judgement is checked against
+// that reading on generated figures, many of them a hair either side of a threshold (where a rounding
+// before the comparison, a swapped operand or an inverted ratio shows).
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type BenchReport, targetsOf } from './bench.js';
+import { ownCostOf } from './own-cost.js';
+import { type BenchSubject, defaultSubjects } from './providers.js';
+import { type Layer, layerNames } from './record.js';
+import { type ClientFigures, compareRuns } from './side-by-side.js';
+import { judgeStartup } from './startup.js';
+
+// The median as a statistician writes it: the middle value, or the mean of the two middle ones.
+const medianOf = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const half = sorted.length / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[Math.floor(half)] as number)
+    : ((sorted[half - 1] as number) + (sorted[half] as number)) / 2;
+};
+
+// The per-call targets, as the targets' text states them.
+const perCallTargets = (subject: BenchSubject) =>
+  subject.provider === 'wowza-video'
+    ? { callsVsMux: 1.0, cpuVsMux: 1.0, callsVsKy: null }
+    : { callsVsMux: 1.15, cpuVsMux: 0.85, callsVsKy: 0.9 };
+const heapOverKyKiB = 10;
+const ownMicros = (subject: BenchSubject) => (subject.provider === 'wowza-video' ? 45 : 20);
+const startupOverKyMs = 10;
+
+// A ratio: anywhere in a plausible range, or within a millionth of one of the thresholds.
+const thresholds = [0.85, 0.9, 1.0, 1.15];
+const ratio = fc.oneof(
+  fc.double({ min: 0.3, max: 3, noNaN: true }),
+  fc
+    .tuple(fc.constantFrom(...thresholds), fc.double({ min: -1e-6, max: 1e-6, noNaN: true }))
+    .map(([threshold, offset]) => threshold + offset),
+  fc.constantFrom(...thresholds),
+);
+const positive = (min: number, max: number) => fc.double({ min, max, noNaN: true });
+
+// Three clients' runs (unilive, Mux's SDK, bare ky), index for index, unilive's drawn as ratios of the
+// others' so that the ratios land where the thresholds are.
+const runsOf = fc.integer({ min: 1, max: 9 }).chain((runs) =>
+  fc.record({
+    subject: fc.constantFrom(...defaultSubjects),
+    mux: fc.array(fc.record({ callsPerSecond: positive(500, 20_000), cpuMicrosPerCall: positive(20, 600) }), {
+      minLength: runs,
+      maxLength: runs,
+    }),
+    ky: fc.array(positive(500, 20_000), { minLength: runs, maxLength: runs }),
+    own: fc.array(fc.record({ callsVsMux: ratio, cpuVsMux: ratio, callsVsKy: ratio }), {
+      minLength: runs,
+      maxLength: runs,
+    }),
+    heap: fc.array(fc.tuple(positive(20, 120), positive(0, 20)), { minLength: runs, maxLength: runs }),
+  }),
+);
+
+describe('the per-call verdicts against Mux and bare ky', () => {
+  it('take the median of the per-run ratios, unilive over the other, against the stated thresholds', () => {
+    fc.assert(
+      fc.property(runsOf, ({ subject, mux, ky, own, heap }) => {
+        const muxRuns: ClientFigures[] = mux.map((run, index) => ({
+          ...run,
+          heapKiBPerCall: heap[index]?.[0] ?? 0,
+        }));
+        const kyRuns: ClientFigures[] = ky.map((callsPerSecond, index) => ({
+          callsPerSecond,
+          cpuMicrosPerCall: 100,
+          heapKiBPerCall: heap[index]?.[0] ?? 0,
+        }));
+        const ownRuns: ClientFigures[] = own.map((run, index) => ({
+          callsPerSecond: run.callsVsMux * (mux[index]?.callsPerSecond ?? 0),
+          cpuMicrosPerCall: run.cpuVsMux * (mux[index]?.cpuMicrosPerCall ?? 0),
+          heapKiBPerCall: (heap[index]?.[0] ?? 0) + (heap[index]?.[1] ?? 0),
+        }));
+        // unilive's calls/s against bare ky's, from the figures (not the drawn ratio).
+        const callsVsKy = medianOf(ownRuns.map((run, index) => run.callsPerSecond / (ky[index] ?? 1)));
+        const callsVsMux = medianOf(
+          ownRuns.map((run, index) => run.callsPerSecond / (mux[index]?.callsPerSecond ?? 1)),
+        );
+        const cpuVsMux = medianOf(
+          ownRuns.map((run, index) => run.cpuMicrosPerCall / (mux[index]?.cpuMicrosPerCall ?? 1)),
+        );
+        const heapOver =
+          medianOf(ownRuns.map((run) => run.heapKiBPerCall)) -
+          medianOf(kyRuns.map((run) => run.heapKiBPerCall));
+        const goal = perCallTargets(subject);
+
+        const got = compareRuns(subject, ownRuns, muxRuns, kyRuns);
+        expect(got.subject).toBe(subject.id);
+        expect(got.met).toEqual({
+          callsVsMux: callsVsMux >= goal.callsVsMux,
+          cpuVsMux: cpuVsMux <= goal.cpuVsMux,
+          callsVsKy: goal.callsVsKy === null ? null : callsVsKy >= goal.callsVsKy,
+          heapOverKy: heapOver <= heapOverKyKiB,
+        });
+        expect(got.targets).toEqual({
+          minCallsVsMux: goal.callsVsMux,
+          maxCpuVsMux: goal.cpuVsMux,
+          minCallsVsKy: goal.callsVsKy,
+        });
+        // The figures printed are those judged, to the report's three decimals.
+        expect(got.callsVsMux).toBeCloseTo(callsVsMux, 3);
+        expect(got.cpuVsMux).toBeCloseTo(cpuVsMux, 3);
+        expect(got.callsVsKy).toBeCloseTo(callsVsKy, 3);
+        expect(got.heapOverKyKiB).toBeCloseTo(heapOver, 1);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('miss a ratio a millionth short of its threshold, though it prints as the threshold', () => {
+    const subject = defaultSubjects.find((item) => item.id === 'liveapi') as BenchSubject;
+    const run = (callsPerSecond: number, cpuMicrosPerCall: number): ClientFigures => ({
+      callsPerSecond,
+      cpuMicrosPerCall,
+      heapKiBPerCall: 50,
+    });
+    const got = compareRuns(subject, [run(1149.999, 85.00001)], [run(1000, 100)], [run(1277.777, 1)]);
+    expect([got.callsVsMux, got.cpuVsMux]).toEqual([1.15, 0.85]);
+    expect(got.met).toEqual({ callsVsMux: false, cpuVsMux: false, callsVsKy: false, heapOverKy: true });
+  });
+});
+
+describe('the own-code verdict, transport excluded', () => {
+  it('judges the lowest run of the full client less the lowest of the stand-in fetch against 20 µs, 45 for Wowza Video', () => {
+    const samples = fc.array(positive(1, 120), { minLength: 1, maxLength: 9 });
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...defaultSubjects),
+        fc.record(
+          Object.fromEntries(layerNames.map((layer) => [layer, samples])) as Record<Layer, typeof samples>,
+        ),
+        fc.oneof(fc.constant(undefined), fc.double({ min: -1e-6, max: 1e-6, noNaN: true })),
+        (subject, drawn, nearLimit) => {
+          const cpu = new Map<Layer, number[]>(layerNames.map((layer) => [layer, [...drawn[layer]]]));
+          // Now and then, the client's lowest run put a hair either side of the limit.
+          if (nearLimit !== undefined)
+            cpu.set('client', [Math.min(...(cpu.get('fetch') ?? [])) + ownMicros(subject) + nearLimit]);
+          const heap = new Map<Layer, number[]>(layerNames.map((layer) => [layer, [1]]));
+          const got = ownCostOf(subject, 100, cpu, heap);
+          const own = Math.min(...(cpu.get('client') ?? [])) - Math.min(...(cpu.get('fetch') ?? []));
+          expect(got.met).toBe(own <= ownMicros(subject));
+          expect(got.totalAddedMicros).toBeCloseTo(own, 1);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('the start-up verdict', () => {
+  it('judges the median import of core + an adapter less that of ky alone against 10 ms, and gives what is left over ky + valibot', () => {
+    const times = fc.array(positive(15, 80), { minLength: 1, maxLength: 21 });
+    fc.assert(
+      fc.property(
+        times,
+        times,
+        times,
+        fc.oneof(fc.constant(undefined), fc.double({ min: -1e-6, max: 1e-6, noNaN: true })),
+        (ky, kyValibot, drawn, nearLimit) => {
+          const own = nearLimit === undefined ? drawn : [medianOf(ky) + startupOverKyMs + nearLimit];
+          const name = '@unilive/core + @unilive/liveapi';
+          const got = judgeStartup(
+            new Map([
+              ['an empty module', [1]],
+              ['ky alone', ky],
+              ['ky + valibot', kyValibot],
+              [name, own],
+            ]),
+          );
+          expect([...got.keys()]).toEqual([name]);
+          const overKy = medianOf(own) - medianOf(ky);
+          expect(got.get(name)?.met).toBe(overKy <= startupOverKyMs);
+          expect(got.get(name)?.importMsOverKy).toBeCloseTo(overKy, 1);
+          expect(got.get(name)?.importMsOverKyValibot).toBeCloseTo(medianOf(own) - medianOf(kyValibot), 1);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+// A report holding only what the targets below read; every other measurement empty or skipped.
+function reportWith(parts: Partial<Omit<BenchReport, 'targets'>>): Omit<BenchReport, 'targets'> {
+  return {
+    config: { subjects: defaultSubjects },
+    sideBySide: [],
+    ownCost: {
+      calls: 1,
+      runs: 1,
+      warmup: 0,
+      targets: { smallMicros: 20, wowzaVideoMicros: 45, heapOverKyKiB: 10 },
+      results: [],
+    },
+    weight: {
+      unilive: [],
+      vendors: [],
+      isolation: [],
+      targets: { maxRatioToFloor: 1.25, maxOwnGzipBytes: 8000 },
+    },
+    startup: { runs: 1, results: [] },
+    fanOut: { targetMaxRatio: 1.2, results: [], met: true },
+    fleet: { skipped: 'not measured here' },
+    memory: { results: [] },
+    redaction: { secrets: 1000, results: [] },
+    events: { targetMs: 50, cases: [] },
+    media: {},
+    ...parts,
+  } as unknown as Omit<BenchReport, 'targets'>;
+}
+
+describe('the targets table', () => {
+  it('judges heap beyond bare ky on loopback at every concurrency, the stand-in figure beside it', () => {
+    fc.assert(
+      fc.property(positive(0, 20), positive(0, 20), positive(0, 20), (one, eight, standIn) => {
+        const liveapi = defaultSubjects.find((item) => item.id === 'liveapi') as BenchSubject;
+        const run = (heap: number): ClientFigures => ({
+          callsPerSecond: 1000,
+          cpuMicrosPerCall: 100,
+          heapKiBPerCall: heap,
+        });
+        const comparison = (heap: number) => compareRuns(liveapi, [run(50 + heap)], [run(60)], [run(50)]);
+        const report = reportWith({
+          sideBySide: [
+            { concurrency: 1, comparisons: [comparison(one)] },
+            { concurrency: 8, comparisons: [comparison(eight)] },
+          ] as BenchReport['sideBySide'],
+          ownCost: {
+            calls: 1,
+            runs: 1,
+            warmup: 0,
+            targets: { smallMicros: 20, wowzaVideoMicros: 45, heapOverKyKiB: 10 },
+            results: [
+              {
+                subject: 'liveapi',
+                responseBytes: 1,
+                layers: [],
+                totalAddedMicros: 1,
+                heapOverKyKiB: standIn,
+                met: true,
+              },
+            ],
+          },
+        });
+        const heap = targetsOf(report).find((target) => target.measurement.startsWith('Heap allocated'));
+        expect(heap?.met).toBe(one <= heapOverKyKiB && eight <= heapOverKyKiB);
+        if (heap?.met === false) expect(heap.missedBy).toMatch(/KiB over/);
+      }),
+    );
+  });
+
+  it('judges redaction linear for credentials and for stream keys alike: time per byte at 1 MB ≤ 2 × that at 100 kB', () => {
+    fc.assert(
+      fc.property(
+        positive(1, 100),
+        fc.double({ min: 0.2, max: 4, noNaN: true }),
+        fc.double({ min: 0.2, max: 4, noNaN: true }),
+        (at100k, credentials, keys) => {
+          const rows = (kind: string, slope: number) => [
+            { case: kind, text: 'vendor text', bytes: 1_000, medianMs: at100k / 100 },
+            { case: kind, text: 'vendor text', bytes: 100_000, medianMs: at100k },
+            { case: kind, text: 'vendor text', bytes: 1_000_000, medianMs: at100k * 10 * slope },
+          ];
+          const report = reportWith({
+            redaction: {
+              secrets: 1000,
+              results: [...rows('credentials', credentials), ...rows('stream keys', keys)],
+            } as unknown as BenchReport['redaction'],
+          });
+          const linear = targetsOf(report).filter((target) =>
+            target.measurement.startsWith('Redaction: linear'),
+          );
+          const perByte = (slope: number) => (at100k * 10 * slope) / 1_000_000 / (at100k / 100_000);
+          expect(linear.map((target) => [target.measurement, target.met])).toEqual([
+            ['Redaction: linear in the text, 1,000 credentials known', perByte(credentials) <= 2],
+            ['Redaction: linear in the text, 1,000 stream keys known', perByte(keys) <= 2],
+          ]);
+        },
+      ),
+    );
+  });
+});
