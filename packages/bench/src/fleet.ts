@@ -76,7 +76,9 @@ export const fleetMaxRatio = 1.2;
 /** Whether the Redis run meets the targets. */
 export function fleetMet(run: FleetRun): boolean {
   return (
-    run.succeeded === run.processes * run.creates && run.duplicates === 0 && run.ratioToFloor <= fleetMaxRatio
+    run.succeeded === run.processes * run.creates &&
+    run.duplicates === 0 &&
+    run.elapsedMs / run.floorMs <= fleetMaxRatio
   );
 }
 

@@ -5,6 +5,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type BenchReport, targetsOf } from './bench.js';
+import { latencyOf } from './events.js';
+import { fanOutMet } from './fanout.js';
+import { type FleetRun, fleetMet } from './fleet.js';
 import { ownCostOf } from './own-cost.js';
 import { type BenchSubject, defaultSubjects } from './providers.js';
 import { type Layer, layerNames } from './record.js';
@@ -281,6 +284,107 @@ describe('the targets table', () => {
           ]);
         },
       ),
+    );
+  });
+});
+
+describe('the fan-out verdicts', () => {
+  // A run: how many of the creates were made, failed or duplicated, and its time against the 5 s floor,
+  // often within a millisecond of 1.2 × the floor.
+  const run = fc.record({
+    creates: fc.constantFrom(100, 500),
+    lost: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 3 })),
+    failedOnly: fc.boolean(),
+    duplicates: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 3 })),
+    elapsedMs: fc.oneof(fc.integer({ min: 5_990, max: 6_010 }), fc.integer({ min: 3_000, max: 9_000 })),
+  });
+  const floorMs = 5_000;
+  const stated = (item: { lost: number; duplicates: number; elapsedMs: number }) =>
+    item.lost === 0 && item.duplicates === 0 && item.elapsedMs <= 1.2 * floorMs;
+
+  it('one process: every create made, none failed or duplicated, within 1.2 × the floor', () => {
+    fc.assert(
+      fc.property(run, (item) => {
+        const result = {
+          provider: 'liveapi',
+          creates: item.creates,
+          serverRequestsPerSecond: 100,
+          clientRateLimit: { requestsPerSecond: 100 },
+          elapsedMs: item.elapsedMs,
+          floorMs,
+          ratioToFloor: Math.round((item.elapsedMs / floorMs) * 1000) / 1000,
+          succeeded: item.creates - item.lost,
+          failed: item.failedOnly ? item.lost : 0,
+          failures: {},
+          createdByServer: item.creates - item.lost + item.duplicates,
+          duplicates: item.duplicates,
+          requests: item.creates,
+          rateLimited: 0,
+          retries: 0,
+          slowestCallMs: item.elapsedMs,
+        } as const;
+        expect(fanOutMet(result)).toBe(stated(item));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('a fleet on one Redis budget: the same, over every process', () => {
+    fc.assert(
+      fc.property(run, fc.integer({ min: 1, max: 8 }), (item, processes) => {
+        const creates = item.creates / 100;
+        const total = processes * creates;
+        const lost = Math.min(item.lost, total);
+        const result: FleetRun = {
+          gate: 'redis',
+          provider: 'liveapi',
+          processes,
+          creates,
+          requestsPerSecond: 100,
+          elapsedMs: item.elapsedMs,
+          floorMs,
+          ratioToFloor: Math.round((item.elapsedMs / floorMs) * 1000) / 1000,
+          succeeded: total - lost,
+          failed: lost,
+          failures: {},
+          createdByServer: total - lost + item.duplicates,
+          duplicates: item.duplicates,
+          requests: total,
+          rateLimited: 0,
+          retries: 0,
+          roundTripsPerRequest: 1,
+          storeCallsPerRequest: 2,
+        };
+        expect(fleetMet(result)).toBe(stated({ ...item, lost }));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('the events verdict', () => {
+  it('judges a wait that hears webhooks on its p99 (nearest rank) against 50 ms, and reports one that only polls', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.double({ min: 0.5, max: 120, noNaN: true }),
+            fc.double({ min: 49.99, max: 50.01, noNaN: true }),
+          ),
+          { minLength: 1, maxLength: 120 },
+        ),
+        fc.constantFrom('events', 'polling' as const),
+        (latencies, mode) => {
+          const sorted = [...latencies].sort((a, b) => a - b);
+          // Nearest rank: the smallest value with at least 99 % of the waits at or below it.
+          const p99 = sorted[Math.ceil(0.99 * sorted.length) - 1] as number;
+          const got = latencyOf(latencies, mode);
+          expect(got.met).toBe(mode === 'events' ? p99 <= 50 : null);
+          expect(got.latencyMs.p99).toBeCloseTo(p99, 1);
+          expect(got.latencyMs.max).toBeCloseTo(sorted.at(-1) as number, 1);
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 });

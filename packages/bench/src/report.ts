@@ -618,7 +618,7 @@ export function renderMarkdown(report: BenchReport, previous?: string): string {
         `${number(item.latencyMs.min, 1)} – ${number(item.latencyMs.max, 1)} ms`,
         `${item.requestsPerWait.median} (at most ${item.requestsPerWait.max})`,
         `${item.confirmationsPerWait.median} (at most ${item.confirmationsPerWait.max})`,
-        item.mode === 'events' ? verdict(item.latencyMs.p99 <= events.targetMs) : '–',
+        verdict(item.met),
       ]),
     ),
     '',
