@@ -119,7 +119,7 @@ export type Layer = 'fetch' | 'ky' | 'http' | 'adapter' | 'client';
 /** What each layer adds. */
 export const layerDescriptions: Record<Layer, string> = {
   fetch: 'fetch + JSON.parse (raw)',
-  ky: "the same requests through a bare ky instance configured as core's (retry 0, timeout off, manual redirects)",
+  ky: "the same requests through a bare ky instance configured as core's (retry 0, timeout off, manual redirects), its headers given to ky to merge as an application gives them (core hands its own to the fetch ky calls, so its layer can come out below this one)",
   http: "core's HTTP layer on ky: createHttpClient().request() (pollution guard, timeouts, classification, JSON read)",
   adapter: "the adapter's get() (its credentials, the vendor schema, mapping to LiveStream)",
   client: 'createLiveStreamClient(adapter).get() (id check, call options)',
