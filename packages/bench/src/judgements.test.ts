@@ -13,6 +13,7 @@ import { type BenchSubject, defaultSubjects } from './providers.js';
 import { type Layer, layerNames } from './record.js';
 import { type ClientFigures, compareRuns } from './side-by-side.js';
 import { judgeStartup } from './startup.js';
+import { type UniliveBundle, weightTargetsOf } from './weight.js';
 
 // The median as a statistician writes it: the middle value, or the mean of the two middle ones.
 const medianOf = (values: readonly number[]) => {
@@ -384,6 +385,72 @@ describe('the events verdict', () => {
           expect(got.latencyMs.max).toBeCloseTo(sorted.at(-1) as number, 1);
         },
       ),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('the real-media verdicts', () => {
+  it("judge the slowest of the samples: broadcasting seen ≤ 1 s after the encoder's first packet (get and waitForBroadcast), the first HLS segment ≤ 6 s", () => {
+    const near = (bound: number) =>
+      fc.oneof(fc.integer({ min: 0, max: 2 * bound }), fc.integer({ min: bound - 2, max: bound + 2 }));
+    const spread = (bound: number) =>
+      fc.tuple(near(bound), near(bound)).map(([a, b]) => ({
+        minMs: Math.min(a, b),
+        medianMs: Math.min(a, b),
+        maxMs: Math.max(a, b),
+      }));
+    fc.assert(
+      fc.property(spread(1_000), spread(1_000), spread(6_000), (get, wait, segment) => {
+        const report = reportWith({
+          media: {
+            firstPacketToBroadcasting: get,
+            firstPacketToWaitForBroadcast: wait,
+            firstPacketToFirstSegment: segment,
+          } as BenchReport['media'],
+        });
+        const verdicts = Object.fromEntries(
+          targetsOf(report).map((target) => [target.measurement, target.met]),
+        );
+        expect(verdicts['Media: live state follows the encoder']).toBe(
+          get.maxMs <= 1_000 && wait.maxMs <= 1_000,
+        );
+        expect(verdicts['Media: playable soon']).toBe(segment.maxMs <= 6_000);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('the weight verdicts', () => {
+  it('judge every client bundle esbuild resolves by default: ≤ 1.25 × the dependency floor and ≤ 8,000 B of own code gzip; every bundle must run', () => {
+    const bundle = fc.record({
+      variant: fc.constantFrom('client', 'adapter', 'container' as const),
+      resolution: fc.constantFrom('esbuild-node', 'module-first' as const),
+      ratioToDependencyFloor: fc.oneof(
+        fc.double({ min: 0.8, max: 4, noNaN: true }),
+        fc.constantFrom(1.249, 1.25, 1.251),
+      ),
+      ownGzipBytes: fc.oneof(fc.integer({ min: 1_000, max: 50_000 }), fc.integer({ min: 7_998, max: 8_002 })),
+      ok: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(bundle, { maxLength: 16 }), (drawn) => {
+        const unilive = drawn.map((item) => ({
+          ...item,
+          run: item.ok ? { ok: true, streamId: 's', state: 'ready' } : { ok: false, error: 'refused' },
+        })) as unknown as UniliveBundle[];
+        const judged = drawn.filter(
+          (item) => item.variant === 'client' && item.resolution === 'esbuild-node',
+        );
+        expect(weightTargetsOf(unilive)).toEqual({
+          maxRatioToFloor: 1.25,
+          withinDependencyFloor: judged.every((item) => item.ratioToDependencyFloor <= 1.25),
+          maxOwnGzipBytes: 8_000,
+          ownCodeWithin: judged.every((item) => item.ownGzipBytes <= 8_000),
+          allRun: drawn.every((item) => item.ok),
+        });
+      }),
       { numRuns: 1000 },
     );
   });
