@@ -813,3 +813,65 @@ describe('secrets cut short by the vendor', () => {
     // busiest; the limit only ends a hang.
   }, 600_000);
 });
+
+describe('SecretSet: a value is a credential exactly when it equals one', () => {
+  // Credentials are told apart by length first (without hashing a value just parsed), then by value: a
+  // value of a credential's length that differs from it in one character is a stream's secret like any
+  // other, and the credential itself never becomes one, whichever call meets it and whenever it was added.
+  it('skips a credential in learn, learnStream and holdStream, and only a credential', () => {
+    const text = fc.string({
+      unit: fc.constantFrom('a', 'b', 'Z', '7', '-', '.'),
+      minLength: 8,
+      maxLength: 14,
+    });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(text, { minLength: 1, maxLength: 4 }),
+        fc.array(fc.tuple(fc.nat(), fc.constantFrom('credential', 'one character off', 'other')), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        fc.constantFrom('learn', 'learnStream', 'holdStream'),
+        fc.boolean(),
+        (credentials, picks, call, addedLate) => {
+          const secrets = new SecretSet();
+          if (!addedLate) secrets.add(...credentials);
+          // Before the credentials exist, anything may be learned; they are added, then the checks begin.
+          if (addedLate) {
+            secrets.learnStream('early', 'placeholder-early-value');
+            secrets.add(...credentials);
+          }
+          const credentialSet = new Set(credentials);
+          picks.forEach(([index, kind], position) => {
+            const credential = credentials[index % credentials.length] as string;
+            const flipped = `${credential.slice(0, -1)}${credential.endsWith('a') ? 'b' : 'a'}`;
+            const value =
+              kind === 'credential'
+                ? credential
+                : kind === 'one character off'
+                  ? flipped
+                  : `${credential}+${position}`;
+            const id = `stream-${position}`;
+            const rewrites = streamSecretWork.rewrites;
+            const before = secrets.values();
+            if (call === 'learn') secrets.learn(value);
+            else if (call === 'learnStream') secrets.learnStream(id, value);
+            else secrets.holdStream(id, [value]);
+            const after = secrets.values();
+            if (credentialSet.has(value)) {
+              // Nothing learned (holdStream still records that the stream holds nothing).
+              expect(after).toStrictEqual(before);
+              if (call !== 'holdStream') expect(streamSecretWork.rewrites).toBe(rewrites);
+            } else {
+              expect(after).toContain(value);
+              expect(after.length).toBe(before.length + (before.includes(value) ? 0 : 1));
+              if (call !== 'learn') expect(streamSecretWork.rewrites).toBe(rewrites + 1);
+              expect(secrets.redact(`key ${value} here`)).toBe('key [REDACTED] here');
+            }
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -264,6 +264,9 @@ export const secretsPerStream = 32;
  */
 export class SecretSet implements Redactor, Iterable<string> {
   readonly #credentials = new Set<string>();
+  // The lengths of the credentials: a value of another length is no credential, found without hashing it
+  // (every read checks each of a stream's secrets, fresh strings of an answer just parsed).
+  readonly #credentialLengths = new Set<number>();
   readonly #groups = new Map<string, string[]>();
   // Insertion order is recency order: a value seen again moves to the end.
   readonly #recent = new Set<string>();
@@ -288,11 +291,16 @@ export class SecretSet implements Redactor, Iterable<string> {
    */
   add(...values: (string | undefined | null)[]): void {
     for (const value of values) {
-      if (!isSecret(value) || value.length > maxCompiledSecretLength || this.#credentials.has(value))
-        continue;
+      if (!isSecret(value) || value.length > maxCompiledSecretLength || this.#isCredential(value)) continue;
       this.#credentials.add(value);
+      this.#credentialLengths.add(value.length);
       this.#scrubber = undefined;
     }
+  }
+
+  // Whether `value` is one of the credentials (see #credentialLengths).
+  #isCredential(value: string): boolean {
+    return this.#credentialLengths.has(value.length) && this.#credentials.has(value);
   }
 
   /**
@@ -307,7 +315,7 @@ export class SecretSet implements Redactor, Iterable<string> {
   /** Adds values not tied to a stream (yet); only the most recent `learnedLimit` are kept. */
   learn(...values: (string | undefined | null)[]): void {
     for (const value of values) {
-      if (!isSecret(value) || this.#credentials.has(value)) continue;
+      if (!isSecret(value) || this.#isCredential(value)) continue;
       if (this.#recent.delete(value)) {
         this.#recent.add(value);
         continue;
@@ -333,7 +341,7 @@ export class SecretSet implements Redactor, Iterable<string> {
     // last time: found in place, nothing is allocated or rebuilt.
     if (this.#knowsInPlace(id, values)) return;
     const latest = new Set<string>();
-    for (const value of values) if (isSecret(value) && !this.#credentials.has(value)) latest.add(value);
+    for (const value of values) if (isSecret(value) && !this.#isCredential(value)) latest.add(value);
     if (latest.size === 0) return;
     const known = this.#stream(id);
     const current = new Set(known.current);
@@ -389,7 +397,7 @@ export class SecretSet implements Redactor, Iterable<string> {
     known: StreamSecrets,
   ): boolean {
     const value = values[index];
-    if (!isSecret(value) || this.#credentials.has(value)) return true;
+    if (!isSecret(value) || this.#isCredential(value)) return true;
     for (let before = 0; before < index; before += 1) if (values[before] === value) return true;
     return known.current.includes(value);
   }
@@ -409,7 +417,7 @@ export class SecretSet implements Redactor, Iterable<string> {
     const held = new Set([...known.current, ...known.earlier]);
     const current = new Set<string>();
     for (const value of values) {
-      if (!isSecret(value) || this.#credentials.has(value) || current.has(value)) continue;
+      if (!isSecret(value) || this.#isCredential(value) || current.has(value)) continue;
       current.add(value);
       // Already indexed when the stream held it before (now or earlier); indexed once otherwise.
       if (!held.has(value)) this.#indexForms(value, 'add');
@@ -431,7 +439,7 @@ export class SecretSet implements Redactor, Iterable<string> {
     const current = known.current;
     let matched = 0;
     for (const value of values) {
-      if (!isSecret(value) || this.#credentials.has(value)) continue;
+      if (!isSecret(value) || this.#isCredential(value)) continue;
       if (current[matched] === value) matched += 1;
       // Listed before in this call: it is among the values matched so far.
       else if (!current.includes(value) || current.indexOf(value) >= matched) return false;
