@@ -10,7 +10,7 @@ import {
   urlSchemeAndHost,
   type Warning,
 } from '@unilive/core';
-import type { WowzaRealtimeState, WowzaRealtimeStream } from './wowza-realtime-api.js';
+import type { WowzaRealtimeState, WowzaRealtimeStreamReading } from './wowza-realtime-api.js';
 
 /**
  * The one table from vendor state to neutral state. `started` (v2.0 object and `/state`) and `active`
@@ -104,21 +104,23 @@ export function splitRtmpUrl(rtmpUrl: string): { server: string; streamKey: stri
  * later is scrubbed of them. `ingest` is the RTMP URL, `playback` the hosted page, and the SDK's stream
  * name and tokens are `providerDetails['wowza-realtime'].sdk`; a stream without `rtmp_url` carries an
  * `incomplete-answer` warning. `raw` is the object exactly as the vendor sent it (`stream` is its parsed
- * reading, where unknown states and nulls have been normalised).
+ * reading, where unknown states have been normalised; an optional field sent as `null` reads as absent,
+ * whether the reading kept the `null` or made it `undefined`).
  */
 export function mapWowzaRealtimeStream(
-  stream: WowzaRealtimeStream,
+  stream: WowzaRealtimeStreamReading,
   raw: unknown,
   secrets: SecretSet,
   warnings: readonly Warning[] = noWarnings,
 ): LiveStream {
-  const rtmpUrl = stream.rtmp_url;
+  const rtmpUrl = stream.rtmp_url ?? undefined;
+  const subscribeToken = stream.subscribe_token ?? undefined;
   const rtmp = rtmpUrl === undefined ? undefined : splitRtmpUrl(rtmpUrl);
   // A password in the RTMP URL's user information is a credential too, echoed alone or not.
   secrets.learnStream(
     stream.id,
     stream.token,
-    stream.subscribe_token,
+    subscribeToken,
     rtmpUrl,
     rtmp?.streamKey,
     rtmpUrl === undefined ? undefined : urlPassword(rtmpUrl),
@@ -132,13 +134,13 @@ export function mapWowzaRealtimeStream(
   }
   const playback: PlaybackEndpoint[] = [];
   const hostedPageUrl = stream.hosted_page?.url;
-  if (hostedPageUrl !== undefined && isEndpointUrl('embed', hostedPageUrl)) {
+  if (typeof hostedPageUrl === 'string' && isEndpointUrl('embed', hostedPageUrl)) {
     playback.push({ protocol: 'embed', url: hostedPageUrl });
   }
   // Every read maps here: the optional fields are set one by one rather than spread from objects made and
   // dropped on each read (the same fields, in the same order).
   const sdk: WowzaRealtimeSdkCredentials = { streamName: stream.stream_name, publishToken: stream.token };
-  if (stream.subscribe_token !== undefined) sdk.subscribeToken = stream.subscribe_token;
+  if (subscribeToken !== undefined) sdk.subscribeToken = subscribeToken;
   const expiresAt = readWowzaRealtimeExpiresOn(stream.expires_on);
   if (expiresAt !== undefined) sdk.subscribeTokenExpiresAt = expiresAt;
 
@@ -151,7 +153,7 @@ export function mapWowzaRealtimeStream(
     ingest,
     playback,
   };
-  if (stream.recording !== undefined) mapped.recording = stream.recording;
+  if (typeof stream.recording === 'boolean') mapped.recording = stream.recording;
   // The OpenAPI examples carry a zone; a zone-less value means UTC, never the host's zone.
   const createdAt = parseVendorTimestamp(stream.created_at);
   if (createdAt) mapped.createdAt = createdAt;

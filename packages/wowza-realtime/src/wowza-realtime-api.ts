@@ -69,6 +69,50 @@ export const wowzaRealtimeStreamEnvelopeSchema = v.looseObject({
   real_time_stream: wowzaRealtimeStreamSchema,
 });
 
+// The stream answer as every read maps it: the same fields, checked alike (the same issues at the same
+// paths), but neither extra keys copied into the reading nor nulls rewritten to `undefined` one pipe step at
+// a time; the mapping reads `null` as absent itself, and `raw` is the answer as sent. The exported
+// `WowzaRealtimeStream` stays the tolerant schema's type.
+const hostedPageReadSchema = v.object({
+  url: v.nullish(v.string()),
+  title: v.nullish(v.string()),
+  description: v.nullish(v.string()),
+  logo_image_url: v.nullish(v.string()),
+  sharing_icons: v.nullish(v.boolean()),
+});
+
+/** {@link wowzaRealtimeStreamSchema}'s fields as the mapping reads them, `null` where the vendor sent it. */
+export const wowzaRealtimeStreamReadSchema = v.object({
+  id: vendorStreamId,
+  name: v.string(),
+  stream_name: v.string(),
+  token: v.string(),
+  subscribe_token: v.nullish(v.string()),
+  rtmp_url: v.nullish(v.string()),
+  enable_secure_viewer: v.nullish(v.boolean()),
+  expires_on: vendorTimestampField,
+  state: v.optional(stateSchema, 'other'),
+  region: v.nullish(v.string()),
+  recording: v.nullish(v.boolean()),
+  disable_vod_encoder: v.nullish(v.boolean()),
+  reference_id: v.nullish(v.string()),
+  description: v.nullish(v.string()),
+  enable_player_and_hosted_page: v.nullish(v.boolean()),
+  player_id: v.nullish(v.string()),
+  embed_code: v.nullish(v.string()),
+  hosted_page: v.nullish(hostedPageReadSchema),
+  created_at: vendorTimestampField,
+  updated_at: vendorTimestampField,
+});
+
+/** A stream answer as the mapping reads it: {@link WowzaRealtimeStream}'s fields, any of them `null`. */
+export type WowzaRealtimeStreamReading = v.InferOutput<typeof wowzaRealtimeStreamReadSchema>;
+
+/** `{ "real_time_stream": {...} }` as every read maps it (see {@link wowzaRealtimeStreamReadSchema}). */
+export const wowzaRealtimeStreamEnvelopeReadSchema = v.object({
+  real_time_stream: wowzaRealtimeStreamReadSchema,
+});
+
 /** One item of the list: limited details only (OpenAPI `index_real_time_stream`). */
 export const wowzaRealtimeListItemSchema = v.looseObject({
   id: vendorStreamId,

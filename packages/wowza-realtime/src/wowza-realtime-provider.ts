@@ -37,6 +37,7 @@ import {
   wowzaRealtimeListPageSchema,
   wowzaRealtimeStateSchema,
   wowzaRealtimeStopSchema,
+  wowzaRealtimeStreamEnvelopeReadSchema,
   wowzaRealtimeStreamEnvelopeSchema,
 } from './wowza-realtime-api.js';
 import { wowzaRealtimeCapabilities } from './wowza-realtime-capabilities.js';
@@ -102,6 +103,10 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
     baseUrl:
       loadOptionalSetting(settings.baseUrl, wowzaRealtimeBaseUrlVariable) ?? wowzaRealtimeDefaultBaseUrl,
     headers: () => {
+      // A token given as a setting is the same string on every request: checked on the first one only (one
+      // that fails its check is never kept, so it fails every request alike). From the environment, it is
+      // read again each time.
+      if (settings.token !== undefined && lastHeaders?.token === settings.token) return lastHeaders.headers;
       const token = loadCredential({
         provider: providerId,
         setting: 'token',
@@ -145,7 +150,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
     request: Omit<HttpRequest<unknown>, 'schema'>,
     warnings?: readonly Warning[],
   ): Promise<LiveStream> {
-    const response = await http.request({ ...request, schema: wowzaRealtimeStreamEnvelopeSchema });
+    const response = await http.request({ ...request, schema: wowzaRealtimeStreamEnvelopeReadSchema });
     const rawStream = (response.body as { real_time_stream?: unknown }).real_time_stream;
     return mapWowzaRealtimeStream(response.data.real_time_stream, rawStream, secrets, warnings);
   }
