@@ -38,31 +38,34 @@ export function mapVideosdkV1LiveStream(
   // The vendor's id of each target: `_id` in every example, `id` in the schema table.
   const restream = raw.restream?.map((target): RestreamTarget => {
     const targetId = target._id ?? target.id;
-    return { url: target.url, streamKey: target.streamKey, ...(targetId ? { id: targetId } : {}) };
+    const mapped: RestreamTarget = { url: target.url, streamKey: target.streamKey };
+    if (targetId) mapped.id = targetId;
+    return mapped;
   });
   // Every secret of the answer at once: all of them are kept, however many targets it lists.
   const held = [raw.streamKey, ingest.streamKey, ingestPassword];
-  for (const target of restream ?? []) held.push(target.streamKey, urlPassword(target.url));
+  if (restream) for (const target of restream) held.push(target.streamKey, urlPassword(target.url));
   secrets.holdStream(raw.id, held);
+  // Every read maps here: the optional fields are set one by one rather than spread from objects made and
+  // dropped on each read (the same fields, in the same order).
+  const playback = mapPlayback(raw);
+  const stream: Omit<LiveStream, 'raw'> & { raw?: unknown } =
+    typeof raw.name === 'string'
+      ? { id: raw.id, provider: 'videosdk', name: raw.name, state: v1State, ingest: [ingest], playback }
+      : { id: raw.id, provider: 'videosdk', state: v1State, ingest: [ingest], playback };
   // Absent when the answer has no `record`: unknown, not false.
   const recording = raw.record ?? undefined;
+  if (recording !== undefined) stream.recording = recording;
+  if (restream) stream.restream = restream;
   // The reference types them `date` and shows `…Z`; a zone-less value means UTC, never the host's zone.
   const createdAt = parseVendorTimestamp(raw.createdAt);
+  if (createdAt) stream.createdAt = createdAt;
   const updatedAt = parseVendorTimestamp(raw.updatedAt);
-  return {
-    id: raw.id,
-    provider: 'videosdk',
-    ...(typeof raw.name === 'string' ? { name: raw.name } : {}),
-    state: v1State,
-    ingest: [ingest],
-    playback: mapPlayback(raw),
-    ...(recording === undefined ? {} : { recording }),
-    ...(restream ? { restream } : {}),
-    ...(createdAt ? { createdAt } : {}),
-    ...(updatedAt ? { updatedAt } : {}),
-    ...(warnings.length > 0 ? { warnings: [...warnings] } : {}),
-    raw,
-  };
+  if (updatedAt) stream.updatedAt = updatedAt;
+  if (warnings.length > 0) stream.warnings = [...warnings];
+  // `raw` last, as every adapter's stream has it.
+  stream.raw = raw;
+  return stream as LiveStream;
 }
 
 /**
@@ -86,13 +89,11 @@ function mapIngest(raw: VideosdkV1LiveStream): IngestEndpoint {
     server = url.slice(0, cut);
     streamKey = url.slice(cut + 1);
   }
-  return {
-    protocol,
-    url,
-    server,
-    // The key the URL carries is the one an encoder must send; `streamKey` is the same value in every example.
-    ...(streamKey.length > 0 ? { streamKey } : raw.streamKey ? { streamKey: raw.streamKey } : {}),
-  };
+  const endpoint: IngestEndpoint = { protocol, url, server };
+  // The key the URL carries is the one an encoder must send; `streamKey` is the same value in every example.
+  if (streamKey.length > 0) endpoint.streamKey = streamKey;
+  else if (raw.streamKey) endpoint.streamKey = raw.streamKey;
+  return endpoint;
 }
 
 /**
