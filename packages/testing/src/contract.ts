@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import {
   AbortError,
   AuthenticationError,
@@ -44,6 +45,10 @@ export type ContractStep =
   | 'wait-stopped'
   | 'delete'
   | 'get-deleted'
+  /** `delete` again on the deleted stream: a 404 on its first attempt is `NotFoundError`. */
+  | 'delete-deleted'
+  /** create, list, update, start, stop and delete held by a slow answer, each on a stream of its own. */
+  | 'abort-calls'
   | 'error-subject'
   /** `start` on a stream that is already ready (the lifecycle rule: it returns the stream). */
   | 'start-again'
@@ -99,8 +104,16 @@ export type ContractClient = Pick<
 export interface ContractHarness {
   /** The provider under test, pointed at the backend (nock, sandbox, memory). */
   provider: LiveStreamProvider;
-  /** Every credential the harness configured, by label; none may appear in any error. */
+  /**
+   * Every credential the harness configured for `provider`, by label; none may appear in any error, and
+   * `provider.secrets()` must return each.
+   */
   secrets: Record<string, string>;
+  /**
+   * Credentials of other providers the calls may reach (a registry's others), by label: none may appear in
+   * any error either, but they are not `provider`'s to return from `secrets()`.
+   */
+  otherSecrets?: Record<string, string>;
   /** Readies the backend for a step (nock: registers that step's recorded exchanges). */
   prepare?(step: ContractStep, context: { id: string | undefined }): void | Promise<void>;
   /**
@@ -199,10 +212,57 @@ export function expectWellFormedStream(stream: LiveStream, provider: LiveStreamP
   for (const endpoint of stream.ingest) {
     expect(provider.capabilities.ingestProtocols).toContain(endpoint.protocol);
   }
+  for (const endpoint of stream.playback) {
+    expect(provider.capabilities.playbackProtocols, 'capabilities.playbackProtocols').toContain(
+      endpoint.protocol,
+    );
+  }
+  // A date is a Date that names a time, or absent: never a string, never an Invalid Date.
+  for (const field of ['createdAt', 'updatedAt'] as const) {
+    const value: unknown = stream[field];
+    if (value === undefined) continue;
+    expect(value, field).toBeInstanceOf(Date);
+    expect(Number.isNaN((value as Date).getTime()), `${field} is an Invalid Date`).toBe(false);
+  }
   // The states the provider says it reports are the ones it does: waitForState refuses the others.
   const states = provider.capabilities.states;
   if (states) expect(states, 'capabilities.states').toContain(stream.state);
   expect(stream.raw).toBeDefined();
+}
+
+/**
+ * Asserts that the provider's `secrets()` hides what it must: every value given (credentials, and the
+ * stream keys, passwords and tokens of the streams it returned), so a client or registry built on it
+ * redacts them too.
+ */
+export function expectSecretsExposed(
+  provider: LiveStreamProvider,
+  values: Record<string, string | undefined>,
+): void {
+  expect(provider.secrets, `${provider.id} exposes no secrets()`).toBeTypeOf('function');
+  const exposed = new Set(provider.secrets?.() ?? []);
+  const missing = Object.entries(values)
+    .filter(([, value]) => value !== undefined && value.length >= 4 && !exposed.has(value))
+    .map(([label]) => label);
+  // By label: the report itself must not show the value.
+  expect(missing, 'values secrets() does not return').toEqual([]);
+}
+
+/** The secrets of a stream's answer, by label: what `secrets()` must return once the stream was seen. */
+function streamSecretsOf(stream: LiveStream): Record<string, string | undefined> {
+  const found: Record<string, string | undefined> = {};
+  stream.ingest.forEach((endpoint, index) => {
+    found[`ingest.${index}.streamKey`] = endpoint.streamKey;
+    found[`ingest.${index}.password`] = endpoint.password;
+    found[`ingest.${index}.token`] = endpoint.token;
+  });
+  stream.playback.forEach((endpoint, index) => {
+    found[`playback.${index}.token`] = endpoint.token;
+  });
+  stream.restream?.forEach((target, index) => {
+    found[`restream.${index}.streamKey`] = target.streamKey;
+  });
+  return found;
 }
 
 /**
@@ -276,7 +336,8 @@ export function runLiveStreamContract(options: ContractOptions): void {
 
     beforeAll(async () => {
       harness = await options.setup();
-      for (const [label, value] of Object.entries(harness.secrets)) scanner.register(label, value);
+      for (const [label, value] of Object.entries({ ...harness.otherSecrets, ...harness.secrets }))
+        scanner.register(label, value);
       const container = createContainer();
       container.register(tokens.sleep, { useValue: sleep });
       if (harness.client) ({ client, idOf } = harness.client({ hooks, container }));
@@ -315,6 +376,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
           scanner.register('ingest password', endpoint.password);
           scanner.register('publish token', endpoint.token);
         }
+        expectSecretsExposed(harness.provider, { ...harness.secrets, ...streamSecretsOf(created) });
       });
 
       it('get returns the same stream', async () => {
@@ -434,6 +496,18 @@ export function runLiveStreamContract(options: ContractOptions): void {
         expect(NotFoundError.isInstance(error), String(error)).toBe(true);
         expect((error as UniliveError).status).toBeOneOf([404, 410]);
       });
+
+      it('delete again on the deleted stream throws NotFoundError: a first answer 404 is never success', async (context) => {
+        if (!caps().delete) return context.skip(`${harness.provider.id} has no delete (capabilities.delete)`);
+        if (harness.supports && !harness.supports('delete-deleted'))
+          return context.skip('the backend has no recorded exchanges for this step');
+        await prepare('delete-deleted', id());
+        const error = await captureError(() => client.delete(ref()));
+        expect(NotFoundError.isInstance(error), String(error)).toBe(true);
+        expect((error as UniliveError).status).toBeOneOf([404, 410]);
+        expect((error as UniliveError).operation).toBe('delete');
+        expect((error as UniliveError).delivery).toBe('refused');
+      });
     });
 
     describe('real media', () => {
@@ -546,12 +620,22 @@ export function runLiveStreamContract(options: ContractOptions): void {
         sleeps.length = 0;
       });
 
-      const expectTyped = (error: unknown, type: typeof UniliveError, status?: number) => {
+      // `delivery` is what a caller (and a registry) decides a repeat on: a refusal proves nothing was
+      // done, anything that may have been carried out is `unknown`, and a wrong one makes a duplicate.
+      const expectTyped = (
+        error: unknown,
+        type: typeof UniliveError,
+        status: number | undefined,
+        delivery: readonly (UniliveError['delivery'] & string)[],
+        operation?: string,
+      ) => {
         expect(type.isInstance(error), `expected ${type.kind}, got ${String(error)}`).toBe(true);
         const typed = error as UniliveError;
         expect(typed.provider).toBe(harness.provider.id);
         expect(typed.operation).toBeTypeOf('string');
+        if (operation !== undefined) expect(typed.operation).toBe(operation);
         if (status !== undefined) expect(typed.status).toBe(status);
+        expect(delivery, `delivery ${String(typed.delivery)}`).toContain(typed.delivery);
       };
 
       for (const [type, status] of [
@@ -561,7 +645,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
         it(`${status} becomes AuthenticationError, not retried`, async (context) => {
           if (!(await fault('get', { type }))) return context.skip(`the backend cannot answer ${status}`);
           const error = await captureError(() => client.get(subjectRef ?? ''));
-          expectTyped(error, AuthenticationError, status);
+          expectTyped(error, AuthenticationError, status, ['refused'], 'get');
           expect(attemptsOf('get')).toBe(1);
         });
       }
@@ -570,7 +654,8 @@ export function runLiveStreamContract(options: ContractOptions): void {
         if (!(await fault('get', { type: 'not-found' })))
           return context.skip('the backend cannot answer 404');
         const error = await captureError(() => client.get(subjectRef ?? ''));
-        expectTyped(error, NotFoundError);
+        expectTyped(error, NotFoundError, undefined, ['refused'], 'get');
+        expect((error as UniliveError).status).toBeOneOf([404, 410]);
         expect((error as UniliveError).isRetryable).toBe(false);
       });
 
@@ -581,7 +666,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
         if (!(await fault(operation, { type: 'conflict' })))
           return context.skip('the backend cannot answer a conflict');
         const error = await captureError(() => client[operation](subjectRef ?? ''));
-        expectTyped(error, ConflictError);
+        expectTyped(error, ConflictError, undefined, ['refused'], operation);
         expect((error as UniliveError).status).toBeOneOf([409, 422, 423]);
       });
 
@@ -612,7 +697,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
         if (!(await fault('get', { type: 'rate-limit', retryAfterSeconds: 1, times: 3 })))
           return context.skip('no 429');
         const error = await captureError(() => client.get(subjectRef ?? ''));
-        expectTyped(error, RateLimitError, 429);
+        expectTyped(error, RateLimitError, 429, ['refused'], 'get');
         expect((error as UniliveError).retryAfterMs).toBe(1000);
         expect((error as UniliveError).isRetryable).toBe(true);
         expect(attemptsOf('get')).toBe(3);
@@ -640,7 +725,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
         if (!(await fault('get', { type: 'server-error', status: 500, times: 3 })))
           return context.skip('no 500');
         const error = await captureError(() => client.get(subjectRef ?? ''));
-        expectTyped(error, ProviderUnavailableError, 500);
+        expectTyped(error, ProviderUnavailableError, 500, ['unknown'], 'get');
         expect(attemptsOf('get')).toBe(3);
       });
 
@@ -648,14 +733,14 @@ export function runLiveStreamContract(options: ContractOptions): void {
         if (!(await fault('create', { type: 'server-error', status: 502, times: 1 })))
           return context.skip('no 502');
         const error = await captureError(() => client.create({ name: 'unilive failing create' }));
-        expectTyped(error, ProviderUnavailableError, 502);
+        expectTyped(error, ProviderUnavailableError, 502, ['unknown'], 'create');
         expect(attemptsOf('create')).toBe(1);
       });
 
       it('a dropped connection becomes ProviderUnavailableError after retries', async (context) => {
         if (!(await fault('get', { type: 'network', times: 3 }))) return context.skip('no network faults');
         const error = await captureError(() => client.get(subjectRef ?? ''));
-        expectTyped(error, ProviderUnavailableError);
+        expectTyped(error, ProviderUnavailableError, undefined, ['unknown'], 'get');
         expect((error as UniliveError).status).toBeUndefined();
         expect(attemptsOf('get')).toBe(3);
       });
@@ -663,7 +748,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
       it('a dropped connection on create is not retried', async (context) => {
         if (!(await fault('create', { type: 'network', times: 1 }))) return context.skip('no network faults');
         const error = await captureError(() => client.create({ name: 'unilive dropped create' }));
-        expectTyped(error, ProviderUnavailableError);
+        expectTyped(error, ProviderUnavailableError, undefined, ['unknown'], 'create');
         expect(attemptsOf('create')).toBe(1);
       });
 
@@ -674,7 +759,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
         if (!(await fault('get', { type: 'slow', delayMs: heldMs, times: 3 })))
           return context.skip('no slow faults');
         const error = await captureError(() => client.get(subjectRef ?? '', { timeoutMs: 100 }));
-        expectTyped(error, TimeoutError);
+        expectTyped(error, TimeoutError, undefined, ['unknown'], 'get');
       });
 
       it('aborting the signal ends the call at once with AbortError', async (context) => {
@@ -684,9 +769,78 @@ export function runLiveStreamContract(options: ContractOptions): void {
         const controller = new AbortController();
         setTimeout(() => controller.abort(), 50);
         const error = await captureError(() => client.get(subjectRef ?? '', { signal: controller.signal }));
-        expectTyped(error, AbortError);
+        expectTyped(error, AbortError, undefined, ['not-sent', 'unknown'], 'get');
         expect((error as Error).name).toBe('AbortError');
       });
+
+      // Every call takes the caller's signal, not only get: one that drops it cannot be cancelled.
+      for (const operation of ['create', 'list', 'update', 'start', 'stop', 'delete'] as const) {
+        it(`aborting the signal ends ${operation} at once with AbortError`, async (context) => {
+          if (operation !== 'create' && operation !== 'list' && !caps()[operation])
+            return context.skip(`${harness.provider.id} has no ${operation} (capabilities.${operation})`);
+          if (harness.supports && !harness.supports('abort-calls'))
+            return context.skip('the backend has no recorded exchanges for this step');
+          // A stream of its own: an aborted change may still be carried out once the held answer goes.
+          let target = subjectRef ?? '';
+          let targetId = subject;
+          if (operation !== 'create' && operation !== 'list') {
+            const own = await client.create({ name: `unilive aborted ${operation}` });
+            target = idOf(own);
+            targetId = own.id;
+            // A stop has something to do only on a started stream.
+            if (operation === 'stop' && caps().start) {
+              await client.start(target);
+              await waitingClient().waitForState(target, 'ready', {
+                timeoutMs: 30_000,
+                intervalMs: 200,
+                maxIntervalMs: 1_000,
+                ...options.wait,
+              });
+            }
+          }
+          if (
+            !(await harness.injectFault(
+              operation,
+              { type: 'slow', delayMs: heldMs, times: 3 },
+              { id: targetId },
+            ))
+          )
+            return context.skip(`no slow faults on ${operation}`);
+          requests.length = 0;
+          const controller = new AbortController();
+          setTimeout(() => controller.abort(), 50);
+          const { signal } = controller;
+          const call = async () => {
+            switch (operation) {
+              case 'create':
+                return client.create({ name: 'unilive aborted create' }, { signal });
+              case 'list':
+                return client.list({ signal }).toArray();
+              case 'update':
+                return client.update(target, { name: 'unilive aborted update (renamed)' }, { signal });
+              default:
+                return client[operation](target, { signal });
+            }
+          };
+          const outcome = await call().then(
+            () => undefined,
+            (caught: unknown) => {
+              scanner.recordError(caught);
+              return caught;
+            },
+          );
+          if (outcome === undefined) {
+            // Only a call with nothing to send may finish: a vendor that keeps no name sends no update.
+            const changes = requests.filter(
+              (request) => request.operation === operation && request.method !== 'GET',
+            );
+            expect(changes, `${operation} sent a change yet ended before the held answer`).toEqual([]);
+            return context.skip(`${harness.provider.id} sends nothing for this ${operation}`);
+          }
+          expectTyped(outcome, AbortError, undefined, ['not-sent', 'unknown'], operation);
+          expect((outcome as Error).name).toBe('AbortError');
+        });
+      }
     });
 
     describe('paging', () => {
@@ -968,6 +1122,17 @@ export function runLiveStreamContract(options: ContractOptions): void {
       it('no configured credential appears in any error, stack, JSON, inspect output or hook event', () => {
         expect(scanner.recorded).toBeGreaterThan(0);
         expect(scanner.leaks()).toEqual([]);
+      });
+
+      it('the provider itself shows no credential in String, JSON or inspect output', () => {
+        const provider = harness.provider;
+        scanner.recordText(String(provider), 'String(provider)');
+        scanner.recordText(JSON.stringify(provider) ?? '', 'JSON.stringify(provider)');
+        scanner.recordText(
+          inspect(provider, { depth: 8, showHidden: true, getters: true }),
+          'inspect(provider)',
+        );
+        expect(scanner.leaks().filter((leak) => leak.where.includes('provider'))).toEqual([]);
       });
     });
   });

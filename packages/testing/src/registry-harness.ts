@@ -35,8 +35,16 @@ export function registryHarness(options: RegistryHarnessOptions): () => Promise<
     const name = options.name ?? harness.provider.id;
     if (Object.hasOwn(others, name)) throw new Error(`registryHarness: "${name}" is also among the others`);
     const providers = { [name]: harness.provider, ...others };
+    // The others' credentials must stay out of every error too: each one's own secrets(), by name.
+    const otherSecrets: Record<string, string> = { ...harness.otherSecrets };
+    for (const [other, provider] of Object.entries(others)) {
+      (provider.secrets?.() ?? []).forEach((value, index) => {
+        otherSecrets[`${other} secret ${index}`] = value;
+      });
+    }
     return {
       ...harness,
+      otherSecrets,
       client: ({ hooks, container }) => {
         const registry = createLiveStreamRegistry({
           providers,

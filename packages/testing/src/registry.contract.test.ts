@@ -19,7 +19,7 @@ runLiveStreamContract({
       const backend = createMemoryBackend({ token, transitionPolls: 2 });
       return {
         provider: createMemoryProvider({ backend, token }),
-        secrets: { token, 'backup token': backupToken },
+        secrets: { token },
         injectFault: (operation, fault) => {
           backend.injectFault(operation, fault);
           return true;

@@ -1,0 +1,239 @@
+import { inspect } from 'node:util';
+import {
+  type CallOptions,
+  type LiveStream,
+  type LiveStreamProvider,
+  NotFoundError,
+  UniliveError,
+  type UniliveErrorOptions,
+} from '@unilive/core';
+import type { ContractHarness } from '../../src/contract.js';
+import { createMemoryBackend, type Fault, type FaultOperation } from '../../src/memory-backend.js';
+import { createMemoryProvider } from '../../src/memory-provider.js';
+import { prepareEnginePaging } from '../../src/sandbox-harness.js';
+
+// Adapters with one small mistake each, the kind an author makes: the contract suite must fail every one
+// of them, and pass the unchanged provider. Each wraps the memory provider rather than copying it, so the
+// mistake is the only difference.
+
+/** A mistake and the contract tests (by title, in part) that must fail on it. */
+export interface Mutant {
+  mutate(provider: LiveStreamProvider, token: string): LiveStreamProvider;
+  fails: readonly string[];
+}
+
+/** The provider as an object of its own, every method still calling the original. */
+function copy(provider: LiveStreamProvider): LiveStreamProvider {
+  const { getStatus, getBroadcasting, secrets, providerOptionsOn } = provider;
+  return {
+    specificationVersion: provider.specificationVersion,
+    id: provider.id,
+    capabilities: provider.capabilities,
+    create: (input, options) => provider.create(input, options),
+    get: (id, options) => provider.get(id, options),
+    list: (options) => provider.list(options),
+    update: (id, patch, options) => provider.update(id, patch, options),
+    delete: (id, options) => provider.delete(id, options),
+    start: (id, options) => provider.start(id, options),
+    stop: (id, options) => provider.stop(id, options),
+    ...(getStatus
+      ? { getStatus: (id: string, options?: CallOptions) => getStatus.call(provider, id, options) }
+      : {}),
+    ...(getBroadcasting
+      ? {
+          getBroadcasting: (id: string, options?: CallOptions) => getBroadcasting.call(provider, id, options),
+        }
+      : {}),
+    ...(secrets ? { secrets } : {}),
+    ...(providerOptionsOn ? { providerOptionsOn } : {}),
+  };
+}
+
+/** Every stream the provider returns, changed by `change`. */
+function mapStreams(
+  provider: LiveStreamProvider,
+  change: (stream: LiveStream) => LiveStream,
+): LiveStreamProvider {
+  return {
+    ...copy(provider),
+    create: async (input, options) => change(await provider.create(input, options)),
+    get: async (id, options) => change(await provider.get(id, options)),
+    update: async (id, patch, options) => change(await provider.update(id, patch, options)),
+    start: async (id, options) => change(await provider.start(id, options)),
+    stop: async (id, options) => change(await provider.stop(id, options)),
+    list: (options) =>
+      (async function* () {
+        for await (const stream of provider.list(options)) yield change(stream);
+      })(),
+  };
+}
+
+/** Every error the provider throws, remade with `fields` changed: an adapter building its own errors. */
+function remakeErrors(
+  provider: LiveStreamProvider,
+  fields: (error: UniliveError) => Partial<UniliveErrorOptions> | undefined,
+): LiveStreamProvider {
+  const remade = (error: unknown) => {
+    if (!UniliveError.isInstance(error)) return error;
+    const changed = fields(error);
+    if (!changed) return error;
+    const Type = error.constructor as new (options: UniliveErrorOptions) => UniliveError;
+    return new Type({
+      message: error.message,
+      provider: error.provider,
+      operation: error.operation,
+      status: error.status,
+      vendorCode: error.vendorCode,
+      vendorMessage: error.vendorMessage,
+      requestId: error.requestId,
+      retryAfterMs: error.retryAfterMs,
+      delivery: error.delivery,
+      ...changed,
+    });
+  };
+  const wrap =
+    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    async (...args: A) => {
+      try {
+        return await call(...args);
+      } catch (error) {
+        throw remade(error);
+      }
+    };
+  const base = copy(provider);
+  return {
+    ...base,
+    create: wrap(base.create),
+    get: wrap(base.get),
+    update: wrap(base.update),
+    delete: wrap(base.delete),
+    start: wrap(base.start),
+    stop: wrap(base.stop),
+    list: (options) =>
+      (async function* () {
+        try {
+          yield* provider.list(options);
+        } catch (error) {
+          throw remade(error);
+        }
+      })(),
+  };
+}
+
+function withoutSignal<O extends CallOptions>(options: O | undefined): O | undefined {
+  if (!options) return options;
+  const { signal: _dropped, ...rest } = options;
+  return rest as O;
+}
+
+export const mutants: Record<string, Mutant> = {
+  // The provider as it is: every test passes.
+  unchanged: { mutate: (provider) => provider, fails: [] },
+
+  // secrets() forgotten, or left with the credentials only: a client or registry on top cannot hide them.
+  'secrets() returns nothing': {
+    mutate: (provider) => ({ ...copy(provider), secrets: () => [] }),
+    fails: ['create returns a well-formed stream'],
+  },
+  'secrets() without the stream keys': {
+    mutate: (provider, token) => ({ ...copy(provider), secrets: () => [token] }),
+    fails: ['create returns a well-formed stream'],
+  },
+
+  // Errors built by the adapter with the wrong delivery: a registry would create the stream twice.
+  'a 5xx says not-sent': {
+    mutate: (provider) =>
+      remakeErrors(provider, (error) => ((error.status ?? 0) >= 500 ? { delivery: 'not-sent' } : undefined)),
+    fails: ['a persistent 5xx becomes ProviderUnavailableError', 'a 5xx on create is never retried'],
+  },
+  'a 4xx says unknown': {
+    mutate: (provider) =>
+      remakeErrors(provider, (error) =>
+        (error.status ?? 0) >= 400 && (error.status ?? 0) < 500 ? { delivery: 'unknown' } : undefined,
+      ),
+    fails: ['401 becomes', '404 becomes NotFoundError', '429 that persists', 'a real state conflict'],
+  },
+  'errors without delivery': {
+    mutate: (provider) => remakeErrors(provider, () => ({ delivery: undefined })),
+    fails: ['403 becomes', 'a dropped connection becomes', 'a response slower than timeoutMs'],
+  },
+
+  // The signal handed on by get only: start and list cannot be cancelled.
+  'start and list drop the signal': {
+    mutate: (provider) => ({
+      ...copy(provider),
+      start: (id, options) => provider.start(id, withoutSignal(options)),
+      list: (options) => provider.list(withoutSignal(options)),
+    }),
+    fails: ['aborting the signal ends start', 'aborting the signal ends list'],
+  },
+
+  // Dates mapped carelessly: an Invalid Date from an unreadable value, or the vendor's string kept.
+  'createdAt an Invalid Date': {
+    mutate: (provider) => mapStreams(provider, (stream) => ({ ...stream, createdAt: new Date(Number.NaN) })),
+    fails: ['create returns a well-formed stream'],
+  },
+  'createdAt a string': {
+    mutate: (provider) =>
+      mapStreams(provider, (stream) => ({ ...stream, createdAt: '2026-11-29T10:00:00Z' as unknown as Date })),
+    fails: ['create returns a well-formed stream'],
+  },
+
+  // A playback protocol mislabelled as one the capabilities do not list.
+  'HLS labelled DASH': {
+    mutate: (provider) =>
+      mapStreams(provider, (stream) => ({
+        ...stream,
+        playback: stream.playback.map((endpoint) =>
+          endpoint.protocol === 'hls' ? { ...endpoint, protocol: 'dash' } : endpoint,
+        ),
+      })),
+    fails: ['create returns a well-formed stream'],
+  },
+
+  // A delete that takes a 404 for success: the caller never learns the id was wrong.
+  'delete swallows 404': {
+    mutate: (provider) => ({
+      ...copy(provider),
+      delete: async (id, options) => {
+        try {
+          await provider.delete(id, options);
+        } catch (error) {
+          if (!NotFoundError.isInstance(error)) throw error;
+        }
+      },
+    }),
+    fails: ['delete again on the deleted stream'],
+  },
+
+  // A provider object that prints its settings, token included, when logged.
+  'provider prints its token': {
+    mutate: (provider, token) =>
+      Object.assign(copy(provider), {
+        toJSON: () => ({ id: provider.id, token }),
+        [inspect.custom]: () => `memory provider (token ${token})`,
+      }),
+    fails: ['the provider itself shows no credential'],
+  },
+};
+
+/** A memory-provider harness whose provider is `mutant`'s. */
+export function mutantHarness(mutant: Mutant): ContractHarness {
+  const token = 'memory-mutant-token-9191';
+  const backend = createMemoryBackend({ token, transitionPolls: 2 });
+  // An attempt limit well within the test's: a call that drops its signal ends in TimeoutError, not a hang.
+  const original = createMemoryProvider({ backend, token, timeoutMs: 5_000 });
+  const provider = mutant.mutate(original, token);
+  const injectFault = (operation: FaultOperation, fault: Fault) => {
+    backend.injectFault(operation, fault);
+    return true;
+  };
+  return {
+    provider,
+    secrets: { token },
+    injectFault,
+    preparePaging: (scenario) =>
+      prepareEnginePaging(provider, injectFault, { pageSize: 2, perPage: 2 }, scenario),
+    afterEach: () => backend.clearFaults(),
+  };
+}
