@@ -3,7 +3,7 @@ import {
   type CreateLiveStreamInput,
   changeLifecycle,
   createHttpClient,
-  invalidInput,
+  type InputGap,
   type ListOptions,
   type LiveStream,
   type LiveStreamProvider,
@@ -17,8 +17,10 @@ import {
   readBackAfterChange,
   requestChange,
   SecretSet,
+  settleInputGaps,
   type UpdateLiveStreamInput,
   vendorStreamId,
+  type Warning,
   walkPages,
 } from '@unilive/core';
 import * as v from 'valibot';
@@ -39,7 +41,11 @@ const listEnvelope = v.looseObject({ streams: v.array(v.unknown()), has_more: v.
 const statusEnvelope = v.looseObject({ state: lenientPicklist(liveStreamStates, 'unknown') });
 const errorBody = v.looseObject({ error: v.looseObject({ code: v.string(), message: v.string() }) });
 
-/** What the memory provider can do: everything, like a vendor with explicit start and stop. */
+/**
+ * What the memory provider can do: explicit start and stop, names, recording and update; RTMP ingest and HLS
+ * playback only; no restream targets, region, low latency or broadcasting status (an input asking for one
+ * is refused or warned about, as on any vendor without it).
+ */
 export const memoryCapabilities: ProviderCapabilities = {
   lifecycle: 'explicit',
   start: true,
@@ -57,6 +63,52 @@ export const memoryCapabilities: ProviderCapabilities = {
   playbackProtocols: ['hls'],
   maxNameLength: 200,
 };
+
+/**
+ * What the memory vendor cannot honour, settled by core's one rule like any adapter's: it ingests RTMP only
+ * and keeps no restream targets (errors: the stream would rely on them), and has no region or low-latency
+ * setting (warnings: preferences). An application tested on it meets the same refusals and warnings a
+ * vendor without these features gives, instead of a silent success.
+ */
+function memoryInputGaps(
+  input: CreateLiveStreamInput | UpdateLiveStreamInput,
+  operation: 'create' | 'update',
+): Warning[] {
+  const gaps: InputGap[] = [];
+  if ('ingestProtocol' in input && input.ingestProtocol !== undefined && input.ingestProtocol !== 'rtmp') {
+    gaps.push({
+      field: 'ingestProtocol',
+      kind: 'unsupported-value',
+      message: 'expected rtmp: the memory vendor ingests RTMP only',
+    });
+  }
+  // `[]` is the list every stream has: it changes nothing, so it is always accepted (core's reading).
+  if ((input.restream?.length ?? 0) > 0) {
+    gaps.push({
+      field: 'restream',
+      kind: 'ignored',
+      message: 'expected no targets: the memory vendor keeps none',
+    });
+  }
+  if (input.region !== undefined) {
+    gaps.push({
+      field: 'region',
+      kind: 'ignored',
+      message: 'the memory vendor takes no region; region was not sent',
+    });
+  }
+  if (input.lowLatency === true) {
+    gaps.push({
+      field: 'lowLatency',
+      kind: 'ignored',
+      message: 'the memory vendor has no low-latency setting; lowLatency was not sent',
+    });
+  }
+  return settleInputGaps(gaps, { provider: 'memory', operation });
+}
+
+const withWarnings = (stream: LiveStream, warnings: Warning[]): LiveStream =>
+  warnings.length === 0 ? stream : { ...stream, warnings: [...(stream.warnings ?? []), ...warnings] };
 
 /** Settings of {@link createMemoryProvider}. */
 export interface MemoryProviderSettings {
@@ -160,6 +212,7 @@ export function createMemoryProvider(settings: MemoryProviderSettings = {}): Liv
     backend,
     secrets: () => secrets.values(),
     async create(input: CreateLiveStreamInput, options?: CallOptions) {
+      const warnings = memoryInputGaps(input, 'create');
       const response = await http.request({
         operation: 'create',
         method: 'POST',
@@ -168,7 +221,7 @@ export function createMemoryProvider(settings: MemoryProviderSettings = {}): Liv
         schema: streamEnvelope,
         options,
       });
-      return toStream(response.data.stream);
+      return withWarnings(toStream(response.data.stream), warnings);
     },
     get: (id: string, options?: CallOptions) => read(id, 'get', options),
     async *list(options: ListOptions = {}) {
@@ -194,19 +247,12 @@ export function createMemoryProvider(settings: MemoryProviderSettings = {}): Liv
       });
     },
     async update(id: string, patch: UpdateLiveStreamInput, options?: CallOptions) {
-      // The memory vendor keeps no restream targets: `[]`, the list every stream has, changes nothing; any
-      // target would, and is refused before anything is sent (core's one reading of `restream`).
-      if ((patch.restream?.length ?? 0) > 0) {
-        throw invalidInput(
-          [{ path: 'restream', message: 'expected no targets: the memory vendor keeps none' }],
-          { provider: 'memory', operation: 'update' },
-        );
-      }
+      const warnings = memoryInputGaps(patch, 'update');
       const body = {
         ...(patch.name === undefined ? {} : { name: patch.name }),
         ...(patch.recording === undefined ? {} : { recording: patch.recording }),
       };
-      if (Object.keys(body).length === 0) return read(id, 'update', options);
+      if (Object.keys(body).length === 0) return withWarnings(await read(id, 'update', options), warnings);
       const answer = await requestChange(
         http,
         {
@@ -220,8 +266,8 @@ export function createMemoryProvider(settings: MemoryProviderSettings = {}): Liv
         },
         { provider: 'memory', secrets },
       );
-      if (answer.readable) return toStream(answer.data.stream);
-      return readBackAfterChange({
+      if (answer.readable) return withWarnings(toStream(answer.data.stream), warnings);
+      const readBack = await readBackAfterChange({
         provider: 'memory',
         operation: 'update',
         id,
@@ -230,6 +276,7 @@ export function createMemoryProvider(settings: MemoryProviderSettings = {}): Liv
         read: () => read(id, 'update', options),
         secrets,
       });
+      return withWarnings(readBack, warnings);
     },
     async delete(id: string, options?: CallOptions) {
       await http.request({ operation: 'delete', method: 'DELETE', path: pathOf`streams/${id}`, options });

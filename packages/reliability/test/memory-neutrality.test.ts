@@ -1,0 +1,223 @@
+import {
+  type CreateLiveStreamInput,
+  createLiveStreamClient,
+  type LiveStreamClient,
+  type LiveStreamProvider,
+  type RestreamTargetInput,
+  UniliveError,
+} from '@unilive/core';
+import { liveapi } from '@unilive/liveapi';
+import { type Sandbox, startSandbox } from '@unilive/sandbox';
+import { createMemoryProvider } from '@unilive/testing';
+import { wowzaVideo } from '@unilive/wowza-video';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// Applications test their code on the memory provider instead of a vendor, so the memory provider must
+// answer a neutral call as the vendors do: the same outcome (success with the same warnings, or the same
+// error class with the same delivery and issue paths), modulo what the capabilities say differs. These
+// properties generate calls and compare it with real adapters on the sandbox.
+
+/** A call's outcome, as an application sees it: nothing vendor-specific (ids, statuses, messages). */
+type Outcome =
+  | { ok: true; warnings: string[]; state?: string; name?: string }
+  | { ok: false; error: string; delivery: string | undefined; issues: string[] };
+
+function outcomeOf(value: unknown, failed: boolean): Outcome {
+  if (failed) {
+    if (!UniliveError.isInstance(value))
+      return { ok: false, error: String(value), delivery: undefined, issues: [] };
+    const issues =
+      'issues' in value ? (value.issues as { path: string }[]).map((issue) => issue.path).sort() : [];
+    return { ok: false, error: value.name, delivery: value.delivery, issues };
+  }
+  const stream = value as
+    | { state?: string; name?: string; warnings?: { type: string; setting?: string }[] }
+    | undefined;
+  return {
+    ok: true,
+    warnings: (stream?.warnings ?? []).map((warning) => `${warning.type}:${warning.setting ?? ''}`).sort(),
+    ...(stream?.state === undefined ? {} : { state: stream.state }),
+    ...(stream?.name === undefined ? {} : { name: stream.name }),
+  };
+}
+
+const settle = (call: () => Promise<unknown>): Promise<Outcome> =>
+  call().then(
+    (value) => outcomeOf(value, false),
+    (error: unknown) => outcomeOf(error, true),
+  );
+
+// Names: ordinary, empty, blank, at and over the 200-character limit both providers share, and control
+// characters.
+const names = fc.oneof(
+  fc.string({ minLength: 1, maxLength: 40 }),
+  fc.constantFrom('', ' ', '\t', 'x'.repeat(200), 'x'.repeat(201), 'a\u0000b', 'line\nbreak', '\u200b'),
+);
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox({ transitionMs: 300, media: false });
+});
+afterAll(async () => {
+  await sandbox?.close();
+});
+
+const clientOf = (provider: LiveStreamProvider): LiveStreamClient => createLiveStreamClient(provider);
+
+describe('the memory provider answers create inputs as a vendor with the same capabilities', () => {
+  // LiveAPI shares the memory vendor's limits on everything generated here: RTMP ingest only, no region,
+  // no low-latency setting, names up to 200 characters (capabilities). Restream and recording differ
+  // (LiveAPI restreams, and records every broadcast whatever is asked), so they are not generated.
+  it('the same input gives the same outcome on memory and on LiveAPI', async () => {
+    const memory = clientOf(createMemoryProvider());
+    const vendor = clientOf(liveapi(sandbox.adapterSettings('liveapi') as Parameters<typeof liveapi>[0]));
+    for (const field of ['ingestProtocols', 'regions', 'lowLatency', 'maxNameLength'] as const) {
+      expect(memory.capabilities[field], field).toEqual(vendor.capabilities[field]);
+    }
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record(
+          {
+            name: names,
+            ingestProtocol: fc.constantFrom('rtmp', 'rtmps', 'srt', 'rtsp', 'webrtc', 'wowz'),
+            region: fc.constantFrom('us-east', 'eu-west', 'asia_pacific_singapore'),
+            lowLatency: fc.boolean(),
+            restream: fc.constant<RestreamTargetInput[]>([]),
+          },
+          { requiredKeys: ['name'] },
+        ),
+        async (input: CreateLiveStreamInput) => {
+          const [onMemory, onVendor] = await Promise.all([
+            settle(() => memory.create(input)),
+            settle(() => vendor.create(input)),
+          ]);
+          // The state a new stream starts in follows the lifecycle model (explicit versus toggle): left out.
+          const neutral = (outcome: Outcome) => (outcome.ok ? { ...outcome, state: undefined } : outcome);
+          expect(neutral(onMemory)).toEqual(neutral(onVendor));
+        },
+      ),
+      { numRuns: 40 },
+    );
+  }, 120_000);
+
+  it('restream targets the memory vendor cannot keep are refused, as on a vendor without restream', async () => {
+    // Wowza Video keeps no restream targets through this API either (capabilities.restream false).
+    const memory = clientOf(createMemoryProvider());
+    const vendor = clientOf(
+      wowzaVideo(sandbox.adapterSettings('wowza-video') as Parameters<typeof wowzaVideo>[0]),
+    );
+    expect(memory.capabilities.restream).toBe(false);
+    expect(vendor.capabilities.restream).toBe(false);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            url: fc.constantFrom(
+              'rtmp://a.rtmp.youtube.com/live2',
+              'rtmps://live-api-s.facebook.com:443/rtmp/',
+            ),
+            streamKey: fc.constantFrom('abcd-efgh-ijkl-mnop', 'FB-0123456789-0-Abc'),
+          }),
+          { maxLength: 2 },
+        ),
+        async (restream) => {
+          const input = { name: 'unilive restream probe', restream };
+          const [onMemory, onVendor] = await Promise.all([
+            settle(() => memory.create(input)),
+            settle(() => vendor.create(input)),
+          ]);
+          expect(onMemory).toEqual(onVendor);
+        },
+      ),
+      { numRuns: 10 },
+    );
+  }, 120_000);
+});
+
+describe('the memory provider answers call sequences as a vendor with the same lifecycle', () => {
+  // Wowza Video and the memory vendor both start and stop explicitly (capabilities.lifecycle); what is
+  // compared is what needs no waiting: reads, renames, deletes, aborts and bad ids, on streams that exist,
+  // were deleted, or never existed.
+  type Step =
+    | { op: 'get' | 'delete'; target: number }
+    | { op: 'update'; target: number; name: string }
+    | { op: 'get-aborted'; target: number }
+    | { op: 'get-bad-id'; id: string }
+    | { op: 'delete-twice-at-once'; target: number };
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    fc.record({ op: fc.constantFrom('get' as const, 'delete' as const), target: fc.nat(3) }),
+    fc.record({ op: fc.constant('update' as const), target: fc.nat(3), name: names }),
+    fc.record({ op: fc.constant('get-aborted' as const), target: fc.nat(3) }),
+    fc.record({
+      op: fc.constant('get-bad-id' as const),
+      id: fc.constantFrom('', '../x', 'a/b', 'a b', '%2e%2e', '?x'),
+    }),
+    fc.record({ op: fc.constant('delete-twice-at-once' as const), target: fc.nat(3) }),
+  );
+
+  it('the same steps give the same outcomes on memory and on Wowza Video', async () => {
+    const memoryProvider = createMemoryProvider();
+    const vendorProvider = wowzaVideo(
+      sandbox.adapterSettings('wowza-video') as Parameters<typeof wowzaVideo>[0],
+    );
+    expect(memoryProvider.capabilities.lifecycle).toBe(vendorProvider.capabilities.lifecycle);
+    const sides = [clientOf(memoryProvider), clientOf(vendorProvider)] as const;
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 8 }), async (steps) => {
+        // Streams 0 and 1 exist, 2 was deleted, 3 never existed (an id shaped like the vendor's).
+        const ids = await Promise.all(
+          sides.map(async (client) => {
+            const made = await Promise.all(
+              [0, 1, 2].map((n) => client.create({ name: `unilive neutral ${n}` })),
+            );
+            await client.delete(made[2]?.id ?? '');
+            const never = await client.create({ name: 'unilive neutral gone' });
+            await client.delete(never.id);
+            return [made[0]?.id ?? '', made[1]?.id ?? '', made[2]?.id ?? '', never.id];
+          }),
+        );
+        const outcomes = await Promise.all(
+          sides.map(async (client, side) => {
+            const idOf = (target: number) => ids[side]?.[target] ?? '';
+            const seen: Outcome[] = [];
+            for (const each of steps) {
+              switch (each.op) {
+                case 'get':
+                  seen.push(await settle(() => client.get(idOf(each.target))));
+                  break;
+                case 'delete':
+                  seen.push(await settle(() => client.delete(idOf(each.target))));
+                  break;
+                case 'update':
+                  seen.push(await settle(() => client.update(idOf(each.target), { name: each.name })));
+                  break;
+                case 'get-aborted':
+                  seen.push(
+                    await settle(() => client.get(idOf(each.target), { signal: AbortSignal.abort() })),
+                  );
+                  break;
+                case 'get-bad-id':
+                  seen.push(await settle(() => client.get(each.id)));
+                  break;
+                case 'delete-twice-at-once': {
+                  const both = await Promise.all([
+                    settle(() => client.delete(idOf(each.target))),
+                    settle(() => client.delete(idOf(each.target))),
+                  ]);
+                  // Which of the two wins is the server's race; what counts is the pair.
+                  seen.push(...both.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))));
+                  break;
+                }
+              }
+            }
+            for (const id of ids[side] ?? []) await client.delete(id).catch(() => undefined);
+            return seen;
+          }),
+        );
+        expect(outcomes[0]).toEqual(outcomes[1]);
+      }),
+      { numRuns: 25 },
+    );
+  }, 240_000);
+});
