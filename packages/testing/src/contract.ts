@@ -9,6 +9,7 @@ import {
   endpointSchemes,
   type HttpHooks,
   InvalidInputError,
+  ingestProtocols,
   type LifecycleOperation,
   type LiveStream,
   type LiveStreamClient,
@@ -49,6 +50,8 @@ export type ContractStep =
   | 'delete-deleted'
   /** create, list, update, start, stop and delete held by a slow answer, each on a stream of its own. */
   | 'abort-calls'
+  /** A create for each ingest protocol the capabilities list, and one asking for low latency and a region. */
+  | 'create-settings'
   | 'error-subject'
   /** `start` on a stream that is already ready (the lifecycle rule: it returns the stream). */
   | 'start-again'
@@ -508,6 +511,95 @@ export function runLiveStreamContract(options: ContractOptions): void {
         expect((error as UniliveError).operation).toBe('delete');
         expect((error as UniliveError).delivery).toBe('refused');
       });
+
+      it('what the capabilities claim is what create does: each listed ingest protocol, low latency, regions', async (context) => {
+        // Refused up front, whatever the backend: an ingest protocol the capabilities do not list. Through a
+        // registry (a harness's own client) another provider may take what this one lacks: there only what
+        // this provider claims is checked.
+        const direct = harness.client === undefined;
+        const unlisted = ingestProtocols.filter((each) => !caps().ingestProtocols.includes(each));
+        requests.length = 0;
+        for (const protocol of direct ? unlisted : []) {
+          const error = await captureError(() =>
+            client.create({ name: input.name, ingestProtocol: protocol }),
+          );
+          expect(InvalidInputError.isInstance(error), `${protocol}: ${String(error)}`).toBe(true);
+          // The field, or (through a registry) each provider that lacks it, naming the field.
+          const named = (error as InvalidInputError).issues.filter(
+            (issue) => issue.path === 'ingestProtocol' || issue.message.includes('ingestProtocol'),
+          );
+          expect(named.length, JSON.stringify((error as InvalidInputError).issues)).toBeGreaterThan(0);
+          expect((error as UniliveError).delivery).toBe('not-sent');
+        }
+        expect(requests.filter((request) => request.operation === 'create')).toEqual([]);
+        if (harness.supports && !harness.supports('create-settings'))
+          return context.skip('the backend has no recorded exchanges for this step');
+        await prepare('create-settings', undefined);
+        const made: string[] = [];
+        try {
+          for (const protocol of caps().ingestProtocols) {
+            const stream = await client.create({ name: input.name, ingestProtocol: protocol });
+            made.push(idOf(stream));
+            // An answer without its ingest details says so with an incomplete-answer warning (the rule for
+            // every adapter); otherwise the protocol asked for is among the endpoints.
+            const incomplete = (stream.warnings ?? []).some(
+              (warning) => warning.type === 'incomplete-answer',
+            );
+            if (!incomplete)
+              expect(
+                stream.ingest.map((endpoint) => endpoint.protocol),
+                protocol,
+              ).toContain(protocol);
+          }
+          // A claimed setting is honoured without an unsupported-setting warning; an unclaimed one is warned
+          // about or refused, never dropped in silence. A region's values are the vendor's: only the
+          // unclaimed case is generic.
+          const settings: {
+            field: 'lowLatency' | 'region';
+            claimed: boolean;
+            value: CreateLiveStreamInput;
+          }[] = [];
+          if (direct || caps().lowLatency)
+            settings.push({
+              field: 'lowLatency',
+              claimed: caps().lowLatency,
+              value: { name: input.name, lowLatency: true },
+            });
+          if (direct && !caps().regions)
+            settings.push({
+              field: 'region',
+              claimed: false,
+              value: { name: input.name, region: 'eu-west' },
+            });
+          for (const { field, claimed, value } of settings) {
+            const outcome = await client.create(value).then(
+              (stream) => {
+                made.push(idOf(stream));
+                return (stream.warnings ?? []).some(
+                  (warning) => warning.type === 'unsupported-setting' && warning.setting === field,
+                )
+                  ? 'warned'
+                  : 'honoured';
+              },
+              (error: unknown) => {
+                scanner.recordError(error);
+                return InvalidInputError.isInstance(error) &&
+                  error.issues.some((issue) => issue.path === field || issue.message.includes(field))
+                  ? 'refused'
+                  : String(error);
+              },
+            );
+            if (claimed)
+              expect(outcome, `${field} (capabilities.${field === 'region' ? 'regions' : field} true)`).toBe(
+                'honoured',
+              );
+            else
+              expect(['warned', 'refused'], `${field} (capabilities false): ${outcome}`).toContain(outcome);
+          }
+        } finally {
+          if (caps().delete) for (const ref of made) await client.delete(ref).catch(() => undefined);
+        }
+      });
     });
 
     describe('real media', () => {
@@ -567,11 +659,13 @@ export function runLiveStreamContract(options: ContractOptions): void {
             await expect.poll(async () => (await client.get(idOf(stream))).broadcasting).toBe(true);
           }
           const live = await client.get(idOf(stream));
-          const hls = live.playback.find(
+          // Every endpoint labelled HLS is one: a player page or a recording mislabelled would not play.
+          const hlsEndpoints = live.playback.filter(
             (endpoint) => endpoint.protocol === 'hls' && endpoint.rendition !== 'recording',
           );
-          if (caps().playbackProtocols.includes('hls')) expect(hls, 'an HLS playback URL').toBeDefined();
-          if (hls) {
+          if (caps().playbackProtocols.includes('hls'))
+            expect(hlsEndpoints.length, 'an HLS playback URL').toBeGreaterThan(0);
+          for (const hls of hlsEndpoints) {
             let segment: string | undefined;
             await expect
               .poll(async () => {

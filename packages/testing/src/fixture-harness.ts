@@ -42,6 +42,7 @@ const optionalSteps = new Set<ContractStep>([
   'list-detail-fails',
   'delete-deleted',
   'abort-calls',
+  'create-settings',
 ]);
 
 /**

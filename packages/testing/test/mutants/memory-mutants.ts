@@ -191,6 +191,25 @@ export const mutants: Record<string, Mutant> = {
     fails: ['create returns a well-formed stream'],
   },
 
+  // Capabilities that claim what the adapter cannot do: an application choosing by them is misled.
+  'capabilities claim SRT ingest': {
+    mutate: (provider) => ({
+      ...copy(provider),
+      capabilities: {
+        ...provider.capabilities,
+        ingestProtocols: [...provider.capabilities.ingestProtocols, 'srt'],
+      },
+    }),
+    fails: ['what the capabilities claim is what create does'],
+  },
+  'capabilities claim low latency': {
+    mutate: (provider) => ({
+      ...copy(provider),
+      capabilities: { ...provider.capabilities, lowLatency: true },
+    }),
+    fails: ['what the capabilities claim is what create does'],
+  },
+
   // A delete that takes a 404 for success: the caller never learns the id was wrong.
   'delete swallows 404': {
     mutate: (provider) => ({
