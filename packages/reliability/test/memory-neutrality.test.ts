@@ -3,6 +3,8 @@ import {
   createLiveStreamClient,
   type LiveStreamClient,
   type LiveStreamProvider,
+  type LiveStreamState,
+  liveStreamStates,
   type RestreamTargetInput,
   UniliveError,
 } from '@unilive/core';
@@ -101,6 +103,86 @@ describe('the memory provider answers create inputs as a vendor with the same ca
     );
   }, 120_000);
 
+  it('the same update gives the same outcome on memory and on LiveAPI', async () => {
+    const memory = clientOf(createMemoryProvider());
+    const vendor = clientOf(liveapi(sandbox.adapterSettings('liveapi') as Parameters<typeof liveapi>[0]));
+    const [onMemory, onVendor] = await Promise.all([
+      memory.create({ name: 'unilive update probe' }),
+      vendor.create({ name: 'unilive update probe' }),
+    ]);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record(
+          {
+            name: names,
+            region: fc.constantFrom('us-east', 'eu-west'),
+            lowLatency: fc.boolean(),
+            restream: fc.constant<RestreamTargetInput[]>([]),
+          },
+          { requiredKeys: [] },
+        ),
+        async (patch) => {
+          const [fromMemory, fromVendor] = await Promise.all([
+            settle(() => memory.update(onMemory.id, patch)),
+            settle(() => vendor.update(onVendor.id, patch)),
+          ]);
+          const neutral = (outcome: Outcome) => (outcome.ok ? { ...outcome, state: undefined } : outcome);
+          expect(neutral(fromMemory)).toEqual(neutral(fromVendor));
+        },
+      ),
+      { numRuns: 40 },
+    );
+  }, 120_000);
+
+  it("options under the provider's own id that it does not have are refused, on create and on update", async () => {
+    const memory = clientOf(createMemoryProvider());
+    const vendor = clientOf(liveapi(sandbox.adapterSettings('liveapi') as Parameters<typeof liveapi>[0]));
+    const [onMemory, onVendor] = await Promise.all([
+      memory.create({ name: 'unilive options probe' }),
+      vendor.create({ name: 'unilive options probe' }),
+    ]);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('create' as const, 'update' as const),
+        fc.dictionary(fc.constantFrom('x', 'bogus', 'enabledd', 'billing_mode'), fc.jsonValue(), {
+          minKeys: 1,
+          maxKeys: 2,
+        }),
+        async (operation, options) => {
+          const call = (client: LiveStreamClient, provider: string, id: string) => {
+            const providerOptions = { [provider]: options } as CreateLiveStreamInput['providerOptions'];
+            return operation === 'create'
+              ? client.create({
+                  name: 'unilive options probe',
+                  ...(providerOptions ? { providerOptions } : {}),
+                })
+              : client.update(id, {
+                  name: 'unilive options probe',
+                  ...(providerOptions ? { providerOptions } : {}),
+                });
+          };
+          const [fromMemory, fromVendor] = await Promise.all([
+            settle(() => call(memory, 'memory', onMemory.id)),
+            settle(() => call(vendor, 'liveapi', onVendor.id)),
+          ]);
+          // The same refusal, each under its own id.
+          const neutral = (outcome: Outcome, provider: string) =>
+            outcome.ok
+              ? { ...outcome, state: undefined }
+              : {
+                  ...outcome,
+                  issues: outcome.issues.map((path) =>
+                    path.replace(`providerOptions.${provider}`, 'providerOptions.<id>'),
+                  ),
+                };
+          expect(neutral(fromMemory, 'memory')).toEqual(neutral(fromVendor, 'liveapi'));
+          expect(fromMemory.ok).toBe(false);
+        },
+      ),
+      { numRuns: 20 },
+    );
+  }, 120_000);
+
   it('restream targets the memory vendor cannot keep are refused, as on a vendor without restream', async () => {
     // Wowza Video keeps no restream targets through this API either (capabilities.restream false).
     const memory = clientOf(createMemoryProvider());
@@ -133,6 +215,107 @@ describe('the memory provider answers create inputs as a vendor with the same ca
       { numRuns: 10 },
     );
   }, 120_000);
+});
+
+describe('the memory provider starts and stops as a vendor with the same lifecycle', () => {
+  // Each start and stop is waited out (the vendor's pace and the memory vendor's differ, and a call on a
+  // stream in transition depends on that pace); what is compared is every call's outcome and the state it
+  // leaves, repeats included (a start on a ready stream, a stop on a stopped one).
+  type LifecycleStep = 'start' | 'stop' | 'start-unwaited' | 'stop-unwaited' | 'get' | 'rename';
+  it('the same lifecycle steps give the same outcomes on memory and on Wowza Video', async () => {
+    const memoryProvider = createMemoryProvider();
+    const vendorProvider = wowzaVideo(
+      sandbox.adapterSettings('wowza-video') as Parameters<typeof wowzaVideo>[0],
+    );
+    const sides = [clientOf(memoryProvider), clientOf(vendorProvider)] as const;
+    const wait = { timeoutMs: 30_000, intervalMs: 100, maxIntervalMs: 200 };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.constantFrom<LifecycleStep>('start', 'stop', 'start-unwaited', 'stop-unwaited', 'get', 'rename'),
+          {
+            minLength: 1,
+            maxLength: 5,
+          },
+        ),
+        async (steps) => {
+          const outcomes = await Promise.all(
+            sides.map(async (client) => {
+              const { id } = await client.create({ name: 'unilive lifecycle probe' });
+              const seen: Outcome[] = [];
+              try {
+                for (const step of steps) {
+                  if (step === 'start' || step === 'stop') {
+                    seen.push(await settle(() => client[step](id)));
+                    seen.push(
+                      await settle(() =>
+                        client.waitForState(id, step === 'start' ? 'ready' : 'stopped', wait),
+                      ),
+                    );
+                  } else if (step === 'start-unwaited' || step === 'stop-unwaited') {
+                    // Called on a settled stream (a repeat, or a change whose end is not awaited by the call),
+                    // then settled before the next step.
+                    seen.push(await settle(() => client[step === 'start-unwaited' ? 'start' : 'stop'](id)));
+                    const state = (await client.get(id)).state;
+                    if (state !== 'ready' && state !== 'stopped')
+                      await client.waitForState(id, step === 'start-unwaited' ? 'ready' : 'stopped', wait);
+                  } else if (step === 'get') {
+                    seen.push(await settle(() => client.get(id)));
+                  } else {
+                    seen.push(
+                      await settle(() => client.update(id, { name: 'unilive lifecycle probe (renamed)' })),
+                    );
+                  }
+                }
+              } finally {
+                await client.delete(id).catch(() => undefined);
+              }
+              return seen;
+            }),
+          );
+          // A start or stop answers while the change is under way or done: starting and ready (stopping and
+          // stopped) are the same outcome at the pace of two different servers.
+          const settled = (outcome: Outcome) =>
+            outcome.ok && outcome.state !== undefined
+              ? {
+                  ...outcome,
+                  state: { starting: 'ready', stopping: 'stopped' }[outcome.state] ?? outcome.state,
+                }
+              : outcome;
+          expect(outcomes[0]?.map(settled)).toEqual(outcomes[1]?.map(settled));
+        },
+      ),
+      { numRuns: 10 },
+    );
+  }, 240_000);
+});
+
+describe('the memory provider waits for states as a vendor that lists the same ones', () => {
+  it('waitForState for a state both list, or neither, has the same outcome on memory and on Wowza Video', async () => {
+    const memoryProvider = createMemoryProvider();
+    const vendorProvider = wowzaVideo(
+      sandbox.adapterSettings('wowza-video') as Parameters<typeof wowzaVideo>[0],
+    );
+    const listed = (provider: LiveStreamProvider, state: LiveStreamState) =>
+      provider.capabilities.states?.includes(state) ?? true;
+    const sides = [clientOf(memoryProvider), clientOf(vendorProvider)] as const;
+    const ids = await Promise.all(
+      sides.map(async (client) => (await client.create({ name: 'unilive wait probe' })).id),
+    );
+    // Every state, enumerated: those one lists and the other does not are the documented difference.
+    const compared = liveStreamStates.filter(
+      (state) => listed(memoryProvider, state) === listed(vendorProvider, state),
+    );
+    expect(compared).toContain('disabled');
+    for (const state of compared) {
+      const outcomes = await Promise.all(
+        sides.map((client, side) =>
+          settle(() => client.waitForState(ids[side] ?? '', state, { timeoutMs: 300, intervalMs: 100 })),
+        ),
+      );
+      expect(outcomes[0], state).toEqual(outcomes[1]);
+    }
+  }, 60_000);
 });
 
 describe('the memory provider answers call sequences as a vendor with the same lifecycle', () => {

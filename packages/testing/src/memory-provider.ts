@@ -15,6 +15,7 @@ import {
   pathOf,
   type RetryPolicy,
   readBackAfterChange,
+  readProviderOptions,
   requestChange,
   SecretSet,
   settleInputGaps,
@@ -62,7 +63,16 @@ export const memoryCapabilities: ProviderCapabilities = {
   ingestProtocols: ['rtmp'],
   playbackProtocols: ['hls'],
   maxNameLength: 200,
+  // The memory vendor's states, and `unknown` for one it might send that the table does not know: a wait
+  // for any other (`disabled`, `resetting`) is refused up front, as on a vendor that lists its states.
+  states: ['stopped', 'starting', 'ready', 'stopping', 'unknown'],
 };
+
+/**
+ * `providerOptions.memory`: the memory vendor has no options of its own, so any is refused before a request
+ * (`providerOptions.memory.<key>`), as each adapter refuses options its schema does not know.
+ */
+const memoryProviderOptionsSchema = v.strictObject({});
 
 /**
  * What the memory vendor cannot honour, settled by core's one rule like any adapter's: it ingests RTMP only
@@ -213,6 +223,7 @@ export function createMemoryProvider(settings: MemoryProviderSettings = {}): Liv
     secrets: () => secrets.values(),
     async create(input: CreateLiveStreamInput, options?: CallOptions) {
       const warnings = memoryInputGaps(input, 'create');
+      readProviderOptions(input, 'memory', memoryProviderOptionsSchema, 'create');
       const response = await http.request({
         operation: 'create',
         method: 'POST',
@@ -248,6 +259,7 @@ export function createMemoryProvider(settings: MemoryProviderSettings = {}): Liv
     },
     async update(id: string, patch: UpdateLiveStreamInput, options?: CallOptions) {
       const warnings = memoryInputGaps(patch, 'update');
+      readProviderOptions(patch, 'memory', memoryProviderOptionsSchema, 'update');
       const body = {
         ...(patch.name === undefined ? {} : { name: patch.name }),
         ...(patch.recording === undefined ? {} : { recording: patch.recording }),
