@@ -143,6 +143,38 @@ describe('self-signed tokens (apiKey + secret)', () => {
     expect(new Set(headers).size).toBe(2);
   });
 
+  it('every request carries the token current at its moment, over any spacing of requests', async () => {
+    // The header object is kept while its token is: it must change exactly when the token is renewed (60 s
+    // before the 600 s token expires), and never carry an earlier one.
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 700_000 }), { minLength: 1, maxLength: 8 }),
+        async (gaps) => {
+          nock.cleanAll();
+          const { headers, settings } = vendor();
+          const time = clock();
+          const provider = videosdk({ ...settings, apiKey, secret, now: time.now });
+          let issuedAt: number | undefined;
+          const expected: number[] = [];
+          for (const gap of gaps) {
+            time.advance(gap);
+            if (issuedAt === undefined || time.now() >= (issuedAt + 600 - 60) * 1000)
+              issuedAt = Math.floor(time.now() / 1000);
+            expected.push(issuedAt);
+            await provider.get(id);
+          }
+          expect(headers.map((header) => decodeJwt(header).iat)).toEqual(expected);
+          // One header value per token: a request after a renewal never carries the token before it.
+          headers.forEach((header, index) => {
+            if (index > 0)
+              expect(header === headers[index - 1]).toBe(expected[index] === expected[index - 1]);
+          });
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   it('reads VIDEOSDK_API_KEY and VIDEOSDK_SECRET', async () => {
     vi.stubEnv('VIDEOSDK_API_KEY', apiKey);
     vi.stubEnv('VIDEOSDK_SECRET', secret);

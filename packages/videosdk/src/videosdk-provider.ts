@@ -144,13 +144,19 @@ export function videosdk(given: VideosdkSettings = {}): LiveStreamProvider {
     secrets,
   });
   const baseUrl = loadOptionalSetting(settings.baseUrl, videosdkBaseUrlVariable) ?? videosdkDefaultBaseUrl;
+  let readyHeaders: { token: string; headers: Readonly<Record<string, string>> } | undefined;
   const http = createHttpClient({
     provider: 'videosdk',
     baseUrl,
-    // Without a promise while the token is at hand (every request but those that sign a new one).
+    // Without a promise while the token is at hand (every request but those that sign a new one), and the
+    // same header object until the token changes.
     headers: () => {
       const ready = credentials.readyAuthorization();
-      if (ready !== undefined) return { authorization: ready };
+      if (ready !== undefined) {
+        if (readyHeaders?.token !== ready)
+          readyHeaders = { token: ready, headers: Object.freeze({ authorization: ready }) };
+        return readyHeaders.headers;
+      }
       return credentials.authorization().then((authorization) => ({ authorization }));
     },
     // The API key names the account whose budget a shared rate limit keeps (digested, never stored).

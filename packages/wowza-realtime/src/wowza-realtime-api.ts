@@ -113,6 +113,9 @@ export const wowzaRealtimeStreamEnvelopeReadSchema = v.object({
   real_time_stream: wowzaRealtimeStreamReadSchema,
 });
 
+/** A stream answer's envelope as every read maps it. */
+export type WowzaRealtimeStreamEnvelopeReading = v.InferOutput<typeof wowzaRealtimeStreamEnvelopeReadSchema>;
+
 /** One item of the list: limited details only (OpenAPI `index_real_time_stream`). */
 export const wowzaRealtimeListItemSchema = v.looseObject({
   id: vendorStreamId,

@@ -141,6 +141,56 @@ describe('wowzaRealtime provider', () => {
       expect(vendor.requests).toEqual([]);
     });
 
+    it('checks a token setting on every request alike: each is sent with it, or each fails the same way', async () => {
+      // A token given as a setting is checked once and its header reused; one that fails the check is never
+      // kept, so every request fails as the first did, and the environment is never read instead.
+      vi.stubEnv('WOWZA_REALTIME_TOKEN', 'environment-jwt-0001');
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            fc.string({
+              unit: fc.constantFrom('a', 'Z', '9', '.', '-', '_', ' ', '\t', '\r', '\n', '\u0000', 'é'),
+              maxLength: 24,
+            }),
+            fc.constantFrom('', '   ', fixtureToken),
+          ),
+          async (token) => {
+            const vendor = recordingFetch(answerOf('get'), answerOf('get'), answerOf('get'));
+            let provider: ReturnType<typeof wowzaRealtime>;
+            try {
+              provider = wowzaRealtime({ token, fetch: vendor.fetch });
+            } catch (error) {
+              // Refused by the factory already (a token no header can carry): no request to compare.
+              expect(InvalidInputError.isInstance(error)).toBe(true);
+              return;
+            }
+            const outcomes: string[] = [];
+            for (let call = 0; call < 3; call += 1) {
+              const sent = vendor.requests.length;
+              const error = await provider.get('2adffc17').then(
+                () => undefined,
+                (caught: unknown) => caught,
+              );
+              if (error === undefined) {
+                expect(vendor.requests.length).toBe(sent + 1);
+                // As fetch sends it: a header value's trailing spaces and tabs are not part of it.
+                expect(vendor.requests.at(-1)?.headers.authorization).toBe(
+                  `Bearer ${token}`.replace(/[\t ]+$/, ''),
+                );
+                outcomes.push('sent');
+              } else {
+                expect(vendor.requests.length).toBe(sent);
+                expect(UniliveError.isInstance(error)).toBe(true);
+                outcomes.push(`${(error as Error).name}: ${(error as Error).message}`);
+              }
+            }
+            expect(new Set(outcomes).size).toBe(1);
+          },
+        ),
+        { numRuns: 120 },
+      );
+    });
+
     it('refuses a token with CR/LF without echoing it, before any request', async () => {
       const vendor = recordingFetch();
       const token = 'eyJhbGciOiJIUzI1NiJ9.header-injection\r\nx-evil: 1';

@@ -33,6 +33,7 @@ import {
 } from './convert-to-wowza-realtime-stream.js';
 import { mapWowzaRealtimeState, mapWowzaRealtimeStream } from './map-wowza-realtime-stream.js';
 import {
+  type WowzaRealtimeStreamEnvelopeReading,
   wowzaRealtimeListItemSchema,
   wowzaRealtimeListPageSchema,
   wowzaRealtimeStateSchema,
@@ -147,16 +148,22 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
   // Every stream answer (get, list details, read-backs, changes): straight through the HTTP layer, one
   // promise fewer than through `call`.
   async function requestStream(
-    request: Omit<HttpRequest<unknown>, 'schema'>,
+    request: HttpRequest<WowzaRealtimeStreamEnvelopeReading>,
     warnings?: readonly Warning[],
   ): Promise<LiveStream> {
-    const response = await http.request({ ...request, schema: wowzaRealtimeStreamEnvelopeReadSchema });
+    const response = await http.request(request);
     const rawStream = (response.body as { real_time_stream?: unknown }).real_time_stream;
     return mapWowzaRealtimeStream(response.data.real_time_stream, rawStream, secrets, warnings);
   }
 
   const fetchStream = (operation: string, id: string, options: CallOptions | undefined) =>
-    requestStream({ operation, method: 'GET', path: pathOf`real_time/${id}`, options });
+    requestStream({
+      operation,
+      method: 'GET',
+      path: pathOf`real_time/${id}`,
+      schema: wowzaRealtimeStreamEnvelopeReadSchema,
+      options,
+    });
 
   return {
     specificationVersion: 'v1',
@@ -169,7 +176,14 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
       secrets.learn(...sent);
       const { body, warnings } = convertToWowzaRealtimeCreate(input);
       const stream = await requestStream(
-        { operation: 'create', method: 'POST', path: 'real_time', body, options },
+        {
+          operation: 'create',
+          method: 'POST',
+          path: 'real_time',
+          body,
+          schema: wowzaRealtimeStreamEnvelopeReadSchema,
+          options,
+        },
         warnings,
       );
       secrets.learnStream(stream.id, ...sent);
@@ -226,7 +240,13 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
       if (name === undefined && Object.keys(fields).length === 0) {
         // Only settings the vendor keeps no field for (lowLatency): nothing to send.
         return requestStream(
-          { operation: 'update', method: 'GET', path: pathOf`real_time/${id}`, options },
+          {
+            operation: 'update',
+            method: 'GET',
+            path: pathOf`real_time/${id}`,
+            schema: wowzaRealtimeStreamEnvelopeReadSchema,
+            options,
+          },
           warnings,
         );
       }
