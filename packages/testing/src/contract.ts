@@ -867,6 +867,40 @@ export function runLiveStreamContract(options: ContractOptions): void {
         expect((error as Error).name).toBe('AbortError');
       });
 
+      // A provider used without a client behaves like one wrapped in it: an id it would not put in a URL is
+      // refused before any request, never trimmed or cleaned into another stream's id.
+      it('the provider itself refuses an id it would not put in a URL, before any request', async () => {
+        const sent: string[] = [];
+        const runtime = {
+          hooks: { onRequest: (event: { operation: string }) => sent.push(event.operation) },
+        };
+        const calls: [string, (id: string) => Promise<unknown>][] = [
+          ['get', (id) => harness.provider.get(id, { runtime })],
+          ['delete', (id) => harness.provider.delete(id, { runtime })],
+        ];
+        if (caps().update)
+          calls.push([
+            'update',
+            (id) => harness.provider.update(id, { name: 'unilive renamed' }, { runtime }),
+          ]);
+        if (caps().start) calls.push(['start', (id) => harness.provider.start(id, { runtime })]);
+        if (caps().stop) calls.push(['stop', (id) => harness.provider.stop(id, { runtime })]);
+        const { getStatus } = harness.provider;
+        if (getStatus) calls.push(['status', (id) => getStatus.call(harness.provider, id, { runtime })]);
+        for (const id of ['', '../x', 'a/b', 'a?b', 'a b', '.', `${subject ?? 'x'}/../x`, 'x'.repeat(129)]) {
+          for (const [operation, call] of calls) {
+            const error = await captureError(() => call(id));
+            expect(
+              InvalidInputError.isInstance(error),
+              `${operation}(${JSON.stringify(id)}): ${String(error)}`,
+            ).toBe(true);
+            expect((error as InvalidInputError).issues.map((issue) => issue.path)).toEqual(['id']);
+            expect((error as UniliveError).delivery).toBe('not-sent');
+          }
+        }
+        expect(sent).toEqual([]);
+      });
+
       // Every call takes the caller's signal, not only get: one that drops it cannot be cancelled.
       for (const operation of ['create', 'list', 'update', 'start', 'stop', 'delete'] as const) {
         it(`aborting the signal ends ${operation} at once with AbortError`, async (context) => {

@@ -210,6 +210,15 @@ export const mutants: Record<string, Mutant> = {
     fails: ['what the capabilities claim is what create does'],
   },
 
+  // An id cleaned instead of refused: '../x' becomes 'x', another stream's id, and the request is sent.
+  'get cleans a bad id': {
+    mutate: (provider) => ({
+      ...copy(provider),
+      get: (id, options) => provider.get(id.replace(/[^A-Za-z0-9_~-]/g, '') || 'x', options),
+    }),
+    fails: ['the provider itself refuses an id'],
+  },
+
   // A delete that takes a 404 for success: the caller never learns the id was wrong.
   'delete swallows 404': {
     mutate: (provider) => ({
