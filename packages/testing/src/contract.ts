@@ -312,6 +312,13 @@ export function runLiveStreamContract(options: ContractOptions): void {
     };
 
     const caps = () => harness.provider.capabilities;
+    // Playback protocols of every stream the suite saw: what the capabilities claim must show up on some.
+    const playbackSeen = new Set<string>();
+    let sawLive = false;
+    const wellFormed = (stream: LiveStream) => {
+      expectWellFormedStream(stream, harness.provider);
+      for (const endpoint of stream.playback) playbackSeen.add(endpoint.protocol);
+    };
     const attemptsOf = (operation: string) =>
       requests.filter((request) => request.operation === operation).length;
     const prepare = async (step: ContractStep, id: string | undefined) => harness.prepare?.(step, { id });
@@ -370,7 +377,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
       it('create returns a well-formed stream with at least one ingest endpoint', async () => {
         await prepare('create', undefined);
         created = await client.create(input);
-        expectWellFormedStream(created, harness.provider);
+        wellFormed(created);
         expectNameKeptOrWarned(created, input.name, caps().names);
         const protocol = input.ingestProtocol;
         if (protocol) expect(created.ingest.map((endpoint) => endpoint.protocol)).toContain(protocol);
@@ -385,7 +392,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
       it('get returns the same stream', async () => {
         await prepare('get', id());
         const fetched = await withoutSecretCopies(() => client.get(ref()));
-        expectWellFormedStream(fetched, harness.provider);
+        wellFormed(fetched);
         expect(fetched.id).toBe(id());
         if (caps().names) expect(fetched.name).toBe(created?.name);
       });
@@ -395,7 +402,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
         const listed = await withoutSecretCopies(() => client.list().toArray());
         const found = listed.find((stream) => stream.id === id());
         expect(found, 'the created stream is listed').toBeDefined();
-        if (found) expectWellFormedStream(found, harness.provider);
+        if (found) wellFormed(found);
       });
 
       it('update changes the name', async (context) => {
@@ -453,6 +460,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
         else expect(started.state, `${harness.provider.id} start returns the stream as it is`).toBe('ready');
         await prepare('wait-ready', id());
         const ready = await waitingClient().waitForState(ref(), 'ready', waitOptions);
+        wellFormed(ready);
         expect(ready.state).toBe('ready');
         expect(ready.id).toBe(id());
       });
@@ -462,7 +470,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
         const again = await client.start(ref());
         expect(again.id).toBe(id());
         expect(again.state).toBe('ready');
-        expectWellFormedStream(again, harness.provider);
+        wellFormed(again);
       });
 
       it('stop makes it stopped, or is reported unsupported', async () => {
@@ -487,7 +495,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
         const again = await client.stop(ref());
         expect(again.id).toBe(id());
         expect(again.state).toBe('stopped');
-        expectWellFormedStream(again, harness.provider);
+        wellFormed(again);
       });
 
       it('delete removes it, and get then throws NotFoundError', async (context) => {
@@ -659,6 +667,8 @@ export function runLiveStreamContract(options: ContractOptions): void {
             await expect.poll(async () => (await client.get(idOf(stream))).broadcasting).toBe(true);
           }
           const live = await client.get(idOf(stream));
+          wellFormed(live);
+          sawLive = true;
           // Every endpoint labelled HLS is one: a player page or a recording mislabelled would not play.
           const hlsEndpoints = live.playback.filter(
             (endpoint) => endpoint.protocol === 'hls' && endpoint.rendition !== 'recording',
@@ -1157,7 +1167,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
           ]);
         } else {
           expect(flagged).toEqual([]);
-          expectWellFormedStream(result, harness.provider);
+          wellFormed(result);
         }
       });
 
@@ -1243,6 +1253,16 @@ export function runLiveStreamContract(options: ContractOptions): void {
         const flagged = created.warnings?.filter((warning) => warning.type === 'read-back-failed') ?? [];
         expect(flagged).toHaveLength(readBack ? 1 : 0);
         expect(created.ingest.length).toBeGreaterThan(0);
+      });
+    });
+
+    describe('capabilities', () => {
+      it('every playback protocol the capabilities list is one the provider returned', (context) => {
+        // Some endpoints exist only while video arrives (an RTMP pull URL): only a suite that saw a stream
+        // live has seen them all.
+        if (!sawLive) return context.skip('the real-media scenario did not run, so no stream was seen live');
+        const never = caps().playbackProtocols.filter((protocol) => !playbackSeen.has(protocol));
+        expect(never, 'playback protocols claimed but never returned').toEqual([]);
       });
     });
 
