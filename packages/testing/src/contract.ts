@@ -206,6 +206,13 @@ export function expectWellFormedStream(stream: LiveStream, provider: LiveStreamP
   );
   // Absent means the vendor's answer did not say; never a guessed false.
   expect(['boolean', 'undefined']).toContain(typeof stream.recording);
+  expect(['boolean', 'undefined']).toContain(typeof stream.broadcasting);
+  // A vendor whose stream read does not tell whether video arrives cannot say it does not.
+  if (!provider.capabilities.broadcastingStatus)
+    expect(
+      stream.broadcasting,
+      'broadcasting where capabilities.broadcastingStatus is false',
+    ).toBeUndefined();
   expect(stream.ingest.length).toBeGreaterThan(0);
   for (const endpoint of [...stream.ingest, ...stream.playback]) {
     const url = new URL(endpoint.url);

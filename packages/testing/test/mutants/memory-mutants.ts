@@ -219,6 +219,13 @@ export const mutants: Record<string, Mutant> = {
     fails: ['the provider itself refuses an id'],
   },
 
+  // A field the vendor's answer does not settle, defaulted instead of left out.
+  'broadcasting defaulted to false': {
+    mutate: (provider) =>
+      mapStreams(provider, (stream) => ({ ...stream, broadcasting: stream.broadcasting ?? false })),
+    fails: ['create returns a well-formed stream'],
+  },
+
   // A delete that takes a 404 for success: the caller never learns the id was wrong.
   'delete swallows 404': {
     mutate: (provider) => ({
