@@ -1264,6 +1264,19 @@ export function runLiveStreamContract(options: ContractOptions): void {
     });
 
     describe('capabilities', () => {
+      it('the lifecycle model agrees with start and stop', () => {
+        // explicit and toggle start and stop; stop-only is ready on creation and can only stop; always-on
+        // has neither (core's LifecycleModel). An application reads either, so they must say the same.
+        const { lifecycle, start, stop } = caps();
+        const expected = {
+          explicit: { start: true, stop: true },
+          toggle: { start: true, stop: true },
+          'stop-only': { start: false, stop: true },
+          'always-on': { start: false, stop: false },
+        }[lifecycle];
+        expect({ start, stop }, `lifecycle ${lifecycle}`).toEqual(expected);
+      });
+
       it('every playback protocol the capabilities list is one the provider returned', (context) => {
         // Some endpoints exist only while video arrives (an RTMP pull URL): only a suite that saw a stream
         // live has seen them all.

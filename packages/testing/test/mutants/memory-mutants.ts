@@ -226,6 +226,14 @@ export const mutants: Record<string, Mutant> = {
     fails: ['create returns a well-formed stream'],
   },
 
+  'capabilities call an explicit lifecycle always-on': {
+    mutate: (provider) => ({
+      ...copy(provider),
+      capabilities: { ...provider.capabilities, lifecycle: 'always-on' },
+    }),
+    fails: ['the lifecycle model agrees with start and stop'],
+  },
+
   // A delete that takes a 404 for success: the caller never learns the id was wrong.
   'delete swallows 404': {
     mutate: (provider) => ({
