@@ -200,6 +200,37 @@ describe('wowzaRealtime provider', () => {
       expect(vendor.requests).toEqual([]);
     });
 
+    it('refuses a token setting that is not a string as input naming it, before any request', async () => {
+      // From JavaScript or a config file the setting can be anything: a function returning a token, a number,
+      // an object. Each is the caller's mistake, named, not a credential that "could not be prepared".
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            fc.integer(),
+            fc.boolean(),
+            fc.string().map((token) => () => token),
+            fc.array(fc.string(), { maxLength: 2 }),
+            fc.dictionary(fc.string(), fc.string(), { maxKeys: 2 }),
+          ),
+          async (token) => {
+            const vendor = recordingFetch();
+            const provider = wowzaRealtime({ token: token as unknown as string, fetch: vendor.fetch });
+            const error = await failure(() => provider.get('2adffc17'));
+            expect(InvalidInputError.isInstance(error)).toBe(true);
+            expect((error as InvalidInputError).message).toBe(
+              'wowza-realtime: the `token` setting must be a string',
+            );
+            expect((error as InvalidInputError).issues).toEqual([
+              { path: 'token', message: 'expected a string' },
+            ]);
+            expect((error as InvalidInputError).delivery).toBe('not-sent');
+            expect(vendor.requests).toEqual([]);
+          },
+        ),
+        { numRuns: 60 },
+      );
+    });
+
     it('talks to the vendor API root by default and to baseUrl when given', async () => {
       const vendor = recordingFetch(answerOf('get'), answerOf('get'));
       await wowzaRealtime({ token: fixtureToken, fetch: vendor.fetch }).get('2adffc17');

@@ -35,10 +35,23 @@ export const maxCredentialLength = 8_192;
 
 /**
  * Reads a credential from its setting or environment. A missing one throws `AuthenticationError` naming the
- * setting and variables; one with control characters (CR/LF header injection), or longer than
- * {@link maxCredentialLength}, throws `InvalidInputError`. No message includes the value.
+ * setting and variables; an explicit value that is not a string, one with control characters (CR/LF header
+ * injection), or one longer than {@link maxCredentialLength}, throws `InvalidInputError`. No message includes
+ * the value.
  */
 export function loadCredential(source: CredentialSource): string {
+  // A setting typed `string` can still be given anything from JavaScript or a config file (a number, a
+  // function returning a token): refused as input, naming the setting, rather than failing on the first
+  // string method it lacks.
+  if (source.value !== undefined && source.value !== null && typeof source.value !== 'string') {
+    throw new InvalidInputError({
+      provider: source.provider,
+      operation: 'configure',
+      message: `${source.provider}: the \`${source.setting}\` setting must be a string`,
+      issues: [{ path: source.setting, message: 'expected a string' }],
+      delivery: 'not-sent',
+    });
+  }
   // Called before every request: the environment (a lookup per variable in Node) is read only when needed.
   const value = source.value ?? fromEnvironment(source.environmentVariables);
   if (value === undefined || value.trim() === '') {
