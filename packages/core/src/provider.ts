@@ -91,6 +91,12 @@ export interface CallRuntime {
    * at once (`waitForState`): every attempt and retry wait of the call ends by then.
    */
   deadline?: number;
+  /**
+   * The public operation the call serves, set by a caller that makes it as part of another (`waitForState`
+   * polling `getStatus`): every error and hook event of its requests names this operation, and their
+   * messages name the provider call (`wowza-video waitForState (status) failed (HTTP 503)`).
+   */
+  operation?: string;
 }
 
 /** Options every provider call takes. */

@@ -131,7 +131,9 @@ describe('videosdk v2 get: the room and its egress read at once', () => {
             expect(error?.status).toBe(statusOf(roomAnswers[roomCase]));
             if (roomCase === 'missing') expect(NotFoundError.isInstance(error)).toBe(true);
           } else if (!hlsFine) {
-            expect(error?.operation).toBe('status');
+            // The egress read serves `get`: its error names `get`, and its message the request that failed.
+            expect(error?.operation).toBe('get');
+            expect(error?.message).toContain('videosdk get (reading the HLS egress)');
             expect(error?.status).toBe(statusOf(hlsAnswers[hlsCase]));
             if (hlsCase === 'roomGone') expect(NotFoundError.isInstance(error)).toBe(true);
           } else {
@@ -259,9 +261,10 @@ describe('videosdk v2 get: the room and its egress read at once', () => {
       },
     );
     expect((await client.get(room)).state).toBe('stopped');
+    // Both serve the caller's get: both events name it.
     expect([...requests].sort()).toEqual([
+      `get GET https://api.videosdk.live${hlsPath}`,
       `get GET https://api.videosdk.live${roomPath}`,
-      `status GET https://api.videosdk.live${hlsPath}`,
     ]);
   });
 });

@@ -78,6 +78,11 @@ export const videosdkV2DefaultPageSize = 20;
  */
 export const videosdkV2MaxPageSize = 100;
 
+// What an error's message says of the request that failed, when an operation makes more than one; the
+// error's `operation` is always the one the caller called.
+const hlsStep = 'reading the HLS egress';
+const roomStep = 'reading the room';
+
 // RTMP-out records of one session are few (one per start); this bounds a vendor that keeps paging.
 const maxRtmpOutPages = 20;
 
@@ -121,10 +126,12 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
   async function fetchRoom(
     id: string,
     operation: string,
+    step: string | undefined,
     options: CallOptions | undefined,
   ): Promise<VideosdkV2Room> {
     const response = await http.request({
       operation,
+      step,
       method: 'GET',
       path: pathOf`v2/rooms/${id}`,
       schema: videosdkV2RoomSchema,
@@ -136,15 +143,17 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
   /**
    * The answer telling the room's running HLS egress (`data.data`, and `receivedHls` as sent), or undefined
    * when the vendor answers 404 ("HLS not found"). Any other failure, 402 ("room not found" to the vendor's
-   * SDK) included, is thrown. Named `status`: it is the cheap state read, and its failures are told apart
-   * from the room's own.
+   * SDK) included, is thrown. Its errors name the caller's `operation` (`status` for getStatus, `stop` for
+   * the read stop makes first); the message says it was the egress read.
    */
   async function fetchActiveHls(
     id: string,
+    operation: string,
     options: CallOptions | undefined,
   ): Promise<ActiveHlsAnswer | undefined> {
     const response = await http.request({
-      operation: 'status',
+      operation,
+      step: hlsStep,
       method: 'GET',
       path: pathOf`v2/hls/${id}/active`,
       schema: videosdkV2ActiveHlsSchema,
@@ -161,13 +170,15 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
   async function fetchRunningRtmpOuts(
     id: string,
     sessionId: string | null | undefined,
+    operation: string,
     options: CallOptions | undefined,
   ): Promise<{ running: VideosdkV2RtmpOut[]; received: unknown[] }> {
     const running: VideosdkV2RtmpOut[] = [];
     const received: unknown[] = [];
     for (let page = 1; page <= maxRtmpOutPages; page += 1) {
       const response = await http.request({
-        operation: 'restream',
+        operation,
+        step: 'reading the RTMP-outs',
         method: 'GET',
         path: 'v2/livestreams',
         query: { roomId: id, sessionId: sessionId ?? undefined, page, perPage: videosdkV2DefaultPageSize },
@@ -223,7 +234,8 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       }
     }
     const hlsRead = http.request({
-      operation: 'status',
+      operation,
+      step: hlsStep,
       method: 'GET',
       path: pathOf`v2/hls/${id}/active`,
       schema: videosdkV2ActiveHlsSchema,
@@ -250,7 +262,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     // RTMP-outs compose the running session: with no HLS running the adapter has started none.
     if (hlsAnswer.status === 404) return { room, raw: { room: roomAnswer.body } };
     const hls = hlsAnswer.data.data;
-    const outs = await fetchRunningRtmpOuts(id, hls.sessionId, options);
+    const outs = await fetchRunningRtmpOuts(id, hls.sessionId, operation, options);
     return {
       room,
       hls,
@@ -326,6 +338,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     id: string,
     targets: readonly { url: string; streamKey: string }[],
     config: VideosdkV2StartSettings['config'],
+    operation: 'start' | 'update',
     options: CallOptions | undefined,
   ): Promise<void> {
     secrets.learnStream(id, ...targets.map((target) => target.streamKey));
@@ -342,7 +355,8 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     await requestChange(
       http,
       {
-        operation: 'restream',
+        operation,
+        step: 'starting the RTMP-outs',
         method: 'POST',
         path: 'v2/livestreams/start',
         body,
@@ -356,11 +370,18 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
   // Ends what a room holds (its RTMP-outs, its HLS egress) or the room itself: `POST {path} {roomId}`.
   // Ending what has ended changes nothing, so it is safe to repeat after a lost answer, whose repeat may find
   // it gone (a deactivated room answers 404, an ended egress "HLS not found."): gone means done.
-  async function endAction(operation: string, path: string, id: string, options: CallOptions | undefined) {
+  async function endAction(
+    operation: string,
+    step: string,
+    path: string,
+    id: string,
+    options: CallOptions | undefined,
+  ) {
     await requestChange(
       http,
       {
         operation,
+        step,
         method: 'POST',
         path,
         body: { roomId: id },
@@ -373,8 +394,12 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     );
   }
 
-  async function endRestream(id: string, options: CallOptions | undefined): Promise<void> {
-    await endAction('restream', 'v2/livestreams/end', id, options);
+  async function endRestream(
+    id: string,
+    operation: 'stop' | 'update',
+    options: CallOptions | undefined,
+  ): Promise<void> {
+    await endAction(operation, 'ending the RTMP-outs', 'v2/livestreams/end', id, options);
   }
 
   return {
@@ -408,13 +433,13 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
 
     async getStatus(id: string, options?: CallOptions): Promise<LiveStreamStatus> {
       assertValidId(id, { provider, operation: 'status' });
-      const answer = await fetchActiveHls(id, options);
+      const answer = await fetchActiveHls(id, 'status', options);
       // `raw` is the egress as received.
       if (answer) return { state: videosdkV2State({ hls: answer.data.data }), raw: receivedHls(answer) };
       // No egress runs: the room tells a disabled room from a stopped one, as `get` does, so
       // waitForState(id, 'disabled') ends and a wait for `ready` on a disabled room is refused as stuck
       // rather than polled to its deadline. One more request, made only when nothing runs.
-      const room = await fetchRoom(id, 'status', options);
+      const room = await fetchRoom(id, 'status', roomStep, options);
       return { state: videosdkV2State({ room }), raw: null };
     },
 
@@ -458,7 +483,8 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
         // Through the walker, as Wowza's detail reads: a room whose read is answered 5xx is skipped with a
         // warning naming it, a second in a row ends the walk, and a room deleted meanwhile is left out.
         details: async ({ room, raw }) => {
-          const answer = room.disabled === true ? undefined : await fetchActiveHls(room.roomId, options);
+          const answer =
+            room.disabled === true ? undefined : await fetchActiveHls(room.roomId, 'list', options);
           return toStream(
             answer
               ? { room, hls: answer.data.data, raw: { room: raw, hls: receivedHls(answer) } }
@@ -549,8 +575,8 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       const live = state === 'starting' || state === 'ready';
       if (live && request.start.restream !== undefined) {
         // Outputs cannot be added or removed while they run: end them, then start the new set.
-        if ((reading.rtmpOuts ?? []).length > 0) await endRestream(id, options);
-        if (next.restream.length > 0) await startRestream(id, next.restream, next.config, options);
+        if ((reading.rtmpOuts ?? []).length > 0) await endRestream(id, 'update', options);
+        if (next.restream.length > 0) await startRestream(id, next.restream, next.config, 'update', options);
         return readBack(
           id,
           'update',
@@ -579,7 +605,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
 
     async delete(id: string, options?: CallOptions) {
       assertValidId(id, { provider, operation: 'delete' });
-      await endAction('delete', 'v2/rooms/deactivate', id, options);
+      await endAction('delete', 'deactivating the room', 'v2/rooms/deactivate', id, options);
       held.delete(id);
       secrets.forgetStream(id);
     },
@@ -637,7 +663,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
           const warnings: Warning[] = [...startWarnings];
           if (settings.restream.length > 0) {
             try {
-              await startRestream(id, settings.restream, settings.config, options);
+              await startRestream(id, settings.restream, settings.config, 'start', options);
             } catch (error) {
               if (!UniliveError.isInstance(error) || error.name === 'AbortError') throw error;
               warnings.push({
@@ -677,13 +703,13 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
 
     async stop(id: string, options?: CallOptions) {
       assertValidId(id, { provider, operation: 'stop' });
-      const answer = await fetchActiveHls(id, options);
+      const answer = await fetchActiveHls(id, 'stop', options);
       const running = answer?.data.data;
       // Stopped (or stopping) already: nothing to end.
       if (!answer || !running || running.end) return fetchStream(id, 'stop', options);
-      const { running: rtmpOuts } = await fetchRunningRtmpOuts(id, running.sessionId, options);
-      if (rtmpOuts.length > 0) await endRestream(id, options);
-      await endAction('stop', 'v2/hls/end', id, options);
+      const { running: rtmpOuts } = await fetchRunningRtmpOuts(id, running.sessionId, 'stop', options);
+      if (rtmpOuts.length > 0) await endRestream(id, 'stop', options);
+      await endAction('stop', 'ending the HLS egress', 'v2/hls/end', id, options);
       return readBack(
         id,
         'stop',

@@ -2,7 +2,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { ProviderCapabilities } from '../capabilities.js';
 import { tokens } from '../di/tokens.js';
 import { AbortError } from '../errors/errors.js';
-import { UniliveError } from '../errors/unilive-error.js';
+import { servedOperation, UniliveError } from '../errors/unilive-error.js';
 import { emit, type HttpHooks } from '../http/hooks.js';
 import {
   checkRateLimitOptions,
@@ -260,7 +260,8 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     try {
       return await run();
     } catch (error) {
-      if (UniliveError.isInstance(error)) throw error;
+      // Named for the call the caller made, whichever provider call inside it failed (a wait's poll).
+      if (UniliveError.isInstance(error)) throw servedOperation(error, operation);
       throw unexpectedFailure(this.provider, operation, error);
     }
   }
@@ -417,7 +418,10 @@ class DefaultLiveStreamClient implements LiveStreamClient {
         },
       );
     }
-    const callOptions = this.callOptions(options.signal ? { signal: options.signal } : {}, 'waitForState');
+    const callOptions = this.serving(
+      this.callOptions(options.signal ? { signal: options.signal } : {}, 'waitForState'),
+      'waitForState',
+    );
     const { events, ...waitOptions } = options;
     const wake = events ? eventWake(events, { provider: this.provider.id, id }, this.sleep) : undefined;
     let status: Awaited<ReturnType<typeof waitForStatus>>;
@@ -448,8 +452,8 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       events ? { ...waitOptions, ...eventPacedIntervals(waitOptions) } : waitOptions,
       'waitForBroadcast',
     );
-    const callOptions = this.callOptions(
-      options.signal ? { signal: options.signal } : {},
+    const callOptions = this.serving(
+      this.callOptions(options.signal ? { signal: options.signal } : {}, 'waitForBroadcast'),
       'waitForBroadcast',
     );
     const wake = events ? eventWake(events, { provider: this.provider.id, id }, this.sleep) : undefined;
@@ -538,6 +542,13 @@ class DefaultLiveStreamClient implements LiveStreamClient {
           });
     own.runtime = this.runtime();
     return own;
+  }
+
+  // Options of the provider calls a public operation makes on its way (a wait's polls and its final read):
+  // their requests' errors and hook events name that operation (see CallRuntime.operation).
+  private serving(options: CallOptions, operation: string): CallOptions {
+    options.runtime = Object.freeze({ ...this.runtime(), operation });
+    return options;
   }
 
   // The same for every call of this client, so built once; frozen, since every call shares it.

@@ -248,6 +248,20 @@ export function withErrorFields<E extends UniliveError>(
 }
 
 /**
+ * `error` as an error of the public operation `operation`: when it names another (a provider call made while
+ * serving a wait, whose requests already name the wait through `CallRuntime.operation`, but whose own checks
+ * name the provider call), a copy (same class, fields, redactor and message) naming `operation`; else
+ * `error` itself. What is not a `UniliveError` is returned as it is.
+ */
+export function servedOperation<E>(error: E, operation: string): E {
+  if (!UniliveError.isInstance(error) || error.operation === operation) return error;
+  const copy = copyError(error);
+  Object.defineProperty(copy, 'operation', dataProperty(operation, { enumerable: true, configurable: true }));
+  lockFields(copy);
+  return copy as E;
+}
+
+/**
  * A copy of `error` that shares nothing writable with it: what hooks receive, so that whatever a hook does
  * to the error it is handed (assigning, freezing, sealing, defining properties) never reaches the caller's.
  */

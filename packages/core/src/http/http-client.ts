@@ -122,7 +122,20 @@ export function transportSettings(
 
 /** One request. */
 export interface HttpRequest<T> {
+  /**
+   * The public operation the caller called (`create`, `get`, `stop`, `status`…), carried by every error and
+   * hook event this request produces. A request made while serving another operation (the egress read that
+   * `stop` makes first, a read-back after `update`) carries that operation, never a name of its own: the
+   * caller's `catch`, logs and metrics see the call they made, whichever of its requests failed. Say which
+   * request it was with `step`.
+   */
   operation: string;
+  /**
+   * Which request of the operation this is, when the operation makes more than one (`reading the HLS
+   * egress`): added to the error's message after the operation (`videosdk stop (reading the HLS egress)
+   * failed (HTTP 503)`). It never changes `operation`.
+   */
+  step?: string | undefined;
   method: HttpMethod;
   /** Relative to the base URL; build it with {@link pathOf} so ids are checked and encoded. */
   path: string;
@@ -234,12 +247,16 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
   async function request<T>(given: HttpRequest<T>): Promise<HttpResponse<T>> {
     // Everything below reads own properties only: a field an adapter or caller left out (`body`, `query`,
     // `idempotent`, a hook, `signal`) is absent, whatever `Object.prototype` holds.
-    const spec = requestOf(given);
-    const { operation, method } = spec;
+    const asked = requestOf(given);
     // The call options and the client's runtime are read field by field, each from own properties: the
     // same as copying them, without building two objects per call.
-    const options = spec.options;
+    const options = asked.options;
     const runtime = ownValue(options, 'runtime') as CallRuntime | undefined;
+    // A call made while serving another public operation (a wait's status polls) names that operation.
+    const spec = servingOperation(asked, ownValue(runtime, 'operation'));
+    const { operation, method } = spec;
+    // What the messages name: the operation, and the request within it when the adapter says which.
+    const named = labelOf(spec);
     const hooks = hooksOf(ownValue(runtime, 'hooks'));
     const now = (ownValue(runtime, 'clock') as Clock | undefined) ?? systemClock;
     const sleep = (ownValue(runtime, 'sleep') as Sleep | undefined) ?? systemSleep;
@@ -320,7 +337,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
         throw report(
           hooks,
           event,
-          pollutionError(errorOptions, polluted, outcome('not-sent'), `${settings.provider} ${operation}`),
+          pollutionError(errorOptions, polluted, outcome('not-sent'), `${settings.provider} ${named}`),
         );
       const limit = Math.min(callTimeoutMs ?? attemptTimeoutMs, maxTimeoutMs);
       let release: () => void = noop;
@@ -350,7 +367,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           event,
           new TimeoutError(
             errorOptions({
-              message: `${settings.provider} ${operation}: no time left for another attempt`,
+              message: `${settings.provider} ${named}: no time left for another attempt`,
               delivery: outcome('not-sent'),
             }),
           ),
@@ -400,7 +417,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
               errorOptions,
               pollutedNow,
               outcome(sending ? 'unknown' : 'not-sent'),
-              `${settings.provider} ${operation}`,
+              `${settings.provider} ${named}`,
             );
           const send = sender();
           sending = true;
@@ -520,7 +537,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
         if (attemptController.signal.reason === timeoutMarker) {
           const error = new TimeoutError(
             errorOptions({
-              message: `${settings.provider} ${operation}: no complete response within ${attemptLimit} ms`,
+              message: `${settings.provider} ${named}: no complete response within ${attemptLimit} ms`,
               delivery: outcome('unknown'),
             }),
           );
@@ -541,8 +558,8 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           const error = new ProviderUnavailableError(
             errorOptions({
               message: badPort
-                ? `${settings.provider} ${operation}: fetch never connects to port ${new URL(url).port} (one of the Fetch standard's bad ports); use another port in baseUrl`
-                : `${settings.provider} ${operation}: could not reach ${new URL(url).host}${code ? ` (${code})` : ''}`,
+                ? `${settings.provider} ${named}: fetch never connects to port ${new URL(url).port} (one of the Fetch standard's bad ports); use another port in baseUrl`
+                : `${settings.provider} ${named}: could not reach ${new URL(url).host}${code ? ` (${code})` : ''}`,
               cause: caught,
               delivery: outcome(delivery),
             }),
@@ -662,7 +679,7 @@ function redirectError(
           : "(only redirects within the base URL's origin are followed)";
   return new UniliveError(
     errorOptions({
-      message: `${settings.provider} ${spec.operation}: the vendor answered HTTP ${status || 'redirect'}, a redirect ${where}, not followed ${why}`,
+      message: `${settings.provider} ${labelOf(spec)}: the vendor answered HTTP ${status || 'redirect'}, a redirect ${where}, not followed ${why}`,
       ...(status ? { status } : {}),
       delivery,
     }),
@@ -679,7 +696,7 @@ function bodyTooLarge(
 ): UniliveError {
   return new ResponseShapeError({
     ...errorOptions({
-      message: `${settings.provider} ${spec.operation}: the response body (HTTP ${status}) exceeds maxResponseBytes (${limit} bytes once decompressed); reading stopped there`,
+      message: `${settings.provider} ${labelOf(spec)}: the response body (HTTP ${status}) exceeds maxResponseBytes (${limit} bytes once decompressed); reading stopped there`,
       status,
       delivery,
     }),
@@ -901,7 +918,26 @@ function requestOf<T>(given: HttpRequest<T>): HttpRequest<T> {
     notFoundIsAnswer: ownValue(given, 'notFoundIsAnswer'),
     acceptEmptySuccess: ownValue(given, 'acceptEmptySuccess'),
     options: ownValue(given, 'options'),
+    step: ownValue(given, 'step'),
   } as HttpRequest<T>;
+}
+
+/**
+ * The request as made for the public operation `served` (`CallRuntime.operation`): errors and events name
+ * `served`, and the message keeps the provider call's own operation, and its step, as the step.
+ */
+function servingOperation<T>(spec: HttpRequest<T>, served: unknown): HttpRequest<T> {
+  if (typeof served !== 'string' || served === '' || served === spec.operation) return spec;
+  const step =
+    typeof spec.step === 'string' && spec.step !== '' ? `${spec.operation}: ${spec.step}` : spec.operation;
+  return { ...spec, operation: served, step };
+}
+
+/** The operation as messages name it: with the request within it (`stop (reading the HLS egress)`) when given. */
+function labelOf(spec: Pick<HttpRequest<unknown>, 'operation' | 'step'>): string {
+  return typeof spec.step === 'string' && spec.step !== ''
+    ? `${spec.operation} (${spec.step})`
+    : spec.operation;
 }
 
 const noHooks: HttpHooks = Object.freeze(Object.create(null) as HttpHooks);
@@ -973,7 +1009,7 @@ function decodeSuccess<T>(
     const type = response.headers.get('content-type') ?? 'no content type';
     throw new ResponseShapeError({
       ...errorOptions({
-        message: `${settings.provider} ${spec.operation}: expected a JSON body, received ${text.length === 0 ? 'an empty body' : `${type} that is not JSON`} (HTTP ${response.status})`,
+        message: `${settings.provider} ${labelOf(spec)}: expected a JSON body, received ${text.length === 0 ? 'an empty body' : `${type} that is not JSON`} (HTTP ${response.status})`,
         status: response.status,
         delivery,
       }),
@@ -1030,7 +1066,7 @@ function vendorError(
     classifyStatus(status);
   const summary = [`HTTP ${status}`, code].filter(Boolean).join(' ');
   return new ErrorClass({
-    message: `${settings.provider} ${spec.operation} failed (${summary})${vendorMessage ? `: ${vendorMessage}` : ''}`,
+    message: `${settings.provider} ${labelOf(spec)} failed (${summary})${vendorMessage ? `: ${vendorMessage}` : ''}`,
     provider: settings.provider,
     operation: spec.operation,
     status,

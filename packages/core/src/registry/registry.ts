@@ -10,7 +10,7 @@ import {
   type StartRequestOptions,
 } from '../client/live-stream-client.js';
 import { AbortError, InvalidInputError, NotFoundError, ResponseShapeError } from '../errors/errors.js';
-import { UniliveError, withErrorFields } from '../errors/unilive-error.js';
+import { servedOperation, UniliveError, withErrorFields } from '../errors/unilive-error.js';
 import { emit, type HttpHooks } from '../http/hooks.js';
 import type { RateLimitOptions } from '../http/request-gate.js';
 import { idProblem } from '../ids.js';
@@ -490,8 +490,8 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
             if (listOptions.signal?.aborted) {
               throw new AbortError({
                 provider: entry.providerId,
-                operation: 'list',
-                message: 'list was aborted',
+                operation,
+                message: `${operation} was aborted`,
                 cause: listOptions.signal.reason,
               });
             }
@@ -505,10 +505,11 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
             !callersOwn &&
             !AbortError.isInstance(error) &&
             !listOptions.signal?.aborted;
-          if (!skip) throw annotate(error, entry.name);
+          // Named for the call the caller made: `findByName` walks through each client's `list`.
+          if (!skip) throw annotate(servedOperation(error, operation), entry.name);
           emit(registry.hooks.onWarning, {
             provider: entry.providerId,
-            operation: 'list',
+            operation,
             warning: {
               type: 'skipped-provider',
               message: `${entry.name} failed after ${yielded} stream(s) and was skipped: ${describeFailure(error)}`,
@@ -593,8 +594,12 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
   }
 
   async planMigration(reference: StreamReference, options: MigrationOptions): Promise<MigrationPlan> {
-    return (await this.plan(reference, callOptions<MigrationOptions>(options, 'migrate', migrationRules)))
-      .plan;
+    try {
+      return (await this.plan(reference, callOptions<MigrationOptions>(options, 'migrate', migrationRules)))
+        .plan;
+    } catch (error) {
+      throw servedOperation(error, 'migrate');
+    }
   }
 
   private async plan(
@@ -644,6 +649,19 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
   }
 
   async migrate(reference: StreamReference, options: MigrateOptions): Promise<MigrationResult> {
+    // Every error of a migration names `migrate`, whichever client call inside it failed (the source's read,
+    // the target's create, the source's stop or delete); its message says which.
+    try {
+      return await this.migrateUnnamed(reference, options);
+    } catch (error) {
+      throw servedOperation(error, 'migrate');
+    }
+  }
+
+  private async migrateUnnamed(
+    reference: StreamReference,
+    options: MigrateOptions,
+  ): Promise<MigrationResult> {
     // Every option is checked before anything is read or created: a `deleteSource: 'false'` must not
     // delete, and a bad `stopTimeoutMs` must not surface only once the new stream exists.
     const {
@@ -686,7 +704,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
         });
         return result;
       }
-      const annotated = annotate(error, source.name);
+      const annotated = annotate(servedOperation(error, 'migrate'), source.name);
       if (UniliveError.isInstance(annotated)) result.sourceError = annotated;
       warnings.push({
         type: 'other',
