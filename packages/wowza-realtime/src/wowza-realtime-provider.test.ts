@@ -246,6 +246,48 @@ describe('wowzaRealtime provider', () => {
     });
   });
 
+  describe('a bad id', () => {
+    it('is a rejected promise naming the provider and operation, before any request, for every call', async () => {
+      // Never a synchronous throw while the request is built: `provider.get(id).catch(…)` catches it.
+      const calls = {
+        get: (provider: ReturnType<typeof wowzaRealtime>, id: string) => provider.get(id),
+        update: (provider: ReturnType<typeof wowzaRealtime>, id: string) =>
+          provider.update(id, { name: 'x' }),
+        delete: (provider: ReturnType<typeof wowzaRealtime>, id: string) => provider.delete(id),
+        start: (provider: ReturnType<typeof wowzaRealtime>, id: string) => provider.start(id),
+        stop: (provider: ReturnType<typeof wowzaRealtime>, id: string) => provider.stop(id),
+        status: (provider: ReturnType<typeof wowzaRealtime>, id: string) =>
+          provider.getStatus?.(id) ?? Promise.reject(new Error('getStatus is missing')),
+      };
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...(Object.keys(calls) as (keyof typeof calls)[])),
+          fc.oneof(
+            fc.constantFrom('', '../x', 'a/b', 'ab cd', 'abc%2F', '\u0000abc', 'abcd\u200b', 'x'.repeat(129)),
+            fc.string().filter((id) => !/^[A-Za-z0-9_.~-]{1,128}$/.test(id)),
+          ),
+          async (operation, id) => {
+            const { provider, vendor } = setup();
+            let outcome: Promise<unknown>;
+            try {
+              outcome = calls[operation](provider, id);
+            } catch (error) {
+              throw new Error(`${operation} threw synchronously: ${String(error)}`);
+            }
+            const error = await failure(() => outcome);
+            expect(InvalidInputError.isInstance(error)).toBe(true);
+            expect(error.provider).toBe('wowza-realtime');
+            expect(error.operation).toBe(operation);
+            expect((error as InvalidInputError).issues.map((issue) => issue.path)).toEqual(['id']);
+            expect(error.delivery).toBe('not-sent');
+            expect(vendor.requests).toEqual([]);
+          },
+        ),
+        { numRuns: 120 },
+      );
+    });
+  });
+
   describe('create', () => {
     it('POSTs the real_time_stream envelope with only the name and maps the 201 answer', async () => {
       const { provider, vendor } = setup(answerOf('create'));

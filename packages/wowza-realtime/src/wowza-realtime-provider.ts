@@ -1,4 +1,5 @@
 import {
+  assertValidId,
   type CallOptions,
   ConflictError,
   type CreateLiveStreamInput,
@@ -156,14 +157,22 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
     return mapWowzaRealtimeStream(response.data.real_time_stream, rawStream, secrets, warnings);
   }
 
-  const fetchStream = (operation: string, id: string, options: CallOptions | undefined) =>
-    requestStream({
+  // A bad id is refused as a rejected promise naming the provider and operation, never thrown while the
+  // request is being built (`get` is no async function: `provider.get(id).catch(…)` must catch it).
+  const fetchStream = (operation: string, id: string, options: CallOptions | undefined) => {
+    try {
+      assertValidId(id, { provider: providerId, operation });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return requestStream({
       operation,
       method: 'GET',
       path: pathOf`real_time/${id}`,
       schema: wowzaRealtimeStreamEnvelopeReadSchema,
       options,
     });
+  };
 
   return {
     specificationVersion: 'v1',
@@ -235,6 +244,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
     },
 
     async update(id: string, patch: UpdateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
+      assertValidId(id, { provider: providerId, operation: 'update' });
       secrets.learnStream(id, ...inputSecrets(patch, providerId));
       const { name, fields, warnings, needsStoredExpiry } = convertToWowzaRealtimeUpdate(patch);
       if (name === undefined && Object.keys(fields).length === 0) {
@@ -309,6 +319,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
     },
 
     async delete(id: string, options?: CallOptions): Promise<void> {
+      assertValidId(id, { provider: providerId, operation: 'delete' });
       await http.request({ operation: 'delete', method: 'DELETE', path: pathOf`real_time/${id}`, options });
       secrets.forgetStream(id);
     },
@@ -335,7 +346,8 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
     // `PUT /real_time/{id}/stop` on a stopped stream answers 423 ERR-423-StreamAlreadyStopped: core's
     // lifecycle rule reads the stream and returns it, which also makes the PUT safe to retry after a lost
     // answer. The stop answer holds only the state; the stream is read back, with that state.
-    stop(id: string, options?: CallOptions): Promise<LiveStream> {
+    async stop(id: string, options?: CallOptions): Promise<LiveStream> {
+      assertValidId(id, { provider: providerId, operation: 'stop' });
       return changeLifecycle({
         provider: providerId,
         operation: 'stop',
@@ -368,6 +380,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
     },
 
     async getStatus(id: string, options?: CallOptions): Promise<LiveStreamStatus> {
+      assertValidId(id, { provider: providerId, operation: 'status' });
       const { data, raw } = await call(wowzaRealtimeStateSchema, {
         operation: 'status',
         method: 'GET',

@@ -97,6 +97,45 @@ describe('wowzaVideo()', () => {
     }
   });
 
+  it('refuses a bad id with a rejected promise from every call, never a synchronous throw, before any request', async () => {
+    const operations = ['get', 'update', 'delete', 'start', 'stop', 'status', 'reset'] as const;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...operations),
+        fc.oneof(
+          fc.constantFrom('', '../x', 'a/b', 'ab cd', 'abc%2F', 'x'.repeat(129)),
+          fc.string().filter((id) => !/^[A-Za-z0-9_.~-]{1,128}$/.test(id)),
+        ),
+        async (operation, id) => {
+          const vendor = recordingFetch();
+          const created = wowzaVideo({ token: fixtureToken, fetch: vendor.fetch, retry: { maxRetries: 0 } });
+          const call = () => {
+            if (operation === 'update') return created.update(id, { name: 'x' });
+            if (operation === 'status') return created.getStatus(id);
+            if (operation === 'reset') return created.reset?.(id) ?? Promise.resolve();
+            return created[operation](id);
+          };
+          let outcome: Promise<unknown>;
+          try {
+            outcome = call();
+          } catch (error) {
+            throw new Error(`${operation} threw synchronously: ${String(error)}`);
+          }
+          const error = await outcome.then(
+            () => undefined,
+            (rejected: unknown) => rejected,
+          );
+          expect(InvalidInputError.isInstance(error)).toBe(true);
+          expect((error as InvalidInputError).provider).toBe('wowza-video');
+          expect((error as InvalidInputError).operation).toBe(operation);
+          expect((error as InvalidInputError).delivery).toBe('not-sent');
+          expect(vendor.requests).toEqual([]);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
   it('refuses an unknown defaultRegion at once, listing the broadcast locations', () => {
     expect(() => wowzaVideo({ token: fixtureToken, defaultRegion: 'moon' as never })).toThrow(
       /defaultRegion: expected one of asia_pacific_australia, .*us_west_oregon/,

@@ -250,7 +250,8 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
   // already where the call leads returns the stream. The refusal's message names the state ("Transcoder is
   // in stopped state."), which is newer than a cached GET; when it names none, a read that still shows the
   // state from before is made again once the cache has expired.
-  function lifecycle(id: string, action: 'start' | 'stop', options: CallOptions | undefined) {
+  // Async, so that a bad id is a rejected promise like every other failure, never a synchronous throw.
+  async function lifecycle(id: string, action: 'start' | 'stop', options: CallOptions | undefined) {
     assertValidId(id, { provider: providerId, operation: action });
     return changeLifecycle({
       provider: providerId,
