@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { InvalidInputError, TimeoutError } from '../errors/errors.js';
+import { InvalidInputError, ProviderUnavailableError, TimeoutError } from '../errors/errors.js';
+import type { UniliveError } from '../errors/unilive-error.js';
 import { createHttpClient } from '../http/http-client.js';
 import { type LiveStream, liveStreamStates } from '../live-stream.js';
 import type { CallOptions, LiveStreamProvider, LiveStreamStatus } from '../provider.js';
@@ -161,5 +162,83 @@ describe('waitForState for a state the provider never reports', () => {
         },
       ),
     );
+  });
+});
+
+describe('a wait names itself, whichever provider call inside it failed', () => {
+  // A vendor whose status read and stream read both answer 503, through core's HTTP layer.
+  function failingVendor() {
+    const http = createHttpClient({
+      provider: 'failing',
+      baseUrl: 'https://api.vendor.test',
+      headers: () => ({}),
+      secrets: new SecretSet(),
+      retry: { maxRetries: 1 },
+      fetch: (async () =>
+        new Response(JSON.stringify({ message: 'down' }), {
+          status: 503,
+          headers: { 'content-type': 'application/json' },
+        })) as typeof fetch,
+    });
+    const read = (operation: string) => async (id: string, options?: CallOptions) => {
+      const response = await http.request({
+        operation,
+        method: 'GET',
+        path: `streams/${id}`,
+        schema: v.looseObject({ state: v.string() }),
+        options,
+      });
+      return { state: response.data.state, raw: response.body } as LiveStreamStatus;
+    };
+    const never = () => Promise.reject(new Error('not used'));
+    const provider: LiveStreamProvider = {
+      specificationVersion: 'v1',
+      id: 'failing',
+      capabilities,
+      create: never,
+      get: read('get') as unknown as LiveStreamProvider['get'],
+      list: () => ({ [Symbol.asyncIterator]: () => ({ next: never }) }),
+      update: never,
+      delete: never,
+      start: never,
+      stop: never,
+      getStatus: read('status'),
+    };
+    return provider;
+  }
+
+  it('waitForState and waitForBroadcast: the error, every hook event and its retries name the wait', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('waitForState', 'waitForBroadcast'), async (operation) => {
+        const heard: string[] = [];
+        const client = createLiveStreamClient(failingVendor(), {
+          hooks: {
+            onRequest: (event) => heard.push(event.operation),
+            onRetry: (event) => heard.push(event.operation, event.error.operation ?? ''),
+            onError: (event) => heard.push(event.operation, event.error.operation ?? ''),
+          },
+        });
+        const call =
+          operation === 'waitForState'
+            ? client.waitForState('s1', 'ready', { timeoutMs: 60_000 })
+            : client.waitForBroadcast('s1', { timeoutMs: 60_000, events: (async function* () {})() });
+        const error = (await call.catch((caught: unknown) => caught)) as UniliveError;
+        expect(ProviderUnavailableError.isInstance(error), String(error)).toBe(true);
+        expect(error.operation).toBe(operation);
+        // The message says which provider call failed.
+        expect(error.message).toBe(`failing ${operation} (status) failed (HTTP 503)`);
+        expect(heard.length).toBeGreaterThan(0);
+        expect(new Set(heard)).toEqual(new Set([operation]));
+      }),
+      { numRuns: 4 },
+    );
+  });
+
+  it('getStatus called by the caller stays status', async () => {
+    const error = (await failingVendor()
+      .getStatus?.('s1')
+      .catch((caught: unknown) => caught)) as UniliveError;
+    expect(error.operation).toBe('status');
+    expect(error.message).toBe('failing status failed (HTTP 503)');
   });
 });

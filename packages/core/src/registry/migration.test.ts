@@ -188,9 +188,16 @@ describe('migrate', () => {
         delivery: 'unknown',
       }),
     });
-    await expect(registry.migrate(created.ref, { to: 'new', deleteSource: true })).rejects.toMatchObject({
+    // The target's create failed, inside the caller's migrate: the error names migrate, and keeps its class.
+    const error = await registry
+      .migrate(created.ref, { to: 'new', deleteSource: true })
+      .catch((caught) => caught);
+    expect(ProviderUnavailableError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({
       providerName: 'new',
       maybeCreated: true,
+      operation: 'migrate',
+      message: '503',
     });
     expect(source.calls).toEqual([`get ${created.id}`]);
     expect(source.store.has(created.id)).toBe(true);
@@ -241,6 +248,7 @@ describe('migrate', () => {
       status: refusal.status,
     });
     expect(result.sourceError?.providerName).toBe('old');
+    expect(result.sourceError?.operation).toBe('migrate');
     expect(result.warnings.at(-1)).toEqual({
       type: 'other',
       setting: 'deleteSource',

@@ -326,6 +326,29 @@ describe('list', () => {
     expect(c.calls).toEqual([]);
   });
 
+  it('findByName names itself when a provider fails mid-walk, and in the skipped-provider warning', async () => {
+    const error = new ProviderUnavailableError({
+      provider: 'vendor-b',
+      operation: 'list',
+      message: '503',
+      status: 503,
+    });
+    const a = fakeProvider('vendor-a', { streams: 1 });
+    const b = fakeProvider('vendor-b', { streams: 3, failList: { after: 1, error } });
+    const warnings: WarningEvent[] = [];
+    const registry = createLiveStreamRegistry({
+      providers: { a: a.provider, b: b.provider },
+      hooks: { onWarning: (event) => warnings.push(event) },
+    });
+    const thrown = await caught(() => registry.findByName('anything'));
+    expect(ProviderUnavailableError.isInstance(thrown)).toBe(true);
+    expect(thrown).toMatchObject({ operation: 'findByName', providerName: 'b', status: 503, message: '503' });
+    await registry.findByName('anything', { onProviderError: 'skip' });
+    expect(warnings.map((event) => [event.operation, event.warning.type])).toEqual([
+      ['findByName', 'skipped-provider'],
+    ]);
+  });
+
   it("with onProviderError 'skip' the walk goes on and a warning names the provider skipped", async () => {
     const error = new ProviderUnavailableError({
       provider: 'vendor-b',
