@@ -9,6 +9,7 @@ import {
   UniliveError,
 } from '@unilive/core';
 import { errorTranscript, type Fixture, interceptFixture, loadFixture } from '@unilive/testing';
+import fc from 'fast-check';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -900,6 +901,40 @@ describe('start and stop toggle enabled', () => {
     expect((await client.stop(fixtureStreamId)).state).toBe('stopped');
     expect((await client.start(fixtureStreamId)).state).toBe('ready');
     expect(recorder.requests.map((request) => request.body)).toEqual([{ enabled: false }, { enabled: true }]);
+  });
+});
+
+describe('a bad id', () => {
+  it('is refused naming the provider and the operation called, before any request, from every call', async () => {
+    const operations = ['get', 'update', 'delete', 'start', 'stop'] as const;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...operations),
+        fc.oneof(
+          fc.constantFrom('', '../x', 'a/b', 'ab cd', 'abc%2F', 'x'.repeat(129)),
+          fc.string().filter((id) => !/^[A-Za-z0-9_.~-]{1,128}$/.test(id)),
+        ),
+        async (operation, id) => {
+          const { provider, requests } = setup();
+          let outcome: Promise<unknown>;
+          try {
+            outcome = operation === 'update' ? provider.update(id, { name: 'x' }) : provider[operation](id);
+          } catch (error) {
+            throw new Error(`${operation} threw synchronously: ${String(error)}`);
+          }
+          const error = await outcome.then(
+            () => undefined,
+            (rejected: unknown) => rejected,
+          );
+          expect(InvalidInputError.isInstance(error)).toBe(true);
+          expect((error as InvalidInputError).provider).toBe('liveapi');
+          expect((error as InvalidInputError).operation).toBe(operation);
+          expect((error as InvalidInputError).delivery).toBe('not-sent');
+          expect(requests).toEqual([]);
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });
 

@@ -1,5 +1,6 @@
 import {
   type AcceptedAnswer,
+  assertValidId,
   type CallOptions,
   type CreateLiveStreamInput,
   changeLifecycle,
@@ -127,6 +128,8 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
   };
 
   async function fetchStream(id: string, operation: string, options?: CallOptions): Promise<LiveStream> {
+    // Checked here, naming the provider and the caller's operation, rather than as the path is built.
+    assertValidId(id, { provider, operation });
     const response = await http.request({
       operation,
       method: 'GET',
@@ -167,7 +170,8 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
   // start and stop set `enabled`, which LiveAPI takes in any state: they are idempotent by nature. Core's
   // lifecycle rule still applies (a refusal checked against the stream; an answer that is no stream read
   // back, and when that fails the state `enabled` gives, with a read-back-failed warning).
-  function lifecycle(id: string, operation: 'start' | 'stop', options?: CallOptions) {
+  async function lifecycle(id: string, operation: 'start' | 'stop', options?: CallOptions) {
+    assertValidId(id, { provider, operation });
     const enabled = operation === 'start';
     return changeLifecycle({
       provider,
@@ -348,6 +352,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
     // the one before answered, as long as it was accepted; what was applied is named when a later part
     // fails (LiveApiRestreamError, ChangeAppliedError).
     async update(id: string, patch: UpdateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
+      assertValidId(id, { provider, operation: 'update' });
       secrets.learnStream(id, ...inputSecrets(patch, provider));
       const providerOptions = readProviderOptions(patch, provider, liveApiProviderOptionsSchema, 'update');
       const warnings = liveApiInputWarnings(patch, 'update');
@@ -404,6 +409,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
     },
 
     async delete(id: string, options?: CallOptions): Promise<void> {
+      assertValidId(id, { provider, operation: 'delete' });
       // The answer (`{"success": true}` in client code) is not documented; any 2xx means deleted.
       await http.request({
         operation: 'delete',
