@@ -891,7 +891,8 @@ export function runLiveStreamContract(options: ContractOptions): void {
       });
 
       // A provider used without a client behaves like one wrapped in it: an id it would not put in a URL is
-      // refused before any request, never trimmed or cleaned into another stream's id.
+      // refused before any request, never trimmed or cleaned into another stream's id, as a rejected promise
+      // naming the provider and the operation called.
       it('the provider itself refuses an id it would not put in a URL, before any request', async () => {
         const sent: string[] = [];
         const runtime = {
@@ -912,13 +913,25 @@ export function runLiveStreamContract(options: ContractOptions): void {
         if (getStatus) calls.push(['status', (id) => getStatus.call(harness.provider, id, { runtime })]);
         for (const id of ['', '../x', 'a/b', 'a?b', 'a b', '.', `${subject ?? 'x'}/../x`, 'x'.repeat(129)]) {
           for (const [operation, call] of calls) {
-            const error = await captureError(() => call(id));
+            // A rejected promise, never a synchronous throw past the caller's `.catch`.
+            let outcome: Promise<unknown> | undefined;
+            let thrown: unknown;
+            try {
+              outcome = call(id);
+            } catch (error) {
+              thrown = error;
+            }
+            expect(thrown, `${operation}(${JSON.stringify(id)}) threw synchronously`).toBeUndefined();
+            const error = await captureError(() => outcome as Promise<unknown>);
             expect(
               InvalidInputError.isInstance(error),
               `${operation}(${JSON.stringify(id)}): ${String(error)}`,
             ).toBe(true);
             expect((error as InvalidInputError).issues.map((issue) => issue.path)).toEqual(['id']);
             expect((error as UniliveError).delivery).toBe('not-sent');
+            // Named as the caller called it, by the provider that refused it.
+            expect((error as UniliveError).provider).toBe(harness.provider.id);
+            expect((error as UniliveError).operation).toBe(operation);
           }
         }
         expect(sent).toEqual([]);

@@ -1,4 +1,5 @@
 import {
+  assertValidId,
   type CallOptions,
   type CreateLiveStreamInput,
   changeLifecycle,
@@ -178,7 +179,10 @@ export function createMemoryProvider(settings: MemoryProviderSettings = {}): Liv
     };
   };
 
+  // Each call checks its id first, so a bad one is refused naming the provider and the operation called, as
+  // a rejected promise (not as the request path is built, which names neither).
   const read = async (id: string, operation: string, options?: CallOptions) => {
+    assertValidId(id, { provider: 'memory', operation });
     const response = await http.request({
       operation,
       method: 'GET',
@@ -191,8 +195,9 @@ export function createMemoryProvider(settings: MemoryProviderSettings = {}): Liv
 
   // The answer holds the whole stream; a refusal for the stream's state is checked against it (core's
   // lifecycle rule), so a repeated start or stop returns the stream.
-  const lifecycle = (id: string, operation: 'start' | 'stop', options?: CallOptions) =>
-    changeLifecycle({
+  const lifecycle = async (id: string, operation: 'start' | 'stop', options?: CallOptions) => {
+    assertValidId(id, { provider: 'memory', operation });
+    return changeLifecycle({
       provider: 'memory',
       operation,
       id,
@@ -214,6 +219,7 @@ export function createMemoryProvider(settings: MemoryProviderSettings = {}): Liv
       read: () => read(id, operation, options),
       secrets,
     });
+  };
 
   return {
     specificationVersion: 'v1',
@@ -258,6 +264,7 @@ export function createMemoryProvider(settings: MemoryProviderSettings = {}): Liv
       });
     },
     async update(id: string, patch: UpdateLiveStreamInput, options?: CallOptions) {
+      assertValidId(id, { provider: 'memory', operation: 'update' });
       const warnings = memoryInputGaps(patch, 'update');
       readProviderOptions(patch, 'memory', memoryProviderOptionsSchema, 'update');
       const body = {
@@ -291,11 +298,13 @@ export function createMemoryProvider(settings: MemoryProviderSettings = {}): Liv
       return withWarnings(readBack, warnings);
     },
     async delete(id: string, options?: CallOptions) {
+      assertValidId(id, { provider: 'memory', operation: 'delete' });
       await http.request({ operation: 'delete', method: 'DELETE', path: pathOf`streams/${id}`, options });
     },
     start: (id: string, options?: CallOptions) => lifecycle(id, 'start', options),
     stop: (id: string, options?: CallOptions) => lifecycle(id, 'stop', options),
     async getStatus(id: string, options?: CallOptions): Promise<LiveStreamStatus> {
+      assertValidId(id, { provider: 'memory', operation: 'status' });
       const response = await http.request({
         operation: 'status',
         method: 'GET',

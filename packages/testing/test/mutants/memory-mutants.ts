@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import {
+  assertValidId,
   type CallOptions,
   type LiveStream,
   type LiveStreamProvider,
@@ -215,6 +216,29 @@ export const mutants: Record<string, Mutant> = {
     mutate: (provider) => ({
       ...copy(provider),
       get: (id, options) => provider.get(id.replace(/[^A-Za-z0-9_~-]/g, '') || 'x', options),
+    }),
+    fails: ['the provider itself refuses an id'],
+  },
+
+  // The id checked while the request is built, outside any promise: a bad id escapes `get(id).catch(…)`.
+  'get throws a bad id synchronously': {
+    mutate: (provider) => ({
+      ...copy(provider),
+      get: (id, options) => {
+        assertValidId(id, { provider: provider.id, operation: 'get' });
+        return provider.get(id, options);
+      },
+    }),
+    fails: ['the provider itself refuses an id'],
+  },
+  // The id refused with neither the provider nor the operation the caller called.
+  'delete refuses a bad id unnamed': {
+    mutate: (provider) => ({
+      ...copy(provider),
+      delete: async (id, options) => {
+        assertValidId(id, { operation: 'request' });
+        return provider.delete(id, options);
+      },
     }),
     fails: ['the provider itself refuses an id'],
   },
