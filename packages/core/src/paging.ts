@@ -101,11 +101,18 @@ export async function* walkPages<Record, Item = Record, Output = Item>(
   settings: WalkPagesSettings<Record, Item, Output>,
 ): AsyncGenerator<Output, void, undefined> {
   const operation = settings.operation ?? 'list';
+  // A walk made while serving another public operation (a registry's `findByName`) warns under its name.
+  const served = settings.options?.runtime?.operation;
+  const warnedAs = typeof served === 'string' && served !== '' ? served : operation;
   const strict = settings.options?.strict === true;
   const maxPages = settings.options?.maxPages ?? settings.maxPages ?? defaultMaxPages;
   const read = settings.read ?? ((record: Record) => record as unknown as Item);
   const warn = (warning: Warning) =>
-    emit(settings.options?.runtime?.hooks?.onWarning, { provider: settings.provider, operation, warning });
+    emit(settings.options?.runtime?.hooks?.onWarning, {
+      provider: settings.provider,
+      operation: warnedAs,
+      warning,
+    });
   const seen = new Set<string>();
   const skippedRecords = new Set<string>();
   // Detail reads that failed in a row: one is a record's problem, two the vendor's.

@@ -205,7 +205,22 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     private readonly clock: Clock,
     private readonly sleep: Sleep,
     private readonly gate: RequestGate | undefined,
+    // The public operation this client's calls serve when a registry makes them for one of its own
+    // (`migrate`, `findByName`): every hook event of theirs names it. Set only through `servingClient`.
+    private readonly served?: string,
   ) {}
+
+  /** This client, as seen by calls made while serving `operation` (see `servingClient`). */
+  servingFor(operation: string): DefaultLiveStreamClient {
+    return new DefaultLiveStreamClient(
+      this.provider,
+      this.hooks,
+      this.clock,
+      this.sleep,
+      this.gate,
+      operation,
+    );
+  }
 
   create(input: CreateLiveStreamInput, options?: RequestOptions): Promise<LiveStream> {
     return this.guard('create', () => this.createUnguarded(input, options));
@@ -508,8 +523,9 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   // Warnings ride on the result; `onWarning` hears them too, so one hook sees every soft problem.
   private reported(operation: string, stream: LiveStream): LiveStream {
     if (this.hooks.onWarning) {
+      const named = this.served ?? operation;
       for (const warning of stream.warnings ?? [])
-        emit(this.hooks.onWarning, { provider: this.provider.id, operation, warning });
+        emit(this.hooks.onWarning, { provider: this.provider.id, operation: named, warning });
     }
     return stream;
   }
@@ -545,9 +561,10 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   }
 
   // Options of the provider calls a public operation makes on its way (a wait's polls and its final read):
-  // their requests' errors and hook events name that operation (see CallRuntime.operation).
+  // their requests' errors and hook events name that operation (see CallRuntime.operation), or the one this
+  // client serves, when a registry's call made the wait (a migration stopping its source).
   private serving(options: CallOptions, operation: string): CallOptions {
-    options.runtime = Object.freeze({ ...this.runtime(), operation });
+    options.runtime = Object.freeze({ ...this.runtime(), operation: this.served ?? operation });
     return options;
   }
 
@@ -560,10 +577,22 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       runtime.clock = this.clock;
       runtime.sleep = this.sleep;
       if (this.gate) runtime.gate = this.gate;
+      if (this.served !== undefined) runtime.operation = this.served;
       this.#runtime = Object.freeze(runtime);
     }
     return this.#runtime;
   }
+}
+
+/**
+ * `client` as a registry calls it while serving its own public operation `operation` (`migrate`,
+ * `findByName`): the same provider, hooks, clock and rate limit, its calls' hook events (`onRequest`,
+ * `onResponse`, `onRetry`, `onError`, `onWarning`) naming `operation` rather than the client call made on
+ * the way (`get`, `create`, `list`). Kept out of the public API: nothing a caller sets can rename a call. A
+ * client not made by `createLiveStreamClient` is returned as it is.
+ */
+export function servingClient(client: LiveStreamClient, operation: string): LiveStreamClient {
+  return client instanceof DefaultLiveStreamClient ? client.servingFor(operation) : client;
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   readHooks,
   callOptionRules as requestRules,
   type StartRequestOptions,
+  servingClient,
 } from '../client/live-stream-client.js';
 import { AbortError, InvalidInputError, NotFoundError, ResponseShapeError } from '../errors/errors.js';
 import { servedOperation, UniliveError, withErrorFields } from '../errors/unilive-error.js';
@@ -211,7 +212,11 @@ export interface LiveStreamRegistryOptions {
    */
   providers: Readonly<Record<string, LiveStreamProvider | LiveStreamClient>>;
   routing?: RoutingOptions;
-  /** Hooks of every client the registry makes, and where its own warnings (`fallback`, `skipped-provider`) go. */
+  /**
+   * Hooks of every client the registry makes, and where its own warnings (`fallback`, `skipped-provider`) go.
+   * Events of the requests `migrate` (and `planMigration`) and `findByName` make name those operations,
+   * whichever client call made the request: a client given here keeps its own hooks, and they name them too.
+   */
   hooks?: HttpHooks;
   /** Passed to every client the registry makes (see `createLiveStreamClient`). */
   container?: DependencyContainer;
@@ -391,7 +396,17 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     return this.named(name, 'configure', 'name').client;
   }
 
-  async create(input: CreateLiveStreamInput, options?: RegistryCreateOptions): Promise<RoutedLiveStream> {
+  create(input: CreateLiveStreamInput, options?: RegistryCreateOptions): Promise<RoutedLiveStream> {
+    return this.createServing(input, options, undefined);
+  }
+
+  // `create`, or the create a registry call makes on its way (`served`: a migration's), whose client calls'
+  // hook events name that call.
+  private async createServing(
+    input: CreateLiveStreamInput,
+    options: RegistryCreateOptions | undefined,
+    served: string | undefined,
+  ): Promise<RoutedLiveStream> {
     const { provider: requested, ...request } = callOptions<RegistryCreateOptions>(
       options,
       'create',
@@ -401,7 +416,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     const valid = validateCreateInput(input);
     if (requested !== undefined) {
       const entry = this.named(requested, 'create', 'provider');
-      const stream = await this.createOn(entry, valid, request);
+      const stream = await this.createOn(entry, valid, request, served);
       return this.routed(stream, entry, {
         provider: entry.name,
         by: 'requested',
@@ -417,7 +432,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     for (const [index, entry] of candidates.entries()) {
       let stream: LiveStream;
       try {
-        stream = await this.createOn(entry, valid, request);
+        stream = await this.createOn(entry, valid, request, served);
       } catch (error) {
         const nothingMade = provesNothingMade(error);
         const next = candidates[index + 1];
@@ -436,7 +451,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
           message: `${entry.name} failed without making the stream (${describeFailure(error as UniliveError)}); trying ${next.name}`,
         };
         fallbacks.push(warning);
-        emit(this.hooks.onWarning, { provider: entry.providerId, operation: 'create', warning });
+        emit(this.hooks.onWarning, { provider: entry.providerId, operation: served ?? 'create', warning });
         continue;
       }
       const names = candidates.map((candidate) => candidate.name);
@@ -482,7 +497,9 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
       for (const entry of entries) {
         let yielded = 0;
         try {
-          for await (const stream of entry.client.list(listOptions)) {
+          // `findByName`'s walk is heard as `findByName` by the hooks, as its errors name it.
+          const client = operation === 'list' ? entry.client : servingClient(entry.client, operation);
+          for await (const stream of client.list(listOptions)) {
             const ref = formatStreamReference(entry.name, stream.id);
             if (seen.has(ref)) continue;
             seen.add(ref);
@@ -628,7 +645,8 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     validateCreateInput({ name: 'migrated', ...defined });
     let stream: LiveStream;
     try {
-      stream = await source.client.get(id, request);
+      // A plan is made for a migration: its read is heard as `migrate` by the hooks, as its errors name it.
+      stream = await servingClient(source.client, 'migrate').get(id, request);
     } catch (error) {
       throw annotate(error, source.name);
     }
@@ -674,13 +692,13 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     const carried: Warning[] = [];
     let stream: RoutedLiveStream;
     try {
-      stream = await this.create(plan.input, { ...request, provider: plan.to });
+      stream = await this.createServing(plan.input, { ...request, provider: plan.to }, 'migrate');
     } catch (error) {
       // A source that does not record, moved to a vendor that records every stream (LiveAPI): the target
       // refused `recording: false` before sending anything, so the stream is created once more without it.
       if (!refusedRecordingOff(error, plan.input, overrides)) throw error;
       const { recording: _recording, ...recorded } = plan.input;
-      stream = await this.create(recorded, { ...request, provider: plan.to });
+      stream = await this.createServing(recorded, { ...request, provider: plan.to }, 'migrate');
       carried.push({
         type: 'not-carried',
         setting: 'recording',
@@ -723,20 +741,27 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     request: RequestOptions,
     stopTimeoutMs: number,
   ): Promise<void> {
+    const client = servingClient(entry.client, 'migrate');
     if (runningStates.includes(source.state) && entry.capabilities.stop) {
-      await entry.client.stop(source.id, request);
-      await entry.client.waitForState(source.id, ['stopped', 'disabled'], {
+      await client.stop(source.id, request);
+      await client.waitForState(source.id, ['stopped', 'disabled'], {
         timeoutMs: stopTimeoutMs,
         ...(request.signal ? { signal: request.signal } : {}),
       });
     }
-    await entry.client.delete(source.id, request);
+    await client.delete(source.id, request);
   }
 
-  private async createOn(entry: Entry, input: CreateLiveStreamInput, request: RequestOptions) {
+  private async createOn(
+    entry: Entry,
+    input: CreateLiveStreamInput,
+    request: RequestOptions,
+    served: string | undefined,
+  ) {
+    const client = served === undefined ? entry.client : servingClient(entry.client, served);
     let stream: LiveStream;
     try {
-      stream = await entry.client.create(input, request);
+      stream = await client.create(input, request);
     } catch (error) {
       throw annotate(error, entry.name, mayHaveCreated(error));
     }
