@@ -89,6 +89,13 @@ export interface PagingSetup {
   pageSize?: number;
   /** How many records a page holds. */
   perPage: number;
+  /**
+   * The provider to walk when the scenarios run on a backend of their own, whose streams no other step
+   * touches: a change another step aborted may still be carried out by the vendor at any later moment (an
+   * aborted delete removing a stream between the well-behaved walk and the next), and the scenarios
+   * compare walks with each other. Absent: the harness's `provider`.
+   */
+  provider?: LiveStreamProvider;
 }
 
 /** The restream create of the partial-success scenario; its stream key is a secret. */
@@ -144,8 +151,9 @@ export interface ContractHarness {
    * registry): made with the suite's hooks and container (which holds its sleep), with `idOf` naming a
    * stream it returned in later calls (a registry's reference). `provider` stays the one whose backend the
    * suite faults and whose capabilities gate the steps; the harness's own hooks still get vendor ids.
+   * `runtime.provider`, when given, stands in for `provider` (the paging scenarios' own backend).
    */
-  client?(runtime: { hooks: HttpHooks; container?: DependencyContainer }): {
+  client?(runtime: { hooks: HttpHooks; container?: DependencyContainer; provider?: LiveStreamProvider }): {
     client: ContractClient;
     idOf(stream: LiveStream): string;
   };
@@ -357,12 +365,13 @@ export function runLiveStreamContract(options: ContractOptions): void {
       }
     }
 
+    const container = createContainer();
+    container.register(tokens.sleep, { useValue: sleep });
+
     beforeAll(async () => {
       harness = await options.setup();
       for (const [label, value] of Object.entries({ ...harness.otherSecrets, ...harness.secrets }))
         scanner.register(label, value);
-      const container = createContainer();
-      container.register(tokens.sleep, { useValue: sleep });
       if (harness.client) ({ client, idOf } = harness.client({ hooks, container }));
       else client = createLiveStreamClient(harness.provider, { hooks, container });
     });
@@ -1021,9 +1030,16 @@ export function runLiveStreamContract(options: ContractOptions): void {
         const setup = harness.preparePaging ? await harness.preparePaging(scenario, { strict }) : false;
         if (!setup) return undefined;
         perPage = setup.perPage;
+        // The scenarios' own backend, when the harness gives one, walked the way the suite calls (through a
+        // registry where the harness is one).
+        const lister = !setup.provider
+          ? client
+          : harness.client
+            ? harness.client({ hooks, container, provider: setup.provider }).client
+            : createLiveStreamClient(setup.provider, { hooks, container });
         warnings.length = 0;
         const ids: string[] = [];
-        const stream = client.list({
+        const stream = lister.list({
           ...(setup.pageSize === undefined ? {} : { pageSize: setup.pageSize }),
           ...extra,
           strict,

@@ -45,9 +45,9 @@ export function registryHarness(options: RegistryHarnessOptions): () => Promise<
     return {
       ...harness,
       otherSecrets,
-      client: ({ hooks, container }) => {
+      client: ({ hooks, container, provider }) => {
         const registry = createLiveStreamRegistry({
-          providers,
+          providers: provider ? { ...providers, [name]: provider } : providers,
           routing: { order: [name, ...Object.keys(others)] },
           hooks,
           ...(container ? { container } : {}),

@@ -39,28 +39,52 @@ export function sandboxHarness(options: SandboxHarnessOptions): () => Promise<Co
       sandbox.injectFault(options.provider, operation, fault);
       return true;
     };
+    // The paging scenarios compare each walk with the first, so they list a sandbox of their own (same
+    // options, so the same credentials; no media): on the shared one, a change another test aborted may be
+    // carried out whenever the sandbox gets to the request, which no wait on this side can bound (it may
+    // not have read the request yet), and an aborted delete or create would shift the pages between walks.
+    let paging: Promise<{ sandbox: Sandbox; provider: LiveStreamProvider }> | undefined;
+    const pagingBackend = () => {
+      paging ??= startSandbox({ transitionMs: 300, ...options.sandbox, media: false }).then((started) => ({
+        sandbox: started,
+        provider: options.createProvider(started),
+      }));
+      return paging;
+    };
+    const settle = async (on: Sandbox) => {
+      for (let waited = 0; on.stats().inFlight > 0 && waited < 5_000; waited += 20) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      on.clearFaults();
+    };
     return {
       provider,
       secrets: sandbox.credentials(options.provider),
       injectFault,
-      preparePaging: (scenario) =>
-        options.paging === false
-          ? Promise.resolve(false)
-          : prepareEnginePaging(
-              provider,
-              injectFault,
-              options.paging ?? { pageSize: 2, perPage: 2 },
-              scenario,
-            ),
+      preparePaging: async (scenario) => {
+        if (options.paging === false) return false;
+        const own = await pagingBackend();
+        const setup = await prepareEnginePaging(
+          own.provider,
+          (operation, fault) => {
+            own.sandbox.injectFault(options.provider, operation, fault);
+            return true;
+          },
+          options.paging ?? { pageSize: 2, perPage: 2 },
+          scenario,
+        );
+        return { ...setup, provider: own.provider };
+      },
       // Requests a test gave up on (timeouts, aborts) may still be held by a slow fault: let them finish
       // before clearing, so none of them takes a fault the next test plans.
       afterEach: async () => {
-        for (let waited = 0; sandbox.stats().inFlight > 0 && waited < 5_000; waited += 20) {
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
-        sandbox.clearFaults();
+        await settle(sandbox);
+        if (paging) await settle((await paging).sandbox);
       },
-      close: () => sandbox.close(),
+      close: async () => {
+        await sandbox.close();
+        if (paging) await (await paging).sandbox.close();
+      },
       // A sandbox started with `media: false` runs no RTMP ingest: it takes no encoders.
       ...(options.sandbox?.media === false
         ? {}
