@@ -17,6 +17,7 @@ import { type Sandbox, startSandbox } from '@unilive/sandbox';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdapterId, adapterIds, adapters } from '../src/adapters.js';
+import { type PlacedFailure, placedFailure } from '../src/placed-failure.js';
 
 // An error, hook event or warning produced while serving a call names the operation the caller called,
 // whichever of the call's requests failed: a `stop` that fails while reading the stream it is about to stop
@@ -41,7 +42,13 @@ const operations = [
   'waitForState',
 ] as const;
 type Operation = (typeof operations)[number];
-const failureKinds = ['abort', 'timeout', '5xx', '404', 'network'] as const;
+const failureKinds = [
+  'abort',
+  'timeout',
+  '5xx',
+  '404',
+  'network',
+] as const satisfies readonly PlacedFailure[];
 type FailureKind = (typeof failureKinds)[number];
 
 /** The class a call ends with when its request fails so, if the failure ends it. */
@@ -72,33 +79,7 @@ function describeAdapter(adapterId: AdapterId): void {
       sent.push(key);
       if (plan && (index === plan.at || key === failing)) {
         failing = key;
-        const signal = init?.signal ?? request.signal;
-        const held = () =>
-          new Promise<Response>((_, reject) => {
-            if (signal.aborted) reject(signal.reason);
-            signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-          });
-        switch (plan.kind) {
-          case 'abort':
-            plan.abort();
-            return held();
-          case 'timeout':
-            return held();
-          case '5xx':
-            return new Response(JSON.stringify({ message: 'unavailable' }), {
-              status: 503,
-              headers: { 'content-type': 'application/json' },
-            });
-          case '404':
-            return new Response(JSON.stringify({ message: 'not found' }), {
-              status: 404,
-              headers: { 'content-type': 'application/json' },
-            });
-          case 'network':
-            throw Object.assign(new TypeError('fetch failed'), {
-              cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
-            });
-        }
+        return placedFailure(plan.kind, init?.signal ?? request.signal, plan.abort);
       }
       return fetch(request);
     };

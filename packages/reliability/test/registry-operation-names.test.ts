@@ -19,6 +19,7 @@ import { createMemoryBackend, createMemoryProvider } from '@unilive/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adapterIds, adapters } from '../src/adapters.js';
+import { type PlacedFailure, placedFailure } from '../src/placed-failure.js';
 
 // A registry's `migrate` (and `planMigration`, which reads the source for it) and `findByName` are calls of
 // their own: every hook event their clients' requests produce names them, as their errors and the
@@ -34,7 +35,7 @@ const names = ['memory', ...adapterIds] as const;
 type Name = (typeof names)[number];
 const calls = ['migrate', 'planMigration', 'findByName'] as const;
 type Call = (typeof calls)[number];
-const failureKinds = ['abort', '5xx', '404', 'network'] as const;
+const failureKinds = ['abort', '5xx', '404', 'network'] as const satisfies readonly PlacedFailure[];
 type FailureKind = (typeof failureKinds)[number];
 
 /** The class a call ends with when its request fails so, if the failure ends it. */
@@ -67,29 +68,7 @@ describe('registry operation names', () => {
       sent.push(key);
       if (plan && (index === plan.at || key === failing)) {
         failing = key;
-        const signal = init?.signal ?? request.signal;
-        switch (plan.kind) {
-          case 'abort':
-            plan.abort();
-            return new Promise<Response>((_, reject) => {
-              if (signal.aborted) reject(signal.reason);
-              signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-            });
-          case '5xx':
-            return new Response(JSON.stringify({ message: 'unavailable' }), {
-              status: 503,
-              headers: { 'content-type': 'application/json' },
-            });
-          case '404':
-            return new Response(JSON.stringify({ message: 'not found' }), {
-              status: 404,
-              headers: { 'content-type': 'application/json' },
-            });
-          case 'network':
-            throw Object.assign(new TypeError('fetch failed'), {
-              cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
-            });
-        }
+        return placedFailure(plan.kind, init?.signal ?? request.signal, plan.abort);
       }
       return next(request);
     };
