@@ -47,6 +47,11 @@ export interface VendorErrorDetails {
 /** The facts an adapter may use to pick the error class for a vendor failure. */
 export interface VendorFailure extends VendorErrorDetails {
   status: number;
+  /**
+   * The operation the adapter gave the request (`create`), even when the request was made while serving
+   * another public operation (a registry's `migrate`, a wait): an answer is classified the same whoever
+   * made the call, and only the error's `operation` names the call the caller made.
+   */
   operation: string;
 }
 
@@ -514,7 +519,16 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
         const requestId = requestIdOf(response.headers);
         const retryAfterMs = parseRetryAfter(response.headers, now());
         const delivery = statusDelivery(status);
-        const error = vendorError(settings, spec, response, text, requestId, retryAfterMs, outcome(delivery));
+        const error = vendorError(
+          settings,
+          spec,
+          asked.operation,
+          response,
+          text,
+          requestId,
+          retryAfterMs,
+          outcome(delivery),
+        );
         const statusRetryable = status === 429 || (idempotent && policy.retryStatuses.includes(status));
         failure = {
           error,
@@ -1034,6 +1048,9 @@ function decodeSuccess<T>(
 function vendorError(
   settings: HttpClientSettings,
   spec: HttpRequest<unknown>,
+  // The provider call's own operation (`create`), which an adapter's classifier keys on: the same answer is
+  // the same class whether the caller called it or a wait or migration made it (`spec.operation`).
+  requested: string,
   response: Response,
   text: string,
   requestId: string | undefined,
@@ -1062,7 +1079,7 @@ function vendorError(
       ? undefined
       : scrubText(vendorText, settings.secrets, errorTextLimits.vendorMessage);
   const ErrorClass =
-    settings.classifyError?.({ status, operation: spec.operation, code, message: vendorMessage }) ??
+    settings.classifyError?.({ status, operation: requested, code, message: vendorMessage }) ??
     classifyStatus(status);
   const summary = [`HTTP ${status}`, code].filter(Boolean).join(' ');
   return new ErrorClass({
