@@ -31,22 +31,26 @@ export type LiveApiWebhookOptions = UnsignedWebhookOptions;
 // A field of a type the docs do not show reads as absent.
 const tolerant = <T>(schema: v.GenericSchema<unknown, T>) => v.fallback(optionalField(schema), undefined);
 
-const envelopeSchema = v.looseObject({
-  event: v.string(),
-  payload: v.fallback(v.optional(v.looseObject({}), {}), {}),
-});
+// Each schema is built inside a call marked pure: a bundle that never reads a webhook then drops it, where
+// a bundler keeps an unused top-level `v.looseObject(…)` (it cannot tell the call has no effect).
+const envelopeSchema = /* @__PURE__ */ (() =>
+  v.looseObject({
+    event: v.string(),
+    payload: v.fallback(v.optional(v.looseObject({}), {}), {}),
+  }))();
 
-const payloadSchema = v.looseObject({
-  _id: tolerant(v.string()),
-  id: tolerant(v.string()),
-  // Platform (restream) events may carry the platform itself: its stream under one of these (unverified).
-  live_stream_id: tolerant(v.string()),
-  live_stream: v.fallback(
-    v.optional(v.union([v.string(), v.looseObject({ _id: tolerant(v.string()) })])),
-    undefined,
-  ),
-  enabled: tolerant(v.boolean()),
-});
+const payloadSchema = /* @__PURE__ */ (() =>
+  v.looseObject({
+    _id: tolerant(v.string()),
+    id: tolerant(v.string()),
+    // Platform (restream) events may carry the platform itself: its stream under one of these (unverified).
+    live_stream_id: tolerant(v.string()),
+    live_stream: v.fallback(
+      v.optional(v.union([v.string(), v.looseObject({ _id: tolerant(v.string()) })])),
+      undefined,
+    ),
+    enabled: tolerant(v.boolean()),
+  }))();
 
 const streamEvents: Record<string, { type: LiveStreamEventType; broadcasting?: boolean }> = {
   'stream-created': { type: 'live_stream.created' },

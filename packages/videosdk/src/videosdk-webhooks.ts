@@ -68,7 +68,10 @@ export interface VideosdkPublicKeySettings {
   clock?: Clock | undefined;
 }
 
-const publicKeyResponseSchema = v.looseObject({ publicKey: v.optional(v.unknown()) });
+// Each schema is built inside a call marked pure: a bundle that never reads a webhook then drops it, where
+// a bundler keeps an unused top-level `v.looseObject(…)` (it cannot tell the call has no effect).
+const publicKeyResponseSchema = /* @__PURE__ */ (() =>
+  v.looseObject({ publicKey: v.optional(v.unknown()) }))();
 
 /**
  * The videosdk webhook public key from `GET /v2/public/rsa-public-key`, fetched once and cached. When a
@@ -168,28 +171,30 @@ export interface VideosdkWebhookOptions extends WebhookOptionsBase {
   keySource?: VideosdkPublicKeySource | undefined;
 }
 
-const envelopeSchema = v.looseObject({
-  webhookType: v.optional(v.string()),
-  // The server SDK also reads `type`.
-  type: v.optional(v.string()),
-  data: v.optional(v.looseObject({}), {}),
-});
+const envelopeSchema = /* @__PURE__ */ (() =>
+  v.looseObject({
+    webhookType: v.optional(v.string()),
+    // The server SDK also reads `type`.
+    type: v.optional(v.string()),
+    data: v.optional(v.looseObject({}), {}),
+  }))();
 
 // A field of a type the docs do not show reads as absent.
 const tolerant = <T>(schema: v.GenericSchema<unknown, T>) => v.fallback(optionalField(schema), undefined);
 
-const dataSchema = v.looseObject({
-  meetingId: tolerant(v.string()),
-  roomId: tolerant(v.string()),
-  sessionId: tolerant(v.string()),
-  start: tolerant(v.string()),
-  end: tolerant(v.string()),
-  playbackHlsUrl: tolerant(v.string()),
-  livestreamUrl: tolerant(v.string()),
-  downstreamUrl: tolerant(v.string()),
-  fileUrl: tolerant(v.string()),
-  filePath: tolerant(v.string()),
-});
+const dataSchema = /* @__PURE__ */ (() =>
+  v.looseObject({
+    meetingId: tolerant(v.string()),
+    roomId: tolerant(v.string()),
+    sessionId: tolerant(v.string()),
+    start: tolerant(v.string()),
+    end: tolerant(v.string()),
+    playbackHlsUrl: tolerant(v.string()),
+    livestreamUrl: tolerant(v.string()),
+    downstreamUrl: tolerant(v.string()),
+    fileUrl: tolerant(v.string()),
+    filePath: tolerant(v.string()),
+  }))();
 
 type Data = v.InferOutput<typeof dataSchema>;
 

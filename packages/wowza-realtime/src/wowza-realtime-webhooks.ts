@@ -68,37 +68,43 @@ export interface WowzaRealtimeWebhookOptions extends WebhookOptionsBase {
   resolveStreamId: WowzaRealtimeStreamNameResolver;
 }
 
-const envelopeSchema = v.looseObject({
-  type: v.string(),
-  event: v.string(),
-  // Checked on its own: a body without it is named `missing-timestamp`, not malformed.
-  timestamp: v.optional(v.unknown()),
-  data: v.optional(v.looseObject({}), {}),
-});
+// Each schema is built inside a call marked pure: a bundle that never reads a webhook then drops it, where
+// a bundler keeps an unused top-level `v.looseObject(…)` (it cannot tell the call has no effect).
+const envelopeSchema = /* @__PURE__ */ (() =>
+  v.looseObject({
+    type: v.string(),
+    event: v.string(),
+    // Checked on its own: a body without it is named `missing-timestamp`, not malformed.
+    timestamp: v.optional(v.unknown()),
+    data: v.optional(v.looseObject({}), {}),
+  }))();
 
 // A field of a type the docs do not show reads as absent: the event then maps to `unknown` rather than fail.
 const tolerant = <T>(schema: v.GenericSchema<unknown, T>) => v.fallback(optionalField(schema), undefined);
 
-const feedDataSchema = v.looseObject({
-  feedId: tolerant(v.string()),
-  name: tolerant(v.string()),
-  streamId: tolerant(v.string()),
-  // Read by core's one rule for event times (readEventTime), whatever their type.
-  started: v.optional(v.unknown()),
-  ended: v.optional(v.unknown()),
-});
+const feedDataSchema = /* @__PURE__ */ (() =>
+  v.looseObject({
+    feedId: tolerant(v.string()),
+    name: tolerant(v.string()),
+    streamId: tolerant(v.string()),
+    // Read by core's one rule for event times (readEventTime), whatever their type.
+    started: v.optional(v.unknown()),
+    ended: v.optional(v.unknown()),
+  }))();
 
-const mediaDataSchema = v.looseObject({
-  mediaAssetId: tolerant(v.string()),
-  type: tolerant(v.string()),
-  streamName: tolerant(v.string()),
-  streamId: tolerant(v.string()),
-});
+const mediaDataSchema = /* @__PURE__ */ (() =>
+  v.looseObject({
+    mediaAssetId: tolerant(v.string()),
+    type: tolerant(v.string()),
+    streamName: tolerant(v.string()),
+    streamId: tolerant(v.string()),
+  }))();
 
-const viewerDataSchema = v.looseObject({
-  name: tolerant(v.string()),
-  streamId: tolerant(v.string()),
-});
+const viewerDataSchema = /* @__PURE__ */ (() =>
+  v.looseObject({
+    name: tolerant(v.string()),
+    streamId: tolerant(v.string()),
+  }))();
 
 /**
  * Verifies and normalises one Wowza Real-Time (Millicast) webhook delivery.

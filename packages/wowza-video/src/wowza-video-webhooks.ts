@@ -35,21 +35,25 @@ export type WowzaVideoWebhookOptions = UnsignedWebhookOptions;
 // A field of a type the docs do not show reads as absent.
 const tolerant = <T>(schema: v.GenericSchema<unknown, T>) => v.fallback(optionalField(schema), undefined);
 
-const legacySchema = v.looseObject({
-  event: v.string(),
-  event_id: tolerant(v.string()),
-  event_time: tolerant(v.number()),
-  object_type: tolerant(v.string()),
-  object_id: tolerant(v.string()),
-  object_data: v.fallback(v.optional(v.looseObject({}), {}), {}),
-});
+// Each schema is built inside a call marked pure: a bundle that never reads a webhook then drops it, where
+// a bundler keeps an unused top-level `v.looseObject(…)` (it cannot tell the call has no effect).
+const legacySchema = /* @__PURE__ */ (() =>
+  v.looseObject({
+    event: v.string(),
+    event_id: tolerant(v.string()),
+    event_time: tolerant(v.number()),
+    object_type: tolerant(v.string()),
+    object_id: tolerant(v.string()),
+    object_data: v.fallback(v.optional(v.looseObject({}), {}), {}),
+  }))();
 
-const currentSchema = v.looseObject({
-  event_type: v.string(),
-  event_id: tolerant(v.string()),
-  event_time: tolerant(v.string()),
-  object_id: tolerant(v.string()),
-});
+const currentSchema = /* @__PURE__ */ (() =>
+  v.looseObject({
+    event_type: v.string(),
+    event_id: tolerant(v.string()),
+    event_time: tolerant(v.string()),
+    object_id: tolerant(v.string()),
+  }))();
 
 // Transcoder events of the legacy reference, and the live stream state each leaves (`requested` is the
 // transition under way; `stop.requested` and `reset.*` are unverified names).

@@ -1,7 +1,7 @@
 // Webhook cryptography on WebCrypto (`globalThis.crypto.subtle`) alone, so that verification runs on
 // Node, Deno, Bun, Cloudflare Workers and Vercel's edge runtime alike: nothing here may import node:crypto.
 
-const encoder = new TextEncoder();
+const encoder = /* @__PURE__ */ new TextEncoder();
 
 function subtle(): SubtleCrypto {
   const webCrypto = (globalThis as { crypto?: Crypto }).crypto;

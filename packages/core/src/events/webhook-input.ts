@@ -40,7 +40,7 @@ export interface WebhookOptionsBase {
   clock?: Clock | undefined;
 }
 
-const encoder = new TextEncoder();
+const encoder = /* @__PURE__ */ new TextEncoder();
 
 /**
  * The raw bytes of a webhook body. A parsed object (what `express.json()` or `await request.json()`
@@ -166,7 +166,7 @@ export function parseWebhookJson(body: Uint8Array, provider: ProviderId): Record
 }
 
 /** The earliest `occurredAt` read from a vendor's time: earlier is a unit mistake or garbage. */
-const earliestEventTime = Date.UTC(2000, 0, 1);
+const earliestEventTime = /* @__PURE__ */ Date.UTC(2000, 0, 1);
 /** How far past the time of receipt a vendor's time may be (clock skew): further is garbage. */
 const eventTimeLeadMs = 86_400_000;
 // ISO 8601 as vendors send it: a date, optionally a time with seconds, fraction and zone.

@@ -931,35 +931,40 @@ function callOptions<T extends object>(
 // Checked where it is used (the provider named, the plan's target), with its own message.
 const providerName: OptionRule = { check: () => true, expected: 'a provider name' };
 
-const createRules: Readonly<Record<string, OptionRule>> = { ...requestRules, provider: providerName };
+// Each table is built by a call marked pure, so that a bundle which never creates a registry drops it: a
+// bundler keeps an unused top-level object spread or property read (either may run a getter), not the call.
+const createRules: Readonly<Record<string, OptionRule>> = /* @__PURE__ */ (() => ({
+  ...requestRules,
+  provider: providerName,
+}))();
 
-const listOptionRules: Readonly<Record<string, OptionRule>> = {
+const listOptionRules: Readonly<Record<string, OptionRule>> = /* @__PURE__ */ (() => ({
   ...listRequestRules,
   providers: { check: Array.isArray, expected: 'an array of provider names' },
   onProviderError: {
-    check: (value) => value === 'throw' || value === 'skip',
+    check: (value: unknown) => value === 'throw' || value === 'skip',
     expected: "'throw' or 'skip'",
   },
-};
+}))();
 
-const migrationRules: Readonly<Record<string, OptionRule>> = {
+const migrationRules: Readonly<Record<string, OptionRule>> = /* @__PURE__ */ (() => ({
   ...requestRules,
   to: providerName,
   input: optionRules.object,
-};
+}))();
 
 // The longest wait a platform timer takes (2^31 - 1 ms), as `waitForState` accepts.
 const longestWaitMs = 2_147_483_647;
 
-const migrateRules: Readonly<Record<string, OptionRule>> = {
+const migrateRules: Readonly<Record<string, OptionRule>> = /* @__PURE__ */ (() => ({
   ...migrationRules,
   deleteSource: optionRules.boolean,
   stopTimeoutMs: {
-    check: (value) =>
+    check: (value: unknown) =>
       typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= longestWaitMs,
     expected: `a whole number of milliseconds from 1 to ${longestWaitMs}`,
   },
-};
+}))();
 
 // A copy `choose` may look at but not change: the candidates' capabilities are the registry's own and the
 // input is the one already validated, so a callback that edits either would change later routing or send
