@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEngine } from '../engine.js';
 import type { SandboxResponse } from '../types.js';
@@ -186,5 +187,35 @@ describe('videosdk v2 sandbox dialect', () => {
     );
     expect((await call('POST', '/v2/hls/start', { body: { roomId } })).status).toBe(404);
     expect((await call('POST', `/v2/rooms/${roomId}`, { body: { status: 'paused' } })).status).toBe(400);
+  });
+
+  it('refuses a room webhook endPoint no delivery could go to, and keeps one that can be', async () => {
+    const call = sandbox();
+    const events = ['hls-started'];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string().filter((text) => !URL.canParse(text)),
+          fc.constantFrom(
+            'file:///etc/passwd',
+            'javascript:alert(1)',
+            'ftp://127.0.0.1/hooks',
+            'http://user:password@127.0.0.1:3000/hooks',
+            'https://:token@app.example/hooks',
+          ),
+        ),
+        async (endPoint) => {
+          const refused = await call('POST', '/v2/rooms', { body: { webhook: { endPoint, events } } });
+          expect(refused.status).toBe(400);
+          expect(bodyOf(refused).message).toBe(
+            'webhook.endPoint must be an absolute http:// or https:// URL.',
+          );
+        },
+      ),
+    );
+    const kept = bodyOf(
+      await call('POST', '/v2/rooms', { body: { webhook: { endPoint: 'http://127.0.0.1:3000/v', events } } }),
+    );
+    expect(kept.webhook).toEqual({ endPoint: 'http://127.0.0.1:3000/v', events });
   });
 });

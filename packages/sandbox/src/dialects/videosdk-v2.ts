@@ -1,4 +1,5 @@
 import type { DialectContext, FaultOperation, SandboxRequest, SandboxResponse } from '../types.js';
+import { deliverableUrl } from '../webhooks/delivery.js';
 import { isObject, positiveInteger, userIdOf, verifiedClaims } from './videosdk.js';
 
 /**
@@ -192,6 +193,12 @@ function createRoom(body: Record<string, unknown>, store: Store, context: Dialec
     (!isObject(webhook) || typeof webhook.endPoint !== 'string' || !Array.isArray(webhook.events))
   ) {
     return fail(400, 'webhook must be { endPoint, events }.');
+  }
+  // The vendor's server SDK asks for an HTTPS endPoint; the sandbox takes http:// too, for receivers on this
+  // machine (a sandbox choice). What could never be delivered to is refused when the room is made, not at
+  // its first event.
+  if (isObject(webhook) && !deliverableUrl(webhook.endPoint)) {
+    return fail(400, 'webhook.endPoint must be an absolute http:// or https:// URL.');
   }
   const now = new Date(context.now()).toISOString();
   const segment = () => context.randomId(4);

@@ -1,6 +1,7 @@
 import { createHmac, createVerify } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../server.js';
 import type { StreamChange } from '../types.js';
@@ -117,6 +118,8 @@ describe('sandbox webhook delivery', () => {
     for (const body of [
       { provider: 'nope', url: 'http://127.0.0.1:9/' },
       { provider: 'liveapi', url: 'ftp://x/' },
+      // fetch refuses a URL with credentials: every delivery would fail.
+      { provider: 'liveapi', url: 'http://user:password@127.0.0.1:9/hooks' },
       { provider: 'liveapi' },
     ]) {
       expect((await post(control, body)).status).toBe(400);
@@ -242,6 +245,43 @@ describe('vendor envelopes', () => {
       'hls-stopped',
       'hls-starting',
     ]);
+  });
+
+  it('a room endPoint that is no URL to send to is recorded as such, and never ends the process', async () => {
+    // Rooms made before the dialect checked endPoint (a persist file) still reach delivery with theirs.
+    const unhandled: unknown[] = [];
+    const hear = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', hear);
+    cleanups.push(async () => {
+      process.off('unhandledRejection', hear);
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string().filter((text) => !URL.canParse(text)),
+          fc.constantFrom('file:///etc/passwd', 'http://user:password@127.0.0.1:9/room'),
+        ),
+        async (endPoint) => {
+          const deliveries = createWebhookDelivery();
+          deliveries.handle({
+            kind: 'state-changed',
+            provider: 'videosdk',
+            id: 'r1',
+            at: 0,
+            state: 'hls-stopped',
+            record: { roomId: 'r1', webhook: { endPoint, events: ['hls*'] } },
+          });
+          await deliveries.settled();
+          expect(
+            deliveries.deliveries().map(({ event, status, error }) => ({ event, status, error })),
+          ).toEqual([{ event: 'hls-stopped', status: undefined, error: 'invalid-url' }]);
+          expect(JSON.stringify(deliveries.deliveries())).not.toContain('password');
+        },
+      ),
+    );
+    // Any rejection left unhandled surfaces on a later turn of the event loop.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(unhandled).toEqual([]);
   });
 
   it('LiveAPI: the stream as the payload; a platform added names its stream', () => {

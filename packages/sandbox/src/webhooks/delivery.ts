@@ -24,6 +24,7 @@ export interface WebhookDeliveryRecord {
   streamId: string;
   /** The answer's status; absent when the request failed (`error` says how). */
   status?: number;
+  /** How the request failed: `timeout`, `unreachable`, or `invalid-url` (no request can go to that URL). */
   error?: string;
   at: number;
 }
@@ -106,14 +107,9 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions = {}): Web
     if (!(webhookProviders as readonly string[]).includes(provider)) {
       throw invalid('provider', `expected one of ${webhookProviders.join(', ')}`);
     }
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw invalid('url', 'expected an absolute http:// or https:// URL');
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      throw invalid('url', 'expected an absolute http:// or https:// URL');
+    const parsed = deliverableUrl(url);
+    if (!parsed) {
+      throw invalid('url', 'expected an absolute http:// or https:// URL without a user name or password');
     }
     sequence += 1;
     const endpoint = { id: `wh_${sequence}`, provider, url: parsed.href };
@@ -135,10 +131,16 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions = {}): Web
   };
 
   const send = async (url: string, change: StreamChange, event: string, payload: unknown) => {
-    const signing = change.provider === 'videosdk' ? { privateKey: (await keys()).privateKey } : { secret };
-    const signed = await signWebhook(change.provider, payload, signing);
     const base = { provider: change.provider, event, url: maskedUrl(url), streamId: change.id };
+    // A room's own endPoint comes from whoever created the room (or from a persist file): one that cannot be
+    // sent to is recorded as such, never thrown, since nothing would catch it.
+    if (!deliverableUrl(url)) {
+      report({ ...base, error: 'invalid-url', at: Date.now() });
+      return;
+    }
     try {
+      const signing = change.provider === 'videosdk' ? { privateKey: (await keys()).privateKey } : { secret };
+      const signed = await signWebhook(change.provider, payload, signing);
       const response = await (options.fetch ?? fetch)(url, {
         method: 'POST',
         headers: { ...signed.headers, 'user-agent': `unilive-sandbox (${change.provider} webhooks)` },
@@ -201,7 +203,25 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions = {}): Web
   };
 }
 
+/**
+ * The URL a webhook can be sent to: absolute, `http:` or `https:`, and without a user name or password
+ * (fetch refuses those). `undefined` for anything else.
+ */
+export function deliverableUrl(value: unknown): URL | undefined {
+  if (typeof value !== 'string') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
+  if (parsed.username !== '' || parsed.password !== '') return undefined;
+  return parsed;
+}
+
 function maskedUrl(url: string): string {
+  if (!URL.canParse(url)) return '(not a URL)';
   const parsed = new URL(url);
   const [first, ...rest] = parsed.pathname.split('/').filter((segment) => segment !== '');
   return `${parsed.origin}/${first ?? ''}${rest.length > 0 ? '/…' : ''}`;
