@@ -233,9 +233,16 @@ export function createEngine(options: EngineOptions) {
       case 'network':
         if (fault.processed) await dialect.handle(request, contextFor(dialect));
         return { kind: 'drop' };
-      case 'slow':
-        await delay(fault.delayMs, signal);
+      case 'slow': {
+        const held = delay(fault.delayMs, signal);
+        try {
+          fault.onHold?.({ method: request.method, path: request.path });
+        } catch {
+          // A test's callback that throws must not turn the held answer into another one.
+        }
+        await held;
         return undefined;
+      }
       case 'html':
         return respond({
           status: fault.status ?? 200,

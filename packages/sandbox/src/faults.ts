@@ -49,7 +49,11 @@ const checkers: Record<Fault['type'], Checker> = {
   'rate-limit': all(times, optionalWhole('retryAfterSeconds', 0, 86_400), optionalBoolean('retryAfterDate')),
   'server-error': all(times, oneOf('status', [500, 502, 503, 504]), optionalBoolean('processed')),
   network: all(times, optionalBoolean('processed')),
-  slow: all(times, delay),
+  slow: all(times, delay, (fault) =>
+    fault.onHold === undefined || typeof fault.onHold === 'function'
+      ? undefined
+      : 'onHold must be a function (in-process only)',
+  ),
   status: all(times, requiredWhole('status', 100, 599), optionalBoolean('processed')),
   html: all(times, optionalWhole('status', 100, 599)),
   'malformed-json': times,

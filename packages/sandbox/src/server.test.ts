@@ -193,6 +193,31 @@ describe('startSandbox', () => {
     expect([tooLarge.status, await tooLarge.json()]).toEqual([413, { error: { kind: 'invalid' } }]);
   });
 
+  it('tells a slow fault’s onHold which request it holds, as the hold begins, and carries it out after a hang-up', async () => {
+    const { sandbox, call } = await start();
+    const holds: { method: string; path: string; created: number }[] = [];
+    const hangUp = new AbortController();
+    sandbox.injectFault('echo', 'create', {
+      type: 'slow',
+      delayMs: 3_600_000,
+      onHold: (request) => {
+        holds.push({ ...request, created: sandbox.stats().created.echo ?? 0 });
+        // The request is at the sandbox: hang up now, as a caller aborting on that event does.
+        hangUp.abort();
+      },
+    });
+    await expect(call('POST', '/items', hangUp.signal)).rejects.toThrow(/abort/i);
+    // Called once, before the create was carried out.
+    expect(holds).toEqual([{ method: 'POST', path: '/items', created: 0 }]);
+    // The hang-up ended the hold and the create was carried out, as a vendor does once it read the request.
+    await expect.poll(() => sandbox.stats().inFlight).toBe(0);
+    expect(sandbox.stats().created.echo).toBe(1);
+    // The control API carries no function: an onHold given as data is refused.
+    expect(() =>
+      sandbox.injectFault('echo', 'get', { type: 'slow', delayMs: 1, onHold: 'x' as unknown as () => void }),
+    ).toThrow('slow fault: onHold must be a function (in-process only)');
+  });
+
   it('counts the requests it is still answering', async () => {
     const { sandbox, call } = await start();
     const id = ((await (await call('POST', '/items')).json()) as { item: { id: string } }).item.id;

@@ -11,7 +11,18 @@ export type Fault =
   | { type: 'server-error'; status?: 500 | 502 | 503 | 504; times?: number; processed?: boolean }
   /** The connection is dropped without an answer; `processed: true` drops it after carrying out the request. */
   | { type: 'network'; times?: number; processed?: boolean }
-  | { type: 'slow'; delayMs: number; times?: number }
+  /**
+   * The answer is held for `delayMs`, then served normally; a caller that gives up sooner ends the hold and
+   * the request is carried out then, as a vendor would once it reads it. `onHold` (in-process only: the
+   * control API cannot carry a function) is called with the request's method and path as the hold begins,
+   * so a test can act on the request being at the vendor rather than on a timer.
+   */
+  | {
+      type: 'slow';
+      delayMs: number;
+      times?: number;
+      onHold?: (request: { method: string; path: string }) => void;
+    }
   /** Any status with the vendor's error body for its kind (408, 413, 507…). */
   | { type: 'status'; status: number; times?: number; processed?: boolean }
   /** An HTML page instead of JSON, as a proxy or load balancer sends (status 200 by default). */

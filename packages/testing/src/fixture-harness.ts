@@ -119,7 +119,10 @@ export function fixtureHarness(options: FixtureHarnessOptions): () => ContractHa
           } else {
             const recorded = load(requestFixture).response;
             const slowly = async () => {
-              await hold(fault.delayMs);
+              const held = hold(fault.delayMs);
+              // nock calls this once it has the request: the vendor holds it from here on.
+              fault.onHold?.({ method: request.method, path: request.path });
+              await held;
               return [recorded.status, JSON.stringify(recorded.body ?? null)] as [number, string];
             };
             // The first slow answer must be asked for; spares (planned in case a late request takes one)
