@@ -1,7 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { clientEntryOf, clientUnreachableModules, sourceBytesOf, sourceRoot } from './client-reach.js';
+import {
+  clientEntryOf,
+  clientUnreachableModules,
+  extraModules,
+  sourceBytesOf,
+  sourceModuleBytesOf,
+  sourceRoot,
+} from './client-reach.js';
 import { providerIds } from './providers.js';
 
 // Bytes of a bundle are deterministic: these are checks of what a bundle contains, not of how long anything
@@ -39,5 +46,35 @@ describe('a client bundle of core + one adapter', () => {
     });
     expect(bundle.sources.get('packages/core/src/registry/registry.ts')).toBeGreaterThan(1_000);
     expect(bundle.sources.get('packages/liveapi/src/liveapi-webhooks.ts')).toBeGreaterThan(500);
+  });
+});
+
+// With each package's `dist` one file, whatever a module kept at its top level stayed in every bundle that
+// used anything else of the package. Marked pure, those statements go wherever the module would go: a bundle
+// of the `dist` carries no more of unilive than a bundle of its sources.
+const entries: Record<string, { file: string } | { contents: string }> = {
+  ...Object.fromEntries(
+    providerIds.map((provider) => [`the ${provider} client`, { file: clientEntryOf(provider) }]),
+  ),
+  'the webhook handler alone': { contents: "export { createWebhookHandler } from '@unilive/core';" },
+  'the error classes alone': {
+    contents: "export { UniliveError, InvalidInputError, isLiveStreamEvent } from '@unilive/core';",
+  },
+};
+
+describe('a bundle of the dist against a bundle of the sources', () => {
+  it.each(Object.keys(entries))('carries no module the sources would not (%s)', async (name) => {
+    const entry = entries[name] as { file: string } | { contents: string };
+    const [fromDist, fromSources] = await Promise.all([sourceBytesOf(entry), sourceModuleBytesOf(entry)]);
+    expect(fromSources.size).toBeGreaterThan(3);
+    expect(extraModules(fromDist.sources, fromSources)).toEqual([]);
+  });
+
+  it('would show a module the sources drop: the client against the webhook handler alone', async () => {
+    const client = await sourceBytesOf({ file: clientEntryOf('liveapi') });
+    const handler = await sourceModuleBytesOf(entries['the webhook handler alone'] as { contents: string });
+    const extra = extraModules(client.sources, handler).map(({ path }) => path);
+    expect(extra).toContain('packages/core/src/client/live-stream-client.ts');
+    expect(extra).toContain('packages/liveapi/src/liveapi-provider.ts');
   });
 });

@@ -49,11 +49,13 @@ export async function sourceBytesOf(entry: { file: string } | { contents: string
   let mapped = 0;
   decode(mappings).forEach((segments, line) => {
     const text = lines[line] ?? '';
+    // The bundle's own `export{…};` has no mapping: it would count for the module written just before it.
+    const exportAt = /export\{[^}]*\};?$/.exec(text)?.index ?? text.length;
     segments.forEach((segment, index) => {
       const [column, sourceIndex] = segment;
       const source = sourceIndex === undefined ? undefined : sources[sourceIndex];
-      if (source === undefined) return;
-      const end = segments[index + 1]?.[0] ?? text.length;
+      if (source === undefined || column >= exportAt) return;
+      const end = Math.min(segments[index + 1]?.[0] ?? text.length, exportAt);
       // Minified output is ASCII apart from string contents; byte counts are taken from the UTF-8 text.
       const size = Buffer.byteLength(text.slice(column, end));
       const key = relative(repoDir, resolve(benchDir, source));
@@ -101,6 +103,55 @@ export function clientUnreachableModules(provider: BenchProviderId): string[] {
     ].map((path) => `packages/core/src/${path}`),
     `packages/${provider}/src/${provider}-webhooks.ts`,
   ];
+}
+
+/**
+ * The same bundle made from the packages' sources (`source` export condition) instead of their `dist`: a
+ * bundler then sees one module per source file and drops a whole module nothing uses, as the packages'
+ * `sideEffects` allow. Minified bytes per source file, from esbuild's metafile.
+ */
+export async function sourceModuleBytesOf(
+  entry: { file: string } | { contents: string },
+): Promise<Map<string, number>> {
+  const result = await build({
+    ...('file' in entry
+      ? { entryPoints: [entry.file] }
+      : { stdin: { contents: entry.contents, resolveDir: benchDir, loader: 'js' as const } }),
+    absWorkingDir: benchDir,
+    conditions: ['source'],
+    bundle: bundleSettings.bundle,
+    format: bundleSettings.format,
+    platform: bundleSettings.platform,
+    target: bundleSettings.target,
+    minify: bundleSettings.minify,
+    metafile: true,
+    write: false,
+    logLevel: 'silent',
+  });
+  const bytes = new Map<string, number>();
+  for (const output of Object.values(result.metafile.outputs)) {
+    for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
+      if (bytesInOutput > 0 && !path.startsWith('<stdin>'))
+        bytes.set(relative(repoDir, resolve(benchDir, path)), bytesInOutput);
+    }
+  }
+  return bytes;
+}
+
+/**
+ * unilive's source modules (`packages/…/src/…`) that a bundle of the `dist` carries beyond what the bundle
+ * of the sources carries: a module the source bundle dropped, or more bytes of one than it kept. `slack`
+ * covers what minified names alone change (a longer name where the bundle has more of them).
+ */
+export function extraModules(
+  fromDist: ReadonlyMap<string, number>,
+  fromSources: ReadonlyMap<string, number>,
+  slack = (bytes: number) => 64 + bytes / 100,
+): { path: string; dist: number; sources: number }[] {
+  return [...fromDist]
+    .filter(([path]) => /^packages\/[^/]+\/src\//.test(path))
+    .map(([path, dist]) => ({ path, dist, sources: fromSources.get(path) ?? 0 }))
+    .filter(({ dist, sources }) => (sources === 0 ? dist > 0 : dist > sources + slack(sources)));
 }
 
 /** The entry file of the client bundle of core + `provider`, as the weight scenario bundles it. */

@@ -12,86 +12,96 @@ import {
   isWellFormed,
 } from './text.js';
 
+// Every schema below is built by a call marked pure, so that a bundle which never checks an input (one that
+// reads webhooks, say) drops it: a bundler keeps an unused top-level call it cannot prove free of effects.
 const forbiddenKeys = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** The longest name any built-in provider accepts, in characters (code points: an emoji counts one). */
 export const maxNameLength = 200;
 
 // Each rule skips what an earlier one already reported, so a name gets one clear message.
-const nameSchema = v.pipe(
-  v.string('expected a string'),
-  v.check((name) => name.trim().length > 0, 'expected a non-empty name'),
-  v.check(
-    (name) => name.trim().length === 0 || !isInvisible(name),
-    'expected visible characters, not only invisible ones (zero-width or format characters)',
-  ),
-  v.check((name) => codePointLength(name) <= maxNameLength, `expected at most ${maxNameLength} characters`),
-  v.check(isWellFormed, 'expected well-formed text (a lone surrogate cannot be sent as UTF-8)'),
-  v.check((name) => !hasControlCharacter(name), 'expected no control characters'),
-  v.check(
-    (name) => !hasBidiControl(name),
-    'expected no bidirectional embedding, override or isolate characters (U+202A–U+202E, U+2066–U+2069)',
-  ),
-  v.check(
-    (name) => !hasHiddenTagText(name),
-    'expected no tag characters (U+E0000–U+E007F) outside an emoji flag: they hide text from a reader',
-  ),
-);
+const nameSchema = /* @__PURE__ */ (() =>
+  v.pipe(
+    v.string('expected a string'),
+    v.check((name) => name.trim().length > 0, 'expected a non-empty name'),
+    v.check(
+      (name) => name.trim().length === 0 || !isInvisible(name),
+      'expected visible characters, not only invisible ones (zero-width or format characters)',
+    ),
+    v.check((name) => codePointLength(name) <= maxNameLength, `expected at most ${maxNameLength} characters`),
+    v.check(isWellFormed, 'expected well-formed text (a lone surrogate cannot be sent as UTF-8)'),
+    v.check((name) => !hasControlCharacter(name), 'expected no control characters'),
+    v.check(
+      (name) => !hasBidiControl(name),
+      'expected no bidirectional embedding, override or isolate characters (U+202A–U+202E, U+2066–U+2069)',
+    ),
+    v.check(
+      (name) => !hasHiddenTagText(name),
+      'expected no tag characters (U+E0000–U+E007F) outside an emoji flag: they hide text from a reader',
+    ),
+  ))();
 
-const restreamUrlSchema = v.pipe(
-  v.string('expected a string'),
-  v.maxLength(2048, 'expected at most 2048 characters'),
-  v.check((url) => {
-    try {
-      const parsed = new URL(url);
-      return (parsed.protocol === 'rtmp:' || parsed.protocol === 'rtmps:') && parsed.hostname.length > 0;
-    } catch {
-      return false;
-    }
-  }, 'expected an rtmp:// or rtmps:// URL'),
-  v.check(
-    (url) => !hasControlCharacter(url) && !/\s/.test(url),
-    'expected no whitespace or control characters',
-  ),
-);
+const restreamUrlSchema = /* @__PURE__ */ (() =>
+  v.pipe(
+    v.string('expected a string'),
+    v.maxLength(2048, 'expected at most 2048 characters'),
+    v.check((url) => {
+      try {
+        const parsed = new URL(url);
+        return (parsed.protocol === 'rtmp:' || parsed.protocol === 'rtmps:') && parsed.hostname.length > 0;
+      } catch {
+        return false;
+      }
+    }, 'expected an rtmp:// or rtmps:// URL'),
+    v.check(
+      (url) => !hasControlCharacter(url) && !/\s/.test(url),
+      'expected no whitespace or control characters',
+    ),
+  ))();
 
 // Messages are fixed strings so a rejected key is never echoed back.
-const streamKeySchema = v.pipe(
-  v.string('expected a string'),
-  v.minLength(1, 'expected a non-empty stream key'),
-  v.maxLength(1024, 'expected at most 1024 characters'),
-  v.check(
-    (key) => !hasControlCharacter(key) && !/\s/.test(key) && isWellFormed(key),
-    'expected no whitespace or control characters',
-  ),
-);
+const streamKeySchema = /* @__PURE__ */ (() =>
+  v.pipe(
+    v.string('expected a string'),
+    v.minLength(1, 'expected a non-empty stream key'),
+    v.maxLength(1024, 'expected at most 1024 characters'),
+    v.check(
+      (key) => !hasControlCharacter(key) && !/\s/.test(key) && isWellFormed(key),
+      'expected no whitespace or control characters',
+    ),
+  ))();
 
-const providerOptionsSchema = v.pipe(
-  v.record(
-    v.string(),
-    v.record(v.string(), v.unknown(), 'expected an object of options'),
-    'expected an object keyed by provider id',
-  ),
-  v.check(
-    (options) => !hasForbiddenKey(options),
-    'expected no "__proto__", "constructor" or "prototype" keys',
-  ),
-);
+const providerOptionsSchema = /* @__PURE__ */ (() =>
+  v.pipe(
+    v.record(
+      v.string(),
+      v.record(v.string(), v.unknown(), 'expected an object of options'),
+      'expected an object keyed by provider id',
+    ),
+    v.check(
+      (options) => !hasForbiddenKey(options),
+      'expected no "__proto__", "constructor" or "prototype" keys',
+    ),
+  ))();
 
 /**
  * The valibot schema of a `restream` list as every neutral input takes it: at most 20 `{ url, streamKey }`
  * targets, `rtmp://` or `rtmps://` URLs. For an adapter that takes targets elsewhere (videosdk v2's start
  * options), so they are checked exactly as on create.
  */
-export const restreamTargetsInputSchema = v.pipe(
-  v.array(
-    v.strictObject({ url: restreamUrlSchema, streamKey: streamKeySchema }, 'expected only url and streamKey'),
-    'expected an array',
-  ),
-  v.maxLength(20, 'expected at most 20 targets'),
-);
+export const restreamTargetsInputSchema = /* @__PURE__ */ (() =>
+  v.pipe(
+    v.array(
+      v.strictObject(
+        { url: restreamUrlSchema, streamKey: streamKeySchema },
+        'expected only url and streamKey',
+      ),
+      'expected an array',
+    ),
+    v.maxLength(20, 'expected at most 20 targets'),
+  ))();
 
-const createFields = {
+const createFields = /* @__PURE__ */ (() => ({
   name: nameSchema,
   recording: v.optional(v.boolean('expected a boolean')),
   ingestProtocol: v.optional(v.picklist(ingestProtocols, `expected one of ${ingestProtocols.join(', ')}`)),
@@ -104,24 +114,29 @@ const createFields = {
   lowLatency: v.optional(v.boolean('expected a boolean')),
   restream: v.optional(restreamTargetsInputSchema),
   providerOptions: v.optional(providerOptionsSchema),
-};
+}))();
 
 const createShape = 'expected an object with at least `name`, such as { name: "Launch" }';
 const updateShape = 'expected an object with at least one field to change, such as { name: "New name" }';
 
 /** The valibot schema of {@link CreateLiveStreamInput}. Unknown fields are rejected, so typos surface. */
-export const createLiveStreamInputSchema = v.strictObject(createFields, createShape);
+export const createLiveStreamInputSchema = /* @__PURE__ */ (() =>
+  v.strictObject(createFields, createShape))();
 
-const { ingestProtocol: _ingestProtocol, ...updateFields } = createFields;
+const updateFields = /* @__PURE__ */ (() => {
+  const { ingestProtocol: _ingestProtocol, ...fields } = createFields;
+  return fields;
+})();
 
 /** The valibot schema of {@link UpdateLiveStreamInput}: at least one field. */
-export const updateLiveStreamInputSchema = v.pipe(
-  v.strictObject({ ...updateFields, name: v.optional(nameSchema) }, updateShape),
-  v.check(
-    (patch) => Object.values(patch).some((value) => value !== undefined),
-    'expected at least one field to change',
-  ),
-);
+export const updateLiveStreamInputSchema = /* @__PURE__ */ (() =>
+  v.pipe(
+    v.strictObject({ ...updateFields, name: v.optional(nameSchema) }, updateShape),
+    v.check(
+      (patch) => Object.values(patch).some((value) => value !== undefined),
+      'expected at least one field to change',
+    ),
+  ))();
 
 function hasForbiddenKey(value: unknown, depth = 0): boolean {
   if (typeof value !== 'object' || value === null || depth > 8) return false;

@@ -365,7 +365,7 @@ export async function requestChange<T>(
 }
 
 // Any JSON at all: the change answer is read with the caller's schema afterwards.
-const anyJson = v.unknown();
+const anyJson = /* @__PURE__ */ v.unknown();
 
 function isStream(value: LiveStream | AcceptedAnswer): value is LiveStream {
   return 'id' in value && 'ingest' in value;

@@ -182,17 +182,21 @@ export function urlPassword(url: string): string | undefined {
 
 const specialSchemes = new Set(['http:', 'https:', 'ws:', 'wss:', 'ftp:', 'file:']);
 
-// A part of a dotted IPv4 address: 0 to 255 without a leading zero.
-const ipv4Part = '(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])';
-// A host the URL parser takes as it is: a dotted IPv4 address, or labels of letters, digits and hyphens,
-// none an IDNA `xn--` label, the last starting with a letter (so it is never read as a number).
-const plainHost = `(?:(?:${ipv4Part}\\.){3}${ipv4Part}|(?:(?![xX][nN]--)[A-Za-z0-9-]+\\.)*(?![xX][nN]--)[A-Za-z][A-Za-z0-9-]*)`;
-// A port of 1 to 5 digits (leading zeros allowed, as the parser allows them) up to 65535.
-const plainPort =
-  '(?=[0-9]{1,5}(?:[/?#]|$))0*(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4})';
 // `scheme://host[:port][/path, ?query or #fragment]`: a lowercase scheme, no user information, printable
-// ASCII after the host. Every such URL parses, with this scheme and a host.
-const plainUrl = new RegExp(`^[a-z][a-z0-9+.-]*://${plainHost}(?::${plainPort})?(?:[/?#][\\x21-\\x7e]*)?$`);
+// ASCII after the host. Every such URL parses, with this scheme and a host. Built by a call marked pure, so
+// that a bundle which never reads a URL drops it (a bundler keeps an unused top-level template literal with
+// substitutions, which may call `toString`).
+const plainUrl = /* @__PURE__ */ (() => {
+  // A part of a dotted IPv4 address: 0 to 255 without a leading zero.
+  const ipv4Part = '(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])';
+  // A host the URL parser takes as it is: a dotted IPv4 address, or labels of letters, digits and hyphens,
+  // none an IDNA `xn--` label, the last starting with a letter (so it is never read as a number).
+  const plainHost = `(?:(?:${ipv4Part}\\.){3}${ipv4Part}|(?:(?![xX][nN]--)[A-Za-z0-9-]+\\.)*(?![xX][nN]--)[A-Za-z][A-Za-z0-9-]*)`;
+  // A port of 1 to 5 digits (leading zeros allowed, as the parser allows them) up to 65535.
+  const plainPort =
+    '(?=[0-9]{1,5}(?:[/?#]|$))0*(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4})';
+  return new RegExp(`^[a-z][a-z0-9+.-]*://${plainHost}(?::${plainPort})?(?:[/?#][\\x21-\\x7e]*)?$`);
+})();
 
 /** Where a viewer watches. */
 export interface PlaybackEndpoint {

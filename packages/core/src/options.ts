@@ -146,11 +146,15 @@ export const limitRule: OptionRule = {
   expected: 'a whole number from 0',
 };
 
-/** The hooks `HttpHooks` has, each a function. */
-export const hookRules = {
-  onRequest: optionRules.function,
-  onResponse: optionRules.function,
-  onRetry: optionRules.function,
-  onError: optionRules.function,
-  onWarning: optionRules.function,
-} as const satisfies Record<string, OptionRule>;
+/**
+ * The hooks `HttpHooks` has, each a function. Built by a call marked pure, so that a bundle which never
+ * reads hooks drops it (a bundler keeps an unused top-level property read: it may run a getter).
+ */
+export const hookRules = /* @__PURE__ */ (() =>
+  ({
+    onRequest: optionRules.function,
+    onResponse: optionRules.function,
+    onRetry: optionRules.function,
+    onError: optionRules.function,
+    onWarning: optionRules.function,
+  }) as const satisfies Record<string, OptionRule>)();

@@ -76,7 +76,8 @@ export function isAbortSignal(value: unknown): value is AbortSignal {
 
 // A platform signal answers its own `aborted` getter; anything else (another realm's or library's signal,
 // an object made from AbortSignal.prototype) throws there.
-const platformAborted = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'aborted')?.get;
+const platformAborted = /* @__PURE__ */ (() =>
+  Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'aborted')?.get)();
 
 function isPlatformSignal(value: object): boolean {
   if (!platformAborted) return false;
@@ -121,8 +122,8 @@ export function platformSignal(signal: AbortSignal): AbortSignal {
  * `{ once: true }` for `addEventListener`, without a prototype: Node reads `signal`, `capture` and
  * `passive` from the options object, and a polluted `Object.prototype.signal` made every listener throw.
  */
-export const once: AddEventListenerOptions = Object.freeze(
-  Object.assign(Object.create(null) as AddEventListenerOptions, { once: true }),
+export const once: AddEventListenerOptions = /* @__PURE__ */ Object.freeze(
+  /* @__PURE__ */ Object.assign(Object.create(null) as AddEventListenerOptions, { once: true }),
 );
 
 /**

@@ -168,7 +168,7 @@ class Scrubber implements Redactor {
   }
 }
 
-const patternsOnly = new Scrubber([]);
+const patternsOnly = /* @__PURE__ */ new Scrubber([]);
 
 const isBase64Character = (code: number) =>
   (code >= 48 && code <= 57) ||

@@ -647,32 +647,34 @@ function isFullStream(value: object): value is LiveStream {
 const anyNumber: OptionRule = { check: (value) => typeof value === 'number', expected: 'a number' };
 
 // What waits take; numbers are checked further by checkWaitOptions.
-const waitRules: Record<string, OptionRule> = {
+// These tables are built by calls marked pure, so that a bundle which never makes a client drops them: a
+// bundler keeps an unused top-level property read or object spread (either may run a getter).
+const waitRules: Record<string, OptionRule> = /* @__PURE__ */ (() => ({
   timeoutMs: anyNumber,
   intervalMs: anyNumber,
   maxIntervalMs: anyNumber,
   signal: optionRules.signal,
   events: { check: isEventSource, expected: 'an event hub or an async iterable of events' },
-};
+}))();
 
 // What every call takes besides its input (RequestOptions); any other name is refused. The waits pass
 // only their signal here, having read their own options. A registry reads its calls' options with these
 // and its own.
-export const callOptionRules: Readonly<Record<string, OptionRule>> = {
+export const callOptionRules: Readonly<Record<string, OptionRule>> = /* @__PURE__ */ (() => ({
   signal: optionRules.signal,
   timeoutMs: anyNumber,
-};
+}))();
 
 // `list` adds paging (ListOptions); page size and cap are checked as positive integers by `list` itself.
-export const listOptionRules: Readonly<Record<string, OptionRule>> = {
+export const listOptionRules: Readonly<Record<string, OptionRule>> = /* @__PURE__ */ (() => ({
   ...callOptionRules,
   pageSize: { check: () => true, expected: 'a positive integer' },
   maxPages: { check: () => true, expected: 'a positive integer' },
   strict: optionRules.boolean,
-};
+}))();
 
 // `start` adds the vendor's start settings (StartOptions), checked by checkStartOptions.
-export const startOptionRules: Readonly<Record<string, OptionRule>> = {
+export const startOptionRules: Readonly<Record<string, OptionRule>> = /* @__PURE__ */ (() => ({
   ...callOptionRules,
   providerOptions: { check: () => true, expected: 'an object keyed by provider id' },
-};
+}))();

@@ -73,8 +73,8 @@ export interface LiveStreamEvent {
   raw: unknown;
 }
 
-const eventTypes: ReadonlySet<string> = new Set(liveStreamEventTypes);
-const states: ReadonlySet<string> = new Set(liveStreamStates);
+const eventTypes: ReadonlySet<string> = /* @__PURE__ */ new Set(liveStreamEventTypes);
+const states: ReadonlySet<string> = /* @__PURE__ */ new Set(liveStreamStates);
 
 /**
  * True when `value` has the shape of a {@link LiveStreamEvent}: a non-empty `id`, a known `type`, text

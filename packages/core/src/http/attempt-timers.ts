@@ -62,7 +62,7 @@ function runtimeSetTimeout(): typeof setTimeout | undefined {
   }
 }
 
-const ownSetTimeout = runtimeSetTimeout();
+const ownSetTimeout = /* @__PURE__ */ runtimeSetTimeout();
 
 /** The attempt timers of one client whose usual attempt limit is `usualMs`. */
 export class AttemptTimers {

@@ -1,7 +1,7 @@
 import { encodeHex, sha256 } from '../events/webhook-crypto.js';
 import type { ProviderId } from '../live-stream.js';
 
-const encoder = new TextEncoder();
+const encoder = /* @__PURE__ */ new TextEncoder();
 
 /**
  * The key of one vendor account's budget in a request gate: `<provider id>:<32 hex digits>`, the first 128

@@ -807,14 +807,17 @@ function kyDefaults(custom: typeof fetch | undefined): Options {
  * empty and has none itself, it is a small object V8 keeps fast, where `Object.create(null)` makes a
  * dictionary per request.
  */
-class FetchInit {
-  declare signal?: AbortSignal;
-  constructor(signal: AbortSignal | undefined) {
-    if (signal !== undefined) this.signal = signal;
+const FetchInit = /* @__PURE__ */ (() => {
+  class FetchInit {
+    declare signal?: AbortSignal;
+    constructor(signal: AbortSignal | undefined) {
+      if (signal !== undefined) this.signal = signal;
+    }
   }
-}
-Object.setPrototypeOf(FetchInit.prototype, null);
-delete (FetchInit.prototype as { constructor?: unknown }).constructor;
+  Object.setPrototypeOf(FetchInit.prototype, null);
+  delete (FetchInit.prototype as { constructor?: unknown }).constructor;
+  return FetchInit;
+})();
 
 // ky hands every option it does not know to fetch as its second argument.
 const attemptOption = 'uniliveAttempt';
@@ -954,7 +957,7 @@ function labelOf(spec: Pick<HttpRequest<unknown>, 'operation' | 'step'>): string
     : spec.operation;
 }
 
-const noHooks: HttpHooks = Object.freeze(Object.create(null) as HttpHooks);
+const noHooks: HttpHooks = /* @__PURE__ */ Object.freeze(Object.create(null) as HttpHooks);
 
 // The call's hooks, each read from own properties (every field set, so none comes from a prototype).
 function hooksOf(value: unknown): HttpHooks {

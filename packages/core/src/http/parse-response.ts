@@ -74,7 +74,8 @@ export function optionalField<T>(schema: v.GenericSchema<unknown, T>) {
  * other type (`null`, `true`, an object) reads as absent rather than failing the record: a date never makes
  * a stream unreadable. `raw` keeps whatever was sent.
  */
-export const vendorTimestampField = v.fallback(v.optional(v.union([v.string(), v.number()])), undefined);
+export const vendorTimestampField = /* @__PURE__ */ (() =>
+  v.fallback(v.optional(v.union([v.string(), v.number()])), undefined))();
 
 /**
  * A count or page number of a list answer (`page`, `per_page`, `total_pages`, `total_records`, …): a
@@ -82,28 +83,30 @@ export const vendorTimestampField = v.fallback(v.optional(v.union([v.string(), v
  * it. Anything else (`null`, `"two"`, a negative or fractional number) reads as absent, so the walk relies on
  * what else the page tells rather than failing the list.
  */
-export const vendorCountField = v.fallback(
-  v.pipe(
-    v.optional(v.union([v.number(), v.pipe(v.string(), v.trim(), v.regex(/^\d{1,15}$/))])),
-    v.transform((value) => (value === undefined ? undefined : Number(value))),
-    v.check((value) => value === undefined || (Number.isSafeInteger(value) && value >= 0)),
-  ),
-  undefined,
-);
+export const vendorCountField = /* @__PURE__ */ (() =>
+  v.fallback(
+    v.pipe(
+      v.optional(v.union([v.number(), v.pipe(v.string(), v.trim(), v.regex(/^\d{1,15}$/))])),
+      v.transform((value) => (value === undefined ? undefined : Number(value))),
+      v.check((value) => value === undefined || (Number.isSafeInteger(value) && value >= 0)),
+    ),
+    undefined,
+  ))();
 
 /**
  * A stream id as a vendor sends it. Every later call puts it back in a path, so an id unilive would refuse
  * there (empty, a slash, `..`, over 128 characters) is a {@link ResponseShapeError} when it arrives, not a
  * stream no call can reach.
  */
-export const vendorStreamId = v.pipe(
-  v.string(),
-  v.rawCheck(({ dataset, addIssue }) => {
-    if (dataset.typed && idProblem(dataset.value) !== undefined) {
-      addIssue({
-        expected: 'a stream id (1-128 letters, digits, "_", "-", "." or "~")',
-        message: 'unusable id',
-      });
-    }
-  }),
-);
+export const vendorStreamId = /* @__PURE__ */ (() =>
+  v.pipe(
+    v.string(),
+    v.rawCheck(({ dataset, addIssue }) => {
+      if (dataset.typed && idProblem(dataset.value) !== undefined) {
+        addIssue({
+          expected: 'a stream id (1-128 letters, digits, "_", "-", "." or "~")',
+          message: 'unusable id',
+        });
+      }
+    }),
+  ))();

@@ -94,8 +94,8 @@ export async function readCapped(
 }
 
 // Decoding a whole body in one call keeps no state between calls, so one decoder serves every response.
-const wholeText = new TextDecoder();
-const streaming: TextDecodeOptions = Object.freeze({ stream: true });
+const wholeText = /* @__PURE__ */ new TextDecoder();
+const streaming: TextDecodeOptions = /* @__PURE__ */ Object.freeze({ stream: true });
 
 function ignore(): void {}
 

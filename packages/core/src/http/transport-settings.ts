@@ -10,7 +10,8 @@ export const maxTimeoutMs = 2_147_483_647;
  * Wowza Video page of 1,000 detailed streams, about 5.5 MB (1,000 × the 5.5 kB of a recorded detailed
  * stream); the cap leaves three times that.
  */
-export const defaultMaxResponseBytes = 16 * 1024 * 1024;
+// Written out: a bundler keeps an unused top-level `16 * 1024 * 1024` (arithmetic may call `valueOf`).
+export const defaultMaxResponseBytes = 16_777_216;
 
 /** The transport settings after checking, with every default filled in. */
 export interface CheckedTransportSettings {
@@ -32,7 +33,7 @@ export interface TransportSettingsInput {
   fetch?: unknown;
 }
 
-const retryKeys = new Set(Object.keys(defaultRetryPolicy));
+const retryKeys = /* @__PURE__ */ new Set(/* @__PURE__ */ Object.keys(defaultRetryPolicy));
 
 /**
  * Checks an adapter's transport settings when the adapter is made, before any request: the base URL
