@@ -114,18 +114,27 @@ describe.skipIf(!ffmpeg)('unilive push against the sandbox', () => {
     });
     const stream = await create('videosdk');
     const controller = new AbortController();
-    const { run } = capture(controller.signal);
-    const connected = new Promise<void>((resolve) =>
-      sandbox.onStreamChange((change) => {
-        if (change.kind === 'encoder-connected' && change.id === stream.id) resolve();
-      }),
-    );
+    const { run, err } = capture(controller.signal);
+    const seen = (kind: StreamChange['kind']) =>
+      new Promise<void>((resolve) => {
+        const stop = sandbox.onStreamChange((change) => {
+          if (change.kind !== kind || change.id !== stream.id) return;
+          stop();
+          resolve();
+        });
+      });
+    const connected = seen('encoder-connected');
+    const disconnected = seen('encoder-disconnected');
     const running = run('push', stream.id, '-p', 'videosdk', '--size', '320x180');
-    await connected;
+    // Live, or the command ended first (refused, no ffmpeg): then its exit code and its words say why, at
+    // once rather than at the test's time limit.
+    const endedFirst = await Promise.race([connected.then(() => undefined), running]);
+    expect(endedFirst, `unilive push ended before going live: ${err.join(' | ')}`).toBeUndefined();
     controller.abort();
     expect(await running).toBe(0);
     // ffmpeg has exited, its socket closed; the sandbox, in this process, hears of it on a later turn.
-    await expect.poll(() => sandbox.publisher('videosdk', stream.id)).toBeUndefined();
+    await disconnected;
+    expect(sandbox.publisher('videosdk', stream.id)).toBeUndefined();
   });
 });
 

@@ -1,7 +1,7 @@
 import { findFfmpeg } from '../src/media/ffmpeg.js';
-import { type PushOptions, type PushTarget, startPush } from '../src/media/push.js';
+import { type Push, type PushOptions, type PushTarget, startPush } from '../src/media/push.js';
 import type { Sandbox } from '../src/server.js';
-import type { StreamChange } from '../src/types.js';
+import type { SandboxLogEntry, StreamChange } from '../src/types.js';
 
 /** The ffmpeg media tests push with; undefined skips them (the reason is printed once per file). */
 export const ffmpeg = findFfmpeg();
@@ -72,5 +72,33 @@ export async function firstSegment(
     const text = await playlist.text();
     const segment = text.split('\n').find((line) => line.trim().endsWith('.ts'));
     return segment ? { playlist, text, segment: segment.trim() } : undefined;
+  });
+}
+
+/**
+ * What a test awaits while an encoder pushes (the stream going live, a first HLS segment), bound to the push
+ * itself: when the push ends first (refused, cut, ffmpeg failing to start), it fails at once with ffmpeg's
+ * last words and the sandbox's latest log lines, instead of waiting on into the test's time limit with
+ * nothing to say why. The wait itself has no clock: a slow machine only makes it longer.
+ */
+export function whilePushing<T>(
+  push: Push,
+  waited: Promise<T>,
+  logs: readonly SandboxLogEntry[] | (() => readonly SandboxLogEntry[]) = [],
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    waited.then(resolve, reject);
+    // After `waited` settled this changes nothing: a promise settles once.
+    void push.done.then((result) => {
+      const why = result.error ?? (result.ok ? 'it was stopped' : `exit code ${result.exitCode}`);
+      const lines = (typeof logs === 'function' ? logs() : logs)
+        .slice(-12)
+        .map((line) => `  ${line.level} ${line.message}`);
+      reject(
+        new Error(
+          `the encoder ended before what the test waited for (${why}); the sandbox's latest log lines:\n${lines.join('\n')}`,
+        ),
+      );
+    });
   });
 }

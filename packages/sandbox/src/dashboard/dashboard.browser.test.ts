@@ -5,7 +5,7 @@ import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumArgs, findChromium } from '../../test/browser.js';
 import { dialectClients } from '../../test/dialect-clients.js';
-import { ffmpeg, testPush, watchChanges } from '../../test/media-helpers.js';
+import { ffmpeg, testPush, watchChanges, whilePushing } from '../../test/media-helpers.js';
 import { type Sandbox, startSandbox } from '../server.js';
 
 const browserPath = findChromium();
@@ -70,7 +70,7 @@ describe.skipIf(missing !== undefined)('the dashboard in a real browser', () => 
       { size: '640x360' },
     );
     try {
-      await connected;
+      await whilePushing(push, connected, () => sandbox.engine.recentLogs());
       await expect.poll(() => card.locator('.badge.live').count()).toBe(1);
       const video = page.locator(`video[data-stream="liveapi/${id}"]`);
       const currentTime = () => video.evaluate((element) => (element as HTMLVideoElement).currentTime);

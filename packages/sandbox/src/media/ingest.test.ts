@@ -9,6 +9,7 @@ import {
   reportMissingFfmpeg,
   testPush,
   watchChanges,
+  whilePushing,
 } from '../../test/media-helpers.js';
 import { startSandbox } from '../server.js';
 import type { SandboxLogEntry } from '../types.js';
@@ -38,13 +39,15 @@ describe.skipIf(!ffmpeg)('RTMP ingest: the publish an encoder makes with what th
   });
 
   it('goes live at the first media message, serves HLS with CORS, and goes offline the moment it leaves', async () => {
-    const { sandbox, clients, changes } = context;
+    const { sandbox, clients, changes, logs } = context;
     const stream = await clients.liveapi!.create('Live show');
     const id = String(stream._id);
     expect((stream.ingest as { server: string }).server).toBe(`${sandbox.ingestUrl}/static`);
     const connected = changes.next((change) => change.kind === 'encoder-connected' && change.id === id);
     const push = testPush(liveapiTarget(stream));
-    expect((await connected).record).toMatchObject({ broadcasting_status: 'online' });
+    expect((await whilePushing(push, connected, logs)).record).toMatchObject({
+      broadcasting_status: 'online',
+    });
     expect(await clients.liveapi!.get(id)).toMatchObject({ broadcasting_status: 'online' });
     const publisher = sandbox.publisher('liveapi', id);
     expect(publisher).toMatchObject({ width: 320, height: 180, videoCodec: 'h264', audioCodec: 'aac' });
@@ -54,7 +57,7 @@ describe.skipIf(!ffmpeg)('RTMP ingest: the publish an encoder makes with what th
 
     const hlsUrl = (stream.playback as { hls_url: string }).hls_url;
     expect(hlsUrl).toBe(`${sandbox.url}/media/liveapi/${id}/index.m3u8`);
-    const { playlist, text, segment } = await firstSegment(hlsUrl);
+    const { playlist, text, segment } = await whilePushing(push, firstSegment(hlsUrl), logs);
     expect(playlist.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
     expect(playlist.headers.get('access-control-allow-origin')).toBe('*');
     expect(playlist.headers.get('cache-control')).toBe('no-cache');
@@ -165,13 +168,24 @@ describe.skipIf(!ffmpeg)('RTMP ingest: the publish an encoder makes with what th
       for (const secret of secrets) expect(result.error ?? '').not.toContain(secret);
   });
 
+  it('a wait on a refused push ends with the refusal and the sandbox’s reason, not at the time limit', async () => {
+    const { sandbox, logs } = context;
+    const push = testPush({ url: `${sandbox.ingestUrl}/static/lv_${'1'.repeat(32)}?password=00000000` });
+    // Never settles by itself: only the push ending can end this wait.
+    const error = await whilePushing(push, new Promise<never>(() => {}), logs).catch(
+      (caught: unknown) => caught,
+    );
+    expect(String(error)).toContain('the encoder ended before what the test waited for');
+    expect(String(error)).toContain('publish refused: unknown stream key');
+  });
+
   it('refuses a second publisher on the same key while the first goes on', async () => {
-    const { sandbox, clients, changes } = context;
+    const { sandbox, clients, changes, logs } = context;
     const stream = await clients.videosdk!.create('Shared key');
     const id = String(stream.id);
     const connected = changes.next((change) => change.kind === 'encoder-connected' && change.id === id);
     const first = testPush({ url: String(stream.upstreamUrl) });
-    await connected;
+    await whilePushing(first, connected, logs);
     const second = await testPush({ url: String(stream.upstreamUrl) }, { durationSeconds: 5 }).done;
     expect(second.ok).toBe(false);
     expect(second.error).toContain('the stream already has a publisher');
@@ -191,7 +205,7 @@ describe.skipIf(!ffmpeg)('RTMP ingest: the publish an encoder makes with what th
     const url = `rtmp://${source.primary_server}:${source.host_port}/${source.application}/${source.stream_name}`;
     const connected = changes.next((change) => change.kind === 'encoder-connected' && change.id === id);
     const push = testPush({ url });
-    await connected;
+    await whilePushing(push, connected, logs);
     const disconnected = changes.next((change) => change.kind === 'encoder-disconnected' && change.id === id);
     await wowza.stop?.(id);
     await disconnected;
@@ -205,7 +219,7 @@ describe.skipIf(!ffmpeg)('RTMP ingest: the publish an encoder makes with what th
     const otherId = String(other.id);
     const live = changes.next((change) => change.kind === 'encoder-connected' && change.id === otherId);
     const otherPush = testPush({ url: String(other.upstreamUrl) });
-    await live;
+    await whilePushing(otherPush, live, logs);
     const gone = changes.next((change) => change.kind === 'encoder-disconnected' && change.id === otherId);
     await clients.videosdk!.delete(otherId);
     await gone;
@@ -213,7 +227,7 @@ describe.skipIf(!ffmpeg)('RTMP ingest: the publish an encoder makes with what th
   });
 
   it('lets a Wowza encoder in with Adobe authentication, and reports it in the ingest analytics', async () => {
-    const { sandbox, clients, changes } = context;
+    const { sandbox, clients, changes, logs } = context;
     const wowza = clients['wowza-video']!;
     const stream = await wowza.create('Authenticated', { username: 'client7', password: 'secret-77' });
     const id = String(stream.id);
@@ -226,7 +240,7 @@ describe.skipIf(!ffmpeg)('RTMP ingest: the publish an encoder makes with what th
       username: 'client7',
       password: 'secret-77',
     });
-    await connected;
+    await whilePushing(push, connected, logs);
     const token = sandbox.credentials('wowza-video').token;
     const analytics = (await (
       await fetch(`${sandbox.baseUrl('wowza-video')}/analytics/ingest/live_streams/${id}`, {
@@ -290,7 +304,7 @@ describe.skipIf(!ffmpeg)('RTMP ingest: hostile and broken encoders', () => {
       (change) => change.kind === 'encoder-connected' && change.id === stream.id,
     );
     const push = testPush({ url: String(stream.upstreamUrl) });
-    await connected;
+    await whilePushing(push, connected, logs);
     push.stop();
     await push.done;
   });
@@ -301,7 +315,7 @@ describe.skipIf(!ffmpeg)('RTMP ingest: hostile and broken encoders', () => {
     const id = String(stream.id);
     const connected = changes.next((change) => change.kind === 'encoder-connected' && change.id === id);
     const push = testPush({ url: String(stream.upstreamUrl) });
-    await connected;
+    await whilePushing(push, connected, logs);
     const disconnected = changes.next((change) => change.kind === 'encoder-disconnected' && change.id === id);
     // The encoder freezes with its connection open: nothing more arrives.
     const pid = (await push.ffmpegPid) ?? push.pid;
