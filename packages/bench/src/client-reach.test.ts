@@ -56,6 +56,12 @@ const entries: Record<string, { file: string } | { contents: string }> = {
   ...Object.fromEntries(
     providerIds.map((provider) => [`the ${provider} client`, { file: clientEntryOf(provider) }]),
   ),
+  ...Object.fromEntries(
+    providerIds.map((provider) => [
+      `${provider}'s webhook parser alone`,
+      { contents: `export { parseWebhook } from '@unilive/${provider}';` },
+    ]),
+  ),
   'the webhook handler alone': { contents: "export { createWebhookHandler } from '@unilive/core';" },
   'the error classes alone': {
     contents: "export { UniliveError, InvalidInputError, isLiveStreamEvent } from '@unilive/core';",

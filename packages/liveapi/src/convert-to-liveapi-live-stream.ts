@@ -9,25 +9,29 @@ import {
 } from '@unilive/core';
 import * as v from 'valibot';
 
+// Values built at the top level are built by calls marked pure: a bundle that uses none of them drops
+// them, where a bundler keeps any top-level call it cannot prove free of effects (see CONTRIBUTING).
+
 /**
  * `providerOptions.liveapi`, checked before any request; unknown options are rejected.
  */
-export const liveApiProviderOptionsSchema = v.strictObject(
-  {
-    /**
-     * The stream's `enabled` flag on create or update. A stream created with `false` refuses the encoder
-     * until `start`.
-     */
-    enabled: v.optional(v.boolean('expected a boolean')),
-    /**
-     * Merged into the body's `settings` object as given. LiveAPI documents no settings field (its samples
-     * show only `settings.pulling_mode: {}`); Castr, which shares the API, accepts `settings.abr` and
-     * `settings.cloud_recording`. Unverified on LiveAPI: use at your own risk.
-     */
-    settings: v.optional(v.record(v.string(), v.unknown(), 'expected an object of settings')),
-  },
-  'expected only enabled and settings',
-);
+export const liveApiProviderOptionsSchema = /* @__PURE__ */ (() =>
+  v.strictObject(
+    {
+      /**
+       * The stream's `enabled` flag on create or update. A stream created with `false` refuses the encoder
+       * until `start`.
+       */
+      enabled: v.optional(v.boolean('expected a boolean')),
+      /**
+       * Merged into the body's `settings` object as given. LiveAPI documents no settings field (its samples
+       * show only `settings.pulling_mode: {}`); Castr, which shares the API, accepts `settings.abr` and
+       * `settings.cloud_recording`. Unverified on LiveAPI: use at your own risk.
+       */
+      settings: v.optional(v.record(v.string(), v.unknown(), 'expected an object of settings')),
+    },
+    'expected only enabled and settings',
+  ))();
 
 /** The options `providerOptions.liveapi` takes. */
 export type LiveApiProviderOptions = v.InferOutput<typeof liveApiProviderOptionsSchema>;

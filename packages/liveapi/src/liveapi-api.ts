@@ -9,23 +9,28 @@ import {
 } from '@unilive/core';
 import * as v from 'valibot';
 
+// Values built at the top level are built by calls marked pure: a bundle that uses none of them drops
+// them, where a bundler keeps any top-level call it cannot prove free of effects (see CONTRIBUTING).
+
 /**
  * `broadcasting_status` values LiveAPI is known to send: `online` (docs, getting-pull-urls page) and
  * `offline` (client code against api.liveapi.com). Anything else parses as `'unknown'`.
  */
 export const liveApiBroadcastingStatuses = ['online', 'offline'] as const;
 
-const broadcastingStatus = optionalField(lenientPicklist(liveApiBroadcastingStatuses, 'unknown'));
+const broadcastingStatus = /* @__PURE__ */ (() =>
+  optionalField(lenientPicklist(liveApiBroadcastingStatuses, 'unknown')))();
 
 /** A restream target as LiveAPI lists it under `platforms` (send-livestream-to-3rd-party-platforms page). */
-export const liveApiPlatformSchema = v.looseObject({
-  _id: optionalField(v.string()),
-  template: optionalField(v.string()),
-  enabled: optionalField(v.boolean()),
-  server: optionalField(v.string()),
-  key: optionalField(v.string()),
-  broadcasting_status: broadcastingStatus,
-});
+export const liveApiPlatformSchema = /* @__PURE__ */ (() =>
+  v.looseObject({
+    _id: optionalField(v.string()),
+    template: optionalField(v.string()),
+    enabled: optionalField(v.boolean()),
+    server: optionalField(v.string()),
+    key: optionalField(v.string()),
+    broadcasting_status: broadcastingStatus,
+  }))();
 
 /**
  * The live-stream object of `POST /live_streams`, `GET /live_streams/{id}` and the `docs` of the list.
@@ -33,37 +38,38 @@ export const liveApiPlatformSchema = v.looseObject({
  * LiveAPI sample, `broadcasting_status` is missing from the create sample, `pull_urls` only exists while
  * the stream is online.
  */
-export const liveApiStreamSchema = v.looseObject({
-  _id: vendorStreamId,
-  name: optionalField(v.string()),
-  enabled: optionalField(v.boolean()),
-  // The ingest endpoint is the stream's reason to exist: a server that is no rtmp:// URL, or no key, is a
-  // shape this adapter cannot use.
-  ingest: v.looseObject({
-    server: v.pipe(
-      v.string(),
-      v.check((server) => isEndpointUrl('rtmp', server), 'an rtmp:// URL'),
+export const liveApiStreamSchema = /* @__PURE__ */ (() =>
+  v.looseObject({
+    _id: vendorStreamId,
+    name: optionalField(v.string()),
+    enabled: optionalField(v.boolean()),
+    // The ingest endpoint is the stream's reason to exist: a server that is no rtmp:// URL, or no key, is a
+    // shape this adapter cannot use.
+    ingest: v.looseObject({
+      server: v.pipe(
+        v.string(),
+        v.check((server) => isEndpointUrl('rtmp', server), 'an rtmp:// URL'),
+      ),
+      key: v.pipe(v.string(), v.nonEmpty('a stream key')),
+    }),
+    playback: optionalField(
+      v.looseObject({
+        hls_url: optionalField(v.string()),
+        embed_url: optionalField(v.string()),
+        embed_audio_url: optionalField(v.string()),
+      }),
     ),
-    key: v.pipe(v.string(), v.nonEmpty('a stream key')),
-  }),
-  playback: optionalField(
-    v.looseObject({
-      hls_url: optionalField(v.string()),
-      embed_url: optionalField(v.string()),
-      embed_audio_url: optionalField(v.string()),
-    }),
-  ),
-  platforms: optionalField(v.array(liveApiPlatformSchema)),
-  broadcasting_status: broadcastingStatus,
-  pull_urls: optionalField(
-    v.looseObject({
-      rtmp: optionalField(v.string()),
-      srt: optionalField(v.string()),
-    }),
-  ),
-  // Read later; a number (an epoch) or any other type never fails the stream.
-  creation_time: vendorTimestampField,
-});
+    platforms: optionalField(v.array(liveApiPlatformSchema)),
+    broadcasting_status: broadcastingStatus,
+    pull_urls: optionalField(
+      v.looseObject({
+        rtmp: optionalField(v.string()),
+        srt: optionalField(v.string()),
+      }),
+    ),
+    // Read later; a number (an epoch) or any other type never fails the stream.
+    creation_time: vendorTimestampField,
+  }))();
 
 /** A parsed live stream. */
 export type LiveApiStreamData = v.InferOutput<typeof liveApiStreamSchema>;
@@ -97,7 +103,7 @@ function withRaw<T>(schema: v.GenericSchema<unknown, T>) {
 }
 
 /** One live stream, with its raw object. */
-export const liveApiStreamResponseSchema = withRaw(liveApiStreamSchema);
+export const liveApiStreamResponseSchema = /* @__PURE__ */ (() => withRaw(liveApiStreamSchema))();
 
 // mongoose-paginate (v1) echoes `page` as it was passed, so it can arrive as a string: core's count field
 // reads it, as every adapter's list does; anything unusable reads as absent, which ends the walk after this
@@ -109,15 +115,16 @@ const pageNumber = vendorCountField;
  * `page` / `pages` are inferred from `GET /videos?page=N` and read when present. A bare array is accepted
  * too, since one client types the response that way.
  */
-export const liveApiListResponseSchema = v.pipe(
-  v.unknown(),
-  v.transform((body) => (Array.isArray(body) ? { docs: body } : body)),
-  v.looseObject({
-    docs: v.array(liveApiStreamResponseSchema),
-    page: pageNumber,
-    pages: pageNumber,
-  }),
-);
+export const liveApiListResponseSchema = /* @__PURE__ */ (() =>
+  v.pipe(
+    v.unknown(),
+    v.transform((body) => (Array.isArray(body) ? { docs: body } : body)),
+    v.looseObject({
+      docs: v.array(liveApiStreamResponseSchema),
+      page: pageNumber,
+      pages: pageNumber,
+    }),
+  ))();
 
 /**
  * `GET /live_streams` as the walk reads it: the records stay unread (each is read with
@@ -126,21 +133,22 @@ export const liveApiListResponseSchema = v.pipe(
  * v2 `{docs, totalDocs, limit, page, totalPages, hasNextPage, nextPage}` (LiveAPI documents neither; its
  * `/videos` list uses the v1 names). A bare array is one unpaged page.
  */
-export const liveApiListPageSchema = v.pipe(
-  v.unknown(),
-  v.transform((body) => (Array.isArray(body) ? { docs: body } : body)),
-  v.looseObject({
-    docs: v.array(v.unknown()),
-    page: pageNumber,
-    pages: pageNumber,
-    total: pageNumber,
-    totalDocs: pageNumber,
-    totalPages: pageNumber,
-    limit: pageNumber,
-    hasNextPage: v.fallback(v.optional(v.boolean()), undefined),
-    nextPage: pageNumber,
-  }),
-);
+export const liveApiListPageSchema = /* @__PURE__ */ (() =>
+  v.pipe(
+    v.unknown(),
+    v.transform((body) => (Array.isArray(body) ? { docs: body } : body)),
+    v.looseObject({
+      docs: v.array(v.unknown()),
+      page: pageNumber,
+      pages: pageNumber,
+      total: pageNumber,
+      totalDocs: pageNumber,
+      totalPages: pageNumber,
+      limit: pageNumber,
+      hasNextPage: v.fallback(v.optional(v.boolean()), undefined),
+      nextPage: pageNumber,
+    }),
+  ))();
 
 /** A parsed list page. */
 export type LiveApiListResponse = v.InferOutput<typeof liveApiListResponseSchema>;

@@ -7,34 +7,37 @@ import {
 } from '@unilive/core';
 import * as v from 'valibot';
 
-const text = v.pipe(v.string(), v.trim(), v.nonEmpty());
+// Values built at the top level are built by calls marked pure: a bundle that uses none of them drops
+// them, where a bundler keeps any top-level call it cannot prove free of effects (see CONTRIBUTING).
+
+const text = /* @__PURE__ */ (() => v.pipe(v.string(), v.trim(), v.nonEmpty()))();
 
 // LiveAPI documents its status codes but no error body (Castr's response-codes page, which names LiveAPI);
 // clients read only the status text. So any `message` or `error` field is read, as a string or as an
 // object with a `message`, and anything else falls back to the status text.
-const messageField = v.fallback(
-  v.optional(
-    v.union([
-      text,
-      v.pipe(
-        v.looseObject({ message: text }),
-        v.transform((value) => value.message),
-      ),
-    ]),
-  ),
-  undefined,
-);
+const messageField = /* @__PURE__ */ (() =>
+  v.fallback(
+    v.optional(
+      v.union([
+        text,
+        v.pipe(
+          v.looseObject({ message: text }),
+          v.transform((value) => value.message),
+        ),
+      ]),
+    ),
+    undefined,
+  ))();
 
-const codeField = v.fallback(
-  v.optional(v.union([text, v.pipe(v.number(), v.integer(), v.transform(String))])),
-  undefined,
-);
+const codeField = /* @__PURE__ */ (() =>
+  v.fallback(v.optional(v.union([text, v.pipe(v.number(), v.integer(), v.transform(String))])), undefined))();
 
-const errorBodySchema = v.looseObject({
-  message: messageField,
-  error: messageField,
-  code: codeField,
-});
+const errorBodySchema = /* @__PURE__ */ (() =>
+  v.looseObject({
+    message: messageField,
+    error: messageField,
+    code: codeField,
+  }))();
 
 /**
  * Reads a message (and a code, when there is one) out of a LiveAPI error body. HTML pages, empty bodies

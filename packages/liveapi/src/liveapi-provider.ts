@@ -46,6 +46,9 @@ import { liveApiCapabilities } from './liveapi-capabilities.js';
 import { LiveApiRestreamError, readLiveApiError } from './liveapi-error.js';
 import { liveApiState, mapLiveApiStream, streamKeyPassword } from './map-liveapi-live-stream.js';
 
+// Values built at the top level are built by calls marked pure: a bundle that uses none of them drops
+// them, where a bundler keeps any top-level call it cannot prove free of effects (see CONTRIBUTING).
+
 /** LiveAPI's API root; paths carry no version segment. */
 export const liveApiDefaultBaseUrl = 'https://api.liveapi.com';
 
@@ -69,11 +72,12 @@ export interface LiveApiSettings extends ProviderSettingsBase {
 }
 
 /** Every setting {@link liveapi} takes, by name: another key is refused at the factory. */
-export const liveApiSettingNames = {
-  ...providerSettingsBaseNames,
-  tokenId: true,
-  secretKey: true,
-} as const satisfies Record<keyof LiveApiSettings, true>;
+export const liveApiSettingNames = /* @__PURE__ */ (() =>
+  ({
+    ...providerSettingsBaseNames,
+    tokenId: true,
+    secretKey: true,
+  }) as const satisfies Record<keyof LiveApiSettings, true>)();
 
 /**
  * Creates the LiveAPI provider. Credentials are read when the first request is made, from the settings

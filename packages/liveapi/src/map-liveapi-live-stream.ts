@@ -9,16 +9,19 @@ import {
 } from '@unilive/core';
 import type { LiveApiStreamData, LiveApiStreamWithRaw } from './liveapi-api.js';
 
+// Values built at the top level are built by calls marked pure: a bundle that uses none of them drops
+// them, where a bundler keeps any top-level call it cannot prove free of effects (see CONTRIBUTING).
+
 // The only lifecycle field LiveAPI has is `enabled`: false refuses the encoder at once (create-livestream
 // page, "emergency stop"), true accepts it. A stream without the flag is a shape this version does not know.
-const stateByEnabled = new Map<boolean | undefined, LiveStreamState>([
+const stateByEnabled = /* @__PURE__ */ new Map<boolean | undefined, LiveStreamState>([
   [true, 'ready'],
   [false, 'stopped'],
 ]);
 
 // The create sample has no `broadcasting_status`; the vendor notes say to read a missing one as offline.
 // A value outside online/offline (parsed as 'unknown') says nothing, so `broadcasting` is left out.
-const broadcastingByStatus = new Map<string | undefined, boolean>([
+const broadcastingByStatus = /* @__PURE__ */ new Map<string | undefined, boolean>([
   ['online', true],
   ['offline', false],
   [undefined, false],

@@ -14,6 +14,9 @@ import {
 import * as v from 'valibot';
 import type { VideosdkV2CreateRoomBody, VideosdkV2HlsConfig, VideosdkV2Layout } from './videosdk-v2-api.js';
 
+// Values built at the top level are built by calls marked pure: a bundle that uses none of them drops
+// them, where a bundler keeps any top-level call it cannot prove free of effects (see CONTRIBUTING).
+
 const provider = 'videosdk';
 
 // Control characters (C0 and DEL) have no place in an id or a URL the vendor stores.
@@ -33,36 +36,37 @@ const text = (max: number) =>
  * composition fields go to `config` of `POST /v2/hls/start` (and the layout and theme to the RTMP-out
  * start) [V2-REPO start-hls.js, start-livestream.js]. Values are the vendor's.
  */
-const providerOptionsSchema = v.strictObject({
-  /** Your own id for the room; the vendor's server SDK says create is idempotent on it. */
-  customRoomId: v.optional(text(256)),
-  /** Room webhook subscription: HTTPS endpoint (at most 512 characters, per the server SDK) and event names. */
-  webhook: v.optional(
-    v.strictObject({
-      endPoint: v.pipe(text(512), v.url(), v.startsWith('https://', 'an https:// URL')),
-      events: v.pipe(v.array(text(100)), v.minLength(1)),
-    }),
-  ),
-  /** When the vendor closes the room; `duration` in minutes per the reference (seconds per the SDK). */
-  autoCloseConfig: v.optional(
-    v.strictObject({
-      type: v.picklist(['session-ends', 'session-end-and-deactivate']),
-      duration: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
-    }),
-  ),
-  layout: v.optional(
-    v.strictObject({
-      type: v.optional(v.picklist(['GRID', 'SPOTLIGHT', 'SIDEBAR'])),
-      priority: v.optional(v.picklist(['SPEAKER', 'PIN'])),
-      // The HLS reference allows up to 25; the RTMP-out pages say 4 in 2024-2025 (open question Q8).
-      gridSize: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(25))),
-    }),
-  ),
-  orientation: v.optional(v.picklist(['landscape', 'portrait'])),
-  theme: v.optional(v.picklist(['DARK', 'LIGHT', 'DEFAULT'])),
-  mode: v.optional(v.picklist(['video-and-audio', 'audio'])),
-  quality: v.optional(v.picklist(['low', 'med', 'high'])),
-});
+const providerOptionsSchema = /* @__PURE__ */ (() =>
+  v.strictObject({
+    /** Your own id for the room; the vendor's server SDK says create is idempotent on it. */
+    customRoomId: v.optional(text(256)),
+    /** Room webhook subscription: HTTPS endpoint (at most 512 characters, per the server SDK) and event names. */
+    webhook: v.optional(
+      v.strictObject({
+        endPoint: v.pipe(text(512), v.url(), v.startsWith('https://', 'an https:// URL')),
+        events: v.pipe(v.array(text(100)), v.minLength(1)),
+      }),
+    ),
+    /** When the vendor closes the room; `duration` in minutes per the reference (seconds per the SDK). */
+    autoCloseConfig: v.optional(
+      v.strictObject({
+        type: v.picklist(['session-ends', 'session-end-and-deactivate']),
+        duration: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+      }),
+    ),
+    layout: v.optional(
+      v.strictObject({
+        type: v.optional(v.picklist(['GRID', 'SPOTLIGHT', 'SIDEBAR'])),
+        priority: v.optional(v.picklist(['SPEAKER', 'PIN'])),
+        // The HLS reference allows up to 25; the RTMP-out pages say 4 in 2024-2025 (open question Q8).
+        gridSize: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(25))),
+      }),
+    ),
+    orientation: v.optional(v.picklist(['landscape', 'portrait'])),
+    theme: v.optional(v.picklist(['DARK', 'LIGHT', 'DEFAULT'])),
+    mode: v.optional(v.picklist(['video-and-audio', 'audio'])),
+    quality: v.optional(v.picklist(['low', 'med', 'high'])),
+  }))();
 
 type ProviderOptions = v.InferOutput<typeof providerOptionsSchema>;
 
@@ -117,19 +121,20 @@ declare module '@unilive/core' {
   }
 }
 
-const compositionEntries = {
+const compositionEntries = /* @__PURE__ */ (() => ({
   layout: providerOptionsSchema.entries.layout,
   orientation: providerOptionsSchema.entries.orientation,
   theme: providerOptionsSchema.entries.theme,
   mode: providerOptionsSchema.entries.mode,
   quality: providerOptionsSchema.entries.quality,
-};
+}))();
 
-const startOptionsSchema = v.strictObject({
-  ...compositionEntries,
-  recording: v.optional(v.boolean()),
-  restream: v.optional(restreamTargetsInputSchema),
-});
+const startOptionsSchema = /* @__PURE__ */ (() =>
+  v.strictObject({
+    ...compositionEntries,
+    recording: v.optional(v.boolean()),
+    restream: v.optional(restreamTargetsInputSchema),
+  }))();
 
 /**
  * Reads `providerOptions.videosdk` of a start: the start settings it replaces, or undefined when none are
@@ -211,11 +216,12 @@ export interface VideosdkV2UpdateRequest {
   warnings: Warning[];
 }
 
-const updateOptionsSchema = v.strictObject({
-  ...providerOptionsSchema.entries,
-  /** Disables or re-enables the room: `POST /v2/rooms/{roomId}` `{ status }` (2024 reference, unverified). */
-  disabled: v.optional(v.boolean()),
-});
+const updateOptionsSchema = /* @__PURE__ */ (() =>
+  v.strictObject({
+    ...providerOptionsSchema.entries,
+    /** Disables or re-enables the room: `POST /v2/rooms/{roomId}` `{ status }` (2024 reference, unverified). */
+    disabled: v.optional(v.boolean()),
+  }))();
 
 type UpdateOptions = v.InferOutput<typeof updateOptionsSchema>;
 

@@ -11,6 +11,9 @@ import {
 } from '@unilive/core';
 import type { VideosdkV2Hls, VideosdkV2Room, VideosdkV2RtmpOut } from './videosdk-v2-api.js';
 
+// Values built at the top level are built by calls marked pure: a bundle that uses none of them drops
+// them, where a bundler keeps any top-level call it cannot prove free of effects (see CONTRIBUTING).
+
 /** Playback `rendition` of the live-only HLS (`livestreamUrl`), beside the default one with DVR. */
 export const videosdkLiveOnlyRendition = 'live-only';
 
@@ -126,7 +129,7 @@ export function mapVideosdkV2Stream(reading: VideosdkV2Reading, context: Videosd
   return stream as LiveStream;
 }
 
-const noKeys: readonly string[] = Object.freeze([]);
+const noKeys: readonly string[] = /* @__PURE__ */ Object.freeze([]);
 
 /**
  * The WHIP ingest endpoint, built locally as the vendor's server SDK builds it (`whip.create`, no network

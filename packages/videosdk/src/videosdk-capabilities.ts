@@ -1,6 +1,9 @@
 import type { ProviderCapabilities } from '@unilive/core';
 import type { VideosdkApiVersion } from './videosdk-api-version.js';
 
+// Values built at the top level are built by calls marked pure: a bundle that uses none of them drops
+// them, where a bundler keeps any top-level call it cannot prove free of effects (see CONTRIBUTING).
+
 /**
  * What the v1 live-stream API can do. A v1 stream accepts RTMP as soon as it exists and there is no call
  * to start or stop it: an encoder going live or disconnecting is the whole lifecycle (vendor v1 guide,
@@ -35,7 +38,7 @@ export const videosdkV1Capabilities: ProviderCapabilities = {
  * session runs, which the HLS composer itself keeps open, so it does not tell whether the encoder's video
  * arrives: `broadcasting` is not reported.
  */
-export const videosdkV2Capabilities: ProviderCapabilities = {
+export const videosdkV2Capabilities: ProviderCapabilities = /* @__PURE__ */ (() => ({
   lifecycle: 'explicit',
   start: true,
   stop: true,
@@ -55,7 +58,7 @@ export const videosdkV2Capabilities: ProviderCapabilities = {
   maxNameLength: 200,
   // The v2 state table (`videosdkV2State`): a room and its HLS egress.
   states: ['disabled', 'stopped', 'starting', 'ready', 'stopping'],
-};
+}))();
 
 /** The capability table of each API version. */
 export const videosdkCapabilities: Readonly<Record<VideosdkApiVersion, ProviderCapabilities>> = {

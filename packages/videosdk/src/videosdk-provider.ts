@@ -28,6 +28,9 @@ import { classifyVideosdkError, readVideosdkError } from './videosdk-error.js';
 import { createVideosdkV1Api } from './videosdk-v1-livestreams.js';
 import { createVideosdkV2Api } from './videosdk-v2-rooms.js';
 
+// Values built at the top level are built by calls marked pure: a bundle that uses none of them drops
+// them, where a bundler keeps any top-level call it cannot prove free of effects (see CONTRIBUTING).
+
 /** The vendor's API root; `/v1/…` or `/v2/…` paths are appended to it. */
 export const videosdkDefaultBaseUrl = 'https://api.videosdk.live';
 
@@ -95,16 +98,17 @@ export interface VideosdkKeySettings extends VideosdkCommonSettings {
 export type VideosdkSettings = VideosdkTokenSettings | VideosdkKeySettings;
 
 /** Every setting {@link videosdk} takes, by name: another key is refused at the factory. */
-export const videosdkSettingNames = {
-  ...providerSettingsBaseNames,
-  apiVersion: true,
-  tokenTtlSeconds: true,
-  ingestTokenTtlSeconds: true,
-  now: true,
-  token: true,
-  apiKey: true,
-  secret: true,
-} as const satisfies Record<keyof VideosdkTokenSettings | keyof VideosdkKeySettings, true>;
+export const videosdkSettingNames = /* @__PURE__ */ (() =>
+  ({
+    ...providerSettingsBaseNames,
+    apiVersion: true,
+    tokenTtlSeconds: true,
+    ingestTokenTtlSeconds: true,
+    now: true,
+    token: true,
+    apiKey: true,
+    secret: true,
+  }) as const satisfies Record<keyof VideosdkTokenSettings | keyof VideosdkKeySettings, true>)();
 
 /**
  * Creates the videosdk.live provider.

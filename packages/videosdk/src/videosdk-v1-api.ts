@@ -1,6 +1,9 @@
 import { vendorCountField, vendorStreamId, vendorTimestampField } from '@unilive/core';
 import * as v from 'valibot';
 
+// Values built at the top level are built by calls marked pure: a bundle that uses none of them drops
+// them, where a bundler keeps any top-level call it cannot prove free of effects (see CONTRIBUTING).
+
 // Fields are read with `v.nullish` rather than a transforming schema so the parsed object stays equal to
 // what the vendor sent: it is handed out untouched as `raw`.
 
@@ -8,35 +11,37 @@ import * as v from 'valibot';
  * A restream target as v1 returns it. The schema table names its id `id`; every JSON example uses the
  * MongoDB-style `_id` [v1 guide]; both are accepted, and mapped to `RestreamTarget.id`.
  */
-export const videosdkV1RestreamTargetSchema = v.looseObject({
-  _id: v.nullish(v.string()),
-  id: v.nullish(v.string()),
-  url: v.string(),
-  streamKey: v.string(),
-});
+export const videosdkV1RestreamTargetSchema = /* @__PURE__ */ (() =>
+  v.looseObject({
+    _id: v.nullish(v.string()),
+    id: v.nullish(v.string()),
+    url: v.string(),
+    streamKey: v.string(),
+  }))();
 
 /**
  * A v1 live stream (`/v1/livestreams`). Shapes differ by date: the 2021 v1 guide has no `streamUrl` and uses
  * `live.zujonow.com` media hosts; from 2022-01-28 `streamUrl` appears and hosts are `live.videosdk.live`.
  * `upstreamUrl` is in every version, so it is the one ingest field required. No status field exists.
  */
-export const videosdkV1LiveStreamSchema = v.looseObject({
-  id: vendorStreamId,
-  name: v.nullish(v.string()),
-  record: v.nullish(v.boolean()),
-  streamKey: v.nullish(v.string()),
-  /** RTMP server URL without the key, with a trailing slash; 2022 and later only. */
-  streamUrl: v.nullish(v.string()),
-  upstreamUrl: v.pipe(v.string(), v.regex(/^rtmps?:\/\/[^/\s]+\/\S*$/i, 'an rtmp:// URL')),
-  downstreamUrl: v.nullish(v.string()),
-  recordingUrl: v.nullish(v.string()),
-  restream: v.nullish(v.array(videosdkV1RestreamTargetSchema)),
-  userId: v.nullish(v.string()),
-  user: v.nullish(v.looseObject({ id: v.nullish(v.string()), name: v.nullish(v.string()) })),
-  // Read later; a number (an epoch) or any other type never fails the stream.
-  createdAt: vendorTimestampField,
-  updatedAt: vendorTimestampField,
-});
+export const videosdkV1LiveStreamSchema = /* @__PURE__ */ (() =>
+  v.looseObject({
+    id: vendorStreamId,
+    name: v.nullish(v.string()),
+    record: v.nullish(v.boolean()),
+    streamKey: v.nullish(v.string()),
+    /** RTMP server URL without the key, with a trailing slash; 2022 and later only. */
+    streamUrl: v.nullish(v.string()),
+    upstreamUrl: v.pipe(v.string(), v.regex(/^rtmps?:\/\/[^/\s]+\/\S*$/i, 'an rtmp:// URL')),
+    downstreamUrl: v.nullish(v.string()),
+    recordingUrl: v.nullish(v.string()),
+    restream: v.nullish(v.array(videosdkV1RestreamTargetSchema)),
+    userId: v.nullish(v.string()),
+    user: v.nullish(v.looseObject({ id: v.nullish(v.string()), name: v.nullish(v.string()) })),
+    // Read later; a number (an epoch) or any other type never fails the stream.
+    createdAt: vendorTimestampField,
+    updatedAt: vendorTimestampField,
+  }))();
 
 /** A v1 live stream, as parsed. */
 export type VideosdkV1LiveStream = v.InferOutput<typeof videosdkV1LiveStreamSchema>;
@@ -50,31 +55,33 @@ const pageNumberSchema = vendorCountField;
  * reference (no `total`, unlike v2). The v1 guide shows the same call answering `{ data }` alone, so
  * `pageInfo` is optional.
  */
-export const videosdkV1PageSchema = v.looseObject({
-  pageInfo: v.nullish(
-    v.looseObject({
-      currentPage: pageNumberSchema,
-      perPage: v.nullish(pageNumberSchema),
-      lastPage: pageNumberSchema,
-    }),
-  ),
-  data: v.array(videosdkV1LiveStreamSchema),
-});
+export const videosdkV1PageSchema = /* @__PURE__ */ (() =>
+  v.looseObject({
+    pageInfo: v.nullish(
+      v.looseObject({
+        currentPage: pageNumberSchema,
+        perPage: v.nullish(pageNumberSchema),
+        lastPage: pageNumberSchema,
+      }),
+    ),
+    data: v.array(videosdkV1LiveStreamSchema),
+  }))();
 
 /**
  * A page as the list walk reads it: the records stay unread (each is read with
  * {@link videosdkV1LiveStreamSchema} on its own, so one unusable record does not fail the page).
  */
-export const videosdkV1PageWalkSchema = v.looseObject({
-  pageInfo: v.nullish(
-    v.looseObject({
-      currentPage: pageNumberSchema,
-      perPage: v.nullish(pageNumberSchema),
-      lastPage: pageNumberSchema,
-    }),
-  ),
-  data: v.array(v.unknown()),
-});
+export const videosdkV1PageWalkSchema = /* @__PURE__ */ (() =>
+  v.looseObject({
+    pageInfo: v.nullish(
+      v.looseObject({
+        currentPage: pageNumberSchema,
+        perPage: v.nullish(pageNumberSchema),
+        lastPage: pageNumberSchema,
+      }),
+    ),
+    data: v.array(v.unknown()),
+  }))();
 
 /** The body of `POST /v1/livestreams` [v1 guide]. */
 export interface VideosdkV1CreateBody {

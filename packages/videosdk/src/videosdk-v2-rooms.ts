@@ -50,13 +50,16 @@ import {
   videosdkV2RtmpOutSchema,
 } from './videosdk-v2-api.js';
 
+// Values built at the top level are built by calls marked pure: a bundle that uses none of them drops
+// them, where a bundler keeps any top-level call it cannot prove free of effects (see CONTRIBUTING).
+
 const provider = 'videosdk';
 
 const ignore = () => {};
-const once = Object.freeze({ once: true });
+const once = /* @__PURE__ */ Object.freeze({ once: true });
 // Shared by every read that gives or holds none: nothing changes them.
-const noWarnings: readonly Warning[] = Object.freeze([]);
-const noTargets: readonly RestreamTarget[] = Object.freeze([]);
+const noWarnings: readonly Warning[] = /* @__PURE__ */ Object.freeze([]);
+const noTargets: readonly RestreamTarget[] = /* @__PURE__ */ Object.freeze([]);
 
 /** An `AbortSignal`, of this realm or another (the HTTP layer accepts both). */
 function isSignal(value: unknown): value is AbortSignal {

@@ -12,6 +12,9 @@ import {
 } from '@unilive/core';
 import * as v from 'valibot';
 
+// Values built at the top level are built by calls marked pure: a bundle that uses none of them drops
+// them, where a bundler keeps any top-level call it cannot prove free of effects (see CONTRIBUTING).
+
 const provider = 'wowza-realtime';
 
 /**
@@ -56,42 +59,45 @@ function formatUtc(date: Date): string {
   return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
-const expiresOnSchema = v.pipe(
-  v.union([v.date(), v.string()], expectedExpiry),
-  v.rawTransform(({ dataset, addIssue, NEVER }) => {
-    const formatted = toWowzaRealtimeExpiresOn(dataset.value);
-    if (formatted === undefined) {
-      addIssue({ message: expectedExpiry });
-      return NEVER;
-    }
-    return formatted;
-  }),
-);
+const expiresOnSchema = /* @__PURE__ */ (() =>
+  v.pipe(
+    v.union([v.date(), v.string()], expectedExpiry),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const formatted = toWowzaRealtimeExpiresOn(dataset.value);
+      if (formatted === undefined) {
+        addIssue({ message: expectedExpiry });
+        return NEVER;
+      }
+      return formatted;
+    }),
+  ))();
 
 const text = (max: number) =>
   v.pipe(v.string('expected a string'), v.maxLength(max, `expected at most ${max} characters`));
 
 // OpenAPI `reference_id`: "Maximum 70 characters. Can only contain: a-z A-Z 0-9 !@#$%^&*()-_+=:;,.?~|".
-const referenceIdSchema = v.pipe(
-  v.string('expected a string'),
-  v.maxLength(70, 'expected at most 70 characters'),
-  v.regex(/^[A-Za-z0-9!@#$%^&*()\-_+=:;,.?~|]*$/, 'expected only a-z A-Z 0-9 !@#$%^&*()-_+=:;,.?~|'),
-);
+const referenceIdSchema = /* @__PURE__ */ (() =>
+  v.pipe(
+    v.string('expected a string'),
+    v.maxLength(70, 'expected at most 70 characters'),
+    v.regex(/^[A-Za-z0-9!@#$%^&*()\-_+=:;,.?~|]*$/, 'expected only a-z A-Z 0-9 !@#$%^&*()-_+=:;,.?~|'),
+  ))();
 
 const logoPositions = ['top-left', 'top-right', 'bottom-left', 'bottom-right'] as const;
 
-const hostedPageSchema = v.strictObject(
-  {
-    title: v.optional(text(1000)),
-    description: v.optional(text(10_000)),
-    logo_image_url: v.optional(text(2048)),
-    sharing_icons: v.optional(v.boolean('expected a boolean')),
-  },
-  'expected only title, description, logo_image_url and sharing_icons',
-);
+const hostedPageSchema = /* @__PURE__ */ (() =>
+  v.strictObject(
+    {
+      title: v.optional(text(1000)),
+      description: v.optional(text(10_000)),
+      logo_image_url: v.optional(text(2048)),
+      sharing_icons: v.optional(v.boolean('expected a boolean')),
+    },
+    'expected only title, description, logo_image_url and sharing_icons',
+  ))();
 
 // Fields both create and update take (OpenAPI `real_time_stream_create` ∩ `real_time_stream_update`).
-const sharedOptions = {
+const sharedOptions = /* @__PURE__ */ (() => ({
   description: v.optional(text(10_000)),
   enable_secure_viewer: v.optional(v.boolean('expected a boolean')),
   expires_on: v.optional(expiresOnSchema),
@@ -111,7 +117,7 @@ const sharedOptions = {
       v.maxValue(2_147_483_647, 'expected a 32-bit integer'),
     ),
   ),
-};
+}))();
 
 const createOnly = (field: string) =>
   v.optional(
@@ -122,27 +128,29 @@ const createOnly = (field: string) =>
   );
 
 /** `providerOptions['wowza-realtime']` for `create`: vendor fields, validated strictly. */
-const createOptionsSchema = v.strictObject(
-  {
-    ...sharedOptions,
-    /** Only with `recording: true`: keep an MP4 and make no VOD stream. */
-    disable_vod_encoder: v.optional(v.boolean('expected a boolean')),
-    enable_player_and_hosted_page: v.optional(v.boolean('expected a boolean')),
-  },
-  'expected only documented options',
-);
+const createOptionsSchema = /* @__PURE__ */ (() =>
+  v.strictObject(
+    {
+      ...sharedOptions,
+      /** Only with `recording: true`: keep an MP4 and make no VOD stream. */
+      disable_vod_encoder: v.optional(v.boolean('expected a boolean')),
+      enable_player_and_hosted_page: v.optional(v.boolean('expected a boolean')),
+    },
+    'expected only documented options',
+  ))();
 
 /** `providerOptions['wowza-realtime']` for `update`: the fields the vendor's PATCH takes. */
-const updateOptionsSchema = v.strictObject(
-  {
-    ...sharedOptions,
-    remove_logo_image: v.optional(v.boolean('expected a boolean')),
-    remove_video_poster_image: v.optional(v.boolean('expected a boolean')),
-    disable_vod_encoder: createOnly('disable_vod_encoder'),
-    enable_player_and_hosted_page: createOnly('enable_player_and_hosted_page'),
-  },
-  'expected only documented options',
-);
+const updateOptionsSchema = /* @__PURE__ */ (() =>
+  v.strictObject(
+    {
+      ...sharedOptions,
+      remove_logo_image: v.optional(v.boolean('expected a boolean')),
+      remove_video_poster_image: v.optional(v.boolean('expected a boolean')),
+      disable_vod_encoder: createOnly('disable_vod_encoder'),
+      enable_player_and_hosted_page: createOnly('enable_player_and_hosted_page'),
+    },
+    'expected only documented options',
+  ))();
 
 /**
  * `providerOptions['wowza-realtime']` accepted by `create`. Field names are the vendor's own, passed to

@@ -12,6 +12,9 @@ import {
 } from '@unilive/core';
 import type { WowzaRealtimeState, WowzaRealtimeStreamReading } from './wowza-realtime-api.js';
 
+// Values built at the top level are built by calls marked pure: a bundle that uses none of them drops
+// them, where a bundler keeps any top-level call it cannot prove free of effects (see CONTRIBUTING).
+
 /**
  * The one table from vendor state to neutral state. `started` (v2.0 object and `/state`) and `active`
  * (v2.0 list, v1.x objects, the tutorial) both mean the stream accepts a publisher now; `archived` (list
@@ -175,4 +178,4 @@ export function mapWowzaRealtimeStream(
   return mapped as LiveStream;
 }
 
-const noWarnings: readonly Warning[] = Object.freeze([]);
+const noWarnings: readonly Warning[] = /* @__PURE__ */ Object.freeze([]);

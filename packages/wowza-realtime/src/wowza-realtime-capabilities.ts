@@ -1,5 +1,8 @@
 import type { ProviderCapabilities } from '@unilive/core';
 
+// Values built at the top level are built by calls marked pure: a bundle that uses none of them drops
+// them, where a bundler keeps any top-level call it cannot prove free of effects (see CONTRIBUTING).
+
 /**
  * What Wowza Real-Time Streaming at Scale really supports (API v2.0, `/real_time`):
  * - a stream accepts a publisher as soon as it exists and there is no start call, so `start` returns
@@ -12,22 +15,23 @@ import type { ProviderCapabilities } from '@unilive/core';
  * - delivery is always sub-second (`lowLatency`), `region` is a choice, `recording` is create-only;
  * - no restream, and no field says whether video is arriving.
  */
-export const wowzaRealtimeCapabilities: ProviderCapabilities = Object.freeze({
-  lifecycle: 'stop-only',
-  start: false,
-  stop: true,
-  restart: false,
-  update: true,
-  delete: true,
-  recording: true,
-  restream: false,
-  regions: true,
-  lowLatency: true,
-  broadcastingStatus: false,
-  names: true,
-  ingestProtocols: Object.freeze(['rtmp'] as const),
-  playbackProtocols: Object.freeze(['embed'] as const),
-  // The vendor takes 255 characters; unilive's validation caps every name at 200 first.
-  maxNameLength: 200,
-  states: Object.freeze(['ready', 'stopped', 'disabled', 'unknown'] as const),
-});
+export const wowzaRealtimeCapabilities: ProviderCapabilities = /* @__PURE__ */ (() =>
+  Object.freeze({
+    lifecycle: 'stop-only',
+    start: false,
+    stop: true,
+    restart: false,
+    update: true,
+    delete: true,
+    recording: true,
+    restream: false,
+    regions: true,
+    lowLatency: true,
+    broadcastingStatus: false,
+    names: true,
+    ingestProtocols: Object.freeze(['rtmp'] as const),
+    playbackProtocols: Object.freeze(['embed'] as const),
+    // The vendor takes 255 characters; unilive's validation caps every name at 200 first.
+    maxNameLength: 200,
+    states: Object.freeze(['ready', 'stopped', 'disabled', 'unknown'] as const),
+  }))();

@@ -45,6 +45,9 @@ import {
 import { wowzaRealtimeCapabilities } from './wowza-realtime-capabilities.js';
 import { classifyWowzaRealtimeError, readWowzaRealtimeError } from './wowza-realtime-error.js';
 
+// Values built at the top level are built by calls marked pure: a bundle that uses none of them drops
+// them, where a bundler keeps any top-level call it cannot prove free of effects (see CONTRIBUTING).
+
 const providerId = 'wowza-realtime';
 
 /** The vendor's API root (OpenAPI `servers`). */
@@ -72,10 +75,11 @@ export interface WowzaRealtimeSettings extends ProviderSettingsBase {
 }
 
 /** Every setting {@link wowzaRealtime} takes, by name: another key is refused at the factory. */
-export const wowzaRealtimeSettingNames = {
-  ...providerSettingsBaseNames,
-  token: true,
-} as const satisfies Record<keyof WowzaRealtimeSettings, true>;
+export const wowzaRealtimeSettingNames = /* @__PURE__ */ (() =>
+  ({
+    ...providerSettingsBaseNames,
+    token: true,
+  }) as const satisfies Record<keyof WowzaRealtimeSettings, true>)();
 
 /**
  * Creates the provider for Wowza Real-Time Streaming at Scale (Wowza Video REST API v2.0, `/real_time`).

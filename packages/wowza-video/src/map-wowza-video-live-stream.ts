@@ -18,6 +18,9 @@ import type {
   WowzaVideoState,
 } from './wowza-video-api.js';
 
+// Values built at the top level are built by calls marked pure: a bundle that uses none of them drops
+// them, where a bundler keeps any top-level call it cannot prove free of effects (see CONTRIBUTING).
+
 /**
  * What the mapping reads: a live stream as {@link wowzaVideoLiveStreamSchema} reads it, or as the adapter's
  * own reading does (the same fields; `null` kept in the playback entries, which are read by truthiness).
@@ -179,7 +182,11 @@ export function mapWowzaVideoIngest(stream: WowzaVideoLiveStreamInput): IngestEn
 }
 
 // Encoders that connect with the connection code rather than a server and key (OpenAPI `connection_code`).
-const connectionCodeEncoders = new Set(['wowza_streaming_engine', 'wowza_gocoder', 'wowza_clearcaster']);
+const connectionCodeEncoders = /* @__PURE__ */ new Set([
+  'wowza_streaming_engine',
+  'wowza_gocoder',
+  'wowza_clearcaster',
+]);
 
 const isPull = (stream: WowzaVideoLiveStreamInput) =>
   stream.delivery_method === 'pull' || stream.encoder === 'file';

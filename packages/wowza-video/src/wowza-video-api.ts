@@ -7,6 +7,9 @@ import {
 } from '@unilive/core';
 import * as v from 'valibot';
 
+// Values built at the top level are built by calls marked pure: a bundle that uses none of them drops
+// them, where a bundler keeps any top-level call it cannot prove free of effects (see CONTRIBUTING).
+
 // Enums of the Wowza Video REST API v2.0, copied from Wowza's OpenAPI description
 // (wowza-video-v2.0.openapi.yml, components.schemas.live_stream_create_input and broadcast_location).
 
@@ -82,11 +85,11 @@ export const wowzaVideoTargetDeliveryProtocols = ['hls-https'] as const;
  */
 export const wowzaVideoDeliveryProtocols = ['rtmp', 'rtsp', 'webrtc', 'wowz'] as const;
 
-const state = lenientPicklist(wowzaVideoStates, 'unknown');
-const text = optionalField(v.string());
-const flag = optionalField(v.boolean());
+const state = /* @__PURE__ */ (() => lenientPicklist(wowzaVideoStates, 'unknown'))();
+const text = /* @__PURE__ */ (() => optionalField(v.string()))();
+const flag = /* @__PURE__ */ (() => optionalField(v.boolean()))();
 // host_port is a number in every example; a string would be just as usable in a URL.
-const port = optionalField(v.union([v.number(), v.string()]));
+const port = /* @__PURE__ */ (() => optionalField(v.union([v.number(), v.string()])))();
 
 // The fields of `source_connection_information`, shared by the published schema and the adapter's reading.
 const sourceConnectionEntries = {
@@ -109,28 +112,31 @@ const sourceConnectionEntries = {
  * `application`, `stream_name`, `username`, `password`, `disable_authentication`; v1 examples and client
  * code) and pull (`source_url`).
  */
-export const wowzaVideoSourceConnectionSchema = v.looseObject(sourceConnectionEntries);
+export const wowzaVideoSourceConnectionSchema = /* @__PURE__ */ (() =>
+  v.looseObject(sourceConnectionEntries))();
 
 /** One entry of `direct_playback_urls.<protocol>`. */
-export const wowzaVideoDirectPlaybackUrlSchema = v.looseObject({
-  name: text,
-  output_id: text,
-  url: v.string(),
-  application_name: text,
-  stream_name: text,
-});
+export const wowzaVideoDirectPlaybackUrlSchema = /* @__PURE__ */ (() =>
+  v.looseObject({
+    name: text,
+    output_id: text,
+    url: v.string(),
+    application_name: text,
+    stream_name: text,
+  }))();
 
 // The same entry as the adapter reads it, some 30 times per stream: the fields it maps (not `output_id`), each
 // a string, null or absent, as `text` accepts, with `null` left as it is (the mapping reads these fields by
 // truthiness, so `null` and absent read alike) rather than piped through a transform to `undefined` for every
 // field of every entry.
-const nullableText = v.nullish(v.string());
-const directPlaybackUrlReading = v.object({
-  name: nullableText,
-  url: v.string(),
-  application_name: nullableText,
-  stream_name: nullableText,
-});
+const nullableText = /* @__PURE__ */ (() => v.nullish(v.string()))();
+const directPlaybackUrlReading = /* @__PURE__ */ (() =>
+  v.object({
+    name: nullableText,
+    url: v.string(),
+    application_name: nullableText,
+    stream_name: nullableText,
+  }))();
 
 const streamTargetEntries = { id: text };
 const hostedPageEntries = { enabled: flag, url: text, title: text, description: text };
@@ -139,48 +145,52 @@ const hostedPageEntries = { enabled: flag, url: text, title: text, description: 
  * A live stream as GET, POST and PATCH return it (OpenAPI `components.schemas.live_stream`). Tolerant:
  * extra fields are kept, unknown enum values become `'unknown'`, `null` reads as absent.
  */
-export const wowzaVideoLiveStreamSchema = v.looseObject({
-  id: vendorStreamId,
-  name: text,
-  state: v.optional(state, 'unknown'),
-  encoder: text,
-  broadcast_location: text,
-  delivery_method: text,
-  use_stream_source: flag,
-  recording: flag,
-  // Dates are read later; a number (an epoch) or any other type never fails the stream.
-  created_at: vendorTimestampField,
-  updated_at: vendorTimestampField,
-  source_connection_information: optionalField(wowzaVideoSourceConnectionSchema),
-  connection_code: text,
-  connection_code_expires_at: vendorTimestampField,
-  stream_source_id: text,
-  // `[{id}]`: the auto-created primary (Wowza CDN) target and any others. An entry without an id is kept in
-  // `raw` only.
-  stream_targets: optionalField(v.array(v.looseObject(streamTargetEntries))),
-  hls_playback_url: text,
-  // v1.9 sent `hosted_page: true` with flat `hosted_page_*` fields; v2.0 nests them in an object.
-  hosted_page: optionalField(v.union([v.looseObject(hostedPageEntries), v.boolean()])),
-  embed_code: text,
-  direct_playback_urls: optionalField(
-    v.record(v.string(), optionalField(v.array(wowzaVideoDirectPlaybackUrlSchema))),
-  ),
-  security: optionalField(v.looseObject({ token_auth_shared_secret: text })),
-});
+export const wowzaVideoLiveStreamSchema = /* @__PURE__ */ (() =>
+  v.looseObject({
+    id: vendorStreamId,
+    name: text,
+    state: v.optional(state, 'unknown'),
+    encoder: text,
+    broadcast_location: text,
+    delivery_method: text,
+    use_stream_source: flag,
+    recording: flag,
+    // Dates are read later; a number (an epoch) or any other type never fails the stream.
+    created_at: vendorTimestampField,
+    updated_at: vendorTimestampField,
+    source_connection_information: optionalField(wowzaVideoSourceConnectionSchema),
+    connection_code: text,
+    connection_code_expires_at: vendorTimestampField,
+    stream_source_id: text,
+    // `[{id}]`: the auto-created primary (Wowza CDN) target and any others. An entry without an id is kept in
+    // `raw` only.
+    stream_targets: optionalField(v.array(v.looseObject(streamTargetEntries))),
+    hls_playback_url: text,
+    // v1.9 sent `hosted_page: true` with flat `hosted_page_*` fields; v2.0 nests them in an object.
+    hosted_page: optionalField(v.union([v.looseObject(hostedPageEntries), v.boolean()])),
+    embed_code: text,
+    direct_playback_urls: optionalField(
+      v.record(v.string(), optionalField(v.array(wowzaVideoDirectPlaybackUrlSchema))),
+    ),
+    security: optionalField(v.looseObject({ token_auth_shared_secret: text })),
+  }))();
 
 /** A vendor live stream object, as read. */
 export type WowzaVideoLiveStream = v.InferOutput<typeof wowzaVideoLiveStreamSchema>;
 
 /** `{ "live_stream": {...} }`: the envelope of every single-stream response. */
-export const wowzaVideoLiveStreamEnvelope = v.looseObject({ live_stream: wowzaVideoLiveStreamSchema });
+export const wowzaVideoLiveStreamEnvelope = /* @__PURE__ */ (() =>
+  v.looseObject({ live_stream: wowzaVideoLiveStreamSchema }))();
 
 // The published schema's fields less those no mapping reads (checked there, kept in `raw` here).
-const { broadcast_location: _broadcastLocation, ...mappedStreamEntries } = wowzaVideoLiveStreamSchema.entries;
-const {
-  backup_server: _backupServer,
-  source_url: _sourceUrl,
-  ...mappedSourceConnectionEntries
-} = sourceConnectionEntries;
+const mappedStreamEntries = /* @__PURE__ */ (() => {
+  const { broadcast_location: _broadcastLocation, ...entries } = wowzaVideoLiveStreamSchema.entries;
+  return entries;
+})();
+const mappedSourceConnectionEntries = /* @__PURE__ */ (() => {
+  const { backup_server: _backupServer, source_url: _sourceUrl, ...entries } = sourceConnectionEntries;
+  return entries;
+})();
 
 /**
  * The adapter's own reading of a single-stream response: the fields it maps, read by the schemas above, into
@@ -192,18 +202,19 @@ const {
  * adapter maps, never for one it only passes on in `raw`. The playback entries keep `null` as sent (see
  * {@link WowzaVideoLiveStreamRead}).
  */
-export const wowzaVideoLiveStreamReading = v.object({
-  live_stream: v.object({
-    ...mappedStreamEntries,
-    source_connection_information: optionalField(v.object(mappedSourceConnectionEntries)),
-    stream_targets: optionalField(v.array(v.object(streamTargetEntries))),
-    hosted_page: optionalField(v.union([v.object({ enabled: flag, url: text }), v.boolean()])),
-    direct_playback_urls: optionalField(
-      v.record(v.string(), optionalField(v.array(directPlaybackUrlReading))),
-    ),
-    security: optionalField(v.object({ token_auth_shared_secret: text })),
-  }),
-});
+export const wowzaVideoLiveStreamReading = /* @__PURE__ */ (() =>
+  v.object({
+    live_stream: v.object({
+      ...mappedStreamEntries,
+      source_connection_information: optionalField(v.object(mappedSourceConnectionEntries)),
+      stream_targets: optionalField(v.array(v.object(streamTargetEntries))),
+      hosted_page: optionalField(v.union([v.object({ enabled: flag, url: text }), v.boolean()])),
+      direct_playback_urls: optionalField(
+        v.record(v.string(), optionalField(v.array(directPlaybackUrlReading))),
+      ),
+      security: optionalField(v.object({ token_auth_shared_secret: text })),
+    }),
+  }))();
 
 /**
  * A live stream as the adapter reads it ({@link wowzaVideoLiveStreamReading}); the mapping takes this or a
@@ -212,13 +223,14 @@ export const wowzaVideoLiveStreamReading = v.object({
 export type WowzaVideoLiveStreamRead = v.InferOutput<typeof wowzaVideoLiveStreamReading>['live_stream'];
 
 /** A list item (`index_live_stream`): id, name, state and timestamps only. */
-export const wowzaVideoLiveStreamSummarySchema = v.looseObject({
-  id: vendorStreamId,
-  name: text,
-  state: v.optional(state, 'unknown'),
-  created_at: vendorTimestampField,
-  updated_at: vendorTimestampField,
-});
+export const wowzaVideoLiveStreamSummarySchema = /* @__PURE__ */ (() =>
+  v.looseObject({
+    id: vendorStreamId,
+    name: text,
+    state: v.optional(state, 'unknown'),
+    created_at: vendorTimestampField,
+    updated_at: vendorTimestampField,
+  }))();
 
 /** A vendor list item, as read. */
 export type WowzaVideoLiveStreamSummary = v.InferOutput<typeof wowzaVideoLiveStreamSummarySchema>;
@@ -228,53 +240,60 @@ export type WowzaVideoLiveStreamSummary = v.InferOutput<typeof wowzaVideoLiveStr
  * the OpenAPI list schema, so optional. A number sent as a string (`"page": "2"`) reads as that number; a
  * value that is no count at all reads as absent, so the walk relies on what else the page tells.
  */
-export const wowzaVideoPaginationSchema = v.looseObject({
-  page: vendorCountField,
-  per_page: vendorCountField,
-  total_pages: vendorCountField,
-  total_records: vendorCountField,
-});
+export const wowzaVideoPaginationSchema = /* @__PURE__ */ (() =>
+  v.looseObject({
+    page: vendorCountField,
+    per_page: vendorCountField,
+    total_pages: vendorCountField,
+    total_records: vendorCountField,
+  }))();
 
 /** `{ "live_streams": [...], "pagination"?: {...} }` */
-export const wowzaVideoLiveStreamListEnvelope = v.looseObject({
-  live_streams: v.array(wowzaVideoLiveStreamSummarySchema),
-  pagination: optionalField(wowzaVideoPaginationSchema),
-});
+export const wowzaVideoLiveStreamListEnvelope = /* @__PURE__ */ (() =>
+  v.looseObject({
+    live_streams: v.array(wowzaVideoLiveStreamSummarySchema),
+    pagination: optionalField(wowzaVideoPaginationSchema),
+  }))();
 
 /**
  * A list page as the walk reads it: the records stay unread (each is read with
  * {@link wowzaVideoLiveStreamSummarySchema} on its own, so one unusable record does not fail the page).
  */
-export const wowzaVideoLiveStreamListPage = v.looseObject({
-  live_streams: v.array(v.unknown()),
-  pagination: optionalField(wowzaVideoPaginationSchema),
-});
+export const wowzaVideoLiveStreamListPage = /* @__PURE__ */ (() =>
+  v.looseObject({
+    live_streams: v.array(v.unknown()),
+    pagination: optionalField(wowzaVideoPaginationSchema),
+  }))();
 
 /**
  * Start, stop, reset and state answer `{ "live_stream": { "state": ... } }`; the state call adds
  * `ip_address` (`0.0.0.0` unless the stream is started).
  */
-export const wowzaVideoStateEnvelope = v.looseObject({
-  live_stream: v.looseObject({ state: state, ip_address: text }),
-});
+export const wowzaVideoStateEnvelope = /* @__PURE__ */ (() =>
+  v.looseObject({
+    live_stream: v.looseObject({ state: state, ip_address: text }),
+  }))();
 
 /** `PUT /live_streams/{id}/regenerate_connection_code` */
-export const wowzaVideoConnectionCodeEnvelope = v.looseObject({
-  live_stream: v.looseObject({ connection_code: v.string() }),
-});
+export const wowzaVideoConnectionCodeEnvelope = /* @__PURE__ */ (() =>
+  v.looseObject({
+    live_stream: v.looseObject({ connection_code: v.string() }),
+  }))();
 
 /** `GET /live_streams/{id}/thumbnail_url` */
-export const wowzaVideoThumbnailEnvelope = v.looseObject({
-  live_stream: v.looseObject({ thumbnail_url: text }),
-});
+export const wowzaVideoThumbnailEnvelope = /* @__PURE__ */ (() =>
+  v.looseObject({
+    live_stream: v.looseObject({ thumbnail_url: text }),
+  }))();
 
 /** The `meta` error body of every documented error (`Error401`, `Error403`, … in the OpenAPI description). */
-export const wowzaVideoErrorSchema = v.looseObject({
-  meta: v.looseObject({
-    status: optionalField(v.number()),
-    code: text,
-    title: text,
-    message: text,
-    description: text,
-  }),
-});
+export const wowzaVideoErrorSchema = /* @__PURE__ */ (() =>
+  v.looseObject({
+    meta: v.looseObject({
+      status: optionalField(v.number()),
+      code: text,
+      title: text,
+      message: text,
+      description: text,
+    }),
+  }))();

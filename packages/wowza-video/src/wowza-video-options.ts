@@ -13,6 +13,9 @@ import {
 } from './wowza-video-api.js';
 import { wowzaVideoTimeZones } from './wowza-video-time-zones.js';
 
+// Values built at the top level are built by calls marked pure: a bundle that uses none of them drops
+// them, where a bundler keeps any top-level call it cannot prove free of effects (see CONTRIBUTING).
+
 // Every constraint below is Wowza's own, from the field descriptions of live_stream_create_input and
 // live_stream_update_input in wowza-video-v2.0.openapi.yml. Messages are fixed strings, so a rejected
 // password or secret is never echoed.
@@ -22,65 +25,74 @@ const providerId = 'wowza-video';
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   v.picklist(values, `expected one of ${values.join(', ')}`);
 
-const flag = v.optional(v.boolean('expected a boolean'));
-const positiveInteger = v.pipe(
-  v.number('expected a number'),
-  v.integer('expected an integer'),
-  v.minValue(1, 'expected a positive integer'),
-);
-const plainText = v.pipe(
-  v.string('expected a string'),
-  v.check((value) => !/<[^>]*>/.test(value), 'expected no HTML or other tags'),
-);
+const flag = /* @__PURE__ */ (() => v.optional(v.boolean('expected a boolean')))();
+const positiveInteger = /* @__PURE__ */ (() =>
+  v.pipe(
+    v.number('expected a number'),
+    v.integer('expected an integer'),
+    v.minValue(1, 'expected a positive integer'),
+  ))();
+const plainText = /* @__PURE__ */ (() =>
+  v.pipe(
+    v.string('expected a string'),
+    v.check((value) => !/<[^>]*>/.test(value), 'expected no HTML or other tags'),
+  ))();
 // "Can contain only uppercase and lowercase letters; numbers; and the period (.), underscore (_), and
 // hyphen (-) characters."
-const pushCredential = v.pipe(
-  v.string('expected a string'),
-  v.regex(/^[A-Za-z0-9._-]+$/, 'expected only letters, digits, ".", "_" or "-"'),
-);
+const pushCredential = /* @__PURE__ */ (() =>
+  v.pipe(
+    v.string('expected a string'),
+    v.regex(/^[A-Za-z0-9._-]+$/, 'expected only letters, digits, ".", "_" or "-"'),
+  ))();
 // "Maximum 70 characters. Can only contain: a-z A-Z 0-9 !@#$%^&*()-_+=:;,.?~| You can't use brackets or
 // quotation marks."
-const referenceId = v.pipe(
-  v.string('expected a string'),
-  v.maxLength(70, 'expected at most 70 characters'),
-  v.regex(/^[A-Za-z0-9!@#$%^&*()\-_+=:;,.?~|]+$/, 'expected only a-z A-Z 0-9 !@#$%^&*()-_+=:;,.?~|'),
-);
+const referenceId = /* @__PURE__ */ (() =>
+  v.pipe(
+    v.string('expected a string'),
+    v.maxLength(70, 'expected at most 70 characters'),
+    v.regex(/^[A-Za-z0-9!@#$%^&*()\-_+=:;,.?~|]+$/, 'expected only a-z A-Z 0-9 !@#$%^&*()-_+=:;,.?~|'),
+  ))();
 // "A Base64-encoded string representation of a GIF, JPEG, or PNG … file must be 2.5 MB or smaller."
-const maxImageBytes = 2.5 * 1024 * 1024;
-const base64Image = v.pipe(
-  v.string('expected a string'),
-  v.check(
-    (value) => /^[A-Za-z0-9+/]+={0,2}$/.test(value.replace(/\s+/g, '')),
-    'expected a Base64-encoded GIF, JPEG or PNG image',
-  ),
-  v.check(
-    (value) => Math.floor((value.replace(/[\s=]+/g, '').length * 3) / 4) <= maxImageBytes,
-    'expected an image of 2.5 MB or smaller',
-  ),
-);
-const sourceUrl = v.pipe(
-  v.string('expected a string'),
-  v.maxLength(2048, 'expected at most 2048 characters'),
-  v.check(
-    (value) =>
-      !/\s/.test(value) && ![...value].some((char) => char.charCodeAt(0) < 0x20 || char === '\u007f'),
-    'expected no whitespace or control characters',
-  ),
-);
+const maxImageBytes = 2_621_440; // 2.5 MiB, written out: a bundler keeps unused top-level arithmetic
+const base64Image = /* @__PURE__ */ (() =>
+  v.pipe(
+    v.string('expected a string'),
+    v.check(
+      (value) => /^[A-Za-z0-9+/]+={0,2}$/.test(value.replace(/\s+/g, '')),
+      'expected a Base64-encoded GIF, JPEG or PNG image',
+    ),
+    v.check(
+      (value) => Math.floor((value.replace(/[\s=]+/g, '').length * 3) / 4) <= maxImageBytes,
+      'expected an image of 2.5 MB or smaller',
+    ),
+  ))();
+const sourceUrl = /* @__PURE__ */ (() =>
+  v.pipe(
+    v.string('expected a string'),
+    v.maxLength(2048, 'expected at most 2048 characters'),
+    v.check(
+      (value) =>
+        !/\s/.test(value) && ![...value].some((char) => char.charCodeAt(0) < 0x20 || char === '\u007f'),
+      'expected no whitespace or control characters',
+    ),
+  ))();
 // Wowza's example "CA, DE": capitalized ISO 3166-1 alpha-2 codes, comma-separated.
-const countryCodes = v.pipe(
-  v.string('expected a string'),
-  v.regex(/^[A-Z]{2}(\s*,\s*[A-Z]{2})*$/, 'expected comma-separated two-letter capitalized country codes'),
-);
-const ipAddresses = v.pipe(
-  v.string('expected a string'),
-  v.regex(/^[0-9A-Fa-f.:/]+(\s*,\s*[0-9A-Fa-f.:/]+)*$/, 'expected comma-separated IPv4 or IPv6 addresses'),
-);
+const countryCodes = /* @__PURE__ */ (() =>
+  v.pipe(
+    v.string('expected a string'),
+    v.regex(/^[A-Z]{2}(\s*,\s*[A-Z]{2})*$/, 'expected comma-separated two-letter capitalized country codes'),
+  ))();
+const ipAddresses = /* @__PURE__ */ (() =>
+  v.pipe(
+    v.string('expected a string'),
+    v.regex(/^[0-9A-Fa-f.:/]+(\s*,\s*[0-9A-Fa-f.:/]+)*$/, 'expected comma-separated IPv4 or IPv6 addresses'),
+  ))();
 // "Must contain only hexadecimal characters and be an even number of total characters not exceeding 32."
-const sharedSecret = v.pipe(
-  v.string('expected a string'),
-  v.regex(/^(?:[0-9A-Fa-f]{2}){1,16}$/, 'expected an even number (2 to 32) of hexadecimal characters'),
-);
+const sharedSecret = /* @__PURE__ */ (() =>
+  v.pipe(
+    v.string('expected a string'),
+    v.regex(/^(?:[0-9A-Fa-f]{2}){1,16}$/, 'expected an even number (2 to 32) of hexadecimal characters'),
+  ))();
 
 const countdownAtExpected =
   'expected YYYY-MM-DD HH:MM:SS (UTC, as the reference asks), an ISO 8601 date-time with a zone, or a Date';
@@ -127,19 +139,20 @@ function normalZone(zone: string): string {
   return zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
 }
 
-const countdownAt = v.pipe(
-  v.union([v.date(), v.string()], countdownAtExpected),
-  v.rawTransform(({ dataset, addIssue, NEVER }) => {
-    const sent = toWowzaVideoCountdownAt(dataset.value);
-    if (sent === undefined) {
-      addIssue({ message: countdownAtExpected });
-      return NEVER;
-    }
-    return sent;
-  }),
-);
+const countdownAt = /* @__PURE__ */ (() =>
+  v.pipe(
+    v.union([v.date(), v.string()], countdownAtExpected),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const sent = toWowzaVideoCountdownAt(dataset.value);
+      if (sent === undefined) {
+        addIssue({ message: countdownAtExpected });
+        return NEVER;
+      }
+      return sent;
+    }),
+  ))();
 
-const securityEntries = {
+const securityEntries = /* @__PURE__ */ (() => ({
   force_ssl_playback: flag,
   geoblock_enabled: flag,
   geoblock_by_location: v.optional(oneOf(wowzaVideoGeoblockModes)),
@@ -149,18 +162,21 @@ const securityEntries = {
   token_auth_enabled: flag,
   token_auth_shared_secret: v.optional(sharedSecret),
   token_auth_playlist_only: flag,
-};
+}))();
 
-const hostedPageCreateEntries = {
+const hostedPageCreateEntries = /* @__PURE__ */ (() => ({
   enabled: flag,
   title: v.optional(plainText),
   description: v.optional(plainText),
   logo_image: v.optional(base64Image),
   sharing_icons: flag,
-};
-const hostedPageUpdateEntries = { ...hostedPageCreateEntries, remove_logo_image: flag };
+}))();
+const hostedPageUpdateEntries = /* @__PURE__ */ (() => ({
+  ...hostedPageCreateEntries,
+  remove_logo_image: flag,
+}))();
 
-const sharedEntries = {
+const sharedEntries = /* @__PURE__ */ (() => ({
   encoder: v.optional(oneOf(wowzaVideoEncoders)),
   aspect_ratio_width: v.optional(positiveInteger),
   aspect_ratio_height: v.optional(positiveInteger),
@@ -204,21 +220,21 @@ const sharedEntries = {
   countdown: flag,
   countdown_at: v.optional(countdownAt),
   countdown_timezone: v.optional(oneOf(wowzaVideoTimeZones)),
-};
+}))();
 
-const createEntries = {
+const createEntries = /* @__PURE__ */ (() => ({
   ...sharedEntries,
   billing_mode: v.optional(oneOf(wowzaVideoBillingModes)),
   transcoder_type: v.optional(oneOf(wowzaVideoTranscoderTypes)),
   hosted_page: v.optional(v.strictObject(hostedPageCreateEntries)),
-};
+}))();
 
-const updateEntries = {
+const updateEntries = /* @__PURE__ */ (() => ({
   ...sharedEntries,
   hosted_page: v.optional(v.strictObject(hostedPageUpdateEntries)),
   remove_logo_image: flag,
   remove_video_poster_image: flag,
-};
+}))();
 
 /**
  * `providerOptions['wowza-video']` on create: every documented `live_stream` create field that has no
@@ -226,14 +242,14 @@ const updateEntries = {
  * `recording` and `low_latency` come from the neutral input (`name`, `region`, `recording`, `lowLatency`);
  * the deprecated `player` object, which v2.0 ignores, is refused.
  */
-export const wowzaVideoCreateOptionsSchema = v.strictObject(createEntries);
+export const wowzaVideoCreateOptionsSchema = /* @__PURE__ */ (() => v.strictObject(createEntries))();
 
 /**
  * `providerOptions['wowza-video']` on update: the fields `PATCH /live_streams/{id}` accepts. The create-only
  * fields (`billing_mode`, `transcoder_type`, and `broadcast_location` / `low_latency` behind `region` /
  * `lowLatency`) are refused.
  */
-export const wowzaVideoUpdateOptionsSchema = v.strictObject(updateEntries);
+export const wowzaVideoUpdateOptionsSchema = /* @__PURE__ */ (() => v.strictObject(updateEntries))();
 
 /** Wowza-specific create options, as a caller writes them in `providerOptions['wowza-video']`. */
 export type WowzaVideoCreateOptions = v.InferInput<typeof wowzaVideoCreateOptionsSchema>;
@@ -257,13 +273,13 @@ const createOnly: Record<string, string> = {
   low_latency: 'can only be set when the live stream is created (neutral `lowLatency`)',
 };
 
-const nested: Record<string, Record<'create' | 'update', readonly string[]>> = {
+const nested: Record<string, Record<'create' | 'update', readonly string[]>> = /* @__PURE__ */ (() => ({
   hosted_page: {
     create: Object.keys(hostedPageCreateEntries),
     update: Object.keys(hostedPageUpdateEntries),
   },
   security: { create: Object.keys(securityEntries), update: Object.keys(securityEntries) },
-};
+}))();
 
 function unknownKeyIssues(options: Record<string, unknown>, operation: 'create' | 'update'): InputIssue[] {
   const allowed = Object.keys(operation === 'create' ? createEntries : updateEntries);

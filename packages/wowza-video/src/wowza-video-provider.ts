@@ -59,6 +59,9 @@ import {
   wowzaVideoRefusedState,
 } from './wowza-video-error.js';
 
+// Values built at the top level are built by calls marked pure: a bundle that uses none of them drops
+// them, where a bundler keeps any top-level call it cannot prove free of effects (see CONTRIBUTING).
+
 /** The Wowza Video REST API v2.0 root. */
 export const wowzaVideoBaseUrl = 'https://api.video.wowza.com/api/v2.0';
 
@@ -86,12 +89,13 @@ export interface WowzaVideoProviderSettings extends ProviderSettingsBase {
 }
 
 /** Every setting {@link wowzaVideo} takes, by name: another key is refused at the factory. */
-export const wowzaVideoSettingNames = {
-  ...providerSettingsBaseNames,
-  token: true,
-  defaultRegion: true,
-  listDetails: true,
-} as const satisfies Record<keyof WowzaVideoProviderSettings, true>;
+export const wowzaVideoSettingNames = /* @__PURE__ */ (() =>
+  ({
+    ...providerSettingsBaseNames,
+    token: true,
+    defaultRegion: true,
+    listDetails: true,
+  }) as const satisfies Record<keyof WowzaVideoProviderSettings, true>)();
 
 /** Options of the Wowza Video `list`. */
 export interface WowzaVideoListOptions extends ListOptions {
