@@ -54,7 +54,11 @@ export interface NmsRtmp {
   streamApp: string;
   streamName: string;
   streamId: number;
-  parserPacket: { header: { stream_id: number } };
+  parserPacket: { header: { stream_id: number; length: number } };
+  /** The message being read on each chunk stream the peer has used, by chunk stream id. */
+  inPackets: Map<number, unknown>;
+  /** Sets aside room for the message `parserPacket.header.length` declares, before its bytes arrive. */
+  packetAlloc(): void;
 }
 
 interface NmsFlv {
@@ -75,7 +79,13 @@ const require = createRequire(import.meta.url);
 const load = <T>(path: string) => require(`node-media-server/src/${path}`) as T;
 
 /** A new connection's protocol state. */
-export const createNmsRtmp = (): NmsRtmp => new (load<new () => NmsRtmp>('protocol/rtmp.js'))();
+export const createNmsRtmp = (): NmsRtmp => {
+  const rtmp = new (load<new () => NmsRtmp>('protocol/rtmp.js'))();
+  // Its constructor also makes an FLV parser with a 1 MiB buffer that nothing in the RTMP code reads: let it
+  // go now rather than hold a mebibyte for every connection, however briefly it stays.
+  (rtmp as { flv?: unknown }).flv = undefined;
+  return rtmp;
+};
 export const nmsFlv = load<NmsFlv>('protocol/flv.js');
 export const nmsAmf = load<NmsAmf>('protocol/amf.js');
 

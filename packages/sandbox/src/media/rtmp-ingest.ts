@@ -89,6 +89,11 @@ export interface RtmpIngest {
 
 // How long a challenge of Adobe authentication stays valid: the encoder answers it on its next connection.
 const challengeLifetimeMs = 60_000;
+// The largest message a connection may declare before its publish is admitted: `connect` with Adobe
+// authentication's query, `releaseStream`, `FCPublish`, `createStream` and `publish` take a few hundred bytes.
+const maxSetupMessageBytes = 64 * 1024;
+// Chunk streams a connection may open: ffmpeg and OBS use fewer than ten (control, commands, audio, video).
+const maxChunkStreams = 64;
 
 /**
  * An RTMP server for publishers only, on node-media-server's protocol layer. Each connection is checked
@@ -170,6 +175,23 @@ export async function startRtmpIngest(options: RtmpIngestOptions): Promise<RtmpI
       finish(description);
     }
 
+    // node-media-server sets aside the length a chunk header declares (up to 16 MiB) on every chunk stream
+    // the peer names (up to 65 599), before the bytes arrive: a few bytes from anyone who can connect would
+    // make the sandbox hold gigabytes. Until a publish is admitted a message is a command, which is small;
+    // an admitted publisher holds a key, and may send RTMP's largest. Encoders use a handful of streams.
+    const allocate = rtmp.packetAlloc.bind(rtmp);
+    rtmp.packetAlloc = () => {
+      const declared = rtmp.parserPacket.header.length;
+      if (!state.admitted && declared > maxSetupMessageBytes) {
+        throw new Error(
+          `a message of ${declared} bytes declared before publishing; at most ${maxSetupMessageBytes}`,
+        );
+      }
+      if (rtmp.inPackets.size > maxChunkStreams) {
+        throw new Error(`more than ${maxChunkStreams} chunk streams opened`);
+      }
+      allocate();
+    };
     rtmp.onOutputCallback = (buffer) => {
       if (!socket.destroyed) socket.write(buffer);
     };
