@@ -686,7 +686,8 @@ export function runLiveStreamContract(options: ContractOptions): void {
           ended = result.error ?? 'the encoder stopped';
         });
         try {
-          // Live, or the encoder gave up (refused, cut): then its own words say why.
+          // Live, or the encoder gave up (refused, cut): then its own words say why. The 30 s bound only ends
+          // a hang: an encoder goes live within a few seconds even beside a second copy of the suite.
           await expect
             .poll(() => publishing(stream.id) || ended !== undefined, { timeout: 30_000 })
             .toBe(true);
@@ -705,14 +706,17 @@ export function runLiveStreamContract(options: ContractOptions): void {
             expect(hlsEndpoints.length, 'an HLS playback URL').toBeGreaterThan(0);
           for (const hls of hlsEndpoints) {
             let segment: string | undefined;
+            // A first segment, or the encoder ended (then nothing more will come, and it says why).
             await expect
               .poll(async () => {
+                if (ended !== undefined) return null;
                 const playlist = await fetch(hls.url);
                 if (playlist.status !== 200) return undefined;
                 segment = (await playlist.text()).split('\n').find((line) => line.trim().endsWith('.ts'));
                 return segment;
               })
               .toBeDefined();
+            expect(ended, 'the encoder ended before HLS was served').toBeUndefined();
             const media = await fetch(new URL(segment?.trim() ?? '', hls.url));
             expect(media.status).toBe(200);
             expect(media.headers.get('content-type')).toBe('video/mp2t');
