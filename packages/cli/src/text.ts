@@ -1,4 +1,5 @@
 import { escapeUnprintable } from '@unilive/core';
+import { maskWebhookUrl } from '@unilive/sandbox';
 
 // Text from vendors (stream names, messages, URLs) reaches a terminal. Control characters in it could move
 // the cursor, rewrite earlier lines, change the window title or hide text (ESC, CSI, OSC, C1 controls, bidi
@@ -32,20 +33,7 @@ export function jsonText(value: unknown): string {
 }
 
 /**
- * A webhook URL as the CLI prints it: the origin and, when the path has more than one segment, its first
- * one; everything after is masked (`…`), and so are the query and fragment. Vendors that sign nothing are
- * protected by a secret path segment, the last one (what `pathSecret` checks), which must never reach a
- * terminal or a log: a path of one segment is that segment, so it is masked too
- * (`https://app.example/…`).
+ * A webhook URL as the CLI prints it: the sandbox's own masking ({@link maskWebhookUrl}), so a path secret
+ * reads the same nowhere, in the sandbox's log, on its dashboard and in this terminal.
  */
-export function webhookUrlText(url: string): string {
-  try {
-    const parsed = new URL(url);
-    const segments = parsed.pathname.split('/').filter((segment) => segment !== '');
-    const hidden = segments.length > 0 || parsed.search !== '' || parsed.hash !== '';
-    const shown = segments.length > 1 ? `${segments[0]}/` : '';
-    return `${parsed.origin}/${shown}${hidden ? '…' : ''}`;
-  } catch {
-    return '(a URL)';
-  }
-}
+export const webhookUrlText: (url: string) => string = maskWebhookUrl;

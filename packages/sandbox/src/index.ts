@@ -47,6 +47,7 @@ export type {
 export { faultOperations } from './types.js';
 export {
   createWebhookDelivery,
+  maskWebhookUrl,
   type WebhookDelivery,
   type WebhookDeliveryOptions,
   type WebhookDeliveryRecord,

@@ -247,6 +247,33 @@ describe('vendor envelopes', () => {
     ]);
   });
 
+  it('records where each delivery went without the path secret, whatever the path holds', async () => {
+    // Vendors that sign nothing are protected by a secret last path segment; a path of one segment is it.
+    const secret = fc.stringMatching(/^[A-Za-z0-9_-]{16,32}$/);
+    const segment = fc.stringMatching(/^[A-Za-z0-9_-]{1,12}$/);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(segment, { maxLength: 2 }),
+        secret,
+        fc.boolean(),
+        async (before, last, query) => {
+          const url = `http://127.0.0.1:3000/${[...before, last].join('/')}${query ? `?token=${last}` : ''}`;
+          const deliveries = createWebhookDelivery({
+            fetch: async () => new Response(null, { status: 204 }),
+          });
+          deliveries.register('liveapi', url);
+          deliveries.handle({ kind: 'created', provider: 'liveapi', id: 's1', at: 0, record: { _id: 's1' } });
+          await deliveries.settled();
+          const [record] = deliveries.deliveries();
+          expect(record?.status).toBe(204);
+          expect(record?.url).toBe(
+            before.length > 0 ? `http://127.0.0.1:3000/${before[0]}/…` : 'http://127.0.0.1:3000/…',
+          );
+        },
+      ),
+    );
+  });
+
   it('a room endPoint that is no URL to send to is recorded as such, and never ends the process', async () => {
     // Rooms made before the dialect checked endPoint (a persist file) still reach delivery with theirs.
     const unhandled: unknown[] = [];

@@ -16,8 +16,9 @@ export interface WebhookDeliveryRecord {
   /** The vendor's event name (`feeds.started`, `hls-playable`, `start.complete`, `stream-connected`). */
   event: string;
   /**
-   * Where it went: origin and first path segment, the rest masked (`http://127.0.0.1:3000/hooks/…`), since
-   * the path of an endpoint for a vendor that signs nothing holds its secret. The log shows it as is.
+   * Where it went, as {@link maskWebhookUrl} shows it (`http://127.0.0.1:3000/hooks/…`, and
+   * `http://127.0.0.1:3000/…` for a path of one segment), since the path of an endpoint for a vendor that
+   * signs nothing holds its secret.
    */
   url: string;
   /** The stream the change was about. */
@@ -131,7 +132,7 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions = {}): Web
   };
 
   const send = async (url: string, change: StreamChange, event: string, payload: unknown) => {
-    const base = { provider: change.provider, event, url: maskedUrl(url), streamId: change.id };
+    const base = { provider: change.provider, event, url: maskWebhookUrl(url), streamId: change.id };
     // A room's own endPoint comes from whoever created the room (or from a persist file): one that cannot be
     // sent to is recorded as such, never thrown, since nothing would catch it.
     if (!deliverableUrl(url)) {
@@ -220,11 +221,20 @@ export function deliverableUrl(value: unknown): URL | undefined {
   return parsed;
 }
 
-function maskedUrl(url: string): string {
-  if (!URL.canParse(url)) return '(not a URL)';
+/**
+ * A webhook URL as the sandbox shows it (its delivery log, the dashboard, the CLI): the origin and, when the
+ * path has more than one segment, its first one; everything after is masked (`…`), and so are the query and
+ * fragment. Vendors that sign nothing are protected by a secret path segment, the last one (what
+ * `pathSecret` checks), which must never reach a terminal, a log or a page: a path of one segment is that
+ * segment, so it is masked too (`https://app.example/…`). Text that is no URL reads `(a URL)`.
+ */
+export function maskWebhookUrl(url: string): string {
+  if (!URL.canParse(url)) return '(a URL)';
   const parsed = new URL(url);
-  const [first, ...rest] = parsed.pathname.split('/').filter((segment) => segment !== '');
-  return `${parsed.origin}/${first ?? ''}${rest.length > 0 ? '/…' : ''}`;
+  const segments = parsed.pathname.split('/').filter((segment) => segment !== '');
+  const hidden = segments.length > 0 || parsed.search !== '' || parsed.hash !== '';
+  const shown = segments.length > 1 ? `${segments[0]}/` : '';
+  return `${parsed.origin}/${shown}${hidden ? '…' : ''}`;
 }
 
 // A room's `events` may hold exact names or wildcard patterns such as `hls*` (server SDK).
