@@ -113,7 +113,8 @@ describe('dashboard', () => {
       expect(deliveries?.[0]).toMatchObject({
         provider: 'liveapi',
         streamId: stream._id,
-        url: `http://127.0.0.1:${port}/hooks`,
+        // A path of one segment may be an unsigned vendor's path secret: the dashboard shows none of it.
+        url: `http://127.0.0.1:${port}/…`,
         status: 204,
       });
     } finally {
