@@ -1,7 +1,7 @@
 import { constants, createReadStream, open as openDescriptor } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Socket } from 'node:net';
-import { InvalidInputError, UniliveError } from '@unilive/core';
+import { InvalidInputError, onceListenerOptions, UniliveError } from '@unilive/core';
 import { Command, CommanderError } from 'commander';
 import { commands } from './commands/index.js';
 import { type CommandContext, type CommandSpec, type ReadLimits, UsageError } from './context.js';
@@ -62,7 +62,7 @@ async function readBoundedFile(path: string, limits?: ReadLimits): Promise<strin
     );
     const socket = new Socket({ fd, readable: true, writable: false });
     const close = () => socket.destroy();
-    signal?.addEventListener('abort', close, { once: true });
+    signal?.addEventListener('abort', close, onceListenerOptions);
     try {
       return await readBounded(socket, limits);
     } finally {

@@ -9,6 +9,7 @@ import {
   type LiveStreamRegistry,
   type LiveStreamRegistryConfig,
   maxTimeoutMs,
+  onceListenerOptions,
   type ProviderId,
   type RateLimitConfig,
   rateLimitFromConfig,
@@ -108,7 +109,7 @@ async function readSecretFile(invocation: Invocation, flag: string, path: string
   let onAbort = () => {};
   const aborted = new Promise<never>((_, reject) => {
     onAbort = () => reject(interrupted());
-    signal?.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, onceListenerOptions);
   });
   try {
     text = await Promise.race([reading, aborted]);

@@ -246,6 +246,7 @@ export {
   urlSchemeAndHost,
   type Warning,
 } from './live-stream.js';
+export { isAbortSignal, once as onceListenerOptions } from './own.js';
 export {
   defaultMaxPages,
   type ListPage,

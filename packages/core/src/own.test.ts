@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { fakeProvider } from '../test/fake-provider.js';
 import { createLiveStreamClient } from './client/live-stream-client.js';
 import { InvalidInputError, ProviderUnavailableError } from './errors/errors.js';
-import { UniliveError } from './errors/unilive-error.js';
+import { copyError, UniliveError } from './errors/unilive-error.js';
+import { copyEvent } from './events/copy-event.js';
+import type { LiveStreamEvent } from './events/live-stream-event.js';
 import type { ErrorEvent } from './http/hooks.js';
 import { createHttpClient } from './http/http-client.js';
 import { prototypePollution } from './own.js';
@@ -287,6 +289,39 @@ describe('a polluted Object.prototype', () => {
       expect(sent).toBe(0);
       expect(error.delivery).toBe('not-sent');
       expect(error.message).toContain(`Object.prototype carries ${JSON.stringify(key)}`);
+    }
+    expect(prototypePollution()).toBeUndefined();
+  });
+
+  it('leaves the copies hooks and subscribers get whole, whatever a property descriptor would inherit', () => {
+    // `Object.defineProperty` reads `get`, `set`, `value` and the flags through the descriptor's prototype:
+    // a descriptor written as a literal gained a polluted `get` and threw.
+    const event = {
+      provider: 'vendor-a',
+      type: 'stream.state',
+      id: 's1',
+      occurredAt: new Date(0),
+      data: { nested: { list: [1, { deep: 'x' }] } },
+      raw: { body: 'b' },
+    } as unknown as LiveStreamEvent;
+    const error = new UniliveError({ provider: 'vendor-a', operation: 'get', message: 'failed' });
+    for (const key of ['get', 'set', 'value', 'writable', 'enumerable', 'configurable']) {
+      for (const value of [{ a: 1 }, true, 'x', 0]) {
+        const [eventCopy, errorCopy] = pollute(
+          key,
+          value,
+          () => [copyEvent(event), copyError(error)] as const,
+        );
+        expect(eventCopy).toEqual(event);
+        expect(eventCopy).not.toBe(event);
+        expect(errorCopy.stack).toBe(error.stack);
+        expect(errorCopy.message).toBe(error.message);
+        expect(Object.getOwnPropertyDescriptor(eventCopy, 'data')).toMatchObject({
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        });
+      }
     }
     expect(prototypePollution()).toBeUndefined();
   });

@@ -1,3 +1,4 @@
+import { onceListenerOptions } from '@unilive/core';
 /** How a request chosen by a test's fetch wrapper fails. */
 export type PlacedFailure = 'abort' | 'timeout' | '5xx' | '404' | 'network';
 
@@ -34,7 +35,7 @@ export function placedFailure(
 function heldUntil(signal: AbortSignal): Promise<Response> {
   return new Promise<Response>((_, reject) => {
     if (signal.aborted) reject(signal.reason);
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    signal.addEventListener('abort', () => reject(signal.reason), onceListenerOptions);
   });
 }
 

@@ -6,9 +6,11 @@ import {
   type HttpClient,
   type HttpResponse,
   inputSecrets,
+  isAbortSignal,
   type ListOptions,
   type LiveStream,
   type LiveStreamStatus,
+  onceListenerOptions,
   parseVendorResponse,
   pathOf,
   type RestreamTarget,
@@ -56,21 +58,9 @@ import {
 const provider = 'videosdk';
 
 const ignore = () => {};
-const once = /* @__PURE__ */ Object.freeze({ once: true });
 // Shared by every read that gives or holds none: nothing changes them.
 const noWarnings: readonly Warning[] = /* @__PURE__ */ Object.freeze([]);
 const noTargets: readonly RestreamTarget[] = /* @__PURE__ */ Object.freeze([]);
-
-/** An `AbortSignal`, of this realm or another (the HTTP layer accepts both). */
-function isSignal(value: unknown): value is AbortSignal {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { aborted?: unknown }).aborted === 'boolean' &&
-    typeof (value as { addEventListener?: unknown }).addEventListener === 'function' &&
-    typeof (value as { removeEventListener?: unknown }).removeEventListener === 'function'
-  );
-}
 
 /** `perPage` sent when the caller gives no page size: the v2 reference's documented default. */
 export const videosdkV2DefaultPageSize = 20;
@@ -227,13 +217,13 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     const hlsStop = new AbortController();
     // The call's signal ends the egress read through `hlsStop`. A value that is no signal is passed on as
     // it is, for the HTTP layer to refuse in both reads.
-    const linked = isSignal(given);
+    const linked = isAbortSignal(given);
     let follow: (() => void) | undefined;
     if (linked) {
       if (given.aborted) hlsStop.abort(given.reason);
       else {
         follow = () => hlsStop.abort(given.reason);
-        given.addEventListener('abort', follow, once);
+        given.addEventListener('abort', follow, onceListenerOptions);
       }
     }
     const hlsRead = http.request({

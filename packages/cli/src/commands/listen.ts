@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { onceListenerOptions } from '@unilive/core';
 import { type CommandSpec, listFlag, stringFlag, UsageError } from '../context.js';
 import { webhookUrlText } from '../text.js';
 
@@ -81,7 +82,7 @@ export const listen: CommandSpec = {
       );
       await new Promise<void>((resolve) => {
         if (signal?.aborted) resolve();
-        signal?.addEventListener('abort', () => resolve(), { once: true });
+        signal?.addEventListener('abort', () => resolve(), onceListenerOptions);
       });
     } finally {
       for (const id of registered) {

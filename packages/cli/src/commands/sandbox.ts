@@ -1,4 +1,4 @@
-import type { ProviderId } from '@unilive/core';
+import { onceListenerOptions, type ProviderId } from '@unilive/core';
 import { startSandbox } from '@unilive/sandbox';
 import { type CommandSpec, integerFlag, listFlag, stringFlag, UsageError } from '../context.js';
 import { webhookUrlText } from '../text.js';
@@ -99,7 +99,7 @@ export const sandbox: CommandSpec = {
     );
     await new Promise<void>((resolve) => {
       if (signal?.aborted) resolve();
-      signal?.addEventListener('abort', () => resolve(), { once: true });
+      signal?.addEventListener('abort', () => resolve(), onceListenerOptions);
     });
     await running.close();
     output.out('sandbox stopped');

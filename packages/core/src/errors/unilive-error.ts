@@ -274,12 +274,15 @@ export function copyError<E extends UniliveError>(error: E): E {
       // V8 keeps an error's stack behind an accessor that reads the error's own internal slot: copied as
       // is, it reads nothing on the copy, and every error a registry annotated or a hook received had no
       // stack. The text is taken now, as a plain (writable) value.
-      Object.defineProperty(copy, key, {
-        value: error.stack,
-        writable: true,
-        enumerable: Boolean(descriptor.enumerable),
-        configurable: true,
-      });
+      Object.defineProperty(
+        copy,
+        key,
+        dataProperty(error.stack, {
+          writable: true,
+          enumerable: Boolean(descriptor.enumerable),
+          configurable: true,
+        }),
+      );
       continue;
     }
     // Own keys only, without a prototype (see `dataProperty`); configurable here so that

@@ -1,3 +1,4 @@
+import { dataProperty } from '../own.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
 
 /**
@@ -58,12 +59,16 @@ function shallow(value: object, copyOf: (value: unknown) => unknown, pending: ((
   pending.push(() => {
     for (const key of Object.keys(value)) {
       // Defined, not assigned: an own `__proto__` key (JSON.parse makes them) stays a plain property.
-      Object.defineProperty(object, key, {
-        value: copyOf((value as Record<string, unknown>)[key]),
-        writable: true,
-        enumerable: true,
-        configurable: true,
-      });
+      // The descriptor has no prototype (`dataProperty`): a polluted `get` would make it throw.
+      Object.defineProperty(
+        object,
+        key,
+        dataProperty(copyOf((value as Record<string, unknown>)[key]), {
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        }),
+      );
     }
   });
   return object;

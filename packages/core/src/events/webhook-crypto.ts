@@ -47,9 +47,21 @@ export async function hmac(
   key: Uint8Array,
   data: Uint8Array,
 ): Promise<Uint8Array> {
-  const cryptoKey = await subtle().importKey('raw', buffer(key), { name: 'HMAC', hash }, false, ['sign']);
+  // Without a prototype: WebCrypto reads the optional `length` through it, and a polluted one refused the key.
+  const algorithm = Object.create(null) as HmacImportParams;
+  algorithm.name = 'HMAC';
+  algorithm.hash = hash;
+  const cryptoKey = await subtle().importKey('raw', buffer(key), algorithm, false, ['sign']);
   return new Uint8Array(await subtle().sign('HMAC', cryptoKey, buffer(data)));
 }
+
+// Every member given, and no prototype to read others through (see `hmac`).
+const rsaSha256: RsaHashedImportParams = /* @__PURE__ */ Object.freeze(
+  /* @__PURE__ */ Object.assign(Object.create(null) as RsaHashedImportParams, {
+    name: 'RSASSA-PKCS1-v1_5',
+    hash: 'SHA-256',
+  }),
+);
 
 /**
  * Imports an RSA public key (PEM `-----BEGIN PUBLIC KEY-----`, SubjectPublicKeyInfo) for RSASSA-PKCS1-v1_5
@@ -60,13 +72,7 @@ export async function importRsaPublicKey(pem: string): Promise<CryptoKey | undef
   const der = body === undefined ? undefined : decodeBase64(body.replace(/\s+/g, ''));
   if (!der) return undefined;
   try {
-    return await subtle().importKey(
-      'spki',
-      buffer(der),
-      { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
-      false,
-      ['verify'],
-    );
+    return await subtle().importKey('spki', buffer(der), rsaSha256, false, ['verify']);
   } catch {
     return undefined;
   }

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidInputError, WebhookVerificationError } from '../errors/errors.js';
 import { createEventHub } from './event-hub.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
+import { hmac } from './webhook-crypto.js';
 import { createWebhookHandler } from './webhook-handler.js';
 import { parseWebhookJson, readWebhookBody, type WebhookInput, webhookHeader } from './webhook-input.js';
 
@@ -52,6 +53,37 @@ afterEach(() => {
 });
 
 describe('handleWebhook (fetch)', () => {
+  it('answers and parses as usual when Object.prototype carries what Response, TextDecoder and WebCrypto read', async () => {
+    // ResponseInit's `statusText`, TextDecoder's `ignoreBOM` and HMAC's `length` are read through the
+    // prototype of the options object: each is given one without a prototype.
+    const withBom = `\uFEFF${body}`;
+    const headers = { 'x-test-signature': String(new TextEncoder().encode(withBom).byteLength) };
+    const { handleWebhook } = createWebhookHandler({ parse });
+    const request = new Request('https://app.example/webhooks/abc', {
+      method: 'POST',
+      headers,
+      body: withBom,
+    });
+    const key = new TextEncoder().encode('k'.repeat(32));
+    const clean = await hmac('SHA-256', key, new TextEncoder().encode(body));
+    const polluted = { statusText: 'bad\nline', ignoreBOM: true, length: 8 };
+    for (const [name, value] of Object.entries(polluted))
+      Object.defineProperty(Object.prototype, name, { value, configurable: true, writable: true });
+    let response: Response;
+    let digest: Uint8Array;
+    try {
+      response = await handleWebhook(request);
+      digest = await hmac('SHA-256', key, new TextEncoder().encode(body));
+    } finally {
+      for (const name of Object.keys(polluted)) delete (Object.prototype as Record<string, unknown>)[name];
+    }
+    expect(response.status).toBe(200);
+    expect(response.statusText).toBe('');
+    expect(await response.json()).toEqual({ received: 1 });
+    expect(received[0]?.body).toBeDefined();
+    expect(digest).toEqual(clean);
+  });
+
   it('verifies the raw body, publishes to the hub, calls onEvents, answers 200 with the count', async () => {
     const hub = createEventHub();
     const subscription = hub.subscribe();

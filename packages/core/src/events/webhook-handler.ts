@@ -186,10 +186,11 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
         const bytes = await readCapped(requestChunks(request), maxBodyBytes, idleTimeoutMs);
         return process(bytes, request.headers, request.url, request.method);
       });
-      return new Response(JSON.stringify(outcome.body), {
-        status: outcome.status,
-        headers: { 'content-type': 'application/json', ...outcome.headers },
-      });
+      // Without a prototype: Response reads `statusText` through it, and a polluted one made it throw.
+      const init = Object.create(null) as ResponseInit;
+      init.status = outcome.status;
+      init.headers = { 'content-type': 'application/json', ...outcome.headers };
+      return new Response(JSON.stringify(outcome.body), init);
     },
 
     async node(request: NodeWebhookRequest, response: NodeWebhookResponse): Promise<void> {

@@ -144,6 +144,12 @@ function headerText(value: unknown): string | undefined {
   return undefined;
 }
 
+// Without a prototype: TextDecoder reads `ignoreBOM` through it, and a polluted one kept a BOM that then
+// failed the parse.
+const fatal: TextDecoderOptions = /* @__PURE__ */ Object.freeze(
+  /* @__PURE__ */ Object.assign(Object.create(null) as TextDecoderOptions, { fatal: true }),
+);
+
 /**
  * Parses a signed body as JSON. A body that is not a JSON object throws {@link WebhookVerificationError}
  * `malformed-body` (the vendor always sends an object).
@@ -151,7 +157,7 @@ function headerText(value: unknown): string | undefined {
 export function parseWebhookJson(body: Uint8Array, provider: ProviderId): Record<string, unknown> {
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+    value = JSON.parse(new TextDecoder('utf-8', fatal).decode(body));
   } catch {
     value = undefined;
   }

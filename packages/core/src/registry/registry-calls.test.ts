@@ -132,6 +132,39 @@ describe("the caller's routing.choose", () => {
     expect(a.calls).toEqual([]);
   });
 
+  it("ends with the caller's signal when Object.prototype carries listener options", async () => {
+    // Node reads `signal`, `once`, `capture` and `passive` from addEventListener's options through their
+    // prototype: a polluted `signal` made the wait on the signal throw, as a failure of choose.
+    for (const key of ['signal', 'once', 'capture', 'passive']) {
+      const a = fakeProvider('vendor-a');
+      let chosen = () => {};
+      const asked = new Promise<void>((resolve) => (chosen = resolve));
+      const registry = createLiveStreamRegistry({
+        providers: { a: a.provider },
+        routing: {
+          choose: () => {
+            chosen();
+            return new Promise<string>(() => {});
+          },
+        },
+      });
+      const controller = new AbortController();
+      Object.defineProperty(Object.prototype, key, { value: { a: 1 }, configurable: true, writable: true });
+      let pending: Promise<UniliveError>;
+      try {
+        pending = caught(() => registry.create({ name: 'x' }, { signal: controller.signal }));
+        await asked;
+      } finally {
+        delete (Object.prototype as Record<string, unknown>)[key];
+      }
+      controller.abort(new Error('shutting down'));
+      const error = await pending;
+      expect(AbortError.isInstance(error), `${key}: ${error.message}`).toBe(true);
+      expect(error).toMatchObject({ delivery: 'not-sent', maybeCreated: false });
+      expect(a.calls).toEqual([]);
+    }
+  });
+
   it('can change neither the input that is sent nor the capabilities later routing reads', async () => {
     const a = fakeProvider('vendor-a', { capabilities: { ingestProtocols: ['rtmp'] } });
     const b = fakeProvider('vendor-b', { capabilities: { ingestProtocols: ['rtmp'] } });

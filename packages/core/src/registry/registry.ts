@@ -18,7 +18,7 @@ import { idProblem } from '../ids.js';
 import { readOwnData, validateCreateInput } from '../inputs.js';
 import type { LiveStream, LiveStreamState, ProviderId, Warning } from '../live-stream.js';
 import { limitRule, type OptionRule, optionRules, readOptions } from '../options.js';
-import { isInstanceOf, ownFields, ownValue, thrownKind } from '../own.js';
+import { isInstanceOf, once, ownFields, ownValue, thrownKind } from '../own.js';
 import type {
   CreateLiveStreamInput,
   ListOptions,
@@ -1006,7 +1006,7 @@ async function askChoose(
   const abort = new Promise<never>((_, reject) => {
     if (!signal) return;
     stopWaiting = () => reject(aborted());
-    signal.addEventListener('abort', stopWaiting, { once: true });
+    signal.addEventListener('abort', stopWaiting, once);
   });
   try {
     return await Promise.race([choice, abort]);

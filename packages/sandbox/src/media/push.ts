@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { redact } from '@unilive/core';
+import { onceListenerOptions, redact } from '@unilive/core';
 import { findFfmpeg } from './ffmpeg.js';
 
 /** Where to push: an RTMP ingest endpoint as an adapter returned it. */
@@ -207,7 +207,7 @@ export function startPush(options: PushOptions): Push {
     child.kill('SIGINT');
     setTimeout(() => child.stdin.destroy(), 3_000).unref();
   };
-  options.signal?.addEventListener('abort', stop, { once: true });
+  options.signal?.addEventListener('abort', stop, onceListenerOptions);
   const done = new Promise<PushResult>((resolve) => {
     const finish = (exitCode: number | undefined, failure?: string) => {
       options.signal?.removeEventListener('abort', stop);
