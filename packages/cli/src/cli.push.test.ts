@@ -106,6 +106,27 @@ describe.skipIf(!ffmpeg)('unilive push against the sandbox', () => {
     for (const line of err) expect(line).not.toContain(password);
   });
 
+  it('a push cut because its stream stopped taking video exits 1 with the ingest’s reason', async () => {
+    const stream = await create('liveapi');
+    const { run, err } = capture();
+    const connected = new Promise<void>((resolve) => {
+      const stop = sandbox.onStreamChange((change) => {
+        if (change.kind !== 'encoder-connected' || change.id !== stream.id) return;
+        stop();
+        resolve();
+      });
+    });
+    const running = run('push', stream.id, '-p', 'liveapi', '--size', '320x180');
+    const endedFirst = await Promise.race([connected.then(() => undefined), running]);
+    expect(endedFirst, `unilive push ended before going live: ${err.join(' | ')}`).toBeUndefined();
+    // LiveAPI's stop switches the stream off: the sandbox cuts its encoder, and says why.
+    expect(await capture().run('stop', stream.id, '-p', 'liveapi')).toBe(0);
+    expect(await running).toBe(1);
+    expect(err.at(-1)).toBe(
+      'unilive: the push ended early: the ingest answered: the stream no longer takes video: the stream is disabled',
+    );
+  });
+
   it('ends an open-ended push on Ctrl-C with exit code 0', async () => {
     // videosdk's RTMP ingest (the key in the URL) is v1's; v2, the default, ingests over WHIP.
     vi.stubEnv('VIDEOSDK_API_VERSION', 'v1');

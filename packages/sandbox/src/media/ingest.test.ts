@@ -211,6 +211,8 @@ describe.skipIf(!ffmpeg)('RTMP ingest: the publish an encoder makes with what th
     await disconnected;
     const result = await push.done;
     expect(result.ok).toBe(false);
+    // The encoder is told why, not left with a broken connection.
+    expect(result.error).toContain('Server error: the stream no longer takes video');
     expect(logs.some((line) => line.streamId === id && line.message.includes('no longer takes video'))).toBe(
       true,
     );
@@ -223,7 +225,9 @@ describe.skipIf(!ffmpeg)('RTMP ingest: the publish an encoder makes with what th
     const gone = changes.next((change) => change.kind === 'encoder-disconnected' && change.id === otherId);
     await clients.videosdk!.delete(otherId);
     await gone;
-    expect((await otherPush.done).ok).toBe(false);
+    const deleted = await otherPush.done;
+    expect(deleted.ok).toBe(false);
+    expect(deleted.error).toContain('Server error: the stream was deleted');
   });
 
   it('lets a Wowza encoder in with Adobe authentication, and reports it in the ingest analytics', async () => {

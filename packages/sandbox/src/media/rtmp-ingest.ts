@@ -136,6 +136,15 @@ export async function startRtmpIngest(options: RtmpIngestOptions): Promise<RtmpI
         return Math.round(((session.bytesIn - first.bytes) * 8 * 1000) / (now - first.at));
       },
       cut(reason) {
+        // An admitted encoder hears why, as a refused one does: ffmpeg prints it (`Server error: …`) and
+        // OBS shows it, where a bare close reads as a broken connection. The reason never holds a key.
+        if (state.admitted && !state.ended) {
+          try {
+            rtmp.sendStatusMessage(rtmp.streamId, 'error', 'NetStream.Publish.Stopped', reason);
+          } catch {
+            // The socket may already be gone.
+          }
+        }
         finish(reason);
       },
     };
@@ -155,8 +164,10 @@ export async function startRtmpIngest(options: RtmpIngestOptions): Promise<RtmpI
       if (idleTimer) clearTimeout(idleTimer);
       sessions.delete(id);
       socket.end();
-      // An encoder that does not close its side is not waited for.
-      setTimeout(() => socket.destroy(), 500).unref();
+      // An encoder that does not close its side is not waited for long. A publisher gets longer: the status
+      // that says why it was cut is in its receive buffer until it next reads, and a reset from us (what
+      // destroy sends once it writes again) would discard it, on a busy machine before it is read.
+      setTimeout(() => socket.destroy(), state.admitted ? 5_000 : 500).unref();
       if (state.admitted) {
         controller.log('info', `publisher gone: ${reason}`, session);
         controller.ended(session, reason);
