@@ -162,6 +162,7 @@ export {
   optionalField,
   parseVendorResponse,
   type ResponseContext,
+  tolerantField,
   vendorCountField,
   vendorStreamId,
   vendorTimestampField,

@@ -6,11 +6,11 @@ import {
   type LiveStreamEvent,
   type LiveStreamEventType,
   type LiveStreamState,
-  optionalField,
   parseOwn,
   parseWebhookJson,
   safeParseOwn,
   systemClock,
+  tolerantField,
   type UnsignedWebhookOptions,
   type WebhookInput,
   WebhookVerificationError,
@@ -28,9 +28,6 @@ const provider = 'liveapi';
 /** Options of the LiveAPI {@link parseWebhook}: the vendor signs nothing, see {@link UnsignedWebhookOptions}. */
 export type LiveApiWebhookOptions = UnsignedWebhookOptions;
 
-// A field of a type the docs do not show reads as absent.
-const tolerant = <T>(schema: v.GenericSchema<unknown, T>) => v.fallback(optionalField(schema), undefined);
-
 // Each schema is built inside a call marked pure: a bundle that never reads a webhook then drops it, where
 // a bundler keeps an unused top-level `v.looseObject(…)` (it cannot tell the call has no effect).
 const envelopeSchema = /* @__PURE__ */ (() =>
@@ -41,15 +38,15 @@ const envelopeSchema = /* @__PURE__ */ (() =>
 
 const payloadSchema = /* @__PURE__ */ (() =>
   v.looseObject({
-    _id: tolerant(v.string()),
-    id: tolerant(v.string()),
+    _id: tolerantField(v.string()),
+    id: tolerantField(v.string()),
     // Platform (restream) events may carry the platform itself: its stream under one of these (unverified).
-    live_stream_id: tolerant(v.string()),
+    live_stream_id: tolerantField(v.string()),
     live_stream: v.fallback(
-      v.optional(v.union([v.string(), v.looseObject({ _id: tolerant(v.string()) })])),
+      v.optional(v.union([v.string(), v.looseObject({ _id: tolerantField(v.string()) })])),
       undefined,
     ),
-    enabled: tolerant(v.boolean()),
+    enabled: tolerantField(v.boolean()),
   }))();
 
 const streamEvents: Record<string, { type: LiveStreamEventType; broadcasting?: boolean }> = {

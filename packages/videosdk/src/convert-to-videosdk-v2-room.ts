@@ -1,5 +1,6 @@
 import {
   type CreateLiveStreamInput,
+  hasControlCharacter,
   type InputGap,
   InvalidInputError,
   invalidInput,
@@ -19,10 +20,8 @@ import type { VideosdkV2CreateRoomBody, VideosdkV2HlsConfig, VideosdkV2Layout } 
 
 const provider = 'videosdk';
 
-// Control characters (C0 and DEL) have no place in an id or a URL the vendor stores.
-const hasControlCharacter = (value: string) =>
-  [...value].some((char) => (char.codePointAt(0) ?? 0) < 0x20 || char === '\u007f');
-
+// Core's one rule: C0 and C1 controls, DEL and the line and paragraph separators have no place in a room
+// id (sent in URL paths), a webhook URL or an event name the vendor stores and echoes into logs.
 const text = (max: number) =>
   v.pipe(
     v.string(),

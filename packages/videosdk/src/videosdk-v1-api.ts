@@ -50,6 +50,14 @@ export type VideosdkV1LiveStream = v.InferOutput<typeof videosdkV1LiveStreamSche
 // absent (core's count field, as every adapter's list reads them).
 const pageNumberSchema = vendorCountField;
 
+// `pageInfo` of a page, the same whether the records are read with the page or one by one.
+const pageInfoSchema = /* @__PURE__ */ (() =>
+  v.looseObject({
+    currentPage: pageNumberSchema,
+    perPage: v.nullish(pageNumberSchema),
+    lastPage: pageNumberSchema,
+  }))();
+
 /**
  * One page of `GET /v1/livestreams`: `{ pageInfo: { currentPage, perPage, lastPage }, data }` per the v1
  * reference (no `total`, unlike v2). The v1 guide shows the same call answering `{ data }` alone, so
@@ -57,13 +65,7 @@ const pageNumberSchema = vendorCountField;
  */
 export const videosdkV1PageSchema = /* @__PURE__ */ (() =>
   v.looseObject({
-    pageInfo: v.nullish(
-      v.looseObject({
-        currentPage: pageNumberSchema,
-        perPage: v.nullish(pageNumberSchema),
-        lastPage: pageNumberSchema,
-      }),
-    ),
+    pageInfo: v.nullish(pageInfoSchema),
     data: v.array(videosdkV1LiveStreamSchema),
   }))();
 
@@ -73,13 +75,7 @@ export const videosdkV1PageSchema = /* @__PURE__ */ (() =>
  */
 export const videosdkV1PageWalkSchema = /* @__PURE__ */ (() =>
   v.looseObject({
-    pageInfo: v.nullish(
-      v.looseObject({
-        currentPage: pageNumberSchema,
-        perPage: v.nullish(pageNumberSchema),
-        lastPage: pageNumberSchema,
-      }),
-    ),
+    pageInfo: v.nullish(pageInfoSchema),
     data: v.array(v.unknown()),
   }))();
 

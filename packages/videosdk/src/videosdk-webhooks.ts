@@ -11,7 +11,6 @@ import {
   type LiveStreamEvent,
   type LiveStreamEventType,
   type LiveStreamState,
-  optionalField,
   ProviderUnavailableError,
   parseOwn,
   parseWebhookJson,
@@ -19,6 +18,7 @@ import {
   SecretSet,
   safeParseOwn,
   systemClock,
+  tolerantField,
   verifyRsaSha256,
   type WebhookInput,
   type WebhookOptionsBase,
@@ -179,21 +179,18 @@ const envelopeSchema = /* @__PURE__ */ (() =>
     data: v.optional(v.looseObject({}), {}),
   }))();
 
-// A field of a type the docs do not show reads as absent.
-const tolerant = <T>(schema: v.GenericSchema<unknown, T>) => v.fallback(optionalField(schema), undefined);
-
 const dataSchema = /* @__PURE__ */ (() =>
   v.looseObject({
-    meetingId: tolerant(v.string()),
-    roomId: tolerant(v.string()),
-    sessionId: tolerant(v.string()),
-    start: tolerant(v.string()),
-    end: tolerant(v.string()),
-    playbackHlsUrl: tolerant(v.string()),
-    livestreamUrl: tolerant(v.string()),
-    downstreamUrl: tolerant(v.string()),
-    fileUrl: tolerant(v.string()),
-    filePath: tolerant(v.string()),
+    meetingId: tolerantField(v.string()),
+    roomId: tolerantField(v.string()),
+    sessionId: tolerantField(v.string()),
+    start: tolerantField(v.string()),
+    end: tolerantField(v.string()),
+    playbackHlsUrl: tolerantField(v.string()),
+    livestreamUrl: tolerantField(v.string()),
+    downstreamUrl: tolerantField(v.string()),
+    fileUrl: tolerantField(v.string()),
+    filePath: tolerantField(v.string()),
   }))();
 
 type Data = v.InferOutput<typeof dataSchema>;

@@ -10,13 +10,13 @@ import {
   type LiveStream,
   type LiveStreamEvent,
   type LiveStreamEventType,
-  optionalField,
   parseOwn,
   parseWebhookJson,
   readEventTime,
   safeParseOwn,
   systemClock,
   timingSafeEqual,
+  tolerantField,
   type WebhookInput,
   type WebhookOptionsBase,
   WebhookVerificationError,
@@ -79,14 +79,11 @@ const envelopeSchema = /* @__PURE__ */ (() =>
     data: v.optional(v.looseObject({}), {}),
   }))();
 
-// A field of a type the docs do not show reads as absent: the event then maps to `unknown` rather than fail.
-const tolerant = <T>(schema: v.GenericSchema<unknown, T>) => v.fallback(optionalField(schema), undefined);
-
 const feedDataSchema = /* @__PURE__ */ (() =>
   v.looseObject({
-    feedId: tolerant(v.string()),
-    name: tolerant(v.string()),
-    streamId: tolerant(v.string()),
+    feedId: tolerantField(v.string()),
+    name: tolerantField(v.string()),
+    streamId: tolerantField(v.string()),
     // Read by core's one rule for event times (readEventTime), whatever their type.
     started: v.optional(v.unknown()),
     ended: v.optional(v.unknown()),
@@ -94,16 +91,16 @@ const feedDataSchema = /* @__PURE__ */ (() =>
 
 const mediaDataSchema = /* @__PURE__ */ (() =>
   v.looseObject({
-    mediaAssetId: tolerant(v.string()),
-    type: tolerant(v.string()),
-    streamName: tolerant(v.string()),
-    streamId: tolerant(v.string()),
+    mediaAssetId: tolerantField(v.string()),
+    type: tolerantField(v.string()),
+    streamName: tolerantField(v.string()),
+    streamId: tolerantField(v.string()),
   }))();
 
 const viewerDataSchema = /* @__PURE__ */ (() =>
   v.looseObject({
-    name: tolerant(v.string()),
-    streamId: tolerant(v.string()),
+    name: tolerantField(v.string()),
+    streamId: tolerantField(v.string()),
   }))();
 
 /**

@@ -6,11 +6,11 @@ import {
   eventTimeWarnings,
   type LiveStreamEvent,
   type LiveStreamState,
-  optionalField,
   parseWebhookJson,
   readEventTime,
   safeParseOwn,
   systemClock,
+  tolerantField,
   type UnsignedWebhookOptions,
   type WebhookInput,
   WebhookVerificationError,
@@ -32,27 +32,24 @@ const provider = 'wowza-video';
 /** Options of the Wowza Video {@link parseWebhook}: the vendor signs nothing, see {@link UnsignedWebhookOptions}. */
 export type WowzaVideoWebhookOptions = UnsignedWebhookOptions;
 
-// A field of a type the docs do not show reads as absent.
-const tolerant = <T>(schema: v.GenericSchema<unknown, T>) => v.fallback(optionalField(schema), undefined);
-
 // Each schema is built inside a call marked pure: a bundle that never reads a webhook then drops it, where
 // a bundler keeps an unused top-level `v.looseObject(…)` (it cannot tell the call has no effect).
 const legacySchema = /* @__PURE__ */ (() =>
   v.looseObject({
     event: v.string(),
-    event_id: tolerant(v.string()),
-    event_time: tolerant(v.number()),
-    object_type: tolerant(v.string()),
-    object_id: tolerant(v.string()),
+    event_id: tolerantField(v.string()),
+    event_time: tolerantField(v.number()),
+    object_type: tolerantField(v.string()),
+    object_id: tolerantField(v.string()),
     object_data: v.fallback(v.optional(v.looseObject({}), {}), {}),
   }))();
 
 const currentSchema = /* @__PURE__ */ (() =>
   v.looseObject({
     event_type: v.string(),
-    event_id: tolerant(v.string()),
-    event_time: tolerant(v.string()),
-    object_id: tolerant(v.string()),
+    event_id: tolerantField(v.string()),
+    event_time: tolerantField(v.string()),
+    object_id: tolerantField(v.string()),
   }))();
 
 // Transcoder events of the legacy reference, and the live stream state each leaves (`requested` is the

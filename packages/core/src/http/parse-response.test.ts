@@ -5,6 +5,7 @@ import { ResponseShapeError } from '../errors/errors.js';
 import { endpointSchemes, isEndpointUrl, urlPassword, urlSchemeAndHost } from '../live-stream.js';
 import {
   parseVendorResponse,
+  tolerantField,
   vendorCountField,
   vendorStreamId,
   vendorTimestampField,
@@ -251,6 +252,22 @@ describe('the fields every adapter reads lists and dates with', () => {
         const kept = typeof value === 'string' || (typeof value === 'number' && !Number.isNaN(value));
         expect(read).toBe(kept ? value : undefined);
       }),
+    );
+  });
+});
+
+describe('tolerantField', () => {
+  it('keeps a value of the documented type and reads any other, or none, as absent, never failing', () => {
+    const schema = v.looseObject({ id: tolerantField(v.string()), on: tolerantField(v.boolean()) });
+    fc.assert(
+      fc.property(fc.option(fc.anything(), { nil: undefined }), fc.anything(), (id, on) => {
+        const result = v.safeParse(schema, id === undefined ? { on } : { id, on });
+        expect(result.success).toBe(true);
+        const output = result.output as { id?: unknown; on?: unknown };
+        expect(output.id).toBe(typeof id === 'string' ? id : undefined);
+        expect(output.on).toBe(typeof on === 'boolean' ? on : undefined);
+      }),
+      { numRuns: 300 },
     );
   });
 });

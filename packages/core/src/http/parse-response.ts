@@ -70,6 +70,15 @@ export function optionalField<T>(schema: v.GenericSchema<unknown, T>) {
 }
 
 /**
+ * A field of a webhook payload whose type the vendor's docs do not pin down: a value `schema` does not
+ * accept (a number where a string was documented, an object, `null`) reads as absent, so the event still
+ * maps (to `unknown` at worst) rather than failing the delivery. `raw` keeps whatever was sent.
+ */
+export function tolerantField<T>(schema: v.GenericSchema<unknown, T>) {
+  return v.fallback(optionalField(schema), undefined);
+}
+
+/**
  * A date field of a vendor answer: a string or a number, read later with `parseVendorTimestamp`. Any
  * other type (`null`, `true`, an object) reads as absent rather than failing the record: a date never makes
  * a stream unreadable. `raw` keeps whatever was sent.
