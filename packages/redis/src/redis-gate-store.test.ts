@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { Socket } from 'node:net';
 import {
   AbortError,
   createLiveStreamClient,
@@ -17,7 +18,7 @@ import wowzaRealtime from '@unilive/wowza-realtime';
 import wowzaVideo from '@unilive/wowza-video';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { redisServer, startRedis, type TestRedis } from '../test/redis-server.js';
 import {
   createRedisGateStore,
@@ -222,19 +223,63 @@ describe.skipIf(!redisServer)('the Redis gate store against a real redis-server'
     const store = open();
     expect(await store.pausedUntil('k')).toBe(0);
     await redis.stop();
-    for (const call of [
-      () => store.pausedUntil('k'),
-      () => store.takeToken('k', 5),
-      () => store.acquireSlot('k', 'a', 1, 1000),
-    ]) {
-      const error = await call().catch((caught: unknown) => caught);
-      expect(error).toBeInstanceOf(RedisGateStoreError);
-      // Refused, reset, broken pipe, closed: which one depends on the moment; never a wait for the timeout.
-      expect((error as RedisGateStoreError).code).toMatch(/^(ECONNREFUSED|ECONNRESET|EPIPE|CLOSED)$/);
+    try {
+      for (const call of [
+        () => store.pausedUntil('k'),
+        () => store.takeToken('k', 5),
+        () => store.acquireSlot('k', 'a', 1, 1000),
+      ]) {
+        const error = await call().catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(RedisGateStoreError);
+        // Refused, reset, broken pipe, closed: which one depends on the moment; never a wait for the timeout.
+        expect((error as RedisGateStoreError).code).toMatch(/^(ECONNREFUSED|ECONNRESET|EPIPE|CLOSED)$/);
+      }
+    } finally {
+      // Running again whatever this test found, so that the tests after it do not fail with it.
+      await redis.restart();
     }
-    await redis.restart();
     await expect.poll(() => store.pausedUntil('k').catch(() => -1)).toBe(0);
     expect(await store.takeToken('k', 5)).toBe(0);
+  });
+
+  it('names a connection Redis has just ended as closed, also in the moment before the socket closes', async () => {
+    const store = open();
+    expect(await store.pausedUntil('k')).toBe(0);
+    // Between the end of the stream and its close, ioredis still counts itself ready but can no longer write.
+    // A busy machine runs a call there whenever the stop and the end of the stream arrive together: the call
+    // is made right then, as the stream reports its end.
+    const emit = Socket.prototype.emit;
+    let reported: (error: unknown) => void = () => {};
+    const inTheMoment = new Promise<unknown>((resolve) => {
+      reported = resolve;
+    });
+    const spy = vi.spyOn(Socket.prototype, 'emit').mockImplementation(function (
+      this: Socket,
+      event: string | symbol,
+      ...args: unknown[]
+    ) {
+      const result = Reflect.apply(emit, this, [event, ...args]) as boolean;
+      if (event === 'end' && this.remotePort === redis.port) {
+        spy.mockRestore();
+        reported(
+          store.pausedUntil('k').then(
+            (answer) => answer,
+            (caught: unknown) => caught,
+          ),
+        );
+      }
+      return result;
+    });
+    try {
+      await redis.stop();
+      const error = await inTheMoment;
+      expect(error).toBeInstanceOf(RedisGateStoreError);
+      expect((error as RedisGateStoreError).code).toMatch(/^(ECONNRESET|EPIPE|CLOSED)$/);
+    } finally {
+      spy.mockRestore();
+      await redis.restart();
+    }
+    await expect.poll(() => store.pausedUntil('k').catch(() => -1)).toBe(0);
   });
 
   it('gives up on a Redis that does not answer after commandTimeoutMs, instead of hanging', async () => {

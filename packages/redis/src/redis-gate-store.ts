@@ -200,9 +200,10 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
       return await Promise.race([connect().then(command), timeout]);
     } catch (error) {
       if (error instanceof RedisGateStoreError) throw error;
-      throw failure(
-        replyCodeOf(error) ?? (client.status === 'ready' ? 'ERROR' : (lastErrorCode ?? 'CLOSED')),
-      );
+      // Between the end of the stream (Redis went away) and its close, ioredis still says 'ready' but refuses
+      // to write, with an error that has no code: a closed connection, as the user sees a moment later.
+      const answering = client.status === 'ready' && (client.stream as Socket | undefined)?.writable === true;
+      throw failure(replyCodeOf(error) ?? (answering ? 'ERROR' : (lastErrorCode ?? 'CLOSED')));
     } finally {
       clearTimeout(timer);
     }
