@@ -214,6 +214,7 @@ export {
   validateCreateInput,
   validateInput,
   validateUpdateInput,
+  vendorDateInput,
 } from './inputs.js';
 export {
   type AcceptedAnswer,

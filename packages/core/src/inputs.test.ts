@@ -11,6 +11,7 @@ import {
   streamSecrets,
   validateCreateInput,
   validateUpdateInput,
+  vendorDateInput,
 } from './inputs.js';
 
 function failureOf(run: () => unknown): unknown {
@@ -522,6 +523,35 @@ describe('streamSecrets', () => {
         'sdk-token-0007',
         'raw-secret-0008',
       ]),
+    );
+  });
+});
+
+describe('vendorDateInput', () => {
+  it("sends what the vendor's format gives for a Date or a string, and refuses anything else with one issue", () => {
+    // A stand-in format: a valid Date as its ISO text, a string when it is all digits.
+    const format = (value: Date | string) =>
+      value instanceof Date
+        ? Number.isNaN(value.getTime())
+          ? undefined
+          : value.toISOString()
+        : /^\d+$/.test(value)
+          ? `at ${value}`
+          : undefined;
+    const schema = v.object({ at: vendorDateInput(format, 'expected a date') });
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.date(), fc.stringMatching(/^\d{0,4}$/), fc.string(), fc.anything()),
+        (value) => {
+          const result = v.safeParse(schema, { at: value });
+          const expected =
+            value instanceof Date || typeof value === 'string' ? format(value as Date | string) : undefined;
+          expect(result.success).toBe(expected !== undefined);
+          if (result.success) expect(result.output.at).toBe(expected);
+          else expect(result.issues.map((issue) => issue.message)).toEqual(['expected a date']);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

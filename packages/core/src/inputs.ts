@@ -85,6 +85,24 @@ const providerOptionsSchema = /* @__PURE__ */ (() =>
   ))();
 
 /**
+ * A date setting the vendor takes as text of its own format: a `Date` or a string, handed to `format`,
+ * which gives the text to send or `undefined` when the value is no date it can read. Anything else, or a
+ * value `format` cannot read, is one issue with the message `expected` (what the setting takes).
+ */
+export function vendorDateInput(format: (value: Date | string) => string | undefined, expected: string) {
+  return v.pipe(
+    v.union([v.date(), v.string()], expected),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const sent = format(dataset.value);
+      if (sent === undefined) {
+        addIssue({ message: expected });
+        return NEVER;
+      }
+      return sent;
+    }),
+  );
+}
+/**
  * The valibot schema of a `restream` list as every neutral input takes it: at most 20 `{ url, streamKey }`
  * targets, `rtmp://` or `rtmps://` URLs. For an adapter that takes targets elsewhere (videosdk v2's start
  * options), so they are checked exactly as on create.

@@ -8,6 +8,7 @@ import {
   readProviderOptions,
   settleInputGaps,
   type UpdateLiveStreamInput,
+  vendorDateInput,
   type Warning,
 } from '@unilive/core';
 import * as v from 'valibot';
@@ -59,18 +60,7 @@ function formatUtc(date: Date): string {
   return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
-const expiresOnSchema = /* @__PURE__ */ (() =>
-  v.pipe(
-    v.union([v.date(), v.string()], expectedExpiry),
-    v.rawTransform(({ dataset, addIssue, NEVER }) => {
-      const formatted = toWowzaRealtimeExpiresOn(dataset.value);
-      if (formatted === undefined) {
-        addIssue({ message: expectedExpiry });
-        return NEVER;
-      }
-      return formatted;
-    }),
-  ))();
+const expiresOnSchema = /* @__PURE__ */ vendorDateInput(toWowzaRealtimeExpiresOn, expectedExpiry);
 
 const text = (max: number) =>
   v.pipe(v.string('expected a string'), v.maxLength(max, `expected at most ${max} characters`));

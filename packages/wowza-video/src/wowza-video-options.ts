@@ -1,4 +1,4 @@
-import { type InputIssue, invalidInput, readProviderOptions } from '@unilive/core';
+import { type InputIssue, invalidInput, readProviderOptions, vendorDateInput } from '@unilive/core';
 import * as v from 'valibot';
 import {
   wowzaVideoBillingModes,
@@ -139,18 +139,7 @@ function normalZone(zone: string): string {
   return zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
 }
 
-const countdownAt = /* @__PURE__ */ (() =>
-  v.pipe(
-    v.union([v.date(), v.string()], countdownAtExpected),
-    v.rawTransform(({ dataset, addIssue, NEVER }) => {
-      const sent = toWowzaVideoCountdownAt(dataset.value);
-      if (sent === undefined) {
-        addIssue({ message: countdownAtExpected });
-        return NEVER;
-      }
-      return sent;
-    }),
-  ))();
+const countdownAt = /* @__PURE__ */ vendorDateInput(toWowzaVideoCountdownAt, countdownAtExpected);
 
 const securityEntries = /* @__PURE__ */ (() => ({
   force_ssl_playback: flag,
