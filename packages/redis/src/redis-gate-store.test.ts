@@ -19,7 +19,7 @@ import wowzaVideo from '@unilive/wowza-video';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { redisServer, startRedis, type TestRedis } from '../test/redis-server.js';
+import { redisServer, reservePort, startRedis, type TestRedis } from '../test/redis-server.js';
 import {
   createRedisGateStore,
   type RedisGateStore,
@@ -317,10 +317,13 @@ describe.skipIf(!redisServer)('the Redis gate store against a real redis-server'
         child.once('exit', (code) => resolve({ code, output: output.trim() }));
       });
     expect(await run(redis.url)).toEqual({ code: 0, output: '0' });
-    const stopped = await startRedis();
-    const url = stopped.url;
-    await stopped.close();
-    expect(await run(url)).toEqual({ code: 0, output: 'ECONNREFUSED' });
+    // A port where nothing listens, and that stays so while the script runs: no other test can take it.
+    const nobody = reservePort();
+    try {
+      expect(await run(`redis://127.0.0.1:${nobody.port}`)).toEqual({ code: 0, output: 'ECONNREFUSED' });
+    } finally {
+      nobody.release();
+    }
   });
 
   it('keeps two accounts apart: each its own budget, shared by every client of one account', async () => {

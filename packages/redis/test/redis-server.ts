@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -11,24 +10,86 @@ export const redisServer: string | undefined = (() => {
   return found.status === 0 ? found.stdout.trim() || undefined : undefined;
 })();
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+// The ports the system hands out by itself (`listen(0)`, and the local end of every outgoing connection):
+// never ours, so no other process is given the port of a test's Redis while it is stopped.
+export function ephemeralPorts(): { low: number; high: number } {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/);
+    return { low: Number(low), high: Number(high) };
+  } catch {
+    return { low: 32768, high: 65535 };
+  }
 }
 
-/** A real redis-server on a free loopback port, started and stopped by the test. */
+const portLocks = join(tmpdir(), 'unilive-test-ports');
+
+function holderIsAlive(lock: string): boolean {
+  try {
+    const pid = Number(readFileSync(lock, 'utf8'));
+    if (!Number.isInteger(pid) || pid <= 0) return false;
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists, under another user. ENOENT: released meanwhile, free again.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A loopback port reserved for this process until `release`: nobody else gets it, listening or not. */
+export interface ReservedPort {
+  readonly port: number;
+  release(): void;
+}
+
+/**
+ * Reserves a port below the system's ephemeral range, by a lock file that every copy of the suite on this
+ * machine honours (one whose process is gone is taken over). Held while a test's Redis is stopped, so that a
+ * restart finds its port free and no test ever talks to another test's Redis; held with nothing listening,
+ * it is a port where a connection is refused.
+ */
+export function reservePort(candidates: Iterable<number> = ownPorts()): ReservedPort {
+  mkdirSync(portLocks, { recursive: true });
+  for (const port of candidates) {
+    const lock = portLockOf(port);
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // Left by a process that is gone: free again, for the next candidate that is this port.
+      if (!holderIsAlive(lock)) rmSync(lock, { force: true });
+      continue;
+    }
+    let held = true;
+    const release = () => {
+      if (!held) return;
+      held = false;
+      process.off('exit', release);
+      rmSync(lock, { force: true });
+    };
+    process.once('exit', release);
+    return { port, release };
+  }
+  throw new Error(`no free port to reserve under ${portLocks}`);
+}
+
+/** Random ports from 10000 up to the system's ephemeral range, where `reservePort` looks. */
+export function* ownPorts(count = 1000): Generator<number> {
+  const { low } = ephemeralPorts();
+  const first = 10_000;
+  const last = (low > first + 1000 ? low : 32768) - 1;
+  for (let index = 0; index < count; index += 1) yield first + Math.floor(Math.random() * (last - first + 1));
+}
+
+/** The lock file that reserves `port`. */
+export const portLockOf = (port: number): string => join(portLocks, String(port));
+
+/** A real redis-server on a loopback port of its own, started and stopped by the test. */
 export interface TestRedis {
   readonly url: string;
   readonly port: number;
   /** Stops it cleanly (SIGTERM) and waits until it is gone. */
   stop(): Promise<void>;
-  /** Starts it again on the same port, empty. */
+  /** Starts it again on the same port, empty: the port stays reserved while it is stopped. */
   restart(): Promise<void>;
   /** Freezes it (SIGSTOP): connections stay open and nothing answers. */
   freeze(): void;
@@ -42,15 +103,23 @@ export interface TestRedis {
   close(): Promise<void>;
 }
 
-/** Starts `redis-server` on a free 127.0.0.1 port, without persistence, and waits until it accepts. */
+/**
+ * Starts `redis-server` on a reserved 127.0.0.1 port (see `reservePort`), without persistence, and waits
+ * until it accepts. The port stays reserved until `close`.
+ */
 export async function startRedis(): Promise<TestRedis> {
   const directory = mkdtempSync(join(tmpdir(), 'unilive-redis-'));
+  let reserved: ReservedPort | undefined;
   let port = 0;
   let child: ChildProcess | undefined;
+  let restarting = false;
 
   async function launch(): Promise<void> {
     for (let attempt = 0; ; attempt += 1) {
-      port ||= await freePort();
+      if (!reserved) {
+        reserved = reservePort();
+        port = reserved.port;
+      }
       const started = spawn(
         redisServer as string,
         [
@@ -81,9 +150,12 @@ export async function startRedis(): Promise<TestRedis> {
         child = started;
         return;
       }
-      // The port was taken in the meantime: another one.
+      // A restart keeps its port, which clients know: never another one behind their back.
+      if (restarting) throw new Error(`redis-server did not start again on port ${port}`);
+      // A first start on a port something outside the suite listens on: another one.
       if (attempt >= 5) throw new Error('redis-server did not start');
-      port = 0;
+      reserved.release();
+      reserved = undefined;
     }
   }
 
@@ -121,6 +193,7 @@ export async function startRedis(): Promise<TestRedis> {
     stop: () => stop(),
     async restart() {
       await stop();
+      restarting = true;
       await launch();
     },
     freeze: () => child?.kill('SIGSTOP'),
@@ -203,6 +276,7 @@ export async function startRedis(): Promise<TestRedis> {
     },
     async close() {
       await stop();
+      reserved?.release();
       rmSync(directory, { recursive: true, force: true });
     },
   };
