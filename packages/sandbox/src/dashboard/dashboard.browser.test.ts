@@ -39,6 +39,28 @@ describe.skipIf(missing !== undefined)('the dashboard in a real browser', () => 
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
+  it('keeps a stream whose name is one 10 000-character word inside its card, beside the side panel', async () => {
+    // Names are whatever a client sent: a dialect such as LiveAPI's takes any length.
+    const name = `\u202e<b>${'W'.repeat(10_000)}`;
+    const stream = await dialectClients(sandbox.engine).liveapi!.create(name);
+    const page = await browser.newPage();
+    await page.setViewportSize({ width: 1280, height: 800 });
+    try {
+      await page.goto(`${sandbox.url}/`);
+      const card = page.locator(`article[data-key="liveapi/${String(stream._id)}"]`);
+      await expect.poll(() => card.count()).toBe(1);
+      expect(await card.locator('.name').textContent()).toBe(name);
+      const box = async (selector: string) =>
+        (await page.locator(selector).first().boundingBox()) ?? undefined;
+      const nameBox = await box(`article[data-key="liveapi/${String(stream._id)}"] .name`);
+      const aside = await box('aside');
+      expect(nameBox && aside && nameBox.x + nameBox.width <= aside.x).toBe(true);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('lists a stream, masks its key until clicked, and plays it while an encoder pushes', async () => {
     const clients = dialectClients(sandbox.engine);
     const stream = await clients.liveapi!.create('Dashboard show');

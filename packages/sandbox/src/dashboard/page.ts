@@ -21,7 +21,9 @@ export const dashboardPage = `<!doctype html>
   h2 small { color: var(--muted); font-weight: normal; }
   .stream { border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; margin-bottom: 10px; }
   .stream .title { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
-  .stream .name { font-weight: 600; }
+  /* A name is whatever a client sent, one unbroken word of thousands of characters included: it wraps anywhere
+     rather than push the card over the side panel. */
+  .stream .name { font-weight: 600; overflow-wrap: anywhere; min-width: 0; }
   .stream .id { color: var(--muted); font-family: ui-monospace, monospace; font-size: 12px; }
   .badge { border-radius: 4px; padding: 0 6px; font-size: 12px; border: 1px solid var(--line); }
   .badge.live { background: var(--live); color: #fff; border-color: var(--live); font-weight: 700; }
