@@ -49,6 +49,28 @@ describe('a client bundle of core + one adapter', () => {
   });
 });
 
+describe('a bundle of core without its errors', () => {
+  // A class with a computed method key (`[util.inspect.custom]`) is one esbuild cannot prove free of effects:
+  // UniliveError, and everything it imports, stayed in a bundle of anything from core (8.1 kB gzip for
+  // isLiveStreamEvent alone, 0.7 kB without).
+  it('carries no error class when it uses none: isLiveStreamEvent alone', async () => {
+    const entry = { contents: "export { isLiveStreamEvent } from '@unilive/core';" };
+    const [bundle, fromSources] = await Promise.all([sourceBytesOf(entry), sourceModuleBytesOf(entry)]);
+    expect(bundle.sources.get('packages/core/src/events/live-stream-event.ts')).toBeGreaterThan(200);
+    // And no more than a bundle of the sources (a handful of modules: too few for the list below).
+    expect(extraModules(bundle.sources, fromSources)).toEqual([]);
+    const carried = ['errors/unilive-error.ts', 'errors/errors.ts', 'secrets.ts', 'text.ts']
+      .map((path) => ({ path, bytes: bundle.sources.get(`packages/core/src/${path}`) ?? 0 }))
+      .filter(({ bytes }) => bytes > 0);
+    expect(carried).toEqual([]);
+  });
+
+  it('would show it: a bundle of UniliveError carries the class', async () => {
+    const bundle = await sourceBytesOf({ contents: "export { UniliveError } from '@unilive/core';" });
+    expect(bundle.sources.get('packages/core/src/errors/unilive-error.ts')).toBeGreaterThan(1_000);
+  });
+});
+
 // With each package's `dist` one file, whatever a module kept at its top level stayed in every bundle that
 // used anything else of the package. Marked pure, those statements go wherever the module would go: a bundle
 // of the `dist` carries no more of unilive than a bundle of its sources.

@@ -3,10 +3,10 @@ import { dataProperty, ownFields } from '../own.js';
 import { capText, type Redactor, type SecretSource, toRedactor } from '../secrets.js';
 import { escapeUnprintable } from '../text.js';
 
-const kindsMarker = Symbol.for('unilive.error.kinds');
+const kindsMarker = /* @__PURE__ */ Symbol.for('unilive.error.kinds');
 // Node's `util.inspect.custom`, reached through the symbol registry so that core loads where `node:util`
 // does not exist (edge runtimes); Node passes its `inspect` to the method.
-const inspectCustom = Symbol.for('nodejs.util.inspect.custom');
+const inspectCustom = /* @__PURE__ */ Symbol.for('nodejs.util.inspect.custom');
 type Inspect = (value: unknown, options?: { depth?: number }) => string;
 
 /**
@@ -85,11 +85,26 @@ export function scrubText(text: string, secrets: Redactor, limit: number): strin
 }
 
 /**
+ * `util.inspect` of an error: its stack, then its `toJSON` fields. On a base of its own, made by a call
+ * marked pure: a class with a computed method key is one a bundler cannot prove free of effects, and as a
+ * method of {@link UniliveError} it kept the class, and all it imports, in a bundle of anything from core.
+ */
+// Typed as `Error` is, so the declarations name nothing of a runtime's own (Node's `CallSite`).
+const InspectableError = /* @__PURE__ */ (() =>
+  class extends Error {
+    [inspectCustom](_depth?: number, _options?: unknown, inspect?: Inspect): string {
+      const json = (this as unknown as { toJSON(): Record<string, unknown> }).toJSON();
+      const fields = inspect ? inspect(json, { depth: 4 }) : JSON.stringify(json, null, 2);
+      return `${this.stack ?? `${this.name}: ${this.message}`}\n${fields}`;
+    }
+  })() as unknown as ErrorConstructor;
+
+/**
  * The base of every error unilive throws. Branch on subclasses with their `isInstance` (safe across
  * duplicated package copies), or on `status` / `vendorCode`. No field, message, stack, `toJSON` or
  * `util.inspect` output ever holds a credential.
  */
-export class UniliveError extends Error {
+export class UniliveError extends InspectableError {
   /** Kind name used by `isInstance`; each subclass sets its own. */
   static readonly kind: string = 'UniliveError';
 
@@ -116,6 +131,8 @@ export class UniliveError extends Error {
    */
   readonly maybeCreated: boolean | undefined;
   declare readonly [kindsMarker]: readonly string[];
+  /** `util.inspect` of the error: its stack, then its {@link UniliveError.toJSON} fields. */
+  declare [inspectCustom]: (_depth?: number, _options?: unknown, inspect?: Inspect) => string;
 
   constructor(given: UniliveErrorOptions) {
     // Own fields only: a `status` or `cause` on a polluted Object.prototype is not this error's.
@@ -195,11 +212,6 @@ export class UniliveError extends Error {
       'providerName',
       'maybeCreated',
     ];
-  }
-
-  [inspectCustom](_depth?: number, _options?: unknown, inspect?: Inspect): string {
-    const fields = inspect ? inspect(this.toJSON(), { depth: 4 }) : JSON.stringify(this.toJSON(), null, 2);
-    return `${this.stack ?? `${this.name}: ${this.message}`}\n${fields}`;
   }
 }
 
