@@ -9,6 +9,11 @@ export type PatternKind = 0 | 1;
 export class PatternMatcher {
   readonly #next = new Map<number, number>();
   readonly #fail: number[] = [0];
+  // The trie's edges as lists kept while it is built, for the breadth-first linking: per state its first
+  // child, its next sibling and the code unit that leads to it (no list or pair allocated per edge).
+  readonly #firstChild: number[] = [0];
+  readonly #nextSibling: number[] = [0];
+  readonly #codeInto: number[] = [0];
   // Per kind, the length of the longest pattern that ends at each state (its own, or one reached by
   // failure links).
   readonly #longest: [number[], number[]] = [[0], [0]];
@@ -32,6 +37,11 @@ export class PatternMatcher {
           this.#longest[0].push(0);
           this.#longest[1].push(0);
           this.#next.set(key, target);
+          // State 0 is the root, never a child: 0 ends a list.
+          this.#firstChild.push(0);
+          this.#nextSibling.push(this.#firstChild[state] as number);
+          this.#codeInto.push(pattern.charCodeAt(index));
+          this.#firstChild[state] = target;
         }
         state = target;
       }
@@ -43,30 +53,28 @@ export class PatternMatcher {
 
   // Breadth-first, so every state's failure target is final before its children need it.
   #link(): void {
-    const children = new Map<number, [number, number][]>();
-    for (const [key, target] of this.#next) {
-      const parent = Math.floor(key / 65536);
-      const list = children.get(parent);
-      const edge: [number, number] = [key - parent * 65536, target];
-      if (list) list.push(edge);
-      else children.set(parent, [edge]);
-    }
+    const firstChild = this.#firstChild;
+    const nextSibling = this.#nextSibling;
+    const codeInto = this.#codeInto;
+    const fail = this.#fail;
+    const [plain, encoded] = this.#longest;
     const queue: number[] = [];
-    for (const [, child] of children.get(0) ?? []) queue.push(child);
+    for (let child = firstChild[0] as number; child !== 0; child = nextSibling[child] as number)
+      queue.push(child);
     for (let head = 0; head < queue.length; head += 1) {
       const state = queue[head] as number;
-      for (const [code, child] of children.get(state) ?? []) {
-        let fallback = this.#fail[state] as number;
+      for (let child = firstChild[state] as number; child !== 0; child = nextSibling[child] as number) {
+        const code = codeInto[child] as number;
+        let fallback = fail[state] as number;
         let target = this.#step(fallback, code);
         while (target === undefined && fallback !== 0) {
-          fallback = this.#fail[fallback] as number;
+          fallback = fail[fallback] as number;
           target = this.#step(fallback, code);
         }
         const failure = target ?? 0;
-        this.#fail[child] = failure;
-        for (const longest of this.#longest) {
-          if ((longest[child] as number) === 0) longest[child] = longest[failure] as number;
-        }
+        fail[child] = failure;
+        if ((plain[child] as number) === 0) plain[child] = plain[failure] as number;
+        if ((encoded[child] as number) === 0) encoded[child] = encoded[failure] as number;
         queue.push(child);
       }
     }
