@@ -497,6 +497,14 @@ async function serve(
   const head = decodeURIComponent(segments[1] ?? '');
   if (head === '_sandbox') {
     const [resource] = segments.slice(2);
+    // A body that does not parse is named as such, not read as a missing provider or fault.
+    if (typeof body === 'string') {
+      send(response, {
+        status: 400,
+        body: { error: 'the control API takes a JSON body, and this one does not parse' },
+      });
+      return;
+    }
     send(
       response,
       resource === 'webhooks'

@@ -136,6 +136,40 @@ describe('sandbox webhook delivery', () => {
     expect((await fetch(`${control}/${endpoint.id}`, { method: 'DELETE' })).status).toBe(404);
   });
 
+  it('names a control request body that does not parse as such, whatever it holds', async () => {
+    const box = await sandbox();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ minLength: 1 }).filter((text) => {
+          try {
+            JSON.parse(text);
+            return false;
+          } catch {
+            return true;
+          }
+        }),
+        fc.constantFrom(
+          ['POST', '/_sandbox/webhooks'],
+          ['POST', '/_sandbox/faults'],
+          ['PUT', '/_sandbox/encoders/liveapi/x'],
+        ),
+        async (text, [method, path]) => {
+          const answer = await fetch(`${box.url}${path}`, {
+            method,
+            headers: { 'content-type': 'application/json' },
+            body: text,
+          });
+          expect(answer.status).toBe(400);
+          expect(await answer.json()).toEqual({
+            error: 'the control API takes a JSON body, and this one does not parse',
+          });
+        },
+      ),
+      { numRuns: 30 },
+    );
+    expect(box.webhooks.endpoints()).toEqual([]);
+  });
+
   it('sends one attempt per webhook, never retried, and records the outcome', async () => {
     const box = await sandbox();
     const failing = await receiver(500);
