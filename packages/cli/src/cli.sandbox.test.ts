@@ -310,7 +310,7 @@ describe('unilive against a running sandbox', () => {
         },
       );
       expect(code).toBe(2);
-      expect(err.pop()).toBe('unilive: --timeout-ms expects a whole number of ms, from 1 to 2147483647');
+      expect(err.pop()).toBe('unilive: --timeout-ms expects a whole number of ms from 1 to 2147483647');
     }
   });
 

@@ -403,3 +403,139 @@ describe('unilive sandbox', () => {
     ]);
   });
 });
+
+describe('numeric and host flags', () => {
+  // Every numeric flag of every command, with the range it takes and the line a bad value draws.
+  const numericFlags = [
+    { flag: '--port', min: 0, max: 65_535, line: '--port expects a whole number from 0 to 65535' },
+    { flag: '--rtmp-port', min: 0, max: 65_535, line: '--rtmp-port expects a whole number from 0 to 65535' },
+    {
+      flag: '--transition-ms',
+      min: 0,
+      max: 3_600_000,
+      line: '--transition-ms expects a whole number from 0 to 3600000',
+    },
+    {
+      flag: '--timeout-ms',
+      min: 1,
+      max: 2_147_483_647,
+      line: '--timeout-ms expects a whole number of ms from 1 to 2147483647',
+    },
+    { flag: '--limit', min: 1, line: '--limit expects a whole number, at least 1' },
+    { flag: '--max-concurrency', min: 1, line: '--max-concurrency expects a whole number, at least 1' },
+  ];
+  // What a command needs besides the flag under test to get as far as checking it.
+  const needs: Record<string, string[]> = {
+    create: ['--name', 'x'],
+    migrate: ['abc', '--to', 'memory'],
+    wait: ['abc', 'ready'],
+  };
+  const cases = commands.flatMap((spec) =>
+    numericFlags
+      .filter(({ flag }) => spec.options.some((option) => option.flags.split(/[ ,]+/).includes(flag)))
+      .map((numeric) => ({
+        ...numeric,
+        argv: [
+          spec.name,
+          ...(needs[spec.name] ??
+            (spec.arguments ?? []).filter((a) => a.name.startsWith('<')).map(() => 'abc')),
+        ],
+      })),
+  );
+  const sandboxRate = {
+    flag: '--rate-limit',
+    min: 1,
+    max: 1_000_000,
+    line: '--rate-limit expects a whole number from 1 to 1000000',
+    argv: ['sandbox'],
+  };
+
+  /** Values no numeric flag takes: out of range, not whole, not decimal digits, or with whitespace. */
+  function badValues(min: number, max: number | undefined) {
+    const whole = fc.integer({ min, max: max ?? Number.MAX_SAFE_INTEGER }).map(String);
+    return fc.oneof(
+      max === undefined
+        ? fc.constant('9007199254740992')
+        : fc.bigInt({ min: BigInt(max) + 1n, max: 10n ** 30n }).map(String),
+      min > 0 ? fc.integer({ min: 0, max: min - 1 }).map(String) : fc.constant('-0'),
+      fc.integer({ min: 1, max: 1_000_000 }).map((n) => `-${n}`),
+      fc.constantFrom('', ' ', '\t', 'abc', '0x10', '1e3', '1.5', '+1', '1_000', 'Infinity', 'NaN', '١٢'),
+      whole.map((n) => `0x${n}`),
+      whole.map((n) => `${n}e0`),
+      whole.map((n) => `${n}.0`),
+      fc
+        .tuple(
+          whole,
+          fc.constantFrom(' ', '\t', '\n', '\u00a0'),
+          fc.constantFrom('before', 'after', 'inside'),
+        )
+        .map(([n, space, where]) =>
+          where === 'before'
+            ? `${space}${n}`
+            : where === 'after'
+              ? `${n}${space}`
+              : `${n[0]}${space}${n.slice(1)}`,
+        ),
+    );
+  }
+
+  it.each([...cases, sandboxRate].map((c) => [`${c.argv[0]} ${c.flag}`, c] as const))(
+    '%s: a bad value exits 2 with one line naming the flag and its range, before any request',
+    async (_, { flag, min, max, line, argv }) => {
+      await fc.assert(
+        fc.asyncProperty(badValues(min, max), async (value) => {
+          const { run, err, out, backend } = harness();
+          const code = await run(...argv, flag, value);
+          expect([code, err, out]).toEqual([2, [`unilive: ${line}`], []]);
+          expect(backend.counts.requests).toBe(0);
+        }),
+        { numRuns: 40 },
+      );
+    },
+  );
+
+  it('--rate-limit of a stream command (requests a second, a fraction allowed) refuses the same shapes', async () => {
+    const bad = fc.oneof(
+      fc.constantFrom('', ' ', '0', '0.0', '-1', '0x10', '1e3', '1.', '.5', 'Infinity', '+2', '1,5'),
+      fc
+        .tuple(fc.double({ min: 0.01, max: 1e6, noNaN: true }), fc.constantFrom(' ', '\t', '\n'))
+        .map(([rate, space]) => `${space}${rate}`),
+    );
+    await fc.assert(
+      fc.asyncProperty(bad, async (value) => {
+        const { run, err, out, backend } = harness();
+        expect([await run('list', '--rate-limit', value), err, out]).toEqual([
+          2,
+          ['unilive: --rate-limit expects a number of requests per second above 0'],
+          [],
+        ]);
+        expect(backend.counts.requests).toBe(0);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('sandbox --host empty or blank exits 2 and starts nothing', async () => {
+    for (const value of ['', ' ', '\t']) {
+      const { run, err, out } = harness();
+      expect([await run('sandbox', '--port', '0', '--rtmp-port', '0', '--host', value), err, out]).toEqual([
+        2,
+        ['unilive: --host needs a value'],
+        [],
+      ]);
+    }
+  });
+
+  it('sandbox --host that is not an address of this machine exits 2 saying what --host takes', async () => {
+    for (const value of ['192.0.2.1', '8.8.8.8', 'no-such-host.invalid']) {
+      const { run, err, out } = harness();
+      expect([await run('sandbox', '--port', '0', '--rtmp-port', '0', '--host', value), err, out]).toEqual([
+        2,
+        [
+          'unilive: --host is not an address of this machine: give one of its own (127.0.0.1, the default, keeps the sandbox to this machine; 0.0.0.0 listens on all of them)',
+        ],
+        [],
+      ]);
+    }
+  });
+});

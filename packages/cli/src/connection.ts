@@ -14,7 +14,14 @@ import {
   type RateLimitConfig,
   rateLimitFromConfig,
 } from '@unilive/core';
-import { type Invocation, listFlag, type OptionSpec, stringFlag, UsageError } from './context.js';
+import {
+  type Invocation,
+  integerFlag,
+  listFlag,
+  type OptionSpec,
+  stringFlag,
+  UsageError,
+} from './context.js';
 import { buildProvider, loadFactory, sandboxSettings } from './providers.js';
 
 /**
@@ -165,12 +172,11 @@ async function credentialSettings(invocation: Invocation): Promise<Record<string
 
 /** The per-request limit of `--timeout-ms`, validated. */
 export function timeoutFlag(invocation: Invocation): number | undefined {
-  const text = stringFlag(invocation.flags, 'timeoutMs');
-  if (text === undefined) return undefined;
-  const value = /^\d+$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < 1 || value > maxTimeoutMs)
-    throw new UsageError(`--timeout-ms expects a whole number of ms, from 1 to ${maxTimeoutMs}`);
-  return value;
+  return integerFlag(invocation.flags, 'timeoutMs', '--timeout-ms', {
+    min: 1,
+    max: maxTimeoutMs,
+    unit: 'ms',
+  });
 }
 
 /**
@@ -182,20 +188,14 @@ export function rateLimitFlags(invocation: Invocation): RateLimitConfig | undefi
   const config: RateLimitConfig = {};
   const rate = stringFlag(flags, 'rateLimit');
   if (rate !== undefined) {
-    const value = /^\d+(\.\d+)?$/.test(rate.trim()) ? Number(rate.trim()) : Number.NaN;
+    const value = /^\d+(\.\d+)?$/.test(rate) ? Number(rate) : Number.NaN;
     if (!(value > 0) || !Number.isFinite(value)) {
       throw new UsageError('--rate-limit expects a number of requests per second above 0');
     }
     config.requestsPerSecond = value;
   }
-  const concurrency = stringFlag(flags, 'maxConcurrency');
-  if (concurrency !== undefined) {
-    const value = /^\d+$/.test(concurrency.trim()) ? Number(concurrency.trim()) : Number.NaN;
-    if (!Number.isSafeInteger(value) || value < 1) {
-      throw new UsageError('--max-concurrency expects a whole number, at least 1');
-    }
-    config.maxConcurrency = value;
-  }
+  const concurrency = integerFlag(flags, 'maxConcurrency', '--max-concurrency', { min: 1 });
+  if (concurrency !== undefined) config.maxConcurrency = concurrency;
   const store = stringFlag(flags, 'rateLimitStore');
   if (store !== undefined && store !== 'memory' && store !== 'redis') {
     throw new UsageError('--rate-limit-store expects memory or redis');

@@ -73,18 +73,40 @@ export function listFlag(flags: Invocation['flags'], name: string): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }
 
-/** A whole number in a range, or undefined when absent; the message names the option, never the value. */
+/**
+ * A whole number in a range, or undefined when absent: the one rule every numeric flag of every command
+ * keeps. Only decimal digits are taken: no sign, no `0x10`, no `1e3`, no fraction, no surrounding or inner
+ * whitespace (a quoting slip is refused rather than guessed at), and nothing past `max` (default: the
+ * largest safe integer). The message names the option and the range, never the value, which may be a
+ * secret typed in the wrong place.
+ */
 export function integerFlag(
   flags: Invocation['flags'],
   name: string,
   flag: string,
-  range: { min: number; max: number },
+  range: { min: number; max?: number; unit?: string },
 ): number | undefined {
   const text = stringFlag(flags, name);
   if (text === undefined) return undefined;
-  const value = /^\d+$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < range.min || value > range.max) {
-    throw new UsageError(`${flag} expects a whole number from ${range.min} to ${range.max}`);
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  const max = range.max ?? Number.MAX_SAFE_INTEGER;
+  if (!Number.isSafeInteger(value) || value < range.min || value > max) {
+    const what = `a whole number${range.unit ? ` of ${range.unit}` : ''}`;
+    throw new UsageError(
+      range.max === undefined
+        ? `${flag} expects ${what}, at least ${range.min}`
+        : `${flag} expects ${what} from ${range.min} to ${range.max}`,
+    );
   }
   return value;
+}
+
+/**
+ * A flag naming something (a host, say), or undefined when absent; an empty or blank value is refused
+ * rather than read as "the default", which would start on an address the user did not ask for.
+ */
+export function nonEmptyFlag(flags: Invocation['flags'], name: string, flag: string): string | undefined {
+  const text = stringFlag(flags, name);
+  if (text !== undefined && text.trim() === '') throw new UsageError(`${flag} needs a value`);
+  return text;
 }

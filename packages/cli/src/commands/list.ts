@@ -16,7 +16,7 @@ export const list: CommandSpec = {
   help: connectionHelp,
   async run(invocation) {
     const { flags, context } = invocation;
-    const limit = integerFlag(flags, 'limit', '--limit', { min: 1, max: Number.MAX_SAFE_INTEGER });
+    const limit = integerFlag(flags, 'limit', '--limit', { min: 1 });
     const { calls } = await streamsFor(invocation);
     const streams = await calls.list(callOptions(invocation)).toArray(limit === undefined ? {} : { limit });
     context.output.out(

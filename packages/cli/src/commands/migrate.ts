@@ -35,6 +35,8 @@ ${connectionHelp}`,
     const reference = args[0] ?? '';
     const to = stringFlag(flags, 'to');
     if (!to) throw new UsageError('migrate needs --to <name>');
+    // Every flag's value is checked before the providers are: a bad one is named whatever else is wrong.
+    const calls = callOptions(invocation);
     const streams = await streamsFor(invocation);
     if (streams.kind !== 'registry') {
       throw new UsageError('migrate moves a stream between providers: give --config or --provider twice');
@@ -45,7 +47,7 @@ ${connectionHelp}`,
     const region = stringFlag(flags, 'region');
     if (region !== undefined) input.region = region;
     if (flags.lowLatency === true) input.lowLatency = true;
-    const options = { ...callOptions(invocation), to, input };
+    const options = { ...calls, to, input };
     if (flags.dryRun === true) {
       if (flags.deleteSource === true) {
         // Said so the plan reads as what a run with the same flags would do.

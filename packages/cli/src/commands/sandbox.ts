@@ -1,6 +1,6 @@
-import { onceListenerOptions, type ProviderId } from '@unilive/core';
+import { InvalidInputError, onceListenerOptions, type ProviderId } from '@unilive/core';
 import { startSandbox } from '@unilive/sandbox';
-import { type CommandSpec, integerFlag, listFlag, stringFlag, UsageError } from '../context.js';
+import { type CommandSpec, integerFlag, listFlag, nonEmptyFlag, stringFlag, UsageError } from '../context.js';
 import { webhookUrlText } from '../text.js';
 
 const webhookProviders = ['wowza-video', 'wowza-realtime', 'liveapi', 'videosdk'];
@@ -27,6 +27,19 @@ function webhookEndpoints(values: readonly string[]): { provider: ProviderId; ur
     }
     return { provider, url: parsed.href };
   });
+}
+
+/**
+ * Only an address of this machine can be listened on (the system refuses any other): `--host` says so by
+ * name, and how to be reached from elsewhere, instead of the library's wording about a `host` setting.
+ */
+function hostRefused(error: unknown): never {
+  if (InvalidInputError.isInstance(error) && error.issues.some((issue) => issue.path === 'host')) {
+    throw new UsageError(
+      '--host is not an address of this machine: give one of its own (127.0.0.1, the default, keeps the sandbox to this machine; 0.0.0.0 listens on all of them)',
+    );
+  }
+  throw error;
 }
 
 /** `unilive sandbox`: runs the sandbox in the foreground until interrupted. */
@@ -63,7 +76,7 @@ export const sandbox: CommandSpec = {
     const rtmpPort = integerFlag(flags, 'rtmpPort', '--rtmp-port', { min: 0, max: 65_535 }) ?? 1935;
     const transitionMs = integerFlag(flags, 'transitionMs', '--transition-ms', { min: 0, max: 3_600_000 });
     const rate = integerFlag(flags, 'rateLimit', '--rate-limit', { min: 1, max: 1_000_000 });
-    const host = stringFlag(flags, 'host');
+    const host = nonEmptyFlag(flags, 'host', '--host');
     const persistPath = stringFlag(flags, 'persist');
     const endpoints = webhookEndpoints(listFlag(flags, 'webhook'));
     const running = await startSandbox({
@@ -86,7 +99,7 @@ export const sandbox: CommandSpec = {
         output.err(
           `[${entry.level}]${entry.provider ? ` ${entry.provider}${entry.streamId ? `/${entry.streamId}` : ''}` : ''} ${entry.message}`,
         ),
-    });
+    }).catch(hostRefused);
     output.out(`unilive sandbox listening on ${running.url}`);
     output.out(`  RTMP ingest     ${running.ingestUrl}`);
     output.out(`  dashboard       ${running.url}/`);
