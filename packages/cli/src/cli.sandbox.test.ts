@@ -42,6 +42,52 @@ describe('unilive against a running sandbox', () => {
     },
   );
 
+  // The server is what a user pastes into an encoder's "Server" setting: printed whole without
+  // --show-secrets (its last segment is the application, not a key), while the key stays hidden.
+  it.each([
+    ['wowza-realtime', (_id: string, rtmp: string): string | RegExp => `${rtmp}/v2/pub`],
+    ['liveapi', (_id: string, rtmp: string): string | RegExp => `${rtmp}/static`],
+    // Wowza Video names each stream's application `app-` and eight characters of its own.
+    [
+      'wowza-video',
+      (_id: string, rtmp: string): string | RegExp =>
+        new RegExp(`^${rtmp.replaceAll('.', '\\.')}/app-[A-Z0-9]{8}$`),
+    ],
+    [
+      'videosdk',
+      (id: string): string | RegExp =>
+        `${sandbox.url}/videosdk/v2/whip?roomId=${id}&participantId=unilive-whip`,
+    ],
+  ] as const)(
+    '%s: the ingest server line is printed unmasked, the key masked',
+    async (provider, expected) => {
+      const { out, run } = capture();
+      expect(await run('create', '-p', provider, '--name', 'Server line', '--json', '--show-secrets')).toBe(
+        0,
+      );
+      const created = JSON.parse(out.pop() ?? '{}') as {
+        id: string;
+        ingest: { server?: string; streamKey?: string; url: string }[];
+      };
+      const [endpoint] = created.ingest;
+      const server = endpoint?.server ?? '';
+      const want = expected(created.id, sandbox.ingestUrl ?? '');
+      if (typeof want === 'string') expect(server).toBe(want);
+      else expect(server).toMatch(want);
+      expect(await run('get', created.id, '-p', provider)).toBe(0);
+      const text = out.pop() ?? '';
+      expect(text.split('\n')).toContain(`    server:      ${server}`);
+      expect(await run('get', created.id, '-p', provider, '--json')).toBe(0);
+      const shown = JSON.parse(out.pop() ?? '{}') as { ingest: { server?: string; streamKey?: string }[] };
+      expect(shown.ingest[0]?.server).toBe(server);
+      if (endpoint?.streamKey) {
+        expect(shown.ingest[0]?.streamKey).toBe('[REDACTED]');
+        expect(text).not.toContain(endpoint.streamKey);
+        expect(text).toContain('    stream key:  (hidden; --show-secrets prints it)');
+      }
+    },
+  );
+
   it('wowza-video: start --wait and stop --wait follow the state machine', async () => {
     const { out, run } = capture();
     await run('create', '-p', 'wowza-video', '--name', 'Lifecycle', '--json');

@@ -2,6 +2,7 @@ import {
   type LiveStream,
   type PlaybackEndpoint,
   type Redactor,
+  serverRedactor,
   streamSecrets,
   toRedactor,
 } from '@unilive/core';
@@ -23,6 +24,16 @@ export const showSecretsOption = {
  */
 export function streamRedactor(stream: Parameters<typeof streamSecrets>[0]): Redactor {
   return toRedactor(streamSecrets(stream));
+}
+
+/**
+ * What hides a stream's secrets from its ingest servers (`ingest[].server`, the URL without the key): every
+ * credential the stream carries, in every encoding, and every credential shape except the RTMP key segment,
+ * which in a server is the application (`rtmp://host:1935/v2/pub`) an encoder needs (see core's
+ * `serverRedactor`). A server that carries a key, password or token still has it masked.
+ */
+export function streamServerRedactor(stream: Parameters<typeof streamSecrets>[0]): Redactor {
+  return serverRedactor(streamSecrets(stream));
 }
 
 /** A JSON-ready value with every string (and property name) passed through `redactor`; dates kept. */
@@ -60,6 +71,8 @@ export function describeStream(
 ): string {
   const show = options.showSecrets === true;
   const secret = (value: string) => (show ? value : hiddenSecretText);
+  // Server lines are scrubbed on their own (by the stream's known secrets, not the key-segment shape).
+  const servers = new Map<number, string>();
   const lines = [
     `${stream.name ?? '(no name)'}  [${stream.provider} ${stream.ref ?? stream.id}]`,
     ...(stream.routing ? [`  routing:    ${stream.routing.reason}`] : []),
@@ -68,7 +81,7 @@ export function describeStream(
   ];
   for (const endpoint of stream.ingest) {
     lines.push(`  ingest ${endpoint.protocol}:`);
-    if (endpoint.server) lines.push(`    server:      ${endpoint.server}`);
+    if (endpoint.server) servers.set(lines.push(`    server:      ${endpoint.server}`) - 1, endpoint.server);
     if (endpoint.streamKey) lines.push(`    stream key:  ${secret(endpoint.streamKey)}`);
     if (endpoint.username) lines.push(`    username:    ${endpoint.username}`);
     if (endpoint.password) lines.push(`    password:    ${secret(endpoint.password)}`);
@@ -94,8 +107,17 @@ export function describeStream(
     lines.push(...detailLines(details, '    '));
   }
   for (const warning of stream.warnings ?? []) lines.push(`  warning:    ${warning.message}`);
-  const text = lines.join('\n');
-  return show ? text : streamRedactor(stream).redact(text);
+  if (show) return lines.join('\n');
+  const redactor = streamRedactor(stream);
+  const serverScrubber = streamServerRedactor(stream);
+  return lines
+    .map((line, index) => {
+      const server = servers.get(index);
+      return server === undefined
+        ? redactor.redact(line)
+        : `    server:      ${serverScrubber.redact(server)}`;
+    })
+    .join('\n');
 }
 
 // A vendor's own details (`providerDetails`), one `key: value` line per field, nested objects indented.
@@ -148,7 +170,18 @@ export function streamJson(
 ): Record<string, unknown> {
   const { raw, ...rest } = stream;
   const value = includeRaw ? { ...rest, raw } : rest;
-  return showSecrets ? value : (redactDeep(value, streamRedactor(stream)) as Record<string, unknown>);
+  if (showSecrets) return value;
+  const redacted = redactDeep(value, streamRedactor(stream)) as Record<string, unknown>;
+  // Each `ingest[].server` is scrubbed as describeStream scrubs it: by the stream's known secrets.
+  const serverScrubber = streamServerRedactor(stream);
+  const ingest = redacted.ingest;
+  if (Array.isArray(ingest)) {
+    redacted.ingest = ingest.map((endpoint: Record<string, unknown>, index) => {
+      const server = stream.ingest[index]?.server;
+      return server === undefined ? endpoint : { ...endpoint, server: serverScrubber.redact(server) };
+    });
+  }
+  return redacted;
 }
 
 // A transcoded rendition as Wowza names it: `V:1280x720+A:128K` (video size, audio bitrate).

@@ -324,6 +324,7 @@ export {
   type SecretSource,
   secretForms,
   secretsPerStream,
+  serverRedactor,
   toRedactor,
 } from './secrets.js';
 export {

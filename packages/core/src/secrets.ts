@@ -31,6 +31,20 @@ export function redact(text: string, secrets: Iterable<string> = []): string {
 }
 
 /**
+ * A {@link Redactor} for an ingest endpoint's `server`: a URL the neutral model defines as the ingest URL
+ * without the stream key, which an adapter builds from what it knows of the vendor. Every form of each of
+ * `secrets` is hidden, as {@link redact} hides it (a vendor that put the key, a password or a credential in
+ * the server still has it masked, in every encoding), and so is every credential shape but one: the last
+ * path segment of an RTMP URL is not taken for a stream key, because in a server it is the application
+ * (`rtmp://host:1935/v2/pub`), which an encoder's "Server" setting needs in full. Give it every secret
+ * known for the stream (`streamSecrets(stream)`, and the credentials where they are at hand); text whose
+ * origin is unknown goes through {@link redact}, which masks that segment too.
+ */
+export function serverRedactor(secrets: Iterable<string>): Redactor {
+  return compile(typeof secrets === 'string' ? [secrets] : secrets, [], false);
+}
+
+/**
  * The secrets an operation keeps out of the errors it raises: a list of values (compiled once per list, see
  * {@link redact}), or a {@link Redactor} such as a {@link SecretSet}, used as it is. A provider passes its
  * `SecretSet` itself, not a copy of its values: the set redacts with every value it holds at the moment an
@@ -107,7 +121,11 @@ const automatonFormLength = 256;
 // million characters. A handful of credentials stay in the automaton, which scans faster.
 const automatonCharacters = 32_768;
 
-function compile(secrets: Iterable<string>, learned: readonly SecretIndex[] = []): Scrubber {
+function compile(
+  secrets: Iterable<string>,
+  learned: readonly SecretIndex[] = [],
+  rtmpKeySegments = true,
+): Scrubber {
   const forms: (readonly [string, PatternKind])[] = [];
   const long = new FingerprintIndex();
   const fragments = new FragmentIndex(formsOfOne);
@@ -124,9 +142,9 @@ function compile(secrets: Iterable<string>, learned: readonly SecretIndex[] = []
   compileWork.characters += characters;
   if (characters > automatonCharacters) {
     for (const [form, kind] of forms) long.add(form, kind);
-    return new Scrubber([long, fragments, ...learned]);
+    return new Scrubber([long, fragments, ...learned], rtmpKeySegments);
   }
-  return new Scrubber([new PatternMatcher(forms), long, fragments, ...learned]);
+  return new Scrubber([new PatternMatcher(forms), long, fragments, ...learned], rtmpKeySegments);
 }
 
 function formsOfOne(secret: string): (readonly [string, PatternKind])[] {
@@ -150,7 +168,10 @@ interface SecretIndex {
 
 // Collects stretches to hide as they are found (in any order), then merges and replaces them in one go.
 class Scrubber implements Redactor {
-  constructor(private readonly indexes: readonly SecretIndex[]) {}
+  constructor(
+    private readonly indexes: readonly SecretIndex[],
+    private readonly rtmpKeySegments = true,
+  ) {}
 
   redact(text: string): string {
     if (text.length === 0) return text;
@@ -162,7 +183,7 @@ class Scrubber implements Redactor {
       ends.push(end);
     };
     for (const index of this.indexes) index.scan(text, found);
-    scanCredentialPatterns(text, found);
+    scanCredentialPatterns(text, found, this.rtmpKeySegments);
     if (starts.length === 0) return text;
     return replaceStretches(text, starts, ends);
   }

@@ -2,6 +2,7 @@ import { type IngestEndpoint, redact, streamSecrets } from '@unilive/core';
 import { findFfmpeg, type PushProgress, type PushResult, startPush } from '@unilive/sandbox';
 import { connectionHelp, connectionOptions, streamArgument, streamsFor } from '../connection.js';
 import { type CommandSpec, stringFlag, UsageError } from '../context.js';
+import { streamServerRedactor } from '../format.js';
 import type { Output } from '../progress.js';
 import { jsonText, neutralise } from '../text.js';
 import { callOptions } from './shared.js';
@@ -77,7 +78,11 @@ ${connectionHelp}`,
       );
     }
     // Where it goes, without the key: the server an encoder is given, or the URL with its key taken out.
-    const where = neutralise(ingest.server ?? redact(ingest.url, [ingest.streamKey ?? '']));
+    const where = neutralise(
+      ingest.server === undefined
+        ? redact(ingest.url, [ingest.streamKey ?? ''])
+        : streamServerRedactor(stream).redact(ingest.server),
+    );
     const label = `pushing a ${size} test pattern to ${stream.provider} stream ${neutralise(id)} at ${where}`;
     const show = progressLine(output, label, flags.json === true);
     const started = startPush({

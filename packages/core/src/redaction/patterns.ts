@@ -138,12 +138,15 @@ function urlUserInformation(text: string, found: Found): void {
   }
 }
 
-/** Runs every shape-based scanner over `text`. */
-export function scanCredentialPatterns(text: string, found: Found): void {
+/**
+ * Runs every shape-based scanner over `text`; `rtmpKeySegments: false` leaves out the one that takes the last
+ * path segment of an RTMP URL for a stream key (see `serverRedactor`).
+ */
+export function scanCredentialPatterns(text: string, found: Found, rtmpKeySegments = true): void {
   authorizationValues(text, found);
   jsonWebTokens(text, found);
   credentialParameters(text, found);
   credentialFields(text, found);
-  rtmpStreamKeys(text, found);
+  if (rtmpKeySegments) rtmpStreamKeys(text, found);
   urlUserInformation(text, found);
 }
