@@ -550,7 +550,7 @@ async function serve(
   if (!response.destroyed) send(response, outcome.response);
 }
 
-// `/_sandbox/webhooks`: GET lists endpoints, recent deliveries and the signing material (the Real-Time
+// `/_sandbox/webhooks`: GET lists endpoints, recent deliveries, how many wait per URL, and the signing material (the Real-Time
 // secret, the videosdk public key); POST `{ provider, url }` registers; DELETE `/{id}` removes.
 async function webhookControl(
   webhooks: WebhookDelivery,
@@ -565,6 +565,7 @@ async function webhookControl(
       body: {
         endpoints: webhooks.endpoints(),
         deliveries: webhooks.deliveries(),
+        pending: webhooks.pending(),
         signing: {
           'wowza-realtime': { secret: webhooks.secret },
           videosdk: { publicKey: (await webhooks.keyPair()).publicKey },

@@ -84,7 +84,7 @@ export const sandbox: CommandSpec = {
         endpoints,
         onDelivery: (delivery) =>
           output.out(
-            `webhook ${delivery.provider} ${delivery.event} → ${webhookUrlText(delivery.url)} ${delivery.status ?? delivery.error}`,
+            `webhook ${delivery.provider} ${delivery.event} → ${webhookUrlText(delivery.url)} ${delivery.status ?? delivery.error}${delivery.reason ? ` (${delivery.reason})` : ''}`,
           ),
       },
       port,

@@ -15,7 +15,10 @@ export interface DashboardDelivery {
   url: string;
   streamId: string;
   status?: number;
+  /** How it failed: `timeout`, `unreachable`, `invalid-url`, or `dropped` (never sent). */
   error?: string;
+  /** Why a `dropped` delivery was never sent (`backlog`). */
+  reason?: string;
   at: number;
 }
 

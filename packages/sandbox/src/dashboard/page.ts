@@ -180,7 +180,7 @@ export const dashboardPage = `<!doctype html>
       renderProviders(data);
       renderFeed('deliveries', data.deliveries ?? [], (delivery) => el('li', {}, [
         el('time', { text: clock(delivery.at) }),
-        document.createTextNode(delivery.provider + ' ' + delivery.event + ' → ' + delivery.url + ' ' + (delivery.status ?? delivery.error ?? '')),
+        document.createTextNode(delivery.provider + ' ' + delivery.event + ' → ' + delivery.url + ' ' + (delivery.status ?? delivery.error ?? '') + (delivery.reason ? ' (' + delivery.reason + ')' : '')),
       ]), data.deliveries === null ? 'This sandbox sends no webhooks.' : 'None yet: register an endpoint (unilive sandbox --webhook, or POST /_sandbox/webhooks).');
       renderFeed('changes', data.changes, (change) => el('li', {}, [
         el('time', { text: clock(change.at) }),

@@ -1,6 +1,7 @@
 import { createHmac, createVerify } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { InvalidInputError } from '@unilive/core';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../server.js';
@@ -189,6 +190,216 @@ describe('sandbox webhook delivery', () => {
         { event: 'stream-created', status: undefined, error: 'unreachable' },
       ]),
     );
+  });
+});
+
+describe('a receiver that does not answer', () => {
+  const created = (id: string): StreamChange => ({
+    kind: 'created',
+    provider: 'liveapi',
+    id,
+    at: 1_700_000_000_000,
+    record: { id },
+  });
+
+  // Lets the event loop turn until `done` holds: the test waits on what happened, never on a duration.
+  async function until(done: () => boolean) {
+    while (!done()) await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  // A fetch whose answers the test gives, one at a time, in the order the requests were made.
+  function heldFetch() {
+    const requests: { url: string; stream: string; answer: (status: number) => void }[] = [];
+    const fetch = ((url: string, init: RequestInit) =>
+      new Promise<Response>((resolve) => {
+        const body = JSON.parse(String(init.body)) as { payload: { id: string } };
+        requests.push({
+          url,
+          stream: body.payload.id,
+          answer: (status) => resolve(new Response(null, { status })),
+        });
+      })) as unknown as typeof globalThis.fetch;
+    return { fetch, requests };
+  }
+
+  it('keeps at most maxPending deliveries waiting per URL, dropping and recording the oldest, in order for the rest', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 8 }),
+        async (changes, maxPending) => {
+          const held = heldFetch();
+          const delivery = createWebhookDelivery({
+            endpoints: [{ provider: 'liveapi', url: 'http://127.0.0.1:9/hooks/s3cret' }],
+            fetch: held.fetch,
+            maxPending,
+          });
+          const ids = Array.from({ length: changes }, (_, index) => `s${index}`);
+          for (const id of ids) delivery.handle(created(id));
+          await Promise.resolve();
+          // One request is out, unanswered; the rest wait or were dropped, the oldest first.
+          const waiting = Math.min(maxPending, changes - 1);
+          const dropped = ids.slice(1, changes - waiting);
+          const kept = [ids[0], ...ids.slice(changes - waiting)];
+          expect(held.requests.map((request) => request.stream)).toEqual(['s0']);
+          expect(delivery.pending()).toEqual([{ url: 'http://127.0.0.1:9/hooks/…', waiting }]);
+          expect(delivery.deliveries()).toEqual(
+            dropped.map((streamId) => ({
+              provider: 'liveapi',
+              event: 'stream-created',
+              url: 'http://127.0.0.1:9/hooks/…',
+              streamId,
+              error: 'dropped',
+              reason: 'backlog',
+              at: expect.any(Number),
+            })),
+          );
+          // Once the receiver answers again, what was kept goes out one at a time, in the order of the changes.
+          for (let answered = 0; answered < kept.length; answered += 1) {
+            await until(() => held.requests.length === answered + 1);
+            held.requests[answered]?.answer(204);
+          }
+          await delivery.settled();
+          expect(held.requests.map((request) => request.stream)).toEqual(kept);
+          expect(
+            delivery
+              .deliveries()
+              .filter((record) => record.status === 204)
+              .map((record) => record.streamId),
+          ).toEqual(kept);
+          expect(delivery.pending()).toEqual([]);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('bounds each URL on its own: a hanging one drops, one that answers receives everything', async () => {
+    const held = heldFetch();
+    const delivery = createWebhookDelivery({
+      endpoints: [
+        { provider: 'liveapi', url: 'http://127.0.0.1:9/hung' },
+        { provider: 'liveapi', url: 'http://127.0.0.1:9/fine' },
+      ],
+      fetch: ((url: string, init: RequestInit) =>
+        url.endsWith('/fine')
+          ? Promise.resolve(new Response(null, { status: 200 }))
+          : held.fetch(url, init)) as typeof fetch,
+      maxPending: 2,
+    });
+    const answered = () =>
+      delivery
+        .deliveries()
+        .filter((record) => record.status === 200)
+        .map((record) => record.streamId);
+    for (const [index, id] of ['a', 'b', 'c', 'd', 'e'].entries()) {
+      delivery.handle(created(id));
+      await until(() => answered().length === index + 1);
+    }
+    expect(answered()).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(delivery.pending()).toEqual([{ url: 'http://127.0.0.1:9/…', waiting: 2 }]);
+    expect(
+      delivery
+        .deliveries()
+        .filter((record) => record.error === 'dropped')
+        .map((record) => record.streamId),
+    ).toEqual(['b', 'c']);
+    expect(held.requests.map((request) => request.stream)).toEqual(['a']);
+  });
+
+  it('a real receiver that takes the request and never answers: the backlog stops at 1000 (the default)', async () => {
+    let hang = true;
+    const held: ServerResponse[] = [];
+    const paths: string[] = [];
+    const server = createServer((request, response) => {
+      paths.push(request.url ?? '');
+      request.resume();
+      if (hang) held.push(response);
+      else response.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+    const delivery = createWebhookDelivery({ endpoints: [{ provider: 'liveapi', url }] });
+    for (let index = 0; index < 1_500; index += 1) delivery.handle(created(`s${index}`));
+    await until(() => held.length === 1);
+    expect(delivery.pending()).toEqual([{ url: `${url.slice(0, -'hooks'.length)}…`, waiting: 1_000 }]);
+    expect(delivery.deliveries()).toHaveLength(100); // the log keeps the newest 100 records
+    expect(
+      delivery.deliveries().every((record) => record.error === 'dropped' && record.reason === 'backlog'),
+    ).toBe(true);
+    expect(delivery.deliveries().at(-1)?.streamId).toBe('s499');
+    hang = false;
+    for (const response of held) response.end();
+    await delivery.settled();
+    expect(paths).toHaveLength(1_001);
+    const sent = delivery.deliveries().filter((record) => record.status === 200);
+    expect(sent.map((record) => record.streamId)).toEqual(
+      Array.from({ length: 100 }, (_, index) => `s${1_400 + index}`),
+    );
+  });
+
+  it('shows a dropped delivery and the backlog in GET /_sandbox/webhooks and on the dashboard', async () => {
+    let hang = true;
+    const held: ServerResponse[] = [];
+    const server = createServer((request, response) => {
+      request.resume();
+      if (hang) held.push(response);
+      else response.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const box = await startSandbox({ webhooks: { maxPending: 1 } });
+    cleanups.push(() => box.close());
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    box.webhooks.register('liveapi', `${origin}/hooks/p4th-s3cret`);
+    const credentials = box.credentials('liveapi');
+    const basic = Buffer.from(`${credentials.tokenId}:${credentials.secretKey}`).toString('base64');
+    const ids: string[] = [];
+    for (const name of ['first', 'second', 'third']) {
+      const response = await post(
+        `${box.baseUrl('liveapi')}/live_streams`,
+        { name },
+        { authorization: `Basic ${basic}` },
+      );
+      ids.push(((await response.json()) as { _id: string })._id);
+    }
+    await until(() => held.length === 1);
+    const listed = (await (await fetch(`${box.url}/_sandbox/webhooks`)).json()) as Record<string, unknown>;
+    const dropped = {
+      provider: 'liveapi',
+      event: 'stream-created',
+      url: `${origin}/hooks/…`,
+      streamId: ids[1],
+      error: 'dropped',
+      reason: 'backlog',
+      at: expect.any(Number),
+    };
+    expect(listed.deliveries).toEqual([dropped]);
+    expect(listed.pending).toEqual([{ url: `${origin}/hooks/…`, waiting: 1 }]);
+    const dashboard = (await (await fetch(`${box.url}/_sandbox/dashboard/overview.json`)).json()) as {
+      deliveries: unknown[];
+    };
+    expect(dashboard.deliveries).toEqual([dropped]);
+    hang = false;
+    for (const response of held) response.end();
+    await box.webhooks.settled();
+    expect(
+      box.webhooks.deliveries().map(({ streamId, status, error }) => ({ streamId, status, error })),
+    ).toEqual([
+      { streamId: ids[1], status: undefined, error: 'dropped' },
+      { streamId: ids[0], status: 200, error: undefined },
+      { streamId: ids[2], status: 200, error: undefined },
+    ]);
+  });
+
+  it('refuses a maxPending that is not a whole number of at least 1, naming it', () => {
+    for (const maxPending of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '10' as unknown as number]) {
+      expect(() => createWebhookDelivery({ maxPending })).toThrow(InvalidInputError);
+      expect(() => createWebhookDelivery({ maxPending })).toThrow(
+        /sandbox webhook: maxPending: expected a whole number/,
+      );
+    }
   });
 });
 

@@ -25,8 +25,16 @@ export interface WebhookDeliveryRecord {
   streamId: string;
   /** The answer's status; absent when the request failed (`error` says how). */
   status?: number;
-  /** How the request failed: `timeout`, `unreachable`, or `invalid-url` (no request can go to that URL). */
+  /**
+   * How the request failed: `timeout`, `unreachable`, `invalid-url` (no request can go to that URL), or
+   * `dropped` (never sent: `reason` says why).
+   */
   error?: string;
+  /**
+   * Why a `dropped` delivery was never sent: `backlog` (the URL had {@link WebhookDeliveryOptions.maxPending}
+   * deliveries waiting behind one it has not answered, and this was the oldest of them).
+   */
+  reason?: string;
   at: number;
 }
 
@@ -46,6 +54,13 @@ export interface WebhookDeliveryOptions {
   keyPair?: { publicKey: string; privateKey: string } | undefined;
   /** Each delivery's time limit, in ms. Default 10 000. */
   timeoutMs?: number | undefined;
+  /**
+   * How many deliveries may wait for one URL behind the one being sent, a whole number from 1. Default 1000.
+   * One more drops the oldest waiting delivery, recorded with `error` `dropped` and `reason` `backlog`, so a
+   * receiver that never answers (paused in a debugger) costs a bounded amount of memory. A number that is not
+   * a whole number of at least 1 throws `InvalidInputError` naming `maxPending`.
+   */
+  maxPending?: number | undefined;
   /** Replaces the global `fetch` (tests). */
   fetch?: typeof fetch | undefined;
   /** Reports each delivery (the CLI prints them). */
@@ -70,7 +85,9 @@ export interface WebhookDelivery {
   onDelivery(listener: (record: WebhookDeliveryRecord) => void): () => void;
   /** Handles one engine change: renders, signs and sends the vendor's webhooks for it. */
   handle(change: StreamChange): void;
-  /** Resolves once every delivery queued so far has been attempted. */
+  /** How many deliveries wait for each URL (as {@link maskWebhookUrl} shows it), not counting one being sent. */
+  pending(): { url: string; waiting: number }[];
+  /** Resolves once every delivery queued so far has been attempted or dropped. */
   settled(): Promise<void>;
   close(): void;
 }
@@ -83,7 +100,10 @@ export interface WebhookDelivery {
  * Delivery semantics: one attempt per webhook, never retried. That is Wowza Real-Time's documented
  * behaviour (Millicast: "will not attempt a retry"); Wowza Video, LiveAPI and videosdk document none, and
  * the sandbox does the same for them, so a test sees exactly one delivery per change. Deliveries to one
- * URL are sent one after another, in the order of the changes.
+ * URL are sent one after another, in the order of the changes (stricter than Real-Time, which guarantees no
+ * order). At most `maxPending` wait behind the one being sent; beyond that the oldest waiting one is dropped
+ * and recorded as such, as a vendor's delivery to a receiver that does not answer would time out. No vendor
+ * documents a bound on its backlog: the bound and which delivery goes are the sandbox's own.
  */
 export function createWebhookDelivery(options: WebhookDeliveryOptions = {}): WebhookDelivery {
   const secret = options.secret ?? createWebhookSecret();
@@ -98,9 +118,14 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions = {}): Web
   const records: WebhookDeliveryRecord[] = [];
   const listeners = new Set<(record: WebhookDeliveryRecord) => void>();
   if (options.onDelivery) listeners.add(options.onDelivery);
-  const queues = new Map<string, Promise<void>>();
+  // Per URL: the deliveries waiting behind the one being sent, and the loop that sends them.
+  const queues = new Map<string, { waiting: Pending[]; running: Promise<void> }>();
   const render = createEnvelopeRenderer();
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const maxPending = options.maxPending ?? 1_000;
+  if (!Number.isSafeInteger(maxPending) || maxPending < 1) {
+    throw invalid('maxPending', `expected a whole number of at least 1, got ${String(maxPending)}`);
+  }
   let sequence = 0;
   let closed = false;
 
@@ -161,11 +186,38 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions = {}): Web
     }
   };
 
-  const enqueue = (url: string, task: () => Promise<void>) => {
-    const next = (queues.get(url) ?? Promise.resolve()).then(task);
-    queues.set(url, next);
-    void next.finally(() => {
-      if (queues.get(url) === next) queues.delete(url);
+  const drain = async (url: string, first: Pending) => {
+    let next: Pending | undefined = first;
+    while (next) {
+      // `send` records every failure itself; a throw here would strand the deliveries waiting behind it.
+      await send(url, next.change, next.event, next.payload).catch(() => undefined);
+      next = queues.get(url)?.waiting.shift();
+    }
+    queues.delete(url);
+  };
+
+  const enqueue = (url: string, delivery: Pending) => {
+    const queue = queues.get(url);
+    if (!queue) {
+      // The first delivery is sent at once; the entry exists before `drain` starts so that what comes next waits.
+      const entry = { waiting: [] as Pending[], running: Promise.resolve() };
+      queues.set(url, entry);
+      entry.running = drain(url, delivery);
+      return;
+    }
+    queue.waiting.push(delivery);
+    if (queue.waiting.length <= maxPending) return;
+    // The oldest waiting delivery goes: those behind it keep their order, and the receiver, once it answers
+    // again, hears the latest changes rather than ones a vendor would long have given up on.
+    const dropped = queue.waiting.shift() as Pending;
+    report({
+      provider: dropped.change.provider,
+      event: dropped.event,
+      url: maskWebhookUrl(url),
+      streamId: dropped.change.id,
+      error: 'dropped',
+      reason: 'backlog',
+      at: Date.now(),
     });
   };
 
@@ -191,17 +243,25 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions = {}): Web
         const room = webhook.roomSubscription;
         if (room && subscribed(room.events, webhook.name) && !targets.includes(room.endPoint))
           targets.push(room.endPoint);
-        for (const url of targets) enqueue(url, () => send(url, change, webhook.name, webhook.payload));
+        for (const url of targets) enqueue(url, { change, event: webhook.name, payload: webhook.payload });
       }
     },
+    pending: () =>
+      [...queues].map(([url, queue]) => ({ url: maskWebhookUrl(url), waiting: queue.waiting.length })),
     async settled() {
-      while (queues.size > 0) await Promise.all([...queues.values()]);
+      while (queues.size > 0) await Promise.all([...queues.values()].map((queue) => queue.running));
     },
     close() {
       closed = true;
       listeners.clear();
     },
   };
+}
+
+interface Pending {
+  change: StreamChange;
+  event: string;
+  payload: unknown;
 }
 
 /**
