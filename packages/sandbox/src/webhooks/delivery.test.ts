@@ -209,13 +209,17 @@ describe('a receiver that does not answer', () => {
 
   // A fetch whose answers the test gives, one at a time, in the order the requests were made.
   function heldFetch() {
-    const requests: { url: string; stream: string; answer: (status: number) => void }[] = [];
+    const requests: { url: string; stream: string; signal: AbortSignal; answer: (status: number) => void }[] =
+      [];
     const fetch = ((url: string, init: RequestInit) =>
-      new Promise<Response>((resolve) => {
+      new Promise<Response>((resolve, reject) => {
         const body = JSON.parse(String(init.body)) as { payload: { id: string } };
+        const signal = init.signal as AbortSignal;
+        signal.addEventListener('abort', () => reject(signal.reason));
         requests.push({
           url,
           stream: body.payload.id,
+          signal,
           answer: (status) => resolve(new Response(null, { status })),
         });
       })) as unknown as typeof globalThis.fetch;
@@ -391,6 +395,31 @@ describe('a receiver that does not answer', () => {
       { streamId: ids[0], status: 200, error: undefined },
       { streamId: ids[2], status: 200, error: undefined },
     ]);
+  });
+
+  it('closing drops what waits and cuts off what is being sent, recording each, and sends nothing more', async () => {
+    const held = heldFetch();
+    const delivery = createWebhookDelivery({
+      endpoints: [{ provider: 'liveapi', url: 'http://127.0.0.1:9/hooks/s3cret' }],
+      fetch: held.fetch,
+      maxPending: 2,
+    });
+    for (const id of ['s0', 's1', 's2', 's3']) delivery.handle(created(id));
+    await until(() => held.requests.length === 1);
+    delivery.close();
+    delivery.handle(created('s4'));
+    await delivery.settled();
+    expect(held.requests.map((request) => request.stream)).toEqual(['s0']);
+    expect(held.requests[0]?.signal.aborted).toBe(true);
+    expect(delivery.deliveries().map(({ streamId, error, reason }) => ({ streamId, error, reason }))).toEqual(
+      [
+        { streamId: 's1', error: 'dropped', reason: 'backlog' },
+        { streamId: 's2', error: 'dropped', reason: 'closed' },
+        { streamId: 's3', error: 'dropped', reason: 'closed' },
+        { streamId: 's0', error: 'dropped', reason: 'closed' },
+      ],
+    );
+    expect(delivery.pending()).toEqual([]);
   });
 
   it('refuses a maxPending that is not a whole number of at least 1, naming it', () => {

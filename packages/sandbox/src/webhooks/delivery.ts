@@ -31,8 +31,9 @@ export interface WebhookDeliveryRecord {
    */
   error?: string;
   /**
-   * Why a `dropped` delivery was never sent: `backlog` (the URL had {@link WebhookDeliveryOptions.maxPending}
-   * deliveries waiting behind one it has not answered, and this was the oldest of them).
+   * Why a `dropped` delivery was never sent, or never answered: `backlog` (the URL had
+   * {@link WebhookDeliveryOptions.maxPending} deliveries waiting behind one it has not answered, and this was
+   * the oldest of them) or `closed` (the sender was closed while it waited or was being sent).
    */
   reason?: string;
   at: number;
@@ -89,6 +90,10 @@ export interface WebhookDelivery {
   pending(): { url: string; waiting: number }[];
   /** Resolves once every delivery queued so far has been attempted or dropped. */
   settled(): Promise<void>;
+  /**
+   * Stops: later changes send nothing, observers hear nothing more, deliveries waiting are dropped and the
+   * ones being sent cut off, each recorded with `error` `dropped` and `reason` `closed`.
+   */
   close(): void;
 }
 
@@ -128,6 +133,9 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions = {}): Web
   }
   let sequence = 0;
   let closed = false;
+  // Ends the delivery being sent to each URL when the sender closes, so a receiver that never answers keeps
+  // no request open after the sandbox has stopped.
+  const stop = new AbortController();
 
   const register = (provider: ProviderId, url: string): WebhookEndpoint => {
     if (!(webhookProviders as readonly string[]).includes(provider)) {
@@ -171,13 +179,17 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions = {}): Web
         method: 'POST',
         headers: { ...signed.headers, 'user-agent': `unilive-sandbox (${change.provider} webhooks)` },
         body: typeof signed.body === 'string' ? signed.body : new Uint8Array(signed.body),
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), stop.signal]),
         redirect: 'manual',
       });
       // The answer is read and dropped: vendors look only at the status.
       await response.arrayBuffer().catch(() => undefined);
       report({ ...base, status: response.status, at: Date.now() });
     } catch (error) {
+      if (stop.signal.aborted) {
+        report({ ...base, error: 'dropped', reason: 'closed', at: Date.now() });
+        return;
+      }
       report({
         ...base,
         error: (error as Error).name === 'TimeoutError' ? 'timeout' : 'unreachable',
@@ -186,9 +198,20 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions = {}): Web
     }
   };
 
+  const drop = (url: string, delivery: Pending, reason: 'backlog' | 'closed') =>
+    report({
+      provider: delivery.change.provider,
+      event: delivery.event,
+      url: maskWebhookUrl(url),
+      streamId: delivery.change.id,
+      error: 'dropped',
+      reason,
+      at: Date.now(),
+    });
+
   const drain = async (url: string, first: Pending) => {
     let next: Pending | undefined = first;
-    while (next) {
+    while (next && !closed) {
       // `send` records every failure itself; a throw here would strand the deliveries waiting behind it.
       await send(url, next.change, next.event, next.payload).catch(() => undefined);
       next = queues.get(url)?.waiting.shift();
@@ -209,16 +232,7 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions = {}): Web
     if (queue.waiting.length <= maxPending) return;
     // The oldest waiting delivery goes: those behind it keep their order, and the receiver, once it answers
     // again, hears the latest changes rather than ones a vendor would long have given up on.
-    const dropped = queue.waiting.shift() as Pending;
-    report({
-      provider: dropped.change.provider,
-      event: dropped.event,
-      url: maskWebhookUrl(url),
-      streamId: dropped.change.id,
-      error: 'dropped',
-      reason: 'backlog',
-      at: Date.now(),
-    });
+    drop(url, queue.waiting.shift() as Pending, 'backlog');
   };
 
   return {
@@ -252,8 +266,13 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions = {}): Web
       while (queues.size > 0) await Promise.all([...queues.values()].map((queue) => queue.running));
     },
     close() {
+      if (closed) return;
       closed = true;
       listeners.clear();
+      // What waits is dropped and what is being sent is cut off, each recorded as dropped (`closed`).
+      for (const [url, queue] of queues)
+        for (const delivery of queue.waiting.splice(0)) drop(url, delivery, 'closed');
+      stop.abort();
     },
   };
 }
