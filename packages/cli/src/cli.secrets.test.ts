@@ -10,6 +10,7 @@ import {
 import { createMemoryBackend, createMemoryProvider } from '@unilive/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { secret } from '../test/secrets.js';
 import { main } from './cli.js';
 import type { Output } from './progress.js';
 
@@ -24,20 +25,8 @@ interface Secrets {
   sdkToken: string;
 }
 
-const unit = fc.constantFrom(
-  ...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789',
-  ...'-_.~+/=!*@:%&?#"\\\'',
-  'é',
-  '€',
-  '🔑',
-);
-// A letter first: a value of one repeated symbol (`------------`) would match the table layout itself.
-const secret = fc.tuple(fc.constantFrom(...'KPWTRS'), fc.string({ unit, minLength: 11, maxLength: 40 }));
 const secrets: fc.Arbitrary<Secrets> = fc
-  .uniqueArray(
-    secret.map(([first, rest]) => first + rest),
-    { minLength: 6, maxLength: 6 },
-  )
+  .uniqueArray(secret, { minLength: 6, maxLength: 6 })
   .map(
     ([
       streamKey = '',

@@ -1,19 +1,8 @@
 import { type LiveStream, redactedMarker, secretForms } from '@unilive/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { secret } from '../test/secrets.js';
 import { describeStream, streamJson } from './format.js';
-
-// Secrets with URL-reserved, JSON-special and non-ASCII characters, so each form differs from the raw value.
-const unit = fc.constantFrom(
-  ...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789',
-  ...'-_.~+/=!*@:%&?#"\\\'',
-  'é',
-  '€',
-  '🔑',
-);
-const secret = fc
-  .tuple(fc.constantFrom(...'KPWTRS'), fc.string({ unit, minLength: 11, maxLength: 40 }))
-  .map(([first, rest]) => first + rest);
 
 // A stream whose vendor put a secret into the server (`server`), with each kind of secret a stream carries.
 function stream(server: string, values: readonly string[]): LiveStream {
