@@ -371,6 +371,45 @@ describe('what reaches the terminal', () => {
     expect(await run('create', '--name', 'plain')).toBe(0);
     expect(out.pop()?.split('\n')[0]).toMatch(/^a\\u200bb\\u2028c\\u\{e0041\}d {2}\[memory /);
   });
+
+  // The CLI lays out its own lines with line feeds; one a vendor sends inside a field must not start a
+  // line of its own (`name\n    stream key:  …` would forge a line) nor break `list`'s table.
+  const breaking = fc
+    .array(
+      fc.oneof(fc.constantFrom('\n', '\t', '\r\n', '\n    stream key:  abc'), fc.string({ maxLength: 4 })),
+      {
+        minLength: 1,
+        maxLength: 6,
+      },
+    )
+    .filter((parts) => parts.some((part) => /[\t\n]/.test(part)))
+    .map((parts) => `x${parts.join('')}`);
+
+  it('keeps a line feed or tab a vendor sends on the line of its field, as an escape', async () => {
+    const lineCount = async (name: string) => {
+      const { run, out } = renamingVendor(() => name);
+      expect(await run('create', '--name', 'plain', '--json')).toBe(0);
+      const id = JSON.parse(out.pop() ?? '').id as string;
+      expect(await run('get', id)).toBe(0);
+      const shown = out.pop() ?? '';
+      expect(await run('list')).toBe(0);
+      return { shown, listed: out.pop() ?? '' };
+    };
+    const plain = await lineCount('x');
+    await fc.assert(
+      fc.asyncProperty(breaking, async (name) => {
+        const { shown, listed } = await lineCount(name);
+        expect(shown).not.toContain('\t');
+        expect(shown.split('\n')).toHaveLength(plain.shown.split('\n').length);
+        expect(shown.split('\n')[0]).toBe(
+          `${name.replaceAll('\r', '\\x0d').replaceAll('\n', '\\x0a').replaceAll('\t', '\\x09')}  ${plain.shown.split('\n')[0]?.slice(3)}`,
+        );
+        expect(listed).not.toContain('\t');
+        expect(listed.split('\n')).toHaveLength(3);
+      }),
+      { numRuns: 40 },
+    );
+  });
 });
 
 describe('unilive sandbox', () => {

@@ -1,4 +1,5 @@
 import {
+  escapeUnprintable,
   type LiveStream,
   type PlaybackEndpoint,
   type Redactor,
@@ -47,8 +48,12 @@ export function redactDeep(value: unknown, redactor: Redactor, depth = 0): unkno
   return out;
 }
 
-/** Lays out rows as an aligned text table. */
-export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+/**
+ * Lays out rows as an aligned text table. A cell's control characters, line feed and tab included, read as
+ * escapes (`\x0a`): a vendor's text stays in its cell and its row.
+ */
+export function table(headers: readonly string[], cellRows: readonly (readonly string[])[]): string {
+  const rows = cellRows.map((row) => row.map((cell) => escapeUnprintable(cell)));
   const widths = headers.map((header, column) =>
     Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
   );
@@ -107,15 +112,17 @@ export function describeStream(
     lines.push(...detailLines(details, '    '));
   }
   for (const warning of stream.warnings ?? []) lines.push(`  warning:    ${warning.message}`);
-  if (show) return lines.join('\n');
+  // Each entry is one line of the layout: a line feed or tab in a vendor's text (a name, a server) reads as
+  // an escape, so it can neither start a line of its own (a forged `stream key:` line) nor shift the columns.
+  if (show) return lines.map((line) => escapeUnprintable(line)).join('\n');
   const redactor = streamRedactor(stream);
   const serverScrubber = streamServerRedactor(stream);
   return lines
     .map((line, index) => {
       const server = servers.get(index);
-      return server === undefined
-        ? redactor.redact(line)
-        : `    server:      ${serverScrubber.redact(server)}`;
+      return escapeUnprintable(
+        server === undefined ? redactor.redact(line) : `    server:      ${serverScrubber.redact(server)}`,
+      );
     })
     .join('\n');
 }

@@ -1,4 +1,10 @@
-import { type CreateLiveStreamInput, type MigrationPlan, redact, type Warning } from '@unilive/core';
+import {
+  type CreateLiveStreamInput,
+  escapeUnprintable,
+  type MigrationPlan,
+  redact,
+  type Warning,
+} from '@unilive/core';
 import { connectionHelp, connectionOptions, streamsFor } from '../connection.js';
 import { type CommandSpec, stringFlag, UsageError } from '../context.js';
 import { describeStream, showSecretsOption, streamJson } from '../format.js';
@@ -126,7 +132,9 @@ function notCarriedLines(warnings: readonly Warning[]): string[] {
   if (warnings.length === 0) return [];
   return [
     'not carried:',
-    ...warnings.map((warning) => `  ${warning.setting ? `${warning.setting}: ` : ''}${warning.message}`),
+    ...warnings.map((warning) =>
+      escapeUnprintable(`  ${warning.setting ? `${warning.setting}: ` : ''}${warning.message}`),
+    ),
   ];
 }
 
@@ -150,5 +158,6 @@ function describePlan(plan: MigrationPlan, deleteSource: boolean): string {
       : `then: keep ${plan.source.ref} (--delete-source deletes it once the new stream exists)`,
   );
   lines.push('nothing was created or deleted (--dry-run)');
-  return lines.join('\n');
+  // A vendor's line feed or tab (in the name, a warning) reads as an escape on the line it belongs to.
+  return lines.map((line) => escapeUnprintable(line)).join('\n');
 }

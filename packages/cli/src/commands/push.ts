@@ -1,4 +1,4 @@
-import { type IngestEndpoint, redact, streamSecrets } from '@unilive/core';
+import { escapeUnprintable, type IngestEndpoint, redact, streamSecrets } from '@unilive/core';
 import { findFfmpeg, type PushProgress, type PushResult, startPush } from '@unilive/sandbox';
 import { connectionHelp, connectionOptions, streamArgument, streamsFor } from '../connection.js';
 import { type CommandSpec, stringFlag, UsageError } from '../context.js';
@@ -78,7 +78,8 @@ ${connectionHelp}`,
       );
     }
     // Where it goes, without the key: the server an encoder is given, or the URL with its key taken out.
-    const where = neutralise(
+    // One line: a line feed a vendor put in the server reads as an escape too.
+    const where = escapeUnprintable(
       ingest.server === undefined
         ? redact(ingest.url, [ingest.streamKey ?? ''])
         : streamServerRedactor(stream).redact(ingest.server),
