@@ -45,8 +45,9 @@ export interface EngineOptions {
   /** Called after every change, for persistence. */
   onChange?: () => void;
   /**
-   * The clock, in ms since the epoch: the rate limit's refill and the time dialects stamp on records.
-   * Default `Date.now`; tests pass a fixed one so a busy machine cannot refill the bucket between requests.
+   * The clock, in ms since the epoch: the rate limit's refill, the time dialects stamp on records, and the
+   * `at` of log lines and webhook delivery records. Default `Date.now`; tests pass a fixed one so a busy
+   * machine cannot refill the bucket between requests.
    */
   now?: () => number;
   /** Hears every line of the sandbox's log (ingest decisions, packager failures); nothing is printed. */
@@ -316,7 +317,7 @@ export function createEngine(options: EngineOptions) {
     },
     /** Adds a line to the sandbox's log: kept for the dashboard (the last 200) and handed to `log`. */
     log(entry: Omit<SandboxLogEntry, 'at'>) {
-      const line = { ...entry, at: Date.now() };
+      const line = { ...entry, at: now() };
       logs.push(line);
       if (logs.length > 200) logs.shift();
       options.log?.(line);

@@ -63,9 +63,12 @@ export interface SandboxOptions extends Omit<EngineOptions, 'dialects' | 'data' 
   maxBodyBytes?: number;
   /**
    * Webhook delivery: endpoints registered from the start, the signing secret and key pair (fresh ones by
-   * default), the time limit of each delivery. Endpoints can also be registered through the control API.
+   * default), the time limit of each delivery and the bound of each URL's backlog. Endpoints can also be
+   * registered through the control API. Delivery records are stamped by the sandbox's `now`.
+   *
+   * @throws InvalidInputError naming `timeoutMs` or `maxPending` when either is out of its range.
    */
-  webhooks?: WebhookDeliveryOptions;
+  webhooks?: Omit<WebhookDeliveryOptions, 'now'>;
 }
 
 /** Settings of an adapter pointed at a sandbox. */
@@ -180,7 +183,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   let webhooks: WebhookDelivery;
   try {
-    webhooks = createWebhookDelivery(options.webhooks);
+    // One clock for the sandbox: a delivery's `at` agrees with the times dialects stamp on its streams.
+    webhooks = createWebhookDelivery({ ...options.webhooks, now: options.now ?? Date.now });
   } catch (error) {
     await media?.close();
     engine.close();

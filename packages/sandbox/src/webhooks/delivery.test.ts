@@ -1,7 +1,7 @@
 import { createHmac, createVerify } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InvalidInputError } from '@unilive/core';
+import { InvalidInputError, maxTimeoutMs } from '@unilive/core';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../server.js';
@@ -420,6 +420,114 @@ describe('a receiver that does not answer', () => {
       ],
     );
     expect(delivery.pending()).toEqual([]);
+  });
+
+  it('refuses a timeoutMs that is not a number of ms above 0 and at most maxTimeoutMs, naming it, before anything starts', async () => {
+    const bad = fc.oneof(
+      fc.constantFrom(
+        0,
+        -0,
+        Number.NaN,
+        Number.POSITIVE_INFINITY,
+        Number.NEGATIVE_INFINITY,
+        maxTimeoutMs + 1,
+      ),
+      fc.double({ max: 0, noNaN: true }),
+      fc.double({ min: maxTimeoutMs + 1, noNaN: true }),
+      fc
+        .oneof(fc.string(), fc.boolean(), fc.constant(null), fc.bigInt())
+        .map((value) => value as unknown as number),
+    );
+    await fc.assert(
+      fc.asyncProperty(bad, async (timeoutMs) => {
+        const caught = (() => {
+          try {
+            createWebhookDelivery({ timeoutMs });
+          } catch (error) {
+            return error;
+          }
+          return undefined;
+        })();
+        expect(InvalidInputError.isInstance(caught)).toBe(true);
+        expect((caught as InvalidInputError).issues.map((issue) => issue.path)).toEqual(['timeoutMs']);
+        expect((caught as Error).message).toMatch(
+          /^sandbox webhook: timeoutMs: expected a number of milliseconds above 0 and at most 2147483647, got /,
+        );
+        await expect(startSandbox({ media: false, webhooks: { timeoutMs } })).rejects.toThrow(
+          /sandbox webhook: timeoutMs:/,
+        );
+      }),
+      { numRuns: 40 },
+    );
+    // The whole range is taken, fractions of a millisecond too.
+    fc.assert(
+      fc.property(fc.double({ min: Number.MIN_VALUE, max: maxTimeoutMs, noNaN: true }), (timeoutMs) => {
+        createWebhookDelivery({ timeoutMs }).close();
+      }),
+    );
+  });
+
+  it("stamps every kind of record by the given clock, and the sandbox's records by its own now", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 4_102_444_800_000 }), async (at) => {
+        const held = heldFetch();
+        const delivery = createWebhookDelivery({
+          endpoints: [
+            { provider: 'liveapi', url: 'http://127.0.0.1:9/held/s3cret' },
+            { provider: 'liveapi', url: 'http://127.0.0.1:9/fine/s3cret' },
+            { provider: 'liveapi', url: 'http://127.0.0.1:9/down/s3cret' },
+          ],
+          fetch: ((url: string, init: RequestInit) =>
+            url.includes('/fine/')
+              ? Promise.resolve(new Response(null, { status: 204 }))
+              : url.includes('/down/')
+                ? Promise.reject(new TypeError('fetch failed'))
+                : held.fetch(url, init)) as typeof fetch,
+          maxPending: 1,
+          now: () => at,
+        });
+        for (const id of ['s0', 's1', 's2', 's3']) delivery.handle(created(id));
+        // Per URL: s0 is sent at once, s1 and s2 are dropped from the backlog of one, s3 is sent next.
+        const count = (outcome: number | string) =>
+          delivery.deliveries().filter((record) => (record.status ?? record.error) === outcome).length;
+        await until(() => count(204) === 2 && count('unreachable') === 2);
+        delivery.close();
+        await delivery.settled();
+        const kinds = new Set(
+          delivery.deliveries().map((record) => `${record.status ?? record.error}${record.reason ?? ''}`),
+        );
+        expect(kinds).toEqual(new Set(['204', 'unreachable', 'droppedbacklog', 'droppedclosed']));
+        expect(delivery.deliveries().every((record) => record.at === at)).toBe(true);
+      }),
+      { numRuns: 20 },
+    );
+    const at = Date.UTC(2030, 0, 1, 12);
+    const box = await startSandbox({
+      media: false,
+      now: () => at,
+      webhooks: {
+        endpoints: [{ provider: 'liveapi', url: 'http://127.0.0.1:9/hooks/s3cret' }],
+        fetch: (async () => new Response(null, { status: 200 })) as typeof fetch,
+      },
+    });
+    cleanups.push(() => box.close());
+    const changes: number[] = [];
+    box.onStreamChange((change) => changes.push(change.at));
+    const credentials = box.credentials('liveapi');
+    const basic = Buffer.from(`${credentials.tokenId}:${credentials.secretKey}`).toString('base64');
+    const response = await post(
+      `${box.baseUrl('liveapi')}/live_streams`,
+      { name: 'clock' },
+      { authorization: `Basic ${basic}` },
+    );
+    // LiveAPI's id begins with its creation time in seconds (a Mongo ObjectId).
+    const stream = (await response.json()) as { _id: string };
+    await box.webhooks.settled();
+    expect(Number.parseInt(stream._id.slice(0, 8), 16)).toBe(at / 1000);
+    expect(changes).toEqual([at]);
+    expect(box.webhooks.deliveries()).toEqual([
+      expect.objectContaining({ event: 'stream-created', streamId: stream._id, status: 200, at }),
+    ]);
   });
 
   it('refuses a maxPending that is not a whole number of at least 1, naming it', () => {

@@ -1,4 +1,4 @@
-import { InvalidInputError, type ProviderId } from '@unilive/core';
+import { InvalidInputError, maxTimeoutMs, type ProviderId } from '@unilive/core';
 import type { StreamChange } from '../types.js';
 import { createEnvelopeRenderer } from './envelopes.js';
 import { createWebhookKeyPair, createWebhookSecret, signWebhook, webhookProviders } from './sign.js';
@@ -36,6 +36,7 @@ export interface WebhookDeliveryRecord {
    * the oldest of them) or `closed` (the sender was closed while it waited or was being sent).
    */
   reason?: string;
+  /** When the attempt ended (or the delivery was dropped), in ms since the epoch, by the sender's `now`. */
   at: number;
 }
 
@@ -53,7 +54,11 @@ export interface WebhookDeliveryOptions {
   secret?: string | undefined;
   /** The videosdk key pair (PEM); a fresh one by default. */
   keyPair?: { publicKey: string; privateKey: string } | undefined;
-  /** Each delivery's time limit, in ms. Default 10 000. */
+  /**
+   * Each delivery's time limit, in ms: a number above 0 and at most 2147483647 (`maxTimeoutMs`, the longest a
+   * timer holds). Default 10 000. Anything else (`NaN`, 0, a negative number, `Infinity`, a string) throws
+   * `InvalidInputError` naming `timeoutMs`.
+   */
   timeoutMs?: number | undefined;
   /**
    * How many deliveries may wait for one URL behind the one being sent, a whole number from 1. Default 1000.
@@ -64,6 +69,11 @@ export interface WebhookDeliveryOptions {
   maxPending?: number | undefined;
   /** Replaces the global `fetch` (tests). */
   fetch?: typeof fetch | undefined;
+  /**
+   * The clock each delivery record's `at` is read from, in ms since the epoch. Default `Date.now`;
+   * `startSandbox` passes the sandbox's own `now`, so records agree with the times stamped on streams.
+   */
+  now?: (() => number) | undefined;
   /** Reports each delivery (the CLI prints them). */
   onDelivery?: ((record: WebhookDeliveryRecord) => void) | undefined;
 }
@@ -126,10 +136,20 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions = {}): Web
   // Per URL: the deliveries waiting behind the one being sent, and the loop that sends them.
   const queues = new Map<string, { waiting: Pending[]; running: Promise<void> }>();
   const render = createEnvelopeRenderer();
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const maxPending = options.maxPending ?? 1_000;
+  // Only an absent option takes the default: `null` (from JSON configuration, say) is refused like any value.
+  const timeoutMs = options.timeoutMs === undefined ? 10_000 : options.timeoutMs;
+  // Checked here, not at the first delivery: `AbortSignal.timeout` throws on NaN or a negative number inside
+  // a delivery (recorded as `unreachable`), and a timer longer than `maxTimeoutMs` fires at once.
+  if (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || timeoutMs > maxTimeoutMs) {
+    throw invalid(
+      'timeoutMs',
+      `expected a number of milliseconds above 0 and at most ${maxTimeoutMs}, got ${describeValue(timeoutMs)}`,
+    );
+  }
+  const now = options.now ?? Date.now;
+  const maxPending = options.maxPending === undefined ? 1_000 : options.maxPending;
   if (!Number.isSafeInteger(maxPending) || maxPending < 1) {
-    throw invalid('maxPending', `expected a whole number of at least 1, got ${String(maxPending)}`);
+    throw invalid('maxPending', `expected a whole number of at least 1, got ${describeValue(maxPending)}`);
   }
   let sequence = 0;
   let closed = false;
@@ -169,7 +189,7 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions = {}): Web
     // A room's own endPoint comes from whoever created the room (or from a persist file): one that cannot be
     // sent to is recorded as such, never thrown, since nothing would catch it.
     if (!deliverableUrl(url)) {
-      report({ ...base, error: 'invalid-url', at: Date.now() });
+      report({ ...base, error: 'invalid-url', at: now() });
       return;
     }
     try {
@@ -184,16 +204,16 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions = {}): Web
       });
       // The answer is read and dropped: vendors look only at the status.
       await response.arrayBuffer().catch(() => undefined);
-      report({ ...base, status: response.status, at: Date.now() });
+      report({ ...base, status: response.status, at: now() });
     } catch (error) {
       if (stop.signal.aborted) {
-        report({ ...base, error: 'dropped', reason: 'closed', at: Date.now() });
+        report({ ...base, error: 'dropped', reason: 'closed', at: now() });
         return;
       }
       report({
         ...base,
         error: (error as Error).name === 'TimeoutError' ? 'timeout' : 'unreachable',
-        at: Date.now(),
+        at: now(),
       });
     }
   };
@@ -206,7 +226,7 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions = {}): Web
       streamId: delivery.change.id,
       error: 'dropped',
       reason,
-      at: Date.now(),
+      at: now(),
     });
 
   const drain = async (url: string, first: Pending) => {
@@ -328,6 +348,11 @@ function subscribed(events: readonly string[], name: string): boolean {
         ).test(name)
       : pattern === name,
   );
+}
+
+// A number shows itself; anything else only its type (a misplaced option may hold a secret).
+function describeValue(value: unknown): string {
+  return typeof value === 'number' ? String(value) : `a ${typeof value}`;
 }
 
 function invalid(path: string, message: string): InvalidInputError {
