@@ -1,7 +1,7 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { ProviderCapabilities } from '../capabilities.js';
 import { tokens } from '../di/tokens.js';
-import { AbortError } from '../errors/errors.js';
+import { AbortError, type InputIssue } from '../errors/errors.js';
 import { servedOperation, UniliveError } from '../errors/unilive-error.js';
 import { emit, type HttpHooks } from '../http/hooks.js';
 import {
@@ -10,6 +10,7 @@ import {
   type RateLimitOptions,
   type RequestGate,
 } from '../http/request-gate.js';
+import { callTimeoutProblem } from '../http/transport-settings.js';
 import { assertValidId } from '../ids.js';
 import {
   invalidInput,
@@ -304,13 +305,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     let invalid: unknown;
     try {
       callOptions = this.callOptions(options, 'list', listOptionRules);
-      const { pageSize, maxPages } = callOptions;
-      const positive = (value: unknown) =>
-        value === undefined || (Number.isInteger(value) && (value as number) >= 1);
-      const issues = [
-        ...(positive(pageSize) ? [] : [{ path: 'pageSize', message: 'expected a positive integer' }]),
-        ...(positive(maxPages) ? [] : [{ path: 'maxPages', message: 'expected a positive integer' }]),
-      ];
+      const issues = listOptionIssues(callOptions);
       if (issues.length > 0) invalid = invalidInput(issues, { provider: provider.id, operation: 'list' });
     } catch (error) {
       invalid = error;
@@ -664,6 +659,25 @@ export const callOptionRules: Readonly<Record<string, OptionRule>> = /* @__PURE_
   signal: optionRules.signal,
   timeoutMs: anyNumber,
 }))();
+
+/**
+ * What is wrong with a list's values, read by {@link listOptionRules}: a page size or page cap that is no
+ * positive integer, a `timeoutMs` the HTTP layer would refuse. The same for every provider, so a registry
+ * checks them once, before walking any provider, and a provider's refusal of the walk is never mistaken
+ * for them.
+ */
+export function listOptionIssues(
+  options: Pick<ListOptions, 'pageSize' | 'maxPages' | 'timeoutMs'>,
+): InputIssue[] {
+  const positive = (value: unknown) =>
+    value === undefined || (Number.isInteger(value) && (value as number) >= 1);
+  const issues: InputIssue[] = [];
+  if (!positive(options.pageSize)) issues.push({ path: 'pageSize', message: 'expected a positive integer' });
+  if (!positive(options.maxPages)) issues.push({ path: 'maxPages', message: 'expected a positive integer' });
+  const timeoutProblem = options.timeoutMs === undefined ? undefined : callTimeoutProblem(options.timeoutMs);
+  if (timeoutProblem !== undefined) issues.push({ path: 'timeoutMs', message: timeoutProblem });
+  return issues;
+}
 
 // `list` adds paging (ListOptions); page size and cap are checked as positive integers by `list` itself.
 export const listOptionRules: Readonly<Record<string, OptionRule>> = /* @__PURE__ */ (() => ({

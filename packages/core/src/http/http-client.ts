@@ -33,7 +33,7 @@ import { BodyRead, discardBody, readCapped } from './read-body.js';
 import { GateDeadlineError, GateStoreUnavailableError, type RequestGate } from './request-gate.js';
 import { resolvePath } from './resolve-path.js';
 import { backoffDelay, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
-import { checkTransportSettings, maxTimeoutMs } from './transport-settings.js';
+import { callTimeoutProblem, checkTransportSettings, maxTimeoutMs } from './transport-settings.js';
 
 /** HTTP methods the vendors use. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -271,17 +271,9 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     const idempotent = spec.idempotent ?? (method === 'GET' || method === 'PUT' || method === 'DELETE');
     const callTimeoutMs = ownValue(options, 'timeoutMs') as number | undefined;
     const base = { provider: settings.provider, operation };
-    if (
-      callTimeoutMs !== undefined &&
-      (typeof callTimeoutMs !== 'number' || !(callTimeoutMs > 0) || callTimeoutMs > maxTimeoutMs)
-    ) {
-      throw optionError(
-        settings.provider,
-        operation,
-        'timeoutMs',
-        `expected a number of milliseconds above 0 and at most ${maxTimeoutMs}`,
-      );
-    }
+    const timeoutProblem = callTimeoutMs === undefined ? undefined : callTimeoutProblem(callTimeoutMs);
+    if (timeoutProblem !== undefined)
+      throw optionError(settings.provider, operation, 'timeoutMs', timeoutProblem);
     if (signal !== undefined && !isAbortSignal(signal))
       throw optionError(settings.provider, operation, 'signal', 'expected an AbortSignal');
     // The call's own limit, and the deadline of a waitForState it serves, whichever comes first.

@@ -6,6 +6,17 @@ import { defaultRetryPolicy, maxRetriesLimit, type RetryPolicy } from './retry-p
 export const maxTimeoutMs = 2_147_483_647;
 
 /**
+ * What is wrong with a call's `timeoutMs` (a number of ms above 0 and at most {@link maxTimeoutMs}), as its
+ * error says, or `undefined` when it is one.
+ */
+// A function rather than a constant message: a bundle that never checks a call's options drops it whole.
+export function callTimeoutProblem(value: unknown): string | undefined {
+  return typeof value === 'number' && value > 0 && value <= maxTimeoutMs
+    ? undefined
+    : `expected a number of milliseconds above 0 and at most ${maxTimeoutMs}`;
+}
+
+/**
  * The default cap on a response body, after decompression: 16 MiB. The largest answer a vendor sends is a
  * Wowza Video page of 1,000 detailed streams, about 5.5 MB (1,000 × the 5.5 kB of a recorded detailed
  * stream); the cap leaves three times that.

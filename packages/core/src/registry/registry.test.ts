@@ -385,6 +385,159 @@ describe('list', () => {
       /pageSize/,
     );
   });
+
+  // A provider's configuration found broken only when it is called (a credential no header can carry, a
+  // setting read at call time) is that provider's failure: with 'skip' the others are listed and the
+  // warning names it; a provider refusing one of the list's own options is the caller's mistake.
+  const listOptionNames = ['pageSize', 'maxPages', 'timeoutMs', 'signal', 'strict'] as const;
+  const configurationPath = fc
+    .stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,15}(\.[A-Za-z0-9]{1,8})?$/)
+    .filter((path) => !(listOptionNames as readonly string[]).includes(path.split('.')[0] ?? ''));
+
+  it("'skip' skips a provider whose configuration fails at call time, whichever it is and however it fails", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 2 }),
+        fc.integer({ min: 0, max: 2 }),
+        configurationPath,
+        fc.constantFrom<Delivery | undefined>('not-sent', 'refused', undefined),
+        fc.constantFrom('list', 'findByName'),
+        async (broken, after, path, delivery, call) => {
+          const error = new InvalidInputError({
+            provider: 'vendor-x',
+            operation: 'list',
+            message: `vendor-x: the configured ${path} cannot be used`,
+            issues: [{ path, message: 'expected something else' }],
+            ...(delivery ? { delivery } : {}),
+          });
+          const names = ['a', 'b', 'c'] as const;
+          const fakes = names.map((name, index) =>
+            fakeProvider(`vendor-${name}`, {
+              streams: 2,
+              ...(index === broken ? { failList: { after, error } } : {}),
+            }),
+          );
+          const warnings: WarningEvent[] = [];
+          const registry = createLiveStreamRegistry({
+            providers: Object.fromEntries(fakes.map((fake, index) => [names[index], fake.provider])),
+            hooks: { onWarning: (event) => warnings.push(event) },
+          });
+          const refs =
+            call === 'list'
+              ? (await registry.list({ onProviderError: 'skip' }).toArray()).map((stream) => stream.ref)
+              : (await registry.findByName('listed', { onProviderError: 'skip' })).map(
+                  (stream) => stream.ref,
+                );
+          const expected = names.flatMap((name, index) =>
+            [1, 2].filter((n) => index !== broken || n <= after).map((n) => `${name}:vendor${name}${n}`),
+          );
+          if (call === 'list') expect(refs).toEqual(expected);
+          expect(warnings).toEqual([
+            {
+              provider: `vendor-${names[broken]}`,
+              operation: call,
+              warning: {
+                type: 'skipped-provider',
+                message: `${names[broken]} failed after ${after} stream(s) and was skipped: InvalidInputError${error.delivery ? `, ${error.delivery}` : ''}: vendor-x: the configured ${path} cannot be used`,
+              },
+            },
+          ]);
+          // Without 'skip', the same failure ends the walk, naming the provider.
+          const thrown = await caught(() => registry.list().toArray());
+          expect(sameFailure(thrown, error)).toBe(true);
+          expect(thrown.providerName).toBe(names[broken]);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it("'skip' never skips a provider refusing one of the list's own options", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 2 }),
+        fc.constantFrom(...listOptionNames),
+        fc.constantFrom('', '.max'),
+        async (refusing, option, under) => {
+          const error = invalidInput([{ path: `${option}${under}`, message: 'this vendor takes less' }], {
+            provider: 'vendor-x',
+            operation: 'list',
+          });
+          const names = ['a', 'b', 'c'] as const;
+          const fakes = names.map((name, index) =>
+            fakeProvider(`vendor-${name}`, {
+              streams: 1,
+              ...(index === refusing ? { failList: { after: 0, error } } : {}),
+            }),
+          );
+          const warnings: WarningEvent[] = [];
+          const registry = createLiveStreamRegistry({
+            providers: Object.fromEntries(fakes.map((fake, index) => [names[index], fake.provider])),
+            hooks: { onWarning: (event) => warnings.push(event) },
+          });
+          const seen: string[] = [];
+          const thrown = await caught(async () => {
+            for await (const stream of registry.list({ onProviderError: 'skip' })) seen.push(stream.ref);
+          });
+          expect(sameFailure(thrown, error)).toBe(true);
+          expect(thrown.providerName).toBe(names[refusing]);
+          expect(seen).toEqual(names.slice(0, refusing).map((name) => `${name}:vendor${name}1`));
+          expect(warnings).toEqual([]);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('a bad list option is refused before any provider is walked, whatever onProviderError says', async () => {
+    const notPositive = fc.oneof(
+      fc.integer({ max: 0 }),
+      fc.double({ noInteger: true }),
+      fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY),
+    );
+    const badTimeout = fc.oneof(
+      fc.integer({ max: 0 }),
+      fc.double({ min: 2_147_483_648, noNaN: true }),
+      fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, -0),
+    );
+    const badOption = fc.oneof(
+      notPositive.map((value) => ['pageSize', value] as const),
+      notPositive.map((value) => ['maxPages', value] as const),
+      badTimeout.map((value) => ['timeoutMs', value] as const),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        badOption,
+        fc.constantFrom<'throw' | 'skip' | undefined>('throw', 'skip', undefined),
+        fc.constantFrom('list', 'findByName'),
+        async ([option, value], onProviderError, call) => {
+          let walked = 0;
+          const counted = (id: string) => {
+            const { provider } = fakeProvider(id, { streams: 1 });
+            return {
+              ...provider,
+              list: (options?: Parameters<typeof provider.list>[0]) => {
+                walked += 1;
+                return provider.list(options);
+              },
+            };
+          };
+          const registry = createLiveStreamRegistry({
+            providers: { a: counted('vendor-a'), b: counted('vendor-b') },
+          });
+          const options = { [option]: value, ...(onProviderError ? { onProviderError } : {}) };
+          const thrown = await caught(() =>
+            call === 'list' ? registry.list(options).toArray() : registry.findByName('any', options),
+          );
+          expect(InvalidInputError.isInstance(thrown)).toBe(true);
+          expect(thrown).toMatchObject({ operation: call, delivery: 'not-sent', provider: undefined });
+          expect((thrown as InvalidInputError).issues.map((issue) => issue.path)).toEqual([option]);
+          expect(walked).toBe(0);
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
 });
 
 describe('routing', () => {

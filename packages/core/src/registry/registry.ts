@@ -3,6 +3,7 @@ import type { ProviderCapabilities } from '../capabilities.js';
 import {
   createLiveStreamClient,
   type LiveStreamClient,
+  listOptionIssues,
   listOptionRules as listRequestRules,
   type RequestOptions,
   readHooks,
@@ -15,7 +16,7 @@ import { servedOperation, UniliveError, withErrorFields } from '../errors/uniliv
 import { emit, type HttpHooks } from '../http/hooks.js';
 import type { RateLimitOptions } from '../http/request-gate.js';
 import { idProblem } from '../ids.js';
-import { readOwnData, validateCreateInput } from '../inputs.js';
+import { invalidInput, readOwnData, validateCreateInput } from '../inputs.js';
 import type { LiveStream, LiveStreamState, ProviderId, Warning } from '../live-stream.js';
 import { limitRule, type OptionRule, optionRules, readOptions } from '../options.js';
 import { isInstanceOf, once, ownFields, ownValue, thrownKind } from '../own.js';
@@ -69,7 +70,12 @@ export interface RegistryListOptions extends Omit<ListOptions, 'runtime'> {
   /**
    * What a provider failing mid-walk does to the walk. `'throw'` (default): the walk ends with its error
    * (carrying `providerName`) after every stream already yielded. `'skip'`: the walk goes on with the next
-   * provider, and an `onWarning` event of type `skipped-provider` names the one left out.
+   * provider, and an `onWarning` event of type `skipped-provider` names the one left out, how many of its
+   * streams came first, and its error (class, status, delivery, message, no credential). A provider whose
+   * configuration fails when called (a credential no header can carry: an `InvalidInputError` that sent
+   * nothing) is skipped like any other. Never skipped: the caller's abort, and a bad list option
+   * (`pageSize`, `maxPages`, `timeoutMs`), refused before any provider is walked, or refused by a provider
+   * (an `InvalidInputError` whose issue names one of the list's options).
    */
   onProviderError?: 'throw' | 'skip';
 }
@@ -487,6 +493,10 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
         onProviderError = 'throw',
         ...listOptions
       } = callOptions<RegistryListOptions>(options, operation, listOptionRules);
+      // The list's own values are the same for every provider: a bad one is the caller's mistake, thrown
+      // before any provider is walked, whatever `onProviderError` says.
+      const issues = listOptionIssues(listOptions);
+      if (issues.length > 0) throw invalidInput(issues, { operation });
       // A name given twice is walked once, where it first appears: its references would all be yielded
       // already, and walking its account again would only repeat every page's request.
       const entries =
@@ -516,10 +526,12 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
             yield { ...stream, ref };
           }
         } catch (error) {
-          const callersOwn = InvalidInputError.isInstance(error) && error.delivery === 'not-sent';
+          // A provider refusing the list's options is the caller's mistake, never skipped. Any other
+          // failure is the provider's, its configuration's included (a credential no header can carry, a
+          // setting read at call time): with 'skip' the other providers are still listed.
           const skip =
             onProviderError === 'skip' &&
-            !callersOwn &&
+            !refusesListOptions(error) &&
             !AbortError.isInstance(error) &&
             !listOptions.signal?.aborted;
           // Named for the call the caller made: `findByName` walks through each client's `list`.
@@ -879,6 +891,15 @@ function noCandidate(excluded: readonly RoutingExclusion[]): InvalidInputError {
     delivery: 'not-sent',
     maybeCreated: false,
   });
+}
+
+// An InvalidInputError about one of the list's options (`pageSize`, `timeoutMs`…): a provider's own limit on
+// them, beyond what every provider takes, which the registry checked before walking.
+function refusesListOptions(error: unknown): boolean {
+  return (
+    InvalidInputError.isInstance(error) &&
+    error.issues.some((issue) => Object.hasOwn(listRequestRules, issue.path.split('.', 1)[0] ?? ''))
+  );
 }
 
 function describeFailure(error: unknown): string {
