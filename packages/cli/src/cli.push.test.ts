@@ -1,7 +1,7 @@
 import { findFfmpeg, type Sandbox, type StreamChange, startSandbox } from '@unilive/sandbox';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { main } from './cli.js';
-import { parseDuration } from './commands/push.js';
+import { durationFlag } from './context.js';
 import type { Output } from './progress.js';
 
 const ffmpeg = findFfmpeg();
@@ -45,13 +45,17 @@ async function create(provider: string, ...extra: string[]) {
 }
 
 describe('push durations', () => {
+  const parseDuration = (text: string) =>
+    durationFlag({ duration: text }, 'duration', '--duration', { maxSeconds: 86_400 });
+
   it('reads seconds, minutes, hours and milliseconds, and refuses anything else', () => {
     expect(parseDuration('10s')).toBe(10);
     expect(parseDuration('90')).toBe(90);
     expect(parseDuration('1.5m')).toBe(90);
     expect(parseDuration('500ms')).toBe(0.5);
     expect(parseDuration('1h')).toBe(3600);
-    for (const bad of ['', '0', '-3s', '10x', 's', '25h', '1e3'])
+    expect(parseDuration('24h')).toBe(86_400);
+    for (const bad of ['', '0', '-3s', '10x', 's', '25h', '1e3', '+5s', '.5s', '1.s', '10 s', '0x10'])
       expect(() => parseDuration(bad)).toThrow(/--duration/);
   });
 });

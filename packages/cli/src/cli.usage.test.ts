@@ -436,9 +436,9 @@ describe('unilive sandbox', () => {
     expect(await first).toBe(0);
     expect(err).toEqual([
       'unilive: --port expects a whole number from 0 to 65535',
-      'unilive: InvalidInputError: The persist file is not valid JSON: move it away or pass another path, and the sandbox starts empty there',
-      'unilive: InvalidInputError: The port is already in use on this host: choose another, or 0 for any free port',
-      'unilive: InvalidInputError: The RTMP port (media.port) is already in use on this host: choose another, or 0 for any free port',
+      'unilive: --persist: the persist file is not valid JSON: move it away or pass another path, and the sandbox starts empty there',
+      `unilive: --port ${port}: the port is already in use on this host; choose another, or 0 for any free port`,
+      `unilive: --rtmp-port ${rtmpPort}: the port is already in use on this host; choose another, or 0 for any free port`,
     ]);
   });
 });
@@ -452,7 +452,7 @@ describe('numeric and host flags', () => {
       flag: '--transition-ms',
       min: 0,
       max: 3_600_000,
-      line: '--transition-ms expects a whole number from 0 to 3600000',
+      line: '--transition-ms expects a whole number of ms from 0 to 3600000',
     },
     {
       flag: '--timeout-ms',
@@ -462,6 +462,7 @@ describe('numeric and host flags', () => {
     },
     { flag: '--limit', min: 1, line: '--limit expects a whole number, at least 1' },
     { flag: '--max-concurrency', min: 1, line: '--max-concurrency expects a whole number, at least 1' },
+    { flag: '--max-pending', min: 1, line: '--max-pending expects a whole number, at least 1' },
   ];
   // What a command needs besides the flag under test to get as far as checking it.
   const needs: Record<string, string[]> = {
@@ -533,6 +534,72 @@ describe('numeric and host flags', () => {
     },
   );
 
+  // Every flag that takes a length of time, found from the command list (a placeholder `<ms>` or
+  // `<length>`, or a name ending in `-ms`), with a value it takes and the line a bad one draws.
+  const durationFlags: Record<string, { good: fc.Arbitrary<string>; line: string }> = {
+    '--duration': {
+      good: fc
+        .tuple(fc.integer({ min: 1, max: 24 }), fc.constantFrom('h', 'm', 's', ''))
+        .map(([n, unit]) => `${n}${unit}`),
+      line: '--duration expects a length such as 10s, 2m or 1h (at most 24h)',
+    },
+    '--timeout-ms': {
+      good: fc.integer({ min: 1, max: 2_147_483_647 }).map(String),
+      line: '--timeout-ms expects a whole number of ms from 1 to 2147483647',
+    },
+    '--transition-ms': {
+      good: fc.integer({ min: 0, max: 3_600_000 }).map(String),
+      line: '--transition-ms expects a whole number of ms from 0 to 3600000',
+    },
+  };
+  const durationCases = commands.flatMap((spec) =>
+    spec.options
+      .map((option) => /(--[a-z-]+) <(\w+)>/.exec(option.flags))
+      .filter((match) => match !== null)
+      .filter(([, flag, value]) => value === 'ms' || value === 'length' || flag?.endsWith('-ms'))
+      .map(([, flag]) => ({
+        flag: flag ?? '',
+        argv: [
+          spec.name,
+          ...(needs[spec.name] ??
+            (spec.arguments ?? []).filter((a) => a.name.startsWith('<')).map(() => 'abc')),
+        ],
+      })),
+  );
+
+  it('finds every duration flag, and knows the rule of each', () => {
+    expect(new Set(durationCases.map((entry) => entry.flag))).toEqual(new Set(Object.keys(durationFlags)));
+  });
+
+  it.each(durationCases.map((c) => [`${c.argv[0]} ${c.flag}`, c] as const))(
+    '%s: a length padded or split by whitespace exits 2 with one line naming the flag, before any request',
+    async (_, { flag, argv }) => {
+      const rule = durationFlags[flag];
+      if (!rule) throw new Error(`no rule for ${flag}`);
+      const padded = fc
+        .tuple(
+          rule.good,
+          fc.constantFrom(' ', '\t', '\n', '\r', '\u00a0', '\u2003'),
+          fc.constantFrom('before', 'after', 'inside'),
+        )
+        .map(([value, space, where]) =>
+          where === 'before'
+            ? `${space}${value}`
+            : where === 'after'
+              ? `${value}${space}`
+              : `${value.slice(0, -1)}${space}${value.slice(-1)}`,
+        );
+      await fc.assert(
+        fc.asyncProperty(padded, async (value) => {
+          const { run, err, out, backend } = harness();
+          expect([await run(...argv, flag, value), err, out]).toEqual([2, [`unilive: ${rule.line}`], []]);
+          expect(backend.counts.requests).toBe(0);
+        }),
+        { numRuns: 30 },
+      );
+    },
+  );
+
   it('--rate-limit of a stream command (requests a second, a fraction allowed) refuses the same shapes', async () => {
     const bad = fc.oneof(
       fc.constantFrom('', ' ', '0', '0.0', '-1', '0x10', '1e3', '1.', '.5', 'Infinity', '+2', '1,5'),
@@ -554,14 +621,16 @@ describe('numeric and host flags', () => {
     );
   });
 
-  it('sandbox --host empty or blank exits 2 and starts nothing', async () => {
-    for (const value of ['', ' ', '\t']) {
-      const { run, err, out } = harness();
-      expect([await run('sandbox', '--port', '0', '--rtmp-port', '0', '--host', value), err, out]).toEqual([
-        2,
-        ['unilive: --host needs a value'],
-        [],
-      ]);
+  it('sandbox --host or --persist empty or blank exits 2 and starts nothing', async () => {
+    for (const flag of ['--host', '--persist']) {
+      for (const value of ['', ' ', '\t', '\n']) {
+        const { run, err, out } = harness();
+        expect([await run('sandbox', '--port', '0', '--rtmp-port', '0', flag, value), err, out]).toEqual([
+          2,
+          [`unilive: ${flag} needs a value`],
+          [],
+        ]);
+      }
     }
   });
 

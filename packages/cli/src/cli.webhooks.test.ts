@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLiveStreamClient } from '@unilive/core';
 import { liveapi, parseWebhook } from '@unilive/liveapi';
@@ -99,6 +99,80 @@ describe('unilive sandbox --webhook', () => {
     expect(out.join('\n')).not.toContain('path-secret');
     controller.abort();
     expect(await running).toBe(0);
+  });
+});
+
+describe('unilive sandbox --max-pending', () => {
+  it('bounds the deliveries waiting for a URL that does not answer, printing each one dropped', async () => {
+    // A receiver paused in a debugger: it takes each request and answers none until released.
+    const held: ServerResponse[] = [];
+    const server = createServer((request, response) => {
+      request.resume();
+      held.push(response);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    );
+    const target = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { out, output } = capture();
+    const controller = new AbortController();
+    const running = main(
+      [
+        'sandbox',
+        '--port',
+        '0',
+        '--rtmp-port',
+        '0',
+        '--max-pending',
+        '2',
+        '--webhook',
+        `liveapi=${target}/hooks/path-secret`,
+      ],
+      { output, signal: controller.signal },
+    );
+    await expect
+      .poll(() => out.find((line) => line.startsWith('unilive sandbox listening on')))
+      .toBeDefined();
+    const url = /on (http:\/\/\S+)$/.exec(out[0] ?? '')?.[1] ?? '';
+    const index = (await (await fetch(`${url}/_sandbox`)).json()) as {
+      providers: { liveapi: { credentials: Record<string, string> } };
+    };
+    const client = createLiveStreamClient(
+      liveapi({ baseUrl: `${url}/liveapi`, ...index.providers.liveapi.credentials }),
+    );
+    const ids: string[] = [];
+    for (let index = 0; index < 5; index += 1) ids.push((await client.create({ name: `s${index}` })).id);
+    await expect.poll(() => held.length).toBe(1);
+    // One is being sent, two wait, and the two oldest of those that waited were dropped.
+    const listed = (await (await fetch(`${url}/_sandbox/webhooks`)).json()) as {
+      pending: unknown;
+      deliveries: { streamId: string; error?: string; reason?: string }[];
+    };
+    expect(listed.pending).toEqual([{ url: `${target}/hooks/…`, waiting: 2 }]);
+    expect(listed.deliveries.map(({ streamId, error, reason }) => ({ streamId, error, reason }))).toEqual([
+      { streamId: ids[1], error: 'dropped', reason: 'backlog' },
+      { streamId: ids[2], error: 'dropped', reason: 'backlog' },
+    ]);
+    expect(out.filter((line) => line.startsWith('webhook '))).toEqual([
+      `webhook liveapi stream-created → ${target}/hooks/… dropped (backlog)`,
+      `webhook liveapi stream-created → ${target}/hooks/… dropped (backlog)`,
+    ]);
+    controller.abort();
+    expect(await running).toBe(0);
+  });
+
+  it('is shown in --help with its default', async () => {
+    const { out, output } = capture();
+    expect(await main(['sandbox', '--help'], { output })).toBe(0);
+    // commander wraps the description to the terminal's width.
+    expect(out.join('\n').replace(/\s+/g, ' ')).toContain(
+      '--max-pending <n> deliveries that may wait for a webhook URL that does not answer; one more drops the oldest (default: 1000)',
+    );
   });
 });
 

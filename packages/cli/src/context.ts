@@ -101,6 +101,41 @@ export function integerFlag(
   return value;
 }
 
+const durationUnits: Readonly<Record<string, number>> = { ms: 0.001, s: 1, m: 60, h: 3600 };
+
+/** `86400` → `24h`, `90` → `90s`: a limit in the largest unit that divides it. */
+function durationText(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds % 60 === 0) return `${seconds / 60}m`;
+  return `${seconds}s`;
+}
+
+/**
+ * A length of time in seconds (`10s`, `1.5m`, `500ms`, `1h`; a bare number is seconds), or undefined when
+ * absent: the one rule every duration flag keeps, as {@link integerFlag} is for numbers. Only decimal
+ * digits, an optional decimal fraction and one unit are taken: no sign, no exponent, no surrounding or inner
+ * whitespace (a quoting slip is refused rather than guessed at), nothing of 0 or above `maxSeconds`. A flag
+ * counting whole milliseconds (`--timeout-ms`, `--transition-ms`) is a number flag and goes through
+ * `integerFlag` with `unit: 'ms'`. The message names the option and what it takes, never the value.
+ */
+export function durationFlag(
+  flags: Invocation['flags'],
+  name: string,
+  flag: string,
+  range: { maxSeconds: number },
+): number | undefined {
+  const text = stringFlag(flags, name);
+  if (text === undefined) return undefined;
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text);
+  const seconds = match ? Number(match[1]) * (durationUnits[match[2] ?? 's'] ?? 1) : Number.NaN;
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > range.maxSeconds) {
+    throw new UsageError(
+      `${flag} expects a length such as 10s, 2m or 1h (at most ${durationText(range.maxSeconds)})`,
+    );
+  }
+  return seconds;
+}
+
 /**
  * A flag naming something (a host, say), or undefined when absent; an empty or blank value is refused
  * rather than read as "the default", which would start on an address the user did not ask for.

@@ -1,23 +1,11 @@
 import { escapeUnprintable, type IngestEndpoint, redact, streamSecrets } from '@unilive/core';
 import { findFfmpeg, type PushProgress, type PushResult, startPush } from '@unilive/sandbox';
 import { connectionHelp, connectionOptions, streamArgument, streamsFor } from '../connection.js';
-import { type CommandSpec, stringFlag, UsageError } from '../context.js';
+import { type CommandSpec, durationFlag, stringFlag, UsageError } from '../context.js';
 import { streamServerRedactor } from '../format.js';
 import type { Output } from '../progress.js';
 import { jsonText, neutralise } from '../text.js';
 import { callOptions } from './shared.js';
-
-const units: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
-
-/** `10s`, `1.5m`, `90` (seconds), `500ms`, `1h` → seconds. */
-export function parseDuration(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  const seconds = match ? Number(match[1]) * (units[match[2] ?? 's'] ?? 1) : Number.NaN;
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400) {
-    throw new UsageError('--duration expects a length such as 10s, 2m or 1h (at most 24h)');
-  }
-  return seconds;
-}
 
 const sizes = /^(\d{2,4})x(\d{2,4})$/;
 
@@ -48,8 +36,7 @@ ${connectionHelp}`,
     const { flags, context } = invocation;
     const { output, signal } = context;
     const id = invocation.args[0] ?? '';
-    const durationText = stringFlag(flags, 'duration');
-    const durationSeconds = durationText === undefined ? undefined : parseDuration(durationText);
+    const durationSeconds = durationFlag(flags, 'duration', '--duration', { maxSeconds: 86_400 });
     const size = stringFlag(flags, 'size') ?? '1280x720';
     const dimensions = sizes.exec(size);
     if (!dimensions || Number(dimensions[1]) % 2 !== 0 || Number(dimensions[2]) % 2 !== 0) {

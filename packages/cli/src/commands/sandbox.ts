@@ -1,6 +1,6 @@
 import { InvalidInputError, onceListenerOptions, type ProviderId } from '@unilive/core';
 import { startSandbox } from '@unilive/sandbox';
-import { type CommandSpec, integerFlag, listFlag, nonEmptyFlag, stringFlag, UsageError } from '../context.js';
+import { type CommandSpec, integerFlag, listFlag, nonEmptyFlag, UsageError } from '../context.js';
 import { webhookUrlText } from '../text.js';
 
 const webhookProviders = ['wowza-video', 'wowza-realtime', 'liveapi', 'videosdk'];
@@ -30,14 +30,31 @@ function webhookEndpoints(values: readonly string[]): { provider: ProviderId; ur
 }
 
 /**
- * Only an address of this machine can be listened on (the system refuses any other): `--host` says so by
- * name, and how to be reached from elsewhere, instead of the library's wording about a `host` setting.
+ * The sandbox's refusal to start, in the terms of the flag to change rather than the library's setting:
+ * `--host` (only an address of this machine can be listened on, and how to be reached from elsewhere),
+ * `--port` or `--rtmp-port` with the port asked for (in use, or needing privileges), or `--persist`.
  */
-function hostRefused(error: unknown): never {
-  if (InvalidInputError.isInstance(error) && error.issues.some((issue) => issue.path === 'host')) {
+function startRefused(error: unknown, ports: { port: number; rtmpPort: number }): never {
+  if (!InvalidInputError.isInstance(error)) throw error;
+  const path = error.issues[0]?.path;
+  if (path === 'host') {
     throw new UsageError(
       '--host is not an address of this machine: give one of its own (127.0.0.1, the default, keeps the sandbox to this machine; 0.0.0.0 listens on all of them)',
     );
+  }
+  if (path === 'port' || path === 'media.port') {
+    const asked = path === 'port' ? `--port ${ports.port}` : `--rtmp-port ${ports.rtmpPort}`;
+    const code = (error.cause as { code?: unknown } | undefined)?.code;
+    throw new UsageError(
+      code === 'EACCES'
+        ? `${asked}: listening on this port is not allowed here (ports below 1024 need privileges); choose another, or 0 for any free port`
+        : code === 'EADDRINUSE'
+          ? `${asked}: the port is already in use on this host; choose another, or 0 for any free port`
+          : `${asked}: ${error.message}`,
+    );
+  }
+  if (path === 'persistPath') {
+    throw new UsageError(`--persist: ${error.message.charAt(0).toLowerCase()}${error.message.slice(1)}`);
   }
   throw error;
 }
@@ -65,6 +82,11 @@ export const sandbox: CommandSpec = {
       description: "send that provider's webhooks, signed the vendor's way, to url (repeatable)",
       repeatable: true,
     },
+    {
+      flags: '--max-pending <n>',
+      description:
+        'deliveries that may wait for a webhook URL that does not answer; one more drops the oldest (default: 1000)',
+    },
   ],
   help:
     "Webhooks: each vendor's own envelope and signature, one attempt each, never retried. The Wowza\n" +
@@ -74,14 +96,21 @@ export const sandbox: CommandSpec = {
     const { output, signal } = context;
     const port = integerFlag(flags, 'port', '--port', { min: 0, max: 65_535 }) ?? 4010;
     const rtmpPort = integerFlag(flags, 'rtmpPort', '--rtmp-port', { min: 0, max: 65_535 }) ?? 1935;
-    const transitionMs = integerFlag(flags, 'transitionMs', '--transition-ms', { min: 0, max: 3_600_000 });
+    const transitionMs = integerFlag(flags, 'transitionMs', '--transition-ms', {
+      min: 0,
+      max: 3_600_000,
+      unit: 'ms',
+    });
     const rate = integerFlag(flags, 'rateLimit', '--rate-limit', { min: 1, max: 1_000_000 });
+    const maxPending = integerFlag(flags, 'maxPending', '--max-pending', { min: 1 });
     const host = nonEmptyFlag(flags, 'host', '--host');
-    const persistPath = stringFlag(flags, 'persist');
+    // An empty path would otherwise read as "no --persist": the streams would be lost at the next start.
+    const persistPath = nonEmptyFlag(flags, 'persist', '--persist');
     const endpoints = webhookEndpoints(listFlag(flags, 'webhook'));
     const running = await startSandbox({
       webhooks: {
         endpoints,
+        ...(maxPending === undefined ? {} : { maxPending }),
         onDelivery: (delivery) =>
           output.out(
             `webhook ${delivery.provider} ${delivery.event} → ${webhookUrlText(delivery.url)} ${delivery.status ?? delivery.error}${delivery.reason ? ` (${delivery.reason})` : ''}`,
@@ -89,7 +118,7 @@ export const sandbox: CommandSpec = {
       },
       port,
       ...(host ? { host } : {}),
-      ...(persistPath ? { persistPath } : {}),
+      ...(persistPath === undefined ? {} : { persistPath }),
       ...(transitionMs === undefined ? {} : { transitionMs }),
       ...(rate ? { rateLimit: { requestsPerSecond: rate } } : {}),
       ...(flags.documentedOnly === true ? { documentedOnly: true } : {}),
@@ -99,7 +128,7 @@ export const sandbox: CommandSpec = {
         output.err(
           `[${entry.level}]${entry.provider ? ` ${entry.provider}${entry.streamId ? `/${entry.streamId}` : ''}` : ''} ${entry.message}`,
         ),
-    }).catch(hostRefused);
+    }).catch((error: unknown) => startRefused(error, { port, rtmpPort }));
     output.out(`unilive sandbox listening on ${running.url}`);
     output.out(`  RTMP ingest     ${running.ingestUrl}`);
     output.out(`  dashboard       ${running.url}/`);
