@@ -21,16 +21,47 @@ export const liveApiBroadcastingStatuses = ['online', 'offline'] as const;
 const broadcastingStatus = /* @__PURE__ */ (() =>
   optionalField(lenientPicklist(liveApiBroadcastingStatuses, 'unknown')))();
 
+// The fields of a restream target and of a stream, shared by the published schemas and the adapter's reading.
+const platformEntries = /* @__PURE__ */ (() => ({
+  _id: optionalField(v.string()),
+  template: optionalField(v.string()),
+  enabled: optionalField(v.boolean()),
+  server: optionalField(v.string()),
+  key: optionalField(v.string()),
+  broadcasting_status: broadcastingStatus,
+}))();
+
 /** A restream target as LiveAPI lists it under `platforms` (send-livestream-to-3rd-party-platforms page). */
-export const liveApiPlatformSchema = /* @__PURE__ */ (() =>
-  v.looseObject({
-    _id: optionalField(v.string()),
-    template: optionalField(v.string()),
-    enabled: optionalField(v.boolean()),
-    server: optionalField(v.string()),
-    key: optionalField(v.string()),
-    broadcasting_status: broadcastingStatus,
-  }))();
+export const liveApiPlatformSchema = /* @__PURE__ */ (() => v.looseObject(platformEntries))();
+
+// The ingest endpoint is the stream's reason to exist: a server that is no rtmp:// URL, or no key, is a shape
+// this adapter cannot use.
+const ingestEntries = /* @__PURE__ */ (() => ({
+  server: v.pipe(
+    v.string(),
+    v.check((server: string) => isEndpointUrl('rtmp', server), 'an rtmp:// URL'),
+  ),
+  key: v.pipe(v.string(), v.nonEmpty('a stream key')),
+}))();
+const playbackEntries = /* @__PURE__ */ (() => ({
+  hls_url: optionalField(v.string()),
+  embed_url: optionalField(v.string()),
+  embed_audio_url: optionalField(v.string()),
+}))();
+const pullUrlEntries = /* @__PURE__ */ (() => ({
+  rtmp: optionalField(v.string()),
+  srt: optionalField(v.string()),
+}))();
+
+// A stream's own fields; the nested objects are added by each schema below, loose or not.
+const streamEntries = /* @__PURE__ */ (() => ({
+  _id: vendorStreamId,
+  name: optionalField(v.string()),
+  enabled: optionalField(v.boolean()),
+  broadcasting_status: broadcastingStatus,
+  // Read later; a number (an epoch) or any other type never fails the stream.
+  creation_time: vendorTimestampField,
+}))();
 
 /**
  * The live-stream object of `POST /live_streams`, `GET /live_streams/{id}` and the `docs` of the list.
@@ -40,43 +71,46 @@ export const liveApiPlatformSchema = /* @__PURE__ */ (() =>
  */
 export const liveApiStreamSchema = /* @__PURE__ */ (() =>
   v.looseObject({
-    _id: vendorStreamId,
-    name: optionalField(v.string()),
-    enabled: optionalField(v.boolean()),
-    // The ingest endpoint is the stream's reason to exist: a server that is no rtmp:// URL, or no key, is a
-    // shape this adapter cannot use.
-    ingest: v.looseObject({
-      server: v.pipe(
-        v.string(),
-        v.check((server) => isEndpointUrl('rtmp', server), 'an rtmp:// URL'),
-      ),
-      key: v.pipe(v.string(), v.nonEmpty('a stream key')),
-    }),
-    playback: optionalField(
-      v.looseObject({
-        hls_url: optionalField(v.string()),
-        embed_url: optionalField(v.string()),
-        embed_audio_url: optionalField(v.string()),
-      }),
-    ),
+    _id: streamEntries._id,
+    name: streamEntries.name,
+    enabled: streamEntries.enabled,
+    ingest: v.looseObject(ingestEntries),
+    playback: optionalField(v.looseObject(playbackEntries)),
     platforms: optionalField(v.array(liveApiPlatformSchema)),
-    broadcasting_status: broadcastingStatus,
-    pull_urls: optionalField(
-      v.looseObject({
-        rtmp: optionalField(v.string()),
-        srt: optionalField(v.string()),
-      }),
-    ),
-    // Read later; a number (an epoch) or any other type never fails the stream.
-    creation_time: vendorTimestampField,
+    broadcasting_status: streamEntries.broadcasting_status,
+    pull_urls: optionalField(v.looseObject(pullUrlEntries)),
+    creation_time: streamEntries.creation_time,
   }))();
+
+/**
+ * The adapter's own reading of a stream answer: every field of {@link liveApiStreamSchema}, checked alike
+ * (the same issues at the same paths, so the same answers are refused), into objects that hold only those
+ * fields (`object` where the published schema has `looseObject`, at every level). `raw` keeps the answer as
+ * sent, so copying LiveAPI's other fields (`settings`, `user`, `organization`…) into the reading on every
+ * read would cost each one for nothing.
+ */
+export const liveApiStreamReading = /* @__PURE__ */ (() =>
+  v.object({
+    _id: streamEntries._id,
+    name: streamEntries.name,
+    enabled: streamEntries.enabled,
+    ingest: v.object(ingestEntries),
+    playback: optionalField(v.object(playbackEntries)),
+    platforms: optionalField(v.array(v.object(platformEntries))),
+    broadcasting_status: streamEntries.broadcasting_status,
+    pull_urls: optionalField(v.object(pullUrlEntries)),
+    creation_time: streamEntries.creation_time,
+  }))();
+
+/** A stream answer as the adapter reads it ({@link liveApiStreamReading}); the mapping takes this. */
+export type LiveApiStreamReading = v.InferOutput<typeof liveApiStreamReading>;
 
 /** A parsed live stream. */
 export type LiveApiStreamData = v.InferOutput<typeof liveApiStreamSchema>;
 
 /** A parsed live stream together with the vendor's object exactly as it arrived. */
 export interface LiveApiStreamWithRaw {
-  data: LiveApiStreamData;
+  data: LiveApiStreamReading;
   raw: unknown;
 }
 

@@ -353,6 +353,62 @@ describe('credentials', () => {
     expect(recorder.requests).toEqual([]);
   });
 
+  it('sends the Basic form of the credentials at each request: the settings, or what the environment holds then', async () => {
+    const basic = (tokenId: string, secretKey: string) =>
+      `Basic ${Buffer.from(`${tokenId}:${secretKey}`).toString('base64')}`;
+    replay('get', 'get', 'get');
+    const fromSettings = setup();
+    for (let call = 0; call < 3; call += 1) await fromSettings.provider.get(fixtureStreamId);
+    expect(fromSettings.requests.map((request) => request.headers.authorization)).toEqual([
+      authorization,
+      authorization,
+      authorization,
+    ]);
+
+    const pairs = [
+      ['token-id-first', 'secret-key-first'],
+      ['token-id-first', 'secret-key-first'],
+      ['token-id-second', 'secret-key-first'],
+      ['token-id-second', 'secret-key-second'],
+      ['token-id-first', 'secret-key-first'],
+    ] as const;
+    const sent: (string | null)[] = [];
+    const fromEnvironment = liveapi({
+      fetch: (async (input: Request) => {
+        sent.push(input.headers.get('authorization'));
+        return Response.json(bodyOf('get'));
+      }) as typeof fetch,
+    });
+    for (const [tokenId, secretKey] of pairs) {
+      vi.stubEnv('LIVEAPI_TOKEN_ID', tokenId);
+      vi.stubEnv('LIVEAPI_SECRET_KEY', secretKey);
+      await fromEnvironment.get(fixtureStreamId);
+    }
+    expect(sent).toEqual(pairs.map(([tokenId, secretKey]) => basic(tokenId, secretKey)));
+    expect(fromEnvironment.secrets?.()).toEqual(
+      expect.arrayContaining([
+        'token-id-second',
+        'secret-key-second',
+        basic('token-id-second', 'secret-key-second').slice(6),
+      ]),
+    );
+  });
+
+  it('refuses a credential setting it cannot send on every call alike, sending nothing', async () => {
+    const recorder = recordingFetch();
+    const provider = liveapi({
+      tokenId: 'token:id-1234',
+      secretKey: 'secret-key-1234',
+      fetch: recorder.fetch,
+    });
+    for (let call = 0; call < 3; call += 1) {
+      const error = await provider.get(fixtureStreamId).catch((caught: unknown) => caught);
+      expect(InvalidInputError.isInstance(error)).toBe(true);
+      expect((error as InvalidInputError).issues).toEqual([{ path: 'tokenId', message: 'expected no ":"' }]);
+    }
+    expect(recorder.requests).toEqual([]);
+  });
+
   it('reads LIVEAPI_TOKEN_ID and LIVEAPI_SECRET_KEY', async () => {
     vi.stubEnv('LIVEAPI_TOKEN_ID', fixtureCredentials.tokenId);
     vi.stubEnv('LIVEAPI_SECRET_KEY', fixtureCredentials.secretKey);

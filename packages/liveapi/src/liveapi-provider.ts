@@ -41,7 +41,7 @@ import {
   toLiveApiPlatformBody,
   toLiveApiUpdateBody,
 } from './convert-to-liveapi-live-stream.js';
-import { liveApiListPageSchema, liveApiStreamResponseSchema } from './liveapi-api.js';
+import { liveApiListPageSchema, liveApiStreamReading, liveApiStreamResponseSchema } from './liveapi-api.js';
 import { liveApiCapabilities } from './liveapi-capabilities.js';
 import { LiveApiRestreamError, readLiveApiError } from './liveapi-error.js';
 import { liveApiState, mapLiveApiStream, streamKeyPassword } from './map-liveapi-live-stream.js';
@@ -99,7 +99,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
   const http = createHttpClient({
     provider,
     baseUrl: loadOptionalSetting(settings.baseUrl, liveApiBaseUrlVariable) ?? liveApiDefaultBaseUrl,
-    headers: () => ({ authorization: authorization(settings) }),
+    headers: () => authorization(settings),
     // The token id names the account whose budget a shared rate limit keeps (digested, never stored).
     account: () =>
       loadCredential({
@@ -138,10 +138,10 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
       operation,
       method: 'GET',
       path: pathOf`live_streams/${id}`,
-      schema: liveApiStreamResponseSchema,
+      schema: liveApiStreamReading,
       options,
     });
-    return remember(mapLiveApiStream(response.data));
+    return remember(mapLiveApiStream({ data: response.data, raw: response.body }));
   }
 
   // PATCH answers with the updated stream in every client seen, but that is not documented: any other
@@ -346,7 +346,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
           };
         },
         read: (raw: unknown) =>
-          remember(mapLiveApiStream(parseVendorResponse(liveApiStreamResponseSchema, raw, context))),
+          remember(mapLiveApiStream({ data: parseVendorResponse(liveApiStreamReading, raw, context), raw })),
         idOf: (stream) => stream.id,
       });
     },
@@ -454,11 +454,24 @@ function withPatch(stream: LiveStream, body: LiveApiStreamBody): LiveStream {
  * appear or change); every form of the credentials becomes a secret. The header is encoded again only when
  * the credentials change.
  */
-function basicAuthorization(secrets: SecretSet): (settings: LiveApiSettings) => string {
-  let last: { tokenId: string; secretKey: string; header: string } | undefined;
+function basicAuthorization(
+  secrets: SecretSet,
+): (settings: LiveApiSettings) => Readonly<Record<string, string>> {
+  let last: { tokenId: string; secretKey: string; headers: Readonly<Record<string, string>> } | undefined;
   return (settings) => {
+    // Credentials given as settings are the same strings on every request: checked on the first one only
+    // (a pair that fails its checks is never kept, so it fails every request alike). From the environment,
+    // they are read again each time.
+    if (
+      last !== undefined &&
+      settings.tokenId !== undefined &&
+      settings.secretKey !== undefined &&
+      last.tokenId === settings.tokenId &&
+      last.secretKey === settings.secretKey
+    )
+      return last.headers;
     const { tokenId, secretKey } = credentials(settings);
-    if (last?.tokenId === tokenId && last.secretKey === secretKey) return last.header;
+    if (last?.tokenId === tokenId && last.secretKey === secretKey) return last.headers;
     secrets.add(tokenId, secretKey);
     // HTTP Basic cannot carry a colon in the user name (RFC 7617).
     if (tokenId.includes(':')) {
@@ -470,8 +483,9 @@ function basicAuthorization(secrets: SecretSet): (settings: LiveApiSettings) => 
     }
     const encoded = base64(`${tokenId}:${secretKey}`);
     secrets.add(encoded);
-    last = { tokenId, secretKey, header: `Basic ${encoded}` };
-    return last.header;
+    // The same header object until the credentials change.
+    last = { tokenId, secretKey, headers: Object.freeze({ authorization: `Basic ${encoded}` }) };
+    return last.headers;
   };
 }
 

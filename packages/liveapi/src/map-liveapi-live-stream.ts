@@ -7,7 +7,7 @@ import {
   parseVendorTimestamp,
   type RestreamTarget,
 } from '@unilive/core';
-import type { LiveApiStreamData, LiveApiStreamWithRaw } from './liveapi-api.js';
+import type { LiveApiStreamReading, LiveApiStreamWithRaw } from './liveapi-api.js';
 
 // Values built at the top level are built by calls marked pure: a bundle that uses none of them drops
 // them, where a bundler keeps any top-level call it cannot prove free of effects (see CONTRIBUTING).
@@ -93,7 +93,7 @@ export function mapLiveApiStream({ data, raw }: LiveApiStreamWithRaw): LiveStrea
   return stream;
 }
 
-function ingestOf(ingest: LiveApiStreamData['ingest']): IngestEndpoint {
+function ingestOf(ingest: LiveApiStreamReading['ingest']): IngestEndpoint {
   // The key keeps its `?password=` suffix: encoders need the whole string as the stream key.
   return {
     protocol: 'rtmp',
@@ -103,7 +103,7 @@ function ingestOf(ingest: LiveApiStreamData['ingest']): IngestEndpoint {
   };
 }
 
-function playbackOf(data: LiveApiStreamData): PlaybackEndpoint[] {
+function playbackOf(data: LiveApiStreamReading): PlaybackEndpoint[] {
   const endpoints: PlaybackEndpoint[] = [];
   // Samples with stripped URLs show `""`; an empty or unparsable URL, or one whose scheme is not the
   // endpoint's protocol, stays in `raw` only.
@@ -128,22 +128,19 @@ function playbackOf(data: LiveApiStreamData): PlaybackEndpoint[] {
  * off, which cannot be receiving. Targets without a server and key (other templates) stay in
  * `raw.platforms`.
  */
-export function restreamOf(platforms: NonNullable<LiveApiStreamData['platforms']>): RestreamTarget[] {
+export function restreamOf(platforms: NonNullable<LiveApiStreamReading['platforms']>): RestreamTarget[] {
   const targets: RestreamTarget[] = [];
   for (const platform of platforms) {
     if (!platform.server || !platform.key) continue;
     const broadcasting = broadcastingByStatus.get(platform.broadcasting_status);
-    targets.push({
-      url: platform.server,
-      streamKey: platform.key,
-      ...(platform._id ? { id: platform._id } : {}),
-      ...(platform.enabled === undefined ? {} : { enabled: platform.enabled }),
-      ...(platform.enabled === false
-        ? { broadcasting: false }
-        : platform.broadcasting_status !== undefined && broadcasting !== undefined
-          ? { broadcasting }
-          : {}),
-    });
+    // Fields set one by one, in this order, rather than spread from objects made and dropped on every read.
+    const target: RestreamTarget = { url: platform.server, streamKey: platform.key };
+    if (platform._id) target.id = platform._id;
+    if (platform.enabled !== undefined) target.enabled = platform.enabled;
+    if (platform.enabled === false) target.broadcasting = false;
+    else if (platform.broadcasting_status !== undefined && broadcasting !== undefined)
+      target.broadcasting = broadcasting;
+    targets.push(target);
   }
   return targets;
 }

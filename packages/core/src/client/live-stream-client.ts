@@ -4,6 +4,7 @@ import { tokens } from '../di/tokens.js';
 import { AbortError, type InputIssue } from '../errors/errors.js';
 import { servedOperation, UniliveError } from '../errors/unilive-error.js';
 import { emit, type HttpHooks } from '../http/hooks.js';
+import { sealHooks } from '../http/http-client.js';
 import {
   checkRateLimitOptions,
   createRequestGate,
@@ -543,14 +544,12 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     operation: string,
     rules: Readonly<Record<string, OptionRule>> = callOptionRules,
   ): CallOptions {
-    const own =
-      options === undefined
-        ? (Object.create(null) as CallOptions)
-        : readOptions<CallOptions>(options, rules, {
-            provider: this.provider.id,
-            operation,
-            path: 'options',
-          });
+    if (options === undefined) return new RuntimeOnly(this.runtime());
+    const own = readOptions<CallOptions>(options, rules, {
+      provider: this.provider.id,
+      operation,
+      path: 'options',
+    });
     own.runtime = this.runtime();
     return own;
   }
@@ -568,7 +567,8 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   private runtime(): CallRuntime {
     if (this.#runtime === undefined) {
       const runtime = Object.create(null) as CallRuntime;
-      runtime.hooks = this.hooks;
+      // Read once here rather than by the HTTP layer for every request.
+      runtime.hooks = sealHooks(this.hooks);
       runtime.clock = this.clock;
       runtime.sleep = this.sleep;
       if (this.gate) runtime.gate = this.gate;
@@ -617,6 +617,24 @@ function checkStartOptions(value: unknown, provider: LiveStreamProvider): Provid
   }
   return options as ProviderOptions<'start'>;
 }
+
+/**
+ * A call's options when the caller gave none: the client's runtime alone. Made by a constructor whose
+ * prototype is empty and has none itself, so nothing on `Object.prototype` is read through it, as with
+ * `Object.create(null)`; unlike that, it is a small object V8 keeps fast rather than a dictionary made on
+ * every call.
+ */
+const RuntimeOnly = /* @__PURE__ */ (() => {
+  class RuntimeOnly implements CallOptions {
+    runtime: CallRuntime;
+    constructor(runtime: CallRuntime) {
+      this.runtime = runtime;
+    }
+  }
+  Object.setPrototypeOf(RuntimeOnly.prototype, null);
+  delete (RuntimeOnly.prototype as { constructor?: unknown }).constructor;
+  return RuntimeOnly;
+})();
 
 function unexpectedFailure(provider: LiveStreamProvider, operation: string, cause: unknown): UniliveError {
   const name = thrownKind(cause);

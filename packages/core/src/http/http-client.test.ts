@@ -953,4 +953,67 @@ describe('the headers a request carries', () => {
       { numRuns: 60 },
     );
   });
+
+  // Adapters hand back the same frozen header object while their credentials stay the same; the layer
+  // checks such an object once. What each request sends must still be what the object holds at that
+  // request, and a value no header can carry must still be refused, however the object came to hold it.
+  it('sends what the adapter headers hold at each request, the same object handed back or not', async () => {
+    const invalidValue = fc.constantFrom('Bearer a\r\nX-Injected: 1', 'Bearer tökén-✓', 'Bearer a\u0000');
+    const step = fc.record({
+      // Reuse the object handed out last, hand out a new frozen one, or change what a getter returns.
+      kind: fc.constantFrom('same', 'fresh', 'getter'),
+      value: fc.oneof({ weight: 4, arbitrary: headerValue }, { weight: 1, arbitrary: invalidValue }),
+      withBody: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(headerName, fc.array(step, { minLength: 1, maxLength: 8 }), async (name, steps) => {
+        let current: Record<string, string> = Object.freeze({ [name]: 'Bearer first' });
+        let getterValue = 'Bearer first';
+        const withGetter = Object.freeze(
+          Object.defineProperty({}, name, { enumerable: true, get: () => getterValue }),
+        ) as Record<string, string>;
+        const seen: [string, string][][] = [];
+        const http = createHttpClient({
+          provider: 'test-vendor',
+          baseUrl: 'https://api.vendor.test/v1',
+          headers: () => current,
+          secrets: new SecretSet(),
+          fetch: (async (input: Request) => {
+            seen.push([...input.headers]);
+            return new Response('{"id":"a"}');
+          }) as typeof fetch,
+        });
+        for (const { kind, value, withBody } of steps) {
+          if (kind === 'fresh') current = Object.freeze({ [name]: value });
+          else if (kind === 'getter') {
+            getterValue = value;
+            current = withGetter;
+          }
+          const sends = /^[\t\x20-\x7e\x80-\xff]*$/.test(current[name] as string);
+          const before = seen.length;
+          const request = http.request({
+            operation: withBody ? 'create' : 'get',
+            method: withBody ? 'POST' : 'GET',
+            path: 'live_streams',
+            ...(withBody ? { body: { name: 'x' } } : {}),
+            schema: v.looseObject({ id: v.string() }),
+          });
+          if (!sends) {
+            const error = await failure(() => request);
+            expect(InvalidInputError.isInstance(error)).toBe(true);
+            expect(seen.length).toBe(before);
+            continue;
+          }
+          await request;
+          const expected: Record<string, string> = {
+            accept: 'application/json',
+            ...(withBody ? { 'content-type': 'application/json' } : {}),
+            [name]: current[name] as string,
+          };
+          expect(seen[before]).toEqual(Object.entries(expected).sort(([a], [b]) => (a < b ? -1 : 1)));
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
 });

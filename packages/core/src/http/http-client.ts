@@ -249,6 +249,29 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     api ??= ky.create(kyDefaults(settings.fetch));
     return api;
   };
+  // The adapter's headers as last checked. An adapter whose credentials stay the same hands back the same
+  // frozen object on every request (no header can be added to it): its values are compared with those
+  // checked, one read each, rather than matched against the header patterns again (a JWT runs to hundreds
+  // of characters).
+  let lastHeaders: { given: Record<string, string>; hasBody: boolean; checked: string[] } | undefined;
+  const headersOf = (
+    errorOptions: (extra: UniliveErrorOptions) => UniliveErrorOptions,
+    hasBody: boolean,
+    given: Record<string, string>,
+  ): readonly string[] => {
+    const last = lastHeaders;
+    if (
+      last !== undefined &&
+      last.given === given &&
+      last.hasBody === hasBody &&
+      holds(given, last.checked, hasBody)
+    )
+      return last.checked;
+    const checked = credentialHeaders(settings, errorOptions, hasBody, given);
+    if (typeof given === 'object' && given !== null && Object.isFrozen(given))
+      lastHeaders = { given, hasBody, checked };
+    return checked;
+  };
   async function request<T>(given: HttpRequest<T>): Promise<HttpResponse<T>> {
     // Everything below reads own properties only: a field an adapter or caller left out (`body`, `query`,
     // `idempotent`, a hook, `signal`) is absent, whatever `Object.prototype` holds.
@@ -396,8 +419,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       try {
         // Read without an await when the adapter's headers are at hand (a fixed token, a cached signature).
         const produced = credentialsOf(settings, errorOptions);
-        const headers = credentialHeaders(
-          settings,
+        const headers = headersOf(
           errorOptions,
           body !== null,
           isThenable(produced) ? await produced : produced,
@@ -905,6 +927,14 @@ function credentialHeaders(
   return checked;
 }
 
+// Whether `headers` still holds every adapter header of `checked` (after `accept` and `content-type`), each
+// with the value checked: a getter's value is read again, and one that changed is checked again.
+function holds(headers: Record<string, string>, checked: readonly string[], hasBody: boolean): boolean {
+  for (let index = hasBody ? 4 : 2; index < checked.length; index += 2)
+    if (headers[checked[index] as string] !== checked[index + 1]) return false;
+  return true;
+}
+
 // RFC 9110 field-value: tab, space, visible ASCII and obs-text; no CR, LF, NUL or characters beyond 0xFF.
 const headerValue = /^[\t\x20-\x7e\x80-\xff]*$/;
 // RFC 9110 token.
@@ -951,9 +981,25 @@ function labelOf(spec: Pick<HttpRequest<unknown>, 'operation' | 'step'>): string
 
 const noHooks: HttpHooks = /* @__PURE__ */ Object.freeze(Object.create(null) as HttpHooks);
 
+// Hooks objects made by sealHooks: read once, frozen, taken as they are.
+const sealed = /* @__PURE__ */ new WeakSet<object>();
+
+/**
+ * The hooks a client hands to every request it makes, read field by field from own properties once (every
+ * field set, so none comes from a prototype) and frozen: the HTTP layer takes them as they are rather than
+ * reading them again for each request. Not part of the API.
+ * @internal
+ */
+export function sealHooks(value: unknown): HttpHooks {
+  const hooks = Object.freeze(hooksOf(value));
+  sealed.add(hooks);
+  return hooks;
+}
+
 // The call's hooks, each read from own properties (every field set, so none comes from a prototype).
 function hooksOf(value: unknown): HttpHooks {
   if (typeof value !== 'object' || value === null) return noHooks;
+  if (sealed.has(value)) return value as HttpHooks;
   return {
     onRequest: ownValue(value, 'onRequest'),
     onResponse: ownValue(value, 'onResponse'),
