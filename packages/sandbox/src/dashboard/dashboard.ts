@@ -17,7 +17,7 @@ export interface DashboardDelivery {
   status?: number;
   /** How it failed: `timeout`, `unreachable`, `invalid-url`, or `dropped` (never sent). */
   error?: string;
-  /** Why a `dropped` delivery was never sent (`backlog`). */
+  /** Why a `dropped` delivery was never sent (`backlog`, `removed`, `closed`). */
   reason?: string;
   at: number;
 }

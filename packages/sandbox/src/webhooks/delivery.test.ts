@@ -311,6 +311,53 @@ describe('a receiver that does not answer', () => {
     expect(held.requests.map((request) => request.stream)).toEqual(['a']);
   });
 
+  it('an endpoint removed while deliveries wait for it gets none of them: each is dropped and recorded (removed)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 12 }), fc.boolean(), async (changes, shared) => {
+        const held = heldFetch();
+        // The endpoint kept shares the removed one's URL or has its own: removal drops only what was the removed one's.
+        const delivery = createWebhookDelivery({
+          endpoints: [
+            { provider: 'liveapi', url: 'http://127.0.0.1:9/hooks/gone' },
+            { provider: 'liveapi', url: `http://127.0.0.1:9/hooks/${shared ? 'gone' : 'kept'}` },
+          ],
+          fetch: held.fetch,
+        });
+        const [gone, kept] = delivery.endpoints();
+        const ids = Array.from({ length: changes }, (_, index) => `s${index}`);
+        for (const id of ids) delivery.handle(created(id));
+        await until(() => held.requests.length === (shared ? 1 : 2));
+        expect(delivery.remove(gone?.id ?? '')).toBe(true);
+        // What waited for the removed endpoint is dropped at once, in the order of the changes.
+        const removed = delivery.deliveries().filter((record) => record.reason === 'removed');
+        expect(removed.map((record) => record.streamId)).toEqual(ids.slice(1));
+        expect(removed.every((record) => record.error === 'dropped')).toBe(true);
+        delivery.handle(created('after'));
+        // Everything else goes out, one at a time: the request already out is answered, nothing more reaches
+        // the removed endpoint, and the kept one hears every change.
+        for (let answered = 0; ; answered += 1) {
+          await until(() => held.requests.length > answered || delivery.pending().length === 0);
+          const request = held.requests[answered];
+          if (!request) break;
+          request.answer(200);
+        }
+        await delivery.settled();
+        const toKept = held.requests
+          .filter((request) => request.url === kept?.url)
+          .map((request) => request.stream);
+        // On a shared URL the first request out was the removed endpoint's.
+        expect(toKept.slice(shared ? 1 : 0)).toEqual([...ids, 'after']);
+        if (!shared) {
+          expect(
+            held.requests.filter((request) => request.url === gone?.url).map((request) => request.stream),
+          ).toEqual(['s0']);
+        }
+        expect(delivery.pending()).toEqual([]);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
   it('a real receiver that takes the request and never answers: the backlog stops at 1000 (the default)', async () => {
     let hang = true;
     const held: ServerResponse[] = [];

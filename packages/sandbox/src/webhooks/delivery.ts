@@ -33,7 +33,8 @@ export interface WebhookDeliveryRecord {
   /**
    * Why a `dropped` delivery was never sent, or never answered: `backlog` (the URL had
    * {@link WebhookDeliveryOptions.maxPending} deliveries waiting behind one it has not answered, and this was
-   * the oldest of them) or `closed` (the sender was closed while it waited or was being sent).
+   * the oldest of them), `removed` (its endpoint was removed while it waited) or `closed` (the sender was
+   * closed while it waited or was being sent).
    */
   reason?: string;
   /** When the attempt ended (or the delivery was dropped), in ms since the epoch, by the sender's `now`. */
@@ -88,6 +89,11 @@ export interface WebhookDelivery {
    */
   keyPair(): Promise<WebhookKeyPair>;
   register(provider: ProviderId, url: string): WebhookEndpoint;
+  /**
+   * Removes an endpoint: no later change is sent to it, and the deliveries waiting for it are dropped,
+   * each recorded with `error` `dropped` and `reason` `removed` (one already being sent is answered or
+   * times out as it would). `false` when no endpoint has that id.
+   */
   remove(id: string): boolean;
   endpoints(): WebhookEndpoint[];
   /** The most recent deliveries (at most 100), oldest first. */
@@ -218,7 +224,7 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions = {}): Web
     }
   };
 
-  const drop = (url: string, delivery: Pending, reason: 'backlog' | 'closed') =>
+  const drop = (url: string, delivery: Pending, reason: 'backlog' | 'removed' | 'closed') =>
     report({
       provider: delivery.change.provider,
       event: delivery.event,
@@ -259,7 +265,18 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions = {}): Web
     secret,
     keyPair: keys,
     register,
-    remove: (id) => endpoints.delete(id),
+    remove(id) {
+      if (!endpoints.delete(id)) return false;
+      // What waits for it was meant for a receiver that no longer wants it: a paused app removed from the
+      // list hears nothing of its backlog when it resumes.
+      for (const [url, queue] of queues) {
+        const removed = queue.waiting.filter((delivery) => delivery.endpoint === id);
+        if (removed.length === 0) continue;
+        queue.waiting = queue.waiting.filter((delivery) => delivery.endpoint !== id);
+        for (const delivery of removed) drop(url, delivery, 'removed');
+      }
+      return true;
+    },
     endpoints: () => [...endpoints.values()].map((endpoint) => ({ ...endpoint })),
     deliveries: () => records.map((record) => ({ ...record })),
     onDelivery(listener) {
@@ -271,13 +288,25 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions = {}): Web
     handle(change) {
       if (closed) return;
       for (const webhook of render(change)) {
-        const targets = [...endpoints.values()]
+        // Each delivery remembers the endpoint it is for, so removing that endpoint drops it; one the room's
+        // own subscription also asks for belongs to no endpoint and stays.
+        const targets: { url: string; endpoint?: string }[] = [...endpoints.values()]
           .filter((endpoint) => endpoint.provider === change.provider)
-          .map((endpoint) => endpoint.url);
+          .map((endpoint) => ({ url: endpoint.url, endpoint: endpoint.id }));
         const room = webhook.roomSubscription;
-        if (room && subscribed(room.events, webhook.name) && !targets.includes(room.endPoint))
-          targets.push(room.endPoint);
-        for (const url of targets) enqueue(url, { change, event: webhook.name, payload: webhook.payload });
+        if (room && subscribed(room.events, webhook.name)) {
+          const same = targets.find((target) => target.url === room.endPoint);
+          if (same) delete same.endpoint;
+          else targets.push({ url: room.endPoint });
+        }
+        for (const { url, endpoint } of targets) {
+          enqueue(url, {
+            change,
+            event: webhook.name,
+            payload: webhook.payload,
+            ...(endpoint === undefined ? {} : { endpoint }),
+          });
+        }
       }
     },
     pending: () =>
@@ -301,6 +330,8 @@ interface Pending {
   change: StreamChange;
   event: string;
   payload: unknown;
+  /** The registered endpoint it is for; absent for a room's own subscription. */
+  endpoint?: string;
 }
 
 /**
