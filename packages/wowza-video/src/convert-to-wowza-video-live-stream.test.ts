@@ -1,8 +1,14 @@
-import { type CreateLiveStreamInput, InvalidInputError, type UpdateLiveStreamInput } from '@unilive/core';
+import {
+  type CreateLiveStreamInput,
+  InvalidInputError,
+  parseVendorTimestamp,
+  type UpdateLiveStreamInput,
+} from '@unilive/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toWowzaVideoCreateBody, toWowzaVideoUpdateBody } from './convert-to-wowza-video-live-stream.js';
 import { wowzaVideoBroadcastLocations, wowzaVideoEncoders } from './wowza-video-api.js';
+import { toWowzaVideoCountdownAt } from './wowza-video-options.js';
 
 const options = (value: Record<string, unknown>) => ({ providerOptions: { 'wowza-video': value } });
 
@@ -272,9 +278,9 @@ describe('toWowzaVideoCreateBody', () => {
     ],
     [{ logo_image: 'A'.repeat(3_600_000) }, 'logo_image', 'expected an image of 2.5 MB or smaller'],
     [
-      { countdown_at: '2024-02-01 00:00' },
+      { countdown_at: '2024-02-01' },
       'countdown_at',
-      'expected YYYY-MM-DD HH:MM:SS (UTC, as the reference asks), an ISO 8601 date-time with a zone, or a Date',
+      'expected a date and time of day: YYYY-MM-DD HH:MM:SS (UTC, as the reference asks), another ISO 8601 date-time (UTC unless it has a zone), or a Date',
     ],
     [{ countdown_timezone: 'Mars/Olympus_Mons' }, 'countdown_timezone', undefined],
     [
@@ -538,64 +544,112 @@ describe('countdown_at', () => {
       : toWowzaVideoUpdateBody(options({ countdown_at }))
     ).body.live_stream.countdown_at;
   const instants = fc.date({
-    min: new Date('2000-01-01T00:00:00.000Z'),
-    max: new Date('2099-12-31T23:59:59.000Z'),
+    min: new Date('0000-01-01T00:00:00.000Z'),
+    max: new Date('9999-12-31T23:59:59.999Z'),
     noInvalidDate: true,
   });
+  const offsets = fc.integer({ min: -23 * 60 - 59, max: 23 * 60 + 59 });
+  /** `date` as wall-clock digits at `offsetMinutes` from UTC, with the offset as `+HH:MM` (or `+HHMM`). */
+  const atOffset = (date: Date, offsetMinutes: number, compact = false) => {
+    const sign = offsetMinutes < 0 ? '-' : '+';
+    const hours = String(Math.floor(Math.abs(offsetMinutes) / 60)).padStart(2, '0');
+    const minutes = String(Math.abs(offsetMinutes) % 60).padStart(2, '0');
+    const wall = new Date(date.getTime() + offsetMinutes * 60_000).toISOString().slice(0, 23);
+    return { wall, zone: compact ? `${sign}${hours}${minutes}` : `${sign}${hours}:${minutes}` };
+  };
+  // Whether the wall-clock digits at that offset still have a four-digit year.
+  const firstInstant = new Date('0000-01-01T00:00:00.000Z').getTime();
+  const lastInstant = new Date('9999-12-31T23:59:59.999Z').getTime();
+  const fits = (date: Date, offsetMinutes: number) => {
+    const shifted = date.getTime() + offsetMinutes * 60_000;
+    return shifted >= firstInstant && shifted <= lastInstant;
+  };
 
-  it("takes the reference's YYYY-MM-DD HH:MM:SS and sends the same digits as the examples write them", () => {
+  // Every form Wowza documents (the reference's YYYY-MM-DD HH:MM:SS, the examples' UTC date-time, the schema's
+  // RFC 3339 date-time) is read by core's parseVendorTimestamp, and what is sent denotes that same instant.
+  const documented = fc.oneof(
+    instants.map((date) => {
+      const iso = date.toISOString();
+      return { typed: `${iso.slice(0, 10)} ${iso.slice(11, 19)}`, sent: `${iso.slice(0, 19)}.000Z` };
+    }),
+    instants.map((date) => ({ typed: date.toISOString(), sent: date.toISOString() })),
+    fc
+      .tuple(instants, offsets, fc.constantFrom(0, 1, 3, 6, 9))
+      .filter(([date, offset]) => fits(date, offset))
+      .map(([date, offset, digits]) => {
+        const { wall, zone } = atOffset(date, offset);
+        const fraction = digits === 0 ? '' : `.${`${wall.slice(20, 23)}000000`.slice(0, digits)}`;
+        const typed = `${wall.slice(0, 19)}${fraction}${zone}`;
+        return { typed, sent: typed };
+      }),
+  );
+
+  it('takes every form Wowza documents, read by the one date reader, and sends what the schema takes', () => {
     fc.assert(
       fc.property(
-        instants,
+        documented,
         fc.constantFrom('create', 'update') as fc.Arbitrary<'create' | 'update'>,
-        (date, operation) => {
-          const iso = date.toISOString();
-          const typed = `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
-          expect(sent(typed, operation)).toBe(`${iso.slice(0, 19)}.000Z`);
+        ({ typed, sent: expected }, operation) => {
+          expect(sent(typed, operation)).toBe(expected);
+          expect(toWowzaVideoCountdownAt(typed)).toBe(expected);
+          // The same instant core reads from what the caller typed, and from what Wowza receives.
+          expect(parseVendorTimestamp(expected)?.getTime()).toBe(parseVendorTimestamp(typed)?.getTime());
         },
       ),
+      { numRuns: 500 },
     );
   });
 
-  it('sends RFC 3339 as given, a Date and other ISO 8601 forms as the same instant in UTC', () => {
+  it('sends a Date, and any other ISO 8601 date-time core reads, as the same instant in UTC', () => {
     fc.assert(
-      fc.property(instants, fc.integer({ min: -12 * 60, max: 14 * 60 }), (date, offsetMinutes) => {
+      fc.property(instants, offsets, (date, offset) => {
         const iso = date.toISOString();
-        expect(sent(iso)).toBe(iso);
         expect(sent(date)).toBe(iso);
-        // The same instant written with an offset, in the compact and space-separated forms ISO 8601 allows.
-        const sign = offsetMinutes < 0 ? '-' : '+';
-        const hours = String(Math.floor(Math.abs(offsetMinutes) / 60)).padStart(2, '0');
-        const minutes = String(Math.abs(offsetMinutes) % 60).padStart(2, '0');
-        const local = new Date(date.getTime() + offsetMinutes * 60_000).toISOString().slice(0, 23);
-        expect(sent(`${local}${sign}${hours}:${minutes}`)).toBe(`${local}${sign}${hours}:${minutes}`);
-        expect(sent(`${local.replace('T', ' ')}${sign}${hours}${minutes}`)).toBe(iso);
+        // Zone-less forms are UTC, as the reference form is.
+        expect(sent(iso.slice(0, 19))).toBe(`${iso.slice(0, 19)}.000Z`);
+        expect(sent(`${iso.slice(0, 10)} ${iso.slice(11, 16)}`)).toBe(`${iso.slice(0, 16)}:00.000Z`);
+        expect(sent(`${iso.slice(0, 19)} UTC`)).toBe(`${iso.slice(0, 19)}.000Z`);
+        if (fits(date, offset)) {
+          const { wall, zone } = atOffset(date, offset, true);
+          const typed = `${wall.replace('T', ' ')}${zone}`;
+          expect(sent(typed)).toBe(iso);
+          expect(sent(typed)).toBe(parseVendorTimestamp(typed)?.toISOString());
+        }
       }),
     );
   });
 
-  it('refuses dates that do not exist and zone-less forms other than the reference one, before any request', () => {
+  it('refuses a date without a time of day, a date that does not exist and what is no ISO 8601 date-time, before any request', () => {
     const refused = fc.oneof(
-      // 30 and 31 February, 31 April/June/September/November, hour 24.
+      // 30 and 31 February, 29 February of a common year, 31 April, hour 24, minute 60.
       fc.constantFrom(
         '2024-02-30 10:00:00',
         '2023-02-29 10:00:00',
         '2024-04-31 00:00:00',
         '2024-02-01 24:00:00',
+        '2024-02-01T10:60:00Z',
       ),
-      instants.map((date) => date.toISOString().slice(0, 19)),
-      instants.map((date) => `${date.toISOString().slice(0, 10)} ${date.toISOString().slice(11, 16)}`),
+      // The date alone, with or without a zone: the reference asks for the time of day.
       instants.map((date) => date.toISOString().slice(0, 10)),
-      fc.constantFrom('tomorrow', '', '2024-12-15 17:00:00 EST'),
+      instants.map((date) => `${date.toISOString().slice(0, 10)}Z`),
+      // The reference's prose example, with a colon before the milliseconds.
+      fc.constantFrom(
+        '2024-12-15T17:00:00:000Z',
+        'tomorrow',
+        '',
+        '2024-12-15 17:00:00 EST',
+        '15/12/2024 17:00',
+      ),
     );
     fc.assert(
       fc.property(refused, (value) => {
+        expect(toWowzaVideoCountdownAt(value)).toBeUndefined();
         const error = createError({ name: 'n', ...options({ countdown_at: value }) });
         expect(error.issues).toEqual([
           {
             path: 'providerOptions.wowza-video.countdown_at',
             message:
-              'expected YYYY-MM-DD HH:MM:SS (UTC, as the reference asks), an ISO 8601 date-time with a zone, or a Date',
+              'expected a date and time of day: YYYY-MM-DD HH:MM:SS (UTC, as the reference asks), another ISO 8601 date-time (UTC unless it has a zone), or a Date',
           },
         ]);
       }),

@@ -365,34 +365,127 @@ describe('an answer without push connection details', () => {
         encoder,
       ),
   );
-  // What an answer may hold instead of the v1 keys: nothing, an empty object, or keys the adapter does not read.
-  const withoutKeys = fc.oneof(
-    fc.constant(undefined),
-    fc.constant({}),
-    fc.dictionary(
-      fc.constantFrom('server', 'port', 'app', 'key', 'url', 'streamid', 'passphrase'),
-      fc.string({ maxLength: 12 }),
-    ),
-  );
+  // The protocol each encoder pushes and the keys its endpoint is built from, as docs/providers/wowza-video.md
+  // tables them; the first key is the one without which no endpoint is made.
+  const pushed = (encoder: string) =>
+    encoder === 'other_webrtc'
+      ? 'webrtc'
+      : encoder === 'other_srt'
+        ? 'srt'
+        : encoder === 'other_rtsp' || encoder === 'ipcamera'
+          ? 'rtsp'
+          : 'rtmp';
+  const keysOf = {
+    webrtc: ['sdp_url', 'application_name', 'stream_name'],
+    rtmp: ['primary_server', 'host_port', 'application', 'stream_name', 'username', 'password'],
+    rtsp: ['primary_server', 'host_port', 'application', 'stream_name', 'username', 'password'],
+    srt: ['primary_server', 'host_port', 'stream_name'],
+  } as const;
+  const makes = {
+    webrtc: 'WebRTC signalling URL and names',
+    rtmp: 'RTMP server, stream key and push credentials',
+    rtsp: 'RTSP URL and push credentials',
+    srt: 'SRT server',
+  } as const;
+  const named = { webrtc: 'WebRTC', rtmp: 'RTMP', rtsp: 'RTSP', srt: 'SRT' } as const;
+  const sampleValue: Record<string, unknown> = {
+    host_port: 1935,
+    application: 'app-1',
+    application_name: 'app-1',
+    stream_name: 'cceecfa9',
+    username: 'client1',
+    password: 'edf107a4',
+  };
+  const label = (key: string) => (key === 'application' ? 'application (or application_name)' : key);
 
-  it('yields no endpoint and one incomplete-answer warning, for every push encoder', () => {
+  /** The warning's exact text for `encoder` when the answer holds `info` (undefined: no object at all). */
+  function expectedMessage(encoder: string, info: Record<string, unknown> | undefined): string {
+    const protocol = pushed(encoder);
+    const keys = keysOf[protocol];
+    const needed = keys.map(label).join(', ');
+    const has = (key: string) =>
+      key === 'application'
+        ? info?.application !== undefined || info?.application_name !== undefined
+        : (key === 'username' || key === 'password') && info?.disable_authentication === true
+          ? true
+          : info?.[key] !== undefined;
+    const missing = keys.filter((key) => !has(key)).map(label);
+    const lacks =
+      info === undefined
+        ? `has no source_connection_information, so none of ${needed} (the ${makes[protocol]})`
+        : `lacks ${missing.join(', ')} in source_connection_information (the ${makes[protocol]} need ${needed})`;
+    const why =
+      protocol === 'webrtc'
+        ? 'Wowza documents these keys for API v2.0 (its quick start)'
+        : `Wowza documents these keys for API v1 only (for v2.0 it documents source_connection_information's WebRTC keys alone, and the ${named[protocol]} details on its transcoder resource, which unilive does not read), so a v2.0 answer may leave them out`;
+    const sent = info
+      ? 'what Wowza sent is in raw.source_connection_information'
+      : 'the whole answer is in raw';
+    return `no ingest endpoint: encoder ${encoder} pushes ${named[protocol]} and Wowza Video's answer ${lacks}; ${why}; ${sent}`;
+  }
+
+  // What an answer may hold instead: nothing, or some of the protocol's keys but the first (so no endpoint can be
+  // made), with or without keys the adapter does not read and authentication switched off.
+  const answer = (encoder: string) => {
+    const [, ...rest] = keysOf[pushed(encoder)];
+    return fc.option(
+      fc
+        .tuple(
+          fc.subarray([...rest, ...(pushed(encoder) === 'webrtc' ? [] : ['application_name'])]),
+          fc.dictionary(
+            fc.constantFrom('server', 'port', 'app', 'key', 'url', 'streamid', 'passphrase'),
+            fc.string({ maxLength: 12 }),
+          ),
+          fc.boolean(),
+        )
+        .map(([keys, unread, open]) => ({
+          ...unread,
+          ...Object.fromEntries(keys.map((key) => [key, sampleValue[key]])),
+          ...(open && pushed(encoder) !== 'webrtc' ? { disable_authentication: true } : {}),
+        })),
+      { nil: undefined },
+    );
+  };
+
+  it('yields no endpoint and one incomplete-answer warning naming the keys the answer lacks, for every push encoder', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...pushEncoders), withoutKeys, (encoder, info) => {
-        const stream = parse({
-          id: 'abc12345',
-          encoder,
-          delivery_method: 'push',
-          ...(info === undefined ? {} : { source_connection_information: info }),
-        });
-        const mapped = mapWowzaVideoLiveStream(stream, {});
-        expect(mapped.ingest).toEqual([]);
-        expect(mapped.warnings).toEqual([
-          {
-            type: 'incomplete-answer',
-            message: `no ingest endpoint: Wowza Video's answer has no usable connection details for encoder ${encoder} in source_connection_information (for RTMP, RTSP and SRT their keys are documented for API v1 only); what Wowza sent is in raw.source_connection_information`,
-          },
-        ]);
-      }),
+      fc.property(
+        fc.constantFrom(...pushEncoders).chain((encoder) => fc.tuple(fc.constant(encoder), answer(encoder))),
+        ([encoder, info]) => {
+          const stream = parse({
+            id: 'abc12345',
+            encoder,
+            delivery_method: 'push',
+            ...(info === undefined ? {} : { source_connection_information: info }),
+          });
+          const mapped = mapWowzaVideoLiveStream(stream, {});
+          expect(mapped.ingest).toEqual([]);
+          expect(mapped.warnings).toEqual([
+            { type: 'incomplete-answer', message: expectedMessage(encoder, info) },
+          ]);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('says so when every key is there but they make no URL', () => {
+    const stream = parse({
+      id: 'abc12345',
+      encoder: 'other_rtmp',
+      source_connection_information: {
+        primary_server: 'bad host with spaces',
+        host_port: 1935,
+        application: 'app-1',
+        stream_name: 'cceecfa9',
+        username: 'client1',
+        password: 'edf107a4',
+      },
+    });
+    const mapped = mapWowzaVideoLiveStream(stream, {});
+    expect(mapped.ingest).toEqual([]);
+    expect(mapped.warnings?.[0]?.message).toBe(
+      "no ingest endpoint: encoder other_rtmp pushes RTMP and Wowza Video's answer has source_connection_information keys that make no valid RTMP URL; Wowza documents these keys for API v1 only (for v2.0 it documents source_connection_information's WebRTC keys alone, and the RTMP details on its transcoder resource, which unilive does not read), so a v2.0 answer may leave them out; what Wowza sent is in raw.source_connection_information",
     );
   });
 

@@ -195,7 +195,9 @@ const isPull = (stream: WowzaVideoLiveStreamInput) =>
  * Why `ingest` is empty or partial, so it never is without a word. Wowza documents the connection keys of
  * `source_connection_information` for WebRTC only (API v2.0 quick start); those of RTMP, RTSP and SRT come
  * from API v1 examples and client code, so an answer may lack them:
- * - no endpoint for a push stream: `incomplete-answer`, with what Wowza did send left in `raw`;
+ * - no endpoint for a push stream: `incomplete-answer`, naming the protocol the encoder pushes and each key
+ *   its endpoint needs that the answer lacks (all of them without `source_connection_information`, as in
+ *   every answer v2.0 documents for a non-WebRTC encoder), with what Wowza did send left in `raw`;
  * - an RTMP or RTSP endpoint without the username and password Wowza requires while source
  *   authentication is on: `incomplete-answer`;
  * - a pull stream, a UDP source, a stream fed through a Wowza stream source, or a connection-code encoder
@@ -242,12 +244,7 @@ export function wowzaVideoIngestWarnings(
         },
       ];
     }
-    return [
-      {
-        type: 'incomplete-answer',
-        message: `no ingest endpoint: Wowza Video's answer has no usable connection details for encoder ${encoder} in source_connection_information (for RTMP, RTSP and SRT their keys are documented for API v1 only); what Wowza sent is in raw.source_connection_information`,
-      },
-    ];
+    return [{ type: 'incomplete-answer', message: missingIngestMessage(stream, encoder) }];
   }
   const info = stream.source_connection_information;
   const warnings: Warning[] = [];
@@ -260,6 +257,61 @@ export function wowzaVideoIngestWarnings(
     });
   }
   return warnings;
+}
+
+// The keys of source_connection_information each push protocol's endpoint is built from, as the adapter reads
+// them (see mapWowzaVideoIngest), and what they make, for a warning naming what an answer lacks.
+const connectionKeys = {
+  webrtc: { keys: ['sdp_url', 'application_name', 'stream_name'], makes: 'WebRTC signalling URL and names' },
+  rtmp: {
+    keys: ['primary_server', 'host_port', 'application', 'stream_name', 'username', 'password'],
+    makes: 'RTMP server, stream key and push credentials',
+  },
+  rtsp: {
+    keys: ['primary_server', 'host_port', 'application', 'stream_name', 'username', 'password'],
+    makes: 'RTSP URL and push credentials',
+  },
+  srt: { keys: ['primary_server', 'host_port', 'stream_name'], makes: 'SRT server' },
+} as const;
+
+/**
+ * Why a push stream has no ingest endpoint, exactly: the protocol its encoder pushes, the keys of
+ * `source_connection_information` that endpoint needs and the answer lacks (all of them when the object
+ * itself is missing), and why an answer may lack them: Wowza documents them for API v1 only, bar WebRTC's.
+ */
+function missingIngestMessage(stream: WowzaVideoLiveStreamInput, encoder: string): string {
+  const info = stream.source_connection_information;
+  const protocol: keyof typeof connectionKeys =
+    encoder === 'other_webrtc'
+      ? 'webrtc'
+      : ((pushProtocolOf(encoder, '') ?? 'rtmp') as 'rtmp' | 'rtsp' | 'srt');
+  const { keys, makes } = connectionKeys[protocol];
+  const given = (key: string) => {
+    if (!info) return false;
+    if (key === 'application') return Boolean(info.application ?? info.application_name);
+    // Credentials are not needed when source authentication is off.
+    if ((key === 'username' || key === 'password') && info.disable_authentication === true) return true;
+    const value = (info as Record<string, unknown>)[key];
+    return value !== undefined && value !== null && value !== '';
+  };
+  // Either spelling of the application is read (see mapWowzaVideoIngest).
+  const label = (key: string) => (key === 'application' ? 'application (or application_name)' : key);
+  const missing = keys.filter((key) => !given(key)).map(label);
+  const needed = keys.map(label).join(', ');
+  const name = protocol === 'webrtc' ? 'WebRTC' : protocol.toUpperCase();
+  const lacks = !info
+    ? `has no source_connection_information, so none of ${needed} (the ${makes})`
+    : missing.length > 0
+      ? `lacks ${missing.join(', ')} in source_connection_information (the ${makes} need ${needed})`
+      : `has source_connection_information keys that make no valid ${name} URL`;
+  const why =
+    protocol === 'webrtc'
+      ? 'Wowza documents these keys for API v2.0 (its quick start)'
+      : `Wowza documents these keys for API v1 only (for v2.0 it documents source_connection_information's WebRTC keys alone, and the ${name} details on its transcoder resource, which unilive does not read), so a v2.0 answer may leave them out`;
+  const sent = info
+    ? 'what Wowza sent is in raw.source_connection_information'
+    : 'the whole answer is in raw';
+  return `no ingest endpoint: encoder ${encoder} pushes ${name} and Wowza Video's answer ${lacks}; ${why}; ${sent}`;
 }
 
 const directProtocols: Record<string, PlaybackProtocol> = {

@@ -1,4 +1,10 @@
-import { type InputIssue, invalidInput, readProviderOptions, vendorDateInput } from '@unilive/core';
+import {
+  type InputIssue,
+  invalidInput,
+  parseVendorTimestamp,
+  readProviderOptions,
+  vendorDateInput,
+} from '@unilive/core';
 import * as v from 'valibot';
 import {
   wowzaVideoBillingModes,
@@ -95,48 +101,29 @@ const sharedSecret = /* @__PURE__ */ (() =>
   ))();
 
 const countdownAtExpected =
-  'expected YYYY-MM-DD HH:MM:SS (UTC, as the reference asks), an ISO 8601 date-time with a zone, or a Date';
+  'expected a date and time of day: YYYY-MM-DD HH:MM:SS (UTC, as the reference asks), another ISO 8601 date-time (UTC unless it has a zone), or a Date';
 
-const dateTimePattern =
-  /^(\d{4}-\d{2}-\d{2})([T ])(\d{2}:\d{2}:\d{2})(\.\d{1,9})?(?: ?(Z|[+-]\d{2}:?\d{2}))?$/i;
+// RFC 3339's date-time, the schema's `format: date-time`: sent as the caller wrote it.
 const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+// A time of day after the date: the reference asks for one ("the month, day, year, and time of day").
+const withTimeOfDay = /^\d{4}-\d{2}-\d{2}[Tt ]\d/;
 
 /**
- * `countdown_at` as Wowza's reference tells users to type it, `YYYY-MM-DD HH:MM:SS` (24-hour clock, UTC), or
- * as its schema (`format: date-time`) and every example write it, ISO 8601 with a zone
- * (`2024-02-01T00:00:00.000Z`). What is sent is always what the schema takes: the reference form and a
- * `Date` in the examples' form with the same digits (`2024-02-01 17:00:00` → `2024-02-01T17:00:00.000Z`), an
- * RFC 3339 string as given, any other ISO 8601 form (`2024-02-01 17:00:00+0100`) as the same instant in UTC.
- * Undefined for anything else: a date-time without a zone in another form, a date that does not exist
- * (`2024-02-30 10:00:00`).
+ * `countdown_at` read as every vendor date is (core's `parseVendorTimestamp`: ISO 8601, zone-less meaning
+ * UTC), so Wowza's reference form `YYYY-MM-DD HH:MM:SS` (24-hour clock, UTC) and its schema's
+ * (`format: date-time`, every example `2024-02-01T00:00:00.000Z`) both come through. What is sent is always
+ * what the schema takes: an RFC 3339 string as given (its digits and offset as the caller typed them), any
+ * other form and a `Date` as the same instant in the examples' UTC form (`2024-02-01 17:00:00` →
+ * `2024-02-01T17:00:00.000Z`, the same digits). Undefined for a date without a time of day, a date that does
+ * not exist (`2024-02-30 10:00:00`), and anything that is no ISO 8601 date-time, such as the reference's
+ * prose example `2024-12-15T17:00:00:000Z` (a colon before the milliseconds).
  */
 export function toWowzaVideoCountdownAt(value: Date | string): string | undefined {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
-  const match = dateTimePattern.exec(value);
-  if (!match) return undefined;
-  const [, day, separator, time, fraction, zone] = match as unknown as [
-    string,
-    string,
-    string,
-    string,
-    string | undefined,
-    string | undefined,
-  ];
-  // Parsed as UTC and printed back: a date that does not exist (2024-02-30) rolls over and differs.
-  const wall = new Date(`${day}T${time}Z`);
-  const exists = !Number.isNaN(wall.getTime()) && wall.toISOString().startsWith(`${day}T${time}`);
-  if (!exists) return undefined;
-  if (zone === undefined) {
-    return separator === ' ' && fraction === undefined ? wall.toISOString() : undefined;
-  }
-  if (rfc3339.test(value)) return value;
-  const instant = new Date(`${day}T${time}${fraction ?? ''}${normalZone(zone)}`);
-  return Number.isNaN(instant.getTime()) ? undefined : instant.toISOString();
-}
-
-function normalZone(zone: string): string {
-  if (zone.toUpperCase() === 'Z') return 'Z';
-  return zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  if (typeof value !== 'string' || !withTimeOfDay.test(value)) return undefined;
+  const date = parseVendorTimestamp(value);
+  if (date === undefined) return undefined;
+  return rfc3339.test(value) ? value : date.toISOString();
 }
 
 const countdownAt = /* @__PURE__ */ vendorDateInput(toWowzaVideoCountdownAt, countdownAtExpected);
