@@ -133,6 +133,11 @@ export interface ListOptions extends CallOptions {
 export interface LiveStreamStatus {
   state: LiveStreamState;
   broadcasting?: boolean;
+  /**
+   * What the vendor answered to the reads the poll made, as received: the escape hatch, as
+   * `LiveStream.raw` is. Each adapter documents its shape in its provider page; where `get`'s `raw` is made
+   * of parts (videosdk v2's `{ room, hls?, rtmpOuts? }`), the poll's has the same parts for what it read.
+   */
   raw: unknown;
 }
 

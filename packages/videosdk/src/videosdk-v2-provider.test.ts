@@ -312,12 +312,18 @@ describe('videosdk v2 get, status and list', () => {
     // A running egress is the state alone: one request each.
     expect(calls()).toEqual(cases.map(() => `GET ${origin}/v2/hls/${room}/active`));
     replay('v2-hls-active.none', 'v2-rooms-get');
-    expect(await provider.getStatus?.(room)).toEqual({ state: 'stopped', raw: null });
+    expect(await provider.getStatus?.(room)).toEqual({
+      state: 'stopped',
+      raw: { room: body('v2-rooms-get') },
+    });
     nock(origin)
       .get(`/v2/rooms/${room}`)
       .reply(200, { ...body('v2-rooms-get'), disabled: true });
     replay('v2-hls-active.none');
-    expect(await provider.getStatus?.(room)).toEqual({ state: 'disabled', raw: null });
+    expect(await provider.getStatus?.(room)).toEqual({
+      state: 'disabled',
+      raw: { room: { ...body('v2-rooms-get'), disabled: true } },
+    });
     expect(calls().slice(cases.length)).toEqual([
       `GET ${origin}/v2/hls/${room}/active`,
       `GET ${origin}/v2/rooms/${room}`,

@@ -278,15 +278,24 @@ describe('videosdk v2 raw: the answers exactly as received', () => {
     );
   });
 
-  it('getStatus: the egress, or null when none runs', async () => {
+  it("getStatus: the answers it read, in get's parts: the egress as hls, or the room when none runs", async () => {
     await fc.assert(
       fc.asyncProperty(
-        roomObject(room, enabled),
+        roomObject(room, fc.constantFrom(true, false, null, undefined)),
         fc.option(hlsObject, { nil: undefined }),
         async (roomText, hls) => {
-          const { provider } = standIn({ rooms: [roomText], hls, rtmpOuts: [] }, 'text');
+          const { provider, sent } = standIn({ rooms: [roomText], hls, rtmpOuts: [] }, 'text');
           const status = await provider.getStatus?.(room);
-          expect(text(status?.raw)).toBe(hls ? hls.text : 'null');
+          expect(text(status?.raw)).toBe(hls ? `{"hls":${hls.text}}` : `{"room":${roomText.text}}`);
+          // Exactly the reads whose answers it holds.
+          expect(sent).toEqual(
+            hls ? [`GET /v2/hls/${room}/active`] : [`GET /v2/hls/${room}/active`, `GET /v2/rooms/${room}`],
+          );
+          // The same parts, as received, as get's raw holds for the same answers.
+          const stream = await provider.get(room);
+          const parts = stream.raw as Record<string, unknown>;
+          for (const [part, value] of Object.entries(status?.raw as Record<string, unknown>))
+            expect(text(value)).toBe(text(parts[part]));
         },
       ),
       runs,

@@ -116,13 +116,14 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
   // convertToVideosdkV2CreateRequest.
   const held = new Map<string, VideosdkV2StartSettings>();
 
-  async function fetchRoom(
+  /** The room's read: `data` as the schema read it, `body` as the vendor sent it. */
+  function fetchRoom(
     id: string,
     operation: string,
     step: string | undefined,
     options: CallOptions | undefined,
-  ): Promise<VideosdkV2Room> {
-    const response = await http.request({
+  ): Promise<HttpResponse<VideosdkV2Room>> {
+    return http.request({
       operation,
       step,
       method: 'GET',
@@ -130,7 +131,6 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       schema: videosdkV2RoomSchema,
       options,
     });
-    return response.data;
   }
 
   /**
@@ -427,13 +427,16 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     async getStatus(id: string, options?: CallOptions): Promise<LiveStreamStatus> {
       assertValidId(id, { provider, operation: 'status' });
       const answer = await fetchActiveHls(id, 'status', options);
-      // `raw` is the egress as received.
-      if (answer) return { state: videosdkV2State({ hls: answer.data.data }), raw: receivedHls(answer) };
+      // `raw` holds the answers this read received, as received, in the parts `get`'s raw names them: the
+      // egress as `hls` when one runs (the room is not read then), the room otherwise.
+      if (answer) {
+        return { state: videosdkV2State({ hls: answer.data.data }), raw: { hls: receivedHls(answer) } };
+      }
       // No egress runs: the room tells a disabled room from a stopped one, as `get` does, so
       // waitForState(id, 'disabled') ends and a wait for `ready` on a disabled room is refused as stuck
       // rather than polled to its deadline. One more request, made only when nothing runs.
       const room = await fetchRoom(id, 'status', roomStep, options);
-      return { state: videosdkV2State({ room }), raw: null };
+      return { state: videosdkV2State({ room: room.data }), raw: { room: room.body } };
     },
 
     async *list(options: ListOptions = {}) {
