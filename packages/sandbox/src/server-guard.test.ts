@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAllowedHost, refuseRequest, type Sandbox, startSandbox } from './server.js';
+import { isAllowedHost, isTrustedOrigin, refuseRequest, type Sandbox, startSandbox } from './server.js';
 
 const allowed = new Set(['127.0.0.1']);
 const loopbackNames = fc.oneof(
@@ -66,6 +66,78 @@ describe('the requests the sandbox refuses before serving', () => {
         },
       ),
     );
+  });
+
+  // Loopback as a page's URL may spell it: 127.0.0.0/8 (also as `127.1` or in hex), ::1, IPv4-mapped loopback,
+  // and the names browsers resolve to loopback themselves.
+  const loopbackOrigins = fc.oneof(
+    fc
+      .tuple(fc.nat({ max: 255 }), fc.nat({ max: 255 }), fc.nat({ max: 255 }))
+      .map((parts) => `127.${parts.join('.')}`),
+    fc.constantFrom(
+      '127.1',
+      '0x7f.0.0.1',
+      '[::1]',
+      '[0:0:0:0:0:0:0:1]',
+      '[::ffff:127.0.0.1]',
+      '[::ffff:7f00:2]',
+    ),
+    loopbackNames,
+  );
+  // Any other address: another machine of the network, or beyond it.
+  const otherAddresses = fc.oneof(
+    fc.ipV4().filter((ip) => !ip.startsWith('127.')),
+    fc
+      .ipV6()
+      .map((ip) => `[${ip}]`)
+      .filter((ip) => {
+        const hostname = new URL(`http://${ip}`).hostname;
+        return hostname !== '[::1]' && !hostname.startsWith('[::ffff:7f');
+      }),
+  );
+  const scheme = fc.constantFrom('http', 'https');
+
+  it('takes a change only from a page served from this machine or from a host the user allowed, not from any IP address', () => {
+    const methods = fc.constantFrom('POST', 'PUT', 'PATCH', 'DELETE');
+    const routes = fc.constantFrom('/_sandbox/webhooks', '/_sandbox/faults', '/liveapi/live_streams', '/x');
+    fc.assert(
+      fc.property(methods, routes, otherAddresses, scheme, port, (method, url, address, protocol, at) => {
+        const origin = `${protocol}://${withPort(address, at)}`;
+        const headers = { host: '127.0.0.1:4010', origin, 'content-type': 'application/json' };
+        expect(isTrustedOrigin(origin, allowed)).toBe(false);
+        expect(refuseRequest({ method, url, headers }, allowed, 10)).toEqual({
+          status: 403,
+          body: {
+            error:
+              'only pages served from this machine may change the sandbox; start it with allowedHosts naming the host of a page elsewhere to let it',
+          },
+        });
+        // Reading stays open, and the address is still answered as a Host (no name was rebound to reach it).
+        expect(refuseRequest({ method: 'GET', url, headers }, allowed, 10)).toBeUndefined();
+        expect(isAllowedHost(withPort(address, at), allowed)).toBe(true);
+        // Once the user names it (`allowedHosts`, or the host the sandbox listens on), its pages are trusted.
+        const named = new Set([...allowed, new URL(origin).hostname.replace(/^\[|\]$/g, '')]);
+        expect(refuseRequest({ method, url, headers }, named, 10)).toBeUndefined();
+      }),
+    );
+    fc.assert(
+      fc.property(methods, routes, loopbackOrigins, scheme, port, (method, url, host, protocol, at) => {
+        const origin = `${protocol}://${withPort(host, at)}`;
+        expect(isTrustedOrigin(origin, allowed)).toBe(true);
+        // The developer's app on http://localhost:3000 is another site to a browser than 127.0.0.1:4010.
+        for (const site of [undefined, 'same-origin', 'same-site', 'cross-site']) {
+          const headers = {
+            host: '127.0.0.1:4010',
+            origin,
+            'content-type': 'application/json',
+            ...(site ? { 'sec-fetch-site': site } : {}),
+          };
+          expect(refuseRequest({ method, url, headers }, allowed, 10)).toBeUndefined();
+        }
+      }),
+    );
+    for (const origin of ['null', '', 'file:///home/me/page.html', 'chrome-extension://abcdef', 'no url'])
+      expect(isTrustedOrigin(origin, allowed)).toBe(false);
   });
 
   it("takes only JSON bodies on the control API's changes, which a page cannot send without asking", () => {
@@ -210,5 +282,26 @@ describe('a running sandbox against oversized, cross-site and rebound requests',
     });
     expect(plain.status).toBe(415);
     expect(sandbox.webhooks.endpoints()).toEqual([]);
+  });
+
+  it('refuses a change from a page on another machine of the network unless allowedHosts names it', async () => {
+    const register = (url: string) =>
+      fetch(`${url}/_sandbox/webhooks`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: 'http://10.0.0.5:3000' },
+        body: JSON.stringify({ provider: 'liveapi', url: 'http://10.0.0.5:3000/collect' }),
+      });
+    const refused = await register(sandbox.url);
+    expect(refused.status).toBe(403);
+    expect(sandbox.webhooks.endpoints()).toEqual([]);
+    const allowing = await startSandbox({ media: false, allowedHosts: ['10.0.0.5'] });
+    try {
+      expect((await register(allowing.url)).status).toBe(201);
+      expect(allowing.webhooks.endpoints().map((endpoint) => endpoint.url)).toEqual([
+        'http://10.0.0.5:3000/collect',
+      ]);
+    } finally {
+      await allowing.close();
+    }
   });
 });

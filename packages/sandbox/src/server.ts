@@ -12,7 +12,7 @@ import {
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, resolve as resolvePath } from 'node:path';
-import { InvalidInputError, type ProviderId } from '@unilive/core';
+import { InvalidInputError, isLoopbackHost, type ProviderId } from '@unilive/core';
 import { createDashboard } from './dashboard/dashboard.js';
 import { allDialects } from './dialects/index.js';
 import { createEngine, type EngineOptions, type SandboxEngine } from './engine.js';
@@ -50,9 +50,13 @@ export interface SandboxOptions extends Omit<EngineOptions, 'dialects' | 'data' 
    */
   media?: MediaOptions | false;
   /**
-   * Host names the sandbox answers to besides loopback ones (`localhost`, `*.localhost`), IP addresses and
-   * `host`: a request naming any other `Host` is refused with 403, so a web page cannot reach the sandbox
-   * through a name of its own that resolves here (DNS rebinding). Add the names a container or proxy uses.
+   * Host names and addresses the sandbox trusts besides loopback ones (127.0.0.0/8, `::1`, `localhost`,
+   * `*.localhost`) and `host`. A request naming any other `Host` name is refused with 403, so a web page
+   * cannot reach the sandbox through a name of its own that resolves here (DNS rebinding); an IP address in
+   * `Host` is answered, since no name was rebound to reach it. A change (`POST`, `PUT`, `PATCH`, `DELETE`)
+   * from a browser page is taken only from a page whose origin's host is loopback or one of these: add the
+   * names a container or proxy uses, and the address of another machine whose pages may change the sandbox
+   * (`'192.168.1.20'`).
    */
   allowedHosts?: readonly string[];
   /**
@@ -399,7 +403,8 @@ const ipv4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
 /**
  * True for a `Host` the sandbox answers: an IP address (no name to rebind), a loopback name (`localhost`,
- * `*.localhost`), or one of `allowed` (the listening host, `allowedHosts`).
+ * `*.localhost`), or one of `allowed` (the listening host, `allowedHosts`). Answering is not trusting: which
+ * pages may change the sandbox is {@link isTrustedOrigin}'s to say.
  */
 export function isAllowedHost(header: string | undefined, allowed: ReadonlySet<string>): boolean {
   if (header === undefined) return true;
@@ -411,13 +416,34 @@ export function isAllowedHost(header: string | undefined, allowed: ReadonlySet<s
   return name.includes(':') && /^[0-9a-f:.]+$/.test(name);
 }
 
+/**
+ * True for the `Origin` of a page whose changes the sandbox takes: one served from this machine (a loopback
+ * host: 127.0.0.0/8 in any form the URL parser reads, `::1` and IPv4-mapped loopback, `localhost`, and
+ * `*.localhost`, which browsers resolve to loopback themselves), or one whose host is in `allowed` (the
+ * listening host, `allowedHosts`). Not any IP address: a page served by another machine of the network runs
+ * in the developer's browser too, and is no more theirs than any site. `null` (a sandboxed frame, a file) and
+ * anything that is no URL are not trusted.
+ */
+export function isTrustedOrigin(origin: string, allowed: ReadonlySet<string>): boolean {
+  let hostname: string;
+  try {
+    hostname = new URL(origin).hostname;
+  } catch {
+    return false;
+  }
+  if (hostname === '') return false;
+  const name = bareHost(hostname);
+  return allowed.has(name) || name === 'localhost' || name.endsWith('.localhost') || isLoopbackHost(hostname);
+}
+
 const stateChanging = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * Why a request is refused before it is served, if it is: a `Host` that is not this machine's (DNS
- * rebinding: 403), a state-changing request from another site (`Sec-Fetch-Site: cross-site`, or an
- * `Origin` whose host the sandbox would not answer to: 403), a control-API change whose body is not JSON
- * (a page's form or `text/plain` post needs no preflight: 415), a body declared larger than the limit (413).
+ * rebinding: 403), a state-changing request from a page the sandbox does not trust (an `Origin` that
+ * {@link isTrustedOrigin} refuses, or no `Origin` with `Sec-Fetch-Site: cross-site`: 403), a control-API
+ * change whose body is not JSON (a page's form or `text/plain` post needs no preflight: 415), a body declared
+ * larger than the limit (413).
  */
 export function refuseRequest(
   request: Pick<IncomingMessage, 'method' | 'url' | 'headers'>,
@@ -439,16 +465,20 @@ export function refuseRequest(
   }
   const method = (request.method ?? 'GET').toUpperCase();
   if (stateChanging.has(method)) {
-    const site = header('sec-fetch-site');
     const origin = header('origin');
-    let originHost: string | undefined;
-    try {
-      originHost = origin === undefined ? undefined : new URL(origin).host;
-    } catch {
-      originHost = '';
-    }
-    if (site === 'cross-site' || (originHost !== undefined && !isAllowedHost(originHost, allowed))) {
-      return { status: 403, body: { error: 'cross-site requests may not change the sandbox' } };
+    // A browser sends `Origin` with every change; when it names a page the sandbox trusts, that decides, so
+    // the developer's app on http://localhost:3000 may change a sandbox on 127.0.0.1 (another site to the
+    // browser). Without one, `Sec-Fetch-Site` still tells a browser's cross-site request apart from a tool's.
+    const refused =
+      origin === undefined ? header('sec-fetch-site') === 'cross-site' : !isTrustedOrigin(origin, allowed);
+    if (refused) {
+      return {
+        status: 403,
+        body: {
+          error:
+            'only pages served from this machine may change the sandbox; start it with allowedHosts naming the host of a page elsewhere to let it',
+        },
+      };
     }
     const length = header('content-length');
     const hasBody =
