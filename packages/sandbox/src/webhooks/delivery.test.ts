@@ -676,6 +676,60 @@ describe('vendor envelopes', () => {
     ]);
   });
 
+  // A room whose events are `patterns`, stopped: which of its webhooks reach the room's endPoint.
+  async function roomDeliveries(patterns: readonly string[]): Promise<string[]> {
+    const sent: string[] = [];
+    const deliveries = createWebhookDelivery({
+      fetch: async (_url, init) => {
+        sent.push((JSON.parse(String(init?.body)) as { webhookType: string }).webhookType);
+        return new Response(null, { status: 204 });
+      },
+    });
+    deliveries.handle({
+      kind: 'state-changed',
+      provider: 'videosdk',
+      id: 'r1',
+      at: 0,
+      state: 'hls-stopped',
+      record: { roomId: 'r1', webhook: { endPoint: 'http://127.0.0.1:9/room', events: patterns } },
+    });
+    await deliveries.settled();
+    return sent;
+  }
+
+  it('matches a room event pattern as the wildcard it is: * any run of characters, all else literal', async () => {
+    // The reference: the pattern as a regular expression, fine for patterns this short.
+    const reference = (pattern: string, name: string) =>
+      new RegExp(
+        `^${pattern
+          .split('*')
+          .map((part) => part.replace(/[.+?^${}()|[\]\\-]/g, '\\$&'))
+          .join('.*')}$`,
+      ).test(name);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({
+          unit: fc.constantFrom('*', 'h', 'l', 's', '-', 't', 'o', 'p', 'e', 'd', '.', '+'),
+          maxLength: 14,
+        }),
+        async (pattern) => {
+          expect(await roomDeliveries([pattern])).toEqual(
+            reference(pattern, 'hls-stopped') ? ['hls-stopped'] : [],
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a room event pattern of many wildcards costs no more than its length: the sandbox never stalls on one', async () => {
+    // As a regular expression, `*` sixty-four times and a letter the name lacks tries every way of cutting
+    // the name into sixty-four pieces before it fails (eighteen stars already held the sandbox, which
+    // matches the pattern for every change of the room, for seconds): this ends at once or never.
+    expect(await roomDeliveries([`${'*'.repeat(64)}Z`, `${'*s'.repeat(64)}Z`])).toEqual([]);
+    expect(await roomDeliveries([`${'*'.repeat(40)}d`])).toEqual(['hls-stopped']);
+  });
+
   it('records where each delivery went without the path secret, whatever the path holds', async () => {
     // Vendors that sign nothing are protected by a secret last path segment; a path of one segment is it.
     const secret = fc.stringMatching(/^[A-Za-z0-9_-]{16,32}$/);

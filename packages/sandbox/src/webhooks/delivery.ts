@@ -367,18 +367,36 @@ export function maskWebhookUrl(url: string): string {
   return `${parsed.origin}/${shown}${hidden ? '…' : ''}`;
 }
 
-// A room's `events` may hold exact names or wildcard patterns such as `hls*` (server SDK).
+// A room's `events` may hold exact names or wildcard patterns such as `hls*` (server SDK); `*` is any run of
+// characters, everything else itself. Matched by hand rather than as a regular expression: `.*` forty times
+// backtracks through every way of cutting the name into forty pieces, and the room's creator writes the
+// pattern. This walk retries only from the last `*`, so a pattern costs at most its length times the name's.
 function subscribed(events: readonly string[], name: string): boolean {
-  return events.some((pattern) =>
-    pattern.includes('*')
-      ? new RegExp(
-          `^${pattern
-            .split('*')
-            .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-            .join('.*')}$`,
-        ).test(name)
-      : pattern === name,
-  );
+  return events.some((pattern) => wildcardMatch(pattern, name));
+}
+
+function wildcardMatch(pattern: string, name: string): boolean {
+  let at = 0;
+  let position = 0;
+  let star = -1;
+  let resume = 0;
+  while (position < name.length) {
+    if (at < pattern.length && pattern[at] === '*') {
+      star = at;
+      at += 1;
+      resume = position;
+    } else if (at < pattern.length && pattern[at] === name[position]) {
+      at += 1;
+      position += 1;
+    } else if (star !== -1) {
+      // The last `*` takes one more character, and the rest of the pattern starts again after it.
+      at = star + 1;
+      resume += 1;
+      position = resume;
+    } else return false;
+  }
+  while (at < pattern.length && pattern[at] === '*') at += 1;
+  return at === pattern.length;
 }
 
 // A number shows itself; anything else only its type (a misplaced option may hold a secret).
