@@ -49,18 +49,19 @@ const payloadSchema = /* @__PURE__ */ (() =>
     enabled: tolerantField(v.boolean()),
   }))();
 
-const streamEvents: Record<string, { type: LiveStreamEventType; broadcasting?: boolean }> = {
-  'stream-created': { type: 'live_stream.created' },
-  'stream-connected': { type: 'live_stream.connected', broadcasting: true },
-  'stream-disconnected': { type: 'live_stream.disconnected', broadcasting: false },
-  'stream-status-toggle': { type: 'live_stream.state_changed' },
-  'stream-removed': { type: 'live_stream.deleted' },
-  'stream-platform-added': { type: 'live_stream.restream_changed' },
-  'stream-platform-connected': { type: 'live_stream.restream_changed' },
-  'stream-platform-disconnected': { type: 'live_stream.restream_changed' },
-  'stream-platform-removed': { type: 'live_stream.restream_changed' },
-  'recording-exported': { type: 'live_stream.recording_ready' },
-};
+// A Map: the key is the vendor's text, and `constructor` or `__proto__` must find nothing.
+const streamEvents = new Map<string, { type: LiveStreamEventType; broadcasting?: boolean }>([
+  ['stream-created', { type: 'live_stream.created' }],
+  ['stream-connected', { type: 'live_stream.connected', broadcasting: true }],
+  ['stream-disconnected', { type: 'live_stream.disconnected', broadcasting: false }],
+  ['stream-status-toggle', { type: 'live_stream.state_changed' }],
+  ['stream-removed', { type: 'live_stream.deleted' }],
+  ['stream-platform-added', { type: 'live_stream.restream_changed' }],
+  ['stream-platform-connected', { type: 'live_stream.restream_changed' }],
+  ['stream-platform-disconnected', { type: 'live_stream.restream_changed' }],
+  ['stream-platform-removed', { type: 'live_stream.restream_changed' }],
+  ['recording-exported', { type: 'live_stream.recording_ready' }],
+]);
 
 /**
  * Normalises one LiveAPI webhook delivery. LiveAPI signs nothing, so `options.unsigned` must be `true`;
@@ -97,7 +98,7 @@ export async function parseWebhook(
   const payload = parseOwn(payloadSchema, envelope.output.payload);
   const nested = typeof payload.live_stream === 'string' ? payload.live_stream : payload.live_stream?._id;
   const streamId = payload.live_stream_id ?? nested ?? payload._id ?? payload.id;
-  const mapped = streamId === undefined ? undefined : streamEvents[name];
+  const mapped = streamId === undefined ? undefined : streamEvents.get(name);
   const state: LiveStreamState | undefined =
     mapped?.type === 'live_stream.state_changed' && payload.enabled !== undefined
       ? payload.enabled

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import {
   type Clock,
   InvalidInputError,
+  isLiveStreamEvent,
   type LiveStream,
   type LiveStreamEvent,
   NotFoundError,
@@ -421,6 +422,52 @@ export function runWebhookContract(options: WebhookContractOptions): void {
           }
         }),
         { numRuns: 60 },
+      );
+    });
+
+    it('every event is a neutral event whatever text a field holds: a name of Object.prototype, empty, any (generated)', async () => {
+      // The vendor's own names (event types, states) are looked up in tables: `constructor`, `toString` or
+      // `__proto__` must read as a name no table has, never as what the prototype holds under it; and an
+      // empty event id is no id (de-duplication would fold every such delivery into one).
+      const leaves = (value: unknown, path: (string | number)[] = []): (string | number)[][] => {
+        if (typeof value === 'string') return [path];
+        if (typeof value !== 'object' || value === null) return [];
+        return Object.entries(value).flatMap(([key, each]) =>
+          leaves(each, [...path, Array.isArray(value) ? Number(key) : key]),
+        );
+      };
+      const withText = (value: unknown, path: readonly (string | number)[], text: string): unknown => {
+        const [head, ...rest] = path;
+        if (head === undefined) return text;
+        if (Array.isArray(value))
+          return value.map((each, index) => (index === head ? withText(each, rest, text) : each));
+        const copy = { ...(value as Record<string, unknown>) };
+        copy[head] = withText(copy[head], rest, text);
+        return copy;
+      };
+      const cases = options.fixtures.flatMap((fixture) =>
+        leaves(fixture.webhook).map((path) => ({ fixture, path })),
+      );
+      const text = fc.oneof(
+        fc.constantFrom(...Object.getOwnPropertyNames(Object.prototype), '__proto__', ''),
+        fc.string({ maxLength: 12 }),
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...cases), text, async ({ fixture, path }, value) => {
+          const payload = withText(fixture.webhook, path, value);
+          let events: LiveStreamEvent[] = [];
+          try {
+            events = await deliver(payload);
+          } catch (error) {
+            // Refusing an odd delivery is fine; failing on it with anything untyped is not.
+            expect(WebhookVerificationError.isInstance(error), String(error)).toBe(true);
+            return;
+          }
+          for (const event of events) {
+            expect(isLiveStreamEvent(event), `${path.join('.')}=${JSON.stringify(value)}`).toBe(true);
+          }
+        }),
+        { numRuns: 300 },
       );
     });
 

@@ -204,17 +204,18 @@ interface Mapped {
 
 // The room's HLS egress is the stream's lifecycle (the v2 state table: starting, ready with a playback
 // URL, stopping, stopped); a failed start leaves no egress, so `stopped`.
-const hlsStates: Record<string, LiveStreamState> = {
-  'hls-starting': 'starting',
-  'hls-started': 'ready',
-  'hls-playable': 'ready',
-  'hls-stopping': 'stopping',
-  'hls-stopped': 'stopped',
-  'hls-failed': 'stopped',
-};
+// A Map: the key is the vendor's text, and `constructor` or `__proto__` must find nothing.
+const hlsStates = new Map<string, LiveStreamState>([
+  ['hls-starting', 'starting'],
+  ['hls-started', 'ready'],
+  ['hls-playable', 'ready'],
+  ['hls-stopping', 'stopping'],
+  ['hls-stopped', 'stopped'],
+  ['hls-failed', 'stopped'],
+]);
 
 function mapEvent(name: string, data: Data): Mapped | undefined {
-  const hls = hlsStates[name];
+  const hls = hlsStates.get(name);
   if (hls) {
     const playbackUrl = data.playbackHlsUrl ?? data.downstreamUrl;
     return {

@@ -63,7 +63,7 @@ export interface WowzaRealtimeWebhookOptions extends WebhookOptionsBase {
    * Finds the id of the stream a Millicast stream name belongs to: events carry only the name. Use
    * {@link wowzaRealtimeStreamNames} with your client, or a lookup in your own records (the name is
    * `providerDetails['wowza-realtime'].sdk.streamName` of the stream `create` returned). A name it does not know makes an `unknown`
-   * event with `data.streamName`.
+   * event with `data.streamName`; so does an answer that is not a non-empty text.
    */
   resolveStreamId: WowzaRealtimeStreamNameResolver;
 }
@@ -163,8 +163,12 @@ export async function parseWebhook(
 
   const clock = options.clock ?? systemClock;
   const id = await deliveryDigest(body);
-  const resolve = async (name: string | undefined) =>
-    name ? await options.resolveStreamId(name) : undefined;
+  // The resolver is the application's: what it answers counts only when it is text (a lookup such as
+  // `ids[name]` answers `Object` for a stream named `constructor`).
+  const resolve = async (name: string | undefined): Promise<string | undefined> => {
+    const resolved: unknown = name ? await options.resolveStreamId(name) : undefined;
+    return typeof resolved === 'string' && resolved !== '' ? resolved : undefined;
+  };
 
   if (isThumbnail(input, body)) {
     const streamName = nameOf(webhookHeader(input.headers, 'x-millicast-stream-id'));

@@ -54,14 +54,15 @@ const currentSchema = /* @__PURE__ */ (() =>
 
 // Transcoder events of the legacy reference, and the live stream state each leaves (`requested` is the
 // transition under way; `stop.requested` and `reset.*` are unverified names).
-const transcoderStates: Record<string, LiveStreamState> = {
-  'start.requested': 'starting',
-  'start.complete': 'ready',
-  'stop.requested': 'stopping',
-  'stop.complete': 'stopped',
-  'reset.requested': 'resetting',
-  'reset.complete': 'ready',
-};
+// A Map: the key is the vendor's text, and `constructor` or `__proto__` must find nothing.
+const transcoderStates = new Map<string, LiveStreamState>([
+  ['start.requested', 'starting'],
+  ['start.complete', 'ready'],
+  ['stop.requested', 'stopping'],
+  ['stop.complete', 'stopped'],
+  ['reset.requested', 'resetting'],
+  ['reset.complete', 'ready'],
+]);
 
 /**
  * Normalises one Wowza Video webhook delivery. Wowza signs nothing, so `options.unsigned` must be `true`;
@@ -74,7 +75,8 @@ const transcoderStates: Record<string, LiveStreamState> = {
  * - every other event (downloads, recordings, v2.0 `video.*`) → `unknown`; a v2.0 `live_stream.*` event
  *   keeps its `object_id` as `streamId`.
  *
- * `id` is the vendor's `event_id`; `occurredAt` its `event_time`.
+ * `id` is the vendor's `event_id` (the SHA-256 of the body when it is missing or empty); `occurredAt` its
+ * `event_time`.
  */
 export async function parseWebhook(
   input: WebhookInput,
@@ -90,10 +92,11 @@ export async function parseWebhook(
   let event: LiveStreamEvent;
   if (legacy.success) {
     const envelope = legacy.output;
-    const state = envelope.object_type === 'transcoder' ? transcoderStates[envelope.event] : undefined;
+    const state = envelope.object_type === 'transcoder' ? transcoderStates.get(envelope.event) : undefined;
     const time = readEventTime(ownField(raw, 'event_time'), clock());
     event = {
-      id: envelope.event_id ?? (await deliveryDigest(body)),
+      // An empty id identifies nothing: de-duplication would fold every such delivery into one.
+      id: envelope.event_id || (await deliveryDigest(body)),
       type: state && envelope.object_id ? 'live_stream.state_changed' : 'unknown',
       provider,
       streamId: state && envelope.object_id ? envelope.object_id : '',
@@ -111,7 +114,8 @@ export async function parseWebhook(
     const time = readEventTime(ownField(raw, 'event_time'), clock());
     const liveStream = envelope.event_type.startsWith('live_stream.') && envelope.object_id !== undefined;
     event = {
-      id: envelope.event_id ?? (await deliveryDigest(body)),
+      // An empty id identifies nothing: de-duplication would fold every such delivery into one.
+      id: envelope.event_id || (await deliveryDigest(body)),
       type: 'unknown',
       provider,
       streamId: liveStream ? String(envelope.object_id) : '',
