@@ -351,3 +351,65 @@ describe('createEventHub latest', () => {
     expect(hub.latest({ provider: 'liveapi', streamId: 's1' })).toEqual([]);
   });
 });
+
+describe('createEventHub on a polluted Object.prototype', () => {
+  // What a filter, an event or the hub's own records leave out must read as absent, never as what some
+  // other code in the process put on Object.prototype under that name.
+  // The ids of the events a subscription has waiting, without waiting for more.
+  async function waiting(subscription: AsyncIterable<LiveStreamEvent>): Promise<string[]> {
+    const iterator = subscription[Symbol.asyncIterator]();
+    const ids: string[] = [];
+    for (;;) {
+      const next = await Promise.race([
+        iterator.next(),
+        new Promise<undefined>((resolve) => setImmediate(() => resolve(undefined))),
+      ]);
+      if (!next || next.done) return ids;
+      ids.push(next.value.id);
+    }
+  }
+
+  it('delivers, filters and remembers as on a clean one, whatever the prototype carries (generated)', async () => {
+    const keys = ['provider', 'streamId', 'types', 'state', 'broadcasting', 'data', 'warnings'] as const;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...keys),
+        fc.constantFrom<unknown>(true, false, 'ready', 's1', ['unknown'], 1, {}, { occurredAt: 5 }, null),
+        async (key, value) => {
+          const hub = createEventHub();
+          const prototype = Object.prototype as Record<string, unknown>;
+          const outcome = (() => {
+            Object.defineProperty(prototype, key, { value, writable: true, configurable: true });
+            try {
+              const all = hub.subscribe();
+              const filtered = hub.subscribe({ types: ['live_stream.connected'] });
+              const plain: LiveStreamEvent = {
+                id: 'plain',
+                type: 'unknown',
+                provider: 'liveapi',
+                streamId: 's1',
+                occurredAt: new Date(1_000),
+                raw: {},
+              };
+              const published = hub.publish([event('connected'), plain]);
+              return {
+                all,
+                filtered,
+                published,
+                latest: hub.latest({ provider: 'liveapi', streamId: 's1' }),
+              };
+            } finally {
+              delete prototype[key];
+            }
+          })();
+          expect(outcome.published).toBe(2);
+          expect(await waiting(outcome.all)).toEqual(['connected', 'plain']);
+          expect(await waiting(outcome.filtered)).toEqual(['connected']);
+          expect(outcome.latest.map((each) => each.id)).toEqual(['connected']);
+          hub.close();
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});

@@ -1,5 +1,6 @@
 import { type InputIssue, InvalidInputError } from '../errors/errors.js';
 import type { ProviderId } from '../live-stream.js';
+import { ownFields, ownValue } from '../own.js';
 import { copyEvent } from './copy-event.js';
 import { isLiveStreamEvent, type LiveStreamEvent, type LiveStreamEventType } from './live-stream-event.js';
 
@@ -112,7 +113,7 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
   // recently.
   const seen = new Set<string>();
   const subscribers = new Set<Subscriber>();
-  const newest = new Map<string, { broadcasting?: LiveStreamEvent; state?: LiveStreamEvent }>();
+  const newest = new Map<string, Newest>();
   let closed = false;
 
   const remember = (key: string): boolean => {
@@ -132,13 +133,17 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
       newest.delete(key);
       return;
     }
-    if (retainStreams === 0 || (event.broadcasting === undefined && event.state === undefined)) return;
-    const entry = newest.get(key) ?? {};
+    // Own fields only, here and in the record kept: a `state` or `broadcasting` on Object.prototype is
+    // no event's, and no record's.
+    const tellsBroadcasting = ownValue(event, 'broadcasting') !== undefined;
+    const tellsState = ownValue(event, 'state') !== undefined;
+    if (retainStreams === 0 || (!tellsBroadcasting && !tellsState)) return;
+    const entry: Newest = newest.get(key) ?? Object.create(null);
     newest.delete(key);
     const later = (held: LiveStreamEvent | undefined) =>
       !held || event.occurredAt.getTime() >= held.occurredAt.getTime();
-    if (event.broadcasting !== undefined && later(entry.broadcasting)) entry.broadcasting = copyEvent(event);
-    if (event.state !== undefined && later(entry.state)) entry.state = copyEvent(event);
+    if (tellsBroadcasting && later(entry.broadcasting)) entry.broadcasting = copyEvent(event);
+    if (tellsState && later(entry.state)) entry.state = copyEvent(event);
     newest.set(key, entry);
     if (newest.size > retainStreams) {
       const oldest = newest.keys().next().value;
@@ -160,8 +165,10 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
       }
       return fresh;
     },
-    subscribe(filter = {}) {
-      const subscriber = new Subscriber(filter, bufferSize, () => subscribers.delete(subscriber));
+    subscribe(filter) {
+      // The filter's own fields: one it leaves out is no filter, whatever Object.prototype carries.
+      const own = ownFields(typeof filter === 'object' && filter !== null ? filter : undefined);
+      const subscriber = new Subscriber(own, bufferSize, () => subscribers.delete(subscriber));
       if (closed) subscriber.close();
       else subscribers.add(subscriber);
       return subscriber;
@@ -186,6 +193,12 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
       for (const subscriber of [...subscribers]) subscriber.close();
     },
   } as LiveStreamEventHub;
+}
+
+/** The newest events the hub heard about one stream; a record without a prototype. */
+interface Newest {
+  broadcasting?: LiveStreamEvent;
+  state?: LiveStreamEvent;
 }
 
 function streamKey(event: { provider: ProviderId; streamId: string }): string {
