@@ -43,9 +43,14 @@ export function assertValidId(
  */
 export function pathOf(strings: TemplateStringsArray, ...ids: string[]): string {
   let path = strings[0] ?? '';
-  ids.forEach((id, index) => {
-    assertValidId(id, { operation: 'request' });
-    path += encodeURIComponent(id) + (strings[index + 1] ?? '');
-  });
+  for (let index = 0; index < ids.length; index += 1) {
+    const id = ids[index] as string;
+    assertValidId(id, building);
+    // A usable id holds only characters `encodeURIComponent` leaves as they are (letters, digits and
+    // "_", "~", ".", "-"): it goes into the path as it is, encoded or not.
+    path += id + (strings[index + 1] ?? '');
+  }
   return path;
 }
+
+const building = /* @__PURE__ */ Object.freeze({ operation: 'request' });

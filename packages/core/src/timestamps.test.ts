@@ -259,6 +259,51 @@ function byPatternOnly(value: string): Date | undefined {
   return new Date(utc - offset * 60_000);
 }
 
+describe('parseVendorTimestamp, called again and again', () => {
+  it('reads each text as it reads it alone, whatever it read before, and hands out a new Date each time', () => {
+    const texts = fc.oneof(
+      fc.constantFrom(
+        '2020-01-29T17:16:21.849Z',
+        '2020-01-29 17:16:21',
+        '2020-01-29T17:16:21+02:00',
+        '2021-02-30T00:00:00Z',
+        '0001-01-01T00:00:00',
+        'not a date',
+        '',
+      ),
+      fc.date({ noInvalidDate: true }).map((date) => date.toISOString()),
+      fc.string({ maxLength: 24 }),
+    );
+    // Each text read first by a fresh module, with nothing remembered.
+    const alone = new Map<string, number | undefined>();
+    fc.assert(
+      fc.property(fc.array(texts, { minLength: 1, maxLength: 10 }), (sequence) => {
+        for (const text of sequence) {
+          if (!alone.has(text)) {
+            parseVendorTimestamp('1999-01-01T00:00:00Z');
+            parseVendorTimestamp('1998-01-01T00:00:00Z');
+            alone.set(text, parseVendorTimestamp(text)?.getTime());
+          }
+        }
+        const handed: Date[] = [];
+        for (const text of sequence) {
+          const date = parseVendorTimestamp(text);
+          const expected = alone.get(text);
+          if (expected === undefined) expect(date).toBeUndefined();
+          else {
+            expect(date?.getTime()).toBe(expected);
+            for (const earlier of handed) expect(date).not.toBe(earlier);
+            handed.push(date as Date);
+            // Changing a date handed out changes no later one.
+            date?.setTime(0);
+          }
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
 describe('the zone this run reads dates in', () => {
   it('is the one the project set, when it set one', () => {
     // Guards the second run: a TZ that did not take effect would let a host-zone read pass as UTC.

@@ -22,8 +22,27 @@ const millisecondsFrom = 1e11;
 export function parseVendorTimestamp(value: unknown): Date | undefined {
   if (typeof value === 'number') return epochDate(value);
   if (typeof value !== 'string') return undefined;
-  return commonTimestamp(value) ?? patternTimestamp(value);
+  let time: number | undefined;
+  if (value === lastText) time = lastTime;
+  else if (value === earlierText) time = earlierTime;
+  else {
+    time = (commonTimestamp(value) ?? patternTimestamp(value))?.getTime();
+    earlierText = lastText;
+    earlierTime = lastTime;
+    lastText = value;
+    lastTime = time;
+  }
+  // A new Date every time: the caller owns it (and may change it).
+  return time === undefined ? undefined : new Date(time);
 }
+
+// The two texts read last and the instants they name (undefined: none). A stream's dates come again on
+// every read of it, and `created_at` and `updated_at` are two of them, often one text: a poll reads each
+// again for the cost of comparing it.
+let lastText: string | undefined;
+let lastTime: number | undefined;
+let earlierText: string | undefined;
+let earlierTime: number | undefined;
 
 /**
  * The shape nearly every answer's dates have, `YYYY-MM-DDTHH:MM:SS`, a space for the `T`, up to 9 fraction

@@ -368,6 +368,48 @@ describe('createHttpClient', () => {
     release();
   });
 
+  it("ends with the caller's abort given while the credentials were awaited, though fetch ignores it", async () => {
+    // The headers resolve only after the caller aborted; fetch never answers and ignores its signal: only
+    // the attempt's end can settle the wait for the answer, so the call settling at all proves it.
+    const controller = new AbortController();
+    let headersAsked = () => {};
+    const asked = new Promise<void>((resolve) => {
+      headersAsked = resolve;
+    });
+    let giveHeaders = () => {};
+    const given = new Promise<void>((resolve) => {
+      giveHeaders = resolve;
+    });
+    let fetched = 0;
+    const http = client({
+      headers: async () => {
+        headersAsked();
+        await given;
+        return { authorization: `Bearer ${token}` };
+      },
+      fetch: (async () => {
+        fetched += 1;
+        return new Promise<Response>(() => {});
+      }) as typeof fetch,
+    });
+    const call = failure(() =>
+      http.request({
+        operation: 'get',
+        method: 'GET',
+        path: 's',
+        schema,
+        options: { signal: controller.signal },
+      }),
+    );
+    await asked;
+    controller.abort(new Error('stop'));
+    giveHeaders();
+    const error = await call;
+    expect(AbortError.isInstance(error)).toBe(true);
+    expect(error.message).toBe('The operation was aborted');
+    expect(fetched).toBeLessThanOrEqual(1);
+  });
+
   it('frees the connection of an answer that arrives after its attempt ended', async () => {
     // fetch ignores the signal and answers only once the call has failed: the answer's body must still be
     // cancelled, or its connection stays held. The order of events proves it; no elapsed time is measured.

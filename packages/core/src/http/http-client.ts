@@ -396,19 +396,15 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       if (hooks.onRequest) emit(hooks.onRequest, event());
       const attemptLimit = Math.min(limit, deadline - started);
       const attemptController = new AbortController();
-      // A custom fetch may ignore the signal, and under load an abort once failed to end a slow body:
-      // `ended` rejects with the attempt's abort reason, and the wait for the answer and the body read stop
-      // on it either way. Only the timer and the caller's signal abort the attempt, so they settle it
-      // directly rather than through a listener on the attempt's own signal.
-      let endAttempt: (reason: unknown) => void = noop;
-      const ended = new Promise<never>((_, reject) => {
-        endAttempt = reject;
-      });
-      ended.catch(noop);
+      // A custom fetch may ignore the signal, and under load an abort once failed to end a slow body: the
+      // wait for the answer rejects with the attempt's abort reason (`endWait`, while it waits), and the
+      // body read stops on it, either way. Only the timer and the caller's signal abort the attempt, so
+      // they settle it directly rather than through a listener on the attempt's own signal.
+      let endWait: ((reason: unknown) => void) | undefined;
       const bodyRead = new BodyRead();
       const abortAttempt = (reason: unknown) => {
         attemptController.abort(reason);
-        endAttempt(attemptController.signal.reason);
+        endWait?.(attemptController.signal.reason);
         bodyRead.stop(attemptController.signal.reason);
       };
       const timer = timers.start(Math.max(0, attemptLimit), abortAttempt, timeoutMarker);
@@ -441,13 +437,20 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           const send = sender();
           sending = true;
           const sent = send(target, kyOptions(method, body, { signal: attemptController.signal, headers }));
-          // A try around the await rather than a `.catch` on the race: one promise and one turn fewer per
-          // attempt, the same outcome.
+          // One promise settled by the answer or by the attempt's end, whichever comes first (an attempt
+          // that ended while its credentials were awaited ends the wait at once): the race of the answer
+          // with a promise of the end, without that promise, its handler and the race's own.
           try {
-            response = await Promise.race([sent, ended]);
+            response = await new Promise<Response>((resolve, reject) => {
+              if (attemptController.signal.aborted) reject(attemptController.signal.reason);
+              else endWait = reject;
+              sent.then(resolve, reject);
+            });
           } catch (error) {
             void sent.then(discardBody, noop);
             throw error;
+          } finally {
+            endWait = undefined;
           }
           if (!isRedirect(response)) break;
           discardBody(response);
