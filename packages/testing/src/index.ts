@@ -1,5 +1,6 @@
 // The main entry carries no test runner: the memory provider, fixtures, webhook signing and a webhook
-// receiver, and the secret scanner. The contract suites (vitest, nock) are `@unilive/testing/contract`.
+// receiver, the secret scanner, and an AbortController of another realm. The contract suites (vitest, nock)
+// are `@unilive/testing/contract`.
 export {
   createWebhookKeyPair,
   createWebhookSecret,
@@ -23,5 +24,10 @@ export {
   type MemoryBackendOptions,
 } from './memory-backend.js';
 export { createMemoryProvider, type MemoryProviderSettings, memoryCapabilities } from './memory-provider.js';
+export {
+  type OtherRealmAbortController,
+  type OtherRealmSignalQuirk,
+  otherRealmAbortController,
+} from './other-realm.js';
 export { errorTranscript, leakForms, type SecretLeak, SecretScanner } from './secret-scanner.js';
 export { sleepUntilWoken, startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';

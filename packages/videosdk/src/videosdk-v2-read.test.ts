@@ -1,6 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { AbortError, createLiveStreamClient, NotFoundError, type UniliveError } from '@unilive/core';
-import { type Fixture, loadFixture } from '@unilive/testing';
+import {
+  type Fixture,
+  loadFixture,
+  type OtherRealmSignalQuirk,
+  otherRealmAbortController,
+} from '@unilive/testing';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { videosdk } from './index.js';
@@ -266,5 +271,79 @@ describe('videosdk v2 get: the room and its egress read at once', () => {
       `get GET https://api.videosdk.live${hlsPath}`,
       `get GET https://api.videosdk.live${roomPath}`,
     ]);
+  });
+});
+
+// A caller's signal from another realm (a vm context, an iframe) reaches the two reads of `get` as a platform
+// signal that follows it (core's platformSignal): its addEventListener is called once for its life, its
+// removeEventListener never, so a method or getter of it that throws later fails nothing; its abort, before,
+// during either read or after the call, ends the call as a platform signal's would.
+describe('videosdk v2 get with a signal of another realm', () => {
+  type Moment = 'before' | 'during the room read' | 'during the egress read' | 'after';
+  it('follows it through one listener, whenever it fires and however it misbehaves', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom<Moment>('before', 'during the room read', 'during the egress read', 'after'),
+        fc.constantFrom<OtherRealmSignalQuirk>('none', 'remove-throws', 'reason-throws'),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 3 }),
+        async (moment, quirk, running, calls) => {
+          const controller = otherRealmAbortController(quirk);
+          const sent: string[] = [];
+          let abortedReads = 0;
+          const fetch: typeof globalThis.fetch = async (input, init) => {
+            const request = new Request(input, init);
+            const { pathname } = new URL(request.url);
+            sent.push(pathname);
+            const during =
+              (moment === 'during the room read' && pathname === roomPath) ||
+              (moment === 'during the egress read' && pathname === hlsPath);
+            if (during) {
+              const answer = new Promise<Response>((_, reject) => {
+                request.signal.addEventListener('abort', () => {
+                  abortedReads += 1;
+                  reject(request.signal.reason);
+                });
+              });
+              controller.abort();
+              return answer;
+            }
+            if (pathname === roomPath) return respond(roomAnswers.found);
+            if (pathname === hlsPath) return respond(running ? hlsAnswers.running : hlsAnswers.none);
+            return respond({ status: 200, body: { data: [], pageInfo: { currentPage: 1, lastPage: 1 } } });
+          };
+          const provider = videosdk({ token, apiVersion: 'v2', retry: { maxRetries: 0 }, fetch });
+          if (moment === 'before') controller.abort();
+          const get = () =>
+            provider.get(room, { signal: controller.signal }).then(
+              (stream) => stream,
+              (error: unknown) => error,
+            );
+          for (let call = 0; call < calls; call += 1) {
+            const outcome = await get();
+            if (moment === 'after') {
+              expect(outcome).toMatchObject({ id: room, state: running ? 'ready' : 'stopped' });
+            } else {
+              expect(AbortError.isInstance(outcome)).toBe(true);
+              const during = moment !== 'before' && call === 0;
+              expect((outcome as UniliveError).delivery).toBe(during ? 'unknown' : 'not-sent');
+            }
+          }
+          const made = [...sent];
+          if (moment === 'after') controller.abort();
+          // Once aborted, no read is sent.
+          expect(AbortError.isInstance(await get())).toBe(true);
+          expect(sent).toEqual(made);
+          if (moment === 'before') expect(sent).toEqual([]);
+          // Aborted during a read, both reads end (the one aborted, and the other if it was still running).
+          if (moment.startsWith('during')) expect(abortedReads).toBe(1);
+          expect(controller.signal.added).toBe(moment === 'before' ? 0 : 1);
+          expect(controller.signal.removed).toBe(0);
+          await settle();
+          expect(unhandled).toEqual([]);
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });

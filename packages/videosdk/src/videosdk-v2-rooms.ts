@@ -13,6 +13,7 @@ import {
   onceListenerOptions,
   parseVendorResponse,
   pathOf,
+  platformSignal,
   type RestreamTarget,
   readBackAfterChange,
   requestChange,
@@ -85,6 +86,16 @@ type ActiveHlsAnswer = HttpResponse<v.InferOutput<typeof videosdkV2ActiveHlsSche
  * `data` of an active-egress answer as the vendor sent it (the answer's schema has read it as an object),
  * for `raw.hls`: the parsed JSON, not the schema's output, so nothing in it is dropped or reordered.
  */
+// The platform signal following the caller's, or undefined for a value that is no signal or cannot be followed.
+function followedSignal(given: unknown): AbortSignal | undefined {
+  if (!isAbortSignal(given)) return undefined;
+  try {
+    return platformSignal(given);
+  } catch {
+    return undefined;
+  }
+}
+
 function receivedHls(answer: ActiveHlsAnswer): unknown {
   return (answer.body as { data: unknown }).data;
 }
@@ -215,15 +226,18 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     });
     const given = options !== undefined && Object.hasOwn(options, 'signal') ? options.signal : undefined;
     const hlsStop = new AbortController();
-    // The call's signal ends the egress read through `hlsStop`. A value that is no signal is passed on as
-    // it is, for the HTTP layer to refuse in both reads.
-    const linked = isAbortSignal(given);
+    // The call's signal ends the egress read through `hlsStop`, listened to as the platform signal that
+    // follows it (platformSignal, as the HTTP layer does): a signal of another realm gets one listener for
+    // its life, never removed. A value that is no signal, or one that cannot be followed, is passed on as it
+    // is, for the HTTP layer to refuse in both reads.
+    const followed = followedSignal(given);
+    const linked = followed !== undefined;
     let follow: (() => void) | undefined;
-    if (linked) {
-      if (given.aborted) hlsStop.abort(given.reason);
+    if (followed !== undefined) {
+      if (followed.aborted) hlsStop.abort(followed.reason);
       else {
-        follow = () => hlsStop.abort(given.reason);
-        given.addEventListener('abort', follow, onceListenerOptions);
+        follow = () => hlsStop.abort(followed.reason);
+        followed.addEventListener('abort', follow, onceListenerOptions);
       }
     }
     const hlsRead = http.request({
@@ -248,7 +262,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       }
       hlsAnswer = await hlsRead;
     } finally {
-      if (follow !== undefined) given?.removeEventListener('abort', follow);
+      if (follow !== undefined) followed?.removeEventListener('abort', follow);
     }
     // `raw` holds the bodies as received, by reference; the mapping reads only what the schemas read.
     const room = roomAnswer.data;

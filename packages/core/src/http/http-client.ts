@@ -21,7 +21,15 @@ import {
 } from '../errors/unilive-error.js';
 import { ownData } from '../inputs.js';
 import type { ProviderId } from '../live-stream.js';
-import { isAbortSignal, isInstanceOf, once, ownFields, ownValue, prototypePollution } from '../own.js';
+import {
+  isAbortSignal,
+  isInstanceOf,
+  once,
+  ownFields,
+  ownValue,
+  platformSignal,
+  prototypePollution,
+} from '../own.js';
 import type { CallOptions, CallRuntime, ProviderSettingsBase } from '../provider.js';
 import { type Clock, type Sleep, systemClock, systemSleep } from '../runtime.js';
 import type { SecretSet } from '../secrets.js';
@@ -290,15 +298,21 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     const sleep = (ownValue(runtime, 'sleep') as Sleep | undefined) ?? systemSleep;
     const gate = ownValue(runtime, 'gate') as RequestGate | undefined;
     const runtimeDeadline = ownValue(runtime, 'deadline');
-    const signal = ownValue(options, 'signal') as AbortSignal | undefined;
+    const givenSignal = ownValue(options, 'signal') as AbortSignal | undefined;
     const idempotent = spec.idempotent ?? (method === 'GET' || method === 'PUT' || method === 'DELETE');
     const callTimeoutMs = ownValue(options, 'timeoutMs') as number | undefined;
     const base = { provider: settings.provider, operation };
     const timeoutProblem = callTimeoutMs === undefined ? undefined : callTimeoutProblem(callTimeoutMs);
     if (timeoutProblem !== undefined)
       throw optionError(settings.provider, operation, 'timeoutMs', timeoutProblem);
-    if (signal !== undefined && !isAbortSignal(signal))
+    if (givenSignal !== undefined && !isAbortSignal(givenSignal))
       throw optionError(settings.provider, operation, 'signal', 'expected an AbortSignal');
+    // The attempts listen to a platform signal: one of another realm or library (a vm context's, an
+    // iframe's, jsdom's) is followed through one listener for its life (platformSignal), so its methods are
+    // not called per attempt, and a removeEventListener or reason of it that throws cannot fail a call that
+    // the vendor answered.
+    const signal =
+      givenSignal === undefined ? undefined : adoptSignal(settings.provider, operation, givenSignal);
     // The call's own limit, and the deadline of a waitForState it serves, whichever comes first.
     const deadline = Math.min(
       now() + totalTimeoutMs,
@@ -637,6 +651,15 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
   }
 
   return { request };
+}
+
+// The platform signal that follows the caller's; one whose addEventListener throws is no signal to follow.
+function adoptSignal(provider: ProviderId, operation: string, signal: AbortSignal): AbortSignal {
+  try {
+    return platformSignal(signal);
+  } catch {
+    throw optionError(provider, operation, 'signal', 'expected an AbortSignal');
+  }
 }
 
 function optionError(provider: ProviderId, operation: string, path: string, message: string) {
