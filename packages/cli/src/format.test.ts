@@ -1,6 +1,6 @@
 import type { LiveStream, PlaybackEndpoint } from '@unilive/core';
 import { describe, expect, it } from 'vitest';
-import { describeStream, playbackLines } from './format.js';
+import { describeStream, playbackLines, streamJson } from './format.js';
 
 const origin = 'rtmp://e1.entrypoint.video.wowza.com/app-X';
 const sizes = ['1280x720', '854x480', '640x360'];
@@ -101,5 +101,29 @@ describe('describeStream', () => {
       '      streamName: 8d304b93',
       '      subscribeTokenExpiresAt: 2030-10-27T23:08:55.000Z',
     ]);
+  });
+});
+
+describe('streamJson', () => {
+  it('keeps a vendor field named __proto__ as a field of the redacted copy, as --show-secrets prints it', () => {
+    // JSON.parse makes `__proto__` an own field; assigned to a plain object, it would set its prototype
+    // instead, and the vendor's field would vanish from --raw while it is redacted.
+    const raw = JSON.parse('{"id":"s1","__proto__":{"hidden":"vendor data","streamKey":"K-raw-key-9999"}}');
+    const stream = {
+      id: 's1',
+      provider: 'liveapi',
+      name: 'n',
+      state: 'ready',
+      ingest: [{ protocol: 'rtmp', url: 'rtmp://h/app/K-raw-key-9999', streamKey: 'K-raw-key-9999' }],
+      playback: [],
+      raw,
+    } as LiveStream;
+    const shown = JSON.parse(JSON.stringify(streamJson(stream, true)));
+    expect(Object.hasOwn(shown.raw, '__proto__')).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(shown.raw, '__proto__')?.value).toEqual({
+      hidden: 'vendor data',
+      streamKey: '[REDACTED]',
+    });
+    expect(JSON.stringify(streamJson(stream, true))).not.toContain('K-raw-key-9999');
   });
 });

@@ -42,7 +42,8 @@ export function redactDeep(value: unknown, redactor: Redactor, depth = 0): unkno
   if (typeof value === 'string') return redactor.redact(value);
   if (typeof value !== 'object' || value === null || value instanceof Date || depth > 64) return value;
   if (Array.isArray(value)) return value.map((item) => redactDeep(item, redactor, depth + 1));
-  const out: Record<string, unknown> = {};
+  // Without a prototype, a vendor field named `__proto__` stays a field instead of becoming the prototype.
+  const out: Record<string, unknown> = Object.create(null);
   for (const [key, item] of Object.entries(value))
     out[redactor.redact(key)] = redactDeep(item, redactor, depth + 1);
   return out;
