@@ -261,6 +261,72 @@ describe('a polluted Object.prototype', () => {
     expect(prototypePollution()).toBeUndefined();
   });
 
+  it('reports a polluted prototype before whatever else would end the attempt, and before any event', async () => {
+    // However the credentials fail (or do not), with or without an onRequest hook (when the prototype is
+    // checked before anything the caller sees happens) and a call deadline already passed or not: the
+    // error names the pollution, nothing is sent, no onRequest event is heard.
+    const credentials = fc.constantFrom('given', 'async', 'throws', 'rejects', 'unsendable', 'uniliveError');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.stringMatching(/^[a-z][a-zA-Z]{0,8}$/).filter((key) => !(key in Object.prototype)),
+        fc.jsonValue({ maxDepth: 1 }),
+        credentials,
+        fc.boolean(),
+        fc.boolean(),
+        async (key, value, kind, withHook, late) => {
+          let sent = 0;
+          const heard: string[] = [];
+          let clock = 1_000;
+          const http = createHttpClient({
+            provider: 'test-vendor',
+            baseUrl: 'https://api.vendor.test',
+            totalTimeoutMs: 10,
+            headers: () => {
+              // A call whose deadline passes while its credentials are read.
+              if (late) clock += 100;
+              if (kind === 'throws') throw new Error('no key');
+              if (kind === 'uniliveError')
+                throw new UniliveError({ provider: 'test-vendor', message: 'credentials refused' });
+              if (kind === 'rejects') return Promise.reject(new Error('no key'));
+              if (kind === 'async') return Promise.resolve({ authorization: 'Bearer t' });
+              return { authorization: kind === 'unsendable' ? 'Bearer a\r\nb' : 'Bearer t' };
+            },
+            secrets: new SecretSet(),
+            fetch: (async () => {
+              sent += 1;
+              return new Response('{}');
+            }) as typeof fetch,
+          });
+          const error = await pollute(key, value, () =>
+            failure(() =>
+              http.request({
+                operation: 'get',
+                method: 'GET',
+                path: 's',
+                options: {
+                  runtime: {
+                    clock: () => clock,
+                    hooks: {
+                      ...(withHook ? { onRequest: () => heard.push('request') } : {}),
+                      onError: (event) => heard.push(`error ${event.error.message}`),
+                    },
+                  },
+                },
+              }),
+            ),
+          );
+          const message = `test-vendor get: Object.prototype carries ${JSON.stringify(key)}, set by code in this process (a polluted prototype): ky and the runtime's fetch read such properties into requests, so nothing was sent`;
+          expect(sent).toBe(0);
+          expect(error.delivery).toBe('not-sent');
+          expect(error.message).toBe(message);
+          expect(heard).toEqual([`error ${message}`]);
+        },
+      ),
+      { numRuns: 200 },
+    );
+    expect(prototypePollution()).toBeUndefined();
+  });
+
   it('sends nothing when the prototype is polluted while an attempt awaits its credentials', async () => {
     for (const key of ['json', 'searchParams', 'method', 'x']) {
       let sent = 0;

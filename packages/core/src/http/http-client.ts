@@ -366,7 +366,13 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       };
       if (signal?.aborted)
         throw report(hooks, event, abortError(errorOptions, signal.reason, outcome('not-sent')));
-      const polluted = prototypePollution();
+      // The prototype is checked again in the turn ky is called, whatever happens first. Checked here too
+      // when something the caller sees happens before that turn (an `onRequest` event, a turn of the
+      // request gate); otherwise the check in that turn is the attempt's first, and an attempt that ends
+      // before it is sent reports a polluted prototype, as this check would have, rather than what ended it
+      // (`deferred` below). Either way nothing is sent while it is polluted, and the error is the same.
+      const deferred = gate === undefined && hooks.onRequest === undefined;
+      const polluted = deferred ? undefined : prototypePollution();
       if (polluted !== undefined)
         throw report(
           hooks,
@@ -396,6 +402,13 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       const started = now();
       if (started >= deadline) {
         release();
+        const pollutedNow = deferred ? prototypePollution() : undefined;
+        if (pollutedNow !== undefined)
+          throw report(
+            hooks,
+            event,
+            pollutionError(errorOptions, pollutedNow, outcome('not-sent'), `${settings.provider} ${named}`),
+          );
         throw report(
           hooks,
           event,
@@ -429,17 +442,30 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       try {
         // Read without an await when the adapter's headers are at hand (a fixed token, a cached signature).
         const produced = credentialsOf(settings, errorOptions);
-        const headers = headersOf(
-          errorOptions,
-          body !== null,
-          isThenable(produced) ? await produced : produced,
-        );
+        let given: Record<string, string>;
+        if (isThenable(produced)) {
+          // The check deferred to the turn ky is called would come after a wait: made now, in the turn the
+          // attempt began, as it would have been.
+          const pollutedBefore = deferred ? prototypePollution() : undefined;
+          if (pollutedBefore !== undefined) {
+            // The credentials are not waited for: whatever they come to is dropped.
+            Promise.resolve(produced).then(undefined, noop);
+            throw pollutionError(
+              errorOptions,
+              pollutedBefore,
+              outcome('not-sent'),
+              `${settings.provider} ${named}`,
+            );
+          }
+          given = await produced;
+        } else given = produced;
+        const headers = headersOf(errorOptions, body !== null, given);
         let target: URL | string = url;
         let response: Response;
         for (let hops = 0; ; hops += 1) {
-          // ky builds the request (method, URL, headers, body) in the turn it is called: checked again here,
-          // since the gate and the credentials were awaited after the check above, so that turn reads a
-          // clean prototype.
+          // ky builds the request (method, URL, headers, body) in the turn it is called: checked here (again,
+          // when the gate or the credentials were awaited after a check above), so that turn reads a clean
+          // prototype.
           const pollutedNow = prototypePollution();
           if (pollutedNow !== undefined)
             throw pollutionError(
@@ -570,6 +596,14 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           delivery,
         };
       } catch (caught) {
+        // Ended before ky was called, with the first check of the prototype deferred to that call.
+        const pollutedNow = deferred && !sending ? prototypePollution() : undefined;
+        if (pollutedNow !== undefined)
+          throw report(
+            hooks,
+            event,
+            pollutionError(errorOptions, pollutedNow, outcome('not-sent'), `${settings.provider} ${named}`),
+          );
         if (isInstanceOf(caught, UniliveError)) {
           throw report(hooks, event, withDelivery(caught, outcome(sending ? 'unknown' : 'not-sent')));
         }
