@@ -1,6 +1,5 @@
 import { type ChildProcess, fork, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +11,7 @@ import {
   systemSleep,
 } from '@unilive/core';
 import { createRedisGateStore } from '@unilive/redis';
+import { reservePort } from '@unilive/testing/ports';
 import { countedStore, type StoreCount } from './counted-store.js';
 import type { FleetWorkerPlan, FleetWorkerReport } from './fleet-worker.js';
 import type { BenchProviderId } from './providers.js';
@@ -97,7 +97,7 @@ export async function measureFleet(
 ): Promise<FleetReport> {
   const binary = which('redis-server');
   if (!binary) return { skipped: 'no redis-server on PATH (apt-get install redis-server)' };
-  const redis = await startRedis(binary);
+  const redis = await startBenchRedis(binary);
   try {
     const runs: FleetRun[] = [];
     for (const gate of ['redis', 'memory'] as const) {
@@ -280,48 +280,75 @@ function which(command: string): string | undefined {
   return found.status === 0 ? found.stdout.trim() || undefined : undefined;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+/** The benchmark's own redis-server, as {@link startBenchRedis} started it. */
+export interface BenchRedis {
+  readonly url: string;
+  readonly port: number;
+  readonly version: string;
+  /** Stops it (SIGTERM), waits until it is gone, and gives its port back. */
+  close(): Promise<void>;
 }
 
-// A redis-server of the benchmark's own, on a free loopback port, without persistence.
-async function startRedis(binary: string) {
+/**
+ * A redis-server of the benchmark's own, without persistence, on a loopback port reserved as the tests'
+ * Redis reserves its own (`reservePort` of `@unilive/testing/ports`, see
+ * docs/decisions/2026-11-29-test-redis-ports.md) from before it starts until `close`. A port from `listen(0)`,
+ * closed and then given to redis-server, could be taken in between by any process (a second copy of the
+ * suite, a test's server), and the fleet would measure someone else's Redis or none. A port something outside
+ * the suite listens on makes redis-server exit at once: another one is reserved, up to five times.
+ */
+export async function startBenchRedis(binary: string): Promise<BenchRedis> {
   const directory = mkdtempSync(join(tmpdir(), 'unilive-bench-redis-'));
-  const port = await freePort();
-  const child = spawn(
-    binary,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', directory],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Ready to accept connections')) resolve();
+  for (let attempt = 0; ; attempt += 1) {
+    const reserved = reservePort();
+    const child = spawn(
+      binary,
+      [
+        '--port',
+        String(reserved.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        directory,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const ready = await new Promise<boolean>((resolve) => {
+      let output = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('Ready to accept connections')) resolve(true);
+      });
+      child.once('exit', () => resolve(false));
     });
-    child.once('exit', (code) => reject(new Error(`redis-server exited (code ${code})`)));
-  });
-  child.stdout?.resume();
-  const version =
-    /v=([\d.]+)/.exec(spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout)?.[1] ?? 'unknown';
-  const url = `redis://127.0.0.1:${port}`;
-  return {
-    url,
-    version,
-    async close() {
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      await exited;
+    if (!ready) {
+      reserved.release();
+      if (attempt < 4) continue;
       rmSync(directory, { recursive: true, force: true });
-    },
-  };
+      throw new Error('redis-server did not start');
+    }
+    child.stdout?.resume();
+    const version =
+      /v=([\d.]+)/.exec(spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout)?.[1] ?? 'unknown';
+    return {
+      url: `redis://127.0.0.1:${reserved.port}`,
+      port: reserved.port,
+      version,
+      async close() {
+        if (child.exitCode === null && child.signalCode === null) {
+          const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+          child.kill('SIGTERM');
+          await exited;
+        }
+        reserved.release();
+        rmSync(directory, { recursive: true, force: true });
+      },
+    };
+  }
 }
 
 /** The report's section for the fleet: the two runs side by side, then what the store costs a request. */

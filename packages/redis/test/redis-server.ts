@@ -1,87 +1,18 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type ReservedPort, reservePort } from '@unilive/testing/ports';
 import { Redis } from 'ioredis';
+
+// The port reservation is shared with the benchmark's Redis: one rule for every redis-server the suite starts.
+export { ephemeralPorts, ownPorts, portLockOf, type ReservedPort, reservePort } from '@unilive/testing/ports';
 
 /** The `redis-server` on PATH, or undefined: the tests that need one are skipped without it. */
 export const redisServer: string | undefined = (() => {
   const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
   return found.status === 0 ? found.stdout.trim() || undefined : undefined;
 })();
-
-// The ports the system hands out by itself (`listen(0)`, and the local end of every outgoing connection):
-// never ours, so no other process is given the port of a test's Redis while it is stopped.
-export function ephemeralPorts(): { low: number; high: number } {
-  try {
-    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/);
-    return { low: Number(low), high: Number(high) };
-  } catch {
-    return { low: 32768, high: 65535 };
-  }
-}
-
-const portLocks = join(tmpdir(), 'unilive-test-ports');
-
-function holderIsAlive(lock: string): boolean {
-  try {
-    const pid = Number(readFileSync(lock, 'utf8'));
-    if (!Number.isInteger(pid) || pid <= 0) return false;
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists, under another user. ENOENT: released meanwhile, free again.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** A loopback port reserved for this process until `release`: nobody else gets it, listening or not. */
-export interface ReservedPort {
-  readonly port: number;
-  release(): void;
-}
-
-/**
- * Reserves a port below the system's ephemeral range, by a lock file that every copy of the suite on this
- * machine honours (one whose process is gone is taken over). Held while a test's Redis is stopped, so that a
- * restart finds its port free and no test ever talks to another test's Redis; held with nothing listening,
- * it is a port where a connection is refused.
- */
-export function reservePort(candidates: Iterable<number> = ownPorts()): ReservedPort {
-  mkdirSync(portLocks, { recursive: true });
-  for (const port of candidates) {
-    const lock = portLockOf(port);
-    try {
-      writeFileSync(lock, String(process.pid), { flag: 'wx' });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      // Left by a process that is gone: free again, for the next candidate that is this port.
-      if (!holderIsAlive(lock)) rmSync(lock, { force: true });
-      continue;
-    }
-    let held = true;
-    const release = () => {
-      if (!held) return;
-      held = false;
-      process.off('exit', release);
-      rmSync(lock, { force: true });
-    };
-    process.once('exit', release);
-    return { port, release };
-  }
-  throw new Error(`no free port to reserve under ${portLocks}`);
-}
-
-/** Random ports from 10000 up to the system's ephemeral range, where `reservePort` looks. */
-export function* ownPorts(count = 1000): Generator<number> {
-  const { low } = ephemeralPorts();
-  const first = 10_000;
-  const last = (low > first + 1000 ? low : 32768) - 1;
-  for (let index = 0; index < count; index += 1) yield first + Math.floor(Math.random() * (last - first + 1));
-}
-
-/** The lock file that reserves `port`. */
-export const portLockOf = (port: number): string => join(portLocks, String(port));
 
 /** A real redis-server on a loopback port of its own, started and stopped by the test. */
 export interface TestRedis {

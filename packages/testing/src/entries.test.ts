@@ -43,6 +43,11 @@ describe('entry points', () => {
     expect(packages).not.toContain('nock');
   });
 
+  it('the ports entry loads nothing but Node', () => {
+    const packages = [...runtimePackages(join(sourceDir, 'ports.ts'))];
+    expect(packages.filter((name) => !name.startsWith('node:'))).toEqual([]);
+  });
+
   it('the contract entry is where vitest comes in', () => {
     expect(runtimePackages(join(sourceDir, 'contract-entry.ts')).has('vitest')).toBe(true);
   });
