@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../engine.js';
+import { startSandbox } from '../server.js';
 import type { SandboxRequest, SandboxResponse } from '../types.js';
 import { liveapiDialect } from './liveapi.js';
 
@@ -161,6 +163,34 @@ describe('liveapi dialect', () => {
     ).toBe(400);
     expect((await call('POST', `/live_streams/${id}/platforms`, { ...body, key: '' })).status).toBe(400);
     expect((await call('POST', '/live_streams/000000000000000000000000/platforms', body)).status).toBe(404);
+  });
+
+  it('keeps a name of any length: LiveAPI documents no limit, so only the body limit bounds it', async () => {
+    const maxBodyBytes = 4096;
+    const sandbox = await startSandbox({ media: false, maxBodyBytes });
+    try {
+      const create = (name: string) =>
+        fetch(`${sandbox.baseUrl('liveapi')}/live_streams`, {
+          method: 'POST',
+          headers: { authorization: basic, 'content-type': 'application/json' },
+          body: JSON.stringify({ name }),
+        });
+      // `{"name":""}` is 11 bytes: any name that leaves the body within the limit is kept as sent.
+      await fc.assert(
+        fc.asyncProperty(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1000 }), async (name) => {
+          fc.pre(Buffer.byteLength(JSON.stringify({ name })) <= maxBodyBytes);
+          const response = await create(name);
+          expect(response.status).toBe(201);
+          expect(((await response.json()) as { name?: string }).name).toBe(name);
+        }),
+        { numRuns: 30 },
+      );
+      const longest = 'n'.repeat(maxBodyBytes - Buffer.byteLength('{"name":""}'));
+      expect(((await (await create(longest)).json()) as { name?: string }).name).toBe(longest);
+      expect((await create(`${longest}n`)).status).toBe(413);
+    } finally {
+      await sandbox.close();
+    }
   });
 
   it('names the fault operation of each request', () => {
