@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SecretSet } from '../secrets.js';
@@ -124,6 +125,54 @@ describe('UniliveError', () => {
       message: 'fetch failed',
       code: 'ECONNREFUSED',
     });
+  });
+
+  it("keeps another realm's Error as this realm's would be: name, scrubbed message, code and causes", () => {
+    const secrets = new SecretSet();
+    secrets.add(token);
+    // What the error keeps of its cause, read the way a caller reads it.
+    const kept = (error: UniliveError) => {
+      const cause = error.cause as Error & { code?: string; cause?: Error & { code?: string } };
+      return {
+        name: cause.name,
+        message: cause.message,
+        code: cause.code,
+        inner: cause.cause && {
+          name: cause.cause.name,
+          message: cause.cause.message,
+          code: cause.cause.code,
+        },
+        json: error.toJSON().cause,
+      };
+    };
+    fc.assert(
+      fc.property(
+        fc.constantFrom('Error', 'TypeError', 'RangeError'),
+        fc.string({ maxLength: 40 }),
+        fc.option(fc.constantFrom('ECONNRESET', 'ABORT_ERR'), { nil: undefined }),
+        (kind, text, code) => {
+          const message = `${text} Bearer ${token}`;
+          // Made by the other realm's own constructors, as a vm context's or an iframe's code makes them.
+          const foreign = runInNewContext(
+            '(() => { const inner = new Error("inner"); if (code) inner.code = code; return new this[kind](message, { cause: inner }); })()',
+            { kind, message, code },
+          ) as unknown;
+          expect(foreign instanceof Error).toBe(false);
+          const inner = Object.assign(new Error('inner'), code ? { code } : {});
+          const Kind = { Error, TypeError, RangeError }[kind as 'Error'];
+          const local = new Kind(message, { cause: inner });
+          const fromForeign = new ProviderUnavailableError({
+            message: 'unreachable',
+            cause: foreign,
+            secrets,
+          });
+          const fromLocal = new ProviderUnavailableError({ message: 'unreachable', cause: local, secrets });
+          expect(kept(fromForeign)).toEqual(kept(fromLocal));
+          expect(kept(fromForeign).name).toBe(kind);
+          expect(kept(fromForeign).message).not.toContain(token);
+        },
+      ),
+    );
   });
 
   it('InvalidInputError without a vendor status was refused before any request: delivery not-sent', () => {

@@ -336,8 +336,7 @@ function sanitizeCause(cause: unknown, secrets: Redactor, depth = 0): Error | un
 function sanitizeReadableCause(cause: unknown, secrets: Redactor, depth: number): Error | undefined {
   if (cause === undefined) return undefined;
   if (UniliveError.isInstance(cause)) return cause;
-  if (!(cause instanceof Error))
-    return new Error(scrubText(describe(cause), secrets, errorTextLimits.causeMessage));
+  if (!isError(cause)) return new Error(scrubText(describe(cause), secrets, errorTextLimits.causeMessage));
   const safe = new Error(scrubText(String(cause.message), secrets, errorTextLimits.causeMessage));
   safe.name = causeName(cause, secrets);
   const code = systemCode(cause);
@@ -345,10 +344,16 @@ function sanitizeReadableCause(cause: unknown, secrets: Redactor, depth: number)
     Object.defineProperty(safe, 'code', dataProperty(code, { enumerable: true }));
   }
   safe.stack = `${safe.name}: ${safe.message}`;
-  if (cause.cause instanceof Error && depth < 5) {
+  if (isError(cause.cause) && depth < 5) {
     Object.defineProperty(safe, 'cause', dataProperty(sanitizeCause(cause.cause, secrets, depth + 1)));
   }
   return safe;
+}
+
+// An Error of this realm, or of another (a vm context's, an iframe's, such as the reason its AbortController
+// gives), which `instanceof` does not see: its name, message and code are kept as this realm's would be.
+function isError(value: unknown): value is Error {
+  return value instanceof Error || Object.prototype.toString.call(value) === '[object Error]';
 }
 
 // A system code (`ECONNRESET`, `UND_ERR_CONNECT_TIMEOUT`, `ERR_INVALID_URL`, `ABORT_ERR`) is upper-case
