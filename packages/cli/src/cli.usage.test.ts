@@ -188,6 +188,17 @@ describe('usage errors', () => {
       ['unilive: InvalidInputError: baseUrl must be an http:// or https:// URL'],
     ]);
   });
+
+  it('--option __proto__=… is refused as every key that names no option is, never dropped in silence', async () => {
+    for (const key of ['__proto__', 'constructor', 'prototype']) {
+      const { run, err, backend } = harness();
+      expect(await run('create', '--name', 'x', '--option', `${key}={"recording":true}`)).toBe(2);
+      expect(err).toEqual([
+        'unilive: InvalidInputError: Invalid input for create: expected no "__proto__", "constructor" or "prototype" keys',
+      ]);
+      expect(backend.counts.requests).toBe(0);
+    }
+  });
 });
 
 describe('secrets', () => {

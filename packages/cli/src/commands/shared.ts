@@ -55,7 +55,9 @@ export async function waitWithProgress(
  * warning a secret flag draws: the command line is visible to other users of this machine.
  */
 export function providerOptions(pairs: readonly string[], invocation?: Invocation): Record<string, unknown> {
-  const options: Record<string, unknown> = {};
+  // Without a prototype, `--option __proto__=…` is a key like any other (which core refuses by name)
+  // rather than an assignment that sets the object's prototype and vanishes.
+  const options: Record<string, unknown> = Object.create(null);
   for (const pair of pairs) {
     const separator = pair.indexOf('=');
     // The pair may hold a secret (a password given without its key): never repeat it.
