@@ -82,23 +82,43 @@ export const liveApiStreamSchema = /* @__PURE__ */ (() =>
     creation_time: streamEntries.creation_time,
   }))();
 
+// The reading's optional fields: the same checks, with `null` kept as sent (the mapping reads it as absent)
+// rather than turned into `undefined` by a transform, one pipe step per field per read.
+const nullableText = /* @__PURE__ */ (() => v.nullish(v.string()))();
+const nullableFlag = /* @__PURE__ */ (() => v.nullish(v.boolean()))();
+const nullableStatus = /* @__PURE__ */ (() =>
+  v.nullish(lenientPicklist(liveApiBroadcastingStatuses, 'unknown')))();
+
 /**
  * The adapter's own reading of a stream answer: every field of {@link liveApiStreamSchema}, checked alike
  * (the same issues at the same paths, so the same answers are refused), into objects that hold only those
- * fields (`object` where the published schema has `looseObject`, at every level). `raw` keeps the answer as
- * sent, so copying LiveAPI's other fields (`settings`, `user`, `organization`…) into the reading on every
- * read would cost each one for nothing.
+ * fields (`object` where the published schema has `looseObject`, at every level), an optional field sent as
+ * `null` kept as `null`. `raw` keeps the answer as sent, so copying LiveAPI's other fields (`settings`,
+ * `user`, `organization`…) into the reading on every read would cost each one for nothing.
  */
 export const liveApiStreamReading = /* @__PURE__ */ (() =>
   v.object({
     _id: streamEntries._id,
-    name: streamEntries.name,
-    enabled: streamEntries.enabled,
+    name: nullableText,
+    enabled: nullableFlag,
     ingest: v.object(ingestEntries),
-    playback: optionalField(v.object(playbackEntries)),
-    platforms: optionalField(v.array(v.object(platformEntries))),
-    broadcasting_status: streamEntries.broadcasting_status,
-    pull_urls: optionalField(v.object(pullUrlEntries)),
+    playback: v.nullish(
+      v.object({ hls_url: nullableText, embed_url: nullableText, embed_audio_url: nullableText }),
+    ),
+    platforms: v.nullish(
+      v.array(
+        v.object({
+          _id: nullableText,
+          template: nullableText,
+          enabled: nullableFlag,
+          server: nullableText,
+          key: nullableText,
+          broadcasting_status: nullableStatus,
+        }),
+      ),
+    ),
+    broadcasting_status: nullableStatus,
+    pull_urls: v.nullish(v.object({ rtmp: nullableText, srt: nullableText })),
     creation_time: streamEntries.creation_time,
   }))();
 

@@ -28,8 +28,8 @@ const broadcastingByStatus = /* @__PURE__ */ new Map<string | undefined, boolean
 ]);
 
 /** The neutral state of a LiveAPI stream: `enabled` true is `ready`, false is `stopped`. */
-export function liveApiState(enabled: boolean | undefined): LiveStreamState {
-  return stateByEnabled.get(enabled) ?? 'unknown';
+export function liveApiState(enabled: boolean | null | undefined): LiveStreamState {
+  return stateByEnabled.get(enabled ?? undefined) ?? 'unknown';
 }
 
 /**
@@ -82,11 +82,11 @@ export function mapLiveApiStream({ data, raw }: LiveApiStreamWithRaw): LiveStrea
     recording: true,
     raw,
   };
-  // LiveAPI documents no name; never invent one.
-  if (data.name !== undefined && data.name.trim() !== '') stream.name = data.name;
-  const broadcasting = broadcastingByStatus.get(data.broadcasting_status);
+  // LiveAPI documents no name; never invent one. A field sent as `null` reads as absent.
+  if (typeof data.name === 'string' && data.name.trim() !== '') stream.name = data.name;
+  const broadcasting = broadcastingByStatus.get(data.broadcasting_status ?? undefined);
   if (broadcasting !== undefined) stream.broadcasting = broadcasting;
-  if (data.platforms !== undefined) stream.restream = restreamOf(data.platforms);
+  if (data.platforms !== undefined && data.platforms !== null) stream.restream = restreamOf(data.platforms);
   // The samples carry a zone (`…Z`); a zone-less value means UTC, never the host's zone.
   const createdAt = parseVendorTimestamp(data.creation_time);
   if (createdAt) stream.createdAt = createdAt;
@@ -107,8 +107,8 @@ function playbackOf(data: LiveApiStreamReading): PlaybackEndpoint[] {
   const endpoints: PlaybackEndpoint[] = [];
   // Samples with stripped URLs show `""`; an empty or unparsable URL, or one whose scheme is not the
   // endpoint's protocol, stays in `raw` only.
-  const usable = (protocol: PlaybackEndpoint['protocol'], url: string | undefined): url is string =>
-    url !== undefined && isEndpointUrl(protocol, url);
+  const usable = (protocol: PlaybackEndpoint['protocol'], url: string | null | undefined): url is string =>
+    typeof url === 'string' && isEndpointUrl(protocol, url);
   const { hls_url: hls, embed_url: embed, embed_audio_url: embedAudio } = data.playback ?? {};
   if (usable('hls', hls)) endpoints.push({ protocol: 'hls', url: hls });
   if (usable('embed', embed)) endpoints.push({ protocol: 'embed', url: embed });
@@ -132,14 +132,14 @@ export function restreamOf(platforms: NonNullable<LiveApiStreamReading['platform
   const targets: RestreamTarget[] = [];
   for (const platform of platforms) {
     if (!platform.server || !platform.key) continue;
-    const broadcasting = broadcastingByStatus.get(platform.broadcasting_status);
+    const status = platform.broadcasting_status ?? undefined;
+    const broadcasting = broadcastingByStatus.get(status);
     // Fields set one by one, in this order, rather than spread from objects made and dropped on every read.
     const target: RestreamTarget = { url: platform.server, streamKey: platform.key };
     if (platform._id) target.id = platform._id;
-    if (platform.enabled !== undefined) target.enabled = platform.enabled;
+    if (typeof platform.enabled === 'boolean') target.enabled = platform.enabled;
     if (platform.enabled === false) target.broadcasting = false;
-    else if (platform.broadcasting_status !== undefined && broadcasting !== undefined)
-      target.broadcasting = broadcasting;
+    else if (status !== undefined && broadcasting !== undefined) target.broadcasting = broadcasting;
     targets.push(target);
   }
   return targets;
