@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { createServer, type Socket } from 'node:net';
 import { findFfmpeg, type Sandbox, startSandbox } from '@unilive/sandbox';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -475,6 +476,55 @@ describe('unilive against a running sandbox', () => {
     controller.abort();
     expect(await running).toBe(0);
     expect(out.at(-1)).toBe('sandbox stopped');
+  });
+
+  it('`unilive sandbox --allowed-host` lets pages of that host change it, and answers to that name', async () => {
+    const started: { url: string; stop: () => Promise<number> }[] = [];
+    for (const extra of [[], ['--allowed-host', '10.0.0.5', '--allowed-host', 'devbox.example']]) {
+      const { out } = capture();
+      const controller = new AbortController();
+      const output: Output = { out: (text) => out.push(text), err: () => {}, interactive: false };
+      const running = main(['sandbox', '--port', '0', '--rtmp-port', '0', ...extra], {
+        output,
+        signal: controller.signal,
+      });
+      await expect
+        .poll(() => out.find((line) => line.startsWith('unilive sandbox listening on')))
+        .toBeDefined();
+      started.push({
+        url: /listening on (\S+)/.exec(out[0] ?? '')?.[1] ?? '',
+        stop: () => {
+          controller.abort();
+          return running;
+        },
+      });
+    }
+    // A page on another machine of the network registering a webhook endpoint, and a request by a name.
+    const register = (url: string) =>
+      fetch(`${url}/_sandbox/webhooks`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: 'http://10.0.0.5:3000' },
+        body: JSON.stringify({ provider: 'liveapi', url: 'http://10.0.0.5:3000/hooks' }),
+      });
+    const byName = (url: string) =>
+      new Promise<number>((resolve, reject) => {
+        const { port } = new URL(url);
+        const request = httpRequest(
+          { host: '127.0.0.1', port, path: '/_sandbox', headers: { host: `devbox.example:${port}` } },
+          (response) => {
+            response.resume();
+            resolve(response.statusCode ?? 0);
+          },
+        );
+        request.once('error', reject);
+        request.end();
+      });
+    const [plain, allowing] = started;
+    expect([(await register(plain?.url ?? '')).status, await byName(plain?.url ?? '')]).toEqual([403, 403]);
+    expect([(await register(allowing?.url ?? '')).status, await byName(allowing?.url ?? '')]).toEqual([
+      201, 200,
+    ]);
+    for (const sandbox of started) expect(await sandbox.stop()).toBe(0);
   });
 
   it('`unilive sandbox --documented-only` answers only what the vendors document', async () => {

@@ -632,8 +632,8 @@ describe('numeric and host flags', () => {
     );
   });
 
-  it('sandbox --host or --persist empty or blank exits 2 and starts nothing', async () => {
-    for (const flag of ['--host', '--persist']) {
+  it('sandbox --host, --persist or --allowed-host empty or blank exits 2 and starts nothing', async () => {
+    for (const flag of ['--host', '--persist', '--allowed-host']) {
       for (const value of ['', ' ', '\t', '\n']) {
         const { run, err, out } = harness();
         expect([await run('sandbox', '--port', '0', '--rtmp-port', '0', flag, value), err, out]).toEqual([

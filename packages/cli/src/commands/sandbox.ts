@@ -66,6 +66,12 @@ export const sandbox: CommandSpec = {
   options: [
     { flags: '--port <port>', description: 'port to listen on; 0 picks a free one (default: 4010)' },
     { flags: '--host <host>', description: 'address to listen on (default: 127.0.0.1, this machine only)' },
+    {
+      flags: '--allowed-host <host>',
+      description:
+        'a host name to answer to, and whose pages may change the sandbox, besides loopback (repeatable)',
+      repeatable: true,
+    },
     { flags: '--persist <file>', description: 'keep the streams in this JSON file across restarts' },
     { flags: '--transition-ms <ms>', description: 'how long state changes take (default: 1500)' },
     { flags: '--rate-limit <n>', description: 'answer 429 beyond n requests a second' },
@@ -91,7 +97,10 @@ export const sandbox: CommandSpec = {
   help:
     "Webhooks: each vendor's own envelope and signature, one attempt each, never retried. The Wowza\n" +
     'Real-Time signing secret and the videosdk public key are at GET /_sandbox/webhooks; endpoints can be\n' +
-    'added there too (POST { provider, url }), or relayed to a local app with `unilive listen`.',
+    'added there too (POST { provider, url }), or relayed to a local app with `unilive listen`.\n\n' +
+    'Pages: a change (POST, PUT, PATCH, DELETE) from a browser page is taken only from a page served by this\n' +
+    'machine (localhost, 127.0.0.1, ::1) or by a host named with --allowed-host; a name other than these in\n' +
+    'the Host header is refused (DNS rebinding). With --host 0.0.0.0, name the machine whose app uses it.',
   async run({ flags, context }) {
     const { output, signal } = context;
     const port = integerFlag(flags, 'port', '--port', { min: 0, max: 65_535 }) ?? 4010;
@@ -104,6 +113,8 @@ export const sandbox: CommandSpec = {
     const rate = integerFlag(flags, 'rateLimit', '--rate-limit', { min: 1, max: 1_000_000 });
     const maxPending = integerFlag(flags, 'maxPending', '--max-pending', { min: 1 });
     const host = nonEmptyFlag(flags, 'host', '--host');
+    const allowedHosts = listFlag(flags, 'allowedHost');
+    if (allowedHosts.some((name) => name.trim() === '')) throw new UsageError('--allowed-host needs a value');
     // An empty path would otherwise read as "no --persist": the streams would be lost at the next start.
     const persistPath = nonEmptyFlag(flags, 'persist', '--persist');
     const endpoints = webhookEndpoints(listFlag(flags, 'webhook'));
@@ -118,6 +129,7 @@ export const sandbox: CommandSpec = {
       },
       port,
       ...(host ? { host } : {}),
+      ...(allowedHosts.length > 0 ? { allowedHosts } : {}),
       ...(persistPath === undefined ? {} : { persistPath }),
       ...(transitionMs === undefined ? {} : { transitionMs }),
       ...(rate ? { rateLimit: { requestsPerSecond: rate } } : {}),
