@@ -280,7 +280,7 @@ describe('toWowzaVideoCreateBody', () => {
     [
       { countdown_at: '2024-02-01' },
       'countdown_at',
-      'expected a date and time of day: YYYY-MM-DD HH:MM:SS (UTC, as the reference asks), another ISO 8601 date-time (UTC unless it has a zone), or a Date',
+      'expected a date and time of day: YYYY-MM-DD HH:MM:SS (UTC, as the reference asks), another ISO 8601 date-time (UTC unless it has a zone), or a Date, falling in years 0000 to 9999 in UTC',
     ],
     [{ countdown_timezone: 'Mars/Olympus_Mons' }, 'countdown_timezone', undefined],
     [
@@ -619,6 +619,44 @@ describe('countdown_at', () => {
     );
   });
 
+  // An RFC 3339 date-time has a four-digit year: an instant whose UTC form falls outside years 0000 to 9999 (any
+  // Date, or wall-clock digits of year 0000 or 9999 at an offset) is refused, never sent with a six-digit year.
+  it('sends only RFC 3339 date-times denoting the instant given, and refuses an instant no four-digit year can write', () => {
+    const anyDate = fc.date({ noInvalidDate: true });
+    const edgeWall = fc
+      .tuple(
+        fc.constantFrom('0000-01-01', '9999-12-31'),
+        fc.integer({ min: 0, max: 23 }),
+        fc.integer({ min: 0, max: 59 }),
+        offsets,
+        fc.constantFrom('T', ' '),
+        fc.boolean(),
+      )
+      .map(([day, hour, minute, offset, separator, compact]) => {
+        const { zone } = atOffset(new Date(0), offset, compact);
+        return `${day}${separator}${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00${zone}`;
+      });
+    const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+    fc.assert(
+      fc.property(fc.oneof(anyDate, edgeWall), (value) => {
+        const instant = value instanceof Date ? value.getTime() : parseVendorTimestamp(value)?.getTime();
+        const writable = instant !== undefined && instant >= firstInstant && instant <= lastInstant;
+        const result = toWowzaVideoCountdownAt(value);
+        if (!writable && !(typeof value === 'string' && rfc3339.test(value))) {
+          expect(result).toBeUndefined();
+          expect(
+            createError({ name: 'n', ...options({ countdown_at: value }) }).issues.map((issue) => issue.path),
+          ).toEqual(['providerOptions.wowza-video.countdown_at']);
+          return;
+        }
+        expect(result).toMatch(rfc3339);
+        expect(parseVendorTimestamp(result as string)?.getTime()).toBe(instant);
+        expect(sent(value)).toBe(result);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('refuses a date without a time of day, a date that does not exist and what is no ISO 8601 date-time, before any request', () => {
     const refused = fc.oneof(
       // 30 and 31 February, 29 February of a common year, 31 April, hour 24, minute 60.
@@ -649,7 +687,7 @@ describe('countdown_at', () => {
           {
             path: 'providerOptions.wowza-video.countdown_at',
             message:
-              'expected a date and time of day: YYYY-MM-DD HH:MM:SS (UTC, as the reference asks), another ISO 8601 date-time (UTC unless it has a zone), or a Date',
+              'expected a date and time of day: YYYY-MM-DD HH:MM:SS (UTC, as the reference asks), another ISO 8601 date-time (UTC unless it has a zone), or a Date, falling in years 0000 to 9999 in UTC',
           },
         ]);
       }),

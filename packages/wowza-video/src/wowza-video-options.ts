@@ -101,7 +101,7 @@ const sharedSecret = /* @__PURE__ */ (() =>
   ))();
 
 const countdownAtExpected =
-  'expected a date and time of day: YYYY-MM-DD HH:MM:SS (UTC, as the reference asks), another ISO 8601 date-time (UTC unless it has a zone), or a Date';
+  'expected a date and time of day: YYYY-MM-DD HH:MM:SS (UTC, as the reference asks), another ISO 8601 date-time (UTC unless it has a zone), or a Date, falling in years 0000 to 9999 in UTC';
 
 // RFC 3339's date-time, the schema's `format: date-time`: sent as the caller wrote it.
 const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
@@ -115,15 +115,23 @@ const withTimeOfDay = /^\d{4}-\d{2}-\d{2}[Tt ]\d/;
  * what the schema takes: an RFC 3339 string as given (its digits and offset as the caller typed them), any
  * other form and a `Date` as the same instant in the examples' UTC form (`2024-02-01 17:00:00` →
  * `2024-02-01T17:00:00.000Z`, the same digits). Undefined for a date without a time of day, a date that does
- * not exist (`2024-02-30 10:00:00`), and anything that is no ISO 8601 date-time, such as the reference's
+ * not exist (`2024-02-30 10:00:00`), an instant whose UTC form falls outside years 0000 to 9999, and anything that is no ISO 8601 date-time, such as the reference's
  * prose example `2024-12-15T17:00:00:000Z` (a colon before the milliseconds).
  */
 export function toWowzaVideoCountdownAt(value: Date | string): string | undefined {
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
+  if (value instanceof Date) return inUtc(value);
   if (typeof value !== 'string' || !withTimeOfDay.test(value)) return undefined;
   const date = parseVendorTimestamp(value);
   if (date === undefined) return undefined;
-  return rfc3339.test(value) ? value : date.toISOString();
+  return rfc3339.test(value) ? value : inUtc(date);
+}
+
+// An instant outside years 0000 to 9999 in UTC (a Date, or `9999-12-31 23:00:00-05:00`) has an ISO string with a
+// signed six-digit year (`+010000-01-01T04:00:00.000Z`), which is no RFC 3339 date-time: refused, not sent.
+function inUtc(date: Date): string | undefined {
+  if (Number.isNaN(date.getTime())) return undefined;
+  const text = date.toISOString();
+  return rfc3339.test(text) ? text : undefined;
 }
 
 const countdownAt = /* @__PURE__ */ vendorDateInput(toWowzaVideoCountdownAt, countdownAtExpected);
