@@ -452,6 +452,98 @@ describe('list', () => {
     );
   });
 
+  // What an outside adapter, or another copy of core, throws may carry the mark of one of core's errors with
+  // any fields at all, or fields that throw when read.
+  const errorKinds = Symbol.for('unilive.error.kinds');
+  const markedValue = fc
+    .record(
+      {
+        kinds: fc.constantFrom(
+          ['UniliveError'],
+          ['UniliveError', 'InvalidInputError'],
+          ['UniliveError', 'TimeoutError'],
+        ),
+        issues: fc.oneof(
+          fc.anything(),
+          fc.array(fc.oneof(fc.anything(), fc.record({ path: fc.anything(), message: fc.anything() }))),
+        ),
+        name: fc.anything(),
+        message: fc.anything(),
+        status: fc.oneof(fc.anything(), fc.constant(Symbol('status'))),
+        delivery: fc.anything(),
+        operation: fc.anything(),
+        throwing: fc.subarray([
+          'issues',
+          'name',
+          'message',
+          'status',
+          'delivery',
+          'operation',
+          'providerName',
+        ]),
+      },
+      { requiredKeys: ['kinds', 'throwing'] },
+    )
+    .map(({ kinds, throwing, ...fields }) => {
+      // Described to fast-check without reading a field, so a counterexample prints.
+      const description = `marked ${JSON.stringify(kinds)}, throwing ${JSON.stringify(throwing)}, fields ${fc.stringify(fields)}`;
+      const value: Record<string | symbol, unknown> = {
+        [errorKinds]: kinds,
+        ...fields,
+        [fc.toStringMethod]: () => description,
+      };
+      for (const key of throwing)
+        Object.defineProperty(value, key, {
+          enumerable: true,
+          get() {
+            throw new Error(`${key} cannot be read`);
+          },
+        });
+      return value;
+    });
+
+  it("'skip' skips a provider throwing a value marked as one of core's errors, whatever its fields are", async () => {
+    await fc.assert(
+      fc.asyncProperty(markedValue, fc.integer({ min: 0, max: 2 }), async (thrownValue, after) => {
+        const names = ['a', 'b'] as const;
+        const fakes = names.map((name, index) =>
+          fakeProvider(`vendor-${name}`, {
+            streams: 2,
+            ...(index === 0 ? { failList: { after, error: thrownValue as unknown as Error } } : {}),
+          }),
+        );
+        const warnings: WarningEvent[] = [];
+        const registry = createLiveStreamRegistry({
+          providers: Object.fromEntries(fakes.map((fake, index) => [names[index], fake.provider])),
+          hooks: { onWarning: (event) => warnings.push(event) },
+        });
+        const refs = (await registry.list({ onProviderError: 'skip' }).toArray()).map((stream) => stream.ref);
+        const kept = Math.min(after, 2);
+        expect(refs).toEqual([...['a:vendora1', 'a:vendora2'].slice(0, kept), 'b:vendorb1', 'b:vendorb2']);
+        expect(warnings).toHaveLength(1);
+        expect(warnings[0]).toMatchObject({
+          provider: 'vendor-a',
+          operation: 'list',
+          warning: { type: 'skipped-provider' },
+        });
+        expect(warnings[0]?.warning.message).toMatch(
+          new RegExp(`^a failed after ${kept} stream\\(s\\) and was skipped: `),
+        );
+        // Without 'skip' the walk ends with what the provider threw, never with a failure of reading it.
+        let thrown: unknown;
+        try {
+          await registry.list().toArray();
+        } catch (error) {
+          thrown = error;
+        }
+        expect(UniliveError.isInstance(thrown)).toBe(true);
+        expect(Object.getPrototypeOf(thrown)).toBe(Object.prototype);
+        expect((thrown as Record<symbol, unknown>)[errorKinds]).toEqual(thrownValue[errorKinds]);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it("'skip' never skips a provider refusing one of the list's own options", async () => {
     await fc.assert(
       fc.asyncProperty(

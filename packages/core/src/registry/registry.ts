@@ -376,10 +376,25 @@ function configurationError(path: string, message: string): InvalidInputError {
 // one vendor apart. Written the way the HTTP layer writes `delivery` on errors passing through it.
 function annotate(error: unknown, name: string, maybeCreated?: boolean): unknown {
   if (!UniliveError.isInstance(error)) return error;
-  return withErrorFields(error, {
-    providerName: name,
-    ...(maybeCreated === undefined ? {} : { maybeCreated }),
-  });
+  // A value marked as one of our errors (by another copy of core, or forged by an outside adapter) may throw
+  // on any read: it is passed on as it was thrown rather than replaced by a failure of our own reading.
+  try {
+    return withErrorFields(error, {
+      providerName: name,
+      ...(maybeCreated === undefined ? {} : { maybeCreated }),
+    });
+  } catch {
+    return error;
+  }
+}
+
+// `servedOperation`, passing on as it was thrown a marked value whose fields cannot be read.
+function servedAs(error: unknown, operation: string): unknown {
+  try {
+    return servedOperation(error, operation);
+  } catch {
+    return error;
+  }
 }
 
 class DefaultLiveStreamRegistry implements LiveStreamRegistry {
@@ -535,7 +550,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
             !AbortError.isInstance(error) &&
             !listOptions.signal?.aborted;
           // Named for the call the caller made: `findByName` walks through each client's `list`.
-          if (!skip) throw annotate(servedOperation(error, operation), entry.name);
+          if (!skip) throw annotate(servedAs(error, operation), entry.name);
           emit(registry.hooks.onWarning, {
             provider: entry.providerId,
             operation,
@@ -895,18 +910,37 @@ function noCandidate(excluded: readonly RoutingExclusion[]): InvalidInputError {
 
 // An InvalidInputError about one of the list's options (`pageSize`, `timeoutMs`…): a provider's own limit on
 // them, beyond what every provider takes, which the registry checked before walking.
+// What a provider threw is read without trusting it: a value marked as an `InvalidInputError` (by another copy
+// of core, or an outside adapter) may lack `issues`, hold odd ones or throw on any read. Only issues that
+// name one of the list's own options make it the caller's mistake; anything unreadable is the provider's.
 function refusesListOptions(error: unknown): boolean {
-  return (
-    InvalidInputError.isInstance(error) &&
-    error.issues.some((issue) => Object.hasOwn(listRequestRules, issue.path.split('.', 1)[0] ?? ''))
-  );
+  if (!InvalidInputError.isInstance(error)) return false;
+  try {
+    const issues: unknown = error.issues;
+    return (
+      Array.isArray(issues) &&
+      issues.some((issue: unknown) => {
+        const path =
+          typeof issue === 'object' && issue !== null ? (issue as { path?: unknown }).path : undefined;
+        return typeof path === 'string' && Object.hasOwn(listRequestRules, path.split('.', 1)[0] ?? '');
+      })
+    );
+  } catch {
+    return false;
+  }
 }
 
 function describeFailure(error: unknown): string {
   if (!UniliveError.isInstance(error))
     return isInstanceOf(error, Error) ? thrownKind(error) : 'an unknown failure';
-  const status = error.status === undefined ? '' : ` ${error.status}`;
-  return `${error.name}${status}${error.delivery ? `, ${error.delivery}` : ''}: ${error.message}`;
+  try {
+    const status = error.status === undefined ? '' : ` ${String(error.status)}`;
+    const delivery = error.delivery ? `, ${String(error.delivery)}` : '';
+    return `${String(error.name)}${status}${delivery}: ${String(error.message)}`;
+  } catch {
+    // Marked as one of our errors, but its fields throw when read.
+    return 'an error whose fields could not be read';
+  }
 }
 
 function routingReason(
