@@ -212,6 +212,40 @@ describe('unilive listen --forward-to', () => {
     expect(box.webhooks.endpoints()).toEqual([]);
   });
 
+  it('a request no sandbox sent (a bad percent-encoding, a line feed in its event) keeps it running, one line each', async () => {
+    // Anything on this machine, a web page's `fetch` included, can post to the port it listens on.
+    const box = await sandbox();
+    const target = await app();
+    const { out, output } = capture();
+    const controller = new AbortController();
+    const listening = main(['listen', '--forward-to', `${target.url}/webhooks`, '-p', 'liveapi'], {
+      output,
+      signal: controller.signal,
+      environment: { UNILIVE_SANDBOX_URL: box.url },
+    });
+    await expect.poll(() => out.find((line) => line.startsWith('Forwarding'))).toBeDefined();
+    const origin = new URL(box.webhooks.endpoints()[0]?.url ?? '').origin;
+    const post = (path: string, body: string) =>
+      fetch(`${origin}${path}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
+    expect((await post('/%E0%A4%A', '{"event":"x"}')).status).toBe(204);
+    expect(
+      (await post('/liveapi%0Aforged', '{"event":"a\\nliveapi stream-created → elsewhere 200"}')).status,
+    ).toBe(204);
+    // Still relaying what the sandbox sends.
+    const client = createLiveStreamClient(liveapi(box.adapterSettings('liveapi')));
+    await client.create({ name: 'after' });
+    await box.webhooks.settled();
+    expect(target.received).toHaveLength(3);
+    expect(out.slice(1)).toEqual([
+      `%E0%A4%A x → ${target.url}/… 204`,
+      `liveapi\\x0aforged a\\x0aliveapi stream-created → elsewhere 200 → ${target.url}/… 204`,
+      `liveapi stream-created → ${target.url}/… 204`,
+    ]);
+    controller.abort();
+    expect(await listening).toBe(0);
+    expect(box.webhooks.endpoints()).toEqual([]);
+  });
+
   it('needs a running sandbox and a forward URL', async () => {
     const { err, output } = capture();
     expect(await main(['listen', '--forward-to', 'http://127.0.0.1:1/x'], { output, environment: {} })).toBe(

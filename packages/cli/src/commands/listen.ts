@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { onceListenerOptions } from '@unilive/core';
+import { escapeUnprintable, onceListenerOptions } from '@unilive/core';
 import { type CommandSpec, listFlag, stringFlag, UsageError } from '../context.js';
 import { webhookUrlText } from '../text.js';
 
@@ -47,12 +47,17 @@ export const listen: CommandSpec = {
     const server = createServer((request, response) => {
       void relay(request, forwardTo).then(
         ({ status, event, provider }) => {
-          output.out(`${provider} ${event} → ${webhookUrlText(forwardTo.href)} ${status}`);
+          // One line each: a line feed in what the request said reads as an escape.
+          output.out(
+            `${escapeUnprintable(provider)} ${escapeUnprintable(event)} → ${webhookUrlText(forwardTo.href)} ${status}`,
+          );
           response.statusCode = status;
           response.end();
         },
         () => {
-          output.out(`${providerOf(request)} delivery → ${webhookUrlText(forwardTo.href)} unreachable`);
+          output.out(
+            `${escapeUnprintable(providerOf(request))} delivery → ${webhookUrlText(forwardTo.href)} unreachable`,
+          );
           response.statusCode = 502;
           response.end();
         },
@@ -109,8 +114,16 @@ function parseUrl(value: string | undefined, flag: string): URL {
   return url;
 }
 
+// The provider the sandbox named in the path it posts to. Anything on this machine can post here, so a
+// path that does not decode is shown as it came rather than thrown out of the request handler, which would
+// end the process.
 function providerOf(request: IncomingMessage): string {
-  return decodeURIComponent((request.url ?? '/').split('/')[1] ?? '');
+  const segment = (request.url ?? '/').split('/')[1] ?? '';
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 async function relay(
