@@ -77,8 +77,9 @@ export function listFlag(flags: Invocation['flags'], name: string): string[] {
  * A whole number in a range, or undefined when absent: the one rule every numeric flag of every command
  * keeps. Only decimal digits are taken: no sign, no `0x10`, no `1e3`, no fraction, no surrounding or inner
  * whitespace (a quoting slip is refused rather than guessed at), and nothing past `max` (default: the
- * largest safe integer). The message names the option and the range, never the value, which may be a
- * secret typed in the wrong place.
+ * largest safe integer, 9007199254740991). The message names the option and the bound the value broke
+ * (both bounds when the flag has a `max` of its own, so a digit string too large for a number at all is told
+ * "at most", never "at least"), never the value, which may be a secret typed in the wrong place.
  */
 export function integerFlag(
   flags: Invocation['flags'],
@@ -88,17 +89,20 @@ export function integerFlag(
 ): number | undefined {
   const text = stringFlag(flags, name);
   if (text === undefined) return undefined;
-  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  const digits = /^\d+$/.test(text);
+  const value = digits ? Number(text) : Number.NaN;
   const max = range.max ?? Number.MAX_SAFE_INTEGER;
-  if (!Number.isSafeInteger(value) || value < range.min || value > max) {
-    const what = `a whole number${range.unit ? ` of ${range.unit}` : ''}`;
-    throw new UsageError(
-      range.max === undefined
-        ? `${flag} expects ${what}, at least ${range.min}`
-        : `${flag} expects ${what} from ${range.min} to ${range.max}`,
-    );
-  }
-  return value;
+  if (Number.isSafeInteger(value) && value >= range.min && value <= max) return value;
+  const what = `a whole number${range.unit ? ` of ${range.unit}` : ''}`;
+  // Digits that are no safe integer stand for 2^53 or more: Number() rounds only above the safe range.
+  const tooLarge = digits && (!Number.isSafeInteger(value) || value > max);
+  throw new UsageError(
+    range.max !== undefined
+      ? `${flag} expects ${what} from ${range.min} to ${range.max}`
+      : tooLarge
+        ? `${flag} expects ${what}, at most ${max}`
+        : `${flag} expects ${what}, at least ${range.min}`,
+  );
 }
 
 const durationUnits: Readonly<Record<string, number>> = { ms: 0.001, s: 1, m: 60, h: 3600 };
