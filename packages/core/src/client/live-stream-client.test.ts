@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createContainer } from '../di/container.js';
 import { tokens } from '../di/tokens.js';
 import { AbortError, ConflictError, InvalidInputError, TimeoutError } from '../errors/errors.js';
+import { UniliveError } from '../errors/unilive-error.js';
 import type { LiveStream, LiveStreamState } from '../live-stream.js';
 import type { CallOptions, LiveStreamProvider, LiveStreamStatus, StartOptions } from '../provider.js';
 import type { Sleep } from '../runtime.js';
@@ -266,6 +268,113 @@ describe('createLiveStreamClient', () => {
     const ids: string[] = [];
     for await (const stream of client.list()) ids.push(stream.id);
     expect(ids).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('list: whatever an outside provider does', () => {
+  // An adapter outside the project may throw from `list` itself, return something that is no async
+  // iterable, or end its walk badly when the caller stops early: each is a UniliveError naming the provider
+  // and `list`, as a failing step already is, never a TypeError of the client's own.
+  const thrown = fc.oneof(
+    fc.anything(),
+    fc.constant(new TypeError('vendor SDK broke')),
+    fc.constant(Symbol('thrown')),
+  );
+  const stream = (id: string): LiveStream => ({
+    id,
+    provider: 'outside',
+    state: 'ready',
+    ingest: [],
+    playback: [],
+    raw: {},
+  });
+  // A walk of two streams whose `return` does as `ending` says.
+  const walkEndingWith = (ending: () => unknown) => () => {
+    let index = 0;
+    return {
+      [Symbol.asyncIterator]: () => ({
+        next: async () => {
+          index += 1;
+          return index <= 2 ? { done: false, value: stream(`s${index}`) } : { done: true, value: undefined };
+        },
+        return: ending,
+      }),
+    };
+  };
+  const lists = fc.oneof(
+    thrown.map((value) => () => {
+      throw value;
+    }),
+    fc
+      .oneof(
+        fc.constantFrom(null, undefined, 5, 'streams', [stream('a')], {}),
+        fc.constant({
+          get [Symbol.asyncIterator]() {
+            throw new Error('getter');
+          },
+        }),
+        fc.constant({ [Symbol.asyncIterator]: 'no function' }),
+      )
+      .map((value) => () => value),
+  );
+  const endings = fc.oneof(
+    thrown.map((value) => () => {
+      throw value;
+    }),
+    thrown.map((value) => () => Promise.reject(value)),
+    fc.constantFrom(undefined, null, 5, 'done').map((value) => () => value),
+    fc.constantFrom(undefined, null, 5).map((value) => () => Promise.resolve(value)),
+  );
+
+  it('a list that throws at once or returns no async iterable fails the walk with a UniliveError', async () => {
+    await fc.assert(
+      fc.asyncProperty(lists, async (list) => {
+        const { provider } = scriptedProvider([]);
+        provider.list = list as LiveStreamProvider['list'];
+        const client = createLiveStreamClient(provider);
+        for (const walk of [
+          () => client.list().toArray(),
+          async () => {
+            for await (const _ of client.list()) return;
+          },
+        ]) {
+          let failure: unknown;
+          try {
+            await walk();
+          } catch (error) {
+            failure = error;
+          }
+          expect(UniliveError.isInstance(failure)).toBe(true);
+          expect(failure).toMatchObject({ provider: provider.id, operation: 'list' });
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('a walk whose return misbehaves when the caller stops early keeps the streams taken, or fails typed', async () => {
+    await fc.assert(
+      fc.asyncProperty(endings, async (ending) => {
+        const { provider } = scriptedProvider([]);
+        provider.list = walkEndingWith(ending) as unknown as LiveStreamProvider['list'];
+        const client = createLiveStreamClient(provider);
+        let taken: string[] | undefined;
+        let failure: unknown;
+        try {
+          taken = (await client.list().toArray({ limit: 1 })).map((listed) => listed.id);
+        } catch (error) {
+          failure = error;
+        }
+        if (failure === undefined) expect(taken).toEqual(['s1']);
+        else {
+          expect(UniliveError.isInstance(failure)).toBe(true);
+          expect(failure).toMatchObject({ provider: provider.id, operation: 'list' });
+        }
+        // Walked to its end, `return` is never called.
+        expect((await client.list().toArray()).map((listed) => listed.id)).toEqual(['s1', 's2']);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
 

@@ -321,10 +321,20 @@ class DefaultLiveStreamClient implements LiveStreamClient {
           };
         }
         // Each listed stream's own warnings (a summary without endpoints, say) reach onWarning as the
-        // walk's do, when the caller's loop gets the stream; whatever the provider throws is a UniliveError.
-        const streams = provider.list(callOptions)[Symbol.asyncIterator]();
+        // walk's do, when the caller's loop gets the stream; whatever the provider throws is a UniliveError,
+        // from `list` itself (thrown at once, or what it returned being no async iterable) as from its steps.
         const typed = (error: unknown) =>
           UniliveError.isInstance(error) ? error : unexpectedFailure(provider, 'list', error);
+        let streams: AsyncIterator<LiveStream>;
+        try {
+          streams = provider.list(callOptions)[Symbol.asyncIterator]();
+        } catch (error) {
+          const failure = typed(error);
+          return {
+            next: () => Promise.reject(failure),
+            return: (value?: unknown) => Promise.resolve({ done: true, value: value as LiveStream }),
+          };
+        }
         return {
           next: async () => {
             try {
@@ -334,10 +344,20 @@ class DefaultLiveStreamClient implements LiveStreamClient {
               throw typed(error);
             }
           },
-          return: (value?: unknown) =>
-            streams.return
-              ? streams.return(value as LiveStream).catch((error: unknown) => Promise.reject(typed(error)))
-              : Promise.resolve({ done: true as const, value: value as LiveStream }),
+          // Called when the caller's loop ends early (a `break`, toArray's limit): a `return` that throws at
+          // once, or hands back no promise, fails as a step would rather than as a TypeError of our own.
+          return: async (value?: unknown) => {
+            try {
+              const finish = streams.return;
+              if (typeof finish !== 'function') return { done: true as const, value: value as LiveStream };
+              const result: unknown = await finish.call(streams, value as LiveStream);
+              return typeof result === 'object' && result !== null
+                ? (result as IteratorResult<LiveStream>)
+                : { done: true as const, value: value as LiveStream };
+            } catch (error) {
+              throw typed(error);
+            }
+          },
         };
       },
     };
