@@ -1,4 +1,5 @@
 import { findFfmpeg, type Sandbox, type StreamChange, startSandbox } from '@unilive/sandbox';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { main } from './cli.js';
 import { durationFlag } from './context.js';
@@ -57,6 +58,38 @@ describe('push durations', () => {
     expect(parseDuration('24h')).toBe(86_400);
     for (const bad of ['', '0', '-3s', '10x', 's', '25h', '1e3', '+5s', '.5s', '1.s', '10 s', '0x10'])
       expect(() => parseDuration(bad)).toThrow(/--duration/);
+  });
+
+  // What is taken goes to ffmpeg as `-t <seconds>`, which reads plain decimals only: a length under 1ms (down to
+  // `0.0000001`, which JavaScript writes `1e-7`) is refused here rather than by ffmpeg after the push began.
+  it('takes a length from 1ms to the limit, which reaches ffmpeg as a plain decimal, and refuses anything shorter', () => {
+    const lengths = fc
+      .tuple(
+        fc.nat({ max: 100_000 }),
+        fc.option(fc.stringMatching(/^[0-9]{1,12}$/), { nil: undefined }),
+        fc.constantFrom<[string, number]>(['', 1], ['ms', 0.001], ['s', 1], ['m', 60], ['h', 3600]),
+      )
+      .map(([whole, fraction, [unit, unitSeconds]]) => ({
+        text: `${whole}${fraction === undefined ? '' : `.${fraction}`}${unit}`,
+        seconds: Number(`${whole}${fraction === undefined ? '' : `.${fraction}`}`) * unitSeconds,
+      }));
+    fc.assert(
+      fc.property(lengths, ({ text, seconds }) => {
+        if (seconds >= 0.001 && seconds <= 86_400) {
+          const taken = parseDuration(text) as number;
+          expect(taken).toBe(seconds);
+          expect(String(taken)).toMatch(/^\d+(\.\d+)?$/);
+        } else {
+          expect(() => parseDuration(text)).toThrow(/^--duration expects a length such as 10s, 2m or 1h /);
+        }
+      }),
+      { numRuns: 500 },
+    );
+    for (const short of ['0.0000001', '0.0001ms', '0.9ms', '0.000999'])
+      expect(() => parseDuration(short)).toThrow(
+        '--duration expects a length such as 10s, 2m or 1h (from 1ms to 24h)',
+      );
+    expect(parseDuration('1ms')).toBe(0.001);
   });
 });
 
@@ -174,7 +207,7 @@ describe('unilive push: what it refuses before pushing', () => {
       );
     }
     expect(await run('push', webrtc.id, '-p', 'wowza-video', '--duration', 'soon')).toBe(2);
-    expect(err.pop()).toBe('unilive: --duration expects a length such as 10s, 2m or 1h (at most 24h)');
+    expect(err.pop()).toBe('unilive: --duration expects a length such as 10s, 2m or 1h (from 1ms to 24h)');
     expect(await run('push', webrtc.id, '-p', 'wowza-video', '--size', '321x180')).toBe(2);
     expect(err.pop()).toBe('unilive: --size expects WIDTHxHEIGHT in even pixels, such as 1280x720');
   });

@@ -614,7 +614,7 @@ describe('numeric and host flags', () => {
       good: fc
         .tuple(fc.integer({ min: 1, max: 24 }), fc.constantFrom('h', 'm', 's', ''))
         .map(([n, unit]) => `${n}${unit}`),
-      line: '--duration expects a length such as 10s, 2m or 1h (at most 24h)',
+      line: '--duration expects a length such as 10s, 2m or 1h (from 1ms to 24h)',
     },
     '--timeout-ms': {
       good: fc.integer({ min: 1, max: 2_147_483_647 }).map(String),

@@ -106,6 +106,7 @@ export function integerFlag(
 }
 
 const durationUnits: Readonly<Record<string, number>> = { ms: 0.001, s: 1, m: 60, h: 3600 };
+const shortestSeconds = 0.001;
 
 /** `86400` → `24h`, `90` → `90s`: a limit in the largest unit that divides it. */
 function durationText(seconds: number): string {
@@ -118,7 +119,7 @@ function durationText(seconds: number): string {
  * A length of time in seconds (`10s`, `1.5m`, `500ms`, `1h`; a bare number is seconds), or undefined when
  * absent: the one rule every duration flag keeps, as {@link integerFlag} is for numbers. Only decimal
  * digits, an optional decimal fraction and one unit are taken: no sign, no exponent, no surrounding or inner
- * whitespace (a quoting slip is refused rather than guessed at), nothing of 0 or above `maxSeconds`. A flag
+ * whitespace (a quoting slip is refused rather than guessed at), nothing under 1ms or above `maxSeconds`. A flag
  * counting whole milliseconds (`--timeout-ms`, `--transition-ms`) is a number flag and goes through
  * `integerFlag` with `unit: 'ms'`. The message names the option and what it takes, never the value.
  */
@@ -132,9 +133,11 @@ export function durationFlag(
   if (text === undefined) return undefined;
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text);
   const seconds = match ? Number(match[1]) * (durationUnits[match[2] ?? 's'] ?? 1) : Number.NaN;
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > range.maxSeconds) {
+  // Under a millisecond is no length anything here waits for, and below a microsecond a number reads as an
+  // exponent (`1e-7`), which ffmpeg's `-t` refuses after the push was set up.
+  if (!Number.isFinite(seconds) || seconds < shortestSeconds || seconds > range.maxSeconds) {
     throw new UsageError(
-      `${flag} expects a length such as 10s, 2m or 1h (at most ${durationText(range.maxSeconds)})`,
+      `${flag} expects a length such as 10s, 2m or 1h (from 1ms to ${durationText(range.maxSeconds)})`,
     );
   }
   return seconds;
