@@ -1,6 +1,8 @@
-import type { LiveStream, PlaybackEndpoint } from '@unilive/core';
+import { type LiveStream, type PlaybackEndpoint, secretForms } from '@unilive/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { describeStream, playbackLines, streamJson } from './format.js';
+import { secret } from '../test/secrets.js';
+import { describeStream, playbackLines, streamJson, tooDeepText } from './format.js';
 
 const origin = 'rtmp://e1.entrypoint.video.wowza.com/app-X';
 const sizes = ['1280x720', '854x480', '640x360'];
@@ -125,5 +127,45 @@ describe('streamJson', () => {
       streamKey: '[REDACTED]',
     });
     expect(JSON.stringify(streamJson(stream, true))).not.toContain('K-raw-key-9999');
+  });
+
+  // --raw prints the vendor's answer: a stream key it holds at any depth reads [REDACTED], and what lies
+  // deeper than the redaction walks is cut rather than printed as it is.
+  it('never prints a stream key the raw answer holds, however deep, as a value or a field name', () => {
+    const levels = fc.array(fc.constantFrom('object', 'array', '__proto__'), { maxLength: 130, size: 'max' });
+    fc.assert(
+      fc.property(secret, levels, fc.boolean(), (key, path, asName) => {
+        let raw: unknown = asName ? { [key]: 'x' } : { streamKey: key };
+        for (const level of [...path].reverse())
+          raw =
+            level === 'array'
+              ? [raw]
+              : JSON.parse(`{"${level === 'object' ? 'nested' : '__proto__'}":${JSON.stringify(raw)}}`);
+        const stream = {
+          id: 's1',
+          provider: 'liveapi',
+          name: 'n',
+          state: 'ready',
+          ingest: [{ protocol: 'rtmp', url: `rtmp://h/app/${encodeURIComponent(key)}`, streamKey: key }],
+          playback: [],
+          raw,
+        } as LiveStream;
+        const printed = JSON.stringify(streamJson(stream, true));
+        for (const form of secretForms(key)) expect(printed).not.toContain(form);
+        // Within the depth walked, the answer keeps its shape; beyond it, one marker says where it was cut.
+        let shown: unknown = (JSON.parse(printed) as { raw: unknown }).raw;
+        for (const [index, level] of path.entries()) {
+          if (index >= 64) break;
+          shown =
+            level === 'array'
+              ? (shown as unknown[])[0]
+              : Object.getOwnPropertyDescriptor(shown, level === 'object' ? 'nested' : '__proto__')?.value;
+        }
+        if (path.length < 64)
+          expect(shown).toEqual(asName ? { '[REDACTED]': 'x' } : { streamKey: '[REDACTED]' });
+        else expect(JSON.stringify(shown)).toContain(JSON.stringify(tooDeepText));
+      }),
+      { numRuns: 200 },
+    );
   });
 });

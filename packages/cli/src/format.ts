@@ -37,10 +37,18 @@ export function streamServerRedactor(stream: Parameters<typeof streamSecrets>[0]
   return serverRedactor(streamSecrets(stream));
 }
 
-/** A JSON-ready value with every string (and property name) passed through `redactor`; dates kept. */
+/** What stands for a value nested deeper than {@link redactDeep} walks. */
+export const tooDeepText = `(nested more than 64 levels deep; ${showSecretsFlag} prints it)`;
+
+/**
+ * A JSON-ready value with every string (and property name) passed through `redactor`; dates kept. A value
+ * nested more than 64 levels deep reads {@link tooDeepText}: it is cut, never handed out unredacted.
+ */
 export function redactDeep(value: unknown, redactor: Redactor, depth = 0): unknown {
   if (typeof value === 'string') return redactor.redact(value);
-  if (typeof value !== 'object' || value === null || value instanceof Date || depth > 64) return value;
+  if (typeof value !== 'object' || value === null || value instanceof Date) return value;
+  // A vendor's answer as deep as this is no answer a person reads; whatever it holds may be a secret.
+  if (depth > 64) return tooDeepText;
   if (Array.isArray(value)) return value.map((item) => redactDeep(item, redactor, depth + 1));
   // Without a prototype, a vendor field named `__proto__` stays a field instead of becoming the prototype.
   const out: Record<string, unknown> = Object.create(null);
