@@ -581,6 +581,80 @@ describe('list', () => {
     );
   });
 
+  it('providers with a hole, an element whose getter throws or no name is refused naming the first, before any walk', async () => {
+    type Slot =
+      | { kind: 'name'; name: 'a' | 'b' | 'c' }
+      | { kind: 'hole' }
+      | { kind: 'throws' }
+      | { kind: 'value'; value: unknown };
+    const slot: fc.Arbitrary<Slot> = fc.oneof(
+      {
+        weight: 4,
+        arbitrary: fc.constantFrom('a', 'b', 'c').map((name) => ({ kind: 'name' as const, name })),
+      },
+      fc.constant({ kind: 'hole' as const }),
+      fc.constant({ kind: 'throws' as const }),
+      fc
+        .oneof(fc.anything(), fc.constantFrom('z', '', 'A'))
+        .map((value) => ({ kind: 'value' as const, value })),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(slot, { maxLength: 6 }),
+        fc.constantFrom('list', 'findByName'),
+        async (slots, call) => {
+          let walked = 0;
+          const counted = (id: string) => {
+            const { provider } = fakeProvider(id, { streams: 1 });
+            return {
+              ...provider,
+              list: (options?: Parameters<typeof provider.list>[0]) => {
+                walked += 1;
+                return provider.list(options);
+              },
+            };
+          };
+          const registry = createLiveStreamRegistry({
+            providers: { a: counted('vendor-a'), b: counted('vendor-b'), c: counted('vendor-c') },
+          });
+          const providers: unknown[] = [];
+          providers.length = slots.length;
+          slots.forEach((entry, index) => {
+            if (entry.kind === 'name') providers[index] = entry.name;
+            else if (entry.kind === 'value') providers[index] = entry.value;
+            else if (entry.kind === 'throws')
+              Object.defineProperty(providers, index, {
+                get() {
+                  throw new Error('no element');
+                },
+              });
+          });
+          const options = { providers: providers as string[] };
+          const run = () =>
+            call === 'list' ? registry.list(options).toArray() : registry.findByName('any', options);
+          const bad = slots.findIndex(
+            (entry) =>
+              entry.kind !== 'name' &&
+              !(entry.kind === 'value' && ['a', 'b', 'c'].includes(entry.value as string)),
+          );
+          if (bad === -1) {
+            await run();
+            expect(walked).toBe(new Set(providers).size);
+            return;
+          }
+          const thrown = await caught(run);
+          expect(InvalidInputError.isInstance(thrown)).toBe(true);
+          expect(thrown).toMatchObject({ operation: call, delivery: 'not-sent' });
+          expect((thrown as InvalidInputError).issues.map((issue) => issue.path)).toEqual([
+            `providers.${bad}`,
+          ]);
+          expect(walked).toBe(0);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   it('a bad list option is refused before any provider is walked, whatever onProviderError says', async () => {
     const notPositive = fc.oneof(
       fc.integer({ max: 0 }),

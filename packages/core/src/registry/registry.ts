@@ -514,10 +514,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
       if (issues.length > 0) throw invalidInput(issues, { operation });
       // A name given twice is walked once, where it first appears: its references would all be yielded
       // already, and walking its account again would only repeat every page's request.
-      const entries =
-        names === undefined
-          ? registry.providers
-          : [...new Set(names.map((name, index) => registry.named(name, operation, `providers.${index}`)))];
+      const entries = names === undefined ? registry.providers : registry.namedAll(names, operation);
       const seen = new Set<string>();
       for (const entry of entries) {
         let yielded = 0;
@@ -861,6 +858,28 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
       issues: [{ path, message: `expected one of ${known}` }],
       delivery: 'not-sent',
     });
+  }
+
+  // The entries `providers` names, each once, where it first appears. Read index by index: a hole (`[, 'a']`)
+  // is no name, and an element whose getter throws is refused as one, never a TypeError of the walk's own.
+  private namedAll(names: readonly unknown[], operation: string): Entry[] {
+    const entries = new Set<Entry>();
+    let length: number;
+    try {
+      length = names.length;
+    } catch {
+      length = 0;
+    }
+    for (let index = 0; index < length; index += 1) {
+      let name: unknown;
+      try {
+        name = names[index];
+      } catch {
+        name = undefined;
+      }
+      entries.add(this.named(name, operation, `providers.${index}`));
+    }
+    return [...entries];
   }
 
   private resolve(reference: StreamReference, operation: string): { entry: Entry; id: string } {
