@@ -89,6 +89,71 @@ describe('unilive against a running sandbox', () => {
     },
   );
 
+  it('wowza-video list: streams whose detail read is answered 404 are named on stderr, in text and --json', async () => {
+    // A sandbox of its own: the streams listed are exactly the ones made here.
+    const own = await startSandbox({ transitionMs: 100 });
+    try {
+      const out: string[] = [];
+      const err: string[] = [];
+      const output: Output = {
+        out: (text) => out.push(text),
+        err: (text) => err.push(text),
+        interactive: false,
+      };
+      const run = (...argv: string[]) =>
+        main(argv, { output, environment: { UNILIVE_SANDBOX_URL: own.url } });
+      const secrets: string[] = [];
+      for (const name of ['Gone one', 'Gone two', 'Still here']) {
+        expect(await run('create', '-p', 'wowza-video', '--name', name, '--json', '--show-secrets')).toBe(0);
+        const created = JSON.parse(out.pop() ?? '{}') as Body & { ingest: Body[] };
+        for (const endpoint of created.ingest)
+          for (const field of ['streamKey', 'password'] as const)
+            if (typeof endpoint[field] === 'string') secrets.push(endpoint[field]);
+      }
+      const index = (await (await fetch(`${own.url}/_sandbox`)).json()) as {
+        providers: Record<string, Body>;
+      };
+      secrets.push(...Object.values((index.providers['wowza-video']?.credentials ?? {}) as Body).map(String));
+      expect(await run('list', '-p', 'wowza-video', '--json')).toBe(0);
+      const order = (JSON.parse(out.pop() ?? '[]') as { id: string }[]).map((stream) => stream.id);
+      expect(order).toHaveLength(3);
+      const [first, second, kept] = order;
+      const expected = [
+        [first, 1],
+        [second, 2],
+      ].map(
+        ([id, record]) =>
+          `unilive: warning: wowza-video list: stream ${id} (record ${record} of page 1) was skipped: reading its details found no such stream (HTTP 404): deleted since its page was served, or listed by the vendor but not readable`,
+      );
+      for (const json of [false, true]) {
+        out.length = 0;
+        err.length = 0;
+        // Deleted between the list and the detail read: the two first detail reads answer 404.
+        own.injectFault('wowza-video', 'get', { type: 'not-found', times: 2 });
+        expect(await run('list', '-p', 'wowza-video', ...(json ? ['--json'] : []))).toBe(0);
+        expect(err).toEqual(expected);
+        if (json) expect((JSON.parse(out[0] ?? '[]') as { id: string }[]).map((s) => s.id)).toEqual([kept]);
+        else
+          expect(
+            out[0]
+              ?.split('\n')
+              .slice(2)
+              .map((line) => line.split(/\s+/)[0]),
+          ).toEqual([kept]);
+        for (const secret of secrets) expect(err.join('\n')).not.toContain(secret);
+      }
+      // Every detail read answered 404: an empty list, and every stream named.
+      own.injectFault('wowza-video', 'get', { type: 'not-found', times: 3 });
+      err.length = 0;
+      expect(await run('list', '-p', 'wowza-video', '--json')).toBe(0);
+      expect(out.pop()).toBe('[]');
+      expect(err).toHaveLength(3);
+      expect(err.map((line) => /stream (\S+) /.exec(line)?.[1])).toEqual(order);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('wowza-video: start --wait and stop --wait follow the state machine', async () => {
     const { out, run } = capture();
     await run('create', '-p', 'wowza-video', '--name', 'Lifecycle', '--json');

@@ -3,6 +3,7 @@ import {
   type ConfiguredProviderFactory,
   createLiveStreamClient,
   createLiveStreamRegistryFromConfig,
+  escapeUnprintable,
   type GateStoreFactory,
   type HttpHooks,
   type LiveStreamClient,
@@ -13,6 +14,7 @@ import {
   type ProviderId,
   type RateLimitConfig,
   rateLimitFromConfig,
+  type Warning,
 } from '@unilive/core';
 import {
   type Invocation,
@@ -234,12 +236,29 @@ async function redisStores(config: RateLimitConfig | undefined): Promise<{ redis
   return { redis: createRedisGateStore };
 }
 
-/** Prints the store's fallback warning (once per outage); stream warnings are printed with the stream. */
-function storeWarnings(invocation: Invocation): HttpHooks {
+/**
+ * Warnings with no stream to ride on, which only stderr can carry, whatever the output mode: a list's
+ * streams left out (`skipped-record`: one gone between its page and its details read, one whose details
+ * could not be used or read), a list cut short (`incomplete-list`), a provider a registry's list left out
+ * (`skipped-provider`).
+ */
+const walkWarningTypes: ReadonlySet<Warning['type']> = new Set([
+  'skipped-record',
+  'incomplete-list',
+  'skipped-provider',
+]);
+
+/**
+ * Prints, one `unilive: warning:` line each on stderr, the store's fallback warning (once per outage) and
+ * what a list walk left out or could not reach; a stream's own warnings are printed with the stream. Core
+ * has scrubbed each message of the provider's secrets; a vendor's control characters in it (an id, a
+ * message) are shown escaped.
+ */
+function callWarnings(invocation: Invocation): HttpHooks {
   return {
     onWarning: ({ warning }) => {
-      if (warning.setting === 'rateLimit.store')
-        invocation.context.output.err(`unilive: warning: ${warning.message}`);
+      if (warning.setting === 'rateLimit.store' || walkWarningTypes.has(warning.type))
+        invocation.context.output.err(`unilive: warning: ${escapeUnprintable(warning.message)}`);
     },
   };
 }
@@ -372,7 +391,7 @@ async function registryFor(
   );
   return createLiveStreamRegistryFromConfig(
     { ...config, providers: entries },
-    { providers: factories, gateStores, hooks: storeWarnings(invocation) },
+    { providers: factories, gateStores, hooks: callWarnings(invocation) },
   );
 }
 
@@ -403,6 +422,6 @@ export async function clientFor(invocation: Invocation): Promise<LiveStreamClien
   const rateLimit = await rateLimitFromConfig(config, { gateStores: await redisStores(config) });
   return createLiveStreamClient(await buildProvider(id, settings, context.loadFactory), {
     ...(rateLimit ? { rateLimit } : {}),
-    hooks: storeWarnings(invocation),
+    hooks: callWarnings(invocation),
   });
 }

@@ -246,7 +246,8 @@ export interface RestreamTarget extends RestreamTargetInput {
 export interface Warning {
   /**
    * - `unsupported-setting`: an input field this vendor cannot honour exactly was left out or approximated;
-   * - `skipped-record`: a list record unilive cannot use (say an id it would not put in a URL) was left out;
+   * - `skipped-record`: a list record unilive cannot use (say an id it would not put in a URL), or one gone
+   *   when its details were read (deleted since its page was served), was left out;
    * - `incomplete-list`: the vendor said more records exist than its pages let a list reach;
    * - `read-back-failed`: the vendor accepted the change, but reading the stream back afterwards failed, so
    *   the result holds only what the accepted answer told;

@@ -556,13 +556,35 @@ describe('walkPages with details fetched per record', () => {
                 ? [
                     `test list: stream s${index} (record ${index + 1} of page 1) was skipped: its details could not be read: reading it failed after its retries (test list failed (HTTP 500)); get it later`,
                   ]
-                : [],
+                : outcome === 'gone'
+                  ? [
+                      `test list: stream s${index} (record ${index + 1} of page 1) was skipped: reading its details found no such stream (HTTP 404): deleted since its page was served, or listed by the vendor but not readable`,
+                    ]
+                  : [],
           ),
         );
         if (endAt < outcomes.length) expect(ProviderUnavailableError.isInstance(error)).toBe(true);
         else expect(error).toBeUndefined();
       }),
     );
+  });
+
+  it('a record gone when its details are read is named in a warning, strict or not, and the walk goes on', async () => {
+    for (const strict of [false, true]) {
+      const { yielded, warnings, error } = await walkDetails(['gone', 'ok', 'gone', 'gone'], strict);
+      expect(error).toBeUndefined();
+      expect(yielded).toEqual(['s1']);
+      expect(warnings).toEqual(
+        [0, 2, 3].map((index) => ({
+          provider: 'test',
+          operation: 'list',
+          warning: {
+            type: 'skipped-record',
+            message: `test list: stream s${index} (record ${index + 1} of page 1) was skipped: reading its details found no such stream (HTTP 404): deleted since its page was served, or listed by the vendor but not readable`,
+          },
+        })),
+      );
+    }
   });
 
   it('throws the first detail problem when the call is strict', async () => {

@@ -53,8 +53,8 @@ export interface WalkPagesSettings<Record, Item, Output = Item> {
   /**
    * Fetches what a page's record lacks, once for each new item, as the walk reaches it (Wowza lists
    * summaries: each stream's details cost one GET). What it resolves is yielded instead of the item. A
-   * record gone since its page was served (`NotFoundError`: deleted while walking) is left out without a
-   * word. Details unilive cannot use (`ResponseShapeError`), or a vendor failure answered for this one
+   * record gone since its page was served (`NotFoundError`: deleted while walking) is left out with a
+   * `skipped-record` warning naming its id, even when `strict` (nothing is wrong with the walk). Details unilive cannot use (`ResponseShapeError`), or a vendor failure answered for this one
    * record (a 5xx after its retries), skip it with a `skipped-record` warning naming its id, or end the walk
    * when `strict`; a second such failure in a row means the vendor, not one record, is failing, and ends
    * the walk with it, as does any other error.
@@ -95,7 +95,7 @@ export const defaultMaxPages = 1_000;
  *   reports an `incomplete-list` warning through `onWarning`, or throws {@link ResponseShapeError} when the
  *   call is `strict`: a list is never cut short without a word.
  * - A record `read` refuses, or whose `details` cannot be used or fetched, is skipped with a `skipped-record`
- *   warning, or throws when `strict`.
+ *   warning, or throws when `strict`; one whose `details` find it gone is skipped with that warning always.
  */
 export async function* walkPages<Record, Item = Record, Output = Item>(
   settings: WalkPagesSettings<Record, Item, Output>,
@@ -168,8 +168,16 @@ export async function* walkPages<Record, Item = Record, Output = Item>(
         detailed = await settings.details(item, { page, index });
         failedDetails = 0;
       } catch (error) {
-        // Deleted between its page and its details: no longer there to list.
-        if (NotFoundError.isInstance(error)) continue;
+        // Deleted between its page and its details, or listed by a vendor that cannot read it: nothing to
+        // list, and nothing wrong with the walk (strict or not), but the caller is told which one is missing:
+        // a list whose every detail read comes back not found is otherwise an empty list with no word.
+        if (NotFoundError.isInstance(error)) {
+          warn({
+            type: 'skipped-record',
+            message: `${settings.provider} ${operation}: stream ${id} (record ${index + 1} of page ${page}) was skipped: reading its details found no such stream${error.status === undefined ? '' : ` (HTTP ${error.status})`}: deleted since its page was served, or listed by the vendor but not readable`,
+          });
+          continue;
+        }
         const unusable = ResponseShapeError.isInstance(error);
         const failed = !unusable && UniliveError.isInstance(error) && (error.status ?? 0) >= 500;
         if (strict || !(unusable || failed)) throw error;

@@ -758,11 +758,24 @@ describe('list', () => {
     expect(await collect(provider().list({ pageSize: 5000 }))).toEqual([]);
   });
 
-  it('skips a stream deleted between the list and its GET', async () => {
+  it('skips a stream deleted between the list and its GET, naming it through onWarning', async () => {
     replay('list', 'list.details.KyxWKtHQ');
     interceptFixture(nock(origin), { ...fixture('get.error.404.RecordNotFound') });
-    const streams = await collect(provider().list());
+    const warnings: WarningEvent[] = [];
+    const hooks = { onWarning: (event: WarningEvent) => warnings.push(event) };
+    const streams = await collect(provider().list({ runtime: { hooks } }));
     expect(streams.map((stream) => stream.id)).toEqual(['KyxWKtHQ']);
+    expect(warnings).toEqual([
+      {
+        provider: 'wowza-video',
+        operation: 'list',
+        warning: {
+          type: 'skipped-record',
+          message:
+            'wowza-video list: stream wdjfqvsv (record 1 of page 1) was skipped: reading its details found no such stream (HTTP 404): deleted since its page was served, or listed by the vendor but not readable',
+        },
+      },
+    ]);
   });
 
   describe('one stream whose details cannot be used or read is skipped, the rest listed', () => {
