@@ -1,3 +1,4 @@
+import vm from 'node:vm';
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
@@ -552,6 +553,29 @@ describe('vendorDateInput', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  // A Date made in another realm (a vm context, an iframe, a test environment's globals) is a Date all the
+  // same: it is sent as this realm's Date of the same instant; an object merely tagged as one is refused.
+  it('takes a Date of another realm as the same instant, and refuses an object only tagged as a Date', () => {
+    const otherRealm = vm.createContext({});
+    const format = (value: Date | string) =>
+      value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString() : undefined;
+    const schema = v.object({ at: vendorDateInput(format, 'expected a date') });
+    fc.assert(
+      fc.property(fc.date(), (date) => {
+        const foreign = vm.runInContext(`new Date(${date.getTime()})`, otherRealm) as unknown;
+        expect(foreign instanceof Date).toBe(false);
+        const result = v.safeParse(schema, { at: foreign });
+        const expected = format(date);
+        expect(result.success).toBe(expected !== undefined);
+        if (result.success) expect(result.output.at).toBe(expected);
+        else expect(result.issues.map((issue) => issue.message)).toEqual(['expected a date']);
+        const tagged = { [Symbol.toStringTag]: 'Date', getTime: () => date.getTime() };
+        expect(v.safeParse(schema, { at: tagged }).success).toBe(false);
+      }),
+      { numRuns: 200 },
     );
   });
 });

@@ -85,15 +85,21 @@ const providerOptionsSchema = /* @__PURE__ */ (() =>
   ))();
 
 /**
- * A date setting the vendor takes as text of its own format: a `Date` or a string, handed to `format`,
- * which gives the text to send or `undefined` when the value is no date it can read. Anything else, or a
- * value `format` cannot read, is one issue with the message `expected` (what the setting takes).
+ * A date setting the vendor takes as text of its own format: a `Date` (of any realm: a vm context's or an
+ * iframe's is handed on as this realm's `Date` of the same instant) or a string, handed to `format`, which
+ * gives the text to send or `undefined` when the value is no date it can read. Anything else, or a value
+ * `format` cannot read, is one issue with the message `expected` (what the setting takes).
  */
 export function vendorDateInput(format: (value: Date | string) => string | undefined, expected: string) {
   return v.pipe(
-    v.union([v.date(), v.string()], expected),
+    v.custom<Date | string>(
+      (value) => typeof value === 'string' || dateOfAnyRealm(value) !== undefined,
+      expected,
+    ),
     v.rawTransform(({ dataset, addIssue, NEVER }) => {
-      const sent = format(dataset.value);
+      const given =
+        typeof dataset.value === 'string' ? dataset.value : (dateOfAnyRealm(dataset.value) as Date);
+      const sent = format(given);
       if (sent === undefined) {
         addIssue({ message: expected });
         return NEVER;
@@ -102,6 +108,19 @@ export function vendorDateInput(format: (value: Date | string) => string | undef
     }),
   );
 }
+// `value` as a Date of this realm: itself, or one of another realm (`instanceof Date` sees only this realm's)
+// told by its brand and read through Date's own getTime, which refuses anything merely tagged as a Date.
+function dateOfAnyRealm(value: unknown): Date | undefined {
+  if (value instanceof Date) return value;
+  if (typeof value !== 'object' || value === null) return undefined;
+  try {
+    if (Object.prototype.toString.call(value) !== '[object Date]') return undefined;
+    return new Date(Date.prototype.getTime.call(value));
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The valibot schema of a `restream` list as every neutral input takes it: at most 20 `{ url, streamKey }`
  * targets, `rtmp://` or `rtmps://` URLs. For an adapter that takes targets elsewhere (videosdk v2's start
