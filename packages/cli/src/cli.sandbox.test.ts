@@ -1,7 +1,9 @@
 import { request as httpRequest } from 'node:http';
 import { createServer, type Socket } from 'node:net';
+import { redactedMarker, secretForms } from '@unilive/core';
 import { findFfmpeg, type Sandbox, startSandbox } from '@unilive/sandbox';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { main } from './cli.js';
 import type { Output } from './progress.js';
 
@@ -86,6 +88,73 @@ describe('unilive against a running sandbox', () => {
         expect(text).not.toContain(endpoint.streamKey);
         expect(text).toContain('    stream key:  (hidden; --show-secrets prints it)');
       }
+    },
+  );
+
+  // A vendor that echoes a credential in a stream's name: `list` masks each row by that stream's own secrets,
+  // as `get` masks its lines, whichever encoding the echo takes. VideoSDK's v1 API issues an RTMP stream key
+  // (its v2 WHIP token is longer than the 200 characters a name may hold).
+  it.each([
+    ['wowza-video', undefined],
+    ['wowza-realtime', undefined],
+    ['liveapi', undefined],
+    ['videosdk', 'v1'],
+  ] as const)(
+    '%s: list masks a stream key held in the stream name (plain, URL-encoded, base64), in text and --json',
+    async (provider, apiVersion) => {
+      if (apiVersion) vi.stubEnv('VIDEOSDK_API_VERSION', apiVersion);
+      onTestFinished(() => {
+        vi.unstubAllEnvs();
+      });
+      const { out, err, run } = capture();
+      expect(await run('create', '-p', provider, '--name', 'Echo', '--json', '--show-secrets')).toBe(0);
+      const created = JSON.parse(out.pop() ?? '{}') as {
+        id: string;
+        ingest: { streamKey?: string; password?: string; token?: string }[];
+      };
+      const key = created.ingest
+        .flatMap((endpoint) => [endpoint.streamKey, endpoint.password, endpoint.token])
+        .find((value): value is string => typeof value === 'string' && value.length >= 8);
+      expect(key, 'the stream carries a credential').toBeDefined();
+      const secret = key ?? '';
+      const encodings = {
+        plain: (value: string) => value,
+        url: (value: string) => encodeURIComponent(value),
+        base64: (value: string) => Buffer.from(value).toString('base64'),
+      };
+      const words = fc.string({ unit: fc.constantFrom(...'abcXYZ019 -_'), maxLength: 12 });
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...(Object.keys(encodings) as (keyof typeof encodings)[])),
+          words,
+          words,
+          async (encoding, before, after) => {
+            const name = `${before}${encodings[encoding](secret)}${after}`;
+            expect(
+              await run('update', created.id, '-p', provider, '--name', name, '--json'),
+              err.join('\n'),
+            ).toBe(0);
+            out.length = 0;
+            expect(await run('list', '-p', provider)).toBe(0);
+            const text = out.pop() ?? '';
+            const row = text.split('\n').find((line) => line.startsWith(`${created.id} `));
+            expect(row, `the row of ${created.id}`).toBeDefined();
+            expect(row).toContain(redactedMarker);
+            expect(await run('list', '-p', provider, '--json')).toBe(0);
+            const listed = (JSON.parse(out.pop() ?? '[]') as { id: string; name?: string }[]).find(
+              (stream) => stream.id === created.id,
+            );
+            expect(listed?.name).toContain(redactedMarker);
+            for (const shown of [text, JSON.stringify(listed)])
+              for (const form of secretForms(secret)) expect(shown).not.toContain(form);
+            // --show-secrets still prints the name as the vendor holds it.
+            expect(await run('list', '-p', provider, '--show-secrets')).toBe(0);
+            expect(out.pop()).toContain(name.trimEnd());
+          },
+        ),
+        { numRuns: 6 },
+      );
+      expect(await run('delete', created.id, '-p', provider)).toBe(0);
     },
   );
 

@@ -2,7 +2,7 @@ import { type LiveStream, type PlaybackEndpoint, secretForms } from '@unilive/co
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { secret } from '../test/secrets.js';
-import { describeStream, playbackLines, streamJson, tooDeepText } from './format.js';
+import { describeStream, playbackLines, streamJson, streamRows, tooDeepText } from './format.js';
 
 const origin = 'rtmp://e1.entrypoint.video.wowza.com/app-X';
 const sizes = ['1280x720', '854x480', '640x360'];
@@ -166,6 +166,47 @@ describe('streamJson', () => {
         else expect(JSON.stringify(shown)).toContain(JSON.stringify(tooDeepText));
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('streamRows', () => {
+  const stream = (key: string, name: string, ref?: string): LiveStream & { ref?: string } => ({
+    id: 'stream-1',
+    provider: 'liveapi',
+    name,
+    state: 'stopped',
+    ingest: [
+      { protocol: 'rtmp', server: 'rtmp://ingest.example.test/live', streamKey: key, url: 'rtmp://x' },
+    ],
+    playback: [],
+    raw: {},
+    ...(ref === undefined ? {} : { ref }),
+  });
+  const encodings = [
+    (value: string) => value,
+    (value: string) => encodeURIComponent(value),
+    (value: string) => Buffer.from(value).toString('base64'),
+  ];
+
+  it('masks each row by its own stream key, in every encoding, registry rows too; --show-secrets prints it', () => {
+    fc.assert(
+      fc.property(
+        secret,
+        fc.constantFrom(...encodings),
+        fc.boolean(),
+        fc.string({ maxLength: 10 }),
+        (key, encode, registry, around) => {
+          const name = `${around}${encode(key)}${around}`;
+          const rows = streamRows([stream(key, name, registry ? `b:${encode(key)}` : undefined)]);
+          for (const form of secretForms(key)) expect(rows).not.toContain(form);
+          expect(rows.split('\n')[2]).toContain('[REDACTED]');
+          const shown = streamRows([stream(key, 'plain', registry ? `b:${key}` : undefined)], {
+            showSecrets: true,
+          });
+          if (registry) expect(shown).toContain(`b:${key}`);
+        },
+      ),
     );
   });
 });

@@ -149,28 +149,40 @@ function detailLines(details: Record<string, unknown>, indent: string): string[]
   return lines;
 }
 
-/** One row per stream for `list`; streams of a registry show their reference and vendor. */
-export function streamRows(streams: readonly (LiveStream & { ref?: string })[]): string {
+/**
+ * One row per stream for `list`; streams of a registry show their reference and vendor. Unless
+ * `showSecrets`, each row is masked by its own stream's secrets as {@link describeStream} masks a stream: a
+ * vendor that echoes a stream key or password in a name or id does not print it.
+ */
+export function streamRows(
+  streams: readonly (LiveStream & { ref?: string })[],
+  options: { showSecrets?: boolean } = {},
+): string {
+  const show = options.showSecrets === true;
+  const masked = (stream: LiveStream, cells: readonly string[]): string[] => {
+    if (show) return [...cells];
+    const redactor = streamRedactor(stream);
+    return cells.map((cell) => redactor.redact(cell));
+  };
   if (streams.some((stream) => stream.ref !== undefined)) {
     return table(
       ['REF', 'PROVIDER', 'NAME', 'STATE', 'CREATED'],
-      streams.map((stream) => [
-        stream.ref ?? stream.id,
-        stream.provider,
-        stream.name ?? '',
-        stream.state,
-        stream.createdAt?.toISOString() ?? '',
-      ]),
+      streams.map((stream) =>
+        masked(stream, [
+          stream.ref ?? stream.id,
+          stream.provider,
+          stream.name ?? '',
+          stream.state,
+          stream.createdAt?.toISOString() ?? '',
+        ]),
+      ),
     );
   }
   return table(
     ['ID', 'NAME', 'STATE', 'CREATED'],
-    streams.map((stream) => [
-      stream.id,
-      stream.name ?? '',
-      stream.state,
-      stream.createdAt?.toISOString() ?? '',
-    ]),
+    streams.map((stream) =>
+      masked(stream, [stream.id, stream.name ?? '', stream.state, stream.createdAt?.toISOString() ?? '']),
+    ),
   );
 }
 

@@ -24,7 +24,7 @@ export const list: CommandSpec = {
         ? jsonText(
             streams.map((stream) => streamJson(stream, flags.raw === true, flags.showSecrets === true)),
           )
-        : streamRows(streams),
+        : streamRows(streams, { showSecrets: flags.showSecrets === true }),
     );
     return 0;
   },
