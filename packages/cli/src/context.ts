@@ -110,6 +110,7 @@ const shortestSeconds = 0.001;
 
 /** `86400` → `24h`, `90` → `90s`: a limit in the largest unit that divides it. */
 function durationText(seconds: number): string {
+  if (seconds < 1) return `${seconds * 1000}ms`;
   if (seconds % 3600 === 0) return `${seconds / 3600}h`;
   if (seconds % 60 === 0) return `${seconds / 60}m`;
   return `${seconds}s`;
@@ -119,15 +120,15 @@ function durationText(seconds: number): string {
  * A length of time in seconds (`10s`, `1.5m`, `500ms`, `1h`; a bare number is seconds), or undefined when
  * absent: the one rule every duration flag keeps, as {@link integerFlag} is for numbers. Only decimal
  * digits, an optional decimal fraction and one unit are taken: no sign, no exponent, no surrounding or inner
- * whitespace (a quoting slip is refused rather than guessed at), nothing under 1ms or above `maxSeconds`. A flag
- * counting whole milliseconds (`--timeout-ms`, `--transition-ms`) is a number flag and goes through
- * `integerFlag` with `unit: 'ms'`. The message names the option and what it takes, never the value.
+ * whitespace (a quoting slip is refused rather than guessed at), nothing under `minSeconds` (default and
+ * floor 1ms) or above `maxSeconds`. A flag counting whole milliseconds (`--timeout-ms`, `--transition-ms`)
+ * is a number flag and goes through `integerFlag` with `unit: 'ms'`. The message names the option and what it takes, never the value.
  */
 export function durationFlag(
   flags: Invocation['flags'],
   name: string,
   flag: string,
-  range: { maxSeconds: number },
+  range: { minSeconds?: number; maxSeconds: number },
 ): number | undefined {
   const text = stringFlag(flags, name);
   if (text === undefined) return undefined;
@@ -135,9 +136,10 @@ export function durationFlag(
   const seconds = match ? Number(match[1]) * (durationUnits[match[2] ?? 's'] ?? 1) : Number.NaN;
   // Under a millisecond is no length anything here waits for, and below a microsecond a number reads as an
   // exponent (`1e-7`), which ffmpeg's `-t` refuses after the push was set up.
-  if (!Number.isFinite(seconds) || seconds < shortestSeconds || seconds > range.maxSeconds) {
+  const minSeconds = Math.max(range.minSeconds ?? shortestSeconds, shortestSeconds);
+  if (!Number.isFinite(seconds) || seconds < minSeconds || seconds > range.maxSeconds) {
     throw new UsageError(
-      `${flag} expects a length such as 10s, 2m or 1h (from 1ms to ${durationText(range.maxSeconds)})`,
+      `${flag} expects a length such as 10s, 2m or 1h (from ${durationText(minSeconds)} to ${durationText(range.maxSeconds)})`,
     );
   }
   return seconds;

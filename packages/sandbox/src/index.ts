@@ -18,6 +18,7 @@ export {
   type PushProgress,
   type PushResult,
   type PushTarget,
+  pushDurationSeconds,
   startPush,
 } from './media/push.js';
 export { type AdapterSettings, type Sandbox, type SandboxOptions, startSandbox } from './server.js';

@@ -1,5 +1,11 @@
 import { escapeUnprintable, type IngestEndpoint, redact, streamSecrets } from '@unilive/core';
-import { findFfmpeg, type PushProgress, type PushResult, startPush } from '@unilive/sandbox';
+import {
+  findFfmpeg,
+  type PushProgress,
+  type PushResult,
+  pushDurationSeconds,
+  startPush,
+} from '@unilive/sandbox';
 import { connectionHelp, connectionOptions, streamArgument, streamsFor } from '../connection.js';
 import { type CommandSpec, durationFlag, stringFlag, UsageError } from '../context.js';
 import { streamServerRedactor } from '../format.js';
@@ -36,7 +42,11 @@ ${connectionHelp}`,
     const { flags, context } = invocation;
     const { output, signal } = context;
     const id = invocation.args[0] ?? '';
-    const durationSeconds = durationFlag(flags, 'duration', '--duration', { maxSeconds: 86_400 });
+    const durationSeconds = durationFlag(flags, 'duration', '--duration', {
+      // The bounds startPush keeps, so a length the flag takes is one the push takes.
+      minSeconds: pushDurationSeconds.min,
+      maxSeconds: pushDurationSeconds.max,
+    });
     const size = stringFlag(flags, 'size') ?? '1280x720';
     const dimensions = sizes.exec(size);
     if (!dimensions || Number(dimensions[1]) % 2 !== 0 || Number(dimensions[2]) % 2 !== 0) {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { onceListenerOptions, redact } from '@unilive/core';
+import { InvalidInputError, onceListenerOptions, redact } from '@unilive/core';
 import { findFfmpeg } from './ffmpeg.js';
 
 /** Where to push: an RTMP ingest endpoint as an adapter returned it. */
@@ -11,9 +11,22 @@ export interface PushTarget {
   password?: string;
 }
 
+/**
+ * The lengths a push takes, in seconds: from 1 ms (below a microsecond a number prints as an exponent,
+ * `1e-7`, which ffmpeg's `-t` refuses only once the push is set up) to 24 hours. `unilive push --duration`
+ * keeps the same bounds.
+ */
+export const pushDurationSeconds: { readonly min: number; readonly max: number } = Object.freeze({
+  min: 0.001,
+  max: 86_400,
+});
+
 /** Options of {@link startPush}. */
 export interface PushOptions extends PushTarget {
-  /** Seconds to push; undefined pushes until `stop()` or the signal. */
+  /**
+   * Seconds to push, from {@link pushDurationSeconds} `min` (1 ms) to `max` (24 h); undefined pushes until
+   * `stop()` or the signal. Anything else (NaN, 0, negative, infinite, longer) throws `InvalidInputError`.
+   */
   durationSeconds?: number;
   /** Test pattern size. Default `1280x720`. */
   size?: `${number}x${number}`;
@@ -86,9 +99,27 @@ export function encoderUrl(target: PushTarget): string {
 
 /**
  * Publishes a test pattern (ffmpeg's `testsrc2`, with a 1 kHz tone) to an RTMP ingest, like an encoder
- * would: H.264 and AAC, a key frame every second, in real time. Throws when no ffmpeg is found.
+ * would: H.264 and AAC, a key frame every second, in real time. Throws `InvalidInputError` naming
+ * `durationSeconds` when it is outside {@link pushDurationSeconds} (before ffmpeg is looked for or started),
+ * and an error when no ffmpeg is found.
  */
 export function startPush(options: PushOptions): Push {
+  const duration = options.durationSeconds;
+  if (
+    duration !== undefined &&
+    !(
+      typeof duration === 'number' &&
+      duration >= pushDurationSeconds.min &&
+      duration <= pushDurationSeconds.max
+    )
+  ) {
+    const expected = `expected a number of seconds from ${pushDurationSeconds.min} to ${pushDurationSeconds.max}`;
+    throw new InvalidInputError({
+      operation: 'startPush',
+      message: `durationSeconds: ${expected}`,
+      issues: [{ path: 'durationSeconds', message: expected }],
+    });
+  }
   const ffmpeg = options.ffmpegPath ?? findFfmpeg()?.path;
   if (!ffmpeg) {
     throw new Error(
