@@ -229,6 +229,50 @@ describe('secrets in CLI output', () => {
   );
 
   it(
+    "migrate --dry-run masks the source's secrets echoed in its name, in text and --json",
+    async () => {
+      const config = join(folder, 'plan.json');
+      await writeFile(
+        config,
+        JSON.stringify({
+          providers: [
+            { provider: 'memory', name: 'a' },
+            { provider: 'memory', name: 'b' },
+          ],
+        }),
+      );
+      const h = harness();
+      const encodings = [
+        (value: string) => value,
+        (value: string) => encodeURIComponent(value),
+        (value: string) => Buffer.from(value).toString('base64'),
+      ];
+      await fc.assert(
+        fc.asyncProperty(
+          secrets,
+          fc.constantFrom(...encodings),
+          fc.constantFrom<keyof Secrets>('streamKey', 'password', 'whipToken'),
+          async (values, encode, which) => {
+            h.use(values);
+            const name = `Echo ${encode(values[which])}`;
+            expect(await h.several(config, 'create', '--name', name, '--on', 'a', '--json')).toBe(0);
+            const ref = (JSON.parse(h.out.pop() ?? '{}') as { ref: string }).ref;
+            for (const mode of [[], ['--json']]) {
+              h.out.length = 0;
+              expect(await h.several(config, 'migrate', ref, '--to', 'b', '--dry-run', ...mode)).toBe(0);
+              const shown = h.out.join('\n');
+              expect(shown).toContain('[REDACTED]');
+              expect(leaked(shown, values)).toBeUndefined();
+            }
+          },
+        ),
+        { numRuns: 8, endOnFailure: true },
+      );
+    },
+    cliRunLimitMs,
+  );
+
+  it(
     'with --show-secrets, they appear in the fields and URLs where the documentation says',
     async () => {
       const h = harness();

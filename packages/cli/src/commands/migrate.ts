@@ -2,12 +2,13 @@ import {
   type CreateLiveStreamInput,
   escapeUnprintable,
   type MigrationPlan,
+  type Redactor,
   redact,
   type Warning,
 } from '@unilive/core';
 import { connectionHelp, connectionOptions, streamsFor } from '../connection.js';
 import { type CommandSpec, stringFlag, UsageError } from '../context.js';
-import { describeStream, showSecretsOption, streamJson } from '../format.js';
+import { describeStream, showSecretsOption, streamJson, streamRedactor } from '../format.js';
 import { jsonText } from '../text.js';
 import { callOptions } from './shared.js';
 
@@ -118,40 +119,56 @@ function printableInput(input: CreateLiveStreamInput) {
   };
 }
 
+// The plan repeats the source's own text (its name, warnings quoting it): masked by the source's secrets, as
+// `get` masks the source itself. Field names are not (a secret's cut-short form may match one).
 function planJson(plan: MigrationPlan) {
+  const redactor = streamRedactor(plan.source);
+  const input = printableInput(plan.input);
   return {
     source: plan.source.ref,
     sourceProvider: plan.source.provider,
     to: plan.to,
-    input: printableInput(plan.input),
-    warnings: plan.warnings,
+    input: {
+      ...input,
+      name: redactor.redact(input.name),
+      ...(input.restream
+        ? { restream: input.restream.map((target) => ({ ...target, url: redactor.redact(target.url) })) }
+        : {}),
+    },
+    warnings: plan.warnings.map((warning) => ({ ...warning, message: redactor.redact(warning.message) })),
   };
 }
 
-function notCarriedLines(warnings: readonly Warning[]): string[] {
+function notCarriedLines(warnings: readonly Warning[], redactor?: Redactor): string[] {
   if (warnings.length === 0) return [];
+  const text = (value: string) => (redactor ? redactor.redact(value) : value);
   return [
     'not carried:',
     ...warnings.map((warning) =>
-      escapeUnprintable(`  ${warning.setting ? `${warning.setting}: ` : ''}${warning.message}`),
+      escapeUnprintable(`  ${warning.setting ? `${warning.setting}: ` : ''}${text(warning.message)}`),
     ),
   ];
 }
 
 function describePlan(plan: MigrationPlan, deleteSource: boolean): string {
   const { input } = plan;
+  // The source's own text (its name, warnings quoting it) is masked by the source's secrets, as `get` masks
+  // it; the labels are not (a secret's cut-short form may match one).
+  const redactor = streamRedactor(plan.source);
   const lines = [
     `plan: ${plan.source.ref} (${plan.source.provider}, ${plan.source.state}) to ${plan.to}`,
     `  create on ${plan.to}:`,
-    `    name:       ${input.name}`,
+    `    name:       ${redactor.redact(input.name)}`,
   ];
   if (input.recording !== undefined) lines.push(`    recording:  ${input.recording ? 'on' : 'off'}`);
   if (input.ingestProtocol) lines.push(`    ingest:     ${input.ingestProtocol}`);
   if (input.region) lines.push(`    region:     ${input.region}`);
   if (input.lowLatency !== undefined) lines.push(`    low latency: ${input.lowLatency ? 'on' : 'off'}`);
   for (const target of input.restream ?? [])
-    lines.push(`    restream:   ${redact(target.url, [target.streamKey])} (stream key carried, not shown)`);
-  lines.push(...notCarriedLines(plan.warnings));
+    lines.push(
+      `    restream:   ${redactor.redact(redact(target.url, [target.streamKey]))} (stream key carried, not shown)`,
+    );
+  lines.push(...notCarriedLines(plan.warnings, redactor));
   lines.push(
     deleteSource
       ? `then: delete ${plan.source.ref} once the new stream exists${plan.source.state === 'ready' || plan.source.state === 'starting' ? ', stopping it first' : ''}`
