@@ -1,4 +1,4 @@
-import { type ChildProcess, fork, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, fork, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import {
   systemSleep,
 } from '@unilive/core';
 import { createRedisGateStore } from '@unilive/redis';
-import { reservePort } from '@unilive/testing/ports';
+import { type LaunchedRedisServer, launchRedisServer } from '@unilive/testing/redis-server';
 import { countedStore, type StoreCount } from './counted-store.js';
 import type { FleetWorkerPlan, FleetWorkerReport } from './fleet-worker.js';
 import type { BenchProviderId } from './providers.js';
@@ -295,60 +295,35 @@ export interface BenchRedis {
  * docs/decisions/2026-11-29-test-redis-ports.md) from before it starts until `close`. A port from `listen(0)`,
  * closed and then given to redis-server, could be taken in between by any process (a second copy of the
  * suite, a test's server), and the fleet would measure someone else's Redis or none. A port something outside
- * the suite listens on makes redis-server exit at once: another one is reserved, up to five times.
+ * the suite listens on makes redis-server exit at once: another one is reserved. Started by `launchRedisServer`
+ * of `@unilive/testing/redis-server`, as the tests' Redis is.
  */
 export async function startBenchRedis(binary: string): Promise<BenchRedis> {
   const directory = mkdtempSync(join(tmpdir(), 'unilive-bench-redis-'));
-  for (let attempt = 0; ; attempt += 1) {
-    const reserved = reservePort();
-    const child = spawn(
-      binary,
-      [
-        '--port',
-        String(reserved.port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--dir',
-        directory,
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    const ready = await new Promise<boolean>((resolve) => {
-      let output = '';
-      child.stdout?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('Ready to accept connections')) resolve(true);
-      });
-      child.once('exit', () => resolve(false));
-    });
-    if (!ready) {
-      reserved.release();
-      if (attempt < 4) continue;
-      rmSync(directory, { recursive: true, force: true });
-      throw new Error('redis-server did not start');
-    }
-    child.stdout?.resume();
-    const version =
-      /v=([\d.]+)/.exec(spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout)?.[1] ?? 'unknown';
-    return {
-      url: `redis://127.0.0.1:${reserved.port}`,
-      port: reserved.port,
-      version,
-      async close() {
-        if (child.exitCode === null && child.signalCode === null) {
-          const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-          child.kill('SIGTERM');
-          await exited;
-        }
-        reserved.release();
-        rmSync(directory, { recursive: true, force: true });
-      },
-    };
+  let launched: LaunchedRedisServer;
+  try {
+    launched = await launchRedisServer(binary, directory, { stderr: 'inherit' });
+  } catch (error) {
+    rmSync(directory, { recursive: true, force: true });
+    throw error;
   }
+  const { child, reserved } = launched;
+  const version =
+    /v=([\d.]+)/.exec(spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout)?.[1] ?? 'unknown';
+  return {
+    url: `redis://127.0.0.1:${reserved.port}`,
+    port: reserved.port,
+    version,
+    async close() {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      reserved.release();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
 }
 
 /** The report's section for the fleet: the two runs side by side, then what the store costs a request. */

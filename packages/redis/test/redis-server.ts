@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ReservedPort, reservePort } from '@unilive/testing/ports';
+import type { ReservedPort } from '@unilive/testing/ports';
+import { launchRedisServer } from '@unilive/testing/redis-server';
 import { Redis } from 'ioredis';
 
 // The port reservation is shared with the benchmark's Redis: one rule for every redis-server the suite starts.
@@ -43,51 +44,13 @@ export async function startRedis(): Promise<TestRedis> {
   let reserved: ReservedPort | undefined;
   let port = 0;
   let child: ChildProcess | undefined;
-  let restarting = false;
 
   async function launch(): Promise<void> {
-    for (let attempt = 0; ; attempt += 1) {
-      if (!reserved) {
-        reserved = reservePort();
-        port = reserved.port;
-      }
-      const started = spawn(
-        redisServer as string,
-        [
-          '--port',
-          String(port),
-          '--bind',
-          '127.0.0.1',
-          '--save',
-          '',
-          '--appendonly',
-          'no',
-          '--dir',
-          directory,
-        ],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      const ready = await new Promise<boolean>((resolve) => {
-        let output = '';
-        started.stdout?.on('data', (chunk: Buffer) => {
-          output += chunk.toString();
-          if (output.includes('Ready to accept connections')) resolve(true);
-        });
-        started.once('exit', () => resolve(false));
-      });
-      if (ready) {
-        started.stdout?.resume();
-        started.stderr?.resume();
-        child = started;
-        return;
-      }
-      // A restart keeps its port, which clients know: never another one behind their back.
-      if (restarting) throw new Error(`redis-server did not start again on port ${port}`);
-      // A first start on a port something outside the suite listens on: another one.
-      if (attempt >= 5) throw new Error('redis-server did not start');
-      reserved.release();
-      reserved = undefined;
-    }
+    // A restart keeps its port, which clients know: never another one behind their back.
+    const launched = await launchRedisServer(redisServer as string, directory, { reserved });
+    reserved = launched.reserved;
+    port = reserved.port;
+    child = launched.child;
   }
 
   async function stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
@@ -124,7 +87,6 @@ export async function startRedis(): Promise<TestRedis> {
     stop: () => stop(),
     async restart() {
       await stop();
-      restarting = true;
       await launch();
     },
     freeze: () => child?.kill('SIGSTOP'),

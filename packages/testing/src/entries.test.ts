@@ -48,6 +48,11 @@ describe('entry points', () => {
     expect(packages.filter((name) => !name.startsWith('node:'))).toEqual([]);
   });
 
+  it('the redis-server entry loads nothing but Node', () => {
+    const packages = [...runtimePackages(join(sourceDir, 'redis-server.ts'))];
+    expect(packages.filter((name) => !name.startsWith('node:'))).toEqual([]);
+  });
+
   it('the contract entry is where vitest comes in', () => {
     expect(runtimePackages(join(sourceDir, 'contract-entry.ts')).has('vitest')).toBe(true);
   });
