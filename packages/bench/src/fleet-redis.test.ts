@@ -1,14 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { ephemeralPorts, portLockOf, reservePort } from '@unilive/testing/ports';
+import { findRedisServer } from '@unilive/testing/redis-server';
 import { describe, expect, it } from 'vitest';
 import { startBenchRedis } from './fleet.js';
 
-const redisServer = (() => {
-  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
-  return found.status === 0 ? found.stdout.trim() || undefined : undefined;
-})();
+const redisServer = findRedisServer();
 if (!redisServer) console.warn("skipping the fleet benchmark's Redis: no redis-server on PATH");
 
 // What answers a command on a port: the server started there, or whatever else took the port.

@@ -11,7 +11,7 @@ import {
   systemSleep,
 } from '@unilive/core';
 import { createRedisGateStore } from '@unilive/redis';
-import { type LaunchedRedisServer, launchRedisServer } from '@unilive/testing/redis-server';
+import { findRedisServer, type LaunchedRedisServer, launchRedisServer } from '@unilive/testing/redis-server';
 import { countedStore, type StoreCount } from './counted-store.js';
 import type { FleetWorkerPlan, FleetWorkerReport } from './fleet-worker.js';
 import type { BenchProviderId } from './providers.js';
@@ -95,7 +95,7 @@ export async function measureFleet(
   config: FleetConfig,
   log: (line: string) => void = () => {},
 ): Promise<FleetReport> {
-  const binary = which('redis-server');
+  const binary = findRedisServer();
   if (!binary) return { skipped: 'no redis-server on PATH (apt-get install redis-server)' };
   const redis = await startBenchRedis(binary);
   try {
@@ -273,11 +273,6 @@ async function next(messages: AsyncIterator<unknown>, type: string): Promise<unk
     if (done) throw new Error(`a fleet process exited before "${type}"`);
     if ((value as { type?: unknown }).type === type) return value;
   }
-}
-
-function which(command: string): string | undefined {
-  const found = spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' });
-  return found.status === 0 ? found.stdout.trim() || undefined : undefined;
 }
 
 /** The benchmark's own redis-server, as {@link startBenchRedis} started it. */

@@ -1,19 +1,16 @@
-import { type ChildProcess, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ReservedPort } from '@unilive/testing/ports';
-import { launchRedisServer } from '@unilive/testing/redis-server';
+import { findRedisServer, launchRedisServer } from '@unilive/testing/redis-server';
 import { Redis } from 'ioredis';
 
 // The port reservation is shared with the benchmark's Redis: one rule for every redis-server the suite starts.
 export { ephemeralPorts, ownPorts, portLockOf, type ReservedPort, reservePort } from '@unilive/testing/ports';
 
 /** The `redis-server` on PATH, or undefined: the tests that need one are skipped without it. */
-export const redisServer: string | undefined = (() => {
-  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
-  return found.status === 0 ? found.stdout.trim() || undefined : undefined;
-})();
+export const redisServer: string | undefined = findRedisServer();
 
 /** A real redis-server on a loopback port of its own, started and stopped by the test. */
 export interface TestRedis {

@@ -1,5 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { type ReservedPort, reservePort } from './ports.js';
+
+/**
+ * The `redis-server` on PATH (its path), or undefined when there is none: what needs one (the tests' Redis,
+ * the fleet benchmark) is skipped with a line saying so.
+ */
+export function findRedisServer(): string | undefined {
+  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
+  return found.status === 0 ? found.stdout.trim() || undefined : undefined;
+}
 
 /** A redis-server started by {@link launchRedisServer}, ready to accept connections. */
 export interface LaunchedRedisServer {
