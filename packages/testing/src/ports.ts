@@ -1,3 +1,6 @@
+// First, as in every entry point of unilive: core checks the Node.js version before anything else runs, so
+// an older Node.js fails here with one sentence rather than deep inside a test's set-up.
+import '@unilive/core';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,3 +1,6 @@
+// First, as in every entry point of unilive: core checks the Node.js version before anything else runs, so
+// an older Node.js fails here with one sentence rather than deep inside a test's set-up.
+import '@unilive/core';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { type ReservedPort, reservePort } from './ports.js';
 
