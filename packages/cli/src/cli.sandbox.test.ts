@@ -158,6 +158,65 @@ describe('unilive against a running sandbox', () => {
     },
   );
 
+  // One stream's key echoed in another stream's name: a row masked only by its own stream's secrets would
+  // print it, so every row of a listing is masked by the secrets of all the streams listed.
+  it.each([
+    ['wowza-video', undefined],
+    ['wowza-realtime', undefined],
+    ['liveapi', undefined],
+    ['videosdk', 'v1'],
+  ] as const)(
+    "%s: list masks another stream's key held in a stream's name (plain, URL-encoded, base64), in text and --json",
+    async (provider, apiVersion) => {
+      if (apiVersion) vi.stubEnv('VIDEOSDK_API_VERSION', apiVersion);
+      onTestFinished(() => {
+        vi.unstubAllEnvs();
+      });
+      const { out, err, run } = capture();
+      const made: { id: string; secret: string }[] = [];
+      for (const name of ['Holder', 'Keeper']) {
+        expect(await run('create', '-p', provider, '--name', name, '--json', '--show-secrets')).toBe(0);
+        const created = JSON.parse(out.pop() ?? '{}') as {
+          id: string;
+          ingest: { streamKey?: string; password?: string; token?: string }[];
+        };
+        const key = created.ingest
+          .flatMap((endpoint) => [endpoint.streamKey, endpoint.password, endpoint.token])
+          .find((value): value is string => typeof value === 'string' && value.length >= 8);
+        expect(key, 'the stream carries a credential').toBeDefined();
+        made.push({ id: created.id, secret: key ?? '' });
+      }
+      const [holder, keeper] = made as [{ id: string; secret: string }, { id: string; secret: string }];
+      const encodings = [
+        (value: string) => value,
+        (value: string) => encodeURIComponent(value),
+        (value: string) => Buffer.from(value).toString('base64'),
+      ];
+      for (const encode of encodings) {
+        const name = `from ${encode(keeper.secret)} on`;
+        expect(await run('update', holder.id, '-p', provider, '--name', name, '--json'), err.join('\n')).toBe(
+          0,
+        );
+        out.length = 0;
+        expect(await run('list', '-p', provider)).toBe(0);
+        const text = out.pop() ?? '';
+        const row = text.split('\n').find((line) => line.startsWith(`${holder.id} `));
+        expect(row, `the row of ${holder.id}`).toContain(`from ${redactedMarker} on`);
+        expect(await run('list', '-p', provider, '--json')).toBe(0);
+        const json = out.pop() ?? '[]';
+        const listed = (JSON.parse(json) as { id: string; name?: string }[]).find(
+          (stream) => stream.id === holder.id,
+        );
+        expect(listed?.name).toBe(`from ${redactedMarker} on`);
+        for (const shown of [text, json])
+          for (const form of secretForms(keeper.secret)) expect(shown).not.toContain(form);
+        expect(await run('list', '-p', provider, '--show-secrets')).toBe(0);
+        expect(out.pop()).toContain(name);
+      }
+      for (const { id } of made) expect(await run('delete', id, '-p', provider)).toBe(0);
+    },
+  );
+
   it('wowza-video list: streams whose detail read is answered 404 are named on stderr, in text and --json', async () => {
     // A sandbox of its own: the streams listed are exactly the ones made here.
     const own = await startSandbox({ transitionMs: 100 });

@@ -37,6 +37,22 @@ export function streamServerRedactor(stream: Parameters<typeof streamSecrets>[0]
   return serverRedactor(streamSecrets(stream));
 }
 
+/** The redactors that mask a stream's fields: text fields, and its ingest servers (see {@link streamServerRedactor}). */
+export interface StreamRedactors {
+  text: Redactor;
+  server: Redactor;
+}
+
+/**
+ * What masks the streams of one listing: the secrets of every stream in it, each compiled once. A vendor
+ * may echo one stream's key in another stream's name or id, so a row masked by its own stream's secrets
+ * alone could still print a key of the same account.
+ */
+export function listRedactors(streams: readonly Parameters<typeof streamSecrets>[0][]): StreamRedactors {
+  const secrets = streams.flatMap((stream) => streamSecrets(stream));
+  return { text: toRedactor(secrets), server: serverRedactor(secrets) };
+}
+
 /** What stands for a value nested deeper than {@link redactDeep} walks. */
 export const tooDeepText = `(nested more than 64 levels deep; ${showSecretsFlag} prints it)`;
 
@@ -151,24 +167,23 @@ function detailLines(details: Record<string, unknown>, indent: string): string[]
 
 /**
  * One row per stream for `list`; streams of a registry show their reference and vendor. Unless
- * `showSecrets`, each row is masked by its own stream's secrets as {@link describeStream} masks a stream: a
- * vendor that echoes a stream key or password in a name or id does not print it.
+ * `showSecrets`, each row is masked as {@link describeStream} masks a stream, by the secrets of every stream
+ * listed ({@link listRedactors}): a vendor that echoes a stream key or password in a name or id, the
+ * stream's own or another's, does not print it.
  */
 export function streamRows(
   streams: readonly (LiveStream & { ref?: string })[],
   options: { showSecrets?: boolean } = {},
 ): string {
   const show = options.showSecrets === true;
-  const masked = (stream: LiveStream, cells: readonly string[]): string[] => {
-    if (show) return [...cells];
-    const redactor = streamRedactor(stream);
-    return cells.map((cell) => redactor.redact(cell));
-  };
+  const redactor = show ? undefined : listRedactors(streams).text;
+  const masked = (cells: readonly string[]): string[] =>
+    redactor === undefined ? [...cells] : cells.map((cell) => redactor.redact(cell));
   if (streams.some((stream) => stream.ref !== undefined)) {
     return table(
       ['REF', 'PROVIDER', 'NAME', 'STATE', 'CREATED'],
       streams.map((stream) =>
-        masked(stream, [
+        masked([
           stream.ref ?? stream.id,
           stream.provider,
           stream.name ?? '',
@@ -181,7 +196,7 @@ export function streamRows(
   return table(
     ['ID', 'NAME', 'STATE', 'CREATED'],
     streams.map((stream) =>
-      masked(stream, [stream.id, stream.name ?? '', stream.state, stream.createdAt?.toISOString() ?? '']),
+      masked([stream.id, stream.name ?? '', stream.state, stream.createdAt?.toISOString() ?? '']),
     ),
   );
 }
@@ -189,19 +204,21 @@ export function streamRows(
 /**
  * JSON for scripts: dates as ISO strings, the vendor's raw object left out unless asked for. Unless
  * `showSecrets`, every secret the stream carries reads `[REDACTED]`, as a field (`streamKey`, `password`,
- * `token`) and inside any other string (a URL's key segment, a field of `raw`).
+ * `token`) and inside any other string (a URL's key segment, a field of `raw`). `redactors` replaces the
+ * stream's own (a listing passes {@link listRedactors} of all its streams).
  */
 export function streamJson(
   stream: LiveStream,
   includeRaw = false,
   showSecrets = false,
+  redactors?: StreamRedactors,
 ): Record<string, unknown> {
   const { raw, ...rest } = stream;
   const value = includeRaw ? { ...rest, raw } : rest;
   if (showSecrets) return value;
-  const redacted = redactDeep(value, streamRedactor(stream)) as Record<string, unknown>;
+  const redacted = redactDeep(value, redactors?.text ?? streamRedactor(stream)) as Record<string, unknown>;
   // Each `ingest[].server` is scrubbed as describeStream scrubs it: by the stream's known secrets.
-  const serverScrubber = streamServerRedactor(stream);
+  const serverScrubber = redactors?.server ?? streamServerRedactor(stream);
   const ingest = redacted.ingest;
   if (Array.isArray(ingest)) {
     redacted.ingest = ingest.map((endpoint: Record<string, unknown>, index) => {
