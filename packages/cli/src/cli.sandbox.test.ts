@@ -25,6 +25,40 @@ function capture() {
   return { out, err, run };
 }
 
+// The providers whose streams carry a credential a stream name can hold: VideoSDK through its v1 API, which
+// issues an RTMP stream key (its v2 WHIP token is longer than the 200 characters a name may hold).
+const keyedProviders = [
+  ['wowza-video', undefined],
+  ['wowza-realtime', undefined],
+  ['liveapi', undefined],
+  ['videosdk', 'v1'],
+] as const;
+
+/** The encodings a vendor may echo a credential in. */
+const echoEncodings = {
+  plain: (value: string) => value,
+  url: (value: string) => encodeURIComponent(value),
+  base64: (value: string) => Buffer.from(value).toString('base64'),
+};
+
+/** Creates a stream through the CLI and returns its id and its first credential of 8 characters or more. */
+async function createKeyed(
+  { out, run }: ReturnType<typeof capture>,
+  provider: string,
+  name: string,
+): Promise<{ id: string; secret: string }> {
+  expect(await run('create', '-p', provider, '--name', name, '--json', '--show-secrets')).toBe(0);
+  const created = JSON.parse(out.pop() ?? '{}') as {
+    id: string;
+    ingest: { streamKey?: string; password?: string; token?: string }[];
+  };
+  const key = created.ingest
+    .flatMap((endpoint) => [endpoint.streamKey, endpoint.password, endpoint.token])
+    .find((value): value is string => typeof value === 'string' && value.length >= 8);
+  expect(key, 'the stream carries a credential').toBeDefined();
+  return { id: created.id, secret: key ?? '' };
+}
+
 describe('unilive against a running sandbox', () => {
   it.each(['wowza-video', 'wowza-realtime', 'liveapi', 'videosdk'])(
     '%s: create, get, list, delete',
@@ -92,44 +126,26 @@ describe('unilive against a running sandbox', () => {
   );
 
   // A vendor that echoes a credential in a stream's name: `list` masks each row by that stream's own secrets,
-  // as `get` masks its lines, whichever encoding the echo takes. VideoSDK's v1 API issues an RTMP stream key
-  // (its v2 WHIP token is longer than the 200 characters a name may hold).
-  it.each([
-    ['wowza-video', undefined],
-    ['wowza-realtime', undefined],
-    ['liveapi', undefined],
-    ['videosdk', 'v1'],
-  ] as const)(
+  // as `get` masks its lines, whichever encoding the echo takes.
+  it.each(keyedProviders)(
     '%s: list masks a stream key held in the stream name (plain, URL-encoded, base64), in text and --json',
     async (provider, apiVersion) => {
       if (apiVersion) vi.stubEnv('VIDEOSDK_API_VERSION', apiVersion);
       onTestFinished(() => {
         vi.unstubAllEnvs();
       });
-      const { out, err, run } = capture();
-      expect(await run('create', '-p', provider, '--name', 'Echo', '--json', '--show-secrets')).toBe(0);
-      const created = JSON.parse(out.pop() ?? '{}') as {
-        id: string;
-        ingest: { streamKey?: string; password?: string; token?: string }[];
-      };
-      const key = created.ingest
-        .flatMap((endpoint) => [endpoint.streamKey, endpoint.password, endpoint.token])
-        .find((value): value is string => typeof value === 'string' && value.length >= 8);
-      expect(key, 'the stream carries a credential').toBeDefined();
-      const secret = key ?? '';
-      const encodings = {
-        plain: (value: string) => value,
-        url: (value: string) => encodeURIComponent(value),
-        base64: (value: string) => Buffer.from(value).toString('base64'),
-      };
+      const cli = capture();
+      const { out, err, run } = cli;
+      const created = await createKeyed(cli, provider, 'Echo');
+      const secret = created.secret;
       const words = fc.string({ unit: fc.constantFrom(...'abcXYZ019 -_'), maxLength: 12 });
       await fc.assert(
         fc.asyncProperty(
-          fc.constantFrom(...(Object.keys(encodings) as (keyof typeof encodings)[])),
+          fc.constantFrom(...(Object.keys(echoEncodings) as (keyof typeof echoEncodings)[])),
           words,
           words,
           async (encoding, before, after) => {
-            const name = `${before}${encodings[encoding](secret)}${after}`;
+            const name = `${before}${echoEncodings[encoding](secret)}${after}`;
             expect(
               await run('update', created.id, '-p', provider, '--name', name, '--json'),
               err.join('\n'),
@@ -160,39 +176,18 @@ describe('unilive against a running sandbox', () => {
 
   // One stream's key echoed in another stream's name: a row masked only by its own stream's secrets would
   // print it, so every row of a listing is masked by the secrets of all the streams listed.
-  it.each([
-    ['wowza-video', undefined],
-    ['wowza-realtime', undefined],
-    ['liveapi', undefined],
-    ['videosdk', 'v1'],
-  ] as const)(
+  it.each(keyedProviders)(
     "%s: list masks another stream's key held in a stream's name (plain, URL-encoded, base64), in text and --json",
     async (provider, apiVersion) => {
       if (apiVersion) vi.stubEnv('VIDEOSDK_API_VERSION', apiVersion);
       onTestFinished(() => {
         vi.unstubAllEnvs();
       });
-      const { out, err, run } = capture();
-      const made: { id: string; secret: string }[] = [];
-      for (const name of ['Holder', 'Keeper']) {
-        expect(await run('create', '-p', provider, '--name', name, '--json', '--show-secrets')).toBe(0);
-        const created = JSON.parse(out.pop() ?? '{}') as {
-          id: string;
-          ingest: { streamKey?: string; password?: string; token?: string }[];
-        };
-        const key = created.ingest
-          .flatMap((endpoint) => [endpoint.streamKey, endpoint.password, endpoint.token])
-          .find((value): value is string => typeof value === 'string' && value.length >= 8);
-        expect(key, 'the stream carries a credential').toBeDefined();
-        made.push({ id: created.id, secret: key ?? '' });
-      }
+      const cli = capture();
+      const { out, err, run } = cli;
+      const made = [await createKeyed(cli, provider, 'Holder'), await createKeyed(cli, provider, 'Keeper')];
       const [holder, keeper] = made as [{ id: string; secret: string }, { id: string; secret: string }];
-      const encodings = [
-        (value: string) => value,
-        (value: string) => encodeURIComponent(value),
-        (value: string) => Buffer.from(value).toString('base64'),
-      ];
-      for (const encode of encodings) {
+      for (const encode of Object.values(echoEncodings)) {
         const name = `from ${encode(keeper.secret)} on`;
         expect(await run('update', holder.id, '-p', provider, '--name', name, '--json'), err.join('\n')).toBe(
           0,
