@@ -14,6 +14,11 @@ export {
 export type { WaitForBroadcastOptions } from './client/wait-for-broadcast.js';
 export { minWaitIntervalMs, type WaitForStateOptions } from './client/wait-for-state.js';
 export {
+  type CredentialHeaderSettings,
+  cachedCredentialHeaders,
+  type HeaderCredential,
+} from './config/credential-headers.js';
+export {
   builtInProviderIds,
   type ConfigClientOptions,
   type ConfiguredProviderFactory,

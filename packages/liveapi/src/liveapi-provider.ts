@@ -3,6 +3,7 @@ import {
   assertValidId,
   type CallOptions,
   type CreateLiveStreamInput,
+  cachedCredentialHeaders,
   changeLifecycle,
   createHttpClient,
   describeParts,
@@ -94,12 +95,11 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
   const settings = readSettings(provider, given, liveApiSettingNames);
   const secrets = new SecretSet();
   secrets.add(settings.tokenId, settings.secretKey);
-  const authorization = basicAuthorization(secrets);
 
   const http = createHttpClient({
     provider,
     baseUrl: loadOptionalSetting(settings.baseUrl, liveApiBaseUrlVariable) ?? liveApiDefaultBaseUrl,
-    headers: () => authorization(settings),
+    headers: basicAuthorization(settings, secrets),
     // The token id names the account whose budget a shared rate limit keeps (digested, never stored).
     account: () =>
       loadCredential({
@@ -455,54 +455,29 @@ function withPatch(stream: LiveStream, body: LiveApiStreamBody): LiveStream {
  * the credentials change.
  */
 function basicAuthorization(
+  settings: LiveApiSettings,
   secrets: SecretSet,
-): (settings: LiveApiSettings) => Readonly<Record<string, string>> {
-  let last: { tokenId: string; secretKey: string; headers: Readonly<Record<string, string>> } | undefined;
-  return (settings) => {
-    // Credentials given as settings are the same strings on every request: checked on the first one only
-    // (a pair that fails its checks is never kept, so it fails every request alike). From the environment,
-    // they are read again each time.
-    if (
-      last !== undefined &&
-      settings.tokenId !== undefined &&
-      settings.secretKey !== undefined &&
-      last.tokenId === settings.tokenId &&
-      last.secretKey === settings.secretKey
-    )
-      return last.headers;
-    const { tokenId, secretKey } = credentials(settings);
-    if (last?.tokenId === tokenId && last.secretKey === secretKey) return last.headers;
-    secrets.add(tokenId, secretKey);
-    // HTTP Basic cannot carry a colon in the user name (RFC 7617).
-    if (tokenId.includes(':')) {
-      throw new InvalidInputError({
-        provider: 'liveapi',
-        message: 'liveapi: tokenId contains ":", which HTTP Basic authentication cannot carry',
-        issues: [{ path: 'tokenId', message: 'expected no ":"' }],
-      });
-    }
-    const encoded = base64(`${tokenId}:${secretKey}`);
-    secrets.add(encoded);
-    // The same header object until the credentials change.
-    last = { tokenId, secretKey, headers: Object.freeze({ authorization: `Basic ${encoded}` }) };
-    return last.headers;
-  };
-}
-
-function credentials(settings: LiveApiSettings): { tokenId: string; secretKey: string } {
-  const tokenId = loadCredential({
+): () => Readonly<Record<string, string>> {
+  return cachedCredentialHeaders({
     provider: 'liveapi',
-    setting: 'tokenId',
-    value: settings.tokenId,
-    environmentVariables: ['LIVEAPI_TOKEN_ID'],
+    credentials: [
+      { setting: 'tokenId', value: settings.tokenId, environmentVariables: ['LIVEAPI_TOKEN_ID'] },
+      { setting: 'secretKey', value: settings.secretKey, environmentVariables: ['LIVEAPI_SECRET_KEY'] },
+    ],
+    secrets,
+    build: ([tokenId, secretKey]) => {
+      // HTTP Basic cannot carry a colon in the user name (RFC 7617).
+      if (tokenId.includes(':')) {
+        throw new InvalidInputError({
+          provider: 'liveapi',
+          message: 'liveapi: tokenId contains ":", which HTTP Basic authentication cannot carry',
+          issues: [{ path: 'tokenId', message: 'expected no ":"' }],
+        });
+      }
+      const encoded = base64(`${tokenId}:${secretKey}`);
+      return { headers: { authorization: `Basic ${encoded}` }, secrets: [encoded] };
+    },
   });
-  const secretKey = loadCredential({
-    provider: 'liveapi',
-    setting: 'secretKey',
-    value: settings.secretKey,
-    environmentVariables: ['LIVEAPI_SECRET_KEY'],
-  });
-  return { tokenId, secretKey };
 }
 
 // UTF-8 first (RFC 7617 `charset=UTF-8`); `btoa` alone throws on characters beyond Latin-1.

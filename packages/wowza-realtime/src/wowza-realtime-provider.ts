@@ -3,6 +3,7 @@ import {
   type CallOptions,
   ConflictError,
   type CreateLiveStreamInput,
+  cachedCredentialHeaders,
   changeLifecycle,
   createHttpClient,
   type HttpRequest,
@@ -103,29 +104,20 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
   const settings = readSettings(providerId, given, wowzaRealtimeSettingNames);
   const secrets = new SecretSet();
   secrets.add(settings.token);
-  let lastHeaders: { token: string; headers: Readonly<Record<string, string>> } | undefined;
   const http = createHttpClient({
     provider: providerId,
     baseUrl:
       loadOptionalSetting(settings.baseUrl, wowzaRealtimeBaseUrlVariable) ?? wowzaRealtimeDefaultBaseUrl,
-    headers: () => {
-      // A token given as a setting is the same string on every request: checked on the first one only (one
-      // that fails its check is never kept, so it fails every request alike). From the environment, it is
-      // read again each time.
-      if (settings.token !== undefined && lastHeaders?.token === settings.token) return lastHeaders.headers;
-      const token = loadCredential({
-        provider: providerId,
-        setting: 'token',
-        value: settings.token,
-        environmentVariables: wowzaRealtimeTokenVariables,
-      });
-      // The same token every request until it changes: its header is built (and its secret added) once.
-      if (lastHeaders?.token !== token) {
-        secrets.add(token);
-        lastHeaders = { token, headers: Object.freeze({ authorization: `Bearer ${token}` }) };
-      }
-      return lastHeaders.headers;
-    },
+    // A token given as a setting is checked on the first request only; from the environment, it is read on
+    // every request (the environment may change it), and the header is built again only when it did.
+    headers: cachedCredentialHeaders({
+      provider: providerId,
+      credentials: [
+        { setting: 'token', value: settings.token, environmentVariables: wowzaRealtimeTokenVariables },
+      ],
+      secrets,
+      build: ([token]) => ({ headers: { authorization: `Bearer ${token}` } }),
+    }),
     // The token names the account whose budget a shared rate limit keeps (digested, never stored).
     account: () =>
       loadCredential({

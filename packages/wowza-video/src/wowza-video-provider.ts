@@ -3,6 +3,7 @@ import {
   assertValidId,
   type CallOptions,
   type CreateLiveStreamInput,
+  cachedCredentialHeaders,
   changeLifecycle,
   createHttpClient,
   environment,
@@ -154,25 +155,23 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
       ? undefined
       : toBroadcastLocation(settings.defaultRegion, { operation: 'settings', path: 'defaultRegion' });
   const listDetails = settings.listDetails ?? true;
-  let authorizedToken: string | undefined;
-  let authorization: Readonly<Record<string, string>> = {};
   const http = createHttpClient({
     provider: providerId,
     baseUrl: loadOptionalSetting(settings.baseUrl, 'WOWZA_VIDEO_BASE_URL') ?? wowzaVideoBaseUrl,
-    headers: () => {
-      // A token given as a setting is the same string on every request: checked on the first one only (one
-      // that fails its check is never kept, so it fails every request alike).
-      if (settings.token !== undefined && settings.token === authorizedToken) return authorization;
-      // From the environment, it is read on every request (the environment may change it); the header is
-      // built again only when it did, so a steady token costs no new string or object per request.
-      const token = loadCredential({ ...tokenSource, value: settings.token });
-      if (token !== authorizedToken) {
-        secrets.add(token);
-        authorizedToken = token;
-        authorization = Object.freeze({ authorization: `Bearer ${token}` });
-      }
-      return authorization;
-    },
+    // A token given as a setting is checked on the first request only; from the environment, it is read on
+    // every request (the environment may change it), and the header is built again only when it did.
+    headers: cachedCredentialHeaders({
+      provider: providerId,
+      credentials: [
+        {
+          setting: tokenSource.setting,
+          value: settings.token,
+          environmentVariables: tokenSource.environmentVariables,
+        },
+      ],
+      secrets,
+      build: ([token]) => ({ headers: { authorization: `Bearer ${token}` } }),
+    }),
     // The token names the account whose budget a shared rate limit keeps (digested, never stored).
     account: () => loadCredential({ ...tokenSource, value: settings.token }),
     ...transportSettings(settings),

@@ -1,0 +1,82 @@
+import type { ProviderId } from '../live-stream.js';
+import type { SecretSet } from '../secrets.js';
+import { type CredentialSource, loadCredential } from './settings.js';
+
+/** One credential an adapter's headers are built from: its setting's value, else the environment. */
+export type HeaderCredential = Omit<CredentialSource, 'provider'>;
+
+/** What {@link cachedCredentialHeaders} builds an adapter's headers from. */
+export interface CredentialHeaderSettings<Credentials extends readonly HeaderCredential[]> {
+  provider: ProviderId;
+  /**
+   * The credentials, each read with {@link loadCredential} in this order (the first missing or bad one is
+   * the error), and handed to `build` in this order. A `value` is read once, here: settings are a copy taken
+   * at the factory, the same strings on every request.
+   */
+  credentials: Credentials;
+  /** The provider's set: every credential read, and every form `build` names, is hidden from errors. */
+  secrets: SecretSet;
+  /**
+   * The headers for these credentials, called again only when they change. It may throw (a value the
+   * vendor's scheme cannot carry: a `:` in an HTTP Basic user name) with `InvalidInputError` naming the
+   * setting; the request then fails before anything is sent, and the credentials are already secrets.
+   * `secrets` lists further forms to hide (an encoded pair such as `base64(user:password)`).
+   */
+  build: (values: { readonly [Index in keyof Credentials]: string }) => {
+    headers: Record<string, string>;
+    secrets?: readonly string[];
+  };
+}
+
+/**
+ * The `headers` callback of `createHttpClient` for an adapter whose headers are built from credentials given
+ * as settings or read from the environment. Credentials that are all settings are checked on the first
+ * request only (a set that fails its checks is never kept, so every request fails alike); any read from the
+ * environment is read again on every request, since the environment may gain or change it. The headers are
+ * built, and the credentials added to `secrets`, only when the credentials change: every other request gets
+ * the same frozen object, which the HTTP layer recognises without checking its values again.
+ *
+ * Throws what {@link loadCredential} throws (`AuthenticationError` for a missing credential,
+ * `InvalidInputError` for one no header can carry) and what `build` throws, never echoing a value.
+ *
+ * ```ts
+ * const headers = cachedCredentialHeaders({
+ *   provider: 'wowza-video',
+ *   credentials: [{ setting: 'token', value: settings.token, environmentVariables: ['WOWZA_VIDEO_TOKEN'] }],
+ *   secrets,
+ *   build: ([token]) => ({ headers: { authorization: `Bearer ${token}` } }),
+ * });
+ * createHttpClient({ provider: 'wowza-video', baseUrl, headers, secrets });
+ * ```
+ */
+export function cachedCredentialHeaders<const Credentials extends readonly HeaderCredential[]>(
+  settings: CredentialHeaderSettings<Credentials>,
+): () => Readonly<Record<string, string>> {
+  const { provider, secrets, build } = settings;
+  // Copied once: each request reads these, never the adapter's objects (which it could change later).
+  const sources: readonly CredentialSource[] = settings.credentials.map((credential) => ({
+    provider,
+    setting: credential.setting,
+    value: credential.value,
+    environmentVariables: [...credential.environmentVariables],
+  }));
+  const allSettings = sources.every((source) => typeof source.value === 'string');
+  let last: { values: readonly string[]; headers: Readonly<Record<string, string>> } | undefined;
+  return () => {
+    // Only these settings' values can have been kept: nothing to read or compare again.
+    if (allSettings && last !== undefined) return last.headers;
+    const values = sources.map(loadCredential);
+    if (last !== undefined && sameValues(last.values, values)) return last.headers;
+    // Secrets before `build` runs: a value it refuses is hidden from that error and every later one.
+    secrets.add(...values);
+    const built = build(values as { readonly [Index in keyof Credentials]: string });
+    if (built.secrets !== undefined) secrets.add(...built.secrets);
+    last = { values, headers: Object.freeze({ ...built.headers }) };
+    return last.headers;
+  };
+}
+
+function sameValues(kept: readonly string[], read: readonly string[]): boolean {
+  for (let index = 0; index < read.length; index += 1) if (kept[index] !== read[index]) return false;
+  return true;
+}
