@@ -45,9 +45,10 @@ export interface EngineOptions {
   /** Called after every change, for persistence. */
   onChange?: () => void;
   /**
-   * The clock, in ms since the epoch: the rate limit's refill, the time dialects stamp on records, and the
-   * `at` of log lines and webhook delivery records. Default `Date.now`; tests pass a fixed one so a busy
-   * machine cannot refill the bucket between requests.
+   * The clock, in ms since the epoch: the rate limit's refill, the time dialects stamp on records, the
+   * `at` of log lines and webhook delivery records, and the RTMP ingest's times (when an encoder connected,
+   * published and sent its first packet, its bitrate, the age of an authentication challenge). Default
+   * `Date.now`; tests pass a fixed one so a busy machine cannot refill the bucket between requests.
    */
   now?: () => number;
   /** Hears every line of the sandbox's log (ingest decisions, packager failures); nothing is printed. */
@@ -298,6 +299,8 @@ export function createEngine(options: EngineOptions) {
   return {
     dialects,
     stats,
+    /** The clock everything the sandbox stamps is read from (`now`, `Date.now` by default). */
+    now,
     /** Sets the origin used in URLs dialects generate (the server calls this once it listens). */
     setOrigin(value: string) {
       origin = value;

@@ -105,6 +105,7 @@ export async function startMediaService(
   const ingest: RtmpIngest = await startRtmpIngest({
     host: options.host,
     port: options.port ?? 0,
+    now: engine.now,
     ...(options.setupTimeoutMs === undefined ? {} : { setupTimeoutMs: options.setupTimeoutMs }),
     ...(options.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.idleTimeoutMs }),
     controller: {

@@ -76,6 +76,12 @@ export interface RtmpIngestOptions {
   setupTimeoutMs?: number;
   /** A publisher that sends nothing for this long is cut. Default 10 s. */
   idleTimeoutMs?: number;
+  /**
+   * The clock, in ms since the epoch, that stamps each session (`connectedAt`, `publishedAt`,
+   * `firstPacketAt`), measures its bitrate and ages Adobe authentication's challenges: the sandbox's own, so
+   * what the ingest reports agrees with the records and log lines it stamps. Default `Date.now`.
+   */
+  now?: () => number;
   controller: IngestController;
 }
 
@@ -106,6 +112,7 @@ export async function startRtmpIngest(options: RtmpIngestOptions): Promise<RtmpI
   const { controller } = options;
   const setupTimeoutMs = options.setupTimeoutMs ?? 10_000;
   const idleTimeoutMs = options.idleTimeoutMs ?? 10_000;
+  const now = options.now ?? Date.now;
   const sessions = new Map<number, ConnectionState>();
   const challenges = new Map<string, { application: string; user: string; salt: string; expires: number }>();
   let nextId = 1;
@@ -126,14 +133,14 @@ export async function startRtmpIngest(options: RtmpIngestOptions): Promise<RtmpI
     const session: IngestSession = {
       id,
       remoteAddress: `${socket.remoteAddress ?? ''}:${socket.remotePort ?? ''}`,
-      connectedAt: Date.now(),
+      connectedAt: now(),
       bytesIn: 0,
       media: {},
       bitrate() {
-        const now = Date.now();
-        const first = samples.find((sample) => now - sample.at <= 5_000) ?? samples.at(-1);
-        if (!first || now === first.at) return 0;
-        return Math.round(((session.bytesIn - first.bytes) * 8 * 1000) / (now - first.at));
+        const at = now();
+        const first = samples.find((sample) => at - sample.at <= 5_000) ?? samples.at(-1);
+        if (!first || at === first.at) return 0;
+        return Math.round(((session.bytesIn - first.bytes) * 8 * 1000) / (at - first.at));
       },
       cut(reason) {
         // An admitted encoder hears why, as a refused one does: ffmpeg prints it (`Server error: …`) and
@@ -213,7 +220,7 @@ export async function startRtmpIngest(options: RtmpIngestOptions): Promise<RtmpI
       if (!state.admitted || state.ended) return;
       if (packet.codec_type === 18) readMetadata(packet, session.media);
       else if (session.firstPacketAt === undefined) {
-        session.firstPacketAt = Date.now();
+        session.firstPacketAt = now();
         controller.live(session);
       }
       controller.packet(session, packet);
@@ -266,8 +273,9 @@ export async function startRtmpIngest(options: RtmpIngestOptions): Promise<RtmpI
       if (!response) {
         const salt = randomBytes(6).toString('base64');
         const token = randomBytes(6).toString('base64url');
-        challenges.set(token, { application, user, salt, expires: Date.now() + challengeLifetimeMs });
-        for (const [key, challenge] of challenges) if (challenge.expires < Date.now()) challenges.delete(key);
+        const at = now();
+        challenges.set(token, { application, user, salt, expires: at + challengeLifetimeMs });
+        for (const [key, challenge] of challenges) if (challenge.expires < at) challenges.delete(key);
         return {
           description: `${reject('authmod=adobe')}?reason=needauth&user=${encodeURIComponent(user)}&salt=${salt}&challenge=${token}&opaque=${token}`,
           reason: 'authentication challenge sent',
@@ -277,7 +285,7 @@ export async function startRtmpIngest(options: RtmpIngestOptions): Promise<RtmpI
       challenges.delete(opaque);
       const valid =
         challenge !== undefined &&
-        challenge.expires >= Date.now() &&
+        challenge.expires >= now() &&
         challenge.application === application &&
         challenge.user === user &&
         user === expected.username &&
@@ -325,7 +333,7 @@ export async function startRtmpIngest(options: RtmpIngestOptions): Promise<RtmpI
       }
       session.provider = admission.provider;
       session.streamId = admission.streamId;
-      session.publishedAt = Date.now();
+      session.publishedAt = now();
       state.admitted = true;
       clearTimeout(setupTimer);
       idleTimer = setTimeout(() => finish('stalled: nothing received within the idle time'), idleTimeoutMs);
@@ -347,9 +355,9 @@ export async function startRtmpIngest(options: RtmpIngestOptions): Promise<RtmpI
         }
       }
       session.bytesIn += data.length;
-      const now = Date.now();
-      if (samples.length === 0 || now - (samples.at(-1)?.at ?? 0) >= 500) {
-        samples.push({ at: now, bytes: session.bytesIn });
+      const at = now();
+      if (samples.length === 0 || at - (samples.at(-1)?.at ?? 0) >= 500) {
+        samples.push({ at, bytes: session.bytesIn });
         while (samples.length > 12) samples.shift();
       }
       idleTimer?.refresh();

@@ -1,32 +1,13 @@
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handshaken } from '../../test/rtmp-peer.js';
 import { type Sandbox, startSandbox } from '../server.js';
 import type { SandboxLogEntry } from '../types.js';
 
 // A peer that has completed the handshake but not published holds no key: what it may make the sandbox set
 // aside has to stay small whatever its chunk headers declare (RTMP allows 16 MiB a message on each of 65 599
 // chunk streams).
-
-/** Completes a plain RTMP handshake and resolves with the socket, ready for chunks. */
-function handshaken(port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () =>
-      socket.write(Buffer.concat([Buffer.of(3), Buffer.alloc(1536)])),
-    );
-    let received = 0;
-    socket.on('error', reject);
-    socket.on('data', function onData(data: Buffer) {
-      received += data.length;
-      // S0 + S1 + S2: then C2 completes the handshake.
-      if (received >= 1 + 2 * 1536) {
-        socket.off('data', onData);
-        socket.write(Buffer.alloc(1536));
-        resolve(socket);
-      }
-    });
-  });
-}
 
 /** A type-0 chunk opening a message of `length` bytes (an AMF0 command) on chunk stream `chunkStream`. */
 function chunkHeader(chunkStream: number, length: number): Buffer {
