@@ -218,6 +218,87 @@ describe('rate-limit pauses', () => {
     );
   });
 
+  it('reads Retry-After as delta-seconds or an HTTP date only, never as a date guessed from other text', () => {
+    const now = Date.UTC(2026, 10, 30, 12, 0, 0);
+    const read = (value: string) => parseRetryAfter(new Headers({ 'retry-after': value }), now);
+    // Date.parse reads `x 2030` as 1 January 2030 and `retry 5` as May 2001: a wait of a day, or none.
+    fc.assert(
+      fc.property(
+        fc.constantFrom('x', 'later', 'retry', 'wait', 'backoff', 'Dec', 'jan', 'in', 'soon', 'tomorrow'),
+        fc.integer({ min: 1, max: 9_999 }),
+        fc.boolean(),
+        (word, number, wordFirst) => {
+          expect(read(wordFirst ? `${word} ${number}` : `${number} ${word}`)).toBeUndefined();
+        },
+      ),
+    );
+    // A day the month does not have rolls over with Date.parse; a date without GMT is read in the host's zone.
+    expect(read('Tue, 31 Nov 2026 12:00:10 GMT')).toBeUndefined();
+    expect(read('Mon, 30 Nov 2026 12:00:10')).toBeUndefined();
+    expect(read('Mon, 30 Nov 2026 25:00:10 GMT')).toBeUndefined();
+    // Every form RFC 9110 gives an HTTP date reads as the time left, and so does an ISO 8601 time.
+    fc.assert(
+      fc.property(fc.integer({ min: -40 * 86_400, max: 86_400 }), (seconds) => {
+        const at = new Date(now + seconds * 1000);
+        const day = at.toUTCString().slice(0, 3);
+        const longDay = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'][
+          at.getUTCDay()
+        ];
+        const month = at.toUTCString().slice(8, 11);
+        const time = at.toISOString().slice(11, 19);
+        const pad = (n: number) => String(n).padStart(2, '0');
+        const forms = [
+          at.toUTCString(),
+          `${longDay}, ${pad(at.getUTCDate())}-${month}-${String(at.getUTCFullYear()).slice(2)} ${time} GMT`,
+          `${day} ${month} ${String(at.getUTCDate()).padStart(2, ' ')} ${time} ${at.getUTCFullYear()}`,
+          at.toISOString(),
+        ];
+        for (const form of forms) expect([form, read(form)]).toEqual([form, Math.max(0, seconds * 1000)]);
+      }),
+    );
+  });
+
+  it('reads a Retry-After or reset header the vendor or a proxy repeated as the longest wait it names', () => {
+    const now = Date.UTC(2026, 10, 30, 12, 0, 0);
+    fc.assert(
+      fc.property(
+        fc.constantFrom('retry-after', 'ratelimit-reset', 'x-ratelimit-reset'),
+        fc.array(fc.integer({ min: 0, max: 3_600 }), { minLength: 2, maxLength: 4 }),
+        fc.boolean(),
+        (name, waits, asDates) => {
+          const headers = new Headers();
+          const dates = asDates && name === 'retry-after';
+          // Headers joins repeated fields with ", ", as fetch hands them over; an HTTP date has a comma too.
+          for (const wait of waits)
+            headers.append(name, dates ? new Date(now + wait * 1000).toUTCString() : String(wait));
+          expect(parseRetryAfter(headers, now)).toBe(Math.max(...waits) * 1000);
+        },
+      ),
+    );
+  });
+
+  it("waits a repeated Retry-After's longest wait, and backs off on one that names no wait", async () => {
+    const time = virtualTime(Date.UTC(2026, 10, 30, 12, 0, 0));
+    const twice = new Headers([
+      ['retry-after', '5'],
+      ['retry-after', '5'],
+    ]);
+    const { http } = vendor([
+      () => new Response('{}', { status: 429, headers: twice }),
+      tooMany({ 'retry-after': 'x 2030' }),
+      ok,
+    ]);
+    await http.request({
+      operation: 'get',
+      method: 'GET',
+      path: 'a',
+      schema,
+      options: { runtime: { clock: time.clock, sleep: time.sleep } },
+    });
+    // 5 s as asked, then the backoff of a second retry (1 s at the middle of its jitter), not a day's refusal.
+    expect(time.sleeps).toEqual([5_000, 750]);
+  });
+
   it('waits an epoch-seconds reset as the time left', async () => {
     const time = virtualTime(1_764_400_000_000);
     const { http } = vendor([tooMany({ 'x-ratelimit-reset': String(1_764_400_000 + 3) }), ok]);

@@ -1,3 +1,5 @@
+import { parseVendorTimestamp } from '../timestamps.js';
+
 /** How the HTTP layer retries. Every field has a default; see `docs/errors.md`. */
 export interface RetryPolicy {
   /** Retries after the first attempt, an integer from 0 to {@link maxRetriesLimit}. Default 2. */
@@ -46,25 +48,110 @@ const epochMillisecondsFrom = 1_000_000_000_000;
  * Returns milliseconds from 0 to {@link retryAfterCeilingMs} (a vendor asking for years gets the ceiling),
  * or undefined when no usable header is present. A negative number, or a date written as a bare number,
  * is no usable header.
+ *
+ * A date is one of RFC 9110's three HTTP-date forms (`Sun, 06 Nov 1994 08:49:37 GMT`, `Sunday, 06-Nov-94
+ * 08:49:37 GMT`, `Sun Nov  6 08:49:37 1994`) or an ISO 8601 time; other text is no date, even where
+ * `Date.parse` would guess one (`x 2030` as 1 January 2030, a day the month does not have as the next
+ * month's). A header sent twice (by the vendor, or by a proxy adding its own) reaches fetch's `Headers`
+ * joined with `, `: it reads as the longest wait it names.
  */
 export function parseRetryAfter(headers: Headers, now: number): number | undefined {
-  const value = headers.get('retry-after') ?? headers.get('x-ratelimit-retry-after');
-  if (value !== null) {
-    const trimmed = value.trim();
-    if (/^\d+(\.\d+)?$/.test(trimmed)) return clampRetryAfter(Number(trimmed) * 1000);
-    // An HTTP date (`Wed, 21 Oct 2026 07:28:00 GMT`) or ISO time has letters; `-5` would parse as a year.
-    const date = /[a-z]/i.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
-    if (!Number.isNaN(date)) return clampRetryAfter(date - now);
+  for (const name of ['retry-after', 'x-ratelimit-retry-after']) {
+    const value = headers.get(name);
+    if (value === null) continue;
+    const wait = longestWait(value, (element) => {
+      if (delaySeconds.test(element)) return Number(element) * 1000;
+      const date = httpDate(element, now) ?? isoTime(element);
+      return date === undefined ? undefined : date - now;
+    });
+    if (wait !== undefined) return wait;
   }
   for (const name of ['ratelimit-reset', 'x-ratelimit-reset', 'x-rate-limit-reset']) {
-    const reset = headers.get(name)?.trim();
-    if (reset === undefined || !/^\d+(\.\d+)?$/.test(reset)) continue;
-    const number = Number(reset);
-    if (number >= epochMillisecondsFrom) return clampRetryAfter(number - now);
-    if (number >= epochSecondsFrom) return clampRetryAfter(number * 1000 - now);
-    return clampRetryAfter(number * 1000);
+    const value = headers.get(name);
+    if (value === null) continue;
+    const wait = longestWait(value, (element) => {
+      if (!delaySeconds.test(element)) return undefined;
+      const number = Number(element);
+      if (number >= epochMillisecondsFrom) return number - now;
+      if (number >= epochSecondsFrom) return number * 1000 - now;
+      return number * 1000;
+    });
+    if (wait !== undefined) return wait;
   }
   return undefined;
+}
+
+const delaySeconds = /^\d+(?:\.\d+)?$/;
+
+/**
+ * The longest wait among the comma-separated elements of a header that `read` understands (ms, clamped), or
+ * undefined when it understands none. The comma after an HTTP date's day name does not separate elements.
+ */
+function longestWait(value: string, read: (element: string) => number | undefined): number | undefined {
+  let longest: number | undefined;
+  const parts = value.split(',');
+  for (let index = 0; index < parts.length; index += 1) {
+    let element = (parts[index] as string).trim();
+    if (dayNames.test(element) && index + 1 < parts.length) {
+      index += 1;
+      element = `${element}, ${(parts[index] as string).trim()}`;
+    }
+    const wait = read(element);
+    if (wait === undefined || Number.isNaN(wait)) continue;
+    const clamped = clampRetryAfter(wait);
+    if (longest === undefined || clamped > longest) longest = clamped;
+  }
+  return longest;
+}
+
+const dayNames = /^(?:mon|tue|wed|thu|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?$/i;
+const monthNames = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+// RFC 9110 section 5.6.7: IMF-fixdate, then the obsolete RFC 850 and asctime forms, which recipients accept.
+// Literals, not `new RegExp`: a call at the top of a module stays in every bundle that uses the package.
+const imfFixdate =
+  /^[a-z]{3}, (\d{2}) (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/i;
+const rfc850Date =
+  /^[a-z]{6,9}, (\d{2})-(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/i;
+const asctimeDate =
+  /^[a-z]{3} (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec) ( \d|\d{2}) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/i;
+
+/** The instant (epoch ms) an HTTP date names, or undefined for any other text or an impossible date. */
+function httpDate(text: string, now: number): number | undefined {
+  let day: string | undefined;
+  let monthName: string | undefined;
+  let year: number;
+  let time: RegExpExecArray | string[];
+  const fixdate = imfFixdate.exec(text);
+  const rfc850 = fixdate ? null : rfc850Date.exec(text);
+  const asctime = fixdate || rfc850 ? null : asctimeDate.exec(text);
+  if (fixdate) {
+    [, day, monthName] = fixdate;
+    year = Number(fixdate[3]);
+    time = fixdate.slice(4);
+  } else if (rfc850) {
+    [, day, monthName] = rfc850;
+    // A two-digit year more than 50 years ahead is the latest past year ending so (RFC 9110).
+    const thisYear = new Date(now).getUTCFullYear();
+    year = Math.floor(thisYear / 100) * 100 + Number(rfc850[3]);
+    if (year > thisYear + 50) year -= 100;
+    time = rfc850.slice(4);
+  } else if (asctime) {
+    [, monthName, day] = asctime;
+    year = Number(asctime[6]);
+    time = asctime.slice(3, 6);
+  } else return undefined;
+  const monthIndex = monthNames.indexOf((monthName as string).toLowerCase());
+  const date = Number((day as string).trim());
+  const [hours, minutes, seconds] = time.map(Number) as [number, number, number];
+  if (hours > 23 || minutes > 59 || seconds > 60) return undefined;
+  const instant = Date.UTC(year, monthIndex, date, hours, minutes, Math.min(seconds, 59));
+  // A day the month does not have (31 November) rolls over with Date.UTC: no date, then.
+  return new Date(instant).getUTCDate() === date ? instant : undefined;
+}
+
+/** An ISO 8601 time some APIs send instead of an HTTP date, read as vendor timestamps are. */
+function isoTime(text: string): number | undefined {
+  return /^\d{4}-\d{2}-\d{2}/.test(text) ? parseVendorTimestamp(text)?.getTime() : undefined;
 }
 
 /**
