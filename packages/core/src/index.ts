@@ -325,6 +325,7 @@ export {
   type Redactor,
   redact,
   redactedMarker,
+  redactStable,
   SecretSet,
   type SecretSource,
   secretForms,

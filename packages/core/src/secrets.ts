@@ -237,6 +237,26 @@ function replaceStretches(text: string, starts: number[], ends: number[]): strin
   return out;
 }
 
+// How many times redactStable passes over a text at most.
+const maxPasses = 4;
+
+/**
+ * {@link Redactor.redact}, repeated until the text holds still, so that masking a text again with the same
+ * secrets changes nothing: a pass can make a new match where a marker now stands (`…keyBearer x` has no
+ * word boundary before `Bearer`, `[REDACTED]Bearer x` has), and a cut copy of a secret can end at a marker.
+ * At most four passes (a secret such as `redacted` matches inside every marker); a text in which nothing
+ * is found costs one. What errors and re-masked provider output go through; a plain `redact` on a hot
+ * path keeps its single pass.
+ */
+export function redactStable(secrets: Redactor, text: string): string {
+  let out = secrets.redact(text);
+  for (let pass = 1; pass < maxPasses && out !== text; pass += 1) {
+    text = out;
+    out = secrets.redact(text);
+  }
+  return out;
+}
+
 /**
  * Cuts `text` to at most `limit` characters (plus `…`) after it was redacted: never inside a `[REDACTED]`
  * marker or a surrogate pair.

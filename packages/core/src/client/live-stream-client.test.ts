@@ -9,6 +9,15 @@ import type { CallOptions, LiveStreamProvider, LiveStreamStatus, StartOptions } 
 import type { Sleep } from '../runtime.js';
 import { createLiveStreamClient } from './live-stream-client.js';
 
+// A request event as the HTTP layer raises it, with nothing to mask.
+const requestEvent = {
+  provider: 'scripted',
+  operation: 'create',
+  method: 'POST',
+  url: 'https://api.scripted.test/streams',
+  attempt: 1,
+};
+
 // A scripted provider: records every call, answers state polls from a script.
 function scriptedProvider(states: LiveStreamState[], withStatus = true) {
   const calls: string[] = [];
@@ -153,7 +162,8 @@ describe('createLiveStreamClient', () => {
 
   it('passes signal, timeout and its runtime to the provider', async () => {
     const { provider, seenOptions } = scriptedProvider([]);
-    const hooks = { onRequest: () => {} };
+    const heard: unknown[] = [];
+    const hooks = { onRequest: (event: unknown) => heard.push(event) };
     const controller = new AbortController();
     await createLiveStreamClient(provider, { hooks }).create(
       { name: 'x' },
@@ -161,8 +171,9 @@ describe('createLiveStreamClient', () => {
     );
     expect(seenOptions[0]?.signal).toBe(controller.signal);
     expect(seenOptions[0]?.timeoutMs).toBe(5);
-    // The client keeps its own copy of the hooks, read from own properties.
-    expect(seenOptions[0]?.runtime?.hooks?.onRequest).toBe(hooks.onRequest);
+    // The client keeps its own copy of the hooks, read from own properties: the runtime's reach the caller's.
+    seenOptions[0]?.runtime?.hooks?.onRequest?.(requestEvent);
+    expect(heard).toEqual([requestEvent]);
   });
 
   it('resolves the provider from a container when none is passed', async () => {
@@ -175,12 +186,14 @@ describe('createLiveStreamClient', () => {
   it('prefers the provider and hooks it is given over those the container has', async () => {
     const given = scriptedProvider([]);
     const registered = scriptedProvider([]);
-    const givenHooks = { onRequest: () => {} };
+    const heard: string[] = [];
+    const givenHooks = { onRequest: () => heard.push('given') };
     const container = createContainer();
     container.register(tokens.provider, { useValue: registered.provider });
-    container.register(tokens.hooks, { useValue: { onRequest: () => {} } });
+    container.register(tokens.hooks, { useValue: { onRequest: () => heard.push('registered') } });
     await createLiveStreamClient(given.provider, { container, hooks: givenHooks }).create({ name: 'x' });
-    expect(given.seenOptions[0]?.runtime?.hooks?.onRequest).toBe(givenHooks.onRequest);
+    given.seenOptions[0]?.runtime?.hooks?.onRequest?.(requestEvent);
+    expect(heard).toEqual(['given']);
     expect(registered.calls).toEqual([]);
   });
 

@@ -3,7 +3,7 @@ import type { ProviderCapabilities } from '../capabilities.js';
 import { tokens } from '../di/tokens.js';
 import { AbortError, type InputIssue } from '../errors/errors.js';
 import { servedOperation, UniliveError } from '../errors/unilive-error.js';
-import { emit, type HttpHooks } from '../http/hooks.js';
+import { emit, emittedByCore, type HttpHooks } from '../http/hooks.js';
 import { sealHooks } from '../http/http-client.js';
 import {
   checkRateLimitOptions,
@@ -35,7 +35,16 @@ import type {
   StartOptions,
   UpdateLiveStreamInput,
 } from '../provider.js';
+import {
+  hasWarnings,
+  isLiveRedactor,
+  maskedFailure,
+  maskedWarning,
+  providerRedactor,
+  withMaskedWarnings,
+} from '../provider-secrets.js';
 import { type Clock, type Sleep, systemClock, systemSleep } from '../runtime.js';
+import { type Redactor, redactStable } from '../secrets.js';
 import { eventPacedIntervals, eventWake, isEventSource } from './event-wake.js';
 import { type WaitForBroadcastOptions, waitForBroadcastStatus } from './wait-for-broadcast.js';
 import { checkWaitOptions, type WaitForStateOptions, waitForStatus } from './wait-for-state.js';
@@ -237,7 +246,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
         this.same(await this.provider.get(id, this.callOptions(options, 'get')), id, 'get'),
       );
     } catch (error) {
-      if (UniliveError.isInstance(error)) throw error;
+      if (UniliveError.isInstance(error)) throw this.masked(error);
       throw unexpectedFailure(this.provider, 'get', error);
     }
   }
@@ -278,7 +287,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       return await run();
     } catch (error) {
       // Named for the call the caller made, whichever provider call inside it failed (a wait's poll).
-      if (UniliveError.isInstance(error)) throw servedOperation(error, operation);
+      if (UniliveError.isInstance(error)) throw this.masked(servedOperation(error, operation));
       throw unexpectedFailure(this.provider, operation, error);
     }
   }
@@ -324,7 +333,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
         // walk's do, when the caller's loop gets the stream; whatever the provider throws is a UniliveError,
         // from `list` itself (thrown at once, or what it returned being no async iterable) as from its steps.
         const typed = (error: unknown) =>
-          UniliveError.isInstance(error) ? error : unexpectedFailure(provider, 'list', error);
+          UniliveError.isInstance(error) ? this.masked(error) : unexpectedFailure(provider, 'list', error);
         let streams: AsyncIterator<LiveStream>;
         try {
           streams = provider.list(callOptions)[Symbol.asyncIterator]();
@@ -525,25 +534,51 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     signal: AbortSignal | undefined,
     operation: string,
   ): Promise<LiveStream> {
-    if (isFullStream(status)) return this.same(status, id, operation);
+    // Not a `reported` result: its warnings are masked here.
+    if (isFullStream(status)) return this.maskedWarnings(this.same(status, id, operation));
     if (signal?.aborted)
       throw new AbortError({
         provider: this.provider.id,
         operation,
         message: `${operation} was aborted`,
       });
-    const stream = this.same(await this.provider.get(id, callOptions), id, operation);
+    const stream = this.maskedWarnings(this.same(await this.provider.get(id, callOptions), id, operation));
     return { ...stream, state: status.state };
   }
 
-  // Warnings ride on the result; `onWarning` hears them too, so one hook sees every soft problem.
-  private reported(operation: string, stream: LiveStream): LiveStream {
+  // Warnings ride on the result; `onWarning` hears them too, so one hook sees every soft problem. Masked
+  // first by the provider's secrets (see `masked`): a read without warnings costs nothing more.
+  private reported(operation: string, given: LiveStream): LiveStream {
+    const stream = this.maskedWarnings(given);
     if (this.hooks.onWarning) {
       const named = this.served ?? operation;
       for (const warning of stream.warnings ?? [])
         emit(this.hooks.onWarning, { provider: this.provider.id, operation: named, warning });
     }
     return stream;
+  }
+
+  // What a provider throws reaches the caller masked by the provider's own `secrets()`: a provider from
+  // outside this repository may build its errors with fewer of them, or none. An error the provider made
+  // with the set it exposes is passed on as it is (see maskedError), so this costs nothing for adapters
+  // that mask as they build, and is only ever paid on a failure.
+  private masked(error: UniliveError): UniliveError {
+    return maskedFailure(error, this.redactor()) as UniliveError;
+  }
+
+  // A stream's warnings masked by the provider's secrets, as its errors are; nothing to do without any.
+  private maskedWarnings(stream: LiveStream): LiveStream {
+    return hasWarnings(stream) ? withMaskedWarnings(stream, this.redactor()) : stream;
+  }
+
+  // The provider's redactor: a live set is kept (it stays current); a list is asked for again each time,
+  // since the provider may know more values by then.
+  #liveRedactor: Redactor | undefined;
+  private redactor(): Redactor {
+    if (this.#liveRedactor) return this.#liveRedactor;
+    const redactor = providerRedactor(this.provider);
+    if (isLiveRedactor(redactor)) this.#liveRedactor = redactor;
+    return redactor;
   }
 
   // An answer about another stream than the one asked for is never returned as this one (see sameStream).
@@ -588,7 +623,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     if (this.#runtime === undefined) {
       const runtime = Object.create(null) as CallRuntime;
       // Read once here rather than by the HTTP layer for every request.
-      runtime.hooks = sealHooks(this.hooks);
+      runtime.hooks = sealHooks(maskingHooks(this.hooks, () => this.redactor()));
       runtime.clock = this.clock;
       runtime.sleep = this.sleep;
       if (this.gate) runtime.gate = this.gate;
@@ -597,6 +632,45 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     }
     return this.#runtime;
   }
+}
+
+/**
+ * The hooks a provider is handed: the caller's, with every event masked by the provider's secrets before
+ * the caller's hook hears it, as the client masks what it throws and returns: a provider from outside this
+ * repository may call them itself with its own URLs, errors and warnings. Only hooks the caller set are
+ * wrapped. A request or response event this library's HTTP layer raised was built from scrubbed text and
+ * is passed on as it is, so a successful request costs nothing more; failures and warnings are masked
+ * again whoever raised them (an error made with the provider's own set passes as it is).
+ */
+function maskingHooks(hooks: HttpHooks, redactor: () => Redactor): HttpHooks {
+  const { onRequest, onResponse, onRetry, onError, onWarning } = hooks;
+  const masked: HttpHooks = Object.create(null);
+  if (onRequest)
+    masked.onRequest = (event) => onRequest(emittedByCore() ? event : maskedHttpEvent(event, redactor()));
+  if (onResponse)
+    masked.onResponse = (event) => onResponse(emittedByCore() ? event : maskedHttpEvent(event, redactor()));
+  if (onError) masked.onError = (event) => onError(maskedEvent(event, redactor()));
+  if (onRetry) masked.onRetry = (event) => onRetry(maskedEvent(event, redactor()));
+  if (onWarning)
+    masked.onWarning = (event) => onWarning({ ...event, warning: maskedWarning(event.warning, redactor()) });
+  return masked;
+}
+
+function maskedHttpEvent<E extends { url: string; requestId?: string }>(event: E, redactor: Redactor): E {
+  const masked = {
+    ...event,
+    url: typeof event.url === 'string' ? redactStable(redactor, event.url) : event.url,
+  };
+  if (typeof event.requestId === 'string') masked.requestId = redactStable(redactor, event.requestId);
+  return masked;
+}
+
+function maskedEvent<E extends { url: string; error: UniliveError }>(event: E, redactor: Redactor): E {
+  return {
+    ...event,
+    url: typeof event.url === 'string' ? redactStable(redactor, event.url) : event.url,
+    error: maskedFailure(event.error, redactor) as UniliveError,
+  };
 }
 
 /**
@@ -664,7 +738,7 @@ function unexpectedFailure(provider: LiveStreamProvider, operation: string, caus
     message: `${provider.id} ${operation}: unexpected failure (${name}); see cause`,
     cause,
     delivery: 'unknown',
-    secrets: provider.secrets?.(),
+    secrets: providerRedactor(provider),
   });
 }
 

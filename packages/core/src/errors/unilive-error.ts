@@ -1,6 +1,13 @@
 import type { ProviderId } from '../live-stream.js';
 import { dataProperty, ownFields } from '../own.js';
-import { capText, type Redactor, type SecretSource, toRedactor } from '../secrets.js';
+import {
+  capText,
+  type Redactor,
+  redactedMarker,
+  redactStable,
+  type SecretSource,
+  toRedactor,
+} from '../secrets.js';
 import { escapeUnprintable } from '../text.js';
 
 const kindsMarker = /* @__PURE__ */ Symbol.for('unilive.error.kinds');
@@ -81,7 +88,7 @@ const redactionLookahead = 65_536;
  */
 export function scrubText(text: string, secrets: Redactor, limit: number): string {
   const window = text.length > limit + redactionLookahead ? text.slice(0, limit + redactionLookahead) : text;
-  return capText(escapeUnprintable(secrets.redact(window)), limit);
+  return capText(escapeUnprintable(redactStable(secrets, window)), limit);
 }
 
 /**
@@ -398,4 +405,119 @@ function codeInChain(error: Error): string | undefined {
 function systemCode(error: Error): string | undefined {
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' ? code : undefined;
+}
+
+// Fields that say what failed and where, never vendor or provider text: kept as they are by `maskedError`.
+const identityFields = new Set([
+  'name',
+  'provider',
+  'operation',
+  'delivery',
+  'providerName',
+  'stack',
+  'cause',
+]);
+
+// How deep `maskedError` follows a cause chain, and plain objects and arrays inside a field.
+const maskDepth = 8;
+
+/**
+ * `error` with every text it carries masked by `secrets` as well: the message, the stack, every string field
+ * a class adds (`vendorMessage`, `issues`, `streamId`, an outside subclass's own `details`), strings inside
+ * its plain objects and arrays, and its cause chain (a cause that is a `UniliveError` is masked the same
+ * way; any other is rebuilt from its name, message and system code, as the constructor does). The class,
+ * `provider`, `operation`, `delivery`, `providerName`, `status` and every other non-text field stay as
+ * they are. An error made with `secrets` itself, or in which nothing changes, is returned as it is; else a
+ * locked copy, which remembers `secrets`, so masking it again with them is free. A field nested deeper than
+ * eight levels becomes `[REDACTED]`. How the client re-masks what a provider not built on this library's
+ * HTTP layer throws: the provider's own `secrets()` may hold values it never gave its errors.
+ */
+export function maskedError<E extends UniliveError>(error: E, secrets: Redactor, depth = 0): E {
+  if (redactors.get(error) === secrets) return error;
+  const changes: [string, unknown][] = [];
+  for (const key of Object.getOwnPropertyNames(error)) {
+    if (identityFields.has(key)) continue;
+    const descriptor = Object.getOwnPropertyDescriptor(error, key);
+    if (!descriptor || !Object.hasOwn(descriptor, 'value')) continue;
+    const masked = maskValue(descriptor.value, secrets, depth + 1);
+    if (masked !== descriptor.value) changes.push([key, masked]);
+  }
+  const stack = Object.getOwnPropertyDescriptor(error, 'stack');
+  const stackText = stack && typeof stack.get !== 'function' ? stack.value : error.stack;
+  const maskedStack = typeof stackText === 'string' ? redactStable(secrets, stackText) : stackText;
+  const cause = Object.getOwnPropertyDescriptor(error, 'cause');
+  const maskedCause =
+    cause && Object.hasOwn(cause, 'value') ? maskCause(cause.value, secrets, depth + 1) : undefined;
+  const causeChanged = cause !== undefined && maskedCause !== cause.value;
+  if (changes.length === 0 && maskedStack === stackText && !causeChanged) return error;
+  const copy = copyError(error);
+  for (const [key, value] of changes) {
+    const enumerable = Object.getOwnPropertyDescriptor(error, key)?.enumerable === true;
+    Object.defineProperty(copy, key, dataProperty(value, { enumerable, configurable: true }));
+  }
+  if (maskedStack !== stackText)
+    Object.defineProperty(
+      copy,
+      'stack',
+      dataProperty(maskedStack, {
+        writable: true,
+        enumerable: stack?.enumerable === true,
+        configurable: true,
+      }),
+    );
+  if (causeChanged)
+    Object.defineProperty(
+      copy,
+      'cause',
+      dataProperty(maskedCause, { enumerable: cause?.enumerable === true, configurable: true }),
+    );
+  lockFields(copy);
+  redactors.set(copy, secrets);
+  return copy;
+}
+
+function maskValue(value: unknown, secrets: Redactor, depth: number): unknown {
+  if (typeof value === 'string') return redactStable(secrets, value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (UniliveError.isInstance(value)) return maskedError(value, secrets, depth);
+  const prototype = Object.getPrototypeOf(value);
+  const plain = Array.isArray(value) || prototype === Object.prototype || prototype === null;
+  if (!plain) return value;
+  // Deeper than any field this library writes: nothing is left that could hold a secret.
+  if (depth > maskDepth) return redactedMarker;
+  if (Array.isArray(value)) {
+    const items = value.map((item) => maskValue(item, secrets, depth + 1));
+    return items.some((item, index) => item !== value[index]) ? items : value;
+  }
+  const copy: Record<string, unknown> = prototype === null ? Object.create(null) : {};
+  let changed = false;
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    const masked = maskValue(item, secrets, depth + 1);
+    if (masked !== item) changed = true;
+    copy[key] = masked;
+  }
+  return changed ? copy : value;
+}
+
+function maskCause(cause: unknown, secrets: Redactor, depth: number): unknown {
+  if (cause === undefined || cause === null) return cause;
+  if (UniliveError.isInstance(cause))
+    return depth > maskDepth ? undefined : maskedError(cause, secrets, depth);
+  if (!isError(cause)) return sanitizeCause(cause, secrets, depth);
+  // What the constructor kept of a cause (its name, message, system code and cause), masked again; kept as
+  // it is when nothing in it changes.
+  const message = scrubText(String(cause.message), secrets, errorTextLimits.causeMessage);
+  const name = causeName(cause, secrets);
+  const inner = depth > maskDepth ? undefined : maskCause(cause.cause, secrets, depth + 1);
+  if (message === cause.message && name === cause.name && inner === cause.cause) return cause;
+  const safe = new Error(message);
+  safe.name = name;
+  const code = systemCode(cause);
+  if (code && isSystemCode(secrets.redact(code))) {
+    Object.defineProperty(safe, 'code', dataProperty(code, { enumerable: true }));
+  }
+  safe.stack = `${safe.name}: ${safe.message}`;
+  if (inner !== undefined) Object.defineProperty(safe, 'cause', dataProperty(inner));
+  return safe;
 }

@@ -67,13 +67,29 @@ export interface HttpHooks {
  */
 export function emit<E>(hook: ((event: E) => void) | undefined, event: E): void {
   if (typeof hook !== 'function') return;
+  emitting += 1;
   try {
     // Typed as returning void, an `async` hook still returns a promise: its rejection is caught here.
     const returned: unknown = hook(detached(event));
     if (isThenable(returned)) returned.then(undefined, ignore);
   } catch {
     // A broken logger must not break the call.
+  } finally {
+    emitting -= 1;
   }
+}
+
+// How many `emit` calls are under way: a hook called while none is was called by a provider itself.
+let emitting = 0;
+
+/**
+ * Whether the hook being called now was called through this library's `emit` (its HTTP layer, paging
+ * walker or client), whose events are built from scrubbed text, rather than by a provider calling the
+ * hooks it was handed itself. Not part of the API.
+ * @internal
+ */
+export function emittedByCore(): boolean {
+  return emitting > 0;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -26,6 +26,7 @@ import type {
   LiveStreamProvider,
   UpdateLiveStreamInput,
 } from '../provider.js';
+import { maskedFailure, providerRedactor } from '../provider-secrets.js';
 import { type MigrationPlan, planMigrationInput } from './migration.js';
 import {
   formatStreamReference,
@@ -373,14 +374,16 @@ function configurationError(path: string, message: string): InvalidInputError {
 }
 
 // The registry's name goes on every error from a provider: `provider` alone cannot tell two accounts of
-// one vendor apart. Written the way the HTTP layer writes `delivery` on errors passing through it.
-function annotate(error: unknown, name: string, maybeCreated?: boolean): unknown {
+// one vendor apart. Written the way the HTTP layer writes `delivery` on errors passing through it. Masked
+// first by the provider's own secrets: a client given to the registry as it is may pass on what an outside
+// provider threw unmasked (a client this library made has masked it already, and nothing changes).
+function annotate(error: unknown, entry: Entry, maybeCreated?: boolean): unknown {
   if (!UniliveError.isInstance(error)) return error;
   // A value marked as one of our errors (by another copy of core, or forged by an outside adapter) may throw
   // on any read: it is passed on as it was thrown rather than replaced by a failure of our own reading.
   try {
-    return withErrorFields(error, {
-      providerName: name,
+    return withErrorFields(maskedFailure(error, providerRedactor(entry.client.provider)) as UniliveError, {
+      providerName: entry.name,
       ...(maybeCreated === undefined ? {} : { maybeCreated }),
     });
   } catch {
@@ -547,13 +550,14 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
             !AbortError.isInstance(error) &&
             !listOptions.signal?.aborted;
           // Named for the call the caller made: `findByName` walks through each client's `list`.
-          if (!skip) throw annotate(servedAs(error, operation), entry.name);
+          if (!skip) throw annotate(servedAs(error, operation), entry);
+          const masked = maskedFailure(error, providerRedactor(entry.client.provider));
           emit(registry.hooks.onWarning, {
             provider: entry.providerId,
             operation,
             warning: {
               type: 'skipped-provider',
-              message: `${entry.name} failed after ${yielded} stream(s) and was skipped: ${describeFailure(error)}`,
+              message: `${entry.name} failed after ${yielded} stream(s) and was skipped: ${describeFailure(masked)}`,
             },
           });
         }
@@ -591,7 +595,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     try {
       await entry.client.delete(id, options);
     } catch (error) {
-      throw annotate(error, entry.name);
+      throw annotate(error, entry);
     }
   }
 
@@ -672,7 +676,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
       // A plan is made for a migration: its read is heard as `migrate` by the hooks, as its errors name it.
       stream = await servingClient(source.client, 'migrate').get(id, request);
     } catch (error) {
-      throw annotate(error, source.name);
+      throw annotate(error, source);
     }
     const current = withRef(stream, source.name);
     const { input, warnings } = planMigrationInput(
@@ -746,12 +750,12 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
         });
         return result;
       }
-      const annotated = annotate(servedOperation(error, 'migrate'), source.name);
+      const annotated = annotate(servedOperation(error, 'migrate'), source);
       if (UniliveError.isInstance(annotated)) result.sourceError = annotated;
       warnings.push({
         type: 'other',
         setting: 'deleteSource',
-        message: `the new stream ${stream.ref} exists, but the source ${plan.source.ref} could not be deleted: ${describeFailure(error)}`,
+        message: `the new stream ${stream.ref} exists, but the source ${plan.source.ref} could not be deleted: ${describeFailure(annotated)}`,
       });
     }
     return result;
@@ -787,7 +791,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     try {
       stream = await client.create(input, request);
     } catch (error) {
-      throw annotate(error, entry.name, mayHaveCreated(error));
+      throw annotate(error, entry, mayHaveCreated(error));
     }
     return checkedStream(stream, entry, 'create');
   }
@@ -903,7 +907,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     try {
       stream = await run(entry, id);
     } catch (error) {
-      throw annotate(error, entry.name);
+      throw annotate(error, entry);
     }
     return withRef(checkedStream(stream, entry, operation), entry.name);
   }

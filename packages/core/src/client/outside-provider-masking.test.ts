@@ -1,0 +1,501 @@
+import { inspect } from 'node:util';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fakeProvider } from '../../test/fake-provider.js';
+import {
+  ConflictError,
+  createLiveStreamClient,
+  createLiveStreamRegistry,
+  type HttpHooks,
+  InvalidInputError,
+  type LiveStream,
+  type LiveStreamProvider,
+  lockFields,
+  NotFoundError,
+  ProviderUnavailableError,
+  RateLimitError,
+  ResponseShapeError,
+  SecretSet,
+  TimeoutError,
+  UniliveError,
+  type UniliveErrorOptions,
+} from '../index.js';
+
+// A provider from outside this repository: any object implementing LiveStreamProvider, whose errors and
+// warnings may hold its own secrets() (it never gave them to the errors it built). Whatever it hands back
+// must reach the caller, the hooks and the registry's warnings masked, in every encoding.
+
+/** An error class an outside adapter defines, with a field of its own. */
+class VendorQuotaError extends UniliveError {
+  static override readonly kind: string = 'VendorQuotaError';
+  readonly details: { account: string; notes: string[] };
+  constructor(options: UniliveErrorOptions & { details: { account: string; notes: string[] } }) {
+    super(options);
+    this.details = options.details;
+    lockFields(this);
+  }
+}
+
+const encodings = {
+  plain: (secret: string) => secret,
+  url: (secret: string) => encodeURIComponent(secret),
+  base64: (secret: string) => Buffer.from(secret, 'utf8').toString('base64'),
+  base64url: (secret: string) => Buffer.from(secret, 'utf8').toString('base64url'),
+  json: (secret: string) => JSON.stringify(secret).slice(1, -1),
+} as const;
+type Encoding = keyof typeof encodings;
+
+// Secrets of many shapes: tokens, hex keys, base64 credentials with `+/=`, and any printable text.
+const secrets = fc.oneof(
+  fc.stringMatching(/^[A-Za-z0-9]{12,40}$/),
+  fc.stringMatching(/^[a-f0-9]{16,64}$/),
+  fc.stringMatching(/^[A-Za-z0-9+/]{12,40}={0,2}$/),
+  fc.string({ minLength: 12, maxLength: 30 }).filter((value) => value.trim().length >= 12),
+  fc.string({ minLength: 10, maxLength: 20, unit: 'grapheme' }).filter((value) => value.trim().length >= 10),
+);
+
+/** Every text a caller, a logger or a hook can see of a value: its string, stack, JSON and inspection. */
+function everything(value: unknown): string {
+  const texts: string[] = [inspect(value, { depth: 12, showHidden: true })];
+  if (value instanceof Error) {
+    texts.push(String(value), String(value.stack), JSON.stringify(value));
+    for (const key of Object.getOwnPropertyNames(value))
+      texts.push(inspect((value as unknown as Record<string, unknown>)[key], { depth: 12 }));
+    let cause: unknown = value.cause;
+    for (let depth = 0; cause instanceof Error && depth < 10; depth += 1) {
+      texts.push(String(cause), String(cause.stack), inspect(cause, { depth: 12, showHidden: true }));
+      cause = cause.cause;
+    }
+  } else {
+    texts.push(JSON.stringify(value) ?? '');
+  }
+  return texts.join('\n');
+}
+
+function leaks(text: string, secret: string): Encoding[] {
+  return (Object.keys(encodings) as Encoding[]).filter((name) => text.includes(encodings[name](secret)));
+}
+
+const places = ['message', 'vendorMessage', 'issues', 'cause', 'cause-chain', 'details'] as const;
+type Place = (typeof places)[number];
+const classes = [
+  'UniliveError',
+  'NotFoundError',
+  'InvalidInputError',
+  'Conflict',
+  'RateLimit',
+  'Unavailable',
+  'Timeout',
+  'ResponseShape',
+  'VendorQuota',
+] as const;
+
+/** The error an outside provider throws, holding `text` at `place`; built without its secrets. */
+function outsideError(kind: (typeof classes)[number], place: Place, text: string, operation: string) {
+  const options: UniliveErrorOptions = {
+    provider: 'outside',
+    operation,
+    status: 409,
+    vendorCode: 'E_QUOTA',
+    delivery: 'refused',
+    message: place === 'message' ? `outside ${operation} failed for ${text}` : `outside ${operation} failed`,
+    ...(place === 'vendorMessage' ? { vendorMessage: `vendor said: ${text}` } : {}),
+    ...(place === 'cause' ? { cause: new Error(`socket said ${text}`) } : {}),
+    ...(place === 'cause-chain'
+      ? {
+          cause: new ConflictError({
+            provider: 'outside',
+            message: 'inner failure',
+            cause: new Error('deeper', { cause: new Error(`deepest ${text}`) }),
+          }),
+        }
+      : {}),
+  };
+  const issues =
+    place === 'issues' ? [{ path: 'name', message: `refused ${text}`, expected: `not ${text}` }] : [];
+  switch (kind) {
+    case 'NotFoundError':
+      return new NotFoundError(options);
+    case 'InvalidInputError':
+      return new InvalidInputError({ ...options, issues });
+    case 'Conflict':
+      return new ConflictError(options);
+    case 'RateLimit':
+      return new RateLimitError({ ...options, retryAfterMs: 1000 });
+    case 'Unavailable':
+      return new ProviderUnavailableError(options);
+    case 'Timeout':
+      return new TimeoutError({ ...options, lastState: 'starting' });
+    case 'ResponseShape':
+      return new ResponseShapeError({ ...options, issues });
+    case 'VendorQuota':
+      return new VendorQuotaError({
+        ...options,
+        details: { account: 'acct', notes: place === 'details' ? [`quota for ${text}`] : ['none'] },
+      });
+    default:
+      return new UniliveError(options);
+  }
+}
+
+type SecretsShape = 'fresh-list' | 'same-list' | 'secret-set';
+
+/** An outside provider whose every call throws `error`, and whose secrets() holds `secret`. */
+function throwingProvider(secret: string, error: () => Error, shape: SecretsShape): LiveStreamProvider {
+  const base = fakeProvider('outside', { streams: 1 }).provider;
+  const fail = async () => {
+    throw error();
+  };
+  const list = [secret];
+  const set = new SecretSet();
+  set.add(secret);
+  return {
+    ...base,
+    secrets: () => (shape === 'fresh-list' ? [secret] : shape === 'same-list' ? list : set.values()),
+    create: fail,
+    get: fail,
+    update: fail,
+    delete: fail,
+    start: fail,
+    stop: fail,
+    // biome-ignore lint/correctness/useYield: a list that fails at its first step
+    list: async function* () {
+      throw error();
+    },
+  };
+}
+
+const calls = {
+  get: (client: ReturnType<typeof createLiveStreamClient>) => client.get('s1'),
+  create: (client: ReturnType<typeof createLiveStreamClient>) => client.create({ name: 'n' }),
+  update: (client: ReturnType<typeof createLiveStreamClient>) => client.update('s1', { name: 'n' }),
+  delete: (client: ReturnType<typeof createLiveStreamClient>) => client.delete('s1'),
+  start: (client: ReturnType<typeof createLiveStreamClient>) => client.start('s1'),
+  stop: (client: ReturnType<typeof createLiveStreamClient>) => client.stop('s1'),
+  list: (client: ReturnType<typeof createLiveStreamClient>) => client.list().toArray(),
+  waitForState: (client: ReturnType<typeof createLiveStreamClient>) =>
+    client.waitForState('s1', 'ready', { timeoutMs: 60_000 }),
+};
+
+/** A client an application wrote itself, which passes on what its provider throws as it is. */
+function passThroughClient(provider: LiveStreamProvider) {
+  const made = createLiveStreamClient(provider);
+  return {
+    provider,
+    providerId: provider.id,
+    capabilities: provider.capabilities,
+    create: made.create.bind(made),
+    get: made.get.bind(made),
+    update: made.update.bind(made),
+    delete: made.delete.bind(made),
+    start: made.start.bind(made),
+    stop: made.stop.bind(made),
+    waitForState: made.waitForState.bind(made),
+    waitForBroadcast: made.waitForBroadcast.bind(made),
+    list: () => ({
+      [Symbol.asyncIterator]: () => provider.list()[Symbol.asyncIterator](),
+      toArray: async () => [],
+    }),
+  };
+}
+
+async function failure(run: () => Promise<unknown>): Promise<UniliveError> {
+  try {
+    await run();
+  } catch (error) {
+    return error as UniliveError;
+  }
+  throw new Error('the call succeeded');
+}
+
+describe('an outside provider', () => {
+  it('throws its own secrets, in any encoding and any field, and the client masks them by its secrets()', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        secrets,
+        fc.constantFrom(...(Object.keys(encodings) as Encoding[])),
+        fc.constantFrom(...places),
+        fc.constantFrom(...classes),
+        fc.constantFrom(...(Object.keys(calls) as (keyof typeof calls)[])),
+        fc.constantFrom<SecretsShape>('fresh-list', 'same-list', 'secret-set'),
+        async (secret, encoding, place, kind, call, shape) => {
+          const errorOperation = call === 'waitForState' ? 'get' : call;
+          // The same error without the secret: what the caller should see of it, but for the masking.
+          const control = everything(outsideError(kind, place, 'PLACEHOLDER', errorOperation));
+          fc.pre(leaks(control, secret).length === 0);
+          const thrown = outsideError(kind, place, encodings[encoding](secret), errorOperation);
+          fc.pre(leaks(everything(thrown), secret).length > 0);
+          const heard: unknown[] = [];
+          const hooks: HttpHooks = {
+            onError: (event) => heard.push(event),
+            onRetry: (event) => heard.push(event),
+          };
+          const provider = throwingProvider(secret, () => thrown, shape);
+          const client = createLiveStreamClient(provider, { hooks });
+          const error = await failure(() => calls[call](client));
+          expect(leaks(everything(error), secret)).toEqual([]);
+          // Its class and what says what failed are the provider's, unchanged.
+          expect(Object.getPrototypeOf(error)).toBe(Object.getPrototypeOf(thrown));
+          expect({
+            name: error.name,
+            status: error.status,
+            provider: error.provider,
+            operation: error.operation,
+            delivery: error.delivery,
+            vendorCode: error.vendorCode,
+            retryAfterMs: error.retryAfterMs,
+            isRetryable: error.isRetryable,
+          }).toEqual({
+            name: thrown.name,
+            status: thrown.status,
+            provider: thrown.provider,
+            operation: call,
+            delivery: thrown.delivery,
+            vendorCode: thrown.vendorCode,
+            retryAfterMs: thrown.retryAfterMs,
+            isRetryable: thrown.isRetryable,
+          });
+          expect(error.message).toContain(`outside ${errorOperation} failed`);
+          expect(error.message.includes('[REDACTED]')).toBe(place === 'message');
+          if (error instanceof VendorQuotaError) expect(error.details.account).toBe('acct');
+          if (error instanceof TimeoutError) expect(error.lastState).toBe('starting');
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('calls the hooks it is handed itself with its secrets, and the caller hears every event masked', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        secrets,
+        fc.constantFrom(...(Object.keys(encodings) as Encoding[])),
+        fc.constantFrom<SecretsShape>('fresh-list', 'same-list', 'secret-set'),
+        async (secret, encoding, shape) => {
+          const shown = encodings[encoding](secret);
+          fc.pre(
+            leaks(`outside get https://api.outside.test/streams/s1?x= failed went`, secret).length === 0,
+          );
+          const base = throwingProvider(secret, () => new Error('unused'), shape);
+          const provider: LiveStreamProvider = {
+            ...base,
+            async get(id, options) {
+              const hooks = options?.runtime?.hooks;
+              const error = new ConflictError({
+                provider: 'outside',
+                operation: 'get',
+                message: `refused ${shown}`,
+              });
+              const request = {
+                provider: 'outside',
+                operation: 'get',
+                method: 'GET',
+                url: `https://api.outside.test/streams/${shown}`,
+                attempt: 1,
+              };
+              hooks?.onRequest?.(request);
+              hooks?.onResponse?.({ ...request, status: 200, durationMs: 3, requestId: `req-${shown}` });
+              hooks?.onError?.({
+                provider: 'outside',
+                operation: 'get',
+                method: 'GET',
+                url: `https://api.outside.test/streams/${shown}`,
+                attempt: 1,
+                error,
+              });
+              hooks?.onWarning?.({
+                provider: 'outside',
+                operation: 'get',
+                warning: { type: 'fallback', message: `went through ${shown}` },
+              });
+              return { ...(await fakeProvider('outside', { streams: 1 }).provider.get(id)) };
+            },
+          };
+          const heard: unknown[] = [];
+          const client = createLiveStreamClient(provider, {
+            hooks: {
+              onRequest: (event) => heard.push(event),
+              onResponse: (event) => heard.push(event),
+              onError: (event) => heard.push(event),
+              onWarning: (event) => heard.push(event),
+            },
+          });
+          await client.get('outside1');
+          expect(heard).toHaveLength(4);
+          expect(leaks(everything(heard), secret)).toEqual([]);
+          expect(heard).toMatchObject([
+            { provider: 'outside', operation: 'get', method: 'GET', attempt: 1 },
+            { provider: 'outside', operation: 'get', method: 'GET', attempt: 1, status: 200, durationMs: 3 },
+            {
+              provider: 'outside',
+              operation: 'get',
+              method: 'GET',
+              attempt: 1,
+              error: { name: 'ConflictError' },
+            },
+            { provider: 'outside', operation: 'get', warning: { type: 'fallback' } },
+          ]);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('puts its secrets in the warnings of a stream it returns, and the result and onWarning carry them masked', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        secrets,
+        fc.constantFrom(...(Object.keys(encodings) as Encoding[])),
+        fc.constantFrom('get', 'create', 'update', 'start', 'stop', 'list', 'waitForState'),
+        async (secret, encoding, call) => {
+          const shown = encodings[encoding](secret);
+          fc.pre(leaks('a fallback was taken for setting name', secret).length === 0);
+          const fake = fakeProvider('outside', { streams: 1 });
+          const withWarning = (stream: LiveStream): LiveStream => ({
+            ...stream,
+            state: 'ready',
+            warnings: [{ type: 'fallback', setting: 'name', message: `a fallback was taken for ${shown}` }],
+          });
+          const wrap =
+            <A extends unknown[]>(run: (...args: A) => Promise<LiveStream>) =>
+            async (...args: A) =>
+              withWarning(await run(...args));
+          const provider: LiveStreamProvider = {
+            ...fake.provider,
+            secrets: () => [secret],
+            get: wrap(fake.provider.get),
+            create: wrap(fake.provider.create),
+            update: wrap(fake.provider.update),
+            start: wrap(fake.provider.start),
+            stop: wrap(fake.provider.stop),
+            list: async function* () {
+              for await (const stream of fake.provider.list()) yield withWarning(stream);
+            },
+          };
+          const heard: unknown[] = [];
+          const client = createLiveStreamClient(provider, {
+            hooks: { onWarning: (event) => heard.push(event) },
+          });
+          const [id] = [...fake.store.keys()];
+          const run = {
+            get: () => client.get(id as string),
+            create: () => client.create({ name: 'n' }),
+            update: () => client.update(id as string, { name: 'n' }),
+            start: () => client.start(id as string),
+            stop: () => client.stop(id as string),
+            list: async () => (await client.list().toArray())[0] as LiveStream,
+            waitForState: () => client.waitForState(id as string, 'ready'),
+          }[call];
+          const stream = await run();
+          expect(stream.warnings).toEqual([
+            { type: 'fallback', setting: 'name', message: 'a fallback was taken for [REDACTED]' },
+          ]);
+          expect(leaks(everything([stream.warnings, heard]), secret)).toEqual([]);
+          if (call !== 'waitForState') expect(heard).toHaveLength(1);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("fails a registry's list, and the skipped-provider warning names the failure masked", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        secrets,
+        fc.constantFrom(...(Object.keys(encodings) as Encoding[])),
+        fc.constantFrom(...places),
+        fc.boolean(),
+        async (secret, encoding, place, asClient) => {
+          const control = everything(outsideError('UniliveError', place, 'PLACEHOLDER', 'list'));
+          fc.pre(leaks(`${control} third failed after 0 stream(s) and was skipped`, secret).length === 0);
+          const thrown = outsideError('UniliveError', place, encodings[encoding](secret), 'list');
+          const provider = throwingProvider(secret, () => thrown, 'fresh-list');
+          const heard: unknown[] = [];
+          // A client handed to the registry as it is passes errors on as its provider threw them.
+          const given = asClient ? passThroughClient(provider) : provider;
+          const registry = createLiveStreamRegistry({
+            providers: { third: given, b: fakeProvider('vendor-b', { streams: 1 }).provider },
+            hooks: { onWarning: (event) => heard.push(event) },
+          });
+          const listed = await registry.list({ onProviderError: 'skip' }).toArray();
+          expect(listed).toHaveLength(1);
+          expect(heard).toMatchObject([{ warning: { type: 'skipped-provider' } }]);
+          expect(leaks(everything(heard), secret)).toEqual([]);
+          const error = await failure(() => registry.list().toArray());
+          expect(error.providerName).toBe('third');
+          expect(leaks(everything(error), secret)).toEqual([]);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('an error a provider masked as it built it', () => {
+  it('reaches the caller as it was thrown (the same object) when made with the set secrets() returns', async () => {
+    const set = new SecretSet();
+    set.add('credential-0123456789');
+    const thrown = new NotFoundError({
+      provider: 'outside',
+      operation: 'get',
+      message: 'gone credential-0123456789',
+      secrets: set,
+    });
+    const provider = {
+      ...throwingProvider('unused-secret', () => thrown, 'fresh-list'),
+      secrets: () => set.values(),
+    };
+    const client = createLiveStreamClient(provider);
+    expect(await failure(() => client.get('s1'))).toBe(thrown);
+    expect(thrown.message).toBe('gone [REDACTED]');
+  });
+
+  it('is masked into the same texts again, whatever the secrets and the text around them', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(secrets, { minLength: 1, maxLength: 4 }),
+        fc.array(
+          fc.oneof(
+            fc.string(),
+            fc.constantFrom('?token=', '#', '&sig=', 'Bearer ', 'rtmp://h/app/', '"key":"', ' '),
+          ),
+          { maxLength: 12 },
+        ),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.constantFrom(...(Object.keys(encodings) as Encoding[])),
+        async (values, words, at, encoding) => {
+          const parts = [...words];
+          for (const [index, position] of at.entries())
+            parts.splice(
+              position % (parts.length + 1),
+              0,
+              encodings[encoding](values[index % values.length] as string),
+            );
+          const text = parts.join('');
+          // Built with a list of the values, as an adapter does; masked again by a set holding the same ones.
+          const thrown = new ConflictError({
+            provider: 'outside',
+            operation: 'get',
+            message: text,
+            vendorMessage: text,
+            cause: new Error(text),
+            secrets: [...values],
+          });
+          const set = new SecretSet();
+          set.add(...values);
+          const provider = {
+            ...throwingProvider('unused-secret', () => thrown, 'fresh-list'),
+            secrets: () => set.values(),
+          };
+          const error = await failure(() => createLiveStreamClient(provider).get('s1'));
+          expect([error.message, error.vendorMessage, (error.cause as Error).message]).toEqual([
+            thrown.message,
+            thrown.vendorMessage,
+            (thrown.cause as Error).message,
+          ]);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

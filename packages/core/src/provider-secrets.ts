@@ -1,0 +1,71 @@
+import { maskedError, UniliveError } from './errors/unilive-error.js';
+import type { LiveStream, Warning } from './live-stream.js';
+import type { LiveStreamProvider } from './provider.js';
+import { type Redactor, redactStable, SecretSet, toRedactor } from './secrets.js';
+
+/**
+ * What masks the text `provider` hands back: every value of its `secrets()` as it answers now (a list a
+ * `SecretSet` returned is matched by that set, with every value it has learned), and every credential
+ * shape. A `secrets()` that is missing, throws or returns no list of strings leaves the shapes alone.
+ */
+export function providerRedactor(provider: LiveStreamProvider): Redactor {
+  try {
+    const list = provider.secrets?.();
+    if (list === undefined || list === null) return toRedactor(undefined);
+    const values = typeof list === 'string' ? [list] : [...list].filter((value) => typeof value === 'string');
+    // A set's own list is passed as it is, so the set (every value it holds, compiled already) is used.
+    return toRedactor(values.length === (list as readonly unknown[]).length ? list : values);
+  } catch {
+    return toRedactor(undefined);
+  }
+}
+
+/** Whether `redactor` is a provider's live set, which stays current: it can be kept and used again. */
+export function isLiveRedactor(redactor: Redactor): boolean {
+  return redactor instanceof SecretSet;
+}
+
+/**
+ * `error` masked by `redactor` (see `maskedError`) when it is one of this library's errors; anything else
+ * is returned as it is (the client turns it into a `UniliveError` of its own, masked as it is made). A
+ * value marked as one of our errors whose fields throw when read is passed on as it was thrown: what cannot
+ * be read by us cannot be read by the caller either.
+ */
+export function maskedFailure(error: unknown, redactor: Redactor): unknown {
+  if (!UniliveError.isInstance(error)) return error;
+  try {
+    return maskedError(error, redactor);
+  } catch {
+    return error;
+  }
+}
+
+/** `warning` with its message and setting masked by `redactor`; the same object when nothing changes. */
+export function maskedWarning(warning: Warning, redactor: Redactor): Warning {
+  if (typeof warning !== 'object' || warning === null) return warning;
+  const message =
+    typeof warning.message === 'string' ? redactStable(redactor, warning.message) : warning.message;
+  const setting =
+    typeof warning.setting === 'string' ? redactStable(redactor, warning.setting) : warning.setting;
+  if (message === warning.message && setting === warning.setting) return warning;
+  return { ...warning, message, ...(setting === undefined ? {} : { setting }) };
+}
+
+/**
+ * `stream` with the warnings it carries masked by `redactor`: the same object when none changes. Call it
+ * only for a stream that has warnings (see {@link hasWarnings}), so a read without them costs nothing more.
+ */
+export function withMaskedWarnings(stream: LiveStream, redactor: Redactor): LiveStream {
+  const warnings = stream.warnings ?? [];
+  const masked = warnings.map((warning) => maskedWarning(warning, redactor));
+  return masked.some((warning, index) => warning !== warnings[index])
+    ? { ...stream, warnings: masked }
+    : stream;
+}
+
+/** Whether `stream` is an object carrying warnings (a provider's answer is checked for a stream later). */
+export function hasWarnings(stream: LiveStream): boolean {
+  if (typeof stream !== 'object' || stream === null) return false;
+  const warnings = stream.warnings;
+  return Array.isArray(warnings) && warnings.length > 0;
+}
