@@ -8,7 +8,7 @@ import { videosdkV1LiveStreamSchema } from './videosdk-v1-api.js';
 import { videosdkV2RoomSchema, videosdkV2RtmpOutSchema } from './videosdk-v2-api.js';
 
 const map = (raw: Record<string, unknown>, secrets = new SecretSet()) =>
-  mapVideosdkV1LiveStream(v.parse(videosdkV1LiveStreamSchema, { id: 's1', ...raw }), secrets);
+  mapVideosdkV1LiveStream({ data: v.parse(videosdkV1LiveStreamSchema, { id: 's1', ...raw }), raw }, secrets);
 
 describe('mapVideosdkV1LiveStream ingest', () => {
   it('splits upstreamUrl at streamUrl when the vendor sends one', () => {

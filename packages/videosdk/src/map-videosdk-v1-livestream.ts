@@ -23,44 +23,53 @@ const v1State: LiveStreamState = 'ready';
 export const videosdkRecordingRendition = 'recording';
 
 /**
+ * A v1 stream as one answer gave it: what the schema read from it, which every mapped field comes from, and
+ * the vendor's object exactly as received (the parsed JSON, not the schema's output), handed out as `raw`.
+ */
+export interface VideosdkV1Reading {
+  data: VideosdkV1LiveStream;
+  raw: unknown;
+}
+
+/**
  * Maps a v1 live stream to the neutral model, registering its stream key and restream keys as secrets.
- * `raw` is the vendor's object as received.
+ * `raw` is the vendor's object as received, by reference: nothing mapped is read from it.
  */
 export function mapVideosdkV1LiveStream(
-  raw: VideosdkV1LiveStream,
+  { data, raw }: VideosdkV1Reading,
   secrets: SecretSet,
   warnings: readonly Warning[] = [],
 ): LiveStream {
-  const ingest = mapIngest(raw);
+  const ingest = mapIngest(data);
   // A password in a URL's user information is a credential too, echoed alone or not.
-  const ingestPassword = urlPassword(raw.upstreamUrl);
-  secrets.learnStream(raw.id, raw.streamKey, ingest.streamKey, ingestPassword);
+  const ingestPassword = urlPassword(data.upstreamUrl);
+  secrets.learnStream(data.id, data.streamKey, ingest.streamKey, ingestPassword);
   // The vendor's id of each target: `_id` in every example, `id` in the schema table.
-  const restream = raw.restream?.map((target): RestreamTarget => {
+  const restream = data.restream?.map((target): RestreamTarget => {
     const targetId = target._id ?? target.id;
     const mapped: RestreamTarget = { url: target.url, streamKey: target.streamKey };
     if (targetId) mapped.id = targetId;
     return mapped;
   });
   // Every secret of the answer at once: all of them are kept, however many targets it lists.
-  const held = [raw.streamKey, ingest.streamKey, ingestPassword];
+  const held = [data.streamKey, ingest.streamKey, ingestPassword];
   if (restream) for (const target of restream) held.push(target.streamKey, urlPassword(target.url));
-  secrets.holdStream(raw.id, held);
+  secrets.holdStream(data.id, held);
   // Every read maps here: the optional fields are set one by one rather than spread from objects made and
   // dropped on each read (the same fields, in the same order).
-  const playback = mapPlayback(raw);
+  const playback = mapPlayback(data);
   const stream: Omit<LiveStream, 'raw'> & { raw?: unknown } =
-    typeof raw.name === 'string'
-      ? { id: raw.id, provider: 'videosdk', name: raw.name, state: v1State, ingest: [ingest], playback }
-      : { id: raw.id, provider: 'videosdk', state: v1State, ingest: [ingest], playback };
+    typeof data.name === 'string'
+      ? { id: data.id, provider: 'videosdk', name: data.name, state: v1State, ingest: [ingest], playback }
+      : { id: data.id, provider: 'videosdk', state: v1State, ingest: [ingest], playback };
   // Absent when the answer has no `record`: unknown, not false.
-  const recording = raw.record ?? undefined;
+  const recording = data.record ?? undefined;
   if (recording !== undefined) stream.recording = recording;
   if (restream) stream.restream = restream;
   // The reference types them `date` and shows `…Z`; a zone-less value means UTC, never the host's zone.
-  const createdAt = parseVendorTimestamp(raw.createdAt);
+  const createdAt = parseVendorTimestamp(data.createdAt);
   if (createdAt) stream.createdAt = createdAt;
-  const updatedAt = parseVendorTimestamp(raw.updatedAt);
+  const updatedAt = parseVendorTimestamp(data.updatedAt);
   if (updatedAt) stream.updatedAt = updatedAt;
   if (warnings.length > 0) stream.warnings = [...warnings];
   // `raw` last, as every adapter's stream has it.
@@ -74,11 +83,11 @@ export function mapVideosdkV1LiveStream(
  * the last `/` (the vendor's own React sample splits the same way); the OBS instructions give the server
  * without a trailing slash, so it is dropped.
  */
-function mapIngest(raw: VideosdkV1LiveStream): IngestEndpoint {
-  const url = raw.upstreamUrl;
+function mapIngest(data: VideosdkV1LiveStream): IngestEndpoint {
+  const url = data.upstreamUrl;
   // Tested in place: lowercasing would copy the whole URL on every read.
   const protocol = rtmpsScheme.test(url) ? 'rtmps' : 'rtmp';
-  const prefix = raw.streamUrl ? withTrailingSlash(raw.streamUrl) : undefined;
+  const prefix = data.streamUrl ? withTrailingSlash(data.streamUrl) : undefined;
   let server: string;
   let streamKey: string;
   if (prefix && url.startsWith(prefix) && url.length > prefix.length) {
@@ -92,7 +101,7 @@ function mapIngest(raw: VideosdkV1LiveStream): IngestEndpoint {
   const endpoint: IngestEndpoint = { protocol, url, server };
   // The key the URL carries is the one an encoder must send; `streamKey` is the same value in every example.
   if (streamKey.length > 0) endpoint.streamKey = streamKey;
-  else if (raw.streamKey) endpoint.streamKey = raw.streamKey;
+  else if (data.streamKey) endpoint.streamKey = data.streamKey;
   return endpoint;
 }
 
@@ -102,14 +111,14 @@ function mapIngest(raw: VideosdkV1LiveStream): IngestEndpoint {
  * guide): it is listed whenever sent, as the vendor sent it, since recording may have been on earlier (it
  * can be switched by update) and what it holds is the vendor's to say.
  */
-function mapPlayback(raw: VideosdkV1LiveStream): PlaybackEndpoint[] {
+function mapPlayback(data: VideosdkV1LiveStream): PlaybackEndpoint[] {
   const playback: PlaybackEndpoint[] = [];
   // A URL that is no http(s) URL cannot be HLS: it stays in `raw` only.
-  if (raw.downstreamUrl && isEndpointUrl('hls', raw.downstreamUrl)) {
-    playback.push({ protocol: 'hls', url: raw.downstreamUrl });
+  if (data.downstreamUrl && isEndpointUrl('hls', data.downstreamUrl)) {
+    playback.push({ protocol: 'hls', url: data.downstreamUrl });
   }
-  if (raw.recordingUrl && isEndpointUrl('hls', raw.recordingUrl)) {
-    playback.push({ protocol: 'hls', url: raw.recordingUrl, rendition: videosdkRecordingRendition });
+  if (data.recordingUrl && isEndpointUrl('hls', data.recordingUrl)) {
+    playback.push({ protocol: 'hls', url: data.recordingUrl, rendition: videosdkRecordingRendition });
   }
   return playback;
 }

@@ -4,8 +4,8 @@ import * as v from 'valibot';
 // Values built at the top level are built by calls marked pure: a bundle that uses none of them drops
 // them, where a bundler keeps any top-level call it cannot prove free of effects (see CONTRIBUTING).
 
-// Fields are read with `v.nullish` rather than a transforming schema so the parsed object stays equal to
-// what the vendor sent: it is handed out untouched as `raw`.
+// What these schemas output is read for the mapped fields only: a stream's `raw` is the vendor's object as
+// received (the parsed JSON), never their output, which orders keys as listed here and drops `__proto__`.
 
 /**
  * A restream target as v1 returns it. The schema table names its id `id`; every JSON example uses the

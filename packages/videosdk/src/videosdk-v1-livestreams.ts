@@ -26,7 +26,11 @@ import {
 import { mapVideosdkV1LiveStream } from './map-videosdk-v1-livestream.js';
 import type { VideosdkApiImplementation } from './videosdk-api-version.js';
 import { videosdkV1Capabilities } from './videosdk-capabilities.js';
-import { videosdkV1LiveStreamSchema, videosdkV1PageWalkSchema } from './videosdk-v1-api.js';
+import {
+  type VideosdkV1LiveStream,
+  videosdkV1LiveStreamSchema,
+  videosdkV1PageWalkSchema,
+} from './videosdk-v1-api.js';
 
 // Values built at the top level are built by calls marked pure: a bundle that uses none of them drops
 // them, where a bundler keeps any top-level call it cannot prove free of effects (see CONTRIBUTING).
@@ -47,10 +51,13 @@ export const videosdkV1MaxPageSize = 25;
  * returns the stream as it is (it is always ready); stop has no v1 equivalent and throws.
  */
 export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): VideosdkApiImplementation {
+  // `raw` is the answer's object as received (the HTTP layer's `body`, or a list page's own item): the
+  // stream's `raw`, as every adapter's is, rather than the schema's reading of it.
   const toStream = (
-    raw: Parameters<typeof mapVideosdkV1LiveStream>[0],
+    data: VideosdkV1LiveStream,
+    raw: unknown,
     warnings: readonly Warning[] = [],
-  ): LiveStream => mapVideosdkV1LiveStream(raw, secrets, warnings);
+  ): LiveStream => mapVideosdkV1LiveStream({ data, raw }, secrets, warnings);
 
   async function fetchStream(
     id: string,
@@ -65,7 +72,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
       schema: videosdkV1LiveStreamSchema,
       options,
     });
-    return toStream(response.data, warnings);
+    return toStream(response.data, response.body, warnings);
   }
 
   return {
@@ -85,7 +92,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
         options,
       });
       secrets.learnStream(response.data.id, ...sent);
-      return toStream(response.data, warnings);
+      return toStream(response.data, response.body, warnings);
     },
 
     // The read a caller repeats most: sent here rather than through fetchStream, one promise fewer.
@@ -98,7 +105,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
         schema: videosdkV1LiveStreamSchema,
         options,
       });
-      return mapVideosdkV1LiveStream(response.data, secrets, noWarnings);
+      return mapVideosdkV1LiveStream({ data: response.data, raw: response.body }, secrets, noWarnings);
     },
 
     async *list(options: ListOptions = {}) {
@@ -135,7 +142,8 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
             pageSize: pageInfo.perPage ?? undefined,
           };
         },
-        read: (raw: unknown) => toStream(parseVendorResponse(videosdkV1LiveStreamSchema, raw, context)),
+        // `raw` is the page body's own object: the page schema reads items as `unknown`.
+        read: (raw: unknown) => toStream(parseVendorResponse(videosdkV1LiveStreamSchema, raw, context), raw),
         idOf: (stream) => stream.id,
       });
     },
@@ -173,7 +181,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
         },
         { provider, secrets },
       );
-      if (answer.readable && answer.data.id === id) return toStream(answer.data, warnings);
+      if (answer.readable && answer.data.id === id) return toStream(answer.data, answer.body, warnings);
       const stream = await readBackAfterChange({
         provider,
         operation: 'update',

@@ -19,13 +19,14 @@ import { type VideosdkV1LiveStream, videosdkV1LiveStreamSchema } from './videosd
 
 // A v1 `get` is sent straight through the HTTP layer and mapped without spread objects. These properties
 // hold it to what the earlier path gave (the id check, the schema, then the mapping with spreads): the same
-// stream with its keys in the same order, the same `raw`, secrets, and the same errors with the same issue
-// paths, over answers with fields missing, extra, null, of the wrong type, and keys such as `__proto__`.
+// stream with its keys in the same order, secrets, and the same errors with the same issue paths, over
+// answers with fields missing, extra, null, of the wrong type, and keys such as `__proto__`; `raw` is the
+// answer as received (the parsed JSON), never the schema's reading of it.
 
 const token = 'eyJhbGciOiJIUzI1NiJ9.eyJhcGlrZXkiOiJ0ZXN0LWtleSJ9.c2lnbmF0dXJlLW9mLXRlc3Q';
 
 // The mapping as it was: the reference every read is held to.
-function mapBefore(raw: VideosdkV1LiveStream, secrets: SecretSet): LiveStream {
+function mapBefore(raw: VideosdkV1LiveStream, received: unknown, secrets: SecretSet): LiveStream {
   const ingest = ingestBefore(raw);
   const ingestPassword = urlPassword(raw.upstreamUrl);
   secrets.learnStream(raw.id, raw.streamKey, ingest.streamKey, ingestPassword);
@@ -57,7 +58,7 @@ function mapBefore(raw: VideosdkV1LiveStream, secrets: SecretSet): LiveStream {
     ...(restream ? { restream } : {}),
     ...(createdAt ? { createdAt } : {}),
     ...(updatedAt ? { updatedAt } : {}),
-    raw,
+    raw: received,
   };
 }
 
@@ -233,13 +234,14 @@ function readBefore(id: string, text: string): Outcome {
   secrets.add(token);
   try {
     assertValidId(id, { provider: 'videosdk', operation: 'get' });
-    const data = parseVendorResponse(videosdkV1LiveStreamSchema, JSON.parse(text), {
+    const received: unknown = JSON.parse(text);
+    const data = parseVendorResponse(videosdkV1LiveStreamSchema, received, {
       provider: 'videosdk',
       operation: 'get',
       secrets,
       status: 200,
     });
-    const stream = mapBefore(data, secrets);
+    const stream = mapBefore(data, received, secrets);
     return { ok: true, stream, order: keyOrder(stream), secrets: secrets.values() };
   } catch (error) {
     return failed(error, secrets.values());
