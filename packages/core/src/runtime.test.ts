@@ -84,3 +84,53 @@ describe('systemSleep on a signal of another realm or library', () => {
     );
   });
 });
+
+describe('systemSleep beyond what one timer holds', () => {
+  // Node's timers hold at most 2^31 - 1 ms (about 24.8 days): a longer delay fires after 1 ms, with a
+  // TimeoutOverflowWarning. A gate spacing requests a few weeks apart then let each through at once.
+  it('sleeps the whole time asked, however long, and still ends at once on abort', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 2 ** 31 - 1, max: 2 ** 36 }),
+        fc.boolean(),
+        async (ms, abortHalfway) => {
+          vi.useFakeTimers();
+          const warnings: string[] = [];
+          const onWarning = (warning: Error) => warnings.push(warning.name);
+          process.on('warning', onWarning);
+          try {
+            const controller = new AbortController();
+            let settled: 'slept' | 'aborted' | undefined;
+            systemSleep(ms, controller.signal).then(
+              () => {
+                settled = 'slept';
+              },
+              () => {
+                settled = 'aborted';
+              },
+            );
+            await vi.advanceTimersByTimeAsync(Math.floor(ms / 2));
+            expect(settled).toBeUndefined();
+            if (abortHalfway) {
+              controller.abort();
+              await vi.advanceTimersByTimeAsync(0);
+              expect(settled).toBe('aborted');
+            } else {
+              await vi.advanceTimersByTimeAsync(ms - Math.floor(ms / 2) - 1);
+              expect(settled).toBeUndefined();
+              await vi.advanceTimersByTimeAsync(1);
+              expect(settled).toBe('slept');
+            }
+            expect(vi.getTimerCount()).toBe(0);
+            await new Promise((resolve) => process.nextTick(resolve));
+            expect(warnings).toEqual([]);
+          } finally {
+            process.off('warning', onWarning);
+            vi.useRealTimers();
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});

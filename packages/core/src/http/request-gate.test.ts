@@ -24,6 +24,34 @@ describe('createRequestGate', () => {
     expect(starts).toEqual([0, 250, 500, 750, 1000]);
   });
 
+  it('spaces requests weeks apart on the system timers, with one timer at a time rather than a 1 ms loop', async () => {
+    vi.useFakeTimers();
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      // One request every 10^10 ms (about 116 days): longer than one timer holds.
+      const gate = createRequestGate({ requestsPerSecond: 1e-7 }, systemClock, systemSleep);
+      const start = Date.now();
+      (await gate.acquire())();
+      let second: number | undefined;
+      void gate.acquire().then((release) => {
+        second = Date.now() - start;
+        release();
+      });
+      await vi.advanceTimersByTimeAsync(1e10 - 1);
+      expect(second).toBeUndefined();
+      expect(vi.getTimerCount()).toBe(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(second).toBe(1e10);
+      await new Promise((resolve) => process.nextTick(resolve));
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      vi.useRealTimers();
+    }
+  });
+
   it('holds every request after a pause until the vendor said', async () => {
     const time = virtualTime();
     const gate = createRequestGate({}, time.clock, time.sleep);
