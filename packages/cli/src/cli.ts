@@ -4,6 +4,7 @@ import { Socket } from 'node:net';
 import { InvalidInputError, onceListenerOptions, UniliveError } from '@unilive/core';
 import { Command, CommanderError } from 'commander';
 import { commands } from './commands/index.js';
+import { printWalkWarnings } from './connection.js';
 import { type CommandContext, type CommandSpec, type ReadLimits, UsageError } from './context.js';
 import { type Output, processOutput } from './progress.js';
 import { type FactoryLoader, importFactory } from './providers.js';
@@ -168,7 +169,13 @@ function addCommand(
   }
   command.addHelpText('after', `${spec.help ? `\n${spec.help}` : ''}\n${exitCodes}`);
   command.action(async () => {
-    ran.code = await spec.run({ args: command.args, flags: command.opts(), context });
+    try {
+      ran.code = await spec.run({ args: command.args, flags: command.opts(), context });
+    } finally {
+      // What a walk left out is said even when the command printed none of it (a failed list, a
+      // registry's walk on the way), masked as core masked it.
+      printWalkWarnings(context);
+    }
   });
 }
 

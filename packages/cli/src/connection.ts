@@ -13,10 +13,13 @@ import {
   onceListenerOptions,
   type ProviderId,
   type RateLimitConfig,
+  type Redactor,
   rateLimitFromConfig,
+  redactStable,
   type Warning,
 } from '@unilive/core';
 import {
+  type CommandContext,
   type Invocation,
   integerFlag,
   listFlag,
@@ -249,18 +252,53 @@ const walkWarningTypes: ReadonlySet<Warning['type']> = new Set([
 ]);
 
 /**
- * Prints, one `unilive: warning:` line each on stderr, the store's fallback warning (once per outage) and
- * what a list walk left out or could not reach; a stream's own warnings are printed with the stream. Core
- * has scrubbed each message of the provider's secrets; a vendor's control characters in it (an id, a
- * message) are shown escaped.
+ * Prints, one `unilive: warning:` line on stderr, the store's fallback warning (once per outage) at once,
+ * and holds what a list walk left out or could not reach until the command has every stream it lists (see
+ * {@link printWalkWarnings}); a stream's own warnings are printed with the stream. Core has scrubbed each
+ * message of the secrets the provider knew when it was raised; a stream listed later may carry a key an
+ * earlier warning quotes, so the walk's are masked again once the list is complete.
  */
 function callWarnings(invocation: Invocation): HttpHooks {
+  const { context } = invocation;
   return {
     onWarning: ({ warning }) => {
-      if (warning.setting === 'rateLimit.store' || walkWarningTypes.has(warning.type))
-        invocation.context.output.err(`unilive: warning: ${escapeUnprintable(warning.message)}`);
+      if (warning.setting === 'rateLimit.store')
+        context.output.err(`unilive: warning: ${escapeUnprintable(warning.message)}`);
+      else if (walkWarningTypes.has(warning.type)) {
+        const held = heldWarnings.get(context) ?? [];
+        held.push(warning);
+        heldWarnings.set(context, held);
+      }
     },
   };
+}
+
+// The walk warnings of a run, held until printWalkWarnings.
+const heldWarnings = new WeakMap<CommandContext, Warning[]>();
+
+/**
+ * From this many streams left out of one list on, a closing line counts them: the lines naming each may
+ * have scrolled past, and a script reading stderr gets the total without counting.
+ */
+export const skippedCountLine = 10;
+
+/**
+ * Prints the walk warnings held so far, one `unilive: warning:` line each on stderr, each masked by
+ * `redactor` (a listing passes the secrets of every stream it lists: an earlier warning may quote a key of
+ * a stream listed after it), control characters shown escaped; then, when {@link skippedCountLine} or more
+ * streams were left out, one line that counts them. Every command's run ends by printing what is left.
+ */
+export function printWalkWarnings(context: CommandContext, redactor?: Redactor): void {
+  const held = heldWarnings.get(context);
+  if (!held || held.length === 0) return;
+  heldWarnings.delete(context);
+  for (const warning of held) {
+    const message = redactor ? redactStable(redactor, warning.message) : warning.message;
+    context.output.err(`unilive: warning: ${escapeUnprintable(message)}`);
+  }
+  const skipped = held.filter((warning) => warning.type === 'skipped-record').length;
+  if (skipped >= skippedCountLine)
+    context.output.err(`unilive: warning: ${skipped} streams were left out of the list (named above)`);
 }
 
 /** The positional argument of every command that names a stream. */

@@ -93,11 +93,12 @@ export function table(headers: readonly string[], cellRows: readonly (readonly s
 /**
  * A stream as a person reads it: what to configure in the encoder and what viewers open. Stream keys,
  * passwords and tokens read {@link hiddenSecretText} and are masked wherever else they appear (a URL's key
- * segment) unless `showSecrets`.
+ * segment) unless `showSecrets`. `redactors` replaces the stream's own (a migration passes those of both the
+ * source and the new stream, see {@link listRedactors}).
  */
 export function describeStream(
   stream: LiveStream & { ref?: string; routing?: { reason: string } },
-  options: { showSecrets?: boolean } = {},
+  options: { showSecrets?: boolean; redactors?: StreamRedactors } = {},
 ): string {
   const show = options.showSecrets === true;
   const secret = (value: string) => (show ? value : hiddenSecretText);
@@ -140,8 +141,8 @@ export function describeStream(
   // Each entry is one line of the layout: a line feed or tab in a vendor's text (a name, a server) reads as
   // an escape, so it can neither start a line of its own (a forged `stream key:` line) nor shift the columns.
   if (show) return lines.map((line) => escapeUnprintable(line)).join('\n');
-  const redactor = streamRedactor(stream);
-  const serverScrubber = streamServerRedactor(stream);
+  const redactor = options.redactors?.text ?? streamRedactor(stream);
+  const serverScrubber = options.redactors?.server ?? streamServerRedactor(stream);
   return lines
     .map((line, index) => {
       const server = servers.get(index);

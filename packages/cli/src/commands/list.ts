@@ -1,4 +1,5 @@
-import { connectionHelp, connectionOptions, streamsFor } from '../connection.js';
+import type { LiveStream } from '@unilive/core';
+import { connectionHelp, connectionOptions, printWalkWarnings, streamsFor } from '../connection.js';
 import { type CommandSpec, integerFlag } from '../context.js';
 import { listRedactors, showSecretsOption, streamJson, streamRows } from '../format.js';
 import { jsonText } from '../text.js';
@@ -18,8 +19,18 @@ export const list: CommandSpec = {
     const { flags, context } = invocation;
     const limit = integerFlag(flags, 'limit', '--limit', { min: 1 });
     const { calls } = await streamsFor(invocation);
-    const streams = await calls.list(callOptions(invocation)).toArray(limit === undefined ? {} : { limit });
     const showSecrets = flags.showSecrets === true;
+    const streams: LiveStream[] = [];
+    try {
+      for await (const stream of calls.list(callOptions(invocation))) {
+        streams.push(stream);
+        if (limit !== undefined && streams.length >= limit) break;
+      }
+    } finally {
+      // What the walk left out is printed once the list is complete (or has failed), masked by the secrets
+      // of every stream listed: a record skipped early may quote the key of a stream listed after it.
+      printWalkWarnings(context, showSecrets ? undefined : listRedactors(streams).text);
+    }
     // One stream's key echoed in another's name is masked too: every row is masked by all the rows' secrets.
     const redactors = showSecrets ? undefined : listRedactors(streams);
     context.output.out(

@@ -4,11 +4,12 @@ import {
   type MigrationPlan,
   type Redactor,
   redact,
+  redactStable,
   type Warning,
 } from '@unilive/core';
 import { connectionHelp, connectionOptions, streamsFor } from '../connection.js';
 import { type CommandSpec, stringFlag, UsageError } from '../context.js';
-import { describeStream, showSecretsOption, streamJson, streamRedactor } from '../format.js';
+import { describeStream, listRedactors, showSecretsOption, streamJson, streamRedactor } from '../format.js';
 import { jsonText } from '../text.js';
 import { callOptions } from './shared.js';
 
@@ -72,14 +73,21 @@ ${connectionHelp}`,
       ...options,
       deleteSource: flags.deleteSource === true,
     });
+    const showSecrets = flags.showSecrets === true;
+    // Every output of a migration is masked by the secrets of both streams: the new stream's name, the
+    // migration's warnings and the source's failure may quote either's key (a name carried over, a vendor
+    // echoing the source's key in an answer about the new stream).
+    const redactors = showSecrets ? undefined : listRedactors([result.source, result.stream]);
+    const masked = (text: string) => (redactors ? redactStable(redactors.text, text) : text);
     if (flags.json) {
+      // Values only: field names are ours (a secret's cut-short form may match one).
       context.output.out(
         jsonText({
-          source: result.source.ref,
-          stream: streamJson(result.stream, flags.raw === true, flags.showSecrets === true),
-          warnings: result.warnings,
+          source: masked(result.source.ref),
+          stream: streamJson(result.stream, flags.raw === true, showSecrets, redactors),
+          warnings: result.warnings.map((warning) => maskedValues(warning, masked)),
           sourceDeleted: result.sourceDeleted,
-          ...(result.sourceError ? { sourceError: result.sourceError.toJSON() } : {}),
+          ...(result.sourceError ? { sourceError: maskedValues(result.sourceError.toJSON(), masked) } : {}),
         }),
       );
     } else {
@@ -90,18 +98,33 @@ ${connectionHelp}`,
       const gone = result.warnings.find(aboutSource);
       context.output.out(
         [
-          describeStream(result.stream, { showSecrets: flags.showSecrets === true }),
-          ...notCarriedLines(result.warnings.filter((warning) => !own.has(warning) && !aboutSource(warning))),
-          ...(result.sourceError && gone ? [`warning: ${gone.message}`] : []),
-          result.sourceDeleted
-            ? `source ${result.source.ref}: deleted${gone ? ' (it was already gone)' : ''}`
-            : `source ${result.source.ref}: kept${flags.deleteSource === true ? ' (it could not be deleted: see above)' : ''}`,
+          describeStream(result.stream, { showSecrets, ...(redactors ? { redactors } : {}) }),
+          ...notCarriedLines(
+            result.warnings.filter((warning) => !own.has(warning) && !aboutSource(warning)),
+            redactors?.text,
+          ),
+          ...(result.sourceError && gone ? [escapeUnprintable(`warning: ${masked(gone.message)}`)] : []),
+          masked(
+            result.sourceDeleted
+              ? `source ${result.source.ref}: deleted${gone ? ' (it was already gone)' : ''}`
+              : `source ${result.source.ref}: kept${flags.deleteSource === true ? ' (it could not be deleted: see above)' : ''}`,
+          ),
         ].join('\n'),
       );
     }
     return result.sourceError ? 1 : 0;
   },
 };
+
+// A JSON-ready value with every string value passed through `mask`, its field names kept.
+function maskedValues<T>(value: T, mask: (text: string) => string, depth = 0): T {
+  if (typeof value === 'string') return mask(value) as T;
+  if (typeof value !== 'object' || value === null || depth > 16) return value;
+  if (Array.isArray(value)) return value.map((item) => maskedValues(item, mask, depth + 1)) as T;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, maskedValues(item, mask, depth + 1)]),
+  ) as T;
+}
 
 // Restream stream keys are credentials: a plan shows where targets go, never their keys.
 function printableInput(input: CreateLiveStreamInput) {
@@ -141,7 +164,7 @@ function planJson(plan: MigrationPlan) {
 
 function notCarriedLines(warnings: readonly Warning[], redactor?: Redactor): string[] {
   if (warnings.length === 0) return [];
-  const text = (value: string) => (redactor ? redactor.redact(value) : value);
+  const text = (value: string) => (redactor ? redactStable(redactor, value) : value);
   return [
     'not carried:',
     ...warnings.map((warning) =>
