@@ -3,12 +3,19 @@ import { ChangeAppliedError, type LiveStream, type LiveStreamProvider } from '@u
 import { loadFixture } from '@unilive/testing';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  checkRawList,
+  checkRawPath,
+  json,
+  orNull,
+  standInFetch,
+  type VendorText,
+  vendorObject,
+} from '../test/raw-answers.js';
 import { videosdk } from './index.js';
 
-// `raw` of a v1 stream is what the vendor sent, byte for byte once serialised again: unknown fields, nulls,
-// key order and keys such as `__proto__` (an own key of what JSON.parse gives) included, on every path that
-// builds a stream. A stand-in vendor answers generated JSON texts; `JSON.stringify` of what `raw` holds must
-// give those texts back, which compares values and key order at every depth.
+// `raw` of a v1 stream is what the vendor sent, byte for byte once serialised again, on every path that
+// builds a stream: a stand-in vendor answers generated JSON texts (test/raw-answers.ts).
 
 const directory = fileURLToPath(new URL('../../../test-fixtures/videosdk', import.meta.url));
 const token = loadFixture(directory, 'get-livestream').request.headers?.authorization ?? '';
@@ -19,50 +26,6 @@ const streamIds = [
 ] as const;
 const streamId = streamIds[0];
 
-/** A vendor object as text (fields in the generated order) and as its known fields alone, in a fixed order. */
-interface VendorText {
-  text: string;
-  canonical: string;
-}
-
-// Keys no schema names, `__proto__`, `constructor` and `prototype` among them; values of every JSON type,
-// nested ones with the same keys.
-const extraKey = fc.constantFrom(
-  '__proto__',
-  'constructor',
-  'prototype',
-  'links',
-  'zeta',
-  'aUnknown',
-  'meta',
-);
-const oddNested = fc.constant(JSON.parse('{"__proto__":{"polluted":true},"constructor":{"prototype":null}}'));
-const extraValue = fc.oneof(fc.constant(null), oddNested, fc.jsonValue({ maxDepth: 2 }));
-
-const entryText = ([key, value]: readonly [string, unknown]) =>
-  `${JSON.stringify(key)}:${JSON.stringify(value)}`;
-
-/** Known fields (undefined: left out) and extra ones, in a generated order. */
-function vendorObject(known: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<VendorText> {
-  const knownEntries = fc.tuple(
-    ...Object.entries(known).map(([key, value]) => fc.tuple(fc.constant(key), value, fc.nat())),
-  );
-  const extras = fc.uniqueArray(fc.tuple(extraKey, extraValue, fc.nat()), {
-    selector: (entry) => entry[0],
-    maxLength: 4,
-  });
-  return fc.tuple(knownEntries, extras).map(([given, extra]) => {
-    const present = given.filter((entry) => entry[1] !== undefined);
-    const ordered = [...present, ...extra].sort((a, b) => a[2] - b[2]);
-    return {
-      text: `{${ordered.map(([key, value]) => entryText([key, value])).join(',')}}`,
-      canonical: `{${present.map(([key, value]) => entryText([key, value])).join(',')}}`,
-    };
-  });
-}
-
-const orNull = <T>(arbitrary: fc.Arbitrary<T>) =>
-  fc.oneof(arbitrary, fc.constant(null), fc.constant(undefined));
 const date = fc.constantFrom('2021-02-23T06:59:43.049Z', '2021-02-23 06:59:43', 1614063583, null, undefined);
 const streamKey = fc.stringMatching(/^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/);
 const host = fc.constantFrom('live.videosdk.live', 'live.zujonow.com');
@@ -118,16 +81,10 @@ interface Vendor {
 
 function standIn(vendor: Vendor, form: 'text' | 'canonical') {
   let changed = false;
-  const sent: string[] = [];
-  const json = (status: number, text: string) =>
-    new Response(text, { status, headers: { 'content-type': 'application/json' } });
-  const fetch: typeof globalThis.fetch = async (input, init) => {
-    const request = new Request(input, init);
-    const { pathname } = new URL(request.url);
-    sent.push(`${request.method} ${pathname}`);
+  const { fetch, sent } = standInFetch((method, pathname) => {
     const streamText = (id: string) =>
       vendor.streams.find((candidate) => candidate.text.includes(id))?.[form];
-    if (request.method === 'GET') {
+    if (method === 'GET') {
       const read = /^\/v1\/livestreams\/([^/]+)$/.exec(pathname);
       if (read) {
         if (changed && vendor.failReadBack) {
@@ -145,61 +102,23 @@ function standIn(vendor: Vendor, form: 'text' | 'canonical') {
     if (pathname === '/v1/livestreams') return json(200, vendor.streams[0]?.[form] ?? '{}');
     if (pathname === `/v1/livestreams/${streamId}`) return json(200, vendor.updated?.[form] ?? '{}');
     return json(404, '{"message":"not found"}');
-  };
+  });
   const provider = videosdk({ token, apiVersion: 'v1', retry: { maxRetries: 0 }, fetch });
   return { provider, sent };
 }
 
-/** Every field of the stream but `raw`, copied. */
-const mapped = (stream: LiveStream) => {
-  const { raw: _, ...fields } = stream;
-  return structuredClone(fields);
+// The fields v1's mapper reads, set by the scramble on every object of `raw`.
+const planted = {
+  id: 'zzzzzzzzzzzzzzzzzzzzzzzz',
+  upstreamUrl: 'rtmp://changed.example/live/changed-key',
+  streamKey: 'changed-key',
 };
 
-/** Changes everything `raw` holds, at every depth: keys removed, values replaced, keys added. */
-function scramble(value: unknown, depth = 0): void {
-  if (typeof value !== 'object' || value === null || depth > 8) return;
-  if (Array.isArray(value)) {
-    for (const item of value) scramble(item, depth + 1);
-    value.push('added');
-    return;
-  }
-  const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    scramble(record[key], depth + 1);
-    if (key.length % 2 === 0) delete record[key];
-    else record[key] = 'changed-by-caller';
-  }
-  record.id = 'zzzzzzzzzzzzzzzzzzzzzzzz';
-  record.upstreamUrl = 'rtmp://changed.example/live/changed-key';
-  record.streamKey = 'changed-key';
-}
-
-const text = (value: unknown) => JSON.stringify(value);
-
-/**
- * Calls `call` twice against the same answers: the stream's raw is the generated text, its mapped fields
- * those of the answers without the extra fields and in a fixed order, and scrambling the first stream's raw
- * changes neither its mapped fields nor the second call's stream.
- */
-async function checkPath(
+const checkPath = (
   vendor: Vendor,
   call: (provider: LiveStreamProvider) => Promise<LiveStream>,
   expectedRaw: string,
-) {
-  const odd = standIn(vendor, 'text');
-  const plain = standIn(vendor, 'canonical');
-  const first = await call(odd.provider);
-  expect(text(first.raw)).toBe(expectedRaw);
-  const fields = mapped(first);
-  expect(fields).toStrictEqual(mapped(await call(plain.provider)));
-  scramble(first.raw);
-  expect(mapped(first)).toStrictEqual(fields);
-  const second = await call(odd.provider);
-  expect(mapped(second)).toStrictEqual(fields);
-  expect(text(second.raw)).toBe(expectedRaw);
-  return { first, sent: odd.sent };
-}
+) => checkRawPath((form) => standIn(vendor, form), call, expectedRaw, planted);
 
 beforeEach(() => {
   for (const name of ['VIDEOSDK_TOKEN', 'VIDEOSDK_API_KEY', 'VIDEOSDK_SECRET', 'VIDEOSDK_API_VERSION'])
@@ -235,21 +154,11 @@ describe('videosdk v1 raw: the answer exactly as received', () => {
   it('list: each stream as it appears in the page', async () => {
     await fc.assert(
       fc.asyncProperty(fc.tuple(...streamIds.map((id) => streamObject(id))), async (streams) => {
-        const walk = async (provider: LiveStreamProvider) => {
-          const found: LiveStream[] = [];
-          for await (const stream of provider.list()) found.push(stream);
-          return found;
-        };
-        const odd = standIn({ streams }, 'text');
-        const first = await walk(odd.provider);
-        expect(first.map((stream) => text(stream.raw))).toEqual(streams.map((stream) => stream.text));
-        const fields = first.map(mapped);
-        expect(fields).toStrictEqual((await walk(standIn({ streams }, 'canonical').provider)).map(mapped));
-        for (const stream of first) scramble(stream.raw);
-        expect(first.map(mapped)).toStrictEqual(fields);
-        const second = await walk(odd.provider);
-        expect(second.map(mapped)).toStrictEqual(fields);
-        expect(second.map((stream) => text(stream.raw))).toEqual(streams.map((stream) => stream.text));
+        await checkRawList(
+          (form) => standIn({ streams }, form),
+          streams.map((stream) => stream.text),
+          planted,
+        );
       }),
       runs,
     );

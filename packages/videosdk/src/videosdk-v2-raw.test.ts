@@ -5,6 +5,16 @@ import type { LiveStream, LiveStreamProvider } from '@unilive/core';
 import { errorTranscript, loadFixture, SecretScanner } from '@unilive/testing';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  checkRawList,
+  checkRawPath,
+  json,
+  orNull,
+  standInFetch,
+  text,
+  type VendorText,
+  vendorObject,
+} from '../test/raw-answers.js';
 import { videosdk } from './index.js';
 
 // `raw` of a v2 stream is what the vendor sent, byte for byte once serialised again: unknown fields, nulls,
@@ -18,50 +28,6 @@ const roomIds = ['abcd-efgh-ijkl', 'mnop-qrst-uvwx', 'yzab-cdef-ghij'] as const;
 const room = roomIds[0];
 const session = 'abcde94c96e17e03fb0abcde4';
 
-/** A vendor object as text (fields in the generated order) and as its known fields alone, in a fixed order. */
-interface VendorText {
-  text: string;
-  canonical: string;
-}
-
-// Keys no schema names, `__proto__`, `constructor` and `prototype` among them; values of every JSON type,
-// nested ones with the same keys.
-const extraKey = fc.constantFrom(
-  '__proto__',
-  'constructor',
-  'prototype',
-  'links',
-  'zeta',
-  'aUnknown',
-  'meta',
-);
-const oddNested = fc.constant(JSON.parse('{"__proto__":{"polluted":true},"constructor":{"prototype":null}}'));
-const extraValue = fc.oneof(fc.constant(null), oddNested, fc.jsonValue({ maxDepth: 2 }));
-
-const entryText = ([key, value]: readonly [string, unknown]) =>
-  `${JSON.stringify(key)}:${JSON.stringify(value)}`;
-
-/** Known fields (undefined: left out) and extra ones, in a generated order. */
-function vendorObject(known: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<VendorText> {
-  const knownEntries = fc.tuple(
-    ...Object.entries(known).map(([key, value]) => fc.tuple(fc.constant(key), value, fc.nat())),
-  );
-  const extras = fc.uniqueArray(fc.tuple(extraKey, extraValue, fc.nat()), {
-    selector: (entry) => entry[0],
-    maxLength: 4,
-  });
-  return fc.tuple(knownEntries, extras).map(([given, extra]) => {
-    const present = given.filter((entry) => entry[1] !== undefined);
-    const ordered = [...present, ...extra].sort((a, b) => a[2] - b[2]);
-    return {
-      text: `{${ordered.map(([key, value]) => entryText([key, value])).join(',')}}`,
-      canonical: `{${present.map(([key, value]) => entryText([key, value])).join(',')}}`,
-    };
-  });
-}
-
-const orNull = <T>(arbitrary: fc.Arbitrary<T>) =>
-  fc.oneof(arbitrary, fc.constant(null), fc.constant(undefined));
 const date = fc.constantFrom('2022-03-25T04:49:11.024Z', '2022-03-25 04:49:11', 1648183751, null, undefined);
 
 const roomObject = (roomId: string, disabled: fc.Arbitrary<boolean | null | undefined>) =>
@@ -128,15 +94,9 @@ interface Vendor {
 
 function standIn(vendor: Vendor, form: 'text' | 'canonical') {
   let changed = false;
-  const sent: string[] = [];
-  const json = (status: number, text: string) =>
-    new Response(text, { status, headers: { 'content-type': 'application/json' } });
-  const fetch: typeof globalThis.fetch = async (input, init) => {
-    const request = new Request(input, init);
-    const { pathname } = new URL(request.url);
-    sent.push(`${request.method} ${pathname}`);
+  const { fetch, sent } = standInFetch((method, pathname) => {
     const roomText = (id: string) => vendor.rooms.find((candidate) => candidate.text.includes(id))?.[form];
-    if (request.method === 'GET') {
+    if (method === 'GET') {
       const roomRead = /^\/v2\/rooms\/([^/]+)$/.exec(pathname);
       if (roomRead) {
         if (changed && vendor.failReadBack) {
@@ -174,60 +134,19 @@ function standIn(vendor: Vendor, form: 'text' | 'canonical') {
     if (pathname === `/v2/rooms/${room}`) return json(200, vendor.rooms[0]?.[form] ?? '{}');
     if (pathname === '/v2/hls/start') return json(200, vendor.started?.[form] ?? '"HLS started"');
     return json(200, '"done"');
-  };
+  });
   const provider = videosdk({ token, apiVersion: 'v2', retry: { maxRetries: 0 }, fetch });
   return { provider, sent };
 }
 
-/** Every field of the stream but `raw`, copied. */
-const mapped = (stream: LiveStream) => {
-  const { raw: _, ...fields } = stream;
-  return structuredClone(fields);
-};
+// The fields v2's mappers read, set by the scramble on every object of `raw`.
+const planted = { roomId: 'zzzz-zzzz-zzzz', streamKey: 'changed-key' };
 
-/** Changes everything `raw` holds, at every depth: keys removed, values replaced, keys added. */
-function scramble(value: unknown, depth = 0): void {
-  if (typeof value !== 'object' || value === null || depth > 8) return;
-  if (Array.isArray(value)) {
-    for (const item of value) scramble(item, depth + 1);
-    value.push('added');
-    return;
-  }
-  const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    scramble(record[key], depth + 1);
-    if (key.length % 2 === 0) delete record[key];
-    else record[key] = 'changed-by-caller';
-  }
-  record.roomId = 'zzzz-zzzz-zzzz';
-  record.streamKey = 'changed-key';
-}
-
-const text = (value: unknown) => JSON.stringify(value);
-
-/**
- * Calls `call` twice against the same answers: the stream's raw is the generated texts, its mapped fields
- * those of the answers without the extra fields and in a fixed order, and scrambling the first stream's raw
- * changes neither its mapped fields nor the second call's stream.
- */
-async function checkPath(
+const checkPath = (
   vendor: Vendor,
   call: (provider: LiveStreamProvider) => Promise<LiveStream>,
   expectedRaw: string,
-) {
-  const odd = standIn(vendor, 'text');
-  const plain = standIn(vendor, 'canonical');
-  const first = await call(odd.provider);
-  expect(text(first.raw)).toBe(expectedRaw);
-  const fields = mapped(first);
-  expect(fields).toStrictEqual(mapped(await call(plain.provider)));
-  scramble(first.raw);
-  expect(mapped(first)).toStrictEqual(fields);
-  const second = await call(odd.provider);
-  expect(mapped(second)).toStrictEqual(fields);
-  expect(text(second.raw)).toBe(expectedRaw);
-  return first;
-}
+) => checkRawPath((form) => standIn(vendor, form), call, expectedRaw, planted);
 
 /** `{ room, hls?, rtmpOuts? }` as the texts give it. */
 const rawText = (parts: { room: string; hls?: string | undefined; rtmpOuts?: string[] | undefined }) =>
@@ -309,27 +228,13 @@ describe('videosdk v2 raw: the answers exactly as received', () => {
         fc.option(hlsObject, { nil: undefined }),
         async (rooms, hls) => {
           const vendor: Vendor = { rooms, hls, rtmpOuts: [] };
-          const walk = async (provider: LiveStreamProvider) => {
-            const streams: LiveStream[] = [];
-            for await (const stream of provider.list()) streams.push(stream);
-            return streams;
-          };
           const expected = rooms.map((one) =>
             rawText({
               room: one.text,
               hls: JSON.parse(one.canonical).disabled === true ? undefined : hls?.text,
             }),
           );
-          const odd = standIn(vendor, 'text');
-          const first = await walk(odd.provider);
-          expect(first.map((stream) => text(stream.raw))).toEqual(expected);
-          const fields = first.map(mapped);
-          expect(fields).toStrictEqual((await walk(standIn(vendor, 'canonical').provider)).map(mapped));
-          for (const stream of first) scramble(stream.raw);
-          expect(first.map(mapped)).toStrictEqual(fields);
-          const second = await walk(odd.provider);
-          expect(second.map(mapped)).toStrictEqual(fields);
-          expect(second.map((stream) => text(stream.raw))).toEqual(expected);
+          await checkRawList((form) => standIn(vendor, form), expected, planted);
         },
       ),
       runs,
