@@ -6,8 +6,19 @@
 type Found = (start: number, end: number) => void;
 
 // Names of query parameters and JSON fields whose value is a credential (SRT stream ids and passphrases
-// included).
+// included), found anywhere in the name: `access_token`, `X-Amz-Signature`, `streamkey`, `wowzatokenhash`.
 const credentialName = /key|token|secret|password|passphrase|signature|auth|streamid/i;
+
+// Names too short to look for inside a name (`sig` is in `signal`, `design`, `assign`): a credential only as
+// the whole name or one of its `_`, `-` or `.` separated parts (`sig`, Azure's shared access signature;
+// `url_sig`, `X-Sig`).
+const credentialParts: ReadonlySet<string> = new Set(['sig']);
+
+function isCredentialName(name: string): boolean {
+  if (credentialName.test(name)) return true;
+  for (const part of name.toLowerCase().split(/[-_.]/)) if (credentialParts.has(part)) return true;
+  return false;
+}
 
 const isWord = (code: number) =>
   (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
@@ -62,16 +73,20 @@ function jsonWebTokens(text: string, found: Found): void {
   }
 }
 
-/** `?api_key=…`, `&token=…`, `;passphrase=…`: the value of any parameter named like a credential. */
+/**
+ * `?api_key=…`, `&token=…`, `;passphrase=…`, `&sig=…`, and in a fragment `#token=…` or `#access_token=…`
+ * (where an OAuth implicit grant and some players put a token): the value of any parameter named like a
+ * credential.
+ */
 function credentialParameters(text: string, found: Found): void {
-  const separator = /[?&;]/g;
+  const separator = /[?&;#]/g;
   for (let match = separator.exec(text); match; match = separator.exec(text)) {
     const nameStart = match.index + 1;
     const nameEnd = scanWhile(text, nameStart, isWordOrDash);
     if (
       nameEnd > nameStart &&
       text.charCodeAt(nameEnd) === 61 &&
-      credentialName.test(text.slice(nameStart, nameEnd))
+      isCredentialName(text.slice(nameStart, nameEnd))
     ) {
       const valueStart = nameEnd + 1;
       const valueEnd = scanWhile(text, valueStart, (code) => code !== 38 && code !== 35 && !endsUrl(code));
@@ -91,7 +106,7 @@ function credentialFields(text: string, found: Found): void {
     const nameEnd = scanWhile(text, nameStart, isWordOrDash);
     from = nameEnd;
     if (nameEnd === nameStart || text.charCodeAt(nameEnd) !== 34) continue;
-    if (!credentialName.test(text.slice(nameStart, nameEnd))) {
+    if (!isCredentialName(text.slice(nameStart, nameEnd))) {
       from = nameEnd + 1;
       continue;
     }
