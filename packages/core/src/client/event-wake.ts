@@ -1,7 +1,7 @@
 import { isEventHub, type LiveStreamEventHub } from '../events/event-hub.js';
 import { isLiveStreamEvent, type LiveStreamEvent } from '../events/live-stream-event.js';
 import type { ProviderId } from '../live-stream.js';
-import type { Sleep } from '../runtime.js';
+import type { Clock, Sleep } from '../runtime.js';
 
 /**
  * Where a wait hears about events: an event hub (the wait subscribes to its own copy) or any async
@@ -38,13 +38,23 @@ export interface EventWake {
 }
 
 /**
+ * The most polls a wait makes in any second, events or not: the pace `minWaitIntervalMs` (100 ms) allows.
+ * A storm of deliveries about one stream (a vendor resending its backlog, a source replaying a log) would
+ * otherwise make one state call per event, as fast as the vendor answers.
+ */
+const pollsPerSecond = 10;
+
+/**
  * Listens to `source` for events about one stream of one provider while a wait runs, and wakes the
- * wait's sleep when one arrives. Events are hints: the wait polls the API, which has the last word.
+ * wait's sleep when one arrives. Events are hints: the wait polls the API, which has the last word. An
+ * event wakes the wait at once while it has made fewer than ten polls in the last second (by `clock`);
+ * past that, it polls as soon as the oldest of them is a second old, however many events came meanwhile.
  */
 export function eventWake(
   source: LiveStreamEventSource,
   stream: { provider: ProviderId; id: string },
   baseSleep: Sleep,
+  clock: Clock,
 ): EventWake {
   // A source that fails to start (an iterable whose iterator throws) is one that fails at once: it never
   // wakes the wait, and polling goes on.
@@ -102,15 +112,18 @@ export function eventWake(
   };
   void pump();
 
-  const sleep: Sleep = (ms, signal) => {
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    if (pending) {
-      pending = false;
-      return Promise.resolve();
-    }
+  // When the wait polled, oldest first, within the last second: the first poll is the one made now.
+  const polledAt: number[] = [clock()];
+  const polled = (at: number) => {
+    polledAt.push(at);
+    if (polledAt.length > pollsPerSecond) polledAt.shift();
+  };
+
+  /** Sleeps `ms` or until an event arrives; true when an event ended it early. */
+  const sleepUntilEvent = (ms: number, signal: AbortSignal | undefined) => {
     const early = new AbortController();
     const combined = signal ? AbortSignal.any([signal, early.signal]) : early.signal;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<boolean>((resolve, reject) => {
       wake = () => {
         pending = false;
         early.abort();
@@ -118,16 +131,35 @@ export function eventWake(
       baseSleep(ms, combined).then(
         () => {
           wake = undefined;
-          resolve();
+          resolve(false);
         },
         (reason: unknown) => {
           wake = undefined;
           if (signal?.aborted) reject(signal.reason);
-          else if (early.signal.aborted) resolve();
+          else if (early.signal.aborted) resolve(true);
           else reject(reason);
         },
       );
     });
+  };
+
+  const sleep: Sleep = async (ms, signal) => {
+    if (signal?.aborted) throw signal.reason;
+    const start = clock();
+    if (pending) pending = false;
+    else if (!(await sleepUntilEvent(ms, signal))) {
+      // Slept its whole time: a poll at the wait's own pace.
+      polled(clock());
+      return;
+    }
+    // Woken by an event. Ten polls within the last second already: the next waits until the oldest of them
+    // is a second old (never past the sleep's own end), and the events heard meanwhile wake nothing more.
+    const now = clock();
+    const oldest = polledAt.length < pollsPerSecond ? undefined : (polledAt[0] as number);
+    const wait = oldest === undefined ? 0 : oldest + 1_000 - now;
+    const left = ms - (now - start);
+    if (wait > 0 && left > 0) await baseSleep(Math.min(wait, left), signal);
+    polled(clock());
   };
 
   return {

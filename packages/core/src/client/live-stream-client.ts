@@ -463,7 +463,9 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       'waitForState',
     );
     const { events, ...waitOptions } = options;
-    const wake = events ? eventWake(events, { provider: this.provider.id, id }, this.sleep) : undefined;
+    const wake = events
+      ? eventWake(events, { provider: this.provider.id, id }, this.sleep, this.clock)
+      : undefined;
     let status: Awaited<ReturnType<typeof waitForStatus>>;
     try {
       status = await waitForStatus(
@@ -496,7 +498,9 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       this.callOptions(options.signal ? { signal: options.signal } : {}, 'waitForBroadcast'),
       'waitForBroadcast',
     );
-    const wake = events ? eventWake(events, { provider: this.provider.id, id }, this.sleep) : undefined;
+    const wake = events
+      ? eventWake(events, { provider: this.provider.id, id }, this.sleep, this.clock)
+      : undefined;
     try {
       const status = await waitForBroadcastStatus(this.provider, id, broadcasting, checked, options.signal, {
         clock: this.clock,

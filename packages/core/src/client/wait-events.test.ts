@@ -206,6 +206,50 @@ describe('waitForState with events', () => {
     expect(polls).toEqual(['status s1', 'status s1', 'get s1']);
   });
 
+  it("a flood of events wakes at most ten polls a second, and the wait still ends on the API's word", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 20, maxLength: 120 }),
+        fc.nat(),
+        async (gaps, readyIndex) => {
+          const { provider, vendor } = stubProvider();
+          const polledAt: number[] = [];
+          const status = provider.getStatus;
+          provider.getStatus = (id, options) => {
+            polledAt.push(Date.now());
+            return status?.(id, options) as Promise<LiveStreamStatus>;
+          };
+          const hub = createEventHub();
+          const client = createLiveStreamClient(provider);
+          const waiting = client.waitForState('s1', 'ready', {
+            events: hub,
+            intervalMs: 30_000,
+            maxIntervalMs: 30_000,
+            timeoutMs: 3_600_000,
+          });
+          await settle();
+          // Distinct deliveries (a webhook storm, a source replaying its log), some at the same instant.
+          for (const [index, gap] of gaps.entries()) {
+            if (index === readyIndex % gaps.length) vendor.state = 'ready';
+            hub.publish(event({ id: `storm-${index}` }));
+            await vi.advanceTimersByTimeAsync(gap);
+          }
+          vendor.state = 'ready';
+          hub.publish(event({ id: 'storm-last' }));
+          await vi.advanceTimersByTimeAsync(1_000);
+          expect((await waiting).state).toBe('ready');
+          // The floor of minWaitIntervalMs: at most ten state calls in any second, events or not.
+          for (const at of polledAt)
+            expect(polledAt.filter((other) => other >= at && other < at + 1_000).length).toBeLessThanOrEqual(
+              10,
+            );
+          hub.close();
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   it('takes any async iterable of events, and returns its iterator when done', async () => {
     const { provider, vendor } = stubProvider();
     let returned = false;
