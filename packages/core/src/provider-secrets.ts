@@ -20,6 +20,20 @@ export function providerRedactor(provider: LiveStreamProvider): Redactor {
   }
 }
 
+/**
+ * A function giving {@link providerRedactor} of `provider`, keeping a live `SecretSet` once it has one (it
+ * stays current), so that masking many results costs nothing in the number of secrets the provider knows.
+ */
+export function providerRedactorSource(provider: LiveStreamProvider): () => Redactor {
+  let live: Redactor | undefined;
+  return () => {
+    if (live) return live;
+    const redactor = providerRedactor(provider);
+    if (isLiveRedactor(redactor)) live = redactor;
+    return redactor;
+  };
+}
+
 /** Whether `redactor` is a provider's live set, which stays current: it can be kept and used again. */
 export function isLiveRedactor(redactor: Redactor): boolean {
   return redactor instanceof SecretSet;

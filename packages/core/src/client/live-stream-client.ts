@@ -37,10 +37,10 @@ import type {
 } from '../provider.js';
 import {
   hasWarnings,
-  isLiveRedactor,
   maskedFailure,
   maskedWarning,
   providerRedactor,
+  providerRedactorSource,
   withMaskedWarnings,
 } from '../provider-secrets.js';
 import { type Clock, type Sleep, systemClock, systemSleep } from '../runtime.js';
@@ -576,13 +576,11 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   }
 
   // The provider's redactor: a live set is kept (it stays current); a list is asked for again each time,
-  // since the provider may know more values by then.
-  #liveRedactor: Redactor | undefined;
+  // since the provider may know more values by then. Made on the first failure or warning.
+  #redactor: (() => Redactor) | undefined;
   private redactor(): Redactor {
-    if (this.#liveRedactor) return this.#liveRedactor;
-    const redactor = providerRedactor(this.provider);
-    if (isLiveRedactor(redactor)) this.#liveRedactor = redactor;
-    return redactor;
+    this.#redactor ??= providerRedactorSource(this.provider);
+    return this.#redactor();
   }
 
   // An answer about another stream than the one asked for is never returned as this one (see sameStream).
@@ -653,28 +651,24 @@ function maskingHooks(hooks: HttpHooks, redactor: () => Redactor): HttpHooks {
     masked.onRequest = (event) => onRequest(emittedByCore() ? event : maskedHttpEvent(event, redactor()));
   if (onResponse)
     masked.onResponse = (event) => onResponse(emittedByCore() ? event : maskedHttpEvent(event, redactor()));
-  if (onError) masked.onError = (event) => onError(maskedEvent(event, redactor()));
-  if (onRetry) masked.onRetry = (event) => onRetry(maskedEvent(event, redactor()));
+  if (onError) masked.onError = (event) => onError(maskedHttpEvent(event, redactor()));
+  if (onRetry) masked.onRetry = (event) => onRetry(maskedHttpEvent(event, redactor()));
   if (onWarning)
     masked.onWarning = (event) => onWarning({ ...event, warning: maskedWarning(event.warning, redactor()) });
   return masked;
 }
 
-function maskedHttpEvent<E extends { url: string; requestId?: string }>(event: E, redactor: Redactor): E {
-  const masked = {
-    ...event,
-    url: typeof event.url === 'string' ? redactStable(redactor, event.url) : event.url,
-  };
-  if (typeof event.requestId === 'string') masked.requestId = redactStable(redactor, event.requestId);
-  return masked;
-}
-
-function maskedEvent<E extends { url: string; error: UniliveError }>(event: E, redactor: Redactor): E {
-  return {
-    ...event,
-    url: typeof event.url === 'string' ? redactStable(redactor, event.url) : event.url,
-    error: maskedFailure(event.error, redactor) as UniliveError,
-  };
+// An event a provider raised: every text it carries (the URL, a request id, a retry's reason, the method
+// an outside provider wrote) masked, and its error masked as a thrown one is; `provider` and `operation`
+// kept, as an error's are.
+function maskedHttpEvent<E extends object>(event: E, redactor: Redactor): E {
+  const masked = { ...event } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(masked)) {
+    if (key === 'provider' || key === 'operation') continue;
+    if (typeof value === 'string') masked[key] = redactStable(redactor, value);
+    else if (key === 'error') masked[key] = maskedFailure(value, redactor);
+  }
+  return masked as E;
 }
 
 /**

@@ -274,7 +274,10 @@ describe('an outside provider', () => {
         async (secret, encoding, shape) => {
           const shown = encodings[encoding](secret);
           fc.pre(
-            leaks(`outside get https://api.outside.test/streams/s1?x= failed went`, secret).length === 0,
+            leaks(
+              'outside get GET https://api.outside.test/streams/s1 req- refused went through fallback HTTP 503 for ConflictError',
+              secret,
+            ).length === 0,
           );
           const base = throwingProvider(secret, () => new Error('unused'), shape);
           const provider: LiveStreamProvider = {
@@ -303,6 +306,16 @@ describe('an outside provider', () => {
                 attempt: 1,
                 error,
               });
+              hooks?.onRetry?.({
+                provider: 'outside',
+                operation: 'get',
+                method: 'GET',
+                url: 'https://api.outside.test/streams/s1',
+                attempt: 1,
+                delayMs: 100,
+                reason: `HTTP 503 for ${shown}`,
+                error,
+              });
               hooks?.onWarning?.({
                 provider: 'outside',
                 operation: 'get',
@@ -317,11 +330,12 @@ describe('an outside provider', () => {
               onRequest: (event) => heard.push(event),
               onResponse: (event) => heard.push(event),
               onError: (event) => heard.push(event),
+              onRetry: (event) => heard.push(event),
               onWarning: (event) => heard.push(event),
             },
           });
           await client.get('outside1');
-          expect(heard).toHaveLength(4);
+          expect(heard).toHaveLength(5);
           expect(leaks(everything(heard), secret)).toEqual([]);
           expect(heard).toMatchObject([
             { provider: 'outside', operation: 'get', method: 'GET', attempt: 1 },
@@ -331,6 +345,13 @@ describe('an outside provider', () => {
               operation: 'get',
               method: 'GET',
               attempt: 1,
+              error: { name: 'ConflictError' },
+            },
+            {
+              provider: 'outside',
+              operation: 'get',
+              delayMs: 100,
+              reason: 'HTTP 503 for [REDACTED]',
               error: { name: 'ConflictError' },
             },
             { provider: 'outside', operation: 'get', warning: { type: 'fallback' } },
@@ -427,6 +448,51 @@ describe('an outside provider', () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe('a client an application wrote, handed to a registry', () => {
+  it("passes on its provider's warnings as they came, and the registry masks them in get, list and create", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        secrets,
+        fc.constantFrom(...(Object.keys(encodings) as Encoding[])),
+        async (secret, encoding) => {
+          fc.pre(leaks('kept the name as given', secret).length === 0);
+          const fake = fakeProvider('outside', { streams: 1 });
+          const warned = (stream: LiveStream): LiveStream => ({
+            ...stream,
+            warnings: [
+              { type: 'fallback', message: `kept the name as given ${encodings[encoding](secret)}` },
+            ],
+          });
+          const provider: LiveStreamProvider = { ...fake.provider, secrets: () => [secret] };
+          // Every call straight to the provider: nothing of this library's client in between.
+          const raw = {
+            ...passThroughClient(provider),
+            get: async (id: string) => warned(await fake.provider.get(id)),
+            create: async (input: { name: string }) => warned(await fake.provider.create(input)),
+            list: () => {
+              const walk = async function* () {
+                for await (const stream of fake.provider.list()) yield warned(stream);
+              };
+              return { [Symbol.asyncIterator]: () => walk(), toArray: async () => [] };
+            },
+          };
+          const registry = createLiveStreamRegistry({ providers: { third: raw } });
+          const [id] = [...fake.store.keys()];
+          const results = [
+            await registry.get(`third:${id}`),
+            ...(await registry.list().toArray()),
+            await registry.create({ name: 'n' }, { provider: 'third' }),
+          ];
+          expect(results.map((stream) => stream.warnings)).toEqual(
+            results.map(() => [{ type: 'fallback', message: 'kept the name as given [REDACTED]' }]),
+          );
+        },
+      ),
+      { numRuns: 100 },
     );
   });
 });

@@ -26,7 +26,14 @@ import type {
   LiveStreamProvider,
   UpdateLiveStreamInput,
 } from '../provider.js';
-import { maskedFailure, providerRedactor } from '../provider-secrets.js';
+import {
+  hasWarnings,
+  maskedFailure,
+  providerRedactor,
+  providerRedactorSource,
+  withMaskedWarnings,
+} from '../provider-secrets.js';
+import type { Redactor } from '../secrets.js';
 import { type MigrationPlan, planMigrationInput } from './migration.js';
 import {
   formatStreamReference,
@@ -320,6 +327,9 @@ export function createLiveStreamRegistry(input: LiveStreamRegistryOptions): Live
         'expected a provider (an adapter factory result) or a client',
       );
     }
+    // A client handed in as it is may be one an application wrote, passing on its provider's warnings as
+    // they came: the registry masks them (see `maskedAnswer`).
+    if (kind === 'client') givenClients.set(client, providerRedactorSource(client.provider));
     return { name, providerId: client.providerId, capabilities: client.capabilities, client };
   });
   const routing = options.routing ?? (Object.create(null) as RoutingOptions);
@@ -538,7 +548,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
               });
             }
             yielded += 1;
-            yield { ...stream, ref };
+            yield { ...maskedAnswer(stream, entry), ref };
           }
         } catch (error) {
           // A provider refusing the list's options is the caller's mistake, never skipped. Any other
@@ -1120,13 +1130,23 @@ function refusedRecordingOff(
   );
 }
 
+// The clients handed to a registry as they are, each with its provider's redactor.
+const givenClients = new WeakMap<LiveStreamClient, () => Redactor>();
+
+// A stream from a client handed in as it is, its warnings masked by the provider's secrets as a client
+// this library made masks them; any other stream as it is (masked by its client already).
+function maskedAnswer(stream: LiveStream, entry: Entry): LiveStream {
+  const redactor = givenClients.get(entry.client);
+  return redactor && hasWarnings(stream) ? withMaskedWarnings(stream, redactor()) : stream;
+}
+
 // A provider's answer as the registry hands it on: a stream whose id can go in a reference. A third-party
 // provider that resolves with nothing, or with an id that would make the reference ambiguous, is a typed
 // error; after a create, the vendor may have made the stream all the same.
 function checkedStream(stream: unknown, entry: Entry, operation: string): LiveStream {
   const isObject = typeof stream === 'object' && stream !== null;
   const problem = isObject ? idProblem(ownValue(stream, 'id')) : 'expected a stream object';
-  if (problem === undefined) return stream as LiveStream;
+  if (problem === undefined) return maskedAnswer(stream as LiveStream, entry);
   const created = operation === 'create';
   throw new ResponseShapeError({
     provider: entry.providerId,
