@@ -488,7 +488,7 @@ out(
   '  built-in, no `node:` needed) was imported; a factory that threw escaped untyped; `Retry-After` of years was',
   '  reported as it was. All typed or clamped now; names of blank braille cells, base-less combining marks or',
   '  hidden tag text are refused.',
-  "- `unilive --sandbox` sent the environment's real credentials to a server whose discovery answer left them",
+  "- `unilive <command> --sandbox` sent the environment's real credentials to a server whose discovery answer left them",
   '  out; `--token-file /dev/zero` ate a gigabyte; Ctrl-C did not end a read of a pipe; a sandbox whose persist',
   '  folder did not exist crashed at its first save. Each is refused, capped, interruptible or logged now.',
   '',

@@ -1,0 +1,122 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { commands } from 'unilive';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commandLineProblems, commandLines } from './docs/cli-lines.js';
+import { type CodeBlock, documentationPages, readPage, repositoryRoot } from './docs/markdown.js';
+import { placeholders } from './docs/placeholders.js';
+import {
+  type SampleDiagnostic,
+  sampleModule,
+  typeCheck,
+  typeScriptLanguages,
+  wordsOf,
+} from './docs/type-check.js';
+
+// Every code sample of the README, docs/ and the packages' READMEs, checked as a user would meet it:
+// TypeScript blocks compiled against the packages' published entry points, `unilive …` lines against the
+// CLI's own option table. The conventions are in CONTRIBUTING.md ("Code samples in the docs").
+
+const pages = documentationPages();
+const read = pages.map((page) => readPage(page));
+const blocks = read.flatMap((page) => page.blocks);
+const samples = blocks.filter((block) => typeScriptLanguages.has(block.language));
+
+/**
+ * A sample with one mistake a user would meet (an option renamed), compiled in the same program as the real
+ * ones: the check must place its one error on the line and column of the page where the mistake is.
+ */
+const readmeQuickStart = samples.find(
+  (block) => block.page === 'README.md' && block.code.includes('ingestProtocol:'),
+);
+const broken: CodeBlock | undefined = readmeQuickStart && {
+  ...readmeQuickStart,
+  page: 'README.md (a copy with ingestProtocol misspelt)',
+  code: readmeQuickStart.code.replace('ingestProtocol:', 'ingestProtocols:'),
+};
+
+let diagnostics: SampleDiagnostic[] = [];
+let directory = '';
+beforeAll(async () => {
+  const checked = await typeCheck([...samples, ...(broken ? [broken] : [])].map(sampleModule));
+  diagnostics = checked.diagnostics;
+  directory = checked.directory;
+});
+afterAll(() => {
+  if (directory) rmSync(directory, { recursive: true, force: true });
+});
+
+describe('TypeScript samples in the docs', () => {
+  it('finds every ```ts block of every page', () => {
+    // Counted a second way, by the fence lines alone, so a block the reader skipped cannot pass unchecked.
+    const fences = pages.flatMap((page) =>
+      readFileSync(join(repositoryRoot, page), 'utf8')
+        .split('\n')
+        .filter((line) => /^\s*```(ts|typescript)(\s|$)/.test(line)),
+    );
+    expect(samples.length).toBe(fences.length);
+    expect(samples.length).toBeGreaterThan(30);
+    expect(pages).toEqual(
+      expect.arrayContaining(['README.md', 'docs/webhooks.md', 'packages/sandbox/README.md']),
+    );
+  });
+
+  it('each block names only known info-string words and placeholders', () => {
+    for (const sample of samples) expect(() => wordsOf(sample)).not.toThrow();
+    // A placeholder no block uses is a leftover that could hide a missing import in the next sample.
+    const used = new Set(samples.flatMap((sample) => wordsOf(sample).uses));
+    expect(Object.keys(placeholders).filter((name) => !used.has(name))).toEqual([]);
+  });
+
+  it('type-check strictly against the published @unilive/* entry points', () => {
+    const real = diagnostics.filter((diagnostic) => !diagnostic.where.startsWith(broken?.page ?? '\0'));
+    expect(real.map((diagnostic) => `${diagnostic.where}: ${diagnostic.message}`)).toEqual([]);
+  });
+
+  it('a sample that goes wrong fails, named by page, line and column', () => {
+    expect(broken).toBeDefined();
+    if (!broken) return;
+    const index = broken.code.split('\n').findIndex((line) => line.includes('ingestProtocols:'));
+    const column = (broken.code.split('\n')[index] ?? '').indexOf('ingestProtocols') + 1;
+    expect(diagnostics.filter((diagnostic) => diagnostic.where.startsWith(broken.page))).toEqual([
+      {
+        where: `${broken.page}:${broken.line + index}:${column}`,
+        message: expect.stringMatching(/^error TS2561: .*'ingestProtocols'.*'ingestProtocol'/),
+      },
+    ]);
+  });
+});
+
+describe('unilive command lines in the docs', () => {
+  const lines = commandLines(
+    blocks,
+    read.flatMap((page) => page.spans),
+  );
+
+  it('are found in shell blocks and in the prose', () => {
+    expect(lines.length).toBeGreaterThan(20);
+    expect(
+      lines.some(
+        (line) => line.where.startsWith('docs/local-media.md') && line.text.startsWith('unilive push'),
+      ),
+    ).toBe(true);
+  });
+
+  it('name commands and flags the CLI has', () => {
+    expect(lines.flatMap((line) => commandLineProblems(line, commands))).toEqual([]);
+  });
+
+  it('a flag the command does not take is named with its page and line', () => {
+    expect(
+      commandLineProblems(
+        { where: 'docs/x.md:3', text: 'unilive push abc --durration 30s -p liveapi' },
+        commands,
+      ),
+    ).toEqual([
+      'docs/x.md:3: `unilive push abc --durration 30s -p liveapi`: unilive push takes no --durration',
+    ]);
+    expect(commandLineProblems({ where: 'docs/x.md:4', text: 'unilive pull abc' }, commands)).toEqual([
+      expect.stringMatching(/^docs\/x\.md:4: `unilive pull abc`: no command "pull"/),
+    ]);
+  });
+});
