@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { Socket } from 'node:net';
+import { type AddressInfo, createServer, Socket } from 'node:net';
 import {
   AbortError,
   createLiveStreamClient,
@@ -91,6 +91,34 @@ describe('createRedisGateStore settings', () => {
         expect(points / duration).toBeLessThanOrEqual(rate * (1 + 1e-9));
       }),
     );
+  });
+});
+
+describe('a url that reaches a server other than Redis', () => {
+  it('names the answer a protocol error (EPROTO), not a refused connection, nor the password', async () => {
+    // A web server (or any other service) on the port: it accepts the connection and answers in its own way.
+    const server = createServer((socket) => {
+      socket.on('data', () => socket.end('HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n'));
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const store = createRedisGateStore({
+      url: `redis://:not-shown-password@127.0.0.1:${port}`,
+      reconnectIntervalMs: 0,
+      commandTimeoutMs: 30_000,
+    });
+    try {
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        const error = await store.takeToken('k', 5).catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(RedisGateStoreError);
+        expect((error as RedisGateStoreError).code).toBe('EPROTO');
+        expect((error as Error).message).not.toContain('not-shown-password');
+      }
+    } finally {
+      await store.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
 

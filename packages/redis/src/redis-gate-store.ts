@@ -357,8 +357,14 @@ function codeOf(error: unknown): string | undefined {
 
 // A Redis error reply starts with its code in capitals (NOAUTH, WRONGPASS, NOSCRIPT, ERR); the rest of the
 // message is not repeated.
+// An answer that is no Redis reply at all (a web server, or another service, on the port) is a protocol
+// error, named as the system names one: the connection itself was accepted. ioredis 6's decoder throws a
+// plain Error for it (`Unknown RESP type 72 "H"`), redis-parser a ParserError (`Protocol error, got …`).
 function replyCodeOf(error: unknown): string | undefined {
-  if ((error as { name?: unknown } | null)?.name !== 'ReplyError') return codeOf(error);
+  const name = (error as { name?: unknown } | null)?.name;
+  const message = String((error as { message?: unknown } | null)?.message);
+  if (name === 'ParserError' || /^(?:Unknown RESP type|Protocol error)\b/.test(message)) return 'EPROTO';
+  if (name !== 'ReplyError') return codeOf(error);
   const word = /^([A-Z]{2,20})\b/.exec(String((error as Error).message))?.[1];
   return word ?? 'ERR';
 }
