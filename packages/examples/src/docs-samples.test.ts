@@ -1,10 +1,12 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { type StreamChange, startSandbox } from '@unilive/sandbox';
 import { commands } from 'unilive';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandLineProblems, commandLines } from './docs/cli-lines.js';
 import { type CodeBlock, documentationPages, readPage, repositoryRoot } from './docs/markdown.js';
 import { placeholders } from './docs/placeholders.js';
+import { runSamples, type SampleRun, sandboxEnvironment } from './docs/run.js';
 import {
   type SampleDiagnostic,
   sampleModule,
@@ -37,10 +39,29 @@ const broken: CodeBlock | undefined = readmeQuickStart && {
 
 let diagnostics: SampleDiagnostic[] = [];
 let directory = '';
+let runs: SampleRun[] = [];
+let runOutput = '';
+const created: StreamChange[] = [];
+const running = samples.filter((block) => wordsOf(block).run);
 beforeAll(async () => {
   const checked = await typeCheck([...samples, ...(broken ? [broken] : [])].map(sampleModule));
   diagnostics = checked.diagnostics;
   directory = checked.directory;
+  // Streams move between states at once: a sample's wait ends at its first poll after the start.
+  const sandbox = await startSandbox({ transitionMs: 0, media: false });
+  const stop = sandbox.onStreamChange((change) => {
+    if (change.kind === 'created') created.push(change);
+  });
+  try {
+    ({ runs, output: runOutput } = await runSamples(
+      running.map(sampleModule),
+      directory,
+      sandboxEnvironment(sandbox),
+    ));
+  } finally {
+    stop();
+    await sandbox.close();
+  }
 });
 afterAll(() => {
   if (directory) rmSync(directory, { recursive: true, force: true });
@@ -84,6 +105,27 @@ describe('TypeScript samples in the docs', () => {
         message: expect.stringMatching(/^error TS2561: .*'ingestProtocols'.*'ingestProtocol'/),
       },
     ]);
+  });
+});
+
+describe('TypeScript samples marked run', () => {
+  it("include the quick start and each page's set-up that needs no vendor, encoder or Redis", () => {
+    expect(running.length).toBeGreaterThanOrEqual(12);
+    expect(running[0]).toMatchObject({
+      page: 'README.md',
+      code: expect.stringContaining('createLiveStreamClient'),
+    });
+  });
+
+  it('run to their end against the sandbox, each create making a stream there', () => {
+    expect(
+      runs.filter((run) => !run.ok),
+      runOutput,
+    ).toEqual([]);
+    expect(runs.map((run) => run.where)).toEqual(running.map((block) => `${block.page}:${block.line - 1}`));
+    const creates = running.reduce((count, block) => count + block.code.split('.create(').length - 1, 0);
+    expect(creates).toBeGreaterThanOrEqual(7);
+    expect(created).toHaveLength(creates);
   });
 });
 

@@ -23,7 +23,7 @@ export function commandLines(blocks: readonly CodeBlock[], spans: readonly CodeS
       const code = line.replace(/(^|\s)#.*$/, '');
       for (const command of code.split(/;|&&|\|\||&|\|/)) {
         const words = command.trim().split(/\s+/);
-        const at = words.findIndex((word) => word === 'unilive');
+        const at = words.indexOf('unilive');
         // `unilive` as the program run: first, or after `npx`, `pnpm`, `do`, `then`, an assignment.
         if (
           at >= 0 &&

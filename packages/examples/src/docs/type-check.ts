@@ -13,17 +13,20 @@ export interface BlockWords {
   uses: string[];
   /** `shape=@unilive/core`: the interfaces the block declares are that module's exports of the same names. */
   shape?: string;
+  /** `run`: the block also runs, against a sandbox (see `runSamples`). */
+  run: boolean;
 }
 
 export const typeScriptLanguages = new Set(['ts', 'typescript']);
 
 /** The words of a block, or a message naming the one that means nothing. */
 export function wordsOf(block: CodeBlock): BlockWords {
-  const words: BlockWords = { uses: [] };
+  const words: BlockWords = { uses: [], run: false };
   for (const word of block.words) {
     const [key, value = ''] = word.split('=', 2);
     if (key === 'uses' && value) words.uses.push(...value.split(','));
     else if (key === 'shape' && value) words.shape = value;
+    else if (key === 'run' && word === 'run') words.run = true;
     else
       throw new Error(
         `${block.page}:${block.line - 1}: unknown info-string word "${word}" after "${block.language}"`,
@@ -85,7 +88,8 @@ const typescriptBin = join(
  * Type-checks every module as one `tsc` program, as a user's project would: `@unilive/*` resolved from the
  * installed packages' entry points (their built declarations, never their sources), under the repository's
  * strictness (`tsconfig.base.json`). The directory is new for each call, so two runs side by side never share
- * one; it sits under this package's `node_modules` so that packages resolve from it as from an app.
+ * one; it sits under this package's `node_modules` so that packages resolve from it as from an app. The same
+ * program writes each module's JavaScript to `out/` (`<file>.mjs`), for the blocks that run.
  */
 export async function typeCheck(
   modules: readonly SampleModule[],
@@ -99,7 +103,7 @@ export async function typeCheck(
     JSON.stringify({
       extends: join(repositoryRoot, 'tsconfig.base.json'),
       compilerOptions: {
-        noEmit: true,
+        outDir: 'out',
         declaration: false,
         declarationMap: false,
         sourceMap: false,
