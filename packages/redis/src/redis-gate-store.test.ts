@@ -247,6 +247,29 @@ describe.skipIf(!redisServer)('the Redis gate store against a real redis-server'
     }
   });
 
+  it('refuses a database Redis does not have, instead of writing the budget into database 0', async () => {
+    // Redis has 16 databases unless configured otherwise: /99 is refused when the connection selects it.
+    const store = open({ url: `${redis.url}/99` });
+    expect(store.description).toBe(`Redis at 127.0.0.1:${redis.port}/99`);
+    for (const call of [() => store.takeToken('k', 5), () => store.pausedUntil('k')]) {
+      const error = await call().catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(RedisGateStoreError);
+      expect((error as RedisGateStoreError).code).toBe('ERR');
+    }
+    expect(await redis.dump()).toEqual([]);
+    // A database it has is used, and nothing lands in database 0 either.
+    const third = open({ url: `${redis.url}/3` });
+    expect(await third.takeToken('k', 5)).toBe(0);
+    expect(await redis.dump()).toEqual([]);
+    const admin = new Redis(`${redis.url}/3`);
+    try {
+      expect(await admin.keys('*')).toEqual(['unilive:gate:{k}:rate']);
+      await admin.flushdb();
+    } finally {
+      admin.disconnect();
+    }
+  });
+
   it('fails at once while Redis is stopped, and serves again once it is back', async () => {
     const store = open();
     expect(await store.pausedUntil('k')).toBe(0);

@@ -177,9 +177,12 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
         // Down: try again at most once per interval; calls between fail at once.
         if (Date.now() < nextConnectAt) return Promise.reject(failure(lastErrorCode ?? 'ECONNREFUSED'));
         nextConnectAt = Date.now() + reconnectIntervalMs;
-        connecting = client.connect().catch((error: unknown) => {
-          throw failure(replyCodeOf(error) ?? lastErrorCode ?? 'ECONNREFUSED');
-        });
+        connecting = client
+          .connect()
+          .then(selectDatabase)
+          .catch((error: unknown) => {
+            throw failure(replyCodeOf(error) ?? lastErrorCode ?? 'ECONNREFUSED');
+          });
       }
       const settle = () => {
         connecting = undefined;
@@ -187,6 +190,20 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
       connecting.then(settle, settle);
     }
     return connecting;
+  }
+
+  // ioredis selects the URL's database (`/2`) as it connects, but when Redis refuses it (a database past its
+  // `databases`) it only reports an error event and goes on in database 0, where the budget would then be
+  // written. Selected again here, a refusal fails the connection: the gate falls back, or fails, naming it.
+  async function selectDatabase(): Promise<void> {
+    const database = client.options.db;
+    if (!database) return;
+    try {
+      await client.select(database);
+    } catch (error) {
+      client.disconnect();
+      throw error;
+    }
   }
 
   // One call to Redis, never longer than commandTimeoutMs, connecting first if need be. The timer is
@@ -310,7 +327,9 @@ function checkOptions(options: RedisGateStoreOptions) {
       // The URL may hold a password: never repeated.
       issues.push({ path: 'url', message: 'expected a redis:// or rediss:// URL with a host' });
     } else {
-      description = `Redis at ${parsed.hostname}:${parsed.port || '6379'}`;
+      // The database, when the URL names one other than 0: a refusal of it then names where it was sought.
+      const database = /^\/(\d+)$/.exec(parsed.pathname)?.[1];
+      description = `Redis at ${parsed.hostname}:${parsed.port || '6379'}${database && Number(database) !== 0 ? `/${database}` : ''}`;
     }
   }
   const onUnavailable = options.onUnavailable ?? 'fallback';
