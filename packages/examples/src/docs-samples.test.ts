@@ -117,14 +117,17 @@ describe('TypeScript samples marked run', () => {
     });
   });
 
-  it('run to their end against the sandbox, each create making a stream there', () => {
+  it('run to their end against the sandbox, each create and migration making a stream there', () => {
     expect(
       runs.filter((run) => !run.ok),
       runOutput,
     ).toEqual([]);
     expect(runs.map((run) => run.where)).toEqual(running.map((block) => `${block.page}:${block.line - 1}`));
-    const creates = running.reduce((count, block) => count + block.code.split('.create(').length - 1, 0);
-    expect(creates).toBeGreaterThanOrEqual(7);
+    const creates = running.reduce(
+      (count, block) => count + block.code.split(/\.(?:create|migrate)\(/).length - 1,
+      0,
+    );
+    expect(creates).toBeGreaterThanOrEqual(9);
     expect(created).toHaveLength(creates);
   });
 });

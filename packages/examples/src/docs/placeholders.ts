@@ -47,3 +47,16 @@ export const placeholders: Readonly<Record<string, string>> = {
     "type LiveStreamState = import('@unilive/core').LiveStreamState;",
   ].join('\n'),
 };
+
+/**
+ * The placeholders a block marked `run` may use, with the value it runs with: what the reader would put
+ * there, taken from the environment the samples run in (each adapter's credentials for the sandbox).
+ */
+export const runtimePlaceholders: Readonly<Record<string, string>> = {
+  token: "const token = process.env.WOWZA_VIDEO_TOKEN ?? '';",
+  tokenId: "const tokenId = process.env.LIVEAPI_TOKEN_ID ?? '';",
+  secretKey: "const secretKey = process.env.LIVEAPI_SECRET_KEY ?? '';",
+  streamKey: "const streamKey = 'restream-key-of-the-sample';",
+  name: "const name = 'sample_stream';",
+  meetingId: "const meetingId = 'jvsg-8rjn-j304';",
+};

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { CodeBlock } from './markdown.js';
 import { repositoryRoot } from './markdown.js';
-import { placeholders } from './placeholders.js';
+import { placeholders, runtimePlaceholders } from './placeholders.js';
 
 /** The info-string words of a TypeScript block, after `ts`. */
 export interface BlockWords {
@@ -38,6 +38,11 @@ export function wordsOf(block: CodeBlock): BlockWords {
         `${block.page}:${block.line - 1}: no placeholder "${name}" (known: ${Object.keys(placeholders).join(', ')})`,
       );
     }
+    if (words.run && !(name in runtimePlaceholders)) {
+      throw new Error(
+        `${block.page}:${block.line - 1}: a block that runs cannot take "${name}" as given (it can: ${Object.keys(runtimePlaceholders).join(', ')})`,
+      );
+    }
   }
   return words;
 }
@@ -52,10 +57,13 @@ export interface SampleModule {
   headerLines: number;
 }
 
-/** The module a block is compiled as: its placeholders, its code, then the checks its `shape` asks for. */
+/**
+ * The module a block is compiled as: its placeholders (declared, or given a value for a block that runs),
+ * its code, then the checks its `shape` asks for.
+ */
 export function sampleModule(block: CodeBlock): SampleModule {
   const words = wordsOf(block);
-  const header = words.uses.map((name) => placeholders[name]).join('\n');
+  const header = words.uses.map((name) => (words.run ? runtimePlaceholders : placeholders)[name]).join('\n');
   const headerLines = header ? header.split('\n').length : 0;
   let footer = '';
   if (words.shape) {
