@@ -1136,8 +1136,10 @@ const givenClients = new WeakMap<LiveStreamClient, () => Redactor>();
 // A stream from a client handed in as it is, its warnings masked by the provider's secrets as a client
 // this library made masks them; any other stream as it is (masked by its client already).
 function maskedAnswer(stream: LiveStream, entry: Entry): LiveStream {
+  // Most answers carry no warning: nothing more is looked up for them.
+  if (!hasWarnings(stream)) return stream;
   const redactor = givenClients.get(entry.client);
-  return redactor && hasWarnings(stream) ? withMaskedWarnings(stream, redactor()) : stream;
+  return redactor ? withMaskedWarnings(stream, redactor()) : stream;
 }
 
 // A provider's answer as the registry hands it on: a stream whose id can go in a reference. A third-party
