@@ -7,6 +7,7 @@ import { commandLineProblems, commandLines } from './docs/cli-lines.js';
 import { type CodeBlock, documentationPages, readPage, repositoryRoot } from './docs/markdown.js';
 import { placeholders } from './docs/placeholders.js';
 import { runSamples, type SampleRun, sandboxEnvironment } from './docs/run.js';
+import { shellLineProblems } from './docs/shell-lines.js';
 import {
   type SampleDiagnostic,
   sampleModule,
@@ -162,6 +163,46 @@ describe('unilive command lines in the docs', () => {
     ]);
     expect(commandLineProblems({ where: 'docs/x.md:4', text: 'unilive pull abc' }, commands)).toEqual([
       expect.stringMatching(/^docs\/x\.md:4: `unilive pull abc`: no command "pull"/),
+    ]);
+  });
+});
+
+describe('npm, pnpm and node lines of the shell blocks', () => {
+  it('install published packages, run scripts that exist and files that are there', () => {
+    expect(shellLineProblems(blocks)).toEqual([]);
+  });
+
+  it('a wrong one is named with its page and line', () => {
+    const block = (code: string): CodeBlock => ({
+      page: 'docs/x.md',
+      line: 5,
+      language: 'sh',
+      words: [],
+      code,
+    });
+    expect(
+      shellLineProblems([
+        block(
+          [
+            'npm install @unilive/core @unilive/bench @unilive/nope',
+            'npm run benchmark -- --quick',
+            'pnpm --filter @unilive/reliability run reprot',
+            'cd packages/core && pnpm vitest run src/http',
+            'cd packages/cores',
+            'node scripts/load-chek.mjs --runs 5',
+            'pnpm turbo run build --filter=@unilive/core...',
+            'pnpm turbos run build',
+          ].join('\n'),
+        ),
+      ]),
+    ).toEqual([
+      'docs/x.md:5: `npm install @unilive/core @unilive/bench @unilive/nope`: @unilive/bench is private: it is not published',
+      'docs/x.md:5: `npm install @unilive/core @unilive/bench @unilive/nope`: no package @unilive/nope in the workspace',
+      'docs/x.md:6: `npm run benchmark -- --quick`: the root package.json has no script "benchmark"',
+      'docs/x.md:7: `pnpm --filter @unilive/reliability run reprot`: @unilive/reliability has no script "reprot"',
+      'docs/x.md:9: `cd packages/cores`: no folder packages/cores',
+      'docs/x.md:10: `node scripts/load-chek.mjs --runs 5`: no file scripts/load-chek.mjs',
+      'docs/x.md:12: `pnpm turbos run build`: "turbos" is no root script, pnpm command or installed binary',
     ]);
   });
 });
