@@ -236,6 +236,9 @@ describe('rate-limit pauses', () => {
     expect(read('Tue, 31 Nov 2026 12:00:10 GMT')).toBeUndefined();
     expect(read('Mon, 30 Nov 2026 12:00:10')).toBeUndefined();
     expect(read('Mon, 30 Nov 2026 25:00:10 GMT')).toBeUndefined();
+    // What servers write beside the grammar, still plainly a date in GMT: a day of one digit, UTC for GMT.
+    expect(read('Tue, 1 Dec 2026 00:00:00 GMT')).toBe(43_200_000);
+    expect(read('Mon, 30 Nov 2026 12:00:10 UTC')).toBe(10_000);
     // Every form RFC 9110 gives an HTTP date reads as the time left, and so does an ISO 8601 time.
     fc.assert(
       fc.property(fc.integer({ min: -40 * 86_400, max: 86_400 }), (seconds) => {

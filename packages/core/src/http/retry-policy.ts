@@ -108,8 +108,10 @@ const dayNames = /^(?:mon|tue|wed|thu|fri|sat|sun)(?:day|sday|nesday|rsday|urday
 const monthNames = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 // RFC 9110 section 5.6.7: IMF-fixdate, then the obsolete RFC 850 and asctime forms, which recipients accept.
 // Literals, not `new RegExp`: a call at the top of a module stays in every bundle that uses the package.
+// What servers write beside the grammar and is still plainly a date in GMT is read too: a day of one digit,
+// `UTC` for `GMT`.
 const imfFixdate =
-  /^[a-z]{3}, (\d{2}) (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/i;
+  /^[a-z]{3}, (\d{1,2}) (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) (?:GMT|UTC)$/i;
 const rfc850Date =
   /^[a-z]{6,9}, (\d{2})-(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/i;
 const asctimeDate =
