@@ -1,5 +1,6 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { createLiveStreamRegistryFromConfig } from '@unilive/core';
 import { type StreamChange, startSandbox } from '@unilive/sandbox';
 import { commands } from 'unilive';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -204,5 +205,39 @@ describe('npm, pnpm and node lines of the shell blocks', () => {
       'docs/x.md:10: `node scripts/load-chek.mjs --runs 5`: no file scripts/load-chek.mjs',
       'docs/x.md:12: `pnpm turbos run build`: "turbos" is no root script, pnpm command or installed binary',
     ]);
+  });
+});
+
+describe('JSON blocks', () => {
+  const json = blocks.filter((block) => block.language === 'json');
+
+  it('parse, and say what they are only with words the check knows', () => {
+    expect(json.length).toBeGreaterThan(0);
+    for (const block of json) {
+      expect(() => JSON.parse(block.code), `${block.page}:${block.line - 1}`).not.toThrow();
+      expect(
+        block.words.filter((word) => word !== 'config=registry'),
+        `${block.page}:${block.line - 1}`,
+      ).toEqual([]);
+    }
+  });
+
+  it('a registry configuration (```json config=registry) is one createLiveStreamRegistryFromConfig takes', async () => {
+    const configurations = json.filter((block) => block.words.includes('config=registry'));
+    expect(configurations.length).toBeGreaterThan(0);
+    for (const block of configurations) {
+      const registry = await createLiveStreamRegistryFromConfig(JSON.parse(block.code)).catch(
+        (error: unknown) => {
+          throw new Error(`${block.page}:${block.line - 1}: ${String(error)}`);
+        },
+      );
+      const names = (
+        JSON.parse(block.code) as { providers: { provider: string; name?: string }[] }
+      ).providers.map((entry) => entry.name ?? entry.provider);
+      expect(
+        registry.providers.map((provider) => provider.name),
+        `${block.page}:${block.line - 1}`,
+      ).toEqual(names);
+    }
   });
 });
