@@ -3,7 +3,7 @@ import type { ProviderCapabilities } from '../capabilities.js';
 import { tokens } from '../di/tokens.js';
 import { AbortError, type InputIssue } from '../errors/errors.js';
 import { servedOperation, UniliveError } from '../errors/unilive-error.js';
-import { emit, emittedByCore, type HttpHooks } from '../http/hooks.js';
+import { emit, type HttpHooks, scrubbedBy } from '../http/hooks.js';
 import { sealHooks } from '../http/http-client.js';
 import {
   checkRateLimitOptions,
@@ -219,7 +219,14 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     // The public operation this client's calls serve when a registry makes them for one of its own
     // (`migrate`, `findByName`): every hook event of theirs names it. Set only through `servingClient`.
     private readonly served?: string,
-  ) {}
+    redactorSource?: () => Redactor,
+  ) {
+    this.#redactor = redactorSource ?? providerRedactorSource(provider);
+    // A request or response event passes to the caller's hook as it is only when scrubbed with the
+    // provider's own set (see scrubbedEvent), which reading secrets() finds: read here, once, so that no
+    // call copies the values the provider has learned to find it.
+    if (hooks.onRequest || hooks.onResponse) this.#redactor();
+  }
 
   /** This client, as seen by calls made while serving `operation` (see `servingClient`). */
   servingFor(operation: string): DefaultLiveStreamClient {
@@ -230,6 +237,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       this.sleep,
       this.gate,
       operation,
+      this.#redactor,
     );
   }
 
@@ -576,10 +584,9 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   }
 
   // The provider's redactor: a live set is kept (it stays current); a list is asked for again each time,
-  // since the provider may know more values by then. Made on the first failure or warning.
-  #redactor: (() => Redactor) | undefined;
+  // since the provider may know more values by then. Shared with the copies `servingFor` makes.
+  readonly #redactor: () => Redactor;
   private redactor(): Redactor {
-    this.#redactor ??= providerRedactorSource(this.provider);
     return this.#redactor();
   }
 
@@ -647,15 +654,20 @@ class DefaultLiveStreamClient implements LiveStreamClient {
 function maskingHooks(hooks: HttpHooks, redactor: () => Redactor): HttpHooks {
   const { onRequest, onResponse, onRetry, onError, onWarning } = hooks;
   const masked: HttpHooks = Object.create(null);
-  if (onRequest)
-    masked.onRequest = (event) => onRequest(emittedByCore() ? event : maskedHttpEvent(event, redactor()));
-  if (onResponse)
-    masked.onResponse = (event) => onResponse(emittedByCore() ? event : maskedHttpEvent(event, redactor()));
+  if (onRequest) masked.onRequest = (event) => onRequest(scrubbedEvent(event, redactor()));
+  if (onResponse) masked.onResponse = (event) => onResponse(scrubbedEvent(event, redactor()));
   if (onError) masked.onError = (event) => onError(maskedHttpEvent(event, redactor()));
   if (onRetry) masked.onRetry = (event) => onRetry(maskedHttpEvent(event, redactor()));
   if (onWarning)
     masked.onWarning = (event) => onWarning({ ...event, warning: maskedWarning(event.warning, redactor()) });
   return masked;
+}
+
+// A request or response event as it is when this library's HTTP layer scrubbed it with the very redactor
+// the provider's secrets() leads to (an adapter's set); masked again otherwise: an event the provider raised
+// itself, or one from an HTTP layer it set up with fewer secrets than secrets() lists.
+function scrubbedEvent<E extends object>(event: E, redactor: Redactor): E {
+  return scrubbedBy(event) === redactor ? event : maskedHttpEvent(event, redactor);
 }
 
 // An event a provider raised: every text it carries (the URL, a request id, a retry's reason, the method

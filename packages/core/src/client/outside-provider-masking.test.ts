@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { fakeProvider } from '../../test/fake-provider.js';
 import {
   ConflictError,
+  createHttpClient,
   createLiveStreamClient,
   createLiveStreamRegistry,
   type HttpHooks,
@@ -359,6 +360,91 @@ describe('an outside provider', () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+
+  it("raises events through this library's HTTP layer set up with fewer secrets, or from inside a hook being called, and the caller hears them masked", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        secrets,
+        fc.constantFrom(...(Object.keys(encodings) as Encoding[])),
+        fc.constantFrom<SecretsShape>('fresh-list', 'same-list', 'secret-set'),
+        fc.constantFrom('http-layer', 'inside-a-hook'),
+        async (secret, encoding, shape, route) => {
+          const shown = encodings[encoding](secret);
+          fc.pre(
+            leaks('outside get GET https://api.outside.test/v1/ /streams/outside1 req-', secret).length === 0,
+          );
+          const base = throwingProvider(secret, () => new Error('unused'), shape);
+          const stream = await fakeProvider('outside', { streams: 1 }).provider.get('outside1');
+          const provider: LiveStreamProvider = {
+            ...base,
+            // Its HTTP layer knows none of its secrets: the key rides in the path, where no shape finds it.
+            async get(id, options) {
+              const http = createHttpClient({
+                provider: 'outside',
+                baseUrl: 'https://api.outside.test',
+                headers: () => ({}),
+                secrets: new SecretSet(),
+                retry: { maxRetries: 0 },
+                fetch: (async () =>
+                  new Response('{}', {
+                    status: 200,
+                    headers: { 'x-request-id': `req-${encodeURIComponent(shown)}` },
+                  })) as typeof fetch,
+              });
+              await http.request({
+                operation: 'get',
+                method: 'GET',
+                path: `v1/${shown}/streams/${id}`,
+                options,
+              });
+              return stream;
+            },
+          };
+          const heard: unknown[] = [];
+          const hooks = {
+            onRequest: (event: unknown) => heard.push(event),
+            onResponse: (event: unknown) => heard.push(event),
+          };
+          if (route === 'http-layer') {
+            await createLiveStreamClient(provider, { hooks }).get('outside1');
+          } else {
+            // Another client's request event is being handed to a hook when this provider raises its own.
+            const raising: LiveStreamProvider = {
+              ...base,
+              get(id, options) {
+                const request = { provider: 'outside', operation: 'get', method: 'GET', attempt: 1 };
+                options?.runtime?.hooks?.onRequest?.({
+                  ...request,
+                  url: `https://api.outside.test/v1/${shown}`,
+                });
+                return Promise.resolve({ ...stream, id });
+              },
+            };
+            const inner = createLiveStreamClient(raising, { hooks });
+            let pending: Promise<unknown> | undefined;
+            const outer = createLiveStreamClient(provider, {
+              hooks: {
+                onRequest: () => {
+                  pending ??= inner.get('outside1');
+                },
+              },
+            });
+            await outer.get('outside1');
+            await pending;
+          }
+          expect(heard.length).toBeGreaterThan(0);
+          expect(leaks(everything(heard), secret)).toEqual([]);
+          expect(heard[0]).toMatchObject({
+            provider: 'outside',
+            operation: 'get',
+            method: 'GET',
+            attempt: 1,
+          });
+        },
+      ),
+      { numRuns: 100 },
     );
   });
 

@@ -1,5 +1,6 @@
 import { copyError, UniliveError } from '../errors/unilive-error.js';
 import type { ProviderId, Warning } from '../live-stream.js';
+import type { Redactor } from '../secrets.js';
 
 /** What every HTTP event carries. URLs are scrubbed of credentials; bodies and headers are never included. */
 export interface HttpEventBase {
@@ -64,32 +65,37 @@ export interface HttpHooks {
  * its own frozen copy of the event: the error in it is a copy of the caller's (see `copyError`) and a
  * warning a copy of the one on the result, so nothing a hook does to what it is handed (assigning,
  * freezing, deleting) changes what the caller gets, the registry's failover or another hook's event.
+ * `scrubbedBy` is the redactor every text of the event was scrubbed with, when the caller knows it (the
+ * HTTP layer's set): see {@link scrubbedBy}.
  */
-export function emit<E>(hook: ((event: E) => void) | undefined, event: E): void {
+export function emit<E>(hook: ((event: E) => void) | undefined, event: E, scrubbed?: Redactor): void {
   if (typeof hook !== 'function') return;
-  emitting += 1;
   try {
+    const copy = detached(event);
+    if (scrubbed && typeof copy === 'object' && copy !== null) scrubbedWith.set(copy, scrubbed);
     // Typed as returning void, an `async` hook still returns a promise: its rejection is caught here.
-    const returned: unknown = hook(detached(event));
+    const returned: unknown = hook(copy);
     if (isThenable(returned)) returned.then(undefined, ignore);
   } catch {
     // A broken logger must not break the call.
-  } finally {
-    emitting -= 1;
   }
 }
 
-// How many `emit` calls are under way: a hook called while none is was called by a provider itself.
-let emitting = 0;
+// The events `emit` handed a hook, each with the redactor its texts were scrubbed with. Kept by the event
+// object itself, never by a flag of who is calling: a provider raising an event of its own, even from
+// inside a hook this library is calling, hands in another object.
+const scrubbedWith = new WeakMap<object, Redactor>();
 
 /**
- * Whether the hook being called now was called through this library's `emit` (its HTTP layer, paging
- * walker or client), whose events are built from scrubbed text, rather than by a provider calling the
- * hooks it was handed itself. Not part of the API.
+ * The redactor every text of `event` was scrubbed with, when this library's `emit` handed it over with one
+ * (its HTTP layer does, with the set an adapter gave it); undefined for an event a provider built and raised
+ * itself. The client passes an event on as it is only when this is the very redactor the provider's own
+ * `secrets()` leads to: an HTTP layer an outside provider set up with fewer secrets is masked again. Not
+ * part of the API.
  * @internal
  */
-export function emittedByCore(): boolean {
-  return emitting > 0;
+export function scrubbedBy(event: unknown): Redactor | undefined {
+  return typeof event === 'object' && event !== null ? scrubbedWith.get(event) : undefined;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

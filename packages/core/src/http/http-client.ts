@@ -420,7 +420,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           ),
         );
       }
-      if (hooks.onRequest) emit(hooks.onRequest, event());
+      if (hooks.onRequest) emit(hooks.onRequest, event(), settings.secrets);
       const attemptLimit = Math.min(limit, deadline - started);
       const attemptController = new AbortController();
       // A custom fetch may ignore the signal, and under load an abort once failed to end a slow body: the
@@ -543,14 +543,18 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
         if (hooks.onResponse) {
           // The vendor chose the header: it is scrubbed and cut like any vendor text.
           const requestId = requestIdOf(response.headers);
-          emit(hooks.onResponse, {
-            ...event(),
-            status,
-            durationMs: now() - started,
-            ...(requestId
-              ? { requestId: scrubText(requestId, settings.secrets, errorTextLimits.requestId) }
-              : {}),
-          });
+          emit(
+            hooks.onResponse,
+            {
+              ...event(),
+              status,
+              durationMs: now() - started,
+              ...(requestId
+                ? { requestId: scrubText(requestId, settings.secrets, errorTextLimits.requestId) }
+                : {}),
+            },
+            settings.secrets,
+          );
         }
         if (response.ok) {
           const { data, body } = decodeSuccess(
