@@ -12,14 +12,16 @@ import type { Clock, Sleep } from './runtime.js';
  * enough), `providerOptions[<its id>]` is typed and autocompleted, and a misspelled option fails to compile:
  *
  * ```ts
+ * // acme-options.ts, in a third-party adapter (each adapter of this repository has its own such block)
+ * export interface AcmeCreateOptions { latencyMode?: 'low' | 'normal' }
+ * export interface AcmeUpdateOptions { latencyMode?: 'low' | 'normal' }
+ *
  * declare module '@unilive/core' {
  *   interface ProviderOptionsRegistry {
- *     'wowza-video': { create: WowzaVideoCreateOptions; update: WowzaVideoUpdateOptions };
+ *     acme: { create: AcmeCreateOptions; update: AcmeUpdateOptions };
  *   }
  * }
  * ```
- *
- * A third-party adapter registers its id and options the same way.
  */
 // biome-ignore lint/suspicious/noEmptyInterface: adapters fill it by declaration merging.
 export interface ProviderOptionsRegistry {}

@@ -5,7 +5,14 @@ import { type StreamChange, startSandbox } from '@unilive/sandbox';
 import { commands } from 'unilive';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandLineProblems, commandLines } from './docs/cli-lines.js';
-import { type CodeBlock, documentationPages, readPage, repositoryRoot } from './docs/markdown.js';
+import {
+  type CodeBlock,
+  documentationPages,
+  readPage,
+  readSource,
+  repositoryRoot,
+  sourceFiles,
+} from './docs/markdown.js';
 import { placeholders } from './docs/placeholders.js';
 import { runSamples, type SampleRun, sandboxEnvironment } from './docs/run.js';
 import { shellLineProblems } from './docs/shell-lines.js';
@@ -17,14 +24,19 @@ import {
   wordsOf,
 } from './docs/type-check.js';
 
-// Every code sample of the README, docs/ and the packages' READMEs, checked as a user would meet it:
-// TypeScript blocks compiled against the packages' published entry points, `unilive …` lines against the
-// CLI's own option table. The conventions are in CONTRIBUTING.md ("Code samples in the docs").
+// Every code sample of the README, docs/, the packages' READMEs and the doc comments of the packages'
+// sources, checked as a user would meet it: TypeScript blocks compiled against the packages' published entry
+// points, `unilive …` lines against the CLI's own option table. The conventions are in CONTRIBUTING.md
+// ("Code samples in the docs").
 
 const pages = documentationPages();
 const read = pages.map((page) => readPage(page));
 const blocks = read.flatMap((page) => page.blocks);
-const samples = blocks.filter((block) => typeScriptLanguages.has(block.language));
+const sources = sourceFiles();
+const commentBlocks = sources.flatMap((file) => readSource(file));
+const pageSamples = blocks.filter((block) => typeScriptLanguages.has(block.language));
+const commentSamples = commentBlocks.filter((block) => typeScriptLanguages.has(block.language));
+const samples = [...pageSamples, ...commentSamples];
 
 /**
  * A sample with one mistake a user would meet (an option renamed), compiled in the same program as the real
@@ -38,6 +50,18 @@ const broken: CodeBlock | undefined = readmeQuickStart && {
   page: 'README.md (a copy with ingestProtocol misspelt)',
   code: readmeQuickStart.code.replace('ingestProtocol:', 'ingestProtocols:'),
 };
+/** The same mistake in a doc comment's sample: placed on the source file's line, and its column past ` * `. */
+const wowzaVideoFactory = commentSamples.find(
+  (block) =>
+    block.page === 'packages/wowza-video/src/wowza-video-provider.ts' &&
+    block.code.includes('ingestProtocol:'),
+);
+const brokenComment: CodeBlock | undefined = wowzaVideoFactory && {
+  ...wowzaVideoFactory,
+  page: 'packages/wowza-video/src/wowza-video-provider.ts (a copy with ingestProtocol misspelt)',
+  code: wowzaVideoFactory.code.replace('ingestProtocol:', 'ingestProtocols:'),
+};
+const brokenCopies = [broken, brokenComment].filter((block) => block !== undefined);
 
 let diagnostics: SampleDiagnostic[] = [];
 let directory = '';
@@ -46,7 +70,7 @@ let runOutput = '';
 const created: StreamChange[] = [];
 const running = samples.filter((block) => wordsOf(block).run);
 beforeAll(async () => {
-  const checked = await typeCheck([...samples, ...(broken ? [broken] : [])].map(sampleModule));
+  const checked = await typeCheck([...samples, ...brokenCopies].map(sampleModule));
   diagnostics = checked.diagnostics;
   directory = checked.directory;
   // Streams move between states at once: a sample's wait ends at its first poll after the start.
@@ -77,8 +101,8 @@ describe('TypeScript samples in the docs', () => {
         .split('\n')
         .filter((line) => /^\s*```(ts|typescript)(\s|$)/.test(line)),
     );
-    expect(samples.length).toBe(fences.length);
-    expect(samples.length).toBeGreaterThan(30);
+    expect(pageSamples.length).toBe(fences.length);
+    expect(pageSamples.length).toBeGreaterThan(30);
     expect(pages).toEqual(
       expect.arrayContaining(['README.md', 'docs/webhooks.md', 'packages/sandbox/README.md']),
     );
@@ -92,7 +116,9 @@ describe('TypeScript samples in the docs', () => {
   });
 
   it('type-check strictly against the published @unilive/* entry points', () => {
-    const real = diagnostics.filter((diagnostic) => !diagnostic.where.startsWith(broken?.page ?? '\0'));
+    const real = diagnostics.filter(
+      (diagnostic) => !brokenCopies.some((copy) => diagnostic.where.startsWith(copy.page)),
+    );
     expect(real.map((diagnostic) => `${diagnostic.where}: ${diagnostic.message}`)).toEqual([]);
   });
 
@@ -104,6 +130,61 @@ describe('TypeScript samples in the docs', () => {
     expect(diagnostics.filter((diagnostic) => diagnostic.where.startsWith(broken.page))).toEqual([
       {
         where: `${broken.page}:${broken.line + index}:${column}`,
+        message: expect.stringMatching(/^error TS2561: .*'ingestProtocols'.*'ingestProtocol'/),
+      },
+    ]);
+  });
+});
+
+describe('TypeScript samples in the doc comments of the sources', () => {
+  it("finds every ```ts block of every package's doc comments", () => {
+    // Counted by the fence lines alone (a comment line whose text after ` * ` opens a ts fence).
+    const fences = sources.flatMap((file) =>
+      readFileSync(join(repositoryRoot, file), 'utf8')
+        .split('\n')
+        .filter((line) => /^\s*\*\s*```(ts|typescript)(\s|$)/.test(line)),
+    );
+    expect(commentSamples.length).toBe(fences.length);
+    expect(commentSamples.length).toBeGreaterThanOrEqual(11);
+    expect(commentSamples.map((block) => block.page)).toEqual(
+      expect.arrayContaining([
+        'packages/core/src/events/event-hub.ts',
+        'packages/core/src/config/credential-headers.ts',
+        'packages/wowza-realtime/src/wowza-realtime-webhooks.ts',
+        'packages/videosdk/src/videosdk-provider.ts',
+      ]),
+    );
+    expect(sources).not.toContain('packages/core/src/events/event-hub.test.ts');
+  });
+
+  it("run where marked, with the pages' run samples: every adapter's factory and both registry builders", () => {
+    expect(running.filter((block) => block.page.endsWith('.ts')).map((block) => block.page)).toEqual(
+      expect.arrayContaining([
+        'packages/core/src/registry/registry.ts',
+        'packages/core/src/registry/registry-config.ts',
+        'packages/liveapi/src/liveapi-provider.ts',
+        'packages/videosdk/src/videosdk-provider.ts',
+        'packages/wowza-realtime/src/wowza-realtime-provider.ts',
+        'packages/wowza-video/src/wowza-video-provider.ts',
+      ]),
+    );
+  });
+
+  it('a sample that goes wrong fails, named by source file, line and column', () => {
+    expect(brokenComment).toBeDefined();
+    if (!brokenComment) return;
+    const lines = brokenComment.code.split('\n');
+    const index = lines.findIndex((line) => line.includes('ingestProtocols:'));
+    const column = (brokenComment.column ?? 0) + (lines[index] ?? '').indexOf('ingestProtocols') + 1;
+    // The column is the source file's: the text of that line there starts `ingestProtocol` at it.
+    const sourceLine = readFileSync(
+      join(repositoryRoot, 'packages/wowza-video/src/wowza-video-provider.ts'),
+      'utf8',
+    ).split('\n')[brokenComment.line + index - 1];
+    expect(sourceLine?.indexOf('ingestProtocol:')).toBe(column - 1);
+    expect(diagnostics.filter((diagnostic) => diagnostic.where.startsWith(brokenComment.page))).toEqual([
+      {
+        where: `${brokenComment.page}:${brokenComment.line + index}:${column}`,
         message: expect.stringMatching(/^error TS2561: .*'ingestProtocols'.*'ingestProtocol'/),
       },
     ]);

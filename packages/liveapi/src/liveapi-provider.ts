@@ -86,7 +86,10 @@ export const liveApiSettingNames = /* @__PURE__ */ (() =>
  * with `AuthenticationError` before anything is sent. Settings are checked here: an unknown one (`baseURL`)
  * throws `InvalidInputError` naming the nearest valid name.
  *
- * ```ts
+ * ```ts uses=tokenId,secretKey run
+ * import { createLiveStreamClient } from '@unilive/core';
+ * import { liveapi } from '@unilive/liveapi';
+ *
  * const client = createLiveStreamClient(liveapi({ tokenId, secretKey }));
  * ```
  */

@@ -113,7 +113,10 @@ export const videosdkSettingNames = /* @__PURE__ */ (() =>
 /**
  * Creates the videosdk.live provider.
  *
- * ```ts
+ * ```ts run
+ * import { createLiveStreamClient } from '@unilive/core';
+ * import { videosdk } from '@unilive/videosdk';
+ *
  * const provider = videosdk({ apiKey: process.env.VIDEOSDK_API_KEY, secret: process.env.VIDEOSDK_SECRET });
  * const stream = await createLiveStreamClient(provider).create({ name: 'launch', recording: true });
  * ```

@@ -93,11 +93,15 @@ export const wowzaRealtimeSettingNames = /* @__PURE__ */ (() =>
  * are silent or disagree.
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { createLiveStreamClient } from '@unilive/core';
+ * import { wowzaRealtime, wowzaRealtimeDetailsOf } from '@unilive/wowza-realtime';
+ *
  * const client = createLiveStreamClient(wowzaRealtime({ token: process.env.WOWZA_REALTIME_TOKEN }));
  * const stream = await client.create({ name: 'auction', region: 'amsterdam' });
  * const { streamName, publishToken } = wowzaRealtimeDetailsOf(stream)?.sdk ?? {}; // WebRTC SDK, OBS
- * const { server, streamKey } = stream.ingest[0]; // RTMP encoders
+ * const rtmp = stream.ingest.find((endpoint) => endpoint.protocol === 'rtmp'); // RTMP encoders
+ * const { server, streamKey } = rtmp ?? {};
  * ```
  */
 export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProvider {

@@ -121,7 +121,9 @@ const viewerDataSchema = /* @__PURE__ */ (() =>
  * `AuthenticationError` when no secret is configured.
  *
  * @example
- * ```ts
+ * ```ts uses=client,rawBody,headers,secret
+ * import { parseWebhook, wowzaRealtimeStreamNames } from '@unilive/wowza-realtime';
+ *
  * const names = wowzaRealtimeStreamNames(client);
  * const events = await parseWebhook({ body: rawBody, headers }, { secret, resolveStreamId: names });
  * ```

@@ -141,7 +141,9 @@ const tokenSource = { provider: providerId, setting: 'token', environmentVariabl
  * Creates the Wowza Video (REST API v2.0, `/live_streams`) provider. Settings are checked here, before any
  * request: an unknown one (`baseURL`) throws `InvalidInputError` naming the nearest valid name.
  *
- * ```ts
+ * ```ts run
+ * import { wowzaVideo } from '@unilive/wowza-video';
+ *
  * const provider = wowzaVideo({ token: process.env.WOWZA_VIDEO_TOKEN });
  * const stream = await provider.create({ name: 'Launch', region: 'eu_germany', ingestProtocol: 'rtmp' });
  * ```

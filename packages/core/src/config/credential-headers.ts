@@ -40,13 +40,18 @@ export interface CredentialHeaderSettings<Credentials extends readonly HeaderCre
  * `InvalidInputError` for one no header can carry) and what `build` throws, never echoing a value.
  *
  * ```ts
- * const headers = cachedCredentialHeaders({
- *   provider: 'wowza-video',
- *   credentials: [{ setting: 'token', value: settings.token, environmentVariables: ['WOWZA_VIDEO_TOKEN'] }],
- *   secrets,
- *   build: ([token]) => ({ headers: { authorization: `Bearer ${token}` } }),
- * });
- * createHttpClient({ provider: 'wowza-video', baseUrl, headers, secrets });
+ * import { cachedCredentialHeaders, createHttpClient, SecretSet } from '@unilive/core';
+ *
+ * function acmeHttp(settings: { token?: string; baseUrl: string }) {
+ *   const secrets = new SecretSet();
+ *   const headers = cachedCredentialHeaders({
+ *     provider: 'acme',
+ *     credentials: [{ setting: 'token', value: settings.token, environmentVariables: ['ACME_TOKEN'] }],
+ *     secrets,
+ *     build: ([token]) => ({ headers: { authorization: `Bearer ${token}` } }),
+ *   });
+ *   return createHttpClient({ provider: 'acme', baseUrl: settings.baseUrl, headers, secrets });
+ * }
  * ```
  */
 export function cachedCredentialHeaders<const Credentials extends readonly HeaderCredential[]>(

@@ -82,9 +82,16 @@ export function isEventHub(value: unknown): value is LiveStreamEventHub {
  * number in its range.
  *
  * @example
- * ```ts
+ * ```ts uses=client,id,secret
+ * import { createEventHub, createWebhookHandler } from '@unilive/core';
+ * import { parseWebhook, wowzaRealtimeStreamNames } from '@unilive/wowza-realtime';
+ *
  * const hub = createEventHub();
- * const webhooks = createWebhookHandler({ parse: (input) => parseWebhook(input, { secret }), hub });
+ * const resolveStreamId = wowzaRealtimeStreamNames(client);
+ * const webhooks = createWebhookHandler({
+ *   parse: (input) => parseWebhook(input, { secret, resolveStreamId }),
+ *   hub,
+ * });
  * await client.waitForState(id, 'ready', { events: hub, intervalMs: 30_000 });
  * ```
  */

@@ -105,9 +105,16 @@ function bodyAlreadyRead(): Outcome {
  * Creates a webhook endpoint around an adapter's `parseWebhook`.
  *
  * @example
- * ```ts
+ * ```ts uses=client,hub,secret
  * // app/webhooks/route.ts (Next.js)
- * const webhooks = createWebhookHandler({ parse: (input) => parseWebhook(input, { secret }), hub });
+ * import { createWebhookHandler } from '@unilive/core';
+ * import { parseWebhook, wowzaRealtimeStreamNames } from '@unilive/wowza-realtime';
+ *
+ * const resolveStreamId = wowzaRealtimeStreamNames(client);
+ * const webhooks = createWebhookHandler({
+ *   parse: (input) => parseWebhook(input, { secret, resolveStreamId }),
+ *   hub,
+ * });
  * export const POST = webhooks.handleWebhook;
  * ```
  */

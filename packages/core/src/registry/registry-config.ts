@@ -46,12 +46,15 @@ export type RegistryConfigOptions = Omit<ConfigClientOptions, 'rateLimit'>;
  * build it (the same checks, package loading and environment variables), under its name.
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { createLiveStreamRegistryFromConfig } from '@unilive/core';
+ *
+ * const { EU_TOKEN_ID, EU_SECRET_KEY, US_TOKEN_ID, US_SECRET_KEY } = process.env;
  * const registry = await createLiveStreamRegistryFromConfig({
  *   providers: [
- *     { provider: 'wowza-video' },                                   // WOWZA_VIDEO_TOKEN
- *     { provider: 'liveapi', name: 'eu', tokenId: EU_ID, secretKey: EU_KEY },
- *     { provider: 'liveapi', name: 'us', tokenId: US_ID, secretKey: US_KEY },
+ *     { provider: 'wowza-video' }, // WOWZA_VIDEO_TOKEN
+ *     { provider: 'liveapi', name: 'eu', tokenId: EU_TOKEN_ID, secretKey: EU_SECRET_KEY },
+ *     { provider: 'liveapi', name: 'us', tokenId: US_TOKEN_ID, secretKey: US_SECRET_KEY },
  *   ],
  *   routing: { order: ['eu', 'us', 'wowza-video'] },
  * });

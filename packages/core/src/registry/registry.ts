@@ -247,7 +247,11 @@ const runningStates: readonly LiveStreamState[] = ['ready', 'starting'];
  * Builds a registry over named providers.
  *
  * @example
- * ```ts
+ * ```ts uses=token,tokenId,secretKey run
+ * import { createLiveStreamRegistry } from '@unilive/core';
+ * import { liveapi } from '@unilive/liveapi';
+ * import { wowzaVideo } from '@unilive/wowza-video';
+ *
  * const registry = createLiveStreamRegistry({
  *   providers: { wowza: wowzaVideo({ token }), eu: liveapi({ tokenId, secretKey }) },
  * });

@@ -44,6 +44,11 @@ export interface CodeBlock {
   words: string[];
   /** The block's text, its fence's indentation removed, ending in a newline. */
   code: string;
+  /**
+   * Columns of the file before each of the block's lines that the block leaves out (a doc comment's ` * `),
+   * added to a column the compiler names. None on a Markdown page.
+   */
+  column?: number;
 }
 
 /** One inline code span of a page's prose (fenced blocks excluded), its line breaks read as spaces. */
@@ -57,7 +62,67 @@ const fence = /^( {0,3})(`{3,}|~{3,})(.*)$/;
 
 /** The fenced code blocks and inline code spans of one page, as CommonMark reads them. */
 export function readPage(page: string, root = repositoryRoot): { blocks: CodeBlock[]; spans: CodeSpan[] } {
-  const lines = readFileSync(join(root, page), 'utf8').split('\n');
+  return readLines(page, readFileSync(join(root, page), 'utf8').split('\n'));
+}
+
+/**
+ * The TypeScript files whose doc comments reach users (in their editor's hover and in the generated
+ * `docs/api`): every package's `src/`, its tests aside. Relative to the repository root.
+ */
+export function sourceFiles(root = repositoryRoot): string[] {
+  const files: string[] = [];
+  const walk = (directory: string) => {
+    for (const entry of readdirSync(join(root, directory), { withFileTypes: true })) {
+      const path = join(directory, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile() && /(?<!\.d|\.test)\.ts$/.test(entry.name)) files.push(path);
+    }
+  };
+  for (const entry of readdirSync(join(root, 'packages'), { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    try {
+      readdirSync(join(root, 'packages', entry.name, 'src'));
+    } catch {
+      continue;
+    }
+    walk(join('packages', entry.name, 'src'));
+  }
+  return files.map((file) => file.split('\\').join('/')).sort();
+}
+
+/** The leading ` * ` of a doc comment's line, which the comment's Markdown starts after. */
+const commentPrefix = /^\s*\*(?: |$)/;
+
+/**
+ * The fenced code blocks of a source file's doc comments (`/** … *\/`), read as Markdown once each line's
+ * ` * ` is stripped: each block's `line` is the file's, and its `column` the width of the prefix stripped.
+ */
+export function readSource(file: string, root = repositoryRoot): CodeBlock[] {
+  const lines = readFileSync(join(root, file), 'utf8').split('\n');
+  const prefixes: number[] = [];
+  let inComment = false;
+  const markdown = lines.map((line, index) => {
+    prefixes[index] = 0;
+    if (!inComment) {
+      // A doc comment's first line holds no fence; one closed on that line holds none at all.
+      inComment = /^\s*\/\*\*/.test(line) && !line.includes('*/');
+      return '';
+    }
+    if (/^\s*\*\//.test(line)) {
+      inComment = false;
+      return '';
+    }
+    const prefix = commentPrefix.exec(line)?.[0] ?? '';
+    prefixes[index] = prefix.length;
+    return line.slice(prefix.length);
+  });
+  return readLines(file, markdown).blocks.map((block) => ({
+    ...block,
+    column: prefixes[block.line - 1] ?? 0,
+  }));
+}
+
+function readLines(page: string, lines: readonly string[]): { blocks: CodeBlock[]; spans: CodeSpan[] } {
   const blocks: CodeBlock[] = [];
   const prose: { line: number; text: string }[] = [];
   for (let index = 0; index < lines.length; index++) {

@@ -23,6 +23,8 @@ export const placeholders: Readonly<Record<string, string>> = {
   streamKey: 'declare const streamKey: string;',
   name: 'declare const name: string;',
   meetingId: 'declare const meetingId: string;',
+  /** A webhook's signing secret, as the vendor's dashboard shows it. */
+  secret: 'declare const secret: string;',
   // A webhook delivery as a web framework hands it over.
   request: 'declare const request: Request;',
   rawBody: 'declare const rawBody: string;',

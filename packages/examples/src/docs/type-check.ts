@@ -147,7 +147,7 @@ export async function typeCheck(
       // A line of the block, or of what the block's words added (placeholders above, shape checks below).
       const where =
         codeLine >= 1 && codeLine <= bodyLines
-          ? `${module.block.page}:${module.block.line + codeLine - 1}:${column}`
+          ? `${module.block.page}:${module.block.line + codeLine - 1}:${Number(column) + (module.block.column ?? 0)}`
           : `${module.block.page}:${module.block.line - 1} (the block's ${codeLine < 1 ? 'placeholders' : 'shape'})`;
       diagnostics.push({ where, message });
     } else if (line.startsWith(' ') && diagnostics.length > 0) {
