@@ -42,27 +42,53 @@ export function isLiveRedactor(redactor: Redactor): boolean {
 /**
  * `error` masked by `redactor` (see `maskedError`) when it is one of this library's errors; anything else
  * is returned as it is (the client turns it into a `UniliveError` of its own, masked as it is made). A
- * value marked as one of our errors whose fields throw when read is passed on as it was thrown: what cannot
- * be read by us cannot be read by the caller either.
+ * value marked as one of our errors that cannot be read through (a field that throws, a proxy whose traps
+ * throw) becomes a `UniliveError` of its own naming the provider and operation it gave, masked: a field
+ * that throws once may give a secret the next time, and a proxy may answer the caller what it refused us.
  */
 export function maskedFailure(error: unknown, redactor: Redactor): unknown {
   if (!UniliveError.isInstance(error)) return error;
   try {
     return maskedError(error, redactor);
   } catch {
-    return error;
+    return unreadableError(error, redactor);
   }
 }
 
-/** `warning` with its message and setting masked by `redactor`; the same object when nothing changes. */
+function unreadableError(error: object, redactor: Redactor): UniliveError {
+  const text = (key: string): string | undefined => {
+    try {
+      const value: unknown = (error as Record<string, unknown>)[key];
+      return typeof value === 'string' ? redactStable(redactor, value) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const provider = text('provider');
+  const operation = text('operation');
+  return new UniliveError({
+    provider,
+    operation,
+    message: `${provider ?? 'a provider'} ${operation ?? 'call'} failed, with an error that could not be read`,
+    secrets: redactor,
+  });
+}
+
+/**
+ * `warning` with every text it carries masked by `redactor`: its message and setting, and its type or any
+ * field an outside provider added; the same object when nothing changes.
+ */
 export function maskedWarning(warning: Warning, redactor: Redactor): Warning {
   if (typeof warning !== 'object' || warning === null) return warning;
-  const message =
-    typeof warning.message === 'string' ? redactStable(redactor, warning.message) : warning.message;
-  const setting =
-    typeof warning.setting === 'string' ? redactStable(redactor, warning.setting) : warning.setting;
-  if (message === warning.message && setting === warning.setting) return warning;
-  return { ...warning, message, ...(setting === undefined ? {} : { setting }) };
+  let masked: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(warning)) {
+    if (typeof value !== 'string') continue;
+    const text = redactStable(redactor, value);
+    if (text === value) continue;
+    masked ??= { ...warning };
+    masked[key] = text;
+  }
+  return (masked as Warning | undefined) ?? warning;
 }
 
 /**

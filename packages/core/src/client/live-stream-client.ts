@@ -659,7 +659,10 @@ function maskingHooks(hooks: HttpHooks, redactor: () => Redactor): HttpHooks {
   if (onError) masked.onError = (event) => onError(maskedHttpEvent(event, redactor()));
   if (onRetry) masked.onRetry = (event) => onRetry(maskedHttpEvent(event, redactor()));
   if (onWarning)
-    masked.onWarning = (event) => onWarning({ ...event, warning: maskedWarning(event.warning, redactor()) });
+    masked.onWarning = (event) => {
+      const secrets = redactor();
+      onWarning({ ...maskedHttpEvent(event, secrets), warning: maskedWarning(event.warning, secrets) });
+    };
   return masked;
 }
 
@@ -670,13 +673,11 @@ function scrubbedEvent<E extends object>(event: E, redactor: Redactor): E {
   return scrubbedBy(event) === redactor ? event : maskedHttpEvent(event, redactor);
 }
 
-// An event a provider raised: every text it carries (the URL, a request id, a retry's reason, the method
-// an outside provider wrote) masked, and its error masked as a thrown one is; `provider` and `operation`
-// kept, as an error's are.
+// An event a provider raised: every text it carries (the URL, a request id, a retry's reason, the method,
+// provider and operation an outside provider wrote) masked, and its error masked as a thrown one is.
 function maskedHttpEvent<E extends object>(event: E, redactor: Redactor): E {
   const masked = { ...event } as Record<string, unknown>;
   for (const [key, value] of Object.entries(masked)) {
-    if (key === 'provider' || key === 'operation') continue;
     if (typeof value === 'string') masked[key] = redactStable(redactor, value);
     else if (key === 'error') masked[key] = maskedFailure(value, redactor);
   }

@@ -20,6 +20,7 @@ import {
   TimeoutError,
   UniliveError,
   type UniliveErrorOptions,
+  type Warning,
 } from '../index.js';
 
 // A provider from outside this repository: any object implementing LiveStreamProvider, whose errors and
@@ -442,6 +443,120 @@ describe('an outside provider', () => {
             method: 'GET',
             attempt: 1,
           });
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('hides its secrets where a copy of fields misses them, and the client masks them all the same', async () => {
+    const hidings = [
+      'accessor',
+      'errors',
+      'map',
+      'set',
+      'instance',
+      'operation',
+      'provider',
+      'trapping-proxy',
+    ] as const;
+    class Details {
+      constructor(readonly account: string) {}
+    }
+    const hidden = (place: (typeof hidings)[number], text: string): Error => {
+      const options = {
+        provider: place === 'provider' ? `outside ${text}` : 'outside',
+        operation: place === 'operation' ? `get ${text}` : 'get',
+        status: 503,
+        delivery: 'unknown' as const,
+        message: place === 'trapping-proxy' ? `failed for ${text}` : 'failed',
+      };
+      const error = new ProviderUnavailableError(options);
+      const field = (value: unknown) =>
+        Object.defineProperty(error, 'details', { value, enumerable: true, configurable: true });
+      if (place === 'accessor')
+        Object.defineProperty(error, 'details', { get: () => `quota for ${text}`, enumerable: true });
+      if (place === 'errors') field([new Error(`one attempt said ${text}`)]);
+      if (place === 'map') field(new Map([['account', text]]));
+      if (place === 'set') field(new Set([`account ${text}`]));
+      if (place === 'instance') field(new Details(text));
+      if (place !== 'trapping-proxy') return error;
+      // It answers every read but refuses to describe its stack: what it refuses us it gives the caller.
+      return new Proxy(error, {
+        getOwnPropertyDescriptor(target, key) {
+          if (key === 'stack') throw new Error('no');
+          return Reflect.getOwnPropertyDescriptor(target, key);
+        },
+      });
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        secrets,
+        fc.constantFrom(...(Object.keys(encodings) as Encoding[])),
+        fc.constantFrom<SecretsShape>('fresh-list', 'same-list', 'secret-set'),
+        fc.constantFrom(...hidings),
+        async (secret, encoding, shape, place) => {
+          fc.pre(
+            leaks('outside get failed for quota one attempt said account could not be read', secret)
+              .length === 0,
+          );
+          const provider = throwingProvider(secret, () => hidden(place, encodings[encoding](secret)), shape);
+          const thrown = await createLiveStreamClient(provider)
+            .get('s1')
+            .then(
+              () => undefined,
+              (error: unknown) => error,
+            );
+          expect(thrown).toBeInstanceOf(UniliveError);
+          expect(leaks(everything(thrown), secret)).toEqual([]);
+          if (place === 'trapping-proxy') return;
+          expect(thrown).toBeInstanceOf(ProviderUnavailableError);
+          expect(thrown).toMatchObject({ status: 503, delivery: 'unknown' });
+          if (place !== 'provider') expect(thrown).toMatchObject({ provider: 'outside' });
+          if (place !== 'operation') expect(thrown).toMatchObject({ operation: 'get' });
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("puts its secrets in a warning's other fields or an event's operation, and the caller sees them masked", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        secrets,
+        fc.constantFrom(...(Object.keys(encodings) as Encoding[])),
+        fc.constantFrom<SecretsShape>('fresh-list', 'same-list', 'secret-set'),
+        async (secret, encoding, shape) => {
+          const shown = encodings[encoding](secret);
+          fc.pre(
+            leaks('outside get GET https://api.outside.test/ fallback went through', secret).length === 0,
+          );
+          const base = throwingProvider(secret, () => new Error('unused'), shape);
+          const stream = await fakeProvider('outside', { streams: 1 }).provider.get('outside1');
+          const warning = { type: 'fallback', message: 'went through', detail: `via ${shown}` } as Warning;
+          const provider: LiveStreamProvider = {
+            ...base,
+            async get(_id, options) {
+              const hooks = options?.runtime?.hooks;
+              hooks?.onRequest?.({
+                provider: 'outside',
+                operation: `get ${shown}`,
+                method: 'GET',
+                url: 'https://api.outside.test/',
+                attempt: 1,
+              });
+              hooks?.onWarning?.({ provider: 'outside', operation: `get ${shown}`, warning });
+              return { ...stream, warnings: [warning] };
+            },
+          };
+          const heard: unknown[] = [];
+          const client = createLiveStreamClient(provider, {
+            hooks: { onRequest: (event) => heard.push(event), onWarning: (event) => heard.push(event) },
+          });
+          const got = await client.get('outside1');
+          expect(heard).toHaveLength(3);
+          expect(leaks(everything([heard, got]), secret)).toEqual([]);
+          expect(got.warnings).toMatchObject([{ type: 'fallback', message: 'went through' }]);
         },
       ),
       { numRuns: 100 },

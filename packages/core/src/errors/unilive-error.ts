@@ -407,16 +407,9 @@ function systemCode(error: Error): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-// Fields that say what failed and where, never vendor or provider text: kept as they are by `maskedError`.
-const identityFields = new Set([
-  'name',
-  'provider',
-  'operation',
-  'delivery',
-  'providerName',
-  'stack',
-  'cause',
-]);
+// Fields `maskedError` masks on their own terms: the stack is read through V8's accessor, the cause is
+// rebuilt as the constructor builds it.
+const ownTermFields = new Set(['stack', 'cause']);
 
 // How deep `maskedError` follows a cause chain, and plain objects and arrays inside a field.
 const maskDepth = 8;
@@ -436,9 +429,16 @@ export function maskedError<E extends UniliveError>(error: E, secrets: Redactor,
   if (redactors.get(error) === secrets) return error;
   const changes: [string, unknown][] = [];
   for (const key of Object.getOwnPropertyNames(error)) {
-    if (identityFields.has(key)) continue;
+    if (ownTermFields.has(key)) continue;
     const descriptor = Object.getOwnPropertyDescriptor(error, key);
-    if (!descriptor || !Object.hasOwn(descriptor, 'value')) continue;
+    if (!descriptor) continue;
+    if (!Object.hasOwn(descriptor, 'value')) {
+      // An accessor an outside class defined may give the secret on any later read: what it gives now,
+      // masked, becomes a plain value (nothing when it throws or has no getter).
+      const given = descriptor.get ? readAccessor(error, descriptor.get) : undefined;
+      changes.push([key, maskValue(given, secrets, depth + 1)]);
+      continue;
+    }
     const masked = maskValue(descriptor.value, secrets, depth + 1);
     if (masked !== descriptor.value) changes.push([key, masked]);
   }
@@ -480,11 +480,18 @@ function maskValue(value: unknown, secrets: Redactor, depth: number): unknown {
   if (typeof value === 'string') return redactStable(secrets, value);
   if (typeof value !== 'object' || value === null) return value;
   if (UniliveError.isInstance(value)) return maskedError(value, secrets, depth);
-  const prototype = Object.getPrototypeOf(value);
-  const plain = Array.isArray(value) || prototype === Object.prototype || prototype === null;
-  if (!plain) return value;
   // Deeper than any field this library writes: nothing is left that could hold a secret.
   if (depth > maskDepth) return redactedMarker;
+  // An error in a field (an aggregate's `errors`) is rebuilt as a cause is; a Map or Set keeps its kind.
+  if (isError(value)) return maskCause(value, secrets, depth);
+  if (value instanceof Map) return maskedMap(value, secrets, depth);
+  if (value instanceof Set) {
+    const items = [...value].map((item) => maskValue(item, secrets, depth + 1));
+    return items.some((item, index) => item !== [...value][index]) ? new Set(items) : value;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && prototype !== Object.prototype && prototype !== null)
+    return maskedInstance(value, secrets, depth);
   if (Array.isArray(value)) {
     const items = value.map((item) => maskValue(item, secrets, depth + 1));
     return items.some((item, index) => item !== value[index]) ? items : value;
@@ -498,6 +505,41 @@ function maskValue(value: unknown, secrets: Redactor, depth: number): unknown {
     copy[key] = masked;
   }
   return changed ? copy : value;
+}
+
+// An instance of some class in a field (an outside adapter's details object): its own enumerable fields,
+// which inspection and JSON print, masked. Kept as it is when nothing in it changes; else a plain copy,
+// since a class's constructor or methods cannot be trusted to keep the masked values.
+function maskedInstance(value: object, secrets: Redactor, depth: number): unknown {
+  const copy: Record<string, unknown> = {};
+  let changed = false;
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    const masked = maskValue(item, secrets, depth + 1);
+    if (masked !== item) changed = true;
+    copy[key] = masked;
+  }
+  return changed ? copy : value;
+}
+
+function maskedMap(value: Map<unknown, unknown>, secrets: Redactor, depth: number): unknown {
+  let changed = false;
+  const entries: [unknown, unknown][] = [];
+  for (const [key, item] of value) {
+    const maskedKey = maskValue(key, secrets, depth + 1);
+    const maskedItem = maskValue(item, secrets, depth + 1);
+    if (maskedKey !== key || maskedItem !== item) changed = true;
+    entries.push([maskedKey, maskedItem]);
+  }
+  return changed ? new Map(entries) : value;
+}
+
+function readAccessor(error: object, get: () => unknown): unknown {
+  try {
+    return get.call(error);
+  } catch {
+    return undefined;
+  }
 }
 
 function maskCause(cause: unknown, secrets: Redactor, depth: number): unknown {
