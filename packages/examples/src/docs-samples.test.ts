@@ -2,6 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLiveStreamRegistryFromConfig } from '@unilive/core';
 import { type StreamChange, startSandbox } from '@unilive/sandbox';
+import { findRedisServer } from '@unilive/testing/redis-server';
 import { commands } from 'unilive';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandLineProblems, commandLines } from './docs/cli-lines.js';
@@ -14,6 +15,7 @@ import {
   sourceFiles,
 } from './docs/markdown.js';
 import { placeholders } from './docs/placeholders.js';
+import { type RedisSampleRun, redisRunProblems, startSampleRedis } from './docs/redis.js';
 import { runSamples, type SampleRun, sandboxEnvironment } from './docs/run.js';
 import { shellLineProblems } from './docs/shell-lines.js';
 import {
@@ -68,15 +70,27 @@ let directory = '';
 let runs: SampleRun[] = [];
 let runOutput = '';
 const created: StreamChange[] = [];
-const running = samples.filter((block) => wordsOf(block).run);
+const running = samples.filter((block) => wordsOf(block).run && !wordsOf(block).redis);
+const runningWithRedis = samples.filter((block) => wordsOf(block).redis);
+const redisServer = findRedisServer();
+if (!redisServer) {
+  console.warn(
+    "@unilive/examples: the docs' samples marked run=redis are type-checked only: no redis-server on PATH (apt-get install redis-server, as .ci/run does, to run them)",
+  );
+}
+const redisRuns: RedisSampleRun[] = [];
+/** The README's Redis sample, run with a URL where nothing listens: its store falls back to memory. */
+let unreachableRedisRun: RedisSampleRun | undefined;
+const createdWithRedis: StreamChange[] = [];
 beforeAll(async () => {
   const checked = await typeCheck([...samples, ...brokenCopies].map(sampleModule));
   diagnostics = checked.diagnostics;
   directory = checked.directory;
   // Streams move between states at once: a sample's wait ends at its first poll after the start.
   const sandbox = await startSandbox({ transitionMs: 0, media: false });
+  let createdNow = created;
   const stop = sandbox.onStreamChange((change) => {
-    if (change.kind === 'created') created.push(change);
+    if (change.kind === 'created') createdNow.push(change);
   });
   try {
     ({ runs, output: runOutput } = await runSamples(
@@ -84,6 +98,30 @@ beforeAll(async () => {
       directory,
       sandboxEnvironment(sandbox),
     ));
+    if (redisServer) {
+      createdNow = createdWithRedis;
+      const redis = await startSampleRedis(redisServer);
+      try {
+        // One process per sample, so that what reached Redis is that sample's.
+        const runWithRedis = async (block: CodeBlock, url: string): Promise<RedisSampleRun> => {
+          const environment = { ...sandboxEnvironment(sandbox), UNILIVE_REDIS_URL: url };
+          const {
+            runs: [run],
+            output,
+          } = await runSamples([sampleModule(block)], directory, environment);
+          const scripts = await redis.scriptsRun();
+          if (!run) throw new Error(`${block.page}:${block.line - 1}: no run recorded\n${output}`);
+          return { ...run, scripts };
+        };
+        for (const block of runningWithRedis) redisRuns.push(await runWithRedis(block, redis.url));
+        const readme = runningWithRedis.find((block) => block.page === 'packages/redis/README.md');
+        createdNow = [];
+        // Port 1 of the loopback: a refused connection, as when Redis is down.
+        if (readme) unreachableRedisRun = await runWithRedis(readme, 'redis://127.0.0.1:1');
+      } finally {
+        await redis.close();
+      }
+    }
   } finally {
     stop();
     await sandbox.close();
@@ -213,6 +251,45 @@ describe('TypeScript samples marked run', () => {
     expect(creates).toBeGreaterThanOrEqual(9);
     expect(created).toHaveLength(creates);
   });
+});
+
+describe('TypeScript samples marked run=redis', () => {
+  it('are the Redis store samples of the rate limits page and of @unilive/redis', () => {
+    expect(runningWithRedis.map((block) => block.page)).toEqual([
+      'docs/rate-limits.md',
+      'docs/rate-limits.md',
+      'packages/redis/README.md',
+    ]);
+  });
+
+  it.skipIf(!redisServer)(
+    'run to their end against the sandbox and a Redis, pacing their requests through it',
+    () => {
+      expect(redisRuns.flatMap(redisRunProblems)).toEqual([]);
+      expect(redisRuns.map((run) => run.where)).toEqual(
+        runningWithRedis.map((block) => `${block.page}:${block.line - 1}`),
+      );
+      // Each create a request paced by a slot script, at least; each made its stream on the sandbox.
+      const createsOf = (block: CodeBlock) => block.code.split(/\.(?:create|migrate)\(/).length - 1;
+      for (const [index, block] of runningWithRedis.entries()) {
+        expect(createsOf(block), `${block.page}:${block.line - 1}`).toBeGreaterThanOrEqual(1);
+        expect(redisRuns[index]?.scripts).toBeGreaterThanOrEqual(createsOf(block));
+      }
+      expect(createdWithRedis).toHaveLength(
+        runningWithRedis.reduce((count, block) => count + createsOf(block), 0),
+      );
+    },
+  );
+
+  it.skipIf(!redisServer)(
+    'a sample whose store cannot reach Redis fails, named by page and line, though it ran to its end',
+    () => {
+      expect(unreachableRedisRun).toMatchObject({ ok: true, scripts: 0 });
+      expect(unreachableRedisRun && redisRunProblems(unreachableRedisRun)).toEqual([
+        'packages/redis/README.md:7: ran without pacing a request through Redis',
+      ]);
+    },
+  );
 });
 
 describe('unilive command lines in the docs', () => {

@@ -13,21 +13,29 @@ export interface BlockWords {
   uses: string[];
   /** `shape=@unilive/core`: the interfaces the block declares are that module's exports of the same names. */
   shape?: string;
-  /** `run`: the block also runs, against a sandbox (see `runSamples`). */
+  /** `run`: the block also runs, against a sandbox (see `runSamples`). `run=redis` too, see `redis`. */
   run: boolean;
+  /**
+   * `run=redis`: the block runs against a sandbox and a Redis the test starts, whose URL is in
+   * `UNILIVE_REDIS_URL`; where no redis-server is installed it is type-checked only.
+   */
+  redis: boolean;
 }
 
 export const typeScriptLanguages = new Set(['ts', 'typescript']);
 
 /** The words of a block, or a message naming the one that means nothing. */
 export function wordsOf(block: CodeBlock): BlockWords {
-  const words: BlockWords = { uses: [], run: false };
+  const words: BlockWords = { uses: [], run: false, redis: false };
   for (const word of block.words) {
     const [key, value = ''] = word.split('=', 2);
     if (key === 'uses' && value) words.uses.push(...value.split(','));
     else if (key === 'shape' && value) words.shape = value;
     else if (key === 'run' && word === 'run') words.run = true;
-    else
+    else if (word === 'run=redis') {
+      words.run = true;
+      words.redis = true;
+    } else
       throw new Error(
         `${block.page}:${block.line - 1}: unknown info-string word "${word}" after "${block.language}"`,
       );
