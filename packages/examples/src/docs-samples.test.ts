@@ -35,7 +35,8 @@ const pages = documentationPages();
 const read = pages.map((page) => readPage(page));
 const blocks = read.flatMap((page) => page.blocks);
 const sources = sourceFiles();
-const commentBlocks = sources.flatMap((file) => readSource(file));
+const comments = sources.map((file) => readSource(file));
+const commentBlocks = comments.flatMap((comment) => comment.blocks);
 const pageSamples = blocks.filter((block) => typeScriptLanguages.has(block.language));
 const commentSamples = commentBlocks.filter((block) => typeScriptLanguages.has(block.language));
 const samples = [...pageSamples, ...commentSamples];
@@ -193,6 +194,8 @@ describe('TypeScript samples in the doc comments of the sources', () => {
       ]),
     );
     expect(sources).not.toContain('packages/core/src/events/event-hub.test.ts');
+    expect(sources).toContain('packages/cli/src/commands/listen.ts');
+    expect(sources.filter((file) => /^packages\/(bench|examples|reliability)\//.test(file))).toEqual([]);
   });
 
   it("run where marked, with the pages' run samples: every adapter's factory and both registry builders", () => {
@@ -293,13 +296,17 @@ describe('TypeScript samples marked run=redis', () => {
 });
 
 describe('unilive command lines in the docs', () => {
+  // The doc comments' too: `unilive listen --forward-to URL` in a command's hover is a line a user types.
   const lines = commandLines(
-    blocks,
-    read.flatMap((page) => page.spans),
+    [...blocks, ...commentBlocks],
+    [...read, ...comments].flatMap((page) => page.spans),
   );
 
-  it('are found in shell blocks and in the prose', () => {
+  it('are found in shell blocks, in the prose and in doc comments', () => {
     expect(lines.length).toBeGreaterThan(20);
+    expect(lines.map((line) => line.where)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^packages\/cli\/src\/commands\/listen\.ts:\d+$/)]),
+    );
     expect(
       lines.some(
         (line) => line.where.startsWith('docs/local-media.md') && line.text.startsWith('unilive push'),

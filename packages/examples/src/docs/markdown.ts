@@ -67,7 +67,8 @@ export function readPage(page: string, root = repositoryRoot): { blocks: CodeBlo
 
 /**
  * The TypeScript files whose doc comments reach users (in their editor's hover and in the generated
- * `docs/api`): every package's `src/`, its tests aside. Relative to the repository root.
+ * `docs/api`): the `src/` of every published package (private ones, such as this checker, are nobody's
+ * dependency), tests aside. Relative to the repository root.
  */
 export function sourceFiles(root = repositoryRoot): string[] {
   const files: string[] = [];
@@ -80,12 +81,14 @@ export function sourceFiles(root = repositoryRoot): string[] {
   };
   for (const entry of readdirSync(join(root, 'packages'), { withFileTypes: true })) {
     if (!entry.isDirectory()) continue;
+    let manifest: { private?: unknown };
     try {
+      manifest = JSON.parse(readFileSync(join(root, 'packages', entry.name, 'package.json'), 'utf8'));
       readdirSync(join(root, 'packages', entry.name, 'src'));
     } catch {
       continue;
     }
-    walk(join('packages', entry.name, 'src'));
+    if (manifest.private !== true) walk(join('packages', entry.name, 'src'));
   }
   return files.map((file) => file.split('\\').join('/')).sort();
 }
@@ -94,10 +97,11 @@ export function sourceFiles(root = repositoryRoot): string[] {
 const commentPrefix = /^\s*\*(?: |$)/;
 
 /**
- * The fenced code blocks of a source file's doc comments (`/** … *\/`), read as Markdown once each line's
- * ` * ` is stripped: each block's `line` is the file's, and its `column` the width of the prefix stripped.
+ * The fenced code blocks and inline code spans of a source file's doc comments (`/** … *\/`), read as
+ * Markdown once each line's ` * ` is stripped: each one's `line` is the file's, and a block's `column` the
+ * width of the prefix stripped.
  */
-export function readSource(file: string, root = repositoryRoot): CodeBlock[] {
+export function readSource(file: string, root = repositoryRoot): { blocks: CodeBlock[]; spans: CodeSpan[] } {
   const lines = readFileSync(join(root, file), 'utf8').split('\n');
   const prefixes: number[] = [];
   let inComment = false;
@@ -116,10 +120,8 @@ export function readSource(file: string, root = repositoryRoot): CodeBlock[] {
     prefixes[index] = prefix.length;
     return line.slice(prefix.length);
   });
-  return readLines(file, markdown).blocks.map((block) => ({
-    ...block,
-    column: prefixes[block.line - 1] ?? 0,
-  }));
+  const { blocks, spans } = readLines(file, markdown);
+  return { blocks: blocks.map((block) => ({ ...block, column: prefixes[block.line - 1] ?? 0 })), spans };
 }
 
 function readLines(page: string, lines: readonly string[]): { blocks: CodeBlock[]; spans: CodeSpan[] } {
