@@ -105,3 +105,75 @@ describe('credential-shaped parameters', () => {
     );
   });
 });
+
+// Names a vendor or a framework writes with a dot or as an array parameter, and ordinary ones of that form.
+const dottedCredentialNames = ['x.sig', 'sig.v2', 'X.Amz.Signature', 'sig[]', 'token[0]', 'api_key[]'];
+const dottedOrdinaryNames = ['signal.strength', 'page[2]', 'design.v2', 'ids[]'];
+
+describe('credential-shaped parameters, in other spellings', () => {
+  it('are masked when their name has a dot or array brackets, and ordinary names of that form are not', () => {
+    fc.assert(
+      fc.property(
+        urls,
+        fc.constantFrom('?', '#', '#/?'),
+        fc.array(
+          fc.tuple(fc.constantFrom(...dottedCredentialNames, ...dottedOrdinaryNames, 'page'), values),
+          {
+            minLength: 1,
+            maxLength: 5,
+          },
+        ),
+        (url, opener, parameters) => {
+          const query = parameters.map(([name, value]) => `${name}=${value}`).join('&');
+          const expected = parameters
+            .map(([name, value]) => `${name}=${dottedCredentialNames.includes(name) ? '[REDACTED]' : value}`)
+            .join('&');
+          expect(redact(`GET ${url}${opener}${query} failed`)).toBe(`GET ${url}${opener}${expected} failed`);
+          expect(redact(`{"${parameters[0]?.[0]}": "x1y2z3w4v5"}`)).toBe(
+            `{"${parameters[0]?.[0]}": "${dottedCredentialNames.includes(parameters[0]?.[0] ?? '') ? '[REDACTED]' : 'x1y2z3w4v5'}"}`,
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('are masked inside a URL carried percent-encoded in another (a redirect target), and nothing else is', () => {
+    fc.assert(
+      fc.property(
+        urls,
+        fc.constantFrom('%3F', '%23', '%3f', '%26'),
+        fc.array(fc.tuple(fc.constantFrom(...credentialNames, ...ordinaryNames), values), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        (url, opener, parameters) => {
+          const carried = (mask: boolean) =>
+            parameters
+              .map(
+                ([name, value]) =>
+                  `${name}%3D${mask && credentialNames.includes(name) ? '[REDACTED]' : value}`,
+              )
+              .join('%26');
+          const outer = `https://app.example.test/login?lang=en&next=${encodeURIComponent(url)}${opener}`;
+          expect(redact(`GET ${outer}${carried(false)}&state=ok failed`)).toBe(
+            `GET ${outer}${carried(true)}&state=ok failed`,
+          );
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('find a parameter an encoded # or = marks, and keep a plain value holding an encoded & whole', () => {
+    expect(redact('https://cdn.example.test/a.m3u8?token=abc%26def%23ghi&page=2')).toBe(
+      'https://cdn.example.test/a.m3u8?token=[REDACTED]&page=2',
+    );
+    expect(redact('https://cdn.example.test/a.m3u8?a=1%23token=abcdef123456&page=2')).toBe(
+      'https://cdn.example.test/a.m3u8?a=1%23token=[REDACTED]&page=2',
+    );
+    expect(redact('https://cdn.example.test/a.m3u8?sig%3Dabcdef123456')).toBe(
+      'https://cdn.example.test/a.m3u8?sig%3D[REDACTED]',
+    );
+  });
+});

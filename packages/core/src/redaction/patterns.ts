@@ -16,13 +16,16 @@ const credentialParts: ReadonlySet<string> = new Set(['sig']);
 
 function isCredentialName(name: string): boolean {
   if (credentialName.test(name)) return true;
-  for (const part of name.toLowerCase().split(/[-_.]/)) if (credentialParts.has(part)) return true;
+  for (const part of name.toLowerCase().split(/[-_.[\]]/)) if (credentialParts.has(part)) return true;
   return false;
 }
 
 const isWord = (code: number) =>
   (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
 const isWordOrDash = (code: number) => isWord(code) || code === 45;
+// Characters of a parameter or field name: a word, `-`, `.` (`x.sig`, `sig.v2`) and the brackets of an array
+// parameter (`sig[]`, `token[0]`).
+const isNameCode = (code: number) => isWordOrDash(code) || code === 46 || code === 91 || code === 93;
 // Characters of an RFC 6750 token68 (bearer and basic credentials).
 const isToken68 = (code: number) =>
   isWordOrDash(code) || code === 46 || code === 126 || code === 43 || code === 47 || code === 61;
@@ -76,26 +79,42 @@ function jsonWebTokens(text: string, found: Found): void {
 /**
  * `?api_key=…`, `&token=…`, `;passphrase=…`, `&sig=…`, and in a fragment `#token=…` or `#access_token=…`
  * (where an OAuth implicit grant and some players put a token): the value of any parameter named like a
- * credential.
+ * credential. A URL carried percent-encoded inside another (`?next=https%3A%2F%2Fcdn%3Fsig%3D…`, `%26token%3D…`)
+ * has its parameters found as well: `%3F`, `%23`, `%26` and `%3B` open one, `%3D` is its `=`, and its value
+ * ends at an encoded `&` or `#` too. In a plain query a value ends only at a plain one: `%26` there is part
+ * of the value.
  */
 function credentialParameters(text: string, found: Found): void {
-  const separator = /[?&;#]/g;
+  const separator = /[?&;#]|%(?:3[fb]|2[36])/gi;
   for (let match = separator.exec(text); match; match = separator.exec(text)) {
-    const nameStart = match.index + 1;
-    const nameEnd = scanWhile(text, nameStart, isWordOrDash);
-    if (
-      nameEnd > nameStart &&
-      text.charCodeAt(nameEnd) === 61 &&
-      isCredentialName(text.slice(nameStart, nameEnd))
-    ) {
-      const valueStart = nameEnd + 1;
-      const valueEnd = scanWhile(text, valueStart, (code) => code !== 38 && code !== 35 && !endsUrl(code));
+    const nameStart = match.index + match[0].length;
+    const nameEnd = scanWhile(text, nameStart, isNameCode);
+    const equals = text.charCodeAt(nameEnd) === 61 ? 1 : encodedEquals(text, nameEnd) ? 3 : 0;
+    if (nameEnd > nameStart && equals > 0 && isCredentialName(text.slice(nameStart, nameEnd))) {
+      const encoded = match[0].length > 1 || equals > 1;
+      const valueStart = nameEnd + equals;
+      let valueEnd = valueStart;
+      while (valueEnd < text.length) {
+        const code = text.charCodeAt(valueEnd);
+        if (code === 38 || code === 35 || endsUrl(code)) break;
+        if (encoded && code === 37 && /^%2[36]$/.test(text.slice(valueEnd, valueEnd + 3))) break;
+        valueEnd += 1;
+      }
       if (valueEnd > valueStart) found(valueStart, valueEnd);
       separator.lastIndex = valueEnd;
     } else {
-      separator.lastIndex = nameEnd;
+      separator.lastIndex = Math.max(nameEnd, match.index + 1);
     }
   }
+}
+
+// Whether `%3D` (an encoded `=`) starts at `index`.
+function encodedEquals(text: string, index: number): boolean {
+  return (
+    text.charCodeAt(index) === 37 &&
+    text.charCodeAt(index + 1) === 51 &&
+    (text.charCodeAt(index + 2) | 32) === 100
+  );
 }
 
 /** `"stream_key": "…"`, `"password":"…"`: a JSON string field named like a credential, as echoed bodies show. */
@@ -103,7 +122,7 @@ function credentialFields(text: string, found: Found): void {
   let from = 0;
   for (let quote = text.indexOf('"', from); quote !== -1; quote = text.indexOf('"', from)) {
     const nameStart = quote + 1;
-    const nameEnd = scanWhile(text, nameStart, isWordOrDash);
+    const nameEnd = scanWhile(text, nameStart, isNameCode);
     from = nameEnd;
     if (nameEnd === nameStart || text.charCodeAt(nameEnd) !== 34) continue;
     if (!isCredentialName(text.slice(nameStart, nameEnd))) {
