@@ -520,6 +520,60 @@ describe('an outside provider', () => {
     );
   });
 
+  it('puts its secrets under a field named __proto__ or in a Set, and the masked copy keeps each field and item', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        secrets,
+        fc.constantFrom(...(Object.keys(encodings) as Encoding[])),
+        fc.constantFrom<SecretsShape>('fresh-list', 'same-list', 'secret-set'),
+        fc.array(fc.constantFrom('plain note', 'other note', 'third note'), { maxLength: 5 }),
+        async (secret, encoding, shape, notes) => {
+          fc.pre(leaks('outside get failed plain other third note', secret).length === 0);
+          const shown = encodings[encoding](secret);
+          const details = JSON.parse(
+            `{"__proto__":{"account":${JSON.stringify(shown)}},"notes":${JSON.stringify(notes)}}`,
+          ) as Record<string, unknown>;
+          const items = new Set<string>(notes);
+          const error = () => {
+            const thrown = new ProviderUnavailableError({
+              provider: 'outside',
+              operation: 'get',
+              status: 503,
+              delivery: 'unknown',
+              message: 'failed',
+            });
+            Object.defineProperty(thrown, 'details', {
+              value: details,
+              enumerable: true,
+              configurable: true,
+            });
+            Object.defineProperty(thrown, 'items', {
+              value: new Set([...items, `account ${shown}`]),
+              enumerable: true,
+              configurable: true,
+            });
+            return thrown;
+          };
+          const thrown = await createLiveStreamClient(throwingProvider(secret, error, shape))
+            .get('s1')
+            .then(
+              () => undefined,
+              (caught: unknown) => caught as { details: object; items: Set<string> },
+            );
+          expect(leaks(everything(thrown), secret)).toEqual([]);
+          const copy = thrown?.details as Record<string, unknown>;
+          expect(Object.keys(copy)).toEqual(['__proto__', 'notes']);
+          expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+          expect(copy.notes).toBe(details.notes);
+          expect(thrown?.items).toBeInstanceOf(Set);
+          expect([...(thrown?.items ?? [])].slice(0, items.size)).toEqual([...items]);
+          expect(thrown?.items.size).toBe(items.size + 1);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
   it("puts its secrets in a warning's other fields or an event's operation, and the caller sees them masked", async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -486,38 +486,33 @@ function maskValue(value: unknown, secrets: Redactor, depth: number): unknown {
   if (isError(value)) return maskCause(value, secrets, depth);
   if (value instanceof Map) return maskedMap(value, secrets, depth);
   if (value instanceof Set) {
-    const items = [...value].map((item) => maskValue(item, secrets, depth + 1));
-    return items.some((item, index) => item !== [...value][index]) ? new Set(items) : value;
+    const original = [...value];
+    const items = maskedItems(original, secrets, depth);
+    return items === original ? value : new Set(items);
   }
-  const prototype = Object.getPrototypeOf(value);
-  if (!Array.isArray(value) && prototype !== Object.prototype && prototype !== null)
-    return maskedInstance(value, secrets, depth);
-  if (Array.isArray(value)) {
-    const items = value.map((item) => maskValue(item, secrets, depth + 1));
-    return items.some((item, index) => item !== value[index]) ? items : value;
-  }
-  const copy: Record<string, unknown> = prototype === null ? Object.create(null) : {};
-  let changed = false;
-  for (const key of Object.keys(value)) {
-    const item = (value as Record<string, unknown>)[key];
-    const masked = maskValue(item, secrets, depth + 1);
-    if (masked !== item) changed = true;
-    copy[key] = masked;
-  }
-  return changed ? copy : value;
+  if (Array.isArray(value)) return maskedItems(value, secrets, depth);
+  return maskedFields(value, secrets, depth);
 }
 
-// An instance of some class in a field (an outside adapter's details object): its own enumerable fields,
-// which inspection and JSON print, masked. Kept as it is when nothing in it changes; else a plain copy,
-// since a class's constructor or methods cannot be trusted to keep the masked values.
-function maskedInstance(value: object, secrets: Redactor, depth: number): unknown {
-  const copy: Record<string, unknown> = {};
+/** The items masked; the same array when none changes. */
+function maskedItems(items: readonly unknown[], secrets: Redactor, depth: number): readonly unknown[] {
+  const masked = items.map((item) => maskValue(item, secrets, depth + 1));
+  return masked.some((item, index) => item !== items[index]) ? masked : items;
+}
+
+// A plain object, or an instance of some class in a field (an outside adapter's details object): its own
+// enumerable fields, which inspection and JSON print, masked. Kept as it is when nothing in it changes;
+// else a copy (an instance's a plain one, since a class's constructor or methods cannot be trusted to keep
+// the masked values; a null-prototype object's stays one).
+function maskedFields(value: object, secrets: Redactor, depth: number): unknown {
+  const copy: Record<string, unknown> = Object.getPrototypeOf(value) === null ? Object.create(null) : {};
   let changed = false;
   for (const key of Object.keys(value)) {
     const item = (value as Record<string, unknown>)[key];
     const masked = maskValue(item, secrets, depth + 1);
     if (masked !== item) changed = true;
-    copy[key] = masked;
+    // Defined, not assigned: a field named `__proto__` (JSON.parse makes one) stays a field.
+    Object.defineProperty(copy, key, { value: masked, writable: true, enumerable: true, configurable: true });
   }
   return changed ? copy : value;
 }
