@@ -12,12 +12,30 @@ export function providerRedactor(provider: LiveStreamProvider): Redactor {
   try {
     const list = provider.secrets?.();
     if (list === undefined || list === null) return toRedactor(undefined);
-    const values = typeof list === 'string' ? [list] : [...list].filter((value) => typeof value === 'string');
+    const values =
+      typeof list === 'string' ? [list] : readValues(list).filter((value) => typeof value === 'string');
     // A set's own list is passed as it is, so the set (every value it holds, compiled already) is used.
-    return toRedactor(values.length === (list as readonly unknown[]).length ? list : values);
+    return toRedactor(Array.isArray(list) && values.length === list.length ? list : values);
   } catch {
     return toRedactor(undefined);
   }
+}
+
+/**
+ * The most values read from a `secrets()` answer that is an iterable rather than an array (a `Set`, a
+ * generator): an endless one would hold the call forever. Far more than any provider knows (a `SecretSet`
+ * keeps its credentials and a thousand learned values).
+ */
+export const maxProviderSecretValues = 10_000;
+
+function readValues(list: Iterable<unknown>): unknown[] {
+  if (Array.isArray(list)) return list;
+  const values: unknown[] = [];
+  for (const value of list) {
+    values.push(value);
+    if (values.length >= maxProviderSecretValues) break;
+  }
+  return values;
 }
 
 /**

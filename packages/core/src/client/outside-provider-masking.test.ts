@@ -22,6 +22,7 @@ import {
   type UniliveErrorOptions,
   type Warning,
 } from '../index.js';
+import { maxProviderSecretValues } from '../provider-secrets.js';
 
 // A provider from outside this repository: any object implementing LiveStreamProvider, whose errors and
 // warnings may hold its own secrets() (it never gave them to the errors it built). Whatever it hands back
@@ -614,6 +615,42 @@ describe('an outside provider', () => {
         },
       ),
       { numRuns: 100 },
+    );
+  });
+
+  it('answers secrets() with an endless iterable, and the call ends with its error masked by the values read', async () => {
+    await fc.assert(
+      fc.asyncProperty(secrets, fc.integer({ min: 0, max: 5 }), async (secret, before) => {
+        fc.pre(leaks('outside get failed for', secret).length === 0);
+        let read = 0;
+        const provider: LiveStreamProvider = {
+          ...throwingProvider(
+            secret,
+            () =>
+              new ConflictError({ provider: 'outside', operation: 'get', message: `failed for ${secret}` }),
+            'fresh-list',
+          ),
+          // An endless generator, which stops the test rather than the machine once far past any cap.
+          secrets: () =>
+            (function* () {
+              for (;;) {
+                read += 1;
+                if (read > 10 * maxProviderSecretValues) throw new Error('read without end');
+                yield read === before + 1 ? secret : `other-value-${read}`;
+              }
+            })() as unknown as string[],
+        };
+        const thrown = await createLiveStreamClient(provider)
+          .get('s1')
+          .then(
+            () => undefined,
+            (error: unknown) => error,
+          );
+        expect(thrown).toBeInstanceOf(ConflictError);
+        expect(leaks(everything(thrown), secret)).toEqual([]);
+        expect(read).toBeLessThanOrEqual(maxProviderSecretValues);
+      }),
+      { numRuns: 3 },
     );
   });
 
