@@ -1,4 +1,4 @@
-import { maskedError, UniliveError } from './errors/unilive-error.js';
+import { maskedError, maskedValue, UniliveError } from './errors/unilive-error.js';
 import type { LiveStream, Warning } from './live-stream.js';
 import type { LiveStreamProvider } from './provider.js';
 import { type Redactor, redactStable, SecretSet, toRedactor } from './secrets.js';
@@ -93,37 +93,31 @@ function unreadableError(error: object, redactor: Redactor): UniliveError {
 }
 
 /**
- * `warning` with every text it carries masked by `redactor`: its message and setting, and its type or any
- * field an outside provider added; the same object when nothing changes.
+ * `warning` with every text it carries masked by `redactor`: its message, setting and type, any field an
+ * outside provider added, whatever their shape (a message that is an object, a warning that is a bare
+ * string); the same value when nothing changes.
  */
 export function maskedWarning(warning: Warning, redactor: Redactor): Warning {
-  if (typeof warning !== 'object' || warning === null) return warning;
-  let masked: Record<string, unknown> | undefined;
-  for (const [key, value] of Object.entries(warning)) {
-    if (typeof value !== 'string') continue;
-    const text = redactStable(redactor, value);
-    if (text === value) continue;
-    masked ??= { ...warning };
-    masked[key] = text;
-  }
-  return (masked as Warning | undefined) ?? warning;
+  return maskedValue(warning, redactor) as Warning;
 }
 
 /**
- * `stream` with the warnings it carries masked by `redactor`: the same object when none changes. Call it
- * only for a stream that has warnings (see {@link hasWarnings}), so a read without them costs nothing more.
+ * `stream` with the warnings it carries masked by `redactor`, whatever shape an outside provider gave them
+ * (a list, one string, an object): the same object when none changes. Call it only for a stream that has
+ * warnings (see {@link hasWarnings}), so a read without them costs nothing more.
  */
 export function withMaskedWarnings(stream: LiveStream, redactor: Redactor): LiveStream {
-  const warnings = stream.warnings ?? [];
-  const masked = warnings.map((warning) => maskedWarning(warning, redactor));
-  return masked.some((warning, index) => warning !== warnings[index])
-    ? { ...stream, warnings: masked }
-    : stream;
+  const masked = maskedValue(stream.warnings, redactor);
+  return masked === stream.warnings ? stream : { ...stream, warnings: masked as Warning[] };
 }
 
-/** Whether `stream` is an object carrying warnings (a provider's answer is checked for a stream later). */
+/**
+ * Whether `stream` is an object carrying warnings, of any shape but an empty list (a provider's answer is
+ * checked for a stream later).
+ */
 export function hasWarnings(stream: LiveStream): boolean {
   if (typeof stream !== 'object' || stream === null) return false;
-  const warnings = stream.warnings;
-  return Array.isArray(warnings) && warnings.length > 0;
+  const warnings: unknown = stream.warnings;
+  if (warnings === undefined || warnings === null) return false;
+  return !Array.isArray(warnings) || warnings.length > 0;
 }

@@ -654,6 +654,49 @@ describe('an outside provider', () => {
     );
   });
 
+  it('returns warnings of odd shapes holding its secrets, and the result, the registry and onWarning carry them masked', async () => {
+    const shapes = {
+      'a bare string': (text: string) => `kept ${text}`,
+      'a list of strings': (text: string) => [`kept ${text}`],
+      'an object message': (text: string) => [{ type: 'fallback', message: { text: `kept ${text}` } }],
+      'a nested field': (text: string) => [{ type: 'fallback', message: 'kept', detail: { notes: [text] } }],
+    } as const;
+    await fc.assert(
+      fc.asyncProperty(
+        secrets,
+        fc.constantFrom(...(Object.keys(encodings) as Encoding[])),
+        fc.constantFrom<SecretsShape>('fresh-list', 'same-list', 'secret-set'),
+        fc.constantFrom(...(Object.keys(shapes) as (keyof typeof shapes)[])),
+        async (secret, encoding, shape, warningShape) => {
+          fc.pre(leaks('outside kept fallback', secret).length === 0);
+          const stream = await fakeProvider('outside', { streams: 1 }).provider.get('outside1');
+          const answer = () =>
+            ({
+              ...stream,
+              warnings: shapes[warningShape](encodings[encoding](secret)),
+            }) as unknown as LiveStream;
+          const provider: LiveStreamProvider = {
+            ...throwingProvider(secret, () => new Error('unused'), shape),
+            get: async () => answer(),
+            create: async () => answer(),
+          };
+          const heard: unknown[] = [];
+          const hooks = { onWarning: (event: unknown) => heard.push(event) };
+          const client = createLiveStreamClient(provider, { hooks });
+          const registry = createLiveStreamRegistry({ providers: { a: passThroughClient(provider) } });
+          const answers = [
+            await client.get('outside1'),
+            await client.create({ name: 'n' }),
+            await registry.get('a:outside1'),
+          ];
+          expect(leaks(everything([answers, heard]), secret)).toEqual([]);
+          for (const got of answers) expect(got.warnings).toBeDefined();
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   it('puts its secrets in the warnings of a stream it returns, and the result and onWarning carry them masked', async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -476,6 +476,16 @@ export function maskedError<E extends UniliveError>(error: E, secrets: Redactor,
   return copy;
 }
 
+/**
+ * `value` with every text in it masked by `secrets` as `maskedError` masks an error's fields: strings, and
+ * those inside arrays, plain objects, `Map`s, `Set`s, other objects' own fields and errors. The same value
+ * when nothing in it changes. How the client masks the warnings a provider hands back, whatever their shape.
+ * @internal
+ */
+export function maskedValue(value: unknown, secrets: Redactor): unknown {
+  return maskValue(value, secrets, 0);
+}
+
 function maskValue(value: unknown, secrets: Redactor, depth: number): unknown {
   if (typeof value === 'string') return redactStable(secrets, value);
   if (typeof value !== 'object' || value === null) return value;
