@@ -460,6 +460,8 @@ describe('an outside provider', () => {
       'operation',
       'provider',
       'trapping-proxy',
+      'itself',
+      'each-other',
     ] as const;
     class Details {
       constructor(readonly account: string) {}
@@ -470,7 +472,7 @@ describe('an outside provider', () => {
         operation: place === 'operation' ? `get ${text}` : 'get',
         status: 503,
         delivery: 'unknown' as const,
-        message: place === 'trapping-proxy' ? `failed for ${text}` : 'failed',
+        message: ['trapping-proxy', 'itself', 'each-other'].includes(place) ? `failed for ${text}` : 'failed',
       };
       const error = new ProviderUnavailableError(options);
       const field = (value: unknown) =>
@@ -481,6 +483,13 @@ describe('an outside provider', () => {
       if (place === 'map') field(new Map([['account', text]]));
       if (place === 'set') field(new Set([`account ${text}`]));
       if (place === 'instance') field(new Details(text));
+      // A field that leads back to the error: followed for ever, it would end the masking in a stack overflow.
+      if (place === 'itself') field(error);
+      if (place === 'each-other') {
+        const other = new ProviderUnavailableError({ ...options, message: `other ${text}` });
+        Object.defineProperty(other, 'details', { value: [error], enumerable: true });
+        field([other]);
+      }
       if (place !== 'trapping-proxy') return error;
       // It answers every read but refuses to describe its stack: what it refuses us it gives the caller.
       return new Proxy(error, {

@@ -489,9 +489,10 @@ export function maskedValue(value: unknown, secrets: Redactor): unknown {
 function maskValue(value: unknown, secrets: Redactor, depth: number): unknown {
   if (typeof value === 'string') return redactStable(secrets, value);
   if (typeof value !== 'object' || value === null) return value;
-  if (UniliveError.isInstance(value)) return maskedError(value, secrets, depth);
-  // Deeper than any field this library writes: nothing is left that could hold a secret.
+  // Deeper than any field this library writes: nothing is left that could hold a secret. Checked before an
+  // error in a field too: one that holds itself (`related: this`) would otherwise be followed for ever.
   if (depth > maskDepth) return redactedMarker;
+  if (UniliveError.isInstance(value)) return maskedError(value, secrets, depth);
   // An error in a field (an aggregate's `errors`) is rebuilt as a cause is; a Map or Set keeps its kind.
   if (isError(value)) return maskCause(value, secrets, depth);
   if (value instanceof Map) return maskedMap(value, secrets, depth);
