@@ -2,7 +2,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { ProviderCapabilities } from '../capabilities.js';
 import { tokens } from '../di/tokens.js';
 import { AbortError, type InputIssue } from '../errors/errors.js';
-import { servedOperation, UniliveError } from '../errors/unilive-error.js';
+import { maskedValue, servedOperation, UniliveError } from '../errors/unilive-error.js';
 import { emit, type HttpHooks, scrubbedBy } from '../http/hooks.js';
 import { sealHooks } from '../http/http-client.js';
 import {
@@ -680,6 +680,8 @@ function maskedHttpEvent<E extends object>(event: E, redactor: Redactor): E {
   for (const [key, value] of Object.entries(masked)) {
     if (typeof value === 'string') masked[key] = redactStable(redactor, value);
     else if (key === 'error') masked[key] = maskedFailure(value, redactor);
+    // A field of its own an outside provider added (the headers it sent, details of an answer).
+    else masked[key] = maskedValue(value, redactor);
   }
   return masked as E;
 }

@@ -15,6 +15,7 @@ import {
   NotFoundError,
   ProviderUnavailableError,
   RateLimitError,
+  type RequestEvent,
   ResponseShapeError,
   SecretSet,
   TimeoutError,
@@ -584,7 +585,7 @@ describe('an outside provider', () => {
     );
   });
 
-  it("puts its secrets in a warning's other fields or an event's operation, and the caller sees them masked", async () => {
+  it("puts its secrets in a warning's other fields or an event's operation or own fields, and the caller sees them masked", async () => {
     await fc.assert(
       fc.asyncProperty(
         secrets,
@@ -602,13 +603,15 @@ describe('an outside provider', () => {
             ...base,
             async get(_id, options) {
               const hooks = options?.runtime?.hooks;
+              // With a field of its own: the headers it sent.
               hooks?.onRequest?.({
                 provider: 'outside',
                 operation: `get ${shown}`,
                 method: 'GET',
                 url: 'https://api.outside.test/',
                 attempt: 1,
-              });
+                headers: { 'x-account': [`acct ${shown}`] },
+              } as RequestEvent);
               hooks?.onWarning?.({ provider: 'outside', operation: `get ${shown}`, warning });
               return { ...stream, warnings: [warning] };
             },
