@@ -138,23 +138,31 @@ describe('credential-shaped parameters, in other spellings', () => {
     );
   });
 
-  it('are masked inside a URL carried percent-encoded in another (a redirect target), and nothing else is', () => {
+  it('are masked inside a URL carried percent-encoded, once or twice, in another (a redirect target), and nothing else is', () => {
     fc.assert(
       fc.property(
         urls,
-        fc.constantFrom('%3F', '%23', '%3f', '%26'),
+        fc.constantFrom(
+          ['%3F', '%3D', '%26'],
+          ['%23', '%3D', '%26'],
+          ['%3f', '%3d', '%26'],
+          ['%26', '%3D', '%26'],
+          // Encoded twice: a URL carried in one carried in another.
+          ['%253F', '%253D', '%2526'],
+          ['%2523', '%253d', '%2526'],
+        ),
         fc.array(fc.tuple(fc.constantFrom(...credentialNames, ...ordinaryNames), values), {
           minLength: 1,
           maxLength: 4,
         }),
-        (url, opener, parameters) => {
+        (url, [opener, equals, separator], parameters) => {
           const carried = (mask: boolean) =>
             parameters
               .map(
                 ([name, value]) =>
-                  `${name}%3D${mask && credentialNames.includes(name) ? '[REDACTED]' : value}`,
+                  `${name}${equals}${mask && credentialNames.includes(name) ? '[REDACTED]' : value}`,
               )
-              .join('%26');
+              .join(separator);
           const outer = `https://app.example.test/login?lang=en&next=${encodeURIComponent(url)}${opener}`;
           expect(redact(`GET ${outer}${carried(false)}&state=ok failed`)).toBe(
             `GET ${outer}${carried(true)}&state=ok failed`,

@@ -80,16 +80,16 @@ function jsonWebTokens(text: string, found: Found): void {
  * `?api_key=…`, `&token=…`, `;passphrase=…`, `&sig=…`, and in a fragment `#token=…` or `#access_token=…`
  * (where an OAuth implicit grant and some players put a token): the value of any parameter named like a
  * credential. A URL carried percent-encoded inside another (`?next=https%3A%2F%2Fcdn%3Fsig%3D…`, `%26token%3D…`)
- * has its parameters found as well: `%3F`, `%23`, `%26` and `%3B` open one, `%3D` is its `=`, and its value
- * ends at an encoded `&` or `#` too. In a plain query a value ends only at a plain one: `%26` there is part
+ * has its parameters found as well, encoded once or twice (`%253F`): `%3F`, `%23`, `%26` and `%3B` open one,
+ * `%3D` is its `=`, and its value ends at an encoded `&` or `#` too. In a plain query a value ends only at a plain one: `%26` there is part
  * of the value.
  */
 function credentialParameters(text: string, found: Found): void {
-  const separator = /[?&;#]|%(?:3[fb]|2[36])/gi;
+  const separator = /[?&;#]|%(?:25)?(?:3[fb]|2[36])/gi;
   for (let match = separator.exec(text); match; match = separator.exec(text)) {
     const nameStart = match.index + match[0].length;
     const nameEnd = scanWhile(text, nameStart, isNameCode);
-    const equals = text.charCodeAt(nameEnd) === 61 ? 1 : encodedEquals(text, nameEnd) ? 3 : 0;
+    const equals = text.charCodeAt(nameEnd) === 61 ? 1 : encodedEqualsLength(text, nameEnd);
     if (nameEnd > nameStart && equals > 0 && isCredentialName(text.slice(nameStart, nameEnd))) {
       const encoded = match[0].length > 1 || equals > 1;
       const valueStart = nameEnd + equals;
@@ -97,7 +97,7 @@ function credentialParameters(text: string, found: Found): void {
       while (valueEnd < text.length) {
         const code = text.charCodeAt(valueEnd);
         if (code === 38 || code === 35 || endsUrl(code)) break;
-        if (encoded && code === 37 && /^%2[36]$/.test(text.slice(valueEnd, valueEnd + 3))) break;
+        if (encoded && code === 37 && encodedSeparator.test(text.slice(valueEnd, valueEnd + 5))) break;
         valueEnd += 1;
       }
       if (valueEnd > valueStart) found(valueStart, valueEnd);
@@ -108,13 +108,13 @@ function credentialParameters(text: string, found: Found): void {
   }
 }
 
-// Whether `%3D` (an encoded `=`) starts at `index`.
-function encodedEquals(text: string, index: number): boolean {
-  return (
-    text.charCodeAt(index) === 37 &&
-    text.charCodeAt(index + 1) === 51 &&
-    (text.charCodeAt(index + 2) | 32) === 100
-  );
+// An `&` or `#` encoded once (`%26`) or twice (`%2526`, a URL carried inside one carried in another).
+const encodedSeparator = /^%(?:25)?2[36]/;
+
+// The length of an `=` encoded once (`%3D`) or twice (`%253D`) at `index`; 0 when there is none.
+function encodedEqualsLength(text: string, index: number): number {
+  if (text.charCodeAt(index) !== 37) return 0;
+  return /^%(?:25)?3d/i.exec(text.slice(index, index + 5))?.[0].length ?? 0;
 }
 
 /** `"stream_key": "…"`, `"password":"…"`: a JSON string field named like a credential, as echoed bodies show. */
