@@ -1,13 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ConfiguredProviderFactory, type LiveStreamProvider, secretForms } from '@unilive/core';
+import type { ConfiguredProviderFactory, LiveStreamProvider } from '@unilive/core';
 import { createMemoryBackend, createMemoryProvider } from '@unilive/testing';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from './cli.js';
+import { describe, expect, it } from 'vitest';
+import { cliRunner, leaked, temporaryFolder, twoMemoryProviders } from '../test/secrets.js';
 import { skippedCountLine } from './connection.js';
-import type { Output } from './progress.js';
 
 // Every output line of `list` and of a real `migrate` is masked by the secrets of every stream the command
 // shows, not only by those the provider knew when a line's text was made.
@@ -30,21 +27,12 @@ interface Script {
   echoName: boolean;
 }
 
-let folder: string;
-beforeAll(async () => {
-  folder = await mkdtemp(join(tmpdir(), 'unilive-cli-masking-'));
-});
-afterAll(async () => {
-  await rm(folder, { recursive: true, force: true });
-});
+const folder = temporaryFolder('unilive-cli-masking-');
 
 function harness() {
   const token = 'cli-masking-token-1234';
   const backend = createMemoryBackend({ token, transitionPolls: 0 });
   const script: Script = { skipped: [], keys: [], echoName: false };
-  const out: string[] = [];
-  const err: string[] = [];
-  const output: Output = { out: (text) => out.push(text), err: (text) => err.push(text), interactive: false };
   // A provider from outside the repository, built on the memory vendor: its list reports records it
   // skipped (a legacy id quoting another stream's key) before the walk reaches the stream it quotes, and
   // its create may say what it did with the name it was given.
@@ -77,8 +65,8 @@ function harness() {
   };
   const loadFactory = async (id: string) =>
     id === 'memory' ? ((() => provider()) as ConfiguredProviderFactory) : undefined;
-  const run = (environment: Record<string, string>, argv: string[]) =>
-    main(argv, { output, loadFactory, environment });
+  const cli = cliRunner(loadFactory);
+  const { out, err } = cli;
   return {
     out,
     err,
@@ -89,23 +77,15 @@ function harness() {
       script.skipped = [];
       script.echoName = false;
     },
-    single: (...argv: string[]) => run({ UNILIVE_PROVIDER: 'memory' }, argv),
-    several: (config: string, ...argv: string[]) => run({ UNILIVE_CONFIG: config }, argv),
+    single: cli.single,
+    several: cli.several,
     /** Creates a stream on the single provider and returns its id and stream key. */
     async create(name: string) {
-      expect(
-        await run({ UNILIVE_PROVIDER: 'memory' }, ['create', '--name', name, '--json', '--show-secrets']),
-      ).toBe(0);
+      expect(await cli.single('create', '--name', name, '--json', '--show-secrets')).toBe(0);
       const made = JSON.parse(out.pop() ?? '{}') as { id: string; ingest: { streamKey?: string }[] };
       return { id: made.id, key: made.ingest.find((endpoint) => endpoint.streamKey)?.streamKey ?? '' };
     },
   };
-}
-
-function leaked(text: string, keys: readonly string[]): string | undefined {
-  for (const key of keys)
-    for (const form of secretForms(key)) if (text.includes(form)) return `${key} as ${form}`;
-  return undefined;
 }
 
 // Each case runs a few CLI commands; a limit ends a hang, it never measures speed.
@@ -186,16 +166,7 @@ describe('unilive migrate', () => {
   it(
     "masks the source's key carried in the new stream's name and warnings, in text and --json",
     async () => {
-      const config = join(folder, 'two.json');
-      await writeFile(
-        config,
-        JSON.stringify({
-          providers: [
-            { provider: 'memory', name: 'a' },
-            { provider: 'memory', name: 'b' },
-          ],
-        }),
-      );
+      const config = await twoMemoryProviders(join(folder(), 'two.json'));
       const h = harness();
       await fc.assert(
         fc.asyncProperty(

@@ -1,18 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type ConfiguredProviderFactory,
-  type LiveStream,
-  type LiveStreamProvider,
-  secretForms,
-} from '@unilive/core';
+import type { ConfiguredProviderFactory, LiveStream, LiveStreamProvider } from '@unilive/core';
 import { createMemoryBackend, createMemoryProvider } from '@unilive/testing';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { secret } from '../test/secrets.js';
-import { main } from './cli.js';
-import type { Output } from './progress.js';
+import { describe, expect, it } from 'vitest';
+import { cliRunner, leaked, secret, temporaryFolder, twoMemoryProviders } from '../test/secrets.js';
 
 // Every credential a stream can carry, generated: keys with URL-reserved, JSON-special and non-ASCII
 // characters, so each reaches the output (when it does) URL-encoded, JSON-escaped or base64-encoded too.
@@ -98,21 +89,12 @@ function withSecrets(provider: LiveStreamProvider, current: () => Secrets): Live
   };
 }
 
-let folder: string;
-beforeAll(async () => {
-  folder = await mkdtemp(join(tmpdir(), 'unilive-cli-secrets-'));
-});
-afterAll(async () => {
-  await rm(folder, { recursive: true, force: true });
-});
+const folder = temporaryFolder('unilive-cli-secrets-');
 
 function harness() {
   let current: Secrets | undefined;
   const token = 'cli-memory-token-1234';
   const backend = createMemoryBackend({ token, transitionPolls: 0 });
-  const out: string[] = [];
-  const err: string[] = [];
-  const output: Output = { out: (text) => out.push(text), err: (text) => err.push(text), interactive: false };
   const loadFactory = async (id: string) =>
     id === 'memory'
       ? ((() =>
@@ -121,8 +103,8 @@ function harness() {
             return current;
           })) as ConfiguredProviderFactory)
       : undefined;
-  const run = (environment: Record<string, string>, argv: string[]) =>
-    main(argv, { output, loadFactory, environment });
+  const cli = cliRunner(loadFactory);
+  const { out, err } = cli;
   return {
     out,
     err,
@@ -131,17 +113,9 @@ function harness() {
       out.length = 0;
       err.length = 0;
     },
-    single: (...argv: string[]) => run({ UNILIVE_PROVIDER: 'memory' }, argv),
-    several: (config: string, ...argv: string[]) => run({ UNILIVE_CONFIG: config }, argv),
+    single: cli.single,
+    several: cli.several,
   };
-}
-
-/** The first form of any secret found in `text`, or undefined. */
-function leaked(text: string, values: Secrets): string | undefined {
-  for (const value of Object.values(values)) {
-    for (const form of secretForms(value)) if (text.includes(form)) return `${value} as ${form}`;
-  }
-  return undefined;
 }
 
 // Every command that prints a stream, in every output form.
@@ -198,16 +172,7 @@ describe('secrets in CLI output', () => {
   it(
     'no stream key, password or token reaches stdout or stderr, in any encoding, without --show-secrets',
     async () => {
-      const config = join(folder, 'two.json');
-      await writeFile(
-        config,
-        JSON.stringify({
-          providers: [
-            { provider: 'memory', name: 'a' },
-            { provider: 'memory', name: 'b' },
-          ],
-        }),
-      );
+      const config = await twoMemoryProviders(join(folder(), 'two.json'));
       const h = harness();
       await fc.assert(
         fc.asyncProperty(secrets, async (values) => {
@@ -219,7 +184,7 @@ describe('secrets in CLI output', () => {
           );
           expect(shown.some((text) => text.includes('"streamKey":"[REDACTED]"'))).toBe(true);
           expect(shown.some((text) => text.includes(`${server}/[REDACTED]`))).toBe(true);
-          expect(leaked(shown.join('\n'), values)).toBeUndefined();
+          expect(leaked(shown.join('\n'), Object.values(values))).toBeUndefined();
         }),
         // A leak fails at once, with the generated values: shrinking would run every command again.
         { numRuns: 12, endOnFailure: true },
@@ -231,16 +196,7 @@ describe('secrets in CLI output', () => {
   it(
     "migrate --dry-run masks the source's secrets echoed in its name, in text and --json",
     async () => {
-      const config = join(folder, 'plan.json');
-      await writeFile(
-        config,
-        JSON.stringify({
-          providers: [
-            { provider: 'memory', name: 'a' },
-            { provider: 'memory', name: 'b' },
-          ],
-        }),
-      );
+      const config = await twoMemoryProviders(join(folder(), 'plan.json'));
       const h = harness();
       const encodings = [
         (value: string) => value,
@@ -262,7 +218,7 @@ describe('secrets in CLI output', () => {
               expect(await h.several(config, 'migrate', ref, '--to', 'b', '--dry-run', ...mode)).toBe(0);
               const shown = h.out.join('\n');
               expect(shown).toContain('[REDACTED]');
-              expect(leaked(shown, values)).toBeUndefined();
+              expect(leaked(shown, Object.values(values))).toBeUndefined();
             }
           },
         ),

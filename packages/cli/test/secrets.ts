@@ -1,4 +1,12 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { secretForms } from '@unilive/core';
 import fc from 'fast-check';
+import { afterAll, beforeAll } from 'vitest';
+import { main } from '../src/cli.js';
+import type { Output } from '../src/progress.js';
+import type { FactoryLoader } from '../src/providers.js';
 
 // Secrets with URL-reserved, JSON-special and non-ASCII characters, so each form (URL-encoded,
 // JSON-escaped, base64) differs from the raw value. A letter first: a value of one repeated symbol
@@ -15,3 +23,57 @@ const unit = fc.constantFrom(
 export const secret: fc.Arbitrary<string> = fc
   .tuple(fc.constantFrom(...'KPWTRS'), fc.string({ unit, minLength: 11, maxLength: 40 }))
   .map(([first, rest]) => first + rest);
+
+/** The first of `values` found in `text` in any form it can be printed in, named with that form, or undefined. */
+export function leaked(text: string, values: Iterable<string>): string | undefined {
+  for (const value of values)
+    for (const form of secretForms(value)) if (text.includes(form)) return `${value} as ${form}`;
+  return undefined;
+}
+
+/** A folder made before the file's tests and removed after them; the getter reads it once they run. */
+export function temporaryFolder(prefix: string): () => string {
+  let folder: string | undefined;
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), prefix));
+  });
+  afterAll(async () => {
+    if (folder) await rm(folder, { recursive: true, force: true });
+  });
+  return () => {
+    if (!folder) throw new Error('the temporary folder is made before the tests run');
+    return folder;
+  };
+}
+
+/** Writes a configuration at `path` naming two providers, `a` and `b`, both the memory vendor. */
+export async function twoMemoryProviders(path: string): Promise<string> {
+  await writeFile(
+    path,
+    JSON.stringify({
+      providers: [
+        { provider: 'memory', name: 'a' },
+        { provider: 'memory', name: 'b' },
+      ],
+    }),
+  );
+  return path;
+}
+
+/**
+ * The CLI run in this process with providers from `loadFactory`, keeping each text it prints to stdout
+ * and stderr; `single` runs it on the memory provider alone, `several` on the configuration at a path.
+ */
+export function cliRunner(loadFactory: FactoryLoader) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const output: Output = { out: (text) => out.push(text), err: (text) => err.push(text), interactive: false };
+  const run = (environment: Record<string, string>, argv: string[]) =>
+    main(argv, { output, loadFactory, environment });
+  return {
+    out,
+    err,
+    single: (...argv: string[]) => run({ UNILIVE_PROVIDER: 'memory' }, argv),
+    several: (config: string, ...argv: string[]) => run({ UNILIVE_CONFIG: config }, argv),
+  };
+}
