@@ -115,17 +115,31 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/**
+ * A wait for stream `s1` to be ready that hears `hub` and polls only every 30 s, so that what ends it
+ * promptly can only be an event.
+ */
+function waitForReady(
+  provider: LiveStreamProvider,
+  hub: ReturnType<typeof createEventHub>,
+  options: { timeoutMs?: number } = {},
+): Promise<LiveStream> {
+  return createLiveStreamClient(provider).waitForState('s1', 'ready', {
+    events: hub,
+    intervalMs: 30_000,
+    maxIntervalMs: 30_000,
+    ...options,
+  });
+}
+
 describe('waitForState with events', () => {
   it('a wait polling every 30 s ends on the event, with no timer fired', async () => {
     const { provider, vendor, polls } = stubProvider();
     const hub = createEventHub();
-    const client = createLiveStreamClient(provider);
     let result: LiveStream | undefined;
-    const waiting = client
-      .waitForState('s1', 'ready', { events: hub, intervalMs: 30_000, maxIntervalMs: 30_000 })
-      .then((stream) => {
-        result = stream;
-      });
+    const waiting = waitForReady(provider, hub).then((stream) => {
+      result = stream;
+    });
     await settle();
     expect(polls).toEqual(['status s1']);
     vendor.state = 'ready';
@@ -141,12 +155,7 @@ describe('waitForState with events', () => {
   it('keeps polling at its interval when no webhook comes (a lost webhook never hangs it)', async () => {
     const { provider, vendor, polls } = stubProvider();
     const hub = createEventHub();
-    const client = createLiveStreamClient(provider);
-    const waiting = client.waitForState('s1', 'ready', {
-      events: hub,
-      intervalMs: 30_000,
-      maxIntervalMs: 30_000,
-    });
+    const waiting = waitForReady(provider, hub);
     await settle();
     vendor.state = 'ready';
     await vi.advanceTimersByTimeAsync(29_999);
@@ -158,12 +167,7 @@ describe('waitForState with events', () => {
   it('is woken only by events about its own stream and provider', async () => {
     const { provider, vendor, polls } = stubProvider();
     const hub = createEventHub();
-    const client = createLiveStreamClient(provider);
-    const waiting = client.waitForState('s1', 'ready', {
-      events: hub,
-      intervalMs: 30_000,
-      maxIntervalMs: 30_000,
-    });
+    const waiting = waitForReady(provider, hub);
     await settle();
     hub.publish([
       event({ id: 'other-stream', streamId: 's2' }),
@@ -191,12 +195,7 @@ describe('waitForState with events', () => {
       if (polls.length === 1) await new Promise<void>((resolve) => (release = resolve));
       return status as LiveStreamStatus;
     };
-    const client = createLiveStreamClient(provider);
-    const waiting = client.waitForState('s1', 'ready', {
-      events: hub,
-      intervalMs: 30_000,
-      maxIntervalMs: 30_000,
-    });
+    const waiting = waitForReady(provider, hub);
     await settle();
     vendor.state = 'ready';
     hub.publish(event({ id: 'during-poll' }));
@@ -220,13 +219,7 @@ describe('waitForState with events', () => {
             return status?.(id, options) as Promise<LiveStreamStatus>;
           };
           const hub = createEventHub();
-          const client = createLiveStreamClient(provider);
-          const waiting = client.waitForState('s1', 'ready', {
-            events: hub,
-            intervalMs: 30_000,
-            maxIntervalMs: 30_000,
-            timeoutMs: 3_600_000,
-          });
+          const waiting = waitForReady(provider, hub, { timeoutMs: 3_600_000 });
           await settle();
           // Distinct deliveries (a webhook storm, a source replaying its log), some at the same instant.
           for (const [index, gap] of gaps.entries()) {

@@ -51,6 +51,17 @@ function vendor(answers: (() => Response)[]) {
   };
 }
 
+/** A `GET a` whose waits between attempts are slept on `time`, not the wall clock. */
+function getOn(http: ReturnType<typeof vendor>['http'], time: ReturnType<typeof virtualTime>) {
+  return http.request({
+    operation: 'get',
+    method: 'GET',
+    path: 'a',
+    schema,
+    options: { runtime: { clock: time.clock, sleep: time.sleep } },
+  });
+}
+
 const ok = () =>
   new Response(JSON.stringify({ id: 'a' }), { headers: { 'content-type': 'application/json' } });
 const tooMany = (headers: Record<string, string>) => () => new Response('{}', { status: 429, headers });
@@ -291,13 +302,7 @@ describe('rate-limit pauses', () => {
       tooMany({ 'retry-after': 'x 2030' }),
       ok,
     ]);
-    await http.request({
-      operation: 'get',
-      method: 'GET',
-      path: 'a',
-      schema,
-      options: { runtime: { clock: time.clock, sleep: time.sleep } },
-    });
+    await getOn(http, time);
     // 5 s as asked, then the backoff of a second retry (1 s at the middle of its jitter), not a day's refusal.
     expect(time.sleeps).toEqual([5_000, 750]);
   });
@@ -305,13 +310,7 @@ describe('rate-limit pauses', () => {
   it('waits an epoch-seconds reset as the time left', async () => {
     const time = virtualTime(1_764_400_000_000);
     const { http } = vendor([tooMany({ 'x-ratelimit-reset': String(1_764_400_000 + 3) }), ok]);
-    await http.request({
-      operation: 'get',
-      method: 'GET',
-      path: 'a',
-      schema,
-      options: { runtime: { clock: time.clock, sleep: time.sleep } },
-    });
+    await getOn(http, time);
     expect(time.sleeps).toEqual([3_000]);
   });
 });
