@@ -194,9 +194,9 @@ const notInReadme = packages.filter(
 if (notInReadme.length > 0) {
   failures.push(`README Install leaves out ${notInReadme.map((item) => item.manifest.name).join(', ')}`);
 }
-const quickStart = /## Quick start\s+```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+const quickStart = /## Quick start\s+```ts[^\n]*\n([\s\S]*?)```/.exec(readme)?.[1];
 // The core README's composition example, type-checked as written (strict: an untyped callback fails).
-const containerExample = /compose it on a container[\s\S]*?```ts\n([\s\S]*?)```/.exec(
+const containerExample = /compose it on a container[\s\S]*?```ts[^\n]*\n([\s\S]*?)```/.exec(
   readFileSync(join(root, 'packages', 'core', 'README.md'), 'utf8'),
 )?.[1];
 if (!containerExample) {
