@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { builtInProviderIds, nearestName } from './config/names.js';
 import { type InputIssue, InvalidInputError } from './errors/errors.js';
 import { ingestProtocols, type ProviderId, type Warning } from './live-stream.js';
+import { dateOfAnyRealm } from './own.js';
 import type { CreateLiveStreamInput, UpdateLiveStreamInput } from './provider.js';
 import {
   codePointLength,
@@ -107,18 +108,6 @@ export function vendorDateInput(format: (value: Date | string) => string | undef
       return sent;
     }),
   );
-}
-// `value` as a Date of this realm: itself, or one of another realm (`instanceof Date` sees only this realm's)
-// told by its brand and read through Date's own getTime, which refuses anything merely tagged as a Date.
-function dateOfAnyRealm(value: unknown): Date | undefined {
-  if (value instanceof Date) return value;
-  if (typeof value !== 'object' || value === null) return undefined;
-  try {
-    if (Object.prototype.toString.call(value) !== '[object Date]') return undefined;
-    return new Date(Date.prototype.getTime.call(value));
-  } catch {
-    return undefined;
-  }
 }
 
 /**

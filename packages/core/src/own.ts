@@ -175,3 +175,19 @@ export function prototypePollution(): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * `value` as a Date of this realm: itself, or a copy of one of another realm (a vm context, an iframe:
+ * `instanceof Date` sees only this realm's), told by its brand and read through Date's own `getTime`, which
+ * refuses anything merely tagged as a Date (`Symbol.toStringTag`). Undefined for anything else.
+ */
+export function dateOfAnyRealm(value: unknown): Date | undefined {
+  if (value instanceof Date) return value;
+  if (typeof value !== 'object' || value === null) return undefined;
+  try {
+    if (Object.prototype.toString.call(value) !== '[object Date]') return undefined;
+    return new Date(Date.prototype.getTime.call(value));
+  } catch {
+    return undefined;
+  }
+}

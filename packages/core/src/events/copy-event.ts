@@ -1,4 +1,4 @@
-import { dataProperty } from '../own.js';
+import { dataProperty, dateOfAnyRealm } from '../own.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
 
 /**
@@ -29,7 +29,9 @@ function deepCopy<T>(root: T): T {
 }
 
 function shallow(value: object, copyOf: (value: unknown) => unknown, pending: (() => void)[]): unknown {
-  if (value instanceof Date) return new Date(value.getTime());
+  // A Date of any realm is copied as one of this realm, as every other value is copied into this realm.
+  const date = dateOfAnyRealm(value);
+  if (date !== undefined) return new Date(date.getTime());
   if (value instanceof ArrayBuffer) return value.slice(0);
   if (ArrayBuffer.isView(value)) return copyView(value);
   if (Array.isArray(value)) {

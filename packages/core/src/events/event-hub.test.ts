@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors/errors.js';
@@ -177,6 +178,51 @@ describe('createEventHub copies', () => {
     // Compared by identity only: a deep comparison would itself overflow the stack.
     expect(copy.deep === deep).toBe(false);
     expect(copy.cycle.self === copy.cycle).toBe(true);
+  });
+});
+
+describe('createEventHub and a Date of another realm', () => {
+  it("takes an event whose occurredAt is another realm's Date, and hands out a Date of this realm at that time", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: -8.64e15, max: 8.64e15 }),
+        fc.integer({ min: -8.64e15, max: 8.64e15 }),
+        async (first, second) => {
+          const hub = createEventHub();
+          const subscription = hub.subscribe();
+          // Made in a vm context: `instanceof Date` is false here, yet it is a Date.
+          const at = (time: number) => runInNewContext(`new Date(${time})`) as Date;
+          expect(at(first) instanceof Date).toBe(false);
+          expect(
+            hub.publish([
+              { ...event('a'), occurredAt: at(first), broadcasting: false },
+              { ...event('b'), occurredAt: at(second), broadcasting: true },
+            ]),
+          ).toBe(2);
+          const got: LiveStreamEvent[] = [];
+          for await (const each of subscription) {
+            got.push(each);
+            if (got.length === 2) break;
+          }
+          expect(got.map((each) => each.occurredAt instanceof Date)).toEqual([true, true]);
+          expect(got.map((each) => each.occurredAt.getTime())).toEqual([first, second]);
+          // The newest by occurredAt, whichever came last.
+          const newest = hub.newestBroadcasting?.({ provider: 'liveapi', streamId: 's1' });
+          expect(newest?.id).toBe(second >= first ? 'b' : 'a');
+          expect(newest?.occurredAt instanceof Date).toBe(true);
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+
+  it('refuses what only says it is a Date, or is an invalid one of another realm', () => {
+    const tagged = { [Symbol.toStringTag]: 'Date', getTime: () => 0 };
+    const invalid = runInNewContext('new Date(NaN)') as Date;
+    for (const occurredAt of [tagged, invalid]) {
+      const hub = createEventHub();
+      expect(() => hub.publish({ ...event('a'), occurredAt: occurredAt as Date })).toThrow(InvalidInputError);
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import { type LiveStreamState, liveStreamStates, type ProviderId, type Warning } from '../live-stream.js';
+import { dateOfAnyRealm } from '../own.js';
 
 /**
  * What happened, in neutral terms. `unknown` is a delivery the adapter does not map (a vendor event with
@@ -78,8 +79,9 @@ const states: ReadonlySet<string> = /* @__PURE__ */ new Set(liveStreamStates);
 
 /**
  * True when `value` has the shape of a {@link LiveStreamEvent}: a non-empty `id`, a known `type`, text
- * `provider` and `streamId`, a valid `occurredAt` Date, and `state`, `broadcasting` and `data` of their
- * types when present. Read from own properties only. The event hub refuses anything else and waits skip
+ * `provider` and `streamId`, a valid `occurredAt` Date (of any realm: one made in a vm context or another
+ * frame counts; the hub hands out copies with a Date of this realm), and `state`, `broadcasting` and `data`
+ * of their types when present. Read from own properties only. The event hub refuses anything else and waits skip
  * it: an event source is code the caller wrote, and one `null` must not end a process.
  */
 export function isLiveStreamEvent(value: unknown): value is LiveStreamEvent {
@@ -100,8 +102,8 @@ export function isLiveStreamEvent(value: unknown): value is LiveStreamEvent {
       eventTypes.has(type) &&
       typeof own('provider') === 'string' &&
       typeof own('streamId') === 'string' &&
-      occurredAt instanceof Date &&
-      !Number.isNaN(occurredAt.getTime()) &&
+      // A Date of another realm (an event made in a vm context or a worker's realm) is a Date too.
+      !Number.isNaN(dateOfAnyRealm(occurredAt)?.getTime() ?? Number.NaN) &&
       (state === undefined || (typeof state === 'string' && states.has(state))) &&
       (broadcasting === undefined || typeof broadcasting === 'boolean') &&
       (data === undefined || (typeof data === 'object' && data !== null && !Array.isArray(data)))
