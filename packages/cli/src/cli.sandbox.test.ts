@@ -3,7 +3,8 @@ import { createServer, type Socket } from 'node:net';
 import { redactedMarker, secretForms } from '@unilive/core';
 import { findFfmpeg, type Sandbox, startSandbox } from '@unilive/sandbox';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { capturedOutput, videosdkApiVersion } from '../test/secrets.js';
 import { main } from './cli.js';
 import type { Output } from './progress.js';
 
@@ -17,9 +18,7 @@ afterAll(async () => {
 });
 
 function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const output: Output = { out: (text) => out.push(text), err: (text) => err.push(text), interactive: false };
+  const { out, err, output } = capturedOutput();
   const run = (...argv: string[]) =>
     main(argv, { output, environment: { UNILIVE_SANDBOX_URL: sandbox.url } });
   return { out, err, run };
@@ -130,10 +129,7 @@ describe('unilive against a running sandbox', () => {
   it.each(keyedProviders)(
     '%s: list masks a stream key held in the stream name (plain, URL-encoded, base64), in text and --json',
     async (provider, apiVersion) => {
-      if (apiVersion) vi.stubEnv('VIDEOSDK_API_VERSION', apiVersion);
-      onTestFinished(() => {
-        vi.unstubAllEnvs();
-      });
+      videosdkApiVersion(apiVersion);
       const cli = capture();
       const { out, err, run } = cli;
       const created = await createKeyed(cli, provider, 'Echo');
@@ -179,10 +175,7 @@ describe('unilive against a running sandbox', () => {
   it.each(keyedProviders)(
     "%s: list masks another stream's key held in a stream's name (plain, URL-encoded, base64), in text and --json",
     async (provider, apiVersion) => {
-      if (apiVersion) vi.stubEnv('VIDEOSDK_API_VERSION', apiVersion);
-      onTestFinished(() => {
-        vi.unstubAllEnvs();
-      });
+      videosdkApiVersion(apiVersion);
       const cli = capture();
       const { out, err, run } = cli;
       const made = [await createKeyed(cli, provider, 'Holder'), await createKeyed(cli, provider, 'Keeper')];
@@ -216,13 +209,7 @@ describe('unilive against a running sandbox', () => {
     // A sandbox of its own: the streams listed are exactly the ones made here.
     const own = await startSandbox({ transitionMs: 100 });
     try {
-      const out: string[] = [];
-      const err: string[] = [];
-      const output: Output = {
-        out: (text) => out.push(text),
-        err: (text) => err.push(text),
-        interactive: false,
-      };
+      const { out, err, output } = capturedOutput();
       const run = (...argv: string[]) =>
         main(argv, { output, environment: { UNILIVE_SANDBOX_URL: own.url } });
       const secrets: string[] = [];

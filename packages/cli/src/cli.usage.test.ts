@@ -8,6 +8,7 @@ import { type ConfiguredProviderFactory, InvalidInputError } from '@unilive/core
 import { createMemoryBackend, createMemoryProvider } from '@unilive/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { capturedOutput } from '../test/secrets.js';
 import { type CliEnvironment, main } from './cli.js';
 import { commands } from './commands/index.js';
 import type { Output } from './progress.js';
@@ -163,13 +164,7 @@ describe('usage errors', () => {
   });
 
   it('a setting the provider refuses with InvalidInputError is a usage error', async () => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const output: Output = {
-      out: (text) => out.push(text),
-      err: (text) => err.push(text),
-      interactive: false,
-    };
+    const { err, output } = capturedOutput();
     const refusing = (() => {
       throw new InvalidInputError({
         provider: 'memory',

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { secretForms } from '@unilive/core';
 import fc from 'fast-check';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, onTestFinished, vi } from 'vitest';
 import { main } from '../src/cli.js';
 import type { Output } from '../src/progress.js';
 import type { FactoryLoader } from '../src/providers.js';
@@ -60,14 +60,28 @@ export async function twoMemoryProviders(path: string): Promise<string> {
   return path;
 }
 
+/** A non-interactive output that keeps each text printed to stdout in `out` and to stderr in `err`. */
+export function capturedOutput(): { out: string[]; err: string[]; output: Output } {
+  const out: string[] = [];
+  const err: string[] = [];
+  const output: Output = { out: (text) => out.push(text), err: (text) => err.push(text), interactive: false };
+  return { out, err, output };
+}
+
+/** Sets `VIDEOSDK_API_VERSION` for the running test when `apiVersion` is given; the test's end unsets it. */
+export function videosdkApiVersion(apiVersion: string | undefined): void {
+  if (apiVersion) vi.stubEnv('VIDEOSDK_API_VERSION', apiVersion);
+  onTestFinished(() => {
+    vi.unstubAllEnvs();
+  });
+}
+
 /**
  * The CLI run in this process with providers from `loadFactory`, keeping each text it prints to stdout
  * and stderr; `single` runs it on the memory provider alone, `several` on the configuration at a path.
  */
 export function cliRunner(loadFactory: FactoryLoader) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const output: Output = { out: (text) => out.push(text), err: (text) => err.push(text), interactive: false };
+  const { out, err, output } = capturedOutput();
   const run = (environment: Record<string, string>, argv: string[]) =>
     main(argv, { output, loadFactory, environment });
   return {

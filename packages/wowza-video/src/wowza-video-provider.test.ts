@@ -659,6 +659,13 @@ describe('an accepted change is never reported as a failure', () => {
   });
 });
 
+/** The warning event `list` reports for a record it skipped, with the message naming it. */
+const skippedRecord = (message: string): WarningEvent => ({
+  provider: 'wowza-video',
+  operation: 'list',
+  warning: { type: 'skipped-record', message },
+});
+
 describe('list', () => {
   it('fetches each listed stream by default, so every stream has its ingest endpoints', async () => {
     replay('list', 'get', 'list.details.KyxWKtHQ');
@@ -766,15 +773,9 @@ describe('list', () => {
     const streams = await collect(provider().list({ runtime: { hooks } }));
     expect(streams.map((stream) => stream.id)).toEqual(['KyxWKtHQ']);
     expect(warnings).toEqual([
-      {
-        provider: 'wowza-video',
-        operation: 'list',
-        warning: {
-          type: 'skipped-record',
-          message:
-            'wowza-video list: stream wdjfqvsv (record 1 of page 1) was skipped: reading its details found no such stream (HTTP 404): deleted since its page was served, or listed by the vendor but not readable',
-        },
-      },
+      skippedRecord(
+        'wowza-video list: stream wdjfqvsv (record 1 of page 1) was skipped: reading its details found no such stream (HTTP 404): deleted since its page was served, or listed by the vendor but not readable',
+      ),
     ]);
   });
 
@@ -964,15 +965,9 @@ describe('list', () => {
     );
     expect(streams.map((stream) => stream.id)).toEqual(['a1', 'a3']);
     expect(warnings).toEqual([
-      {
-        provider: 'wowza-video',
-        operation: 'list',
-        warning: {
-          type: 'skipped-record',
-          message:
-            'wowza-video list: record 2 of page 1 was skipped: id (expected a stream id (1-128 letters, digits, "_", "-", "." or "~"))',
-        },
-      },
+      skippedRecord(
+        'wowza-video list: record 2 of page 1 was skipped: id (expected a stream id (1-128 letters, digits, "_", "-", "." or "~"))',
+      ),
     ]);
   });
 

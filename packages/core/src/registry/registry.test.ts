@@ -104,6 +104,22 @@ async function caught(run: () => Promise<unknown>): Promise<UniliveError> {
   throw new Error('expected the call to fail');
 }
 
+/** Fake providers of one stream each whose `list` walks are counted together; `walks()` reads the count. */
+function walkCounter() {
+  let walked = 0;
+  const counted = (id: string) => {
+    const { provider } = fakeProvider(id, { streams: 1 });
+    return {
+      ...provider,
+      list: (options?: Parameters<typeof provider.list>[0]) => {
+        walked += 1;
+        return provider.list(options);
+      },
+    };
+  };
+  return { counted, walks: () => walked };
+}
+
 function threeProviders(capabilities: Partial<Record<'a' | 'b' | 'c', Partial<ProviderCapabilities>>> = {}) {
   const a = fakeProvider('vendor-a', { capabilities: capabilities.a ?? {} });
   const b = fakeProvider('vendor-b', { capabilities: capabilities.b ?? {} });
@@ -603,17 +619,7 @@ describe('list', () => {
         fc.array(slot, { maxLength: 6 }),
         fc.constantFrom('list', 'findByName'),
         async (slots, call) => {
-          let walked = 0;
-          const counted = (id: string) => {
-            const { provider } = fakeProvider(id, { streams: 1 });
-            return {
-              ...provider,
-              list: (options?: Parameters<typeof provider.list>[0]) => {
-                walked += 1;
-                return provider.list(options);
-              },
-            };
-          };
+          const { counted, walks } = walkCounter();
           const registry = createLiveStreamRegistry({
             providers: { a: counted('vendor-a'), b: counted('vendor-b'), c: counted('vendor-c') },
           });
@@ -639,7 +645,7 @@ describe('list', () => {
           );
           if (bad === -1) {
             await run();
-            expect(walked).toBe(new Set(providers).size);
+            expect(walks()).toBe(new Set(providers).size);
             return;
           }
           const thrown = await caught(run);
@@ -648,7 +654,7 @@ describe('list', () => {
           expect((thrown as InvalidInputError).issues.map((issue) => issue.path)).toEqual([
             `providers.${bad}`,
           ]);
-          expect(walked).toBe(0);
+          expect(walks()).toBe(0);
         },
       ),
       { numRuns: 150 },
@@ -677,17 +683,7 @@ describe('list', () => {
         fc.constantFrom<'throw' | 'skip' | undefined>('throw', 'skip', undefined),
         fc.constantFrom('list', 'findByName'),
         async ([option, value], onProviderError, call) => {
-          let walked = 0;
-          const counted = (id: string) => {
-            const { provider } = fakeProvider(id, { streams: 1 });
-            return {
-              ...provider,
-              list: (options?: Parameters<typeof provider.list>[0]) => {
-                walked += 1;
-                return provider.list(options);
-              },
-            };
-          };
+          const { counted, walks } = walkCounter();
           const registry = createLiveStreamRegistry({
             providers: { a: counted('vendor-a'), b: counted('vendor-b') },
           });
@@ -698,7 +694,7 @@ describe('list', () => {
           expect(InvalidInputError.isInstance(thrown)).toBe(true);
           expect(thrown).toMatchObject({ operation: call, delivery: 'not-sent', provider: undefined });
           expect((thrown as InvalidInputError).issues.map((issue) => issue.path)).toEqual([option]);
-          expect(walked).toBe(0);
+          expect(walks()).toBe(0);
         },
       ),
       { numRuns: 80 },
