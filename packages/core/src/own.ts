@@ -176,18 +176,41 @@ export function prototypePollution(): string | undefined {
   return undefined;
 }
 
+// This realm's getTime as the module found it: one replaced later on Date.prototype is not what reads a time.
+const intrinsicGetTime: (this: unknown) => number = Date.prototype.getTime;
+
 /**
- * `value` as a Date of this realm: itself, or a copy of one of another realm (a vm context, an iframe:
- * `instanceof Date` sees only this realm's), told by its brand and read through Date's own `getTime`, which
- * refuses anything merely tagged as a Date (`Symbol.toStringTag`). Undefined for anything else.
+ * `value` as a Date of this realm: a copy of a Date of any realm (a vm context, an iframe: `instanceof Date`
+ * sees only this realm's), told by its brand and read through this realm's own `Date.prototype.getTime`,
+ * which refuses anything merely tagged as a Date (`Symbol.toStringTag`), a proxy, or an object that only
+ * inherits from `Date.prototype`. A `getTime` written on the Date itself or on its realm's prototype is
+ * not what is read: the time is the one the Date holds. Undefined for anything else.
  */
 export function dateOfAnyRealm(value: unknown): Date | undefined {
-  if (value instanceof Date) return value;
-  if (typeof value !== 'object' || value === null) return undefined;
+  const time = timeOfDate(value);
+  return Number.isNaN(time) && !isDateBrand(value) ? undefined : new Date(time);
+}
+
+/**
+ * The time a Date of any realm holds, in ms since the epoch, read through this realm's intrinsic
+ * `getTime` (never one the Date or its realm overrides); NaN for an invalid Date and for anything that is
+ * no Date. Never throws: a revoked proxy, a getter that throws, an object tagged as a Date are all NaN.
+ */
+export function timeOfDate(value: unknown): number {
+  if (typeof value !== 'object' || value === null) return Number.NaN;
   try {
-    if (Object.prototype.toString.call(value) !== '[object Date]') return undefined;
-    return new Date(Date.prototype.getTime.call(value));
+    return intrinsicGetTime.call(value);
   } catch {
-    return undefined;
+    return Number.NaN;
+  }
+}
+
+function isDateBrand(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    intrinsicGetTime.call(value);
+    return true;
+  } catch {
+    return false;
   }
 }

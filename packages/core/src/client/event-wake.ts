@@ -1,6 +1,7 @@
 import { isEventHub, type LiveStreamEventHub } from '../events/event-hub.js';
 import { isLiveStreamEvent, type LiveStreamEvent } from '../events/live-stream-event.js';
 import type { ProviderId } from '../live-stream.js';
+import { timeOfDate } from '../own.js';
 import type { Clock, Sleep } from '../runtime.js';
 
 /**
@@ -63,7 +64,7 @@ export function eventWake(
   const heard = (event: LiveStreamEvent) => {
     if (
       event.broadcasting !== undefined &&
-      (!newestBroadcasting || event.occurredAt.getTime() >= newestBroadcasting.occurredAt.getTime())
+      (!newestBroadcasting || timeOfDate(event.occurredAt) >= timeOfDate(newestBroadcasting.occurredAt))
     ) {
       newestBroadcasting = event;
     }

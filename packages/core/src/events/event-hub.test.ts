@@ -216,6 +216,51 @@ describe('createEventHub and a Date of another realm', () => {
     );
   });
 
+  it('orders and copies by the time a Date holds, whatever getTime its realm or the Date itself carries', () => {
+    // Each realm's Date.prototype.getTime may be rewritten by code in that realm, and a Date may carry a
+    // getTime of its own; the time the Date holds is the event's time, and reading it never throws.
+    const overrides = ['throw new Error("not now")', 'return 0', 'return NaN'];
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -8.64e15, max: 8.64e15 }),
+        fc.integer({ min: -8.64e15, max: 8.64e15 }),
+        fc.constantFrom(...overrides),
+        fc.boolean(),
+        (first, second, body, onInstance) => {
+          const at = (time: number) =>
+            runInNewContext(
+              onInstance
+                ? `const d = new Date(${time}); d.getTime = function () { ${body} }; d`
+                : `Date.prototype.getTime = function () { ${body} }; new Date(${time})`,
+            ) as Date;
+          const hub = createEventHub();
+          expect(
+            hub.publish([
+              { ...event('a'), occurredAt: at(first), state: 'ready' },
+              { ...event('b'), occurredAt: at(second), broadcasting: false },
+            ]),
+          ).toBe(2);
+          const newest = hub.newestBroadcasting?.({ provider: 'liveapi', streamId: 's1' });
+          expect(newest?.id).toBe(second >= first ? 'b' : 'a');
+          expect(newest?.occurredAt.getTime()).toBe(second >= first ? second : first);
+          // What the hub holds about the stream, oldest first: the newest broadcasting and the newest state.
+          const latest = hub.latest?.({ provider: 'liveapi', streamId: 's1' }) ?? [];
+          const times = latest.map((each) => each.occurredAt.getTime());
+          expect(times).toEqual([...times].sort((x, y) => x - y));
+          expect(latest.map((each) => [each.id, each.occurredAt.getTime()]).sort()).toEqual(
+            second >= first
+              ? [
+                  ['a', first],
+                  ['b', second],
+                ]
+              : [['a', first]],
+          );
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('refuses what only says it is a Date, or is an invalid one of another realm', () => {
     const tagged = { [Symbol.toStringTag]: 'Date', getTime: () => 0 };
     const invalid = runInNewContext('new Date(NaN)') as Date;

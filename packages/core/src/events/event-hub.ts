@@ -1,6 +1,6 @@
 import { type InputIssue, InvalidInputError } from '../errors/errors.js';
 import type { ProviderId } from '../live-stream.js';
-import { ownFields, ownValue } from '../own.js';
+import { ownFields, ownValue, timeOfDate } from '../own.js';
 import { copyEvent } from './copy-event.js';
 import { isLiveStreamEvent, type LiveStreamEvent, type LiveStreamEventType } from './live-stream-event.js';
 
@@ -148,7 +148,7 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
     const entry: Newest = newest.get(key) ?? Object.create(null);
     newest.delete(key);
     const later = (held: LiveStreamEvent | undefined) =>
-      !held || event.occurredAt.getTime() >= held.occurredAt.getTime();
+      !held || timeOfDate(event.occurredAt) >= timeOfDate(held.occurredAt);
     if (tellsBroadcasting && later(entry.broadcasting)) entry.broadcasting = copyEvent(event);
     if (tellsState && later(entry.state)) entry.state = copyEvent(event);
     newest.set(key, entry);
@@ -187,7 +187,7 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
       if (entry.broadcasting) held.push(entry.broadcasting);
       if (entry.state && entry.state.id !== entry.broadcasting?.id) held.push(entry.state);
       return held
-        .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime())
+        .sort((a, b) => timeOfDate(a.occurredAt) - timeOfDate(b.occurredAt))
         .map((each) => copyEvent(each));
     },
     newestBroadcasting({ provider, streamId }) {

@@ -1,5 +1,5 @@
 import { type LiveStreamState, liveStreamStates, type ProviderId, type Warning } from '../live-stream.js';
-import { dateOfAnyRealm } from '../own.js';
+import { timeOfDate } from '../own.js';
 
 /**
  * What happened, in neutral terms. `unknown` is a delivery the adapter does not map (a vendor event with
@@ -103,7 +103,7 @@ export function isLiveStreamEvent(value: unknown): value is LiveStreamEvent {
       typeof own('provider') === 'string' &&
       typeof own('streamId') === 'string' &&
       // A Date of another realm (an event made in a vm context or a worker's realm) is a Date too.
-      !Number.isNaN(dateOfAnyRealm(occurredAt)?.getTime() ?? Number.NaN) &&
+      !Number.isNaN(timeOfDate(occurredAt)) &&
       (state === undefined || (typeof state === 'string' && states.has(state))) &&
       (broadcasting === undefined || typeof broadcasting === 'boolean') &&
       (data === undefined || (typeof data === 'object' && data !== null && !Array.isArray(data)))
