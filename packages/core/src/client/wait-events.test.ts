@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ProviderCapabilities } from '../capabilities.js';
@@ -338,6 +339,50 @@ describe('waitForBroadcast', () => {
       event({ id: 'on-again', type: 'live_stream.connected', broadcasting: true, occurredAt: at(3) }),
     );
     await settle();
+    expect((await waiting).broadcasting).toBe(true);
+  });
+
+  it("goes by the time an other realm's Date holds, from an async iterable, whatever getTime that realm carries", async () => {
+    const { provider } = stubProvider({ broadcastingStatus: false });
+    const pushes: ((value: IteratorResult<LiveStreamEvent>) => void)[] = [];
+    const queued: LiveStreamEvent[] = [];
+    const source: AsyncIterable<LiveStreamEvent> = {
+      [Symbol.asyncIterator]: () => ({
+        next: () =>
+          new Promise((resolve) => {
+            const ready = queued.shift();
+            if (ready) resolve({ done: false, value: ready });
+            else pushes.push(resolve);
+          }),
+        return: async () => ({ done: true, value: undefined }),
+      }),
+    };
+    const send = (value: LiveStreamEvent) => {
+      const waiting = pushes.shift();
+      if (waiting) waiting({ done: false, value });
+      else queued.push(value);
+    };
+    // Made in a vm context whose Date.prototype.getTime was rewritten: only the time the Date holds is true.
+    const at = (seconds: number) =>
+      runInNewContext(
+        `Date.prototype.getTime = function () { throw new Error('not now'); }; new Date(${Date.parse('2026-11-29T12:00:00Z') + seconds * 1000})`,
+      ) as Date;
+    let done = false;
+    const waiting = createLiveStreamClient(provider)
+      .waitForBroadcast('s1', { events: source, intervalMs: 30_000 })
+      .then((stream) => {
+        done = true;
+        return stream;
+      });
+    await settle();
+    // The disconnect happened after the connect, though it arrives first.
+    send(event({ id: 'off', type: 'live_stream.disconnected', broadcasting: false, occurredAt: at(2) }));
+    send(event({ id: 'on', type: 'live_stream.connected', broadcasting: true, occurredAt: at(1) }));
+    await settle();
+    expect(done).toBe(false);
+    send(event({ id: 'on-again', type: 'live_stream.connected', broadcasting: true, occurredAt: at(3) }));
+    await settle();
+    expect(done).toBe(true);
     expect((await waiting).broadcasting).toBe(true);
   });
 
