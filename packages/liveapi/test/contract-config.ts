@@ -26,6 +26,7 @@ export const fixtureContract = {
     'wait-stopped': ['get-stopped'],
     delete: ['delete'],
     'get-deleted': ['error-404'],
+    'delete-deleted': ['delete-deleted'],
     'error-subject': ['create-any'],
     // Setting enabled to the value it has is accepted and answers the stream.
     'start-again': ['start'],

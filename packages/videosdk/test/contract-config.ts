@@ -39,6 +39,7 @@ export const fixtureContract = {
     // stop sends nothing: it throws UnsupportedOperationError.
     delete: ['delete-livestream'],
     'get-deleted': ['get-livestream.404'],
+    'delete-deleted': ['delete-livestream.404'],
     'error-subject': ['create-livestream.error-subject'],
     // v1 has no start call: start reads the stream, which is always ready.
     'start-again': ['get-livestream.renamed'],
@@ -133,6 +134,8 @@ export const v2FixtureContract = {
     'wait-stopped': ['v2-hls-active.none', 'v2-rooms-get', 'v2-rooms-get', 'v2-hls-active.none'],
     delete: ['v2-rooms-deactivate'],
     'get-deleted': ['v2-rooms-get.404'],
+    // A deactivated room is not found, by a read or by a second deactivate.
+    'delete-deleted': ['v2-rooms-deactivate.404'],
     'error-subject': ['v2-rooms-create.error-subject'],
     // A second start is refused as the egress runs (the vendor's answer is undocumented: 409 is what its
     // server SDK reads as a conflict); the stream is read, found ready, and returned.

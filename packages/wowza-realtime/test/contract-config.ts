@@ -36,6 +36,8 @@ export const fixtureContract = {
     'wait-stopped': ['state.stopped', 'get.stopped'],
     delete: ['delete'],
     'get-deleted': ['get.deleted'],
+    // The deleted stream is gone: a second delete is refused like a read of it (410).
+    'delete-deleted': ['delete.deleted'],
     'error-subject': ['create.error-subject'],
     // No start call: start reads the stream, which is ready.
     'start-again': ['get.renamed'],

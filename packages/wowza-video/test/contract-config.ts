@@ -28,6 +28,8 @@ export const fixtureContract = {
     'wait-stopped': ['state.stopped', 'get.stopped'],
     delete: ['delete'],
     'get-deleted': ['get.error.410.RecordDeleted'],
+    // The deleted stream is gone: a second delete is refused like a read of it (410).
+    'delete-deleted': ['delete.error.410.RecordDeleted'],
     'error-subject': ['create.error-subject'],
     // A repeated start or stop is refused (ERR-422-InvalidStateChange) and the stream, read, is returned.
     'start-again': ['start.error.422.InvalidStateChange', 'get.started'],
