@@ -19,6 +19,8 @@ export const fixtureContract = {
     create: ['create'],
     get: ['get'],
     list: ['list', 'list-page-2'],
+    // Pages hold whole streams: both walks read no detail, so the failing read planned is never asked for.
+    'list-detail-fails': ['list', 'list-page-2', 'list', 'list-page-2'],
     update: ['update'],
     start: ['start'],
     'wait-ready': ['get-ready'],

@@ -46,17 +46,19 @@ export interface NockScopeLike {
 export interface NockInterceptorLike {
   matchHeader(name: string, value: string): NockInterceptorLike;
   times(count: number): NockInterceptorLike;
+  optionally(): NockInterceptorLike;
   reply(status: number, body?: unknown, headers?: Record<string, string>): NockScopeLike;
 }
 
 /**
  * Registers a fixture on a nock scope: the request must match method, path, query, the listed headers and
- * the JSON body exactly; the fixture's response is served. `times` repeats it.
+ * the JSON body exactly; the fixture's response is served. `times` repeats it; `optional` leaves it out of
+ * nock's pending exchanges when it is never requested.
  */
 export function interceptFixture(
   scope: NockScopeLike,
   fixture: Fixture,
-  options: { times?: number } = {},
+  options: { times?: number; optional?: boolean } = {},
 ): void {
   const { method, path, headers = {}, body } = fixture.request;
   const matchBody =
@@ -66,6 +68,7 @@ export function interceptFixture(
   let interceptor = scope.intercept(path, method, matchBody);
   for (const [name, value] of Object.entries(headers)) interceptor = interceptor.matchHeader(name, value);
   if (options.times) interceptor = interceptor.times(options.times);
+  if (options.optional) interceptor = interceptor.optionally();
   const responseBody = fixture.response.body;
   interceptor.reply(
     fixture.response.status,

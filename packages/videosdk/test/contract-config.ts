@@ -32,6 +32,8 @@ export const fixtureContract = {
     create: ['create-livestream'],
     get: ['get-livestream'],
     list: ['list-livestreams'],
+    // Pages hold whole streams: both walks read no detail, so the failing read planned is never asked for.
+    'list-detail-fails': ['list-livestreams', 'list-livestreams'],
     update: ['update-livestream'],
     // v1 has no start call: start fetches the stream, which is ready.
     start: ['get-livestream.renamed'],
@@ -110,6 +112,14 @@ export const v2FixtureContract = {
     create: ['v2-rooms-create'],
     get: ['v2-rooms-get', 'v2-hls-active.none'],
     list: ['v2-rooms-list', 'v2-hls-active.none'],
+    // Two rooms, each read for its egress; on the second walk the lifecycle room's read fails (planned by
+    // the suite) and the other room's is still made.
+    'list-detail-fails': [
+      'v2-rooms-list.two-rooms',
+      ...v2ActiveReads('a', 'b'),
+      'v2-rooms-list.two-rooms',
+      ...v2ActiveReads('b'),
+    ],
     // No name to change: update reads the stream.
     update: ['v2-rooms-get', 'v2-hls-active.none'],
     start: [

@@ -28,6 +28,9 @@ export const fixtureContract = {
     get: ['get'],
     // One page, then each listed stream's details (list items carry no ingest information).
     list: ['list', 'list.detail-if7le8ip', 'get'],
+    // The walk, then a second one whose read of the contract stream fails (planned by the suite): the other
+    // stream is still read.
+    'list-detail-fails': ['list', 'list.detail-if7le8ip', 'get', 'list', 'list.detail-if7le8ip'],
     update: ['update'],
     // No start call exists: start reads the stream.
     start: ['start'],

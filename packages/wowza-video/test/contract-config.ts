@@ -20,6 +20,9 @@ export const fixtureContract = {
     get: ['get'],
     // The list page, then one GET per listed stream (list items carry no ingest or playback).
     list: ['list', 'get', 'list.details.KyxWKtHQ'],
+    // The walk, then a second one whose read of the first stream fails (planned by the suite): the other
+    // stream is still read.
+    'list-detail-fails': ['list', 'get', 'list.details.KyxWKtHQ', 'list', 'list.details.KyxWKtHQ'],
     update: ['update'],
     // start answers only the state; the stream is fetched after it.
     start: ['start', 'get.after-start'],
