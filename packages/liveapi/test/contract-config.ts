@@ -30,6 +30,11 @@ export const fixtureContract = {
     'get-deleted': ['error-404'],
     'delete-deleted': ['delete-deleted'],
     'error-subject': ['create-any'],
+    // RTMP, then low latency and a region (neither sent: warned); each stream removed after.
+    'create-settings': [
+      ...['rtmp', 'low-latency', 'region'].map((setting) => `create.settings.${setting}`),
+      ...['rtmp', 'low-latency', 'region'].map((setting) => `delete.settings.${setting}`),
+    ],
     // Setting enabled to the value it has is accepted and answers the stream.
     'start-again': ['start'],
     'stop-again': ['stop'],

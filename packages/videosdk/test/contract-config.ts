@@ -43,6 +43,11 @@ export const fixtureContract = {
     'get-deleted': ['get-livestream.404'],
     'delete-deleted': ['delete-livestream.404'],
     'error-subject': ['create-livestream.error-subject'],
+    // RTMP, then low latency and a region (neither sent: warned); each stream removed after.
+    'create-settings': [
+      ...['rtmp', 'low-latency', 'region'].map((setting) => `create-livestream.settings.${setting}`),
+      ...['rtmp', 'low-latency', 'region'].map((setting) => `delete-livestream.settings.${setting}`),
+    ],
     // v1 has no start call: start reads the stream, which is always ready.
     'start-again': ['get-livestream.renamed'],
     // v1 takes restream targets in the create body: one request, nothing to read back.
@@ -147,6 +152,12 @@ export const v2FixtureContract = {
     // A deactivated room is not found, by a read or by a second deactivate.
     'delete-deleted': ['v2-rooms-deactivate.404'],
     'error-subject': ['v2-rooms-create.error-subject'],
+    // WHIP (built from the room), then low latency and a region (neither sent: warned); each room
+    // deactivated after.
+    'create-settings': [
+      ...['webrtc', 'low-latency', 'region'].map((setting) => `v2-rooms-create.settings.${setting}`),
+      ...['webrtc', 'low-latency', 'region'].map((setting) => `v2-rooms-deactivate.settings.${setting}`),
+    ],
     // A second start is refused as the egress runs (the vendor's answer is undocumented: 409 is what its
     // server SDK reads as a conflict); the stream is read, found ready, and returned.
     'start-again': ['v2-hls-start.409', 'v2-rooms-get', 'v2-hls-active', 'v2-livestreams-list.running'],

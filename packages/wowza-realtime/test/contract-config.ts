@@ -42,6 +42,14 @@ export const fixtureContract = {
     // The deleted stream is gone: a second delete is refused like a read of it (410).
     'delete-deleted': ['delete.deleted'],
     'error-subject': ['create.error-subject'],
+    // RTMP, then low latency (both a create with the name alone: every stream is RTMP and sub-second); each
+    // removed after.
+    'create-settings': [
+      'create.settings.rtmp',
+      'create.settings.low-latency',
+      'delete.settings.rtmp',
+      'delete.settings.low-latency',
+    ],
     // No start call: start reads the stream, which is ready.
     'start-again': ['get.renamed'],
     // A repeated stop is refused (ERR-423-StreamAlreadyStopped) and the stream, read, is returned.

@@ -34,6 +34,12 @@ export const fixtureContract = {
     // The deleted stream is gone: a second delete is refused like a read of it (410).
     'delete-deleted': ['delete.error.410.RecordDeleted'],
     'error-subject': ['create.error-subject'],
+    // A stream for each ingest protocol, one with low latency (a region is claimed, so none is asked for);
+    // each removed after.
+    'create-settings': [
+      ...['rtmp', 'rtsp', 'srt', 'webrtc', 'low-latency'].map((setting) => `create.settings.${setting}`),
+      ...['rtmp', 'rtsp', 'srt', 'webrtc', 'low-latency'].map((setting) => `delete.settings.${setting}`),
+    ],
     // A repeated start or stop is refused (ERR-422-InvalidStateChange) and the stream, read, is returned.
     'start-again': ['start.error.422.InvalidStateChange', 'get.started'],
     'stop-again': ['stop.error.422.InvalidStateChange', 'get.stopped'],
