@@ -39,6 +39,20 @@ export const fixtureContract = {
     'start-again': ['start'],
     'stop-again': ['stop'],
     'stop-accepted': ['stop'],
+    // Each aborted call's own stream (the suite holds the call's request, then lets the vendor carry it out)
+    // and its removal. LiveAPI keeps no name, so a stream the aborted create made is not looked for.
+    'abort-create': [],
+    'abort-list': [],
+    'abort-update': ['create.aborted-update'],
+    'abort-update-cleanup': ['delete.aborted-update'],
+    'abort-start': ['create.aborted-start'],
+    'abort-start-cleanup': ['delete.aborted-start'],
+    // A stop has something to do on a started stream: started and waited for first.
+    'abort-stop': ['create.aborted-stop', 'start.aborted-stop', 'get-ready.aborted-stop'],
+    'abort-stop-cleanup': ['delete.aborted-stop'],
+    'abort-delete': ['create.aborted-delete'],
+    // The held delete was carried out: the stream is gone.
+    'abort-delete-cleanup': ['delete.aborted-delete'],
     // The stream, then its one restream target; the read-back after them is made to fail.
     'create-restream': ['create.restream', 'platform-create.restream'],
     // The targets are planned against the stream as read: none to add, none to remove.

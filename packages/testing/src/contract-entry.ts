@@ -2,6 +2,7 @@
 // recordings with nock, so they live apart from the main entry, which an application that only wants the
 // memory provider or the fixtures can import without a test runner.
 export {
+  type AbortedCall,
   type ContractClient,
   type ContractHarness,
   type ContractOptions,

@@ -48,8 +48,19 @@ export type ContractStep =
   | 'get-deleted'
   /** `delete` again on the deleted stream: a 404 on its first attempt is `NotFoundError`. */
   | 'delete-deleted'
-  /** create, list, update, start, stop and delete held by a slow answer, each on a stream of its own. */
+  /**
+   * create, list, update, start, stop and delete held by a slow answer, each on a stream of its own. The
+   * gate: a harness that supports it prepares the exchanges of each call's own steps (`abort-<call>` and
+   * `abort-<call>-cleanup`).
+   */
   | 'abort-calls'
+  /** Before the held request of one `abort-calls` call: the stream of its own it is tried on (and its start). */
+  | `abort-${AbortedCall}`
+  /**
+   * After the held answer went (the vendor may have carried the call out): the removal of that stream, or for
+   * create the list that finds the stream it may have made, and its removal.
+   */
+  | `abort-${AbortedCall}-cleanup`
   /** A create for each ingest protocol the capabilities list, and one asking for low latency and a region. */
   | 'create-settings'
   | 'error-subject'
@@ -67,6 +78,9 @@ export type ContractStep =
   | 'update-same-restream'
   /** A list whose first per-stream detail read (Wowza's GET, videosdk v2's state read) is answered 5xx. */
   | 'list-detail-fails';
+
+/** The calls `abort-calls` aborts, each in a test of its own. */
+export type AbortedCall = 'create' | 'list' | 'update' | 'start' | 'stop' | 'delete';
 
 /** Paging scenarios: a well-behaved list of at least two pages, then the answers real servers send. */
 export type PagingScenario =
@@ -991,8 +1005,12 @@ export function runLiveStreamContract(options: ContractOptions): void {
         it(`aborting the signal ends ${operation} at once with AbortError`, async (context) => {
           if (operation !== 'create' && operation !== 'list' && !caps()[operation])
             return context.skip(`${harness.provider.id} has no ${operation} (capabilities.${operation})`);
-          if (harness.supports && !harness.supports('abort-calls'))
+          if (
+            harness.supports &&
+            !(harness.supports('abort-calls') && harness.supports(`abort-${operation}`))
+          )
             return context.skip('the backend has no recorded exchanges for this step');
+          await prepare(`abort-${operation}`, undefined);
           // A stream of its own: an aborted change may still be carried out once the held answer goes.
           let target = subjectRef ?? '';
           let targetId = subject;
@@ -1000,6 +1018,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
             // The aborted create was sent, so the backend may carry it out: once the harness let the held
             // request go, at most one such stream exists (the client never sent it again), and it is removed.
             onTestFinished(async () => {
+              await prepare('abort-create-cleanup', undefined);
               const made = (await client.list().toArray()).filter(
                 (stream) => stream.name === 'unilive aborted create',
               );
@@ -1014,6 +1033,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
             // Removed once the harness let the held request go, so the shared backend keeps no stream of
             // this step (an aborted delete may already have removed it).
             onTestFinished(async () => {
+              await prepare(`abort-${operation}-cleanup`, own.id);
               await client.delete(idOf(own)).catch((error: unknown) => {
                 if (!NotFoundError.isInstance(error)) throw error;
               });

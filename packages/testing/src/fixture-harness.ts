@@ -69,6 +69,11 @@ export function fixtureHarness(options: FixtureHarnessOptions): () => ContractHa
     const releaseHeld = () => {
       for (const release of [...held]) release();
     };
+    // The stream the operations' recorded requests name: the last segment of the recorded read's path.
+    const recordedId = () => {
+      const read = options.operations.get;
+      return read === undefined ? undefined : load(read).request.path.split('?')[0]?.split('/').at(-1);
+    };
     nock.disableNetConnect();
     return {
       provider: options.createProvider(),
@@ -76,8 +81,14 @@ export function fixtureHarness(options: FixtureHarnessOptions): () => ContractHa
       prepare(step) {
         for (const name of options.steps[step] ?? []) interceptFixture(nock(options.origin), load(name));
       },
-      // A step added to the suite after an adapter's exchanges were recorded runs once they are.
-      supports: (step) => !optionalSteps.has(step) || options.steps[step] !== undefined,
+      // A step added to the suite after an adapter's exchanges were recorded runs once they are. The aborted
+      // calls are recorded one by one (`abort-create`, with `abort-create-cleanup` where it has one).
+      supports: (step) => {
+        if (step === 'abort-calls')
+          return Object.keys(options.steps).some((recorded) => recorded.startsWith('abort-'));
+        if (step.startsWith('abort-')) return options.steps[step] !== undefined;
+        return !optionalSteps.has(step) || options.steps[step] !== undefined;
+      },
       async preparePaging(scenario, { strict }) {
         const names =
           options.paging?.scenarios[strict && scenario === 'odd-record' ? 'odd-record-strict' : scenario];
@@ -86,7 +97,7 @@ export function fixtureHarness(options: FixtureHarnessOptions): () => ContractHa
         const { pageSize, perPage } = options.paging;
         return pageSize === undefined ? { perPage } : { pageSize, perPage };
       },
-      injectFault(operation: FaultOperation, fault: Fault, { unused }) {
+      injectFault(operation: FaultOperation, fault: Fault, { id, unused }) {
         // List faults are recorded pages: see `paging`.
         if (fault.type === 'paging' || fault.type === 'odd-record') return false;
         // A recording cannot carry the change out: the read after it would show the stream as before.
@@ -113,6 +124,11 @@ export function fixtureHarness(options: FixtureHarnessOptions): () => ContractHa
         const { request } = load(requestFixture);
         const times = fault.times ?? 1;
         if (fault.type === 'network' || fault.type === 'slow') {
+          // On a stream of the suite's other than the recorded one (an aborted call's own), the same request
+          // names that stream.
+          const stream = recordedId();
+          if (id !== undefined && stream !== undefined && id !== stream)
+            request.path = request.path.split(`/${stream}`).join(`/${id}`);
           const interceptor = nock(options.origin).intercept(request.path, request.method).times(times);
           if (fault.type === 'network') {
             interceptor.replyWithError(Object.assign(new TypeError('fetch failed'), { code: 'ECONNRESET' }));

@@ -54,6 +54,17 @@ export const fixtureContract = {
     'create-restream': ['create-livestream.restream'],
     // The same targets: compared with the stream as read, nothing to change, nothing sent.
     'update-same-restream': ['get-livestream.renamed'],
+    // Each aborted call's own stream (the suite holds the call's request, then lets the vendor carry it out)
+    // and its removal; the aborted create is looked for in the list, found and removed. No start or stop
+    // call: those aborts are skipped by capability.
+    'abort-create': [],
+    'abort-create-cleanup': ['list-livestreams.aborted-create', 'delete-livestream.aborted-create'],
+    'abort-list': [],
+    'abort-update': ['create-livestream.aborted-update'],
+    'abort-update-cleanup': ['delete-livestream.aborted-update'],
+    'abort-delete': ['create-livestream.aborted-delete'],
+    // The held delete was carried out: the stream is gone.
+    'abort-delete-cleanup': ['delete-livestream.aborted-delete'],
   },
   // Three streams at perPage=2.
   paging: {
@@ -167,6 +178,32 @@ export const v2FixtureContract = {
     'start-accepted': ['v2-hls-start.error-subject'],
     // Restream targets wait for start: the create is the room alone, with nothing to read back.
     'create-restream': ['v2-rooms-create'],
+    // Each aborted call's own room (the suite holds the call's request, then lets the vendor carry it out)
+    // and its deactivation. Rooms keep no name: a room the aborted create made is not looked for, and the
+    // aborted update (a rename) has nothing to send, so it has no exchange to hold (it stays skipped).
+    'abort-create': [],
+    'abort-list': [],
+    'abort-start': ['v2-rooms-create.aborted-start'],
+    'abort-start-cleanup': ['v2-rooms-deactivate.aborted-start'],
+    // A stop has something to do while HLS runs: started, read back and waited for; stop then reads the
+    // egress and its RTMP-outs before the end request it holds.
+    'abort-stop': [
+      'v2-rooms-create.aborted-stop',
+      'v2-hls-start.aborted-stop',
+      'v2-rooms-get.aborted-stop',
+      'v2-hls-active.aborted-stop.starting',
+      'v2-livestreams-list.aborted-stop',
+      'v2-hls-active.aborted-stop',
+      'v2-rooms-get.aborted-stop',
+      'v2-hls-active.aborted-stop',
+      'v2-livestreams-list.aborted-stop',
+      'v2-hls-active.aborted-stop',
+      'v2-livestreams-list.aborted-stop',
+    ],
+    'abort-stop-cleanup': ['v2-rooms-deactivate.aborted-stop'],
+    'abort-delete': ['v2-rooms-create.aborted-delete'],
+    // The held deactivate was carried out: the room is not found.
+    'abort-delete-cleanup': ['v2-rooms-deactivate.aborted-delete'],
   },
   // Three rooms at perPage=2. A room page carries no egress: each listed room's state is one more read.
   paging: {

@@ -55,6 +55,24 @@ export const fixtureContract = {
     // A repeated stop is refused (ERR-423-StreamAlreadyStopped) and the stream, read, is returned.
     'stop-again': ['stop.already-stopped', 'get.stopped'],
     'stop-accepted': ['stop'],
+    // Each aborted call's own stream (the suite holds the call's request, then lets the vendor carry it out)
+    // and its removal; the aborted create is looked for in the list, found and removed. No start call: that
+    // abort is skipped by capability, and a stream takes a stop as soon as it exists.
+    'abort-create': [],
+    'abort-create-cleanup': [
+      'list.aborted-create',
+      'get.aborted-create.subject',
+      'get.aborted-create',
+      'delete.aborted-create',
+    ],
+    'abort-list': [],
+    'abort-update': ['create.aborted-update'],
+    'abort-update-cleanup': ['delete.aborted-update'],
+    'abort-stop': ['create.aborted-stop'],
+    'abort-stop-cleanup': ['delete.aborted-stop'],
+    'abort-delete': ['create.aborted-delete'],
+    // The held delete was carried out: the stream is gone.
+    'abort-delete-cleanup': ['delete.aborted-delete'],
     // Nothing to send: the stream is read and returned.
     'update-same-restream': ['get'],
   },

@@ -45,6 +45,32 @@ export const fixtureContract = {
     'stop-again': ['stop.error.422.InvalidStateChange', 'get.stopped'],
     'start-accepted': ['start'],
     'stop-accepted': ['stop'],
+    // Each aborted call's own stream (the suite holds the call's request, then lets the vendor carry it out)
+    // and its removal; the aborted create is looked for in the list, found and removed.
+    'abort-create': [],
+    'abort-create-cleanup': [
+      'list.aborted-create',
+      'get.aborted-create.subject',
+      'get.aborted-create',
+      'delete.aborted-create',
+    ],
+    'abort-list': [],
+    'abort-update': ['create.aborted-update'],
+    'abort-update-cleanup': ['delete.aborted-update'],
+    'abort-start': ['create.aborted-start'],
+    'abort-start-cleanup': ['delete.aborted-start'],
+    // A stop has something to do on a started stream: started and waited for first.
+    'abort-stop': [
+      'create.aborted-stop',
+      'start.aborted-stop',
+      'get.aborted-stop.after-start',
+      'state.aborted-stop.started',
+      'get.aborted-stop.started',
+    ],
+    'abort-stop-cleanup': ['delete.aborted-stop'],
+    'abort-delete': ['create.aborted-delete'],
+    // The held delete was carried out: the stream is gone.
+    'abort-delete-cleanup': ['delete.aborted-delete'],
     // Nothing Wowza can change: the stream is read and returned.
     'update-same-restream': ['get'],
   },
