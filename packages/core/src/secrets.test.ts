@@ -78,6 +78,11 @@ describe('redact', () => {
       `${'a.'.repeat(50_000)}://`,
       `${'rtmp://'.repeat(15_000)}`,
       `${'"password"'.repeat(10_000)}`,
+      // Names read through percent escapes, names of harmless words, header lines.
+      `?${'%2573'.repeat(20_000)}`,
+      `?${'keyFrame'.repeat(15_000)}=1`,
+      `${'key:'.repeat(25_000)}`,
+      `${"token: '".repeat(15_000)}`,
     ];
     for (const text of hostile) expect(redact(text, ['some-secret-value']).length).toBeGreaterThan(0);
     expect(redact(`${'x'.repeat(5_000_000)}some-secret-value`, ['some-secret-value'])).toMatch(

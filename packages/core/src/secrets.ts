@@ -16,8 +16,8 @@ export interface Redactor {
 /**
  * Removes credentials from text meant for people or logs: every known secret value in every form it can be
  * echoed in (see {@link secretForms}: raw, URL-encoded, JSON-escaped, base64 at any alignment), and, by
- * shape, bearer and basic credentials, JWTs, credential query parameters and JSON fields, RTMP stream keys
- * and URL user information. All of them are found in one pass over the text (time linear in its length,
+ * shape, bearer and basic credentials, JWTs, credential-named query parameters, JSON fields and `Name: value`
+ * lines (a header quoted in a message), RTMP stream keys and URL user information. All of them are found in one pass over the text (time linear in its length,
  * whatever the number of secrets), on the original text, and every stretch any of them covers is replaced:
  * where two matches overlap, both disappear into one `[REDACTED]`, so no fragment of a longer or shorter
  * form survives. A form the vendor cut short (8 or more of its first characters up to a word's end, or of

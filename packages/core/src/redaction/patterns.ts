@@ -5,19 +5,83 @@
 
 type Found = (start: number, end: number) => void;
 
-// Names of query parameters and JSON fields whose value is a credential (SRT stream ids and passphrases
-// included), found anywhere in the name: `access_token`, `X-Amz-Signature`, `streamkey`, `wowzatokenhash`.
-const credentialName = /key|token|secret|password|passphrase|signature|auth|streamid/i;
+// Words that make a name a credential's wherever they stand in it: `access_token`, `X-Amz-Signature`,
+// `streamkey`, `wowzatokenhash`, `client_secret`, `credentials` (SRT stream ids and passphrases included).
+const credentialWords = /key|token|secret|password|passwd|passphrase|signature|auth|streamid|credential/i;
 
-// Names too short to look for inside a name (`sig` is in `signal`, `design`, `assign`): a credential only as
-// the whole name or one of its `_`, `-` or `.` separated parts (`sig`, Azure's shared access signature;
-// `url_sig`, `X-Sig`).
-const credentialParts: ReadonlySet<string> = new Set(['sig']);
+// Words too short to look for inside a name (`sig` is in `signal`, `pass` in `passthrough`, `bypass` and
+// `compass`): a credential only as a whole part of the name, parts being split at `_`, `-`, `.`, brackets,
+// a lower-case letter or digit followed by a capital, and a run of digits (`sig`, Azure's shared access
+// signature; `url_sig`, `X-Sig`, `userPass`, `pwd`, `jwtToken`, `hmac_sha256`).
+const credentialParts: ReadonlySet<string> = /* @__PURE__ */ new Set(['sig', 'pass', 'pwd', 'jwt', 'hmac']);
+
+// Ordinary words that hold a credential word but name no credential, matched as a whole part or two parts
+// read together (`key_frame_interval`, `keyFrame`): a vendor's encoder settings (Wowza Video's `keyframes`,
+// `keyframe_interval`), ad keywords (`ad_keywords`), a video's author, a URL's authority, a pass-through
+// transcoder, and the word `monkey`. A name holding one is still a credential's when another part holds a
+// credential word (`keyframe_key`).
+const harmlessWords: ReadonlySet<string> = /* @__PURE__ */ new Set([
+  'author',
+  'authors',
+  'authority',
+  'keyframe',
+  'keyframes',
+  'keyword',
+  'keywords',
+  'monkey',
+  'passthrough',
+]);
+
+// The parts of a name: an upper-case run (an acronym, `HMAC` of `HMACSignature`), a word with or without a
+// capital, a run of digits.
+const namePart = /[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g;
+
+// Last parts that make a name a time, whatever credential it is the time of: `access_token_expires_at`
+// (Wowza Video), `subscribeTokenExpiresAt` (Wowza Real-Time), `token_expiry`.
+const timeParts: ReadonlySet<string> = /* @__PURE__ */ new Set(['at', 'expires', 'expiry', 'expiration']);
+
+// Any letters a credential name needs: a name without them is read no further.
+const mayBeCredential = /key|token|secret|pass|sig|auth|streamid|credential|pwd|jwt|hmac/i;
+// Names already judged: a text repeats the same few (`key`, `token`, `page`) many times.
+const judgedNames = /* @__PURE__ */ new Map<string, boolean>();
 
 function isCredentialName(name: string): boolean {
-  if (credentialName.test(name)) return true;
-  for (const part of name.toLowerCase().split(/[-_.[\]]/)) if (credentialParts.has(part)) return true;
-  return false;
+  if (!mayBeCredential.test(name)) return false;
+  const known = judgedNames.get(name);
+  if (known !== undefined) return known;
+  const judged = judgeName(name);
+  if (name.length <= 64) {
+    if (judgedNames.size >= 1024) judgedNames.clear();
+    judgedNames.set(name, judged);
+  }
+  return judged;
+}
+
+function judgeName(name: string): boolean {
+  const parts = [...name.matchAll(namePart)];
+  if (timeParts.has(parts[parts.length - 1]?.[0].toLowerCase() ?? '')) return false;
+  // The name without its harmless words, built in one pass (a name may be as long as the text).
+  let rest = '';
+  let cursor = 0;
+  for (let index = 0; index < parts.length; index += 1) {
+    const part = parts[index] as RegExpExecArray;
+    const word = part[0].toLowerCase();
+    const next = parts[index + 1];
+    let end = -1;
+    if (next && harmlessWords.has(word + next[0].toLowerCase())) {
+      end = next.index + next[0].length;
+      index += 1;
+    } else if (harmlessWords.has(word)) {
+      end = part.index + part[0].length;
+    } else if (credentialParts.has(word)) {
+      return true;
+    }
+    if (end !== -1) {
+      rest += `${name.slice(cursor, part.index)}.`;
+      cursor = end;
+    }
+  }
+  return credentialWords.test(cursor === 0 ? name : rest + name.slice(cursor));
 }
 
 const isWord = (code: number) =>
@@ -76,45 +140,168 @@ function jsonWebTokens(text: string, found: Found): void {
   }
 }
 
+// What a percent escape at `index` stands for, encoded once (`%73`) or twice (`%2573`, a URL carried in
+// one carried in another): the character's code and the escape's length, both -1 and 0 when there is none.
+let escapeCode = -1;
+function percentEscapeLength(text: string, index: number): number {
+  escapeCode = -1;
+  if (text.charCodeAt(index) !== 37) return 0;
+  let at = index + 1;
+  // `%25` followed by two hex digits is an escaped escape.
+  if (text.charCodeAt(at) === 50 && text.charCodeAt(at + 1) === 53) {
+    if (hexValue(text.charCodeAt(at + 2)) !== -1 && hexValue(text.charCodeAt(at + 3)) !== -1) at += 2;
+  }
+  const high = hexValue(text.charCodeAt(at));
+  const low = hexValue(text.charCodeAt(at + 1));
+  if (high === -1 || low === -1) return 0;
+  escapeCode = high * 16 + low;
+  return at + 2 - index;
+}
+
+function hexValue(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 65 && code <= 70) return code - 55;
+  if (code >= 97 && code <= 102) return code - 87;
+  return -1;
+}
+
+// Where a parameter or field name starting at `start` ends: its characters, and percent escapes standing for
+// one (`%73ig`, `api%5Fkey`, `%2574oken`).
+function nameEnd(text: string, start: number): number {
+  let index = start;
+  for (;;) {
+    plainNameRun.lastIndex = index;
+    plainNameRun.test(text);
+    index = plainNameRun.lastIndex;
+    const length = percentEscapeLength(text, index);
+    if (length === 0 || !isNameCode(escapeCode)) return index;
+    index += length;
+  }
+}
+// Characters of a name (see `isNameCode`), read natively.
+const plainNameRun = /[\w.[\]-]*/y;
+
+// The name from `start` to `end` as it reads decoded: `%73ig` is `sig`.
+function decodedName(text: string, start: number, end: number): string {
+  const name = text.slice(start, end);
+  if (!name.includes('%')) return name;
+  let out = '';
+  for (let index = 0; index < name.length; ) {
+    const length = percentEscapeLength(name, index);
+    if (length === 0) {
+      out += name[index];
+      index += 1;
+    } else {
+      out += String.fromCharCode(escapeCode);
+      index += length;
+    }
+  }
+  return out;
+}
+
 /**
  * `?api_key=…`, `&token=…`, `;passphrase=…`, `&sig=…`, and in a fragment `#token=…` or `#access_token=…`
  * (where an OAuth implicit grant and some players put a token): the value of any parameter named like a
- * credential. A URL carried percent-encoded inside another (`?next=https%3A%2F%2Fcdn%3Fsig%3D…`, `%26token%3D…`)
- * has its parameters found as well, encoded once or twice (`%253F`): `%3F`, `%23`, `%26` and `%3B` open one,
- * `%3D` is its `=`, and its value ends at an encoded `&` or `#` too. In a plain query a value ends only at a plain one: `%26` there is part
- * of the value.
+ * credential, wherever it starts (`client_secret=…` opening a form body, `password=…` in running text), its
+ * name read decoded (`%73ig=`, `api%5Fkey=`). A URL carried percent-encoded inside another
+ * (`?next=https%3A%2F%2Fcdn%3Fsig%3D…`, `%26token%3D…`) has its parameters found as well, encoded once or
+ * twice (`%253F`): `%3F`, `%23`, `%26` and `%3B` open one, `%3D` is its `=`, and its value ends at an encoded
+ * `&` or `#` too. In a plain query a value ends only at a plain one: `%26` there is part of the value.
+ *
+ * And `Name: value`, a header or a field quoted in running text (`X-Api-Key: …`, `X-Sig: …`, `sig: …`,
+ * `{ token: '…' }` as `util.inspect` writes it): the value, or what follows an authorization scheme
+ * (`Authorization: Token …`), unless it reads as prose (a word followed by more words: `password: unknown
+ * field`), is `true`, `false` or `null`, or opens with a bracket (`stream key:  (hidden; …)`).
  */
 function credentialParameters(text: string, found: Found): void {
-  const separator = /[?&;#]|%(?:25)?(?:3[fb]|2[36])/gi;
-  for (let match = separator.exec(text); match; match = separator.exec(text)) {
-    const nameStart = match.index + match[0].length;
-    const nameEnd = scanWhile(text, nameStart, isNameCode);
-    const equals = text.charCodeAt(nameEnd) === 61 ? 1 : encodedEqualsLength(text, nameEnd);
-    if (nameEnd > nameStart && equals > 0 && isCredentialName(text.slice(nameStart, nameEnd))) {
-      const encoded = match[0].length > 1 || equals > 1;
-      const valueStart = nameEnd + equals;
-      let valueEnd = valueStart;
-      while (valueEnd < text.length) {
-        const code = text.charCodeAt(valueEnd);
-        if (code === 38 || code === 35 || endsUrl(code)) break;
-        if (encoded && code === 37 && encodedSeparator.test(text.slice(valueEnd, valueEnd + 5))) break;
-        valueEnd += 1;
+  // A name starts the text or follows an opener; `encoded` when that opener was percent-encoded.
+  let start = 0;
+  let encoded = false;
+  for (;;) {
+    const end = nameEnd(text, start);
+    let resume = end;
+    if (end > start) {
+      const next = text.charCodeAt(end);
+      let equals = next === 61 ? 1 : 0;
+      if (equals === 0 && next === 37) {
+        const length = percentEscapeLength(text, end);
+        if (escapeCode === 61) equals = length;
       }
-      if (valueEnd > valueStart) found(valueStart, valueEnd);
-      separator.lastIndex = valueEnd;
-    } else {
-      separator.lastIndex = Math.max(nameEnd, match.index + 1);
+      if (equals > 0 && isCredentialName(decodedName(text, start, end))) {
+        resume = parameterValue(text, end + equals, encoded || equals > 1, found);
+      } else if (next === 58 && isHeaderName(text, start, end)) {
+        resume = headerValue(text, end + 1, found);
+      }
     }
+    nameOpener.lastIndex = resume;
+    if (!nameOpener.test(text)) return;
+    start = nameOpener.lastIndex;
+    // An encoded opener ends in a hex digit, a plain one never does.
+    encoded = hexValue(text.charCodeAt(start - 1)) !== -1;
   }
+}
+
+// What a parameter's or a header's name follows, besides the text's start: a space, what opens a parameter
+// (`?`, `&`, `;`, `#`, plain or percent-encoded once or twice), a bracket, a comma, a quote. A name inside a
+// value (`?page=abc=key=…`, `%3Dsig%3D`) is not one.
+const nameOpener = /[\s?&;#(,{"'`<>]|%(?:25)?(?:3[fb]|2[36])/gi;
+
+// Reports a parameter's value from `start`; returns where it ends.
+function parameterValue(text: string, start: number, encoded: boolean, found: Found): number {
+  let end = start;
+  while (end < text.length) {
+    const code = text.charCodeAt(end);
+    if (code === 38 || code === 35 || endsUrl(code)) break;
+    if (encoded && code === 37 && encodedSeparator.test(text.slice(end, end + 5))) break;
+    end += 1;
+  }
+  if (end > start) found(start, end);
+  return end;
 }
 
 // An `&` or `#` encoded once (`%26`) or twice (`%2526`, a URL carried inside one carried in another).
 const encodedSeparator = /^%(?:25)?2[36]/;
 
-// The length of an `=` encoded once (`%3D`) or twice (`%253D`) at `index`; 0 when there is none.
-function encodedEqualsLength(text: string, index: number): number {
-  if (text.charCodeAt(index) !== 37) return 0;
-  return /^%(?:25)?3d/i.exec(text.slice(index, index + 5))?.[0].length ?? 0;
+// Authorization schemes written before the credential in a header (`Authorization: Bearer …`).
+const authorizationScheme = /^(?:bearer|basic|digest|token|negotiate)$/i;
+// A word as prose writes it (`unknown`, `Expected`), and the JSON literals: never a credential.
+const proseWord = /^[A-Za-z][a-z]*$/;
+const literal = /^(?:true|false|null)$/;
+const isLetter = (code: number) => (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+const isBlank = (code: number) => code === 32 || code === 9;
+
+// A credential's name before a colon, unless the colon opens a URL's `//` or the name is an error's
+// (`AuthenticationError: 401 Unauthorized`, how a stack or `String(error)` begins).
+function isHeaderName(text: string, start: number, end: number): boolean {
+  if (text.charCodeAt(end + 1) === 47 && text.charCodeAt(end + 2) === 47) return false;
+  const name = decodedName(text, start, end);
+  return !name.endsWith('Error') && !name.endsWith('Exception') && isCredentialName(name);
+}
+
+// Reports the value of a `Name: value` line from just after its colon; returns where it ends.
+function headerValue(text: string, afterColon: number, found: Found): number {
+  const start = scanWhile(text, afterColon, isBlank);
+  const first = text.charCodeAt(start);
+  if (first === 34 || first === 39) {
+    let end = start + 1;
+    while (end < text.length && text.charCodeAt(end) !== first) end += text.charCodeAt(end) === 92 ? 2 : 1;
+    end = Math.min(end, text.length);
+    if (end > start + 1) found(start + 1, end);
+    return end + 1;
+  }
+  if (!isToken68(first) && first !== 37) return start;
+  const end = scanWhile(text, start, (code) => !endsUrl(code));
+  const value = text.slice(start, end);
+  if (authorizationScheme.test(value) && text.charCodeAt(end) === 32) {
+    const credentialStart = scanWhile(text, end, isBlank);
+    const credentialEnd = scanWhile(text, credentialStart, (code) => !endsUrl(code));
+    if (credentialEnd > credentialStart) found(credentialStart, credentialEnd);
+    return credentialEnd;
+  }
+  if (literal.test(value)) return end;
+  if (proseWord.test(value) && text.charCodeAt(end) === 32 && isLetter(text.charCodeAt(end + 1))) return end;
+  found(start, end);
+  return end;
 }
 
 /** `"stream_key": "…"`, `"password":"…"`: a JSON string field named like a credential, as echoed bodies show. */
@@ -122,14 +309,14 @@ function credentialFields(text: string, found: Found): void {
   let from = 0;
   for (let quote = text.indexOf('"', from); quote !== -1; quote = text.indexOf('"', from)) {
     const nameStart = quote + 1;
-    const nameEnd = scanWhile(text, nameStart, isNameCode);
-    from = nameEnd;
-    if (nameEnd === nameStart || text.charCodeAt(nameEnd) !== 34) continue;
-    if (!isCredentialName(text.slice(nameStart, nameEnd))) {
-      from = nameEnd + 1;
+    const end = nameEnd(text, nameStart);
+    from = end;
+    if (end === nameStart || text.charCodeAt(end) !== 34) continue;
+    if (!isCredentialName(decodedName(text, nameStart, end))) {
+      from = end + 1;
       continue;
     }
-    let cursor = scanWhile(text, nameEnd + 1, isSpace);
+    let cursor = scanWhile(text, end + 1, isSpace);
     if (text.charCodeAt(cursor) !== 58) continue;
     cursor = scanWhile(text, cursor + 1, isSpace);
     if (text.charCodeAt(cursor) !== 34) continue;

@@ -1,0 +1,258 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { redact } from '../index.js';
+
+// Which names make a value a credential's, however they are written: built from parts, joined by a separator
+// or in camelCase, in any case, percent-encoded, as a query parameter, a JSON field or a header quoted in a
+// vendor's message. See docs/decisions/2026-11-30-credential-names.md.
+
+// Any characters a token may hold in a query value: what ends one there (`&`, `#`, quotes, space) aside, and
+// `=` and `:`, after which a value's own letters could read as a credential's name.
+const values = fc.stringMatching(/^[A-Za-z0-9!$*+.^_`|~/-]{1,40}$/);
+
+// Words that make a name a credential's: the short ones only as a whole part, the others anywhere.
+const credentialWords = [
+  'pass',
+  'pwd',
+  'passwd',
+  'jwt',
+  'hmac',
+  'credential',
+  'credentials',
+  'sig',
+  'key',
+  'token',
+  'secret',
+  'password',
+  'signature',
+];
+// Parts that name nothing secret, placed around a credential word.
+const plainParts = ['user', 'client', 'url', 'x', 'api', 'publish', 'stream', 'access', 'my', 'v2', 'ttl'];
+// Names holding a short credential word inside a longer one, and ordinary names: never credentials.
+const ordinaryWords = [
+  'passthrough',
+  'bypass',
+  'compass',
+  'passive',
+  'surpass',
+  'passenger',
+  'signal',
+  'design',
+  'assign',
+  'sigma',
+  'page',
+  'mode',
+  'code',
+  'session',
+];
+
+type Style = (parts: readonly string[]) => string;
+const capital = (part: string) => (part[0] ?? '').toUpperCase() + part.slice(1);
+// How vendors and frameworks write a name made of several words.
+const styles: readonly Style[] = [
+  (parts) => parts.join('_'),
+  (parts) => parts.join('-'),
+  (parts) => parts.join('.'),
+  (parts) => parts.map((part, index) => (index === 0 ? part : capital(part))).join(''),
+  (parts) => parts.map(capital).join(''),
+  (parts) => parts.map(capital).join('-'),
+  (parts) => parts.join('_').toUpperCase(),
+];
+
+// A name: plain parts around one word, in one style.
+const nameOf = (words: readonly string[]) =>
+  fc
+    .tuple(
+      fc.array(fc.constantFrom(...plainParts), { maxLength: 2 }),
+      fc.constantFrom(...words),
+      fc.array(fc.constantFrom(...plainParts), { maxLength: 2 }),
+      fc.constantFrom(...styles),
+    )
+    .map(([before, word, after, style]) => style([...before, word, ...after]));
+
+// A parameter: its name, whether it names a credential, its value.
+const parameters = fc.array(
+  fc.oneof(
+    fc.tuple(nameOf(credentialWords), fc.constant(true), values),
+    fc.tuple(nameOf(ordinaryWords), fc.constant(false), values),
+  ),
+  { minLength: 1, maxLength: 5 },
+);
+
+const query = (list: readonly (readonly [string, boolean, string])[], mask: boolean) =>
+  list.map(([name, secret, value]) => `${name}=${mask && secret ? '[REDACTED]' : value}`).join('&');
+
+describe('credential names', () => {
+  it('are masked as query parameters whatever their parts, separators and case, and ordinary names are not', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('GET https://cdn.example.test/live/a.m3u8?', 'https://player.example.test/#', ''),
+        parameters,
+        (opener, list) => {
+          // An opener of '' is a form body or running text: the first name starts the text.
+          expect(redact(`${opener}${query(list, false)} refused`)).toBe(
+            `${opener}${query(list, true)} refused`,
+          );
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('are masked as JSON fields by the same names', () => {
+    fc.assert(
+      fc.property(parameters, (list) => {
+        const body = (mask: boolean) =>
+          `{${list.map(([name, secret, value]) => `"${name}": "${mask && secret ? '[REDACTED]' : value}"`).join(', ')}}`;
+        expect(redact(body(false))).toBe(body(true));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('are read decoded when any of their characters is percent-encoded, once or twice', () => {
+    const encodings = (code: number) => {
+      const hex = code.toString(16).padStart(2, '0');
+      return [
+        String.fromCharCode(code),
+        `%${hex.toUpperCase()}`,
+        `%${hex.toLowerCase()}`,
+        `%25${hex.toUpperCase()}`,
+      ];
+    };
+    // A name with each character written as itself or escaped, as the generator picks.
+    const encodedName = (name: string) =>
+      fc
+        .tuple(...[...name].map((character) => fc.constantFrom(...encodings(character.charCodeAt(0)))))
+        .map((characters) => characters.join(''));
+    const encodedParameters = fc.array(
+      fc.oneof(
+        fc.tuple(nameOf(credentialWords).chain(encodedName), fc.constant(true), values),
+        fc.tuple(nameOf(ordinaryWords).chain(encodedName), fc.constant(false), values),
+      ),
+      { minLength: 1, maxLength: 4 },
+    );
+    fc.assert(
+      fc.property(encodedParameters, (list) => {
+        const url = 'GET https://cdn.example.test/live/a.m3u8?';
+        expect(redact(`${url}${query(list, false)} refused`)).toBe(`${url}${query(list, true)} refused`);
+      }),
+      { numRuns: 500 },
+    );
+    expect(redact('?%73ig=abc&%74oken=abc&api%5Fkey=abc&%2573ig=abc&%70ass=abc&page=2')).toBe(
+      '?%73ig=[REDACTED]&%74oken=[REDACTED]&api%5Fkey=[REDACTED]&%2573ig=[REDACTED]&%70ass=[REDACTED]&page=2',
+    );
+  });
+});
+
+// Names that hold a credential word but name nothing secret: vendor fields (Wowza Video's `keyframes`,
+// `keyframe_interval`, `keyframe_interval_metric`, `ad_keywords`), a video's author, a URL's authority, and a
+// credential's time (Wowza Video's `access_token_expires_at`, Wowza Real-Time's `subscribeTokenExpiresAt`).
+const harmlessNames = [
+  'access_token_expires_at',
+  'subscribeTokenExpiresAt',
+  'token_expiry',
+  'keyframes',
+  'keyframe_interval',
+  'keyframe_interval_metric',
+  'key_frame_interval',
+  'keyFrameInterval',
+  'KeyFrames',
+  'ad_keywords',
+  'keyword',
+  'author',
+  'author_name',
+  'authorId',
+  'authority',
+  'monkey',
+  'pass_through',
+  'passThrough',
+];
+// Names a vendor writes for a credential, some holding a harmless word too: always masked.
+const compoundCredentialNames = [
+  'streamkey',
+  'stream_key',
+  'streamKey',
+  'apikey',
+  'secretkey',
+  'accesstoken',
+  'wowzatokenhash',
+  'X-Amz-Signature',
+  'publishToken',
+  'token_auth_shared_secret',
+  'authorization',
+  'Authorization',
+  'keyframe_key',
+  'author_token',
+  'keywordSecret',
+  'key',
+];
+
+describe('harmless words inside names', () => {
+  it('leave the value readable, while a credential compound, even one holding a harmless word, stays masked', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.tuple(fc.constantFrom(...compoundCredentialNames), fc.constant(true), values),
+            fc.tuple(fc.constantFrom(...harmlessNames), fc.constant(false), values),
+          ),
+          { minLength: 1, maxLength: 5 },
+        ),
+        (list) => {
+          const url = 'POST https://api.video.wowza.com/api/v2.0/live_streams?';
+          expect(redact(`${url}${query(list, false)} refused`)).toBe(`${url}${query(list, true)} refused`);
+          const body = (mask: boolean) =>
+            `{${list.map(([name, secret, value]) => `"${name}": "${mask && secret ? '[REDACTED]' : value}"`).join(',')}}`;
+          expect(redact(body(false))).toBe(body(true));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+// A token as a header carries it: what may start it, then any token characters.
+const headerValues = fc.stringMatching(/^[A-Za-z0-9._~+/-][A-Za-z0-9!#$%&*+.^_`|~:/=-]{0,40}$/);
+
+describe('credential headers quoted in running text', () => {
+  it('have their value masked, whatever the header name is built from, and prose, a bracket, a literal and an error name are left alone', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('X-', ''),
+        nameOf(credentialWords),
+        fc.constantFrom(': ', ':', ':\t', ':   '),
+        headerValues.filter((value) => !/^(?:true|false|null)$/.test(value)),
+        fc.constantFrom('', '\nthe request was refused', '\r\n'),
+        (prefix, name, colon, value, after) => {
+          // `name://` opens a URL, not a header.
+          fc.pre(!(colon === ':' && value.startsWith('//')));
+          const line = (shown: string) => `vendor answered 403: ${prefix}${name}${colon}${shown}${after}`;
+          expect(redact(line(value))).toBe(line('[REDACTED]'));
+        },
+      ),
+      { numRuns: 500 },
+    );
+    for (const [text, masked] of [
+      ['quoting X-Sig: abc', 'quoting X-Sig: [REDACTED]'],
+      ['sig: abc', 'sig: [REDACTED]'],
+      ['api-key: abc; retry', 'api-key: [REDACTED] retry'],
+      ['Authorization: Token abc123', 'Authorization: Token [REDACTED]'],
+      ["{ token: 'abc def', page: 2 }", "{ token: '[REDACTED]', page: 2 }"],
+    ])
+      expect(redact(text as string)).toBe(masked);
+    // A validation message, the CLI's own lines, an error's name, a flag, a vendor's setting.
+    for (const text of [
+      'Invalid input for create: providerOptions.memory.password: unknown field',
+      'ingest[0].streamKey: expected string',
+      '    stream key:  (hidden; --show-secrets prints it)',
+      '    token:       [REDACTED]',
+      'AuthenticationError: 401 Unauthorized',
+      'token_auth_enabled: true',
+      'Missing credential: set WOWZA_VIDEO_TOKEN',
+      'keyframe_interval: 2',
+      'subscribeTokenExpiresAt: 2030-10-27T23:08:55.000Z',
+    ])
+      expect(redact(text)).toBe(text);
+  });
+});
