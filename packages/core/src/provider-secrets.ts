@@ -1,7 +1,14 @@
 import { maskedError, maskedValue, UniliveError } from './errors/unilive-error.js';
 import type { LiveStream, Warning } from './live-stream.js';
 import type { LiveStreamProvider } from './provider.js';
-import { type Redactor, redactStable, SecretSet, toRedactor } from './secrets.js';
+import {
+  askWhichSet,
+  combinedRedactor,
+  type Redactor,
+  redactStable,
+  SecretSet,
+  toRedactor,
+} from './secrets.js';
 
 /**
  * What masks the text `provider` hands back: every value of its `secrets()` as it answers now (a list a
@@ -9,16 +16,7 @@ import { type Redactor, redactStable, SecretSet, toRedactor } from './secrets.js
  * shape. A `secrets()` that is missing, throws or returns no list of strings leaves the shapes alone.
  */
 export function providerRedactor(provider: LiveStreamProvider): Redactor {
-  try {
-    const list = provider.secrets?.();
-    if (list === undefined || list === null) return toRedactor(undefined);
-    const values =
-      typeof list === 'string' ? [list] : readValues(list).filter((value) => typeof value === 'string');
-    // A set's own list is passed as it is, so the set (every value it holds, compiled already) is used.
-    return toRedactor(Array.isArray(list) && values.length === list.length ? list : values);
-  } catch {
-    return toRedactor(undefined);
-  }
+  return redactorOf(askSecrets(provider));
 }
 
 /**
@@ -27,6 +25,41 @@ export function providerRedactor(provider: LiveStreamProvider): Redactor {
  * keeps its credentials and a thousand learned values).
  */
 export const maxProviderSecretValues = 10_000;
+
+/**
+ * How many values a client keeps hiding after its provider's `secrets()` stopped listing them by answering
+ * with another set or list (credentials rotated, a set built anew): the most recently dropped ones, a
+ * set's credentials kept longest. An answer the vendor sends late, or an error of a request made before the
+ * rotation, may still carry a rotated-out key.
+ */
+export const maxRotatedOutSecretValues = maxProviderSecretValues;
+
+// What `secrets()` answers now: the set whose list it returned (unchanged since the set built it, found
+// without a copy), a list of strings (the very array when it holds only strings), or nothing usable.
+function askSecrets(provider: LiveStreamProvider): SecretSet | readonly string[] | undefined {
+  try {
+    // Which set answers is found without a copy of its values, even of a set that changed since.
+    const { answer, set } = askWhichSet(() => provider.secrets?.());
+    if (set !== undefined) return set;
+    const list = answer as Iterable<unknown> | string | undefined | null;
+    if (list === undefined || list === null) return undefined;
+    if (typeof list === 'string') return [list];
+    const values = readValues(list).filter((value): value is string => typeof value === 'string');
+    // A set's own list is passed as it is, so the set (every value it holds, compiled already) is used.
+    return Array.isArray(list) && values.length === list.length ? list : values;
+  } catch {
+    return undefined;
+  }
+}
+
+function redactorOf(answer: SecretSet | readonly string[] | undefined): Redactor {
+  if (answer === undefined || answer instanceof SecretSet) return toRedactor(answer);
+  try {
+    return toRedactor(answer);
+  } catch {
+    return toRedactor(undefined);
+  }
+}
 
 function readValues(list: Iterable<unknown>): unknown[] {
   if (Array.isArray(list)) return list;
@@ -39,22 +72,68 @@ function readValues(list: Iterable<unknown>): unknown[] {
 }
 
 /**
- * A function giving {@link providerRedactor} of `provider`, keeping a live `SecretSet` once it has one (it
- * stays current), so that masking many results costs nothing in the number of secrets the provider knows.
+ * A function giving what masks the text `provider` hands back, asking its `secrets()` on every call, so a
+ * provider that rotates its credentials (a new `SecretSet`, a new list) is followed from its next answer
+ * on. Asking costs nothing in the number of secrets when the answer is a set's unchanged list (what
+ * `set.values()` returns until the set changes) or the same set as before; a list of another kind is
+ * compared with the last one and compiled only when its values changed. Values an earlier answer listed
+ * and the current one no longer does stay hidden too (the most recent {@link maxRotatedOutSecretValues}):
+ * the redactor is then the current answer's and theirs together.
  */
 export function providerRedactorSource(provider: LiveStreamProvider): () => Redactor {
-  let live: Redactor | undefined;
+  let current: Redactor | undefined;
+  // The values of the current answer when it is a list (a copy: the provider may change its array).
+  let currentValues: readonly string[] | undefined;
+  let rotatedOut: SecretSet | undefined;
+  let masking: Redactor | undefined;
   return () => {
-    if (live) return live;
-    const redactor = providerRedactor(provider);
-    if (isLiveRedactor(redactor)) live = redactor;
-    return redactor;
+    const answer = askSecrets(provider);
+    if (masking !== undefined) {
+      if (answer === current) return masking;
+      if (answer === undefined ? current === patternsOnly : sameList(answer, currentValues)) return masking;
+    }
+    const next = redactorOf(answer);
+    if (masking !== undefined && next === current) {
+      currentValues = valuesOfAnswer(answer);
+      return masking;
+    }
+    if (current !== undefined) {
+      const outgoing = currentValues ?? (current instanceof SecretSet ? current.values() : []);
+      const kept = holderOf(answer);
+      // Learned last to first, so the first (a set lists its credentials first) are kept longest.
+      for (let index = outgoing.length - 1; index >= 0; index -= 1) {
+        const value = outgoing[index] as string;
+        if (kept(value)) continue;
+        rotatedOut ??= new SecretSet({ learnedLimit: maxRotatedOutSecretValues });
+        rotatedOut.learn(value);
+      }
+    }
+    current = next;
+    currentValues = valuesOfAnswer(answer);
+    masking = rotatedOut ? combinedRedactor([next, rotatedOut]) : next;
+    return masking;
   };
 }
 
-/** Whether `redactor` is a provider's live set, which stays current: it can be kept and used again. */
-export function isLiveRedactor(redactor: Redactor): boolean {
-  return redactor instanceof SecretSet;
+// What masks a text when a provider lists no secret: the credential shapes alone.
+const patternsOnly: Redactor = /* @__PURE__ */ toRedactor(undefined);
+
+// Whether the answer `answer` still lists a value: a value it lists is not rotated out.
+function holderOf(answer: SecretSet | readonly string[] | undefined): (value: string) => boolean {
+  if (answer === undefined) return () => false;
+  if (answer instanceof SecretSet) return (value) => answer.holdsAll([value]);
+  const listed = new Set(answer);
+  return (value) => listed.has(value);
+}
+
+function valuesOfAnswer(answer: SecretSet | readonly string[] | undefined): readonly string[] | undefined {
+  return answer === undefined ? [] : answer instanceof SecretSet ? undefined : [...answer];
+}
+
+function sameList(answer: SecretSet | readonly string[], values: readonly string[] | undefined): boolean {
+  if (answer instanceof SecretSet || values === undefined || answer.length !== values.length) return false;
+  for (let index = 0; index < values.length; index += 1) if (answer[index] !== values[index]) return false;
+  return true;
 }
 
 /**

@@ -181,7 +181,13 @@ export interface LiveStreamProvider {
    * `waitForBroadcast` calls it after each status poll that finds the stream ready.
    */
   getBroadcasting?(id: string, options?: CallOptions): Promise<boolean | undefined>;
-  /** Credentials and other values this provider must never let out, for redaction. */
+  /**
+   * Credentials and other values this provider must never let out, for redaction. The client asks again
+   * every time it masks what the provider hands back, so credentials the provider rotates (a new
+   * `SecretSet`, a new list) are followed, and the values an earlier answer listed stay hidden. Answer
+   * `set.values()` of the provider's `SecretSet`: the same frozen array until the set changes, costing
+   * nothing however many values it holds.
+   */
   readonly secrets?: () => readonly string[];
   /**
    * The operations whose `providerOptions[<id>]` this provider reads. Default `['create', 'update']`; the

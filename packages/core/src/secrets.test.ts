@@ -11,6 +11,7 @@ import {
   redact,
   SecretSet,
   secretForms,
+  secretListWork,
   secretsPerStream,
   streamSecretWork,
 } from './secrets.js';
@@ -289,9 +290,11 @@ describe('redact: a list of secrets is compiled once', () => {
     secrets.forgetStream('stream-7');
     expect(redact(`refused ${keyOf(7)}`, list)).toBe('refused [REDACTED]');
     expect(compileWork.lists - before).toBe(1);
-    // A value put into the list by its holder is not one the set knows: compiled too.
-    list.push('someone-elses-secret');
-    expect(redact('refused someone-elses-secret', list)).toBe('refused [REDACTED]');
+    // The list is frozen: its holder cannot put a value the set does not know into it, and a copy holding
+    // one is a list of its own, compiled.
+    expect(() => (list as string[]).push('someone-elses-secret')).toThrow(TypeError);
+    const widened = [...list, 'someone-elses-secret'];
+    expect(redact('refused someone-elses-secret', widened)).toBe('refused [REDACTED]');
   });
 });
 
@@ -384,6 +387,53 @@ describe('capText', () => {
 });
 
 describe('SecretSet', () => {
+  it('hands back the same frozen list of its values until they change, and a new one only when they did', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.record({ call: fc.constant('add' as const), value: fc.stringMatching(/^[a-z]{8,10}$/) }),
+            fc.record({ call: fc.constant('learn' as const), value: fc.stringMatching(/^[a-z]{8,10}$/) }),
+            fc.record({
+              call: fc.constant('learnStream' as const),
+              id: fc.constantFrom('a', 'b'),
+              value: fc.stringMatching(/^[a-z]{8,10}$/),
+            }),
+            fc.record({ call: fc.constant('forgetStream' as const), id: fc.constantFrom('a', 'b') }),
+            fc.record({ call: fc.constant('ask' as const) }),
+          ),
+          { maxLength: 30 },
+        ),
+        (calls) => {
+          const secrets = new SecretSet({ learnedLimit: 3 });
+          let last = secrets.values();
+          let snapshot = [...last];
+          for (const step of calls) {
+            if (step.call === 'add') secrets.add(step.value);
+            else if (step.call === 'learn') secrets.learn(step.value);
+            else if (step.call === 'learnStream') secrets.learnStream(step.id, step.value);
+            else if (step.call === 'forgetStream') secrets.forgetStream(step.id);
+            const builds = secretListWork.builds;
+            const list = secrets.values();
+            expect(Object.isFrozen(list)).toBe(true);
+            // The same array exactly when the values (and their order) are the same.
+            expect(list === last).toBe(
+              list.length === snapshot.length && list.every((v, i) => v === snapshot[i]),
+            );
+            // Asked again with no change in between: the same array, nothing built.
+            const again = secretListWork.builds;
+            expect(secrets.values()).toBe(list);
+            expect(secretListWork.builds).toBe(again);
+            expect(again - builds).toBeLessThanOrEqual(1);
+            last = list;
+            snapshot = [...list];
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('collects credentials as they are given', () => {
     const secrets = new SecretSet();
     secrets.add('first-secret', undefined, null, '', 'x');

@@ -62,6 +62,9 @@ export function toRedactor(secrets: SecretSource | undefined): Redactor {
   if (typeof secrets === 'string') return compile([secrets]);
   if (typeof (secrets as Partial<Redactor>).redact === 'function') return secrets as Redactor;
   const list = secrets as Iterable<string>;
+  // A set's list as the set gave it last, unchanged since (it is frozen): the set itself, nothing copied.
+  const owner = listsOfSets.get(list);
+  if (owner !== undefined && isCurrentList(owner, list)) return owner;
   const fresh = [...list];
   const known = compiledLists.get(list);
   // An iterator is read once (a generator, a Set's or Map's `values()`): the values it yielded before still
@@ -85,6 +88,14 @@ export function toRedactor(secrets: SecretSource | undefined): Redactor {
 export const compileWork = { lists: 0, characters: 0 };
 
 /**
+ * How many times a {@link SecretSet} built the list `values()` returns (`builds`), and how many times a list
+ * it had built went stale because the values it holds changed (`changes`). Read by the tests that hold
+ * asking a set for its values to no copy while the set does not change; not part of the API.
+ * @internal
+ */
+export const secretListWork = { builds: 0, changes: 0 };
+
+/**
  * How many times a {@link SecretSet} rebuilt a stream's values in `learnStream` or `holdStream`. Read by the
  * tests that hold learning values a stream already has to no work; not part of the API.
  * @internal
@@ -94,9 +105,98 @@ export const streamSecretWork = { rewrites: 0 };
 // Lists compiled before, by identity, with the values they held then: an array changed since is compiled
 // again, so a value pushed into it later is never missed.
 const compiledLists = new WeakMap<object, { values: readonly string[]; scrubber: Scrubber }>();
-// Arrays a SecretSet returned from `values()`: while it still holds every value of one (the array may have
-// been changed since), the set redacts all of them, already compiled.
+// Arrays a SecretSet returned from `values()`: while it still holds every value of one, the set redacts all
+// of them, already compiled.
 const listsOfSets = new WeakMap<object, SecretSet>();
+
+// What this module reads of a set's private state, registered by its constructor (a static block would be
+// a top-level statement no bundler drops).
+interface SetInternals {
+  list(): readonly string[] | undefined;
+  lastList(): readonly string[];
+  scrubber(): Scrubber;
+}
+const internalsOfSets = new WeakMap<SecretSet, SetInternals>();
+
+// Whether `list` is the list `set.values()` returns now: the set has not changed since it built it.
+const isCurrentList = (set: SecretSet, list: unknown): boolean => internalsOfSets.get(set)?.list() === list;
+// Whether `list` is the last list `set.values()` built, current or not.
+const isLastList = (set: SecretSet, list: unknown): boolean => internalsOfSets.get(set)?.lastList() === list;
+// While `askWhichSet` runs: the sets whose `values()` handed back their last list, gone stale, rather than
+// building a new one.
+let staleAsk: SecretSet[] | undefined;
+
+/**
+ * What `ask` (a provider's `secrets()`) answers, and the {@link SecretSet} that answer is the list of, when
+ * it is one: found without building the list again when the set changed since it last built it. While `ask`
+ * runs, a set that changed hands back its last list (stale) instead; if that list is the very answer, the
+ * set is the answer (it holds every value it holds now, whatever its list said), and nothing was copied.
+ * If `ask` made something else of a stale list (a list of its own holding the set's values and more), it is
+ * asked again, each set building its list as usual. How the client asks on every masking at no cost in the
+ * number of values, even of a set that learns a value on every call.
+ * @internal
+ */
+export function askWhichSet(ask: () => unknown): { answer: unknown; set: SecretSet | undefined } {
+  const outer = staleAsk;
+  const handed: SecretSet[] = [];
+  staleAsk = handed;
+  let answer: unknown;
+  try {
+    answer = ask();
+  } finally {
+    staleAsk = outer;
+  }
+  if (handed.length === 0) return { answer, set: liveSetOfList(answer) };
+  const owner = typeof answer === 'object' && answer !== null ? listsOfSets.get(answer) : undefined;
+  if (owner !== undefined && handed.includes(owner) && isLastList(owner, answer))
+    return { answer, set: owner };
+  const again = ask();
+  return { answer: again, set: liveSetOfList(again) };
+}
+// The scrubber a set redacts with now (see CombinedRedactor).
+const scrubberOfSet = (set: SecretSet): Scrubber | undefined => internalsOfSets.get(set)?.scrubber();
+
+/**
+ * The {@link SecretSet} whose `values()` returned `list`, when it has not changed since: that set redacts
+ * every value of the list, so the list needs no copy or compiling. `undefined` for any other value. Costs
+ * two lookups, whatever the number of values.
+ * @internal
+ */
+export function liveSetOfList(list: unknown): SecretSet | undefined {
+  if (typeof list !== 'object' || list === null) return undefined;
+  const owner = listsOfSets.get(list);
+  return owner !== undefined && isCurrentList(owner, list) ? owner : undefined;
+}
+
+/**
+ * One {@link Redactor} hiding everything each of `parts` hides: every part's secrets are found on the same,
+ * original text in one go and merged, as one set's are (see {@link redact}), so two secrets of different
+ * parts that overlap in the text disappear together, with no fragment of either left between them. A part
+ * that is a `SecretSet` is used as it stands at each call (values it learns later count). A redactor of
+ * another kind is applied after, to the text the others left.
+ * @internal
+ */
+export function combinedRedactor(parts: readonly Redactor[]): Redactor {
+  return parts.length === 1 ? (parts[0] as Redactor) : new CombinedRedactor(parts);
+}
+
+class CombinedRedactor implements Redactor {
+  constructor(private readonly parts: readonly Redactor[]) {}
+
+  redact(text: string): string {
+    const indexes: SecretIndex[] = [];
+    const others: Redactor[] = [];
+    for (const part of this.parts) {
+      const scrubber =
+        part instanceof SecretSet ? scrubberOfSet(part) : part instanceof Scrubber ? part : undefined;
+      if (scrubber) indexes.push(...scrubber.indexes);
+      else others.push(part);
+    }
+    let out = new Scrubber(indexes).redact(text);
+    for (const other of others) out = other.redact(out);
+    return out;
+  }
+}
 
 // An iterable that is its own iterator: what it yielded is gone from it.
 function isIterator(list: Iterable<string>): boolean {
@@ -169,7 +269,7 @@ interface SecretIndex {
 // Collects stretches to hide as they are found (in any order), then merges and replaces them in one go.
 class Scrubber implements Redactor {
   constructor(
-    private readonly indexes: readonly SecretIndex[],
+    readonly indexes: readonly SecretIndex[],
     private readonly rtmpKeySegments = true,
   ) {}
 
@@ -320,9 +420,19 @@ export class SecretSet implements Redactor, Iterable<string> {
   readonly #fragments = new FragmentIndex(formsOfOne);
   readonly #limit: number;
   #scrubber: Scrubber | undefined;
+  // What `values()` returns until a value is added or dropped (or the recent tier's order changes); the
+  // last list built, kept when it goes stale, is returned again if the values come out the same.
+  #list: readonly string[] | undefined;
+  #lastList: readonly string[] = Object.freeze([]);
 
   constructor(options: { learnedLimit?: number } = {}) {
     this.#limit = options.learnedLimit ?? defaultLearnedSecretLimit;
+    listsOfSets.set(this.#lastList, this);
+    internalsOfSets.set(this, {
+      list: () => this.#list,
+      lastList: () => this.#lastList,
+      scrubber: () => this.#compiled(),
+    });
   }
 
   /**
@@ -336,6 +446,7 @@ export class SecretSet implements Redactor, Iterable<string> {
       this.#credentials.add(value);
       this.#credentialLengths.add(value.length);
       this.#scrubber = undefined;
+      this.#changed();
     }
   }
 
@@ -351,6 +462,7 @@ export class SecretSet implements Redactor, Iterable<string> {
   replaceGroup(name: string, values: readonly (string | undefined | null)[]): void {
     this.#groups.set(name, values.filter(isSecret));
     this.#scrubber = undefined;
+    this.#changed();
   }
 
   /** Adds values not tied to a stream (yet); only the most recent `learnedLimit` are kept. */
@@ -359,10 +471,13 @@ export class SecretSet implements Redactor, Iterable<string> {
       if (!isSecret(value) || this.#isCredential(value)) continue;
       if (this.#recent.delete(value)) {
         this.#recent.add(value);
+        // Now the most recent: `values()` lists it last.
+        this.#changed();
         continue;
       }
       this.#recent.add(value);
       this.#indexForms(value, 'add');
+      this.#changed();
       if (this.#recent.size > this.#limit) {
         const oldest = this.#recent.values().next().value as string;
         this.#recent.delete(oldest);
@@ -400,6 +515,7 @@ export class SecretSet implements Redactor, Iterable<string> {
     const kept = again.size === 0 ? known.earlier : known.earlier.filter((value) => !again.has(value));
     known.earlier = this.#trimEarlier([...kept, ...added], latest);
     streamSecretWork.rewrites += 1;
+    this.#changed();
   }
 
   // Whether learnStream(id, ...values) would leave the stream as it is: each value (the first time the call
@@ -470,6 +586,7 @@ export class SecretSet implements Redactor, Iterable<string> {
     known.current = [...current];
     known.earlier = this.#trimEarlier(earlier, current);
     streamSecretWork.rewrites += 1;
+    this.#changed();
   }
 
   // Whether holdStream would leave the stream as it is: the call lists (once each, with values that are no
@@ -518,10 +635,28 @@ export class SecretSet implements Redactor, Iterable<string> {
     for (const value of known.current) this.#indexForms(value, 'remove');
     for (const value of known.earlier) this.#indexForms(value, 'remove');
     this.#streams.delete(id);
+    this.#changed();
   }
 
-  /** Every value known, credentials first. */
-  values(): string[] {
+  // The values held changed (or their order): the list `values()` gave is no longer theirs.
+  #changed(): void {
+    if (this.#list === undefined) return;
+    this.#list = undefined;
+    secretListWork.changes += 1;
+  }
+
+  /**
+   * Every value known, credentials first, in a frozen array: the same array on every call until the values
+   * (or their order) change, so a provider's `secrets: () => set.values()` costs nothing in the number of
+   * values however often it is asked; after a change the next call builds the list again (time linear in
+   * the number of values), and returns a new array only if it differs.
+   */
+  values(): readonly string[] {
+    if (this.#list !== undefined) return this.#list;
+    if (staleAsk !== undefined) {
+      staleAsk.push(this);
+      return this.#lastList;
+    }
     const values = new Set(this.#credentials);
     for (const group of this.#groups.values()) for (const value of group) values.add(value);
     for (const known of this.#streams.values()) {
@@ -529,8 +664,17 @@ export class SecretSet implements Redactor, Iterable<string> {
       for (const value of known.earlier) values.add(value);
     }
     for (const value of this.#recent) values.add(value);
-    const list = [...values];
+    secretListWork.builds += 1;
+    const last = this.#lastList;
+    let same = last.length === values.size;
+    if (same) {
+      let index = 0;
+      for (const value of values) if (value !== last[index++]) same = false;
+    }
+    const list = same ? last : Object.freeze([...values]);
     listsOfSets.set(list, this);
+    this.#list = list;
+    this.#lastList = list;
     return list;
   }
 
@@ -551,11 +695,15 @@ export class SecretSet implements Redactor, Iterable<string> {
 
   /** Redacts `text` with every value known and every credential pattern (see {@link redact}). */
   redact(text: string): string {
+    return this.#compiled().redact(text);
+  }
+
+  #compiled(): Scrubber {
     this.#scrubber ??= compile(
       [...this.#credentials, ...[...this.#groups.values()].flat()],
       [this.#index, this.#fragments],
     );
-    return this.#scrubber.redact(text);
+    return this.#scrubber;
   }
 
   // A value may be held by several streams and the recent tier: its forms are indexed on the first hold

@@ -68,7 +68,7 @@ describe('mapVideosdkV1LiveStream ingest', () => {
       },
       secrets,
     );
-    expect(secrets.values().sort()).toEqual(['key-0005', 'restream-key-a', 'restream-key-b']);
+    expect([...secrets.values()].sort()).toEqual(['key-0005', 'restream-key-a', 'restream-key-b']);
   });
 
   it("registers a password in the ingest or a restream URL's user information, decoded, as a secret", () => {
@@ -83,7 +83,12 @@ describe('mapVideosdkV1LiveStream ingest', () => {
       },
       secrets,
     );
-    expect(secrets.values().sort()).toEqual(['ingest@pass', 'key-0006', 'restream-key-a', 'restream-pass']);
+    expect([...secrets.values()].sort()).toEqual([
+      'ingest@pass',
+      'key-0006',
+      'restream-key-a',
+      'restream-pass',
+    ]);
     expect(secrets.redact('the vendor says ingest@pass and restream-pass')).toBe(
       'the vendor says [REDACTED] and [REDACTED]',
     );

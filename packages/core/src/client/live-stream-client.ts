@@ -39,7 +39,6 @@ import {
   hasWarnings,
   maskedFailure,
   maskedWarning,
-  providerRedactor,
   providerRedactorSource,
   withMaskedWarnings,
 } from '../provider-secrets.js';
@@ -222,10 +221,6 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     redactorSource?: () => Redactor,
   ) {
     this.#redactor = redactorSource ?? providerRedactorSource(provider);
-    // A request or response event passes to the caller's hook as it is only when scrubbed with the
-    // provider's own set (see scrubbedEvent), which reading secrets() finds: read here, once, so that no
-    // call copies the values the provider has learned to find it.
-    if (hooks.onRequest || hooks.onResponse) this.#redactor();
   }
 
   /** This client, as seen by calls made while serving `operation` (see `servingClient`). */
@@ -255,7 +250,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       );
     } catch (error) {
       if (UniliveError.isInstance(error)) throw this.masked(error);
-      throw unexpectedFailure(this.provider, 'get', error);
+      throw unexpectedFailure(this.provider, 'get', error, this.redactor());
     }
   }
 
@@ -296,7 +291,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     } catch (error) {
       // Named for the call the caller made, whichever provider call inside it failed (a wait's poll).
       if (UniliveError.isInstance(error)) throw this.masked(servedOperation(error, operation));
-      throw unexpectedFailure(this.provider, operation, error);
+      throw unexpectedFailure(this.provider, operation, error, this.redactor());
     }
   }
 
@@ -341,7 +336,9 @@ class DefaultLiveStreamClient implements LiveStreamClient {
         // walk's do, when the caller's loop gets the stream; whatever the provider throws is a UniliveError,
         // from `list` itself (thrown at once, or what it returned being no async iterable) as from its steps.
         const typed = (error: unknown) =>
-          UniliveError.isInstance(error) ? this.masked(error) : unexpectedFailure(provider, 'list', error);
+          UniliveError.isInstance(error)
+            ? this.masked(error)
+            : unexpectedFailure(provider, 'list', error, this.redactor());
         let streams: AsyncIterator<LiveStream>;
         try {
           streams = provider.list(callOptions)[Symbol.asyncIterator]();
@@ -583,8 +580,9 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     return hasWarnings(stream) ? withMaskedWarnings(stream, this.redactor()) : stream;
   }
 
-  // The provider's redactor: a live set is kept (it stays current); a list is asked for again each time,
-  // since the provider may know more values by then. Shared with the copies `servingFor` makes.
+  // The provider's redactor, from its `secrets()` asked again on every masking, so rotated credentials are
+  // followed (see providerRedactorSource: an unchanged set's list costs nothing to ask for), with the values
+  // an earlier answer listed and the current one dropped. Shared with the copies `servingFor` makes.
   readonly #redactor: () => Redactor;
   private redactor(): Redactor {
     return this.#redactor();
@@ -743,7 +741,14 @@ const RuntimeOnly = /* @__PURE__ */ (() => {
   return RuntimeOnly;
 })();
 
-function unexpectedFailure(provider: LiveStreamProvider, operation: string, cause: unknown): UniliveError {
+// A failure that is none of this library's errors, its cause scrubbed by the provider's secrets (`secrets`:
+// the client's redactor, which holds the values the provider rotated out too).
+function unexpectedFailure(
+  provider: LiveStreamProvider,
+  operation: string,
+  cause: unknown,
+  secrets: Redactor,
+): UniliveError {
   const name = thrownKind(cause);
   return new UniliveError({
     provider: provider.id,
@@ -751,7 +756,7 @@ function unexpectedFailure(provider: LiveStreamProvider, operation: string, caus
     message: `${provider.id} ${operation}: unexpected failure (${name}); see cause`,
     cause,
     delivery: 'unknown',
-    secrets: providerRedactor(provider),
+    secrets,
   });
 }
 

@@ -396,7 +396,7 @@ function annotate(error: unknown, entry: Entry, maybeCreated?: boolean): unknown
   // A value marked as one of our errors (by another copy of core, or forged by an outside adapter) may throw
   // on any read: it is passed on as it was thrown rather than replaced by a failure of our own reading.
   try {
-    return withErrorFields(maskedFailure(error, providerRedactor(entry.client.provider)) as UniliveError, {
+    return withErrorFields(maskedFailure(error, redactorOf(entry)) as UniliveError, {
       providerName: entry.name,
       ...(maybeCreated === undefined ? {} : { maybeCreated }),
     });
@@ -565,7 +565,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
             !listOptions.signal?.aborted;
           // Named for the call the caller made: `findByName` walks through each client's `list`.
           if (!skip) throw annotate(servedAs(error, operation), entry);
-          const masked = maskedFailure(error, providerRedactor(entry.client.provider));
+          const masked = maskedFailure(error, redactorOf(entry));
           emit(registry.hooks.onWarning, {
             provider: entry.providerId,
             operation,
@@ -1136,6 +1136,12 @@ function refusedRecordingOff(
 
 // The clients handed to a registry as they are, each with its provider's redactor.
 const givenClients = new WeakMap<LiveStreamClient, () => Redactor>();
+
+// What masks a provider's text for the registry: a client handed in as it is keeps following its provider's
+// rotated secrets (see providerRedactorSource); a client this library made has masked them already.
+function redactorOf(entry: Entry): Redactor {
+  return givenClients.get(entry.client)?.() ?? providerRedactor(entry.client.provider);
+}
 
 // A stream from a client handed in as it is, its warnings masked by the provider's secrets as a client
 // this library made masks them; any other stream as it is (masked by its client already).
