@@ -1,5 +1,11 @@
 import { type PatternKind, PatternMatcher } from './redaction/aho-corasick.js';
-import { FingerprintIndex, FragmentIndex } from './redaction/fingerprints.js';
+import {
+  FingerprintIndex,
+  type FormEntry,
+  FragmentIndex,
+  fragmentLength,
+  sortedBucketSize,
+} from './redaction/fingerprints.js';
 import { classifiedSecretForms, minimumSecretLength } from './redaction/forms.js';
 import { scanCredentialPatterns } from './redaction/patterns.js';
 
@@ -251,6 +257,16 @@ function formsOfOne(secret: string): (readonly [string, PatternKind])[] {
   return [...formsOf([secret])];
 }
 
+// The forms of a learned value as its fragment index holds them: the endings are looked for cut only.
+function learnedFormsOf(secret: string): FormEntry[] {
+  const { plain, encoded, endings } = classifiedSecretForms(secret);
+  const entries: FormEntry[] = [];
+  for (const form of plain) entries.push([form, 0]);
+  for (const form of encoded) entries.push([form, 1]);
+  for (const form of endings) entries.push([form, 1, true]);
+  return entries;
+}
+
 function* formsOf(secrets: Iterable<string>): Iterable<readonly [string, PatternKind]> {
   for (const secret of secrets) {
     if (typeof secret !== 'string' || secret.length < minimumSecretLength) continue;
@@ -417,7 +433,9 @@ export class SecretSet implements Redactor, Iterable<string> {
   readonly #streams = new Map<string, StreamSecrets>();
   readonly #holders = new Map<string, number>();
   readonly #index = new FingerprintIndex();
-  readonly #fragments = new FragmentIndex(formsOfOne);
+  // Forms of up to eight characters, found whole; the longer ones are found, whole and cut, by their first
+  // (last) eight characters in the fragment index, which keeps no fingerprint of a whole form.
+  readonly #fragments = new FragmentIndex(learnedFormsOf, sortedBucketSize, true);
   readonly #limit: number;
   #scrubber: Scrubber | undefined;
   // What `values()` returns until a value is added or dropped (or the recent tier's order changes); the
@@ -713,22 +731,16 @@ export class SecretSet implements Redactor, Iterable<string> {
     if (holders > 0) this.#holders.set(value, holders);
     else this.#holders.delete(value);
     if (change === 'add' ? holders !== 1 : holders !== 0) return;
-    const { plain, encoded, endings } = classifiedSecretForms(value);
-    for (const [forms, kind, whole] of [
-      [plain, 0, true],
-      [encoded, 1, true],
-      // An ending holds an encoded form, which finds it whole: only its cut copies need it (and a second
-      // length under one head costs the whole-form index far more than the form's fingerprints).
-      [endings, 1, false],
-    ] as const) {
-      for (const form of forms) {
-        if (change === 'add') {
-          if (whole) this.#index.add(form, kind);
-          this.#fragments.add(value, form, kind);
-        } else {
-          if (whole) this.#index.remove(form);
-          this.#fragments.remove(value, form, kind);
-        }
+    // An ending holds an encoded form, which finds it whole: only its cut copies need it (`cutOnly`).
+    // Forms longer than eight characters go to the fragment index alone, which finds them whole too.
+    for (const [form, kind, cutOnly = false] of learnedFormsOf(value)) {
+      const whole = !cutOnly && form.length <= fragmentLength;
+      if (change === 'add') {
+        if (whole) this.#index.add(form, kind);
+        this.#fragments.add(value, form, kind, cutOnly);
+      } else {
+        if (whole) this.#index.remove(form);
+        this.#fragments.remove(value, form, kind);
       }
     }
   }

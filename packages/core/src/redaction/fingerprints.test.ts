@@ -1,8 +1,16 @@
+import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SecretSet } from '../secrets.js';
 import type { PatternKind } from './aho-corasick.js';
-import { FragmentIndex, fragmentLength, indexWork, sortedBucketSize } from './fingerprints.js';
+import {
+  FingerprintIndex,
+  type FormEntry,
+  FragmentIndex,
+  fragmentLength,
+  indexWork,
+  sortedBucketSize,
+} from './fingerprints.js';
 import { classifiedSecretForms } from './forms.js';
 
 const formsOf = (secret: string): (readonly [string, PatternKind])[] => {
@@ -11,7 +19,7 @@ const formsOf = (secret: string): (readonly [string, PatternKind])[] => {
 };
 
 // What a scan hides, per kind, as merged stretches: two scans that hide the same text agree on this.
-function hidden(index: FragmentIndex, text: string): string[][] {
+function hidden(index: Pick<FragmentIndex, 'scan'>, text: string): string[][] {
   const stretches: [[number, number][], [number, number][]] = [[], []];
   index.scan(text, (start, end, kind) => stretches[kind].push([start, end]));
   return stretches.map((list) => {
@@ -134,5 +142,129 @@ describe('FragmentIndex: a bucket shared by many secrets', () => {
     const large = work(1_000);
     // Ten times the secrets: the binary searches take a few more steps, nothing like ten times the work.
     expect(large).toBeLessThanOrEqual(small * 1.6);
+  });
+});
+
+describe('FragmentIndex: forms found whole by their first eight characters', () => {
+  // Every form as a learned value's index holds it: base64 endings are looked for only cut short.
+  const entriesOf = (secret: string): FormEntry[] => {
+    const { plain, encoded, endings } = classifiedSecretForms(secret);
+    return [
+      ...plain.map((form) => [form, 0] as const),
+      ...encoded.map((form) => [form, 1] as const),
+      ...endings.map((form) => [form, 1, true] as const),
+    ];
+  };
+
+  // What a set of indexes hides, per kind, as merged stretches (a sorted bucket reports only the longest
+  // cut at a place, which hides the shorter ones).
+  function reported(indexes: readonly { scan: FragmentIndex['scan'] }[], text: string): string[][] {
+    const scan: FragmentIndex['scan'] = (text, found) => {
+      for (const index of indexes) index.scan(text, found);
+    };
+    return hidden({ scan }, text);
+  }
+
+  // The former way: every whole form in a fingerprint index, cut ones in a fragment index.
+  function former(secrets: readonly string[]) {
+    const whole = new FingerprintIndex();
+    const cut = new FragmentIndex(entriesOf, Number.POSITIVE_INFINITY);
+    for (const secret of secrets) {
+      for (const [form, kind, cutOnly] of entriesOf(secret)) {
+        if (!cutOnly) whole.add(form, kind);
+        cut.add(secret, form, kind, cutOnly);
+      }
+    }
+    return [whole, cut];
+  }
+
+  // Forms of up to eight characters in a fingerprint index; the fragment index finds the rest whole too.
+  function current(secrets: readonly string[], sortedFrom: number) {
+    const whole = new FingerprintIndex();
+    const both = new FragmentIndex(entriesOf, sortedFrom, true);
+    for (const secret of secrets) {
+      for (const [form, kind, cutOnly] of entriesOf(secret)) {
+        if (!cutOnly && form.length <= fragmentLength) whole.add(form, kind);
+        both.add(secret, form, kind, cutOnly);
+      }
+    }
+    return [whole, both];
+  }
+
+  it('reports exactly the stretches a whole-form index and a fragment index reported together', () => {
+    // Secrets sharing long runs (a host, a counter), periodic ones, short ones and non-ASCII ones; texts made
+    // of their forms whole, cut from either end, side by side and inside base64 blobs, and ordinary words.
+    const own = fc.string({
+      unit: fc.constantFrom('a', 'b', '0', '1', '-', '/', '%', ' ', 'é', '+'),
+      maxLength: 9,
+    });
+    fc.assert(
+      fc.property(
+        fc.constantFrom('rtmp://live.test/app/', 'key_0000000', 'abab', 'ab', ''),
+        fc.array(own, { minLength: 1, maxLength: 30 }),
+        fc.array(
+          fc.record({
+            secret: fc.nat(),
+            form: fc.nat(),
+            cut: fc.nat(),
+            fromEnd: fc.boolean(),
+            before: fc.constantFrom('', ' ', 'QUJD', 'x', '"'),
+            after: fc.constantFrom('', ' ', '-', '…', '"', 'x', '/', 'a', '=', 'YWJj'),
+          }),
+          { minLength: 1, maxLength: 6 },
+        ),
+        fc.integer({ min: 1, max: 3 }),
+        (prefix, owns, pieces, sortedFrom) => {
+          const secrets = [...new Set(owns.map((tail) => `${prefix}${tail}`))].filter(
+            (secret) => secret.length >= 4,
+          );
+          fc.pre(secrets.length > 0);
+          let text = 'said ';
+          for (const piece of pieces) {
+            const forms = entriesOf(secrets[piece.secret % secrets.length] as string);
+            const [form] = forms[piece.form % forms.length] as FormEntry;
+            // Whole about half the time, cut otherwise.
+            const length = piece.cut % 2 === 0 ? form.length : (piece.cut >> 1) % (form.length + 1);
+            const kept = piece.fromEnd ? form.slice(form.length - length) : form.slice(0, length);
+            text += `${piece.before}${kept}${piece.after}`;
+          }
+          const expected = reported(former(secrets), text);
+          expect(reported(current(secrets, Number.POSITIVE_INFINITY), text)).toEqual(expected);
+          expect(reported(current(secrets, sortedFrom), text)).toEqual(expected);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('still reports them once secrets come and go after a bucket was sorted', () => {
+    const secrets = Array.from(
+      { length: 50 },
+      (_, index) => `rtmp://live.test/app/${index.toString(16)}-key`,
+    );
+    const [whole, both] = current(secrets.slice(0, 30), 1) as [FingerprintIndex, FragmentIndex];
+    const text = (secret: string) =>
+      `said ${secret} and ${encodeURIComponent(secret)} and ${Buffer.from(secret).toString('base64')}.`;
+    // The first scan sorts the shared buckets.
+    expect(reported([whole, both], text(secrets[3] as string))).toEqual(
+      reported(former(secrets.slice(0, 30)), text(secrets[3] as string)),
+    );
+    for (const secret of secrets.slice(30)) {
+      for (const [form, kind, cutOnly] of entriesOf(secret)) {
+        if (!cutOnly && form.length <= fragmentLength) whole.add(form, kind);
+        both.add(secret, form, kind, cutOnly);
+      }
+    }
+    for (const secret of secrets.slice(0, 20)) {
+      for (const [form, kind, cutOnly] of entriesOf(secret)) {
+        if (!cutOnly && form.length <= fragmentLength) whole.remove(form);
+        both.remove(secret, form, kind);
+      }
+    }
+    for (const secret of [secrets[3], secrets[25], secrets[45]] as string[]) {
+      expect(reported([whole, both], text(secret))).toEqual(
+        reported(former(secrets.slice(20)), text(secret)),
+      );
+    }
   });
 });

@@ -225,19 +225,27 @@ export class FragmentIndex {
   readonly #sortedHeads = new Map<number, KindLists>();
   readonly #sortedTails = new Map<number, KindLists>();
 
+  /**
+   * `formsOf`: the forms of a secret, as they were added (an entry marked `cutOnly` is looked for only cut
+   * short). `sortedFrom`: the bucket size from which a bucket's forms are kept sorted. `findsWhole`: the
+   * index also reports every form longer than {@link fragmentLength} found whole (not `cutOnly`), so such
+   * forms need no other index: a hit on a form's first eight characters is confirmed by comparing the form
+   * itself, computed again from the secret.
+   */
   constructor(
-    private readonly formsOf: (secret: string) => readonly (readonly [string, PatternKind])[],
+    private readonly formsOf: (secret: string) => readonly FormEntry[],
     private readonly sortedFrom = sortedBucketSize,
+    private readonly findsWhole = false,
   ) {}
 
-  add(secret: string, form: string, kind: PatternKind): void {
+  add(secret: string, form: string, kind: PatternKind, cutOnly = false): void {
     if (form.length <= fragmentLength) return;
     const head = fingerprint(form.slice(0, fragmentLength));
     const tail = fingerprint(form.slice(-fragmentLength));
     enter(this.#heads, head, secret);
     enter(this.#tails, tail, secret);
-    this.#sortedHeads.get(head)?.[kind].insert(form, secret);
-    this.#sortedTails.get(tail)?.[kind].insert(form, secret);
+    this.#sortedHeads.get(head)?.[kind].insert(form, secret, cutOnly);
+    this.#sortedTails.get(tail)?.[kind].insert(form, secret, cutOnly);
   }
 
   remove(secret: string, form: string, kind: PatternKind): void {
@@ -264,21 +272,20 @@ export class FragmentIndex {
     // A bucket that shrank well below the size that made it sorted goes back to the plain check.
     const slot = buckets.find(key);
     const bucket = slot === -1 ? undefined : buckets.refs[slot];
-    if (bucket === undefined || typeof bucket === 'string' || bucket.size * 2 < this.sortedFrom)
-      sorted.delete(key);
+    if (bucket === undefined || bucketSize(bucket) * 2 < this.sortedFrom) sorted.delete(key);
   }
 
   // The forms of a large bucket whose first (last) eight characters have the fingerprint `key`, sorted.
-  #sorted(key: number, bucket: Set<string>, fromEnd: boolean): KindLists {
+  #sorted(key: number, bucket: Bucket, fromEnd: boolean): KindLists {
     const sorted = fromEnd ? this.#sortedTails : this.#sortedHeads;
     let lists = sorted.get(key);
     if (!lists) {
       lists = [new SortedForms(fromEnd), new SortedForms(fromEnd)];
-      for (const secret of bucket) {
-        for (const [form, kind] of this.formsOf(secret)) {
+      for (const secret of typeof bucket === 'string' ? [bucket] : bucket) {
+        for (const [form, kind, cutOnly = false] of this.formsOf(secret)) {
           if (form.length <= fragmentLength) continue;
           const end = fingerprint(fromEnd ? form.slice(-fragmentLength) : form.slice(0, fragmentLength));
-          if (end === key) lists[kind].insert(form, secret);
+          if (end === key) lists[kind].insert(form, secret, cutOnly);
         }
       }
       sorted.set(key, lists);
@@ -314,18 +321,19 @@ export class FragmentIndex {
       const headSlot = this.#heads.find(key);
       const heads = headSlot === -1 ? undefined : this.#heads.refs[headSlot];
       if (heads !== undefined) {
-        if (typeof heads !== 'string' && heads.size >= this.sortedFrom) {
+        if (bucketSize(heads) >= this.sortedFrom) {
           const lists = this.#sorted(key, heads, false);
           for (const kind of kinds) {
-            const kept = lists[kind].longestCut(text, start, matches);
+            const whole = this.findsWhole ? (end: number) => found(start, end, kind) : undefined;
+            const kept = lists[kind].longestCut(text, start, matches, whole);
             if (kept > 0) found(start, start + kept, kind);
           }
-        } else headFragment(text, start, heads, matches, found);
+        } else headFragment(text, start, heads, matches, found, this.findsWhole);
       }
       const tailSlot = this.#tails.find(key);
       const tails = tailSlot === -1 ? undefined : this.#tails.refs[tailSlot];
       if (tails !== undefined) {
-        if (typeof tails !== 'string' && tails.size >= this.sortedFrom) {
+        if (bucketSize(tails) >= this.sortedFrom) {
           const lists = this.#sorted(key, tails, true);
           for (const kind of kinds) {
             const kept = lists[kind].longestCut(text, index + 1, matches);
@@ -349,6 +357,8 @@ type KindLists = [SortedForms, SortedForms];
 class SortedForms {
   readonly #forms: string[] = [];
   readonly #owners: string[] = [];
+  // Whether each form is looked for only cut short (see FormEntry).
+  readonly #cutOnly: boolean[] = [];
 
   constructor(private readonly fromEnd: boolean) {}
 
@@ -379,11 +389,12 @@ class SortedForms {
     return low;
   }
 
-  insert(form: string, owner: string): void {
+  insert(form: string, owner: string, cutOnly: boolean): void {
     indexWork.steps += form.length;
     const at = this.#place(form, true);
     this.#forms.splice(at, 0, form);
     this.#owners.splice(at, 0, owner);
+    this.#cutOnly.splice(at, 0, cutOnly);
   }
 
   remove(form: string, owner: string): void {
@@ -392,6 +403,7 @@ class SortedForms {
       if (this.#owners[at] !== owner) continue;
       this.#forms.splice(at, 1);
       this.#owners.splice(at, 1);
+      this.#cutOnly.splice(at, 1);
       return;
     }
   }
@@ -400,8 +412,10 @@ class SortedForms {
    * The length of the longest cut fragment of a form here that the text holds from `anchor` (forwards,
    * or backwards from it when `fromEnd`): at least {@link fragmentLength} characters the text shares with
    * a form longer than that, where the text then stops following that form at a word's end. 0 if none.
+   * `whole`, when given, is called with the end of every form here (not cut-only) the text holds whole
+   * from the anchor (only forwards).
    */
-  longestCut(text: string, anchor: number, matches: ScanMatches): number {
+  longestCut(text: string, anchor: number, matches: ScanMatches, whole?: (end: number) => void): number {
     const forms = this.#forms;
     if (forms.length === 0) return 0;
     const fromEnd = this.fromEnd;
@@ -441,46 +455,63 @@ class SortedForms {
       at > 0 ? shared(forms[at - 1] as string) : 0,
       at < forms.length ? shared(forms[at] as string) : 0,
     );
+    // Every length at which a form parts from the text is visited, going down: a form the text holds whole
+    // parts from it at its own length, so `whole` hears of every one.
+    let cut = 0;
     while (kept >= fragmentLength) {
       // The forms the text follows for at least `kept` characters.
       const low = firstAtLeast(kept, false);
       const high = firstAtLeast(kept, true);
       const next = read(kept);
-      // The text must stop where a word ends (or end there). Those of exactly that length are the text
-      // itself, not a cut; of the others, one must go on otherwise than the text does.
-      if (next === -1 || !isWordCharacter(next)) {
-        let first = low;
-        while (first < high && (forms[first] as string).length === kept) first += 1;
-        if (
-          first < high &&
-          (this.#at(forms[first] as string, kept) !== next ||
-            this.#at(forms[high - 1] as string, kept) !== next)
-        )
-          return kept;
+      // Those of exactly that length (first in the run) are the text itself, not a cut.
+      let first = low;
+      while (first < high && (forms[first] as string).length === kept) first += 1;
+      if (whole && first > low && !fromEnd) {
+        for (let at = low; at < first; at += 1) {
+          if (this.#cutOnly[at]) continue;
+          whole(anchor + kept);
+          break;
+        }
+      }
+      // The text must stop where a word ends (or end there); of the longer forms, one must go on otherwise
+      // than the text does.
+      if (
+        cut === 0 &&
+        (next === -1 || !isWordCharacter(next)) &&
+        first < high &&
+        (this.#at(forms[first] as string, kept) !== next ||
+          this.#at(forms[high - 1] as string, kept) !== next)
+      ) {
+        if (!whole) return kept;
+        cut = kept;
       }
       kept = Math.max(
         low > 0 ? shared(forms[low - 1] as string) : 0,
         high < forms.length ? shared(forms[high] as string) : 0,
       );
     }
-    return 0;
+    return cut;
   }
 }
 
-// A form begins at `start` and the text stops following it before its end, at a word's end.
+// A form begins at `start` and the text stops following it before its end, at a word's end; with `whole`,
+// or holds it whole.
 function headFragment(
   text: string,
   start: number,
   secrets: Bucket,
   matches: ScanMatches,
   found: Found,
+  whole: boolean,
 ): void {
   for (const secret of typeof secrets === 'string' ? [secrets] : secrets) {
-    for (const [form, kind] of matches.formsOf(secret)) {
+    for (const [form, kind, cutOnly] of matches.formsOf(secret)) {
       if (form.length <= fragmentLength) continue;
       const kept = matches.prefixAt(form, start);
       const end = start + kept;
-      if (kept >= fragmentLength && kept < form.length) {
+      if (kept === form.length) {
+        if (whole && !cutOnly) found(start, end, kind);
+      } else if (kept >= fragmentLength) {
         if (end === text.length || !isWordCharacter(text.charCodeAt(end))) found(start, end, kind);
       }
     }
@@ -507,17 +538,17 @@ const directComparison = 64;
 // What one scan computes at most once: each secret's forms, and for each form hit, how far it matches the
 // text forwards from every position and backwards from every end.
 class ScanMatches {
-  readonly #forms = new Map<string, readonly (readonly [string, PatternKind])[]>();
+  readonly #forms = new Map<string, readonly FormEntry[]>();
   readonly #prefix = new Map<string, Int32Array>();
   readonly #suffix = new Map<string, Int32Array>();
   #reversed: string | undefined;
 
   constructor(
     private readonly text: string,
-    private readonly forms: (secret: string) => readonly (readonly [string, PatternKind])[],
+    private readonly forms: (secret: string) => readonly FormEntry[],
   ) {}
 
-  formsOf(secret: string): readonly (readonly [string, PatternKind])[] {
+  formsOf(secret: string): readonly FormEntry[] {
     let forms = this.#forms.get(secret);
     if (!forms) {
       forms = this.forms(secret);
@@ -620,6 +651,12 @@ export function matchLengths(pattern: string, text: string): Int32Array {
 
 type Found = (start: number, end: number, kind: PatternKind) => void;
 
+/**
+ * A form of a secret and its kind; `cutOnly`: looked for only cut short (a base64 ending, which holds an
+ * encoded form that finds it whole).
+ */
+export type FormEntry = readonly [form: string, kind: PatternKind, cutOnly?: boolean];
+
 function lengthAt(lengths: readonly number[], length: number): number {
   for (let at = 0; at < lengths.length; at += 2) if (lengths[at] === length) return at;
   return -1;
@@ -655,4 +692,8 @@ function leave(table: FingerprintTable<Bucket>, key: number, secret: string): vo
     if (known.size === 0) table.removeAt(slot);
     else if (known.size === 1) table.refs[slot] = known.values().next().value as string;
   }
+}
+
+function bucketSize(bucket: Bucket): number {
+  return typeof bucket === 'string' ? 1 : bucket.size;
 }
