@@ -4,6 +4,7 @@ import {
   type FormEntry,
   FragmentIndex,
   fragmentLength,
+  SecretIds,
   sortedBucketSize,
 } from './redaction/fingerprints.js';
 import { classifiedSecretForms, minimumSecretLength } from './redaction/forms.js';
@@ -431,11 +432,12 @@ export class SecretSet implements Redactor, Iterable<string> {
   // Arrays, not sets: a stream holds a handful, and a set costs a hash table each, a few hundred bytes for
   // every stream the provider knows.
   readonly #streams = new Map<string, StreamSecrets>();
-  readonly #holders = new Map<string, number>();
+  // Every value learned, numbered, with how many holders it has (streams, the recent tier).
+  readonly #holders = new SecretIds();
   readonly #index = new FingerprintIndex();
   // Forms of up to eight characters, found whole; the longer ones are found, whole and cut, by their first
   // (last) eight characters in the fragment index, which keeps no fingerprint of a whole form.
-  readonly #fragments = new FragmentIndex(learnedFormsOf, sortedBucketSize, true);
+  readonly #fragments = new FragmentIndex(learnedFormsOf, sortedBucketSize, true, this.#holders);
   readonly #limit: number;
   #scrubber: Scrubber | undefined;
   // What `values()` returns until a value is added or dropped (or the recent tier's order changes); the
@@ -699,7 +701,7 @@ export class SecretSet implements Redactor, Iterable<string> {
   /** Whether every one of `values` is held now (so this set redacts them all). */
   holdsAll(values: readonly string[]): boolean {
     for (const value of values) {
-      if (this.#credentials.has(value) || this.#holders.has(value)) continue;
+      if (this.#credentials.has(value) || this.#holders.holds(value) > 0) continue;
       let grouped = false;
       for (const group of this.#groups.values()) if (group.includes(value)) grouped = true;
       if (!grouped) return false;
@@ -727,10 +729,10 @@ export class SecretSet implements Redactor, Iterable<string> {
   // A value may be held by several streams and the recent tier: its forms are indexed on the first hold
   // and dropped on the last.
   #indexForms(value: string, change: 'add' | 'remove'): void {
-    const holders = (this.#holders.get(value) ?? 0) + (change === 'add' ? 1 : -1);
-    if (holders > 0) this.#holders.set(value, holders);
-    else this.#holders.delete(value);
-    if (change === 'add' ? holders !== 1 : holders !== 0) return;
+    if (change === 'add' ? this.#holders.hold(value) !== 1 : this.#holders.holds(value) !== 1) {
+      if (change === 'remove') this.#holders.release(value);
+      return;
+    }
     // An ending holds an encoded form, which finds it whole: only its cut copies need it (`cutOnly`).
     // Forms longer than eight characters go to the fragment index alone, which finds them whole too.
     for (const [form, kind, cutOnly = false] of learnedFormsOf(value)) {
@@ -743,6 +745,8 @@ export class SecretSet implements Redactor, Iterable<string> {
         this.#fragments.remove(value, form, kind);
       }
     }
+    // Released once its forms are gone: the fragment index finds them by the value's number.
+    if (change === 'remove') this.#holders.release(value);
   }
 }
 

@@ -268,3 +268,46 @@ describe('FragmentIndex: forms found whole by their first eight characters', () 
     }
   });
 });
+
+describe('FragmentIndex: buckets as secrets come and go', () => {
+  it('hides what an index built afresh with the secrets still held hides, whatever came and went before', () => {
+    // Secrets sharing their first and last characters, so buckets go from one secret to a few (an array)
+    // to many (a table of ids) and back as they are added and removed.
+    const secretOf = (index: number) =>
+      `rtmp://live.test/app/${index % 7}${'0'.repeat(index % 3)}${index}-key`;
+    fc.assert(
+      fc.property(
+        // Adds twice as often as removals, so buckets grow past an array's size and shrink back.
+        fc.array(fc.tuple(fc.constantFrom(true, true, false), fc.integer({ min: 0, max: 40 })), {
+          minLength: 20,
+          maxLength: 200,
+        }),
+        fc.integer({ min: 0, max: 40 }),
+        fc.constantFrom(2, 16, Number.POSITIVE_INFINITY),
+        (steps, probe, sortedFrom) => {
+          const index = new FragmentIndex(formsOf, sortedFrom, true);
+          const held = new Set<string>();
+          for (const [add, which] of steps) {
+            const secret = secretOf(which);
+            if (add === held.has(secret)) continue;
+            for (const [form, kind] of formsOf(secret)) {
+              if (add) index.add(secret, form, kind);
+              else index.remove(secret, form, kind);
+            }
+            if (add) held.add(secret);
+            else held.delete(secret);
+          }
+          const fresh = new FragmentIndex(formsOf, sortedFrom, true);
+          for (const secret of held)
+            for (const [form, kind] of formsOf(secret)) fresh.add(secret, form, kind);
+          const secret = secretOf(probe);
+          const text = `said ${secret} and ${secret.slice(0, -3)} and ${encodeURIComponent(secret).slice(4)}.`;
+          expect(hidden(index, text)).toEqual(hidden(fresh, text));
+          // Nothing a removed secret entered is left behind.
+          expect(index.held()).toEqual(fresh.held());
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -219,8 +219,19 @@ export class FragmentIndex {
   // fingerprint of a form's first (last) eight characters → the secret, or secrets, it is a form of. Many
   // secrets share their first characters (keys issued by a counter, time-based UUIDs), so a bucket may hold
   // thousands: it is a set, where adding and removing one costs the same whatever its size.
-  readonly #heads = new FingerprintTable<Bucket>(true);
-  readonly #tails = new FingerprintTable<Bucket>(true);
+  // Keyed by a 32-bit digest of the fingerprint ({@link shortKey}): every hit is confirmed by comparing the
+  // forms themselves, so two ends sharing a digest only share a bucket. A cell is 0 (none), a secret's id
+  // plus one, or -1 - the place of several ids in #shared.
+  readonly #heads = new FingerprintTable(false, true, 1);
+  readonly #tails = new FingerprintTable(false, true, 1);
+  // Buckets of several secrets: a few ids in an array of exactly their number (a set costs a hash table of
+  // a few hundred bytes, and most shared buckets hold two or three), more in a table of ids (4 bytes a
+  // slot, where a `Set` costs some 25 bytes an entry), where adding and removing one costs the same
+  // whatever its size.
+  readonly #shared: (readonly number[] | FingerprintTable | undefined)[] = [];
+  readonly #sharedFree: number[] = [];
+  readonly #ids: SecretIds;
+  readonly #ownIds: boolean;
   // The same large buckets' forms, in order, per kind: built at the first hit, then kept up to date.
   readonly #sortedHeads = new Map<number, KindLists>();
   readonly #sortedTails = new Map<number, KindLists>();
@@ -230,37 +241,124 @@ export class FragmentIndex {
    * short). `sortedFrom`: the bucket size from which a bucket's forms are kept sorted. `findsWhole`: the
    * index also reports every form longer than {@link fragmentLength} found whole (not `cutOnly`), so such
    * forms need no other index: a hit on a form's first eight characters is confirmed by comparing the form
-   * itself, computed again from the secret.
+   * itself, computed again from the secret. `ids`: the numbers of the secrets, held by the caller for as
+   * long as their forms are here (by default the index numbers them itself, holding each once per `add`).
    */
   constructor(
     private readonly formsOf: (secret: string) => readonly FormEntry[],
     private readonly sortedFrom = sortedBucketSize,
     private readonly findsWhole = false,
-  ) {}
+    ids?: SecretIds,
+  ) {
+    this.#ids = ids ?? new SecretIds();
+    this.#ownIds = ids === undefined;
+  }
 
   add(secret: string, form: string, kind: PatternKind, cutOnly = false): void {
     if (form.length <= fragmentLength) return;
-    const head = fingerprint(form.slice(0, fragmentLength));
-    const tail = fingerprint(form.slice(-fragmentLength));
-    enter(this.#heads, head, secret);
-    enter(this.#tails, tail, secret);
+    if (this.#ownIds) this.#ids.hold(secret);
+    const id = this.#ids.idOf(secret);
+    if (id === -1) return;
+    const head = shortKey(fingerprint(form.slice(0, fragmentLength)));
+    const tail = shortKey(fingerprint(form.slice(-fragmentLength)));
+    this.#enter(this.#heads, head, id);
+    this.#enter(this.#tails, tail, id);
     this.#sortedHeads.get(head)?.[kind].insert(form, secret, cutOnly);
     this.#sortedTails.get(tail)?.[kind].insert(form, secret, cutOnly);
   }
 
   remove(secret: string, form: string, kind: PatternKind): void {
     if (form.length <= fragmentLength) return;
-    const head = fingerprint(form.slice(0, fragmentLength));
-    const tail = fingerprint(form.slice(-fragmentLength));
-    leave(this.#heads, head, secret);
-    leave(this.#tails, tail, secret);
+    const id = this.#ids.idOf(secret);
+    if (id === -1) return;
+    const head = shortKey(fingerprint(form.slice(0, fragmentLength)));
+    const tail = shortKey(fingerprint(form.slice(-fragmentLength)));
+    this.#leave(this.#heads, head, id);
+    this.#leave(this.#tails, tail, id);
     this.#unsort(this.#sortedHeads, this.#heads, head, form, secret, kind);
     this.#unsort(this.#sortedTails, this.#tails, tail, form, secret, kind);
+    if (this.#ownIds) this.#ids.release(secret);
+  }
+
+  #enter(table: FingerprintTable, key: number, id: number): void {
+    indexWork.steps += 1;
+    const slot = table.insert(key);
+    const cell = table.first[slot] as number;
+    if (cell === 0) table.first[slot] = id + 1;
+    else if (cell > 0) {
+      if (cell === id + 1) return;
+      const at = this.#sharedFree.pop() ?? this.#shared.length;
+      this.#shared[at] = [cell - 1, id];
+      table.first[slot] = -1 - at;
+    } else {
+      const at = -1 - cell;
+      const known = this.#shared[at] as readonly number[] | FingerprintTable;
+      if (known instanceof FingerprintTable) known.insert(id);
+      else if (!known.includes(id))
+        this.#shared[at] = known.length < arrayBucketSize ? [...known, id] : idSet([...known, id]);
+    }
+  }
+
+  #leave(table: FingerprintTable, key: number, id: number): void {
+    indexWork.steps += 1;
+    const slot = table.find(key);
+    if (slot === -1) return;
+    const cell = table.first[slot] as number;
+    if (cell === id + 1) table.removeAt(slot);
+    if (cell >= 0) return;
+    const at = -1 - cell;
+    const known = this.#shared[at] as readonly number[] | FingerprintTable;
+    if (known instanceof FingerprintTable) {
+      const held = known.find(id);
+      if (held !== -1) known.removeAt(held);
+      // Back in an array once well below the size that made it a set, so a bucket at the bound does not
+      // change shape at every add and remove.
+      if (known.size * 2 <= arrayBucketSize) this.#shared[at] = idsIn(known);
+    } else if (known.includes(id)) {
+      const left = known.filter((other) => other !== id);
+      if (left.length > 1) this.#shared[at] = left;
+      else {
+        table.first[slot] = (left[0] as number) + 1;
+        this.#shared[at] = undefined;
+        this.#sharedFree.push(at);
+      }
+    }
+  }
+
+  /**
+   * How many (end, secret) pairs the index holds, first and last eight characters together, and how many
+   * secrets it numbers: what the tests hold to what an index built afresh holds. Not part of the API.
+   * @internal
+   */
+  held(): { pairs: number; secrets: number } {
+    let pairs = 0;
+    for (const table of [this.#heads, this.#tails]) {
+      table.forEachKey((key) => {
+        pairs += this.#sizeOf(table.first[table.find(key)] as number);
+      });
+    }
+    return { pairs, secrets: this.#ids.size };
+  }
+
+  // How many secrets a cell holds.
+  #sizeOf(cell: number): number {
+    if (cell >= 0) return cell === 0 ? 0 : 1;
+    const known = this.#shared[-1 - cell] as readonly number[] | FingerprintTable;
+    return known instanceof FingerprintTable ? known.size : known.length;
+  }
+
+  // The secrets of a cell.
+  #secretsOf(cell: number): string[] {
+    if (cell > 0) return [this.#ids.secretOf(cell - 1)];
+    if (cell === 0) return [];
+    const known = this.#shared[-1 - cell] as readonly number[] | FingerprintTable;
+    const ids = known instanceof FingerprintTable ? idsIn(known) : known;
+    return ids.map((id) => this.#ids.secretOf(id));
   }
 
   #unsort(
     sorted: Map<number, KindLists>,
-    buckets: FingerprintTable<Bucket>,
+    buckets: FingerprintTable,
     key: number,
     form: string,
     secret: string,
@@ -271,20 +369,22 @@ export class FragmentIndex {
     lists[kind].remove(form, secret);
     // A bucket that shrank well below the size that made it sorted goes back to the plain check.
     const slot = buckets.find(key);
-    const bucket = slot === -1 ? undefined : buckets.refs[slot];
-    if (bucket === undefined || bucketSize(bucket) * 2 < this.sortedFrom) sorted.delete(key);
+    const cell = slot === -1 ? 0 : (buckets.first[slot] as number);
+    if (this.#sizeOf(cell) * 2 < this.sortedFrom) sorted.delete(key);
   }
 
   // The forms of a large bucket whose first (last) eight characters have the fingerprint `key`, sorted.
-  #sorted(key: number, bucket: Bucket, fromEnd: boolean): KindLists {
+  #sorted(key: number, cell: number, fromEnd: boolean): KindLists {
     const sorted = fromEnd ? this.#sortedTails : this.#sortedHeads;
     let lists = sorted.get(key);
     if (!lists) {
       lists = [new SortedForms(fromEnd), new SortedForms(fromEnd)];
-      for (const secret of typeof bucket === 'string' ? [bucket] : bucket) {
+      for (const secret of this.#secretsOf(cell)) {
         for (const [form, kind, cutOnly = false] of this.formsOf(secret)) {
           if (form.length <= fragmentLength) continue;
-          const end = fingerprint(fromEnd ? form.slice(-fragmentLength) : form.slice(0, fragmentLength));
+          const end = shortKey(
+            fingerprint(fromEnd ? form.slice(-fragmentLength) : form.slice(0, fragmentLength)),
+          );
           if (end === key) lists[kind].insert(form, secret, cutOnly);
         }
       }
@@ -316,30 +416,30 @@ export class FragmentIndex {
       a = (a * baseA + code) % modulusA;
       b = (b * baseB + code) % modulusB;
       if (index + 1 < fragmentLength) continue;
-      const key = a * lowBits + b;
+      const key = shortKey(a * lowBits + b);
       const start = index + 1 - fragmentLength;
       const headSlot = this.#heads.find(key);
-      const heads = headSlot === -1 ? undefined : this.#heads.refs[headSlot];
-      if (heads !== undefined) {
-        if (bucketSize(heads) >= this.sortedFrom) {
+      const heads = headSlot === -1 ? 0 : (this.#heads.first[headSlot] as number);
+      if (heads !== 0) {
+        if (this.#sizeOf(heads) >= this.sortedFrom) {
           const lists = this.#sorted(key, heads, false);
           for (const kind of kinds) {
             const whole = this.findsWhole ? (end: number) => found(start, end, kind) : undefined;
             const kept = lists[kind].longestCut(text, start, matches, whole);
             if (kept > 0) found(start, start + kept, kind);
           }
-        } else headFragment(text, start, heads, matches, found, this.findsWhole);
+        } else headFragment(text, start, this.#secretsOf(heads), matches, found, this.findsWhole);
       }
       const tailSlot = this.#tails.find(key);
-      const tails = tailSlot === -1 ? undefined : this.#tails.refs[tailSlot];
-      if (tails !== undefined) {
-        if (bucketSize(tails) >= this.sortedFrom) {
+      const tails = tailSlot === -1 ? 0 : (this.#tails.first[tailSlot] as number);
+      if (tails !== 0) {
+        if (this.#sizeOf(tails) >= this.sortedFrom) {
           const lists = this.#sorted(key, tails, true);
           for (const kind of kinds) {
             const kept = lists[kind].longestCut(text, index + 1, matches);
             if (kept > 0) found(index + 1 - kept, index + 1, kind);
           }
-        } else tailFragment(text, index + 1, tails, matches, found);
+        } else tailFragment(text, index + 1, this.#secretsOf(tails), matches, found);
       }
     }
   }
@@ -499,12 +599,12 @@ class SortedForms {
 function headFragment(
   text: string,
   start: number,
-  secrets: Bucket,
+  secrets: readonly string[],
   matches: ScanMatches,
   found: Found,
   whole: boolean,
 ): void {
-  for (const secret of typeof secrets === 'string' ? [secrets] : secrets) {
+  for (const secret of secrets) {
     for (const [form, kind, cutOnly] of matches.formsOf(secret)) {
       if (form.length <= fragmentLength) continue;
       const kept = matches.prefixAt(form, start);
@@ -519,8 +619,14 @@ function headFragment(
 }
 
 // A form ends at `end` and the text follows it back only part of the way, from a word's start.
-function tailFragment(text: string, end: number, secrets: Bucket, matches: ScanMatches, found: Found): void {
-  for (const secret of typeof secrets === 'string' ? [secrets] : secrets) {
+function tailFragment(
+  text: string,
+  end: number,
+  secrets: readonly string[],
+  matches: ScanMatches,
+  found: Found,
+): void {
+  for (const secret of secrets) {
     for (const [form, kind] of matches.formsOf(secret)) {
       if (form.length <= fragmentLength) continue;
       const kept = matches.suffixAt(form, end);
@@ -668,32 +774,91 @@ function powerOf(base: number, exponent: number, modulus: number): number {
   return result;
 }
 
-// One secret, or the set of secrets, whose forms share a fingerprint.
-type Bucket = string | Set<string>;
-
-function enter(table: FingerprintTable<Bucket>, key: number, secret: string): void {
-  indexWork.steps += 1;
-  const slot = table.insert(key);
-  const known = table.refs[slot];
-  if (known === undefined) table.refs[slot] = secret;
-  else if (typeof known === 'string') {
-    if (known !== secret) table.refs[slot] = new Set([known, secret]);
-  } else known.add(secret);
+/**
+ * A 32-bit digest of a 52-bit fingerprint, below 2^32 - 1: what the fragment tables are keyed by. Two ends
+ * sharing it share a bucket, and every hit is confirmed against the forms themselves.
+ */
+function shortKey(key: number): number {
+  const high = Math.floor(key / lowBits);
+  return ((Math.imul(high, 0x9e3779b1) ^ (key - high * lowBits)) >>> 0) % 0xffffffff;
 }
 
-function leave(table: FingerprintTable<Bucket>, key: number, secret: string): void {
-  indexWork.steps += 1;
-  const slot = table.find(key);
-  if (slot === -1) return;
-  const known = table.refs[slot];
-  if (known === secret) table.removeAt(slot);
-  else if (known instanceof Set) {
-    known.delete(secret);
-    if (known.size === 0) table.removeAt(slot);
-    else if (known.size === 1) table.refs[slot] = known.values().next().value as string;
+// The largest bucket kept in an array: adding or removing a secret copies it.
+const arrayBucketSize = 16;
+
+// A set of secrets' ids, in a table of 4 bytes a slot.
+function idSet(ids: readonly number[]): FingerprintTable {
+  const set = new FingerprintTable(false, true, 0);
+  for (const id of ids) set.insert(id);
+  return set;
+}
+
+function idsIn(set: FingerprintTable): number[] {
+  const ids: number[] = [];
+  set.forEachKey((id) => ids.push(id));
+  return ids;
+}
+
+/**
+ * Numbers secrets, so that a table cell refers to one in 4 bytes (a reference costs 8). Each secret is
+ * held as many times as it is used and keeps its number until the last release; numbers are reused.
+ */
+export class SecretIds {
+  readonly #ids = new Map<string, number>();
+  readonly #secrets: (string | undefined)[] = [];
+  #holds = new Int32Array(8);
+  readonly #free: number[] = [];
+
+  /** Holds `secret` once more; how many holds it has now. */
+  hold(secret: string): number {
+    let id = this.#ids.get(secret);
+    if (id === undefined) {
+      id = this.#free.pop() ?? this.#secrets.length;
+      this.#ids.set(secret, id);
+      this.#secrets[id] = secret;
+      if (id >= this.#holds.length) {
+        const holds = new Int32Array(this.#holds.length * 2);
+        holds.set(this.#holds);
+        this.#holds = holds;
+      }
+    }
+    const holds = (this.#holds[id] as number) + 1;
+    this.#holds[id] = holds;
+    return holds;
   }
-}
 
-function bucketSize(bucket: Bucket): number {
-  return typeof bucket === 'string' ? 1 : bucket.size;
+  /** Releases one hold of `secret`; how many are left (at 0 its number is free again). */
+  release(secret: string): number {
+    const id = this.#ids.get(secret);
+    if (id === undefined) return 0;
+    const holds = (this.#holds[id] as number) - 1;
+    this.#holds[id] = holds;
+    if (holds === 0) {
+      this.#ids.delete(secret);
+      this.#secrets[id] = undefined;
+      this.#free.push(id);
+    }
+    return holds;
+  }
+
+  /** How many holds `secret` has. */
+  holds(secret: string): number {
+    const id = this.#ids.get(secret);
+    return id === undefined ? 0 : (this.#holds[id] as number);
+  }
+
+  /** How many secrets are held. */
+  get size(): number {
+    return this.#ids.size;
+  }
+
+  /** The number of a held secret, or -1. */
+  idOf(secret: string): number {
+    return this.#ids.get(secret) ?? -1;
+  }
+
+  /** The secret numbered `id` (held). */
+  secretOf(id: number): string {
+    return this.#secrets[id] as string;
+  }
 }

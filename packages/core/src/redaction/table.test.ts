@@ -47,4 +47,41 @@ describe('FingerprintTable', () => {
       { numRuns: 300 },
     );
   });
+
+  it('keyed in 4 bytes, with one number or none, holds exactly what a Map holds, at every capacity', () => {
+    const key = fc.oneof(fc.integer({ min: 0, max: 60 }), fc.constantFrom(2 ** 32 - 2, 2 ** 31, 12345678));
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.boolean(), key, fc.integer({ min: -5, max: 5 })), { maxLength: 400 }),
+        (steps) => {
+          const numbers = new FingerprintTable(false, true, 1);
+          const keys = new FingerprintTable(false, true, 0);
+          const expected = new Map<number, number>();
+          for (const [insert, k, value] of steps) {
+            if (insert) {
+              // The slot first: an insert may grow the table, which replaces its columns.
+              const slot = numbers.insert(k);
+              numbers.first[slot] = value;
+              keys.insert(k);
+              expected.set(k, value);
+            } else {
+              const slot = numbers.find(k);
+              if (slot !== -1) numbers.removeAt(slot);
+              const other = keys.find(k);
+              if (other !== -1) keys.removeAt(other);
+              expect(slot !== -1).toBe(expected.has(k));
+              expect(other !== -1).toBe(expected.delete(k));
+            }
+            expect(numbers.size).toBe(expected.size);
+            expect(keys.size).toBe(expected.size);
+          }
+          for (const k of expected.keys()) expect(numbers.first[numbers.find(k)]).toBe(expected.get(k));
+          const listed: number[] = [];
+          keys.forEachKey((k) => listed.push(k));
+          expect(listed.sort((a, b) => a - b)).toEqual([...expected.keys()].sort((a, b) => a - b));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });

@@ -1,16 +1,16 @@
 /**
- * An open-addressing hash table keyed by fingerprints (integers below 2^52), its columns in typed arrays:
- * two 32-bit numbers per entry, or a reference. A `Map` keyed by such numbers costs a boxed
- * number and a chained entry per key, about 45 bytes; here an entry costs its columns (16 to 24 bytes) over
- * a load of one half to three quarters. A provider learns a few dozen forms for every stream it sees, so
- * this is most of what the secrets of 10,000 streams weigh.
+ * An open-addressing hash table keyed by fingerprints (integers below 2^52, or below 2^32 - 1 in 4 bytes),
+ * its columns in typed arrays: one or two 32-bit numbers per entry, or a reference. A `Map` keyed by such
+ * numbers costs a boxed number and a chained entry per key, about 45 bytes; here an entry costs its columns
+ * (8 to 16 bytes) over a load of three eighths to three quarters. A provider learns a few dozen forms for
+ * every stream it sees, so this is most of what the secrets of 10,000 streams weigh.
  *
  * Linear probing; a removed entry's followers are moved back (no tombstones), so lookups stay short however
  * many values come and go.
  */
 export class FingerprintTable<Ref = never> {
   // Each key plus one: 0 marks an empty slot.
-  #keys: Float64Array;
+  #keys: Float64Array | Uint32Array;
   #first: Int32Array;
   #second: Int32Array;
   #refs: (Ref | undefined)[] | undefined;
@@ -18,13 +18,21 @@ export class FingerprintTable<Ref = never> {
   #size = 0;
 
   readonly #numbers: boolean;
+  readonly #seconds: boolean;
+  readonly #shortKeys: boolean;
 
-  /** `refs`: each entry holds a reference instead of two numbers. */
-  constructor(refs = false) {
-    this.#numbers = !refs;
-    this.#keys = new Float64Array(8);
-    this.#first = new Int32Array(refs ? 0 : 8);
-    this.#second = new Int32Array(refs ? 0 : 8);
+  /**
+   * `refs`: each entry holds a reference instead of two numbers. `shortKeys`: every key is below
+   * 2^32 - 1, kept in 4 bytes instead of 8 (for keys that only point to candidates the caller confirms).
+   * `numbers`: how many numbers an entry holds (1: no `second` column; 0: a set of keys).
+   */
+  constructor(refs = false, shortKeys = false, numbers: 0 | 1 | 2 = 2) {
+    this.#numbers = !refs && numbers > 0;
+    this.#seconds = !refs && numbers === 2;
+    this.#shortKeys = shortKeys;
+    this.#keys = this.#newKeys(8);
+    this.#first = new Int32Array(this.#numbers ? 8 : 0);
+    this.#second = new Int32Array(this.#seconds ? 8 : 0);
     this.#refs = refs ? new Array<Ref | undefined>(8).fill(undefined) : undefined;
     this.#mask = 7;
   }
@@ -48,9 +56,22 @@ export class FingerprintTable<Ref = never> {
     return this.#refs as (Ref | undefined)[];
   }
 
+  #newKeys(capacity: number): Float64Array | Uint32Array {
+    return this.#shortKeys ? new Uint32Array(capacity) : new Float64Array(capacity);
+  }
+
   #home(key: number): number {
     const high = Math.floor(key / 67108864);
     return (Math.imul(high, 0x9e3779b1) ^ Math.imul(key - high * 67108864, 0x85ebca6b)) & this.#mask;
+  }
+
+  /** Calls `each` with every key held, in no particular order (no insert or removal meanwhile). */
+  forEachKey(each: (key: number) => void): void {
+    const keys = this.#keys;
+    for (let slot = 0; slot < keys.length; slot += 1) {
+      const stored = keys[slot] as number;
+      if (stored !== 0) each(stored - 1);
+    }
   }
 
   /** The slot holding `key`, or -1. */
@@ -91,20 +112,16 @@ export class FingerprintTable<Ref = never> {
       hole = next;
     }
     keys[hole] = 0;
-    if (this.#numbers) {
-      this.#first[hole] = 0;
-      this.#second[hole] = 0;
-    }
+    if (this.#numbers) this.#first[hole] = 0;
+    if (this.#seconds) this.#second[hole] = 0;
     if (this.#refs) this.#refs[hole] = undefined;
     this.#size -= 1;
   }
 
   #move(from: number, to: number): void {
     this.#keys[to] = this.#keys[from] as number;
-    if (this.#numbers) {
-      this.#first[to] = this.#first[from] as number;
-      this.#second[to] = this.#second[from] as number;
-    }
+    if (this.#numbers) this.#first[to] = this.#first[from] as number;
+    if (this.#seconds) this.#second[to] = this.#second[from] as number;
     if (this.#refs) this.#refs[to] = this.#refs[from];
   }
 
@@ -114,11 +131,9 @@ export class FingerprintTable<Ref = never> {
     const second = this.#second;
     const refs = this.#refs;
     const capacity = keys.length * 2;
-    this.#keys = new Float64Array(capacity);
-    if (this.#numbers) {
-      this.#first = new Int32Array(capacity);
-      this.#second = new Int32Array(capacity);
-    }
+    this.#keys = this.#newKeys(capacity);
+    if (this.#numbers) this.#first = new Int32Array(capacity);
+    if (this.#seconds) this.#second = new Int32Array(capacity);
     if (refs) this.#refs = new Array<Ref | undefined>(capacity).fill(undefined);
     this.#mask = capacity - 1;
     this.#size = 0;
@@ -126,10 +141,8 @@ export class FingerprintTable<Ref = never> {
       const stored = keys[slot] as number;
       if (stored === 0) continue;
       const to = this.insert(stored - 1);
-      if (this.#numbers) {
-        this.#first[to] = first[slot] as number;
-        this.#second[to] = second[slot] as number;
-      }
+      if (this.#numbers) this.#first[to] = first[slot] as number;
+      if (this.#seconds) this.#second[to] = second[slot] as number;
       if (refs && this.#refs) this.#refs[to] = refs[slot];
     }
   }
