@@ -49,10 +49,10 @@ export class FingerprintIndex {
   // head whose strings have several lengths has -1 there and its [length, how many, …] in `#lengths`.
   readonly #heads = new FingerprintTable();
   readonly #lengths = new Map<number, number[]>();
-  // fingerprint of a whole string → its kind (first: plain or base64) and how many added it (second): two
-  // secrets may share a form (`ABCD1234` and `abcd1234` share their lower case), and the form stays until
-  // both are gone.
-  readonly #keys = new FingerprintTable();
+  // fingerprint of a whole string → how many added it, times two, plus its kind (plain 0 or base64 1), in
+  // one number: two secrets may share a form (`ABCD1234` and `abcd1234` share their lower case), and the
+  // form stays until both are gone.
+  readonly #keys = new FingerprintTable(false, false, 1);
   #powersA = new Float64Array([1]);
   #powersB = new Float64Array([1]);
 
@@ -62,13 +62,11 @@ export class FingerprintIndex {
     const key = fingerprint(text);
     const known = keys.find(key);
     if (known !== -1) {
-      if (kind === 1) keys.first[known] = 1;
-      keys.second[known] = (keys.second[known] as number) + 1;
+      keys.first[known] = ((keys.first[known] as number) + 2) | kind;
       return;
     }
     const slot = keys.insert(key);
-    keys.first[slot] = kind;
-    keys.second[slot] = 1;
+    keys.first[slot] = 2 + kind;
     const head = fingerprint(text.slice(0, headLength));
     const heads = this.#heads;
     const at = heads.insert(head);
@@ -96,9 +94,9 @@ export class FingerprintIndex {
     const keys = this.#keys;
     const slot = keys.find(fingerprint(text));
     if (slot === -1) return;
-    const holders = (keys.second[slot] as number) - 1;
-    if (holders > 0) {
-      keys.second[slot] = holders;
+    const held = keys.first[slot] as number;
+    if (held >= 4) {
+      keys.first[slot] = held - 2;
       return;
     }
     keys.removeAt(slot);
@@ -174,7 +172,7 @@ export class FingerprintIndex {
     const check = (start: number, end: number) => {
       if (end > length) return;
       const slot = keys.find(hash(start, end));
-      if (slot !== -1) found(start, end, keys.first[slot] as PatternKind);
+      if (slot !== -1) found(start, end, ((keys.first[slot] as number) & 1) as PatternKind);
     };
     for (let start = 0; start + headLength <= length; start += 1) {
       const head = hash(start, start + headLength);
