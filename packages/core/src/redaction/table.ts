@@ -2,7 +2,7 @@
  * An open-addressing hash table keyed by fingerprints (integers below 2^52, or below 2^32 - 1 in 4 bytes),
  * its columns in typed arrays: one or two 32-bit numbers per entry, or a reference. A `Map` keyed by such
  * numbers costs a boxed number and a chained entry per key, about 45 bytes; here an entry costs its columns
- * (8 to 16 bytes) over a load of three eighths to three quarters. A provider learns a few dozen forms for
+ * (8 to 16 bytes) over a load of one half to three quarters (it grows by half when three quarters full). A provider learns a few dozen forms for
  * every stream it sees, so this is most of what the secrets of 10,000 streams weigh.
  *
  * Linear probing; a removed entry's followers are moved back (no tombstones), so lookups stay short however
@@ -14,7 +14,7 @@ export class FingerprintTable<Ref = never> {
   #first: Int32Array;
   #second: Int32Array;
   #refs: (Ref | undefined)[] | undefined;
-  #mask: number;
+  #capacity: number;
   #size = 0;
 
   readonly #numbers: boolean;
@@ -34,7 +34,7 @@ export class FingerprintTable<Ref = never> {
     this.#first = new Int32Array(this.#numbers ? 8 : 0);
     this.#second = new Int32Array(this.#seconds ? 8 : 0);
     this.#refs = refs ? new Array<Ref | undefined>(8).fill(undefined) : undefined;
-    this.#mask = 7;
+    this.#capacity = 8;
   }
 
   get size(): number {
@@ -60,9 +60,15 @@ export class FingerprintTable<Ref = never> {
     return this.#shortKeys ? new Uint32Array(capacity) : new Float64Array(capacity);
   }
 
+  // The key mixed into 32 bits, scaled to the capacity (its high bits choose the slot: any capacity works).
   #home(key: number): number {
     const high = Math.floor(key / 67108864);
-    return (Math.imul(high, 0x9e3779b1) ^ Math.imul(key - high * 67108864, 0x85ebca6b)) & this.#mask;
+    const mixed = (Math.imul(high, 0x9e3779b1) ^ Math.imul(key - high * 67108864, 0x85ebca6b)) >>> 0;
+    return Math.floor((mixed * this.#capacity) / 4294967296);
+  }
+
+  #next(slot: number): number {
+    return slot + 1 === this.#capacity ? 0 : slot + 1;
   }
 
   /** Calls `each` with every key held, in no particular order (no insert or removal meanwhile). */
@@ -78,7 +84,7 @@ export class FingerprintTable<Ref = never> {
   find(key: number): number {
     const stored = key + 1;
     const keys = this.#keys;
-    for (let slot = this.#home(key); ; slot = (slot + 1) & this.#mask) {
+    for (let slot = this.#home(key); ; slot = this.#next(slot)) {
       const found = keys[slot] as number;
       if (found === stored) return slot;
       if (found === 0) return -1;
@@ -89,10 +95,10 @@ export class FingerprintTable<Ref = never> {
   insert(key: number): number {
     const known = this.find(key);
     if (known !== -1) return known;
-    if ((this.#size + 1) * 4 > (this.#mask + 1) * 3) this.#grow();
+    if ((this.#size + 1) * 4 > this.#capacity * 3) this.#grow();
     const keys = this.#keys;
     let slot = this.#home(key);
-    while ((keys[slot] as number) !== 0) slot = (slot + 1) & this.#mask;
+    while ((keys[slot] as number) !== 0) slot = this.#next(slot);
     keys[slot] = key + 1;
     this.#size += 1;
     return slot;
@@ -101,9 +107,8 @@ export class FingerprintTable<Ref = never> {
   /** Empties `slot`, moving back the entries that probed past it. */
   removeAt(slot: number): void {
     const keys = this.#keys;
-    const mask = this.#mask;
     let hole = slot;
-    for (let next = (hole + 1) & mask; (keys[next] as number) !== 0; next = (next + 1) & mask) {
+    for (let next = this.#next(hole); (keys[next] as number) !== 0; next = this.#next(next)) {
       const home = this.#home((keys[next] as number) - 1);
       // The entry at `next` may fill the hole when its home is not between the hole and it (cyclically).
       const stays = hole <= next ? hole < home && home <= next : hole < home || home <= next;
@@ -130,12 +135,14 @@ export class FingerprintTable<Ref = never> {
     const first = this.#first;
     const second = this.#second;
     const refs = this.#refs;
-    const capacity = keys.length * 2;
+    // Half as much again, not twice: a table just grown is half full, not three eighths, and the slots
+    // are an index's largest cost.
+    const capacity = Math.ceil(keys.length * 1.5);
     this.#keys = this.#newKeys(capacity);
     if (this.#numbers) this.#first = new Int32Array(capacity);
     if (this.#seconds) this.#second = new Int32Array(capacity);
     if (refs) this.#refs = new Array<Ref | undefined>(capacity).fill(undefined);
-    this.#mask = capacity - 1;
+    this.#capacity = capacity;
     this.#size = 0;
     for (let slot = 0; slot < keys.length; slot += 1) {
       const stored = keys[slot] as number;
