@@ -628,7 +628,7 @@ export class SecretSet implements Redactor, Iterable<string> {
   #stream(id: string): StreamSecrets {
     let known = this.#streams.get(id);
     if (!known) {
-      known = { current: [], earlier: [] };
+      known = { current: noValues, earlier: noValues };
       this.#streams.set(id, known);
     }
     return known;
@@ -750,11 +750,17 @@ export class SecretSet implements Redactor, Iterable<string> {
   }
 }
 
-/** One stream's secrets: those its latest answer listed, and earlier ones, oldest first. */
+/**
+ * One stream's secrets: those its latest answer listed, and earlier ones, oldest first. Each list is
+ * replaced, never changed in place, so streams with none share one empty list (an empty array costs 32
+ * bytes, and a stream read through `learnStream` alone never has current values).
+ */
 interface StreamSecrets {
-  current: string[];
-  earlier: string[];
+  current: readonly string[];
+  earlier: readonly string[];
 }
+
+const noValues: readonly string[] = /* @__PURE__ */ Object.freeze([]);
 
 function isSecret(value: unknown): value is string {
   return typeof value === 'string' && value.length >= minimumSecretLength;
