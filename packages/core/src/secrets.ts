@@ -434,10 +434,10 @@ export class SecretSet implements Redactor, Iterable<string> {
   readonly #streams = new Map<string, StreamSecrets>();
   // Every value learned, numbered, with how many holders it has (streams, the recent tier).
   readonly #holders = new SecretIds();
-  readonly #index = new FingerprintIndex();
+  readonly #index = new FingerprintIndex(true);
   // Forms of up to eight characters, found whole; the longer ones are found, whole and cut, by their first
   // (last) eight characters in the fragment index, which keeps no fingerprint of a whole form.
-  readonly #fragments = new FragmentIndex(learnedFormsOf, sortedBucketSize, true, this.#holders);
+  readonly #fragments = new FragmentIndex(learnedFormsOf, sortedBucketSize, true, this.#holders, true);
   readonly #limit: number;
   #scrubber: Scrubber | undefined;
   // What `values()` returns until a value is added or dropped (or the recent tier's order changes); the

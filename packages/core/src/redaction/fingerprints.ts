@@ -47,14 +47,20 @@ const headLength = 4;
 export class FingerprintIndex {
   // fingerprint of the first four characters → the length of its strings (first) and how many (second); a
   // head whose strings have several lengths has -1 there and its [length, how many, …] in `#lengths`.
-  readonly #heads = new FingerprintTable();
+  readonly #heads: FingerprintTable;
   readonly #lengths = new Map<number, number[]>();
   // fingerprint of a whole string → how many added it, times two, plus its kind (plain 0 or base64 1), in
   // one number: two secrets may share a form (`ABCD1234` and `abcd1234` share their lower case), and the
   // form stays until both are gone.
-  readonly #keys = new FingerprintTable(false, false, 1);
+  readonly #keys: FingerprintTable;
   #powersA = new Float64Array([1]);
   #powersB = new Float64Array([1]);
+
+  /** `compact`: tables that grow by half (see {@link FingerprintTable}), for an index kept long and large. */
+  constructor(compact = false) {
+    this.#heads = new FingerprintTable(false, false, 2, compact);
+    this.#keys = new FingerprintTable(false, false, 1, compact);
+  }
 
   add(text: string, kind: PatternKind): void {
     if (text.length < headLength) return;
@@ -220,8 +226,8 @@ export class FragmentIndex {
   // Keyed by a 32-bit digest of the fingerprint ({@link shortKey}): every hit is confirmed by comparing the
   // forms themselves, so two ends sharing a digest only share a bucket. A cell is 0 (none), a secret's id
   // plus one, or -1 - the place of several ids in #shared.
-  readonly #heads = new FingerprintTable(false, true, 1);
-  readonly #tails = new FingerprintTable(false, true, 1);
+  readonly #heads: FingerprintTable;
+  readonly #tails: FingerprintTable;
   // Buckets of several secrets: a few ids in an array of exactly their number (a set costs a hash table of
   // a few hundred bytes, and most shared buckets hold two or three), more in a table of ids (4 bytes a
   // slot, where a `Set` costs some 25 bytes an entry), where adding and removing one costs the same
@@ -241,15 +247,19 @@ export class FragmentIndex {
    * forms need no other index: a hit on a form's first eight characters is confirmed by comparing the form
    * itself, computed again from the secret. `ids`: the numbers of the secrets, held by the caller for as
    * long as their forms are here (by default the index numbers them itself, holding each once per `add`).
+   * `compact`: tables that grow by half (see {@link FingerprintTable}), for an index kept long and large.
    */
   constructor(
     private readonly formsOf: (secret: string) => readonly FormEntry[],
     private readonly sortedFrom = sortedBucketSize,
     private readonly findsWhole = false,
     ids?: SecretIds,
+    private readonly compact = false,
   ) {
     this.#ids = ids ?? new SecretIds();
     this.#ownIds = ids === undefined;
+    this.#heads = new FingerprintTable(false, true, 1, compact);
+    this.#tails = new FingerprintTable(false, true, 1, compact);
   }
 
   add(secret: string, form: string, kind: PatternKind, cutOnly = false): void {
@@ -293,7 +303,8 @@ export class FragmentIndex {
       const known = this.#shared[at] as readonly number[] | FingerprintTable;
       if (known instanceof FingerprintTable) known.insert(id);
       else if (!known.includes(id))
-        this.#shared[at] = known.length < arrayBucketSize ? [...known, id] : idSet([...known, id]);
+        this.#shared[at] =
+          known.length < arrayBucketSize ? [...known, id] : idSet([...known, id], this.compact);
     }
   }
 
@@ -414,7 +425,7 @@ export class FragmentIndex {
       a = (a * baseA + code) % modulusA;
       b = (b * baseB + code) % modulusB;
       if (index + 1 < fragmentLength) continue;
-      const key = shortKey(a * lowBits + b);
+      const key = shortOf(a, b);
       const start = index + 1 - fragmentLength;
       const headSlot = this.#heads.find(key);
       const heads = headSlot === -1 ? 0 : (this.#heads.first[headSlot] as number);
@@ -773,20 +784,25 @@ function powerOf(base: number, exponent: number, modulus: number): number {
 }
 
 /**
- * A 32-bit digest of a 52-bit fingerprint, below 2^32 - 1: what the fragment tables are keyed by. Two ends
+ * A 31-bit digest of a 52-bit fingerprint: what the fragment tables are keyed by. Two ends
  * sharing it share a bucket, and every hit is confirmed against the forms themselves.
  */
 function shortKey(key: number): number {
   const high = Math.floor(key / lowBits);
-  return ((Math.imul(high, 0x9e3779b1) ^ (key - high * lowBits)) >>> 0) % 0xffffffff;
+  return shortOf(high, key - high * lowBits);
+}
+
+// The same from the two hashes (below 2^26 each) a scan keeps apart: 31 bits, so no division is needed.
+function shortOf(a: number, b: number): number {
+  return (Math.imul(a, 0x9e3779b1) ^ b) >>> 1;
 }
 
 // The largest bucket kept in an array: adding or removing a secret copies it.
 const arrayBucketSize = 16;
 
 // A set of secrets' ids, in a table of 4 bytes a slot.
-function idSet(ids: readonly number[]): FingerprintTable {
-  const set = new FingerprintTable(false, true, 0);
+function idSet(ids: readonly number[], compact: boolean): FingerprintTable {
+  const set = new FingerprintTable(false, true, 0, compact);
   for (const id of ids) set.insert(id);
   return set;
 }

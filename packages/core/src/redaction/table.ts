@@ -2,7 +2,8 @@
  * An open-addressing hash table keyed by fingerprints (integers below 2^52, or below 2^32 - 1 in 4 bytes),
  * its columns in typed arrays: one or two 32-bit numbers per entry, or a reference. A `Map` keyed by such
  * numbers costs a boxed number and a chained entry per key, about 45 bytes; here an entry costs its columns
- * (8 to 16 bytes) over a load of one half to three quarters (it grows by half when three quarters full). A provider learns a few dozen forms for
+ * (8 to 16 bytes) over a load of three eighths to three quarters (one half to three quarters when
+ * `compact`). A provider learns a few dozen forms for
  * every stream it sees, so this is most of what the secrets of 10,000 streams weigh.
  *
  * Linear probing; a removed entry's followers are moved back (no tombstones), so lookups stay short however
@@ -15,18 +16,25 @@ export class FingerprintTable<Ref = never> {
   #second: Int32Array;
   #refs: (Ref | undefined)[] | undefined;
   #capacity: number;
+  // capacity - 1 while the capacity is a power of two (the slot is then the mixed key's low bits), else -1.
+  #mask: number;
   #size = 0;
 
   readonly #numbers: boolean;
   readonly #seconds: boolean;
   readonly #shortKeys: boolean;
+  readonly #compact: boolean;
 
   /**
    * `refs`: each entry holds a reference instead of two numbers. `shortKeys`: every key is below
    * 2^32 - 1, kept in 4 bytes instead of 8 (for keys that only point to candidates the caller confirms).
-   * `numbers`: how many numbers an entry holds (1: no `second` column; 0: a set of keys).
+   * `numbers`: how many numbers an entry holds (1: no `second` column; 0: a set of keys). `compact`: grow
+   * by half, not double, when three quarters full: half full after a growth, not three eighths, for tables
+   * kept long and large (what a provider learns of every stream), where slots are what weighs; a fuller table
+   * makes a lookup that finds nothing probe a little longer, so tables built for scanning stay sparse.
    */
-  constructor(refs = false, shortKeys = false, numbers: 0 | 1 | 2 = 2) {
+  constructor(refs = false, shortKeys = false, numbers: 0 | 1 | 2 = 2, compact = false) {
+    this.#compact = compact;
     this.#numbers = !refs && numbers > 0;
     this.#seconds = !refs && numbers === 2;
     this.#shortKeys = shortKeys;
@@ -35,6 +43,7 @@ export class FingerprintTable<Ref = never> {
     this.#second = new Int32Array(this.#seconds ? 8 : 0);
     this.#refs = refs ? new Array<Ref | undefined>(8).fill(undefined) : undefined;
     this.#capacity = 8;
+    this.#mask = 7;
   }
 
   get size(): number {
@@ -60,11 +69,13 @@ export class FingerprintTable<Ref = never> {
     return this.#shortKeys ? new Uint32Array(capacity) : new Float64Array(capacity);
   }
 
-  // The key mixed into 32 bits, scaled to the capacity (its high bits choose the slot: any capacity works).
+  // The key mixed into 32 bits: its low bits where the capacity is a power of two, else scaled to the
+  // capacity (× 2^-32, below it, so `| 0` floors it).
   #home(key: number): number {
     const high = Math.floor(key / 67108864);
-    const mixed = (Math.imul(high, 0x9e3779b1) ^ Math.imul(key - high * 67108864, 0x85ebca6b)) >>> 0;
-    return Math.floor((mixed * this.#capacity) / 4294967296);
+    const mixed = Math.imul(high, 0x9e3779b1) ^ Math.imul(key - high * 67108864, 0x85ebca6b);
+    if (this.#mask !== -1) return mixed & this.#mask;
+    return ((mixed >>> 0) * this.#capacity * 2.3283064365386963e-10) | 0;
   }
 
   #next(slot: number): number {
@@ -135,14 +146,13 @@ export class FingerprintTable<Ref = never> {
     const first = this.#first;
     const second = this.#second;
     const refs = this.#refs;
-    // Half as much again, not twice: a table just grown is half full, not three eighths, and the slots
-    // are an index's largest cost.
-    const capacity = Math.ceil(keys.length * 1.5);
+    const capacity = this.#compact ? Math.ceil(keys.length * 1.5) : keys.length * 2;
     this.#keys = this.#newKeys(capacity);
     if (this.#numbers) this.#first = new Int32Array(capacity);
     if (this.#seconds) this.#second = new Int32Array(capacity);
     if (refs) this.#refs = new Array<Ref | undefined>(capacity).fill(undefined);
     this.#capacity = capacity;
+    this.#mask = (capacity & (capacity - 1)) === 0 ? capacity - 1 : -1;
     this.#size = 0;
     for (let slot = 0; slot < keys.length; slot += 1) {
       const stored = keys[slot] as number;
