@@ -1,7 +1,7 @@
 import { type InputIssue, InvalidInputError } from '../errors/errors.js';
 import type { ProviderId } from '../live-stream.js';
 import { ownFields, ownValue, timeOfDate } from '../own.js';
-import { copyEvent } from './copy-event.js';
+import { copyEvent, readEvent } from './copy-event.js';
 import { isLiveStreamEvent, type LiveStreamEvent, type LiveStreamEventType } from './live-stream-event.js';
 
 /** Which events a subscription receives; every given field must match. */
@@ -29,7 +29,9 @@ export interface LiveStreamEventHub {
    * Hands events to every matching subscriber. A copy of an event already published (same `provider` and
    * `id`, as a vendor retry or replay is) is dropped. Returns how many events were new; after `close`, 0.
    * Throws `InvalidInputError` (publishing none of the batch) when `events` is neither an event nor an
-   * iterable of events (`null`, a string, an object without `occurredAt`…).
+   * iterable of events (`null`, a string, an object without `occurredAt`…), or when an event cannot be
+   * read (a getter or a Proxy in it, or in its `raw` or `data`, throws). Each event is read once, every own
+   * property of it: what is checked is what the hub keeps and hands out (a getter is not asked again).
    */
   publish(events: LiveStreamEvent | Iterable<LiveStreamEvent>): number;
   /** A new subscription, receiving events published from now on; after `close`, one already ended. */
@@ -149,8 +151,9 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
     newest.delete(key);
     const later = (held: LiveStreamEvent | undefined) =>
       !held || timeOfDate(event.occurredAt) >= timeOfDate(held.occurredAt);
-    if (tellsBroadcasting && later(entry.broadcasting)) entry.broadcasting = copyEvent(event);
-    if (tellsState && later(entry.state)) entry.state = copyEvent(event);
+    // The event as the hub read it (see eventList), handed to nobody: kept as it is, copied when handed out.
+    if (tellsBroadcasting && later(entry.broadcasting)) entry.broadcasting = event;
+    if (tellsState && later(entry.state)) entry.state = event;
     newest.set(key, entry);
     if (newest.size > retainStreams) {
       const oldest = newest.keys().next().value;
@@ -212,9 +215,12 @@ function streamKey(event: { provider: ProviderId; streamId: string }): string {
   return `${event.provider}\u0000${event.streamId}`;
 }
 
-// The whole batch is checked before any of it is published: a refused batch leaves no half behind.
+// The whole batch is read and checked before any of it is published: a refused batch leaves no half behind.
+// Each event is read once, into a copy of the hub's own (see readEvent), and that copy is what is checked,
+// kept and handed out: a getter is not asked twice (it may answer a Date, then a string), and a value in
+// `raw` or `data` that throws as it is copied (a Date behind a Proxy whose traps throw, a getter) refuses
+// the batch here rather than half-way through publishing it.
 function eventList(events: unknown): LiveStreamEvent[] {
-  if (isLiveStreamEvent(events)) return [events];
   const refuse = (message: string): never => {
     throw new InvalidInputError({
       operation: 'publish',
@@ -222,22 +228,49 @@ function eventList(events: unknown): LiveStreamEvent[] {
       issues: [{ path: 'events', message }],
     });
   };
-  if (
-    typeof events !== 'object' ||
-    events === null ||
-    typeof (events as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function'
-  ) {
-    return refuse('expected an event or an iterable of events');
+  const one = readOne(events);
+  if (one !== undefined && one !== 'unreadable') return [one];
+  if (!isIterable(events)) {
+    return one === 'unreadable'
+      ? refuse('the event could not be read (a getter or a Proxy in it threw)')
+      : refuse('expected an event or an iterable of events');
   }
   let list: unknown[];
   try {
-    list = [...(events as Iterable<unknown>)];
+    list = [...events];
   } catch {
     return refuse('iterating the events threw');
   }
-  const bad = list.findIndex((each) => !isLiveStreamEvent(each));
-  if (bad !== -1) return refuse(`entry ${bad} is not an event (id, type, provider, streamId, occurredAt)`);
-  return list as LiveStreamEvent[];
+  return list.map((each, index) => {
+    const read = readOne(each);
+    if (read === 'unreadable')
+      return refuse(`entry ${index} could not be read (a getter or a Proxy in it threw)`);
+    return read ?? refuse(`entry ${index} is not an event (id, type, provider, streamId, occurredAt)`);
+  });
+}
+
+// Whether `value` says it is iterable; a revoked Proxy, or one whose trap throws, is not.
+function isIterable(value: unknown): value is Iterable<unknown> {
+  try {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      typeof (value as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function'
+    );
+  } catch {
+    return false;
+  }
+}
+
+// `value` read once (see readEvent) when what was read is an event; `unreadable` when reading it threw.
+function readOne(value: unknown): LiveStreamEvent | 'unreadable' | undefined {
+  try {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    const read = readEvent(value);
+    return isLiveStreamEvent(read) ? read : undefined;
+  } catch {
+    return 'unreadable';
+  }
 }
 
 class Subscriber implements LiveStreamEventSubscription {
