@@ -256,3 +256,41 @@ describe('credential headers quoted in running text', () => {
       expect(redact(text)).toBe(text);
   });
 });
+
+describe('credential fields of a JSON document carried as a string', () => {
+  it('are masked however many times the document was escaped, and its other fields stay as they were', () => {
+    // A vendor quoting an upstream answer in its own error body, escaped once or more.
+    const prefix = 'upstream answered ';
+    fc.assert(
+      fc.property(
+        fc.constantFrom(
+          'token',
+          'stream_key',
+          'password',
+          'api_key',
+          'passphrase',
+          'client_secret',
+          'userPass',
+          'sig',
+        ),
+        // Any characters but `=` and `:`, after which a value's own letters could read as a name; quotes and
+        // backslashes included, which each level escapes again.
+        fc.stringMatching(/^[A-Za-z0-9 "\\/+_.-]{1,40}$/),
+        fc.integer({ min: 0, max: 3 }),
+        (name, value, depth) => {
+          let text = JSON.stringify({ code: 'ERR-422-InvalidStateChange', [name]: value, page: 2 });
+          for (let level = 0; level < depth; level += 1)
+            text = JSON.stringify({ message: `${prefix}${text}` });
+          let read = redact(text);
+          for (let level = 0; level < depth; level += 1) read = JSON.parse(read).message.slice(prefix.length);
+          expect(JSON.parse(read)).toEqual({
+            code: 'ERR-422-InvalidStateChange',
+            [name]: '[REDACTED]',
+            page: 2,
+          });
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});

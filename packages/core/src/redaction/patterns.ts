@@ -304,31 +304,61 @@ function headerValue(text: string, afterColon: number, found: Found): number {
   return end;
 }
 
-/** `"stream_key": "…"`, `"password":"…"`: a JSON string field named like a credential, as echoed bodies show. */
+/**
+ * `"stream_key": "…"`, `"password":"…"`: a JSON string field named like a credential, as echoed bodies show,
+ * and the same field inside a JSON document carried as a string by another (`{\\"token\\":\\"…\\"}`, a
+ * vendor quoting an upstream answer, escaped once or more): its quotes are preceded by as many backslashes as
+ * its opening quote.
+ */
 function credentialFields(text: string, found: Found): void {
   let from = 0;
   for (let quote = text.indexOf('"', from); quote !== -1; quote = text.indexOf('"', from)) {
     const nameStart = quote + 1;
     const end = nameEnd(text, nameStart);
     from = end;
-    if (end === nameStart || text.charCodeAt(end) !== 34) continue;
+    if (end === nameStart) continue;
+    // How many backslashes escape the field's quotes: none in a plain document, 1 (then 3, 7…) in one carried
+    // as a string. Each quote is read once, and so is the run of backslashes before it.
+    const level = quote - backslashRunStart(text, quote);
+    let cursor = scanWhile(text, end, isBackslash);
+    if (cursor - end !== level || text.charCodeAt(cursor) !== 34) continue;
     if (!isCredentialName(decodedName(text, nameStart, end))) {
-      from = end + 1;
+      from = cursor + 1;
       continue;
     }
-    let cursor = scanWhile(text, end + 1, isSpace);
+    cursor = scanWhile(text, cursor + 1, isSpace);
     if (text.charCodeAt(cursor) !== 58) continue;
     cursor = scanWhile(text, cursor + 1, isSpace);
-    if (text.charCodeAt(cursor) !== 34) continue;
-    const valueStart = cursor + 1;
+    const valueQuote = scanWhile(text, cursor, isBackslash);
+    if (valueQuote - cursor !== level || text.charCodeAt(valueQuote) !== 34) continue;
+    const valueStart = valueQuote + 1;
+    // The value ends at a quote its own level escapes: one preceded by `level` backslashes after any number of
+    // escaped backslashes pairs of that level (`\\\\\"` at level 1 is an escaped backslash, then the end).
     let valueEnd = valueStart;
-    while (valueEnd < text.length && text.charCodeAt(valueEnd) !== 34) {
-      valueEnd += text.charCodeAt(valueEnd) === 92 ? 2 : 1;
+    for (;;) {
+      const run = scanWhile(text, valueEnd, isBackslash);
+      if (run >= text.length) {
+        valueEnd = text.length;
+        break;
+      }
+      if (text.charCodeAt(run) === 34 && (run - valueEnd) % (2 * level + 2) === level) {
+        valueEnd = run - level;
+        break;
+      }
+      valueEnd = run + 1;
     }
-    valueEnd = Math.min(valueEnd, text.length);
     if (valueEnd > valueStart) found(valueStart, valueEnd);
-    from = valueEnd + 1;
+    from = valueEnd + level + 1;
   }
+}
+
+const isBackslash = (code: number) => code === 92;
+
+// Where the run of backslashes ending just before `index` starts.
+function backslashRunStart(text: string, index: number): number {
+  let start = index;
+  while (start > 0 && text.charCodeAt(start - 1) === 92) start -= 1;
+  return start;
 }
 
 /** `rtmp://host/app/<stream key>`: the last path segment of an RTMP(S) URL with an application path. */
