@@ -294,3 +294,57 @@ describe('credential fields of a JSON document carried as a string', () => {
     );
   });
 });
+
+describe('names and separators written as JSON escapes', () => {
+  // `\uXXXX` for a character, as a JSON encoder may write any of them (Go writes every `&` so).
+  const jsonEscape = (character: string) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  // The name with each character written as itself or escaped, as the generator picks.
+  const escapedName = (name: string) =>
+    fc
+      .tuple(...[...name].map((character) => fc.constantFrom(character, jsonEscape(character))))
+      .map((characters) => characters.join(''));
+
+  it('are read as the characters they stand for, in a query inside a JSON string and as a field name', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.tuple(nameOf(credentialWords), fc.constant(true), values),
+            fc.tuple(nameOf(ordinaryWords), fc.constant(false), values),
+          ),
+          { minLength: 1, maxLength: 4 },
+        ),
+        fc.constantFrom('?', '&', '='),
+        fc.integer({ min: 0, max: 2 }),
+        (list, escaped, depth) => {
+          const url = (mask: boolean) => `https://cdn.example.test/live?page=2&${query(list, mask)}&lang=en`;
+          const expected = { url: url(true), code: 'ERR-403' };
+          // The body as such an encoder writes it: every `escaped` character (and each of the names'
+          // characters the generator picked) as `\uXXXX`, then carried as a string `depth` times.
+          let body = JSON.stringify({ url: url(false), code: 'ERR-403' }).replaceAll(
+            escaped,
+            jsonEscape(escaped),
+          );
+          for (let level = 0; level < depth; level += 1) body = JSON.stringify({ body });
+          let read = redact(body);
+          for (let level = 0; level < depth; level += 1) read = JSON.parse(read).body;
+          expect(JSON.parse(read)).toEqual(expected);
+        },
+      ),
+      { numRuns: 500 },
+    );
+    fc.assert(
+      fc.property(nameOf(credentialWords).chain(escapedName), values, (name, value) => {
+        const body = `{"${name}": "${value}", "code": "ERR-403"}`;
+        expect(JSON.parse(redact(body))).toEqual({
+          [JSON.parse(`"${name}"`)]: '[REDACTED]',
+          code: 'ERR-403',
+        });
+      }),
+      { numRuns: 300 },
+    );
+    expect(redact('{"url":"https://x.test/a?b=1\\u0026sig=abc\\u0026c=2","\\u0074oken":"abc"}')).toBe(
+      '{"url":"https://x.test/a?b=1\\u0026sig=[REDACTED]\\u0026c=2","\\u0074oken":"[REDACTED]"}',
+    );
+  });
+});

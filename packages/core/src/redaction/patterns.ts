@@ -93,6 +93,7 @@ const isNameCode = (code: number) => isWordOrDash(code) || code === 46 || code =
 // Characters of an RFC 6750 token68 (bearer and basic credentials).
 const isToken68 = (code: number) =>
   isWordOrDash(code) || code === 46 || code === 126 || code === 43 || code === 47 || code === 61;
+const isBackslash = (code: number) => code === 92;
 const isSpace = (code: number) => code === 32 || (code >= 9 && code <= 13) || code === 160;
 // Characters that end a URL in running text.
 const endsUrl = (code: number) =>
@@ -140,12 +141,17 @@ function jsonWebTokens(text: string, found: Found): void {
   }
 }
 
-// What a percent escape at `index` stands for, encoded once (`%73`) or twice (`%2573`, a URL carried in
-// one carried in another): the character's code and the escape's length, both -1 and 0 when there is none.
+// What an escape at `index` stands for: a percent escape encoded once (`%73`) or twice (`%2573`, a URL carried
+// in one carried in another), or a JSON `\uXXXX` escape behind one backslash or more (`\u0026`, as Go writes
+// every `&` of a URL in JSON, and `\\u0026` in a document carried inside another): the character's code and
+// the escape's length, both -1 and 0 when there is none. At most 7 backslashes are read (three levels), so
+// no run of them is read more than a bounded number of times.
 let escapeCode = -1;
-function percentEscapeLength(text: string, index: number): number {
+function escapeLength(text: string, index: number): number {
   escapeCode = -1;
-  if (text.charCodeAt(index) !== 37) return 0;
+  const first = text.charCodeAt(index);
+  if (first === 92) return unicodeEscapeLength(text, index);
+  if (first !== 37) return 0;
   let at = index + 1;
   // `%25` followed by two hex digits is an escaped escape.
   if (text.charCodeAt(at) === 50 && text.charCodeAt(at + 1) === 53) {
@@ -158,6 +164,20 @@ function percentEscapeLength(text: string, index: number): number {
   return at + 2 - index;
 }
 
+function unicodeEscapeLength(text: string, index: number): number {
+  let at = index;
+  while (at - index < 7 && text.charCodeAt(at) === 92) at += 1;
+  if (text.charCodeAt(at) !== 117) return 0;
+  let code = 0;
+  for (let digit = 1; digit <= 4; digit += 1) {
+    const value = hexValue(text.charCodeAt(at + digit));
+    if (value === -1) return 0;
+    code = code * 16 + value;
+  }
+  escapeCode = code;
+  return at + 5 - index;
+}
+
 function hexValue(code: number): number {
   if (code >= 48 && code <= 57) return code - 48;
   if (code >= 65 && code <= 70) return code - 55;
@@ -165,15 +185,15 @@ function hexValue(code: number): number {
   return -1;
 }
 
-// Where a parameter or field name starting at `start` ends: its characters, and percent escapes standing for
-// one (`%73ig`, `api%5Fkey`, `%2574oken`).
+// Where a parameter or field name starting at `start` ends: its characters, and percent or JSON escapes
+// standing for one (`%73ig`, `api%5Fkey`, `%2574oken`, `\u0074oken`).
 function nameEnd(text: string, start: number): number {
   let index = start;
   for (;;) {
     plainNameRun.lastIndex = index;
     plainNameRun.test(text);
     index = plainNameRun.lastIndex;
-    const length = percentEscapeLength(text, index);
+    const length = escapeLength(text, index);
     if (length === 0 || !isNameCode(escapeCode)) return index;
     index += length;
   }
@@ -181,13 +201,13 @@ function nameEnd(text: string, start: number): number {
 // Characters of a name (see `isNameCode`), read natively.
 const plainNameRun = /[\w.[\]-]*/y;
 
-// The name from `start` to `end` as it reads decoded: `%73ig` is `sig`.
+// The name from `start` to `end` as it reads decoded: `%73ig` and `\u0073ig` are `sig`.
 function decodedName(text: string, start: number, end: number): string {
   const name = text.slice(start, end);
-  if (!name.includes('%')) return name;
+  if (!name.includes('%') && !name.includes('\\')) return name;
   let out = '';
   for (let index = 0; index < name.length; ) {
-    const length = percentEscapeLength(name, index);
+    const length = escapeLength(name, index);
     if (length === 0) {
       out += name[index];
       index += 1;
@@ -217,14 +237,18 @@ function credentialParameters(text: string, found: Found): void {
   // A name starts the text or follows an opener; `encoded` when that opener was percent-encoded.
   let start = 0;
   let encoded = false;
+  // Where the name after the next plain or percent-encoded opener starts, and where the next JSON-escaped
+  // opener (`\u0026`) does: -1 when there is none, -2 before the first search.
+  let plainNameStart = -2;
+  let escapedOpener = text.includes('\\u00') ? -2 : -1;
   for (;;) {
     const end = nameEnd(text, start);
     let resume = end;
     if (end > start) {
       const next = text.charCodeAt(end);
       let equals = next === 61 ? 1 : 0;
-      if (equals === 0 && next === 37) {
-        const length = percentEscapeLength(text, end);
+      if (equals === 0 && (next === 37 || next === 92)) {
+        const length = escapeLength(text, end);
         if (escapeCode === 61) equals = length;
       }
       if (equals > 0 && isCredentialName(decodedName(text, start, end))) {
@@ -233,17 +257,44 @@ function credentialParameters(text: string, found: Found): void {
         resume = headerValue(text, end + 1, found);
       }
     }
-    nameOpener.lastIndex = resume;
-    if (!nameOpener.test(text)) return;
-    start = nameOpener.lastIndex;
-    // An encoded opener ends in a hex digit, a plain one never does.
-    encoded = hexValue(text.charCodeAt(start - 1)) !== -1;
+    // The next opener of each kind, kept while it lies ahead: a JSON-escaped one is looked for apart (a
+    // backslash in the opener's search would try a match at every one of them), and each search starts where
+    // the last one's find was passed, so the text is read once for each kind.
+    if (plainNameStart !== -1 && plainNameStart <= resume) {
+      nameOpener.lastIndex = resume;
+      plainNameStart = nameOpener.test(text) ? nameOpener.lastIndex : -1;
+    }
+    if (escapedOpener !== -1 && escapedOpener < resume) escapedOpener = nextEscapedOpener(text, resume);
+    // The two kinds never overlap: an escaped opener before the plain one's end is before the plain one.
+    if (escapedOpener !== -1 && (plainNameStart === -1 || escapedOpener < plainNameStart)) {
+      start = escapedOpener + 6;
+      encoded = true;
+    } else if (plainNameStart !== -1) {
+      start = plainNameStart;
+      // An encoded opener ends in a hex digit, a plain one never does.
+      encoded = hexValue(text.charCodeAt(start - 1)) !== -1;
+    } else {
+      return;
+    }
   }
 }
 
+// Where the next `\u0026`, `\u0023`, `\u003f` or `\u003b` from `from` starts (its last backslash), or -1.
+function nextEscapedOpener(text: string, from: number): number {
+  for (let at = text.indexOf('u00', from + 1); at !== -1; at = text.indexOf('u00', at + 1)) {
+    if (text.charCodeAt(at - 1) !== 92) continue;
+    const high = text.charCodeAt(at + 3);
+    const low = text.charCodeAt(at + 4) | 32;
+    if ((high === 50 && (low === 54 || low === 51)) || (high === 51 && (low === 102 || low === 98)))
+      return at - 1;
+  }
+  return -1;
+}
+
 // What a parameter's or a header's name follows, besides the text's start: a space, what opens a parameter
-// (`?`, `&`, `;`, `#`, plain or percent-encoded once or twice), a bracket, a comma, a quote. A name inside a
-// value (`?page=abc=key=…`, `%3Dsig%3D`) is not one.
+// (`?`, `&`, `;`, `#`, plain, percent-encoded once or twice, or JSON-escaped as Go writes `&` in a URL:
+// `\u0026`, found by `nextEscapedOpener`), a bracket, a comma, a quote. A name inside a value
+// (`?page=abc=key=…`, `%3Dsig%3D`) is not one.
 const nameOpener = /[\s?&;#(,{"'`<>]|%(?:25)?(?:3[fb]|2[36])/gi;
 
 // Reports a parameter's value from `start`; returns where it ends.
@@ -252,7 +303,17 @@ function parameterValue(text: string, start: number, encoded: boolean, found: Fo
   while (end < text.length) {
     const code = text.charCodeAt(end);
     if (code === 38 || code === 35 || endsUrl(code)) break;
-    if (encoded && code === 37 && encodedSeparator.test(text.slice(end, end + 5))) break;
+    if (encoded && code === 37) {
+      encodedSeparator.lastIndex = end;
+      if (encodedSeparator.test(text)) break;
+    } else if (encoded && code === 92) {
+      // A run of backslashes is read once: it ends the value when a JSON-escaped `&` or `#` follows it.
+      const run = scanWhile(text, end, isBackslash);
+      escapedSeparator.lastIndex = run;
+      if (escapedSeparator.test(text)) break;
+      end = run;
+      continue;
+    }
     end += 1;
   }
   if (end > start) found(start, end);
@@ -260,7 +321,9 @@ function parameterValue(text: string, start: number, encoded: boolean, found: Fo
 }
 
 // An `&` or `#` encoded once (`%26`) or twice (`%2526`, a URL carried inside one carried in another).
-const encodedSeparator = /^%(?:25)?2[36]/;
+const encodedSeparator = /%(?:25)?2[36]/y;
+// What follows the backslashes of a JSON-escaped `&` or `#`.
+const escapedSeparator = /u002[36]/y;
 
 // Authorization schemes written before the credential in a header (`Authorization: Bearer …`).
 const authorizationScheme = /^(?:bearer|basic|digest|token|negotiate)$/i;
@@ -351,8 +414,6 @@ function credentialFields(text: string, found: Found): void {
     from = valueEnd + level + 1;
   }
 }
-
-const isBackslash = (code: number) => code === 92;
 
 // Where the run of backslashes ending just before `index` starts.
 function backslashRunStart(text: string, index: number): number {
