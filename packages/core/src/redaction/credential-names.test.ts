@@ -348,3 +348,56 @@ describe('names and separators written as JSON escapes', () => {
     );
   });
 });
+
+describe('quoted credential values', () => {
+  // A quotation's opening and closing quote, as messages write one.
+  const quotes = [
+    ['"', '"'],
+    ["'", "'"],
+    ['`', '`'],
+    ['“', '”'],
+    ['‘', '’'],
+    ['«', '»'],
+    ['„', '“'],
+  ] as const;
+  // A value as a person or a library quotes it: spaces and any character but quotes and backslashes.
+  const quotedValues = fc.stringMatching(/^[A-Za-z0-9 !#$%&*+.^_|~/=:;,-]{1,40}$/);
+
+  it('are masked to their closing quote after `Name:`, `name=`, and a quoted name with `:` or `=>`', () => {
+    fc.assert(
+      fc.property(
+        nameOf(credentialWords),
+        fc.constantFrom(...quotes),
+        fc.constantFrom(': ', ':', '=', "'': ", "'' => ", '"" => '),
+        quotedValues,
+        fc.constantFrom('', ' was refused', '\nnext line'),
+        (name, [open, close], separator, value, after) => {
+          // `=` and a quoted name take straight quotes only: in a query a backtick is a value's character.
+          fc.pre(
+            (!separator.includes("'") && !separator.includes('"') && separator !== '=') ||
+              open === '"' ||
+              open === "'",
+          );
+          const quotedName = separator.length > 2 ? `${separator[0]}${name}${separator[1]}` : name;
+          const glue = separator.length > 2 ? separator.slice(2) : separator;
+          const line = (shown: string) => `vendor said ${quotedName}${glue}${open}${shown}${close}${after}`;
+          expect(redact(line(value))).toBe(line('[REDACTED]'));
+        },
+      ),
+      { numRuns: 500 },
+    );
+    for (const [text, masked] of [
+      [
+        'OAuth oauth_token="abc", oauth_signature="def"',
+        'OAuth oauth_token="[REDACTED]", oauth_signature="[REDACTED]"',
+      ],
+      ["{'stream_key': 'abc', 'token_ttl': 3600}", "{'stream_key': '[REDACTED]', 'token_ttl': 3600}"],
+      ['access_token: `abc` was refused', 'access_token: `[REDACTED]` was refused'],
+      [
+        '{\\"message\\": \\"token=\\\\\\"abc\\\\\\"\\"}',
+        '{\\"message\\": \\"token=\\\\\\"[REDACTED]\\\\\\"\\"}',
+      ],
+    ])
+      expect(redact(text as string)).toBe(masked);
+  });
+});

@@ -255,6 +255,8 @@ function credentialParameters(text: string, found: Found): void {
         resume = parameterValue(text, end + equals, encoded || equals > 1, found);
       } else if (next === 58 && isHeaderName(text, start, end)) {
         resume = headerValue(text, end + 1, found);
+      } else if ((next === 39 || next === 34) && text.charCodeAt(start - 1) === next) {
+        resume = quotedKeyValue(text, start, end, found);
       }
     }
     // The next opener of each kind, kept while it lies ahead: a JSON-escaped one is looked for apart (a
@@ -299,6 +301,9 @@ const nameOpener = /[\s?&;#(,{"'`<>]|%(?:25)?(?:3[fb]|2[36])/gi;
 
 // Reports a parameter's value from `start`; returns where it ends.
 function parameterValue(text: string, start: number, encoded: boolean, found: Found): number {
+  // A quoted value (`oauth_token="…"`, `TOKEN='…'`) is read to its closing quote.
+  const quoted = quotedValue(text, start, found, true);
+  if (quoted !== -1) return quoted;
   let end = start;
   while (end < text.length) {
     const code = text.charCodeAt(end);
@@ -333,6 +338,19 @@ const literal = /^(?:true|false|null)$/;
 const isLetter = (code: number) => (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 const isBlank = (code: number) => code === 32 || code === 9;
 
+// `'token': '…'` (a dictionary as Python prints it), `'token' => '…'` and `"token" => "…"` (Ruby, PHP): the
+// quoted value after a quoted name (from `start` to `end`) followed by `:` or `=>`. An unquoted value stays
+// (`'token_ttl': 3600`); returns where what was read ends.
+function quotedKeyValue(text: string, start: number, end: number, found: Found): number {
+  let cursor = scanWhile(text, end + 1, isBlank);
+  if (text.charCodeAt(cursor) === 58) cursor += 1;
+  else if (text.charCodeAt(cursor) === 61 && text.charCodeAt(cursor + 1) === 62) cursor += 2;
+  else return end;
+  if (!isCredentialName(decodedName(text, start, end))) return end;
+  const quoted = quotedValue(text, scanWhile(text, cursor, isBlank), found);
+  return quoted === -1 ? end : quoted;
+}
+
 // A credential's name before a colon, unless the colon opens a URL's `//` or the name is an error's
 // (`AuthenticationError: 401 Unauthorized`, how a stack or `String(error)` begins).
 function isHeaderName(text: string, start: number, end: number): boolean {
@@ -344,14 +362,9 @@ function isHeaderName(text: string, start: number, end: number): boolean {
 // Reports the value of a `Name: value` line from just after its colon; returns where it ends.
 function headerValue(text: string, afterColon: number, found: Found): number {
   const start = scanWhile(text, afterColon, isBlank);
+  const quoted = quotedValue(text, start, found);
+  if (quoted !== -1) return quoted;
   const first = text.charCodeAt(start);
-  if (first === 34 || first === 39) {
-    let end = start + 1;
-    while (end < text.length && text.charCodeAt(end) !== first) end += text.charCodeAt(end) === 92 ? 2 : 1;
-    end = Math.min(end, text.length);
-    if (end > start + 1) found(start + 1, end);
-    return end + 1;
-  }
   if (!isToken68(first) && first !== 37) return start;
   const end = scanWhile(text, start, (code) => !endsUrl(code));
   const value = text.slice(start, end);
@@ -395,21 +408,7 @@ function credentialFields(text: string, found: Found): void {
     const valueQuote = scanWhile(text, cursor, isBackslash);
     if (valueQuote - cursor !== level || text.charCodeAt(valueQuote) !== 34) continue;
     const valueStart = valueQuote + 1;
-    // The value ends at a quote its own level escapes: one preceded by `level` backslashes after any number of
-    // escaped backslashes pairs of that level (`\\\\\"` at level 1 is an escaped backslash, then the end).
-    let valueEnd = valueStart;
-    for (;;) {
-      const run = scanWhile(text, valueEnd, isBackslash);
-      if (run >= text.length) {
-        valueEnd = text.length;
-        break;
-      }
-      if (text.charCodeAt(run) === 34 && (run - valueEnd) % (2 * level + 2) === level) {
-        valueEnd = run - level;
-        break;
-      }
-      valueEnd = run + 1;
-    }
+    const valueEnd = stringEnd(text, valueStart, 34, level);
     if (valueEnd > valueStart) found(valueStart, valueEnd);
     from = valueEnd + level + 1;
   }
@@ -420,6 +419,48 @@ function backslashRunStart(text: string, index: number): number {
   let start = index;
   while (start > 0 && text.charCodeAt(start - 1) === 92) start -= 1;
   return start;
+}
+
+// Where a string from `start` ends: at the first `close` escaped by `level` backslashes after any number of
+// that level's escaped backslashes (in plain text none: `\\"` is an escaped backslash, then the end; in a
+// document carried as a string 1: `\\\\\"` is an escaped backslash, then the end), at a line's end, or at
+// the text's.
+function stringEnd(text: string, start: number, close: number, level: number): number {
+  let end = start;
+  for (;;) {
+    const run = scanWhile(text, end, isBackslash);
+    if (run >= text.length) return text.length;
+    const code = text.charCodeAt(run);
+    if (code === close && (run - end) % (2 * level + 2) === level) return run - level;
+    if (code === 10) return run;
+    end = run + 1;
+  }
+}
+
+// The quote that closes one opening with `code`: a straight quote and a backtick close themselves, a
+// typographic one its pair (`“…”`, `‘…’`, `«…»`, `„…“`); 0 when `code` opens no quotation.
+function closingQuote(code: number): number {
+  if (code === 34 || code === 39 || code === 96) return code;
+  if (code === 0x201c) return 0x201d;
+  if (code === 0x2018) return 0x2019;
+  if (code === 0xab) return 0xbb;
+  if (code === 0x201e) return 0x201c;
+  return 0;
+}
+
+// A quoted value opening at `start` (a straight, backtick or typographic quote, or a straight quote escaped
+// by backslashes in a document carried as a string: `\"…\"`; only straight ones when `straightOnly`, as in a
+// query value, where a backtick is one of the value's characters): reports what it holds and returns where
+// its closing quote ends; -1 when no quotation opens at `start`.
+function quotedValue(text: string, start: number, found: Found, straightOnly = false): number {
+  const quote = scanWhile(text, start, isBackslash);
+  const level = quote - start;
+  const open = text.charCodeAt(quote);
+  const close = level === 0 && !straightOnly ? closingQuote(open) : open === 34 || open === 39 ? open : 0;
+  if (close === 0) return -1;
+  const end = stringEnd(text, quote + 1, close, level);
+  if (end > quote + 1) found(quote + 1, end);
+  return Math.min(end + level + 1, text.length);
 }
 
 /** `rtmp://host/app/<stream key>`: the last path segment of an RTMP(S) URL with an application path. */
