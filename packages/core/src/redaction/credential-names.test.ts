@@ -401,3 +401,21 @@ describe('quoted credential values', () => {
       expect(redact(text as string)).toBe(masked);
   });
 });
+
+describe('URLs written with every slash escaped, as some JSON encoders write them', () => {
+  it('have their user information and RTMP stream key masked, and nothing else of them', () => {
+    const secrets = fc.stringMatching(/^[A-Za-z0-9_-]{4,40}$/);
+    fc.assert(
+      fc.property(secrets, secrets, fc.constantFrom('rtmp', 'rtmps', 'RTMP'), (password, key, scheme) => {
+        const body = (mask: boolean) => ({
+          restream: `${scheme}://live.example.test:1935/app/${mask ? '[REDACTED]' : key}`,
+          backup: `https://${mask ? '[REDACTED]' : `bob:${password}`}@backup.example.test/path`,
+          code: 'ERR-422',
+        });
+        const text = JSON.stringify(body(false)).replaceAll('/', '\\/');
+        expect(JSON.parse(redact(text))).toEqual(body(true));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

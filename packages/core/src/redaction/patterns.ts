@@ -463,9 +463,12 @@ function quotedValue(text: string, start: number, found: Found, straightOnly = f
   return Math.min(end + level + 1, text.length);
 }
 
-/** `rtmp://host/app/<stream key>`: the last path segment of an RTMP(S) URL with an application path. */
+/**
+ * `rtmp://host/app/<stream key>`: the last path segment of an RTMP(S) URL with an application path, written
+ * plain or JSON-escaped (`rtmp:\/\/host\/app\/<stream key>`).
+ */
 function rtmpStreamKeys(text: string, found: Found): void {
-  const scheme = /\brtmps?:\/\//gi;
+  const scheme = /\brtmps?:(?:\/\/|\\\/\\\/)/gi;
   for (let match = scheme.exec(text); match; match = scheme.exec(text)) {
     const hostStart = match.index + match[0].length;
     const hostEnd = scanWhile(text, hostStart, (code) => code !== 47 && !endsUrl(code));
@@ -478,16 +481,21 @@ function rtmpStreamKeys(text: string, found: Found): void {
   }
 }
 
-/** `scheme://user:password@host`: the user information of any URL. */
+/**
+ * `scheme://user:password@host`: the user information of any URL, written plain or JSON-escaped as some
+ * encoders write every `/` (`https:\/\/user:password@host`).
+ */
 function urlUserInformation(text: string, found: Found): void {
-  let from = 0;
-  for (let marker = text.indexOf('://', from); marker !== -1; marker = text.indexOf('://', from)) {
-    const start = marker + 3;
-    const end = scanWhile(text, start, (code) => code !== 47 && code !== 64 && !endsUrl(code));
-    from = Math.max(end, start);
-    const schemeChar = text.charCodeAt(marker - 1);
-    const hasScheme = marker > 0 && (isWord(schemeChar) || schemeChar === 43 || schemeChar === 46);
-    if (hasScheme && end > start && text.charCodeAt(end) === 64) found(start, end);
+  for (const separator of ['://', ':\\/\\/']) {
+    let from = 0;
+    for (let marker = text.indexOf(separator, from); marker !== -1; marker = text.indexOf(separator, from)) {
+      const start = marker + separator.length;
+      const end = scanWhile(text, start, (code) => code !== 47 && code !== 64 && !endsUrl(code));
+      from = Math.max(end, start);
+      const schemeChar = text.charCodeAt(marker - 1);
+      const hasScheme = marker > 0 && (isWord(schemeChar) || schemeChar === 43 || schemeChar === 46);
+      if (hasScheme && end > start && text.charCodeAt(end) === 64) found(start, end);
+    }
   }
 }
 
