@@ -419,3 +419,27 @@ describe('URLs written with every slash escaped, as some JSON encoders write the
     );
   });
 });
+
+describe('credential fields whose value is a list of strings', () => {
+  it('have every string of the list masked, plain or in a document carried as a string', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('tokens', 'stream_keys', 'passwords', 'api_key'),
+        fc.array(fc.stringMatching(/^[A-Za-z0-9 "\\/+_.-]{1,20}$/), { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 0, max: 2 }),
+        (name, list, depth) => {
+          let text = JSON.stringify({ [name]: list, code: 'ERR-422', next: { page: 2 } });
+          for (let level = 0; level < depth; level += 1) text = JSON.stringify({ body: text });
+          let read = redact(text);
+          for (let level = 0; level < depth; level += 1) read = JSON.parse(read).body;
+          expect(JSON.parse(read)).toEqual({
+            [name]: list.map(() => '[REDACTED]'),
+            code: 'ERR-422',
+            next: { page: 2 },
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

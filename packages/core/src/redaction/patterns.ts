@@ -405,12 +405,32 @@ function credentialFields(text: string, found: Found): void {
     cursor = scanWhile(text, cursor + 1, isSpace);
     if (text.charCodeAt(cursor) !== 58) continue;
     cursor = scanWhile(text, cursor + 1, isSpace);
+    if (text.charCodeAt(cursor) === 91) {
+      from = stringList(text, cursor + 1, level, found);
+      continue;
+    }
     const valueQuote = scanWhile(text, cursor, isBackslash);
     if (valueQuote - cursor !== level || text.charCodeAt(valueQuote) !== 34) continue;
     const valueStart = valueQuote + 1;
     const valueEnd = stringEnd(text, valueStart, 34, level);
     if (valueEnd > valueStart) found(valueStart, valueEnd);
     from = valueEnd + level + 1;
+  }
+}
+
+// `"tokens": ["…", "…"]`: reports every string of a list from `start` (just after its `[`) at `level` (see
+// `credentialFields`) up to its `]`, a nested list or object ending the read (its own fields are judged by
+// their names); returns where the read ends.
+function stringList(text: string, start: number, level: number, found: Found): number {
+  let cursor = start;
+  for (;;) {
+    cursor = scanWhile(text, cursor, (code) => isSpace(code) || code === 44);
+    const quote = scanWhile(text, cursor, isBackslash);
+    if (quote - cursor !== level || text.charCodeAt(quote) !== 34) return cursor;
+    const end = stringEnd(text, quote + 1, 34, level);
+    if (end > quote + 1) found(quote + 1, end);
+    if (end >= text.length) return end;
+    cursor = end + level + 1;
   }
 }
 
