@@ -2,6 +2,13 @@ import vm from 'node:vm';
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
+import {
+  compoundCredentialNames,
+  credentialWords,
+  harmlessNames,
+  nameOf,
+  ordinaryWords,
+} from '../test/credential-names.js';
 import { InvalidInputError } from './errors/errors.js';
 import {
   inputSecrets,
@@ -14,6 +21,7 @@ import {
   validateUpdateInput,
   vendorDateInput,
 } from './inputs.js';
+import { redact } from './secrets.js';
 
 function failureOf(run: () => unknown): unknown {
   try {
@@ -574,6 +582,98 @@ describe('vendorDateInput', () => {
         else expect(result.issues.map((issue) => issue.message)).toEqual(['expected a date']);
         const tagged = { [Symbol.toStringTag]: 'Date', getTime: () => date.getTime() };
         expect(v.safeParse(schema, { at: tagged }).success).toBe(false);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+// A value as a vendor's answer or a caller's option carries it: long enough to be learned, and with nothing
+// in it that reads as a credential's shape on its own.
+const fieldValues = fc.stringMatching(/^[A-Za-z0-9_-]{4,32}$/);
+
+// Fields named by any name: whether each names a credential by the rule redaction reads names with, and its
+// value, the values distinct enough that masking one leaves every other whole (none holds another, nor the 8
+// first or last characters of another, by which a form cut short is matched, in any case).
+const namedFields = fc
+  .array(
+    fc.oneof(
+      fc.tuple(
+        fc.oneof(nameOf(credentialWords), fc.constantFrom(...compoundCredentialNames)),
+        fc.constant(true),
+      ),
+      fc.tuple(fc.oneof(fc.constantFrom(...harmlessNames), nameOf(ordinaryWords)), fc.constant(false)),
+    ),
+    { minLength: 1, maxLength: 6 },
+  )
+  .chain((names) =>
+    fc
+      .uniqueArray(fieldValues, { minLength: names.length, maxLength: names.length })
+      .map((values) =>
+        names.map(([name, secret], index) => ({ name, secret, value: values[index] as string })),
+      ),
+  )
+  .filter((fields) => {
+    const names = fields.map((field) => field.name);
+    if (new Set(names).size !== names.length) return false;
+    const values = fields.map((field) => field.value.toLowerCase());
+    return values.every((one, i) =>
+      values.every(
+        (other, j) =>
+          i === j ||
+          (!one.includes(other) && !one.includes(other.slice(0, 8)) && !one.includes(other.slice(-8))),
+      ),
+    );
+  });
+
+// Where a field sits: at the top, inside an object of plain names, or in a list.
+const placings = fc.constantFrom(
+  (fields: Record<string, unknown>) => fields,
+  (fields: Record<string, unknown>) => ({ settings: fields }),
+  (fields: Record<string, unknown>) => ({ outputs: [{ id: 'o1', target: fields }] }),
+);
+
+// A vendor's later message, showing every value in running text and in a URL's path.
+const laterText = (values: readonly string[]) =>
+  values.map(
+    (value) => `vendor answered 422: ${value} refused; see https://api.example.test/v1/${value}/state`,
+  );
+
+describe('credential fields of an input and a stream', () => {
+  it('are learned when a credential name names them, and masked wherever their value appears later; other fields are not', () => {
+    fc.assert(
+      fc.property(namedFields, placings, (fields, place) => {
+        const object = Object.fromEntries(fields.map(({ name, value }) => [name, value]));
+        const credentials = fields.filter((field) => field.secret).map((field) => field.value);
+        const learned = [
+          inputSecrets({ providerOptions: { 'wowza-video': place(object) } }, 'wowza-video'),
+          streamSecrets({ raw: place(object) }),
+          streamSecrets({ providerDetails: { 'wowza-video': place(object) } }),
+        ];
+        for (const secrets of learned) {
+          expect(new Set(secrets)).toEqual(new Set(credentials));
+          const texts = laterText(fields.map((field) => field.value));
+          const masked = laterText(fields.map((field) => (field.secret ? '[REDACTED]' : field.value)));
+          expect(texts.map((text) => redact(text, secrets))).toEqual(masked);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('leave a field named by a harmless word unlearned, its value readable wherever it appears', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...harmlessNames), fieldValues, placings, (name, value, place) => {
+        const object = { [name]: value };
+        expect(inputSecrets({ providerOptions: { 'wowza-video': place(object) } }, 'wowza-video')).toEqual(
+          [],
+        );
+        expect(
+          streamSecrets({ raw: place(object), providerDetails: { 'wowza-video': place(object) } }),
+        ).toEqual([]);
+        // Wowza Video's `ad_keywords` once made every later mention of the keywords `[REDACTED]`.
+        const text = laterText([value]);
+        expect(text.map((line) => redact(line, streamSecrets({ raw: object })))).toEqual(text);
       }),
       { numRuns: 200 },
     );

@@ -4,6 +4,7 @@ import { type InputIssue, InvalidInputError } from './errors/errors.js';
 import { ingestProtocols, type ProviderId, type Warning } from './live-stream.js';
 import { dateOfAnyRealm } from './own.js';
 import type { CreateLiveStreamInput, UpdateLiveStreamInput } from './provider.js';
+import { isCredentialName } from './redaction/patterns.js';
 import {
   codePointLength,
   hasBidiControl,
@@ -483,15 +484,13 @@ export function providerOptionsWarnings(
   return warnings;
 }
 
-// Names of fields whose string value is a credential: `password`, `token_auth_shared_secret`,
-// `streamKey`, `stream_key`, `passphrase`, `api_key`, `signature`.
-const credentialField = /pass(?:word|phrase)|secret|token|key|credential|signature/i;
-
 /**
  * Every credential the caller's input carries, for the provider to register before the request, so that
  * an error echoing one (a 422 repeating a push `password`) is scrubbed: each restream target's
  * `streamKey`, every string under a credential-named field anywhere in `providerOptions[provider]`, and
- * the user information of any URL there.
+ * the user information of any URL there. A field is credential-named by the rule redaction reads a name
+ * with (`password`, `token_auth_shared_secret`, `pwd`, `jwt`, `auth`; not `ad_keywords`, `keyframe_interval`
+ * or `access_token_expires_at`): see `docs/decisions/2026-11-30-credential-names.md`.
  */
 export function inputSecrets(
   input: { restream?: unknown; providerOptions?: unknown },
@@ -514,8 +513,9 @@ export function inputSecrets(
  * Every credential a stream as unilive returns it carries, for code that shows a stream to people (the
  * CLI) to hide them: each ingest endpoint's `streamKey`, `password` and `token`, each playback endpoint's
  * `token`, each restream target's `streamKey`, the user information of any of their URLs, and every
- * string under a credential-named field (`password`, `token`, `streamKey`, `secret`, …) anywhere in
- * `providerDetails` and `raw`. Values may repeat; redaction takes them in every encoding.
+ * string under a credential-named field (`password`, `token`, `streamKey`, `secret`, `pwd`, `jwt`, …, by
+ * the rule redaction reads a name with, so Wowza Video's `ad_keywords` and `keyframe_interval` are not)
+ * anywhere in `providerDetails` and `raw`. Values may repeat; redaction takes them in every encoding.
  */
 export function streamSecrets(stream: {
   ingest?: readonly {
@@ -556,6 +556,13 @@ export function streamSecrets(stream: {
   return found;
 }
 
+// A field is a credential's by the rule redaction reads names with (`isCredentialName`: `password`,
+// `token_auth_shared_secret`, `streamKey`, `pwd`, `jwt`, `hmac_secret`, `auth`; not `ad_keywords`,
+// `keyframe_interval` or `access_token_expires_at`), so a value masked by its name in a vendor's text is the
+// value learned here, and one left readable there is not learned. What this side learns beyond that rule:
+// every string below a credential's field, whatever its own name (`{ credentials: { username, value } }`,
+// `stream_keys: ['…']`), since the whole of what a credential's name holds is that credential; and the user
+// information of any URL, whatever names it.
 function collectCredentials(value: unknown, named: boolean, found: string[], depth: number): void {
   if (depth > 16) return;
   if (typeof value === 'string') {
@@ -570,7 +577,7 @@ function collectCredentials(value: unknown, named: boolean, found: string[], dep
   }
   for (const key of Object.keys(value)) {
     const item = (value as Record<string, unknown>)[key];
-    collectCredentials(item, named || credentialField.test(key), found, depth + 1);
+    collectCredentials(item, named || isCredentialName(key), found, depth + 1);
   }
 }
 

@@ -1,5 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import {
+  compoundCredentialNames,
+  credentialWords,
+  harmlessNames,
+  nameOf,
+  ordinaryWords,
+} from '../../test/credential-names.js';
 import { redact } from '../index.js';
 
 // Which names make a value a credential's, however they are written: built from parts, joined by a separator
@@ -9,66 +16,6 @@ import { redact } from '../index.js';
 // Any characters a token may hold in a query value: what ends one there (`&`, `#`, quotes, space) aside, and
 // `=` and `:`, after which a value's own letters could read as a credential's name.
 const values = fc.stringMatching(/^[A-Za-z0-9!$*+.^_`|~/-]{1,40}$/);
-
-// Words that make a name a credential's: the short ones only as a whole part, the others anywhere.
-const credentialWords = [
-  'pass',
-  'pwd',
-  'passwd',
-  'jwt',
-  'hmac',
-  'credential',
-  'credentials',
-  'sig',
-  'key',
-  'token',
-  'secret',
-  'password',
-  'signature',
-];
-// Parts that name nothing secret, placed around a credential word.
-const plainParts = ['user', 'client', 'url', 'x', 'api', 'publish', 'stream', 'access', 'my', 'v2', 'ttl'];
-// Names holding a short credential word inside a longer one, and ordinary names: never credentials.
-const ordinaryWords = [
-  'passthrough',
-  'bypass',
-  'compass',
-  'passive',
-  'surpass',
-  'passenger',
-  'signal',
-  'design',
-  'assign',
-  'sigma',
-  'page',
-  'mode',
-  'code',
-  'session',
-];
-
-type Style = (parts: readonly string[]) => string;
-const capital = (part: string) => (part[0] ?? '').toUpperCase() + part.slice(1);
-// How vendors and frameworks write a name made of several words.
-const styles: readonly Style[] = [
-  (parts) => parts.join('_'),
-  (parts) => parts.join('-'),
-  (parts) => parts.join('.'),
-  (parts) => parts.map((part, index) => (index === 0 ? part : capital(part))).join(''),
-  (parts) => parts.map(capital).join(''),
-  (parts) => parts.map(capital).join('-'),
-  (parts) => parts.join('_').toUpperCase(),
-];
-
-// A name: plain parts around one word, in one style.
-const nameOf = (words: readonly string[]) =>
-  fc
-    .tuple(
-      fc.array(fc.constantFrom(...plainParts), { maxLength: 2 }),
-      fc.constantFrom(...words),
-      fc.array(fc.constantFrom(...plainParts), { maxLength: 2 }),
-      fc.constantFrom(...styles),
-    )
-    .map(([before, word, after, style]) => style([...before, word, ...after]));
 
 // A parameter: its name, whether it names a credential, its value.
 const parameters = fc.array(
@@ -144,49 +91,6 @@ describe('credential names', () => {
     );
   });
 });
-
-// Names that hold a credential word but name nothing secret: vendor fields (Wowza Video's `keyframes`,
-// `keyframe_interval`, `keyframe_interval_metric`, `ad_keywords`), a video's author, a URL's authority, and a
-// credential's time (Wowza Video's `access_token_expires_at`, Wowza Real-Time's `subscribeTokenExpiresAt`).
-const harmlessNames = [
-  'access_token_expires_at',
-  'subscribeTokenExpiresAt',
-  'token_expiry',
-  'keyframes',
-  'keyframe_interval',
-  'keyframe_interval_metric',
-  'key_frame_interval',
-  'keyFrameInterval',
-  'KeyFrames',
-  'ad_keywords',
-  'keyword',
-  'author',
-  'author_name',
-  'authorId',
-  'authority',
-  'monkey',
-  'pass_through',
-  'passThrough',
-];
-// Names a vendor writes for a credential, some holding a harmless word too: always masked.
-const compoundCredentialNames = [
-  'streamkey',
-  'stream_key',
-  'streamKey',
-  'apikey',
-  'secretkey',
-  'accesstoken',
-  'wowzatokenhash',
-  'X-Amz-Signature',
-  'publishToken',
-  'token_auth_shared_secret',
-  'authorization',
-  'Authorization',
-  'keyframe_key',
-  'author_token',
-  'keywordSecret',
-  'key',
-];
 
 describe('harmless words inside names', () => {
   it('leave the value readable, while a credential compound, even one holding a harmless word, stays masked', () => {

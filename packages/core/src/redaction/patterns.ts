@@ -45,7 +45,23 @@ const mayBeCredential = /key|token|secret|pass|sig|auth|streamid|credential|pwd|
 // Names already judged: a text repeats the same few (`key`, `token`, `page`) many times.
 const judgedNames = /* @__PURE__ */ new Map<string, boolean>();
 
-function isCredentialName(name: string): boolean {
+/**
+ * Whether a parameter's, header's or field's name is a credential's, so that the value it names is one: the
+ * one rule both redaction by shape (`?token=…`, `"stream_key": "…"`, `X-Sig: …`) and the secrets learned from
+ * an input or a stream (`inputSecrets`, `streamSecrets`) follow. A name is read with its escapes decoded
+ * (`%73ig`, `%2573ig` and `\u0073ig` are `sig`). It is a credential's when it holds `key`, `token`,
+ * `secret`, `password`, `passwd`, `passphrase`, `signature`, `auth`, `streamid` or `credential` anywhere, or
+ * has `sig`, `pass`, `pwd`, `jwt` or `hmac` as a whole part (split at `_`, `-`, `.`, brackets, camelCase and
+ * digit runs), unless the word is inside a harmless one (`keyframe`, `keyword`, `author`, `authority`,
+ * `passthrough`, `monkey`) or the name's last part is a time (`access_token_expires_at`). See
+ * docs/decisions/2026-11-30-credential-names.md.
+ */
+export function isCredentialName(name: string): boolean {
+  return isDecodedCredentialName(decodedName(name, 0, name.length));
+}
+
+// `isCredentialName` of a name already decoded, as the scanners read one.
+function isDecodedCredentialName(name: string): boolean {
   if (!mayBeCredential.test(name)) return false;
   const known = judgedNames.get(name);
   if (known !== undefined) return known;
@@ -251,7 +267,7 @@ function credentialParameters(text: string, found: Found): void {
         const length = escapeLength(text, end);
         if (escapeCode === 61) equals = length;
       }
-      if (equals > 0 && isCredentialName(decodedName(text, start, end))) {
+      if (equals > 0 && isDecodedCredentialName(decodedName(text, start, end))) {
         resume = parameterValue(text, end + equals, encoded || equals > 1, found);
       } else if (next === 58 && isHeaderName(text, start, end)) {
         resume = headerValue(text, end + 1, found);
@@ -346,7 +362,7 @@ function quotedKeyValue(text: string, start: number, end: number, found: Found):
   if (text.charCodeAt(cursor) === 58) cursor += 1;
   else if (text.charCodeAt(cursor) === 61 && text.charCodeAt(cursor + 1) === 62) cursor += 2;
   else return end;
-  if (!isCredentialName(decodedName(text, start, end))) return end;
+  if (!isDecodedCredentialName(decodedName(text, start, end))) return end;
   const quoted = quotedValue(text, scanWhile(text, cursor, isBlank), found);
   return quoted === -1 ? end : quoted;
 }
@@ -356,7 +372,7 @@ function quotedKeyValue(text: string, start: number, end: number, found: Found):
 function isHeaderName(text: string, start: number, end: number): boolean {
   if (text.charCodeAt(end + 1) === 47 && text.charCodeAt(end + 2) === 47) return false;
   const name = decodedName(text, start, end);
-  return !name.endsWith('Error') && !name.endsWith('Exception') && isCredentialName(name);
+  return !name.endsWith('Error') && !name.endsWith('Exception') && isDecodedCredentialName(name);
 }
 
 // Reports the value of a `Name: value` line from just after its colon; returns where it ends.
@@ -398,7 +414,7 @@ function credentialFields(text: string, found: Found): void {
     const level = quote - backslashRunStart(text, quote);
     let cursor = scanWhile(text, end, isBackslash);
     if (cursor - end !== level || text.charCodeAt(cursor) !== 34) continue;
-    if (!isCredentialName(decodedName(text, nameStart, end))) {
+    if (!isDecodedCredentialName(decodedName(text, nameStart, end))) {
       from = cursor + 1;
       continue;
     }
