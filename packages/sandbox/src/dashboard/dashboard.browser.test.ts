@@ -47,15 +47,38 @@ describe.skipIf(missing !== undefined)('the dashboard in a real browser', () => 
     await page.setViewportSize({ width: 1280, height: 800 });
     try {
       await page.goto(`${sandbox.url}/`);
-      const card = page.locator(`article[data-key="liveapi/${String(stream._id)}"]`);
+      const key = `liveapi/${String(stream._id)}`;
+      const card = page.locator(`article[data-key="${key}"]`);
       await expect.poll(() => card.count()).toBe(1);
       expect(await card.locator('.name').textContent()).toBe(name);
-      const box = async (selector: string) =>
-        (await page.locator(selector).first().boundingBox()) ?? undefined;
-      const nameBox = await box(`article[data-key="liveapi/${String(stream._id)}"] .name`);
-      const aside = await box('aside');
-      expect(nameBox && aside && nameBox.x + nameBox.width <= aside.x).toBe(true);
-      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      // The page rebuilds every card each second: the name, its card and the side panel are measured in one
+      // evaluation, so all three are the same rendering (a card read, then replaced before the next read, has
+      // no box). Polled until the layout holds; a layout that never does fails at the poll's limit.
+      const layout = () =>
+        page.evaluate((cardKey) => {
+          const cardElement = [...document.querySelectorAll('article')].find(
+            (article) => article.dataset.key === cardKey,
+          );
+          const nameElement = cardElement?.querySelector('.name');
+          const aside = document.querySelector('aside');
+          if (!cardElement || !nameElement || !aside) return 'not rendered';
+          const nameBox = nameElement.getBoundingClientRect();
+          const cardBox = cardElement.getBoundingClientRect();
+          const asideBox = aside.getBoundingClientRect();
+          return {
+            // The text wraps inside the name's box rather than spilling out of it.
+            textInsideName: nameElement.scrollWidth <= nameElement.clientWidth,
+            nameInsideCard: nameBox.left >= cardBox.left && nameBox.right <= cardBox.right,
+            cardBesidePanel: cardBox.right <= asideBox.left,
+            pageWiderThanWindow: document.documentElement.scrollWidth > window.innerWidth,
+          };
+        }, key);
+      await expect.poll(layout).toEqual({
+        textInsideName: true,
+        nameInsideCard: true,
+        cardBesidePanel: true,
+        pageWiderThanWindow: false,
+      });
     } finally {
       await page.close();
     }
