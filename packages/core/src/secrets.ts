@@ -235,7 +235,7 @@ function compile(
 ): Scrubber {
   const forms: (readonly [string, PatternKind])[] = [];
   const long = new FingerprintIndex();
-  const fragments = new FragmentIndex(formsOfOne);
+  const fragments = new FragmentIndex(recentlyUsed(formsOfOne));
   let characters = 0;
   for (const secret of secrets) {
     for (const entry of formsOf([secret])) {
@@ -252,6 +252,26 @@ function compile(
     return new Scrubber([long, fragments, ...learned], rtmpKeySegments);
   }
   return new Scrubber([new PatternMatcher(forms), long, fragments, ...learned], rtmpKeySegments);
+}
+
+// How many secrets' forms a fragment index keeps at hand between scans (see recentlyUsed).
+const recentFormsKept = 32;
+
+// `formsOf`, remembering the forms of the last `recentFormsKept` secrets it was asked for. An index keeps no
+// forms of its own (they would weigh more than the index), so every scan that hits a secret computed all of
+// its forms again: an error quoting a stream key 40 times in 1 kB spent most of a millisecond there. The same
+// few secrets are hit again and again (a stream's key in every error about it), so a handful kept is enough;
+// forms are a function of the secret alone, so a kept entry is never stale.
+function recentlyUsed<Entry>(formsOf: (secret: string) => Entry): (secret: string) => Entry {
+  const kept = new Map<string, Entry>();
+  return (secret) => {
+    const known = kept.get(secret);
+    if (known !== undefined) return known;
+    const forms = formsOf(secret);
+    if (kept.size >= recentFormsKept) kept.delete(kept.keys().next().value as string);
+    kept.set(secret, forms);
+    return forms;
+  };
 }
 
 function formsOfOne(secret: string): (readonly [string, PatternKind])[] {
@@ -437,7 +457,13 @@ export class SecretSet implements Redactor, Iterable<string> {
   readonly #index = new FingerprintIndex(true);
   // Forms of up to eight characters, found whole; the longer ones are found, whole and cut, by their first
   // (last) eight characters in the fragment index, which keeps no fingerprint of a whole form.
-  readonly #fragments = new FragmentIndex(learnedFormsOf, sortedBucketSize, true, this.#holders, true);
+  readonly #fragments = new FragmentIndex(
+    recentlyUsed(learnedFormsOf),
+    sortedBucketSize,
+    true,
+    this.#holders,
+    true,
+  );
   readonly #limit: number;
   #scrubber: Scrubber | undefined;
   // What `values()` returns until a value is added or dropped (or the recent tier's order changes); the
