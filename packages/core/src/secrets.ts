@@ -436,9 +436,13 @@ export const secretsPerStream = 32;
  * - values not tied to a stream yet (`learn`: the caller's input before a create), the most recent
  *   `learnedLimit` of them.
  *
- * Learned values are matched through a rolling-hash index (each position's first characters looked up once), so
- * learning one costs its length, not a rebuild. Everything is matched in every encoding (see
- * {@link secretForms}).
+ * Learned values are matched through a rolling-hash index (each position's first characters looked up once),
+ * built when a scan first needs it: learning a value only records it (a few bytes, no forms computed), and
+ * the first `redact` after values were learned indexes all of them first, each in time linear in the length
+ * of its forms (some 40 forms for a stream key; 10,000 Wowza Video streams of three values take that first
+ * call some 1.5 s), never a rebuild of what is indexed already. A value dropped before any scan (a stream
+ * forgotten, the recent tier trimmed) is never indexed. A provider that never redacts never pays for the
+ * index. Everything is matched in every encoding (see {@link secretForms}).
  */
 export class SecretSet implements Redactor, Iterable<string> {
   readonly #credentials = new Set<string>();
@@ -454,6 +458,10 @@ export class SecretSet implements Redactor, Iterable<string> {
   readonly #streams = new Map<string, StreamSecrets>();
   // Every value learned, numbered, with how many holders it has (streams, the recent tier).
   readonly #holders = new SecretIds();
+  // The values held but not indexed yet, by number: learning records a value here, and the first scan
+  // indexes them all (see #compiled). Most providers never redact (only an error, a warning or a hook event
+  // with vendor text does), so a walk of thousands of streams indexes nothing until then.
+  readonly #pending = new PendingIds();
   readonly #index = new FingerprintIndex(true);
   // Forms of up to eight characters, found whole; the longer ones are found, whole and cut, by their first
   // (last) eight characters in the fragment index, which keeps no fingerprint of a whole form.
@@ -744,7 +752,10 @@ export class SecretSet implements Redactor, Iterable<string> {
     return this.#compiled().redact(text);
   }
 
+  // What every scan goes through (`redact`, a combined redactor reading this set's scrubber): the values
+  // learned since the last scan are indexed first, so the indexes the scrubber holds are complete.
   #compiled(): Scrubber {
+    if (this.#pending.size > 0) this.#indexPending();
     this.#scrubber ??= compile(
       [...this.#credentials, ...[...this.#groups.values()].flat()],
       [this.#index, this.#fragments],
@@ -752,13 +763,25 @@ export class SecretSet implements Redactor, Iterable<string> {
     return this.#scrubber;
   }
 
-  // A value may be held by several streams and the recent tier: its forms are indexed on the first hold
-  // and dropped on the last.
+  // A value may be held by several streams and the recent tier: it is numbered and left to index on the
+  // first hold, and its forms are dropped on the last (a value never indexed has none to drop).
   #indexForms(value: string, change: 'add' | 'remove'): void {
-    if (change === 'add' ? this.#holders.hold(value) !== 1 : this.#holders.holds(value) !== 1) {
-      if (change === 'remove') this.#holders.release(value);
+    if (change === 'add') {
+      if (this.#holders.hold(value) === 1) this.#pending.add(this.#holders.idOf(value));
       return;
     }
+    if (this.#holders.holds(value) === 1 && !this.#pending.delete(this.#holders.idOf(value)))
+      this.#changeForms(value, 'remove');
+    // Released once its forms are gone: the fragment index finds them by the value's number.
+    this.#holders.release(value);
+  }
+
+  // Indexes every value left to index, once each.
+  #indexPending(): void {
+    this.#pending.drain((id) => this.#changeForms(this.#holders.secretOf(id), 'add'));
+  }
+
+  #changeForms(value: string, change: 'add' | 'remove'): void {
     // An ending holds an encoded form, which finds it whole: only its cut copies need it (`cutOnly`).
     // Forms longer than eight characters go to the fragment index alone, which finds them whole too.
     for (const [form, kind, cutOnly = false] of learnedFormsOf(value)) {
@@ -771,9 +794,87 @@ export class SecretSet implements Redactor, Iterable<string> {
         this.#fragments.remove(value, form, kind);
       }
     }
-    // Released once its forms are gone: the fragment index finds them by the value's number.
-    if (change === 'remove') this.#holders.release(value);
   }
+}
+
+/**
+ * A set of secrets' numbers ({@link SecretIds}), at 5 bytes each: the numbers in the order they came (a
+ * number taken out, or taken out and put back, may be listed again, or stay listed), and one mark per number
+ * telling whether it is in. A `Set` would cost some 30 bytes a member, for every value a walk learned.
+ */
+class PendingIds {
+  #listed = new Int32Array(16);
+  #length = 0;
+  #marks = new Uint8Array(16);
+  #size = 0;
+
+  get size(): number {
+    return this.#size;
+  }
+
+  add(id: number): void {
+    if (id >= this.#marks.length) this.#marks = grown(this.#marks, id + 1);
+    if (this.#marks[id] === 1) return;
+    this.#marks[id] = 1;
+    this.#size += 1;
+    if (this.#length === this.#listed.length) {
+      // Numbers taken out since still listed: dropped, unless more than half are in.
+      if (this.#size * 2 <= this.#length) this.#compact();
+      else this.#listed = grown(this.#listed, this.#length + 1);
+    }
+    this.#listed[this.#length] = id;
+    this.#length += 1;
+  }
+
+  /** Takes `id` out; whether it was in. */
+  delete(id: number): boolean {
+    if (this.#marks[id] !== 1) return false;
+    this.#marks[id] = 0;
+    this.#size -= 1;
+    if (this.#size === 0) this.#length = 0;
+    return true;
+  }
+
+  /** Calls `each` once for every number in, in the order they came, and leaves the set empty. */
+  drain(each: (id: number) => void): void {
+    const listed = this.#listed;
+    const length = this.#length;
+    const marks = this.#marks;
+    // Empty again, at its first size: what a walk of thousands of values grew is not kept.
+    this.#listed = new Int32Array(16);
+    this.#length = 0;
+    this.#marks = new Uint8Array(16);
+    this.#size = 0;
+    for (let at = 0; at < length; at += 1) {
+      const id = listed[at] as number;
+      if (marks[id] !== 1) continue;
+      marks[id] = 0;
+      each(id);
+    }
+  }
+
+  // Keeps each number in listed once, in order (a number listed twice is marked 2 once kept).
+  #compact(): void {
+    let kept = 0;
+    for (let at = 0; at < this.#length; at += 1) {
+      const id = this.#listed[at] as number;
+      if (this.#marks[id] !== 1) continue;
+      this.#marks[id] = 2;
+      this.#listed[kept] = id;
+      kept += 1;
+    }
+    for (let at = 0; at < kept; at += 1) this.#marks[this.#listed[at] as number] = 1;
+    this.#length = kept;
+  }
+}
+
+// A copy of `array` with room for at least `length` items: half as many again, or more.
+function grown<Items extends Int32Array | Uint8Array>(array: Items, length: number): Items {
+  const copy = new (array.constructor as new (length: number) => Items)(
+    Math.max(length, Math.ceil(array.length * 1.5)),
+  );
+  copy.set(array);
+  return copy;
 }
 
 /**
