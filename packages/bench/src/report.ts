@@ -566,7 +566,7 @@ export function renderMarkdown(report: BenchReport, previous?: string): string {
       '',
       ...(redaction.learning
         ? [
-            `Learning stream keys, one per stream as a \`list\` walk does (${number(redaction.learning[0]?.learned ?? 0)} keys): the cost of one more key, with a quarter and then three quarters of them already known. Keys issued by a counter share all but their last characters; learning one costs its length either way.`,
+            `Learning stream keys, one per stream as a \`list\` walk does (${number(redaction.learning[0]?.learned ?? 0)} keys): the cost of one more key, with a quarter and then three quarters of them already known. Keys issued by a counter share all but their last characters; learning one costs its length either way (each quarter timed with the scan that indexes it: a set indexes what it learned when a redaction first needs it).`,
             '',
             ...table(
               ['keys', 'ms per 1,000, first quarter', 'ms per 1,000, last quarter'],
