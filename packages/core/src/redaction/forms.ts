@@ -33,76 +33,160 @@ export function classifiedSecretForms(secret: string): {
   encoded: string[];
   endings: string[];
 } {
-  const forms = new Set<string>();
-  const add = (form: string | undefined) => {
-    if (form !== undefined && form.length >= minimumSecretLength) forms.add(form);
+  // Built with plain loops and a check before each rewrite that changes nothing (most secrets are a few
+  // letters and digits): every learned value is indexed through here, some 40 forms each, and regular
+  // expressions, `URLSearchParams` and throwaway arrays made most of that cost. The forms, and their order,
+  // are what the straightforward construction gives (`forms.test.ts` holds the two to the same output).
+  // Lists, not sets: a value has a few dozen forms, and hashing each new string cost more than comparing
+  // it with the others (which mostly differ in length or first character).
+  const forms: string[] = [];
+  const add = (form: string) => {
+    if (form.length >= minimumSecretLength && !forms.includes(form)) forms.push(form);
   };
   add(secret);
   add(secret.toLowerCase());
   add(secret.toUpperCase());
-  for (const encoded of urlForms(secret)) {
-    add(encoded);
-    add(lowerHex(encoded));
-    for (const twice of urlForms(encoded)) add(twice);
+  // Characters every URL encoding keeps as they are: the forms below would all be the secret itself.
+  if (!urlSafe.test(secret)) {
+    for (const encoded of urlForms(secret)) {
+      add(encoded);
+      add(lowerHex(encoded));
+      for (const twice of urlForms(encoded)) add(twice);
+    }
   }
-  const utf8 = new TextEncoder().encode(secret);
-  if (isWellFormed(secret)) {
-    const hex = [...utf8].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  const wellFormed = isWellFormed(secret);
+  const utf8 = utf8Of(secret);
+  if (wellFormed) {
+    let hex = '';
+    let upper = '';
+    let percent = '';
+    let percentUpper = '';
+    for (let index = 0; index < utf8.length; index += 1) {
+      const byte = utf8[index] as number;
+      const low = lowerPairs[byte] as string;
+      const high = upperPairs[byte] as string;
+      hex += low;
+      upper += high;
+      percent += `%${low}`;
+      percentUpper += `%${high}`;
+    }
     add(hex);
-    add(hex.toUpperCase());
-    const percent = hex.replace(/../g, (pair) => `%${pair}`);
+    add(upper);
     add(percent);
-    add(percent.toUpperCase());
+    add(percentUpper);
   }
   const json = JSON.stringify(secret).slice(1, -1);
   add(json);
-  add(json.replaceAll('/', '\\/'));
+  if (json.includes('/')) add(json.replaceAll('/', '\\/'));
   add(asciiJson(json));
-  const escapedWhole = [...Array(secret.length).keys()]
-    .map((index) => `\\u${secret.charCodeAt(index).toString(16).padStart(4, '0')}`)
-    .join('');
-  add(escapedWhole);
-  add(escapedWhole.toUpperCase().replaceAll('\\U', '\\u'));
-  const encoded = new Set<string>();
-  const endings = new Set<string>();
-  const addTo = (set: Set<string>, form: string) => {
-    if (form.length >= minimumSecretLength && !forms.has(form)) set.add(form);
-  };
-  const byteSources = byteForms(secret);
-  if (json !== secret) byteSources.push(new TextEncoder().encode(json));
-  for (const bytes of byteSources) {
-    for (const [form, ending] of base64Forms(bytes)) {
-      const set = ending ? endings : encoded;
-      addTo(set, form);
-      addTo(set, form.replace(/=+$/, ''));
-      addTo(set, form.replaceAll('/', '\\/'));
-      addTo(set, form.replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, ''));
-    }
+  let escapedWhole = '';
+  let escapedUpper = '';
+  for (let index = 0; index < secret.length; index += 1) {
+    const code = secret.charCodeAt(index);
+    escapedWhole += `\\u${lowerDigits[code >> 12]}${lowerDigits[(code >> 8) & 15]}${lowerPairs[code & 255]}`;
+    escapedUpper += `\\u${upperDigits[code >> 12]}${upperDigits[(code >> 8) & 15]}${upperPairs[code & 255]}`;
   }
-  for (const form of encoded) endings.delete(form);
-  return { plain: [...forms], encoded: [...encoded], endings: [...endings] };
+  add(escapedWhole);
+  add(escapedUpper);
+  const encoded: string[] = [];
+  const endings: string[] = [];
+  const addTo = (list: string[], form: string) => {
+    if (form.length >= minimumSecretLength && !forms.includes(form) && !list.includes(form)) list.push(form);
+  };
+  const byteSources = byteForms(secret, utf8);
+  if (json !== secret) byteSources.push(utf8Of(json));
+  for (const bytes of byteSources) {
+    base64Forms(bytes, (form, ending) => {
+      const list = ending ? endings : encoded;
+      const padded = form.charCodeAt(form.length - 1) === 61;
+      const unpadded = padded ? form.replace(/=+$/, '') : form;
+      addTo(list, form);
+      addTo(list, unpadded);
+      const slash = form.includes('/');
+      if (slash) addTo(list, form.replaceAll('/', '\\/'));
+      addTo(list, slash || unpadded.includes('+') ? urlSafeBase64(unpadded) : unpadded);
+    });
+  }
+  return { plain: forms, encoded, endings: endings.filter((form) => !encoded.includes(form)) };
+}
+
+const utf8Encoder = /* @__PURE__ */ new TextEncoder();
+
+// The UTF-8 bytes of `text`: copied over while it is ASCII (most secrets), where the encoder's call costs
+// more than the copy.
+function utf8Of(text: string): Uint8Array {
+  const bytes = new Uint8Array(text.length);
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code >= 0x80) return utf8Encoder.encode(text);
+    bytes[index] = code;
+  }
+  return bytes;
+}
+
+// Letters, digits and `*-._`: what `encodeURIComponent`, `encodeURI` and `URLSearchParams` all leave as is.
+const urlSafe = /^[A-Za-z0-9*\-._]*$/;
+
+const lowerDigits = '0123456789abcdef';
+const upperDigits = '0123456789ABCDEF';
+// Each byte in two hex digits, lower and upper case.
+const lowerPairs: readonly string[] = /* @__PURE__ */ (() =>
+  Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0')))();
+const upperPairs: readonly string[] = /* @__PURE__ */ (() => lowerPairs.map((pair) => pair.toUpperCase()))();
+
+function urlSafeBase64(form: string): string {
+  let out = '';
+  for (let index = 0; index < form.length; index += 1) {
+    const code = form.charCodeAt(index);
+    out += code === 43 ? '-' : code === 47 ? '_' : form[index];
+  }
+  return out;
 }
 
 // A lone surrogate has no UTF-8 bytes of its own (the encoder writes U+FFFD), so no byte form is made.
 function isWellFormed(text: string): boolean {
-  return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code < 0xd800 || code > 0xdfff) continue;
+    if (code > 0xdbff) return false;
+    const next = text.charCodeAt(index + 1);
+    if (!(next >= 0xdc00 && next <= 0xdfff)) return false;
+    index += 1;
+  }
+  return true;
 }
 
 function urlForms(secret: string): string[] {
   // A lone surrogate cannot be URL-encoded, so no URL can carry it encoded either.
+  let component: string;
   try {
-    return [
-      encodeURIComponent(secret),
-      encodeURI(secret),
-      new URLSearchParams([['k', secret]]).toString().slice(2),
-    ];
+    component = encodeURIComponent(secret);
   } catch {
     return [];
   }
+  // `URLSearchParams` writes what `encodeURIComponent` does, but for a space (`+`) and `!'()~`, which it
+  // percent-encodes.
+  const query = formEncoded.test(component)
+    ? component.replace(formEncodedAll, (sequence) => formEncodings[sequence] as string)
+    : component;
+  return [component, encodeURI(secret), query];
 }
 
+const formEncoded = /%20|[!'()~]/;
+const formEncodedAll = /%20|[!'()~]/g;
+const formEncodings: Record<string, string> = {
+  '%20': '+',
+  '!': '%21',
+  "'": '%27',
+  '(': '%28',
+  ')': '%29',
+  '~': '%7E',
+};
+
 function lowerHex(encoded: string): string {
-  return encoded.replace(/%[0-9A-F]{2}/g, (sequence) => sequence.toLowerCase());
+  return encoded.includes('%')
+    ? encoded.replace(/%[0-9A-F]{2}/g, (sequence) => sequence.toLowerCase())
+    : encoded;
 }
 
 function asciiJson(json: string): string {
@@ -114,8 +198,7 @@ function asciiJson(json: string): string {
   return out;
 }
 
-function byteForms(secret: string): Uint8Array[] {
-  const utf8 = new TextEncoder().encode(secret);
+function byteForms(secret: string, utf8: Uint8Array): Uint8Array[] {
   const forms = [utf8];
   let latin1Only = true;
   let ascii = true;
@@ -142,33 +225,29 @@ function byteForms(secret: string): Uint8Array[] {
  * added with them, and a copy the vendor cut from the start is found by its last eight characters like any
  * other form's.
  */
-function base64Forms(bytes: Uint8Array): [form: string, ending: boolean][] {
-  const forms: [string, boolean][] = [];
+function base64Forms(bytes: Uint8Array, each: (form: string, ending: boolean) => void): void {
   const bits = bytes.length * 8;
   for (let offset = 0; offset < 3; offset += 1) {
-    const shifted = new Uint8Array(offset + bytes.length);
-    shifted.set(bytes, offset);
-    const encoded = encodeBase64(shifted);
+    const encoded = encodeBase64(bytes, offset);
     const startBit = offset * 8;
     const first = Math.ceil(startBit / 6);
     const coreEnd = Math.floor((startBit + bits) / 6);
-    forms.push([encoded.slice(first, coreEnd), false]);
-    if (coreEnd < encoded.length) forms.push([encoded.slice(first), true]);
+    each(encoded.slice(first, coreEnd), false);
+    if (coreEnd < encoded.length) each(encoded.slice(first), true);
   }
-  return forms;
 }
 
-function encodeBase64(bytes: Uint8Array): string {
+// The base64 of `offset` zero bytes followed by `bytes`.
+function encodeBase64(bytes: Uint8Array, offset: number): string {
+  const length = offset + bytes.length;
+  const byteAt = (index: number) => (index < offset ? 0 : (bytes[index - offset] ?? 0));
   let out = '';
-  for (let index = 0; index < bytes.length; index += 3) {
-    const a = bytes[index] ?? 0;
-    const b = bytes[index + 1] ?? 0;
-    const c = bytes[index + 2] ?? 0;
-    const triple = (a << 16) | (b << 8) | c;
+  for (let index = 0; index < length; index += 3) {
+    const triple = (byteAt(index) << 16) | (byteAt(index + 1) << 8) | byteAt(index + 2);
     out += base64Alphabet[(triple >> 18) & 63];
     out += base64Alphabet[(triple >> 12) & 63];
-    out += index + 1 < bytes.length ? base64Alphabet[(triple >> 6) & 63] : '=';
-    out += index + 2 < bytes.length ? base64Alphabet[triple & 63] : '=';
+    out += index + 1 < length ? base64Alphabet[(triple >> 6) & 63] : '=';
+    out += index + 2 < length ? base64Alphabet[triple & 63] : '=';
   }
   return out;
 }

@@ -1,0 +1,205 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { classifiedSecretForms, minimumSecretLength, secretForms } from './forms.js';
+
+// The forms as first written, one string operation after another: the construction in forms.ts is the
+// same done in loops, with the rewrites that change nothing skipped, and must give exactly these forms,
+// in this order.
+const base64Alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+function referenceForms(secret: string): {
+  plain: string[];
+  encoded: string[];
+  endings: string[];
+} {
+  const forms = new Set<string>();
+  const add = (form: string | undefined) => {
+    if (form !== undefined && form.length >= minimumSecretLength) forms.add(form);
+  };
+  add(secret);
+  add(secret.toLowerCase());
+  add(secret.toUpperCase());
+  for (const encoded of urlForms(secret)) {
+    add(encoded);
+    add(lowerHex(encoded));
+    for (const twice of urlForms(encoded)) add(twice);
+  }
+  const utf8 = new TextEncoder().encode(secret);
+  if (isWellFormed(secret)) {
+    const hex = [...utf8].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+    add(hex);
+    add(hex.toUpperCase());
+    const percent = hex.replace(/../g, (pair) => `%${pair}`);
+    add(percent);
+    add(percent.toUpperCase());
+  }
+  const json = JSON.stringify(secret).slice(1, -1);
+  add(json);
+  add(json.replaceAll('/', '\\/'));
+  add(asciiJson(json));
+  const escapedWhole = [...Array(secret.length).keys()]
+    .map((index) => `\\u${secret.charCodeAt(index).toString(16).padStart(4, '0')}`)
+    .join('');
+  add(escapedWhole);
+  add(escapedWhole.toUpperCase().replaceAll('\\U', '\\u'));
+  const encoded = new Set<string>();
+  const endings = new Set<string>();
+  const addTo = (set: Set<string>, form: string) => {
+    if (form.length >= minimumSecretLength && !forms.has(form)) set.add(form);
+  };
+  const byteSources = byteForms(secret);
+  if (json !== secret) byteSources.push(new TextEncoder().encode(json));
+  for (const bytes of byteSources) {
+    for (const [form, ending] of base64Forms(bytes)) {
+      const set = ending ? endings : encoded;
+      addTo(set, form);
+      addTo(set, form.replace(/=+$/, ''));
+      addTo(set, form.replaceAll('/', '\\/'));
+      addTo(set, form.replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, ''));
+    }
+  }
+  for (const form of encoded) endings.delete(form);
+  return { plain: [...forms], encoded: [...encoded], endings: [...endings] };
+}
+
+// A lone surrogate has no UTF-8 bytes of its own (the encoder writes U+FFFD), so no byte form is made.
+function isWellFormed(text: string): boolean {
+  return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+}
+
+function urlForms(secret: string): string[] {
+  // A lone surrogate cannot be URL-encoded, so no URL can carry it encoded either.
+  try {
+    return [
+      encodeURIComponent(secret),
+      encodeURI(secret),
+      new URLSearchParams([['k', secret]]).toString().slice(2),
+    ];
+  } catch {
+    return [];
+  }
+}
+
+function lowerHex(encoded: string): string {
+  return encoded.replace(/%[0-9A-F]{2}/g, (sequence) => sequence.toLowerCase());
+}
+
+function asciiJson(json: string): string {
+  let out = '';
+  for (let index = 0; index < json.length; index += 1) {
+    const code = json.charCodeAt(index);
+    out += code < 0x80 ? json[index] : `\\u${code.toString(16).padStart(4, '0')}`;
+  }
+  return out;
+}
+
+function byteForms(secret: string): Uint8Array[] {
+  const utf8 = new TextEncoder().encode(secret);
+  const forms = [utf8];
+  let latin1Only = true;
+  let ascii = true;
+  for (let index = 0; index < secret.length; index += 1) {
+    const code = secret.charCodeAt(index);
+    if (code > 0xff) latin1Only = false;
+    if (code > 0x7f) ascii = false;
+  }
+  // `btoa` encodes Latin-1 code units; for ASCII both byte forms are the same.
+  if (latin1Only && !ascii) {
+    const latin1 = new Uint8Array(secret.length);
+    for (let index = 0; index < secret.length; index += 1) latin1[index] = secret.charCodeAt(index);
+    forms.push(latin1);
+  }
+  return forms;
+}
+
+function base64Forms(bytes: Uint8Array): [form: string, ending: boolean][] {
+  const forms: [string, boolean][] = [];
+  const bits = bytes.length * 8;
+  for (let offset = 0; offset < 3; offset += 1) {
+    const shifted = new Uint8Array(offset + bytes.length);
+    shifted.set(bytes, offset);
+    const encoded = encodeBase64(shifted);
+    const startBit = offset * 8;
+    const first = Math.ceil(startBit / 6);
+    const coreEnd = Math.floor((startBit + bits) / 6);
+    forms.push([encoded.slice(first, coreEnd), false]);
+    if (coreEnd < encoded.length) forms.push([encoded.slice(first), true]);
+  }
+  return forms;
+}
+
+function encodeBase64(bytes: Uint8Array): string {
+  let out = '';
+  for (let index = 0; index < bytes.length; index += 3) {
+    const a = bytes[index] ?? 0;
+    const b = bytes[index + 1] ?? 0;
+    const c = bytes[index + 2] ?? 0;
+    const triple = (a << 16) | (b << 8) | c;
+    out += base64Alphabet[(triple >> 18) & 63];
+    out += base64Alphabet[(triple >> 12) & 63];
+    out += index + 1 < bytes.length ? base64Alphabet[(triple >> 6) & 63] : '=';
+    out += index + 2 < bytes.length ? base64Alphabet[triple & 63] : '=';
+  }
+  return out;
+}
+
+describe('classifiedSecretForms', () => {
+  // Letters and digits, characters every encoding treats apart (`%`, `\\`, quotes, `/`, `+`, space and
+  // `!'()~*`), Latin-1, other BMP characters, a pair and lone surrogates.
+  const unit = fc.oneof(
+    fc.constantFrom(...'aZ09-_.*~!\'()%\\"/+= :?#&'),
+    fc.constantFrom(
+      '\u00e9',
+      '\u00ff',
+      '\u0100',
+      '\u20ac',
+      '\u2028',
+      '\ud83d\ude00',
+      '\ud83d',
+      '\ude00',
+      '\u0000',
+      '\n',
+    ),
+    fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }),
+  );
+  // Mostly what URLs leave as they are, with one of the characters only some encodings keep.
+  const urlish = fc.string({ unit: fc.constantFrom(..."aZ9-._*~!'() %"), maxLength: 10 });
+  const values = fc.oneof(
+    fc.string({ unit, maxLength: 12 }),
+    urlish,
+    fc.string({ unit, minLength: 40, maxLength: 120 }),
+    fc.stringMatching(/^[0-9a-f]{8}$/),
+    fc.stringMatching(/^[A-Za-z0-9]{4,24}$/),
+    fc.string({ unit: 'binary', maxLength: 30 }),
+  );
+
+  it('gives exactly the forms of the reference construction, in its order', () => {
+    fc.assert(
+      fc.property(values, (value) => {
+        expect(classifiedSecretForms(value)).toEqual(referenceForms(value));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('gives the same forms for values sharing a prefix as for each alone', () => {
+    fc.assert(
+      fc.property(values, fc.array(values, { maxLength: 4 }), (prefix, rests) => {
+        for (const rest of rests) {
+          const value = prefix + rest;
+          expect(classifiedSecretForms(value)).toEqual(referenceForms(value));
+        }
+      }),
+    );
+  });
+
+  it('leaves out forms shorter than the minimum, and lists each form once', () => {
+    fc.assert(
+      fc.property(values, (value) => {
+        const forms = secretForms(value);
+        expect(new Set(forms).size).toBe(forms.length);
+        for (const form of forms) expect(form.length).toBeGreaterThanOrEqual(minimumSecretLength);
+      }),
+    );
+  });
+});
