@@ -782,18 +782,28 @@ export class SecretSet implements Redactor, Iterable<string> {
   }
 
   #changeForms(value: string, change: 'add' | 'remove'): void {
-    // An ending holds an encoded form, which finds it whole: only its cut copies need it (`cutOnly`).
-    // Forms longer than eight characters go to the fragment index alone, which finds them whole too.
-    for (const [form, kind, cutOnly = false] of learnedFormsOf(value)) {
-      const whole = !cutOnly && form.length <= fragmentLength;
-      if (change === 'add') {
-        if (whole) this.#index.add(form, kind);
-        this.#fragments.add(value, form, kind, cutOnly);
-      } else {
-        if (whole) this.#index.remove(form);
-        this.#fragments.remove(value, form, kind);
+    // The entries of learnedFormsOf, read from the three lists without building them (this runs for every
+    // value a scan indexes). An ending holds an encoded form, which finds it whole: only its cut copies
+    // need it (`cutOnly`). Forms longer than eight characters go to the fragment index alone, which finds
+    // them whole too.
+    const { plain, encoded, endings } = classifiedSecretForms(value);
+    const index = this.#index;
+    const fragments = this.#fragments;
+    const each = (forms: readonly string[], kind: PatternKind, cutOnly: boolean) => {
+      for (const form of forms) {
+        const whole = !cutOnly && form.length <= fragmentLength;
+        if (change === 'add') {
+          if (whole) index.add(form, kind);
+          fragments.add(value, form, kind, cutOnly);
+        } else {
+          if (whole) index.remove(form);
+          fragments.remove(value, form, kind);
+        }
       }
-    }
+    };
+    each(plain, 0, false);
+    each(encoded, 1, false);
+    each(endings, 1, true);
   }
 }
 

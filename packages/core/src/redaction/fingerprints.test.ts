@@ -9,6 +9,7 @@ import {
   FragmentIndex,
   fragmentLength,
   indexWork,
+  residue,
   sortedBucketSize,
 } from './fingerprints.js';
 import { classifiedSecretForms } from './forms.js';
@@ -308,6 +309,35 @@ describe('FragmentIndex: buckets as secrets come and go', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('residue', () => {
+  it('is the remainder `%` gives, for every product a fingerprint takes', () => {
+    const modulus = fc.constantFrom(67108859, 67108837);
+    // Below 2^26 times below 2^26, plus a character: up to 2^52; and values next to multiples of the modulus.
+    const value = fc.oneof(
+      fc
+        .tuple(
+          fc.integer({ min: 0, max: 2 ** 26 - 1 }),
+          fc.integer({ min: 0, max: 2 ** 26 - 1 }),
+          fc.integer({ min: 0, max: 0xffff }),
+        )
+        .map(([a, b, code]) => a * b + code),
+      fc
+        .tuple(fc.integer({ min: 0, max: 2 ** 26 }), fc.integer({ min: -2, max: 2 }))
+        .map(([times, off]) => Math.max(0, times * 67108859 + off)),
+      fc
+        .tuple(fc.integer({ min: 0, max: 2 ** 26 }), fc.integer({ min: -2, max: 2 }))
+        .map(([times, off]) => Math.max(0, times * 67108837 + off)),
+      fc.maxSafeNat(),
+    );
+    fc.assert(
+      fc.property(value, modulus, (x, m) => {
+        expect(residue(x, m)).toBe(x % m);
+      }),
+      { numRuns: 5000 },
     );
   });
 });

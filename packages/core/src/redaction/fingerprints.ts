@@ -19,16 +19,28 @@ const lowBits = 0x4000000;
  */
 export const indexWork = { steps: 0 };
 
-function fingerprint(text: string): number {
-  indexWork.steps += text.length;
+function fingerprint(text: string, from = 0, to = text.length): number {
+  indexWork.steps += to - from;
   let a = 0;
   let b = 0;
-  for (let index = 0; index < text.length; index += 1) {
+  for (let index = from; index < to; index += 1) {
     const code = text.charCodeAt(index);
-    a = (a * baseA + code) % modulusA;
-    b = (b * baseB + code) % modulusB;
+    a = residue(a * baseA + code, modulusA);
+    b = residue(b * baseB + code, modulusB);
   }
   return a * lowBits + b;
+}
+
+/**
+ * `value % modulus`, for integers 0 ≤ value < 2^53 and a modulus below 2^26: the quotient of a rounded
+ * division, floored, is the true one or one more (rounding never takes a quotient below an integer it
+ * reaches), and the correction undoes that. `%` on numbers this large is a floating-point remainder, several
+ * times slower: every fingerprint the indexes take, 16 characters of each form, went through it.
+ * @internal
+ */
+export function residue(value: number, modulus: number): number {
+  const rest = value - Math.floor(value / modulus) * modulus;
+  return rest < 0 ? rest + modulus : rest >= modulus ? rest - modulus : rest;
 }
 
 // Strings are found by their first characters: every place where those match is checked in full.
@@ -65,15 +77,15 @@ export class FingerprintIndex {
   add(text: string, kind: PatternKind): void {
     if (text.length < headLength) return;
     const keys = this.#keys;
-    const key = fingerprint(text);
-    const known = keys.find(key);
-    if (known !== -1) {
-      keys.first[known] = ((keys.first[known] as number) + 2) | kind;
+    // A slot just made holds 0; one known holds at least 2 (how many added it, times two).
+    const slot = keys.insert(fingerprint(text));
+    const held = keys.first[slot] as number;
+    if (held !== 0) {
+      keys.first[slot] = (held + 2) | kind;
       return;
     }
-    const slot = keys.insert(key);
     keys.first[slot] = 2 + kind;
-    const head = fingerprint(text.slice(0, headLength));
+    const head = fingerprint(text, 0, headLength);
     const heads = this.#heads;
     const at = heads.insert(head);
     const length = heads.first[at] as number;
@@ -106,7 +118,7 @@ export class FingerprintIndex {
       return;
     }
     keys.removeAt(slot);
-    const head = fingerprint(text.slice(0, headLength));
+    const head = fingerprint(text, 0, headLength);
     const heads = this.#heads;
     const at = heads.find(head);
     if (at === -1) return;
@@ -157,20 +169,20 @@ export class FingerprintIndex {
     const prefixB = new Uint32Array(length + 1);
     for (let index = 0; index < length; index += 1) {
       const code = text.charCodeAt(index);
-      prefixA[index + 1] = ((prefixA[index] as number) * baseA + code) % modulusA;
-      prefixB[index + 1] = ((prefixB[index] as number) * baseB + code) % modulusB;
+      prefixA[index + 1] = residue((prefixA[index] as number) * baseA + code, modulusA);
+      prefixB[index + 1] = residue((prefixB[index] as number) * baseB + code, modulusB);
     }
     const powersA = this.#powersA;
     const powersB = this.#powersB;
     const hash = (from: number, to: number) => {
       const a =
         ((prefixA[to] as number) -
-          (((prefixA[from] as number) * (powersA[to - from] as number)) % modulusA) +
+          residue((prefixA[from] as number) * (powersA[to - from] as number), modulusA) +
           modulusA) %
         modulusA;
       const b =
         ((prefixB[to] as number) -
-          (((prefixB[from] as number) * (powersB[to - from] as number)) % modulusB) +
+          residue((prefixB[from] as number) * (powersB[to - from] as number), modulusB) +
           modulusB) %
         modulusB;
       return a * lowBits + b;
@@ -267,20 +279,21 @@ export class FragmentIndex {
     if (this.#ownIds) this.#ids.hold(secret);
     const id = this.#ids.idOf(secret);
     if (id === -1) return;
-    const head = shortKey(fingerprint(form.slice(0, fragmentLength)));
-    const tail = shortKey(fingerprint(form.slice(-fragmentLength)));
+    const head = shortKey(fingerprint(form, 0, fragmentLength));
+    const tail = shortKey(fingerprint(form, form.length - fragmentLength));
     this.#enter(this.#heads, head, id);
     this.#enter(this.#tails, tail, id);
-    this.#sortedHeads.get(head)?.[kind].insert(form, secret, cutOnly);
-    this.#sortedTails.get(tail)?.[kind].insert(form, secret, cutOnly);
+    // Most indexes have no bucket large enough to be sorted: no lookup then.
+    if (this.#sortedHeads.size > 0) this.#sortedHeads.get(head)?.[kind].insert(form, secret, cutOnly);
+    if (this.#sortedTails.size > 0) this.#sortedTails.get(tail)?.[kind].insert(form, secret, cutOnly);
   }
 
   remove(secret: string, form: string, kind: PatternKind): void {
     if (form.length <= fragmentLength) return;
     const id = this.#ids.idOf(secret);
     if (id === -1) return;
-    const head = shortKey(fingerprint(form.slice(0, fragmentLength)));
-    const tail = shortKey(fingerprint(form.slice(-fragmentLength)));
+    const head = shortKey(fingerprint(form, 0, fragmentLength));
+    const tail = shortKey(fingerprint(form, form.length - fragmentLength));
     this.#leave(this.#heads, head, id);
     this.#leave(this.#tails, tail, id);
     this.#unsort(this.#sortedHeads, this.#heads, head, form, secret, kind);
@@ -419,11 +432,11 @@ export class FragmentIndex {
       const code = text.charCodeAt(index);
       if (index >= fragmentLength) {
         const leaving = text.charCodeAt(index - fragmentLength);
-        a = (a - ((leaving * highA) % modulusA) + modulusA) % modulusA;
-        b = (b - ((leaving * highB) % modulusB) + modulusB) % modulusB;
+        a = (a - residue(leaving * highA, modulusA) + modulusA) % modulusA;
+        b = (b - residue(leaving * highB, modulusB) + modulusB) % modulusB;
       }
-      a = (a * baseA + code) % modulusA;
-      b = (b * baseB + code) % modulusB;
+      a = residue(a * baseA + code, modulusA);
+      b = residue(b * baseB + code, modulusB);
       if (index + 1 < fragmentLength) continue;
       const key = shortOf(a, b);
       const start = index + 1 - fragmentLength;

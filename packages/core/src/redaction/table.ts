@@ -104,9 +104,25 @@ export class FingerprintTable<Ref = never> {
 
   /** The slot holding `key`, made (its numbers 0, no reference) when there was none. */
   insert(key: number): number {
-    const known = this.find(key);
-    if (known !== -1) return known;
-    if ((this.#size + 1) * 4 > this.#capacity * 3) this.#grow();
+    const stored = key + 1;
+    const keys = this.#keys;
+    // One probe finds the key or the empty slot it would take (unless the table grows first).
+    let slot = this.#home(key);
+    for (let found = keys[slot] as number; found !== 0; found = keys[slot] as number) {
+      if (found === stored) return slot;
+      slot = this.#next(slot);
+    }
+    if ((this.#size + 1) * 4 > this.#capacity * 3) {
+      this.#grow();
+      return this.#place(key);
+    }
+    keys[slot] = stored;
+    this.#size += 1;
+    return slot;
+  }
+
+  // Stores `key`, known not to be here, in the first empty slot from its home.
+  #place(key: number): number {
     const keys = this.#keys;
     let slot = this.#home(key);
     while ((keys[slot] as number) !== 0) slot = this.#next(slot);
@@ -153,14 +169,20 @@ export class FingerprintTable<Ref = never> {
     if (refs) this.#refs = new Array<Ref | undefined>(capacity).fill(undefined);
     this.#capacity = capacity;
     this.#mask = (capacity & (capacity - 1)) === 0 ? capacity - 1 : -1;
-    this.#size = 0;
+    // Every key moves to the first empty slot from its new home: no lookup, the keys are known distinct.
+    const moved = this.#keys;
+    const numbers = this.#numbers ? this.#first : undefined;
+    const seconds = this.#seconds ? this.#second : undefined;
+    const movedRefs = refs ? this.#refs : undefined;
     for (let slot = 0; slot < keys.length; slot += 1) {
       const stored = keys[slot] as number;
       if (stored === 0) continue;
-      const to = this.insert(stored - 1);
-      if (this.#numbers) this.#first[to] = first[slot] as number;
-      if (this.#seconds) this.#second[to] = second[slot] as number;
-      if (refs && this.#refs) this.#refs[to] = refs[slot];
+      let to = this.#home(stored - 1);
+      while ((moved[to] as number) !== 0) to = to + 1 === capacity ? 0 : to + 1;
+      moved[to] = stored;
+      if (numbers) numbers[to] = first[slot] as number;
+      if (seconds) seconds[to] = second[slot] as number;
+      if (movedRefs) movedRefs[to] = (refs as (Ref | undefined)[])[slot];
     }
   }
 }
