@@ -675,6 +675,37 @@ describe('requestChange', () => {
     const { http } = vendor(422, '{"meta":{"code":"ERR-422-InvalidStateChange"}}');
     await expect(send(http)).rejects.toSatisfy((error) => InvalidInputError.isInstance(error));
   });
+
+  it('with an onResponse hook, learns from an answer the schema reads before the event, and from no other', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.constant(''),
+          fc.jsonValue().map((value) => JSON.stringify(value)),
+          fc.string().map((state) => JSON.stringify({ live_stream: { state } })),
+        ),
+        async (body) => {
+          const { http } = vendor(200, body);
+          const seen: string[] = [];
+          const answer = await requestChange(
+            http,
+            {
+              operation: 'start',
+              method: 'PUT',
+              path: 'live_streams/s1/start',
+              schema,
+              learn: (data, raw) => seen.push(`learn ${data.live_stream.state} ${raw === undefined}`),
+              options: { runtime: { hooks: { onResponse: () => seen.push('response') } } },
+            },
+            { provider: 'test' },
+          );
+          expect(seen).toEqual(
+            answer.readable ? [`learn ${answer.data.live_stream.state} false`, 'response'] : ['response'],
+          );
+        },
+      ),
+    );
+  });
 });
 
 function safeJson(text: string): unknown {

@@ -346,10 +346,38 @@ export async function requestChange<T>(
   request: Omit<HttpRequest<T>, 'schema' | 'acceptEmptySuccess'> & { schema: v.GenericSchema<unknown, T> },
   context: { provider: ProviderId; secrets?: SecretSource | undefined },
 ): Promise<ChangeAnswer<T>> {
-  const { schema, ...rest } = request;
-  const response = await http.request({ ...rest, schema: anyJson, acceptEmptySuccess: true });
+  const { schema, learn, ...rest } = request;
+  // Read once: by the learning before the hook's event (when both are set), or below.
+  let read: { data: T } | undefined;
+  const response = await http.request({
+    ...rest,
+    schema: anyJson,
+    acceptEmptySuccess: true,
+    ...(learn
+      ? {
+          learn: (_: unknown, body: unknown) => {
+            if (body === undefined) return;
+            try {
+              read = {
+                data: parseVendorResponse(schema, body, {
+                  provider: context.provider,
+                  operation: request.operation,
+                  status: 200,
+                  secrets: context.secrets,
+                }),
+              };
+            } catch {
+              // Not readable: nothing to learn, and the answer is read again below.
+              return;
+            }
+            learn(read.data, body);
+          },
+        }
+      : {}),
+  });
   const body: unknown = response.body;
   if (body === undefined) return { readable: false, body, status: response.status };
+  if (read) return { readable: true, data: read.data, body, status: response.status };
   try {
     const data = parseVendorResponse(schema, body, {
       provider: context.provider,

@@ -42,7 +42,13 @@ import {
   toLiveApiPlatformBody,
   toLiveApiUpdateBody,
 } from './convert-to-liveapi-live-stream.js';
-import { liveApiListPageSchema, liveApiStreamReading, liveApiStreamResponseSchema } from './liveapi-api.js';
+import {
+  type LiveApiStreamReading,
+  type LiveApiStreamWithRaw,
+  liveApiListPageSchema,
+  liveApiStreamReading,
+  liveApiStreamResponseSchema,
+} from './liveapi-api.js';
 import { liveApiCapabilities } from './liveapi-capabilities.js';
 import { LiveApiRestreamError, readLiveApiError } from './liveapi-error.js';
 import { liveApiState, mapLiveApiStream, streamKeyPassword } from './map-liveapi-live-stream.js';
@@ -134,6 +140,25 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
     return stream;
   };
 
+  // The secrets an answer brings, learned before its `onResponse` event (the adapter's reading after the
+  // call finds them in place). A stream is mapped as after the call: its secrets are those of the mapping.
+  const learnAnswer = (data: LiveApiStreamWithRaw) => {
+    remember(mapLiveApiStream(data));
+  };
+  // A read's answer: its `data` as the schema read it, its body as sent.
+  const learnRead = (data: LiveApiStreamReading, raw: unknown) => learnAnswer({ data, raw });
+  // Each record of a list page on its own: one that cannot be read teaches nothing.
+  const learnPage = (docs: readonly unknown[]) => {
+    const context = { provider, operation: 'list', secrets };
+    for (const raw of docs) {
+      try {
+        remember(mapLiveApiStream({ data: parseVendorResponse(liveApiStreamReading, raw, context), raw }));
+      } catch {
+        // Skipped with a warning when the page is walked.
+      }
+    }
+  };
+
   async function fetchStream(id: string, operation: string, options?: CallOptions): Promise<LiveStream> {
     // Checked here, naming the provider and the caller's operation, rather than as the path is built.
     assertValidId(id, { provider, operation });
@@ -142,6 +167,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
       method: 'GET',
       path: pathOf`live_streams/${id}`,
       schema: liveApiStreamReading,
+      learn: learnRead,
       options,
     });
     return remember(mapLiveApiStream({ data: response.data, raw: response.body }));
@@ -166,6 +192,9 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
         schema: liveApiStreamResponseSchema,
         // Setting the same name or the same `enabled` value twice changes nothing.
         idempotent: true,
+        learn: (data) => {
+          if (data.data._id === id) learnAnswer(data);
+        },
         options,
       },
       { provider, secrets },
@@ -295,6 +324,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
         path: 'live_streams',
         body: toLiveApiCreateBody(input, providerOptions),
         schema: liveApiStreamResponseSchema,
+        learn: (data) => secrets.learnStream(remember(mapLiveApiStream(data)).id, ...sent),
         options,
       });
       let stream = remember(mapLiveApiStream(response.data));
@@ -327,6 +357,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
             path: 'live_streams',
             ...(page === 1 ? {} : { query: { page } }),
             schema: liveApiListPageSchema,
+            learn: (data) => learnPage(data.docs),
             options,
           });
           const paged = [

@@ -550,3 +550,87 @@ describe('secrets: vendor-chosen text on a success', () => {
     });
   }
 });
+
+// A stream's own secrets (keys, push passwords, tokens) come in an answer: the `onResponse` event of that
+// very answer already masks them, however the vendor-chosen request id repeats one.
+describe('secrets: the answer that brings a stream its secrets', () => {
+  // How each adapter's answers bring secrets: every adapter's `get`, and the list pages that carry whole
+  // records (the others list summaries and read each record with a `get`).
+  const reads: { adapterId: AdapterId; read: 'get' | 'list' }[] = [
+    ...adapterIds.map((adapterId) => ({ adapterId, read: 'get' as const })),
+    { adapterId: 'liveapi', read: 'list' },
+    { adapterId: 'videosdk', read: 'list' },
+  ];
+  const listFixtures: Partial<Record<AdapterId, string>> = {
+    liveapi: 'list',
+    videosdk: 'list-livestreams',
+  };
+  for (const { adapterId, read } of reads) {
+    it(`${adapterId}: a first ${read} whose request id repeats a secret it brings, in any encoding, leaks nothing`, async () => {
+      const adapter = adapters[adapterId];
+      const { fixtures } = adapter;
+      const listName = listFixtures[adapterId];
+      const answers =
+        read === 'get'
+          ? getAnswers(adapterId)
+          : {
+              template: JSON.stringify(loadFixture(fixtures.directory, listName ?? 'list').response.body),
+              partOf: (text: string) => text,
+            };
+      const readOnce = async (provider: LiveStreamProvider, hooks?: HttpHooks) => {
+        const client = createLiveStreamClient(provider, hooks ? { hooks } : {});
+        if (read === 'get') return void (await client.get(fixtures.subjectId));
+        for await (const stream of client.list()) return void stream;
+      };
+      // What the answers teach a provider that reads them once.
+      const probe = adapter.factory({
+        ...fixtures.settings,
+        baseUrl,
+        fetch: fakeVendor(({ url }) => ({ status: 200, body: answers.partOf(answers.template, url) })).fetch,
+      });
+      const credentials = new Set([...(probe.secrets?.() ?? []), ...Object.values(fixtures.secrets)]);
+      await readOnce(probe);
+      const brought = (probe.secrets?.() ?? []).filter((value) => !credentials.has(value));
+      expect(brought.length).toBeGreaterThan(0);
+      const failures: string[] = [];
+      let runs = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...brought),
+          fc.constantFrom(...(Object.keys(encodings) as Encoding[])),
+          async (secret, encoding) => {
+            runs += 1;
+            const scanner = new SecretScanner();
+            scanner.register('stream secret', secret);
+            // Only the answer that brings the secret repeats it (videosdk v2 reads the room and its egress
+            // before the RTMP-outs that hold the keys: no provider can know a key before it is sent).
+            const vendor = fakeVendor(({ url }) => {
+              const body = answers.partOf(answers.template, url);
+              const text = typeof body === 'string' ? body : JSON.stringify(body);
+              const brings = text.includes(JSON.stringify(secret).slice(1, -1));
+              return {
+                status: 200,
+                body,
+                headers: brings ? { 'x-request-id': `rid-${encodings[encoding](secret)}` } : {},
+              };
+            });
+            const provider = adapter.factory({ ...fixtures.settings, baseUrl, fetch: vendor.fetch });
+            await readOnce(provider, recordingHooks(scanner));
+            const leaks = scanner.leaks().map((leak) => `${leak.secretLabel} in ${leak.where}`);
+            if (leaks.length > 0) failures.push(`${encoding}: ${leaks.join(', ')}`);
+            expect(scanner.recorded).toBeGreaterThan(0);
+            expect(leaks).toEqual([]);
+          },
+        ),
+        { numRuns: 30 },
+      );
+      rows.push({
+        check: `a request id repeating a secret of the ${read} answer that brings it`,
+        adapter: adapterId,
+        runs,
+        failures,
+        figure: `${brought.length} secret${brought.length === 1 ? '' : 's'} brought`,
+      });
+    });
+  }
+});

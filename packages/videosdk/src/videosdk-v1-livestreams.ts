@@ -59,6 +59,23 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
     warnings: readonly Warning[] = [],
   ): LiveStream => mapVideosdkV1LiveStream({ data, raw }, secrets, warnings);
 
+  // The secrets an answer brings, learned before its `onResponse` event (the mapping after the call finds
+  // them in place): a stream is mapped as after the call, its secrets are those of the mapping.
+  const learnAnswer = (data: VideosdkV1LiveStream, raw: unknown): void => {
+    toStream(data, raw);
+  };
+  // Each record of a list page on its own: one that cannot be read teaches nothing.
+  const learnPage = (records: readonly unknown[]): void => {
+    const context = { provider, operation: 'list', secrets };
+    for (const raw of records) {
+      try {
+        toStream(parseVendorResponse(videosdkV1LiveStreamSchema, raw, context), raw);
+      } catch {
+        // Skipped with a warning when the page is walked.
+      }
+    }
+  };
+
   async function fetchStream(
     id: string,
     operation: string,
@@ -70,6 +87,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
       method: 'GET',
       path: pathOf`v1/livestreams/${id}`,
       schema: videosdkV1LiveStreamSchema,
+      learn: learnAnswer,
       options,
     });
     return toStream(response.data, response.body, warnings);
@@ -89,6 +107,10 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
         path: 'v1/livestreams',
         body,
         schema: videosdkV1LiveStreamSchema,
+        learn: (data, raw) => {
+          secrets.learnStream(data.id, ...sent);
+          learnAnswer(data, raw);
+        },
         options,
       });
       secrets.learnStream(response.data.id, ...sent);
@@ -103,6 +125,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
         method: 'GET',
         path: pathOf`v1/livestreams/${id}`,
         schema: videosdkV1LiveStreamSchema,
+        learn: learnAnswer,
         options,
       });
       return mapVideosdkV1LiveStream({ data: response.data, raw: response.body }, secrets, noWarnings);
@@ -131,6 +154,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
             path: 'v1/livestreams',
             query: { page, perPage },
             schema: videosdkV1PageWalkSchema,
+            learn: (page) => learnPage(page.data),
             options,
           });
           const { data, pageInfo } = response.data;
@@ -177,6 +201,9 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
           body,
           schema: videosdkV1LiveStreamSchema,
           idempotent: true,
+          learn: (data, raw) => {
+            if (data.id === id) learnAnswer(data, raw);
+          },
           options,
         },
         { provider, secrets },

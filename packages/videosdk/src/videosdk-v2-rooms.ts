@@ -167,6 +167,16 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     return response.status === 404 ? undefined : response;
   }
 
+  // The destination keys of the running RTMP-outs a page lists, learned before its `onResponse` event (the
+  // mapping holds them after the read, finding them in place).
+  function learnRtmpOutKeys(id: string, records: readonly unknown[]): void {
+    for (const record of records) {
+      const parsed = safeParseOwn(videosdkV2RtmpOutSchema, record);
+      if (parsed.success && !parsed.output.end)
+        secrets.learnStream(id, ...(parsed.output.outputs ?? []).map((output) => output.streamKey));
+    }
+  }
+
   /**
    * RTMP-outs still running in the HLS's session (`end: null`), page by page: as read, and each record as
    * received (the page schema reads records as `unknown`, so they are the parsed JSON's own objects).
@@ -187,6 +197,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
         path: 'v2/livestreams',
         query: { roomId: id, sessionId: sessionId ?? undefined, page, perPage: videosdkV2DefaultPageSize },
         schema: videosdkV2PageSchema,
+        learn: (answer) => learnRtmpOutKeys(id, answer.data),
         options,
       });
       const { data, pageInfo } = response.data;

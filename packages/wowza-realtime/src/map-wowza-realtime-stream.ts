@@ -102,6 +102,28 @@ export function splitRtmpUrl(rtmpUrl: string): { server: string; streamKey: stri
 }
 
 /**
+ * Registers every credential a full real-time stream object carries (publish token, subscribe token, RTMP
+ * URL, its key and any password in it) with `secrets`, as the stream's own. Called by
+ * {@link mapWowzaRealtimeStream}, and by the HTTP layer before an answer's `onResponse` event.
+ */
+export function learnWowzaRealtimeSecrets(
+  stream: WowzaRealtimeStreamReading,
+  secrets: SecretSet,
+  rtmpUrl: string | undefined = stream.rtmp_url ?? undefined,
+  rtmp: { streamKey: string } | undefined = rtmpUrl === undefined ? undefined : splitRtmpUrl(rtmpUrl),
+): void {
+  // A password in the RTMP URL's user information is a credential too, echoed alone or not.
+  secrets.learnStream(
+    stream.id,
+    stream.token,
+    stream.subscribe_token ?? undefined,
+    rtmpUrl,
+    rtmp?.streamKey,
+    rtmpUrl === undefined ? undefined : urlPassword(rtmpUrl),
+  );
+}
+
+/**
  * Maps the vendor's full real-time stream object to a {@link LiveStream}, and registers every credential
  * it carries (publish token, subscribe token, RTMP URL and key) with `secrets` first, so any error raised
  * later is scrubbed of them. `ingest` is the RTMP URL, `playback` the hosted page, and the SDK's stream
@@ -119,15 +141,7 @@ export function mapWowzaRealtimeStream(
   const rtmpUrl = stream.rtmp_url ?? undefined;
   const subscribeToken = stream.subscribe_token ?? undefined;
   const rtmp = rtmpUrl === undefined ? undefined : splitRtmpUrl(rtmpUrl);
-  // A password in the RTMP URL's user information is a credential too, echoed alone or not.
-  secrets.learnStream(
-    stream.id,
-    stream.token,
-    subscribeToken,
-    rtmpUrl,
-    rtmp?.streamKey,
-    rtmpUrl === undefined ? undefined : urlPassword(rtmpUrl),
-  );
+  learnWowzaRealtimeSecrets(stream, secrets, rtmpUrl, rtmp);
 
   // Only URLs a tool opens as-is are endpoints: the RTMP URL for encoders, the hosted page for viewers. WebRTC
   // goes through the SDK credentials below.

@@ -33,7 +33,11 @@ import {
   convertToWowzaRealtimeUpdate,
   missingExpiryError,
 } from './convert-to-wowza-realtime-stream.js';
-import { mapWowzaRealtimeState, mapWowzaRealtimeStream } from './map-wowza-realtime-stream.js';
+import {
+  learnWowzaRealtimeSecrets,
+  mapWowzaRealtimeState,
+  mapWowzaRealtimeStream,
+} from './map-wowza-realtime-stream.js';
 import {
   type WowzaRealtimeStreamEnvelopeReading,
   wowzaRealtimeListItemSchema,
@@ -140,11 +144,16 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
   // schema's normalised copy.
   async function call<T>(
     schema: v.GenericSchema<unknown, T>,
-    request: Omit<HttpRequest<unknown>, 'schema'>,
+    request: Omit<HttpRequest<T>, 'schema'>,
   ): Promise<{ data: T; raw: unknown }> {
     const response = await http.request({ ...request, schema });
     return { data: response.data, raw: response.body };
   }
+
+  // The secrets an answer holding one stream brings, learned before its `onResponse` event (the mapper
+  // learns them again, in place).
+  const learnAnswer = (data: WowzaRealtimeStreamEnvelopeReading) =>
+    learnWowzaRealtimeSecrets(data.real_time_stream, secrets);
 
   // Every stream answer (get, list details, read-backs, changes): straight through the HTTP layer, one
   // promise fewer than through `call`.
@@ -170,6 +179,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
       method: 'GET',
       path: pathOf`real_time/${id}`,
       schema: wowzaRealtimeStreamEnvelopeReadSchema,
+      learn: learnAnswer,
       options,
     });
   };
@@ -191,6 +201,10 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
           path: 'real_time',
           body,
           schema: wowzaRealtimeStreamEnvelopeReadSchema,
+          learn: (data) => {
+            learnAnswer(data);
+            secrets.learnStream(data.real_time_stream.id, ...sent);
+          },
           options,
         },
         warnings,
@@ -255,6 +269,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
             method: 'GET',
             path: pathOf`real_time/${id}`,
             schema: wowzaRealtimeStreamEnvelopeReadSchema,
+            learn: learnAnswer,
             options,
           },
           warnings,
@@ -270,6 +285,8 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
                 operation: 'update',
                 method: 'GET',
                 path: pathOf`real_time/${id}`,
+                learn: ({ real_time_stream: read }) =>
+                  secrets.learnStream(id, read.token, read.subscribe_token, read.rtmp_url),
                 options,
               })
             ).data.real_time_stream
@@ -287,6 +304,9 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
           schema: wowzaRealtimeStreamEnvelopeSchema,
           // Every field sets a value: sending the same PATCH twice leaves the stream as once.
           idempotent: true,
+          learn: (data) => {
+            if (data.real_time_stream.id === id) learnAnswer(data);
+          },
           options,
         },
         { provider: providerId, secrets },

@@ -191,6 +191,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
     query?: Record<string, number>;
     body?: unknown;
     idempotent?: boolean;
+    learn?: (data: T, body: unknown) => void;
     options: CallOptions | undefined;
   }): Promise<{ data: T; body: unknown }> {
     const response = await http.request(spec);
@@ -198,6 +199,12 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
   }
 
   const rawStreamOf = (body: unknown) => (body as { live_stream: unknown }).live_stream;
+
+  // The secrets an answer holding one stream brings, learned before its `onResponse` event (toStream
+  // learns them again, in place).
+  const learnAnswer = (data: { live_stream: WowzaVideoLiveStreamRead }, body: unknown) => {
+    secrets.learnStream(data.live_stream.id, ...wowzaVideoSecretsOf(data.live_stream, rawStreamOf(body)));
+  };
 
   // The call's warnings (inputs Wowza cannot honour) first, then the answer's (an incomplete ingest).
   function toStream(stream: WowzaVideoLiveStreamRead, raw: unknown, warnings?: Warning[]): LiveStream {
@@ -215,6 +222,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
       method: 'GET',
       path: pathOf`live_streams/${id}`,
       schema: wowzaVideoLiveStreamReading,
+      learn: learnAnswer,
       options,
     });
     return toStream(data.live_stream, rawStreamOf(body));
@@ -321,6 +329,10 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
         path: 'live_streams',
         body,
         schema: wowzaVideoLiveStreamReading,
+        learn: (data, answer) => {
+          secrets.learnStream(data.live_stream.id, ...sent);
+          learnAnswer(data, answer);
+        },
         options,
       });
       secrets.learnStream(response.data.live_stream.id, ...sent);
@@ -392,6 +404,9 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
           schema: wowzaVideoLiveStreamReading,
           // The same PATCH applied twice leaves the same stream.
           idempotent: true,
+          learn: (data, answer) => {
+            if (data.live_stream.id === id) learnAnswer(data, answer);
+          },
           options,
         },
         { provider: providerId, secrets },
@@ -461,6 +476,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
         schema: wowzaVideoConnectionCodeEnvelope,
         // Each call issues a new code and voids the previous one.
         idempotent: false,
+        learn: (answer) => secrets.learnStream(id, answer.live_stream.connection_code),
         options,
       });
       secrets.learnStream(id, data.live_stream.connection_code);

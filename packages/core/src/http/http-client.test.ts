@@ -1059,3 +1059,103 @@ describe('the headers a request carries', () => {
     );
   });
 });
+
+describe('createHttpClient: learning an answer’s secrets before its event', () => {
+  const key = 'key-9f3a61c2e8b04d57';
+  const answer = { stream: { id: 'abc', state: 'stopped', key } };
+  // A client whose hook records each response event's request id, and what `learn` saw when it ran.
+  function learning() {
+    const secrets = new SecretSet();
+    const http = client({ secrets });
+    const seen: string[] = [];
+    const ids: (string | undefined)[] = [];
+    const options: CallOptions = {
+      runtime: {
+        hooks: {
+          onResponse: (event) => {
+            seen.push('response');
+            ids.push(event.requestId);
+          },
+          onError: (event) => seen.push(`error ${event.error.name}`),
+        },
+      },
+    };
+    const learn = (data: v.InferOutput<typeof schema>, body: unknown) => {
+      seen.push(`learn ${data.stream.id} ${JSON.stringify(body) === JSON.stringify(answer)}`);
+      secrets.learnStream(data.stream.id, (data.stream as { key?: string }).key);
+    };
+    return { secrets, http, seen, ids, options, learn };
+  }
+
+  it('learns from the decoded answer, then emits onResponse masking what was learned; returns the answer', async () => {
+    nock(origin)
+      .get('/api/v2/s/abc')
+      .reply(200, answer, { 'x-request-id': `rid-${key}` });
+    const { http, seen, ids, options, learn } = learning();
+    const response = await http.request({
+      operation: 'get',
+      method: 'GET',
+      path: 's/abc',
+      schema,
+      learn,
+      options,
+    });
+    expect(seen).toEqual(['learn abc true', 'response']);
+    expect(ids).toEqual(['rid-[REDACTED]']);
+    expect(response.data).toEqual(answer);
+    expect(response.body).toEqual(answer);
+  });
+
+  it('without an onResponse hook, does not call learn: the adapter learns after the call as it always did', async () => {
+    nock(origin).get('/api/v2/s/abc').reply(200, answer);
+    const calls: string[] = [];
+    const response = await client().request({
+      operation: 'get',
+      method: 'GET',
+      path: 's/abc',
+      schema,
+      learn: () => calls.push('learn'),
+    });
+    expect(calls).toEqual([]);
+    expect(response.data).toEqual(answer);
+  });
+
+  it('an answer the schema cannot read is reported after its response event, as before; learn is not called', async () => {
+    nock(origin).get('/api/v2/s/abc').reply(200, { other: true }, { 'x-request-id': 'rid-1' });
+    const { http, seen, options, learn } = learning();
+    const error = await failure(() =>
+      http.request({ operation: 'get', method: 'GET', path: 's/abc', schema, learn, options }),
+    );
+    expect(error).toBeInstanceOf(ResponseShapeError);
+    expect(seen).toEqual(['response', 'error ResponseShapeError']);
+  });
+
+  it('a learn that throws is ignored: the event is emitted and the answer returned', async () => {
+    nock(origin).get('/api/v2/s/abc').reply(200, answer, { 'x-request-id': 'rid-1' });
+    const { http, seen, options } = learning();
+    const response = await http.request({
+      operation: 'get',
+      method: 'GET',
+      path: 's/abc',
+      schema,
+      learn: () => {
+        throw new Error('mapping failed');
+      },
+      options,
+    });
+    expect(seen).toEqual(['response']);
+    expect(response.data).toEqual(answer);
+  });
+
+  it('on an error status, learn is not called and the event and error are as before', async () => {
+    nock(origin)
+      .get('/api/v2/s/abc')
+      .reply(404, { meta: { code: 'missing', message: 'no' } });
+    const { http, seen, options, learn } = learning();
+    const error = await failure(() =>
+      http.request({ operation: 'get', method: 'GET', path: 's/abc', schema, learn, options }),
+    );
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(seen).toEqual(['response', 'error NotFoundError']);
+  });
+});

@@ -179,6 +179,16 @@ export interface HttpRequest<T> {
    * the vendor's. Use {@link requestChange}, which also reads a JSON answer of another shape as accepted.
    */
   acceptEmptySuccess?: boolean;
+  /**
+   * Learns the secrets a successful answer brings (a new stream's key, push password or token) into the
+   * adapter's `SecretSet`, with the decoded `data` and the `body` as sent. Called only when an `onResponse`
+   * hook is set, after the body is decoded and before that hook's event is emitted, so the event's
+   * vendor-chosen text (`requestId`) is already masked for them. The adapter's own learning after the call
+   * stays (it then finds the values in place). Whatever it throws is ignored: the adapter's own reading
+   * after the call meets it again. Default: none (the event is masked with the secrets known before the
+   * answer).
+   */
+  learn?(data: T, body: unknown): void;
   options?: CallOptions | undefined;
 }
 
@@ -540,6 +550,26 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
             throw error;
           text = '';
         }
+        // A success whose secrets the request learns is decoded, and learned, before its event: the event's
+        // text is then masked for the secrets the answer brings. Only with a hook set: without one, nothing
+        // is scanned before the adapter learns them itself.
+        let learned: { data: T; body: unknown } | undefined;
+        let unreadable: { error: unknown } | undefined;
+        if (hooks.onResponse && response.ok && spec.learn) {
+          try {
+            learned = decodeSuccess(spec, response, text, errorOptions, settings, outcome('unknown'));
+          } catch (error) {
+            // Thrown after the event, as when the body is decoded after it.
+            unreadable = { error };
+          }
+          if (learned)
+            try {
+              spec.learn(learned.data, learned.body);
+            } catch {
+              // Learning is the adapter's reading of the answer, done again after the call: whatever fails
+              // here fails there, as it always did.
+            }
+        }
         if (hooks.onResponse) {
           // The vendor chose the header: it is scrubbed and cut like any vendor text.
           const requestId = requestIdOf(response.headers);
@@ -556,6 +586,8 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
             settings.secrets,
           );
         }
+        if (unreadable) throw unreadable.error;
+        if (learned) return { status, headers: response.headers, data: learned.data, body: learned.body };
         if (response.ok) {
           const { data, body } = decodeSuccess(
             spec,
@@ -1020,6 +1052,7 @@ function requestOf<T>(given: HttpRequest<T>): HttpRequest<T> {
     goneMeansDone: ownValue(given, 'goneMeansDone'),
     notFoundIsAnswer: ownValue(given, 'notFoundIsAnswer'),
     acceptEmptySuccess: ownValue(given, 'acceptEmptySuccess'),
+    learn: ownValue(given, 'learn'),
     options: ownValue(given, 'options'),
     step: ownValue(given, 'step'),
   } as HttpRequest<T>;
