@@ -290,10 +290,10 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       lastHeaders = { given, hasBody, checked };
     return checked;
   };
-  async function request<T>(given: HttpRequest<T>): Promise<HttpResponse<T>> {
+  async function request<T>(described: HttpRequest<T>): Promise<HttpResponse<T>> {
     // Everything below reads own properties only: a field an adapter or caller left out (`body`, `query`,
     // `idempotent`, a hook, `signal`) is absent, whatever `Object.prototype` holds.
-    const asked = requestOf(given);
+    const asked = requestOf(described);
     // The call options and the client's runtime are read field by field, each from own properties: the
     // same as copying them, without building two objects per call.
     const options = asked.options;
@@ -550,27 +550,13 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
             throw error;
           text = '';
         }
-        // A success whose secrets the request learns is decoded, and learned, before its event: the event's
-        // text is then masked for the secrets the answer brings. Only with a hook set: without one, nothing
-        // is scanned before the adapter learns them itself.
-        let learned: { data: T; body: unknown } | undefined;
-        let unreadable: { error: unknown } | undefined;
-        if (hooks.onResponse && response.ok && spec.learn) {
-          try {
-            learned = decodeSuccess(spec, response, text, errorOptions, settings, outcome('unknown'));
-          } catch (error) {
-            // Thrown after the event, as when the body is decoded after it.
-            unreadable = { error };
-          }
-          if (learned)
-            try {
-              spec.learn(learned.data, learned.body);
-            } catch {
-              // Learning is the adapter's reading of the answer, done again after the call: whatever fails
-              // here fails there, as it always did.
-            }
-        }
         if (hooks.onResponse) {
+          // A success whose secrets the request learns is decoded, and learned, before its event: the
+          // event's text is then masked for the secrets the answer brings. Only with a hook set: without
+          // one, nothing is scanned before the adapter learns them itself.
+          const learned = response.ok
+            ? learnedAnswer(described, spec, response, text, errorOptions, settings, outcome('unknown'))
+            : undefined;
           // The vendor chose the header: it is scrubbed and cut like any vendor text.
           const requestId = requestIdOf(response.headers);
           emit(
@@ -585,9 +571,10 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
             },
             settings.secrets,
           );
+          // Thrown after the event, as when the body is decoded after it.
+          if (learned && 'error' in learned) throw learned.error;
+          if (learned) return { status, headers: response.headers, data: learned.data, body: learned.body };
         }
-        if (unreadable) throw unreadable.error;
-        if (learned) return { status, headers: response.headers, data: learned.data, body: learned.body };
         if (response.ok) {
           const { data, body } = decodeSuccess(
             spec,
@@ -1052,7 +1039,6 @@ function requestOf<T>(given: HttpRequest<T>): HttpRequest<T> {
     goneMeansDone: ownValue(given, 'goneMeansDone'),
     notFoundIsAnswer: ownValue(given, 'notFoundIsAnswer'),
     acceptEmptySuccess: ownValue(given, 'acceptEmptySuccess'),
-    learn: ownValue(given, 'learn'),
     options: ownValue(given, 'options'),
     step: ownValue(given, 'step'),
   } as HttpRequest<T>;
@@ -1141,6 +1127,35 @@ function abortError(
   delivery: Delivery,
 ) {
   return new AbortError(errorOptions({ message: 'The operation was aborted', cause: reason, delivery }));
+}
+
+// The success decoded and handed to the request's `learn` (whatever that throws is ignored: learning is the
+// adapter's reading of the answer, done again after the call, and whatever fails here fails there), or why
+// it could not be decoded; undefined for a request without `learn`. Read from the request as the adapter
+// described it, and only here: the copy every request makes holds no field for it.
+function learnedAnswer<T>(
+  described: HttpRequest<T>,
+  spec: HttpRequest<T>,
+  response: Response,
+  text: string,
+  errorOptions: (extra: UniliveErrorOptions) => UniliveErrorOptions,
+  settings: Pick<HttpClientSettings, 'provider' | 'secrets'>,
+  delivery: Delivery,
+): { data: T; body: unknown } | { error: unknown } | undefined {
+  const learn = ownValue(described, 'learn');
+  if (typeof learn !== 'function') return undefined;
+  let decoded: { data: T; body: unknown };
+  try {
+    decoded = decodeSuccess(spec, response, text, errorOptions, settings, delivery);
+  } catch (error) {
+    return { error };
+  }
+  try {
+    (learn as NonNullable<HttpRequest<T>['learn']>).call(described, decoded.data, decoded.body);
+  } catch {
+    // See above.
+  }
+  return decoded;
 }
 
 function decodeSuccess<T>(
