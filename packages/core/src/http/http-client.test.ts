@@ -19,7 +19,12 @@ import { pathOf } from '../ids.js';
 import type { CallOptions } from '../provider.js';
 import { SecretSet } from '../secrets.js';
 import type { HttpHooks } from './hooks.js';
-import { createHttpClient, type HttpClientSettings, transportSettings } from './http-client.js';
+import {
+  createHttpClient,
+  type HttpClientSettings,
+  type HttpRequest,
+  transportSettings,
+} from './http-client.js';
 
 const origin = 'https://api.vendor.test';
 const token = 'vendor-token-0123456789';
@@ -1157,5 +1162,119 @@ describe('createHttpClient: learning an answer’s secrets before its event', ()
     );
     expect(error).toBeInstanceOf(NotFoundError);
     expect(seen).toEqual(['response', 'error NotFoundError']);
+  });
+});
+
+describe('createHttpClient: a hostile learn changes nothing for the caller', () => {
+  // What a request's `learn` may be in an adapter from outside this repository: a function that throws or
+  // returns a promise that rejects, a getter that throws, or no function at all.
+  type Learn =
+    | 'throws'
+    | 'throws-string'
+    | 'async-rejects'
+    | 'returns-rejected'
+    | 'thenable-then-throws'
+    | 'getter-throws'
+    | 'string'
+    | 'object';
+  const kinds: Learn[] = [
+    'throws',
+    'throws-string',
+    'async-rejects',
+    'returns-rejected',
+    'thenable-then-throws',
+    'getter-throws',
+    'string',
+    'object',
+  ];
+
+  function withLearn<T extends object>(request: T, kind: Learn): T {
+    switch (kind) {
+      case 'throws':
+        return Object.assign(request, {
+          learn: () => {
+            throw new Error('mapping failed');
+          },
+        });
+      case 'throws-string':
+        return Object.assign(request, {
+          learn: () => {
+            throw 'mapping failed';
+          },
+        });
+      case 'async-rejects':
+        return Object.assign(request, {
+          learn: async () => {
+            throw new Error('async mapping failed');
+          },
+        });
+      case 'returns-rejected':
+        return Object.assign(request, { learn: () => Promise.reject(new Error('later mapping failed')) });
+      case 'thenable-then-throws':
+        return Object.assign(request, {
+          learn: () => ({
+            // biome-ignore lint/suspicious/noThenProperty: a hostile thenable is what this case is.
+            then() {
+              throw new Error('then throws');
+            },
+          }),
+        });
+      case 'getter-throws':
+        return Object.defineProperty(request, 'learn', {
+          enumerable: true,
+          get() {
+            throw new Error('getter throws');
+          },
+        });
+      case 'string':
+        return Object.assign(request, { learn: 'learn' });
+      case 'object':
+        return Object.assign(request, { learn: { call: () => {} } });
+    }
+  }
+
+  it('returns the answer, emits the event and leaves no rejection unhandled, whatever learn is', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...kinds), fc.boolean(), async (kind, hooked) => {
+          const answer = { stream: { id: 'abc', state: 'started', key: 'key-5d1e0a9b7c3f2468' } };
+          nock(origin).get('/api/v2/s/abc').reply(200, answer, { 'x-request-id': 'rid-1' });
+          const seen: string[] = [];
+          const options: CallOptions | undefined = hooked
+            ? {
+                runtime: {
+                  hooks: {
+                    onResponse: (event) => seen.push(`response ${event.status}`),
+                    onError: (event) => seen.push(`error ${event.error.name}`),
+                  },
+                },
+              }
+            : undefined;
+          const request = withLearn(
+            {
+              operation: 'get',
+              method: 'GET' as const,
+              path: 's/abc',
+              schema,
+              ...(options ? { options } : {}),
+            },
+            kind,
+          );
+          const response = await client().request(request as HttpRequest<v.InferOutput<typeof schema>>);
+          expect(response.data).toEqual(answer);
+          expect(seen).toEqual(hooked ? ['response 200'] : []);
+          // Let a rejection left alone surface.
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          await new Promise((resolve) => setImmediate(resolve));
+          expect(unhandled).toEqual([]);
+        }),
+        { numRuns: 40 },
+      );
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });

@@ -184,9 +184,11 @@ export interface HttpRequest<T> {
    * adapter's `SecretSet`, with the decoded `data` and the `body` as sent. Called only when an `onResponse`
    * hook is set, after the body is decoded and before that hook's event is emitted, so the event's
    * vendor-chosen text (`requestId`) is already masked for them. The adapter's own learning after the call
-   * stays (it then finds the values in place). Whatever it throws is ignored: the adapter's own reading
-   * after the call meets it again. Default: none (the event is masked with the secrets known before the
-   * answer).
+   * stays (it then finds the values in place). Whatever it throws, or the promise it returns rejects with,
+   * is ignored: the adapter's own reading after the call meets it again; a `learn` whose getter throws, or
+   * that is no function, counts as none. Learning is synchronous: what an `async` one learns after its
+   * first `await` comes after the event. Default: none (the event is masked with the secrets known before
+   * the answer).
    */
   learn?(data: T, body: unknown): void;
   options?: CallOptions | undefined;
@@ -1142,7 +1144,14 @@ function learnedAnswer<T>(
   settings: Pick<HttpClientSettings, 'provider' | 'secrets'>,
   delivery: Delivery,
 ): { data: T; body: unknown } | { error: unknown } | undefined {
-  const learn = ownValue(described, 'learn');
+  let learn: unknown;
+  try {
+    learn = ownValue(described, 'learn');
+  } catch {
+    // A getter (or a Proxy's trap) that throws is a request without `learn`: the call goes on as it would
+    // without a hook, never failed (and retried) for it.
+    return undefined;
+  }
   if (typeof learn !== 'function') return undefined;
   let decoded: { data: T; body: unknown };
   try {
@@ -1151,12 +1160,26 @@ function learnedAnswer<T>(
     return { error };
   }
   try {
-    (learn as NonNullable<HttpRequest<T>['learn']>).call(described, decoded.data, decoded.body);
+    const returned: unknown = (learn as (data: T, body: unknown) => unknown).call(
+      described,
+      decoded.data,
+      decoded.body,
+    );
+    // Typed as returning void, an `async` learn still returns a promise: its rejection is ignored too,
+    // never left unhandled (reading `then` may throw: the try holds it).
+    if (
+      (typeof returned === 'object' || typeof returned === 'function') &&
+      returned !== null &&
+      typeof (returned as { then?: unknown }).then === 'function'
+    )
+      (returned as PromiseLike<unknown>).then(undefined, ignoreLearning);
   } catch {
     // See above.
   }
   return decoded;
 }
+
+function ignoreLearning(): void {}
 
 function decodeSuccess<T>(
   spec: HttpRequest<T>,
