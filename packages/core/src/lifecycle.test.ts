@@ -708,6 +708,94 @@ describe('requestChange', () => {
   });
 });
 
+describe('requestChange with a hostile learn', () => {
+  const schema = v.looseObject({ live_stream: v.looseObject({ state: v.string() }) });
+  type Learn = 'throws' | 'async-rejects' | 'getter-throws' | 'string';
+
+  function withLearn<T extends object>(request: T, kind: Learn): T {
+    switch (kind) {
+      case 'throws':
+        return Object.assign(request, {
+          learn: () => {
+            throw new Error('mapping failed');
+          },
+        });
+      case 'async-rejects':
+        return Object.assign(request, {
+          learn: async () => {
+            throw new Error('async mapping failed');
+          },
+        });
+      case 'getter-throws':
+        return Object.defineProperty(request, 'learn', {
+          enumerable: true,
+          get() {
+            throw new Error('getter throws');
+          },
+        });
+      case 'string':
+        return Object.assign(request, { learn: 'learn' });
+    }
+  }
+
+  it('answers as with no learn and no hook, and leaves no rejection unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom<Learn>('throws', 'async-rejects', 'getter-throws', 'string'),
+          fc.boolean(),
+          fc.oneof(
+            fc.constant(''),
+            fc.jsonValue().map((value) => JSON.stringify(value)),
+            fc.string().map((state) => JSON.stringify({ live_stream: { state } })),
+          ),
+          async (kind, hooked, body) => {
+            const answerOf = async (request: object) => {
+              const http = createHttpClient({
+                provider: 'test',
+                baseUrl: 'https://api.vendor.test',
+                headers: () => ({}),
+                secrets: new SecretSet(),
+                retry: { maxRetries: 0 },
+                fetch: (async () =>
+                  new Response(body, {
+                    status: 200,
+                    headers: { 'content-type': 'application/json' },
+                  })) as typeof fetch,
+              });
+              return requestChange(
+                http,
+                request as Parameters<typeof requestChange<v.InferOutput<typeof schema>>>[1],
+                { provider: 'test' },
+              ).catch((error: unknown) => ({ failed: error }));
+            };
+            const plain = {
+              operation: 'start',
+              method: 'PUT' as const,
+              path: 'live_streams/s1/start',
+              schema,
+            };
+            const expected = await answerOf({ ...plain });
+            const seen: string[] = [];
+            const options = { runtime: { hooks: { onResponse: () => seen.push('response') } } };
+            const answer = await answerOf(withLearn({ ...plain, ...(hooked ? { options } : {}) }, kind));
+            expect(answer).toEqual(expected);
+            expect(seen).toEqual(hooked ? ['response'] : []);
+            await new Promise((resolve) => setTimeout(resolve, 0));
+            expect(unhandled).toEqual([]);
+          },
+        ),
+        { numRuns: 60 },
+      );
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
+
 function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);

@@ -346,7 +346,19 @@ export async function requestChange<T>(
   request: Omit<HttpRequest<T>, 'schema' | 'acceptEmptySuccess'> & { schema: v.GenericSchema<unknown, T> },
   context: { provider: ProviderId; secrets?: SecretSource | undefined },
 ): Promise<ChangeAnswer<T>> {
-  const { schema, learn, ...rest } = request;
+  const { schema } = request;
+  // `learn` is read once, as the HTTP layer reads it: one whose getter throws (an adapter from outside this
+  // repository) is none, never a failed change; the rest of the request is copied without touching it.
+  let learn: unknown;
+  try {
+    learn = ownValue(request, 'learn');
+  } catch {
+    learn = undefined;
+  }
+  const copied: Record<string, unknown> = {};
+  for (const key of Object.keys(request))
+    if (key !== 'schema' && key !== 'learn') copied[key] = (request as Record<string, unknown>)[key];
+  const rest = copied as Omit<HttpRequest<T>, 'schema' | 'learn' | 'acceptEmptySuccess'>;
   // Read once: by the learning before the hook's event (when both are set), or below.
   let read: { data: T } | undefined;
   const response = await http.request({
@@ -355,7 +367,7 @@ export async function requestChange<T>(
     acceptEmptySuccess: true,
     ...(learn
       ? {
-          learn: (_: unknown, body: unknown) => {
+          learn: (_: unknown, body: unknown): unknown => {
             if (body === undefined) return;
             try {
               read = {
@@ -370,7 +382,8 @@ export async function requestChange<T>(
               // Not readable: nothing to learn, and the answer is read again below.
               return;
             }
-            learn(read.data, body);
+            // Handed back, so that the HTTP layer ignores a promise it returns that rejects too.
+            return (learn as (data: T, body: unknown) => unknown)(read.data, body);
           },
         }
       : {}),
