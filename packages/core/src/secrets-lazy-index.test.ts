@@ -115,7 +115,9 @@ describe('SecretSet: learned values indexed when a scan first needs them', () =>
       ),
       { numRuns: 80 },
     );
-  });
+    // Eighty sequences: about 5 s alone, over a minute with a second suite beside it; the limit only ends a
+    // hang.
+  }, 600_000);
 
   it('learning indexes nothing, a value forgotten before any scan is never indexed, and the first scan masks everything', () => {
     const keyOf = (index: number) => `k3y${index.toString(16).padStart(8, '0')}Zq`;
