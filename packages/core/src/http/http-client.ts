@@ -1167,19 +1167,12 @@ function learnedAnswer<T>(
     );
     // Typed as returning void, an `async` learn still returns a promise: its rejection is ignored too,
     // never left unhandled (reading `then` may throw: the try holds it).
-    if (
-      (typeof returned === 'object' || typeof returned === 'function') &&
-      returned !== null &&
-      typeof (returned as { then?: unknown }).then === 'function'
-    )
-      (returned as PromiseLike<unknown>).then(undefined, ignoreLearning);
+    if (isThenable(returned)) returned.then(undefined, noop);
   } catch {
     // See above.
   }
   return decoded;
 }
-
-function ignoreLearning(): void {}
 
 function decodeSuccess<T>(
   spec: HttpRequest<T>,
