@@ -433,6 +433,12 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
         );
       }
       if (hooks.onRequest) emit(hooks.onRequest, event(), settings.secrets);
+      // A signal aborted since the check above (by the `onRequest` hook, or by an `onWarning` hook the gate
+      // called) has fired already: the listener below would never hear it, and the attempt would be sent.
+      if (signal?.aborted) {
+        release();
+        throw report(hooks, event, abortError(errorOptions, signal.reason, outcome('not-sent')));
+      }
       const attemptLimit = Math.min(limit, deadline - started);
       const attemptController = new AbortController();
       // A custom fetch may ignore the signal, and under load an abort once failed to end a slow body: the
