@@ -202,7 +202,12 @@ export function ownData(value: unknown, depth = 0): unknown {
 /** What {@link safeParseOwn} returns. */
 export type OwnParseResult<T> =
   | { success: true; output: T }
-  | { success: false; issues: readonly v.BaseIssue<unknown>[] };
+  | {
+      success: false;
+      issues: readonly v.BaseIssue<unknown>[];
+      /** What valibot read of the value before it found the issues (absent when nothing could be read). */
+      partial?: unknown;
+    };
 
 /**
  * `v.safeParse` on a hardened schema (see {@link hardenSchema}) that never throws and always ends: valibot's
@@ -226,7 +231,10 @@ export function safeParseOwn<T>(schema: v.GenericSchema<unknown, T>, value: unkn
           (issue): issue is v.BaseIssue<unknown> => typeof issue === 'object' && issue !== null,
         )
       : [];
-    if (issues.length > 0) return { success: false, issues };
+    if (issues.length > 0)
+      return Object.hasOwn(result, 'output')
+        ? { success: false, issues, partial: result.output }
+        : { success: false, issues };
   } catch {
     // Below: the value could not be read.
   }

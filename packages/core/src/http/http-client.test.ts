@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 import nock from 'nock';
@@ -25,6 +26,7 @@ import {
   type HttpRequest,
   transportSettings,
 } from './http-client.js';
+import { vendorStreamId } from './parse-response.js';
 
 const origin = 'https://api.vendor.test';
 const token = 'vendor-token-0123456789';
@@ -1125,14 +1127,98 @@ describe('createHttpClient: learning an answer’s secrets before its event', ()
     expect(response.data).toEqual(answer);
   });
 
-  it('an answer the schema cannot read is reported after its response event, as before; learn is not called', async () => {
+  it('an answer the schema cannot read is reported after its response event, as before; learn sees what was read of it', async () => {
     nock(origin).get('/api/v2/s/abc').reply(200, { other: true }, { 'x-request-id': 'rid-1' });
-    const { http, seen, options, learn } = learning();
+    const { http, seen, options } = learning();
+    const learned: unknown[] = [];
     const error = await failure(() =>
-      http.request({ operation: 'get', method: 'GET', path: 's/abc', schema, learn, options }),
+      http.request({
+        operation: 'get',
+        method: 'GET',
+        path: 's/abc',
+        schema,
+        learn: (data, body) => learned.push(data, body),
+        options,
+      }),
     );
     expect(error).toBeInstanceOf(ResponseShapeError);
     expect(seen).toEqual(['response', 'error ResponseShapeError']);
+    expect(learned).toEqual([{ other: true }, { other: true }]);
+  });
+
+  // A 2xx whose stream the adapter cannot use (an id no later call could take, a field of the wrong type)
+  // fails the call, so the adapter never reads it after: its secrets are learned from what the schema read
+  // of it, hook or not, and a later answer that repeats one (in its message or request id, in any encoding)
+  // shows it masked, as does the failing answer's own event.
+  it('the secrets of an answer that fails the schema are learned: no later error or event shows them', async () => {
+    const checked = v.looseObject({
+      stream: v.looseObject({ id: vendorStreamId, state: v.string(), key: v.optional(v.string()) }),
+    });
+    const encodings: Record<string, (text: string) => string> = {
+      raw: (text) => text,
+      base64: (text) => Buffer.from(text).toString('base64'),
+      url: (text) => encodeURIComponent(text),
+      json: (text) => JSON.stringify(text).slice(1, -1),
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.stringMatching(/^[A-Za-z0-9_-]{12,40}$/),
+        fc.constantFrom<unknown>('../x', '', 'a/b', 12, null, undefined),
+        fc.constantFrom(...Object.keys(encodings)),
+        fc.boolean(),
+        async (key, id, encoding, hooked) => {
+          const encode = encodings[encoding] ?? String;
+          nock(origin)
+            .get('/api/v2/s/abc')
+            .reply(
+              200,
+              { stream: { ...(id === undefined ? {} : { id }), state: 'stopped', key } },
+              {
+                'x-request-id': `rid-${encode(key)}`,
+              },
+            )
+            .get('/api/v2/s/abc')
+            .reply(
+              422,
+              { meta: { code: 'invalid', message: `key ${encode(key)} refused` } },
+              {
+                'x-request-id': `rid-${encode(key)}`,
+              },
+            );
+          const secrets = new SecretSet();
+          const http = client({ secrets });
+          const shown: string[] = [];
+          const options: CallOptions = hooked
+            ? {
+                runtime: {
+                  hooks: {
+                    onResponse: (event) => shown.push(JSON.stringify(event)),
+                    onError: (event) => shown.push(JSON.stringify(event.error.toJSON())),
+                  },
+                },
+              }
+            : {};
+          const request = {
+            operation: 'get',
+            method: 'GET',
+            path: 's/abc',
+            schema: checked,
+            learn: (data: v.InferOutput<typeof checked>) =>
+              secrets.learnStream(String(data.stream.id), data.stream.key),
+            options,
+          } as const;
+          const unusable = await failure(() => http.request(request));
+          expect(unusable).toBeInstanceOf(ResponseShapeError);
+          const refused = await failure(() => http.request(request));
+          expect(refused).toBeInstanceOf(InvalidInputError);
+          shown.push(JSON.stringify(refused.toJSON()), refused.message, inspect(refused));
+          expect(shown.filter((text) => text.includes(encode(key)))).toEqual([]);
+          expect(refused.message).toContain('[REDACTED]');
+          expect(nock.isDone()).toBe(true);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 
   it('a learn that throws is ignored: the event is emitted and the answer returned', async () => {

@@ -36,7 +36,7 @@ import type { SecretSet } from '../secrets.js';
 import { AttemptTimers } from './attempt-timers.js';
 import { gateKeyOf } from './gate-key.js';
 import { emit, type HttpEventBase, type HttpHooks } from './hooks.js';
-import { parseVendorResponse } from './parse-response.js';
+import { readVendorResponse } from './parse-response.js';
 import { BodyRead, discardBody, readCapped } from './read-body.js';
 import { GateDeadlineError, GateStoreUnavailableError, type RequestGate } from './request-gate.js';
 import { resolvePath } from './resolve-path.js';
@@ -187,8 +187,12 @@ export interface HttpRequest<T> {
    * stays (it then finds the values in place). Whatever it throws, or the promise it returns rejects with,
    * is ignored: the adapter's own reading after the call meets it again; a `learn` whose getter throws, or
    * that is no function, counts as none. Learning is synchronous: what an `async` one learns after its
-   * first `await` comes after the event. Default: none (the event is masked with the secrets known before
-   * the answer).
+   * first `await` comes after the event. Also called, hook or not, for a 2xx JSON answer the `schema`
+   * refuses (an id no later call could use, a field of the wrong type), with what the schema read of it
+   * (`data` may then lack fields or hold values of other types: a `learn` that throws on it is ignored),
+   * before the `ResponseShapeError` is thrown: no reading after the call meets such an answer, and the
+   * secrets it brings are still the vendor's. Default: none (the event is masked with the secrets known
+   * before the answer).
    */
   learn?(data: T, body: unknown): void;
   options?: CallOptions | undefined;
@@ -591,6 +595,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
             errorOptions,
             settings,
             outcome('unknown'),
+            described,
           );
           return { status, headers: response.headers, data, body };
         }
@@ -1161,23 +1166,42 @@ function learnedAnswer<T>(
   if (typeof learn !== 'function') return undefined;
   let decoded: { data: T; body: unknown };
   try {
-    decoded = decodeSuccess(spec, response, text, errorOptions, settings, delivery);
+    decoded = decodeSuccess(spec, response, text, errorOptions, settings, delivery, described);
   } catch (error) {
     return { error };
   }
+  callLearn(learn, described, decoded.data, decoded.body);
+  return decoded;
+}
+
+// Hands a request's `learn` an answer; whatever it throws or rejects with is ignored (see learnedAnswer).
+function callLearn(learn: unknown, described: object, data: unknown, body: unknown): void {
   try {
-    const returned: unknown = (learn as (data: T, body: unknown) => unknown).call(
+    const returned: unknown = (learn as (data: unknown, body: unknown) => unknown).call(
       described,
-      decoded.data,
-      decoded.body,
+      data,
+      body,
     );
     // Typed as returning void, an `async` learn still returns a promise: its rejection is ignored too,
     // never left unhandled (reading `then` may throw: the try holds it).
     if (isThenable(returned)) returned.then(undefined, noop);
   } catch {
-    // See above.
+    // See learnedAnswer.
   }
-  return decoded;
+}
+
+// The request's `learn` given what the schema read of a 2xx JSON answer that does not fit it, hook or not:
+// the answer fails the call, so the adapter never reads it after, and the secrets it brings (a stream key
+// beside an id no call could use) would stay unknown to every later error and event. Read only on such a
+// failure, so a success costs nothing more.
+function learnUnread(partial: unknown, body: unknown, described: unknown): void {
+  let learn: unknown;
+  try {
+    learn = ownValue(described as object, 'learn');
+  } catch {
+    return;
+  }
+  if (typeof learn === 'function') callLearn(learn, described as object, partial, body);
 }
 
 function decodeSuccess<T>(
@@ -1187,6 +1211,7 @@ function decodeSuccess<T>(
   errorOptions: (extra: UniliveErrorOptions) => UniliveErrorOptions,
   settings: Pick<HttpClientSettings, 'provider' | 'secrets'>,
   delivery: Delivery,
+  described: HttpRequest<T>,
 ): { data: T; body: unknown } {
   if (!spec.schema) return { data: undefined as T, body: undefined };
   let body: unknown;
@@ -1207,12 +1232,18 @@ function decodeSuccess<T>(
   }
   let data: T;
   try {
-    data = parseVendorResponse(spec.schema, body, {
-      provider: settings.provider,
-      operation: spec.operation,
-      secrets: settings.secrets,
-      status: response.status,
-    });
+    data = readVendorResponse(
+      spec.schema,
+      body,
+      {
+        provider: settings.provider,
+        operation: spec.operation,
+        secrets: settings.secrets,
+        status: response.status,
+      },
+      learnUnread,
+      described,
+    );
   } catch (error) {
     if (UniliveError.isInstance(error)) throw withDelivery(error, delivery);
     throw error;

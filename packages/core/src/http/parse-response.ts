@@ -24,11 +24,34 @@ export function parseVendorResponse<T>(
   body: unknown,
   context: ResponseContext,
 ): T {
+  return readVendorResponse(schema, body, context);
+}
+
+/**
+ * {@link parseVendorResponse}, handing `unread` what the schema read of an answer that does not fit, with
+ * the body and `owner`, before the error is thrown (whatever `unread` throws is ignored): the HTTP layer
+ * lets the request's `learn` take the secrets of an answer no later reading will see. Not part of the API.
+ * @internal
+ */
+export function readVendorResponse<T>(
+  schema: v.GenericSchema<unknown, T>,
+  body: unknown,
+  context: ResponseContext,
+  unread?: (partial: unknown, body: unknown, owner: unknown) => void,
+  owner?: unknown,
+): T {
   // Hardened once per schema, so a polluted Object.prototype cannot make every answer look malformed.
   // Never throws (see safeParseOwn): whatever valibot does, an answer that was not read is a
   // ResponseShapeError, never retried as if the vendor were unreachable.
   const result = safeParseOwn(schema, body);
   if (result.success) return result.output;
+  if (unread && Object.hasOwn(result, 'partial')) {
+    try {
+      unread(result.partial, body, owner);
+    } catch {
+      // Learning is a courtesy of an answer that failed anyway: the error below is the outcome.
+    }
+  }
   let issues: ResponseShapeIssue[] = [];
   try {
     issues = result.issues.map((issue) => ({
