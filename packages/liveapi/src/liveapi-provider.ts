@@ -147,9 +147,14 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
   };
   // A read's answer: its `data` as the schema read it, its body as sent.
   const learnRead = (data: LiveApiStreamReading, raw: unknown) => learnAnswer({ data, raw });
-  // Each record of a list page on its own: one that cannot be read teaches nothing.
+  // A record refused (an id no call could use) still brings its stream's secrets: learned from what the
+  // schema read of it, as a read record's are.
+  const learnUnread = (partial: unknown, raw: unknown) => {
+    remember(mapLiveApiStream({ data: partial as LiveApiStreamReading, raw }));
+  };
+  // Each record of a list page on its own: one that cannot be read teaches what the schema read of it.
   const learnPage = (docs: readonly unknown[]) => {
-    const context = { provider, operation: 'list', secrets };
+    const context = { provider, operation: 'list', secrets, unread: learnUnread };
     for (const raw of docs) {
       try {
         remember(mapLiveApiStream({ data: parseVendorResponse(liveApiStreamReading, raw, context), raw }));
@@ -345,7 +350,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
     // `nextPage`); an answer with none of them is one unpaged page. Each record is read on its own, so one
     // LiveAPI could not have sent (an unusable id) is skipped with a warning.
     async *list(options: ListOptions = {}): AsyncGenerator<LiveStream> {
-      const context = { provider, operation: 'list', secrets };
+      const context = { provider, operation: 'list', secrets, unread: learnUnread };
       yield* walkPages({
         provider,
         options,

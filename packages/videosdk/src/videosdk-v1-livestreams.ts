@@ -64,9 +64,14 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
   const learnAnswer = (data: VideosdkV1LiveStream, raw: unknown): void => {
     toStream(data, raw);
   };
-  // Each record of a list page on its own: one that cannot be read teaches nothing.
+  // A record refused (an id no call could use) still brings its stream's secrets: learned from what the
+  // schema read of it, as a read record's are.
+  const learnUnread = (partial: unknown, raw: unknown): void => {
+    toStream(partial as VideosdkV1LiveStream, raw);
+  };
+  // Each record of a list page on its own: one that cannot be read teaches what the schema read of it.
   const learnPage = (records: readonly unknown[]): void => {
-    const context = { provider, operation: 'list', secrets };
+    const context = { provider, operation: 'list', secrets, unread: learnUnread };
     for (const raw of records) {
       try {
         toStream(parseVendorResponse(videosdkV1LiveStreamSchema, raw, context), raw);
@@ -137,7 +142,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
       const perPage = Number.isFinite(requested)
         ? Math.min(videosdkV1MaxPageSize, Math.max(1, requested))
         : videosdkV1DefaultPageSize;
-      const context = { provider, operation: 'list', secrets };
+      const context = { provider, operation: 'list', secrets, unread: learnUnread };
       // Pages are walked by core: it stops on the vendor's last page (`pageInfo.lastPage`), on an empty or
       // all-repeated page, on a page numbered other than asked (a server that ignores `page`), and reads the
       // guide's unpaged form (`{ data }` alone) as one page. Each record is read on its own, so one the

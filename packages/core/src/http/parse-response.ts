@@ -3,6 +3,7 @@ import { ResponseShapeError, type ResponseShapeIssue } from '../errors/errors.js
 import { idProblem } from '../ids.js';
 import { safeParseOwn } from '../inputs.js';
 import type { ProviderId } from '../live-stream.js';
+import { ownValue } from '../own.js';
 import type { SecretSource } from '../secrets.js';
 
 /** Where a response came from, for the error raised when it does not fit. */
@@ -12,6 +13,14 @@ export interface ResponseContext {
   status?: number | undefined;
   /** Values to scrub from the error's text: the provider's `SecretSet`, or a list of values. */
   secrets?: SecretSource | undefined;
+  /**
+   * Called, when the answer does not fit, with what the schema read of it (fields may be missing or hold
+   * values of other types) and the answer as given, before the {@link ResponseShapeError} is thrown;
+   * whatever it throws is ignored. For an adapter to learn the secrets of a record it refuses (a list
+   * record with an id no call could use still carries its stream key), as it learns those of one it reads.
+   * Default: none.
+   */
+  unread?: ((partial: unknown, body: unknown) => void) | undefined;
 }
 
 /**
@@ -45,9 +54,13 @@ export function readVendorResponse<T>(
   // ResponseShapeError, never retried as if the vendor were unreachable.
   const result = safeParseOwn(schema, body);
   if (result.success) return result.output;
-  if (unread && Object.hasOwn(result, 'partial')) {
+  if (Object.hasOwn(result, 'partial')) {
     try {
-      unread(result.partial, body, owner);
+      if (unread) unread(result.partial, body, owner);
+      else {
+        const given = ownValue(context, 'unread');
+        if (typeof given === 'function') given(result.partial, body);
+      }
     } catch {
       // Learning is a courtesy of an answer that failed anyway: the error below is the outcome.
     }

@@ -1,0 +1,93 @@
+import { Buffer } from 'node:buffer';
+import { inspect } from 'node:util';
+import { createLiveStreamClient, type HttpHooks, UniliveError } from '@unilive/core';
+import { loadFixture } from '@unilive/testing';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fixtureCredentials, fixturesDirectory, origin } from '../test/support.js';
+import { liveapi } from './liveapi-provider.js';
+
+// A list record LiveAPI could not have sent (an id no call could use) is skipped with a warning, yet it
+// carries a stream key (`lv_…?password=…`: the `lv_…` part alone is public, in every player URL), its
+// password and its platforms' keys: they are learned from what the reading
+// took of it, so a later error or event that repeats one, in any encoding, masks it.
+describe('liveapi: the secrets of a list record that is skipped', () => {
+  const record = loadFixture(fixturesDirectory, 'get').response.body as Record<string, unknown>;
+  const encodings: Record<string, (text: string) => string> = {
+    raw: (text) => text,
+    base64: (text) => Buffer.from(text).toString('base64'),
+    url: (text) => encodeURIComponent(text),
+    json: (text) => JSON.stringify(text).slice(1, -1),
+  };
+  const token = fc.stringMatching(/^[a-z0-9]{16,32}$/);
+
+  it('a later 422 repeating them shows them masked, with or without hooks', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc
+          .record({ key: token, password: token, platformKey: token })
+          .map(({ key, password, platformKey }) => ({
+            streamKey: `lv_${key}?password=${password}`,
+            password,
+            platformKey,
+          })),
+        fc.constantFrom<unknown>('../x', '', 'a/b', 12, null, undefined),
+        fc.constantFrom(...Object.keys(encodings)),
+        fc.boolean(),
+        async (secrets, id, encoding, hooked) => {
+          const encode = encodings[encoding] ?? String;
+          const { _id: _, ...rest } = record;
+          const broken = {
+            ...rest,
+            ...(id === undefined ? {} : { _id: id }),
+            ingest: {
+              server: 'rtmp://ingest.liveapi.com/static',
+              key: secrets.streamKey,
+            },
+            platforms: [
+              {
+                _id: '6226ce8431ddbeb3754aa249',
+                template: 'custom',
+                enabled: true,
+                server: 'rtmp://a.rtmp.youtube.com/live2',
+                key: secrets.platformKey,
+                broadcasting_status: 'offline',
+              },
+            ],
+          };
+          const echo = Object.values(secrets).map(encode).join(' ');
+          const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+            const { pathname } = new URL(new Request(input, init).url);
+            if (pathname === '/live_streams')
+              return Response.json({ docs: [broken], page: 1, pages: 1, total: 1, limit: 10 });
+            return Response.json(
+              { message: `refused: ${echo}`, error: echo },
+              { status: 422, headers: { 'x-request-id': `rid ${echo}` } },
+            );
+          }) as typeof globalThis.fetch;
+          const shown: string[] = [];
+          const hooks: HttpHooks = {
+            onResponse: (event) => shown.push(JSON.stringify(event)),
+            onError: (event) => shown.push(JSON.stringify(event.error.toJSON())),
+            onWarning: (event) => shown.push(JSON.stringify(event)),
+          };
+          const client = createLiveStreamClient(
+            liveapi({ ...fixtureCredentials, baseUrl: origin, fetch, retry: { maxRetries: 0 } }),
+            hooked ? { hooks } : {},
+          );
+          const listed: string[] = [];
+          for await (const stream of client.list()) listed.push(stream.id);
+          expect(listed).toEqual([]);
+          const error = await client.get('6226ce5f31ddbeb3754aa243').catch((caught: unknown) => caught);
+          expect(UniliveError.isInstance(error)).toBe(true);
+          shown.push(inspect(error), JSON.stringify((error as UniliveError).toJSON()));
+          const leaked = Object.entries(secrets).filter(([, value]) =>
+            shown.some((text) => text.includes(encode(value))),
+          );
+          expect(leaked).toEqual([]);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
