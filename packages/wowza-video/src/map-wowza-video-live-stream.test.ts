@@ -1,3 +1,4 @@
+import { isEndpointUrl } from '@unilive/core';
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
@@ -267,6 +268,55 @@ describe('mapWowzaVideoPlayback', () => {
         }),
       ),
     ).toEqual([]);
+  });
+
+  // The verdicts of the answer mapped before are reused for the same URL at the same place: whatever came
+  // before, every direct URL kept is one isEndpointUrl accepts for its key, and every one it accepts is kept.
+  it("gives every direct playback URL isEndpointUrl's verdict, whatever answers were mapped before", () => {
+    const urls = [
+      'rtmp://f92334.entrypoint.video.wowza.com/app-K7Q2M9X4/ab12cd34',
+      'rtsp://f92334.entrypoint.video.wowza.com:1935/app-K7Q2M9X4/ab12cd34',
+      'wowz://f92334.entrypoint.video.wowza.com:1935/app-K7Q2M9X4/ab12cd34_stream1',
+      'wss://f92334.entrypoint.video.wowza.com/webrtc-session.json',
+      'https://cdn.example.com/live/playlist.m3u8',
+      'rtmp://',
+      'rtmp://host.example.com/app key',
+      'in_progress',
+      '',
+    ];
+    const protocols = ['rtmp', 'rtsp', 'wowz', 'webrtc', 'hls', 'dash', 'srt'] as const;
+    const entry = fc.record({
+      name: fc.constantFrom('source', 'webrtc', null),
+      url: fc.constantFrom(...urls),
+    });
+    const answer = fc.dictionary(fc.constantFrom(...protocols), fc.array(entry, { maxLength: 8 }), {
+      maxKeys: 5,
+    });
+    fc.assert(
+      fc.property(
+        fc.array(answer, { minLength: 1, maxLength: 4 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 12 }),
+        (answers, order) => {
+          for (const index of order) {
+            // Each answer as a new parse brings new strings: the same URLs, equal but not identical.
+            const direct = JSON.parse(JSON.stringify(answers[index % answers.length])) as Record<
+              string,
+              { name: string | null; url: string }[]
+            >;
+            const expected = Object.entries(direct).flatMap(([key, entries]) =>
+              key === 'srt'
+                ? []
+                : entries
+                    .filter((entry) => isEndpointUrl(key as (typeof protocols)[number], entry.url))
+                    .map((entry) => [key, entry.url]),
+            );
+            const mapped = mapWowzaVideoPlayback(parse({ id: 'a', direct_playback_urls: direct }));
+            expect(mapped.map((endpoint) => [endpoint.protocol, endpoint.url])).toEqual(expected);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it('skips direct playback protocols the neutral model does not know, keeping them in raw', () => {

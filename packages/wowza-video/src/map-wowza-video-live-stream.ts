@@ -371,6 +371,8 @@ export function mapWowzaVideoPlayback(stream: WowzaVideoLiveStreamInput): WowzaV
   }
   const direct = stream.direct_playback_urls;
   if (!direct) return endpoints;
+  // Which entry this is, in the answer's order, for the verdicts of the answer mapped before this one.
+  let position = 0;
   // Keys, not entries: no pair array per key.
   for (const key of Object.keys(direct)) {
     const protocol = Object.hasOwn(directProtocols, key) ? directProtocols[key] : undefined;
@@ -382,7 +384,8 @@ export function mapWowzaVideoPlayback(stream: WowzaVideoLiveStreamInput): WowzaV
     for (const entry of entries) {
       if (entry.url !== checkedUrl) {
         checkedUrl = entry.url;
-        usable = isEndpointUrl(protocol, entry.url);
+        usable = directUrlUsable(protocol, entry.url, position);
+        position += 1;
       }
       // A URL whose scheme is not its key's protocol (an rtmp:// under `rtsp`) stays in `raw` only.
       if (!usable) continue;
@@ -390,6 +393,29 @@ export function mapWowzaVideoPlayback(stream: WowzaVideoLiveStreamInput): WowzaV
     }
   }
   return endpoints;
+}
+
+// The direct playback URLs checked for the answer mapped last, in its order, and their verdicts. A stream read
+// again (a poll, a wait) lists the same URLs in the same order, some 25 of them: the URL at the same place
+// is then compared, which costs a fraction of checking it again (isEndpointUrl's pattern). Bounded: an
+// answer's URLs past the first 64 are checked each time.
+const rememberedUrls = 64;
+const lastUrls: string[] = [];
+const lastProtocols: PlaybackProtocol[] = [];
+const lastUsable: boolean[] = [];
+
+/** `isEndpointUrl(protocol, url)` for the `position`-th URL of an answer's direct playback URLs. */
+function directUrlUsable(protocol: PlaybackProtocol, url: string, position: number): boolean {
+  if (lastUrls[position] === url && lastProtocols[position] === protocol)
+    return lastUsable[position] as boolean;
+  const usable = isEndpointUrl(protocol, url);
+  if (position < rememberedUrls) {
+    // Filled in order: position is at most the length of the arrays here.
+    lastUrls[position] = url;
+    lastProtocols[position] = protocol;
+    lastUsable[position] = usable;
+  }
+  return usable;
 }
 
 // Wowza's examples carry a zone (`…Z`), but its docs also show `2020-01-29 17:16:21`: zone-less means UTC.
