@@ -395,10 +395,11 @@ export function mapWowzaVideoPlayback(stream: WowzaVideoLiveStreamInput): WowzaV
   return endpoints;
 }
 
-// The direct playback URLs checked for the answer mapped last, in its order, and their verdicts. A stream read
-// again (a poll, a wait) lists the same URLs in the same order, some 25 of them: the URL at the same place
-// is then compared, which costs a fraction of checking it again (isEndpointUrl's pattern). Bounded: an
-// answer's URLs past the first 64 are checked each time.
+// The direct playback URLs checked for the answer mapped last (by any provider of the process), in its
+// order, and their verdicts. A stream read again (a poll, a wait) lists the same URLs in the same order, some
+// 25 of them: the URL at the same place is then compared, which costs a fraction of checking it again
+// (isEndpointUrl's pattern). Bounded: an answer's URLs past the first 64 are checked each time, and no URL is
+// held past the next answer.
 const rememberedUrls = 64;
 const lastUrls: string[] = [];
 const lastProtocols: PlaybackProtocol[] = [];
