@@ -321,6 +321,7 @@ export { type Clock, type Sleep, systemClock, systemSleep } from './runtime.js';
 export {
   capText,
   defaultLearnedSecretLimit,
+  maxWholeSecretLength,
   minimumSecretLength,
   type Redactor,
   redact,
@@ -329,6 +330,8 @@ export {
   SecretSet,
   type SecretSource,
   secretForms,
+  secretPieceLength,
+  secretPieceOverlap,
   secretsPerStream,
   serverRedactor,
   toRedactor,

@@ -219,8 +219,9 @@ export interface ProviderSettingsBase {
    * The most bytes a response body may hold once decompressed. A larger body (a compression bomb among
    * them) is cut off while it streams in and ends the call with `ResponseShapeError`, never retried.
    * Default 16 MiB, three times a Wowza Video page of 1,000 detailed streams. It also bounds the secrets an
-   * answer brings, whose masking costs CPU and memory in proportion to each value's length (a 1 MB "stream
-   * key" from a broken or hostile endpoint costs seconds: see the Secrets section of `docs/errors.md`).
+   * answer brings, whose masking costs CPU and memory in proportion to their length (a 1 MB "stream key"
+   * from a broken or hostile endpoint costs about 0.6 s of CPU once: see the Secrets section of
+   * `docs/errors.md`).
    */
   maxResponseBytes?: number | undefined;
   /**

@@ -442,7 +442,8 @@ export const secretsPerStream = 32;
  * of its forms (some 40 forms for a stream key; 10,000 Wowza Video streams of three values take that first
  * call some 0.7 s of CPU), never a rebuild of what is indexed already. A value dropped before any scan (a stream
  * forgotten, the recent tier trimmed) is never indexed. A provider that never redacts never pays for the
- * index. Everything is matched in every encoding (see {@link secretForms}).
+ * index. Everything is matched in every encoding (see {@link secretForms}). A value longer than
+ * {@link maxWholeSecretLength} is held, and listed by `values()`, as overlapping pieces.
  */
 export class SecretSet implements Redactor, Iterable<string> {
   readonly #credentials = new Set<string>();
@@ -521,7 +522,7 @@ export class SecretSet implements Redactor, Iterable<string> {
 
   /** Adds values not tied to a stream (yet); only the most recent `learnedLimit` are kept. */
   learn(...values: (string | undefined | null)[]): void {
-    for (const value of values) {
+    for (const value of piecesOf(values)) {
       if (!isSecret(value) || this.#isCredential(value)) continue;
       if (this.#recent.delete(value)) {
         this.#recent.add(value);
@@ -546,7 +547,8 @@ export class SecretSet implements Redactor, Iterable<string> {
    * stay (a caller may send any number of restream targets), with the most recent of the stream's earlier
    * values, {@link secretsPerStream} in all.
    */
-  learnStream(id: string, ...values: (string | undefined | null)[]): void {
+  learnStream(id: string, ...sent: (string | undefined | null)[]): void {
+    const values = piecesOf(sent);
     // Reading a stream again (Wowza Real-Time learns its tokens on every `get`) sends the values it sent
     // last time: found in place, nothing is allocated or rebuilt.
     if (this.#knowsInPlace(id, values)) return;
@@ -619,7 +621,8 @@ export class SecretSet implements Redactor, Iterable<string> {
    * vendor's dashboard count too), until a later answer no longer lists it; then it joins the stream's
    * earlier values, of which the most recent {@link secretsPerStream} are kept.
    */
-  holdStream(id: string, values: readonly (string | undefined | null)[]): void {
+  holdStream(id: string, listed: readonly (string | undefined | null)[]): void {
+    const values = piecesOf(listed);
     // Reading a stream again (LiveAPI and VideoSDK hold its secrets on every read) lists what it carries
     // already: found in place, nothing is allocated or rebuilt.
     const carried = this.#streams.get(id);
@@ -901,4 +904,49 @@ const noValues: readonly string[] = /* @__PURE__ */ Object.freeze([]);
 
 function isSecret(value: unknown): value is string {
   return typeof value === 'string' && value.length >= minimumSecretLength;
+}
+
+/**
+ * The longest value a {@link SecretSet} learns whole. A longer one (no vendor issues a key that long; a
+ * broken or hostile endpoint may send megabytes) is held as pieces of {@link secretPieceLength} characters,
+ * each overlapping the next by {@link secretPieceOverlap}: found whole in every form, since each piece's forms
+ * lie in the value's, and found in part wherever a text holds a stretch of it, at a cost that grows with the
+ * value's length alone. Whole, a 1 MB value cost 1.8 s of CPU and 270 MB of memory to index, then 1.6 s for
+ * every text repeating its start. See `docs/decisions/2026-11-30-long-learned-values.md`.
+ */
+export const maxWholeSecretLength = 8_192;
+/** The length of each piece a value longer than {@link maxWholeSecretLength} is held as. */
+export const secretPieceLength = 4_096;
+/** How many characters each piece shares with the next, so a text cut near a seam still shows no part. */
+export const secretPieceOverlap = 8;
+
+// `values`, with every value longer than maxWholeSecretLength replaced by its pieces; the same array when none
+// is (every read of a stream passes through here: nothing is allocated then).
+function piecesOf<T extends string | undefined | null>(values: readonly T[]): readonly (T | string)[] {
+  let long = false;
+  for (const value of values)
+    if (typeof value === 'string' && value.length > maxWholeSecretLength) long = true;
+  if (!long) return values;
+  const out: (T | string)[] = [];
+  for (const value of values) {
+    if (typeof value !== 'string' || value.length <= maxWholeSecretLength) {
+      out.push(value);
+      continue;
+    }
+    for (let start = 0; ; ) {
+      const end = seam(value, start + secretPieceLength + secretPieceOverlap);
+      out.push(value.slice(start, end));
+      if (end >= value.length) break;
+      start = seam(value, start + secretPieceLength);
+    }
+  }
+  return out;
+}
+
+// `index`, moved back one place when it would split a surrogate pair; the length past the end.
+function seam(value: string, index: number): number {
+  if (index >= value.length) return value.length;
+  const code = value.charCodeAt(index);
+  const before = value.charCodeAt(index - 1);
+  return code >= 0xdc00 && code <= 0xdfff && before >= 0xd800 && before <= 0xdbff ? index - 1 : index;
 }
