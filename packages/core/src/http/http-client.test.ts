@@ -1150,6 +1150,33 @@ describe('createHttpClient: learning an answer’s secrets before its event', ()
   // fails the call, so the adapter never reads it after: its secrets are learned from what the schema read
   // of it, hook or not, and a later answer that repeats one (in its message or request id, in any encoding)
   // shows it masked, as does the failing answer's own event.
+  // What such an answer teaches is learned once its error is made: a key that reads as a field name (four
+  // letters and more are masked wherever they appear) does not mask the error's own paths.
+  it('a refused answer whose key is a field name keeps that name in its issues', async () => {
+    const checked = v.looseObject({
+      stream: v.looseObject({ id: vendorStreamId, state: v.string(), key: v.optional(v.string()) }),
+    });
+    nock(origin)
+      .get('/api/v2/s/abc')
+      .reply(200, { stream: { id: 'abc', state: 0, key: 'state' } });
+    const secrets = new SecretSet();
+    const error = await failure(() =>
+      client({ secrets }).request({
+        operation: 'get',
+        method: 'GET',
+        path: 's/abc',
+        schema: checked,
+        learn: (data) => secrets.learnStream(String(data.stream.id), data.stream.key),
+      }),
+    );
+    expect(error).toBeInstanceOf(ResponseShapeError);
+    expect((error as ResponseShapeError).issues).toEqual([{ path: 'stream.state', expected: 'string' }]);
+    expect(error.message).toBe(
+      'test-vendor get: unexpected response shape at stream.state (expected string)',
+    );
+    expect(secrets.values()).toContain('state');
+  });
+
   it('the secrets of an answer that fails the schema are learned: no later error or event shows them', async () => {
     const checked = v.looseObject({
       stream: v.looseObject({ id: vendorStreamId, state: v.string(), key: v.optional(v.string()) }),

@@ -15,8 +15,8 @@ export interface ResponseContext {
   secrets?: SecretSource | undefined;
   /**
    * Called, when the answer does not fit, with what the schema read of it (fields may be missing or hold
-   * values of other types) and the answer as given, before the {@link ResponseShapeError} is thrown;
-   * whatever it throws is ignored. For an adapter to learn the secrets of a record it refuses (a list
+   * values of other types) and the answer as given, once the {@link ResponseShapeError} is made (what it
+   * learns does not mask the error's own paths) and before it is thrown; whatever it throws is ignored. For an adapter to learn the secrets of a record it refuses (a list
    * record with an id no call could use still carries its stream key), as it learns those of one it reads.
    * Default: none.
    */
@@ -38,7 +38,7 @@ export function parseVendorResponse<T>(
 
 /**
  * {@link parseVendorResponse}, handing `unread` what the schema read of an answer that does not fit, with
- * the body and `owner`, before the error is thrown (whatever `unread` throws is ignored): the HTTP layer
+ * the body and `owner`, once the error is made and before it is thrown (whatever `unread` throws is ignored): the HTTP layer
  * lets the request's `learn` take the secrets of an answer no later reading will see. Not part of the API.
  * @internal
  */
@@ -54,17 +54,6 @@ export function readVendorResponse<T>(
   // ResponseShapeError, never retried as if the vendor were unreachable.
   const result = safeParseOwn(schema, body);
   if (result.success) return result.output;
-  if (Object.hasOwn(result, 'partial')) {
-    try {
-      if (unread) unread(result.partial, body, owner);
-      else {
-        const given = ownValue(context, 'unread');
-        if (typeof given === 'function') given(result.partial, body);
-      }
-    } catch {
-      // Learning is a courtesy of an answer that failed anyway: the error below is the outcome.
-    }
-  }
   let issues: ResponseShapeIssue[] = [];
   try {
     issues = result.issues.map((issue) => ({
@@ -79,7 +68,7 @@ export function readVendorResponse<T>(
     .slice(0, 5)
     .map((issue) => `${issue.path} (expected ${issue.expected})`)
     .join(', ');
-  throw new ResponseShapeError({
+  const error = new ResponseShapeError({
     message: `${context.provider ?? 'provider'} ${context.operation}: unexpected response shape at ${listed}${issues.length > 5 ? ` and ${issues.length - 5} more` : ''}`,
     provider: context.provider,
     operation: context.operation,
@@ -87,6 +76,20 @@ export function readVendorResponse<T>(
     issues,
     secrets: context.secrets,
   });
+  // Learned once the error is made: it names paths and types, never values, so the answer's own secrets
+  // (a four-letter key such as `name`) must not mask its paths.
+  if (Object.hasOwn(result, 'partial')) {
+    try {
+      if (unread) unread(result.partial, body, owner);
+      else {
+        const given = ownValue(context, 'unread');
+        if (typeof given === 'function') given(result.partial, body);
+      }
+    } catch {
+      // Learning is a courtesy of an answer that failed anyway: the error is the outcome.
+    }
+  }
+  throw error;
 }
 
 /**
