@@ -361,6 +361,21 @@ export async function requestChange<T>(
   const rest = copied as Omit<HttpRequest<T>, 'schema' | 'learn' | 'acceptEmptySuccess'>;
   // Read once: by the learning before the hook's event (when both are set), or below.
   let read: { data: T } | undefined;
+  // An answer the schema refuses is an accepted change read back after, but the secrets it brings (a stream
+  // key the vendor chose) are in no later answer: `learn` takes what the schema read of it, as the HTTP layer
+  // hands it a refused answer's, once (whatever it throws or rejects with is ignored).
+  let refused = false;
+  const unread =
+    typeof learn === 'function'
+      ? (partial: unknown, body: unknown): void => {
+          if (refused) return;
+          refused = true;
+          const returned: unknown = (learn as (data: unknown, body: unknown) => unknown)(partial, body);
+          // Reading `then` may throw: `parseVendorResponse` ignores what `unread` throws.
+          if (typeof (returned as PromiseLike<unknown> | null)?.then === 'function')
+            (returned as PromiseLike<unknown>).then(undefined, ignoreRejection);
+        }
+      : undefined;
   const response = await http.request({
     ...rest,
     schema: anyJson,
@@ -376,6 +391,7 @@ export async function requestChange<T>(
                   operation: request.operation,
                   status: 200,
                   secrets: context.secrets,
+                  unread,
                 }),
               };
             } catch {
@@ -397,6 +413,7 @@ export async function requestChange<T>(
       operation: request.operation,
       status: response.status,
       secrets: context.secrets,
+      unread,
     });
     return { readable: true, data, body, status: response.status };
   } catch (error) {
@@ -404,6 +421,8 @@ export async function requestChange<T>(
     return { readable: false, body, status: response.status };
   }
 }
+
+const ignoreRejection = (): void => {};
 
 // Any JSON at all: the change answer is read with the caller's schema afterwards.
 const anyJson = /* @__PURE__ */ v.unknown();
