@@ -152,16 +152,30 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
   const learnUnread = (partial: unknown, raw: unknown) => {
     remember(mapLiveApiStream({ data: partial as LiveApiStreamReading, raw }));
   };
-  // Each record of a list page on its own: one that cannot be read teaches what the schema read of it.
-  const learnPage = (docs: readonly unknown[]) => {
-    const context = { provider, operation: 'list', secrets, unread: learnUnread };
-    for (const raw of docs) {
-      try {
-        remember(mapLiveApiStream({ data: parseVendorResponse(liveApiStreamReading, raw, context), raw }));
-      } catch {
-        // Skipped with a warning when the page is walked.
-      }
+  // A record on its own: one that cannot be read teaches what the schema read of it.
+  const learnRecord = (raw: unknown, operation: string) => {
+    const context = { provider, operation, secrets, unread: learnUnread };
+    try {
+      remember(mapLiveApiStream({ data: parseVendorResponse(liveApiStreamReading, raw, context), raw }));
+    } catch {
+      // Skipped with a warning when a page is walked; the call's own error otherwise.
     }
+  };
+  // Each record of a list page on its own.
+  const learnPage = (docs: readonly unknown[]) => {
+    for (const raw of docs) learnRecord(raw, 'list');
+  };
+  // A create or update answer, read with its body (`liveApiStreamResponseSchema`). One the schema refuses
+  // is handed over as the body as sent, not as a reading with its body: its record is learned on its own, as
+  // a refused list record's is, under whatever id it gives (the vendor chose its stream key and passwords).
+  const learnChange = (
+    answer: LiveApiStreamWithRaw,
+    body: unknown,
+    operation: string,
+    learnRead: () => void,
+  ) => {
+    if (answer.raw === body) learnRead();
+    else learnRecord(body, operation);
   };
 
   async function fetchStream(id: string, operation: string, options?: CallOptions): Promise<LiveStream> {
@@ -197,9 +211,10 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
         schema: liveApiStreamResponseSchema,
         // Setting the same name or the same `enabled` value twice changes nothing.
         idempotent: true,
-        learn: (data) => {
-          if (data.data._id === id) learnAnswer(data);
-        },
+        learn: (data, body) =>
+          learnChange(data, body, operation, () => {
+            if (data.data._id === id) learnAnswer(data);
+          }),
         options,
       },
       { provider, secrets },
@@ -329,7 +344,10 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
         path: 'live_streams',
         body: toLiveApiCreateBody(input, providerOptions),
         schema: liveApiStreamResponseSchema,
-        learn: (data) => secrets.learnStream(remember(mapLiveApiStream(data)).id, ...sent),
+        learn: (data, body) =>
+          learnChange(data, body, 'create', () =>
+            secrets.learnStream(remember(mapLiveApiStream(data)).id, ...sent),
+          ),
         options,
       });
       let stream = remember(mapLiveApiStream(response.data));

@@ -1,0 +1,102 @@
+import { Buffer } from 'node:buffer';
+import { inspect } from 'node:util';
+import { createLiveStreamClient, type HttpHooks, ResponseShapeError, UniliveError } from '@unilive/core';
+import { loadFixture } from '@unilive/testing';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fixtureCredentials, fixturesDirectory, origin } from '../test/support.js';
+import { liveapi } from './liveapi-provider.js';
+
+// A 2xx create or update answer the schema refuses (an id no call could use, a field of the wrong type)
+// still brings the stream key, its password and the platforms' keys: they are learned from what the schema
+// read of it, so a later error or event that repeats one, in any encoding, masks it.
+describe('liveapi: the secrets of a refused create or update answer', () => {
+  const record = loadFixture(fixturesDirectory, 'get').response.body as Record<string, unknown>;
+  const encodings: Record<string, (text: string) => string> = {
+    raw: (text) => text,
+    base64: (text) => Buffer.from(text).toString('base64'),
+    url: (text) => encodeURIComponent(text),
+    json: (text) => JSON.stringify(text).slice(1, -1),
+  };
+  const token = fc.stringMatching(/^[a-z0-9]{16,32}$/);
+  const id = '6226ce5f31ddbeb3754aa243';
+
+  it('a later 422 repeating them shows them masked, with or without hooks', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({ key: token, password: token, platformKey: token }),
+        fc.constantFrom<Record<string, unknown>>(
+          { _id: '../x' },
+          { _id: id, name: 12 },
+          { _id: id, enabled: 'yes' },
+        ),
+        fc.constantFrom('create', 'update'),
+        fc.constantFrom(...Object.keys(encodings)),
+        fc.boolean(),
+        async (given, spoil, call, encoding, hooked) => {
+          const encode = encodings[encoding] ?? String;
+          const secrets = {
+            streamKey: `lv_${given.key}?password=${given.password}`,
+            password: given.password,
+            platformKey: given.platformKey,
+          };
+          const broken = {
+            ...record,
+            ...spoil,
+            ingest: { server: 'rtmp://ingest.liveapi.com/static', key: secrets.streamKey },
+            platforms: [
+              {
+                _id: '6226ce8431ddbeb3754aa249',
+                template: 'custom',
+                enabled: true,
+                server: 'rtmp://a.rtmp.youtube.com/live2',
+                key: secrets.platformKey,
+                broadcasting_status: 'offline',
+              },
+            ],
+          };
+          const echo = Object.values(secrets).map(encode).join(' ');
+          let answered = false;
+          const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+            const request = new Request(input, init);
+            if (!answered && (request.method === 'POST' || request.method === 'PATCH')) {
+              answered = true;
+              return Response.json(broken, { status: request.method === 'POST' ? 201 : 200 });
+            }
+            return Response.json(
+              { message: `refused: ${echo}`, error: echo },
+              { status: 422, headers: { 'x-request-id': `rid ${echo}` } },
+            );
+          }) as typeof globalThis.fetch;
+          const shown: string[] = [];
+          const hooks: HttpHooks = {
+            onResponse: (event) => shown.push(JSON.stringify(event)),
+            onError: (event) => shown.push(JSON.stringify(event.error.toJSON())),
+            onWarning: (event) => shown.push(JSON.stringify(event)),
+          };
+          const client = createLiveStreamClient(
+            liveapi({ ...fixtureCredentials, baseUrl: origin, fetch, retry: { maxRetries: 0 } }),
+            hooked ? { hooks } : {},
+          );
+          const first =
+            call === 'create'
+              ? await client.create({ name: 'show' }).catch((caught: unknown) => caught)
+              : await client.update(id, { name: 'show' }).catch((caught: unknown) => caught);
+          // A create fails; an update is an accepted change read back, and the read is refused here.
+          expect(
+            call === 'create' ? ResponseShapeError.isInstance(first) : UniliveError.isInstance(first),
+          ).toBe(true);
+          shown.push(inspect(first));
+          const error = await client.get(id).catch((caught: unknown) => caught);
+          expect(UniliveError.isInstance(error)).toBe(true);
+          shown.push(inspect(error), JSON.stringify((error as UniliveError).toJSON()));
+          const leaked = Object.entries(secrets).filter(([, value]) =>
+            shown.some((text) => text.includes(encode(value))),
+          );
+          expect(leaked).toEqual([]);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
