@@ -1,11 +1,4 @@
-import {
-  errorTextLimits,
-  parseVendorResponse,
-  ResponseShapeError,
-  scrubText,
-  toRedactor,
-  UniliveError,
-} from '@unilive/core';
+import { parseVendorResponse, ResponseShapeError, UniliveError } from '@unilive/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { liveApiStreamResponseSchema } from './liveapi-api.js';
@@ -125,14 +118,8 @@ describe('get reads an answer as the published schema does', () => {
         } catch (error) {
           if (!UniliveError.isInstance(error) || !ResponseShapeError.isInstance(error)) throw error;
           expect(expected.issues).toBeDefined();
-          // The secrets of the refused answer are learned all the same, and hide what they match in its own
-          // error: a platform key `name` hides that path.
-          const known = toRedactor(provider.secrets?.() ?? []);
-          const masked = (text: string) => scrubText(text, known, errorTextLimits.message);
-          expect(error.issues).toEqual(
-            expected.issues?.map((issue) => ({ path: masked(issue.path), expected: masked(issue.expected) })),
-          );
-          expect(error.message).toBe(masked(expected.message ?? ''));
+          expect(error.issues).toEqual(expected.issues);
+          expect(error.message).toBe(expected.message);
         }
       }),
       { numRuns: 1500 },
