@@ -45,17 +45,23 @@ function cutOff(status: number): (socket: Socket) => void {
     );
 }
 
-async function outcome(method: HttpMethod) {
+async function outcome(method: HttpMethod, maxRetries = 0) {
   const http = createHttpClient({
     provider: 'test-vendor',
     baseUrl,
     headers: () => ({}),
     secrets: new SecretSet(),
-    retry: { maxRetries: 0 },
+    retry: { maxRetries },
     readError: (body) => (body as { message?: string }) ?? {},
   });
   return http
-    .request({ operation: 'op', method, path: 'a', ...(method === 'GET' ? {} : { body: { a: 1 } }) })
+    .request({
+      operation: 'op',
+      method,
+      path: 'a',
+      ...(method === 'GET' || method === 'DELETE' ? {} : { body: { a: 1 } }),
+      options: { runtime: { sleep: async () => {} } },
+    })
     .then(
       () => 'success' as const,
       (error: unknown) => error,
@@ -85,6 +91,45 @@ describe('an answer whose body breaks off', () => {
         },
       ),
       { numRuns: 30 },
+    );
+  });
+
+  it('names the lost answer when the status was a success: its status and the bytes read, delivery unknown, asked again only when idempotent', async () => {
+    const body = JSON.stringify({ id: 'stream-1', name: 'a name long enough to be cut anywhere' });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(200, 201, 202, 203, 206),
+        fc.constantFrom<HttpMethod>('GET', 'DELETE', 'PUT', 'POST', 'PATCH'),
+        fc.boolean(),
+        fc.integer({ min: 0, max: body.length - 1 }),
+        async (status, method, chunked, kept) => {
+          const sent = body.slice(0, kept);
+          answer = (socket) => {
+            const framing = chunked
+              ? `transfer-encoding: chunked\r\n\r\n${body.length.toString(16)}\r\n${sent}`
+              : `content-length: ${body.length}\r\n\r\n${sent}`;
+            socket.end(
+              `HTTP/1.1 ${status} OK\r\ncontent-type: application/json\r\nx-request-id: req-7\r\n${framing}`,
+            );
+          };
+          attempts = 0;
+          const error = await outcome(method, 2);
+          expect(error).toBeInstanceOf(ProviderUnavailableError);
+          const message = (error as UniliveError).message;
+          expect(message).toMatch(
+            new RegExp(
+              `^test-vendor op: the connection to 127\\.0\\.0\\.1:\\d+ was lost while reading the answer \\(HTTP ${status}, \\d+ bytes? of the body read`,
+            ),
+          );
+          expect(message).not.toMatch(/could not reach/);
+          const read = Number(/(\d+) bytes? of the body read/.exec(message)?.[1]);
+          expect(read).toBeLessThanOrEqual(kept);
+          expect(error).toMatchObject({ status, operation: 'op', delivery: 'unknown', requestId: 'req-7' });
+          // Delivered, and perhaps carried out: a create is never sent twice, an idempotent request is.
+          expect(attempts).toBe(method === 'POST' || method === 'PATCH' ? 1 : 3);
+        },
+      ),
+      { numRuns: 40 },
     );
   });
 

@@ -556,10 +556,12 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
         } catch (error) {
           // An error status whose body broke off (the connection dropped mid-body) still says what the
           // vendor did with the request: it is classified by its status, without the vendor's message, not
-          // as a vendor that could not be reached. A success cut short tells nothing whole, and a deadline,
-          // an abort or a body past the cap stay what they are.
-          if (response.ok || attemptController.signal.aborted || isInstanceOf(error, UniliveError))
-            throw error;
+          // as a vendor that could not be reached. A success cut short tells nothing whole: the vendor was
+          // reached and may have carried the request out (below). A deadline, an abort or a body past the
+          // cap stay what they are.
+          if (attemptController.signal.aborted || isInstanceOf(error, UniliveError)) throw error;
+          if (response.ok)
+            throw new AnswerCut(status, bodyRead.received, requestIdOf(response.headers), error);
           text = '';
         }
         if (hooks.onResponse) {
@@ -660,6 +662,26 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
             error,
             retryable: idempotent,
             reason: 'timeout',
+            mayHaveApplied: true,
+            delivery: 'unknown',
+          };
+        } else if (caught instanceof AnswerCut) {
+          // The vendor answered and its body broke off: the request was delivered, and whether it was
+          // carried out is unknown, so only an idempotent request is asked again.
+          const code = systemCodeOf(caught.cause);
+          const error = new ProviderUnavailableError(
+            errorOptions({
+              message: `${settings.provider} ${named}: the connection to ${new URL(url).host} was lost while reading the answer (HTTP ${caught.status}, ${caught.received} ${caught.received === 1 ? 'byte' : 'bytes'} of the body read${code ? `, ${code}` : ''})`,
+              status: caught.status,
+              requestId: caught.requestId,
+              cause: caught.cause,
+              delivery: outcome('unknown'),
+            }),
+          );
+          failure = {
+            error,
+            retryable: idempotent,
+            reason: 'network',
             mayHaveApplied: true,
             delivery: 'unknown',
           };
@@ -1326,6 +1348,21 @@ function isBadPortRefusal(error: unknown): boolean {
     // A cause whose reads throw is no platform error.
   }
   return false;
+}
+
+/** A success whose body broke off: the vendor answered `status`, and `received` bytes of its body arrived. */
+class AnswerCut {
+  readonly status: number;
+  readonly received: number;
+  readonly requestId: string | undefined;
+  readonly cause: unknown;
+
+  constructor(status: number, received: number, requestId: string | undefined, cause: unknown) {
+    this.status = status;
+    this.received = received;
+    this.requestId = requestId;
+    this.cause = cause;
+  }
 }
 
 function systemCodeOf(error: unknown): string | undefined {

@@ -32,6 +32,8 @@ export function readCappedText(
 export class BodyRead {
   stopped: { reason: unknown } | undefined = undefined;
   reader: ReadableStreamDefaultReader<Uint8Array> | undefined = undefined;
+  /** The body's bytes read (after decompression) when the read failed; set only then. */
+  received = 0;
 
   stop(reason: unknown): void {
     if (this.stopped !== undefined) return;
@@ -86,6 +88,7 @@ export async function readCapped(
       text += decoder.decode(value, streaming);
     }
   } catch (error) {
+    if (read !== undefined) read.received = total;
     reader.cancel().catch(ignore);
     throw error;
   }
