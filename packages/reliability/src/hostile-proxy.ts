@@ -15,8 +15,11 @@ export interface Upstream {
   body: Buffer;
 }
 
-/** A hostile answer: status, headers and body bytes exactly as they go on the wire. */
-export type HostileAnswer = Upstream;
+/**
+ * A hostile answer: status, headers and body bytes exactly as they go on the wire. With `cutAfter`, the
+ * answer declares the whole body's length, sends only its first `cutAfter` bytes and closes the connection.
+ */
+export type HostileAnswer = Upstream & { cutAfter?: number };
 
 /** Answers one request in place of the upstream; `forward` asks the upstream. */
 export type HostilePlan = (
@@ -85,13 +88,19 @@ export async function startHostileProxy(upstreamOrigin: string) {
       requests.push(received);
       const current = plan;
       plan = undefined;
-      const answer = current
+      const answer: Promise<HostileAnswer> = current
         ? current(received, () => forward(request, path, body))
         : forward(request, path, body);
       answer.then(
-        ({ status, headers, body: bytes }) => {
+        ({ status, headers, body: bytes, cutAfter }) => {
           response.writeHead(status, { ...headers, 'content-length': String(bytes.length) });
-          response.end(bytes);
+          if (cutAfter === undefined) {
+            response.end(bytes);
+            return;
+          }
+          // The head and the first bytes are flushed, then the connection ends short of the declared length.
+          response.write(bytes.subarray(0, cutAfter));
+          response.socket?.end();
         },
         () => {
           response.destroy();

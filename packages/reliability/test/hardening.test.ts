@@ -234,6 +234,54 @@ function describeAdapter(adapterId: AdapterId): void {
       );
     });
 
+    it('an answer cut mid-body: the vendor was reached, its status kept, a create sent once, a read asked again', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom<Operation>('create', 'get'),
+          fc.double({ min: 0, max: 0.999, noNaN: true }),
+          fc.boolean(),
+          async (operation, where, retried) => {
+            const id = operation === 'create' ? '' : await subject();
+            startCase(id);
+            let cut: { status: number; at: number } | undefined;
+            proxy.plan(async (_request, forward) => {
+              const upstream = await forward();
+              const at = Math.floor(where * upstream.body.length);
+              cut = { status: upstream.status, at };
+              return { ...upstream, cutAfter: at };
+            });
+            const retry = { maxRetries: retried ? 1 : 0, baseDelayMs: 1, maxDelayMs: 1 };
+            const outcome = await invoke(createLiveStreamClient(provider({ retry })), operation, id).then(
+              (result) => ({ result }),
+              (error: unknown) => ({ error }),
+            );
+            const first = proxy.requests[0];
+            if (first === undefined || cut === undefined) throw new Error('no request reached the proxy');
+            const sent = proxy.requests.filter(
+              (entry) => entry.method === first.method && entry.path === first.path,
+            );
+            if (operation === 'get' && retried) {
+              // A read is safe to repeat: asked again, it is answered whole.
+              expect(outcome).toHaveProperty('result');
+              expect(sent).toHaveLength(2);
+              return;
+            }
+            // A create may have been carried out: never sent twice.
+            expect(sent).toHaveLength(1);
+            const error = (outcome as { error: unknown }).error;
+            expect((error as Error).name).toBe('ProviderUnavailableError');
+            expect(error).toMatchObject({ status: cut.status, delivery: 'unknown' });
+            const message = (error as Error).message;
+            expect(message).toContain(`was lost while reading the answer (HTTP ${cut.status}, `);
+            expect(message).not.toMatch(/could not reach/);
+            const read = Number(/(\d+) bytes? of the body read/.exec(message)?.[1]);
+            expect(read).toBeLessThanOrEqual(cut.at);
+          },
+        ),
+        { numRuns: Math.min(runs, 12) },
+      );
+    });
+
     it('a 1 GiB brotli bomb is cut at the default cap and memory stays bounded', async () => {
       const id = await subject();
       startCase(id);
