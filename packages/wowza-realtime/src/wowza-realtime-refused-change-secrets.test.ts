@@ -1,0 +1,107 @@
+import { Buffer } from 'node:buffer';
+import { inspect } from 'node:util';
+import { createLiveStreamClient, type HttpHooks, ResponseShapeError, UniliveError } from '@unilive/core';
+import { loadFixture } from '@unilive/testing';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fixtureSettings } from '../test/contract-config.js';
+import { wowzaRealtime } from './wowza-realtime-provider.js';
+
+const fixturesDirectory = new URL('../../../test-fixtures/wowza-realtime', import.meta.url).pathname;
+
+// A 2xx create or update answer the schema refuses (a field of the wrong type, or for a create an id no call
+// could use) still brings the stream's publish and subscribe tokens: they are learned from what the
+// schema read of it, so a later error or event that repeats one, in any encoding, masks it.
+describe('wowza-realtime: the secrets of a refused create or update answer', () => {
+  const record = (
+    loadFixture(fixturesDirectory, 'get').response.body as { real_time_stream: Record<string, unknown> }
+  ).real_time_stream;
+  const encodings: Record<string, (text: string) => string> = {
+    raw: (text) => text,
+    base64: (text) => Buffer.from(text).toString('base64'),
+    url: (text) => encodeURIComponent(text),
+    json: (text) => JSON.stringify(text).slice(1, -1),
+  };
+  const token = fc.stringMatching(/^[a-z0-9]{16,32}$/);
+  const id = String(record.id);
+  // Fields of the wrong type, beside the stream's own id.
+  const spoiled: Record<string, unknown>[] = [
+    { id, name: 12 },
+    { id, recording: 'yes' },
+  ];
+
+  it('a later 422 repeating them shows them masked, with or without hooks', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({ token, subscribeToken: token }),
+        // A create is refused for an id no call could use too; an update answer naming another stream is
+        // an answer about that stream (never learned as the one asked for).
+        fc.oneof(
+          fc.tuple(fc.constant('create'), fc.constantFrom(...spoiled, { id: '../x' }, { id: 12 })),
+          fc.tuple(fc.constant('update'), fc.constantFrom(...spoiled)),
+        ),
+        fc.constantFrom(...Object.keys(encodings)),
+        fc.boolean(),
+        async (secrets, [call, spoil], encoding, hooked) => {
+          const encode = encodings[encoding] ?? String;
+          const broken = {
+            real_time_stream: {
+              ...record,
+              token: secrets.token,
+              subscribe_token: secrets.subscribeToken,
+              ...spoil,
+            },
+          };
+          const echo = Object.values(secrets).map(encode).join(' ');
+          let answered = false;
+          const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+            const request = new Request(input, init);
+            if (!answered && (request.method === 'POST' || request.method === 'PATCH')) {
+              answered = true;
+              return Response.json(broken, { status: request.method === 'POST' ? 201 : 200 });
+            }
+            return Response.json(
+              {
+                meta: {
+                  status: 422,
+                  code: 'ERR',
+                  title: 'x',
+                  message: `refused: ${echo}`,
+                  description: echo,
+                },
+              },
+              { status: 422, headers: { 'x-request-id': `rid ${echo}` } },
+            );
+          }) as typeof globalThis.fetch;
+          const shown: string[] = [];
+          const hooks: HttpHooks = {
+            onResponse: (event) => shown.push(JSON.stringify(event)),
+            onError: (event) => shown.push(JSON.stringify(event.error.toJSON())),
+            onWarning: (event) => shown.push(JSON.stringify(event)),
+          };
+          const client = createLiveStreamClient(
+            wowzaRealtime({ ...fixtureSettings, fetch, retry: { maxRetries: 0 } }),
+            hooked ? { hooks } : {},
+          );
+          const first =
+            call === 'create'
+              ? await client.create({ name: 'show' }).catch((caught: unknown) => caught)
+              : await client.update(id, { name: 'show' }).catch((caught: unknown) => caught);
+          // A create fails; an update is an accepted change read back, and the read is refused here.
+          expect(
+            call === 'create' ? ResponseShapeError.isInstance(first) : UniliveError.isInstance(first),
+          ).toBe(true);
+          shown.push(inspect(first));
+          const error = await client.get(id).catch((caught: unknown) => caught);
+          expect(UniliveError.isInstance(error)).toBe(true);
+          shown.push(inspect(error), JSON.stringify((error as UniliveError).toJSON()));
+          const leaked = Object.entries(secrets).filter(([, value]) =>
+            shown.some((text) => text.includes(encode(value))),
+          );
+          expect(leaked).toEqual([]);
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+});
