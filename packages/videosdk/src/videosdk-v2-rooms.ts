@@ -10,6 +10,7 @@ import {
   type ListOptions,
   type LiveStream,
   type LiveStreamStatus,
+  type OwnParseResult,
   onceListenerOptions,
   parseVendorResponse,
   pathOf,
@@ -172,9 +173,26 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
   function learnRtmpOutKeys(id: string, records: readonly unknown[]): void {
     for (const record of records) {
       const parsed = safeParseOwn(videosdkV2RtmpOutSchema, record);
-      if (parsed.success && !parsed.output.end)
-        secrets.learnStream(id, ...(parsed.output.outputs ?? []).map((output) => output.streamKey));
+      if (parsed.success) {
+        if (!parsed.output.end)
+          secrets.learnStream(id, ...(parsed.output.outputs ?? []).map((output) => output.streamKey));
+      } else learnRefusedRtmpOut(id, parsed);
     }
+  }
+
+  // A record the schema refuses (a field of the wrong type) is left out of the stream, whether it runs or
+  // not, but the destination keys it carries are learned from what the schema read of it: a later error
+  // that repeats one masks it.
+  function learnRefusedRtmpOut(id: string, parsed: OwnParseResult<unknown>): void {
+    if (parsed.success || !Object.hasOwn(parsed, 'partial')) return;
+    const outputs = ownField(parsed.partial, 'outputs');
+    if (!Array.isArray(outputs)) return;
+    const keys: string[] = [];
+    for (const output of outputs) {
+      const key = ownField(output, 'streamKey');
+      if (typeof key === 'string') keys.push(key);
+    }
+    secrets.learnStream(id, ...keys);
   }
 
   /**
@@ -206,7 +224,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
         if (parsed.success && !parsed.output.end) {
           running.push(parsed.output);
           received.push(record);
-        }
+        } else if (!parsed.success) learnRefusedRtmpOut(id, parsed);
       }
       if (data.length === 0 || !pageInfo?.lastPage || (pageInfo.currentPage ?? page) >= pageInfo.lastPage)
         break;
@@ -747,4 +765,11 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       );
     },
   };
+}
+
+// A field the value holds itself (an object of the parsed JSON, or anything else valibot read of it).
+function ownField(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null && Object.hasOwn(value, key)
+    ? (value as Record<string, unknown>)[key]
+    : undefined;
 }
