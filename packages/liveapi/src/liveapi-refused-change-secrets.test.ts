@@ -1,7 +1,12 @@
-import { Buffer } from 'node:buffer';
-import { inspect } from 'node:util';
-import { createLiveStreamClient, type HttpHooks, ResponseShapeError, UniliveError } from '@unilive/core';
-import { loadFixture } from '@unilive/testing';
+import { createLiveStreamClient, ResponseShapeError, UniliveError } from '@unilive/core';
+import {
+  leakedSecrets,
+  loadFixture,
+  refusalEchoing,
+  secretEncodingNames,
+  secretEncodings,
+  shownTexts,
+} from '@unilive/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixtureCredentials, fixturesDirectory, origin } from '../test/support.js';
@@ -12,12 +17,6 @@ import { liveapi } from './liveapi-provider.js';
 // read of it, so a later error or event that repeats one, in any encoding, masks it.
 describe('liveapi: the secrets of a refused create or update answer', () => {
   const record = loadFixture(fixturesDirectory, 'get').response.body as Record<string, unknown>;
-  const encodings: Record<string, (text: string) => string> = {
-    raw: (text) => text,
-    base64: (text) => Buffer.from(text).toString('base64'),
-    url: (text) => encodeURIComponent(text),
-    json: (text) => JSON.stringify(text).slice(1, -1),
-  };
   const token = fc.stringMatching(/^[a-z0-9]{16,32}$/);
   const id = '6226ce5f31ddbeb3754aa243';
 
@@ -31,10 +30,10 @@ describe('liveapi: the secrets of a refused create or update answer', () => {
           { _id: id, enabled: 'yes' },
         ),
         fc.constantFrom('create', 'update'),
-        fc.constantFrom(...Object.keys(encodings)),
+        fc.constantFrom(...secretEncodingNames),
         fc.boolean(),
         async (given, spoil, call, encoding, hooked) => {
-          const encode = encodings[encoding] ?? String;
+          const encode = secretEncodings[encoding];
           const secrets = {
             streamKey: `lv_${given.key}?password=${given.password}`,
             password: given.password,
@@ -63,17 +62,9 @@ describe('liveapi: the secrets of a refused create or update answer', () => {
               answered = true;
               return Response.json(broken, { status: request.method === 'POST' ? 201 : 200 });
             }
-            return Response.json(
-              { message: `refused: ${echo}`, error: echo },
-              { status: 422, headers: { 'x-request-id': `rid ${echo}` } },
-            );
+            return refusalEchoing(echo);
           }) as typeof globalThis.fetch;
-          const shown: string[] = [];
-          const hooks: HttpHooks = {
-            onResponse: (event) => shown.push(JSON.stringify(event)),
-            onError: (event) => shown.push(JSON.stringify(event.error.toJSON())),
-            onWarning: (event) => shown.push(JSON.stringify(event)),
-          };
+          const { hooks, shown, showError } = shownTexts();
           const client = createLiveStreamClient(
             liveapi({ ...fixtureCredentials, baseUrl: origin, fetch, retry: { maxRetries: 0 } }),
             hooked ? { hooks } : {},
@@ -86,14 +77,11 @@ describe('liveapi: the secrets of a refused create or update answer', () => {
           expect(
             call === 'create' ? ResponseShapeError.isInstance(first) : UniliveError.isInstance(first),
           ).toBe(true);
-          shown.push(inspect(first));
+          showError(first);
           const error = await client.get(id).catch((caught: unknown) => caught);
           expect(UniliveError.isInstance(error)).toBe(true);
-          shown.push(inspect(error), JSON.stringify((error as UniliveError).toJSON()));
-          const leaked = Object.entries(secrets).filter(([, value]) =>
-            shown.some((text) => text.includes(encode(value))),
-          );
-          expect(leaked).toEqual([]);
+          showError(error);
+          expect(leakedSecrets(secrets, encode, shown)).toEqual([]);
         },
       ),
       { numRuns: 60 },

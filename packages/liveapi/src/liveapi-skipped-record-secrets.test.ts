@@ -1,7 +1,12 @@
-import { Buffer } from 'node:buffer';
-import { inspect } from 'node:util';
-import { createLiveStreamClient, type HttpHooks, UniliveError } from '@unilive/core';
-import { loadFixture } from '@unilive/testing';
+import { createLiveStreamClient, UniliveError } from '@unilive/core';
+import {
+  leakedSecrets,
+  loadFixture,
+  refusalEchoing,
+  secretEncodingNames,
+  secretEncodings,
+  shownTexts,
+} from '@unilive/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixtureCredentials, fixturesDirectory, origin } from '../test/support.js';
@@ -13,12 +18,6 @@ import { liveapi } from './liveapi-provider.js';
 // took of it, so a later error or event that repeats one, in any encoding, masks it.
 describe('liveapi: the secrets of a list record that is skipped', () => {
   const record = loadFixture(fixturesDirectory, 'get').response.body as Record<string, unknown>;
-  const encodings: Record<string, (text: string) => string> = {
-    raw: (text) => text,
-    base64: (text) => Buffer.from(text).toString('base64'),
-    url: (text) => encodeURIComponent(text),
-    json: (text) => JSON.stringify(text).slice(1, -1),
-  };
   const token = fc.stringMatching(/^[a-z0-9]{16,32}$/);
 
   it('a later 422 repeating them shows them masked, with or without hooks', async () => {
@@ -32,10 +31,10 @@ describe('liveapi: the secrets of a list record that is skipped', () => {
             platformKey,
           })),
         fc.constantFrom<unknown>('../x', '', 'a/b', 12, null, undefined),
-        fc.constantFrom(...Object.keys(encodings)),
+        fc.constantFrom(...secretEncodingNames),
         fc.boolean(),
         async (secrets, id, encoding, hooked) => {
-          const encode = encodings[encoding] ?? String;
+          const encode = secretEncodings[encoding];
           const { _id: _, ...rest } = record;
           const broken = {
             ...rest,
@@ -60,17 +59,9 @@ describe('liveapi: the secrets of a list record that is skipped', () => {
             const { pathname } = new URL(new Request(input, init).url);
             if (pathname === '/live_streams')
               return Response.json({ docs: [broken], page: 1, pages: 1, total: 1, limit: 10 });
-            return Response.json(
-              { message: `refused: ${echo}`, error: echo },
-              { status: 422, headers: { 'x-request-id': `rid ${echo}` } },
-            );
+            return refusalEchoing(echo);
           }) as typeof globalThis.fetch;
-          const shown: string[] = [];
-          const hooks: HttpHooks = {
-            onResponse: (event) => shown.push(JSON.stringify(event)),
-            onError: (event) => shown.push(JSON.stringify(event.error.toJSON())),
-            onWarning: (event) => shown.push(JSON.stringify(event)),
-          };
+          const { hooks, shown, showError } = shownTexts();
           const client = createLiveStreamClient(
             liveapi({ ...fixtureCredentials, baseUrl: origin, fetch, retry: { maxRetries: 0 } }),
             hooked ? { hooks } : {},
@@ -80,11 +71,8 @@ describe('liveapi: the secrets of a list record that is skipped', () => {
           expect(listed).toEqual([]);
           const error = await client.get('6226ce5f31ddbeb3754aa243').catch((caught: unknown) => caught);
           expect(UniliveError.isInstance(error)).toBe(true);
-          shown.push(inspect(error), JSON.stringify((error as UniliveError).toJSON()));
-          const leaked = Object.entries(secrets).filter(([, value]) =>
-            shown.some((text) => text.includes(encode(value))),
-          );
-          expect(leaked).toEqual([]);
+          showError(error);
+          expect(leakedSecrets(secrets, encode, shown)).toEqual([]);
         },
       ),
       { numRuns: 40 },

@@ -1,6 +1,6 @@
 // The main entry carries no test runner: the memory provider, fixtures, webhook signing and a webhook
-// receiver, the secret scanner, and an AbortController of another realm. The contract suites (vitest, nock)
-// are `@unilive/testing/contract`.
+// receiver, the secret scanner, the recorder of what a client shows, and an AbortController of another
+// realm. The contract suites (vitest, nock) are `@unilive/testing/contract`.
 export {
   createWebhookKeyPair,
   createWebhookSecret,
@@ -30,4 +30,12 @@ export {
   otherRealmAbortController,
 } from './other-realm.js';
 export { errorTranscript, leakForms, type SecretLeak, SecretScanner } from './secret-scanner.js';
+export {
+  leakedSecrets,
+  refusalEchoing,
+  type ShownTexts,
+  secretEncodingNames,
+  secretEncodings,
+  shownTexts,
+} from './shown-secrets.js';
 export { sleepUntilWoken, startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';

@@ -1,7 +1,12 @@
-import { Buffer } from 'node:buffer';
-import { inspect } from 'node:util';
-import { createLiveStreamClient, type HttpHooks, ResponseShapeError, UniliveError } from '@unilive/core';
-import { loadFixture } from '@unilive/testing';
+import { createLiveStreamClient, ResponseShapeError, UniliveError } from '@unilive/core';
+import {
+  leakedSecrets,
+  loadFixture,
+  refusalEchoing,
+  secretEncodingNames,
+  secretEncodings,
+  shownTexts,
+} from '@unilive/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixtureSettings } from '../test/contract-config.js';
@@ -15,12 +20,6 @@ const fixturesDirectory = new URL('../../../test-fixtures/videosdk', import.meta
 describe('videosdk v1: the secrets of a refused create or update answer', () => {
   const record = loadFixture(fixturesDirectory, 'get-livestream').response.body as Record<string, unknown>;
   const id = String(record.id);
-  const encodings: Record<string, (text: string) => string> = {
-    raw: (text) => text,
-    base64: (text) => Buffer.from(text).toString('base64'),
-    url: (text) => encodeURIComponent(text),
-    json: (text) => JSON.stringify(text).slice(1, -1),
-  };
   const token = fc.stringMatching(/^[a-z0-9]{16,32}$/);
   const spoiled: Record<string, unknown>[] = [
     { id, name: 12 },
@@ -36,10 +35,10 @@ describe('videosdk v1: the secrets of a refused create or update answer', () => 
           fc.tuple(fc.constant('create'), fc.constantFrom(...spoiled, { id: '../x' }, { id: 12 })),
           fc.tuple(fc.constant('update'), fc.constantFrom(...spoiled)),
         ),
-        fc.constantFrom(...Object.keys(encodings)),
+        fc.constantFrom(...secretEncodingNames),
         fc.boolean(),
         async (secrets, [call, spoil], encoding, hooked) => {
-          const encode = encodings[encoding] ?? String;
+          const encode = secretEncodings[encoding];
           const broken = {
             ...record,
             streamKey: secrets.streamKey,
@@ -63,17 +62,9 @@ describe('videosdk v1: the secrets of a refused create or update answer', () => 
               answered = true;
               return Response.json(broken);
             }
-            return Response.json(
-              { message: `refused: ${echo}`, error: echo },
-              { status: 422, headers: { 'x-request-id': `rid ${echo}` } },
-            );
+            return refusalEchoing(echo);
           }) as typeof globalThis.fetch;
-          const shown: string[] = [];
-          const hooks: HttpHooks = {
-            onResponse: (event) => shown.push(JSON.stringify(event)),
-            onError: (event) => shown.push(JSON.stringify(event.error.toJSON())),
-            onWarning: (event) => shown.push(JSON.stringify(event)),
-          };
+          const { hooks, shown, showError } = shownTexts();
           const client = createLiveStreamClient(
             videosdk({
               ...fixtureSettings,
@@ -91,14 +82,11 @@ describe('videosdk v1: the secrets of a refused create or update answer', () => 
           expect(
             call === 'create' ? ResponseShapeError.isInstance(first) : UniliveError.isInstance(first),
           ).toBe(true);
-          shown.push(inspect(first));
+          showError(first);
           const error = await client.get(id).catch((caught: unknown) => caught);
           expect(UniliveError.isInstance(error)).toBe(true);
-          shown.push(inspect(error), JSON.stringify((error as UniliveError).toJSON()));
-          const leaked = Object.entries(secrets).filter(([, value]) =>
-            shown.some((text) => text.includes(encode(value))),
-          );
-          expect(leaked).toEqual([]);
+          showError(error);
+          expect(leakedSecrets(secrets, encode, shown)).toEqual([]);
         },
       ),
       { numRuns: 60 },

@@ -1,7 +1,12 @@
-import { Buffer } from 'node:buffer';
-import { inspect } from 'node:util';
-import { createLiveStreamClient, type HttpHooks, UniliveError } from '@unilive/core';
-import { loadFixture } from '@unilive/testing';
+import { createLiveStreamClient, UniliveError } from '@unilive/core';
+import {
+  leakedSecrets,
+  loadFixture,
+  refusalEchoing,
+  secretEncodingNames,
+  secretEncodings,
+  shownTexts,
+} from '@unilive/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixtureSettings } from '../test/contract-config.js';
@@ -14,12 +19,6 @@ const fixturesDirectory = new URL('../../../test-fixtures/videosdk', import.meta
 // so a later error or event that repeats one, in any encoding, masks it.
 describe('videosdk v1: the secrets of a list record that is skipped', () => {
   const record = loadFixture(fixturesDirectory, 'get-livestream').response.body as Record<string, unknown>;
-  const encodings: Record<string, (text: string) => string> = {
-    raw: (text) => text,
-    base64: (text) => Buffer.from(text).toString('base64'),
-    url: (text) => encodeURIComponent(text),
-    json: (text) => JSON.stringify(text).slice(1, -1),
-  };
   const token = fc.stringMatching(/^[a-z0-9]{16,32}$/);
 
   it('a later 422 repeating them shows them masked, with or without hooks', async () => {
@@ -27,10 +26,10 @@ describe('videosdk v1: the secrets of a list record that is skipped', () => {
       fc.asyncProperty(
         fc.record({ streamKey: token, restreamKey: token }),
         fc.constantFrom<unknown>('../x', '', 'a/b', 12, null, undefined),
-        fc.constantFrom(...Object.keys(encodings)),
+        fc.constantFrom(...secretEncodingNames),
         fc.boolean(),
         async (secrets, id, encoding, hooked) => {
-          const encode = encodings[encoding] ?? String;
+          const encode = secretEncodings[encoding];
           const { id: _, ...rest } = record;
           const broken = {
             ...rest,
@@ -55,17 +54,9 @@ describe('videosdk v1: the secrets of a list record that is skipped', () => {
                 data: [broken],
                 pageInfo: { currentPage: 1, perPage: 20, lastPage: 1, total: 1 },
               });
-            return Response.json(
-              { message: `refused: ${echo}`, error: echo },
-              { status: 422, headers: { 'x-request-id': `rid ${echo}` } },
-            );
+            return refusalEchoing(echo);
           }) as typeof globalThis.fetch;
-          const shown: string[] = [];
-          const hooks: HttpHooks = {
-            onResponse: (event) => shown.push(JSON.stringify(event)),
-            onError: (event) => shown.push(JSON.stringify(event.error.toJSON())),
-            onWarning: (event) => shown.push(JSON.stringify(event)),
-          };
+          const { hooks, shown, showError } = shownTexts();
           const client = createLiveStreamClient(
             videosdk({
               ...fixtureSettings,
@@ -80,11 +71,8 @@ describe('videosdk v1: the secrets of a list record that is skipped', () => {
           expect(listed).toEqual([]);
           const error = await client.get('6034a7dfa9cedd724c20cf67').catch((caught: unknown) => caught);
           expect(UniliveError.isInstance(error)).toBe(true);
-          shown.push(inspect(error), JSON.stringify((error as UniliveError).toJSON()));
-          const leaked = Object.entries(secrets).filter(([, value]) =>
-            shown.some((text) => text.includes(encode(value))),
-          );
-          expect(leaked).toEqual([]);
+          showError(error);
+          expect(leakedSecrets(secrets, encode, shown)).toEqual([]);
         },
       ),
       { numRuns: 40 },

@@ -1,6 +1,11 @@
-import { Buffer } from 'node:buffer';
-import { inspect } from 'node:util';
-import { createLiveStreamClient, type HttpHooks, ResponseShapeError, UniliveError } from '@unilive/core';
+import { createLiveStreamClient, ResponseShapeError, UniliveError } from '@unilive/core';
+import {
+  leakedSecrets,
+  refusalEchoing,
+  secretEncodingNames,
+  secretEncodings,
+  shownTexts,
+} from '@unilive/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixture, fixtureToken } from '../test/fixtures.js';
@@ -12,12 +17,6 @@ import { wowzaVideo } from './wowza-video-provider.js';
 describe('wowza-video: the secrets of a refused create or update answer', () => {
   const record = (fixture('get').response.body as { live_stream: Record<string, unknown> }).live_stream;
   const source = record.source_connection_information as Record<string, unknown>;
-  const encodings: Record<string, (text: string) => string> = {
-    raw: (text) => text,
-    base64: (text) => Buffer.from(text).toString('base64'),
-    url: (text) => encodeURIComponent(text),
-    json: (text) => JSON.stringify(text).slice(1, -1),
-  };
   const token = fc.stringMatching(/^[a-z0-9]{16,32}$/);
   const id = 'wdjfqvsv';
   // Fields of the wrong type, beside the stream's own id.
@@ -36,10 +35,10 @@ describe('wowza-video: the secrets of a refused create or update answer', () => 
           fc.tuple(fc.constant('create'), fc.constantFrom(...spoiled, { id: '../x' }, { id: 12 })),
           fc.tuple(fc.constant('update'), fc.constantFrom(...spoiled)),
         ),
-        fc.constantFrom(...Object.keys(encodings)),
+        fc.constantFrom(...secretEncodingNames),
         fc.boolean(),
         async (secrets, [call, spoil], encoding, hooked) => {
-          const encode = encodings[encoding] ?? String;
+          const encode = secretEncodings[encoding];
           const broken = {
             live_stream: {
               ...record,
@@ -60,25 +59,17 @@ describe('wowza-video: the secrets of a refused create or update answer', () => 
               answered = true;
               return Response.json(broken, { status: request.method === 'POST' ? 201 : 200 });
             }
-            return Response.json(
-              {
-                meta: {
-                  status: 422,
-                  code: 'ERR',
-                  title: 'x',
-                  message: `refused: ${echo}`,
-                  description: echo,
-                },
+            return refusalEchoing(echo, {
+              meta: {
+                status: 422,
+                code: 'ERR',
+                title: 'x',
+                message: `refused: ${echo}`,
+                description: echo,
               },
-              { status: 422, headers: { 'x-request-id': `rid ${echo}` } },
-            );
+            });
           }) as typeof globalThis.fetch;
-          const shown: string[] = [];
-          const hooks: HttpHooks = {
-            onResponse: (event) => shown.push(JSON.stringify(event)),
-            onError: (event) => shown.push(JSON.stringify(event.error.toJSON())),
-            onWarning: (event) => shown.push(JSON.stringify(event)),
-          };
+          const { hooks, shown, showError } = shownTexts();
           const client = createLiveStreamClient(
             wowzaVideo({ token: fixtureToken, fetch, retry: { maxRetries: 0 } }),
             hooked ? { hooks } : {},
@@ -91,14 +82,11 @@ describe('wowza-video: the secrets of a refused create or update answer', () => 
           expect(
             call === 'create' ? ResponseShapeError.isInstance(first) : UniliveError.isInstance(first),
           ).toBe(true);
-          shown.push(inspect(first));
+          showError(first);
           const error = await client.get(id).catch((caught: unknown) => caught);
           expect(UniliveError.isInstance(error)).toBe(true);
-          shown.push(inspect(error), JSON.stringify((error as UniliveError).toJSON()));
-          const leaked = Object.entries(secrets).filter(([, value]) =>
-            shown.some((text) => text.includes(encode(value))),
-          );
-          expect(leaked).toEqual([]);
+          showError(error);
+          expect(leakedSecrets(secrets, encode, shown)).toEqual([]);
         },
       ),
       { numRuns: 80 },

@@ -1,0 +1,51 @@
+import { createLiveStreamClient, UniliveError } from '@unilive/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createMemoryProvider } from './memory-provider.js';
+import {
+  leakedSecrets,
+  refusalEchoing,
+  secretEncodingNames,
+  secretEncodings,
+  shownTexts,
+} from './shown-secrets.js';
+
+describe('shownTexts and leakedSecrets', () => {
+  it('name each secret repeated in the encoding looked for, and none that is not', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[a-z0-9]{16,32}$/),
+        fc.stringMatching(/^[a-z0-9]{16,32}$/),
+        fc.constantFrom(...secretEncodingNames),
+        (key, password, encoding) => {
+          fc.pre(!key.includes(password) && !password.includes(key));
+          const encode = secretEncodings[encoding];
+          const { shown, showError } = shownTexts();
+          showError(new Error(`refused: ${encode(key)}`));
+          expect(leakedSecrets({ key, password }, encode, shown)).toEqual([['key', key]]);
+          expect(leakedSecrets({ password }, encode, shown)).toEqual([]);
+        },
+      ),
+    );
+  });
+
+  it('record the hook events, an error inspected and its toJSON, and a 422 echoing the secrets', async () => {
+    const { hooks, shown, showError } = shownTexts();
+    const echo = secretEncodings.base64('s3cr3t-value');
+    const refusal = refusalEchoing(echo);
+    expect(refusal.status).toBe(422);
+    expect(refusal.headers.get('x-request-id')).toBe(`rid ${echo}`);
+    expect(await refusal.json()).toEqual({ message: `refused: ${echo}`, error: echo });
+    const client = createLiveStreamClient(createMemoryProvider(), { hooks });
+    const created = await client.create({ name: 'show' });
+    expect(shown.some((text) => text.includes('"status":'))).toBe(true);
+    const recorded = shown.length;
+    const error = await client.get(`${created.id}-gone`).catch((caught: unknown) => caught);
+    expect(UniliveError.isInstance(error)).toBe(true);
+    expect(shown.length).toBeGreaterThan(recorded);
+    const events = shown.length;
+    showError(error);
+    expect(shown.slice(events)).toHaveLength(2);
+    expect(shown.at(-1)).toBe(JSON.stringify((error as UniliveError).toJSON()));
+  });
+});
