@@ -27,6 +27,18 @@ function capture(signal?: AbortSignal) {
   return { out, err, run };
 }
 
+// Resolves when the sandbox reports `kind` for stream `id`. The sandbox runs in this process and hears of an
+// encoder's socket on a later turn than the command that ran ffmpeg ends on, later still on a busy machine.
+function streamChange(id: string, kind: StreamChange['kind']): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = sandbox.onStreamChange((change) => {
+      if (change.kind !== kind || change.id !== id) return;
+      stop();
+      resolve();
+    });
+  });
+}
+
 async function create(provider: string, ...extra: string[]) {
   const { out, run } = capture();
   // The test reads the key and password to prove push never prints them, so it asks for them.
@@ -97,6 +109,7 @@ describe.skipIf(!ffmpeg)('unilive push against the sandbox', () => {
   it('pushes to the ingest the vendor returned, shows progress, prints one JSON document, never the key', async () => {
     const stream = await create('liveapi');
     const { out, err, run } = capture();
+    const disconnected = streamChange(stream.id, 'encoder-disconnected');
     expect(
       await run('push', stream.id, '-p', 'liveapi', '--duration', '1s', '--size', '320x180', '--json'),
     ).toBe(0);
@@ -109,6 +122,7 @@ describe.skipIf(!ffmpeg)('unilive push against the sandbox', () => {
       `pushing a 320x180 test pattern to liveapi stream ${stream.id} at ${sandbox.ingestUrl}/static (Ctrl-C to stop)`,
     );
     expect(err.slice(1).every((line) => /^ {2}\d+\.\d s sent, \d+ kbit\/s$/.test(line))).toBe(true);
+    await disconnected;
     expect(changes.filter((change) => change.id === stream.id).map((change) => change.kind)).toEqual([
       'created',
       'encoder-connected',
@@ -146,13 +160,7 @@ describe.skipIf(!ffmpeg)('unilive push against the sandbox', () => {
   it('a push cut because its stream stopped taking video exits 1 with the ingest’s reason', async () => {
     const stream = await create('liveapi');
     const { run, err } = capture();
-    const connected = new Promise<void>((resolve) => {
-      const stop = sandbox.onStreamChange((change) => {
-        if (change.kind !== 'encoder-connected' || change.id !== stream.id) return;
-        stop();
-        resolve();
-      });
-    });
+    const connected = streamChange(stream.id, 'encoder-connected');
     const running = run('push', stream.id, '-p', 'liveapi', '--size', '320x180');
     const endedFirst = await Promise.race([connected.then(() => undefined), running]);
     expect(endedFirst, `unilive push ended before going live: ${err.join(' | ')}`).toBeUndefined();
@@ -173,16 +181,8 @@ describe.skipIf(!ffmpeg)('unilive push against the sandbox', () => {
     const stream = await create('videosdk');
     const controller = new AbortController();
     const { run, err } = capture(controller.signal);
-    const seen = (kind: StreamChange['kind']) =>
-      new Promise<void>((resolve) => {
-        const stop = sandbox.onStreamChange((change) => {
-          if (change.kind !== kind || change.id !== stream.id) return;
-          stop();
-          resolve();
-        });
-      });
-    const connected = seen('encoder-connected');
-    const disconnected = seen('encoder-disconnected');
+    const connected = streamChange(stream.id, 'encoder-connected');
+    const disconnected = streamChange(stream.id, 'encoder-disconnected');
     const running = run('push', stream.id, '-p', 'videosdk', '--size', '320x180');
     // Live, or the command ended first (refused, no ffmpeg): then its exit code and its words say why, at
     // once rather than at the test's time limit.
