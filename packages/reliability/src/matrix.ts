@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import {
+  type Clock,
   createLiveStreamClient,
   type HttpHooks,
   type LiveStream,
@@ -181,11 +182,18 @@ async function runCase(context: CaseContext): Promise<CaseRecord> {
     },
   };
   // Retry waits are recorded, not slept; an aborted signal ends the wait at once, as the real sleep does.
-  const sleep: Sleep = async (_ms, signal) => {
+  // Outside the slow faults (which are about real time limits) the client also reads a clock that only
+  // those waits move: whether a retry fits before a deadline (a wait's 5 s, a 429's pause) is then decided
+  // by the waits the policy asked for, never by how long a busy machine took to answer.
+  let virtualNow = Date.now();
+  const clock: Clock = () => virtualNow;
+  const sleep: Sleep = async (ms, signal) => {
     if (signal?.aborted) throw signal.reason;
+    if (!slow) virtualNow += ms;
   };
   const container = createContainer();
   container.register(tokens.sleep, { useValue: sleep });
+  if (!slow) container.register(tokens.clock, { useValue: clock });
   const client = createLiveStreamClient(prepared.provider, { hooks, container });
 
   const timer = fault.shape.kind === 'abort-in-flight' ? setTimeout(abort, abortAfterMs) : undefined;
