@@ -8,6 +8,7 @@ import { isInstanceOf, ownValue } from './own.js';
 import type { CallOptions } from './provider.js';
 import { systemSleep } from './runtime.js';
 import { type SecretSource, toRedactor } from './secrets.js';
+import { ignoreRejection } from './thenable.js';
 
 /** The neutral lifecycle calls. */
 export type LifecycleOperation = 'start' | 'stop';
@@ -370,10 +371,8 @@ export async function requestChange<T>(
       ? (partial: unknown, body: unknown): void => {
           if (refused) return;
           refused = true;
-          const returned: unknown = (learn as (data: unknown, body: unknown) => unknown)(partial, body);
           // Reading `then` may throw: `parseVendorResponse` ignores what `unread` throws.
-          if (typeof (returned as PromiseLike<unknown> | null)?.then === 'function')
-            (returned as PromiseLike<unknown>).then(undefined, ignoreRejection);
+          ignoreRejection((learn as (data: unknown, body: unknown) => unknown)(partial, body));
         }
       : undefined;
   const response = await http.request({
@@ -421,8 +420,6 @@ export async function requestChange<T>(
     return { readable: false, body, status: response.status };
   }
 }
-
-const ignoreRejection = (): void => {};
 
 // Any JSON at all: the change answer is read with the caller's schema afterwards.
 const anyJson = /* @__PURE__ */ v.unknown();

@@ -1,6 +1,7 @@
 import { copyError, UniliveError } from '../errors/unilive-error.js';
 import type { ProviderId, Warning } from '../live-stream.js';
 import type { Redactor } from '../secrets.js';
+import { ignoreRejection } from '../thenable.js';
 
 /** What every HTTP event carries. URLs are scrubbed of credentials; bodies and headers are never included. */
 export interface HttpEventBase {
@@ -75,7 +76,7 @@ export function emit<E>(hook: ((event: E) => void) | undefined, event: E, scrubb
     if (scrubbed && typeof copy === 'object' && copy !== null) scrubbedWith.set(copy, scrubbed);
     // Typed as returning void, an `async` hook still returns a promise: its rejection is caught here.
     const returned: unknown = hook(copy);
-    if (isThenable(returned)) returned.then(undefined, ignore);
+    ignoreRejection(returned);
   } catch {
     // A broken logger must not break the call.
   }
@@ -98,16 +99,6 @@ export function scrubbedBy(event: unknown): Redactor | undefined {
   return typeof event === 'object' && event !== null ? scrubbedWith.get(event) : undefined;
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  // Reading `then` may itself throw (a hostile getter): the caller's try holds it.
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
-
-function ignore(): void {}
 
 function detached<E>(value: E, depth = 0): E {
   if (typeof value !== 'object' || value === null) return value;

@@ -33,6 +33,7 @@ import {
 import type { CallOptions, CallRuntime, ProviderSettingsBase } from '../provider.js';
 import { type Clock, type Sleep, systemClock, systemSleep } from '../runtime.js';
 import type { SecretSet } from '../secrets.js';
+import { ignore as noop, ignoreRejection, isThenable } from '../thenable.js';
 import { AttemptTimers } from './attempt-timers.js';
 import { gateKeyOf } from './gate-key.js';
 import { emit, type HttpEventBase, type HttpHooks } from './hooks.js';
@@ -971,16 +972,6 @@ function kyOptions(method: HttpMethod, body: string | null, attempt: KyAttempt):
   return options;
 }
 
-const noop = (): void => {};
-
-function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
-
 // A failure to produce credentials (a missing setting, a signing error) is not a network failure: it is
 // reported as such and never retried.
 function credentialsOf(
@@ -1206,7 +1197,7 @@ function callLearn(learn: unknown, described: object, data: unknown, body: unkno
     );
     // Typed as returning void, an `async` learn still returns a promise: its rejection is ignored too,
     // never left unhandled (reading `then` may throw: the try holds it).
-    if (isThenable(returned)) returned.then(undefined, noop);
+    ignoreRejection(returned);
   } catch {
     // See learnedAnswer.
   }
