@@ -101,6 +101,11 @@ export interface AdapterSpec {
    */
   readsAtOnce?: readonly MatrixOperation[];
   /**
+   * The path of the read sent beside an operation's own first request (videosdk v2's active-egress read,
+   * beside the room read): a hostile answer meant for the operation's request is never planned on it.
+   */
+  besideRead?: RegExp;
+  /**
    * Whether the operation's first request may be repeated after an answer that was lost (timeout, 5xx, reset):
    * what the adapter tells the HTTP layer (`idempotent`).
    */
@@ -404,6 +409,7 @@ export const adapters: Record<AdapterId, AdapterSpec> = {
     needsStarted: ['stop'],
     // get reads the room and its egress at once.
     readsAtOnce: ['get'],
+    besideRead: /^\/videosdk\/v2\/hls\/[^/]+\/active$/,
     // `hls/start` is a POST the HTTP layer does not repeat (a repeated start is refused 409 and read back
     // by the lifecycle rule, but only a new call makes it); the reads, deactivate and the ends may repeat.
     retrySafe: { ...allSafeButCreate, start: false },

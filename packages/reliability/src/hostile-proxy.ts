@@ -36,6 +36,7 @@ export type HostilePlan = (
 export async function startHostileProxy(upstreamOrigin: string) {
   const requests: ProxiedRequest[] = [];
   let plan: HostilePlan | undefined;
+  let planFor: ((request: ProxiedRequest) => boolean) | undefined;
   const retired = new Set<string>();
   // A path segment naming a retired stream: the request belongs to a case that has ended.
   const isRetired = (path: string) =>
@@ -86,8 +87,9 @@ export async function startHostileProxy(upstreamOrigin: string) {
       }
       const received: ProxiedRequest = { method: request.method ?? '', path, bodyBytes: body.length };
       requests.push(received);
-      const current = plan;
-      plan = undefined;
+      // A plan meant for one request of several sent at once waits for it: the others are forwarded.
+      const current = plan !== undefined && (planFor?.(received) ?? true) ? plan : undefined;
+      if (current !== undefined) plan = undefined;
       const answer: Promise<HostileAnswer> = current
         ? current(received, () => forward(request, path, body))
         : forward(request, path, body);
@@ -132,9 +134,14 @@ export async function startHostileProxy(upstreamOrigin: string) {
     movedPath: (path: string) => `${movedPrefix}${path.replace(/^\//, '')}`,
     requests,
     trapRequests,
-    /** Answers the next request with `next` instead of forwarding it. */
-    plan(next: HostilePlan): void {
+    /**
+     * Answers the next request with `next` instead of forwarding it; with `accepts`, the next request it
+     * accepts (the others are forwarded meanwhile): which of two requests sent at once reaches the proxy
+     * first is the machine's choice, so a plan meant for one of them names it.
+     */
+    plan(next: HostilePlan, accepts?: (request: ProxiedRequest) => boolean): void {
       plan = next;
+      planFor = accepts;
     },
     /**
      * Requests whose path names `id` as a segment are from now on forwarded without being recorded or
@@ -145,6 +152,7 @@ export async function startHostileProxy(upstreamOrigin: string) {
     },
     reset(): void {
       plan = undefined;
+      planFor = undefined;
       requests.length = 0;
       trapRequests.length = 0;
     },

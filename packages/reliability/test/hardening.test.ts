@@ -13,7 +13,12 @@ import { type Sandbox, startSandbox } from '@unilive/sandbox';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdapterId, adapterIds, adapters } from '../src/adapters.js';
-import { type HostileProxy, startHostileProxy, type Upstream } from '../src/hostile-proxy.js';
+import {
+  type HostilePlan,
+  type HostileProxy,
+  startHostileProxy,
+  type Upstream,
+} from '../src/hostile-proxy.js';
 import { type HardeningRow, writeSection } from '../src/report.js';
 
 // Generated cases per adapter and family; UNILIVE_HARDENING_RUNS raises them for a deeper search.
@@ -61,6 +66,10 @@ function describeAdapter(adapterId: AdapterId): void {
     };
     const provider = (extra: Record<string, unknown> = {}): LiveStreamProvider =>
       adapter.factory(settings(extra));
+    // Each case's hostile answer is meant for the operation's own request: never for a read the adapter
+    // sends beside it (videosdk v2's egress read reaches the proxy first as often as the machine likes).
+    const plan = (next: HostilePlan): void =>
+      proxy.plan(next, (request) => !(adapter.besideRead?.test(request.path) ?? false));
 
     beforeAll(async () => {
       process.on('unhandledRejection', onUnhandled);
@@ -136,7 +145,7 @@ function describeAdapter(adapterId: AdapterId): void {
             row.cases += 1;
             const id = operation === 'create' ? '' : await subject();
             startCase(id);
-            proxy.plan(async (request) => {
+            plan(async (request) => {
               const location =
                 target === 'other-origin'
                   ? `${proxy.trapOrigin}${request.path}`
@@ -203,7 +212,7 @@ function describeAdapter(adapterId: AdapterId): void {
             const id = operation === 'get' ? await subject() : '';
             startCase(id);
             let decoded = 0;
-            proxy.plan(async (_request, forward) => {
+            plan(async (_request, forward) => {
               const upstream = await forward();
               const padded = pad(upstream, size);
               decoded = padded.length;
@@ -244,7 +253,7 @@ function describeAdapter(adapterId: AdapterId): void {
             const id = operation === 'create' ? '' : await subject();
             startCase(id);
             let cut: { status: number; at: number } | undefined;
-            proxy.plan(async (_request, forward) => {
+            plan(async (_request, forward) => {
               const upstream = await forward();
               const at = Math.floor(where * upstream.body.length);
               cut = { status: upstream.status, at };
@@ -282,10 +291,55 @@ function describeAdapter(adapterId: AdapterId): void {
       );
     });
 
+    const besideRead = adapter.besideRead;
+    if (besideRead !== undefined) {
+      it("the read sent beside a get, cut mid-body: its 404 is still the vendor's answer, its 200 fails the get", async () => {
+        await fc.assert(
+          fc.asyncProperty(
+            fc.boolean(),
+            fc.double({ min: 0, max: 0.999, noNaN: true }),
+            async (started, where) => {
+              const id = await subject();
+              // Started, the egress read answers 200 with the running egress; otherwise 404, none running.
+              if (started) await provider().start(id);
+              startCase(id);
+              let cut: { status: number; at: number } | undefined;
+              proxy.plan(
+                async (_request, forward) => {
+                  const upstream = await forward();
+                  const at = Math.floor(where * upstream.body.length);
+                  cut = { status: upstream.status, at };
+                  return { ...upstream, cutAfter: at };
+                },
+                (request) => besideRead.test(request.path),
+              );
+              const outcome = await createLiveStreamClient(provider({ retry: { maxRetries: 0 } }))
+                .get(id)
+                .then(
+                  (result) => ({ result }),
+                  (error: unknown) => ({ error }),
+                );
+              expect(cut?.status).toBe(started ? 200 : 404);
+              if (!started) {
+                // The status line came whole: "HLS not found" is the vendor's verdict, whatever its body.
+                expect(outcome).toMatchObject({ result: { id, state: 'stopped' } });
+                return;
+              }
+              const error = (outcome as { error?: Error }).error;
+              expect(error?.name).toBe('ProviderUnavailableError');
+              expect(error).toMatchObject({ status: 200, delivery: 'unknown' });
+              expect(error?.message).toContain('was lost while reading the answer (HTTP 200, ');
+            },
+          ),
+          { numRuns: Math.min(runs, 8) },
+        );
+      });
+    }
+
     it('a 1 GiB brotli bomb is cut at the default cap and memory stays bounded', async () => {
       const id = await subject();
       startCase(id);
-      proxy.plan(async () => ({
+      plan(async () => ({
         status: 200,
         headers: { 'content-type': 'application/json', 'content-encoding': 'br' },
         body: brotliBomb,
@@ -356,7 +410,7 @@ function describeAdapter(adapterId: AdapterId): void {
             if (header === 'ratelimit-reset') headers['ratelimit-reset'] = String(seconds);
             if (header === 'x-ratelimit-reset-epoch')
               headers['x-ratelimit-reset'] = String(Math.floor(start / 1000) + seconds);
-            proxy.plan(async () => ({ status: 429, headers, body: Buffer.from('{}') }));
+            plan(async () => ({ status: 429, headers, body: Buffer.from('{}') }));
             const container = createContainer();
             container.register(tokens.clock, { useValue: () => now });
             container.register(tokens.sleep, { useValue: sleep });
@@ -420,7 +474,7 @@ function describeAdapter(adapterId: AdapterId): void {
             row.cases += 1;
             const id = operation === 'get' ? await subject() : '';
             startCase(id);
-            proxy.plan(async () => ({
+            plan(async () => ({
               status: 503,
               headers: { 'content-type': 'application/json' },
               body: Buffer.from('{"message":"unavailable"}'),
