@@ -37,11 +37,13 @@ afterAll(() => {
   server.close();
 });
 
+const cutOffBody = '{"code":"E1","message":"the vendor\'s wor';
+
 /** Answers `status` with a JSON body that declares 400 bytes and stops after a few, then closes. */
 function cutOff(status: number): (socket: Socket) => void {
   return (socket) =>
     socket.end(
-      `HTTP/1.1 ${status} Whatever\r\ncontent-type: application/json\r\ncontent-length: 400\r\nretry-after: 0\r\n\r\n{"code":"E1","message":"the vendor's wor`,
+      `HTTP/1.1 ${status} Whatever\r\ncontent-type: application/json\r\ncontent-length: 400\r\nretry-after: 0\r\n\r\n${cutOffBody}`,
     );
 }
 
@@ -87,6 +89,15 @@ describe('an answer whose body breaks off', () => {
           // The vendor was reached, and what it wrote is not read from half an answer.
           expect((error as UniliveError).message).not.toMatch(/could not reach/);
           expect((error as UniliveError).vendorMessage).toBe('Whatever');
+          // It says the body broke off, so no one reads the missing vendor message as the vendor saying nothing.
+          const message = (error as UniliveError).message;
+          expect(message).toMatch(
+            new RegExp(
+              `^test-vendor op failed \\(HTTP ${status}\\): Whatever \\(the connection was lost after \\d+ bytes? of the body\\)$`,
+            ),
+          );
+          const read = Number(/lost after (\d+) bytes?/.exec(message)?.[1]);
+          expect(read).toBeLessThanOrEqual(cutOffBody.length);
           expect(attempts).toBe(1);
         },
       ),

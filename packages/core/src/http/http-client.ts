@@ -543,6 +543,8 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
         }
         const status = response.status;
         let text: string;
+        // Bytes of an error status's body read before the connection dropped, when it did.
+        let cutAfter: number | undefined;
         try {
           text = await readCapped(response, maxResponseBytes, bodyRead, () =>
             bodyTooLarge(
@@ -564,6 +566,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           if (response.ok)
             throw new AnswerCut(status, bodyRead.received, requestIdOf(response.headers), error);
           text = '';
+          cutAfter = bodyRead.received;
         }
         if (hooks.onResponse) {
           // A success whose secrets the request learns is decoded, and learned, before its event: the
@@ -624,6 +627,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           requestId,
           retryAfterMs,
           outcome(delivery),
+          cutAfter,
         );
         const statusRetryable = status === 429 || (idempotent && policy.retryStatuses.includes(status));
         failure = {
@@ -1275,6 +1279,9 @@ function vendorError(
   requestId: string | undefined,
   retryAfterMs: number | undefined,
   delivery: Delivery,
+  // Set when the body broke off after that many bytes: the message says so, as the vendor's own message
+  // and code in it were not read.
+  cutAfter?: number,
 ): UniliveError {
   const status = response.status;
   let body: unknown = text;
@@ -1302,7 +1309,7 @@ function vendorError(
     classifyStatus(status);
   const summary = [`HTTP ${status}`, code].filter(Boolean).join(' ');
   return new ErrorClass({
-    message: `${settings.provider} ${labelOf(spec)} failed (${summary})${vendorMessage ? `: ${vendorMessage}` : ''}`,
+    message: `${settings.provider} ${labelOf(spec)} failed (${summary})${vendorMessage ? `: ${vendorMessage}` : ''}${cutAfter === undefined ? '' : ` (the connection was lost after ${cutAfter} ${cutAfter === 1 ? 'byte' : 'bytes'} of the body)`}`,
     provider: settings.provider,
     operation: spec.operation,
     status,
