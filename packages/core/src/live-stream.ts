@@ -102,10 +102,15 @@ export const endpointSchemes: Readonly<Record<IngestProtocol | PlaybackProtocol,
 export function isEndpointUrl(protocol: IngestProtocol | PlaybackProtocol, url: string): boolean {
   // A vendor answer carries dozens of endpoint URLs, nearly all of one plain shape; parsing each costs a URL
   // object. The plain shape is recognised by one pattern's `test` (no match array, no substrings, no second
-  // pass over the host), anything else goes to the URL parser, with the same verdict.
+  // pass over the host), anything else goes to the URL parser, with the same verdict. An indexed loop, not
+  // `for…of`: called a few times per answer (Wowza Video remembers its playback URLs' verdicts), the loop is
+  // not always optimised away and allocated an iterator and its results per call (see
+  // docs/decisions/2026-12-01-heap-per-get.md).
   if (plainUrl.test(url)) {
     const schemeEnd = url.indexOf(':');
-    for (const scheme of endpointSchemes[protocol]) {
+    const schemes = endpointSchemes[protocol];
+    for (let index = 0; index < schemes.length; index += 1) {
+      const scheme = schemes[index] as string;
       if (scheme.length === schemeEnd + 1 && url.startsWith(scheme)) return true;
     }
     return false;

@@ -921,14 +921,19 @@ export const secretPieceLength = 4_096;
 export const secretPieceOverlap = 8;
 
 // `values`, with every value longer than maxWholeSecretLength replaced by its pieces; the same array when none
-// is (every read of a stream passes through here: nothing is allocated then).
+// is (every read of a stream passes through here: nothing is allocated then). Indexed loops, not `for…of`:
+// wherever V8 had not optimised it, the loop allocated an iterator and a result per value on every call, 90
+// to 290 B per `get` (docs/decisions/2026-12-01-heap-per-get.md).
 function piecesOf<T extends string | undefined | null>(values: readonly T[]): readonly (T | string)[] {
   let long = false;
-  for (const value of values)
+  for (let index = 0; index < values.length; index += 1) {
+    const value = values[index];
     if (typeof value === 'string' && value.length > maxWholeSecretLength) long = true;
+  }
   if (!long) return values;
   const out: (T | string)[] = [];
-  for (const value of values) {
+  for (let index = 0; index < values.length; index += 1) {
+    const value = values[index] as T;
     if (typeof value !== 'string' || value.length <= maxWholeSecretLength) {
       out.push(value);
       continue;
