@@ -99,7 +99,6 @@ export function scrubbedBy(event: unknown): Redactor | undefined {
   return typeof event === 'object' && event !== null ? scrubbedWith.get(event) : undefined;
 }
 
-
 function detached<E>(value: E, depth = 0): E {
   if (typeof value !== 'object' || value === null) return value;
   if (UniliveError.isInstance(value)) return Object.freeze(copyError(value)) as E;

@@ -33,7 +33,7 @@ import {
 import type { CallOptions, CallRuntime, ProviderSettingsBase } from '../provider.js';
 import { type Clock, type Sleep, systemClock, systemSleep } from '../runtime.js';
 import type { SecretSet } from '../secrets.js';
-import { ignore as noop, ignoreRejection, isThenable } from '../thenable.js';
+import { ignoreRejection, isThenable, ignore as noop } from '../thenable.js';
 import { AttemptTimers } from './attempt-timers.js';
 import { gateKeyOf } from './gate-key.js';
 import { emit, type HttpEventBase, type HttpHooks } from './hooks.js';
