@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // One base for every package's vitest config.
@@ -17,6 +18,10 @@ export const sharedConfig = defineConfig({
     hookTimeout: 120_000,
     teardownTimeout: 60_000,
     expect: { poll: { timeout: 30_000, interval: 20 } },
+    // The stall injector (scripts/stall-injector.mjs), only when asked for: never in `npm test`.
+    setupFiles: process.env.UNILIVE_STALL_SEED
+      ? [fileURLToPath(new URL('./scripts/stall-injector.mjs', import.meta.url))]
+      : [],
   },
 });
 
