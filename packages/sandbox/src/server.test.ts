@@ -74,6 +74,14 @@ describe('startSandbox', () => {
     expect(sandbox.stats()).toMatchObject({ requests: 3, created: { echo: 1 } });
   });
 
+  it('keeps an idle connection a minute, so a client stalled a few seconds between requests finds it open', async () => {
+    const { call } = await start();
+    // Node's 5 s default closed the connection under a process stalled 5 s before its next request: the
+    // request went out on the closing connection and failed with ECONNRESET.
+    const answer = await call('GET', '/items/none');
+    expect(answer.headers.get('keep-alive')).toBe('timeout=65');
+  });
+
   it('serves planned faults once each, in order, then answers normally', async () => {
     const { sandbox, call } = await start();
     const id = ((await (await call('POST', '/items')).json()) as { item: { id: string } }).item.id;

@@ -220,6 +220,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       else response.destroy();
     });
   });
+  // An idle connection is kept a minute, as a vendor's load balancer keeps one, not Node's 5 s: a client
+  // that sends on a connection it holds idle while the server has just closed it gets ECONNRESET, and a
+  // process stalled for 5 s (a busy machine) between two requests, with no timer run in between, sent its
+  // next request into the 5 s close.
+  server.keepAliveTimeout = idleConnectionMs;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error) => reject(listenError(error)));
@@ -372,6 +377,9 @@ function listenError(error: Error, portSetting: 'port' | 'media.port' = 'port'):
 }
 
 const defaultMaxBodyBytes = 1024 * 1024;
+
+/** How long the sandbox keeps an idle keep-alive connection open (announced as `Keep-Alive: timeout=65`). */
+const idleConnectionMs = 65_000;
 
 class BodyTooLarge extends Error {}
 
