@@ -80,7 +80,9 @@ export function createEngine(options: EngineOptions) {
   };
   // A token bucket, as API gateways meter requests: `requestsPerSecond` tokens refill evenly over each
   // second and at most that many are kept, so a client pacing itself at the limit is never refused.
-  const now = options.now ?? Date.now;
+  // `Date.now` looked up at each reading, not kept: a test that holds the time of day still (fake timers
+  // on `Date`) holds the sandbox's with it, so a Retry-After date it writes is read on the same clock.
+  const now = options.now ?? (() => Date.now());
   const bucket = { tokens: options.rateLimit?.requestsPerSecond ?? 0, refilledAt: now() };
   let origin = 'http://127.0.0.1';
   let ingestOrigin = 'rtmp://127.0.0.1:1935';
