@@ -10,6 +10,7 @@ import {
   slowDelayMs,
   slowRecoveryRetries,
   timesOf,
+  unhurriedTimeoutMs,
 } from './faults.js';
 
 /** The retry budget of a case: the default, or more room to recover after a slow answer served once. */
@@ -298,21 +299,28 @@ export function sandboxBackend(): Backend {
       };
       let subjectId: string | undefined;
       if (operation !== 'create' && operation !== 'list' && !adapter.unsupported.includes(operation)) {
-        subjectId = (await provider.create({ name: 'unilive matrix subject' }, { timeoutMs: 5_000 })).id;
+        subjectId = (
+          await provider.create({ name: 'unilive matrix subject' }, { timeoutMs: unhurriedTimeoutMs })
+        ).id;
         if (adapter.needsStarted.includes(operation)) await startAndWait(provider, subjectId);
       }
       if (operation === 'list')
-        await provider.create({ name: 'unilive matrix listed' }, { timeoutMs: 5_000 });
+        await provider.create({ name: 'unilive matrix listed' }, { timeoutMs: unhurriedTimeoutMs });
       // A paging case needs three pages at least, so that a repeated page 2 is not the vendor's last; the
       // streams made for it go again when the case ends.
       const paged = fault.shape.kind === 'paging' || fault.shape.kind === 'odd-record';
       const made: string[] = [];
       if (operation === 'list' && paged) {
         let count = 0;
-        for await (const _ of provider.list({ timeoutMs: 5_000 })) count += 1;
+        for await (const _ of provider.list({ timeoutMs: unhurriedTimeoutMs })) count += 1;
         for (; count <= 2 * adapter.sandboxPaging.perPage; count += 1)
           made.push(
-            (await provider.create({ name: `unilive matrix page ${count}` }, { timeoutMs: 5_000 })).id,
+            (
+              await provider.create(
+                { name: `unilive matrix page ${count}` },
+                { timeoutMs: unhurriedTimeoutMs },
+              )
+            ).id,
           );
       }
       const target = adapter.sandboxOperations[operation];
@@ -344,7 +352,7 @@ export function sandboxBackend(): Backend {
           for (const id of [subjectId, createdId, ...made]) {
             if (id === undefined) continue;
             try {
-              await provider.delete(id, { timeoutMs: 5_000 });
+              await provider.delete(id, { timeoutMs: unhurriedTimeoutMs });
             } catch {
               // Already gone, or started (Wowza refuses to delete a started stream): left in the store.
             }
@@ -406,7 +414,7 @@ export function sandboxFault(fault: MatrixFault): Fault | undefined {
 }
 
 async function startAndWait(provider: LiveStreamProvider, id: string): Promise<void> {
-  await provider.start(id, { timeoutMs: 5_000 });
+  await provider.start(id, { timeoutMs: unhurriedTimeoutMs });
   for (let poll = 0; poll < 200; poll += 1) {
     const status = provider.getStatus ? await provider.getStatus(id) : await provider.get(id);
     if (status.state === 'ready') return;

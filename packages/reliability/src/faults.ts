@@ -71,6 +71,12 @@ export const attemptTimeoutMs = 250;
 /** The limit when every attempt meets the slow fault: any limit fails them all, so a short one. */
 export const persistentAttemptTimeoutMs = 50;
 /**
+ * The per-attempt time limit of every request no slow fault holds (the other cases and their set-up): there
+ * only to end a request that hangs, so far beyond any stall of a busy machine (a 5 s limit failed a case
+ * whose process stalled 5 s while its answer was on the way: a TimeoutError where a 429 was to be retried).
+ */
+export const unhurriedTimeoutMs = 30_000;
+/**
  * Retries allowed when a slow fault is served once and the call must then recover. The recovery attempt runs
  * under the same short limit as the slow one, and a machine busy with a second copy of `npm test` can make a
  * plain answer miss it: more attempts keep the case about behaviour (it recovers, only after timeouts), not

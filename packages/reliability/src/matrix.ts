@@ -40,6 +40,7 @@ import {
   type MatrixFault,
   matrixFaults,
   persistentAttemptTimeoutMs,
+  unhurriedTimeoutMs,
 } from './faults.js';
 import { type CaseOutcome, type CaseRecord, writeSection } from './report.js';
 import { createWire, type Wire } from './wire.js';
@@ -147,7 +148,11 @@ interface CaseContext {
 async function runCase(context: CaseContext): Promise<CaseRecord> {
   const { adapter, operation, fault, backend, wire, scanner } = context;
   const slow = ['slow-headers', 'slow-body'].includes(fault.shape.kind);
-  const timeoutMs = !slow ? 5_000 : fault.persistent ? persistentAttemptTimeoutMs : attemptTimeoutMs;
+  const timeoutMs = !slow
+    ? unhurriedTimeoutMs
+    : fault.persistent
+      ? persistentAttemptTimeoutMs
+      : attemptTimeoutMs;
   const prepared = await backend.prepare(adapter, operation, fault, wire, timeoutMs);
   for (const target of prepared.createInput.restream ?? [])
     context.register('restream key', target.streamKey);
@@ -367,7 +372,13 @@ async function runUnsupported(
   wire: Wire,
   scanner: SecretScanner,
 ): Promise<CaseRecord> {
-  const prepared = await backend.prepare(adapter, operation, matrixFaults[0] as MatrixFault, wire, 5_000);
+  const prepared = await backend.prepare(
+    adapter,
+    operation,
+    matrixFaults[0] as MatrixFault,
+    wire,
+    unhurriedTimeoutMs,
+  );
   wire.reset();
   const client = createLiveStreamClient(prepared.provider);
   const startedAt = performance.now();
