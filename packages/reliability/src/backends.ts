@@ -1,4 +1,4 @@
-import type { CreateLiveStreamInput, LiveStreamProvider, UpdateLiveStreamInput } from '@unilive/core';
+import type { Clock, CreateLiveStreamInput, LiveStreamProvider, UpdateLiveStreamInput } from '@unilive/core';
 import { type Fault, replaceEnums, type Sandbox, startSandbox } from '@unilive/sandbox';
 import { type Fixture, interceptFixture, loadFixture } from '@unilive/testing';
 import nock from 'nock';
@@ -51,7 +51,9 @@ export interface Backend {
   credentials(adapter: AdapterSpec): Record<string, string>;
   /**
    * Builds the provider, readies the subject, then plans the fault on the operation's first request
-   * (everything but the DNS fault, which the wire plays).
+   * (everything but the DNS fault, which the wire plays). `clock` is the one the case's client reads: a
+   * Retry-After date is written from it, so the wait the client reads from it is the one the fault asked
+   * for, however long the machine took between writing and reading.
    */
   prepare(
     adapter: AdapterSpec,
@@ -59,6 +61,7 @@ export interface Backend {
     fault: MatrixFault,
     wire: Wire,
     timeoutMs: number,
+    clock: Clock,
   ): Promise<PreparedCase>;
   close(): Promise<void>;
 }
@@ -80,7 +83,7 @@ export function nockBackend(): Backend {
       nock.emitter.on('no match', onNoMatch);
     },
     credentials: (adapter) => ({ ...adapter.fixtures.secrets }),
-    async prepare(adapter, operation, fault, wire, timeoutMs) {
+    async prepare(adapter, operation, fault, wire, timeoutMs, clock) {
       nock.cleanAll();
       unmatched.length = 0;
       const { fixtures } = adapter;
@@ -153,7 +156,7 @@ export function nockBackend(): Backend {
           ).response;
           const headers: Record<string, string> = { ...json, ...error.headers };
           if (retryAfter === 'seconds') headers['retry-after'] = '1';
-          if (retryAfter === 'date') headers['retry-after'] = new Date(Date.now() + 2_000).toUTCString();
+          if (retryAfter === 'date') headers['retry-after'] = new Date(clock() + 2_000).toUTCString();
           const body =
             error.body === undefined
               ? ''
@@ -271,6 +274,8 @@ export function nockBackend(): Backend {
 /** The sandbox on loopback, with its fault engine. */
 export function sandboxBackend(): Backend {
   let sandbox: Sandbox | undefined;
+  // The sandbox stamps (and writes Retry-After dates) on the clock of the case being prepared.
+  let caseClock: Clock = () => Date.now();
   const running = () => {
     if (!sandbox) throw new Error('the sandbox is not started');
     return sandbox;
@@ -278,10 +283,11 @@ export function sandboxBackend(): Backend {
   return {
     name: 'sandbox',
     async start() {
-      sandbox = await startSandbox({ transitionMs: 5 });
+      sandbox = await startSandbox({ transitionMs: 5, now: () => caseClock() });
     },
     credentials: (adapter) => running().credentials(adapter.provider),
-    async prepare(adapter, operation, fault, wire, timeoutMs) {
+    async prepare(adapter, operation, fault, wire, timeoutMs, clock) {
+      caseClock = clock;
       const server = running();
       server.clearFaults();
       const provider = adapter.factory({

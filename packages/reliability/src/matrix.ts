@@ -153,7 +153,19 @@ async function runCase(context: CaseContext): Promise<CaseRecord> {
     : fault.persistent
       ? persistentAttemptTimeoutMs
       : attemptTimeoutMs;
-  const prepared = await backend.prepare(adapter, operation, fault, wire, timeoutMs);
+  // Retry waits are recorded, not slept; an aborted signal ends the wait at once, as the real sleep does.
+  // Outside the slow faults (which are about real time limits) the client also reads a clock that only
+  // those waits move: whether a retry fits before a deadline (a wait's 30 s, a 429's pause) is then decided
+  // by the waits the policy asked for, never by how long a busy machine took to answer. The backend writes
+  // a Retry-After date from the same clock: read on the real one, a stall before the 429 lengthened the
+  // wait it asked for past the wait's 5 s.
+  let virtualNow = Date.now();
+  const clock: Clock = slow ? () => Date.now() : () => virtualNow;
+  const sleep: Sleep = async (ms, signal) => {
+    if (signal?.aborted) throw signal.reason;
+    if (!slow) virtualNow += ms;
+  };
+  const prepared = await backend.prepare(adapter, operation, fault, wire, timeoutMs, clock);
   for (const target of prepared.createInput.restream ?? [])
     context.register('restream key', target.streamKey);
   wire.reset();
@@ -185,16 +197,6 @@ async function runCase(context: CaseContext): Promise<CaseRecord> {
       scanner.recordText(`${JSON.stringify(event)}\n${inspect(event, { depth: 6 })}`, 'onError');
       scanner.recordError(event.error, 'onError error');
     },
-  };
-  // Retry waits are recorded, not slept; an aborted signal ends the wait at once, as the real sleep does.
-  // Outside the slow faults (which are about real time limits) the client also reads a clock that only
-  // those waits move: whether a retry fits before a deadline (a wait's 5 s, a 429's pause) is then decided
-  // by the waits the policy asked for, never by how long a busy machine took to answer.
-  let virtualNow = Date.now();
-  const clock: Clock = () => virtualNow;
-  const sleep: Sleep = async (ms, signal) => {
-    if (signal?.aborted) throw signal.reason;
-    if (!slow) virtualNow += ms;
   };
   const container = createContainer();
   container.register(tokens.sleep, { useValue: sleep });
@@ -378,6 +380,7 @@ async function runUnsupported(
     matrixFaults[0] as MatrixFault,
     wire,
     unhurriedTimeoutMs,
+    () => Date.now(),
   );
   wire.reset();
   const client = createLiveStreamClient(prepared.provider);
@@ -439,7 +442,7 @@ async function invoke(
       return client.stop(id, options);
     case 'status':
       return client.waitForState(id, knownStates, {
-        timeoutMs: 5_000,
+        timeoutMs: unhurriedTimeoutMs,
         // The shortest intervals waitForState accepts; the matrix records waits instead of sleeping them.
         intervalMs: 100,
         maxIntervalMs: 100,
