@@ -1,8 +1,10 @@
-import { createLiveStreamClient, ResponseShapeError, UniliveError } from '@unilive/core';
+import { createLiveStreamClient } from '@unilive/core';
 import {
+  firstChangeAnswered,
   leakedSecrets,
   loadFixture,
   refusalEchoing,
+  refusedChangeThenGet,
   secretEncodingNames,
   secretEncodings,
   shownTexts,
@@ -55,32 +57,14 @@ describe('liveapi: the secrets of a refused create or update answer', () => {
             ],
           };
           const echo = Object.values(secrets).map(encode).join(' ');
-          let answered = false;
-          const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
-            const request = new Request(input, init);
-            if (!answered && (request.method === 'POST' || request.method === 'PATCH')) {
-              answered = true;
-              return Response.json(broken, { status: request.method === 'POST' ? 201 : 200 });
-            }
-            return refusalEchoing(echo);
-          }) as typeof globalThis.fetch;
+          const fetch = firstChangeAnswered(broken, () => refusalEchoing(echo));
           const { hooks, shown, showError } = shownTexts();
           const client = createLiveStreamClient(
             liveapi({ ...fixtureCredentials, baseUrl: origin, fetch, retry: { maxRetries: 0 } }),
             hooked ? { hooks } : {},
           );
-          const first =
-            call === 'create'
-              ? await client.create({ name: 'show' }).catch((caught: unknown) => caught)
-              : await client.update(id, { name: 'show' }).catch((caught: unknown) => caught);
           // A create fails; an update is an accepted change read back, and the read is refused here.
-          expect(
-            call === 'create' ? ResponseShapeError.isInstance(first) : UniliveError.isInstance(first),
-          ).toBe(true);
-          showError(first);
-          const error = await client.get(id).catch((caught: unknown) => caught);
-          expect(UniliveError.isInstance(error)).toBe(true);
-          showError(error);
+          await refusedChangeThenGet(client, call, id, showError);
           expect(leakedSecrets(secrets, encode, shown)).toEqual([]);
         },
       ),

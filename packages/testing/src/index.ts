@@ -31,8 +31,10 @@ export {
 } from './other-realm.js';
 export { errorTranscript, leakForms, type SecretLeak, SecretScanner } from './secret-scanner.js';
 export {
+  firstChangeAnswered,
   leakedSecrets,
   refusalEchoing,
+  refusedChangeThenGet,
   type ShownTexts,
   secretEncodingNames,
   secretEncodings,

@@ -3,8 +3,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMemoryProvider } from './memory-provider.js';
 import {
+  firstChangeAnswered,
   leakedSecrets,
   refusalEchoing,
+  refusedChangeThenGet,
   secretEncodingNames,
   secretEncodings,
   shownTexts,
@@ -47,5 +49,38 @@ describe('shownTexts and leakedSecrets', () => {
     showError(error);
     expect(shown.slice(events)).toHaveLength(2);
     expect(shown.at(-1)).toBe(JSON.stringify((error as UniliveError).toJSON()));
+  });
+});
+
+describe('firstChangeAnswered and refusedChangeThenGet', () => {
+  it('answer the first change as given and refuse every other request', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('POST', 'PATCH', 'PUT'),
+        fc.constantFrom('GET', 'DELETE'),
+        async (change, other) => {
+          const fetch = firstChangeAnswered({ id: 'a' }, () => refusalEchoing('x'), {
+            methods: ['POST', 'PATCH', 'PUT'],
+          });
+          const read = await fetch('https://vendor.test/s', { method: other });
+          expect(read.status).toBe(422);
+          const answered = await fetch('https://vendor.test/s', { method: change });
+          expect(answered.status).toBe(change === 'POST' ? 201 : 200);
+          expect(await answered.json()).toEqual({ id: 'a' });
+          // Only the first: a repeat is refused.
+          expect((await fetch('https://vendor.test/s', { method: change })).status).toBe(422);
+        },
+      ),
+    );
+  });
+
+  it('fail when the change or the read does not fail as a refused change does, and show both errors', async () => {
+    const client = createLiveStreamClient(createMemoryProvider());
+    const created = await client.create({ name: 'show' });
+    // A memory provider accepts the change: refusedChangeThenGet's own checks fail.
+    await expect(refusedChangeThenGet(client, 'update', created.id, () => {})).rejects.toThrow();
+    const { shown, showError } = shownTexts();
+    await expect(refusedChangeThenGet(client, 'update', 'missing', showError)).resolves.toBeUndefined();
+    expect(shown.some((text) => text.includes('NotFoundError'))).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { inspect } from 'node:util';
-import type { HttpHooks } from '@unilive/core';
+import { type HttpHooks, type LiveStreamClient, ResponseShapeError, UniliveError } from '@unilive/core';
 
 /**
  * The encodings a secret is looked for in when it is repeated by a vendor's answer and then shown: as it
@@ -73,4 +73,52 @@ export function refusalEchoing(
   body: unknown = { message: `refused: ${echo}`, error: echo },
 ): Response {
   return Response.json(body, { status: 422, headers: { 'x-request-id': `rid ${echo}` } });
+}
+
+/**
+ * A stand-in `fetch` for a refused change: the first request whose method is one of `methods` (default
+ * `POST` and `PATCH`) is answered `answer` as JSON, with `status(method)` (default 201 for a `POST`, 200
+ * otherwise); every other request, that one's repeats included, with a fresh `refusal()`.
+ */
+export function firstChangeAnswered(
+  answer: unknown,
+  refusal: () => Response,
+  {
+    methods = ['POST', 'PATCH'],
+    status = (method) => (method === 'POST' ? 201 : 200),
+  }: { methods?: readonly string[]; status?: (method: string) => number } = {},
+): typeof fetch {
+  let answered = false;
+  return (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = new Request(input, init);
+    if (!answered && methods.includes(request.method)) {
+      answered = true;
+      return Response.json(answer, { status: status(request.method) });
+    }
+    return refusal();
+  }) as typeof fetch;
+}
+
+/**
+ * Makes a change whose answer the schema refuses (`create`, or `update` of `id`), then a `get` of `id`,
+ * and hands both errors to `show` (a {@link ShownTexts.showError}). Checks that the create failed with
+ * `ResponseShapeError`, or the update (an accepted change read back, whose read is refused) and the `get`
+ * with a `UniliveError`; throws an `Error` saying which did not (this entry loads no test runner).
+ */
+export async function refusedChangeThenGet(
+  client: LiveStreamClient,
+  call: 'create' | 'update',
+  id: string,
+  show: (error: unknown) => void,
+): Promise<void> {
+  const first =
+    call === 'create'
+      ? await client.create({ name: 'show' }).catch((caught: unknown) => caught)
+      : await client.update(id, { name: 'show' }).catch((caught: unknown) => caught);
+  if (!(call === 'create' ? ResponseShapeError.isInstance(first) : UniliveError.isInstance(first)))
+    throw new Error(`the ${call} did not fail as a refused change does: ${inspect(first)}`);
+  show(first);
+  const error = await client.get(id).catch((caught: unknown) => caught);
+  if (!UniliveError.isInstance(error)) throw new Error(`the get did not fail: ${inspect(error)}`);
+  show(error);
 }

@@ -1,8 +1,10 @@
-import { createLiveStreamClient, ResponseShapeError, UniliveError } from '@unilive/core';
+import { createLiveStreamClient } from '@unilive/core';
 import {
+  firstChangeAnswered,
   leakedSecrets,
   loadFixture,
   refusalEchoing,
+  refusedChangeThenGet,
   secretEncodingNames,
   secretEncodings,
   shownTexts,
@@ -55,15 +57,10 @@ describe('videosdk v1: the secrets of a refused create or update answer', () => 
             ...spoil,
           };
           const echo = Object.values(secrets).map(encode).join(' ');
-          let answered = false;
-          const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
-            const request = new Request(input, init);
-            if (!answered && request.method === 'POST') {
-              answered = true;
-              return Response.json(broken);
-            }
-            return refusalEchoing(echo);
-          }) as typeof globalThis.fetch;
+          const fetch = firstChangeAnswered(broken, () => refusalEchoing(echo), {
+            methods: ['POST'],
+            status: () => 200,
+          });
           const { hooks, shown, showError } = shownTexts();
           const client = createLiveStreamClient(
             videosdk({
@@ -74,18 +71,8 @@ describe('videosdk v1: the secrets of a refused create or update answer', () => 
             }),
             hooked ? { hooks } : {},
           );
-          const first =
-            call === 'create'
-              ? await client.create({ name: 'show' }).catch((caught: unknown) => caught)
-              : await client.update(id, { name: 'show' }).catch((caught: unknown) => caught);
           // A create fails; an update is an accepted change read back, and the read is refused here.
-          expect(
-            call === 'create' ? ResponseShapeError.isInstance(first) : UniliveError.isInstance(first),
-          ).toBe(true);
-          showError(first);
-          const error = await client.get(id).catch((caught: unknown) => caught);
-          expect(UniliveError.isInstance(error)).toBe(true);
-          showError(error);
+          await refusedChangeThenGet(client, call, id, showError);
           expect(leakedSecrets(secrets, encode, shown)).toEqual([]);
         },
       ),

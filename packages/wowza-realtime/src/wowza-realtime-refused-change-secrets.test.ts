@@ -1,8 +1,10 @@
-import { createLiveStreamClient, ResponseShapeError, UniliveError } from '@unilive/core';
+import { createLiveStreamClient } from '@unilive/core';
 import {
+  firstChangeAnswered,
   leakedSecrets,
   loadFixture,
   refusalEchoing,
+  refusedChangeThenGet,
   secretEncodingNames,
   secretEncodings,
   shownTexts,
@@ -52,14 +54,8 @@ describe('wowza-realtime: the secrets of a refused create or update answer', () 
             },
           };
           const echo = Object.values(secrets).map(encode).join(' ');
-          let answered = false;
-          const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
-            const request = new Request(input, init);
-            if (!answered && (request.method === 'POST' || request.method === 'PATCH')) {
-              answered = true;
-              return Response.json(broken, { status: request.method === 'POST' ? 201 : 200 });
-            }
-            return refusalEchoing(echo, {
+          const fetch = firstChangeAnswered(broken, () =>
+            refusalEchoing(echo, {
               meta: {
                 status: 422,
                 code: 'ERR',
@@ -67,25 +63,15 @@ describe('wowza-realtime: the secrets of a refused create or update answer', () 
                 message: `refused: ${echo}`,
                 description: echo,
               },
-            });
-          }) as typeof globalThis.fetch;
+            }),
+          );
           const { hooks, shown, showError } = shownTexts();
           const client = createLiveStreamClient(
             wowzaRealtime({ ...fixtureSettings, fetch, retry: { maxRetries: 0 } }),
             hooked ? { hooks } : {},
           );
-          const first =
-            call === 'create'
-              ? await client.create({ name: 'show' }).catch((caught: unknown) => caught)
-              : await client.update(id, { name: 'show' }).catch((caught: unknown) => caught);
           // A create fails; an update is an accepted change read back, and the read is refused here.
-          expect(
-            call === 'create' ? ResponseShapeError.isInstance(first) : UniliveError.isInstance(first),
-          ).toBe(true);
-          showError(first);
-          const error = await client.get(id).catch((caught: unknown) => caught);
-          expect(UniliveError.isInstance(error)).toBe(true);
-          showError(error);
+          await refusedChangeThenGet(client, call, id, showError);
           expect(leakedSecrets(secrets, encode, shown)).toEqual([]);
         },
       ),
