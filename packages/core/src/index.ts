@@ -323,6 +323,7 @@ export {
   defaultLearnedSecretLimit,
   maxWholeSecretLength,
   minimumSecretLength,
+  minimumTruncatedLength,
   type Redactor,
   redact,
   redactedMarker,
@@ -335,6 +336,7 @@ export {
   secretsPerStream,
   serverRedactor,
   toRedactor,
+  truncatedSecretLimit,
 } from './secrets.js';
 export {
   codePointLength,

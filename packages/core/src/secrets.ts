@@ -9,8 +9,15 @@ import {
 } from './redaction/fingerprints.js';
 import { classifiedSecretForms, minimumSecretLength } from './redaction/forms.js';
 import { scanCredentialPatterns } from './redaction/patterns.js';
+import {
+  minimumTruncatedLength,
+  TruncatedIndex,
+  truncatedFormsOf,
+  withoutBrokenEnd,
+} from './redaction/truncated.js';
 
 export { minimumSecretLength, secretForms } from './redaction/forms.js';
+export { minimumTruncatedLength, truncatedSecretLimit } from './redaction/truncated.js';
 
 /** What every hidden stretch of text becomes. */
 export const redactedMarker = '[REDACTED]';
@@ -434,7 +441,9 @@ export const secretsPerStream = 32;
  *   again adds nothing, so memory follows the number of streams the account holds, not the traffic, and
  *   no stream's key is ever forgotten because other streams were seen since;
  * - values not tied to a stream yet (`learn`: the caller's input before a create), the most recent
- *   `learnedLimit` of them.
+ *   `learnedLimit` of them;
+ * - values known only by their beginning (`learnTruncated`: a key whose answer broke off inside it), the
+ *   most recent {@link truncatedSecretLimit}, each hidden with the rest of the word it starts.
  *
  * Learned values are matched through a rolling-hash index (each position's first characters looked up once),
  * built when a scan first needs it: learning a value only records it (a few bytes, no forms computed), and
@@ -474,6 +483,9 @@ export class SecretSet implements Redactor, Iterable<string> {
     true,
   );
   readonly #limit: number;
+  // Values known only by their beginning (`learnTruncated`): made by the first one, so a set that never
+  // learns one scans nothing more.
+  #truncated: TruncatedIndex | undefined;
   #scrubber: Scrubber | undefined;
   // What `values()` returns until a value is added or dropped (or the recent tier's order changes); the
   // last list built, kept when it goes stale, is returned again if the values come out the same.
@@ -538,6 +550,43 @@ export class SecretSet implements Redactor, Iterable<string> {
         this.#recent.delete(oldest);
         this.#indexForms(oldest, 'remove');
       }
+    }
+  }
+
+  /**
+   * Adds values known only by their beginning: a secret whose answer broke off inside it (a create's answer
+   * cut in the middle of its stream key, as truncated JSON or a dropped connection), of which only the first
+   * characters arrived. Wherever a text holds one of the forms of such a beginning (every form
+   * {@link secretForms} lists but the base64 endings: as it is, either case, URL-encoded, JSON-escaped, hex,
+   * base64 at each alignment), or a copy of one cut short as for any learned value, the stretch hidden runs
+   * from the form's start to where the secret could have gone on: the end of the word in that form's
+   * alphabet. For the plain forms, up to a character no key, token or password holds as it is written
+   * (whitespace, controls, quotes, `,;&?#`, brackets `()[]{}<>`, `…`), with `%XX`, `\/` and `\uXXXX`
+   * escapes of other characters read as part of it; for the base64 forms, up to the blob's end and its
+   * padding, with the characters mixing its first bits with the blob's (as for a whole value). So a later
+   * error repeating the whole secret (a status text, a request id, a vendor message) shows none of it,
+   * while words after a space or a quote stay readable.
+   *
+   * Values shorter than {@link minimumTruncatedLength} (8) characters are ignored, once a broken last
+   * character is dropped (the U+FFFD a decoder writes for a cut UTF-8 sequence, a high surrogate without its
+   * pair): a shorter beginning, hidden with the rest of its word, would hide ordinary words, so of a secret
+   * cut within its first eight characters nothing is known. Only the most recent
+   * {@link truncatedSecretLimit} (64) values are kept; learning one again makes it the most recent. A value
+   * longer than {@link maxWholeSecretLength} is held as overlapping pieces, each one known only by its
+   * beginning. `values()` lists them (pieces, for such a value) after every other value. Learning the first
+   * one costs compiling the credentials again once; a set that never learns one scans no more than before.
+   */
+  learnTruncated(...values: (string | undefined | null)[]): void {
+    for (const given of values) {
+      if (typeof given !== 'string') continue;
+      const value = withoutBrokenEnd(given);
+      if (value.length < minimumTruncatedLength) continue;
+      if (this.#truncated === undefined) {
+        this.#truncated = new TruncatedIndex(recentlyUsed(truncatedFormsOf));
+        // The scrubber is made again with the new index among its own.
+        this.#scrubber = undefined;
+      }
+      if (this.#truncated.learn(value, piecesOf([value]) as readonly string[])) this.#changed();
     }
   }
 
@@ -703,10 +752,11 @@ export class SecretSet implements Redactor, Iterable<string> {
   }
 
   /**
-   * Every value known, credentials first, in a frozen array: the same array on every call until the values
-   * (or their order) change, so a provider's `secrets: () => set.values()` costs nothing in the number of
-   * values however often it is asked; after a change the next call builds the list again (time linear in
-   * the number of values), and returns a new array only if it differs.
+   * Every value known, credentials first and values known only by their beginning (`learnTruncated`) last,
+   * in a frozen array: the same array on every call until the values (or their order) change, so a
+   * provider's `secrets: () => set.values()` costs nothing in the number of values however often it is
+   * asked; after a change the next call builds the list again (time linear in the number of values), and
+   * returns a new array only if it differs.
    */
   values(): readonly string[] {
     if (this.#list !== undefined) return this.#list;
@@ -721,6 +771,7 @@ export class SecretSet implements Redactor, Iterable<string> {
       for (const value of known.earlier) values.add(value);
     }
     for (const value of this.#recent) values.add(value);
+    if (this.#truncated) for (const piece of this.#truncated.pieces()) values.add(piece);
     secretListWork.builds += 1;
     const last = this.#lastList;
     let same = last.length === values.size;
@@ -739,6 +790,7 @@ export class SecretSet implements Redactor, Iterable<string> {
   holdsAll(values: readonly string[]): boolean {
     for (const value of values) {
       if (this.#credentials.has(value) || this.#holders.holds(value) > 0) continue;
+      if (this.#truncated?.holds(value)) continue;
       let grouped = false;
       for (const group of this.#groups.values()) if (group.includes(value)) grouped = true;
       if (!grouped) return false;
@@ -761,7 +813,7 @@ export class SecretSet implements Redactor, Iterable<string> {
     if (this.#pending.size > 0) this.#indexPending();
     this.#scrubber ??= compile(
       [...this.#credentials, ...[...this.#groups.values()].flat()],
-      [this.#index, this.#fragments],
+      this.#truncated ? [this.#index, this.#fragments, this.#truncated] : [this.#index, this.#fragments],
     );
     return this.#scrubber;
   }

@@ -1,0 +1,275 @@
+import { Buffer } from 'node:buffer';
+import { inspect } from 'node:util';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { UniliveError } from './errors/unilive-error.js';
+import { indexWork } from './redaction/fingerprints.js';
+import {
+  maxWholeSecretLength,
+  minimumTruncatedLength,
+  redact,
+  redactedMarker,
+  redactStable,
+  SecretSet,
+  toRedactor,
+  truncatedSecretLimit,
+} from './secrets.js';
+
+// A create whose answer broke off inside its stream key leaves only the key's beginning. Learned with
+// `learnTruncated`, that beginning hides the whole key wherever a later text repeats it, in every form, and
+// no more than the word the key is in.
+
+const alphabets = {
+  alphanumeric: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789',
+  dashed: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_',
+  base64url: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_',
+  base64: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/',
+  hex: '0123456789abcdef',
+};
+
+// A key of 16 to 64 characters of one vendor alphabet (base64 keys may end in padding), and a cut in it
+// that leaves at least the minimum and at least one character out.
+const keyAndCut = fc
+  .tuple(
+    fc.constantFrom(...(Object.keys(alphabets) as (keyof typeof alphabets)[])),
+    fc.integer({ min: 16, max: 64 }),
+    fc.constantFrom('', '=', '=='),
+  )
+  .chain(([alphabet, length, padding]) =>
+    fc.tuple(
+      fc
+        .array(fc.constantFrom(...alphabets[alphabet]), { minLength: length, maxLength: length })
+        .map((characters) => characters.join('') + (alphabet === 'base64' ? padding : '')),
+      fc.integer({ min: minimumTruncatedLength, max: length - 1 }),
+    ),
+  );
+
+const words = fc.constantFrom('status', 'failed', 'stream', 'retry', 'request', 'vendor', 'answer', 'error');
+
+const base64 = (text: string) => Buffer.from(text).toString('base64');
+const base64url = (text: string) => Buffer.from(text).toString('base64url');
+const hex = (text: string) => Buffer.from(text).toString('hex');
+const everyCharacterEscaped = (text: string) =>
+  [...text].map((character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+
+/**
+ * A text holding the key in one form, and what it must read once masked: `lead` and `trail` stay as they
+ * are, and everything of the key's form between them is one marker.
+ */
+type Embedding = (key: string) => { text: string; expected: string };
+
+const around =
+  (lead: string, form: (key: string) => string, trail: string): Embedding =>
+  (key) => ({ text: `${lead}${form(key)}${trail}`, expected: `${lead}${redactedMarker}${trail}` });
+
+// The key inside a base64 blob after `before` (its bytes): the blob's characters up to the first one that
+// holds a bit of the key stay, less the two the redactor hides next to any secret inside a blob (they mix
+// its first bits with the neighbours').
+const inBlob =
+  (encode: (text: string) => string, before: string, after = ''): Embedding =>
+  (key) => {
+    const blob = encode(`${before}${key}${after}`);
+    const first = Math.ceil((Buffer.byteLength(before) * 8) / 6);
+    return { text: blob, expected: `${blob.slice(0, Math.max(0, first - 2))}${redactedMarker}` };
+  };
+
+const embeddings: Record<string, Embedding> = {
+  raw: around('', (key) => key, ''),
+  'double-quoted': around('"', (key) => key, '",'),
+  'single-quoted': around("'", (key) => key, "'"),
+  'in parentheses': around('(', (key) => key, ')'),
+  'RTMP path': around('rtmp://ingest.example.com/app/', (key) => key, ''),
+  'URL path before a query': around('https://cdn.example.com/live/', (key) => key, '?page=2'),
+  'query value': around('https://api.example.com/x?name=', (key) => key, '&page=2'),
+  'lower case': around('', (key) => key.toLowerCase(), ''),
+  'upper case': around('', (key) => key.toUpperCase(), ''),
+  'URL-encoded query value': around('https://api.example.com/x?name=', encodeURIComponent, '&page=2'),
+  'URL-encoded twice': around(
+    'https://api.example.com/x?next=',
+    (key) => encodeURIComponent(encodeURIComponent(key)),
+    '&page=2',
+  ),
+  'every byte percent-encoded': around(
+    '',
+    (key) => [...Buffer.from(key)].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join(''),
+    '',
+  ),
+  'JSON-escaped in a JSON document': around('{"name":"', (key) => key.replaceAll('/', '\\/'), '","page":2}'),
+  'every character JSON-escaped': around('{"name":"', everyCharacterEscaped, '"}'),
+  hex: around('0x', hex, ''),
+  'upper-case hex after user:': around(hex('user:').toUpperCase(), (key) => hex(key).toUpperCase(), ''),
+  'base64 of user:key': inBlob(base64, 'user:'),
+  'base64url of user:key': inBlob(base64url, 'user:'),
+  'base64 of :key': inBlob(base64, ':'),
+  'base64 of a JSON document': inBlob(base64, '{"name":"', '","page":2}'),
+  'base64url of a JSON document with a space': inBlob(base64url, '{"id": "', '"}'),
+};
+
+function learnedBeginning(key: string, cut: number): SecretSet {
+  const set = new SecretSet();
+  set.learnTruncated(key.slice(0, cut));
+  return set;
+}
+
+// Whether `shown` holds any stretch of `hidden` longer than three characters.
+function holdsStretch(shown: string, hidden: string): boolean {
+  for (let start = 0; start + 4 <= hidden.length; start += 1)
+    if (shown.includes(hidden.slice(start, start + 4))) return true;
+  return false;
+}
+
+describe('SecretSet.learnTruncated: a secret known by its beginning', () => {
+  it('hides the whole key in every form, from its start to the end of its word, and nothing around it', () => {
+    fc.assert(
+      fc.property(
+        keyAndCut,
+        fc.constantFrom(...Object.keys(embeddings)),
+        words,
+        words,
+        fc.constantFrom(' ', '"', "'"),
+        ([key, cut], name, before, after, separator) => {
+          const set = learnedBeginning(key, cut);
+          const { text, expected } = (embeddings[name] as Embedding)(key);
+          const shown = set.redact(`${before}${separator}${text}${separator}${after}`);
+          expect(shown).toBe(`${before}${separator}${expected}${separator}${after}`);
+          // So nothing of the key's form from its first character on is left (in a blob, from the first
+          // character that holds a bit of it): not one of the stretches longer than three characters.
+          // Masking again changes nothing.
+          expect(redactStable(set, shown)).toBe(shown);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('hides a copy cut short or begun inside the beginning, to the end of its word', () => {
+    fc.assert(
+      fc.property(keyAndCut, words, fc.boolean(), ([key, cut], after, fromInside) => {
+        const set = learnedBeginning(key, cut);
+        // A vendor quoting at least the minimum of the beginning then stopping (`…`), or starting inside it
+        // with at least the minimum of the beginning's last characters, then the rest of the key.
+        const shownPart = fromInside
+          ? key.slice(Math.max(0, cut - minimumTruncatedLength - 2))
+          : key.slice(0, minimumTruncatedLength + ((cut - minimumTruncatedLength) >> 1));
+        const text = fromInside ? `key …${shownPart} ${after}` : `key ${shownPart}… ${after}`;
+        const expected = fromInside ? `key …${redactedMarker} ${after}` : `key ${redactedMarker}… ${after}`;
+        expect(set.redact(text)).toBe(expected);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('keeps the key out of every text of an error built with the set', () => {
+    fc.assert(
+      fc.property(keyAndCut, ([key, cut]) => {
+        const set = learnedBeginning(key, cut);
+        const error = new UniliveError({
+          provider: 'liveapi',
+          operation: 'get',
+          status: 503,
+          message: `liveapi get failed (HTTP 503): no stream ${key}`,
+          vendorMessage: `stream "${key}" is busy; ${base64(`user:${key}`)}`,
+          requestId: `req-${encodeURIComponent(key)}`,
+          secrets: set,
+        });
+        const shown = [
+          error.message,
+          error.vendorMessage,
+          error.requestId,
+          JSON.stringify(error),
+          inspect(error),
+          String(error),
+        ].join('\n');
+        expect(holdsStretch(shown, key.slice(cut))).toBe(false);
+        expect(shown).not.toContain(key.slice(0, minimumTruncatedLength));
+        expect(error.message).toBe(`liveapi get failed (HTTP 503): no stream ${redactedMarker}`);
+        // The blob's first five characters hold bits of `user` alone.
+        expect(error.vendorMessage).toBe(`stream "${redactedMarker}" is busy; dXNlc${redactedMarker}`);
+        expect(error.requestId).toBe(`req-${redactedMarker}`);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('is not learned below the minimum, and is learned from it', () => {
+    const set = new SecretSet();
+    set.learnTruncated('a1b2c3d', undefined, null);
+    expect(set.values()).toEqual([]);
+    expect(set.redact('stream a1b2c3d4e5 gone')).toBe('stream a1b2c3d4e5 gone');
+    set.learnTruncated('a1b2c3d4');
+    expect(set.values()).toEqual(['a1b2c3d4']);
+    expect(set.redact('stream a1b2c3d4e5 gone')).toBe(`stream ${redactedMarker} gone`);
+    // Ordinary words that share fewer than its characters stay.
+    expect(set.redact('a1b2c3d a1b2c3dX')).toBe('a1b2c3d a1b2c3dX');
+  });
+
+  it('drops a character the cut broke: a high surrogate without its pair, a U+FFFD a decoder wrote', () => {
+    const key = 'k3y-f0r-\u{1F600}-live-9f8e7d';
+    const set = new SecretSet();
+    set.learnTruncated(key.slice(0, 9), `${key.slice(0, 8)}\uFFFD`);
+    expect(set.values()).toEqual(['k3y-f0r-']);
+    for (const form of [key, JSON.stringify(key), encodeURIComponent(key), base64(`u:${key}`), hex(key)]) {
+      const shown = set.redact(`got ${form} once`);
+      expect(holdsStretch(shown, key.slice(8))).toBe(false);
+      expect(shown.startsWith('got ')).toBe(true);
+      expect(shown.endsWith(' once')).toBe(true);
+    }
+  });
+
+  it(`keeps the most recent ${truncatedSecretLimit} values, listed last by values()`, () => {
+    const set = new SecretSet();
+    set.learn('caller-input-value');
+    const beginnings = Array.from(
+      { length: truncatedSecretLimit + 1 },
+      (_, index) => `trunc${1000 + index}X`,
+    );
+    set.learnTruncated(...beginnings);
+    expect(set.values()).toEqual(['caller-input-value', ...beginnings.slice(1)]);
+    expect(set.redact(`${beginnings[0]}-rest ${beginnings[1]}-rest`)).toBe(
+      `${beginnings[0]}-rest ${redactedMarker}`,
+    );
+    // Learned again, the oldest kept becomes the most recent, and so outlives the next one learned.
+    set.learnTruncated(beginnings[1] as string, 'another-beginning');
+    expect(set.values().slice(-2)).toEqual([beginnings[1], 'another-beginning']);
+    expect(set.redact(`${beginnings[1]}-rest ${beginnings[2]}-rest`)).toBe(
+      `${redactedMarker} ${beginnings[2]}-rest`,
+    );
+  });
+
+  it('is matched through the list values() returns, as by the set itself', () => {
+    const set = new SecretSet();
+    set.learnTruncated('Zk8sQ2pL');
+    const list = set.values();
+    expect(toRedactor(list)).toBe(set);
+    expect(redact('key Zk8sQ2pLmN0 end', list)).toBe(`key ${redactedMarker} end`);
+  });
+
+  it('holds a beginning longer than a key can be as pieces, hiding the key in every form', () => {
+    // Letters and digits drawn by a linear congruential generator: no stretch of it repeats another.
+    let state = 12345;
+    const key = Array.from({ length: 3 * maxWholeSecretLength }, () => {
+      state = (state * 1103515245 + 12345) % 2 ** 31;
+      return alphabets.dashed[state % 64];
+    }).join('');
+    const set = new SecretSet();
+    set.learnTruncated(key.slice(0, 2 * maxWholeSecretLength + 5));
+    expect(set.values().length).toBeGreaterThan(1);
+    for (const form of [key, encodeURIComponent(key), base64(key), hex(key)]) {
+      expect(set.redact(`got ${form} once`)).toBe(`got ${redactedMarker} once`);
+    }
+  });
+
+  it('costs time linear in the text, even for a periodic beginning against a periodic text', () => {
+    const set = new SecretSet();
+    set.learnTruncated('aaaaaaaaaaaaaaaa', 'abababababab', 'aaaaaaaa');
+    set.redact('warm');
+    const steps = (text: string) => {
+      const before = indexWork.steps;
+      expect(set.redact(text)).toBe(redactedMarker);
+      return indexWork.steps - before;
+    };
+    const small = steps('a'.repeat(10_000)) + steps('ab'.repeat(5_000));
+    const large = steps('a'.repeat(100_000)) + steps('ab'.repeat(50_000));
+    expect(large).toBeLessThanOrEqual(12 * small);
+  });
+});
