@@ -489,8 +489,27 @@ describe('walkPages with details fetched per record', () => {
     });
   const serverError = () =>
     new ProviderUnavailableError({ message: 'test list failed (HTTP 500)', status: 500, provider: 'test' });
+  // The same unavailability with a success's status line: the answer's body broke off after its retries.
+  const cutSuccess = () =>
+    new ProviderUnavailableError({
+      message:
+        'test list: the connection to vendor.example was lost while reading the answer (HTTP 200, 30 bytes of the body read)',
+      status: 200,
+      delivery: 'unknown',
+      provider: 'test',
+    });
+  // And without any status: the connection dropped before the answer's head.
+  const reset = () =>
+    new ProviderUnavailableError({
+      message: 'test list: could not reach vendor.example (ECONNRESET)',
+      delivery: 'unknown',
+      provider: 'test',
+    });
+  const failures = { failed: serverError, cut: cutSuccess, reset } as const;
 
-  type Outcome = 'ok' | 'unusable' | 'failed' | 'gone';
+  type Failure = keyof typeof failures;
+  type Outcome = 'ok' | 'unusable' | 'gone' | Failure;
+  const isFailure = (outcome: Outcome): outcome is Failure => outcome in failures;
 
   async function walkDetails(outcomes: readonly Outcome[], strict = false) {
     const rows = outcomes.map((_, index) => ({ id: `s${index}` }));
@@ -505,7 +524,7 @@ describe('walkPages with details fetched per record', () => {
         detailed.push(row.id);
         const outcome = outcomes[Number(row.id.slice(1))];
         if (outcome === 'unusable') throw unusable();
-        if (outcome === 'failed') throw serverError();
+        if (outcome !== undefined && isFailure(outcome)) throw failures[outcome]();
         if (outcome === 'gone') throw new NotFoundError({ message: 'gone', status: 404 });
         return { id: row.id, full: true };
       },
@@ -523,8 +542,8 @@ describe('walkPages with details fetched per record', () => {
     return { yielded, detailed, warnings, error };
   }
 
-  it('skips a record whose details cannot be used or were answered 5xx, once in a row, and lists the rest', async () => {
-    const outcome = fc.constantFrom<Outcome>('ok', 'unusable', 'failed', 'gone');
+  it('skips a record whose details cannot be used or could not be read (a 5xx, a success cut short, a dropped connection), once in a row, and lists the rest', async () => {
+    const outcome = fc.constantFrom<Outcome>('ok', 'unusable', 'failed', 'cut', 'reset', 'gone');
     await fc.assert(
       fc.asyncProperty(fc.array(outcome, { maxLength: 20 }), async (outcomes) => {
         const { yielded, detailed, warnings, error } = await walkDetails(outcomes);
@@ -535,7 +554,7 @@ describe('walkPages with details fetched per record', () => {
         for (const [index, outcome] of outcomes.entries()) {
           if (outcome === 'ok') streak = 0;
           else if (outcome === 'unusable') streak = 0;
-          else if (outcome === 'failed') streak += 1;
+          else if (isFailure(outcome)) streak += 1;
           if (streak > 1) {
             endAt = index;
             break;
@@ -552,9 +571,9 @@ describe('walkPages with details fetched per record', () => {
               ? [
                   `test list: stream s${index} (record ${index + 1} of page 1) was skipped: its details could not be used: live_stream.token (expected string)`,
                 ]
-              : outcome === 'failed'
+              : isFailure(outcome)
                 ? [
-                    `test list: stream s${index} (record ${index + 1} of page 1) was skipped: its details could not be read: reading it failed after its retries (test list failed (HTTP 500)); get it later`,
+                    `test list: stream s${index} (record ${index + 1} of page 1) was skipped: its details could not be read: reading it failed after its retries (${failures[outcome]().message}); get it later`,
                   ]
                 : outcome === 'gone'
                   ? [
@@ -591,6 +610,8 @@ describe('walkPages with details fetched per record', () => {
     for (const [bad, check] of [
       ['unusable', ResponseShapeError],
       ['failed', ProviderUnavailableError],
+      ['cut', ProviderUnavailableError],
+      ['reset', ProviderUnavailableError],
     ] as const) {
       const { yielded, warnings, error } = await walkDetails(['ok', bad, 'ok'], true);
       expect(yielded).toEqual(['s0']);

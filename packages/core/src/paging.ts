@@ -1,4 +1,4 @@
-import { NotFoundError, ResponseShapeError } from './errors/errors.js';
+import { NotFoundError, ProviderUnavailableError, ResponseShapeError } from './errors/errors.js';
 import { UniliveError } from './errors/unilive-error.js';
 import { emit } from './http/hooks.js';
 import type { ProviderId, Warning } from './live-stream.js';
@@ -54,10 +54,13 @@ export interface WalkPagesSettings<Record, Item, Output = Item> {
    * Fetches what a page's record lacks, once for each new item, as the walk reaches it (Wowza lists
    * summaries: each stream's details cost one GET). What it resolves is yielded instead of the item. A
    * record gone since its page was served (`NotFoundError`: deleted while walking) is left out with a
-   * `skipped-record` warning naming its id, even when `strict` (nothing is wrong with the walk). Details unilive cannot use (`ResponseShapeError`), or a vendor failure answered for this one
-   * record (a 5xx after its retries), skip it with a `skipped-record` warning naming its id, or end the walk
-   * when `strict`; a second such failure in a row means the vendor, not one record, is failing, and ends
-   * the walk with it, as does any other error.
+   * `skipped-record` warning naming its id, even when `strict` (nothing is wrong with the walk). Details
+   * unilive cannot use (`ResponseShapeError`: not JSON, a truncated body, another shape), or a read the
+   * vendor failed after its retries (`ProviderUnavailableError`, or any error with a 5xx `status`: a 5xx
+   * whole or broken off, a success whose body broke off, a dropped connection), skip it with a
+   * `skipped-record` warning naming its id, or end the walk when `strict`; a second such failure in a row
+   * means the vendor, not one record, is failing, and ends the walk with it, as does any other error
+   * (`RateLimitError`, `TimeoutError`, `AuthenticationError`, an abort).
    */
   details?: ((item: Item, position: RecordPosition) => Promise<Output>) | undefined;
   /** The page size asked for: a shorter page ends the walk when the vendor says nothing else. */
@@ -179,7 +182,12 @@ export async function* walkPages<Record, Item = Record, Output = Item>(
           continue;
         }
         const unusable = ResponseShapeError.isInstance(error);
-        const failed = !unusable && UniliveError.isInstance(error) && (error.status ?? 0) >= 500;
+        // The vendor failed this read, whatever the status line said: a success whose body broke off is as
+        // unavailable as a 503 (whole or broken off), and is told apart by its class, not its status (200).
+        const failed =
+          !unusable &&
+          UniliveError.isInstance(error) &&
+          ((error.status ?? 0) >= 500 || ProviderUnavailableError.isInstance(error));
         if (strict || !(unusable || failed)) throw error;
         failedDetails = failed ? failedDetails + 1 : 0;
         if (failedDetails > 1) throw error;

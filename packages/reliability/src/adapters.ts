@@ -106,6 +106,12 @@ export interface AdapterSpec {
    */
   besideRead?: RegExp;
   /**
+   * The path of the read a `list` walk makes for each stream its pages name (Wowza's stream read, videosdk
+   * v2's active-egress read), for adapters whose pages lack what a stream needs; absent where a page holds
+   * whole streams.
+   */
+  listDetailRead?: RegExp;
+  /**
    * Whether the operation's first request may be repeated after an answer that was lost (timeout, 5xx, reset):
    * what the adapter tells the HTTP layer (`idempotent`).
    */
@@ -175,6 +181,8 @@ export const adapters: Record<AdapterId, AdapterSpec> = {
       status: 'status',
     },
     needsStarted: ['stop'],
+    // Wowza Video pages carry summaries: each stream is read whole as the walk reaches it.
+    listDetailRead: /^\/wowza-video\/api\/v2\.0\/live_streams\/[^/?]+$/,
     // A repeated start or stop that reached Wowza answers ERR-422-InvalidStateChange, which the lifecycle
     // rule reads as done: both may be repeated.
     retrySafe: allSafeButCreate,
@@ -223,6 +231,8 @@ export const adapters: Record<AdapterId, AdapterSpec> = {
       status: 'status',
     },
     needsStarted: [],
+    // A list item lacks the publish token: each stream is read whole as the walk reaches it.
+    listDetailRead: /^\/wowza-realtime\/.*\/real_time\/[^/?]+$/,
     retrySafe: allSafeButCreate,
     unsupported: [],
     noBody: ['delete'],
@@ -410,6 +420,8 @@ export const adapters: Record<AdapterId, AdapterSpec> = {
     // get reads the room and its egress at once.
     readsAtOnce: ['get'],
     besideRead: /^\/videosdk\/v2\/hls\/[^/]+\/active$/,
+    // A room page carries no state: each room's active egress is read as the walk reaches it.
+    listDetailRead: /^\/videosdk\/v2\/hls\/[^/]+\/active$/,
     // `hls/start` is a POST the HTTP layer does not repeat (a repeated start is refused 409 and read back
     // by the lifecycle rule, but only a new call makes it); the reads, deactivate and the ends may repeat.
     retrySafe: { ...allSafeButCreate, start: false },

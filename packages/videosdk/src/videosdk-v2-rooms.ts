@@ -519,8 +519,9 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
         }),
         idOf: (item) => item.room.roomId,
         // A room page carries no egress: each room's state is one more read, made as the walk reaches it.
-        // Through the walker, as Wowza's detail reads: a room whose read is answered 5xx is skipped with a
-        // warning naming it, a second in a row ends the walk, and a room deleted meanwhile is left out.
+        // Through the walker, as Wowza's detail reads: a room whose read is lost (a 5xx, a body cut short) is
+        // skipped with a warning naming it, a second in a row ends the walk, and a room deleted meanwhile is
+        // left out.
         details: async ({ room, raw }) => {
           const answer =
             room.disabled === true ? undefined : await fetchActiveHls(room.roomId, 'list', options);

@@ -252,7 +252,8 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
         read: (raw: unknown) => parseVendorResponse(wowzaRealtimeListItemSchema, raw, context),
         idOf: (item) => item.id,
         // Core's rule for details fetched per record: one deleted since its page is left out; one whose
-        // details cannot be used (no publish token) or were answered 5xx is skipped with a warning.
+        // details cannot be used (no publish token) or whose read was lost (a 5xx, a body cut short) is
+        // skipped with a warning.
         details: (item) => fetchStream('list', item.id, options),
       });
     },

@@ -350,8 +350,8 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
       const context = { provider: providerId, operation: 'list', secrets };
       // Pages are walked by core (`page`/`per_page`, Wowza's `pagination` object when sent); each record is
       // read on its own, so one Wowza could not have sent (an unusable id) is skipped with a warning. So is
-      // a stream whose details cannot be used or were answered 5xx, and one deleted since its page is left
-      // out (core's rule for details fetched per record).
+      // a stream whose details cannot be used or whose read was lost (a 5xx, a body cut short), and one
+      // deleted since its page is left out (core's rule for details fetched per record).
       yield* walkPages({
         provider: providerId,
         pageSize: perPage,
