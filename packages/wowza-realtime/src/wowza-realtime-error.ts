@@ -1,6 +1,7 @@
 import {
   ConflictError,
   InvalidInputError,
+  ProviderUnavailableError,
   safeParseOwn,
   type VendorErrorClass,
   type VendorErrorDetails,
@@ -26,9 +27,18 @@ export function readWowzaRealtimeError(body: unknown): VendorErrorDetails {
  * Picks the error class where the vendor code says more than the status. 401/403 (every `ERR-401-*`,
  * including `FeatureNotEnabled` when Real-Time Streaming at Scale is not on the account), 404/410 and
  * 423 keep core's status mapping: AuthenticationError, NotFoundError, ConflictError.
+ *
+ * A 422 whose body broke off (`bodyLost`) names no code, so it cannot tell a state refusal from bad input.
+ * On `stop`, which sends no input (the id is checked before sending, an unknown one is a 404), it can only
+ * refuse the change for the stream's state: {@link ConflictError}, which core's lifecycle rule checks against
+ * the stream as read. On any other request only the lost body said which: {@link ProviderUnavailableError},
+ * as for a success whose body broke off (asking again tells), keeping the 422 and its `refused` delivery,
+ * never an `InvalidInputError` sending the caller to fix an input nothing found wrong.
  */
 export function classifyWowzaRealtimeError(failure: VendorFailure): VendorErrorClass | undefined {
   if (failure.status !== 422) return undefined;
+  if (failure.bodyLost === true)
+    return failure.operation === 'stop' ? ConflictError : ProviderUnavailableError;
   // ERR-422-InvalidStateChange is an illegal transition; ERR-422-NotAvailable means "wait until
   // processing is complete": both are about the resource's state, not about the request.
   if (failure.code === 'ERR-422-InvalidStateChange' || failure.code === 'ERR-422-NotAvailable') {

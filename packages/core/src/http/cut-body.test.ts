@@ -2,10 +2,10 @@ import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderUnavailableError } from '../errors/errors.js';
+import { ConflictError, ProviderUnavailableError } from '../errors/errors.js';
 import type { UniliveError } from '../errors/unilive-error.js';
 import { SecretSet } from '../secrets.js';
-import { classifyStatus, createHttpClient, type HttpMethod } from './http-client.js';
+import { classifyStatus, createHttpClient, type HttpMethod, type VendorFailure } from './http-client.js';
 
 // A raw server, so the answer can promise more body than it sends and then close the connection: what a
 // proxy or vendor dropping mid-answer does, which no well-behaved HTTP server will.
@@ -141,6 +141,60 @@ describe('an answer whose body breaks off', () => {
         },
       ),
       { numRuns: 40 },
+    );
+  });
+
+  it("tells the adapter's classifier the body was lost, so a class the vendor's code decides is not guessed from its absence", async () => {
+    const whole = JSON.stringify({ code: 'E-STATE', message: 'the state refuses it' });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(400, 409, 422, 423, 503),
+        fc.constantFrom<HttpMethod>('GET', 'PUT', 'POST'),
+        fc.boolean(),
+        fc.integer({ min: 0, max: whole.length - 1 }),
+        async (status, method, cut, kept) => {
+          answer = (socket) =>
+            socket.end(
+              `HTTP/1.1 ${status} Whatever\r\ncontent-type: application/json\r\ncontent-length: ${whole.length}\r\n\r\n${cut ? whole.slice(0, kept) : whole}`,
+            );
+          const seen: VendorFailure[] = [];
+          const http = createHttpClient({
+            provider: 'test-vendor',
+            baseUrl,
+            headers: () => ({}),
+            secrets: new SecretSet(),
+            retry: { maxRetries: 0 },
+            readError: (body) => (body as { code?: string; message?: string }) ?? {},
+            classifyError: (failure) => {
+              seen.push(failure);
+              // A state code makes a conflict; a body lost says nothing, and the classifier picks.
+              if (failure.bodyLost === true) return ProviderUnavailableError;
+              return failure.code === 'E-STATE' ? ConflictError : undefined;
+            },
+          });
+          const error = await http
+            .request({
+              operation: 'op',
+              method,
+              path: 'a',
+              ...(method === 'GET' ? {} : { body: { a: 1 } }),
+              options: { runtime: { sleep: async () => {} } },
+            })
+            .then(
+              () => undefined,
+              (caught: unknown) => caught,
+            );
+          expect(seen).toEqual([
+            cut
+              ? { status, operation: 'op', code: undefined, message: 'Whatever', bodyLost: true }
+              : { status, operation: 'op', code: 'E-STATE', message: 'the state refuses it' },
+          ]);
+          expect(error).toBeInstanceOf(cut ? ProviderUnavailableError : ConflictError);
+          // The status and its delivery stay the answer's: the class is the classifier's only.
+          expect(error).toMatchObject({ status, delivery: status < 500 ? 'refused' : 'unknown' });
+        },
+      ),
+      { numRuns: 30 },
     );
   });
 

@@ -57,6 +57,13 @@ export interface VendorErrorDetails {
 export interface VendorFailure extends VendorErrorDetails {
   status: number;
   /**
+   * `true` when the answer's body broke off (the connection dropped mid-body): no `code` was read, and
+   * `message` is the status line's text, not the vendor's. A class the vendor's code decides for this status
+   * (Wowza's 422: `ERR-422-InvalidStateChange` a conflict, any other bad input) cannot be told then; the
+   * classifier says what such an answer is. Absent for a body read whole.
+   */
+  bodyLost?: boolean | undefined;
+  /**
    * The operation the adapter gave the request (`create`), even when the request was made while serving
    * another public operation (a registry's `migrate`, a wait): an answer is classified the same whoever
    * made the call, and only the error's `operation` names the call the caller made.
@@ -1305,8 +1312,13 @@ function vendorError(
       ? undefined
       : scrubText(vendorText, settings.secrets, errorTextLimits.vendorMessage);
   const ErrorClass =
-    settings.classifyError?.({ status, operation: requested, code, message: vendorMessage }) ??
-    classifyStatus(status);
+    settings.classifyError?.({
+      status,
+      operation: requested,
+      code,
+      message: vendorMessage,
+      ...(cutAfter === undefined ? {} : { bodyLost: true }),
+    }) ?? classifyStatus(status);
   const summary = [`HTTP ${status}`, code].filter(Boolean).join(' ');
   return new ErrorClass({
     message: `${settings.provider} ${labelOf(spec)} failed (${summary})${vendorMessage ? `: ${vendorMessage}` : ''}${cutAfter === undefined ? '' : ` (the connection was lost after ${cutAfter} ${cutAfter === 1 ? 'byte' : 'bytes'} of the body)`}`,

@@ -1,0 +1,171 @@
+import {
+  ConflictError,
+  type LiveStreamProvider,
+  ProviderUnavailableError,
+  type UniliveError,
+} from '@unilive/core';
+import { type Sandbox, startSandbox } from '@unilive/sandbox';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { wowzaVideo } from './wowza-video-provider.js';
+
+// Wowza's 422 says what it refuses only in its body's code: `ERR-422-InvalidStateChange` (a start while
+// starting, a stop while starting) is the stream's state, any other the input. These answers lose that body:
+// the connection drops after the status line and a few bytes.
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  // Streams stay `starting` for the whole file: a start is never `ready` before its read.
+  sandbox = await startSandbox({ transitionMs: 600_000, media: false });
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+
+/** How one request's answer is lost: `keep` (0 to 1) of its body arrives, then the connection drops. */
+type Loss = { keep: number; status?: number; body?: string };
+
+/**
+ * A `fetch` in front of the sandbox: each request `plan` names is forwarded (so the sandbox does what it
+ * asks) and its answer lost as the plan says, or replaced by one of the plan's own; the others pass whole.
+ */
+function lossyFetch(plan: (method: string, path: string, attempt: number) => Loss | undefined) {
+  const sent: string[] = [];
+  const attempts = new Map<string, number>();
+  const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const request = input instanceof Request ? input : new Request(input, init);
+    const path = new URL(request.url).pathname.replace(/^\/wowza-video\/api\/v2\.0/, '');
+    const key = `${request.method} ${path}`;
+    sent.push(key);
+    const attempt = (attempts.get(key) ?? 0) + 1;
+    attempts.set(key, attempt);
+    const answer = await globalThis.fetch(request);
+    const loss = plan(request.method, path, attempt);
+    if (loss === undefined) return answer;
+    const status = loss.status ?? answer.status;
+    const bytes =
+      loss.body === undefined
+        ? new Uint8Array(await answer.arrayBuffer())
+        : new TextEncoder().encode(loss.body);
+    const statusText = loss.status === undefined ? answer.statusText : 'Unprocessable Entity';
+    return cutAnswer(status, statusText, bytes, Math.floor(loss.keep * bytes.length));
+  };
+  return { fetch: fetch as typeof globalThis.fetch, sent };
+}
+
+/** An answer declaring `bytes.length` bytes whose body breaks off after `kept` of them. */
+function cutAnswer(status: number, statusText: string, bytes: Uint8Array, kept: number): Response {
+  let given = false;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (!given && kept > 0) {
+        given = true;
+        controller.enqueue(bytes.subarray(0, kept));
+        return;
+      }
+      controller.error(new TypeError('terminated'));
+    },
+  });
+  return new Response(body, {
+    status,
+    statusText,
+    headers: { 'content-type': 'application/json', 'content-length': String(bytes.length) },
+  });
+}
+
+const noWait = { runtime: { sleep: async () => {} } };
+const keep = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
+
+function provider(fetch: typeof globalThis.fetch, maxRetries = 2): LiveStreamProvider {
+  return wowzaVideo({
+    ...sandbox.adapterSettings('wowza-video'),
+    fetch,
+    retry: { maxRetries, baseDelayMs: 1, maxDelayMs: 1 },
+  });
+}
+
+async function fresh(): Promise<string> {
+  const maker = wowzaVideo(sandbox.adapterSettings('wowza-video'));
+  return (await maker.create({ name: 'lost refusal' })).id;
+}
+
+describe('a Wowza Video 422 whose body broke off', () => {
+  it('on a start whose first answer was lost: the repeat refused for the state, its body lost too, is a start that holds', async () => {
+    await fc.assert(
+      fc.asyncProperty(keep, keep, async (first, refusal) => {
+        const id = await fresh();
+        // The first PUT starts the stream and its 200 is lost; each repeat is refused (422), its body lost.
+        const { fetch, sent } = lossyFetch((method, path, attempt) =>
+          method === 'PUT' && path === `/live_streams/${id}/start`
+            ? { keep: attempt === 1 ? first : refusal }
+            : undefined,
+        );
+        const stream = await provider(fetch).start(id, noWait);
+        expect(stream).toMatchObject({ id, state: 'starting' });
+        expect(stream.warnings).toBeUndefined();
+        // Sent, repeated once and refused, then the stream read: nothing started twice.
+        expect(sent.slice(0, 2)).toEqual([`PUT /live_streams/${id}/start`, `PUT /live_streams/${id}/start`]);
+        expect(sent.slice(2).every((request) => request === `GET /live_streams/${id}`)).toBe(true);
+      }),
+      { numRuns: 10 },
+    );
+  });
+
+  it('on a stop the stream state refuses: a ConflictError, as with its body whole, once the stream is read', async () => {
+    const id = await fresh();
+    await provider(globalThis.fetch).start(id);
+    await fc.assert(
+      fc.asyncProperty(keep, async (refusal) => {
+        const { fetch, sent } = lossyFetch((method, path) =>
+          method === 'PUT' && path === `/live_streams/${id}/stop` ? { keep: refusal } : undefined,
+        );
+        const error = (await provider(fetch)
+          .stop(id, noWait)
+          .catch((caught: unknown) => caught)) as UniliveError;
+        expect(ConflictError.isInstance(error), String(error)).toBe(true);
+        expect(error).toMatchObject({ status: 422, operation: 'stop', delivery: 'refused' });
+        expect(error.vendorCode).toBeUndefined();
+        expect(error.message).toMatch(
+          /^wowza-video stop failed \(HTTP 422\): .*\(the connection was lost after \d+ bytes? of the body\)$/,
+        );
+        // The stream was read (twice: Wowza may serve the first from its cache) before the refusal stood.
+        expect(sent).toEqual([
+          `PUT /live_streams/${id}/stop`,
+          `GET /live_streams/${id}`,
+          `GET /live_streams/${id}`,
+        ]);
+      }),
+      { numRuns: 10 },
+    );
+  });
+
+  it('on a request with an input: the answer was lost, not the input refused (ProviderUnavailableError, refused, 422)', async () => {
+    const id = await fresh();
+    const refusal = JSON.stringify({
+      meta: {
+        status: 422,
+        code: 'ERR-422-RecordInvalid',
+        title: 'Record Invalid Error',
+        message: 'Name is too long',
+        description: '',
+      },
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('create', 'update'), keep, async (operation, kept) => {
+        const { fetch } = lossyFetch((method) =>
+          method === 'POST' || method === 'PATCH' ? { keep: kept, status: 422, body: refusal } : undefined,
+        );
+        const wowza = provider(fetch, 0);
+        const error = (await (operation === 'create'
+          ? wowza.create({ name: 'lost refusal' })
+          : wowza.update(id, { name: 'lost refusal (renamed)' })
+        ).catch((caught: unknown) => caught)) as UniliveError;
+        expect(ProviderUnavailableError.isInstance(error), String(error)).toBe(true);
+        expect(error).toMatchObject({ status: 422, operation, delivery: 'refused' });
+        expect(error.vendorCode).toBeUndefined();
+        expect(error.message).toMatch(/\(the connection was lost after \d+ bytes? of the body\)$/);
+      }),
+      { numRuns: 10 },
+    );
+  });
+});
