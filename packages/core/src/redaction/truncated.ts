@@ -9,17 +9,18 @@ import {
 import { classifiedSecretForms } from './forms.js';
 
 /**
- * The shortest beginning of a secret a {@link TruncatedIndex} learns, in characters: the length from which
- * a cut-off copy of a known form counts ({@link fragmentLength}). A beginning is hidden together with the
- * rest of the word it starts, so a shorter one would hide every ordinary word that starts the same way
- * (`live` would take `livestream` and `liveapi`); eight characters of a vendor's key are not the start of
- * a word. A value cut within its first eight characters is not learned: nothing of it is known.
+ * The shortest beginning of a secret `SecretSet.learnTruncated` learns, in characters: the length from which
+ * a cut-off copy of a known form counts. A beginning is hidden together with the rest of the word it
+ * starts, so a shorter one would hide every ordinary word that starts the same way (`live` would take
+ * `livestream` and `liveapi`); eight characters of a vendor's key are not the start of a word. A value cut
+ * within its first eight characters is not learned: nothing of it is known. See
+ * `docs/decisions/2026-12-01-truncated-secrets.md`.
  */
 export const minimumTruncatedLength = fragmentLength;
 
 /**
- * How many values known only by their beginning a set keeps, the most recent: each is a create whose answer
- * broke off inside its key, and matters until the stream is read whole (which learns the key itself) or the
+ * How many values known only by their beginning (`SecretSet.learnTruncated`) a set keeps, the most recent:
+ * each is a create whose answer broke off inside its key, and matters until the stream is read whole (which learns the key itself) or the
  * caller gives up on it; 64 covers every create of a burst, and keeps the index to some 2,500 forms.
  */
 export const truncatedSecretLimit = 64;
