@@ -54,3 +54,17 @@ export function pathOf(strings: TemplateStringsArray, ...ids: string[]): string 
 }
 
 const building = /* @__PURE__ */ Object.freeze({ operation: 'request' });
+
+/**
+ * Whether a vendor answer to a request about stream `id` names that stream as far as the answer arrived:
+ * its id is `id`, or the beginning of `id` (the answer broke off inside it), or absent (it broke off
+ * before it). An adapter's `learn` (see `HttpRequest.learn`) uses it to learn the secrets of a change's
+ * answer that broke off as the stream's own, while an answer naming another stream (a proxy or cache
+ * serving another URL's answer) is not. Never throws.
+ *
+ * @param answered - the id the answer holds, as the schema read it (any type).
+ * @param id - the stream the request was about.
+ */
+export function isAnswerAbout(answered: unknown, id: string): boolean {
+  return answered === undefined || (typeof answered === 'string' && id.startsWith(answered));
+}

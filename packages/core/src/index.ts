@@ -193,7 +193,7 @@ export {
   retryAfterCeilingMs,
 } from './http/retry-policy.js';
 export { defaultMaxResponseBytes, isLoopbackHost, maxTimeoutMs } from './http/transport-settings.js';
-export { assertValidId, idProblem, pathOf } from './ids.js';
+export { assertValidId, idProblem, isAnswerAbout, pathOf } from './ids.js';
 export {
   type InputGap,
   inputGapSeverity,

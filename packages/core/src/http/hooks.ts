@@ -50,6 +50,10 @@ export interface WarningEvent {
  */
 export interface HttpHooks {
   onRequest?: (event: RequestEvent) => void;
+  /**
+   * An answer's status and headers arrived: every answer, also one whose body then broke off (a 2xx or an
+   * error status alike), before its error is reported to `onRetry` or `onError`.
+   */
   onResponse?: (event: ResponseEvent) => void;
   onRetry?: (event: RetryEvent) => void;
   onError?: (event: ErrorEvent) => void;

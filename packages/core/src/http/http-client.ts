@@ -19,7 +19,7 @@ import {
   type UniliveErrorOptions,
   withErrorFields,
 } from '../errors/unilive-error.js';
-import { ownData } from '../inputs.js';
+import { ownData, safeParseOwn } from '../inputs.js';
 import type { ProviderId } from '../live-stream.js';
 import {
   isAbortSignal,
@@ -38,6 +38,7 @@ import { AttemptTimers } from './attempt-timers.js';
 import { gateKeyOf } from './gate-key.js';
 import { emit, type HttpEventBase, type HttpHooks } from './hooks.js';
 import { readVendorResponse } from './parse-response.js';
+import { readJsonBeginning } from './partial-json.js';
 import { BodyRead, discardBody, readCapped } from './read-body.js';
 import { GateDeadlineError, GateStoreUnavailableError, type RequestGate } from './request-gate.js';
 import { resolvePath } from './resolve-path.js';
@@ -199,8 +200,12 @@ export interface HttpRequest<T> {
    * refuses (an id no later call could use, a field of the wrong type), with what the schema read of it
    * (`data` may then lack fields or hold values of other types: a `learn` that throws on it is ignored),
    * before the `ResponseShapeError` is thrown: no reading after the call meets such an answer, and the
-   * secrets it brings are still the vendor's. Default: none (the event is masked with the secrets known
-   * before the answer).
+   * secrets it brings are still the vendor's. Likewise, hook or not, for a 2xx whose body is not whole JSON
+   * (truncated JSON, or a body that broke off: a lost connection, a declared length never reached, a
+   * compressed stream cut), with the `schema`'s reading of the beginning that arrived (read by
+   * `readJsonBeginning`: the output when it fits, else what the schema read) and that beginning as `body`;
+   * any field may be missing, the stream's id among them. The call then fails as it would have without
+   * `learn`. Default: none (the event is masked with the secrets known before the answer).
    */
   learn?(data: T, body: unknown): void;
   options?: CallOptions | undefined;
@@ -569,9 +574,18 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           // as a vendor that could not be reached. A success cut short tells nothing whole: the vendor was
           // reached and may have carried the request out (below). A deadline, an abort or a body past the
           // cap stay what they are.
+          // The beginning of a success that broke off (or whose reading was ended) may bring secrets no
+          // later reading will see: the request learns them before the error is made. Not for a body past
+          // the cap, which is a ResponseShapeError and held a whole answer's worth of text.
+          if (response.ok && !isInstanceOf(error, UniliveError))
+            learnBeginning(described, spec.schema, bodyRead.text, settings.secrets);
           if (attemptController.signal.aborted || isInstanceOf(error, UniliveError)) throw error;
-          if (response.ok)
+          if (response.ok) {
+            // The vendor answered, as for an error status whose body broke off: its event comes first.
+            if (hooks.onResponse)
+              emitResponse(hooks.onResponse, event(), response, now() - started, settings);
             throw new AnswerCut(status, bodyRead.received, requestIdOf(response.headers), error);
+          }
           text = '';
           cutAfter = bodyRead.received;
         }
@@ -582,20 +596,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           const learned = response.ok
             ? learnedAnswer(described, spec, response, text, errorOptions, settings, outcome('unknown'))
             : undefined;
-          // The vendor chose the header: it is scrubbed and cut like any vendor text.
-          const requestId = requestIdOf(response.headers);
-          emit(
-            hooks.onResponse,
-            {
-              ...event(),
-              status,
-              durationMs: now() - started,
-              ...(requestId
-                ? { requestId: scrubText(requestId, settings.secrets, errorTextLimits.requestId) }
-                : {}),
-            },
-            settings.secrets,
-          );
+          emitResponse(hooks.onResponse, event(), response, now() - started, settings);
           // Thrown after the event, as when the body is decoded after it.
           if (learned && 'error' in learned) throw learned.error;
           if (learned) return { status, headers: response.headers, data: learned.data, body: learned.body };
@@ -1129,6 +1130,28 @@ function hooksOf(value: unknown): HttpHooks {
   } as HttpHooks;
 }
 
+// An answer's `onResponse` event. The vendor chose the request id header: it is scrubbed and cut like any
+// vendor text.
+function emitResponse(
+  onResponse: NonNullable<HttpHooks['onResponse']>,
+  base: HttpEventBase,
+  response: Response,
+  durationMs: number,
+  settings: Pick<HttpClientSettings, 'secrets'>,
+): void {
+  const requestId = requestIdOf(response.headers);
+  emit(
+    onResponse,
+    {
+      ...base,
+      status: response.status,
+      durationMs,
+      ...(requestId ? { requestId: scrubText(requestId, settings.secrets, errorTextLimits.requestId) } : {}),
+    },
+    settings.secrets,
+  );
+}
+
 function report(hooks: HttpHooks, event: () => HttpEventBase, error: UniliveError) {
   if (hooks.onError) emit(hooks.onError, { ...event(), error });
   return error;
@@ -1228,6 +1251,59 @@ function learnUnread(partial: unknown, body: unknown, described: unknown): void 
   if (typeof learn === 'function') callLearn(learn, described as object, partial, body);
 }
 
+// The request's `learn` given what arrived of a 2xx answer that is not whole JSON (truncated, or its body
+// broke off: a dropped connection, a declared length never reached, a compressed stream cut), hook or not:
+// the call fails, so the adapter never reads it after, and the secrets it brought (a new stream's key
+// before the cut) would stay unknown to every later error and event. The beginning is read as far as it
+// went (`readJsonBeginning`), and the request's schema run over it: `learn` takes the output when it
+// fits, else what the schema read, as `learnUnread` hands it; whatever it throws or rejects with is
+// ignored. A value the text broke off inside, which that learning took (wholly, or as the value's last
+// characters, such as a password taken out of a cut URL), is known only by its beginning: the secret set
+// learns it as such (`learnTruncated`), so a later text holding the whole value hides it all. Run only on
+// such a failure: a whole success costs nothing more.
+function learnBeginning(
+  described: object,
+  schema: GenericSchema<unknown, unknown> | undefined,
+  text: string,
+  secrets: SecretSet,
+): void {
+  if (schema === undefined || text === '') return;
+  let learn: unknown;
+  try {
+    learn = ownValue(described, 'learn');
+  } catch {
+    return;
+  }
+  if (typeof learn !== 'function') return;
+  try {
+    const { value, cut } = readJsonBeginning(text);
+    if (value === undefined) return;
+    const read = safeParseOwn(schema, value);
+    if (read.success) callLearn(learn, described, read.output, value);
+    else if (Object.hasOwn(read, 'partial')) callLearn(learn, described, read.partial, value);
+    else return;
+    if (cut !== undefined && cut !== '') learnCutValues(secrets, cut);
+  } catch {
+    // Learning is a courtesy of an answer that fails anyway: the error is the outcome.
+  }
+}
+
+// The values the secret set holds that end where the text broke off: the ones the request's `learn` took
+// from the cut string (the string itself, or a part of it such as a URL's password), known only by their
+// beginning. A value learned whole before, which the cut string happens to end with, is learned again the
+// same way: it may have been the beginning of a longer one.
+function learnCutValues(secrets: SecretSet, cut: string): void {
+  const learnTruncated = (secrets as { learnTruncated?: (...values: string[]) => void }).learnTruncated;
+  if (typeof learnTruncated !== 'function') return;
+  const values = secrets.values();
+  const ending: string[] = [];
+  for (let index = 0; index < values.length; index += 1) {
+    const value = values[index] as string;
+    if (value.length > 0 && value.length <= cut.length && cut.endsWith(value)) ending.push(value);
+  }
+  if (ending.length > 0) learnTruncated.apply(secrets, ending);
+}
+
 function decodeSuccess<T>(
   spec: HttpRequest<T>,
   response: Response,
@@ -1244,6 +1320,8 @@ function decodeSuccess<T>(
   } catch {
     // An accepted change answered with nothing at all: the caller reads the stream back.
     if (spec.acceptEmptySuccess && text.trim() === '') return { data: undefined as T, body: undefined };
+    // A JSON answer that broke off (its length honest, its text not): what arrived of it is learned.
+    learnBeginning(described, spec.schema, text, settings.secrets);
     const type = response.headers.get('content-type') ?? 'no content type';
     throw new ResponseShapeError({
       ...errorOptions({

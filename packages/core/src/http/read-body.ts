@@ -34,6 +34,11 @@ export class BodyRead {
   reader: ReadableStreamDefaultReader<Uint8Array> | undefined = undefined;
   /** The body's bytes read (after decompression) when the read failed; set only then. */
   received = 0;
+  /**
+   * The body's text decoded from those bytes when the read failed (a character whose bytes did not all
+   * arrive is left out); set only then, so a whole read costs nothing more. Within the read's cap.
+   */
+  text = '';
 
   stop(reason: unknown): void {
     if (this.stopped !== undefined) return;
@@ -88,7 +93,11 @@ export async function readCapped(
       text += decoder.decode(value, streaming);
     }
   } catch (error) {
-    if (read !== undefined) read.received = total;
+    if (read !== undefined) {
+      read.received = total;
+      // What arrived may still be read (the secrets a cut success brings): decoded now, only on failure.
+      read.text = first === undefined ? text : new TextDecoder().decode(first, streaming);
+    }
     reader.cancel().catch(ignore);
     throw error;
   }

@@ -1,0 +1,208 @@
+import { once } from 'node:events';
+import { createServer, type Server, type Socket } from 'node:net';
+import { inspect } from 'node:util';
+import { constants, gzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import * as v from 'valibot';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProviderUnavailableError, ResponseShapeError } from '../errors/errors.js';
+import { UniliveError } from '../errors/unilive-error.js';
+import { SecretSet } from '../secrets.js';
+import type { HttpHooks } from './hooks.js';
+import { createHttpClient, type HttpMethod } from './http-client.js';
+
+// A raw server, so a success can be cut the ways a connection cuts one: a JSON text shorter than JSON
+// (its length honest), a body that stops short of its declared length or of its chunk, a gzip stream cut.
+let server: Server;
+let baseUrl: string;
+let answers: ((socket: Socket) => void)[] = [];
+let attempts = 0;
+
+beforeAll(async () => {
+  server = createServer((socket) => {
+    socket.on('error', () => {});
+    let head = '';
+    socket.on('data', (chunk) => {
+      head += chunk.toString('latin1');
+      if (!head.includes('\r\n\r\n')) return;
+      head = '';
+      attempts += 1;
+      const answer = answers.shift() ?? ((s: Socket) => s.destroy());
+      answer(socket);
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  baseUrl = `http://127.0.0.1:${address.port}`;
+});
+
+afterAll(() => {
+  server.close();
+});
+
+type Way = 'truncated' | 'dropped' | 'chunked' | 'gzip';
+
+// A 2xx whose body is `text` cut after `kept` characters (ASCII here, so characters are bytes), the `way`
+// given; every way but `truncated` promises the whole text and closes the connection after the cut.
+function cutAnswer(status: number, text: string, kept: number, way: Way): (socket: Socket) => void {
+  const sent = text.slice(0, kept);
+  return (socket) => {
+    const head = `HTTP/1.1 ${status} OK\r\ncontent-type: application/json\r\nx-request-id: req-1\r\n`;
+    if (way === 'truncated') {
+      socket.end(`${head}content-length: ${sent.length}\r\n\r\n${sent}`);
+    } else if (way === 'dropped') {
+      socket.end(`${head}content-length: ${text.length}\r\n\r\n${sent}`);
+    } else if (way === 'chunked') {
+      socket.end(`${head}transfer-encoding: chunked\r\n\r\n${text.length.toString(16)}\r\n${sent}`);
+    } else {
+      // The compressed stream flushed right after the cut (so all that came before it can be inflated), and
+      // never finished.
+      const bytes = gzipSync(sent, { finishFlush: constants.Z_SYNC_FLUSH });
+      socket.write(`${head}content-encoding: gzip\r\ncontent-length: ${bytes.length + 64}\r\n\r\n`, 'latin1');
+      socket.end(bytes);
+    }
+  };
+}
+
+// A 503 whose status text, request id and message repeat `echo`.
+function unavailableEchoing(echo: string): (socket: Socket) => void {
+  const body = JSON.stringify({ message: `busy: ${echo}` });
+  return (socket) =>
+    socket.end(
+      `HTTP/1.1 503 Unavailable ${echo}\r\ncontent-type: application/json\r\nx-request-id: ${echo}\r\nretry-after: 0\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
+    );
+}
+
+const record = v.object({
+  id: v.string(),
+  name: v.string(),
+  stream_key: v.string(),
+  password: v.string(),
+  state: v.string(),
+});
+
+function client(secrets: SecretSet) {
+  return createHttpClient({
+    provider: 'test-vendor',
+    baseUrl,
+    headers: () => ({}),
+    secrets,
+    retry: { maxRetries: 1 },
+    readError: (body) => (body as { message?: string }) ?? {},
+  });
+}
+
+const runtime = (hooks: HttpHooks | undefined) => ({ sleep: async () => {}, ...(hooks ? { hooks } : {}) });
+
+const token = fc.stringMatching(/^[A-Za-z0-9]{12,24}$/);
+
+describe('a success whose body broke off', () => {
+  it('teaches the request what arrived whole, so a later error or event repeating it masks it; the error stays what it was', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({ key: token, password: token }),
+        fc.constantFrom<Way>('truncated', 'dropped', 'chunked', 'gzip'),
+        fc.constantFrom<HttpMethod>('POST', 'GET'),
+        fc.nat(),
+        fc.boolean(),
+        async (secrets, way, method, at, hooked) => {
+          const text = JSON.stringify({
+            id: 'stream-1',
+            name: 'a name',
+            stream_key: secrets.key,
+            password: secrets.password,
+            state: 'stopped',
+          });
+          const kept = at % text.length;
+          const shown: string[] = [];
+          const statuses: number[] = [];
+          const hooks: HttpHooks = {
+            onResponse: (event) => {
+              statuses.push(event.status);
+              shown.push(JSON.stringify(event));
+            },
+            onRetry: (event) => shown.push(JSON.stringify(event), JSON.stringify(event.error.toJSON())),
+            onError: (event) => shown.push(JSON.stringify(event.error.toJSON())),
+          };
+          const answered = (learn: boolean, set: SecretSet) =>
+            client(set)
+              .request({
+                operation: 'create',
+                method,
+                path: 'streams',
+                schema: record,
+                ...(learn
+                  ? {
+                      learn: (data: Partial<v.InferOutput<typeof record>>) => {
+                        set.learnStream(data.id ?? '', data.stream_key, data.password);
+                      },
+                    }
+                  : {}),
+                options: { runtime: runtime(hooked ? hooks : undefined) },
+              })
+              .then(
+                () => 'success',
+                (error: unknown) => error,
+              );
+          // The same answers without `learn`: the error today's layer throws, and how often it asks.
+          answers = [cutAnswer(201, text, kept, way), cutAnswer(201, text, kept, way)];
+          attempts = 0;
+          const before = (await answered(false, new SecretSet())) as UniliveError;
+          const sentBefore = attempts;
+          const set = new SecretSet();
+          answers = [cutAnswer(201, text, kept, way), cutAnswer(201, text, kept, way)];
+          attempts = 0;
+          shown.length = 0;
+          statuses.length = 0;
+          const error = (await answered(true, set)) as UniliveError;
+          expect(attempts).toBe(sentBefore);
+          expect(error).toBeInstanceOf(way === 'truncated' ? ResponseShapeError : ProviderUnavailableError);
+          expect(error.constructor).toBe(before.constructor);
+          for (const field of ['status', 'delivery', 'requestId', 'isRetryable', 'vendorMessage'] as const)
+            expect(error[field]).toStrictEqual(before[field]);
+          // How much of a cut gzip stream is inflated before its error is the stream's affair.
+          const bytesRead = /\d+ bytes? of the body read/;
+          const same = (message: string) =>
+            way === 'gzip' ? message.replace(bytesRead, 'n bytes') : message;
+          expect(same(error.message)).toBe(same(before.message));
+          // A create is never sent twice.
+          expect(attempts).toBe(method === 'POST' || way === 'truncated' ? 1 : 2);
+          // Each answer is heard, whole or not.
+          expect(statuses).toEqual(hooked ? Array(attempts).fill(201) : []);
+
+          // What the client read: the bytes its message counts (all that was sent, for a truncated text).
+          const read =
+            way === 'truncated' ? kept : Number(/(\d+) bytes? of the body read/.exec(error.message)?.[1]);
+          expect(read).toBeLessThanOrEqual(kept);
+          const arrived = Object.entries(secrets).filter(
+            ([, value]) => text.indexOf(value) + value.length <= read,
+          );
+          answers = [unavailableEchoing(Object.values(secrets).join(' ')), unavailableEchoing(secrets.key)];
+          const later = await client(set)
+            .request({
+              operation: 'get',
+              method: 'GET',
+              path: 'streams/stream-1',
+              schema: record,
+              options: { runtime: runtime(hooked ? hooks : undefined) },
+            })
+            .catch((caught: unknown) => caught);
+          expect(UniliveError.isInstance(later)).toBe(true);
+          shown.push(
+            String(error),
+            inspect(error),
+            JSON.stringify(error),
+            String(later),
+            inspect(later),
+            JSON.stringify(later),
+            (later as UniliveError).message,
+          );
+          for (const [, value] of arrived) for (const text of shown) expect(text).not.toContain(value);
+        },
+      ),
+      { numRuns: 120 },
+    );
+  });
+});
