@@ -9,6 +9,7 @@ import {
   describeParts,
   InvalidInputError,
   inputSecrets,
+  isAnswerAbout,
   type ListOptions,
   type LiveStream,
   type LiveStreamProvider,
@@ -140,17 +141,53 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
     return stream;
   };
 
-  // The secrets an answer brings, learned before its `onResponse` event (the adapter's reading after the
-  // call finds them in place). A stream is mapped as after the call: its secrets are those of the mapping.
-  const learnAnswer = (data: LiveApiStreamWithRaw) => {
-    remember(mapLiveApiStream(data));
-  };
-  // A read's answer: its `data` as the schema read it, its body as sent.
-  const learnRead = (data: LiveApiStreamReading, raw: unknown) => learnAnswer({ data, raw });
   // A record refused (an id no call could use) still brings its stream's secrets: learned from what the
   // schema read of it, as a read record's are.
   const learnUnread = (partial: unknown, raw: unknown) => {
-    remember(mapLiveApiStream({ data: partial as LiveApiStreamReading, raw }));
+    if (typeof fieldOf(partial, '_id') === 'string') {
+      try {
+        remember(mapLiveApiStream({ data: partial as LiveApiStreamReading, raw }));
+        return;
+      } catch {
+        // A field the mapping needs is missing (the answer broke off before it): read field by field below.
+      }
+    }
+    learnRecordSecrets(partial);
+  };
+  // The secrets an answer brings, learned before its `onResponse` event (the adapter's reading after the
+  // call finds them in place). A stream is mapped as after the call: its secrets are those of the mapping.
+  // A read's answer: its `data` as the schema read it, its body as sent; also what the schema read of an
+  // answer it refused or that broke off, learned as a refused record is.
+  const learnRead = (data: LiveApiStreamReading, raw: unknown) => learnUnread(data, raw);
+  // A change's answer about stream `id`, held as that stream's also when only the beginning of its id
+  // arrived (the answer broke off inside it). A read keeps `learnRead`, made once: a record whose id broke
+  // off is then held under what arrived of it.
+  const learnAbout = (id: string, answer: LiveApiStreamWithRaw) => {
+    remember({ ...mapLiveApiStream(answer), id });
+  };
+  // The secrets of a record as far as it arrived (an answer that broke off may end anywhere, and LiveAPI's
+  // field order is not documented), each field read only when present with its type: the stream key and
+  // its password, a password in the ingest server's URL, and each platform's key and URL password. Under
+  // the stream's id, or as values not tied to a stream when the record broke off before its `_id`.
+  const learnRecordSecrets = (record: unknown) => {
+    const values: (string | undefined)[] = [];
+    const ingest = fieldOf(record, 'ingest');
+    const key = fieldOf(ingest, 'key');
+    const server = fieldOf(ingest, 'server');
+    if (typeof key === 'string') values.push(key, streamKeyPassword(key));
+    if (typeof server === 'string') values.push(urlPassword(server));
+    const platforms = fieldOf(record, 'platforms');
+    if (Array.isArray(platforms)) {
+      for (const platform of platforms) {
+        const platformKey = fieldOf(platform, 'key');
+        const platformServer = fieldOf(platform, 'server');
+        if (typeof platformKey === 'string') values.push(platformKey);
+        if (typeof platformServer === 'string') values.push(urlPassword(platformServer));
+      }
+    }
+    const id = fieldOf(record, '_id');
+    if (typeof id === 'string') secrets.learnStream(id, ...values);
+    else secrets.learn(...values);
   };
   // A record on its own: one that cannot be read teaches what the schema read of it.
   const learnRecord = (raw: unknown, operation: string) => {
@@ -213,7 +250,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
         idempotent: true,
         learn: (data, body) =>
           learnChange(data, body, operation, () => {
-            if (data.data._id === id) learnAnswer(data);
+            if (isAnswerAbout(data.data._id, id)) learnAbout(id, data);
           }),
         options,
       },
@@ -552,4 +589,11 @@ function withWarnings(stream: LiveStream, warnings: Warning[]): LiveStream {
 function describe(error: unknown): string {
   if (error instanceof Error) return error.message;
   return 'unknown failure';
+}
+
+// A field of a parsed answer: its own property, else undefined (a record cut short may lack any).
+function fieldOf(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null && Object.hasOwn(value, key)
+    ? (value as Record<string, unknown>)[key]
+    : undefined;
 }

@@ -31,8 +31,16 @@ export {
 } from './other-realm.js';
 export { errorTranscript, leakForms, type SecretLeak, SecretScanner } from './secret-scanner.js';
 export {
+  type AnswerCutWay,
+  answerCutWays,
+  arrivedWhole,
+  type CutAnswerCase,
+  cutAnswer,
+  cutAnswerCases,
+  failedCallThenGet,
   firstChangeAnswered,
   leakedSecrets,
+  leaksAfterCutAnswer,
   refusalEchoing,
   refusedChangeThenGet,
   type ShownTexts,

@@ -1,6 +1,8 @@
 import { Buffer } from 'node:buffer';
 import { inspect } from 'node:util';
+import { constants, gzipSync } from 'node:zlib';
 import { type HttpHooks, type LiveStreamClient, ResponseShapeError, UniliveError } from '@unilive/core';
+import fc from 'fast-check';
 
 /**
  * The encodings a secret is looked for in when it is repeated by a vendor's answer and then shown: as it
@@ -21,8 +23,8 @@ export const secretEncodingNames = Object.keys(secretEncodings) as (keyof typeof
 /** A recorder of everything a client shows: see {@link shownTexts}. */
 export interface ShownTexts {
   /**
-   * Hooks that push into `shown` each `onResponse` and `onWarning` event as JSON, and each `onError` event's
-   * error `toJSON()` as JSON.
+   * Hooks that push into `shown` each `onResponse` and `onWarning` event as JSON, each `onError` event's
+   * error `toJSON()` as JSON, and each `onRetry` event as JSON with its error's `toJSON()` as JSON.
    */
   hooks: HttpHooks;
   /** Every text recorded so far, in order. */
@@ -42,6 +44,7 @@ export function shownTexts(): ShownTexts {
     hooks: {
       onResponse: (event) => shown.push(JSON.stringify(event)),
       onError: (event) => shown.push(JSON.stringify(event.error.toJSON())),
+      onRetry: (event) => shown.push(JSON.stringify(event), JSON.stringify(event.error.toJSON())),
       onWarning: (event) => shown.push(JSON.stringify(event)),
     },
     showError(error) {
@@ -65,20 +68,90 @@ export function leakedSecrets(
 }
 
 /**
- * A vendor's 422 answer that repeats `echo` (the secrets, encoded) in its body and in its `x-request-id`
- * header. `body` defaults to `{ message: 'refused: <echo>', error: <echo> }`.
+ * A vendor's error answer that repeats `echo` (the secrets, encoded) in its body and in its `x-request-id`
+ * header. `body` defaults to `{ message: 'refused: <echo>', error: <echo> }`; `status` to 422, and
+ * `statusText` to none (give one that repeats `echo` for an adapter that reads the status text).
  */
 export function refusalEchoing(
   echo: string,
   body: unknown = { message: `refused: ${echo}`, error: echo },
+  { status = 422, statusText }: { status?: number; statusText?: string } = {},
 ): Response {
-  return Response.json(body, { status: 422, headers: { 'x-request-id': `rid ${echo}` } });
+  return Response.json(body, {
+    status,
+    ...(statusText === undefined ? {} : { statusText }),
+    headers: { 'x-request-id': `rid ${echo}` },
+  });
+}
+
+/**
+ * The ways a 2xx answer breaks off: `truncated`, a JSON text cut short but whole as HTTP (its length
+ * honest); `dropped`, a body that stops (the connection lost) after what arrived; `gzip`, a gzip stream
+ * that stops after what arrived, inflated as fetch inflates it (a `DecompressionStream`).
+ */
+export const answerCutWays = ['truncated', 'dropped', 'gzip'] as const;
+
+/** One of {@link answerCutWays}. */
+export type AnswerCutWay = (typeof answerCutWays)[number];
+
+/**
+ * A JSON answer of `status` whose text `text` breaks off after its first `kept` characters, the `way` given
+ * (see {@link answerCutWays}): reading its body yields those characters, then (but `truncated`) fails as
+ * fetch's reading of a lost connection fails.
+ */
+export function cutAnswer(text: string, kept: number, way: AnswerCutWay, status = 200): Response {
+  const sent = new TextEncoder().encode(text.slice(0, kept));
+  const init = { status, headers: { 'content-type': 'application/json' } };
+  if (way === 'truncated') return new Response(sent, init);
+  const bytes = way === 'gzip' ? gzipSync(sent, { finishFlush: constants.Z_SYNC_FLUSH }) : sent;
+  let pulled = false;
+  const source = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (!pulled) {
+        pulled = true;
+        controller.enqueue(new Uint8Array(bytes));
+      } else if (way === 'gzip') controller.close();
+      else controller.error(new TypeError('terminated', { cause: lostConnection() }));
+    },
+  });
+  // A gzip stream that ends before its end fails as it is inflated.
+  return new Response(
+    way === 'gzip'
+      ? source.pipeThrough(
+          new DecompressionStream('gzip') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>,
+        )
+      : source,
+    init,
+  );
+}
+
+function lostConnection(): Error {
+  return Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
+}
+
+/**
+ * The secrets (label → value) whose whole value lies within the first `kept` characters of `text` (the
+ * first place each is found): those an answer cut there brought whole.
+ */
+export function arrivedWhole(
+  secrets: Readonly<Record<string, string>>,
+  text: string,
+  kept: number,
+): Record<string, string> {
+  const arrived: Record<string, string> = {};
+  for (const [label, value] of Object.entries(secrets)) {
+    const at = text.indexOf(value);
+    if (at >= 0 && at + value.length <= kept) arrived[label] = value;
+  }
+  return arrived;
 }
 
 /**
  * A stand-in `fetch` for a refused change: the first request whose method is one of `methods` (default
- * `POST` and `PATCH`) is answered `answer` as JSON, with `status(method)` (default 201 for a `POST`, 200
- * otherwise); every other request, that one's repeats included, with a fresh `refusal()`.
+ * `POST` and `PATCH`), or that `accepts` (default: that test), is answered `answer` with `status(method)`
+ * (default 201 for a `POST`, 200 otherwise), made by `respond` (default: as JSON; {@link cutAnswer} for an
+ * answer that breaks off); every other request, that one's repeats included, with what `others` answers it
+ * (default: nothing), else a fresh `refusal()`.
  */
 export function firstChangeAnswered(
   answer: unknown,
@@ -86,16 +159,25 @@ export function firstChangeAnswered(
   {
     methods = ['POST', 'PATCH'],
     status = (method) => (method === 'POST' ? 201 : 200),
-  }: { methods?: readonly string[]; status?: (method: string) => number } = {},
+    respond = (body, code) => Response.json(body, { status: code }),
+    accepts = (request) => methods.includes(request.method),
+    others = () => undefined,
+  }: {
+    methods?: readonly string[];
+    status?: (method: string) => number;
+    respond?: (answer: unknown, status: number) => Response;
+    accepts?: (request: Request) => boolean;
+    others?: (request: Request) => Response | undefined;
+  } = {},
 ): typeof fetch {
   let answered = false;
   return (async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = new Request(input, init);
-    if (!answered && methods.includes(request.method)) {
+    if (!answered && accepts(request)) {
       answered = true;
-      return Response.json(answer, { status: status(request.method) });
+      return respond(answer, status(request.method));
     }
-    return refusal();
+    return others(request) ?? refusal();
   }) as typeof fetch;
 }
 
@@ -121,4 +203,107 @@ export async function refusedChangeThenGet(
   const error = await client.get(id).catch((caught: unknown) => caught);
   if (!UniliveError.isInstance(error)) throw new Error(`the get did not fail: ${inspect(error)}`);
   show(error);
+}
+
+/**
+ * Makes a call whose 2xx answer is lost or refused (`create`, `update` of `id`, or `get` of `id`), then a
+ * `get` of `id`, and hands both errors to `show` (a {@link ShownTexts.showError}). Checks that both failed
+ * with a `UniliveError`, and throws an `Error` saying which did not (this entry loads no test runner).
+ * Returns the first error.
+ */
+export async function failedCallThenGet(
+  client: LiveStreamClient,
+  call: 'create' | 'update' | 'get',
+  id: string,
+  show: (error: unknown) => void,
+): Promise<UniliveError> {
+  const first =
+    call === 'create'
+      ? await client.create({ name: 'show' }).catch((caught: unknown) => caught)
+      : call === 'update'
+        ? await client.update(id, { name: 'show' }).catch((caught: unknown) => caught)
+        : await client.get(id).catch((caught: unknown) => caught);
+  if (!UniliveError.isInstance(first)) throw new Error(`the ${call} did not fail: ${inspect(first)}`);
+  show(first);
+  const error = await client.get(id).catch((caught: unknown) => caught);
+  if (!UniliveError.isInstance(error)) throw new Error(`the get did not fail: ${inspect(error)}`);
+  show(error);
+  return first;
+}
+
+/** One way a call's 2xx answer breaks off, and how what follows is watched: see {@link leaksAfterCutAnswer}. */
+export interface CutAnswerCase {
+  /** The call whose answer breaks off (its first request with a body-bearing answer). */
+  call: 'create' | 'update' | 'get';
+  way: AnswerCutWay;
+  /** Where the answer's text breaks off: after `at % length` characters. */
+  at: number;
+  /** How the later error answer repeats the secrets. */
+  encoding: keyof typeof secretEncodings;
+  /** Whether the client has hooks (recorded among what it shows). */
+  hooked: boolean;
+}
+
+/** Generated {@link CutAnswerCase}s over `calls`, every way, cut point, encoding and hooks on or off. */
+export function cutAnswerCases(calls: readonly CutAnswerCase['call'][]): fc.Arbitrary<CutAnswerCase> {
+  return fc.record({
+    call: fc.constantFrom(...calls),
+    way: fc.constantFrom(...answerCutWays),
+    at: fc.nat(),
+    encoding: fc.constantFrom(...secretEncodingNames),
+    hooked: fc.boolean(),
+  });
+}
+
+/**
+ * Runs one {@link CutAnswerCase}: the case's call (of stream `id`, for an update or a get) is answered
+ * `answer` (as JSON, status 201 for a `POST`, 200 otherwise) cut the case's way, on the first request of
+ * one of `methods[call]` (default: `POST` for a create, `PATCH` for an update, `GET` for a get), or the
+ * first that `accepts`; every other request, its repeats included, is answered as `others` answers it, else
+ * `refusal(echo)`, `echo` being the secrets in the case's
+ * encoding. Then a `get` of `id`. Both must fail (an `Error` says which did not). Returns the secrets
+ * (label → value) that arrived whole in the cut answer and appear, so encoded, in anything the client showed:
+ * its hook events and both errors' `inspect`, `toJSON`, `String` and message; `[]` when none did.
+ */
+export async function leaksAfterCutAnswer({
+  secrets,
+  answer,
+  id,
+  refusal,
+  client,
+  methods = {},
+  accepts,
+  others,
+  cut,
+}: {
+  secrets: Readonly<Record<string, string>>;
+  answer: unknown;
+  id: string;
+  refusal: (echo: string) => Response;
+  client: (fetch: typeof globalThis.fetch, options: { hooks?: HttpHooks }) => LiveStreamClient;
+  methods?: Partial<Record<CutAnswerCase['call'], readonly string[]>>;
+  /** Which request gets the answer, when not the first of `methods[call]`. */
+  accepts?: (request: Request) => boolean;
+  /** Answers to the requests made before and beside it (read as they would be), before the refusal. */
+  others?: (request: Request) => Response | undefined;
+  cut: CutAnswerCase;
+}): Promise<[string, string][]> {
+  const encode = secretEncodings[cut.encoding];
+  const text = JSON.stringify(answer);
+  const kept = cut.at % text.length;
+  const echo = Object.values(secrets).map(encode).join(' ');
+  const defaults = { create: ['POST'], update: ['PATCH'], get: ['GET'] };
+  const fetch = firstChangeAnswered(answer, () => refusal(echo), {
+    methods: methods[cut.call] ?? defaults[cut.call],
+    respond: (_, status) => cutAnswer(text, kept, cut.way, status),
+    ...(accepts ? { accepts } : {}),
+    ...(others ? { others } : {}),
+  });
+  const { hooks, shown, showError } = shownTexts();
+  const shownClient = client(fetch, cut.hooked ? { hooks } : {});
+  await failedCallThenGet(shownClient, cut.call, id, (error) => {
+    showError(error);
+    shown.push(String(error), (error as Error).message);
+  });
+  return leakedSecrets(arrivedWhole(secrets, text, kept), encode, shown);
 }

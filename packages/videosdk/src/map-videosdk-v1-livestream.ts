@@ -32,6 +32,51 @@ export interface VideosdkV1Reading {
 }
 
 /**
+ * Learns the secrets of a v1 record into `secrets` as its mapping does ({@link mapVideosdkV1LiveStream}),
+ * also from what a schema read of an answer it refused or that broke off (fields missing or of other types):
+ * a record the mapping cannot take (or without a string `id`: v1 sends `id` last, so an answer that broke
+ * off seldom holds it) teaches its secrets field by field, each read only when present with its type: the
+ * stream key, the key and any password in the push URL, and each restream target's key and URL password,
+ * under the stream's id, or as values not tied to a stream when the record broke off before it. Whatever
+ * the mapping learned before it failed stays learned.
+ */
+export function learnVideosdkV1Secrets(record: unknown, raw: unknown, secrets: SecretSet): void {
+  const id = fieldOf(record, 'id');
+  if (typeof id === 'string') {
+    try {
+      mapVideosdkV1LiveStream({ data: record as VideosdkV1LiveStream, raw }, secrets);
+      return;
+    } catch {
+      // A field the mapping needs is missing or of another type: read field by field below.
+    }
+  }
+  const values: (string | undefined)[] = [];
+  const streamKey = fieldOf(record, 'streamKey');
+  if (typeof streamKey === 'string') values.push(streamKey);
+  const upstreamUrl = fieldOf(record, 'upstreamUrl');
+  if (typeof upstreamUrl === 'string')
+    values.push(upstreamUrl.slice(upstreamUrl.lastIndexOf('/') + 1), urlPassword(upstreamUrl));
+  const restream = fieldOf(record, 'restream');
+  if (Array.isArray(restream)) {
+    for (const target of restream) {
+      const targetKey = fieldOf(target, 'streamKey');
+      const targetUrl = fieldOf(target, 'url');
+      if (typeof targetKey === 'string') values.push(targetKey);
+      if (typeof targetUrl === 'string') values.push(urlPassword(targetUrl));
+    }
+  }
+  if (typeof id === 'string') secrets.learnStream(id, ...values);
+  else secrets.learn(...values);
+}
+
+// A field of a parsed answer: its own property, else undefined (a record cut short may lack any).
+function fieldOf(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null && Object.hasOwn(value, key)
+    ? (value as Record<string, unknown>)[key]
+    : undefined;
+}
+
+/**
  * Maps a v1 live stream to the neutral model, registering its stream key and restream keys as secrets.
  * `raw` is the vendor's object as received, by reference: nothing mapped is read from it.
  */

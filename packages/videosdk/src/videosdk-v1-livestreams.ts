@@ -4,6 +4,7 @@ import {
   type CreateLiveStreamInput,
   type HttpClient,
   inputSecrets,
+  isAnswerAbout,
   isEmptyRestreamPlan,
   type ListOptions,
   type LiveStream,
@@ -23,7 +24,7 @@ import {
   convertToVideosdkV1UpdateBody,
   videosdkV1RestreamChangeError,
 } from './convert-to-videosdk-v1-livestream.js';
-import { mapVideosdkV1LiveStream } from './map-videosdk-v1-livestream.js';
+import { learnVideosdkV1Secrets, mapVideosdkV1LiveStream } from './map-videosdk-v1-livestream.js';
 import type { VideosdkApiImplementation } from './videosdk-api-version.js';
 import { videosdkV1Capabilities } from './videosdk-capabilities.js';
 import {
@@ -61,13 +62,15 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
 
   // The secrets an answer brings, learned before its `onResponse` event (the mapping after the call finds
   // them in place): a stream is mapped as after the call, its secrets are those of the mapping.
+  // Also given what the schema read of an answer it refused or that broke off (fields missing or of other
+  // types): see learnVideosdkV1Secrets.
   const learnAnswer = (data: VideosdkV1LiveStream, raw: unknown): void => {
-    toStream(data, raw);
+    learnVideosdkV1Secrets(data, raw, secrets);
   };
   // A record refused (an id no call could use) still brings its stream's secrets: learned from what the
   // schema read of it, as a read record's are.
   const learnUnread = (partial: unknown, raw: unknown): void => {
-    toStream(partial as VideosdkV1LiveStream, raw);
+    learnVideosdkV1Secrets(partial, raw, secrets);
   };
   // Each record of a list page on its own: one that cannot be read teaches what the schema read of it.
   const learnPage = (records: readonly unknown[]): void => {
@@ -113,7 +116,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
         body,
         schema: videosdkV1LiveStreamSchema,
         learn: (data, raw) => {
-          secrets.learnStream(data.id, ...sent);
+          if (typeof data.id === 'string') secrets.learnStream(data.id, ...sent);
           learnAnswer(data, raw);
         },
         options,
@@ -206,8 +209,10 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
           body,
           schema: videosdkV1LiveStreamSchema,
           idempotent: true,
+          // An answer about another stream is not learned as this one; one that broke off before or inside
+          // its id is learned as this stream's.
           learn: (data, raw) => {
-            if (data.id === id) learnAnswer(data, raw);
+            if (isAnswerAbout(data.id, id)) learnAnswer(data.id === id ? data : { ...data, id }, raw);
           },
           options,
         },

@@ -13,7 +13,7 @@ import {
 } from '@unilive/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mapVideosdkV1LiveStream, videosdkRecordingRendition } from './map-videosdk-v1-livestream.js';
+import { learnVideosdkV1Secrets, videosdkRecordingRendition } from './map-videosdk-v1-livestream.js';
 import { videosdk } from './videosdk-provider.js';
 import { type VideosdkV1LiveStream, videosdkV1LiveStreamSchema } from './videosdk-v1-api.js';
 
@@ -242,8 +242,7 @@ function readBefore(id: string, text: string): Outcome {
       status: 200,
       // An answer the schema refuses still teaches the secrets of what it read: the HTTP layer hands the
       // request's learn (the adapter's mapping) that reading.
-      unread: (partial) =>
-        mapVideosdkV1LiveStream({ data: partial as VideosdkV1LiveStream, raw: received }, secrets),
+      unread: (partial) => learnVideosdkV1Secrets(partial, received, secrets),
     });
     const stream = mapBefore(data, received, secrets);
     return { ok: true, stream, order: keyOrder(stream), secrets: secrets.values() };

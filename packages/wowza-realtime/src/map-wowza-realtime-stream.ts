@@ -104,23 +104,27 @@ export function splitRtmpUrl(rtmpUrl: string): { server: string; streamKey: stri
 /**
  * Registers every credential a full real-time stream object carries (publish token, subscribe token, RTMP
  * URL, its key and any password in it) with `secrets`, as the stream's own. Called by
- * {@link mapWowzaRealtimeStream}, and by the HTTP layer before an answer's `onResponse` event.
+ * {@link mapWowzaRealtimeStream}, and by the HTTP layer before an answer's `onResponse` event, also with
+ * what the schema read of an answer it refused or that broke off (fields missing or of other types): the
+ * credentials that arrived are learned, as values not tied to a stream when the record broke off before
+ * its `id`.
  */
 export function learnWowzaRealtimeSecrets(
   stream: WowzaRealtimeStreamReading,
   secrets: SecretSet,
-  rtmpUrl: string | undefined = stream.rtmp_url ?? undefined,
+  rtmpUrl: string | undefined = typeof stream.rtmp_url === 'string' ? stream.rtmp_url : undefined,
   rtmp: { streamKey: string } | undefined = rtmpUrl === undefined ? undefined : splitRtmpUrl(rtmpUrl),
 ): void {
   // A password in the RTMP URL's user information is a credential too, echoed alone or not.
-  secrets.learnStream(
-    stream.id,
+  const values = [
     stream.token,
     stream.subscribe_token ?? undefined,
     rtmpUrl,
     rtmp?.streamKey,
     rtmpUrl === undefined ? undefined : urlPassword(rtmpUrl),
-  );
+  ];
+  if (typeof stream.id === 'string') secrets.learnStream(stream.id, ...values);
+  else secrets.learn(...values);
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   createHttpClient,
   type HttpRequest,
   inputSecrets,
+  isAnswerAbout,
   type ListOptions,
   type LiveStream,
   type LiveStreamProvider,
@@ -152,8 +153,11 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
 
   // The secrets an answer holding one stream brings, learned before its `onResponse` event (the mapper
   // learns them again, in place).
-  const learnAnswer = (data: WowzaRealtimeStreamEnvelopeReading) =>
-    learnWowzaRealtimeSecrets(data.real_time_stream, secrets);
+  const learnAnswer = (data: WowzaRealtimeStreamEnvelopeReading) => {
+    // Absent from an answer that broke off before it.
+    const stream: WowzaRealtimeStreamEnvelopeReading['real_time_stream'] | undefined = data.real_time_stream;
+    if (typeof stream === 'object' && stream !== null) learnWowzaRealtimeSecrets(stream, secrets);
+  };
 
   // Every stream answer (get, list details, read-backs, changes): straight through the HTTP layer, one
   // promise fewer than through `call`.
@@ -203,7 +207,8 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
           schema: wowzaRealtimeStreamEnvelopeReadSchema,
           learn: (data) => {
             learnAnswer(data);
-            secrets.learnStream(data.real_time_stream.id, ...sent);
+            const created = data.real_time_stream?.id;
+            if (typeof created === 'string') secrets.learnStream(created, ...sent);
           },
           options,
         },
@@ -287,7 +292,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
                 method: 'GET',
                 path: pathOf`real_time/${id}`,
                 learn: ({ real_time_stream: read }) =>
-                  secrets.learnStream(id, read.token, read.subscribe_token, read.rtmp_url),
+                  secrets.learnStream(id, read?.token, read?.subscribe_token, read?.rtmp_url),
                 options,
               })
             ).data.real_time_stream
@@ -305,8 +310,12 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
           schema: wowzaRealtimeStreamEnvelopeSchema,
           // Every field sets a value: sending the same PATCH twice leaves the stream as once.
           idempotent: true,
+          // An answer about another stream is not learned as this one; one that broke off before or inside
+          // its id is learned as this stream's.
           learn: (data) => {
-            if (data.real_time_stream.id === id) learnAnswer(data);
+            const stream = data.real_time_stream;
+            if (typeof stream === 'object' && stream !== null && isAnswerAbout(stream.id, id))
+              learnWowzaRealtimeSecrets({ ...stream, id }, secrets);
           },
           options,
         },

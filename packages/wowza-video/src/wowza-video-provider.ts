@@ -10,6 +10,7 @@ import {
   type HttpMethod,
   inputSecrets,
   invalidInput,
+  isAnswerAbout,
   type ListOptions,
   type LiveStream,
   type LiveStreamProvider,
@@ -198,12 +199,24 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
     return { data: response.data, body: response.body };
   }
 
-  const rawStreamOf = (body: unknown) => (body as { live_stream: unknown }).live_stream;
+  const rawStreamOf = (body: unknown) =>
+    typeof body === 'object' && body !== null ? (body as { live_stream?: unknown }).live_stream : undefined;
+
+  // A stream's secrets, under its id; those of a record that broke off before its id (Wowza lists fields
+  // alphabetically: `id` comes after `connection_code` and the source's key and password) are held as values
+  // not tied to a stream yet.
+  const learnSecrets = (id: unknown, values: readonly (string | undefined)[]) => {
+    if (typeof id === 'string') secrets.learnStream(id, ...values);
+    else secrets.learn(...values);
+  };
 
   // The secrets an answer holding one stream brings, learned before its `onResponse` event (toStream
-  // learns them again, in place).
-  const learnAnswer = (data: { live_stream: WowzaVideoLiveStreamRead }, body: unknown) => {
-    secrets.learnStream(data.live_stream.id, ...wowzaVideoSecretsOf(data.live_stream, rawStreamOf(body)));
+  // learns them again, in place). Also given what the schema read of an answer it refused or that broke off
+  // (fields missing, or of other types): whatever of the stream arrived is learned.
+  const learnAnswer = (data: { live_stream: WowzaVideoLiveStreamRead }, body: unknown, id?: string) => {
+    const stream: WowzaVideoLiveStreamRead | undefined = data.live_stream;
+    if (typeof stream !== 'object' || stream === null) return;
+    learnSecrets(id ?? stream.id, wowzaVideoSecretsOf(stream, rawStreamOf(body)));
   };
 
   // The call's warnings (inputs Wowza cannot honour) first, then the answer's (an incomplete ingest).
@@ -330,7 +343,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
         body,
         schema: wowzaVideoLiveStreamReading,
         learn: (data, answer) => {
-          secrets.learnStream(data.live_stream.id, ...sent);
+          learnSecrets(data.live_stream?.id, sent);
           learnAnswer(data, answer);
         },
         options,
@@ -404,8 +417,10 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
           schema: wowzaVideoLiveStreamReading,
           // The same PATCH applied twice leaves the same stream.
           idempotent: true,
+          // An answer about another stream is not learned as this one; one that broke off before or inside
+          // its id is learned as this stream's.
           learn: (data, answer) => {
-            if (data.live_stream.id === id) learnAnswer(data, answer);
+            if (isAnswerAbout(data.live_stream?.id, id)) learnAnswer(data, answer, id);
           },
           options,
         },
@@ -476,7 +491,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
         schema: wowzaVideoConnectionCodeEnvelope,
         // Each call issues a new code and voids the previous one.
         idempotent: false,
-        learn: (answer) => secrets.learnStream(id, answer.live_stream.connection_code),
+        learn: (answer) => secrets.learnStream(id, answer.live_stream?.connection_code),
         options,
       });
       secrets.learnStream(id, data.live_stream.connection_code);

@@ -1,0 +1,68 @@
+import { createLiveStreamClient } from '@unilive/core';
+import { cutAnswerCases, leaksAfterCutAnswer, loadFixture, refusalEchoing } from '@unilive/testing';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fixtureSettings } from '../test/contract-config.js';
+import { wowzaRealtime } from './wowza-realtime-provider.js';
+
+const fixturesDirectory = new URL('../../../test-fixtures/wowza-realtime', import.meta.url).pathname;
+
+// A 2xx create, update or get answer that broke off (truncated JSON, a lost connection, a gzip stream cut)
+// still brought the publish and subscribe tokens before the cut: they are learned from what arrived, so a
+// later error or event that repeats one, in any encoding, masks it.
+describe('wowza-realtime: the secrets of an answer that broke off', () => {
+  const record = (
+    loadFixture(fixturesDirectory, 'get').response.body as { real_time_stream: Record<string, unknown> }
+  ).real_time_stream;
+  const token = fc.stringMatching(/^[a-z0-9]{16,32}$/);
+  const id = String(record.id);
+
+  it('a later 503 repeating those that arrived whole shows them masked, however it was cut, with or without hooks', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({ token, subscribeToken: token }),
+        // The subscribe token before or after the rest of the record.
+        fc.boolean(),
+        cutAnswerCases(['create', 'update', 'get']),
+        async (secrets, subscribeFirst, cut) => {
+          const streamName = String(record.stream_name);
+          const rest = {
+            ...record,
+            token: secrets.token,
+            rtmp_url: `rtmp://rtmp-realtime1.wowza.com:1935/v2/pub/${streamName}?token=${secrets.token}`,
+          };
+          const answer = {
+            real_time_stream: subscribeFirst
+              ? { subscribe_token: secrets.subscribeToken, ...rest }
+              : { ...rest, subscribe_token: secrets.subscribeToken },
+          };
+          const leaks = await leaksAfterCutAnswer({
+            secrets,
+            answer,
+            id,
+            cut,
+            refusal: (echo) =>
+              refusalEchoing(
+                echo,
+                {
+                  meta: { status: 503, code: 'ERR', title: 'x', message: `busy: ${echo}`, description: echo },
+                },
+                { status: 503, statusText: `Unavailable ${echo}` },
+              ),
+            client: (fetch, options) =>
+              createLiveStreamClient(
+                wowzaRealtime({
+                  ...fixtureSettings,
+                  fetch,
+                  retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 },
+                }),
+                options,
+              ),
+          });
+          expect(leaks).toEqual([]);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});

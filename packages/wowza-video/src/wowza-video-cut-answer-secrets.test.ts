@@ -1,0 +1,64 @@
+import { createLiveStreamClient } from '@unilive/core';
+import { cutAnswerCases, leaksAfterCutAnswer, refusalEchoing } from '@unilive/testing';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fixture, fixtureToken } from '../test/fixtures.js';
+import { wowzaVideo } from './wowza-video-provider.js';
+
+// A 2xx create, update or get answer that broke off (truncated JSON, a lost connection, a gzip stream cut)
+// still brought the secrets before the cut: they are learned from what arrived (Wowza lists a record's
+// fields in alphabetical order, so the stream's `id` often comes after its key and password), so a later
+// error or event that repeats one, in any encoding, masks it.
+describe('wowza-video: the secrets of an answer that broke off', () => {
+  const record = (fixture('get').response.body as { live_stream: Record<string, unknown> }).live_stream;
+  const source = record.source_connection_information as Record<string, unknown>;
+  const token = fc.stringMatching(/^[a-z0-9]{16,32}$/);
+  const id = String(record.id);
+
+  it('a later 503 repeating those that arrived whole shows them masked, however it was cut, with or without hooks', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({ streamName: token, password: token, connectionCode: token }),
+        cutAnswerCases(['create', 'update', 'get']),
+        async (secrets, cut) => {
+          const answer = {
+            live_stream: {
+              ...record,
+              connection_code: secrets.connectionCode,
+              source_connection_information: {
+                ...source,
+                stream_name: secrets.streamName,
+                password: secrets.password,
+              },
+            },
+          };
+          const leaks = await leaksAfterCutAnswer({
+            secrets,
+            answer,
+            id,
+            cut,
+            refusal: (echo) =>
+              refusalEchoing(
+                echo,
+                {
+                  meta: { status: 503, code: 'ERR', title: 'x', message: `busy: ${echo}`, description: echo },
+                },
+                { status: 503, statusText: `Unavailable ${echo}` },
+              ),
+            client: (fetch, options) =>
+              createLiveStreamClient(
+                wowzaVideo({
+                  token: fixtureToken,
+                  fetch,
+                  retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 },
+                }),
+                options,
+              ),
+          });
+          expect(leaks).toEqual([]);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
