@@ -33,12 +33,12 @@ export { errorTranscript, leakForms, type SecretLeak, SecretScanner } from './se
 export {
   type AnswerCutWay,
   answerCutWays,
-  arrivedWhole,
   type CutAnswerCase,
   cutAnswer,
   cutAnswerCases,
   failedCallThenGet,
   firstChangeAnswered,
+  knownAfterCut,
   leakedSecrets,
   leaksAfterCutAnswer,
   refusalEchoing,

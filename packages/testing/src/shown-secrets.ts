@@ -1,7 +1,13 @@
 import { Buffer } from 'node:buffer';
 import { inspect } from 'node:util';
 import { constants, gzipSync } from 'node:zlib';
-import { type HttpHooks, type LiveStreamClient, ResponseShapeError, UniliveError } from '@unilive/core';
+import {
+  type HttpHooks,
+  type LiveStreamClient,
+  minimumTruncatedLength,
+  ResponseShapeError,
+  UniliveError,
+} from '@unilive/core';
 import fc from 'fast-check';
 
 /**
@@ -130,23 +136,6 @@ function lostConnection(): Error {
 }
 
 /**
- * The secrets (label → value) whose whole value lies within the first `kept` characters of `text` (the
- * first place each is found): those an answer cut there brought whole.
- */
-export function arrivedWhole(
-  secrets: Readonly<Record<string, string>>,
-  text: string,
-  kept: number,
-): Record<string, string> {
-  const arrived: Record<string, string> = {};
-  for (const [label, value] of Object.entries(secrets)) {
-    const at = text.indexOf(value);
-    if (at >= 0 && at + value.length <= kept) arrived[label] = value;
-  }
-  return arrived;
-}
-
-/**
  * A stand-in `fetch` for a refused change: the first request whose method is one of `methods` (default
  * `POST` and `PATCH`), or that `accepts` (default: that test), is answered `answer` with `status(method)`
  * (default 201 for a `POST`, 200 otherwise), made by `respond` (default: as JSON; {@link cutAnswer} for an
@@ -236,8 +225,12 @@ export interface CutAnswerCase {
   /** The call whose answer breaks off (its first request with a body-bearing answer). */
   call: 'create' | 'update' | 'get';
   way: AnswerCutWay;
-  /** Where the answer's text breaks off: after `at % length` characters. */
+  /**
+   * Where the answer's text breaks off: after `at % length` characters, or, with `within`, `at % (n + 2)`
+   * characters into the `within % count`-th secret (n its length: inside it, at its end or just after).
+   */
   at: number;
+  within: number | undefined;
   /** How the later error answer repeats the secrets. */
   encoding: keyof typeof secretEncodings;
   /** Whether the client has hooks (recorded among what it shows). */
@@ -250,9 +243,32 @@ export function cutAnswerCases(calls: readonly CutAnswerCase['call'][]): fc.Arbi
     call: fc.constantFrom(...calls),
     way: fc.constantFrom(...answerCutWays),
     at: fc.nat(),
+    // Half the cases break off in or right after a secret, where learning it is at stake.
+    within: fc.option(fc.nat(), { nil: undefined, freq: 2 }),
     encoding: fc.constantFrom(...secretEncodingNames),
     hooked: fc.boolean(),
   });
+}
+
+/**
+ * The secrets (label → value) of `text` cut after `kept` characters that a client can know: those that
+ * arrived whole, and those the cut fell inside after at least {@link minimumTruncatedLength} of their
+ * characters (known by their beginning); each with how many of its characters arrived (the first place
+ * each is found).
+ */
+export function knownAfterCut(
+  secrets: Readonly<Record<string, string>>,
+  text: string,
+  kept: number,
+): Record<string, { value: string; arrived: number }> {
+  const known: Record<string, { value: string; arrived: number }> = {};
+  for (const [label, value] of Object.entries(secrets)) {
+    const at = text.indexOf(value);
+    if (at < 0) continue;
+    const arrived = Math.max(0, Math.min(value.length, kept - at));
+    if (arrived === value.length || arrived >= minimumTruncatedLength) known[label] = { value, arrived };
+  }
+  return known;
 }
 
 /**
@@ -262,8 +278,10 @@ export function cutAnswerCases(calls: readonly CutAnswerCase['call'][]): fc.Arbi
  * first that `accepts`; every other request, its repeats included, is answered as `others` answers it, else
  * `refusal(echo)`, `echo` being the secrets in the case's
  * encoding. Then a `get` of `id`. Both must fail (an `Error` says which did not). Returns the secrets
- * (label → value) that arrived whole in the cut answer and appear, so encoded, in anything the client showed:
- * its hook events and both errors' `inspect`, `toJSON`, `String` and message; `[]` when none did.
+ * (label → value) the client can know ({@link knownAfterCut}: the refusal repeats only those) that appear,
+ * so encoded, in anything the client showed (its hook events and both errors' `inspect`, `toJSON`, `String`
+ * and message): whole, or for a single word (letters, digits, `_`, `-`) by the last eight characters of its
+ * encoded form; `[]` when none did.
  */
 export async function leaksAfterCutAnswer({
   secrets,
@@ -290,8 +308,17 @@ export async function leaksAfterCutAnswer({
 }): Promise<[string, string][]> {
   const encode = secretEncodings[cut.encoding];
   const text = JSON.stringify(answer);
-  const kept = cut.at % text.length;
-  const echo = Object.values(secrets).map(encode).join(' ');
+  const values = Object.values(secrets);
+  const aimed = cut.within === undefined ? undefined : values[cut.within % values.length];
+  const kept =
+    aimed === undefined || !text.includes(aimed)
+      ? cut.at % text.length
+      : Math.min(text.length - 1, text.indexOf(aimed) + (cut.at % (aimed.length + 2)));
+  // Only what can be known is repeated: a secret none (or too little) of which arrived is shown by design.
+  const known = knownAfterCut(secrets, text, kept);
+  const echo = Object.values(known)
+    .map(({ value }) => encode(value))
+    .join(' ');
   const defaults = { create: ['POST'], update: ['PATCH'], get: ['GET'] };
   const fetch = firstChangeAnswered(answer, () => refusal(echo), {
     methods: methods[cut.call] ?? defaults[cut.call],
@@ -305,5 +332,15 @@ export async function leaksAfterCutAnswer({
     showError(error);
     shown.push(String(error), (error as Error).message);
   });
-  return leakedSecrets(arrivedWhole(secrets, text, kept), encode, shown);
+  const leaks: [string, string][] = [];
+  for (const [label, { value }] of Object.entries(known)) {
+    const form = encode(value);
+    // The whole form, and its end (what did not arrive, for a value cut inside): a value known by its
+    // beginning is hidden to the end of its word, so a word-like one shows none of it. A value that is
+    // several words (LiveAPI's `key?password=…`) is checked whole only.
+    const shows = (text: string) =>
+      text.includes(form) || (/^[\w-]+$/.test(value) && form.length > 8 && text.includes(form.slice(-8)));
+    if (shown.some(shows)) leaks.push([label, value]);
+  }
+  return leaks;
 }

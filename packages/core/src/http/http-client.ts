@@ -1293,15 +1293,13 @@ function learnBeginning(
 // beginning. A value learned whole before, which the cut string happens to end with, is learned again the
 // same way: it may have been the beginning of a longer one.
 function learnCutValues(secrets: SecretSet, cut: string): void {
-  const learnTruncated = (secrets as { learnTruncated?: (...values: string[]) => void }).learnTruncated;
-  if (typeof learnTruncated !== 'function') return;
   const values = secrets.values();
   const ending: string[] = [];
   for (let index = 0; index < values.length; index += 1) {
     const value = values[index] as string;
     if (value.length > 0 && value.length <= cut.length && cut.endsWith(value)) ending.push(value);
   }
-  if (ending.length > 0) learnTruncated.apply(secrets, ending);
+  if (ending.length > 0) secrets.learnTruncated(...ending);
 }
 
 function decodeSuccess<T>(
