@@ -578,7 +578,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           // later reading will see: the request learns them before the error is made. Not for a body past
           // the cap, which is a ResponseShapeError and held a whole answer's worth of text.
           if (response.ok && !isInstanceOf(error, UniliveError))
-            learnBeginning(described, spec.schema, bodyRead.text, settings.secrets);
+            learnBeginning(described, spec.schema, bodyRead.text ?? '', settings.secrets);
           if (attemptController.signal.aborted || isInstanceOf(error, UniliveError)) throw error;
           if (response.ok) {
             // The vendor answered, as for an error status whose body broke off: its event comes first.

@@ -36,9 +36,10 @@ export class BodyRead {
   received = 0;
   /**
    * The body's text decoded from those bytes when the read failed (a character whose bytes did not all
-   * arrive is left out); set only then, so a whole read costs nothing more. Within the read's cap.
+   * arrive is left out); set only then, so a whole read costs nothing more (no field is made until then).
+   * Within the read's cap.
    */
-  text = '';
+  declare text?: string;
 
   stop(reason: unknown): void {
     if (this.stopped !== undefined) return;
