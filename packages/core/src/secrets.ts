@@ -7,7 +7,7 @@ import {
   SecretIds,
   sortedBucketSize,
 } from './redaction/fingerprints.js';
-import { classifiedSecretForms, minimumSecretLength } from './redaction/forms.js';
+import { classifiedSecretForms, isBase64Character, minimumSecretLength } from './redaction/forms.js';
 import { scanCredentialPatterns } from './redaction/patterns.js';
 import {
   minimumTruncatedLength,
@@ -334,15 +334,6 @@ class Scrubber implements Redactor {
 }
 
 const patternsOnly = /* @__PURE__ */ new Scrubber([]);
-
-const isBase64Character = (code: number) =>
-  (code >= 48 && code <= 57) ||
-  (code >= 65 && code <= 90) ||
-  (code >= 97 && code <= 122) ||
-  code === 43 ||
-  code === 47 ||
-  code === 45 ||
-  code === 95;
 
 // The base64 characters next to a secret's fixed ones mix its first and last bits with its neighbours'
 // (one character on each side, at most): they go too, and so does the padding.

@@ -134,6 +134,19 @@ const lowerPairs: readonly string[] = /* @__PURE__ */ (() =>
   Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0')))();
 const upperPairs: readonly string[] = /* @__PURE__ */ (() => lowerPairs.map((pair) => pair.toUpperCase()))();
 
+/**
+ * Whether the UTF-16 code unit `code` is a character of base64 or base64url (`A-Z`, `a-z`, `0-9`, `+`, `/`,
+ * `-`, `_`; not the `=` padding): one that can sit inside a blob a secret's base64 form is part of.
+ */
+export const isBase64Character = (code: number): boolean =>
+  (code >= 48 && code <= 57) ||
+  (code >= 65 && code <= 90) ||
+  (code >= 97 && code <= 122) ||
+  code === 43 ||
+  code === 47 ||
+  code === 45 ||
+  code === 95;
+
 function urlSafeBase64(form: string): string {
   let out = '';
   for (let index = 0; index < form.length; index += 1) {

@@ -6,7 +6,7 @@ import {
   fragmentLength,
   sortedBucketSize,
 } from './fingerprints.js';
-import { classifiedSecretForms } from './forms.js';
+import { classifiedSecretForms, isBase64Character } from './forms.js';
 
 /**
  * The shortest beginning of a secret `SecretSet.learnTruncated` learns, in characters: the length from which
@@ -231,15 +231,7 @@ function continuesPlain(text: string, index: number): boolean {
 function continuesBlob(text: string, index: number): boolean {
   const code = text.charCodeAt(index);
   if (code === 0x5c) return text.charCodeAt(index + 1) === 0x2f;
-  return (
-    (code >= 48 && code <= 57) ||
-    (code >= 65 && code <= 90) ||
-    (code >= 97 && code <= 122) ||
-    code === 43 ||
-    code === 47 ||
-    code === 45 ||
-    code === 95
-  );
+  return isBase64Character(code);
 }
 
 function wordEnds(text: string, continues: (text: string, index: number) => boolean): Int32Array {
