@@ -1,7 +1,7 @@
-import { once } from 'node:events';
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RawServer, startRawServer } from '../../test/raw-server.js';
 import { ConflictError, ProviderUnavailableError } from '../errors/errors.js';
 import type { UniliveError } from '../errors/unilive-error.js';
 import { SecretSet } from '../secrets.js';
@@ -9,28 +9,17 @@ import { classifyStatus, createHttpClient, type HttpMethod, type VendorFailure }
 
 // A raw server, so the answer can promise more body than it sends and then close the connection: what a
 // proxy or vendor dropping mid-answer does, which no well-behaved HTTP server will.
-let server: Server;
+let server: RawServer;
 let baseUrl: string;
 let answer: (socket: Socket) => void = (socket) => socket.destroy();
 let attempts = 0;
 
 beforeAll(async () => {
-  server = createServer((socket) => {
-    socket.on('error', () => {});
-    let head = '';
-    socket.on('data', (chunk) => {
-      head += chunk.toString('latin1');
-      if (!head.includes('\r\n\r\n')) return;
-      head = '';
-      attempts += 1;
-      answer(socket);
-    });
+  server = await startRawServer((socket) => {
+    attempts += 1;
+    answer(socket);
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  baseUrl = `http://127.0.0.1:${address.port}`;
+  baseUrl = server.baseUrl;
 });
 
 afterAll(() => {

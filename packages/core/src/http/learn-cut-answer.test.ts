@@ -1,10 +1,10 @@
-import { once } from 'node:events';
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { inspect } from 'node:util';
 import { constants, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RawServer, startRawServer } from '../../test/raw-server.js';
 import { ProviderUnavailableError, ResponseShapeError } from '../errors/errors.js';
 import { UniliveError } from '../errors/unilive-error.js';
 import { minimumTruncatedLength, SecretSet } from '../secrets.js';
@@ -13,29 +13,18 @@ import { createHttpClient, type HttpMethod } from './http-client.js';
 
 // A raw server, so a success can be cut the ways a connection cuts one: a JSON text shorter than JSON
 // (its length honest), a body that stops short of its declared length or of its chunk, a gzip stream cut.
-let server: Server;
+let server: RawServer;
 let baseUrl: string;
 let answers: ((socket: Socket) => void)[] = [];
 let attempts = 0;
 
 beforeAll(async () => {
-  server = createServer((socket) => {
-    socket.on('error', () => {});
-    let head = '';
-    socket.on('data', (chunk) => {
-      head += chunk.toString('latin1');
-      if (!head.includes('\r\n\r\n')) return;
-      head = '';
-      attempts += 1;
-      const answer = answers.shift() ?? ((s: Socket) => s.destroy());
-      answer(socket);
-    });
+  server = await startRawServer((socket) => {
+    attempts += 1;
+    const answer = answers.shift() ?? ((s: Socket) => s.destroy());
+    answer(socket);
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  baseUrl = `http://127.0.0.1:${address.port}`;
+  baseUrl = server.baseUrl;
 });
 
 afterAll(() => {
