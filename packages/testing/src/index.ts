@@ -1,6 +1,6 @@
 // The main entry carries no test runner: the memory provider, fixtures, webhook signing and a webhook
-// receiver, the secret scanner, the recorder of what a client shows, and an AbortController of another
-// realm. The contract suites (vitest, nock) are `@unilive/testing/contract`.
+// receiver, the secret scanner, the recorder of what a client shows, a fetch that loses answers, and an
+// AbortController of another realm. The contract suites (vitest, nock) are `@unilive/testing/contract`.
 export {
   createWebhookKeyPair,
   createWebhookSecret,
@@ -16,6 +16,7 @@ export {
   type NockInterceptorLike,
   type NockScopeLike,
 } from './fixtures.js';
+export { droppedAnswer, type Loss, type LossyFetch, lossyFetch } from './lossy-fetch.js';
 export {
   createMemoryBackend,
   type Fault,

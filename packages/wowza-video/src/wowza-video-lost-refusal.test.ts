@@ -5,6 +5,7 @@ import {
   type UniliveError,
 } from '@unilive/core';
 import { type Sandbox, startSandbox } from '@unilive/sandbox';
+import { lossyFetch } from '@unilive/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wowzaVideo } from './wowza-video-provider.js';
@@ -22,57 +23,8 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-/** How one request's answer is lost: `keep` (0 to 1) of its body arrives, then the connection drops. */
-type Loss = { keep: number; status?: number; body?: string };
-
-/**
- * A `fetch` in front of the sandbox: each request `plan` names is forwarded (so the sandbox does what it
- * asks) and its answer lost as the plan says, or replaced by one of the plan's own; the others pass whole.
- */
-function lossyFetch(plan: (method: string, path: string, attempt: number) => Loss | undefined) {
-  const sent: string[] = [];
-  const attempts = new Map<string, number>();
-  const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const request = input instanceof Request ? input : new Request(input, init);
-    const path = new URL(request.url).pathname.replace(/^\/wowza-video\/api\/v2\.0/, '');
-    const key = `${request.method} ${path}`;
-    sent.push(key);
-    const attempt = (attempts.get(key) ?? 0) + 1;
-    attempts.set(key, attempt);
-    const answer = await globalThis.fetch(request);
-    const loss = plan(request.method, path, attempt);
-    if (loss === undefined) return answer;
-    const status = loss.status ?? answer.status;
-    const bytes =
-      loss.body === undefined
-        ? new Uint8Array(await answer.arrayBuffer())
-        : new TextEncoder().encode(loss.body);
-    const statusText = loss.status === undefined ? answer.statusText : 'Unprocessable Entity';
-    return cutAnswer(status, statusText, bytes, Math.floor(loss.keep * bytes.length));
-  };
-  return { fetch: fetch as typeof globalThis.fetch, sent };
-}
-
-/** An answer declaring `bytes.length` bytes whose body breaks off after `kept` of them. */
-function cutAnswer(status: number, statusText: string, bytes: Uint8Array, kept: number): Response {
-  let given = false;
-  const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (!given && kept > 0) {
-        given = true;
-        controller.enqueue(bytes.subarray(0, kept));
-        return;
-      }
-      controller.error(new TypeError('terminated'));
-    },
-  });
-  return new Response(body, {
-    status,
-    statusText,
-    headers: { 'content-type': 'application/json', 'content-length': String(bytes.length) },
-  });
-}
-
+// Paths as Wowza's API names them, without its root.
+const underApi = { path: (pathname: string) => pathname.replace(/^\/wowza-video\/api\/v2\.0/, '') };
 const noWait = { runtime: { sleep: async () => {} } };
 const keep = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
 
@@ -95,10 +47,12 @@ describe('a Wowza Video 422 whose body broke off', () => {
       fc.asyncProperty(keep, keep, async (first, refusal) => {
         const id = await fresh();
         // The first PUT starts the stream and its 200 is lost; each repeat is refused (422), its body lost.
-        const { fetch, sent } = lossyFetch((method, path, attempt) =>
-          method === 'PUT' && path === `/live_streams/${id}/start`
-            ? { keep: attempt === 1 ? first : refusal }
-            : undefined,
+        const { fetch, sent } = lossyFetch(
+          (method, path, attempt) =>
+            method === 'PUT' && path === `/live_streams/${id}/start`
+              ? { keep: attempt === 1 ? first : refusal }
+              : undefined,
+          underApi,
         );
         const stream = await provider(fetch).start(id, noWait);
         expect(stream).toMatchObject({ id, state: 'starting' });
@@ -116,8 +70,10 @@ describe('a Wowza Video 422 whose body broke off', () => {
     await provider(globalThis.fetch).start(id);
     await fc.assert(
       fc.asyncProperty(keep, async (refusal) => {
-        const { fetch, sent } = lossyFetch((method, path) =>
-          method === 'PUT' && path === `/live_streams/${id}/stop` ? { keep: refusal } : undefined,
+        const { fetch, sent } = lossyFetch(
+          (method, path) =>
+            method === 'PUT' && path === `/live_streams/${id}/stop` ? { keep: refusal } : undefined,
+          underApi,
         );
         const error = (await provider(fetch)
           .stop(id, noWait)
@@ -152,8 +108,10 @@ describe('a Wowza Video 422 whose body broke off', () => {
     });
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('create', 'update'), keep, async (operation, kept) => {
-        const { fetch } = lossyFetch((method) =>
-          method === 'POST' || method === 'PATCH' ? { keep: kept, status: 422, body: refusal } : undefined,
+        const { fetch } = lossyFetch(
+          (method) =>
+            method === 'POST' || method === 'PATCH' ? { keep: kept, status: 422, body: refusal } : undefined,
+          underApi,
         );
         const wowza = provider(fetch, 0);
         const error = (await (operation === 'create'
