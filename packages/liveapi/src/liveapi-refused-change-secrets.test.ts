@@ -2,7 +2,6 @@ import { createLiveStreamClient } from '@unilive/core';
 import {
   firstChangeAnswered,
   leakedSecrets,
-  loadFixture,
   refusalEchoing,
   refusedChangeThenGet,
   secretEncodingNames,
@@ -11,21 +10,20 @@ import {
 } from '@unilive/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fixtureCredentials, fixturesDirectory, origin } from '../test/support.js';
+import { fixtureClientSettings, fixtureRecord, secretFields, streamSecrets } from '../test/support.js';
 import { liveapi } from './liveapi-provider.js';
 
 // A 2xx create or update answer the schema refuses (an id no call could use, a field of the wrong type)
 // still brings the stream key, its password and the platforms' keys: they are learned from what the schema
 // read of it, so a later error or event that repeats one, in any encoding, masks it.
 describe('liveapi: the secrets of a refused create or update answer', () => {
-  const record = loadFixture(fixturesDirectory, 'get').response.body as Record<string, unknown>;
-  const token = fc.stringMatching(/^[a-z0-9]{16,32}$/);
+  const record = fixtureRecord();
   const id = '6226ce5f31ddbeb3754aa243';
 
   it('a later 422 repeating them shows them masked, with or without hooks', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.record({ key: token, password: token, platformKey: token }),
+        streamSecrets,
         fc.constantFrom<Record<string, unknown>>(
           { _id: '../x' },
           { _id: id, name: 12 },
@@ -34,33 +32,14 @@ describe('liveapi: the secrets of a refused create or update answer', () => {
         fc.constantFrom('create', 'update'),
         fc.constantFrom(...secretEncodingNames),
         fc.boolean(),
-        async (given, spoil, call, encoding, hooked) => {
+        async (secrets, spoil, call, encoding, hooked) => {
           const encode = secretEncodings[encoding];
-          const secrets = {
-            streamKey: `lv_${given.key}?password=${given.password}`,
-            password: given.password,
-            platformKey: given.platformKey,
-          };
-          const broken = {
-            ...record,
-            ...spoil,
-            ingest: { server: 'rtmp://ingest.liveapi.com/static', key: secrets.streamKey },
-            platforms: [
-              {
-                _id: '6226ce8431ddbeb3754aa249',
-                template: 'custom',
-                enabled: true,
-                server: 'rtmp://a.rtmp.youtube.com/live2',
-                key: secrets.platformKey,
-                broadcasting_status: 'offline',
-              },
-            ],
-          };
+          const broken = { ...record, ...spoil, ...secretFields(secrets) };
           const echo = Object.values(secrets).map(encode).join(' ');
           const fetch = firstChangeAnswered(broken, () => refusalEchoing(echo));
           const { hooks, shown, showError } = shownTexts();
           const client = createLiveStreamClient(
-            liveapi({ ...fixtureCredentials, baseUrl: origin, fetch, retry: { maxRetries: 0 } }),
+            liveapi({ ...fixtureClientSettings, fetch, retry: { maxRetries: 0 } }),
             hooked ? { hooks } : {},
           );
           // A create fails; an update is an accepted change read back, and the read is refused here.

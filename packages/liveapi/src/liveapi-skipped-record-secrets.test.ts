@@ -1,7 +1,6 @@
 import { createLiveStreamClient, UniliveError } from '@unilive/core';
 import {
   leakedSecrets,
-  loadFixture,
   refusalEchoing,
   secretEncodingNames,
   secretEncodings,
@@ -9,7 +8,7 @@ import {
 } from '@unilive/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fixtureCredentials, fixturesDirectory, origin } from '../test/support.js';
+import { fixtureClientSettings, fixtureRecord, secretFields, streamSecrets } from '../test/support.js';
 import { liveapi } from './liveapi-provider.js';
 
 // A list record LiveAPI could not have sent (an id no call could use) is skipped with a warning, yet it
@@ -17,19 +16,12 @@ import { liveapi } from './liveapi-provider.js';
 // password and its platforms' keys: they are learned from what the reading
 // took of it, so a later error or event that repeats one, in any encoding, masks it.
 describe('liveapi: the secrets of a list record that is skipped', () => {
-  const record = loadFixture(fixturesDirectory, 'get').response.body as Record<string, unknown>;
-  const token = fc.stringMatching(/^[a-z0-9]{16,32}$/);
+  const record = fixtureRecord();
 
   it('a later 422 repeating them shows them masked, with or without hooks', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc
-          .record({ key: token, password: token, platformKey: token })
-          .map(({ key, password, platformKey }) => ({
-            streamKey: `lv_${key}?password=${password}`,
-            password,
-            platformKey,
-          })),
+        streamSecrets,
         fc.constantFrom<unknown>('../x', '', 'a/b', 12, null, undefined),
         fc.constantFrom(...secretEncodingNames),
         fc.boolean(),
@@ -39,20 +31,7 @@ describe('liveapi: the secrets of a list record that is skipped', () => {
           const broken = {
             ...rest,
             ...(id === undefined ? {} : { _id: id }),
-            ingest: {
-              server: 'rtmp://ingest.liveapi.com/static',
-              key: secrets.streamKey,
-            },
-            platforms: [
-              {
-                _id: '6226ce8431ddbeb3754aa249',
-                template: 'custom',
-                enabled: true,
-                server: 'rtmp://a.rtmp.youtube.com/live2',
-                key: secrets.platformKey,
-                broadcasting_status: 'offline',
-              },
-            ],
+            ...secretFields(secrets),
           };
           const echo = Object.values(secrets).map(encode).join(' ');
           const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
@@ -63,7 +42,7 @@ describe('liveapi: the secrets of a list record that is skipped', () => {
           }) as typeof globalThis.fetch;
           const { hooks, shown, showError } = shownTexts();
           const client = createLiveStreamClient(
-            liveapi({ ...fixtureCredentials, baseUrl: origin, fetch, retry: { maxRetries: 0 } }),
+            liveapi({ ...fixtureClientSettings, fetch, retry: { maxRetries: 0 } }),
             hooked ? { hooks } : {},
           );
           const listed: string[] = [];

@@ -48,5 +48,6 @@ export {
   secretEncodingNames,
   secretEncodings,
   shownTexts,
+  unavailableEchoing,
 } from './shown-secrets.js';
 export { sleepUntilWoken, startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';

@@ -2,10 +2,13 @@ import { Buffer } from 'node:buffer';
 import { inspect } from 'node:util';
 import { constants, gzipSync } from 'node:zlib';
 import {
+  createLiveStreamClient,
   type HttpHooks,
   type LiveStreamClient,
+  type LiveStreamProvider,
   minimumTruncatedLength,
   ResponseShapeError,
+  type RetryPolicy,
   UniliveError,
 } from '@unilive/core';
 import fc from 'fast-check';
@@ -88,6 +91,15 @@ export function refusalEchoing(
     ...(statusText === undefined ? {} : { statusText }),
     headers: { 'x-request-id': `rid ${echo}` },
   });
+}
+
+/**
+ * A vendor's 503 that repeats `echo` (the secrets, encoded) in its body, its `x-request-id` header and its
+ * status text (`Unavailable <echo>`): {@link refusalEchoing} with status 503, `body` defaulting as there.
+ * The refusal {@link leaksAfterCutAnswer} answers with unless given another.
+ */
+export function unavailableEchoing(echo: string, body?: unknown): Response {
+  return refusalEchoing(echo, body, { status: 503, statusText: `Unavailable ${echo}` });
 }
 
 /**
@@ -182,16 +194,10 @@ export async function refusedChangeThenGet(
   id: string,
   show: (error: unknown) => void,
 ): Promise<void> {
-  const first =
-    call === 'create'
-      ? await client.create({ name: 'show' }).catch((caught: unknown) => caught)
-      : await client.update(id, { name: 'show' }).catch((caught: unknown) => caught);
-  if (!(call === 'create' ? ResponseShapeError.isInstance(first) : UniliveError.isInstance(first)))
-    throw new Error(`the ${call} did not fail as a refused change does: ${inspect(first)}`);
-  show(first);
-  const error = await client.get(id).catch((caught: unknown) => caught);
-  if (!UniliveError.isInstance(error)) throw new Error(`the get did not fail: ${inspect(error)}`);
-  show(error);
+  // `isInstance` reads its class from `this`: called on it, never passed alone.
+  const refused = (error: unknown): error is UniliveError =>
+    call === 'create' ? ResponseShapeError.isInstance(error) : UniliveError.isInstance(error);
+  await callThenGet(client, call, id, show, refused, ' as a refused change does');
 }
 
 /**
@@ -206,13 +212,26 @@ export async function failedCallThenGet(
   id: string,
   show: (error: unknown) => void,
 ): Promise<UniliveError> {
+  return callThenGet(client, call, id, show, (error) => UniliveError.isInstance(error), '');
+}
+
+// The call, checked by `failed` (an `Error` naming the call and `as` when it did not fail so) and shown;
+// then a `get` of `id`, which must fail with a `UniliveError`, shown too.
+async function callThenGet(
+  client: LiveStreamClient,
+  call: 'create' | 'update' | 'get',
+  id: string,
+  show: (error: unknown) => void,
+  failed: (error: unknown) => error is UniliveError,
+  as: string,
+): Promise<UniliveError> {
   const first =
     call === 'create'
       ? await client.create({ name: 'show' }).catch((caught: unknown) => caught)
       : call === 'update'
         ? await client.update(id, { name: 'show' }).catch((caught: unknown) => caught)
         : await client.get(id).catch((caught: unknown) => caught);
-  if (!UniliveError.isInstance(first)) throw new Error(`the ${call} did not fail: ${inspect(first)}`);
+  if (!failed(first)) throw new Error(`the ${call} did not fail${as}: ${inspect(first)}`);
   show(first);
   const error = await client.get(id).catch((caught: unknown) => caught);
   if (!UniliveError.isInstance(error)) throw new Error(`the get did not fail: ${inspect(error)}`);
@@ -276,9 +295,11 @@ export function knownAfterCut(
  * `answer` (as JSON, status 201 for a `POST`, 200 otherwise) cut the case's way, on the first request of
  * one of `methods[call]` (default: `POST` for a create, `PATCH` for an update, `GET` for a get), or the
  * first that `accepts`; every other request, its repeats included, is answered as `others` answers it, else
- * `refusal(echo)`, `echo` being the secrets in the case's
- * encoding. Then a `get` of `id`. Both must fail (an `Error` says which did not). Returns the secrets
- * (label → value) the client can know ({@link knownAfterCut}: the refusal repeats only those) that appear,
+ * `refusal(echo)` (default {@link unavailableEchoing}), `echo` being the secrets in the case's encoding.
+ * The client is `adapter`'s provider, given that `fetch` and a retry of one repeat at once
+ * (`{ maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 }`), with the case's hooks when it has them (through
+ * `createLiveStreamClient`). Then a `get` of `id`. Both must fail (an `Error` says which did not).
+ * Returns the secrets (label → value) the client can know ({@link knownAfterCut}: the refusal repeats only those) that appear,
  * so encoded, in anything the client showed (its hook events and both errors' `inspect`, `toJSON`, `String`
  * and message): whole, or for a single word (letters, digits, `_`, `-`) by the last eight characters of its
  * encoded form; `[]` when none did.
@@ -287,8 +308,8 @@ export async function leaksAfterCutAnswer({
   secrets,
   answer,
   id,
-  refusal,
-  client,
+  refusal = (echo) => unavailableEchoing(echo),
+  adapter,
   methods = {},
   accepts,
   others,
@@ -297,8 +318,9 @@ export async function leaksAfterCutAnswer({
   secrets: Readonly<Record<string, string>>;
   answer: unknown;
   id: string;
-  refusal: (echo: string) => Response;
-  client: (fetch: typeof globalThis.fetch, options: { hooks?: HttpHooks }) => LiveStreamClient;
+  refusal?: (echo: string) => Response;
+  /** The adapter under test, made with its settings and these. */
+  adapter: (transport: { fetch: typeof globalThis.fetch; retry: Partial<RetryPolicy> }) => LiveStreamProvider;
   methods?: Partial<Record<CutAnswerCase['call'], readonly string[]>>;
   /** Which request gets the answer, when not the first of `methods[call]`. */
   accepts?: (request: Request) => boolean;
@@ -327,7 +349,10 @@ export async function leaksAfterCutAnswer({
     ...(others ? { others } : {}),
   });
   const { hooks, shown, showError } = shownTexts();
-  const shownClient = client(fetch, cut.hooked ? { hooks } : {});
+  const shownClient = createLiveStreamClient(
+    adapter({ fetch, retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 } }),
+    cut.hooked ? { hooks } : {},
+  );
   await failedCallThenGet(shownClient, cut.call, id, (error) => {
     showError(error);
     shown.push(String(error), (error as Error).message);

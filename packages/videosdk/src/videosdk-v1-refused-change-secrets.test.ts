@@ -2,7 +2,6 @@ import { createLiveStreamClient } from '@unilive/core';
 import {
   firstChangeAnswered,
   leakedSecrets,
-  loadFixture,
   refusalEchoing,
   refusedChangeThenGet,
   secretEncodingNames,
@@ -12,17 +11,15 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixtureSettings } from '../test/contract-config.js';
+import { v1FixtureRecord, v1SecretFields, v1Secrets } from '../test/secret-records.js';
 import { videosdk } from './videosdk-provider.js';
-
-const fixturesDirectory = new URL('../../../test-fixtures/videosdk', import.meta.url).pathname;
 
 // A v1 create or update answered with a 2xx the schema refuses (a field of the wrong type, or for a create
 // an id no call could use) still brings the stream key and its restream targets' keys: they are learned
 // from what the schema read of it, so a later error or event that repeats one, in any encoding, masks it.
 describe('videosdk v1: the secrets of a refused create or update answer', () => {
-  const record = loadFixture(fixturesDirectory, 'get-livestream').response.body as Record<string, unknown>;
+  const record = v1FixtureRecord();
   const id = String(record.id);
-  const token = fc.stringMatching(/^[a-z0-9]{16,32}$/);
   const spoiled: Record<string, unknown>[] = [
     { id, name: 12 },
     { id, record: 'yes' },
@@ -32,7 +29,7 @@ describe('videosdk v1: the secrets of a refused create or update answer', () => 
   it('a later 422 repeating them shows them masked, with or without hooks', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.record({ streamKey: token, restreamKey: token }),
+        v1Secrets,
         fc.oneof(
           fc.tuple(fc.constant('create'), fc.constantFrom(...spoiled, { id: '../x' }, { id: 12 })),
           fc.tuple(fc.constant('update'), fc.constantFrom(...spoiled)),
@@ -43,17 +40,7 @@ describe('videosdk v1: the secrets of a refused create or update answer', () => 
           const encode = secretEncodings[encoding];
           const broken = {
             ...record,
-            streamKey: secrets.streamKey,
-            upstreamUrl: `rtmp://live.videosdk.live/live/${secrets.streamKey}`,
-            downstreamUrl: `https://live.videosdk.live/live/${secrets.streamKey}/index.m3u8`,
-            recordingUrl: `https://live.videosdk.live/live/${secrets.streamKey}/storage/index.m3u8`,
-            restream: [
-              {
-                _id: '60e2fed0135c9810f490f3b6',
-                url: 'rtmp://x.rtmp.youtube.com/live2',
-                streamKey: secrets.restreamKey,
-              },
-            ],
+            ...v1SecretFields(secrets),
             ...spoil,
           };
           const echo = Object.values(secrets).map(encode).join(' ');

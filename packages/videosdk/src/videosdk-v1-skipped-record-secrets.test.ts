@@ -1,7 +1,6 @@
 import { createLiveStreamClient, UniliveError } from '@unilive/core';
 import {
   leakedSecrets,
-  loadFixture,
   refusalEchoing,
   secretEncodingNames,
   secretEncodings,
@@ -10,21 +9,19 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixtureSettings } from '../test/contract-config.js';
+import { v1FixtureRecord, v1SecretFields, v1Secrets } from '../test/secret-records.js';
 import { videosdk } from './videosdk-provider.js';
-
-const fixturesDirectory = new URL('../../../test-fixtures/videosdk', import.meta.url).pathname;
 
 // A v1 list record videosdk could not have sent (an id no call could use) is skipped with a warning, yet it
 // carries a stream key and its restream targets' keys: they are learned from what the reading took of it,
 // so a later error or event that repeats one, in any encoding, masks it.
 describe('videosdk v1: the secrets of a list record that is skipped', () => {
-  const record = loadFixture(fixturesDirectory, 'get-livestream').response.body as Record<string, unknown>;
-  const token = fc.stringMatching(/^[a-z0-9]{16,32}$/);
+  const record = v1FixtureRecord();
 
   it('a later 422 repeating them shows them masked, with or without hooks', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.record({ streamKey: token, restreamKey: token }),
+        v1Secrets,
         fc.constantFrom<unknown>('../x', '', 'a/b', 12, null, undefined),
         fc.constantFrom(...secretEncodingNames),
         fc.boolean(),
@@ -34,17 +31,7 @@ describe('videosdk v1: the secrets of a list record that is skipped', () => {
           const broken = {
             ...rest,
             ...(id === undefined ? {} : { id }),
-            streamKey: secrets.streamKey,
-            upstreamUrl: `rtmp://live.videosdk.live/live/${secrets.streamKey}`,
-            downstreamUrl: `https://live.videosdk.live/live/${secrets.streamKey}/index.m3u8`,
-            recordingUrl: `https://live.videosdk.live/live/${secrets.streamKey}/storage/index.m3u8`,
-            restream: [
-              {
-                _id: '60e2fed0135c9810f490f3b6',
-                url: 'rtmp://x.rtmp.youtube.com/live2',
-                streamKey: secrets.restreamKey,
-              },
-            ],
+            ...v1SecretFields(secrets),
           };
           const echo = Object.values(secrets).map(encode).join(' ');
           const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {

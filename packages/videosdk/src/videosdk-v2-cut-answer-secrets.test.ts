@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { createLiveStreamClient } from '@unilive/core';
-import { cutAnswerCases, leaksAfterCutAnswer, loadFixture, refusalEchoing } from '@unilive/testing';
+import { cutAnswerCases, leaksAfterCutAnswer, loadFixture } from '@unilive/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { videosdk } from './index.js';
@@ -52,18 +51,7 @@ describe('videosdk v2: the secrets of an RTMP-out page that broke off', () => {
               if (path === `/v2/hls/${room}/active`) return json('v2-hls-active');
               return undefined;
             },
-            refusal: (echo) =>
-              refusalEchoing(echo, undefined, { status: 503, statusText: `Unavailable ${echo}` }),
-            client: (fetch, options) =>
-              createLiveStreamClient(
-                videosdk({
-                  token,
-                  apiVersion: 'v2',
-                  fetch,
-                  retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 },
-                }),
-                options,
-              ),
+            adapter: (transport) => videosdk({ token, apiVersion: 'v2', ...transport }),
           });
           expect(leaks).toEqual([]);
         },

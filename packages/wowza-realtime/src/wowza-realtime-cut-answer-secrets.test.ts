@@ -1,19 +1,16 @@
-import { createLiveStreamClient } from '@unilive/core';
-import { cutAnswerCases, leaksAfterCutAnswer, loadFixture, refusalEchoing } from '@unilive/testing';
+import { cutAnswerCases, leaksAfterCutAnswer, unavailableEchoing } from '@unilive/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixtureSettings } from '../test/contract-config.js';
+import { fixture } from '../test/recording-fetch.js';
 import { wowzaRealtime } from './wowza-realtime-provider.js';
-
-const fixturesDirectory = new URL('../../../test-fixtures/wowza-realtime', import.meta.url).pathname;
 
 // A 2xx create, update or get answer that broke off (truncated JSON, a lost connection, a gzip stream cut)
 // still brought the publish and subscribe tokens before the cut: they are learned from what arrived, so a
 // later error or event that repeats one, in any encoding, masks it.
 describe('wowza-realtime: the secrets of an answer that broke off', () => {
-  const record = (
-    loadFixture(fixturesDirectory, 'get').response.body as { real_time_stream: Record<string, unknown> }
-  ).real_time_stream;
+  const record = (fixture('get').response.body as { real_time_stream: Record<string, unknown> })
+    .real_time_stream;
   const token = fc.stringMatching(/^[a-z0-9]{16,32}$/);
   const id = String(record.id);
 
@@ -42,22 +39,10 @@ describe('wowza-realtime: the secrets of an answer that broke off', () => {
             id,
             cut,
             refusal: (echo) =>
-              refusalEchoing(
-                echo,
-                {
-                  meta: { status: 503, code: 'ERR', title: 'x', message: `busy: ${echo}`, description: echo },
-                },
-                { status: 503, statusText: `Unavailable ${echo}` },
-              ),
-            client: (fetch, options) =>
-              createLiveStreamClient(
-                wowzaRealtime({
-                  ...fixtureSettings,
-                  fetch,
-                  retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 },
-                }),
-                options,
-              ),
+              unavailableEchoing(echo, {
+                meta: { status: 503, code: 'ERR', title: 'x', message: `busy: ${echo}`, description: echo },
+              }),
+            adapter: (transport) => wowzaRealtime({ ...fixtureSettings, ...transport }),
           });
           expect(leaks).toEqual([]);
         },

@@ -2,7 +2,6 @@ import { createLiveStreamClient } from '@unilive/core';
 import {
   firstChangeAnswered,
   leakedSecrets,
-  loadFixture,
   refusalEchoing,
   refusedChangeThenGet,
   secretEncodingNames,
@@ -12,17 +11,15 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixtureSettings } from '../test/contract-config.js';
+import { fixture } from '../test/recording-fetch.js';
 import { wowzaRealtime } from './wowza-realtime-provider.js';
-
-const fixturesDirectory = new URL('../../../test-fixtures/wowza-realtime', import.meta.url).pathname;
 
 // A 2xx create or update answer the schema refuses (a field of the wrong type, or for a create an id no call
 // could use) still brings the stream's publish and subscribe tokens: they are learned from what the
 // schema read of it, so a later error or event that repeats one, in any encoding, masks it.
 describe('wowza-realtime: the secrets of a refused create or update answer', () => {
-  const record = (
-    loadFixture(fixturesDirectory, 'get').response.body as { real_time_stream: Record<string, unknown> }
-  ).real_time_stream;
+  const record = (fixture('get').response.body as { real_time_stream: Record<string, unknown> })
+    .real_time_stream;
   const token = fc.stringMatching(/^[a-z0-9]{16,32}$/);
   const id = String(record.id);
   // Fields of the wrong type, beside the stream's own id.

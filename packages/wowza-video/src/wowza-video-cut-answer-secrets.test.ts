@@ -1,5 +1,4 @@
-import { createLiveStreamClient } from '@unilive/core';
-import { cutAnswerCases, leaksAfterCutAnswer, refusalEchoing } from '@unilive/testing';
+import { cutAnswerCases, leaksAfterCutAnswer, unavailableEchoing } from '@unilive/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixture, fixtureToken } from '../test/fixtures.js';
@@ -38,22 +37,10 @@ describe('wowza-video: the secrets of an answer that broke off', () => {
             id,
             cut,
             refusal: (echo) =>
-              refusalEchoing(
-                echo,
-                {
-                  meta: { status: 503, code: 'ERR', title: 'x', message: `busy: ${echo}`, description: echo },
-                },
-                { status: 503, statusText: `Unavailable ${echo}` },
-              ),
-            client: (fetch, options) =>
-              createLiveStreamClient(
-                wowzaVideo({
-                  token: fixtureToken,
-                  fetch,
-                  retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 },
-                }),
-                options,
-              ),
+              unavailableEchoing(echo, {
+                meta: { status: 503, code: 'ERR', title: 'x', message: `busy: ${echo}`, description: echo },
+              }),
+            adapter: (transport) => wowzaVideo({ token: fixtureToken, ...transport }),
           });
           expect(leaks).toEqual([]);
         },
