@@ -5,6 +5,7 @@ import {
   ProviderUnavailableError,
   RateLimitError,
   ResponseShapeError,
+  TimeoutError,
 } from './errors/errors.js';
 import type { WarningEvent } from './http/hooks.js';
 import { defaultMaxPages, type ListPage, walkPages } from './paging.js';
@@ -505,10 +506,18 @@ describe('walkPages with details fetched per record', () => {
       delivery: 'unknown',
       provider: 'test',
     });
-  const failures = { failed: serverError, cut: cutSuccess, reset } as const;
+  // A read whose last attempt timed out, whatever the attempts before it got.
+  const timedOut = () =>
+    new TimeoutError({
+      message: 'test list: the request to vendor.example timed out after 300 ms',
+      delivery: 'unknown',
+      provider: 'test',
+    });
+  const failures = { failed: serverError, cut: cutSuccess, reset, timeout: timedOut } as const;
 
   type Failure = keyof typeof failures;
-  type Outcome = 'ok' | 'unusable' | 'gone' | Failure;
+  // `odd`: a page item `read` refuses (an id unilive would not put in a URL): no detail read is made.
+  type Outcome = 'ok' | 'unusable' | 'gone' | 'odd' | Failure;
   const isFailure = (outcome: Outcome): outcome is Failure => outcome in failures;
 
   async function walkDetails(outcomes: readonly Outcome[], strict = false) {
@@ -519,6 +528,11 @@ describe('walkPages with details fetched per record', () => {
     const walker = walkPages<Row, Row, { id: string; full: true }>({
       provider: 'test',
       fetchPage: async () => ({ items: rows, hasMore: false }),
+      read: (row) => {
+        if (outcomes[Number(row.id.slice(1))] === 'odd')
+          throw new ResponseShapeError({ message: 'odd id', issues: [{ path: 'id', expected: 'an id' }] });
+        return row;
+      },
       idOf: (row) => row.id,
       details: async (row) => {
         detailed.push(row.id);
@@ -542,19 +556,27 @@ describe('walkPages with details fetched per record', () => {
     return { yielded, detailed, warnings, error };
   }
 
-  it('skips a record whose details cannot be used or could not be read (a 5xx, a success cut short, a dropped connection), once in a row, and lists the rest', async () => {
-    const outcome = fc.constantFrom<Outcome>('ok', 'unusable', 'failed', 'cut', 'reset', 'gone');
+  it('skips a record whose details cannot be used or could not be read (a 5xx, a success cut short, a dropped connection, a timeout), once in a row, and lists the rest', async () => {
+    const outcome = fc.constantFrom<Outcome>(
+      'ok',
+      'unusable',
+      'failed',
+      'cut',
+      'reset',
+      'timeout',
+      'gone',
+      'odd',
+    );
     await fc.assert(
       fc.asyncProperty(fc.array(outcome, { maxLength: 20 }), async (outcomes) => {
         const { yielded, detailed, warnings, error } = await walkDetails(outcomes);
-        // Where two 5xx answers come in a row (usable or gone records between them reset nothing but a
-        // success), the walk ends with the second.
+        // The rule's model: only lost reads count toward "in a row", and any record the vendor answered for
+        // whole (usable, unusable, gone, or a page item refused) breaks the row; a second lost read in a row
+        // ends the walk with its error.
         let streak = 0;
         let endAt = outcomes.length;
         for (const [index, outcome] of outcomes.entries()) {
-          if (outcome === 'ok') streak = 0;
-          else if (outcome === 'unusable') streak = 0;
-          else if (isFailure(outcome)) streak += 1;
+          streak = isFailure(outcome) ? streak + 1 : 0;
           if (streak > 1) {
             endAt = index;
             break;
@@ -563,27 +585,34 @@ describe('walkPages with details fetched per record', () => {
         const walked = outcomes.slice(0, endAt);
         expect(yielded).toEqual(walked.flatMap((outcome, index) => (outcome === 'ok' ? [`s${index}`] : [])));
         expect(detailed).toEqual(
-          outcomes.slice(0, Math.min(outcomes.length, endAt + 1)).map((_, i) => `s${i}`),
+          outcomes
+            .slice(0, Math.min(outcomes.length, endAt + 1))
+            .flatMap((outcome, i) => (outcome === 'odd' ? [] : [`s${i}`])),
         );
         expect(warnings.map((event) => event.warning.message)).toEqual(
           walked.flatMap((outcome, index) =>
-            outcome === 'unusable'
-              ? [
-                  `test list: stream s${index} (record ${index + 1} of page 1) was skipped: its details could not be used: live_stream.token (expected string)`,
-                ]
-              : isFailure(outcome)
+            outcome === 'odd'
+              ? [`test list: record ${index + 1} of page 1 was skipped: id (expected an id)`]
+              : outcome === 'unusable'
                 ? [
-                    `test list: stream s${index} (record ${index + 1} of page 1) was skipped: its details could not be read: reading it failed after its retries (${failures[outcome]().message}); get it later`,
+                    `test list: stream s${index} (record ${index + 1} of page 1) was skipped: its details could not be used: live_stream.token (expected string)`,
                   ]
-                : outcome === 'gone'
+                : isFailure(outcome)
                   ? [
-                      `test list: stream s${index} (record ${index + 1} of page 1) was skipped: reading its details found no such stream (HTTP 404): deleted since its page was served, or listed by the vendor but not readable`,
+                      `test list: stream s${index} (record ${index + 1} of page 1) was skipped: its details could not be read: reading it failed after its retries (${failures[outcome]().message}); get it later`,
                     ]
-                  : [],
+                  : outcome === 'gone'
+                    ? [
+                        `test list: stream s${index} (record ${index + 1} of page 1) was skipped: reading its details found no such stream (HTTP 404): deleted since its page was served, or listed by the vendor but not readable`,
+                      ]
+                    : [],
           ),
         );
-        if (endAt < outcomes.length) expect(ProviderUnavailableError.isInstance(error)).toBe(true);
-        else expect(error).toBeUndefined();
+        if (endAt < outcomes.length) {
+          const last = outcomes[endAt];
+          const expected = last === 'timeout' ? TimeoutError : ProviderUnavailableError;
+          expect(expected.isInstance(error)).toBe(true);
+        } else expect(error).toBeUndefined();
       }),
     );
   });
@@ -612,6 +641,8 @@ describe('walkPages with details fetched per record', () => {
       ['failed', ProviderUnavailableError],
       ['cut', ProviderUnavailableError],
       ['reset', ProviderUnavailableError],
+      ['timeout', TimeoutError],
+      ['odd', ResponseShapeError],
     ] as const) {
       const { yielded, warnings, error } = await walkDetails(['ok', bad, 'ok'], true);
       expect(yielded).toEqual(['s0']);

@@ -1,4 +1,9 @@
-import { NotFoundError, ProviderUnavailableError, ResponseShapeError } from './errors/errors.js';
+import {
+  NotFoundError,
+  ProviderUnavailableError,
+  ResponseShapeError,
+  TimeoutError,
+} from './errors/errors.js';
 import { UniliveError } from './errors/unilive-error.js';
 import { emit } from './http/hooks.js';
 import type { ProviderId, Warning } from './live-stream.js';
@@ -51,22 +56,35 @@ export interface WalkPagesSettings<Record, Item, Output = Item> {
   /** The id each item is known by: an id seen before is not yielded again. */
   idOf: (item: Item) => string;
   /**
+   * The name a page's record carries, when the vendor's page tells it (Wowza Video's and Real-Time's list
+   * items do); `undefined` when this record's page does not. When the call asks for one name
+   * (`ListOptions.name`), a record whose page names it otherwise is passed over before its `details` are
+   * read: no request, no warning. Default: every record's details are read.
+   */
+  nameOf?: ((item: Item) => string | undefined) | undefined;
+  /**
    * Fetches what a page's record lacks, once for each new item, as the walk reaches it (Wowza lists
    * summaries: each stream's details cost one GET). What it resolves is yielded instead of the item. A
    * record gone since its page was served (`NotFoundError`: deleted while walking) is left out with a
    * `skipped-record` warning naming its id, even when `strict` (nothing is wrong with the walk). Details
-   * unilive cannot use (`ResponseShapeError`: not JSON, a truncated body, another shape), or a read the
-   * vendor failed after its retries (`ProviderUnavailableError`, or any error with a 5xx `status`: a 5xx
-   * whole or broken off, a success whose body broke off, a dropped connection), skip it with a
-   * `skipped-record` warning naming its id, or end the walk when `strict`; a second such failure in a row
-   * means the vendor, not one record, is failing, and ends the walk with it, as does any other error
-   * (`RateLimitError`, `TimeoutError`, `AuthenticationError`, an abort).
+   * unilive cannot use (`ResponseShapeError`: not JSON, a truncated body, another shape) skip it with a
+   * `skipped-record` warning naming its id, or end the walk when `strict` (with that error), however many
+   * come. A read lost after its retries (`ProviderUnavailableError`, or any error with a 5xx `status`: a
+   * 5xx whole or broken off, a success whose body broke off, a dropped connection; or `TimeoutError`,
+   * whichever attempt timed out) is skipped the same way, or ends the walk with its own error when
+   * `strict`; but a second lost read in a row means the vendor, not one record, is failing, and ends the
+   * walk with it. "In a row" counts records the vendor answered for: a record between two lost reads that
+   * it answered whole (read, unusable, gone, or refused by `read`) breaks the row. Any other error ends the
+   * walk (`RateLimitError`, `AuthenticationError`, an abort).
    */
   details?: ((item: Item, position: RecordPosition) => Promise<Output>) | undefined;
   /** The page size asked for: a shorter page ends the walk when the vendor says nothing else. */
   pageSize?: number | undefined;
-  /** The call's options: `strict`, `maxPages`, and the runtime whose `onWarning` hook hears the warnings. */
-  options?: Pick<ListOptions, 'strict' | 'runtime' | 'maxPages'> | undefined;
+  /**
+   * The call's options: `strict`, `maxPages`, `name` (see `nameOf`), and the runtime whose `onWarning` hook
+   * hears the warnings.
+   */
+  options?: Pick<ListOptions, 'strict' | 'runtime' | 'maxPages' | 'name'> | undefined;
   /** Values to scrub from an error's text: the provider's `SecretSet`, or a list of values. */
   secrets?: SecretSource | undefined;
   /**
@@ -99,6 +117,8 @@ export const defaultMaxPages = 1_000;
  *   call is `strict`: a list is never cut short without a word.
  * - A record `read` refuses, or whose `details` cannot be used or fetched, is skipped with a `skipped-record`
  *   warning, or throws when `strict`; one whose `details` find it gone is skipped with that warning always.
+ *   A second detail read lost in a row (see `details`) ends the walk with its error.
+ * - With `options.name`, a record whose page carries another name (`nameOf`) is passed over unread.
  */
 export async function* walkPages<Record, Item = Record, Output = Item>(
   settings: WalkPagesSettings<Record, Item, Output>,
@@ -108,6 +128,7 @@ export async function* walkPages<Record, Item = Record, Output = Item>(
   const served = settings.options?.runtime?.operation;
   const warnedAs = typeof served === 'string' && served !== '' ? served : operation;
   const strict = settings.options?.strict === true;
+  const sought = settings.options?.name;
   const maxPages = settings.options?.maxPages ?? settings.maxPages ?? defaultMaxPages;
   const read = settings.read ?? ((record: Record) => record as unknown as Item);
   const warn = (warning: Warning) =>
@@ -118,8 +139,9 @@ export async function* walkPages<Record, Item = Record, Output = Item>(
     });
   const seen = new Set<string>();
   const skippedRecords = new Set<string>();
-  // Detail reads that failed in a row: one is a record's problem, two the vendor's.
-  let failedDetails = 0;
+  // Detail reads lost in a row: one is a record's problem, two the vendor's. Any record the vendor answered
+  // for whole in between (its details, usable or not, gone, or a page item `read` refused) breaks the row.
+  let lostDetails = 0;
 
   // The walk stops before the vendor's own end: say so, or fail when asked to.
   const incomplete = (why: string) => {
@@ -145,6 +167,8 @@ export async function* walkPages<Record, Item = Record, Output = Item>(
         item = read(record, { page, index });
       } catch (error) {
         if (strict || !ResponseShapeError.isInstance(error)) throw error;
+        // The vendor answered for this record (its page came whole): the row of lost reads is broken.
+        lostDetails = 0;
         // An unreadable record has no id to recognise it by when a page comes back: its content stands in,
         // so that a page of nothing but such records neither hides the pages after it nor repeats forever.
         const fingerprint = fingerprintOf(record);
@@ -162,6 +186,11 @@ export async function* walkPages<Record, Item = Record, Output = Item>(
       if (seen.has(id)) continue;
       seen.add(id);
       fresh += 1;
+      // Another stream by its page's own word: not read, not yielded (the caller filters what is yielded).
+      if (sought !== undefined && settings.nameOf !== undefined) {
+        const named = settings.nameOf(item);
+        if (named !== undefined && named !== sought) continue;
+      }
       if (!settings.details) {
         yield item as unknown as Output;
         continue;
@@ -169,12 +198,14 @@ export async function* walkPages<Record, Item = Record, Output = Item>(
       let detailed: Output;
       try {
         detailed = await settings.details(item, { page, index });
-        failedDetails = 0;
+        lostDetails = 0;
       } catch (error) {
         // Deleted between its page and its details, or listed by a vendor that cannot read it: nothing to
         // list, and nothing wrong with the walk (strict or not), but the caller is told which one is missing:
         // a list whose every detail read comes back not found is otherwise an empty list with no word.
         if (NotFoundError.isInstance(error)) {
+          // Answered whole: the vendor is answering, so the row of lost reads is broken.
+          lostDetails = 0;
           warn({
             type: 'skipped-record',
             message: `${settings.provider} ${operation}: stream ${id} (record ${index + 1} of page ${page}) was skipped: reading its details found no such stream${error.status === undefined ? '' : ` (HTTP ${error.status})`}: deleted since its page was served, or listed by the vendor but not readable`,
@@ -184,13 +215,17 @@ export async function* walkPages<Record, Item = Record, Output = Item>(
         const unusable = ResponseShapeError.isInstance(error);
         // The vendor failed this read, whatever the status line said: a success whose body broke off is as
         // unavailable as a 503 (whole or broken off), and is told apart by its class, not its status (200).
+        // A timeout is lost too: after retries that mix timeouts and 5xx answers, which attempt came last
+        // (and so which error the read ends with) says nothing about the record or the vendor.
         const failed =
           !unusable &&
           UniliveError.isInstance(error) &&
-          ((error.status ?? 0) >= 500 || ProviderUnavailableError.isInstance(error));
+          ((error.status ?? 0) >= 500 ||
+            ProviderUnavailableError.isInstance(error) ||
+            TimeoutError.isInstance(error));
         if (strict || !(unusable || failed)) throw error;
-        failedDetails = failed ? failedDetails + 1 : 0;
-        if (failedDetails > 1) throw error;
+        lostDetails = failed ? lostDetails + 1 : 0;
+        if (lostDetails > 1) throw error;
         const why = unusable
           ? error.issues.map((issue) => `${issue.path} (expected ${issue.expected})`).join(', ') ||
             'unreadable'

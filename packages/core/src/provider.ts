@@ -116,11 +116,25 @@ export interface ListOptions extends CallOptions {
   /** Items asked for per vendor page (the adapter caps it at the vendor's maximum). */
   pageSize?: number;
   /**
-   * What a record unilive cannot use (an id it would not put in a URL) or a list whose pages stop before
-   * the vendor's own count does to the walk. Default `false`: the record is skipped, the walk ends, and an
-   * `onWarning` event says which. With `true` either one throws `ResponseShapeError`.
+   * What a stream the walk could not list does to it. Default `false`: the stream is skipped (or the walk
+   * ends where the pages stop) and an `onWarning` event (`skipped-record`, `incomplete-list`) says which;
+   * a second detail read lost in a row still ends the walk with that read's error. With `true` the first
+   * one throws, each kind its own error:
+   * - a record unilive cannot use (a page item with an id it would not put in a URL; details not JSON, cut
+   *   to truncated JSON, or of another shape): `ResponseShapeError`;
+   * - a list whose pages stop before the vendor's own count does (or at `maxPages`): `ResponseShapeError`;
+   * - a detail read lost after its retries (Wowza Video, Wowza Real-Time and videosdk v2 read each stream
+   *   on its own): that read's own error, `ProviderUnavailableError` (a 5xx, a body broken off, a dropped
+   *   connection) or `TimeoutError`.
+   * A stream deleted between its page and its detail read is left out with a warning either way.
    */
   strict?: boolean;
+  /**
+   * Only the streams named exactly this (a non-empty string, compared as it is). Where the vendor's page
+   * carries each stream's name (Wowza Video, Wowza Real-Time), the details of the other streams are not
+   * read: no request, no warning about them. Default: every stream. `findByName` lists with it.
+   */
+  name?: string;
   /**
    * The most pages one walk fetches, a positive integer. Default 1 000 (`defaultMaxPages`): 1 000 000
    * streams on Wowza (1 000 a page), 20 000 on videosdk v1 (20 a page by default), 10 000 on LiveAPI

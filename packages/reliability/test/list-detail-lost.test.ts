@@ -1,7 +1,9 @@
 import {
   createLiveStreamClient,
+  createLiveStreamRegistry,
   type LiveStream,
   ProviderUnavailableError,
+  ResponseShapeError,
   type UniliveError,
   type WarningEvent,
 } from '@unilive/core';
@@ -16,14 +18,18 @@ const runs = Number(process.env.UNILIVE_HARDENING_RUNS ?? 15);
 const streamCount = 4;
 
 /**
- * How one stream's detail read is answered, on every attempt: as it is, or lost in one of the ways a
- * vendor or a proxy loses an answer.
+ * How one stream's detail read is answered, on every attempt: as it is, lost in one of the ways a vendor
+ * or a proxy loses an answer, or `gone` (the vendor answers whole that no such stream exists: 404, on
+ * videosdk v2's egress read, where a 404 means no egress, 410).
  * - `503`, `503-cut`: the vendor failed, its body whole or broken off.
  * - `200-cut`: a success whose body broke off short of its `content-length` (the connection closed).
  * - `200-truncated`: a success whose declared body is whole but is the first part of a JSON document.
  */
-type Answer = 'ok' | '503' | '503-cut' | '200-cut' | '200-truncated';
+type Answer = 'ok' | '503' | '503-cut' | '200-cut' | '200-truncated' | 'gone';
 const lost = ['503', '503-cut', '200-cut', '200-truncated'] as const satisfies readonly Answer[];
+/** Lost reads proper: the vendor did not answer whole (the truncated JSON is whole, and unusable). */
+const unavailable = (answer: Answer | undefined) =>
+  answer === '503' || answer === '503-cut' || answer === '200-cut';
 
 for (const adapterId of adapterIds) describeAdapter(adapterId);
 
@@ -55,11 +61,8 @@ function describeAdapter(adapterId: AdapterId): void {
       await sandbox.close();
     });
 
-    async function walk(answers: ReadonlyMap<string, Answer> = new Map(), cutAt = 0.5) {
-      const warnings: WarningEvent[] = [];
-      const client = createLiveStreamClient(adapter.factory(settings()), {
-        hooks: { onWarning: (event) => warnings.push(event) },
-      });
+    // Plans every attempt of the detail reads `answers` names to be answered as it says.
+    function arm(answers: ReadonlyMap<string, Answer>, cutAt: number) {
       proxy.reset();
       const detailRead = adapter.listDetailRead;
       const namedIn = (path: string) =>
@@ -77,9 +80,17 @@ function describeAdapter(adapterId: AdapterId): void {
         proxy.plan(plan, accepts);
         const answer = answers.get(namedIn(request.path) ?? '') ?? 'ok';
         const upstream = await forward();
-        return hostile(answer, upstream, cutAt);
+        return hostile(answer, upstream, cutAt, adapterId === 'videosdk-v2' ? 410 : 404);
       };
       if (answers.size > 0) proxy.plan(plan, accepts);
+    }
+
+    async function walk(answers: ReadonlyMap<string, Answer> = new Map(), cutAt = 0.5) {
+      const warnings: WarningEvent[] = [];
+      const client = createLiveStreamClient(adapter.factory(settings()), {
+        hooks: { onWarning: (event) => warnings.push(event) },
+      });
+      arm(answers, cutAt);
       const listed: LiveStream[] = [];
       // Pages of two on the vendors that take a size, so that the walk crosses pages.
       const pageSize = adapter.sandboxPaging.pageSize;
@@ -108,10 +119,10 @@ function describeAdapter(adapterId: AdapterId): void {
       return;
     }
 
-    it('a stream whose detail read is answered 503 (whole or cut short), or 200 cut short or truncated, is skipped with a warning naming it; two unavailable reads in a row end the walk', async () => {
+    it('a stream whose detail read is answered 503 (whole or cut short), or 200 cut short or truncated, is skipped with a warning naming it; two unavailable reads in a row end the walk, one answered whole between them (gone included) breaks the row', async () => {
       await fc.assert(
         fc.asyncProperty(
-          fc.array(fc.constantFrom<Answer>('ok', ...lost), {
+          fc.array(fc.constantFrom<Answer>('ok', 'gone', ...lost), {
             minLength: streamCount,
             maxLength: streamCount,
           }),
@@ -127,12 +138,12 @@ function describeAdapter(adapterId: AdapterId): void {
             const { listed, warnings, error } = await walk(answers, where);
 
             // Core's rule: an unusable answer (the truncated JSON) is a record's problem; an unavailable one
-            // (a 503, a body cut short) is skipped too, but a second in a row is the vendor failing.
+            // (a 503, a body cut short) is skipped too, but a second in a row is the vendor failing. Any
+            // answer given whole (usable, unusable, gone) breaks the row.
             let streak = 0;
             let endAt = ids.length;
             for (const [index, id] of ids.entries()) {
-              const answer = answers.get(id);
-              streak = answer === '503' || answer === '503-cut' || answer === '200-cut' ? streak + 1 : 0;
+              streak = unavailable(answers.get(id)) ? streak + 1 : 0;
               if (streak > 1) {
                 endAt = index;
                 break;
@@ -157,6 +168,55 @@ function describeAdapter(adapterId: AdapterId): void {
             expect(failure.operation).toBe('list');
             expect(failure.delivery).toBe('unknown');
             expect(failure.status).toBe(answers.get(ids[endAt] ?? '') === '200-cut' ? 200 : 503);
+          },
+        ),
+        { numRuns: runs },
+      );
+    });
+
+    // videosdk v2 rooms keep no name (`capabilities.names` false): findByName cannot search them.
+    if (adapterId === 'videosdk-v2') return;
+
+    it("findByName reads the details of the streams of that name only, and says none only when it read them all: a lost read of the one sought throws that read's error", async () => {
+      expect(adapter.factory(settings()).capabilities.names).toBe(true);
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.constantFrom<Answer>('ok', 'gone', ...lost), {
+            minLength: streamCount,
+            maxLength: streamCount,
+          }),
+          fc.nat({ max: streamCount - 1 }),
+          async (plannedAnswers, soughtAt) => {
+            proxy.reset();
+            const ids = (await walkPlain()).listed;
+            const answers = new Map(ids.map((id, index) => [id, plannedAnswers[index] ?? 'ok'] as const));
+            const soughtId = ids[soughtAt] ?? '';
+            const registry = createLiveStreamRegistry({ providers: { p: adapter.factory(settings()) } });
+            const name = (await registry.get(`p:${soughtId}`)).name ?? '';
+            arm(answers, 0.5);
+            const found = await registry.findByName(name).then(
+              (streams) => streams.map((stream) => stream.ref),
+              (caught: unknown) => caught,
+            );
+            const reads = proxy.requests.filter(
+              (request) => request.method === 'GET' && adapter.listDetailRead?.test(request.path) === true,
+            );
+            proxy.reset();
+            const answer = answers.get(soughtId);
+            const said = `${JSON.stringify(plannedAnswers)}, looking for #${soughtAt}`;
+            // The page names every stream: only the one sought is read (again on a retry).
+            expect(
+              reads.every((request) => request.path.split('?')[0]?.endsWith(`/${soughtId}`)),
+              said,
+            ).toBe(true);
+            expect(reads.length, said).toBeGreaterThan(0);
+            if (answer === 'ok') expect(found, said).toEqual([`p:${soughtId}`]);
+            else if (answer === 'gone') expect(found, said).toEqual([]);
+            else {
+              const expected = answer === '200-truncated' ? ResponseShapeError : ProviderUnavailableError;
+              expect(expected.isInstance(found), `${said}: ${String(found)}`).toBe(true);
+              expect(found, said).toMatchObject({ operation: 'findByName', providerName: 'p' });
+            }
           },
         ),
         { numRuns: runs },
@@ -188,6 +248,7 @@ function hostile(
   answer: Answer,
   upstream: { status: number; headers: Record<string, string>; body: Buffer },
   cutAt: number,
+  goneStatus: number,
 ): HostileAnswer {
   const json = { 'content-type': 'application/json' };
   // A success's body, whatever the sandbox answered (a room with no egress is a 404): never read whole.
@@ -201,6 +262,8 @@ function hostile(
   switch (answer) {
     case 'ok':
       return upstream;
+    case 'gone':
+      return { status: goneStatus, headers: json, body: Buffer.from('{"message":"not found"}') };
     case '503':
       return { status: 503, headers: json, body: failure };
     case '503-cut':

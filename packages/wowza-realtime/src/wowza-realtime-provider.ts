@@ -256,6 +256,8 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
         },
         read: (raw: unknown) => parseVendorResponse(wowzaRealtimeListItemSchema, raw, context),
         idOf: (item) => item.id,
+        // The list item carries the name (when sent): a list for one name reads only the streams so named.
+        nameOf: (item) => item.name,
         // Core's rule for details fetched per record: one deleted since its page is left out; one whose
         // details cannot be used (no publish token) or whose read was lost (a 5xx, a body cut short) is
         // skipped with a warning.

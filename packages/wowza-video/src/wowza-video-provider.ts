@@ -393,6 +393,8 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
           raw,
         }),
         idOf: (item) => item.summary.id,
+        // The page's summary carries the name: a list for one name reads only the streams so named.
+        nameOf: (item) => item.summary.name,
         details: async ({ summary, raw }) =>
           details ? fetchStream(summary.id, 'list', options) : mapWowzaVideoLiveStreamSummary(summary, raw),
       });

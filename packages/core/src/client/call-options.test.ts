@@ -15,7 +15,7 @@ const takes: Record<string, readonly string[]> = {
   stop: requestNames,
   create: requestNames,
   update: requestNames,
-  list: [...requestNames, 'pageSize', 'maxPages', 'strict'],
+  list: [...requestNames, 'pageSize', 'maxPages', 'strict', 'name'],
   start: [...requestNames, 'providerOptions'],
 };
 const operations = Object.keys(takes);
@@ -34,6 +34,8 @@ function validValue(name: string): unknown {
       return 3;
     case 'strict':
       return true;
+    case 'name':
+      return 'made';
     case 'providerOptions':
       return {};
     default:

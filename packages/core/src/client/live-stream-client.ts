@@ -324,6 +324,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       invalid = error;
     }
     const reported = (stream: LiveStream) => this.reported('list', stream);
+    const sought = callOptions.name;
     const iterable: AsyncIterable<LiveStream> = {
       [Symbol.asyncIterator]: () => {
         if (invalid) {
@@ -352,8 +353,14 @@ class DefaultLiveStreamClient implements LiveStreamClient {
         return {
           next: async () => {
             try {
-              const step = await streams.next();
-              return step.done ? step : { done: false, value: reported(step.value) };
+              // Asked for one name: every other stream is left out here, whatever the adapter yields (one
+              // whose vendor's page names no stream reads each one and yields it).
+              for (;;) {
+                const step = await streams.next();
+                if (step.done) return step;
+                if (sought !== undefined && step.value?.name !== sought) continue;
+                return { done: false, value: reported(step.value) };
+              }
             } catch (error) {
               throw typed(error);
             }
@@ -797,13 +804,15 @@ export const callOptionRules: Readonly<Record<string, OptionRule>> = /* @__PURE_
  * for them.
  */
 export function listOptionIssues(
-  options: Pick<ListOptions, 'pageSize' | 'maxPages' | 'timeoutMs'>,
+  options: Pick<ListOptions, 'pageSize' | 'maxPages' | 'timeoutMs' | 'name'>,
 ): InputIssue[] {
   const positive = (value: unknown) =>
     value === undefined || (Number.isInteger(value) && (value as number) >= 1);
   const issues: InputIssue[] = [];
   if (!positive(options.pageSize)) issues.push({ path: 'pageSize', message: 'expected a positive integer' });
   if (!positive(options.maxPages)) issues.push({ path: 'maxPages', message: 'expected a positive integer' });
+  if (options.name !== undefined && (typeof options.name !== 'string' || options.name === ''))
+    issues.push({ path: 'name', message: 'expected a non-empty string' });
   const timeoutProblem = options.timeoutMs === undefined ? undefined : callTimeoutProblem(options.timeoutMs);
   if (timeoutProblem !== undefined) issues.push({ path: 'timeoutMs', message: timeoutProblem });
   return issues;
@@ -815,6 +824,7 @@ export const listOptionRules: Readonly<Record<string, OptionRule>> = /* @__PURE_
   pageSize: { check: () => true, expected: 'a positive integer' },
   maxPages: { check: () => true, expected: 'a positive integer' },
   strict: optionRules.boolean,
+  name: { check: () => true, expected: 'a non-empty string' },
 }))();
 
 // `start` adds the vendor's start settings (StartOptions), checked by checkStartOptions.

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fakeProvider } from '../../test/fake-provider.js';
 import { createLiveStreamClient } from '../client/live-stream-client.js';
+import { NotFoundError } from '../errors/errors.js';
 import type { WarningEvent } from '../http/hooks.js';
 import type { LiveStream } from '../live-stream.js';
 import { walkPages } from '../paging.js';
@@ -21,6 +22,20 @@ function warningProvider(id: string) {
       return { ...stream, warnings: [{ type: 'other', message: `${id} kept a default` }] };
     },
     list(options?: ListOptions) {
+      // findByName's walk is strict, where a cut list throws: its warning is a stream gone while walking.
+      if (options?.strict === true) {
+        return walkPages<LiveStream>({
+          provider: id,
+          fetchPage: async () => ({ items: [...fake.store.values()], hasMore: false }),
+          idOf: (stream) => stream.id,
+          details: async (stream) => {
+            if (stream === [...fake.store.values()].at(-1))
+              throw new NotFoundError({ provider: id, message: 'gone', status: 404 });
+            return stream;
+          },
+          options,
+        });
+      }
       return walkPages<LiveStream>({
         provider: id,
         // One page, said to be the first of two: the walk ends there with an incomplete-list warning.
@@ -63,8 +78,8 @@ describe('registry hook events', () => {
           const expected = {
             migrate: [['vendor-b', 'migrate', 'other']],
             findByName: [
-              ['vendor-a', 'findByName', 'incomplete-list'],
-              ['vendor-b', 'findByName', 'incomplete-list'],
+              ['vendor-a', 'findByName', 'skipped-record'],
+              ['vendor-b', 'findByName', 'skipped-record'],
             ],
             list: [
               ['vendor-a', 'list', 'incomplete-list'],

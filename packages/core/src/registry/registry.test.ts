@@ -359,10 +359,22 @@ describe('list', () => {
     const thrown = await caught(() => registry.findByName('anything'));
     expect(ProviderUnavailableError.isInstance(thrown)).toBe(true);
     expect(thrown).toMatchObject({ operation: 'findByName', providerName: 'b', status: 503, message: '503' });
-    await registry.findByName('anything', { onProviderError: 'skip' });
+    // Skipped, with its warning; and since no other provider holds the name, its failure is the answer:
+    // "no stream named so" cannot be said of a provider that could not be listed.
+    const skipped = await caught(() => registry.findByName('anything', { onProviderError: 'skip' }));
+    expect(skipped).toMatchObject({
+      operation: 'findByName',
+      providerName: 'b',
+      status: 503,
+      message: '503',
+    });
     expect(warnings.map((event) => [event.operation, event.warning.type])).toEqual([
       ['findByName', 'skipped-provider'],
     ]);
+    // A name found elsewhere is an answer: the stream exists (the skipped provider is still warned of).
+    const found = await registry.findByName('vendor-a stream 0', { onProviderError: 'skip' });
+    expect(found.map((stream) => stream.ref)).toEqual(['a:vendora1']);
+    expect(warnings).toHaveLength(2);
   });
 
   it("with onProviderError 'skip' the walk goes on and a warning names the provider skipped", async () => {
@@ -441,20 +453,25 @@ describe('list', () => {
           const refs =
             call === 'list'
               ? (await registry.list({ onProviderError: 'skip' }).toArray()).map((stream) => stream.ref)
-              : (await registry.findByName('listed', { onProviderError: 'skip' })).map(
-                  (stream) => stream.ref,
-                );
+              : // A name another provider holds: found there, the broken one skipped with its warning.
+                (
+                  await registry.findByName(`vendor-${names[(broken + 1) % 3]} stream 0`, {
+                    onProviderError: 'skip',
+                  })
+                ).map((stream) => stream.ref);
           const expected = names.flatMap((name, index) =>
             [1, 2].filter((n) => index !== broken || n <= after).map((n) => `${name}:vendor${name}${n}`),
           );
           if (call === 'list') expect(refs).toEqual(expected);
+          else expect(refs).toEqual([`${names[(broken + 1) % 3]}:vendor${names[(broken + 1) % 3]}1`]);
           expect(warnings).toEqual([
             {
               provider: `vendor-${names[broken]}`,
               operation: call,
               warning: {
                 type: 'skipped-provider',
-                message: `${names[broken]} failed after ${after} stream(s) and was skipped: InvalidInputError${error.delivery ? `, ${error.delivery}` : ''}: vendor-x: the configured ${path} cannot be used`,
+                // findByName counts the streams of that name it had found there: none.
+                message: `${names[broken]} failed after ${call === 'list' ? after : 0} stream(s) and was skipped: InvalidInputError${error.delivery ? `, ${error.delivery}` : ''}: vendor-x: the configured ${path} cannot be used`,
               },
             },
           ]);
@@ -462,6 +479,11 @@ describe('list', () => {
           const thrown = await caught(() => registry.list().toArray());
           expect(sameFailure(thrown, error)).toBe(true);
           expect(thrown.providerName).toBe(names[broken]);
+          // A name no provider searched holds is "none" only if every one was listed: with one skipped,
+          // findByName throws its failure instead of an empty answer.
+          const none = await caught(() => registry.findByName('listed', { onProviderError: 'skip' }));
+          expect(sameFailure(none, error)).toBe(true);
+          expect(none).toMatchObject({ providerName: names[broken], operation: 'findByName' });
         },
       ),
       { numRuns: 60 },

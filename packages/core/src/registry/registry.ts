@@ -204,6 +204,18 @@ export interface LiveStreamRegistry {
    * The streams named exactly `name`, on every provider (or those given): how to find out whether a
    * create that failed with `maybeCreated: true` made its stream. A vendor that keeps no name
    * (`capabilities.names` false) cannot be searched this way: compare `createdAt` in `list` instead.
+   *
+   * An empty answer means no stream of that name exists: it is given only when every provider asked was
+   * listed whole. Each provider is listed with `list({ name, strict: true })` (`strict: false` is not
+   * honoured here): where the vendor's page carries names (Wowza Video, Wowza Real-Time) only the streams
+   * so named have their details read, and a stream that could not be read throws instead of being skipped:
+   * a detail read lost after its retries throws its own error (`ProviderUnavailableError`, `TimeoutError`),
+   * a record or details unilive cannot use, or pages that stop before the vendor's count, throw
+   * `ResponseShapeError`; each carries `providerName` and `operation: 'findByName'`. A stream deleted while
+   * searching is left out. With `onProviderError: 'skip'` a provider that failed is skipped with its
+   * `skipped-provider` warning and the others are searched, but when none of them holds the name, the first
+   * skipped provider's error is thrown: "none here" is never said for a provider that could not be listed.
+   * @throws InvalidInputError for an empty name or bad options, before any request.
    */
   findByName(name: string, options?: RegistryListOptions): Promise<RegistryLiveStream[]>;
   /** Reads the source and works out what `migrate` would create, without creating anything. */
@@ -517,7 +529,13 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
   }
 
   // The walk of `list`, and of `findByName` (which names itself in errors about its options).
-  private walk(options: RegistryListOptions | undefined, operation: string): RegistryStreamList {
+  // `search`: findByName's name, whose walk of each provider is strict (a stream it could not read fails it),
+  // and where the failures of the providers skipped are kept.
+  private walk(
+    options: RegistryListOptions | undefined,
+    operation: string,
+    search?: { name: string; skipped: Array<{ error: unknown; entry: Entry }> },
+  ): RegistryStreamList {
     const registry = this;
     async function* walk(): AsyncGenerator<RegistryLiveStream> {
       const {
@@ -525,6 +543,10 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
         onProviderError = 'throw',
         ...listOptions
       } = callOptions<RegistryListOptions>(options, operation, listOptionRules);
+      if (search) {
+        listOptions.name = search.name;
+        listOptions.strict = true;
+      }
       // The list's own values are the same for every provider: a bad one is the caller's mistake, thrown
       // before any provider is walked, whatever `onProviderError` says.
       const issues = listOptionIssues(listOptions);
@@ -565,6 +587,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
             !listOptions.signal?.aborted;
           // Named for the call the caller made: `findByName` walks through each client's `list`.
           if (!skip) throw annotate(servedAs(error, operation), entry);
+          search?.skipped.push({ error, entry });
           const masked = maskedFailure(error, redactorOf(entry));
           emit(registry.hooks.onWarning, {
             provider: entry.providerId,
@@ -648,7 +671,14 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
       });
     }
     const found: RegistryLiveStream[] = [];
-    for await (const stream of this.walk(options, 'findByName')) if (stream.name === name) found.push(stream);
+    const search = { name, skipped: [] as Array<{ error: unknown; entry: Entry }> };
+    for await (const stream of this.walk(options, 'findByName', search))
+      if (stream.name === name) found.push(stream);
+    // "None" is said only when every provider was searched whole: a provider skipped with 'skip' may hold
+    // the stream, so its failure is thrown rather than an empty answer a caller would create again on.
+    const [first] = search.skipped;
+    if (found.length === 0 && first !== undefined)
+      throw annotate(servedAs(first.error, 'findByName'), first.entry);
     return found;
   }
 
