@@ -153,6 +153,39 @@ describe('SecretSet.learnTruncated: a secret known by its beginning', () => {
     );
   });
 
+  it('hides the key whatever character follows the cut, in every form, unless it is one that ends a key', () => {
+    // Every character the docs do not list as an end: printable ASCII but the listed ones (a `%` and a `\`
+    // among them, which end a key only as an escape of an end), and beyond ASCII.
+    const ends = new Set(separatorList);
+    const continuing = [
+      ...Array.from({ length: 0x5e }, (_, at) => String.fromCharCode(0x21 + at)),
+      'é',
+      '中',
+      '😀',
+    ].filter((character) => !ends.has(character));
+    // After it, letters that read as no escape in either case (no hex digit, no `b`, `f`, `n`, `r`, `t`).
+    const tail = fc
+      .array(fc.constantFrom(...'ghijklmopqsvwxyzGHIJKLMOPQSVWXYZ'), { minLength: 1, maxLength: 12 })
+      .map((characters) => characters.join(''));
+    fc.assert(
+      fc.property(
+        keyAndCut,
+        fc.constantFrom('%', '\\', ...continuing),
+        tail,
+        fc.constantFrom(...Object.keys(embeddings)),
+        words,
+        words,
+        ([beginning, cut], next, rest, name, before, after) => {
+          const key = `${beginning.slice(0, cut)}${next}${rest}`;
+          const set = learnedBeginning(key, cut);
+          const { text, expected } = (embeddings[name] as Embedding)(key);
+          expect(set.redact(`${before} ${text} ${after}`)).toBe(`${before} ${expected} ${after}`);
+        },
+      ),
+      { numRuns: 600 },
+    );
+  });
+
   it('hides a copy cut short or begun inside the beginning, to the end of its word', () => {
     fc.assert(
       fc.property(keyAndCut, words, fc.boolean(), ([key, cut], after, fromInside) => {

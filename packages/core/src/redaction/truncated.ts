@@ -161,8 +161,8 @@ export class TruncatedIndex {
 // ASCII characters a stream key, token or password cannot hold as it stands in text, because they end it
 // where it is written: space and controls; quotes, which delimit it in JSON, logs and code; `,` and `;`,
 // which separate values and headers' parameters; `&`, `?` and `#`, which end a URL's query value or path;
-// brackets of every kind around a value in a message, JSON or markup. `\` and `%` stand for an escaped
-// character and are read with it (see continuesPlain). Everything else continues a word: letters, digits,
+// brackets of every kind around a value in a message, JSON or markup. `\` and `%` may start an escape and
+// are read with what follows (see continuesPlain): alone, they continue a word. Everything else continues a word: letters, digits,
 // `-_.~+/=` (base64, base64url, JWTs, URL-safe characters), `:` and `@` (which a token may hold and after
 // which a URL's user information goes on: hiding a host is better than showing part of a key), `!$*^|`.
 const endsPlainWord: Uint8Array = /* @__PURE__ */ (() => {
@@ -195,30 +195,35 @@ function hexValue(code: number): number {
 }
 
 // Whether the character an escape stands for continues a secret: a key character, a `%` (a value
-// URL-encoded twice: `%2541`), or a byte of a UTF-8 sequence.
+// URL-encoded twice: `%2541`), a `\` (which, as it stands, continues one: see continuesPlain), or a byte of
+// a UTF-8 sequence.
 function escapedContinues(code: number): boolean {
-  return isKeyCharacter(code) || code === 0x25 || (code >= 0x80 && code <= 0xff);
+  return isKeyCharacter(code) || code === 0x25 || code === 0x5c || (code >= 0x80 && code <= 0xff);
 }
 
 // Whether the character at `index` continues a secret in one of its plain forms (as it is, in either case,
-// URL-encoded, JSON-escaped, hex): a key character, or the first character of an escape (`%XX`, `\/`,
-// `\uXXXX`) whose character would continue it. The rest of an escape (hex digits, `u`, `/`) are key
-// characters themselves, so whether a character continues does not depend on where a scan began.
+// URL-encoded, JSON-escaped, hex): a key character, or a `%` or `\`, which ends it only as the start of an
+// escape of a character that ends it (`%20`, `\u0022`, `\"`, `\n`). A `%` not followed by two hex digits,
+// or a `\` by an escape, is the character itself, which a key, token or password may hold: it continues
+// the word, as every character the docs do not list as an end does. The rest of an escape (hex digits, `u`,
+// `/`) are key characters themselves.
 function continuesPlain(text: string, index: number): boolean {
   const code = text.charCodeAt(index);
   if (code === 0x25) {
     const high = hexValue(text.charCodeAt(index + 1));
     const low = hexValue(text.charCodeAt(index + 2));
-    return high >= 0 && low >= 0 && escapedContinues(high * 16 + low);
+    return high < 0 || low < 0 || escapedContinues(high * 16 + low);
   }
   if (code === 0x5c) {
     const next = text.charCodeAt(index + 1);
-    if (next === 0x2f) return true;
-    if (next !== 0x75) return false;
+    // JSON's escapes of a quote and of the controls a text breaks on.
+    if (next === 0x22 || next === 0x62 || next === 0x66 || next === 0x6e || next === 0x72 || next === 0x74)
+      return false;
+    if (next !== 0x75) return true;
     let escaped = 0;
     for (let at = index + 2; at < index + 6; at += 1) {
       const digit = hexValue(text.charCodeAt(at));
-      if (digit < 0) return false;
+      if (digit < 0) return true;
       escaped = escaped * 16 + digit;
     }
     return escapedContinues(escaped);
