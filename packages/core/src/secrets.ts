@@ -129,6 +129,7 @@ interface SetInternals {
   list(): readonly string[] | undefined;
   lastList(): readonly string[];
   scrubber(): Scrubber;
+  forgetWhole(values: ReadonlySet<string>): void;
 }
 const internalsOfSets = new WeakMap<SecretSet, SetInternals>();
 
@@ -166,6 +167,19 @@ export function askWhichSet(ask: () => unknown): { answer: unknown; set: SecretS
     return { answer, set: owner };
   const again = ask();
   return { answer: again, set: liveSetOfList(again) };
+}
+/**
+ * Makes `values`, which `set` holds whole (learned from a string an answer broke off inside, which they end
+ * where it broke off), known only by their beginning: each is dropped from the stream and recent tiers and
+ * learned with `learnTruncated` (so one under {@link minimumTruncatedLength} characters is not held at
+ * all), since a beginning held whole would hide every word it starts, and one of 8 characters or more must
+ * hide the rest of the key's word too. Credentials stay.
+ * @internal
+ */
+export function knownOnlyByBeginning(set: SecretSet, values: readonly string[]): void {
+  if (values.length === 0) return;
+  internalsOfSets.get(set)?.forgetWhole(new Set(values));
+  set.learnTruncated(...values);
 }
 // The scrubber a set redacts with now (see CombinedRedactor).
 const scrubberOfSet = (set: SecretSet): Scrubber | undefined => internalsOfSets.get(set)?.scrubber();
@@ -490,6 +504,7 @@ export class SecretSet implements Redactor, Iterable<string> {
       list: () => this.#list,
       lastList: () => this.#lastList,
       scrubber: () => this.#compiled(),
+      forgetWhole: (values) => this.#forgetWhole(values),
     });
   }
 
@@ -733,6 +748,31 @@ export class SecretSet implements Redactor, Iterable<string> {
     for (const value of known.earlier) this.#indexForms(value, 'remove');
     this.#streams.delete(id);
     this.#changed();
+  }
+
+  // Drops `values` from the stream and recent tiers (credentials and values known by their beginning stay):
+  // see knownOnlyByBeginning.
+  #forgetWhole(values: ReadonlySet<string>): void {
+    let changed = false;
+    for (const value of values) {
+      if (!this.#recent.delete(value)) continue;
+      this.#indexForms(value, 'remove');
+      changed = true;
+    }
+    for (const [id, known] of this.#streams) {
+      if (
+        !known.current.some((value) => values.has(value)) &&
+        !known.earlier.some((value) => values.has(value))
+      )
+        continue;
+      for (const value of [...known.current, ...known.earlier])
+        if (values.has(value)) this.#indexForms(value, 'remove');
+      known.current = known.current.filter((value) => !values.has(value));
+      known.earlier = known.earlier.filter((value) => !values.has(value));
+      if (known.current.length === 0 && known.earlier.length === 0) this.#streams.delete(id);
+      changed = true;
+    }
+    if (changed) this.#changed();
   }
 
   // The values held changed (or their order): the list `values()` gave is no longer theirs.

@@ -1,4 +1,9 @@
-import { cutAnswerCases, leaksAfterCutAnswer } from '@unilive/testing';
+import {
+  cutAnswerCases,
+  leaksAfterCutAnswer,
+  shortCutCases,
+  wordsChangedAfterShortCut,
+} from '@unilive/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixtureClientSettings, fixtureRecord, secretFields, streamSecrets } from '../test/support.js';
@@ -37,6 +42,31 @@ describe('liveapi: the secrets of an answer that broke off', () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+
+  it('a later message holding ordinary words that start with the 4 to 7 characters of a secret that arrived shows them unchanged', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        streamSecrets,
+        fc.boolean(),
+        shortCutCases(['create', 'update', 'get']),
+        async (secrets, keyFirst, cut) => {
+          const { ingest, platforms } = secretFields(secrets);
+          const answer = keyFirst
+            ? { ingest: reversed(ingest), platforms: platforms.map(reversed), ...rest }
+            : { ...record, ingest, platforms };
+          const changed = await wordsChangedAfterShortCut({
+            secrets,
+            answer,
+            id,
+            cut,
+            adapter: (transport) => liveapi({ ...fixtureClientSettings, ...transport }),
+          });
+          expect(changed).toEqual([]);
+        },
+      ),
+      { numRuns: 60 },
     );
   });
 });

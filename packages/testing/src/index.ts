@@ -44,10 +44,13 @@ export {
   leaksAfterCutAnswer,
   refusalEchoing,
   refusedChangeThenGet,
+  type ShortCutCase,
   type ShownTexts,
   secretEncodingNames,
   secretEncodings,
+  shortCutCases,
   shownTexts,
   unavailableEchoing,
+  wordsChangedAfterShortCut,
 } from './shown-secrets.js';
 export { sleepUntilWoken, startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';

@@ -341,21 +341,16 @@ export async function leaksAfterCutAnswer({
   const echo = Object.values(known)
     .map(({ value }) => encode(value))
     .join(' ');
-  const defaults = { create: ['POST'], update: ['PATCH'], get: ['GET'] };
-  const fetch = firstChangeAnswered(answer, () => refusal(echo), {
-    methods: methods[cut.call] ?? defaults[cut.call],
-    respond: (_, status) => cutAnswer(text, kept, cut.way, status),
-    ...(accepts ? { accepts } : {}),
-    ...(others ? { others } : {}),
-  });
-  const { hooks, shown, showError } = shownTexts();
-  const shownClient = createLiveStreamClient(
-    adapter({ fetch, retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 } }),
-    cut.hooked ? { hooks } : {},
-  );
-  await failedCallThenGet(shownClient, cut.call, id, (error) => {
-    showError(error);
-    shown.push(String(error), (error as Error).message);
+  const { shown } = await cutCallThenGet({
+    answer,
+    id,
+    refusal: () => refusal(echo),
+    adapter,
+    methods,
+    accepts,
+    others,
+    cut,
+    kept,
   });
   const leaks: [string, string][] = [];
   for (const [label, { value }] of Object.entries(known)) {
@@ -368,4 +363,130 @@ export async function leaksAfterCutAnswer({
     if (shown.some(shows)) leaks.push([label, value]);
   }
   return leaks;
+}
+
+// The setup leaksAfterCutAnswer and wordsChangedAfterShortCut share: the case's call answered `answer`
+// broken off after `kept` characters, every other request `refusal()` (or `others`), then a get of `id`;
+// what the client showed (its hook events, both errors' `inspect`, `toJSON`, `String` and message), and
+// the get's error.
+async function cutCallThenGet({
+  answer,
+  id,
+  refusal,
+  adapter,
+  methods = {},
+  accepts,
+  others,
+  cut,
+  kept,
+}: {
+  answer: unknown;
+  id: string;
+  refusal: () => Response;
+  adapter: (transport: { fetch: typeof globalThis.fetch; retry: Partial<RetryPolicy> }) => LiveStreamProvider;
+  methods?: Partial<Record<CutAnswerCase['call'], readonly string[]>> | undefined;
+  accepts?: ((request: Request) => boolean) | undefined;
+  others?: ((request: Request) => Response | undefined) | undefined;
+  cut: Pick<CutAnswerCase, 'call' | 'way' | 'hooked'>;
+  kept: number;
+}): Promise<{ shown: string[]; last: UniliveError }> {
+  const text = JSON.stringify(answer);
+  const defaults = { create: ['POST'], update: ['PATCH'], get: ['GET'] };
+  const fetch = firstChangeAnswered(answer, refusal, {
+    methods: methods[cut.call] ?? defaults[cut.call],
+    respond: (_, status) => cutAnswer(text, kept, cut.way, status),
+    ...(accepts ? { accepts } : {}),
+    ...(others ? { others } : {}),
+  });
+  const { hooks, shown, showError } = shownTexts();
+  const shownClient = createLiveStreamClient(
+    adapter({ fetch, retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 } }),
+    cut.hooked ? { hooks } : {},
+  );
+  let last: unknown;
+  await failedCallThenGet(shownClient, cut.call, id, (error) => {
+    showError(error);
+    shown.push(String(error), (error as Error).message);
+    last = error;
+  });
+  return { shown, last: last as UniliveError };
+}
+
+/**
+ * One answer that breaks off a few characters into a secret, too few to know anything of it: see
+ * {@link wordsChangedAfterShortCut}.
+ */
+export interface ShortCutCase {
+  /** The call whose answer breaks off. */
+  call: CutAnswerCase['call'];
+  way: AnswerCutWay;
+  /** The secret the answer breaks off inside: the `within % count`-th. */
+  within: number;
+  /** How many of its characters arrived: 4 to 7, fewer than {@link minimumTruncatedLength}. */
+  arrived: number;
+  /** Whether the client has hooks. */
+  hooked: boolean;
+}
+
+/** Generated {@link ShortCutCase}s over `calls`. */
+export function shortCutCases(calls: readonly CutAnswerCase['call'][]): fc.Arbitrary<ShortCutCase> {
+  return fc.record({
+    call: fc.constantFrom(...calls),
+    way: fc.constantFrom(...answerCutWays),
+    within: fc.nat(),
+    arrived: fc.integer({ min: 4, max: minimumTruncatedLength - 1 }),
+    hooked: fc.boolean(),
+  });
+}
+
+/**
+ * Runs one {@link ShortCutCase}, set up as {@link leaksAfterCutAnswer} sets up its own: the case's call is
+ * answered `answer` broken off `arrived` characters into the chosen secret (its first place in the JSON
+ * text), and every other request `refusal(words)` (default {@link unavailableEchoing}), `words` being
+ * ordinary words that start with the characters that arrived (`<beginning>ing <beginning>er
+ * <beginning>-video`). Then a `get` of `id`. Of a secret cut so short nothing is known, so those words are
+ * no secret: returns the ones the get's error message does not show as they are (`[]` when it shows them
+ * all). Both calls must fail (an `Error` says which did not); every secret must be 8 characters or more.
+ */
+export async function wordsChangedAfterShortCut({
+  secrets,
+  answer,
+  id,
+  refusal = (words) => unavailableEchoing(words),
+  adapter,
+  methods,
+  accepts,
+  others,
+  cut,
+}: {
+  secrets: Readonly<Record<string, string>>;
+  answer: unknown;
+  id: string;
+  refusal?: (words: string) => Response;
+  adapter: (transport: { fetch: typeof globalThis.fetch; retry: Partial<RetryPolicy> }) => LiveStreamProvider;
+  methods?: Partial<Record<CutAnswerCase['call'], readonly string[]>>;
+  accepts?: (request: Request) => boolean;
+  others?: (request: Request) => Response | undefined;
+  cut: ShortCutCase;
+}): Promise<string[]> {
+  const values = Object.values(secrets);
+  const secret = values[cut.within % values.length] as string;
+  const text = JSON.stringify(answer);
+  const at = text.indexOf(secret);
+  if (at < 0 || secret.length < minimumTruncatedLength)
+    throw new Error(`the answer holds no secret ${secret} of ${minimumTruncatedLength} characters or more`);
+  const beginning = secret.slice(0, cut.arrived);
+  const words = [`${beginning}ing`, `${beginning}er`, `${beginning}-video`];
+  const { last } = await cutCallThenGet({
+    answer,
+    id,
+    refusal: () => refusal(words.join(' ')),
+    adapter,
+    methods,
+    accepts,
+    others,
+    cut,
+    kept: at + cut.arrived,
+  });
+  return words.filter((word) => !last.message.includes(word));
 }

@@ -1,4 +1,9 @@
-import { cutAnswerCases, leaksAfterCutAnswer } from '@unilive/testing';
+import {
+  cutAnswerCases,
+  leaksAfterCutAnswer,
+  shortCutCases,
+  wordsChangedAfterShortCut,
+} from '@unilive/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixtureSettings } from '../test/contract-config.js';
@@ -30,6 +35,24 @@ describe('videosdk v1: the secrets of an answer that broke off', () => {
         expect(leaks).toEqual([]);
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('a later message holding ordinary words that start with the 4 to 7 characters of a key that arrived shows them unchanged', async () => {
+    await fc.assert(
+      fc.asyncProperty(v1Secrets, shortCutCases(['create', 'update', 'get']), async (secrets, cut) => {
+        const changed = await wordsChangedAfterShortCut({
+          secrets,
+          answer: { ...record, ...v1SecretFields(secrets) },
+          id,
+          cut,
+          methods: { update: ['POST'] },
+          adapter: (transport) =>
+            videosdk({ ...fixtureSettings, baseUrl: 'https://api.videosdk.live', ...transport }),
+        });
+        expect(changed).toEqual([]);
+      }),
+      { numRuns: 60 },
     );
   });
 });

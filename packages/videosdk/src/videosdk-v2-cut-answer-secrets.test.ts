@@ -1,5 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import { cutAnswerCases, leaksAfterCutAnswer, loadFixture } from '@unilive/testing';
+import {
+  cutAnswerCases,
+  leaksAfterCutAnswer,
+  loadFixture,
+  shortCutCases,
+  wordsChangedAfterShortCut,
+} from '@unilive/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { videosdk } from './index.js';
@@ -57,6 +63,45 @@ describe('videosdk v2: the secrets of an RTMP-out page that broke off', () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+
+  it('a later message holding ordinary words that start with the 4 to 7 characters of a key that arrived shows them unchanged', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({ first: key, second: key }),
+        shortCutCases(['get']),
+        async (secrets, cut) => {
+          const answer = {
+            ...page,
+            data: [
+              {
+                ...page.data[0],
+                outputs: [
+                  { streamKey: secrets.first, url: 'rtmp://a.rtmp.youtube.com/live2' },
+                  { url: 'rtmp://live.twitch.tv/app', streamKey: secrets.second },
+                ],
+              },
+            ],
+          };
+          const changed = await wordsChangedAfterShortCut({
+            secrets,
+            answer,
+            id: room,
+            cut,
+            accepts: (request) => new URL(request.url).pathname === '/v2/livestreams',
+            others: (request) => {
+              const path = new URL(request.url).pathname;
+              if (path === `/v2/rooms/${room}`) return json('v2-rooms-get');
+              if (path === `/v2/hls/${room}/active`) return json('v2-hls-active');
+              return undefined;
+            },
+            adapter: (transport) => videosdk({ token, apiVersion: 'v2', ...transport }),
+          });
+          expect(changed).toEqual([]);
+        },
+      ),
+      { numRuns: 60 },
     );
   });
 });

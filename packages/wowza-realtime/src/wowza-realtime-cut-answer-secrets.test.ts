@@ -1,4 +1,10 @@
-import { cutAnswerCases, leaksAfterCutAnswer, unavailableEchoing } from '@unilive/testing';
+import {
+  cutAnswerCases,
+  leaksAfterCutAnswer,
+  shortCutCases,
+  unavailableEchoing,
+  wordsChangedAfterShortCut,
+} from '@unilive/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixtureSettings } from '../test/contract-config.js';
@@ -48,6 +54,39 @@ describe('wowza-realtime: the secrets of an answer that broke off', () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+
+  it('a later message holding ordinary words that start with the 4 to 7 characters of a token that arrived shows them unchanged', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({ token, subscribeToken: token }),
+        shortCutCases(['create', 'update', 'get']),
+        async (secrets, cut) => {
+          const streamName = String(record.stream_name);
+          const answer = {
+            real_time_stream: {
+              ...record,
+              token: secrets.token,
+              rtmp_url: `rtmp://rtmp-realtime1.wowza.com:1935/v2/pub/${streamName}?token=${secrets.token}`,
+              subscribe_token: secrets.subscribeToken,
+            },
+          };
+          const changed = await wordsChangedAfterShortCut({
+            secrets,
+            answer,
+            id,
+            cut,
+            refusal: (words) =>
+              unavailableEchoing(words, {
+                meta: { status: 503, code: 'ERR', title: 'x', message: `busy: ${words}`, description: words },
+              }),
+            adapter: (transport) => wowzaRealtime({ ...fixtureSettings, ...transport }),
+          });
+          expect(changed).toEqual([]);
+        },
+      ),
+      { numRuns: 60 },
     );
   });
 });

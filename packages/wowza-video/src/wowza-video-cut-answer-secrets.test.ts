@@ -1,4 +1,10 @@
-import { cutAnswerCases, leaksAfterCutAnswer, unavailableEchoing } from '@unilive/testing';
+import {
+  cutAnswerCases,
+  leaksAfterCutAnswer,
+  shortCutCases,
+  unavailableEchoing,
+  wordsChangedAfterShortCut,
+} from '@unilive/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixture, fixtureToken } from '../test/fixtures.js';
@@ -46,6 +52,41 @@ describe('wowza-video: the secrets of an answer that broke off', () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+
+  it('a later message holding ordinary words that start with the 4 to 7 characters of a secret that arrived shows them unchanged', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({ streamName: token, password: token, connectionCode: token }),
+        shortCutCases(['create', 'update', 'get']),
+        async (secrets, cut) => {
+          const answer = {
+            live_stream: {
+              ...record,
+              connection_code: secrets.connectionCode,
+              source_connection_information: {
+                ...source,
+                stream_name: secrets.streamName,
+                password: secrets.password,
+              },
+            },
+          };
+          const changed = await wordsChangedAfterShortCut({
+            secrets,
+            answer,
+            id,
+            cut,
+            refusal: (words) =>
+              unavailableEchoing(words, {
+                meta: { status: 503, code: 'ERR', title: 'x', message: `busy: ${words}`, description: words },
+              }),
+            adapter: (transport) => wowzaVideo({ token: fixtureToken, ...transport }),
+          });
+          expect(changed).toEqual([]);
+        },
+      ),
+      { numRuns: 60 },
     );
   });
 });

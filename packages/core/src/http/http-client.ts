@@ -32,7 +32,7 @@ import {
 } from '../own.js';
 import type { CallOptions, CallRuntime, ProviderSettingsBase } from '../provider.js';
 import { type Clock, type Sleep, systemClock, systemSleep } from '../runtime.js';
-import type { SecretSet } from '../secrets.js';
+import { knownOnlyByBeginning, type SecretSet } from '../secrets.js';
 import { ignoreRejection, isThenable, ignore as noop } from '../thenable.js';
 import { AttemptTimers } from './attempt-timers.js';
 import { gateKeyOf } from './gate-key.js';
@@ -1279,26 +1279,37 @@ function learnBeginning(
     const { value, cut } = readJsonBeginning(text);
     if (value === undefined) return;
     const read = safeParseOwn(schema, value);
+    const cutShort = cut !== undefined && cut !== '';
+    // What the set held before `learn`: a value it learns now that ends where the text broke off is a
+    // beginning, not a whole value.
+    const before = cutShort ? secrets.values() : undefined;
     if (read.success) callLearn(learn, described, read.output, value);
     else if (Object.hasOwn(read, 'partial')) callLearn(learn, described, read.partial, value);
     else return;
-    if (cut !== undefined && cut !== '') learnCutValues(secrets, cut);
+    if (cutShort) learnCutValues(secrets, cut, before as readonly string[]);
   } catch {
     // Learning is a courtesy of an answer that fails anyway: the error is the outcome.
   }
 }
 
 // The values the secret set holds that end where the text broke off: the ones the request's `learn` took
-// from the cut string (the string itself, or a part of it such as a URL's password), known only by their
-// beginning. A value learned whole before, which the cut string happens to end with, is learned again the
-// same way: it may have been the beginning of a longer one.
-function learnCutValues(secrets: SecretSet, cut: string): void {
+// from the cut string (the string itself, or a part of it such as a URL's last segment), known only by
+// their beginning. Those `learn` added (not among `before`) are no longer held whole: a beginning held
+// whole would hide every word it starts (a key cut after `stre` hid `stream`), and under 8 characters it is
+// not held at all (`knownOnlyByBeginning`). A value held before, which the cut string happens to end with,
+// stays whole and is learned as a beginning too: it may have been the beginning of a longer one.
+function learnCutValues(secrets: SecretSet, cut: string, before: readonly string[]): void {
   const values = secrets.values();
+  const held = new Set(before);
   const ending: string[] = [];
+  const fresh: string[] = [];
   for (let index = 0; index < values.length; index += 1) {
     const value = values[index] as string;
-    if (value.length > 0 && value.length <= cut.length && cut.endsWith(value)) ending.push(value);
+    if (value.length === 0 || value.length > cut.length || !cut.endsWith(value)) continue;
+    if (held.has(value)) ending.push(value);
+    else fresh.push(value);
   }
+  knownOnlyByBeginning(secrets, fresh);
   if (ending.length > 0) secrets.learnTruncated(...ending);
 }
 
