@@ -45,9 +45,14 @@ describe('classifyWowzaRealtimeError', () => {
     expect(classify(422, 'ERR-422-NotAvailable')).toBe(ConflictError);
   });
 
-  it('makes other 422s invalid input', () => {
+  it('makes other 422s invalid input, but a stop (which sends no input) without a code to read a conflict', () => {
     expect(classify(422, 'ERR-422-RecordInvalid')).toBe(InvalidInputError);
-    expect(classify(422)).toBe(InvalidInputError);
+    expect(classify(422)).toBe(ConflictError);
+    expect(classify(422, '')).toBe(ConflictError);
+    for (const operation of ['create', 'update'])
+      expect(classifyWowzaRealtimeError({ status: 422, operation, message: undefined })).toBe(
+        InvalidInputError,
+      );
   });
 
   it('leaves other statuses to core: 401/403 auth, 404/410 not found, 423 conflict', () => {

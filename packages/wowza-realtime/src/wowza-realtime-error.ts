@@ -28,17 +28,19 @@ export function readWowzaRealtimeError(body: unknown): VendorErrorDetails {
  * including `FeatureNotEnabled` when Real-Time Streaming at Scale is not on the account), 404/410 and
  * 423 keep core's status mapping: AuthenticationError, NotFoundError, ConflictError.
  *
- * A 422 whose body broke off (`bodyLost`) names no code, so it cannot tell a state refusal from bad input.
+ * A 422 whose code could not be read (its body broke off, `bodyLost`; or came whole but empty, not JSON, as
+ * an HTML page from a proxy, or JSON without a code) cannot tell a state refusal from bad input by its code.
  * On `stop`, which sends no input (the id is checked before sending, an unknown one is a 404), it can only
  * refuse the change for the stream's state: {@link ConflictError}, which core's lifecycle rule checks against
- * the stream as read. On any other request only the lost body said which: {@link ProviderUnavailableError},
+ * the stream as read. On any other request, a lost body only said which: {@link ProviderUnavailableError},
  * as for a success whose body broke off (asking again tells), keeping the 422 and its `refused` delivery,
- * never an `InvalidInputError` sending the caller to fix an input nothing found wrong.
+ * never an `InvalidInputError` sending the caller to fix an input nothing found wrong; a body read whole
+ * without a code is the vendor's answer, and stays `InvalidInputError`.
  */
 export function classifyWowzaRealtimeError(failure: VendorFailure): VendorErrorClass | undefined {
   if (failure.status !== 422) return undefined;
-  if (failure.bodyLost === true)
-    return failure.operation === 'stop' ? ConflictError : ProviderUnavailableError;
+  if (failure.operation === 'stop' && !failure.code) return ConflictError;
+  if (failure.bodyLost === true) return ProviderUnavailableError;
   // ERR-422-InvalidStateChange is an illegal transition; ERR-422-NotAvailable means "wait until
   // processing is complete": both are about the resource's state, not about the request.
   if (failure.code === 'ERR-422-InvalidStateChange' || failure.code === 'ERR-422-NotAvailable') {

@@ -40,6 +40,50 @@ const refusal = (code: string) =>
     meta: { status: 422, code, title: 'Unprocessable', message: 'refused', description: '' },
   });
 
+// A 422 whose body came whole but names no code: empty, a proxy's HTML page, JSON of another shape.
+const codeless = ['', '<html><body>422 Unprocessable Entity</body></html>', '{"meta":{"status":422}}', '{}'];
+
+describe('a Wowza Real-Time 422 whose code cannot be read, its body whole', () => {
+  it('on a stop (no input to refuse): a refusal for the state, so a stream that is stopped is returned, and one that is not stays a ConflictError', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.boolean(), fc.constantFrom(...codeless), async (applied, body) => {
+        const id = await fresh();
+        const sent: string[] = [];
+        // The stop reaches Wowza (applied) or not; either way its answer is a 422 naming no code.
+        const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+          const request = input instanceof Request ? input : new Request(input, init);
+          sent.push(`${request.method} ${underApi.path(new URL(request.url).pathname)}`);
+          if (request.method !== 'PUT') return globalThis.fetch(request);
+          if (applied) await globalThis.fetch(request);
+          return new Response(body, {
+            status: 422,
+            headers: { 'content-type': body.startsWith('<') ? 'text/html' : 'application/json' },
+          });
+        }) as typeof globalThis.fetch;
+        const outcome = await provider(fetch)
+          .stop(id)
+          .then(
+            (stream) => ({ stream }),
+            (error: unknown) => ({ error: error as UniliveError }),
+          );
+        const said = `applied ${applied}, 422 ${JSON.stringify(body)}`;
+        expect(sent, said).toEqual([`PUT /real_time/${id}/stop`, `GET /real_time/${id}`]);
+        if (applied) {
+          expect(outcome, said).toMatchObject({ stream: { id } });
+          const { stream } = outcome as { stream: { state: string } };
+          expect(['stopped', 'stopping'], said).toContain(stream.state);
+          return;
+        }
+        const { error } = outcome as { error: UniliveError };
+        expect(ConflictError.isInstance(error), `${said}: ${String(error)}`).toBe(true);
+        expect(error, said).toMatchObject({ status: 422, operation: 'stop', delivery: 'refused' });
+        expect(error.vendorCode, said).toBeUndefined();
+      }),
+      { numRuns: 12 },
+    );
+  });
+});
+
 describe('a Wowza Real-Time 422 whose body broke off', () => {
   it('on a stop: read as a refusal for the state, so a stream that is stopped is returned, and one that is not stays a ConflictError', async () => {
     await fc.assert(

@@ -48,6 +48,20 @@ describe('classifyWowzaVideoError', () => {
     }
   });
 
+  it('makes a 422 without a code to read a conflict on start, stop and reset (no input to refuse), and leaves it to core elsewhere', () => {
+    for (const operation of ['start', 'stop', 'reset']) {
+      expect(classifyWowzaVideoError({ status: 422, operation })).toBe(ConflictError);
+      expect(classifyWowzaVideoError({ status: 422, operation, code: '' })).toBe(ConflictError);
+      expect(classifyWowzaVideoError({ status: 422, operation, bodyLost: true })).toBe(ConflictError);
+    }
+    for (const operation of ['create', 'update']) {
+      expect(classifyWowzaVideoError({ status: 422, operation })).toBeUndefined();
+      expect(
+        classifyWowzaVideoError({ status: 422, operation, code: 'ERR-422-RecordInvalid' }),
+      ).toBeUndefined();
+    }
+  });
+
   it('makes 409 on create the "10 creates in 3 hours" quota: a rate limit', () => {
     expect(classifyWowzaVideoError({ status: 409, operation: 'create' })).toBe(RateLimitError);
     expect(classifyWowzaVideoError({ status: 409, operation: 'update' })).toBeUndefined();

@@ -33,10 +33,12 @@ export function readWowzaVideoError(body: unknown): VendorErrorDetails {
  *   ("Wowza Video REST API limits"): a quota that frees up with time, so {@link RateLimitError}. It is not
  *   retried by the HTTP layer (only 429 is), and no `Retry-After` is documented.
  * - 410 `ERR-410-RecordDeleted` is a stream that no longer exists: {@link NotFoundError}.
- * - A 422 whose body broke off (`bodyLost`) names no code, so it cannot tell a state refusal from bad input:
- *   on `start`, `stop` and `reset` (no input: only the state can be refused) it is a {@link ConflictError},
- *   which the lifecycle rule checks against the stream as read; on any other request a
- *   {@link ProviderUnavailableError} keeping the 422 and its `refused` delivery (the answer was lost).
+ * - A 422 whose code could not be read (its body broke off, `bodyLost`; or came whole but empty, not JSON,
+ *   as an HTML page from a proxy, or JSON without a code) cannot tell a state refusal from bad input by its
+ *   code. On `start`, `stop` and `reset`, which send no input, only the state can be refused: a
+ *   {@link ConflictError}, which the lifecycle rule checks against the stream as read. On any other request
+ *   a lost body is a {@link ProviderUnavailableError} keeping the 422 and its `refused` delivery (the answer
+ *   was lost); one read whole without a code keeps core's default (invalid input).
  * Every other status keeps core's default (401/403 authentication, 404 not found, 422 invalid input,
  * 423 conflict, 429 rate limit, 5xx unavailable).
  */
@@ -44,6 +46,7 @@ export function classifyWowzaVideoError(failure: VendorFailure): VendorErrorClas
   if (failure.code === 'ERR-422-InvalidStateChange' || failure.code === 'ERR-422-NotAvailable') {
     return ConflictError;
   }
+  if (failure.status === 422 && !failure.code && stateChanges.has(failure.operation)) return ConflictError;
   if (failure.status === 422 && failure.bodyLost === true) return wowzaVideoLostRefusal(failure.operation);
   if (failure.status === 409 && failure.operation === 'create') return RateLimitError;
   if (failure.status === 410) return NotFoundError;
@@ -55,7 +58,8 @@ export function classifyWowzaVideoError(failure: VendorFailure): VendorErrorClas
  * - On a state change (`start`, `stop`, `reset`), a request that sends no input (its id is checked before
  *   sending, and an unknown one is a 404), a 422 can only refuse the change for the stream's state:
  *   {@link ConflictError}, which core's lifecycle rule checks against the stream as read (an earlier attempt
- *   whose answer was lost may have made the change: the call then returns the stream).
+ *   whose answer was lost may have made the change: the call then returns the stream). The same holds for a
+ *   body read whole that names no code (empty, an HTML page, JSON of another shape), decided before this.
  * - On any other request, it may refuse the input or the stream's state, and only the lost body said which:
  *   {@link ProviderUnavailableError}, as for a success whose body broke off (the answer was lost; asking
  *   again tells), keeping the status and the `refused` delivery of a 422 (nothing was applied by it), never

@@ -41,6 +41,56 @@ async function fresh(): Promise<string> {
   return (await maker.create({ name: 'lost refusal' })).id;
 }
 
+// A 422 whose body came whole but names no code: empty, a proxy's HTML page, JSON of another shape.
+const codeless = ['', '<html><body>422 Unprocessable Entity</body></html>', '{"meta":{"status":422}}', '{}'];
+
+describe('a Wowza Video 422 whose code cannot be read, its body whole', () => {
+  it('on a start or stop (no input to refuse): a refusal for the state, read back as the lifecycle rule does', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('start', 'stop'),
+        fc.constantFrom(...codeless),
+        async (operation, body) => {
+          // A fresh stream is stopped: the PUT never reaches the sandbox, only the 422 comes back.
+          const id = await fresh();
+          const sent: string[] = [];
+          const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+            const request = input instanceof Request ? input : new Request(input, init);
+            sent.push(`${request.method} ${underApi.path(new URL(request.url).pathname)}`);
+            if (request.method === 'PUT')
+              return new Response(body, {
+                status: 422,
+                headers: { 'content-type': body.startsWith('<') ? 'text/html' : 'application/json' },
+              });
+            return globalThis.fetch(request);
+          }) as typeof globalThis.fetch;
+          const outcome = await provider(fetch, 0)
+            [operation](id, noWait)
+            .then(
+              (stream) => ({ stream }),
+              (error: unknown) => ({ error: error as UniliveError }),
+            );
+          const said = `${operation} answered 422 ${JSON.stringify(body)}`;
+          expect(sent[0], said).toBe(`PUT /live_streams/${id}/${operation}`);
+          if (operation === 'stop') {
+            // Read back: stopped already, where the stop leads, so the stop holds.
+            expect(sent.slice(1), said).toEqual([`GET /live_streams/${id}`]);
+            expect(outcome, said).toMatchObject({ stream: { id, state: 'stopped' } });
+            return;
+          }
+          // Read back twice (the first, showing the state from before, may come from Wowza's cache).
+          expect(sent.slice(1), said).toEqual([`GET /live_streams/${id}`, `GET /live_streams/${id}`]);
+          const { error } = outcome as { error: UniliveError };
+          expect(ConflictError.isInstance(error), `${said}: ${String(error)}`).toBe(true);
+          expect(error, said).toMatchObject({ status: 422, operation, delivery: 'refused' });
+          expect(error.vendorCode, said).toBeUndefined();
+        },
+      ),
+      { numRuns: 12 },
+    );
+  });
+});
+
 describe('a Wowza Video 422 whose body broke off', () => {
   it('on a start whose first answer was lost: the repeat refused for the state, its body lost too, is a start that holds', async () => {
     await fc.assert(
