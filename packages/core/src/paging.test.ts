@@ -651,6 +651,59 @@ describe('walkPages with details fetched per record', () => {
     }
   });
 
+  it('with options.name, reads the details only of records whose page names them so (or names nothing), and a record passed over unread leaves the row of lost reads as it was', async () => {
+    const names = fc.constantFrom('sought', 'other', undefined);
+    const outcomes = fc.constantFrom<'ok' | 'failed'>('ok', 'failed');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ name: names, outcome: outcomes }), { maxLength: 12 }),
+        async (records) => {
+          const rows = records.map((record, index) => ({ id: `s${index}`, ...record }));
+          const detailed: string[] = [];
+          const yielded: string[] = [];
+          const walker = walkPages<(typeof rows)[number], (typeof rows)[number], { id: string }>({
+            provider: 'test',
+            fetchPage: async () => ({ items: rows, hasMore: false }),
+            idOf: (row) => row.id,
+            nameOf: (row) => row.name,
+            details: async (row) => {
+              detailed.push(row.id);
+              if (row.outcome === 'failed') throw serverError();
+              return { id: row.id };
+            },
+            options: { name: 'sought' },
+          });
+          const error = await (async () => {
+            for await (const item of walker) yielded.push(item.id);
+          })().then(
+            () => undefined,
+            (caught: unknown) => caught,
+          );
+          // The model: records named otherwise are not read; of the others, a second lost read in a row ends it.
+          const read = rows.filter((row) => row.name !== 'other');
+          let streak = 0;
+          let endAt = read.length;
+          for (const [index, row] of read.entries()) {
+            streak = row.outcome === 'failed' ? streak + 1 : 0;
+            if (streak > 1) {
+              endAt = index;
+              break;
+            }
+          }
+          const said = JSON.stringify(records);
+          expect(detailed, said).toEqual(read.slice(0, endAt + 1).map((row) => row.id));
+          expect(yielded, said).toEqual(
+            read
+              .slice(0, endAt)
+              .filter((row) => row.outcome === 'ok')
+              .map((row) => row.id),
+          );
+          expect(error === undefined, said).toBe(endAt === read.length);
+        },
+      ),
+    );
+  });
+
   it('ends the walk on any other failure of a detail read', async () => {
     const walker = walkPages<Row, Row, Row>({
       provider: 'test',

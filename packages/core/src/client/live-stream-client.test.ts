@@ -284,6 +284,48 @@ describe('createLiveStreamClient', () => {
   });
 });
 
+describe('list({ name })', () => {
+  it('yields only the streams named exactly so, whatever the provider yields, and refuses an empty name before any request', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom('launch', 'Launch', 'launch ', 'other', undefined), { maxLength: 8 }),
+        async (names) => {
+          const streams: LiveStream[] = names.map((name, index) => ({
+            id: `s${index}`,
+            provider: 'fake',
+            ...(name === undefined ? {} : { name }),
+            state: 'stopped',
+            ingest: [],
+            playback: [],
+            raw: {},
+          }));
+          const asked: unknown[] = [];
+          const provider: LiveStreamProvider = {
+            ...scriptedProvider(['stopped']).provider,
+            async *list(options?: { name?: string }) {
+              asked.push(options?.name);
+              yield* streams;
+            },
+          };
+          const client = createLiveStreamClient(provider);
+          const listed = await client.list({ name: 'launch' }).toArray();
+          expect(listed.map((stream) => stream.id)).toEqual(
+            streams.filter((stream) => stream.name === 'launch').map((stream) => stream.id),
+          );
+          // The provider is told the name, to pass over the streams its pages name otherwise.
+          expect(asked).toEqual(['launch']);
+          const refused = await client
+            .list({ name: '' })
+            .toArray()
+            .catch((caught: unknown) => caught);
+          expect(InvalidInputError.isInstance(refused)).toBe(true);
+          expect(asked).toHaveLength(1);
+        },
+      ),
+    );
+  });
+});
+
 describe('list: whatever an outside provider does', () => {
   // An adapter outside the project may throw from `list` itself, return something that is no async
   // iterable, or end its walk badly when the caller stops early: each is a UniliveError naming the provider
