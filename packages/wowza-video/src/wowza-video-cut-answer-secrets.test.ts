@@ -89,4 +89,39 @@ describe('wowza-video: the secrets of an answer that broke off', () => {
       { numRuns: 60 },
     );
   });
+
+  it('a password in the user information of a source URL that broke off before its @ is hidden by its beginning', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        token,
+        fc.constantFrom('primary_server', 'backup_server', 'source_url'),
+        fc.constantFrom('rtmp', 'rtsp'),
+        cutAnswerCases(['create', 'update', 'get']).map((cut) => ({ ...cut, within: cut.within ?? 0 })),
+        async (urlPassword, field, scheme, cut) => {
+          const answer = {
+            live_stream: {
+              ...record,
+              source_connection_information: {
+                ...source,
+                [field]: `${scheme}://client:${urlPassword}@h.example.com/app`,
+              },
+            },
+          };
+          const leaks = await leaksAfterCutAnswer({
+            secrets: { urlPassword },
+            answer,
+            id,
+            cut,
+            refusal: (echo) =>
+              unavailableEchoing(echo, {
+                meta: { status: 503, code: 'ERR', title: 'x', message: `busy: ${echo}`, description: echo },
+              }),
+            adapter: (transport) => wowzaVideo({ token: fixtureToken, ...transport }),
+          });
+          expect(leaks).toEqual([]);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
 });

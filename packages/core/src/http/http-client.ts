@@ -1311,6 +1311,31 @@ function learnCutValues(secrets: SecretSet, cut: string, before: readonly string
   }
   knownOnlyByBeginning(secrets, fresh);
   if (ending.length > 0) secrets.learnTruncated(...ending);
+  // A URL's password the text broke off inside, before its `@`: an adapter reads a password out of a whole
+  // URL only (`urlPassword`), so it took none.
+  const password = cutUrlPassword(cut);
+  if (password !== undefined) secrets.learnTruncated(password);
+}
+
+// The beginning of a URL that stops inside its user information's password (`rtmp://user:pass`, no `@`,
+// `/`, `?` or `#` after the scheme's `//` yet), or right after it, before its host did (`rtmp://user:pass@`,
+// which no URL parser reads, so the adapter took nothing either). A host's port (`rtmp://host:19`) reads
+// the same, but has at most five digits, under the 8 characters `learnTruncated` needs; an IPv6 host's
+// brackets are no user.
+const cutUserInformation = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#@:[\]]*:([^/?#@]*)@?$/;
+
+// The password a URL broke off inside or right after (see cutUserInformation), percent-decoded as far as it
+// went (an escape cut short dropped; as written when it does not decode), or undefined when `cut` is no
+// such URL.
+function cutUrlPassword(cut: string): string | undefined {
+  const match = cutUserInformation.exec(cut);
+  if (match === null) return undefined;
+  const password = (match[1] as string).replace(/%[0-9A-Fa-f]?$/, '');
+  try {
+    return decodeURIComponent(password);
+  } catch {
+    return password;
+  }
 }
 
 function decodeSuccess<T>(

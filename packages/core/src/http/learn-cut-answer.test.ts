@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RawServer, startRawServer } from '../../test/raw-server.js';
 import { ProviderUnavailableError, ResponseShapeError } from '../errors/errors.js';
 import { UniliveError } from '../errors/unilive-error.js';
+import { urlPassword } from '../live-stream.js';
 import { minimumTruncatedLength, SecretSet } from '../secrets.js';
 import type { HttpHooks } from './hooks.js';
 import { createHttpClient, type HttpMethod } from './http-client.js';
@@ -244,6 +245,62 @@ describe('a success that broke off within the first 8 characters of a value', ()
           // beginning before, as a value of its own).
           const later = `the ${beginning}ing ${beginning}er failed`;
           if (set.values().length === 0) expect(set.redact(later)).toBe(later);
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+});
+
+describe('a success that broke off inside the password of a URL', () => {
+  const withServer = v.object({ id: v.string(), server: v.string(), state: v.string() });
+
+  it('learns the password by its beginning from its 8th character, the @ after it not arrived; a port is no password', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        token,
+        fc.constantFrom('rtmp', 'rtsp', 'srt', 'https'),
+        fc.nat(),
+        fc.constantFrom<Way>('truncated', 'dropped', 'chunked'),
+        fc.boolean(),
+        async (password, scheme, at, way, port) => {
+          const server = port
+            ? `${scheme}://ingest.example.com:1935/app`
+            : `${scheme}://client:${password}@h.example/app`;
+          const text = JSON.stringify({ id: 'stream-1', server, state: 'stopped' });
+          // Cut inside the port, or from the password's 8th character to just before its `@`.
+          const kept = port
+            ? text.indexOf(':1935') + 1 + (at % 4)
+            : text.indexOf(password) +
+              minimumTruncatedLength +
+              (at % (password.length - minimumTruncatedLength + 1));
+          const set = new SecretSet();
+          answers = [cutAnswer(201, text, kept, way)];
+          await client(set)
+            .request({
+              operation: 'create',
+              method: 'POST',
+              path: 'streams',
+              schema: withServer,
+              // As an adapter learns a URL's password: out of a whole URL.
+              learn: (data: Partial<v.InferOutput<typeof withServer>>) =>
+                set.learnStream(
+                  data.id ?? '',
+                  data.server === undefined ? undefined : urlPassword(data.server),
+                ),
+              options: { runtime: runtime(undefined) },
+            })
+            .catch(() => undefined);
+          if (port) {
+            expect(set.values()).toEqual([]);
+            return;
+          }
+          answers = [unavailableEchoing(password), unavailableEchoing(password)];
+          const later = (await client(set)
+            .request({ operation: 'get', method: 'GET', path: 'streams/stream-1', schema: withServer })
+            .catch((caught: unknown) => caught)) as UniliveError;
+          for (const shown of [later.message, inspect(later), JSON.stringify(later)])
+            expect(shown).not.toContain(password.slice(-8));
         },
       ),
       { numRuns: 80 },
