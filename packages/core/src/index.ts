@@ -336,6 +336,7 @@ export {
   secretsPerStream,
   serverRedactor,
   toRedactor,
+  truncatedKeptLength,
   truncatedSecretLimit,
 } from './secrets.js';
 export {

@@ -12,6 +12,7 @@ import {
   redactStable,
   SecretSet,
   toRedactor,
+  truncatedKeptLength,
   truncatedSecretLimit,
 } from './secrets.js';
 
@@ -288,7 +289,7 @@ describe('SecretSet.learnTruncated: a secret known by its beginning', () => {
     expect(redact('key Zk8sQ2pLmN0 end', list)).toBe(`key ${redactedMarker} end`);
   });
 
-  it('holds a beginning longer than a key can be as pieces, hiding the key in every form', () => {
+  it(`keeps the first ${truncatedKeptLength} characters of a longer beginning, which hide the key in every form`, () => {
     // Letters and digits drawn by a linear congruential generator: no stretch of it repeats another.
     let state = 12345;
     const key = Array.from({ length: 3 * maxWholeSecretLength }, () => {
@@ -297,10 +298,16 @@ describe('SecretSet.learnTruncated: a secret known by its beginning', () => {
     }).join('');
     const set = new SecretSet();
     set.learnTruncated(key.slice(0, 2 * maxWholeSecretLength + 5));
-    expect(set.values().length).toBeGreaterThan(1);
+    expect(set.values()).toEqual([key.slice(0, truncatedKeptLength)]);
     for (const form of [key, encodeURIComponent(key), base64(key), hex(key)]) {
       expect(set.redact(`got ${form} once`)).toBe(`got ${redactedMarker} once`);
     }
+    // However long the beginnings, a set holds no more than the limit of such stretches.
+    const many = new SecretSet();
+    for (let index = 0; index < truncatedSecretLimit + 6; index += 1)
+      many.learnTruncated(`${index}-${key}`.slice(0, 2 * maxWholeSecretLength));
+    const held = many.values().reduce((total, value) => total + value.length, 0);
+    expect(held).toBeLessThanOrEqual(truncatedSecretLimit * truncatedKeptLength);
   });
 
   it('costs time linear in the text, even for a periodic beginning against a periodic text', () => {

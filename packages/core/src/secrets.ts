@@ -10,14 +10,16 @@ import {
 import { classifiedSecretForms, isBase64Character, minimumSecretLength } from './redaction/forms.js';
 import { scanCredentialPatterns } from './redaction/patterns.js';
 import {
+  detached,
   minimumTruncatedLength,
   TruncatedIndex,
   truncatedFormsOf,
+  truncatedKeptLength,
   withoutBrokenEnd,
 } from './redaction/truncated.js';
 
 export { minimumSecretLength, secretForms } from './redaction/forms.js';
-export { minimumTruncatedLength, truncatedSecretLimit } from './redaction/truncated.js';
+export { minimumTruncatedLength, truncatedKeptLength, truncatedSecretLimit } from './redaction/truncated.js';
 
 /** What every hidden stretch of text becomes. */
 export const redactedMarker = '[REDACTED]';
@@ -577,15 +579,19 @@ export class SecretSet implements Redactor, Iterable<string> {
    * character is dropped (the U+FFFD a decoder writes for a cut UTF-8 sequence, a high surrogate without its
    * pair): a shorter beginning, hidden with the rest of its word, would hide ordinary words, so of a secret
    * cut within its first eight characters nothing is known. Only the most recent
-   * {@link truncatedSecretLimit} (64) values are kept; learning one again makes it the most recent. A value
-   * longer than {@link maxWholeSecretLength} is held as overlapping pieces, each one known only by its
-   * beginning. `values()` lists them (pieces, for such a value) after every other value. Learning the first
+   * {@link truncatedSecretLimit} (64) values are kept; learning one again makes it the most recent. Of a
+   * longer value only the first {@link truncatedKeptLength} (1,024) characters are kept, which find a copy of
+   * the secret as well (it starts with them), so a set holds at most 64 × 1,024 characters of them.
+   * `values()` lists them after every other value. Learning the first
    * one costs compiling the credentials again once; a set that never learns one scans no more than before.
    */
   learnTruncated(...values: (string | undefined | null)[]): void {
     for (const given of values) {
       if (typeof given !== 'string') continue;
-      const value = withoutBrokenEnd(given);
+      // A copy of its own when cut from a longer string, which the slice would keep alive.
+      const value = withoutBrokenEnd(
+        given.length > truncatedKeptLength ? detached(given.slice(0, truncatedKeptLength)) : given,
+      );
       if (value.length < minimumTruncatedLength) continue;
       if (this.#truncated === undefined) {
         this.#truncated = new TruncatedIndex(recentlyUsed(truncatedFormsOf));

@@ -32,7 +32,7 @@ import {
 } from '../own.js';
 import type { CallOptions, CallRuntime, ProviderSettingsBase } from '../provider.js';
 import { type Clock, type Sleep, systemClock, systemSleep } from '../runtime.js';
-import { knownOnlyByBeginning, type SecretSet } from '../secrets.js';
+import { knownOnlyByBeginning, type SecretSet, truncatedKeptLength } from '../secrets.js';
 import { ignoreRejection, isThenable, ignore as noop } from '../thenable.js';
 import { AttemptTimers } from './attempt-timers.js';
 import { gateKeyOf } from './gate-key.js';
@@ -204,8 +204,11 @@ export interface HttpRequest<T> {
    * (truncated JSON, or a body that broke off: a lost connection, a declared length never reached, a
    * compressed stream cut), with the `schema`'s reading of the beginning that arrived (read by
    * `readJsonBeginning`: the output when it fits, else what the schema read) and that beginning as `body`;
-   * any field may be missing, the stream's id among them. The call then fails as it would have without
-   * `learn`. Default: none (the event is masked with the secrets known before the answer).
+   * any field may be missing, the stream's id among them. A string the body broke off inside arrives as
+   * its first `truncatedKeptLength` (1,024) characters at most, and every value `learn` takes that ends
+   * where it broke off is then known only by its beginning (`SecretSet.learnTruncated`). The call then
+   * fails as it would have without `learn`. Default: none (the event is masked with the secrets known
+   * before the answer).
    */
   learn?(data: T, body: unknown): void;
   options?: CallOptions | undefined;
@@ -1276,7 +1279,10 @@ function learnBeginning(
   }
   if (typeof learn !== 'function') return;
   try {
-    const { value, cut } = readJsonBeginning(text);
+    // A string cut inside is a secret's beginning at most, of which the set keeps its first
+    // truncatedKeptLength characters: the adapter is handed no more, so a hostile answer cut megabytes into
+    // a "key" has none of it learned whole (as pieces) or read further.
+    const { value, cut } = readJsonBeginning(text, truncatedKeptLength);
     if (value === undefined) return;
     const read = safeParseOwn(schema, value);
     const cutShort = cut !== undefined && cut !== '';

@@ -8,7 +8,7 @@ import { type RawServer, startRawServer } from '../../test/raw-server.js';
 import { ProviderUnavailableError, ResponseShapeError } from '../errors/errors.js';
 import { UniliveError } from '../errors/unilive-error.js';
 import { urlPassword } from '../live-stream.js';
-import { minimumTruncatedLength, SecretSet } from '../secrets.js';
+import { minimumTruncatedLength, SecretSet, truncatedKeptLength } from '../secrets.js';
 import type { HttpHooks } from './hooks.js';
 import { createHttpClient, type HttpMethod } from './http-client.js';
 
@@ -305,5 +305,32 @@ describe('a success that broke off inside the password of a URL', () => {
       ),
       { numRuns: 80 },
     );
+  });
+});
+
+describe('a success that broke off far into a value', () => {
+  it(`hands the request's learn its first ${truncatedKeptLength} characters only, so the set holds no more of it`, async () => {
+    const key = 'k7Qz'.repeat(50_000);
+    const text = JSON.stringify({ id: 'stream-1', name: 'a name', stream_key: key, state: 'stopped' });
+    const set = new SecretSet();
+    const given: string[] = [];
+    answers = [cutAnswer(201, text, text.indexOf(key) + key.length - 10, 'dropped')];
+    await client(set)
+      .request({
+        operation: 'create',
+        method: 'POST',
+        path: 'streams',
+        schema: record,
+        learn: (data: Partial<v.InferOutput<typeof record>>) => {
+          if (data.stream_key !== undefined) given.push(data.stream_key);
+          set.learnStream(data.id ?? '', data.stream_key);
+        },
+        options: { runtime: runtime(undefined) },
+      })
+      .catch(() => undefined);
+    expect(given).toEqual([key.slice(0, truncatedKeptLength)]);
+    expect(set.values()).toEqual([key.slice(0, truncatedKeptLength)]);
+    // Which still hides the whole key in a later text.
+    expect(set.redact(`busy: ${key} again`)).toBe('busy: [REDACTED] again');
   });
 });

@@ -112,6 +112,13 @@ describe('readJsonBeginning', () => {
     expect(readJsonBeginning('<html>')).toStrictEqual({ value: undefined });
     expect(readJsonBeginning('12')).toStrictEqual({ value: 12 });
     expect(readJsonBeginning('"ab')).toStrictEqual({ value: 'ab', cut: 'ab' });
+    // A cut string bounded: its first characters kept, a surrogate pair never split.
+    expect(readJsonBeginning('{"a":"b","k":"abcdef', 4)).toStrictEqual({
+      value: { a: 'b', k: 'abcd' },
+      cut: 'abcd',
+    });
+    expect(readJsonBeginning('{"a":"abcdefgh"', 4)).toStrictEqual({ value: { a: 'abcdefgh' } });
+    expect(readJsonBeginning('["ab\ud83d\ude00cd', 3)).toStrictEqual({ value: ['ab'], cut: 'ab' });
   });
 
   it('stops at a character JSON does not allow there, keeping what came before', () => {

@@ -1,3 +1,5 @@
+import { detached } from '../redaction/truncated.js';
+
 /**
  * The beginning of a JSON text read as far as it went: a vendor's answer whose body broke off (a dropped
  * connection, a declared length never reached, a gzip stream cut) still holds the values that arrived
@@ -14,8 +16,8 @@ export interface JsonBeginning {
   value: unknown;
   /**
    * The beginning of the string value the text broke off inside (after its escapes were read; an escape
-   * itself cut short is left out), when it did; that string is the last one in `value`. Absent otherwise,
-   * also when the text stopped inside a key.
+   * itself cut short is left out), when it did, at most `cutLength` characters of it; that string is the
+   * last one in `value`. Absent otherwise, also when the text stopped inside a key.
    */
   cut?: string;
 }
@@ -33,10 +35,12 @@ export const maxJsonBeginningDepth = 512;
  * the text's end, without reporting a cut string. Keys are set as `JSON.parse` sets them: `__proto__` is an
  * own data property, never the object's prototype; a repeated key keeps its first place and its last value.
  * A whole JSON text gives the value `JSON.parse` gives (a number that ends the text is then read whole: the
- * text cannot tell a whole number from a cut one, and at the top level it is whole).
+ * text cannot tell a whole number from a cut one, and at the top level it is whole). The string the text
+ * broke off inside is kept to its first `cutLength` characters (default: all; a high surrogate the bound
+ * splits from its pair left out), in `value` and `cut` alike.
  */
-export function readJsonBeginning(text: string): JsonBeginning {
-  const reader = new BeginningReader(text);
+export function readJsonBeginning(text: string, cutLength = Number.POSITIVE_INFINITY): JsonBeginning {
+  const reader = new BeginningReader(text, cutLength);
   try {
     reader.read();
   } catch {
@@ -59,8 +63,11 @@ class BeginningReader {
   cut: string | undefined = undefined;
   readonly stack: Frame[] = [];
 
-  constructor(text: string) {
+  readonly cutLength: number;
+
+  constructor(text: string, cutLength: number) {
     this.text = text;
+    this.cutLength = cutLength;
   }
 
   read(): void {
@@ -96,8 +103,9 @@ class BeginningReader {
           if (value === undefined) return;
           if (!value.whole) {
             // Kept as its beginning only when it is a value: the member or element it starts is the last.
-            this.attach(value.text);
-            this.cut = value.text;
+            const kept = boundedBeginning(value.text, this.cutLength);
+            this.attach(kept);
+            this.cut = kept;
             return;
           }
           if (!this.attach(value.text)) return;
@@ -284,4 +292,12 @@ function unescaped(letter: number): string | undefined {
     default:
       return undefined;
   }
+}
+
+// `text`'s first `length` characters, less a high surrogate whose pair the bound cut off: a string of its own,
+// so that what keeps it (the secret set) does not keep the whole answer it was read from.
+function boundedBeginning(text: string, length: number): string {
+  if (text.length <= length) return text;
+  const last = text.charCodeAt(length - 1);
+  return detached(text.slice(0, last >= 0xd800 && last <= 0xdbff ? length - 1 : length));
 }

@@ -26,6 +26,23 @@ export const minimumTruncatedLength = fragmentLength;
 export const truncatedSecretLimit = 64;
 
 /**
+ * How many characters of a value known only by its beginning `SecretSet.learnTruncated` keeps, at most: its
+ * first 1,024. A copy of the whole secret starts with them, so they find it, and the rest of its word is
+ * hidden with them; keeping more would find only copies that start after them, at a cost that grows with
+ * the length (a hostile answer cut 4 MB into a "key" held 64 such values, some 280 MB). No vendor issues a
+ * key that long. See `docs/decisions/2026-12-01-truncated-secrets.md`.
+ */
+export const truncatedKeptLength = 1_024;
+
+/**
+ * `value` as a string of its own: a slice of a longer string (a beginning cut out of a 4 MB answer) keeps
+ * that whole string alive in V8 for as long as the slice is held; a short one is copied already.
+ */
+export function detached(value: string): string {
+  return value.length < 13 ? value : value.split('').join('');
+}
+
+/**
  * The forms of a beginning that a copy of the whole secret starts with, as the index holds them: every
  * plain form (kind 0) and every base64 form whose characters the beginning's bits fix alone (kind 1). The
  * base64 endings are left out: their last character mixes the beginning's last bits with zeros, which the
