@@ -183,14 +183,19 @@ describe('SecretSet.learnTruncated: a secret known by its beginning', () => {
       '中',
       '😀',
     ].filter((character) => !ends.has(character));
-    // After it, letters that read as no escape in either case (no hex digit, no `b`, `f`, `n`, `r`, `t`).
+    // After it, letters (a `%` and two of them stand for a byte past ASCII, which continues a key; a `\` and
+    // one, `\n` or `\t`, continue it too).
     const tail = fc
-      .array(fc.constantFrom(...'ghijklmopqsvwxyzGHIJKLMOPQSVWXYZ'), { minLength: 1, maxLength: 12 })
+      .array(fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'), {
+        minLength: 1,
+        maxLength: 12,
+      })
       .map((characters) => characters.join(''));
     fc.assert(
       fc.property(
         keyAndCut,
-        fc.constantFrom('%', '\\', ...continuing),
+        // `%` and `\\` half the time: what follows them decides whether they start an escape.
+        fc.oneof(fc.constantFrom('%', '\\'), fc.constantFrom(...continuing)),
         tail,
         fc.constantFrom(...Object.keys(embeddings)),
         words,

@@ -570,10 +570,11 @@ export class SecretSet implements Redactor, Iterable<string> {
    * from the form's start to where the secret could have gone on: the end of the word in that form's
    * alphabet. For the plain forms, up to a character no key, token or password holds as it is written
    * (whitespace, controls, quotes, `,;&?#`, brackets `()[]{}<>`, `…`), with `%XX`, `\/` and `\uXXXX`
-   * escapes of other characters, and a `%` or a backslash that starts no escape, read as part of it; for
-   * the base64 forms, up to the blob's end and its padding, with the characters mixing its first bits with
-   * the blob's (as for a whole value). So a later error repeating the whole secret (a status text, a
-   * request id, a vendor message) shows none of it, while words after a space or a quote stay readable.
+   * escapes of other characters, and a `%` that starts no escape, read as part of it (a backslash ends it
+   * only before a quote or as the `u` escape of such a character); for the base64 forms, up to the blob's
+   * end and its padding, with the characters mixing its first bits with the blob's (as for a whole value).
+   * So a later error repeating the whole secret (a status text, a request id, a vendor message) shows none
+   * of it, while words after a space or a quote stay readable.
    *
    * Values shorter than {@link minimumTruncatedLength} (8) characters are ignored, once a broken last
    * character is dropped (the U+FFFD a decoder writes for a cut UTF-8 sequence, a high surrogate without its

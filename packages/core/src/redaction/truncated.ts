@@ -220,10 +220,12 @@ function escapedContinues(code: number): boolean {
 
 // Whether the character at `index` continues a secret in one of its plain forms (as it is, in either case,
 // URL-encoded, JSON-escaped, hex): a key character, or a `%` or `\`, which ends it only as the start of an
-// escape of a character that ends it (`%20`, `\u0022`, `\"`, `\n`). A `%` not followed by two hex digits,
-// or a `\` by an escape, is the character itself, which a key, token or password may hold: it continues
-// the word, as every character the docs do not list as an end does. The rest of an escape (hex digits, `u`,
-// `/`) are key characters themselves.
+// escape of a character that ends it (`%20`, `\u0022`, `\"`). A `%` not followed by two hex digits is the
+// character itself, which a key, token or password may hold, and continues the word, as every character the
+// docs do not list as an end does; so does every other `\`: a lone one, one after a `\` (the second of
+// JSON's `\\`, whatever their count), and one before a letter, since `\n` or `\t` may be JSON's escape of
+// a control or a key's own backslash and a letter, and showing the rest of a key costs more than hiding a
+// word. The rest of an escape (hex digits, `u`, `/`) are key characters themselves.
 function continuesPlain(text: string, index: number): boolean {
   const code = text.charCodeAt(index);
   if (code === 0x25) {
@@ -232,10 +234,9 @@ function continuesPlain(text: string, index: number): boolean {
     return high < 0 || low < 0 || escapedContinues(high * 16 + low);
   }
   if (code === 0x5c) {
+    if (text.charCodeAt(index - 1) === 0x5c) return true;
     const next = text.charCodeAt(index + 1);
-    // JSON's escapes of a quote and of the controls a text breaks on.
-    if (next === 0x22 || next === 0x62 || next === 0x66 || next === 0x6e || next === 0x72 || next === 0x74)
-      return false;
+    if (next === 0x22) return false;
     if (next !== 0x75) return true;
     let escaped = 0;
     for (let at = index + 2; at < index + 6; at += 1) {
