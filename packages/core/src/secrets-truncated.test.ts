@@ -44,7 +44,12 @@ const keyAndCut = fc
         .map((characters) => characters.join('') + (alphabet === 'base64' ? padding : '')),
       fc.integer({ min: minimumTruncatedLength, max: length - 1 }),
     ),
-  );
+  )
+  // A padded key that reads as a credential's name (`…key=`, `…Token==`) then a closing quote reads as
+  // `name="…`, whose value the shapes of credentials hide too, past the key's own word
+  // (docs/decisions/2026-11-30-credential-names.md): more hidden than these exact expectations say. Left to
+  // the credential-name tests.
+  .filter(([key]) => !key.endsWith('=') || !isCredentialName(key.replace(/=+$/, '')));
 
 const words = fc.constantFrom('status', 'failed', 'stream', 'retry', 'request', 'vendor', 'answer', 'error');
 
@@ -229,11 +234,8 @@ describe('SecretSet.learnTruncated: a secret known by its beginning', () => {
   });
 
   it('keeps the key out of every text of an error built with the set', () => {
-    // A padded key that reads as a credential's name (`…key=`) then its closing quote reads as `name="…`,
-    // whose value the shapes of credentials hide too (docs/decisions/2026-11-30-credential-names.md).
-    const keys = keyAndCut.filter(([key]) => !key.endsWith('=') || !isCredentialName(key.replace(/=+$/, '')));
     fc.assert(
-      fc.property(keys, ([key, cut]) => {
+      fc.property(keyAndCut, ([key, cut]) => {
         const error = errorNaming(key, learnedBeginning(key, cut));
         expect(error.message).toBe(`liveapi get failed (HTTP 503): no stream ${redactedMarker}`);
         // The blob's first five characters hold bits of `user` alone.
