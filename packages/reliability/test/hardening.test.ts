@@ -68,8 +68,12 @@ function describeAdapter(adapterId: AdapterId): void {
       adapter.factory(settings(extra));
     // Each case's hostile answer is meant for the operation's own request: never for a read the adapter
     // sends beside it (videosdk v2's egress read reaches the proxy first as often as the machine likes).
-    const plan = (next: HostilePlan): void =>
-      proxy.plan(next, (request) => !(adapter.besideRead?.test(request.path) ?? false));
+    const ownRequest = (request: { path: string }): boolean =>
+      !(adapter.besideRead?.test(request.path) ?? false);
+    const plan = (next: HostilePlan): void => proxy.plan(next, ownRequest);
+    // The operation's own first request, which the case's plan answered: a read sent beside it may have
+    // reached the proxy before it.
+    const firstOwnRequest = () => proxy.requests.find(ownRequest);
 
     beforeAll(async () => {
       process.on('unhandledRejection', onUnhandled);
@@ -163,7 +167,7 @@ function describeAdapter(adapterId: AdapterId): void {
               () => undefined,
               (error: unknown) => error,
             );
-            const first = proxy.requests[0];
+            const first = firstOwnRequest();
             expect(first).toBeDefined();
             row.requestsElsewhere += proxy.trapRequests.length;
             expect(proxy.trapRequests).toEqual([]);
@@ -223,7 +227,7 @@ function describeAdapter(adapterId: AdapterId): void {
               () => undefined,
               (error: unknown) => error,
             );
-            const first = proxy.requests[0];
+            const first = firstOwnRequest();
             const same = proxy.requests.filter(
               (entry) => entry.method === first?.method && entry.path === first?.path,
             );
@@ -264,7 +268,7 @@ function describeAdapter(adapterId: AdapterId): void {
               (result) => ({ result }),
               (error: unknown) => ({ error }),
             );
-            const first = proxy.requests[0];
+            const first = firstOwnRequest();
             if (first === undefined || cut === undefined) throw new Error('no request reached the proxy');
             const sent = proxy.requests.filter(
               (entry) => entry.method === first.method && entry.path === first.path,
