@@ -35,6 +35,7 @@ export {
   type AnswerCutWay,
   answerCutWays,
   type CutAnswerCase,
+  type CutAnswerPlan,
   cutAnswer,
   cutAnswerCases,
   failedCallThenGet,

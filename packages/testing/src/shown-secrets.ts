@@ -291,6 +291,27 @@ export function knownAfterCut(
 }
 
 /**
+ * What {@link leaksAfterCutAnswer} and {@link wordsChangedAfterShortCut} are given besides their case: the
+ * secrets (label → value, each in `answer`), the 2xx `answer` (a JSON value) that breaks off, the stream
+ * `id` the calls name, and how every request is answered and by which client.
+ */
+export interface CutAnswerPlan {
+  secrets: Readonly<Record<string, string>>;
+  answer: unknown;
+  id: string;
+  /** The answer to every other request, given the texts the case repeats (default {@link unavailableEchoing}). */
+  refusal?: (repeated: string) => Response;
+  /** The adapter under test, made with its settings and these. */
+  adapter: (transport: { fetch: typeof globalThis.fetch; retry: Partial<RetryPolicy> }) => LiveStreamProvider;
+  /** The methods whose first request gets the answer, by call (default `POST`, `PATCH`, `GET`). */
+  methods?: Partial<Record<CutAnswerCase['call'], readonly string[]>>;
+  /** Which request gets the answer, when not the first of `methods[call]`. */
+  accepts?: (request: Request) => boolean;
+  /** Answers to the requests made before and beside it (read as they would be), before the refusal. */
+  others?: (request: Request) => Response | undefined;
+}
+
+/**
  * Runs one {@link CutAnswerCase}: the case's call (of stream `id`, for an update or a get) is answered
  * `answer` (as JSON, status 201 for a `POST`, 200 otherwise) cut the case's way, on the first request of
  * one of `methods[call]` (default: `POST` for a create, `PATCH` for an update, `GET` for a get), or the
@@ -314,20 +335,7 @@ export async function leaksAfterCutAnswer({
   accepts,
   others,
   cut,
-}: {
-  secrets: Readonly<Record<string, string>>;
-  answer: unknown;
-  id: string;
-  refusal?: (echo: string) => Response;
-  /** The adapter under test, made with its settings and these. */
-  adapter: (transport: { fetch: typeof globalThis.fetch; retry: Partial<RetryPolicy> }) => LiveStreamProvider;
-  methods?: Partial<Record<CutAnswerCase['call'], readonly string[]>>;
-  /** Which request gets the answer, when not the first of `methods[call]`. */
-  accepts?: (request: Request) => boolean;
-  /** Answers to the requests made before and beside it (read as they would be), before the refusal. */
-  others?: (request: Request) => Response | undefined;
-  cut: CutAnswerCase;
-}): Promise<[string, string][]> {
+}: CutAnswerPlan & { cut: CutAnswerCase }): Promise<[string, string][]> {
   const encode = secretEncodings[cut.encoding];
   const text = JSON.stringify(answer);
   const values = Object.values(secrets);
@@ -458,17 +466,7 @@ export async function wordsChangedAfterShortCut({
   accepts,
   others,
   cut,
-}: {
-  secrets: Readonly<Record<string, string>>;
-  answer: unknown;
-  id: string;
-  refusal?: (words: string) => Response;
-  adapter: (transport: { fetch: typeof globalThis.fetch; retry: Partial<RetryPolicy> }) => LiveStreamProvider;
-  methods?: Partial<Record<CutAnswerCase['call'], readonly string[]>>;
-  accepts?: (request: Request) => boolean;
-  others?: (request: Request) => Response | undefined;
-  cut: ShortCutCase;
-}): Promise<string[]> {
+}: CutAnswerPlan & { cut: ShortCutCase }): Promise<string[]> {
   const values = Object.values(secrets);
   const secret = values[cut.within % values.length] as string;
   const text = JSON.stringify(answer);
