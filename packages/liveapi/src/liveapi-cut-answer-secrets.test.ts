@@ -1,4 +1,5 @@
 import {
+  type CutAnswerPlan,
   cutAnswerCases,
   leaksAfterCutAnswer,
   shortCutCases,
@@ -6,7 +7,13 @@ import {
 } from '@unilive/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fixtureClientSettings, fixtureRecord, secretFields, streamSecrets } from '../test/support.js';
+import {
+  fixtureClientSettings,
+  fixtureRecord,
+  type StreamSecrets,
+  secretFields,
+  streamSecrets,
+} from '../test/support.js';
 import { liveapi } from './liveapi-provider.js';
 
 // A 2xx create, update or get answer that broke off (truncated JSON, a lost connection, a gzip stream cut)
@@ -18,26 +25,26 @@ describe('liveapi: the secrets of an answer that broke off', () => {
   const { ingest: _ingest, platforms: _platforms, ...rest } = record;
   const reversed = (object: Record<string, unknown>) => Object.fromEntries(Object.entries(object).reverse());
 
+  // Fields in the order LiveAPI sends them, or the key first: a record cut after the key and before the
+  // server (or before the stream's id) still teaches it.
+  const answerFor = (secrets: StreamSecrets, keyFirst: boolean) => {
+    const { ingest, platforms } = secretFields(secrets);
+    return keyFirst
+      ? { ingest: reversed(ingest), platforms: platforms.map(reversed), ...rest }
+      : { ...record, ingest, platforms };
+  };
+  const adapter: CutAnswerPlan['adapter'] = (transport) =>
+    liveapi({ ...fixtureClientSettings, ...transport });
+
   it('a later 503 repeating those that arrived whole shows them masked, however it was cut, with or without hooks', async () => {
     await fc.assert(
       fc.asyncProperty(
         streamSecrets,
-        // Fields in the order LiveAPI sends them, or the key first: a record cut after the key and before the
-        // server (or before the stream's id) still teaches it.
         fc.boolean(),
         cutAnswerCases(['create', 'update', 'get']),
         async (secrets, keyFirst, cut) => {
-          const { ingest, platforms } = secretFields(secrets);
-          const answer = keyFirst
-            ? { ingest: reversed(ingest), platforms: platforms.map(reversed), ...rest }
-            : { ...record, ingest, platforms };
-          const leaks = await leaksAfterCutAnswer({
-            secrets,
-            answer,
-            id,
-            cut,
-            adapter: (transport) => liveapi({ ...fixtureClientSettings, ...transport }),
-          });
+          const answer = answerFor(secrets, keyFirst);
+          const leaks = await leaksAfterCutAnswer({ secrets, answer, id, cut, adapter });
           expect(leaks).toEqual([]);
         },
       ),
@@ -52,17 +59,8 @@ describe('liveapi: the secrets of an answer that broke off', () => {
         fc.boolean(),
         shortCutCases(['create', 'update', 'get']),
         async (secrets, keyFirst, cut) => {
-          const { ingest, platforms } = secretFields(secrets);
-          const answer = keyFirst
-            ? { ingest: reversed(ingest), platforms: platforms.map(reversed), ...rest }
-            : { ...record, ingest, platforms };
-          const changed = await wordsChangedAfterShortCut({
-            secrets,
-            answer,
-            id,
-            cut,
-            adapter: (transport) => liveapi({ ...fixtureClientSettings, ...transport }),
-          });
+          const answer = answerFor(secrets, keyFirst);
+          const changed = await wordsChangedAfterShortCut({ secrets, answer, id, cut, adapter });
           expect(changed).toEqual([]);
         },
       ),

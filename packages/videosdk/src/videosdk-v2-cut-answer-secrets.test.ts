@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import {
+  type CutAnswerPlan,
   cutAnswerCases,
   leaksAfterCutAnswer,
   loadFixture,
@@ -26,39 +27,39 @@ describe('videosdk v2: the secrets of an RTMP-out page that broke off', () => {
   const key = fc.stringMatching(/^[a-z0-9]{16,32}$/);
   const json = (name: string) => Response.json(fixture(name).response.body);
 
+  const answerFor = (secrets: { first: string; second: string }) => ({
+    ...page,
+    data: [
+      {
+        ...page.data[0],
+        outputs: [
+          { streamKey: secrets.first, url: 'rtmp://a.rtmp.youtube.com/live2' },
+          { url: 'rtmp://live.twitch.tv/app', streamKey: secrets.second },
+        ],
+      },
+    ],
+  });
+  // What both properties hand the testing helpers besides the secrets, the answer and the case.
+  const setup: Omit<CutAnswerPlan, 'secrets' | 'answer'> = {
+    id: room,
+    // The room and its HLS egress are read as recorded; the RTMP-out page breaks off.
+    accepts: (request) => new URL(request.url).pathname === '/v2/livestreams',
+    others: (request) => {
+      const path = new URL(request.url).pathname;
+      if (path === `/v2/rooms/${room}`) return json('v2-rooms-get');
+      if (path === `/v2/hls/${room}/active`) return json('v2-hls-active');
+      return undefined;
+    },
+    adapter: (transport) => videosdk({ token, apiVersion: 'v2', ...transport }),
+  };
+
   it('a later 503 repeating the keys that arrived whole shows them masked, however it was cut, with or without hooks', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.record({ first: key, second: key }),
         cutAnswerCases(['get']),
         async (secrets, cut) => {
-          const answer = {
-            ...page,
-            data: [
-              {
-                ...page.data[0],
-                outputs: [
-                  { streamKey: secrets.first, url: 'rtmp://a.rtmp.youtube.com/live2' },
-                  { url: 'rtmp://live.twitch.tv/app', streamKey: secrets.second },
-                ],
-              },
-            ],
-          };
-          const leaks = await leaksAfterCutAnswer({
-            secrets,
-            answer,
-            id: room,
-            cut,
-            // The room and its HLS egress are read as recorded; the RTMP-out page breaks off.
-            accepts: (request) => new URL(request.url).pathname === '/v2/livestreams',
-            others: (request) => {
-              const path = new URL(request.url).pathname;
-              if (path === `/v2/rooms/${room}`) return json('v2-rooms-get');
-              if (path === `/v2/hls/${room}/active`) return json('v2-hls-active');
-              return undefined;
-            },
-            adapter: (transport) => videosdk({ token, apiVersion: 'v2', ...transport }),
-          });
+          const leaks = await leaksAfterCutAnswer({ ...setup, secrets, answer: answerFor(secrets), cut });
           expect(leaks).toEqual([]);
         },
       ),
@@ -72,31 +73,11 @@ describe('videosdk v2: the secrets of an RTMP-out page that broke off', () => {
         fc.record({ first: key, second: key }),
         shortCutCases(['get']),
         async (secrets, cut) => {
-          const answer = {
-            ...page,
-            data: [
-              {
-                ...page.data[0],
-                outputs: [
-                  { streamKey: secrets.first, url: 'rtmp://a.rtmp.youtube.com/live2' },
-                  { url: 'rtmp://live.twitch.tv/app', streamKey: secrets.second },
-                ],
-              },
-            ],
-          };
           const changed = await wordsChangedAfterShortCut({
+            ...setup,
             secrets,
-            answer,
-            id: room,
+            answer: answerFor(secrets),
             cut,
-            accepts: (request) => new URL(request.url).pathname === '/v2/livestreams',
-            others: (request) => {
-              const path = new URL(request.url).pathname;
-              if (path === `/v2/rooms/${room}`) return json('v2-rooms-get');
-              if (path === `/v2/hls/${room}/active`) return json('v2-hls-active');
-              return undefined;
-            },
-            adapter: (transport) => videosdk({ token, apiVersion: 'v2', ...transport }),
           });
           expect(changed).toEqual([]);
         },

@@ -1,4 +1,5 @@
 import {
+  type CutAnswerPlan,
   cutAnswerCases,
   leaksAfterCutAnswer,
   shortCutCases,
@@ -20,36 +21,41 @@ describe('wowza-realtime: the secrets of an answer that broke off', () => {
   const token = fc.stringMatching(/^[a-z0-9]{16,32}$/);
   const id = String(record.id);
 
+  // The record with both tokens (the publish token in its RTMP URL too), the subscribe token before or after
+  // the rest of it.
+  const answerFor = (secrets: { token: string; subscribeToken: string }, subscribeFirst: boolean) => {
+    const streamName = String(record.stream_name);
+    const rest = {
+      ...record,
+      token: secrets.token,
+      rtmp_url: `rtmp://rtmp-realtime1.wowza.com:1935/v2/pub/${streamName}?token=${secrets.token}`,
+    };
+    return {
+      real_time_stream: subscribeFirst
+        ? { subscribe_token: secrets.subscribeToken, ...rest }
+        : { ...rest, subscribe_token: secrets.subscribeToken },
+    };
+  };
+  // What both properties hand the testing helpers besides the secrets, the answer and the case: the other
+  // requests are refused with Wowza's 503, repeating the given texts.
+  const setup: Omit<CutAnswerPlan, 'secrets' | 'answer'> = {
+    id,
+    refusal: (repeated) =>
+      unavailableEchoing(repeated, {
+        meta: { status: 503, code: 'ERR', title: 'x', message: `busy: ${repeated}`, description: repeated },
+      }),
+    adapter: (transport) => wowzaRealtime({ ...fixtureSettings, ...transport }),
+  };
+
   it('a later 503 repeating those that arrived whole shows them masked, however it was cut, with or without hooks', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.record({ token, subscribeToken: token }),
-        // The subscribe token before or after the rest of the record.
         fc.boolean(),
         cutAnswerCases(['create', 'update', 'get']),
         async (secrets, subscribeFirst, cut) => {
-          const streamName = String(record.stream_name);
-          const rest = {
-            ...record,
-            token: secrets.token,
-            rtmp_url: `rtmp://rtmp-realtime1.wowza.com:1935/v2/pub/${streamName}?token=${secrets.token}`,
-          };
-          const answer = {
-            real_time_stream: subscribeFirst
-              ? { subscribe_token: secrets.subscribeToken, ...rest }
-              : { ...rest, subscribe_token: secrets.subscribeToken },
-          };
-          const leaks = await leaksAfterCutAnswer({
-            secrets,
-            answer,
-            id,
-            cut,
-            refusal: (echo) =>
-              unavailableEchoing(echo, {
-                meta: { status: 503, code: 'ERR', title: 'x', message: `busy: ${echo}`, description: echo },
-              }),
-            adapter: (transport) => wowzaRealtime({ ...fixtureSettings, ...transport }),
-          });
+          const answer = answerFor(secrets, subscribeFirst);
+          const leaks = await leaksAfterCutAnswer({ ...setup, secrets, answer, cut });
           expect(leaks).toEqual([]);
         },
       ),
@@ -63,26 +69,8 @@ describe('wowza-realtime: the secrets of an answer that broke off', () => {
         fc.record({ token, subscribeToken: token }),
         shortCutCases(['create', 'update', 'get']),
         async (secrets, cut) => {
-          const streamName = String(record.stream_name);
-          const answer = {
-            real_time_stream: {
-              ...record,
-              token: secrets.token,
-              rtmp_url: `rtmp://rtmp-realtime1.wowza.com:1935/v2/pub/${streamName}?token=${secrets.token}`,
-              subscribe_token: secrets.subscribeToken,
-            },
-          };
-          const changed = await wordsChangedAfterShortCut({
-            secrets,
-            answer,
-            id,
-            cut,
-            refusal: (words) =>
-              unavailableEchoing(words, {
-                meta: { status: 503, code: 'ERR', title: 'x', message: `busy: ${words}`, description: words },
-              }),
-            adapter: (transport) => wowzaRealtime({ ...fixtureSettings, ...transport }),
-          });
+          const answer = answerFor(secrets, false);
+          const changed = await wordsChangedAfterShortCut({ ...setup, secrets, answer, cut });
           expect(changed).toEqual([]);
         },
       ),

@@ -1,4 +1,5 @@
 import {
+  type CutAnswerPlan,
   cutAnswerCases,
   leaksAfterCutAnswer,
   shortCutCases,
@@ -20,34 +21,35 @@ describe('wowza-video: the secrets of an answer that broke off', () => {
   const token = fc.stringMatching(/^[a-z0-9]{16,32}$/);
   const id = String(record.id);
 
+  const answerFor = (secrets: { streamName: string; password: string; connectionCode: string }) => ({
+    live_stream: {
+      ...record,
+      connection_code: secrets.connectionCode,
+      source_connection_information: {
+        ...source,
+        stream_name: secrets.streamName,
+        password: secrets.password,
+      },
+    },
+  });
+  // What every property hands the testing helpers besides the secrets, the answer and the case: the other
+  // requests are refused with Wowza's 503, repeating the given texts.
+  const setup: Omit<CutAnswerPlan, 'secrets' | 'answer'> = {
+    id,
+    refusal: (repeated) =>
+      unavailableEchoing(repeated, {
+        meta: { status: 503, code: 'ERR', title: 'x', message: `busy: ${repeated}`, description: repeated },
+      }),
+    adapter: (transport) => wowzaVideo({ token: fixtureToken, ...transport }),
+  };
+
   it('a later 503 repeating those that arrived whole shows them masked, however it was cut, with or without hooks', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.record({ streamName: token, password: token, connectionCode: token }),
         cutAnswerCases(['create', 'update', 'get']),
         async (secrets, cut) => {
-          const answer = {
-            live_stream: {
-              ...record,
-              connection_code: secrets.connectionCode,
-              source_connection_information: {
-                ...source,
-                stream_name: secrets.streamName,
-                password: secrets.password,
-              },
-            },
-          };
-          const leaks = await leaksAfterCutAnswer({
-            secrets,
-            answer,
-            id,
-            cut,
-            refusal: (echo) =>
-              unavailableEchoing(echo, {
-                meta: { status: 503, code: 'ERR', title: 'x', message: `busy: ${echo}`, description: echo },
-              }),
-            adapter: (transport) => wowzaVideo({ token: fixtureToken, ...transport }),
-          });
+          const leaks = await leaksAfterCutAnswer({ ...setup, secrets, answer: answerFor(secrets), cut });
           expect(leaks).toEqual([]);
         },
       ),
@@ -61,27 +63,11 @@ describe('wowza-video: the secrets of an answer that broke off', () => {
         fc.record({ streamName: token, password: token, connectionCode: token }),
         shortCutCases(['create', 'update', 'get']),
         async (secrets, cut) => {
-          const answer = {
-            live_stream: {
-              ...record,
-              connection_code: secrets.connectionCode,
-              source_connection_information: {
-                ...source,
-                stream_name: secrets.streamName,
-                password: secrets.password,
-              },
-            },
-          };
           const changed = await wordsChangedAfterShortCut({
+            ...setup,
             secrets,
-            answer,
-            id,
+            answer: answerFor(secrets),
             cut,
-            refusal: (words) =>
-              unavailableEchoing(words, {
-                meta: { status: 503, code: 'ERR', title: 'x', message: `busy: ${words}`, description: words },
-              }),
-            adapter: (transport) => wowzaVideo({ token: fixtureToken, ...transport }),
           });
           expect(changed).toEqual([]);
         },
@@ -107,17 +93,7 @@ describe('wowza-video: the secrets of an answer that broke off', () => {
               },
             },
           };
-          const leaks = await leaksAfterCutAnswer({
-            secrets: { urlPassword },
-            answer,
-            id,
-            cut,
-            refusal: (echo) =>
-              unavailableEchoing(echo, {
-                meta: { status: 503, code: 'ERR', title: 'x', message: `busy: ${echo}`, description: echo },
-              }),
-            adapter: (transport) => wowzaVideo({ token: fixtureToken, ...transport }),
-          });
+          const leaks = await leaksAfterCutAnswer({ ...setup, secrets: { urlPassword }, answer, cut });
           expect(leaks).toEqual([]);
         },
       ),
