@@ -88,6 +88,25 @@ const runtime = (hooks: HttpHooks | undefined) => ({ sleep: async () => {}, ...(
 
 const token = fc.stringMatching(/^[A-Z0-9]{12,24}$/);
 
+// A create (`POST streams`, no hooks) answered as `answers` holds, its answer read with `schema` and handed
+// to `learn`; whatever it ends in (these tests look at what was learned).
+async function createLearning<T>(
+  set: SecretSet,
+  schema: v.GenericSchema<unknown, T>,
+  learn: (data: Partial<T>) => void,
+): Promise<void> {
+  await client(set)
+    .request({
+      operation: 'create',
+      method: 'POST',
+      path: 'streams',
+      schema,
+      learn,
+      options: { runtime: runtime(undefined) },
+    })
+    .catch(() => undefined);
+}
+
 describe('a success whose body broke off', () => {
   it('teaches the request what arrived (whole, or a value cut inside by its beginning), so a later error or event repeating it masks it; the error stays what it was', async () => {
     await fc.assert(
@@ -227,19 +246,10 @@ describe('a success that broke off within the first 8 characters of a value', ()
           if (heldBefore) set.learn(beginning);
           const held = set.values();
           answers = [cutAnswer(201, text, text.indexOf(key) + arrived, way)];
-          await client(set)
-            .request({
-              operation: 'create',
-              method: 'POST',
-              path: 'streams',
-              schema: record,
-              learn: (data: Partial<v.InferOutput<typeof record>>) => {
-                set.learnStream(data.id ?? '', data.stream_key);
-                set.learn(data.stream_key);
-              },
-              options: { runtime: runtime(undefined) },
-            })
-            .catch(() => undefined);
+          await createLearning(set, record, (data) => {
+            set.learnStream(data.id ?? '', data.stream_key);
+            set.learn(data.stream_key);
+          });
           expect(set.values()).toEqual(held);
           // So a later text holding words that start the same way reads as it is (unless the set held the
           // beginning before, as a value of its own).
@@ -276,21 +286,10 @@ describe('a success that broke off inside the password of a URL', () => {
               (at % (password.length - minimumTruncatedLength + 1));
           const set = new SecretSet();
           answers = [cutAnswer(201, text, kept, way)];
-          await client(set)
-            .request({
-              operation: 'create',
-              method: 'POST',
-              path: 'streams',
-              schema: withServer,
-              // As an adapter learns a URL's password: out of a whole URL.
-              learn: (data: Partial<v.InferOutput<typeof withServer>>) =>
-                set.learnStream(
-                  data.id ?? '',
-                  data.server === undefined ? undefined : urlPassword(data.server),
-                ),
-              options: { runtime: runtime(undefined) },
-            })
-            .catch(() => undefined);
+          // As an adapter learns a URL's password: out of a whole URL.
+          await createLearning(set, withServer, (data) =>
+            set.learnStream(data.id ?? '', data.server === undefined ? undefined : urlPassword(data.server)),
+          );
           if (port) {
             expect(set.values()).toEqual([]);
             return;
@@ -315,19 +314,10 @@ describe('a success that broke off far into a value', () => {
     const set = new SecretSet();
     const given: string[] = [];
     answers = [cutAnswer(201, text, text.indexOf(key) + key.length - 10, 'dropped')];
-    await client(set)
-      .request({
-        operation: 'create',
-        method: 'POST',
-        path: 'streams',
-        schema: record,
-        learn: (data: Partial<v.InferOutput<typeof record>>) => {
-          if (data.stream_key !== undefined) given.push(data.stream_key);
-          set.learnStream(data.id ?? '', data.stream_key);
-        },
-        options: { runtime: runtime(undefined) },
-      })
-      .catch(() => undefined);
+    await createLearning(set, record, (data) => {
+      if (data.stream_key !== undefined) given.push(data.stream_key);
+      set.learnStream(data.id ?? '', data.stream_key);
+    });
     expect(given).toEqual([key.slice(0, truncatedKeptLength)]);
     expect(set.values()).toEqual([key.slice(0, truncatedKeptLength)]);
     // Which still hides the whole key in a later text.
