@@ -715,4 +715,46 @@ describe('walkPages with details fetched per record', () => {
     });
     await expect(walker.next()).rejects.toSatisfy((error) => RateLimitError.isInstance(error));
   });
+
+  it('ends the walk, reporting no record skipped, on a detail read that was never sent', async () => {
+    // The client's own rate limit store down (rateLimit set to fail then), its gate out of time, or a
+    // refused connection: nothing the vendor lost for this record, and every read after it would fail too.
+    const neverSent = [
+      () =>
+        new ProviderUnavailableError({
+          message:
+            'test: the rate limit store (redis) is unavailable (ECONNREFUSED) and rateLimit is set to fail then; not sent',
+          delivery: 'not-sent',
+          provider: 'test',
+        }),
+      () =>
+        new TimeoutError({
+          message:
+            "test: the client's rateLimit (requestsPerSecond) could not let the request start within its time limit; not sent",
+          delivery: 'not-sent',
+          provider: 'test',
+        }),
+      () =>
+        new ProviderUnavailableError({
+          message: 'test list: could not reach vendor.example (ECONNREFUSED)',
+          delivery: 'not-sent',
+          provider: 'test',
+        }),
+    ];
+    for (const make of neverSent) {
+      const thrown = make();
+      const warnings: WarningEvent[] = [];
+      const walker = walkPages<Row, Row, Row>({
+        provider: 'test',
+        fetchPage: async () => ({ items: [{ id: 'a' }, { id: 'b' }], hasMore: false }),
+        idOf: (row) => row.id,
+        details: async () => {
+          throw thrown;
+        },
+        options: { runtime: { hooks: { onWarning: (event) => warnings.push(event) } } },
+      });
+      await expect(walker.next()).rejects.toBe(thrown);
+      expect(warnings).toEqual([]);
+    }
+  });
 });

@@ -75,7 +75,8 @@ export interface WalkPagesSettings<Record, Item, Output = Item> {
    * `strict`; but a second lost read in a row means the vendor, not one record, is failing, and ends the
    * walk with it. "In a row" counts records the vendor answered for: a record between two lost reads that
    * it answered whole (read, unusable, gone, or refused by `read`) breaks the row. Any other error ends the
-   * walk (`RateLimitError`, `AuthenticationError`, an abort).
+   * walk (`RateLimitError`, `AuthenticationError`, an abort, and a read never sent, `delivery: 'not-sent'`:
+   * the client's own rate limit store down or its gate out of time, a refused connection).
    */
   details?: ((item: Item, position: RecordPosition) => Promise<Output>) | undefined;
   /** The page size asked for: a shorter page ends the walk when the vendor says nothing else. */
@@ -217,9 +218,13 @@ export async function* walkPages<Record, Item = Record, Output = Item>(
         // unavailable as a 503 (whole or broken off), and is told apart by its class, not its status (200).
         // A timeout is lost too: after retries that mix timeouts and 5xx answers, which attempt came last
         // (and so which error the read ends with) says nothing about the record or the vendor.
+        // A read never sent (`delivery: 'not-sent'`: the client's own rate limit store down or its gate out of
+        // time, a refused connection) was not lost by the vendor for this record: it ends the walk, as it
+        // would fail every read after it, and no record is reported skipped for it.
         const failed =
           !unusable &&
           UniliveError.isInstance(error) &&
+          error.delivery !== 'not-sent' &&
           ((error.status ?? 0) >= 500 ||
             ProviderUnavailableError.isInstance(error) ||
             TimeoutError.isInstance(error));
