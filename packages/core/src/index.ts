@@ -253,7 +253,7 @@ export {
   urlSchemeAndHost,
   type Warning,
 } from './live-stream.js';
-export { isAbortSignal, once as onceListenerOptions, platformSignal } from './own.js';
+export { isAbortSignal, once as onceListenerOptions, ownValue, platformSignal } from './own.js';
 export {
   defaultMaxPages,
   type ListPage,

@@ -15,6 +15,7 @@ import {
   type LiveStreamProvider,
   loadCredential,
   loadOptionalSetting,
+  ownValue,
   type ProviderSettingsBase,
   parseVendorResponse,
   pathOf,
@@ -144,7 +145,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
   // A record refused (an id no call could use) still brings its stream's secrets: learned from what the
   // schema read of it, as a read record's are.
   const learnUnread = (partial: unknown, raw: unknown) => {
-    if (typeof fieldOf(partial, '_id') === 'string') {
+    if (typeof ownValue(partial, '_id') === 'string') {
       try {
         remember(mapLiveApiStream({ data: partial as LiveApiStreamReading, raw }));
         return;
@@ -171,21 +172,21 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
   // the stream's id, or as values not tied to a stream when the record broke off before its `_id`.
   const learnRecordSecrets = (record: unknown) => {
     const values: (string | undefined)[] = [];
-    const ingest = fieldOf(record, 'ingest');
-    const key = fieldOf(ingest, 'key');
-    const server = fieldOf(ingest, 'server');
+    const ingest = ownValue(record, 'ingest');
+    const key = ownValue(ingest, 'key');
+    const server = ownValue(ingest, 'server');
     if (typeof key === 'string') values.push(key, streamKeyPassword(key));
     if (typeof server === 'string') values.push(urlPassword(server));
-    const platforms = fieldOf(record, 'platforms');
+    const platforms = ownValue(record, 'platforms');
     if (Array.isArray(platforms)) {
       for (const platform of platforms) {
-        const platformKey = fieldOf(platform, 'key');
-        const platformServer = fieldOf(platform, 'server');
+        const platformKey = ownValue(platform, 'key');
+        const platformServer = ownValue(platform, 'server');
         if (typeof platformKey === 'string') values.push(platformKey);
         if (typeof platformServer === 'string') values.push(urlPassword(platformServer));
       }
     }
-    const id = fieldOf(record, '_id');
+    const id = ownValue(record, '_id');
     if (typeof id === 'string') secrets.learnStream(id, ...values);
     else secrets.learn(...values);
   };
@@ -589,11 +590,4 @@ function withWarnings(stream: LiveStream, warnings: Warning[]): LiveStream {
 function describe(error: unknown): string {
   if (error instanceof Error) return error.message;
   return 'unknown failure';
-}
-
-// A field of a parsed answer: its own property, else undefined (a record cut short may lack any).
-function fieldOf(value: unknown, key: string): unknown {
-  return typeof value === 'object' && value !== null && Object.hasOwn(value, key)
-    ? (value as Record<string, unknown>)[key]
-    : undefined;
 }

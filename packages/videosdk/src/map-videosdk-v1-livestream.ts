@@ -3,6 +3,7 @@ import {
   isEndpointUrl,
   type LiveStream,
   type LiveStreamState,
+  ownValue,
   type PlaybackEndpoint,
   parseVendorTimestamp,
   type RestreamTarget,
@@ -41,7 +42,7 @@ export interface VideosdkV1Reading {
  * the mapping learned before it failed stays learned.
  */
 export function learnVideosdkV1Secrets(record: unknown, raw: unknown, secrets: SecretSet): void {
-  const id = fieldOf(record, 'id');
+  const id = ownValue(record, 'id');
   if (typeof id === 'string') {
     try {
       mapVideosdkV1LiveStream({ data: record as VideosdkV1LiveStream, raw }, secrets);
@@ -51,29 +52,22 @@ export function learnVideosdkV1Secrets(record: unknown, raw: unknown, secrets: S
     }
   }
   const values: (string | undefined)[] = [];
-  const streamKey = fieldOf(record, 'streamKey');
+  const streamKey = ownValue(record, 'streamKey');
   if (typeof streamKey === 'string') values.push(streamKey);
-  const upstreamUrl = fieldOf(record, 'upstreamUrl');
+  const upstreamUrl = ownValue(record, 'upstreamUrl');
   if (typeof upstreamUrl === 'string')
     values.push(upstreamUrl.slice(upstreamUrl.lastIndexOf('/') + 1), urlPassword(upstreamUrl));
-  const restream = fieldOf(record, 'restream');
+  const restream = ownValue(record, 'restream');
   if (Array.isArray(restream)) {
     for (const target of restream) {
-      const targetKey = fieldOf(target, 'streamKey');
-      const targetUrl = fieldOf(target, 'url');
+      const targetKey = ownValue(target, 'streamKey');
+      const targetUrl = ownValue(target, 'url');
       if (typeof targetKey === 'string') values.push(targetKey);
       if (typeof targetUrl === 'string') values.push(urlPassword(targetUrl));
     }
   }
   if (typeof id === 'string') secrets.learnStream(id, ...values);
   else secrets.learn(...values);
-}
-
-// A field of a parsed answer: its own property, else undefined (a record cut short may lack any).
-function fieldOf(value: unknown, key: string): unknown {
-  return typeof value === 'object' && value !== null && Object.hasOwn(value, key)
-    ? (value as Record<string, unknown>)[key]
-    : undefined;
 }
 
 /**
