@@ -758,3 +758,226 @@ describe('walkPages with details fetched per record', () => {
     }
   });
 });
+
+describe('walkPages with one name sought and records it cannot read', () => {
+  // What a page's record says its name is: the one sought, another, none, or a value of another type;
+  // `throws`: reading it fails.
+  const nameArbitrary = fc.constantFrom<unknown>(
+    'sought',
+    'other',
+    'another',
+    '',
+    undefined,
+    null,
+    42,
+    {},
+    'throws',
+  );
+  type Named = { id: string; name?: unknown };
+  const isUnreadable = (row: Named) => row.id.startsWith('legacy:');
+  const refuse = (row: Named): Row => {
+    if (isUnreadable(row))
+      throw new ResponseShapeError({
+        message: 'test list: unexpected response shape at id (expected a stream id)',
+        issues: [{ path: 'id', expected: 'a stream id' }],
+      });
+    return { id: row.id };
+  };
+  // Returns what the record holds, whatever its type: the walker takes only a string as a name.
+  const nameOfRecord = (row: Named) => {
+    if (row.name === 'throws') throw new Error('no name here');
+    return row.name as string | undefined;
+  };
+
+  it('passes over, without a warning or a strict error, an unreadable record that names another stream; one whose name it cannot tell, or that names the one sought, is reported as before; pages end as before', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ readable: fc.boolean(), name: nameArbitrary }), { maxLength: 24 }),
+        fc.integer({ min: 1, max: 6 }),
+        styleArbitrary,
+        fc.boolean(),
+        fc.boolean(),
+        async (records, size, style, strict, seek) => {
+          const rows: Named[] = records.map((record, index) => ({
+            id: record.readable ? `ok${index}` : `legacy:${index}`,
+            ...(record.name === undefined ? {} : { name: record.name }),
+          }));
+          const asked: number[] = [];
+          const warnings: WarningEvent[] = [];
+          const ids: string[] = [];
+          const walker = walkPages<Named, Row>({
+            provider: 'test',
+            fetchPage: async (page) => {
+              asked.push(page);
+              const { items, ...rest } = pageOf(rows as Row[], page, size, style);
+              return { items: items as Named[], ...rest };
+            },
+            read: refuse,
+            idOf: (row) => row.id,
+            nameOfRecord,
+            pageSize: size,
+            options: {
+              strict,
+              ...(seek ? { name: 'sought' } : {}),
+              runtime: { hooks: { onWarning: (event) => warnings.push(event) } },
+            },
+          });
+          const error = await (async () => {
+            for await (const row of walker) ids.push(row.id);
+          })().then(
+            () => undefined,
+            (caught: unknown) => caught,
+          );
+          // The model: an unreadable record is passed over in silence only when a name is sought and its
+          // record names another one; every other unreadable record is reported (or, strict, throws).
+          const silent = (row: Named) =>
+            seek && typeof row.name === 'string' && row.name !== 'sought' && row.name !== 'throws';
+          const where = (index: number) =>
+            `record ${(index % size) + 1} of page ${Math.floor(index / size) + 1}`;
+          const reported = rows.flatMap((row, index) => (isUnreadable(row) && !silent(row) ? [index] : []));
+          const said = JSON.stringify({ rows, size, style, strict, seek });
+          const first = reported[0];
+          if (strict && first !== undefined) {
+            expect(ResponseShapeError.isInstance(error), said).toBe(true);
+            expect(error, said).toMatchObject({
+              message: `test list: ${where(first)} could not be read: id (expected a stream id)`,
+              operation: 'list',
+              provider: 'test',
+              issues: [{ path: 'id', expected: 'a stream id' }],
+            });
+            expect((error as Error).cause, said).toSatisfy((cause) => ResponseShapeError.isInstance(cause));
+            expect(ids, said).toEqual(
+              rows
+                .slice(0, first)
+                .filter((row) => !isUnreadable(row))
+                .map((row) => row.id),
+            );
+            expect(warnings, said).toEqual([]);
+            return;
+          }
+          expect(error, said).toBeUndefined();
+          expect(ids, said).toEqual(rows.filter((row) => !isUnreadable(row)).map((row) => row.id));
+          expect(
+            warnings.map((event) => [event.operation, event.warning.type, event.warning.message]),
+            said,
+          ).toEqual(
+            reported.map((index) => [
+              'list',
+              'skipped-record',
+              `test list: ${where(index)} was skipped: id (expected a stream id)`,
+            ]),
+          );
+          // A record passed over still counts as one its page brought: the pages asked are those of a
+          // list whose every record is read.
+          expect(asked, said).toEqual(asked.map((_, index) => index + 1));
+          expect(asked.length, said).toBeLessThanOrEqual(Math.ceil(rows.length / size) + 1);
+        },
+      ),
+    );
+  });
+
+  it('a page-ignoring server whose page holds only records naming other streams ends as it would with readable ones: one incomplete-list warning, no skipped-record', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 8 }), async (size) => {
+        let calls = 0;
+        const warnings: WarningEvent[] = [];
+        const rows = Array.from({ length: size }, (_, index) => ({
+          id: `legacy:${index}`,
+          name: `other ${index}`,
+        }));
+        const walker = walkPages<Named, Row>({
+          provider: 'test',
+          fetchPage: async () => {
+            calls += 1;
+            return { items: rows };
+          },
+          read: refuse,
+          idOf: (row) => row.id,
+          nameOfRecord,
+          pageSize: size,
+          options: { name: 'sought', runtime: { hooks: { onWarning: (event) => warnings.push(event) } } },
+        });
+        for await (const _ of walker);
+        expect(calls).toBe(2);
+        expect(warnings.map((event) => event.warning.type)).toEqual(['incomplete-list']);
+      }),
+    );
+  });
+});
+
+describe('walkPages serving another call', () => {
+  // `odd`: a page item `read` refuses; `gone`: its details find no such stream; `unusable`: details of
+  // another shape; `failed`: a detail read lost after its retries; `cut`: pages that stop before the count.
+  type Outcome = 'odd' | 'gone' | 'unusable' | 'failed' | 'cut';
+  it("names the call the caller made, with the walk's own inside it, in its warnings and errors (findByName (list)); a walk serving no other call names its own", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom<Outcome>('odd', 'gone', 'unusable', 'failed', 'cut'),
+        fc.constantFrom<string | undefined>('findByName', 'migrate', 'list', undefined),
+        fc.boolean(),
+        async (outcome, served, strict) => {
+          const warnings: WarningEvent[] = [];
+          const walker = walkPages<Row, Row, Row>({
+            provider: 'test',
+            fetchPage: async () =>
+              outcome === 'cut'
+                ? { items: [{ id: 'a' }], totalItems: 3, pageSize: 1 }
+                : { items: [{ id: 'a' }], hasMore: false },
+            read: (row) => {
+              if (outcome === 'odd')
+                throw new ResponseShapeError({
+                  message: 'odd id',
+                  issues: [{ path: 'id', expected: 'an id' }],
+                });
+              return row;
+            },
+            idOf: (row) => row.id,
+            details: async (row) => {
+              if (outcome === 'gone') throw new NotFoundError({ message: 'gone', status: 404 });
+              if (outcome === 'unusable')
+                throw new ResponseShapeError({
+                  message: 'bad detail',
+                  issues: [{ path: 'token', expected: 'string' }],
+                });
+              if (outcome === 'failed')
+                throw new ProviderUnavailableError({ message: 'test list failed (HTTP 500)', status: 500 });
+              return row;
+            },
+            maxPages: 1,
+            options: {
+              strict,
+              runtime: {
+                ...(served === undefined ? {} : { operation: served }),
+                hooks: { onWarning: (event) => warnings.push(event) },
+              },
+            },
+          });
+          const error = await (async () => {
+            for await (const _ of walker);
+          })().then(
+            () => undefined,
+            (caught: unknown) => caught,
+          );
+          const called = served ?? 'list';
+          const label = called === 'list' ? 'list' : `${called} (list)`;
+          const said = JSON.stringify({ outcome, served, strict });
+          // A stream gone is told either way; detail failures thrown when strict are the reads' own errors.
+          const thrownByWalk = strict && (outcome === 'odd' || outcome === 'cut');
+          if (thrownByWalk) {
+            expect(error, said).toMatchObject({ name: 'ResponseShapeError', operation: called });
+            expect((error as Error).message.startsWith(`test ${label}: `), said).toBe(true);
+            return;
+          }
+          if (strict && outcome !== 'gone') {
+            expect(error, said).toBeDefined();
+            return;
+          }
+          expect(error, said).toBeUndefined();
+          expect(warnings, said).toHaveLength(1);
+          expect(warnings[0]?.operation, said).toBe(called);
+          expect(warnings[0]?.warning.message.startsWith(`test ${label}: `), said).toBe(true);
+        },
+      ),
+    );
+  });
+});

@@ -43,14 +43,20 @@ export interface RecordPosition {
 /** Settings of {@link walkPages}. */
 export interface WalkPagesSettings<Record, Item, Output = Item> {
   provider: ProviderId;
-  /** Named in warnings and errors. Default `list`. */
+  /**
+   * Named in warnings and errors. Default `list`. A walk serving another public call (the call's
+   * `runtime.operation`, a registry's `findByName`) names that call, with this one inside it:
+   * `wowza-video findByName (list): …`, `operation: 'findByName'`.
+   */
   operation?: string | undefined;
   /** Fetches one page by its 1-based number, with the call's signal and runtime. */
   fetchPage: (page: number) => Promise<ListPage<Record>>;
   /**
    * Reads one record. Throwing {@link ResponseShapeError} marks a record unilive cannot use (an id it would
-   * not put in a URL, say): it is skipped with a `skipped-record` warning, or ends the walk when `strict`.
-   * Any other error ends the walk. Default: the record as it is.
+   * not put in a URL, say): it is skipped with a `skipped-record` warning, or ends the walk when `strict`
+   * with a `ResponseShapeError` of the walk's own naming the record's place and the issues thrown (the
+   * thrown error is its `cause`); one that names another stream than the one sought is passed over (see
+   * `nameOfRecord`). Any other error ends the walk. Default: the record as it is.
    */
   read?: ((record: Record, position: RecordPosition) => Item) | undefined;
   /** The id each item is known by: an id seen before is not yielded again. */
@@ -62,6 +68,17 @@ export interface WalkPagesSettings<Record, Item, Output = Item> {
    * read: no request, no warning. Default: every record's details are read.
    */
   nameOf?: ((item: Item) => string | undefined) | undefined;
+  /**
+   * The name a page's record carries as it arrived, before `read` (the field the stream's `name` comes
+   * from): a string, else `undefined`. Asked only of a record `read` refuses, and only when the call asks
+   * for one name (`ListOptions.name`): a record that names another stream is passed over as `nameOf` passes
+   * over a readable one, with no `skipped-record` warning and, when `strict`, no error (the call asked
+   * nothing of it). It still counts as a record its page brought (so a page of nothing else is no repeat),
+   * and, as any record `read` refuses, breaks a row of lost detail reads. A record whose name this cannot
+   * tell (none, not a string, or this throws) may be the stream sought: it is skipped with its warning, or
+   * ends the walk when `strict`, as without a name. Default: no record's name is read.
+   */
+  nameOfRecord?: ((record: Record) => string | undefined) | undefined;
   /**
    * Fetches what a page's record lacks, once for each new item, as the walk reaches it (Wowza lists
    * summaries: each stream's details cost one GET). What it resolves is yielded instead of the item. A
@@ -119,15 +136,19 @@ export const defaultMaxPages = 1_000;
  * - A record `read` refuses, or whose `details` cannot be used or fetched, is skipped with a `skipped-record`
  *   warning, or throws when `strict`; one whose `details` find it gone is skipped with that warning always.
  *   A second detail read lost in a row (see `details`) ends the walk with its error.
- * - With `options.name`, a record whose page carries another name (`nameOf`) is passed over unread.
+ * - With `options.name`, a record whose page carries another name (`nameOf`) is passed over unread, and so
+ *   is one `read` refuses whose record names another stream (`nameOfRecord`): no warning, no strict error.
  */
 export async function* walkPages<Record, Item = Record, Output = Item>(
   settings: WalkPagesSettings<Record, Item, Output>,
 ): AsyncGenerator<Output, void, undefined> {
   const operation = settings.operation ?? 'list';
-  // A walk made while serving another public operation (a registry's `findByName`) warns under its name.
+  // A walk made while serving another public operation (a registry's `findByName`) warns under its name,
+  // and its messages name it with the provider call inside it, as the HTTP layer's do (`findByName (list)`):
+  // the caller reads the call it made.
   const served = settings.options?.runtime?.operation;
   const warnedAs = typeof served === 'string' && served !== '' ? served : operation;
+  const label = warnedAs === operation ? operation : `${warnedAs} (${operation})`;
   const strict = settings.options?.strict === true;
   const sought = settings.options?.name;
   const maxPages = settings.options?.maxPages ?? settings.maxPages ?? defaultMaxPages;
@@ -146,12 +167,12 @@ export async function* walkPages<Record, Item = Record, Output = Item>(
 
   // The walk stops before the vendor's own end: say so, or fail when asked to.
   const incomplete = (why: string) => {
-    const message = `${settings.provider} ${operation}: more streams exist than the walk could reach (${why}); ${seen.size} listed`;
+    const message = `${settings.provider} ${label}: more streams exist than the walk could reach (${why}); ${seen.size} listed`;
     if (strict) {
       throw new ResponseShapeError({
         message,
         provider: settings.provider,
-        operation,
+        operation: warnedAs,
         issues: [{ path: 'pagination', expected: 'pages that reach every record the vendor counts' }],
         secrets: settings.secrets,
       });
@@ -167,7 +188,26 @@ export async function* walkPages<Record, Item = Record, Output = Item>(
       try {
         item = read(record, { page, index });
       } catch (error) {
-        if (strict || !ResponseShapeError.isInstance(error)) throw error;
+        if (!ResponseShapeError.isInstance(error)) throw error;
+        // Another stream by its own record's word: what the call asked for is not in it, so nothing is
+        // missing from the answer (strict or not). A record whose name cannot be read may be the one sought.
+        const another = sought !== undefined && namesAnother(settings.nameOfRecord, record, sought);
+        const where =
+          error.issues.map((issue) => `${issue.path} (expected ${issue.expected})`).join(', ') ||
+          'unreadable';
+        if (strict && !another) {
+          // Made here rather than passed on: `read`'s error names the adapter's own call, and not where
+          // the record sat.
+          throw new ResponseShapeError({
+            message: `${settings.provider} ${label}: record ${index + 1} of page ${page} could not be read: ${where}`,
+            provider: settings.provider,
+            operation: warnedAs,
+            status: error.status,
+            issues: error.issues,
+            secrets: settings.secrets,
+            cause: error,
+          });
+        }
         // The vendor answered for this record (its page came whole): the row of lost reads is broken.
         lostDetails = 0;
         // An unreadable record has no id to recognise it by when a page comes back: its content stands in,
@@ -176,10 +216,10 @@ export async function* walkPages<Record, Item = Record, Output = Item>(
         if (skippedRecords.has(fingerprint)) continue;
         skippedRecords.add(fingerprint);
         fresh += 1;
-        const where = error.issues.map((issue) => `${issue.path} (expected ${issue.expected})`).join(', ');
+        if (another) continue;
         warn({
           type: 'skipped-record',
-          message: `${settings.provider} ${operation}: record ${index + 1} of page ${page} was skipped: ${where || 'unreadable'}`,
+          message: `${settings.provider} ${label}: record ${index + 1} of page ${page} was skipped: ${where}`,
         });
         continue;
       }
@@ -209,7 +249,7 @@ export async function* walkPages<Record, Item = Record, Output = Item>(
           lostDetails = 0;
           warn({
             type: 'skipped-record',
-            message: `${settings.provider} ${operation}: stream ${id} (record ${index + 1} of page ${page}) was skipped: reading its details found no such stream${error.status === undefined ? '' : ` (HTTP ${error.status})`}: deleted since its page was served, or listed by the vendor but not readable`,
+            message: `${settings.provider} ${label}: stream ${id} (record ${index + 1} of page ${page}) was skipped: reading its details found no such stream${error.status === undefined ? '' : ` (HTTP ${error.status})`}: deleted since its page was served, or listed by the vendor but not readable`,
           });
           continue;
         }
@@ -237,7 +277,7 @@ export async function* walkPages<Record, Item = Record, Output = Item>(
           : `reading it failed after its retries (${error instanceof Error ? error.message : 'unknown failure'}); get it later`;
         warn({
           type: 'skipped-record',
-          message: `${settings.provider} ${operation}: stream ${id} (record ${index + 1} of page ${page}) was skipped: its details ${unusable ? `could not be used: ${why}` : `could not be read: ${why}`}`,
+          message: `${settings.provider} ${label}: stream ${id} (record ${index + 1} of page ${page}) was skipped: its details ${unusable ? `could not be used: ${why}` : `could not be read: ${why}`}`,
         });
         continue;
       }
@@ -304,6 +344,23 @@ export async function* walkPages<Record, Item = Record, Output = Item>(
     }
     page = next;
   }
+}
+
+// True when `nameOfRecord` reads a string name off the record and it is not `sought`; false when it is
+// not given, throws, or tells no string.
+function namesAnother<Record>(
+  nameOfRecord: ((record: Record) => string | undefined) | undefined,
+  record: Record,
+  sought: string,
+): boolean {
+  if (nameOfRecord === undefined) return false;
+  let named: unknown;
+  try {
+    named = nameOfRecord(record);
+  } catch {
+    return false;
+  }
+  return typeof named === 'string' && named !== sought;
 }
 
 function fingerprintOf(record: unknown): string {

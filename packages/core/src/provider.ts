@@ -132,7 +132,12 @@ export interface ListOptions extends CallOptions {
   /**
    * Only the streams named exactly this (a non-empty string, compared as it is). Where the vendor's page
    * carries each stream's name (Wowza Video, Wowza Real-Time), the details of the other streams are not
-   * read: no request, no warning about them. Default: every stream. `findByName` lists with it.
+   * read: no request, no warning about them. A page record unilive cannot read (an id it would not put in
+   * a URL) whose record names another stream is passed over too, on every adapter whose records carry
+   * names (Wowza Video, Wowza Real-Time, LiveAPI, videosdk v1): no `skipped-record` warning, and no error
+   * when `strict`. One that names this stream, or whose name is absent or no string, may be the stream
+   * sought: it is reported as without a name (warning, or `ResponseShapeError` when `strict`). Default:
+   * every stream. `findByName` lists with it.
    */
   name?: string;
   /**

@@ -443,6 +443,13 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
         read: (raw: unknown) =>
           remember(mapLiveApiStream({ data: parseVendorResponse(liveApiStreamReading, raw, context), raw })),
         idOf: (stream) => stream.id,
+        // A record it cannot read (an unusable id) that names another stream than a list for one name seeks
+        // is passed over without a word. (A blank name, which the stream would not carry, matches no name
+        // sought but that blank one, and then the record is reported.)
+        nameOfRecord: (raw) => {
+          const name = ownValue(raw, 'name');
+          return typeof name === 'string' ? name : undefined;
+        },
       });
     },
 

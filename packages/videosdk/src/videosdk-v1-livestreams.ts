@@ -8,6 +8,7 @@ import {
   isEmptyRestreamPlan,
   type ListOptions,
   type LiveStream,
+  ownValue,
   parseVendorResponse,
   pathOf,
   planRestream,
@@ -177,6 +178,12 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
         // `raw` is the page body's own object: the page schema reads items as `unknown`.
         read: (raw: unknown) => toStream(parseVendorResponse(videosdkV1LiveStreamSchema, raw, context), raw),
         idOf: (stream) => stream.id,
+        // A record it cannot read (an unusable id) that names another stream than a list for one name seeks
+        // is passed over without a word.
+        nameOfRecord: (raw) => {
+          const name = ownValue(raw, 'name');
+          return typeof name === 'string' ? name : undefined;
+        },
       });
     },
 

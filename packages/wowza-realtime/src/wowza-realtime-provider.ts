@@ -15,6 +15,7 @@ import {
   type LiveStreamStatus,
   loadCredential,
   loadOptionalSetting,
+  ownValue,
   type ProviderSettingsBase,
   parseVendorResponse,
   pathOf,
@@ -256,8 +257,13 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
         },
         read: (raw: unknown) => parseVendorResponse(wowzaRealtimeListItemSchema, raw, context),
         idOf: (item) => item.id,
-        // The list item carries the name (when sent): a list for one name reads only the streams so named.
+        // The list item carries the name (when sent): a list for one name reads only the streams so named,
+        // and an item it cannot read (an unusable id) that names another stream is passed over without a word.
         nameOf: (item) => item.name,
+        nameOfRecord: (raw) => {
+          const name = ownValue(raw, 'name');
+          return typeof name === 'string' ? name : undefined;
+        },
         // Core's rule for details fetched per record: one deleted since its page is left out; one whose
         // details cannot be used (no publish token) or whose read was lost (a 5xx, a body cut short) is
         // skipped with a warning.

@@ -17,6 +17,7 @@ import {
   type LiveStreamStatus,
   loadCredential,
   loadOptionalSetting,
+  ownValue,
   type ProviderSettingsBase,
   parseVendorResponse,
   pathOf,
@@ -393,8 +394,13 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
           raw,
         }),
         idOf: (item) => item.summary.id,
-        // The page's summary carries the name: a list for one name reads only the streams so named.
+        // The page's summary carries the name: a list for one name reads only the streams so named, and a
+        // summary it cannot read (an unusable id) that names another stream is passed over without a word.
         nameOf: (item) => item.summary.name,
+        nameOfRecord: (raw) => {
+          const name = ownValue(raw, 'name');
+          return typeof name === 'string' ? name : undefined;
+        },
         details: async ({ summary, raw }) =>
           details ? fetchStream(summary.id, 'list', options) : mapWowzaVideoLiveStreamSummary(summary, raw),
       });

@@ -90,6 +90,15 @@ describe('registry hook events', () => {
           expect(warnings.map((event) => [event.provider, event.operation, event.warning.type])).toEqual(
             expected,
           );
+          // A walk's own warnings say so in their text too, with the provider call inside the caller's.
+          if (call === 'findByName' || call === 'list') {
+            const label = call === 'list' ? 'list' : 'findByName (list)';
+            for (const event of warnings)
+              expect(
+                event.warning.message.startsWith(`${event.provider} ${label}: `),
+                event.warning.message,
+              ).toBe(true);
+          }
         },
       ),
       { numRuns: 24 },

@@ -211,8 +211,11 @@ export interface LiveStreamRegistry {
    * so named have their details read, and a stream that could not be read throws instead of being skipped:
    * a detail read lost after its retries throws its own error (`ProviderUnavailableError`, `TimeoutError`),
    * a record or details unilive cannot use, or pages that stop before the vendor's count, throw
-   * `ResponseShapeError`; each carries `providerName` and `operation: 'findByName'`. A stream deleted while
-   * searching is left out. With `onProviderError: 'skip'` a provider that failed is skipped with its
+   * `ResponseShapeError`; each carries `providerName` and `operation: 'findByName'`, and its message names
+   * `findByName` with the request or walk inside it (`wowza-video findByName (list): record 2 of page 1
+   * could not be read: …`). A page record unilive cannot read whose record names another stream is not
+   * the one sought: it is passed over (see `ListOptions.name`). A stream deleted while searching is left
+   * out, with a `skipped-record` warning naming `findByName` the same way. With `onProviderError: 'skip'` a provider that failed is skipped with its
    * `skipped-provider` warning and the others are searched, but when none of them holds the name, the first
    * skipped provider's error is thrown: "none here" is never said for a provider that could not be listed.
    * @throws InvalidInputError for an empty name or bad options, before any request.
