@@ -6,6 +6,7 @@ import { UniliveError } from './errors/unilive-error.js';
 import { indexWork } from './redaction/fingerprints.js';
 import { isCredentialName } from './redaction/patterns.js';
 import {
+  knownOnlyByBeginning,
   maxWholeSecretLength,
   minimumTruncatedLength,
   redact,
@@ -64,8 +65,12 @@ const separators = fc.constantFrom(...separatorList);
 const base64 = (text: string) => Buffer.from(text).toString('base64');
 const base64url = (text: string) => Buffer.from(text).toString('base64url');
 const hex = (text: string) => Buffer.from(text).toString('hex');
+// Every UTF-16 unit: a character past U+FFFF is two escapes, of its surrogates.
 const everyCharacterEscaped = (text: string) =>
-  [...text].map((character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+  text
+    .split('')
+    .map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .join('');
 
 /**
  * A text holding the key in one form, and what it must read once masked: `lead` and `trail` stay as they
@@ -216,6 +221,101 @@ describe('SecretSet.learnTruncated: a secret known by its beginning', () => {
     );
   });
 
+  it('ends the word at a percent-encoded UTF-8 character that ends a key, as at the character itself', () => {
+    // Every character past ASCII that ends a key (docs/errors.md): C1 controls and U+00A0, guillemets, Unicode
+    // spaces and separators, typographic quotes, `…`, the byte order mark.
+    const range = (from: number, to: number) =>
+      Array.from({ length: to - from + 1 }, (_, at) => String.fromCharCode(from + at));
+    const nonAsciiEnds = [
+      ...range(0x80, 0xa0),
+      ...['\u00ab', '\u00bb', '\u1680', '\u2026', '\u2028', '\u2029', '\u202f', '\u205f', '\u2039', '\u203a'],
+      ...['\u3000', '\ufeff', ...range(0x2000, 0x200b), ...range(0x2018, 0x201f)],
+    ];
+    // The key's form after what leads to it, then the character percent-encoded (the text after the key
+    // URL-encoded with it, or every byte of it), then a word.
+    const forms: Record<string, [lead: string, form: (key: string) => string]> = {
+      raw: ['', (key) => key],
+      'lower case': ['', (key) => key.toLowerCase()],
+      'upper case': ['', (key) => key.toUpperCase()],
+      'query value': ['https://api.example.com/x?name=', (key) => key],
+      'URL-encoded query value': ['https://api.example.com/x?next=', encodeURIComponent],
+      'every byte percent-encoded': [
+        '',
+        (key) => [...Buffer.from(key)].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join(''),
+      ],
+      'JSON-escaped in a JSON document': ['{"name":"', (key) => key.replaceAll('/', '\\/')],
+    };
+    fc.assert(
+      fc.property(
+        keyAndCut,
+        fc.constantFrom(...nonAsciiEnds),
+        fc.boolean(),
+        fc.constantFrom(...Object.keys(forms)),
+        words,
+        words,
+        ([key, cut], character, lower, name, before, after) => {
+          const encoded = encodeURIComponent(character);
+          const end = lower ? encoded.toLowerCase() : encoded;
+          const [lead, form] = forms[name] as [string, (key: string) => string];
+          const set = learnedBeginning(key, cut);
+          // The key's form is one marker; the encoded character and the word after it stay.
+          expect(set.redact(`${before} ${lead}${form(key)}${end}${after} ${after}`)).toBe(
+            `${before} ${lead}${redactedMarker}${end}${after} ${after}`,
+          );
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('still hides the whole key in every form when it holds characters past ASCII or percent escapes of them', () => {
+    // Characters that continue a key: those beside each range of the ones that end it, others past ASCII,
+    // and percent escapes a key may hold as its own characters: of such a character, a sequence cut short.
+    const pieces = [
+      ...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~+/!$*^|',
+      ...['\u00a1', '\u00aa', '\u00ac', '\u00ba', '\u00bc', '\u167f', '\u1681', '\u1fff', '\u200c', '\u2017'],
+      ...['\u2020', '\u2025', '\u2027', '\u202a', '\u202e', '\u2030', '\u2038', '\u203b', '\u205e', '\u2060'],
+      ...['\u2fff', '\u3001', '\ufefe', '\uff00', 'é', '中', '\u{1F600}'],
+      ...[
+        '%C3%A9',
+        '%C2%A1',
+        '%E2%80%A5',
+        '%E2%80%A7',
+        '%E2%82%AC',
+        '%EF%BB%BE',
+        '%F0%9F%98%80',
+        '%E2%80',
+        '%zz',
+      ],
+    ];
+    const keyAndCutAnywhere = fc
+      .array(fc.constantFrom(...pieces), { minLength: 16, maxLength: 40 })
+      .chain((chosen) => {
+        const characters = [...chosen.join('')];
+        return fc.tuple(
+          fc.constant(characters.join('')),
+          // The cut, after at least the minimum of code points and before the last one.
+          fc
+            .integer({ min: minimumTruncatedLength, max: characters.length - 1 })
+            .map((at) => characters.slice(0, at).join('').length),
+        );
+      });
+    fc.assert(
+      fc.property(
+        keyAndCutAnywhere,
+        fc.constantFrom(...Object.keys(embeddings)),
+        words,
+        words,
+        ([key, cut], name, before, after) => {
+          const set = learnedBeginning(key, cut);
+          const { text, expected } = (embeddings[name] as Embedding)(key);
+          expect(set.redact(`${before} ${text} ${after}`)).toBe(`${before} ${expected} ${after}`);
+        },
+      ),
+      { numRuns: 600 },
+    );
+  });
+
   it('hides a copy cut short or begun inside the beginning, to the end of its word', () => {
     fc.assert(
       fc.property(keyAndCut, words, fc.boolean(), ([key, cut], after, fromInside) => {
@@ -272,6 +372,38 @@ describe('SecretSet.learnTruncated: a secret known by its beginning', () => {
     expect(set.redact('stream a1b2c3d4e5 gone')).toBe(`stream ${redactedMarker} gone`);
     // Ordinary words that share fewer than its characters stay.
     expect(set.redact('a1b2c3d a1b2c3dX')).toBe('a1b2c3d a1b2c3dX');
+  });
+
+  it('counts the minimum in code points: four emoji are four characters, not eight', () => {
+    // Two UTF-16 units each: eight units, four characters.
+    const emoji = '\u{1F600}\u{1F680}\u{1F525}\u{1F3AC}';
+    const set = new SecretSet();
+    set.learnTruncated(
+      emoji,
+      `${emoji}abc`,
+      `\u{1F600}\u{1F680}\u{1F525}\u{1F3AC}\u{1F4F7}\u{1F3A5}\u{1F4E1}`,
+    );
+    expect(set.values()).toEqual([]);
+    const words = `the ${emoji}stream ${emoji}live ${emoji}-video`;
+    expect(set.redact(words)).toBe(words);
+    // A lone surrogate is a character of its own: seven code points with it are still too few, eight enough.
+    set.learnTruncated('\udc00abcdef', '\udc00\udc00abcdef');
+    expect(set.values()).toEqual(['\udc00\udc00abcdef']);
+    // Eight code points learned, of which four emoji, hide their word.
+    set.learnTruncated(`${emoji}a1b2`);
+    expect(set.redact(`got ${emoji}a1b2c3d4 once`)).toBe(`got ${redactedMarker} once`);
+  });
+
+  it('counts the minimum in code points when a cut value learned whole is made a beginning', () => {
+    const emoji = '\u{1F600}\u{1F680}\u{1F525}\u{1F3AC}';
+    const set = new SecretSet();
+    set.learn(emoji, `${emoji}a1b2`);
+    knownOnlyByBeginning(set, [emoji, `${emoji}a1b2`]);
+    // The four emoji are held neither whole nor by their beginning; eight code points are.
+    expect(set.values()).toEqual([`${emoji}a1b2`]);
+    expect(set.redact(`the ${emoji}stream ${emoji}a1b2c3 end`)).toBe(
+      `the ${emoji}stream ${redactedMarker} end`,
+    );
   });
 
   it('drops a character the cut broke: a high surrogate without its pair, a U+FFFD a decoder wrote', () => {

@@ -10,6 +10,7 @@ import {
 import { classifiedSecretForms, isBase64Character, minimumSecretLength } from './redaction/forms.js';
 import { scanCredentialPatterns } from './redaction/patterns.js';
 import {
+  codePointLength,
   detached,
   minimumTruncatedLength,
   TruncatedIndex,
@@ -571,15 +572,17 @@ export class SecretSet implements Redactor, Iterable<string> {
    * alphabet. For the plain forms, up to a character no key, token or password holds as it is written
    * (whitespace, controls, quotes, `,;&?#`, brackets `()[]{}<>`, `…`), with `%XX`, `\/` and `\uXXXX`
    * escapes of other characters, and a `%` that starts no escape, read as part of it (a backslash ends it
-   * only before a quote or as the `u` escape of such a character); for the base64 forms, up to the blob's
+   * only before a quote or as the `u` escape of such a character; a percent-encoded UTF-8 sequence is read
+   * as the character it encodes, so `%E2%80%A6` ends it as `…` does); for the base64 forms, up to the blob's
    * end and its padding, with the characters mixing its first bits with the blob's (as for a whole value).
    * So a later error repeating the whole secret (a status text, a request id, a vendor message) shows none
    * of it, while words after a space or a quote stay readable.
    *
-   * Values shorter than {@link minimumTruncatedLength} (8) characters are ignored, once a broken last
-   * character is dropped (the U+FFFD a decoder writes for a cut UTF-8 sequence, a high surrogate without its
-   * pair): a shorter beginning, hidden with the rest of its word, would hide ordinary words, so of a secret
-   * cut within its first eight characters nothing is known. Only the most recent
+   * Values shorter than {@link minimumTruncatedLength} (8) characters are ignored, counted in code points (a
+   * surrogate pair is one: four emoji are four) once a broken last character is dropped (the U+FFFD a
+   * decoder writes for a cut UTF-8 sequence, a high surrogate without its pair): a shorter beginning, hidden
+   * with the rest of its word, would hide ordinary words, so of a secret cut within its first eight
+   * characters nothing is known. Only the most recent
    * {@link truncatedSecretLimit} (64) values are kept; learning one again makes it the most recent. Of a
    * longer value only the first {@link truncatedKeptLength} (1,024) characters are kept, which find a copy of
    * the secret as well (it starts with them), so a set holds at most 64 × 1,024 characters of them.
@@ -593,7 +596,8 @@ export class SecretSet implements Redactor, Iterable<string> {
       const value = withoutBrokenEnd(
         given.length > truncatedKeptLength ? detached(given.slice(0, truncatedKeptLength)) : given,
       );
-      if (value.length < minimumTruncatedLength) continue;
+      // Counted in code points: four emoji are eight UTF-16 units, and would hide every word they start.
+      if (codePointLength(value) < minimumTruncatedLength) continue;
       if (this.#truncated === undefined) {
         this.#truncated = new TruncatedIndex(recentlyUsed(truncatedFormsOf));
         // The scrubber is made again with the new index among its own.

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryProvider } from './memory-provider.js';
 import {
   firstChangeAnswered,
+  knownAfterCut,
   leakedSecrets,
   refusalEchoing,
   refusedChangeThenGet,
@@ -82,5 +83,30 @@ describe('firstChangeAnswered and refusedChangeThenGet', () => {
     const { shown, showError } = shownTexts();
     await expect(refusedChangeThenGet(client, 'update', 'missing', showError)).resolves.toBeUndefined();
     expect(shown.some((text) => text.includes('NotFoundError'))).toBe(true);
+  });
+});
+
+describe('knownAfterCut', () => {
+  it('knows a value cut inside from its 8th code point on, as core counts a beginning', () => {
+    const text = JSON.stringify({
+      key: 'a1b2c3d4e5f6',
+      emoji: '\u{1F600}\u{1F680}\u{1F525}\u{1F3AC}a1b2c3d4',
+    });
+    const secrets = { key: 'a1b2c3d4e5f6', emoji: '\u{1F600}\u{1F680}\u{1F525}\u{1F3AC}a1b2c3d4' };
+    const cutAt = (label: 'key' | 'emoji', units: number) =>
+      knownAfterCut(secrets, text, text.indexOf(secrets[label]) + units);
+    expect(cutAt('key', 7)).toEqual({});
+    expect(cutAt('key', 8)).toEqual({ key: { value: 'a1b2c3d4e5f6', arrived: 8 } });
+    // Four emoji are eight code units and four characters: not enough; with four more, enough.
+    expect(cutAt('emoji', 8)).toEqual({ key: { value: 'a1b2c3d4e5f6', arrived: 12 } });
+    expect(cutAt('emoji', 11)).toEqual({ key: { value: 'a1b2c3d4e5f6', arrived: 12 } });
+    expect(cutAt('emoji', 12).emoji).toEqual({ value: secrets.emoji, arrived: 12 });
+    // A pair the cut broke is no character: eight emoji and half a ninth are eight, seven and a half seven.
+    const pairs = { emoji: '\u{1F600}'.repeat(9) };
+    const cut = knownAfterCut(pairs, JSON.stringify(pairs), JSON.stringify(pairs).indexOf('\u{1F600}') + 17);
+    expect(cut).toEqual({ emoji: { value: pairs.emoji, arrived: 17 } });
+    expect(
+      knownAfterCut(pairs, JSON.stringify(pairs), JSON.stringify(pairs).indexOf('\u{1F600}') + 15),
+    ).toEqual({});
   });
 });

@@ -270,10 +270,11 @@ export function cutAnswerCases(calls: readonly CutAnswerCase['call'][]): fc.Arbi
 }
 
 /**
- * The secrets (label → value) of `text` cut after `kept` characters that a client can know: those that
- * arrived whole, and those the cut fell inside after at least {@link minimumTruncatedLength} of their
- * characters (known by their beginning); each with how many of its characters arrived (the first place
- * each is found).
+ * The secrets (label → value) of `text` cut after `kept` characters (UTF-16 code units) that a client can
+ * know: those that arrived whole, and those the cut fell inside after at least
+ * {@link minimumTruncatedLength} of their characters, counted as core counts them (code points, less a
+ * surrogate pair the cut broke), known by their beginning; each with how many of its code units arrived
+ * (the first place each is found).
  */
 export function knownAfterCut(
   secrets: Readonly<Record<string, string>>,
@@ -285,9 +286,18 @@ export function knownAfterCut(
     const at = text.indexOf(value);
     if (at < 0) continue;
     const arrived = Math.max(0, Math.min(value.length, kept - at));
-    if (arrived === value.length || arrived >= minimumTruncatedLength) known[label] = { value, arrived };
+    if (arrived === value.length || beginningLength(value, arrived) >= minimumTruncatedLength)
+      known[label] = { value, arrived };
   }
   return known;
+}
+
+// How many characters of `value`'s first `arrived` code units core counts as a beginning: code points, a
+// high surrogate whose pair was cut off left out (it arrives as U+FFFD, which core drops).
+function beginningLength(value: string, arrived: number): number {
+  const last = value.charCodeAt(arrived - 1);
+  const end = last >= 0xd800 && last <= 0xdbff ? arrived - 1 : arrived;
+  return [...value.slice(0, end)].length;
 }
 
 /**

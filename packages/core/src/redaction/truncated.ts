@@ -9,14 +9,35 @@ import {
 import { classifiedSecretForms, isBase64Character } from './forms.js';
 
 /**
- * The shortest beginning of a secret `SecretSet.learnTruncated` learns, in characters: the length from which
- * a cut-off copy of a known form counts. A beginning is hidden together with the rest of the word it
- * starts, so a shorter one would hide every ordinary word that starts the same way (`live` would take
- * `livestream` and `liveapi`); eight characters of a vendor's key are not the start of a word. A value cut
- * within its first eight characters is not learned: nothing of it is known. See
- * `docs/decisions/2026-12-01-truncated-secrets.md`.
+ * The shortest beginning of a secret `SecretSet.learnTruncated` learns, in code points (a surrogate pair
+ * counts as one, and so does a lone surrogate): the length from which a cut-off copy of a known
+ * form counts. A beginning is hidden together with the rest of the word it starts, so a shorter one would
+ * hide every ordinary word that starts the same way (`live` would take `livestream` and `liveapi`); eight
+ * characters of a vendor's key are not the start of a word. Counted in code points, not UTF-16 code units
+ * (four emoji are eight units, and would take every word starting with them) nor UTF-8 bytes (three CJK
+ * characters are nine). A value cut within its first eight characters is not learned: nothing of it is
+ * known. See `docs/decisions/2026-12-01-truncated-secrets.md`.
  */
 export const minimumTruncatedLength = fragmentLength;
+
+/**
+ * How many code points `value` holds: a surrogate pair counts as one, a lone surrogate as one too. The
+ * measure of {@link minimumTruncatedLength}.
+ */
+export function codePointLength(value: string): number {
+  let count = value.length;
+  for (let index = 0; index + 1 < value.length; index += 1) {
+    const code = value.charCodeAt(index);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = value.charCodeAt(index + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        count -= 1;
+        index += 1;
+      }
+    }
+  }
+  return count;
+}
 
 /**
  * How many values known only by their beginning (`SecretSet.learnTruncated`) a set keeps, the most recent:
@@ -213,25 +234,58 @@ function hexValue(code: number): number {
 
 // Whether the character an escape stands for continues a secret: a key character, a `%` (a value
 // URL-encoded twice: `%2541`), a `\` (which, as it stands, continues one: see continuesPlain), or a byte of
-// a UTF-8 sequence.
+// a UTF-8 sequence (one that starts a whole sequence is read with it first: see percentEncodedCharacter).
 function escapedContinues(code: number): boolean {
   return isKeyCharacter(code) || code === 0x25 || code === 0x5c || (code >= 0x80 && code <= 0xff);
 }
 
+// The byte `%XX` at `index` stands for, or -1 when no such escape is there.
+function percentByte(text: string, index: number): number {
+  if (text.charCodeAt(index) !== 0x25) return -1;
+  const high = hexValue(text.charCodeAt(index + 1));
+  const low = hexValue(text.charCodeAt(index + 2));
+  return high < 0 || low < 0 ? -1 : high * 16 + low;
+}
+
+// The character (a code point) that the UTF-8 sequence percent-encoded from `index` on stands for, its lead
+// byte being `lead` (`%E2%80%A6`: U+2026), or -1 when no whole, valid sequence starts there (a byte alone,
+// a sequence cut short, an overlong or surrogate encoding), which is then read byte by byte as before.
+function percentEncodedCharacter(text: string, index: number, lead: number): number {
+  let count: number;
+  let code: number;
+  let least: number;
+  if (lead >= 0xc2 && lead <= 0xdf) [count, code, least] = [1, lead & 0x1f, 0x80];
+  else if (lead >= 0xe0 && lead <= 0xef) [count, code, least] = [2, lead & 0x0f, 0x800];
+  else if (lead >= 0xf0 && lead <= 0xf4) [count, code, least] = [3, lead & 0x07, 0x10000];
+  else return -1;
+  for (let at = 1; at <= count; at += 1) {
+    const byte = percentByte(text, index + 3 * at);
+    if (byte < 0x80 || byte > 0xbf) return -1;
+    code = code * 64 + (byte & 0x3f);
+  }
+  if (code < least || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return -1;
+  return code;
+}
+
 // Whether the character at `index` continues a secret in one of its plain forms (as it is, in either case,
 // URL-encoded, JSON-escaped, hex): a key character, or a `%` or `\`, which ends it only as the start of an
-// escape of a character that ends it (`%20`, `\u0022`, `\"`). A `%` not followed by two hex digits is the
-// character itself, which a key, token or password may hold, and continues the word, as every character the
-// docs do not list as an end does; so does every other `\`: a lone one, one after a `\` (the second of
-// JSON's `\\`, whatever their count), and one before a letter, since `\n` or `\t` may be JSON's escape of
-// a control or a key's own backslash and a letter, and showing the rest of a key costs more than hiding a
-// word. The rest of an escape (hex digits, `u`, `/`) are key characters themselves.
+// escape of a character that ends it (`%20`, `\u0022`, `\"`, a UTF-8 sequence such as `%E2%80%A6`). A `%`
+// not followed by two hex digits is the character itself, which a key, token or password may hold, and
+// continues the word, as every character the docs do not list as an end does; so does every other `\`: a
+// lone one, one after a `\` (the second of JSON's `\\`, whatever their count), and one before a letter,
+// since `\n` or `\t` may be JSON's escape of a control or a key's own backslash and a letter, and showing
+// the rest of a key costs more than hiding a word. The rest of an escape (hex digits, `u`, `/`) are key
+// characters themselves.
 function continuesPlain(text: string, index: number): boolean {
   const code = text.charCodeAt(index);
   if (code === 0x25) {
-    const high = hexValue(text.charCodeAt(index + 1));
-    const low = hexValue(text.charCodeAt(index + 2));
-    return high < 0 || low < 0 || escapedContinues(high * 16 + low);
+    const byte = percentByte(text, index);
+    if (byte < 0) return true;
+    if (byte < 0x80) return escapedContinues(byte);
+    // A whole UTF-8 sequence reads as the character it encodes: `%E2%80%A6` (`…`) and `%C2%A0` end a word as
+    // `…` and U+00A0 do. Every character past U+FFFF continues one.
+    const character = percentEncodedCharacter(text, index, byte);
+    return character < 0 || character > 0xffff || isKeyCharacter(character);
   }
   if (code === 0x5c) {
     if (text.charCodeAt(index - 1) === 0x5c) return true;
