@@ -450,7 +450,7 @@ export class FragmentIndex {
             const kept = lists[kind].longestCut(text, start, matches, whole);
             if (kept > 0) found(start, start + kept, kind);
           }
-        } else headFragment(text, start, this.#secretsOf(heads), matches, found, this.findsWhole);
+        } else headFragment(text, start, key, this.#secretsOf(heads), matches, found, this.findsWhole);
       }
       const tailSlot = this.#tails.find(key);
       const tails = tailSlot === -1 ? 0 : (this.#tails.first[tailSlot] as number);
@@ -461,7 +461,7 @@ export class FragmentIndex {
             const kept = lists[kind].longestCut(text, index + 1, matches);
             if (kept > 0) found(index + 1 - kept, index + 1, kind);
           }
-        } else tailFragment(text, index + 1, this.#secretsOf(tails), matches, found);
+        } else tailFragment(text, index + 1, key, this.#secretsOf(tails), matches, found);
       }
     }
   }
@@ -481,6 +481,12 @@ class SortedForms {
   readonly #owners: string[] = [];
   // Whether each form is looked for only cut short (see FormEntry).
   readonly #cutOnly: boolean[] = [];
+  // How far the text follows the form at each place from the anchor of the `longestCut` under way, where
+  // `#followedIn` holds that call's number: its binary searches probe the same forms again and again (each
+  // starts at the middle), and each probe compares up to 64 characters.
+  #followed = new Int32Array(0);
+  #followedIn = new Int32Array(0);
+  #calls = 0;
 
   constructor(private readonly fromEnd: boolean) {}
 
@@ -546,15 +552,32 @@ class SortedForms {
       const at = fromEnd ? anchor - 1 - index : anchor + index;
       return at >= 0 && at < text.length ? text.charCodeAt(at) : -1;
     };
-    // How far the text follows `form` from the anchor: compared directly while short, read from the form's
-    // Z-array (once per scan) past that, so a periodic form against a periodic text costs no more than in
-    // the plain check.
-    const shared = (form: string) =>
-      fromEnd ? matches.suffixAt(form, anchor) : matches.prefixAt(form, anchor);
-    // How `form`'s first `limit` characters compare with the text's (a form ending first comes first).
-    const compare = (form: string, limit: number): number => {
-      const length = shared(form);
+    if (this.#followed.length < forms.length || this.#calls === 0x7fffffff) {
+      this.#followed = new Int32Array(forms.length * 2);
+      this.#followedIn = new Int32Array(forms.length * 2);
+      this.#calls = 0;
+    }
+    this.#calls += 1;
+    const call = this.#calls;
+    const followed = this.#followed;
+    const followedIn = this.#followedIn;
+    // How far the text follows the form at `place` from the anchor: compared directly while short, read
+    // from the form's Z-array (once per scan) past that, so a periodic form against a periodic text costs
+    // no more than in the plain check; once per form and call.
+    const shared = (place: number): number => {
+      if (followedIn[place] === call) return followed[place] as number;
+      const form = forms[place] as string;
+      const length = fromEnd ? matches.suffixAt(form, anchor) : matches.prefixAt(form, anchor);
+      followed[place] = length;
+      followedIn[place] = call;
+      return length;
+    };
+    // How the first `limit` characters of the form at `place` compare with the text's (a form ending first
+    // comes first).
+    const compare = (place: number, limit: number): number => {
+      const length = shared(place);
       if (length >= limit) return 0;
+      const form = forms[place] as string;
       if (length === form.length) return -1;
       return this.#at(form, length) - read(length);
     };
@@ -563,7 +586,7 @@ class SortedForms {
       let high = forms.length;
       while (low < high) {
         const middle = (low + high) >>> 1;
-        const order = compare(forms[middle] as string, limit);
+        const order = compare(middle, limit);
         if (order < 0 || (strict && order === 0)) low = middle + 1;
         else high = middle;
       }
@@ -573,10 +596,7 @@ class SortedForms {
     // the only lengths at which a form can part from the text are how far the forms just outside the run
     // followed so far go: every length between them is shared by the whole run.
     const at = firstAtLeast(Number.POSITIVE_INFINITY, false);
-    let kept = Math.max(
-      at > 0 ? shared(forms[at - 1] as string) : 0,
-      at < forms.length ? shared(forms[at] as string) : 0,
-    );
+    let kept = Math.max(at > 0 ? shared(at - 1) : 0, at < forms.length ? shared(at) : 0);
     // Every length at which a form parts from the text is visited, going down: a form the text holds whole
     // parts from it at its own length, so `whole` hears of every one.
     let cut = 0;
@@ -607,10 +627,7 @@ class SortedForms {
         if (!whole) return kept;
         cut = kept;
       }
-      kept = Math.max(
-        low > 0 ? shared(forms[low - 1] as string) : 0,
-        high < forms.length ? shared(forms[high] as string) : 0,
-      );
+      kept = Math.max(low > 0 ? shared(low - 1) : 0, high < forms.length ? shared(high) : 0);
     }
     return cut;
   }
@@ -621,14 +638,14 @@ class SortedForms {
 function headFragment(
   text: string,
   start: number,
+  key: number,
   secrets: readonly string[],
   matches: ScanMatches,
   found: Found,
   whole: boolean,
 ): void {
   for (const secret of secrets) {
-    for (const [form, kind, cutOnly] of matches.formsOf(secret)) {
-      if (form.length <= fragmentLength) continue;
+    for (const [form, kind, cutOnly] of matches.formsWithEnd(secret, key, false)) {
       const kept = matches.prefixAt(form, start);
       const end = start + kept;
       if (kept === form.length) {
@@ -644,13 +661,13 @@ function headFragment(
 function tailFragment(
   text: string,
   end: number,
+  key: number,
   secrets: readonly string[],
   matches: ScanMatches,
   found: Found,
 ): void {
   for (const secret of secrets) {
-    for (const [form, kind] of matches.formsOf(secret)) {
-      if (form.length <= fragmentLength) continue;
+    for (const [form, kind] of matches.formsWithEnd(secret, key, true)) {
       const kept = matches.suffixAt(form, end);
       const start = end - kept;
       if (kept >= fragmentLength && kept < form.length) {
@@ -660,6 +677,8 @@ function tailFragment(
   }
 }
 
+const noForms: readonly FormEntry[] = [];
+
 // How many characters a fragment is compared directly before its form's Z-array is computed instead.
 const directComparison = 64;
 
@@ -667,6 +686,9 @@ const directComparison = 64;
 // text forwards from every position and backwards from every end.
 class ScanMatches {
   readonly #forms = new Map<string, readonly FormEntry[]>();
+  // Per secret, its forms longer than fragmentLength by the digest of their first (last) eight characters.
+  readonly #byHead = new Map<string, Map<number, FormEntry[]>>();
+  readonly #byTail = new Map<string, Map<number, FormEntry[]>>();
   readonly #prefix = new Map<string, Int32Array>();
   readonly #suffix = new Map<string, Int32Array>();
   #reversed: string | undefined;
@@ -683,6 +705,32 @@ class ScanMatches {
       this.#forms.set(secret, forms);
     }
     return forms;
+  }
+
+  /**
+   * The forms of `secret` longer than {@link fragmentLength} whose first (`fromEnd`: last) eight characters
+   * have the digest `key`: the only ones a hit with that digest can be a fragment of (one that shares eight
+   * characters with the text there has the text's digest). A secret has some forty forms; a text repeating
+   * one's first characters hits at every repeat, and compared each of them there.
+   */
+  formsWithEnd(secret: string, key: number, fromEnd: boolean): readonly FormEntry[] {
+    const bySecret = fromEnd ? this.#byTail : this.#byHead;
+    let byKey = bySecret.get(secret);
+    if (!byKey) {
+      byKey = new Map();
+      for (const entry of this.formsOf(secret)) {
+        const form = entry[0];
+        if (form.length <= fragmentLength) continue;
+        const end = shortKey(
+          fromEnd ? fingerprint(form, form.length - fragmentLength) : fingerprint(form, 0, fragmentLength),
+        );
+        const forms = byKey.get(end);
+        if (forms) forms.push(entry);
+        else byKey.set(end, [entry]);
+      }
+      bySecret.set(secret, byKey);
+    }
+    return byKey.get(key) ?? noForms;
   }
 
   /**
