@@ -7,6 +7,12 @@
 // which is most of what a cold import of core + an adapter cost beyond ky's own (see
 // docs/decisions/2026-11-29-bundled-dist.md).
 //
+// Not minified: esbuild's `minifyWhitespace` drops every `/* @__PURE__ */` annotation and `minifySyntax`
+// unwraps the annotated IIFEs, so an application's bundler would keep top-level values of unilive it never
+// uses, for some 0.7 ms of CPU saved on a cold import (docs/decisions/2026-12-01-unminified-dist.md).
+// Identifiers are never mangled: packages/bench/src/dist-names.test.ts holds every exported name to the
+// sources'.
+//
 // A module listed in the package's `sideEffects` stays a file of its own, imported where its importer
 // imported it: its effect then runs exactly when it did, before the dependencies imported after it (core's
 // Reflect shim must run before tsyringe loads; a bundle would hoist `import 'tsyringe'` above it).

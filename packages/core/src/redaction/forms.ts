@@ -54,7 +54,7 @@ export function classifiedSecretForms(secret: string): {
       for (const twice of urlForms(encoded)) add(twice);
     }
   }
-  const wellFormed = isWellFormed(secret);
+  const wellFormed = isWellFormedUtf16(secret);
   const utf8 = utf8Of(secret);
   if (wellFormed) {
     let hex = '';
@@ -157,7 +157,7 @@ function urlSafeBase64(form: string): string {
 }
 
 // A lone surrogate has no UTF-8 bytes of its own (the encoder writes U+FFFD), so no byte form is made.
-function isWellFormed(text: string): boolean {
+function isWellFormedUtf16(text: string): boolean {
   for (let index = 0; index < text.length; index += 1) {
     const code = text.charCodeAt(index);
     if (code < 0xd800 || code > 0xdfff) continue;
@@ -241,7 +241,7 @@ function byteForms(secret: string, utf8: Uint8Array): Uint8Array[] {
 function base64Forms(bytes: Uint8Array, each: (form: string, ending: boolean) => void): void {
   const bits = bytes.length * 8;
   for (let offset = 0; offset < 3; offset += 1) {
-    const encoded = encodeBase64(bytes, offset);
+    const encoded = encodeBase64After(bytes, offset);
     const startBit = offset * 8;
     const first = Math.ceil(startBit / 6);
     const coreEnd = Math.floor((startBit + bits) / 6);
@@ -251,7 +251,7 @@ function base64Forms(bytes: Uint8Array, each: (form: string, ending: boolean) =>
 }
 
 // The base64 of `offset` zero bytes followed by `bytes`.
-function encodeBase64(bytes: Uint8Array, offset: number): string {
+function encodeBase64After(bytes: Uint8Array, offset: number): string {
   const length = offset + bytes.length;
   const byteAt = (index: number) => (index < offset ? 0 : (bytes[index - offset] ?? 0));
   let out = '';

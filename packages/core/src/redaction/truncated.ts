@@ -24,7 +24,7 @@ export const minimumTruncatedLength = fragmentLength;
  * How many code points `value` holds: a surrogate pair counts as one, a lone surrogate as one too. The
  * measure of {@link minimumTruncatedLength}.
  */
-export function codePointLength(value: string): number {
+export function countCodePoints(value: string): number {
   let count = value.length;
   for (let index = 0; index + 1 < value.length; index += 1) {
     const code = value.charCodeAt(index);
