@@ -981,3 +981,162 @@ describe('walkPages serving another call', () => {
     );
   });
 });
+
+describe('walkPages with one name sought and an id listed more than once', () => {
+  // A page may list a stream twice (a page that shifted, a vendor's own repeat), and a stream renamed while
+  // the walk crosses its pages is listed under its old name on one page and its new one on another.
+  type Named = { id: string; name?: string; bad?: true };
+  const idArbitrary = fc.constantFrom('s', 't', 'u', 'v');
+  const nameArbitrary = fc.constantFrom<string | undefined>('sought', 'other', 'another', undefined);
+  const recordArbitrary = fc.record({ id: idArbitrary, name: nameArbitrary, bad: fc.boolean() });
+  const toRows = (records: readonly { id: string; name: string | undefined; bad: boolean }[]): Named[] =>
+    records.map(({ id, name, bad }) => ({
+      id,
+      ...(name === undefined ? {} : { name }),
+      ...(bad ? { bad: true as const } : {}),
+    }));
+  const refuse = (row: Named): Named => {
+    if (row.bad)
+      throw new ResponseShapeError({
+        message: 'test list: unexpected response shape at status (expected a state)',
+        issues: [{ path: 'status', expected: 'a state' }],
+      });
+    return row;
+  };
+
+  async function walkNamed(
+    fetchPage: (page: number) => Promise<ListPage<Named>>,
+    size: number,
+    name: string | undefined,
+  ) {
+    const asked: number[] = [];
+    const warnings: WarningEvent[] = [];
+    const yielded: Named[] = [];
+    const detailed: string[] = [];
+    for await (const row of walkPages<Named, Named>({
+      provider: 'test',
+      fetchPage: async (page) => {
+        asked.push(page);
+        return fetchPage(page);
+      },
+      read: refuse,
+      idOf: (row) => row.id,
+      nameOf: (row) => row.name,
+      nameOfRecord: (row) => row.name,
+      details: async (row) => {
+        detailed.push(row.id);
+        return row;
+      },
+      pageSize: size,
+      options: {
+        ...(name === undefined ? {} : { name }),
+        runtime: { hooks: { onWarning: (event) => warnings.push(event) } },
+      },
+    })) {
+      yielded.push(row);
+    }
+    return { asked, warnings, yielded, detailed };
+  }
+
+  // The model: of each id, the first readable record the walk reaches whose page names the stream sought,
+  // or names nothing, is read and yielded; records of that id before it, passed over by name, hide nothing.
+  const firstConsidered = (rows: readonly Named[], sought: string) => {
+    const taken = new Set<string>();
+    return rows.filter((row) => {
+      if (row.bad || taken.has(row.id)) return false;
+      if (row.name !== undefined && row.name !== sought) return false;
+      taken.add(row.id);
+      return true;
+    });
+  };
+
+  it('a record passed over by name does not hide a later record of its id carrying the name sought, in any position and on any page; the pages asked and the incomplete-list warnings are those of the walk without a name', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(recordArbitrary, { maxLength: 20 }),
+        fc.integer({ min: 1, max: 5 }),
+        styleArbitrary,
+        async (records, size, style) => {
+          const rows = toRows(records);
+          const fetchPage = async (page: number) =>
+            pageOf(rows as Row[], page, size, style) as ListPage<Named>;
+          const sought = await walkNamed(fetchPage, size, 'sought');
+          const plain = await walkNamed(fetchPage, size, undefined);
+          const said = JSON.stringify({ rows, size, style });
+          // A record passed over by name counts as one its page brought, as before: the walk asks for the
+          // same pages, and ends (or says it was cut short) where the walk of every name does.
+          expect(sought.asked, said).toEqual(plain.asked);
+          const incomplete = (events: WarningEvent[]) =>
+            events
+              .filter((event) => event.warning.type === 'incomplete-list')
+              .map((event) => event.warning.message);
+          expect(incomplete(sought.warnings), said).toEqual(incomplete(plain.warnings));
+          const reached = plain.asked.flatMap((page) => rows.slice((page - 1) * size, page * size));
+          const expected = firstConsidered(reached, 'sought');
+          expect(sought.yielded, said).toEqual(expected);
+          expect(sought.detailed, said).toEqual(expected.map((row) => row.id));
+          // Without a name, the first readable record of each id stands, whatever its name.
+          const firsts = new Set<string>();
+          expect(plain.yielded, said).toEqual(
+            reached.filter((row) => !row.bad && !firsts.has(row.id) && firsts.add(row.id) !== undefined),
+          );
+          // An unreadable record of another name is passed over in silence; one that may be the stream sought
+          // is reported once, however often it comes back.
+          expect(
+            sought.warnings.filter((event) => event.warning.type === 'skipped-record').length,
+            said,
+          ).toBe(
+            new Set(
+              reached
+                .filter((row) => row.bad && (row.name === undefined || row.name === 'sought'))
+                .map((row) => JSON.stringify(row)),
+            ).size,
+          );
+        },
+      ),
+    );
+  });
+
+  it('renamed across pages: page 1 lists the stream under its old name, page 2 under the one sought', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        styleArbitrary,
+        fc.constantFrom<Named>({ id: 's', name: 'old' }, { id: 's', name: 'old', bad: true }),
+        async (style, stale) => {
+          const rows: Named[] = [
+            stale,
+            { id: 'a', name: 'a' },
+            { id: 's', name: 'sought' },
+            { id: 'b', name: 'b' },
+          ];
+          const { yielded, warnings } = await walkNamed(
+            async (page) => pageOf(rows as Row[], page, 2, style) as ListPage<Named>,
+            2,
+            'sought',
+          );
+          expect(yielded).toEqual([{ id: 's', name: 'sought' }]);
+          expect(warnings).toEqual([]);
+        },
+      ),
+    );
+  });
+
+  it('a page-ignoring server whose page lists an id under another name and then the one sought yields it once and ends as before', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(recordArbitrary, { minLength: 1, maxLength: 8 }), async (records) => {
+        const rows = toRows(records);
+        const size = rows.length;
+        const sought = await walkNamed(async () => ({ items: rows }), size, 'sought');
+        const plain = await walkNamed(async () => ({ items: rows }), size, undefined);
+        const said = JSON.stringify(rows);
+        // The page comes back under page 2, bringing nothing new: the walk ends there, with its warning.
+        expect(sought.asked, said).toEqual([1, 2]);
+        expect(plain.asked, said).toEqual([1, 2]);
+        expect(sought.yielded, said).toEqual(firstConsidered(rows, 'sought'));
+        expect(sought.warnings.filter((event) => event.warning.type === 'incomplete-list').length, said).toBe(
+          1,
+        );
+      }),
+    );
+  });
+});

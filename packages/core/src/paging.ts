@@ -59,13 +59,19 @@ export interface WalkPagesSettings<Record, Item, Output = Item> {
    * `nameOfRecord`). Any other error ends the walk. Default: the record as it is.
    */
   read?: ((record: Record, position: RecordPosition) => Item) | undefined;
-  /** The id each item is known by: an id seen before is not yielded again. */
+  /**
+   * The id each item is known by: an id considered before (yielded, or its details read or tried) is not
+   * considered again. An id only passed over by name (`nameOf`) is not: a later record of that id that
+   * carries the name sought is considered (a stream renamed while the walk crosses pages, a page that lists
+   * it twice). Every id met counts once for the page rules, whatever became of it.
+   */
   idOf: (item: Item) => string;
   /**
    * The name a page's record carries, when the vendor's page tells it (Wowza Video's and Real-Time's list
-   * items do); `undefined` when this record's page does not. When the call asks for one name
-   * (`ListOptions.name`), a record whose page names it otherwise is passed over before its `details` are
-   * read: no request, no warning. Default: every record's details are read.
+   * items do, and LiveAPI's and videosdk v1's whole streams); `undefined` when this record's page does not.
+   * When the call asks for one name (`ListOptions.name`), a record whose page names it otherwise is passed
+   * over before its `details` are read: no request, no warning, and its id stays free for a later record
+   * that carries the name sought. Default: every record's details are read.
    */
   nameOf?: ((item: Item) => string | undefined) | undefined;
   /**
@@ -74,7 +80,8 @@ export interface WalkPagesSettings<Record, Item, Output = Item> {
    * for one name (`ListOptions.name`): a record that names another stream is passed over as `nameOf` passes
    * over a readable one, with no `skipped-record` warning and, when `strict`, no error (the call asked
    * nothing of it). It still counts as a record its page brought (so a page of nothing else is no repeat),
-   * and, as any record `read` refuses, breaks a row of lost detail reads. A record whose name this cannot
+   * and, as any record `read` refuses, breaks a row of lost detail reads; it takes no id, so a later
+   * readable record of its stream is considered. A record whose name this cannot
    * tell (none, not a string, or this throws) may be the stream sought: it is skipped with its warning, or
    * ends the walk when `strict`, as without a name. Default: no record's name is read.
    */
@@ -123,7 +130,9 @@ export const defaultMaxPages = 1_000;
  * `list` runs.
  *
  * - An item whose id was yielded before (pages shift when streams are created or deleted while walking) is
- *   not yielded again.
+ *   not yielded again. With `options.name`, a record passed over by name does not hide a later record of
+ *   its id that carries the name sought (the stream renamed while the walk crosses pages): an id is taken
+ *   by the first record that is read or yielded, not by one passed over.
  * - The walk ends when the vendor says this is the last page (`hasMore: false`, `page >= totalPages`, or
  *   the pages `totalItems / pageSize` gives), on an empty page, on a page with no new record (a server that
  *   ignores the page parameter), on a page numbered other than the one asked, when `maxPages` pages were
@@ -159,7 +168,11 @@ export async function* walkPages<Record, Item = Record, Output = Item>(
       operation: warnedAs,
       warning,
     });
+  // Ids considered (yielded, or their details read or tried): never considered again.
   const seen = new Set<string>();
+  // Every id met on a page, considered or passed over by name: what the walk counts against the vendor's
+  // count and what makes a page bring something new.
+  const met = new Set<string>();
   const skippedRecords = new Set<string>();
   // Detail reads lost in a row: one is a record's problem, two the vendor's. Any record the vendor answered
   // for whole in between (its details, usable or not, gone, or a page item `read` refused) breaks the row.
@@ -167,7 +180,7 @@ export async function* walkPages<Record, Item = Record, Output = Item>(
 
   // The walk stops before the vendor's own end: say so, or fail when asked to.
   const incomplete = (why: string) => {
-    const message = `${settings.provider} ${label}: more streams exist than the walk could reach (${why}); ${seen.size} listed`;
+    const message = `${settings.provider} ${label}: more streams exist than the walk could reach (${why}); ${met.size} listed`;
     if (strict) {
       throw new ResponseShapeError({
         message,
@@ -225,13 +238,21 @@ export async function* walkPages<Record, Item = Record, Output = Item>(
       }
       const id = settings.idOf(item);
       if (seen.has(id)) continue;
-      seen.add(id);
-      fresh += 1;
+      // A page that brings an id met before brings nothing new for the repeat rules, even when this record
+      // is the first of that id to be considered: the rules count records, and a page repeated whole must
+      // still end a walk that loops, whatever names its records carry.
+      if (!met.has(id)) {
+        met.add(id);
+        fresh += 1;
+      }
       // Another stream by its page's own word: not read, not yielded (the caller filters what is yielded).
+      // Its id is not marked seen: a later record of that id carrying the name sought (a stream renamed
+      // while the walk crosses its pages, a page listing it twice) is still considered.
       if (sought !== undefined && settings.nameOf !== undefined) {
         const named = settings.nameOf(item);
         if (named !== undefined && named !== sought) continue;
       }
+      seen.add(id);
       if (!settings.details) {
         yield item as unknown as Output;
         continue;
@@ -295,7 +316,7 @@ export async function* walkPages<Record, Item = Record, Output = Item>(
       // The last page by the vendor's word, yet nothing on it was new while it counts records not seen:
       // a page that repeats an earlier one where the list's end should be.
       const counted = answer.totalItems;
-      if (fresh === 0 && counted !== undefined && seen.size + skippedRecords.size < counted)
+      if (fresh === 0 && counted !== undefined && met.size + skippedRecords.size < counted)
         incomplete(`its last page held no record not already seen, and it counts ${counted}`);
       return;
     }
@@ -303,14 +324,14 @@ export async function* walkPages<Record, Item = Record, Output = Item>(
       answer.hasMore === true ||
       answer.nextPage !== undefined ||
       totalPages !== undefined ||
-      (answer.totalItems !== undefined && seen.size + skippedRecords.size < answer.totalItems);
+      (answer.totalItems !== undefined && met.size + skippedRecords.size < answer.totalItems);
     const pagesNote = totalPages === undefined ? '' : ` of ${totalPages}`;
 
     // A full page that brought nothing new repeats an earlier one: records past it, if any, are out of
     // reach whatever the vendor counts (a server that ignores the page parameter and sends no counts).
     const fullRepeat = pageSize !== undefined && answer.items.length >= pageSize;
     const repeatNote = fullRepeat
-      ? `, though it was full (${answer.items.length} records): the server seems to ignore the page parameter, so records past the first ${seen.size + skippedRecords.size} cannot be reached`
+      ? `, though it was full (${answer.items.length} records): the server seems to ignore the page parameter, so records past the first ${met.size + skippedRecords.size} cannot be reached`
       : '';
 
     if (answer.items.length === 0) {

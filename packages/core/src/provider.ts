@@ -136,8 +136,10 @@ export interface ListOptions extends CallOptions {
    * a URL) whose record names another stream is passed over too, on every adapter whose records carry
    * names (Wowza Video, Wowza Real-Time, LiveAPI, videosdk v1): no `skipped-record` warning, and no error
    * when `strict`. One that names this stream, or whose name is absent or no string, may be the stream
-   * sought: it is reported as without a name (warning, or `ResponseShapeError` when `strict`). Default:
-   * every stream. `findByName` lists with it.
+   * sought: it is reported as without a name (warning, or `ResponseShapeError` when `strict`). A record
+   * passed over by name does not hide a later record of the same id that carries this name (a stream
+   * renamed while the walk crosses pages, or listed twice): that one is read and yielded. Default: every
+   * stream. `findByName` lists with it.
    */
   name?: string;
   /**

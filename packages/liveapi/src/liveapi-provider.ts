@@ -443,6 +443,11 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
         read: (raw: unknown) =>
           remember(mapLiveApiStream({ data: parseVendorResponse(liveApiStreamReading, raw, context), raw })),
         idOf: (stream) => stream.id,
+        // A page holds whole streams: a record named otherwise (or with no name, which the empty name, never
+        // sought, stands for) is not the stream a list for one name seeks, and is passed over without taking
+        // its id, so a later record of that id carrying the name sought (the stream renamed while the walk
+        // crosses pages) is still found.
+        nameOf: (stream) => stream.name ?? '',
         // A record it cannot read (an unusable id) that names another stream than a list for one name seeks
         // is passed over without a word. (A blank name, which the stream would not carry, matches no name
         // sought but that blank one, and then the record is reported.)

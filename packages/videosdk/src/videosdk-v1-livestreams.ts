@@ -178,6 +178,11 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
         // `raw` is the page body's own object: the page schema reads items as `unknown`.
         read: (raw: unknown) => toStream(parseVendorResponse(videosdkV1LiveStreamSchema, raw, context), raw),
         idOf: (stream) => stream.id,
+        // A page holds whole streams: a record named otherwise (or with no name, which the empty name, never
+        // sought, stands for) is not the stream a list for one name seeks, and is passed over without taking
+        // its id, so a later record of that id carrying the name sought (the stream renamed while the walk
+        // crosses pages) is still found.
+        nameOf: (stream) => stream.name ?? '',
         // A record it cannot read (an unusable id) that names another stream than a list for one name seeks
         // is passed over without a word.
         nameOfRecord: (raw) => {
