@@ -406,6 +406,29 @@ describe('SecretSet.learnTruncated: a secret known by its beginning', () => {
     );
   });
 
+  it('hides the lower case of a key whose beginning ends in a capital sigma, which lower-cases by what follows', () => {
+    // `Σ` after a letter lower-cases to `ς` where no letter follows (characters such as `.` or `'` between do
+    // not count) and to `σ` where one does: a beginning cut just after it (or after it and such characters)
+    // reads as final, while the whole key, which goes on with letters, has `σ` there.
+    const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩ';
+    const letter = fc.constantFrom(...letters);
+    fc.assert(
+      fc.property(
+        fc.array(letter, { minLength: 7, maxLength: 20 }),
+        fc.constantFrom('', '.', "'", ':', '.:'),
+        fc.array(letter, { minLength: 1, maxLength: 12 }),
+        (before, ignorable, after) => {
+          const beginning = `${before.join('')}Σ${ignorable}`;
+          const key = `${beginning}${after.join('')}`;
+          const set = new SecretSet();
+          set.learnTruncated(beginning);
+          for (const form of [key, key.toLowerCase(), key.toUpperCase()])
+            expect(set.redact(`got ${form} once`)).toBe(`got ${redactedMarker} once`);
+        },
+      ),
+    );
+  });
+
   it('drops a character the cut broke: a high surrogate without its pair, a U+FFFD a decoder wrote', () => {
     const key = 'k3y-f0r-\u{1F600}-live-9f8e7d';
     const set = new SecretSet();

@@ -579,7 +579,7 @@ export class SecretSet implements Redactor, Iterable<string> {
    * of it, while words after a space or a quote stay readable.
    *
    * Values shorter than {@link minimumTruncatedLength} (8) characters are ignored, counted in code points (a
-   * surrogate pair is one: four emoji are four) once a broken last character is dropped (the U+FFFD a
+   * surrogate pair is one: four emoji are four) once a broken last character is dropped (every U+FFFD a
    * decoder writes for a cut UTF-8 sequence, a high surrogate without its pair): a shorter beginning, hidden
    * with the rest of its word, would hide ordinary words, so of a secret cut within its first eight
    * characters nothing is known. Only the most recent

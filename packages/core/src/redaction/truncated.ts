@@ -73,6 +73,13 @@ export function truncatedFormsOf(value: string): FormEntry[] {
   const { plain, encoded } = classifiedSecretForms(value);
   const entries: FormEntry[] = [];
   for (const form of plain) entries.push([form, 0]);
+  // Lower-casing depends on what follows in one case only (Unicode's SpecialCasing, without a locale): a
+  // `Σ` after a letter becomes `ς` when no letter follows (case-ignorable characters such as `.` or `'`
+  // between do not count), `σ` when one does. A beginning ends where the cut fell, so its `Σ` there reads
+  // as final, while the whole key's lower case, which goes on with letters, has `σ`: the lower case the
+  // beginning would have if a letter followed is a form too. Upper-casing depends on no context.
+  const lowerBeforeLetter = `${value}A`.toLowerCase().slice(0, -1);
+  if (!plain.includes(lowerBeforeLetter)) entries.push([lowerBeforeLetter, 0]);
   for (const form of encoded) entries.push([form, 1]);
   return entries;
 }
