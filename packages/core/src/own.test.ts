@@ -205,6 +205,53 @@ describe('a polluted Object.prototype', () => {
     expect(prototypePollution()).toBeUndefined();
   });
 
+  it('sends a GET as a GET whatever `method` String.prototype or URL.prototype carries', async () => {
+    // ky takes the method from its input (`input.method`) when none is given, and a GET is handed to ky
+    // without one: a `method` on the prototype of the input (a string, or a URL for a query or a redirect
+    // followed), which the Object.prototype check does not cover, must not become the request's method.
+    const sent: string[] = [];
+    const http = createHttpClient({
+      provider: 'test-vendor',
+      baseUrl: 'https://api.vendor.test/v1',
+      headers: () => ({ authorization: 'Bearer t' }),
+      secrets: new SecretSet(),
+      retry: { maxRetries: 0 },
+      fetch: (async (input, init) => {
+        const request = new Request(input, init);
+        sent.push(`${request.method} ${request.url}`);
+        if (request.url.endsWith('/old'))
+          return new Response(null, { status: 302, headers: { location: '/v1/s/new' } });
+        return new Response('{}');
+      }) as typeof fetch,
+    });
+    const paths = [
+      { path: 's/a', sent: ['GET https://api.vendor.test/v1/s/a'] },
+      { path: 's/a', query: { page: 2 }, sent: ['GET https://api.vendor.test/v1/s/a?page=2'] },
+      {
+        path: 's/old',
+        sent: ['GET https://api.vendor.test/v1/s/old', 'GET https://api.vendor.test/v1/s/new'],
+      },
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(String.prototype, URL.prototype),
+        fc.constantFrom('DELETE', 'POST', 'PUT', 'PATCH', 'delete'),
+        fc.constantFrom(...paths),
+        async (prototype, method, { sent: expected, ...request }) => {
+          sent.length = 0;
+          Object.defineProperty(prototype, 'method', { value: method, configurable: true });
+          try {
+            await http.request({ operation: 'get', method: 'GET', ...request });
+          } finally {
+            delete (prototype as { method?: unknown }).method;
+          }
+          expect(sent).toEqual(expected);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   it('leaves nothing in a client made while it lasted: once clean, it sends what a clean one sends', async () => {
     // ky merges its settings into plain objects, reading `headers` and `hooks` through their prototype: an
     // HTTP client made during the pollution must not keep any of it for the requests it sends afterwards.
