@@ -26,6 +26,21 @@ async function failure(run: () => unknown): Promise<UniliveError> {
   return caught as UniliveError;
 }
 
+/**
+ * An HTTP client of a vendor at `https://api.vendor.test/v1` (a bearer token, no retries) whose every
+ * request, redirects followed included, is answered by `answer` in place of the network.
+ */
+function vendorClient(answer: (request: Request) => Response | Promise<Response>) {
+  return createHttpClient({
+    provider: 'test-vendor',
+    baseUrl: 'https://api.vendor.test/v1',
+    headers: () => ({ authorization: 'Bearer t' }),
+    secrets: new SecretSet(),
+    retry: { maxRetries: 0 },
+    fetch: (async (input, init) => answer(new Request(input, init))) as typeof fetch,
+  });
+}
+
 function pollute<T>(key: string, value: unknown, run: () => T): T {
   Object.defineProperty(Object.prototype, key, { value, configurable: true, writable: true });
   try {
@@ -210,19 +225,11 @@ describe('a polluted Object.prototype', () => {
     // without one: a `method` on the prototype of the input (a string, or a URL for a query or a redirect
     // followed), which the Object.prototype check does not cover, must not become the request's method.
     const sent: string[] = [];
-    const http = createHttpClient({
-      provider: 'test-vendor',
-      baseUrl: 'https://api.vendor.test/v1',
-      headers: () => ({ authorization: 'Bearer t' }),
-      secrets: new SecretSet(),
-      retry: { maxRetries: 0 },
-      fetch: (async (input, init) => {
-        const request = new Request(input, init);
-        sent.push(`${request.method} ${request.url}`);
-        if (request.url.endsWith('/old'))
-          return new Response(null, { status: 302, headers: { location: '/v1/s/new' } });
-        return new Response('{}');
-      }) as typeof fetch,
+    const http = vendorClient((request) => {
+      sent.push(`${request.method} ${request.url}`);
+      if (request.url.endsWith('/old'))
+        return new Response(null, { status: 302, headers: { location: '/v1/s/new' } });
+      return new Response('{}');
     });
     const paths = [
       { path: 's/a', sent: ['GET https://api.vendor.test/v1/s/a'] },
@@ -265,18 +272,10 @@ describe('a polluted Object.prototype', () => {
       fc.dictionary(fc.constantFrom('x-polluted', 'authorization', 'accept', 'q'), fc.string()),
     );
     const make = (sent: string[]) =>
-      createHttpClient({
-        provider: 'test-vendor',
-        baseUrl: 'https://api.vendor.test/v1',
-        headers: () => ({ authorization: 'Bearer t' }),
-        secrets: new SecretSet(),
-        retry: { maxRetries: 0 },
-        fetch: (async (input, init) => {
-          const request = new Request(input, init);
-          const headers = [...request.headers].map(([key, text]) => `${key}: ${text}`).join(', ');
-          sent.push(`${request.method} ${request.url} [${headers}] ${await request.text()}`);
-          return new Response('{}');
-        }) as typeof fetch,
+      vendorClient(async (request) => {
+        const headers = [...request.headers].map(([key, text]) => `${key}: ${text}`).join(', ');
+        sent.push(`${request.method} ${request.url} [${headers}] ${await request.text()}`);
+        return new Response('{}');
       });
     const calls = (http: ReturnType<typeof createHttpClient>) => [
       () => http.request({ operation: 'get', method: 'GET', path: 's/a', query: { page: 2 } }),

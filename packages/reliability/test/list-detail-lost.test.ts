@@ -7,14 +7,12 @@ import {
   type UniliveError,
   type WarningEvent,
 } from '@unilive/core';
-import { type Sandbox, startSandbox } from '@unilive/sandbox';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type AdapterId, adapterIds, adapters } from '../src/adapters.js';
-import { type HostileAnswer, type HostileProxy, startHostileProxy } from '../src/hostile-proxy.js';
+import type { HostileAnswer } from '../src/hostile-proxy.js';
+import { listRuns, proxiedSandbox } from './proxied-sandbox.js';
 
-// Generated cases per adapter; UNILIVE_HARDENING_RUNS raises them for a deeper search.
-const runs = Number(process.env.UNILIVE_HARDENING_RUNS ?? 15);
 const streamCount = 4;
 
 /**
@@ -36,34 +34,17 @@ for (const adapterId of adapterIds) describeAdapter(adapterId);
 function describeAdapter(adapterId: AdapterId): void {
   const adapter = adapters[adapterId];
   describe(`a list walk whose detail reads are lost: ${adapterId}`, () => {
-    let sandbox: Sandbox;
-    let proxy: HostileProxy;
-    const settings = () => {
-      const base = sandbox.adapterSettings(adapter.provider);
-      return {
-        ...base,
-        ...adapter.settings,
-        baseUrl: base.baseUrl.replace(sandbox.url, proxy.origin),
-        // One retry, at once: "after its retries" without waiting for them.
-        retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 },
-      };
-    };
-
-    beforeAll(async () => {
-      sandbox = await startSandbox({ transitionMs: 5, media: false });
-      proxy = await startHostileProxy(sandbox.url);
-      const maker = adapter.factory({ ...sandbox.adapterSettings(adapter.provider), ...adapter.settings });
-      for (let index = 0; index < streamCount; index += 1)
-        await maker.create({ name: `unilive detail read ${index}` });
+    const stage = proxiedSandbox(adapter, {
+      streams: streamCount,
+      namePrefix: 'unilive detail read',
+      // One retry, at once: "after its retries" without waiting for them.
+      retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 },
     });
-    afterAll(async () => {
-      await proxy.close();
-      await sandbox.close();
-    });
+    const { settings } = stage;
 
     // Plans every attempt of the detail reads `answers` names to be answered as it says.
     function arm(answers: ReadonlyMap<string, Answer>, cutAt: number) {
-      proxy.reset();
+      stage.proxy.reset();
       const detailRead = adapter.listDetailRead;
       const namedIn = (path: string) =>
         (path.split('?')[0] ?? '').split('/').find((segment) => answers.has(segment));
@@ -77,12 +58,12 @@ function describeAdapter(adapterId: AdapterId): void {
         request: { path: string },
         forward: () => Promise<{ status: number; headers: Record<string, string>; body: Buffer }>,
       ): Promise<HostileAnswer> => {
-        proxy.plan(plan, accepts);
+        stage.proxy.plan(plan, accepts);
         const answer = answers.get(namedIn(request.path) ?? '') ?? 'ok';
         const upstream = await forward();
         return hostile(answer, upstream, cutAt, adapterId === 'videosdk-v2' ? 410 : 404);
       };
-      if (answers.size > 0) proxy.plan(plan, accepts);
+      if (answers.size > 0) stage.proxy.plan(plan, accepts);
     }
 
     async function walk(answers: ReadonlyMap<string, Answer> = new Map(), cutAt = 0.5) {
@@ -101,8 +82,8 @@ function describeAdapter(adapterId: AdapterId): void {
         () => undefined,
         (caught: unknown) => caught,
       );
-      const requests = [...proxy.requests];
-      proxy.reset();
+      const requests = [...stage.proxy.requests];
+      stage.proxy.reset();
       return { listed: listed.map((stream) => stream.id), warnings, error, requests };
     }
 
@@ -129,7 +110,7 @@ function describeAdapter(adapterId: AdapterId): void {
           fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
           async (plannedAnswers, where) => {
             // The order the walk reaches the streams in, and each one's detail read.
-            proxy.reset();
+            stage.proxy.reset();
             const whole = await walkPlain();
             const ids = whole.listed;
             // One detail read per stream, in the walk's order: each is the one a plan below loses.
@@ -170,7 +151,7 @@ function describeAdapter(adapterId: AdapterId): void {
             expect(failure.status).toBe(answers.get(ids[endAt] ?? '') === '200-cut' ? 200 : 503);
           },
         ),
-        { numRuns: runs },
+        { numRuns: listRuns },
       );
     });
 
@@ -187,7 +168,7 @@ function describeAdapter(adapterId: AdapterId): void {
           }),
           fc.nat({ max: streamCount - 1 }),
           async (plannedAnswers, soughtAt) => {
-            proxy.reset();
+            stage.proxy.reset();
             const ids = (await walkPlain()).listed;
             const answers = new Map(ids.map((id, index) => [id, plannedAnswers[index] ?? 'ok'] as const));
             const soughtId = ids[soughtAt] ?? '';
@@ -198,10 +179,10 @@ function describeAdapter(adapterId: AdapterId): void {
               (streams) => streams.map((stream) => stream.ref),
               (caught: unknown) => caught,
             );
-            const reads = proxy.requests.filter(
+            const reads = stage.proxy.requests.filter(
               (request) => request.method === 'GET' && adapter.listDetailRead?.test(request.path) === true,
             );
-            proxy.reset();
+            stage.proxy.reset();
             const answer = answers.get(soughtId);
             const said = `${JSON.stringify(plannedAnswers)}, looking for #${soughtAt}`;
             // The page names every stream: only the one sought is read (again on a retry).
@@ -219,7 +200,7 @@ function describeAdapter(adapterId: AdapterId): void {
             }
           },
         ),
-        { numRuns: runs },
+        { numRuns: listRuns },
       );
     });
 

@@ -1,16 +1,8 @@
 import { createLiveStreamClient, createLiveStreamRegistry, type WarningEvent } from '@unilive/core';
-import { type Sandbox, startSandbox } from '@unilive/sandbox';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type AdapterId, adapterIds, adapters } from '../src/adapters.js';
-import { type HostileProxy, startHostileProxy } from '../src/hostile-proxy.js';
-
-// Generated cases per adapter; UNILIVE_HARDENING_RUNS raises them for a deeper search.
-const runs = Number(process.env.UNILIVE_HARDENING_RUNS ?? 15);
-
-// The records of a list page, under whichever key the vendor's dialect puts them.
-const recordKeys = ['live_streams', 'real_time_streams', 'docs', 'data'];
-const listPage = /\/(live_streams|real_time|livestreams)$/;
+import { editListPages, listRuns, proxiedSandbox } from './proxied-sandbox.js';
 
 /**
  * A stale copy of a stream's record, put on a list page beside the stream's own: the stream listed under a
@@ -39,50 +31,22 @@ function describeAdapter(adapterId: AdapterId): void {
   const streamCount = perPage + 2;
   const pages = Math.ceil(streamCount / perPage);
   describe(`a list for one name whose pages list a stream twice, under another name and its own: ${adapterId}`, () => {
-    let sandbox: Sandbox;
-    let proxy: HostileProxy;
-    const settings = () => {
-      const base = sandbox.adapterSettings(adapter.provider);
-      return {
-        ...base,
-        ...adapter.settings,
-        baseUrl: base.baseUrl.replace(sandbox.url, proxy.origin),
-        retry: { maxRetries: 0 },
-      };
-    };
-
-    beforeAll(async () => {
-      sandbox = await startSandbox({ transitionMs: 5, media: false });
-      proxy = await startHostileProxy(sandbox.url);
-      const maker = adapter.factory({ ...sandbox.adapterSettings(adapter.provider), ...adapter.settings });
-      for (let index = 0; index < streamCount; index += 1)
-        await maker.create({ name: `unilive duplicate id ${index}` });
+    const stage = proxiedSandbox(adapter, {
+      streams: streamCount,
+      namePrefix: 'unilive duplicate id',
+      retry: { maxRetries: 0 },
     });
-    afterAll(async () => {
-      await proxy.close();
-      await sandbox.close();
-    });
+    const { settings } = stage;
 
     /**
      * Puts the stale copies on the list pages the vendor sends: a copy of a record already on the page, with
      * the stream's id and the stale name. A walk on one page (no page size asked) gets every copy there.
      */
     function arm(copies: readonly StaleCopy[], ids: readonly string[], paged: boolean) {
-      proxy.reset();
-      const accepts = (request: { method: string; path: string }) =>
-        request.method === 'GET' && listPage.test(request.path.split('?')[0] ?? '');
-      const plan = async (
-        request: { path: string },
-        forward: () => Promise<{ status: number; headers: Record<string, string>; body: Buffer }>,
-      ) => {
-        proxy.plan(plan, accepts);
-        const upstream = await forward();
-        const page = Number(new URL(request.path, 'http://page.example').searchParams.get('page') ?? 1);
-        const body = JSON.parse(upstream.body.toString('utf8')) as Record<string, unknown>;
-        const key = recordKeys.find((name) => Array.isArray(body[name]));
-        const records = (key === undefined ? [] : body[key]) as Array<Record<string, unknown>>;
+      stage.proxy.reset();
+      editListPages(stage.proxy, (records, page) => {
         const template = records[0];
-        if (template === undefined) return upstream;
+        if (template === undefined) return;
         const idKey = '_id' in template ? '_id' : 'id';
         for (const copy of copies) {
           if (paged && Math.min(copy.page, pages) !== page) continue;
@@ -93,13 +57,11 @@ function describeAdapter(adapterId: AdapterId): void {
           };
           records.splice(Math.min(copy.at, records.length), 0, stale);
         }
-        return { ...upstream, body: Buffer.from(JSON.stringify(body)) };
-      };
-      proxy.plan(plan, accepts);
+      });
     }
 
     it('list({ name }) and findByName find the stream sought though a record of its id under another name comes first, on its page or an earlier one; no warning, and no stream named otherwise', async () => {
-      proxy.reset();
+      stage.proxy.reset();
       const plain = await createLiveStreamClient(adapter.factory(settings())).list().toArray();
       expect(plain).toHaveLength(streamCount);
       const ids = plain.map((stream) => stream.id);
@@ -144,7 +106,7 @@ function describeAdapter(adapterId: AdapterId): void {
             });
             arm(copies, ids, pages > 1 && adapter.sandboxPaging.pageSize === undefined);
             const found = await registry.findByName(sought.name);
-            proxy.reset();
+            stage.proxy.reset();
             expect(
               found.map((stream) => stream.ref),
               said,
@@ -152,7 +114,7 @@ function describeAdapter(adapterId: AdapterId): void {
             expect(warnings, said).toEqual([]);
           },
         ),
-        { numRuns: runs },
+        { numRuns: listRuns },
       );
     });
   });

@@ -5,14 +5,11 @@ import {
   type UniliveError,
   type WarningEvent,
 } from '@unilive/core';
-import { type Sandbox, startSandbox } from '@unilive/sandbox';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type AdapterId, adapterIds, adapters } from '../src/adapters.js';
-import { type HostileProxy, startHostileProxy } from '../src/hostile-proxy.js';
+import { editListPages, listRuns, proxiedSandbox } from './proxied-sandbox.js';
 
-// Generated cases per adapter; UNILIVE_HARDENING_RUNS raises them for a deeper search.
-const runs = Number(process.env.UNILIVE_HARDENING_RUNS ?? 15);
 const streamCount = 4;
 
 /** How a list page's record is spoilt: an id unilive would not put in a URL, and what its name becomes. */
@@ -24,10 +21,6 @@ interface Spoil {
   name: NameSpoil;
 }
 
-// The records of a list page, under whichever key the vendor's dialect puts them.
-const recordKeys = ['live_streams', 'real_time_streams', 'docs', 'data'];
-const listPage = /\/(live_streams|real_time|livestreams)$/;
-
 for (const adapterId of adapterIds) {
   // videosdk v2 rooms keep no name (`capabilities.names` false): there is no name to seek.
   if (adapterId !== 'videosdk-v2') describeAdapter(adapterId);
@@ -36,49 +29,21 @@ for (const adapterId of adapterIds) {
 function describeAdapter(adapterId: AdapterId): void {
   const adapter = adapters[adapterId];
   describe(`a list for one name whose page holds records unilive cannot read: ${adapterId}`, () => {
-    let sandbox: Sandbox;
-    let proxy: HostileProxy;
-    const settings = () => {
-      const base = sandbox.adapterSettings(adapter.provider);
-      return {
-        ...base,
-        ...adapter.settings,
-        baseUrl: base.baseUrl.replace(sandbox.url, proxy.origin),
-        retry: { maxRetries: 0 },
-      };
-    };
-
-    beforeAll(async () => {
-      sandbox = await startSandbox({ transitionMs: 5, media: false });
-      proxy = await startHostileProxy(sandbox.url);
-      const maker = adapter.factory({ ...sandbox.adapterSettings(adapter.provider), ...adapter.settings });
-      for (let index = 0; index < streamCount; index += 1)
-        await maker.create({ name: `unilive name filter ${index}` });
+    const stage = proxiedSandbox(adapter, {
+      streams: streamCount,
+      namePrefix: 'unilive name filter',
+      retry: { maxRetries: 0 },
     });
-    afterAll(async () => {
-      await proxy.close();
-      await sandbox.close();
-    });
+    const { settings } = stage;
 
     /**
      * Spoils, on every list page the vendor sends, the records of the streams `spoils` names; says where
      * each spoilt record sat (its page and 1-based place on it).
      */
     function arm(spoils: ReadonlyMap<string, Spoil>, soughtName: string) {
-      proxy.reset();
+      stage.proxy.reset();
       const places = new Map<string, string>();
-      const accepts = (request: { method: string; path: string }) =>
-        request.method === 'GET' && listPage.test(request.path.split('?')[0] ?? '');
-      const plan = async (
-        request: { path: string },
-        forward: () => Promise<{ status: number; headers: Record<string, string>; body: Buffer }>,
-      ) => {
-        proxy.plan(plan, accepts);
-        const upstream = await forward();
-        const page = Number(new URL(request.path, 'http://page.example').searchParams.get('page') ?? 1);
-        const body = JSON.parse(upstream.body.toString('utf8')) as Record<string, unknown>;
-        const key = recordKeys.find((name) => Array.isArray(body[name]));
-        const records = (key === undefined ? [] : body[key]) as Array<Record<string, unknown>>;
+      editListPages(stage.proxy, (records, page) => {
         for (const [index, record] of records.entries()) {
           const idKey = '_id' in record ? '_id' : 'id';
           const spoil = spoils.get(String(record[idKey]));
@@ -93,15 +58,13 @@ function describeAdapter(adapterId: AdapterId): void {
           else if (spoil.name === 'number') record.name = 42;
           else if (spoil.name === 'object') record.name = { name: soughtName };
         }
-        return { ...upstream, body: Buffer.from(JSON.stringify(body)) };
-      };
-      proxy.plan(plan, accepts);
+      });
       return places;
     }
 
     it('a record that names another stream is passed over in silence by list({ name }) and findByName; one that names the stream sought, or no readable name, is reported by list and fails findByName naming findByName', async () => {
       // The streams in the vendor's order, and their names.
-      proxy.reset();
+      stage.proxy.reset();
       const plain = await createLiveStreamClient(adapter.factory(settings())).list().toArray();
       expect(plain).toHaveLength(streamCount);
       const spoilArbitrary = fc.option(
@@ -165,7 +128,7 @@ function describeAdapter(adapterId: AdapterId): void {
               (streams) => streams.map((stream) => stream.ref),
               (caught: unknown) => caught,
             );
-            proxy.reset();
+            stage.proxy.reset();
             const [first] = reported;
             if (first === undefined) {
               expect(found, said).toEqual(soughtIntact ? [`p:${sought.id}`] : []);
@@ -180,7 +143,7 @@ function describeAdapter(adapterId: AdapterId): void {
             ).toBe(true);
           },
         ),
-        { numRuns: runs },
+        { numRuns: listRuns },
       );
     });
   });
