@@ -10,7 +10,6 @@ import {
 import { classifiedSecretForms, isBase64Character, minimumSecretLength } from './redaction/forms.js';
 import { scanCredentialPatterns } from './redaction/patterns.js';
 import {
-  countCodePoints,
   detached,
   minimumTruncatedLength,
   TruncatedIndex,
@@ -18,6 +17,7 @@ import {
   truncatedKeptLength,
   withoutBrokenEnd,
 } from './redaction/truncated.js';
+import { codePointLength } from './text.js';
 
 export { minimumSecretLength, secretForms } from './redaction/forms.js';
 export { minimumTruncatedLength, truncatedKeptLength, truncatedSecretLimit } from './redaction/truncated.js';
@@ -597,7 +597,7 @@ export class SecretSet implements Redactor, Iterable<string> {
         given.length > truncatedKeptLength ? detached(given.slice(0, truncatedKeptLength)) : given,
       );
       // Counted in code points: four emoji are eight UTF-16 units, and would hide every word they start.
-      if (countCodePoints(value) < minimumTruncatedLength) continue;
+      if (codePointLength(value) < minimumTruncatedLength) continue;
       if (this.#truncated === undefined) {
         this.#truncated = new TruncatedIndex(recentlyUsed(truncatedFormsOf));
         // The scrubber is made again with the new index among its own.

@@ -9,8 +9,9 @@ export function isWellFormed(text: string): boolean {
 }
 
 /**
- * Characters counted as people count them: code points, so an emoji is one, not two UTF-16 units. The one
- * length every name limit is measured in (input validation, routing, migration, the sandbox).
+ * Characters counted as people count them: code points, so an emoji is one, not two UTF-16 units (a lone
+ * surrogate is one too). The one length every name limit is measured in (input validation, routing,
+ * migration, the sandbox), and the minimum of a secret's beginning `SecretSet.learnTruncated` learns.
  */
 export function codePointLength(text: string): number {
   let length = 0;

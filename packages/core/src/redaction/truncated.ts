@@ -16,28 +16,10 @@ import { classifiedSecretForms, isBase64Character } from './forms.js';
  * characters of a vendor's key are not the start of a word. Counted in code points, not UTF-16 code units
  * (four emoji are eight units, and would take every word starting with them) nor UTF-8 bytes (three CJK
  * characters are nine). A value cut within its first eight characters is not learned: nothing of it is
- * known. See `docs/decisions/2026-12-01-truncated-secrets.md`.
+ * known. Measured with `codePointLength` (`text.ts`), the count every name limit uses. See
+ * `docs/decisions/2026-12-01-truncated-secrets.md`.
  */
 export const minimumTruncatedLength = fragmentLength;
-
-/**
- * How many code points `value` holds: a surrogate pair counts as one, a lone surrogate as one too. The
- * measure of {@link minimumTruncatedLength}.
- */
-export function countCodePoints(value: string): number {
-  let count = value.length;
-  for (let index = 0; index + 1 < value.length; index += 1) {
-    const code = value.charCodeAt(index);
-    if (code >= 0xd800 && code <= 0xdbff) {
-      const next = value.charCodeAt(index + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        count -= 1;
-        index += 1;
-      }
-    }
-  }
-  return count;
-}
 
 /**
  * How many values known only by their beginning (`SecretSet.learnTruncated`) a set keeps, the most recent:
