@@ -4,7 +4,8 @@
 // difference, per 100 kB of text, is their cost. Texts of 100 kB and 1.6 MB: random words, and texts
 // crafted against the index, which repeat a beginning's first characters (every place where eight of them
 // stand is checked against the beginning's forms): one beginning's, a prefix all 64 share (keys of one
-// vendor, `sk_live_…`), and a periodic text against periodic beginnings. CPU time of this process (user and
+// vendor, `sk_live_…`), a periodic text against periodic beginnings, and runs of a character (or two, or
+// backslashes) against beginnings of different lengths made of them. CPU time of this process (user and
 // system), the median of the runs given, the sets taking turns: steadier than wall time on a shared
 // machine. Build core first (`pnpm turbo run build`); `--core` measures another build of it.
 //
@@ -36,6 +37,12 @@ const keys = Array.from({ length: 1000 }, () => token(24));
 const randomBeginnings = Array.from({ length: 64 }, () => token(20));
 const prefixed = Array.from({ length: 64 }, () => `sk_live_${token(12)}`);
 const periodic = Array.from({ length: 64 }, () => `abababababab${token(8)}`);
+// Beginnings of different lengths, as a vendor makes them by where it cuts each create's answer: a key of
+// `a`s cut after 8 to 71 characters, one of `ab`s after 20 to 146, and `Q8zLm3Rt` then 12 to 75
+// backslashes (which JSON's escape doubles).
+const runsOfA = Array.from({ length: 64 }, (_, at) => 'a'.repeat(8 + at));
+const runsOfAb = Array.from({ length: 64 }, (_, at) => 'ab'.repeat(10 + at));
+const backslashes = Array.from({ length: 64 }, (_, at) => `Q8zLm3Rt${'\\'.repeat(12 + at)}`);
 
 const sizes = { '100 kB': 100_000, '1.6 MB': 1_600_000 };
 const filled = (size, piece) => {
@@ -65,6 +72,11 @@ const texts = {
   'first 12, a space': [prefixed, () => `${prefixed[random(64)].slice(0, 12)} `],
   // `abab…` against beginnings of twelve such characters: a hit at every other place.
   periodic: [periodic, () => 'ab'],
+  // Texts of the characters the beginnings of different lengths repeat: at every place, forms of many
+  // lengths to compare, until the scan's budget of steps is spent and it finishes coarsely.
+  "a's, cut 8..71": [runsOfA, () => 'a'],
+  "ab's, cut 20..146": [runsOfAb, () => 'ab'],
+  backslashes: [backslashes, () => '\\'],
 };
 
 const median = (numbers) => numbers.toSorted((a, b) => a - b)[numbers.length >> 1];

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { UniliveError } from './errors/unilive-error.js';
 import { indexWork } from './redaction/fingerprints.js';
 import { isCredentialName } from './redaction/patterns.js';
+import { truncatedFormsOf, truncatedScanBudget } from './redaction/truncated.js';
 import {
   knownOnlyByBeginning,
   maxWholeSecretLength,
@@ -530,5 +531,69 @@ describe('SecretSet.learnTruncated: a secret known by its beginning', () => {
     const small = steps('a'.repeat(10_000)) + steps('ab'.repeat(5_000));
     const large = steps('a'.repeat(100_000)) + steps('ab'.repeat(50_000));
     expect(large).toBeLessThanOrEqual(12 * small);
+  });
+});
+
+// Beginnings a hostile vendor picks so that every place of a text is a hit to check, and texts made of the
+// same characters: runs of one character cut at many lengths, periodic beginnings of many lengths, a key
+// followed by backslashes (whose JSON escape doubles them) against a text of backslashes.
+const hostileBeginnings = fc
+  .tuple(
+    fc.constantFrom('a', 'Z', 'ab', 'abc', 'aab', '\\'),
+    fc.integer({ min: 1, max: truncatedSecretLimit }),
+    fc.integer({ min: 1, max: 3 }),
+    fc.boolean(),
+  )
+  .map(([unit, count, step, afterKey]) => {
+    const beginnings = Array.from({ length: count }, (_, at) => {
+      const length = minimumTruncatedLength + at * step;
+      const run = unit.repeat(Math.ceil(length / unit.length) + 1).slice(0, length);
+      return afterKey ? `Q8zLm3Rt${run}` : run;
+    });
+    return { unit, beginnings };
+  });
+
+describe('SecretSet.learnTruncated: the cost of a hostile text', () => {
+  it('takes at most its budget of steps per character on any text, and still hides every copy of the whole key', () => {
+    fc.assert(
+      fc.property(
+        hostileBeginnings,
+        fc.integer({ min: 1_000, max: 4_000 }),
+        fc.nat(),
+        fc.array(fc.constantFrom(...alphabets.alphanumeric), { minLength: 8, maxLength: 16 }),
+        fc.constantFrom(
+          'raw',
+          'double-quoted',
+          'lower case',
+          'upper case',
+          'every byte percent-encoded',
+          'hex',
+        ),
+        ({ unit, beginnings }, size, which, rest, embedding) => {
+          const key = `${beginnings[which % beginnings.length]}${rest.join('')}`;
+          const filler = unit.repeat(Math.ceil(size / unit.length));
+          const { text: copy } = (embeddings[embedding] as Embedding)(key);
+          const text = `${filler} ${copy} ${filler}`;
+          const set = new SecretSet();
+          set.learnTruncated(...beginnings);
+          // The forms of a large bucket are sorted at its first hit and kept: not this text's cost.
+          set.redact(text);
+          set.redact(text);
+          const before = indexWork.steps;
+          const out = set.redact(text);
+          const steps = indexWork.steps - before;
+          // The budget, the last comparison that overran it (at most 64 characters and one), and what the
+          // coarse pass counts: each form's first and last eight characters fingerprinted once.
+          const forms = beginnings.reduce(
+            (total, beginning) => total + truncatedFormsOf(beginning).length,
+            0,
+          );
+          expect(steps).toBeLessThanOrEqual(truncatedScanBudget(text.length) + 65 + 16 * forms);
+          expect(out).not.toContain(copy.slice(-8));
+          expect(holdsStretch(out, rest.join(''))).toBe(false);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });

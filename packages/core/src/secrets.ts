@@ -588,6 +588,11 @@ export class SecretSet implements Redactor, Iterable<string> {
    * the secret as well (it starts with them), so a set holds at most 64 × 1,024 characters of them.
    * `values()` lists them after every other value. Learning the first
    * one costs compiling the credentials again once; a set that never learns one scans no more than before.
+   * What a redaction spends comparing the text with their forms is bounded, whatever the beginnings: 256
+   * steps (a character compared, a form probed) per character of the text plus 50,000; a text that spends
+   * it (a hostile one, repeating the beginnings' characters) is finished coarsely, each place where a
+   * form's first or last eight characters stand hidden as the longest such form, with the rest of its
+   * word: more hidden, never less (`docs/decisions/2026-12-01-truncated-secrets.md`).
    */
   learnTruncated(...values: (string | undefined | null)[]): void {
     for (const given of values) {

@@ -420,12 +420,21 @@ export class FragmentIndex {
    * secrets, whatever their shape: how far each form matches at each position is computed once per scan
    * with the Z-algorithm (a secret of 300,000 `a`s against a text of `a`s would otherwise compare
    * character by character at every position), and each secret's forms are computed once per scan.
+   *
+   * `budget`: how many steps (see `indexWork`: characters compared, forms probed, Z-arrays computed) the
+   * comparisons may take; once they are spent, the rest of the text is scanned coarsely (see
+   * {@link CoarseHits}), which reports more, never less. Unbounded by default.
    */
-  scan(text: string, found: (start: number, end: number, kind: PatternKind) => void): void {
+  scan(
+    text: string,
+    found: (start: number, end: number, kind: PatternKind) => void,
+    budget = Number.POSITIVE_INFINITY,
+  ): void {
     if (this.#heads.size === 0 || text.length < fragmentLength) return;
-    const matches = new ScanMatches(text, this.formsOf);
+    const matches = new ScanMatches(text, this.formsOf, budget);
     const highA = powerOf(baseA, fragmentLength - 1, modulusA);
     const highB = powerOf(baseB, fragmentLength - 1, modulusB);
+    let coarse: CoarseHits | undefined;
     let a = 0;
     let b = 0;
     for (let index = 0; index < text.length; index += 1) {
@@ -442,28 +451,121 @@ export class FragmentIndex {
       const start = index + 1 - fragmentLength;
       const headSlot = this.#heads.find(key);
       const heads = headSlot === -1 ? 0 : (this.#heads.first[headSlot] as number);
-      if (heads !== 0) {
-        if (this.#sizeOf(heads) >= this.sortedFrom) {
-          const lists = this.#sorted(key, heads, false);
-          for (const kind of kinds) {
-            const whole = this.findsWhole ? (end: number) => found(start, end, kind) : undefined;
-            const kept = lists[kind].longestCut(text, start, matches, whole);
-            if (kept > 0) found(start, start + kept, kind);
-          }
-        } else headFragment(text, start, key, this.#secretsOf(heads), matches, found, this.findsWhole);
-      }
       const tailSlot = this.#tails.find(key);
       const tails = tailSlot === -1 ? 0 : (this.#tails.first[tailSlot] as number);
-      if (tails !== 0) {
-        if (this.#sizeOf(tails) >= this.sortedFrom) {
-          const lists = this.#sorted(key, tails, true);
-          for (const kind of kinds) {
-            const kept = lists[kind].longestCut(text, index + 1, matches);
-            if (kept > 0) found(index + 1 - kept, index + 1, kind);
-          }
-        } else tailFragment(text, index + 1, key, this.#secretsOf(tails), matches, found);
+      if (heads === 0 && tails === 0) continue;
+      if (coarse === undefined) {
+        try {
+          this.#preciseAt(text, start, key, heads, tails, matches, found);
+          continue;
+        } catch (error) {
+          if (error !== outOfBudget) throw error;
+          coarse = new CoarseHits(text.length, matches, (cell) => this.#secretsOf(cell));
+        }
       }
+      // What this place reported before the budget ran out is within what the coarse hits cover.
+      if (heads !== 0) coarse.head(start, key, heads, found);
+      if (tails !== 0) coarse.tail(index + 1, key, tails, found);
     }
+  }
+
+  // The fragments (and, with `findsWhole`, the whole forms) that begin at `start` or end at `start + 8`,
+  // whose first (last) eight characters have the digest `key`, held by the cells `heads` (`tails`).
+  #preciseAt(
+    text: string,
+    start: number,
+    key: number,
+    heads: number,
+    tails: number,
+    matches: ScanMatches,
+    found: Found,
+  ): void {
+    if (heads !== 0) {
+      if (this.#sizeOf(heads) >= this.sortedFrom) {
+        const lists = this.#sorted(key, heads, false);
+        for (const kind of kinds) {
+          const whole = this.findsWhole ? (end: number) => found(start, end, kind) : undefined;
+          const kept = lists[kind].longestCut(text, start, matches, whole);
+          if (kept > 0) found(start, start + kept, kind);
+        }
+      } else headFragment(text, start, key, this.#secretsOf(heads), matches, found, this.findsWhole);
+    }
+    if (tails !== 0) {
+      const end = start + fragmentLength;
+      if (this.#sizeOf(tails) >= this.sortedFrom) {
+        const lists = this.#sorted(key, tails, true);
+        for (const kind of kinds) {
+          const kept = lists[kind].longestCut(text, end, matches);
+          if (kept > 0) found(end - kept, end, kind);
+        }
+      } else tailFragment(text, end, key, this.#secretsOf(tails), matches, found);
+    }
+  }
+}
+
+/**
+ * Thrown by a scan's comparisons once its budget is spent (see {@link FragmentIndex.scan}); caught by the
+ * scan, which goes on coarsely. Never leaves the index.
+ */
+const outOfBudget = /* @__PURE__ */ new Error('fragment scan budget spent');
+
+/**
+ * The coarse scan a {@link FragmentIndex.scan} finishes with once its budget is spent: every place whose
+ * first (last) eight characters have the digest of a form's first (last) eight is taken as a hit, without
+ * comparing anything, as the longest form with that digest, of each kind.
+ *
+ * Why this reports, of each place, a stretch that holds every stretch the comparisons could report there:
+ * a form whose first eight characters stand at `start` is reported, cut or whole, as `[start, end)` with
+ * `end ≤ start + L`, `L` the longest form of its kind with that digest (a cut fragment is shorter than its
+ * form, a whole one is its form). Its reader (the truncated index) hides from `start` to the end of the
+ * word going on at `end`; word ends are monotonic (where the word at `i` ends, the word at any `j` between
+ * `i` and that end ends too, and past it the word at `j` ends no earlier), so the end of the word at
+ * `min(start + L, text length)` is no earlier. Backwards, a form whose last eight characters end at `end`
+ * is reported as `[end − kept, end)` with `kept < L` (only cut fragments are found from the end), within
+ * `[max(0, end − L), end)`, and its reader extends both from the same `end`. Each place costs two
+ * lookups and at most four reports, so the coarse scan is linear in the text; a place whose head stretch
+ * lies within the one reported last (its start is later, its end no later, so the end of its word no
+ * later either) is not reported again.
+ */
+class CoarseHits {
+  // Per digest, the length of the longest form of each kind (0: none) whose first (last) eight characters
+  // have it: computed once per scan and digest from each secret's forms, which the scan keeps.
+  readonly #heads = new Map<number, readonly [number, number]>();
+  readonly #tails = new Map<number, readonly [number, number]>();
+  // Per kind, where the last head stretch reported ends.
+  readonly #headEnds = [-1, -1];
+
+  constructor(
+    private readonly length: number,
+    private readonly matches: ScanMatches,
+    private readonly secretsOf: (cell: number) => readonly string[],
+  ) {}
+
+  #longest(key: number, cell: number, fromEnd: boolean): readonly [number, number] {
+    const known = (fromEnd ? this.#tails : this.#heads).get(key);
+    if (known) return known;
+    const longest: [number, number] = [0, 0];
+    for (const secret of this.secretsOf(cell))
+      for (const [form, kind] of this.matches.formsWithEnd(secret, key, fromEnd))
+        longest[kind] = Math.max(longest[kind], form.length);
+    (fromEnd ? this.#tails : this.#heads).set(key, longest);
+    return longest;
+  }
+
+  head(start: number, key: number, cell: number, found: Found): void {
+    const longest = this.#longest(key, cell, false);
+    for (const kind of kinds) {
+      if (longest[kind] === 0) continue;
+      const end = Math.min(this.length, start + longest[kind]);
+      if (end <= (this.#headEnds[kind] as number)) continue;
+      this.#headEnds[kind] = end;
+      found(start, end, kind);
+    }
+  }
+
+  tail(end: number, key: number, cell: number, found: Found): void {
+    const longest = this.#longest(key, cell, true);
+    for (const kind of kinds) if (longest[kind] > 0) found(Math.max(0, end - longest[kind]), end, kind);
   }
 }
 
@@ -575,6 +677,7 @@ class SortedForms {
     // How the first `limit` characters of the form at `place` compare with the text's (a form ending first
     // comes first).
     const compare = (place: number, limit: number): number => {
+      matches.charge(1);
       const length = shared(place);
       if (length >= limit) return 0;
       const form = forms[place] as string;
@@ -692,11 +795,28 @@ class ScanMatches {
   readonly #prefix = new Map<string, Int32Array>();
   readonly #suffix = new Map<string, Int32Array>();
   #reversed: string | undefined;
+  // The value of `indexWork.steps` past which the comparisons of this scan stop (see FragmentIndex.scan).
+  readonly #limit: number;
 
   constructor(
     private readonly text: string,
     private readonly forms: (secret: string) => readonly FormEntry[],
-  ) {}
+    budget = Number.POSITIVE_INFINITY,
+  ) {
+    this.#limit = indexWork.steps + budget;
+  }
+
+  /** Counts `cost` steps taken; throws {@link outOfBudget} once the scan's budget is spent. */
+  charge(cost: number): void {
+    indexWork.steps += cost;
+    if (indexWork.steps > this.#limit) throw outOfBudget;
+  }
+
+  // Throws {@link outOfBudget} before a step that would cost `cost` (a Z-array: the form and the text)
+  // and overrun the budget.
+  #afford(cost: number): void {
+    if (indexWork.steps + cost > this.#limit) throw outOfBudget;
+  }
 
   formsOf(secret: string): readonly FormEntry[] {
     let forms = this.#forms.get(secret);
@@ -740,28 +860,40 @@ class ScanMatches {
    */
   prefixAt(form: string, start: number): number {
     const known = this.#prefix.get(form);
-    if (known) return known[start] as number;
+    if (known) {
+      this.charge(1);
+      return known[start] as number;
+    }
     const text = this.text;
     let kept = 0;
     while (kept < form.length && start + kept < text.length && form[kept] === text[start + kept]) {
       kept += 1;
-      if (kept === directComparison) return this.prefix(form)[start] as number;
+      if (kept === directComparison) {
+        this.#afford(form.length + text.length);
+        return this.prefix(form)[start] as number;
+      }
     }
-    indexWork.steps += kept + 1;
+    this.charge(kept + 1);
     return kept;
   }
 
   /** How many of the last characters of `form` the text ends with at `end`, as {@link prefixAt} does. */
   suffixAt(form: string, end: number): number {
     const known = this.#suffix.get(form);
-    if (known) return known[this.text.length - end] as number;
+    if (known) {
+      this.charge(1);
+      return known[this.text.length - end] as number;
+    }
     const text = this.text;
     let kept = 0;
     while (kept < form.length && end - kept > 0 && form[form.length - 1 - kept] === text[end - 1 - kept]) {
       kept += 1;
-      if (kept === directComparison) return this.suffix(form)[text.length - end] as number;
+      if (kept === directComparison) {
+        this.#afford(form.length + text.length);
+        return this.suffix(form)[text.length - end] as number;
+      }
     }
-    indexWork.steps += kept + 1;
+    this.charge(kept + 1);
     return kept;
   }
 

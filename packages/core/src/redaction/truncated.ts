@@ -38,6 +38,29 @@ export const truncatedSecretLimit = 64;
 export const truncatedKeptLength = 1_024;
 
 /**
+ * The steps (see `indexWork`: characters compared, forms probed, Z-arrays computed) one scan's search for
+ * beginnings' forms may take on a text of `length` characters before it finishes coarsely:
+ * {@link truncatedStepsPerCharacter} per character and {@link truncatedBaseSteps}. Ordinary text takes
+ * under 1 a character, texts crafted to repeat the beginnings' characters up to some 170 (`abab…`
+ * against 64 beginnings of 12 such characters); beginnings of different lengths against runs of their
+ * characters took 1,800 to 5,600, some 1.6 to 3.6 s of CPU per 100 kB. See
+ * `docs/decisions/2026-12-01-truncated-secrets.md`.
+ * @internal
+ */
+export function truncatedScanBudget(length: number): number {
+  return truncatedStepsPerCharacter * length + truncatedBaseSteps;
+}
+
+/** @internal See {@link truncatedScanBudget}. */
+export const truncatedStepsPerCharacter = 256;
+
+/**
+ * @internal See {@link truncatedScanBudget}: what a short text may take, such as computing a form's
+ * Z-array (its length and the text's) or searching a large bucket's sorted forms a few times.
+ */
+export const truncatedBaseSteps = 50_000;
+
+/**
  * `value` as a string of its own: a slice of a longer string (a beginning cut out of a 4 MB answer) keeps
  * that whole string alive in V8 for as long as the slice is held; a short one is copied already.
  */
@@ -85,8 +108,11 @@ export function withoutBrokenEnd(value: string): string {
  * form), the stretch reported runs on from the form's end to where the secret could have gone on, the end of
  * the word in that form's alphabet (see {@link plainWordEnds} and {@link blobWordEnds}). Forms of eight
  * characters are found whole by a rolling-hash index, longer ones by a fragment index; the word ends are
- * computed once per scan, in one pass, and only when something was found, so a scan costs time linear in
- * the text. Each value is held as the pieces it is given (one, unless it is longer than a key can be), and
+ * computed once per scan, in one pass, and only when something was found. The fragment index's
+ * comparisons get a budget of steps in proportion to the text ({@link truncatedScanBudget}); once spent,
+ * the rest of the text is scanned coarsely, in one pass, hiding more, never less. So a scan costs at
+ * most {@link truncatedStepsPerCharacter} steps per character of the text, plus a constant, whatever the
+ * beginnings held. Each value is held as the pieces it is given (one, unless it is longer than a key can be), and
  * only the most recent `limit` values are kept.
  */
 export class TruncatedIndex {
@@ -164,8 +190,16 @@ export class TruncatedIndex {
     }
   }
 
-  /** Calls `found(start, end, kind)` for every stretch of `text` a held value's secret may cover. */
-  scan(text: string, found: (start: number, end: number, kind: PatternKind) => void): void {
+  /**
+   * Calls `found(start, end, kind)` for every stretch of `text` a held value's secret may cover. `budget`:
+   * the steps the fragment index's comparisons may take before it finishes coarsely, hiding more (see
+   * {@link truncatedScanBudget}, the default).
+   */
+  scan(
+    text: string,
+    found: (start: number, end: number, kind: PatternKind) => void,
+    budget = truncatedScanBudget(text.length),
+  ): void {
     if (this.#values.size === 0) return;
     let plainEnds: Int32Array | undefined;
     let blobEnds: Int32Array | undefined;
@@ -178,10 +212,20 @@ export class TruncatedIndex {
         blobEnds ??= blobWordEnds(text);
         to = blobEnds[end] as number;
       }
-      found(start, Math.max(end, to), kind);
+      to = Math.max(end, to);
+      // A stretch within the last one of its kind reported hides nothing more (the scrubber merges them,
+      // and widens a blob's on both sides monotonically): a text of one character repeated holds whole
+      // forms at every place, each running on to the same word end, and sorting them all cost more than
+      // finding them.
+      if (start >= (lastStarts[kind] as number) && to <= (lastEnds[kind] as number)) return;
+      lastStarts[kind] = start;
+      lastEnds[kind] = to;
+      found(start, to, kind);
     };
+    const lastStarts = [-1, -1];
+    const lastEnds = [-1, -1];
     this.#whole.scan(text, onward);
-    this.#fragments.scan(text, onward);
+    this.#fragments.scan(text, onward, budget);
   }
 }
 
