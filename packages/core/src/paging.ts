@@ -168,11 +168,13 @@ export async function* walkPages<Record, Item = Record, Output = Item>(
       operation: warnedAs,
       warning,
     });
-  // Ids considered (yielded, or their details read or tried): never considered again.
-  const seen = new Set<string>();
   // Every id met on a page, considered or passed over by name: what the walk counts against the vendor's
   // count and what makes a page bring something new.
   const met = new Set<string>();
+  // Ids considered (yielded, or their details read or tried): never considered again. Without a name
+  // sought every id met is considered, so one set serves both (a walk of 10,000 streams keeps some 40 B
+  // less per stream than with two).
+  const seen = sought === undefined ? met : new Set<string>();
   const skippedRecords = new Set<string>();
   // Detail reads lost in a row: one is a record's problem, two the vendor's. Any record the vendor answered
   // for whole in between (its details, usable or not, gone, or a page item `read` refused) breaks the row.
