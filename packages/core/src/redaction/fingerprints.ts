@@ -251,6 +251,12 @@ export class FragmentIndex {
   // The same large buckets' forms, in order, per kind: built at the first hit, then kept up to date.
   readonly #sortedHeads = new Map<number, KindLists>();
   readonly #sortedTails = new Map<number, KindLists>();
+  // Per digest, the length of the longest form of each kind with those first (last) eight characters, as
+  // a coarse scan takes it: computed at the first coarse hit, then kept across scans and up to date as
+  // forms are added (and dropped when its longest form is removed), since computing it takes the forms of
+  // every secret of the bucket (64 beginnings of 500 emoji: some 30 MB and 70 ms a scan).
+  readonly #longestHeads = new Map<number, readonly [number, number]>();
+  readonly #longestTails = new Map<number, readonly [number, number]>();
 
   /**
    * `formsOf`: the forms of a secret, as they were added (an entry marked `cutOnly` is looked for only cut
@@ -281,6 +287,14 @@ export class FragmentIndex {
     if (id === -1) return;
     const head = shortKey(fingerprint(form, 0, fragmentLength));
     const tail = shortKey(fingerprint(form, form.length - fragmentLength));
+    for (const [longest, key] of [
+      [this.#longestHeads, head],
+      [this.#longestTails, tail],
+    ] as const) {
+      const known = longest.get(key);
+      if (known && known[kind] < form.length)
+        longest.set(key, kind === 0 ? [form.length, known[1]] : [known[0], form.length]);
+    }
     this.#enter(this.#heads, head, id);
     this.#enter(this.#tails, tail, id);
     // Most indexes have no bucket large enough to be sorted: no lookup then.
@@ -294,6 +308,8 @@ export class FragmentIndex {
     if (id === -1) return;
     const head = shortKey(fingerprint(form, 0, fragmentLength));
     const tail = shortKey(fingerprint(form, form.length - fragmentLength));
+    if (this.#longestHeads.get(head)?.[kind] === form.length) this.#longestHeads.delete(head);
+    if (this.#longestTails.get(tail)?.[kind] === form.length) this.#longestTails.delete(tail);
     this.#leave(this.#heads, head, id);
     this.#leave(this.#tails, tail, id);
     this.#unsort(this.#sortedHeads, this.#heads, head, form, secret, kind);
@@ -460,13 +476,35 @@ export class FragmentIndex {
           continue;
         } catch (error) {
           if (error !== outOfBudget) throw error;
-          coarse = new CoarseHits(text.length, matches, (cell) => this.#secretsOf(cell));
+          coarse = new CoarseHits(text.length, (key, cell, fromEnd) =>
+            this.#longest(key, cell, fromEnd, matches),
+          );
         }
       }
       // What this place reported before the budget ran out is within what the coarse hits cover.
       if (heads !== 0) coarse.head(start, key, heads, found);
       if (tails !== 0) coarse.tail(index + 1, key, tails, found);
     }
+  }
+
+  // The length of the longest form of each kind (0: none) whose first (last) eight characters have the
+  // digest `key`, held by the cell `cell`: read from the bucket's sorted forms when it keeps them, else
+  // from its secrets' forms; kept until the next change to the index.
+  #longest(key: number, cell: number, fromEnd: boolean, matches: ScanMatches): readonly [number, number] {
+    const known = fromEnd ? this.#longestTails : this.#longestHeads;
+    const cached = known.get(key);
+    if (cached) return cached;
+    const longest: [number, number] = [0, 0];
+    if (this.#sizeOf(cell) >= this.sortedFrom) {
+      const lists = this.#sorted(key, cell, fromEnd);
+      for (const kind of kinds) longest[kind] = lists[kind].longest();
+    } else {
+      for (const secret of this.#secretsOf(cell))
+        for (const [form, kind] of matches.formsWithEnd(secret, key, fromEnd, false))
+          longest[kind] = Math.max(longest[kind], form.length);
+    }
+    known.set(key, longest);
+    return longest;
   }
 
   // The fragments (and, with `findsWhole`, the whole forms) that begin at `start` or end at `start + 8`,
@@ -482,7 +520,9 @@ export class FragmentIndex {
   ): void {
     if (heads !== 0) {
       if (this.#sizeOf(heads) >= this.sortedFrom) {
+        const before = indexWork.steps;
         const lists = this.#sorted(key, heads, false);
+        matches.exempt(indexWork.steps - before);
         for (const kind of kinds) {
           const whole = this.findsWhole ? (end: number) => found(start, end, kind) : undefined;
           const kept = lists[kind].longestCut(text, start, matches, whole);
@@ -493,7 +533,9 @@ export class FragmentIndex {
     if (tails !== 0) {
       const end = start + fragmentLength;
       if (this.#sizeOf(tails) >= this.sortedFrom) {
+        const before = indexWork.steps;
         const lists = this.#sorted(key, tails, true);
+        matches.exempt(indexWork.steps - before);
         for (const kind of kinds) {
           const kept = lists[kind].longestCut(text, end, matches);
           if (kept > 0) found(end - kept, end, kind);
@@ -528,32 +570,18 @@ const outOfBudget = /* @__PURE__ */ new Error('fragment scan budget spent');
  * later either) is not reported again.
  */
 class CoarseHits {
-  // Per digest, the length of the longest form of each kind (0: none) whose first (last) eight characters
-  // have it: computed once per scan and digest from each secret's forms, which the scan keeps.
-  readonly #heads = new Map<number, readonly [number, number]>();
-  readonly #tails = new Map<number, readonly [number, number]>();
   // Per kind, where the last head stretch reported ends.
   readonly #headEnds = [-1, -1];
 
   constructor(
     private readonly length: number,
-    private readonly matches: ScanMatches,
-    private readonly secretsOf: (cell: number) => readonly string[],
+    // The length of the longest form of each kind (0: none) whose first (last) eight characters have the
+    // digest, held by the cell: kept by the index across scans (see FragmentIndex).
+    private readonly longestOf: (key: number, cell: number, fromEnd: boolean) => readonly [number, number],
   ) {}
 
-  #longest(key: number, cell: number, fromEnd: boolean): readonly [number, number] {
-    const known = (fromEnd ? this.#tails : this.#heads).get(key);
-    if (known) return known;
-    const longest: [number, number] = [0, 0];
-    for (const secret of this.secretsOf(cell))
-      for (const [form, kind] of this.matches.formsWithEnd(secret, key, fromEnd))
-        longest[kind] = Math.max(longest[kind], form.length);
-    (fromEnd ? this.#tails : this.#heads).set(key, longest);
-    return longest;
-  }
-
   head(start: number, key: number, cell: number, found: Found): void {
-    const longest = this.#longest(key, cell, false);
+    const longest = this.longestOf(key, cell, false);
     for (const kind of kinds) {
       if (longest[kind] === 0) continue;
       const end = Math.min(this.length, start + longest[kind]);
@@ -564,7 +592,7 @@ class CoarseHits {
   }
 
   tail(end: number, key: number, cell: number, found: Found): void {
-    const longest = this.#longest(key, cell, true);
+    const longest = this.longestOf(key, cell, true);
     for (const kind of kinds) if (longest[kind] > 0) found(Math.max(0, end - longest[kind]), end, kind);
   }
 }
@@ -617,6 +645,13 @@ class SortedForms {
       else high = middle;
     }
     return low;
+  }
+
+  /** The length of the longest form here (0: none). */
+  longest(): number {
+    let longest = 0;
+    for (const form of this.#forms) longest = Math.max(longest, form.length);
+    return longest;
   }
 
   insert(form: string, owner: string, cutOnly: boolean): void {
@@ -796,7 +831,7 @@ class ScanMatches {
   readonly #suffix = new Map<string, Int32Array>();
   #reversed: string | undefined;
   // The value of `indexWork.steps` past which the comparisons of this scan stop (see FragmentIndex.scan).
-  readonly #limit: number;
+  #limit: number;
 
   constructor(
     private readonly text: string,
@@ -804,6 +839,14 @@ class ScanMatches {
     budget = Number.POSITIVE_INFINITY,
   ) {
     this.#limit = indexWork.steps + budget;
+  }
+
+  /**
+   * Leaves `cost` steps already counted out of the budget: the index's own upkeep (sorting a large
+   * bucket's forms, once per change to it), which no later scan repeats.
+   */
+  exempt(cost: number): void {
+    this.#limit += cost;
   }
 
   /** Counts `cost` steps taken; throws {@link outOfBudget} once the scan's budget is spent. */
@@ -818,11 +861,23 @@ class ScanMatches {
     if (indexWork.steps + cost > this.#limit) throw outOfBudget;
   }
 
-  formsOf(secret: string): readonly FormEntry[] {
+  /**
+   * The forms of `secret`, computed once per scan. `charged`: their characters count against the budget
+   * (some forty forms, up to six characters each for a character of the secret: 64 beginnings of 500 emoji
+   * are 30 MB of forms); once the budget cannot pay for them they are not counted, and the scan goes on
+   * coarsely, so a scan computes at most one secret's forms past its budget.
+   */
+  formsOf(secret: string, charged = false): readonly FormEntry[] {
     let forms = this.#forms.get(secret);
     if (!forms) {
       forms = this.forms(secret);
       this.#forms.set(secret, forms);
+      if (charged) {
+        let cost = 0;
+        for (const [form] of forms) cost += form.length;
+        this.#afford(cost);
+        this.charge(cost);
+      }
     }
     return forms;
   }
@@ -831,14 +886,16 @@ class ScanMatches {
    * The forms of `secret` longer than {@link fragmentLength} whose first (`fromEnd`: last) eight characters
    * have the digest `key`: the only ones a hit with that digest can be a fragment of (one that shares eight
    * characters with the text there has the text's digest). A secret has some forty forms; a text repeating
-   * one's first characters hits at every repeat, and compared each of them there.
+   * one's first characters hits at every repeat, and compared each of them there. `charged`: as in
+   * {@link formsOf} (the comparisons' calls; the coarse pass, past the budget, computes them uncounted
+   * once per change to the index).
    */
-  formsWithEnd(secret: string, key: number, fromEnd: boolean): readonly FormEntry[] {
+  formsWithEnd(secret: string, key: number, fromEnd: boolean, charged = true): readonly FormEntry[] {
     const bySecret = fromEnd ? this.#byTail : this.#byHead;
     let byKey = bySecret.get(secret);
     if (!byKey) {
       byKey = new Map();
-      for (const entry of this.formsOf(secret)) {
+      for (const entry of this.formsOf(secret, charged)) {
         const form = entry[0];
         if (form.length <= fragmentLength) continue;
         const end = shortKey(

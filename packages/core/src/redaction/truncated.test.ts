@@ -91,4 +91,103 @@ describe('TruncatedIndex.scan: the budget of its comparisons', () => {
         .every((_, at) => bounded[0]?.[3_000 + at]),
     ).toBe(true);
   });
+
+  it('computes no beginning forms again in a later scan until the beginnings change', () => {
+    // 64 beginnings of 448 … 511 emoji share their first and last eight characters in every form: a short
+    // text of their escapes spends the budget on Z-arrays of forms of some 6,000 characters, and the
+    // coarse pass needs the longest form of the bucket. The characters of forms computed count as work: a
+    // later scan computes none, so its work is its budget's.
+    let computed = 0;
+    const index = new TruncatedIndex((value) => {
+      const forms = truncatedFormsOf(value);
+      for (const [form] of forms) computed += form.length;
+      return forms;
+    });
+    for (let at = 0; at < truncatedSecretLimit; at += 1) {
+      const value = '\u{1F600}'.repeat(448 + at);
+      index.learn(value, [value]);
+    }
+    fc.assert(
+      fc.property(
+        fc.constantFrom('%F0%9F%98%80', '\\ud83d\\ude00', '\u{1F600}'),
+        fc.integer({ min: 2, max: 12 }),
+        (unit, count) => {
+          const text = unit.repeat(count);
+          index.scan(text, () => {});
+          computed = 0;
+          const before = indexWork.steps;
+          index.scan(text, () => {});
+          expect(computed).toBe(0);
+          expect(indexWork.steps - before).toBeLessThanOrEqual(truncatedScanBudget(text.length) + 6_200);
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+
+  it('counts the forms of beginnings a scan computes against its budget', () => {
+    // 64 beginnings of different first characters, each some 500 emoji on, and a text quoting the first
+    // eight characters of each: every quote is a hit of a bucket of one, whose forms (some 200,000
+    // characters) the comparisons compute. Past the budget the scan goes on coarsely, computing forms
+    // only for buckets no scan met since the beginnings changed: a second scan computes at most one
+    // beginning's forms past its budget.
+    let computed = 0;
+    let most = 0;
+    const index = new TruncatedIndex((value) => {
+      const forms = truncatedFormsOf(value);
+      let length = 0;
+      for (const [form] of forms) length += form.length;
+      computed += length;
+      most = Math.max(most, length);
+      return forms;
+    });
+    const heads = Array.from(
+      { length: truncatedSecretLimit },
+      (_, at) => `key${String(at).padStart(5, '0')}`,
+    );
+    for (const [at, head] of heads.entries()) {
+      const value = `${head}${'\u{1F600}'.repeat(448 + at)}`;
+      index.learn(value, [value]);
+    }
+    fc.assert(
+      fc.property(fc.shuffledSubarray(heads, { minLength: 8 }), (quoted) => {
+        const text = quoted.join(' ');
+        index.scan(text, () => {});
+        computed = 0;
+        most = 0;
+        index.scan(text, () => {});
+        expect(computed).toBeLessThanOrEqual(truncatedScanBudget(text.length) + most);
+      }),
+      { numRuns: 10 },
+    );
+  });
+
+  it('reads a short text quoting a prefix many beginnings share as the comparisons do, from the first scan', () => {
+    // 64 creates cut 1,024 characters into one vendor's tokens (the same first 40 characters): the first
+    // scan that hits the prefix sorts the bucket's forms, the index's own upkeep, which is not the text's
+    // to pay for; the budget of a short text is far smaller.
+    const prefix = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.';
+    const learned = () => {
+      const index = new TruncatedIndex();
+      for (let at = 0; at < truncatedSecretLimit; at += 1) {
+        const value = `${prefix}${String(at).padStart(4, '0')}${'x'.repeat(1_024 - prefix.length - 4)}`;
+        index.learn(value, [value]);
+      }
+      return index;
+    };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 8, max: prefix.length - 1 }),
+        fc.constantFrom(' failed; retry later', '", "status": 401}', '&page=2'),
+        (quoted, after) => {
+          const text = `stream ${prefix.slice(0, quoted)}${after}`;
+          const precise = learned();
+          const expected = covered(text, (found) => precise.scan(text, found, Number.POSITIVE_INFINITY));
+          const bounded = learned();
+          expect(covered(text, (found) => bounded.scan(text, found))).toEqual(expected);
+        },
+      ),
+      { numRuns: 8 },
+    );
+  });
 });

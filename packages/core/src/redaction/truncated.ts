@@ -38,8 +38,10 @@ export const truncatedSecretLimit = 64;
 export const truncatedKeptLength = 1_024;
 
 /**
- * The steps (see `indexWork`: characters compared, forms probed, Z-arrays computed) one scan's search for
- * beginnings' forms may take on a text of `length` characters before it finishes coarsely:
+ * The steps (see `indexWork`: characters compared, forms probed, Z-arrays computed, characters of the
+ * beginnings' forms computed; not the index's upkeep, such as sorting a large bucket's forms once per
+ * change to it) one scan's search for beginnings' forms may take on a text of `length` characters before
+ * it finishes coarsely:
  * {@link truncatedStepsPerCharacter} per character and {@link truncatedBaseSteps}. Ordinary text takes
  * under 1 a character, texts crafted to repeat the beginnings' characters up to some 170 (`abab…`
  * against 64 beginnings of 12 such characters); beginnings of different lengths against runs of their
