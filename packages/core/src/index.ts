@@ -173,6 +173,7 @@ export {
   vendorTimestampField,
 } from './http/parse-response.js';
 export { readCappedText } from './http/read-body.js';
+export { readInPlace } from './http/read-in-place.js';
 export {
   createRequestGate,
   type GateAcquireOptions,

@@ -1,6 +1,7 @@
 import {
   lenientPicklist,
   optionalField,
+  readInPlace,
   vendorCountField,
   vendorStreamId,
   vendorTimestampField,
@@ -194,13 +195,15 @@ const mappedSourceConnectionEntries = /* @__PURE__ */ (() => {
 
 /**
  * The adapter's own reading of a single-stream response: the fields it maps, read by the schemas above, into
- * objects without any other field (`object` where the schema above has `looseObject`, at every level). `raw`
+ * objects without any other field (`object` where the schema above has `looseObject`, at every level but one, below). `raw`
  * keeps the answer as sent, so copying Wowza's other fields (a dozen on every stream, a few on each nested
  * object) into the reading, or checking those no mapping reads (`broadcast_location`,
  * `source_connection_information.backup_server` and `source_url`, `hosted_page.title` and `description`, each
  * playback entry's `output_id`), would cost every call for nothing: an answer is refused for a field the
- * adapter maps, never for one it only passes on in `raw`. The playback entries keep `null` as sent (see
- * {@link WowzaVideoLiveStreamRead}).
+ * adapter maps, never for one it only passes on in `raw`. `direct_playback_urls`, some 30 entries a stream,
+ * is checked in place ({@link readInPlace}): when it fits, the reading holds the answer's own object, its lists
+ * and entries (each entry's other fields still on it, `null` kept as sent; see
+ * {@link WowzaVideoLiveStreamRead}), rather than valibot's copy of each.
  */
 export const wowzaVideoLiveStreamReading = /* @__PURE__ */ (() =>
   v.object({
@@ -209,8 +212,9 @@ export const wowzaVideoLiveStreamReading = /* @__PURE__ */ (() =>
       source_connection_information: optionalField(v.object(mappedSourceConnectionEntries)),
       stream_targets: optionalField(v.array(v.object(streamTargetEntries))),
       hosted_page: optionalField(v.union([v.object({ enabled: flag, url: text }), v.boolean()])),
+      // Read in place: each entry as sent, not copied, with `null` lists kept as `null`.
       direct_playback_urls: optionalField(
-        v.record(v.string(), optionalField(v.array(directPlaybackUrlReading))),
+        readInPlace(v.record(v.string(), v.nullish(v.array(directPlaybackUrlReading)))),
       ),
       security: optionalField(v.object({ token_auth_shared_secret: text })),
     }),
@@ -218,7 +222,7 @@ export const wowzaVideoLiveStreamReading = /* @__PURE__ */ (() =>
 
 /**
  * A live stream as the adapter reads it ({@link wowzaVideoLiveStreamReading}); the mapping takes this or a
- * {@link WowzaVideoLiveStream}.
+ * {@link WowzaVideoLiveStream}. A protocol's list in `direct_playback_urls` may be `null`, as sent.
  */
 export type WowzaVideoLiveStreamRead = v.InferOutput<typeof wowzaVideoLiveStreamReading>['live_stream'];
 

@@ -316,6 +316,26 @@ describe("the adapter's reading of a live stream", () => {
     expect(ordered(await provider.get(id))).toEqual(ordered(expected));
   });
 
+  it("reads the recorded answer's direct playback URLs in place, and a list that does not fit as valibot does", () => {
+    const body = structuredClone(fixture('get').response.body) as {
+      live_stream: { direct_playback_urls: Record<string, unknown[] | null> };
+    };
+    const direct = body.live_stream.direct_playback_urls;
+    expect(Object.values(direct).flat().length).toBeGreaterThan(20);
+    // No copy of the ~30 entries: the reading holds the answer's own object.
+    expect(v.parse(wowzaVideoLiveStreamReading, body).live_stream.direct_playback_urls).toBe(direct);
+    direct.rtsp = null;
+    expect(v.parse(wowzaVideoLiveStreamReading, body).live_stream.direct_playback_urls).toBe(direct);
+    // One entry without its url: refused at its path, as the published schema refuses it.
+    const [first] = Object.keys(direct);
+    (direct[first as string] as Array<Record<string, unknown>>)[0] = { name: 'source' };
+    const read = v.safeParse(wowzaVideoLiveStreamReading, body);
+    expect(read.success).toBe(false);
+    expect(issuesOf(read.issues ?? [])).toEqual([
+      [`live_stream.direct_playback_urls.${first}.0.url`, '"url"'],
+    ]);
+  });
+
   it('gives get the same stream when a field no mapping reads has another type, kept in raw as sent', async () => {
     const recorded = fixture('get');
     const body = recorded.response.body as { live_stream: Record<string, unknown> };
