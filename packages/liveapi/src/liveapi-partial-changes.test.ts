@@ -6,8 +6,9 @@ import { fixtureCredentials, fixtureStreamId, fixturesDirectory, origin } from '
 import { LiveApiRestreamError } from './liveapi-error.js';
 import { liveapi } from './liveapi-provider.js';
 
-// How the vendor answers one request of a multi-request call.
-type Answer = 'ok' | 'refused' | 'lost' | 'dropped';
+// How the vendor answers one request of a multi-request call. `page`: a proxy answers 200 with its HTML
+// page, and LiveAPI never sees the request: no word from the vendor, so the target is unknown, not added.
+type Answer = 'ok' | 'refused' | 'lost' | 'dropped' | 'page';
 
 /**
  * A LiveAPI that holds one stream and answers each request as scripted: the stream read (GET), the PATCH
@@ -54,6 +55,11 @@ function scriptedVendor(script: {
       posts += 1;
       const body = (await request.json()) as Record<string, unknown>;
       if (answer === 'refused') return json(403, { message: 'Not on your plan' });
+      if (answer === 'page')
+        return new Response('<!DOCTYPE html><html><body><h1>Bad Gateway</h1></body></html>', {
+          status: 200,
+          headers: { 'content-type': 'text/html' },
+        });
       const platform = { _id: `p${String(posts).padStart(23, '0')}`, ...body };
       stream.platforms.push(platform);
       if (answer === 'lost') return json(503, { message: 'gateway' });
@@ -72,7 +78,7 @@ const targetsOf = (count: number): RestreamTargetInput[] =>
     streamKey: `target-key-${index}-secret`,
   }));
 
-const answers = fc.array(fc.constantFrom<Answer>('ok', 'refused', 'lost', 'dropped'), {
+const answers = fc.array(fc.constantFrom<Answer>('ok', 'refused', 'lost', 'dropped', 'page'), {
   minLength: 1,
   maxLength: 4,
 });
@@ -186,7 +192,8 @@ describe('an update or create that LiveAPI carries out in parts says exactly whi
         expect(error.targetsAdded).toBe(failedAt);
         expect(error.targetsUnknown).toBe(lost ? 1 : 0);
         expect(error.delivery).toBe(lost ? 'unknown' : undefined);
-        expect(vendor.held()).toBe(failedAt + (lost ? 1 : 0));
+        // A lost answer was carried out; a proxy's page was not, yet it is unknown to the caller all the same.
+        expect(vendor.held()).toBe(failedAt + (lost && posts[failedAt] !== 'page' ? 1 : 0));
         expect(error.message).toContain(
           lost
             ? 'so whether LiveAPI holds it is unknown'

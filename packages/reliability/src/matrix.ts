@@ -313,6 +313,12 @@ async function runCase(context: CaseContext): Promise<CaseRecord> {
       if (fault.shape.kind === 'unknown-enum') {
         if (error !== undefined)
           problems.push(`unknown enum values must be read, got ${describeError(error)}`);
+      } else if (fault.shape.kind === 'html' || fault.shape.kind === 'malformed-json') {
+        // A 2xx body that is not JSON at all may not be the vendor's: whatever the operation, even one that
+        // does not read its answer (a delete), the call fails, and whether it was carried out is unknown.
+        expectError('ResponseShapeError');
+        if (UniliveError.isInstance(error) && error.delivery !== 'unknown')
+          problems.push(`expected delivery 'unknown', got '${error.delivery}'`);
       } else if (error !== undefined && errorName !== 'ResponseShapeError') {
         problems.push(`expected success or ResponseShapeError, got ${describeError(error)}`);
       }

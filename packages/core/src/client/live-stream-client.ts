@@ -23,7 +23,7 @@ import {
 import { sameStream } from '../lifecycle.js';
 import type { LiveStream, LiveStreamState, ProviderId, Warning } from '../live-stream.js';
 import { hookRules, limitRule, type OptionRule, optionRules, readOptions } from '../options.js';
-import { thrownKind } from '../own.js';
+import { isAbortSignal, thrownKind } from '../own.js';
 import type {
   CallOptions,
   CallRuntime,
@@ -237,12 +237,13 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   }
 
   create(input: CreateLiveStreamInput, options?: RequestOptions): Promise<LiveStream> {
-    return this.guard('create', () => this.createUnguarded(input, options));
+    return this.guard('create', () => this.createUnguarded(input, options), options);
   }
 
   // The read a caller repeats most: guarded in place, as `guard` does, without its closure and extra frame.
   async get(id: string, options?: RequestOptions): Promise<LiveStream> {
     try {
+      this.refuseAborted(options, 'get');
       this.checkId(id, 'get');
       return this.reported(
         'get',
@@ -255,19 +256,19 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   }
 
   update(id: string, patch: UpdateLiveStreamInput, options?: RequestOptions): Promise<LiveStream> {
-    return this.guard('update', () => this.updateUnguarded(id, patch, options));
+    return this.guard('update', () => this.updateUnguarded(id, patch, options), options);
   }
 
   delete(id: string, options?: RequestOptions): Promise<void> {
-    return this.guard('delete', () => this.deleteUnguarded(id, options));
+    return this.guard('delete', () => this.deleteUnguarded(id, options), options);
   }
 
   start(id: string, options?: StartRequestOptions): Promise<LiveStream> {
-    return this.guard('start', () => this.startUnguarded(id, options));
+    return this.guard('start', () => this.startUnguarded(id, options), options);
   }
 
   stop(id: string, options?: RequestOptions): Promise<LiveStream> {
-    return this.guard('stop', () => this.stopUnguarded(id, options));
+    return this.guard('stop', () => this.stopUnguarded(id, options), options);
   }
 
   waitForState(
@@ -275,24 +276,42 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     state: LiveStreamState | readonly LiveStreamState[],
     options?: WaitForStateOptions,
   ): Promise<LiveStream> {
-    return this.guard('waitForState', () => this.waitForStateUnguarded(id, state, options));
+    return this.guard('waitForState', () => this.waitForStateUnguarded(id, state, options), options);
   }
 
   waitForBroadcast(id: string, options?: WaitForBroadcastOptions): Promise<LiveStream> {
-    return this.guard('waitForBroadcast', () => this.waitForBroadcastUnguarded(id, options));
+    return this.guard('waitForBroadcast', () => this.waitForBroadcastUnguarded(id, options), options);
   }
 
   // Every outcome of a client call is a result or a UniliveError: anything else (a bug, or a runtime broken
   // by whatever else runs in the process) is reported as a UniliveError whose cause keeps its name and
   // scrubbed message, with `delivery: 'unknown'`, since nothing tells whether a request went out.
-  private async guard<T>(operation: string, run: () => Promise<T>): Promise<T> {
+  private async guard<T>(operation: string, run: () => Promise<T>, options: unknown): Promise<T> {
     try {
+      this.refuseAborted(options, operation);
       return await run();
     } catch (error) {
       // Named for the call the caller made, whichever provider call inside it failed (a wait's poll).
       if (UniliveError.isInstance(error)) throw this.masked(servedOperation(error, operation));
       throw unexpectedFailure(this.provider, operation, error, this.redactor());
     }
+  }
+
+  // A signal already aborted when the call is made ends it before anything else: before its arguments are
+  // checked, before the provider decides anything (an operation the vendor does not have, videosdk v1's
+  // `stop`) and before any request, with the AbortError every adapter would give (`delivery: 'not-sent'`).
+  // The caller gave up: whatever else the call would have said is no answer they wait for
+  // (`docs/decisions/2026-12-01-aborted-signal-first.md`). A signal aborted later is the HTTP layer's.
+  private refuseAborted(options: unknown, operation: string): void {
+    const reason = abortedReason(options);
+    if (reason === notAborted) return;
+    throw new AbortError({
+      provider: this.provider.id,
+      operation,
+      message: 'The operation was aborted',
+      cause: reason,
+      delivery: 'not-sent',
+    });
   }
 
   get providerId(): ProviderId {
@@ -327,9 +346,16 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     const sought = callOptions.name;
     const iterable: AsyncIterable<LiveStream> = {
       [Symbol.asyncIterator]: () => {
-        if (invalid) {
+        // Read when the walk begins: a signal aborted by then ends it first, as any call's (refuseAborted).
+        let failure: unknown = invalid;
+        try {
+          this.refuseAborted(options, 'list');
+        } catch (error) {
+          failure = this.masked(error as UniliveError);
+        }
+        if (failure) {
           return {
-            next: () => Promise.reject(invalid),
+            next: () => Promise.reject(failure),
             return: (value?: unknown) => Promise.resolve({ done: true, value: value as LiveStream }),
           };
         }
@@ -765,6 +791,29 @@ function unexpectedFailure(
     delivery: 'unknown',
     secrets,
   });
+}
+
+const notAborted = Symbol('unilive.not-aborted');
+
+// The reason of the call's signal when it is already aborted, else `notAborted`. Read without running
+// anything the caller wrote: only a data property `signal` of the options counts (a getter, or a Proxy whose
+// trap throws, is left to the options' own check, which reports it), and only a signal as the options'
+// check accepts it; a reason whose read throws is replaced, as the HTTP layer replaces it.
+function abortedReason(options: unknown): unknown {
+  if (typeof options !== 'object' || options === null) return notAborted;
+  try {
+    const descriptor = Object.getOwnPropertyDescriptor(options, 'signal');
+    if (descriptor === undefined || !('value' in descriptor)) return notAborted;
+    const signal: unknown = descriptor.value;
+    if (!isAbortSignal(signal) || signal.aborted !== true) return notAborted;
+    try {
+      return signal.reason;
+    } catch {
+      return new Error('the abort reason could not be read');
+    }
+  } catch {
+    return notAborted;
+  }
 }
 
 function withWarnings(stream: LiveStream, warnings: Warning[]): LiveStream {

@@ -163,7 +163,13 @@ export interface HttpRequest<T> {
   path: string;
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
-  /** The response body's schema; without one the body is ignored. */
+  /**
+   * The response body's schema. Without one the call does not read what a success holds (`data` and `body`
+   * are undefined), but checks that it is the vendor's: no body (204, an empty 200) or JSON of any shape
+   * (`{"success": true}`, the deleted record, a bare string). A 2xx body that is not JSON at all (an HTML
+   * page from a proxy, a JSON answer cut short) proves nothing was carried out: `ResponseShapeError` with
+   * `delivery: 'unknown'`, never retried (`docs/decisions/2026-12-01-unread-success-bodies.md`).
+   */
   schema?: GenericSchema<unknown, T>;
   /** Overrides the method's default: GET, PUT and DELETE are idempotent, POST and PATCH are not. */
   idempotent?: boolean;
@@ -1370,7 +1376,13 @@ function decodeSuccess<T>(
   delivery: Delivery,
   described: HttpRequest<T>,
 ): { data: T; body: unknown } {
-  if (!spec.schema) return { data: undefined as T, body: undefined };
+  if (!spec.schema) {
+    // Nothing of the answer is read, but it must be one the vendor could have sent (no body, or JSON of any
+    // shape): a delete answered by a proxy's HTML page, or by JSON cut short, is never reported done while
+    // the stream may still exist.
+    if (isEmptyOrJson(text)) return { data: undefined as T, body: undefined };
+    throw notJson(spec, response, text, errorOptions, settings, delivery, true);
+  }
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -1379,15 +1391,7 @@ function decodeSuccess<T>(
     if (spec.acceptEmptySuccess && text.trim() === '') return { data: undefined as T, body: undefined };
     // A JSON answer that broke off (its length honest, its text not): what arrived of it is learned.
     learnBeginning(described, spec.schema, text, settings.secrets);
-    const type = response.headers.get('content-type') ?? 'no content type';
-    throw new ResponseShapeError({
-      ...errorOptions({
-        message: `${settings.provider} ${labelOf(spec)}: expected a JSON body, received ${text.length === 0 ? 'an empty body' : `${type} that is not JSON`} (HTTP ${response.status})`,
-        status: response.status,
-        delivery,
-      }),
-      issues: [{ path: '$', expected: 'JSON' }],
-    });
+    throw notJson(spec, response, text, errorOptions, settings, delivery, false);
   }
   let data: T;
   try {
@@ -1408,6 +1412,43 @@ function decodeSuccess<T>(
     throw error;
   }
   return { data, body };
+}
+
+// No body at all (only whitespace), or one that parses as JSON, whatever its shape.
+function isEmptyOrJson(text: string): boolean {
+  if (text.trim() === '') return true;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// A 2xx whose body is not the JSON expected: it may not be the vendor's (a proxy's page), so whether the
+// request was carried out is unknown (`delivery`). `unread`: a request without a schema, which would have
+// taken no body as well, and whose caller is told what is unknown (a delete's stream may still exist).
+function notJson(
+  spec: HttpRequest<unknown>,
+  response: Response,
+  text: string,
+  errorOptions: (extra: UniliveErrorOptions) => UniliveErrorOptions,
+  settings: Pick<HttpClientSettings, 'provider'>,
+  delivery: Delivery,
+  unread: boolean,
+): ResponseShapeError {
+  const type = response.headers.get('content-type') ?? 'no content type';
+  const received = `received ${text.length === 0 ? 'an empty body' : `${type} that is not JSON`} (HTTP ${response.status})`;
+  return new ResponseShapeError({
+    ...errorOptions({
+      message: unread
+        ? `${settings.provider} ${labelOf(spec)}: expected no body or a JSON body, ${received}, which may not be the vendor's: whether the request was carried out is unknown`
+        : `${settings.provider} ${labelOf(spec)}: expected a JSON body, ${received}`,
+      status: response.status,
+      delivery,
+    }),
+    issues: [{ path: '$', expected: unread ? 'JSON or no body' : 'JSON' }],
+  });
 }
 
 function vendorError(

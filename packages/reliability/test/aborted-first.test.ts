@@ -1,0 +1,137 @@
+import { AbortError, createLiveStreamClient, type LiveStreamClient } from '@unilive/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { adapterIds, adapters } from '../src/adapters.js';
+
+// A signal already aborted when a call is made ends it first, on every adapter and every operation: with
+// AbortError, `delivery: 'not-sent'`, the signal's reason as `cause`, and no request, whatever else the call
+// would have met (an id or input it refuses, an operation the vendor does not have, such as videosdk v1's
+// `stop`, a wait that needs webhook events) (docs/decisions/2026-12-01-aborted-signal-first.md).
+
+const operations = [
+  'create',
+  'get',
+  'list',
+  'update',
+  'delete',
+  'start',
+  'stop',
+  'waitForState',
+  'waitForBroadcast',
+] as const;
+type Operation = (typeof operations)[number];
+
+/** What else is wrong with the call besides its signal. */
+interface Arguments {
+  badId: '' | 'a/b' | '..' | undefined;
+  badInput: boolean;
+}
+
+function call(
+  client: LiveStreamClient,
+  operation: Operation,
+  id: string,
+  args: Arguments,
+  signal: AbortSignal,
+): Promise<unknown> {
+  const target = args.badId ?? id;
+  switch (operation) {
+    case 'create':
+      return client.create({ name: args.badInput ? '' : 'unilive aborted' }, { signal });
+    case 'get':
+      return client.get(target, { signal });
+    case 'list':
+      return client.list({ signal, ...(args.badInput ? { pageSize: 0 } : {}) }).toArray();
+    case 'update':
+      return client.update(target, args.badInput ? {} : { name: 'unilive aborted' }, { signal });
+    case 'delete':
+      return client.delete(target, { signal });
+    case 'start':
+      return client.start(target, { signal });
+    case 'stop':
+      return client.stop(target, { signal });
+    case 'waitForState':
+      return client.waitForState(target, args.badInput ? ('Ready' as 'ready') : 'ready', {
+        signal,
+        timeoutMs: 5_000,
+      });
+    case 'waitForBroadcast':
+      return client.waitForBroadcast(target, { signal, ...(args.badInput ? { intervalMs: 1 } : {}) });
+  }
+}
+
+const argumentsArbitrary: fc.Arbitrary<Arguments> = fc.record({
+  badId: fc.constantFrom(undefined, '', 'a/b', '..'),
+  badInput: fc.boolean(),
+});
+
+// The reason the caller aborted with: none (the platform's own), an Error, or any value.
+const reasonArbitrary = fc.oneof(
+  fc.constant(undefined),
+  fc.constantFrom('caller gave up', 'shutting down').map((message) => new Error(message)),
+  fc.constantFrom(42, 'user left', null),
+);
+
+describe('a signal aborted before the call', () => {
+  for (const adapterId of adapterIds) {
+    const adapter = adapters[adapterId];
+    for (const operation of operations) {
+      it(`ends ${adapterId} ${operation} with AbortError, not-sent, before anything else`, async () => {
+        await fc.assert(
+          fc.asyncProperty(argumentsArbitrary, reasonArbitrary, async (args, reason) => {
+            const sent: string[] = [];
+            const heard: string[] = [];
+            const provider = adapter.factory({
+              ...adapter.fixtures.settings,
+              ...adapter.settings,
+              fetch: async (input: RequestInfo | URL) => {
+                sent.push(String(input instanceof Request ? input.url : input));
+                return new Response('{}', { status: 500 });
+              },
+            });
+            const client = createLiveStreamClient(provider, {
+              hooks: {
+                onRequest: (event) => heard.push(`request ${event.url}`),
+                onError: (event) => heard.push(`error ${event.error.name}`),
+              },
+            });
+            const controller = new AbortController();
+            controller.abort(reason);
+            const given = controller.signal.reason;
+            const error = await call(
+              client,
+              operation,
+              adapter.fixtures.subjectId,
+              args,
+              controller.signal,
+            ).then(
+              () => undefined,
+              (caught: unknown) => caught,
+            );
+            expect(AbortError.isInstance(error)).toBe(true);
+            const aborted = error as AbortError;
+            expect({
+              name: aborted.name,
+              provider: aborted.provider,
+              operation: aborted.operation,
+              delivery: aborted.delivery,
+              status: aborted.status,
+            }).toEqual({
+              name: 'AbortError',
+              provider: adapter.provider,
+              operation,
+              delivery: 'not-sent',
+              status: undefined,
+            });
+            // The reason as every UniliveError keeps a cause: an Error, its text scrubbed.
+            const kept = new AbortError({ message: 'aborted', cause: given }).cause as Error;
+            expect(aborted.cause).toMatchObject({ name: kept.name, message: kept.message });
+            expect(sent).toEqual([]);
+            expect(heard).toEqual([]);
+          }),
+          { numRuns: 12 },
+        );
+      });
+    }
+  }
+});
