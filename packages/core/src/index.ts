@@ -317,7 +317,12 @@ export {
   type RoutingOptions,
   routingGaps,
 } from './registry/routing.js';
-export { isEmptyRestreamPlan, planRestream, type RestreamPlan } from './restream.js';
+export {
+  isEmptyRestreamPlan,
+  planRestream,
+  type RestreamPlan,
+  repeatedRestreamTargets,
+} from './restream.js';
 export { type Clock, type Sleep, systemClock, systemSleep } from './runtime.js';
 export {
   capText,

@@ -106,6 +106,68 @@ describe('validateCreateInput', () => {
     }
   });
 
+  it('refuses a restream list naming one target twice, at each later copy, on create and update alike', () => {
+    // Targets drawn from few urls and keys, so lists often repeat one: a list is refused exactly when two of
+    // its targets share url and key, with one issue per later copy naming the first, and nothing echoed.
+    const target = fc.record({
+      url: fc.constantFrom('rtmp://a.test/live', 'rtmps://b.test:443/app', 'rtmp://A.test/live'),
+      streamKey: fc.constantFrom('dup-key-1', 'dup-key-2', 'DUP-KEY-1'),
+    });
+    fc.assert(
+      fc.property(fc.array(target, { maxLength: 8 }), fc.boolean(), (restream, onUpdate) => {
+        const expected: { path: string; message: string }[] = [];
+        restream.forEach((each, index) => {
+          const first = restream.findIndex(
+            (other) => other.url === each.url && other.streamKey === each.streamKey,
+          );
+          if (first < index)
+            expected.push({
+              path: `restream.${index}`,
+              message: `expected each target once: it repeats the url and stream key of target ${first}`,
+            });
+        });
+        const run = () =>
+          onUpdate ? validateUpdateInput({ restream }) : validateCreateInput({ name: 'x', restream });
+        if (expected.length === 0) {
+          expect(run().restream).toEqual(restream);
+          return;
+        }
+        const error = failureOf(run) as InvalidInputError;
+        expect(InvalidInputError.isInstance(error)).toBe(true);
+        expect(error.issues).toEqual(expected);
+        expect(error.delivery).toBe('not-sent');
+        expect(JSON.stringify(error)).not.toMatch(/dup-key/i);
+        expect(error.message).not.toMatch(/dup-key|a\.test/i);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('names a repeated restream target beside the list’s other problems', () => {
+    const target = { url: 'rtmp://a.test/live', streamKey: 'k' };
+    expect(
+      issuesOf(() =>
+        validateCreateInput({ name: 'x', restream: Array.from({ length: 21 }, () => ({ ...target })) }),
+      ),
+    ).toEqual([
+      { path: 'restream', message: 'expected at most 20 targets' },
+      ...Array.from({ length: 20 }, (_, index) => ({
+        path: `restream.${index + 1}`,
+        message: 'expected each target once: it repeats the url and stream key of target 0',
+      })),
+    ]);
+    // Every problem at once: a target's own, then the repeated copy.
+    expect(
+      issuesOf(() => validateUpdateInput({ restream: [target, { url: 'ftp://x', streamKey: 'k' }, target] })),
+    ).toEqual([
+      { path: 'restream.1.url', message: 'expected an rtmp:// or rtmps:// URL' },
+      {
+        path: 'restream.2',
+        message: 'expected each target once: it repeats the url and stream key of target 0',
+      },
+    ]);
+  });
+
   it('rejects prototype-pollution keys in provider options', () => {
     const options = JSON.parse('{"liveapi": {"__proto__": {"polluted": true}}}');
     expect(issuesOf(() => validateCreateInput({ name: 'x', providerOptions: options }))).toEqual([

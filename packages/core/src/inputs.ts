@@ -5,6 +5,7 @@ import { ingestProtocols, type ProviderId, type Warning } from './live-stream.js
 import { dateOfAnyRealm } from './own.js';
 import type { CreateLiveStreamInput, UpdateLiveStreamInput } from './provider.js';
 import { isCredentialName } from './redaction/patterns.js';
+import { repeatedRestreamTargets } from './restream.js';
 import {
   codePointLength,
   hasBidiControl,
@@ -113,7 +114,8 @@ export function vendorDateInput(format: (value: Date | string) => string | undef
 
 /**
  * The valibot schema of a `restream` list as every neutral input takes it: at most 20 `{ url, streamKey }`
- * targets, `rtmp://` or `rtmps://` URLs. For an adapter that takes targets elsewhere (videosdk v2's start
+ * targets, `rtmp://` or `rtmps://` URLs, each once (a second target with the same url and stream key is an
+ * issue at its own index; see {@link repeatedRestreamTargets}). For an adapter that takes targets elsewhere (videosdk v2's start
  * options), so they are checked exactly as on create.
  */
 export const restreamTargetsInputSchema = /* @__PURE__ */ (() =>
@@ -126,6 +128,19 @@ export const restreamTargetsInputSchema = /* @__PURE__ */ (() =>
       'expected an array',
     ),
     v.maxLength(20, 'expected at most 20 targets'),
+    // A target named twice is refused at its later place (`restream.3`), naming the earlier by its index
+    // only: the key is a credential and the url may carry one.
+    v.rawCheck(({ dataset, addIssue }) => {
+      if (!dataset.typed) return;
+      for (const { index, first } of repeatedRestreamTargets(dataset.value)) {
+        addIssue({
+          message: `expected each target once: it repeats the url and stream key of target ${first}`,
+          path: [
+            { type: 'array', origin: 'value', input: dataset.value, key: index, value: dataset.value[index] },
+          ],
+        });
+      }
+    }),
   ))();
 
 const createFields = /* @__PURE__ */ (() => ({

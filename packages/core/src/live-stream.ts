@@ -309,7 +309,14 @@ export interface LiveStream {
    * answer (see the `read-back-failed` warning).
    */
   recording?: boolean;
-  /** Restream targets, when the vendor reports them. Their keys are credentials. */
+  /**
+   * Restream targets: the list the stream has, `[]` when it has none, wherever the adapter knows it (LiveAPI
+   * and videosdk v1 read it from the vendor; videosdk v2 from its running RTMP-outs or, while none run, the
+   * targets this client holds for the next start). Absent where nothing tells the list: on a vendor with no
+   * neutral restream (`capabilities.restream` false: Wowza Video, Wowza Real-Time), and on a videosdk v2 room
+   * this client holds nothing for (made or started in another process) while no egress runs. Their keys are
+   * credentials.
+   */
   restream?: RestreamTarget[];
   createdAt?: Date;
   updatedAt?: Date;

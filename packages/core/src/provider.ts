@@ -62,7 +62,12 @@ export interface CreateLiveStreamInput {
   /** Neutral region hint, mapped per vendor; see each provider page for the accepted values. */
   region?: string;
   lowLatency?: boolean;
-  /** Restream targets; their stream keys are credentials, scrubbed from every error from the start. */
+  /**
+   * Restream targets, at most 20, each once: a second target with the same `url` and `streamKey` (compared
+   * as given) is an `InvalidInputError` before any request, naming the later copy (`restream.<index>`). On
+   * `update` the list is the whole set the stream should end with. Their stream keys are credentials,
+   * scrubbed from every error from the start.
+   */
   restream?: RestreamTargetInput[];
   /**
    * Keyed by provider id; passed to that vendor's body after validation by its adapter. Typed per provider

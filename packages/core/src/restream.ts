@@ -22,7 +22,7 @@ export function planRestream(
   current: readonly RestreamTarget[],
   wanted: readonly RestreamTargetInput[],
 ): RestreamPlan {
-  const keyOf = (target: RestreamTargetInput) => JSON.stringify([target.url, target.streamKey]);
+  const keyOf = restreamTargetKey;
   const currentByKey = new Map(current.map((target) => [keyOf(target), target]));
   const wantedKeys = new Set(wanted.map(keyOf));
   const add: RestreamPlan['add'] = [];
@@ -36,6 +36,32 @@ export function planRestream(
     seen.add(key);
   }
   return { add, remove: current.filter((target) => !wantedKeys.has(keyOf(target))), switchedOff };
+}
+
+/**
+ * Targets a `restream` list names a second time, matched as {@link planRestream} matches them (url and
+ * stream key together, as given): each with its `index` and the index of the target it repeats (`first`).
+ * Pushing one stream twice to one destination with one key is never what a caller means (the destination
+ * takes one publisher per key), and vendors differ on it (some keep both copies, some one), so core's input
+ * checks refuse such a list on `create`, `update` and videosdk v2's start options, before any request.
+ */
+export function repeatedRestreamTargets(
+  targets: readonly RestreamTargetInput[],
+): { index: number; first: number }[] {
+  const firstByKey = new Map<string, number>();
+  const repeated: { index: number; first: number }[] = [];
+  for (const [index, target] of targets.entries()) {
+    const key = restreamTargetKey(target);
+    const first = firstByKey.get(key);
+    if (first === undefined) firstByKey.set(key, index);
+    else repeated.push({ index, first });
+  }
+  return repeated;
+}
+
+// One target's identity: its url and stream key together, exactly as given.
+function restreamTargetKey(target: RestreamTargetInput): string {
+  return JSON.stringify([target.url, target.streamKey]);
 }
 
 /** True when carrying out `plan` changes nothing: the stream already has exactly the targets wanted. */

@@ -1,5 +1,8 @@
+import { InvalidInputError } from '@unilive/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  liveApiInputWarnings,
   toLiveApiCreateBody,
   toLiveApiPlatformBody,
   toLiveApiUpdateBody,
@@ -37,5 +40,43 @@ describe('toLiveApiPlatformBody', () => {
       key: 'k',
       enabled: true,
     });
+  });
+});
+
+describe('liveApiInputWarnings', () => {
+  it('warns only of what LiveAPI cannot honour: recording: true holds (every broadcast is recorded), false is refused', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(undefined, true, false),
+        fc.constantFrom(undefined, true, false),
+        fc.constantFrom(undefined, 'eu'),
+        fc.constantFrom('create' as const, 'update' as const),
+        (recording, lowLatency, region, operation) => {
+          const input = {
+            name: 'Show',
+            ...(recording === undefined ? {} : { recording }),
+            ...(lowLatency === undefined ? {} : { lowLatency }),
+            ...(region === undefined ? {} : { region }),
+          };
+          if (recording === false) {
+            const error = (() => {
+              try {
+                return liveApiInputWarnings(input, operation);
+              } catch (caught) {
+                return caught;
+              }
+            })();
+            expect(InvalidInputError.isInstance(error)).toBe(true);
+            expect((error as InvalidInputError).issues.map((issue) => issue.path)).toEqual(['recording']);
+            return;
+          }
+          const settings = liveApiInputWarnings(input, operation).map((warning) => warning.setting);
+          expect(settings).toEqual([
+            ...(lowLatency === true ? ['lowLatency'] : []),
+            ...(region === undefined ? [] : ['region']),
+          ]);
+        },
+      ),
+    );
   });
 });

@@ -97,8 +97,8 @@ export function toLiveApiPlatformBody(target: RestreamTargetInput): LiveApiPlatf
 /**
  * The gaps of an input, settled by core's one rule before any request: an ingest protocol other than RTMP
  * and `recording: false` (LiveAPI records every broadcast and cannot turn that off) are errors; `region`
- * and `lowLatency: true` (no such settings) and `recording: true` (kept as a temporary recording) are
- * warnings for the result.
+ * and `lowLatency: true` (no such settings) are warnings for the result. `recording: true` is honoured as
+ * it stands (every broadcast is recorded, kept three days as a temporary recording): no warning.
  */
 export function liveApiInputWarnings(
   input: CreateLiveStreamInput | UpdateLiveStreamInput,
@@ -112,14 +112,9 @@ export function liveApiInputWarnings(
       message: 'expected rtmp: LiveAPI ingests RTMP only',
     });
   }
-  if (input.recording === true) {
-    gaps.push({
-      field: 'recording',
-      kind: 'approximated',
-      message:
-        'LiveAPI has no recording setting: it records every broadcast automatically as a temporary recording kept for three days (GET /live_streams/{id}/temporary_recordings); convert one to a video to keep it.',
-    });
-  }
+  // `recording: true` is no gap: LiveAPI records every broadcast ("All live streams broadcasted via LiveAPI
+  // are automatically recorded", record-your-livestream), so what was asked holds with nothing sent, as
+  // Real-Time's `lowLatency: true` does. The three days it keeps them are the vendor's, on every stream.
   if (input.recording === false) {
     gaps.push({
       field: 'recording',

@@ -4,7 +4,8 @@ import type { ProviderCapabilities } from '@unilive/core';
  * What LiveAPI really supports, as the adapter uses it:
  * - the lifecycle is the `enabled` flag: `start` sets it, `stop` clears it (the documented emergency stop);
  * - every broadcast is recorded automatically as a temporary recording kept three days, and no setting
- *   turns that on or off;
+ *   turns that on or off (`recording: true` holds with nothing sent, and is not warned of; `false` is
+ *   refused);
  * - restream targets are "platforms" added after the stream exists;
  * - no region choice, no low-latency mode, no documented name field (streams may come back without one);
  * - RTMP ingest only; HLS, the hosted player (video and audio-only) and, while online, an RTMP pull URL.

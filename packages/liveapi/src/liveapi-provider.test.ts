@@ -139,7 +139,7 @@ describe('create', () => {
     expect(stream.warnings).toBeUndefined();
   });
 
-  it('warns about recording, lowLatency and region, and sends none of them', async () => {
+  it('honours recording: true with no warning, warns about lowLatency and region, and sends none of them', async () => {
     const { provider, requests } = setup();
     replay('create');
     const stream = await provider.create({
@@ -149,13 +149,9 @@ describe('create', () => {
       region: 'eu',
     });
     expect(requests[0]?.body).toEqual({ name: 'unilive contract stream', enabled: true });
+    // LiveAPI records every broadcast: what was asked holds, with nothing to send and nothing to warn of.
+    expect(stream.recording).toBe(true);
     expect(stream.warnings).toEqual([
-      {
-        type: 'unsupported-setting',
-        setting: 'recording',
-        message:
-          'LiveAPI has no recording setting: it records every broadcast automatically as a temporary recording kept for three days (GET /live_streams/{id}/temporary_recordings); convert one to a video to keep it.',
-      },
       {
         type: 'unsupported-setting',
         setting: 'lowLatency',

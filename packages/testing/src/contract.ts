@@ -30,6 +30,7 @@ import {
 } from '@unilive/core';
 import { createContainer } from '@unilive/core/container';
 import { findFfmpeg, startPush } from '@unilive/sandbox';
+import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { Fault, FaultOperation } from './memory-backend.js';
 import { SecretScanner } from './secret-scanner.js';
@@ -499,6 +500,55 @@ export function runLiveStreamContract(options: ContractOptions): void {
         );
         expect(changes).toEqual([]);
         expect(updated.warnings?.filter((warning) => warning.setting === 'restream') ?? []).toEqual([]);
+      });
+
+      it('a restream list naming one target twice is refused on create and update, before any request', async () => {
+        // One rule on every adapter, whether or not the vendor restreams: pushing one stream twice to one
+        // destination with one key is never wanted, and vendors differ on it (some keep both copies, some
+        // one). The later copy is named; its url and key are not echoed.
+        const target = fc.record({
+          url: fc.constantFrom('rtmp://a.rtmp.youtube.com/live2', 'rtmps://live.example.com:443/app'),
+          streamKey: fc.constantFrom('contract-dup-key-1', 'contract-dup-key-2', 'contract-dup-key-3'),
+        });
+        const lists = fc
+          .tuple(
+            fc.uniqueArray(target, {
+              minLength: 1,
+              maxLength: 4,
+              selector: (each) => `${each.url} ${each.streamKey}`,
+            }),
+            fc.nat(),
+            fc.nat(),
+          )
+          .map(([distinct, from, to]) => {
+            const list = [...distinct];
+            const first = from % list.length;
+            const at = first + 1 + (to % (list.length - first));
+            list.splice(at, 0, { ...list[first] } as (typeof list)[number]);
+            return { list, first, at };
+          });
+        await fc.assert(
+          fc.asyncProperty(lists, fc.boolean(), async ({ list, first, at }, onUpdate) => {
+            requests.length = 0;
+            const error = await captureError(() =>
+              onUpdate
+                ? client.update(ref(), { restream: list })
+                : client.create({ name: input.name, restream: list }),
+            );
+            expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+            expect((error as InvalidInputError).issues).toEqual([
+              {
+                path: `restream.${at}`,
+                message: `expected each target once: it repeats the url and stream key of target ${first}`,
+              },
+            ]);
+            expect((error as UniliveError).operation).toBe(onUpdate ? 'update' : 'create');
+            expect((error as UniliveError).delivery).toBe('not-sent');
+            expect(String(error)).not.toContain('contract-dup-key');
+            expect(requests).toEqual([]);
+          }),
+          { numRuns: 25 },
+        );
       });
 
       it('waitForState refuses, before any request, a state the provider never reports', async (context) => {

@@ -163,7 +163,12 @@ export function convertToVideosdkV2StartOptions(
 export interface VideosdkV2StartSettings {
   recording: boolean;
   config: Omit<VideosdkV2HlsConfig, 'recording'>;
-  restream: RestreamTarget[];
+  /**
+   * The targets of the next start (`[]`: none). Undefined only when no call of this client named them (an
+   * update without `restream` of a room this client did not create): the next start then sends none, but
+   * the stream's list is not known, so it is not reported.
+   */
+  restream: RestreamTarget[] | undefined;
 }
 
 /** The room body, the start settings and the soft gaps of a create. */

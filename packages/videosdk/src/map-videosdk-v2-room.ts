@@ -60,8 +60,12 @@ export interface VideosdkV2MapContext {
   ingestToken: string;
   /** The recording flag held for the next start; undefined (unknown) when this client holds nothing. */
   recording: boolean | undefined;
-  /** Restream targets held for the next start, shown while none run. */
-  heldRestream: readonly RestreamTarget[];
+  /**
+   * Restream targets held for the next start, shown while none run (`[]`: none); undefined when this client
+   * holds nothing for the room (it neither created, updated with `restream`, nor started it), so while no
+   * RTMP-out runs nothing tells the list and `restream` is absent.
+   */
+  heldRestream: readonly RestreamTarget[] | undefined;
   secrets: SecretSet;
   warnings?: readonly Warning[];
 }
@@ -105,8 +109,12 @@ export function mapVideosdkV2Stream(reading: VideosdkV2Reading, context: Videosd
       }
     }
   }
-  if (restream === undefined && context.heldRestream.length > 0)
-    restream = context.heldRestream.map((target) => ({ ...target }));
+  // Known, even when empty, from what runs (the RTMP-outs read) or what this client holds for the next
+  // start: `[]` then, as on every adapter that knows its list. Absent only when neither tells.
+  if (restream === undefined) {
+    if (context.heldRestream !== undefined) restream = context.heldRestream.map((target) => ({ ...target }));
+    else if (rtmpOuts !== undefined) restream = [];
+  }
   // The vendor echoes destination keys in its RTMP-out records: they are credentials.
   context.secrets.holdStream(room.roomId, restream ? restream.map((target) => target.streamKey) : noKeys);
   // Core's one reader of vendor dates: a zone-less value is UTC, never the host's zone; a number an epoch.

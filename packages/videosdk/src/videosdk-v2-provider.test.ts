@@ -152,8 +152,10 @@ describe('videosdk v2 create', () => {
     expect(stream).toEqual(
       roomStream({
         raw: { room: body('v2-rooms-create') },
-        // This client will start it, and without recording: known, unlike in another process.
+        // This client will start it, without recording or restream targets: known, unlike in another
+        // process.
         recording: false,
+        restream: [],
         warnings: [
           {
             type: 'unsupported-setting',
@@ -624,6 +626,51 @@ describe('videosdk v2 start, stop, update and delete', () => {
     expect((await provider.start(room)).state).toBe('ready');
   });
 
+  it('start of a disabled room is ConflictError after one read of the room; a room gone stays NotFoundError', async () => {
+    // No vendor page says how hls/start answers for a disabled room; the sandbox answers 404 "Room not
+    // found." as for a missing one. One read of the room tells the two apart, whatever it answers.
+    const outcomes = [
+      { room: { status: 200, body: { ...body('v2-rooms-get'), disabled: true } }, conflict: true },
+      { room: { status: 200, body: body('v2-rooms-get') }, conflict: false },
+      { room: { status: 404, body: { message: 'Room not found.' } }, conflict: false },
+      { room: { status: 503, body: { message: 'unavailable' } }, conflict: false },
+    ];
+    for (const refusal of [404, 402]) {
+      for (const outcome of outcomes) {
+        const { provider, calls } = setup();
+        nock(origin).post('/v2/hls/start').reply(refusal, { message: 'Room not found.' });
+        nock(origin).get(`/v2/rooms/${room}`).reply(outcome.room.status, outcome.room.body);
+        const error = (await provider.start(room).catch((caught: unknown) => caught)) as UniliveError;
+        const label = `${refusal}, room read ${outcome.room.status}`;
+        expect(calls(), label).toEqual([`POST ${origin}/v2/hls/start`, `GET ${origin}/v2/rooms/${room}`]);
+        // The vendor's refusal is kept whole: status, message, delivery; only the class tells the state.
+        expect(error, label).toMatchObject({
+          operation: 'start',
+          status: refusal,
+          vendorMessage: 'Room not found.',
+          delivery: 'refused',
+        });
+        expect(ConflictError.isInstance(error), label).toBe(outcome.conflict);
+        expect(NotFoundError.isInstance(error), label).toBe(!outcome.conflict);
+        if (outcome.conflict) {
+          expect(error.message).toBe(
+            `videosdk start: room ${room} is disabled, so its HLS egress cannot start (the vendor answered HTTP ${refusal}: Room not found.); enable it first with update(id, { providerOptions: { videosdk: { disabled: false } } })`,
+          );
+        } else expect(error.message).toContain(`videosdk start failed (HTTP ${refusal})`);
+      }
+    }
+  });
+
+  it('a start refused for another reason reads nothing more', async () => {
+    const { provider, calls } = setup();
+    nock(origin)
+      .post('/v2/hls/start')
+      .reply(422, { message: 'layout.type must be SPOTLIGHT, SIDEBAR or GRID.' });
+    const error = (await provider.start(room).catch((caught: unknown) => caught)) as UniliveError;
+    expect(InvalidInputError.isInstance(error)).toBe(true);
+    expect(calls()).toEqual([`POST ${origin}/v2/hls/start`]);
+  });
+
   it('start of a stopping stream stays ConflictError', async () => {
     const { provider } = setup();
     nock(origin).post('/v2/hls/start').reply(409, { message: 'HLS is stopping.' });
@@ -719,10 +766,33 @@ describe('videosdk v2 start, stop, update and delete', () => {
     });
     expect(requests.map((request) => request.method)).toEqual(['GET', 'GET']);
     expect(stream.recording).toBe(true);
+    // Nothing named the targets here and none run: the list is unknown in this process, so absent.
+    expect(Object.hasOwn(stream, 'restream')).toBe(false);
     expect(stream.warnings?.map((warning) => [warning.type, warning.setting])).toEqual([
       ['held-in-memory', 'recording'],
       ['held-in-memory', 'providerOptions.videosdk.quality'],
     ]);
+  });
+
+  it('restream is [] wherever the list is known to be empty, and absent only where nothing tells it', async () => {
+    // Created here without targets: [] on create, after update({ restream: [] }) and on a read.
+    const here = setup();
+    nock(origin).post('/v2/rooms').reply(200, body('v2-rooms-create'));
+    expect((await here.provider.create({ name: 'x' })).restream).toEqual([]);
+    replay('v2-rooms-get', 'v2-hls-active.none');
+    expect((await here.provider.update(room, { restream: [] })).restream).toEqual([]);
+    replay('v2-rooms-get', 'v2-hls-active.none');
+    expect((await here.provider.get(room)).restream).toEqual([]);
+    // Another process: update({ restream: [] }) names the list, so it is known from then on.
+    const other = setup();
+    replay('v2-rooms-get', 'v2-hls-active.none');
+    expect(Object.hasOwn(await other.provider.get(room), 'restream')).toBe(false);
+    replay('v2-rooms-get', 'v2-hls-active.none');
+    expect((await other.provider.update(room, { restream: [] })).restream).toEqual([]);
+    // A running egress whose RTMP-outs have all ended: the vendor tells the list, empty.
+    const third = setup();
+    replay('v2-rooms-get', 'v2-hls-active', 'v2-livestreams-list.ended');
+    expect((await third.provider.get(room)).restream).toEqual([]);
   });
 
   it('update refuses room fields, which v2 sets on create only', async () => {

@@ -1,6 +1,8 @@
 import {
+  AbortError,
   assertValidId,
   type CallOptions,
+  ConflictError,
   type CreateLiveStreamInput,
   changeLifecycle,
   type HttpClient,
@@ -10,12 +12,12 @@ import {
   type ListOptions,
   type LiveStream,
   type LiveStreamStatus,
+  NotFoundError,
   type OwnParseResult,
   onceListenerOptions,
   parseVendorResponse,
   pathOf,
   platformSignal,
-  type RestreamTarget,
   readBackAfterChange,
   requestChange,
   type SecretSet,
@@ -60,9 +62,8 @@ import {
 const provider = 'videosdk';
 
 const ignore = () => {};
-// Shared by every read that gives or holds none: nothing changes them.
+// Shared by every read that gives none: nothing changes it.
 const noWarnings: readonly Warning[] = /* @__PURE__ */ Object.freeze([]);
-const noTargets: readonly RestreamTarget[] = /* @__PURE__ */ Object.freeze([]);
 
 /** `perPage` sent when the caller gives no page size: the v2 reference's documented default. */
 export const videosdkV2DefaultPageSize = 20;
@@ -318,7 +319,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       ingestToken,
       // Absent when this client holds nothing for the room: no v2 answer says whether it records.
       recording: settings?.recording,
-      heldRestream: settings?.restream ?? noTargets,
+      heldRestream: settings?.restream,
       secrets,
       warnings,
     });
@@ -428,6 +429,43 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       },
       { provider, secrets },
     );
+  }
+
+  /**
+   * What a start refused as "room not found" (404, or 402 as the vendor's SDK reads it) tells the caller. No
+   * vendor page says how `hls/start` answers for a room that exists but is disabled (the sandbox answers
+   * 404, as for a missing room): one read of the room tells the two apart. A disabled room is a
+   * `ConflictError` (the call does not fit its state; enabling the room makes it start, as `waitForState`
+   * and `get` tell), never a NotFoundError that would have the caller forget a room it can enable again.
+   * A room that is gone, or a read that fails, leaves the vendor's refusal as it was; an abort is the abort.
+   */
+  async function disabledRoomRefusal(
+    id: string,
+    refusal: UniliveError,
+    options: CallOptions | undefined,
+  ): Promise<UniliveError> {
+    let disabled = false;
+    try {
+      disabled = (await fetchRoom(id, 'start', roomStep, options)).data.disabled === true;
+    } catch (error) {
+      if (AbortError.isInstance(error)) return error;
+    }
+    if (!disabled) return refusal;
+    return new ConflictError({
+      provider,
+      operation: 'start',
+      message:
+        `videosdk start: room ${id} is disabled, so its HLS egress cannot start (the vendor answered ` +
+        `HTTP ${refusal.status ?? '?'}: ${refusal.vendorMessage ?? 'no message'}); enable it first with ` +
+        `update(id, { providerOptions: { videosdk: { disabled: false } } })`,
+      status: refusal.status,
+      vendorCode: refusal.vendorCode,
+      vendorMessage: refusal.vendorMessage,
+      requestId: refusal.requestId,
+      delivery: refusal.delivery,
+      cause: refusal,
+      secrets,
+    });
   }
 
   async function endRestream(
@@ -545,7 +583,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       const next: VideosdkV2StartSettings = {
         recording: request.start.recording ?? before?.recording ?? false,
         config: request.start.config ?? before?.config ?? {},
-        restream: request.start.restream ?? before?.restream ?? [],
+        restream: request.start.restream ?? before?.restream,
       };
       held.set(id, next);
       secrets.learnStream(id, ...inputSecrets(patch, provider));
@@ -616,7 +654,8 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       if (live && request.start.restream !== undefined) {
         // Outputs cannot be added or removed while they run: end them, then start the new set.
         if ((reading.rtmpOuts ?? []).length > 0) await endRestream(id, 'update', options);
-        if (next.restream.length > 0) await startRestream(id, next.restream, next.config, 'update', options);
+        if (request.start.restream.length > 0)
+          await startRestream(id, request.start.restream, next.config, 'update', options);
         return readBack(
           id,
           'update',
@@ -659,10 +698,12 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       const given = convertToVideosdkV2StartOptions({ providerOptions });
       secrets.learnStream(id, ...inputSecrets({ providerOptions }, provider));
       const before = held.get(id);
+      // A start sends the targets it knows, none when nothing names them; from then on that is the list.
+      const restream = given?.restream ?? before?.restream ?? [];
       const settings: VideosdkV2StartSettings = {
         recording: given?.recording ?? before?.recording ?? false,
         config: given?.config ?? before?.config ?? {},
-        restream: given?.restream ?? before?.restream ?? [],
+        restream,
       };
       held.set(id, settings);
       const startWarnings: Warning[] =
@@ -678,67 +719,77 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       const body: VideosdkV2HlsStartBody = { roomId: id };
       const config = { ...settings.config, ...(settings.recording ? { recording: { enabled: true } } : {}) };
       if (Object.keys(config).length > 0) body.config = config;
-      // Core's lifecycle rule: a refusal (409) of a start whose goal already holds returns the stream.
-      return changeLifecycle({
-        provider,
-        operation: 'start',
-        id,
-        read: () => fetchStream(id, 'start', options),
-        secrets,
-        send: async () => {
-          // Any 2xx is an accepted start, whatever its body held (the egress, a string, nothing at all).
-          const answer = await requestChange(
-            http,
-            {
-              operation: 'start',
-              method: 'POST',
-              path: 'v2/hls/start',
-              body,
-              schema: v.union([videosdkV2HlsSchema, v.string()]),
-              options,
-            },
-            { provider, secrets },
-          );
-          const started = answer.readable && typeof answer.data !== 'string' ? answer.data : undefined;
-          const warnings: Warning[] = [...startWarnings];
-          if (settings.restream.length > 0) {
-            try {
-              await startRestream(id, settings.restream, settings.config, 'start', options);
-            } catch (error) {
-              if (!UniliveError.isInstance(error) || error.name === 'AbortError') throw error;
-              warnings.push({
-                type: 'other',
-                setting: 'restream',
-                message: `videosdk start: the HLS egress started, but the restream targets could not be started (${error.message}); retry with update({ restream })`,
-              });
+      // The egress start's own refusal, told apart from a failure of the calls after it.
+      let refusal: unknown;
+      try {
+        // Core's lifecycle rule: a refusal (409) of a start whose goal already holds returns the stream.
+        return await changeLifecycle({
+          provider,
+          operation: 'start',
+          id,
+          read: () => fetchStream(id, 'start', options),
+          secrets,
+          send: async () => {
+            // Any 2xx is an accepted start, whatever its body held (the egress, a string, nothing at all).
+            const answer = await requestChange(
+              http,
+              {
+                operation: 'start',
+                method: 'POST',
+                path: 'v2/hls/start',
+                body,
+                schema: v.union([videosdkV2HlsSchema, v.string()]),
+                options,
+              },
+              { provider, secrets },
+            ).catch((error: unknown) => {
+              refusal = error;
+              throw error;
+            });
+            const started = answer.readable && typeof answer.data !== 'string' ? answer.data : undefined;
+            const warnings: Warning[] = [...startWarnings];
+            if (restream.length > 0) {
+              try {
+                await startRestream(id, restream, settings.config, 'start', options);
+              } catch (error) {
+                if (!UniliveError.isInstance(error) || error.name === 'AbortError') throw error;
+                warnings.push({
+                  type: 'other',
+                  setting: 'restream',
+                  message: `videosdk start: the HLS egress started, but the restream targets could not be started (${error.message}); retry with update({ restream })`,
+                });
+              }
             }
-          }
-          return readBack(
-            id,
-            'start',
-            'the vendor accepted start (the HLS egress is starting)',
-            options,
-            // Nothing about the room was received: `raw.room` is `{ roomId }`; `raw.hls` is the start
-            // answer as received (whatever it held), left out when it had no body.
-            () => ({
-              room: { roomId: id },
-              hls: started
-                ? {
-                    ...started,
-                    playbackHlsUrl: undefined,
-                    downstreamUrl: undefined,
-                    livestreamUrl: undefined,
-                  }
-                : { roomId: id },
-              raw:
-                answer.body === undefined
-                  ? { room: { roomId: id } }
-                  : { room: { roomId: id }, hls: answer.body },
-            }),
-            warnings,
-          );
-        },
-      });
+            return readBack(
+              id,
+              'start',
+              'the vendor accepted start (the HLS egress is starting)',
+              options,
+              // Nothing about the room was received: `raw.room` is `{ roomId }`; `raw.hls` is the start
+              // answer as received (whatever it held), left out when it had no body.
+              () => ({
+                room: { roomId: id },
+                hls: started
+                  ? {
+                      ...started,
+                      playbackHlsUrl: undefined,
+                      downstreamUrl: undefined,
+                      livestreamUrl: undefined,
+                    }
+                  : { roomId: id },
+                raw:
+                  answer.body === undefined
+                    ? { room: { roomId: id } }
+                    : { room: { roomId: id }, hls: answer.body },
+              }),
+              warnings,
+            );
+          },
+        });
+      } catch (error) {
+        if (error !== refusal || !NotFoundError.isInstance(error)) throw error;
+        throw await disabledRoomRefusal(id, error, options);
+      }
     },
 
     async stop(id: string, options?: CallOptions) {

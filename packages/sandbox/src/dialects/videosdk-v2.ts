@@ -16,6 +16,10 @@ import { isObject, positiveInteger, userIdOf, verifiedClaims } from './videosdk.
  * - A session opens when HLS starts in a room without one (the composer joins the room) and ends with it.
  * - Deactivated rooms answer 404 to get and leave the list. Unverified at the vendor (its server SDK says
  *   only that deactivate returns the disabled room); a sandbox choice.
+ * - A disabled room (deactivated, or toggled off with `{ status: 'disabled' }`) answers an HLS or RTMP-out
+ *   start 404 "Room not found.", as a missing room does. Unverified at the vendor: its REST pages document
+ *   no error answer for these calls (only its client SDKs name a disabled room, on join: 4052
+ *   ROOM_ID_DISABLED); a sandbox choice, the answer the adapter must not take for "gone".
  * - Errors are `{ message }` with the v2 error table's wording (`error-event.md`): 400 invalid_params, 401
  *   invalid_token, 403 unauthorized_token, 404 resource_not_found, 422 invalid_object; 402 for a custom
  *   room id on deactivate (server SDK). Action calls answer bare JSON strings.
