@@ -173,6 +173,60 @@ function fittingValuesFor(node: Shape, fit: number): fc.Arbitrary<unknown> {
 }
 
 /** What valibot's output of `value` holds, read off `value` itself along the fields `node` names. */
+/** The fields the objects `node` may read a value as name: through wrappers and every option of a union. */
+function fieldsOf(node: Shape): string[] {
+  switch (node.kind) {
+    case 'optional':
+    case 'nullable':
+    case 'nullish':
+      return fieldsOf(node.wrapped);
+    case 'object':
+    case 'loose_object':
+      return Object.keys(node.entries);
+    case 'union':
+      return node.options.flatMap(fieldsOf);
+    default:
+      return [];
+  }
+}
+
+/**
+ * Whether `value`, as the output, keeps no field that valibot's copy drops and the output's type reads: at a
+ * union, the option valibot takes (the first that accepts the value) is the one the value is read as; when
+ * that is an `object` (which drops what it does not name), no field that another option of the unions around
+ * it names may be on the value.
+ */
+function noFieldOfAnotherOption(node: Shape, value: unknown, named: readonly string[] = []): boolean {
+  const object = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+  switch (node.kind) {
+    case 'optional':
+    case 'nullable':
+    case 'nullish':
+      return value === null || value === undefined || noFieldOfAnotherOption(node.wrapped, value, named);
+    case 'object':
+    case 'loose_object': {
+      const dropped = node.kind === 'object' ? named.filter((field) => !(field in node.entries)) : [];
+      return (
+        (object === undefined || dropped.every((field) => !(field in object))) &&
+        Object.entries(node.entries).every(
+          ([key, entry]) =>
+            object === undefined || !(key in object) || noFieldOfAnotherOption(entry, object[key]),
+        )
+      );
+    }
+    case 'array':
+      return (value as unknown[]).every((item) => noFieldOfAnotherOption(node.item, item));
+    case 'record':
+      return Object.values(value as object).every((item) => noFieldOfAnotherOption(node.value, item));
+    case 'union': {
+      const chosen = node.options.find((option) => v.safeParse(schemaOf(option), value).success) as Shape;
+      return noFieldOfAnotherOption(chosen, value, [...named, ...fieldsOf(node)]);
+    }
+    default:
+      return true;
+  }
+}
+
 function projection(node: Shape, value: unknown): unknown {
   switch (node.kind) {
     case 'optional':
@@ -267,6 +321,7 @@ describe('readInPlace', () => {
           if (read.output === value) {
             inPlace += 1;
             expect(projection(node, value)).toEqual(expected.output);
+            expect(noFieldOfAnotherOption(node, value)).toBe(true);
           } else {
             copied += 1;
             expect(read.output).toEqual(expected.output);
@@ -304,6 +359,11 @@ describe('readInPlace', () => {
       [records, Object.assign(Object.create({ inherited: 'x' }), { a: 'b' })],
       [v.looseObject({ url: v.string() }), JSON.parse('{"url": "u", "__proto__": 1}')],
       [v.looseObject({ url: v.string() }), { url: 'u', constructor: 1 }],
+      // A hole: valibot's copy holds undefined there.
+      // biome-ignore lint/suspicious/noSparseArray: the hole is the case
+      [v.array(v.optional(v.string())), [, 'a']],
+      // `b` is named by the option valibot does not take, and dropped by the one it takes.
+      [v.union([v.object({ a: v.string() }), v.object({ b: v.number() })]), { a: 'x', b: 'not a number' }],
       [objects, Object.assign(['x'], { url: 'u' })],
       [objects, Object.assign(new Date(0), { url: 'u' })],
     ];

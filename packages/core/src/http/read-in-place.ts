@@ -29,9 +29,21 @@ const verdict = (passes: boolean): Verdict => (passes ? taken : refused);
  * `__proto__`/`constructor`/`prototype` key in a record or a loose object, an inherited key in a record) is
  * left to `schema`, and so is a union's value that such an option comes to before the one that takes it.
  *
+ * Also left to `schema`: an array with holes (valibot's copy fills them with `undefined`), and a union's value
+ * that carries a field only another option names (`v.union([v.object({ a: v.string() }), v.object({ b:
+ * v.number() })])` reading `{ a: 'x', b: 'y' }`: valibot's copy drops `b`, which the output's type says is a
+ * number when present).
+ *
  * Only schemas whose reading never changes a value are taken: `string`, `number`, `boolean`, `null`,
- * `undefined`, `unknown`, `literal`, `picklist`, `optional`/`nullable`/`nullish` without a default, `object`,
- * `loose_object`, `array`, `record` and `union` of these, with no `pipe` and no `fallback` anywhere.
+ * `undefined`, `unknown`, `any`, `literal`, `picklist`, `optional`/`nullable`/`nullish` without a default,
+ * `object`, `loose_object`, `array`, `record` and `union` of these, with no `pipe` and no `fallback` anywhere,
+ * nested at most 64 deep. They are known by their `type`, as valibot's own functions (and `v.config`,
+ * `v.message`) make them: a schema object made by hand with one of these types and a `~run` of its own is
+ * read as that type.
+ *
+ * Meant for data parsed from JSON. A value whose reading answers differently from one read to the next (a
+ * getter, a Proxy) is outside that: it is read once by the check and, when the check does not take it, again
+ * by valibot, and a Proxy's `ownKeys` is not consulted where valibot would.
  *
  * @param schema - The schema to read with; not changed.
  * @returns A schema of the same type, to use wherever `schema` would be used.
@@ -119,9 +131,12 @@ function compile(schema: unknown, depth: number): Check {
       const item = child('item');
       return (value) => {
         if (!Array.isArray(value)) return refused;
-        // Indexed: a hole reads as undefined, as valibot reads it, and no iterator is made.
+        // Indexed: no iterator is made. valibot reads a hole as undefined and fills it in its copy, which is
+        // then not like the value.
         for (let index = 0; index < value.length; index += 1) {
-          const read = item(value[index]);
+          const entry = value[index];
+          if (entry === undefined && !(index in value)) return copied;
+          const read = item(entry);
           if (read !== taken) return read;
         }
         return taken;
@@ -150,18 +165,50 @@ function compile(schema: unknown, depth: number): Check {
       };
     }
     case 'union': {
-      const options = (node.options as readonly unknown[]).map((option) => compile(option, depth + 1));
+      const schemas = node.options as readonly unknown[];
+      const options = schemas.map((option) => compile(option, depth + 1));
+      // The fields an option's objects name, and for each option those that only others name: an object
+      // option takes a value in place with such a field on it, but valibot's copy drops it, and the output's
+      // type says that field, when present, is what the option naming it reads (`{ a: string } | { b: number }`
+      // taking `{ a: 'x', b: 'y' }`): such a value is left to valibot.
+      const named = schemas.map((option) => fieldsNamedBy(option, 0));
+      const foreign = named.map((own) => [...new Set(named.flat())].filter((name) => !own.includes(name)));
       // valibot takes the first option that accepts the value: one that might, with a copy, settles it.
       return (value) => {
         for (let index = 0; index < options.length; index += 1) {
           const read = (options[index] as Check)(value);
-          if (read !== refused) return read;
+          if (read === refused) continue;
+          if (read === taken && typeof value === 'object' && value !== null) {
+            const others = foreign[index] as string[];
+            for (let field = 0; field < others.length; field += 1)
+              if ((others[field] as string) in value) return copied;
+          }
+          return read;
         }
         return refused;
       };
     }
     default:
       throw new TypeError(`readInPlace: a ${type} schema is not read in place`);
+  }
+}
+
+/** The fields the objects `schema` may read a value as name: through `optional`/`nullable`/`nullish` and unions. */
+function fieldsNamedBy(schema: unknown, depth: number): string[] {
+  const node = schema as { type: string; wrapped?: unknown; options?: readonly unknown[]; entries?: object };
+  if (depth > deepest) return [];
+  switch (node.type) {
+    case 'optional':
+    case 'nullable':
+    case 'nullish':
+      return fieldsNamedBy(node.wrapped, depth + 1);
+    case 'object':
+    case 'loose_object':
+      return Object.keys(node.entries as object);
+    case 'union':
+      return (node.options as readonly unknown[]).flatMap((option) => fieldsNamedBy(option, depth + 1));
+    default:
+      return [];
   }
 }
 
