@@ -407,6 +407,83 @@ describe('list: whatever an outside provider does', () => {
     );
   });
 
+  it('a walk whose signal fires ends with AbortError at the next stream, whatever the provider does with the signal', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 6 }),
+        fc.nat({ max: 6 }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.option(endings, { nil: undefined }),
+        async (total, firesAt, inStep, toArray, ending) => {
+          const fires = Math.min(firesAt, total - 1);
+          const controller = new AbortController();
+          const reason = new Error('caller gave up');
+          let steps = 0;
+          let returned = 0;
+          const { provider } = scriptedProvider([]);
+          // Hands out its streams whatever the signal says, as a vendor whose pages carry whole streams does
+          // for the rest of a page already fetched; with `inStep`, the signal fires while the step after the
+          // `fires`-th stream runs (an onResponse hook), else in the caller's loop once it holds `fires`.
+          provider.list = (() => ({
+            [Symbol.asyncIterator]: () => ({
+              next: async () => {
+                steps += 1;
+                if (inStep && steps === fires + 1) controller.abort(reason);
+                return steps <= total
+                  ? { done: false, value: stream(`s${steps}`) }
+                  : { done: true, value: undefined };
+              },
+              ...(ending === undefined
+                ? {}
+                : {
+                    return: () => {
+                      returned += 1;
+                      return ending();
+                    },
+                  }),
+            }),
+          })) as unknown as LiveStreamProvider['list'];
+          const list = createLiveStreamClient(provider).list({ signal: controller.signal });
+          const taken: string[] = [];
+          if (!inStep && fires === 0) controller.abort(reason);
+          const failure = await (async () => {
+            if (toArray && inStep) {
+              await list.toArray();
+              return undefined;
+            }
+            for await (const listed of list) {
+              taken.push(listed.id);
+              if (!inStep && taken.length === fires) controller.abort(reason);
+            }
+            return undefined;
+          })().then(
+            () => undefined,
+            (error: unknown) => error,
+          );
+          const said = `${total} streams, fires at ${fires}${inStep ? ' in a step' : ''}`;
+          expect(AbortError.isInstance(failure), said).toBe(true);
+          expect(failure, said).toMatchObject({
+            provider: provider.id,
+            operation: 'list',
+            delivery: 'not-sent',
+            cause: { message: 'caller gave up' },
+          });
+          // Nothing handed out once it fired, and no step asked of the provider after it.
+          expect(taken, said).toEqual(
+            toArray && inStep ? [] : ['s1', 's2', 's3', 's4', 's5', 's6'].slice(0, fires),
+          );
+          expect(steps, said).toBe(inStep ? fires + 1 : fires);
+          // The provider's walk is let go of (its `return` called once), whatever that return does; one
+          // aborted before it began need not have been asked for at all.
+          if (!inStep && fires === 0) expect(returned, said).toBeLessThanOrEqual(1);
+          else expect(returned, said).toBe(ending === undefined ? 0 : 1);
+        },
+      ),
+      { numRuns: 120 },
+    );
+  });
+
   it('a walk whose return misbehaves when the caller stops early keeps the streams taken, or fails typed', async () => {
     await fc.assert(
       fc.asyncProperty(endings, async (ending) => {

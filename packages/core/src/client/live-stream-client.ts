@@ -65,7 +65,8 @@ export type StartRequestOptions = Omit<StartOptions, 'runtime'>;
 export interface LiveStreamList extends AsyncIterable<LiveStream> {
   /**
    * Collects every stream (or the first `limit`, a whole number from 0) into an array. Any other `limit`,
-   * or another name (`limt`), is an `InvalidInputError`, before any request.
+   * or another name (`limt`), is an `InvalidInputError`, before any request. Rejects with `AbortError` when
+   * the list's `signal` fires before the walk is over.
    */
   toArray(options?: { limit?: number }): Promise<LiveStream[]>;
 }
@@ -82,7 +83,10 @@ export interface LiveStreamClient {
   /**
    * Every stream, fetched page by page as the iteration goes. Options other than those of
    * {@link ListOptions} (`pagesize`), or a `pageSize` or `maxPages` that is no positive integer, make the
-   * first step of the iteration throw `InvalidInputError`, before any request.
+   * first step of the iteration throw `InvalidInputError`, before any request. Once the `signal` fires, the
+   * walk ends with `AbortError` (`delivery: 'not-sent'`, the signal's reason as `cause`) at the next
+   * stream, on every adapter, even one from a page already fetched: no stream is handed out after it fired,
+   * no request is made, and a walk that was reading its last page ends with it rather than complete.
    */
   list(options?: Omit<ListOptions, 'runtime'>): LiveStreamList;
   update(id: string, patch: UpdateLiveStreamInput, options?: RequestOptions): Promise<LiveStream>;
@@ -110,7 +114,10 @@ export interface LiveStreamClient {
    * Resolves with the stream once video arrives (or, with `broadcasting: false`, once it stops). Where the
    * vendor's API reports it (`capabilities.broadcastingStatus`) the API decides and `events` only make it
    * poll at once; elsewhere the newest `connected` / `disconnected` event about the stream decides, so
-   * `events` are required there (else `UnsupportedOperationError`, before any request).
+   * `events` are required there (else `UnsupportedOperationError`, before any request). The API has the
+   * last word over an event: a stream a poll reads `stopped` or `disabled` is not broadcasting, whatever the
+   * newest event said (waiting for video there fails fast with `ConflictError` where it is stopped for
+   * good, and waits on where it can run again).
    */
   waitForBroadcast(id: string, options?: WaitForBroadcastOptions): Promise<LiveStream>;
 }
@@ -344,6 +351,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     }
     const reported = (stream: LiveStream) => this.reported('list', stream);
     const sought = callOptions.name;
+    const signal = callOptions.signal;
     const iterable: AsyncIterable<LiveStream> = {
       [Symbol.asyncIterator]: () => {
         // Read when the walk begins: a signal aborted by then ends it first, as any call's (refuseAborted).
@@ -376,14 +384,27 @@ class DefaultLiveStreamClient implements LiveStreamClient {
             return: (value?: unknown) => Promise.resolve({ done: true, value: value as LiveStream }),
           };
         }
+        // Once the walk has said it is done, it stays done, whatever the signal does afterwards.
+        let finished = false;
         return {
           next: async () => {
+            if (finished) return { done: true as const, value: undefined };
             try {
               // Asked for one name: every other stream is left out here, whatever the adapter yields (one
               // whose vendor's page names no stream reads each one and yields it).
               for (;;) {
+                // Checked here, on every adapter, rather than left to the requests: a vendor whose pages
+                // carry whole streams (LiveAPI, videosdk v1) makes none for the rest of a page already
+                // fetched, and would hand it all out after the caller gave up.
+                this.refuseAbortedWalk(signal, streams);
                 const step = await streams.next();
-                if (step.done) return step;
+                // Fired while the step ran (an `onResponse` hook, a page answered as the signal fired):
+                // what it brought is not handed out, nor is a walk it ended reported complete.
+                this.refuseAbortedWalk(signal, step.done ? undefined : streams);
+                if (step.done) {
+                  finished = true;
+                  return step;
+                }
                 if (sought !== undefined && step.value?.name !== sought) continue;
                 return { done: false, value: reported(step.value) };
               }
@@ -426,6 +447,28 @@ class DefaultLiveStreamClient implements LiveStreamClient {
         return streams;
       },
     };
+  }
+
+  // A walk whose caller's signal has fired ends here with AbortError, at the next stream it would hand out,
+  // whether its vendor would make a request for it or not (see docs/multi-provider.md, Listing). `walk`,
+  // when given, is the adapter's walk, closed (best effort, not awaited) so that it lets go of what it holds.
+  private refuseAbortedWalk(signal: AbortSignal | undefined, walk: AsyncIterator<LiveStream> | undefined) {
+    if (signal?.aborted !== true) return;
+    try {
+      if (walk && typeof walk.return === 'function')
+        void Promise.resolve(walk.return()).catch(() => undefined);
+    } catch {
+      // A walk whose return throws has nothing more to let go of.
+    }
+    const operation = this.served ?? 'list';
+    throw new AbortError({
+      provider: this.provider.id,
+      operation,
+      message: `${operation} was aborted`,
+      cause: signal.reason,
+      // No request goes out for the stream it ends at.
+      delivery: 'not-sent',
+    });
   }
 
   private async updateUnguarded(

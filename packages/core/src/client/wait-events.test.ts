@@ -11,7 +11,7 @@ import {
 } from '../errors/errors.js';
 import { createEventHub } from '../events/event-hub.js';
 import type { LiveStreamEvent } from '../events/live-stream-event.js';
-import type { LiveStream, LiveStreamState } from '../live-stream.js';
+import { type LiveStream, type LiveStreamState, liveStreamStates } from '../live-stream.js';
 import type { LiveStreamProvider, LiveStreamStatus } from '../provider.js';
 import { createLiveStreamClient } from './live-stream-client.js';
 
@@ -621,6 +621,66 @@ describe('waitForBroadcast and what happened before it began', () => {
         },
       ),
       { numRuns: 60 },
+    );
+  });
+
+  it('an older event never outweighs the API: a stream it reads stopped or disabled is not broadcasting, whatever the event said', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...liveStreamStates),
+        fc.boolean(),
+        fc.boolean(),
+        fc.boolean(),
+        fc.integer({ min: -3_600, max: 3_600 }),
+        async (state, heard, target, restart, seconds) => {
+          const { provider, vendor } = stubProvider({ broadcastingStatus: false });
+          const stub = { ...provider, capabilities: { ...provider.capabilities, restart } };
+          vendor.state = state;
+          const hub = createEventHub();
+          // Heard before the wait (a `connected` whose `disconnected` was lost, say), at any time.
+          hub.publish(
+            event({
+              id: 'heard',
+              type: heard ? 'live_stream.connected' : 'live_stream.disconnected',
+              broadcasting: heard,
+              occurredAt: at(seconds),
+            }),
+          );
+          let outcome: unknown = 'pending';
+          const waiting = createLiveStreamClient(stub)
+            .waitForBroadcast('s1', {
+              events: hub,
+              broadcasting: target,
+              intervalMs: 30_000,
+              timeoutMs: 60_000,
+            })
+            .then(
+              (stream) => {
+                outcome = stream;
+              },
+              (error: unknown) => {
+                outcome = error;
+              },
+            );
+          await settle();
+          const said = `${state}, heard ${heard}, waiting for ${target}, restart ${restart}`;
+          const notRunning = state === 'stopped' || state === 'disabled';
+          if (notRunning && !target) {
+            expect(outcome, said).toMatchObject({ state, broadcasting: false });
+          } else if (notRunning && (state === 'disabled' || !restart)) {
+            expect(ConflictError.isInstance(outcome), said).toBe(true);
+          } else if (!notRunning && heard === target) {
+            expect(outcome, said).toMatchObject({ state, broadcasting: target });
+          } else {
+            expect(outcome, said).toBe('pending');
+            await vi.advanceTimersByTimeAsync(60_000);
+            expect(TimeoutError.isInstance(outcome), said).toBe(true);
+          }
+          await waiting;
+          hub.close();
+        },
+      ),
+      { numRuns: 80 },
     );
   });
 

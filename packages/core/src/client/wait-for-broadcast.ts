@@ -1,5 +1,6 @@
 import { UnsupportedOperationError } from '../errors/errors.js';
 import type { LiveStreamEvent } from '../events/live-stream-event.js';
+import type { LiveStreamState } from '../live-stream.js';
 import type { CallOptions, LiveStreamProvider, LiveStreamStatus } from '../provider.js';
 import type { Clock, Sleep } from '../runtime.js';
 import { type CheckedWaitOptions, pollStatus, type WaitForStateOptions } from './wait-for-state.js';
@@ -16,10 +17,14 @@ export interface WaitForBroadcastOptions extends WaitForStateOptions {
  * call for it where there is one (`provider.getBroadcasting`, asked only while the stream is `ready`: a
  * stream that is not ready takes no video); the newest event about the stream that tells
  * (`live_stream.connected` / `disconnected`, by `occurredAt`, those a hub heard before the wait included),
- * and polling checks that the stream still exists and can broadcast. Where none of these can tell, there is
- * nothing to wait on: {@link UnsupportedOperationError} before any request, naming why (no events given,
- * or a vendor whose webhooks never tell, `capabilities.broadcastingEvents` false). A stream that cannot
- * broadcast (`disabled`, or `stopped` for good) fails fast with `ConflictError`.
+ * and polling checks that the stream still exists and can broadcast: a stream a poll reads `stopped` or
+ * `disabled` takes no video whatever the newest event said (a `connected` whose `disconnected` was late or
+ * lost), so waiting for video to stop ends there with `broadcasting: false`, and waiting for it to arrive
+ * goes on (or fails, below); `ready`, the states in between and `unknown` leave it to the event. Where none
+ * of these can tell, there is nothing to wait on: {@link UnsupportedOperationError} before any request,
+ * naming why (no events given, or a vendor whose webhooks never tell, `capabilities.broadcastingEvents`
+ * false). A stream that cannot broadcast (`disabled`, or `stopped` for good) fails fast with
+ * `ConflictError`.
  */
 export async function waitForBroadcastStatus(
   provider: LiveStreamProvider,
@@ -63,6 +68,10 @@ export async function waitForBroadcastStatus(
         if (arriving === target) return { ...status, broadcasting: target };
         if (arriving !== undefined) return undefined;
       }
+      // The API has the last word over an event, which may be late or its sequel lost (a `connected`
+      // heard, then the stream stopped with no `disconnected`): a stream the poll finds stopped or disabled
+      // is not broadcasting, whatever the newest event said.
+      if (takesNoVideo(status.state)) return target ? undefined : { ...status, broadcasting: false };
       const event = newestEvent?.();
       return event?.broadcasting === target ? { ...status, broadcasting: target } : undefined;
     },
@@ -71,4 +80,11 @@ export async function waitForBroadcastStatus(
       target &&
       (status.state === 'disabled' || (status.state === 'stopped' && !provider.capabilities.restart)),
   });
+}
+
+// A stream the API reports `stopped` or `disabled` is not running, so no video reaches it. The states on the
+// way between two (`starting`, `stopping`, `resetting`) and `unknown` leave the question to the events: a
+// vendor may take an encoder while a stream starts, or still pass video while it stops.
+function takesNoVideo(state: LiveStreamState): boolean {
+  return state === 'stopped' || state === 'disabled';
 }
