@@ -1,4 +1,11 @@
-import { AbortError, createLiveStreamClient, type LiveStreamClient } from '@unilive/core';
+import {
+  AbortError,
+  createEventHub,
+  createLiveStreamClient,
+  type LiveStreamClient,
+  type LiveStreamEvent,
+  type LiveStreamEventSource,
+} from '@unilive/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { adapterIds, adapters } from '../src/adapters.js';
@@ -21,10 +28,41 @@ const operations = [
 ] as const;
 type Operation = (typeof operations)[number];
 
-/** What else is wrong with the call besides its signal. */
+/** What else is wrong with the call besides its signal, and the events a wait is given. */
 interface Arguments {
   badId: '' | 'a/b' | '..' | undefined;
   badInput: boolean;
+  /**
+   * A wait's events: none, a hub (empty, or that heard the encoder connect), or an async iterable. With
+   * events, a wait on a vendor whose webhooks never tell whether video arrives (Wowza Video, videosdk) is
+   * refused before any request as it is without them; the abort still comes first.
+   */
+  events: 'none' | 'hub' | 'hub heard connected' | 'iterable';
+}
+
+function eventSource(
+  kind: Arguments['events'],
+  provider: string,
+  id: string,
+): LiveStreamEventSource | undefined {
+  if (kind === 'none') return undefined;
+  const connected: LiveStreamEvent = {
+    id: 'connected',
+    type: 'live_stream.connected',
+    provider,
+    streamId: id,
+    occurredAt: new Date(),
+    broadcasting: true,
+    raw: {},
+  };
+  if (kind === 'iterable') {
+    return (async function* () {
+      yield connected;
+    })();
+  }
+  const hub = createEventHub();
+  if (kind === 'hub heard connected') hub.publish(connected);
+  return hub;
 }
 
 function call(
@@ -35,6 +73,8 @@ function call(
   signal: AbortSignal,
 ): Promise<unknown> {
   const target = args.badId ?? id;
+  const source = eventSource(args.events, client.providerId, id);
+  const events = source === undefined ? {} : { events: source };
   switch (operation) {
     case 'create':
       return client.create({ name: args.badInput ? '' : 'unilive aborted' }, { signal });
@@ -54,15 +94,21 @@ function call(
       return client.waitForState(target, args.badInput ? ('Ready' as 'ready') : 'ready', {
         signal,
         timeoutMs: 5_000,
+        ...events,
       });
     case 'waitForBroadcast':
-      return client.waitForBroadcast(target, { signal, ...(args.badInput ? { intervalMs: 1 } : {}) });
+      return client.waitForBroadcast(target, {
+        signal,
+        ...events,
+        ...(args.badInput ? { intervalMs: 1 } : {}),
+      });
   }
 }
 
 const argumentsArbitrary: fc.Arbitrary<Arguments> = fc.record({
   badId: fc.constantFrom(undefined, '', 'a/b', '..'),
   badInput: fc.boolean(),
+  events: fc.constantFrom('none', 'hub', 'hub heard connected', 'iterable'),
 });
 
 // The reason the caller aborted with: none (the platform's own), an Error, or any value.
