@@ -305,8 +305,10 @@ export interface LiveStream {
   playback: PlaybackEndpoint[];
   /**
    * Whether the vendor records the stream. Absent when it is not known, never guessed as `false`: a vendor
-   * answer that does not say (a list summary without the field), or a result built only from an accepted
-   * answer (see the `read-back-failed` warning).
+   * answer that does not say (a list summary without the field), a result built only from an accepted
+   * answer (see the `read-back-failed` warning), and a videosdk v2 room no call of this client named it for
+   * (no v2 answer reports it: it is what this client sent on create or start, or holds for the next start
+   * after an update that named it).
    */
   recording?: boolean;
   /**

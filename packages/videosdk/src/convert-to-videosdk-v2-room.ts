@@ -161,7 +161,12 @@ export function convertToVideosdkV2StartOptions(
  * them in memory per room until `start`.
  */
 export interface VideosdkV2StartSettings {
-  recording: boolean;
+  /**
+   * Whether the next start records (`true` sends `config.recording.enabled`). Undefined only when no call of
+   * this client named it (an update without `recording` of a room this client did not create): the next
+   * start then sends none, but whether the stream records is not known, so it is not reported.
+   */
+  recording: boolean | undefined;
   config: Omit<VideosdkV2HlsConfig, 'recording'>;
   /**
    * The targets of the next start (`[]`: none). Undefined only when no call of this client named them (an

@@ -58,7 +58,10 @@ export interface VideosdkV2MapContext {
   whipUrl: string;
   /** The WHIP bearer token (a credential). */
   ingestToken: string;
-  /** The recording flag held for the next start; undefined (unknown) when this client holds nothing. */
+  /**
+   * The recording flag this client sent (create, start) or holds for the next start (update); undefined
+   * (unknown, so `recording` is absent) when no call of this client named it: no v2 answer reports it.
+   */
   recording: boolean | undefined;
   /**
    * Restream targets held for the next start, shown while none run (`[]`: none); undefined when this client

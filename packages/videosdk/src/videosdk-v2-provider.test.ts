@@ -11,6 +11,7 @@ import {
   type UniliveError,
 } from '@unilive/core';
 import { errorTranscript, type Fixture, interceptFixture, loadFixture } from '@unilive/testing';
+import fc from 'fast-check';
 import { decodeJwt } from 'jose';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -828,6 +829,110 @@ describe('videosdk v2 start, stop, update and delete', () => {
     const error = await provider.delete(room).catch((caught: unknown) => caught);
     expect(NotFoundError.isInstance(error), String(error)).toBe(true);
     nock.cleanAll();
+  });
+});
+
+describe('videosdk v2 recording', () => {
+  // No v2 answer reports recording: it is what this client sent (create, start) or holds for the next start
+  // (update), and absent where no call of this client named it (a room made or started in another process).
+  type Step = { call: 'get' | 'list' } | { call: 'update' | 'start'; recording: boolean | undefined };
+  const recording = fc.option(fc.boolean(), { nil: undefined });
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    fc.record({ call: fc.constantFrom('get' as const, 'list' as const) }),
+    fc.record({ call: fc.constantFrom('update' as const, 'start' as const), recording }),
+  );
+  const read = [`GET ${origin}/v2/rooms/${room}`, `GET ${origin}/v2/hls/${room}/active`];
+
+  it('is present where this client named it or started the egress, absent where nothing did: create, get, update, start, list', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        // null: the room was made in another process; otherwise the recording given to create here.
+        fc.option(recording, { nil: null }),
+        fc.array(step, { minLength: 1, maxLength: 6 }),
+        async (created, steps) => {
+          const { provider, requests } = setup();
+          const sent = () => {
+            const made = requests.splice(0);
+            return {
+              calls: roomReadFirst(made.map((request) => `${request.method} ${request.url}`)),
+              bodies: made.map((request) => request.body),
+            };
+          };
+          // The model: undefined while no call of this client named the room's recording.
+          let known: boolean | undefined;
+          const expectRecording = (stream: LiveStream, label: string) => {
+            if (known === undefined) expect(Object.hasOwn(stream, 'recording'), label).toBe(false);
+            else expect(stream.recording, label).toBe(known);
+          };
+          if (created !== null) {
+            nock(origin).post('/v2/rooms').reply(200, body('v2-rooms-create'));
+            const stream = await provider.create({
+              name: 'x',
+              ...(created === undefined ? {} : { recording: created }),
+            });
+            // The room keeps nothing: the create sends no recording, this client holds it for its start.
+            expect(sent()).toEqual({ calls: [`POST ${origin}/v2/rooms`], bodies: [{}] });
+            known = created ?? false;
+            expectRecording(stream, 'create');
+          }
+          for (const [index, { call, ...given }] of steps.entries()) {
+            const label = `${index}: ${call} ${JSON.stringify(given)}`;
+            const option =
+              'recording' in given && given.recording !== undefined ? given.recording : undefined;
+            let stream: LiveStream;
+            if (call === 'get') {
+              replay('v2-rooms-get', 'v2-hls-active.none');
+              stream = await provider.get(room);
+              expect(sent().calls, label).toEqual(read);
+            } else if (call === 'list') {
+              nock(origin)
+                .get('/v2/rooms')
+                .query({ page: '1', perPage: '20' })
+                .reply(200, {
+                  pageInfo: { currentPage: 1, perPage: 20, lastPage: 1, total: 1 },
+                  data: [body('v2-rooms-get')],
+                });
+              replay('v2-hls-active.none');
+              const streams: LiveStream[] = [];
+              for await (const listed of provider.list()) streams.push(listed);
+              expect(
+                streams.map((listed) => listed.id),
+                label,
+              ).toEqual([room]);
+              stream = streams[0] as LiveStream;
+              expect(sent().calls, label).toEqual([
+                `GET ${origin}/v2/rooms?page=1&perPage=20`,
+                `GET ${origin}/v2/hls/${room}/active`,
+              ]);
+            } else if (call === 'update') {
+              replay('v2-rooms-get', 'v2-hls-active.none');
+              stream = await provider.update(room, option === undefined ? {} : { recording: option });
+              // A stopped room: the update only reads; the flag waits for the next start.
+              expect(sent().calls, label).toEqual(read);
+              known = option ?? known;
+            } else {
+              // What the egress starts with: the flag given, else the one held, else none (not recording).
+              const records = option ?? known ?? false;
+              nock(origin).post('/v2/hls/start').reply(200, body('v2-hls-start'));
+              replay('v2-rooms-get', 'v2-hls-active.none');
+              stream = await provider.start(
+                room,
+                option === undefined ? undefined : { providerOptions: { videosdk: { recording: option } } },
+              );
+              const { calls, bodies } = sent();
+              expect(calls, label).toEqual([`POST ${origin}/v2/hls/start`, ...read]);
+              expect(bodies[0], label).toEqual(
+                records ? { roomId: room, config: { recording: { enabled: true } } } : { roomId: room },
+              );
+              known = records;
+            }
+            expectRecording(stream, label);
+          }
+          expect(nock.pendingMocks()).toEqual([]);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
 

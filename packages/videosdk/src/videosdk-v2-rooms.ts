@@ -317,7 +317,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     return mapVideosdkV2Stream(reading, {
       whipUrl: deps.whipUrl,
       ingestToken,
-      // Absent when this client holds nothing for the room: no v2 answer says whether it records.
+      // Absent when no call of this client named it: no v2 answer says whether the room records.
       recording: settings?.recording,
       heldRestream: settings?.restream,
       secrets,
@@ -581,7 +581,8 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       const warnings = [...request.warnings];
       const before = held.get(id);
       const next: VideosdkV2StartSettings = {
-        recording: request.start.recording ?? before?.recording ?? false,
+        // Unknown stays unknown: an update without `recording` of a room another process made names none.
+        recording: request.start.recording ?? before?.recording,
         config: request.start.config ?? before?.config ?? {},
         restream: request.start.restream ?? before?.restream,
       };
@@ -698,7 +699,8 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       const given = convertToVideosdkV2StartOptions({ providerOptions });
       secrets.learnStream(id, ...inputSecrets({ providerOptions }, provider));
       const before = held.get(id);
-      // A start sends the targets it knows, none when nothing names them; from then on that is the list.
+      // A start sends the targets and recording it knows, none when nothing names them; from then on that
+      // is what the stream has (an egress started without `config.recording` does not record).
       const restream = given?.restream ?? before?.restream ?? [];
       const settings: VideosdkV2StartSettings = {
         recording: given?.recording ?? before?.recording ?? false,
