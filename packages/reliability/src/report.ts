@@ -6,8 +6,15 @@ import { fileURLToPath } from 'node:url';
 export const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 /** Where each test file writes its section while the run goes (gitignored). */
 export const partsDirectory = join(packageRoot, '.report-parts');
-/** The machine-readable summary of the last run (gitignored); `pnpm run report` renders it. */
+/** The machine-readable summary of the last run (gitignored); `pnpm run report` publishes it. */
 export const reportPath = join(packageRoot, 'reliability-report.json');
+/**
+ * The run docs/reliability.md shows (committed, written by `pnpm run report`): every later test run rewrites
+ * `reportPath`, so the page's figures need their own copy for test/rendered-page.test.ts to render it from.
+ */
+export const publishedReportPath = join(packageRoot, 'published-report.json');
+/** The page rendered from `publishedReportPath`. */
+export const reliabilityPagePath = join(packageRoot, '..', '..', 'docs', 'reliability.md');
 
 /** How one matrix case ended. */
 export type CaseOutcome = 'success' | 'recovered' | 'typed' | 'untyped';
