@@ -5,6 +5,7 @@ import {
   ConflictError,
   type CreateLiveStreamInput,
   changeLifecycle,
+  type Delivery,
   type HttpClient,
   type HttpResponse,
   inputSecrets,
@@ -18,6 +19,7 @@ import {
   parseVendorResponse,
   pathOf,
   platformSignal,
+  type RestreamTarget,
   readBackAfterChange,
   requestChange,
   type SecretSet,
@@ -308,10 +310,19 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     };
   }
 
+  /**
+   * What a read shows as the restream list while no RTMP-out runs: `held`, the targets held for the next
+   * start (the default), or, after a start whose RTMP-out start failed, `shown`: `[]` when the vendor
+   * refused it (nothing was started), undefined when its outcome is unknown (the read's RTMP-outs tell).
+   */
+  type RestreamShown = { held: true } | { held: false; shown: readonly RestreamTarget[] | undefined };
+  const heldShown: RestreamShown = { held: true };
+
   function mapStream(
     reading: VideosdkV2Reading,
     ingestToken: string,
     warnings: readonly Warning[] = noWarnings,
+    restreamShown: RestreamShown = heldShown,
   ): LiveStream {
     const settings = held.get(reading.room.roomId);
     return mapVideosdkV2Stream(reading, {
@@ -319,7 +330,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       ingestToken,
       // Absent when no call of this client named it: no v2 answer says whether the room records.
       recording: settings?.recording,
-      heldRestream: settings?.restream,
+      heldRestream: restreamShown.held ? settings?.restream : restreamShown.shown,
       secrets,
       warnings,
     });
@@ -338,11 +349,12 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     operation: string,
     options: CallOptions | undefined,
     warnings: readonly Warning[] = noWarnings,
+    restreamShown: RestreamShown = heldShown,
   ): Promise<LiveStream> {
     const reading = await read(id, operation, options);
     // The token is at hand on every read but the one that signs a new one: no promise more then.
     const token = deps.ingestToken();
-    return mapStream(reading, typeof token === 'string' ? token : await token, warnings);
+    return mapStream(reading, typeof token === 'string' ? token : await token, warnings, restreamShown);
   }
 
   /**
@@ -357,6 +369,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     options: CallOptions | undefined,
     fallback: () => VideosdkV2Reading,
     warnings: readonly Warning[],
+    restreamShown: RestreamShown = heldShown,
   ): Promise<LiveStream> {
     // Signed before the read, so the fallback can be built without another await.
     const ingestToken = await deps.ingestToken();
@@ -365,8 +378,8 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       operation,
       id,
       applied,
-      read: () => fetchStream(id, operation, options, warnings),
-      accepted: () => mapStream(fallback(), ingestToken, warnings),
+      read: () => fetchStream(id, operation, options, warnings, restreamShown),
+      accepted: () => mapStream(fallback(), ingestToken, warnings, restreamShown),
       secrets,
     });
   }
@@ -655,8 +668,20 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       if (live && request.start.restream !== undefined) {
         // Outputs cannot be added or removed while they run: end them, then start the new set.
         if ((reading.rtmpOuts ?? []).length > 0) await endRestream(id, 'update', options);
-        if (request.start.restream.length > 0)
-          await startRestream(id, request.start.restream, next.config, 'update', options);
+        if (request.start.restream.length > 0) {
+          await startRestream(id, request.start.restream, next.config, 'update', options).catch(
+            (error: unknown) => {
+              // A refusal started none of the new set, and the old one was ended: the stream has no
+              // targets, so none is listed or sent on the next start. Any other failure may have started
+              // them: the held list stays, and a read shows what runs.
+              const delivery: Delivery | undefined = UniliveError.isInstance(error)
+                ? error.delivery
+                : undefined;
+              if (delivery === 'refused' || delivery === 'not-sent') held.set(id, { ...next, restream: [] });
+              throw error;
+            },
+          );
+        }
         return readBack(
           id,
           'update',
@@ -750,16 +775,38 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
             });
             const started = answer.readable && typeof answer.data !== 'string' ? answer.data : undefined;
             const warnings: Warning[] = [...startWarnings];
+            let restreamShown: RestreamShown = heldShown;
             if (restream.length > 0) {
               try {
                 await startRestream(id, restream, settings.config, 'start', options);
               } catch (error) {
                 if (!UniliveError.isInstance(error) || error.name === 'AbortError') throw error;
-                warnings.push({
-                  type: 'other',
-                  setting: 'restream',
-                  message: `videosdk start: the HLS egress started, but the restream targets could not be started (${error.message}); retry with update({ restream })`,
-                });
+                // The egress runs either way (the start is not a failure: core's rule for accepted changes).
+                // What the RTMP-out start did is told by its delivery, as on every change: a refusal (or
+                // nothing sent) started nothing; any other failure (a page or JSON cut short in a 2xx, a
+                // 5xx, a timeout) may have started them, and starting them again would push each stream
+                // twice to one destination with one key (decision restream-targets-once).
+                const delivery: Delivery | undefined = error.delivery;
+                if (delivery === 'refused' || delivery === 'not-sent') {
+                  // The stream has none of them: the result and later reads list none, and the next start
+                  // sends none (update({ restream }) is what starts them, now or on that start).
+                  held.set(id, { ...settings, restream: [] });
+                  restreamShown = { held: false, shown: [] };
+                  warnings.push({
+                    type: 'other',
+                    setting: 'restream',
+                    message: `videosdk start: the HLS egress started, but the vendor refused the restream targets, so none was started (${error.message}); start them with update({ restream })`,
+                  });
+                } else {
+                  // Only the vendor's own list tells: `restream` is what the read found running (absent
+                  // when the stream could not be read), never the held list shown as if it ran.
+                  restreamShown = { held: false, shown: undefined };
+                  warnings.push({
+                    type: 'other',
+                    setting: 'restream',
+                    message: `videosdk start: the HLS egress started, but whether the vendor started the restream targets is unknown (${error.message}); it may be pushing to them. Read the stream (get) before starting them again: \`restream\` lists the RTMP-outs the vendor runs, and a second start of one that runs pushes it twice`,
+                  });
+                }
               }
             }
             return readBack(
@@ -785,6 +832,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
                     : { room: { roomId: id }, hls: answer.body },
               }),
               warnings,
+              restreamShown,
             );
           },
         });
