@@ -109,9 +109,9 @@ export interface CallRuntime {
 /** Options every provider call takes. */
 export interface CallOptions {
   /**
-   * Aborts the call, including retries and waits, at once. A signal already aborted when a client's call is
-   * made ends it before anything else (its arguments, the provider's own checks): `AbortError`,
-   * `delivery: 'not-sent'`, no request.
+   * Aborts the call, including retries and waits, at once. A signal already aborted when a client's or a
+   * registry's call is made ends it before anything else (its arguments, a registry's provider names and
+   * references, the provider's own checks): `AbortError`, `delivery: 'not-sent'`, no request.
    */
   signal?: AbortSignal;
   /** Time limit for each HTTP attempt of this call, in milliseconds. */

@@ -86,7 +86,9 @@ export interface LiveStreamClient {
    * first step of the iteration throw `InvalidInputError`, before any request. Once the `signal` fires, the
    * walk ends with `AbortError` (`delivery: 'not-sent'`, the signal's reason as `cause`) at the next
    * stream, on every adapter, even one from a page already fetched: no stream is handed out after it fired,
-   * no request is made, and a walk that was reading its last page ends with it rather than complete.
+   * no request is made, and a walk that was reading its last page ends with it rather than complete. A walk
+   * that has said it is done (its end reached, or closed by `return`, as a `break` closes it) stays done:
+   * `next()` resolves `{ done: true }`, whatever the signal does afterwards.
    */
   list(options?: Omit<ListOptions, 'runtime'>): LiveStreamList;
   update(id: string, patch: UpdateLiveStreamInput, options?: RequestOptions): Promise<LiveStream>;
@@ -361,12 +363,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
         } catch (error) {
           failure = this.masked(error as UniliveError);
         }
-        if (failure) {
-          return {
-            next: () => Promise.reject(failure),
-            return: (value?: unknown) => Promise.resolve({ done: true, value: value as LiveStream }),
-          };
-        }
+        if (failure) return failedWalk(failure);
         // Each listed stream's own warnings (a summary without endpoints, say) reach onWarning as the
         // walk's do, when the caller's loop gets the stream; whatever the provider throws is a UniliveError,
         // from `list` itself (thrown at once, or what it returned being no async iterable) as from its steps.
@@ -378,13 +375,10 @@ class DefaultLiveStreamClient implements LiveStreamClient {
         try {
           streams = provider.list(callOptions)[Symbol.asyncIterator]();
         } catch (error) {
-          const failure = typed(error);
-          return {
-            next: () => Promise.reject(failure),
-            return: (value?: unknown) => Promise.resolve({ done: true, value: value as LiveStream }),
-          };
+          return failedWalk(typed(error));
         }
-        // Once the walk has said it is done, it stays done, whatever the signal does afterwards.
+        // Once the walk has said it is done (its end reached, or closed by `return`), it stays done,
+        // whatever the signal does afterwards.
         let finished = false;
         return {
           next: async () => {
@@ -415,6 +409,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
           // Called when the caller's loop ends early (a `break`, toArray's limit): a `return` that throws at
           // once, or hands back no promise, fails as a step would rather than as a TypeError of our own.
           return: async (value?: unknown) => {
+            finished = true;
             try {
               const finish = streams.return;
               if (typeof finish !== 'function') return { done: true as const, value: value as LiveStream };
@@ -836,13 +831,14 @@ function unexpectedFailure(
   });
 }
 
-const notAborted = Symbol('unilive.not-aborted');
+export const notAborted: unique symbol = Symbol('unilive.not-aborted');
 
 // The reason of the call's signal when it is already aborted, else `notAborted`. Read without running
 // anything the caller wrote: only a data property `signal` of the options counts (a getter, or a Proxy whose
 // trap throws, is left to the options' own check, which reports it), and only a signal as the options'
-// check accepts it; a reason whose read throws is replaced, as the HTTP layer replaces it.
-function abortedReason(options: unknown): unknown {
+// check accepts it; a reason whose read throws is replaced, as the HTTP layer replaces it. The registry
+// reads its calls' signals the same way.
+export function abortedReason(options: unknown): unknown {
   if (typeof options !== 'object' || options === null) return notAborted;
   try {
     const descriptor = Object.getOwnPropertyDescriptor(options, 'signal');
@@ -857,6 +853,19 @@ function abortedReason(options: unknown): unknown {
   } catch {
     return notAborted;
   }
+}
+
+// A walk that fails at its first step, with `failure` at every step until it is closed by `return`: a walk
+// that has said it is done stays done, as the walk of a list that began does.
+function failedWalk(failure: unknown): AsyncIterator<LiveStream> {
+  let finished = false;
+  return {
+    next: () => (finished ? Promise.resolve({ done: true, value: undefined }) : Promise.reject(failure)),
+    return: (value?: unknown) => {
+      finished = true;
+      return Promise.resolve({ done: true, value: value as LiveStream });
+    },
+  };
 }
 
 function withWarnings(stream: LiveStream, warnings: Warning[]): LiveStream {

@@ -1,10 +1,12 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { ProviderCapabilities } from '../capabilities.js';
 import {
+  abortedReason,
   createLiveStreamClient,
   type LiveStreamClient,
   listOptionIssues,
   listOptionRules as listRequestRules,
+  notAborted,
   type RequestOptions,
   readHooks,
   callOptionRules as requestRules,
@@ -157,6 +159,11 @@ export interface RegistryProvider {
  * (`'<name>:<vendor id>'`), `create` routes by capability with failover that never makes a stream twice,
  * `list` walks every provider, and `migrate` moves a stream from one vendor to another. See
  * docs/multi-provider.md.
+ *
+ * Every call whose `signal` is already aborted when it is made ends first with `AbortError`
+ * (`delivery: 'not-sent'`, the signal's reason as `cause`), before its reference, input, options or provider
+ * names are checked and before any request, as a client's call does; a walk (`list`, `findByName`) at its
+ * first step. A `list` walk that has said it is done stays done, whatever the signal does afterwards.
  */
 export interface LiveStreamRegistry {
   /** The providers, in the registry's order (the order `list` walks them in). */
@@ -171,6 +178,8 @@ export interface LiveStreamRegistry {
    * candidate that fails in a way that proves it made nothing (`provesNothingMade`) hands over to the next.
    * The result's `routing` says where and why.
    *
+   * @throws AbortError (`delivery: 'not-sent'`, `maybeCreated: false`) first when the signal is already
+   *   aborted, before the input or options are checked: as every registry call.
    * @throws InvalidInputError before any request for invalid input, an unknown provider name, or when no
    *   provider fits (the message lists what each lacks).
    * @throws the provider's own error, with `providerName` and `maybeCreated`, when it failed in a way that
@@ -460,6 +469,14 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     options: RegistryCreateOptions | undefined,
     served: string | undefined,
   ): Promise<RoutedLiveStream> {
+    // A migration's create is made once the migration has checked its signal: a signal fired since is the
+    // target client's to report, as any other call it makes.
+    if (served === undefined) {
+      this.refuseAborted(options, 'create', () => {
+        const requested = ownData(options, 'provider');
+        return requested === undefined ? undefined : this.named(requested, 'create', 'provider');
+      });
+    }
     const { provider: requested, ...request } = callOptions<RegistryCreateOptions>(
       options,
       'create',
@@ -524,7 +541,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
   }
 
   async get(reference: StreamReference, options?: RequestOptions): Promise<RegistryLiveStream> {
-    return this.call(reference, 'get', (entry, id) => entry.client.get(id, options));
+    return this.call(reference, 'get', options, (entry, id) => entry.client.get(id, options));
   }
 
   list(options?: RegistryListOptions): RegistryStreamList {
@@ -541,6 +558,8 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
   ): RegistryStreamList {
     const registry = this;
     async function* walk(): AsyncGenerator<RegistryLiveStream> {
+      // Read when the walk begins, before its options and the providers it names are checked.
+      registry.refuseAborted(options, operation, () => registry.firstWalked(options, operation));
       const {
         providers: names,
         onProviderError = 'throw',
@@ -574,6 +593,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
                 operation,
                 message: `${operation} was aborted`,
                 cause: listOptions.signal.reason,
+                delivery: 'not-sent',
               });
             }
             yielded += 1;
@@ -627,10 +647,11 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     patch: UpdateLiveStreamInput,
     options?: RequestOptions,
   ): Promise<RegistryLiveStream> {
-    return this.call(reference, 'update', (entry, id) => entry.client.update(id, patch, options));
+    return this.call(reference, 'update', options, (entry, id) => entry.client.update(id, patch, options));
   }
 
   async delete(reference: StreamReference, options?: RequestOptions): Promise<void> {
+    this.refuseAborted(options, 'delete', () => this.resolve(reference, 'delete').entry);
     const { entry, id } = this.resolve(reference, 'delete');
     try {
       await entry.client.delete(id, options);
@@ -640,11 +661,11 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
   }
 
   async start(reference: StreamReference, options?: StartRequestOptions): Promise<RegistryLiveStream> {
-    return this.call(reference, 'start', (entry, id) => entry.client.start(id, options));
+    return this.call(reference, 'start', options, (entry, id) => entry.client.start(id, options));
   }
 
   async stop(reference: StreamReference, options?: RequestOptions): Promise<RegistryLiveStream> {
-    return this.call(reference, 'stop', (entry, id) => entry.client.stop(id, options));
+    return this.call(reference, 'stop', options, (entry, id) => entry.client.stop(id, options));
   }
 
   async waitForState(
@@ -652,19 +673,22 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     state: LiveStreamState | readonly LiveStreamState[],
     options?: Parameters<LiveStreamClient['waitForState']>[2],
   ): Promise<RegistryLiveStream> {
-    return this.call(reference, 'waitForState', (entry, id) => entry.client.waitForState(id, state, options));
+    return this.call(reference, 'waitForState', options, (entry, id) =>
+      entry.client.waitForState(id, state, options),
+    );
   }
 
   async waitForBroadcast(
     reference: StreamReference,
     options?: Parameters<LiveStreamClient['waitForBroadcast']>[1],
   ): Promise<RegistryLiveStream> {
-    return this.call(reference, 'waitForBroadcast', (entry, id) =>
+    return this.call(reference, 'waitForBroadcast', options, (entry, id) =>
       entry.client.waitForBroadcast(id, options),
     );
   }
 
   async findByName(name: string, options: RegistryListOptions = {}): Promise<RegistryLiveStream[]> {
+    this.refuseAborted(options, 'findByName', () => this.firstWalked(options, 'findByName'));
     if (typeof name !== 'string' || name.length === 0) {
       throw new InvalidInputError({
         operation: 'findByName',
@@ -686,6 +710,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
   }
 
   async planMigration(reference: StreamReference, options: MigrationOptions): Promise<MigrationPlan> {
+    this.refuseAborted(options, 'migrate', () => this.resolve(reference, 'migrate').entry);
     try {
       return (await this.plan(reference, callOptions<MigrationOptions>(options, 'migrate', migrationRules)))
         .plan;
@@ -742,6 +767,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
   }
 
   async migrate(reference: StreamReference, options: MigrateOptions): Promise<MigrationResult> {
+    this.refuseAborted(options, 'migrate', () => this.resolve(reference, 'migrate').entry);
     // Every error of a migration names `migrate`, whichever client call inside it failed (the source's read,
     // the target's create, the source's stop or delete); its message says which.
     try {
@@ -933,6 +959,39 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     return [...entries];
   }
 
+  // A signal already aborted when a registry call is made ends it first, as a client's call
+  // (`docs/decisions/2026-12-01-aborted-signal-first.md`): before its reference, input, options or the
+  // provider names they hold are checked, before routing, before any client is asked anything. Named for the
+  // provider the call would reach first when that is known without a doubt (a well-formed reference's, the
+  // `provider` a create names, the first a walk would walk), as that provider's client named it; else for
+  // none. Its cause is masked by every provider's secrets: no one provider's client has seen it.
+  private refuseAborted(options: unknown, operation: string, reached?: () => Entry | undefined): void {
+    const reason = abortedReason(options);
+    if (reason === notAborted) return;
+    let entry: Entry | undefined;
+    try {
+      entry = reached?.();
+    } catch {
+      entry = undefined;
+    }
+    const error = new AbortError({
+      ...(entry ? { provider: entry.providerId, providerName: entry.name } : {}),
+      operation,
+      message: 'The operation was aborted',
+      cause: reason,
+      delivery: 'not-sent',
+      ...(operation === 'create' ? { maybeCreated: false } : {}),
+    });
+    throw this.providers.reduce<unknown>((masked, each) => maskedFailure(masked, redactorOf(each)), error);
+  }
+
+  // The provider a walk with these options walks first, when its `providers` (a plain value) names known ones.
+  private firstWalked(options: unknown, operation: string): Entry | undefined {
+    const names = ownData(options, 'providers');
+    if (names === undefined) return this.providers[0];
+    return Array.isArray(names) ? this.namedAll(names, operation)[0] : undefined;
+  }
+
   private resolve(reference: StreamReference, operation: string): { entry: Entry; id: string } {
     const parsed = parseStreamReference(reference, operation);
     const path =
@@ -947,8 +1006,10 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
   private async call(
     reference: StreamReference,
     operation: string,
+    options: unknown,
     run: (entry: Entry, id: string) => Promise<LiveStream>,
   ): Promise<RegistryLiveStream> {
+    this.refuseAborted(options, operation, () => this.resolve(reference, operation).entry);
     const { entry, id } = this.resolve(reference, operation);
     let stream: LiveStream;
     try {
@@ -958,6 +1019,14 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     }
     return withRef(checkedStream(stream, entry, operation), entry.name);
   }
+}
+
+// An own data property's value, read without running a getter or a Proxy's traps the caller wrote (a Proxy's
+// `getOwnPropertyDescriptor` trap may still throw: the caller handles that).
+function ownData(value: unknown, key: string): unknown {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const descriptor = Object.getOwnPropertyDescriptor(value, key);
+  return descriptor !== undefined && 'value' in descriptor ? descriptor.value : undefined;
 }
 
 function withRef(stream: LiveStream, name: string): RegistryLiveStream {
