@@ -57,7 +57,7 @@ export function readLiveApiError(body: unknown): VendorErrorDetails {
 /** Options of {@link LiveApiRestreamError}. */
 export interface LiveApiRestreamErrorOptions extends ChangeAppliedErrorOptions {
   targetsAdded: number;
-  /** Targets whose request got no answer; default 0. */
+  /** Targets whose request got no answer unilive could read; default 0. */
   targetsUnknown?: number | undefined;
   targetsRequested: number;
 }
@@ -76,7 +76,10 @@ export class LiveApiRestreamError extends ChangeAppliedError {
   static override readonly kind: string = 'LiveApiRestreamError';
   /** Targets LiveAPI confirmed before the failure. */
   readonly targetsAdded: number;
-  /** Targets whose request got no answer (a timeout, a 5xx, a dropped connection): LiveAPI may hold them. */
+  /**
+   * Targets whose request got no answer unilive could read (a timeout, a 5xx, a dropped connection, a 2xx
+   * page that is not JSON): LiveAPI may hold them.
+   */
   readonly targetsUnknown: number;
   /** Targets the call asked to add. */
   readonly targetsRequested: number;

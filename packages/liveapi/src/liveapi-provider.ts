@@ -300,7 +300,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
       const notApplied = targets.slice(failed + (lost ? 1 : 0)).map(partOf);
       const parts = { applied: [...before, ...added], unknown: uncertain, notApplied };
       const what = lost
-        ? `restream target ${failed + 1} of ${targets.length} got no answer (${describe(cause)}), so whether LiveAPI holds it is unknown`
+        ? `restream target ${failed + 1} of ${targets.length} got no answer unilive could read (${describe(cause)}), so whether LiveAPI holds it is unknown`
         : `restream target ${failed + 1} of ${targets.length} could not be added (${describe(cause)})`;
       const later = targets.length - failed - 1;
       const notTried =
