@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { ChangeAppliedError } from '@unilive/core';
 import { type Fixture, interceptFixture, loadFixture } from '@unilive/testing';
 import fc from 'fast-check';
 import nock from 'nock';
@@ -170,7 +171,16 @@ describe('videosdk v2 update: a refused restream while live', () => {
       .post('/v2/livestreams/start', { ...rtmpOutStart, outputs: next })
       .reply(400, { message: 'bad output' });
     const error = await provider.update(room, { restream: next }).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ operation: 'update', status: 400, delivery: 'refused' });
+    // The old set was ended (accepted) before the refusal: the change is partial, never a plain refusal.
+    expect(ChangeAppliedError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({
+      operation: 'update',
+      status: 400,
+      delivery: undefined,
+      applied: ['end-rtmp-outs'],
+      unknown: [],
+      notApplied: ['restream.0'],
+    });
     replay('v2-rooms-get', 'v2-hls-active', 'v2-livestreams-list.ended');
     expect((await provider.get(room)).restream).toEqual([]);
   });

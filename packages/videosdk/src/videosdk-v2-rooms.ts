@@ -2,10 +2,12 @@ import {
   AbortError,
   assertValidId,
   type CallOptions,
+  ChangeAppliedError,
   ConflictError,
   type CreateLiveStreamInput,
   changeLifecycle,
   type Delivery,
+  describeParts,
   type HttpClient,
   type HttpResponse,
   inputSecrets,
@@ -80,6 +82,11 @@ export const videosdkV2MaxPageSize = 100;
 // error's `operation` is always the one the caller called.
 const hlsStep = 'reading the HLS egress';
 const roomStep = 'reading the room';
+
+// Parts of a live update that have no input path of their own, for ChangeAppliedError: the status toggle
+// is named by the option that asked for it; ending the running RTMP-outs by its step.
+const statusPart = 'providerOptions.videosdk.disabled';
+const endedPart = 'end-rtmp-outs';
 
 // RTMP-out records of one session are few (one per start); this bounds a vendor that keeps paging.
 const maxRtmpOutPages = 20;
@@ -489,6 +496,79 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     await endAction(operation, 'ending the RTMP-outs', 'v2/livestreams/end', id, options);
   }
 
+  /**
+   * What a live update's failed RTMP-out step (`end`: ending the running set; `start`: starting the new one)
+   * tells the caller, and the targets held from then on. Before any accepted change (no status toggle, no
+   * RTMP-out ended), the vendor's failure is the call's, as it is. After one, the change holds and is never
+   * reported as a plain vendor failure (docs/errors.md): a {@link ChangeAppliedError} names what was applied
+   * (the toggle, the ended RTMP-outs), what may have been (a step whose answer was lost: `delivery`
+   * `unknown`) and what was not (a refused step, and the new set after a failed end); an abort stays an
+   * `AbortError`, with `delivery` `unknown` and the same account in its message.
+   *
+   * Held targets follow what the stream may push: the new set after a start whose outcome is unknown (the
+   * vendor may run it; a read shows what runs); none after a refused start (the old set was ended, so the
+   * stream has none) or an end whose outcome is unknown (the new set was never sent); the targets held
+   * before the update after a refused end (the old set still runs, and the update changed nothing of it).
+   */
+  function restreamUpdateFailure(
+    id: string,
+    error: unknown,
+    step: 'end' | 'start',
+    applied: readonly string[],
+    targets: readonly RestreamTarget[],
+    next: VideosdkV2StartSettings,
+    before: VideosdkV2StartSettings | undefined,
+  ): unknown {
+    const failed = UniliveError.isInstance(error) ? error : undefined;
+    // A refusal (or nothing sent) carried nothing out; any other failure may have (a 5xx, a timeout, a cut
+    // or unreadable 2xx, an abort after sending).
+    const refused = failed?.delivery === 'refused' || failed?.delivery === 'not-sent';
+    if (step === 'start') {
+      if (refused) held.set(id, { ...next, restream: [] });
+    } else held.set(id, { ...next, restream: refused ? before?.restream : [] });
+    if (applied.length === 0) return error;
+    const newSet = targets.map((_, index) => `restream.${index}`);
+    const failedParts = step === 'end' ? [endedPart] : newSet;
+    const parts = {
+      applied,
+      unknown: refused ? [] : failedParts,
+      notApplied: step === 'end' ? [...(refused ? failedParts : []), ...newSet] : refused ? failedParts : [],
+    };
+    const reason = failed?.message ?? (error instanceof Error ? error.message : 'an unknown failure');
+    if (AbortError.isInstance(error)) {
+      return new AbortError({
+        provider,
+        operation: 'update',
+        message: `videosdk update was aborted on stream ${id} after the vendor accepted part of it (${reason}). ${describeParts(parts)}Get the stream to see where it stands.`,
+        cause: error.cause,
+        delivery: 'unknown',
+        secrets,
+      });
+    }
+    const what =
+      step === 'end'
+        ? refused
+          ? `ending the running RTMP-outs failed (${reason}), so they still run, and the new restream targets were not started`
+          : `ending the running RTMP-outs got no answer unilive could read (${reason}), so whether they ended is unknown, and the new restream targets were not started`
+        : refused
+          ? `the vendor refused the new restream targets (${reason}), so none was started${applied.includes(endedPart) ? ' and the stream has none: the old ones were ended' : ''}`
+          : `whether the vendor started the new restream targets is unknown (${reason}); it may be pushing to them`;
+    return new ChangeAppliedError({
+      message: `videosdk update: on stream ${id}, ${what}. ${describeParts(parts)}To finish, repeat the update: it ends the RTMP-outs it finds running before it starts the new set, so none is pushed twice.`,
+      provider,
+      operation: 'update',
+      streamId: id,
+      ...parts,
+      status: failed?.status,
+      vendorCode: failed?.vendorCode,
+      vendorMessage: failed?.vendorMessage,
+      requestId: failed?.requestId,
+      delivery: refused ? undefined : 'unknown',
+      cause: error,
+      secrets,
+    });
+  }
+
   return {
     capabilities: videosdkV2Capabilities,
     providerOptionsOn: ['create', 'update', 'start'],
@@ -666,21 +746,24 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       const state = videosdkV2State(reading);
       const live = state === 'starting' || state === 'ready';
       if (live && request.start.restream !== undefined) {
+        const targets = request.start.restream;
+        // What the vendor accepted so far, named for a failure after it (ChangeAppliedError's parts).
+        const applied: string[] = request.status === undefined ? [] : [statusPart];
         // Outputs cannot be added or removed while they run: end them, then start the new set.
-        if ((reading.rtmpOuts ?? []).length > 0) await endRestream(id, 'update', options);
-        if (request.start.restream.length > 0) {
-          await startRestream(id, request.start.restream, next.config, 'update', options).catch(
-            (error: unknown) => {
-              // A refusal started none of the new set, and the old one was ended: the stream has no
-              // targets, so none is listed or sent on the next start. Any other failure may have started
-              // them: the held list stays, and a read shows what runs.
-              const delivery: Delivery | undefined = UniliveError.isInstance(error)
-                ? error.delivery
-                : undefined;
-              if (delivery === 'refused' || delivery === 'not-sent') held.set(id, { ...next, restream: [] });
-              throw error;
-            },
-          );
+        if ((reading.rtmpOuts ?? []).length > 0) {
+          try {
+            await endRestream(id, 'update', options);
+          } catch (error) {
+            throw restreamUpdateFailure(id, error, 'end', applied, targets, next, before);
+          }
+          applied.push(endedPart);
+        }
+        if (targets.length > 0) {
+          try {
+            await startRestream(id, targets, next.config, 'update', options);
+          } catch (error) {
+            throw restreamUpdateFailure(id, error, 'start', applied, targets, next, before);
+          }
         }
         return readBack(
           id,
