@@ -118,8 +118,10 @@ export interface LiveStreamClient {
    * poll at once; elsewhere the newest `connected` / `disconnected` event about the stream decides, so
    * `events` are required there (else `UnsupportedOperationError`, before any request). The API has the
    * last word over an event: a stream a poll reads `stopped` or `disabled` is not broadcasting, whatever the
-   * newest event said (waiting for video there fails fast with `ConflictError` where it is stopped for
-   * good, and waits on where it can run again).
+   * newest event said (waiting for video there fails fast with `ConflictError` where it is `disabled` or
+   * stopped for good, `capabilities.restart` false; where the stream can be started again it waits on,
+   * since anyone holding it may start it, and if it stays stopped ends at `timeoutMs` with `TimeoutError`,
+   * `lastState: 'stopped'`, its message saying a stopped stream takes no video until it is started).
    */
   waitForBroadcast(id: string, options?: WaitForBroadcastOptions): Promise<LiveStream>;
 }

@@ -697,6 +697,74 @@ describe('waitForBroadcast and what happened before it began', () => {
   });
 });
 
+describe('waitForBroadcast on a stream stopped where the vendor can start it again', () => {
+  // Generated: every way the vendor may tell (its read, a call of its own, events) and how long the wait
+  // runs. The stub's capabilities have `restart: true` (LiveAPI, Wowza Video).
+  const tells = fc.constantFrom('read' as const, 'call' as const, 'events' as const);
+
+  it('waits for video while stopped, and says why when the time runs out', async () => {
+    await fc.assert(
+      fc.asyncProperty(tells, fc.integer({ min: 1, max: 30 }), async (how, seconds) => {
+        const { provider, vendor } = stubProvider({
+          broadcastingStatus: how === 'read',
+          broadcastingCall: how === 'call',
+        });
+        vendor.state = 'stopped';
+        vendor.broadcasting = false;
+        const client = createLiveStreamClient(provider);
+        const events = how === 'events' ? createEventHub() : undefined;
+        const timeoutMs = seconds * 1_000;
+        const waiting = client
+          .waitForBroadcast('s1', { timeoutMs, ...(events ? { events } : {}) })
+          .catch((error) => error);
+        await vi.advanceTimersByTimeAsync(timeoutMs);
+        const error = await waiting;
+        expect(TimeoutError.isInstance(error)).toBe(true);
+        expect(error).toMatchObject({ operation: 'waitForBroadcast', lastState: 'stopped' });
+        expect((error as Error).message).toBe(
+          `stub stream s1 did not start broadcasting within ${timeoutMs} ms (last state: stopped): a stopped stream takes no video until it is started again (start)`,
+        );
+        events?.close();
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('ends once the stream is started and video arrives, and at once when waiting for video to stop', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 5 }), async (pollsStopped) => {
+        const { provider, vendor, polls } = stubProvider({ broadcastingStatus: true });
+        vendor.state = 'stopped';
+        vendor.broadcasting = false;
+        const client = createLiveStreamClient(provider);
+        // Waiting for video to stop: the first poll decides.
+        expect(await client.waitForBroadcast('s1', { broadcasting: false })).toMatchObject({
+          state: 'stopped',
+          broadcasting: false,
+        });
+        // One poll, then the stream read that the wait returns.
+        expect(polls).toEqual(['status s1', 'get s1']);
+        polls.length = 0;
+        const waiting = client.waitForBroadcast('s1', { timeoutMs: 60_000, intervalMs: 100 });
+        let settled = false;
+        void waiting.finally(() => {
+          settled = true;
+        });
+        // Someone starts it after a few polls, and the encoder connects.
+        while (polls.length < pollsStopped) await vi.advanceTimersToNextTimerAsync();
+        expect(polls.every((poll) => poll === 'status s1')).toBe(true);
+        vendor.state = 'ready';
+        vendor.broadcasting = true;
+        expect(settled).toBe(false);
+        await vi.advanceTimersToNextTimerAsync();
+        expect(await waiting).toMatchObject({ state: 'ready', broadcasting: true });
+        expect(polls).toEqual([...Array.from({ length: pollsStopped + 1 }, () => 'status s1'), 'get s1']);
+      }),
+      { numRuns: 10 },
+    );
+  });
+});
+
 describe('waitForBroadcast where the vendor tells by a call of its own, or not at all', () => {
   it("reads the vendor's broadcasting call only while the stream is ready, and ends when it says so", async () => {
     const { provider, vendor, polls } = stubProvider({ broadcastingCall: true, broadcastingEvents: false });

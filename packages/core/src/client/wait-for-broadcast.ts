@@ -24,7 +24,10 @@ export interface WaitForBroadcastOptions extends WaitForStateOptions {
  * of these can tell, there is nothing to wait on: {@link UnsupportedOperationError} before any request,
  * naming why (no events given, or a vendor whose webhooks never tell, `capabilities.broadcastingEvents`
  * false). A stream that cannot broadcast (`disabled`, or `stopped` for good) fails fast with
- * `ConflictError`.
+ * `ConflictError`. One `stopped` where the vendor can start it again (`capabilities.restart`: LiveAPI,
+ * Wowza Video) is waited on, since whoever holds the stream may start it (this process, another,
+ * the vendor's console) and video may then arrive; while it stays stopped the wait ends at `timeoutMs` with
+ * `TimeoutError` (`lastState: 'stopped'`, its message saying the stream takes no video until started).
  */
 export async function waitForBroadcastStatus(
   provider: LiveStreamProvider,
@@ -79,6 +82,12 @@ export async function waitForBroadcastStatus(
     stuck: (status) =>
       target &&
       (status.state === 'disabled' || (status.state === 'stopped' && !provider.capabilities.restart)),
+    // A stream that can run again is waited on while stopped (anyone may start it: this process, another,
+    // the vendor's console), but it takes no video until then: a wait that ran out there says so.
+    timeoutNote: (lastState) =>
+      target && lastState === 'stopped'
+        ? 'a stopped stream takes no video until it is started again (start)'
+        : undefined,
   });
 }
 

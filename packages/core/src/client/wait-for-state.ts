@@ -159,6 +159,11 @@ export interface PollGoal {
     options: CallOptions,
   ): LiveStreamStatus | undefined | Promise<LiveStreamStatus | undefined>;
   stuck(status: LiveStreamStatus): boolean;
+  /**
+   * A sentence added to the timeout's message for the last state seen, saying why the goal could not be
+   * reached from it (`waitForBroadcast` on a stopped stream that can be started again). Default: none.
+   */
+  timeoutNote?: ((lastState: LiveStreamState | undefined) => string | undefined) | undefined;
 }
 
 /**
@@ -177,13 +182,15 @@ export async function pollStatus(
   const deadline = runtime.clock() + timeoutMs;
   const context = { provider: provider.id, operation: goal.operation };
   let lastState: LiveStreamState | undefined;
-  const timedOut = (cause?: unknown) =>
-    new TimeoutError({
+  const timedOut = (cause?: unknown) => {
+    const note = goal.timeoutNote?.(lastState);
+    return new TimeoutError({
       ...context,
       lastState,
-      message: `${provider.id} stream ${id} did not ${goal.goal} within ${timeoutMs} ms (last state: ${lastState ?? 'none seen'})`,
+      message: `${provider.id} stream ${id} did not ${goal.goal} within ${timeoutMs} ms (last state: ${lastState ?? 'none seen'})${note === undefined ? '' : `: ${note}`}`,
       ...(cause === undefined ? {} : { cause }),
     });
+  };
   for (;;) {
     const remaining = deadline - runtime.clock();
     if (remaining <= 0) throw timedOut();
