@@ -129,12 +129,42 @@ describe('sandbox webhook delivery', () => {
       endpoints: unknown[];
       signing: { 'wowza-realtime': { secret: string }; videosdk: { publicKey: string } };
     };
-    expect(listed.endpoints).toEqual([
-      { id: endpoint.id, provider: 'liveapi', url: 'http://127.0.0.1:9/hooks' },
-    ]);
+    expect(listed.endpoints).toEqual([{ id: endpoint.id, provider: 'liveapi', url: 'http://127.0.0.1:9/…' }]);
     expect(listed.signing['wowza-realtime'].secret).toBe(box.webhooks.secret);
     expect((await fetch(`${control}/${endpoint.id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await fetch(`${control}/${endpoint.id}`, { method: 'DELETE' })).status).toBe(404);
+  });
+
+  it('never hands back the secret path segment of an endpoint: not from register, endpoints() nor the control API (generated)', async () => {
+    const box = await sandbox();
+    const control = `${box.url}/_sandbox/webhooks`;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.stringMatching(/^[a-z]{1,8}$/), { maxLength: 2 }),
+        fc.stringMatching(/^[A-Za-z0-9_-]{16,40}$/),
+        fc.boolean(),
+        async (before, secret, throughApi) => {
+          const url = `http://127.0.0.1:9/${[...before, secret].join('/')}`;
+          const masked = `http://127.0.0.1:9/${before.length > 0 ? `${before[0]}/` : ''}…`;
+          const registered = throughApi
+            ? ((await (await post(control, { provider: 'liveapi', url })).json()) as Record<string, unknown>)
+            : box.webhooks.register('liveapi', url);
+          expect(registered).toEqual({
+            id: expect.stringMatching(/^wh_\d+$/),
+            provider: 'liveapi',
+            url: masked,
+          });
+          const listed = await (await fetch(control)).text();
+          expect(listed).not.toContain(secret);
+          expect(JSON.stringify(box.webhooks.endpoints())).not.toContain(secret);
+          expect(box.webhooks.endpoints().find((endpoint) => endpoint.id === registered.id)?.url).toBe(
+            masked,
+          );
+          expect(box.webhooks.remove(String(registered.id))).toBe(true);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 
   it('names a control request body that does not parse as such, whatever it holds', async () => {
@@ -316,14 +346,16 @@ describe('a receiver that does not answer', () => {
       fc.asyncProperty(fc.integer({ min: 1, max: 12 }), fc.boolean(), async (changes, shared) => {
         const held = heldFetch();
         // The endpoint kept shares the removed one's URL or has its own: removal drops only what was the removed one's.
+        const goneUrl = 'http://127.0.0.1:9/hooks/gone';
+        const keptUrl = `http://127.0.0.1:9/hooks/${shared ? 'gone' : 'kept'}`;
         const delivery = createWebhookDelivery({
           endpoints: [
-            { provider: 'liveapi', url: 'http://127.0.0.1:9/hooks/gone' },
-            { provider: 'liveapi', url: `http://127.0.0.1:9/hooks/${shared ? 'gone' : 'kept'}` },
+            { provider: 'liveapi', url: goneUrl },
+            { provider: 'liveapi', url: keptUrl },
           ],
           fetch: held.fetch,
         });
-        const [gone, kept] = delivery.endpoints();
+        const [gone] = delivery.endpoints();
         const ids = Array.from({ length: changes }, (_, index) => `s${index}`);
         for (const id of ids) delivery.handle(created(id));
         await until(() => held.requests.length === (shared ? 1 : 2));
@@ -343,13 +375,13 @@ describe('a receiver that does not answer', () => {
         }
         await delivery.settled();
         const toKept = held.requests
-          .filter((request) => request.url === kept?.url)
+          .filter((request) => request.url === keptUrl)
           .map((request) => request.stream);
         // On a shared URL the first request out was the removed endpoint's.
         expect(toKept.slice(shared ? 1 : 0)).toEqual([...ids, 'after']);
         if (!shared) {
           expect(
-            held.requests.filter((request) => request.url === gone?.url).map((request) => request.stream),
+            held.requests.filter((request) => request.url === goneUrl).map((request) => request.stream),
           ).toEqual(['s0']);
         }
         expect(delivery.pending()).toEqual([]);

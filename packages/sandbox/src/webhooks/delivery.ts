@@ -3,10 +3,17 @@ import type { StreamChange } from '../types.js';
 import { createEnvelopeRenderer } from './envelopes.js';
 import { createWebhookKeyPair, createWebhookSecret, signWebhook, webhookProviders } from './sign.js';
 
-/** A registered webhook endpoint: every webhook of `provider` is delivered to `url`. */
+/**
+ * A registered webhook endpoint: every webhook of `provider` is delivered to the URL it was registered with.
+ * The sandbox never hands that URL back: the endpoint of a vendor that signs nothing holds its secret in the
+ * path, and this record reaches the control API, the dashboard and the CLI. Code that registered an endpoint
+ * knows its URL already, and finds the endpoint by `id`.
+ */
 export interface WebhookEndpoint {
+  /** The endpoint's id (`wh_1`, …), what `remove` and `DELETE /_sandbox/webhooks/{id}` take. */
   id: string;
   provider: ProviderId;
+  /** Where it delivers, as {@link maskWebhookUrl} shows it (`http://127.0.0.1:3000/hooks/…`). */
   url: string;
 }
 
@@ -88,6 +95,11 @@ export interface WebhookDelivery {
    * served at `GET /videosdk/v2/public/rsa-public-key`.
    */
   keyPair(): Promise<WebhookKeyPair>;
+  /**
+   * Adds an endpoint; returns it with its `id` and the URL masked (see {@link WebhookEndpoint}). Throws
+   * `InvalidInputError` naming `provider` or `url` for a provider the sandbox sends no webhooks for, or a
+   * URL that is not absolute `http://` or `https://`, or carries a user name or password.
+   */
   register(provider: ProviderId, url: string): WebhookEndpoint;
   /**
    * Removes an endpoint: no later change is sent to it, and the deliveries waiting for it are dropped,
@@ -95,6 +107,7 @@ export interface WebhookDelivery {
    * times out as it would). `false` when no endpoint has that id.
    */
   remove(id: string): boolean;
+  /** The registered endpoints, oldest first, each URL masked (see {@link WebhookEndpoint}). */
   endpoints(): WebhookEndpoint[];
   /** The most recent deliveries (at most 100), oldest first. */
   deliveries(): WebhookDeliveryRecord[];
@@ -174,7 +187,7 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions = {}): Web
     sequence += 1;
     const endpoint = { id: `wh_${sequence}`, provider, url: parsed.href };
     endpoints.set(endpoint.id, endpoint);
-    return endpoint;
+    return shown(endpoint);
   };
   for (const endpoint of options.endpoints ?? []) register(endpoint.provider, endpoint.url);
 
@@ -277,7 +290,7 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions = {}): Web
       }
       return true;
     },
-    endpoints: () => [...endpoints.values()].map((endpoint) => ({ ...endpoint })),
+    endpoints: () => [...endpoints.values()].map(shown),
     deliveries: () => records.map((record) => ({ ...record })),
     onDelivery(listener) {
       listeners.add(listener);
@@ -349,6 +362,11 @@ export function deliverableUrl(value: unknown): URL | undefined {
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
   if (parsed.username !== '' || parsed.password !== '') return undefined;
   return parsed;
+}
+
+// An endpoint as the sandbox hands it out: the URL it delivers to stays inside (see WebhookEndpoint).
+function shown(endpoint: WebhookEndpoint): WebhookEndpoint {
+  return { id: endpoint.id, provider: endpoint.provider, url: maskWebhookUrl(endpoint.url) };
 }
 
 /**
