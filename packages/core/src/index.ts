@@ -121,6 +121,7 @@ export {
   type EventTime,
   eventTimeWarnings,
   invalidWebhookOption,
+  namedStreamEvent,
   parseWebhookJson,
   readEventTime,
   readWebhookBody,

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { loadWebhookFixtures, runWebhookContract } from '@unilive/testing/contract';
+import { describe, expect, it } from 'vitest';
 import { parseWebhook } from './liveapi-webhooks.js';
 
 const fixtures = loadWebhookFixtures(
@@ -19,4 +20,36 @@ runWebhookContract({
       ...(confirm ? { confirm } : {}),
     } as Parameters<typeof parseWebhook>[1]),
   unknownWebhook: { event: 'stream-brand-new', payload: { _id: '620e0d57427ff4ddd764515f' } },
+});
+
+describe('liveapi parseWebhook stream ids', () => {
+  const deliver = (payload: unknown) =>
+    parseWebhook(
+      { body: JSON.stringify(payload), headers: {}, url: `https://app.example/hooks/${pathSecret}` },
+      { unsigned: true, pathSecret },
+    );
+
+  it('takes the first field that names the stream, skipping an empty one', async () => {
+    for (const payload of [
+      { live_stream_id: '', _id: '620e0d57427ff4ddd764515f' },
+      { live_stream_id: '', live_stream: '', id: '620e0d57427ff4ddd764515f' },
+      { live_stream: { _id: '' }, _id: '620e0d57427ff4ddd764515f' },
+    ]) {
+      const [event] = await deliver({ event: 'stream-connected', payload });
+      expect(event).toMatchObject({
+        type: 'live_stream.connected',
+        streamId: '620e0d57427ff4ddd764515f',
+        broadcasting: true,
+      });
+    }
+  });
+
+  it('makes an event whose every id is empty unknown, without state or broadcasting', async () => {
+    for (const name of ['stream-connected', 'stream-status-toggle', 'stream-removed', 'recording-exported']) {
+      const [event] = await deliver({ event: name, payload: { live_stream_id: '', _id: '', enabled: true } });
+      expect(event).toMatchObject({ type: 'unknown', streamId: '', data: { vendorEvent: name } });
+      expect(event).not.toHaveProperty('state');
+      expect(event).not.toHaveProperty('broadcasting');
+    }
+  });
 });

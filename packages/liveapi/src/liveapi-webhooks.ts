@@ -6,6 +6,7 @@ import {
   type LiveStreamEvent,
   type LiveStreamEventType,
   type LiveStreamState,
+  namedStreamEvent,
   parseOwn,
   parseWebhookJson,
   safeParseOwn,
@@ -74,8 +75,11 @@ const streamEvents = new Map<string, { type: LiveStreamEventType; broadcasting?:
  *   `live_stream.deleted`; `stream-platform-*` → `live_stream.restream_changed` (`data.restream`: `added`,
  *   `connected`, …); `recording-exported` → `live_stream.recording_ready`; `video-*` and the rest →
  *   `unknown`.
- * - `streamId` is the payload's `live_stream_id`, `live_stream`, `_id` or `id`, the first present
- *   (the payload's shape is not documented).
+ * - `streamId` is the payload's `live_stream_id`, `live_stream`, `_id` or `id`, the first that is a
+ *   non-empty text (the payload's shape is not documented); a delivery that names no stream is `unknown`
+ *   with `streamId` `''`.
+ * - `recording-exported` carries no `data.url`: what its payload holds is not documented (read the
+ *   stream's recordings through the API).
  * - `id` is the SHA-256 of the body (no event id is documented); `occurredAt` the time of receipt.
  */
 export async function parseWebhook(
@@ -97,7 +101,10 @@ export async function parseWebhook(
   const { event: name } = envelope.output;
   const payload = parseOwn(payloadSchema, envelope.output.payload);
   const nested = typeof payload.live_stream === 'string' ? payload.live_stream : payload.live_stream?._id;
-  const streamId = payload.live_stream_id ?? nested ?? payload._id ?? payload.id;
+  // The first that names a stream: an empty id names none, and the next field may.
+  const streamId = [payload.live_stream_id, nested, payload._id, payload.id].find(
+    (id) => id !== undefined && id !== '',
+  );
   const mapped = streamId === undefined ? undefined : streamEvents.get(name);
   const state: LiveStreamState | undefined =
     mapped?.type === 'live_stream.state_changed' && payload.enabled !== undefined
@@ -106,7 +113,7 @@ export async function parseWebhook(
         : 'stopped'
       : undefined;
   const restream = name.startsWith('stream-platform-') ? name.slice('stream-platform-'.length) : undefined;
-  const event: LiveStreamEvent = {
+  const event: LiveStreamEvent = namedStreamEvent({
     id: await deliveryDigest(body),
     type: mapped?.type ?? 'unknown',
     provider,
@@ -116,6 +123,6 @@ export async function parseWebhook(
     ...(mapped?.broadcasting === undefined ? {} : { broadcasting: mapped.broadcasting }),
     data: { vendorEvent: name, ...(mapped && restream ? { restream } : {}) },
     raw,
-  };
+  });
   return options.confirm ? confirmWebhookEvents(provider, [event], options.confirm) : [event];
 }

@@ -465,10 +465,47 @@ export function runWebhookContract(options: WebhookContractOptions): void {
           }
           for (const event of events) {
             expect(isLiveStreamEvent(event), `${path.join('.')}=${JSON.stringify(value)}`).toBe(true);
+            // LiveStreamEvent.streamId: `''` only with type `unknown`.
+            if (event.streamId === '')
+              expect(event.type, `${path.join('.')}=${JSON.stringify(value)}`).toBe('unknown');
           }
         }),
         { numRuns: 300 },
       );
+    });
+
+    it('an event that names no stream is unknown: every text of every fixture emptied in turn', async () => {
+      // An empty id names no stream; a typed event for a stream called '' would make the hub keep state
+      // for it. Every adapter keeps the rule of LiveStreamEvent.streamId, whichever field held the id.
+      const emptied = (value: unknown): unknown[] => {
+        if (typeof value === 'string') return value === '' ? [] : [''];
+        if (typeof value !== 'object' || value === null) return [];
+        const entries = Object.entries(value);
+        return entries.flatMap(([key, each]) =>
+          emptied(each).map((replaced) =>
+            Array.isArray(value)
+              ? value.map((item, index) => (String(index) === key ? replaced : item))
+              : { ...(value as Record<string, unknown>), [key]: replaced },
+          ),
+        );
+      };
+      for (const fixture of options.fixtures) {
+        for (const payload of emptied(fixture.webhook)) {
+          let events: LiveStreamEvent[] = [];
+          try {
+            events = await deliver(payload);
+          } catch (error) {
+            expect(WebhookVerificationError.isInstance(error), String(error)).toBe(true);
+            continue;
+          }
+          for (const event of events) {
+            if (event.streamId !== '') continue;
+            expect(event.type, `${fixture.name}: ${JSON.stringify(payload)}`).toBe('unknown');
+            expect(event.state).toBeUndefined();
+            expect(event.broadcasting).toBeUndefined();
+          }
+        }
+      }
     });
 
     it('no error names a secret, key or signature', async () => {

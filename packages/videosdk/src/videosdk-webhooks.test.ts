@@ -8,6 +8,7 @@ import {
 } from '@unilive/core';
 import { createWebhookKeyPair, signWebhook } from '@unilive/testing';
 import { loadWebhookFixtures, runWebhookContract } from '@unilive/testing/contract';
+import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { parseWebhook, videosdkPublicKey } from './videosdk-webhooks.js';
 
@@ -184,6 +185,44 @@ describe('videosdk parseWebhook', () => {
       { privateKey: vendor.privateKey },
     );
     const [event] = await parseWebhook(signed, { publicKey: vendor.publicKey });
-    expect(event).toMatchObject({ type: 'unknown', streamId: '', data: { vendorType: 'hls-stopped' } });
+    expect(event).toMatchObject({ type: 'unknown', streamId: '', data: { vendorEvent: 'hls-stopped' } });
+  });
+});
+
+describe('videosdk parseWebhook rooms named empty', () => {
+  const withRoom = fixtures.filter((fixture) => fixture.expected.type !== 'unknown');
+
+  it('makes an event whose room id is empty or missing unknown, never a typed event for a room called "" (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...withRoom),
+        fc.constantFrom(undefined, ''),
+        fc.constantFrom(undefined, ''),
+        async (fixture, meetingId, roomId) => {
+          const webhook = structuredClone(fixture.webhook) as { data: Record<string, unknown> };
+          delete webhook.data.meetingId;
+          delete webhook.data.roomId;
+          if (meetingId !== undefined) webhook.data.meetingId = meetingId;
+          if (roomId !== undefined) webhook.data.roomId = roomId;
+          const signed = await signWebhook('videosdk', webhook, { privateKey: vendor.privateKey });
+          const [event] = await parseWebhook(signed, { publicKey: vendor.publicKey });
+          expect(event).toMatchObject({ type: 'unknown', streamId: '' });
+          expect(event).not.toHaveProperty('state');
+          expect(event).not.toHaveProperty('broadcasting');
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('reads roomId when meetingId is empty', async () => {
+    for (const fixture of withRoom) {
+      const webhook = structuredClone(fixture.webhook) as { data: Record<string, unknown> };
+      webhook.data.meetingId = '';
+      webhook.data.roomId = 'room-from-roomid';
+      const signed = await signWebhook('videosdk', webhook, { privateKey: vendor.privateKey });
+      const [event] = await parseWebhook(signed, { publicKey: vendor.publicKey });
+      expect(event).toMatchObject({ type: fixture.expected.type, streamId: 'room-from-roomid' });
+    }
   });
 });

@@ -11,6 +11,7 @@ import {
   type LiveStreamEvent,
   type LiveStreamEventType,
   type LiveStreamState,
+  namedStreamEvent,
   ProviderUnavailableError,
   parseOwn,
   parseWebhookJson,
@@ -250,7 +251,9 @@ function mapEvent(name: string, data: Data): Mapped | undefined {
 }
 
 /**
- * Verifies and normalises one videosdk v2 webhook delivery. `streamId` is the room id (`data.meetingId`).
+ * Verifies and normalises one videosdk v2 webhook delivery. `streamId` is the room id (`data.meetingId`,
+ * else `data.roomId`); a delivery that names no room is `unknown` with `streamId` `''`. `data.vendorEvent`
+ * is the vendor's `webhookType`.
  *
  * - `hls-starting|started|playable|stopping|stopped|failed` → `live_stream.state_changed` with the v2 state
  *   table's `state` (`data.playbackUrl` once playable);
@@ -318,7 +321,8 @@ export async function parseWebhook(
     });
   }
   const data = parseOwn(dataSchema, envelope.output.data);
-  const roomId = data.meetingId ?? data.roomId;
+  // The first that names a room: an empty id names none, and the other field may.
+  const roomId = data.meetingId || data.roomId || undefined;
   const mapped = roomId === undefined ? undefined : mapEvent(name, data);
   const clock = options.clock ?? systemClock;
   const timeField = name === 'session-ended' ? 'end' : name === 'session-started' ? 'start' : undefined;
@@ -330,7 +334,7 @@ export async function parseWebhook(
     clock(),
   );
   return [
-    {
+    namedStreamEvent({
       id: await deliveryDigest(body),
       type: mapped?.type ?? 'unknown',
       provider,
@@ -339,9 +343,9 @@ export async function parseWebhook(
       ...eventTimeWarnings(time, `data.${timeField}`),
       ...(mapped?.state === undefined ? {} : { state: mapped.state }),
       ...(mapped?.broadcasting === undefined ? {} : { broadcasting: mapped.broadcasting }),
-      data: { vendorType: name, ...(data.sessionId ? { sessionId: data.sessionId } : {}), ...mapped?.data },
+      data: { vendorEvent: name, ...(data.sessionId ? { sessionId: data.sessionId } : {}), ...mapped?.data },
       raw,
-    },
+    }),
   ];
 }
 

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { InvalidInputError, type LiveStream, type WebhookVerificationError } from '@unilive/core';
 import { signWebhook } from '@unilive/testing';
 import { loadWebhookFixtures, runWebhookContract } from '@unilive/testing/contract';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseWebhook, wowzaRealtimeStreamNames } from './wowza-realtime-webhooks.js';
 
@@ -194,5 +195,98 @@ describe('wowzaRealtimeStreamNames', () => {
     expect(walks).toBe(2);
     expect(await resolve('name-a')).toBe('a1');
     expect(walks).toBe(2);
+    // The vendor's `accountId/name` form is the name.
+    expect(await resolve('ZG6NWV/name-b')).toBe('b2');
+    expect(walks).toBe(2);
+  });
+});
+
+describe('wowza-realtime parseWebhook stream names', () => {
+  const timestamp = Date.parse('2026-11-29T12:00:00Z');
+  const clock = () => timestamp;
+  // Each family, what it maps to when its stream is named, and the fields it needs besides the name.
+  const families = [
+    {
+      type: 'feeds',
+      event: 'started',
+      mapped: 'live_stream.connected',
+      data: { feedId: 'f1', started: timestamp },
+    },
+    {
+      type: 'feeds',
+      event: 'ended',
+      mapped: 'live_stream.disconnected',
+      data: { feedId: 'f1', ended: timestamp },
+    },
+    {
+      type: 'media',
+      event: 'completed',
+      mapped: 'live_stream.recording_ready',
+      data: { type: 'recording', mediaAssetId: 'm1' },
+    },
+    {
+      type: 'recordings',
+      event: 'completed',
+      mapped: 'live_stream.recording_ready',
+      data: { recordFileId: 7975 },
+    },
+    { type: 'media', event: 'processing', mapped: 'unknown', data: { type: 'clip', mediaAssetId: 'm2' } },
+    { type: 'viewerConnection', event: 'FirstViewerConnection', mapped: 'unknown', data: {} },
+  ] as const;
+
+  it('resolves the stream however the event names it: name, streamName, streamId, each alone or as accountId/name (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...families),
+        fc.constantFrom('name', 'streamName', 'streamId'),
+        fc.boolean(),
+        fc.stringMatching(/^[0-9a-f]{32}$/),
+        fc.stringMatching(/^[A-Za-z0-9]{6}$/),
+        async (family, field, withAccount, streamName, accountId) => {
+          const asked: string[] = [];
+          const resolve = (name: string) => {
+            asked.push(name);
+            return name === streamName ? 'rt1d0001' : undefined;
+          };
+          const named = withAccount || field === 'streamId' ? `${accountId}/${streamName}` : streamName;
+          const payload = {
+            type: family.type,
+            event: family.event,
+            timestamp,
+            data: { ...family.data, accountId, [field]: named },
+          };
+          const { body, headers } = await signWebhook('wowza-realtime', payload, { secret });
+          const [event] = await parseWebhook({ body, headers }, { secret, clock, resolveStreamId: resolve });
+          expect(asked).toEqual([streamName]);
+          expect(event).toMatchObject({
+            type: family.mapped,
+            streamId: 'rt1d0001',
+            data: { vendorEvent: `${family.type}.${family.event}`, streamName },
+          });
+        },
+      ),
+    );
+  });
+
+  it("reads the family's own field first when a delivery carries several names", async () => {
+    const payload = (type: string, data: Record<string, unknown>) => ({
+      type,
+      event: 'completed',
+      timestamp,
+      data: { type: 'recording', ...data },
+    });
+    const resolve = (name: string) => ({ own: 'rt0000wn', other: 'rt0th3r' })[name];
+    for (const [type, data] of [
+      ['media', { streamName: 'own', name: 'other', streamId: 'acc/other' }],
+      ['recordings', { streamName: 'acc/own', name: 'other' }],
+    ] as const) {
+      const { body, headers } = await signWebhook('wowza-realtime', payload(type, data), { secret });
+      const [event] = await parseWebhook({ body, headers }, { secret, clock, resolveStreamId: resolve });
+      expect(event?.streamId).toBe('rt0000wn');
+    }
+    const feed = { type: 'feeds', event: 'started', timestamp, data: { name: 'own', streamName: 'other' } };
+    const { body, headers } = await signWebhook('wowza-realtime', feed, { secret });
+    const [event] = await parseWebhook({ body, headers }, { secret, clock, resolveStreamId: resolve });
+    expect(event).toMatchObject({ type: 'live_stream.connected', streamId: 'rt0000wn' });
   });
 });

@@ -10,6 +10,7 @@ import {
   type LiveStream,
   type LiveStreamEvent,
   type LiveStreamEventType,
+  namedStreamEvent,
   parseOwn,
   parseWebhookJson,
   readEventTime,
@@ -79,11 +80,18 @@ const envelopeSchema = /* @__PURE__ */ (() =>
     data: v.optional(v.looseObject({}), {}),
   }))();
 
+// The three ways a Millicast event names its stream: `name` (Feeds Hooks), `streamName` (Media and Recording
+// Hooks) and `streamId`, which is `accountId/streamName` (Feeds and Media Hooks).
+const namingSchema = /* @__PURE__ */ (() =>
+  v.looseObject({
+    name: tolerantField(v.string()),
+    streamName: tolerantField(v.string()),
+    streamId: tolerantField(v.string()),
+  }))();
+
 const feedDataSchema = /* @__PURE__ */ (() =>
   v.looseObject({
     feedId: tolerantField(v.string()),
-    name: tolerantField(v.string()),
-    streamId: tolerantField(v.string()),
     // Read by core's one rule for event times (readEventTime), whatever their type.
     started: v.optional(v.unknown()),
     ended: v.optional(v.unknown()),
@@ -93,15 +101,15 @@ const mediaDataSchema = /* @__PURE__ */ (() =>
   v.looseObject({
     mediaAssetId: tolerantField(v.string()),
     type: tolerantField(v.string()),
-    streamName: tolerantField(v.string()),
-    streamId: tolerantField(v.string()),
   }))();
 
-const viewerDataSchema = /* @__PURE__ */ (() =>
+// The Recording Hooks (deprecated by the vendor for Media Hooks, still sent to the webhooks that ask).
+const recordingDataSchema = /* @__PURE__ */ (() =>
   v.looseObject({
-    name: tolerantField(v.string()),
-    streamId: tolerantField(v.string()),
+    recordFileId: v.fallback(v.optional(v.union([v.string(), v.number()])), undefined),
   }))();
+
+type NamingField = 'name' | 'streamName' | 'streamId';
 
 /**
  * Verifies and normalises one Wowza Real-Time (Millicast) webhook delivery.
@@ -109,9 +117,14 @@ const viewerDataSchema = /* @__PURE__ */ (() =>
  * - `feeds` `started` / `ended` → `live_stream.connected` / `live_stream.disconnected` (`broadcasting`,
  *   `occurredAt` from `data.started` / `data.ended`). With redundant or multi-source ingest each feed
  *   reports on its own (`data.feedId`), so an `ended` may leave another feed live.
- * - `media` `completed` of a `recording` → `live_stream.recording_ready` (`data.mediaAssetId`); other
- *   media events, clips, `viewerConnection`, `transcoder` and thumbnails → `unknown`, with `streamId` when
- *   they name a stream.
+ * - `media` `completed` of a `recording` → `live_stream.recording_ready` (`data.mediaAssetId`), and so
+ *   does the older `recordings` `completed` (`data.recordFileId`); other media events, clips,
+ *   `viewerConnection`, `transcoder` and thumbnails → `unknown`, with `streamId` when they name a stream.
+ * - The stream is named by `data.name` (what Feeds Hooks send), `data.streamName` (Media and Recording
+ *   Hooks) or `data.streamId` (`accountId/streamName`, both): the family's own field first, then the
+ *   others. Any of them given as `accountId/name` is read as `name`, the text `resolveStreamId` gets.
+ * - `data.vendorEvent` is the vendor's `type` and `event` joined by a dot (`feeds.started`), the name the
+ *   sandbox's delivery records use.
  * - `id` is the SHA-256 of the body: the vendor sends no event id.
  *
  * Throws {@link WebhookVerificationError}: `body-not-raw`, `missing-signature`, `bad-signature` (no
@@ -233,7 +246,7 @@ export async function parseWebhook(
   // A stream event whose stream cannot be named is reported, but as `unknown`.
   const known = mapped.type !== 'unknown' && streamId !== undefined;
   return [
-    {
+    namedStreamEvent({
       id,
       type: known ? mapped.type : 'unknown',
       provider,
@@ -241,9 +254,9 @@ export async function parseWebhook(
       occurredAt: time.occurredAt,
       ...eventTimeWarnings(time, `data.${mapped.timeField ?? 'timestamp'}`),
       ...(known && mapped.broadcasting !== undefined ? { broadcasting: mapped.broadcasting } : {}),
-      data: { vendorType: envelope.type, vendorEvent: envelope.event, ...mapped.data },
+      data: { vendorEvent: `${envelope.type}.${envelope.event}`, ...mapped.data },
       raw,
-    },
+    }),
   ];
 }
 
@@ -258,9 +271,19 @@ interface Mapped {
 }
 
 function mapEnvelope(type: string, event: string, data: Record<string, unknown>): Mapped {
+  const naming = parseOwn(namingSchema, data);
+  // The family's own field first (the vendor's examples), then the other forms: a stream is named when
+  // any of them is there.
+  const streamNameBy = (...order: NamingField[]): string | undefined => {
+    for (const field of order) {
+      const name = nameOf(naming[field]);
+      if (name !== undefined) return name;
+    }
+    return undefined;
+  };
   if (type === 'feeds') {
     const feed = parseOwn(feedDataSchema, data);
-    const streamName = feed.name ?? nameOf(feed.streamId);
+    const streamName = streamNameBy('name', 'streamId', 'streamName');
     const common = {
       streamName,
       data: { ...optional('streamName', streamName), ...optional('feedId', feed.feedId) },
@@ -284,9 +307,19 @@ function mapEnvelope(type: string, event: string, data: Record<string, unknown>)
     return { ...common, type: 'unknown' };
   }
   // The overview calls this type "recording"; the Media Hooks page and its examples say "media".
+  if (type === 'recordings') {
+    const recording = parseOwn(recordingDataSchema, data);
+    const streamName = streamNameBy('streamName', 'streamId', 'name');
+    const recordFileId = recording.recordFileId === undefined ? undefined : String(recording.recordFileId);
+    return {
+      type: event === 'completed' ? 'live_stream.recording_ready' : 'unknown',
+      streamName,
+      data: { ...optional('streamName', streamName), ...optional('recordFileId', recordFileId) },
+    };
+  }
   if (type === 'media' || type === 'recording') {
     const media = parseOwn(mediaDataSchema, data);
-    const streamName = media.streamName ?? nameOf(media.streamId);
+    const streamName = streamNameBy('streamName', 'streamId', 'name');
     const details = {
       ...optional('streamName', streamName),
       ...optional('mediaAssetId', media.mediaAssetId),
@@ -296,8 +329,7 @@ function mapEnvelope(type: string, event: string, data: Record<string, unknown>)
     return { type: ready ? 'live_stream.recording_ready' : 'unknown', streamName, data: details };
   }
   if (type === 'viewerConnection') {
-    const viewer = parseOwn(viewerDataSchema, data);
-    const streamName = viewer.name ?? nameOf(viewer.streamId);
+    const streamName = streamNameBy('name', 'streamId', 'streamName');
     return { type: 'unknown', streamName, data: optional('streamName', streamName) };
   }
   // Transcoders (and types added later) concern no stream the adapter manages.
@@ -341,11 +373,12 @@ function isThumbnail(input: WebhookInput, body: Uint8Array): boolean {
   return body[0] === 0xff && body[1] === 0xd8 && body[2] === 0xff;
 }
 
-// Millicast's `streamId` is `accountId/streamName`.
-function nameOf(streamId: string | undefined): string | undefined {
-  if (!streamId) return undefined;
-  const slash = streamId.indexOf('/');
-  return slash === -1 ? streamId : streamId.slice(slash + 1) || undefined;
+// Millicast's `streamId` is `accountId/streamName`. Wowza generates a Real-Time stream's name (32 hex
+// characters), so a `/` in a name can only follow the account.
+function nameOf(named: string | undefined): string | undefined {
+  if (!named) return undefined;
+  const slash = named.indexOf('/');
+  return slash === -1 ? named : named.slice(slash + 1) || undefined;
 }
 
 function optional(key: string, value: string | undefined): Record<string, string> {
@@ -384,7 +417,9 @@ export function wowzaRealtimeStreamNames(
     walkedAt = clock();
   };
 
-  return async (streamName) => {
+  return async (given) => {
+    // Events name a stream as `accountId/name` too; the map holds the names alone.
+    const streamName = typeof given === 'string' ? (nameOf(given) ?? given) : given;
     const known = names.get(streamName);
     if (known !== undefined) return known;
     if (walkedAt === undefined || clock() - walkedAt >= refreshMs) {

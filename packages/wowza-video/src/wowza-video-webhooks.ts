@@ -6,6 +6,7 @@ import {
   eventTimeWarnings,
   type LiveStreamEvent,
   type LiveStreamState,
+  namedStreamEvent,
   parseWebhookJson,
   readEventTime,
   safeParseOwn,
@@ -131,6 +132,8 @@ export async function parseWebhook(
       message: `${provider} webhook: the body has neither event (legacy) nor event_type (v2.0)`,
     });
   }
+  // One rule for every adapter: an event that names no stream is `unknown`.
+  event = namedStreamEvent(event);
   return options.confirm ? confirmWebhookEvents(provider, [event], options.confirm) : [event];
 }
 

@@ -80,9 +80,28 @@ describe('checkUnsignedWebhook', () => {
     );
     expect((noUrl as InvalidInputError).issues[0]?.path).toBe('url');
     const empty = await failure(() =>
-      checkUnsignedWebhook('liveapi', input('/x'), { unsigned: true, pathSecret: [''] }),
+      checkUnsignedWebhook('liveapi', input('/x'), { unsigned: true, pathSecret: '' }),
     );
     expect((empty as InvalidInputError).issues[0]?.path).toBe('pathSecret');
+  });
+
+  it('names an empty entry of a list by its index, as secret lists are, and shows no secret', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.stringMatching(/^[0-9a-f]{16,24}$/), { minLength: 0, maxLength: 4 }),
+        fc.nat(),
+        async (good, at) => {
+          const index = at % (good.length + 1);
+          const list = [...good.slice(0, index), '', ...good.slice(index)];
+          const error = await failure(() =>
+            checkUnsignedWebhook('liveapi', input('/hooks/x'), { unsigned: true, pathSecret: list }),
+          );
+          expect(InvalidInputError.isInstance(error)).toBe(true);
+          expect((error as InvalidInputError).issues[0]?.path).toBe(`pathSecret.${index}`);
+          for (const secret of good) expect((error as Error).message).not.toContain(secret);
+        },
+      ),
+    );
   });
 });
 

@@ -66,12 +66,12 @@ export async function checkUnsignedWebhook(
   }
   const secrets: unknown[] = typeof configured === 'string' ? [configured] : [...configured];
   if (secrets.length === 0) throw invalidWebhookOption(provider, 'pathSecret', 'must hold a secret');
+  // An entry of a list is named by its index (`pathSecret.1`), as `secret` lists are.
+  const entry = (index: number) => (typeof configured === 'string' ? 'pathSecret' : `pathSecret.${index}`);
   secrets.forEach((secret, index) => {
-    if (typeof secret !== 'string') {
-      throw invalidWebhookOption(provider, `pathSecret.${index}`, 'must be a string');
-    }
+    if (typeof secret !== 'string') throw invalidWebhookOption(provider, entry(index), 'must be a string');
+    if (secret === '') throw invalidWebhookOption(provider, entry(index), 'must be a non-empty string');
   });
-  if (secrets.includes('')) throw invalidWebhookOption(provider, 'pathSecret', 'must hold no empty secret');
   if (input.url === undefined) {
     throw invalidWebhookOption(
       provider,

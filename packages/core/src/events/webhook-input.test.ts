@@ -1,8 +1,11 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuthenticationError, InvalidInputError, WebhookVerificationError } from '../errors/errors.js';
+import { liveStreamStates } from '../live-stream.js';
+import { isLiveStreamEvent, type LiveStreamEvent, liveStreamEventTypes } from './live-stream-event.js';
 import {
   checkWebhookTimestamp,
+  namedStreamEvent,
   parseWebhookJson,
   readEventTime,
   readWebhookBody,
@@ -149,6 +152,46 @@ describe('readEventTime', () => {
     );
   });
 
+  it('reads a date-time without a zone as UTC, whatever the host zone, and ignores spaces around a text', () => {
+    const zone = process.env.TZ;
+    // A zone with a half-hour offset: a read in the host's zone would be off by 3.5 hours.
+    process.env.TZ = 'America/St_Johns';
+    try {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: Date.UTC(2000, 0, 1), max: receipt }),
+          fc.constantFrom('T', ' '),
+          fc.constantFrom('', ' ', '\t', '  '),
+          (ms, separator, pad) => {
+            const iso = new Date(ms).toISOString();
+            const zoneless = `${iso.slice(0, 10)}${separator}${iso.slice(11, 23)}`;
+            expect(readEventTime(`${pad}${zoneless}${pad}`, receipt)).toEqual({ occurredAt: new Date(ms) });
+            const seconds = Math.floor(ms / 1000);
+            expect(readEventTime(`${pad}${seconds}${pad}`, receipt)).toEqual({
+              occurredAt: new Date(seconds * 1000),
+            });
+          },
+        ),
+      );
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
+  it('takes a date without a time of day for no event time: the time of receipt, with what was sent', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(2000, 0, 1), max: receipt }), (ms) => {
+        const day = new Date(ms).toISOString().slice(0, 10);
+        expect(readEventTime(day, receipt)).toEqual({ occurredAt: new Date(receipt), unreadable: day });
+        expect(readEventTime(`${day}T`, receipt)).toEqual({
+          occurredAt: new Date(receipt),
+          unreadable: `${day}T`,
+        });
+      }),
+    );
+  });
+
   it('gives the time of receipt, keeping what was sent, for a time it cannot read or that is out of range', () => {
     fc.assert(
       fc.property(
@@ -221,5 +264,45 @@ describe('webhookSecrets, entries of a rotation list', () => {
       expect(InvalidInputError.isInstance(error)).toBe(true);
       expect((error as InvalidInputError).issues[0]?.path).toBe(path);
     }
+  });
+});
+
+describe('namedStreamEvent', () => {
+  it('makes an event that names no stream unknown, without state or broadcasting, and keeps any other as it is', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...liveStreamEventTypes),
+        fc.option(fc.string({ minLength: 1 }), { nil: '' }),
+        fc.option(fc.constantFrom(...liveStreamStates), { nil: undefined }),
+        fc.option(fc.boolean(), { nil: undefined }),
+        (type, streamId, state, broadcasting) => {
+          const event: LiveStreamEvent = {
+            id: 'sha256:0',
+            type,
+            provider: 'liveapi',
+            streamId,
+            occurredAt: new Date(0),
+            ...(state === undefined ? {} : { state }),
+            ...(broadcasting === undefined ? {} : { broadcasting }),
+            data: { vendorEvent: 'x' },
+            raw: { event: 'x' },
+          };
+          const named = namedStreamEvent(event);
+          if (streamId !== '') {
+            expect(named).toBe(event);
+            return;
+          }
+          expect(named.type).toBe('unknown');
+          expect(named.streamId).toBe('');
+          if (type !== 'unknown') {
+            expect(named).not.toHaveProperty('state');
+            expect(named).not.toHaveProperty('broadcasting');
+          }
+          expect(named.data).toEqual({ vendorEvent: 'x' });
+          expect(named.raw).toBe(event.raw);
+          expect(isLiveStreamEvent(named)).toBe(true);
+        },
+      ),
+    );
   });
 });

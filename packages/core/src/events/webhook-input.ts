@@ -2,6 +2,7 @@ import { loadCredential } from '../config/settings.js';
 import { InvalidInputError, WebhookVerificationError } from '../errors/errors.js';
 import type { ProviderId, Warning } from '../live-stream.js';
 import type { Clock } from '../runtime.js';
+import { parseVendorTimestamp } from '../timestamps.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
 
 /**
@@ -175,9 +176,8 @@ export function parseWebhookJson(body: Uint8Array, provider: ProviderId): Record
 const earliestEventTime = /* @__PURE__ */ Date.UTC(2000, 0, 1);
 /** How far past the time of receipt a vendor's time may be (clock skew): further is garbage. */
 const eventTimeLeadMs = 86_400_000;
-// ISO 8601 as vendors send it: a date, optionally a time with seconds, fraction and zone.
-const isoTime =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+// ISO 8601 as vendors send an event time: a date and a time of day, optionally seconds, fraction and zone.
+const isoTime = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?$/i;
 
 /** What {@link readEventTime} read. */
 export interface EventTime {
@@ -189,11 +189,13 @@ export interface EventTime {
 /**
  * Reads a vendor's event time, one rule for every adapter. A number (or a text of digits) below 10^11 is
  * seconds since the epoch (fractions kept: Wowza's `1764417600.25`), from 10^11 on milliseconds; a text is
- * an ISO 8601 date-time with a real calendar day. The result must fall from 2000-01-01 to a day after
- * `receipt`. Anything else (NaN, `1e20`, `0`, `'yesterday'`, `'2026-02-30'`, a year 33658 from
- * milliseconds read as seconds) gives the time of receipt, with what was sent as `unreadable`, so the
- * adapter can say so; `undefined` (the vendor sent no time) gives the time of receipt alone. Never an
- * Invalid Date.
+ * an ISO 8601 date-time with a real calendar day and a time of day (at least hours and minutes), read as
+ * UTC when it names no zone (as every vendor date unilive reads, whatever the host's `TZ`). Spaces around
+ * a text are ignored (`' 1764417600'` is that second). The result must fall from 2000-01-01 to a day after
+ * `receipt`. Anything else (NaN, `1e20`, `0`, `'yesterday'`, `'2026-02-30'`, a date without a time such as
+ * `'2026-11-30'`, which names a day and not the moment of the event, a year 33658 from milliseconds read
+ * as seconds) gives the time of receipt, with what was sent as `unreadable`, so the adapter can say so;
+ * `undefined` (the vendor sent no time) gives the time of receipt alone. Never an Invalid Date.
  */
 export function readEventTime(value: unknown, receipt: number): EventTime {
   const fallback = (): EventTime => ({ occurredAt: new Date(receipt), unreadable: value });
@@ -204,13 +206,13 @@ export function readEventTime(value: unknown, receipt: number): EventTime {
     if (!Number.isFinite(number)) return fallback();
     ms = number < 1e11 ? Math.round(number * 1000) : number;
   } else if (typeof value === 'string') {
-    const match = isoTime.exec(value.trim());
-    if (!match) return fallback();
-    const [, year, month, day] = match.map(Number);
-    const date = new Date(Date.UTC(year as number, (month as number) - 1, day as number));
-    // Date.parse rolls 2026-02-30 over to March; a vendor never means that.
-    if (date.getUTCMonth() !== (month as number) - 1 || date.getUTCDate() !== day) return fallback();
-    ms = Date.parse(value.trim().replace(' ', 'T'));
+    const text = value.trim();
+    // A time of day is required: a bare date would put the event at midnight, hours from when it happened,
+    // and order it before events of that morning.
+    if (!isoTime.exec(text)) return fallback();
+    // Core's one reader of vendor dates: a real calendar day (no 2026-02-30 rolled over to March), and UTC
+    // when no zone is named, where Date.parse would read the host's zone.
+    ms = parseVendorTimestamp(text)?.getTime() ?? Number.NaN;
   } else {
     return fallback();
   }
@@ -353,4 +355,16 @@ export function invalidWebhookOption(provider: ProviderId, path: string, message
     message: `${provider} webhook: ${path} ${message}`,
     issues: [{ path, message }],
   });
+}
+
+/**
+ * Keeps the rule of {@link LiveStreamEvent.streamId} for every adapter: an event whose `streamId` is `''`
+ * (the delivery names no stream, or names it with an empty id) is `unknown`, without `state` or
+ * `broadcasting`, which would claim something of a stream called `''`. An event that names its stream is
+ * returned as it is. `data`, `raw` and the rest are kept, so what the vendor sent stays readable.
+ */
+export function namedStreamEvent(event: LiveStreamEvent): LiveStreamEvent {
+  if (event.streamId !== '' || event.type === 'unknown') return event;
+  const { state: _state, broadcasting: _broadcasting, ...rest } = event;
+  return { ...rest, type: 'unknown' };
 }
