@@ -23,7 +23,8 @@ import type {
 
 /**
  * What the mapping reads: a live stream as {@link wowzaVideoLiveStreamSchema} reads it, or as the adapter's
- * own reading does (the same fields; `null` kept in the playback entries, which are read by truthiness).
+ * own reading does (the same fields; `null` kept in the nested objects, `source_connection_information`,
+ * `stream_targets`, `hosted_page`, `security` and the playback entries, where it reads as absent).
  */
 export type WowzaVideoLiveStreamInput = WowzaVideoLiveStream | WowzaVideoLiveStreamRead;
 
@@ -155,7 +156,11 @@ export function mapWowzaVideoIngest(stream: WowzaVideoLiveStreamInput): IngestEn
   const primary = info.primary_server;
   const protocol = primary ? pushProtocolOf(stream.encoder, primary) : undefined;
   if (primary && protocol) {
-    const port = info.host_port === undefined || info.host_port === '' ? '' : `:${info.host_port}`;
+    // `null` as absent: the adapter's own reading keeps it as sent.
+    const port =
+      info.host_port === undefined || info.host_port === null || info.host_port === ''
+        ? ''
+        : `:${info.host_port}`;
     const base = hasScheme(primary) ? trimSlashes(primary) : `${protocol}://${primary}${port}`;
     if (protocol === 'srt') {
       if (isEndpointUrl(protocol, base)) {
@@ -503,11 +508,12 @@ export function wowzaVideoSecretsOf(
   raw?: unknown,
 ): (string | undefined)[] {
   const info = stream.source_connection_information;
-  const secrets = [
-    info?.stream_name,
-    info?.password,
+  // `?? undefined`: the adapter's own reading keeps a nested `null` as sent; the list is as before.
+  const secrets: (string | undefined)[] = [
+    info?.stream_name ?? undefined,
+    info?.password ?? undefined,
     stream.connection_code,
-    stream.security?.token_auth_shared_secret,
+    stream.security?.token_auth_shared_secret ?? undefined,
   ];
   if (info) {
     pushUrlPassword(secrets, info.primary_server);

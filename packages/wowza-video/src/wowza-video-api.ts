@@ -139,6 +139,12 @@ const directPlaybackUrlReading = /* @__PURE__ */ (() =>
     stream_name: nullableText,
   }))();
 
+// The nested objects as the adapter reads them: each field a string (a boolean, a port) or null or absent,
+// `null` left as it is for the mapping to read as absent, so that each object is read in place
+// ({@link readInPlace}) rather than copied by valibot field by field.
+const nullableFlag = /* @__PURE__ */ (() => v.nullish(v.boolean()))();
+const nullablePort = /* @__PURE__ */ (() => v.nullish(v.union([v.number(), v.string()])))();
+
 const streamTargetEntries = { id: text };
 const hostedPageEntries = { enabled: flag, url: text, title: text, description: text };
 
@@ -200,29 +206,49 @@ const mappedSourceConnectionEntries = /* @__PURE__ */ (() => {
  * object) into the reading, or checking those no mapping reads (`broadcast_location`,
  * `source_connection_information.backup_server` and `source_url`, `hosted_page.title` and `description`, each
  * playback entry's `output_id`), would cost every call for nothing: an answer is refused for a field the
- * adapter maps, never for one it only passes on in `raw`. `direct_playback_urls`, some 30 entries a stream,
- * is checked in place ({@link readInPlace}): when it fits, the reading holds the answer's own object, its lists
- * and entries (each entry's other fields still on it, `null` kept as sent; see
- * {@link WowzaVideoLiveStreamRead}), rather than valibot's copy of each.
+ * adapter maps, never for one it only passes on in `raw`. The nested objects (`source_connection_information`,
+ * `stream_targets`, `hosted_page`, `security` and `direct_playback_urls`, some 30 entries a stream) are checked
+ * in place ({@link readInPlace}): when one fits, the reading holds the answer's own object, its lists and
+ * entries (their other fields still on them, `null` kept as sent; see {@link WowzaVideoLiveStreamRead}),
+ * rather than valibot's copy of each.
  */
 export const wowzaVideoLiveStreamReading = /* @__PURE__ */ (() =>
   v.object({
     live_stream: v.object({
       ...mappedStreamEntries,
-      source_connection_information: optionalField(v.object(mappedSourceConnectionEntries)),
-      stream_targets: optionalField(v.array(v.object(streamTargetEntries))),
-      hosted_page: optionalField(v.union([v.object({ enabled: flag, url: text }), v.boolean()])),
-      // Read in place: each entry as sent, not copied, with `null` lists kept as `null`.
+      // The nested objects read in place: each as sent, not copied, with `null` fields kept as `null`.
+      source_connection_information: optionalField(
+        readInPlace(
+          v.object({
+            sdp_url: nullableText,
+            application_name: nullableText,
+            application: nullableText,
+            stream_name: nullableText,
+            primary_server: nullableText,
+            host_port: nullablePort,
+            username: nullableText,
+            password: nullableText,
+            disable_authentication: nullableFlag,
+          } satisfies Record<keyof typeof mappedSourceConnectionEntries, v.GenericSchema>),
+        ),
+      ),
+      stream_targets: optionalField(readInPlace(v.array(v.object({ id: nullableText })))),
+      hosted_page: optionalField(
+        readInPlace(v.union([v.object({ enabled: nullableFlag, url: nullableText }), v.boolean()])),
+      ),
+      // Each entry as sent, with `null` lists kept as `null`.
       direct_playback_urls: optionalField(
         readInPlace(v.record(v.string(), v.nullish(v.array(directPlaybackUrlReading)))),
       ),
-      security: optionalField(v.object({ token_auth_shared_secret: text })),
+      security: optionalField(readInPlace(v.object({ token_auth_shared_secret: nullableText }))),
     }),
   }))();
 
 /**
  * A live stream as the adapter reads it ({@link wowzaVideoLiveStreamReading}); the mapping takes this or a
- * {@link WowzaVideoLiveStream}. A protocol's list in `direct_playback_urls` may be `null`, as sent.
+ * {@link WowzaVideoLiveStream}. A field of a nested object (`source_connection_information`, `stream_targets`,
+ * `hosted_page`, `security`, a playback entry) and a protocol's list in `direct_playback_urls` may be `null`,
+ * as sent; the mapping reads it as absent.
  */
 export type WowzaVideoLiveStreamRead = v.InferOutput<typeof wowzaVideoLiveStreamReading>['live_stream'];
 

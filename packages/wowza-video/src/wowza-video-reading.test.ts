@@ -11,7 +11,7 @@ import {
 import { wowzaVideoLiveStreamEnvelope, wowzaVideoLiveStreamReading } from './wowza-video-api.js';
 import { wowzaVideo } from './wowza-video-provider.js';
 
-// The adapter reads a stream with its own schema (only the fields it maps, `null` kept in the playback entries)
+// The adapter reads a stream with its own schema (only the fields it maps, `null` kept in the nested objects)
 // and maps that reading. These cases hold it to the published schema on the same answer less the fields no
 // mapping reads: the same answers accepted and refused, at the same paths, and the same neutral stream, field
 // for field and in the same order, whatever those other fields hold.
@@ -334,6 +334,29 @@ describe("the adapter's reading of a live stream", () => {
     expect(issuesOf(read.issues ?? [])).toEqual([
       [`live_stream.direct_playback_urls.${first}.0.url`, '"url"'],
     ]);
+  });
+
+  it("reads the recorded answer's nested objects in place, and one that does not fit as valibot does", () => {
+    const body = structuredClone(fixture('get').response.body) as {
+      live_stream: Record<string, Record<string, unknown> | unknown[]>;
+    };
+    const stream = body.live_stream;
+    const nested = ['source_connection_information', 'stream_targets', 'hosted_page', 'security'] as const;
+    for (const key of nested) expect(stream[key], key).toBeTypeOf('object');
+    // No copy of any: the reading holds the answer's own objects, `null` fields as sent.
+    (stream.source_connection_information as Record<string, unknown>).sdp_url = null;
+    const read = v.parse(wowzaVideoLiveStreamReading, body).live_stream as Record<string, unknown>;
+    for (const key of nested) expect(read[key], key).toBe(stream[key]);
+    // A port of another type: refused at its path, as the published schema refuses it.
+    (stream.source_connection_information as Record<string, unknown>).host_port = true;
+    const refused = v.safeParse(wowzaVideoLiveStreamReading, body);
+    expect(refused.success).toBe(false);
+    expect(issuesOf(refused.issues ?? [])).toEqual(
+      issuesOf(v.safeParse(wowzaVideoLiveStreamEnvelope, body).issues ?? []),
+    );
+    expect(issuesOf(refused.issues ?? [])[0]?.[0]).toBe(
+      'live_stream.source_connection_information.host_port',
+    );
   });
 
   it('gives get the same stream when a field no mapping reads has another type, kept in raw as sent', async () => {

@@ -43,7 +43,8 @@ const verdict = (passes: boolean): Verdict => (passes ? taken : refused);
  *
  * Meant for data parsed from JSON. A value whose reading answers differently from one read to the next (a
  * getter, a Proxy) is outside that: it is read once by the check and, when the check does not take it, again
- * by valibot, and a Proxy's `ownKeys` is not consulted where valibot would.
+ * by valibot, and a Proxy's `ownKeys` is not consulted where valibot would, nor its `has` for a field that
+ * reads as a value (a field is read first, and asked for with `in` only when it reads as `undefined`).
  *
  * @param schema - The schema to read with; not changed.
  * @returns A schema of the same type, to use wherever `schema` would be used.
@@ -238,11 +239,17 @@ function compileObject(entries: unknown, depth: number, loose: boolean): Check {
       return copied;
     for (let index = 0; index < names.length; index += 1) {
       const name = names[index] as string;
-      // `in`, as valibot: an inherited field is read as present.
-      if (name in object) {
-        const read = (checks[index] as Check)(object[name]);
-        if (read !== taken) return read;
-      } else if (!optional[index]) return refused;
+      // Read first, and ask `in` only of a field that reads as undefined: a field that holds a value is
+      // present, and for one that may be missing undefined is taken, present or not; the asking is most of
+      // what checking a field of plain data costs.
+      const field = object[name];
+      if (field === undefined) {
+        if (optional[index]) continue;
+        // `in`, as valibot: an inherited field is read as present.
+        if (!(name in object)) return refused;
+      }
+      const read = (checks[index] as Check)(field);
+      if (read !== taken) return read;
     }
     return taken;
   };
