@@ -1,5 +1,11 @@
 import * as v from 'valibot';
-import { AbortError, ChangeAppliedError, ConflictError, ResponseShapeError } from './errors/errors.js';
+import {
+  AbortError,
+  abortedMessage,
+  ChangeAppliedError,
+  ConflictError,
+  ResponseShapeError,
+} from './errors/errors.js';
 import { errorTextLimits, scrubText, UniliveError } from './errors/unilive-error.js';
 import type { HttpClient, HttpRequest } from './http/http-client.js';
 import { parseVendorResponse } from './http/parse-response.js';
@@ -124,7 +130,7 @@ async function settleRefusal(change: LifecycleChange, refusal: ConflictError): P
     throw new AbortError({
       provider: change.provider,
       operation: change.operation,
-      message: `${change.operation} was aborted`,
+      message: abortedMessage(change.provider, change.operation),
       cause: reason,
       delivery: 'unknown',
     });
@@ -248,7 +254,7 @@ export async function readBackAfterChange(spec: ReadBack): Promise<LiveStream> {
     throw new AbortError({
       provider: spec.provider,
       operation: spec.operation,
-      message: `${spec.operation} was aborted`,
+      message: abortedMessage(spec.provider, spec.operation),
       cause: reason,
       delivery: 'unknown',
     });

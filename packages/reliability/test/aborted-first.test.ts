@@ -158,12 +158,14 @@ describe('a signal aborted before the call', () => {
             const aborted = error as AbortError;
             expect({
               name: aborted.name,
+              message: aborted.message,
               provider: aborted.provider,
               operation: aborted.operation,
               delivery: aborted.delivery,
               status: aborted.status,
             }).toEqual({
               name: 'AbortError',
+              message: `${adapter.provider} ${operation} was aborted`,
               provider: adapter.provider,
               operation,
               delivery: 'not-sent',

@@ -148,7 +148,10 @@ function describeAdapter(adapterId: AdapterId): void {
             expect(AbortError.isInstance(outcome), `${said}: ${String(outcome)}`).toBe(true);
             const error = outcome as AbortError;
             expect(error.provider, said).toBe(adapter.provider);
-            expect(error.operation, said).toBe(way === 'registry findByName' ? 'findByName' : 'list');
+            const operation = way === 'registry findByName' ? 'findByName' : 'list';
+            expect(error.operation, said).toBe(operation);
+            // One text for the event, whether the walk, the registry or the HTTP layer met it.
+            expect(error.message, said).toBe(`${adapter.provider} ${operation} was aborted`);
             if (way.startsWith('registry')) expect(error.providerName, said).toBe('p');
             if (withReason) expect(error.cause, said).toMatchObject({ message: 'caller gave up' });
             expect(handedOutAfter, said).toEqual([]);

@@ -1,7 +1,7 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { ProviderCapabilities } from '../capabilities.js';
 import { tokens } from '../di/tokens.js';
-import { AbortError, type InputIssue } from '../errors/errors.js';
+import { AbortError, abortedMessage, type InputIssue } from '../errors/errors.js';
 import { maskedValue, servedOperation, UniliveError } from '../errors/unilive-error.js';
 import { emit, type HttpHooks, scrubbedBy } from '../http/hooks.js';
 import { sealHooks } from '../http/http-client.js';
@@ -319,7 +319,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     throw new AbortError({
       provider: this.provider.id,
       operation,
-      message: 'The operation was aborted',
+      message: abortedMessage(this.provider.id, operation),
       cause: reason,
       delivery: 'not-sent',
     });
@@ -461,7 +461,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     throw new AbortError({
       provider: this.provider.id,
       operation,
-      message: `${operation} was aborted`,
+      message: abortedMessage(this.provider.id, operation),
       cause: signal.reason,
       // No request goes out for the stream it ends at.
       delivery: 'not-sent',
@@ -622,7 +622,10 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       throw new AbortError({
         provider: this.provider.id,
         operation,
-        message: `${operation} was aborted`,
+        message: abortedMessage(this.provider.id, operation),
+        cause: signal.reason,
+        // The wait has ended; the read of the whole stream it would make next is not sent.
+        delivery: 'not-sent',
       });
     const stream = this.maskedWarnings(this.same(await this.provider.get(id, callOptions), id, operation));
     return { ...stream, state: status.state };

@@ -1,5 +1,6 @@
 import {
   AbortError,
+  abortedMessage,
   ConflictError,
   type InputIssue,
   InvalidInputError,
@@ -226,7 +227,13 @@ export async function pollStatus(
     try {
       await runtime.sleep(Math.min(interval, left), signal);
     } catch (reason) {
-      throw new AbortError({ ...context, message: `${goal.operation} was aborted`, cause: reason });
+      // Between polls: nothing is in flight, and the wait changes nothing.
+      throw new AbortError({
+        ...context,
+        message: abortedMessage(provider.id, goal.operation),
+        cause: reason,
+        delivery: 'not-sent',
+      });
     }
     interval = Math.min(maxIntervalMs, Math.round(interval * 1.5));
   }

@@ -7,6 +7,8 @@ import {
   type UniliveErrorOptions,
 } from './unilive-error.js';
 
+export { abortedMessage } from './unilive-error.js';
+
 /** One problem found in an input, with its path (`name`, `restream.0.url`) and what was expected. */
 export interface InputIssue {
   path: string;
@@ -208,7 +210,13 @@ export class UnsupportedOperationError extends UniliveError {
   }
 }
 
-/** The caller's `AbortSignal` fired. Named `AbortError` like the platform's, so name checks keep working. */
+/**
+ * The caller's `AbortSignal` fired. Named `AbortError` like the platform's, so name checks keep working.
+ * Its message is one text wherever the call was when the signal fired (the HTTP layer, a retry wait, a list
+ * walk, a wait's poll, a registry): `<provider> <operation> was aborted` (`liveapi list was aborted`), or
+ * `<operation> was aborted` where no one provider is certain (see {@link abortedMessage}); the signal's
+ * reason is its `cause`, and `delivery` says what became of the request it stopped.
+ */
 export class AbortError extends UniliveError {
   static override readonly kind: string = 'AbortError';
   override get isRetryable(): boolean {

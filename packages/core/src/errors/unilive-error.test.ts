@@ -15,7 +15,15 @@ import {
   TimeoutError,
   UnsupportedOperationError,
 } from './errors.js';
-import { copyError, type Delivery, errorTextLimits, UniliveError, withErrorFields } from './unilive-error.js';
+import {
+  abortedMessage,
+  copyError,
+  type Delivery,
+  errorTextLimits,
+  servedOperation,
+  UniliveError,
+  withErrorFields,
+} from './unilive-error.js';
 
 const token = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.c2lnbmF0dXJlLXNlY3JldA';
 const streamKey = 'live_sk_9f8e7d6c5b4a';
@@ -416,6 +424,37 @@ describe('copies of an error keep its stack', () => {
         },
       ),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe('servedOperation', () => {
+  it("renames an abort's message with its operation, and keeps every other message", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('liveapi', 'wowza-video', undefined),
+        fc.constantFrom('get', 'list', 'start'),
+        fc.constantFrom('waitForState', 'migrate', 'findByName'),
+        (provider, inner, served) => {
+          const abort = new AbortError({
+            provider,
+            operation: inner,
+            message: abortedMessage(provider, inner),
+            delivery: 'not-sent',
+          });
+          const renamed = servedOperation(abort, served);
+          const expected = provider ? `${provider} ${served} was aborted` : `${served} was aborted`;
+          expect(renamed).toMatchObject({ name: 'AbortError', operation: served, message: expected });
+          expect(renamed.stack?.split('\n')[0]).toBe(`AbortError: ${expected}`);
+          expect(abort.message).toBe(abortedMessage(provider, inner));
+          const other = new TimeoutError({
+            provider,
+            operation: inner,
+            message: `${provider} ${inner} was slow`,
+          });
+          expect(servedOperation(other, served).message).toBe(`${provider} ${inner} was slow`);
+        },
+      ),
     );
   });
 });

@@ -276,8 +276,29 @@ export function servedOperation<E>(error: E, operation: string): E {
   if (!UniliveError.isInstance(error) || error.operation === operation) return error;
   const copy = copyError(error);
   Object.defineProperty(copy, 'operation', dataProperty(operation, { enumerable: true, configurable: true }));
+  // An abort's message names the call (`abortedMessage`): it follows the call it is now named for, so the
+  // same event reads the same however deep in the call it was met. Any other message is kept as it was.
+  const was = abortedMessage(error.provider, error.operation);
+  if (error.name === 'AbortError' && error.message === was) {
+    const now = abortedMessage(error.provider, operation);
+    Object.defineProperty(copy, 'message', dataProperty(now, { writable: true, configurable: true }));
+    const stack = copy.stack;
+    if (typeof stack === 'string' && stack.startsWith(`${error.name}: ${was}`))
+      copy.stack = `${error.name}: ${now}${stack.slice(error.name.length + 2 + was.length)}`;
+  }
   lockFields(copy);
   return copy as E;
+}
+
+/**
+ * The message of every `AbortError` core builds, named like every other error for the provider and the
+ * call the caller made: `liveapi list was aborted`; `create was aborted` when no provider is certain (a
+ * registry call refused before it reached one). The same event reads the same whatever step the call was
+ * at: where it stopped is told by `delivery`, why by `cause` (`docs/decisions/2026-12-01-one-abort-message.md`).
+ */
+export function abortedMessage(provider: string | undefined, operation: string | undefined): string {
+  const subject = [provider, operation ?? 'the call'].filter((part) => part !== undefined && part !== '');
+  return `${subject.join(' ')} was aborted`;
 }
 
 /**

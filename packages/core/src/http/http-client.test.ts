@@ -413,7 +413,7 @@ describe('createHttpClient', () => {
     giveHeaders();
     const error = await call;
     expect(AbortError.isInstance(error)).toBe(true);
-    expect(error.message).toBe('The operation was aborted');
+    expect(error.message).toBe('test-vendor get was aborted');
     expect(fetched).toBeLessThanOrEqual(1);
   });
 

@@ -3,6 +3,7 @@ import type { GenericSchema } from 'valibot';
 import {
   AbortError,
   AuthenticationError,
+  abortedMessage,
   ConflictError,
   InvalidInputError,
   NotFoundError,
@@ -1212,7 +1213,11 @@ function abortError(
   reason: unknown,
   delivery: Delivery,
 ) {
-  return new AbortError(errorOptions({ message: 'The operation was aborted', cause: reason, delivery }));
+  // Named for the call the caller made, not the request inside it: one text for one event (`abortedMessage`).
+  const { provider, operation } = errorOptions({ message: '' });
+  return new AbortError(
+    errorOptions({ message: abortedMessage(provider, operation), cause: reason, delivery }),
+  );
 }
 
 // The success decoded and handed to the request's `learn` (whatever that throws is ignored: learning is the

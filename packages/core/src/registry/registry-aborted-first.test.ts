@@ -146,6 +146,10 @@ describe('a registry call whose signal is already aborted', () => {
         .catch((error: unknown) => error);
       expect(AbortError.isInstance(failure), given).toBe(true);
       expect(failure, given).toMatchObject({ provider, providerName, operation: 'get' });
+      // The one text of an abort: the provider when certain, else the call alone.
+      expect((failure as AbortError).message, given).toBe(
+        provider ? `${provider} get was aborted` : 'get was aborted',
+      );
       const told = JSON.stringify(failure);
       expect(told, given).toContain('gave up holding');
       expect(told, given).not.toContain('a-secret-4fj2k9');

@@ -126,7 +126,12 @@ describe("the caller's routing.choose", () => {
     controller.abort(new Error('shutting down'));
     const error = await pending;
     expect(AbortError.isInstance(error)).toBe(true);
-    expect(error).toMatchObject({ delivery: 'not-sent', maybeCreated: false });
+    expect(error).toMatchObject({
+      message: 'create was aborted',
+      delivery: 'not-sent',
+      maybeCreated: false,
+      cause: { message: 'shutting down' },
+    });
     const already = await caught(() => registry.create({ name: 'y' }, { signal: controller.signal }));
     expect(AbortError.isInstance(already)).toBe(true);
     expect(a.calls).toEqual([]);

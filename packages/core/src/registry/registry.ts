@@ -13,7 +13,13 @@ import {
   type StartRequestOptions,
   servingClient,
 } from '../client/live-stream-client.js';
-import { AbortError, InvalidInputError, NotFoundError, ResponseShapeError } from '../errors/errors.js';
+import {
+  AbortError,
+  abortedMessage,
+  InvalidInputError,
+  NotFoundError,
+  ResponseShapeError,
+} from '../errors/errors.js';
 import { servedOperation, UniliveError, withErrorFields } from '../errors/unilive-error.js';
 import { emit, type HttpHooks } from '../http/hooks.js';
 import type { RateLimitOptions } from '../http/request-gate.js';
@@ -591,7 +597,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
               throw new AbortError({
                 provider: entry.providerId,
                 operation,
-                message: `${operation} was aborted`,
+                message: abortedMessage(entry.providerId, operation),
                 cause: listOptions.signal.reason,
                 delivery: 'not-sent',
               });
@@ -977,7 +983,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     const error = new AbortError({
       ...(entry ? { provider: entry.providerId, providerName: entry.name } : {}),
       operation,
-      message: 'The operation was aborted',
+      message: abortedMessage(entry?.providerId, operation),
       cause: reason,
       delivery: 'not-sent',
       ...(operation === 'create' ? { maybeCreated: false } : {}),
@@ -1189,7 +1195,8 @@ async function askChoose(
   const aborted = () =>
     new AbortError({
       operation: 'create',
-      message: 'create was aborted while routing.choose was deciding; nothing was sent',
+      // No provider chosen yet: `delivery` and `maybeCreated` say nothing was sent or made.
+      message: abortedMessage(undefined, 'create'),
       cause: signal?.reason,
       delivery: 'not-sent',
       maybeCreated: false,

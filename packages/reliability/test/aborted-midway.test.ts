@@ -1,0 +1,251 @@
+import {
+  AbortError,
+  createEventHub,
+  createLiveStreamClient,
+  createLiveStreamRegistry,
+  type HttpHooks,
+  type LiveStreamProvider,
+  type LiveStreamState,
+} from '@unilive/core';
+import { type Sandbox, startSandbox } from '@unilive/sandbox';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AdapterId, adapterIds, adapters } from '../src/adapters.js';
+import { type CheckRow, writeSection } from '../src/report.js';
+
+// A signal that fires while a call is under way ends it with one AbortError, whatever the call was doing
+// when it fired: a request about to be sent or being read (the HTTP layer), a retry's wait, a wait between
+// its polls, the read-back after a change, a list walk between streams, through a client or a registry.
+// Its message is the same text for the same event, `<provider> <operation> was aborted`, its `cause` the
+// signal's reason (docs/errors.md, AbortError; docs/decisions/2026-12-01-one-abort-message.md).
+
+const operations = [
+  'create',
+  'get',
+  'list',
+  'update',
+  'delete',
+  'start',
+  'stop',
+  'waitForState',
+  'waitForBroadcast',
+] as const;
+type Operation = (typeof operations)[number];
+
+/** When the signal fires: from the `onRequest` or the `onResponse` hook of the call's `nth` request. */
+interface Trigger {
+  hook: 'request' | 'response';
+  nth: number;
+  via: 'client' | 'registry';
+  reason: 'none' | 'error' | 'text';
+}
+
+const triggerArbitrary: fc.Arbitrary<Trigger> = fc.record({
+  hook: fc.constantFrom('request' as const, 'response' as const),
+  nth: fc.nat({ max: 3 }),
+  via: fc.constantFrom('client' as const, 'registry' as const),
+  reason: fc.constantFrom('none' as const, 'error' as const, 'text' as const),
+});
+
+const runs = Number(process.env.UNILIVE_HARDENING_RUNS ?? 8);
+const rows: CheckRow[] = [];
+afterAll(() => writeSection('hardening.aborted-midway', { kind: 'checks', area: 'aborts', rows }));
+
+for (const adapterId of adapterIds) describeAdapter(adapterId);
+
+function describeAdapter(adapterId: AdapterId): void {
+  const adapter = adapters[adapterId];
+  describe(`a signal that fires during the call: ${adapterId}`, () => {
+    let sandbox: Sandbox;
+    let maker: LiveStreamProvider;
+    beforeAll(async () => {
+      sandbox = await startSandbox({ transitionMs: 5, media: false });
+      maker = adapter.factory(settings());
+      // Two streams, so that a list has more than one to walk.
+      for (const index of [0, 1]) await maker.create({ name: `unilive midway ${index}` });
+    });
+    afterAll(async () => {
+      await sandbox.close();
+    });
+    const settings = () => ({
+      ...sandbox.adapterSettings(adapter.provider),
+      ...adapter.settings,
+      // A retry or two, with short waits: a signal may fire in one.
+      retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 5 },
+    });
+
+    /** A stream for `operation` to act on: started for those that need one running. */
+    async function subject(operation: Operation): Promise<string> {
+      const made = await maker.create({ name: 'unilive midway subject' });
+      if (operation === 'stop' || operation === 'waitForBroadcast') {
+        const client = createLiveStreamClient(adapter.factory(settings()));
+        await client.start(made.id);
+        await client.waitForState(made.id, 'ready', { timeoutMs: 10_000, intervalMs: 100 });
+      }
+      return made.id;
+    }
+
+    for (const operation of operations) {
+      it(`${operation}: AbortError reading "${adapter.provider} ${operation} was aborted" wherever it fires`, async () => {
+        const failures: string[] = [];
+        let aborted = 0;
+        let cases = 0;
+        await fc.assert(
+          fc.asyncProperty(triggerArbitrary, async (trigger) => {
+            cases += 1;
+            const id = operation === 'create' || operation === 'list' ? '' : await subject(operation);
+            const controller = new AbortController();
+            const reason =
+              trigger.reason === 'error'
+                ? new Error('caller gave up')
+                : trigger.reason === 'text'
+                  ? 'user left'
+                  : undefined;
+            let requests = 0;
+            let responses = 0;
+            const hooks: HttpHooks = {
+              onRequest: () => {
+                if (trigger.hook === 'request' && requests === trigger.nth) controller.abort(reason);
+                requests += 1;
+              },
+              onResponse: () => {
+                if (trigger.hook === 'response' && responses === trigger.nth) controller.abort(reason);
+                responses += 1;
+              },
+            };
+            const outcome = await run(operation, id, trigger.via, hooks, controller.signal).then(
+              () => undefined,
+              (error: unknown) => error,
+            );
+            if (!AbortError.isInstance(outcome)) return;
+            aborted += 1;
+            const said = `${JSON.stringify(trigger)}: ${outcome.message}`;
+            const expected = {
+              name: 'AbortError',
+              message: `${adapter.provider} ${operation} was aborted`,
+              provider: adapter.provider,
+              operation,
+              providerName: trigger.via === 'registry' ? 'p' : undefined,
+              firedBefore: true,
+            };
+            const seen = {
+              name: outcome.name,
+              message: outcome.message,
+              provider: outcome.provider,
+              operation: outcome.operation,
+              providerName: outcome.providerName,
+              firedBefore: controller.signal.aborted,
+            };
+            try {
+              expect(seen, said).toEqual(expected);
+              expect(outcome.stack?.split('\n')[0], said).toBe(`AbortError: ${expected.message}`);
+              expect(['not-sent', 'unknown'], said).toContain(outcome.delivery);
+              // The reason as every UniliveError keeps a cause: an Error, its text scrubbed.
+              const kept = new AbortError({ message: 'kept', cause: controller.signal.reason })
+                .cause as Error;
+              expect(outcome.cause, said).toMatchObject({ name: kept.name, message: kept.message });
+            } catch (error) {
+              failures.push(said);
+              throw error;
+            }
+          }),
+          {
+            numRuns: runs,
+            // The first request stopped before it is sent, through either way in: met by every operation.
+            examples: [
+              [{ hook: 'request', nth: 0, via: 'client', reason: 'error' }],
+              [{ hook: 'request', nth: 0, via: 'registry', reason: 'none' }],
+            ],
+          },
+        );
+        rows.push({
+          check: `${operation}: one message wherever the signal fires`,
+          adapter: adapterId,
+          runs: cases,
+          failures,
+          figure: `${aborted} aborted`,
+        });
+        // Every operation that sends a request can be aborted while it goes on: the cases above met aborts.
+        if (!adapter.unsupported.includes(operation as never) && !waitUnsupported(operation))
+          expect(aborted).toBeGreaterThan(0);
+      });
+    }
+
+    // Wowza Video's and videosdk's webhooks never tell whether video arrives: waitForBroadcast is refused there
+    // before any request, so nothing is under way for a signal to stop.
+    function waitUnsupported(operation: Operation): boolean {
+      return (
+        operation === 'waitForBroadcast' &&
+        !(adapter.provider === 'liveapi' || adapter.provider === 'wowza-realtime')
+      );
+    }
+
+    // A state the provider reports that the stream is not in: the wait polls until the signal ends it. Where
+    // the provider reports one state only (videosdk v1: \`ready\`), that one: the wait ends at its first poll.
+    async function unreached(id: string): Promise<LiveStreamState> {
+      const states = (maker.capabilities.states ?? []).filter((state) => state !== 'unknown');
+      const now = (await maker.get(id)).state;
+      return states.find((state) => state !== now) ?? now;
+    }
+
+    async function run(
+      operation: Operation,
+      id: string,
+      via: Trigger['via'],
+      hooks: HttpHooks,
+      signal: AbortSignal,
+    ): Promise<unknown> {
+      const wait = { signal, timeoutMs: 30_000, intervalMs: 100 };
+      // Wowza Real-Time tells whether video arrives only through its webhooks: a hub that hears none.
+      const events = adapter.provider === 'wowza-realtime' ? { events: createEventHub() } : {};
+      if (via === 'client') {
+        const client = createLiveStreamClient(adapter.factory(settings()), { hooks });
+        switch (operation) {
+          case 'create':
+            return client.create({ name: 'unilive midway' }, { signal });
+          case 'get':
+            return client.get(id, { signal });
+          case 'list':
+            return client.list({ signal, pageSize: 1 }).toArray();
+          case 'update':
+            return client.update(id, { name: 'unilive midway renamed' }, { signal });
+          case 'delete':
+            return client.delete(id, { signal });
+          case 'start':
+            return client.start(id, { signal });
+          case 'stop':
+            return client.stop(id, { signal });
+          case 'waitForState':
+            return client.waitForState(id, await unreached(id), wait);
+          case 'waitForBroadcast':
+            return client.waitForBroadcast(id, { ...wait, ...events });
+        }
+      }
+      const registry = createLiveStreamRegistry({ providers: { p: adapter.factory(settings()) }, hooks });
+      const ref = `p:${id}`;
+      switch (operation) {
+        case 'create':
+          return registry.create({ name: 'unilive midway' }, { signal });
+        case 'get':
+          return registry.get(ref, { signal });
+        case 'list': {
+          const streams: unknown[] = [];
+          for await (const stream of registry.list({ signal, pageSize: 1 })) streams.push(stream);
+          return streams;
+        }
+        case 'update':
+          return registry.update(ref, { name: 'unilive midway renamed' }, { signal });
+        case 'delete':
+          return registry.delete(ref, { signal });
+        case 'start':
+          return registry.start(ref, { signal });
+        case 'stop':
+          return registry.stop(ref, { signal });
+        case 'waitForState':
+          return registry.waitForState(ref, await unreached(id), wait);
+        case 'waitForBroadcast':
+          return registry.waitForBroadcast(ref, { ...wait, ...events });
+      }
+    }
+  });
+}
