@@ -1,4 +1,5 @@
 import { isEventHub, type LiveStreamEventHub } from '../events/event-hub.js';
+import { eventTimeUsable } from '../events/event-time.js';
 import { isLiveStreamEvent, type LiveStreamEvent } from '../events/live-stream-event.js';
 import type { ProviderId } from '../live-stream.js';
 import { timeOfDate } from '../own.js';
@@ -61,12 +62,18 @@ export function eventWake(
   // wakes the wait, and polling goes on.
   let iterator: AsyncIterator<LiveStreamEvent> | undefined;
   let newestBroadcasting: LiveStreamEvent | undefined;
+  let newestAt = Number.NEGATIVE_INFINITY;
   const heard = (event: LiveStreamEvent) => {
-    if (
-      event.broadcasting !== undefined &&
-      (!newestBroadcasting || timeOfDate(event.occurredAt) >= timeOfDate(newestBroadcasting.occurredAt))
-    ) {
+    if (event.broadcasting === undefined) return;
+    // A time no event can have (before 2000, more than a day ahead of the clock) counts as the time it was
+    // heard, as a hub keeps such a time published to it: an iterable is the caller's code, and a forged or
+    // badly clocked event dated next year would otherwise outrank every event heard after it.
+    const at = timeOfDate(event.occurredAt);
+    const now = clock();
+    const when = eventTimeUsable(at, now) || !Number.isFinite(now) ? at : now;
+    if (!newestBroadcasting || when >= newestAt) {
       newestBroadcasting = event;
+      newestAt = when;
     }
   };
   try {

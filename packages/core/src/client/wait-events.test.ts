@@ -386,6 +386,77 @@ describe('waitForBroadcast', () => {
     expect((await waiting).broadcasting).toBe(true);
   });
 
+  it('lets no event an iterable dates where no event can be outrank the events heard after it', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        // How far ahead of the clock the forged event is dated (past a day), or before 2000.
+        fc.oneof(
+          fc.integer({ min: 86_400_001, max: 100 * 365 * 86_400_000 }),
+          fc.integer({ min: -8.64e15, max: Date.UTC(2000, 0, 1) - 1 - Date.now() }),
+        ),
+        fc.integer({ min: 1, max: 600 }),
+        async (offsetMs, laterSeconds) => {
+          const { provider } = stubProvider({ broadcastingStatus: false });
+          const queued: LiveStreamEvent[] = [];
+          const pushes: ((value: IteratorResult<LiveStreamEvent>) => void)[] = [];
+          const source: AsyncIterable<LiveStreamEvent> = {
+            [Symbol.asyncIterator]: () => ({
+              next: () =>
+                new Promise((resolve) => {
+                  const ready = queued.shift();
+                  if (ready) resolve({ done: false, value: ready });
+                  else pushes.push(resolve);
+                }),
+              return: async () => ({ done: true, value: undefined }),
+            }),
+          };
+          const send = (value: LiveStreamEvent) => {
+            const waiting = pushes.shift();
+            if (waiting) waiting({ done: false, value });
+            else queued.push(value);
+          };
+          let done = false;
+          const waiting = createLiveStreamClient(provider)
+            .waitForBroadcast('s1', {
+              events: source,
+              intervalMs: 30_000,
+              broadcasting: false,
+              timeoutMs: 3_600_000,
+            })
+            .then((stream) => {
+              done = true;
+              return stream;
+            });
+          await settle();
+          const now = Date.now();
+          send(
+            event({
+              id: 'forged',
+              type: 'live_stream.connected',
+              broadcasting: true,
+              occurredAt: new Date(now + offsetMs),
+            }),
+          );
+          await settle();
+          await vi.advanceTimersByTimeAsync(laterSeconds * 1000);
+          // The real news, heard later: the encoder went away.
+          send(
+            event({
+              id: 'real',
+              type: 'live_stream.disconnected',
+              broadcasting: false,
+              occurredAt: new Date(Date.now()),
+            }),
+          );
+          await settle();
+          expect(done).toBe(true);
+          expect((await waiting).broadcasting).toBe(false);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   it('a wait that starts after the encoder connected ends at its first poll: the hub remembers', async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -8,6 +8,9 @@ import { isLiveStreamEvent, type LiveStreamEvent } from './live-stream-event.js'
 // `Symbol.toPrimitive` with another time or a throw, a getter may answer differently each time it is read,
 // and a value deep in `raw` or `data` may throw when the hub copies it.
 
+// Times are counted from here: a time the hub keeps as published (from 2000 to a day after publishing).
+const base = Date.UTC(2026, 0, 1);
+
 const event = (id: string, time: Date, extra: Record<string, unknown> = {}): LiveStreamEvent => ({
   id,
   type: 'live_stream.state_changed',
@@ -21,7 +24,7 @@ const event = (id: string, time: Date, extra: Record<string, unknown> = {}): Liv
 
 /** A Date holding `time` that tells every other way of reading it something else, or throws. */
 function lyingDate(time: number, how: string): Date {
-  const date = new Date(time);
+  const date = new Date(base + time);
   const lie = (): number => {
     if (how.endsWith('throwing')) throw new Error('read me through valueOf');
     return time < 5_000 ? 9_999_999 : 1;
@@ -45,18 +48,18 @@ const lies = fc.constantFrom('own', 'own throwing', 'prototype', 'prototype thro
 /** Something in `raw` or `data` that throws when the hub copies it. */
 const unreadable = {
   'a Date behind a Proxy whose traps throw': () =>
-    new Proxy(new Date(0), {
+    new Proxy(new Date(base + 0), {
       getPrototypeOf() {
         throw new Error('trap');
       },
     }),
   'a revoked Proxy of a Date': () => {
-    const { proxy, revoke } = Proxy.revocable(new Date(0), {});
+    const { proxy, revoke } = Proxy.revocable(new Date(base + 0), {});
     revoke();
     return proxy;
   },
   'a getter that throws beside a Date': () => ({
-    at: new Date(0),
+    at: new Date(base + 0),
     get later(): Date {
       throw new Error('getter');
     },
@@ -81,8 +84,8 @@ describe('an event hub reading what an event source hands it', () => {
           // The newest by the time each Date holds; of equal times, the later published.
           const newest = times.lastIndexOf(Math.max(...times));
           expect(held?.id).toBe(`e${newest}`);
-          expect(held?.occurredAt).toStrictEqual(new Date(times[newest] as number));
-          expect(JSON.stringify(held)).toContain(new Date(times[newest] as number).toISOString());
+          expect(held?.occurredAt).toStrictEqual(new Date(base + (times[newest] as number)));
+          expect(JSON.stringify(held)).toContain(new Date(base + (times[newest] as number)).toISOString());
         },
       ),
     );
@@ -98,13 +101,13 @@ describe('an event hub reading what an event source hands it', () => {
         fc.nat({ max: 3 }),
         async (times, at, kind, field, depth) => {
           const hub = createEventHub();
-          hub.publish(event('held', new Date(0)));
+          hub.publish(event('held', new Date(base + 0)));
           const subscription = hub.subscribe();
           let value: unknown = unreadable[kind]();
           for (let level = 0; level < depth; level += 1) value = level % 2 ? [value] : { nested: value };
-          const batch = times.map((time, index) => event(`e${index}`, new Date(time + 1)));
+          const batch = times.map((time, index) => event(`e${index}`, new Date(base + time + 1)));
           const bad = at % batch.length;
-          batch[bad] = event(`e${bad}`, new Date(20_000), { [field]: { value } });
+          batch[bad] = event(`e${bad}`, new Date(base + 20_000), { [field]: { value } });
           for (const published of [batch, batch[bad]]) {
             let error: unknown;
             try {
@@ -118,7 +121,7 @@ describe('an event hub reading what an event source hands it', () => {
           expect(hub.latest({ provider: 'liveapi', streamId: 's1' }).map((each) => each.id)).toEqual([
             'held',
           ]);
-          batch[bad] = event(`e${bad}`, new Date(20_000));
+          batch[bad] = event(`e${bad}`, new Date(base + 20_000));
           expect(hub.publish(batch)).toBe(times.length);
           const heard: string[] = [];
           for await (const each of subscription) {
@@ -134,7 +137,7 @@ describe('an event hub reading what an event source hands it', () => {
 
   it('keeps a cycle back to the event a cycle in what it hands out', () => {
     const hub = createEventHub();
-    const cyclic = event('c', new Date(0), { raw: {} });
+    const cyclic = event('c', new Date(base + 0), { raw: {} });
     (cyclic.raw as Record<string, unknown>).event = cyclic;
     hub.publish(cyclic);
     const [held] = hub.latest({ provider: 'liveapi', streamId: 's1' }) as [LiveStreamEvent];
@@ -149,11 +152,11 @@ describe('an event hub reading what an event source hands it', () => {
         fc.boolean(),
         async (time, later, enumerable) => {
           let reads = 0;
-          const changing = event('g', new Date(0));
+          const changing = event('g', new Date(base + 0));
           Object.defineProperty(changing, 'occurredAt', {
             enumerable,
             configurable: true,
-            get: () => (reads++ === 0 ? new Date(time) : later),
+            get: () => (reads++ === 0 ? new Date(base + time) : later),
           });
           const hub = createEventHub();
           const subscription = hub.subscribe();
@@ -170,7 +173,7 @@ describe('an event hub reading what an event source hands it', () => {
           else expect(InvalidInputError.isInstance(error)).toBe(true);
           for (const each of handed) {
             expect(isLiveStreamEvent(each)).toBe(true);
-            expect(each.occurredAt).toStrictEqual(new Date(time));
+            expect(each.occurredAt).toStrictEqual(new Date(base + time));
           }
           subscription.close();
         },

@@ -1,7 +1,9 @@
 import { type InputIssue, InvalidInputError } from '../errors/errors.js';
-import type { ProviderId } from '../live-stream.js';
-import { ownFields, ownValue, timeOfDate } from '../own.js';
+import type { ProviderId, Warning } from '../live-stream.js';
+import { dataProperty, ownFields, ownValue, timeOfDate } from '../own.js';
+import { type Clock, systemClock } from '../runtime.js';
 import { copyEvent, readEvent } from './copy-event.js';
+import { eventTimeUsable } from './event-time.js';
 import { isLiveStreamEvent, type LiveStreamEvent, type LiveStreamEventType } from './live-stream-event.js';
 
 /** Which events a subscription receives; every given field must match. */
@@ -32,6 +34,8 @@ export interface LiveStreamEventHub {
    * iterable of events (`null`, a string, an object without `occurredAt`…), or when an event cannot be
    * read (a getter or a Proxy in it, or in its `raw` or `data`, throws). Each event is read once, every own
    * property of it: what is checked is what the hub keeps and hands out (a getter is not asked again).
+   * An `occurredAt` before 2000-01-01 or more than a day after publishing (the hub's `clock`) is kept as the
+   * time of publishing, with a `fallback` warning, as `parseWebhook` keeps a vendor's time it cannot use.
    */
   publish(events: LiveStreamEvent | Iterable<LiveStreamEvent>): number;
   /** A new subscription, receiving events published from now on; after `close`, one already ended. */
@@ -67,6 +71,12 @@ export interface EventHubOptions {
    * least recently is forgotten first. Default: `dedupeWindow` (at least 1), so 10 000.
    */
   retainStreams?: number;
+  /**
+   * The time now, in ms since the epoch, read once per `publish`: the time of receipt of what is
+   * published. Default `Date.now`. An event dated before 2000-01-01 or more than a day after it is kept
+   * with this time instead, as `parseWebhook` keeps a vendor's time it cannot use.
+   */
+  clock?: Clock | undefined;
 }
 
 const hubMarker = Symbol.for('unilive.event-hub');
@@ -111,6 +121,10 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
   const dedupeWindow = whole('dedupeWindow', 10_000, 0);
   const bufferSize = whole('bufferSize', 1_000, 1);
   const retainStreams = whole('retainStreams', Math.max(1, dedupeWindow), 0);
+  const givenClock: unknown = Object.hasOwn(options, 'clock') ? options.clock : undefined;
+  if (givenClock !== undefined && typeof givenClock !== 'function')
+    issues.push({ path: 'clock', message: 'expected a function returning the time in ms since the epoch' });
+  const clock = typeof givenClock === 'function' ? (givenClock as Clock) : systemClock;
   if (issues.length > 0) {
     throw new InvalidInputError({
       operation: 'createEventHub',
@@ -166,6 +180,9 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
     publish(events) {
       const list = eventList(events);
       if (closed) return 0;
+      // The time of receipt of this batch: an event dated where no event can be is kept with it.
+      const receipt = clock();
+      for (const event of list) receiptTimeUnlessUsable(event, receipt);
       let fresh = 0;
       for (const event of list) {
         if (!remember(`${event.provider}\u0000${event.id}`)) continue;
@@ -203,6 +220,33 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
       for (const subscriber of [...subscribers]) subscriber.close();
     },
   } as LiveStreamEventHub;
+}
+
+/**
+ * An event published with a time no event can have (before 2000-01-01, or more than a day after `receipt`)
+ * is kept with the time of receipt and a `fallback` warning saying what it carried, as `parseWebhook` does
+ * for a vendor's time. Published code is no more trusted than a vendor: a time in the far future would
+ * outrank, in `latest` and a wait's newest event, every event heard later, the true ones included. `event`
+ * is the hub's own copy (`readEvent`), changed in place. A receipt time that is no finite number (a clock
+ * that answers garbage) checks nothing.
+ */
+function receiptTimeUnlessUsable(event: LiveStreamEvent, receipt: number): void {
+  const at = timeOfDate(event.occurredAt);
+  if (!Number.isFinite(receipt) || eventTimeUsable(at, receipt)) return;
+  const warning: Warning = {
+    type: 'fallback',
+    setting: 'occurredAt',
+    message: `occurredAt ${new Date(at).toISOString()} is no time from 2000 to a day after it was published; occurredAt is the time it was published`,
+  };
+  // Defined, not assigned: a setter some code put on Object.prototype is never called.
+  const field = { writable: true, enumerable: true, configurable: true };
+  const earlier = ownValue(event, 'warnings');
+  Object.defineProperty(event, 'occurredAt', dataProperty(new Date(receipt), field));
+  Object.defineProperty(
+    event,
+    'warnings',
+    dataProperty([...(Array.isArray(earlier) ? earlier : []), warning], field),
+  );
 }
 
 /** The newest events the hub heard about one stream; a record without a prototype. */

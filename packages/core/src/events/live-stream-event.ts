@@ -59,7 +59,8 @@ export interface LiveStreamEvent {
   /**
    * When the vendor says it happened (or sent it), read by one rule for every vendor (`readEventTime`):
    * the time of receipt when the vendor says nothing, or says something that is no time from 2000 to a day
-   * after receipt (then `warnings` says what was sent). Always a valid Date.
+   * after receipt (then `warnings` says what was sent). Always a valid Date. An event published to a hub
+   * from code is held to the same rule, the time of publishing standing for the time of receipt.
    */
   occurredAt: Date;
   /** The lifecycle state the event reports, when it reports one. */

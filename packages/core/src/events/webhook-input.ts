@@ -3,6 +3,7 @@ import { InvalidInputError, WebhookVerificationError } from '../errors/errors.js
 import type { ProviderId, Warning } from '../live-stream.js';
 import type { Clock } from '../runtime.js';
 import { parseVendorTimestamp } from '../timestamps.js';
+import { eventTimeUsable } from './event-time.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
 
 /**
@@ -172,10 +173,6 @@ export function parseWebhookJson(body: Uint8Array, provider: ProviderId): Record
   return value as Record<string, unknown>;
 }
 
-/** The earliest `occurredAt` read from a vendor's time: earlier is a unit mistake or garbage. */
-const earliestEventTime = /* @__PURE__ */ Date.UTC(2000, 0, 1);
-/** How far past the time of receipt a vendor's time may be (clock skew): further is garbage. */
-const eventTimeLeadMs = 86_400_000;
 // ISO 8601 as vendors send an event time: a date and a time of day, optionally seconds, fraction and zone.
 const isoTime = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?$/i;
 
@@ -216,7 +213,7 @@ export function readEventTime(value: unknown, receipt: number): EventTime {
   } else {
     return fallback();
   }
-  if (!Number.isFinite(ms) || ms < earliestEventTime || ms > receipt + eventTimeLeadMs) return fallback();
+  if (!eventTimeUsable(ms, receipt)) return fallback();
   return { occurredAt: new Date(ms) };
 }
 
