@@ -28,10 +28,13 @@ export interface CaseRecord {
   error?: string;
   /** The types of the warnings `onWarning` heard during the call. */
   warnings?: string[];
-  /** Attempts of the faulted request (requests not sent included). */
-  attempts: number;
+  /**
+   * Attempts of the faulted request (requests not sent included). The published report keeps it, with
+   * `requests` and `durationMs`, for the cases that missed an expectation only (see {@link publishReport}).
+   */
+  attempts?: number;
   /** Every request of the call. */
-  requests: number;
+  requests?: number;
   /** Creates sent more than once without a 429 or a refused connection to justify it. */
   duplicateSends: number;
   /** Streams the backend made beyond one for this create (sandbox), or create requests beyond one (nock). */
@@ -42,7 +45,7 @@ export interface CaseRecord {
   createRetriesNotSent: number;
   /** Expectations this case did not meet; empty when it passed. */
   problems: string[];
-  durationMs: number;
+  durationMs?: number;
   /** The error's `toJSON()` while the case runs; only one per section is kept. */
   sample?: Record<string, unknown>;
 }
@@ -169,5 +172,75 @@ export function mergeSections(): ReliabilityReport | undefined {
   const report: ReliabilityReport = { generatedAt: new Date().toISOString(), sections };
   writeFileSync(reportPath, `${JSON.stringify(report, null, 1)}\n`);
   rmSync(partsDirectory, { recursive: true, force: true });
+  return report;
+}
+
+// A passing matrix case's figures that the page does not show and that tell nothing once the case passed.
+const passingDetail = ['attempts', 'requests', 'durationMs'] as const;
+// Counters of a case, published only where they are not 0.
+const caseCounters = [
+  'duplicateSends',
+  'duplicateStreams',
+  'createRetriesAfter429',
+  'createRetriesNotSent',
+] as const;
+
+/**
+ * The text of the published report (`published-report.json`): the run as the suites wrote it, but for the
+ * matrix cases that met every expectation, which keep what the page shows of them (operation, fault,
+ * outcome, error class, warnings) and their counters that are not 0; a case that missed an expectation is
+ * kept whole. Each case is one line, so that a new run's diff reads case by case. {@link readPublishedReport}
+ * reads it back, counters at 0 and problems empty where left out.
+ */
+export function publishReport(report: ReliabilityReport): string {
+  const lines: string[] = [];
+  const marked = {
+    ...report,
+    sections: report.sections.map((section) =>
+      section.kind !== 'matrix'
+        ? section
+        : {
+            ...section,
+            cases: section.cases.map((record) => {
+              lines.push(JSON.stringify(publishedCase(record)));
+              return `\u0000case ${lines.length - 1}`;
+            }),
+          },
+    ),
+  };
+  const text = JSON.stringify(marked, null, 1).replace(
+    /"\\u0000case (\d+)"/g,
+    (_, index: string) => lines[Number(index)] as string,
+  );
+  return `${text}\n`;
+}
+
+function publishedCase(record: CaseRecord): Partial<CaseRecord> {
+  const kept: Record<string, unknown> = { ...record };
+  for (const counter of caseCounters) if (kept[counter] === 0) delete kept[counter];
+  if (record.problems.length > 0) return kept as Partial<CaseRecord>;
+  delete kept.problems;
+  for (const detail of passingDetail) delete kept[detail];
+  return kept as Partial<CaseRecord>;
+}
+
+/** Reads a report {@link publishReport} wrote (or a run's own, whole), every case with its counters. */
+export function readPublishedReport(path: string = publishedReportPath): ReliabilityReport {
+  const report = JSON.parse(readFileSync(path, 'utf8')) as ReliabilityReport;
+  for (const section of report.sections) {
+    if (section.kind !== 'matrix') continue;
+    const given = section.cases as Partial<CaseRecord>[];
+    section.cases = given.map(
+      (record) =>
+        ({
+          duplicateSends: 0,
+          duplicateStreams: 0,
+          createRetriesAfter429: 0,
+          createRetriesNotSent: 0,
+          ...record,
+          problems: record.problems ?? [],
+        }) as CaseRecord,
+    );
+  }
   return report;
 }

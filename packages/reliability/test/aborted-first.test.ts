@@ -7,8 +7,9 @@ import {
   type LiveStreamEventSource,
 } from '@unilive/core';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { adapterIds, adapters } from '../src/adapters.js';
+import { type CheckRow, writeSection } from '../src/report.js';
 
 // A signal already aborted when a call is made ends it first, on every adapter and every operation: with
 // AbortError, `delivery: 'not-sent'`, the signal's reason as `cause`, and no request, whatever else the call
@@ -118,13 +119,26 @@ const reasonArbitrary = fc.oneof(
   fc.constantFrom(42, 'user left', null),
 );
 
+// One row per adapter, every operation's cases counted in it.
+const rows: CheckRow[] = [];
+afterAll(() => writeSection('hardening.aborted-first', { kind: 'checks', area: 'aborts', rows }));
+
 describe('a signal aborted before the call', () => {
   for (const adapterId of adapterIds) {
     const adapter = adapters[adapterId];
+    const row: CheckRow = {
+      check: 'a signal aborted before the call ends it first: AbortError, not-sent, no request',
+      adapter: adapterId,
+      runs: 0,
+      failures: [],
+      figure: `${operations.length} operations, with a bad id, input or events besides`,
+    };
+    rows.push(row);
     for (const operation of operations) {
       it(`ends ${adapterId} ${operation} with AbortError, not-sent, before anything else`, async () => {
         await fc.assert(
           fc.asyncProperty(argumentsArbitrary, reasonArbitrary, async (args, reason) => {
+            row.runs += 1;
             const sent: string[] = [];
             const heard: string[] = [];
             const provider = adapter.factory({
@@ -154,32 +168,47 @@ describe('a signal aborted before the call', () => {
               () => undefined,
               (caught: unknown) => caught,
             );
-            expect(AbortError.isInstance(error)).toBe(true);
-            const aborted = error as AbortError;
-            expect({
-              name: aborted.name,
-              message: aborted.message,
-              provider: aborted.provider,
-              operation: aborted.operation,
-              delivery: aborted.delivery,
-              status: aborted.status,
-            }).toEqual({
-              name: 'AbortError',
-              message: `${adapter.provider} ${operation} was aborted`,
-              provider: adapter.provider,
-              operation,
-              delivery: 'not-sent',
-              status: undefined,
-            });
-            // The reason as every UniliveError keeps a cause: an Error, its text scrubbed.
-            const kept = new AbortError({ message: 'aborted', cause: given }).cause as Error;
-            expect(aborted.cause).toMatchObject({ name: kept.name, message: kept.message });
-            expect(sent).toEqual([]);
-            expect(heard).toEqual([]);
+            try {
+              expectAbortedFirst(error, operation, given, sent, heard);
+            } catch (failure) {
+              row.failures.push(`${operation} ${JSON.stringify(args)}: ${String(error)}`);
+              throw failure;
+            }
           }),
           { numRuns: 12 },
         );
       });
+    }
+
+    function expectAbortedFirst(
+      error: unknown,
+      operation: Operation,
+      given: unknown,
+      sent: string[],
+      heard: string[],
+    ): void {
+      expect(AbortError.isInstance(error)).toBe(true);
+      const aborted = error as AbortError;
+      expect({
+        name: aborted.name,
+        message: aborted.message,
+        provider: aborted.provider,
+        operation: aborted.operation,
+        delivery: aborted.delivery,
+        status: aborted.status,
+      }).toEqual({
+        name: 'AbortError',
+        message: `${adapter.provider} ${operation} was aborted`,
+        provider: adapter.provider,
+        operation,
+        delivery: 'not-sent',
+        status: undefined,
+      });
+      // The reason as every UniliveError keeps a cause: an Error, its text scrubbed.
+      const kept = new AbortError({ message: 'aborted', cause: given }).cause as Error;
+      expect(aborted.cause).toMatchObject({ name: kept.name, message: kept.message });
+      expect(sent).toEqual([]);
+      expect(heard).toEqual([]);
     }
   }
 });

@@ -64,7 +64,16 @@ function describeAdapter(adapterId: AdapterId): void {
       // Two streams, so that a list has more than one to walk.
       for (const index of [0, 1]) await maker.create({ name: `unilive midway ${index}` });
     });
+    // One row per adapter: every operation, through a client and a registry.
+    const tally = { runs: 0, aborted: 0, failures: [] as string[] };
     afterAll(async () => {
+      rows.push({
+        check: 'a signal fired during a call ends it with one AbortError text, whatever the call was doing',
+        adapter: adapterId,
+        runs: tally.runs,
+        failures: tally.failures,
+        figure: `${tally.aborted} aborted over ${operations.length} operations`,
+      });
       await sandbox.close();
     });
     const settings = () => ({
@@ -90,81 +99,81 @@ function describeAdapter(adapterId: AdapterId): void {
         const failures: string[] = [];
         let aborted = 0;
         let cases = 0;
-        await fc.assert(
-          fc.asyncProperty(triggerArbitrary, async (trigger) => {
-            cases += 1;
-            const id = operation === 'create' || operation === 'list' ? '' : await subject(operation);
-            const controller = new AbortController();
-            const reason =
-              trigger.reason === 'error'
-                ? new Error('caller gave up')
-                : trigger.reason === 'text'
-                  ? 'user left'
-                  : undefined;
-            let requests = 0;
-            let responses = 0;
-            const hooks: HttpHooks = {
-              onRequest: () => {
-                if (trigger.hook === 'request' && requests === trigger.nth) controller.abort(reason);
-                requests += 1;
-              },
-              onResponse: () => {
-                if (trigger.hook === 'response' && responses === trigger.nth) controller.abort(reason);
-                responses += 1;
-              },
-            };
-            const outcome = await run(operation, id, trigger.via, hooks, controller.signal).then(
-              () => undefined,
-              (error: unknown) => error,
-            );
-            if (!AbortError.isInstance(outcome)) return;
-            aborted += 1;
-            const said = `${JSON.stringify(trigger)}: ${outcome.message}`;
-            const expected = {
-              name: 'AbortError',
-              message: `${adapter.provider} ${operation} was aborted`,
-              provider: adapter.provider,
-              operation,
-              providerName: trigger.via === 'registry' ? 'p' : undefined,
-              firedBefore: true,
-            };
-            const seen = {
-              name: outcome.name,
-              message: outcome.message,
-              provider: outcome.provider,
-              operation: outcome.operation,
-              providerName: outcome.providerName,
-              firedBefore: controller.signal.aborted,
-            };
-            try {
-              expect(seen, said).toEqual(expected);
-              expect(outcome.stack?.split('\n')[0], said).toBe(`AbortError: ${expected.message}`);
-              expect(['not-sent', 'unknown'], said).toContain(outcome.delivery);
-              // The reason as every UniliveError keeps a cause: an Error, its text scrubbed.
-              const kept = new AbortError({ message: 'kept', cause: controller.signal.reason })
-                .cause as Error;
-              expect(outcome.cause, said).toMatchObject({ name: kept.name, message: kept.message });
-            } catch (error) {
-              failures.push(said);
-              throw error;
-            }
-          }),
-          {
-            numRuns: runs,
-            // The first request stopped before it is sent, through either way in: met by every operation.
-            examples: [
-              [{ hook: 'request', nth: 0, via: 'client', reason: 'error' }],
-              [{ hook: 'request', nth: 0, via: 'registry', reason: 'none' }],
-            ],
-          },
-        );
-        rows.push({
-          check: `${operation}: one message wherever the signal fires`,
-          adapter: adapterId,
-          runs: cases,
-          failures,
-          figure: `${aborted} aborted`,
-        });
+        // Tallied whatever the cases found: a failing run's section says what failed.
+        try {
+          await fc.assert(
+            fc.asyncProperty(triggerArbitrary, async (trigger) => {
+              cases += 1;
+              const id = operation === 'create' || operation === 'list' ? '' : await subject(operation);
+              const controller = new AbortController();
+              const reason =
+                trigger.reason === 'error'
+                  ? new Error('caller gave up')
+                  : trigger.reason === 'text'
+                    ? 'user left'
+                    : undefined;
+              let requests = 0;
+              let responses = 0;
+              const hooks: HttpHooks = {
+                onRequest: () => {
+                  if (trigger.hook === 'request' && requests === trigger.nth) controller.abort(reason);
+                  requests += 1;
+                },
+                onResponse: () => {
+                  if (trigger.hook === 'response' && responses === trigger.nth) controller.abort(reason);
+                  responses += 1;
+                },
+              };
+              const outcome = await run(operation, id, trigger.via, hooks, controller.signal).then(
+                () => undefined,
+                (error: unknown) => error,
+              );
+              if (!AbortError.isInstance(outcome)) return;
+              aborted += 1;
+              const said = `${JSON.stringify(trigger)}: ${outcome.message}`;
+              const expected = {
+                name: 'AbortError',
+                message: `${adapter.provider} ${operation} was aborted`,
+                provider: adapter.provider,
+                operation,
+                providerName: trigger.via === 'registry' ? 'p' : undefined,
+                firedBefore: true,
+              };
+              const seen = {
+                name: outcome.name,
+                message: outcome.message,
+                provider: outcome.provider,
+                operation: outcome.operation,
+                providerName: outcome.providerName,
+                firedBefore: controller.signal.aborted,
+              };
+              try {
+                expect(seen, said).toEqual(expected);
+                expect(outcome.stack?.split('\n')[0], said).toBe(`AbortError: ${expected.message}`);
+                expect(['not-sent', 'unknown'], said).toContain(outcome.delivery);
+                // The reason as every UniliveError keeps a cause: an Error, its text scrubbed.
+                const kept = new AbortError({ message: 'kept', cause: controller.signal.reason })
+                  .cause as Error;
+                expect(outcome.cause, said).toMatchObject({ name: kept.name, message: kept.message });
+              } catch (error) {
+                failures.push(said);
+                throw error;
+              }
+            }),
+            {
+              numRuns: runs,
+              // The first request stopped before it is sent, through either way in: met by every operation.
+              examples: [
+                [{ hook: 'request', nth: 0, via: 'client', reason: 'error' }],
+                [{ hook: 'request', nth: 0, via: 'registry', reason: 'none' }],
+              ],
+            },
+          );
+        } finally {
+          tally.runs += cases;
+          tally.aborted += aborted;
+          tally.failures.push(...failures.map((failure) => `${operation} ${failure}`));
+        }
         // Every operation that sends a request can be aborted while it goes on: the cases above met aborts.
         if (!adapter.unsupported.includes(operation as never) && !waitUnsupported(operation))
           expect(aborted).toBeGreaterThan(0);

@@ -1,7 +1,8 @@
 import { AbortError, createLiveStreamClient, createLiveStreamRegistry, type HttpHooks } from '@unilive/core';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { type AdapterId, adapterIds, adapters } from '../src/adapters.js';
+import { type CheckRow, writeSection } from '../src/report.js';
 import { listRuns, proxiedSandbox } from './proxied-sandbox.js';
 
 // A list walk whose caller's signal fires ends with AbortError at the next stream, on every adapter and
@@ -20,6 +21,9 @@ const ways: readonly Way[] = ['client loop', 'client toArray', 'registry list', 
  * details just read, and what it brought not yet handed out.
  */
 type Trigger = { kind: 'after streams'; count: number } | { kind: 'on response'; nth: number };
+
+const rows: CheckRow[] = [];
+afterAll(() => writeSection('hardening.list-abort', { kind: 'checks', area: 'aborts', rows }));
 
 for (const adapterId of adapterIds) describeAdapter(adapterId);
 
@@ -93,73 +97,105 @@ function describeAdapter(adapterId: AdapterId): void {
       };
       const looping = (way: Way) => way === 'client loop' || way === 'registry list';
 
-      await fc.assert(
-        fc.asyncProperty(
-          fc.constantFrom(...walks),
-          fc.oneof(
-            fc.record({ kind: fc.constant('after streams' as const), count: fc.nat({ max: streamCount }) }),
-            fc.record({ kind: fc.constant('on response' as const), nth: fc.nat({ max: 30 }) }),
+      const failures: string[] = [];
+      let cases = 0;
+      let requestsMadeAfter = 0;
+      // The row is written whatever the cases found: a failing run's section says what failed.
+      try {
+        await fc.assert(
+          fc.asyncProperty(
+            fc.constantFrom(...walks),
+            fc.oneof(
+              fc.record({ kind: fc.constant('after streams' as const), count: fc.nat({ max: streamCount }) }),
+              fc.record({ kind: fc.constant('on response' as const), nth: fc.nat({ max: 30 }) }),
+            ),
+            fc.constantFrom(adapter.sandboxPaging.pageSize, undefined),
+            fc.nat({ max: streamCount - 1 }),
+            fc.boolean(),
+            async (way, given: Trigger, pageSize, soughtAt, withReason) => {
+              const sought = `unilive list abort ${soughtAt}`;
+              // A loop's count past its streams, or a loop-less way: the signal fires from the hook.
+              const trigger: Trigger =
+                given.kind === 'after streams' && (!looping(way) || given.count >= streamCount)
+                  ? { kind: 'on response', nth: given.count }
+                  : given;
+              const last = (await plainRun(way, pageSize, sought)) - 1;
+              const controller = new AbortController();
+              const fire = () => controller.abort(withReason ? new Error('caller gave up') : undefined);
+              let heard = 0;
+              let requestsAfter = 0;
+              const handedOutAfter: string[] = [];
+              let handedOut = 0;
+              const hooks: HttpHooks = {
+                onRequest: () => {
+                  if (controller.signal.aborted) requestsAfter += 1;
+                },
+                onResponse: () => {
+                  if (trigger.kind === 'on response' && heard === Math.min(trigger.nth, last)) fire();
+                  heard += 1;
+                },
+              };
+              const said = `${way}, ${JSON.stringify(trigger)}, pageSize ${pageSize}, ${sought}`;
+              // Before its first stream: the signal has fired when the walk begins.
+              if (trigger.kind === 'after streams' && trigger.count === 0) fire();
+              const outcome = await walk(
+                way,
+                hooks,
+                controller.signal,
+                pageSize,
+                (stream) => {
+                  if (controller.signal.aborted) handedOutAfter.push(stream.id);
+                  handedOut += 1;
+                  if (trigger.kind === 'after streams' && handedOut === trigger.count) fire();
+                },
+                sought,
+              ).then(
+                () => undefined,
+                (error: unknown) => error,
+              );
+              cases += 1;
+              requestsMadeAfter += requestsAfter;
+              try {
+                expect(controller.signal.aborted, said).toBe(true);
+                expectAborted(said, outcome, way, withReason, handedOutAfter, requestsAfter);
+              } catch (error) {
+                failures.push(`${said}: ${String(outcome)}`);
+                throw error;
+              }
+            },
           ),
-          fc.constantFrom(adapter.sandboxPaging.pageSize, undefined),
-          fc.nat({ max: streamCount - 1 }),
-          fc.boolean(),
-          async (way, given: Trigger, pageSize, soughtAt, withReason) => {
-            const sought = `unilive list abort ${soughtAt}`;
-            // A loop's count past its streams, or a loop-less way: the signal fires from the hook.
-            const trigger: Trigger =
-              given.kind === 'after streams' && (!looping(way) || given.count >= streamCount)
-                ? { kind: 'on response', nth: given.count }
-                : given;
-            const last = (await plainRun(way, pageSize, sought)) - 1;
-            const controller = new AbortController();
-            const fire = () => controller.abort(withReason ? new Error('caller gave up') : undefined);
-            let heard = 0;
-            let requestsAfter = 0;
-            const handedOutAfter: string[] = [];
-            let handedOut = 0;
-            const hooks: HttpHooks = {
-              onRequest: () => {
-                if (controller.signal.aborted) requestsAfter += 1;
-              },
-              onResponse: () => {
-                if (trigger.kind === 'on response' && heard === Math.min(trigger.nth, last)) fire();
-                heard += 1;
-              },
-            };
-            const said = `${way}, ${JSON.stringify(trigger)}, pageSize ${pageSize}, ${sought}`;
-            // Before its first stream: the signal has fired when the walk begins.
-            if (trigger.kind === 'after streams' && trigger.count === 0) fire();
-            const outcome = await walk(
-              way,
-              hooks,
-              controller.signal,
-              pageSize,
-              (stream) => {
-                if (controller.signal.aborted) handedOutAfter.push(stream.id);
-                handedOut += 1;
-                if (trigger.kind === 'after streams' && handedOut === trigger.count) fire();
-              },
-              sought,
-            ).then(
-              () => undefined,
-              (error: unknown) => error,
-            );
-            expect(controller.signal.aborted, said).toBe(true);
-            expect(AbortError.isInstance(outcome), `${said}: ${String(outcome)}`).toBe(true);
-            const error = outcome as AbortError;
-            expect(error.provider, said).toBe(adapter.provider);
-            const operation = way === 'registry findByName' ? 'findByName' : 'list';
-            expect(error.operation, said).toBe(operation);
-            // One text for the event, whether the walk, the registry or the HTTP layer met it.
-            expect(error.message, said).toBe(`${adapter.provider} ${operation} was aborted`);
-            if (way.startsWith('registry')) expect(error.providerName, said).toBe('p');
-            if (withReason) expect(error.cause, said).toMatchObject({ message: 'caller gave up' });
-            expect(handedOutAfter, said).toEqual([]);
-            expect(requestsAfter, said).toBe(0);
-          },
-        ),
-        { numRuns: listRuns * 2 },
-      );
+          { numRuns: listRuns * 2 },
+        );
+      } finally {
+        rows.push({
+          check: 'a list walk whose signal fires ends with AbortError at the next stream',
+          adapter: adapterId,
+          runs: cases,
+          failures,
+          figure: `${walks.length} ways of walking; ${requestsMadeAfter} requests after the signal`,
+        });
+      }
     });
+
+    function expectAborted(
+      said: string,
+      outcome: unknown,
+      way: Way,
+      withReason: boolean,
+      handedOutAfter: string[],
+      requestsAfter: number,
+    ): void {
+      expect(AbortError.isInstance(outcome), `${said}: ${String(outcome)}`).toBe(true);
+      const error = outcome as AbortError;
+      expect(error.provider, said).toBe(adapter.provider);
+      const operation = way === 'registry findByName' ? 'findByName' : 'list';
+      expect(error.operation, said).toBe(operation);
+      // One text for the event, whether the walk, the registry or the HTTP layer met it.
+      expect(error.message, said).toBe(`${adapter.provider} ${operation} was aborted`);
+      if (way.startsWith('registry')) expect(error.providerName, said).toBe('p');
+      if (withReason) expect(error.cause, said).toMatchObject({ message: 'caller gave up' });
+      expect(handedOutAfter, said).toEqual([]);
+      expect(requestsAfter, said).toBe(0);
+    }
   });
 }
