@@ -539,7 +539,8 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       return new AbortError({
         provider,
         operation: 'update',
-        message: `videosdk update was aborted on stream ${id} after the vendor accepted part of it (${reason}). ${describeParts(parts)}Get the stream to see where it stands.`,
+        // The step's own abort says only `videosdk update was aborted` (core's one text for it): not repeated.
+        message: `videosdk update was aborted on stream ${id} after the vendor accepted part of it. ${describeParts(parts)}Get the stream to see where it stands.`,
         cause: error.cause,
         delivery: 'unknown',
         secrets,

@@ -80,7 +80,7 @@ function stepMessage(c: Case): string {
     return `${named} failed (HTTP ${c.status}): no output [REDACTED] here`;
   if (c.how === 'cut')
     return `${named}: expected a JSON body, received application/json; charset=utf-8 that is not JSON (HTTP ${c.status})`;
-  return 'The operation was aborted';
+  return 'videosdk update was aborted';
 }
 
 beforeAll(() => nock.disableNetConnect());
@@ -213,7 +213,7 @@ describe('videosdk v2 update: new restream targets on a live room that fail afte
           expect(AbortError.isInstance(error)).toBe(true);
           expect(error).toMatchObject({ operation: 'update', delivery: 'unknown' });
           expect(error.message).toBe(
-            `videosdk update was aborted on stream ${room} after the vendor accepted part of it (The operation was aborted). ${describe3(parts)}Get the stream to see where it stands.`,
+            `videosdk update was aborted on stream ${room} after the vendor accepted part of it. ${describe3(parts)}Get the stream to see where it stands.`,
           );
         } else {
           expect(ChangeAppliedError.isInstance(error)).toBe(true);
