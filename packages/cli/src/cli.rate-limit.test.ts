@@ -52,6 +52,23 @@ describe('unilive --rate-limit and --rate-limit-store', () => {
     expect(backend.counts.requests).toBe(0);
   });
 
+  it('refuses a --redis-url whose database is not a number Redis can have, naming it and never its password', async () => {
+    const port = await closedPort();
+    for (const database of ['abc', '%31', '1e1', '-1', '2abc']) {
+      const { run, err, backend } = harness();
+      const url = `redis://:hunter2-secret@127.0.0.1:${port}/${database}`;
+      expect(
+        await run('list', '--rate-limit', '5', '--rate-limit-store', 'redis', '--redis-url', url, '--json'),
+      ).toBe(2);
+      expect(err[0]).toMatch(/^unilive: warning: --redis-url holds a password/);
+      expect(err[1]).toBe(
+        'unilive: InvalidInputError: invalid rateLimit: rateLimit.url (expected the database after the host to be a number from 0 to 2147483646 (redis://host:port/2))',
+      );
+      expect(err.join('\n')).not.toContain('hunter2');
+      expect(backend.counts.requests).toBe(0);
+    }
+  });
+
   it('paces in memory with a warning when Redis cannot be reached, or fails unsent with --on-store-unavailable fail', async () => {
     const port = await closedPort();
     const url = `redis://:hunter2-secret@127.0.0.1:${port}`;

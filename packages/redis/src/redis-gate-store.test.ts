@@ -79,6 +79,126 @@ describe('createRedisGateStore settings', () => {
     expect(paths({ onUnavailable: 'retry' as 'fail' })).toEqual(['onUnavailable']);
   });
 
+  const refusal = (options: Parameters<typeof createRedisGateStore>[0]) => {
+    try {
+      const store = createRedisGateStore(options);
+      void store.close();
+      return undefined;
+    } catch (caught) {
+      return caught as InvalidInputError;
+    }
+  };
+
+  it('refuses a database part that is not a decimal number Redis can have, naming url and never its password', () => {
+    // Each of these reached Redis once as SELECT NaN (a crash), or as another database than the one written.
+    const named = [
+      'abc',
+      '%20' + '2',
+      '%31',
+      '1e1',
+      '1.5',
+      '2abc',
+      '-1',
+      '+1',
+      '0x1',
+      '2147483647',
+      '1/',
+      '/',
+    ];
+    const generated = fc.oneof(
+      // Digits with anything else in them.
+      fc
+        .tuple(
+          fc.stringMatching(/^\d{0,3}$/),
+          fc.constantFrom(
+            'a',
+            '%20',
+            '%31',
+            'e1',
+            '.5',
+            '-',
+            '+',
+            'x',
+            ':',
+            '%',
+            '%zz',
+            '%C3%A9',
+            '/',
+            '%00',
+            '_',
+          ),
+          fc.stringMatching(/^[0-9a-z]{0,3}$/),
+        )
+        .map((parts) => parts.join('')),
+      // A number past the last database Redis can number.
+      fc.bigInt({ min: 2_147_483_647n, max: 10n ** 30n }).map(String),
+    );
+    fc.assert(
+      fc.property(fc.oneof(fc.constantFrom(...named), generated), fc.boolean(), (part, inQuery) => {
+        const base = 'redis://:hunter2-secret@127.0.0.1:1';
+        // The query is read decoded (`?db=%31` is database 1): the text itself is put there.
+        const error = refusal({
+          url: inQuery ? `${base}/?db=${encodeURIComponent(part)}` : `${base}/${part}`,
+        });
+        expect(InvalidInputError.isInstance(error)).toBe(true);
+        expect((error as InvalidInputError).issues.map((issue) => issue.path)).toEqual(['url']);
+        expect(JSON.stringify(error)).not.toContain('hunter2');
+        expect((error as Error).message).not.toContain('hunter2');
+      }),
+    );
+  });
+
+  it('takes every database Redis can number, naming it in the description unless it is 0', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2_147_483_646 }), fc.boolean(), (database, inQuery) => {
+        const url = inQuery ? `redis://127.0.0.1:1/?db=${database}` : `redis://127.0.0.1:1/${database}`;
+        const store = createRedisGateStore({ url });
+        void store.close();
+        expect(store.description).toBe(`Redis at 127.0.0.1:1${database === 0 ? '' : `/${database}`}`);
+      }),
+    );
+    const store = createRedisGateStore({ url: 'redis://127.0.0.1:1', redisOptions: { db: 4 } });
+    void store.close();
+    expect(store.description).toBe('Redis at 127.0.0.1:1/4');
+    for (const db of [-1, 1.5, Number.NaN, 2_147_483_647, '2' as unknown as number]) {
+      expect(refusal({ url: 'redis://127.0.0.1:1', redisOptions: { db } })?.issues).toEqual([
+        { path: 'redisOptions.db', message: 'expected a whole number from 0 to 2147483646' },
+      ]);
+    }
+  });
+
+  it('refuses an option name it does not have, naming it and the nearest one, instead of ignoring it', () => {
+    const issues = (options: Record<string, unknown>) =>
+      refusal({ url: 'redis://127.0.0.1:1', ...options } as Parameters<typeof createRedisGateStore>[0])
+        ?.issues;
+    expect(issues({ onUnavailible: 'fail' })).toEqual([
+      { path: 'onUnavailible', message: 'unknown option; did you mean "onUnavailable"?' },
+    ]);
+    expect(issues({ comandTimeoutMs: 5 })?.[0]?.message).toContain('did you mean "commandTimeoutMs"?');
+    expect(issues({ keyprefix: 'x:' })?.[0]?.message).toContain('did you mean "keyPrefix"?');
+    expect(issues({ URL: 'redis://10.0.0.5' })?.[0]?.message).toContain('did you mean "url"?');
+    const known = [
+      'url',
+      'onUnavailable',
+      'keyPrefix',
+      'commandTimeoutMs',
+      'pollIntervalMs',
+      'reconnectIntervalMs',
+      'redisOptions',
+    ];
+    fc.assert(
+      fc.property(
+        fc
+          .string({ minLength: 1, maxLength: 20 })
+          .filter((key) => !known.includes(key) && key !== '__proto__'),
+        fc.anything(),
+        (key, value) => {
+          expect(issues({ [key]: value })?.map((issue) => issue.path)).toEqual([key]);
+        },
+      ),
+    );
+  });
+
   it('counts a rate in whole requests over whole seconds, never above it', () => {
     expect(windowOf(100)).toEqual({ points: 100, duration: 1 });
     expect(windowOf(0.5)).toEqual({ points: 1, duration: 2 });
@@ -266,6 +386,48 @@ describe.skipIf(!redisServer)('the Redis gate store against a real redis-server'
       expect(await admin.keys('*')).toEqual(['unilive:gate:{k}:rate']);
       await admin.flushdb();
     } finally {
+      admin.disconnect();
+    }
+  });
+
+  it('answers an error reply or a connection killed mid-run as a typed outcome, never an uncaught error', async () => {
+    const uncaught: unknown[] = [];
+    const record = (error: unknown) => uncaught.push(error);
+    process.on('unhandledRejection', record);
+    process.on('uncaughtException', record);
+    const admin = new Redis(redis.url);
+    try {
+      const store = open();
+      expect(await store.takeToken('k', 5)).toBe(0);
+      // Something else wrote other types under the store's keys: every call is refused by Redis itself.
+      await admin.del('unilive:gate:{k}:rate');
+      await admin.hset('unilive:gate:{k}:rate', 'x', '1');
+      await admin.set('unilive:gate:{k}:slots', 'x');
+      for (const call of [() => store.takeToken('k', 5), () => store.acquireSlot('k', 'a', 1, 1000)]) {
+        const error = await call().catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(RedisGateStoreError);
+        expect((error as RedisGateStoreError).code).toMatch(/^[A-Z]{2,20}$/);
+      }
+      await admin.del('unilive:gate:{k}:rate', 'unilive:gate:{k}:slots');
+      // Connections killed by Redis between and during calls: each call answers or fails typed.
+      for (let round = 0; round < 5; round += 1) {
+        const calls = Promise.allSettled([
+          store.takeToken('k', 1_000),
+          store.pausedUntil('k'),
+          store.acquireSlot('k', 'h', 9, 100),
+        ]);
+        await admin.call('CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes');
+        for (const outcome of await calls) {
+          if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(RedisGateStoreError);
+          else expect(typeof outcome.value).toMatch(/^(number|boolean)$/);
+        }
+      }
+      await expect.poll(() => store.pausedUntil('k').catch(() => -1)).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', record);
+      process.off('uncaughtException', record);
       admin.disconnect();
     }
   });

@@ -5,6 +5,7 @@ import {
   type GateStoreUnavailableMode,
   type InputIssue,
   InvalidInputError,
+  nearestName,
 } from '@unilive/core';
 import { Redis, type RedisOptions } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
@@ -15,8 +16,9 @@ export const redisUrlVariable = 'UNILIVE_REDIS_URL';
 /** Options of {@link createRedisGateStore}. */
 export interface RedisGateStoreOptions {
   /**
-   * Where Redis listens: `redis://[[user]:password@]host[:port][/db]`, or `rediss://` for TLS. Default: the
-   * `UNILIVE_REDIS_URL` environment variable. A password in it is used to connect and never shown.
+   * Where Redis listens: `redis://[[user]:password@]host[:port][/db]`, or `rediss://` for TLS, `db` a decimal
+   * number from 0 to 2147483646 (default 0). Default: the `UNILIVE_REDIS_URL` environment variable. A
+   * password in it is used to connect and never shown.
    */
   url?: string | undefined;
   /**
@@ -58,7 +60,7 @@ export interface RedisGateStoreOptions {
 /** A {@link GateStore} on Redis, as {@link createRedisGateStore} makes it. */
 export interface RedisGateStore extends GateStore {
   readonly onUnavailable: GateStoreUnavailableMode;
-  /** `Redis at <host>:<port>`: the URL without credentials. */
+  /** `Redis at <host>:<port>`, and `/<db>` for a database other than 0: the URL without credentials. */
   readonly description: string;
   /** Closes the connection. Later calls fail as if Redis were down (so the gate falls back or fails). */
   close(): Promise<void>;
@@ -121,8 +123,10 @@ interface ScriptedRedis extends Redis {
  * no credential, nor anything else secret, is written to Redis. The connection never keeps the process
  * alive on its own, and is made on the first call, not here.
  *
- * @throws InvalidInputError naming `url` (not a `redis://` or `rediss://` URL, or none given) or a numeric
- *   option out of range, before anything connects.
+ * @throws InvalidInputError naming `url` (not a `redis://` or `rediss://` URL, none given, or a database
+ *   part that is not a decimal number from 0 to 2147483646: `/abc`, `/1e1`, `/-1`, `/%31`), an option name
+ *   it does not have (naming the nearest one), `redisOptions.db` out of that range, or a numeric option out
+ *   of range, before anything connects.
  */
 export function createRedisGateStore(options: RedisGateStoreOptions = {}): RedisGateStore {
   const settings = checkOptions(options);
@@ -311,14 +315,61 @@ export function windowOf(requestsPerSecond: number): { points: number; duration:
     : { points: 1, duration: Math.ceil(1 / requestsPerSecond) };
 }
 
+/** The names {@link createRedisGateStore} takes: any other is a misspelling, refused rather than ignored. */
+const optionNames: readonly (keyof RedisGateStoreOptions)[] = [
+  'url',
+  'onUnavailable',
+  'keyPrefix',
+  'commandTimeoutMs',
+  'pollIntervalMs',
+  'reconnectIntervalMs',
+  'redisOptions',
+];
+
+/**
+ * The highest database number Redis can have: `databases` is at most 2147483647 (INT_MAX), numbered from 0.
+ * Which of them a server has is its own setting, checked when the connection selects it.
+ */
+const maxRedisDatabase = 2_147_483_646;
+
+// A database number as written in a URL: decimal digits only. ioredis reads it with parseInt, so `1e1` and
+// `1.5` would be database 1, `2abc` database 2, and `abc` NaN, which it sends as `SELECT NaN` outside any
+// call (an unhandled rejection that ends the process).
+function databaseOf(text: string): number | undefined {
+  if (!/^\d{1,10}$/.test(text)) return undefined;
+  const database = Number(text);
+  return database <= maxRedisDatabase ? database : undefined;
+}
+
 function checkOptions(options: RedisGateStoreOptions) {
   const issues: InputIssue[] = [];
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidInputError({
+      operation: 'configure',
+      message: 'invalid Redis rate limit store: options (expected an object)',
+      issues: [{ path: 'options', message: 'expected an object' }],
+      delivery: 'not-sent',
+    });
+  }
+  // A misspelt name (`onUnavailible: 'fail'`) would otherwise leave the default in force without a word: a
+  // fleet that asked to fail during an outage would each pace alone, over the vendor's limit.
+  for (const key of Object.keys(options)) {
+    if ((optionNames as readonly string[]).includes(key)) continue;
+    const nearest = nearestName(key, optionNames);
+    issues.push({
+      path: key,
+      message: nearest
+        ? `unknown option; did you mean "${nearest}"?`
+        : `unknown option; expected one of ${optionNames.join(', ')}`,
+    });
+  }
   const url = options.url ?? environment()[redisUrlVariable];
   let description = 'Redis';
+  let database: number | undefined;
   if (url === undefined || url === '') {
     issues.push({ path: 'url', message: `expected a redis:// or rediss:// URL, or ${redisUrlVariable}` });
   } else {
-    const parsed = URL.canParse(url) ? new URL(url) : undefined;
+    const parsed = typeof url === 'string' && URL.canParse(url) ? new URL(url) : undefined;
     if (
       !parsed ||
       (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') ||
@@ -327,11 +378,39 @@ function checkOptions(options: RedisGateStoreOptions) {
       // The URL may hold a password: never repeated.
       issues.push({ path: 'url', message: 'expected a redis:// or rediss:// URL with a host' });
     } else {
-      // The database, when the URL names one other than 0: a refusal of it then names where it was sought.
-      const database = /^\/(\d+)$/.exec(parsed.pathname)?.[1];
-      description = `Redis at ${parsed.hostname}:${parsed.port || '6379'}${database && Number(database) !== 0 ? `/${database}` : ''}`;
+      // The database: the path (`/2`), else a `db` in the query, as ioredis reads them; either must be a
+      // number Redis can have, or the budget would land in another database than the one named.
+      const path = parsed.pathname === '/' ? '' : parsed.pathname.slice(1);
+      const queried = parsed.searchParams.getAll('db');
+      const written = [...(path === '' ? [] : [path]), ...queried];
+      if (written.some((text) => databaseOf(text) === undefined)) {
+        issues.push({
+          path: 'url',
+          message: `expected the database after the host to be a number from 0 to ${maxRedisDatabase} (redis://host:port/2)`,
+        });
+      }
+      database = path !== '' ? databaseOf(path) : databaseOf(queried.at(-1) ?? '');
+      description = `Redis at ${parsed.hostname}:${parsed.port || '6379'}`;
     }
   }
+  const optionDatabase = (options.redisOptions as { db?: unknown } | undefined)?.db;
+  if (optionDatabase !== undefined) {
+    if (
+      !Number.isInteger(optionDatabase) ||
+      (optionDatabase as number) < 0 ||
+      (optionDatabase as number) > maxRedisDatabase
+    ) {
+      issues.push({
+        path: 'redisOptions.db',
+        message: `expected a whole number from 0 to ${maxRedisDatabase}`,
+      });
+    } else {
+      // The URL's database wins over this one (ioredis reads the URL first).
+      database ??= optionDatabase as number;
+    }
+  }
+  // The database, when not 0: a refusal of it then names where it was sought.
+  if (database) description = `${description}/${database}`;
   const onUnavailable = options.onUnavailable ?? 'fallback';
   if (onUnavailable !== 'fallback' && onUnavailable !== 'fail') {
     issues.push({ path: 'onUnavailable', message: "expected 'fallback' or 'fail'" });
