@@ -256,14 +256,18 @@ describe('secrets', () => {
     const folder = await mkdtemp(join(tmpdir(), 'unilive-cli-'));
     const fifo = join(folder, 'pipe');
     execFileSync('mkfifo', [fifo]);
-    for (const path of [fifo, '-']) {
+    for (const [flag, path] of [
+      ['--token-file', fifo],
+      ['--token-file', '-'],
+      ['--config', fifo],
+    ] as const) {
       const err: string[] = [];
       const output: Output = { out: () => {}, err: (text) => err.push(text), interactive: false };
       const controller = new AbortController();
       let reading = false;
-      const running = main(['list', '--token-file', path], {
+      const running = main(['list', flag, path], {
         output,
-        environment: { UNILIVE_PROVIDER: 'memory' },
+        environment: flag === '--config' ? {} : { UNILIVE_PROVIDER: 'memory' },
         loadFactory: async () =>
           (() => createMemoryProvider({ token })) as unknown as ConfiguredProviderFactory,
         signal: controller.signal,
@@ -277,8 +281,30 @@ describe('secrets', () => {
       if (path === '-') await expect.poll(() => reading).toBe(true);
       controller.abort();
       expect(await running).toBe(130);
-      expect(err).toEqual(['unilive: AbortError: Interrupted while reading --token-file']);
+      expect(err).toEqual([`unilive: AbortError: Interrupted while reading ${flag}`]);
     }
+  });
+
+  it('reads at most 1 MiB of --config: a larger file is refused before any request, one at the limit is read', async () => {
+    const { run, err, backend } = harness({});
+    const folder = await mkdtemp(join(tmpdir(), 'unilive-cli-'));
+    const config = JSON.stringify({ providers: [{ provider: 'memory', name: 'm' }] });
+    // Valid JSON either way: only its size differs.
+    writeFileSync(join(folder, 'large.json'), config.padEnd(1_048_577, ' '));
+    writeFileSync(join(folder, 'at-limit.json'), config.padEnd(1_048_576, ' '));
+    expect(await run('list', '--config', join(folder, 'large.json'))).toBe(2);
+    expect(err).toEqual(['unilive: --config: larger than 1 MiB; expected a JSON file of providers']);
+    expect(backend.counts.requests).toBe(0);
+    expect(await run('list', '--config', join(folder, 'at-limit.json'), '--json')).toBe(0);
+  });
+
+  it('refuses --raw without --json, which alone would print nothing of it', async () => {
+    const { run, err, backend } = harness();
+    expect(await run('list', '--raw')).toBe(2);
+    expect(await run('get', 'some-id', '--raw')).toBe(2);
+    expect(err).toEqual(['unilive: --raw needs --json', 'unilive: --raw needs --json']);
+    expect(backend.counts.requests).toBe(0);
+    expect(await run('list', '--raw', '--json')).toBe(0);
   });
 
   it('warns for every credential flag on the command line, and for a credential in --option', async () => {

@@ -56,7 +56,7 @@ export const connectionOptions: readonly OptionSpec[] = [
   { flags: '--sandbox <url>', description: 'talk to a running sandbox (default: $UNILIVE_SANDBOX_URL)' },
   { flags: '--base-url <url>', description: "the vendor API root, instead of the vendor's own" },
   { flags: '--json', description: 'machine-readable output' },
-  { flags: '--raw', description: "with --json, include the vendor's own object" },
+  { flags: '--raw', description: "with --json (needed), include the vendor's own object" },
   { flags: '--timeout-ms <ms>', description: 'per-request time limit (wait: the whole wait)' },
   { flags: '--rate-limit <n>', description: "requests per second to keep to (the vendor account's limit)" },
   { flags: '--max-concurrency <n>', description: 'requests in flight at once' },
@@ -86,7 +86,8 @@ export const connectionOptions: readonly OptionSpec[] = [
 /** Shown after the `--help` of every command that talks to a vendor. */
 export const connectionHelp = `Credentials come from the environment (WOWZA_VIDEO_TOKEN, WOWZA_REALTIME_TOKEN, LIVEAPI_TOKEN_ID,
 LIVEAPI_SECRET_KEY, VIDEOSDK_TOKEN or VIDEOSDK_API_KEY + VIDEOSDK_SECRET), from a file or standard input
-(--token-file FILE, --token-file -), or from flags, which other users of this machine can read.
+(--token-file FILE, --token-file -, at most 64 KiB), or from flags, which other users of this machine can
+read. Ctrl-C ends the read of any file the CLI is given, a named pipe nobody writes included.
 
 Several providers at once (--provider repeated, or --config FILE): streams are then named by reference,
 <name>:<stream id> (liveapi:abc123), where a repeated --provider is named by its id and a --config entry by
@@ -94,30 +95,42 @@ its "name". The file is what createLiveStreamRegistryFromConfig takes:
   {"providers": [{"provider": "liveapi", "name": "eu"}, {"provider": "wowza-video"}],
    "routing": {"order": ["wowza-video", "eu"]}}
 Credentials left out of an entry come from the environment; credential flags and --base-url then do not apply.
+At most 1 MiB of the file is read; a larger one (or a device such as /dev/zero) is a usage error.
 
 --rate-limit and --max-concurrency pace the command's requests; with --rate-limit-store redis the budget
 (and the pause after a 429) is kept in Redis per vendor account, shared with every process configured alike,
-so many unilive runs at once keep to one limit. While Redis cannot be reached the command paces alone and
+so many unilive runs at once keep to one limit; --redis-url's database (/2) is a number from 0 to 2147483646,
+anything else a usage error. While Redis cannot be reached the command paces alone and
 warns (--on-store-unavailable fallback), or fails without sending anything (fail). A --config entry's own
 "rateLimit" wins over the flags.`;
 
 /** The most a `--<flag>-file` may hold: a credential is one line of at most 8,192 characters. */
 export const maxSecretFileBytes = 65_536;
 
+/** The most `--config` (or `UNILIVE_CONFIG`) may hold: a registry of providers is a few kilobytes. */
+export const maxConfigFileBytes = 1_048_576;
+
 /**
- * Reads a secret from `--<flag>-file`: a path, or `-` for standard input; one trailing newline dropped. At
- * most {@link maxSecretFileBytes} are read; Ctrl-C or SIGTERM ends the wait at once (a named pipe nobody
- * writes, a terminal left open), as `AbortError`.
+ * Reads a file the CLI was given (`--config`, a `--<flag>-file`): a path, or `-` for standard input where
+ * `stdin` allows it. At most `maxBytes` and one byte more are read (`/dev/zero`, a wrong path, costs that much
+ * and is refused, never the process's memory); Ctrl-C or SIGTERM ends the wait at once (a named pipe nobody
+ * writes, a terminal left open), as `AbortError`. Every other problem is a `UsageError` naming `flag`,
+ * never the file's text.
  */
-async function readSecretFile(invocation: Invocation, flag: string, path: string): Promise<string> {
+async function readInputFile(
+  invocation: Invocation,
+  flag: string,
+  path: string,
+  { maxBytes, tooLarge, stdin }: { maxBytes: number; tooLarge: string; stdin: boolean },
+): Promise<string> {
   const { signal } = invocation.context;
   const interrupted = () =>
-    new AbortError({ operation: 'configure', message: `Interrupted while reading --${flag}-file` });
+    new AbortError({ operation: 'configure', message: `Interrupted while reading ${flag}` });
   if (signal?.aborted) throw interrupted();
   let text: string;
-  const limits = { maxBytes: maxSecretFileBytes, signal };
+  const limits = { maxBytes, signal };
   const reading =
-    path === '-' ? invocation.context.readStdin(limits) : invocation.context.readFile(path, limits);
+    stdin && path === '-' ? invocation.context.readStdin(limits) : invocation.context.readFile(path, limits);
   let onAbort = () => {};
   const aborted = new Promise<never>((_, reject) => {
     onAbort = () => reject(interrupted());
@@ -136,16 +149,32 @@ async function readSecretFile(invocation: Invocation, flag: string, path: string
           : code === 'EISDIR'
             ? 'it is a folder'
             : 'it cannot be read';
-    throw new UsageError(`--${flag}-file: ${why}`);
+    throw new UsageError(`${flag}: ${why}`);
   } finally {
     signal?.removeEventListener('abort', onAbort);
     reading.catch(() => {});
   }
-  if (Buffer.byteLength(text, 'utf8') > maxSecretFileBytes) {
-    throw new UsageError(
-      `--${flag}-file: larger than ${maxSecretFileBytes / 1024} KiB; expected one line holding the credential`,
-    );
+  if (Buffer.byteLength(text, 'utf8') > maxBytes) {
+    throw new UsageError(`${flag}: larger than ${sizeText(maxBytes)}; ${tooLarge}`);
   }
+  return text;
+}
+
+/** 65536 as `64 KiB`, 1048576 as `1 MiB`. */
+function sizeText(bytes: number): string {
+  return bytes >= 1_048_576 ? `${bytes / 1_048_576} MiB` : `${bytes / 1024} KiB`;
+}
+
+/**
+ * Reads a secret from `--<flag>-file`: a path, or `-` for standard input; one trailing newline dropped. At
+ * most {@link maxSecretFileBytes} are read, as {@link readInputFile} reads.
+ */
+async function readSecretFile(invocation: Invocation, flag: string, path: string): Promise<string> {
+  const text = await readInputFile(invocation, `--${flag}-file`, path, {
+    maxBytes: maxSecretFileBytes,
+    tooLarge: 'expected one line holding the credential',
+    stdin: true,
+  });
   const value = text.replace(/\r?\n$/, '');
   if (value.length === 0) throw new UsageError(`--${flag}-file: the file is empty`);
   if (/[\r\n]/.test(value)) throw new UsageError(`--${flag}-file: expected one line`);
@@ -324,6 +353,8 @@ export type Streams =
  */
 export async function streamsFor(invocation: Invocation): Promise<Streams> {
   const { flags, context } = invocation;
+  // The vendor's object is printed only inside the JSON: without --json the flag would do nothing, silently.
+  if (flags.raw === true && flags.json !== true) throw new UsageError('--raw needs --json');
   const providers = listFlag(flags, 'provider');
   const configPath =
     stringFlag(flags, 'config') ?? (providers.length === 0 ? context.environment.UNILIVE_CONFIG : undefined);
@@ -354,17 +385,16 @@ export async function streamsFor(invocation: Invocation): Promise<Streams> {
   return { kind: 'registry', calls: registry, registry };
 }
 
-/** Reads `--config`: a JSON object with a `providers` list; the message never repeats the file's text. */
+/**
+ * Reads `--config`: a JSON object with a `providers` list, at most {@link maxConfigFileBytes}, read as
+ * {@link readInputFile} reads; the message never repeats the file's text.
+ */
 async function readRegistryConfig(invocation: Invocation, path: string): Promise<LiveStreamRegistryConfig> {
-  let text: string;
-  try {
-    text = await invocation.context.readFile(path);
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    throw new UsageError(
-      `--config: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : 'it cannot be read'}`,
-    );
-  }
+  const text = await readInputFile(invocation, '--config', path, {
+    maxBytes: maxConfigFileBytes,
+    tooLarge: 'expected a JSON file of providers',
+    stdin: false,
+  });
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
