@@ -228,6 +228,82 @@ describe('a running sandbox against oversized, cross-site and rebound requests',
       request.end();
     });
 
+  it('answers a path segment that is no valid percent-escape as an unknown id on every dialect, never 500', async () => {
+    const { token } = sandbox.adapterSettings('wowza-video') as unknown as { token: string };
+    // Malformed escapes, cut UTF-8 sequences, lone surrogates and code points past U+10FFFF.
+    const malformed = fc
+      .tuple(
+        fc.stringMatching(/^[a-z0-9]{0,4}$/),
+        fc.constantFrom(
+          '%zz',
+          '%',
+          '%z',
+          '%G0',
+          '%ED%A0%80',
+          '%ED%B0%80',
+          '%E0%A4%A',
+          '%C3',
+          '%C3%28',
+          '%F4%90%80%80',
+          '%FF',
+        ),
+        fc.stringMatching(/^[a-z0-9]{0,4}$/),
+      )
+      .map((parts) => parts.join(''));
+    const methods = fc.constantFrom('GET', 'PATCH', 'PUT', 'DELETE', 'POST');
+    const wowzaPaths = [
+      (id: string) => `/live_streams/${id}`,
+      (id: string) => `/live_streams/${id}/state`,
+      (id: string) => `/live_streams/${id}/start`,
+      (id: string) => `/${id}/${id}`,
+      (id: string) => `/analytics/ingest/live_streams/${id}`,
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        malformed,
+        methods,
+        fc.constantFrom(...wowzaPaths),
+        fc.boolean(),
+        async (id, method, path, credentials) => {
+          const answer = await raw({
+            method,
+            path: `/wowza-video/api/v2.0${path(id)}`,
+            headers: credentials ? { authorization: `Bearer ${token}` } : {},
+          });
+          // As the vendor answers an id it does not have: credentials are checked first.
+          expect(answer.status).toBe(credentials ? 404 : 401);
+          expect(JSON.parse(answer.text).meta.code).toBe(
+            credentials ? 'ERR-404-RecordNotFound' : 'ERR-401-NoApiKey',
+          );
+        },
+      ),
+      { numRuns: 60 },
+    );
+    // Every other root, and the sandbox's own routes: an answer of the client's making, never a failure.
+    await fc.assert(
+      fc.asyncProperty(
+        malformed,
+        methods,
+        fc.constantFrom(
+          '',
+          '/_sandbox',
+          '/_sandbox/webhooks',
+          '/liveapi/live_streams',
+          '/wowza-realtime/api/v2.0/real_time',
+          '/videosdk/v1/livestreams',
+          '/videosdk/v2/rooms',
+          '/videosdk/v2/sessions',
+        ),
+        async (id, method, root) => {
+          const answer = await raw({ method, path: `${root}/${id}` });
+          expect(answer.status).toBeGreaterThanOrEqual(400);
+          expect(answer.status).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('answers 413 to a body past maxBodyBytes on every kind of route, and keeps serving', async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -15,6 +15,7 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import { InvalidInputError, isLoopbackHost, type ProviderId } from '@unilive/core';
 import { createDashboard } from './dashboard/dashboard.js';
 import { allDialects } from './dialects/index.js';
+import { decodeSegment } from './dialects/path.js';
 import { createEngine, type EngineOptions, type SandboxEngine } from './engine.js';
 import { type MediaOptions, type MediaService, startMediaService } from './media/media-service.js';
 import type {
@@ -536,7 +537,16 @@ async function serve(
     }
   }
   const segments = url.pathname.split('/');
-  const head = decodeURIComponent(segments[1] ?? '');
+  const head = decodeSegment(segments[1]);
+  // A first segment that does not decode (`/%zz`) names no dialect; under `/_sandbox` no control route does.
+  // Below a dialect's root, the dialect answers as for an unknown id.
+  if (
+    head === undefined ||
+    (head === '_sandbox' && segments.some((segment) => decodeSegment(segment) === undefined))
+  ) {
+    send(response, { status: 404, body: { error: `no sandbox route for ${url.pathname}` } });
+    return;
+  }
   if (head === '_sandbox') {
     const [resource] = segments.slice(2);
     // A body that does not parse is named as such, not read as a missing provider or fault.

@@ -6,6 +6,7 @@ import type {
   SandboxRequest,
   SandboxResponse,
 } from '../types.js';
+import { decodeSegment } from './path.js';
 
 // LiveAPI (api.liveapi.com), as far as its docs, client code and Castr's shared API show it:
 // - HTTP Basic with Token ID and Secret Key; no version segment in paths;
@@ -62,13 +63,8 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const streamPath = /^\/live_streams\/([^/]+)$/;
-const decode = (segment: string | undefined): string => {
-  try {
-    return decodeURIComponent(segment ?? '');
-  } catch {
-    return '';
-  }
-};
+// A segment that does not decode names no stream: as an unknown id.
+const decode = (segment: string | undefined): string => decodeSegment(segment) ?? '';
 const platformsPath = /^\/live_streams\/([^/]+)\/platforms$/;
 
 /** LiveAPI's dialect: `/live_streams` with Basic auth, the `enabled` toggle and platforms. */

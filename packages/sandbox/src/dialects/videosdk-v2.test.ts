@@ -71,6 +71,34 @@ describe('videosdk v2 sandbox dialect', () => {
     expect((await call('GET', '/v2/rooms', { authorization: `Bearer ${serverToken()}` })).status).toBe(401);
   });
 
+  it('refuses a POST body that is no JSON object with 400, making nothing, as v1 does', async () => {
+    const send = sandbox();
+    // What the server hands on: the parsed JSON, or the text itself when it does not parse.
+    const notAnObject = fc.oneof(
+      fc.constantFrom<unknown>('{"name":', 'name=x', null, [], ['x'], 0, true, 'x'),
+      fc.string(),
+      fc.array(fc.jsonValue(), { maxLength: 3 }),
+      fc.oneof(fc.integer(), fc.boolean(), fc.constant(null)),
+    );
+    const paths = fc.constantFrom(
+      '/v2/rooms',
+      '/v2/rooms/deactivate',
+      '/v2/hls/start',
+      '/v2/livestreams/start',
+    );
+    await fc.assert(
+      fc.asyncProperty(notAnObject, paths, async (body, path) => {
+        const answer = await send('POST', path, { body });
+        expect(answer.status).toBe(400);
+        expect(bodyOf(answer).message).toBe('Please provide the body params as a JSON object.');
+      }),
+    );
+    expect(bodyOf(await send('GET', '/v2/rooms')).pageInfo).toMatchObject({ total: 0 });
+    // No body at all, or an object, still makes a room.
+    expect((await send('POST', '/v2/rooms')).status).toBe(200);
+    expect((await send('POST', '/v2/rooms', { body: {} })).status).toBe(200);
+  });
+
   it('creates rooms (idempotent on customRoomId), gets them and pages them with pageInfo', async () => {
     const call = sandbox();
     const created = bodyOf(await call('POST', '/v2/rooms', { body: {} }));

@@ -1,5 +1,6 @@
 import type { DialectContext, FaultOperation, SandboxRequest, SandboxResponse } from '../types.js';
 import { deliverableUrl } from '../webhooks/delivery.js';
+import { decodeSegment } from './path.js';
 import { isObject, positiveInteger, userIdOf, verifiedClaims } from './videosdk.js';
 
 /**
@@ -20,6 +21,8 @@ import { isObject, positiveInteger, userIdOf, verifiedClaims } from './videosdk.
  *   start 404 "Room not found.", as a missing room does. Unverified at the vendor: its REST pages document
  *   no error answer for these calls (only its client SDKs name a disabled room, on join: 4052
  *   ROOM_ID_DISABLED); a sandbox choice, the answer the adapter must not take for "gone".
+ * - A POST whose body is there but is no JSON object answers 400 (a sandbox choice: v1 and the other
+ *   dialects refuse one; the vendor documents no answer for it).
  * - Errors are `{ message }` with the v2 error table's wording (`error-event.md`): 400 invalid_params, 401
  *   invalid_token, 403 unauthorized_token, 404 resource_not_found, 422 invalid_object; 402 for a custom
  *   room id on deactivate (server SDK). Action calls answer bare JSON strings.
@@ -78,6 +81,7 @@ const messages = {
   unauthorizedToken:
     'Unauthorised access to V2 API, please provide valid payload version. Your role must be a CRAWLER in token payload to use V2 API.',
   roomId: 'Please provide a valid `roomId` in body params.',
+  body: 'Please provide the body params as a JSON object.',
   roomNotFound: 'Room not found.',
   sessionNotFound: 'Session not found.',
   hlsNotFound: 'HLS not found.',
@@ -117,6 +121,12 @@ export function handleVideosdkV2(request: SandboxRequest, context: DialectContex
   const store = storeOf(context);
   const path = trim(request.path);
   const { method } = request;
+  // A body that is there but is no JSON object (`{"name":`, `"x"`, `null`, an array) is refused, as v1 and the
+  // other dialects refuse one, instead of being read as no fields at all (a room made from a broken request).
+  // SANDBOX CHOICE: the vendor documents no error for it; 400 is its validation status (invalid_params).
+  if (method === 'POST' && request.body !== undefined && !isObject(request.body)) {
+    return fail(400, messages.body);
+  }
   const body = isObject(request.body) ? request.body : {};
 
   if (path === '/v2/rooms' && method === 'POST') return createRoom(body, store, context);
@@ -534,12 +544,9 @@ function trim(path: string): string {
   return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
 }
 
+// A segment that does not decode names no room or session: as an unknown id.
 function decode(segment: string | undefined): string {
-  try {
-    return decodeURIComponent(segment ?? '');
-  } catch {
-    return '';
-  }
+  return decodeSegment(segment) ?? '';
 }
 
 // A bare JSON string, as the vendor answers action calls: quoted, as JSON (the server sends strings as-is).

@@ -8,6 +8,7 @@ import type {
   SandboxRequest,
   SandboxResponse,
 } from '../types.js';
+import { decodeSegment } from './path.js';
 import {
   describeVideosdkV2Room,
   handleVideosdkV2,
@@ -184,11 +185,8 @@ function routeOf(path: string): Route {
   const match = /^\/v1\/livestreams\/?(?:([^/]+)\/?)?$/.exec(path);
   if (!match) return undefined;
   if (match[1] === undefined) return 'collection';
-  try {
-    return { id: decodeURIComponent(match[1]) };
-  } catch {
-    return undefined;
-  }
+  const id = decodeSegment(match[1]);
+  return id === undefined ? undefined : { id };
 }
 
 function notFoundRoute(request: SandboxRequest): SandboxResponse {

@@ -7,6 +7,7 @@ import type {
   SandboxRequest,
   SandboxResponse,
 } from '../types.js';
+import { decodeSegment } from './path.js';
 import {
   wowzaMeta,
   wowzaPage,
@@ -93,13 +94,8 @@ const alreadyStopped = () =>
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const decode = (segment: string | undefined): string => {
-  try {
-    return decodeURIComponent(segment ?? '');
-  } catch {
-    return '';
-  }
-};
+// A segment that does not decode names no stream: as an unknown id.
+const decode = (segment: string | undefined): string => decodeSegment(segment) ?? '';
 
 /** Wowza Real-Time Streaming at Scale's dialect: `/real_time` under `/api/v2.0` with a bearer JWT. */
 export const wowzaRealtimeDialect: SandboxDialect = {

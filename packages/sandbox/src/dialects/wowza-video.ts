@@ -7,6 +7,7 @@ import type {
   SandboxRequest,
   SandboxResponse,
 } from '../types.js';
+import { decodeSegment } from './path.js';
 import {
   wowzaInvalidStateChange,
   wowzaMeta,
@@ -698,8 +699,11 @@ function streamByApplication(application: string, context: DialectContext): Stor
   return undefined;
 }
 
+// A segment that does not decode (`%zz`) names no stream: no route, which answers 404 after the credentials
+// are checked, as an unknown id does; and no fault's operation.
 function route(request: SandboxRequest): { id?: string; action?: string } | undefined {
-  const segments = request.path.split('/').filter(Boolean).map(decodeURIComponent);
+  const segments = request.path.split('/').filter(Boolean).map(decodeSegment);
+  if (segments.includes(undefined)) return undefined;
   if (segments[0] !== 'live_streams' || segments.length > 3) return undefined;
   return {
     ...(segments[1] === undefined ? {} : { id: segments[1] }),
@@ -745,9 +749,9 @@ function handle(request: SandboxRequest, context: DialectContext): SandboxRespon
   if (denied) return denied;
   const analytics = analyticsPath.exec(request.path);
   if (analytics) {
-    const record = context
-      .collection<StoredLiveStream>(collectionName)
-      .get(decodeURIComponent(analytics[1] ?? ''));
+    const id = decodeSegment(analytics[1]);
+    const record =
+      id === undefined ? undefined : context.collection<StoredLiveStream>(collectionName).get(id);
     if (request.method !== 'GET' || !record) return recordNotFound();
     return ingestAnalytics(record, context);
   }
