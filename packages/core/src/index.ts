@@ -131,6 +131,7 @@ export {
   type WebhookOptionsBase,
   type WebhookParser,
   webhookBodyBytes,
+  webhookClock,
   webhookHeader,
   webhookSecrets,
 } from './events/webhook-input.js';

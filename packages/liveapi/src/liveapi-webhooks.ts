@@ -10,12 +10,12 @@ import {
   parseOwn,
   parseWebhookJson,
   safeParseOwn,
-  systemClock,
   tolerantField,
   type UnsignedWebhookOptions,
   type WebhookInput,
   WebhookVerificationError,
   webhookBodyBytes,
+  webhookClock,
 } from '@unilive/core';
 import * as v from 'valibot';
 
@@ -118,7 +118,7 @@ export async function parseWebhook(
     type: mapped?.type ?? 'unknown',
     provider,
     streamId: mapped && streamId !== undefined ? streamId : '',
-    occurredAt: new Date((options.clock ?? systemClock)()),
+    occurredAt: new Date(webhookClock(provider, options.clock)()),
     ...(state ? { state } : {}),
     ...(mapped?.broadcasting === undefined ? {} : { broadcasting: mapped.broadcasting }),
     data: { vendorEvent: name, ...(mapped && restream ? { restream } : {}) },

@@ -319,6 +319,22 @@ export function runWebhookContract(options: WebhookContractOptions): void {
       ).toBe('accepted');
     });
 
+    it('a clock that answers no finite number is an InvalidInputError naming clock, never an Invalid Date', async () => {
+      for (const fixture of options.fixtures) {
+        for (const answer of [Number.NaN, 'soon', 10n, Number.POSITIVE_INFINITY, undefined]) {
+          let error: unknown;
+          try {
+            await deliver(fixture.webhook, undefined, { clock: () => answer as number });
+          } catch (caught) {
+            error = caught;
+          }
+          const said = `${fixture.name}, clock answering ${String(answer)}: ${String(error)}`;
+          expect(InvalidInputError.isInstance(error), said).toBe(true);
+          expect((error as InvalidInputError).issues[0]?.path, said).toBe('clock');
+        }
+      }
+    });
+
     it('takes the body in any byte container, and names a stream it will not read', async () => {
       for (const fixture of options.fixtures.slice(0, 2)) {
         const { body, headers } = await sign(fixture.webhook);

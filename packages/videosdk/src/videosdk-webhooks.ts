@@ -25,6 +25,7 @@ import {
   type WebhookOptionsBase,
   WebhookVerificationError,
   webhookBodyBytes,
+  webhookClock,
   webhookHeader,
 } from '@unilive/core';
 import * as v from 'valibot';
@@ -324,7 +325,7 @@ export async function parseWebhook(
   // The first that names a room: an empty id names none, and the other field may.
   const roomId = data.meetingId || data.roomId || undefined;
   const mapped = roomId === undefined ? undefined : mapEvent(name, data);
-  const clock = options.clock ?? systemClock;
+  const clock = webhookClock(provider, options.clock);
   const timeField = name === 'session-ended' ? 'end' : name === 'session-started' ? 'start' : undefined;
   const sentData: unknown = Object.hasOwn(raw, 'data') ? raw.data : undefined;
   const time = readEventTime(

@@ -1,5 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { InvalidInputError, type LiveStream, type WebhookVerificationError } from '@unilive/core';
+import {
+  InvalidInputError,
+  type LiveStream,
+  ProviderUnavailableError,
+  type WebhookVerificationError,
+} from '@unilive/core';
 import { signWebhook } from '@unilive/testing';
 import { loadWebhookFixtures, runWebhookContract } from '@unilive/testing/contract';
 import fc from 'fast-check';
@@ -51,6 +56,69 @@ describe('wowza-realtime parseWebhook', () => {
     timestamp: number;
   };
   const clock = () => started.timestamp;
+
+  it('a resolveStreamId that throws: InvalidInputError naming it, what it threw as cause, never in the message', async () => {
+    const { body, headers } = await signWebhook('wowza-realtime', started, { secret });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string().map((text) => new Error(`lookup failed ${text} ${secret}`)),
+          fc.string().map((text) => `thrown text ${text}`),
+          fc.constantFrom<unknown>(undefined, null, 42, { code: 'X' }),
+        ),
+        async (thrown) => {
+          const error = await failure(() =>
+            parseWebhook(
+              { body, headers },
+              {
+                secret,
+                clock,
+                resolveStreamId: () => {
+                  throw thrown;
+                },
+              },
+            ),
+          );
+          expect(error).toBeInstanceOf(InvalidInputError);
+          const refused = error as InvalidInputError;
+          expect(refused.issues).toEqual([expect.objectContaining({ path: 'resolveStreamId' })]);
+          expect(refused.message).toBe(
+            "wowza-realtime webhook: resolveStreamId threw; the event's stream could not be named (see cause)",
+          );
+          if (thrown !== undefined) expect(refused.cause).toBeDefined();
+          expect(JSON.stringify(refused)).not.toContain(secret);
+          expect(String((refused.cause as Error | undefined)?.message ?? '')).not.toContain(secret);
+        },
+      ),
+      { numRuns: 30 },
+    );
+    // A unilive error (the resolver's own list call failing) passes as it is.
+    const unavailable = new ProviderUnavailableError({ provider: 'wowza-realtime', message: 'down' });
+    const passed = await failure(() =>
+      parseWebhook(
+        { body, headers },
+        {
+          secret,
+          clock,
+          resolveStreamId: async () => {
+            throw unavailable;
+          },
+        },
+      ),
+    );
+    expect(passed).toBe(unavailable);
+  });
+
+  it('a clock that answers no finite number is refused by name, never an Invalid Date', async () => {
+    const { body, headers } = await signWebhook('wowza-realtime', started, { secret });
+    for (const answer of [Number.NaN, 'soon', 10n, Number.POSITIVE_INFINITY]) {
+      const error = await failure(() =>
+        parseWebhook({ body, headers }, { secret, clock: () => answer as number, resolveStreamId }),
+      );
+      expect(error).toBeInstanceOf(InvalidInputError);
+      expect((error as InvalidInputError).issues).toEqual([expect.objectContaining({ path: 'clock' })]);
+    }
+  });
 
   it('accepts a delivery signed with any of the secrets of a rotation', async () => {
     const { body, headers } = await signWebhook('wowza-realtime', started, { secret: otherSecret });

@@ -6,6 +6,7 @@ import {
   deliveryDigest,
   eventTimeWarnings,
   hmac,
+  InvalidInputError,
   invalidWebhookOption,
   type LiveStream,
   type LiveStreamEvent,
@@ -18,10 +19,12 @@ import {
   systemClock,
   timingSafeEqual,
   tolerantField,
+  UniliveError,
   type WebhookInput,
   type WebhookOptionsBase,
   WebhookVerificationError,
   webhookBodyBytes,
+  webhookClock,
   webhookHeader,
   webhookSecrets,
 } from '@unilive/core';
@@ -116,7 +119,8 @@ type NamingField = 'name' | 'streamName' | 'streamId';
  *
  * - `feeds` `started` / `ended` → `live_stream.connected` / `live_stream.disconnected` (`broadcasting`,
  *   `occurredAt` from `data.started` / `data.ended`). With redundant or multi-source ingest each feed
- *   reports on its own (`data.feedId`), so an `ended` may leave another feed live.
+ *   reports on its own (`data.feedId`), so an `ended` may leave another feed live: the event hub and
+ *   `waitForBroadcast` go feed by feed (broadcasting while any feed's newest event says so).
  * - `media` `completed` of a `recording` → `live_stream.recording_ready` (`data.mediaAssetId`), and so
  *   does the older `recordings` `completed` (`data.recordFileId`); other media events, clips,
  *   `viewerConnection`, `transcoder` and thumbnails → `unknown`, with `streamId` when they name a stream.
@@ -131,7 +135,10 @@ type NamingField = 'name' | 'streamName' | 'streamId';
  * secret matches), `malformed-body`, `missing-timestamp` (a signed body without a numeric `timestamp`),
  * `stale-timestamp` (the signed `timestamp` beyond the tolerance, either
  * way). Throws `InvalidInputError` for a secret that is not base64 or a missing `resolveStreamId`, and
- * `AuthenticationError` when no secret is configured.
+ * `AuthenticationError` when no secret is configured. A `resolveStreamId` that throws: its unilive error
+ * as it is (`wowzaRealtimeStreamNames` failing to list: `ProviderUnavailableError`…), anything else as an
+ * `InvalidInputError` naming `resolveStreamId`, what it threw kept as `cause` (never in the message).
+ * `createWebhookHandler` answers either with 500: the delivery is not at fault.
  *
  * @example
  * ```ts uses=client,rawBody,headers,secret
@@ -157,12 +164,13 @@ export async function parseWebhook(
   if (!Number.isFinite(toleranceSeconds) || toleranceSeconds < 0) {
     throw invalidWebhookOption(provider, 'toleranceSeconds', 'must be a non-negative number of seconds');
   }
-  const keys = webhookSecrets({
+  const secrets = webhookSecrets({
     provider,
     setting: 'secret',
     value: options.secret,
     environmentVariables: wowzaRealtimeWebhookSecretVariables,
-  }).map((secret, index, all) => {
+  });
+  const keys = secrets.map((secret, index, all) => {
     const key = decodeBase64(secret);
     if (!key || key.length === 0) {
       throw invalidWebhookOption(
@@ -176,12 +184,17 @@ export async function parseWebhook(
   const body = await webhookBodyBytes(input.body, provider);
   await verifySignature(body, webhookHeader(input.headers, 'x-millicast-signature'), keys);
 
-  const clock = options.clock ?? systemClock;
+  const clock = webhookClock(provider, options.clock);
   const id = await deliveryDigest(body);
   // The resolver is the application's: what it answers counts only when it is text (a lookup such as
   // `ids[name]` answers `Object` for a stream named `constructor`).
   const resolve = async (name: string | undefined): Promise<string | undefined> => {
-    const resolved: unknown = name ? await options.resolveStreamId(name) : undefined;
+    let resolved: unknown;
+    try {
+      resolved = name ? await options.resolveStreamId(name) : undefined;
+    } catch (error) {
+      throw resolverFailed(error, secrets);
+    }
     return typeof resolved === 'string' && resolved !== '' ? resolved : undefined;
   };
 
@@ -383,6 +396,21 @@ function nameOf(named: string | undefined): string | undefined {
 
 function optional(key: string, value: string | undefined): Record<string, string> {
   return value === undefined ? {} : { [key]: value };
+}
+
+// What a throwing resolver threw, as the caller sees it: a unilive error (the resolver's own list call
+// failing) as it is; anything else typed, naming the option, with the thrown value as `cause`, scrubbed of
+// the webhook secrets like every error's.
+function resolverFailed(error: unknown, secrets: readonly string[]): unknown {
+  if (UniliveError.isInstance(error)) return error;
+  return new InvalidInputError({
+    provider,
+    operation: 'parseWebhook',
+    message: `${provider} webhook: resolveStreamId threw; the event's stream could not be named (see cause)`,
+    issues: [{ path: 'resolveStreamId', message: 'threw' }],
+    cause: error,
+    secrets,
+  });
 }
 
 /** Options of {@link wowzaRealtimeStreamNames}. */

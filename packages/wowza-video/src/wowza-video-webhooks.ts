@@ -10,12 +10,12 @@ import {
   parseWebhookJson,
   readEventTime,
   safeParseOwn,
-  systemClock,
   tolerantField,
   type UnsignedWebhookOptions,
   type WebhookInput,
   WebhookVerificationError,
   webhookBodyBytes,
+  webhookClock,
 } from '@unilive/core';
 import * as v from 'valibot';
 
@@ -87,7 +87,7 @@ export async function parseWebhook(
   await checkUnsignedWebhook(provider, input, options);
   const body = await webhookBodyBytes(input.body, provider);
   const raw = parseWebhookJson(body, provider);
-  const clock = options.clock ?? systemClock;
+  const clock = webhookClock(provider, options.clock);
   const legacy = safeParseOwn(legacySchema, raw);
   const current = safeParseOwn(currentSchema, raw);
   let event: LiveStreamEvent;

@@ -1,3 +1,4 @@
+import { BroadcastFeeds } from '../events/broadcast-feeds.js';
 import { isEventHub, type LiveStreamEventHub } from '../events/event-hub.js';
 import { eventTimeUsable } from '../events/event-time.js';
 import { isLiveStreamEvent, type LiveStreamEvent } from '../events/live-stream-event.js';
@@ -31,10 +32,11 @@ export interface EventWake {
    */
   sleep: Sleep;
   /**
-   * The newest event about the stream that told whether video is arriving, by `occurredAt`; from a hub,
-   * what it heard before the wait began counts too.
+   * Whether video arrives as the events about the stream tell it (the newest of each feed, by
+   * `occurredAt`: see BroadcastFeeds); undefined when none told. From a hub, what it heard before the wait
+   * began counts too.
    */
-  broadcasting(): LiveStreamEvent | undefined;
+  broadcasting(): boolean | undefined;
   /** Stops listening: a hub subscription is closed, an iterable's iterator is returned. */
   close(): void;
 }
@@ -61,8 +63,7 @@ export function eventWake(
   // A source that fails to start (an iterable whose iterator throws) is one that fails at once: it never
   // wakes the wait, and polling goes on.
   let iterator: AsyncIterator<LiveStreamEvent> | undefined;
-  let newestBroadcasting: LiveStreamEvent | undefined;
-  let newestAt = Number.NEGATIVE_INFINITY;
+  const feeds = new BroadcastFeeds();
   const heard = (event: LiveStreamEvent) => {
     if (event.broadcasting === undefined) return;
     // A time no event can have (before 2000, more than a day ahead of the clock) counts as the time it was
@@ -70,11 +71,8 @@ export function eventWake(
     // badly clocked event dated next year would otherwise outrank every event heard after it.
     const at = timeOfDate(event.occurredAt);
     const now = clock();
-    const when = eventTimeUsable(at, now) || !Number.isFinite(now) ? at : now;
-    if (!newestBroadcasting || when >= newestAt) {
-      newestBroadcasting = event;
-      newestAt = when;
-    }
+    const usable = eventTimeUsable(at, now) || !Number.isFinite(now);
+    feeds.hear(usable ? event : { ...event, occurredAt: new Date(now) });
   };
   try {
     if (isEventHub(source)) {
@@ -172,7 +170,7 @@ export function eventWake(
 
   return {
     sleep,
-    broadcasting: () => newestBroadcasting,
+    broadcasting: () => feeds.broadcasting(),
     close() {
       if (closed) return;
       closed = true;

@@ -584,7 +584,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
         clock: this.clock,
         sleep: wake?.sleep ?? this.sleep,
         callOptions,
-        newestBroadcasting: wake?.broadcasting,
+        broadcastingHeard: wake?.broadcasting,
       });
       const stream = await this.fullStream(id, status, callOptions, options.signal, 'waitForBroadcast');
       return { ...stream, broadcasting };

@@ -879,3 +879,106 @@ describe('waitForBroadcast where the vendor tells by a call of its own, or not a
     expect(polls).toEqual([]);
   });
 });
+
+describe('waitForBroadcast and feeds (redundant ingest)', () => {
+  const at = (seconds: number) => new Date(Date.parse('2026-11-29T12:00:00Z') + seconds * 1000);
+
+  it('video arrives while any feed is live: one feed ending leaves the stream broadcasting', async () => {
+    const { provider } = stubProvider({ broadcastingStatus: false });
+    const hub = createEventHub();
+    const feed = (id: string, feedId: string, on: boolean, seconds: number) =>
+      event({
+        id,
+        type: on ? 'live_stream.connected' : 'live_stream.disconnected',
+        broadcasting: on,
+        occurredAt: at(seconds),
+        data: { feedId },
+      });
+    hub.publish([feed('a', 'f1', true, -3), feed('b', 'f2', true, -2), feed('c', 'f1', false, -1)]);
+    const client = createLiveStreamClient(provider);
+    const stream = await client.waitForBroadcast('s1', { events: hub, intervalMs: 30_000 });
+    expect(stream.broadcasting).toBe(true);
+    let stopped: unknown = 'pending';
+    const waiting = client
+      .waitForBroadcast('s1', { events: hub, broadcasting: false, intervalMs: 30_000, timeoutMs: 60_000 })
+      .then((each) => {
+        stopped = each.broadcasting;
+      });
+    await settle();
+    expect(stopped).toBe('pending');
+    hub.publish(feed('d', 'f2', false, 0));
+    await settle();
+    expect(stopped).toBe(false);
+    await waiting;
+  });
+
+  it('goes by the newest event of each feed, heard before or during the wait, whatever the order', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            feed: fc.constantFrom('f1', 'f2', 'f3'),
+            seconds: fc.integer({ min: -20, max: 20 }),
+            on: fc.boolean(),
+          }),
+          { minLength: 1, maxLength: 10 },
+        ),
+        fc.nat(),
+        fc.boolean(),
+        async (heard, split, target) => {
+          const { provider } = stubProvider({ broadcastingStatus: false });
+          const hub = createEventHub();
+          const events = heard.map(({ feed, seconds, on }, index) =>
+            event({
+              id: `e${index}`,
+              type: on ? 'live_stream.connected' : 'live_stream.disconnected',
+              broadcasting: on,
+              occurredAt: at(seconds),
+              data: { feedId: feed },
+            }),
+          );
+          const cut = split % (events.length + 1);
+          hub.publish(events.slice(0, cut));
+          let result: boolean | undefined;
+          const waiting = createLiveStreamClient(provider)
+            .waitForBroadcast('s1', {
+              events: hub,
+              broadcasting: target,
+              intervalMs: 30_000,
+              timeoutMs: 60_000,
+            })
+            .then(
+              (stream) => {
+                result = stream.broadcasting;
+              },
+              () => undefined,
+            );
+          await settle();
+          for (const each of events.slice(cut)) {
+            hub.publish(each);
+            await settle();
+          }
+          // Video arrives while the newest event (by time; of equal times, the last heard) of any feed says so.
+          const arriving = (heardSoFar: LiveStreamEvent[]) => {
+            const newest = new Map<string, LiveStreamEvent>();
+            for (const each of heardSoFar) {
+              const feed = (each.data as { feedId: string }).feedId;
+              const held = newest.get(feed);
+              if (!held || each.occurredAt.getTime() >= held.occurredAt.getTime()) newest.set(feed, each);
+            }
+            return [...newest.values()].some((each) => each.broadcasting === true);
+          };
+          const moments = events.map((_, index) => index + 1).filter((count) => count >= Math.max(cut, 1));
+          const ends = moments.some((count) => arriving(events.slice(0, count)) === target);
+          if (ends) expect(result).toBe(target);
+          else {
+            expect(result).toBeUndefined();
+            await vi.advanceTimersByTimeAsync(60_000);
+          }
+          await waiting;
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});

@@ -1,5 +1,4 @@
 import { UnsupportedOperationError } from '../errors/errors.js';
-import type { LiveStreamEvent } from '../events/live-stream-event.js';
 import type { LiveStreamState } from '../live-stream.js';
 import type { CallOptions, LiveStreamProvider, LiveStreamStatus } from '../provider.js';
 import type { Clock, Sleep } from '../runtime.js';
@@ -16,7 +15,8 @@ export interface WaitForBroadcastOptions extends WaitForStateOptions {
  * `broadcasting` where the stream read reports it (`capabilities.broadcastingStatus`); the vendor's own
  * call for it where there is one (`provider.getBroadcasting`, asked only while the stream is `ready`: a
  * stream that is not ready takes no video); the newest event about the stream that tells
- * (`live_stream.connected` / `disconnected`, by `occurredAt`, those a hub heard before the wait included),
+ * (`live_stream.connected` / `disconnected`, by `occurredAt`, those a hub heard before the wait included;
+ * feed by feed where events carry `data.feedId`: video arrives while any feed's newest event says so),
  * and polling checks that the stream still exists and can broadcast: a stream a poll reads `stopped` or
  * `disabled` takes no video whatever the newest event said (a `connected` whose `disconnected` was late or
  * lost), so waiting for video to stop ends there with `broadcasting: false`, and waiting for it to arrive
@@ -39,12 +39,13 @@ export async function waitForBroadcastStatus(
     clock: Clock;
     sleep: Sleep;
     callOptions: CallOptions;
-    newestBroadcasting?: (() => LiveStreamEvent | undefined) | undefined;
+    /** Whether video arrives as the events heard tell it (feed by feed); undefined when none told. */
+    broadcastingHeard?: (() => boolean | undefined) | undefined;
   },
 ): Promise<LiveStreamStatus> {
   const { broadcastingStatus, broadcastingEvents } = provider.capabilities;
   const vendorCall = provider.getBroadcasting;
-  const newestEvent = broadcastingEvents === false ? undefined : runtime.newestBroadcasting;
+  const newestEvent = broadcastingEvents === false ? undefined : runtime.broadcastingHeard;
   if (!broadcastingStatus && !vendorCall && !newestEvent) {
     throw new UnsupportedOperationError({
       provider: provider.id,
@@ -75,8 +76,7 @@ export async function waitForBroadcastStatus(
       // heard, then the stream stopped with no `disconnected`): a stream the poll finds stopped or disabled
       // is not broadcasting, whatever the newest event said.
       if (takesNoVideo(status.state)) return target ? undefined : { ...status, broadcasting: false };
-      const event = newestEvent?.();
-      return event?.broadcasting === target ? { ...status, broadcasting: target } : undefined;
+      return newestEvent?.() === target ? { ...status, broadcasting: target } : undefined;
     },
     // Video cannot arrive at a stream the vendor will not run.
     stuck: (status) =>

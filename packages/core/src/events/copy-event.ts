@@ -2,6 +2,21 @@ import { dataProperty, dateOfAnyRealm } from '../own.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
 
 /**
+ * How deeply an event's `raw` and `data` may each nest, and a webhook body: 64 levels, the value itself
+ * (the body's top-level object) being level 1, each object, array, Map or Set inside another one more. No
+ * vendor's event is more than a few levels deep; a body nested a million levels deep is an attack (each
+ * level is one object to verify, copy and hand to every subscriber).
+ */
+export const maxEventDepth = 64;
+
+/** Thrown by {@link readEvent} for an event nested beyond {@link maxEventDepth}. */
+export class EventTooDeep extends Error {
+  constructor(readonly field: string) {
+    super(`${field} is nested more than ${maxEventDepth} levels deep`);
+  }
+}
+
+/**
  * A deep copy of an event for one subscriber: what one subscriber changes (a field, the `occurredAt` Date,
  * a byte of `raw`) reaches no other subscriber and not the publisher. Plain objects and arrays, Dates,
  * Maps, Sets, ArrayBuffers and typed arrays are copied; cycles are kept as cycles. Other objects (class
@@ -23,88 +38,159 @@ export function readEvent(event: object): Record<string, unknown> {
   return deepCopy(event, true) as Record<string, unknown>;
 }
 
+/**
+ * The nesting depth of a JSON text (1 for `{}` or `[]`, 0 for a scalar), counted on its characters, so a
+ * body nested far too deep is refused before anything is built from it; `limit + 1` as soon as it passes
+ * `limit`. A bracket inside a string does not count. Linear in the text's length.
+ */
+export function jsonDepth(text: string, limit: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (inString) {
+      if (code === 0x5c)
+        index += 1; // a backslash: the next character is escaped
+      else if (code === 0x22) inString = false;
+    } else if (code === 0x22) inString = true;
+    else if (code === 0x7b || code === 0x5b) {
+      depth += 1;
+      if (depth > deepest) {
+        deepest = depth;
+        if (deepest > limit) return deepest;
+      }
+    } else if (code === 0x7d || code === 0x5d) depth -= 1;
+  }
+  return deepest;
+}
+
 // Objects a copy handed on as they are (class instances, a Proxy of one): a later copy hands them on again
 // without looking at them a second time, so copying what a hub has read never throws.
 const handedOn = /* @__PURE__ */ new WeakSet<object>();
+
+// Copies one value into this realm; `depth` is the level of the container the value sits in (0 for the
+// event itself), for the depth check of a read.
+type CopyOf = (value: unknown, depth: number) => unknown;
 
 function deepCopy<T>(root: T, everyOwnKey: boolean): T {
   const copies = new Map<object, unknown>();
   // Filling a container's entries is deferred to this stack, so depth costs heap, never call stack.
   const pending: (() => void)[] = [];
-  const copyOf = (value: unknown): unknown => {
+  // The event's own field a value was reached through, for the error of one nested too deep.
+  let field = 'event';
+  const copyOf: CopyOf = (value, depth) => {
     if (typeof value !== 'object' || value === null) return value;
     if (handedOn.has(value)) return value;
     if (copies.has(value)) return copies.get(value);
-    const copy = shallow(value, copyOf, pending);
+    // Level 1 is the event's field itself (`raw`, `data`): a read refuses what nests deeper than the
+    // bound, a copy of what a hub has read never meets such a value.
+    if (everyOwnKey && depth > maxEventDepth) throw new EventTooDeep(field);
+    const copy = shallow(value, copyOf, pending, depth);
     copies.set(value, copy);
     return copy;
   };
   let result: T;
   if (everyOwnKey && typeof root === 'object' && root !== null) {
-    result = ownCopy(root, copyOf, pending) as T;
+    result = ownCopy(root, copyOf, pending, (key) => {
+      field = key;
+    }) as T;
     // A cycle back to the event leads to this copy, as every other cycle is kept.
     copies.set(root, result);
-  } else result = copyOf(root) as T;
+  } else result = copyOf(root, 0) as T;
   for (let next = pending.pop(); next; next = pending.pop()) next();
   return result;
 }
 
-// A plain object holding every own string-keyed property of `value`, each copied.
-function ownCopy(value: object, copyOf: (value: unknown) => unknown, pending: (() => void)[]): object {
+// A plain object holding every own string-keyed property of `value`, each copied. The fields are copied
+// one after another, each to its end, so `reached` names the field whose copy goes on.
+function ownCopy(
+  value: object,
+  copyOf: CopyOf,
+  pending: (() => void)[],
+  reached: (key: string) => void,
+): object {
   const object = {} as Record<string, unknown>;
-  pending.push(() => {
-    for (const key of Object.getOwnPropertyNames(value))
-      define(object, key, copyOf((value as Record<string, unknown>)[key]));
-  });
+  const keys = Object.getOwnPropertyNames(value);
+  const copyField = (index: number) => {
+    const key = keys[index] as string;
+    reached(key);
+    define(object, key, copyOf((value as Record<string, unknown>)[key], 1));
+  };
+  // Pushed last field first: the stack copies field 0 and everything inside it before field 1.
+  for (let index = keys.length - 1; index >= 0; index -= 1) {
+    pending.push(() => {
+      copyField(index);
+    });
+  }
   return object;
 }
 
-// Defined, not assigned: an own `__proto__` key (JSON.parse makes them) stays a plain property. The
-// descriptor has no prototype (`dataProperty`): a polluted `get` would make it throw.
+// Defined, not assigned: an own `__proto__` key (JSON.parse makes them) stays a plain property, and a key
+// that Object.prototype holds read-only (a frozen, hardened realm) is still set. One descriptor without a
+// prototype (a polluted `get` would make it throw) serves every property: defineProperty reads it at once,
+// and a fresh one per property cost more than the copy itself on an object of many keys.
+const descriptor = /* @__PURE__ */ dataProperty(undefined, {
+  writable: true,
+  enumerable: true,
+  configurable: true,
+});
+
 function define(object: object, key: string, value: unknown): void {
-  Object.defineProperty(
-    object,
-    key,
-    dataProperty(value, { writable: true, enumerable: true, configurable: true }),
-  );
+  descriptor.value = value;
+  Object.defineProperty(object, key, descriptor);
+  descriptor.value = undefined;
 }
 
-function shallow(value: object, copyOf: (value: unknown) => unknown, pending: (() => void)[]): unknown {
-  // A Date of any realm is copied as one of this realm, as every other value is copied into this realm.
-  const date = dateOfAnyRealm(value);
-  if (date !== undefined) return new Date(date.getTime());
-  if (value instanceof ArrayBuffer) return value.slice(0);
-  if (ArrayBuffer.isView(value)) return copyView(value);
+// Object.prototype.toString as the realm had it when this module loaded: code that replaces it later does
+// not change what a copy is.
+const intrinsicToString: (this: unknown) => string = Object.prototype.toString;
+
+function shallow(value: object, copyOf: CopyOf, pending: (() => void)[], depth: number): unknown {
+  const inner = depth + 1;
+  // An array is never a Date: copied without asking (asking a non-Date throws inside, and a throw costs
+  // microseconds, once per object of a large or deep payload).
   if (Array.isArray(value)) {
     const array: unknown[] = new Array(value.length);
     pending.push(() => {
-      for (let index = 0; index < value.length; index += 1) array[index] = copyOf(value[index]);
+      for (let index = 0; index < value.length; index += 1) array[index] = copyOf(value[index], inner);
     });
     return array;
   }
+  const prototype = Object.getPrototypeOf(value) as object | null;
+  // A plain object (what JSON.parse makes) is a Date only when it was made one and given another
+  // prototype; its tag then still says Date, so only such an object is asked. Anything else (another
+  // realm's Date, a class instance) is asked directly.
+  const plain = prototype === Object.prototype || prototype === null;
+  if (!plain || intrinsicToString.call(value) === '[object Date]') {
+    // A Date of any realm is copied as one of this realm, as every other value is copied into this realm.
+    const date = dateOfAnyRealm(value);
+    if (date !== undefined) return new Date(date.getTime());
+  }
+  if (value instanceof ArrayBuffer) return value.slice(0);
+  if (ArrayBuffer.isView(value)) return copyView(value);
   if (value instanceof Map) {
     const map = new Map();
     pending.push(() => {
-      for (const [key, each] of value) map.set(copyOf(key), copyOf(each));
+      for (const [key, each] of value) map.set(copyOf(key, inner), copyOf(each, inner));
     });
     return map;
   }
   if (value instanceof Set) {
     const set = new Set();
     pending.push(() => {
-      for (const each of value) set.add(copyOf(each));
+      for (const each of value) set.add(copyOf(each, inner));
     });
     return set;
   }
-  const prototype = Object.getPrototypeOf(value) as object | null;
-  if (prototype !== Object.prototype && prototype !== null) {
+  if (!plain) {
     handedOn.add(value);
     return value;
   }
   const object = Object.create(prototype) as Record<string, unknown>;
   pending.push(() => {
     for (const key of Object.keys(value))
-      define(object, key, copyOf((value as Record<string, unknown>)[key]));
+      define(object, key, copyOf((value as Record<string, unknown>)[key], inner));
   });
   return object;
 }

@@ -2,6 +2,7 @@ import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors/errors.js';
+import { copyEvent } from './copy-event.js';
 import { createEventHub, isEventHub } from './event-hub.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
 
@@ -172,17 +173,23 @@ describe('createEventHub copies', () => {
     );
   });
 
-  it('copies a payload nested far deeper than the stack allows recursion, and keeps cycles', async () => {
+  it('copies a payload nested far deeper than the stack allows recursion, and keeps cycles; publish refuses one nested beyond 64 levels', async () => {
     let deep: Record<string, unknown> = {};
     for (let level = 0; level < 50_000; level += 1) deep = { d: deep };
     const cycle: Record<string, unknown> = { name: 'loop' };
     cycle.self = cycle;
+    const copied = copyEvent({ ...event('deep'), raw: { deep, cycle } }).raw as {
+      deep: unknown;
+      cycle: { self: unknown };
+    };
+    // Compared by identity only: a deep comparison would itself overflow the stack.
+    expect(copied.deep === deep).toBe(false);
+    expect(copied.cycle.self === copied.cycle).toBe(true);
     const hub = createEventHub();
     const subscription = hub.subscribe();
-    expect(hub.publish({ ...event('deep'), raw: { deep, cycle } })).toBe(1);
-    const copy = (await next(subscription)).value?.raw as { deep: unknown; cycle: { self: unknown } };
-    // Compared by identity only: a deep comparison would itself overflow the stack.
-    expect(copy.deep === deep).toBe(false);
+    expect(() => hub.publish({ ...event('deep'), raw: { deep, cycle } })).toThrow(InvalidInputError);
+    expect(hub.publish({ ...event('shallow'), raw: { cycle } })).toBe(1);
+    const copy = (await next(subscription)).value?.raw as { cycle: { self: unknown } };
     expect(copy.cycle.self === copy.cycle).toBe(true);
   });
 });

@@ -2,7 +2,8 @@ import { type InputIssue, InvalidInputError } from '../errors/errors.js';
 import type { ProviderId, Warning } from '../live-stream.js';
 import { dataProperty, ownFields, ownValue, timeOfDate } from '../own.js';
 import { type Clock, systemClock } from '../runtime.js';
-import { copyEvent, readEvent } from './copy-event.js';
+import { BroadcastFeeds } from './broadcast-feeds.js';
+import { copyEvent, EventTooDeep, maxEventDepth, readEvent } from './copy-event.js';
 import { eventTimeUsable } from './event-time.js';
 import { isLiveStreamEvent, type LiveStreamEvent, type LiveStreamEventType } from './live-stream-event.js';
 
@@ -38,19 +39,28 @@ export interface LiveStreamEventHub {
    * time of publishing, with a `fallback` warning, as `parseWebhook` keeps a vendor's time it cannot use.
    */
   publish(events: LiveStreamEvent | Iterable<LiveStreamEvent>): number;
-  /** A new subscription, receiving events published from now on; after `close`, one already ended. */
+  /**
+   * A new subscription, receiving events published from now on; after `close`, one already ended. Throws
+   * `InvalidInputError` naming the field when `filter` is neither absent nor an object (`null`, a string),
+   * or a field it sets is of the wrong kind (`provider` or `streamId` not text, `types` not a list of texts):
+   * a filter that could not match is refused rather than receiving everything, or nothing.
+   */
   subscribe(filter?: LiveStreamEventFilter): LiveStreamEventSubscription;
   /**
-   * Copies of the newest event published about one stream that told whether video arrives
-   * (`broadcasting` set) and the newest that told a state (`state` set), by `occurredAt` (of equal times,
-   * the one published last), oldest first; one entry when one event told both. Empty for a stream never
-   * heard of, forgotten (beyond `retainStreams`), or reported deleted.
+   * Copies of the newest events published about one stream that told whether video arrives
+   * (`broadcasting` set), one per feed (`data.feedId`, Wowza Real-Time's redundant ingest; an event without
+   * one speaks for the whole stream, and a feed's event older than it no longer counts: see
+   * `docs/webhooks.md`), and of the newest that told a state (`state` set), by `occurredAt` (of equal
+   * times, the one published last), oldest first; one entry when one event told both. At most 32 feeds a
+   * stream. Empty for a stream never heard of or forgotten (beyond `retainStreams`); a
+   * `live_stream.deleted` forgets every event dated no later than it, whether heard before it or arriving
+   * late (a re-sent deletion changes nothing), so what is kept does not depend on the order of arrival.
    */
   latest(stream: { provider: ProviderId; streamId: string }): LiveStreamEvent[];
   /**
    * A copy of the newest event published about one stream that said whether video is arriving
-   * (`broadcasting` set), by `occurredAt`; undefined when none was (see {@link latest}). Optional, for hubs
-   * written elsewhere.
+   * (`broadcasting` set), by `occurredAt`, of any feed; undefined when none was (see {@link latest}, which
+   * gives every feed's). Optional, for hubs written elsewhere.
    */
   newestBroadcasting?(stream: { provider: ProviderId; streamId: string }): LiveStreamEvent | undefined;
   /** Ends every subscription; later subscriptions end at once and later publishes do nothing. */
@@ -152,8 +162,21 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
 
   const keep = (event: LiveStreamEvent): void => {
     const key = streamKey(event);
+    const time = timeOfDate(event.occurredAt);
+    const held = newest.get(key);
     if (event.type === 'live_stream.deleted') {
+      // What was heard up to the deletion is forgotten, and its time kept: an event dated no later that
+      // arrives late (vendors deliver out of order) does not bring the stream back, and what is kept does
+      // not depend on the order of arrival.
+      if (retainStreams === 0) return;
+      const entry: Newest = held ?? Object.create(null);
+      entry.deletedAt = Math.max(time, entry.deletedAt ?? time);
+      const deletedAt = entry.deletedAt;
+      entry.feeds?.forgetUntil(deletedAt);
+      if (entry.state && timeOfDate(entry.state.occurredAt) <= deletedAt) delete entry.state;
       newest.delete(key);
+      newest.set(key, entry);
+      trim();
       return;
     }
     // Own fields only, here and in the record kept: a `state` or `broadcasting` on Object.prototype is
@@ -161,14 +184,21 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
     const tellsBroadcasting = ownValue(event, 'broadcasting') !== undefined;
     const tellsState = ownValue(event, 'state') !== undefined;
     if (retainStreams === 0 || (!tellsBroadcasting && !tellsState)) return;
-    const entry: Newest = newest.get(key) ?? Object.create(null);
+    if (held?.deletedAt !== undefined && time <= held.deletedAt) return;
+    const entry: Newest = held ?? Object.create(null);
     newest.delete(key);
-    const later = (held: LiveStreamEvent | undefined) =>
-      !held || timeOfDate(event.occurredAt) >= timeOfDate(held.occurredAt);
+    const later = (kept: LiveStreamEvent | undefined) => !kept || time >= timeOfDate(kept.occurredAt);
     // The event as the hub read it (see eventList), handed to nobody: kept as it is, copied when handed out.
-    if (tellsBroadcasting && later(entry.broadcasting)) entry.broadcasting = event;
+    if (tellsBroadcasting) {
+      entry.feeds ??= new BroadcastFeeds();
+      entry.feeds.hear(event);
+    }
     if (tellsState && later(entry.state)) entry.state = event;
     newest.set(key, entry);
+    trim();
+  };
+
+  const trim = (): void => {
     if (newest.size > retainStreams) {
       const oldest = newest.keys().next().value;
       if (oldest !== undefined) newest.delete(oldest);
@@ -194,7 +224,7 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
     },
     subscribe(filter) {
       // The filter's own fields: one it leaves out is no filter, whatever Object.prototype carries.
-      const own = ownFields(typeof filter === 'object' && filter !== null ? filter : undefined);
+      const own = checkedFilter(filter);
       const subscriber = new Subscriber(own, bufferSize, () => subscribers.delete(subscriber));
       if (closed) subscriber.close();
       else subscribers.add(subscriber);
@@ -203,15 +233,14 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
     latest({ provider, streamId }) {
       const entry = newest.get(streamKey({ provider, streamId }));
       if (!entry) return [];
-      const held: LiveStreamEvent[] = [];
-      if (entry.broadcasting) held.push(entry.broadcasting);
-      if (entry.state && entry.state.id !== entry.broadcasting?.id) held.push(entry.state);
+      const held: LiveStreamEvent[] = entry.feeds?.events() ?? [];
+      if (entry.state && !held.includes(entry.state)) held.push(entry.state);
       return held
         .sort((a, b) => timeOfDate(a.occurredAt) - timeOfDate(b.occurredAt))
         .map((each) => copyEvent(each));
     },
     newestBroadcasting({ provider, streamId }) {
-      const held = newest.get(streamKey({ provider, streamId }))?.broadcasting;
+      const held = newest.get(streamKey({ provider, streamId }))?.feeds?.newest();
       return held ? copyEvent(held) : undefined;
     },
     close() {
@@ -251,8 +280,37 @@ function receiptTimeUnlessUsable(event: LiveStreamEvent, receipt: number): void 
 
 /** The newest events the hub heard about one stream; a record without a prototype. */
 interface Newest {
-  broadcasting?: LiveStreamEvent;
+  /** The newest events that told whether video arrives, one per feed. */
+  feeds?: BroadcastFeeds;
   state?: LiveStreamEvent;
+  /** When the stream was reported deleted (ms): an event not later than this is not kept. */
+  deletedAt?: number;
+}
+
+function checkedFilter(filter: unknown): LiveStreamEventFilter {
+  const refuse = (path: string, message: string): never => {
+    throw new InvalidInputError({
+      operation: 'subscribe',
+      message: `event hub subscribe: ${path} ${message}`,
+      issues: [{ path, message }],
+    });
+  };
+  if (filter === undefined) return ownFields<LiveStreamEventFilter>(undefined);
+  if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) {
+    return refuse('filter', 'must be an object ({ provider?, streamId?, types? }) or left out');
+  }
+  const own = ownFields(filter as LiveStreamEventFilter);
+  for (const key of ['provider', 'streamId'] as const) {
+    if (own[key] !== undefined && typeof own[key] !== 'string') refuse(`filter.${key}`, 'must be text');
+  }
+  const types: unknown = own.types;
+  if (
+    types !== undefined &&
+    (!Array.isArray(types) || !types.every((each: unknown) => typeof each === 'string'))
+  ) {
+    refuse('filter.types', 'must be a list of event types');
+  }
+  return own;
 }
 
 function streamKey(event: { provider: ProviderId; streamId: string }): string {
@@ -272,7 +330,13 @@ function eventList(events: unknown): LiveStreamEvent[] {
       issues: [{ path: 'events', message }],
     });
   };
+  const tooDeep = (read: TooDeep, entry: string) =>
+    refuse(
+      `${entry}${read.field} is nested more than ${maxEventDepth} levels deep (no vendor's event is; ` +
+        'copying one that is would stall every subscriber)',
+    );
   const one = readOne(events);
+  if (one instanceof TooDeep) return tooDeep(one, 'the event: ');
   if (one !== undefined && one !== 'unreadable') return [one];
   if (!isIterable(events)) {
     return one === 'unreadable'
@@ -287,6 +351,7 @@ function eventList(events: unknown): LiveStreamEvent[] {
   }
   return list.map((each, index) => {
     const read = readOne(each);
+    if (read instanceof TooDeep) return tooDeep(read, `entry ${index}: `);
     if (read === 'unreadable')
       return refuse(`entry ${index} could not be read (a getter or a Proxy in it threw)`);
     return read ?? refuse(`entry ${index} is not an event (id, type, provider, streamId, occurredAt)`);
@@ -306,14 +371,19 @@ function isIterable(value: unknown): value is Iterable<unknown> {
   }
 }
 
+/** An event one of whose fields nests beyond {@link maxEventDepth}. */
+class TooDeep {
+  constructor(readonly field: string) {}
+}
+
 // `value` read once (see readEvent) when what was read is an event; `unreadable` when reading it threw.
-function readOne(value: unknown): LiveStreamEvent | 'unreadable' | undefined {
+function readOne(value: unknown): LiveStreamEvent | TooDeep | 'unreadable' | undefined {
   try {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
     const read = readEvent(value);
     return isLiveStreamEvent(read) ? read : undefined;
-  } catch {
-    return 'unreadable';
+  } catch (error) {
+    return error instanceof EventTooDeep ? new TooDeep(error.field) : 'unreadable';
   }
 }
 

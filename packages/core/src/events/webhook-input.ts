@@ -1,8 +1,9 @@
 import { loadCredential } from '../config/settings.js';
 import { InvalidInputError, WebhookVerificationError } from '../errors/errors.js';
 import type { ProviderId, Warning } from '../live-stream.js';
-import type { Clock } from '../runtime.js';
+import { type Clock, systemClock } from '../runtime.js';
 import { parseVendorTimestamp } from '../timestamps.js';
+import { jsonDepth, maxEventDepth } from './copy-event.js';
 import { eventTimeUsable } from './event-time.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
 
@@ -153,14 +154,25 @@ const fatal: TextDecoderOptions = /* @__PURE__ */ Object.freeze(
 );
 
 /**
- * Parses a signed body as JSON. A body that is not a JSON object throws {@link WebhookVerificationError}
- * `malformed-body` (the vendor always sends an object).
+ * Parses a signed body as JSON. A body that is not a JSON object, or one nested more than 64 levels deep
+ * (`maxEventDepth`; the top-level object is level 1: no vendor's event is more than a few), throws
+ * {@link WebhookVerificationError} `malformed-body` (the vendor always sends a shallow object). The depth is
+ * counted on the text, before anything is built from it.
  */
 export function parseWebhookJson(body: Uint8Array, provider: ProviderId): Record<string, unknown> {
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder('utf-8', fatal).decode(body));
-  } catch {
+    const text = new TextDecoder('utf-8', fatal).decode(body);
+    if (jsonDepth(text, maxEventDepth) > maxEventDepth) {
+      throw new WebhookVerificationError({
+        provider,
+        reason: 'malformed-body',
+        message: `${provider} webhook: the body is nested more than ${maxEventDepth} levels deep, which no ${provider} webhook is`,
+      });
+    }
+    value = JSON.parse(text);
+  } catch (error) {
+    if (WebhookVerificationError.isInstance(error)) throw error;
     value = undefined;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -342,6 +354,28 @@ export function checkWebhookInput(
       ? (options as { clock?: unknown }).clock
       : undefined;
   if (clock !== undefined && typeof clock !== 'function') refuse('clock', 'must be a function returning ms');
+}
+
+/**
+ * The clock a `parseWebhook` reads (`options.clock`, else the system's), each answer checked: a clock that
+ * answers anything but a finite number of ms (NaN, a text, a BigInt, Infinity) throws `InvalidInputError`
+ * naming `clock`, as a wrong option does, rather than dating an event with an Invalid Date or failing with
+ * a `TypeError` deep inside. Every adapter reads the time through this.
+ */
+export function webhookClock(provider: ProviderId, clock: Clock | undefined): Clock {
+  const read = clock ?? systemClock;
+  return () => {
+    const now: unknown = read();
+    if (typeof now !== 'number' || !Number.isFinite(now)) {
+      const got = typeof now === 'number' ? String(now) : `a ${typeof now}`;
+      throw invalidWebhookOption(
+        provider,
+        'clock',
+        `must return a finite number of ms since the epoch (got ${got})`,
+      );
+    }
+    return now;
+  };
 }
 
 /** The setting problem of a webhook option, before anything is verified. */

@@ -1,0 +1,340 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { InvalidInputError, WebhookVerificationError } from '../errors/errors.js';
+import { BroadcastFeeds } from './broadcast-feeds.js';
+import { jsonDepth, maxEventDepth } from './copy-event.js';
+import { createEventHub } from './event-hub.js';
+import type { LiveStreamEvent } from './live-stream-event.js';
+import { createWebhookHandler } from './webhook-handler.js';
+import { parseWebhookJson, readWebhookBody, webhookClock } from './webhook-input.js';
+
+// What the hub and the webhook intake bound: how deep a payload nests, what a filter and a clock may be,
+// what a deletion and a feed mean for what the hub remembers.
+
+const encoder = new TextEncoder();
+
+const event = (fields: Partial<LiveStreamEvent> & { id: string }): LiveStreamEvent => ({
+  type: 'live_stream.connected',
+  provider: 'liveapi',
+  streamId: 's1',
+  occurredAt: new Date(Date.UTC(2026, 10, 29, 12)),
+  raw: {},
+  ...fields,
+});
+
+const at = (seconds: number) => new Date(Date.UTC(2026, 10, 29, 12) + seconds * 1000);
+
+type Wrap = 'array' | 'object' | 'map' | 'set';
+
+// A value `levels` containers deep (1: the container alone), each level wrapped as `wraps` says in turn,
+// the outermost an object (as an event's `data` is).
+function nested(levels: number, wraps: readonly Wrap[]): unknown {
+  let value: unknown = 1;
+  for (let level = 0; level < levels; level += 1) {
+    const wrap = level === levels - 1 ? 'object' : wraps[level % wraps.length];
+    value =
+      wrap === 'array'
+        ? [value]
+        : wrap === 'map'
+          ? new Map([['k', value]])
+          : wrap === 'set'
+            ? new Set([value])
+            : { k: value };
+  }
+  return value;
+}
+
+// The depth of a parsed JSON value: 1 for an object or array, each one inside another one more.
+function depthOf(value: unknown): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  const children = Array.isArray(value) ? value : Object.values(value);
+  return 1 + Math.max(0, ...children.map(depthOf));
+}
+
+describe('the depth of an event', () => {
+  it('publish refuses a raw or data nested beyond 64 levels, naming the field, and publishes none of the batch', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 3 * maxEventDepth }),
+        fc.array(fc.constantFrom<Wrap>('array', 'object', 'map', 'set'), { minLength: 1, maxLength: 4 }),
+        fc.constantFrom('raw', 'data'),
+        async (levels, wraps, field) => {
+          const hub = createEventHub();
+          const subscription = hub.subscribe();
+          const deep = event({ id: 'deep', [field]: nested(levels, wraps) });
+          const batch = [event({ id: 'first' }), deep];
+          if (levels <= maxEventDepth) {
+            expect(hub.publish(batch)).toBe(2);
+          } else {
+            const error = (() => {
+              try {
+                hub.publish(batch);
+              } catch (caught) {
+                return caught;
+              }
+              return undefined;
+            })();
+            expect(error).toBeInstanceOf(InvalidInputError);
+            expect((error as InvalidInputError).message).toContain(
+              `entry 1: ${field} is nested more than 64`,
+            );
+            expect(hub.latest({ provider: 'liveapi', streamId: 's1' })).toEqual([]);
+            // Nothing of the batch was published: the next event is the first the subscriber gets.
+            hub.publish(event({ id: 'after' }));
+            const next = await subscription[Symbol.asyncIterator]().next();
+            expect(next.value?.id).toBe('after');
+          }
+        },
+      ),
+    );
+  });
+
+  it('counts a shared value or a cycle where the copy first meets it: the copy keeps cycles, whatever their length', async () => {
+    const cycle: Record<string, unknown> = { name: 'loop' };
+    cycle.self = cycle;
+    const hub = createEventHub();
+    const subscription = hub.subscribe();
+    hub.publish(event({ id: 'c', raw: cycle }));
+    const next = await subscription[Symbol.asyncIterator]().next();
+    const raw = next.value?.raw as Record<string, unknown>;
+    expect(raw.self).toBe(raw);
+    expect(raw).not.toBe(cycle);
+  });
+
+  it('jsonDepth counts the nesting of any JSON text, brackets inside strings not counted', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 8 }), (value) => {
+        const text = JSON.stringify(value);
+        expect(jsonDepth(text, 1000)).toBe(depthOf(value));
+      }),
+    );
+    expect(jsonDepth('{"a":"[[[{{\\"]]"}', 100)).toBe(1);
+  });
+
+  it('parseWebhookJson refuses a body nested beyond 64 levels as malformed-body, before parsing it', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 300 }),
+        fc.constantFrom('[', '{"a":'),
+        fc.boolean(),
+        (levels, open, wrapped) => {
+          const close = open === '[' ? ']' : '}';
+          // The top-level object is level 1; the rest nests inside one of its fields.
+          const inner = `${open.repeat(levels - 1)}1${close.repeat(levels - 1)}`;
+          const text = levels === 1 ? '{"x":1}' : `{"x":${inner}}`;
+          const body = encoder.encode(wrapped ? `  ${text}\n` : text);
+          if (levels <= maxEventDepth) {
+            expect(depthOf(parseWebhookJson(body, 'test'))).toBe(levels);
+          } else {
+            expect(() => parseWebhookJson(body, 'test')).toThrow(
+              expect.objectContaining({ reason: 'malformed-body' }),
+            );
+          }
+        },
+      ),
+    );
+  });
+
+  it('the handler answers 400 malformed-body to a body nested millions deep, and no subscriber hears of it', async () => {
+    const hub = createEventHub();
+    const subscription = hub.subscribe();
+    const handler = createWebhookHandler({
+      hub,
+      parse: async (input) => {
+        const json = parseWebhookJson(readWebhookBody(input.body, 'test'), 'test');
+        return [event({ id: 'from-body', raw: json })];
+      },
+    });
+    const depth = 2_000_000;
+    const body = `{"x":${'['.repeat(depth)}1${']'.repeat(depth)}}`;
+    const response = await handler.handleWebhook(
+      new Request('https://app.example/w', { method: 'POST', body }),
+    );
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: 'malformed-body' });
+    hub.publish(event({ id: 'after' }));
+    expect((await subscription[Symbol.asyncIterator]().next()).value?.id).toBe('after');
+    expect(WebhookVerificationError.kind).toBe('WebhookVerificationError');
+  });
+});
+
+describe('the filter of a subscription', () => {
+  it('is refused when it is neither left out nor an object, or a field is of the wrong kind', () => {
+    const hub = createEventHub();
+    const wrong = fc.oneof(
+      fc.constantFrom<unknown>(null, 'x', 5, true, [], () => undefined),
+      fc.record({ provider: fc.oneof(fc.integer(), fc.object(), fc.boolean()) }),
+      fc.record({ streamId: fc.oneof(fc.integer(), fc.object(), fc.constant(null)) }),
+      fc.record({
+        types: fc.oneof(fc.string(), fc.integer(), fc.array(fc.integer(), { minLength: 1 })),
+      }),
+    );
+    fc.assert(
+      fc.property(wrong, (filter) => {
+        expect(() => hub.subscribe(filter as never)).toThrow(InvalidInputError);
+      }),
+    );
+  });
+
+  it('takes every well-formed filter, and it filters', async () => {
+    const hub = createEventHub();
+    for (const filter of [undefined, {}, { provider: 'liveapi' }, { streamId: 's1', types: [] }]) {
+      expect(() => hub.subscribe(filter as never).close()).not.toThrow();
+    }
+    const none = hub.subscribe({ types: [] });
+    const one = hub.subscribe({ streamId: 's1', types: ['live_stream.connected'] });
+    hub.publish([event({ id: 'a', streamId: 's2' }), event({ id: 'b' })]);
+    none.close();
+    expect((await one[Symbol.asyncIterator]().next()).value?.id).toBe('b');
+    const after = [];
+    for await (const each of none) after.push(each);
+    expect(after).toEqual([]);
+  });
+});
+
+describe('what the hub remembers after a deletion', () => {
+  it('an event dated no later than the deletion never brings the stream back, however late it arrives or the deletion is re-sent', () => {
+    const step = fc.record({
+      seconds: fc.integer({ min: -50, max: 50 }),
+      kind: fc.constantFrom('on', 'off', 'deleted'),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 12 }), fc.nat(), (steps, resend) => {
+        const hub = createEventHub();
+        const events = steps.map(({ seconds, kind }, index) =>
+          event({
+            id: `e${index}`,
+            type:
+              kind === 'deleted'
+                ? 'live_stream.deleted'
+                : kind === 'on'
+                  ? 'live_stream.connected'
+                  : 'live_stream.disconnected',
+            ...(kind === 'deleted' ? {} : { broadcasting: kind === 'on' }),
+            occurredAt: at(seconds),
+          }),
+        );
+        const deletions = events.filter((each) => each.type === 'live_stream.deleted');
+        // A vendor re-sending one of the deletions (same id): dropped as a copy, and harmless.
+        const resent = deletions[resend % Math.max(1, deletions.length)];
+        for (const each of events) hub.publish(each);
+        if (resent) hub.publish(resent);
+        const deletedAt = Math.max(...deletions.map((each) => each.occurredAt.getTime()));
+        const kept = events.filter(
+          (each) => each.broadcasting !== undefined && each.occurredAt.getTime() > deletedAt,
+        );
+        // The newest by time; of equal times, the one published last.
+        const expected = kept.reduce<LiveStreamEvent | undefined>(
+          (best, each) => (!best || each.occurredAt.getTime() >= best.occurredAt.getTime() ? each : best),
+          undefined,
+        );
+        const latest = hub.latest({ provider: 'liveapi', streamId: 's1' });
+        expect(latest.map((each) => each.id)).toEqual(expected ? [expected.id] : []);
+      }),
+    );
+  });
+});
+
+describe('feeds', () => {
+  const feedEvent = (index: number, feed: string | undefined, seconds: number, on: boolean) =>
+    event({
+      id: `f${index}`,
+      type: on ? 'live_stream.connected' : 'live_stream.disconnected',
+      broadcasting: on,
+      occurredAt: at(seconds),
+      ...(feed === undefined ? {} : { data: { feedId: feed } }),
+    });
+
+  it('video arrives while the newest event of any feed says so, whatever the order of arrival', () => {
+    const step = fc.record({
+      feed: fc.constantFrom('f1', 'f2', 'f3'),
+      seconds: fc.integer({ min: 0, max: 20 }),
+      on: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 15 }), (steps) => {
+        const events = steps.map(({ feed, seconds, on }, index) => feedEvent(index, feed, seconds, on));
+        const feeds = new BroadcastFeeds();
+        const hub = createEventHub();
+        for (const each of events) {
+          feeds.hear(each);
+          hub.publish(each);
+        }
+        const newestOfFeed = new Map<string, LiveStreamEvent>();
+        for (const each of events) {
+          const feed = (each.data as { feedId: string }).feedId;
+          const held = newestOfFeed.get(feed);
+          if (!held || each.occurredAt.getTime() >= held.occurredAt.getTime()) newestOfFeed.set(feed, each);
+        }
+        const expected = [...newestOfFeed.values()].some((each) => each.broadcasting === true);
+        expect(feeds.broadcasting()).toBe(expected);
+        // The hub keeps one event per feed, so a wait that begins later hears the same.
+        const remembered = new BroadcastFeeds();
+        for (const each of hub.latest({ provider: 'liveapi', streamId: 's1' })) remembered.hear(each);
+        expect(remembered.broadcasting()).toBe(expected);
+        expect(
+          hub
+            .latest({ provider: 'liveapi', streamId: 's1' })
+            .map((each) => each.id)
+            .sort(),
+        ).toEqual([...newestOfFeed.values()].map((each) => each.id).sort());
+      }),
+    );
+  });
+
+  it('an event without a feed id speaks for the whole stream: older feed events stop counting', () => {
+    const feeds = new BroadcastFeeds();
+    feeds.hear(feedEvent(1, 'f1', 1, true));
+    feeds.hear(feedEvent(2, undefined, 2, false));
+    expect(feeds.broadcasting()).toBe(false);
+    // An older feed event arriving late changes nothing; a newer one counts.
+    feeds.hear(feedEvent(3, 'f2', 1, true));
+    expect(feeds.broadcasting()).toBe(false);
+    feeds.hear(feedEvent(4, 'f2', 3, true));
+    expect(feeds.broadcasting()).toBe(true);
+    // Without feed ids, the newest event alone decides, as before.
+    const whole = new BroadcastFeeds();
+    whole.hear(feedEvent(5, undefined, 5, true));
+    whole.hear(feedEvent(6, undefined, 4, false));
+    expect(whole.broadcasting()).toBe(true);
+  });
+});
+
+describe('the clock of a webhook parse', () => {
+  it('answers what a clock that returns a finite number returns', () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (now) => {
+        expect(webhookClock('test', () => now)()).toBe(now);
+      }),
+    );
+  });
+
+  it('refuses any other answer with InvalidInputError naming clock, never an Invalid Date or a TypeError', () => {
+    const notTime = fc.oneof(
+      fc.constantFrom<unknown>(
+        Number.NaN,
+        Number.POSITIVE_INFINITY,
+        Number.NEGATIVE_INFINITY,
+        null,
+        undefined,
+      ),
+      fc.bigInt(),
+      fc.string(),
+      fc.object(),
+      fc.boolean(),
+    );
+    fc.assert(
+      fc.property(notTime, (answer) => {
+        const clock = webhookClock('test', () => answer as number);
+        let caught: unknown;
+        try {
+          clock();
+        } catch (error) {
+          caught = error;
+        }
+        expect(caught).toBeInstanceOf(InvalidInputError);
+        expect((caught as InvalidInputError).issues).toEqual([expect.objectContaining({ path: 'clock' })]);
+      }),
+    );
+  });
+});
