@@ -167,6 +167,27 @@ describe('createRedisGateStore settings', () => {
     }
   });
 
+  it("refuses a URL query that sets an ioredis option the store owns, which ioredis would take over the store's", () => {
+    const owned = [
+      'enableOfflineQueue',
+      'maxRetriesPerRequest',
+      'retryStrategy',
+      'lazyConnect',
+      'keyPrefix',
+      'replyMapping',
+    ];
+    fc.assert(
+      fc.property(fc.subarray(owned, { minLength: 1 }), fc.string(), (names, value) => {
+        const query = names.map((name) => `${name}=${encodeURIComponent(value)}`).join('&');
+        expect(refusal({ url: `redis://:hunter2-secret@127.0.0.1:1/?${query}` })?.issues).toEqual([
+          { path: 'url', message: `the store sets ${names.join(', ')} itself, not the URL's query` },
+        ]);
+      }),
+    );
+    // Connection settings of ioredis's own stay the URL's to give.
+    expect(refusal({ url: 'redis://127.0.0.1:1/?family=4&db=2' })).toBeUndefined();
+  });
+
   it('refuses an option name it does not have, naming it and the nearest one, instead of ignoring it', () => {
     const issues = (options: Record<string, unknown>) =>
       refusal({ url: 'redis://127.0.0.1:1', ...options } as Parameters<typeof createRedisGateStore>[0])

@@ -124,7 +124,8 @@ interface ScriptedRedis extends Redis {
  * alive on its own, and is made on the first call, not here.
  *
  * @throws InvalidInputError naming `url` (not a `redis://` or `rediss://` URL, none given, or a database
- *   part that is not a decimal number from 0 to 2147483646: `/abc`, `/1e1`, `/-1`, `/%31`), an option name
+ *   part that is not a decimal number from 0 to 2147483646: `/abc`, `/1e1`, `/-1`, `/%31`, or a query setting
+ *   one of the ioredis options the store owns, `?enableOfflineQueue=true`, `?keyPrefix=x`), an option name
  *   it does not have (naming the nearest one), `redisOptions.db` out of that range, or a numeric option out
  *   of range, before anything connects.
  */
@@ -326,6 +327,16 @@ const optionNames: readonly (keyof RedisGateStoreOptions)[] = [
   'redisOptions',
 ];
 
+// The ioredis options that decide how the store fails and where its keys are: the store's alone.
+const storeOwnedOptions = [
+  'enableOfflineQueue',
+  'maxRetriesPerRequest',
+  'retryStrategy',
+  'lazyConnect',
+  'keyPrefix',
+  'replyMapping',
+] as const;
+
 /**
  * The highest database number Redis can have: `databases` is at most 2147483647 (INT_MAX), numbered from 0.
  * Which of them a server has is its own setting, checked when the connection selects it.
@@ -390,6 +401,15 @@ function checkOptions(options: RedisGateStoreOptions) {
         });
       }
       database = path !== '' ? databaseOf(path) : databaseOf(queried.at(-1) ?? '');
+      // ioredis takes options from the URL's query too, and before the store's own: `?enableOfflineQueue=true`
+      // or `?keyPrefix=x` would otherwise replace how the store fails, or where its keys are.
+      const owned = storeOwnedOptions.filter((name) => parsed.searchParams.has(name));
+      if (owned.length > 0) {
+        issues.push({
+          path: 'url',
+          message: `the store sets ${owned.join(', ')} itself, not the URL's query`,
+        });
+      }
       description = `Redis at ${parsed.hostname}:${parsed.port || '6379'}`;
     }
   }
