@@ -53,6 +53,23 @@ export const matrixOperations = [
 ] as const;
 export type MatrixOperation = (typeof matrixOperations)[number];
 
+/**
+ * The client's calls a user makes with a signal, as named in its interface: the lifecycle and both waits
+ * (the suites on aborts run each of them on every adapter).
+ */
+export const clientOperations = [
+  'create',
+  'get',
+  'list',
+  'update',
+  'delete',
+  'start',
+  'stop',
+  'waitForState',
+  'waitForBroadcast',
+] as const;
+export type ClientOperation = (typeof clientOperations)[number];
+
 /** One operation replayed on recorded fixtures: the request a fault replaces, and the exchanges of a success. */
 export interface FixtureOperation {
   /** The fixture whose request is the operation's first (the one faults replace). */

@@ -8,7 +8,7 @@ import {
 } from '@unilive/core';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { adapterIds, adapters } from '../src/adapters.js';
+import { adapterIds, adapters, type ClientOperation, clientOperations } from '../src/adapters.js';
 import { type CheckRow, writeSection } from '../src/report.js';
 
 // A signal already aborted when a call is made ends it first, on every adapter and every operation: with
@@ -16,18 +16,8 @@ import { type CheckRow, writeSection } from '../src/report.js';
 // would have met (an id or input it refuses, an operation the vendor does not have, such as videosdk v1's
 // `stop`, a wait that needs webhook events) (docs/decisions/2026-12-01-aborted-signal-first.md).
 
-const operations = [
-  'create',
-  'get',
-  'list',
-  'update',
-  'delete',
-  'start',
-  'stop',
-  'waitForState',
-  'waitForBroadcast',
-] as const;
-type Operation = (typeof operations)[number];
+const operations = clientOperations;
+type Operation = ClientOperation;
 
 /** What else is wrong with the call besides its signal, and the events a wait is given. */
 interface Arguments {

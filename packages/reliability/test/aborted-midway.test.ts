@@ -10,7 +10,13 @@ import {
 import { type Sandbox, startSandbox } from '@unilive/sandbox';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AdapterId, adapterIds, adapters } from '../src/adapters.js';
+import {
+  type AdapterId,
+  adapterIds,
+  adapters,
+  type ClientOperation,
+  clientOperations,
+} from '../src/adapters.js';
 import { type CheckRow, writeSection } from '../src/report.js';
 
 // A signal that fires while a call is under way ends it with one AbortError, whatever the call was doing
@@ -19,18 +25,8 @@ import { type CheckRow, writeSection } from '../src/report.js';
 // Its message is the same text for the same event, `<provider> <operation> was aborted`, its `cause` the
 // signal's reason (docs/errors.md, AbortError; docs/decisions/2026-12-01-one-abort-message.md).
 
-const operations = [
-  'create',
-  'get',
-  'list',
-  'update',
-  'delete',
-  'start',
-  'stop',
-  'waitForState',
-  'waitForBroadcast',
-] as const;
-type Operation = (typeof operations)[number];
+const operations = clientOperations;
+type Operation = ClientOperation;
 
 /** When the signal fires: from the `onRequest` or the `onResponse` hook of the call's `nth` request. */
 interface Trigger {
