@@ -109,6 +109,25 @@ const event = (fields: Partial<LiveStreamEvent> & { id: string }): LiveStreamEve
 // Lets every pending promise callback run, without letting any timer fire.
 const settle = () => vi.advanceTimersByTimeAsync(0);
 
+/**
+ * Checks that a wait ends with its poll number `poll` (the first is 1, then one per event heard during
+ * the wait), made while the fake clock stands still: the first ten are made at once, but a wait polls at
+ * most ten times a second (minWaitIntervalMs), so the eleventh is made when the first is a second old,
+ * not a millisecond sooner or later.
+ */
+async function endsWithPoll(poll: number, ended: () => boolean): Promise<void> {
+  expect(poll).toBeLessThanOrEqual(11);
+  if (poll <= 10) {
+    expect(ended()).toBe(true);
+    return;
+  }
+  expect(ended()).toBe(false);
+  await vi.advanceTimersByTimeAsync(999);
+  expect(ended()).toBe(false);
+  await vi.advanceTimersByTimeAsync(1);
+  expect(ended()).toBe(true);
+}
+
 beforeEach(() => {
   vi.useFakeTimers({ now: Date.parse('2026-11-29T12:00:00Z') });
 });
@@ -670,28 +689,41 @@ describe('waitForBroadcast and what happened before it began', () => {
                 result = false;
               },
             );
-          await settle();
-          for (const each of events.slice(cut)) {
-            hub.publish(each);
-            await settle();
-          }
           // At each moment the newest event heard so far decides (of equal times, the one heard last):
-          // the wait ends as soon as that one says video arrives.
+          // the wait ends at the first moment that one says video arrives (counted in events heard).
           const newestOf = (heardSoFar: LiveStreamEvent[]) =>
             heardSoFar.reduce((best, each) =>
               each.occurredAt.getTime() >= best.occurredAt.getTime() ? each : best,
             );
           const moments = events.map((_, index) => index + 1).filter((count) => count >= Math.max(cut, 1));
-          const ends = moments.some((count) => newestOf(events.slice(0, count)).broadcasting);
-          if (ends) expect(result).toBe(true);
-          else {
-            expect(result).toBeUndefined();
-            await vi.advanceTimersByTimeAsync(60_000);
+          const endsAt = moments.find((count) => newestOf(events.slice(0, count)).broadcasting);
+          await settle();
+          // The first poll goes by what the hub heard before the wait.
+          expect(result).toBe(endsAt === cut ? true : undefined);
+          for (const [index, each] of events.slice(cut).entries()) {
+            hub.publish(each);
+            await settle();
+            const count = cut + index + 1;
+            if (endsAt === undefined || count < endsAt) expect(result).toBeUndefined();
+            else if (count > endsAt) expect(result).toBe(true);
+            else await endsWithPoll(index + 2, () => result !== undefined);
           }
+          if (endsAt === undefined) {
+            await vi.advanceTimersByTimeAsync(60_000);
+            expect(result).toBe(false);
+          } else expect(result).toBe(true);
           await waiting;
         },
       ),
-      { numRuns: 60 },
+      {
+        numRuns: 60,
+        // Always tried: only the last of ten events heard during the wait says video, so the poll it asks
+        // for is the eleventh (held to the spacing) or, of nine, the tenth (made at once).
+        examples: [
+          [[...Array.from({ length: 9 }, () => ({ seconds: 0, on: false })), { seconds: 1, on: true }], 0],
+          [[...Array.from({ length: 8 }, () => ({ seconds: 0, on: false })), { seconds: 1, on: true }], 0],
+        ],
+      },
     );
   });
 
@@ -882,6 +914,7 @@ describe('waitForBroadcast where the vendor tells by a call of its own, or not a
 
 describe('waitForBroadcast and feeds (redundant ingest)', () => {
   const at = (seconds: number) => new Date(Date.parse('2026-11-29T12:00:00Z') + seconds * 1000);
+  const nineEvents = (on: boolean) => Array.from({ length: 9 }, () => ({ feed: 'f1', seconds: 0, on }));
 
   it('video arrives while any feed is live: one feed ending leaves the stream broadcasting', async () => {
     const { provider } = stubProvider({ broadcastingStatus: false });
@@ -939,7 +972,7 @@ describe('waitForBroadcast and feeds (redundant ingest)', () => {
           );
           const cut = split % (events.length + 1);
           hub.publish(events.slice(0, cut));
-          let result: boolean | undefined;
+          let result: unknown = 'pending';
           const waiting = createLiveStreamClient(provider)
             .waitForBroadcast('s1', {
               events: hub,
@@ -951,13 +984,10 @@ describe('waitForBroadcast and feeds (redundant ingest)', () => {
               (stream) => {
                 result = stream.broadcasting;
               },
-              () => undefined,
+              (error: unknown) => {
+                result = error;
+              },
             );
-          await settle();
-          for (const each of events.slice(cut)) {
-            hub.publish(each);
-            await settle();
-          }
           // Video arrives while the newest event (by time; of equal times, the last heard) of any feed says so.
           const arriving = (heardSoFar: LiveStreamEvent[]) => {
             const newest = new Map<string, LiveStreamEvent>();
@@ -969,16 +999,35 @@ describe('waitForBroadcast and feeds (redundant ingest)', () => {
             return [...newest.values()].some((each) => each.broadcasting === true);
           };
           const moments = events.map((_, index) => index + 1).filter((count) => count >= Math.max(cut, 1));
-          const ends = moments.some((count) => arriving(events.slice(0, count)) === target);
-          if (ends) expect(result).toBe(target);
-          else {
-            expect(result).toBeUndefined();
-            await vi.advanceTimersByTimeAsync(60_000);
+          // The wait ends at the first moment (counted in events heard) video arrives as it waits for.
+          const endsAt = moments.find((count) => arriving(events.slice(0, count)) === target);
+          await settle();
+          // The first poll goes by what the hub heard before the wait.
+          expect(result).toBe(endsAt === cut ? target : 'pending');
+          for (const [index, each] of events.slice(cut).entries()) {
+            hub.publish(each);
+            await settle();
+            const count = cut + index + 1;
+            if (endsAt === undefined || count < endsAt) expect(result).toBe('pending');
+            else if (count > endsAt) expect(result).toBe(target);
+            else await endsWithPoll(index + 2, () => result !== 'pending');
           }
+          if (endsAt === undefined) {
+            await vi.advanceTimersByTimeAsync(60_000);
+            expect(TimeoutError.isInstance(result)).toBe(true);
+          } else expect(result).toBe(target);
           await waiting;
         },
       ),
-      { numRuns: 60 },
+      {
+        numRuns: 60,
+        // Always tried: only the last of ten events heard during the wait decides, so the poll it asks for
+        // is the eleventh, held to the spacing, whether video starts or stops.
+        examples: [
+          [[...nineEvents(false), { feed: 'f1', seconds: 1, on: true }], 0, true],
+          [[...nineEvents(true), { feed: 'f1', seconds: 1, on: false }], 0, false],
+        ],
+      },
     );
   });
 });
