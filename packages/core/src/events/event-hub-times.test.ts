@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors/errors.js';
 import { createEventHub } from './event-hub.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
+import { webhookClock } from './webhook-input.js';
 
 // An event published from code is held to the time rule `parseWebhook` holds a vendor's time to: from
 // 2000-01-01 to a day after it is received (here: published, by the hub's clock). Any other time is
@@ -98,6 +99,56 @@ describe('an event hub and the time of an event published to it', () => {
           expect(hub.latest({ provider: 'liveapi', streamId: 's1' }).map((each) => each.id)).toEqual([
             'real',
           ]);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('refuses, publishing nothing, when its clock answers no time, by the rule of a webhook clock', async () => {
+    const notTime = fc.oneof(
+      fc.constantFrom<unknown>(
+        Number.NaN,
+        Number.POSITIVE_INFINITY,
+        Number.NEGATIVE_INFINITY,
+        null,
+        undefined,
+      ),
+      fc.bigInt(),
+      fc.string(),
+      fc.object(),
+      fc.boolean(),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        notTime,
+        fc.array(fc.integer({ min: -8.64e15, max: 8.64e15 }), { minLength: 1, maxLength: 5 }),
+        async (answer, times) => {
+          let now: unknown = answer;
+          const hub = createEventHub({ clock: () => now as number });
+          const subscription = hub.subscribe();
+          const batch = times.map((at, index) => event(`e${index}`, at));
+          let caught: unknown;
+          try {
+            hub.publish(batch);
+          } catch (error) {
+            caught = error;
+          }
+          expect(InvalidInputError.isInstance(caught)).toBe(true);
+          // The same words as a parseWebhook whose clock answers the same.
+          let parsed: unknown;
+          try {
+            webhookClock('liveapi', () => answer as number)();
+          } catch (error) {
+            parsed = error;
+          }
+          expect((caught as InvalidInputError).issues).toEqual((parsed as InvalidInputError).issues);
+          expect((caught as InvalidInputError).issues?.map((issue) => issue.path)).toEqual(['clock']);
+          // Nothing was published: nothing kept, nothing handed out, no id remembered as a copy.
+          expect(hub.latest({ provider: 'liveapi', streamId: 's1' })).toEqual([]);
+          now = Date.UTC(2026, 11, 1);
+          expect(hub.publish(batch)).toBe(batch.length);
+          expect((await first(subscription)).id).toBe('e0');
         },
       ),
       { numRuns: 200 },

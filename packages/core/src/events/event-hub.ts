@@ -4,7 +4,7 @@ import { dataProperty, ownFields, ownValue, timeOfDate } from '../own.js';
 import { type Clock, systemClock } from '../runtime.js';
 import { BroadcastFeeds } from './broadcast-feeds.js';
 import { copyEvent, EventTooDeep, maxEventDepth, readEvent } from './copy-event.js';
-import { eventTimeUsable } from './event-time.js';
+import { clockAnswerProblem, eventTimeUsable } from './event-time.js';
 import { isLiveStreamEvent, type LiveStreamEvent, type LiveStreamEventType } from './live-stream-event.js';
 
 /** Which events a subscription receives; every given field must match. */
@@ -37,6 +37,8 @@ export interface LiveStreamEventHub {
    * property of it: what is checked is what the hub keeps and hands out (a getter is not asked again).
    * An `occurredAt` before 2000-01-01 or more than a day after publishing (the hub's `clock`) is kept as the
    * time of publishing, with a `fallback` warning, as `parseWebhook` keeps a vendor's time it cannot use.
+   * Throws `InvalidInputError` naming `clock` (publishing none of the batch) when the clock answers
+   * anything but a finite number of ms (NaN, a text, a BigInt, Infinity, undefined), as `webhookClock` does.
    */
   publish(events: LiveStreamEvent | Iterable<LiveStreamEvent>): number;
   /**
@@ -82,9 +84,12 @@ export interface EventHubOptions {
    */
   retainStreams?: number;
   /**
-   * The time now, in ms since the epoch, read once per `publish`: the time of receipt of what is
-   * published. Default `Date.now`. An event dated before 2000-01-01 or more than a day after it is kept
-   * with this time instead, as `parseWebhook` keeps a vendor's time it cannot use.
+   * The time now, in ms since the epoch, read once per `publish` (not after `close`): the time of receipt
+   * of what is published. Default `Date.now`. An event dated before 2000-01-01 or more than a day after it
+   * is kept with this time instead, as `parseWebhook` keeps a vendor's time it cannot use. One that is no
+   * function is refused by `createEventHub`; an answer that is no finite number of ms (NaN, a text, a
+   * BigInt, Infinity, undefined) makes that `publish` throw `InvalidInputError` naming `clock`, publishing
+   * nothing: the rule of a `parseWebhook` clock (`webhookClock`).
    */
   clock?: Clock | undefined;
 }
@@ -210,9 +215,19 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
     publish(events) {
       const list = eventList(events);
       if (closed) return 0;
-      // The time of receipt of this batch: an event dated where no event can be is kept with it.
-      const receipt = clock();
-      for (const event of list) receiptTimeUnlessUsable(event, receipt);
+      // The time of receipt of this batch: an event dated where no event can be is kept with it. A clock
+      // that answers no time refuses the batch, as it refuses a webhook parse (webhookClock): a time rule
+      // measured against NaN would silently let a forged far-future time through.
+      const receipt: unknown = clock();
+      const problem = clockAnswerProblem(receipt);
+      if (problem !== undefined) {
+        throw new InvalidInputError({
+          operation: 'publish',
+          message: `event hub publish: clock ${problem}`,
+          issues: [{ path: 'clock', message: problem }],
+        });
+      }
+      for (const event of list) receiptTimeUnlessUsable(event, receipt as number);
       let fresh = 0;
       for (const event of list) {
         if (!remember(`${event.provider}\u0000${event.id}`)) continue;
@@ -256,12 +271,12 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
  * is kept with the time of receipt and a `fallback` warning saying what it carried, as `parseWebhook` does
  * for a vendor's time. Published code is no more trusted than a vendor: a time in the far future would
  * outrank, in `latest` and a wait's newest event, every event heard later, the true ones included. `event`
- * is the hub's own copy (`readEvent`), changed in place. A receipt time that is no finite number (a clock
- * that answers garbage) checks nothing.
+ * is the hub's own copy (`readEvent`), changed in place. `receipt` is a finite number of ms: `publish`
+ * refuses a clock answering anything else before it gets here.
  */
 function receiptTimeUnlessUsable(event: LiveStreamEvent, receipt: number): void {
   const at = timeOfDate(event.occurredAt);
-  if (!Number.isFinite(receipt) || eventTimeUsable(at, receipt)) return;
+  if (eventTimeUsable(at, receipt)) return;
   const warning: Warning = {
     type: 'fallback',
     setting: 'occurredAt',

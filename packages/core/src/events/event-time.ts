@@ -13,3 +13,15 @@ const eventTimeLeadMs = 86_400_000;
 export function eventTimeUsable(ms: number, receipt: number): boolean {
   return Number.isFinite(ms) && ms >= earliestEventTime && ms <= receipt + eventTimeLeadMs;
 }
+
+/**
+ * What is wrong with a clock's answer, or undefined when it is a finite number of ms: the one check of every
+ * clock that dates events (a `parseWebhook`'s `clock`, through `webhookClock`, and an event hub's), so
+ * that NaN, a text, a BigInt, Infinity or undefined is an `InvalidInputError` naming `clock` wherever it
+ * comes from, never an Invalid Date or a time rule that silently checks nothing.
+ */
+export function clockAnswerProblem(now: unknown): string | undefined {
+  if (typeof now === 'number' && Number.isFinite(now)) return undefined;
+  const got = typeof now === 'number' ? String(now) : `a ${typeof now}`;
+  return `must return a finite number of ms since the epoch (got ${got})`;
+}

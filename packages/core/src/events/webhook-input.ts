@@ -4,7 +4,7 @@ import type { ProviderId, Warning } from '../live-stream.js';
 import { type Clock, systemClock } from '../runtime.js';
 import { parseVendorTimestamp } from '../timestamps.js';
 import { jsonDepth, maxEventDepth } from './copy-event.js';
-import { eventTimeUsable } from './event-time.js';
+import { clockAnswerProblem, eventTimeUsable } from './event-time.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
 
 /**
@@ -360,21 +360,16 @@ export function checkWebhookInput(
  * The clock a `parseWebhook` reads (`options.clock`, else the system's), each answer checked: a clock that
  * answers anything but a finite number of ms (NaN, a text, a BigInt, Infinity) throws `InvalidInputError`
  * naming `clock`, as a wrong option does, rather than dating an event with an Invalid Date or failing with
- * a `TypeError` deep inside. Every adapter reads the time through this.
+ * a `TypeError` deep inside. Every adapter reads the time through this; an event hub's `clock` is checked
+ * by the same rule.
  */
 export function webhookClock(provider: ProviderId, clock: Clock | undefined): Clock {
   const read = clock ?? systemClock;
   return () => {
     const now: unknown = read();
-    if (typeof now !== 'number' || !Number.isFinite(now)) {
-      const got = typeof now === 'number' ? String(now) : `a ${typeof now}`;
-      throw invalidWebhookOption(
-        provider,
-        'clock',
-        `must return a finite number of ms since the epoch (got ${got})`,
-      );
-    }
-    return now;
+    const problem = clockAnswerProblem(now);
+    if (problem !== undefined) throw invalidWebhookOption(provider, 'clock', problem);
+    return now as number;
   };
 }
 
