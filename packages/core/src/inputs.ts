@@ -427,12 +427,18 @@ function kindOf(value: unknown): string {
   return typeof value === 'object' ? 'an object' : typeof value;
 }
 
-/** Validates a create input. */
-export function validateCreateInput(input: unknown, provider?: ProviderId): CreateLiveStreamInput {
-  return validateInput(createLiveStreamInputSchema, input, {
-    provider,
-    operation: 'create',
-  }) as CreateLiveStreamInput;
+/**
+ * Validates a create input.
+ * @param operation The call an `InvalidInputError` names (`Invalid input for <operation>: …`, its
+ *   `operation`): `create` by default; a registry's `migrate` and `planMigration` name themselves.
+ * @throws InvalidInputError for an input unilive refuses, `delivery: 'not-sent'`.
+ */
+export function validateCreateInput(
+  input: unknown,
+  provider?: ProviderId,
+  operation = 'create',
+): CreateLiveStreamInput {
+  return validateInput(createLiveStreamInputSchema, input, { provider, operation }) as CreateLiveStreamInput;
 }
 
 /** Validates an update patch. */

@@ -212,7 +212,7 @@ export async function readBackAfterChange(spec: ReadBack): Promise<LiveStream> {
   try {
     first = sameStream(await spec.read(), spec.id, spec);
   } catch (error) {
-    if (AbortError.isInstance(error)) throw error;
+    if (AbortError.isInstance(error)) throw abortAfterChange(spec, error);
     const reason = isInstanceOf(error, Error) ? describeMessage(error) : 'unknown failure';
     if (spec.accepted) {
       const stream = spec.accepted();
@@ -262,9 +262,27 @@ export async function readBackAfterChange(spec: ReadBack): Promise<LiveStream> {
   try {
     return sameStream(await spec.read(), spec.id, spec);
   } catch (error) {
-    if (AbortError.isInstance(error)) throw error;
+    if (AbortError.isInstance(error)) throw abortAfterChange(spec, error);
     return first;
   }
+}
+
+/**
+ * An abort met while reading back after a change the vendor accepted: `delivery: 'unknown'`, whatever the
+ * read itself says. The read's own request may not have been sent (a signal fired from `onResponse` on the
+ * change's answer is seen before the read goes out, `not-sent` for that request), but the change was: a
+ * caller told `not-sent` would take the stream as untouched while it starts or stops.
+ */
+function abortAfterChange(spec: ReadBack, error: AbortError): AbortError {
+  if (error.delivery === 'unknown') return error;
+  return new AbortError({
+    provider: spec.provider,
+    operation: spec.operation,
+    message: abortedMessage(spec.provider, spec.operation),
+    cause: error.cause,
+    delivery: 'unknown',
+    secrets: spec.secrets,
+  });
 }
 
 /**

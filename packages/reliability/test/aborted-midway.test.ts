@@ -176,6 +176,72 @@ function describeAdapter(adapterId: AdapterId): void {
       });
     }
 
+    // Which `delivery` an abort tells, for a signal fired on each response in turn (the first, the second…,
+    // until the call ends before the signal fires), through a client and a registry. Nothing sent after the
+    // signal: `not-sent`, unless a change the vendor accepted (a 2xx to other than a GET) came before it, the
+    // read-back after a start or a stop included: then `unknown`, since the change may hold
+    // (docs/errors.md, AbortError).
+    for (const operation of operations) {
+      it(`${operation}: an abort fired on each response says not-sent before an accepted change, unknown after`, async () => {
+        const failures: string[] = [];
+        let cases = 0;
+        try {
+          for (const via of ['client', 'registry'] as const) {
+            // Every call here ends within 8 responses but the waits, which poll until the signal fires: for
+            // them the first 4 meet every kind of response.
+            for (let nth = 0; nth < 8; nth += 1) {
+              cases += 1;
+              const id = operation === 'create' || operation === 'list' ? '' : await subject(operation);
+              const controller = new AbortController();
+              let responses = 0;
+              // A change the vendor accepted before the signal fired, or a request of the call still under way
+              // when it fired (videosdk v2 reads a room and its HLS session side by side).
+              let accepted: string | undefined;
+              let underWay = 0;
+              let sentWhenFired = 0;
+              const hooks: HttpHooks = {
+                onRequest: () => {
+                  underWay += 1;
+                },
+                onResponse: (event) => {
+                  underWay -= 1;
+                  if (responses <= nth && event.method !== 'GET' && event.status >= 200 && event.status < 300)
+                    accepted ??= `${event.method} ${event.status}`;
+                  if (responses === nth) {
+                    sentWhenFired = underWay;
+                    controller.abort(new Error('caller gave up'));
+                  }
+                  responses += 1;
+                },
+              };
+              const outcome = await run(operation, id, via, hooks, controller.signal).then(
+                () => undefined,
+                (error: unknown) => error,
+              );
+              // The call ended before its nth response: every response has been met.
+              if (!controller.signal.aborted) break;
+              if (!AbortError.isInstance(outcome)) continue;
+              const said = `${via}, abort on response ${nth}${accepted ? ` after ${accepted}` : ''}, ${sentWhenFired} under way`;
+              try {
+                expect(outcome.delivery, said).toBe(
+                  accepted === undefined && sentWhenFired === 0 ? 'not-sent' : 'unknown',
+                );
+              } catch (error) {
+                failures.push(said);
+                throw error;
+              }
+              if (operation === 'waitForState' || operation === 'waitForBroadcast') {
+                if (nth >= 3) break;
+              }
+            }
+          }
+        } finally {
+          tally.runs += cases;
+          tally.failures.push(...failures.map((failure) => `${operation} ${failure}`));
+        }
+      });
+    }
+
     // Wowza Video's and videosdk's webhooks never tell whether video arrives: waitForBroadcast is refused there
     // before any request, so nothing is under way for a signal to stop.
     function waitUnsupported(operation: Operation): boolean {

@@ -139,6 +139,52 @@ describe('planMigration', () => {
   });
 });
 
+describe('the call a migration error names', () => {
+  // A plan and a migration fail the same ways before anything is created; each error names the call the
+  // caller made, in `operation` and in its message, never the other one.
+  const failures = {
+    'aborted signal': (ref: string) => ({ ref, options: { to: 'new', signal: AbortSignal.abort() } }),
+    'unknown target': (ref: string) => ({ ref, options: { to: 'nowhere' } }),
+    'the source as target': (ref: string) => ({ ref, options: { to: 'old' } }),
+    'bad input': (ref: string) => ({ ref, options: { to: 'new', input: { bogus: 1 } } }),
+    'bad option': (ref: string) => ({ ref, options: { to: 'new', bogus: 1 } }),
+    'unknown provider in the reference': (ref: string) => ({
+      ref: ref.replace(/^old:/, 'gone:'),
+      options: { to: 'new' },
+    }),
+    'source gone': (ref: string) => ({ ref, options: { to: 'new' }, gone: true }),
+  } as const;
+  it('planMigration names planMigration, migrate names migrate', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('planMigration' as const, 'migrate' as const),
+        fc.constantFrom(...(Object.keys(failures) as Array<keyof typeof failures>)),
+        async (call, failure) => {
+          const { source, registry } = setup();
+          const created = await registry.create({ name: 'x' }, { provider: 'old' });
+          const made: { ref: string; options: object; gone?: boolean } = failures[failure](created.ref);
+          if (made.gone) source.store.delete(created.id);
+          const options = made.options as never;
+          const error = await (call === 'planMigration'
+            ? registry.planMigration(made.ref, options)
+            : registry.migrate(made.ref, options)
+          ).then(
+            () => undefined,
+            (caught: unknown) => caught as { operation?: string; message?: string },
+          );
+          const said = `${call}, ${failure}: ${error?.message}`;
+          expect(error?.operation, said).toBe(call);
+          const other = call === 'planMigration' ? /\bmigrate\b/ : /planMigration/;
+          expect(error?.message, said).not.toMatch(other);
+          // The vendor's own error (the source gone) keeps its text; unilive's name the call.
+          if (!made.gone) expect(error?.message, said).toMatch(call);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
+
 describe('migrate', () => {
   it('creates the new stream and leaves the source unless asked', async () => {
     const { source, target, registry } = setup();

@@ -88,8 +88,6 @@ const calls: Record<string, (ref: string) => Call[]> = {
     (r, s) => r.planMigration(ref, { to: 'b', input: { bogus: 1 } as never, signal: s }),
   ],
 };
-// The operation each names in its errors: a migration's plan is made for `migrate`.
-const named = (operation: string) => (operation === 'planMigration' ? 'migrate' : operation);
 
 const cases = Object.entries(calls).flatMap(([operation, made]) =>
   made('a:x').map((_, index) => ({ operation, index })),
@@ -117,7 +115,7 @@ describe('a registry call whose signal is already aborted', () => {
         );
         const said = `${operation} #${index}`;
         expect(AbortError.isInstance(failure), `${said}: ${String(failure)}`).toBe(true);
-        expect(failure, said).toMatchObject({ operation: named(operation), delivery: 'not-sent' });
+        expect(failure, said).toMatchObject({ operation, delivery: 'not-sent' });
         expect(a.calls, said).toEqual([]);
         expect(b.calls, said).toEqual([]);
       }),

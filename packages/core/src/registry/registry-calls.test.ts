@@ -137,6 +137,58 @@ describe("the caller's routing.choose", () => {
     expect(a.calls).toEqual([]);
   });
 
+  it('a signal fired while choose decides ends the create naming no provider, whatever choose then does', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.boolean(),
+        // When the signal fires: at once in choose (before any await), or after a turn of it.
+        fc.constantFrom('at once' as const, 'after a turn' as const),
+        // What choose then does: name a provider, list them, answer nonsense, or throw.
+        fc.constantFrom('a', ['b', 'a'], 'nowhere', 'throws'),
+        fc.option(fc.string(), { nil: undefined }),
+        async (synchronous, when, answer, reason) => {
+          const a = fakeProvider('vendor-a');
+          const b = fakeProvider('vendor-b');
+          const controller = new AbortController();
+          const decide = () => {
+            if (answer === 'throws') throw new Error('choose failed');
+            return answer;
+          };
+          const choose =
+            synchronous && when === 'at once'
+              ? () => {
+                  controller.abort(reason);
+                  return decide();
+                }
+              : async () => {
+                  if (when === 'at once') controller.abort(reason);
+                  await Promise.resolve();
+                  if (when === 'after a turn') controller.abort(reason);
+                  await Promise.resolve();
+                  return decide();
+                };
+          const registry = createLiveStreamRegistry({
+            providers: { a: a.provider, b: b.provider },
+            routing: { choose: choose as never },
+          });
+          const error = await caught(() => registry.create({ name: 'x' }, { signal: controller.signal }));
+          const said = `${synchronous ? 'sync' : 'async'} ${when} ${JSON.stringify(answer)}: ${error.message}`;
+          expect(AbortError.isInstance(error), said).toBe(true);
+          expect(error, said).toMatchObject({
+            message: 'create was aborted',
+            operation: 'create',
+            delivery: 'not-sent',
+            maybeCreated: false,
+          });
+          expect(error.providerName, said).toBeUndefined();
+          expect(error.provider, said).toBeUndefined();
+          expect([...a.calls, ...b.calls], said).toEqual([]);
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
   it("ends with the caller's signal when Object.prototype carries listener options", async () => {
     // Node reads `signal`, `once`, `capture` and `passive` from addEventListener's options through their
     // prototype: a polluted `signal` made the wait on the signal throw, as a failure of choose.

@@ -236,7 +236,13 @@ export interface LiveStreamRegistry {
    * @throws InvalidInputError for an empty name or bad options, before any request.
    */
   findByName(name: string, options?: RegistryListOptions): Promise<RegistryLiveStream[]>;
-  /** Reads the source and works out what `migrate` would create, without creating anything. */
+  /**
+   * Reads the source and works out what `migrate` would create, without creating anything. Its errors name
+   * the call made, `planMigration` (`operation`, and the message: `Invalid input for planMigration: to: …`,
+   * `liveapi planMigration was aborted`), as do the hook events of its read.
+   * @throws InvalidInputError for a bad reference, `to`, `input` or option, before the source is read.
+   * @throws AbortError when `signal` fires (first of all when it has already).
+   */
   planMigration(reference: StreamReference, options: MigrationOptions): Promise<MigrationPlan>;
   /**
    * Creates the equivalent of a stream on another provider (see {@link MigrationPlan}) and, when asked,
@@ -258,7 +264,7 @@ export interface LiveStreamRegistryOptions {
   routing?: RoutingOptions;
   /**
    * Hooks of every client the registry makes, and where its own warnings (`fallback`, `skipped-provider`) go.
-   * Events of the requests `migrate` (and `planMigration`) and `findByName` make name those operations,
+   * Events of the requests `migrate`, `planMigration` and `findByName` make name those operations,
    * whichever client call made the request: a client given here keeps its own hooks, and they name them too.
    */
   hooks?: HttpHooks;
@@ -716,25 +722,29 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
   }
 
   async planMigration(reference: StreamReference, options: MigrationOptions): Promise<MigrationPlan> {
-    this.refuseAborted(options, 'migrate', () => this.resolve(reference, 'migrate').entry);
+    // Its errors and its read's hook events name the call the caller made, `planMigration`, not the
+    // `migrate` it plans: an error naming a call the caller did not make misleads.
+    const operation = 'planMigration';
+    this.refuseAborted(options, operation, () => this.resolve(reference, operation).entry);
     try {
-      return (await this.plan(reference, callOptions<MigrationOptions>(options, 'migrate', migrationRules)))
-        .plan;
+      const checked = callOptions<MigrationOptions>(options, operation, migrationRules);
+      return (await this.plan(reference, checked, operation)).plan;
     } catch (error) {
-      throw servedOperation(error, 'migrate');
+      throw servedOperation(error, operation);
     }
   }
 
   private async plan(
     reference: StreamReference,
     options: MigrationOptions,
+    operation: 'migrate' | 'planMigration',
   ): Promise<{ plan: MigrationPlan; source: Entry; overrides: Partial<CreateLiveStreamInput> }> {
-    const { entry: source, id } = this.resolve(reference, 'migrate');
-    const target = this.named(ownValue(options, 'to'), 'migrate', 'to');
+    const { entry: source, id } = this.resolve(reference, operation);
+    const target = this.named(ownValue(options, 'to'), operation, 'to');
     if (target === source) {
       throw new InvalidInputError({
-        operation: 'migrate',
-        message: `Invalid input for migrate: to: expected a provider other than the source's (${source.name})`,
+        operation,
+        message: `Invalid input for ${operation}: to: expected a provider other than the source's (${source.name})`,
         issues: [{ path: 'to', message: 'expected a provider other than the source' }],
         delivery: 'not-sent',
       });
@@ -743,16 +753,15 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     // The caller's fields are read once, and checked before the source is read: a field no input has
     // (`bogus`) or a value of the wrong type sends nothing. The input merged with the source's fields is
     // checked whole below.
-    const overrides = readOwnData(given ?? {}, 'input', {
-      operation: 'migrate',
-    }) as Partial<CreateLiveStreamInput>;
+    const overrides = readOwnData(given ?? {}, 'input', { operation }) as Partial<CreateLiveStreamInput>;
     const defined = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
     // A stand-in name where the input gives none: the source's comes with its read.
-    validateCreateInput({ name: 'migrated', ...defined });
+    validateCreateInput({ name: 'migrated', ...defined }, undefined, operation);
     let stream: LiveStream;
     try {
-      // A plan is made for a migration: its read is heard as `migrate` by the hooks, as its errors name it.
-      stream = await servingClient(source.client, 'migrate').get(id, request);
+      // Its read is heard by the hooks as the call that made it (`migrate`, or `planMigration` called by the
+      // caller), as its errors name it.
+      stream = await servingClient(source.client, operation).get(id, request);
     } catch (error) {
       throw annotate(error, source);
     }
@@ -766,7 +775,12 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     // What the caller's own fields make of the input is checked now, before anything is created.
     return {
       // A plain copy of the validated input: it is printed and shown, and reads as an ordinary object.
-      plan: { source: current, to: target.name, input: { ...validateCreateInput(input) }, warnings },
+      plan: {
+        source: current,
+        to: target.name,
+        input: { ...validateCreateInput(input, undefined, operation) },
+        warnings,
+      },
       source,
       overrides,
     };
@@ -794,7 +808,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
       stopTimeoutMs = 60_000,
       ...planOptions
     } = callOptions<MigrateOptions>(options, 'migrate', migrateRules);
-    const { plan, source, overrides } = await this.plan(reference, planOptions);
+    const { plan, source, overrides } = await this.plan(reference, planOptions, 'migrate');
     const { to: _to, input: _input, ...request } = planOptions;
     const carried: Warning[] = [];
     let stream: RoutedLiveStream;
@@ -1208,11 +1222,18 @@ async function askChoose(
     if (!signal) return;
     stopWaiting = () => reject(aborted());
     signal.addEventListener('abort', stopWaiting, once);
+    // Fired by `choose` itself before its first await (a synchronous one's whole run): no event comes now.
+    if (signal.aborted) stopWaiting();
   });
   try {
-    return await Promise.race([choice, abort]);
+    const chosen = await Promise.race([choice, abort]);
+    // A signal fired while `choose` decided ends the create here, whatever it chose: nothing has been sent
+    // to the provider chosen, so the error names none (`create was aborted`, not that provider's client's).
+    if (signal?.aborted) throw aborted();
+    return chosen;
   } catch (error) {
-    if (AbortError.isInstance(error) && signal?.aborted) throw error;
+    // What `choose` throws once the signal fired (the signal's reason, its own error) is the abort too.
+    if (signal?.aborted) throw AbortError.isInstance(error) ? error : aborted();
     const kind = thrownKind(error);
     throw new UniliveError({
       operation: 'create',
