@@ -188,6 +188,55 @@ describe('createRedisGateStore settings', () => {
     expect(refusal({ url: 'redis://127.0.0.1:1/?family=4&db=2' })).toBeUndefined();
   });
 
+  it('refuses in redisOptions the ioredis options the store owns, as in the URL query, naming each', () => {
+    const owned = [
+      'enableOfflineQueue',
+      'maxRetriesPerRequest',
+      'retryStrategy',
+      'lazyConnect',
+      'keyPrefix',
+      'replyMapping',
+    ];
+    fc.assert(
+      fc.property(fc.subarray(owned, { minLength: 1 }), fc.anything(), (names, value) => {
+        const redisOptions = Object.fromEntries(names.map((name) => [name, value]));
+        const error = refusal({ url: 'redis://:hunter2-secret@127.0.0.1:1', redisOptions } as never);
+        expect(InvalidInputError.isInstance(error)).toBe(true);
+        expect(error?.issues).toEqual(
+          owned
+            .filter((name) => names.includes(name))
+            .map((name) => ({ path: `redisOptions.${name}`, message: 'the store sets it itself' })),
+        );
+        expect(JSON.stringify(error)).not.toContain('hunter2');
+      }),
+    );
+    for (const redisOptions of ['x', null, [1]])
+      expect(refusal({ url: 'redis://127.0.0.1:1', redisOptions } as never)?.issues).toEqual([
+        { path: 'redisOptions', message: 'expected an object' },
+      ]);
+    // ioredis's own settings stay the caller's to give.
+    const store = createRedisGateStore({ url: 'redis://127.0.0.1:1', redisOptions: { family: 4, db: 2 } });
+    void store.close();
+  });
+
+  it('refuses a URL ioredis cannot build a connection from as a bad url, never echoing its password', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('sentinels=x', 'sentinels=h%3A1', 'sentinels=x&db=2', 'sentinels=x&family=4'),
+        fc.constantFrom('', 'hunter2-secret', 'p%40ss-hunter2', 'hunter2%2Fsecret'),
+        (query, password) => {
+          const credentials = password === '' ? '' : `user-hunter2:${password}@`;
+          const error = refusal({ url: `redis://${credentials}127.0.0.1:1/?${query}` });
+          expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+          expect(error?.issues.map((issue) => issue.path)).toEqual(['url']);
+          expect(error?.cause).toBeInstanceOf(Error);
+          const shown = `${JSON.stringify(error)} ${error?.message} ${error?.stack} ${(error?.cause as Error | undefined)?.message}`;
+          expect(shown).not.toContain('hunter2');
+        },
+      ),
+    );
+  });
+
   it('refuses an option name it does not have, naming it and the nearest one, instead of ignoring it', () => {
     const issues = (options: Record<string, unknown>) =>
       refusal({ url: 'redis://127.0.0.1:1', ...options } as Parameters<typeof createRedisGateStore>[0])

@@ -44,7 +44,8 @@ export interface RedisGateStoreOptions {
   reconnectIntervalMs?: number | undefined;
   /**
    * Further ioredis options (TLS certificates, a username, a database). Those that decide how a failure
-   * behaves are the store's own: no offline queue, no retry of a command, no background reconnection.
+   * behaves and where the keys are are the store's own, refused here as in the URL's query: no offline
+   * queue, no retry of a command, no background reconnection, and the store's `keyPrefix`, not ioredis's.
    */
   redisOptions?: Omit<
     RedisOptions,
@@ -125,9 +126,12 @@ interface ScriptedRedis extends Redis {
  *
  * @throws InvalidInputError naming `url` (not a `redis://` or `rediss://` URL, none given, or a database
  *   part that is not a decimal number from 0 to 2147483646: `/abc`, `/1e1`, `/-1`, `/%31`, or a query setting
- *   one of the ioredis options the store owns, `?enableOfflineQueue=true`, `?keyPrefix=x`), an option name
- *   it does not have (naming the nearest one), `redisOptions.db` out of that range, or a numeric option out
- *   of range, before anything connects.
+ *   one of the ioredis options the store owns, `?enableOfflineQueue=true`, `?keyPrefix=x`, or anything else
+ *   ioredis cannot build a connection from, such as `?sentinels=x` without a master's name: its own error
+ *   is the `cause`, scrubbed of the URL's credentials), an option name it does not have (naming the nearest
+ *   one), `redisOptions` that is no object, sets one of the options the store owns
+ *   (`redisOptions.keyPrefix`, `redisOptions.enableOfflineQueue`…) or a `db` out of that range, or a numeric
+ *   option out of range, before anything connects.
  */
 export function createRedisGateStore(options: RedisGateStoreOptions = {}): RedisGateStore {
   const settings = checkOptions(options);
@@ -142,7 +146,7 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
     retryStrategy: () => null,
     connectTimeout: options.redisOptions?.connectTimeout ?? commandTimeoutMs,
   };
-  const client = new Redis(url, redisOptions) as ScriptedRedis;
+  const client = connectionOf(url, redisOptions);
   client.defineCommand('uniliveAcquireSlot', { numberOfKeys: 1, lua: acquireSlotScript });
   client.defineCommand('uniliveSetPause', { numberOfKeys: 1, lua: setPauseScript });
   // ioredis reports connection errors as events too; the calls that fail report them to the gate.
@@ -413,6 +417,18 @@ function checkOptions(options: RedisGateStoreOptions) {
       description = `Redis at ${parsed.hostname}:${parsed.port || '6379'}`;
     }
   }
+  const given = options.redisOptions as Record<string, unknown> | undefined;
+  if (given !== undefined && (typeof given !== 'object' || given === null || Array.isArray(given))) {
+    issues.push({ path: 'redisOptions', message: 'expected an object' });
+  } else if (given !== undefined) {
+    // The same options the URL's query may not set (above): the store spreads these first and sets most of
+    // them over, but an ioredis `keyPrefix` would be put before the store's own, so that two processes,
+    // one configured by the URL and one by these options, would not share a budget.
+    for (const name of storeOwnedOptions) {
+      if (Object.hasOwn(given, name))
+        issues.push({ path: `redisOptions.${name}`, message: 'the store sets it itself' });
+    }
+  }
   const optionDatabase = (options.redisOptions as { db?: unknown } | undefined)?.db;
   if (optionDatabase !== undefined) {
     if (
@@ -465,6 +481,38 @@ function checkOptions(options: RedisGateStoreOptions) {
     pollIntervalMs,
     reconnectIntervalMs,
   };
+}
+
+// ioredis reads more of the URL than the checks above (its query's `sentinels`, `name`, `tls`…) and throws
+// a bare Error for what it cannot use (`?sentinels=x` without a master's name): a refusal of the URL like
+// the others, before anything connects. Its text may repeat the URL: it is kept only as the cause, scrubbed
+// of the URL's credentials.
+function connectionOf(url: string, redisOptions: Omit<RedisOptions, 'replyMapping'>): ScriptedRedis {
+  try {
+    return new Redis(url, redisOptions) as ScriptedRedis;
+  } catch (error) {
+    const parsed = new URL(url);
+    const secrets = [parsed.password, parsed.username]
+      .filter((text) => text !== '')
+      .flatMap((text) => [text, safeDecode(text)]);
+    throw new InvalidInputError({
+      operation: 'configure',
+      message:
+        'invalid Redis rate limit store: url (ioredis cannot connect as the URL and redisOptions ask: see cause)',
+      issues: [{ path: 'url', message: 'ioredis cannot connect as the URL and redisOptions ask' }],
+      delivery: 'not-sent',
+      cause: error,
+      secrets,
+    });
+  }
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 // A system error code (ECONNREFUSED, ECONNRESET, ENOTFOUND): safe to repeat.
