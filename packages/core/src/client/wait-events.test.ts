@@ -945,6 +945,81 @@ describe('waitForBroadcast and feeds (redundant ingest)', () => {
     await waiting;
   });
 
+  it("hub.latest and the waits agree: video arrives when one of latest's entries says so", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            // '' is an event for the whole stream, without a feed id.
+            feed: fc.constantFrom('', 'f1', 'f2'),
+            seconds: fc.integer({ min: -20, max: 20 }),
+            on: fc.boolean(),
+          }),
+          { minLength: 1, maxLength: 8 },
+        ),
+        async (heard) => {
+          const { provider } = stubProvider({ broadcastingStatus: false });
+          const hub = createEventHub();
+          hub.publish(
+            heard.map(({ feed, seconds, on }, index) =>
+              event({
+                id: `e${index}`,
+                type: on ? 'live_stream.connected' : 'live_stream.disconnected',
+                broadcasting: on,
+                occurredAt: at(seconds),
+                data: feed === '' ? {} : { feedId: feed },
+              }),
+            ),
+          );
+          const latest = hub.latest({ provider: 'stub', streamId: 's1' });
+          const live = latest.some((each) => each.broadcasting === true);
+          // A wait for what latest says ends at once; one for the opposite keeps waiting.
+          const controller = new AbortController();
+          const outcome = (broadcasting: boolean) => {
+            let said: unknown = 'pending';
+            const wait = createLiveStreamClient(provider)
+              .waitForBroadcast('s1', {
+                events: hub,
+                broadcasting,
+                intervalMs: 30_000,
+                timeoutMs: 60_000,
+                signal: controller.signal,
+              })
+              .then(
+                (stream) => {
+                  said = stream.broadcasting;
+                },
+                () => undefined,
+              );
+            return { wait, said: () => said };
+          };
+          const same = outcome(live);
+          const opposite = outcome(!live);
+          await settle();
+          const shown = latest.map(
+            (each) => `${each.occurredAt.getTime()} ${each.broadcasting} ${JSON.stringify(each.data)}`,
+          );
+          expect(same.said(), shown.join('; ')).toBe(live);
+          expect(opposite.said(), shown.join('; ')).toBe('pending');
+          controller.abort();
+          await Promise.all([same.wait, opposite.wait]);
+        },
+      ),
+      {
+        numRuns: 80,
+        examples: [
+          [
+            [
+              { feed: '', seconds: -5, on: true },
+              { feed: 'f1', seconds: -3, on: true },
+              { feed: 'f1', seconds: -1, on: false },
+            ],
+          ],
+        ],
+      },
+    );
+  });
+
   it('goes by the newest event of each feed, heard before or during the wait, whatever the order', async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -18,8 +18,8 @@ export function feedOf(event: LiveStreamEvent): string {
  * What the events heard about one stream say about its video, feed by feed. The newest event (by
  * `occurredAt`; of equal times, the one heard last) of each feed counts; an event without a feed id speaks
  * for the whole stream, so a feed's event older than the newest such event no longer counts. Video arrives
- * while any feed's newest event says so; with no feed's event newer than the newest whole-stream event,
- * that one decides.
+ * while any feed's newest event says so; with no feed's event at least as new as the newest whole-stream
+ * event, that one decides, and with one, the feeds alone do (the whole-stream event no longer counts).
  */
 export class BroadcastFeeds {
   // Insertion order is the order heard: the feed heard of longest ago is forgotten first.
@@ -55,9 +55,18 @@ export class BroadcastFeeds {
     }
   }
 
-  /** The events that count, oldest first. */
+  /**
+   * The events that count, oldest first: those {@link broadcasting} goes by. A whole-stream event with a
+   * feed's event at least as new is kept (a feed's event older than it, arriving late, still does not count)
+   * but not given: the feeds decide then, and a hub's `latest` that handed it out would show a stream live
+   * that the waits, rightly, do not.
+   */
   events(): LiveStreamEvent[] {
-    return [...this.#feeds.values()].sort((a, b) => timeOfDate(a.occurredAt) - timeOfDate(b.occurredAt));
+    const feedsDecide = [...this.#feeds.keys()].some((key) => key !== '');
+    return [...this.#feeds]
+      .filter(([key]) => !(feedsDecide && key === ''))
+      .map(([, each]) => each)
+      .sort((a, b) => timeOfDate(a.occurredAt) - timeOfDate(b.occurredAt));
   }
 
   /** The newest event heard that counts, of any feed. */

@@ -51,12 +51,14 @@ export interface LiveStreamEventHub {
   /**
    * Copies of the newest events published about one stream that told whether video arrives
    * (`broadcasting` set), one per feed (`data.feedId`, Wowza Real-Time's redundant ingest; an event without
-   * one speaks for the whole stream, and a feed's event older than it no longer counts: see
-   * `docs/webhooks.md`), and of the newest that told a state (`state` set), by `occurredAt` (of equal
+   * one speaks for the whole stream, and a feed's event older than it no longer counts, nor it once a
+   * feed's event is at least as new: see `docs/webhooks.md`), and of the newest that told a state (`state` set), by `occurredAt` (of equal
    * times, the one published last), oldest first; one entry when one event told both. At most 32 feeds a
    * stream. Empty for a stream never heard of or forgotten (beyond `retainStreams`); a
    * `live_stream.deleted` forgets every event dated no later than it, whether heard before it or arriving
    * late (a re-sent deletion changes nothing), so what is kept does not depend on the order of arrival.
+   * Video arrives, as the waits (`waitForBroadcast`) go by it, when one of the entries given for telling
+   * `broadcasting` says `true`: the same entries, the same answer.
    */
   latest(stream: { provider: ProviderId; streamId: string }): LiveStreamEvent[];
   /**
