@@ -164,17 +164,51 @@ describe('changeLifecycle', () => {
     });
   });
 
-  it('ends with AbortError when the caller aborts during the read-back', async () => {
-    const abort = new AbortError({ provider: 'test', operation: 'start', message: 'aborted' });
+  it('ends with AbortError when the caller aborts during the read-back, delivery unknown: the change may hold', async () => {
+    // The read's own request may not have gone out (`not-sent`: the signal fired from `onResponse` on the
+    // change's answer), but the change did.
+    for (const delivery of ['not-sent', 'refused', undefined] as const) {
+      const abort = new AbortError({
+        provider: 'test',
+        operation: 'start',
+        message: 'test start was aborted',
+        cause: new Error('caller gave up'),
+        delivery,
+      });
+      const error = await changeLifecycle({
+        provider: 'test',
+        operation: 'start',
+        id: 's1',
+        send: async () => ({ state: 'starting', raw: {} }),
+        read: () => Promise.reject(abort),
+      }).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(AbortError.isInstance(error), String(delivery)).toBe(true);
+      expect(error, String(delivery)).toMatchObject({
+        message: 'test start was aborted',
+        operation: 'start',
+        delivery: 'unknown',
+        cause: { message: 'caller gave up' },
+      });
+    }
+    // One that says `unknown` already is passed on as it is.
+    const sent = new AbortError({
+      provider: 'test',
+      operation: 'start',
+      message: 'aborted',
+      delivery: 'unknown',
+    });
     await expect(
       changeLifecycle({
         provider: 'test',
         operation: 'start',
         id: 's1',
         send: async () => ({ state: 'starting', raw: {} }),
-        read: () => Promise.reject(abort),
+        read: () => Promise.reject(sent),
       }),
-    ).rejects.toBe(abort);
+    ).rejects.toBe(sent);
   });
 });
 
