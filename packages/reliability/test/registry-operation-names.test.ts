@@ -21,8 +21,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adapterIds, adapters } from '../src/adapters.js';
 import { type PlacedFailure, placedFailure } from '../src/placed-failure.js';
 
-// A registry's `migrate` (and `planMigration`, which reads the source for it) and `findByName` are calls of
-// their own: every hook event their clients' requests produce names them, as their errors and the
+// A registry's `migrate`, `planMigration` (which reads the source as `migrate` would) and `findByName` are
+// calls of their own: every hook event their clients' requests produce names them, as their errors and the
 // `skipped-provider` warning do, whichever client call inside (the source's read, the target's create, the
 // source's stop, wait and delete, each provider's list) made the request. Each case runs one call between
 // two providers (the memory provider and every adapter on the sandbox), and makes its `k`-th request fail in
@@ -46,8 +46,8 @@ const expectedClass = {
   network: ProviderUnavailableError,
 } as const;
 
-/** The operation a call names: `planMigration` plans a migration, and names `migrate` as its errors do. */
-const namedAs = { migrate: 'migrate', planMigration: 'migrate', findByName: 'findByName' } as const;
+/** The operation a call names: the call the caller made, `planMigration` included (not the `migrate` it plans). */
+const namedAs = { migrate: 'migrate', planMigration: 'planMigration', findByName: 'findByName' } as const;
 
 describe('registry operation names', () => {
   let sandbox: Sandbox;
