@@ -1,9 +1,15 @@
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLiveStreamClient } from '@unilive/core';
 import { liveapi, parseWebhook } from '@unilive/liveapi';
 import { type Sandbox, startSandbox } from '@unilive/sandbox';
-import { afterEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from './cli.js';
 import type { Output } from './progress.js';
 
@@ -208,42 +214,153 @@ describe('unilive listen --forward-to', () => {
     expect(out).toContain(`wowza-realtime feeds.started → ${target.url}/… 204`);
     expect(box.webhooks.deliveries().map((record) => record.status)).toEqual([204]);
     controller.abort();
-    expect(await listening).toBe(0);
+    // Interrupted, as the README's exit codes say for Ctrl-C.
+    expect(await listening).toBe(130);
     expect(box.webhooks.endpoints()).toEqual([]);
   });
 
-  it('a request no sandbox sent (a bad percent-encoding, a line feed in its event) keeps it running, one line each', async () => {
-    // Anything on this machine, a web page's `fetch` included, can post to the port it listens on.
+  it('relays only what the sandbox delivers: any other path, a foreign Host or any Origin is refused unforwarded and unprinted', async () => {
+    // Anything on this machine, a web page's `fetch` included, can post to the port it listens on; the app's
+    // URL carries its secret path segment, which only a sandbox delivery may be sent to.
     const box = await sandbox();
     const target = await app();
     const { out, output } = capture();
     const controller = new AbortController();
-    const listening = main(['listen', '--forward-to', `${target.url}/webhooks`, '-p', 'liveapi'], {
+    // The URL it registers, as the sandbox is told it (its listings mask the last segment).
+    const registrations: string[] = [];
+    const realFetch = globalThis.fetch;
+    const spy = vi.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
+      if (String(input).endsWith('/_sandbox/webhooks') && typeof init?.body === 'string') {
+        registrations.push((JSON.parse(init.body) as { url: string }).url);
+      }
+      return realFetch(input, init);
+    });
+    cleanups.push(async () => spy.mockRestore());
+    const listening = main(
+      ['listen', '--forward-to', `${target.url}/webhooks/app-path-secret`, '-p', 'liveapi'],
+      { output, signal: controller.signal, environment: { UNILIVE_SANDBOX_URL: box.url } },
+    );
+    await expect.poll(() => out.find((line) => line.startsWith('Forwarding'))).toBeDefined();
+    const registered = new URL(registrations[0] ?? '');
+    const port = Number(registered.port);
+    // The per-run segment is the last one: the sandbox's listing masks it.
+    const [, provider, secret = ''] = registered.pathname.split('/');
+    expect(provider).toBe('liveapi');
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(await (await fetch(`${box.url}/_sandbox/webhooks`)).text()).not.toContain(secret);
+    const post = (path: string, headers: Record<string, string>, method = 'POST') =>
+      new Promise<number>((resolve, reject) => {
+        const sent = httpRequest({ host: '127.0.0.1', port, path, method, headers }, (answer) => {
+          answer.resume();
+          resolve(answer.statusCode ?? 0);
+        });
+        sent.on('error', reject);
+        sent.end('{"event":"stream-connected","payload":{"live_stream_id":"forged"}}');
+      });
+    const host = `127.0.0.1:${port}`;
+    const segment = fc.stringMatching(/^[A-Za-z0-9%._~-]{0,40}$/);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          // Any path but the registered one, with the sandbox's own headers.
+          fc
+            .array(segment, { minLength: 0, maxLength: 4 })
+            .map((parts) => ({ path: `/${parts.join('/')}`, headers: { host } }))
+            .filter(({ path }) => path !== registered.pathname),
+          // The registered path, from a browser page (any Origin, or a cross-site fetch without one).
+          fc
+            .oneof(
+              fc.webUrl().map((origin) => ({ origin })),
+              fc.constantFrom(
+                { origin: 'null' },
+                { origin: `http://${host}` },
+                { 'sec-fetch-site': 'cross-site' },
+              ),
+            )
+            .map((extra) => ({
+              path: registered.pathname,
+              headers: { host, 'content-type': 'text/plain', ...extra },
+            })),
+          // The registered path under another name (DNS rebinding) or another loopback spelling.
+          fc
+            .oneof(fc.domain(), fc.constantFrom('localhost', '127.0.0.2', '[::1]', 'evil.example'))
+            .map((name) => ({ path: registered.pathname, headers: { host: `${name}:${port}` } })),
+        ),
+        async ({ path, headers }) => {
+          expect([403, 404]).toContain(await post(path, headers));
+        },
+      ),
+      { numRuns: 60 },
+    );
+    expect(await post(registered.pathname, { host }, 'PUT')).toBe(404);
+    expect(target.received).toEqual([]);
+    expect(out.slice(1)).toEqual([]);
+    // Still relaying what the sandbox sends.
+    const client = createLiveStreamClient(liveapi(box.adapterSettings('liveapi')));
+    await client.create({ name: 'after' });
+    await box.webhooks.settled();
+    expect(target.received.map((delivery) => delivery.url)).toEqual(['/webhooks/app-path-secret']);
+    expect(out.slice(1)).toEqual([`liveapi stream-created → ${target.url}/webhooks/… 204`]);
+    expect(out.join('\n')).not.toContain(secret);
+    controller.abort();
+    expect(await listening).toBe(130);
+    expect(box.webhooks.endpoints()).toEqual([]);
+  });
+
+  it("passes back the app's status without reading its body, and names the event of a delivery the app did not take", async () => {
+    const box = await sandbox();
+    // An app that answers 202 and then streams a body without end.
+    const closed: boolean[] = [];
+    const server = createServer((request, response) => {
+      request.resume();
+      response.writeHead(202, { 'content-type': 'application/octet-stream' });
+      response.write(Buffer.alloc(64 * 1024));
+      response.on('close', () => closed.push(true));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const endless = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    );
+    const { out, output } = capture();
+    const controller = new AbortController();
+    const listening = main(['listen', '--forward-to', `${endless}/hooks`, '-p', 'liveapi'], {
       output,
       signal: controller.signal,
       environment: { UNILIVE_SANDBOX_URL: box.url },
     });
     await expect.poll(() => out.find((line) => line.startsWith('Forwarding'))).toBeDefined();
-    const origin = new URL(box.webhooks.endpoints()[0]?.url ?? '').origin;
-    const post = (path: string, body: string) =>
-      fetch(`${origin}${path}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
-    expect((await post('/%E0%A4%A', '{"event":"x"}')).status).toBe(204);
-    expect(
-      (await post('/liveapi%0Aforged', '{"event":"a\\nliveapi stream-created → elsewhere 200"}')).status,
-    ).toBe(204);
-    // Still relaying what the sandbox sends.
     const client = createLiveStreamClient(liveapi(box.adapterSettings('liveapi')));
-    await client.create({ name: 'after' });
+    await client.create({ name: 'endless answer' });
     await box.webhooks.settled();
-    expect(target.received).toHaveLength(3);
-    expect(out.slice(1)).toEqual([
-      `%E0%A4%A x → ${target.url}/… 204`,
-      `liveapi\\x0aforged a\\x0aliveapi stream-created → elsewhere 200 → ${target.url}/… 204`,
-      `liveapi stream-created → ${target.url}/… 204`,
-    ]);
+    expect(out.slice(1)).toEqual([`liveapi stream-created → ${endless}/… 202`]);
+    expect(box.webhooks.deliveries().map((record) => record.status)).toEqual([202]);
+    // The rest of the answer is refused: the app sees its connection end.
+    await expect.poll(() => closed.length).toBe(1);
     controller.abort();
-    expect(await listening).toBe(0);
-    expect(box.webhooks.endpoints()).toEqual([]);
+    expect(await listening).toBe(130);
+
+    // A target that is down: the line still names the event.
+    const down = await app();
+    const downUrl = down.url;
+    await cleanups.pop()?.();
+    const again = capture();
+    const stop = new AbortController();
+    const relaying = main(['listen', '--forward-to', `${downUrl}/hooks`, '-p', 'liveapi'], {
+      output: again.output,
+      signal: stop.signal,
+      environment: { UNILIVE_SANDBOX_URL: box.url },
+    });
+    await expect.poll(() => again.out.find((line) => line.startsWith('Forwarding'))).toBeDefined();
+    await client.create({ name: 'nobody home' });
+    await box.webhooks.settled();
+    expect(again.out.slice(1)).toEqual([`liveapi stream-created → ${downUrl}/… unreachable`]);
+    stop.abort();
+    expect(await relaying).toBe(130);
   });
 
   it('needs a running sandbox and a forward URL', async () => {

@@ -1,3 +1,4 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { escapeUnprintable, onceListenerOptions } from '@unilive/core';
@@ -11,7 +12,14 @@ const hopHeaders = new Set(['host', 'connection', 'content-length', 'transfer-en
 /**
  * `unilive listen --forward-to URL`: registers itself with a running sandbox as the webhook endpoint of each
  * provider and relays every delivery, body and signature headers untouched, to a local app, printing one
- * line per delivery; on Ctrl-C it removes its registrations.
+ * line per delivery; on Ctrl-C it removes its registrations and ends with 130 (interrupted).
+ *
+ * What it relays is only what the sandbox delivers: a POST to one of the paths it registered, each
+ * `/<provider>/<per-run secret>` (24 random base64url characters, never printed: the sandbox's listing masks
+ * the last segment), with the `Host` the sandbox sends (`127.0.0.1:<port>`) and no `Origin` or `Sec-Fetch-*`
+ * header (a browser sends those; the sandbox never does). Anything else is answered 403 or 404, is not
+ * printed and never reaches the app, whose URL may carry its own secret path segment. Only the app's status
+ * goes back: none of its answer's body is read.
  */
 export const listen: CommandSpec = {
   name: 'listen',
@@ -30,7 +38,9 @@ export const listen: CommandSpec = {
   ],
   help:
     "Each delivery reaches the app exactly as the vendor sends it (the sandbox signs it the vendor's way),\n" +
-    "and the app's status goes back to the sandbox. Example:\n" +
+    "and the app's status goes back to the sandbox (none of the app's answer body is read). Only the sandbox's\n" +
+    'deliveries are relayed: a POST to the per-run path it registered, with its Host and no browser Origin;\n' +
+    'any other request is refused (403/404), never forwarded nor printed. Ctrl-C ends it with 130. Example:\n' +
     '  unilive sandbox &\n  unilive listen --sandbox http://127.0.0.1:4010 --forward-to http://localhost:3000/webhooks',
   async run({ flags, context }) {
     const { output, signal } = context;
@@ -44,9 +54,22 @@ export const listen: CommandSpec = {
       if (!providers.includes(provider))
         throw new UsageError(`--provider expects one of ${providers.join(', ')}`);
     }
+    // The per-run path segment the sandbox is told to post to: a page or process that cannot read the
+    // sandbox's registrations cannot guess it, so it cannot have the app's secret URL post its events.
+    const secret = randomBytes(18).toString('base64url');
+    const registeredPaths = new Map<string, string>();
+    let host = '';
     const server = createServer((request, response) => {
+      const provider = deliveryProvider(request, host, registeredPaths);
+      if (typeof provider === 'number') {
+        // Not read, not printed, not forwarded: whoever sent it learns nothing but the refusal.
+        request.resume();
+        response.statusCode = provider;
+        response.end();
+        return;
+      }
       void relay(request, forwardTo).then(
-        ({ status, event, provider }) => {
+        ({ status, event }) => {
           // One line each: a line feed in what the request said reads as an escape.
           output.out(
             `${escapeUnprintable(provider)} ${escapeUnprintable(event)} → ${webhookUrlText(forwardTo.href)} ${status}`,
@@ -54,9 +77,9 @@ export const listen: CommandSpec = {
           response.statusCode = status;
           response.end();
         },
-        () => {
+        (failure: unknown) => {
           output.out(
-            `${escapeUnprintable(providerOf(request))} delivery → ${webhookUrlText(forwardTo.href)} unreachable`,
+            `${escapeUnprintable(provider)} ${escapeUnprintable(failure instanceof Unreachable ? failure.event : 'delivery')} → ${webhookUrlText(forwardTo.href)} unreachable`,
           );
           response.statusCode = 502;
           response.end();
@@ -64,15 +87,18 @@ export const listen: CommandSpec = {
       );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const relayUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const relayUrl = `http://${host}`;
     const control = new URL('_sandbox/webhooks', `${sandbox.href.replace(/\/+$/, '')}/`).href;
     const registered: string[] = [];
     try {
       for (const provider of chosen.length > 0 ? chosen : providers) {
+        const path = `/${provider}/${secret}`;
+        registeredPaths.set(path, provider);
         const answer = await fetch(control, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ provider, url: `${relayUrl}/${provider}` }),
+          body: JSON.stringify({ provider, url: `${relayUrl}${path}` }),
           ...(signal ? { signal } : {}),
         }).catch(() => undefined);
         if (answer?.status !== 201) {
@@ -97,7 +123,8 @@ export const listen: CommandSpec = {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
     output.out('stopped forwarding');
-    return 0;
+    // It runs until interrupted, so ending is always an interrupt: 130, as for any command Ctrl-C stops.
+    return 130;
   },
 };
 
@@ -114,32 +141,57 @@ function parseUrl(value: string | undefined, flag: string): URL {
   return url;
 }
 
-// The provider the sandbox named in the path it posts to. Anything on this machine can post here, so a
-// path that does not decode is shown as it came rather than thrown out of the request handler, which would
-// end the process.
-function providerOf(request: IncomingMessage): string {
-  const segment = (request.url ?? '/').split('/')[1] ?? '';
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/**
+ * The provider of a request the sandbox delivered, or the status refusing one it did not: 403 for a `Host`
+ * other than the listener's own (a DNS-rebinding page names its own) or any `Origin` / `Sec-Fetch-Site`
+ * (a browser's marks; the sandbox's requests carry none), 404 for any method or path but a POST to a path it
+ * registered. Compared in constant time: the path holds the per-run secret.
+ */
+function deliveryProvider(
+  request: IncomingMessage,
+  host: string,
+  registered: ReadonlyMap<string, string>,
+): string | number {
+  const { headers } = request;
+  if (host === '' || headers.host?.toLowerCase() !== host) return 403;
+  if (headers.origin !== undefined || headers['sec-fetch-site'] !== undefined) return 403;
+  if (request.method !== 'POST') return 404;
+  const asked = digest(request.url ?? '');
+  let found: string | undefined;
+  for (const [path, provider] of registered) {
+    if (timingSafeEqual(asked, digest(path))) found = provider;
+  }
+  return found ?? 404;
+}
+
+// The app did not answer; the delivery's event name still labels the printed line.
+class Unreachable extends Error {
+  constructor(readonly event: string) {
+    super('the app did not answer');
   }
 }
 
-async function relay(
-  request: IncomingMessage,
-  forwardTo: URL,
-): Promise<{ status: number; event: string; provider: string }> {
+async function relay(request: IncomingMessage, forwardTo: URL): Promise<{ status: number; event: string }> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   const body = Buffer.concat(chunks);
+  const event = eventName(body);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     if (typeof value === 'string' && !hopHeaders.has(name)) headers[name] = value;
   }
-  const answer = await fetch(forwardTo, { method: 'POST', headers, body, redirect: 'manual' });
-  await answer.arrayBuffer().catch(() => undefined);
-  return { status: answer.status, event: eventName(body), provider: providerOf(request) };
+  let answer: Response;
+  try {
+    answer = await fetch(forwardTo, { method: 'POST', headers, body, redirect: 'manual' });
+  } catch {
+    throw new Unreachable(event);
+  }
+  // Only the status goes back to the sandbox: the body is not read at all (an app answering with a
+  // gigabyte must not have it held here), and cancelling it frees the connection.
+  await answer.body?.cancel().catch(() => undefined);
+  return { status: answer.status, event };
 }
 
 // The vendor's name for a delivery, for the printed line: Millicast `type.event`, videosdk `webhookType`,
