@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { liveapi } from '@unilive/liveapi';
 import { type Sandbox, startSandbox } from '@unilive/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from './cli.js';
 import type { Output } from './progress.js';
 
@@ -200,6 +201,46 @@ describe('several providers from --config', () => {
       { url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: '(carried, not shown)' },
     ]);
     expect([text, ...out].join('\n')).not.toContain(key);
+  });
+
+  it("with --sandbox, every entry's credentials are the sandbox's development ones: the file's are never sent", async () => {
+    const credential = fc.stringMatching(/^[A-Za-z0-9]{12,40}$/).map((value) => `File${value}`);
+    const entries = fc.tuple(
+      fc.record({ token: credential }).map((own) => ({ provider: 'wowza-video', ...own })),
+      fc.record({ token: credential }).map((own) => ({ provider: 'wowza-realtime', ...own })),
+      fc
+        .record({ tokenId: credential, secretKey: credential })
+        .map((own) => ({ provider: 'liveapi', ...own })),
+      fc
+        .oneof(fc.record({ token: credential }), fc.record({ apiKey: credential, secret: credential }))
+        .map((own) => ({ provider: 'videosdk', ...own })),
+    );
+    // Every request an adapter sends, as it leaves.
+    const sent: string[] = [];
+    const realFetch = globalThis.fetch;
+    const spy = vi.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
+      sent.push(JSON.stringify([String(input), [...new Headers(init?.headers).entries()]]));
+      return realFetch(input, init);
+    });
+    try {
+      await fc.assert(
+        fc.asyncProperty(entries, async (providers) => {
+          sent.length = 0;
+          const config = await configFile('own-credentials.json', { providers });
+          const { run, err } = capture();
+          expect(await run('list', '--config', config, '--json'), err.join('\n')).toBe(0);
+          const secrets = providers.flatMap(({ provider: _, ...own }) => Object.values(own));
+          const wire = sent.join('\n');
+          for (const secret of secrets) expect(wire).not.toContain(secret);
+          // LiveAPI's Basic pair, encoded.
+          const own = providers[2];
+          expect(wire).not.toContain(Buffer.from(`${own.tokenId}:${own.secretKey}`).toString('base64'));
+        }),
+        { numRuns: 8 },
+      );
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('refuses a file it cannot use, naming the problem and never the contents', async () => {

@@ -27,7 +27,7 @@ import {
   stringFlag,
   UsageError,
 } from './context.js';
-import { buildProvider, loadFactory, sandboxSettings } from './providers.js';
+import { buildProvider, credentialSettingNames, loadFactory, sandboxSettings } from './providers.js';
 
 /**
  * Credentials a flag can carry, the setting each becomes, and whether it is a secret: all of them are, the
@@ -408,8 +408,9 @@ async function readRegistryConfig(invocation: Invocation, path: string): Promise
   return parsed as LiveStreamRegistryConfig;
 }
 
-// Each entry as createLiveStreamRegistryFromConfig builds it, with a sandbox's address and development
-// credentials underneath what the entry sets itself.
+// Each entry as createLiveStreamRegistryFromConfig builds it; with a sandbox, its address and development
+// credentials replace the entry's own (the file's credentials are never sent to a sandbox), and the entry's
+// other settings stay.
 async function registryFor(
   invocation: Invocation,
   config: LiveStreamRegistryConfig,
@@ -441,11 +442,13 @@ async function registryFor(
         config.providers.map(async (entry) =>
           typeof entry === 'object' && entry !== null && typeof entry.provider === 'string'
             ? {
+                ...(Object.fromEntries(
+                  Object.entries(entry).filter(([name]) => !credentialSettingNames.includes(name)),
+                ) as typeof entry),
                 ...(await sandboxSettings(sandboxUrl, entry.provider, {
                   signal: context.signal,
                   timeoutMs: timeoutFlag(invocation),
                 })),
-                ...entry,
               }
             : entry,
         ),

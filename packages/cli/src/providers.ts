@@ -125,6 +125,15 @@ const sandboxCredentialSets: Readonly<Record<string, readonly (readonly string[]
   videosdk: [['token'], ['apiKey', 'secret']],
 };
 
+/**
+ * Every setting that carries a credential of a built-in adapter. Under `--sandbox` a `--config` entry's own
+ * values of these are dropped, so only the sandbox's development credentials are sent, and a production
+ * key kept in the file never reaches whatever answers at the sandbox's URL.
+ */
+export const credentialSettingNames: readonly string[] = [
+  ...new Set(Object.values(sandboxCredentialSets).flat(2)),
+];
+
 // What the sandbox says of one provider, checked: a base path on the sandbox's own origin (never `//host`
 // or `@host`, which would send the requests elsewhere), and development credentials for every setting
 // the adapter would otherwise read from the environment.
