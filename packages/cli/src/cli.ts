@@ -1,7 +1,7 @@
 import { constants, createReadStream, open as openDescriptor } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Socket } from 'node:net';
-import { InvalidInputError, onceListenerOptions, UniliveError } from '@unilive/core';
+import { environmentView, InvalidInputError, onceListenerOptions, UniliveError } from '@unilive/core';
 import { Command, CommanderError } from 'commander';
 import { commands } from './commands/index.js';
 import { printWalkWarnings } from './connection.js';
@@ -209,7 +209,8 @@ export function stopOnSignals(source: SignalSource, exit: (code: number) => void
 export async function main(argv: readonly string[], environment: CliEnvironment = {}): Promise<number> {
   const context: CommandContext = {
     output: safeOutput(environment.output ?? processOutput),
-    environment: environment.environment ?? process.env,
+    // The same rule as the adapters': `UNILIVE_SANDBOX_URL="  "` is no sandbox, as an empty one is.
+    environment: environmentView(environment.environment ?? process.env),
     loadFactory: environment.loadFactory ?? importFactory,
     signal: environment.signal,
     readStdin: environment.readStdin ?? readProcessStdin,

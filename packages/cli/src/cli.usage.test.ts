@@ -78,6 +78,24 @@ describe('unilive --version and --help', () => {
   });
 });
 
+describe('environment variables', () => {
+  it('reads a blank one as absent and trims the whitespace around a value, as the adapters do', async () => {
+    const blank = fc.string({ unit: fc.constantFrom(' ', '\t', '\r', '\n'), maxLength: 5 });
+    await fc.assert(
+      fc.asyncProperty(blank, blank, blank, blank, async (before, after, sandbox, config) => {
+        // A blank sandbox URL or config path is no sandbox and no file, as an empty one is.
+        const { run, err } = harness({
+          UNILIVE_PROVIDER: `${before}memory${after}`,
+          UNILIVE_SANDBOX_URL: sandbox,
+          UNILIVE_CONFIG: config,
+        });
+        expect(await run('list', '--json'), err.join('\n')).toBe(0);
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
+
 describe('on an older Node.js', () => {
   it('bin says what it needs in one line before loading anything', () => {
     for (const version of ['18.20.8', '20.20.2', '22.11.0']) {

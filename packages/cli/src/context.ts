@@ -10,7 +10,8 @@ export class UsageError extends Error {
 export interface CommandContext {
   /** Where to write; every line goes through `neutralise` first. */
   output: Output;
-  environment: Record<string, string | undefined>;
+  /** Read through core's `environmentView`: a blank variable is absent, a value's whitespace trimmed. */
+  environment: Readonly<Record<string, string | undefined>>;
   loadFactory: FactoryLoader;
   /** Ctrl-C or SIGTERM: ends running calls and waits. */
   signal: AbortSignal | undefined;

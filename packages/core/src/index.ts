@@ -38,6 +38,7 @@ export {
 export {
   type CredentialSource,
   environment,
+  environmentView,
   loadCredential,
   loadOptionalSetting,
   maxCredentialLength,

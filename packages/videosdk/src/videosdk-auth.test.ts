@@ -194,6 +194,34 @@ describe('self-signed tokens (apiKey + secret)', () => {
     expect(headers).toEqual(['env.token.value']);
   });
 
+  it('a blank VIDEOSDK_TOKEN is absent: the key pair signs, read without the whitespace around it', async () => {
+    // What a shell quote or a `.env` file's CRLF leaves: never a value of its own.
+    const blank = fc.string({ unit: fc.constantFrom(' ', '\t', '\r', '\n'), maxLength: 6 });
+    await fc.assert(
+      fc.asyncProperty(blank, blank, blank, async (token, around, after) => {
+        nock.cleanAll();
+        vi.stubEnv('VIDEOSDK_TOKEN', token);
+        vi.stubEnv('VIDEOSDK_API_KEY', `${around}${apiKey}${after}`);
+        vi.stubEnv('VIDEOSDK_SECRET', `${after}${secret}${around}`);
+        const { headers, settings } = vendor();
+        await videosdk({ ...settings, now: clock().now }).get(id);
+        expect(decodeJwt(headers[0] ?? '').apikey).toBe(apiKey);
+        await jwtVerify(headers[0] ?? '', new TextEncoder().encode(secret), { currentDate: new Date(start) });
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('names every setting and variable that could have supplied a missing credential', async () => {
+    vi.stubEnv('VIDEOSDK_TOKEN', ' \r\n');
+    vi.stubEnv('VIDEOSDK_API_KEY', '  ');
+    const { headers, settings } = vendor();
+    await expect(videosdk(settings).get(id)).rejects.toThrow(
+      'videosdk: no credentials configured; pass the `token` setting or VIDEOSDK_TOKEN, or the `apiKey` and `secret` settings or VIDEOSDK_API_KEY and VIDEOSDK_SECRET',
+    );
+    expect(headers).toEqual([]);
+  });
+
   it('keeps the key, the secret and the current tokens as secrets, not every token ever signed', async () => {
     const { headers, settings } = vendor();
     const time = clock();

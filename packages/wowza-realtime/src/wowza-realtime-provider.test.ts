@@ -129,6 +129,29 @@ describe('wowzaRealtime provider', () => {
       expect(provider.secrets?.()).toEqual(expect.arrayContaining(['rotated-jwt-0001', 'rotated-jwt-0002']));
     });
 
+    it('reads a blank variable as absent and trims whitespace around a value, for choosing and for reading', async () => {
+      // What a shell quote or a `.env` file's CRLF leaves around a value.
+      const blank = fc.string({ unit: fc.constantFrom(' ', '\t', '\r', '\n'), maxLength: 6 });
+      const token = fc.stringMatching(/^[A-Za-z0-9._-]{8,32}$/);
+      await fc.assert(
+        fc.asyncProperty(
+          blank,
+          fc.option(fc.tuple(blank, token, blank), { nil: undefined }),
+          fc.tuple(blank, token, blank),
+          async (realtime, realtimeToken, [before, videoToken, after]) => {
+            vi.stubEnv('WOWZA_REALTIME_TOKEN', realtimeToken ? realtimeToken.join('') : realtime);
+            vi.stubEnv('WOWZA_VIDEO_TOKEN', `${before}${videoToken}${after}`);
+            const vendor = recordingFetch(answerOf('get'));
+            await wowzaRealtime({ fetch: vendor.fetch }).get('2adffc17');
+            expect(vendor.requests.map((request) => request.headers.authorization)).toEqual([
+              `Bearer ${realtimeToken ? realtimeToken[1] : videoToken}`,
+            ]);
+          },
+        ),
+        { numRuns: 60 },
+      );
+    });
+
     it('throws AuthenticationError naming the setting and variables, before any request', async () => {
       vi.stubEnv('WOWZA_REALTIME_TOKEN', '');
       vi.stubEnv('WOWZA_VIDEO_TOKEN', '');

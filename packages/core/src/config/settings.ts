@@ -4,10 +4,39 @@ import type { ProviderId } from '../live-stream.js';
 import type { ProviderSettingsBase } from '../provider.js';
 import { nearestName } from './names.js';
 
-/** Environment variables, when the runtime has them. */
-export function environment(): Record<string, string | undefined> {
+/**
+ * Environment variables, when the runtime has them, read as {@link environmentView} reads them: a blank
+ * variable is absent and a value's surrounding whitespace is dropped.
+ */
+export function environment(): Readonly<Record<string, string | undefined>> {
   const process = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
-  return process?.env ?? {};
+  return environmentView(process?.env ?? {});
+}
+
+/**
+ * The one rule for reading an environment variable, wherever unilive reads one (the adapters' credentials
+ * and base URLs, `loadClientFromConfig`, the CLI): a value that is empty or only whitespace is absent, for
+ * choosing between variables as much as for reading one (`VIDEOSDK_TOKEN="  "` leaves the key pair to be
+ * used, `WOWZA_REALTIME_TOKEN="  "` leaves `WOWZA_VIDEO_TOKEN`), and whitespace around a value is dropped
+ * (`" tok "` reads `tok`): it is what a shell quote or a `.env` file's CRLF line end leaves, and no vendor's
+ * token or key begins or ends with whitespace, so sending it could only be refused. Returns a read-only view
+ * of `variables` (property reads only; nothing is copied, so a variable set later is seen).
+ */
+export function environmentView(
+  variables: Readonly<Record<string, string | undefined>>,
+): Readonly<Record<string, string | undefined>> {
+  return new Proxy(Object.create(null) as Record<string, string | undefined>, {
+    get(_target, name) {
+      if (typeof name !== 'string') return undefined;
+      const value = variables[name];
+      if (typeof value !== 'string') return undefined;
+      const trimmed = value.trim();
+      return trimmed === '' ? undefined : trimmed;
+    },
+    has(_target, name) {
+      return typeof name === 'string' && (variables[name] ?? '').trim() !== '';
+    },
+  });
 }
 
 /** Where a credential comes from: an explicit setting or an environment variable. */
@@ -97,7 +126,7 @@ export function loadOptionalSetting(
   value: string | undefined,
   environmentVariable: string,
 ): string | undefined {
-  return value ?? (environment()[environmentVariable] || undefined);
+  return value ?? environment()[environmentVariable];
 }
 
 /**
