@@ -223,8 +223,16 @@ export async function main(argv: readonly string[], environment: CliEnvironment 
     output.err(program.helpInformation().trimEnd());
     return 2;
   }
+  // `unilive nosuch --help` is the usage error `unilive nosuch` is (2), not a request for the overall help:
+  // commander would answer the help flag before it looks at the command.
+  const first = argv[0] ?? '';
+  const unknownCommand =
+    !first.startsWith('-') &&
+    first !== 'help' &&
+    !program.commands.some((command) => command.name() === first);
+  const parsed = unknownCommand ? argv.filter((arg) => arg !== '--help' && arg !== '-h') : argv;
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync([...parsed], { from: 'user' });
     return ran.code;
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -138,6 +138,23 @@ describe('usage errors', () => {
     ]);
   });
 
+  it('an unknown command with --help is the same usage error, not the overall help', async () => {
+    const names = new Set([...commands.map((command) => command.name), 'help']);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.stringMatching(/^[a-z][a-z0-9-]{0,11}$/).filter((name) => !names.has(name)),
+        fc.constantFrom(['--help'], ['-h'], ['--nosuchflag', '--help'], ['x', '-h']),
+        async (name, rest) => {
+          const { run, out, err } = harness();
+          expect(await run(name, ...rest)).toBe(2);
+          expect(out).toEqual([]);
+          expect(err[0]).toMatch(/^unilive: unknown command/);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
   // Any value a user typed in the wrong place may be a secret: no usage error repeats it.
   it('never echoes the offending value, whatever it is', async () => {
     // Shaped like credentials: mixed case, digits or symbols, never a plain lowercase word like a flag name.
