@@ -257,7 +257,10 @@ export interface ProviderSettingsBase {
   /**
    * Replaces the global `fetch`. It is called as `fetch(request, init)`; pass `init` on (its `signal` ends
    * the attempt on a timeout or the caller's abort). One that drops it still ends in `TimeoutError` or
-   * `AbortError` on time, but leaves the connection busy until the server answers.
+   * `AbortError` on time, but leaves the connection busy until the server answers. One that answers no
+   * `Response` (`null`, a string, `{ status: 200 }`) fails the attempt with `ProviderUnavailableError`
+   * "the custom fetch answered no Response (it answered null)", `delivery: 'unknown'` (it may have sent the
+   * request), retried as a dropped connection is.
    */
   fetch?: typeof fetch | undefined;
   /** Limit for each HTTP attempt, in ms: finite, above 0, at most 2³¹−1. Default 15 000. */

@@ -893,6 +893,52 @@ describe('createHttpClient', () => {
     }
   });
 
+  it('a custom fetch that answers no Response is named as such: typed, delivery unknown, retried when idempotent', async () => {
+    const answers: [unknown, string][] = [
+      [null, 'null'],
+      [undefined, 'undefined'],
+      ['a string', 'a string'],
+      [200, 'a number'],
+      [[], 'an array'],
+      [{ status: 200 }, 'an object'],
+      [
+        {
+          get status() {
+            throw new Error('unreadable');
+          },
+        },
+        'an object',
+      ],
+    ];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...answers), fc.boolean(), async ([answer, kind], idempotent) => {
+        let calls = 0;
+        const error = await failure(() =>
+          client({
+            fetch: (async () => {
+              calls += 1;
+              return answer;
+            }) as unknown as typeof fetch,
+            retry: { maxRetries: 1 },
+          }).request({
+            operation: idempotent ? 'get' : 'create',
+            method: idempotent ? 'GET' : 'POST',
+            path: 's',
+            schema,
+            options: { runtime: { sleep: async () => {} } },
+          }),
+        );
+        expect(error.name).toBe('ProviderUnavailableError');
+        expect(error.message).toBe(
+          `test-vendor ${idempotent ? 'get' : 'create'}: the custom fetch answered no Response (it answered ${kind})`,
+        );
+        expect(error.delivery).toBe('unknown');
+        expect(calls).toBe(idempotent ? 2 : 1);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   // Found by the reliability suite's hostile inputs: a token with characters beyond Latin-1 made fetch
   // throw a TypeError, reported as ProviderUnavailableError "could not reach" and retried twice.
   it('refuses a credential no HTTP header can carry with InvalidInputError, before sending or retrying', async () => {

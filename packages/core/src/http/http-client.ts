@@ -711,6 +711,22 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
             mayHaveApplied: true,
             delivery: 'unknown',
           };
+        } else if (caught instanceof NoResponse) {
+          // The caller's fetch was called and may have sent the request before answering nonsense: as
+          // uncertain as a dropped connection, and retried as one.
+          const error = new ProviderUnavailableError(
+            errorOptions({
+              message: `${settings.provider} ${named}: the custom fetch answered no Response (it answered ${caught.kind})`,
+              delivery: outcome('unknown'),
+            }),
+          );
+          failure = {
+            error,
+            retryable: idempotent,
+            reason: 'network',
+            mayHaveApplied: true,
+            delivery: 'unknown',
+          };
         } else {
           const code = systemCodeOf(caught);
           // fetch refuses the Fetch standard's bad ports (1, 22, 6000…) before connecting: nothing left
@@ -959,9 +975,49 @@ function kyDefaults(custom: typeof fetch | undefined): Options {
       for (let index = 0; index < list.length; index += 2)
         headers.set(list[index] as string, list[index + 1] as string);
     }
-    return (custom ?? globalThis.fetch)(input, forwarded);
+    if (custom === undefined) return globalThis.fetch(input, forwarded);
+    // A custom fetch is the caller's code: what it answers is checked here, so that `null` or `{ status:
+    // 200 }` is reported as what it is rather than as whatever ky fails on reading it.
+    return Promise.resolve(custom(input, forwarded)).then((answer: unknown) => {
+      if (!isResponse(answer)) throw new NoResponse(answer);
+      return answer;
+    });
   };
   return defaults;
+}
+
+// A Response of this realm, or one of another copy of the Fetch API (a polyfill, another undici) that has
+// what the layer reads: a numeric status and headers it can get from. A getter that throws is no Response.
+function isResponse(answer: unknown): answer is Response {
+  if (answer instanceof Response) return true;
+  try {
+    const candidate = answer as { status?: unknown; headers?: { get?: unknown } } | null;
+    return (
+      typeof candidate === 'object' &&
+      candidate !== null &&
+      typeof candidate.status === 'number' &&
+      typeof candidate.headers?.get === 'function'
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** What a custom `fetch` answered when it answered no Response: its kind only, never its content. */
+class NoResponse {
+  readonly kind: string;
+
+  constructor(answer: unknown) {
+    const type = typeof answer;
+    this.kind =
+      answer === null || type === 'undefined'
+        ? String(answer)
+        : Array.isArray(answer)
+          ? 'an array'
+          : type === 'object'
+            ? 'an object'
+            : `a ${type}`;
+  }
 }
 
 /**
