@@ -351,6 +351,83 @@ describe('unilive against a running sandbox', () => {
     }
   });
 
+  it("under --sandbox, one provider's credential flags, --base-url and environment are ignored: the sandbox's are sent, the given never", async () => {
+    const value = fc.stringMatching(/^[A-Za-z0-9]{12,40}$/).map((text) => `Given${text}`);
+    const cases = fc.oneof(
+      fc.record({
+        provider: fc.constantFrom('wowza-video', 'wowza-realtime'),
+        flags: fc.record({ token: value }),
+      }),
+      fc.record({
+        provider: fc.constant('liveapi'),
+        flags: fc.record({ 'token-id': value, 'secret-key': value }),
+      }),
+      fc.record({
+        provider: fc.constant('videosdk'),
+        flags: fc.oneof(fc.record({ token: value }), fc.record({ 'api-key': value, secret: value })),
+      }),
+    );
+    // Every request an adapter sends, as it leaves.
+    const sent: string[] = [];
+    const realFetch = globalThis.fetch;
+    const spy = vi.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
+      sent.push(JSON.stringify([String(input), [...new Headers(init?.headers).entries()]]));
+      return realFetch(input, init);
+    });
+    try {
+      await fc.assert(
+        fc.asyncProperty(cases, value, async ({ provider, flags }, fromEnvironment) => {
+          sent.length = 0;
+          const fileFlag =
+            ['token', 'token-id', 'secret-key', 'api-key', 'secret'].find(
+              (flag) => !Object.hasOwn(flags, flag),
+            ) ?? 'token';
+          for (const name of [
+            'WOWZA_VIDEO_TOKEN',
+            'WOWZA_REALTIME_TOKEN',
+            'LIVEAPI_TOKEN_ID',
+            'LIVEAPI_SECRET_KEY',
+            'VIDEOSDK_TOKEN',
+          ])
+            vi.stubEnv(name, fromEnvironment);
+          const { out, err, output } = capturedOutput();
+          const argv = [
+            'list',
+            '-p',
+            provider,
+            ...Object.entries(flags).flatMap(([flag, given]) => [`--${flag}`, given]),
+            // Never read: a file that does not exist is no error.
+            `--${fileFlag}-file`,
+            '/nonexistent/unilive-secret',
+            '--base-url',
+            'http://127.0.0.1:9/elsewhere',
+          ];
+          const environment = { ...process.env, UNILIVE_SANDBOX_URL: sandbox.url };
+          expect(await main(argv, { output, environment }), err.join('\n')).toBe(0);
+          const secrets = [...Object.values(flags), fromEnvironment];
+          const wire = sent.join('\n');
+          expect(wire).toContain(sandbox.url);
+          expect(wire).not.toContain('127.0.0.1:9/');
+          for (const secret of secrets) {
+            expect(wire).not.toContain(secret);
+            expect([...out, ...err].join('\n')).not.toContain(secret);
+          }
+          // LiveAPI's Basic pair, encoded.
+          const given: Record<string, string | undefined> = flags;
+          const pair = `${given['token-id'] ?? fromEnvironment}:${given['secret-key'] ?? fromEnvironment}`;
+          expect(wire).not.toContain(Buffer.from(pair).toString('base64'));
+          const note = err.find((line) => line.startsWith('unilive: note:'));
+          for (const flag of [...Object.keys(flags), `${fileFlag}-file`, 'base-url'])
+            expect(note).toContain(`--${flag}`);
+        }),
+        { numRuns: 12 },
+      );
+    } finally {
+      spy.mockRestore();
+      vi.unstubAllEnvs();
+    }
+  });
+
   it('explains how to start a sandbox when none answers', async () => {
     const { err } = capture();
     const output: Output = { out: () => {}, err: (text) => err.push(text), interactive: false };

@@ -89,6 +89,10 @@ LIVEAPI_SECRET_KEY, VIDEOSDK_TOKEN or VIDEOSDK_API_KEY + VIDEOSDK_SECRET), from 
 (--token-file FILE, --token-file -, at most 64 KiB), or from flags, which other users of this machine can
 read. Ctrl-C ends the read of any file the CLI is given, a named pipe nobody writes included.
 
+With --sandbox (or UNILIVE_SANDBOX_URL), one provider or several: the sandbox's address and development
+credentials are used, whatever the credential flags, their -file forms, --base-url or the environment say;
+the values given are never sent anywhere (a note on stderr names the flags ignored, never their values).
+
 Several providers at once (--provider repeated, or --config FILE): streams are then named by reference,
 <name>:<stream id> (liveapi:abc123), where a repeated --provider is named by its id and a --config entry by
 its "name". The file is what createLiveStreamRegistryFromConfig takes:
@@ -202,6 +206,24 @@ async function credentialSettings(invocation: Invocation): Promise<Record<string
     }
   }
   return settings;
+}
+
+/**
+ * Under `--sandbox`, the flags that would set a credential or the address and are ignored: one note on
+ * stderr naming them (never their values, nor a `-file`'s contents, which is not read).
+ */
+function ignoredUnderSandbox(invocation: Invocation): void {
+  const ignored = [
+    ...credentialFlags.flatMap(({ flag, key }) => [
+      ...(stringFlag(invocation.flags, key) !== undefined ? [`--${flag}`] : []),
+      ...(stringFlag(invocation.flags, `${key}File`) !== undefined ? [`--${flag}-file`] : []),
+    ]),
+    ...(stringFlag(invocation.flags, 'baseUrl') !== undefined ? ['--base-url'] : []),
+  ];
+  if (ignored.length === 0) return;
+  invocation.context.output.err(
+    `unilive: note: ${ignored.join(', ')} ignored: with --sandbox the sandbox's address and development credentials are used`,
+  );
 }
 
 /** The per-request limit of `--timeout-ms`, validated. */
@@ -476,19 +498,23 @@ export async function clientFor(invocation: Invocation): Promise<LiveStreamClien
   const settings: Record<string, unknown> = {};
   const sandboxUrl = stringFlag(flags, 'sandbox') ?? context.environment.UNILIVE_SANDBOX_URL;
   if (sandboxUrl) {
+    // One rule under a sandbox, as for --config entries: its address and development credentials, whatever
+    // the flags say. A credential given would otherwise be sent to whatever answers at the sandbox's URL.
+    ignoredUnderSandbox(invocation);
     Object.assign(
       settings,
       await sandboxSettings(sandboxUrl, id, { signal: context.signal, timeoutMs: timeoutFlag(invocation) }),
     );
-  }
-  const baseUrl = stringFlag(flags, 'baseUrl');
-  if (baseUrl !== undefined) {
-    if (!URL.canParse(baseUrl) || !/^https?:$/.test(new URL(baseUrl).protocol)) {
-      throw new UsageError('--base-url expects an http:// or https:// URL');
+  } else {
+    const baseUrl = stringFlag(flags, 'baseUrl');
+    if (baseUrl !== undefined) {
+      if (!URL.canParse(baseUrl) || !/^https?:$/.test(new URL(baseUrl).protocol)) {
+        throw new UsageError('--base-url expects an http:// or https:// URL');
+      }
+      settings.baseUrl = baseUrl;
     }
-    settings.baseUrl = baseUrl;
+    Object.assign(settings, await credentialSettings(invocation));
   }
-  Object.assign(settings, await credentialSettings(invocation));
   const config = rateLimitFlags(invocation);
   const rateLimit = await rateLimitFromConfig(config, { gateStores: await redisStores(config) });
   return createLiveStreamClient(await buildProvider(id, settings, context.loadFactory), {
