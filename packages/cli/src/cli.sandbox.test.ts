@@ -699,7 +699,7 @@ describe('unilive against a running sandbox', () => {
     ]);
   });
 
-  it('`unilive sandbox` serves until interrupted, then stops cleanly', async () => {
+  it('`unilive sandbox` serves until interrupted, then stops cleanly with 130 (interrupted)', async () => {
     const { out } = capture();
     const controller = new AbortController();
     const output: Output = { out: (text) => out.push(text), err: () => {}, interactive: false };
@@ -726,7 +726,7 @@ describe('unilive against a running sandbox', () => {
       false,
     ]);
     controller.abort();
-    expect(await running).toBe(0);
+    expect(await running).toBe(130);
     expect(out.at(-1)).toBe('sandbox stopped');
   });
 
@@ -776,7 +776,7 @@ describe('unilive against a running sandbox', () => {
     expect([(await register(allowing?.url ?? '')).status, await byName(allowing?.url ?? '')]).toEqual([
       201, 200,
     ]);
-    for (const sandbox of started) expect(await sandbox.stop()).toBe(0);
+    for (const sandbox of started) expect(await sandbox.stop()).toBe(130);
   });
 
   it('`unilive sandbox --documented-only` answers only what the vendors document', async () => {
@@ -806,7 +806,7 @@ describe('unilive against a running sandbox', () => {
     expect(created.status).toBe(201);
     expect(await created.json()).not.toHaveProperty('name');
     controller.abort();
-    expect(await running).toBe(0);
+    expect(await running).toBe(130);
   });
 });
 

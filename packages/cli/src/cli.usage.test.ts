@@ -504,7 +504,7 @@ describe('unilive sandbox', () => {
     expect(await run('sandbox', '--port', port, '--rtmp-port', '0')).toBe(2);
     expect(await run('sandbox', '--port', '0', '--rtmp-port', rtmpPort)).toBe(2);
     controller.abort();
-    expect(await first).toBe(0);
+    expect(await first).toBe(130);
     expect(err).toEqual([
       'unilive: --port expects a whole number from 0 to 65535',
       'unilive: --persist: the persist file is not valid JSON: move it away or pass another path, and the sandbox starts empty there',

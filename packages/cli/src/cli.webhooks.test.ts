@@ -104,7 +104,7 @@ describe('unilive sandbox --webhook', () => {
       .toBe(`webhook liveapi stream-created → ${target.url}/hooks/… 204`);
     expect(out.join('\n')).not.toContain('path-secret');
     controller.abort();
-    expect(await running).toBe(0);
+    expect(await running).toBe(130);
   });
 });
 
@@ -169,7 +169,7 @@ describe('unilive sandbox --max-pending', () => {
       `webhook liveapi stream-created → ${target}/hooks/… dropped (backlog)`,
     ]);
     controller.abort();
-    expect(await running).toBe(0);
+    expect(await running).toBe(130);
   });
 
   it('is shown in --help with its default', async () => {

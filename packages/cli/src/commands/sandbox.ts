@@ -100,7 +100,8 @@ export const sandbox: CommandSpec = {
     'added there too (POST { provider, url }), or relayed to a local app with `unilive listen`.\n\n' +
     'Pages: a change (POST, PUT, PATCH, DELETE) from a browser page is taken only from a page served by this\n' +
     'machine (localhost, 127.0.0.1, ::1) or by a host named with --allowed-host; a name other than these in\n' +
-    'the Host header is refused (DNS rebinding). With --host 0.0.0.0, name the machine whose app uses it.',
+    'the Host header is refused (DNS rebinding). With --host 0.0.0.0, name the machine whose app uses it.\n\n' +
+    'Ctrl-C (or SIGTERM, SIGHUP) stops it, and it exits with 130 (interrupted).',
   async run({ flags, context }) {
     const { output, signal } = context;
     const port = integerFlag(flags, 'port', '--port', { min: 0, max: 65_535 }) ?? 4010;
@@ -157,6 +158,8 @@ export const sandbox: CommandSpec = {
     });
     await running.close();
     output.out('sandbox stopped');
-    return 0;
+    // It runs until interrupted, so ending is always an interrupt: 130, as for `listen` and any command
+    // Ctrl-C stops (a script waiting on it tells a stop from a clean finish it never has).
+    return 130;
   },
 };
