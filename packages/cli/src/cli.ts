@@ -22,7 +22,9 @@ export interface CliEnvironment {
   readStdin?: (limits?: ReadLimits) => Promise<string>;
 }
 
-const exitCodes = 'Exit codes: 0 success, 1 the operation failed, 2 bad usage or input, 130 interrupted.';
+const exitCodes =
+  'Exit codes: 0 success, 1 the operation failed, 2 bad usage or input (an unknown command or option, with\n' +
+  'or without --help), 130 interrupted.';
 
 /**
  * Reads a stream to its end, or to `maxBytes` and one byte more: a secret file of gigabytes (`/dev/zero`, a
@@ -205,6 +207,28 @@ export function stopOnSignals(source: SignalSource, exit: (code: number) => void
   return controller.signal;
 }
 
+const isHelpFlag = (arg: string) => arg === '--help' || arg === '-h';
+
+/**
+ * Whether `argv` asks for help and also holds an option its command (or the program, before any command)
+ * does not know: commander answers the help flag before it looks at the options. The options are parsed by
+ * a program of their own that prints nothing, so nothing the probe does reaches the real run.
+ */
+function hasUnknownOption(context: CommandContext, argv: readonly string[]): boolean {
+  if (!argv.some(isHelpFlag)) return false;
+  const silent: Output = { out: () => {}, err: () => {}, interactive: false };
+  const program = buildProgram({ ...context, output: silent }, { code: 0 });
+  const named = program.commands.find((command) => command.name() === argv[0]);
+  const target = named ?? program;
+  try {
+    const { unknown } = target.parseOptions((named ? argv.slice(1) : argv).filter((arg) => !isHelpFlag(arg)));
+    // commander puts the first option it does not know, and everything after it, in `unknown`.
+    return /^-./.test(unknown[0] ?? '');
+  } catch {
+    return false;
+  }
+}
+
 /** Runs the CLI with arguments (without `node` and the script) and returns the exit code. */
 export async function main(argv: readonly string[], environment: CliEnvironment = {}): Promise<number> {
   const context: CommandContext = {
@@ -230,7 +254,11 @@ export async function main(argv: readonly string[], environment: CliEnvironment 
     !first.startsWith('-') &&
     first !== 'help' &&
     !program.commands.some((command) => command.name() === first);
-  const parsed = unknownCommand ? argv.filter((arg) => arg !== '--help' && arg !== '-h') : argv;
+  // Likewise `unilive create --nosuch --help` is the usage error `unilive create --nosuch` is.
+  const parsed =
+    unknownCommand || (first !== 'help' && hasUnknownOption(context, argv))
+      ? argv.filter((arg) => !isHelpFlag(arg))
+      : argv;
   try {
     await program.parseAsync([...parsed], { from: 'user' });
     return ran.code;

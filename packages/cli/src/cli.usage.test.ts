@@ -155,6 +155,32 @@ describe('usage errors', () => {
     );
   });
 
+  it('an unknown option with --help is the same usage error, not the help', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...commands.map((command) => command.name)),
+        fc.stringMatching(/^[a-z]{2,10}$/).map((word) => `--zz${word}`),
+        fc.constantFrom('--help', '-h'),
+        fc.boolean(),
+        fc.option(fc.constant('=value'), { nil: '' }),
+        async (name, flag, help, helpFirst, value) => {
+          const { run, out, err } = harness();
+          const rest = helpFirst ? [help, `${flag}${value}`] : [`${flag}${value}`, help];
+          expect(await run(name, ...rest)).toBe(2);
+          expect(out).toEqual([]);
+          expect(err[0]).toBe(`unilive ${name}: unknown option ${flag}`);
+        },
+      ),
+      { numRuns: 40 },
+    );
+    // Before any command, too; a known option with --help still shows the help.
+    const { run, out, err } = harness();
+    expect(await run('--zzflag', '--help')).toBe(2);
+    expect(err).toEqual(['unilive: unknown option --zzflag']);
+    expect(await run('create', '--name', 'x', '--help')).toBe(0);
+    expect(out.join('\n')).toContain('Usage: unilive create');
+  });
+
   // Any value a user typed in the wrong place may be a secret: no usage error repeats it.
   it('never echoes the offending value, whatever it is', async () => {
     // Shaped like credentials: mixed case, digits or symbols, never a plain lowercase word like a flag name.
