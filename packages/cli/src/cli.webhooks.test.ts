@@ -307,6 +307,79 @@ describe('unilive listen --forward-to', () => {
     expect(box.webhooks.endpoints()).toEqual([]);
   });
 
+  it("reads a delivery's body up to the webhook handler's 10 MiB and answers 413 beyond it, unforwarded", async () => {
+    const box = await sandbox();
+    const target = await app();
+    const { out, output } = capture();
+    const controller = new AbortController();
+    const registrations: string[] = [];
+    const realFetch = globalThis.fetch;
+    const spy = vi.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
+      if (String(input).endsWith('/_sandbox/webhooks') && typeof init?.body === 'string') {
+        registrations.push((JSON.parse(init.body) as { url: string }).url);
+      }
+      return realFetch(input, init);
+    });
+    cleanups.push(async () => spy.mockRestore());
+    const listening = main(['listen', '--forward-to', `${target.url}/hooks`, '-p', 'liveapi'], {
+      output,
+      signal: controller.signal,
+      environment: { UNILIVE_SANDBOX_URL: box.url },
+    });
+    await expect.poll(() => out.find((line) => line.startsWith('Forwarding'))).toBeDefined();
+    const registered = new URL(registrations[0] ?? '');
+    // A delivery as the sandbox posts it, `size` bytes long, its length declared or sent chunked.
+    const deliver = (size: number, declared: boolean) =>
+      new Promise<number>((resolve, reject) => {
+        const sent = httpRequest(
+          {
+            host: '127.0.0.1',
+            port: Number(registered.port),
+            path: registered.pathname,
+            method: 'POST',
+            headers: {
+              host: registered.host,
+              'content-type': 'application/json',
+              ...(declared ? { 'content-length': String(size) } : {}),
+            },
+          },
+          (answer) => {
+            answer.resume();
+            resolve(answer.statusCode ?? 0);
+          },
+        );
+        // The listener may close the connection after its 413 while the rest is still being sent.
+        sent.on('error', reject);
+        const body = Buffer.alloc(size, 0x20);
+        body.write('{"event":"big"}');
+        for (let at = 0; at < size; at += 1_048_576) sent.write(body.subarray(at, at + 1_048_576));
+        sent.end();
+      });
+    const limit = 10_485_760;
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: -2, max: 2 }), fc.boolean(), async (offset, declared) => {
+        const before = target.received.length;
+        const lines = out.length;
+        const status = await deliver(limit + offset, declared);
+        if (offset <= 0) {
+          expect(status).toBe(204);
+          expect(target.received.length).toBe(before + 1);
+          expect(target.received.at(-1)?.body.length).toBe(limit + offset);
+          expect(out.slice(lines)).toEqual([`liveapi big → ${target.url}/… 204`]);
+        } else {
+          expect(status).toBe(413);
+          expect(target.received.length).toBe(before);
+          expect(out.slice(lines)).toEqual([
+            `liveapi delivery → ${target.url}/… 413 (body over ${limit} bytes, not forwarded)`,
+          ]);
+        }
+      }),
+      { numRuns: 8 },
+    );
+    controller.abort();
+    expect(await listening).toBe(130);
+  });
+
   it("passes back the app's status without reading its body, and names the event of a delivery the app did not take", async () => {
     const box = await sandbox();
     // An app that answers 202 and then streams a body without end.

@@ -6,6 +6,14 @@ import { type CommandSpec, listFlag, stringFlag, UsageError } from '../context.j
 import { webhookUrlText } from '../text.js';
 
 const providers = ['wowza-video', 'wowza-realtime', 'liveapi', 'videosdk'];
+
+/**
+ * The most of a delivery's body the listener reads, in bytes: 10 MiB, the default `maxBodyBytes` of
+ * `createWebhookHandler`, so the app behind it would have refused anything larger too. A larger body (a
+ * declared `Content-Length` at once, else as soon as the bytes read pass it) is answered 413, never
+ * forwarded, and no more of it is held.
+ */
+export const maxDeliveryBytes = 10_485_760;
 // Headers a relay must not copy: they describe the hop, not the delivery.
 const hopHeaders = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive']);
 
@@ -40,7 +48,9 @@ export const listen: CommandSpec = {
     "Each delivery reaches the app exactly as the vendor sends it (the sandbox signs it the vendor's way),\n" +
     "and the app's status goes back to the sandbox (none of the app's answer body is read). Only the sandbox's\n" +
     'deliveries are relayed: a POST to the per-run path it registered, with its Host and no browser Origin;\n' +
-    'any other request is refused (403/404), never forwarded nor printed. Ctrl-C ends it with 130. Example:\n' +
+    'any other request is refused (403/404), never forwarded nor printed. A delivery body over 10 MiB (the\n' +
+    "webhook handler's default maxBodyBytes) is answered 413 and not forwarded. Ctrl-C ends it with 130.\n" +
+    'Example:\n' +
     '  unilive sandbox &\n  unilive listen --sandbox http://127.0.0.1:4010 --forward-to http://localhost:3000/webhooks',
   async run({ flags, context }) {
     const { output, signal } = context;
@@ -68,6 +78,21 @@ export const listen: CommandSpec = {
         response.end();
         return;
       }
+      const tooLarge = () => {
+        output.out(
+          `${escapeUnprintable(provider)} delivery → ${webhookUrlText(forwardTo.href)} 413 (body over ${maxDeliveryBytes} bytes, not forwarded)`,
+        );
+        // The rest of the body is read and dropped, not left unread: closing a connection the sender is still
+        // writing to would reset it, and the sender could lose the 413 with it.
+        request.resume();
+        response.statusCode = 413;
+        response.end();
+      };
+      const declared = request.headers['content-length'];
+      if (declared !== undefined && /^\d+$/.test(declared.trim()) && Number(declared) > maxDeliveryBytes) {
+        tooLarge();
+        return;
+      }
       void relay(request, forwardTo).then(
         ({ status, event }) => {
           // One line each: a line feed in what the request said reads as an escape.
@@ -78,6 +103,10 @@ export const listen: CommandSpec = {
           response.end();
         },
         (failure: unknown) => {
+          if (failure instanceof TooLarge) {
+            tooLarge();
+            return;
+          }
           output.out(
             `${escapeUnprintable(provider)} ${escapeUnprintable(failure instanceof Unreachable ? failure.event : 'delivery')} → ${webhookUrlText(forwardTo.href)} unreachable`,
           );
@@ -173,10 +202,33 @@ class Unreachable extends Error {
   }
 }
 
+// A delivery's body passed maxDeliveryBytes.
+class TooLarge extends Error {}
+
+// Reads a delivery's body up to maxDeliveryBytes; past it, drops what it held, keeps none of the rest and
+// rejects with TooLarge at once (the request is left open, so the 413 can still be sent).
+function readDelivery(request: IncomingMessage): Promise<Buffer<ArrayBuffer>> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > maxDeliveryBytes) {
+        request.off('data', onData);
+        chunks.length = 0;
+        reject(new TooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    request.on('data', onData);
+    request.once('end', () => resolve(Buffer.concat(chunks)));
+    request.once('error', reject);
+  });
+}
+
 async function relay(request: IncomingMessage, forwardTo: URL): Promise<{ status: number; event: string }> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  const body = Buffer.concat(chunks);
+  const body = await readDelivery(request);
   const event = eventName(body);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
