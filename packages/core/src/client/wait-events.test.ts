@@ -109,6 +109,29 @@ const event = (fields: Partial<LiveStreamEvent> & { id: string }): LiveStreamEve
 // Lets every pending promise callback run, without letting any timer fire.
 const settle = () => vi.advanceTimersByTimeAsync(0);
 
+/** An async iterable of events the test sends one by one (`send`), each delivered in the order sent. */
+function pushedSource(): { source: AsyncIterable<LiveStreamEvent>; send: (value: LiveStreamEvent) => void } {
+  const pushes: ((value: IteratorResult<LiveStreamEvent>) => void)[] = [];
+  const queued: LiveStreamEvent[] = [];
+  const source: AsyncIterable<LiveStreamEvent> = {
+    [Symbol.asyncIterator]: () => ({
+      next: () =>
+        new Promise((resolve) => {
+          const ready = queued.shift();
+          if (ready) resolve({ done: false, value: ready });
+          else pushes.push(resolve);
+        }),
+      return: async () => ({ done: true, value: undefined }),
+    }),
+  };
+  const send = (value: LiveStreamEvent) => {
+    const waiting = pushes.shift();
+    if (waiting) waiting({ done: false, value });
+    else queued.push(value);
+  };
+  return { source, send };
+}
+
 /**
  * Checks that a wait ends with its poll number `poll` (the first is 1, then one per event heard during
  * the wait), made while the fake clock stands still: the first ten are made at once, but a wait polls at
@@ -363,24 +386,7 @@ describe('waitForBroadcast', () => {
 
   it("goes by the time an other realm's Date holds, from an async iterable, whatever getTime that realm carries", async () => {
     const { provider } = stubProvider({ broadcastingStatus: false });
-    const pushes: ((value: IteratorResult<LiveStreamEvent>) => void)[] = [];
-    const queued: LiveStreamEvent[] = [];
-    const source: AsyncIterable<LiveStreamEvent> = {
-      [Symbol.asyncIterator]: () => ({
-        next: () =>
-          new Promise((resolve) => {
-            const ready = queued.shift();
-            if (ready) resolve({ done: false, value: ready });
-            else pushes.push(resolve);
-          }),
-        return: async () => ({ done: true, value: undefined }),
-      }),
-    };
-    const send = (value: LiveStreamEvent) => {
-      const waiting = pushes.shift();
-      if (waiting) waiting({ done: false, value });
-      else queued.push(value);
-    };
+    const { source, send } = pushedSource();
     // Made in a vm context whose Date.prototype.getTime was rewritten: only the time the Date holds is true.
     const at = (seconds: number) =>
       runInNewContext(
@@ -416,24 +422,7 @@ describe('waitForBroadcast', () => {
         fc.integer({ min: 1, max: 600 }),
         async (offsetMs, laterSeconds) => {
           const { provider } = stubProvider({ broadcastingStatus: false });
-          const queued: LiveStreamEvent[] = [];
-          const pushes: ((value: IteratorResult<LiveStreamEvent>) => void)[] = [];
-          const source: AsyncIterable<LiveStreamEvent> = {
-            [Symbol.asyncIterator]: () => ({
-              next: () =>
-                new Promise((resolve) => {
-                  const ready = queued.shift();
-                  if (ready) resolve({ done: false, value: ready });
-                  else pushes.push(resolve);
-                }),
-              return: async () => ({ done: true, value: undefined }),
-            }),
-          };
-          const send = (value: LiveStreamEvent) => {
-            const waiting = pushes.shift();
-            if (waiting) waiting({ done: false, value });
-            else queued.push(value);
-          };
+          const { source, send } = pushedSource();
           let done = false;
           const waiting = createLiveStreamClient(provider)
             .waitForBroadcast('s1', {
