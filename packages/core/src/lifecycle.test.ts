@@ -212,6 +212,79 @@ describe('changeLifecycle', () => {
   });
 });
 
+describe('changeLifecycle: an abort met while a refusal is settled', () => {
+  // The vendor refused the change: an abort during the read that checks the goal (sent or not), the wait
+  // before a second read, or the read of a stream whose refusal named the goal changes nothing the vendor
+  // holds. `delivery` is the refusal's: `refused`, or `unknown` when an earlier attempt lost its answer.
+  it("says the refusal's delivery, never the read's, wherever it is met", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom<LifecycleOperation>('start', 'stop'),
+        fc.constantFrom('refused' as const, 'unknown' as const),
+        fc.constantFrom('not-sent' as const, 'unknown' as const, undefined),
+        fc.constantFrom(
+          'first read' as const,
+          'wait' as const,
+          'second read' as const,
+          'named read' as const,
+        ),
+        async (operation, refusalDelivery, readDelivery, where) => {
+          const refusal = new ConflictError({
+            provider: 'test',
+            operation,
+            status: 422,
+            message: 'refused',
+            delivery: refusalDelivery,
+          });
+          const reason = new Error('caller gave up');
+          const abort = new AbortError({
+            provider: 'test',
+            operation,
+            message: `test ${operation} was aborted`,
+            cause: reason,
+            delivery: readDelivery,
+          });
+          // A state the call does not lead to: the stream is read again after the wait.
+          const other = operation === 'start' ? 'stopping' : 'starting';
+          let reads = 0;
+          const error = await changeLifecycle({
+            provider: 'test',
+            operation,
+            id: 's1',
+            send: () => Promise.reject(refusal),
+            refusedState: where === 'named read' ? () => lifecycleGoals[operation][0] : undefined,
+            read: async () => {
+              reads += 1;
+              if (where === 'first read' || where === 'named read') throw abort;
+              if (where === 'second read' && reads === 2) throw abort;
+              return stream(other);
+            },
+            staleReadMs: 1_000,
+            options: {
+              runtime: {
+                sleep: async () => {
+                  if (where === 'wait') throw reason;
+                },
+              },
+            },
+          }).then(
+            () => undefined,
+            (caught: unknown) => caught,
+          );
+          expect(AbortError.isInstance(error), String(error)).toBe(true);
+          expect(error).toMatchObject({
+            name: 'AbortError',
+            message: `test ${operation} was aborted`,
+            operation,
+            delivery: refusalDelivery,
+            cause: { message: 'caller gave up' },
+          });
+        },
+      ),
+    );
+  });
+});
+
 describe('readBackAfterChange', () => {
   it('throws a ChangeAppliedError that is not retryable and keeps the failed step, when nothing whole can be returned', async () => {
     const failure = new NotFoundError({

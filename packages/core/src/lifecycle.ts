@@ -77,7 +77,9 @@ export interface LifecycleChange {
  *   `ERR-422-InvalidStateChange`, Real-Time's `ERR-423-StreamAlreadyStopped`), the state is checked: the
  *   one the refusal names when the vendor names it, else the stream's as read (read again after
  *   `staleReadMs` when the vendor's reads may lag a change). If it is already where the call leads
- *   ({@link lifecycleGoals}), the stream is returned; otherwise the refusal stands.
+ *   ({@link lifecycleGoals}), the stream is returned; otherwise the refusal stands. An abort met while the
+ *   refusal is checked is an `AbortError` with the refusal's `delivery` (`refused`, or `unknown` when an
+ *   earlier attempt lost its answer): the vendor changed nothing, whether the read went out or not.
  * - **An accepted change is never reported as a failure.** When the answer carries no whole stream (a state
  *   only, an empty body, `{}`), the stream is read back with the answer's state (the vendor's word, newer
  *   than a cached read). If that read fails, the call still succeeds with what the answer told, flagged by
@@ -103,17 +105,22 @@ async function settleRefusal(change: LifecycleChange, refusal: ConflictError): P
   if (named !== undefined) {
     if (!goals.includes(named)) throw refusal;
     // The vendor said the goal holds: the stream is read for the rest, and keeps the vendor's state.
-    return acceptedLifecycle(
-      change,
-      { state: named, raw: undefined },
-      `the vendor refused ${change.operation} because the stream is already ${named}`,
-    );
+    try {
+      return await acceptedLifecycle(
+        change,
+        { state: named, raw: undefined },
+        `the vendor refused ${change.operation} because the stream is already ${named}`,
+      );
+    } catch (error) {
+      if (AbortError.isInstance(error)) throw abortWhileSettling(change, refusal, error.cause);
+      throw error;
+    }
   }
   const readOrRefuse = async () => {
     try {
       return sameStream(await change.read(), change.id, change);
     } catch (error) {
-      if (AbortError.isInstance(error)) throw error;
+      if (AbortError.isInstance(error)) throw abortWhileSettling(change, refusal, error.cause);
       // Nothing shows the goal holds: the vendor's refusal is the answer.
       throw refusal;
     }
@@ -127,17 +134,30 @@ async function settleRefusal(change: LifecycleChange, refusal: ConflictError): P
   try {
     await sleep(staleMs, change.options?.signal);
   } catch (reason) {
-    throw new AbortError({
-      provider: change.provider,
-      operation: change.operation,
-      message: abortedMessage(change.provider, change.operation),
-      cause: reason,
-      delivery: 'unknown',
-    });
+    throw abortWhileSettling(change, refusal, reason);
   }
   current = await readOrRefuse();
   if (goals.includes(current.state)) return current;
   throw refusal;
+}
+
+/**
+ * An abort met while a refusal is being settled (the read that checks whether the goal already holds, the
+ * wait before a second read, the read of a stream whose refusal named the goal): the vendor refused the
+ * change, so the call's `delivery` is the refusal's (`refused`: nothing was carried out; `unknown` when an
+ * earlier attempt of the change lost its answer, and may have carried it out), never that of the read, which
+ * changes nothing whether it went out or not. The message is the one text of every abort, the cause the
+ * signal's reason (`docs/decisions/2026-12-01-abort-while-settling-a-refusal.md`).
+ */
+function abortWhileSettling(change: LifecycleChange, refusal: ConflictError, reason: unknown): AbortError {
+  return new AbortError({
+    provider: change.provider,
+    operation: change.operation,
+    message: abortedMessage(change.provider, change.operation),
+    cause: reason,
+    delivery: refusal.delivery === 'unknown' ? 'unknown' : 'refused',
+    secrets: change.secrets,
+  });
 }
 
 // The vendor accepted (or said the goal holds) without a whole stream: read it back in the vendor's state.

@@ -491,6 +491,45 @@ describe('lifecycle calls are idempotent; a real conflict stays ConflictError', 
     expect(sleeps).toEqual([1_100]);
   });
 
+  // The refused change changed nothing: an abort during the confirming read says the refusal's delivery
+  // (`refused`), not the read's (`not-sent` for a read stopped before it went out, `unknown` for one under way).
+  it.each([
+    ['start', 'before it is sent'],
+    ['stop', 'before it is sent'],
+    ['start', 'while the vendor reads it'],
+    ['stop', 'while the vendor reads it'],
+  ] as const)(
+    '%s refused as already done, aborted on the confirming read %s: AbortError, delivery refused',
+    async (operation, when) => {
+      replay(`${operation}.error.422.InvalidStateChange`);
+      const controller = new AbortController();
+      const sent = when === 'while the vendor reads it';
+      const body = fixture(operation === 'start' ? 'get.started' : 'get.stopped').response.body;
+      const get = nock(origin)
+        .get(`${base}/live_streams/${id}`)
+        .reply(() => {
+          controller.abort(new Error('caller gave up'));
+          return [200, body];
+        });
+      const client = createLiveStreamClient(provider(), {
+        hooks: {
+          onRequest: (event) => {
+            if (!sent && event.method === 'GET') controller.abort(new Error('caller gave up'));
+          },
+        },
+      });
+      const error = await failure(() => client[operation](id, { signal: controller.signal }));
+      expect(error).toMatchObject({
+        name: 'AbortError',
+        message: `wowza-video ${operation} was aborted`,
+        operation,
+        delivery: 'refused',
+      });
+      expect(get.isDone()).toBe(sent);
+      nock.cleanAll();
+    },
+  );
+
   it('a refusal naming no state stays ConflictError when the stream cannot be read after it', async () => {
     interceptFixture(nock(origin), refusal('stop', "The request couldn't be processed."));
     replay('get.error.503');
