@@ -24,7 +24,7 @@ export interface CliEnvironment {
 
 const exitCodes =
   'Exit codes: 0 success, 1 the operation failed, 2 bad usage or input (an unknown command or option, with\n' +
-  'or without --help), 130 interrupted.';
+  'or without --help, after help too), 130 interrupted.';
 
 /**
  * Reads a stream to its end, or to `maxBytes` and one byte more: a secret file of gigabytes (`/dev/zero`, a
@@ -98,6 +98,15 @@ function flagOf(message: string): string {
   return /^--?[a-z]+(-[a-z]+)*$/.test(flag) ? flag : '(not shown: it is not an option name)';
 }
 
+/**
+ * The long name of a known option that lacks its value: commander quotes its flags as declared
+ * (`'-p, --provider <id>'`), which hold nothing the user typed.
+ */
+function optionOf(message: string): string {
+  const flags = /'([^']*)'/.exec(message)?.[1] ?? '';
+  return /--[a-z]+(-[a-z]+)*/.exec(flags)?.[0] ?? flagOf(message);
+}
+
 /** The suggestion commander adds (`(Did you mean --token?)`), which names only known flags or commands. */
 function suggestionOf(message: string): string {
   const match = /\(Did you mean ([^)]*)\?\)/.exec(message);
@@ -114,7 +123,7 @@ function parseErrorLine(error: CommanderError, command: Command | undefined): st
       return `unilive: unknown command${suggestionOf(error.message)}; the commands are ${commands.map((spec) => spec.name).join(', ')}`;
     case 'commander.optionMissingArgument':
     case 'commander.missingMandatoryOptionValue':
-      return `${where}: ${flagOf(error.message).split(' ')[0]} needs a value`;
+      return `${where}: ${optionOf(error.message)} needs a value`;
     case 'commander.missingArgument':
       return `${where}: missing ${/'([^']*)'/.exec(error.message)?.[1] ?? 'an argument'}`;
     case 'commander.excessArguments':
@@ -229,6 +238,22 @@ function hasUnknownOption(context: CommandContext, argv: readonly string[]): boo
   }
 }
 
+/**
+ * `unilive help [command] [options]` as the help flag it stands for, so that it answers as `--help` does,
+ * usage errors included: `help create --nosuch` is `create --help --nosuch` (2, unknown option), `help nosuch`
+ * is `nosuch --help` (2, unknown command), `help` and `help help` are `--help`. The flag goes right after the
+ * command, before the options: `help create --name` shows the help rather than naming a stream `--help`.
+ * commander's own help command would show the help and exit 0 whatever followed it.
+ */
+function helpAsFlag(argv: readonly string[]): readonly string[] {
+  if (argv[0] !== 'help') return argv;
+  const [topic, ...rest] = argv.slice(1);
+  if (topic === undefined) return ['--help'];
+  if (topic === 'help' || topic.startsWith('-'))
+    return ['--help', ...(topic === 'help' ? rest : [topic, ...rest])];
+  return [topic, '--help', ...rest];
+}
+
 /** Runs the CLI with arguments (without `node` and the script) and returns the exit code. */
 export async function main(argv: readonly string[], environment: CliEnvironment = {}): Promise<number> {
   const context: CommandContext = {
@@ -247,18 +272,15 @@ export async function main(argv: readonly string[], environment: CliEnvironment 
     output.err(program.helpInformation().trimEnd());
     return 2;
   }
+  const asked = helpAsFlag(argv);
   // `unilive nosuch --help` is the usage error `unilive nosuch` is (2), not a request for the overall help:
   // commander would answer the help flag before it looks at the command.
-  const first = argv[0] ?? '';
+  const first = asked[0] ?? '';
   const unknownCommand =
-    !first.startsWith('-') &&
-    first !== 'help' &&
-    !program.commands.some((command) => command.name() === first);
+    !first.startsWith('-') && !program.commands.some((command) => command.name() === first);
   // Likewise `unilive create --nosuch --help` is the usage error `unilive create --nosuch` is.
   const parsed =
-    unknownCommand || (first !== 'help' && hasUnknownOption(context, argv))
-      ? argv.filter((arg) => !isHelpFlag(arg))
-      : argv;
+    unknownCommand || hasUnknownOption(context, asked) ? asked.filter((arg) => !isHelpFlag(arg)) : asked;
   try {
     await program.parseAsync([...parsed], { from: 'user' });
     return ran.code;

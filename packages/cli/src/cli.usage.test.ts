@@ -181,6 +181,78 @@ describe('usage errors', () => {
     expect(out.join('\n')).toContain('Usage: unilive create');
   });
 
+  // `unilive help X …` is `unilive X --help …`: the same help, and the same usage errors.
+  it('help before a command answers as --help after it, for every command', async () => {
+    const names = [...commands.map((command) => command.name), 'help'];
+    const answer = async (...argv: string[]) => {
+      const { run, out, err } = harness();
+      return { code: await run(...argv), out, err };
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...names),
+        fc.stringMatching(/^[a-z]{2,10}$/).map((word) => `--zz${word}`),
+        fc.option(fc.constant('=value'), { nil: '' }),
+        async (name, flag, value) => {
+          // `help help` is the overall help, so `help help --zz…` is `unilive --zz…`.
+          const plain = name === 'help' ? [`${flag}${value}`] : [name, `${flag}${value}`];
+          const unknown = await answer('help', name, `${flag}${value}`);
+          expect(unknown).toEqual(await answer(...plain));
+          expect(unknown.code).toBe(2);
+          expect(unknown.out).toEqual([]);
+          expect(unknown.err[0]).toBe(
+            `${name === 'help' ? 'unilive' : `unilive ${name}`}: unknown option ${flag}`,
+          );
+        },
+      ),
+      { numRuns: 40 },
+    );
+    for (const name of names) {
+      const help = await answer('help', name);
+      expect(help).toEqual(await answer(...(name === 'help' ? [] : [name]), '--help'));
+      expect([help.code, help.err]).toEqual([0, []]);
+    }
+    expect(await answer('help')).toEqual(await answer('--help'));
+    expect(await answer('help', '--zzflag')).toEqual({
+      code: 2,
+      out: [],
+      err: ['unilive: unknown option --zzflag'],
+    });
+  });
+
+  it('help with an unknown command is the usage error the command alone is', async () => {
+    const names = new Set([...commands.map((command) => command.name), 'help']);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.stringMatching(/^[a-z][a-z0-9-]{0,11}$/).filter((name) => !names.has(name)),
+        fc.constantFrom([], ['--help'], ['--nosuchflag'], ['x']),
+        async (name, rest) => {
+          const { run, out, err } = harness();
+          expect(await run('help', name, ...rest)).toBe(2);
+          expect(out).toEqual([]);
+          expect(err).toHaveLength(1);
+          expect(err[0]).toMatch(/^unilive: unknown command.*; the commands are create, /);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('an option missing its value is named, for every option of every command', async () => {
+    for (const spec of commands) {
+      for (const option of spec.options.filter((option) => option.flags.includes('<'))) {
+        const long = /--[a-z-]+/.exec(option.flags)?.[0] ?? '';
+        const { run, out, err } = harness();
+        expect(await run(spec.name, long)).toBe(2);
+        expect([out, err[0]]).toEqual([[], `unilive ${spec.name}: ${long} needs a value`]);
+      }
+    }
+    // `help` puts its flag before the options, so it never becomes a value: `--name --help` would name a stream.
+    const { run, err } = harness();
+    expect(await run('help', 'create', '--name')).toBe(2);
+    expect(err[0]).toBe('unilive create: --name needs a value');
+  });
+
   // Any value a user typed in the wrong place may be a secret: no usage error repeats it.
   it('never echoes the offending value, whatever it is', async () => {
     // Shaped like credentials: mixed case, digits or symbols, never a plain lowercase word like a flag name.
