@@ -335,6 +335,29 @@ export function runWebhookContract(options: WebhookContractOptions): void {
       }
     });
 
+    it('a clock that throws is an InvalidInputError naming clock, its error the cause, never the raw error', async () => {
+      for (const fixture of options.fixtures) {
+        for (const thrown of [new TypeError('clock broke'), 'no time', undefined]) {
+          let error: unknown;
+          try {
+            await deliver(fixture.webhook, undefined, {
+              clock: () => {
+                throw thrown;
+              },
+            });
+          } catch (caught) {
+            error = caught;
+          }
+          const said = `${fixture.name}, clock throwing ${String(thrown)}: ${String(error)}`;
+          expect(InvalidInputError.isInstance(error), said).toBe(true);
+          expect(error, said).toMatchObject({ operation: 'parseWebhook', issues: [{ path: 'clock' }] });
+          if (thrown instanceof Error) {
+            expect((error as InvalidInputError).cause, said).toMatchObject({ message: 'clock broke' });
+          }
+        }
+      }
+    });
+
     it('takes the body in any byte container, and names a stream it will not read', async () => {
       for (const fixture of options.fixtures.slice(0, 2)) {
         const { body, headers } = await sign(fixture.webhook);

@@ -176,6 +176,63 @@ describe('the filter of a subscription', () => {
     );
   });
 
+  it('is refused naming the filter, with the thrown error as cause, when a getter or a Proxy in it throws', () => {
+    const hub = createEventHub();
+    const thrown = new Error('getter failed');
+    // Where the throw is met: a field's getter, the object's own keys (a Proxy), a getter on a `types`
+    // item, or a `types` list that is a Proxy whose reads throw.
+    const where = fc.constantFrom(
+      'provider',
+      'streamId',
+      'types',
+      'extra',
+      'proxy keys',
+      'proxy get',
+      'types item',
+      'types proxy',
+    );
+    fc.assert(
+      fc.property(where, (at) => {
+        const fail = () => {
+          throw thrown;
+        };
+        let filter: unknown;
+        if (at === 'proxy keys') filter = new Proxy({}, { ownKeys: fail });
+        else if (at === 'proxy get') filter = new Proxy({ provider: 'liveapi' }, { get: fail });
+        else if (at === 'types item') {
+          const types = ['live_stream.connected'];
+          Object.defineProperty(types, 0, { get: fail, enumerable: true });
+          filter = { types };
+        } else if (at === 'types proxy') filter = { types: new Proxy([], { get: fail }) };
+        else filter = Object.defineProperty({}, at, { get: fail, enumerable: true });
+        let caught: unknown;
+        try {
+          hub.subscribe(filter as never);
+        } catch (error) {
+          caught = error;
+        }
+        expect(InvalidInputError.isInstance(caught), `${at}: ${String(caught)}`).toBe(true);
+        const path = at === 'types item' || at === 'types proxy' ? 'filter.types' : 'filter';
+        expect(caught).toMatchObject({
+          operation: 'subscribe',
+          message: `event hub subscribe: ${path} could not be read (a getter or a Proxy in it threw)`,
+          issues: [{ path, message: 'could not be read (a getter or a Proxy in it threw)' }],
+          cause: { message: 'getter failed' },
+        });
+      }),
+    );
+  });
+
+  it('is read once, at subscribe: a types list changed afterwards filters as it was', async () => {
+    const hub = createEventHub();
+    const types: string[] = ['live_stream.connected'];
+    const subscription = hub.subscribe({ types: types as never });
+    types.length = 0;
+    types.push('live_stream.deleted');
+    hub.publish([event({ id: 'a', type: 'live_stream.deleted' }), event({ id: 'b' })]);
+    expect((await subscription[Symbol.asyncIterator]().next()).value?.id).toBe('b');
+  });
+
   it('takes every well-formed filter, and it filters', async () => {
     const hub = createEventHub();
     for (const filter of [undefined, {}, { provider: 'liveapi' }, { streamId: 's1', types: [] }]) {
@@ -297,6 +354,84 @@ describe('feeds', () => {
     whole.hear(feedEvent(5, undefined, 5, true));
     whole.hear(feedEvent(6, undefined, 4, false));
     expect(whole.broadcasting()).toBe(true);
+  });
+});
+
+describe('a clock that throws', () => {
+  it('refuses a webhook parse with InvalidInputError naming clock, its error the cause, never the raw error', () => {
+    fc.assert(
+      fc.property(fc.anything(), (thrown) => {
+        const clock = webhookClock('test', () => {
+          throw thrown;
+        });
+        let caught: unknown;
+        try {
+          clock();
+        } catch (error) {
+          caught = error;
+        }
+        expect(InvalidInputError.isInstance(caught), String(caught)).toBe(true);
+        expect(caught).toMatchObject({
+          provider: 'test',
+          operation: 'parseWebhook',
+          message:
+            'test webhook: clock threw instead of returning a number of ms since the epoch (see cause)',
+          issues: [{ path: 'clock' }],
+        });
+        // What was thrown is the cause, reduced as every cause is (nothing at all when it threw undefined).
+        if (thrown !== undefined)
+          expect((caught as InvalidInputError).cause, String(thrown)).toBeInstanceOf(Error);
+      }),
+    );
+  });
+
+  it('refuses a hub publish with InvalidInputError naming clock, publishing nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.anything(), async (thrown) => {
+        let fail = true;
+        const hub = createEventHub({
+          clock: () => {
+            if (fail) throw thrown;
+            return Date.UTC(2026, 10, 29, 12);
+          },
+        });
+        const subscription = hub.subscribe();
+        let caught: unknown;
+        try {
+          hub.publish(event({ id: 'a' }));
+        } catch (error) {
+          caught = error;
+        }
+        expect(InvalidInputError.isInstance(caught), String(caught)).toBe(true);
+        expect(caught).toMatchObject({
+          operation: 'publish',
+          message: 'event hub publish: clock threw instead of returning the time (see cause)',
+          issues: [{ path: 'clock' }],
+        });
+        // Nothing of the refused batch was kept: the same event is new once the clock answers.
+        fail = false;
+        expect(hub.publish(event({ id: 'a' }))).toBe(1);
+        expect((await subscription[Symbol.asyncIterator]().next()).value?.id).toBe('a');
+        hub.close();
+      }),
+    );
+  });
+
+  it('refuses a hub whose options cannot be read, naming the option', () => {
+    for (const name of ['clock', 'bufferSize']) {
+      const options = Object.defineProperty({}, name, {
+        get: () => {
+          throw new Error('getter failed');
+        },
+        enumerable: true,
+      });
+      expect(() => createEventHub(options)).toThrow(
+        expect.objectContaining({
+          name: 'InvalidInputError',
+          issues: [expect.objectContaining({ path: name })],
+        }),
+      );
+    }
   });
 });
 

@@ -38,14 +38,18 @@ export interface LiveStreamEventHub {
    * An `occurredAt` before 2000-01-01 or more than a day after publishing (the hub's `clock`) is kept as the
    * time of publishing, with a `fallback` warning, as `parseWebhook` keeps a vendor's time it cannot use.
    * Throws `InvalidInputError` naming `clock` (publishing none of the batch) when the clock answers
-   * anything but a finite number of ms (NaN, a text, a BigInt, Infinity, undefined), as `webhookClock` does.
+   * anything but a finite number of ms (NaN, a text, a BigInt, Infinity, undefined), as `webhookClock` does,
+   * or throws (its error is the `cause`).
    */
   publish(events: LiveStreamEvent | Iterable<LiveStreamEvent>): number;
   /**
    * A new subscription, receiving events published from now on; after `close`, one already ended. Throws
    * `InvalidInputError` naming the field when `filter` is neither absent nor an object (`null`, a string),
    * or a field it sets is of the wrong kind (`provider` or `streamId` not text, `types` not a list of texts):
-   * a filter that could not match is refused rather than receiving everything, or nothing.
+   * a filter that could not match is refused rather than receiving everything, or nothing. A filter is
+   * read once, here: one that cannot be read (a getter or a Proxy in it, or in its `types`, throws) is
+   * refused the same way (`could not be read`, the thrown error as `cause`), and changing it afterwards
+   * changes nothing.
    */
   subscribe(filter?: LiveStreamEventFilter): LiveStreamEventSubscription;
   /**
@@ -90,13 +94,17 @@ export interface EventHubOptions {
    * of what is published. Default `Date.now`. An event dated before 2000-01-01 or more than a day after it
    * is kept with this time instead, as `parseWebhook` keeps a vendor's time it cannot use. One that is no
    * function is refused by `createEventHub`; an answer that is no finite number of ms (NaN, a text, a
-   * BigInt, Infinity, undefined) makes that `publish` throw `InvalidInputError` naming `clock`, publishing
-   * nothing: the rule of a `parseWebhook` clock (`webhookClock`).
+   * BigInt, Infinity, undefined), or a clock that throws, makes that `publish` throw `InvalidInputError`
+   * naming `clock`, publishing nothing: the rule of a `parseWebhook` clock (`webhookClock`).
    */
   clock?: Clock | undefined;
 }
 
 const hubMarker = Symbol.for('unilive.event-hub');
+
+// What an issue says of a value that could not be read, or of a clock that threw.
+const unreadable = 'could not be read (a getter or a Proxy in it threw)';
+const clockThrew = 'threw instead of returning a number of ms since the epoch';
 const maxOption = 10_000_000;
 
 /** True when `value` is a {@link LiveStreamEventHub} (from any copy of `@unilive/core`). */
@@ -108,7 +116,7 @@ export function isEventHub(value: unknown): value is LiveStreamEventHub {
 
 /**
  * Creates an in-process event hub. Throws `InvalidInputError` naming each option that is not a whole
- * number in its range.
+ * number in its range, a `clock` that is no function, and an option whose getter throws.
  *
  * @example
  * ```ts uses=client,id,secret
@@ -126,8 +134,17 @@ export function isEventHub(value: unknown): value is LiveStreamEventHub {
  */
 export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHub {
   const issues: InputIssue[] = [];
+  // An option is read once; a getter (or a Proxy's trap) that throws is an option that cannot be read.
+  const option = (name: keyof EventHubOptions): unknown => {
+    try {
+      return Object.hasOwn(options, name) ? options[name] : undefined;
+    } catch {
+      issues.push({ path: name, message: unreadable });
+      return undefined;
+    }
+  };
   const whole = (name: keyof EventHubOptions, fallback: number, minimum: number): number => {
-    const value: unknown = Object.hasOwn(options, name) ? options[name] : undefined;
+    const value = option(name);
     if (value === undefined) return fallback;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum || value > maxOption) {
       issues.push({ path: name, message: `expected a whole number from ${minimum} to ${maxOption}` });
@@ -138,7 +155,7 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
   const dedupeWindow = whole('dedupeWindow', 10_000, 0);
   const bufferSize = whole('bufferSize', 1_000, 1);
   const retainStreams = whole('retainStreams', Math.max(1, dedupeWindow), 0);
-  const givenClock: unknown = Object.hasOwn(options, 'clock') ? options.clock : undefined;
+  const givenClock = option('clock');
   if (givenClock !== undefined && typeof givenClock !== 'function')
     issues.push({ path: 'clock', message: 'expected a function returning the time in ms since the epoch' });
   const clock = typeof givenClock === 'function' ? (givenClock as Clock) : systemClock;
@@ -220,7 +237,19 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
       // The time of receipt of this batch: an event dated where no event can be is kept with it. A clock
       // that answers no time refuses the batch, as it refuses a webhook parse (webhookClock): a time rule
       // measured against NaN would silently let a forged far-future time through.
-      const receipt: unknown = clock();
+      let receipt: unknown;
+      try {
+        receipt = clock();
+      } catch (error) {
+        // The caller's clock failed, not the batch: named as the option it is, its error the cause (its
+        // text is not echoed: a clock is the caller's code and may throw anything).
+        throw new InvalidInputError({
+          operation: 'publish',
+          message: 'event hub publish: clock threw instead of returning the time (see cause)',
+          issues: [{ path: 'clock', message: clockThrew }],
+          cause: error,
+        });
+      }
       const problem = clockAnswerProblem(receipt);
       if (problem !== undefined) {
         throw new InvalidInputError({
@@ -305,29 +334,44 @@ interface Newest {
 }
 
 function checkedFilter(filter: unknown): LiveStreamEventFilter {
-  const refuse = (path: string, message: string): never => {
+  const refuse = (path: string, message: string, cause?: unknown): never => {
     throw new InvalidInputError({
       operation: 'subscribe',
       message: `event hub subscribe: ${path} ${message}`,
       issues: [{ path, message }],
+      cause,
     });
   };
   if (filter === undefined) return ownFields<LiveStreamEventFilter>(undefined);
   if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) {
     return refuse('filter', 'must be an object ({ provider?, streamId?, types? }) or left out');
   }
-  const own = ownFields(filter as LiveStreamEventFilter);
+  // Read once, at subscribe time, into the hub's own copy (its `types` a list of its own): a getter or a
+  // Proxy that throws is refused here, naming the filter, rather than throwing its own error now or from
+  // a later `publish` that matches events against it; a list the caller changes later changes nothing.
+  let own: Record<string, unknown>;
+  try {
+    own = ownFields(filter as Record<string, unknown>);
+  } catch (error) {
+    return refuse('filter', unreadable, error);
+  }
   for (const key of ['provider', 'streamId'] as const) {
     if (own[key] !== undefined && typeof own[key] !== 'string') refuse(`filter.${key}`, 'must be text');
   }
   const types: unknown = own.types;
-  if (
-    types !== undefined &&
-    (!Array.isArray(types) || !types.every((each: unknown) => typeof each === 'string'))
-  ) {
-    refuse('filter.types', 'must be a list of event types');
+  if (types !== undefined) {
+    let copied: unknown[];
+    try {
+      copied = Array.isArray(types) ? Array.from(types as unknown[]) : [];
+    } catch (error) {
+      return refuse('filter.types', unreadable, error);
+    }
+    if (!Array.isArray(types) || !copied.every((each: unknown) => typeof each === 'string')) {
+      refuse('filter.types', 'must be a list of event types');
+    }
+    own.types = copied;
   }
-  return own;
+  return own as LiveStreamEventFilter;
 }
 
 function streamKey(event: { provider: ProviderId; streamId: string }): string {

@@ -349,24 +349,41 @@ export function checkWebhookInput(
   if (url !== undefined && typeof url !== 'string' && !(url instanceof URL)) {
     refuse('input.url', 'must be the URL the request arrived at, as text or a URL');
   }
-  const clock =
-    typeof options === 'object' && options !== null && Object.hasOwn(options, 'clock')
-      ? (options as { clock?: unknown }).clock
-      : undefined;
+  let clock: unknown;
+  try {
+    clock =
+      typeof options === 'object' && options !== null && Object.hasOwn(options, 'clock')
+        ? (options as { clock?: unknown }).clock
+        : undefined;
+  } catch {
+    refuse('clock', 'could not be read (a getter or a Proxy in it threw)');
+  }
   if (clock !== undefined && typeof clock !== 'function') refuse('clock', 'must be a function returning ms');
 }
 
 /**
  * The clock a `parseWebhook` reads (`options.clock`, else the system's), each answer checked: a clock that
- * answers anything but a finite number of ms (NaN, a text, a BigInt, Infinity) throws `InvalidInputError`
- * naming `clock`, as a wrong option does, rather than dating an event with an Invalid Date or failing with
+ * answers anything but a finite number of ms (NaN, a text, a BigInt, Infinity), or throws, throws
+ * `InvalidInputError` naming `clock` (a thrown error as its `cause`), as a wrong option does, rather than dating an event with an Invalid Date or failing with
  * a `TypeError` deep inside. Every adapter reads the time through this; an event hub's `clock` is checked
  * by the same rule.
  */
 export function webhookClock(provider: ProviderId, clock: Clock | undefined): Clock {
   const read = clock ?? systemClock;
   return () => {
-    const now: unknown = read();
+    let now: unknown;
+    try {
+      now = read();
+    } catch (error) {
+      // The caller's clock failed, not the delivery: named as the option it is, its error the cause (not
+      // echoed in the message: a clock is the caller's code and may throw anything).
+      throw invalidWebhookOption(
+        provider,
+        'clock',
+        'threw instead of returning a number of ms since the epoch (see cause)',
+        error,
+      );
+    }
     const problem = clockAnswerProblem(now);
     if (problem !== undefined) throw invalidWebhookOption(provider, 'clock', problem);
     return now as number;
@@ -374,12 +391,18 @@ export function webhookClock(provider: ProviderId, clock: Clock | undefined): Cl
 }
 
 /** The setting problem of a webhook option, before anything is verified. */
-export function invalidWebhookOption(provider: ProviderId, path: string, message: string): InvalidInputError {
+export function invalidWebhookOption(
+  provider: ProviderId,
+  path: string,
+  message: string,
+  cause?: unknown,
+): InvalidInputError {
   return new InvalidInputError({
     provider,
     operation: 'parseWebhook',
     message: `${provider} webhook: ${path} ${message}`,
     issues: [{ path, message }],
+    cause,
   });
 }
 
