@@ -258,9 +258,12 @@ export interface ProviderSettingsBase {
    * Replaces the global `fetch`. It is called as `fetch(request, init)`; pass `init` on (its `signal` ends
    * the attempt on a timeout or the caller's abort). One that drops it still ends in `TimeoutError` or
    * `AbortError` on time, but leaves the connection busy until the server answers. One that answers no
-   * `Response` (`null`, a string, `{ status: 200 }`) fails the attempt with `ProviderUnavailableError`
+   * `Response` (`null`, a string, `{ status: 200 }`, `Object.create(Response.prototype)`, a `Response` subclass
+   * whose `status`, `headers`, `ok` or `body` getter throws) fails the attempt with `ProviderUnavailableError`
    * "the custom fetch answered no Response (it answered null)", `delivery: 'unknown'` (it may have sent the
-   * request), retried as a dropped connection is.
+   * request), retried as a dropped connection is. One that throws something other than what fetch throws
+   * for a network failure (a `TypeError`, or an error carrying a system code such as `ECONNRESET`) gets the
+   * same text naming what it threw, "… (it threw an Error)", with what it threw as `cause`.
    */
   fetch?: typeof fetch | undefined;
   /** Limit for each HTTP attempt, in ms: finite, above 0, at most 2³¹−1. Default 15 000. */

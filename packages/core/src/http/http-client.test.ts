@@ -909,6 +909,19 @@ describe('createHttpClient', () => {
         },
         'an object',
       ],
+      // Response-branded, no real Response: `instanceof Response` holds and its getters throw.
+      [Object.create(Response.prototype), 'an object'],
+      ...(['status', 'headers', 'ok', 'body'] as const).map((getter): [unknown, string] => {
+        class Throwing extends Response {}
+        const answer = new Throwing('{}');
+        // Set after the constructor, which the test's interceptor wraps and which reads the headers.
+        Object.defineProperty(Throwing.prototype, getter, {
+          get() {
+            throw new Error('unreadable');
+          },
+        });
+        return [answer, 'an object'];
+      }),
     ];
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...answers), fc.boolean(), async ([answer, kind], idempotent) => {
@@ -932,6 +945,71 @@ describe('createHttpClient', () => {
         expect(error.message).toBe(
           `test-vendor ${idempotent ? 'get' : 'create'}: the custom fetch answered no Response (it answered ${kind})`,
         );
+        expect(error.delivery).toBe('unknown');
+        expect(calls).toBe(idempotent ? 2 : 1);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  // A custom fetch that throws its own error (a Response subclass whose getter throws fails in Response's
+  // constructor) was reported as a vendor that "could not be reached". What fetch throws for a network
+  // failure (a TypeError, or an error with a system code, as a wrapped client throws) still reads so.
+  it('a custom fetch that throws its own error says so; a network failure it throws still reads as one', async () => {
+    class Throwing extends Response {
+      override get status(): number {
+        throw new Error('unreadable');
+      }
+    }
+    const thrown: [() => unknown, string][] = [
+      [() => new Throwing('{}'), 'the custom fetch answered no Response (it threw an Error)'],
+      [
+        () => {
+          throw new RangeError('own bug');
+        },
+        'the custom fetch answered no Response (it threw an Error)',
+      ],
+      [
+        () => {
+          throw 'a secret-looking string';
+        },
+        'the custom fetch answered no Response (it threw a string)',
+      ],
+      [() => Promise.reject(null), 'the custom fetch answered no Response (it threw null)'],
+      [
+        () => {
+          throw new TypeError('fetch failed');
+        },
+        'could not reach api.vendor.test',
+      ],
+      [
+        () => {
+          throw Object.assign(new Error('socket reset'), { code: 'ECONNRESET' });
+        },
+        'could not reach api.vendor.test (ECONNRESET)',
+      ],
+    ];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...thrown), fc.boolean(), async ([make, text], idempotent) => {
+        let calls = 0;
+        const error = await failure(() =>
+          client({
+            fetch: (async () => {
+              calls += 1;
+              return make();
+            }) as unknown as typeof fetch,
+            retry: { maxRetries: 1 },
+          }).request({
+            operation: idempotent ? 'get' : 'create',
+            method: idempotent ? 'GET' : 'POST',
+            path: 's',
+            schema,
+            options: { runtime: { sleep: async () => {} } },
+          }),
+        );
+        expect(error.name).toBe('ProviderUnavailableError');
+        expect(error.message).toBe(`test-vendor ${idempotent ? 'get' : 'create'}: ${text}`);
+        expect(error.message).not.toContain('secret-looking');
         expect(error.delivery).toBe('unknown');
         expect(calls).toBe(idempotent ? 2 : 1);
       }),

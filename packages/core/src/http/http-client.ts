@@ -716,7 +716,8 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           // uncertain as a dropped connection, and retried as one.
           const error = new ProviderUnavailableError(
             errorOptions({
-              message: `${settings.provider} ${named}: the custom fetch answered no Response (it answered ${caught.kind})`,
+              message: `${settings.provider} ${named}: the custom fetch answered no Response (it ${caught.kind})`,
+              ...(caught.thrown === undefined ? {} : { cause: caught.thrown }),
               delivery: outcome('unknown'),
             }),
           );
@@ -978,46 +979,104 @@ function kyDefaults(custom: typeof fetch | undefined): Options {
     if (custom === undefined) return globalThis.fetch(input, forwarded);
     // A custom fetch is the caller's code: what it answers is checked here, so that `null` or `{ status:
     // 200 }` is reported as what it is rather than as whatever ky fails on reading it.
-    return Promise.resolve(custom(input, forwarded)).then((answer: unknown) => {
-      if (!isResponse(answer)) throw new NoResponse(answer);
-      return answer;
-    });
+    // One that throws something no fetch throws for a network failure (its own error while building the
+    // answer: a `Response` subclass whose getter throws fails in `Response`'s constructor) is named the same
+    // way, rather than as a vendor that could not be reached.
+    let answered: unknown;
+    try {
+      answered = custom(input, forwarded);
+    } catch (thrown) {
+      return Promise.reject(customFetchFailure(thrown));
+    }
+    return Promise.resolve(answered).then(
+      (answer: unknown) => {
+        if (!isResponse(answer)) throw new NoResponse(answer);
+        return answer as Response;
+      },
+      (thrown: unknown) => {
+        throw customFetchFailure(thrown);
+      },
+    );
   };
   return defaults;
 }
 
 // A Response of this realm, or one of another copy of the Fetch API (a polyfill, another undici) that has
 // what the layer reads: a numeric status and headers it can get from. A getter that throws is no Response.
+// `instanceof Response` alone proves nothing: `Object.create(Response.prototype)` passes it and its getters
+// throw a brand-check TypeError, and a subclass can override a getter to throw; ky would then fail reading
+// it, and that failure reads as a connection that could not be made. So every answer is read here, through
+// what ky and the layer read (`status`, `headers`, `ok`, `body`), inside the one try.
 function isResponse(answer: unknown): answer is Response {
-  if (answer instanceof Response) return true;
   try {
-    const candidate = answer as { status?: unknown; headers?: { get?: unknown } } | null;
-    return (
-      typeof candidate === 'object' &&
-      candidate !== null &&
-      typeof candidate.status === 'number' &&
-      typeof candidate.headers?.get === 'function'
-    );
+    const candidate = answer as {
+      status?: unknown;
+      headers?: { get?: unknown };
+      ok?: unknown;
+      body?: unknown;
+    } | null;
+    if (
+      typeof candidate !== 'object' ||
+      candidate === null ||
+      typeof candidate.status !== 'number' ||
+      typeof candidate.headers?.get !== 'function'
+    )
+      return false;
+    // Read for their getters only: a copy of the Fetch API without them is still taken, one whose getter
+    // throws is not.
+    void candidate.ok;
+    void candidate.body;
+    return true;
   } catch {
     return false;
   }
 }
 
-/** What a custom `fetch` answered when it answered no Response: its kind only, never its content. */
+/**
+ * What a custom `fetch` answered when it answered no Response, or what it threw when that was no network
+ * failure: its kind only, never its content ("it answered null", "it threw an Error").
+ */
 class NoResponse {
   readonly kind: string;
+  readonly thrown: unknown;
 
-  constructor(answer: unknown) {
+  constructor(answer: unknown, threw = false) {
     const type = typeof answer;
-    this.kind =
+    const kind =
       answer === null || type === 'undefined'
         ? String(answer)
-        : Array.isArray(answer)
-          ? 'an array'
-          : type === 'object'
-            ? 'an object'
-            : `a ${type}`;
+        : threw && isErrorInstance(answer)
+          ? 'an Error'
+          : Array.isArray(answer)
+            ? 'an array'
+            : type === 'object'
+              ? 'an object'
+              : `a ${type}`;
+    this.kind = `${threw ? 'threw' : 'answered'} ${kind}`;
+    this.thrown = threw ? answer : undefined;
   }
+}
+
+function isErrorInstance(value: unknown): boolean {
+  try {
+    return value instanceof Error;
+  } catch {
+    return false;
+  }
+}
+
+// What a custom fetch threw, as the layer takes it: what fetch throws for a network failure (a TypeError,
+// or an error carrying a system code such as ECONNREFUSED, as a fetch wrapping another client throws) and
+// the layer's own errors pass as they are; anything else is the custom fetch failing, not the network.
+// Aborts and time limits are told apart by the attempt's signal before this is read.
+function customFetchFailure(thrown: unknown): unknown {
+  try {
+    if (thrown instanceof TypeError || isInstanceOf(thrown, UniliveError)) return thrown;
+    if (systemCodeOf(thrown) !== undefined) return thrown;
+  } catch {
+    // A thrown value whose reads throw is no platform error.
+  }
+  return new NoResponse(thrown, true);
 }
 
 /**
