@@ -189,24 +189,24 @@ const caseCounters = [
  * The text of the published report (`published-report.json`): the run as the suites wrote it, but for the
  * matrix cases that met every expectation, which keep what the page shows of them (operation, fault,
  * outcome, error class, warnings) and their counters that are not 0; a case that missed an expectation is
- * kept whole. Each case is one line, so that a new run's diff reads case by case. {@link readPublishedReport}
+ * kept whole. Each case, and each row of a checks section, is one line, so that a new run's diff reads case
+ * by case and the file stays small. {@link readPublishedReport}
  * reads it back, counters at 0 and problems empty where left out.
  */
 export function publishReport(report: ReliabilityReport): string {
   const lines: string[] = [];
+  const line = (value: unknown) => {
+    lines.push(JSON.stringify(value));
+    return `\u0000case ${lines.length - 1}`;
+  };
   const marked = {
     ...report,
-    sections: report.sections.map((section) =>
-      section.kind !== 'matrix'
-        ? section
-        : {
-            ...section,
-            cases: section.cases.map((record) => {
-              lines.push(JSON.stringify(publishedCase(record)));
-              return `\u0000case ${lines.length - 1}`;
-            }),
-          },
-    ),
+    sections: report.sections.map((section) => {
+      if (section.kind === 'matrix')
+        return { ...section, cases: section.cases.map((record) => line(publishedCase(record))) };
+      if (section.kind === 'checks') return { ...section, rows: section.rows.map(line) };
+      return section;
+    }),
   };
   const text = JSON.stringify(marked, null, 1).replace(
     /"\\u0000case (\d+)"/g,

@@ -13,6 +13,7 @@ import fc from 'fast-check';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type AdapterId, adapterIds, adapters } from '../src/adapters.js';
+import { checkSection } from './check-rows.js';
 
 // A delete answered 2xx: the vendor's own answers (204 or an empty 200 on Wowza, `{"success": true}` on
 // LiveAPI, the deleted record on videosdk v1, the disabled room on v2; any JSON at all) mean it is done; a
@@ -80,6 +81,11 @@ const parses = (text: string) => {
   }
 };
 
+const { counted } = checkSection('hardening.delete-answer-body', 'deletes');
+const resolves = 'a delete answered 2xx with no body or JSON of any shape resolves, sent once';
+const refused =
+  "a delete answered 2xx with HTML or JSON cut short fails: ResponseShapeError, 'unknown', sent once";
+
 describe('a delete answered 2xx, on the recorded fixtures (nock)', () => {
   const unmatched: string[] = [];
   const onNoMatch = (request: Request) => unmatched.push(`${request.method} ${request.url}`);
@@ -130,12 +136,14 @@ describe('a delete answered 2xx, on the recorded fixtures (nock)', () => {
           fc.jsonValue().map((value): Fixture['response'] => ({ status: 200, body: JSON.stringify(value) })),
         );
         await fc.assert(
-          fc.asyncProperty(accepted, async (response) => {
-            const { outcome, sent, unmatched } = await deleteAnswered(response);
-            expect(outcome).toEqual({ ok: true, value: undefined });
-            expect(sent).toBe(true);
-            expect(unmatched).toEqual([]);
-          }),
+          fc.asyncProperty(accepted, (response) =>
+            counted(`${resolves} (recorded fixtures)`, adapterId, async () => {
+              const { outcome, sent, unmatched } = await deleteAnswered(response);
+              expect(outcome).toEqual({ ok: true, value: undefined });
+              expect(sent).toBe(true);
+              expect(unmatched).toEqual([]);
+            }),
+          ),
           { numRuns: 25 },
         );
       });
@@ -145,7 +153,7 @@ describe('a delete answered 2xx, on the recorded fixtures (nock)', () => {
         const vendorJson = JSON.stringify(
           recorded.response.body ?? { live_stream: { id: 'abc', name: 'x' } },
         );
-        const refused = fc.oneof(
+        const answers = fc.oneof(
           fc.constant<Fixture['response']>({
             status: 200,
             headers: { 'content-type': 'text/html; charset=utf-8' },
@@ -156,14 +164,16 @@ describe('a delete answered 2xx, on the recorded fixtures (nock)', () => {
             .map((body): Fixture['response'] => ({ status: 200, body })),
         );
         await fc.assert(
-          fc.asyncProperty(refused, async (response) => {
-            const { outcome, sent, unmatched } = await deleteAnswered(response);
-            expect(outcome.ok).toBe(false);
-            if (!outcome.ok) expectUnknownShape(outcome.error, adapterId);
-            expect(sent).toBe(true);
-            // Not sent again: a retry would find no interceptor.
-            expect(unmatched).toEqual([]);
-          }),
+          fc.asyncProperty(answers, (response) =>
+            counted(`${refused} (recorded fixtures)`, adapterId, async () => {
+              const { outcome, sent, unmatched } = await deleteAnswered(response);
+              expect(outcome.ok).toBe(false);
+              if (!outcome.ok) expectUnknownShape(outcome.error, adapterId);
+              expect(sent).toBe(true);
+              // Not sent again: a retry would find no interceptor.
+              expect(unmatched).toEqual([]);
+            }),
+          ),
           { numRuns: 25 },
         );
       });
@@ -209,56 +219,74 @@ describe('a delete answered 2xx, on the sandbox', () => {
     describe(adapterId, () => {
       it("fails with ResponseShapeError, delivery 'unknown', on the sandbox's html and malformed-json faults, and the stream still exists", async () => {
         for (const type of ['html', 'malformed-json'] as const) {
-          const { client, sent } = recordedClient();
-          const stream = await client.create({ name: `unilive delete answered ${type}` });
-          sent.length = 0;
-          sandbox.injectFault(adapter.provider, faultOperation, { type, times: 3 });
-          const error = await client.delete(stream.id).then(
-            () => undefined,
-            (caught: unknown) => caught,
+          await counted(
+            `${refused}; the stream is kept (sandbox)`,
+            adapterId,
+            () => deleteFaulted(type),
+            type,
           );
-          sandbox.clearFaults();
-          expectUnknownShape(error, adapterId);
-          const expected = deleteRequest[adapterId](stream.id);
-          expect(sent).toHaveLength(1);
-          expect(sent[0]).toMatchObject({ method: expected.method, body: expected.body });
-          expect(sent[0]?.path).toMatch(expected.path);
-          // Nothing was deleted: the stream is still there, and a delete the vendor answers removes it.
-          expect((await client.get(stream.id)).id).toBe(stream.id);
-          await client.delete(stream.id);
-          const gone = await client.get(stream.id).then(
-            (found) => found,
-            (caught: unknown) => caught,
-          );
-          expect(NotFoundError.isInstance(gone)).toBe(true);
         }
       });
 
+      async function deleteFaulted(type: 'html' | 'malformed-json') {
+        const { client, sent } = recordedClient();
+        const stream = await client.create({ name: `unilive delete answered ${type}` });
+        sent.length = 0;
+        sandbox.injectFault(adapter.provider, faultOperation, { type, times: 3 });
+        const error = await client.delete(stream.id).then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
+        sandbox.clearFaults();
+        expectUnknownShape(error, adapterId);
+        const expected = deleteRequest[adapterId](stream.id);
+        expect(sent).toHaveLength(1);
+        expect(sent[0]).toMatchObject({ method: expected.method, body: expected.body });
+        expect(sent[0]?.path).toMatch(expected.path);
+        // Nothing was deleted: the stream is still there, and a delete the vendor answers removes it.
+        expect((await client.get(stream.id)).id).toBe(stream.id);
+        await client.delete(stream.id);
+        const gone = await client.get(stream.id).then(
+          (found) => found,
+          (caught: unknown) => caught,
+        );
+        expect(NotFoundError.isInstance(gone)).toBe(true);
+      }
+
       it('resolves when the vendor carried the delete out and answered with no body or JSON of another shape', async () => {
         for (const object of [false, true]) {
-          const { client, sent } = recordedClient();
-          const stream = await client.create({ name: 'unilive delete answered empty' });
-          sent.length = 0;
-          sandbox.injectFault(adapter.provider, faultOperation, {
-            type: 'empty-body',
-            processed: true,
-            object,
-          });
-          const outcome = await client.delete(stream.id).then(
-            (value) => ({ ok: true, value }),
-            (caught: unknown) => ({
-              ok: false,
-              error: UniliveError.isInstance(caught) ? caught.name : caught,
-            }),
+          await counted(
+            `${resolves} (sandbox)`,
+            adapterId,
+            () => deleteCarriedOut(object),
+            object ? 'JSON' : 'no body',
           );
-          sandbox.clearFaults();
-          expect(outcome).toEqual({ ok: true, value: undefined });
-          const expected = deleteRequest[adapterId](stream.id);
-          expect(sent).toHaveLength(1);
-          expect(sent[0]).toMatchObject({ method: expected.method, body: expected.body });
-          expect(sent[0]?.path).toMatch(expected.path);
         }
       });
+
+      async function deleteCarriedOut(object: boolean) {
+        const { client, sent } = recordedClient();
+        const stream = await client.create({ name: 'unilive delete answered empty' });
+        sent.length = 0;
+        sandbox.injectFault(adapter.provider, faultOperation, {
+          type: 'empty-body',
+          processed: true,
+          object,
+        });
+        const outcome = await client.delete(stream.id).then(
+          (value) => ({ ok: true, value }),
+          (caught: unknown) => ({
+            ok: false,
+            error: UniliveError.isInstance(caught) ? caught.name : caught,
+          }),
+        );
+        sandbox.clearFaults();
+        expect(outcome).toEqual({ ok: true, value: undefined });
+        const expected = deleteRequest[adapterId](stream.id);
+        expect(sent).toHaveLength(1);
+        expect(sent[0]).toMatchObject({ method: expected.method, body: expected.body });
+        expect(sent[0]?.path).toMatch(expected.path);
+      }
     });
   }
 });

@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type AdapterId, adapterIds, adapters } from '../src/adapters.js';
 import type { HostileAnswer } from '../src/hostile-proxy.js';
+import { checkSection } from './check-rows.js';
 import { listRuns, proxiedSandbox } from './proxied-sandbox.js';
 
 const streamCount = 4;
@@ -28,6 +29,12 @@ const lost = ['503', '503-cut', '200-cut', '200-truncated'] as const satisfies r
 /** Lost reads proper: the vendor did not answer whole (the truncated JSON is whole, and unusable). */
 const unavailable = (answer: Answer | undefined) =>
   answer === '503' || answer === '503-cut' || answer === '200-cut';
+
+const { counted } = checkSection('hardening.list-detail-lost', 'lists');
+const lostDetail =
+  "a stream whose detail read is lost is skipped with a warning; a second unavailable read in a row ends list's walk";
+const lostSought =
+  "findByName reads the streams of that name only; a lost read of the one sought is findByName's error";
 
 for (const adapterId of adapterIds) describeAdapter(adapterId);
 
@@ -88,15 +95,16 @@ function describeAdapter(adapterId: AdapterId): void {
     }
 
     if (adapter.listDetailRead === undefined) {
-      it('pages hold whole streams: the walk reads no stream on its own, so there is no such read to lose', async () => {
-        const { listed, error, requests } = await walk();
-        expect(error).toBeUndefined();
-        expect(listed).toHaveLength(streamCount);
-        const naming = requests.filter((request) =>
-          (request.path.split('?')[0] ?? '').split('/').some((segment) => listed.includes(segment)),
-        );
-        expect(naming).toEqual([]);
-      });
+      it('pages hold whole streams: the walk reads no stream on its own, so there is no such read to lose', () =>
+        counted('pages hold whole streams: no detail read to lose', adapterId, async () => {
+          const { listed, error, requests } = await walk();
+          expect(error).toBeUndefined();
+          expect(listed).toHaveLength(streamCount);
+          const naming = requests.filter((request) =>
+            (request.path.split('?')[0] ?? '').split('/').some((segment) => listed.includes(segment)),
+          );
+          expect(naming).toEqual([]);
+        }));
       return;
     }
 
@@ -108,48 +116,49 @@ function describeAdapter(adapterId: AdapterId): void {
             maxLength: streamCount,
           }),
           fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
-          async (plannedAnswers, where) => {
-            // The order the walk reaches the streams in, and each one's detail read.
-            stage.proxy.reset();
-            const whole = await walkPlain();
-            const ids = whole.listed;
-            // One detail read per stream, in the walk's order: each is the one a plan below loses.
-            expect(whole.reads.map((read) => read.id)).toEqual(ids);
-            const answers = new Map(ids.map((id, index) => [id, plannedAnswers[index] ?? 'ok'] as const));
-            const { listed, warnings, error } = await walk(answers, where);
+          (plannedAnswers, where) =>
+            counted(lostDetail, adapterId, async () => {
+              // The order the walk reaches the streams in, and each one's detail read.
+              stage.proxy.reset();
+              const whole = await walkPlain();
+              const ids = whole.listed;
+              // One detail read per stream, in the walk's order: each is the one a plan below loses.
+              expect(whole.reads.map((read) => read.id)).toEqual(ids);
+              const answers = new Map(ids.map((id, index) => [id, plannedAnswers[index] ?? 'ok'] as const));
+              const { listed, warnings, error } = await walk(answers, where);
 
-            // Core's rule: an unusable answer (the truncated JSON) is a record's problem; an unavailable one
-            // (a 503, a body cut short) is skipped too, but a second in a row is the vendor failing. Any
-            // answer given whole (usable, unusable, gone) breaks the row.
-            let streak = 0;
-            let endAt = ids.length;
-            for (const [index, id] of ids.entries()) {
-              streak = unavailable(answers.get(id)) ? streak + 1 : 0;
-              if (streak > 1) {
-                endAt = index;
-                break;
+              // Core's rule: an unusable answer (the truncated JSON) is a record's problem; an unavailable one
+              // (a 503, a body cut short) is skipped too, but a second in a row is the vendor failing. Any
+              // answer given whole (usable, unusable, gone) breaks the row.
+              let streak = 0;
+              let endAt = ids.length;
+              for (const [index, id] of ids.entries()) {
+                streak = unavailable(answers.get(id)) ? streak + 1 : 0;
+                if (streak > 1) {
+                  endAt = index;
+                  break;
+                }
               }
-            }
-            const walked = ids.slice(0, endAt);
-            const said = `${JSON.stringify(walked.map((id) => answers.get(id)))} cut at ${where}`;
-            expect(listed, said).toEqual(walked.filter((id) => answers.get(id) === 'ok'));
-            const skipped = walked.filter((id) => answers.get(id) !== 'ok');
-            expect(
-              warnings.map((event) => [event.operation, event.warning.type]),
-              said,
-            ).toEqual(skipped.map(() => ['list', 'skipped-record']));
-            for (const [index, id] of skipped.entries())
-              expect(warnings[index]?.warning.message, said).toContain(`stream ${id} `);
-            if (endAt === ids.length) {
-              expect(error, said).toBeUndefined();
-              return;
-            }
-            expect(ProviderUnavailableError.isInstance(error), `${said}: ${String(error)}`).toBe(true);
-            const failure = error as UniliveError;
-            expect(failure.operation).toBe('list');
-            expect(failure.delivery).toBe('unknown');
-            expect(failure.status).toBe(answers.get(ids[endAt] ?? '') === '200-cut' ? 200 : 503);
-          },
+              const walked = ids.slice(0, endAt);
+              const said = `${JSON.stringify(walked.map((id) => answers.get(id)))} cut at ${where}`;
+              expect(listed, said).toEqual(walked.filter((id) => answers.get(id) === 'ok'));
+              const skipped = walked.filter((id) => answers.get(id) !== 'ok');
+              expect(
+                warnings.map((event) => [event.operation, event.warning.type]),
+                said,
+              ).toEqual(skipped.map(() => ['list', 'skipped-record']));
+              for (const [index, id] of skipped.entries())
+                expect(warnings[index]?.warning.message, said).toContain(`stream ${id} `);
+              if (endAt === ids.length) {
+                expect(error, said).toBeUndefined();
+                return;
+              }
+              expect(ProviderUnavailableError.isInstance(error), `${said}: ${String(error)}`).toBe(true);
+              const failure = error as UniliveError;
+              expect(failure.operation).toBe('list');
+              expect(failure.delivery).toBe('unknown');
+              expect(failure.status).toBe(answers.get(ids[endAt] ?? '') === '200-cut' ? 200 : 503);
+            }),
         ),
         { numRuns: listRuns },
       );
@@ -167,38 +176,39 @@ function describeAdapter(adapterId: AdapterId): void {
             maxLength: streamCount,
           }),
           fc.nat({ max: streamCount - 1 }),
-          async (plannedAnswers, soughtAt) => {
-            stage.proxy.reset();
-            const ids = (await walkPlain()).listed;
-            const answers = new Map(ids.map((id, index) => [id, plannedAnswers[index] ?? 'ok'] as const));
-            const soughtId = ids[soughtAt] ?? '';
-            const registry = createLiveStreamRegistry({ providers: { p: adapter.factory(settings()) } });
-            const name = (await registry.get(`p:${soughtId}`)).name ?? '';
-            arm(answers, 0.5);
-            const found = await registry.findByName(name).then(
-              (streams) => streams.map((stream) => stream.ref),
-              (caught: unknown) => caught,
-            );
-            const reads = stage.proxy.requests.filter(
-              (request) => request.method === 'GET' && adapter.listDetailRead?.test(request.path) === true,
-            );
-            stage.proxy.reset();
-            const answer = answers.get(soughtId);
-            const said = `${JSON.stringify(plannedAnswers)}, looking for #${soughtAt}`;
-            // The page names every stream: only the one sought is read (again on a retry).
-            expect(
-              reads.every((request) => request.path.split('?')[0]?.endsWith(`/${soughtId}`)),
-              said,
-            ).toBe(true);
-            expect(reads.length, said).toBeGreaterThan(0);
-            if (answer === 'ok') expect(found, said).toEqual([`p:${soughtId}`]);
-            else if (answer === 'gone') expect(found, said).toEqual([]);
-            else {
-              const expected = answer === '200-truncated' ? ResponseShapeError : ProviderUnavailableError;
-              expect(expected.isInstance(found), `${said}: ${String(found)}`).toBe(true);
-              expect(found, said).toMatchObject({ operation: 'findByName', providerName: 'p' });
-            }
-          },
+          (plannedAnswers, soughtAt) =>
+            counted(lostSought, adapterId, async () => {
+              stage.proxy.reset();
+              const ids = (await walkPlain()).listed;
+              const answers = new Map(ids.map((id, index) => [id, plannedAnswers[index] ?? 'ok'] as const));
+              const soughtId = ids[soughtAt] ?? '';
+              const registry = createLiveStreamRegistry({ providers: { p: adapter.factory(settings()) } });
+              const name = (await registry.get(`p:${soughtId}`)).name ?? '';
+              arm(answers, 0.5);
+              const found = await registry.findByName(name).then(
+                (streams) => streams.map((stream) => stream.ref),
+                (caught: unknown) => caught,
+              );
+              const reads = stage.proxy.requests.filter(
+                (request) => request.method === 'GET' && adapter.listDetailRead?.test(request.path) === true,
+              );
+              stage.proxy.reset();
+              const answer = answers.get(soughtId);
+              const said = `${JSON.stringify(plannedAnswers)}, looking for #${soughtAt}`;
+              // The page names every stream: only the one sought is read (again on a retry).
+              expect(
+                reads.every((request) => request.path.split('?')[0]?.endsWith(`/${soughtId}`)),
+                said,
+              ).toBe(true);
+              expect(reads.length, said).toBeGreaterThan(0);
+              if (answer === 'ok') expect(found, said).toEqual([`p:${soughtId}`]);
+              else if (answer === 'gone') expect(found, said).toEqual([]);
+              else {
+                const expected = answer === '200-truncated' ? ResponseShapeError : ProviderUnavailableError;
+                expect(expected.isInstance(found), `${said}: ${String(found)}`).toBe(true);
+                expect(found, said).toMatchObject({ operation: 'findByName', providerName: 'p' });
+              }
+            }),
         ),
         { numRuns: listRuns },
       );

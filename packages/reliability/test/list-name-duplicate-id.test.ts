@@ -2,6 +2,7 @@ import { createLiveStreamClient, createLiveStreamRegistry, type WarningEvent } f
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type AdapterId, adapterIds, adapters } from '../src/adapters.js';
+import { checkSection } from './check-rows.js';
 import { editListPages, listRuns, proxiedSandbox } from './proxied-sandbox.js';
 
 /**
@@ -18,6 +19,10 @@ interface StaleCopy {
   /** Where on that page, counted from its start (past the end is the end). */
   at: number;
 }
+
+const { counted } = checkSection('hardening.list-name-duplicate-id', 'lists');
+const check =
+  'list({ name }) and findByName find the stream sought though a stale copy of its record, under another name, comes first';
 
 for (const adapterId of adapterIds) {
   // videosdk v2 rooms keep no name (`capabilities.names` false): there is no name to seek.
@@ -75,44 +80,45 @@ function describeAdapter(adapterId: AdapterId): void {
         fc.asyncProperty(
           fc.nat({ max: streamCount - 1 }),
           fc.array(copyArbitrary, { maxLength: 6 }),
-          async (soughtAt, others) => {
-            const sought = plain[soughtAt];
-            if (sought?.name === undefined) throw new Error('the sandbox kept no name');
-            // One stale copy of the stream sought at least, on its own page or an earlier one, before it.
-            const home = Math.floor(soughtAt / perPage) + 1;
-            const copies: StaleCopy[] = [{ of: soughtAt, name: 'old', page: 1, at: 0 }, ...others];
-            const said = `${JSON.stringify(copies)}, looking for #${soughtAt} (page ${home})`;
+          (soughtAt, others) =>
+            counted(check, adapterId, async () => {
+              const sought = plain[soughtAt];
+              if (sought?.name === undefined) throw new Error('the sandbox kept no name');
+              // One stale copy of the stream sought at least, on its own page or an earlier one, before it.
+              const home = Math.floor(soughtAt / perPage) + 1;
+              const copies: StaleCopy[] = [{ of: soughtAt, name: 'old', page: 1, at: 0 }, ...others];
+              const said = `${JSON.stringify(copies)}, looking for #${soughtAt} (page ${home})`;
 
-            for (const pageSize of [adapter.sandboxPaging.pageSize, undefined]) {
+              for (const pageSize of [adapter.sandboxPaging.pageSize, undefined]) {
+                const warnings: WarningEvent[] = [];
+                const client = createLiveStreamClient(adapter.factory(settings()), {
+                  hooks: { onWarning: (event) => warnings.push(event) },
+                });
+                arm(copies, ids, pageSize !== undefined || pages > 1);
+                const listed = await client
+                  .list({ name: sought.name, ...(pageSize === undefined ? {} : { pageSize }) })
+                  .toArray();
+                expect(
+                  listed.map((stream) => [stream.id, stream.name]),
+                  `${said}, pageSize ${pageSize}`,
+                ).toEqual([[sought.id, sought.name]]);
+                expect(warnings, `${said}, pageSize ${pageSize}`).toEqual([]);
+              }
+
               const warnings: WarningEvent[] = [];
-              const client = createLiveStreamClient(adapter.factory(settings()), {
+              const registry = createLiveStreamRegistry({
+                providers: { p: adapter.factory(settings()) },
                 hooks: { onWarning: (event) => warnings.push(event) },
               });
-              arm(copies, ids, pageSize !== undefined || pages > 1);
-              const listed = await client
-                .list({ name: sought.name, ...(pageSize === undefined ? {} : { pageSize }) })
-                .toArray();
+              arm(copies, ids, pages > 1 && adapter.sandboxPaging.pageSize === undefined);
+              const found = await registry.findByName(sought.name);
+              stage.proxy.reset();
               expect(
-                listed.map((stream) => [stream.id, stream.name]),
-                `${said}, pageSize ${pageSize}`,
-              ).toEqual([[sought.id, sought.name]]);
-              expect(warnings, `${said}, pageSize ${pageSize}`).toEqual([]);
-            }
-
-            const warnings: WarningEvent[] = [];
-            const registry = createLiveStreamRegistry({
-              providers: { p: adapter.factory(settings()) },
-              hooks: { onWarning: (event) => warnings.push(event) },
-            });
-            arm(copies, ids, pages > 1 && adapter.sandboxPaging.pageSize === undefined);
-            const found = await registry.findByName(sought.name);
-            stage.proxy.reset();
-            expect(
-              found.map((stream) => stream.ref),
-              said,
-            ).toEqual([`p:${sought.id}`]);
-            expect(warnings, said).toEqual([]);
-          },
+                found.map((stream) => stream.ref),
+                said,
+              ).toEqual([`p:${sought.id}`]);
+              expect(warnings, said).toEqual([]);
+            }),
         ),
         { numRuns: listRuns },
       );

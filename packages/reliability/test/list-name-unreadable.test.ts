@@ -8,6 +8,7 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type AdapterId, adapterIds, adapters } from '../src/adapters.js';
+import { checkSection } from './check-rows.js';
 import { editListPages, listRuns, proxiedSandbox } from './proxied-sandbox.js';
 
 const streamCount = 4;
@@ -20,6 +21,10 @@ interface Spoil {
   id: IdSpoil;
   name: NameSpoil;
 }
+
+const { counted } = checkSection('hardening.list-name-unreadable', 'lists');
+const check =
+  'a record unilive cannot read is passed over when it names another stream, else reported by list and fatal to findByName';
 
 for (const adapterId of adapterIds) {
   // videosdk v2 rooms keep no name (`capabilities.names` false): there is no name to seek.
@@ -78,70 +83,71 @@ function describeAdapter(adapterId: AdapterId): void {
         fc.asyncProperty(
           fc.array(spoilArbitrary, { minLength: streamCount, maxLength: streamCount }),
           fc.nat({ max: streamCount - 1 }),
-          async (planned, soughtAt) => {
-            const sought = plain[soughtAt];
-            if (sought?.name === undefined) throw new Error('the sandbox kept no name');
-            const spoils = new Map<string, Spoil>();
-            for (const [index, stream] of plain.entries()) {
-              const spoil = planned[index];
-              if (spoil !== undefined) spoils.set(stream.id, spoil);
-            }
-            const said = `${JSON.stringify(planned)}, looking for #${soughtAt}`;
-            // The model: a spoilt record is passed over in silence when it names another stream; it is
-            // reported when it names the one sought, or carries no name as a string.
-            const namesAnother = (index: number, spoil: Spoil) =>
-              spoil.name === 'blank' || (spoil.name === 'kept' && index !== soughtAt);
-            const reported = plain.filter((stream, index) => {
-              const spoil = spoils.get(stream.id);
-              return spoil !== undefined && !namesAnother(index, spoil);
-            });
-            const soughtIntact = !spoils.has(sought.id);
+          (planned, soughtAt) =>
+            counted(check, adapterId, async () => {
+              const sought = plain[soughtAt];
+              if (sought?.name === undefined) throw new Error('the sandbox kept no name');
+              const spoils = new Map<string, Spoil>();
+              for (const [index, stream] of plain.entries()) {
+                const spoil = planned[index];
+                if (spoil !== undefined) spoils.set(stream.id, spoil);
+              }
+              const said = `${JSON.stringify(planned)}, looking for #${soughtAt}`;
+              // The model: a spoilt record is passed over in silence when it names another stream; it is
+              // reported when it names the one sought, or carries no name as a string.
+              const namesAnother = (index: number, spoil: Spoil) =>
+                spoil.name === 'blank' || (spoil.name === 'kept' && index !== soughtAt);
+              const reported = plain.filter((stream, index) => {
+                const spoil = spoils.get(stream.id);
+                return spoil !== undefined && !namesAnother(index, spoil);
+              });
+              const soughtIntact = !spoils.has(sought.id);
 
-            const warnings: WarningEvent[] = [];
-            const client = createLiveStreamClient(adapter.factory(settings()), {
-              hooks: { onWarning: (event) => warnings.push(event) },
-            });
-            let places = arm(spoils, sought.name);
-            const listed = await client.list({ name: sought.name }).toArray();
-            expect(
-              listed.map((stream) => stream.id),
-              said,
-            ).toEqual(soughtIntact ? [sought.id] : []);
-            expect(
-              warnings.map((event) => [
-                event.operation,
-                event.warning.type,
-                event.warning.message.split(' was ')[0],
-              ]),
-              said,
-            ).toEqual(
-              reported.map((stream) => [
-                'list',
-                'skipped-record',
-                `${adapter.provider} list: ${places.get(stream.id)}`,
-              ]),
-            );
+              const warnings: WarningEvent[] = [];
+              const client = createLiveStreamClient(adapter.factory(settings()), {
+                hooks: { onWarning: (event) => warnings.push(event) },
+              });
+              let places = arm(spoils, sought.name);
+              const listed = await client.list({ name: sought.name }).toArray();
+              expect(
+                listed.map((stream) => stream.id),
+                said,
+              ).toEqual(soughtIntact ? [sought.id] : []);
+              expect(
+                warnings.map((event) => [
+                  event.operation,
+                  event.warning.type,
+                  event.warning.message.split(' was ')[0],
+                ]),
+                said,
+              ).toEqual(
+                reported.map((stream) => [
+                  'list',
+                  'skipped-record',
+                  `${adapter.provider} list: ${places.get(stream.id)}`,
+                ]),
+              );
 
-            const registry = createLiveStreamRegistry({ providers: { p: adapter.factory(settings()) } });
-            places = arm(spoils, sought.name);
-            const found = await registry.findByName(sought.name).then(
-              (streams) => streams.map((stream) => stream.ref),
-              (caught: unknown) => caught,
-            );
-            stage.proxy.reset();
-            const [first] = reported;
-            if (first === undefined) {
-              expect(found, said).toEqual(soughtIntact ? [`p:${sought.id}`] : []);
-              return;
-            }
-            expect(ResponseShapeError.isInstance(found), `${said}: ${String(found)}`).toBe(true);
-            const failure = found as UniliveError;
-            expect(failure).toMatchObject({ operation: 'findByName', providerName: 'p' });
-            expect(
-              failure.message.startsWith(`${adapter.provider} findByName (list): ${places.get(first.id)} `),
-              failure.message,
-            ).toBe(true);
-          },
+              const registry = createLiveStreamRegistry({ providers: { p: adapter.factory(settings()) } });
+              places = arm(spoils, sought.name);
+              const found = await registry.findByName(sought.name).then(
+                (streams) => streams.map((stream) => stream.ref),
+                (caught: unknown) => caught,
+              );
+              stage.proxy.reset();
+              const [first] = reported;
+              if (first === undefined) {
+                expect(found, said).toEqual(soughtIntact ? [`p:${sought.id}`] : []);
+                return;
+              }
+              expect(ResponseShapeError.isInstance(found), `${said}: ${String(found)}`).toBe(true);
+              const failure = found as UniliveError;
+              expect(failure).toMatchObject({ operation: 'findByName', providerName: 'p' });
+              expect(
+                failure.message.startsWith(`${adapter.provider} findByName (list): ${places.get(first.id)} `),
+                failure.message,
+              ).toBe(true);
+            }),
         ),
         { numRuns: listRuns },
       );

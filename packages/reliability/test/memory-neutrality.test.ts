@@ -14,6 +14,7 @@ import { createMemoryProvider } from '@unilive/testing';
 import { wowzaVideo } from '@unilive/wowza-video';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkSection } from './check-rows.js';
 
 // Applications test their code on the memory provider instead of a vendor, so the memory provider must
 // answer a neutral call as the vendors do: the same outcome (success with the same warnings, or the same
@@ -65,6 +66,9 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
+// Each row compares the memory provider with the vendor named as its adapter.
+const { counted } = checkSection('hardening.memory-neutrality', 'memory provider');
+
 const clientOf = (provider: LiveStreamProvider): LiveStreamClient => createLiveStreamClient(provider);
 
 describe('the memory provider answers create inputs as a vendor with the same capabilities', () => {
@@ -89,15 +93,16 @@ describe('the memory provider answers create inputs as a vendor with the same ca
           },
           { requiredKeys: ['name'] },
         ),
-        async (input: CreateLiveStreamInput) => {
-          const [onMemory, onVendor] = await Promise.all([
-            settle(() => memory.create(input)),
-            settle(() => vendor.create(input)),
-          ]);
-          // The state a new stream starts in follows the lifecycle model (explicit versus toggle): left out.
-          const neutral = (outcome: Outcome) => (outcome.ok ? { ...outcome, state: undefined } : outcome);
-          expect(neutral(onMemory)).toEqual(neutral(onVendor));
-        },
+        (input: CreateLiveStreamInput) =>
+          counted('create: the same input, the same outcome as the vendor', 'liveapi', async () => {
+            const [onMemory, onVendor] = await Promise.all([
+              settle(() => memory.create(input)),
+              settle(() => vendor.create(input)),
+            ]);
+            // The state a new stream starts in follows the lifecycle model (explicit versus toggle): left out.
+            const neutral = (outcome: Outcome) => (outcome.ok ? { ...outcome, state: undefined } : outcome);
+            expect(neutral(onMemory)).toEqual(neutral(onVendor));
+          }),
       ),
       { numRuns: 40 },
     );
@@ -121,14 +126,15 @@ describe('the memory provider answers create inputs as a vendor with the same ca
           },
           { requiredKeys: [] },
         ),
-        async (patch) => {
-          const [fromMemory, fromVendor] = await Promise.all([
-            settle(() => memory.update(onMemory.id, patch)),
-            settle(() => vendor.update(onVendor.id, patch)),
-          ]);
-          const neutral = (outcome: Outcome) => (outcome.ok ? { ...outcome, state: undefined } : outcome);
-          expect(neutral(fromMemory)).toEqual(neutral(fromVendor));
-        },
+        (patch) =>
+          counted('update: the same change, the same outcome as the vendor', 'liveapi', async () => {
+            const [fromMemory, fromVendor] = await Promise.all([
+              settle(() => memory.update(onMemory.id, patch)),
+              settle(() => vendor.update(onVendor.id, patch)),
+            ]);
+            const neutral = (outcome: Outcome) => (outcome.ok ? { ...outcome, state: undefined } : outcome);
+            expect(neutral(fromMemory)).toEqual(neutral(fromVendor));
+          }),
       ),
       { numRuns: 40 },
     );
@@ -148,36 +154,41 @@ describe('the memory provider answers create inputs as a vendor with the same ca
           minKeys: 1,
           maxKeys: 2,
         }),
-        async (operation, options) => {
-          const call = (client: LiveStreamClient, provider: string, id: string) => {
-            const providerOptions = { [provider]: options } as CreateLiveStreamInput['providerOptions'];
-            return operation === 'create'
-              ? client.create({
-                  name: 'unilive options probe',
-                  ...(providerOptions ? { providerOptions } : {}),
-                })
-              : client.update(id, {
-                  name: 'unilive options probe',
-                  ...(providerOptions ? { providerOptions } : {}),
-                });
-          };
-          const [fromMemory, fromVendor] = await Promise.all([
-            settle(() => call(memory, 'memory', onMemory.id)),
-            settle(() => call(vendor, 'liveapi', onVendor.id)),
-          ]);
-          // The same refusal, each under its own id.
-          const neutral = (outcome: Outcome, provider: string) =>
-            outcome.ok
-              ? { ...outcome, state: undefined }
-              : {
-                  ...outcome,
-                  issues: outcome.issues.map((path) =>
-                    path.replace(`providerOptions.${provider}`, 'providerOptions.<id>'),
-                  ),
-                };
-          expect(neutral(fromMemory, 'memory')).toEqual(neutral(fromVendor, 'liveapi'));
-          expect(fromMemory.ok).toBe(false);
-        },
+        (operation, options) =>
+          counted(
+            'create and update: the same refusal of options the provider does not have',
+            'liveapi',
+            async () => {
+              const call = (client: LiveStreamClient, provider: string, id: string) => {
+                const providerOptions = { [provider]: options } as CreateLiveStreamInput['providerOptions'];
+                return operation === 'create'
+                  ? client.create({
+                      name: 'unilive options probe',
+                      ...(providerOptions ? { providerOptions } : {}),
+                    })
+                  : client.update(id, {
+                      name: 'unilive options probe',
+                      ...(providerOptions ? { providerOptions } : {}),
+                    });
+              };
+              const [fromMemory, fromVendor] = await Promise.all([
+                settle(() => call(memory, 'memory', onMemory.id)),
+                settle(() => call(vendor, 'liveapi', onVendor.id)),
+              ]);
+              // The same refusal, each under its own id.
+              const neutral = (outcome: Outcome, provider: string) =>
+                outcome.ok
+                  ? { ...outcome, state: undefined }
+                  : {
+                      ...outcome,
+                      issues: outcome.issues.map((path) =>
+                        path.replace(`providerOptions.${provider}`, 'providerOptions.<id>'),
+                      ),
+                    };
+              expect(neutral(fromMemory, 'memory')).toEqual(neutral(fromVendor, 'liveapi'));
+              expect(fromMemory.ok).toBe(false);
+            },
+          ),
       ),
       { numRuns: 20 },
     );
@@ -203,14 +214,15 @@ describe('the memory provider answers create inputs as a vendor with the same ca
           }),
           { maxLength: 2 },
         ),
-        async (restream) => {
-          const input = { name: 'unilive restream probe', restream };
-          const [onMemory, onVendor] = await Promise.all([
-            settle(() => memory.create(input)),
-            settle(() => vendor.create(input)),
-          ]);
-          expect(onMemory).toEqual(onVendor);
-        },
+        (restream) =>
+          counted('create: the same refusal of restream targets neither keeps', 'wowza-video', async () => {
+            const input = { name: 'unilive restream probe', restream };
+            const [onMemory, onVendor] = await Promise.all([
+              settle(() => memory.create(input)),
+              settle(() => vendor.create(input)),
+            ]);
+            expect(onMemory).toEqual(onVendor);
+          }),
       ),
       { numRuns: 10 },
     );
@@ -238,52 +250,65 @@ describe('the memory provider starts and stops as a vendor with the same lifecyc
             maxLength: 5,
           },
         ),
-        async (steps) => {
-          const outcomes = await Promise.all(
-            sides.map(async (client) => {
-              const { id } = await client.create({ name: 'unilive lifecycle probe' });
-              const seen: Outcome[] = [];
-              try {
-                for (const step of steps) {
-                  if (step === 'start' || step === 'stop') {
-                    seen.push(await settle(() => client[step](id)));
-                    seen.push(
-                      await settle(() =>
-                        client.waitForState(id, step === 'start' ? 'ready' : 'stopped', wait),
-                      ),
-                    );
-                  } else if (step === 'start-unwaited' || step === 'stop-unwaited') {
-                    // Called on a settled stream (a repeat, or a change whose end is not awaited by the call),
-                    // then settled before the next step.
-                    seen.push(await settle(() => client[step === 'start-unwaited' ? 'start' : 'stop'](id)));
-                    const state = (await client.get(id)).state;
-                    if (state !== 'ready' && state !== 'stopped')
-                      await client.waitForState(id, step === 'start-unwaited' ? 'ready' : 'stopped', wait);
-                  } else if (step === 'get') {
-                    seen.push(await settle(() => client.get(id)));
-                  } else {
-                    seen.push(
-                      await settle(() => client.update(id, { name: 'unilive lifecycle probe (renamed)' })),
-                    );
+        (steps) =>
+          counted(
+            'start and stop, waited out or not: the same outcomes and states',
+            'wowza-video',
+            async () => {
+              const outcomes = await Promise.all(
+                sides.map(async (client) => {
+                  const { id } = await client.create({ name: 'unilive lifecycle probe' });
+                  const seen: Outcome[] = [];
+                  try {
+                    for (const step of steps) {
+                      if (step === 'start' || step === 'stop') {
+                        seen.push(await settle(() => client[step](id)));
+                        seen.push(
+                          await settle(() =>
+                            client.waitForState(id, step === 'start' ? 'ready' : 'stopped', wait),
+                          ),
+                        );
+                      } else if (step === 'start-unwaited' || step === 'stop-unwaited') {
+                        // Called on a settled stream (a repeat, or a change whose end is not awaited by the call),
+                        // then settled before the next step.
+                        seen.push(
+                          await settle(() => client[step === 'start-unwaited' ? 'start' : 'stop'](id)),
+                        );
+                        const state = (await client.get(id)).state;
+                        if (state !== 'ready' && state !== 'stopped')
+                          await client.waitForState(
+                            id,
+                            step === 'start-unwaited' ? 'ready' : 'stopped',
+                            wait,
+                          );
+                      } else if (step === 'get') {
+                        seen.push(await settle(() => client.get(id)));
+                      } else {
+                        seen.push(
+                          await settle(() =>
+                            client.update(id, { name: 'unilive lifecycle probe (renamed)' }),
+                          ),
+                        );
+                      }
+                    }
+                  } finally {
+                    await client.delete(id).catch(() => undefined);
                   }
-                }
-              } finally {
-                await client.delete(id).catch(() => undefined);
-              }
-              return seen;
-            }),
-          );
-          // A start or stop answers while the change is under way or done: starting and ready (stopping and
-          // stopped) are the same outcome at the pace of two different servers.
-          const settled = (outcome: Outcome) =>
-            outcome.ok && outcome.state !== undefined
-              ? {
-                  ...outcome,
-                  state: { starting: 'ready', stopping: 'stopped' }[outcome.state] ?? outcome.state,
-                }
-              : outcome;
-          expect(outcomes[0]?.map(settled)).toEqual(outcomes[1]?.map(settled));
-        },
+                  return seen;
+                }),
+              );
+              // A start or stop answers while the change is under way or done: starting and ready (stopping and
+              // stopped) are the same outcome at the pace of two different servers.
+              const settled = (outcome: Outcome) =>
+                outcome.ok && outcome.state !== undefined
+                  ? {
+                      ...outcome,
+                      state: { starting: 'ready', stopping: 'stopped' }[outcome.state] ?? outcome.state,
+                    }
+                  : outcome;
+              expect(outcomes[0]?.map(settled)).toEqual(outcomes[1]?.map(settled));
+            },
+          ),
       ),
       { numRuns: 10 },
     );
@@ -308,12 +333,19 @@ describe('the memory provider waits for states as a vendor that lists the same o
     );
     expect(compared).toContain('disabled');
     for (const state of compared) {
-      const outcomes = await Promise.all(
-        sides.map((client, side) =>
-          settle(() => client.waitForState(ids[side] ?? '', state, { timeoutMs: 300, intervalMs: 100 })),
-        ),
+      await counted(
+        'waitForState for a state both list, or neither: the same outcome',
+        'wowza-video',
+        async () => {
+          const outcomes = await Promise.all(
+            sides.map((client, side) =>
+              settle(() => client.waitForState(ids[side] ?? '', state, { timeoutMs: 300, intervalMs: 100 })),
+            ),
+          );
+          expect(outcomes[0], state).toEqual(outcomes[1]);
+        },
+        state,
       );
-      expect(outcomes[0], state).toEqual(outcomes[1]);
     }
   }, 60_000);
 });
@@ -347,59 +379,61 @@ describe('the memory provider answers call sequences as a vendor with the same l
     expect(memoryProvider.capabilities.lifecycle).toBe(vendorProvider.capabilities.lifecycle);
     const sides = [clientOf(memoryProvider), clientOf(vendorProvider)] as const;
     await fc.assert(
-      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 8 }), async (steps) => {
-        // Streams 0 and 1 exist, 2 was deleted, 3 never existed (an id shaped like the vendor's).
-        const ids = await Promise.all(
-          sides.map(async (client) => {
-            const made = await Promise.all(
-              [0, 1, 2].map((n) => client.create({ name: `unilive neutral ${n}` })),
-            );
-            await client.delete(made[2]?.id ?? '');
-            const never = await client.create({ name: 'unilive neutral gone' });
-            await client.delete(never.id);
-            return [made[0]?.id ?? '', made[1]?.id ?? '', made[2]?.id ?? '', never.id];
-          }),
-        );
-        const outcomes = await Promise.all(
-          sides.map(async (client, side) => {
-            const idOf = (target: number) => ids[side]?.[target] ?? '';
-            const seen: Outcome[] = [];
-            for (const each of steps) {
-              switch (each.op) {
-                case 'get':
-                  seen.push(await settle(() => client.get(idOf(each.target))));
-                  break;
-                case 'delete':
-                  seen.push(await settle(() => client.delete(idOf(each.target))));
-                  break;
-                case 'update':
-                  seen.push(await settle(() => client.update(idOf(each.target), { name: each.name })));
-                  break;
-                case 'get-aborted':
-                  seen.push(
-                    await settle(() => client.get(idOf(each.target), { signal: AbortSignal.abort() })),
-                  );
-                  break;
-                case 'get-bad-id':
-                  seen.push(await settle(() => client.get(each.id)));
-                  break;
-                case 'delete-twice-at-once': {
-                  const both = await Promise.all([
-                    settle(() => client.delete(idOf(each.target))),
-                    settle(() => client.delete(idOf(each.target))),
-                  ]);
-                  // Which of the two wins is the server's race; what counts is the pair.
-                  seen.push(...both.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))));
-                  break;
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 8 }), (steps) =>
+        counted('reads, renames, deletes, aborts and bad ids: the same outcomes', 'wowza-video', async () => {
+          // Streams 0 and 1 exist, 2 was deleted, 3 never existed (an id shaped like the vendor's).
+          const ids = await Promise.all(
+            sides.map(async (client) => {
+              const made = await Promise.all(
+                [0, 1, 2].map((n) => client.create({ name: `unilive neutral ${n}` })),
+              );
+              await client.delete(made[2]?.id ?? '');
+              const never = await client.create({ name: 'unilive neutral gone' });
+              await client.delete(never.id);
+              return [made[0]?.id ?? '', made[1]?.id ?? '', made[2]?.id ?? '', never.id];
+            }),
+          );
+          const outcomes = await Promise.all(
+            sides.map(async (client, side) => {
+              const idOf = (target: number) => ids[side]?.[target] ?? '';
+              const seen: Outcome[] = [];
+              for (const each of steps) {
+                switch (each.op) {
+                  case 'get':
+                    seen.push(await settle(() => client.get(idOf(each.target))));
+                    break;
+                  case 'delete':
+                    seen.push(await settle(() => client.delete(idOf(each.target))));
+                    break;
+                  case 'update':
+                    seen.push(await settle(() => client.update(idOf(each.target), { name: each.name })));
+                    break;
+                  case 'get-aborted':
+                    seen.push(
+                      await settle(() => client.get(idOf(each.target), { signal: AbortSignal.abort() })),
+                    );
+                    break;
+                  case 'get-bad-id':
+                    seen.push(await settle(() => client.get(each.id)));
+                    break;
+                  case 'delete-twice-at-once': {
+                    const both = await Promise.all([
+                      settle(() => client.delete(idOf(each.target))),
+                      settle(() => client.delete(idOf(each.target))),
+                    ]);
+                    // Which of the two wins is the server's race; what counts is the pair.
+                    seen.push(...both.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))));
+                    break;
+                  }
                 }
               }
-            }
-            for (const id of ids[side] ?? []) await client.delete(id).catch(() => undefined);
-            return seen;
-          }),
-        );
-        expect(outcomes[0]).toEqual(outcomes[1]);
-      }),
+              for (const id of ids[side] ?? []) await client.delete(id).catch(() => undefined);
+              return seen;
+            }),
+          );
+          expect(outcomes[0]).toEqual(outcomes[1]);
+        }),
+      ),
       { numRuns: 25 },
     );
   }, 240_000);

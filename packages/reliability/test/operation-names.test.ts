@@ -18,6 +18,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdapterId, adapterIds, adapters } from '../src/adapters.js';
 import { type PlacedFailure, placedFailure } from '../src/placed-failure.js';
+import { checkSection } from './check-rows.js';
 
 // An error, hook event or warning produced while serving a call names the operation the caller called,
 // whichever of the call's requests failed: a `stop` that fails while reading the stream it is about to stop
@@ -59,6 +60,10 @@ const expectedClass = {
   '404': NotFoundError,
   network: ProviderUnavailableError,
 } as const;
+
+const { counted, row } = checkSection('hardening.operation-names', 'operation names');
+const check =
+  'every error, hook event and warning of a call names the operation called, whichever request failed';
 
 for (const adapterId of adapterIds) describeAdapter(adapterId);
 
@@ -192,72 +197,75 @@ function describeAdapter(adapterId: AdapterId): void {
             const total = await requestsOf(operation);
             if (total === 0) return;
             cases += 1;
-            const at = which % total;
-            const subject = await prepare(operation);
-            const controller = new AbortController();
-            const named: string[] = [];
-            const errors: UniliveError[] = [];
-            const hooks: HttpHooks = {
-              onRequest: (event) => named.push(`request ${event.operation}`),
-              onResponse: (event) => named.push(`response ${event.operation}`),
-              onRetry: (event) => named.push(`retry ${event.operation} ${event.error.operation}`),
-              onError: (event) => {
-                named.push(`error ${event.operation}`);
-                errors.push(event.error);
-              },
-              onWarning: (event) => named.push(`warning ${event.operation}`),
-            };
-            const bare = provider(kind === 'timeout' ? attemptLimitMs : undefined);
-            const client = createLiveStreamClient(bare, { hooks, container });
-            sent = [];
-            failing = undefined;
-            plan = { at, kind, abort: () => controller.abort(new Error('caller gave up')) };
-            const outcome = await call(operation, subject, client, bare, hooks, controller.signal).then(
-              (value) => ({ value, error: undefined }),
-              (error: unknown) => ({ value: undefined, error }),
-            );
-            plan = undefined;
-            const where = `${operation}, request ${at + 1} of ${total} (${sent[at]}), ${kind}`;
-            // The sandbox's state changes on its own clock (a stop's read-back may find the egress already
-            // ended, and skip the RTMP-out read): a call may make fewer requests than the count taken before.
-            // Then nothing failed, and it must have succeeded; the cases that reach their request are counted.
-            const reachedIt = sent.length > at;
-            if (reachedIt) reached += 1;
-            else expect(outcome.error, `${where}: no request failed`).toBeUndefined();
-            // Everything the hooks heard names the call.
-            const called = operation === 'status' ? 'status' : operation;
-            for (const line of named)
-              expect(line.split(' ').slice(1), `${where}: ${line}`).toEqual(
-                line.startsWith('retry') ? [called, called] : [called],
+            await counted(check, adapterId, async () => {
+              const at = which % total;
+              const subject = await prepare(operation);
+              const controller = new AbortController();
+              const named: string[] = [];
+              const errors: UniliveError[] = [];
+              const hooks: HttpHooks = {
+                onRequest: (event) => named.push(`request ${event.operation}`),
+                onResponse: (event) => named.push(`response ${event.operation}`),
+                onRetry: (event) => named.push(`retry ${event.operation} ${event.error.operation}`),
+                onError: (event) => {
+                  named.push(`error ${event.operation}`);
+                  errors.push(event.error);
+                },
+                onWarning: (event) => named.push(`warning ${event.operation}`),
+              };
+              const bare = provider(kind === 'timeout' ? attemptLimitMs : undefined);
+              const client = createLiveStreamClient(bare, { hooks, container });
+              sent = [];
+              failing = undefined;
+              plan = { at, kind, abort: () => controller.abort(new Error('caller gave up')) };
+              const outcome = await call(operation, subject, client, bare, hooks, controller.signal).then(
+                (value) => ({ value, error: undefined }),
+                (error: unknown) => ({ value: undefined, error }),
               );
-            for (const error of errors) expect(error.operation, where).toBe(called);
-            const { error, value } = outcome;
-            if (error === undefined) {
-              // Succeeded: the failed request was one the call can do without (a read-back after an accepted
-              // change, a detail read in a list, an answer that says "none"); what it says names the call.
-              const streams = Array.isArray(value) ? value : value === undefined ? [] : [value];
-              for (const stream of streams) {
-                const { warnings } = stream as { warnings?: { message: string }[] };
-                for (const warning of warnings ?? [])
-                  expect(warning.message, where).not.toMatch(/^\S+ (status|restream) /);
+              plan = undefined;
+              const where = `${operation}, request ${at + 1} of ${total} (${sent[at]}), ${kind}`;
+              // The sandbox's state changes on its own clock (a stop's read-back may find the egress already
+              // ended, and skip the RTMP-out read): a call may make fewer requests than the count taken before.
+              // Then nothing failed, and it must have succeeded; the cases that reach their request are counted.
+              const reachedIt = sent.length > at;
+              if (reachedIt) reached += 1;
+              else expect(outcome.error, `${where}: no request failed`).toBeUndefined();
+              // Everything the hooks heard names the call.
+              const called = operation === 'status' ? 'status' : operation;
+              for (const line of named)
+                expect(line.split(' ').slice(1), `${where}: ${line}`).toEqual(
+                  line.startsWith('retry') ? [called, called] : [called],
+                );
+              for (const error of errors) expect(error.operation, where).toBe(called);
+              const { error, value } = outcome;
+              if (error === undefined) {
+                // Succeeded: the failed request was one the call can do without (a read-back after an accepted
+                // change, a detail read in a list, an answer that says "none"); what it says names the call.
+                const streams = Array.isArray(value) ? value : value === undefined ? [] : [value];
+                for (const stream of streams) {
+                  const { warnings } = stream as { warnings?: { message: string }[] };
+                  for (const warning of warnings ?? [])
+                    expect(warning.message, where).not.toMatch(/^\S+ (status|restream) /);
+                }
+                expect(reachedIt && kind === 'abort', `${where}: an aborted call succeeded`).toBe(false);
+                return;
               }
-              expect(reachedIt && kind === 'abort', `${where}: an aborted call succeeded`).toBe(false);
-              return;
-            }
-            expect(UniliveError.isInstance(error), `${where}: ${String(error)}`).toBe(true);
-            const failure = error as UniliveError;
-            expect(failure.operation, `${where}: ${failure.message}`).toBe(called);
-            // A failure after a part of the call was applied (LiveAPI's restream targets after the create) is
-            // that: what holds and what is unknown, whatever ended the rest, an abort included.
-            if (ChangeAppliedError.isInstance(failure)) return;
-            expect(
-              expectedClass[kind].isInstance(failure),
-              `${where}: ${failure.name}: ${failure.message}`,
-            ).toBe(true);
+              expect(UniliveError.isInstance(error), `${where}: ${String(error)}`).toBe(true);
+              const failure = error as UniliveError;
+              expect(failure.operation, `${where}: ${failure.message}`).toBe(called);
+              // A failure after a part of the call was applied (LiveAPI's restream targets after the create) is
+              // that: what holds and what is unknown, whatever ended the rest, an abort included.
+              if (ChangeAppliedError.isInstance(failure)) return;
+              expect(
+                expectedClass[kind].isInstance(failure),
+                `${where}: ${failure.name}: ${failure.message}`,
+              ).toBe(true);
+            });
           },
         ),
         { numRuns: runs },
       );
+      row(check, adapterId).figure = `${reached} of ${cases} cases reached their faulted request`;
       // Nearly every case meets the request it faults; a property that reached none would prove nothing.
       expect(reached, `${reached} of ${cases} cases reached their faulted request`).toBeGreaterThanOrEqual(
         cases * 0.75,

@@ -20,6 +20,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adapterIds, adapters } from '../src/adapters.js';
 import { type PlacedFailure, placedFailure } from '../src/placed-failure.js';
+import { checkSection } from './check-rows.js';
 
 // A registry's `migrate`, `planMigration` (which reads the source as `migrate` would) and `findByName` are
 // calls of their own: every hook event their clients' requests produce names them, as their errors and the
@@ -48,6 +49,9 @@ const expectedClass = {
 
 /** The operation a call names: the call the caller made, `planMigration` included (not the `migrate` it plans). */
 const namedAs = { migrate: 'migrate', planMigration: 'planMigration', findByName: 'findByName' } as const;
+
+// One row per call, each case a request of it failing, between any two of the providers.
+const { counted: countCase } = checkSection('registry.operation-names', 'operation names');
 
 describe('registry operation names', () => {
   let sandbox: Sandbox;
@@ -190,7 +194,11 @@ describe('registry operation names', () => {
         // Each of its requests fails in turn, on a stream of its own.
         for (let at = 0; at < requests; at += 1) {
           total += 1;
-          await faultAt(given, kind, at, requests);
+          await countCase(
+            `${given.call}: every hook event and error names the call, whichever request failed`,
+            'memory and every adapter',
+            () => faultAt(given, kind, at, requests),
+          );
         }
       }),
       {

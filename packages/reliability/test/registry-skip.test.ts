@@ -10,6 +10,7 @@ import { createMemoryBackend, createMemoryProvider, SecretScanner } from '@unili
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdapterId, adapterIds, adapters } from '../src/adapters.js';
+import { checkSection } from './check-rows.js';
 
 // A registry of every adapter on one sandbox, and of an adapter from outside (the memory provider, built on
 // core's HTTP layer as docs/adding-an-adapter.md describes), one of them configured with a credential no
@@ -70,6 +71,9 @@ const unsendable = fc
   )
   .map(([before, control, after]) => `${before}${control}${after}`);
 
+// The skip check's rows are by the provider that failed.
+const { counted } = checkSection('registry.skip', 'registry');
+
 describe("a registry's list with onProviderError 'skip'", () => {
   it('lists every other provider and names the one whose configuration fails when called', async () => {
     await fc.assert(
@@ -77,57 +81,62 @@ describe("a registry's list with onProviderError 'skip'", () => {
         fc.shuffledSubarray([...kinds], { minLength: kinds.length }),
         fc.constantFrom(...kinds),
         unsendable,
-        async (order, broken, credential) => {
-          scanner.register(`${broken} unsendable credential`, credential);
-          // Registry names are the kinds (`videosdk-v2`), so every provider, videosdk's two included, has its own.
-          const providers = Object.fromEntries(
-            order.map((kind) => [kind, providerOf(kind, kind === broken ? credential : undefined)]),
-          );
-          const warnings: WarningEvent[] = [];
-          const registry = createLiveStreamRegistry({
-            providers,
-            hooks: { onWarning: (event) => warnings.push(event) },
-          });
-          // What each working provider lists on its own, in the registry's order.
-          const expected: string[] = [];
-          for (const kind of order) {
-            if (kind === broken) continue;
-            for (const stream of await registry.client(kind).list().toArray())
-              expected.push(`${kind}:${stream.id}`);
-          }
-          expect(expected.length).toBeGreaterThanOrEqual(2 * (kinds.length - 1));
+        (order, broken, credential) =>
+          counted(
+            "list with onProviderError 'skip' lists every other provider; one warning names the one that failed",
+            broken,
+            async () => {
+              scanner.register(`${broken} unsendable credential`, credential);
+              // Registry names are the kinds (`videosdk-v2`), so every provider, videosdk's two included, has its own.
+              const providers = Object.fromEntries(
+                order.map((kind) => [kind, providerOf(kind, kind === broken ? credential : undefined)]),
+              );
+              const warnings: WarningEvent[] = [];
+              const registry = createLiveStreamRegistry({
+                providers,
+                hooks: { onWarning: (event) => warnings.push(event) },
+              });
+              // What each working provider lists on its own, in the registry's order.
+              const expected: string[] = [];
+              for (const kind of order) {
+                if (kind === broken) continue;
+                for (const stream of await registry.client(kind).list().toArray())
+                  expected.push(`${kind}:${stream.id}`);
+              }
+              expect(expected.length).toBeGreaterThanOrEqual(2 * (kinds.length - 1));
 
-          const listed = await registry.list({ onProviderError: 'skip' }).toArray();
-          expect(listed.map((stream) => stream.ref)).toEqual(expected);
-          expect(warnings).toHaveLength(1);
-          const [event] = warnings;
-          expect(event).toMatchObject({
-            provider: providers[broken]?.id,
-            operation: 'list',
-            warning: { type: 'skipped-provider' },
-          });
-          expect(event?.warning.message).toMatch(
-            new RegExp(
-              `^${broken} failed after 0 stream\\(s\\) and was skipped: InvalidInputError, not-sent: ${providers[broken]?.id}: `,
-            ),
-          );
-          scanner.recordText(event?.warning.message ?? '', `skipped-provider warning (${broken})`);
+              const listed = await registry.list({ onProviderError: 'skip' }).toArray();
+              expect(listed.map((stream) => stream.ref)).toEqual(expected);
+              expect(warnings).toHaveLength(1);
+              const [event] = warnings;
+              expect(event).toMatchObject({
+                provider: providers[broken]?.id,
+                operation: 'list',
+                warning: { type: 'skipped-provider' },
+              });
+              expect(event?.warning.message).toMatch(
+                new RegExp(
+                  `^${broken} failed after 0 stream\\(s\\) and was skipped: InvalidInputError, not-sent: ${providers[broken]?.id}: `,
+                ),
+              );
+              scanner.recordText(event?.warning.message ?? '', `skipped-provider warning (${broken})`);
 
-          // Without 'skip' the walk ends with the same failure, naming the provider, after what came before it.
-          const seen: string[] = [];
-          let thrown: unknown;
-          try {
-            for await (const stream of registry.list()) seen.push(stream.ref);
-          } catch (error) {
-            thrown = error;
-          }
-          scanner.recordError(thrown, `list error (${broken})`);
-          expect(InvalidInputError.isInstance(thrown)).toBe(true);
-          expect(thrown).toMatchObject({ providerName: broken, delivery: 'not-sent', operation: 'list' });
-          expect(seen).toEqual(
-            expected.filter((ref) => order.indexOf(ref.split(':')[0] as Kind) < order.indexOf(broken)),
-          );
-        },
+              // Without 'skip' the walk ends with the same failure, naming the provider, after what came before it.
+              const seen: string[] = [];
+              let thrown: unknown;
+              try {
+                for await (const stream of registry.list()) seen.push(stream.ref);
+              } catch (error) {
+                thrown = error;
+              }
+              scanner.recordError(thrown, `list error (${broken})`);
+              expect(InvalidInputError.isInstance(thrown)).toBe(true);
+              expect(thrown).toMatchObject({ providerName: broken, delivery: 'not-sent', operation: 'list' });
+              expect(seen).toEqual(
+                expected.filter((ref) => order.indexOf(ref.split(':')[0] as Kind) < order.indexOf(broken)),
+              );
+            },
+          ),
       ),
       { numRuns: runs },
     );
@@ -142,23 +151,30 @@ describe("a registry's list with onProviderError 'skip'", () => {
           fc.constantFrom(0, -3, 2.5).map((value) => ({ maxPages: value })),
           fc.constantFrom(0, -1, Number.POSITIVE_INFINITY, 2 ** 31).map((value) => ({ timeoutMs: value })),
         ),
-        async (bad) => {
-          let requests = 0;
-          const registry = createLiveStreamRegistry({
-            providers: Object.fromEntries(kinds.map((kind) => [kind, providerOf(kind)])),
-            hooks: { onRequest: () => (requests += 1) },
-          });
-          let thrown: unknown;
-          try {
-            await registry.list({ ...bad, onProviderError: 'skip' }).toArray();
-          } catch (error) {
-            thrown = error;
-          }
-          expect(InvalidInputError.isInstance(thrown)).toBe(true);
-          expect(UniliveError.isInstance(thrown) && thrown.delivery).toBe('not-sent');
-          expect((thrown as InvalidInputError).issues.map((issue) => issue.path)).toEqual(Object.keys(bad));
-          expect(requests).toBe(0);
-        },
+        (bad) =>
+          counted(
+            "a bad list option is refused before any request, even with 'skip'",
+            'memory and every adapter',
+            async () => {
+              let requests = 0;
+              const registry = createLiveStreamRegistry({
+                providers: Object.fromEntries(kinds.map((kind) => [kind, providerOf(kind)])),
+                hooks: { onRequest: () => (requests += 1) },
+              });
+              let thrown: unknown;
+              try {
+                await registry.list({ ...bad, onProviderError: 'skip' }).toArray();
+              } catch (error) {
+                thrown = error;
+              }
+              expect(InvalidInputError.isInstance(thrown)).toBe(true);
+              expect(UniliveError.isInstance(thrown) && thrown.delivery).toBe('not-sent');
+              expect((thrown as InvalidInputError).issues.map((issue) => issue.path)).toEqual(
+                Object.keys(bad),
+              );
+              expect(requests).toBe(0);
+            },
+          ),
       ),
       { numRuns: 20 },
     );

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { renderReliabilityPage } from '../src/render-page.js';
 import {
   type CaseRecord,
+  type ChecksSection,
   type MatrixSection,
   publishReport,
   type ReliabilityReport,
@@ -58,6 +59,40 @@ const caseArbitrary: fc.Arbitrary<CaseRecord> = fc.record(
 );
 
 describe('the published report', () => {
+  it('keeps every row of a checks section whole, one line a row', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'unilive-report-'));
+    const row = fc.record(
+      {
+        check: fc.string({ maxLength: 80 }),
+        adapter: fc.constantFrom('liveapi', 'wowza-video', 'memory and every adapter'),
+        runs: fc.nat({ max: 500 }),
+        failures: fc.array(fc.string({ maxLength: 40 }), { maxLength: 3 }),
+        figure: fc.string({ maxLength: 40 }),
+      },
+      { requiredKeys: ['check', 'adapter', 'runs', 'failures'] },
+    );
+    try {
+      fc.assert(
+        fc.property(fc.array(row, { maxLength: 20 }), (rows) => {
+          const section: ChecksSection = { kind: 'checks', area: 'lists', rows };
+          const run: ReliabilityReport = { generatedAt: '2026-12-01T09:00:00.000Z', sections: [section] };
+          const path = join(directory, 'published.json');
+          writeFileSync(path, publishReport(run));
+          expect(readPublishedReport(path)).toEqual(run);
+          expect(renderReliabilityPage(readPublishedReport(path))).toBe(renderReliabilityPage(run));
+          const rowLines = readFileSync(path, 'utf8')
+            .split('\n')
+            .filter((line) => line.trimStart().startsWith('{"check":'));
+          expect(rowLines).toHaveLength(rows.length);
+          for (const line of rowLines) expect(line).toContain('"failures":');
+        }),
+        { numRuns: 100 },
+      );
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
   it('renders the page the whole run renders, and keeps every case that missed an expectation whole', () => {
     const directory = mkdtempSync(join(tmpdir(), 'unilive-report-'));
     try {
