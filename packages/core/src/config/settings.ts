@@ -15,7 +15,8 @@ export function environment(): Readonly<Record<string, string | undefined>> {
 
 /**
  * The one rule for reading an environment variable, wherever unilive reads one (the adapters' credentials
- * and base URLs, `loadClientFromConfig`, the CLI): a value that is empty or only whitespace is absent, for
+ * and base URLs, `loadClientFromConfig`, the CLI): a value that is empty or only whitespace (Unicode's
+ * White_Space, which JavaScript's `trim` covers but for U+0085 NEL, counted too; and the BOM) is absent, for
  * choosing between variables as much as for reading one (`VIDEOSDK_TOKEN="  "` leaves the key pair to be
  * used, `WOWZA_REALTIME_TOKEN="  "` leaves `WOWZA_VIDEO_TOKEN`), and whitespace around a value is dropped
  * (`" tok "` reads `tok`): it is what a shell quote or a `.env` file's CRLF line end leaves, and no vendor's
@@ -30,13 +31,32 @@ export function environmentView(
       if (typeof name !== 'string') return undefined;
       const value = variables[name];
       if (typeof value !== 'string') return undefined;
-      const trimmed = value.trim();
+      const trimmed = trimWhitespace(value);
       return trimmed === '' ? undefined : trimmed;
     },
     has(_target, name) {
-      return typeof name === 'string' && (variables[name] ?? '').trim() !== '';
+      return typeof name === 'string' && trimWhitespace(variables[name] ?? '') !== '';
     },
   });
+}
+
+// Unicode's White_Space is what JavaScript's `trim` drops (and the BOM) plus U+0085 (NEL, a line end in
+// EBCDIC-converted text), which `trim` keeps. A value of NEL alone is blank like one of CR/LF, and one
+// around a value is dropped like a CRLF line end; inside a value it is a C1 control, refused. Walked by
+// index rather than by a regular expression, whose `\u0085+$` backtracks over a long run inside a value.
+const nel = 0x85;
+
+/** `text` without the whitespace around it: JavaScript's `trim`, U+0085 (NEL) included. */
+function trimWhitespace(text: string): string {
+  let current = text.trim();
+  while (current.charCodeAt(0) === nel || current.charCodeAt(current.length - 1) === nel) {
+    let start = 0;
+    let end = current.length;
+    while (start < end && current.charCodeAt(start) === nel) start += 1;
+    while (end > start && current.charCodeAt(end - 1) === nel) end -= 1;
+    current = current.slice(start, end).trim();
+  }
+  return current;
 }
 
 /** Where a credential comes from: an explicit setting or an environment variable. */
@@ -50,8 +70,11 @@ export interface CredentialSource {
   environmentVariables: readonly string[];
 }
 
+// C0 and C1 controls and DEL. A C1 control (U+0080–U+009F) is Latin-1, so fetch would send it, and no
+// vendor's token or key holds one: CSI (U+009B) or NEL (U+0085) is a terminal or line-end escape, never a
+// credential's character.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects.
-const headerUnsafe = /[\u0000-\u001f\u007f]/;
+const headerUnsafe = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
  * The longest credential, and the longest text setting, an adapter takes: 8,192 characters, far above any
@@ -64,8 +87,8 @@ export const maxCredentialLength = 8_192;
 
 /**
  * Reads a credential from its setting or environment. A missing one throws `AuthenticationError` naming the
- * setting and variables; an explicit value that is not a string, one with control characters (CR/LF header
- * injection), or one longer than {@link maxCredentialLength}, throws `InvalidInputError`. No message includes
+ * setting and variables; an explicit value that is not a string, one with control characters (C0, DEL or
+ * C1: CR/LF header injection, a terminal escape), or one longer than {@link maxCredentialLength}, throws `InvalidInputError`. No message includes
  * the value.
  */
 export function loadCredential(source: CredentialSource): string {
@@ -83,7 +106,7 @@ export function loadCredential(source: CredentialSource): string {
   }
   // Called before every request: the environment (a lookup per variable in Node) is read only when needed.
   const value = source.value ?? fromEnvironment(source.environmentVariables);
-  if (value === undefined || value.trim() === '') {
+  if (value === undefined || trimWhitespace(value) === '') {
     throw new AuthenticationError({
       provider: source.provider,
       message: `${source.provider}: no ${source.setting} configured; pass ${whereFrom(source)}`,

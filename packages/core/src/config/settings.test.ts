@@ -1,0 +1,110 @@
+import fc from 'fast-check';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AuthenticationError, InvalidInputError } from '../errors/errors.js';
+import { environmentView, loadCredential } from './settings.js';
+
+const c1 = fc.integer({ min: 0x80, max: 0x9f }).map((code) => String.fromCharCode(code));
+const tokenText = fc.stringMatching(/^[A-Za-z0-9._-]{1,20}$/);
+// Unicode's White_Space (NEL included) and the BOM, which JavaScript's `trim` also drops.
+const whitespace = fc.constantFrom(
+  ' ',
+  '\t',
+  '\r',
+  '\n',
+  '\v',
+  '\f',
+  '\u0085',
+  '\u00a0',
+  '\u1680',
+  '\u2000',
+  '\u2009',
+  '\u2028',
+  '\u2029',
+  '\u202f',
+  '\u3000',
+  '\ufeff',
+);
+const blank = fc.array(whitespace, { maxLength: 6 }).map((parts) => parts.join(''));
+
+function thrown(call: () => unknown): Error {
+  try {
+    call();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a throw');
+}
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe('loadCredential', () => {
+  // C1 controls were sent in the Authorization header as given (`Bearer tok\u0085x`), where C0 and DEL
+  // were refused: fetch sends any Latin-1 character.
+  it('refuses a C1 control character from a setting or the environment as it refuses C0 and DEL, never echoing', () => {
+    fc.assert(
+      fc.property(tokenText, c1, tokenText, fc.boolean(), (before, control, after, fromEnvironment) => {
+        const value = `Zq9${before}${control}${after}`;
+        if (fromEnvironment) vi.stubEnv('UNILIVE_TEST_TOKEN', value);
+        else vi.stubEnv('UNILIVE_TEST_TOKEN', '');
+        const error = thrown(() =>
+          loadCredential({
+            provider: 'wowza-video',
+            setting: 'token',
+            value: fromEnvironment ? undefined : value,
+            environmentVariables: ['UNILIVE_TEST_TOKEN'],
+          }),
+        );
+        expect(InvalidInputError.isInstance(error)).toBe(true);
+        expect(error.message).toBe(
+          'wowza-video: token contains control characters (from the `token` setting or UNILIVE_TEST_TOKEN)',
+        );
+        expect(error.message).not.toContain('Zq9');
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('takes a value of whitespace alone, NEL included, as no value: the next variable is used', () => {
+    fc.assert(
+      fc.property(blank, tokenText, (first, second) => {
+        vi.stubEnv('UNILIVE_TEST_FIRST', first);
+        vi.stubEnv('UNILIVE_TEST_SECOND', second);
+        const source = {
+          provider: 'wowza-realtime' as const,
+          setting: 'token',
+          value: undefined,
+          environmentVariables: ['UNILIVE_TEST_FIRST', 'UNILIVE_TEST_SECOND'],
+        };
+        expect(loadCredential(source)).toBe(second);
+        vi.stubEnv('UNILIVE_TEST_SECOND', '');
+        expect(AuthenticationError.isInstance(thrown(() => loadCredential(source)))).toBe(true);
+        // An explicit setting of whitespace alone is no credential either.
+        expect(
+          AuthenticationError.isInstance(thrown(() => loadCredential({ ...source, value: first }))),
+        ).toBe(true);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('environmentView', () => {
+  it('reads whitespace alone as absent and drops the whitespace around a value, NEL as the rest', () => {
+    fc.assert(
+      fc.property(blank, tokenText, blank, (before, value, after) => {
+        const view = environmentView({ BLANK: `${before}${after}`, PADDED: `${before}${value}${after}` });
+        expect(view.BLANK).toBeUndefined();
+        expect('BLANK' in view).toBe(false);
+        expect(view.PADDED).toBe(value);
+        expect('PADDED' in view).toBe(true);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('keeps a NEL inside a value, which the credential check then refuses', () => {
+    expect(environmentView({ TOKEN: '\u0085tok\u0085en\u0085' }).TOKEN).toBe('tok\u0085en');
+  });
+});
