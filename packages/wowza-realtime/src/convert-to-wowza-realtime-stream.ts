@@ -8,6 +8,8 @@ import {
   readProviderOptions,
   settleInputGaps,
   type UpdateLiveStreamInput,
+  validateCreateInput,
+  validateUpdateInput,
   vendorDateInput,
   type Warning,
 } from '@unilive/core';
@@ -198,7 +200,10 @@ export interface WowzaRealtimeCreateRequest {
  * Converts a neutral create input to the vendor body `{ "real_time_stream": {...} }`, or throws
  * InvalidInputError before any request for what the vendor cannot honour.
  */
-export function convertToWowzaRealtimeCreate(input: CreateLiveStreamInput): WowzaRealtimeCreateRequest {
+export function convertToWowzaRealtimeCreate(rawInput: CreateLiveStreamInput): WowzaRealtimeCreateRequest {
+  // Checked here too, as the client checks it, for a provider called directly: a name past the vendor's
+  // limit ("≤255 chars", OpenAPI; core's 200) never leaves this machine.
+  const input = validateCreateInput(rawInput, provider);
   const gaps: InputGap[] = [];
   if (input.ingestProtocol === 'webrtc') {
     gaps.push({
@@ -263,7 +268,8 @@ export interface WowzaRealtimeUpdateRequest {
  * for what the vendor cannot change: `recording` is create-only (OpenAPI: "You can't update this value
  * after you create the stream"), and restream does not exist.
  */
-export function convertToWowzaRealtimeUpdate(patch: UpdateLiveStreamInput): WowzaRealtimeUpdateRequest {
+export function convertToWowzaRealtimeUpdate(rawPatch: UpdateLiveStreamInput): WowzaRealtimeUpdateRequest {
+  const patch = validateUpdateInput(rawPatch, provider);
   const gaps: InputGap[] = [];
   if (patch.recording !== undefined) {
     gaps.push({

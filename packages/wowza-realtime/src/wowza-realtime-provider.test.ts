@@ -1334,3 +1334,30 @@ describe('a password in the RTMP URL', () => {
     );
   });
 });
+
+describe('a name past the limit, the provider called directly', () => {
+  // Wowza documents `name` "≤255 chars" (OpenAPI); unilive keeps names to 200 on every provider. A provider
+  // used without a client refuses a longer one as the client does, before any request.
+  it('is refused with InvalidInputError on create and on update, and nothing is sent', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 201, max: 600 }),
+        fc.constantFrom('a', 'é', '😀', '字'),
+        fc.boolean(),
+        async (length, unit, update) => {
+          const { provider, vendor } = setup();
+          const name = unit.repeat(length);
+          const error = await failure(() =>
+            update ? provider.update('2adffc17', { name }) : provider.create({ name }),
+          );
+          expect(InvalidInputError.isInstance(error)).toBe(true);
+          expect((error as InvalidInputError).issues).toEqual([
+            { path: 'name', message: 'expected at most 200 characters' },
+          ]);
+          expect(vendor.requests).toEqual([]);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+});
