@@ -1,9 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { codePointLength } from '@unilive/core';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialectClients } from '../../test/dialect-clients.js';
+import { undocumentedNameLimit } from '../dialects/names.js';
 import { type Sandbox, startSandbox } from '../server.js';
-import type { DashboardOverview } from './dashboard.js';
+import { type DashboardOverview, overviewTextLimit } from './dashboard.js';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -94,6 +97,34 @@ describe('dashboard', () => {
     ]);
     expect(data.changes[0]).not.toHaveProperty('record');
     expect(data.deliveries).toEqual([]);
+  });
+
+  it('serves every text at most 512 characters long, a longer one cut and marked', async () => {
+    const clients = dialectClients(sandbox.engine);
+    const strings = (value: unknown): string[] =>
+      typeof value === 'string'
+        ? [value]
+        : typeof value === 'object' && value !== null
+          ? Object.values(value).flatMap(strings)
+          : [];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: undocumentedNameLimit }),
+        fc.constantFrom('n', 'é', '😀', '字'),
+        async (length, unit) => {
+          const name = unit.repeat(length);
+          const { _id: id } = await clients.liveapi!.create(name);
+          const data = await overview();
+          const shown = data.providers
+            .find((provider) => provider.id === 'liveapi')
+            ?.streams.find((stream) => stream.id === id)?.name;
+          expect(shown).toBe(length <= overviewTextLimit ? name : `${unit.repeat(overviewTextLimit - 1)}…`);
+          for (const text of strings(data))
+            expect(codePointLength(text)).toBeLessThanOrEqual(overviewTextLimit);
+        },
+      ),
+      { numRuns: 20 },
+    );
   });
 
   it('lists the webhook deliveries the sandbox made, newest first', async () => {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import type { ProviderId } from '@unilive/core';
+import { codePointLength, type ProviderId, sliceCodePoints } from '@unilive/core';
 import type { SandboxEngine } from '../engine.js';
 import type { MediaService } from '../media/media-service.js';
 import type { EncoderInfo, SandboxLogEntry, StreamChange, StreamSummary } from '../types.js';
@@ -56,6 +56,29 @@ export interface DashboardSources {
 const shown = 50;
 
 /**
+ * The most characters (code points) of any one text the overview serves: a name, an ingest value, a log line.
+ * A longer one is cut there and ends with `…`, so that no field a vendor's API took (a name of 500,000
+ * characters sent past a dialect's check, a customRoomId) makes the page's once-a-second read megabytes.
+ */
+export const overviewTextLimit = 512;
+
+/** `value` with every string in it longer than {@link overviewTextLimit} cut, objects and arrays copied. */
+function bounded<T>(value: T): T {
+  if (typeof value === 'string') {
+    return (
+      value.length <= overviewTextLimit || codePointLength(value) <= overviewTextLimit
+        ? value
+        : `${sliceCodePoints(value, overviewTextLimit - 1)}…`
+    ) as T;
+  }
+  if (Array.isArray(value)) return value.map(bounded) as T;
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, bounded(entry)])) as T;
+  }
+  return value;
+}
+
+/**
  * The sandbox's dashboard at `/`: every stream per provider with its state, a live badge, its ingest details
  * (secrets masked until clicked) and an hls.js player while an encoder publishes; the webhook deliveries, the
  * stream changes and the ingest log. It reads the engine's change feed and the delivery log, nothing else.
@@ -92,13 +115,13 @@ export function createDashboard(sources: DashboardSources) {
       };
     });
     const deliveries = sources.deliveries?.();
-    return {
+    return bounded({
       sandbox: { url: sources.url(), ingestUrl: media?.ingestOrigin ?? null },
       providers,
       changes: [...changes].reverse(),
       deliveries: deliveries ? [...deliveries].slice(-shown).reverse() : null,
       log: engine.recentLogs().slice(-shown).reverse(),
-    };
+    });
   }
 
   return {

@@ -6,6 +6,7 @@ import type {
   SandboxRequest,
   SandboxResponse,
 } from '../types.js';
+import { nameTooLong, undocumentedNameLimit } from './names.js';
 import { decodeSegment } from './path.js';
 
 // LiveAPI (api.liveapi.com), as far as its docs, client code and Castr's shared API show it:
@@ -202,6 +203,9 @@ function checkFields(body: unknown): string | undefined {
   if (body === undefined) return undefined;
   if (!isObject(body)) return 'Request body must be a JSON object';
   if (body.name !== undefined && typeof body.name !== 'string') return 'name must be a string';
+  // No LiveAPI source gives a limit; the sandbox's own (unverified) keeps the store bounded.
+  if (typeof body.name === 'string' && nameTooLong(body.name))
+    return `name must be at most ${undocumentedNameLimit} characters`;
   if (body.enabled !== undefined && typeof body.enabled !== 'boolean') return 'enabled must be a boolean';
   if (body.settings !== undefined && !isObject(body.settings)) return 'settings must be an object';
   return undefined;

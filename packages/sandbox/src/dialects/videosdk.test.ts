@@ -1,7 +1,9 @@
 import { createHmac } from 'node:crypto';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEngine } from '../engine.js';
 import type { SandboxResponse } from '../types.js';
+import { undocumentedNameLimit } from './names.js';
 import { videosdkDialect } from './videosdk.js';
 
 const { apiKey, secret } = videosdkDialect.defaultCredentials() as { apiKey: string; secret: string };
@@ -48,6 +50,41 @@ afterEach(() => {
 });
 
 describe('videosdk sandbox dialect', () => {
+  // No videosdk source gives a limit: the sandbox keeps names to its own, unverified bound (code points), and
+  // refuses a longer one with the vendor's message for a name it will not take, on create and on update.
+  it('keeps a name of up to 1,000 characters and refuses a longer one as an invalid name', async () => {
+    const call = sandbox();
+    const created = (await call('POST', '/v1/livestreams', { body: { name: 'kept' } })).body as {
+      id: string;
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 1_400 }),
+        fc.constantFrom('n', 'é', '😀', '字'),
+        fc.boolean(),
+        async (length, unit, update) => {
+          const name = unit.repeat(length);
+          const response = await call('POST', update ? `/v1/livestreams/${created.id}` : '/v1/livestreams', {
+            body: { name },
+          });
+          const stored = ((await call('GET', `/v1/livestreams/${created.id}`)).body as { name: string }).name;
+          if (length <= undocumentedNameLimit) {
+            expect(response.status).toBe(200);
+            expect((response.body as { name: string }).name).toBe(name);
+            if (update) expect(stored).toBe(name);
+            return;
+          }
+          expect(response).toEqual({
+            status: 400,
+            body: { message: 'Please provide a valid name in body params.' },
+          });
+          expect(stored).not.toBe(name);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('serves under the bare host, credentials named like the factory settings', () => {
     expect(videosdkDialect.id).toBe('videosdk');
     expect(videosdkDialect.basePath).toBe('');

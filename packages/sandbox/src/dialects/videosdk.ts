@@ -8,6 +8,7 @@ import type {
   SandboxRequest,
   SandboxResponse,
 } from '../types.js';
+import { nameTooLong } from './names.js';
 import { decodeSegment } from './path.js';
 import {
   describeVideosdkV2Room,
@@ -198,7 +199,8 @@ function create(
   streams: Map<string, VideosdkLiveStreamRecord>,
   context: DialectContext,
 ): SandboxResponse {
-  if (!isObject(body) || typeof body.name !== 'string' || body.name.trim() === '') {
+  // The vendor's one message for a name it refuses; its limit is the sandbox's own (unverified).
+  if (!isObject(body) || typeof body.name !== 'string' || body.name.trim() === '' || nameTooLong(body.name)) {
     return invalid('Please provide a valid name in body params.');
   }
   if (body.record !== undefined && typeof body.record !== 'boolean') {
@@ -250,7 +252,10 @@ function list(
 function update(stream: VideosdkLiveStreamRecord, body: unknown, context: DialectContext): SandboxResponse {
   if (body !== undefined && !isObject(body)) return invalid('Please provide a valid body.');
   const patch = body ?? {};
-  if (patch.name !== undefined && (typeof patch.name !== 'string' || patch.name.trim() === '')) {
+  if (
+    patch.name !== undefined &&
+    (typeof patch.name !== 'string' || patch.name.trim() === '' || nameTooLong(patch.name))
+  ) {
     return invalid('Please provide a valid name in body params.');
   }
   if (patch.record !== undefined && typeof patch.record !== 'boolean') {
