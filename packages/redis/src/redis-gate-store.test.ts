@@ -338,6 +338,65 @@ describe.skipIf(!redisServer)('the Redis gate store against a real redis-server'
     await redis?.close();
   });
 
+  // ioredis asks `reconnectOnError` about each error reply; its 2 means "reconnect and send the command
+  // again". The store never sends a command twice (a slot or a token taken again after the gate gave up on
+  // the first): 2 is taken as 1, and the call fails with Redis's own reply code.
+  it('sends a command Redis refused once, whatever reconnectOnError answers, and names the refusal', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom<boolean | 0 | 1 | 2 | 'throws'>(false, true, 0, 1, 2, 'throws'),
+        fc.constantFrom('liveapi:aa', 'wowza-video:bb'),
+        async (answer, key) => {
+          const asked: string[] = [];
+          const store = open({
+            redisOptions: {
+              reconnectOnError: (error: Error) => {
+                asked.push(error.message.split(' ')[0] ?? '');
+                if (answer === 'throws') throw new Error('the application failed');
+                return answer as boolean | 1 | 2;
+              },
+            },
+          });
+          // A key of another type: Redis answers ZREM with a WRONGTYPE error.
+          const raw = new Redis(redis.url);
+          try {
+            await raw.set(`unilive:gate:{${key}}:slots`, 'x');
+            const monitor = await redis.monitor();
+            const code = await store.releaseSlot(key, 'holder').then(
+              () => 'released',
+              (error: unknown) => (error as RedisGateStoreError).code,
+            );
+            const sent = (await monitor.stop()).filter((command) => command[0]?.toLowerCase() === 'zrem');
+            expect(code).toBe('WRONGTYPE');
+            expect(sent).toEqual([['zrem', `unilive:gate:{${key}}:slots`, 'holder']]);
+            expect(asked).toEqual(['WRONGTYPE']);
+          } finally {
+            raw.disconnect();
+            await store.close();
+            await redis.flush();
+          }
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
+
+  it('refuses a reconnectOnError that is no function, before anything connects', () => {
+    for (const reconnectOnError of [2, 'yes', {}]) {
+      const error = (() => {
+        try {
+          createRedisGateStore({ url: redis.url, redisOptions: { reconnectOnError } as never });
+        } catch (caught) {
+          return caught;
+        }
+      })();
+      expect(InvalidInputError.isInstance(error)).toBe(true);
+      expect((error as InvalidInputError).issues).toEqual([
+        { path: 'redisOptions.reconnectOnError', message: 'expected a function' },
+      ]);
+    }
+  });
+
   it('gives a whole-second window of tokens, then says how long until the next', async () => {
     const store = open();
     const answers = [];

@@ -46,6 +46,8 @@ export interface RedisGateStoreOptions {
    * Further ioredis options (TLS certificates, a username, a database). Those that decide how a failure
    * behaves and where the keys are are the store's own, refused here as in the URL's query: no offline
    * queue, no retry of a command, no background reconnection, and the store's `keyPrefix`, not ioredis's.
+   * `reconnectOnError` (a function) is asked about each error reply, but its 2, "reconnect and resend the
+   * command", is taken as 1: the store never sends a command twice (see `reconnectWithoutResend`).
    */
   redisOptions?: Omit<
     RedisOptions,
@@ -130,7 +132,8 @@ interface ScriptedRedis extends Redis {
  *   ioredis cannot build a connection from, such as `?sentinels=x` without a master's name: its own error
  *   is the `cause`, scrubbed of the URL's credentials), an option name it does not have (naming the nearest
  *   one), `redisOptions` that is no object, sets one of the options the store owns
- *   (`redisOptions.keyPrefix`, `redisOptions.enableOfflineQueue`…) or a `db` out of that range, or a numeric
+ *   (`redisOptions.keyPrefix`, `redisOptions.enableOfflineQueue`…), a `db` out of that range or a
+ *   `reconnectOnError` that is no function, or a numeric
  *   option out of range, before anything connects.
  */
 export function createRedisGateStore(options: RedisGateStoreOptions = {}): RedisGateStore {
@@ -145,6 +148,7 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
     // Reconnection is on demand (below): no timer keeps a process alive that has nothing else to do.
     retryStrategy: () => null,
     connectTimeout: options.redisOptions?.connectTimeout ?? commandTimeoutMs,
+    reconnectOnError: reconnectWithoutResend(options.redisOptions?.reconnectOnError),
   };
   const client = connectionOf(url, redisOptions);
   client.defineCommand('uniliveAcquireSlot', { numberOfKeys: 1, lua: acquireSlotScript });
@@ -305,6 +309,30 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
 }
 
 /**
+ * The application's `reconnectOnError`, asked as ioredis asks it about each error reply, but never to resend:
+ * its 2 ("reconnect and resend the command") is taken as 1 ("reconnect"). A command the store sent is never
+ * sent twice: a slot taken or a token spent again, after the gate had already fallen back or failed on the
+ * first (`commandTimeoutMs`), would hold a slot nobody releases or spend a budget no request used. The call
+ * fails with Redis's own reply code and the gate falls back or fails; the next call connects again. A
+ * function that throws is taken as "no": the error reply fails the call, the connection stays.
+ */
+function reconnectWithoutResend(
+  decide: RedisOptions['reconnectOnError'] | undefined,
+): RedisOptions['reconnectOnError'] {
+  if (typeof decide !== 'function') return null;
+  return (error) => {
+    let answer: unknown;
+    try {
+      answer = decide(error);
+    } catch {
+      return false;
+    }
+    if (answer === 2) return 1;
+    return answer === true || answer === 1 ? answer : false;
+  };
+}
+
+/**
  * The fixed window `rate-limiter-flexible` counts in for a rate: whole requests over whole seconds. A
  * rate that is no whole number of requests in any window up to a minute is rounded down, so the budget is
  * never above the rate.
@@ -428,6 +456,10 @@ function checkOptions(options: RedisGateStoreOptions) {
       if (Object.hasOwn(given, name))
         issues.push({ path: `redisOptions.${name}`, message: 'the store sets it itself' });
     }
+    // ioredis would call it on the first error reply, where a TypeError would escape the store.
+    const decide = given.reconnectOnError;
+    if (decide !== undefined && decide !== null && typeof decide !== 'function')
+      issues.push({ path: 'redisOptions.reconnectOnError', message: 'expected a function' });
   }
   const optionDatabase = (options.redisOptions as { db?: unknown } | undefined)?.db;
   if (optionDatabase !== undefined) {
