@@ -1,7 +1,7 @@
 import { nearestName } from './config/names.js';
 import { type InputIssue, InvalidInputError } from './errors/errors.js';
 import type { ProviderId } from './live-stream.js';
-import { isAbortSignal, platformSignal } from './own.js';
+import { isAbortSignal, plainObjectProblem, platformSignal } from './own.js';
 
 /** One option a function takes: how to tell a valid value, and what to say when it is not one. */
 export interface OptionRule {
@@ -63,6 +63,8 @@ export function readOptions<T extends object>(
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return fail([{ path: place.path, message: 'expected an object' }]);
   }
+  const kind = plainObjectProblem(value);
+  if (kind !== undefined) return fail([{ path: place.path, message: kind }]);
   let keys: string[];
   try {
     keys = Object.keys(value);

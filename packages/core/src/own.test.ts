@@ -94,6 +94,41 @@ describe('client, wait and registry options', () => {
     }
   });
 
+  it('refuses a Map or a class instance for an options object, naming it, where its entries or methods would be lost', async () => {
+    class Hooks {
+      onRequest() {}
+    }
+    class Limits {
+      requestsPerSecond = 5;
+    }
+    const kinds = fc.constantFrom(
+      ['options', () => new Map([['hooks', {}]]), 'a Map'] as const,
+      ['hooks', () => ({ hooks: new Hooks() }), 'an instance of Hooks'] as const,
+      ['rateLimit', () => ({ rateLimit: new Limits() }), 'an instance of Limits'] as const,
+      ['rateLimit', () => ({ rateLimit: new Map([['requestsPerSecond', 5]]) }), 'a Map'] as const,
+    );
+    await fc.assert(
+      fc.asyncProperty(kinds, fc.constantFrom('client', 'registry'), async ([path, options, named], via) => {
+        const error = await failure(() =>
+          via === 'client'
+            ? createLiveStreamClient(provider(), options() as never)
+            : createLiveStreamRegistry(
+                (path === 'options'
+                  ? new Map([['providers', { a: provider() }]])
+                  : { providers: { a: provider() }, ...(options() as object) }) as never,
+              ),
+        );
+        expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+        expect((error as InvalidInputError).issues[0]?.path).toBe(path);
+        expect(error.message).toContain(`not ${named}`);
+      }),
+    );
+    // A plain object, with or without a prototype, of this realm or another's, is taken.
+    for (const hooks of [{}, Object.create(null), JSON.parse('{}')]) {
+      expect(() => createLiveStreamClient(provider(), { hooks })).not.toThrow();
+    }
+  });
+
   it('reads no option from Object.prototype', async () => {
     const fake = fakeProvider('vendor-a', { streams: 1 });
     let heard = 0;

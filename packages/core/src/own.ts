@@ -55,6 +55,56 @@ export function ownFields<T extends object>(value: T | undefined | null): T {
 }
 
 /**
+ * What is wrong with `value` as a settings or options object, or undefined when it is a plain one: an object
+ * whose prototype is `Object.prototype` (this realm's or another's, a vm context's) or null, as an object
+ * literal, `JSON.parse` and `Object.create(null)` make. Anything else (a `Map`, a `URLSearchParams`, a class
+ * instance) is refused rather than read: settings and options are read from own properties only, so a
+ * `Map`'s entries or a class's getters would be silently taken for no settings at all. The text names the
+ * kind given (`a Map`, `an instance of Config`), never a value. `value` is an object already (not an array).
+ */
+export function plainObjectProblem(value: object): string | undefined {
+  let kind: string;
+  try {
+    const prototype: unknown = Object.getPrototypeOf(value);
+    if (prototype === null || Object.getPrototypeOf(prototype) === null) return undefined;
+    kind = kindOf(prototype);
+  } catch {
+    return 'could not be read (a getter or a Proxy in it threw)';
+  }
+  return `expected a plain object ({ name: value, … }), not ${kind}: only own properties are read, so its entries or getters would be taken for none`;
+}
+
+// `a Map`, `an instance of Config`: the constructor's name when it is an identifier, else a description.
+function kindOf(prototype: unknown): string {
+  let name: unknown;
+  try {
+    name = (
+      Object.getOwnPropertyDescriptor(prototype, 'constructor')?.value as { name?: unknown } | undefined
+    )?.name;
+  } catch {
+    name = undefined;
+  }
+  if (typeof name !== 'string' || !/^[A-Za-z_$][\w$]{0,63}$/.test(name)) {
+    return 'an object with a prototype of its own';
+  }
+  const builtIn = [
+    'Map',
+    'Set',
+    'WeakMap',
+    'WeakSet',
+    'Date',
+    'RegExp',
+    'URL',
+    'URLSearchParams',
+    'Headers',
+    'Promise',
+    'Error',
+  ];
+  if (builtIn.includes(name)) return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
+  return `an instance of ${name}`;
+}
+
+/**
  * True for an `AbortSignal` (or a signal of another realm with the same shape). `instanceof` alone is not
  * enough: `Object.create(AbortSignal.prototype)` passes it, yet its `aborted` getter throws (the platform
  * checks the receiver), so every later use of it would fail after the options were accepted. A getter

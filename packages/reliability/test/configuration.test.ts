@@ -2,6 +2,7 @@ import {
   type CreateLiveStreamInput,
   createLiveStreamClient,
   createLiveStreamClientFromConfig,
+  createLiveStreamRegistryFromConfig,
   InvalidInputError,
   UniliveError,
 } from '@unilive/core';
@@ -156,6 +157,131 @@ describe('configuration: settings', () => {
       rows.push({ check: `base URL from ${variable}`, adapter: adapterId, runs: 1, failures });
       expect(requests.length).toBeGreaterThan(0);
       expect(failures).toEqual([]);
+    });
+  }
+});
+
+// Settings no adapter can use faithfully are refused before any request, the same way whichever way they
+// come in (the factory, a client's or a registry's configuration): a Map or a class instance for the
+// settings (or for `retry`), whose entries or getters reading own properties would take for none; `null`
+// for a setting, which would otherwise fall back to an environment variable or the vendor's production
+// API; a credential or base URL holding a lone surrogate, which has no UTF-8 form to sign or send.
+describe('configuration: settings no adapter can use faithfully', () => {
+  class VendorSettings {
+    constructor(values: Record<string, unknown>) {
+      Object.assign(this, values);
+    }
+  }
+  type Case =
+    | { kind: 'map' | 'class' | 'retry map' | 'retry class' }
+    | { kind: 'null'; name: string }
+    | { kind: 'lone surrogate'; name: string; at: number; unit: number };
+  const ways = ['factory', 'client config', 'registry config'] as const;
+
+  for (const adapterId of adapterIds) {
+    const adapter = adapters[adapterId];
+    const names = settingNames[adapterId];
+    const texts = [...adapter.credentialSettings, 'baseUrl'];
+    const cases: fc.Arbitrary<Case> = fc.oneof(
+      fc.constantFrom<Case>(
+        { kind: 'map' },
+        { kind: 'class' },
+        { kind: 'retry map' },
+        { kind: 'retry class' },
+      ),
+      fc.constantFrom(...names).map((name): Case => ({ kind: 'null', name })),
+      fc
+        .record({
+          name: fc.constantFrom(...texts),
+          at: fc.nat({ max: 40 }),
+          unit: fc.oneof(fc.integer({ min: 0xd800, max: 0xdbff }), fc.integer({ min: 0xdc00, max: 0xdfff })),
+        })
+        .map((fields): Case => ({ kind: 'lone surrogate', ...fields })),
+    );
+
+    it(`${adapterId}: a Map or class instance, a null setting, a lone surrogate: InvalidInputError, no request`, async () => {
+      const failures: string[] = [];
+      let runs = 0;
+      await fc.assert(
+        fc.asyncProperty(cases, fc.constantFrom(...ways), async (given, way) => {
+          runs += 1;
+          const { fetch, requests } = recordingFetch(refuse);
+          const plain: Record<string, unknown> = {
+            ...adapter.fixtures.settings,
+            ...adapter.settings,
+            baseUrl,
+            fetch,
+          };
+          let settings: unknown = plain;
+          let path = '$';
+          if (given.kind === 'map') settings = new Map(Object.entries(plain));
+          else if (given.kind === 'class') settings = new VendorSettings(plain);
+          else if (given.kind === 'retry map' || given.kind === 'retry class') {
+            const retry = { maxRetries: 0 };
+            settings = {
+              ...plain,
+              retry: given.kind === 'retry map' ? new Map(Object.entries(retry)) : new VendorSettings(retry),
+            };
+            path = 'retry';
+          } else if (given.kind === 'null') {
+            settings = { ...plain, [given.name]: null };
+            path = given.name;
+          } else if (given.kind === 'lone surrogate') {
+            const value = String(plain[given.name] ?? 'credential-value-1234');
+            const at = Math.min(given.at, value.length);
+            const broken = `${value.slice(0, at)}${String.fromCharCode(given.unit)}${value.slice(at)}`;
+            settings = { ...plain, [given.name]: broken };
+            path = given.name;
+          }
+          const entry = (values: unknown) =>
+            values instanceof Map || values instanceof VendorSettings
+              ? values
+              : { provider: adapter.provider, ...(values as Record<string, unknown>) };
+          // Through configuration, a settings object that is no plain one is the entry itself.
+          if ((given.kind === 'map' || given.kind === 'class') && way === 'registry config')
+            path = 'providers.0';
+          const providers = { [adapter.provider]: adapter.factory };
+          const run = async () => {
+            if (way === 'factory') {
+              const client = createLiveStreamClient(adapter.factory(settings as Record<string, unknown>));
+              return client.get(adapter.fixtures.subjectId);
+            }
+            if (way === 'client config') {
+              const client = await createLiveStreamClientFromConfig(entry(settings) as never, { providers });
+              return client.get(adapter.fixtures.subjectId);
+            }
+            const registry = await createLiveStreamRegistryFromConfig(
+              { providers: [entry(settings) as never] },
+              { providers },
+            );
+            return registry.get(`${adapter.provider}:${adapter.fixtures.subjectId}`);
+          };
+          const error = await run().then(
+            () => undefined,
+            (caught: unknown) => caught,
+          );
+          const said = `${way}, ${JSON.stringify(given)}: ${String(error)}`;
+          const paths = InvalidInputError.isInstance(error) ? error.issues.map((issue) => issue.path) : [];
+          const ok =
+            InvalidInputError.isInstance(error) &&
+            paths.some((each) => each === path || each.endsWith(`.${path}`)) &&
+            requests.length === 0;
+          if (!ok) failures.push(said);
+          expect(InvalidInputError.isInstance(error), said).toBe(true);
+          expect(
+            paths.some((each) => each === path || each.endsWith(`.${path}`)),
+            said,
+          ).toBe(true);
+          expect(requests, said).toEqual([]);
+        }),
+        { numRuns: 60 },
+      );
+      rows.push({
+        check: 'a Map, class instance, null setting or lone surrogate refused before any request',
+        adapter: adapterId,
+        runs,
+        failures,
+      });
     });
   }
 });

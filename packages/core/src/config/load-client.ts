@@ -11,6 +11,7 @@ import type { RateLimitOptions } from '../http/request-gate.js';
 import { ownData } from '../inputs.js';
 import type { ProviderId } from '../live-stream.js';
 import { readOptions } from '../options.js';
+import { plainObjectProblem } from '../own.js';
 import type { LiveStreamProvider } from '../provider.js';
 import { builtInProviderIds, nearestName, packageNameProblem, providerIdProblem } from './names.js';
 import { environment } from './settings.js';
@@ -98,6 +99,8 @@ export async function createLiveStreamClientFromConfig(
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     throw configurationError('$', 'expected an object such as { provider: "liveapi" }', undefined);
   }
+  const kind = plainObjectProblem(config);
+  if (kind !== undefined) throw configurationError('$', kind, undefined);
   const {
     provider: configured,
     package: packageName,

@@ -1,6 +1,7 @@
 import { AuthenticationError, type InputIssue, InvalidInputError } from '../errors/errors.js';
 import { ownData } from '../inputs.js';
 import type { ProviderId } from '../live-stream.js';
+import { plainObjectProblem } from '../own.js';
 import type { ProviderSettingsBase } from '../provider.js';
 import { nearestName } from './names.js';
 
@@ -173,7 +174,10 @@ export const providerSettingsBaseNames = {
  * throw `InvalidInputError` naming the setting and the nearest valid name. `names` lists the adapter's own
  * settings; write it as `{ …providerSettingsBaseNames, token: true } satisfies Record<keyof Settings, true>`
  * so the list cannot fall behind the type. A text setting longer than {@link maxCredentialLength} (a token of
- * megabytes) is refused the same way.
+ * megabytes) is refused the same way, and so are settings that are no plain object (a `Map`, a class
+ * instance: see {@link plainObjectProblem}), a setting given as `null` (never taken for an absent one, which
+ * would fall back to an environment variable or the production API), and a text setting holding a lone
+ * surrogate (no UTF-8 form to sign or send it faithfully; the value is never echoed).
  */
 export function readSettings<Settings extends object>(
   provider: ProviderId,
@@ -187,6 +191,16 @@ export function readSettings<Settings extends object>(
       operation: 'configure',
       message: `${provider}: settings must be an object such as { ${Object.keys(names)[0] ?? 'baseUrl'}: … }`,
       issues: [{ path: '$', message: 'expected an object' }],
+    });
+  }
+  const kind = plainObjectProblem(settings);
+  if (kind !== undefined) {
+    throw new InvalidInputError({
+      provider,
+      operation: 'configure',
+      message: `${provider}: settings ${kind}`,
+      issues: [{ path: '$', message: kind }],
+      delivery: 'not-sent',
     });
   }
   const known = Object.keys(names);
@@ -213,8 +227,20 @@ export function readSettings<Settings extends object>(
     if (Object.hasOwn(names, key)) {
       read(key);
       const value = own[key];
+      // `null` is no value: taken for an absent setting, a `baseUrl: config.sandboxUrl` left unset would
+      // send the call and its credentials to the vendor's production API, or a credential's environment
+      // variable would pick another account.
+      if (value === null)
+        issues.push({ path: key, message: 'expected a value, or the setting left out (null is none)' });
       if (typeof value === 'string' && value.length > maxCredentialLength) {
         issues.push({ path: key, message: `expected at most ${maxCredentialLength} characters` });
+      }
+      // A lone surrogate has no UTF-8 form: encoding it (a signature's key, a Basic header, a JWT's claim)
+      // would send U+FFFD in its place, so two different secrets would sign alike. Never echoed.
+      // (`\p{Surrogate}` under the `u` flag matches a surrogate standing alone: a pair is one code point.
+      // Written here, not at the top level, where a bundle of the dist could not drop it.)
+      if (typeof value === 'string' && /\p{Surrogate}/u.test(value)) {
+        issues.push({ path: key, message: 'expected text without a lone surrogate (it has no UTF-8 form)' });
       }
       continue;
     }

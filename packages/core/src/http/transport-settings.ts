@@ -1,5 +1,6 @@
 import { type InputIssue, InvalidInputError } from '../errors/errors.js';
 import type { ProviderId } from '../live-stream.js';
+import { plainObjectProblem } from '../own.js';
 import { defaultRetryPolicy, maxRetriesLimit, type RetryPolicy } from './retry-policy.js';
 
 /** The longest time limit a timer can hold: `setTimeout` turns anything longer into 1 ms. */
@@ -157,6 +158,11 @@ function checkRetry(value: unknown, issue: (path: string, message: string) => vo
   if (value === undefined) return defaultRetryPolicy;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     issue('retry', 'expected an object of retry settings');
+    return defaultRetryPolicy;
+  }
+  const kind = plainObjectProblem(value);
+  if (kind !== undefined) {
+    issue('retry', kind);
     return defaultRetryPolicy;
   }
   const given = value as Record<string, unknown>;

@@ -7,6 +7,7 @@ import {
 } from '../config/load-client.js';
 import { InvalidInputError } from '../errors/errors.js';
 import { readOptions } from '../options.js';
+import { plainObjectProblem } from '../own.js';
 import { providerNameProblem } from './references.js';
 import { createLiveStreamRegistry, type LiveStreamRegistry } from './registry.js';
 import type { RoutingOptions } from './routing.js';
@@ -83,6 +84,8 @@ export async function createLiveStreamRegistryFromConfig(
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
       throw configurationError(`providers.${index}`, 'expected an object such as { provider: "liveapi" }');
     }
+    const kind = plainObjectProblem(entry);
+    if (kind !== undefined) throw configurationError(`providers.${index}`, kind);
     const { name, ...settings } = entry as RegistryProviderConfig;
     if (typeof settings.provider !== 'string' || settings.provider.length === 0) {
       throw configurationError(`providers.${index}.provider`, 'expected a provider id');
