@@ -269,6 +269,74 @@ describe('createRedisGateStore settings', () => {
     );
   });
 
+  // A getter that threw escaped the factory as a bare Error, and a JSON-made "__proto__" key in redisOptions
+  // was taken silently (and did nothing).
+  it('names an option whose getter throws, top-level or in redisOptions, as InvalidInputError, before connecting', () => {
+    const throwing = (target: Record<string, unknown>, key: string) =>
+      Object.defineProperty(target, key, {
+        enumerable: true,
+        get() {
+          throw new Error('getter boom hunter2');
+        },
+      });
+    const topLevel = [
+      'url',
+      'onUnavailable',
+      'keyPrefix',
+      'commandTimeoutMs',
+      'pollIntervalMs',
+      'reconnectIntervalMs',
+      'redisOptions',
+    ];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...topLevel),
+        fc.constantFrom('username', 'password', 'db', 'family', 'connectTimeout', 'tls'),
+        fc.boolean(),
+        (option, ioredisOption, nested) => {
+          const options: Record<string, unknown> = { url: 'redis://127.0.0.1:1' };
+          if (nested) options.redisOptions = throwing({ family: 4 }, ioredisOption);
+          else throwing(options, option);
+          const path = nested ? `redisOptions.${ioredisOption}` : option;
+          const error = refusal(options as never);
+          expect(InvalidInputError.isInstance(error)).toBe(true);
+          expect(error?.issues).toEqual([
+            { path, message: 'could not be read (a getter or a Proxy in it threw)' },
+          ]);
+          expect(error?.message).toBe(
+            `invalid Redis rate limit store: ${path} (could not be read (a getter or a Proxy in it threw))`,
+          );
+          expect(JSON.stringify(error)).not.toContain('hunter2');
+        },
+      ),
+      { numRuns: 40 },
+    );
+    const proxy = new Proxy(
+      {},
+      {
+        ownKeys() {
+          throw new Error('trap');
+        },
+      },
+    );
+    expect(refusal({ url: 'redis://127.0.0.1:1', redisOptions: proxy } as never)?.issues).toEqual([
+      { path: 'redisOptions', message: 'its properties could not be listed' },
+    ]);
+  });
+
+  it('refuses a "__proto__" own key in redisOptions as an unknown option, whatever it holds', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom('keyPrefix', 'db', 'family'), fc.jsonValue()), (held) => {
+        const redisOptions = JSON.parse(`{"__proto__":${JSON.stringify(held)}}`) as Record<string, unknown>;
+        expect(Object.hasOwn(redisOptions, '__proto__')).toBe(true);
+        expect(refusal({ url: 'redis://127.0.0.1:1', redisOptions } as never)?.issues).toEqual([
+          { path: 'redisOptions.__proto__', message: 'unknown option' },
+        ]);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
   it('counts a rate in whole requests over whole seconds, never above it', () => {
     expect(windowOf(100)).toEqual({ points: 100, duration: 1 });
     expect(windowOf(0.5)).toEqual({ points: 1, duration: 2 });

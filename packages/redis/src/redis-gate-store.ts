@@ -133,22 +133,25 @@ interface ScriptedRedis extends Redis {
  *   is the `cause`, scrubbed of the URL's credentials), an option name it does not have (naming the nearest
  *   one), `redisOptions` that is no object, sets one of the options the store owns
  *   (`redisOptions.keyPrefix`, `redisOptions.enableOfflineQueue`…), a `db` out of that range or a
- *   `reconnectOnError` that is no function, or a numeric
- *   option out of range, before anything connects.
+ *   `reconnectOnError` that is no function, or a numeric option out of range, or an option or
+ *   `redisOptions` entry whose getter or Proxy throws (naming it: `redisOptions.username`), or a
+ *   `"__proto__"` own key in `redisOptions` (unknown option), before anything connects. Each option is read
+ *   once.
  */
 export function createRedisGateStore(options: RedisGateStoreOptions = {}): RedisGateStore {
   const settings = checkOptions(options);
   const { url, description, keyPrefix, commandTimeoutMs, reconnectIntervalMs } = settings;
   const redisOptions: Omit<RedisOptions, 'replyMapping'> = {
-    ...options.redisOptions,
+    // The copy checkOptions read, once: a getter is not asked again, to answer otherwise or throw.
+    ...settings.redisOptions,
     lazyConnect: true,
     // A call while Redis is down fails at once instead of waiting in a queue, and is never sent twice.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     // Reconnection is on demand (below): no timer keeps a process alive that has nothing else to do.
     retryStrategy: () => null,
-    connectTimeout: options.redisOptions?.connectTimeout ?? commandTimeoutMs,
-    reconnectOnError: reconnectWithoutResend(options.redisOptions?.reconnectOnError),
+    connectTimeout: settings.redisOptions?.connectTimeout ?? commandTimeoutMs,
+    reconnectOnError: reconnectWithoutResend(settings.redisOptions?.reconnectOnError),
   };
   const client = connectionOf(url, redisOptions);
   client.defineCommand('uniliveAcquireSlot', { numberOfKeys: 1, lua: acquireSlotScript });
@@ -384,9 +387,43 @@ function databaseOf(text: string): number | undefined {
   return database <= maxRedisDatabase ? database : undefined;
 }
 
-function checkOptions(options: RedisGateStoreOptions) {
+const unreadable = 'could not be read (a getter or a Proxy in it threw)';
+
+/**
+ * `source`'s own enumerable properties, each read once into a copy without a prototype: a getter or a Proxy
+ * trap that throws is an issue naming the option (`redisOptions.username`), not a bare error escaping the
+ * factory, and one that would answer differently later cannot pass a check with another value. A
+ * `"__proto__"` own key (JSON.parse makes one) is no option of anyone's: refused as unknown.
+ */
+function readOwn(source: object, prefix: string, issues: InputIssue[]): Record<string, unknown> {
+  const copy: Record<string, unknown> = Object.create(null);
+  let keys: string[];
+  try {
+    keys = Object.keys(source);
+  } catch {
+    issues.push({
+      path: prefix === '' ? 'options' : prefix.slice(0, -1),
+      message: 'its properties could not be listed',
+    });
+    return copy;
+  }
+  for (const key of keys) {
+    if (key === '__proto__') {
+      issues.push({ path: `${prefix}${key}`, message: 'unknown option' });
+      continue;
+    }
+    try {
+      copy[key] = (source as Record<string, unknown>)[key];
+    } catch {
+      issues.push({ path: `${prefix}${key}`, message: unreadable });
+    }
+  }
+  return copy;
+}
+
+function checkOptions(given: RedisGateStoreOptions) {
   const issues: InputIssue[] = [];
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
     throw new InvalidInputError({
       operation: 'configure',
       message: 'invalid Redis rate limit store: options (expected an object)',
@@ -394,6 +431,7 @@ function checkOptions(options: RedisGateStoreOptions) {
       delivery: 'not-sent',
     });
   }
+  const options = readOwn(given, '', issues) as RedisGateStoreOptions;
   // A misspelt name (`onUnavailible: 'fail'`) would otherwise leave the default in force without a word: a
   // fleet that asked to fail during an outage would each pace alone, over the vendor's limit.
   for (const key of Object.keys(options)) {
@@ -410,7 +448,9 @@ function checkOptions(options: RedisGateStoreOptions) {
   let description = 'Redis';
   let database: number | undefined;
   if (url === undefined || url === '') {
-    issues.push({ path: 'url', message: `expected a redis:// or rediss:// URL, or ${redisUrlVariable}` });
+    // A `url` whose getter threw is named as such above, not as missing.
+    if (!issues.some((issue) => issue.path === 'url'))
+      issues.push({ path: 'url', message: `expected a redis:// or rediss:// URL, or ${redisUrlVariable}` });
   } else {
     const parsed = typeof url === 'string' && URL.canParse(url) ? new URL(url) : undefined;
     if (
@@ -445,23 +485,28 @@ function checkOptions(options: RedisGateStoreOptions) {
       description = `Redis at ${parsed.hostname}:${parsed.port || '6379'}`;
     }
   }
-  const given = options.redisOptions as Record<string, unknown> | undefined;
-  if (given !== undefined && (typeof given !== 'object' || given === null || Array.isArray(given))) {
+  const givenRedisOptions = options.redisOptions as Record<string, unknown> | undefined;
+  let redisOptions: Record<string, unknown> | undefined;
+  if (
+    givenRedisOptions !== undefined &&
+    (typeof givenRedisOptions !== 'object' || givenRedisOptions === null || Array.isArray(givenRedisOptions))
+  ) {
     issues.push({ path: 'redisOptions', message: 'expected an object' });
-  } else if (given !== undefined) {
+  } else if (givenRedisOptions !== undefined) {
+    redisOptions = readOwn(givenRedisOptions, 'redisOptions.', issues);
     // The same options the URL's query may not set (above): the store spreads these first and sets most of
     // them over, but an ioredis `keyPrefix` would be put before the store's own, so that two processes,
     // one configured by the URL and one by these options, would not share a budget.
     for (const name of storeOwnedOptions) {
-      if (Object.hasOwn(given, name))
+      if (Object.hasOwn(redisOptions, name))
         issues.push({ path: `redisOptions.${name}`, message: 'the store sets it itself' });
     }
     // ioredis would call it on the first error reply, where a TypeError would escape the store.
-    const decide = given.reconnectOnError;
+    const decide = redisOptions.reconnectOnError;
     if (decide !== undefined && decide !== null && typeof decide !== 'function')
       issues.push({ path: 'redisOptions.reconnectOnError', message: 'expected a function' });
   }
-  const optionDatabase = (options.redisOptions as { db?: unknown } | undefined)?.db;
+  const optionDatabase = redisOptions?.db;
   if (optionDatabase !== undefined) {
     if (
       !Number.isInteger(optionDatabase) ||
@@ -512,6 +557,11 @@ function checkOptions(options: RedisGateStoreOptions) {
     commandTimeoutMs,
     pollIntervalMs,
     reconnectIntervalMs,
+    // Handed to ioredis as a plain object: its option merging reads inherited defaults the usual way.
+    redisOptions:
+      redisOptions === undefined
+        ? undefined
+        : (Object.assign({}, redisOptions) as Omit<RedisOptions, 'replyMapping'>),
   };
 }
 
