@@ -403,6 +403,15 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
         mayHaveApplied: boolean;
         delivery: Delivery;
       };
+      // A failure after which the vendor may hold the request (a timeout, an answer lost on the way, a fetch
+      // that may have sent it): asked again only when the request is idempotent.
+      const uncertain = (error: UniliveError, reason: 'timeout' | 'network'): typeof failure => ({
+        error,
+        retryable: idempotent,
+        reason,
+        mayHaveApplied: true,
+        delivery: 'unknown',
+      });
       if (signal?.aborted)
         throw report(hooks, event, abortError(errorOptions, signal.reason, outcome('not-sent')));
       // The prototype is checked again in the turn ky is called, whatever happens first. Checked here too
@@ -684,13 +693,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
               delivery: outcome('unknown'),
             }),
           );
-          failure = {
-            error,
-            retryable: idempotent,
-            reason: 'timeout',
-            mayHaveApplied: true,
-            delivery: 'unknown',
-          };
+          failure = uncertain(error, 'timeout');
         } else if (caught instanceof AnswerCut) {
           // The vendor answered and its body broke off: the request was delivered, and whether it was
           // carried out is unknown, so only an idempotent request is asked again.
@@ -704,13 +707,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
               delivery: outcome('unknown'),
             }),
           );
-          failure = {
-            error,
-            retryable: idempotent,
-            reason: 'network',
-            mayHaveApplied: true,
-            delivery: 'unknown',
-          };
+          failure = uncertain(error, 'network');
         } else if (caught instanceof NoResponse) {
           // The caller's fetch was called and may have sent the request before answering nonsense: as
           // uncertain as a dropped connection, and retried as one.
@@ -721,13 +718,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
               delivery: outcome('unknown'),
             }),
           );
-          failure = {
-            error,
-            retryable: idempotent,
-            reason: 'network',
-            mayHaveApplied: true,
-            delivery: 'unknown',
-          };
+          failure = uncertain(error, 'network');
         } else {
           const code = systemCodeOf(caught);
           // fetch refuses the Fetch standard's bad ports (1, 22, 6000…) before connecting: nothing left
