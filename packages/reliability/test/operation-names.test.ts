@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdapterId, adapterIds, adapters } from '../src/adapters.js';
 import { type PlacedFailure, placedFailure } from '../src/placed-failure.js';
 import { checkSection } from './check-rows.js';
+import { hearingHooks } from './heard-hooks.js';
 
 // An error, hook event or warning produced while serving a call names the operation the caller called,
 // whichever of the call's requests failed: a `stop` that fails while reading the stream it is about to stop
@@ -201,18 +202,7 @@ function describeAdapter(adapterId: AdapterId): void {
               const at = which % total;
               const subject = await prepare(operation);
               const controller = new AbortController();
-              const named: string[] = [];
-              const errors: UniliveError[] = [];
-              const hooks: HttpHooks = {
-                onRequest: (event) => named.push(`request ${event.operation}`),
-                onResponse: (event) => named.push(`response ${event.operation}`),
-                onRetry: (event) => named.push(`retry ${event.operation} ${event.error.operation}`),
-                onError: (event) => {
-                  named.push(`error ${event.operation}`);
-                  errors.push(event.error);
-                },
-                onWarning: (event) => named.push(`warning ${event.operation}`),
-              };
+              const { heard: named, errors, hooks } = hearingHooks();
               const bare = provider(kind === 'timeout' ? attemptLimitMs : undefined);
               const client = createLiveStreamClient(bare, { hooks, container });
               sent = [];
@@ -232,10 +222,12 @@ function describeAdapter(adapterId: AdapterId): void {
               else expect(outcome.error, `${where}: no request failed`).toBeUndefined();
               // Everything the hooks heard names the call.
               const called = operation === 'status' ? 'status' : operation;
-              for (const line of named)
-                expect(line.split(' ').slice(1), `${where}: ${line}`).toEqual(
-                  line.startsWith('retry') ? [called, called] : [called],
-                );
+              // A retry's line names its error's operation too; a warning's, its type.
+              for (const line of named) {
+                const [, operationHeard, detail] = line.split(' ');
+                expect(operationHeard, `${where}: ${line}`).toBe(called);
+                if (line.startsWith('retry')) expect(detail, `${where}: ${line}`).toBe(called);
+              }
               for (const error of errors) expect(error.operation, where).toBe(called);
               const { error, value } = outcome;
               if (error === undefined) {

@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adapterIds, adapters } from '../src/adapters.js';
 import { type PlacedFailure, placedFailure } from '../src/placed-failure.js';
 import { checkSection } from './check-rows.js';
+import { hearingHooks } from './heard-hooks.js';
 
 // A registry's `migrate`, `planMigration` (which reads the source as `migrate` would) and `findByName` are
 // calls of their own: every hook event their clients' requests produce names them, as their errors and the
@@ -245,21 +246,7 @@ describe('registry operation names', () => {
     async function faultAt(given: Case, kind: FailureKind, at: number, requests: number): Promise<void> {
       const subject = await prepare(given.source, given.started);
       const controller = new AbortController();
-      const heard: string[] = [];
-      const errors: UniliveError[] = [];
-      const hooks: HttpHooks = {
-        onRequest: (event) => heard.push(`request ${event.operation}`),
-        onResponse: (event) => heard.push(`response ${event.operation}`),
-        onRetry: (event) => {
-          heard.push(`retry ${event.operation}`);
-          errors.push(event.error);
-        },
-        onError: (event) => {
-          heard.push(`error ${event.operation}`);
-          errors.push(event.error);
-        },
-        onWarning: (event) => heard.push(`warning ${event.operation} ${event.warning.type}`),
-      };
+      const { heard, errors, hooks } = hearingHooks();
       const registry = registryOf(hooks);
       sent = [];
       failing = undefined;
