@@ -50,6 +50,7 @@ export type { DependencyContainer } from './di/container.js';
 export { tokens } from './di/tokens.js';
 export {
   AbortError,
+  type AbortErrorOptions,
   AuthenticationError,
   ChangeAppliedError,
   type ChangeAppliedErrorOptions,
@@ -227,6 +228,7 @@ export {
 } from './inputs.js';
 export {
   type AcceptedAnswer,
+  abortAfterAcceptedChange,
   acceptedStream,
   type ChangeAnswer,
   changeLifecycle,

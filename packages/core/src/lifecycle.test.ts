@@ -191,24 +191,93 @@ describe('changeLifecycle', () => {
         operation: 'start',
         delivery: 'unknown',
         cause: { message: 'caller gave up' },
+        // What exists: the stream started, and the part the vendor accepted.
+        streamId: 's1',
+        applied: ['start'],
+        unknown: [],
+        notApplied: [],
       });
     }
-    // One that says `unknown` already is passed on as it is.
-    const sent = new AbortError({
-      provider: 'test',
-      operation: 'start',
-      message: 'aborted',
-      delivery: 'unknown',
-    });
-    await expect(
-      changeLifecycle({
-        provider: 'test',
-        operation: 'start',
-        id: 's1',
-        send: async () => ({ state: 'starting', raw: {} }),
-        read: () => Promise.reject(sent),
-      }),
-    ).rejects.toBe(sent);
+  });
+});
+
+describe('readBackAfterChange: an abort names the stream and the parts of the change', () => {
+  it('is an AbortError with streamId and the parts given (the operation as the step when none), delivery unknown', async () => {
+    const part = fc.constantFrom('name', 'restream.0', 'restream.1', 'create', 'end-rtmp-outs');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.option(
+          fc.record({
+            applied: fc.array(part, { minLength: 1, maxLength: 3 }),
+            unknown: fc.array(part, { maxLength: 1 }),
+            notApplied: fc.array(part, { maxLength: 2 }),
+          }),
+          { nil: undefined },
+        ),
+        fc.constantFrom('not-sent' as const, 'unknown' as const, undefined),
+        fc.constantFrom('read' as const, 'wait' as const),
+        async (parts, readDelivery, where) => {
+          const reason = new Error('caller gave up');
+          const error = await readBackAfterChange({
+            provider: 'test',
+            operation: 'update',
+            id: 's1',
+            applied: 'the vendor accepted the update',
+            parts,
+            read: async () => {
+              if (where === 'read')
+                throw new AbortError({ message: 'x', cause: reason, delivery: readDelivery });
+              return stream('ready');
+            },
+            shows: () => false,
+            staleReadMs: 1_000,
+            options: {
+              runtime: {
+                sleep: async () => {
+                  throw reason;
+                },
+              },
+            },
+          }).then(
+            () => undefined,
+            (caught: unknown) => caught,
+          );
+          expect(AbortError.isInstance(error), String(error)).toBe(true);
+          const abort = error as AbortError;
+          expect({
+            message: abort.message,
+            delivery: abort.delivery,
+            streamId: abort.streamId,
+            applied: abort.applied,
+            unknown: abort.unknown,
+            notApplied: abort.notApplied,
+            cause: (abort.cause as Error).message,
+            json: Object.keys(abort.toJSON()).filter((key) => key === 'streamId' || key === 'applied'),
+          }).toEqual({
+            message: 'test update was aborted',
+            delivery: 'unknown',
+            streamId: 's1',
+            applied: parts?.applied ?? ['update'],
+            unknown: parts?.unknown ?? [],
+            notApplied: parts?.notApplied ?? [],
+            cause: 'caller gave up',
+            json: ['streamId', 'applied'],
+          });
+        },
+      ),
+    );
+  });
+
+  it('leaves every other abort without a stream or parts', () => {
+    const abort = new AbortError({ provider: 'test', operation: 'get', message: 'test get was aborted' });
+    expect([abort.streamId, abort.applied, abort.unknown, abort.notApplied]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(Object.keys(abort.toJSON())).not.toContain('streamId');
+    expect(abort.isRetryable).toBe(false);
   });
 });
 

@@ -225,14 +225,15 @@ export interface ReadBack {
  * `read-back-failed` warning, or, where nothing whole can be returned, throws {@link ChangeAppliedError}
  * (not retryable, naming what was applied). A read that does not yet show the change (`shows`) where the
  * vendor's reads may lag it (`staleReadMs`) is made again once that time has passed; if that second read
- * fails, the first is returned. An abort still ends the call with `AbortError`.
+ * fails, the first is returned. An abort still ends the call with `AbortError`, `delivery: 'unknown'`,
+ * naming the stream and the parts (`streamId`, `applied`, `unknown`, `notApplied`).
  */
 export async function readBackAfterChange(spec: ReadBack): Promise<LiveStream> {
   let first: LiveStream;
   try {
     first = sameStream(await spec.read(), spec.id, spec);
   } catch (error) {
-    if (AbortError.isInstance(error)) throw abortAfterChange(spec, error);
+    if (AbortError.isInstance(error)) throw abortAfterChange(spec, error.cause);
     const reason = isInstanceOf(error, Error) ? describeMessage(error) : 'unknown failure';
     if (spec.accepted) {
       const stream = spec.accepted();
@@ -271,36 +272,69 @@ export async function readBackAfterChange(spec: ReadBack): Promise<LiveStream> {
   try {
     await sleep(staleMs, spec.options?.signal);
   } catch (reason) {
-    throw new AbortError({
-      provider: spec.provider,
-      operation: spec.operation,
-      message: abortedMessage(spec.provider, spec.operation),
-      cause: reason,
-      delivery: 'unknown',
-    });
+    throw abortAfterChange(spec, reason);
   }
   try {
     return sameStream(await spec.read(), spec.id, spec);
   } catch (error) {
-    if (AbortError.isInstance(error)) throw abortAfterChange(spec, error);
+    if (AbortError.isInstance(error)) throw abortAfterChange(spec, error.cause);
     return first;
   }
 }
 
 /**
- * An abort met while reading back after a change the vendor accepted: `delivery: 'unknown'`, whatever the
- * read itself says. The read's own request may not have been sent (a signal fired from `onResponse` on the
- * change's answer is seen before the read goes out, `not-sent` for that request), but the change was: a
- * caller told `not-sent` would take the stream as untouched while it starts or stops.
+ * An abort met while reading back after a change the vendor accepted (the read, or the wait before a second
+ * one): `delivery: 'unknown'`, whatever the read itself says, and the stream and parts of the change
+ * ({@link abortAfterAcceptedChange}; `applied` is the operation's step when `parts` names none). The read's
+ * own request may not have been sent (a signal fired from `onResponse` on the change's answer is seen before
+ * the read goes out, `not-sent` for that request), but the change was: a caller told `not-sent` would take
+ * the stream as untouched while it starts or stops.
  */
-function abortAfterChange(spec: ReadBack, error: AbortError): AbortError {
-  if (error.delivery === 'unknown') return error;
+function abortAfterChange(spec: ReadBack, reason: unknown): AbortError {
+  const parts = spec.parts ?? {};
+  return abortAfterAcceptedChange({
+    provider: spec.provider,
+    operation: spec.operation,
+    streamId: spec.id,
+    applied: parts.applied ?? [spec.operation],
+    unknown: parts.unknown,
+    notApplied: parts.notApplied,
+    cause: reason,
+    secrets: spec.secrets,
+  });
+}
+
+/**
+ * The `AbortError` of a call whose signal fired after the vendor accepted part of its change: the one
+ * message (`<provider> <operation> was aborted`), `delivery: 'unknown'` (part of the change holds), the
+ * signal's reason as `cause`, and what exists as {@link ChangeAppliedError} would name it: `streamId`,
+ * `applied` (at least one part), `unknown` (sent, the answer cut off by the abort) and `notApplied` (not
+ * sent). Every adapter builds an abort after an accepted part this way, so a caller tells "I aborted" from a
+ * vendor's failure by the class alone on every vendor, and still learns which stream to read or delete
+ * (`docs/decisions/2026-12-01-abort-after-part-of-a-change.md`). An abort before anything was accepted is
+ * left as the HTTP layer made it (no `streamId`).
+ */
+export function abortAfterAcceptedChange(spec: {
+  provider: ProviderId;
+  operation: string;
+  streamId: string;
+  applied: readonly string[];
+  unknown?: readonly string[] | undefined;
+  notApplied?: readonly string[] | undefined;
+  /** The signal's reason (an `AbortError`'s own `cause`). */
+  cause: unknown;
+  secrets?: SecretSource | undefined;
+}): AbortError {
   return new AbortError({
     provider: spec.provider,
     operation: spec.operation,
     message: abortedMessage(spec.provider, spec.operation),
-    cause: error.cause,
+    cause: spec.cause,
     delivery: 'unknown',
+    streamId: spec.streamId,
+    applied: spec.applied,
+    unknown: spec.unknown ?? [],
+    notApplied: spec.notApplied ?? [],
     secrets: spec.secrets,
   });
 }

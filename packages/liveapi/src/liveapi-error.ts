@@ -71,6 +71,8 @@ export interface LiveApiRestreamErrorOptions extends ChangeAppliedErrorOptions {
  * one, and every one after the failure, which is not attempted). `cause` is the failure. Nothing is rolled
  * back; to finish, call `update(streamId, { restream })` with the whole list: targets LiveAPI already holds
  * are kept, the missing ones added. Not retryable, since repeating a create would make a second stream.
+ * The caller's signal firing meanwhile is no failure of LiveAPI's: that is an `AbortError` naming the same
+ * stream and parts, as on every adapter.
  */
 export class LiveApiRestreamError extends ChangeAppliedError {
   static override readonly kind: string = 'LiveApiRestreamError';

@@ -1,4 +1,5 @@
 import {
+  AbortError,
   AuthenticationError,
   ChangeAppliedError,
   ConflictError,
@@ -1085,5 +1086,91 @@ describe('errors', () => {
     const error = await provider.create({ name: 'x' }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ name: 'ResponseShapeError', status: 201 });
     expect((error as { issues: unknown }).issues).toEqual([{ path: 'ingest', expected: '"ingest"' }]);
+  });
+});
+
+describe('an abort while restream targets are added after the create was accepted', () => {
+  // The caller's signal is an AbortError on every adapter (never the ChangeAppliedError of a vendor's
+  // failure), naming the stream that exists and which targets it holds, may hold, and does not.
+  it('is an AbortError naming the stream, the targets added, the one under way and those not sent', async () => {
+    const targets = [
+      { url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: youtubeKey },
+      { url: 'rtmps://live-api-s.facebook.com:443/rtmp', streamKey: 'FB-1234-5678-secret' },
+      { url: 'rtmp://live.twitch.tv/app', streamKey: 'live_twitch_0123456789' },
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        fc
+          .integer({ min: 1, max: 3 })
+          .chain((count) => fc.tuple(fc.constant(count), fc.nat({ max: count - 1 }), fc.boolean())),
+        async ([count, at, sent]) => {
+          nock.cleanAll();
+          const controller = new AbortController();
+          const { provider, requests } = setup();
+          replay('create');
+          const platforms = bodyOf('platform-create');
+          let posted = 0;
+          nock(origin)
+            .post(`/live_streams/${fixtureStreamId}/platforms`)
+            .times(count)
+            .reply(() => {
+              posted += 1;
+              // The target at `at` reaches LiveAPI and the signal fires before its answer arrives.
+              if (posted === at + 1 && sent) controller.abort(new Error('caller gave up'));
+              return [200, platforms];
+            });
+          let platformRequests = 0;
+          const client = createLiveStreamClient(provider, {
+            hooks: {
+              onRequest: (event) => {
+                if (!event.url.endsWith('/platforms')) return;
+                // The target at `at` is stopped before it is sent.
+                if (platformRequests === at && !sent) controller.abort(new Error('caller gave up'));
+                platformRequests += 1;
+              },
+            },
+          });
+          const error = await client
+            .create(
+              { name: 'unilive contract stream', restream: targets.slice(0, count) },
+              { signal: controller.signal },
+            )
+            .catch((caught: unknown) => caught);
+          const part = (index: number) => `restream.${index}`;
+          const after = Array.from({ length: count - at - 1 }, (_, offset) => part(at + 1 + offset));
+          expect(AbortError.isInstance(error), String(error)).toBe(true);
+          expect(ChangeAppliedError.isInstance(error)).toBe(false);
+          const abort = error as AbortError;
+          expect({
+            name: abort.name,
+            message: abort.message,
+            operation: abort.operation,
+            delivery: abort.delivery,
+            streamId: abort.streamId,
+            applied: abort.applied,
+            unknown: abort.unknown,
+            notApplied: abort.notApplied,
+            cause: (abort.cause as Error).message,
+            isRetryable: abort.isRetryable,
+          }).toEqual({
+            name: 'AbortError',
+            message: 'liveapi create was aborted',
+            operation: 'create',
+            delivery: 'unknown',
+            streamId: fixtureStreamId,
+            applied: ['create', ...Array.from({ length: at }, (_, index) => part(index))],
+            unknown: sent ? [part(at)] : [],
+            notApplied: sent ? after : [part(at), ...after],
+            cause: 'caller gave up',
+            isRetryable: false,
+          });
+          // The create, the targets before the one stopped, and that one when it was sent: nothing after.
+          expect(requests.length).toBe(1 + at + (sent ? 1 : 0));
+          expectNoSecrets(error);
+        },
+      ),
+      { numRuns: 30 },
+    );
+    nock.cleanAll();
   });
 });

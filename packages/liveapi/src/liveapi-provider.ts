@@ -1,5 +1,7 @@
 import {
+  AbortError,
   type AcceptedAnswer,
+  abortAfterAcceptedChange,
   assertValidId,
   type CallOptions,
   type CreateLiveStreamInput,
@@ -282,7 +284,8 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
 
   // Adds restream targets one request at a time, in order, after the stream exists. The first failure ends
   // it: the error names what LiveAPI confirmed, what it may hold (a lost answer) and what was not added (the
-  // refused target and those after it, not attempted), and how to finish. Once every target is in, the
+  // refused target and those after it, not attempted), and how to finish. An abort is an AbortError naming
+  // the same parts, as on every adapter. Once every target is in, the
   // stream is read back; if that read fails, the stream as known with the targets, and a warning.
   async function addTargets(
     stream: LiveStream,
@@ -294,6 +297,23 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
     const id = stream.id;
     const partOf = (entry: RestreamPlan['add'][number]) => `restream.${entry.index}`;
     const fail = (cause: unknown, failed: number) => {
+      if (AbortError.isInstance(cause)) {
+        // The caller's signal: an AbortError on every adapter, naming what exists once part of the call
+        // was accepted (core's rule); the target under way when it fired may be held (sent) or not.
+        const applied = [...before, ...targets.slice(0, failed).map(partOf)];
+        if (applied.length === 0) return cause;
+        const sent = cause.delivery === 'unknown';
+        return abortAfterAcceptedChange({
+          provider,
+          operation,
+          streamId: id,
+          applied,
+          unknown: sent ? targets.slice(failed, failed + 1).map(partOf) : [],
+          notApplied: targets.slice(failed + (sent ? 1 : 0)).map(partOf),
+          cause: cause.cause,
+          secrets,
+        });
+      }
       const lost = !UniliveError.isInstance(cause) || cause.delivery === 'unknown';
       const added = targets.slice(0, failed).map(partOf);
       const uncertain = lost ? targets.slice(failed, failed + 1).map(partOf) : [];

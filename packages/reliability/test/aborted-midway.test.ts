@@ -320,3 +320,126 @@ function describeAdapter(adapterId: AdapterId): void {
     }
   });
 }
+
+// A change made of several requests (a create and its restream targets, an update's targets, a start and
+// its RTMP-outs, a stop that ends them first) aborted at each response in turn: always an AbortError with
+// the one message, never the ChangeAppliedError of a vendor's failure. Once the vendor accepted part of the
+// call (a 2xx to other than a GET), it names the stream and what holds (`streamId`, `applied` not empty),
+// `delivery: 'unknown'`; before, it names no stream (docs/errors.md, AbortError).
+const targets = [
+  { url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: 'midway-key-0-abcdef' },
+  { url: 'rtmp://live.twitch.tv/app', streamKey: 'midway-key-1-abcdef' },
+];
+type RestreamCall = 'create' | 'update' | 'start' | 'stop';
+const restreamCalls: Record<AdapterId, readonly RestreamCall[]> = {
+  'wowza-video': [],
+  'wowza-realtime': [],
+  liveapi: ['create', 'update'],
+  // v1 takes targets on create only, in its one request: the suite above covers it.
+  videosdk: [],
+  // v2 holds a create's targets for the start; a live room's update ends and starts its RTMP-outs.
+  'videosdk-v2': ['start', 'stop', 'update'],
+};
+
+for (const adapterId of adapterIds) {
+  const calls = restreamCalls[adapterId];
+  if (calls.length === 0) continue;
+  const adapter = adapters[adapterId];
+  describe(`a signal that fires during a change of several requests: ${adapterId}`, () => {
+    let sandbox: Sandbox;
+    beforeAll(async () => {
+      sandbox = await startSandbox({ transitionMs: 5, media: false });
+    });
+    afterAll(async () => {
+      await sandbox.close();
+    });
+    const settings = () => ({
+      ...sandbox.adapterSettings(adapter.provider),
+      ...adapter.settings,
+      retry: { maxRetries: 0 },
+    });
+
+    for (const call of calls) {
+      it(`${call}: AbortError at every response, naming the stream once part of the change was accepted`, async () => {
+        const failures: string[] = [];
+        let aborts = 0;
+        let named = 0;
+        for (let nth = 0; nth < 12; nth += 1) {
+          const maker = createLiveStreamClient(adapter.factory(settings()));
+          // The stream acted on: live for a v2 update or stop, with RTMP-outs running for the stop.
+          let id = '';
+          if (call !== 'create') {
+            id = (await maker.create({ name: 'unilive midway restream' })).id;
+            if (adapterId === 'videosdk-v2' && call !== 'start') {
+              const restream = call === 'stop' ? targets : targets.slice(0, 1);
+              await maker.start(id, { providerOptions: { videosdk: { restream } } });
+              await maker.waitForState(id, 'ready', { timeoutMs: 10_000, intervalMs: 100 });
+            }
+          }
+          const controller = new AbortController();
+          let responses = 0;
+          let accepted: string | undefined;
+          const hooks: HttpHooks = {
+            onResponse: (event) => {
+              if (responses <= nth && event.method !== 'GET' && event.status >= 200 && event.status < 300)
+                accepted ??= `${event.method} ${event.url}`;
+              if (responses === nth) controller.abort(new Error('caller gave up'));
+              responses += 1;
+            },
+          };
+          const client = createLiveStreamClient(adapter.factory(settings()), { hooks });
+          const signal = controller.signal;
+          const outcome = await (async () => {
+            switch (call) {
+              case 'create':
+                return client.create({ name: 'unilive midway restream', restream: targets }, { signal });
+              case 'update':
+                return client.update(id, { restream: targets }, { signal });
+              case 'start':
+                return client.start(id, { signal, providerOptions: { videosdk: { restream: targets } } });
+              case 'stop':
+                return client.stop(id, { signal });
+            }
+          })().then(
+            () => undefined,
+            (error: unknown) => error,
+          );
+          // The call ended before its nth response: every response has been met.
+          if (!controller.signal.aborted) break;
+          if (outcome === undefined) continue;
+          aborts += 1;
+          const said = `abort on response ${nth}${accepted ? ` after ${accepted}` : ''}: ${String(outcome)}`;
+          try {
+            expect(AbortError.isInstance(outcome), said).toBe(true);
+            const abort = outcome as AbortError;
+            expect(abort.message, said).toBe(`${adapter.provider} ${call} was aborted`);
+            if (accepted === undefined) {
+              expect(abort.streamId, said).toBeUndefined();
+            } else {
+              named += 1;
+              expect(abort.delivery, said).toBe('unknown');
+              expect(abort.applied?.length, said).toBeGreaterThan(0);
+              // The stream named is the one acted on, or the one the create made: it exists.
+              if (call === 'create')
+                expect((await maker.get(abort.streamId ?? '')).id, said).toBe(abort.streamId);
+              else expect(abort.streamId, said).toBe(id);
+            }
+          } catch (error) {
+            failures.push(said);
+            throw error;
+          }
+        }
+        rows.push({
+          check: 'an abort during a change of several requests is an AbortError naming what holds',
+          adapter: adapterId,
+          runs: aborts,
+          failures: failures.map((failure) => `${call} ${failure}`),
+          figure: `${named} of ${aborts} after an accepted part (${call})`,
+        });
+        expect(aborts).toBeGreaterThan(0);
+        // Each of these calls has a request after an accepted change: some abort came after one.
+        expect(named).toBeGreaterThan(0);
+      });
+    }
+  });
+}

@@ -1,5 +1,6 @@
 import {
   AbortError,
+  abortAfterAcceptedChange,
   assertValidId,
   type CallOptions,
   ChangeAppliedError,
@@ -21,6 +22,7 @@ import {
   parseVendorResponse,
   pathOf,
   platformSignal,
+  type ReadBack,
   type RestreamTarget,
   readBackAfterChange,
   requestChange,
@@ -87,6 +89,8 @@ const roomStep = 'reading the room';
 // is named by the option that asked for it; ending the running RTMP-outs by its step.
 const statusPart = 'providerOptions.videosdk.disabled';
 const endedPart = 'end-rtmp-outs';
+// Starting the restream targets a start sends (held from create or update, or given to start).
+const startedPart = 'start-rtmp-outs';
 
 // RTMP-out records of one session are few (one per start); this bounds a vendor that keeps paging.
 const maxRtmpOutPages = 20;
@@ -377,6 +381,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     fallback: () => VideosdkV2Reading,
     warnings: readonly Warning[],
     restreamShown: RestreamShown = heldShown,
+    parts?: ReadBack['parts'],
   ): Promise<LiveStream> {
     // Signed before the read, so the fallback can be built without another await.
     const ingestToken = await deps.ingestToken();
@@ -385,6 +390,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       operation,
       id,
       applied,
+      parts,
       read: () => fetchStream(id, operation, options, warnings, restreamShown),
       accepted: () => mapStream(fallback(), ingestToken, warnings, restreamShown),
       secrets,
@@ -503,7 +509,8 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
    * reported as a plain vendor failure (docs/errors.md): a {@link ChangeAppliedError} names what was applied
    * (the toggle, the ended RTMP-outs), what may have been (a step whose answer was lost: `delivery`
    * `unknown`) and what was not (a refused step, and the new set after a failed end); an abort stays an
-   * `AbortError`, with `delivery` `unknown` and the same account in its message.
+   * `AbortError`, with `delivery` `unknown` and the same account in its fields (core's
+   * `abortAfterAcceptedChange`).
    *
    * Held targets follow what the stream may push: the new set after a start whose outcome is unknown (the
    * vendor may run it; a read shows what runs); none after a refused start (the old set was ended, so the
@@ -536,13 +543,12 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     };
     const reason = failed?.message ?? (error instanceof Error ? error.message : 'an unknown failure');
     if (AbortError.isInstance(error)) {
-      return new AbortError({
+      return abortAfterAcceptedChange({
         provider,
         operation: 'update',
-        // The step's own abort says only `videosdk update was aborted` (core's one text for it): not repeated.
-        message: `videosdk update was aborted on stream ${id} after the vendor accepted part of it. ${describeParts(parts)}Get the stream to see where it stands.`,
+        streamId: id,
+        ...parts,
         cause: error.cause,
-        delivery: 'unknown',
         secrets,
       });
     }
@@ -711,6 +717,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
           operation: 'update',
           id,
           applied: `the vendor accepted the room status ${request.status}`,
+          parts: { applied: [statusPart] },
           read: async () => {
             fresh = await read(id, 'update', options);
             return mapStream(fresh, ingestToken, warnings);
@@ -779,6 +786,8 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
             raw: { room: reading.raw.room, hls: reading.raw.hls },
           }),
           warnings,
+          heldShown,
+          { applied: [...applied, ...targets.map((_, index) => `restream.${index}`)] },
         );
       }
       if (live && (request.start.recording !== undefined || request.start.config !== undefined)) {
@@ -860,11 +869,28 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
             const started = answer.readable && typeof answer.data !== 'string' ? answer.data : undefined;
             const warnings: Warning[] = [...startWarnings];
             let restreamShown: RestreamShown = heldShown;
+            // Where the RTMP-out start stands, for an abort of the read-back after it.
+            const parts = { applied: ['start'], unknown: [] as string[], notApplied: [] as string[] };
             if (restream.length > 0) {
               try {
                 await startRestream(id, restream, settings.config, 'start', options);
+                parts.applied.push(startedPart);
               } catch (error) {
-                if (!UniliveError.isInstance(error) || error.name === 'AbortError') throw error;
+                if (AbortError.isInstance(error)) {
+                  // The egress was accepted: an abort names it, and whether the RTMP-outs were sent.
+                  const sent = error.delivery === 'unknown';
+                  throw abortAfterAcceptedChange({
+                    provider,
+                    operation: 'start',
+                    streamId: id,
+                    applied: ['start'],
+                    unknown: sent ? [startedPart] : [],
+                    notApplied: sent ? [] : [startedPart],
+                    cause: error.cause,
+                    secrets,
+                  });
+                }
+                if (!UniliveError.isInstance(error)) throw error;
                 // The egress runs either way (the start is not a failure: core's rule for accepted changes).
                 // What the RTMP-out start did is told by its delivery, as on every change: a refusal (or
                 // nothing sent) started nothing; any other failure (a page or JSON cut short in a 2xx, a
@@ -872,6 +898,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
                 // twice to one destination with one key (decision restream-targets-once).
                 const delivery: Delivery | undefined = error.delivery;
                 if (delivery === 'refused' || delivery === 'not-sent') {
+                  parts.notApplied.push(startedPart);
                   // The stream has none of them: the result and later reads list none, and the next start
                   // sends none (update({ restream }) is what starts them, now or on that start).
                   held.set(id, { ...settings, restream: [] });
@@ -882,6 +909,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
                     message: `videosdk start: the HLS egress started, but the vendor refused the restream targets, so none was started (${error.message}); start them with update({ restream })`,
                   });
                 } else {
+                  parts.unknown.push(startedPart);
                   // Only the vendor's own list tells: `restream` is what the read found running (absent
                   // when the stream could not be read), never the held list shown as if it ran.
                   restreamShown = { held: false, shown: undefined };
@@ -917,6 +945,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
               }),
               warnings,
               restreamShown,
+              parts,
             );
           },
         });
@@ -933,8 +962,25 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       // Stopped (or stopping) already: nothing to end.
       if (!answer || !running || running.end) return fetchStream(id, 'stop', options);
       const { running: rtmpOuts } = await fetchRunningRtmpOuts(id, running.sessionId, 'stop', options);
-      if (rtmpOuts.length > 0) await endRestream(id, 'stop', options);
-      await endAction('stop', 'ending the HLS egress', 'v2/hls/end', id, options);
+      const ended = rtmpOuts.length > 0;
+      if (ended) await endRestream(id, 'stop', options);
+      try {
+        await endAction('stop', 'ending the HLS egress', 'v2/hls/end', id, options);
+      } catch (error) {
+        // The RTMP-outs were ended: an abort after that names it, and whether the egress end was sent.
+        if (!ended || !AbortError.isInstance(error)) throw error;
+        const sent = error.delivery === 'unknown';
+        throw abortAfterAcceptedChange({
+          provider,
+          operation: 'stop',
+          streamId: id,
+          applied: [endedPart],
+          unknown: sent ? ['stop'] : [],
+          notApplied: sent ? [] : ['stop'],
+          cause: error.cause,
+          secrets,
+        });
+      }
       return readBack(
         id,
         'stop',
@@ -948,6 +994,8 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
           raw: { room: { roomId: id }, hls: receivedHls(answer) },
         }),
         [],
+        heldShown,
+        { applied: [...(ended ? [endedPart] : []), 'stop'] },
       );
     },
   };

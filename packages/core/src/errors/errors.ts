@@ -210,17 +210,70 @@ export class UnsupportedOperationError extends UniliveError {
   }
 }
 
+/** Options of {@link AbortError}. */
+export interface AbortErrorOptions extends UniliveErrorOptions {
+  /** The stream part of the call's change was carried out on; see {@link AbortError.streamId}. */
+  streamId?: string | undefined;
+  /** The parts of the call the vendor accepted; see {@link AbortError.applied}. */
+  applied?: readonly string[] | undefined;
+  /** The parts whose answer was lost; see {@link AbortError.unknown}. */
+  unknown?: readonly string[] | undefined;
+  /** The parts not carried out; see {@link AbortError.notApplied}. */
+  notApplied?: readonly string[] | undefined;
+}
+
 /**
  * The caller's `AbortSignal` fired. Named `AbortError` like the platform's, so name checks keep working.
  * Its message is one text wherever the call was when the signal fired (the HTTP layer, a retry wait, a list
  * walk, a wait's poll, a registry): `<provider> <operation> was aborted` (`liveapi list was aborted`), or
  * `<operation> was aborted` where no one provider is certain (see {@link abortedMessage}); the signal's
  * reason is its `cause`, and `delivery` says what became of the request it stopped.
+ *
+ * When the signal fired after the vendor accepted part of the call's change (a create whose restream
+ * targets were being added, a start whose RTMP-outs were being started, the read-back after a start or an
+ * update), the error says what exists as {@link ChangeAppliedError} does: `streamId` (the stream created or
+ * changed), `applied`, `unknown` and `notApplied`, with `delivery: 'unknown'`. Those four are absent when
+ * nothing of the call was accepted. Tell an abort from a vendor's failure with `AbortError.isInstance`
+ * (or `error.name === 'AbortError'`); then `streamId` says whether something is left to look at or clean up.
  */
 export class AbortError extends UniliveError {
   static override readonly kind: string = 'AbortError';
+  /**
+   * The stream the vendor created or changed before the signal fired (a create's new stream, the stream of
+   * an update, start or stop); absent when nothing of the call was accepted.
+   */
+  readonly streamId: string | undefined;
+  /**
+   * The parts of the call the vendor accepted, by input path (`name`, `restream.0`) or step (`create`,
+   * `start`, `end-rtmp-outs`), as {@link ChangeAppliedError.applied}; absent with `streamId`.
+   */
+  readonly applied: readonly string[] | undefined;
+  /** The parts sent whose answer the abort cut off: the vendor may hold them. Absent with `streamId`. */
+  readonly unknown: readonly string[] | undefined;
+  /** The parts not carried out: never sent because the signal fired first. Absent with `streamId`. */
+  readonly notApplied: readonly string[] | undefined;
+
+  constructor(options: AbortErrorOptions) {
+    super(options);
+    const streamId = ownValue(options, 'streamId');
+    this.streamId = typeof streamId === 'string' ? streamId : undefined;
+    const parts = (key: string): readonly string[] | undefined => {
+      if (this.streamId === undefined) return undefined;
+      const list = ownValue(options, key);
+      return Array.isArray(list) ? list.map(String) : [];
+    };
+    this.applied = parts('applied');
+    this.unknown = parts('unknown');
+    this.notApplied = parts('notApplied');
+    lockFields(this);
+  }
+
   override get isRetryable(): boolean {
     return false;
+  }
+
+  protected override jsonKeys(): string[] {
+    return [...super.jsonKeys(), 'streamId', 'applied', 'unknown', 'notApplied'];
   }
 }
 
