@@ -217,6 +217,7 @@ export function stopOnSignals(source: SignalSource, exit: (code: number) => void
 }
 
 const isHelpFlag = (arg: string) => arg === '--help' || arg === '-h';
+const isVersionFlag = (arg: string) => arg === '--version' || arg === '-v';
 
 /**
  * Whether `argv` asks for help and also holds an option its command (or the program, before any command)
@@ -275,12 +276,18 @@ export async function main(argv: readonly string[], environment: CliEnvironment 
   const asked = helpAsFlag(argv);
   // `unilive nosuch --help` is the usage error `unilive nosuch` is (2), not a request for the overall help:
   // commander would answer the help flag before it looks at the command.
-  const first = asked[0] ?? '';
+  // The command is the first argument that is no option: the program's own options (-h, -v) take no value,
+  // so `unilive --help nosuch` and `unilive --version nosuch` name `nosuch` as `unilive nosuch` does, and
+  // the version flag is dropped with the help flag: commander would answer either before the command.
+  const first = asked.find((arg) => !arg.startsWith('-'));
   const unknownCommand =
-    !first.startsWith('-') && !program.commands.some((command) => command.name() === first);
+    first !== undefined && first !== 'help' && !program.commands.some((command) => command.name() === first);
   // Likewise `unilive create --nosuch --help` is the usage error `unilive create --nosuch` is.
-  const parsed =
-    unknownCommand || hasUnknownOption(context, asked) ? asked.filter((arg) => !isHelpFlag(arg)) : asked;
+  const parsed = unknownCommand
+    ? asked.filter((arg) => !isHelpFlag(arg) && !isVersionFlag(arg))
+    : hasUnknownOption(context, asked)
+      ? asked.filter((arg) => !isHelpFlag(arg))
+      : asked;
   try {
     await program.parseAsync([...parsed], { from: 'user' });
     return ran.code;

@@ -155,6 +155,36 @@ describe('usage errors', () => {
     );
   });
 
+  // `unilive --help nosuch`, `-h nosuch` and `--version nosuch` showed the help or the version and exited 0.
+  it("an unknown command beside the program's --help, -h, --version or -v is the same usage error", async () => {
+    const names = new Set([...commands.map((command) => command.name), 'help']);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.stringMatching(/^[a-z][a-z0-9-]{0,11}$/).filter((name) => !names.has(name)),
+        fc.constantFrom(
+          ['--help'],
+          ['-h'],
+          ['--version'],
+          ['-v'],
+          ['-h', '--version'],
+          ['--version', '--help'],
+        ),
+        fc.boolean(),
+        async (name, flags, flagsFirst) => {
+          const { run, out, err } = harness();
+          expect(await run(...(flagsFirst ? [...flags, name] : [name, ...flags]))).toBe(2);
+          expect(out).toEqual([]);
+          expect(err[0]).toMatch(/^unilive: unknown command/);
+        },
+      ),
+      { numRuns: 40 },
+    );
+    // A known command still gets what was asked.
+    const { run, out } = harness();
+    expect(await run('--version', 'list')).toBe(0);
+    expect(out).toEqual([version]);
+  });
+
   it('an unknown option with --help is the same usage error, not the help', async () => {
     await fc.assert(
       fc.asyncProperty(
