@@ -119,6 +119,32 @@ describe('several providers from repeated --provider', () => {
 });
 
 describe('several providers from --config', () => {
+  // A config of one entry with --token said "with several providers".
+  it('refuses a credential or API root flag beside a config file, naming the file, for one entry or several', async () => {
+    for (const entries of [
+      [{ provider: 'liveapi' }],
+      [{ provider: 'liveapi' }, { provider: 'wowza-video' }],
+    ]) {
+      const config = await configFile(`flags-${entries.length}.json`, { providers: entries });
+      const ways: [string, Record<string, string>, string[]][] = [
+        ['--config', {}, ['--config', config]],
+        ['UNILIVE_CONFIG', { UNILIVE_CONFIG: config }, []],
+      ];
+      for (const [how, environment, given] of ways) {
+        const { run, err } = capture(environment);
+        expect(await run('list', ...given, '--token', 'secret-value-3')).toBe(2);
+        expect(err.at(-1)).toBe(
+          `unilive: --token sets one provider's credential: with ${how}, put credentials in the config file or the environment`,
+        );
+        expect(await run('list', ...given, '--base-url', 'https://api.example')).toBe(2);
+        expect(err.at(-1)).toBe(
+          `unilive: --base-url sets one provider's API root: with ${how}, set baseUrl in the config file`,
+        );
+        expect(err.join('\n')).not.toContain('secret-value-3');
+      }
+    }
+  });
+
   it('two accounts of one vendor under two names, and a migration planned, then made', async () => {
     const config = await configFile('registry.json', {
       providers: [

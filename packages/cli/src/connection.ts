@@ -387,16 +387,24 @@ export async function streamsFor(invocation: Invocation): Promise<Streams> {
     const client = await clientFor(invocation);
     return { kind: 'client', calls: client, client };
   }
+  // Named by what made this a registry: a config file of one entry is still a config file, whose entries
+  // hold the credentials and API roots.
+  const why =
+    configPath === undefined
+      ? 'with several providers'
+      : stringFlag(flags, 'config') !== undefined
+        ? 'with --config'
+        : 'with UNILIVE_CONFIG';
   for (const { flag, key } of credentialFlags) {
     if (stringFlag(flags, key) !== undefined || stringFlag(flags, `${key}File`) !== undefined) {
       throw new UsageError(
-        `--${flag} sets one provider's credential: with several providers, put credentials in the --config file or the environment`,
+        `--${flag} sets one provider's credential: ${why}, put credentials in the ${configPath === undefined ? '--config' : 'config'} file or the environment`,
       );
     }
   }
   if (stringFlag(flags, 'baseUrl') !== undefined) {
     throw new UsageError(
-      "--base-url sets one provider's API root: with several providers, set baseUrl in the --config file",
+      `--base-url sets one provider's API root: ${why}, set baseUrl in the ${configPath === undefined ? '--config' : 'config'} file`,
     );
   }
   const config =
