@@ -4,13 +4,14 @@ import {
   type IncomingHttpHeaders,
   type ServerResponse,
 } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { createLiveStreamClient } from '@unilive/core';
 import { liveapi, parseWebhook } from '@unilive/liveapi';
 import { type Sandbox, startSandbox } from '@unilive/sandbox';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from './cli.js';
+import { listenTiming } from './commands/listen.js';
 import type { Output } from './progress.js';
 
 // `unilive sandbox --webhook` and `unilive listen --forward-to`, against real loopback servers.
@@ -436,6 +437,101 @@ describe('unilive listen --forward-to', () => {
     expect(await relaying).toBe(130);
   });
 
+  // Ctrl-C while a registration was on its way ended with 2, "no sandbox took the webhook registration", and
+  // left the registration the sandbox took: it kept delivering to a port nobody listened on.
+  it('interrupted while it registers: ends with 130 and removes the registration in flight, answered or not', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 4 }), fc.boolean(), async (nth, answered) => {
+        const fake = await heldSandbox(nth, answered);
+        const { out, err, output } = capture();
+        const controller = new AbortController();
+        const listening = main(
+          ['listen', '--forward-to', 'http://127.0.0.1:9/hooks', '--sandbox', fake.url],
+          {
+            output,
+            signal: controller.signal,
+            environment: {},
+          },
+        );
+        // The nth registration has reached the sandbox, which holds its answer.
+        await fake.held;
+        controller.abort();
+        fake.release();
+        expect(await listening).toBe(130);
+        expect(err.join('\n')).not.toContain('no sandbox took');
+        expect(out).toEqual(['stopped before forwarding']);
+        expect(fake.posts).toBe(nth);
+        // Every registration the sandbox took is gone: by its id, or by the listener's origin.
+        expect(fake.endpoints).toEqual([]);
+        await fake.close();
+      }),
+      { numRuns: 8 },
+    );
+  });
+
+  it('says so on stderr when the sandbox no longer holds its registration, and registers again', async () => {
+    const timing = { ...listenTiming };
+    listenTiming.checkEveryMs = 10;
+    cleanups.push(async () => {
+      Object.assign(listenTiming, timing);
+    });
+    const box = await sandbox();
+    const target = await app();
+    const { out, err, output } = capture();
+    const controller = new AbortController();
+    const listening = main(['listen', '--forward-to', `${target.url}/webhooks`, '-p', 'liveapi'], {
+      output,
+      signal: controller.signal,
+      environment: { UNILIVE_SANDBOX_URL: box.url },
+    });
+    await expect.poll(() => out.find((line) => line.startsWith('Forwarding'))).toBeDefined();
+    const [first] = box.webhooks.endpoints();
+    // What a restart does: the sandbox keeps no registration.
+    box.webhooks.remove(first?.id ?? '');
+    await expect.poll(() => box.webhooks.endpoints().length).toBe(1);
+    expect(err).toContain(
+      `unilive: the sandbox at ${new URL(box.url).origin} no longer holds the registration of liveapi (restarted?); registering again`,
+    );
+    const [again] = box.webhooks.endpoints();
+    expect(again?.id).not.toBe(first?.id);
+    expect(again?.url).toBe(first?.url);
+    controller.abort();
+    expect(await listening).toBe(130);
+    expect(box.webhooks.endpoints()).toEqual([]);
+  });
+
+  it('closes a connection that sends no complete headers in time, so half-open ones do not pile up', async () => {
+    const timing = { ...listenTiming };
+    Object.assign(listenTiming, { headersMs: 50, requestMs: 100, checkConnectionsMs: 10 });
+    cleanups.push(async () => {
+      Object.assign(listenTiming, timing);
+    });
+    const box = await sandbox();
+    const { out, output } = capture();
+    const controller = new AbortController();
+    const listening = main(['listen', '--forward-to', 'http://127.0.0.1:9/hooks', '-p', 'liveapi'], {
+      output,
+      signal: controller.signal,
+      environment: { UNILIVE_SANDBOX_URL: box.url },
+    });
+    await expect.poll(() => out.find((line) => line.startsWith('Forwarding'))).toBeDefined();
+    const port = Number(new URL(box.webhooks.endpoints()[0]?.url ?? '').port);
+    const socket = connect(port, '127.0.0.1');
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.on('error', () => {});
+    // Read, so that the end the listener sends is seen.
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => {
+      answer += chunk.toString('latin1');
+    });
+    socket.write(`POST /liveapi/x HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n`);
+    // Ended by the listener: nothing here closes it.
+    await closed;
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    controller.abort();
+    expect(await listening).toBe(130);
+  });
+
   it('needs a running sandbox and a forward URL', async () => {
     const { err, output } = capture();
     expect(await main(['listen', '--forward-to', 'http://127.0.0.1:1/x'], { output, environment: {} })).toBe(
@@ -453,3 +549,72 @@ describe('unilive listen --forward-to', () => {
     expect(err.join('\n')).toContain('is `unilive sandbox` running?');
   });
 });
+
+/**
+ * A sandbox that holds the answer to its `nth` registration until released, then answers it (201) or drops
+ * the connection without an answer; either way it has taken the registration. Lists its registrations with
+ * the URL masked as the sandbox masks it, and removes them on DELETE.
+ */
+async function heldSandbox(nth: number, answered: boolean) {
+  const endpoints: { id: string; url: string }[] = [];
+  let posts = 0;
+  let release = () => {};
+  let held = () => {};
+  const heldPromise = new Promise<void>((resolve) => {
+    held = resolve;
+  });
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => {
+      body += chunk.toString('utf8');
+    });
+    request.on('end', async () => {
+      if (request.method === 'GET') {
+        response.setHeader('content-type', 'application/json');
+        response.end(JSON.stringify({ endpoints }));
+        return;
+      }
+      if (request.method === 'DELETE') {
+        const id = decodeURIComponent(request.url?.split('/').at(-1) ?? '');
+        const index = endpoints.findIndex((endpoint) => endpoint.id === id);
+        if (index >= 0) endpoints.splice(index, 1);
+        response.statusCode = index >= 0 ? 204 : 404;
+        response.end();
+        return;
+      }
+      posts += 1;
+      const { provider, url } = JSON.parse(body) as { provider: string; url: string };
+      const id = `id-${posts}`;
+      endpoints.push({ id, url: `${new URL(url).origin}/${provider}/…` });
+      if (posts === nth) {
+        held();
+        await released;
+        if (!answered) {
+          response.socket?.destroy();
+          return;
+        }
+      }
+      response.statusCode = 201;
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ id, provider, url: `${new URL(url).origin}/${provider}/…` }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    endpoints,
+    held: heldPromise,
+    release: () => release(),
+    get posts() {
+      return posts;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

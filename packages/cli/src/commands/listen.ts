@@ -14,13 +14,32 @@ const providers = ['wowza-video', 'wowza-realtime', 'liveapi', 'videosdk'];
  * forwarded, and no more of it is held.
  */
 export const maxDeliveryBytes = 10_485_760;
+/**
+ * The listener's timings, in ms. `sandboxMs` bounds each request to the sandbox (a registration, its
+ * removal, a check), so that a sandbox that stops answering neither hangs the start nor Ctrl-C.
+ * `checkEveryMs` is how often it checks that the sandbox still holds its registrations (a restarted
+ * sandbox holds none). `headersMs` and `requestMs` bound how long a connection to the listener may take to
+ * send a request's headers and the whole request (Node's defaults are 60 s and 300 s, which lets
+ * half-open connections pile up); `checkConnectionsMs` is how often Node looks. Written here for the tests,
+ * which shorten them.
+ */
+export const listenTiming = {
+  sandboxMs: 5_000,
+  checkEveryMs: 2_000,
+  headersMs: 5_000,
+  requestMs: 30_000,
+  checkConnectionsMs: 1_000,
+};
 // Headers a relay must not copy: they describe the hop, not the delivery.
 const hopHeaders = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive']);
 
 /**
  * `unilive listen --forward-to URL`: registers itself with a running sandbox as the webhook endpoint of each
  * provider and relays every delivery, body and signature headers untouched, to a local app, printing one
- * line per delivery; on Ctrl-C it removes its registrations and ends with 130 (interrupted).
+ * line per delivery; on Ctrl-C it removes its registrations and ends with 130 (interrupted), also while it
+ * is still registering (the registration on its way is awaited and removed). It checks every
+ * {@link listenTiming}.checkEveryMs that the sandbox still holds them, and registers again (saying so on
+ * stderr) when a restarted sandbox does not.
  *
  * What it relays is only what the sandbox delivers: a POST to one of the paths it registered, each
  * `/<provider>/<per-run secret>` (24 random base64url characters, never printed: the sandbox's listing masks
@@ -49,7 +68,9 @@ export const listen: CommandSpec = {
     "and the app's status goes back to the sandbox (none of the app's answer body is read). Only the sandbox's\n" +
     'deliveries are relayed: a POST to the per-run path it registered, with its Host and no browser Origin;\n' +
     'any other request is refused (403/404), never forwarded nor printed. A delivery body over 10 MiB (the\n' +
-    "webhook handler's default maxBodyBytes) is answered 413 and not forwarded. Ctrl-C ends it with 130.\n" +
+    "webhook handler's default maxBodyBytes) is answered 413 and not forwarded. A sandbox that restarts has\n" +
+    'lost the registrations: the listener says so on stderr and registers again. Ctrl-C removes them and\n' +
+    'ends it with 130, also while it is still registering.\n' +
     'Example:\n' +
     '  unilive sandbox &\n  unilive listen --sandbox http://127.0.0.1:4010 --forward-to http://localhost:3000/webhooks',
   async run({ flags, context }) {
@@ -69,93 +90,278 @@ export const listen: CommandSpec = {
     const secret = randomBytes(18).toString('base64url');
     const registeredPaths = new Map<string, string>();
     let host = '';
-    const server = createServer((request, response) => {
-      const provider = deliveryProvider(request, host, registeredPaths);
-      if (typeof provider === 'number') {
-        // Not read, not printed, not forwarded: whoever sent it learns nothing but the refusal.
-        request.resume();
-        response.statusCode = provider;
-        response.end();
-        return;
-      }
-      const tooLarge = () => {
-        output.out(
-          `${escapeUnprintable(provider)} delivery → ${webhookUrlText(forwardTo.href)} 413 (body over ${maxDeliveryBytes} bytes, not forwarded)`,
+    const server = createServer(
+      {
+        headersTimeout: listenTiming.headersMs,
+        requestTimeout: listenTiming.requestMs,
+        connectionsCheckingInterval: listenTiming.checkConnectionsMs,
+      },
+      (request, response) => {
+        const provider = deliveryProvider(request, host, registeredPaths);
+        if (typeof provider === 'number') {
+          // Not read, not printed, not forwarded: whoever sent it learns nothing but the refusal.
+          request.resume();
+          response.statusCode = provider;
+          response.end();
+          return;
+        }
+        const tooLarge = () => {
+          output.out(
+            `${escapeUnprintable(provider)} delivery → ${webhookUrlText(forwardTo.href)} 413 (body over ${maxDeliveryBytes} bytes, not forwarded)`,
+          );
+          // The rest of the body is read and dropped, not left unread: closing a connection the sender is still
+          // writing to would reset it, and the sender could lose the 413 with it.
+          request.resume();
+          response.statusCode = 413;
+          response.end();
+        };
+        const declared = request.headers['content-length'];
+        if (declared !== undefined && /^\d+$/.test(declared.trim()) && Number(declared) > maxDeliveryBytes) {
+          tooLarge();
+          return;
+        }
+        void relay(request, forwardTo).then(
+          ({ status, event }) => {
+            // One line each: a line feed in what the request said reads as an escape.
+            output.out(
+              `${escapeUnprintable(provider)} ${escapeUnprintable(event)} → ${webhookUrlText(forwardTo.href)} ${status}`,
+            );
+            response.statusCode = status;
+            response.end();
+          },
+          (failure: unknown) => {
+            if (failure instanceof TooLarge) {
+              tooLarge();
+              return;
+            }
+            output.out(
+              `${escapeUnprintable(provider)} ${escapeUnprintable(failure instanceof Unreachable ? failure.event : 'delivery')} → ${webhookUrlText(forwardTo.href)} unreachable`,
+            );
+            response.statusCode = 502;
+            response.end();
+          },
         );
-        // The rest of the body is read and dropped, not left unread: closing a connection the sender is still
-        // writing to would reset it, and the sender could lose the 413 with it.
-        request.resume();
-        response.statusCode = 413;
-        response.end();
-      };
-      const declared = request.headers['content-length'];
-      if (declared !== undefined && /^\d+$/.test(declared.trim()) && Number(declared) > maxDeliveryBytes) {
-        tooLarge();
-        return;
-      }
-      void relay(request, forwardTo).then(
-        ({ status, event }) => {
-          // One line each: a line feed in what the request said reads as an escape.
-          output.out(
-            `${escapeUnprintable(provider)} ${escapeUnprintable(event)} → ${webhookUrlText(forwardTo.href)} ${status}`,
-          );
-          response.statusCode = status;
-          response.end();
-        },
-        (failure: unknown) => {
-          if (failure instanceof TooLarge) {
-            tooLarge();
-            return;
-          }
-          output.out(
-            `${escapeUnprintable(provider)} ${escapeUnprintable(failure instanceof Unreachable ? failure.event : 'delivery')} → ${webhookUrlText(forwardTo.href)} unreachable`,
-          );
-          response.statusCode = 502;
-          response.end();
-        },
-      );
-    });
+      },
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
     const relayUrl = `http://${host}`;
     const control = new URL('_sandbox/webhooks', `${sandbox.href.replace(/\/+$/, '')}/`).href;
-    const registered: string[] = [];
+    const wanted = chosen.length > 0 ? chosen : providers;
+    // Registration ids by provider, as the sandbox answered them.
+    const registered = new Map<string, string>();
+    const pathOf = (provider: string) => `/${provider}/${secret}`;
+    for (const provider of wanted) registeredPaths.set(pathOf(provider), provider);
+    // Not tied to Ctrl-C: a registration the sandbox took must be answered, so that its id can be removed.
+    // Ctrl-C stops waiting for it, and the removal waits for it instead (see `finally`).
+    const register = (provider: string): Promise<Registration | undefined> =>
+      fetch(control, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ provider, url: `${relayUrl}${pathOf(provider)}` }),
+        signal: AbortSignal.timeout(listenTiming.sandboxMs),
+      })
+        .then(async (answer) => {
+          if (answer.status !== 201) {
+            await answer.body?.cancel().catch(() => undefined);
+            return { status: answer.status };
+          }
+          const { id } = (await answer.json()) as { id?: unknown };
+          return { status: 201, ...(typeof id === 'string' ? { id } : {}) };
+        })
+        .catch(() => undefined);
+    let inFlight: { provider: string; answer: Promise<Registration | undefined> } | undefined;
+    const watch = sandboxWatch({ control, origin: sandbox.origin, registered, register, output });
+    let forwarding = false;
+    // A registration that got no answer (lost, or past sandboxMs) may still have been taken.
+    let unanswered = false;
     try {
-      for (const provider of chosen.length > 0 ? chosen : providers) {
-        const path = `/${provider}/${secret}`;
-        registeredPaths.set(path, provider);
-        const answer = await fetch(control, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ provider, url: `${relayUrl}${path}` }),
-          ...(signal ? { signal } : {}),
-        }).catch(() => undefined);
+      for (const provider of wanted) {
+        if (signal?.aborted) break;
+        inFlight = { provider, answer: register(provider) };
+        const answer = await unlessAborted(inFlight.answer, signal);
+        if (answer === interrupted) break;
+        inFlight = undefined;
+        if (answer === undefined) unanswered = true;
+        if (answer?.id !== undefined) registered.set(provider, answer.id);
         if (answer?.status !== 201) {
+          // Ctrl-C in the same moment is an interrupt, not a missing sandbox.
+          if (signal?.aborted) break;
           throw new UsageError(
             `no sandbox took the webhook registration at ${sandbox.origin}: is \`unilive sandbox\` running?`,
           );
         }
-        registered.push(((await (answer as Response).json()) as { id: string }).id);
       }
-      output.out(
-        `Forwarding ${chosen.length > 0 ? chosen.join(', ') : 'all'} webhooks of ${sandbox.origin} to ${webhookUrlText(forwardTo.href)} (Ctrl-C to stop)`,
-      );
-      await new Promise<void>((resolve) => {
-        if (signal?.aborted) resolve();
-        signal?.addEventListener('abort', () => resolve(), onceListenerOptions);
-      });
+      if (!signal?.aborted) {
+        forwarding = true;
+        output.out(
+          `Forwarding ${chosen.length > 0 ? chosen.join(', ') : 'all'} webhooks of ${sandbox.origin} to ${webhookUrlText(forwardTo.href)} (Ctrl-C to stop)`,
+        );
+        watch.start();
+        await new Promise<void>((resolve) => {
+          if (signal?.aborted) resolve();
+          signal?.addEventListener('abort', () => resolve(), onceListenerOptions);
+        });
+      }
     } finally {
-      for (const id of registered) {
-        await fetch(`${control}/${encodeURIComponent(id)}`, { method: 'DELETE' }).catch(() => undefined);
+      await watch.stop();
+      // The registration Ctrl-C interrupted: the sandbox may have taken it, so its answer is awaited (for
+      // at most sandboxMs) and what it took removed with the rest.
+      if (inFlight !== undefined) {
+        const late = await inFlight.answer;
+        if (late?.id !== undefined) registered.set(inFlight.provider, late.id);
       }
+      const removing = [...registered.values()].map((id) =>
+        fetch(`${control}/${encodeURIComponent(id)}`, {
+          method: 'DELETE',
+          signal: AbortSignal.timeout(listenTiming.sandboxMs),
+        }).then(
+          (answer) => answer.body?.cancel().catch(() => undefined),
+          () => undefined,
+        ),
+      );
+      await Promise.all(removing);
+      // A registration whose answer never came (lost, or past sandboxMs) is found by its URL: the listing
+      // masks the path, and the origin is this listener's own port, which no other process holds.
+      if (inFlight !== undefined || unanswered) await removeByOrigin(control, relayUrl);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
-    output.out('stopped forwarding');
+    output.out(forwarding ? 'stopped forwarding' : 'stopped before forwarding');
     // It runs until interrupted, so ending is always an interrupt: 130, as for any command Ctrl-C stops.
     return 130;
   },
 };
+
+/** A registration's answer: its status, and its id when the sandbox took it (201). */
+interface Registration {
+  status: number;
+  id?: string;
+}
+
+const interrupted: unique symbol = Symbol('interrupted');
+
+/** `promise`'s value, or {@link interrupted} as soon as `signal` aborts; `promise` never rejects. */
+function unlessAborted<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+): Promise<T | typeof interrupted> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.resolve(interrupted);
+  return new Promise((resolve) => {
+    const onAbort = () => resolve(interrupted);
+    signal.addEventListener('abort', onAbort, onceListenerOptions);
+    void promise.then((value) => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(value);
+    });
+  });
+}
+
+/** Removes every registration the sandbox lists for `relayUrl`'s origin (masked path, origin shown). */
+async function removeByOrigin(control: string, relayUrl: string): Promise<void> {
+  const options = () => ({ signal: AbortSignal.timeout(listenTiming.sandboxMs) });
+  try {
+    const answer = await fetch(control, options());
+    if (!answer.ok) {
+      await answer.body?.cancel().catch(() => undefined);
+      return;
+    }
+    const { endpoints } = (await answer.json()) as { endpoints?: { id?: unknown; url?: unknown }[] };
+    const ours = (Array.isArray(endpoints) ? endpoints : []).filter(
+      (endpoint) => typeof endpoint.url === 'string' && endpoint.url.startsWith(`${relayUrl}/`),
+    );
+    await Promise.all(
+      ours.map((endpoint) =>
+        fetch(`${control}/${encodeURIComponent(String(endpoint.id))}`, {
+          method: 'DELETE',
+          ...options(),
+        }).then(
+          (deleted) => deleted.body?.cancel().catch(() => undefined),
+          () => undefined,
+        ),
+      ),
+    );
+  } catch {
+    // The sandbox is gone or answered nonsense: it holds nothing to remove, or nothing can be done.
+  }
+}
+
+/**
+ * Checks, every {@link listenTiming}.checkEveryMs, that the sandbox still holds the listener's
+ * registrations. A restarted sandbox holds none (it keeps no registration on disk, so the per-run secret
+ * never is): the listener says so on stderr and registers again, with the same per-run path; a sandbox that
+ * does not answer is said once, and again when it answers.
+ */
+function sandboxWatch(watched: {
+  control: string;
+  origin: string;
+  registered: Map<string, string>;
+  register: (provider: string) => Promise<Registration | undefined>;
+  output: { err(text: string): void };
+}) {
+  const { control, origin, registered, register, output } = watched;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let checking: Promise<void> | undefined;
+  let stopped = false;
+  let unanswered = false;
+  const check = async () => {
+    let held: Set<unknown> | undefined;
+    try {
+      const answer = await fetch(control, { signal: AbortSignal.timeout(listenTiming.sandboxMs) });
+      if (answer.ok) {
+        const { endpoints } = (await answer.json()) as { endpoints?: { id?: unknown }[] };
+        if (Array.isArray(endpoints)) held = new Set(endpoints.map((endpoint) => endpoint?.id));
+      } else {
+        await answer.body?.cancel().catch(() => undefined);
+      }
+    } catch {
+      held = undefined;
+    }
+    if (stopped) return;
+    if (held === undefined) {
+      if (!unanswered)
+        output.err(`unilive: the sandbox at ${origin} does not answer; no deliveries until it does`);
+      unanswered = true;
+      return;
+    }
+    const lost = [...registered].filter(([, id]) => !held.has(id)).map(([provider]) => provider);
+    if (lost.length === 0) {
+      if (unanswered) output.err(`unilive: the sandbox at ${origin} answers again`);
+      unanswered = false;
+      return;
+    }
+    unanswered = false;
+    output.err(
+      `unilive: the sandbox at ${origin} no longer holds the registration of ${lost.join(', ')} (restarted?); registering again`,
+    );
+    for (const provider of lost) {
+      registered.delete(provider);
+      if (stopped) break;
+      const again = await register(provider);
+      if (again?.id !== undefined) registered.set(provider, again.id);
+      if (again?.status !== 201)
+        output.err(`unilive: the sandbox at ${origin} did not take the registration of ${provider} again`);
+    }
+  };
+  return {
+    start() {
+      timer = setInterval(() => {
+        // One check at a time: a slow sandbox does not get a second one stacked on it.
+        if (checking === undefined && !stopped)
+          checking = check().finally(() => {
+            checking = undefined;
+          });
+      }, listenTiming.checkEveryMs);
+    },
+    async stop() {
+      stopped = true;
+      if (timer !== undefined) clearInterval(timer);
+      // A registration made again while Ctrl-C came is in `registered` once this ends, and removed.
+      await checking;
+    },
+  };
+}
 
 function parseUrl(value: string | undefined, flag: string): URL {
   let url: URL | undefined;
