@@ -236,6 +236,9 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       for (const record of data) {
         const parsed = safeParseOwn(videosdkV2RtmpOutSchema, record);
         if (parsed.success && !parsed.output.end) {
+          // Learned here too: the request's `learn` runs only under an `onResponse` hook, and a stop reads
+          // no stream before its egress end, whose refusal may echo a key of the RTMP-outs it just ended.
+          secrets.learnStream(id, ...(parsed.output.outputs ?? []).map((output) => output.streamKey));
           running.push(parsed.output);
           received.push(record);
         } else if (!parsed.success) learnRefusedRtmpOut(id, parsed);
@@ -564,6 +567,52 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       message: `videosdk update: on stream ${id}, ${what}. ${describeParts(parts)}To finish, repeat the update: it ends the RTMP-outs it finds running before it starts the new set, so none is pushed twice.`,
       provider,
       operation: 'update',
+      streamId: id,
+      ...parts,
+      status: failed?.status,
+      vendorCode: failed?.vendorCode,
+      vendorMessage: failed?.vendorMessage,
+      requestId: failed?.requestId,
+      delivery: refused ? undefined : 'unknown',
+      cause: error,
+      secrets,
+    });
+  }
+
+  /**
+   * What a stop whose HLS end failed after it ended the RTMP-outs tells the caller. The end of the RTMP-outs
+   * holds, so the failure is never the bare vendor error (docs/errors.md: never after an accepted change):
+   * an abort stays an `AbortError` naming the parts (core's `abortAfterAcceptedChange`), any other failure
+   * is a {@link ChangeAppliedError}. The egress end (`stop`) is `unknown` when its answer was lost (a 5xx,
+   * a timeout, a cut or unreadable 2xx, an abort after it was sent) and `notApplied` when refused or never
+   * sent; the failed request's `status`, vendor fields and `cause` are kept.
+   */
+  function stopFailure(id: string, error: unknown): unknown {
+    const failed = UniliveError.isInstance(error) ? error : undefined;
+    const refused = failed?.delivery === 'refused' || failed?.delivery === 'not-sent';
+    const parts = {
+      applied: [endedPart],
+      unknown: refused ? [] : ['stop'],
+      notApplied: refused ? ['stop'] : [],
+    };
+    if (AbortError.isInstance(error)) {
+      return abortAfterAcceptedChange({
+        provider,
+        operation: 'stop',
+        streamId: id,
+        ...parts,
+        cause: error.cause,
+        secrets,
+      });
+    }
+    const reason = failed?.message ?? (error instanceof Error ? error.message : 'an unknown failure');
+    const what = refused
+      ? `ending the HLS egress failed (${reason}), so it still runs, while its RTMP-outs were ended`
+      : `ending the HLS egress got no answer unilive could read (${reason}), so whether it ended is unknown; its RTMP-outs were ended`;
+    return new ChangeAppliedError({
+      message: `videosdk stop: on stream ${id}, ${what}. ${describeParts(parts)}To finish, repeat the stop: it ends only what it finds running.`,
+      provider,
+      operation: 'stop',
       streamId: id,
       ...parts,
       status: failed?.status,
@@ -967,19 +1016,9 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       try {
         await endAction('stop', 'ending the HLS egress', 'v2/hls/end', id, options);
       } catch (error) {
-        // The RTMP-outs were ended: an abort after that names it, and whether the egress end was sent.
-        if (!ended || !AbortError.isInstance(error)) throw error;
-        const sent = error.delivery === 'unknown';
-        throw abortAfterAcceptedChange({
-          provider,
-          operation: 'stop',
-          streamId: id,
-          applied: [endedPart],
-          unknown: sent ? ['stop'] : [],
-          notApplied: sent ? [] : ['stop'],
-          cause: error.cause,
-          secrets,
-        });
+        // Nothing accepted yet: the egress end is the call's first change, and its error tells it all.
+        if (!ended) throw error;
+        throw stopFailure(id, error);
       }
       return readBack(
         id,
