@@ -212,7 +212,7 @@ describe('the filter of a subscription', () => {
         } catch (error) {
           caught = error;
         }
-        expect(InvalidInputError.isInstance(caught), `${at}: ${String(caught)}`).toBe(true);
+        expect(InvalidInputError.isInstance(caught), `${at}: ${fc.stringify(caught)}`).toBe(true);
         const path = at === 'types item' || at === 'types proxy' ? 'filter.types' : 'filter';
         expect(caught).toMatchObject({
           operation: 'subscribe',
@@ -371,7 +371,7 @@ describe('a clock that throws', () => {
         } catch (error) {
           caught = error;
         }
-        expect(InvalidInputError.isInstance(caught), String(caught)).toBe(true);
+        expect(InvalidInputError.isInstance(caught), fc.stringify(caught)).toBe(true);
         expect(caught).toMatchObject({
           provider: 'test',
           operation: 'parseWebhook',
@@ -381,7 +381,7 @@ describe('a clock that throws', () => {
         });
         // What was thrown is the cause, reduced as every cause is (nothing at all when it threw undefined).
         if (thrown !== undefined)
-          expect((caught as InvalidInputError).cause, String(thrown)).toBeInstanceOf(Error);
+          expect((caught as InvalidInputError).cause, fc.stringify(thrown)).toBeInstanceOf(Error);
       }),
     );
   });
@@ -403,7 +403,7 @@ describe('a clock that throws', () => {
         } catch (error) {
           caught = error;
         }
-        expect(InvalidInputError.isInstance(caught), String(caught)).toBe(true);
+        expect(InvalidInputError.isInstance(caught), fc.stringify(caught)).toBe(true);
         expect(caught).toMatchObject({
           operation: 'publish',
           message: 'event hub publish: clock threw instead of returning the time (see cause)',
