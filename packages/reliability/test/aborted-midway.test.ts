@@ -6,6 +6,7 @@ import {
   type HttpHooks,
   type LiveStreamProvider,
   type LiveStreamState,
+  UnsupportedOperationError,
 } from '@unilive/core';
 import { type Sandbox, startSandbox } from '@unilive/sandbox';
 import fc from 'fast-check';
@@ -42,6 +43,15 @@ const triggerArbitrary: fc.Arbitrary<Trigger> = fc.record({
   via: fc.constantFrom('client' as const, 'registry' as const),
   reason: fc.constantFrom('none' as const, 'error' as const, 'text' as const),
 });
+
+/** How a call settled: the value it answered, or what it threw. */
+type Outcome = { value: unknown } | { error: unknown };
+
+function describeOutcome(outcome: Outcome): string {
+  if ('value' in outcome) return 'succeeded';
+  const error = outcome.error;
+  return error instanceof Error ? `${error.name}: ${error.message}` : `threw ${String(error)}`;
+}
 
 const runs = Number(process.env.UNILIVE_HARDENING_RUNS ?? 8);
 const rows: CheckRow[] = [];
@@ -110,8 +120,11 @@ function describeAdapter(adapterId: AdapterId): void {
                     : undefined;
               let requests = 0;
               let responses = 0;
+              // Requests announced after the signal fired (none is sent: each meets the abort).
+              let after = 0;
               const hooks: HttpHooks = {
                 onRequest: () => {
+                  if (controller.signal.aborted) after += 1;
                   if (trigger.hook === 'request' && requests === trigger.nth) controller.abort(reason);
                   requests += 1;
                 },
@@ -121,12 +134,23 @@ function describeAdapter(adapterId: AdapterId): void {
                 },
               };
               const outcome = await run(operation, id, trigger.via, hooks, controller.signal).then(
-                () => undefined,
-                (error: unknown) => error,
+                (value): Outcome => ({ value }),
+                (error: unknown): Outcome => ({ error }),
               );
-              if (!AbortError.isInstance(outcome)) return;
+              const which = `${JSON.stringify(trigger)}: ${describeOutcome(outcome)}`;
+              const ended = endedAs(operation, id, outcome, controller.signal.aborted, trigger.hook, after);
+              if (ended !== 'aborted') {
+                try {
+                  expect(ended, which).toBe('documented');
+                } catch (error) {
+                  failures.push(which);
+                  throw error;
+                }
+                return;
+              }
               aborted += 1;
-              const said = `${JSON.stringify(trigger)}: ${outcome.message}`;
+              const abortOutcome = (outcome as { error: unknown }).error as AbortError;
+              const said = `${JSON.stringify(trigger)}: ${abortOutcome.message}`;
               const expected = {
                 name: 'AbortError',
                 message: `${adapter.provider} ${operation} was aborted`,
@@ -136,21 +160,21 @@ function describeAdapter(adapterId: AdapterId): void {
                 firedBefore: true,
               };
               const seen = {
-                name: outcome.name,
-                message: outcome.message,
-                provider: outcome.provider,
-                operation: outcome.operation,
-                providerName: outcome.providerName,
+                name: abortOutcome.name,
+                message: abortOutcome.message,
+                provider: abortOutcome.provider,
+                operation: abortOutcome.operation,
+                providerName: abortOutcome.providerName,
                 firedBefore: controller.signal.aborted,
               };
               try {
                 expect(seen, said).toEqual(expected);
-                expect(outcome.stack?.split('\n')[0], said).toBe(`AbortError: ${expected.message}`);
-                expect(['not-sent', 'unknown'], said).toContain(outcome.delivery);
+                expect(abortOutcome.stack?.split('\n')[0], said).toBe(`AbortError: ${expected.message}`);
+                expect(['not-sent', 'unknown'], said).toContain(abortOutcome.delivery);
                 // The reason as every UniliveError keeps a cause: an Error, its text scrubbed.
                 const kept = new AbortError({ message: 'kept', cause: controller.signal.reason })
                   .cause as Error;
-                expect(outcome.cause, said).toMatchObject({ name: kept.name, message: kept.message });
+                expect(abortOutcome.cause, said).toMatchObject({ name: kept.name, message: kept.message });
               } catch (error) {
                 failures.push(said);
                 throw error;
@@ -199,8 +223,10 @@ function describeAdapter(adapterId: AdapterId): void {
               let accepted: string | undefined;
               let underWay = 0;
               let sentWhenFired = 0;
+              let after = 0;
               const hooks: HttpHooks = {
                 onRequest: () => {
+                  if (controller.signal.aborted) after += 1;
                   underWay += 1;
                 },
                 onResponse: (event) => {
@@ -214,14 +240,23 @@ function describeAdapter(adapterId: AdapterId): void {
                   responses += 1;
                 },
               };
-              const outcome = await run(operation, id, via, hooks, controller.signal).then(
-                () => undefined,
-                (error: unknown) => error,
+              const settled = await run(operation, id, via, hooks, controller.signal).then(
+                (value): Outcome => ({ value }),
+                (error: unknown): Outcome => ({ error }),
               );
+              const said = `${via}, abort on response ${nth}${accepted ? ` after ${accepted}` : ''}, ${sentWhenFired} under way: ${describeOutcome(settled)}`;
+              const ended = endedAs(operation, id, settled, controller.signal.aborted, 'response', after);
+              try {
+                // Whatever the call met, it ended as documented: an AbortError, or the call's own result.
+                if (ended !== 'aborted') expect(ended, said).toBe('documented');
+              } catch (error) {
+                failures.push(said);
+                throw error;
+              }
               // The call ended before its nth response: every response has been met.
               if (!controller.signal.aborted) break;
-              if (!AbortError.isInstance(outcome)) continue;
-              const said = `${via}, abort on response ${nth}${accepted ? ` after ${accepted}` : ''}, ${sentWhenFired} under way`;
+              if (ended !== 'aborted') continue;
+              const outcome = (settled as { error: unknown }).error as AbortError;
               try {
                 expect(outcome.delivery, said).toBe(
                   accepted === undefined && sentWhenFired === 0 ? 'not-sent' : 'unknown',
@@ -240,6 +275,47 @@ function describeAdapter(adapterId: AdapterId): void {
           tally.failures.push(...failures.map((failure) => `${operation} ${failure}`));
         }
       });
+    }
+
+    /**
+     * How a call ended, checked against what docs/errors.md documents for it: `aborted` (an AbortError, whose
+     * fields the caller checks), `documented` (the call's own result: its success, or the refusal of an
+     * operation the provider does not have) or a text saying what it was instead. A success once the signal
+     * fired is documented only when it fired on the answer to the call's last request (no request announced
+     * after it), and never for a list walk, which ends in AbortError at its next stream.
+     */
+    function endedAs(
+      operation: Operation,
+      id: string,
+      outcome: Outcome,
+      fired: boolean,
+      hook: Trigger['hook'],
+      after: number,
+    ): 'aborted' | 'documented' | string {
+      if ('error' in outcome) {
+        if (AbortError.isInstance(outcome.error))
+          return fired ? 'aborted' : 'an AbortError with no signal fired';
+        if (!fired && (adapter.unsupported.includes(operation as never) || waitUnsupported(operation)))
+          return UnsupportedOperationError.isInstance(outcome.error)
+            ? 'documented'
+            : `not the UnsupportedOperationError of an operation ${adapter.provider} does not have`;
+        return `not an AbortError: ${describeOutcome(outcome)}`;
+      }
+      if (fired && (hook === 'request' || after > 0 || operation === 'list'))
+        return 'a success although the signal fired before the call was done';
+      const value = outcome.value as { id?: unknown; name?: unknown } | undefined;
+      switch (operation) {
+        case 'delete':
+          return value === undefined ? 'documented' : 'delete answering a value';
+        case 'list':
+          return Array.isArray(value) ? 'documented' : 'list answering no array';
+        case 'create':
+          return typeof value?.id === 'string' && value.id !== ''
+            ? 'documented'
+            : 'create answering no new stream';
+        default:
+          return value?.id === id ? 'documented' : `${operation} answering another stream than ${id}`;
+      }
     }
 
     // Wowza Video's and videosdk's webhooks never tell whether video arrives: waitForBroadcast is refused there
@@ -379,7 +455,12 @@ for (const adapterId of adapterIds) {
           const controller = new AbortController();
           let responses = 0;
           let accepted: string | undefined;
+          // Requests announced after the signal fired: a success is documented only with none.
+          let after = 0;
           const hooks: HttpHooks = {
+            onRequest: () => {
+              if (controller.signal.aborted) after += 1;
+            },
             onResponse: (event) => {
               if (responses <= nth && event.method !== 'GET' && event.status >= 200 && event.status < 300)
                 accepted ??= `${event.method} ${event.url}`;
@@ -389,6 +470,7 @@ for (const adapterId of adapterIds) {
           };
           const client = createLiveStreamClient(adapter.factory(settings()), { hooks });
           const signal = controller.signal;
+          let answered: { id: string } | undefined;
           const outcome = await (async () => {
             switch (call) {
               case 'create':
@@ -401,14 +483,30 @@ for (const adapterId of adapterIds) {
                 return client.stop(id, { signal });
             }
           })().then(
-            () => undefined,
+            (stream) => {
+              answered = stream;
+              return undefined;
+            },
             (error: unknown) => error,
           );
           // The call ended before its nth response: every response has been met.
           if (!controller.signal.aborted) break;
-          if (outcome === undefined) continue;
-          aborts += 1;
           const said = `abort on response ${nth}${accepted ? ` after ${accepted}` : ''}: ${String(outcome)}`;
+          if (outcome === undefined) {
+            // A success once the signal fired: only when it fired on the answer to the call's last request,
+            // and then the call's own result (the stream acted on, or the one the create made).
+            try {
+              expect(after, `${said}: requests announced after the signal fired`).toBe(0);
+              if (call === 'create')
+                expect((await maker.get(answered?.id ?? '')).id, said).toBe(answered?.id);
+              else expect(answered?.id, said).toBe(id);
+            } catch (error) {
+              failures.push(said);
+              throw error;
+            }
+            continue;
+          }
+          aborts += 1;
           try {
             expect(AbortError.isInstance(outcome), said).toBe(true);
             const abort = outcome as AbortError;
