@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fakeProvider } from '../../test/fake-provider.js';
-import { ConflictError, InvalidInputError, ProviderUnavailableError } from '../errors/errors.js';
+import { AbortError, ConflictError, InvalidInputError, ProviderUnavailableError } from '../errors/errors.js';
 import { createLiveStreamRegistry } from './registry.js';
 
 // The fields a stream input has (CreateLiveStreamInput).
@@ -379,5 +379,113 @@ describe('migrate', () => {
     const { source, registry } = setup();
     await expect(registry.migrate('old', { to: 'new' })).rejects.toThrow(InvalidInputError);
     expect(source.calls).toEqual([]);
+  });
+});
+
+describe('migrate aborted after the new stream exists', () => {
+  type Where = 'after-create' | 'during-stop' | 'during-wait' | 'during-delete';
+  const cases = fc
+    .record({
+      running: fc.boolean(),
+      where: fc.constantFrom<Where>('after-create', 'during-stop', 'during-wait', 'during-delete'),
+    })
+    // A source that is not running is neither stopped nor waited for.
+    .filter(({ running, where }) => running || (where !== 'during-stop' && where !== 'during-wait'));
+
+  it('is an AbortError naming the new stream on the target and what was done to the source', async () => {
+    await fc.assert(
+      fc.asyncProperty(cases, async ({ running, where }) => {
+        const { source, target, registry } = setup();
+        const created = await registry.create({ name: 'Launch' }, { provider: 'old' });
+        if (running) await registry.start(created.ref);
+        source.calls.length = 0;
+        const controller = new AbortController();
+        // The signal fires where the case says; a request under way is cut off (`delivery: 'unknown'`), as
+        // the HTTP layer reports it, and a read during the wait changes nothing.
+        const cut = (operation: string, delivery: 'unknown' | 'not-sent') => {
+          controller.abort(new Error('caller gave up'));
+          return new AbortError({
+            provider: 'wowza-video',
+            operation,
+            message: 'aborted',
+            delivery,
+            cause: controller.signal.reason,
+          });
+        };
+        const targetCreate = target.provider.create.bind(target.provider);
+        target.provider.create = async (input, options) => {
+          const made = await targetCreate(input, options);
+          if (where === 'after-create') controller.abort(new Error('caller gave up'));
+          return made;
+        };
+        const sourceStop = source.provider.stop?.bind(source.provider);
+        source.provider.stop = async (id, options) => {
+          if (where === 'during-stop') {
+            source.calls.push(`stop ${id}`);
+            throw cut('stop', 'unknown');
+          }
+          return (sourceStop as NonNullable<typeof sourceStop>)(id, options);
+        };
+        const sourceGet = source.provider.get.bind(source.provider);
+        source.provider.get = async (id, options) => {
+          if (where === 'during-wait' && source.calls.includes(`stop ${id}`)) throw cut('get', 'not-sent');
+          return sourceGet(id, options);
+        };
+        const sourceDelete = source.provider.delete.bind(source.provider);
+        source.provider.delete = async (id, options) => {
+          if (where === 'during-delete') {
+            source.calls.push(`delete ${id}`);
+            throw cut('delete', 'unknown');
+          }
+          return sourceDelete(id, options);
+        };
+        const error = await registry
+          .migrate(created.ref, { to: 'new', deleteSource: true, signal: controller.signal })
+          .then(
+            (result) => result,
+            (caught: unknown) => caught,
+          );
+        expect(AbortError.isInstance(error), String(error)).toBe(true);
+        const abort = error as AbortError;
+        const stopped = running && where !== 'after-create' && where !== 'during-stop';
+        const steps = [...(running ? ['stop-source'] : []), 'delete-source'];
+        const applied = ['create', ...(stopped ? ['stop-source'] : [])];
+        const underWay =
+          where === 'during-stop' ? 'stop-source' : where === 'during-delete' ? 'delete-source' : '';
+        const rest = steps.filter((step) => !applied.includes(step));
+        expect({
+          message: abort.message,
+          provider: abort.provider,
+          providerName: abort.providerName,
+          operation: abort.operation,
+          delivery: abort.delivery,
+          maybeCreated: abort.maybeCreated,
+          streamId: abort.streamId,
+          applied: abort.applied,
+          unknown: abort.unknown,
+          notApplied: abort.notApplied,
+        }).toEqual({
+          message: 'liveapi migrate was aborted',
+          provider: 'liveapi',
+          providerName: 'new',
+          operation: 'migrate',
+          delivery: 'unknown',
+          maybeCreated: true,
+          streamId: 'liveapi1',
+          applied,
+          unknown: rest.filter((step) => step === underWay),
+          notApplied: rest.filter((step) => step !== underWay),
+        });
+        expect(abort.cause).toMatchObject({ message: 'caller gave up' });
+        // The stream it names exists on the target; the source is as the parts say.
+        expect(target.store.has('liveapi1')).toBe(true);
+        expect(source.store.has(created.id)).toBe(true);
+        expect(source.calls.filter((call) => !call.startsWith('get'))).toEqual([
+          ...(running && where !== 'after-create' ? [`stop ${created.id}`] : []),
+          ...(where === 'during-delete' ? [`delete ${created.id}`] : []),
+        ]);
+      }),
+      { numRuns: 40 },
+    );
   });
 });

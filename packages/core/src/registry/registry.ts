@@ -25,6 +25,7 @@ import { emit, type HttpHooks } from '../http/hooks.js';
 import type { RateLimitOptions } from '../http/request-gate.js';
 import { idProblem } from '../ids.js';
 import { invalidInput, readOwnData, validateCreateInput } from '../inputs.js';
+import { abortAfterAcceptedChange } from '../lifecycle.js';
 import type { LiveStream, LiveStreamState, ProviderId, Warning } from '../live-stream.js';
 import { limitRule, type OptionRule, optionRules, readOptions } from '../options.js';
 import { isInstanceOf, once, ownFields, ownValue, thrownKind } from '../own.js';
@@ -248,6 +249,11 @@ export interface LiveStreamRegistry {
    * Creates the equivalent of a stream on another provider (see {@link MigrationPlan}) and, when asked,
    * deletes the source once the new stream exists. A failure to delete the source does not fail the
    * migration: it is in `sourceError` and `warnings`, and the new stream is returned.
+   * @throws AbortError when `signal` fires (first of all when it has already). Once the new stream exists
+   *   (the source being stopped, waited for or deleted), it is named for the target (`provider`,
+   *   `providerName`) and says what exists: `streamId` the new stream's id there, `maybeCreated: true`,
+   *   `delivery: 'unknown'`, parts `create`, `stop-source` (a running source) and `delete-source` as
+   *   `applied`, `unknown` (the step whose request it cut off) or `notApplied`; never a `sourceError`.
    */
   migrate(reference: StreamReference, options: MigrateOptions): Promise<MigrationResult>;
 }
@@ -829,10 +835,15 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     const warnings = [...plan.warnings, ...carried, ...(stream.warnings ?? [])];
     const result: MigrationResult = { source: plan.source, stream, warnings, sourceDeleted: false };
     if (!deleteSource) return result;
+    // What the source's retirement has done, for an abort met in it.
+    const retired: Retirement = { stopped: false, step: 'stop-source' };
     try {
-      await this.retire(source, plan.source, request, stopTimeoutMs);
+      await this.retire(source, plan.source, request, stopTimeoutMs, retired);
       result.sourceDeleted = true;
     } catch (error) {
+      // The caller's signal: the call ends in AbortError, never in a result that hides it in `sourceError`,
+      // and the abort says what exists, as every abort after an accepted part of a change does.
+      if (AbortError.isInstance(error)) throw this.abortAfterCreate(error, source, plan.to, stream, retired);
       // Gone already (deleted elsewhere since it was read): what the caller asked for holds.
       if (NotFoundError.isInstance(error)) {
         result.sourceDeleted = true;
@@ -855,22 +866,64 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
   }
 
   // Stops a running source first: vendors such as Wowza refuse to delete a started stream, and a stream
-  // that is live should stop before it goes.
+  // that is live should stop before it goes. `retired` follows where it is, for an abort met on the way.
   private async retire(
     entry: Entry,
     source: RegistryLiveStream,
     request: RequestOptions,
     stopTimeoutMs: number,
+    retired: Retirement,
   ): Promise<void> {
     const client = servingClient(entry.client, 'migrate');
     if (runningStates.includes(source.state) && entry.capabilities.stop) {
+      retired.step = 'stop-source';
       await client.stop(source.id, request);
+      retired.stopped = true;
+      retired.step = 'wait';
       await client.waitForState(source.id, ['stopped', 'disabled'], {
         timeoutMs: stopTimeoutMs,
         ...(request.signal ? { signal: request.signal } : {}),
       });
     }
+    retired.step = 'delete-source';
     await client.delete(source.id, request);
+  }
+
+  /**
+   * The `AbortError` of a migration whose signal fired after the new stream was created, while the source
+   * was stopped, waited for or deleted: named for the target (its provider, `providerName`; `streamId` the
+   * new stream's vendor id there, `maybeCreated: true`), as core's `abortAfterAcceptedChange` builds every
+   * abort after an accepted part. Parts: `create` (applied), `stop-source` (applied once the stop was
+   * accepted; only for a source that was running), `delete-source`; the step whose request the abort cut
+   * off (`delivery: 'unknown'`) is `unknown`, the steps never sent `notApplied`. The cause is masked by the
+   * source's secrets and the target's.
+   */
+  private abortAfterCreate(
+    abort: AbortError,
+    sourceEntry: Entry,
+    to: string,
+    stream: RoutedLiveStream,
+    retired: Retirement,
+  ): unknown {
+    const target = this.byName.get(to) as Entry;
+    const steps = [
+      ...(retired.stopped || retired.step === 'stop-source' ? ['stop-source'] : []),
+      'delete-source',
+    ];
+    const applied = ['create', ...(retired.stopped ? ['stop-source'] : [])];
+    // The wait between stop and delete is no change: an abort there cut nothing off.
+    const cut = retired.step !== 'wait' && abort.delivery === 'unknown' ? retired.step : undefined;
+    const rest = steps.filter((step) => !applied.includes(step));
+    const error = abortAfterAcceptedChange({
+      provider: target.providerId,
+      operation: 'migrate',
+      streamId: stream.id,
+      applied,
+      unknown: rest.filter((step) => step === cut),
+      notApplied: rest.filter((step) => step !== cut),
+      cause: abort.cause,
+    });
+    return annotate(maskedFailure(error, redactorOf(sourceEntry)), target, true);
   }
 
   private async createOn(
@@ -1169,6 +1222,12 @@ const migrationRules: Readonly<Record<string, OptionRule>> = /* @__PURE__ */ (()
 
 // The longest wait a platform timer takes (2^31 - 1 ms), as `waitForState` accepts.
 const longestWaitMs = 2_147_483_647;
+
+/** Where a migration's retirement of its source is: the step under way, and whether the stop was accepted. */
+interface Retirement {
+  stopped: boolean;
+  step: 'stop-source' | 'wait' | 'delete-source';
+}
 
 const migrateRules: Readonly<Record<string, OptionRule>> = /* @__PURE__ */ (() => ({
   ...migrationRules,
