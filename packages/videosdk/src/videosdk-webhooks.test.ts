@@ -105,6 +105,62 @@ describe('videosdk parseWebhook', () => {
     expect(fetches).toBe(2);
   });
 
+  it('refuses a key source clock that throws or answers no time, naming keySource.clock', async () => {
+    const brokenClock = fc.oneof(
+      fc.record({ throws: fc.constant(true), value: fc.anything() }),
+      fc.record({
+        throws: fc.constant(false),
+        value: fc.oneof(
+          fc.constantFrom<unknown>(
+            Number.NaN,
+            Number.POSITIVE_INFINITY,
+            Number.NEGATIVE_INFINITY,
+            null,
+            undefined,
+          ),
+          fc.bigInt(),
+          fc.string(),
+          fc.object(),
+          fc.boolean(),
+        ),
+      }),
+    );
+    const signed = await signWebhook('videosdk', payload, { privateKey: vendor.privateKey });
+    const forged = await signWebhook('videosdk', payload, { privateKey: stranger.privateKey });
+    await fc.assert(
+      fc.asyncProperty(brokenClock, fc.boolean(), async ({ throws, value }, later) => {
+        // `later`: the clock answers for the first fetch and breaks when a failed signature asks for a refresh.
+        let broken = !later;
+        let fetches = 0;
+        const keySource = videosdkPublicKey({
+          clock: () => {
+            if (!broken) return 0;
+            if (throws) throw value;
+            return value as number;
+          },
+          fetch: async () => {
+            fetches += 1;
+            return Response.json({ publicKey: vendor.publicKey });
+          },
+        });
+        if (later) {
+          expect(await parseWebhook(signed, { keySource })).toHaveLength(1);
+          broken = true;
+        }
+        const caught = await failure(() => parseWebhook(later ? forged : signed, { keySource }));
+        expect(InvalidInputError.isInstance(caught), String(caught)).toBe(true);
+        expect(caught).toMatchObject({
+          provider: 'videosdk',
+          operation: 'parseWebhook',
+          issues: [{ path: 'keySource.clock' }],
+        });
+        // Nothing fetched for the broken reading.
+        expect(fetches).toBe(later ? 1 : 0);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('fetches the key only from the configured origin: no redirect elsewhere, no plain http, no odd base URL', async () => {
     for (const baseUrl of [
       'http://evil.example',

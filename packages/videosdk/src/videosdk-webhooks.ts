@@ -18,7 +18,6 @@ import {
   readEventTime,
   SecretSet,
   safeParseOwn,
-  systemClock,
   tolerantField,
   verifyRsaSha256,
   type WebhookInput,
@@ -67,6 +66,11 @@ export interface VideosdkPublicKeySettings {
   token?: string | undefined;
   /** After a signature fails, the key is fetched again at most this often, in ms (a rotation). Default 10 min. */
   refreshMs?: number | undefined;
+  /**
+   * The time in ms since the epoch, read when the key is fetched and when a refresh is considered. Default
+   * `Date.now`. A clock that throws or answers anything but a finite number makes the `parseWebhook` that
+   * reads it throw `InvalidInputError` naming `keySource.clock` (what it threw as the `cause`).
+   */
   clock?: Clock | undefined;
 }
 
@@ -81,7 +85,9 @@ const publicKeyResponseSchema = /* @__PURE__ */ (() =>
  * rotated it.
  */
 export function videosdkPublicKey(settings: VideosdkPublicKeySettings = {}): VideosdkPublicKeySource {
-  const clock = settings.clock ?? systemClock;
+  // Each reading checked: a clock that throws or answers no time is the option failing, named as the
+  // `keySource` it makes (core's webhookClock), never a TypeError or a refresh that never comes (NaN).
+  const clock = webhookClock(provider, settings.clock, 'keySource.clock');
   const refreshMs = settings.refreshMs ?? 600_000;
   const secrets = new SecretSet();
   if (settings.token) secrets.add(settings.token);
@@ -103,8 +109,10 @@ export function videosdkPublicKey(settings: VideosdkPublicKeySettings = {}): Vid
   let current: Promise<CryptoKey> | undefined;
   let fetchedAt = Number.NEGATIVE_INFINITY;
 
-  const load = async (): Promise<CryptoKey> => {
-    fetchedAt = clock();
+  // The time is read by the caller, before the fetch: a clock that fails fails the call that read it, never
+  // a refresh whose failures are taken as "no new key".
+  const load = async (now: number): Promise<CryptoKey> => {
+    fetchedAt = now;
     const response = await http.request({
       operation: 'parseWebhook',
       method: 'GET',
@@ -126,15 +134,16 @@ export function videosdkPublicKey(settings: VideosdkPublicKeySettings = {}): Vid
 
   return {
     get() {
-      current ??= load().catch((error: unknown) => {
+      current ??= load(clock()).catch((error: unknown) => {
         current = undefined;
         throw error;
       });
       return current;
     },
     async refresh() {
-      if (clock() - fetchedAt < refreshMs) return undefined;
-      current = load();
+      const now = clock();
+      if (now - fetchedAt < refreshMs) return undefined;
+      current = load(now);
       return current.catch(() => undefined);
     },
   };

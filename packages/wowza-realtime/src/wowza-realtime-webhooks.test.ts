@@ -267,6 +267,69 @@ describe('wowzaRealtimeStreamNames', () => {
     expect(await resolve('ZG6NWV/name-b')).toBe('b2');
     expect(walks).toBe(2);
   });
+
+  // A clock that throws, or answers no finite number of ms (NaN would never walk again), is the option
+  // failing: InvalidInputError naming it, as parseWebhook's and an event hub's clock.
+  const brokenClock = fc.oneof(
+    fc.record({ throws: fc.constant(true), value: fc.anything() }),
+    fc.record({
+      throws: fc.constant(false),
+      value: fc.oneof(
+        fc.constantFrom<unknown>(
+          Number.NaN,
+          Number.POSITIVE_INFINITY,
+          Number.NEGATIVE_INFINITY,
+          null,
+          undefined,
+        ),
+        fc.bigInt(),
+        fc.string(),
+        fc.object(),
+        fc.boolean(),
+      ),
+    }),
+  );
+
+  it('refuses a clock that throws or answers no time, naming resolveStreamId.clock, on the walk or the lookup', async () => {
+    await fc.assert(
+      fc.asyncProperty(brokenClock, fc.boolean(), async ({ throws, value }, later) => {
+        // `later`: the clock answers for the first walk and breaks on the lookup of an unknown name.
+        let broken = !later;
+        const resolve = wowzaRealtimeStreamNames(
+          {
+            async *list() {
+              yield stream('a1', 'name-a');
+            },
+          },
+          {
+            clock: () => {
+              if (!broken) return 0;
+              if (throws) throw value;
+              return value as number;
+            },
+          },
+        );
+        if (later) {
+          expect(await resolve('name-a')).toBe('a1');
+          broken = true;
+        }
+        const caught = await Promise.resolve(resolve('name-b')).then(
+          (answer: unknown) => answer,
+          (error: unknown) => error,
+        );
+        expect(InvalidInputError.isInstance(caught), String(caught)).toBe(true);
+        expect(caught).toMatchObject({
+          provider: 'wowza-realtime',
+          operation: 'parseWebhook',
+          issues: [{ path: 'resolveStreamId.clock' }],
+        });
+        expect((caught as InvalidInputError).message).toMatch(
+          /^wowza-realtime webhook: resolveStreamId\.clock /,
+        );
+      }),
+      { numRuns: 60 },
+    );
+  });
 });
 
 describe('wowza-realtime parseWebhook stream names', () => {

@@ -16,7 +16,6 @@ import {
   parseWebhookJson,
   readEventTime,
   safeParseOwn,
-  systemClock,
   timingSafeEqual,
   tolerantField,
   UniliveError,
@@ -417,6 +416,12 @@ function resolverFailed(error: unknown, secrets: readonly string[]): unknown {
 export interface WowzaRealtimeStreamNamesOptions {
   /** A name not found is looked up again at most this often, in ms. Default 30 000. */
   refreshMs?: number | undefined;
+  /**
+   * The time in ms since the epoch, read after each walk and when a name is not found. Default
+   * `Date.now`. A clock that throws or answers anything but a finite number makes the lookup (and the
+   * `parseWebhook` it serves) throw `InvalidInputError` naming `resolveStreamId.clock` (what it threw as
+   * the `cause`).
+   */
   clock?: (() => number) | undefined;
 }
 
@@ -430,7 +435,9 @@ export function wowzaRealtimeStreamNames(
   options: WowzaRealtimeStreamNamesOptions = {},
 ): WowzaRealtimeStreamNameResolver {
   const refreshMs = options.refreshMs ?? 30_000;
-  const clock = options.clock ?? systemClock;
+  // Each reading checked: a clock that throws or answers no time is the option failing, named as the
+  // resolver it makes (core's webhookClock), never a raw error or a walk that never comes again (NaN).
+  const clock = webhookClock(provider, options.clock, 'resolveStreamId.clock');
   let names = new Map<string, string>();
   let walkedAt: number | undefined;
   let walking: Promise<void> | undefined;

@@ -366,9 +366,11 @@ export function checkWebhookInput(
  * answers anything but a finite number of ms (NaN, a text, a BigInt, Infinity), or throws, throws
  * `InvalidInputError` naming `clock` (a thrown error as its `cause`), as a wrong option does, rather than dating an event with an Invalid Date or failing with
  * a `TypeError` deep inside. Every adapter reads the time through this; an event hub's `clock` is checked
- * by the same rule.
+ * by the same rule. `path` names the option where it is another `clock` than parseWebhook's own (the
+ * clock of a videosdk key source, `keySource.clock`; of a Wowza Real-Time name resolver,
+ * `resolveStreamId.clock`); a `clock` that is no function is refused the same way when it is read.
  */
-export function webhookClock(provider: ProviderId, clock: Clock | undefined): Clock {
+export function webhookClock(provider: ProviderId, clock: Clock | undefined, path = 'clock'): Clock {
   const read = clock ?? systemClock;
   return () => {
     let now: unknown;
@@ -379,13 +381,13 @@ export function webhookClock(provider: ProviderId, clock: Clock | undefined): Cl
       // echoed in the message: a clock is the caller's code and may throw anything).
       throw invalidWebhookOption(
         provider,
-        'clock',
+        path,
         'threw instead of returning a number of ms since the epoch (see cause)',
         error,
       );
     }
     const problem = clockAnswerProblem(now);
-    if (problem !== undefined) throw invalidWebhookOption(provider, 'clock', problem);
+    if (problem !== undefined) throw invalidWebhookOption(provider, path, problem);
     return now as number;
   };
 }
