@@ -319,6 +319,74 @@ export function runWebhookContract(options: WebhookContractOptions): void {
       ).toBe('accepted');
     });
 
+    it('an input field or headers that throw as they are read are an InvalidInputError naming them, never the raw error', async () => {
+      const [fixture] = options.fixtures;
+      const how = fc.constantFrom(
+        'body getter',
+        'headers getter',
+        'url getter',
+        'headers Proxy',
+        'headers Map',
+        'headers Headers',
+        'headers pairs',
+      );
+      await fc.assert(
+        fc.asyncProperty(how, fc.anything(), async (way, thrown) => {
+          const fail = () => {
+            throw thrown;
+          };
+          let path = 'input.headers';
+          const change = (delivery: WebhookInput): WebhookInput => {
+            const record = delivery.headers as Record<string, string>;
+            switch (way) {
+              case 'body getter':
+              case 'headers getter':
+              case 'url getter': {
+                const field = way.split(' ')[0] as 'body' | 'headers' | 'url';
+                path = `input.${field}`;
+                const copy = { ...delivery };
+                delete copy[field];
+                return Object.defineProperty(copy, field, { get: fail, enumerable: true }) as WebhookInput;
+              }
+              case 'headers Proxy':
+                return { ...delivery, headers: new Proxy(record, { ownKeys: fail, get: fail }) };
+              case 'headers Map': {
+                const map = new Map(Object.entries(record));
+                map.entries = fail;
+                map[Symbol.iterator] = fail;
+                return { ...delivery, headers: map };
+              }
+              case 'headers Headers': {
+                const headers = new Headers(record);
+                headers.get = fail;
+                return { ...delivery, headers };
+              }
+              default: {
+                const pairs = Object.entries(record);
+                pairs[Symbol.iterator] = fail;
+                return { ...delivery, headers: pairs };
+              }
+            }
+          };
+          let error: unknown;
+          try {
+            await deliver(fixture?.webhook, change);
+          } catch (caught) {
+            error = caught;
+          }
+          const said = `${way} throwing ${String(thrown)}: ${String(error)}`;
+          // Headers read only by a signed adapter's verification: an unsigned one may never read them.
+          if (error === undefined && !signed && way.startsWith('headers ')) return;
+          expect(InvalidInputError.isInstance(error), said).toBe(true);
+          expect(error, said).toMatchObject({
+            operation: 'parseWebhook',
+            issues: [{ path, message: 'could not be read (a getter or a Proxy in it threw)' }],
+          });
+        }),
+        { numRuns: 60 },
+      );
+    });
+
     it('a clock that answers no finite number is an InvalidInputError naming clock, never an Invalid Date', async () => {
       for (const fixture of options.fixtures) {
         for (const answer of [Number.NaN, 'soon', 10n, Number.POSITIVE_INFINITY, undefined]) {

@@ -110,9 +110,30 @@ function streamKind(body: unknown): string | undefined {
  * A header's value, whatever the case of its name; several values are joined with `, `, a number is read
  * as its text (as it went over the wire). `headers` may be a fetch `Headers`, a record (Node's
  * `IncomingHttpHeaders`), a `Map` or a list of `[name, value]` pairs. A value of the named header that is
- * none of these (an object, `true`) throws `InvalidInputError` naming `input.headers.<name>`.
+ * none of these (an object, `true`) throws `InvalidInputError` naming `input.headers.<name>`; headers that
+ * throw as they are read (a Proxy, a `Map` or `Headers` whose iteration or `get` throws) throw
+ * `InvalidInputError` naming `input.headers`, the thrown value as `cause`.
  */
 export function webhookHeader(headers: WebhookHeaders, name: string): string | undefined {
+  try {
+    return readHeader(headers, name);
+  } catch (error) {
+    if (InvalidInputError.isInstance(error)) throw error;
+    // Headers that throw as they are read (a getter, a Proxy, a Map or Headers whose iteration or `get`
+    // throws) are a bad input, as headers of the wrong kind are: never the raw error.
+    throw new InvalidInputError({
+      operation: 'parseWebhook',
+      message: `webhook input: input.headers ${unreadableInput}`,
+      issues: [{ path: 'input.headers', message: unreadableInput }],
+      cause: error,
+    });
+  }
+}
+
+// What an input field whose reading threw is told, as every input (inputs.ts) and a subscribe filter.
+const unreadableInput = 'could not be read (a getter or a Proxy in it threw)';
+
+function readHeader(headers: WebhookHeaders, name: string): string | undefined {
   if (typeof Headers !== 'undefined' && headers instanceof Headers) return headers.get(name) ?? undefined;
   const wanted = name.toLowerCase();
   const entries: Iterable<readonly [unknown, unknown]> =
@@ -324,29 +345,44 @@ export function webhookSecrets(source: {
  * Checks the shape of a `parseWebhook` call before anything is read: `input` an object, its `headers` an
  * object (`Headers`, a record, a `Map`, pairs), its `url` absent, text or a `URL`, and `options.clock`
  * absent or a function. Throws `InvalidInputError` naming `input`, `input.headers`, `input.url` or `clock`,
- * so a call from plain JavaScript with the wrong arguments is never a `TypeError` from deep inside.
+ * so a call from plain JavaScript with the wrong arguments is never a `TypeError` from deep inside; a field
+ * (`input.body` too) whose getter or Proxy throws as it is read is refused naming it, `could not be read (a
+ * getter or a Proxy in it threw)`, the thrown value as `cause`.
  */
 export function checkWebhookInput(
   provider: ProviderId,
   input: unknown,
   options?: unknown,
 ): asserts input is WebhookInput {
-  const refuse = (path: string, message: string): never => {
+  const refuse = (path: string, message: string, cause?: unknown): never => {
     throw new InvalidInputError({
       provider,
       operation: 'parseWebhook',
       message: `${provider} webhook: ${path} ${message}`,
       issues: [{ path, message }],
+      ...(cause === undefined ? {} : { cause }),
     });
   };
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+  // Each field read once here, in a try: a getter or a Proxy that throws is a bad input naming the field,
+  // its error the cause, never the raw error (a revoked Proxy throws even on Array.isArray).
+  const read = <T>(path: string, get: () => T): T => {
+    try {
+      return get();
+    } catch (error) {
+      return refuse(path, unreadableInput, error);
+    }
+  };
+  if (typeof input !== 'object' || input === null || read('input', () => Array.isArray(input))) {
     refuse('input', 'must be an object: { body, headers, url? }');
   }
-  const { headers, url } = input as { headers?: unknown; url?: unknown };
+  const fields = input as { body?: unknown; headers?: unknown; url?: unknown };
+  read('input.body', () => fields.body);
+  const headers = read('input.headers', () => fields.headers);
+  const url = read('input.url', () => fields.url);
   if (typeof headers !== 'object' || headers === null) {
     refuse('input.headers', 'must be the request headers (Headers, an object of names, a Map or pairs)');
   }
-  if (url !== undefined && typeof url !== 'string' && !(url instanceof URL)) {
+  if (url !== undefined && typeof url !== 'string' && !read('input.url', () => url instanceof URL)) {
     refuse('input.url', 'must be the URL the request arrived at, as text or a URL');
   }
   let clock: unknown;
