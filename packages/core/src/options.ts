@@ -24,9 +24,11 @@ export interface OptionsPlace {
   path: string;
   /**
    * What an unknown name is: `refuse` (the default) makes it an issue naming the nearest valid name;
-   * `ignore` leaves it unread (per-call options, which a registry shares with its own).
+   * `ignore` leaves it unread (per-call options, which a registry shares with its own); `keep` reads it
+   * once, like a known one, and keeps its value unchecked (a configuration's adapter settings, which the
+   * adapter's factory checks by name).
    */
-  unknown?: 'refuse' | 'ignore';
+  unknown?: 'refuse' | 'ignore' | 'keep';
   /**
    * How an issue names one option: `prefixed` (the default) as `options.timeoutMs`; `bare` as `timeoutMs`,
    * where the function's own later checks name its options that way (the waits).
@@ -75,7 +77,7 @@ export function readOptions<T extends object>(
   const issues: InputIssue[] = [];
   for (const key of keys) {
     const path = place.keys === 'bare' ? key : `${place.path}.${key}`;
-    const rule = Object.hasOwn(rules, key) ? rules[key] : undefined;
+    const rule = Object.hasOwn(rules, key) ? rules[key] : place.unknown === 'keep' ? anyValue : undefined;
     if (!rule) {
       if (place.unknown === 'ignore') continue;
       const nearest = nearestName(key, known);
@@ -91,7 +93,7 @@ export function readOptions<T extends object>(
     try {
       option = (value as Record<string, unknown>)[key];
     } catch {
-      issues.push({ path, message: 'reading it threw' });
+      issues.push({ path, message: unreadable });
       continue;
     }
     if (option === undefined) continue;
@@ -115,6 +117,12 @@ export function readOptions<T extends object>(
   if (issues.length > 0) fail(issues);
   return copy as T;
 }
+
+// What a getter or a Proxy that throws makes of an option, in every reader's words (`readSettings` too).
+const unreadable = 'could not be read (a getter or a Proxy in it threw)';
+
+// An unknown name kept with `unknown: 'keep'`: read once, checked by whoever takes it.
+const anyValue: OptionRule = { check: () => true, expected: 'anything' };
 
 /** Rules for the common option types. */
 export const optionRules = {

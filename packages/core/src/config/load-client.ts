@@ -8,7 +8,6 @@ import { type InputIssue, InvalidInputError } from '../errors/errors.js';
 import { UniliveError } from '../errors/unilive-error.js';
 import type { GateStore, GateStoreUnavailableMode } from '../http/gate-store.js';
 import type { RateLimitOptions } from '../http/request-gate.js';
-import { ownData } from '../inputs.js';
 import type { ProviderId } from '../live-stream.js';
 import { readOptions } from '../options.js';
 import { plainObjectProblem } from '../own.js';
@@ -89,7 +88,8 @@ export interface ConfigClientOptions extends LiveStreamClientOptions {
  * deployment switches vendor by changing configuration only. Everything is checked before any request, as
  * `InvalidInputError` naming the setting: `provider` must be a provider id (never `constructor` or
  * `__proto__`), `package` a bare package name (never a URL, `data:` or a file path), and every other key a
- * setting of that adapter (`baseURL` names `baseUrl`). Only the configuration's own properties are read. A
+ * setting of that adapter (`baseURL` names `baseUrl`). Only the configuration's own properties are read,
+ * each once: one whose getter or Proxy throws is an `InvalidInputError` naming it (`could not be read`). A
  * missing adapter package gives an `InvalidInputError` naming the package to install.
  */
 export async function createLiveStreamClientFromConfig(
@@ -101,12 +101,14 @@ export async function createLiveStreamClientFromConfig(
   }
   const kind = plainObjectProblem(config);
   if (kind !== undefined) throw configurationError('$', kind, undefined);
+  // Each setting read once, here: a getter or a Proxy that throws is an issue naming the setting, never
+  // the caller's own error escaping; the adapter's factory then checks the names and values it takes.
   const {
     provider: configured,
     package: packageName,
     rateLimit: configuredRateLimit,
     ...settings
-  } = ownData(config) as LiveStreamConfig;
+  } = readOptions<LiveStreamConfig>(config, {}, configurationPlace);
   const id = configured ?? environment().UNILIVE_PROVIDER;
   if (!id) {
     throw new InvalidInputError({
@@ -298,6 +300,9 @@ function rateLimitError(issues: InputIssue[], cause?: unknown): InvalidInputErro
     ...(cause === undefined ? {} : { cause }),
   });
 }
+
+// Every name kept, each under its own name (`tokenId`): the registry places it under its entry.
+const configurationPlace = { operation: 'configure', path: 'config', unknown: 'keep', keys: 'bare' } as const;
 
 function configurationError(path: string, problem: string, provider: ProviderId | undefined) {
   return new InvalidInputError({

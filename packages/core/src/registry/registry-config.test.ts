@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fakeProvider } from '../../test/fake-provider.js';
+import { createLiveStreamClientFromConfig } from '../config/load-client.js';
 import { InvalidInputError } from '../errors/errors.js';
 import type { LiveStreamProvider } from '../provider.js';
 import { createLiveStreamRegistryFromConfig } from './registry-config.js';
@@ -123,5 +124,87 @@ describe('createLiveStreamRegistryFromConfig', () => {
     expect(typo.message).toBe(
       'configure: invalid config: config.routng (unknown option; did you mean "routing"?)',
     );
+  });
+});
+
+describe('configuration that cannot be read', () => {
+  const trap = () => {
+    throw new Error('the caller’s own');
+  };
+  const unreadable = 'could not be read (a getter or a Proxy in it threw)';
+  // A setting the loader takes itself, or one it hands to the adapter, made to throw by a getter or a Proxy.
+  const key = fc.constantFrom('provider', 'package', 'rateLimit', 'tokenId', 'secretKey', 'baseUrl');
+  const throwingAt = (name: string, proxy: boolean): Record<string, unknown> => {
+    // Only own properties are read: the Proxy's target holds the name, so its `get` is asked for it.
+    const base = { provider: 'liveapi', tokenId: 'id', secretKey: 'secret', [name]: 'x' };
+    if (proxy)
+      return new Proxy(base, { get: (target, at) => (at === name ? trap() : Reflect.get(target, at)) });
+    return Object.defineProperty({ ...base }, name, { enumerable: true, get: trap });
+  };
+
+  it('refuses a setting whose getter or Proxy throws, naming it, in a client’s configuration and a registry entry', async () => {
+    await fc.assert(
+      fc.asyncProperty(key, fc.boolean(), async (name, proxy) => {
+        const { built, providers } = factories();
+        const single = await refusal(() =>
+          createLiveStreamClientFromConfig(throwingAt(name, proxy), { providers }),
+        );
+        expect(single.issues).toEqual([{ path: name, message: unreadable }]);
+        expect(single.operation).toBe('configure');
+        expect(single.delivery).toBe('not-sent');
+        const entry = await refusal(() =>
+          createLiveStreamRegistryFromConfig(
+            { providers: [{ provider: 'wowza-video' }, throwingAt(name, proxy) as never] },
+            { providers },
+          ),
+        );
+        expect(entry.issues).toEqual([{ path: `providers.1.${name}`, message: unreadable }]);
+        expect(entry.operation).toBe('configure');
+        expect(built.map((made) => made.id)).toEqual(['wowza-video']);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('refuses a configuration whose keys cannot be listed, and a list of providers whose item cannot be read', async () => {
+    const { built, providers } = factories();
+    const listed = await refusal(() =>
+      createLiveStreamClientFromConfig(new Proxy({ provider: 'liveapi' }, { ownKeys: trap }), { providers }),
+    );
+    expect(listed.issues).toEqual([{ path: 'config', message: 'its properties could not be listed' }]);
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 3 }), async (index) => {
+        const list = Array.from({ length: 4 }, (_, at) => ({ provider: 'liveapi', name: `n${at}` }));
+        const entries = new Proxy(list, {
+          get: (target, at) => (at === String(index) ? trap() : Reflect.get(target, at)),
+        });
+        const refused = await refusal(() =>
+          createLiveStreamRegistryFromConfig({ providers: entries }, { providers }),
+        );
+        expect(refused.issues).toEqual([{ path: `providers.${index}`, message: unreadable }]);
+      }),
+      { numRuns: 8 },
+    );
+    const { proxy, revoke } = Proxy.revocable([{ provider: 'liveapi' }], {});
+    revoke();
+    const revoked = await refusal(() =>
+      createLiveStreamRegistryFromConfig({ providers: proxy }, { providers }),
+    );
+    expect(revoked.issues).toEqual([{ path: 'providers', message: unreadable }]);
+    expect(built).toEqual([]);
+  });
+
+  it('refuses a name given as null rather than naming the entry after its provider', async () => {
+    const { built, providers } = factories();
+    const refused = await refusal(() =>
+      createLiveStreamRegistryFromConfig(
+        { providers: [{ provider: 'liveapi', name: null as unknown as string }] },
+        { providers },
+      ),
+    );
+    expect(refused.issues).toEqual([
+      { path: 'providers.0.name', message: 'expected a name, or the setting left out (null is none)' },
+    ]);
+    expect(built).toEqual([]);
   });
 });

@@ -61,7 +61,7 @@ export type RegistryConfigOptions = Omit<ConfigClientOptions, 'rateLimit'>;
  * });
  * ```
  * @throws InvalidInputError (`operation: 'configure'`) before any request, its issue paths under
- *   `providers.<index>`: a top-level name other than `providers` and `routing` (naming the nearest), no providers, an entry without `provider`, a bad or repeated name, anything
+ *   `providers.<index>`: a top-level name other than `providers` and `routing` (naming the nearest), no providers, an entry without `provider`, a bad or repeated name (`null` included), a list, entry or setting that cannot be read (a getter or a Proxy in it throws), anything
  *   `createLiveStreamClientFromConfig` refuses, or a routing order that is not every name once.
  */
 export async function createLiveStreamRegistryFromConfig(
@@ -75,10 +75,7 @@ export async function createLiveStreamRegistryFromConfig(
     { providers: anyValue, routing: anyValue },
     { operation: 'configure', path: 'config' },
   );
-  const entries: unknown = known.providers;
-  if (!Array.isArray(entries) || entries.length === 0) {
-    throw configurationError('providers', 'expected a list of providers, with at least one');
-  }
+  const entries = readEntries(known.providers);
   const clients: Record<string, LiveStreamClient> = {};
   for (const [index, entry] of entries.entries()) {
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
@@ -86,9 +83,24 @@ export async function createLiveStreamRegistryFromConfig(
     }
     const kind = plainObjectProblem(entry);
     if (kind !== undefined) throw configurationError(`providers.${index}`, kind);
-    const { name, ...settings } = entry as RegistryProviderConfig;
+    // Each of the entry's settings read once, as `createLiveStreamClientFromConfig` reads them: a getter or
+    // a Proxy that throws is an issue under `providers.<index>`, not the caller's own error escaping.
+    let read: RegistryProviderConfig;
+    try {
+      read = readOptions<RegistryProviderConfig>(entry, {}, entryPlace);
+    } catch (error) {
+      throw InvalidInputError.isInstance(error) ? within(error, index) : error;
+    }
+    const { name, ...settings } = read;
     if (typeof settings.provider !== 'string' || settings.provider.length === 0) {
       throw configurationError(`providers.${index}.provider`, 'expected a provider id');
+    }
+    // `null` is no name: taken for an absent one, the entry would be named after its provider unnoticed.
+    if ((name as unknown) === null) {
+      throw configurationError(
+        `providers.${index}.name`,
+        'expected a name, or the setting left out (null is none)',
+      );
     }
     const registryName = name ?? settings.provider;
     const problem = providerNameProblem(registryName);
@@ -119,6 +131,32 @@ export async function createLiveStreamRegistryFromConfig(
 
 // Values are checked below (providers) and by `createLiveStreamRegistry` (routing).
 const anyValue = { check: () => true, expected: 'anything' };
+
+// An entry's names all kept, each under its own name: the client's loader checks them.
+const entryPlace = { operation: 'configure', path: 'config', unknown: 'keep', keys: 'bare' } as const;
+
+// The list of entries, each item read once: a Proxy around the array whose reads throw (its length, an
+// item) is an issue naming what could not be read.
+function readEntries(value: unknown): unknown[] {
+  let length: number;
+  try {
+    length = Array.isArray(value) ? value.length : 0;
+  } catch {
+    throw configurationError('providers', unreadable);
+  }
+  if (length === 0) throw configurationError('providers', 'expected a list of providers, with at least one');
+  const entries: unknown[] = [];
+  for (let index = 0; index < length; index += 1) {
+    try {
+      entries.push(Object.hasOwn(value as object, index) ? (value as unknown[])[index] : undefined);
+    } catch {
+      throw configurationError(`providers.${index}`, unreadable);
+    }
+  }
+  return entries;
+}
+
+const unreadable = 'could not be read (a getter or a Proxy in it threw)';
 
 function configurationError(path: string, message: string): InvalidInputError {
   return new InvalidInputError({
