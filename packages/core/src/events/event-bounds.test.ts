@@ -461,3 +461,70 @@ describe('the clock of a webhook parse', () => {
     );
   });
 });
+
+describe('a filter or hub options that would be read as something else', () => {
+  const refusedWith = (run: () => unknown): InvalidInputError => {
+    try {
+      run();
+    } catch (error) {
+      if (InvalidInputError.isInstance(error)) return error;
+      throw error;
+    }
+    throw new Error('expected InvalidInputError');
+  };
+
+  it('refuses a Map, a class instance or a misspelt field as a filter, rather than receive every event', () => {
+    const hub = createEventHub();
+    class Filter {
+      provider = 'liveapi';
+    }
+    const misspelt = fc
+      .tuple(fc.constantFrom('provider', 'streamId', 'types'), fc.stringMatching(/^[a-z0-9_]{1,3}$/))
+      .map(([name, extra]) => `${name}${extra}`)
+      .filter((name) => !['provider', 'streamId', 'types'].includes(name) && name !== '__proto__');
+    fc.assert(
+      fc.property(fc.oneof(fc.constantFrom<unknown>('map', 'class'), misspelt), (kind) => {
+        const filter =
+          kind === 'map'
+            ? new Map([['provider', 'liveapi']])
+            : kind === 'class'
+              ? new Filter()
+              : { [kind as string]: 'liveapi' };
+        const refused = refusedWith(() => hub.subscribe(filter as never));
+        expect(refused.operation).toBe('subscribe');
+        if (kind === 'map' || kind === 'class') {
+          expect(refused.issues).toEqual([
+            {
+              path: 'filter',
+              message: expect.stringContaining(kind === 'map' ? 'not a Map' : 'not an instance of Filter'),
+            },
+          ]);
+        } else {
+          expect(refused.issues).toEqual([
+            { path: `filter.${kind as string}`, message: expect.stringContaining('is no filter field') },
+          ]);
+        }
+      }),
+    );
+    expect(refusedWith(() => hub.subscribe({ provder: 'liveapi' } as never)).issues).toEqual([
+      { path: 'filter.provder', message: 'is no filter field; did you mean "provider"?' },
+    ]);
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    expect(refusedWith(() => hub.subscribe(proxy as never)).issues).toEqual([
+      { path: 'filter', message: 'could not be read (a getter or a Proxy in it threw)' },
+    ]);
+  });
+
+  it('refuses hub options given as a Map, a misspelt name or null, rather than ignore them', () => {
+    expect(
+      refusedWith(() => createEventHub(new Map([['bufferSize', -5]]) as never)).issues[0]?.message,
+    ).toContain('not a Map');
+    expect(refusedWith(() => createEventHub({ bufferSiz: 5 } as never)).issues).toEqual([
+      { path: 'bufferSiz', message: 'unknown option; did you mean "bufferSize"?' },
+    ]);
+    expect(refusedWith(() => createEventHub(null as never)).issues).toEqual([
+      { path: 'options', message: 'expected an object' },
+    ]);
+  });
+});

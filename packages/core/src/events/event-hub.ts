@@ -1,6 +1,8 @@
+import { nearestName } from '../config/names.js';
 import { type InputIssue, InvalidInputError } from '../errors/errors.js';
 import type { ProviderId, Warning } from '../live-stream.js';
-import { dataProperty, ownFields, ownValue, timeOfDate } from '../own.js';
+import { readOptions } from '../options.js';
+import { dataProperty, ownFields, ownValue, plainObjectProblem, timeOfDate } from '../own.js';
 import { type Clock, systemClock } from '../runtime.js';
 import { BroadcastFeeds } from './broadcast-feeds.js';
 import { copyEvent, EventTooDeep, maxEventDepth, readEvent } from './copy-event.js';
@@ -44,8 +46,9 @@ export interface LiveStreamEventHub {
   publish(events: LiveStreamEvent | Iterable<LiveStreamEvent>): number;
   /**
    * A new subscription, receiving events published from now on; after `close`, one already ended. Throws
-   * `InvalidInputError` naming the field when `filter` is neither absent nor an object (`null`, a string),
-   * or a field it sets is of the wrong kind (`provider` or `streamId` not text, `types` not a list of texts):
+   * `InvalidInputError` naming the field when `filter` is neither absent nor a plain object (`null`, a
+   * string, a `Map`, a class instance: `not a Map`), names a field it does not have (`provder`: the issue
+   * `filter.provder` names the nearest), or a field it sets is of the wrong kind (`provider` or `streamId` not text, `types` not a list of texts):
    * a filter that could not match is refused rather than receiving everything, or nothing. A filter is
    * read once, here: one that cannot be read (a getter or a Proxy in it, or in its `types`, throws) is
    * refused the same way (`could not be read`, the thrown error as `cause`), and changing it afterwards
@@ -102,6 +105,15 @@ export interface EventHubOptions {
 
 const hubMarker = Symbol.for('unilive.event-hub');
 
+// The options' names; their values are checked by `createEventHub` itself.
+const anyOption = { check: () => true, expected: 'anything' };
+const hubOptionNames = {
+  dedupeWindow: anyOption,
+  bufferSize: anyOption,
+  retainStreams: anyOption,
+  clock: anyOption,
+} satisfies Record<keyof EventHubOptions, unknown>;
+
 // What an issue says of a value that could not be read, or of a clock that threw.
 const unreadable = 'could not be read (a getter or a Proxy in it threw)';
 const clockThrew = 'threw instead of returning a number of ms since the epoch';
@@ -116,7 +128,8 @@ export function isEventHub(value: unknown): value is LiveStreamEventHub {
 
 /**
  * Creates an in-process event hub. Throws `InvalidInputError` naming each option that is not a whole
- * number in its range, a `clock` that is no function, and an option whose getter throws.
+ * number in its range, a `clock` that is no function, an option whose getter throws, a name it does not
+ * have (the nearest named), and options that are no plain object (`null`, a `Map`: core's `readOptions`).
  *
  * @example
  * ```ts uses=client,id,secret
@@ -133,16 +146,15 @@ export function isEventHub(value: unknown): value is LiveStreamEventHub {
  * ```
  */
 export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHub {
+  // Read as every options object is (`readOptions`): own properties of a plain object, each once, every
+  // name known. A Map's entries or a misspelt `bufferSiz` would otherwise be dropped unnoticed.
+  const given = readOptions<EventHubOptions>(options, hubOptionNames, {
+    operation: 'createEventHub',
+    path: 'options',
+    keys: 'bare',
+  });
   const issues: InputIssue[] = [];
-  // An option is read once; a getter (or a Proxy's trap) that throws is an option that cannot be read.
-  const option = (name: keyof EventHubOptions): unknown => {
-    try {
-      return Object.hasOwn(options, name) ? options[name] : undefined;
-    } catch {
-      issues.push({ path: name, message: unreadable });
-      return undefined;
-    }
-  };
+  const option = (name: keyof EventHubOptions): unknown => given[name];
   const whole = (name: keyof EventHubOptions, fallback: number, minimum: number): number => {
     const value = option(name);
     if (value === undefined) return fallback;
@@ -333,6 +345,9 @@ interface Newest {
   deletedAt?: number;
 }
 
+// The fields a filter has (`LiveStreamEventFilter`).
+const filterNames = ['provider', 'streamId', 'types'];
+
 function checkedFilter(filter: unknown): LiveStreamEventFilter {
   const refuse = (path: string, message: string, cause?: unknown): never => {
     throw new InvalidInputError({
@@ -343,9 +358,20 @@ function checkedFilter(filter: unknown): LiveStreamEventFilter {
     });
   };
   if (filter === undefined) return ownFields<LiveStreamEventFilter>(undefined);
-  if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) {
+  let isList: boolean;
+  try {
+    isList = Array.isArray(filter);
+  } catch (error) {
+    // A revoked Proxy: asking whether it is a list throws.
+    return refuse('filter', unreadable, error);
+  }
+  if (typeof filter !== 'object' || filter === null || isList) {
     return refuse('filter', 'must be an object ({ provider?, streamId?, types? }) or left out');
   }
+  // Own properties only are read, so a Map's entries or a class's getters would be no filter at all, and
+  // the subscriber would receive every event: refused, as the other options are (`plainObjectProblem`).
+  const kind = plainObjectProblem(filter);
+  if (kind !== undefined) return refuse('filter', kind);
   // Read once, at subscribe time, into the hub's own copy (its `types` a list of its own): a getter or a
   // Proxy that throws is refused here, naming the filter, rather than throwing its own error now or from
   // a later `publish` that matches events against it; a list the caller changes later changes nothing.
@@ -354,6 +380,17 @@ function checkedFilter(filter: unknown): LiveStreamEventFilter {
     own = ownFields(filter as Record<string, unknown>);
   } catch (error) {
     return refuse('filter', unreadable, error);
+  }
+  // A misspelt field (`provder`) would filter nothing: the subscriber would receive every event.
+  for (const key of Object.keys(own)) {
+    if (filterNames.includes(key)) continue;
+    const nearest = nearestName(key, filterNames);
+    refuse(
+      `filter.${key}`,
+      nearest
+        ? `is no filter field; did you mean "${nearest}"?`
+        : `is no filter field; expected one of ${filterNames.join(', ')}`,
+    );
   }
   for (const key of ['provider', 'streamId'] as const) {
     if (own[key] !== undefined && typeof own[key] !== 'string') refuse(`filter.${key}`, 'must be text');
