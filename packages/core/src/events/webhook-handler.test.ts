@@ -488,3 +488,69 @@ describe('the handler against odd configuration and odd requests', () => {
     expect(read).toBe(false);
   });
 });
+
+describe('the options of createWebhookHandler', () => {
+  const parse = async () => [];
+  const refusal = (options: unknown): InvalidInputError => {
+    try {
+      createWebhookHandler(options as never);
+    } catch (error) {
+      if (InvalidInputError.isInstance(error)) return error;
+      throw error;
+    }
+    throw new Error('expected InvalidInputError');
+  };
+
+  it('refuses options the handler would read as something else, naming them, when the handler is made', () => {
+    class Options {
+      parse = parse;
+      maxBodyBytes = 16;
+    }
+    const thrower = () => {
+      throw new Error('the caller’s own');
+    };
+    const name = fc.constantFrom('parse', 'hub', 'onEvents', 'maxBodyBytes', 'bodyIdleTimeoutMs', 'onError');
+    const shape = fc.oneof(
+      fc.constant({ kind: 'map' as const }),
+      fc.constant({ kind: 'class' as const }),
+      fc.record({ kind: fc.constant('getter' as const), name }),
+      fc.record({ kind: fc.constant('typo' as const), name }),
+    );
+    fc.assert(
+      fc.property(shape, (given) => {
+        if (given.kind === 'map') {
+          const refused = refusal(
+            new Map<string, unknown>([
+              ['parse', parse],
+              ['maxBodyBytes', 16],
+            ]),
+          );
+          expect(refused.issues).toEqual([
+            { path: 'options', message: expect.stringContaining('not a Map') },
+          ]);
+        } else if (given.kind === 'class') {
+          const refused = refusal(new Options());
+          expect(refused.issues[0]?.message).toContain('not an instance of Options');
+        } else if (given.kind === 'getter') {
+          const options = Object.defineProperty({ parse }, given.name, { enumerable: true, get: thrower });
+          expect(refusal(options).issues).toEqual([
+            { path: given.name, message: 'could not be read (a getter or a Proxy in it threw)' },
+          ]);
+        } else {
+          // The name with its last letter dropped: the nearest valid name is the one meant.
+          const typo = given.name.slice(0, -1);
+          expect(refusal({ parse, [typo]: 16 }).issues).toEqual([
+            { path: typo, message: `unknown option; did you mean "${given.name}"?` },
+          ]);
+        }
+      }),
+    );
+  });
+
+  it('refuses a missing parse, or one that is no function', () => {
+    expect(refusal({}).issues).toEqual([{ path: 'parse', message: 'expected a function' }]);
+    expect(refusal({ parse: 'x' }).issues).toEqual([{ path: 'parse', message: 'expected a function' }]);
+    expect(refusal(undefined).issues).toEqual([{ path: 'parse', message: 'expected a function' }]);
+    expect(() => createWebhookHandler({ parse, maxBodyBytes: 16 })).not.toThrow();
+  });
+});

@@ -1,5 +1,6 @@
 import { InvalidInputError, WebhookVerificationError } from '../errors/errors.js';
 import { maxTimeoutMs } from '../http/transport-settings.js';
+import { type OptionRule, optionRules, readOptions } from '../options.js';
 import type { LiveStreamEventHub } from './event-hub.js';
 import { isLiveStreamEvent, type LiveStreamEvent } from './live-stream-event.js';
 import { readWebhookBody, type WebhookHeaders, type WebhookParser, webhookHeader } from './webhook-input.js';
@@ -39,6 +40,17 @@ export interface WebhookHandlerOptions {
    */
   onError?: ((error: unknown) => void) | undefined;
 }
+
+// The names the options have; the two numbers are checked by `createWebhookHandler` itself.
+const handlerOptionRules = /* @__PURE__ */ (() =>
+  ({
+    parse: optionRules.function,
+    hub: optionRules.object,
+    onEvents: optionRules.function,
+    maxBodyBytes: { check: () => true, expected: 'anything' },
+    bodyIdleTimeoutMs: { check: () => true, expected: 'anything' },
+    onError: optionRules.function,
+  }) as const satisfies Record<keyof WebhookHandlerOptions, OptionRule>)();
 
 /** What Node's `http.IncomingMessage` (and Express's `req`) offers that the Node adapter reads. */
 export interface NodeWebhookRequest extends AsyncIterable<unknown> {
@@ -104,6 +116,11 @@ function bodyAlreadyRead(): Outcome {
 /**
  * Creates a webhook endpoint around an adapter's `parseWebhook`.
  *
+ * @throws InvalidInputError (`operation: 'configure'`) naming the option, when the handler is made: options
+ *   that are no plain object (a `Map`, a class instance), a name it does not have (the nearest named), an
+ *   option that cannot be read (a getter or a Proxy in it throws), `parse` missing or no function, and a
+ *   `maxBodyBytes` or `bodyIdleTimeoutMs` that is no whole number in its range.
+ *
  * @example
  * ```ts uses=client,hub,secret
  * // app/webhooks/route.ts (Next.js)
@@ -118,10 +135,26 @@ function bodyAlreadyRead(): Outcome {
  * export const POST = webhooks.handleWebhook;
  * ```
  */
-export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
+export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandler {
+  // Read as every options object is (`readOptions`): own properties of a plain object, each once, every
+  // name known. A Map's `maxBodyBytes` or a misspelt `maxBodyByte` would otherwise leave the 10 MiB limit
+  // in place unnoticed, and a Map's or a throwing getter's `parse` answer every delivery 500.
+  const options = readOptions<WebhookHandlerOptions>(given, handlerOptionRules, {
+    operation: 'configure',
+    path: 'options',
+    keys: 'bare',
+  });
+  if (options.parse === undefined) {
+    throw new InvalidInputError({
+      operation: 'configure',
+      message: 'createWebhookHandler: parse is required (a function that verifies and reads one request)',
+      issues: [{ path: 'parse', message: 'expected a function' }],
+      delivery: 'not-sent',
+    });
+  }
   // `?? default` would let null through as "no setting": only undefined means the default.
   const setting = (name: 'maxBodyBytes' | 'bodyIdleTimeoutMs', fallback: number, maximum: number): number => {
-    const value: unknown = Object.hasOwn(options, name) ? options[name] : undefined;
+    const value: unknown = options[name];
     if (value === undefined) return fallback;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > maximum) {
       throw new InvalidInputError({
