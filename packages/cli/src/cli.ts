@@ -23,8 +23,8 @@ export interface CliEnvironment {
 }
 
 const exitCodes =
-  'Exit codes: 0 success, 1 the operation failed, 2 bad usage or input (an unknown command or option, with\n' +
-  'or without --help, after help too), 130 interrupted.';
+  'Exit codes: 0 success, 1 the operation failed, 2 bad usage or input (an unknown command or option, or\n' +
+  'too many arguments, with or without --help or --version, after help too), 130 interrupted.';
 
 /**
  * Reads a stream to its end, or to `maxBytes` and one byte more: a secret file of gigabytes (`/dev/zero`, a
@@ -220,20 +220,32 @@ const isHelpFlag = (arg: string) => arg === '--help' || arg === '-h';
 const isVersionFlag = (arg: string) => arg === '--version' || arg === '-v';
 
 /**
- * Whether `argv` asks for help and also holds an option its command (or the program, before any command)
- * does not know: commander answers the help flag before it looks at the options. The options are parsed by
- * a program of their own that prints nothing, so nothing the probe does reaches the real run.
+ * Whether `argv` asks for help or the version and is also a usage error without that flag: an option its
+ * command (or the program, before any command) does not know, or, beside the help flag, more arguments
+ * than the command takes. commander answers the help and version flags before it looks at the options
+ * and the arguments, so `list --nosuch --version` and `list extra --help` would exit 0 where
+ * `list --nosuch` and `list extra` exit 2. The options are parsed by a program of
+ * their own that prints nothing, so nothing the probe does reaches the real run.
  */
-function hasUnknownOption(context: CommandContext, argv: readonly string[]): boolean {
-  if (!argv.some(isHelpFlag)) return false;
+function isUsageErrorBesideFlag(context: CommandContext, argv: readonly string[]): boolean {
+  const asksHelp = argv.some(isHelpFlag);
+  if (!asksHelp && !argv.some(isVersionFlag)) return false;
   const silent: Output = { out: () => {}, err: () => {}, interactive: false };
   const program = buildProgram({ ...context, output: silent }, { code: 0 });
   const named = program.commands.find((command) => command.name() === argv[0]);
   const target = named ?? program;
   try {
-    const { unknown } = target.parseOptions((named ? argv.slice(1) : argv).filter((arg) => !isHelpFlag(arg)));
+    const { operands, unknown } = target.parseOptions(
+      (named ? argv.slice(1) : argv).filter((arg) => !isHelpFlag(arg) && !isVersionFlag(arg)),
+    );
     // commander puts the first option it does not know, and everything after it, in `unknown`.
-    return /^-./.test(unknown[0] ?? '');
+    if (/^-./.test(unknown[0] ?? '')) return true;
+    // The version flag alone keeps commander's answer (`unilive list --version` prints the version).
+    if (!asksHelp || !named) return false;
+    const declared = named.registeredArguments;
+    return (
+      !declared.some((argument) => argument.variadic) && operands.length + unknown.length > declared.length
+    );
   } catch {
     return false;
   }
@@ -282,11 +294,11 @@ export async function main(argv: readonly string[], environment: CliEnvironment 
   const first = asked.find((arg) => !arg.startsWith('-'));
   const unknownCommand =
     first !== undefined && first !== 'help' && !program.commands.some((command) => command.name() === first);
-  // Likewise `unilive create --nosuch --help` is the usage error `unilive create --nosuch` is.
-  const parsed = unknownCommand
-    ? asked.filter((arg) => !isHelpFlag(arg) && !isVersionFlag(arg))
-    : hasUnknownOption(context, asked)
-      ? asked.filter((arg) => !isHelpFlag(arg))
+  // Likewise `create --nosuch --help`, `create --nosuch --version` and `get a b --help` are the usage
+  // errors they are without the flag.
+  const parsed =
+    unknownCommand || isUsageErrorBesideFlag(context, asked)
+      ? asked.filter((arg) => !isHelpFlag(arg) && !isVersionFlag(arg))
       : asked;
   try {
     await program.parseAsync([...parsed], { from: 'user' });

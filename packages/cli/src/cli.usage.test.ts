@@ -4,7 +4,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type ConfiguredProviderFactory, InvalidInputError } from '@unilive/core';
+import { type ConfiguredProviderFactory, environmentView, InvalidInputError } from '@unilive/core';
 import { createMemoryBackend, createMemoryProvider } from '@unilive/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -211,6 +211,71 @@ describe('usage errors', () => {
     expect(out.join('\n')).toContain('Usage: unilive create');
   });
 
+  // `unilive list --nosuch --version` printed the version and exited 0, where `--help` in its place exits 2.
+  it('an unknown option with --version or -v is the same usage error, not the version', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...commands.map((command) => command.name), undefined),
+        fc.stringMatching(/^[a-z]{2,10}$/).map((word) => `--zz${word}`),
+        fc.constantFrom('--version', '-v'),
+        fc.boolean(),
+        fc.option(fc.constant('=value'), { nil: '' }),
+        async (name, flag, versionFlag, versionFirst, value) => {
+          const { run, out, err } = harness();
+          const rest = versionFirst ? [versionFlag, `${flag}${value}`] : [`${flag}${value}`, versionFlag];
+          expect(await run(...(name === undefined ? [] : [name]), ...rest)).toBe(2);
+          expect(out).toEqual([]);
+          expect(err[0]).toBe(
+            `${name === undefined ? 'unilive' : `unilive ${name}`}: unknown option ${flag}`,
+          );
+        },
+      ),
+      { numRuns: 40 },
+    );
+    // The version flag alone still prints the version, before a command or after one.
+    for (const argv of [['--version'], ['-v'], ['list', '--version'], ['get', 'abc', '-v']]) {
+      const { run, out, err } = harness();
+      expect(await run(...argv)).toBe(0);
+      expect([out, err]).toEqual([[version], []]);
+    }
+  });
+
+  // `unilive list extra --help` showed the help and exited 0, where `unilive list extra` exits 2.
+  it('more arguments than a command takes, with --help or after help, are the usage error they are alone', async () => {
+    const answer = async (...argv: string[]) => {
+      const { run, out, err } = harness();
+      return { code: await run(...argv), out, err };
+    };
+    const fixed = commands.filter(
+      (command) => !(command.arguments ?? []).some((a) => a.name.includes('...')),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...fixed),
+        fc.array(fc.stringMatching(/^[a-z0-9]{1,8}$/), { minLength: 1, maxLength: 3 }),
+        fc.constantFrom('--help', '-h', 'help'),
+        fc.nat(4),
+        async (command, extra, help, at) => {
+          const operands = [...(command.arguments ?? []).map((_, index) => `arg${index}`), ...extra];
+          const alone = await answer(command.name, ...operands);
+          expect(alone.code).toBe(2);
+          expect(alone.err[0]).toBe(`unilive ${command.name}: too many arguments`);
+          const position = Math.min(at, operands.length);
+          const argv =
+            help === 'help'
+              ? ['help', command.name, ...operands]
+              : [command.name, ...operands.slice(0, position), help, ...operands.slice(position)];
+          expect(await answer(...argv)).toEqual(alone);
+        },
+      ),
+      { numRuns: 40 },
+    );
+    // The arguments a command takes, with --help, still show its help.
+    const help = await answer('get', 'abc', '--help');
+    expect([help.code, help.err]).toEqual([0, []]);
+    expect(help.out.join('\n')).toContain('Usage: unilive get');
+  });
+
   // `unilive help X …` is `unilive X --help …`: the same help, and the same usage errors.
   it('help before a command answers as --help after it, for every command', async () => {
     const names = [...commands.map((command) => command.name), 'help'];
@@ -370,6 +435,33 @@ describe('secrets', () => {
     expect(await run('list', '--token-file', '-')).toBe(0);
     expect(settingsSeen.map((settings) => settings.token)).toEqual([token, token]);
     expect(err).toEqual([]);
+  });
+
+  // A file ending in NEL (U+0085) was refused as holding a control character, where the environment
+  // variable holding the same text was trimmed.
+  it('drops the whitespace around a secret file by the rule the environment is read by, NEL included', async () => {
+    const space = fc
+      .array(fc.constantFrom(' ', '\t', '\n', '\r\n', '\u0085', '\u00a0', '\u2028', '\u3000', '\ufeff'), {
+        maxLength: 4,
+      })
+      .map((parts) => parts.join(''));
+    await fc.assert(
+      fc.asyncProperty(space, space, async (before, after) => {
+        const text = `${before}${token}${after}`;
+        const { run, err, settingsSeen, setStdin } = harness();
+        setStdin(text);
+        expect(await run('list', '--token-file', '-')).toBe(0);
+        expect(err).toEqual([]);
+        expect(settingsSeen.map((settings) => settings.token)).toEqual([token]);
+        expect(environmentView({ TOKEN: text }).TOKEN).toBe(token);
+      }),
+      { numRuns: 60 },
+    );
+    // Only whitespace is an empty file; NEL inside the value is still refused by the provider.
+    const { run, err, setStdin } = harness();
+    setStdin('\u0085\r\n');
+    expect(await run('list', '--token-file', '-')).toBe(2);
+    expect(err).toEqual(['unilive: --token-file: the file is empty']);
   });
 
   it('warns when a secret comes from the command line, without printing it', async () => {

@@ -3,6 +3,7 @@ import {
   type ConfiguredProviderFactory,
   createLiveStreamClient,
   createLiveStreamRegistryFromConfig,
+  environmentView,
   escapeUnprintable,
   type GateStoreFactory,
   type HttpHooks,
@@ -170,8 +171,10 @@ function sizeText(bytes: number): string {
 }
 
 /**
- * Reads a secret from `--<flag>-file`: a path, or `-` for standard input; one trailing newline dropped. At
- * most {@link maxSecretFileBytes} are read, as {@link readInputFile} reads.
+ * Reads a secret from `--<flag>-file`: a path, or `-` for standard input. The whitespace around the value
+ * (a line end, CRLF or NEL included) is dropped by core's rule for an environment variable, so a file and
+ * the variable holding the same text give the same credential. At most {@link maxSecretFileBytes} are
+ * read, as {@link readInputFile} reads.
  */
 async function readSecretFile(invocation: Invocation, flag: string, path: string): Promise<string> {
   const text = await readInputFile(invocation, `--${flag}-file`, path, {
@@ -179,7 +182,7 @@ async function readSecretFile(invocation: Invocation, flag: string, path: string
     tooLarge: 'expected one line holding the credential',
     stdin: true,
   });
-  const value = text.replace(/\r?\n$/, '');
+  const value = environmentView({ value: text }).value ?? '';
   if (value.length === 0) throw new UsageError(`--${flag}-file: the file is empty`);
   if (/[\r\n]/.test(value)) throw new UsageError(`--${flag}-file: expected one line`);
   return value;
