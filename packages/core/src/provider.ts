@@ -259,7 +259,8 @@ export interface ProviderSettingsBase {
    * the attempt on a timeout or the caller's abort). One that drops it still ends in `TimeoutError` or
    * `AbortError` on time, but leaves the connection busy until the server answers. One that answers no
    * `Response` (`null`, a string, `{ status: 200 }`, `Object.create(Response.prototype)`, a `Response` subclass
-   * whose `status`, `headers`, `ok` or `body` getter throws) fails the attempt with `ProviderUnavailableError`
+   * whose `status`, `headers`, `ok` or `body` getter throws, a revoked Proxy: "… (it answered a revoked Proxy,
+   * or threw reading one)") fails the attempt with `ProviderUnavailableError`
    * "the custom fetch answered no Response (it answered null)", `delivery: 'unknown'` (it may have sent the
    * request), retried as a dropped connection is. One that throws something other than what fetch throws
    * for a network failure (a `TypeError`, or an error carrying a system code such as `ECONNRESET`) gets the

@@ -911,6 +911,8 @@ describe('createHttpClient', () => {
       ],
       // Response-branded, no real Response: `instanceof Response` holds and its getters throw.
       [Object.create(Response.prototype), 'an object'],
+      // Every read of it throws the engine's TypeError, which was taken for a network failure.
+      [revokedProxy(), 'a revoked Proxy, or threw reading one'],
       ...(['status', 'headers', 'ok', 'body'] as const).map((getter): [unknown, string] => {
         class Throwing extends Response {}
         const answer = new Throwing('{}');
@@ -1522,3 +1524,9 @@ describe('createHttpClient: a hostile learn changes nothing for the caller', () 
     }
   });
 });
+
+function revokedProxy(): object {
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  return proxy;
+}

@@ -1032,6 +1032,11 @@ class NoResponse {
   readonly thrown: unknown;
 
   constructor(answer: unknown, threw = false) {
+    if (answer === revokedProxy) {
+      this.kind = 'answered a revoked Proxy, or threw reading one';
+      this.thrown = undefined;
+      return;
+    }
     const type = typeof answer;
     const kind =
       answer === null || type === 'undefined'
@@ -1048,6 +1053,19 @@ class NoResponse {
   }
 }
 
+// A custom fetch answering a revoked Proxy (or an async one resolving to it) never reaches ky with it: the
+// promise machinery reads its `then`, and the engine's TypeError rejects the answer instead. That TypeError
+// is no network failure, and neither is one the fetch met reading a revoked Proxy of its own: the engine's
+// message says so (V8 "Cannot perform 'get' on a proxy that has been revoked", SpiderMonkey "illegal
+// operation attempted on a revoked proxy", JavaScriptCore "Proxy has already been revoked"), where a fetch's
+// own TypeError ("fetch failed") never names a proxy.
+const revokedProxy = Symbol('a revoked Proxy');
+
+function isRevokedProxyFailure(error: TypeError): boolean {
+  const message: unknown = error.message;
+  return typeof message === 'string' && /\bproxy\b/i.test(message) && /\brevoked\b/i.test(message);
+}
+
 function isErrorInstance(value: unknown): boolean {
   try {
     return value instanceof Error;
@@ -1062,6 +1080,7 @@ function isErrorInstance(value: unknown): boolean {
 // Aborts and time limits are told apart by the attempt's signal before this is read.
 function customFetchFailure(thrown: unknown): unknown {
   try {
+    if (thrown instanceof TypeError && isRevokedProxyFailure(thrown)) return new NoResponse(revokedProxy);
     if (thrown instanceof TypeError || isInstanceOf(thrown, UniliveError)) return thrown;
     if (systemCodeOf(thrown) !== undefined) return thrown;
   } catch {
