@@ -259,6 +259,7 @@ export {
   urlSchemeAndHost,
   type Warning,
 } from './live-stream.js';
+export { providerCallOptions } from './options.js';
 export { isAbortSignal, once as onceListenerOptions, ownValue, platformSignal } from './own.js';
 export {
   defaultMaxPages,

@@ -168,3 +168,81 @@ export const hookRules = /* @__PURE__ */ (() =>
     onError: optionRules.function,
     onWarning: optionRules.function,
   }) as const satisfies Record<string, OptionRule>)();
+
+// Any number: the HTTP layer checks a call's `timeoutMs` range (callTimeoutProblem).
+const anyCallNumber: OptionRule = { check: (value) => typeof value === 'number', expected: 'a number' };
+
+// What every call takes besides its input (RequestOptions); any other name is refused. The waits pass
+// only their signal here, having read their own options. A registry reads its calls' options with these
+// and its own.
+export const callOptionRules: Readonly<Record<string, OptionRule>> = /* @__PURE__ */ (() => ({
+  signal: optionRules.signal,
+  timeoutMs: anyCallNumber,
+}))();
+
+// `list` adds paging (ListOptions); page size and cap are checked as positive integers by `list` itself.
+export const listOptionRules: Readonly<Record<string, OptionRule>> = /* @__PURE__ */ (() => ({
+  ...callOptionRules,
+  pageSize: { check: () => true, expected: 'a positive integer' },
+  maxPages: { check: () => true, expected: 'a positive integer' },
+  strict: optionRules.boolean,
+  name: { check: () => true, expected: 'a non-empty string' },
+}))();
+
+// `start` adds the vendor's start settings (StartOptions), checked by checkStartOptions.
+export const startOptionRules: Readonly<Record<string, OptionRule>> = /* @__PURE__ */ (() => ({
+  ...callOptionRules,
+  providerOptions: { check: () => true, expected: 'an object keyed by provider id' },
+}))();
+
+/**
+ * Every name a provider's call takes in its options (`CallOptions`, `ListOptions`, `StartOptions`): what the
+ * HTTP layer reads options with when a provider is called directly, without a client that read them.
+ */
+export const providerCallOptionRules: Readonly<Record<string, OptionRule>> = /* @__PURE__ */ (() => ({
+  ...listOptionRules,
+  ...startOptionRules,
+}))();
+
+/**
+ * A provider call's options, read the way a client reads them: a client (or a registry) hands its provider
+ * its own copy of what the caller gave, holding the client's `runtime`, which is returned as it is; anything
+ * else is a provider called directly with the caller's object, read here with {@link readOptions} against
+ * every name a call takes ({@link providerCallOptionRules}): own properties of a plain object, each once,
+ * every name known. The HTTP layer does this for every request; an adapter that reads an option itself
+ * before its first request (a signal it follows) calls it first. `undefined` stays `undefined`. `rules`
+ * adds an adapter's own names ({@link providerCallOptionRulesWith}).
+ *
+ * @throws InvalidInputError (`delivery: 'not-sent'`) naming the option: a `Map` or class instance, a name
+ *   no call takes (`timeoutMS` names `timeoutMs`), an option that cannot be read, a `signal` that is none.
+ */
+export function providerCallOptions<T extends object>(
+  options: T | undefined,
+  provider: ProviderId,
+  operation: string,
+  rules: Readonly<Record<string, OptionRule>> = providerCallOptionRules,
+): T | undefined {
+  if (options === undefined || hasOwnRuntime(options)) return options;
+  return readOptions<T>(options, rules, { provider, operation, path: 'options' });
+}
+
+/**
+ * {@link providerCallOptionRules} with an adapter's own per-call option names (wowza-video's list
+ * `details`), their values checked by the adapter.
+ */
+export function providerCallOptionRulesWith(names: readonly string[]): Readonly<Record<string, OptionRule>> {
+  if (names.length === 0) return providerCallOptionRules;
+  const rules: Record<string, OptionRule> = { ...providerCallOptionRules };
+  for (const name of names) rules[name] ??= { check: () => true, expected: 'anything' };
+  return rules;
+}
+
+// True for the options a client hands on (its `runtime` set); false for anything else, a Proxy whose
+// traps throw included (it is then read, and refused, as the caller's own).
+function hasOwnRuntime(options: unknown): boolean {
+  try {
+    return typeof options === 'object' && options !== null && Object.hasOwn(options, 'runtime');
+  } catch {
+    return false;
+  }
+}

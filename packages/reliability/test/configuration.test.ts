@@ -457,3 +457,84 @@ describe('configuration: provider ids and packages', () => {
     expect(factoryCalls).toBe(0);
   });
 });
+
+// A provider used without a client behaves like one wrapped in it (architecture.md): the per-call options a
+// client refuses before any request, the provider itself refuses the same way, naming the option.
+describe('configuration: a provider called directly reads its call options as a client does', () => {
+  class CallOptions {
+    timeoutMs = 5;
+  }
+  const shapes = fc.oneof(
+    fc.constant({ kind: 'Map', options: (): unknown => new Map([['timeoutMs', 5]]), path: 'options' }),
+    fc.constant({ kind: 'class', options: (): unknown => new CallOptions(), path: 'options' }),
+    fc.constantFrom('timeoutMS', 'signa', 'timeout_ms', 'Signal').map((name) => ({
+      kind: 'unknown name',
+      options: (): unknown => ({ [name]: 5 }),
+      path: `options.${name}`,
+    })),
+    fc.constantFrom('signal', 'timeoutMs').map((name) => ({
+      kind: 'throwing getter',
+      options: (): unknown =>
+        Object.defineProperty({}, name, {
+          enumerable: true,
+          get: () => {
+            throw new Error('the caller’s own');
+          },
+        }),
+      path: `options.${name}`,
+    })),
+  );
+  for (const adapterId of adapterIds) {
+    it(`${adapterId}: get, create, update, delete, start and stop refuse them naming the option, before any request`, async () => {
+      const adapter = adapters[adapterId];
+      const failures: string[] = [];
+      let runs = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          shapes,
+          // videosdk v1 has no stop: it throws UnsupportedOperationError, sending nothing, whatever the options.
+          fc.constantFrom(
+            ...(['get', 'create', 'update', 'delete', 'start', 'stop'] as const).filter(
+              (operation) => adapterId !== 'videosdk' || operation !== 'stop',
+            ),
+          ),
+          async (shape, operation) => {
+            runs += 1;
+            const { fetch, requests } = recordingFetch(refuse);
+            const provider = adapter.factory({
+              ...adapter.fixtures.settings,
+              baseUrl,
+              fetch,
+              retry: { maxRetries: 0 },
+            });
+            const id = adapter.fixtures.subjectId;
+            const options = shape.options() as never;
+            const error = await failureOf(() =>
+              operation === 'create'
+                ? provider.create({ name: 'direct' }, options)
+                : operation === 'get'
+                  ? provider.get(id, options)
+                  : operation === 'update'
+                    ? provider.update(id, { name: 'direct' }, options)
+                    : operation === 'delete'
+                      ? provider.delete(id, options)
+                      : operation === 'start'
+                        ? provider.start(id, options)
+                        : provider.stop(id, options),
+            );
+            const issue = error.issues[0];
+            if (requests.length > 0 || issue?.path !== shape.path || error.delivery !== 'not-sent')
+              failures.push(
+                `${operation} ${shape.kind}: ${JSON.stringify(error.issues)} sent ${requests.length}`,
+              );
+            expect(requests).toEqual([]);
+            expect(error.delivery).toBe('not-sent');
+            expect(issue?.path).toBe(shape.path);
+          },
+        ),
+        { numRuns: 40 },
+      );
+      rows.push({ check: 'provider called directly: call options', adapter: adapterId, runs, failures });
+    });
+  }
+});

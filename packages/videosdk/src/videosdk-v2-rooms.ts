@@ -22,6 +22,7 @@ import {
   parseVendorResponse,
   pathOf,
   platformSignal,
+  providerCallOptions,
   type ReadBack,
   type RestreamTarget,
   readBackAfterChange,
@@ -252,8 +253,11 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
   async function read(
     id: string,
     operation: string,
-    options: CallOptions | undefined,
+    given: CallOptions | undefined,
   ): Promise<VideosdkV2Reading> {
+    // Read before either request, as the HTTP layer reads them: the signal is followed here, and a Map's or
+    // a throwing getter's would otherwise reach the second read unchecked.
+    const options = providerCallOptions(given, provider, operation);
     // The room and its egress are read at once: one round trip instead of two. Both settle before the call
     // does, so the room's failure is the call's whichever answer comes first (a missing room is a
     // NotFoundError, never the egress read's error), the egress read's failure fails a room that was read,
@@ -270,13 +274,13 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       schema: videosdkV2RoomSchema,
       options,
     });
-    const given = options !== undefined && Object.hasOwn(options, 'signal') ? options.signal : undefined;
+    const signal = options !== undefined && Object.hasOwn(options, 'signal') ? options.signal : undefined;
     const hlsStop = new AbortController();
     // The call's signal ends the egress read through `hlsStop`, listened to as the platform signal that
     // follows it (platformSignal, as the HTTP layer does): a signal of another realm gets one listener for
     // its life, never removed. A value that is no signal, or one that cannot be followed, is passed on as it
     // is, for the HTTP layer to refuse in both reads.
-    const followed = followedSignal(given);
+    const followed = followedSignal(signal);
     const linked = followed !== undefined;
     let follow: (() => void) | undefined;
     if (followed !== undefined) {
@@ -293,7 +297,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       path: pathOf`v2/hls/${id}/active`,
       schema: videosdkV2ActiveHlsSchema,
       notFoundIsAnswer: true,
-      options: given === undefined || linked ? { ...options, signal: hlsStop.signal } : options,
+      options: signal === undefined || linked ? { ...options, signal: hlsStop.signal } : options,
     });
     hlsRead.catch(ignore);
     let roomAnswer: HttpResponse<VideosdkV2Room>;
@@ -859,7 +863,10 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
 
     async start(id: string, startOptions?: StartOptions) {
       assertValidId(id, { provider, operation: 'start' });
-      const { providerOptions, ...callOptions } = startOptions ?? {};
+      // Read as the HTTP layer reads a call's options (a client has read them already): a Map or a getter
+      // that throws is refused here, before its `providerOptions` would be taken for none.
+      const { providerOptions, ...callOptions } =
+        providerCallOptions(startOptions, provider, 'start') ?? ({} as StartOptions);
       const options: CallOptions = callOptions;
       // What the caller gives on start wins, field by field, over what this client holds for the room
       // (from create, update or an earlier start); the result is held for the next start.

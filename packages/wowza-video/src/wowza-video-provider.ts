@@ -161,6 +161,8 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
   const listDetails = settings.listDetails ?? true;
   const http = createHttpClient({
     provider: providerId,
+    // `list({ details })` (WowzaVideoListOptions), read by the HTTP layer on a provider called directly.
+    callOptionNames: ['details'],
     baseUrl: loadOptionalSetting(settings.baseUrl, 'WOWZA_VIDEO_BASE_URL') ?? wowzaVideoBaseUrl,
     // A token given as a setting is checked on the first request only; from the environment, it is read on
     // every request (the environment may change it), and the header is built again only when it did.

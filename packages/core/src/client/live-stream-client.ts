@@ -22,7 +22,16 @@ import {
 } from '../inputs.js';
 import { sameStream } from '../lifecycle.js';
 import type { LiveStream, LiveStreamState, ProviderId, Warning } from '../live-stream.js';
-import { hookRules, limitRule, type OptionRule, optionRules, readOptions } from '../options.js';
+import {
+  callOptionRules,
+  hookRules,
+  limitRule,
+  listOptionRules,
+  type OptionRule,
+  optionRules,
+  readOptions,
+  startOptionRules,
+} from '../options.js';
 import { isAbortSignal, thrownKind } from '../own.js';
 import type {
   CallOptions,
@@ -895,13 +904,7 @@ const waitRules: Record<string, OptionRule> = /* @__PURE__ */ (() => ({
   events: { check: isEventSource, expected: 'an event hub or an async iterable of events' },
 }))();
 
-// What every call takes besides its input (RequestOptions); any other name is refused. The waits pass
-// only their signal here, having read their own options. A registry reads its calls' options with these
-// and its own.
-export const callOptionRules: Readonly<Record<string, OptionRule>> = /* @__PURE__ */ (() => ({
-  signal: optionRules.signal,
-  timeoutMs: anyNumber,
-}))();
+export { callOptionRules } from '../options.js';
 
 /**
  * What is wrong with a list's values, read by {@link listOptionRules}: a page size or page cap that is no
@@ -924,17 +927,4 @@ export function listOptionIssues(
   return issues;
 }
 
-// `list` adds paging (ListOptions); page size and cap are checked as positive integers by `list` itself.
-export const listOptionRules: Readonly<Record<string, OptionRule>> = /* @__PURE__ */ (() => ({
-  ...callOptionRules,
-  pageSize: { check: () => true, expected: 'a positive integer' },
-  maxPages: { check: () => true, expected: 'a positive integer' },
-  strict: optionRules.boolean,
-  name: { check: () => true, expected: 'a non-empty string' },
-}))();
-
-// `start` adds the vendor's start settings (StartOptions), checked by checkStartOptions.
-export const startOptionRules: Readonly<Record<string, OptionRule>> = /* @__PURE__ */ (() => ({
-  ...callOptionRules,
-  providerOptions: { check: () => true, expected: 'an object keyed by provider id' },
-}))();
+export { listOptionRules, startOptionRules } from '../options.js';

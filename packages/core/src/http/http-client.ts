@@ -22,6 +22,7 @@ import {
 } from '../errors/unilive-error.js';
 import { ownData, safeParseOwn } from '../inputs.js';
 import type { ProviderId } from '../live-stream.js';
+import { providerCallOptionRulesWith, providerCallOptions } from '../options.js';
 import {
   isAbortSignal,
   isInstanceOf,
@@ -87,6 +88,12 @@ export type VendorErrorClass =
 /** Settings of one provider's HTTP client. */
 export interface HttpClientSettings {
   provider: ProviderId;
+  /**
+   * The adapter's own per-call option names besides core's (wowza-video's list `details`): a provider
+   * called directly, whose options no client read, has them read here (`providerCallOptions`), and any
+   * other name is refused naming the nearest. Default none.
+   */
+  callOptionNames?: readonly string[] | undefined;
   /**
    * Root of the vendor's API; paths are appended to it. An absolute `https:` URL without user info; `http:`
    * only to a loopback host, or with `allowInsecureHttp`. Checked when the client is made.
@@ -269,6 +276,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
   const totalTimeoutMs = checked.totalTimeoutMs;
   const maxResponseBytes = checked.maxResponseBytes;
   const random = settings.random ?? Math.random;
+  const callOptionRules = providerCallOptionRulesWith(settings.callOptionNames ?? []);
   const baseUrl = checked.baseUrl.href.endsWith('/') ? checked.baseUrl.href : `${checked.baseUrl.href}/`;
   const origin = checked.baseUrl.origin;
   // The digest is computed once per identity (a renewed token gets its own key).
@@ -325,11 +333,19 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     const asked = requestOf(described);
     // The call options and the client's runtime are read field by field, each from own properties: the
     // same as copying them, without building two objects per call.
-    const options = asked.options;
-    const runtime = ownValue(options, 'runtime') as CallRuntime | undefined;
+    const given = asked.options;
+    // A client (or a registry) has read the caller's options with `readOptions` and hands on its own copy,
+    // holding the client's `runtime`. A provider called directly hands on the caller's object as it is:
+    // read here the same way, before any request, so that a misspelt `timeoutMS`, a Map or a getter that
+    // throws is refused as through a client rather than sent without it, or escaping as the caller's error.
+    const runtime = ownRuntime(given);
     // A call made while serving another public operation (a wait's status polls) names that operation.
     const spec = servingOperation(asked, ownValue(runtime, 'operation'));
     const { operation, method } = spec;
+    const options =
+      runtime === undefined
+        ? providerCallOptions(given, settings.provider, operation, callOptionRules)
+        : given;
     // What the messages name: the operation, and the request within it when the adapter says which.
     const named = labelOf(spec);
     const hooks = hooksOf(ownValue(runtime, 'hooks'));
@@ -785,6 +801,16 @@ function adoptSignal(provider: ProviderId, operation: string, signal: AbortSigna
     return platformSignal(signal);
   } catch {
     throw optionError(provider, operation, 'signal', 'expected an AbortSignal');
+  }
+}
+
+// The client's runtime in the options a client hands on (see LiveStreamClient's callOptions); undefined for
+// anything else, a Proxy whose traps throw included (it is then read, and refused, as the caller's own).
+function ownRuntime(options: unknown): CallRuntime | undefined {
+  try {
+    return ownValue(options, 'runtime') as CallRuntime | undefined;
+  } catch {
+    return undefined;
   }
 }
 
