@@ -22,6 +22,13 @@ export function eventTimeUsable(ms: number, receipt: number): boolean {
  */
 export function clockAnswerProblem(now: unknown): string | undefined {
   if (typeof now === 'number' && Number.isFinite(now)) return undefined;
-  const got = typeof now === 'number' ? String(now) : `a ${typeof now}`;
+  // The kind, with its article (`an object`, `a string`); `undefined` and `null` by name. Never the value.
+  const type = typeof now;
+  const got =
+    type === 'number'
+      ? String(now)
+      : now === undefined || now === null
+        ? String(now)
+        : `${type === 'object' ? 'an' : 'a'} ${type}`;
   return `must return a finite number of ms since the epoch (got ${got})`;
 }
