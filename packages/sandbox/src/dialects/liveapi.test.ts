@@ -1,10 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { holdsNameLimit } from '../../test/name-limit.js';
 import { createEngine } from '../engine.js';
 import { startSandbox } from '../server.js';
 import type { SandboxRequest, SandboxResponse } from '../types.js';
 import { liveapiDialect } from './liveapi.js';
-import { undocumentedNameLimit } from './names.js';
+import { undocumentedNameLimit, undocumentedPlatformLimits } from './names.js';
 
 const credentials = liveapiDialect.defaultCredentials();
 const basic = `Basic ${Buffer.from(`${credentials.tokenId}:${credentials.secretKey}`).toString('base64')}`;
@@ -164,6 +165,45 @@ describe('liveapi dialect', () => {
     ).toBe(400);
     expect((await call('POST', `/live_streams/${id}/platforms`, { ...body, key: '' })).status).toBe(400);
     expect((await call('POST', '/live_streams/000000000000000000000000/platforms', body)).status).toBe(404);
+  });
+
+  // A raw request could store a platform key of 500,000 characters, which every later read carried.
+  it('keeps a platform key of up to 4,096 characters and a server of up to 8,192, refusing longer ones', async () => {
+    const { call } = setup();
+    const id = String((await call('POST', '/live_streams', {})).body._id);
+    const base = { template: 'custom', server: 'rtmp://a.example.com/live', key: 'k', enabled: true };
+    const prefix = 'rtmp://a.example.com/';
+    let kept = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('key' as const, 'server' as const),
+        fc.integer({ min: 1, max: 10_000 }),
+        fc.constantFrom('k', 'é', '字'),
+        async (field, length, unit) => {
+          const limit = undocumentedPlatformLimits[field];
+          const value = field === 'key' ? unit.repeat(length) : `${prefix}${unit.repeat(length)}`;
+          const added = await call('POST', `/live_streams/${id}/platforms`, { ...base, [field]: value });
+          if (value.length <= limit) {
+            expect(added.status).toBe(201);
+            expect(added.body[field]).toBe(value);
+            kept += 1;
+          } else {
+            expect([added.status, added.body]).toEqual([
+              400,
+              { message: `${field} must be at most ${limit} characters` },
+            ]);
+          }
+          const platforms = (await call('GET', `/live_streams/${id}`)).body.platforms as unknown[];
+          expect(platforms).toHaveLength(kept);
+        },
+      ),
+      { numRuns: 50 },
+    );
+    const { status } = await call('POST', `/live_streams/${id}/platforms`, {
+      ...base,
+      key: 'k'.repeat(500_000),
+    });
+    expect(status).toBe(400);
   });
 
   // No LiveAPI source gives a limit: the sandbox keeps names to its own, unverified bound, counted in code

@@ -6,7 +6,7 @@ import type {
   SandboxRequest,
   SandboxResponse,
 } from '../types.js';
-import { nameTooLong, undocumentedNameLimit } from './names.js';
+import { nameTooLong, undocumentedNameLimit, undocumentedPlatformLimits } from './names.js';
 import { decodeSegment } from './path.js';
 
 // LiveAPI (api.liveapi.com), as far as its docs, client code and Castr's shared API show it:
@@ -278,6 +278,11 @@ function addPlatform(stream: StreamRecord, body: unknown, context: DialectContex
     return failure(400, 'server must be an RTMP URL');
   }
   if (typeof body.key !== 'string' || body.key.length === 0) return failure(400, 'key is required');
+  // No LiveAPI source gives a limit; the sandbox's own (unverified) keeps the store bounded, as for names.
+  for (const field of ['server', 'key'] as const) {
+    if ((body[field] as string).length > undocumentedPlatformLimits[field])
+      return failure(400, `${field} must be at most ${undocumentedPlatformLimits[field]} characters`);
+  }
   if (body.enabled !== undefined && typeof body.enabled !== 'boolean') {
     return failure(400, 'enabled must be a boolean');
   }

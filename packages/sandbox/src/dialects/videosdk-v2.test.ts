@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEngine } from '../engine.js';
 import type { SandboxResponse } from '../types.js';
+import { undocumentedNameLimit } from './names.js';
 import { videosdkDialect } from './videosdk.js';
 
 const { apiKey, secret } = videosdkDialect.defaultCredentials() as { apiKey: string; secret: string };
@@ -97,6 +98,37 @@ describe('videosdk v2 sandbox dialect', () => {
     // No body at all, or an object, still makes a room.
     expect((await send('POST', '/v2/rooms')).status).toBe(200);
     expect((await send('POST', '/v2/rooms', { body: {} })).status).toBe(200);
+  });
+
+  // A raw request could store a customRoomId of 500,000 characters, which every room list then carried.
+  it('keeps a customRoomId of up to 1,000 code points and refuses a longer one, storing nothing', async () => {
+    const call = sandbox();
+    let kept = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 1_400 }),
+        fc.constantFrom('c', 'é', '字', '😀'),
+        async (length, unit) => {
+          // Each one new (create is idempotent on it): `length` units and the count kept so far.
+          const customRoomId = `${unit.repeat(length)}${kept}`;
+          const answer = await call('POST', '/v2/rooms', { body: { customRoomId } });
+          if (length + String(kept).length <= undocumentedNameLimit) {
+            expect(answer.status).toBe(200);
+            expect(bodyOf(answer).customRoomId).toBe(customRoomId);
+            kept += 1;
+          } else {
+            expect([answer.status, bodyOf(answer).message]).toEqual([
+              400,
+              `customRoomId must be at most ${undocumentedNameLimit} characters.`,
+            ]);
+          }
+          expect(bodyOf(await call('GET', '/v2/rooms')).pageInfo).toMatchObject({
+            total: kept,
+          });
+        },
+      ),
+      { numRuns: 50 },
+    );
   });
 
   it('creates rooms (idempotent on customRoomId), gets them and pages them with pageInfo', async () => {

@@ -1,5 +1,6 @@
 import type { DialectContext, FaultOperation, SandboxRequest, SandboxResponse } from '../types.js';
 import { deliverableUrl } from '../webhooks/delivery.js';
+import { nameTooLong, undocumentedNameLimit } from './names.js';
 import { decodeSegment } from './path.js';
 import { isObject, positiveInteger, userIdOf, verifiedClaims } from './videosdk.js';
 
@@ -193,6 +194,11 @@ function createRoom(body: Record<string, unknown>, store: Store, context: Dialec
   const customRoomId = body.customRoomId;
   if (customRoomId !== undefined && (typeof customRoomId !== 'string' || customRoomId === '')) {
     return fail(400, 'customRoomId must be a non-empty string.');
+  }
+  // No videosdk source gives a limit (the adapter's 1–256 is unilive's own); the sandbox's generous,
+  // unverified bound for names keeps a raw request from storing text every room list then carries.
+  if (typeof customRoomId === 'string' && nameTooLong(customRoomId)) {
+    return fail(400, `customRoomId must be at most ${undocumentedNameLimit} characters.`);
   }
   // Create is idempotent on the custom room id (server SDK).
   if (typeof customRoomId === 'string') {
