@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { builtInProviderIds, nearestName } from './config/names.js';
 import { type InputIssue, InvalidInputError } from './errors/errors.js';
 import { ingestProtocols, type ProviderId, type Warning } from './live-stream.js';
-import { dateOfAnyRealm } from './own.js';
+import { dateOfAnyRealm, plainObjectProblem } from './own.js';
 import type { CreateLiveStreamInput, UpdateLiveStreamInput } from './provider.js';
 import { isCredentialName } from './redaction/patterns.js';
 import { repeatedRestreamTargets } from './restream.js';
@@ -74,11 +74,25 @@ const streamKeySchema = /* @__PURE__ */ (() =>
     ),
   ))();
 
+// A Map or a class instance passes valibot's record as an object with no entries (or only its own
+// fields): its entries and getters would be taken for no options. Refused naming its kind, as settings are,
+// on the value as given (the record's output is a plain copy).
+function plainOptions() {
+  return v.rawCheck<unknown>(({ dataset, addIssue }) => {
+    const value = dataset.value;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
+    const problem = plainObjectProblem(value);
+    if (problem !== undefined) addIssue({ message: problem });
+  });
+}
+
 const providerOptionsSchema = /* @__PURE__ */ (() =>
   v.pipe(
+    v.unknown(),
+    plainOptions(),
     v.record(
       v.string(),
-      v.record(v.string(), v.unknown(), 'expected an object of options'),
+      v.pipe(v.unknown(), plainOptions(), v.record(v.string(), v.unknown(), 'expected an object of options')),
       'expected an object keyed by provider id',
     ),
     v.check(
@@ -469,6 +483,13 @@ export function readProviderOptions<T>(
 ): T | undefined {
   const options = providerOptionsOf(input, provider);
   if (options === undefined) return undefined;
+  // A Map or a class instance would be read as no options (own properties only): refused naming its kind.
+  const kind =
+    typeof options === 'object' && options !== null && !Array.isArray(options)
+      ? plainObjectProblem(options)
+      : undefined;
+  if (kind !== undefined)
+    throw invalidInput([{ path: `providerOptions.${provider}`, message: kind }], { provider, operation });
   const result = safeParseOwn(schema, ownData(options));
   if (result.success) return ownData(result.output) as T;
   // For an unknown top-level option, name the ones that exist.

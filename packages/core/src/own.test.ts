@@ -129,6 +129,30 @@ describe('client, wait and registry options', () => {
     }
   });
 
+  it("refuses a Map or a class instance for a start's providerOptions, naming its kind, before the start", async () => {
+    class StartOptions {
+      constructor(values: Record<string, unknown>) {
+        Object.assign(this, values);
+      }
+    }
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('map', 'class'), async (as) => {
+        const fake = fakeProvider('vendor-a', { streams: 1 });
+        const [stream] = [...fake.store.values()];
+        fake.calls.length = 0;
+        const values = { 'vendor-a': {} };
+        const providerOptions = as === 'map' ? new Map(Object.entries(values)) : new StartOptions(values);
+        const error = await failure(() =>
+          createLiveStreamClient(fake.provider).start(stream?.id ?? '', { providerOptions } as never),
+        );
+        expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+        expect((error as InvalidInputError).issues[0]?.path).toBe('providerOptions');
+        expect(error.message).toContain(as === 'map' ? 'not a Map' : 'not an instance of StartOptions');
+        expect(fake.calls).toEqual([]);
+      }),
+    );
+  });
+
   it('reads no option from Object.prototype', async () => {
     const fake = fakeProvider('vendor-a', { streams: 1 });
     let heard = 0;

@@ -71,7 +71,8 @@ export interface CreateLiveStreamInput {
   restream?: RestreamTargetInput[];
   /**
    * Keyed by provider id; passed to that vendor's body after validation by its adapter. Typed per provider
-   * once its adapter is imported (see {@link ProviderOptionsRegistry}).
+   * once its adapter is imported (see {@link ProviderOptionsRegistry}). Plain objects only, at both levels:
+   * a `Map` or a class instance is an `InvalidInputError` naming it before any request.
    */
   providerOptions?: ProviderOptions<'create'>;
 }

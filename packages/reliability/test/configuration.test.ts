@@ -286,6 +286,97 @@ describe('configuration: settings no adapter can use faithfully', () => {
   }
 });
 
+// `provider: null` is no provider, as `null` is no value for any setting: falling back to UNILIVE_PROVIDER
+// would send the call, with this configuration's credentials, to the vendor the environment names. And
+// `providerOptions` (or the options under a provider's id) given as a Map or a class instance, whose entries
+// or getters reading own properties would take for none, are refused naming their kind: the same rule as
+// settings, before any request, on every adapter and every call that takes them.
+describe('configuration: a null provider, providerOptions that are no plain object', () => {
+  class VendorOptions {
+    constructor(values: Record<string, unknown>) {
+      Object.assign(this, values);
+    }
+  }
+  type Case =
+    | { kind: 'null provider'; environment: string }
+    | { kind: 'options'; level: 'top' | 'provider'; as: 'map' | 'class'; call: 'create' | 'update' };
+
+  for (const adapterId of adapterIds) {
+    const adapter = adapters[adapterId];
+    const cases: fc.Arbitrary<Case> = fc.oneof(
+      fc
+        .constantFrom(...adapterIds)
+        .map((id): Case => ({ kind: 'null provider', environment: adapters[id].provider })),
+      fc
+        .record({
+          level: fc.constantFrom<'top' | 'provider'>('top', 'provider'),
+          as: fc.constantFrom<'map' | 'class'>('map', 'class'),
+          call: fc.constantFrom<'create' | 'update'>('create', 'update'),
+        })
+        .map((fields): Case => ({ kind: 'options', ...fields })),
+    );
+
+    it(`${adapterId}: provider null and a Map or class instance for providerOptions: InvalidInputError, no request`, async () => {
+      const failures: string[] = [];
+      let runs = 0;
+      await fc.assert(
+        fc.asyncProperty(cases, async (given) => {
+          runs += 1;
+          const { fetch, requests } = recordingFetch(refuse);
+          const settings = { ...adapter.fixtures.settings, ...adapter.settings, baseUrl, fetch };
+          const providers = { [adapter.provider]: adapter.factory };
+          let path: string;
+          const run = async () => {
+            if (given.kind === 'null provider') {
+              path = 'provider';
+              const before = process.env.UNILIVE_PROVIDER;
+              // The environment names a provider the configuration could fall back to.
+              process.env.UNILIVE_PROVIDER = given.environment;
+              try {
+                const client = await createLiveStreamClientFromConfig(
+                  { ...settings, provider: null } as never,
+                  { providers: { ...providers, [given.environment]: adapters[adapterId].factory } },
+                );
+                return await client.get(adapter.fixtures.subjectId);
+              } finally {
+                if (before === undefined) delete process.env.UNILIVE_PROVIDER;
+                else process.env.UNILIVE_PROVIDER = before;
+              }
+            }
+            const values = { recording: true };
+            const kindOf = () =>
+              given.as === 'map' ? new Map(Object.entries(values)) : new VendorOptions(values);
+            const providerOptions = given.level === 'top' ? kindOf() : { [adapter.provider]: kindOf() };
+            path = given.level === 'top' ? 'providerOptions' : `providerOptions.${adapter.provider}`;
+            const client = createLiveStreamClient(adapter.factory(settings));
+            return given.call === 'create'
+              ? client.create({ name: 'unilive options', providerOptions } as never)
+              : client.update(adapter.fixtures.subjectId, { providerOptions } as never);
+          };
+          const error = await run().then(
+            () => undefined,
+            (caught: unknown) => caught,
+          );
+          const said = `${JSON.stringify(given)}: ${String(error)}`;
+          const paths = InvalidInputError.isInstance(error) ? error.issues.map((issue) => issue.path) : [];
+          const ok = InvalidInputError.isInstance(error) && paths.includes(path!) && requests.length === 0;
+          if (!ok) failures.push(said);
+          expect(InvalidInputError.isInstance(error), said).toBe(true);
+          expect(paths, said).toContain(path!);
+          expect(requests, said).toEqual([]);
+        }),
+        { numRuns: 40 },
+      );
+      rows.push({
+        check: 'a null provider, or providerOptions as a Map or class instance, refused before any request',
+        adapter: adapterId,
+        runs,
+        failures,
+      });
+    });
+  }
+});
+
 const polluted = Object.prototype as Record<string, unknown>;
 const pollution: Record<string, unknown> = {
   recording: true,

@@ -32,7 +32,7 @@ import {
   readOptions,
   startOptionRules,
 } from '../options.js';
-import { isAbortSignal, thrownKind } from '../own.js';
+import { isAbortSignal, plainObjectProblem, thrownKind } from '../own.js';
 import type {
   CallOptions,
   CallRuntime,
@@ -792,6 +792,9 @@ function checkStartOptions(value: unknown, provider: LiveStreamProvider): Provid
       context,
     );
   }
+  // A Map or a class instance would be read as no options (own properties only): refused naming its kind.
+  const kind = plainObjectProblem(value);
+  if (kind !== undefined) throw invalidInput([{ path: 'providerOptions', message: kind }], context);
   const options = readOwnData(value, 'providerOptions', context) as Record<string, unknown>;
   const readsOnStart = (provider.providerOptionsOn ?? ['create', 'update']).includes('start');
   if (Object.hasOwn(options, provider.id) && !readsOnStart) {

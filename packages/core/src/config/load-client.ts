@@ -23,7 +23,10 @@ export { builtInProviderIds } from './names.js';
  * documented environment variables.
  */
 export interface LiveStreamConfig {
-  /** The provider id; defaults to the `UNILIVE_PROVIDER` environment variable. */
+  /**
+   * The provider id; defaults to the `UNILIVE_PROVIDER` environment variable when left out. `null` is
+   * refused (`InvalidInputError` naming `provider`), never read as left out.
+   */
   provider?: ProviderId;
   /** The package to load for a third-party provider; built-in ids need none. */
   package?: string;
@@ -109,6 +112,15 @@ export async function createLiveStreamClientFromConfig(
     rateLimit: configuredRateLimit,
     ...settings
   } = readOptions<LiveStreamConfig>(config, {}, configurationPlace);
+  // `null` is no provider: falling back to UNILIVE_PROVIDER would run the call, with this configuration's
+  // credentials, on whatever vendor the environment names (a missing value read from a file as null).
+  if (configured === null) {
+    throw configurationError(
+      'provider',
+      'expected a value, or the setting left out (null is none)',
+      undefined,
+    );
+  }
   const id = configured ?? environment().UNILIVE_PROVIDER;
   if (!id) {
     throw new InvalidInputError({
