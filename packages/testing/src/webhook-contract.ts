@@ -374,7 +374,7 @@ export function runWebhookContract(options: WebhookContractOptions): void {
           } catch (caught) {
             error = caught;
           }
-          const said = `${way} throwing ${String(thrown)}: ${String(error)}`;
+          const said = `${way} throwing ${fc.stringify(thrown)}: ${fc.stringify(error)}`;
           // Headers read only by a signed adapter's verification: an unsigned one may never read them.
           if (error === undefined && !signed && way.startsWith('headers ')) return;
           expect(InvalidInputError.isInstance(error), said).toBe(true);
