@@ -260,7 +260,13 @@ export {
   type Warning,
 } from './live-stream.js';
 export { providerCallOptions } from './options.js';
-export { isAbortSignal, once as onceListenerOptions, ownValue, platformSignal } from './own.js';
+export {
+  isAbortSignal,
+  once as onceListenerOptions,
+  ownValue,
+  plainObjectProblem,
+  platformSignal,
+} from './own.js';
 export {
   defaultMaxPages,
   type ListPage,

@@ -449,6 +449,45 @@ describe.skipIf(!redisServer)('the Redis gate store against a real redis-server'
     );
   });
 
+  // ioredis ends a connection reconnectOnError drops (the store gives it no retryStrategy): Redis is up, so
+  // the next call connects again at once, not held back by reconnectIntervalMs nor failed as refused.
+  it('connects again at once after reconnectOnError drops the connection on a reply', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom<true | 1 | 2>(true, 1, 2),
+        fc.constantFrom('liveapi:aa', 'wowza-video:bb'),
+        fc.constantFrom(0, 1, 30),
+        async (answer, key, pauseMs) => {
+          const store = open({
+            reconnectIntervalMs: 600_000,
+            redisOptions: { reconnectOnError: () => answer },
+          });
+          const raw = new Redis(redis.url);
+          try {
+            // A first call connects; then a key of another type makes Redis answer ZREM with WRONGTYPE.
+            expect(await store.pausedUntil(key)).toBe(0);
+            await raw.set(`unilive:gate:{${key}}:slots`, 'x');
+            const code = await store.releaseSlot(key, 'holder').then(
+              () => 'released',
+              (error: unknown) => (error as RedisGateStoreError).code,
+            );
+            expect(code).toBe('WRONGTYPE');
+            await raw.del(`unilive:gate:{${key}}:slots`);
+            await new Promise((resolve) => setTimeout(resolve, pauseMs));
+            expect(await store.acquireSlot(key, 'holder', 1, 60_000)).toBe(true);
+            await store.releaseSlot(key, 'holder');
+            expect(await store.pausedUntil(key)).toBe(0);
+          } finally {
+            raw.disconnect();
+            await store.close();
+            await redis.flush();
+          }
+        },
+      ),
+      { numRuns: 12 },
+    );
+  });
+
   it('refuses a reconnectOnError that is no function, before anything connects', () => {
     for (const reconnectOnError of [2, 'yes', {}]) {
       const error = (() => {
@@ -462,6 +501,34 @@ describe.skipIf(!redisServer)('the Redis gate store against a real redis-server'
       expect((error as InvalidInputError).issues).toEqual([
         { path: 'redisOptions.reconnectOnError', message: 'expected a function' },
       ]);
+    }
+  });
+
+  it('refuses redisOptions given as a Map or a class instance, naming the kind and never a value', () => {
+    class Settings {
+      username = 'hunter2-user';
+      get password() {
+        return 'hunter2-secret';
+      }
+    }
+    const given = [
+      [new Map([['password', 'hunter2-secret']]), 'a Map'],
+      [new Settings(), 'an instance of Settings'],
+    ] as const;
+    for (const [redisOptions, kind] of given) {
+      const error = (() => {
+        try {
+          createRedisGateStore({ url: redis.url, redisOptions: redisOptions as never });
+        } catch (caught) {
+          return caught;
+        }
+      })();
+      expect(InvalidInputError.isInstance(error)).toBe(true);
+      const issues = (error as InvalidInputError).issues;
+      expect(issues.map((issue) => issue.path)).toEqual(['redisOptions']);
+      expect(issues[0]?.message).toContain(`not ${kind}`);
+      expect(JSON.stringify(error)).not.toContain('hunter2');
+      expect(String((error as Error).message)).not.toContain('hunter2');
     }
   });
 

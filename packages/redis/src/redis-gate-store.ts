@@ -6,6 +6,7 @@ import {
   type InputIssue,
   InvalidInputError,
   nearestName,
+  plainObjectProblem,
 } from '@unilive/core';
 import { Redis, type RedisOptions } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
@@ -43,11 +44,13 @@ export interface RedisGateStoreOptions {
   /** While Redis is down, the least time between two attempts to connect again, in ms. Default 1000. */
   reconnectIntervalMs?: number | undefined;
   /**
-   * Further ioredis options (TLS certificates, a username, a database). Those that decide how a failure
-   * behaves and where the keys are are the store's own, refused here as in the URL's query: no offline
-   * queue, no retry of a command, no background reconnection, and the store's `keyPrefix`, not ioredis's.
+   * Further ioredis options (TLS certificates, a username, a database), as a plain object (a `Map` or a class
+   * instance is refused: only own properties are read). Those that decide how a failure behaves and where
+   * the keys are are the store's own, refused here as in the URL's query: no offline queue, no retry of a
+   * command, no background reconnection, and the store's `keyPrefix`, not ioredis's.
    * `reconnectOnError` (a function) is asked about each error reply, but its 2, "reconnect and resend the
-   * command", is taken as 1: the store never sends a command twice (see `reconnectWithoutResend`).
+   * command", is taken as 1: the store never sends a command twice (see `reconnectWithoutResend`). The next
+   * call connects again at once, not after `reconnectIntervalMs`: Redis answered, it is not down.
    */
   redisOptions?: Omit<
     RedisOptions,
@@ -131,16 +134,19 @@ interface ScriptedRedis extends Redis {
  *   one of the ioredis options the store owns, `?enableOfflineQueue=true`, `?keyPrefix=x`, or anything else
  *   ioredis cannot build a connection from, such as `?sentinels=x` without a master's name: its own error
  *   is the `cause`, scrubbed of the URL's credentials), an option name it does not have (naming the nearest
- *   one), `redisOptions` that is no object, sets one of the options the store owns
- *   (`redisOptions.keyPrefix`, `redisOptions.enableOfflineQueue`…), a `db` out of that range or a
- *   `reconnectOnError` that is no function, or a numeric option out of range, or an option or
- *   `redisOptions` entry whose getter or Proxy throws (naming it: `redisOptions.username`), or a
+ *   one), `redisOptions` that is no object or no plain one (a `Map`, a class instance), sets one of the
+ *   options the store owns (`redisOptions.keyPrefix`, `redisOptions.enableOfflineQueue`…), a `db` out of
+ *   that range or a `reconnectOnError` that is no function, or a numeric option out of range, or an option
+ *   or `redisOptions` entry whose getter or Proxy throws (naming it: `redisOptions.username`), or a
  *   `"__proto__"` own key in `redisOptions` (unknown option), before anything connects. Each option is read
  *   once.
  */
 export function createRedisGateStore(options: RedisGateStoreOptions = {}): RedisGateStore {
   const settings = checkOptions(options);
   const { url, description, keyPrefix, commandTimeoutMs, reconnectIntervalMs } = settings;
+  // Set when the application's reconnectOnError dropped a connection Redis was answering on: the next call
+  // connects again at once, neither held back by reconnectIntervalMs (Redis is up) nor failed as refused.
+  let droppedOnReply = false;
   const redisOptions: Omit<RedisOptions, 'replyMapping'> = {
     // The copy checkOptions read, once: a getter is not asked again, to answer otherwise or throw.
     ...settings.redisOptions,
@@ -151,7 +157,9 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
     // Reconnection is on demand (below): no timer keeps a process alive that has nothing else to do.
     retryStrategy: () => null,
     connectTimeout: settings.redisOptions?.connectTimeout ?? commandTimeoutMs,
-    reconnectOnError: reconnectWithoutResend(settings.redisOptions?.reconnectOnError),
+    reconnectOnError: reconnectWithoutResend(settings.redisOptions?.reconnectOnError, () => {
+      droppedOnReply = true;
+    }),
   };
   const client = connectionOf(url, redisOptions);
   client.defineCommand('uniliveAcquireSlot', { numberOfKeys: 1, lua: acquireSlotScript });
@@ -171,11 +179,31 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
   let nextConnectAt = 0;
   const failure = (code: string) => new RedisGateStoreError(description, code);
 
+  // A new connection, made now.
+  function connectNow(): Promise<void> {
+    droppedOnReply = false;
+    return client
+      .connect()
+      .then(selectDatabase)
+      .catch((error: unknown) => {
+        throw failure(replyCodeOf(error) ?? lastErrorCode ?? 'ECONNREFUSED');
+      });
+  }
+
   function connect(): Promise<void> {
-    if (client.status === 'ready') return Promise.resolve();
+    if (client.status === 'ready' && !droppedOnReply) return Promise.resolve();
     if (closed) return Promise.reject(failure('CLOSED'));
     if (!connecting) {
-      if (client.status !== 'wait' && client.status !== 'end') {
+      if (droppedOnReply && client.status !== 'wait' && client.status !== 'end') {
+        // The connection reconnectOnError dropped is still closing (ioredis says 'ready' until its socket
+        // closes): once it has ended, a new one at once.
+        connecting = new Promise<void>((resolve) => {
+          client.once('end', () => resolve());
+        }).then(() => {
+          if (closed) throw failure('CLOSED');
+          return connectNow();
+        });
+      } else if (client.status !== 'wait' && client.status !== 'end') {
         // Connecting already: wait for its outcome.
         connecting = new Promise<void>((resolve, reject) => {
           const ready = () => {
@@ -190,15 +218,12 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
           client.once('end', end);
         });
       } else {
-        // Down: try again at most once per interval; calls between fail at once.
-        if (Date.now() < nextConnectAt) return Promise.reject(failure(lastErrorCode ?? 'ECONNREFUSED'));
+        // Down: try again at most once per interval; calls between fail at once. A connection dropped on a
+        // reply was no outage: made again at once.
+        if (!droppedOnReply && Date.now() < nextConnectAt)
+          return Promise.reject(failure(lastErrorCode ?? 'ECONNREFUSED'));
         nextConnectAt = Date.now() + reconnectIntervalMs;
-        connecting = client
-          .connect()
-          .then(selectDatabase)
-          .catch((error: unknown) => {
-            throw failure(replyCodeOf(error) ?? lastErrorCode ?? 'ECONNREFUSED');
-          });
+        connecting = connectNow();
       }
       const settle = () => {
         connecting = undefined;
@@ -316,11 +341,13 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
  * its 2 ("reconnect and resend the command") is taken as 1 ("reconnect"). A command the store sent is never
  * sent twice: a slot taken or a token spent again, after the gate had already fallen back or failed on the
  * first (`commandTimeoutMs`), would hold a slot nobody releases or spend a budget no request used. The call
- * fails with Redis's own reply code and the gate falls back or fails; the next call connects again. A
+ * fails with Redis's own reply code and the gate falls back or fails; the next call connects again at once
+ * (`dropped`), not held back by `reconnectIntervalMs` as after an outage, nor failed as refused. A
  * function that throws is taken as "no": the error reply fails the call, the connection stays.
  */
 function reconnectWithoutResend(
   decide: RedisOptions['reconnectOnError'] | undefined,
+  dropped: () => void,
 ): RedisOptions['reconnectOnError'] {
   if (typeof decide !== 'function') return null;
   return (error) => {
@@ -330,8 +357,10 @@ function reconnectWithoutResend(
     } catch {
       return false;
     }
-    if (answer === 2) return 1;
-    return answer === true || answer === 1 ? answer : false;
+    if (answer !== 2 && answer !== 1 && answer !== true) return false;
+    // ioredis drops the connection and, with no retryStrategy, ends it: the next call connects again.
+    dropped();
+    return answer === 2 ? 1 : answer;
   };
 }
 
@@ -492,6 +521,9 @@ function checkOptions(given: RedisGateStoreOptions) {
     (typeof givenRedisOptions !== 'object' || givenRedisOptions === null || Array.isArray(givenRedisOptions))
   ) {
     issues.push({ path: 'redisOptions', message: 'expected an object' });
+  } else if (givenRedisOptions !== undefined && plainObjectProblem(givenRedisOptions)) {
+    // A Map's entries or a class's getters are not own properties: they would be taken for no options.
+    issues.push({ path: 'redisOptions', message: plainObjectProblem(givenRedisOptions) ?? '' });
   } else if (givenRedisOptions !== undefined) {
     redisOptions = readOwn(givenRedisOptions, 'redisOptions.', issues);
     // The same options the URL's query may not set (above): the store spreads these first and sets most of
