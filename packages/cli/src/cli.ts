@@ -221,10 +221,10 @@ const isVersionFlag = (arg: string) => arg === '--version' || arg === '-v';
 
 /**
  * Whether `argv` asks for help or the version and is also a usage error without that flag: an option its
- * command (or the program, before any command) does not know, or, beside the help flag, more arguments
+ * command (or the program, before any command) does not know, or, beside either flag, more arguments
  * than the command takes. commander answers the help and version flags before it looks at the options
- * and the arguments, so `list --nosuch --version` and `list extra --help` would exit 0 where
- * `list --nosuch` and `list extra` exit 2. The options are parsed by a program of
+ * and the arguments, so `list --nosuch --version`, `list extra --help` and `list extra --version` would
+ * exit 0 where `list --nosuch` and `list extra` exit 2. The options are parsed by a program of
  * their own that prints nothing, so nothing the probe does reaches the real run.
  */
 function isUsageErrorBesideFlag(context: CommandContext, argv: readonly string[]): boolean {
@@ -232,16 +232,20 @@ function isUsageErrorBesideFlag(context: CommandContext, argv: readonly string[]
   if (!asksHelp && !argv.some(isVersionFlag)) return false;
   const silent: Output = { out: () => {}, err: () => {}, interactive: false };
   const program = buildProgram({ ...context, output: silent }, { code: 0 });
-  const named = program.commands.find((command) => command.name() === argv[0]);
+  // The command is the first argument that is no option, when only the help and version flags (which take
+  // no value) come before it: `--version list extra` is `list extra --version`.
+  const at = argv.findIndex((arg) => !arg.startsWith('-'));
+  const flagsFirst = at >= 0 && argv.slice(0, at).every((arg) => isHelpFlag(arg) || isVersionFlag(arg));
+  const named = flagsFirst ? program.commands.find((command) => command.name() === argv[at]) : undefined;
   const target = named ?? program;
   try {
     const { operands, unknown } = target.parseOptions(
-      (named ? argv.slice(1) : argv).filter((arg) => !isHelpFlag(arg) && !isVersionFlag(arg)),
+      (named ? argv.slice(at + 1) : argv).filter((arg) => !isHelpFlag(arg) && !isVersionFlag(arg)),
     );
     // commander puts the first option it does not know, and everything after it, in `unknown`.
     if (/^-./.test(unknown[0] ?? '')) return true;
-    // The version flag alone keeps commander's answer (`unilive list --version` prints the version).
-    if (!asksHelp || !named) return false;
+    // Without extra arguments the flag keeps commander's answer (`unilive list --version` prints the version).
+    if (!named) return false;
     const declared = named.registeredArguments;
     return (
       !declared.some((argument) => argument.variadic) && operands.length + unknown.length > declared.length

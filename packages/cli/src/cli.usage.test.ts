@@ -276,6 +276,40 @@ describe('usage errors', () => {
     expect(help.out.join('\n')).toContain('Usage: unilive get');
   });
 
+  // `unilive list extra --version` and `unilive --version list extra` printed the version and exited 0,
+  // where the same arguments with --help exit 2.
+  it('more arguments than a command takes, with --version or -v anywhere, are the usage error they are alone', async () => {
+    const answer = async (...argv: string[]) => {
+      const { run, out, err } = harness();
+      return { code: await run(...argv), out, err };
+    };
+    const fixed = commands.filter(
+      (command) => !(command.arguments ?? []).some((a) => a.name.includes('...')),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...fixed),
+        fc.array(fc.stringMatching(/^[a-z0-9]{1,8}$/), { minLength: 1, maxLength: 3 }),
+        fc.constantFrom('--version', '-v'),
+        fc.integer({ min: -1, max: 4 }),
+        async (command, extra, flag, at) => {
+          const operands = [...(command.arguments ?? []).map((_, index) => `arg${index}`), ...extra];
+          const alone = await answer(command.name, ...operands);
+          expect(alone.code).toBe(2);
+          expect(alone.err[0]).toBe(`unilive ${command.name}: too many arguments`);
+          // -1 puts the flag before the command, as `unilive --version list extra`.
+          const position = Math.min(at, operands.length);
+          const argv =
+            at < 0
+              ? [flag, command.name, ...operands]
+              : [command.name, ...operands.slice(0, position), flag, ...operands.slice(position)];
+          expect(await answer(...argv)).toEqual(alone);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   // `unilive help X …` is `unilive X --help …`: the same help, and the same usage errors.
   it('help before a command answers as --help after it, for every command', async () => {
     const names = [...commands.map((command) => command.name), 'help'];

@@ -1,7 +1,7 @@
 import { nearestName } from './config/names.js';
 import { type InputIssue, InvalidInputError } from './errors/errors.js';
 import type { ProviderId } from './live-stream.js';
-import { isAbortSignal, plainObjectProblem, platformSignal } from './own.js';
+import { isAbortSignal, isArrayValue, plainObjectProblem, platformSignal } from './own.js';
 
 /** One option a function takes: how to tell a valid value, and what to say when it is not one. */
 export interface OptionRule {
@@ -62,7 +62,7 @@ export function readOptions<T extends object>(
       delivery: 'not-sent',
     });
   };
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (typeof value !== 'object' || value === null || isArrayValue(value)) {
     return fail([{ path: place.path, message: 'expected an object' }]);
   }
   const kind = plainObjectProblem(value);
@@ -128,7 +128,7 @@ const anyValue: OptionRule = { check: () => true, expected: 'anything' };
 export const optionRules = {
   function: { check: (value: unknown) => typeof value === 'function', expected: 'a function' },
   object: {
-    check: (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value),
+    check: (value: unknown) => typeof value === 'object' && value !== null && !isArrayValue(value),
     expected: 'an object',
   },
   boolean: { check: (value: unknown) => typeof value === 'boolean', expected: 'true or false' },

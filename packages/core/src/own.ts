@@ -55,6 +55,19 @@ export function ownFields<T extends object>(value: T | undefined | null): T {
 }
 
 /**
+ * `Array.isArray(value)`, and false where asking throws: a revoked Proxy throws even on `Array.isArray`, and
+ * taken for no array it reaches {@link plainObjectProblem}, which names it as could not be read rather
+ * than letting a bare `TypeError` out.
+ */
+export function isArrayValue(value: unknown): boolean {
+  try {
+    return Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+/**
  * What is wrong with `value` as a settings or options object, or undefined when it is a plain one: an object
  * whose prototype is `Object.prototype` (this realm's or another's, a vm context's) or null, as an object
  * literal, `JSON.parse` and `Object.create(null)` make. Anything else (a `Map`, a `URLSearchParams`, a class

@@ -32,7 +32,7 @@ import {
   readOptions,
   startOptionRules,
 } from '../options.js';
-import { isAbortSignal, plainObjectProblem, thrownKind } from '../own.js';
+import { isAbortSignal, isArrayValue, plainObjectProblem, thrownKind } from '../own.js';
 import type {
   CallOptions,
   CallRuntime,
@@ -786,7 +786,7 @@ export function servingClient(client: LiveStreamClient, operation: string): Live
  */
 function checkStartOptions(value: unknown, provider: LiveStreamProvider): ProviderOptions<'start'> {
   const context = { provider: provider.id, operation: 'start' };
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (typeof value !== 'object' || value === null || isArrayValue(value)) {
     throw invalidInput(
       [{ path: 'providerOptions', message: 'expected an object keyed by provider id' }],
       context,

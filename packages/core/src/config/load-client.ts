@@ -10,7 +10,7 @@ import type { GateStore, GateStoreUnavailableMode } from '../http/gate-store.js'
 import type { RateLimitOptions } from '../http/request-gate.js';
 import type { ProviderId } from '../live-stream.js';
 import { readOptions } from '../options.js';
-import { plainObjectProblem } from '../own.js';
+import { isArrayValue, plainObjectProblem } from '../own.js';
 import type { LiveStreamProvider } from '../provider.js';
 import { builtInProviderIds, nearestName, packageNameProblem, providerIdProblem } from './names.js';
 import { environment } from './settings.js';
@@ -99,7 +99,7 @@ export async function createLiveStreamClientFromConfig(
   config: LiveStreamConfig = {},
   options: ConfigClientOptions = {},
 ): Promise<LiveStreamClient> {
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+  if (typeof config !== 'object' || config === null || isArrayValue(config)) {
     throw configurationError('$', 'expected an object such as { provider: "liveapi" }', undefined);
   }
   const kind = plainObjectProblem(config);
@@ -234,7 +234,7 @@ export async function rateLimitFromConfig(
   options: { gateStores?: { redis?: GateStoreFactory } | undefined } = {},
 ): Promise<RateLimitOptions | undefined> {
   if (config === undefined) return undefined;
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+  if (typeof config !== 'object' || config === null || isArrayValue(config)) {
     throw rateLimitError([{ path: 'rateLimit', message: 'expected an object' }]);
   }
   // Own, known names only: a misspelt limit (`requestsPerSecnd`) would otherwise leave the client unpaced.

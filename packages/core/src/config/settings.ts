@@ -1,7 +1,7 @@
 import { AuthenticationError, type InputIssue, InvalidInputError } from '../errors/errors.js';
 import { ownData } from '../inputs.js';
 import type { ProviderId } from '../live-stream.js';
-import { plainObjectProblem } from '../own.js';
+import { isArrayValue, plainObjectProblem } from '../own.js';
 import type { ProviderSettingsBase } from '../provider.js';
 import { nearestName } from './names.js';
 
@@ -185,7 +185,7 @@ export function readSettings<Settings extends object>(
   names: Readonly<Record<string, true>>,
 ): Settings {
   if (settings === undefined || settings === null) return Object.create(null) as Settings;
-  if (typeof settings !== 'object' || Array.isArray(settings)) {
+  if (typeof settings !== 'object' || isArrayValue(settings)) {
     throw new InvalidInputError({
       provider,
       operation: 'configure',

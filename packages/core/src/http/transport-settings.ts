@@ -1,6 +1,6 @@
 import { type InputIssue, InvalidInputError } from '../errors/errors.js';
 import type { ProviderId } from '../live-stream.js';
-import { plainObjectProblem } from '../own.js';
+import { isArrayValue, plainObjectProblem } from '../own.js';
 import { defaultRetryPolicy, maxRetriesLimit, type RetryPolicy } from './retry-policy.js';
 
 /** The longest time limit a timer can hold: `setTimeout` turns anything longer into 1 ms. */
@@ -156,7 +156,7 @@ function duration(
 
 function checkRetry(value: unknown, issue: (path: string, message: string) => void): RetryPolicy {
   if (value === undefined) return defaultRetryPolicy;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (typeof value !== 'object' || value === null || isArrayValue(value)) {
     issue('retry', 'expected an object of retry settings');
     return defaultRetryPolicy;
   }

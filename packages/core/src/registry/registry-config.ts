@@ -7,7 +7,7 @@ import {
 } from '../config/load-client.js';
 import { InvalidInputError } from '../errors/errors.js';
 import { readOptions } from '../options.js';
-import { plainObjectProblem } from '../own.js';
+import { isArrayValue, plainObjectProblem } from '../own.js';
 import { providerNameProblem } from './references.js';
 import { createLiveStreamRegistry, type LiveStreamRegistry } from './registry.js';
 import type { RoutingOptions } from './routing.js';
@@ -78,7 +78,7 @@ export async function createLiveStreamRegistryFromConfig(
   const entries = readEntries(known.providers);
   const clients: Record<string, LiveStreamClient> = {};
   for (const [index, entry] of entries.entries()) {
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    if (typeof entry !== 'object' || entry === null || isArrayValue(entry)) {
       throw configurationError(`providers.${index}`, 'expected an object such as { provider: "liveapi" }');
     }
     const kind = plainObjectProblem(entry);

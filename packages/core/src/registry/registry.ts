@@ -28,7 +28,7 @@ import { invalidInput, readOwnData, validateCreateInput } from '../inputs.js';
 import { abortAfterAcceptedChange } from '../lifecycle.js';
 import type { LiveStream, LiveStreamState, ProviderId, Warning } from '../live-stream.js';
 import { limitRule, type OptionRule, optionRules, readOptions } from '../options.js';
-import { isInstanceOf, once, ownFields, ownValue, thrownKind } from '../own.js';
+import { isArrayValue, isInstanceOf, once, ownFields, ownValue, thrownKind } from '../own.js';
 import type {
   CreateLiveStreamInput,
   ListOptions,
@@ -332,7 +332,7 @@ export function createLiveStreamRegistry(input: LiveStreamRegistryOptions): Live
     );
   }
   const given = options.providers;
-  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+  if (typeof given !== 'object' || given === null || isArrayValue(given)) {
     throw configurationError('providers', 'expected an object of providers by name, with at least one');
   }
   // Each name and provider read once; an object or provider whose reads throw (a Proxy, a getter) is a
