@@ -573,10 +573,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       operation: 'update',
       streamId: id,
       ...parts,
-      status: failed?.status,
-      vendorCode: failed?.vendorCode,
-      vendorMessage: failed?.vendorMessage,
-      requestId: failed?.requestId,
+      ...vendorFieldsOf(failed),
       delivery: refused ? undefined : 'unknown',
       cause: error,
       secrets,
@@ -619,10 +616,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       operation: 'stop',
       streamId: id,
       ...parts,
-      status: failed?.status,
-      vendorCode: failed?.vendorCode,
-      vendorMessage: failed?.vendorMessage,
-      requestId: failed?.requestId,
+      ...vendorFieldsOf(failed),
       delivery: refused ? undefined : 'unknown',
       cause: error,
       secrets,
@@ -1052,4 +1046,14 @@ function ownField(value: unknown, key: string): unknown {
   return typeof value === 'object' && value !== null && Object.hasOwn(value, key)
     ? (value as Record<string, unknown>)[key]
     : undefined;
+}
+
+// What a partial change's error keeps of the request that failed: its status and the vendor's own fields.
+function vendorFieldsOf(failed: UniliveError | undefined) {
+  return {
+    status: failed?.status,
+    vendorCode: failed?.vendorCode,
+    vendorMessage: failed?.vendorMessage,
+    requestId: failed?.requestId,
+  };
 }
