@@ -5,7 +5,7 @@ import { createEngine } from '../engine.js';
 import { startSandbox } from '../server.js';
 import type { SandboxRequest, SandboxResponse } from '../types.js';
 import { liveapiDialect } from './liveapi.js';
-import { undocumentedNameLimit, undocumentedPlatformLimits } from './names.js';
+import { undocumentedNameLimit, undocumentedPlatformLimits, undocumentedSettingsLimits } from './names.js';
 
 const credentials = liveapiDialect.defaultCredentials();
 const basic = `Basic ${Buffer.from(`${credentials.tokenId}:${credentials.secretKey}`).toString('base64')}`;
@@ -274,5 +274,131 @@ describe('liveapi dialect', () => {
     engine.injectFault('liveapi', 'start', { type: 'conflict' });
     expect((await call('PATCH', `/live_streams/${id}`, { enabled: true })).status).toBe(409);
     expect((await call('PATCH', `/live_streams/${id}`, { enabled: true })).status).toBe(200);
+  });
+
+  // No LiveAPI source documents a settings field or a limit: a raw request could store settings of any size
+  // (or nested so deep that writing them as JSON overflowed the stack on every later answer), kept and
+  // merged by every update. They are held to the sandbox's own bounds as they would be kept.
+  it('keeps settings within 16,384 characters of JSON and 32 levels, refusing the rest, storing nothing', async () => {
+    const { call, engine } = setup();
+    const { jsonLength, depth: maxDepth } = undocumentedSettingsLimits;
+    const created = () => engine.stats.created.liveapi ?? 0;
+    const nest = (levels: number, inArrays: boolean): Record<string, unknown> => {
+      let inner: unknown = inArrays ? [] : {};
+      for (let level = 2; level < levels; level += 1) inner = inArrays ? [inner] : { level: inner };
+      return levels === 1 ? {} : { deep: inner };
+    };
+    const lone = fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff');
+    type Given = { settings: Record<string, unknown>; refused?: string };
+    const sized = fc
+      .tuple(fc.integer({ min: 0, max: jsonLength }), fc.constantFrom('a', 'é', '字', '😀'))
+      .map(([count, unit]): Given => {
+        const settings = { blob: unit.repeat(Math.floor(count / unit.length)) };
+        const over = JSON.stringify(settings).length > jsonLength;
+        return over
+          ? { settings, refused: `settings must be at most ${jsonLength} characters as JSON` }
+          : { settings };
+      });
+    const deep = fc
+      .tuple(fc.integer({ min: 1, max: maxDepth + 20 }), fc.boolean())
+      .map(([levels, inArrays]): Given => {
+        const settings = nest(levels, inArrays);
+        return levels > maxDepth
+          ? { settings, refused: `settings must be nested at most ${maxDepth} levels deep` }
+          : { settings };
+      });
+    const surrogate = fc
+      .tuple(lone, fc.boolean(), fc.integer({ min: 1, max: 5 }))
+      .map(([unit, inKey, levels]): Given => {
+        const leaf = inKey ? { [`a${unit}b`]: true } : { text: `a${unit}b` };
+        let settings: Record<string, unknown> = leaf;
+        for (let level = 1; level < levels; level += 1) settings = { nested: settings };
+        return { settings, refused: 'settings must be well-formed text (no lone surrogate)' };
+      });
+    const givenSettings = fc.oneof(sized, deep, surrogate);
+    await fc.assert(
+      fc.asyncProperty(givenSettings, fc.boolean(), async (given, update) => {
+        // An update goes to a stream of its own, made without settings: what is kept is what it brings.
+        const { _id: id } = (await call('POST', '/live_streams', { name: 'kept' })).body;
+        const path = `/live_streams/${String(id)}`;
+        const kept = (await call('GET', path)).body;
+        const streams = created();
+        const answer = update
+          ? await call('PATCH', path, { name: 'renamed', settings: given.settings })
+          : await call('POST', '/live_streams', { name: 'new', settings: given.settings });
+        if (given.refused) {
+          expect(answer).toEqual({ status: 400, body: { message: given.refused } });
+          expect(created()).toBe(streams);
+          // Nothing of a refused update is applied: neither its settings nor its name.
+          expect((await call('GET', path)).body).toEqual(kept);
+        } else {
+          expect(answer.status).toBe(update ? 200 : 201);
+          expect(answer.body.settings).toEqual({ pulling_mode: {}, ...given.settings });
+          expect(created()).toBe(update ? streams : streams + 1);
+        }
+      }),
+      { numRuns: 120 },
+    );
+  });
+
+  it("bounds settings as merged over the stream's, and refuses what no JSON answer could carry", async () => {
+    const { call } = setup();
+    const { jsonLength } = undocumentedSettingsLimits;
+    const half = 'h'.repeat(jsonLength / 2);
+    const { _id: id } = (await call('POST', '/live_streams', { settings: { first: half } })).body;
+    const path = `/live_streams/${String(id)}`;
+    // Each within the bound alone; merged, past it: refused, and the stream keeps what it had.
+    expect(await call('PATCH', path, { enabled: false, settings: { second: half } })).toEqual({
+      status: 400,
+      body: { message: `settings must be at most ${jsonLength} characters as JSON` },
+    });
+    const stream = (await call('GET', path)).body;
+    expect([stream.enabled, stream.settings]).toEqual([true, { pulling_mode: {}, first: half }]);
+    // Replacing a key counts as replaced, not added.
+    expect((await call('PATCH', path, { settings: { first: 'short', second: half } })).status).toBe(200);
+    // Deeper than any stack: refused, not stored to break every later list.
+    let deep: unknown = {};
+    for (let level = 0; level < 200_000; level += 1) deep = { deep };
+    expect((await call('POST', '/live_streams', { settings: deep })).body).toEqual({
+      message: 'settings must be nested at most 32 levels deep',
+    });
+    expect((await call('GET', '/live_streams')).status).toBe(200);
+  });
+
+  // A lone surrogate is no character: no UTF-8 form to answer or persist. Refused wherever a text is kept.
+  it('refuses a name, platform key or server holding a lone surrogate with 400, keeping nothing', async () => {
+    const { call, engine } = setup();
+    const { _id: id } = (await call('POST', '/live_streams', { name: 'kept' })).body;
+    const path = `/live_streams/${String(id)}`;
+    const platform = { template: 'custom', server: 'rtmp://a.example.com/live', key: 'k', enabled: true };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('create', 'update', 'key', 'server'),
+        fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff'),
+        fc.nat({ max: 4 }),
+        async (where, unit, at) => {
+          // Between ASCII letters, so no neighbour pairs with it.
+          const text = `${'x'.repeat(at)}${unit}y`;
+          const created = engine.stats.created.liveapi ?? 0;
+          const answer =
+            where === 'create'
+              ? await call('POST', '/live_streams', { name: text })
+              : where === 'update'
+                ? await call('PATCH', path, { name: text })
+                : await call('POST', `${path}/platforms`, {
+                    ...platform,
+                    [where]: where === 'server' ? `${platform.server}/${text}` : text,
+                  });
+          const field = where === 'create' || where === 'update' ? 'name' : where;
+          expect(answer).toEqual({
+            status: 400,
+            body: { message: `${field} must be well-formed text (no lone surrogate)` },
+          });
+          expect(engine.stats.created.liveapi ?? 0).toBe(created);
+          const stream = (await call('GET', path)).body;
+          expect([stream.name, stream.platforms]).toEqual(['kept', []]);
+        },
+      ),
+    );
   });
 });

@@ -6,7 +6,14 @@ import type {
   SandboxRequest,
   SandboxResponse,
 } from '../types.js';
-import { nameTooLong, undocumentedNameLimit, undocumentedPlatformLimits } from './names.js';
+import {
+  hasLoneSurrogate,
+  keptJsonProblem,
+  nameTooLong,
+  undocumentedNameLimit,
+  undocumentedPlatformLimits,
+  undocumentedSettingsLimits,
+} from './names.js';
 import { decodeSegment } from './path.js';
 
 // LiveAPI (api.liveapi.com), as far as its docs, client code and Castr's shared API show it:
@@ -203,6 +210,9 @@ function checkFields(body: unknown): string | undefined {
   if (body === undefined) return undefined;
   if (!isObject(body)) return 'Request body must be a JSON object';
   if (body.name !== undefined && typeof body.name !== 'string') return 'name must be a string';
+  // A lone surrogate is no character: it has no UTF-8 form to answer or persist.
+  if (typeof body.name === 'string' && hasLoneSurrogate(body.name))
+    return 'name must be well-formed text (no lone surrogate)';
   // No LiveAPI source gives a limit; the sandbox's own (unverified) keeps the store bounded.
   if (typeof body.name === 'string' && nameTooLong(body.name))
     return `name must be at most ${undocumentedNameLimit} characters`;
@@ -211,16 +221,33 @@ function checkFields(body: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Why `settings` as they would be kept (a create's, or an update's merged over the stream's) are refused:
+ * no LiveAPI source documents their fields or a limit, so the sandbox's own unverified bounds
+ * (`undocumentedSettingsLimits`) keep a raw request from storing what every later read carries.
+ */
+function settingsProblem(settings: Record<string, unknown>): string | undefined {
+  const { jsonLength, depth } = undocumentedSettingsLimits;
+  const problem = keptJsonProblem(settings, jsonLength, depth);
+  if (problem === 'depth') return `settings must be nested at most ${depth} levels deep`;
+  if (problem === 'surrogate') return 'settings must be well-formed text (no lone surrogate)';
+  if (problem === 'length') return `settings must be at most ${jsonLength} characters as JSON`;
+  return undefined;
+}
+
 function create(body: unknown, streams: Map<string, StreamRecord>, context: DialectContext): SandboxResponse {
   const problem = checkFields(body);
   if (problem) return failure(400, problem);
   const fields = isObject(body) ? body : {};
+  const settings = isObject(fields.settings) ? { ...fields.settings } : {};
+  const settingsRefused = settingsProblem(settings);
+  if (settingsRefused) return failure(400, settingsRefused);
   const record: StreamRecord = {
     id: objectId(context),
     enabled: typeof fields.enabled === 'boolean' ? fields.enabled : true,
     key: `lv_${context.randomHex(32)}`,
     password: context.randomHex(8),
-    settings: isObject(fields.settings) ? { ...fields.settings } : {},
+    settings,
     platforms: [],
     creationTime: new Date(context.now()).toISOString(),
   };
@@ -257,11 +284,15 @@ function patch(stream: StreamRecord, body: unknown, context: DialectContext): Sa
   const problem = checkFields(body);
   if (problem) return failure(400, problem);
   if (!isObject(body)) return failure(400, 'Request body must be a JSON object');
+  // Checked as they would be kept, merged over the stream's, before anything changes.
+  const settings = isObject(body.settings) ? { ...stream.settings, ...body.settings } : undefined;
+  const settingsRefused = settings && settingsProblem(settings);
+  if (settingsRefused) return failure(400, settingsRefused);
   const previousState = stateOf(stream);
   const others = Object.keys(body).some((key) => key !== 'enabled');
   if (typeof body.name === 'string') stream.name = body.name;
   if (typeof body.enabled === 'boolean') stream.enabled = body.enabled;
-  if (isObject(body.settings)) stream.settings = { ...stream.settings, ...body.settings };
+  if (settings) stream.settings = settings;
   context.changed();
   const state = stateOf(stream);
   const record = render(stream, context);
@@ -278,6 +309,10 @@ function addPlatform(stream: StreamRecord, body: unknown, context: DialectContex
     return failure(400, 'server must be an RTMP URL');
   }
   if (typeof body.key !== 'string' || body.key.length === 0) return failure(400, 'key is required');
+  for (const field of ['server', 'key'] as const) {
+    if (hasLoneSurrogate(body[field] as string))
+      return failure(400, `${field} must be well-formed text (no lone surrogate)`);
+  }
   // No LiveAPI source gives a limit; the sandbox's own (unverified) keeps the store bounded, as for names.
   for (const field of ['server', 'key'] as const) {
     if ((body[field] as string).length > undocumentedPlatformLimits[field])

@@ -1,9 +1,10 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { holdsRestreamLimits } from '../../test/restream-limit.js';
 import { createEngine } from '../engine.js';
 import type { SandboxResponse } from '../types.js';
-import { undocumentedNameLimit } from './names.js';
+import { autoCloseTypes, roomWebhookLimits, undocumentedNameLimit } from './names.js';
 import { videosdkDialect } from './videosdk.js';
 
 const { apiKey, secret } = videosdkDialect.defaultCredentials() as { apiKey: string; secret: string };
@@ -218,6 +219,45 @@ describe('videosdk v2 sandbox dialect', () => {
     expect((after.data as { end: unknown }[])[0]?.end).toEqual(expect.any(String));
   });
 
+  // An HLS start's config was kept whole on the egress record though no answer serves it: any size, any depth
+  // (too deep to write as JSON) went to the persisted store. Only its layout is read, when the start is.
+  it("keeps nothing of an HLS start's config on the egress record, which the store persists", async () => {
+    const call = sandbox();
+    const engine = engines.at(-1) as ReturnType<typeof createEngine>;
+    const { roomId } = bodyOf(await call('POST', '/v2/rooms', { body: {} })) as { roomId: string };
+    let deep: unknown = {};
+    for (let level = 0; level < 200_000; level += 1) deep = { deep };
+    const config = { layout: { type: 'GRID' }, theme: 't'.repeat(500_000), recording: deep };
+    expect((await call('POST', '/v2/hls/start', { body: { roomId, config } })).status).toBe(200);
+    expect(JSON.stringify(engine.snapshot()).length).toBeLessThan(10_000);
+  });
+
+  // A raw request could start RTMP-outs with outputs of any number and length, which every list carried.
+  it('keeps RTMP-out outputs within the restream bounds, refusing others with 422, storing nothing', async () => {
+    const call = sandbox();
+    const { roomId } = bodyOf(await call('POST', '/v2/rooms', { body: {} })) as { roomId: string };
+    await call('POST', '/v2/hls/start', { body: { roomId } });
+    const config = { layout: { type: 'GRID', priority: 'SPEAKER' } };
+    await holdsRestreamLimits({
+      field: 'outputs',
+      send: (outputs) => call('POST', '/v2/livestreams/start', { body: { roomId, outputs, config } }),
+      accepted: (answer) => answer.status === 200 && answer.body === '"Livestream started successfully"',
+      refusal: (message) => ({ status: 422, body: { message } }),
+      kept: async () => {
+        const targets: unknown[] = [];
+        for (let page = 1; ; page += 1) {
+          const query = `roomId=${roomId}&perPage=100&page=${page}`;
+          const listed = bodyOf(await call('GET', '/v2/livestreams', { query })) as {
+            data: { outputs: unknown[] }[];
+            pageInfo: { lastPage: number };
+          };
+          for (const record of listed.data) targets.push(...record.outputs);
+          if (page >= listed.pageInfo.lastPage) return targets;
+        }
+      },
+    });
+  });
+
   it('deactivating a room ends its egress; it then answers 404; a custom id is refused with 402', async () => {
     const call = sandbox();
     const { roomId } = bodyOf(await call('POST', '/v2/rooms', { body: { customRoomId: 'gone-soon' } })) as {
@@ -277,5 +317,187 @@ describe('videosdk v2 sandbox dialect', () => {
       await call('POST', '/v2/rooms', { body: { webhook: { endPoint: 'http://127.0.0.1:3000/v', events } } }),
     );
     expect(kept.webhook).toEqual({ endPoint: 'http://127.0.0.1:3000/v', events });
+  });
+
+  // A raw request could store an autoCloseConfig or a webhook of any size and shape, which every room list
+  // then carried. Each case is a room body and the whole answer it must get, or the fields the room keeps.
+  it('keeps a room webhook and autoCloseConfig only in their documented shapes and bounds, refusing the rest', async () => {
+    const call = sandbox();
+    const endPointBase = 'http://127.0.0.1:9/';
+    const { endPoint: endPointLimit, events: eventsLimit, eventName: eventNameLimit } = roomWebhookLimits;
+    type Kept = { webhook?: unknown; autoCloseConfig?: unknown };
+    type Case = { body: Record<string, unknown> } & ({ refused: string } | { kept: Kept });
+    const refusedOr = (over: boolean, message: string, kept: Kept) =>
+      over ? { refused: message } : { kept };
+    const lone = fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff');
+    // `text` with a lone surrogate put in at `at` (a place between its characters).
+    const withLone = (text: string) =>
+      fc
+        .tuple(lone, fc.nat({ max: [...text].length }))
+        .map(([unit, at]) => [...[...text].slice(0, at), unit, ...[...text].slice(at)].join(''));
+    const events = ['hls-playable', 'hls-stopped'];
+    const cases: fc.Arbitrary<Case> = fc.oneof(
+      // endPoint around its 512 UTF-16 units (the server SDK's bound).
+      fc
+        .tuple(fc.integer({ min: 0, max: 700 }), fc.constantFrom('p', 'é', '😀'))
+        .map(([count, unit]): Case => {
+          const endPoint = `${endPointBase}${unit.repeat(count)}`;
+          const webhook = { endPoint, events };
+          return {
+            body: { webhook },
+            ...refusedOr(
+              endPoint.length > endPointLimit,
+              `webhook.endPoint must be at most ${endPointLimit} characters.`,
+              { webhook },
+            ),
+          } as Case;
+        }),
+      // As many events as the bound, and more.
+      fc.integer({ min: 0, max: 150 }).map((count): Case => {
+        const webhook = { endPoint: endPointBase, events: Array.from({ length: count }, (_, i) => `e${i}`) };
+        return {
+          body: { webhook },
+          ...refusedOr(count > eventsLimit, `webhook.events must hold at most ${eventsLimit} event names.`, {
+            webhook,
+          }),
+        } as Case;
+      }),
+      // An event name around its 256 code points.
+      fc
+        .tuple(fc.integer({ min: 1, max: 400 }), fc.constantFrom('e', 'é', '字', '😀'))
+        .map(([length, unit]): Case => {
+          const webhook = { endPoint: endPointBase, events: ['hls-playable', unit.repeat(length)] };
+          return {
+            body: { webhook },
+            ...refusedOr(
+              length > eventNameLimit,
+              `webhook.events must be at most ${eventNameLimit} characters each.`,
+              { webhook },
+            ),
+          } as Case;
+        }),
+      // A lone surrogate in any kept text.
+      withLone('my-room').map(
+        (customRoomId): Case => ({
+          body: { customRoomId },
+          refused: 'customRoomId must be well-formed text (no lone surrogate).',
+        }),
+      ),
+      withLone('hls-playable').map(
+        (event): Case => ({
+          body: { webhook: { endPoint: endPointBase, events: [event] } },
+          refused: 'webhook.events must be well-formed text (no lone surrogate).',
+        }),
+      ),
+      withLone('hooks').map(
+        (path): Case => ({
+          body: { webhook: { endPoint: `${endPointBase}${path}`, events } },
+          refused: 'webhook.endPoint must be an absolute http:// or https:// URL.',
+        }),
+      ),
+      // Webhooks of another shape.
+      fc
+        .constantFrom<unknown>(
+          'http://127.0.0.1:9/',
+          [endPointBase, events],
+          null,
+          7,
+          { endPoint: endPointBase },
+          { events },
+          { endPoint: 7, events },
+          { endPoint: endPointBase, events: 'hls-playable' },
+          { endPoint: endPointBase, events: { 0: 'hls-playable' } },
+        )
+        .map((webhook): Case => ({ body: { webhook }, refused: 'webhook must be { endPoint, events }.' })),
+      fc.constantFrom<unknown[]>([1], [null], [['hls-playable']], ['hls-playable', { name: 'x' }]).map(
+        (given): Case => ({
+          body: { webhook: { endPoint: endPointBase, events: given } },
+          refused: 'webhook.events must be event names (strings).',
+        }),
+      ),
+      // autoCloseConfig: a `type` of the two the reference lists, an optional number of `duration`.
+      fc
+        .tuple(
+          fc.oneof(
+            fc.constantFrom(...autoCloseTypes),
+            fc.string({ maxLength: 30 }),
+            fc.constant('a'.repeat(5_000)),
+          ),
+          fc.option(fc.integer({ min: 1, max: 100_000 }), { nil: undefined }),
+        )
+        .map(([type, duration]): Case => {
+          const autoCloseConfig = { type, ...(duration === undefined ? {} : { duration }) };
+          return {
+            body: { autoCloseConfig },
+            ...refusedOr(
+              !autoCloseTypes.includes(type),
+              'autoCloseConfig.type must be session-ends or session-end-and-deactivate.',
+              { autoCloseConfig },
+            ),
+          } as Case;
+        }),
+      fc.constantFrom<unknown>('60', null, true, [], { value: 60 }, 'x'.repeat(1_000)).map(
+        (duration): Case => ({
+          body: { autoCloseConfig: { type: 'session-ends', duration } },
+          refused: 'autoCloseConfig.duration must be a number.',
+        }),
+      ),
+      fc.constantFrom<unknown>('session-ends', ['session-ends', 60], null, 60, 'a'.repeat(1_000)).map(
+        (autoCloseConfig): Case => ({
+          body: { autoCloseConfig },
+          refused: 'autoCloseConfig must be { type, duration }.',
+        }),
+      ),
+      // A key beside the documented ones is dropped, in either object: the room keeps the documented.
+      fc
+        .tuple(
+          fc
+            .string({ minLength: 1, maxLength: 20 })
+            .filter(
+              (key) => !['endPoint', 'events', 'type', 'duration'].includes(key) && key !== '__proto__',
+            ),
+          fc.jsonValue({ maxDepth: 2 }),
+        )
+        .map(
+          ([key, value]): Case => ({
+            body: {
+              webhook: { endPoint: endPointBase, events, [key]: value },
+              autoCloseConfig: { type: 'session-ends', duration: 60, [key]: value },
+            },
+            kept: {
+              webhook: { endPoint: endPointBase, events },
+              autoCloseConfig: { type: 'session-ends', duration: 60 },
+            },
+          }),
+        ),
+    );
+    let rooms = 0;
+    await fc.assert(
+      fc.asyncProperty(cases, async (given) => {
+        const answer = await call('POST', '/v2/rooms', { body: given.body });
+        const listed = bodyOf(await call('GET', '/v2/rooms', { query: 'perPage=100&page=1000' }));
+        if ('refused' in given) {
+          expect(answer).toEqual({ status: 400, body: { message: given.refused } });
+        } else {
+          expect(answer.status).toBe(200);
+          const room = bodyOf(answer);
+          expect({ webhook: room.webhook, autoCloseConfig: room.autoCloseConfig }).toEqual({
+            webhook: given.kept.webhook,
+            autoCloseConfig: given.kept.autoCloseConfig,
+          });
+          // Kept as answered: a later get serves the same fields.
+          expect(bodyOf(await call('GET', `/v2/rooms/${String(room.roomId)}`))).toEqual(room);
+          rooms += 1;
+        }
+        // A refused room is made nowhere: the list counts only the kept.
+        expect(listed.pageInfo).toMatchObject({ total: rooms });
+      }),
+      { numRuns: 200 },
+    );
+    // The probe's case: half a megabyte of `type` is refused, and the list stays as small as it was.
+    const before = JSON.stringify((await call('GET', '/v2/rooms')).body).length;
+    const big = await call('POST', '/v2/rooms', { body: { autoCloseConfig: { type: 'a'.repeat(500_000) } } });
+    expect(big.status).toBe(400);
+    expect(JSON.stringify((await call('GET', '/v2/rooms')).body).length).toBe(before);
   });
 });

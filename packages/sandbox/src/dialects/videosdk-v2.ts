@@ -1,6 +1,13 @@
 import type { DialectContext, FaultOperation, SandboxRequest, SandboxResponse } from '../types.js';
 import { deliverableUrl } from '../webhooks/delivery.js';
-import { nameTooLong, undocumentedNameLimit } from './names.js';
+import {
+  autoCloseTypes,
+  hasLoneSurrogate,
+  nameTooLong,
+  restreamTargetsProblem,
+  roomWebhookLimits,
+  undocumentedNameLimit,
+} from './names.js';
 import { decodeSegment } from './path.js';
 import { isObject, positiveInteger, userIdOf, verifiedClaims } from './videosdk.js';
 
@@ -37,8 +44,8 @@ interface RoomRecord {
   userId: string;
   disabled: boolean;
   deactivated: boolean;
-  webhook?: unknown;
-  autoCloseConfig?: unknown;
+  webhook?: { endPoint: string; events: string[] };
+  autoCloseConfig?: { type: string; duration?: number };
   createdAt: string;
   updatedAt: string;
 }
@@ -60,7 +67,6 @@ interface HlsRecord {
   /** `starting` until playable; `stopping` once ended, until it leaves the active endpoint. */
   phase: 'starting' | 'playable' | 'stopping' | 'ended';
   key: string;
-  config: unknown;
 }
 
 interface RtmpOutRecord {
@@ -195,11 +201,17 @@ function createRoom(body: Record<string, unknown>, store: Store, context: Dialec
   if (customRoomId !== undefined && (typeof customRoomId !== 'string' || customRoomId === '')) {
     return fail(400, 'customRoomId must be a non-empty string.');
   }
+  // A lone surrogate is no character: it has no UTF-8 form to answer, persist or match a room path with.
+  if (typeof customRoomId === 'string' && hasLoneSurrogate(customRoomId)) {
+    return fail(400, 'customRoomId must be well-formed text (no lone surrogate).');
+  }
   // No videosdk source gives a limit (the adapter's 1–256 is unilive's own); the sandbox's generous,
   // unverified bound for names keeps a raw request from storing text every room list then carries.
   if (typeof customRoomId === 'string' && nameTooLong(customRoomId)) {
     return fail(400, `customRoomId must be at most ${undocumentedNameLimit} characters.`);
   }
+  const fields = roomFields(body);
+  if (typeof fields === 'string') return fail(400, fields);
   // Create is idempotent on the custom room id (server SDK).
   if (typeof customRoomId === 'string') {
     const existing = [...store.rooms.values()].find(
@@ -207,19 +219,7 @@ function createRoom(body: Record<string, unknown>, store: Store, context: Dialec
     );
     if (existing) return { status: 200, body: roomBody(existing) };
   }
-  const webhook = body.webhook;
-  if (
-    webhook !== undefined &&
-    (!isObject(webhook) || typeof webhook.endPoint !== 'string' || !Array.isArray(webhook.events))
-  ) {
-    return fail(400, 'webhook must be { endPoint, events }.');
-  }
-  // The vendor's server SDK asks for an HTTPS endPoint; the sandbox takes http:// too, for receivers on this
-  // machine (a sandbox choice). What could never be delivered to is refused when the room is made, not at
-  // its first event.
-  if (isObject(webhook) && !deliverableUrl(webhook.endPoint)) {
-    return fail(400, 'webhook.endPoint must be an absolute http:// or https:// URL.');
-  }
+  const { webhook, autoCloseConfig } = fields;
   const now = new Date(context.now()).toISOString();
   const segment = () => context.randomId(4);
   const room: RoomRecord = {
@@ -230,7 +230,7 @@ function createRoom(body: Record<string, unknown>, store: Store, context: Dialec
     disabled: false,
     deactivated: false,
     ...(webhook === undefined ? {} : { webhook }),
-    ...(body.autoCloseConfig === undefined ? {} : { autoCloseConfig: body.autoCloseConfig }),
+    ...(autoCloseConfig === undefined ? {} : { autoCloseConfig }),
     createdAt: now,
     updatedAt: now,
   };
@@ -239,6 +239,64 @@ function createRoom(body: Record<string, unknown>, store: Store, context: Dialec
   context.changed();
   context.emit({ kind: 'created', id: room.id, state: 'hls-stopped', record: roomBody(room) });
   return { status: 200, body: roomBody(room) };
+}
+
+interface RoomFields {
+  webhook?: { endPoint: string; events: string[] };
+  autoCloseConfig?: { type: string; duration?: number };
+}
+
+/**
+ * A room's `webhook` and `autoCloseConfig` as the room keeps them, or why they are refused. Each is an
+ * object of the shape the v2 reference documents (create-room.js): `webhook` `{ endPoint, events }`,
+ * `autoCloseConfig` `{ type, duration }` with `type` one of its two values. Only those fields are kept, a
+ * key beside them dropped as the body's own unknown keys are (a sandbox choice: the vendor documents no
+ * answer for one), and each text is bounded (`roomWebhookLimits`), so no raw request stores what every
+ * room list then carries.
+ */
+function roomFields(body: Record<string, unknown>): RoomFields | string {
+  const fields: RoomFields = {};
+  const { webhook, autoCloseConfig } = body;
+  if (webhook !== undefined) {
+    if (!isObject(webhook) || typeof webhook.endPoint !== 'string' || !Array.isArray(webhook.events)) {
+      return 'webhook must be { endPoint, events }.';
+    }
+    const { endPoint, events } = webhook;
+    if (endPoint.length > roomWebhookLimits.endPoint) {
+      return `webhook.endPoint must be at most ${roomWebhookLimits.endPoint} characters.`;
+    }
+    // The vendor's server SDK asks for an HTTPS endPoint; the sandbox takes http:// too, for receivers on
+    // this machine (a sandbox choice). What could never be delivered to is refused when the room is made,
+    // not at its first event.
+    if (hasLoneSurrogate(endPoint) || !deliverableUrl(endPoint)) {
+      return 'webhook.endPoint must be an absolute http:// or https:// URL.';
+    }
+    if (!events.every((event): event is string => typeof event === 'string')) {
+      return 'webhook.events must be event names (strings).';
+    }
+    if (events.length > roomWebhookLimits.events) {
+      return `webhook.events must hold at most ${roomWebhookLimits.events} event names.`;
+    }
+    if (events.some((event) => hasLoneSurrogate(event))) {
+      return 'webhook.events must be well-formed text (no lone surrogate).';
+    }
+    if (events.some((event) => nameTooLong(event, roomWebhookLimits.eventName))) {
+      return `webhook.events must be at most ${roomWebhookLimits.eventName} characters each.`;
+    }
+    fields.webhook = { endPoint, events: [...events] };
+  }
+  if (autoCloseConfig !== undefined) {
+    if (!isObject(autoCloseConfig)) return 'autoCloseConfig must be { type, duration }.';
+    const { type, duration } = autoCloseConfig;
+    if (typeof type !== 'string' || !autoCloseTypes.includes(type)) {
+      return `autoCloseConfig.type must be ${autoCloseTypes.join(' or ')}.`;
+    }
+    if (duration !== undefined && typeof duration !== 'number') {
+      return 'autoCloseConfig.duration must be a number.';
+    }
+    fields.autoCloseConfig = { type, ...(duration === undefined ? {} : { duration }) };
+  }
+  return fields;
 }
 
 function deactivate(body: Record<string, unknown>, store: Store, context: DialectContext): SandboxResponse {
@@ -293,7 +351,6 @@ function startHls(body: Record<string, unknown>, store: Store, context: DialectC
     end: null,
     phase: 'starting',
     key: `${context.randomId(8)}-${context.randomId(4)}-${context.randomId(4)}-${context.randomId(12)}`,
-    config: body.config ?? null,
   };
   store.hls.set(hls.id, hls);
   context.changed();
@@ -342,6 +399,8 @@ function startRtmpOut(body: Record<string, unknown>, store: Store, context: Dial
     if (typeof output.streamKey !== 'string' || output.streamKey === '')
       return fail(422, 'Please provide streamKey.');
   }
+  const outputsRefused = restreamTargetsProblem(outputs as { url: string; streamKey: string }[], 'outputs');
+  if (outputsRefused) return fail(422, outputsRefused);
   const config = isObject(body.config) ? body.config : undefined;
   const problem = layoutProblem(config?.layout, true);
   if (problem) return fail(422, problem);

@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { holdsNameLimit } from '../../test/name-limit.js';
+import { holdsRestreamLimits } from '../../test/restream-limit.js';
 import { createEngine } from '../engine.js';
 import type { SandboxResponse } from '../types.js';
 import { undocumentedNameLimit } from './names.js';
@@ -233,5 +235,54 @@ describe('videosdk sandbox dialect', () => {
   it('answers unknown routes with 404', async () => {
     const call = sandbox();
     expect((await call('GET', '/v3/livestreams')).status).toBe(404);
+  });
+
+  // A raw request could keep restream targets of any number and length, which every later read carried.
+  it('keeps up to 100 restream targets of bounded url and streamKey, refusing others, storing nothing', async () => {
+    const call = sandbox();
+    await holdsRestreamLimits({
+      field: 'restream',
+      send: (restream) => call('POST', '/v1/livestreams', { body: { name: 'targets', restream } }),
+      accepted: (answer) => answer.status === 200,
+      refusal: (message) => ({ status: 400, body: { message } }),
+      kept: async () => {
+        const targets: unknown[] = [];
+        for (let page = 1; ; page += 1) {
+          const body = (await call('GET', '/v1/livestreams', { query: `perPage=100&page=${page}` })).body as {
+            data: { restream: unknown[] }[];
+            pageInfo: { lastPage: number };
+          };
+          for (const stream of body.data) targets.push(...stream.restream);
+          if (page >= body.pageInfo.lastPage) return targets;
+        }
+      },
+    });
+  });
+
+  // A lone surrogate is no character: a name holding one is refused as any name the vendor will not take.
+  it('refuses a name holding a lone surrogate, on create and on update, keeping nothing of it', async () => {
+    const call = sandbox();
+    const { id } = (await call('POST', '/v1/livestreams', { body: { name: 'kept' } })).body as { id: string };
+    const refusal = { status: 400, body: { message: 'Please provide a valid name in body params.' } };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ maxLength: 8 }),
+        fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff'),
+        fc.string({ maxLength: 8 }),
+        fc.boolean(),
+        async (before, unit, after, update) => {
+          // Joined so the unit stays alone: a neighbour could pair with it.
+          const name = `${before}a${unit}a${after}`;
+          const answer = update
+            ? await call('POST', `/v1/livestreams/${id}`, { body: { name } })
+            : await call('POST', '/v1/livestreams', { body: { name } });
+          expect(answer).toEqual(refusal);
+          const list = (await call('GET', '/v1/livestreams', { query: 'perPage=100' })).body as {
+            data: { name: string }[];
+          };
+          expect(list.data.map((stream) => stream.name)).toEqual(['kept']);
+        },
+      ),
+    );
   });
 });

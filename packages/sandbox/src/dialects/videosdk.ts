@@ -8,7 +8,7 @@ import type {
   SandboxRequest,
   SandboxResponse,
 } from '../types.js';
-import { nameTooLong } from './names.js';
+import { hasLoneSurrogate, nameTooLong, restreamTargetsProblem } from './names.js';
 import { decodeSegment } from './path.js';
 import {
   describeVideosdkV2Room,
@@ -200,7 +200,7 @@ function create(
   context: DialectContext,
 ): SandboxResponse {
   // The vendor's one message for a name it refuses; its limit is the sandbox's own (unverified).
-  if (!isObject(body) || typeof body.name !== 'string' || body.name.trim() === '' || nameTooLong(body.name)) {
+  if (!isObject(body) || typeof body.name !== 'string' || !validName(body.name)) {
     return invalid('Please provide a valid name in body params.');
   }
   if (body.record !== undefined && typeof body.record !== 'boolean') {
@@ -208,6 +208,8 @@ function create(
   }
   const restream = readRestream(body.restream, context);
   if (restream === undefined) return invalid('restream must be an array of { url, streamKey }.');
+  const restreamRefused = restreamTargetsProblem(restream, 'restream');
+  if (restreamRefused) return invalid(restreamRefused);
   const now = new Date(context.now()).toISOString();
   const streamKey = randomUUID();
   const userId = userIdOf(context.settings);
@@ -252,10 +254,7 @@ function list(
 function update(stream: VideosdkLiveStreamRecord, body: unknown, context: DialectContext): SandboxResponse {
   if (body !== undefined && !isObject(body)) return invalid('Please provide a valid body.');
   const patch = body ?? {};
-  if (
-    patch.name !== undefined &&
-    (typeof patch.name !== 'string' || patch.name.trim() === '' || nameTooLong(patch.name))
-  ) {
+  if (patch.name !== undefined && (typeof patch.name !== 'string' || !validName(patch.name))) {
     return invalid('Please provide a valid name in body params.');
   }
   if (patch.record !== undefined && typeof patch.record !== 'boolean') {
@@ -269,6 +268,12 @@ function update(stream: VideosdkLiveStreamRecord, body: unknown, context: Dialec
   const rendered = render(stream, context);
   context.emit({ kind: 'updated', id: stream.id, record: { ...rendered } });
   return { status: 200, body: rendered };
+}
+
+// Not blank, no lone surrogate (no character: no UTF-8 form to answer or persist), and within the sandbox's
+// own (unverified) bound.
+function validName(name: string): boolean {
+  return name.trim() !== '' && !hasLoneSurrogate(name) && !nameTooLong(name);
 }
 
 function readRestream(value: unknown, context: DialectContext): VideosdkRestreamRecord[] | undefined {
