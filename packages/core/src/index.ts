@@ -259,7 +259,14 @@ export {
   urlSchemeAndHost,
   type Warning,
 } from './live-stream.js';
-export { providerCallOptions } from './options.js';
+/** How every options object is read (own properties of a plain object, each once), for helpers outside core. */
+export {
+  type OptionRule,
+  type OptionsPlace,
+  optionRules,
+  providerCallOptions,
+  readOptions,
+} from './options.js';
 export {
   isAbortSignal,
   once as onceListenerOptions,

@@ -29,6 +29,8 @@ export interface OptionsPlace {
    * adapter's factory checks by name).
    */
   unknown?: 'refuse' | 'ignore' | 'keep';
+  /** With `unknown: 'keep'`: the rule every name kept is checked by (default: any value). */
+  kept?: OptionRule;
   /**
    * How an issue names one option: `prefixed` (the default) as `options.timeoutMs`; `bare` as `timeoutMs`,
    * where the function's own later checks name its options that way (the waits).
@@ -77,7 +79,11 @@ export function readOptions<T extends object>(
   const issues: InputIssue[] = [];
   for (const key of keys) {
     const path = place.keys === 'bare' ? key : `${place.path}.${key}`;
-    const rule = Object.hasOwn(rules, key) ? rules[key] : place.unknown === 'keep' ? anyValue : undefined;
+    const rule = Object.hasOwn(rules, key)
+      ? rules[key]
+      : place.unknown === 'keep'
+        ? (place.kept ?? anyValue)
+        : undefined;
     if (!rule) {
       if (place.unknown === 'ignore') continue;
       const nearest = nearestName(key, known);

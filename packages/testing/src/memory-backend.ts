@@ -1,4 +1,4 @@
-import type { LiveStreamState } from '@unilive/core';
+import { type LiveStreamState, readSettings } from '@unilive/core';
 import {
   createEngine,
   type DialectContext,
@@ -159,7 +159,12 @@ function memoryDialect(options: MemoryBackendOptions): SandboxDialect {
  * answered through a `fetch` function instead of a socket, so it has the sandbox's fault plan. It exists so
  * core's HTTP layer, retries and error mapping are proven before any real vendor.
  */
-export function createMemoryBackend(options: MemoryBackendOptions) {
+export function createMemoryBackend(given: MemoryBackendOptions) {
+  // Read as an adapter's settings are (core's readSettings): own properties of a plain object, each once.
+  const options = readSettings('memory', given, {
+    token: true,
+    transitionPolls: true,
+  } as const satisfies Record<keyof MemoryBackendOptions, true>);
   const engine = createEngine({ dialects: [memoryDialect(options)] });
 
   const fetchImplementation: typeof fetch = async (input, init) => {

@@ -11,11 +11,14 @@ import {
   type LiveStreamStatus,
   lenientPicklist,
   liveStreamStates,
+  type OptionRule,
+  optionRules,
   type ProviderCapabilities,
   parseVendorResponse,
   pathOf,
   type RetryPolicy,
   readBackAfterChange,
+  readOptions,
   readProviderOptions,
   requestChange,
   SecretSet,
@@ -130,13 +133,34 @@ export interface MemoryProviderSettings {
   timeoutMs?: number;
 }
 
+const memorySettingRules = {
+  backend: optionRules.object,
+  token: optionRules.string,
+  retry: optionRules.object,
+  timeoutMs: optionRules.number,
+} as const satisfies Record<keyof MemoryProviderSettings, OptionRule>;
+
 /**
  * A provider whose vendor lives in memory, reached through core's real HTTP layer: fast, deterministic,
  * and able to fail on demand. Use it to test code written against unilive without any vendor.
+ *
+ * @throws InvalidInputError (`operation: 'configure'`) naming the setting: settings that are no plain
+ *   object (a `Map`, a class instance), a name it does not have (the nearest named), a setting that cannot
+ *   be read (a getter or a Proxy in it throws) or of the wrong type (`null` included); and what the HTTP
+ *   layer refuses of `retry` and `timeoutMs`.
  */
-export function createMemoryProvider(settings: MemoryProviderSettings = {}): LiveStreamProvider & {
+export function createMemoryProvider(given: MemoryProviderSettings = {}): LiveStreamProvider & {
   backend: MemoryBackend;
 } {
+  // Read as an adapter's settings are (core's readSettings): a Map's `token` or a misspelt `tokn` would be
+  // taken for none, and the provider would talk to a backend of its own with the default token.
+  // The backend is kept as given (its `counts` is a getter read at each use).
+  const settings = readOptions<MemoryProviderSettings>(given, memorySettingRules, {
+    provider: 'memory',
+    operation: 'configure',
+    path: 'settings',
+    keys: 'bare',
+  });
   const token = settings.token ?? 'memory-token-0123456789';
   const backend = settings.backend ?? createMemoryBackend({ token });
   const secrets = new SecretSet();

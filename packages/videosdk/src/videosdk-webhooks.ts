@@ -6,6 +6,7 @@ import {
   deliveryDigest,
   environment,
   eventTimeWarnings,
+  InvalidInputError,
   importRsaPublicKey,
   invalidWebhookOption,
   type LiveStreamEvent,
@@ -16,6 +17,7 @@ import {
   parseOwn,
   parseWebhookJson,
   readEventTime,
+  readSettings,
   SecretSet,
   safeParseOwn,
   tolerantField,
@@ -79,12 +81,32 @@ export interface VideosdkPublicKeySettings {
 const publicKeyResponseSchema = /* @__PURE__ */ (() =>
   v.looseObject({ publicKey: v.optional(v.unknown()) }))();
 
+// The names videosdkPublicKey takes, typed so a setting added to the interface and not here fails to compile.
+const publicKeySettingNames = {
+  baseUrl: true,
+  fetch: true,
+  token: true,
+  refreshMs: true,
+  clock: true,
+} as const satisfies Record<keyof VideosdkPublicKeySettings, true>;
+
 /**
  * The videosdk webhook public key from `GET /v2/public/rsa-public-key`, fetched once and cached. When a
  * signature does not verify, the key is fetched again (at most every `refreshMs`), in case the vendor
  * rotated it.
+ *
+ * @throws InvalidInputError (`operation: 'configure'`, `delivery: 'not-sent'`) when the source is made,
+ *   before any request, naming the setting: settings that are no plain object (a `Map`, a class instance:
+ *   its entries would be taken for none, and the key fetched from the production API), a name it does not
+ *   have (`clok` names `clock`), a setting that cannot be read (a getter or a Proxy in it throws, a revoked
+ *   Proxy), `null` for a setting, a `baseUrl` that is no https URL (http only to this machine), a `fetch`,
+ *   `clock` that is no function, a `token` that is no text, a `refreshMs` that is no number of ms from 0.
  */
-export function videosdkPublicKey(settings: VideosdkPublicKeySettings = {}): VideosdkPublicKeySource {
+export function videosdkPublicKey(given: VideosdkPublicKeySettings = {}): VideosdkPublicKeySource {
+  // Read as an adapter's settings are (core's readSettings): own properties of a plain object, each once,
+  // every name known, before anything is fetched.
+  const settings = readSettings(provider, nullRefused(given), publicKeySettingNames);
+  checkPublicKeySettings(settings);
   // Each reading checked: a clock that throws or answers no time is the option failing, named as the
   // `keySource` it makes (core's webhookClock), never a TypeError or a refresh that never comes (NaN).
   const clock = webhookClock(provider, settings.clock, 'keySource.clock');
@@ -147,6 +169,43 @@ export function videosdkPublicKey(settings: VideosdkPublicKeySettings = {}): Vid
       return current.catch(() => undefined);
     },
   };
+}
+
+// `null` is no settings object: taken for none, the key would come from the production API.
+function nullRefused<T>(given: T): T {
+  if (given !== null) return given;
+  throw new InvalidInputError({
+    provider,
+    operation: 'configure',
+    message: `${provider}: key source settings must be an object such as { baseUrl: … }`,
+    issues: [{ path: '$', message: 'expected an object' }],
+    delivery: 'not-sent',
+  });
+}
+
+// The values readSettings leaves to the caller (the base URL and fetch are checked by the HTTP client).
+function checkPublicKeySettings(settings: VideosdkPublicKeySettings): void {
+  const issues: { path: string; message: string }[] = [];
+  const { token, refreshMs, clock } = settings;
+  if (token !== undefined && typeof token !== 'string')
+    issues.push({ path: 'token', message: 'expected text' });
+  if (
+    refreshMs !== undefined &&
+    !(typeof refreshMs === 'number' && refreshMs >= 0 && refreshMs <= Number.MAX_SAFE_INTEGER)
+  ) {
+    issues.push({ path: 'refreshMs', message: 'expected a number of ms from 0' });
+  }
+  if (clock !== undefined && typeof clock !== 'function') {
+    issues.push({ path: 'clock', message: 'expected a function returning ms since the epoch' });
+  }
+  if (issues.length === 0) return;
+  throw new InvalidInputError({
+    provider,
+    operation: 'configure',
+    message: `${provider}: invalid key source settings: ${issues.map((issue) => `${issue.path} (${issue.message})`).join('; ')}`,
+    issues,
+    delivery: 'not-sent',
+  });
 }
 
 // The API root the key is fetched from when none is given: where the adapter's own calls go.

@@ -15,6 +15,7 @@ import {
   parseOwn,
   parseWebhookJson,
   readEventTime,
+  readSettings,
   safeParseOwn,
   timingSafeEqual,
   tolerantField,
@@ -425,16 +426,53 @@ export interface WowzaRealtimeStreamNamesOptions {
   clock?: (() => number) | undefined;
 }
 
+// The names wowzaRealtimeStreamNames takes, typed so an option added to the interface and not here fails
+// to compile.
+const streamNamesOptionNames = {
+  refreshMs: true,
+  clock: true,
+} as const satisfies Record<keyof WowzaRealtimeStreamNamesOptions, true>;
+
 /**
  * A stream-name resolver that reads the account's streams (`list`, which reads every stream in full) and
  * keeps `providerDetails['wowza-realtime'].sdk.streamName → id` in memory. A name it does not know triggers one new walk, at most every
  * `refreshMs`; concurrent lookups share a walk. For many streams, prefer a lookup in your own records.
+ *
+ * @throws InvalidInputError (`operation: 'configure'`, `delivery: 'not-sent'`) when the resolver is made,
+ *   naming the option: options that are no plain object (a `Map`, a class instance: its entries would be
+ *   taken for none), a name it does not have (`clok` names `clock`), an option that cannot be read (a
+ *   getter or a Proxy in it throws, a revoked Proxy), `null` for an option, a `clock` that is no function,
+ *   a `refreshMs` that is no number of ms from 0.
  */
 export function wowzaRealtimeStreamNames(
   source: { list(): AsyncIterable<LiveStream> },
-  options: WowzaRealtimeStreamNamesOptions = {},
+  given: WowzaRealtimeStreamNamesOptions = {},
 ): WowzaRealtimeStreamNameResolver {
-  const refreshMs = options.refreshMs ?? 30_000;
+  // Read as an adapter's settings are (core's readSettings): own properties of a plain object, each once,
+  // every name known, when the resolver is made. A Map's or a misspelt `clok` would be taken for none.
+  const issues: { path: string; message: string }[] = [];
+  if (given === null) issues.push({ path: '$', message: 'expected an object' });
+  const options = readSettings(provider, given, streamNamesOptionNames);
+  const { refreshMs: givenRefreshMs, clock: givenClock } = options;
+  if (
+    givenRefreshMs !== undefined &&
+    !(typeof givenRefreshMs === 'number' && givenRefreshMs >= 0 && givenRefreshMs <= Number.MAX_SAFE_INTEGER)
+  ) {
+    issues.push({ path: 'refreshMs', message: 'expected a number of ms from 0' });
+  }
+  if (givenClock !== undefined && typeof givenClock !== 'function') {
+    issues.push({ path: 'clock', message: 'expected a function returning ms since the epoch' });
+  }
+  if (issues.length > 0) {
+    throw new InvalidInputError({
+      provider,
+      operation: 'configure',
+      message: `${provider}: invalid stream name options: ${issues.map((issue) => `${issue.path} (${issue.message})`).join('; ')}`,
+      issues,
+      delivery: 'not-sent',
+    });
+  }
+  const refreshMs = givenRefreshMs ?? 30_000;
   // Each reading checked: a clock that throws or answers no time is the option failing, named as the
   // resolver it makes (core's webhookClock), never a raw error or a walk that never comes again (NaN).
   const clock = webhookClock(provider, options.clock, 'resolveStreamId.clock');

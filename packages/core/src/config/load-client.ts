@@ -9,7 +9,7 @@ import { UniliveError } from '../errors/unilive-error.js';
 import type { GateStore, GateStoreUnavailableMode } from '../http/gate-store.js';
 import type { RateLimitOptions } from '../http/request-gate.js';
 import type { ProviderId } from '../live-stream.js';
-import { readOptions } from '../options.js';
+import { hookRules, type OptionRule, optionRules, readOptions } from '../options.js';
 import { isArrayValue, plainObjectProblem } from '../own.js';
 import type { LiveStreamProvider } from '../provider.js';
 import { builtInProviderIds, nearestName, packageNameProblem, providerIdProblem } from './names.js';
@@ -76,7 +76,8 @@ export type ConfiguredProviderFactory = (settings: Record<string, unknown>) => L
 export interface ConfigClientOptions extends LiveStreamClientOptions {
   /**
    * Adapter factories by provider id, used instead of loading packages by name (for bundles that
-   * should not import dynamically).
+   * should not import dynamically). A plain object whose every value is a function; anything else is
+   * refused naming it (`options.providers.liveapi`).
    */
   providers?: Record<string, ConfiguredProviderFactory>;
   /**
@@ -94,10 +95,17 @@ export interface ConfigClientOptions extends LiveStreamClientOptions {
  * setting of that adapter (`baseURL` names `baseUrl`). Only the configuration's own properties are read,
  * each once: one whose getter or Proxy throws is an `InvalidInputError` naming it (`could not be read`). A
  * missing adapter package gives an `InvalidInputError` naming the package to install.
+ *
+ * @throws InvalidInputError (`operation: 'configure'`) before any package is loaded or request sent, for a
+ *   configuration as above, and for `options` read as `createLiveStreamClient` reads its own: options (or
+ *   their `providers`, `gateStores` or `hooks`) that are no plain object (a `Map`, a class instance: named
+ *   by kind), a name they do not have (the nearest named), an option that cannot be read (a getter or a
+ *   Proxy in it throws, or a revoked Proxy: `could not be read`), and a `providers` entry or
+ *   `gateStores.redis` that is no function; the issue names its path (`options.providers.liveapi`).
  */
 export async function createLiveStreamClientFromConfig(
   config: LiveStreamConfig = {},
-  options: ConfigClientOptions = {},
+  givenOptions: ConfigClientOptions = {},
 ): Promise<LiveStreamClient> {
   if (typeof config !== 'object' || config === null || isArrayValue(config)) {
     throw configurationError('$', 'expected an object such as { provider: "liveapi" }', undefined);
@@ -144,8 +152,9 @@ export async function createLiveStreamClientFromConfig(
     const problem = packageNameProblem(packageName);
     if (problem) throw configurationError('package', problem, id);
   }
+  const options = readConfigClientOptions(givenOptions);
   const given = options.providers;
-  const loaded = !(given && Object.hasOwn(given, id) && typeof given[id] === 'function');
+  const loaded = !(given && Object.hasOwn(given, id));
   const factory = loaded ? await loadFactory(id, packageName) : (given[id] as ConfiguredProviderFactory);
   const { container } = options;
   if (settings.fetch === undefined && container?.isRegistered(tokens.fetch, true)) {
@@ -158,6 +167,57 @@ export async function createLiveStreamClientFromConfig(
     ...(rateLimit ? { rateLimit } : {}),
   });
 }
+
+// The options' own names: the client's, and where factories come from instead of packages.
+const configClientOptionRules = /* @__PURE__ */ (() =>
+  ({
+    hooks: optionRules.object,
+    container: {
+      check: (value) =>
+        typeof value === 'object' &&
+        value !== null &&
+        typeof (value as { resolve?: unknown }).resolve === 'function' &&
+        typeof (value as { isRegistered?: unknown }).isRegistered === 'function',
+      expected: 'a tsyringe DependencyContainer',
+    },
+    rateLimit: optionRules.object,
+    providers: optionRules.object,
+    gateStores: optionRules.object,
+  }) as const satisfies Record<keyof ConfigClientOptions, OptionRule>)();
+
+/**
+ * The options of the configuration loaders, read as `createLiveStreamClient` reads its own (core's
+ * `readOptions`), before any package is loaded: own properties of a plain object, each once, every name
+ * known; `hooks`, `providers` and `gateStores` read the same way, one level down. A `Map` (its entries
+ * would be taken for no options: hooks and limits silently lost), a throwing getter or a revoked Proxy is
+ * an `InvalidInputError` naming its path (`options.providers.liveapi`), never the caller's own error. The
+ * copy returned has no prototype and is read again, harmlessly, by each client a registry builds.
+ */
+export function readConfigClientOptions(given: unknown): ConfigClientOptions {
+  const place = { operation: 'configure' } as const;
+  const options = readOptions<ConfigClientOptions>(given, configClientOptionRules, {
+    ...place,
+    path: 'options',
+  });
+  if (options.hooks !== undefined) {
+    options.hooks = readOptions(options.hooks, hookRules, { ...place, path: 'options.hooks' });
+  }
+  if (options.providers !== undefined) {
+    options.providers = readOptions<Record<string, ConfiguredProviderFactory>>(
+      options.providers,
+      {},
+      { ...place, path: 'options.providers', unknown: 'keep', kept: factoryRule },
+    );
+  }
+  if (options.gateStores !== undefined) options.gateStores = readGateStores(options);
+  return options;
+}
+
+// Any provider id may name a factory; each must be one.
+const factoryRule: OptionRule = {
+  check: (value) => typeof value === 'function',
+  expected: 'a function building the provider from its settings',
+};
 
 // A third-party factory is code this library does not know: what it throws becomes a typed configuration
 // error (scrubbed like every error text), and what it returns must look like a provider.
@@ -227,7 +287,9 @@ const configuredStores = new WeakMap<GateStoreFactory, Map<string, GateStore>>()
  *
  * @throws InvalidInputError (`operation: 'configure'`) naming the setting under `rateLimit`: a name it
  *   does not have (naming the nearest one), a store that is none of `'memory'`, `'redis'` or a store object, Redis settings without `store: 'redis'`, a bad
- *   Redis URL, or `@unilive/redis` not installed (the message says to install it).
+ *   Redis URL, or `@unilive/redis` not installed (the message says to install it); and, with
+ *   `store: 'redis'`, an `options.gateStores` (or its `redis`) that is no plain object (function), or cannot
+ *   be read, naming it.
  */
 export async function rateLimitFromConfig(
   config: RateLimitConfig | undefined,
@@ -270,7 +332,7 @@ export async function rateLimitFromConfig(
     return limitsOf(store);
   }
   const factory =
-    options.gateStores?.redis ??
+    readGateStores(options).redis ??
     (await loadDefaultExport<GateStoreFactory>('@unilive/redis', {
       path: 'rateLimit.store',
       what: 'The rate limit store package',
@@ -301,6 +363,22 @@ export async function rateLimitFromConfig(
     stores.set(identity, made);
   }
   return limitsOf(made);
+}
+
+// `gateStores` read as the loaders read it (a getter that throws is named, not escaping); any other name
+// of the loader's options, handed on whole, left to the loader.
+function readGateStores(options: unknown): { redis?: GateStoreFactory } {
+  const place = { operation: 'configure' } as const;
+  const { gateStores } = readOptions<{ gateStores?: unknown }>(
+    options,
+    { gateStores: optionRules.object },
+    { ...place, path: 'options', unknown: 'ignore' },
+  );
+  return readOptions<{ redis?: GateStoreFactory }>(
+    gateStores,
+    { redis: optionRules.function },
+    { ...place, path: 'options.gateStores' },
+  );
 }
 
 function rateLimitError(issues: InputIssue[], cause?: unknown): InvalidInputError {

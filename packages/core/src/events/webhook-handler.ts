@@ -1,7 +1,7 @@
 import { InvalidInputError, WebhookVerificationError } from '../errors/errors.js';
 import { maxTimeoutMs } from '../http/transport-settings.js';
 import { type OptionRule, optionRules, readOptions } from '../options.js';
-import type { LiveStreamEventHub } from './event-hub.js';
+import { isEventHub, type LiveStreamEventHub } from './event-hub.js';
 import { isLiveStreamEvent, type LiveStreamEvent } from './live-stream-event.js';
 import { readWebhookBody, type WebhookHeaders, type WebhookParser, webhookHeader } from './webhook-input.js';
 
@@ -12,7 +12,10 @@ export interface WebhookHandlerOptions {
    * (`(input) => parseWebhook(input, { secret })`).
    */
   parse: WebhookParser;
-  /** Receives every verified event (copies of a delivery already seen are dropped there). */
+  /**
+   * Receives every verified event (copies of a delivery already seen are dropped there). A hub made by
+   * `createEventHub`; anything else (a `Map`, `{}`) is refused when the handler is made.
+   */
   hub?: LiveStreamEventHub | undefined;
   /**
    * Called with the events of each verified delivery, after the hub. When it throws or rejects, the sender
@@ -45,7 +48,9 @@ export interface WebhookHandlerOptions {
 const handlerOptionRules = /* @__PURE__ */ (() =>
   ({
     parse: optionRules.function,
-    hub: optionRules.object,
+    // A hub made by `createEventHub` (of any copy of core): a Map or `{}` taken as one would answer every
+    // delivery 500 (`publish` is no function) long after the handler was made.
+    hub: { check: isEventHub, expected: 'an event hub (createEventHub)' },
     onEvents: optionRules.function,
     maxBodyBytes: { check: () => true, expected: 'anything' },
     bodyIdleTimeoutMs: { check: () => true, expected: 'anything' },
@@ -118,8 +123,9 @@ function bodyAlreadyRead(): Outcome {
  *
  * @throws InvalidInputError (`operation: 'configure'`) naming the option, when the handler is made: options
  *   that are no plain object (a `Map`, a class instance), a name it does not have (the nearest named), an
- *   option that cannot be read (a getter or a Proxy in it throws), `parse` missing or no function, and a
- *   `maxBodyBytes` or `bodyIdleTimeoutMs` that is no whole number in its range.
+ *   option that cannot be read (a getter or a Proxy in it throws), `parse` missing or no function, a `hub`
+ *   that is no event hub made by `createEventHub` (a `Map`, `{}`: `isEventHub`), and a `maxBodyBytes` or
+ *   `bodyIdleTimeoutMs` that is no whole number in its range.
  *
  * @example
  * ```ts uses=client,hub,secret

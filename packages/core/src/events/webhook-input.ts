@@ -1,6 +1,7 @@
 import { loadCredential } from '../config/settings.js';
 import { InvalidInputError, WebhookVerificationError } from '../errors/errors.js';
 import type { ProviderId, Warning } from '../live-stream.js';
+import { isArrayValue, plainObjectProblem } from '../own.js';
 import { type Clock, systemClock } from '../runtime.js';
 import { parseVendorTimestamp } from '../timestamps.js';
 import { jsonDepth, maxEventDepth } from './copy-event.js';
@@ -343,8 +344,10 @@ export function webhookSecrets(source: {
 
 /**
  * Checks the shape of a `parseWebhook` call before anything is read: `input` an object, its `headers` an
- * object (`Headers`, a record, a `Map`, pairs), its `url` absent, text or a `URL`, and `options.clock`
- * absent or a function. Throws `InvalidInputError` naming `input`, `input.headers`, `input.url` or `clock`,
+ * object (`Headers`, a record, a `Map`, pairs), its `url` absent, text or a `URL`, `options` absent or a
+ * plain object (a `Map`, a class instance, a revoked Proxy are refused naming `options`), and
+ * `options.clock` absent or a function. Throws `InvalidInputError` naming `input`, `input.headers`,
+ * `input.url`, `options` or `clock`,
  * so a call from plain JavaScript with the wrong arguments is never a `TypeError` from deep inside; a field
  * (`input.body` too) whose getter or Proxy throws as it is read is refused naming it, `could not be read (a
  * getter or a Proxy in it threw)`, the thrown value as `cause`.
@@ -386,6 +389,15 @@ export function checkWebhookInput(
   }
   if (url !== undefined && typeof url !== 'string' && !read('input.url', () => url instanceof URL)) {
     refuse('input.url', 'must be the URL the request arrived at, as text or a URL');
+  }
+  // The options as a whole first: a revoked Proxy (whose every read throws) or a Map is the options' own
+  // problem, named as `options`, not as the first option read from it.
+  if (options !== undefined) {
+    if (typeof options !== 'object' || options === null || isArrayValue(options)) {
+      refuse('options', 'must be an object of options');
+    }
+    const kind = plainObjectProblem(options as object);
+    if (kind !== undefined) refuse('options', kind);
   }
   let clock: unknown;
   try {

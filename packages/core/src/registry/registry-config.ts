@@ -4,6 +4,7 @@ import {
   createLiveStreamClientFromConfig,
   type LiveStreamConfig,
   type RateLimitConfig,
+  readConfigClientOptions,
 } from '../config/load-client.js';
 import { InvalidInputError } from '../errors/errors.js';
 import { readOptions } from '../options.js';
@@ -62,11 +63,13 @@ export type RegistryConfigOptions = Omit<ConfigClientOptions, 'rateLimit'>;
  * ```
  * @throws InvalidInputError (`operation: 'configure'`) before any request, its issue paths under
  *   `providers.<index>`: a top-level name other than `providers` and `routing` (naming the nearest), no providers, an entry without `provider`, a bad or repeated name (`null` included), a list, entry or setting that cannot be read (a getter or a Proxy in it throws), anything
- *   `createLiveStreamClientFromConfig` refuses, or a routing order that is not every name once.
+ *   `createLiveStreamClientFromConfig` refuses, or a routing order that is not every name once; and, read
+ *   once before any entry is built, `options` that `createLiveStreamClientFromConfig` refuses (a `Map`, a
+ *   misspelt name, a getter that throws, a `providers` entry that is no function), named `options.…`.
  */
 export async function createLiveStreamRegistryFromConfig(
   config: LiveStreamRegistryConfig,
-  options: RegistryConfigOptions = {},
+  givenOptions: RegistryConfigOptions = {},
 ): Promise<LiveStreamRegistry> {
   // Own, known names only: a misspelt `routng` would otherwise leave routing at its default unnoticed, and
   // a `rateLimit` here would pace nothing (it belongs to each provider entry).
@@ -76,6 +79,9 @@ export async function createLiveStreamRegistryFromConfig(
     { operation: 'configure', path: 'config' },
   );
   const entries = readEntries(known.providers);
+  // Read once, here, before any entry is built or package loaded: each entry's loader then reads this
+  // plain copy, and a problem is named as the options' (`options.providers`), not as an entry's.
+  const options = readConfigClientOptions(givenOptions);
   const clients: Record<string, LiveStreamClient> = {};
   for (const [index, entry] of entries.entries()) {
     if (typeof entry !== 'object' || entry === null || isArrayValue(entry)) {
