@@ -106,3 +106,25 @@ export function restreamTargetsProblem(
   }
   return undefined;
 }
+
+/**
+ * The longest free text a Wowza dialect keeps where Wowza documents no maximum, in code points as names are
+ * counted: `long` for descriptions and address lists (a stream's or hosted page's `description`, geo-block
+ * `geoblock_country_codes` and `geoblock_ip_addresses`), `short` for every other (a `player_id`, a hosted
+ * page's `title`, a `source_url`, a push `username` or `password`, `countdown_at`, `countdown_timezone`).
+ * **Unverified**: no Wowza source gives these limits; each is at least four times the most unilive sends
+ * (10,000 characters of description, 2,048 of URL, 1,000 of title), so no client of unilive meets them,
+ * while a raw request can no longer store what every later read of the stream carries.
+ */
+export const undocumentedWowzaTextLimits = { short: 4_096, long: 40_000 } as const;
+
+/**
+ * Why a kept free text is refused, in Wowza's Rails-style words for `label` (`Description`, `Hosted page
+ * title`): `is invalid` for no string or a lone surrogate, `is too long (maximum is N characters)` past
+ * `limit` code points; `undefined` when it is kept.
+ */
+export function wowzaTextProblem(label: string, value: unknown, limit: number): string | undefined {
+  if (typeof value !== 'string' || hasLoneSurrogate(value)) return `${label} is invalid`;
+  if (nameTooLong(value, limit)) return `${label} is too long (maximum is ${limit} characters)`;
+  return undefined;
+}

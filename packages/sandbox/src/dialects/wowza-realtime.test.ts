@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../server.js';
+import { undocumentedWowzaTextLimits } from './names.js';
 import { wowzaRealtimeDialect } from './wowza-realtime.js';
 
 interface StreamJson {
@@ -363,5 +365,114 @@ describe('wowza-realtime dialect: name length', () => {
       const answer = await create({ name });
       expect(answer.status, `${[...name].length} code points`).toBe(status);
     }
+  });
+});
+
+// A raw request could keep a description, a player id or a hosted page's texts of any length, which every
+// later read of the stream carried. Wowza documents no maximum for them: the sandbox's own bounds hold.
+describe('wowza-realtime sandbox dialect: kept texts are bounded', () => {
+  it('refuses a text past its bound or holding a lone surrogate with 422 RecordInvalid, keeping nothing', async () => {
+    const { short, long } = undocumentedWowzaTextLimits;
+    type Text = {
+      label: string;
+      limit: number;
+      given: (text: string) => Record<string, unknown>;
+      read: (stream: Record<string, unknown>) => unknown;
+    };
+    const texts: Text[] = [
+      {
+        label: 'Description',
+        limit: long,
+        given: (text) => ({ description: text }),
+        read: (s) => s.description,
+      },
+      { label: 'Player id', limit: short, given: (text) => ({ player_id: text }), read: (s) => s.player_id },
+      {
+        label: 'Hosted page title',
+        limit: short,
+        given: (text) => ({ hosted_page: { title: text } }),
+        read: (s) => (s.hosted_page as Record<string, unknown>).title,
+      },
+      {
+        label: 'Hosted page description',
+        limit: long,
+        given: (text) => ({ hosted_page: { description: text } }),
+        read: (s) => (s.hosted_page as Record<string, unknown>).description,
+      },
+      {
+        label: 'Hosted page logo image url',
+        limit: short,
+        given: (text) => ({ hosted_page: { logo_image_url: text } }),
+        read: (s) => (s.hosted_page as Record<string, unknown>).logo_image_url,
+      },
+      { label: 'Name', limit: 255, given: (text) => ({ name: text }), read: (s) => s.name },
+    ];
+    const refusal = (problem: string) => ({
+      status: 422,
+      body: {
+        meta: {
+          status: 422,
+          code: 'ERR-422-RecordInvalid',
+          title: 'Record Invalid Error',
+          message: `The request couldn't be processed. ${problem}`,
+          description: '',
+          links: [],
+        },
+      },
+    });
+    const lone = fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff');
+    const given = fc.oneof(
+      fc
+        .tuple(
+          fc.constantFrom(...texts),
+          fc.double({ min: 0.5, max: 1.4, noNaN: true }),
+          fc.constantFrom('t', 'é', '字', '😀'),
+        )
+        .map(([text, share, unit]) => {
+          const length = Math.max(1, Math.round(text.limit * share));
+          const value = unit.repeat(length);
+          return {
+            text,
+            value,
+            refused:
+              length > text.limit
+                ? `${text.label} is too long (maximum is ${text.limit} characters)`
+                : undefined,
+          };
+        }),
+      fc
+        .tuple(fc.constantFrom(...texts), lone)
+        .map(([text, unit]) => ({ text, value: `a${unit}b`, refused: `${text.label} is invalid` })),
+    );
+    await fc.assert(
+      fc.asyncProperty(given, fc.boolean(), async ({ text, value, refused }, update) => {
+        const made = streamOf(await create());
+        const count = async () =>
+          (await call('GET', '/real_time?per_page=1000')).body?.real_time_streams.length;
+        const before = await count();
+        const fields = { name: 'sandbox stream', ...text.given(value) };
+        const answer = update
+          ? await call('PATCH', `/real_time/${made.id}`, { real_time_stream: fields })
+          : await call('POST', '/real_time', { real_time_stream: fields });
+        if (refused) {
+          expect(answer).toEqual(refusal(refused));
+          expect(await count()).toBe(before);
+          expect(streamOf(await call('GET', `/real_time/${made.id}`))).toEqual(made);
+        } else {
+          expect(answer.status).toBe(update ? 200 : 201);
+          const kept = streamOf(answer) as unknown as Record<string, unknown>;
+          expect(text.read(kept)).toBe(value);
+          expect(
+            text.read(
+              streamOf(await call('GET', `/real_time/${String(kept.id)}`)) as unknown as Record<
+                string,
+                unknown
+              >,
+            ),
+          ).toBe(value);
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 });

@@ -7,6 +7,7 @@ import type {
   SandboxRequest,
   SandboxResponse,
 } from '../types.js';
+import { hasLoneSurrogate, undocumentedWowzaTextLimits, wowzaTextProblem } from './names.js';
 import { decodeSegment } from './path.js';
 import {
   wowzaMeta,
@@ -314,6 +315,36 @@ function checkFields(fields: Record<string, unknown>): string | undefined {
   }
   if (fields.hosted_page !== undefined && !isObject(fields.hosted_page))
     return 'Hosted page must be an object';
+  return keptTextProblem(fields);
+}
+
+const { short: shortText, long: longText } = undocumentedWowzaTextLimits;
+
+/**
+ * The first problem of the free texts a stream keeps and answers on every read: Wowza documents no maximum
+ * for them, so each is the sandbox's own (unverified) bound, and a lone surrogate is refused. A hosted
+ * page's field of another type is ignored, as before; a string one is held to its bound.
+ */
+function keptTextProblem(fields: Record<string, unknown>): string | undefined {
+  const given: [label: string, value: unknown, limit: number][] = [
+    ['Description', fields.description, longText],
+    ['Player id', fields.player_id, shortText],
+  ];
+  if (isObject(fields.hosted_page)) {
+    const page = fields.hosted_page;
+    for (const [field, limit] of [
+      ['title', shortText],
+      ['description', longText],
+      ['logo_image_url', shortText],
+    ] as const) {
+      if (typeof page[field] === 'string')
+        given.push([`Hosted page ${field.replace(/_/g, ' ')}`, page[field], limit]);
+    }
+  }
+  for (const [text, value, limit] of given) {
+    const problem = value === undefined ? undefined : wowzaTextProblem(text, value, limit);
+    if (problem) return problem;
+  }
   return undefined;
 }
 
@@ -324,6 +355,8 @@ function label(field: string): string {
 
 function checkName(name: unknown): string | undefined {
   if (typeof name !== 'string' || name.trim() === '') return "Name can't be blank";
+  // A lone surrogate is no character: it has no UTF-8 form to answer or persist.
+  if (hasLoneSurrogate(name)) return 'Name is invalid';
   // "Maximum 255 characters" (OpenAPI), counted in code points as unilive counts names: Wowza does not say
   // how it counts (unverified against the live API).
   if (codePointLength(name) > 255) return 'Name is too long (maximum is 255 characters)';

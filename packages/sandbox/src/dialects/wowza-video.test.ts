@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createEngine, type SandboxEngine } from '../engine.js';
 import type { SandboxRequest, SandboxResponse } from '../types.js';
+import { undocumentedWowzaTextLimits } from './names.js';
 import { wowzaVideoDialect } from './wowza-video.js';
 
 const token = wowzaVideoDialect.defaultCredentials().token ?? '';
@@ -572,5 +573,198 @@ describe('wowza-video dialect: routing and errors for injected faults', () => {
     expect((await send('GET', '/transcoders')).status).toBe(404);
     expect((await send('PUT', '/live_streams')).status).toBe(404);
     expect((await send('GET', '/live_streams/a/b/c')).status).toBe(404);
+  });
+});
+
+// A raw request could keep a description, a hosted page's texts or a `security` object of any size and shape,
+// which every later read of the stream carried. Each case is a create's fields and the one problem Wowza's
+// Rails-style 422 names, or where the stream answers what it kept.
+describe('wowza-video dialect: the texts and objects a stream keeps are bounded', () => {
+  const { short, long } = undocumentedWowzaTextLimits;
+  const recordInvalid = (problem: string) => ({
+    status: 422,
+    body: {
+      meta: {
+        status: 422,
+        code: 'ERR-422-RecordInvalid',
+        title: 'Record Invalid Error',
+        message: `The request couldn't be processed. ${problem}`,
+        description: '',
+        links: [],
+      },
+    },
+  });
+  type Case = { fields: Body } & ({ refused: string } | { kept: (stream: Body) => void });
+  // Where each kept text is given and answered: its label in Wowza's messages and its bound.
+  const texts: {
+    label: string;
+    limit: number;
+    given: (text: string) => Body;
+    read: (stream: Body) => unknown;
+  }[] = [
+    {
+      label: 'Description',
+      limit: long,
+      given: (text) => ({ description: text }),
+      read: (ls) => ls.description,
+    },
+    { label: 'Player id', limit: short, given: (text) => ({ player_id: text }), read: (ls) => ls.player_id },
+    {
+      label: 'Countdown timezone',
+      limit: short,
+      given: (text) => ({ countdown_timezone: text }),
+      read: (ls) => ls.countdown_timezone,
+    },
+    {
+      label: 'Countdown at',
+      limit: short,
+      given: (text) => ({ countdown_at: text }),
+      read: (ls) => ls.countdown_at,
+    },
+    {
+      label: 'Source url',
+      limit: short,
+      given: (text) => ({ encoder: 'file', source_url: text }),
+      read: (ls) => (ls.source_connection_information as Body).source_url,
+    },
+    {
+      label: 'Hosted page title',
+      limit: short,
+      given: (text) => ({ hosted_page: { title: text } }),
+      read: (ls) => (ls.hosted_page as Body).title,
+    },
+    {
+      label: 'Hosted page description',
+      limit: long,
+      given: (text) => ({ hosted_page: { description: text } }),
+      read: (ls) => (ls.hosted_page as Body).description,
+    },
+    {
+      label: 'Security geoblock country codes',
+      limit: long,
+      given: (text) => ({ security: { geoblock_country_codes: text } }),
+      read: (ls) => (ls.security as Body).geoblock_country_codes,
+    },
+  ];
+  const lone = fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff');
+  const cases: fc.Arbitrary<Case> = fc.oneof(
+    // Around each bound, in characters of one to four UTF-8 bytes (counted in code points).
+    fc
+      .tuple(
+        fc.constantFrom(...texts),
+        fc.double({ min: 0.5, max: 1.4, noNaN: true }),
+        fc.constantFrom('t', 'é', '字', '😀'),
+      )
+      .map(([text, share, unit]): Case => {
+        const length = Math.max(1, Math.round(text.limit * share));
+        const value = unit.repeat(length);
+        return length > text.limit
+          ? {
+              fields: text.given(value),
+              refused: `${text.label} is too long (maximum is ${text.limit} characters)`,
+            }
+          : { fields: text.given(value), kept: (ls) => expect(text.read(ls)).toBe(value) };
+      }),
+    // A lone surrogate, or no string at all.
+    fc
+      .tuple(
+        fc.constantFrom(...texts),
+        fc.oneof(
+          lone.map((unit) => `a${unit}b`),
+          fc.constantFrom<unknown>(7, true, ['x'], { x: 'y' }),
+        ),
+      )
+      .map(
+        ([text, value]): Case => ({
+          fields: text.given(value as string),
+          refused: `${text.label} is invalid`,
+        }),
+      ),
+    lone.map((unit): Case => ({ fields: { name: `a${unit}b` }, refused: 'Name is invalid' })),
+    // `security` and `hosted_page` in their documented types; a key beside the documented ones is dropped.
+    fc
+      .constantFrom<[Body, string]>(
+        [{ security: { force_ssl_playback: 'yes' } }, 'Security force ssl playback is invalid'],
+        [{ security: { token_auth_enabled: { deep: {} } } }, 'Security token auth enabled is invalid'],
+        [
+          { security: { geoblock_by_location: 'block' } },
+          'Security geoblock by location is not included in the list',
+        ],
+        [
+          { security: { geoblock_ip_override: ['allow'] } },
+          'Security geoblock ip override is not included in the list',
+        ],
+        [{ security: { token_auth_shared_secret: 'abc' } }, 'Security token auth shared secret is invalid'],
+        [
+          { security: { token_auth_shared_secret: 'ab'.repeat(17) } },
+          'Security token auth shared secret is invalid',
+        ],
+        [{ hosted_page: { enabled: 'no' } }, 'Hosted page enabled is invalid'],
+        [{ hosted_page: { sharing_icons: 1 } }, 'Hosted page sharing icons is invalid'],
+        [{ delivery_protocols: ['rtmp', 'rtmp'] }, 'Delivery protocols is invalid'],
+        [{ username: 'u'.repeat(short + 1) }, `Username is too long (maximum is ${short} characters)`],
+      )
+      .map(([fields, refused]): Case => ({ fields, refused })),
+    fc
+      .tuple(fc.string({ minLength: 1, maxLength: 12 }), fc.jsonValue({ maxDepth: 3 }))
+      .filter(
+        ([key]) =>
+          ![
+            'force_ssl_playback',
+            'geoblock_enabled',
+            'token_auth_enabled',
+            'token_auth_playlist_only',
+            'geoblock_by_location',
+            'geoblock_ip_override',
+            'geoblock_country_codes',
+            'geoblock_ip_addresses',
+            'token_auth_shared_secret',
+            '__proto__',
+          ].includes(key),
+      )
+      .map(
+        ([key, value]): Case => ({
+          fields: { security: { force_ssl_playback: true, [key]: value } },
+          kept: (ls) =>
+            expect(ls.security).toEqual({
+              force_ssl_playback: true,
+              geoblock_enabled: false,
+              geoblock_by_location: 'disabled',
+              geoblock_ip_override: 'disabled',
+              token_auth_enabled: false,
+              token_auth_playlist_only: false,
+            }),
+        }),
+      ),
+  );
+
+  it('refuses what passes a bound or a documented type with 422 RecordInvalid, storing nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(cases, fc.boolean(), async (given, update) => {
+        const streams = () => engine.stats.created['wowza-video'] ?? 0;
+        const before = streams();
+        const base = {
+          name: 'My Live Stream',
+          broadcast_location: 'us_west_california',
+          encoder: 'other_rtmp',
+        };
+        // An update goes to a stream of its own; a source URL is given on create only (a pull encoder).
+        const patched = update && !('source_url' in given.fields) ? await create() : undefined;
+        const answer = patched
+          ? await send('PATCH', `/live_streams/${String(patched.id)}`, { live_stream: given.fields })
+          : await send('POST', '/live_streams', { live_stream: { ...base, ...given.fields } });
+        if ('refused' in given) {
+          expect(answer).toEqual(recordInvalid(given.refused));
+          expect(streams()).toBe(patched ? before + 1 : before);
+          if (patched)
+            expect(liveStream(await send('GET', `/live_streams/${String(patched.id)}`))).toEqual(patched);
+        } else {
+          expect(answer.status, JSON.stringify(answer.body).slice(0, 300)).toBe(patched ? 200 : 201);
+          given.kept(liveStream(answer));
+          given.kept(liveStream(await send('GET', `/live_streams/${String(liveStream(answer).id)}`)));
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 });

@@ -7,6 +7,7 @@ import type {
   SandboxRequest,
   SandboxResponse,
 } from '../types.js';
+import { hasLoneSurrogate, undocumentedWowzaTextLimits, wowzaTextProblem } from './names.js';
 import { decodeSegment } from './path.js';
 import {
   wowzaInvalidStateChange,
@@ -196,6 +197,8 @@ function validate(input: Record<string, unknown>, mode: 'create' | 'update'): st
   if (input.name !== undefined) {
     if (typeof input.name !== 'string' || input.name.trim() === '') {
       if (mode === 'update') problems.push("Name can't be blank");
+    } else if (hasLoneSurrogate(input.name)) {
+      problems.push('Name is invalid');
     } else if (codePointLength(input.name) > 200) {
       // "Maximum 200 characters" (OpenAPI), counted as people count them, as unilive does: Wowza does not
       // say how it counts (unverified against the live API).
@@ -224,6 +227,11 @@ function validate(input: Record<string, unknown>, mode: 'create' | 'update'): st
     const value = input[field];
     if (value !== undefined && (typeof value !== 'string' || !credentialPattern.test(value))) {
       problems.push(`${humanize(field)} is invalid`);
+    } else if (typeof value === 'string' && value.length > undocumentedWowzaTextLimits.short) {
+      // Wowza documents no maximum: the sandbox's own (unverified), as for the other kept texts.
+      problems.push(
+        `${humanize(field)} is too long (maximum is ${undocumentedWowzaTextLimits.short} characters)`,
+      );
     }
   }
   const reference = input.reference_id;
@@ -250,7 +258,102 @@ function validate(input: Record<string, unknown>, mode: 'create' | 'update'): st
       problems.push(`${humanize(field)} is invalid`);
     }
   }
+  // Each protocol once: the list is a set of four, not a text that could grow without end.
+  if (Array.isArray(protocols) && new Set(protocols).size !== protocols.length) {
+    problems.push('Delivery protocols is invalid');
+  }
+  problems.push(...keptFieldProblems(input));
   return problems;
+}
+
+const { short: shortText, long: longText } = undocumentedWowzaTextLimits;
+
+// Every free text the stream keeps and answers on each read, with its bound: Wowza documents none for
+// these, so each is the sandbox's own (unverified), as for names where a vendor gives none. A push `username`
+// and `password` are bounded where their pattern is checked.
+const keptTexts: readonly [field: string, limit: number][] = [
+  ['description', longText],
+  ['player_id', shortText],
+  ['countdown_at', shortText],
+  ['countdown_timezone', shortText],
+  ['source_url', shortText],
+];
+const keptHostedPageTexts: readonly [field: string, limit: number][] = [
+  ['title', shortText],
+  ['description', longText],
+];
+const hostedPageFlags = ['enabled', 'sharing_icons'];
+
+// The `security` object as the OpenAPI's live_stream_create_input documents it; other keys are dropped.
+const securityFlags = [
+  'force_ssl_playback',
+  'geoblock_enabled',
+  'token_auth_enabled',
+  'token_auth_playlist_only',
+];
+const securityChoices: Record<string, readonly string[]> = {
+  geoblock_by_location: ['allow', 'deny', 'disabled'],
+  geoblock_ip_override: ['allow', 'deny', 'disabled'],
+};
+const securityTexts: readonly [field: string, limit: number][] = [
+  ['geoblock_country_codes', longText],
+  ['geoblock_ip_addresses', longText],
+];
+const securityFields = [
+  ...securityFlags,
+  ...Object.keys(securityChoices),
+  ...securityTexts.map(([field]) => field),
+  'token_auth_shared_secret',
+];
+// "Must contain only hexadecimal characters and be an even number of total characters not exceeding 32."
+const sharedSecretPattern = /^(?:[0-9A-Fa-f]{2}){1,16}$/;
+
+/**
+ * The problems of the texts and objects a stream keeps whole: each free text a string of its bound without a
+ * lone surrogate, and `hosted_page` and `security` holding their documented fields in their documented
+ * types (their other keys are dropped when kept), so no raw request stores what every later read carries.
+ */
+function keptFieldProblems(input: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const check = (label: string, value: unknown, limit: number) => {
+    const problem = value === undefined ? undefined : wowzaTextProblem(label, value, limit);
+    if (problem) problems.push(problem);
+  };
+  for (const [field, limit] of keptTexts) check(humanize(field), input[field], limit);
+  const page = input.hosted_page;
+  if (typeof page === 'object' && page !== null && !Array.isArray(page)) {
+    const fields = page as Record<string, unknown>;
+    for (const [field, limit] of keptHostedPageTexts)
+      check(`Hosted page ${field.replace(/_/g, ' ')}`, fields[field], limit);
+    for (const flag of hostedPageFlags) {
+      if (fields[flag] !== undefined && typeof fields[flag] !== 'boolean')
+        problems.push(`Hosted page ${flag.replace(/_/g, ' ')} is invalid`);
+    }
+  }
+  const security = input.security;
+  if (typeof security === 'object' && security !== null && !Array.isArray(security)) {
+    const fields = security as Record<string, unknown>;
+    const label = (field: string) => `Security ${field.replace(/_/g, ' ')}`;
+    for (const flag of securityFlags) {
+      if (fields[flag] !== undefined && typeof fields[flag] !== 'boolean')
+        problems.push(`${label(flag)} is invalid`);
+    }
+    for (const [field, allowed] of Object.entries(securityChoices)) {
+      const value = fields[field];
+      if (value !== undefined && (typeof value !== 'string' || !allowed.includes(value)))
+        problems.push(`${label(field)} is not included in the list`);
+    }
+    for (const [field, limit] of securityTexts) check(label(field), fields[field], limit);
+    const secret = fields.token_auth_shared_secret;
+    if (secret !== undefined && (typeof secret !== 'string' || !sharedSecretPattern.test(secret)))
+      problems.push(`${label('token_auth_shared_secret')} is invalid`);
+  }
+  return problems;
+}
+
+/** The documented fields of a `security` object, as a stream keeps them. */
+function securityOf(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([field]) => securityFields.includes(field)));
 }
 
 function readEnvelope(body: unknown): Record<string, unknown> | undefined {
@@ -397,7 +500,8 @@ function applyFields(
     liveStream.vod_stream = false;
   }
   if (input.security !== undefined) {
-    liveStream.security = { ...(liveStream.security as object), ...(input.security as object) };
+    const given = securityOf(input.security as Record<string, unknown>);
+    liveStream.security = { ...(liveStream.security as object), ...given };
   }
   if (input.logo_image !== undefined) {
     liveStream.logo_image_url = `https://prod.s3.amazonaws.com/uploads/player/logo_image/${context.randomId(5)}/${context.randomHex(6)}.jpg`;
