@@ -8,9 +8,9 @@ import { parseWebhook } from './wowza-video-webhooks.js';
 
 // End to end: the sandbox sends Wowza's (legacy) webhooks for a stream it starts, to a local handler that
 // checks the path secret and confirms each event over the API; a waitForState that polls every 30 s ends
-// on the webhook. Its sleep never ends by itself, so ending at all proves the event woke it.
+// on the webhook, for `ready` after a start and for `stopped` after a stop. Its sleep never ends by itself, so ending at all proves the event woke it.
 describe('wowza-video webhooks from the sandbox', () => {
-  it('start → start.requested, start.complete → the wait polling every 30 s ends on the event', async () => {
+  it('start → start.requested, start.complete; stop → stop.requested, stop.complete: each wait polling every 30 s ends on the event', async () => {
     const sandbox = await startSandbox({ transitionMs: 50 });
     const provider = wowzaVideo(sandbox.adapterSettings('wowza-video'));
     const hub = createEventHub();
@@ -59,6 +59,31 @@ describe('wowza-video webhooks from the sandbox', () => {
         ['start.requested', 200],
         ['start.complete', 200],
       ]);
+
+      // Stop: the wait for `stopped`, asleep on a ready stream, ends on stop.complete, and the hub's latest
+      // state for the stream is `stopped`.
+      const sleeps = sleep.count();
+      const stopping = client.waitForState(stream.id, 'stopped', {
+        events: hub,
+        intervalMs: 30_000,
+        maxIntervalMs: 30_000,
+        timeoutMs: 600_000,
+      });
+      await expect.poll(() => sleep.count()).toBeGreaterThan(sleeps);
+      await client.stop(stream.id);
+      expect((await stopping).state).toBe('stopped');
+      await sandbox.webhooks.settled();
+      // Both confirmed over the API, which already says `stopped` (Wowza's stop answers `stopped` at once).
+      expect(
+        receiver.events.slice(2).map((event) => [(event.raw as { event: string }).event, event.state]),
+      ).toEqual([
+        ['stop.requested', 'stopped'],
+        ['stop.complete', 'stopped'],
+      ]);
+      expect(
+        hub.latest({ provider: 'wowza-video', streamId: stream.id }).map((event) => event.state),
+      ).toEqual(['stopped']);
+      expect(receiver.statuses).toEqual([200, 200, 200, 200]);
     } finally {
       await receiver.close();
       await sandbox.close();

@@ -761,6 +761,8 @@ function changeState(record: StoredLiveStream, action: Action, context: DialectC
         previousState: transition.via,
         state: transition.to,
         record: view(current, context),
+        // The address a started transcoder answers `/state` with, which `start.complete` carries too.
+        ...(transition.to === 'started' ? { details: { ipAddress: current.ipAddress } } : {}),
       });
       recordingReady(current);
     }

@@ -628,37 +628,71 @@ describe('vendor envelopes', () => {
     ...fields,
   });
 
-  it('Wowza Video: the legacy transcoder event of each transition, nothing for other changes', () => {
+  it('Wowza Video: the legacy transcoder events of each transition the dialect makes, nothing for other changes', () => {
     const render = createEnvelopeRenderer();
-    const names = [
+    const rendered = [
       ['stopped', 'starting'],
       ['starting', 'started'],
-      ['started', 'stopping'],
-      ['stopping', 'stopped'],
       ['started', 'resetting'],
       ['resetting', 'started'],
-    ].map(
-      ([previousState = '', state = '']) => render(change({ previousState, state, record: {} }))[0]?.name,
+      // Stop answers `stopped` at once: its one transition is the request and the completion.
+      ['started', 'stopped'],
+    ].map(([previousState = '', state = '']) =>
+      render(
+        change({
+          previousState,
+          state,
+          record: { reference_id: 'ref-1' },
+          ...(state === 'started' ? { details: { ipAddress: '198.51.100.7' } } : {}),
+        }),
+      ),
     );
-    expect(names).toEqual([
-      'start.requested',
-      'start.complete',
-      'stop.requested',
-      'stop.complete',
-      'reset.requested',
-      'reset.complete',
+    expect(rendered.map((webhooks) => webhooks.map((webhook) => webhook.name))).toEqual([
+      ['start.requested'],
+      ['start.complete'],
+      ['reset.requested'],
+      ['reset.complete'],
+      ['stop.requested', 'stop.complete'],
     ]);
-    const [webhook] = render(
-      change({ previousState: 'starting', state: 'started', record: { reference_id: 'ref-1' } }),
-    );
-    expect(webhook?.payload).toMatchObject({
-      version: 1.0,
-      event: 'start.complete',
-      event_time: 1_700_000_000.5,
-      object_type: 'transcoder',
-      object_id: 'ab12cd34',
-      object_data: { reference_id: 'ref-1' },
-    });
+    const payloads = rendered.flat().map((webhook) => webhook.payload as Record<string, unknown>);
+    // One uptime record for the whole session, start to stop (eight lower-case letters and digits).
+    const uptime = (payloads[0]?.object_data as { uptime_id: string } | undefined)?.uptime_id;
+    expect(uptime).toMatch(/^[a-z0-9]{8}$/);
+    // The documented payloads (wowza.md §9.1, its fixtures), and the unverified ones shaped alike.
+    expect(payloads.map((payload) => [payload.event, payload.object_data])).toEqual([
+      ['start.requested', { uptime_id: uptime, reference_id: 'ref-1' }],
+      ['start.complete', { uptime_id: uptime, ip_address: '198.51.100.7', reference_id: 'ref-1' }],
+      ['reset.requested', { uptime_id: uptime, reference_id: 'ref-1' }],
+      ['reset.complete', { uptime_id: uptime, ip_address: '198.51.100.7', reference_id: 'ref-1' }],
+      ['stop.requested', { uptime_id: uptime, reference_id: 'ref-1' }],
+      ['stop.complete', { uptime_id: uptime }],
+    ]);
+    for (const payload of payloads) {
+      expect(Object.keys(payload)).toEqual([
+        'version',
+        'event',
+        'event_id',
+        'event_time',
+        'object_type',
+        'object_id',
+        'object_data',
+      ]);
+      expect(payload).toMatchObject({
+        version: 1.0,
+        event_time: 1_700_000_000.5,
+        object_type: 'transcoder',
+        object_id: 'ab12cd34',
+      });
+    }
+    expect(new Set(payloads.map((payload) => payload.event_id)).size).toBe(payloads.length);
+    // The next start is a new transcoding session; a stream without a reference id sends the text "null".
+    const [next] = render(change({ previousState: 'stopped', state: 'starting', record: {} }));
+    expect(next?.payload).toMatchObject({ object_data: { reference_id: 'null' } });
+    expect(
+      (next?.payload as { object_data?: { uptime_id: string } } | undefined)?.object_data?.uptime_id,
+    ).not.toBe(uptime);
+    // `stopping` is a state Wowza's enum lists but the dialect never enters: nothing is made up for it.
+    expect(render(change({ previousState: 'started', state: 'stopping', record: {} }))).toEqual([]);
     expect(render(change({ kind: 'created', record: {} }))).toEqual([]);
     expect(render(change({ kind: 'encoder-connected', record: {} }))).toEqual([]);
   });

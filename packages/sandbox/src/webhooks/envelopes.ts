@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { StreamChange } from '../types.js';
 
 /**
@@ -21,10 +21,13 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 
 /**
  * Renders the webhooks each vendor documents for a sandbox change, in the vendor's own envelope. Changes
- * the vendor sends nothing for render nothing. `feeds` keeps the feed id of each connected encoder.
+ * the vendor sends nothing for render nothing. `feeds` keeps the feed id of each connected encoder, `uptimes`
+ * the uptime id of each running Wowza Video stream.
  */
 export function createEnvelopeRenderer(): (change: StreamChange) => VendorWebhook[] {
   const feeds = new Map<string, { feedId: string; started: number }>();
+  // Wowza Video: the uptime id of each running stream's transcoding session.
+  const uptimes = new Map<string, string>();
 
   return (change) => {
     const record = change.record ?? {};
@@ -34,7 +37,7 @@ export function createEnvelopeRenderer(): (change: StreamChange) => VendorWebhoo
       case 'videosdk':
         return videosdk(change, record);
       case 'wowza-video':
-        return wowzaVideo(change, record);
+        return wowzaVideo(change, record, uptimes);
       case 'liveapi':
         return liveapi(change, record);
       default:
@@ -129,24 +132,60 @@ function videosdk(change: StreamChange, record: Record<string, unknown>): Vendor
   return [webhook(change.state)];
 }
 
-// Wowza Video, legacy envelope ("Webhook event reference"): transcoder events for each state transition.
-// The v2.0 envelope documents no live stream event, so the sandbox sends the legacy one.
-const wowzaEvents: Record<string, string> = {
-  'stopped>starting': 'start.requested',
-  'starting>started': 'start.complete',
-  'started>stopping': 'stop.requested',
-  'stopping>stopped': 'stop.complete',
-  'started>resetting': 'reset.requested',
-  'resetting>started': 'reset.complete',
+// Wowza Video, legacy envelope ("Webhook event reference"): transcoder events for each state transition of
+// the dialect, in order. The v2.0 envelope documents no live stream event, so the sandbox sends the legacy
+// one. Stop answers `stopped` at once (see the dialect: Wowza's stop example and quick start), so its one
+// transition is both the request and its completion, sent in that order.
+const wowzaEvents: Record<string, readonly string[]> = {
+  'stopped>starting': ['start.requested'],
+  'starting>started': ['start.complete'],
+  'started>stopped': ['stop.requested', 'stop.complete'],
+  'started>resetting': ['reset.requested'],
+  'resetting>started': ['reset.complete'],
 };
 
-function wowzaVideo(change: StreamChange, record: Record<string, unknown>): VendorWebhook[] {
+// What `object_data` holds per event. Documented (wowza.md §9.1 and its fixtures): `start.requested`
+// `{ uptime_id, reference_id }`, `start.complete` `{ uptime_id, ip_address, reference_id }`, `stop.complete`
+// `{ uptime_id }`. The other three are named by symmetry only and no payload of them is published: a request
+// is shaped like `start.requested`, `reset.complete` like `start.complete` (SANDBOX CHOICE, unverified).
+const wowzaObjectData: Record<string, readonly ('ip_address' | 'reference_id')[]> = {
+  'start.requested': ['reference_id'],
+  'start.complete': ['ip_address', 'reference_id'],
+  'stop.requested': ['reference_id'],
+  'stop.complete': [],
+  'reset.requested': ['reference_id'],
+  'reset.complete': ['ip_address', 'reference_id'],
+};
+
+function wowzaVideo(
+  change: StreamChange,
+  record: Record<string, unknown>,
+  uptimes: Map<string, string>,
+): VendorWebhook[] {
+  if (change.kind === 'deleted') uptimes.delete(change.id);
   if (change.kind !== 'state-changed') return [];
-  const event = wowzaEvents[`${change.previousState}>${change.state}`];
-  if (!event) return [];
-  const reference = typeof record.reference_id === 'string' ? record.reference_id : 'null';
-  return [
-    {
+  const events = wowzaEvents[`${change.previousState}>${change.state}`] ?? [];
+  if (events.length === 0) return [];
+  // An uptime record is one transcoding session, start to stop (OpenAPI `/transcoders/{id}/uptimes`): a
+  // start opens a new one, a reset keeps it, a stop ends it. One the sandbox does not know (a stream started
+  // before a restart from a persist file) is opened on the spot.
+  if (change.state === 'starting') uptimes.delete(change.id);
+  let uptime = uptimes.get(change.id);
+  if (uptime === undefined) {
+    uptime = uptimeId();
+    uptimes.set(change.id, uptime);
+  }
+  if (change.state === 'stopped') uptimes.delete(change.id);
+  const fields = {
+    // The OpenAPI's own example for a stream without one is the text "null".
+    reference_id: typeof record.reference_id === 'string' ? record.reference_id : 'null',
+    // "If the live stream state is anything other than started, the ip_address is 0.0.0.0."
+    ip_address: typeof change.details?.ipAddress === 'string' ? change.details.ipAddress : '0.0.0.0',
+  };
+  return events.map((event) => {
+    const objectData: Record<string, unknown> = { uptime_id: uptime };
+    for (const key of wowzaObjectData[event] ?? []) objectData[key] = fields[key];
+    return {
       name: event,
       payload: {
         version: 1.0,
@@ -155,10 +194,16 @@ function wowzaVideo(change: StreamChange, record: Record<string, unknown>): Vend
         event_time: change.at / 1000,
         object_type: 'transcoder',
         object_id: change.id,
-        object_data: { uptime_id: change.id.slice(0, 8), reference_id: reference },
+        object_data: objectData,
       },
-    },
-  ];
+    };
+  });
+}
+
+// Eight lower-case letters and digits, as the reference's samples (`bjwbhwld`, `7cb5yfnx`).
+function uptimeId(): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  return Array.from(randomBytes(8), (byte) => alphabet[byte % alphabet.length]).join('');
 }
 
 // LiveAPI: `{ event, payload }` with the live stream as the payload (INFERRED: nothing documents it).
