@@ -215,8 +215,10 @@ export {
   type OwnParseResult,
   ownData,
   parseOwn,
+  providerInput,
   providerOptionsWarnings,
   readProviderOptions,
+  readStartProviderOptions,
   restreamTargetsInputSchema,
   safeParseOwn,
   streamSecrets,
@@ -264,6 +266,7 @@ export {
   type OptionRule,
   type OptionsPlace,
   optionRules,
+  providerCallOptionRulesWith,
   providerCallOptions,
   readOptions,
 } from './options.js';

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { builtInProviderIds, nearestName } from './config/names.js';
 import { type InputIssue, InvalidInputError } from './errors/errors.js';
 import { ingestProtocols, type ProviderId, type Warning } from './live-stream.js';
-import { dateOfAnyRealm, plainObjectProblem } from './own.js';
+import { dateOfAnyRealm, isArrayValue, plainObjectProblem } from './own.js';
 import type { CreateLiveStreamInput, UpdateLiveStreamInput } from './provider.js';
 import { isCredentialName } from './redaction/patterns.js';
 import { repeatedRestreamTargets } from './restream.js';
@@ -228,6 +228,49 @@ export function ownData(value: unknown, depth = 0): unknown {
   return copy;
 }
 
+// Thrown by `namedOwnData` where a read throws: the path, below the value read, of what could not be read.
+class UnreadableAt {
+  constructor(readonly path: readonly (string | number)[]) {}
+}
+
+// The path of a read that threw under `key`, for the copy one level up.
+function unreadableBelow(key: string | number, error: unknown): UnreadableAt {
+  return new UnreadableAt(error instanceof UnreadableAt ? [key, ...error.path] : [key]);
+}
+
+// `ownData`, naming what could not be read: a getter or a Proxy trap that throws under a property is an
+// UnreadableAt carrying that property's path, so that an input's error names `providerOptions.liveapi` or
+// `restream.0.streamKey` rather than the whole input. The same copy otherwise (a try costs nothing until
+// something throws); kept apart from `ownData`, which every vendor answer goes through.
+function namedOwnData(value: unknown, depth = 0): unknown {
+  if (typeof value !== 'object' || value === null || depth > 32) return value;
+  if (Array.isArray(value)) {
+    if (value.length > maxCopiedItems) return value;
+    const items: unknown[] = [];
+    for (let index = 0; index < value.length; index += 1) {
+      let item: unknown;
+      try {
+        item = Object.hasOwn(value, index) ? namedOwnData(value[index], depth + 1) : undefined;
+      } catch (error) {
+        throw unreadableBelow(index, error);
+      }
+      items.push(item);
+    }
+    return items;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return value;
+  const copy: Record<string, unknown> = Object.create(null);
+  for (const key of Object.keys(value)) {
+    try {
+      copy[key] = namedOwnData((value as Record<string, unknown>)[key], depth + 1);
+    } catch (error) {
+      throw unreadableBelow(key, error);
+    }
+  }
+  return copy;
+}
+
 /** What {@link safeParseOwn} returns. */
 export type OwnParseResult<T> =
   | { success: true; output: T }
@@ -346,22 +389,33 @@ function visitSchema(node: unknown, depth: number): void {
 }
 
 /**
- * {@link ownData} of what a caller handed in, read by `read` (default `ownData`), or an
- * {@link InvalidInputError} at `path`, `delivery: 'not-sent'`, where reading it throws (a getter that
- * throws, a Proxy whose traps do): nothing was sent, and the input is what is wrong.
+ * {@link ownData} of what a caller handed in, read by `read` (default: that copy, naming where a read threw),
+ * or an {@link InvalidInputError}, `delivery: 'not-sent'`, where reading it throws (a getter that throws, a
+ * Proxy whose traps do): nothing was sent, and the input is what is wrong. The issue's path is `path`
+ * followed by the property whose read threw (`providerOptions.liveapi`, `input.restream.0`); `$` stands for
+ * the value itself and is left out before a property.
  */
 export function readOwnData(
   value: unknown,
   path: string,
   context: { provider?: ProviderId | undefined; operation: string },
-  read: (value: unknown) => unknown = ownData,
+  read: (value: unknown) => unknown = namedOwnData,
 ): unknown {
   try {
     return read(value);
-  } catch {
-    throw invalidInput([{ path, message: 'could not be read (a getter or a Proxy in it threw)' }], context);
+  } catch (error) {
+    const below = error instanceof UnreadableAt ? error.path : [];
+    const named = below.length === 0 ? path : [...(path === '$' ? [] : [path]), ...below].join('.');
+    throw invalidInput(
+      [{ path: named, message: 'could not be read (a getter or a Proxy in it threw)' }],
+      context,
+    );
   }
 }
+
+// The inputs `validateCreateInput` and `validateUpdateInput` returned: a client's (or a registry's) checked copy, which a provider takes as
+// it is (see providerInput). Held weakly: nothing is kept once the call is done with it.
+const checkedInputs = new WeakSet<object>();
 
 /**
  * Validates input against a schema and returns it typed, or throws {@link InvalidInputError} listing every
@@ -377,7 +431,7 @@ export function validateInput<T>(
   // that changes between reads cannot show one value to a check and another to the vendor.
   // valibot takes an array for an object with numeric keys; an input is never one.
   const copy = readOwnData(input, '$', context, (value) =>
-    Array.isArray(value) ? undefined : ownData(value),
+    Array.isArray(value) ? undefined : namedOwnData(value),
   );
   if (typeof copy === 'object' && copy !== null && hasForbiddenKey(copy)) {
     throw invalidInput(
@@ -452,15 +506,102 @@ export function validateCreateInput(
   provider?: ProviderId,
   operation = 'create',
 ): CreateLiveStreamInput {
-  return validateInput(createLiveStreamInputSchema, input, { provider, operation }) as CreateLiveStreamInput;
+  return checked(
+    validateInput(createLiveStreamInputSchema, input, { provider, operation }) as CreateLiveStreamInput,
+  );
 }
 
 /** Validates an update patch. */
 export function validateUpdateInput(input: unknown, provider?: ProviderId): UpdateLiveStreamInput {
-  return validateInput(updateLiveStreamInputSchema, input, {
-    provider,
-    operation: 'update',
-  }) as UpdateLiveStreamInput;
+  return checked(
+    validateInput(updateLiveStreamInputSchema, input, {
+      provider,
+      operation: 'update',
+    }) as UpdateLiveStreamInput,
+  );
+}
+
+// Marks a client's checked input, which a provider then takes as it is (providerInput).
+function checked<T extends object>(input: T): T {
+  checkedInputs.add(input);
+  return input;
+}
+
+// What a provider called directly checks of a create's or an update's input before anything else reads it:
+// the input read once into a copy (own properties, naming what could not be read) and its `providerOptions`
+// read by the client's own schema for them; the other fields are the adapter's to check, as before.
+const directCreateSchema = /* @__PURE__ */ (() =>
+  v.looseObject({ providerOptions: v.optional(providerOptionsSchema) }, createShape))();
+const directUpdateSchema = /* @__PURE__ */ (() =>
+  v.looseObject({ providerOptions: v.optional(providerOptionsSchema) }, updateShape))();
+
+/**
+ * A create's or an update's input as a provider reads it, so that a provider used without a client reads
+ * `providerOptions` as one wrapped in it: the input a client checked ({@link validateCreateInput},
+ * {@link validateUpdateInput}) is returned as it is; anything else (the caller's own object, handed to the
+ * provider directly) is read into a copy without a prototype (own properties, each once) whose
+ * `providerOptions` passed the client's check: a plain object keyed by provider id, each entry a plain
+ * object, no `__proto__`, `constructor` or `prototype` key. Call it first, before any other read of the
+ * input (its secrets included).
+ *
+ * @throws InvalidInputError (`delivery: 'not-sent'`): `providerOptions` (or `providerOptions.<id>`, for any
+ *   id) given as a `Map`, a class instance or no object (`expected a plain object ({ name: value, … }), not
+ *   a Map: …`), or an input a getter or Proxy in which throws (the issue at the property whose read threw:
+ *   `providerOptions.liveapi`; `could not be read (a getter or a Proxy in it threw)`).
+ */
+export function providerInput<T>(input: T, provider: ProviderId, operation: 'create' | 'update'): T {
+  if (typeof input === 'object' && input !== null && checkedInputs.has(input)) return input;
+  const schema = operation === 'create' ? directCreateSchema : directUpdateSchema;
+  return validateInput(schema, input, { provider, operation }) as T;
+}
+
+/**
+ * A start's `providerOptions`, read as a client reads them and as `create` and `update` read theirs (the
+ * same schema): a plain object keyed by provider id, each entry a plain object whatever the id (a `Map`
+ * kept under another vendor's id would be dropped on that vendor after a switch of configuration), read
+ * once into a copy without a prototype; under the provider's own id only when `readsOnStart` (its
+ * `providerOptionsOn` lists `start`). A client reads them so, and so does a provider called directly
+ * (`providerCallOptions`).
+ *
+ * @throws InvalidInputError (`operation: 'start'`, `delivery: 'not-sent'`) naming `providerOptions` or
+ *   `providerOptions.<id>`: no object, a `Map` or a class instance, a read that throws, options under the
+ *   provider's own id when it takes none on start.
+ */
+export function readStartProviderOptions(
+  value: unknown,
+  provider: ProviderId,
+  readsOnStart: boolean,
+): Record<string, Record<string, unknown>> {
+  const context = { provider, operation: 'start' };
+  if (typeof value !== 'object' || value === null || isArrayValue(value)) {
+    throw invalidInput(
+      [{ path: 'providerOptions', message: 'expected an object keyed by provider id' }],
+      context,
+    );
+  }
+  const copy = readOwnData(value, 'providerOptions', context) as Record<string, Record<string, unknown>>;
+  const result = safeParseOwn(providerOptionsSchema, copy);
+  if (!result.success) {
+    throw invalidInput(
+      result.issues.map((issue) => {
+        const { path, message } = toInputIssue(issue, value);
+        return { path: path === '$' ? 'providerOptions' : `providerOptions.${path}`, message };
+      }),
+      context,
+    );
+  }
+  if (Object.hasOwn(copy, provider) && !readsOnStart) {
+    throw invalidInput(
+      [
+        {
+          path: `providerOptions.${provider}`,
+          message: `${provider} takes no provider options on start (give them on create or update)`,
+        },
+      ],
+      context,
+    );
+  }
+  return copy;
 }
 
 /** The `providerOptions` an input carries for one provider, read from own properties only. */

@@ -1,5 +1,6 @@
 import { nearestName } from './config/names.js';
 import { type InputIssue, InvalidInputError } from './errors/errors.js';
+import { readStartProviderOptions } from './inputs.js';
 import type { ProviderId } from './live-stream.js';
 import { isAbortSignal, isArrayValue, plainObjectProblem, platformSignal } from './own.js';
 
@@ -215,22 +216,42 @@ export const providerCallOptionRules: Readonly<Record<string, OptionRule>> = /* 
  * its own copy of what the caller gave, holding the client's `runtime`, which is returned as it is; anything
  * else is a provider called directly with the caller's object, read here with {@link readOptions} against
  * every name a call takes ({@link providerCallOptionRules}): own properties of a plain object, each once,
- * every name known. The HTTP layer does this for every request; an adapter that reads an option itself
- * before its first request (a signal it follows) calls it first. `undefined` stays `undefined`. `rules`
- * adds an adapter's own names ({@link providerCallOptionRulesWith}).
+ * every name known. A `start`'s `providerOptions` are read as a client reads them too (core's
+ * `readStartProviderOptions`): a plain object keyed by provider id, each entry a plain object, under the
+ * provider's own id only when `providerOptionsOn` lists `start`. The HTTP layer does this for every
+ * request; an adapter that reads an option itself before its first request (a signal it follows, a list's
+ * page size, a start's `providerOptions`) calls it first. `undefined` stays `undefined`. `rules` adds an
+ * adapter's own names ({@link providerCallOptionRulesWith}); `providerOptionsOn` is the provider's
+ * (`LiveStreamProvider.providerOptionsOn`, default `create` and `update`).
  *
  * @throws InvalidInputError (`delivery: 'not-sent'`) naming the option: a `Map` or class instance, a name
- *   no call takes (`timeoutMS` names `timeoutMs`), an option that cannot be read, a `signal` that is none.
+ *   no call takes (`timeoutMS` names `timeoutMs`), an option that cannot be read, a `signal` that is none,
+ *   a start's `providerOptions` (or `providerOptions.<id>`) that a client refuses.
  */
 export function providerCallOptions<T extends object>(
   options: T | undefined,
   provider: ProviderId,
   operation: string,
   rules: Readonly<Record<string, OptionRule>> = providerCallOptionRules,
+  providerOptionsOn: readonly string[] = defaultProviderOptionsOn,
 ): T | undefined {
   if (options === undefined || hasOwnRuntime(options)) return options;
-  return readOptions<T>(options, rules, { provider, operation, path: 'options' });
+  const read = readOptions<T>(options, rules, { provider, operation, path: 'options' });
+  // Only a start takes them; on another call they are the client's to refuse, as `pageSize` on a `get`.
+  if (operation !== 'start') return read;
+  const given = read as { providerOptions?: unknown };
+  if (given.providerOptions !== undefined) {
+    given.providerOptions = readStartProviderOptions(
+      given.providerOptions,
+      provider,
+      providerOptionsOn.includes('start'),
+    );
+  }
+  return read;
 }
+
+// The operations a provider reads `providerOptions[<id>]` on when it says none (LiveStreamProvider).
+const defaultProviderOptionsOn: readonly string[] = ['create', 'update'];
 
 /**
  * {@link providerCallOptionRules} with an adapter's own per-call option names (wowza-video's list

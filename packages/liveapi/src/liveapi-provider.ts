@@ -22,6 +22,8 @@ import {
   parseVendorResponse,
   pathOf,
   planRestream,
+  providerCallOptions,
+  providerInput,
   providerSettingsBaseNames,
   type RestreamPlan,
   readBackAfterChange,
@@ -389,7 +391,9 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
     capabilities: liveApiCapabilities,
     secrets: () => secrets.values(),
 
-    async create(input: CreateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
+    async create(given: CreateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
+      // Read as a client reads it, when called without one: a `providerOptions` Map is refused, not dropped.
+      const input = providerInput(given, provider, 'create');
       // Restream keys (and any credential in the options) are secrets before the request: a 400 may echo them.
       const sent = inputSecrets(input, provider);
       secrets.learn(...sent);
@@ -425,7 +429,10 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
     // whatever the answer tells (`page`/`pages`/`total`/`limit`, or `totalDocs`/`totalPages`/`hasNextPage`/
     // `nextPage`); an answer with none of them is one unpaged page. Each record is read on its own, so one
     // LiveAPI could not have sent (an unusable id) is skipped with a warning.
-    async *list(options: ListOptions = {}): AsyncGenerator<LiveStream> {
+    async *list(given?: ListOptions): AsyncGenerator<LiveStream> {
+      // Read as a client reads them before anything here does (its `strict`, `name`): `null`, a Map or a getter
+      // that throws is refused, not a TypeError or the caller's own error.
+      const options: ListOptions = providerCallOptions(given, provider, 'list') ?? {};
       const context = { provider, operation: 'list', secrets, unread: learnUnread };
       yield* walkPages({
         provider,
@@ -482,8 +489,10 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
     // the targets), one PATCH for the fields, one POST per target to add. Each part is attempted whatever
     // the one before answered, as long as it was accepted; what was applied is named when a later part
     // fails (LiveApiRestreamError, ChangeAppliedError).
-    async update(id: string, patch: UpdateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
+    async update(id: string, given: UpdateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
       assertValidId(id, { provider, operation: 'update' });
+      // Read as a client reads it, when called without one: a `providerOptions` Map is refused, not dropped.
+      const patch = providerInput(given, provider, 'update');
       secrets.learnStream(id, ...inputSecrets(patch, provider));
       const providerOptions = readProviderOptions(patch, provider, liveApiProviderOptionsSchema, 'update');
       const warnings = liveApiInputWarnings(patch, 'update');

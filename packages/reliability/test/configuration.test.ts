@@ -629,3 +629,240 @@ describe('configuration: a provider called directly reads its call options as a 
     });
   }
 });
+
+// The same mistakes in `providerOptions` and in a list's options are refused alike whether the provider is
+// wrapped in a client or called directly (architecture.md: a provider used without a client behaves like one
+// wrapped in it), with the same error: class, path, words, `delivery: 'not-sent'`, and nothing sent. A
+// `providerOptions` entry that is no plain object is refused under any id, the provider's own or another's:
+// the same call on that other vendor, after a switch of configuration, would refuse it.
+describe('configuration: providerOptions and list options read alike through a client and directly', () => {
+  class VendorOptions {
+    recording = true;
+  }
+  const trap = (): never => {
+    throw new Error('the caller’s own');
+  };
+  const throwingGetter = (object: object, name: string) =>
+    Object.defineProperty(object, name, { enumerable: true, get: trap });
+  const revoked = () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    return proxy;
+  };
+  const unreadable = 'could not be read (a getter or a Proxy in it threw)';
+
+  // Where the mistake sits in `providerOptions`, given the provider's own id and another's.
+  interface Shape {
+    label: string;
+    make: (own: string, other: string) => unknown;
+    path: (own: string, other: string) => string;
+    says: string;
+  }
+  const shapes: Shape[] = [
+    { label: 'a Map', make: (own) => new Map([[own, {}]]), path: () => 'providerOptions', says: 'not a Map' },
+    {
+      label: 'a class instance',
+      make: () => new VendorOptions(),
+      path: () => 'providerOptions',
+      says: 'not an instance of VendorOptions',
+    },
+    { label: 'a revoked Proxy', make: () => revoked(), path: () => 'providerOptions', says: unreadable },
+    ...(['own', 'other'] as const).flatMap((whose): Shape[] => {
+      const at = (own: string, other: string) => (whose === 'own' ? own : other);
+      return [
+        {
+          label: `a Map under the ${whose} id`,
+          make: (own, other) => ({ [at(own, other)]: new Map([['recording', true]]) }),
+          path: (own, other) => `providerOptions.${at(own, other)}`,
+          says: 'not a Map',
+        },
+        {
+          label: `a class instance under the ${whose} id`,
+          make: (own, other) => ({ [at(own, other)]: new VendorOptions() }),
+          path: (own, other) => `providerOptions.${at(own, other)}`,
+          says: 'not an instance of VendorOptions',
+        },
+        {
+          label: `a getter for the ${whose} id that throws`,
+          make: (own, other) => throwingGetter({}, at(own, other)),
+          path: (own, other) => `providerOptions.${at(own, other)}`,
+          says: unreadable,
+        },
+        {
+          label: `a revoked Proxy under the ${whose} id`,
+          make: (own, other) => ({ [at(own, other)]: revoked() }),
+          path: (own, other) => `providerOptions.${at(own, other)}`,
+          says: unreadable,
+        },
+      ];
+    }),
+  ];
+
+  // A list's options: what each is refused as.
+  const listShapes: { label: string; make: () => unknown; path: string; says: string }[] = [
+    { label: 'null', make: () => null, path: 'options', says: 'expected an object' },
+    { label: 'a string', make: () => 'pageSize=5', path: 'options', says: 'expected an object' },
+    { label: 'a Map', make: () => new Map([['pageSize', 5]]), path: 'options', says: 'not a Map' },
+    { label: 'a revoked Proxy', make: () => revoked(), path: 'options', says: unreadable },
+    ...['pageSize', 'maxPages', 'strict', 'name', 'signal'].map((name) => ({
+      label: `a getter for ${name} that throws`,
+      make: () => throwingGetter({}, name),
+      path: `options.${name}`,
+      says: unreadable,
+    })),
+  ];
+
+  type Case =
+    | { call: 'create' | 'update' | 'start'; shape: number; at: 'providerOptions' | 'input'; via: Via }
+    | { call: 'list'; shape: number; via: Via };
+  type Via = 'client' | 'directly';
+  const via = fc.constantFrom<Via>('client', 'directly');
+  const cases: fc.Arbitrary<Case> = fc.oneof(
+    fc.record({
+      call: fc.constantFrom<'create' | 'update' | 'start'>('create', 'update', 'start'),
+      shape: fc.nat({ max: shapes.length - 1 }),
+      // The mistake in providerOptions, or providerOptions itself behind a getter that throws.
+      at: fc.constantFrom<'providerOptions' | 'input'>('providerOptions', 'providerOptions', 'input'),
+      via,
+    }),
+    fc.record({ call: fc.constant<'list'>('list'), shape: fc.nat({ max: listShapes.length - 1 }), via }),
+  );
+
+  const settle = (run: () => Promise<unknown>) =>
+    run().then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+
+  for (const adapterId of adapterIds) {
+    const adapter = adapters[adapterId];
+    const own = adapter.provider;
+    const other = adapterIds.map((id) => adapters[id].provider).find((id) => id !== own) ?? 'liveapi';
+    const subject = () => {
+      const { fetch, requests } = recordingFetch(refuse);
+      const provider = adapter.factory({
+        ...adapter.fixtures.settings,
+        ...adapter.settings,
+        baseUrl,
+        fetch,
+        retry: { maxRetries: 0 },
+      });
+      return { provider, requests };
+    };
+
+    it(`${adapterId}: the same InvalidInputError, before any request, through a client and called directly`, async () => {
+      const failures: string[] = [];
+      let runs = 0;
+      await fc.assert(
+        fc.asyncProperty(cases, async (given) => {
+          runs += 1;
+          const { provider, requests } = subject();
+          const target = given.via === 'client' ? createLiveStreamClient(provider) : provider;
+          const id = adapter.fixtures.subjectId;
+          let path: string;
+          let says: string;
+          let run: () => Promise<unknown>;
+          if (given.call === 'list') {
+            const shape = listShapes[given.shape] ?? listShapes[0]!;
+            ({ path, says } = shape);
+            const options = shape.make() as never;
+            run = async () => {
+              for await (const _ of target.list(options)) break;
+            };
+          } else {
+            const shape = shapes[given.shape] ?? shapes[0]!;
+            const behindGetter = given.at === 'input';
+            // providerOptions behind a getter that throws: on the input of a create or update, on a start's
+            // options (read with the call's other options, so named as one of them).
+            path = behindGetter
+              ? given.call === 'start'
+                ? 'options.providerOptions'
+                : 'providerOptions'
+              : shape.path(own, other);
+            says = behindGetter ? unreadable : shape.says;
+            const holder = (fields: Record<string, unknown>) =>
+              behindGetter
+                ? throwingGetter(fields, 'providerOptions')
+                : { ...fields, providerOptions: shape.make(own, other) };
+            run = () =>
+              given.call === 'create'
+                ? target.create(holder({ name: 'unilive options' }) as never)
+                : given.call === 'update'
+                  ? target.update(id, holder({ name: 'unilive options' }) as never)
+                  : target.start(id, holder({}) as never);
+          }
+          const error = await settle(run);
+          const said = `${JSON.stringify(given)}: ${String(error)} (${requests.length} sent)`;
+          const refused = InvalidInputError.isInstance(error) ? error : undefined;
+          const ok =
+            refused !== undefined &&
+            refused.delivery === 'not-sent' &&
+            refused.operation === given.call &&
+            refused.provider === own &&
+            refused.issues.length === 1 &&
+            refused.issues[0]?.path === path &&
+            refused.issues[0]?.message.includes(says) &&
+            requests.length === 0;
+          if (!ok) failures.push(said);
+          expect(InvalidInputError.isInstance(error), said).toBe(true);
+          expect(refused?.delivery, said).toBe('not-sent');
+          expect(refused?.operation, said).toBe(given.call);
+          expect(refused?.provider, said).toBe(own);
+          expect(refused?.issues, said).toEqual([{ path, message: expect.stringContaining(says) }]);
+          expect(requests, said).toEqual([]);
+        }),
+        { numRuns: 120 },
+      );
+      rows.push({
+        check: 'providerOptions and list options: the same refusal through a client and directly',
+        adapter: adapterId,
+        runs,
+        failures,
+      });
+      // What is no mistake is still sent: plain options under another id on start, a list with valid options.
+      await fc.assert(
+        fc.asyncProperty(
+          via,
+          fc.constantFrom('start', 'list'),
+          fc.constantFrom(undefined, 1, 50),
+          async (through, call, pageSize) => {
+            const { provider, requests } = subject();
+            const target = through === 'client' ? createLiveStreamClient(provider) : provider;
+            await settle(async () => {
+              if (call === 'start')
+                await target.start(adapter.fixtures.subjectId, {
+                  providerOptions: { [other]: { recording: true } },
+                } as never);
+              else
+                for await (const _ of target.list(pageSize === undefined ? undefined : { pageSize })) break;
+            });
+            expect(requests.length).toBeGreaterThan(0);
+          },
+        ),
+        { numRuns: 12 },
+      );
+    });
+
+    // Options under the provider's own id on a start it reads none for: refused directly as by a client.
+    if (adapterId !== 'videosdk-v2') {
+      it(`${adapterId}: start with options under its own id is refused directly as through a client`, async () => {
+        for (const through of ['client', 'directly'] as const) {
+          const { provider, requests } = subject();
+          const target = through === 'client' ? createLiveStreamClient(provider) : provider;
+          const error = await settle(() =>
+            target.start(adapter.fixtures.subjectId, { providerOptions: { [own]: {} } } as never),
+          );
+          expect(InvalidInputError.isInstance(error), through).toBe(true);
+          expect((error as InvalidInputError).delivery).toBe('not-sent');
+          expect((error as InvalidInputError).issues).toEqual([
+            {
+              path: `providerOptions.${own}`,
+              message: `${own} takes no provider options on start (give them on create or update)`,
+            },
+          ]);
+          expect(requests).toEqual([]);
+        }
+      });
+    }
+  }
+});

@@ -12,6 +12,8 @@ import {
   parseVendorResponse,
   pathOf,
   planRestream,
+  providerCallOptions,
+  providerInput,
   readBackAfterChange,
   requestChange,
   type SecretSet,
@@ -105,7 +107,9 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
   return {
     capabilities: videosdkV1Capabilities,
 
-    async create(input: CreateLiveStreamInput, options?: CallOptions) {
+    async create(given: CreateLiveStreamInput, options?: CallOptions) {
+      // Read as a client reads it, when called without one: a `providerOptions` Map is refused, not dropped.
+      const input = providerInput(given, provider, 'create');
       // Restream keys are secrets before the request: a 400 may echo them.
       const sent = inputSecrets(input, provider);
       secrets.learn(...sent);
@@ -140,7 +144,10 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
       return mapVideosdkV1LiveStream({ data: response.data, raw: response.body }, secrets, noWarnings);
     },
 
-    async *list(options: ListOptions = {}) {
+    async *list(given?: ListOptions) {
+      // Read as a client reads them before anything here does (its `pageSize`): `null`, a Map or a getter
+      // that throws is refused, not a TypeError or the caller's own error.
+      const options: ListOptions = providerCallOptions(given, provider, 'list') ?? {};
       const requested = Math.floor(options.pageSize ?? videosdkV1DefaultPageSize);
       // NaN or an infinity (a provider called directly, without the client's check) is no size at all.
       const perPage = Number.isFinite(requested)
@@ -192,8 +199,10 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
       });
     },
 
-    async update(id: string, patch: UpdateLiveStreamInput, options?: CallOptions) {
+    async update(id: string, given: UpdateLiveStreamInput, options?: CallOptions) {
       assertValidId(id, { provider, operation: 'update' });
+      // Read as a client reads it, when called without one: a `providerOptions` Map is refused, not dropped.
+      const patch = providerInput(given, provider, 'update');
       secrets.learnStream(id, ...inputSecrets(patch, provider));
       const { body, warnings } = convertToVideosdkV1UpdateBody(patch);
       // v1 cannot change restream targets: a list is accepted only when it is the one the stream has (core's

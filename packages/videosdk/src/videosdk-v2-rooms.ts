@@ -19,10 +19,12 @@ import {
   NotFoundError,
   type OwnParseResult,
   onceListenerOptions,
+  type ProviderOptionsOperation,
   parseVendorResponse,
   pathOf,
   platformSignal,
   providerCallOptions,
+  providerInput,
   type ReadBack,
   type RestreamTarget,
   readBackAfterChange,
@@ -69,6 +71,10 @@ import {
 const provider = 'videosdk';
 
 const ignore = () => {};
+
+// v2 reads `providerOptions.videosdk` on start too (recording, composition, restream targets).
+const v2ProviderOptionsOn: readonly ProviderOptionsOperation[] = ['create', 'update', 'start'];
+
 // Shared by every read that gives none: nothing changes it.
 const noWarnings: readonly Warning[] = /* @__PURE__ */ Object.freeze([]);
 
@@ -625,9 +631,11 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
 
   return {
     capabilities: videosdkV2Capabilities,
-    providerOptionsOn: ['create', 'update', 'start'],
+    providerOptionsOn: v2ProviderOptionsOn,
 
-    async create(input: CreateLiveStreamInput, options?: CallOptions) {
+    async create(given: CreateLiveStreamInput, options?: CallOptions) {
+      // Read as a client reads it, when called without one: a `providerOptions` Map is refused, not dropped.
+      const input = providerInput(given, provider, 'create');
       // Restream keys are secrets before the request: an error may echo them.
       const sent = inputSecrets(input, provider);
       secrets.learn(...sent);
@@ -667,7 +675,10 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       return { state: videosdkV2State({ room: room.data }), raw: { room: room.body } };
     },
 
-    async *list(options: ListOptions = {}) {
+    async *list(given?: ListOptions) {
+      // Read as a client reads them before anything here does (its `pageSize`): `null`, a Map or a getter
+      // that throws is refused, not a TypeError or the caller's own error.
+      const options: ListOptions = providerCallOptions(given, provider, 'list') ?? {};
       const requested = Math.floor(options.pageSize ?? videosdkV2DefaultPageSize);
       const perPage = Number.isFinite(requested)
         ? Math.min(videosdkV2MaxPageSize, Math.max(1, requested))
@@ -722,8 +733,10 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       });
     },
 
-    async update(id: string, patch: UpdateLiveStreamInput, options?: CallOptions) {
+    async update(id: string, given: UpdateLiveStreamInput, options?: CallOptions) {
       assertValidId(id, { provider, operation: 'update' });
+      // Read as a client reads it, when called without one: a `providerOptions` Map is refused, not dropped.
+      const patch = providerInput(given, provider, 'update');
       const request = convertToVideosdkV2UpdateRequest(patch);
       const warnings = [...request.warnings];
       const before = held.get(id);
@@ -858,9 +871,11 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     async start(id: string, startOptions?: StartOptions) {
       assertValidId(id, { provider, operation: 'start' });
       // Read as the HTTP layer reads a call's options (a client has read them already): a Map or a getter
-      // that throws is refused here, before its `providerOptions` would be taken for none.
+      // that throws is refused here, before its `providerOptions` would be taken for none; they are read as
+      // a client reads them, its own id's included (v2 takes options on start).
       const { providerOptions, ...callOptions } =
-        providerCallOptions(startOptions, provider, 'start') ?? ({} as StartOptions);
+        providerCallOptions(startOptions, provider, 'start', undefined, v2ProviderOptionsOn) ??
+        ({} as StartOptions);
       const options: CallOptions = callOptions;
       // What the caller gives on start wins, field by field, over what this client holds for the room
       // (from create, update or an earlier start); the result is held for the next start.

@@ -19,6 +19,8 @@ import {
   type ProviderSettingsBase,
   parseVendorResponse,
   pathOf,
+  providerCallOptions,
+  providerInput,
   providerSettingsBaseNames,
   readBackAfterChange,
   readSettings,
@@ -195,7 +197,9 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
     capabilities: wowzaRealtimeCapabilities,
     secrets: () => secrets.values(),
 
-    async create(input: CreateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
+    async create(given: CreateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
+      // Read as a client reads it, when called without one: a `providerOptions` Map is refused, not dropped.
+      const input = providerInput(given, providerId, 'create');
       const sent = inputSecrets(input, providerId);
       secrets.learn(...sent);
       const { body, warnings } = convertToWowzaRealtimeCreate(input);
@@ -227,7 +231,10 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
     // neutral stream has its ingest endpoints, so each item costs one more GET: 1 + N requests for N
     // streams, made lazily as the iteration goes. Pages are walked by core; each record is read on its own,
     // so one the vendor could not have sent (an unusable id) is skipped with a warning.
-    async *list(options: ListOptions = {}): AsyncGenerator<LiveStream> {
+    async *list(given?: ListOptions): AsyncGenerator<LiveStream> {
+      // Read as a client reads them before anything here does (its `pageSize`): `null`, a Map or a getter
+      // that throws is refused, not a TypeError or the caller's own error.
+      const options: ListOptions = providerCallOptions(given, providerId, 'list') ?? {};
       const requested = Math.floor(options.pageSize ?? maxPageSize);
       const perPage = Number.isFinite(requested)
         ? Math.min(Math.max(requested, 1), maxPageSize)
@@ -271,8 +278,10 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
       });
     },
 
-    async update(id: string, patch: UpdateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
+    async update(id: string, given: UpdateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
       assertValidId(id, { provider: providerId, operation: 'update' });
+      // Read as a client reads it, when called without one: a `providerOptions` Map is refused, not dropped.
+      const patch = providerInput(given, providerId, 'update');
       secrets.learnStream(id, ...inputSecrets(patch, providerId));
       const { name, fields, warnings, needsStoredExpiry } = convertToWowzaRealtimeUpdate(patch);
       if (name === undefined && Object.keys(fields).length === 0) {

@@ -21,6 +21,9 @@ import {
   type ProviderSettingsBase,
   parseVendorResponse,
   pathOf,
+  providerCallOptionRulesWith,
+  providerCallOptions,
+  providerInput,
   providerSettingsBaseNames,
   readBackAfterChange,
   readSettings,
@@ -159,10 +162,13 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
       ? undefined
       : toBroadcastLocation(settings.defaultRegion, { operation: 'settings', path: 'defaultRegion' });
   const listDetails = settings.listDetails ?? true;
+  // `list({ details })` (WowzaVideoListOptions): read with core's names on a provider called directly.
+  const callOptionNames = ['details'];
+  const listOptionRules = providerCallOptionRulesWith(callOptionNames);
   const http = createHttpClient({
     provider: providerId,
-    // `list({ details })` (WowzaVideoListOptions), read by the HTTP layer on a provider called directly.
-    callOptionNames: ['details'],
+    // Read by the HTTP layer on a provider called directly, as `list` reads them first.
+    callOptionNames,
     baseUrl: loadOptionalSetting(settings.baseUrl, 'WOWZA_VIDEO_BASE_URL') ?? wowzaVideoBaseUrl,
     // A token given as a setting is checked on the first request only; from the environment, it is read on
     // every request (the environment may change it), and the header is built again only when it did.
@@ -331,7 +337,9 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
     capabilities: wowzaVideoCapabilities,
     secrets: () => secrets.values(),
 
-    async create(input: CreateLiveStreamInput, options?: CallOptions) {
+    async create(given: CreateLiveStreamInput, options?: CallOptions) {
+      // Read as a client reads it, when called without one: a `providerOptions` Map is refused, not dropped.
+      const input = providerInput(given, providerId, 'create');
       // A 422 may echo the push password or the token-auth secret sent: they are secrets from the start.
       const sent = inputSecrets(input, providerId);
       secrets.learn(...sent);
@@ -360,7 +368,11 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
       return fetchStream(id, 'get', options);
     },
 
-    async *list(options: WowzaVideoListOptions = {}) {
+    async *list(given?: WowzaVideoListOptions) {
+      // Read as a client reads them before anything here does (its `pageSize`, `details`): `null`, a Map or a
+      // getter that throws is refused, not a TypeError or the caller's own error.
+      const options: WowzaVideoListOptions =
+        providerCallOptions(given, providerId, 'list', listOptionRules) ?? {};
       const perPage = pageSizeOf(options.pageSize);
       const details = options.details ?? listDetails;
       const context = { provider: providerId, operation: 'list', secrets };
@@ -408,8 +420,9 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
       });
     },
 
-    async update(id: string, patch: UpdateLiveStreamInput, options?: CallOptions) {
+    async update(id: string, given: UpdateLiveStreamInput, options?: CallOptions) {
       assertValidId(id, { provider: providerId, operation: 'update' });
+      const patch = providerInput(given, providerId, 'update');
       secrets.learnStream(id, ...inputSecrets(patch, providerId));
       const { body, warnings } = toWowzaVideoUpdateBody(patch);
       // Nothing Wowza can change (only warnings, or options for other providers): report the stream.

@@ -337,18 +337,34 @@ describe('per-call options', () => {
     const trap = () => {
       throw new Error('trap');
     };
-    // Where the unreadable part sits: the whole input, a field, a nested field.
-    const unreadable: (() => Record<string, unknown>)[] = [
-      () => new Proxy({}, { ownKeys: trap, get: trap, getOwnPropertyDescriptor: trap }),
-      () => Object.defineProperty({ name: 'n' }, 'recording', { enumerable: true, get: trap }),
-      () => ({ name: 'n', restream: new Proxy([], { get: trap, has: trap, ownKeys: trap }) }),
-      () => ({
-        name: 'n',
-        restream: [
-          Object.defineProperty({ url: 'rtmp://a.test/live' }, 'streamKey', { enumerable: true, get: trap }),
-        ],
-      }),
-      () => ({ name: 'n', providerOptions: { fake: new Proxy({}, { ownKeys: trap }) } }),
+    // Where the unreadable part sits: the whole input, a field, a nested field; the issue names it (under
+    // `providerOptions` when the same object is given as a start's providerOptions).
+    const unreadable: { make: () => Record<string, unknown>; path: string }[] = [
+      { make: () => new Proxy({}, { ownKeys: trap, get: trap, getOwnPropertyDescriptor: trap }), path: '' },
+      {
+        make: () => Object.defineProperty({ name: 'n' }, 'recording', { enumerable: true, get: trap }),
+        path: 'recording',
+      },
+      {
+        make: () => ({ name: 'n', restream: new Proxy([], { get: trap, has: trap, ownKeys: trap }) }),
+        path: 'restream',
+      },
+      {
+        make: () => ({
+          name: 'n',
+          restream: [
+            Object.defineProperty({ url: 'rtmp://a.test/live' }, 'streamKey', {
+              enumerable: true,
+              get: trap,
+            }),
+          ],
+        }),
+        path: 'restream.0.streamKey',
+      },
+      {
+        make: () => ({ name: 'n', providerOptions: { fake: new Proxy({}, { ownKeys: trap }) } }),
+        path: 'providerOptions.fake',
+      },
     ];
     await fc.assert(
       fc.asyncProperty(
@@ -357,7 +373,7 @@ describe('per-call options', () => {
         async (operation, index) => {
           const { client, id, calls, requests } = subject();
           calls.length = 0;
-          const make = unreadable[index] ?? (() => ({}));
+          const { make, path } = unreadable[index] ?? { make: () => ({}), path: '' };
           const run = () => {
             if (operation === 'create') return client.create(make() as never);
             if (operation === 'update') return client.update(id, make() as never);
@@ -370,7 +386,12 @@ describe('per-call options', () => {
           expect(refused.operation).toBe(operation);
           expect(refused.issues).toEqual([
             {
-              path: operation === 'start' ? 'providerOptions' : '$',
+              path:
+                operation === 'start'
+                  ? ['providerOptions', path].filter(Boolean).join('.')
+                  : path === ''
+                    ? '$'
+                    : path,
               message: 'could not be read (a getter or a Proxy in it threw)',
             },
           ]);

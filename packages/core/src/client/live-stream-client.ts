@@ -16,7 +16,7 @@ import { assertValidId } from '../ids.js';
 import {
   invalidInput,
   providerOptionsWarnings,
-  readOwnData,
+  readStartProviderOptions,
   validateCreateInput,
   validateUpdateInput,
 } from '../inputs.js';
@@ -32,7 +32,7 @@ import {
   readOptions,
   startOptionRules,
 } from '../options.js';
-import { isAbortSignal, isArrayValue, plainObjectProblem, thrownKind } from '../own.js';
+import { isAbortSignal, thrownKind } from '../own.js';
 import type {
   CallOptions,
   CallRuntime,
@@ -781,34 +781,13 @@ export function servingClient(client: LiveStreamClient, operation: string): Live
 }
 
 /**
- * The `providerOptions` of a start, read from own properties only: an object keyed by provider id, and,
- * under the provider's own id, only for a provider that reads options on start.
+ * The `providerOptions` of a start, read as a provider called directly reads them (core's
+ * `readStartProviderOptions`): an object keyed by provider id, each entry a plain object, and, under the
+ * provider's own id, only for a provider that reads options on start.
  */
 function checkStartOptions(value: unknown, provider: LiveStreamProvider): ProviderOptions<'start'> {
-  const context = { provider: provider.id, operation: 'start' };
-  if (typeof value !== 'object' || value === null || isArrayValue(value)) {
-    throw invalidInput(
-      [{ path: 'providerOptions', message: 'expected an object keyed by provider id' }],
-      context,
-    );
-  }
-  // A Map or a class instance would be read as no options (own properties only): refused naming its kind.
-  const kind = plainObjectProblem(value);
-  if (kind !== undefined) throw invalidInput([{ path: 'providerOptions', message: kind }], context);
-  const options = readOwnData(value, 'providerOptions', context) as Record<string, unknown>;
   const readsOnStart = (provider.providerOptionsOn ?? ['create', 'update']).includes('start');
-  if (Object.hasOwn(options, provider.id) && !readsOnStart) {
-    throw invalidInput(
-      [
-        {
-          path: `providerOptions.${provider.id}`,
-          message: `${provider.id} takes no provider options on start (give them on create or update)`,
-        },
-      ],
-      context,
-    );
-  }
-  return options as ProviderOptions<'start'>;
+  return readStartProviderOptions(value, provider.id, readsOnStart) as ProviderOptions<'start'>;
 }
 
 /**

@@ -32,7 +32,12 @@ import {
   platformSignal,
   prototypePollution,
 } from '../own.js';
-import type { CallOptions, CallRuntime, ProviderSettingsBase } from '../provider.js';
+import type {
+  CallOptions,
+  CallRuntime,
+  ProviderOptionsOperation,
+  ProviderSettingsBase,
+} from '../provider.js';
 import { type Clock, type Sleep, systemClock, systemSleep } from '../runtime.js';
 import { knownOnlyByBeginning, type SecretSet, truncatedKeptLength } from '../secrets.js';
 import { ignoreRejection, isThenable, ignore as noop } from '../thenable.js';
@@ -94,6 +99,12 @@ export interface HttpClientSettings {
    * other name is refused naming the nearest. Default none.
    */
   callOptionNames?: readonly string[] | undefined;
+  /**
+   * The operations whose `providerOptions[<id>]` the adapter reads (its provider's `providerOptionsOn`):
+   * a provider called directly has a start's `providerOptions` read here as a client reads them, options
+   * under its own id refused unless this lists `start`. Default `create` and `update`.
+   */
+  providerOptionsOn?: readonly ProviderOptionsOperation[] | undefined;
   /**
    * Root of the vendor's API; paths are appended to it. An absolute `https:` URL without user info; `http:`
    * only to a loopback host, or with `allowInsecureHttp`. Checked when the client is made.
@@ -277,6 +288,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
   const maxResponseBytes = checked.maxResponseBytes;
   const random = settings.random ?? Math.random;
   const callOptionRules = providerCallOptionRulesWith(settings.callOptionNames ?? []);
+  const providerOptionsOn = settings.providerOptionsOn;
   const baseUrl = checked.baseUrl.href.endsWith('/') ? checked.baseUrl.href : `${checked.baseUrl.href}/`;
   const origin = checked.baseUrl.origin;
   // The digest is computed once per identity (a renewed token gets its own key).
@@ -344,7 +356,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     const { operation, method } = spec;
     const options =
       runtime === undefined
-        ? providerCallOptions(given, settings.provider, operation, callOptionRules)
+        ? providerCallOptions(given, settings.provider, operation, callOptionRules, providerOptionsOn)
         : given;
     // What the messages name: the operation, and the request within it when the adapter says which.
     const named = labelOf(spec);
