@@ -54,4 +54,9 @@ export {
   unavailableEchoing,
   wordsChangedAfterShortCut,
 } from './shown-secrets.js';
-export { sleepUntilWoken, startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';
+export {
+  sleepUntilWoken,
+  startWebhookReceiver,
+  type WebhookReceiver,
+  type WebhookReceiverOptions,
+} from './webhook-receiver.js';

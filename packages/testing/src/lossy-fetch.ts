@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import { InvalidInputError, optionRules, readOptions } from '@unilive/core';
 
 /**
  * How {@link lossyFetch} loses one request's answer: `keep` (0 to 1, the fraction of its body's bytes that
@@ -25,11 +26,29 @@ export interface LossyFetch {
  * says (see {@link droppedAnswer}); the others pass whole. `plan` is given the method, the path (the URL's
  * path as `path` makes it; default as it is: pass one that strips a vendor's API root) and which attempt
  * of that method and path this is (1 for the first).
+ *
+ * @throws InvalidInputError (`operation: 'configure'`) when `plan` is no function, or the options are no
+ *   plain object (a `Map`, whose `path` would be taken for none), name an option it does not have, or
+ *   cannot be read (a getter or a Proxy in it throws), naming it.
  */
 export function lossyFetch(
   plan: (method: string, path: string, attempt: number) => Loss | undefined,
-  { path = (pathname) => pathname }: { path?: (pathname: string) => string } = {},
+  options: { path?: (pathname: string) => string } = {},
 ): LossyFetch {
+  if (typeof plan !== 'function') {
+    throw new InvalidInputError({
+      operation: 'configure',
+      message: 'lossyFetch: plan must be a function naming the loss of each request',
+      issues: [{ path: 'plan', message: 'expected a function' }],
+    });
+  }
+  // Read as every options object is (core's readOptions): a Map's `path` taken for none would match the
+  // plan against paths it was not written for, and the test would pass for the wrong reason.
+  const { path = (pathname: string) => pathname } = readOptions<{ path?: (pathname: string) => string }>(
+    options,
+    { path: optionRules.function },
+    { operation: 'configure', path: 'options' },
+  );
   const sent: string[] = [];
   const attempts = new Map<string, number>();
   const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {

@@ -4,6 +4,8 @@ import {
   createWebhookHandler,
   type LiveStreamEvent,
   type LiveStreamEventHub,
+  optionRules,
+  readOptions,
   type Sleep,
   type WebhookParser,
 } from '@unilive/core';
@@ -19,16 +21,36 @@ export interface WebhookReceiver {
   close(): Promise<void>;
 }
 
-/**
- * Starts `createWebhookHandler({ parse, hub })` behind a `node:http` server on 127.0.0.1, the way an
- * application would mount it, and records what it answered.
- */
-export async function startWebhookReceiver(options: {
+/** Options of {@link startWebhookReceiver}. */
+export interface WebhookReceiverOptions {
   parse: WebhookParser;
   hub?: LiveStreamEventHub;
   /** The endpoint's path. Default `/webhooks`. */
   path?: string;
-}): Promise<WebhookReceiver> {
+}
+
+const receiverOptionRules = {
+  parse: optionRules.function,
+  hub: optionRules.object,
+  path: optionRules.string,
+};
+
+/**
+ * Starts `createWebhookHandler({ parse, hub })` behind a `node:http` server on 127.0.0.1, the way an
+ * application would mount it, and records what it answered.
+ *
+ * @throws InvalidInputError (`operation: 'configure'`) before the server starts, naming the option: options
+ *   that are no plain object (a `Map`, a class instance), a name they do not have, an option that cannot be
+ *   read or of the wrong type, and what `createWebhookHandler` refuses (`parse` missing, a `hub` that is no
+ *   event hub).
+ */
+export async function startWebhookReceiver(given: WebhookReceiverOptions): Promise<WebhookReceiver> {
+  // Read as every options object is (core's readOptions), before the server starts; `parse` and `hub` are
+  // then checked by createWebhookHandler.
+  const options = readOptions<WebhookReceiverOptions>(given, receiverOptionRules, {
+    operation: 'configure',
+    path: 'options',
+  });
   const events: LiveStreamEvent[] = [];
   const statuses: number[] = [];
   const handler = createWebhookHandler({
