@@ -238,6 +238,7 @@ export {
   type LifecycleChange,
   type LifecycleOperation,
   lifecycleGoals,
+  lifecycleResult,
   type ReadBack,
   readBackAfterChange,
   requestChange,

@@ -122,6 +122,44 @@ describe('changeLifecycle', () => {
     expect(result.state).toBe('stopping');
   });
 
+  it('never resolves an accepted call in a state of the opposite call: the state it left, with a warning', async () => {
+    // The read after an accepted change may show another call's change (a stop that ended what this start
+    // began) or a copy from before it: whatever it shows, the result is in the call's goal or says nothing
+    // of the lifecycle (`unknown`, `disabled`, `resetting`).
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom<LifecycleOperation>('start', 'stop'),
+        fc.constantFrom(...liveStreamStates),
+        fc.boolean(),
+        async (operation, state, whole) => {
+          const result = await changeLifecycle({
+            provider: 'test',
+            operation,
+            id: 's1',
+            send: async () => (whole ? stream(state) : { state: 'unknown', raw: {} }),
+            read: async () => stream(state),
+          });
+          const opposite = lifecycleGoals[operation === 'start' ? 'stop' : 'start'];
+          if (!opposite.includes(state)) {
+            expect(result).toEqual(stream(state));
+            return;
+          }
+          const left = operation === 'start' ? 'starting' : 'stopping';
+          expect(result).toEqual({
+            ...stream(state),
+            state: left,
+            warnings: [
+              {
+                type: 'other',
+                message: `test ${operation}: the vendor accepted ${operation}, but the stream read after it was ${state}: another call changed it since (or the read was a copy from before the change). The result shows the state ${operation} left it in (${left}); get the stream for its state now.`,
+              },
+            ],
+          });
+        },
+      ),
+    );
+  });
+
   it('returns a whole stream from the answer without reading', async () => {
     let reads = 0;
     const result = await changeLifecycle({

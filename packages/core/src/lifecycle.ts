@@ -93,9 +93,36 @@ export async function changeLifecycle(change: LifecycleChange): Promise<LiveStre
     if (!ConflictError.isInstance(error)) throw error;
     return settleRefusal(change, error);
   }
-  if (isStream(answer)) return answer;
+  if (isStream(answer)) return lifecycleResult(change.operation, answer);
   const state = answer.state === 'unknown' ? '' : ` (the stream is ${answer.state})`;
-  return acceptedLifecycle(change, answer, `the vendor accepted ${change.operation}${state}`);
+  return lifecycleResult(
+    change.operation,
+    await acceptedLifecycle(change, answer, `the vendor accepted ${change.operation}${state}`),
+  );
+}
+
+/**
+ * The stream a lifecycle call the vendor accepted resolves with: never in a state the call does not lead
+ * to. A stream read after the vendor accepted the change may already show another call's change (a stop
+ * that ended the egress a start had just begun, a start that raced a stop), or a copy the vendor cached
+ * from before it. Returned as read, a `stop` would resolve `starting` or `ready` (and a `start` `stopping`
+ * or `stopped`) while the caller is told it succeeded. When the stream shows a state of the opposite call's
+ * goals ({@link lifecycleGoals}), its state is the one the accepted change put it in (`stopping` for a
+ * stop, `starting` for a start: the vendor's word when it accepted), with an `other` warning that says what
+ * the read showed and to get the stream again for its state now. Any other state (the goal, `unknown`,
+ * `disabled`, `resetting`) is returned as it is. Adapters whose lifecycle call takes several
+ * requests outside {@link changeLifecycle} (videosdk v2's stop) pass their result through it too
+ * (`docs/decisions/2026-12-01-lifecycle-result-in-its-goal.md`).
+ */
+export function lifecycleResult(operation: LifecycleOperation, stream: LiveStream): LiveStream {
+  const opposite = lifecycleGoals[operation === 'start' ? 'stop' : 'start'];
+  if (!opposite.includes(stream.state)) return stream;
+  const state: LiveStreamState = operation === 'start' ? 'starting' : 'stopping';
+  const warning: Warning = {
+    type: 'other',
+    message: `${stream.provider} ${operation}: the vendor accepted ${operation}, but the stream read after it was ${stream.state}: another call changed it since (or the read was a copy from before the change). The result shows the state ${operation} left it in (${state}); get the stream for its state now.`,
+  };
+  return { ...stream, state, warnings: [...(stream.warnings ?? []), warning] };
 }
 
 // A refusal for the stream's state: the call succeeds when the goal already holds.

@@ -355,6 +355,13 @@ export function renderReliabilityPage(report: ReliabilityReport): string {
       'usable id, no readable name) that names another stream; one naming the stream sought, or no name, is reported',
       'by `list` and fails `findByName`.',
     ],
+    'lifecycle races': [
+      'Two or three `start` and `stop` calls on one stream that overlap (two callers, `Promise.all`), on every adapter',
+      "against the sandbox's engine in process, each request released to it in an order fast-check's scheduler",
+      'generates, state transitions held. A call that resolves resolves in its goal (a `stop` never `starting` or',
+      '`ready`, a `start` never `stopping` or `stopped`), a call that fails is a `ConflictError` (videosdk v1 `stop`:',
+      '`UnsupportedOperationError`), and the stream ends in the goal of a call that resolved, or where it was.',
+    ],
     'memory provider': [
       'Applications test on the memory provider (`@unilive/testing`) in place of a vendor, so it answers a neutral',
       'call as a vendor with the same capabilities does. fast-check generates creates, updates, provider options,',

@@ -16,6 +16,7 @@ import {
   type ListOptions,
   type LiveStream,
   type LiveStreamStatus,
+  lifecycleResult,
   NotFoundError,
   type OwnParseResult,
   onceListenerOptions,
@@ -53,6 +54,7 @@ import {
 import type { VideosdkApiImplementation } from './videosdk-api-version.js';
 import { videosdkV2Capabilities } from './videosdk-capabilities.js';
 import {
+  type VideosdkV2Hls,
   type VideosdkV2HlsStartBody,
   type VideosdkV2Room,
   type VideosdkV2RtmpOut,
@@ -1023,10 +1025,28 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     async stop(id: string, options?: CallOptions) {
       assertValidId(id, { provider, operation: 'stop' });
       const answer = await fetchActiveHls(id, 'stop', options);
-      const running = answer?.data.data;
-      // Stopped (or stopping) already: nothing to end.
-      if (!answer || !running || running.end) return fetchStream(id, 'stop', options);
-      const { running: rtmpOuts } = await fetchRunningRtmpOuts(id, running.sessionId, 'stop', options);
+      const found = answer?.data.data;
+      // The egress this stop ends, as read and as received, and its running RTMP-outs.
+      let running: VideosdkV2Hls;
+      let receivedRunning: unknown;
+      let rtmpOuts: readonly VideosdkV2RtmpOut[];
+      if (answer && found && !found.end) {
+        running = found;
+        receivedRunning = receivedHls(answer);
+        rtmpOuts = (await fetchRunningRtmpOuts(id, found.sessionId, 'stop', options)).running;
+      } else {
+        // Stopped (or stopping) at this read: nothing to end, and the stream is read for the result. A start
+        // the vendor accepted between the two reads shows a live egress in that read; returned as it is, the
+        // stop would resolve `starting` while the egress runs on (the stop lost, the caller told it was
+        // done). That egress is ended like one the first read found running: the read holds its session's
+        // RTMP-outs too (docs/decisions/2026-12-01-lifecycle-result-in-its-goal.md).
+        const reading = await read(id, 'stop', options);
+        const state = videosdkV2State(reading);
+        if (!reading.hls || (state !== 'starting' && state !== 'ready')) return toStream(reading);
+        running = reading.hls;
+        receivedRunning = reading.raw.hls;
+        rtmpOuts = reading.rtmpOuts ?? [];
+      }
       const ended = rtmpOuts.length > 0;
       if (ended) await endRestream(id, 'stop', options);
       try {
@@ -1036,21 +1056,26 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
         if (!ended) throw error;
         throw stopFailure(id, error);
       }
-      return readBack(
-        id,
+      // A start accepted after the egress end shows a new egress in the read-back: the stop still resolves
+      // in the state it left the stream in (core's lifecycleResult), never `starting` or `ready`.
+      return lifecycleResult(
         'stop',
-        'the vendor accepted stop (the HLS egress is ending)',
-        options,
-        // Nothing about the room was received: `raw.room` is `{ roomId }`; `raw.hls` the egress as the
-        // active read received it (running then), while the mapped state is `stopping`.
-        () => ({
-          room: { roomId: id },
-          hls: { ...running, end: new Date().toISOString() },
-          raw: { room: { roomId: id }, hls: receivedHls(answer) },
-        }),
-        [],
-        heldShown,
-        { applied: [...(ended ? [endedPart] : []), 'stop'] },
+        await readBack(
+          id,
+          'stop',
+          'the vendor accepted stop (the HLS egress is ending)',
+          options,
+          // Nothing about the room was received: `raw.room` is `{ roomId }`; `raw.hls` the egress as the
+          // read received it (running then), while the mapped state is `stopping`.
+          () => ({
+            room: { roomId: id },
+            hls: { ...running, end: new Date().toISOString() },
+            raw: { room: { roomId: id }, hls: receivedRunning },
+          }),
+          [],
+          heldShown,
+          { applied: [...(ended ? [endedPart] : []), 'stop'] },
+        ),
       );
     },
   };
