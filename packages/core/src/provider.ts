@@ -225,7 +225,40 @@ export interface LiveStreamProvider {
    * client refuses options under the provider's id on any other operation, before any request.
    */
   readonly providerOptionsOn?: readonly ProviderOptionsOperation[];
+  /**
+   * The option names this provider's calls take besides core's, per operation (Wowza Video:
+   * `{ list: ['details'] }`). A client's call accepts them, as the provider called directly does, and hands
+   * them on as given: the adapter checks their values. Any other name is still refused, naming the nearest
+   * (`detials` names `details`), and a name given for one operation is refused on the others. Core's own
+   * names keep their rules. Default none. Declare their types in {@link ProviderListOptions}.
+   */
+  readonly callOptionNames?: ProviderCallOptionNames;
 }
+
+/** The client operations whose options an adapter may add names to ({@link LiveStreamProvider.callOptionNames}). */
+export type ProviderCallOperation = 'create' | 'get' | 'list' | 'update' | 'delete' | 'start' | 'stop';
+
+/** An adapter's own option names per operation ({@link LiveStreamProvider.callOptionNames}). */
+export type ProviderCallOptionNames = Readonly<Partial<Record<ProviderCallOperation, readonly string[]>>>;
+
+/**
+ * The list options adapters add to a client's `list`, one property per option, filled by declaration
+ * merging, as {@link ProviderOptionsRegistry} is (Wowza Video adds `details`). Each applies to the adapter
+ * that declares it in {@link LiveStreamProvider.callOptionNames}; a client of another provider refuses it
+ * before any request (`InvalidInputError`).
+ *
+ * ```ts
+ * // in a third-party adapter whose provider declares `callOptionNames: { list: ['archived'] }`
+ * declare module '@unilive/core' {
+ *   interface ProviderListOptions {
+ *     // Acme only: list archived streams too.
+ *     archived?: boolean;
+ *   }
+ * }
+ * ```
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: adapters fill it by declaration merging.
+export interface ProviderListOptions {}
 
 /** Builds a provider from settings; the default export of every adapter package. */
 export type ProviderFactory<Settings = Record<string, unknown>> = (settings?: Settings) => LiveStreamProvider;

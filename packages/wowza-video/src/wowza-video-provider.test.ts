@@ -764,6 +764,51 @@ describe('list', () => {
     expect(streams).toHaveLength(2);
   });
 
+  it('a client takes list({ details }), as its page documents, and lists as the provider called directly', async () => {
+    for (const details of [false, true]) {
+      const exchanges = details ? ['list', 'get', 'list.details.KyxWKtHQ'] : ['list'];
+      replay(...exchanges);
+      const direct = await collect(provider().list({ details }));
+      replay(...exchanges);
+      const through = await createLiveStreamClient(provider()).list({ details }).toArray();
+      expect(through).toEqual(direct);
+      expect(through.map((stream) => stream.ingest.length > 0)).toEqual([details, details]);
+    }
+  });
+
+  it('refuses a details that is not true or false, and a misspelled one naming it, before any request', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.anything().filter((value) => value !== undefined && typeof value !== 'boolean'),
+        fc.constantFrom('detials', 'detail', 'Details', 'detailss'),
+        async (value, misspelled) => {
+          const client = createLiveStreamClient(provider());
+          for (const walk of [
+            () => client.list({ details: value as boolean }).toArray(),
+            () => collect(provider().list({ details: value as boolean })),
+          ]) {
+            const error = await failure(walk);
+            expect(InvalidInputError.isInstance(error)).toBe(true);
+            expect((error as InvalidInputError).issues).toEqual([
+              { path: 'details', message: 'expected true or false' },
+            ]);
+          }
+          for (const walk of [
+            () => client.list(Object.fromEntries([[misspelled, false]])).toArray(),
+            () => collect(provider().list(Object.fromEntries([[misspelled, false]]))),
+          ]) {
+            const error = await failure(walk);
+            expect(InvalidInputError.isInstance(error)).toBe(true);
+            expect((error as InvalidInputError).issues).toEqual([
+              { path: `options.${misspelled}`, message: 'unknown option; did you mean "details"?' },
+            ]);
+          }
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+
   it('walks every page until pagination.total_pages says done', async () => {
     replay('list.page-1-of-2', 'list.page-2-of-2');
     const streams = await collect(provider().list({ pageSize: 2, details: false }));

@@ -105,8 +105,21 @@ export const wowzaVideoSettingNames = /* @__PURE__ */ (() =>
 
 /** Options of the Wowza Video `list`. */
 export interface WowzaVideoListOptions extends ListOptions {
-  /** Overrides the provider's `listDetails` setting for this call. */
+  /**
+   * Overrides the provider's `listDetails` setting for this call: `false` yields the list items alone.
+   * Taken by a client's `list` too (declared in `callOptionNames`). Anything but `true` or `false` is an
+   * `InvalidInputError` naming `details` when the walk begins, before any request.
+   */
   details?: boolean;
+}
+
+// With this package imported, a client's `list` takes `details` in its type too (a client of another
+// provider refuses it at run time).
+declare module '@unilive/core' {
+  interface ProviderListOptions {
+    /** Wowza Video only: whether `list` fetches each stream's details (see `WowzaVideoListOptions`). */
+    details?: boolean;
+  }
 }
 
 /** A regenerated connection code (for Wowza Streaming Engine, GoCoder and ClearCaster style encoders). */
@@ -162,7 +175,8 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
       ? undefined
       : toBroadcastLocation(settings.defaultRegion, { operation: 'settings', path: 'defaultRegion' });
   const listDetails = settings.listDetails ?? true;
-  // `list({ details })` (WowzaVideoListOptions): read with core's names on a provider called directly.
+  // `list({ details })` (WowzaVideoListOptions): read with core's names on a provider called directly, and
+  // declared to clients (`callOptionNames`), which then take it too.
   const callOptionNames = ['details'];
   const listOptionRules = providerCallOptionRulesWith(callOptionNames);
   const http = createHttpClient({
@@ -336,6 +350,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
     id: providerId,
     capabilities: wowzaVideoCapabilities,
     secrets: () => secrets.values(),
+    callOptionNames: { list: callOptionNames },
 
     async create(given: CreateLiveStreamInput, options?: CallOptions) {
       // Read as a client reads it, when called without one: a `providerOptions` Map is refused, not dropped.
@@ -374,6 +389,13 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
       const options: WowzaVideoListOptions =
         providerCallOptions(given, providerId, 'list', listOptionRules) ?? {};
       const perPage = pageSizeOf(options.pageSize);
+      // Any other value would read as true or false by accident (`'false'` fetching every stream's details).
+      if (options.details !== undefined && typeof options.details !== 'boolean') {
+        throw invalidInput([{ path: 'details', message: 'expected true or false' }], {
+          provider: providerId,
+          operation: 'list',
+        });
+      }
       const details = options.details ?? listDetails;
       const context = { provider: providerId, operation: 'list', secrets };
       // Pages are walked by core (`page`/`per_page`, Wowza's `pagination` object when sent); each record is

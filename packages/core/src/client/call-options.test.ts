@@ -510,6 +510,82 @@ describe('per-call options', () => {
   });
 });
 
+describe("a provider's own option names (callOptionNames)", () => {
+  // Names an adapter might add: identifiers no operation of core's takes, never `runtime` (the client's own).
+  const ownName = fc
+    .stringMatching(/^[a-z][a-zA-Z]{4,11}$/)
+    .filter((name) => !everyName.includes(name) && name !== 'runtime');
+
+  // A client over a provider that declares `names` for `operation` and records the options each call gets.
+  function declaring(operation: string, names: readonly string[]) {
+    const fake = fakeProvider('fake', { streams: 1 });
+    const [id] = [...fake.store.keys()];
+    const given: Record<string, unknown>[] = [];
+    const provider = { ...fake.provider, callOptionNames: { [operation]: names } };
+    const methods = provider as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const original = methods[operation] as (...args: unknown[]) => unknown;
+    // The options are the call's last argument: `list(options)`, `get(id, options)`, `update(id, patch, options)`.
+    methods[operation] = (...args: unknown[]) => {
+      given.push((args.at(-1) ?? {}) as Record<string, unknown>);
+      return original(...args);
+    };
+    return { client: createLiveStreamClient(provider), id: id ?? '', calls: fake.calls, given };
+  }
+
+  it('hands each declared name to the provider as given, on that operation only; refuses a misspelling naming it', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...operations),
+        fc.uniqueArray(ownName, { minLength: 1, maxLength: 3 }),
+        fc.array(fc.oneof(fc.jsonValue({ maxDepth: 1 }), fc.constant(undefined)), {
+          minLength: 3,
+          maxLength: 3,
+        }),
+        fc.constantFrom(...operations),
+        async (operation, names, values, other) => {
+          const { client, id, calls, given } = declaring(operation, names);
+          calls.length = 0;
+          const options = Object.fromEntries(names.map((name, index) => [name, values[index]]));
+          await call(client, operation, id, options);
+          expect(given).toHaveLength(1);
+          for (const [name, value] of Object.entries(options)) expect(given[0]?.[name]).toBe(value);
+          // Not on an operation it was not declared for.
+          if (other !== operation) {
+            calls.length = 0;
+            const refused = await failure(() => call(client, other, id, options));
+            expect(InvalidInputError.isInstance(refused)).toBe(true);
+            expect(calls).toEqual([]);
+          }
+          // A misspelling (its last letter doubled) names the declared name, before any request.
+          const [first = ''] = names;
+          const misspelled = `${first}${first.at(-1)}`;
+          fc.pre(!names.includes(misspelled));
+          calls.length = 0;
+          const refused = await failure(() => call(client, operation, id, { [misspelled]: true }));
+          expect(InvalidInputError.isInstance(refused)).toBe(true);
+          expect((refused as InvalidInputError).issues).toEqual([
+            { path: `options.${misspelled}`, message: `unknown option; did you mean "${first}"?` },
+          ]);
+          expect(calls).toEqual([]);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("keeps core's rules for core's names a provider declares again", async () => {
+    for (const operation of operations) {
+      const { client, id, calls } = declaring(operation, ['timeoutMs', 'signal', 'runtime']);
+      calls.length = 0;
+      for (const options of [{ timeoutMs: 'soon' }, { signal: 'stop' }, { runtime: {} }]) {
+        const refused = await failure(() => call(client, operation, id, options));
+        expect(InvalidInputError.isInstance(refused)).toBe(true);
+      }
+      expect(calls).toEqual([]);
+    }
+  });
+});
+
 describe('what get reports when the provider fails', () => {
   it('passes a UniliveError through and reports anything else as an unexpected failure, sync or async', async () => {
     await fc.assert(

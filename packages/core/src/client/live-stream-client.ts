@@ -40,6 +40,7 @@ import type {
   ListOptions,
   LiveStreamProvider,
   LiveStreamStatus,
+  ProviderListOptions,
   ProviderOptions,
   StartOptions,
   UpdateLiveStreamInput,
@@ -97,9 +98,11 @@ export interface LiveStreamClient {
    * stream, on every adapter, even one from a page already fetched: no stream is handed out after it fired,
    * no request is made, and a walk that was reading its last page ends with it rather than complete. A walk
    * that has said it is done (its end reached, or closed by `return`, as a `break` closes it) stays done:
-   * `next()` resolves `{ done: true }`, whatever the signal does afterwards.
+   * `next()` resolves `{ done: true }`, whatever the signal does afterwards. The names the provider adds
+   * (`callOptionNames.list`, typed in {@link ProviderListOptions}: Wowza Video's `details`) are accepted and
+   * handed to it as given; on a provider that declares none they are refused like any unknown name.
    */
-  list(options?: Omit<ListOptions, 'runtime'>): LiveStreamList;
+  list(options?: Omit<ListOptions, 'runtime'> & ProviderListOptions): LiveStreamList;
   update(id: string, patch: UpdateLiveStreamInput, options?: RequestOptions): Promise<LiveStream>;
   delete(id: string, options?: RequestOptions): Promise<void>;
   /**
@@ -349,7 +352,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     return this.reported('create', withWarnings(created, providerOptionsWarnings(valid, this.provider.id)));
   }
 
-  list(options?: Omit<ListOptions, 'runtime'>): LiveStreamList {
+  list(options?: Omit<ListOptions, 'runtime'> & ProviderListOptions): LiveStreamList {
     const provider = this.provider;
     // Bad options, like a page size or page cap that is no positive integer, fail the first step of the
     // walk, before any request; a page size above the vendor's maximum is capped by the adapter.
@@ -692,13 +695,49 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     rules: Readonly<Record<string, OptionRule>> = callOptionRules,
   ): CallOptions {
     if (options === undefined) return new RuntimeOnly(this.runtime());
-    const own = readOptions<CallOptions>(options, rules, {
+    const own = readOptions<CallOptions>(options, this.withProviderNames(rules, operation), {
       provider: this.provider.id,
       operation,
       path: 'options',
     });
     own.runtime = this.runtime();
     return own;
+  }
+
+  // Core's rules for an operation, with the names the provider adds to it (`callOptionNames`), each taken as
+  // given for the adapter to check, so code written against a provider's own page works through a client.
+  // The provider's names are read once per operation (they do not change while it serves), and the rules
+  // made with them kept per set of core's rules: a call without added names costs one map lookup.
+  readonly #providerNames = new Map<string, readonly string[]>();
+  readonly #extendedRules = new WeakMap<object, Map<string, Readonly<Record<string, OptionRule>>>>();
+  private withProviderNames(
+    rules: Readonly<Record<string, OptionRule>>,
+    operation: string,
+  ): Readonly<Record<string, OptionRule>> {
+    let names = this.#providerNames.get(operation);
+    if (names === undefined) {
+      const declared = (this.provider.callOptionNames as Record<string, unknown> | undefined)?.[operation];
+      names = Array.isArray(declared)
+        ? declared.filter((name): name is string => typeof name === 'string' && name !== 'runtime')
+        : [];
+      this.#providerNames.set(operation, names);
+    }
+    if (names.length === 0) return rules;
+    let byOperation = this.#extendedRules.get(rules);
+    if (!byOperation) {
+      byOperation = new Map();
+      this.#extendedRules.set(rules, byOperation);
+    }
+    let extended = byOperation.get(operation);
+    if (!extended) {
+      // Without a prototype, so that any name (`constructor`, `__proto__`) is one of its own keys.
+      const copy: Record<string, OptionRule> = Object.assign(Object.create(null), rules);
+      // Core's own names keep their rules: a provider cannot loosen `signal` or `timeoutMs`.
+      for (const name of names) if (!Object.hasOwn(copy, name)) copy[name] = providerNameRule;
+      extended = copy;
+      byOperation.set(operation, extended);
+    }
+    return extended;
   }
 
   // Options of the provider calls a public operation makes on its way (a wait's polls and its final read):
@@ -887,6 +926,9 @@ const waitRules: Record<string, OptionRule> = /* @__PURE__ */ (() => ({
 }))();
 
 export { callOptionRules } from '../options.js';
+
+// A name a provider adds to a call: any value, which the adapter checks.
+const providerNameRule: OptionRule = { check: () => true, expected: 'what the provider documents' };
 
 /**
  * What is wrong with a list's values, read by {@link listOptionRules}: a page size or page cap that is no
