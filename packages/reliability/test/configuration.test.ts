@@ -173,7 +173,7 @@ describe('configuration: settings no adapter can use faithfully', () => {
     }
   }
   type Case =
-    | { kind: 'map' | 'class' | 'retry map' | 'retry class' }
+    | { kind: 'map' | 'class' | 'retry map' | 'retry class' | 'null settings' }
     | { kind: 'null'; name: string }
     | { kind: 'lone surrogate'; name: string; at: number; unit: number };
   const ways = ['factory', 'client config', 'registry config'] as const;
@@ -188,6 +188,7 @@ describe('configuration: settings no adapter can use faithfully', () => {
         { kind: 'class' },
         { kind: 'retry map' },
         { kind: 'retry class' },
+        { kind: 'null settings' },
       ),
       fc.constantFrom(...names).map((name): Case => ({ kind: 'null', name })),
       fc
@@ -199,7 +200,7 @@ describe('configuration: settings no adapter can use faithfully', () => {
         .map((fields): Case => ({ kind: 'lone surrogate', ...fields })),
     );
 
-    it(`${adapterId}: a Map or class instance, a null setting, a lone surrogate: InvalidInputError, no request`, async () => {
+    it(`${adapterId}: a Map or class instance, null settings or a null setting, a lone surrogate: InvalidInputError, no request`, async () => {
       const failures: string[] = [];
       let runs = 0;
       await fc.assert(
@@ -214,7 +215,11 @@ describe('configuration: settings no adapter can use faithfully', () => {
           };
           let settings: unknown = plain;
           let path = '$';
-          if (given.kind === 'map') settings = new Map(Object.entries(plain));
+          // `null` for the whole settings is the factory's argument alone (a configuration's `null` entry is
+          // its own case): taken for none, every credential and the base URL would come from the environment.
+          fc.pre(given.kind !== 'null settings' || way === 'factory');
+          if (given.kind === 'null settings') settings = null;
+          else if (given.kind === 'map') settings = new Map(Object.entries(plain));
           else if (given.kind === 'class') settings = new VendorSettings(plain);
           else if (given.kind === 'retry map' || given.kind === 'retry class') {
             const retry = { maxRetries: 0 };
@@ -265,7 +270,9 @@ describe('configuration: settings no adapter can use faithfully', () => {
           const ok =
             InvalidInputError.isInstance(error) &&
             paths.some((each) => each === path || each.endsWith(`.${path}`)) &&
-            requests.length === 0;
+            requests.length === 0 &&
+            (given.kind !== 'null settings' ||
+              (InvalidInputError.isInstance(error) && error.issues[0]?.message.includes('null is not read as none')));
           if (!ok) failures.push(said);
           expect(InvalidInputError.isInstance(error), said).toBe(true);
           expect(
@@ -273,11 +280,21 @@ describe('configuration: settings no adapter can use faithfully', () => {
             said,
           ).toBe(true);
           expect(requests, said).toEqual([]);
+          if (given.kind === 'null settings' && InvalidInputError.isInstance(error)) {
+            expect(error.issues, said).toEqual([
+              {
+                path: '$',
+                message:
+                  'expected an object, or the settings left out (null is not read as none: every setting would come from the environment)',
+              },
+            ]);
+            expect(error.delivery, said).toBe('not-sent');
+          }
         }),
-        { numRuns: 60 },
+        { numRuns: 60, examples: [[{ kind: 'null settings' }, 'factory']] },
       );
       rows.push({
-        check: 'a Map, class instance, null setting or lone surrogate refused before any request',
+        check: 'a Map, class instance, null settings or setting, or lone surrogate refused before any request',
         adapter: adapterId,
         runs,
         failures,
@@ -802,7 +819,9 @@ describe('configuration: providerOptions and list options read alike through a c
             refused.issues.length === 1 &&
             refused.issues[0]?.path === path &&
             refused.issues[0]?.message.includes(says) &&
-            requests.length === 0;
+            requests.length === 0 &&
+            (given.kind !== 'null settings' ||
+              (InvalidInputError.isInstance(error) && error.issues[0]?.message.includes('null is not read as none')));
           if (!ok) failures.push(said);
           expect(InvalidInputError.isInstance(error), said).toBe(true);
           expect(refused?.delivery, said).toBe('not-sent');

@@ -105,7 +105,7 @@ const publicKeySettingNames = {
 export function videosdkPublicKey(given: VideosdkPublicKeySettings = {}): VideosdkPublicKeySource {
   // Read as an adapter's settings are (core's readSettings): own properties of a plain object, each once,
   // every name known, before anything is fetched.
-  const settings = readSettings(provider, nullRefused(given), publicKeySettingNames);
+  const settings = readSettings(provider, given, publicKeySettingNames);
   checkPublicKeySettings(settings);
   // Each reading checked: a clock that throws or answers no time is the option failing, named as the
   // `keySource` it makes (core's webhookClock), never a TypeError or a refresh that never comes (NaN).
@@ -169,18 +169,6 @@ export function videosdkPublicKey(given: VideosdkPublicKeySettings = {}): Videos
       return current.catch(() => undefined);
     },
   };
-}
-
-// `null` is no settings object: taken for none, the key would come from the production API.
-function nullRefused<T>(given: T): T {
-  if (given !== null) return given;
-  throw new InvalidInputError({
-    provider,
-    operation: 'configure',
-    message: `${provider}: key source settings must be an object such as { baseUrl: … }`,
-    issues: [{ path: '$', message: 'expected an object' }],
-    delivery: 'not-sent',
-  });
 }
 
 // The values readSettings leaves to the caller (the base URL and fetch are checked by the HTTP client).

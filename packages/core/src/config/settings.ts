@@ -175,8 +175,8 @@ export const providerSettingsBaseNames = {
  * settings; write it as `{ …providerSettingsBaseNames, token: true } satisfies Record<keyof Settings, true>`
  * so the list cannot fall behind the type. A text setting longer than {@link maxCredentialLength} (a token of
  * megabytes) is refused the same way, and so are settings that are no plain object (a `Map`, a class
- * instance: see {@link plainObjectProblem}), a setting given as `null` (never taken for an absent one, which
- * would fall back to an environment variable or the production API), and a text setting holding a lone
+ * instance: see {@link plainObjectProblem}), settings or a setting given as `null` (never taken for absent
+ * ones, which would fall back to an environment variable or the production API), and a text setting holding a lone
  * surrogate (no UTF-8 form to sign or send it faithfully; the value is never echoed).
  */
 export function readSettings<Settings extends object>(
@@ -184,13 +184,25 @@ export function readSettings<Settings extends object>(
   settings: Settings | undefined,
   names: Readonly<Record<string, true>>,
 ): Settings {
-  if (settings === undefined || settings === null) return Object.create(null) as Settings;
-  if (typeof settings !== 'object' || isArrayValue(settings)) {
+  if (settings === undefined) return Object.create(null) as Settings;
+  // `null` is refused as every `null` setting is: taken for no settings, it would run every credential and
+  // the base URL from the environment (perhaps another account, or the vendor's production API where a
+  // sandbox was meant).
+  if (typeof settings !== 'object' || settings === null || isArrayValue(settings)) {
     throw new InvalidInputError({
       provider,
       operation: 'configure',
-      message: `${provider}: settings must be an object such as { ${Object.keys(names)[0] ?? 'baseUrl'}: … }`,
-      issues: [{ path: '$', message: 'expected an object' }],
+      message: `${provider}: settings must be an object such as { ${Object.keys(names)[0] ?? 'baseUrl'}: … }, or left out`,
+      issues: [
+        {
+          path: '$',
+          message:
+            settings === null
+              ? 'expected an object, or the settings left out (null is not read as none: every setting would come from the environment)'
+              : 'expected an object',
+        },
+      ],
+      delivery: 'not-sent',
     });
   }
   const kind = plainObjectProblem(settings);
