@@ -527,32 +527,29 @@ function checked<T extends object>(input: T): T {
   return input;
 }
 
-// What a provider called directly checks of a create's or an update's input before anything else reads it:
-// the input read once into a copy (own properties, naming what could not be read) and its `providerOptions`
-// read by the client's own schema for them; the other fields are the adapter's to check, as before.
-const directCreateSchema = /* @__PURE__ */ (() =>
-  v.looseObject({ providerOptions: v.optional(providerOptionsSchema) }, createShape))();
-const directUpdateSchema = /* @__PURE__ */ (() =>
-  v.looseObject({ providerOptions: v.optional(providerOptionsSchema) }, updateShape))();
-
 /**
- * A create's or an update's input as a provider reads it, so that a provider used without a client reads
- * `providerOptions` as one wrapped in it: the input a client checked ({@link validateCreateInput},
- * {@link validateUpdateInput}) is returned as it is; anything else (the caller's own object, handed to the
- * provider directly) is read into a copy without a prototype (own properties, each once) whose
- * `providerOptions` passed the client's check: a plain object keyed by provider id, each entry a plain
- * object, no `__proto__`, `constructor` or `prototype` key. Call it first, before any other read of the
- * input (its secrets included).
+ * A create's or an update's input as a provider reads it, so that a provider used without a client checks
+ * it as one wrapped in it: the input a client (or a registry) checked ({@link validateCreateInput},
+ * {@link validateUpdateInput}) is returned as it is, at the cost of one `WeakSet` lookup; anything else (the
+ * caller's own object, handed to the provider directly) goes through the same check the client runs
+ * (`validateCreateInput` for `create`, `validateUpdateInput` for `update`), whose copy is returned: own
+ * properties read once into an object without a prototype, every neutral field checked (`name`,
+ * `recording`, `ingestProtocol`, `region`, `lowLatency`, `restream`, `providerOptions`), unknown fields
+ * refused. Call it first, before any other read of the input (its secrets included).
  *
- * @throws InvalidInputError (`delivery: 'not-sent'`): `providerOptions` (or `providerOptions.<id>`, for any
- *   id) given as a `Map`, a class instance or no object (`expected a plain object ({ name: value, … }), not
- *   a Map: …`), or an input a getter or Proxy in which throws (the issue at the property whose read threw:
- *   `providerOptions.liveapi`; `could not be read (a getter or a Proxy in it threw)`).
+ * @throws InvalidInputError (`delivery: 'not-sent'`): the client's own refusal of the same input, with the
+ *   same issues (paths and words): a name that is no string, empty, longer than {@link maxNameLength} or
+ *   holding a lone surrogate or control characters; an `ingestProtocol` no provider knows; a `recording`
+ *   that is no boolean; a restream target that is no `rtmp://` or `rtmps://` URL with a stream key; an
+ *   unknown field; `providerOptions` (or `providerOptions.<id>`, for any id) given as a `Map`, a class
+ *   instance or no object; an input a getter or Proxy in which throws (the issue at the property whose read
+ *   threw: `providerOptions.liveapi`; `could not be read (a getter or a Proxy in it threw)`).
  */
 export function providerInput<T>(input: T, provider: ProviderId, operation: 'create' | 'update'): T {
   if (typeof input === 'object' && input !== null && checkedInputs.has(input)) return input;
-  const schema = operation === 'create' ? directCreateSchema : directUpdateSchema;
-  return validateInput(schema, input, { provider, operation }) as T;
+  return (
+    operation === 'create' ? validateCreateInput(input, provider) : validateUpdateInput(input, provider)
+  ) as T;
 }
 
 /**

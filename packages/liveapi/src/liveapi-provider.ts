@@ -392,7 +392,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
     secrets: () => secrets.values(),
 
     async create(given: CreateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
-      // Read as a client reads it, when called without one: a `providerOptions` Map is refused, not dropped.
+      // Checked as a client checks it, when called without one: a bad field is refused, not sent.
       const input = providerInput(given, provider, 'create');
       // Restream keys (and any credential in the options) are secrets before the request: a 400 may echo them.
       const sent = inputSecrets(input, provider);
@@ -491,7 +491,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
     // fails (LiveApiRestreamError, ChangeAppliedError).
     async update(id: string, given: UpdateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
       assertValidId(id, { provider, operation: 'update' });
-      // Read as a client reads it, when called without one: a `providerOptions` Map is refused, not dropped.
+      // Checked as a client checks it, when called without one: a bad field is refused, not sent.
       const patch = providerInput(given, provider, 'update');
       secrets.learnStream(id, ...inputSecrets(patch, provider));
       const providerOptions = readProviderOptions(patch, provider, liveApiProviderOptionsSchema, 'update');

@@ -16,6 +16,7 @@ import {
   type ProviderCapabilities,
   parseVendorResponse,
   pathOf,
+  providerInput,
   type RetryPolicy,
   readBackAfterChange,
   readOptions,
@@ -251,7 +252,9 @@ export function createMemoryProvider(given: MemoryProviderSettings = {}): LiveSt
     capabilities: memoryCapabilities,
     backend,
     secrets: () => secrets.values(),
-    async create(input: CreateLiveStreamInput, options?: CallOptions) {
+    async create(given: CreateLiveStreamInput, options?: CallOptions) {
+      // Checked as a client checks it, when called without one: a bad name or field is refused, not sent.
+      const input = providerInput(given, 'memory', 'create');
       const warnings = memoryInputGaps(input, 'create');
       readProviderOptions(input, 'memory', memoryProviderOptionsSchema, 'create');
       const response = await http.request({
@@ -287,8 +290,10 @@ export function createMemoryProvider(given: MemoryProviderSettings = {}): LiveSt
         idOf: (stream) => stream.id,
       });
     },
-    async update(id: string, patch: UpdateLiveStreamInput, options?: CallOptions) {
+    async update(id: string, given: UpdateLiveStreamInput, options?: CallOptions) {
       assertValidId(id, { provider: 'memory', operation: 'update' });
+      // Checked as a client checks it, when called without one: a bad name or field is refused, not sent.
+      const patch = providerInput(given, 'memory', 'update');
       const warnings = memoryInputGaps(patch, 'update');
       readProviderOptions(patch, 'memory', memoryProviderOptionsSchema, 'update');
       const body = {

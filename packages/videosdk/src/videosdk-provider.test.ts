@@ -697,11 +697,15 @@ describe('videosdk provider', () => {
 
     it('create-livestream.400: a refused body becomes InvalidInputError with the vendor message', async () => {
       const { provider } = setup();
-      replay('create-livestream.400');
-      // The client's validation stops a nameless input first; the provider is called directly so the
-      // vendor's refusal can be replayed (`name: undefined` is dropped from the JSON body).
+      // The recorded refusal (of a nameless body, which core's check now stops before any request, through a
+      // client and directly alike) answered to a create unilive accepts: the vendor may refuse what
+      // unilive's check lets through, and its words reach the caller as they would then.
+      const refusal = fixture('create-livestream.400');
+      nock(origin)
+        .post('/v1/livestreams', { name: 'unilive refused', record: true })
+        .reply(refusal.response.status, refusal.response.body as nock.Body);
       const error = (await provider
-        .create({ recording: true } as unknown as Parameters<typeof provider.create>[0])
+        .create({ name: 'unilive refused', recording: true })
         .catch((caught: unknown) => caught)) as UniliveError;
       expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
       expect(error).toMatchObject({

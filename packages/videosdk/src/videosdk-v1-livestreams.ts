@@ -108,7 +108,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
     capabilities: videosdkV1Capabilities,
 
     async create(given: CreateLiveStreamInput, options?: CallOptions) {
-      // Read as a client reads it, when called without one: a `providerOptions` Map is refused, not dropped.
+      // Checked as a client checks it, when called without one: a bad field is refused, not sent.
       const input = providerInput(given, provider, 'create');
       // Restream keys are secrets before the request: a 400 may echo them.
       const sent = inputSecrets(input, provider);
@@ -201,7 +201,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
 
     async update(id: string, given: UpdateLiveStreamInput, options?: CallOptions) {
       assertValidId(id, { provider, operation: 'update' });
-      // Read as a client reads it, when called without one: a `providerOptions` Map is refused, not dropped.
+      // Checked as a client checks it, when called without one: a bad field is refused, not sent.
       const patch = providerInput(given, provider, 'update');
       secrets.learnStream(id, ...inputSecrets(patch, provider));
       const { body, warnings } = convertToVideosdkV1UpdateBody(patch);

@@ -906,7 +906,11 @@ describe('videosdk v2 recording', () => {
               ]);
             } else if (call === 'update') {
               replay('v2-rooms-get', 'v2-hls-active.none');
-              stream = await provider.update(room, option === undefined ? {} : { recording: option });
+              // Without a recording, an update with nothing to change for this vendor (no patch is empty).
+              stream = await provider.update(
+                room,
+                option === undefined ? { providerOptions: {} } : { recording: option },
+              );
               // A stopped room: the update only reads; the flag waits for the next start.
               expect(sent().calls, label).toEqual(read);
               known = option ?? known;

@@ -636,7 +636,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     providerOptionsOn: v2ProviderOptionsOn,
 
     async create(given: CreateLiveStreamInput, options?: CallOptions) {
-      // Read as a client reads it, when called without one: a `providerOptions` Map is refused, not dropped.
+      // Checked as a client checks it, when called without one: a bad field is refused, not sent.
       const input = providerInput(given, provider, 'create');
       // Restream keys are secrets before the request: an error may echo them.
       const sent = inputSecrets(input, provider);
@@ -737,7 +737,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
 
     async update(id: string, given: UpdateLiveStreamInput, options?: CallOptions) {
       assertValidId(id, { provider, operation: 'update' });
-      // Read as a client reads it, when called without one: a `providerOptions` Map is refused, not dropped.
+      // Checked as a client checks it, when called without one: a bad field is refused, not sent.
       const patch = providerInput(given, provider, 'update');
       const request = convertToVideosdkV2UpdateRequest(patch);
       const warnings = [...request.warnings];

@@ -8,8 +8,6 @@ import {
   readProviderOptions,
   settleInputGaps,
   type UpdateLiveStreamInput,
-  validateCreateInput,
-  validateUpdateInput,
   vendorDateInput,
   type Warning,
 } from '@unilive/core';
@@ -198,12 +196,11 @@ export interface WowzaRealtimeCreateRequest {
 
 /**
  * Converts a neutral create input to the vendor body `{ "real_time_stream": {...} }`, or throws
- * InvalidInputError before any request for what the vendor cannot honour.
+ * InvalidInputError before any request for what the vendor cannot honour. Takes the input core's
+ * `providerInput` returned (the client's check already run, so a name past the vendor's limit, "≤255
+ * chars" in its OpenAPI and 200 in core, never gets here).
  */
-export function convertToWowzaRealtimeCreate(rawInput: CreateLiveStreamInput): WowzaRealtimeCreateRequest {
-  // Checked here too, as the client checks it, for a provider called directly: a name past the vendor's
-  // limit ("≤255 chars", OpenAPI; core's 200) never leaves this machine.
-  const input = validateCreateInput(rawInput, provider);
+export function convertToWowzaRealtimeCreate(input: CreateLiveStreamInput): WowzaRealtimeCreateRequest {
   const gaps: InputGap[] = [];
   if (input.ingestProtocol === 'webrtc') {
     gaps.push({
@@ -266,10 +263,10 @@ export interface WowzaRealtimeUpdateRequest {
 /**
  * Converts a neutral patch to the vendor's PATCH fields, or throws InvalidInputError before any request
  * for what the vendor cannot change: `recording` is create-only (OpenAPI: "You can't update this value
- * after you create the stream"), and restream does not exist.
+ * after you create the stream"), and restream does not exist. Takes the patch core's `providerInput`
+ * returned (the client's check already run).
  */
-export function convertToWowzaRealtimeUpdate(rawPatch: UpdateLiveStreamInput): WowzaRealtimeUpdateRequest {
-  const patch = validateUpdateInput(rawPatch, provider);
+export function convertToWowzaRealtimeUpdate(patch: UpdateLiveStreamInput): WowzaRealtimeUpdateRequest {
   const gaps: InputGap[] = [];
   if (patch.recording !== undefined) {
     gaps.push({

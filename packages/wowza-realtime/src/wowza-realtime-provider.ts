@@ -198,7 +198,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
     secrets: () => secrets.values(),
 
     async create(given: CreateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
-      // Read as a client reads it, when called without one: a `providerOptions` Map is refused, not dropped.
+      // Checked as a client checks it, when called without one: a bad field is refused, not sent.
       const input = providerInput(given, providerId, 'create');
       const sent = inputSecrets(input, providerId);
       secrets.learn(...sent);
@@ -280,7 +280,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
 
     async update(id: string, given: UpdateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
       assertValidId(id, { provider: providerId, operation: 'update' });
-      // Read as a client reads it, when called without one: a `providerOptions` Map is refused, not dropped.
+      // Checked as a client checks it, when called without one: a bad field is refused, not sent.
       const patch = providerInput(given, providerId, 'update');
       secrets.learnStream(id, ...inputSecrets(patch, providerId));
       const { name, fields, warnings, needsStoredExpiry } = convertToWowzaRealtimeUpdate(patch);

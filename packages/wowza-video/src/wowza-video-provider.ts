@@ -353,7 +353,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
     callOptionNames: { list: callOptionNames },
 
     async create(given: CreateLiveStreamInput, options?: CallOptions) {
-      // Read as a client reads it, when called without one: a `providerOptions` Map is refused, not dropped.
+      // Checked as a client checks it, when called without one: a bad field is refused, not sent.
       const input = providerInput(given, providerId, 'create');
       // A 422 may echo the push password or the token-auth secret sent: they are secrets from the start.
       const sent = inputSecrets(input, providerId);

@@ -1,0 +1,286 @@
+import {
+  createLiveStreamClient,
+  InvalidInputError,
+  type LiveStreamProvider,
+  UniliveError,
+  validateCreateInput,
+  validateUpdateInput,
+} from '@unilive/core';
+import { createMemoryBackend, createMemoryProvider } from '@unilive/testing';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { adapterIds, adapters } from '../src/adapters.js';
+import { checkSection } from './check-rows.js';
+
+// A provider used without a client behaves like one wrapped in it (architecture.md): a create's or an
+// update's input the client refuses is refused by the provider called directly with the same
+// InvalidInputError (same issues, paths and words, `delivery: 'not-sent'`) and nothing sent; an input the
+// client accepts is accepted directly and sends the same requests. Inputs are generated with mistakes in any
+// field (wrong types, text no vendor can take, bad restream targets, unknown fields, no object at all) mixed
+// with valid values, and each is judged by what the client does with it.
+
+const { counted, row } = checkSection('hardening.direct-input', 'configuration');
+const check = 'create and update input: the client’s refusal or request, called directly';
+
+const baseUrl = 'https://vendor.invalid/api';
+
+interface Sent {
+  method: string;
+  url: string;
+  body: string;
+}
+
+// Every request recorded and refused with a 422 (the vendor's answer is not what is compared here).
+function recordingFetch(
+  requests: Sent[],
+  answer: (request: Request) => Promise<Response> | Response = () =>
+    new Response(JSON.stringify({ message: 'refused' }), {
+      status: 422,
+      headers: { 'content-type': 'application/json' },
+    }),
+) {
+  return (async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const request = input instanceof Request ? input : new Request(input, init);
+    requests.push({ method: request.method, url: request.url, body: await request.clone().text() });
+    return answer(request);
+  }) as typeof globalThis.fetch;
+}
+
+const valid = {
+  name: fc.constantFrom('Launch', 'Évènement 🎥', 'a'.repeat(200), '🇫🇷 Paris'),
+  recording: fc.boolean(),
+  ingestProtocol: fc.constantFrom('rtmp', 'rtmps', 'srt', 'webrtc'),
+  region: fc.constantFrom('us-east-1', 'eu_west', 'asia'),
+  lowLatency: fc.boolean(),
+  restream: fc.constantFrom(
+    [],
+    [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: 'key-one-0123' }],
+    [
+      { url: 'rtmps://live-api-s.facebook.com:443/rtmp/', streamKey: 'FB-key-456' },
+      { url: 'rtmp://live.twitch.tv/app', streamKey: 'live_789_abc' },
+    ],
+  ),
+  providerOptions: fc.constantFrom({}, { 'no-such-vendor': {} }),
+};
+
+const invalid = {
+  name: fc.constantFrom<unknown>(
+    5,
+    null,
+    '',
+    '   ',
+    '\u200B\u200B',
+    'a'.repeat(201),
+    'half \uD800 a pair',
+    'bell\u0007',
+    'evil\u202Etxt',
+    'tag\u{E0041}text',
+    ['Launch'],
+    { text: 'Launch' },
+  ),
+  recording: fc.constantFrom<unknown>('yes', 1, null, 'true'),
+  ingestProtocol: fc.constantFrom<unknown>('RTMP', 'ftp', 5, null, ''),
+  region: fc.constantFrom<unknown>('us east', '', 'a'.repeat(65), 5, 'eu/west'),
+  lowLatency: fc.constantFrom<unknown>('no', 0, null),
+  restream: fc.constantFrom<unknown>(
+    'rtmp://a.example/live',
+    [{ url: 'http://a.example/live', streamKey: 'k1' }],
+    [{ url: 'rtmp://a.example/live', streamKey: '' }],
+    [{ url: 'rtmp://a.example/live', streamKey: 'has space' }],
+    [{ url: 'rtmp://a.example/live', streamKey: 'k1', extra: true }],
+    [{ url: 'rtmp://a.example/live' }],
+    [
+      { url: 'rtmp://a.example/live', streamKey: 'same-key' },
+      { url: 'rtmp://a.example/live', streamKey: 'same-key' },
+    ],
+    Array.from({ length: 21 }, (_, index) => ({ url: 'rtmp://a.example/live', streamKey: `k${index}` })),
+    [null],
+  ),
+  providerOptions: fc.constantFrom<unknown>(5, 'options', [], { liveapi: 5 }, { memory: [] }),
+};
+
+type Field = keyof typeof valid;
+const fields = Object.keys(valid) as Field[];
+
+// One field's value: left out, valid, or (where mistakes are made) a mistake. A name is mostly given, so
+// that inputs without a mistake are mostly creates the client accepts.
+const fieldValue = (field: Field, mistakes: boolean) =>
+  fc.oneof(
+    { weight: field === 'name' ? 1 : 3, arbitrary: fc.constant(undefined) },
+    { weight: field === 'name' ? 6 : 2, arbitrary: valid[field] as fc.Arbitrary<unknown> },
+    { weight: mistakes ? 1 : 0, arbitrary: invalid[field] },
+  );
+
+// An input of `call`: with mistakes in any field (an update's `ingestProtocol`, which no update takes,
+// among them), or with valid values only.
+const objectInput = (call: Call, mistakes: boolean) => {
+  const taken = fields.filter((field) => mistakes || call === 'create' || field !== 'ingestProtocol');
+  return fc
+    .tuple(
+      fc.record(
+        Object.fromEntries(taken.map((field) => [field, fieldValue(field, mistakes)])) as {
+          [K in Field]?: fc.Arbitrary<unknown>;
+        },
+      ),
+      // A field nobody has (a typo), sometimes.
+      mistakes
+        ? fc.oneof(
+            { weight: 4, arbitrary: fc.constant(undefined) },
+            { weight: 1, arbitrary: fc.constantFrom('nmae', 'title', 'record', 'protocol') },
+          )
+        : fc.constant(undefined),
+      // `undefined` kept as an own property, or the field left out.
+      fc.boolean(),
+    )
+    .map(([record, unknownField, keepUndefined]) => {
+      const input: Record<string, unknown> = {};
+      for (const field of taken) {
+        if (record[field] !== undefined || keepUndefined) input[field] = record[field];
+      }
+      if (unknownField !== undefined) input[unknownField] = 'x';
+      return input;
+    });
+};
+
+type Call = 'create' | 'update';
+
+const calls = fc
+  .constantFrom<Call>('create', 'update')
+  .chain((call) =>
+    fc.tuple(
+      fc.constant(call),
+      fc.oneof(
+        { weight: 6, arbitrary: objectInput(call, true) },
+        { weight: 5, arbitrary: objectInput(call, false) },
+        { weight: 1, arbitrary: fc.constantFrom<unknown>(null, undefined, 'Launch', 5, [], [{ name: 'a' }]) },
+      ),
+    ),
+  );
+
+/** What a call did, as a caller and the vendor see it. */
+interface Outcome {
+  error?: {
+    name: string;
+    delivery: string | undefined;
+    operation: string | undefined;
+    message?: string;
+    issues?: readonly { path: string; message: string }[];
+  };
+  requests: Sent[];
+}
+
+async function outcomeOf(run: () => Promise<unknown>, requests: Sent[]): Promise<Outcome> {
+  try {
+    await run();
+    return { requests };
+  } catch (caught) {
+    if (!UniliveError.isInstance(caught)) return { error: { name: String(caught) } as never, requests };
+    const error: NonNullable<Outcome['error']> = {
+      name: caught.name,
+      delivery: caught.delivery,
+      operation: caught.operation,
+    };
+    if (InvalidInputError.isInstance(caught)) {
+      error.message = caught.message;
+      error.issues = caught.issues.map(({ path, message }) => ({ path, message }));
+    }
+    return { error, requests };
+  }
+}
+
+interface Subject {
+  label: string;
+  id: string;
+  make(): { provider: LiveStreamProvider; requests: Sent[] };
+}
+
+const subjects: Subject[] = [
+  ...adapterIds.map((adapterId): Subject => {
+    const adapter = adapters[adapterId];
+    return {
+      label: adapterId,
+      id: adapter.fixtures.subjectId,
+      make: () => {
+        const requests: Sent[] = [];
+        const provider = adapter.factory({
+          ...adapter.fixtures.settings,
+          ...adapter.settings,
+          baseUrl,
+          fetch: recordingFetch(requests),
+          retry: { maxRetries: 0 },
+        });
+        return { provider, requests };
+      },
+    };
+  }),
+  {
+    label: 'memory',
+    id: 'mem-1',
+    make: () => {
+      const requests: Sent[] = [];
+      const token = 'memory-token-0123456789';
+      const backend = createMemoryBackend({ token });
+      const answer = backend.fetch;
+      backend.fetch = recordingFetch(requests, (request) => answer(request));
+      return { provider: createMemoryProvider({ backend, token, retry: { maxRetries: 0 } }), requests };
+    },
+  },
+];
+
+describe('a provider called directly checks a create’s or an update’s input as a client does', () => {
+  for (const subject of subjects) {
+    it(`${subject.label}: the client's refusal, or the client's request, for every generated input`, async () => {
+      const seen = { refused: 0, sent: 0, adapterRefused: 0 };
+      await fc.assert(
+        fc.asyncProperty(calls, ([call, input]) =>
+          counted(
+            check,
+            subject.label,
+            async () => {
+              const run = (target: Pick<LiveStreamProvider, 'create' | 'update'>) => () =>
+                call === 'create' ? target.create(input as never) : target.update(subject.id, input as never);
+              const viaClient = subject.make();
+              const client = await outcomeOf(
+                run(createLiveStreamClient(viaClient.provider)),
+                viaClient.requests,
+              );
+              const direct = subject.make();
+              const called = await outcomeOf(run(direct.provider), direct.requests);
+              const said = `${call} ${JSON.stringify(input)}`;
+              // The client's own check, as the client runs it: an input it refuses is one of the client's
+              // refusals, refused before any request with an InvalidInputError.
+              const validate = call === 'create' ? validateCreateInput : validateUpdateInput;
+              let neutral: unknown;
+              try {
+                validate(input, viaClient.provider.id);
+              } catch (error) {
+                neutral = error;
+              }
+              if (neutral !== undefined) {
+                seen.refused += 1;
+                expect(InvalidInputError.isInstance(neutral), said).toBe(true);
+                expect(client.error?.name, said).toBe('InvalidInputError');
+                expect(client.error?.delivery, said).toBe('not-sent');
+                expect(client.requests, said).toEqual([]);
+                expect(called.error, said).toEqual(client.error);
+                expect(called.requests, said).toEqual([]);
+              } else {
+                if (client.requests.length > 0) seen.sent += 1;
+                else seen.adapterRefused += 1;
+                expect(called, said).toEqual(client);
+              }
+            },
+            `${call} ${JSON.stringify(input)}`,
+          ),
+        ),
+        { numRuns: 200 },
+      );
+      row(check, subject.label).figure =
+        `${seen.refused} refused by the client, ${seen.sent} sent, ${seen.adapterRefused} refused by the adapter`;
+      // Both kinds of input were generated, each often enough to mean something: the client's refusals,
+      // and inputs it sends (some 100 and 25 to 90 of 200 on each adapter).
+      expect(seen.refused).toBeGreaterThan(40);
+      expect(seen.sent).toBeGreaterThan(20);
+    });
+  }
+});
