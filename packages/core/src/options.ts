@@ -152,6 +152,19 @@ export const optionRules = {
 } as const satisfies Record<string, OptionRule>;
 
 /**
+ * A client's `container` option: a tsyringe `DependencyContainer`, told by the two methods a client calls on
+ * it (read by `createLiveStreamClient` and by the configuration loaders alike).
+ */
+export const containerRule: OptionRule = {
+  check: (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { resolve?: unknown }).resolve === 'function' &&
+    typeof (value as { isRegistered?: unknown }).isRegistered === 'function',
+  expected: 'a tsyringe DependencyContainer',
+};
+
+/**
  * The `limit` of a list's `toArray`: a whole number from 0, or `Infinity` (every stream). A `NaN`, a
  * negative or a string would make the collection ignore it and walk every page.
  */

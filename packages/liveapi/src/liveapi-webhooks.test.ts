@@ -12,6 +12,7 @@ runWebhookContract({
   provider: 'liveapi',
   fixtures,
   pathSecret,
+  parseWithOptions: (input, options) => parseWebhook(input, options as never),
   parse: (input, { clock, wrongSecret, confirm, withoutAcknowledgement }) =>
     parseWebhook(input, {
       ...(withoutAcknowledgement ? {} : { unsigned: true as const }),

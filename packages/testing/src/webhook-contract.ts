@@ -58,6 +58,11 @@ export interface WebhookContractOptions {
   fixtures: readonly WebhookFixture[];
   /** The adapter's `parseWebhook`, configured as the variant says. */
   parse(input: WebhookInput, variant: WebhookParseVariant): Promise<LiveStreamEvent[]>;
+  /**
+   * The adapter's `parseWebhook` itself, called with the options the contract gives it: options that are no
+   * plain object or cannot be read must be refused naming `options`.
+   */
+  parseWithOptions(input: WebhookInput, options: unknown): Promise<LiveStreamEvent[]>;
   /** How the vendor signs (the right secret or key); absent for vendors that sign nothing. */
   signing?: WebhookSigning;
   /** The header carrying the signature (signed vendors). */
@@ -384,6 +389,56 @@ export function runWebhookContract(options: WebhookContractOptions): void {
           });
         }),
         { numRuns: 60 },
+      );
+    });
+
+    // Options that cannot be used as an options object are named as `options`, not as the first option read
+    // from them (a revoked Proxy was named `clock`), whatever a getPrototypeOf trap throws.
+    it('options that are no plain object or cannot be read are an InvalidInputError naming options (generated)', async () => {
+      class HookOptions {
+        readonly unsigned = true;
+      }
+      const revoked = (): object => {
+        const { proxy, revoke } = Proxy.revocable({}, {});
+        revoke();
+        return proxy;
+      };
+      const unusable: fc.Arbitrary<{ given: unknown; says: string }> = fc.oneof(
+        fc.constant({ given: revoked(), says: 'could not be read' }),
+        fc.constant({ given: new Map([['unsigned', true]]), says: 'not a Map' }),
+        fc.constant({ given: new HookOptions(), says: 'not an instance of HookOptions' }),
+        fc.constant({ given: null, says: 'must be an object' }),
+        fc
+          .oneof(fc.string(), fc.integer(), fc.constant([]))
+          .map((given) => ({ given, says: 'must be an object' })),
+        fc.anything().map((thrown) => ({
+          given: new Proxy(
+            { unsigned: true },
+            {
+              getPrototypeOf: () => {
+                throw thrown;
+              },
+            },
+          ),
+          says: 'could not be read',
+        })),
+      );
+      await fc.assert(
+        fc.asyncProperty(unusable, async ({ given, says }) => {
+          let error: unknown;
+          try {
+            await options.parseWithOptions({ body: '{}', headers: {}, url: url(options.pathSecret) }, given);
+          } catch (caught) {
+            error = caught;
+          }
+          const said = fc.stringify(error);
+          expect(InvalidInputError.isInstance(error), said).toBe(true);
+          expect(error, said).toMatchObject({ provider, operation: 'parseWebhook' });
+          expect((error as InvalidInputError).issues, said).toEqual([
+            { path: 'options', message: expect.stringContaining(says) },
+          ]);
+        }),
+        { numRuns: 100 },
       );
     });
 

@@ -23,6 +23,7 @@ runWebhookContract({
   fixtures,
   signing: { privateKey: vendor.privateKey },
   signatureHeader: 'videosdk-signature',
+  parseWithOptions: (input, options) => parseWebhook(input, options as never),
   parse: (input, { clock, wrongSecret }) =>
     parseWebhook(input, { publicKey: wrongSecret ? stranger.publicKey : vendor.publicKey, clock }),
   unknownWebhook: {

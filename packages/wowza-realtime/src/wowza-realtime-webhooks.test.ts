@@ -32,6 +32,7 @@ runWebhookContract({
   signing: { secret },
   signatureHeader: 'x-millicast-signature',
   timestamp: { sentAt: (payload) => (payload as { timestamp: number }).timestamp, toleranceMs: 300_000 },
+  parseWithOptions: (input, options) => parseWebhook(input, options as never),
   parse: (input, { clock, wrongSecret }) =>
     parseWebhook(input, { secret: wrongSecret ? otherSecret : secret, clock, resolveStreamId }),
   unknownWebhook: {

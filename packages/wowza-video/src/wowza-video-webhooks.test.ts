@@ -11,6 +11,7 @@ runWebhookContract({
   provider: 'wowza-video',
   fixtures,
   pathSecret,
+  parseWithOptions: (input, options) => parseWebhook(input, options as never),
   parse: (input, { clock, wrongSecret, confirm, withoutAcknowledgement }) =>
     parseWebhook(input, {
       ...(withoutAcknowledgement ? {} : { unsigned: true as const }),

@@ -24,6 +24,7 @@ import { sameStream } from '../lifecycle.js';
 import type { LiveStream, LiveStreamState, ProviderId, Warning } from '../live-stream.js';
 import {
   callOptionRules,
+  containerRule,
   hookRules,
   limitRule,
   listOptionRules,
@@ -193,14 +194,7 @@ function readClientOptions(given: LiveStreamClientOptions | undefined): LiveStre
     given,
     {
       hooks: optionRules.object,
-      container: {
-        check: (value) =>
-          typeof value === 'object' &&
-          value !== null &&
-          typeof (value as { resolve?: unknown }).resolve === 'function' &&
-          typeof (value as { isRegistered?: unknown }).isRegistered === 'function',
-        expected: 'a tsyringe DependencyContainer',
-      },
+      container: containerRule,
       rateLimit: optionRules.object,
     },
     { operation: 'configure', path: 'options' },

@@ -9,7 +9,7 @@ import { UniliveError } from '../errors/unilive-error.js';
 import type { GateStore, GateStoreUnavailableMode } from '../http/gate-store.js';
 import type { RateLimitOptions } from '../http/request-gate.js';
 import type { ProviderId } from '../live-stream.js';
-import { hookRules, type OptionRule, optionRules, readOptions } from '../options.js';
+import { containerRule, hookRules, type OptionRule, optionRules, readOptions } from '../options.js';
 import { isArrayValue, plainObjectProblem } from '../own.js';
 import type { LiveStreamProvider } from '../provider.js';
 import { builtInProviderIds, nearestName, packageNameProblem, providerIdProblem } from './names.js';
@@ -172,14 +172,7 @@ export async function createLiveStreamClientFromConfig(
 const configClientOptionRules = /* @__PURE__ */ (() =>
   ({
     hooks: optionRules.object,
-    container: {
-      check: (value) =>
-        typeof value === 'object' &&
-        value !== null &&
-        typeof (value as { resolve?: unknown }).resolve === 'function' &&
-        typeof (value as { isRegistered?: unknown }).isRegistered === 'function',
-      expected: 'a tsyringe DependencyContainer',
-    },
+    container: containerRule,
     rateLimit: optionRules.object,
     providers: optionRules.object,
     gateStores: optionRules.object,
