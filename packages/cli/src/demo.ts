@@ -271,13 +271,12 @@ async function pushAndPlay(
 ): Promise<DemoMedia> {
   const where = rtmp.server ?? 'its RTMP ingest';
   say(
-    `6. encoder: pushing a test pattern with a tone to ${where}${rtmp.username ? ' (with the push credentials)' : ''}`,
+    `6. encoder: pushing a test pattern with a tone to ${where}${rtmp.username ? ' (the push credentials ride in the ingest URL)' : ''}`,
   );
   const started = Date.now();
+  // The URL alone, as a one-URL encoder is given it: it carries the key and any push credentials.
   const push = startPush({
     url: rtmp.url,
-    ...(rtmp.username === undefined ? {} : { username: rtmp.username }),
-    ...(rtmp.password === undefined ? {} : { password: rtmp.password }),
     size: '640x360',
     preset: 'ultrafast',
     videoBitrateKbps: 800,

@@ -1,7 +1,7 @@
-import { type LiveStream, type PlaybackEndpoint, secretForms } from '@unilive/core';
+import { type LiveStream, type PlaybackEndpoint, secretForms, urlWithUserInfo } from '@unilive/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { secret } from '../test/secrets.js';
+import { leaked, secret } from '../test/secrets.js';
 import { describeStream, playbackLines, streamJson, streamRows, tooDeepText } from './format.js';
 
 const origin = 'rtmp://e1.entrypoint.video.wowza.com/app-X';
@@ -81,6 +81,48 @@ describe('describeStream', () => {
   it('says recording is unknown when the vendor did not say, never off', () => {
     expect(describeStream(base)).toContain('  recording:  unknown');
     expect(describeStream({ ...base, recording: false })).toContain('  recording:  off');
+  });
+
+  it('shows the push user name an endpoint names, and never its password, whether beside the URL or in it', () => {
+    // Wowza Video's endpoint: the credentials ride in the URL's user information and beside it, the user
+    // name as OBS asks for it. Its user names are letters, digits, `.`, `_`, `-`.
+    const username = fc
+      .string({
+        unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789._-'),
+        minLength: 4,
+        maxLength: 16,
+      })
+      .map((rest) => `c${rest}`);
+    fc.assert(
+      fc.property(username, secret, (user, password) => {
+        const server = 'rtmp://e1.entrypoint.video.wowza.com:1935/app-X';
+        const stream: LiveStream = {
+          ...base,
+          provider: 'wowza-video',
+          ingest: [
+            {
+              protocol: 'rtmp',
+              url: urlWithUserInfo(`${server}/k1b2c3d4`, user, password),
+              server,
+              streamKey: 'k1b2c3d4',
+              username: user,
+              password,
+            },
+          ],
+        };
+        const text = describeStream(stream);
+        const json = JSON.stringify(streamJson(stream, true));
+        expect(leaked(text, [password])).toBeUndefined();
+        expect(leaked(json, [password])).toBeUndefined();
+        fc.pre(!secretForms(password).some((form) => `    username:    ${user}`.includes(form)));
+        expect(text).toContain(`\n    username:    ${user}\n`);
+        // The URL keeps its shape, its user information masked (whole, or the password the stream carries).
+        expect(text).toMatch(
+          /\n {4}url: {9}rtmp:\/\/(?:[a-z0-9._-]+:)?\[REDACTED\]@e1\.entrypoint\.video\.wowza\.com:1935\/app-X\//,
+        );
+        expect(json).toContain(`"username":"${user}"`);
+      }),
+    );
   });
 
   it("prints the vendor's own details, dates as ISO, and a switched-off restream target as such", () => {

@@ -260,6 +260,7 @@ export {
   type RestreamTargetInput,
   urlPassword,
   urlSchemeAndHost,
+  urlWithUserInfo,
   type Warning,
 } from './live-stream.js';
 /** How every options object is read (own properties of a plain object, each once), for helpers outside core. */

@@ -700,7 +700,8 @@ export function inputSecrets(
 /**
  * Every credential a stream as unilive returns it carries, for code that shows a stream to people (the
  * CLI) to hide them: each ingest endpoint's `streamKey`, `password` and `token`, each playback endpoint's
- * `token`, each restream target's `streamKey`, the user information of any of their URLs, and every
+ * `token`, each restream target's `streamKey`, the user information of any of their URLs (bar the user name
+ * an ingest endpoint names as its `username`, which encoder UIs show: its URL's password is learned), and every
  * string under a credential-named field (`password`, `token`, `streamKey`, `secret`, `pwd`, `jwt`, …, by
  * the rule redaction reads a name with, so Wowza Video's `ad_keywords` and `keyframe_interval` are not)
  * anywhere in `providerDetails` and `raw`. Values may repeat; redaction takes them in every encoding.
@@ -710,6 +711,7 @@ export function streamSecrets(stream: {
     url?: string;
     server?: string;
     streamKey?: string;
+    username?: string;
     password?: string;
     token?: string;
   }[];
@@ -729,7 +731,16 @@ export function streamSecrets(stream: {
     add(endpoint.streamKey);
     add(endpoint.password);
     add(endpoint.token);
+    const before = found.length;
     urls(endpoint.url, endpoint.server);
+    // The push user name an endpoint names beside its URL is no credential (an encoder UI shows it, as
+    // `describeStream` does): its URL carries it as user information too (Wowza Video), and what is learned
+    // from there is the password alone. A user name in the URL that the endpoint does not name stays learned.
+    const username = endpoint.username;
+    if (username) {
+      for (let index = found.length - 1; index >= before; index -= 1)
+        if (found[index] === username) found.splice(index, 1);
+    }
   }
   for (const endpoint of stream.playback ?? []) {
     add(endpoint.token);

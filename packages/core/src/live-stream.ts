@@ -49,30 +49,79 @@ export const ingestProtocols = [
 export type PlaybackProtocol = 'hls' | 'dash' | 'webrtc' | 'embed' | 'rtmp' | 'rtsp' | 'wowz';
 
 /**
- * Where an encoder sends video. `url` is always usable as-is; the split fields are what encoder UIs such
- * as OBS ask for. `streamKey`, `password` and `token` are credentials: keep them out of logs.
+ * Where an encoder sends video. `url` is what an encoder that takes one URL opens; the split fields are what
+ * encoder UIs such as OBS ask for. `streamKey`, `password` and `token` are credentials, and so is the user
+ * information of `url`: keep them out of logs.
  */
 export interface IngestEndpoint {
   protocol: IngestProtocol;
-  /** Full URL an encoder can use as-is (for RTMP it includes the stream key). */
+  /**
+   * The URL an encoder opens. What it carries, by protocol:
+   * - RTMP, RTMPS, RTSP: everything the push needs, so an encoder given this URL alone (ffmpeg, a one-URL
+   *   field) pushes: the stream key as its last path segment (RTMP and RTMPS), and, where the vendor issues
+   *   push credentials (Wowza Video while source authentication is on), `username` and `password` as the
+   *   URL's user information, `rtmp://user:password@host:1935/app/key`, the form ffmpeg takes them in and
+   *   proves with Adobe authentication when the server asks. `server` never carries them.
+   * - SRT (Wowza Video): the server; the stream name, when the vendor names one, is `streamName` beside it.
+   * - WebRTC: the signalling address a WebRTC publisher opens; what it presents beside it is in the other
+   *   fields: `applicationName` and `streamName` (Wowza Video's SDP URL), or `token` (videosdk v2's WHIP
+   *   URL, as the bearer token).
+   */
   url: string;
-  /** The OBS "Server" field (RTMP/RTMPS): the URL without the stream key. */
+  /**
+   * The OBS "Server" field (RTMP/RTMPS): the URL without the stream key and without user information (OBS
+   * takes `username` and `password` in its own "Use authentication" fields).
+   */
   server?: string;
   /** The OBS "Stream key" field. A credential. */
   streamKey?: string;
-  /** Vendor-issued push user name. */
+  /** Vendor-issued push user name (Wowza Video), also in `url`'s user information. */
   username?: string;
-  /** Vendor-issued push password. A credential. */
+  /** Vendor-issued push password (Wowza Video), also in `url`'s user information. A credential. */
   password?: string;
-  /** WebRTC signalling application (Wowza Video). */
+  /** WebRTC signalling application (Wowza Video), presented beside `url`. */
   applicationName?: string;
-  /** WebRTC stream name (Wowza Video), or the stream name a URL-based protocol needs beside its URL. */
+  /**
+   * WebRTC stream name (Wowza Video), or the stream name a URL-based protocol needs beside its URL (Wowza
+   * Video's SRT).
+   */
   streamName?: string;
   /**
-   * A publish token the encoder must present beside `url`, when a vendor issues one for it. A credential.
-   * Tokens that only a vendor's SDK can use are not endpoint fields: see `LiveStream.providerDetails`.
+   * A publish token the encoder must present beside `url`, when a vendor issues one for it (videosdk v2's
+   * WHIP bearer token). A credential. Tokens that only a vendor's SDK can use are not endpoint fields: see
+   * `LiveStream.providerDetails`.
    */
   token?: string;
+}
+
+/**
+ * `url` with `username` and `password` as its user information (`rtmp://user:password@host:1935/app/key`):
+ * the form in which encoders that take one URL (ffmpeg, a one-URL field) take push credentials. Each is
+ * percent-encoded as a URI component, so any character survives (Wowza Video's own are letters, digits,
+ * `.`, `_` and `-`, which stay as they are). `url` is returned unchanged when neither is given (or both are
+ * empty); an empty one of the two is written empty (`rtmp://user@host/…`, `rtmp://:password@host/…`).
+ * Throws a `TypeError` (naming no value) when `url` does not parse as a URL with a host (check it with
+ * {@link isEndpointUrl} first) or a value holds a lone surrogate, which no URL can carry. The result
+ * carries a credential: adapters register the password with their secrets.
+ */
+export function urlWithUserInfo(
+  url: string,
+  username: string | undefined,
+  password: string | undefined,
+): string {
+  if (!username && !password) return url;
+  const parsed = new URL(url);
+  if (parsed.host === '') throw new TypeError('a URL without a host takes no user information');
+  // Encoded first: the setters leave `%` (and a few others) as they are, so a value holding one would not
+  // read back as itself.
+  try {
+    parsed.username = encodeURIComponent(username ?? '');
+    parsed.password = encodeURIComponent(password ?? '');
+  } catch {
+    // `encodeURIComponent`'s URIError, named as the rest: the value is never echoed.
+    throw new TypeError('a user name or password holding a lone surrogate cannot be written in a URL');
+  }
+  return parsed.href;
 }
 
 /**
@@ -217,6 +266,16 @@ export interface PlaybackEndpoint {
   token?: string;
   /** True when the endpoint carries audio only. */
   audioOnly?: boolean;
+  /**
+   * WebRTC playback application a player presents beside `url` (Wowza Video: `application_name` of the
+   * stream's WebRTC playback, API v2.0 `direct_playback_urls.webrtc[]`).
+   */
+  applicationName?: string;
+  /**
+   * WebRTC stream name a player presents beside `url` (Wowza Video: `stream_name` of the stream's WebRTC
+   * playback, API v2.0 `direct_playback_urls.webrtc[]`).
+   */
+  streamName?: string;
 }
 
 /** A restream (simulcast) destination as a caller gives it to `create` or `update`. */

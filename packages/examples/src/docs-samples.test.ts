@@ -66,11 +66,37 @@ const brokenComment: CodeBlock | undefined = wowzaVideoFactory && {
 };
 const brokenCopies = [broken, brokenComment].filter((block) => block !== undefined);
 
+/**
+ * The quick start as a user switching vendor runs it: the same code, with each other built-in adapter's
+ * factory (settings from the environment, as the sandbox sets it) in place of `wowzaVideo(…)`. It reads
+ * what differs from `client.capabilities`, so it must run to its end on every one.
+ */
+const quickStartFactories = [
+  { name: 'wowza-realtime', from: '@unilive/wowza-realtime', factory: 'wowzaRealtime', settings: '' },
+  { name: 'liveapi', from: '@unilive/liveapi', factory: 'liveapi', settings: '' },
+  { name: 'videosdk', from: '@unilive/videosdk', factory: 'videosdk', settings: '' },
+  { name: 'videosdk v1', from: '@unilive/videosdk', factory: 'videosdk', settings: "{ apiVersion: 'v1' }" },
+];
+const quickStartImport = "import { wowzaVideo } from '@unilive/wowza-video';";
+const quickStartClient = 'wowzaVideo({ token: process.env.WOWZA_VIDEO_TOKEN })';
+const quickStarts: CodeBlock[] = readmeQuickStart
+  ? quickStartFactories.map(({ name, from, factory, settings }) => ({
+      ...readmeQuickStart,
+      page: `README.md (the quick start on ${name})`,
+      code: readmeQuickStart.code
+        .replace(quickStartImport, `import { ${factory} } from '${from}';`)
+        .replace(quickStartClient, `${factory}(${settings})`),
+    }))
+  : [];
+
 let diagnostics: SampleDiagnostic[] = [];
 let directory = '';
 let runs: SampleRun[] = [];
 let runOutput = '';
 const created: StreamChange[] = [];
+let quickStartRuns: SampleRun[] = [];
+let quickStartOutput = '';
+const createdByQuickStarts: StreamChange[] = [];
 const running = samples.filter((block) => wordsOf(block).run && !wordsOf(block).redis);
 const runningWithRedis = samples.filter((block) => wordsOf(block).redis);
 const redisServer = findRedisServer();
@@ -84,7 +110,7 @@ const redisRuns: RedisSampleRun[] = [];
 let unreachableRedisRun: RedisSampleRun | undefined;
 const createdWithRedis: StreamChange[] = [];
 beforeAll(async () => {
-  const checked = await typeCheck([...samples, ...brokenCopies].map(sampleModule));
+  const checked = await typeCheck([...samples, ...brokenCopies, ...quickStarts].map(sampleModule));
   diagnostics = checked.diagnostics;
   directory = checked.directory;
   // Streams move between states at once: a sample's wait ends at its first poll after the start.
@@ -96,6 +122,12 @@ beforeAll(async () => {
   try {
     ({ runs, output: runOutput } = await runSamples(
       running.map(sampleModule),
+      directory,
+      sandboxEnvironment(sandbox),
+    ));
+    createdNow = createdByQuickStarts;
+    ({ runs: quickStartRuns, output: quickStartOutput } = await runSamples(
+      quickStarts.map(sampleModule),
       directory,
       sandboxEnvironment(sandbox),
     ));
@@ -253,6 +285,31 @@ describe('TypeScript samples marked run', () => {
     );
     expect(creates).toBeGreaterThanOrEqual(9);
     expect(created).toHaveLength(creates);
+  });
+});
+
+describe("the README's quick start", () => {
+  it('runs to its end on every built-in adapter, as written for Wowza Video, each making its stream', () => {
+    // Each copy differs from the README's by its import and factory alone.
+    expect(quickStarts.map((block) => block.code.includes(quickStartClient))).toEqual(
+      quickStartFactories.map(() => false),
+    );
+    expect(quickStarts.map((block) => block.code.includes(quickStartImport))).toEqual(
+      quickStartFactories.map(() => false),
+    );
+    expect(
+      quickStartRuns.filter((run) => !run.ok),
+      quickStartOutput,
+    ).toEqual([]);
+    expect(quickStartRuns.map((run) => run.where)).toEqual(
+      quickStarts.map((block) => `${block.page}:${block.line - 1}`),
+    );
+    expect(createdByQuickStarts.map((change) => change.provider)).toEqual([
+      'wowza-realtime',
+      'liveapi',
+      'videosdk',
+      'videosdk',
+    ]);
   });
 });
 

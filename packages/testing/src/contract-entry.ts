@@ -12,6 +12,7 @@ export {
   type PagingScenario,
   type PagingSetup,
   runLiveStreamContract,
+  undeclaredKeys,
 } from './contract.js';
 export { type FixtureHarnessOptions, fixtureHarness } from './fixture-harness.js';
 export { type RegistryHarnessOptions, registryHarness } from './registry-harness.js';

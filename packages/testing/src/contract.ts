@@ -8,6 +8,7 @@ import {
   type DependencyContainer,
   endpointSchemes,
   type HttpHooks,
+  type IngestEndpoint,
   InvalidInputError,
   ingestProtocols,
   type LifecycleOperation,
@@ -17,15 +18,19 @@ import {
   lifecycleGoals,
   liveStreamStates,
   NotFoundError,
+  type PlaybackEndpoint,
   ProviderUnavailableError,
   RateLimitError,
+  type RegistryLiveStream,
   ResponseShapeError,
+  type RestreamTarget,
   SecretSet,
   type Sleep,
   TimeoutError,
   tokens,
   type UniliveError,
   UnsupportedOperationError,
+  type Warning,
   type WarningEvent,
 } from '@unilive/core';
 import { createContainer } from '@unilive/core/container';
@@ -231,8 +236,84 @@ export function expectNameKeptOrWarned(stream: LiveStream, name: string, namesKe
   }
 }
 
+// Every key of each neutral object, as its type declares it: listing a key the type lacks, or leaving out one
+// it has, does not compile, so these follow the types.
+const declared = <T>(keys: Record<keyof Required<T>, true>): ReadonlySet<string> =>
+  new Set(Object.keys(keys));
+const neutralKeys = {
+  // A registry's stream adds its reference (and a routed create its routing decision).
+  stream: declared<LiveStream & Pick<RegistryLiveStream, 'ref'> & { routing: unknown }>({
+    id: true,
+    provider: true,
+    name: true,
+    state: true,
+    broadcasting: true,
+    ingest: true,
+    playback: true,
+    recording: true,
+    restream: true,
+    createdAt: true,
+    updatedAt: true,
+    warnings: true,
+    providerDetails: true,
+    raw: true,
+    ref: true,
+    routing: true,
+  }),
+  ingest: declared<IngestEndpoint>({
+    protocol: true,
+    url: true,
+    server: true,
+    streamKey: true,
+    username: true,
+    password: true,
+    applicationName: true,
+    streamName: true,
+    token: true,
+  }),
+  playback: declared<PlaybackEndpoint>({
+    protocol: true,
+    url: true,
+    rendition: true,
+    token: true,
+    audioOnly: true,
+    applicationName: true,
+    streamName: true,
+  }),
+  restream: declared<RestreamTarget>({
+    url: true,
+    streamKey: true,
+    id: true,
+    enabled: true,
+    broadcasting: true,
+  }),
+  warning: declared<Warning>({ type: true, setting: true, message: true }),
+};
+
+/**
+ * The keys of a neutral object its type does not declare, as `where.key`: code typed against the neutral
+ * model cannot read them without a cast, so an adapter adds none (a vendor's own field goes to `raw` or
+ * `providerDetails`).
+ */
+export function undeclaredKeys(stream: LiveStream): string[] {
+  const found: string[] = [];
+  const check = (where: string, value: object, keys: ReadonlySet<string>) => {
+    for (const key of Object.keys(value)) if (!keys.has(key)) found.push(`${where}.${key}`);
+  };
+  check('stream', stream, neutralKeys.stream);
+  const each = (where: string, list: readonly object[] | undefined, keys: ReadonlySet<string>) => {
+    for (const [index, value] of (list ?? []).entries()) check(`${where}.${index}`, value, keys);
+  };
+  each('ingest', stream.ingest, neutralKeys.ingest);
+  each('playback', stream.playback, neutralKeys.playback);
+  each('restream', stream.restream, neutralKeys.restream);
+  each('warnings', stream.warnings, neutralKeys.warning);
+  return found;
+}
+
 /** Asserts the invariants every stream from every provider keeps. */
 export function expectWellFormedStream(stream: LiveStream, provider: LiveStreamProvider): void {
+  expect(undeclaredKeys(stream), 'keys the neutral types do not declare').toEqual([]);
   expect(typeof stream.id).toBe('string');
   expect(stream.id.length).toBeGreaterThan(0);
   expect(stream.provider).toBe(provider.id);
@@ -455,6 +536,65 @@ export function runLiveStreamContract(options: ContractOptions): void {
           scanner.register('publish token', endpoint.token);
         }
         expectSecretsExposed(harness.provider, { ...harness.secrets, ...streamSecretsOf(created) });
+      });
+
+      it('every refusal made before any request says so: delivery not-sent, and nothing is sent', async () => {
+        // One rule on every adapter and operation (core's error classes default it): an operation the vendor
+        // lacks, a state it never reports, an id or input unilive refuses. A registry or a retry loop deciding
+        // from `delivery` reads one answer for "nothing was sent", whichever refusal it met.
+        type Kind = typeof InvalidInputError | typeof UnsupportedOperationError;
+        type Refusal = { call: string; run: (badId: string) => Promise<unknown>; kinds: Kind[] };
+        const refusals: Refusal[] = [];
+        if (!caps().stop)
+          refusals.push({ call: 'stop', run: () => client.stop(ref()), kinds: [UnsupportedOperationError] });
+        const reported = caps().states;
+        for (const state of liveStreamStates.filter((each) => reported && !reported.includes(each)))
+          refusals.push({
+            call: `waitForState ${state}`,
+            run: () => client.waitForState(ref(), state, { timeoutMs: 1_000 }),
+            kinds: [InvalidInputError],
+          });
+        refusals.push(
+          { call: 'update {}', run: () => client.update(ref(), {}), kinds: [InvalidInputError] },
+          {
+            call: 'create {}',
+            run: () => client.create({} as CreateLiveStreamInput),
+            kinds: [InvalidInputError],
+          },
+          { call: 'get bad id', run: (id) => client.get(id), kinds: [InvalidInputError] },
+          {
+            call: 'update bad id',
+            run: (id) => client.update(id, { name: 'x' }),
+            kinds: [InvalidInputError],
+          },
+          { call: 'delete bad id', run: (id) => client.delete(id), kinds: [InvalidInputError] },
+          { call: 'start bad id', run: (id) => client.start(id), kinds: [InvalidInputError] },
+          {
+            call: 'stop bad id',
+            run: (id) => client.stop(id),
+            // Where the vendor has no stop, the operation may be refused before the id is looked at.
+            kinds: caps().stop ? [InvalidInputError] : [InvalidInputError, UnsupportedOperationError],
+          },
+          {
+            call: 'waitForState bad id',
+            run: (id) => client.waitForState(id, 'ready', { timeoutMs: 1_000 }),
+            kinds: [InvalidInputError],
+          },
+        );
+        const badId = fc.constantFrom('../x', 'a/b', '.', '..', '%2F', 'a b', 'a?b', 'a#b');
+        await fc.assert(
+          fc.asyncProperty(fc.constantFrom(...refusals), badId, async ({ call, run, kinds }, id) => {
+            requests.length = 0;
+            const error = await captureError(() => run(id));
+            expect(
+              kinds.some((kind) => kind.isInstance(error)),
+              `${call}: ${String(error)}`,
+            ).toBe(true);
+            expect((error as UniliveError).delivery, call).toBe('not-sent');
+            expect(requests, `${call} sent a request`).toEqual([]);
+          }),
+          { numRuns: 60 },
+        );
       });
 
       it('get returns the same stream', async () => {
@@ -748,11 +888,9 @@ export function runLiveStreamContract(options: ContractOptions): void {
         scanner.register('stream key', ingest.streamKey);
         scanner.register('ingest password', ingest.password);
         scanner.register('ingest URL', ingest.url);
-        const target = {
-          url: ingest.url,
-          ...(ingest.username === undefined ? {} : { username: ingest.username }),
-          ...(ingest.password === undefined ? {} : { password: ingest.password }),
-        };
+        // The URL alone, as an encoder that takes one URL is given it (IngestEndpoint.url's promise): it
+        // carries the key and any push credentials (Wowza Video's, as user information).
+        const target = { url: ingest.url };
 
         if (caps().start && stream.state !== 'ready') {
           // A stream that is not started takes no video: the push is refused.

@@ -1043,12 +1043,17 @@ describe('wowzaRealtime provider', () => {
         'wowza-realtime start: stream 2adffc17 is stopped, and Wowza Real-Time documents no call that starts a stream again (capabilities.restart is false); create a new stream instead',
       );
       expect(vendor.requests).toHaveLength(1);
+      // Refused by unilive before any change was sent (the one request was a read): nothing was carried out.
+      expect(error.delivery).toBe('not-sent');
+      expect(error.status).toBeUndefined();
     });
 
     it('throws ConflictError for a disabled or archived stream', async () => {
       const disabled = { ...(rawOf('get') as Record<string, unknown>), state: 'disabled' };
       const { provider } = setup({ status: 200, body: { real_time_stream: disabled } });
-      expect(ConflictError.isInstance(await failure(() => provider.start('2adffc17')))).toBe(true);
+      const error = await failure(() => provider.start('2adffc17'));
+      expect(ConflictError.isInstance(error)).toBe(true);
+      expect(error.delivery).toBe('not-sent');
     });
   });
 

@@ -57,7 +57,7 @@ describe('mapWowzaVideoIngest', () => {
     expect(mapWowzaVideoIngest(withSource({ ...rtmp, application: 'app-9c70' }))).toEqual([
       {
         protocol: 'rtmp',
-        url: 'rtmp://abc123.entrypoint.video.wowza.com:1935/app-9c70/cceecfa9',
+        url: 'rtmp://client11469:edf107a4@abc123.entrypoint.video.wowza.com:1935/app-9c70/cceecfa9',
         server: 'rtmp://abc123.entrypoint.video.wowza.com:1935/app-9c70',
         streamKey: 'cceecfa9',
         username: 'client11469',
@@ -68,7 +68,9 @@ describe('mapWowzaVideoIngest', () => {
 
   it('accepts the `application_name` spelling as well', () => {
     const [endpoint] = mapWowzaVideoIngest(withSource({ ...rtmp, application_name: 'app-B8P6K226' }));
-    expect(endpoint?.url).toBe('rtmp://abc123.entrypoint.video.wowza.com:1935/app-B8P6K226/cceecfa9');
+    expect(endpoint?.url).toBe(
+      'rtmp://client11469:edf107a4@abc123.entrypoint.video.wowza.com:1935/app-B8P6K226/cceecfa9',
+    );
     expect(endpoint?.server).toBe('rtmp://abc123.entrypoint.video.wowza.com:1935/app-B8P6K226');
   });
 
@@ -146,7 +148,7 @@ describe('mapWowzaVideoIngest', () => {
     ).toEqual([
       {
         protocol: 'rtsp',
-        url: 'rtsp://abc123.entrypoint.video.wowza.com:1935/app-1/cceecfa9',
+        url: 'rtsp://client11469:edf107a4@abc123.entrypoint.video.wowza.com:1935/app-1/cceecfa9',
         username: 'client11469',
         password: 'edf107a4',
       },
@@ -341,7 +343,7 @@ describe('mapWowzaVideoLiveStream', () => {
       ingest: [
         {
           protocol: 'rtmp',
-          url: 'rtmp://f92334.entrypoint.video.wowza.com:1935/app-K7Q2M9X4/10eb0ed8',
+          url: 'rtmp://client20481:3fa9c0d2@f92334.entrypoint.video.wowza.com:1935/app-K7Q2M9X4/10eb0ed8',
           server: 'rtmp://f92334.entrypoint.video.wowza.com:1935/app-K7Q2M9X4',
           streamKey: '10eb0ed8',
           username: 'client20481',

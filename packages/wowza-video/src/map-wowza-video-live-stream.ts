@@ -9,6 +9,7 @@ import {
   type PlaybackProtocol,
   parseVendorTimestamp,
   urlPassword,
+  urlWithUserInfo,
   type Warning,
 } from '@unilive/core';
 import type {
@@ -29,15 +30,12 @@ import type {
 export type WowzaVideoLiveStreamInput = WowzaVideoLiveStream | WowzaVideoLiveStreamRead;
 
 /**
- * A playback endpoint as this adapter returns it. Wowza's direct WebRTC playback needs an application and
- * a stream name besides the signalling URL, so those ride along (the neutral type has no field for them).
+ * A playback endpoint as this adapter returns it: the neutral {@link PlaybackEndpoint}, whose
+ * `applicationName` and `streamName` carry what Wowza's direct WebRTC playback needs beside its signalling
+ * URL (`direct_playback_urls.webrtc[].application_name` and `stream_name`).
+ * @deprecated Use {@link PlaybackEndpoint}, which declares both fields.
  */
-export interface WowzaVideoPlaybackEndpoint extends PlaybackEndpoint {
-  /** WebRTC only: the application name to enter in a WebRTC player (`direct_playback_urls.webrtc[].application_name`). */
-  applicationName?: string;
-  /** WebRTC only: the stream name of this rendition (`direct_playback_urls.webrtc[].stream_name`). */
-  streamName?: string;
-}
+export type WowzaVideoPlaybackEndpoint = PlaybackEndpoint;
 
 /**
  * What only Wowza Video has and an encoder or a user needs, as `providerDetails['wowza-video']` of every full
@@ -136,9 +134,14 @@ function pushProtocolOf(encoder: string | undefined, primaryServer: string): Ing
  * - WebRTC (`sdp_url`, `application_name`, `stream_name`; API v2.0 quick start): the signalling URL with the
  *   application and stream names a WebRTC publisher asks for.
  * - RTMP (`primary_server`, `host_port`, `application` or `application_name`, `stream_name`, `username`,
- *   `password`): `url` is `rtmp://server:port/application/stream`, `server` the same without the stream
- *   name, `streamKey` the stream name. A `primary_server` that already carries a scheme is used as it is.
- * - RTSP: the same URL shape on `rtsp://`, with the push credentials.
+ *   `password`): `url` is `rtmp://username:password@server:port/application/stream`, the push credentials
+ *   as its user information while source authentication is on (`disable_authentication` not true), so an
+ *   encoder given the URL alone pushes (Wowza's RTMP push authentication is Adobe's, which ffmpeg and other
+ *   one-URL encoders answer from the URL's user information); `server` is the URL without the stream name
+ *   and without the credentials (OBS takes them in its "Use authentication" fields), `streamKey` the stream
+ *   name, `username` and `password` the credentials again. A `primary_server` that already carries a scheme
+ *   is used as it is.
+ * - RTSP: the same URL shape on `rtsp://`, with the push credentials in it and beside it.
  * - SRT (`other_srt`): `srt://server:port`, the form Wowza's transcoder exposes (unverified for live streams).
  * A pull source (`source_url`) has no push endpoint: Wowza fetches the video itself.
  */
@@ -173,12 +176,20 @@ export function mapWowzaVideoIngest(stream: WowzaVideoLiveStreamInput): IngestEn
       const server = application ? `${base}/${application}` : base;
       const url = info.stream_name ? `${server}/${info.stream_name}` : server;
       if (isEndpointUrl(protocol, url)) {
-        const endpoint: IngestEndpoint = protocol === 'rtsp' ? { protocol, url } : { protocol, url, server };
-        if (protocol !== 'rtsp' && info.stream_name) endpoint.streamKey = info.stream_name;
-        if (info.disable_authentication !== true) {
-          if (info.username) endpoint.username = info.username;
-          if (info.password) endpoint.password = info.password;
+        const authenticated = info.disable_authentication !== true;
+        const username = authenticated && info.username ? info.username : undefined;
+        const password = authenticated && info.password ? info.password : undefined;
+        let full = url;
+        try {
+          full = urlWithUserInfo(url, username, password);
+        } catch {
+          // A credential no URL can carry (a lone surrogate in a hostile answer): the split fields keep it.
         }
+        const endpoint: IngestEndpoint =
+          protocol === 'rtsp' ? { protocol, url: full } : { protocol, url: full, server };
+        if (protocol !== 'rtsp' && info.stream_name) endpoint.streamKey = info.stream_name;
+        if (username) endpoint.username = username;
+        if (password) endpoint.password = password;
         endpoints.push(endpoint);
       }
     }
@@ -338,11 +349,11 @@ function directEndpoint(
     application_name?: string | null | undefined;
     stream_name?: string | null | undefined;
   },
-): WowzaVideoPlaybackEndpoint {
+): PlaybackEndpoint {
   const { url, name } = entry;
   if (!entry.application_name && !entry.stream_name)
     return name ? { protocol, url, rendition: name } : { protocol, url };
-  const endpoint: WowzaVideoPlaybackEndpoint = { protocol, url };
+  const endpoint: PlaybackEndpoint = { protocol, url };
   if (name) endpoint.rendition = name;
   if (entry.application_name) endpoint.applicationName = entry.application_name;
   if (entry.stream_name) endpoint.streamName = entry.stream_name;
@@ -361,8 +372,8 @@ function iframeSource(embedCode: string): string | undefined {
  * `<iframe>` source of `embed_code` when there is one (embed), and every `direct_playback_urls` entry
  * (protocol from its key, `rendition` from its `name`: `source`, `webrtc`, `V:1280x720+A:128K`…).
  */
-export function mapWowzaVideoPlayback(stream: WowzaVideoLiveStreamInput): WowzaVideoPlaybackEndpoint[] {
-  const endpoints: WowzaVideoPlaybackEndpoint[] = [];
+export function mapWowzaVideoPlayback(stream: WowzaVideoLiveStreamInput): PlaybackEndpoint[] {
+  const endpoints: PlaybackEndpoint[] = [];
   if (stream.hls_playback_url && isEndpointUrl('hls', stream.hls_playback_url)) {
     endpoints.push({ protocol: 'hls', url: stream.hls_playback_url });
   }

@@ -628,7 +628,7 @@ describe('every vendor example payload for live streams', () => {
     expect(ingestOf('live_stream.source_connection_information.rtmp.v1.json', 'other_rtmp')).toEqual([
       {
         protocol: 'rtmp',
-        url: 'rtmp://78a4e8.entrypoint.cloud.wowza.com:1935/app-9c70/cceecfa9',
+        url: 'rtmp://client11469:edf107a4@78a4e8.entrypoint.cloud.wowza.com:1935/app-9c70/cceecfa9',
         server: 'rtmp://78a4e8.entrypoint.cloud.wowza.com:1935/app-9c70',
         streamKey: 'cceecfa9',
         username: 'client11469',

@@ -45,7 +45,8 @@ async function collect(iterable: AsyncIterable<LiveStream>): Promise<LiveStream[
 
 const contractIngest = {
   protocol: 'rtmp',
-  url: 'rtmp://abc123.entrypoint.video.wowza.com:1935/app-B8P6K226/cceecfa9',
+  // The push credentials ride in the URL too, so an encoder given the URL alone pushes.
+  url: 'rtmp://client11469:edf107a4@abc123.entrypoint.video.wowza.com:1935/app-B8P6K226/cceecfa9',
   server: 'rtmp://abc123.entrypoint.video.wowza.com:1935/app-B8P6K226',
   streamKey: 'cceecfa9',
   username: 'client11469',
@@ -1473,6 +1474,65 @@ describe('secrets', () => {
     const transcript = errorTranscript(error);
     for (const secret of [fixtureToken, 'cceecfa9', 'edf107a4']) expect(transcript).not.toContain(secret);
     expect(error.vendorMessage).toContain('[REDACTED]');
+  });
+
+  it('the push credentials in the ingest URL never show: not in errors, hook events or inspection, echoed whole or alone', async () => {
+    // The ingest URL carries the push user name and password as its user information. A vendor echoing that
+    // URL, or the password alone in any encoding, shows neither in an error (message, vendorMessage, toJSON,
+    // inspect, String) or a hook event, whether the call went through a client or the provider directly.
+    const credential = fc.string({
+      unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-'),
+      minLength: 6,
+      maxLength: 20,
+    });
+    await fc.assert(
+      fc.asyncProperty(credential, credential, async (user, secret) => {
+        const username = `u${user}`;
+        const password = `P${secret}`;
+        fc.pre(!username.includes(password));
+        const echoes: string[] = [];
+        const { fetch } = recordingFetch(() => {
+          const echo = echoes.shift();
+          if (echo === undefined) {
+            const stream = liveStreamOf('get');
+            const info = stream.source_connection_information as Record<string, unknown>;
+            return {
+              status: 200,
+              body: {
+                live_stream: { ...stream, source_connection_information: { ...info, username, password } },
+              },
+            };
+          }
+          return {
+            status: 500,
+            body: { meta: { status: 500, code: 'ERR-500', title: '', message: `failed: ${echo}` } },
+          };
+        });
+        const events: string[] = [];
+        const wowza = wowzaVideo({ token: fixtureToken, fetch, retry: { maxRetries: 0 } });
+        const client = createLiveStreamClient(wowza, {
+          hooks: {
+            onRequest: (event) => events.push(JSON.stringify(event)),
+            onResponse: (event) => events.push(JSON.stringify(event)),
+            onError: (event) => events.push(`${JSON.stringify(event)} ${errorTranscript(event.error)}`),
+          },
+        });
+        const stream = await client.get(id);
+        const url = stream.ingest[0]?.url ?? '';
+        expect(url.startsWith(`rtmp://${username}:${password}@`)).toBe(true);
+        for (const echo of [url, password, encodeURIComponent(url), JSON.stringify(url), `[${password}]`]) {
+          for (const call of [() => client.get(id), () => wowza.get(id)]) {
+            echoes.push(echo);
+            const error = await failure(call);
+            expect(error.vendorMessage).toContain('[REDACTED]');
+            expect(errorTranscript(error)).not.toContain(password);
+          }
+        }
+        expect(events.length).toBeGreaterThan(0);
+        for (const event of events) expect(event).not.toContain(password);
+      }),
+      { numRuns: 25 },
+    );
   });
 
   it('learns the password in any source connection URL, in the fields no mapping reads too', async () => {

@@ -410,7 +410,7 @@ describe("the adapter's reading of a live stream", () => {
     expect(v.safeParse(wowzaVideoLiveStreamEnvelope, odd).success).toBe(false);
   });
 
-  it('maps source_connection_information to the ingest endpoints Wowza describes, each with exactly the fields it carries', () => {
+  it('maps source_connection_information to the ingest endpoints Wowza describes, each with exactly the fields it carries, the push credentials in the URL too', () => {
     const name = fc.constantFrom(undefined, null, '', 'app-9c70', 'cceecfa9', 'c-1');
     const source = fc.record({
       encoder: fc.constantFrom(
@@ -499,7 +499,12 @@ describe("the adapter's reading of a live stream", () => {
           } else {
             const application = info.application ?? info.application_name;
             const server = application ? `${base}/${application}` : base;
-            const url = info.stream_name ? `${server}/${info.stream_name}` : server;
+            const plain = info.stream_name ? `${server}/${info.stream_name}` : server;
+            // The push credentials ride in the URL as its user information too (an empty password is left
+            // out, as the URL standard writes it), never in the server.
+            const { username = '', password = '' } = credentials as { username?: string; password?: string };
+            const userInfo = `${username}${password ? `:${password}` : ''}`;
+            const url = userInfo ? plain.replace('://', `://${userInfo}@`) : plain;
             expected.push(
               protocol === 'rtsp'
                 ? { protocol, url, ...credentials }

@@ -564,6 +564,8 @@ describe('waitForState', () => {
       .catch((e: unknown) => e);
     expect(ConflictError.isInstance(error)).toBe(true);
     expect((error as Error).message).toBe('scripted stream s1 is stopped and will not become ready');
+    // Refused by unilive: the polls only read, so nothing was carried out.
+    expect((error as ConflictError).delivery).toBe('not-sent');
   });
 
   it('stops at once when aborted', async () => {

@@ -112,13 +112,21 @@ export interface LiveStreamClient {
    * none refuses options under its id with `InvalidInputError`, before any request.
    */
   start(id: string, options?: StartRequestOptions): Promise<LiveStream>;
-  /** Stops the stream; throws `UnsupportedOperationError` where the vendor cannot. */
+  /**
+   * Stops the stream; throws `UnsupportedOperationError` (`delivery: 'not-sent'`) where the vendor cannot
+   * (`capabilities.stop` false: videosdk v1).
+   */
   stop(id: string, options?: RequestOptions): Promise<LiveStream>;
   /**
    * Resolves with the stream once it is in `state` (or one of several states), polling the vendor. With
    * `events` (a webhook event hub), each event about the stream makes it poll at once, and it polls slowly
    * otherwise. A state that is no neutral state, or none of which the provider ever reports
    * (`capabilities.states`), is an `InvalidInputError` naming `state`, before any request.
+   * @throws ConflictError (`delivery: 'not-sent'`: the polls only read) at once when a poll reads the stream
+   * in a state it can no longer leave for the states waited for: `disabled`, or `stopped` where the vendor
+   * cannot start a stream again (`capabilities.restart` false: Wowza Real-Time, videosdk v1) and `stopped` is
+   * not among them. Elsewhere a stopped stream may still be started by another caller, so the wait goes on.
+   * @throws TimeoutError (with `lastState`) when `timeoutMs` (default 300 s) runs out first.
    */
   waitForState(
     id: string,

@@ -24,12 +24,9 @@ export class InvalidInputError extends UniliveError {
   readonly issues: readonly InputIssue[];
 
   constructor(options: UniliveErrorOptions & { issues?: readonly InputIssue[] }) {
-    // Without a vendor's status the input was refused before any request: nothing left this machine, which
-    // is what `delivery` tells a caller deciding whether a repeat could do it twice (a factory's
-    // configuration error included). A vendor's 400 or 422 carries its status and its own delivery.
-    const own = ownFields(options);
-    if (own.status === undefined && own.delivery === undefined) own.delivery = 'not-sent';
-    super(own);
+    // A vendor's 400 or 422 carries its status and its own delivery; without one the input was refused
+    // before any request (a factory's configuration error included).
+    super(refusedBeforeSending(options));
     this.issues = ownIssues(options).map((issue) => ({
       path: scrubField(this, String(ownValue(issue, 'path')), errorTextLimits.issue),
       message: scrubField(this, String(ownValue(issue, 'message')), errorTextLimits.issue),
@@ -62,9 +59,33 @@ export class NotFoundError extends UniliveError {
   }
 }
 
-/** The call conflicts with the stream's current state (starting a stream that is starting, …). */
+/**
+ * `options` as an error unilive raises itself should carry them: without a vendor's `status` (no answer
+ * refused anything) and without a `delivery` of its own, the call was refused here, before the request that
+ * would have carried it out was sent (any request made was a read, which changes nothing), so `delivery` is
+ * `not-sent`: what a caller deciding whether a repeat could do it twice, or whether the vendor made a stream,
+ * reads. The one rule for every error class an adapter or core raises as a refusal of its own
+ * (`InvalidInputError`, `ConflictError`, `UnsupportedOperationError`), so no construction site can forget it.
+ * A `status` keeps the delivery given (the HTTP layer's, or a refusal's it is built from).
+ */
+function refusedBeforeSending<T extends UniliveErrorOptions>(options: T): T {
+  const own = ownFields(options);
+  if (own.status === undefined && own.delivery === undefined) own.delivery = 'not-sent';
+  return own;
+}
+
+/**
+ * The call conflicts with the stream's current state (starting a stream that is starting, …): refused by the
+ * vendor (with its `status`, HTTP 409, 423 or Wowza's 422), or by unilive itself before the change was sent
+ * (no `status`, `delivery: 'not-sent'`): a start of a stream the vendor cannot start again
+ * (`capabilities.restart` false), a wait for a state the stream can no longer reach.
+ */
 export class ConflictError extends UniliveError {
   static override readonly kind: string = 'ConflictError';
+  constructor(options: UniliveErrorOptions) {
+    super(refusedBeforeSending(options));
+  }
+
   override get isRetryable(): boolean {
     return false;
   }
@@ -202,9 +223,16 @@ export class ResponseShapeError extends UniliveError {
   }
 }
 
-/** The provider has no such operation; the message suggests the nearest one. */
+/**
+ * The provider has no such operation (or cannot do it for this call); the message suggests the nearest one.
+ * Raised before any request: `delivery` is `not-sent` unless given.
+ */
 export class UnsupportedOperationError extends UniliveError {
   static override readonly kind: string = 'UnsupportedOperationError';
+  constructor(options: UniliveErrorOptions) {
+    super(refusedBeforeSending(options));
+  }
+
   override get isRetryable(): boolean {
     return false;
   }

@@ -19,7 +19,9 @@ type Inspect = (value: unknown, options?: { depth?: number }) => string;
 /**
  * What became of the request behind an error, as far as this machine can tell:
  * - `not-sent`: nothing left this machine (connection refused, DNS failure, credentials could not be
- *   prepared, aborted or held by the request gate before sending): the call can be repeated, even a create;
+ *   prepared, aborted or held by the request gate before sending), or unilive refused the call itself
+ *   before the request that would carry it out (an input, an operation the vendor lacks, a state the
+ *   stream cannot leave; reads made to decide it change nothing): the call can be repeated, even a create;
  * - `refused`: the vendor answered a status that means it processed nothing (429, 401, 403, 4xx refusals);
  * - `unknown`: the request may have been carried out (a timeout, a dropped connection, a 5xx after sending,
  *   a success whose body could not be read): check before repeating a create.
@@ -123,7 +125,12 @@ export class UniliveError extends InspectableError {
   readonly vendorMessage: string | undefined;
   readonly requestId: string | undefined;
   readonly retryAfterMs: number | undefined;
-  /** Whether the request reached the vendor; absent for errors raised outside the HTTP layer. */
+  /**
+   * Whether the request reached the vendor. `not-sent` on every refusal unilive makes itself
+   * (`InvalidInputError`, `ConflictError` and `UnsupportedOperationError` without a vendor `status`); absent
+   * only where nothing is proven either way (a `ChangeAppliedError` whose parts all answered, an error an
+   * outside provider built without one).
+   */
   readonly delivery: Delivery | undefined;
   /**
    * The name the provider has in a `LiveStreamRegistry` (`'eu'` in `'eu:abc'`), set when the call went

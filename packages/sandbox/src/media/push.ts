@@ -1,12 +1,15 @@
 import { spawn } from 'node:child_process';
-import { InvalidInputError, onceListenerOptions, redact } from '@unilive/core';
+import { InvalidInputError, onceListenerOptions, redact, urlWithUserInfo } from '@unilive/core';
 import { findFfmpeg } from './ffmpeg.js';
 
 /** Where to push: an RTMP ingest endpoint as an adapter returned it. */
 export interface PushTarget {
-  /** The full `rtmp://` or `rtmps://` URL, used as it is. */
+  /** The full `rtmp://` or `rtmps://` URL, used as it is (an adapter's carries its push credentials). */
   url: string;
-  /** Push credentials (Wowza Video's source authentication): sent the way encoders send them. */
+  /**
+   * Push credentials (Wowza Video's source authentication), written into the URL's user information; not
+   * needed for an adapter's `IngestEndpoint.url`, which carries them.
+   */
   username?: string;
   password?: string;
 }
@@ -87,14 +90,12 @@ export interface Push {
 
 /**
  * The URL an encoder connects to: the endpoint's URL with its push credentials as URL user info, the form
- * ffmpeg and OBS take them in (and then prove with Adobe authentication when the server asks).
+ * ffmpeg takes them in (and then proves with Adobe authentication when the server asks). Core's
+ * `urlWithUserInfo`, the function adapters build `IngestEndpoint.url` with: an endpoint's URL already
+ * carries its credentials, and writing the same ones again changes nothing.
  */
 export function encoderUrl(target: PushTarget): string {
-  if (target.username === undefined && target.password === undefined) return target.url;
-  const url = new URL(target.url);
-  url.username = encodeURIComponent(target.username ?? '');
-  url.password = encodeURIComponent(target.password ?? '');
-  return url.toString();
+  return urlWithUserInfo(target.url, target.username, target.password);
 }
 
 /**
