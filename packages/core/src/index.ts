@@ -96,6 +96,7 @@ export {
   confirmWebhookEvents,
   type StreamReader,
   type UnsignedWebhookOptions,
+  unsignedWebhookOptionNames,
 } from './events/unsigned-webhooks.js';
 export {
   decodeBase64,
@@ -127,6 +128,7 @@ export {
   parseWebhookJson,
   readEventTime,
   readWebhookBody,
+  readWebhookOptions,
   type WebhookBody,
   type WebhookHeaders,
   type WebhookInput,

@@ -9,9 +9,11 @@ import {
   namedStreamEvent,
   parseOwn,
   parseWebhookJson,
+  readWebhookOptions,
   safeParseOwn,
   tolerantField,
   type UnsignedWebhookOptions,
+  unsignedWebhookOptionNames,
   type WebhookInput,
   WebhookVerificationError,
   webhookBodyBytes,
@@ -84,9 +86,11 @@ const streamEvents = new Map<string, { type: LiveStreamEventType; broadcasting?:
  */
 export async function parseWebhook(
   input: WebhookInput,
-  options: LiveApiWebhookOptions,
+  given: LiveApiWebhookOptions,
 ): Promise<LiveStreamEvent[]> {
-  checkWebhookInput(provider, input, options);
+  // Read once, before anything else: the adapter reads only this copy.
+  const options = readWebhookOptions<LiveApiWebhookOptions>(provider, given, unsignedWebhookOptionNames);
+  checkWebhookInput(provider, input);
   await checkUnsignedWebhook(provider, input, options);
   const body = await webhookBodyBytes(input.body, provider);
   const raw = parseWebhookJson(body, provider);

@@ -63,6 +63,11 @@ export interface WebhookContractOptions {
    * plain object or cannot be read must be refused naming `options`.
    */
   parseWithOptions(input: WebhookInput, options: unknown): Promise<LiveStreamEvent[]>;
+  /**
+   * Every option the adapter's `parseWebhook` takes (`clock` among them): a Proxy over them whose traps
+   * throw, or any of them misspelt, must be refused naming `options` or the option, nothing fetched.
+   */
+  optionNames: readonly string[];
   /** How the vendor signs (the right secret or key); absent for vendors that sign nothing. */
   signing?: WebhookSigning;
   /** The header carrying the signature (signed vendors). */
@@ -439,6 +444,99 @@ export function runWebhookContract(options: WebhookContractOptions): void {
           ]);
         }),
         { numRuns: 100 },
+      );
+    });
+
+    // The options are read once, before anything else, as every options object is: a trap that throws as
+    // they are read, or a name the adapter does not take, is the caller's mistake, named, before any key is
+    // fetched or secret loaded, and the caller's own error never escapes raw (a `get` trap's did).
+    it('options whose Proxy traps throw, or a misspelt option, are an InvalidInputError naming them, nothing fetched (generated)', async () => {
+      // The traps reading an options object uses; the others are never reached, so they change nothing.
+      const readTraps = ['getPrototypeOf', 'ownKeys', 'getOwnPropertyDescriptor', 'get'] as const;
+      const otherTraps = ['has', 'set', 'defineProperty', 'deleteProperty', 'isExtensible'] as const;
+      const target = () => ({ clock: () => Date.parse('2026-11-29T12:00:00Z') });
+      const typo = fc
+        .record({
+          name: fc.constantFrom(...options.optionNames),
+          how: fc.constantFrom('drop', 'double', 'swap', 'case'),
+          at: fc.nat(),
+        })
+        .map(({ name, how, at }) => {
+          const index = at % name.length;
+          const before = name.slice(0, index);
+          const after = name.slice(index + 1);
+          const char = name[index] as string;
+          const next = name[index + 1] ?? '';
+          const typed =
+            how === 'drop'
+              ? before + after
+              : how === 'double'
+                ? before + char + char + after
+                : how === 'swap'
+                  ? before + next + char + after.slice(1)
+                  : before + (char === char.toUpperCase() ? char.toLowerCase() : char.toUpperCase()) + after;
+          return { name, typed };
+        })
+        .filter(({ typed }) => !options.optionNames.includes(typed));
+      const outcome = async (given: unknown) => {
+        const fetchBefore = globalThis.fetch;
+        let fetched = 0;
+        globalThis.fetch = (async () => {
+          fetched += 1;
+          throw new Error('nothing may be fetched');
+        }) as typeof fetch;
+        try {
+          await options.parseWithOptions({ body: '{}', headers: {}, url: url(options.pathSecret) }, given);
+          return { error: undefined as unknown, fetched };
+        } catch (error) {
+          return { error, fetched };
+        } finally {
+          globalThis.fetch = fetchBefore;
+        }
+      };
+      const plain = await outcome(target());
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            fc.record({ trap: fc.constantFrom(...readTraps, ...otherTraps), thrown: fc.anything() }),
+            typo.map((typed) => ({ typed })),
+          ),
+          async (scenario) => {
+            if ('typed' in scenario) {
+              const { name, typed } = scenario.typed;
+              const { error, fetched } = await outcome({ [typed]: true });
+              const said = `${typed}: ${fc.stringify(error)}`;
+              expect(fetched, said).toBe(0);
+              expect(InvalidInputError.isInstance(error), said).toBe(true);
+              expect(error, said).toMatchObject({ provider, operation: 'parseWebhook' });
+              expect((error as InvalidInputError).issues, said).toEqual([
+                { path: typed, message: `unknown option; did you mean "${name}"?` },
+              ]);
+              return;
+            }
+            const { trap, thrown } = scenario;
+            const given = new Proxy(target(), {
+              [trap]: () => {
+                throw thrown;
+              },
+            });
+            const { error, fetched } = await outcome(given);
+            const said = `${trap} throwing ${fc.stringify(thrown)}: ${fc.stringify(error)}`;
+            expect(fetched, said).toBe(0);
+            if (!(readTraps as readonly string[]).includes(trap)) {
+              // Never reached: the call goes as it goes with the options themselves.
+              expect(fc.stringify(error), said).toBe(fc.stringify(plain.error));
+              return;
+            }
+            expect(InvalidInputError.isInstance(error), said).toBe(true);
+            expect(error, said).toMatchObject({ provider, operation: 'parseWebhook' });
+            const issues = (error as InvalidInputError).issues;
+            expect(issues, said).toHaveLength(1);
+            expect(issues[0]?.path, said).toBe(trap === 'get' ? 'clock' : 'options');
+            expect(issues[0]?.message, said).toMatch(/could not be (read|listed)/);
+          },
+        ),
+        { numRuns: 150 },
       );
     });
 

@@ -18,6 +18,7 @@ import {
   parseWebhookJson,
   readEventTime,
   readSettings,
+  readWebhookOptions,
   SecretSet,
   safeParseOwn,
   tolerantField,
@@ -229,6 +230,13 @@ export interface VideosdkWebhookOptions extends WebhookOptionsBase {
   keySource?: VideosdkPublicKeySource | undefined;
 }
 
+// Every option parseWebhook takes: a misspelt one (`publicKy`) is refused naming the nearest.
+const videosdkWebhookOptionNames = /* @__PURE__ */ Object.keys({
+  publicKey: true,
+  keySource: true,
+  clock: true,
+} satisfies Record<keyof VideosdkWebhookOptions, true>);
+
 const envelopeSchema = /* @__PURE__ */ (() =>
   v.looseObject({
     webhookType: v.optional(v.string()),
@@ -330,9 +338,11 @@ function mapEvent(name: string, data: Data): Mapped | undefined {
  */
 export async function parseWebhook(
   input: WebhookInput,
-  options: VideosdkWebhookOptions = {},
+  given: VideosdkWebhookOptions = {},
 ): Promise<LiveStreamEvent[]> {
-  checkWebhookInput(provider, input, options);
+  // Read once, before anything else (a key fetched, a signature checked): the rest reads only this copy.
+  const options = readWebhookOptions<VideosdkWebhookOptions>(provider, given, videosdkWebhookOptionNames);
+  checkWebhookInput(provider, input);
   const pinned = await pinnedKeys(options.publicKey ?? environment()[videosdkWebhookPublicKeyVariable]);
   const body = await webhookBodyBytes(input.body, provider);
   const header = webhookHeader(input.headers, 'videosdk-signature')?.trim();

@@ -16,6 +16,7 @@ import {
   parseWebhookJson,
   readEventTime,
   readSettings,
+  readWebhookOptions,
   safeParseOwn,
   timingSafeEqual,
   tolerantField,
@@ -71,6 +72,14 @@ export interface WowzaRealtimeWebhookOptions extends WebhookOptionsBase {
    */
   resolveStreamId: WowzaRealtimeStreamNameResolver;
 }
+
+// Every option parseWebhook takes: a misspelt one (`secert`) is refused naming the nearest.
+const wowzaRealtimeWebhookOptionNames = /* @__PURE__ */ Object.keys({
+  secret: true,
+  toleranceSeconds: true,
+  resolveStreamId: true,
+  clock: true,
+} satisfies Record<keyof WowzaRealtimeWebhookOptions, true>);
 
 // Each schema is built inside a call marked pure: a bundle that never reads a webhook then drops it, where
 // a bundler keeps an unused top-level `v.looseObject(…)` (it cannot tell the call has no effect).
@@ -150,9 +159,15 @@ type NamingField = 'name' | 'streamName' | 'streamId';
  */
 export async function parseWebhook(
   input: WebhookInput,
-  options: WowzaRealtimeWebhookOptions,
+  given: WowzaRealtimeWebhookOptions,
 ): Promise<LiveStreamEvent[]> {
-  checkWebhookInput(provider, input, options);
+  // Read once, before anything else (a secret loaded, a signature checked): the rest reads only this copy.
+  const options = readWebhookOptions<WowzaRealtimeWebhookOptions>(
+    provider,
+    given,
+    wowzaRealtimeWebhookOptionNames,
+  );
+  checkWebhookInput(provider, input);
   if (typeof options?.resolveStreamId !== 'function') {
     throw invalidWebhookOption(
       provider,

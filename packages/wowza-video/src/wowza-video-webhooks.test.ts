@@ -12,6 +12,7 @@ runWebhookContract({
   fixtures,
   pathSecret,
   parseWithOptions: (input, options) => parseWebhook(input, options as never),
+  optionNames: ['unsigned', 'pathSecret', 'confirm', 'clock'],
   parse: (input, { clock, wrongSecret, confirm, withoutAcknowledgement }) =>
     parseWebhook(input, {
       ...(withoutAcknowledgement ? {} : { unsigned: true as const }),

@@ -9,9 +9,11 @@ import {
   namedStreamEvent,
   parseWebhookJson,
   readEventTime,
+  readWebhookOptions,
   safeParseOwn,
   tolerantField,
   type UnsignedWebhookOptions,
+  unsignedWebhookOptionNames,
   type WebhookInput,
   WebhookVerificationError,
   webhookBodyBytes,
@@ -81,9 +83,11 @@ const transcoderStates = new Map<string, LiveStreamState>([
  */
 export async function parseWebhook(
   input: WebhookInput,
-  options: WowzaVideoWebhookOptions,
+  given: WowzaVideoWebhookOptions,
 ): Promise<LiveStreamEvent[]> {
-  checkWebhookInput(provider, input, options);
+  // Read once, before anything else: the adapter reads only this copy.
+  const options = readWebhookOptions<WowzaVideoWebhookOptions>(provider, given, unsignedWebhookOptionNames);
+  checkWebhookInput(provider, input);
   await checkUnsignedWebhook(provider, input, options);
   const body = await webhookBodyBytes(input.body, provider);
   const raw = parseWebhookJson(body, provider);

@@ -36,6 +36,19 @@ export interface UnsignedWebhookOptions extends WebhookOptionsBase {
 }
 
 /**
+ * The names {@link UnsignedWebhookOptions} holds, for `readWebhookOptions`: every option an unsigned
+ * vendor's `parseWebhook` takes, so a misspelt one (`clok`, `pathSecert`) is refused naming the nearest.
+ */
+export const unsignedWebhookOptionNames: readonly string[] = /* @__PURE__ */ Object.freeze(
+  /* @__PURE__ */ Object.keys({
+    unsigned: true,
+    pathSecret: true,
+    confirm: true,
+    clock: true,
+  } satisfies Record<keyof UnsignedWebhookOptions, true>),
+);
+
+/**
  * Checks what can be checked of an unsigned delivery: the explicit `unsigned: true`, then the secret path
  * segment when one is configured.
  */

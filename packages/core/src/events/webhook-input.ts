@@ -1,6 +1,7 @@
 import { loadCredential } from '../config/settings.js';
 import { InvalidInputError, WebhookVerificationError } from '../errors/errors.js';
 import type { ProviderId, Warning } from '../live-stream.js';
+import { type OptionRule, readOptions } from '../options.js';
 import { isArrayValue, plainObjectProblem } from '../own.js';
 import { type Clock, systemClock } from '../runtime.js';
 import { parseVendorTimestamp } from '../timestamps.js';
@@ -410,6 +411,45 @@ export function checkWebhookInput(
   }
   if (clock !== undefined && typeof clock !== 'function') refuse('clock', 'must be a function returning ms');
 }
+
+/**
+ * Reads a `parseWebhook`'s options once, before anything is verified or fetched, as every options object in
+ * unilive is read (core's `readOptions`): own properties of a plain object, each read once, into a copy
+ * without a prototype, which the adapter then reads alone. `names` are the options the adapter takes (`clock`
+ * is always among them). Options that are no plain object, a revoked Proxy or one whose traps throw are
+ * refused naming `options`; an option whose getter or `get` trap throws is refused naming it (`clock`); a
+ * name the adapter does not take (`clok`, `secert`) is refused naming it, with the nearest valid name; a
+ * `clock` that is no function is refused naming `clock`. Throws `InvalidInputError` (`not-sent`), the
+ * caller's own error never escaping. `undefined` gives an empty copy.
+ */
+export function readWebhookOptions<T extends object>(
+  provider: ProviderId,
+  options: unknown,
+  names: readonly string[],
+): T {
+  // Values are the adapter's to check, with its own messages (`pathSecret.1 must be a string`): here each
+  // is only read, once.
+  const rules: Record<string, OptionRule> = Object.create(null);
+  for (const name of new Set([...names, 'clock'])) rules[name] = anyOption;
+  if (options === null || (typeof options !== 'object' && options !== undefined) || isArrayValue(options)) {
+    // As checkWebhookInput words it, so the message of a call given no object stays the same.
+    throw invalidWebhookOption(provider, 'options', 'must be an object of options');
+  }
+  const copy = readOptions<Record<string, unknown>>(options, rules, {
+    provider,
+    operation: 'parseWebhook',
+    path: 'options',
+    // The adapters name their options bare (`clock`, `secret`, `pathSecret.1`): a read that fails too.
+    keys: 'bare',
+  });
+  if (copy.clock !== undefined && typeof copy.clock !== 'function') {
+    throw invalidWebhookOption(provider, 'clock', 'must be a function returning ms');
+  }
+  return copy as T;
+}
+
+// A webhook option's value is checked by the adapter that takes it, after this one read.
+const anyOption: OptionRule = { check: () => true, expected: 'anything' };
 
 /**
  * The clock a `parseWebhook` reads (`options.clock`, else the system's), each answer checked: a clock that
