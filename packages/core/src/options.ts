@@ -1,8 +1,10 @@
 import { nearestName } from './config/names.js';
 import { type InputIssue, InvalidInputError } from './errors/errors.js';
-import { readStartProviderOptions } from './inputs.js';
+import { callTimeoutProblem } from './http/transport-settings.js';
+import { invalidInput, readStartProviderOptions } from './inputs.js';
 import type { ProviderId } from './live-stream.js';
 import { isAbortSignal, isArrayValue, plainObjectProblem, platformSignal } from './own.js';
+import type { ListOptions } from './provider.js';
 
 /** One option a function takes: how to tell a valid value, and what to say when it is not one. */
 export interface OptionRule {
@@ -222,14 +224,70 @@ export const startOptionRules: Readonly<Record<string, OptionRule>> = /* @__PURE
 export const providerCallOptionRules: Readonly<Record<string, OptionRule>> = /* @__PURE__ */ (() => ({
   ...listOptionRules,
   ...startOptionRules,
+  // A runtime the caller made (a test's hooks, a harness's clock) rather than a client: read as the rest
+  // are, so a revoked Proxy is refused naming it and a misspelt name beside it is still refused.
+  runtime: { check: isPlainRecord, expected: 'an object' },
 }))();
+
+function isPlainRecord(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !isArrayValue(value) &&
+    plainObjectProblem(value) === undefined
+  );
+}
+
+/**
+ * What is wrong with a list's values, read by {@link listOptionRules}: a page size or page cap that is no
+ * positive integer, a `name` that is no non-empty string, a `timeoutMs` the HTTP layer would refuse. The
+ * same for every provider, so a registry checks them once, before walking any provider, and a provider
+ * called directly refuses exactly what a client does ({@link providerCallOptions}).
+ */
+export function listOptionIssues(
+  options: Pick<ListOptions, 'pageSize' | 'maxPages' | 'timeoutMs' | 'name'>,
+): InputIssue[] {
+  const positive = (value: unknown) =>
+    value === undefined || (Number.isInteger(value) && (value as number) >= 1);
+  const issues: InputIssue[] = [];
+  if (!positive(options.pageSize)) issues.push({ path: 'pageSize', message: 'expected a positive integer' });
+  if (!positive(options.maxPages)) issues.push({ path: 'maxPages', message: 'expected a positive integer' });
+  if (options.name !== undefined && (typeof options.name !== 'string' || options.name === ''))
+    issues.push({ path: 'name', message: 'expected a non-empty string' });
+  const timeoutProblem = options.timeoutMs === undefined ? undefined : callTimeoutProblem(options.timeoutMs);
+  if (timeoutProblem !== undefined) issues.push({ path: 'timeoutMs', message: timeoutProblem });
+  return issues;
+}
+
+// The options objects core itself hands a provider (a client's or a registry's copy of what the caller gave,
+// already read and checked): told by identity, so a caller's own object is never taken for one, whatever
+// properties it has. Module-private: only core's client adds to it (markClientOptions).
+const clientOptions = new WeakSet<object>();
+
+/**
+ * Marks options core made for a provider call, read and checked already, so that the provider (and the
+ * HTTP layer) hands them on without reading them again. Internal to core: not exported from the package.
+ */
+export function markClientOptions<T extends object>(options: T): T {
+  clientOptions.add(options);
+  return options;
+}
+
+/** True for the options core made for a provider call ({@link markClientOptions}). */
+export function isClientOptions(options: unknown): boolean {
+  return typeof options === 'object' && options !== null && clientOptions.has(options);
+}
 
 /**
  * A provider call's options, read the way a client reads them: a client (or a registry) hands its provider
- * its own copy of what the caller gave, holding the client's `runtime`, which is returned as it is; anything
- * else is a provider called directly with the caller's object, read here with {@link readOptions} against
- * every name a call takes ({@link providerCallOptionRules}): own properties of a plain object, each once,
- * every name known. A `start`'s `providerOptions` are read as a client reads them too (core's
+ * its own copy of what the caller gave, told by identity (core alone marks it; an own `runtime` does not
+ * make an object one), which is returned as it is; anything else is a provider called directly with the
+ * caller's object, read here with {@link readOptions} against every name a call takes
+ * ({@link providerCallOptionRules}, a `runtime` the caller made included, as a plain object): own
+ * properties of a plain object, each once, every name known. A `list`'s values are checked as a client
+ * checks them ({@link listOptionIssues}): a `pageSize` or `maxPages` that is no positive integer, a `name`
+ * that is no non-empty string or a `timeoutMs` out of range is refused with the client's own error
+ * (issues `pageSize`, `maxPages`, `name`, `timeoutMs`). A `start`'s `providerOptions` are read as a client reads them too (core's
  * `readStartProviderOptions`): a plain object keyed by provider id, each entry a plain object, under the
  * provider's own id only when `providerOptionsOn` lists `start`. The HTTP layer does this for every
  * request; an adapter that reads an option itself before its first request (a signal it follows, a list's
@@ -239,7 +297,8 @@ export const providerCallOptionRules: Readonly<Record<string, OptionRule>> = /* 
  *
  * @throws InvalidInputError (`delivery: 'not-sent'`) naming the option: a `Map` or class instance, a name
  *   no call takes (`timeoutMS` names `timeoutMs`), an option that cannot be read, a `signal` that is none,
- *   a start's `providerOptions` (or `providerOptions.<id>`) that a client refuses.
+ *   a start's `providerOptions` (or `providerOptions.<id>`) that a client refuses, a list's value that a
+ *   client refuses.
  */
 export function providerCallOptions<T extends object>(
   options: T | undefined,
@@ -248,8 +307,15 @@ export function providerCallOptions<T extends object>(
   rules: Readonly<Record<string, OptionRule>> = providerCallOptionRules,
   providerOptionsOn: readonly string[] = defaultProviderOptionsOn,
 ): T | undefined {
-  if (options === undefined || hasOwnRuntime(options)) return options;
+  if (options === undefined || isClientOptions(options)) return options;
   const read = readOptions<T>(options, rules, { provider, operation, path: 'options' });
+  // A list's values are refused as a client refuses them, with the same error: a `name: ''` that would
+  // answer "no such stream", a `pageSize: 0` sent to the vendor or a `maxPages: -1` ignored.
+  if (operation === 'list') {
+    const issues = listOptionIssues(read as ListOptions);
+    if (issues.length > 0) throw invalidInput(issues, { provider, operation });
+    return read;
+  }
   // Only a start takes them; on another call they are the client's to refuse, as `pageSize` on a `get`.
   if (operation !== 'start') return read;
   const given = read as { providerOptions?: unknown };
@@ -275,14 +341,4 @@ export function providerCallOptionRulesWith(names: readonly string[]): Readonly<
   const rules: Record<string, OptionRule> = { ...providerCallOptionRules };
   for (const name of names) rules[name] ??= { check: () => true, expected: 'anything' };
   return rules;
-}
-
-// True for the options a client hands on (its `runtime` set); false for anything else, a Proxy whose
-// traps throw included (it is then read, and refused, as the caller's own).
-function hasOwnRuntime(options: unknown): boolean {
-  try {
-    return typeof options === 'object' && options !== null && Object.hasOwn(options, 'runtime');
-  } catch {
-    return false;
-  }
 }

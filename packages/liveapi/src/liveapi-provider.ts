@@ -430,8 +430,8 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
     // `nextPage`); an answer with none of them is one unpaged page. Each record is read on its own, so one
     // LiveAPI could not have sent (an unusable id) is skipped with a warning.
     async *list(given?: ListOptions): AsyncGenerator<LiveStream> {
-      // Read as a client reads them before anything here does (its `strict`, `name`): `null`, a Map or a getter
-      // that throws is refused, not a TypeError or the caller's own error.
+      // Read as a client reads them before anything here does (its `strict`, `name`): `null`, a Map, a getter
+      // that throws or a value a client refuses (`pageSize: 0`, `name: ''`) is refused with the client's error.
       const options: ListOptions = providerCallOptions(given, provider, 'list') ?? {};
       const context = { provider, operation: 'list', secrets, unread: learnUnread };
       yield* walkPages({

@@ -16,6 +16,7 @@ import {
   type ProviderCapabilities,
   parseVendorResponse,
   pathOf,
+  providerCallOptions,
   providerInput,
   type RetryPolicy,
   readBackAfterChange,
@@ -268,7 +269,10 @@ export function createMemoryProvider(given: MemoryProviderSettings = {}): LiveSt
       return withWarnings(toStream(response.data.stream), warnings);
     },
     get: (id: string, options?: CallOptions) => read(id, 'get', options),
-    async *list(options: ListOptions = {}) {
+    async *list(given?: ListOptions) {
+      // Read as a client reads them, when called without one: a `pageSize: -1` or `name: ''` is refused with
+      // the client's error, not taken for an empty page or no name.
+      const options: ListOptions = providerCallOptions(given, 'memory', 'list') ?? {};
       const pageSize = options.pageSize ?? 20;
       const context = { provider: 'memory', operation: 'list' };
       yield* walkPages({

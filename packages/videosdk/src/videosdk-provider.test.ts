@@ -3,6 +3,7 @@ import {
   AuthenticationError,
   ChangeAppliedError,
   ConflictError,
+  createLiveStreamClient,
   InvalidInputError,
   type LiveStream,
   NotFoundError,
@@ -432,16 +433,24 @@ describe('videosdk provider', () => {
       expect(await collect(provider.list({ pageSize: 500 }))).toEqual([]);
     });
 
-    // Found by the reliability suite: NaN reached the vendor as perPage=NaN.
-    it('sends the default page size for a page size that is not a finite number', async () => {
-      const { provider } = setup();
-      nock(origin)
-        .get('/v1/livestreams')
-        .query({ page: '1', perPage: '20' })
-        .times(2)
-        .reply(200, { pageInfo: { currentPage: 1, perPage: 20, lastPage: 1 }, data: [] });
-      expect(await collect(provider.list({ pageSize: Number.NaN }))).toEqual([]);
-      expect(await collect(provider.list({ pageSize: Number.POSITIVE_INFINITY }))).toEqual([]);
+    // Found by the reliability suite: NaN reached the vendor as perPage=NaN. Called directly, a page size
+    // that is no positive integer is now refused as a client refuses it, with the same error.
+    it('refuses a page size that is not a finite number as a client does, sending nothing', async () => {
+      const { provider, requests } = setup();
+      for (const pageSize of [Number.NaN, Number.POSITIVE_INFINITY]) {
+        const direct = await collect(provider.list({ pageSize })).catch((error: unknown) => error);
+        const viaClient = await collect(createLiveStreamClient(provider).list({ pageSize })).catch(
+          (error: unknown) => error,
+        );
+        expect(direct).toBeInstanceOf(InvalidInputError);
+        expect(direct).toMatchObject({
+          message: 'Invalid input for list: pageSize: expected a positive integer',
+          issues: [{ path: 'pageSize', message: 'expected a positive integer' }],
+          delivery: 'not-sent',
+        });
+        expect((direct as Error).message).toBe((viaClient as Error).message);
+      }
+      expect(requests).toHaveLength(0);
     });
 
     it("stops after one answer in the guide's unpaged form ({ data } alone)", async () => {

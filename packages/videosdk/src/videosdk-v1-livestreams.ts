@@ -145,11 +145,11 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
     },
 
     async *list(given?: ListOptions) {
-      // Read as a client reads them before anything here does (its `pageSize`): `null`, a Map or a getter
-      // that throws is refused, not a TypeError or the caller's own error.
+      // Read as a client reads them before anything here does (its `pageSize`): `null`, a Map, a getter
+      // that throws or a value a client refuses (`pageSize: 0`, `name: ''`) is refused with the client's error.
       const options: ListOptions = providerCallOptions(given, provider, 'list') ?? {};
       const requested = Math.floor(options.pageSize ?? videosdkV1DefaultPageSize);
-      // NaN or an infinity (a provider called directly, without the client's check) is no size at all.
+      // A positive integer by now (providerCallOptions refuses any other); the vendor's maximum caps it.
       const perPage = Number.isFinite(requested)
         ? Math.min(videosdkV1MaxPageSize, Math.max(1, requested))
         : videosdkV1DefaultPageSize;

@@ -678,8 +678,8 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     },
 
     async *list(given?: ListOptions) {
-      // Read as a client reads them before anything here does (its `pageSize`): `null`, a Map or a getter
-      // that throws is refused, not a TypeError or the caller's own error.
+      // Read as a client reads them before anything here does (its `pageSize`): `null`, a Map, a getter
+      // that throws or a value a client refuses (`pageSize: 0`, `name: ''`) is refused with the client's error.
       const options: ListOptions = providerCallOptions(given, provider, 'list') ?? {};
       const requested = Math.floor(options.pageSize ?? videosdkV2DefaultPageSize);
       const perPage = Number.isFinite(requested)

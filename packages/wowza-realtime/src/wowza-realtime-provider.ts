@@ -232,8 +232,8 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
     // streams, made lazily as the iteration goes. Pages are walked by core; each record is read on its own,
     // so one the vendor could not have sent (an unusable id) is skipped with a warning.
     async *list(given?: ListOptions): AsyncGenerator<LiveStream> {
-      // Read as a client reads them before anything here does (its `pageSize`): `null`, a Map or a getter
-      // that throws is refused, not a TypeError or the caller's own error.
+      // Read as a client reads them before anything here does (its `pageSize`): `null`, a Map, a getter
+      // that throws or a value a client refuses (`pageSize: 0`, `name: ''`) is refused with the client's error.
       const options: ListOptions = providerCallOptions(given, providerId, 'list') ?? {};
       const requested = Math.floor(options.pageSize ?? maxPageSize);
       const perPage = Number.isFinite(requested)

@@ -384,8 +384,8 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
     },
 
     async *list(given?: WowzaVideoListOptions) {
-      // Read as a client reads them before anything here does (its `pageSize`, `details`): `null`, a Map or a
-      // getter that throws is refused, not a TypeError or the caller's own error.
+      // Read as a client reads them before anything here does (its `pageSize`, `details`): `null`, a Map, a
+      // getter that throws or a value a client refuses (`pageSize: 0`, `name: ''`) is refused with the client's error.
       const options: WowzaVideoListOptions =
         providerCallOptions(given, providerId, 'list', listOptionRules) ?? {};
       const perPage = pageSizeOf(options.pageSize);

@@ -1,7 +1,7 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { ProviderCapabilities } from '../capabilities.js';
 import { tokens } from '../di/tokens.js';
-import { AbortError, abortedMessage, type InputIssue } from '../errors/errors.js';
+import { AbortError, abortedMessage } from '../errors/errors.js';
 import { maskedValue, servedOperation, UniliveError } from '../errors/unilive-error.js';
 import { emit, type HttpHooks, scrubbedBy } from '../http/hooks.js';
 import { sealHooks } from '../http/http-client.js';
@@ -11,7 +11,6 @@ import {
   type RateLimitOptions,
   type RequestGate,
 } from '../http/request-gate.js';
-import { callTimeoutProblem } from '../http/transport-settings.js';
 import { assertValidId } from '../ids.js';
 import {
   invalidInput,
@@ -27,7 +26,9 @@ import {
   containerRule,
   hookRules,
   limitRule,
+  listOptionIssues,
   listOptionRules,
+  markClientOptions,
   type OptionRule,
   optionRules,
   readOptions,
@@ -696,14 +697,15 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     operation: string,
     rules: Readonly<Record<string, OptionRule>> = callOptionRules,
   ): CallOptions {
-    if (options === undefined) return new RuntimeOnly(this.runtime());
+    // Marked as core's own (markClientOptions): the provider hands them on unread, told by identity.
+    if (options === undefined) return markClientOptions(new RuntimeOnly(this.runtime()));
     const own = readOptions<CallOptions>(options, this.withProviderNames(rules, operation), {
       provider: this.provider.id,
       operation,
       path: 'options',
     });
     own.runtime = this.runtime();
-    return own;
+    return markClientOptions(own);
   }
 
   // Core's rules for an operation, with the names the provider adds to it (`callOptionNames`), each taken as
@@ -932,25 +934,4 @@ export { callOptionRules } from '../options.js';
 // A name a provider adds to a call: any value, which the adapter checks.
 const providerNameRule: OptionRule = { check: () => true, expected: 'what the provider documents' };
 
-/**
- * What is wrong with a list's values, read by {@link listOptionRules}: a page size or page cap that is no
- * positive integer, a `timeoutMs` the HTTP layer would refuse. The same for every provider, so a registry
- * checks them once, before walking any provider, and a provider's refusal of the walk is never mistaken
- * for them.
- */
-export function listOptionIssues(
-  options: Pick<ListOptions, 'pageSize' | 'maxPages' | 'timeoutMs' | 'name'>,
-): InputIssue[] {
-  const positive = (value: unknown) =>
-    value === undefined || (Number.isInteger(value) && (value as number) >= 1);
-  const issues: InputIssue[] = [];
-  if (!positive(options.pageSize)) issues.push({ path: 'pageSize', message: 'expected a positive integer' });
-  if (!positive(options.maxPages)) issues.push({ path: 'maxPages', message: 'expected a positive integer' });
-  if (options.name !== undefined && (typeof options.name !== 'string' || options.name === ''))
-    issues.push({ path: 'name', message: 'expected a non-empty string' });
-  const timeoutProblem = options.timeoutMs === undefined ? undefined : callTimeoutProblem(options.timeoutMs);
-  if (timeoutProblem !== undefined) issues.push({ path: 'timeoutMs', message: timeoutProblem });
-  return issues;
-}
-
-export { listOptionRules, startOptionRules } from '../options.js';
+export { listOptionIssues, listOptionRules, startOptionRules } from '../options.js';

@@ -8,6 +8,7 @@ import {
 } from '../errors/errors.js';
 import { maxTimeoutMs } from '../http/transport-settings.js';
 import { type LiveStreamState, liveStreamStates } from '../live-stream.js';
+import { markClientOptions } from '../options.js';
 import type { CallOptions, LiveStreamProvider, LiveStreamStatus } from '../provider.js';
 import type { Clock, Sleep } from '../runtime.js';
 import type { LiveStreamEventSource } from './event-wake.js';
@@ -197,11 +198,11 @@ export async function pollStatus(
     if (remaining <= 0) throw timedOut();
     // The deadline travels with the poll: the HTTP layer cuts each attempt, and any retry wait, to it.
     const given = runtime.callOptions.timeoutMs;
-    const pollOptions: CallOptions = {
+    const pollOptions: CallOptions = markClientOptions({
       ...runtime.callOptions,
       ...(given === undefined ? {} : { timeoutMs: Math.max(1, Math.min(given, remaining)) }),
       runtime: { ...runtime.callOptions.runtime, deadline },
-    };
+    });
     let status: LiveStreamStatus;
     let reached: LiveStreamStatus | undefined;
     try {

@@ -22,7 +22,7 @@ import {
 } from '../errors/unilive-error.js';
 import { ownData, safeParseOwn } from '../inputs.js';
 import type { ProviderId } from '../live-stream.js';
-import { providerCallOptionRulesWith, providerCallOptions } from '../options.js';
+import { isClientOptions, providerCallOptionRulesWith, providerCallOptions } from '../options.js';
 import {
   isAbortSignal,
   isInstanceOf,
@@ -350,14 +350,15 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     // holding the client's `runtime`. A provider called directly hands on the caller's object as it is:
     // read here the same way, before any request, so that a misspelt `timeoutMS`, a Map or a getter that
     // throws is refused as through a client rather than sent without it, or escaping as the caller's error.
-    const runtime = ownRuntime(given);
+    // The client's copy is told by identity (one WeakSet lookup); an object the caller made, an own
+    // `runtime` in it or not, is read.
+    const options = isClientOptions(given)
+      ? given
+      : providerCallOptions(given, settings.provider, asked.operation, callOptionRules, providerOptionsOn);
+    const runtime = ownRuntime(options);
     // A call made while serving another public operation (a wait's status polls) names that operation.
     const spec = servingOperation(asked, ownValue(runtime, 'operation'));
     const { operation, method } = spec;
-    const options =
-      runtime === undefined
-        ? providerCallOptions(given, settings.provider, operation, callOptionRules, providerOptionsOn)
-        : given;
     // What the messages name: the operation, and the request within it when the adapter says which.
     const named = labelOf(spec);
     const hooks = hooksOf(ownValue(runtime, 'hooks'));
