@@ -117,7 +117,11 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Time limit for each HTTP attempt of this call, in milliseconds. */
   timeoutMs?: number;
-  /** Set by the client; see {@link CallRuntime}. */
+  /**
+   * Set by the client; see {@link CallRuntime}. A client's copy of the options is told by identity, not by
+   * this property: on a provider called directly, a `runtime` given here is read as the caller's (a plain
+   * object), and the options around it are checked as any caller's are.
+   */
   runtime?: CallRuntime;
 }
 

@@ -728,16 +728,22 @@ describe('wowzaRealtime provider', () => {
       });
     });
 
-    it('caps pageSize at 1000, reads NaN as the maximum and anything under 1 as 1', async () => {
+    it('caps pageSize at 1000; refuses NaN or anything under 1 as a client does, sending nothing', async () => {
       const empty = { status: 200, body: { real_time_streams: [] } };
-      const { provider, vendor } = setup(empty, empty, empty);
-      for (const pageSize of [5000, Number.NaN, 0]) {
-        for await (const _ of provider.list({ pageSize })) break;
+      const { provider, vendor } = setup(empty);
+      for await (const _ of provider.list({ pageSize: 5000 })) break;
+      for (const pageSize of [Number.NaN, 0]) {
+        const refused = await (async () => {
+          for await (const _ of provider.list({ pageSize })) break;
+        })().catch((error: unknown) => error);
+        expect(refused).toBeInstanceOf(InvalidInputError);
+        expect(refused).toMatchObject({
+          message: 'Invalid input for list: pageSize: expected a positive integer',
+          delivery: 'not-sent',
+        });
       }
       expect(vendor.requests.map((request) => request.url)).toEqual([
         `${origin}/api/v2.0/real_time?page=1&per_page=1000`,
-        `${origin}/api/v2.0/real_time?page=1&per_page=1000`,
-        `${origin}/api/v2.0/real_time?page=1&per_page=1`,
       ]);
     });
 
