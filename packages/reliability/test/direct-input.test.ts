@@ -2,15 +2,13 @@ import {
   createLiveStreamClient,
   InvalidInputError,
   type LiveStreamProvider,
-  UniliveError,
   validateCreateInput,
   validateUpdateInput,
 } from '@unilive/core';
-import { createMemoryBackend, createMemoryProvider } from '@unilive/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { adapterIds, adapters } from '../src/adapters.js';
 import { checkSection } from './check-rows.js';
+import { outcomeOf, subjects } from './direct-harness.js';
 
 // A provider used without a client behaves like one wrapped in it (architecture.md): a create's or an
 // update's input the client refuses is refused by the provider called directly with the same
@@ -21,30 +19,6 @@ import { checkSection } from './check-rows.js';
 
 const { counted, row } = checkSection('hardening.direct-input', 'configuration');
 const check = 'create and update input: the client’s refusal or request, called directly';
-
-const baseUrl = 'https://vendor.invalid/api';
-
-interface Sent {
-  method: string;
-  url: string;
-  body: string;
-}
-
-// Every request recorded and refused with a 422 (the vendor's answer is not what is compared here).
-function recordingFetch(
-  requests: Sent[],
-  answer: (request: Request) => Promise<Response> | Response = () =>
-    new Response(JSON.stringify({ message: 'refused' }), {
-      status: 422,
-      headers: { 'content-type': 'application/json' },
-    }),
-) {
-  return (async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const request = input instanceof Request ? input : new Request(input, init);
-    requests.push({ method: request.method, url: request.url, body: await request.clone().text() });
-    return answer(request);
-  }) as typeof globalThis.fetch;
-}
 
 const valid = {
   name: fc.constantFrom('Launch', 'Évènement 🎥', 'a'.repeat(200), '🇫🇷 Paris'),
@@ -156,76 +130,6 @@ const calls = fc
       ),
     ),
   );
-
-/** What a call did, as a caller and the vendor see it. */
-interface Outcome {
-  error?: {
-    name: string;
-    delivery: string | undefined;
-    operation: string | undefined;
-    message?: string;
-    issues?: readonly { path: string; message: string }[];
-  };
-  requests: Sent[];
-}
-
-async function outcomeOf(run: () => Promise<unknown>, requests: Sent[]): Promise<Outcome> {
-  try {
-    await run();
-    return { requests };
-  } catch (caught) {
-    if (!UniliveError.isInstance(caught)) return { error: { name: String(caught) } as never, requests };
-    const error: NonNullable<Outcome['error']> = {
-      name: caught.name,
-      delivery: caught.delivery,
-      operation: caught.operation,
-    };
-    if (InvalidInputError.isInstance(caught)) {
-      error.message = caught.message;
-      error.issues = caught.issues.map(({ path, message }) => ({ path, message }));
-    }
-    return { error, requests };
-  }
-}
-
-interface Subject {
-  label: string;
-  id: string;
-  make(): { provider: LiveStreamProvider; requests: Sent[] };
-}
-
-const subjects: Subject[] = [
-  ...adapterIds.map((adapterId): Subject => {
-    const adapter = adapters[adapterId];
-    return {
-      label: adapterId,
-      id: adapter.fixtures.subjectId,
-      make: () => {
-        const requests: Sent[] = [];
-        const provider = adapter.factory({
-          ...adapter.fixtures.settings,
-          ...adapter.settings,
-          baseUrl,
-          fetch: recordingFetch(requests),
-          retry: { maxRetries: 0 },
-        });
-        return { provider, requests };
-      },
-    };
-  }),
-  {
-    label: 'memory',
-    id: 'mem-1',
-    make: () => {
-      const requests: Sent[] = [];
-      const token = 'memory-token-0123456789';
-      const backend = createMemoryBackend({ token });
-      const answer = backend.fetch;
-      backend.fetch = recordingFetch(requests, (request) => answer(request));
-      return { provider: createMemoryProvider({ backend, token, retry: { maxRetries: 0 } }), requests };
-    },
-  },
-];
 
 describe('a provider called directly checks a create’s or an update’s input as a client does', () => {
   for (const subject of subjects) {

@@ -1,14 +1,8 @@
-import {
-  createLiveStreamClient,
-  InvalidInputError,
-  type LiveStreamProvider,
-  UniliveError,
-} from '@unilive/core';
-import { createMemoryBackend, createMemoryProvider } from '@unilive/testing';
+import { createLiveStreamClient, type LiveStreamProvider } from '@unilive/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { adapterIds, adapters } from '../src/adapters.js';
 import { checkSection } from './check-rows.js';
+import { outcomeOf, subjects } from './direct-harness.js';
 
 // A provider used without a client behaves like one wrapped in it (architecture.md): a list's options whose
 // values the client refuses (a page size or page cap that is no positive integer, a name that is no non-empty
@@ -21,31 +15,6 @@ import { checkSection } from './check-rows.js';
 const { counted, row } = checkSection('hardening.direct-list-options', 'configuration');
 const listCheck = 'list options: the client’s refusal or requests, called directly';
 const runtimeCheck = 'an own runtime in the caller’s options: still read and refused';
-
-const baseUrl = 'https://vendor.invalid/api';
-
-interface Sent {
-  method: string;
-  url: string;
-  body: string;
-}
-
-// Every request recorded and answered by `answer` (by default a 422: the vendor's answer is not what is
-// compared here, the requests and the error are).
-function recordingFetch(
-  requests: Sent[],
-  answer: (request: Request) => Promise<Response> | Response = () =>
-    new Response(JSON.stringify({ message: 'refused' }), {
-      status: 422,
-      headers: { 'content-type': 'application/json' },
-    }),
-) {
-  return (async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const request = input instanceof Request ? input : new Request(input, init);
-    requests.push({ method: request.method, url: request.url, body: await request.clone().text() });
-    return answer(request);
-  }) as typeof globalThis.fetch;
-}
 
 const value = <T>(valid: fc.Arbitrary<T>, invalid: readonly unknown[]) =>
   fc.oneof(
@@ -70,77 +39,6 @@ const listOptions = fc
     for (const [key, given] of Object.entries(record)) if (given !== undefined) options[key] = given;
     return options;
   });
-
-/** What a call did, as a caller and the vendor see it. */
-interface Outcome {
-  error?: {
-    name: string;
-    delivery: string | undefined;
-    operation: string | undefined;
-    message?: string;
-    issues?: readonly { path: string; message: string }[];
-  };
-  listed?: string[];
-  requests: Sent[];
-}
-
-async function outcomeOf(run: () => Promise<unknown>, requests: Sent[]): Promise<Outcome> {
-  try {
-    const listed = (await run()) as string[] | undefined;
-    return listed === undefined ? { requests } : { listed, requests };
-  } catch (caught) {
-    if (!UniliveError.isInstance(caught)) return { error: { name: String(caught) } as never, requests };
-    const error: NonNullable<Outcome['error']> = {
-      name: caught.name,
-      delivery: caught.delivery,
-      operation: caught.operation,
-    };
-    if (InvalidInputError.isInstance(caught)) {
-      error.message = caught.message;
-      error.issues = caught.issues.map(({ path, message }) => ({ path, message }));
-    }
-    return { error, requests };
-  }
-}
-
-interface Subject {
-  label: string;
-  id: string;
-  make(): { provider: LiveStreamProvider; requests: Sent[] };
-}
-
-const subjects: Subject[] = [
-  ...adapterIds.map((adapterId): Subject => {
-    const adapter = adapters[adapterId];
-    return {
-      label: adapterId,
-      id: adapter.fixtures.subjectId,
-      make: () => {
-        const requests: Sent[] = [];
-        const provider = adapter.factory({
-          ...adapter.fixtures.settings,
-          ...adapter.settings,
-          baseUrl,
-          fetch: recordingFetch(requests),
-          retry: { maxRetries: 0 },
-        });
-        return { provider, requests };
-      },
-    };
-  }),
-  {
-    label: 'memory',
-    id: 'mem-1',
-    make: () => {
-      const requests: Sent[] = [];
-      const token = 'memory-token-0123456789';
-      const backend = createMemoryBackend({ token });
-      const answer = backend.fetch;
-      backend.fetch = recordingFetch(requests, (request) => answer(request));
-      return { provider: createMemoryProvider({ backend, token, retry: { maxRetries: 0 } }), requests };
-    },
-  },
-];
 
 // Every stream's id the walk yields, to its end.
 async function walk(target: Pick<LiveStreamProvider, 'list'>, options: Record<string, unknown>) {
