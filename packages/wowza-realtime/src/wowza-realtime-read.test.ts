@@ -252,10 +252,46 @@ function readBefore(text: string): Outcome {
   }
 }
 
+// Answers every read takes: a stream with only the keys it needs, and one with every field the generator
+// draws, so the read side is compared whatever the generator draws.
+const readable = [
+  JSON.stringify({
+    real_time_stream: {
+      id: '2adffc17',
+      name: 'Launch',
+      stream_name: 'ad46259442bf4914b238885d1b5cc501',
+      token: '195b6c94d44d3ba73074cef4cde454cb',
+    },
+  }),
+  JSON.stringify({
+    real_time_stream: {
+      id: 'hrqrxol3',
+      name: 'Évènement 🎥',
+      stream_name: 'ad46259442bf4914',
+      token: '195b6c94d44d3ba7',
+      subscribe_token: '0123456789abcdef',
+      rtmp_url:
+        'rtmps://publisher:p%40ss-word-1@rtmp-realtime1.wowza.com:1935/v2/pub/ad46259442bf4914?token=195b6c94d44d3ba7',
+      enable_secure_viewer: true,
+      expires_on: '2026-11-30T03:38:02.214Z',
+      state: 'started',
+      region: 'phoenix',
+      recording: true,
+      hosted_page: { url: 'https://embed.flowplayer.com/hosted/a/b', title: 'Launch', sharing_icons: false },
+      created_at: '2020-01-29 17:16:21',
+      updated_at: 1_700_000_000_000,
+      player_type: 'wowza_flowplayer_v2',
+      flowplayer: true,
+    },
+    meta: { v: 1 },
+  }),
+];
+
 describe('a Wowza Real-Time stream answer, as read', () => {
   it('maps to what the tolerant schema and the earlier mapping gave, errors and issue paths included', async () => {
     let read = 0;
     let refused = 0;
+    let readableRead = 0;
     await fc.assert(
       fc.asyncProperty(answerText, async (text) => {
         const now = await readNow(text);
@@ -263,12 +299,19 @@ describe('a Wowza Real-Time stream answer, as read', () => {
         expect(now).toStrictEqual(before);
         if (now.ok) read += 1;
         else refused += 1;
+        if (readable.includes(text)) {
+          expect(now.ok, text).toBe(true);
+          readableRead += 1;
+        }
       }),
-      { numRuns: 400 },
+      { numRuns: 400, examples: readable.map((text) => [text]) },
     );
-    // Both sides of the property were exercised.
-    expect(read).toBeGreaterThan(20);
+    // Both sides of the property were exercised. Refused answers are most of the 400 (337 to 382 over
+    // 2,000 seeds: mean 361, sd 5.9), so 20 is out of chance's reach. How many generated answers are read
+    // is left to chance (18 to 63, mean 38.5, sd 5.9: at most 20 in 2 of the 2,000 seeds, about 1 run in
+    // 1,000), so the read side is made certain by the answers every read takes, run first.
     expect(refused).toBeGreaterThan(20);
+    expect(readableRead).toBe(readable.length);
   });
 
   it('reads a null optional field as absent, as before', async () => {
