@@ -89,7 +89,9 @@ async function run(c: Case) {
   armed = false;
   const now = await client.get(created.id);
   await client.stop(created.id);
-  await client.waitForState(created.id, 'stopped', { intervalMs: 100, timeoutMs: 5_000 });
+  // The sandbox stops a room at once (transitionMs 0): the limit only ends a wait that hangs, so it is as
+  // long as the shared config's (30 s); 5 s failed the case when the process stalled 5 s during the wait.
+  await client.waitForState(created.id, 'stopped', { intervalMs: 100, timeoutMs: 30_000 });
   await client.start(created.id);
   const restarted = await client.get(created.id);
   await client.delete(created.id);
