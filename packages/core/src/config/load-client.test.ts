@@ -86,6 +86,24 @@ describe('createLiveStreamClientFromConfig', () => {
     );
   });
 
+  it('names the nearest provider id for a misspelt one, built in or given, then asks for a package', async () => {
+    const misspelt = (await createLiveStreamClientFromConfig({ provider: 'livapi' }).catch(
+      (e: unknown) => e,
+    )) as InvalidInputError;
+    expect(InvalidInputError.isInstance(misspelt)).toBe(true);
+    expect(misspelt.message).toBe(
+      'Unknown provider "livapi" (did you mean "liveapi"?): set `package` to the adapter package that provides it',
+    );
+    expect(misspelt.issues).toEqual([
+      { path: 'provider', message: 'unknown provider; did you mean "liveapi"?' },
+    ]);
+    const givenId = (await createLiveStreamClientFromConfig(
+      { provider: 'acme-cloudd' },
+      { providers: { 'acme-cloud': () => fakeProvider({}) } },
+    ).catch((e: unknown) => e)) as Error;
+    expect(givenId.message).toContain('(did you mean "acme-cloud"?)');
+  });
+
   it('asks for a package for an unknown provider id', async () => {
     const error = await createLiveStreamClientFromConfig({ provider: 'acme' }).catch((e: unknown) => e);
     expect((error as Error).message).toBe(

@@ -12,7 +12,13 @@ import type { ProviderId } from '../live-stream.js';
 import { containerRule, hookRules, type OptionRule, optionRules, readOptions } from '../options.js';
 import { isArrayValue, plainObjectProblem } from '../own.js';
 import type { LiveStreamProvider } from '../provider.js';
-import { builtInProviderIds, nearestName, packageNameProblem, providerIdProblem } from './names.js';
+import {
+  builtInProviderIds,
+  describeUnknownName,
+  nearestName,
+  packageNameProblem,
+  providerIdProblem,
+} from './names.js';
 import { environment } from './settings.js';
 
 export { builtInProviderIds } from './names.js';
@@ -155,7 +161,9 @@ export async function createLiveStreamClientFromConfig(
   const options = readConfigClientOptions(givenOptions);
   const given = options.providers;
   const loaded = !(given && Object.hasOwn(given, id));
-  const factory = loaded ? await loadFactory(id, packageName) : (given[id] as ConfiguredProviderFactory);
+  const factory = loaded
+    ? await loadFactory(id, packageName, given ? Object.keys(given) : [])
+    : (given[id] as ConfiguredProviderFactory);
   const { container } = options;
   if (settings.fetch === undefined && container?.isRegistered(tokens.fetch, true)) {
     settings.fetch = container.resolve(tokens.fetch);
@@ -396,15 +404,31 @@ function configurationError(path: string, problem: string, provider: ProviderId 
   });
 }
 
-async function loadFactory(id: string, packageName: string | undefined): Promise<ConfiguredProviderFactory> {
+async function loadFactory(
+  id: string,
+  packageName: string | undefined,
+  givenIds: readonly string[],
+): Promise<ConfiguredProviderFactory> {
   const isBuiltIn = (builtInProviderIds as readonly string[]).includes(id);
   const name = packageName ?? (isBuiltIn ? `@unilive/${id}` : undefined);
   if (!name) {
+    // A misspelt built-in id (`livapi`) is far likelier than a third-party adapter: name the nearest id
+    // (built in, or given in `options.providers`) with the rule settings are named by, before asking for
+    // a package.
+    const known = [...builtInProviderIds, ...givenIds];
+    const nearest = nearestName(id, known);
     throw new InvalidInputError({
       provider: id,
       operation: 'configure',
-      message: `Unknown provider "${id}": set \`package\` to the adapter package that provides it`,
-      issues: [{ path: 'package', message: 'expected the adapter package name' }],
+      message: `Unknown provider ${describeUnknownName(id, known)}: set \`package\` to the adapter package that provides it`,
+      issues: [
+        {
+          path: nearest ? 'provider' : 'package',
+          message: nearest
+            ? `unknown provider; did you mean "${nearest}"?`
+            : 'expected the adapter package name',
+        },
+      ],
     });
   }
   const module = await importPackage(name, { path: 'provider', what: 'The provider package' });

@@ -95,6 +95,20 @@ describe('createLiveStreamRegistryFromConfig', () => {
     expect(error.issues.every((issue) => issue.path.startsWith('providers.1.'))).toBe(true);
   });
 
+  it('names the nearest provider id for a misspelt one in an entry', async () => {
+    const error = await refusal(() =>
+      createLiveStreamRegistryFromConfig({
+        providers: [{ provider: 'liveapi' }, { provider: 'wowza-vidoe' }],
+      }),
+    );
+    expect(error.message).toContain(
+      'providers.1: Unknown provider "wowza-vidoe" (did you mean "wowza-video"?)',
+    );
+    expect(error.issues).toEqual([
+      { path: 'providers.1.provider', message: 'unknown provider; did you mean "wowza-video"?' },
+    ]);
+  });
+
   it('refuses a top-level name other than providers and routing, naming the nearest, before building anything', async () => {
     await fc.assert(
       fc.asyncProperty(
