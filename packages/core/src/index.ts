@@ -52,6 +52,7 @@ export {
   AbortError,
   type AbortErrorOptions,
   AuthenticationError,
+  abortedMessage,
   ChangeAppliedError,
   type ChangeAppliedErrorOptions,
   ConflictError,

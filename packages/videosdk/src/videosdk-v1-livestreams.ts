@@ -1,4 +1,6 @@
 import {
+  AbortError,
+  abortedMessage,
   assertValidId,
   type CallOptions,
   type CreateLiveStreamInput,
@@ -278,8 +280,21 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
       return fetchStream(id, 'start', options);
     },
 
-    async stop(id: string) {
+    async stop(id: string, given?: CallOptions) {
       assertValidId(id, { provider, operation: 'stop' });
+      // Read as a client reads them, before the call is decided: a provider called directly refuses a
+      // misspelt or malformed option, and ends on a signal aborted already, exactly as a client would,
+      // rather than answering that v1 has no stop. Nothing is sent either way.
+      const signal = providerCallOptions(given, provider, 'stop')?.signal;
+      if (signal?.aborted) {
+        throw new AbortError({
+          provider,
+          operation: 'stop',
+          message: abortedMessage(provider, 'stop'),
+          cause: signal.reason,
+          delivery: 'not-sent',
+        });
+      }
       throw new UnsupportedOperationError({
         provider,
         operation: 'stop',
