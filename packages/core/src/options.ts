@@ -267,8 +267,13 @@ const clientOptions = new WeakSet<object>();
 /**
  * Marks options core made for a provider call, read and checked already, so that the provider (and the
  * HTTP layer) hands them on without reading them again. Internal to core: not exported from the package.
+ * The object is frozen as it is marked: it is trusted because core checked what it holds, so what it holds
+ * cannot change afterwards (a wrapping provider or middleware handed it cannot add a misspelt `timeoutMS` or
+ * a `pageSize` of -1 and have a direct call take it unchecked). Frozen, not copied: one `Object.freeze` of
+ * a few own properties per call.
  */
 export function markClientOptions<T extends object>(options: T): T {
+  Object.freeze(options);
   clientOptions.add(options);
   return options;
 }

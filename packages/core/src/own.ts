@@ -70,7 +70,8 @@ export function isArrayValue(value: unknown): boolean {
 /**
  * What is wrong with `value` as a settings or options object, or undefined when it is a plain one: an object
  * whose prototype is `Object.prototype` (this realm's or another's, a vm context's) or null, as an object
- * literal, `JSON.parse` and `Object.create(null)` make. Anything else (a `Map`, a `URLSearchParams`, a class
+ * literal, `JSON.parse` and `Object.create(null)` make. An object made from one without a prototype
+ * (`Object.create(Object.create(null))`, `Object.create` of a client's options copy) is not one. Anything else (a `Map`, a `URLSearchParams`, a class
  * instance) is refused rather than read: settings and options are read from own properties only, so a
  * `Map`'s entries or a class's getters would be silently taken for no settings at all. The text names the
  * kind given (`a Map`, `an instance of Config`), never a value. `value` is an object already (not an array).
@@ -79,12 +80,29 @@ export function plainObjectProblem(value: object): string | undefined {
   let kind: string;
   try {
     const prototype: unknown = Object.getPrototypeOf(value);
-    if (prototype === null || Object.getPrototypeOf(prototype) === null) return undefined;
+    if (prototype === null || isObjectPrototype(prototype)) return undefined;
     kind = kindOf(prototype);
   } catch {
     return 'could not be read (a getter or a Proxy in it threw)';
   }
   return `expected a plain object ({ name: value, … }), not ${kind}: only own properties are read, so its entries or getters would be taken for none`;
+}
+
+// `Object.prototype` of this realm or another (a vm context's, an iframe's): an object without a prototype
+// whose own `constructor` is a function named `Object` made with it as its `prototype`. Having no prototype
+// is not enough: `Object.create(options)` of an options object without one (a client's checked copy, an
+// `Object.create(null)`) would pass, and its inherited names, read as none, be silently dropped.
+function isObjectPrototype(prototype: unknown): boolean {
+  if (prototype === Object.prototype) return true;
+  if (typeof prototype !== 'object' || prototype === null || Object.getPrototypeOf(prototype) !== null) {
+    return false;
+  }
+  const maker: unknown = Object.getOwnPropertyDescriptor(prototype, 'constructor')?.value;
+  return (
+    typeof maker === 'function' &&
+    maker.name === 'Object' &&
+    Object.getOwnPropertyDescriptor(maker, 'prototype')?.value === prototype
+  );
 }
 
 // `a Map`, `an instance of Config`: the constructor's name when it is an identifier, else a description.

@@ -119,8 +119,9 @@ export interface CallOptions {
   timeoutMs?: number;
   /**
    * Set by the client; see {@link CallRuntime}. A client's copy of the options is told by identity, not by
-   * this property: on a provider called directly, a `runtime` given here is read as the caller's (a plain
-   * object), and the options around it are checked as any caller's are.
+   * this property, and is frozen: what it holds cannot be changed by whatever it is handed, and an object
+   * made from it (`Object.create(copy)`) is not it. On a provider called directly, a `runtime` given here
+   * is read as the caller's (a plain object), and the options around it are checked as any caller's are.
    */
   runtime?: CallRuntime;
 }

@@ -506,13 +506,23 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   private async startUnguarded(id: string, options?: StartRequestOptions): Promise<LiveStream> {
     this.checkId(id, 'start');
     // Read once with the call's other options; checked below, where its problems get their own words.
-    const callOptions: StartOptions = this.callOptions(options, 'start', startOptionRules);
-    const { providerOptions } = callOptions;
-    delete callOptions.providerOptions;
-    if (providerOptions === undefined)
+    // Checked before the copy is marked (which freezes it), in place of what the caller gave.
+    const callOptions: StartOptions = this.callOptions(
+      options,
+      'start',
+      startOptionRules,
+      this.runtime(),
+      (own: StartOptions) => {
+        const { providerOptions } = own;
+        delete own.providerOptions;
+        if (providerOptions !== undefined) {
+          own.providerOptions = checkStartOptions(providerOptions, this.provider);
+        }
+      },
+    );
+    const checked = callOptions.providerOptions;
+    if (checked === undefined)
       return this.reported('start', this.same(await this.provider.start(id, callOptions), id, 'start'));
-    const checked = checkStartOptions(providerOptions, this.provider);
-    callOptions.providerOptions = checked;
     const started = this.same(await this.provider.start(id, callOptions), id, 'start');
     return this.reported(
       'start',
@@ -551,9 +561,11 @@ class DefaultLiveStreamClient implements LiveStreamClient {
         },
       );
     }
-    const callOptions = this.serving(
-      this.callOptions(options.signal ? { signal: options.signal } : {}, 'waitForState'),
+    const callOptions = this.callOptions(
+      options.signal ? { signal: options.signal } : {},
       'waitForState',
+      callOptionRules,
+      this.servingRuntime('waitForState'),
     );
     const { events, ...waitOptions } = options;
     const wake = events
@@ -587,9 +599,11 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       events ? { ...waitOptions, ...eventPacedIntervals(waitOptions) } : waitOptions,
       'waitForBroadcast',
     );
-    const callOptions = this.serving(
-      this.callOptions(options.signal ? { signal: options.signal } : {}, 'waitForBroadcast'),
+    const callOptions = this.callOptions(
+      options.signal ? { signal: options.signal } : {},
       'waitForBroadcast',
+      callOptionRules,
+      this.servingRuntime('waitForBroadcast'),
     );
     const wake = events
       ? eventWake(events, { provider: this.provider.id, id }, this.sleep, this.clock)
@@ -692,19 +706,24 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   // without a prototype: nothing on Object.prototype becomes a call's signal, deadline or gate. A name
   // the operation does not take (`timeoutMS`, `pagesize`) is an InvalidInputError naming the nearest
   // one, before any request, as everywhere else options are read.
+  // `runtime` is the client's, or the one of a public operation's own calls (see servingRuntime); `settle`
+  // finishes the copy (a start's providerOptions checked): both before it is marked, which freezes it.
   private callOptions(
     options: unknown,
     operation: string,
     rules: Readonly<Record<string, OptionRule>> = callOptionRules,
+    runtime: CallRuntime = this.runtime(),
+    settle?: (own: CallOptions) => void,
   ): CallOptions {
     // Marked as core's own (markClientOptions): the provider hands them on unread, told by identity.
-    if (options === undefined) return markClientOptions(new RuntimeOnly(this.runtime()));
+    if (options === undefined) return markClientOptions(new RuntimeOnly(runtime));
     const own = readOptions<CallOptions>(options, this.withProviderNames(rules, operation), {
       provider: this.provider.id,
       operation,
       path: 'options',
     });
-    own.runtime = this.runtime();
+    settle?.(own);
+    own.runtime = runtime;
     return markClientOptions(own);
   }
 
@@ -747,9 +766,8 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   // Options of the provider calls a public operation makes on its way (a wait's polls and its final read):
   // their requests' errors and hook events name that operation (see CallRuntime.operation), or the one this
   // client serves, when a registry's call made the wait (a migration stopping its source).
-  private serving(options: CallOptions, operation: string): CallOptions {
-    options.runtime = Object.freeze({ ...this.runtime(), operation: this.served ?? operation });
-    return options;
+  private servingRuntime(operation: string): CallRuntime {
+    return Object.freeze({ ...this.runtime(), operation: this.served ?? operation });
   }
 
   // The same for every call of this client, so built once; frozen, since every call shares it.

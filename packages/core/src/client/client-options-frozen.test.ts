@@ -1,0 +1,118 @@
+import vm from 'node:vm';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fakeProvider } from '../../test/fake-provider.js';
+import { InvalidInputError } from '../errors/errors.js';
+import { providerCallOptions } from '../options.js';
+import { plainObjectProblem } from '../own.js';
+import type { LiveStreamProvider } from '../provider.js';
+import { createLiveStreamClient } from './live-stream-client.js';
+
+// A client hands its provider its own checked copy of the caller's options, which a provider takes unread,
+// told by identity. Whatever is handed that copy (a wrapping provider, middleware) must not be able to change
+// what it holds and then have a provider called directly take it unchecked: the copy is frozen, and an object
+// made from it (`Object.create(copy)`) is not the copy, nor a plain object to read as empty options.
+
+type Captured = Partial<Record<'get' | 'list' | 'start' | 'stop' | 'delete' | 'update', unknown>>;
+
+// The provider the client wraps, recording the options object each call is handed.
+function capturing(inner: LiveStreamProvider, captured: Captured): LiveStreamProvider {
+  return new Proxy(inner, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (
+        typeof value !== 'function' ||
+        typeof key !== 'string' ||
+        !(key in { get: 1, list: 1, start: 1, stop: 1, delete: 1, update: 1 })
+      ) {
+        return value;
+      }
+      return (...args: unknown[]) => {
+        captured[key as keyof Captured] = args.at(-1);
+        return value.apply(target, args);
+      };
+    },
+  });
+}
+
+async function clientCopies(given: Record<string, unknown>): Promise<Captured> {
+  const fake = fakeProvider('liveapi', { streams: 1 });
+  const captured: Captured = {};
+  const client = createLiveStreamClient(capturing(fake.provider, captured));
+  const [stream] = await client.list().toArray();
+  const id = (stream as { id: string }).id;
+  await client.get(id, { ...given });
+  await client.list({ ...given, pageSize: 5 }).toArray();
+  await client.update(id, { name: 'Renamed' }, { ...given });
+  await client.start(id, { ...given });
+  await client.stop(id, { ...given });
+  await client.delete(id, { ...given });
+  return captured;
+}
+
+const optionsGiven = fc.constantFrom<Record<string, unknown>>(
+  {},
+  { timeoutMs: 5_000 },
+  { signal: new AbortController().signal },
+);
+
+describe("a client's own copy of the options", () => {
+  it('is frozen: a name, a value or the runtime cannot be added, changed or removed', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        optionsGiven,
+        fc.constantFrom('timeoutMS', 'pageSize', 'timeoutMs', 'runtime', 'signal'),
+        fc.constantFrom<unknown>(-1, 5, 'x', {}),
+        async (given, name, value) => {
+          const captured = await clientCopies(given);
+          for (const [call, copy] of Object.entries(captured)) {
+            expect(Object.isFrozen(copy), call).toBe(true);
+            const before = { ...(copy as object) };
+            expect(() => {
+              (copy as Record<string, unknown>)[name] = value;
+            }, call).toThrow(TypeError);
+            expect(() => delete (copy as Record<string, unknown>).runtime, call).toThrow(TypeError);
+            expect({ ...(copy as object) }, call).toEqual(before);
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('is not stood for by an object made from it: Object.create(copy) is refused, not read as no options', async () => {
+    const captured = await clientCopies({ timeoutMs: 5_000 });
+    for (const [call, copy] of Object.entries(captured)) {
+      const operation = call === 'list' ? 'list' : call;
+      let thrown: unknown;
+      try {
+        providerCallOptions(Object.create(copy as object), 'liveapi', operation);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(InvalidInputError.isInstance(thrown), call).toBe(true);
+      expect((thrown as InvalidInputError).issues[0]?.path, call).toBe('options');
+      expect((thrown as InvalidInputError).issues[0]?.message, call).toMatch(/^expected a plain object/);
+      expect((thrown as InvalidInputError).delivery, call).toBe('not-sent');
+    }
+  });
+});
+
+describe('plainObjectProblem', () => {
+  it('refuses an object whose prototype is an object without one, holding any names', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue(), { maxKeys: 4 }), (names) => {
+        const prototype = Object.assign(Object.create(null), names) as object;
+        expect(plainObjectProblem(Object.create(prototype))).toMatch(/^expected a plain object/);
+      }),
+    );
+  });
+
+  it("still takes an object literal, Object.create(null), JSON.parse's and another realm's", () => {
+    expect(plainObjectProblem({ timeoutMs: 5 })).toBeUndefined();
+    expect(plainObjectProblem(Object.create(null))).toBeUndefined();
+    expect(plainObjectProblem(JSON.parse('{"timeoutMs":5}'))).toBeUndefined();
+    expect(plainObjectProblem(vm.runInNewContext('({ timeoutMs: 5 })') as object)).toBeUndefined();
+    expect(plainObjectProblem(vm.runInNewContext('Object.create(null)') as object)).toBeUndefined();
+  });
+});
