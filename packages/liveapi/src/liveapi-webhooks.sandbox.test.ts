@@ -43,8 +43,50 @@ describe('liveapi webhooks from the sandbox', () => {
         ['live_stream.created', stream.id, null],
         ['live_stream.connected', stream.id, null],
         ['live_stream.state_changed', stream.id, 'stopped'],
+        // The simulated encoder is still marked on the stream: the delete cuts it.
+        ['live_stream.disconnected', stream.id, null],
         ['live_stream.deleted', stream.id, null],
       ]);
+      expect(receiver.statuses).toEqual([200, 200, 200, 200, 200]);
+    } finally {
+      await receiver.close();
+      await sandbox.close();
+    }
+  });
+
+  it('a stream deleted while an encoder publishes: disconnected names it, then deleted; the hub forgets it', async () => {
+    const sandbox = await startSandbox({ media: false });
+    const provider = liveapi(sandbox.adapterSettings('liveapi'));
+    const hub = createEventHub();
+    const receiver = await startWebhookReceiver({
+      hub,
+      parse: (input) => parseWebhook(input, { unsigned: true }),
+    });
+    try {
+      sandbox.webhooks.register('liveapi', receiver.url);
+      const client = createLiveStreamClient(provider);
+      const stream = await client.create({ name: 'deleted live' });
+      sandbox.setEncoder('liveapi', stream.id, true);
+      await sandbox.webhooks.settled();
+      expect(hub.latest({ provider: 'liveapi', streamId: stream.id }).map((event) => event.type)).toEqual([
+        'live_stream.connected',
+      ]);
+      await client.delete(stream.id);
+      await sandbox.webhooks.settled();
+      expect(
+        receiver.events.map((event) => [event.type, event.streamId, event.broadcasting ?? null]),
+      ).toEqual([
+        ['live_stream.created', stream.id, null],
+        ['live_stream.connected', stream.id, true],
+        ['live_stream.disconnected', stream.id, false],
+        ['live_stream.deleted', stream.id, null],
+      ]);
+      // The disconnect carries the stream as it was, named and offline.
+      expect(receiver.events[2]?.raw).toMatchObject({
+        event: 'stream-disconnected',
+        payload: { _id: stream.id, name: 'deleted live', broadcasting_status: 'offline' },
+      });
+      expect(hub.latest({ provider: 'liveapi', streamId: stream.id })).toEqual([]);
       expect(receiver.statuses).toEqual([200, 200, 200, 200]);
     } finally {
       await receiver.close();

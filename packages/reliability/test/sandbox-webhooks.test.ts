@@ -54,7 +54,7 @@ interface DialectSpec {
   created(): string[];
   /** The deliveries a step causes from the model's state, in order (`next` moves the model on). */
   step(command: Command, model: Model): string[];
-  /** The deliveries `delete` causes. */
+  /** The deliveries `delete` causes from the model's state (a stream running, an encoder on it or not). */
   deleted(model: Model): string[];
   neutral: Record<string, Neutral | ((payload: Record<string, unknown>) => Neutral)>;
   /** The payload's shape, per the vendor's reference (and the sandbox README where nothing is published). */
@@ -89,7 +89,8 @@ const dialects: Record<Dialect, DialectSpec> = {
       if (command === 'reset' && model.running) return ['reset.requested', 'reset.complete'];
       return [];
     },
-    deleted: () => [],
+    // A delete stops a running stream first (its transcoder stops), as `stop` would.
+    deleted: (model) => (model.running ? ['stop.requested', 'stop.complete'] : []),
     neutral: {
       'start.requested': { type: 'live_stream.state_changed', state: 'starting' },
       'start.complete': { type: 'live_stream.state_changed', state: 'ready' },
@@ -130,7 +131,8 @@ const dialects: Record<Dialect, DialectSpec> = {
       if (command === 'encoder-off' && model.encoder) return ['feeds.ended'];
       return [];
     },
-    deleted: () => [],
+    // A delete cuts the encoder: its feed ends, naming the stream (Real-Time sends no delete event).
+    deleted: (model) => (model.encoder ? ['feeds.ended'] : []),
     neutral: {
       'feeds.started': { type: 'live_stream.connected', broadcasting: true },
       'feeds.ended': { type: 'live_stream.disconnected', broadcasting: false },
@@ -156,7 +158,8 @@ const dialects: Record<Dialect, DialectSpec> = {
       if (command === 'restream-add') return ['stream-platform-added'];
       return [];
     },
-    deleted: () => ['stream-removed'],
+    // A delete cuts the encoder: `stream-disconnected` with the stream, then `stream-removed`.
+    deleted: (model) => [...(model.encoder ? ['stream-disconnected'] : []), 'stream-removed'],
     neutral: {
       'stream-created': { type: 'live_stream.created' },
       'stream-status-toggle': (payload) => ({
@@ -198,7 +201,8 @@ const dialects: Record<Dialect, DialectSpec> = {
       if (command === 'stop' && model.running) return ['hls-stopping', 'hls-stopped'];
       return [];
     },
-    deleted: () => [],
+    // Deactivating the room ends its HLS egress: hls-stopping, hls-stopped.
+    deleted: (model) => (model.running ? ['hls-stopping', 'hls-stopped'] : []),
     neutral: {
       'hls-starting': { type: 'live_stream.state_changed', state: 'starting' },
       'hls-started': { type: 'live_stream.state_changed', state: 'ready' },
@@ -337,71 +341,79 @@ describe('sandbox webhooks: every promised transition is delivered, and parsed a
       const client = createLiveStreamClient(spec.make(sandbox));
       const receiver = receivers.get(spec.provider) as WebhookReceiver;
       await fc.assert(
-        fc.asyncProperty(fc.array(fc.constantFrom(...spec.commands), { maxLength: 8 }), (commands) =>
-          counted(
-            'sandbox webhooks: the documented deliveries of a lifecycle',
-            dialect,
-            async () => {
-              await sandbox.webhooks.settled();
-              const before = log.filter((record) => record.provider === spec.provider).length;
-              const eventsBefore = receiver.events.length;
-              const stream = await client.create({
-                name: 'webhook lifecycle',
-                ...(spec.recording ? { recording: true } : {}),
-              });
-              const details = wowzaRealtimeDetailsOf(stream);
-              if (details) realtimeNames.set(details.sdk.streamName, stream.id);
-              const model: Model = {
-                running: spec.running(stream),
-                encoder: false,
-                recording: spec.recording,
-                restream: [],
-              };
-              const expected = spec.created();
-              await delivered(spec.provider, before + expected.length, expected);
-              for (const command of commands) {
-                const step = spec.step(command, model);
-                await run(client, spec, stream, command, model);
-                next(spec, command, model);
-                expected.push(...step);
-                const got = await delivered(spec.provider, before + expected.length, step);
-                expect([command, got.slice(before)]).toEqual([command, expected]);
-              }
-              if (model.encoder) {
-                expected.push(...spec.step('encoder-off', model));
-                sandbox.setEncoder(spec.provider, stream.id, false);
-              }
-              if (model.running && spec.commands.includes('stop')) {
-                expected.push(...spec.step('stop', model));
-                await run(client, spec, stream, 'stop', model);
-              }
-              await client.delete(stream.id);
-              expected.push(...spec.deleted(model));
-              const got = await delivered(spec.provider, before + expected.length, expected);
-              expect(got.slice(before)).toEqual(expected);
-              // Each delivery verified and was answered 200, in the vendor's shape, about this stream.
-              const records = log.filter((record) => record.provider === spec.provider);
-              expect(records.slice(before).map((record) => record.status)).toEqual(expected.map(() => 200));
-              const events = receiver.events.slice(eventsBefore);
-              expect(events.map((event) => event.data?.vendorEvent)).toEqual(expected);
-              for (const [index, event] of events.entries()) {
-                const name = expected[index] as string;
-                const payload = event.raw as Record<string, unknown>;
-                spec.shape(name, payload, stream.id);
-                const rule = spec.neutral[name];
-                const neutral = typeof rule === 'function' ? rule(payload) : rule;
-                expect({ name, type: event.type, streamId: event.streamId }).toEqual({
-                  name,
-                  type: neutral?.type,
-                  streamId: stream.id,
+        // `live`: the stream is deleted as the steps left it (running, an encoder on it), not stopped and
+        // disconnected first.
+        fc.asyncProperty(
+          fc.array(fc.constantFrom(...spec.commands), { maxLength: 8 }),
+          fc.boolean(),
+          (commands, live) =>
+            counted(
+              'sandbox webhooks: the documented deliveries of a lifecycle',
+              dialect,
+              async () => {
+                await sandbox.webhooks.settled();
+                const before = log.filter((record) => record.provider === spec.provider).length;
+                const eventsBefore = receiver.events.length;
+                const stream = await client.create({
+                  name: 'webhook lifecycle',
+                  ...(spec.recording ? { recording: true } : {}),
                 });
-                if (neutral?.state !== undefined) expect([name, event.state]).toEqual([name, neutral.state]);
-                if (neutral?.broadcasting !== undefined)
-                  expect([name, event.broadcasting]).toEqual([name, neutral.broadcasting]);
-              }
-            },
-            commands.join(' ') || '(no step)',
-          ),
+                const details = wowzaRealtimeDetailsOf(stream);
+                if (details) realtimeNames.set(details.sdk.streamName, stream.id);
+                const model: Model = {
+                  running: spec.running(stream),
+                  encoder: false,
+                  recording: spec.recording,
+                  restream: [],
+                };
+                const expected = spec.created();
+                await delivered(spec.provider, before + expected.length, expected);
+                for (const command of commands) {
+                  const step = spec.step(command, model);
+                  await run(client, spec, stream, command, model);
+                  next(spec, command, model);
+                  expected.push(...step);
+                  const got = await delivered(spec.provider, before + expected.length, step);
+                  expect([command, got.slice(before)]).toEqual([command, expected]);
+                }
+                if (model.encoder && !live) {
+                  expected.push(...spec.step('encoder-off', model));
+                  sandbox.setEncoder(spec.provider, stream.id, false);
+                  next(spec, 'encoder-off', model);
+                }
+                if (model.running && spec.commands.includes('stop') && !live) {
+                  expected.push(...spec.step('stop', model));
+                  await run(client, spec, stream, 'stop', model);
+                  next(spec, 'stop', model);
+                }
+                await client.delete(stream.id);
+                expected.push(...spec.deleted(model));
+                const got = await delivered(spec.provider, before + expected.length, expected);
+                expect(got.slice(before)).toEqual(expected);
+                // Each delivery verified and was answered 200, in the vendor's shape, about this stream.
+                const records = log.filter((record) => record.provider === spec.provider);
+                expect(records.slice(before).map((record) => record.status)).toEqual(expected.map(() => 200));
+                const events = receiver.events.slice(eventsBefore);
+                expect(events.map((event) => event.data?.vendorEvent)).toEqual(expected);
+                for (const [index, event] of events.entries()) {
+                  const name = expected[index] as string;
+                  const payload = event.raw as Record<string, unknown>;
+                  spec.shape(name, payload, stream.id);
+                  const rule = spec.neutral[name];
+                  const neutral = typeof rule === 'function' ? rule(payload) : rule;
+                  expect({ name, type: event.type, streamId: event.streamId }).toEqual({
+                    name,
+                    type: neutral?.type,
+                    streamId: stream.id,
+                  });
+                  if (neutral?.state !== undefined)
+                    expect([name, event.state]).toEqual([name, neutral.state]);
+                  if (neutral?.broadcasting !== undefined)
+                    expect([name, event.broadcasting]).toEqual([name, neutral.broadcasting]);
+                }
+              },
+              `${commands.join(' ') || '(no step)'}${live ? ', deleted live' : ''}`,
+            ),
         ),
         { numRuns: 25 },
       );

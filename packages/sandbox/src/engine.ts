@@ -144,8 +144,26 @@ export function createEngine(options: EngineOptions) {
         stats.created[dialect.id] = (stats.created[dialect.id] ?? 0) + 1;
       },
       encoderConnected: (id) => encoders.has(`${dialect.id}/${id}`),
+      disconnectEncoder: (id) => setEncoder(dialect.id, id, false),
       emit: (change) => emitChange({ ...change, provider: dialect.id, at: now() }),
     };
+  }
+
+  function setEncoder(provider: ProviderId, id: string, connected: boolean): void {
+    const key = `${provider}/${id}`;
+    if (encoders.has(key) === connected) return;
+    if (connected) encoders.add(key);
+    else encoders.delete(key);
+    const dialect = dialects.get(provider);
+    const described = dialect?.describe?.(id, contextFor(dialect));
+    emitChange({
+      kind: connected ? 'encoder-connected' : 'encoder-disconnected',
+      provider,
+      id,
+      at: now(),
+      ...(described?.state === undefined ? {} : { state: described.state }),
+      ...(described ? { record: described.record } : {}),
+    });
   }
 
   function queueFault(provider: ProviderId, operation: FaultOperation, fault: Fault): void {
@@ -378,20 +396,7 @@ export function createEngine(options: EngineOptions) {
      * `encoder-disconnected` when that changed anything.
      */
     setEncoder(provider: ProviderId, id: string, connected: boolean): void {
-      const key = `${provider}/${id}`;
-      if (encoders.has(key) === connected) return;
-      if (connected) encoders.add(key);
-      else encoders.delete(key);
-      const dialect = dialects.get(provider);
-      const described = dialect?.describe?.(id, contextFor(dialect));
-      emitChange({
-        kind: connected ? 'encoder-connected' : 'encoder-disconnected',
-        provider,
-        id,
-        at: now(),
-        ...(described?.state === undefined ? {} : { state: described.state }),
-        ...(described ? { record: described.record } : {}),
-      });
+      setEncoder(provider, id, connected);
     },
     /** Whether an encoder is marked connected to a stream. */
     encoderConnected(provider: ProviderId, id: string): boolean {

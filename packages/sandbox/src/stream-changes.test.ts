@@ -131,10 +131,14 @@ describe('stream changes', () => {
       ['updated', null, 'enabled', 'record'],
       ['updated', null, 'enabled', 'record'],
       ['encoder-connected', null, 'enabled', 'record'],
+      // The delete cuts the encoder while the stream still exists: its disconnect names the stream.
+      ['encoder-disconnected', null, 'enabled', 'record'],
       ['deleted', null, 'enabled', 'record'],
     ]);
     expect(changes[4]?.details).toEqual({ restream: 'added' });
     expect(changes[5]?.record?.broadcasting_status).toBe('online');
+    expect(changes[6]?.record).toMatchObject({ _id: id, broadcasting_status: 'offline' });
+    expect(engine.encoderConnected('liveapi', id)).toBe(false);
   });
 
   it('videosdk v1: created, updated, deleted (no lifecycle to report)', async () => {

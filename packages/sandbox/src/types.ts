@@ -156,6 +156,14 @@ export interface DialectContext {
   page<T extends { id: string }>(records: readonly T[], page: number, perPage: number): ServedPage<T>;
   /** Whether an encoder publishes to a stream now (real RTMP ingest, or the control API's simulation). */
   encoderConnected(id: string): boolean;
+  /**
+   * Ends the encoder marked on a stream, if any: `encoder-disconnected` is reported with the stream as the
+   * dialect describes it then, exactly as when the encoder leaves by itself. A dialect calls it as it
+   * deletes a stream, before the record goes, so the disconnect it causes names the stream (the webhooks
+   * an app hears when a publisher goes away are built from that record); the RTMP ingest cuts the
+   * publisher afterwards and its leaving then changes nothing.
+   */
+  disconnectEncoder(id: string): void;
   /** Reports a change to one of this dialect's streams to every observer of the engine. */
   emit(change: DialectStreamChange): void;
 }

@@ -74,6 +74,43 @@ describe('videosdk v2 webhooks from the sandbox', () => {
       await sandbox.close();
     }
   });
+  it('a room deleted (deactivated) with its HLS playable: hls-stopping, hls-stopped; the hub has it stopped', async () => {
+    const sandbox = await startSandbox({ transitionMs: 20, media: false });
+    const provider = videosdk({ ...sandbox.adapterSettings('videosdk'), apiVersion: 'v2' });
+    const hub = createEventHub();
+    const keySource = videosdkPublicKey({ baseUrl: sandbox.baseUrl('videosdk') });
+    const receiver = await startWebhookReceiver({
+      hub,
+      parse: (input) => parseWebhook(input, { keySource }),
+    });
+    try {
+      sandbox.webhooks.register('videosdk', receiver.url);
+      const client = createLiveStreamClient(provider);
+      const stream = await client.create({ name: 'deleted live' });
+      await client.start(stream.id);
+      await client.waitForState(stream.id, 'ready', { events: hub, intervalMs: 100 });
+      await sandbox.webhooks.settled();
+      const before = receiver.events.length;
+      await client.delete(stream.id);
+      await sandbox.webhooks.settled();
+      expect(
+        receiver.events
+          .slice(before)
+          .map((event) => [(event.raw as { webhookType: string }).webhookType, event.streamId, event.state]),
+      ).toEqual([
+        ['hls-stopping', stream.id, 'stopping'],
+        ['hls-stopped', stream.id, 'stopped'],
+      ]);
+      // videosdk sends no webhook for a deactivated room: the egress's end is what ends the app's view.
+      expect(hub.latest({ provider: 'videosdk', streamId: stream.id }).map((event) => event.state)).toEqual([
+        'stopped',
+      ]);
+      expect(receiver.statuses.every((status) => status === 200)).toBe(true);
+    } finally {
+      await receiver.close();
+      await sandbox.close();
+    }
+  });
 });
 
 describe('videosdk webhooks with the environment pointing at a sandbox', () => {

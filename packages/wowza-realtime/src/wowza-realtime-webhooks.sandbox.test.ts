@@ -68,6 +68,44 @@ describe('wowza-realtime webhooks from the sandbox', () => {
     }
   });
 
+  it('a stream deleted while an encoder publishes: feeds ended names it, and the hub no longer has it broadcasting', async () => {
+    const sandbox = await startSandbox({ media: false });
+    const provider = wowzaRealtime(sandbox.adapterSettings('wowza-realtime'));
+    const hub = createEventHub();
+    // One resolver for every delivery: it remembers the names it has read, so it still names a stream
+    // that is gone by the time its feed's end arrives (a walk made then would no longer find it).
+    const resolveStreamId = wowzaRealtimeStreamNames(provider);
+    const receiver = await startWebhookReceiver({
+      hub,
+      parse: (input) => parseWebhook(input, { secret: sandbox.webhooks.secret, resolveStreamId }),
+    });
+    try {
+      sandbox.webhooks.register('wowza-realtime', receiver.url);
+      const client = createLiveStreamClient(provider);
+      const stream = await client.create({ name: 'deleted live' });
+      sandbox.setEncoder('wowza-realtime', stream.id, true);
+      expect((await client.waitForBroadcast(stream.id, { events: hub, intervalMs: 100 })).broadcasting).toBe(
+        true,
+      );
+      await client.delete(stream.id);
+      await sandbox.webhooks.settled();
+      // Real-Time sends no delete event: the feed's end is all that tells an app the stream is gone.
+      expect(receiver.events.map((event) => [event.type, event.streamId, event.broadcasting])).toEqual([
+        ['live_stream.connected', stream.id, true],
+        ['live_stream.disconnected', stream.id, false],
+      ]);
+      expect(
+        hub
+          .latest({ provider: 'wowza-realtime', streamId: stream.id })
+          .map((event) => [event.type, event.broadcasting]),
+      ).toEqual([['live_stream.disconnected', false]]);
+      expect(receiver.statuses).toEqual([200, 200]);
+    } finally {
+      await receiver.close();
+      await sandbox.close();
+    }
+  });
+
   it('a handler with another secret refuses every delivery (400), and nothing reaches the hub', async () => {
     const sandbox = await startSandbox();
     const provider = wowzaRealtime(sandbox.adapterSettings('wowza-realtime'));

@@ -90,6 +90,42 @@ describe('wowza-video webhooks from the sandbox', () => {
     }
   });
 
+  it('a started stream deleted (an encoder on it) stops first: stop.requested, stop.complete; the hub has it stopped', async () => {
+    const sandbox = await startSandbox({ transitionMs: 20, media: false });
+    const provider = wowzaVideo(sandbox.adapterSettings('wowza-video'));
+    const hub = createEventHub();
+    const receiver = await startWebhookReceiver({
+      hub,
+      parse: (input) => parseWebhook(input, { unsigned: true }),
+    });
+    try {
+      sandbox.webhooks.register('wowza-video', receiver.url);
+      const client = createLiveStreamClient(provider);
+      const stream = await client.create({ name: 'deleted live', ingestProtocol: 'rtmp' });
+      await client.start(stream.id);
+      await client.waitForState(stream.id, 'ready', { events: hub, intervalMs: 100 });
+      sandbox.setEncoder('wowza-video', stream.id, true);
+      await client.delete(stream.id);
+      await sandbox.webhooks.settled();
+      expect(
+        receiver.events.map((event) => [(event.raw as { event: string }).event, event.streamId, event.state]),
+      ).toEqual([
+        ['start.requested', stream.id, 'starting'],
+        ['start.complete', stream.id, 'ready'],
+        ['stop.requested', stream.id, 'stopping'],
+        ['stop.complete', stream.id, 'stopped'],
+      ]);
+      // Wowza Video sends no delete event: the stop is what ends the app's view of the stream.
+      expect(
+        hub.latest({ provider: 'wowza-video', streamId: stream.id }).map((event) => event.state),
+      ).toEqual(['stopped']);
+      expect(receiver.statuses).toEqual([200, 200, 200, 200]);
+    } finally {
+      await receiver.close();
+      await sandbox.close();
+    }
+  });
+
   it('a delivery to a URL without the path secret is refused with 400', async () => {
     const sandbox = await startSandbox({ transitionMs: 20 });
     const provider = wowzaVideo(sandbox.adapterSettings('wowza-video'));

@@ -140,6 +140,9 @@ export const liveapiDialect: SandboxDialect = {
     if (method === 'GET') return json(200, render(stream, context));
     if (method === 'PATCH') return patch(stream, request.body, context);
     if (method === 'DELETE') {
+      // A publisher on the stream is cut by the delete: `stream-disconnected` carries the stream as any
+      // disconnect does, before `stream-removed` (undocumented; docs/providers/liveapi.md).
+      context.disconnectEncoder(id);
       const record = render(stream, context);
       streams.delete(id);
       context.changed();

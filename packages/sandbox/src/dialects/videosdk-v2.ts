@@ -309,6 +309,23 @@ function deactivate(body: Record<string, unknown>, store: Store, context: Dialec
   }
   if (room.deactivated) return fail(404, messages.roomNotFound);
   const now = new Date(context.now()).toISOString();
+  context.disconnectEncoder(room.id);
+  // Deactivating ends the room's HLS egress at once. Its `hls-stopping` (unless it was stopping already)
+  // and `hls-stopped` go out before the room is gone, as for an end, so an app that heard the egress start
+  // hears it end: videosdk has no webhook for a deactivate (SANDBOX CHOICE, unverified:
+  // docs/providers/videosdk.md).
+  const hls = activeHls(store, room.id);
+  if (hls) {
+    const before =
+      hls.phase === 'playable' ? 'hls-playable' : hls.phase === 'starting' ? 'hls-starting' : undefined;
+    hls.end ??= now;
+    if (before) {
+      hls.phase = 'stopping';
+      emitState(context, room, 'hls-stopping', before, hls);
+    }
+    hls.phase = 'ended';
+    emitState(context, room, 'hls-stopped', 'hls-stopping', hls);
+  }
   context.emit({ kind: 'deleted', id: room.id, record: roomBody(room) });
   endEgress(store, room.id, now);
   room.disabled = true;
@@ -376,6 +393,8 @@ function endHls(body: Record<string, unknown>, store: Store, context: DialectCon
     context.changed();
     emitState(context, room, 'hls-stopping', before, hls);
     context.after(context.settings.transitionMs, () => {
+      // A room deactivated meanwhile ended its egress and said so already.
+      if (hls.phase !== 'stopping') return;
       hls.phase = 'ended';
       emitState(context, room, 'hls-stopped', 'hls-stopping', hls);
       const session = store.sessions.get(hls.sessionId);

@@ -138,6 +138,8 @@ export const videosdkDialect: SandboxDialect = {
     if (!stream) return { status: 404, body: { message: notFound } };
     if (request.method === 'GET') return { status: 200, body: render(stream, context) };
     if (request.method === 'POST') return update(stream, request.body, context);
+    // The publisher the delete cuts leaves while the stream still exists, as it would by itself.
+    context.disconnectEncoder(stream.id);
     streams.delete(stream.id);
     context.changed();
     const last = render(stream, context);

@@ -179,6 +179,10 @@ export const wowzaRealtimeDialect: SandboxDialect = {
     if (method === 'GET') return { status: 200, body: { real_time_stream: render(stream, context) } };
     if (method === 'PATCH') return update(stream, request.body, context);
     if (method === 'DELETE') {
+      // A publisher on the stream is cut by the delete: its feed ends while the stream still exists, so
+      // `feeds.ended` names it (Real-Time sends no delete event; without it an app would hear the feed
+      // live forever). What Real-Time sends then is undocumented (docs/providers/wowza-realtime.md).
+      context.disconnectEncoder(id);
       streams.delete(id);
       tombstones.set(id, { id });
       context.changed();

@@ -904,6 +904,23 @@ function handle(request: SandboxRequest, context: DialectContext): SandboxRespon
       return { status: 200, body: { live_stream: view(record, context) } };
     }
     if (method === 'DELETE') {
+      // Wowza documents no refusal of a delete by state (deleteLiveStream's 422 names only a stream with an
+      // asset_id), and no webhook for a delete. A stream deleted while it runs stops its transcoder first:
+      // the stop's own `stop.requested` / `stop.complete`, so an app that heard it start hears it end
+      // (SANDBOX CHOICE, unverified: docs/providers/wowza-video.md). The encoder it had is cut too.
+      context.disconnectEncoder(record.id);
+      const state = String(record.liveStream.state);
+      if (state !== 'stopped') {
+        record.liveStream.state = 'stopped';
+        record.liveStream.updated_at = iso(context.now());
+        context.emit({
+          kind: 'state-changed',
+          id: record.id,
+          previousState: state,
+          state: 'stopped',
+          record: view(record, context),
+        });
+      }
       streams.delete(record.id);
       context
         .collection<DeletedLiveStream>(deletedCollectionName)

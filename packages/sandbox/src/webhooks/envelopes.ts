@@ -46,8 +46,9 @@ export function createEnvelopeRenderer(): (change: StreamChange) => VendorWebhoo
   };
 }
 
-// Millicast ("Feeds Hooks", "Media Hooks"): an encoder connecting is a feed starting; a recording that is
-// ready is a `media` `completed` of type `recording`. Nothing is sent for creates, updates or deletes.
+// Millicast ("Feeds Hooks", "Media Hooks"): an encoder connecting is a feed starting, leaving (or cut by a
+// stop or a delete) a feed ending; a recording that is ready is a `media` `completed` of type `recording`.
+// Nothing is sent for creates, updates or deletes.
 function realTime(
   change: StreamChange,
   record: Record<string, unknown>,
@@ -142,6 +143,9 @@ const wowzaEvents: Record<string, readonly string[]> = {
   'started>stopped': ['stop.requested', 'stop.complete'],
   'started>resetting': ['reset.requested'],
   'resetting>started': ['reset.complete'],
+  // Only a delete stops a stream that is starting or resetting (stop refuses both): its transcoder stops.
+  'starting>stopped': ['stop.requested', 'stop.complete'],
+  'resetting>stopped': ['stop.requested', 'stop.complete'],
 };
 
 // What `object_data` holds per event. Documented (wowza.md §9.1 and its fixtures): `start.requested`
