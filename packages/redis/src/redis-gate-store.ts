@@ -9,7 +9,6 @@ import {
   plainObjectProblem,
 } from '@unilive/core';
 import { Redis, type RedisOptions } from 'ioredis';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 /** The environment variable read for the Redis URL when `url` is left out. */
 export const redisUrlVariable = 'UNILIVE_REDIS_URL';
@@ -33,7 +32,8 @@ export interface RedisGateStoreOptions {
   keyPrefix?: string | undefined;
   /**
    * The longest a call waits for Redis (connecting included) before the gate falls back or fails, in ms.
-   * Default 1000.
+   * Default 1000. A slot or rate token the call gave up on is not taken when Redis runs the command later
+   * (after a stall), nor left held when its answer is lost (see `docs/rate-limits.md`).
    */
   commandTimeoutMs?: number | undefined;
   /**
@@ -83,20 +83,45 @@ export class RedisGateStoreError extends Error {
   }
 }
 
-// Takes a concurrency slot in a sorted set of holders scored by when their slot expires (Redis's own clock,
-// so the processes' clocks do not matter): expired holders are dropped first, and the set itself lives as
-// long as its longest slot, so a process that dies holding slots leaves nothing behind for good.
-const acquireSlotScript = `
+// Redis's time in ms, and the refusal of a command that runs after the time its caller gave up on it
+// (ARGV[n], in Redis's own clock; 0 when the store does not know that clock yet): a command Redis carries
+// out late, after a stall (a fork, a slow command, a stopped process), takes nothing nobody waits for.
+const lateCheck = (argument: number) => `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local deadline = tonumber(ARGV[${argument}])
+if deadline > 0 and now > deadline then return {-1, 0, now} end
+`;
+
+// Takes a concurrency slot in a sorted set of holders scored by when their slot expires (Redis's own clock,
+// so the processes' clocks do not matter): expired holders are dropped first, and the set itself lives as
+// long as its longest slot, so a process that dies holding slots leaves nothing behind for good. Answers
+// {1 taken | 0 none free | -1 late, 0, Redis's time}.
+const acquireSlotScript = `${lateCheck(4)}
 local ttl = tonumber(ARGV[3])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then
-  if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+  if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return {0, 0, now} end
 end
 redis.call('ZADD', KEYS[1], now + ttl, ARGV[1])
 if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
-return 1
+return {1, 0, now}
+`;
+
+// Takes a token of a fixed window of ARGV[1] requests per ARGV[2] s that starts at its first request and
+// expires with Redis's clock: the key and the count rate-limiter-flexible's RateLimiterRedis kept (a counter
+// set to 0 for the window, then incremented by each request, refused ones too), so processes of one fleet
+// on either count together. Answers {1 taken | 0 refused | -1 late, ms left of the window, Redis's time}.
+const takeTokenScript = `${lateCheck(3)}
+redis.call('SET', KEYS[1], 0, 'EX', ARGV[2], 'NX')
+local consumed = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl == -1 then
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+  ttl = 1000 * tonumber(ARGV[2])
+end
+if consumed > tonumber(ARGV[1]) then return {0, ttl, now} end
+return {1, 0, now}
 `;
 
 // Pauses for ARGV[1] ms unless a longer pause is in force. Only durations travel and the key's own expiry
@@ -108,8 +133,18 @@ if tonumber(ARGV[1]) > left then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[
 return 1
 `;
 
+/** A take script's answer: 1 taken, 0 refused, -1 late (nothing taken); ms to wait; Redis's time in ms. */
+type TakeAnswer = [number, number, number];
+
 interface ScriptedRedis extends Redis {
-  uniliveAcquireSlot(key: string, holder: string, limit: number, ttlMs: number): Promise<number>;
+  uniliveAcquireSlot(
+    key: string,
+    holder: string,
+    limit: number,
+    ttlMs: number,
+    deadline: number,
+  ): Promise<TakeAnswer>;
+  uniliveTakeToken(key: string, points: number, seconds: number, deadline: number): Promise<TakeAnswer>;
   uniliveSetPause(key: string, forMs: number): Promise<number>;
 }
 
@@ -118,12 +153,16 @@ interface ScriptedRedis extends Redis {
  * budget: pass it as `rateLimit.store` (`createLiveStreamClient(provider, { rateLimit: { requestsPerSecond:
  * 100, store } })`), or name it in configuration (`rateLimit: { store: 'redis', url }`).
  *
- * - Rate: `rate-limiter-flexible`'s `RateLimiterRedis`, `requestsPerSecond` requests per window of a whole
- *   second (a fraction becomes a whole number of requests over a few seconds, rounded down, never above the
- *   rate).
+ * - Rate: `requestsPerSecond` requests per window of a whole second, counted as `rate-limiter-flexible`'s
+ *   `RateLimiterRedis` counts (a fraction becomes a whole number of requests over a few seconds, rounded
+ *   down, never above the rate).
  * - Concurrency: a sorted set of slot holders per account, each slot expiring after its hold time.
  * - The pause after a 429: one key per account that expires when the pause ends (Redis's clock), read as
  *   what is left of it, so clocks that disagree between processes do not matter.
+ * - A token or a slot is taken only while its caller still waits: each take carries the time the caller
+ *   gives up (`commandTimeoutMs` after the call began), on Redis's clock, and Redis takes nothing past it;
+ *   a slot command given up on is followed by the removal of its holder on the same connection (or first
+ *   thing on the next one), so a Redis that stalls and resumes leaves no slot held by nobody.
  *
  * Keys are `<keyPrefix>{<provider>:<digest>}:rate|slots|pause`, the digest coming from core's `gateKeyOf`:
  * no credential, nor anything else secret, is written to Redis. The connection never keeps the process
@@ -164,6 +203,7 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
   const client = connectionOf(url, redisOptions);
   client.defineCommand('uniliveAcquireSlot', { numberOfKeys: 1, lua: acquireSlotScript });
   client.defineCommand('uniliveSetPause', { numberOfKeys: 1, lua: setPauseScript });
+  client.defineCommand('uniliveTakeToken', { numberOfKeys: 1, lua: takeTokenScript });
   // ioredis reports connection errors as events too; the calls that fail report them to the gate.
   let lastErrorCode: string | undefined;
   client.on('error', (error: unknown) => {
@@ -185,6 +225,7 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
     return client
       .connect()
       .then(selectDatabase)
+      .then(resumeConnection)
       .catch((error: unknown) => {
         throw failure(replyCodeOf(error) ?? lastErrorCode ?? 'ECONNREFUSED');
       });
@@ -247,16 +288,98 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
     }
   }
 
+  // How far Redis's clock (ms) is ahead of performance.now() here, as the answers tell: Redis dated an answer
+  // `redis` and it reached this process at `local`, so it ran no later than `local` here and the offset is
+  // at least `redis - local`. A command Redis runs at r therefore runs here no later than r - offset: a
+  // deadline mapped with any such offset errs early, never late, for clocks that tick at one rate between
+  // the answer and the command (performance.now() no clock step moves). The largest offset is the closest
+  // (the answer that travelled fastest); it is kept for `clockMemoryMs` only, so that clocks drifting apart,
+  // or Redis's clock stepped back, are followed.
+  let redisClock: { offset: number; at: number } | undefined;
+  const readRedisClock = (redisMs: number) => {
+    if (!Number.isFinite(redisMs) || redisMs <= 0) return;
+    const local = performance.now();
+    const offset = redisMs - local;
+    if (!redisClock || offset >= redisClock.offset || local - redisClock.at > clockMemoryMs)
+      redisClock = { offset, at: local };
+  };
+  // The Redis time past which a command its caller gives up on at `giveUpAt` (performance.now()) must take
+  // nothing; 0 (no limit) before Redis's clock is known, where the removal of holders (below) still acts.
+  const redisDeadline = (giveUpAt: number) =>
+    redisClock ? Math.max(1, Math.floor(giveUpAt + redisClock.offset)) : 0;
+
+  // Slot holders whose removal Redis has not confirmed: a release, or the undoing of an acquire given up on,
+  // whose answer did not come. Each is sent again first thing on the next connection (before any other
+  // command, so never after a later acquire of the same holder); removing a holder that is not there is no
+  // change, so sending one twice is harmless. Bounded: the oldest are dropped past `maxUnconfirmed` (their
+  // slots then expire by themselves, as before).
+  const unconfirmed = new Map<string, { slots: string; holder: string }>();
+  function removeHolder(slots: string, holder: string): Promise<void> {
+    const id = `${slots}\n${holder}`;
+    unconfirmed.delete(id);
+    unconfirmed.set(id, { slots, holder });
+    if (unconfirmed.size > maxUnconfirmed) unconfirmed.delete(unconfirmed.keys().next().value as string);
+    return client.zrem(slots, holder).then(
+      () => {
+        unconfirmed.delete(id);
+      },
+      (error: unknown) => {
+        // Redis answered (a key of another type): nothing to remove, nothing to send again.
+        if ((error as { name?: unknown } | null)?.name === 'ReplyError') unconfirmed.delete(id);
+        throw error;
+      },
+    );
+  }
+
+  // A new connection: the removals the last one left unconfirmed first, then Redis's clock, in one round trip.
+  // The clock is read afresh: the new connection may reach another server (a failover), on another clock.
+  async function resumeConnection(): Promise<void> {
+    redisClock = undefined;
+    for (const { slots, holder } of [...unconfirmed.values()]) removeHolder(slots, holder).catch(() => {});
+    const [seconds, micros] = await client.time();
+    readRedisClock(Number(seconds) * 1000 + Math.floor(Number(micros) / 1000));
+  }
+
   // One call to Redis, never longer than commandTimeoutMs, connecting first if need be. The timer is
   // referenced, so a process waits for the answer even though the socket itself does not hold it open.
-  async function call<T>(command: () => Promise<T>): Promise<T> {
+  // `command` gets the Redis time past which its caller no longer waits (see redisDeadline); it is never
+  // sent once the caller has given up (a slow connect). `abandoned` runs when the command was sent but its
+  // answer never came (the time ran out, or the connection broke): it may still have run, or run later.
+  async function call<T>(command: (deadline: number) => Promise<T>, abandoned?: () => void): Promise<T> {
+    const giveUpAt = performance.now() + commandTimeoutMs;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let gaveUp = false;
+    let sent = false;
+    let answered = false;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(failure('ETIMEDOUT')), commandTimeoutMs);
+      timer = setTimeout(() => {
+        gaveUp = true;
+        reject(failure('ETIMEDOUT'));
+      }, commandTimeoutMs);
+    });
+    const run = connect().then(() => {
+      if (gaveUp) throw failure('ETIMEDOUT');
+      sent = true;
+      return command(redisDeadline(giveUpAt)).then(
+        (value) => {
+          answered = true;
+          return value;
+        },
+        (error: unknown) => {
+          // An error reply, or an answer read as a failure (a take run late), is Redis's answer: the command
+          // ran (or not) and is over.
+          answered =
+            error instanceof RedisGateStoreError ||
+            (error as { name?: unknown } | null)?.name === 'ReplyError';
+          throw error;
+        },
+      );
     });
     try {
-      return await Promise.race([connect().then(command), timeout]);
+      return await Promise.race([run, timeout]);
     } catch (error) {
+      gaveUp = true;
+      if (sent && !answered) abandoned?.();
       if (error instanceof RedisGateStoreError) throw error;
       // Between the end of the stream (Redis went away) and its close, ioredis still says 'ready' but refuses
       // to write, with an error that has no code: a closed connection, as the user sees a moment later.
@@ -267,24 +390,6 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
     }
   }
 
-  const limiters = new Map<string, RateLimiterRedis>();
-  function limiterFor(requestsPerSecond: number): RateLimiterRedis {
-    const { points, duration } = windowOf(requestsPerSecond);
-    const id = `${points}/${duration}`;
-    let limiter = limiters.get(id);
-    if (!limiter) {
-      limiter = new RateLimiterRedis({
-        storeClient: client,
-        points,
-        duration,
-        keyPrefix: '',
-        rejectIfRedisNotReady: true,
-      });
-      limiters.set(id, limiter);
-    }
-    return limiter;
-  }
-
   const keyOf = (key: string, part: 'rate' | 'slots' | 'pause') => `${keyPrefix}{${key}}:${part}`;
 
   return {
@@ -292,27 +397,45 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
     onUnavailable: settings.onUnavailable,
     pollIntervalMs: settings.pollIntervalMs,
     takeToken(key, requestsPerSecond) {
-      return call(async () => {
-        try {
-          await limiterFor(requestsPerSecond).consume(keyOf(key, 'rate'), 1);
-          return 0;
-        } catch (refusal) {
-          // Over the budget: the limiter answers how long until its window ends; anything else failed.
-          if (refusal instanceof RateLimiterRes) return Math.max(1, Math.ceil(refusal.msBeforeNext));
-          throw refusal;
-        }
+      const { points, duration } = windowOf(requestsPerSecond);
+      return call(async (deadline) => {
+        const [taken, waitMs, now] = await client.uniliveTakeToken(
+          keyOf(key, 'rate'),
+          points,
+          duration,
+          deadline,
+        );
+        readRedisClock(now);
+        // Run after its caller gave up (read late: the answer came in time, on a clock that errs early).
+        if (taken < 0) throw failure('ETIMEDOUT');
+        // Over the budget: how long until the window ends.
+        return taken === 1 ? 0 : Math.max(1, Math.ceil(waitMs));
       });
     },
     acquireSlot(key, holder, limit, ttlMs) {
+      const slots = keyOf(key, 'slots');
       return call(
-        async () =>
-          (await client.uniliveAcquireSlot(keyOf(key, 'slots'), holder, limit, Math.ceil(ttlMs))) === 1,
+        async (deadline) => {
+          const [taken, , now] = await client.uniliveAcquireSlot(
+            slots,
+            holder,
+            limit,
+            Math.ceil(ttlMs),
+            deadline,
+          );
+          readRedisClock(now);
+          if (taken < 0) throw failure('ETIMEDOUT');
+          return taken === 1;
+        },
+        // Given up on: whatever it took, or takes when Redis runs it late, is given back right after it (one
+        // connection answers in order), or on the next connection.
+        () => {
+          removeHolder(slots, holder).catch(() => {});
+        },
       );
     },
     releaseSlot(key, holder) {
-      return call(async () => {
-        await client.zrem(keyOf(key, 'slots'), holder);
-      });
+      return call(() => removeHolder(keyOf(key, 'slots'), holder));
     },
     setPause(key, untilMs) {
       const forMs = Math.ceil(untilMs - Date.now());
@@ -335,6 +458,12 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
     },
   };
 }
+
+/** How long the best reading of Redis's clock is trusted before a newer one replaces it, in ms. */
+const clockMemoryMs = 60_000;
+
+/** At most this many unconfirmed holder removals are kept to send again (see `removeHolder`). */
+const maxUnconfirmed = 10_000;
 
 /**
  * The application's `reconnectOnError`, asked as ioredis asks it about each error reply, but never to resend:
@@ -365,7 +494,7 @@ function reconnectWithoutResend(
 }
 
 /**
- * The fixed window `rate-limiter-flexible` counts in for a rate: whole requests over whole seconds. A
+ * The fixed window the store counts a rate in (as `rate-limiter-flexible` did): whole requests over whole seconds. A
  * rate that is no whole number of requests in any window up to a minute is rounded down, so the budget is
  * never above the rate.
  */

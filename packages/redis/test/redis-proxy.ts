@@ -1,0 +1,98 @@
+import { connect, createServer, type Socket } from 'node:net';
+
+/**
+ * What a {@link RedisProxy} does with what passes from now on:
+ * - `pass`: everything goes through;
+ * - `late-answers`: requests reach Redis, which runs them, and its answers are held (they come late);
+ * - `stall`: requests are held too, so Redis runs them only when they are let go (it ran them late);
+ * - `cut`: a request reaches Redis, then the connection is ended: its answer never comes.
+ */
+export type ProxyMode = 'pass' | 'late-answers' | 'stall' | 'cut';
+
+/** A loopback TCP proxy in front of a test's Redis, that delays or cuts what passes, on demand. */
+export interface RedisProxy {
+  readonly url: string;
+  mode(next: ProxyMode): void;
+  /**
+   * Back to `pass`: held requests go on to Redis, then held answers to their clients. Resolves once Redis has
+   * closed every connection that was cut (it has read, and run, all that reached it on them).
+   */
+  recover(): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Link {
+  client: Socket;
+  upstream: Socket;
+  requests: Buffer[];
+  answers: Buffer[];
+  cut: boolean;
+  closed: Promise<void>;
+}
+
+export async function startRedisProxy(port: number): Promise<RedisProxy> {
+  let mode: ProxyMode = 'pass';
+  const links = new Set<Link>();
+  const server = createServer((client) => {
+    const upstream = connect(port, '127.0.0.1');
+    const closed = new Promise<void>((resolve) => upstream.once('close', () => resolve()));
+    const link: Link = { client, upstream, requests: [], answers: [], cut: false, closed };
+    links.add(link);
+    client.on('data', (chunk: Buffer) => {
+      if (link.cut) return;
+      if (mode === 'stall' || link.requests.length > 0) {
+        link.requests.push(chunk);
+        return;
+      }
+      upstream.write(chunk);
+      if (mode === 'cut') {
+        // Redis reads the request, then the end of the connection; the client hears nothing more.
+        link.cut = true;
+        upstream.end();
+        client.destroy();
+      }
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      if (mode === 'pass' && link.answers.length === 0) client.write(chunk);
+      else link.answers.push(chunk);
+    });
+    client.on('error', () => {});
+    upstream.on('error', () => {});
+    client.on('close', () => {
+      if (!link.cut) upstream.destroy();
+    });
+    upstream.on('close', () => {
+      client.destroy();
+      links.delete(link);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const own = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `redis://127.0.0.1:${own}`,
+    mode(next) {
+      mode = next;
+    },
+    async recover() {
+      mode = 'pass';
+      const cut: Promise<void>[] = [];
+      for (const link of links) {
+        if (link.cut) {
+          cut.push(link.closed);
+          continue;
+        }
+        for (const chunk of link.requests.splice(0)) link.upstream.write(chunk);
+        for (const chunk of link.answers.splice(0)) link.client.write(chunk);
+      }
+      await Promise.all(cut);
+    },
+    async close() {
+      for (const link of links) {
+        link.client.destroy();
+        link.upstream.destroy();
+      }
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
