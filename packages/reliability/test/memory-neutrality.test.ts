@@ -332,14 +332,23 @@ describe('the memory provider waits for states as a vendor that lists the same o
       (state) => listed(memoryProvider, state) === listed(vendorProvider, state),
     );
     expect(compared).toContain('disabled');
+    // Both new streams are in one state, which a wait meets with its first poll: that wait gets as long as
+    // the shared config's limits (30 s), since a short one times out when the process stalls while the
+    // sandbox answers (a 300 ms limit met a 3.9 s stall: a TimeoutError beside memory's success). A state
+    // no stream reaches is waited for 300 ms, its TimeoutError the outcome compared whatever the pace.
+    const current = await Promise.all(
+      sides.map(async (client, side) => (await client.get(ids[side] ?? '')).state),
+    );
+    expect(current[0]).toBe(current[1]);
     for (const state of compared) {
       await counted(
         'waitForState for a state both list, or neither: the same outcome',
         'wowza-video',
         async () => {
+          const timeoutMs = state === current[0] ? 30_000 : 300;
           const outcomes = await Promise.all(
             sides.map((client, side) =>
-              settle(() => client.waitForState(ids[side] ?? '', state, { timeoutMs: 300, intervalMs: 100 })),
+              settle(() => client.waitForState(ids[side] ?? '', state, { timeoutMs, intervalMs: 100 })),
             ),
           );
           expect(outcomes[0], state).toEqual(outcomes[1]);
