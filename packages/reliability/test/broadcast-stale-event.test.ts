@@ -84,11 +84,17 @@ function describeAdapter(adapterId: AdapterId): void {
               if (stop) await client.stop(stream.id);
               if (unknownStatus && adapterId === 'liveapi') unknownBroadcastingStatus(stage.proxy);
               const said = `broadcasting ${target}, connected ${offsetSeconds} s from the stop, unknown status ${unknownStatus}`;
+              // The wait ends with its first read of the stopped stream (not broadcasting, or a ConflictError
+              // where it cannot start again), so its limit only ends one that hangs: 30 s, the shared config's.
+              // A 300 ms limit ended such waits in a TimeoutError when the read's answer came 1 s late, as on
+              // a busy machine. Where the stream may start again, the wait runs until its limit, which must
+              // leave time to read the state it names (lastState 'stopped'): 2 s, not 300 ms.
+              const runsOut = target && provider.capabilities.restart;
               const outcome: LiveStream | unknown = await client
                 .waitForBroadcast(stream.id, {
                   events: hub,
                   broadcasting: target,
-                  timeoutMs: 300,
+                  timeoutMs: runsOut ? 2_000 : 30_000,
                   intervalMs: 100,
                 })
                 .then(
