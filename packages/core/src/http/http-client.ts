@@ -382,10 +382,15 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     const signal =
       givenSignal === undefined ? undefined : adoptSignal(settings.provider, operation, givenSignal);
     // The call's own limit, and the deadline of a waitForState it serves, whichever comes first.
+    const callStart = now();
     const deadline = Math.min(
-      now() + totalTimeoutMs,
+      callStart + totalTimeoutMs,
       typeof runtimeDeadline === 'number' ? runtimeDeadline : Number.POSITIVE_INFINITY,
     );
+    // The latest a request held by the gate may start: the deadline less a reserve for the request itself
+    // (startReserveMs). A pause (or a rate or concurrency wait) that ends later ends the call at once,
+    // unsent, rather than sending with a few ms left (docs/decisions/2026-12-01-gate-start-reserve.md).
+    const startBy = deadline - Math.min(startReserveMs, Math.floor((deadline - callStart) / 10));
     // Without a query the URL stays a string, as ky and fetch take it: most paths are written without
     // parsing (`resolvePath`).
     let url: URL | string = resolvePath(spec.path, baseUrl);
@@ -463,7 +468,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           key ??= await gateKey();
           release = await gate.acquire({
             signal,
-            deadline,
+            deadline: startBy,
             key,
             holdMs: limit + 5_000,
             onWarning: (warning) => emit(hooks.onWarning, { ...base, warning }),
@@ -520,8 +525,12 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       const timer = timers.start(Math.max(0, attemptLimit), abortAttempt, timeoutMarker);
       const onAbort = signal ? () => abortAttempt(signal.reason) : noop;
       signal?.addEventListener('abort', onAbort, once);
-      // Whether anything may have left this machine in this attempt.
+      // Whether ky was called in this attempt (its prototype check is then done).
       let sending = false;
+      // What ky's fetch is handed; it records whether fetch was really called, which is what decides the
+      // delivery of an attempt ended by its time limit: an attempt whose time ran out before (while its
+      // credentials were prepared) sent nothing.
+      let kyAttempt: KyAttempt | undefined;
       try {
         // Read without an await when the adapter's headers are at hand (a fixed token, a cached signature).
         const produced = credentialsOf(settings, errorOptions);
@@ -543,6 +552,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           given = await produced;
         } else given = produced;
         const headers = headersOf(errorOptions, body !== null, given);
+        kyAttempt = { signal: attemptController.signal, headers, fetched: false };
         let target: URL | string = url;
         let response: Response;
         for (let hops = 0; ; hops += 1) {
@@ -559,10 +569,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
             );
           const send = sender();
           sending = true;
-          const sent = send(
-            target,
-            kyOptions(method, target, body, { signal: attemptController.signal, headers }),
-          );
+          const sent = send(target, kyOptions(method, target, body, kyAttempt));
           // One promise settled by the answer or by the attempt's end, whichever comes first (an attempt
           // that ended while its credentials were awaited ends the wait at once): the race of the answer
           // with a promise of the end, without that promise, its handler and the race's own.
@@ -716,13 +723,19 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
             abortError(errorOptions, signal.reason, outcome(sending ? 'unknown' : 'not-sent')),
           );
         if (attemptController.signal.reason === timeoutMarker) {
+          // Whether fetch was called in this attempt: only then may the request have left. (An abort keeps
+          // the rule above: a caller's signal ends every request of a call at once, and a call whose other
+          // request was sent, as videosdk v2's two reads, must not read as not sent.)
+          const fetched = kyAttempt?.fetched === true;
           const error = new TimeoutError(
             errorOptions({
-              message: `${settings.provider} ${named}: no complete response within ${attemptLimit} ms`,
-              delivery: outcome('unknown'),
+              message: `${settings.provider} ${named}: no complete response within ${attemptLimit} ms${fetched ? '' : '; not sent'}`,
+              delivery: outcome(fetched ? 'unknown' : 'not-sent'),
             }),
           );
-          failure = uncertain(error, 'timeout');
+          failure = fetched
+            ? uncertain(error, 'timeout')
+            : { error, retryable: true, reason: 'timeout', mayHaveApplied: false, delivery: 'not-sent' };
         } else if (caught instanceof AnswerCut) {
           // The vendor answered and its body broke off: the request was delivered, and whether it was
           // carried out is unknown, so only an idempotent request is asked again.
@@ -966,6 +979,15 @@ function gateError(
 const timeoutMarker = Symbol('unilive.attempt-timeout');
 
 /**
+ * What a request the gate held keeps of its time limit for itself (ms): at most this, and at most a tenth of
+ * the call's time. A pause after a 429 is capped at `maxRetryAfterMs` from the moment the 429 came back, and
+ * with the defaults that equals the next call's `totalTimeoutMs`: the pause then ends a few ms before that
+ * call's deadline, and the request would be sent with those ms left (a `TimeoutError` whose delivery is
+ * unknown, for a create). A start that late is refused at once instead.
+ */
+const startReserveMs = 1_000;
+
+/**
  * The ky instance's settings. ky sends; everything around a send is this layer's: retries (`retry: 0`),
  * time limits (`timeout: false`; the attempt's own controller and the call's deadline), redirects
  * (`redirect: 'manual'`: fetch would re-send a body, restream keys included, to whatever host the answer
@@ -998,6 +1020,12 @@ function kyDefaults(custom: typeof fetch | undefined): Options {
         ? (init as { uniliveAttempt?: unknown }).uniliveAttempt
         : undefined
     ) as KyAttempt | undefined;
+    if (attempt !== undefined) {
+      // The attempt ended (its time limit, the caller's signal) while ky built its Request: nothing is
+      // sent, even by a custom fetch that would not look at the signal.
+      if (attempt.signal.aborted) return Promise.reject(attempt.signal.reason);
+      attempt.fetched = true;
+    }
     const forwarded = new FetchInit(attempt?.signal);
     if (attempt !== undefined) {
       // ky always hands its fetch the `Request` it built.
@@ -1154,6 +1182,8 @@ const attemptOption: keyof { uniliveAttempt: KyAttempt } = 'uniliveAttempt';
 interface KyAttempt {
   signal: AbortSignal;
   headers: readonly string[];
+  /** Set when fetch is called: from then on the request may have left this machine. */
+  fetched: boolean;
 }
 
 /**

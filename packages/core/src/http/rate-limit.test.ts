@@ -133,7 +133,8 @@ describe('rate-limit pauses', () => {
       .catch((caught: unknown) => caught as UniliveError);
     expect(TimeoutError.isInstance(timedOut)).toBe(true);
     expect((timedOut as UniliveError).delivery).toBe('not-sent');
-    expect(time.clock() - 1_700_000_000_000).toBe(5_000);
+    // It gave up when a start would have left it less than its reserve (a tenth of 5 s), not at 5 s.
+    expect(time.clock() - 1_700_000_000_000).toBe(4_500);
 
     const controller = new AbortController();
     const pending = http.request({
@@ -312,5 +313,142 @@ describe('rate-limit pauses', () => {
     const { http } = vendor([tooMany({ 'x-ratelimit-reset': String(1_764_400_000 + 3) }), ok]);
     await getOn(http, time);
     expect(time.sleeps).toEqual([3_000]);
+  });
+});
+
+describe('a pause that ends too near the deadline', () => {
+  // The reserve a request the gate held keeps for itself: a tenth of its time, at most 1 s.
+  const reserveOf = (budgetMs: number) => Math.min(1_000, Math.floor(budgetMs / 10));
+
+  // A 429 whose Retry-After passes `maxRetryAfterMs` pauses the account for `maxRetryAfterMs` from its
+  // arrival; the next call arrives `arrivalMs` later with a time limit of `budgetMs`. Timers fire late by
+  // `lateMs`, as under load.
+  async function afterRefusal(pauseMs: number, budgetMs: number, arrivalMs: number, lateMs: number) {
+    let now = 1_700_000_000_000;
+    const sleep: Sleep = async (ms, signal) => {
+      if (signal?.aborted) throw signal.reason;
+      now += ms + lateMs;
+    };
+    const clock = () => now;
+    const gate = createRequestGate({ requestsPerSecond: 10 }, clock, sleep);
+    const sent: number[] = [];
+    const answers = [tooMany({ 'retry-after': '3600' }), ok];
+    const http = createHttpClient({
+      provider: 'test-vendor',
+      baseUrl: 'https://api.vendor.test',
+      headers: () => ({}),
+      secrets: new SecretSet(),
+      totalTimeoutMs: budgetMs,
+      retry: { maxRetryAfterMs: pauseMs },
+      fetch: (async () => {
+        sent.push(now);
+        return (answers.shift() ?? ok)();
+      }) as typeof fetch,
+    });
+    const options: CallOptions = { runtime: { gate, clock, sleep } };
+    const refused = await http
+      .request({ operation: 'get', method: 'GET', path: 'streams/a', schema, options })
+      .catch((caught: unknown) => caught as UniliveError);
+    expect(RateLimitError.isInstance(refused)).toBe(true);
+    const refusedAt = now;
+    now += arrivalMs;
+    const arrived = now;
+    const outcome = await http
+      .request({ operation: 'create', method: 'POST', path: 'streams', schema, options })
+      .then(
+        () => 'created' as const,
+        (caught: unknown) => caught as UniliveError,
+      );
+    return { outcome, sent: sent.slice(1), pauseEnd: refusedAt + pauseMs, arrived, endedAt: now };
+  }
+
+  it('ends the call at once, unsent, with RateLimitError unless the pause ends before the reserve', async () => {
+    const budget = fc.integer({ min: 1_000, max: 120_000 });
+    const near = fc
+      .record({
+        budgetMs: budget,
+        arrivalMs: fc.integer({ min: 0, max: 5_000 }),
+        slack: fc.integer({ min: -1_500, max: 1_500 }),
+      })
+      .map(({ budgetMs, arrivalMs, slack }) => ({
+        budgetMs,
+        arrivalMs,
+        pauseMs: Math.max(1, arrivalMs + budgetMs + slack),
+      }));
+    const anywhere = fc.record({
+      budgetMs: budget,
+      arrivalMs: fc.integer({ min: 0, max: 130_000 }),
+      pauseMs: fc.integer({ min: 1, max: 120_000 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(near, anywhere), fc.integer({ min: 0, max: 20 }), async (plan, lateMs) => {
+        const { budgetMs, arrivalMs, pauseMs } = plan;
+        const { outcome, sent, pauseEnd, arrived, endedAt } = await afterRefusal(
+          pauseMs,
+          budgetMs,
+          arrivalMs,
+          lateMs,
+        );
+        const deadline = arrived + budgetMs;
+        const startBy = deadline - reserveOf(budgetMs);
+        if (pauseEnd < startBy) {
+          // Sent once, after the pause, with at least the reserve less the timers' lateness left.
+          expect(outcome).toBe('created');
+          expect(sent).toHaveLength(1);
+          expect(sent[0]).toBeGreaterThanOrEqual(pauseEnd);
+          expect(deadline - (sent[0] as number)).toBeGreaterThan(reserveOf(budgetMs) - 2 * lateMs - 100);
+        } else {
+          // Never sent, never slept: a RateLimitError with the pause left, not-sent.
+          expect(RateLimitError.isInstance(outcome)).toBe(true);
+          expect((outcome as UniliveError).delivery).toBe('not-sent');
+          expect((outcome as UniliveError).retryAfterMs).toBe(pauseEnd - arrived);
+          expect(sent).toEqual([]);
+          expect(endedAt).toBe(arrived);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('with the defaults (60 s and 60 s), the call just after a Retry-After of an hour ends at once', async () => {
+    for (const arrivalMs of [0, 1, 15, 999]) {
+      const { outcome, sent, endedAt, arrived } = await afterRefusal(60_000, 60_000, arrivalMs, 2);
+      expect(RateLimitError.isInstance(outcome)).toBe(true);
+      expect((outcome as UniliveError).delivery).toBe('not-sent');
+      expect((outcome as UniliveError).retryAfterMs).toBe(60_000 - arrivalMs);
+      expect(sent).toEqual([]);
+      expect(endedAt).toBe(arrived);
+    }
+  });
+});
+
+describe('delivery of an attempt that ends before fetch is called', () => {
+  it('a time limit that passes while the credentials are prepared: not-sent, and fetch is never called', async () => {
+    let fetched = 0;
+    const http = createHttpClient({
+      provider: 'test-vendor',
+      baseUrl: 'https://api.vendor.test',
+      // Credentials that take longer than the attempt's limit (a token endpoint that is slow).
+      headers: () => new Promise((resolve) => setTimeout(() => resolve({}), 60)),
+      secrets: new SecretSet(),
+      timeoutMs: 10,
+      retry: { maxRetries: 1 },
+      fetch: (async () => {
+        fetched += 1;
+        return ok();
+      }) as typeof fetch,
+    });
+    const error = await http
+      .request({
+        operation: 'create',
+        method: 'POST',
+        path: 'streams',
+        schema,
+        options: { runtime: { sleep: async () => {} } },
+      })
+      .catch((caught: unknown) => caught as UniliveError);
+    expect(TimeoutError.isInstance(error)).toBe(true);
+    expect((error as UniliveError).delivery).toBe('not-sent');
+    expect(fetched).toBe(0);
   });
 });
