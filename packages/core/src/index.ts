@@ -139,6 +139,7 @@ export {
   webhookClock,
   webhookHeader,
   webhookSecrets,
+  webhookSecretText,
 } from './events/webhook-input.js';
 export { gateKeyOf } from './http/gate-key.js';
 export {

@@ -11,6 +11,7 @@ export const streamIdsByName = new Map<string, string>();
 const webhooks = createWebhookHandler({
   parse: (input) =>
     parseWebhook(input, {
+      // One secret, or several separated by commas while one is renewed: read as when left out.
       secret: process.env.WOWZA_REALTIME_WEBHOOK_SECRET,
       resolveStreamId: (streamName) => streamIdsByName.get(streamName),
     }),

@@ -29,6 +29,7 @@ import {
   webhookBodyBytes,
   webhookClock,
   webhookHeader,
+  webhookSecretText,
 } from '@unilive/core';
 import * as v from 'valibot';
 import { videosdkBaseUrlVariable } from './videosdk-provider.js';
@@ -218,8 +219,10 @@ function defaultSourceFor(root: string): VideosdkPublicKeySource {
 export interface VideosdkWebhookOptions extends WebhookOptionsBase {
   /**
    * The public key, pinned: PEM (`-----BEGIN PUBLIC KEY-----`) or an imported WebCrypto key; several
-   * during a rotation. Defaults to the `VIDEOSDK_WEBHOOK_PUBLIC_KEY` environment variable, then to
-   * `keySource`.
+   * during a rotation, as a list (each entry one key) or as text of PEM keys separated by commas (a PEM
+   * holds none), the rule of every webhook secret (core's `webhookSecretText`). Defaults to the
+   * `VIDEOSDK_WEBHOOK_PUBLIC_KEY` environment variable, read by the same rule, then to `keySource`. A text
+   * that is not a PEM public key is an `InvalidInputError` naming it (`publicKey`, `publicKey.1`).
    */
   publicKey?: string | CryptoKey | readonly (string | CryptoKey)[] | undefined;
   /**
@@ -420,9 +423,22 @@ async function pinnedKeys(
   value: string | CryptoKey | readonly (string | CryptoKey)[] | undefined,
 ): Promise<CryptoKey[] | undefined> {
   if (value === undefined || value === '') return undefined;
+  // A text holds one key or several separated by commas (webhookSecretText, the rule of every webhook
+  // secret and of the environment variable); a list's entries are each one key.
   const list: readonly (string | CryptoKey)[] =
-    typeof value === 'string' || !Array.isArray(value) ? [value as string | CryptoKey] : value;
-  if (list.length === 0) return undefined;
+    typeof value === 'string'
+      ? webhookSecretText(value)
+      : !Array.isArray(value)
+        ? [value as CryptoKey]
+        : value;
+  if (list.length === 0) {
+    if (typeof value !== 'string') return undefined;
+    throw invalidWebhookOption(
+      provider,
+      'publicKey',
+      'holds no key: give one PEM public key, or several separated by commas',
+    );
+  }
   return Promise.all(
     list.map(async (each, index) => {
       if (typeof each !== 'string') return each;

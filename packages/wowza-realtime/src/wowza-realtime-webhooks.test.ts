@@ -212,7 +212,11 @@ describe('wowza-realtime parseWebhook', () => {
       parseWebhook({ body, headers }, { secret: 'not base64!', clock, resolveStreamId }),
     );
     expect((notBase64 as InvalidInputError).issues).toEqual([
-      { path: 'secret', message: 'must be the webhook secret as the dashboard shows it (base64)' },
+      {
+        path: 'secret',
+        message:
+          'must be the webhook secret as the dashboard shows it (base64; several are separated by commas)',
+      },
     ]);
     expect(JSON.stringify(notBase64)).not.toContain('not base64!');
     const noResolver = await failure(() =>

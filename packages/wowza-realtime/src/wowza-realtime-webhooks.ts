@@ -55,13 +55,20 @@ export type WowzaRealtimeStreamNameResolver = (
 /** Options of the Wowza Real-Time {@link parseWebhook}. */
 export interface WowzaRealtimeWebhookOptions extends WebhookOptionsBase {
   /**
-   * The webhook's secret, as the dashboard shows it (base64); several while one is renewed. Defaults to
-   * the `WOWZA_REALTIME_WEBHOOK_SECRET` environment variable (several separated by commas).
+   * The webhook's secret, as the dashboard shows it (base64); several while one is renewed, as a list
+   * (`[newSecret, oldSecret]`, each entry one secret) or as text separated by commas (`"<new>,<old>"`,
+   * whitespace around each dropped). Defaults to the `WOWZA_REALTIME_WEBHOOK_SECRET` environment variable,
+   * read by the same rule (core's `webhookSecretText`), so `secret: process.env.WOWZA_REALTIME_WEBHOOK_SECRET`
+   * reads what leaving it out reads. A secret that is not base64 is an `InvalidInputError` naming it
+   * (`secret`, or `secret.1` for the second of several), never showing it.
    */
   secret?: string | readonly string[] | undefined;
   /**
    * How far the body's `timestamp` (when the vendor sent it) may be from now, either way, in seconds.
-   * Default 300. The vendor does not retry, so a legitimate delivery is never older than its transit.
+   * Default 300. The vendor does not retry, so a legitimate delivery is never older than its transit. The
+   * `timestamp` is read as the vendor sends it, a number of milliseconds since the epoch, not by core's
+   * `readEventTime` rule for event times: one in seconds is `stale-timestamp`, one sent as text
+   * `missing-timestamp`.
    */
   toleranceSeconds?: number | undefined;
   /**
@@ -191,7 +198,7 @@ export async function parseWebhook(
       throw invalidWebhookOption(
         provider,
         all.length > 1 ? `secret.${index}` : 'secret',
-        'must be the webhook secret as the dashboard shows it (base64)',
+        'must be the webhook secret as the dashboard shows it (base64; several are separated by commas)',
       );
     }
     return key;

@@ -48,7 +48,7 @@ export function environmentView(
 const nel = 0x85;
 
 /** `text` without the whitespace around it: JavaScript's `trim`, U+0085 (NEL) included. */
-function trimWhitespace(text: string): string {
+export function trimWhitespace(text: string): string {
   let current = text.trim();
   while (current.charCodeAt(0) === nel || current.charCodeAt(current.length - 1) === nel) {
     let start = 0;
@@ -136,7 +136,8 @@ function whereFrom(source: CredentialSource): string {
   return [`the \`${source.setting}\` setting`, ...source.environmentVariables].join(' or ');
 }
 
-function fromEnvironment(names: readonly string[]): string | undefined {
+/** The first of `names` set in the environment (whitespace around it dropped; blank counts as unset). */
+export function fromEnvironment(names: readonly string[]): string | undefined {
   const variables = environment();
   for (const name of names) {
     const value = variables[name];

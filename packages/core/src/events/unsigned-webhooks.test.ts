@@ -45,9 +45,10 @@ describe('checkUnsignedWebhook', () => {
         fc.string({ minLength: 1, maxLength: 20 }),
         async (secret, segment) => {
           const url = `https://app.example/hooks/${encodeURIComponent(segment)}`;
+          // In a list, taken whole: any text is one secret (a text form would split on commas).
           const outcome = await checkUnsignedWebhook('liveapi', input(url), {
             unsigned: true,
-            pathSecret: secret,
+            pathSecret: [secret],
           }).then(
             () => 'accepted',
             (error: WebhookVerificationError) => error.reason,

@@ -3,7 +3,12 @@ import { type LiveStream, type LiveStreamState, liveStreamStates, type ProviderI
 import type { CallOptions } from '../provider.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
 import { secretsEqual } from './webhook-crypto.js';
-import { invalidWebhookOption, type WebhookInput, type WebhookOptionsBase } from './webhook-input.js';
+import {
+  invalidWebhookOption,
+  type WebhookInput,
+  type WebhookOptionsBase,
+  webhookSecretText,
+} from './webhook-input.js';
 
 /** What `confirm` mode reads streams with: a provider or a client of the same vendor. */
 export interface StreamReader {
@@ -22,9 +27,14 @@ export interface UnsignedWebhookOptions extends WebhookOptionsBase {
   unsigned: true;
   /**
    * A secret kept in the endpoint's path (`https://app.example/webhooks/<secret>`), registered with the
-   * vendor as part of the URL; several during a rotation. The last path segment of `input.url` must equal
-   * one of them (compared in constant time), else the delivery is refused as `bad-signature`. It only
-   * proves the sender knew the URL: the vendor, or anyone the URL leaked to (logs, proxies).
+   * vendor as part of the URL; several during a rotation, as a list (`[newSecret, oldSecret]`, each entry
+   * taken whole) or as text separated by commas (`"<new>,<old>"`, whitespace around each dropped: what an
+   * environment variable holds, read by core's `webhookSecretText`, the rule of every webhook secret). A
+   * path secret holding a comma is given in a list. The last path segment of `input.url` must equal one of
+   * them (compared in constant time), else the delivery is refused as `bad-signature`. It only proves the
+   * sender knew the URL: the vendor, or anyone the URL leaked to (logs, proxies). An empty text or entry, a
+   * text of commas only, or a value that is neither text nor a list is an `InvalidInputError` naming it
+   * (`pathSecret`, `pathSecret.1`), never the value.
    */
   pathSecret?: string | readonly string[] | undefined;
   /**
@@ -77,10 +87,27 @@ export async function checkUnsignedWebhook(
   if (typeof configured !== 'string' && !Array.isArray(configured)) {
     throw invalidWebhookOption(provider, 'pathSecret', 'must be a string or a list of strings');
   }
-  const secrets: unknown[] = typeof configured === 'string' ? [configured] : [...configured];
-  if (secrets.length === 0) throw invalidWebhookOption(provider, 'pathSecret', 'must hold a secret');
-  // An entry of a list is named by its index (`pathSecret.1`), as `secret` lists are.
-  const entry = (index: number) => (typeof configured === 'string' ? 'pathSecret' : `pathSecret.${index}`);
+  // A text is read by the one rule of webhook secrets (webhookSecretText): several separated by commas, so
+  // `pathSecret: process.env.X` holding `"<new>,<old>"` during a rotation is both; a list's entries whole.
+  let secrets: unknown[];
+  if (typeof configured === 'string') {
+    if (configured === '') throw invalidWebhookOption(provider, 'pathSecret', 'must be a non-empty string');
+    secrets = webhookSecretText(configured);
+    if (secrets.length === 0) {
+      throw invalidWebhookOption(
+        provider,
+        'pathSecret',
+        'holds no secret: give one, or several separated by commas',
+      );
+    }
+  } else {
+    secrets = [...configured];
+    if (secrets.length === 0) throw invalidWebhookOption(provider, 'pathSecret', 'must hold a secret');
+  }
+  // An entry of a list, or a part of a text of several, is named by its place (`pathSecret.1`), as `secret`
+  // lists are.
+  const entry = (index: number) =>
+    typeof configured === 'string' && secrets.length === 1 ? 'pathSecret' : `pathSecret.${index}`;
   secrets.forEach((secret, index) => {
     if (typeof secret !== 'string') throw invalidWebhookOption(provider, entry(index), 'must be a string');
     if (secret === '') throw invalidWebhookOption(provider, entry(index), 'must be a non-empty string');

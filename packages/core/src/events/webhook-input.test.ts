@@ -11,6 +11,7 @@ import {
   readWebhookBody,
   webhookHeader,
   webhookSecrets,
+  webhookSecretText,
 } from './webhook-input.js';
 
 function failure(run: () => unknown): unknown {
@@ -112,12 +113,35 @@ describe('webhookSecrets', () => {
   });
   const source = { provider: 'wowza-realtime', setting: 'secret', environmentVariables: [variable] };
 
-  it('takes one secret, several, or the environment (several separated by commas or spaces)', () => {
+  it('takes one secret, several, or the environment (several separated by commas)', () => {
     expect(webhookSecrets({ ...source, value: 'c2VjcmV0' })).toEqual(['c2VjcmV0']);
+    expect(webhookSecrets({ ...source, value: 'new,\r\n old ,' })).toEqual(['new', 'old']);
     expect(webhookSecrets({ ...source, value: ['new', 'old'] })).toEqual(['new', 'old']);
     process.env[variable] = 'new, old';
     expect(webhookSecrets({ ...source, value: undefined })).toEqual(['new', 'old']);
     expect(webhookSecrets({ ...source, value: [] })).toEqual(['new', 'old']);
+  });
+
+  it('reads a text from the option exactly as from the environment: split on commas, whitespace dropped', () => {
+    const part = fc.stringMatching(/^[A-Za-z0-9+/=_-]{1,24}$/);
+    fc.assert(
+      fc.property(
+        fc.array(part, { minLength: 1, maxLength: 5 }),
+        fc.array(fc.constantFrom(',', ', ', ' ,', ',\n', '\t,\r\n', ',,'), { minLength: 1, maxLength: 3 }),
+        (parts, glue) => {
+          const text = parts
+            .map((each, index) => (index === 0 ? each : `${glue[index % glue.length]}${each}`))
+            .join('');
+          expect(webhookSecretText(text)).toEqual(parts);
+          expect(webhookSecrets({ ...source, value: text })).toEqual(parts);
+          process.env[variable] = text;
+          expect(webhookSecrets({ ...source, value: undefined })).toEqual(parts);
+          // A list's entries are taken whole.
+          const commas = parts.join(', ');
+          expect(webhookSecrets({ ...source, value: [commas] })).toEqual([commas]);
+        },
+      ),
+    );
   });
 
   it('names the setting and variable when there is none, and refuses control characters, never echoing', () => {

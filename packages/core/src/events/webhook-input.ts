@@ -1,4 +1,4 @@
-import { loadCredential } from '../config/settings.js';
+import { fromEnvironment, loadCredential, trimWhitespace } from '../config/settings.js';
 import { InvalidInputError, WebhookVerificationError } from '../errors/errors.js';
 import type { ProviderId, Warning } from '../live-stream.js';
 import { type OptionRule, readOptions } from '../options.js';
@@ -300,9 +300,31 @@ export function checkWebhookTimestamp(options: {
 }
 
 /**
+ * The secrets a webhook secret given as text names: one, or several separated by commas while one is
+ * rotated (`"<new>,<old>"`), whitespace around each (a space after a comma, a `.env` file's line end) dropped
+ * and empty parts skipped. The one rule for every webhook secret option given as text (Wowza Real-Time's
+ * `secret`, the `pathSecret` of the vendors that sign nothing, videosdk's `publicKey`) and for the environment
+ * variable it defaults to, so `secret: process.env.X` reads exactly what leaving `secret` out reads. No
+ * vendor's secret holds a comma (Millicast's is base64, videosdk's key a PEM); a path secret of your own that
+ * does is given in a list, whose entries are taken whole. Never throws; the parts are never logged.
+ */
+export function webhookSecretText(text: string): string[] {
+  const parts: string[] = [];
+  for (const part of text.split(',')) {
+    const secret = trimWhitespace(part);
+    if (secret !== '') parts.push(secret);
+  }
+  return parts;
+}
+
+/**
  * The secrets a signed webhook may be verified with: one, or several while a secret is rotated (a delivery
- * matching any of them is accepted). Read from `value`, else from the environment variables. None at all
- * throws the `AuthenticationError` of a missing credential, naming the setting and variables.
+ * matching any of them is accepted). From `value`: a list, each entry one secret taken whole, or a text read
+ * by {@link webhookSecretText} (several separated by commas); else from the environment variables, read by
+ * the same rule. None at all throws the `AuthenticationError` of a missing credential, naming the setting
+ * and variables; a text of commas and whitespace only, an empty or non-text entry in a list, or a value
+ * that is neither text nor a list throws `InvalidInputError` naming it (`secret`, `secret.1`), never the
+ * value. A secret found in a text of several is named by its place in it (`secret.1`), as a list's entry is.
  */
 export function webhookSecrets(source: {
   provider: ProviderId;
@@ -311,7 +333,6 @@ export function webhookSecrets(source: {
   environmentVariables: readonly string[];
 }): string[] {
   const { value } = source;
-  if (typeof value === 'string') return [loadCredential({ ...source, value })];
   const mistake = (path: string, message: string) =>
     new InvalidInputError({
       provider: source.provider,
@@ -319,6 +340,26 @@ export function webhookSecrets(source: {
       message: `${source.provider} webhook: ${path} ${message}`,
       issues: [{ path, message }],
     });
+  // A text, the option's or the environment's, read by the one rule: split first (a line end may separate
+  // two secrets), then each part checked as a credential (control characters, length), named by its place
+  // when there are several. None at all is the missing credential's AuthenticationError.
+  const fromText = (given: string | undefined): string[] => {
+    const text = given ?? fromEnvironment(source.environmentVariables);
+    if (text === undefined || trimWhitespace(text) === '')
+      return [loadCredential({ ...source, value: text })];
+    const parts = webhookSecretText(text);
+    if (parts.length === 0) {
+      throw mistake(source.setting, 'holds no secret: give one, or several separated by commas');
+    }
+    return parts.map((part, index) =>
+      loadCredential({
+        ...source,
+        setting: parts.length > 1 ? `${source.setting}.${index}` : source.setting,
+        value: part,
+      }),
+    );
+  };
+  if (typeof value === 'string') return fromText(value);
   if (value !== undefined && !Array.isArray(value)) {
     throw mistake(source.setting, 'must be a string or a list of strings (several during a rotation)');
   }
@@ -338,9 +379,7 @@ export function webhookSecrets(source: {
       }),
     );
   }
-  // The environment may hold several secrets, separated by commas or whitespace, during a rotation.
-  const loaded = loadCredential({ ...source, value: undefined });
-  return loaded.split(/[\s,]+/).filter((part) => part !== '');
+  return fromText(undefined);
 }
 
 /**
