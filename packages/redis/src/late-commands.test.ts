@@ -8,9 +8,11 @@ import { redisServer, startRedis, type TestRedis } from '../test/redis-server.js
 import { createRedisGateStore, type RedisGateStore, RedisGateStoreError } from './redis-gate-store.js';
 
 // A take (a slot, a rate token) the store has given up on, after commandTimeoutMs, may still reach Redis and
-// run: late, after a stall, or in time with its answer lost on the way. Either way it must leave nothing taken,
-// or every process of the account waits for a slot held by nobody until it expires (the attempt's time limit
-// plus 5 s). None of these tests measures time: each checks what Redis holds once it answers again.
+// run: late, after a stall, or in time with its answer lost on the way. A slot must be left free, or every
+// process of the account waits for a slot held by nobody until it expires (the attempt's time limit plus
+// 5 s); a rate token (rate-limiter-flexible's consume, which carries no deadline) may be spent, one per take,
+// until its window ends. None of these tests measures time: each checks what Redis holds once it answers
+// again, and waits for a window's end by Redis expiring its key.
 describe.skipIf(!redisServer)('a take the store gave up on, run by Redis late or answered late', () => {
   let redis: TestRedis;
   let proxy: RedisProxy;
@@ -24,6 +26,7 @@ describe.skipIf(!redisServer)('a take the store gave up on, run by Redis late or
     return store;
   };
   const slotsKey = (key: string) => `unilive:gate:{${key}}:slots`;
+  const rateKey = (key: string) => `unilive:gate:{${key}}:rate`;
   // Asked until it answers: once it has, Redis has run everything this store sent before on its connection.
   const answering = (store: RedisGateStore) =>
     expect.poll(() => store.pausedUntil('ping').catch(() => -1), { timeout: 30_000 }).toBe(0);
@@ -45,7 +48,7 @@ describe.skipIf(!redisServer)('a take the store gave up on, run by Redis late or
     await redis?.close();
   });
 
-  it('takes no slot and no token when a Redis that hung (SIGSTOP) runs the commands after it resumes', async () => {
+  it('takes no slot, and at most one token until its window ends, when a Redis that hung (SIGSTOP) runs the commands after it resumes', async () => {
     const store = open(redis.url, 200);
     await answering(store);
     redis.freeze();
@@ -53,8 +56,8 @@ describe.skipIf(!redisServer)('a take the store gave up on, run by Redis late or
       const outcomes = await Promise.allSettled([
         store.acquireSlot('k', 'ghost-1', 3, 60_000),
         store.acquireSlot('k', 'ghost-2', 3, 60_000),
-        // One token per minute: a token spent late would show for the whole window.
-        store.takeToken('k', 1 / 60),
+        // Two tokens per window of 1 s.
+        store.takeToken('k', 2),
       ]);
       expect(outcomes.map((outcome) => (outcome as PromiseRejectedResult).reason?.code)).toEqual([
         'ETIMEDOUT',
@@ -66,8 +69,15 @@ describe.skipIf(!redisServer)('a take the store gave up on, run by Redis late or
     }
     await answering(store);
     expect(await admin.zcard(slotsKey('k'))).toBe(0);
+    // The token take may have run late: it spent at most one token, in a window of at most 1 s (Redis's
+    // own count and expiry; the key is gone if the window already ended)…
+    expect(Number((await admin.get(rateKey('k'))) ?? 0)).toBeLessThanOrEqual(1);
+    expect(await admin.pttl(rateKey('k'))).toBeLessThanOrEqual(1000);
+    // …and once Redis has ended that window, the next one has all its tokens.
+    await expect.poll(() => admin.exists(rateKey('k')), { timeout: 30_000 }).toBe(0);
     const other = open(redis.url);
-    expect(await other.takeToken('k', 1 / 60)).toBe(0);
+    expect(await other.takeToken('k', 2)).toBe(0);
+    expect(await other.takeToken('k', 2)).toBe(0);
   });
 
   it('frees a slot whose command ran in time but whose answer came late, right after it on its connection', async () => {

@@ -9,6 +9,7 @@ import {
   plainObjectProblem,
 } from '@unilive/core';
 import { Redis, type RedisOptions } from 'ioredis';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 /** The environment variable read for the Redis URL when `url` is left out. */
 export const redisUrlVariable = 'UNILIVE_REDIS_URL';
@@ -32,8 +33,9 @@ export interface RedisGateStoreOptions {
   keyPrefix?: string | undefined;
   /**
    * The longest a call waits for Redis (connecting included) before the gate falls back or fails, in ms.
-   * Default 1000. A slot or rate token the call gave up on is not taken when Redis runs the command later
-   * (after a stall), nor left held when its answer is lost (see `docs/rate-limits.md`).
+   * Default 1000. A slot the call gave up on is not taken when Redis runs the command later (after a stall),
+   * nor left held when its answer is lost; a rate token it gave up on may still be spent then, at most one per
+   * call and only until its window ends (see `docs/rate-limits.md`).
    */
   commandTimeoutMs?: number | undefined;
   /**
@@ -85,43 +87,27 @@ export class RedisGateStoreError extends Error {
 
 // Redis's time in ms, and the refusal of a command that runs after the time its caller gave up on it
 // (ARGV[n], in Redis's own clock; 0 when the store does not know that clock yet): a command Redis carries
-// out late, after a stall (a fork, a slow command, a stopped process), takes nothing nobody waits for.
+// out late, after a stall (a fork, a slow command, a stopped process), takes no slot nobody waits for.
 const lateCheck = (argument: number) => `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local deadline = tonumber(ARGV[${argument}])
-if deadline > 0 and now > deadline then return {-1, 0, now} end
+if deadline > 0 and now > deadline then return {-1, now} end
 `;
 
 // Takes a concurrency slot in a sorted set of holders scored by when their slot expires (Redis's own clock,
 // so the processes' clocks do not matter): expired holders are dropped first, and the set itself lives as
 // long as its longest slot, so a process that dies holding slots leaves nothing behind for good. Answers
-// {1 taken | 0 none free | -1 late, 0, Redis's time}.
+// {1 taken | 0 none free | -1 late, Redis's time}.
 const acquireSlotScript = `${lateCheck(4)}
 local ttl = tonumber(ARGV[3])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then
-  if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return {0, 0, now} end
+  if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return {0, now} end
 end
 redis.call('ZADD', KEYS[1], now + ttl, ARGV[1])
 if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
-return {1, 0, now}
-`;
-
-// Takes a token of a fixed window of ARGV[1] requests per ARGV[2] s that starts at its first request and
-// expires with Redis's clock: the key and the count rate-limiter-flexible's RateLimiterRedis kept (a counter
-// set to 0 for the window, then incremented by each request, refused ones too), so processes of one fleet
-// on either count together. Answers {1 taken | 0 refused | -1 late, ms left of the window, Redis's time}.
-const takeTokenScript = `${lateCheck(3)}
-redis.call('SET', KEYS[1], 0, 'EX', ARGV[2], 'NX')
-local consumed = redis.call('INCR', KEYS[1])
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl == -1 then
-  redis.call('EXPIRE', KEYS[1], ARGV[2])
-  ttl = 1000 * tonumber(ARGV[2])
-end
-if consumed > tonumber(ARGV[1]) then return {0, ttl, now} end
-return {1, 0, now}
+return {1, now}
 `;
 
 // Pauses for ARGV[1] ms unless a longer pause is in force. Only durations travel and the key's own expiry
@@ -133,8 +119,8 @@ if tonumber(ARGV[1]) > left then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[
 return 1
 `;
 
-/** A take script's answer: 1 taken, 0 refused, -1 late (nothing taken); ms to wait; Redis's time in ms. */
-type TakeAnswer = [number, number, number];
+/** The slot script's answer: 1 taken, 0 none free, -1 late (nothing taken); Redis's time in ms. */
+type SlotAnswer = [number, number];
 
 interface ScriptedRedis extends Redis {
   uniliveAcquireSlot(
@@ -143,8 +129,7 @@ interface ScriptedRedis extends Redis {
     limit: number,
     ttlMs: number,
     deadline: number,
-  ): Promise<TakeAnswer>;
-  uniliveTakeToken(key: string, points: number, seconds: number, deadline: number): Promise<TakeAnswer>;
+  ): Promise<SlotAnswer>;
   uniliveSetPause(key: string, forMs: number): Promise<number>;
 }
 
@@ -153,16 +138,19 @@ interface ScriptedRedis extends Redis {
  * budget: pass it as `rateLimit.store` (`createLiveStreamClient(provider, { rateLimit: { requestsPerSecond:
  * 100, store } })`), or name it in configuration (`rateLimit: { store: 'redis', url }`).
  *
- * - Rate: `requestsPerSecond` requests per window of a whole second, counted as `rate-limiter-flexible`'s
- *   `RateLimiterRedis` counts (a fraction becomes a whole number of requests over a few seconds, rounded
- *   down, never above the rate).
+ * - Rate: `rate-limiter-flexible`'s `RateLimiterRedis`, `requestsPerSecond` requests per window of a whole
+ *   second (a fraction becomes a whole number of requests over a few seconds, rounded down, never above the
+ *   rate).
  * - Concurrency: a sorted set of slot holders per account, each slot expiring after its hold time.
  * - The pause after a 429: one key per account that expires when the pause ends (Redis's clock), read as
  *   what is left of it, so clocks that disagree between processes do not matter.
- * - A token or a slot is taken only while its caller still waits: each take carries the time the caller
- *   gives up (`commandTimeoutMs` after the call began), on Redis's clock, and Redis takes nothing past it;
- *   a slot command given up on is followed by the removal of its holder on the same connection (or first
- *   thing on the next one), so a Redis that stalls and resumes leaves no slot held by nobody.
+ * - A slot is taken only while its caller still waits: each slot take carries the time the caller gives up
+ *   (`commandTimeoutMs` after the call began), on Redis's clock, and Redis takes nothing past it; a slot
+ *   command given up on is followed by the removal of its holder on the same connection (or first thing on
+ *   the next one), so a Redis that stalls and resumes leaves no slot held by nobody. A rate token whose take
+ *   was given up on may still be spent when Redis runs it late: one token per such take, of the window it
+ *   ran in, free again when that window ends (`duration` s of {@link windowOf}: 1000 ms at a whole
+ *   `requestsPerSecond`).
  *
  * Keys are `<keyPrefix>{<provider>:<digest>}:rate|slots|pause`, the digest coming from core's `gateKeyOf`:
  * no credential, nor anything else secret, is written to Redis. The connection never keeps the process
@@ -203,7 +191,6 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
   const client = connectionOf(url, redisOptions);
   client.defineCommand('uniliveAcquireSlot', { numberOfKeys: 1, lua: acquireSlotScript });
   client.defineCommand('uniliveSetPause', { numberOfKeys: 1, lua: setPauseScript });
-  client.defineCommand('uniliveTakeToken', { numberOfKeys: 1, lua: takeTokenScript });
   // ioredis reports connection errors as events too; the calls that fail report them to the gate.
   let lastErrorCode: string | undefined;
   client.on('error', (error: unknown) => {
@@ -390,6 +377,24 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
     }
   }
 
+  const limiters = new Map<string, RateLimiterRedis>();
+  function limiterFor(requestsPerSecond: number): RateLimiterRedis {
+    const { points, duration } = windowOf(requestsPerSecond);
+    const id = `${points}/${duration}`;
+    let limiter = limiters.get(id);
+    if (!limiter) {
+      limiter = new RateLimiterRedis({
+        storeClient: client,
+        points,
+        duration,
+        keyPrefix: '',
+        rejectIfRedisNotReady: true,
+      });
+      limiters.set(id, limiter);
+    }
+    return limiter;
+  }
+
   const keyOf = (key: string, part: 'rate' | 'slots' | 'pause') => `${keyPrefix}{${key}}:${part}`;
 
   return {
@@ -397,26 +402,25 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
     onUnavailable: settings.onUnavailable,
     pollIntervalMs: settings.pollIntervalMs,
     takeToken(key, requestsPerSecond) {
-      const { points, duration } = windowOf(requestsPerSecond);
-      return call(async (deadline) => {
-        const [taken, waitMs, now] = await client.uniliveTakeToken(
-          keyOf(key, 'rate'),
-          points,
-          duration,
-          deadline,
-        );
-        readRedisClock(now);
-        // Run after its caller gave up (read late: the answer came in time, on a clock that errs early).
-        if (taken < 0) throw failure('ETIMEDOUT');
-        // Over the budget: how long until the window ends.
-        return taken === 1 ? 0 : Math.max(1, Math.ceil(waitMs));
+      // No deadline and no undoing here: `consume` has no place for a deadline, and its `reward` (a decrement
+      // that makes the window's key when it is gone) would add a token when the consume never ran or ran in
+      // an earlier window. A take given up on may spend one token, until its window ends.
+      return call(async () => {
+        try {
+          await limiterFor(requestsPerSecond).consume(keyOf(key, 'rate'), 1);
+          return 0;
+        } catch (refusal) {
+          // Over the budget: the limiter answers how long until its window ends; anything else failed.
+          if (refusal instanceof RateLimiterRes) return Math.max(1, Math.ceil(refusal.msBeforeNext));
+          throw refusal;
+        }
       });
     },
     acquireSlot(key, holder, limit, ttlMs) {
       const slots = keyOf(key, 'slots');
       return call(
         async (deadline) => {
-          const [taken, , now] = await client.uniliveAcquireSlot(
+          const [taken, now] = await client.uniliveAcquireSlot(
             slots,
             holder,
             limit,
@@ -494,7 +498,7 @@ function reconnectWithoutResend(
 }
 
 /**
- * The fixed window the store counts a rate in (as `rate-limiter-flexible` did): whole requests over whole seconds. A
+ * The fixed window `rate-limiter-flexible` counts in for a rate: whole requests over whole seconds. A
  * rate that is no whole number of requests in any window up to a minute is rounded down, so the budget is
  * never above the rate.
  */
