@@ -128,6 +128,15 @@ export interface LiveStreamClient {
    * cannot start a stream again (`capabilities.restart` false: Wowza Real-Time, videosdk v1) and `stopped` is
    * not among them. Elsewhere a stopped stream may still be started by another caller, so the wait goes on.
    * @throws TimeoutError (with `lastState`) when `timeoutMs` (default 300 s) runs out first.
+   * @throws the error of the first poll that still fails after the client's retries, at once, however much
+   * of `timeoutMs` is left: the wait does not poll on through a vendor's outage. A 5xx on every attempt ends
+   * a 5-minute wait with `ProviderUnavailableError` after about a second (the retries' backoff), as does a
+   * refused connection; a 429 ends it with `RateLimitError` once its `Retry-After` waits are spent (at once
+   * when one passes `retry.maxRetryAfterMs`); also `AuthenticationError`, `NotFoundError` (the stream was
+   * deleted), `ResponseShapeError`, and `TimeoutError` without `lastState` when every attempt of one poll
+   * ran out of its `timeoutMs` before the wait's own deadline. Every poll only reads: the wait can be made
+   * again (`error.isRetryable` says whether that may help).
+   * @throws AbortError when `signal` fires, at once.
    */
   waitForState(
     id: string,
