@@ -146,6 +146,10 @@ const memorySettingRules = {
  * A provider whose vendor lives in memory, reached through core's real HTTP layer: fast, deterministic,
  * and able to fail on demand. Use it to test code written against unilive without any vendor.
  *
+ * It keeps no record of the calls made (its backend counts them: `backend.counts`). What a call allocates,
+ * ky's `Request` and its signal bookkeeping among it, goes back at the collector's next collections, as with
+ * any fetch (`docs/decisions/2026-12-01-memory-held-after-a-call.md`).
+ *
  * @throws InvalidInputError (`operation: 'configure'`) naming the setting: settings that are no plain
  *   object (a `Map`, a class instance), a name it does not have (the nearest named), a setting that cannot
  *   be read (a getter or a Proxy in it throws) or of the wrong type (`null` included); and what the HTTP
