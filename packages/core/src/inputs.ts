@@ -496,7 +496,9 @@ function kindOf(value: unknown): string {
 }
 
 /**
- * Validates a create input.
+ * Validates a create input. The copy returned is frozen (the
+ * input, its `restream` list and each target, its `providerOptions` and each entry's top level): a provider
+ * takes it unread, told by identity, so what it holds cannot change after the check.
  * @param operation The call an `InvalidInputError` names (`Invalid input for <operation>: …`, its
  *   `operation`): `create` by default; a registry's `migrate` and `planMigration` name themselves.
  * @throws InvalidInputError for an input unilive refuses, `delivery: 'not-sent'`.
@@ -511,7 +513,11 @@ export function validateCreateInput(
   );
 }
 
-/** Validates an update patch. */
+/**
+ * Validates an update patch. The copy returned is frozen (the
+ * input, its `restream` list and each target, its `providerOptions` and each entry's top level): a provider
+ * takes it unread, told by identity, so what it holds cannot change after the check.
+ */
 export function validateUpdateInput(input: unknown, provider?: ProviderId): UpdateLiveStreamInput {
   return checked(
     validateInput(updateLiveStreamInputSchema, input, {
@@ -521,8 +527,25 @@ export function validateUpdateInput(input: unknown, provider?: ProviderId): Upda
   );
 }
 
-// Marks a client's checked input, which a provider then takes as it is (providerInput).
+// Marks a client's checked input, which a provider then takes as it is (providerInput). Frozen as it is
+// marked, as the options copy is (markClientOptions): it is trusted for what the check vouched for, so that
+// cannot change afterwards (a wrapping provider handed it cannot add an unknown field, empty the name, push a
+// bad restream target or put a Map under providerOptions and have the provider it wraps, called directly,
+// send it unchecked). Frozen as deep as the check reaches: the input, its restream list and each target, its
+// providerOptions record and each entry's top level. Below that is vendor data the schema takes as any value
+// (and a Date or class instance there is the caller's own object, not a copy), an adapter's to read.
 function checked<T extends object>(input: T): T {
+  const fields = input as { restream?: unknown; providerOptions?: unknown };
+  if (Array.isArray(fields.restream)) {
+    for (const target of fields.restream) Object.freeze(target);
+    Object.freeze(fields.restream);
+  }
+  const options = fields.providerOptions;
+  if (typeof options === 'object' && options !== null) {
+    for (const entry of Object.values(options)) Object.freeze(entry);
+    Object.freeze(options);
+  }
+  Object.freeze(input);
   checkedInputs.add(input);
   return input;
 }
@@ -530,7 +553,7 @@ function checked<T extends object>(input: T): T {
 /**
  * A create's or an update's input as a provider reads it, so that a provider used without a client checks
  * it as one wrapped in it: the input a client (or a registry) checked ({@link validateCreateInput},
- * {@link validateUpdateInput}) is returned as it is, at the cost of one `WeakSet` lookup; anything else (the
+ * {@link validateUpdateInput}, frozen as they mark it) is returned as it is, at the cost of one `WeakSet` lookup; anything else (the
  * caller's own object, handed to the provider directly) goes through the same check the client runs
  * (`validateCreateInput` for `create`, `validateUpdateInput` for `update`), whose copy is returned: own
  * properties read once into an object without a prototype, every neutral field checked (`name`,
