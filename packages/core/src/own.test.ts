@@ -350,18 +350,29 @@ describe('a polluted Object.prototype', () => {
           Object.defineProperty(Object.prototype, key, { value: pollution[key], configurable: true });
           return () => delete (Object.prototype as Record<string, unknown>)[key];
         });
-        let http: ReturnType<typeof createHttpClient>;
+        let http: ReturnType<typeof createHttpClient> | undefined;
         try {
-          http = make(sent);
+          try {
+            http = make(sent);
+          } catch (error) {
+            // Some names break the runtime's own URL parser (Node's writes `href`, `port`… onto an object of
+            // its own), so no client can be made while they last: the base URL is refused naming the
+            // pollution, not as a bad setting.
+            expect(InvalidInputError.isInstance(error)).toBe(true);
+            expect((error as InvalidInputError).message).toContain('Object.prototype carries');
+          }
           // Nothing is sent while it lasts.
-          for (const call of calls(http)) await failure(call);
+          if (http) for (const call of calls(http)) await failure(call);
         } finally {
           for (const undo of restore) undo();
         }
+        expect(sent).toEqual([]);
+        if (!http) return;
         for (const call of calls(http)) await call();
         expect(sent).toEqual(clean);
       }),
-      { numRuns: 60 },
+      // `href` breaks Node's URL parser: run first, so that path is taken whatever the draw.
+      { numRuns: 60, examples: [[{ href: [] }]] },
     );
     expect(prototypePollution()).toBeUndefined();
   });

@@ -1,6 +1,6 @@
 import { type InputIssue, InvalidInputError } from '../errors/errors.js';
 import type { ProviderId } from '../live-stream.js';
-import { isArrayValue, plainObjectProblem } from '../own.js';
+import { isArrayValue, plainObjectProblem, prototypePollution } from '../own.js';
 import { defaultRetryPolicy, maxRetriesLimit, type RetryPolicy } from './retry-policy.js';
 
 /** The longest time limit a timer can hold: `setTimeout` turns anything longer into 1 ms. */
@@ -114,7 +114,16 @@ function checkBaseUrl(
   try {
     url = new URL(value);
   } catch {
-    issue('baseUrl', expected);
+    // Node's URL parser writes the parts it finds onto an object of its own: a read-only property of the same
+    // name on Object.prototype (`href`, `port`: a polluted prototype) makes it throw for every URL, which is no
+    // fault of the setting. Say so, as the HTTP layer does before any request.
+    const polluted = prototypePollution();
+    issue(
+      'baseUrl',
+      polluted === undefined
+        ? expected
+        : `could not be parsed: Object.prototype carries ${JSON.stringify(polluted)}, set by code in this process (a polluted prototype), and the runtime's URL parser fails while it does`,
+    );
     return undefined;
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
