@@ -20,7 +20,9 @@ export { prepareEnginePaging, type SandboxHarnessOptions, sandboxHarness } from 
 export {
   loadWebhookFixtures,
   runWebhookContract,
+  runWebhookSecretTextContract,
   type WebhookContractOptions,
   type WebhookFixture,
   type WebhookParseVariant,
+  type WebhookSecretTextOptions,
 } from './webhook-contract.js';

@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { inspect } from 'node:util';
 import {
   type Clock,
+  createWebhookHandler,
   InvalidInputError,
   isLiveStreamEvent,
   type LiveStream,
@@ -15,7 +17,7 @@ import {
 } from '@unilive/core';
 import { type SignedWebhook, signWebhook, type WebhookSigning } from '@unilive/sandbox';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
 /** One vendor webhook example and the neutral event it must become. */
 export interface WebhookFixture {
@@ -795,4 +797,217 @@ function streamOf(provider: ProviderId, id: string, known: string): LiveStream {
 
 function notFound(provider: ProviderId, id: string) {
   return new NotFoundError({ provider, operation: 'get', status: 404, message: `no stream ${id}` });
+}
+
+/** Options of {@link runWebhookSecretTextContract}. */
+export interface WebhookSecretTextOptions {
+  provider: ProviderId;
+  /** The `parseWebhook` option holding the secrets (`secret`, `pathSecret`, `publicKey`). */
+  option: string;
+  /** The environment variable an application reads the option from (the README's `process.env` form). */
+  variable: string;
+  /** True when leaving the option out reads {@link variable} (the adapter's default). */
+  readsVariable: boolean;
+  /** One secret as an application or the vendor makes it; drawn several at a time, distinct. */
+  secret: fc.Arbitrary<string>;
+  /** How many secrets a rotation holds at most (4 unless told; fewer when {@link secret} draws from few). */
+  maxSecrets?: number;
+  /** A secret none of `configured` is: a delivery it authenticates must be refused. */
+  outsider(configured: readonly string[]): string;
+  /** A delivery authenticated by one secret (signed with it, or sent to its path segment). */
+  deliver(secret: string): Promise<SignedWebhook & { url?: string }>;
+  /** The adapter's `parseWebhook` with the option set to `secrets`, or left out when undefined. */
+  parse(input: WebhookInput, secrets: string | readonly string[] | undefined): Promise<LiveStreamEvent[]>;
+  /** Two fixed secrets, the next and the current, for the `createWebhookHandler` example. */
+  rotation: readonly [string, string];
+  /** A secret holding a comma: a list's entry is taken whole. */
+  withComma: string;
+  /**
+   * Entries that are no secret of the vendor's form, for adapters that check the form: each is refused
+   * naming its place (`<option>.<index>`), and so is {@link withComma}. Absent when any text is a secret.
+   */
+  malformed?: readonly string[];
+  /** What the refusal of a text holding no secret says (`holds no secret: …` unless the vendor's differs). */
+  noSecretMessage?: string;
+  /** The parts of a secret no error may show (the whole secret unless told; a PEM key's body line). */
+  shownParts?(secret: string): readonly string[];
+  /** Cases of the rotation property (80 unless told). */
+  numRuns?: number;
+  /** Cases of the malformed-entry property (40 unless told). */
+  malformedRuns?: number;
+}
+
+/**
+ * One rule for a webhook secret given as text (core's `webhookSecretText`), run against one adapter: several
+ * secrets separated by commas, whitespace around each dropped, read the same from the option, from the text of
+ * its environment variable and (when the adapter defaults to it) from the variable itself, so the README's
+ * `process.env.X` holding `"<new>,<old>"` during a rotation accepts both; a list's entries are taken whole; a
+ * text holding none is an {@link InvalidInputError} naming the option. No secret is ever shown.
+ */
+export function runWebhookSecretTextContract(options: WebhookSecretTextOptions): void {
+  const { option, variable } = options;
+  const noSecret = options.noSecretMessage ?? 'holds no secret: give one, or several separated by commas';
+  const shownParts = options.shownParts ?? ((secret: string) => [secret]);
+  const secrets = fc.uniqueArray(options.secret, { minLength: 1, maxLength: options.maxSecrets ?? 4 });
+  // What may sit between two secrets in a text: a comma, with whitespace (spaces, tabs, line ends) around it.
+  const separator = fc.constantFrom(',', ', ', ' ,', ',\n', '\r\n,\t', ' , ', '\n,\n', '\r\n,');
+  const forms = [
+    'option text',
+    'option list',
+    'option text of the environment',
+    ...(options.readsVariable ? ['environment'] : []),
+  ] as const;
+  const sources = options.readsVariable ? (['option', 'environment'] as const) : (['option'] as const);
+  const outcome = (input: WebhookInput, value: string | readonly string[] | undefined) =>
+    options.parse(input, value).then(
+      (events) => `accepted ${events.length}`,
+      (error: Error & { reason?: string }) => `${error.name}${error.reason ? `:${error.reason}` : ''}`,
+    );
+  const shown = (error: unknown) =>
+    `${(error as Error).message}\n${JSON.stringify(error)}\n${inspect(error)}\n${(error as Error).stack}`;
+
+  describe(`${options.provider} webhook ${option} given as text`, () => {
+    afterEach(() => {
+      delete process.env[variable];
+    });
+
+    it('accepts a delivery for any secret of a rotation, in any order and form, and refuses one for none', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          secrets,
+          fc.nat(),
+          fc.boolean(),
+          fc.constantFrom(...forms),
+          fc.array(separator, { minLength: 1, maxLength: 3 }),
+          async (configured, pick, outsider, how, glue) => {
+            const text = configured
+              .map((secret, index) => (index === 0 ? secret : `${glue[index % glue.length]}${secret}`))
+              .join('');
+            if (how === 'environment' || how === 'option text of the environment') {
+              process.env[variable] = ` ${text} `;
+            }
+            const value =
+              how === 'option text'
+                ? text
+                : how === 'option list'
+                  ? [...configured]
+                  : how === 'environment'
+                    ? undefined
+                    : process.env[variable];
+            const by = outsider
+              ? options.outsider(configured)
+              : (configured[pick % configured.length] as string);
+            const said = `${how}, ${configured.length} secret(s), ${outsider ? 'an outsider' : 'one of them'}`;
+            expect(await outcome(await options.deliver(by), value), said).toBe(
+              outsider ? 'WebhookVerificationError:bad-signature' : 'accepted 1',
+            );
+          },
+        ),
+        { numRuns: options.numRuns ?? 80 },
+      );
+    });
+
+    it(`answers 200 through createWebhookHandler with the README's ${option}: process.env form during a rotation`, async () => {
+      const [next, current] = options.rotation;
+      process.env[variable] = `${next},${current}`;
+      for (const source of sources) {
+        const value = source === 'environment' ? undefined : process.env[variable];
+        const errors: unknown[] = [];
+        const handler = createWebhookHandler({
+          parse: (input) => options.parse(input, value),
+          onError: (error) => errors.push(error),
+        });
+        for (const [name, secret] of [
+          ['current', current],
+          ['next', next],
+        ] as const) {
+          const { body, headers, url } = await options.deliver(secret);
+          const response = await handler.handleWebhook(
+            new Request(new URL(url ?? '/webhooks', 'https://app.example'), {
+              method: 'POST',
+              body,
+              headers,
+            }),
+          );
+          expect(response.status, `${source}, ${name}`).toBe(200);
+        }
+        expect(errors).toEqual([]);
+      }
+    });
+
+    it('takes a list entry whole, a comma in it included', async () => {
+      const [next] = options.rotation;
+      if (options.malformed) {
+        // The entry is no secret of the vendor's form: refused before any signature is checked.
+        const delivery = await options.deliver(next);
+        const error = await options.parse(delivery, [next, options.withComma]).catch((e: unknown) => e);
+        expect(InvalidInputError.isInstance(error)).toBe(true);
+        expect((error as InvalidInputError).issues[0]?.path).toBe(`${option}.1`);
+      } else {
+        const delivery = await options.deliver(options.withComma);
+        expect(await outcome(delivery, [options.withComma])).toBe('accepted 1');
+        expect(await outcome(delivery, options.withComma)).toBe('WebhookVerificationError:bad-signature');
+      }
+    });
+
+    it('names a text holding no secret, from the option or the environment, and never shows a secret', async () => {
+      const empties = [',', ' , ,', ', \t', ' , ,\n', ' ,\n,'];
+      for (const empty of empties) {
+        for (const source of sources) {
+          process.env[variable] = empty;
+          const delivery = await options.deliver(options.rotation[0]);
+          const error = await options
+            .parse(delivery, source === 'option' ? empty : undefined)
+            .catch((e: unknown) => e);
+          expect(InvalidInputError.isInstance(error), `${source} ${JSON.stringify(empty)}`).toBe(true);
+          expect((error as InvalidInputError).issues).toEqual([{ path: option, message: noSecret }]);
+        }
+      }
+      await fc.assert(
+        fc.asyncProperty(secrets, fc.constantFrom(...empties), async (configured, empty) => {
+          const delivery = await options.deliver(configured[0] as string);
+          const error = await options.parse(delivery, empty).catch((e: unknown) => e);
+          expect(InvalidInputError.isInstance(error)).toBe(true);
+          expect((error as InvalidInputError).issues).toEqual([{ path: option, message: noSecret }]);
+          const wrong = await options
+            .parse(await options.deliver(options.outsider(configured)), configured.join(','))
+            .catch((e: unknown) => e);
+          expect(WebhookVerificationError.isInstance(wrong)).toBe(true);
+          for (const each of configured) {
+            for (const part of shownParts(each)) expect(shown(wrong)).not.toContain(part);
+          }
+        }),
+        { numRuns: 30 },
+      );
+    });
+
+    const { malformed } = options;
+    if (malformed) {
+      it('names an entry that is no secret of the vendor form by its place, and never shows a secret', async () => {
+        await fc.assert(
+          fc.asyncProperty(
+            secrets,
+            fc.nat(),
+            fc.constantFrom(...malformed),
+            fc.boolean(),
+            async (good, at, bad, asText) => {
+              const index = at % (good.length + 1);
+              const configured = [...good.slice(0, index), bad, ...good.slice(index)];
+              const delivery = await options.deliver(good[0] as string);
+              const error = await options
+                .parse(delivery, asText ? configured.join(',') : configured)
+                .catch((e: unknown) => e);
+              expect(InvalidInputError.isInstance(error)).toBe(true);
+              expect((error as InvalidInputError).issues[0]?.path).toBe(`${option}.${index}`);
+              for (const each of good) {
+                for (const part of shownParts(each)) expect(shown(error)).not.toContain(part);
+              }
+              expect(shown(error)).not.toContain(bad);
+            },
+          ),
+          { numRuns: options.malformedRuns ?? 40 },
+        );
+      });
+    }
+  });
 }
