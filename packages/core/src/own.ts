@@ -89,14 +89,18 @@ export function plainObjectProblem(value: object): string | undefined {
 }
 
 // `Object.prototype` of this realm or another (a vm context's, an iframe's): an object without a prototype
-// whose own `constructor` is a function named `Object` made with it as its `prototype`. Having no prototype
-// is not enough: `Object.create(options)` of an options object without one (a client's checked copy, an
-// `Object.create(null)`) would pass, and its inherited names, read as none, be silently dropped.
+// whose own `constructor` is a function named `Object` made with it as its `prototype`; or an empty object
+// without a prototype, which gives nothing to inherit (the prototype of the options a client of another copy
+// of core hands its provider when a call has none: two copies are what a package manager that does not
+// dedupe installs). Having no prototype is not enough: `Object.create(options)` of an options object without
+// one (a client's checked copy, an `Object.create(null)` with names) would pass, and its inherited names,
+// read as none, be silently dropped.
 function isObjectPrototype(prototype: unknown): boolean {
   if (prototype === Object.prototype) return true;
   if (typeof prototype !== 'object' || prototype === null || Object.getPrototypeOf(prototype) !== null) {
     return false;
   }
+  if (Reflect.ownKeys(prototype).length === 0) return true;
   const maker: unknown = Object.getOwnPropertyDescriptor(prototype, 'constructor')?.value;
   return (
     typeof maker === 'function' &&

@@ -80,6 +80,24 @@ describe("a client's own copy of the options", () => {
     );
   });
 
+  it("holds a frozen runtime, a wait's polls included", async () => {
+    const fake = fakeProvider('liveapi', { streams: 1 });
+    const captured: Captured = {};
+    const client = createLiveStreamClient(capturing(fake.provider, captured));
+    const [stream] = await client.list().toArray();
+    const { id, state } = stream as { id: string; state: 'ready' };
+    await client.get(id, { timeoutMs: 5_000 });
+    expect(Object.isFrozen((captured.get as { runtime: object }).runtime)).toBe(true);
+    delete captured.get;
+    await client.waitForState(id, state, { timeoutMs: 5_000 });
+    const poll = captured.get as { runtime: Record<string, unknown> };
+    expect(Object.isFrozen(poll)).toBe(true);
+    expect(Object.isFrozen(poll.runtime)).toBe(true);
+    expect(() => {
+      poll.runtime.clock = 'x';
+    }).toThrow(TypeError);
+  });
+
   it('is not stood for by an object made from it: Object.create(copy) is refused, not read as no options', async () => {
     const captured = await clientCopies({ timeoutMs: 5_000 });
     for (const [call, copy] of Object.entries(captured)) {
@@ -101,11 +119,35 @@ describe("a client's own copy of the options", () => {
 describe('plainObjectProblem', () => {
   it('refuses an object whose prototype is an object without one, holding any names', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue(), { maxKeys: 4 }), (names) => {
-        const prototype = Object.assign(Object.create(null), names) as object;
-        expect(plainObjectProblem(Object.create(prototype))).toMatch(/^expected a plain object/);
-      }),
+      fc.property(
+        fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue(), { minKeys: 1, maxKeys: 4 }),
+        (names) => {
+          const prototype = Object.assign(Object.create(null), names) as object;
+          expect(plainObjectProblem(Object.create(prototype))).toMatch(/^expected a plain object/);
+        },
+      ),
     );
+  });
+
+  it('takes the options a client hands its provider for a call given none, as another copy of core reads them', async () => {
+    // A package manager that does not dedupe (yarn 1) installs a second copy of core under an adapter: that
+    // copy's provider does not know the client's copy by identity and reads it as a caller's options. The
+    // copy for a call given no options is an instance whose prototype is empty and has none: nothing is
+    // inherited, so nothing would be dropped.
+    const fake = fakeProvider('liveapi', { streams: 1 });
+    const captured: Captured = {};
+    const client = createLiveStreamClient(capturing(fake.provider, captured));
+    const [stream] = await client.list().toArray();
+    const id = (stream as { id: string }).id;
+    await client.get(id);
+    await client.start(id);
+    await client.stop(id);
+    await client.delete(id);
+    expect(Object.keys(captured).sort()).toEqual(['delete', 'get', 'list', 'start', 'stop']);
+    for (const [call, copy] of Object.entries(captured)) {
+      expect(plainObjectProblem(copy as object), call).toBeUndefined();
+    }
+    expect(plainObjectProblem(Object.create(Object.create(null)) as object)).toBeUndefined();
   });
 
   it("still takes an object literal, Object.create(null), JSON.parse's and another realm's", () => {

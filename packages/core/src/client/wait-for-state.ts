@@ -201,7 +201,8 @@ export async function pollStatus(
     const pollOptions: CallOptions = markClientOptions({
       ...runtime.callOptions,
       ...(given === undefined ? {} : { timeoutMs: Math.max(1, Math.min(given, remaining)) }),
-      runtime: { ...runtime.callOptions.runtime, deadline },
+      // Frozen as every copy's runtime is: what the copy is trusted for cannot change under it.
+      runtime: Object.freeze({ ...runtime.callOptions.runtime, deadline }),
     });
     let status: LiveStreamStatus;
     let reached: LiveStreamStatus | undefined;
