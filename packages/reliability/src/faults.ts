@@ -91,7 +91,7 @@ export function isSlowTransient(fault: MatrixFault): boolean {
 
 /** How long slow faults hold back headers or body: well past the attempt limit. */
 export const slowDelayMs = 2_000;
-/** When the abort cases fire the signal. */
+/** When the abort cases fire the signal: this long after the request has left (ms). */
 export const abortAfterMs = 20;
 /**
  * How long the abort cases hold their answer: longer than any test may run, and let go only once the call

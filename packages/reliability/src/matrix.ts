@@ -203,7 +203,15 @@ async function runCase(context: CaseContext): Promise<CaseRecord> {
   if (!slow) container.register(tokens.clock, { useValue: clock });
   const client = createLiveStreamClient(prepared.provider, { hooks, container });
 
-  const timer = fault.shape.kind === 'abort-in-flight' ? setTimeout(abort, abortAfterMs) : undefined;
+  // Aborted a little after the request has left, not after a time from the call's start: on a busy machine
+  // a call can take longer than that to send (videosdk signs its first token), and the abort then lands
+  // before the request, which is another case.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  if (fault.shape.kind === 'abort-in-flight') {
+    wire.onNextSend(() => {
+      timer = setTimeout(abort, abortAfterMs);
+    });
+  }
   const startedAt = performance.now();
   let value: unknown;
   let error: unknown;

@@ -16,6 +16,7 @@ export interface WireRequest {
 export function createWire() {
   let requests: WireRequest[] = [];
   let dnsFailures = 0;
+  let onSend: (() => void) | undefined;
 
   const wireFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const url = new URL(input instanceof Request ? input.url : String(input));
@@ -32,7 +33,11 @@ export function createWire() {
       throw new TypeError('fetch failed', { cause });
     }
     requests.push({ method, path, sent: true });
-    return globalThis.fetch(input, init);
+    const sent = globalThis.fetch(input, init);
+    const listener = onSend;
+    onSend = undefined;
+    listener?.();
+    return sent;
   };
 
   return {
@@ -45,9 +50,17 @@ export function createWire() {
     failDns(count: number): void {
       dnsFailures = count;
     },
+    /**
+     * Calls `listener` once, when the next request leaves (after `fetch` is handed it), so that what a case
+     * does to a request in flight waits for the request, however long a busy machine takes to send it.
+     */
+    onNextSend(listener: () => void): void {
+      onSend = listener;
+    },
     reset(): void {
       requests = [];
       dnsFailures = 0;
+      onSend = undefined;
     },
   };
 }
