@@ -1,4 +1,4 @@
-import { createEventHub, createLiveStreamClient, tokens } from '@unilive/core';
+import { createEventHub, createLiveStreamClient, NotFoundError, tokens } from '@unilive/core';
 import { createContainer } from '@unilive/core/container';
 import { startSandbox } from '@unilive/sandbox';
 import { sleepUntilWoken, startWebhookReceiver } from '@unilive/testing';
@@ -88,6 +88,105 @@ describe('liveapi webhooks from the sandbox', () => {
       });
       expect(hub.latest({ provider: 'liveapi', streamId: stream.id })).toEqual([]);
       expect(receiver.statuses).toEqual([200, 200, 200, 200]);
+    } finally {
+      await receiver.close();
+      await sandbox.close();
+    }
+  });
+
+  it('with confirm, a stream deleted while an encoder publishes: the disconnect passes as a delete (the API has no such stream), the hub forgets it, and a broadcast wait on it ends with NotFoundError', async () => {
+    const sandbox = await startSandbox({ media: false });
+    const provider = liveapi(sandbox.adapterSettings('liveapi'));
+    const hub = createEventHub();
+    const pathSecret = 'liveapi-sandbox-path-secret-2';
+    const receiver = await startWebhookReceiver({
+      hub,
+      path: `/hooks/${pathSecret}`,
+      parse: (input) => parseWebhook(input, { unsigned: true, pathSecret, confirm: provider }),
+    });
+    try {
+      sandbox.webhooks.register('liveapi', receiver.url);
+      const setup = createLiveStreamClient(provider);
+      const stream = await setup.create({ name: 'deleted live' });
+      // Each delivery re-read before the next change, so what the API says of it is fixed.
+      await sandbox.webhooks.settled();
+      sandbox.setEncoder('liveapi', stream.id, true);
+      await sandbox.webhooks.settled();
+      expect(
+        hub
+          .latest({ provider: 'liveapi', streamId: stream.id })
+          .map((event) => [event.type, event.broadcasting]),
+      ).toEqual([['live_stream.connected', true]]);
+      // A wait for the video to stop, asleep while it arrives; its sleep never ends by itself.
+      const sleep = sleepUntilWoken();
+      const container = createContainer();
+      container.register(tokens.sleep, { useValue: sleep });
+      const client = createLiveStreamClient(provider, { container });
+      const ended = client
+        .waitForBroadcast(stream.id, {
+          events: hub,
+          broadcasting: false,
+          intervalMs: 30_000,
+          maxIntervalMs: 30_000,
+          timeoutMs: 600_000,
+        })
+        .then(
+          () => 'resolved',
+          (error: unknown) => error,
+        );
+      await expect.poll(() => sleep.count()).toBeGreaterThanOrEqual(1);
+      await setup.delete(stream.id);
+      await sandbox.webhooks.settled();
+      // The disconnect, re-read after the delete, finds no stream: what it says (the video stopped) agrees
+      // with the API, which has the last word, so it passes as a delete; then the vendor's own removal.
+      expect(receiver.statuses).toEqual([200, 200, 200, 200]);
+      expect(
+        receiver.events.map((event) => [
+          (event.raw as { event: string }).event,
+          event.type,
+          event.streamId,
+          event.broadcasting,
+          event.data,
+        ]),
+      ).toEqual([
+        [
+          'stream-created',
+          'live_stream.created',
+          stream.id,
+          false,
+          { vendorEvent: 'stream-created', confirmed: true },
+        ],
+        [
+          'stream-connected',
+          'live_stream.connected',
+          stream.id,
+          true,
+          { vendorEvent: 'stream-connected', confirmed: true },
+        ],
+        [
+          'stream-disconnected',
+          'live_stream.deleted',
+          stream.id,
+          undefined,
+          {
+            vendorEvent: 'stream-disconnected',
+            confirmed: true,
+            claimed: { type: 'live_stream.disconnected', broadcasting: false },
+          },
+        ],
+        [
+          'stream-removed',
+          'live_stream.deleted',
+          stream.id,
+          undefined,
+          { vendorEvent: 'stream-removed', confirmed: true },
+        ],
+      ]);
+      expect(hub.latest({ provider: 'liveapi', streamId: stream.id })).toEqual([]);
+      // The disconnect woke the wait, whose poll read the stream gone.
+      const error = await ended;
+      expect(NotFoundError.isInstance(error)).toBe(true);
+      expect((error as NotFoundError).status).toBe(404);
     } finally {
       await receiver.close();
       await sandbox.close();

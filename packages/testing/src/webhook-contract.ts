@@ -142,7 +142,7 @@ export function runWebhookContract(options: WebhookContractOptions): void {
       });
     }
 
-    it('a tampered body is refused', async () => {
+    it('a tampered body is refused (an unsigned one saying a stream ended passes only as a delete of the stream it now names)', async () => {
       for (const fixture of streamFixtures) {
         const streamId = String(fixture.expected.streamId);
         // Signed: one added space anywhere breaks the signature. Unsigned: the body names another stream.
@@ -164,9 +164,27 @@ export function runWebhookContract(options: WebhookContractOptions): void {
           const reader: StreamReader = {
             get: async (id) => streamOf(provider, id, deleted ? `${streamId}x` : streamId),
           };
-          expect(await refusal(() => deliver(fixture.webhook, tamper, { confirm: reader }))).toBe(
-            'unconfirmed',
-          );
+          // An event saying a stream ended, changed to name one the API does not have, is consistent with
+          // the API: it passes as the API's word, a delete of that other stream, and never touches the
+          // stream the body named (docs/decisions/2026-12-01-confirm-and-a-gone-stream.md). Any other
+          // claim about a stream the API does not have is refused.
+          const { type, state } = fixture.expected;
+          const ended =
+            type === 'live_stream.disconnected' ||
+            (type === 'live_stream.state_changed' &&
+              (state === 'stopping' || state === 'stopped' || state === 'disabled'));
+          if (ended) {
+            const events = await deliver(fixture.webhook, tamper, { confirm: reader });
+            expect(
+              events.map((event) => [event.type, event.streamId, event.state, event.data?.claimed]),
+            ).toEqual([
+              ['live_stream.deleted', `${streamId}x`, undefined, expect.objectContaining({ type })],
+            ]);
+          } else {
+            expect(await refusal(() => deliver(fixture.webhook, tamper, { confirm: reader }))).toBe(
+              'unconfirmed',
+            );
+          }
           expect(
             await refusal(() => deliver(fixture.webhook, (delivery) => delivery, { confirm: reader })),
           ).toBe('accepted');

@@ -1,4 +1,10 @@
-import { createEventHub, createLiveStreamClient, type LiveStream, tokens } from '@unilive/core';
+import {
+  createEventHub,
+  createLiveStreamClient,
+  type LiveStream,
+  NotFoundError,
+  tokens,
+} from '@unilive/core';
 import { createContainer } from '@unilive/core/container';
 import { startSandbox } from '@unilive/sandbox';
 import { sleepUntilWoken, startWebhookReceiver } from '@unilive/testing';
@@ -120,6 +126,97 @@ describe('wowza-video webhooks from the sandbox', () => {
         hub.latest({ provider: 'wowza-video', streamId: stream.id }).map((event) => event.state),
       ).toEqual(['stopped']);
       expect(receiver.statuses).toEqual([200, 200, 200, 200]);
+    } finally {
+      await receiver.close();
+      await sandbox.close();
+    }
+  });
+
+  it('with confirm, a started stream deleted: its stop passes as deletes (the API has no such stream), the hub forgets it, and a wait on it ends with NotFoundError', async () => {
+    const sandbox = await startSandbox({ transitionMs: 20, media: false });
+    const provider = wowzaVideo(sandbox.adapterSettings('wowza-video'));
+    const hub = createEventHub();
+    const pathSecret = 'sandbox-path-secret-0002';
+    const receiver = await startWebhookReceiver({
+      path: `/webhooks/${pathSecret}`,
+      hub,
+      parse: (input) => parseWebhook(input, { unsigned: true, pathSecret, confirm: provider }),
+    });
+    try {
+      sandbox.webhooks.register('wowza-video', receiver.url);
+      const setup = createLiveStreamClient(provider);
+      const stream = await setup.create({ name: 'deleted live', ingestProtocol: 'rtmp' });
+      await setup.start(stream.id);
+      await setup.waitForState(stream.id, 'ready', { events: hub, intervalMs: 100 });
+      sandbox.setEncoder('wowza-video', stream.id, true);
+      await sandbox.webhooks.settled();
+      expect(
+        hub.latest({ provider: 'wowza-video', streamId: stream.id }).map((event) => event.state),
+      ).toEqual(['ready']);
+      // A wait for the stream to stop, asleep on the running stream; its sleep never ends by itself.
+      const sleep = sleepUntilWoken();
+      const container = createContainer();
+      container.register(tokens.sleep, { useValue: sleep });
+      const client = createLiveStreamClient(provider, { container });
+      const ended = client
+        .waitForState(stream.id, 'stopped', {
+          events: hub,
+          intervalMs: 30_000,
+          maxIntervalMs: 30_000,
+          timeoutMs: 600_000,
+        })
+        .then(
+          () => 'resolved',
+          (error: unknown) => error,
+        );
+      await expect.poll(() => sleep.count()).toBeGreaterThanOrEqual(1);
+      await setup.delete(stream.id);
+      await sandbox.webhooks.settled();
+      // Re-read after the delete, each part of the stop finds no stream (410): what they say (it stopped)
+      // agrees with the API, which has the last word: each passes as a delete of the stream.
+      expect(receiver.statuses).toEqual([200, 200, 200, 200]);
+      expect(
+        receiver.events
+          .slice(2)
+          .map((event) => [
+            (event.raw as { event: string }).event,
+            event.type,
+            event.streamId,
+            event.state,
+            event.data,
+          ]),
+      ).toEqual([
+        [
+          'stop.requested',
+          'live_stream.deleted',
+          stream.id,
+          undefined,
+          {
+            vendorEvent: 'stop.requested',
+            objectType: 'transcoder',
+            confirmed: true,
+            claimed: { type: 'live_stream.state_changed', state: 'stopping' },
+          },
+        ],
+        [
+          'stop.complete',
+          'live_stream.deleted',
+          stream.id,
+          undefined,
+          {
+            vendorEvent: 'stop.complete',
+            objectType: 'transcoder',
+            confirmed: true,
+            claimed: { type: 'live_stream.state_changed', state: 'stopped' },
+          },
+        ],
+      ]);
+      // The hub no longer has the stream running, or at all.
+      expect(hub.latest({ provider: 'wowza-video', streamId: stream.id })).toEqual([]);
+      // The first of them woke the wait, whose poll read the stream gone.
+      const error = await ended;
+      expect(NotFoundError.isInstance(error)).toBe(true);
+      expect((error as NotFoundError).status).toBe(410);
     } finally {
       await receiver.close();
       await sandbox.close();

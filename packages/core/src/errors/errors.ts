@@ -315,8 +315,9 @@ export class AbortError extends UniliveError {
  *   or a clock that is off);
  * - `body-not-raw`: the body given was a parsed object, not the bytes received;
  * - `malformed-body`: the signed body is not what the vendor sends (not JSON, no event name);
- * - `unconfirmed`: in `confirm` mode, the vendor's API contradicts the event (its stream does not exist, or
- *   still exists after a delete), or cannot be asked (the event names no stream, or an id the API would
+ * - `unconfirmed`: in `confirm` mode, the vendor's API contradicts the event (it claims a stream the API
+ *   does not have, or a delete of one it still has; an event saying the stream ended passes as a
+ *   `live_stream.deleted` instead), or cannot be asked (the event names no stream, or an id the API would
  *   refuse), or answers with something that is not the stream.
  */
 export type WebhookVerificationFailure =

@@ -1,13 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  AuthenticationError,
   InvalidInputError,
   NotFoundError,
   ProviderUnavailableError,
-  type WebhookVerificationError,
+  WebhookVerificationError,
 } from '../errors/errors.js';
-import type { LiveStream } from '../live-stream.js';
-import type { LiveStreamEvent } from './live-stream-event.js';
+import { type LiveStream, type LiveStreamState, liveStreamStates } from '../live-stream.js';
+import { type LiveStreamEvent, liveStreamEventTypes } from './live-stream-event.js';
 import {
   checkUnsignedWebhook,
   confirmWebhookEvents,
@@ -162,7 +163,7 @@ describe('confirmWebhookEvents', () => {
     ]);
   });
 
-  it('refuses an event about a stream the API does not have, and a delete of one it still has', async () => {
+  it('refuses an event claiming a stream the API does not have, and a delete of one it still has', async () => {
     const missing = await failure(() =>
       confirmWebhookEvents('liveapi', [event('live_stream.connected', 'x')], reader({})),
     );
@@ -280,6 +281,310 @@ describe('confirmWebhookEvents against what it cannot trust', () => {
           else expect(InvalidInputError.isInstance(outcome)).toBe(true);
         },
       ),
+    );
+  });
+});
+
+// Every event type, with every state and broadcasting it may carry, against every answer the reader may give:
+// the stream, the API's "no such stream" (404; Wowza Video's 410 for a deleted one), another failure. What
+// passes, or the refusal, is spelled out here case by case rather than derived from the code's own rule.
+describe('confirmWebhookEvents: each event type against each reader answer (generated)', () => {
+  type Answer =
+    | { kind: 'stream'; state: LiveStreamState; broadcasting: boolean | undefined }
+    | { kind: 'not-found'; status: 404 | 410 }
+    | { kind: 'failure'; error: 'unavailable' | 'authentication' | 'plain' };
+  const answers: fc.Arbitrary<Answer> = fc.oneof(
+    fc.record({
+      kind: fc.constant('stream' as const),
+      state: fc.constantFrom(...liveStreamStates),
+      broadcasting: fc.constantFrom(undefined, true, false),
+    }),
+    fc.record({
+      kind: fc.constant('not-found' as const),
+      status: fc.constantFrom(404 as const, 410 as const),
+    }),
+    fc.record({
+      kind: fc.constant('failure' as const),
+      error: fc.constantFrom('unavailable' as const, 'authentication' as const, 'plain' as const),
+    }),
+  );
+  type Claims = {
+    type: LiveStreamEvent['type'];
+    state?: LiveStreamState | undefined;
+    broadcasting?: boolean | undefined;
+    withWarning: boolean;
+  };
+  const claims: fc.Arbitrary<Claims> = fc.record({
+    type: fc.constantFrom(...liveStreamEventTypes),
+    state: fc.constantFrom(undefined, ...liveStreamStates),
+    broadcasting: fc.constantFrom(undefined, true, false),
+    withWarning: fc.boolean(),
+  });
+  const build = (provider: 'liveapi' | 'wowza-video', claim: Claims): LiveStreamEvent => ({
+    id: 'evt-1',
+    type: claim.type,
+    provider,
+    streamId: 'stream-1',
+    occurredAt: new Date('2026-11-29T12:00:00Z'),
+    ...(claim.state === undefined ? {} : { state: claim.state }),
+    ...(claim.broadcasting === undefined ? {} : { broadcasting: claim.broadcasting }),
+    data: { vendorEvent: 'vendor-name' },
+    ...(claim.withWarning
+      ? { warnings: [{ type: 'fallback' as const, setting: 'event_time', message: 'no time sent' }] }
+      : {}),
+    raw: { event: 'vendor-name', payload: { _id: 'stream-1' } },
+  });
+  const failures = {
+    unavailable: new ProviderUnavailableError({
+      provider: 'liveapi',
+      operation: 'get',
+      message: 'down',
+      status: 503,
+    }),
+    authentication: new AuthenticationError({
+      provider: 'liveapi',
+      operation: 'get',
+      message: 'no',
+      status: 401,
+    }),
+    plain: new Error('socket hang up'),
+  };
+  const readerFor = (provider: 'liveapi' | 'wowza-video', answer: Answer) => ({
+    get: async (id: string): Promise<LiveStream> => {
+      if (answer.kind === 'failure') throw failures[answer.error];
+      if (answer.kind === 'not-found') {
+        throw new NotFoundError({
+          provider,
+          operation: 'get',
+          message: `no stream ${id}`,
+          status: answer.status,
+        });
+      }
+      return {
+        id,
+        provider,
+        state: answer.state,
+        ...(answer.broadcasting === undefined ? {} : { broadcasting: answer.broadcasting }),
+        ingest: [],
+        playback: [],
+        recording: false,
+        raw: {},
+      };
+    },
+  });
+
+  // The expected outcome, case by case: the events passed, `unconfirmed`, or the reader's own failure.
+  const expected = (event: LiveStreamEvent, answer: Answer): LiveStreamEvent[] | 'unconfirmed' | Error => {
+    if (answer.kind === 'failure') return failures[answer.error];
+    const { state, broadcasting, ...rest } = event;
+    const data = { vendorEvent: 'vendor-name', confirmed: true };
+    if (answer.kind === 'stream') {
+      if (event.type === 'live_stream.deleted') return 'unconfirmed';
+      return [
+        {
+          ...rest,
+          state: answer.state,
+          ...(answer.broadcasting === undefined ? {} : { broadcasting: answer.broadcasting }),
+          data,
+        },
+      ];
+    }
+    switch (event.type) {
+      case 'live_stream.deleted':
+        return [{ ...event, data }];
+      case 'unknown':
+        return [{ ...rest, data }];
+      case 'live_stream.disconnected':
+        return [
+          {
+            ...rest,
+            type: 'live_stream.deleted',
+            data: {
+              ...data,
+              claimed: {
+                type: 'live_stream.disconnected',
+                ...(state === undefined ? {} : { state }),
+                ...(broadcasting === undefined ? {} : { broadcasting }),
+              },
+            },
+          },
+        ];
+      case 'live_stream.state_changed':
+        if (state === 'stopping' || state === 'stopped' || state === 'disabled') {
+          return [
+            {
+              ...rest,
+              type: 'live_stream.deleted',
+              data: {
+                ...data,
+                claimed: {
+                  type: 'live_stream.state_changed',
+                  state,
+                  ...(broadcasting === undefined ? {} : { broadcasting }),
+                },
+              },
+            },
+          ];
+        }
+        return 'unconfirmed';
+      default:
+        // created, updated, connected, restream_changed, recording_ready
+        return 'unconfirmed';
+    }
+  };
+
+  it('passes, converts or refuses exactly as the API answers', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('liveapi' as const, 'wowza-video' as const),
+        claims,
+        answers,
+        async (provider, claim, answer) => {
+          const event = build(provider, claim);
+          const before = structuredClone(event);
+          const outcome = await confirmWebhookEvents(provider, [event], readerFor(provider, answer)).then(
+            (events) => events,
+            (error: unknown) => error,
+          );
+          const want = expected(event, answer);
+          if (want === 'unconfirmed') {
+            expect(WebhookVerificationError.isInstance(outcome)).toBe(true);
+            expect((outcome as WebhookVerificationError).reason).toBe('unconfirmed');
+            expect((outcome as WebhookVerificationError).provider).toBe(provider);
+          } else if (want instanceof Error) {
+            expect(outcome).toBe(want);
+          } else {
+            expect(outcome).toStrictEqual(want);
+          }
+          // The event given is never changed.
+          expect(event).toStrictEqual(before);
+        },
+      ),
+      {
+        examples: [
+          // Wowza Video's stop of a stream deleted while it ran, re-read after the delete (410).
+          [
+            'wowza-video',
+            { type: 'live_stream.state_changed', state: 'stopping', withWarning: false },
+            { kind: 'not-found', status: 410 },
+          ],
+          [
+            'wowza-video',
+            { type: 'live_stream.state_changed', state: 'stopped', withWarning: true },
+            { kind: 'not-found', status: 410 },
+          ],
+          // LiveAPI's disconnect of a stream deleted while an encoder published, then its removal.
+          [
+            'liveapi',
+            { type: 'live_stream.disconnected', broadcasting: false, withWarning: false },
+            { kind: 'not-found', status: 404 },
+          ],
+          [
+            'liveapi',
+            { type: 'live_stream.deleted', withWarning: false },
+            { kind: 'not-found', status: 404 },
+          ],
+          [
+            'liveapi',
+            { type: 'live_stream.state_changed', state: 'disabled', withWarning: false },
+            { kind: 'not-found', status: 404 },
+          ],
+          // Claims that the stream exists or runs, about one the API does not have (yet): refused.
+          [
+            'liveapi',
+            { type: 'live_stream.created', withWarning: false },
+            { kind: 'not-found', status: 404 },
+          ],
+          [
+            'liveapi',
+            { type: 'live_stream.connected', broadcasting: true, withWarning: false },
+            { kind: 'not-found', status: 404 },
+          ],
+          [
+            'wowza-video',
+            { type: 'live_stream.state_changed', state: 'ready', withWarning: false },
+            { kind: 'not-found', status: 410 },
+          ],
+          [
+            'wowza-video',
+            { type: 'live_stream.state_changed', state: 'starting', withWarning: false },
+            { kind: 'not-found', status: 404 },
+          ],
+          [
+            'wowza-video',
+            { type: 'live_stream.state_changed', withWarning: false },
+            { kind: 'not-found', status: 404 },
+          ],
+          [
+            'liveapi',
+            { type: 'live_stream.updated', withWarning: false },
+            { kind: 'not-found', status: 404 },
+          ],
+          [
+            'liveapi',
+            { type: 'live_stream.restream_changed', withWarning: false },
+            { kind: 'not-found', status: 404 },
+          ],
+          [
+            'liveapi',
+            { type: 'live_stream.recording_ready', withWarning: false },
+            { kind: 'not-found', status: 404 },
+          ],
+          ['liveapi', { type: 'unknown', withWarning: false }, { kind: 'not-found', status: 404 }],
+          // The stream there: claims replaced by the API's; a delete of it refused.
+          [
+            'wowza-video',
+            { type: 'live_stream.state_changed', state: 'stopped', withWarning: false },
+            { kind: 'stream', state: 'ready', broadcasting: undefined },
+          ],
+          [
+            'liveapi',
+            { type: 'live_stream.deleted', withWarning: false },
+            { kind: 'stream', state: 'stopped', broadcasting: false },
+          ],
+          // The vendor failing: its error, the event neither passed nor refused.
+          [
+            'liveapi',
+            { type: 'live_stream.disconnected', broadcasting: false, withWarning: false },
+            { kind: 'failure', error: 'unavailable' },
+          ],
+          [
+            'wowza-video',
+            { type: 'live_stream.state_changed', state: 'stopped', withWarning: false },
+            { kind: 'failure', error: 'plain' },
+          ],
+        ] as ['liveapi' | 'wowza-video', Claims, Answer][],
+        numRuns: 300,
+      },
+    );
+  });
+
+  it('a reader that answers nothing has not said the stream is gone: an ended claim or a delete is refused', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom<Claims>(
+          { type: 'live_stream.disconnected', broadcasting: false, withWarning: false },
+          { type: 'live_stream.state_changed', state: 'stopped', withWarning: false },
+          { type: 'live_stream.deleted', withWarning: false },
+          { type: 'unknown', withWarning: false },
+        ),
+        fc.constantFrom(undefined, null, {}, { id: 'stream-1' }, { id: 'other', state: 'stopped' }),
+        async (claim, answer) => {
+          const error = await failure(() =>
+            confirmWebhookEvents('liveapi', [build('liveapi', claim)], {
+              get: async () => answer as unknown as LiveStream,
+            }),
+          );
+          expect((error as WebhookVerificationError).reason).toBe('unconfirmed');
+        },
+      ),
+      {
+        examples: [
+          // `undefined` once passed a delete as confirmed, as if the API had said the stream was gone.
+          [{ type: 'live_stream.deleted', withWarning: false }, undefined],
+          [{ type: 'live_stream.disconnected', broadcasting: false, withWarning: false }, undefined],
+        ],
+      },
     );
   });
 });

@@ -39,8 +39,11 @@ export interface UnsignedWebhookOptions extends WebhookOptionsBase {
   pathSecret?: string | readonly string[] | undefined;
   /**
    * Re-reads the stream of each event over the vendor's API before returning it, with this provider or
-   * client: the event's `state` and `broadcasting` are then the API's, an event about a stream that does
-   * not exist (or a delete of one that does) is refused as `unconfirmed`. Costs one request per event.
+   * client: the event's `state` and `broadcasting` are then the API's. About a stream the API does not
+   * have, an event saying it ended (`disconnected`, a `state_changed` to `stopping`/`stopped`/`disabled`)
+   * passes as a `live_stream.deleted` (`data.claimed` saying what it said), an `unknown` or a delete
+   * passes, and any other event is refused as `unconfirmed`, as is a delete of a stream the API still has
+   * (see {@link confirmWebhookEvents}). Costs one request per event.
    */
   confirm?: StreamReader | undefined;
 }
@@ -156,11 +159,30 @@ function decodeSegment(segment: string | undefined): string | undefined {
 /**
  * `confirm` mode: re-reads each event's stream and keeps the event only if the API agrees it can be true.
  * The event's `state` and `broadcasting` become the API's (the truth now, even if the event was late);
- * `data.confirmed` is set. Events of type `unknown` about no stream pass as they are. Refused as
- * `unconfirmed`, never passed on unchecked: an event of any other type that names no stream (`streamId`
- * `''`), one whose stream id the reader refuses before any request (`InvalidInputError`: a path, a name
- * too long), and one the reader answers with something that is not that stream. Other reader failures (the
- * vendor down) are thrown as they are.
+ * `data.confirmed` is set. Events of type `unknown` about no stream pass as they are.
+ *
+ * A stream the API does not have (the reader throws `NotFoundError`: 404, or Wowza Video's 410 for a
+ * deleted stream) is the API's answer, and decides by what the event claims
+ * (`docs/decisions/2026-12-01-confirm-and-a-gone-stream.md`):
+ * - `live_stream.deleted` passes as it is, `data.confirmed` set;
+ * - an event saying the stream ended (`live_stream.disconnected`, a `live_stream.state_changed` to
+ *   `stopping`, `stopped` or `disabled`: what a vendor sends when a stream is deleted while it runs) passes
+ *   as the API's word, a `live_stream.deleted` with the event's `id`, `provider`, `streamId`,
+ *   `occurredAt`, `warnings` and `raw`, no `state` or `broadcasting`, and `data` the event's plus
+ *   `confirmed: true` and `claimed` (`{ type, state?, broadcasting? }`: what the event said), so an event
+ *   hub forgets the stream and a wait on it polls and ends (`NotFoundError`);
+ * - `unknown` passes without `state` or `broadcasting` (the API has none), `data.confirmed` set: it
+ *   claims nothing the API contradicts (a LiveAPI `video-*` names a video, not a stream);
+ * - any other event is refused as `unconfirmed`: `created`, `updated`, `connected`, `restream_changed` and
+ *   a `state_changed` to any other state (or none) claim a stream the API does not have (an API can lag its
+ *   webhooks: a vendor that retries delivers again after the 400), and `recording_ready` offers a recording
+ *   (`data.url`) of a stream the API cannot vouch for.
+ *
+ * Refused as `unconfirmed` too, never passed on unchecked: an event of any type but `unknown` that names
+ * no stream (`streamId` `''`), one whose stream id the reader refuses before any request
+ * (`InvalidInputError`: a path, a name too long), one the reader answers with something that is not that
+ * stream (`undefined` included), and a `live_stream.deleted` of a stream the API still has. Other reader
+ * failures (the vendor down) are thrown as they are.
  */
 export async function confirmWebhookEvents(
   provider: ProviderId,
@@ -183,6 +205,9 @@ export async function confirmWebhookEvents(
       continue;
     }
     let answer: unknown;
+    // Only the API's own "no such stream" (NotFoundError) says the stream is gone: a reader that answers
+    // nothing (`undefined`) has not said so, and is refused below as an answer that is not the stream.
+    let gone = false;
     try {
       answer = await reader.get(event.streamId);
     } catch (error) {
@@ -190,22 +215,18 @@ export async function confirmWebhookEvents(
         throw unconfirmed('the event names a stream id the API cannot be asked about');
       }
       if (!NotFoundError.isInstance(error)) throw error;
+      gone = true;
     }
-    const stream = answer === undefined ? undefined : readStream(answer, event.streamId);
-    if (answer !== undefined && stream === undefined) {
+    if (gone) {
+      confirmed.push(goneStreamEvent(event, unconfirmed));
+      continue;
+    }
+    const stream = readStream(answer, event.streamId);
+    if (stream === undefined) {
       throw unconfirmed(`the API's answer for stream ${event.streamId} is not that stream`);
     }
-    const deleted = event.type === 'live_stream.deleted';
-    if (deleted !== (stream === undefined)) {
-      throw unconfirmed(
-        deleted
-          ? `the event says stream ${event.streamId} was deleted, but the API still has it`
-          : `the event names stream ${event.streamId}, which the API does not have`,
-      );
-    }
-    if (!stream) {
-      confirmed.push({ ...event, data: { ...event.data, confirmed: true } });
-      continue;
+    if (event.type === 'live_stream.deleted') {
+      throw unconfirmed(`the event says stream ${event.streamId} was deleted, but the API still has it`);
     }
     const { broadcasting: _claimed, ...rest } = event;
     confirmed.push({
@@ -216,6 +237,52 @@ export async function confirmWebhookEvents(
     });
   }
   return confirmed;
+}
+
+// The states a `state_changed` can report that say the stream no longer runs: what a stream the API
+// deleted is consistent with.
+const endedStates: ReadonlySet<LiveStreamState> = /* @__PURE__ */ new Set<LiveStreamState>([
+  'stopping',
+  'stopped',
+  'disabled',
+]);
+
+// An event about a stream the API does not have: passed as the API's word when what it claims is
+// consistent with that (the stream is gone, or no claim at all), refused when it claims the stream exists.
+function goneStreamEvent(
+  event: LiveStreamEvent,
+  unconfirmed: (message: string) => WebhookVerificationError,
+): LiveStreamEvent {
+  const { state, broadcasting, ...rest } = event;
+  if (event.type === 'live_stream.deleted') return { ...event, data: { ...event.data, confirmed: true } };
+  if (event.type === 'unknown') return { ...rest, data: { ...event.data, confirmed: true } };
+  const ended =
+    event.type === 'live_stream.disconnected' ||
+    (event.type === 'live_stream.state_changed' && state !== undefined && endedStates.has(state));
+  if (ended) {
+    // The vendor said "stopped" or "disconnected" about a stream the API says does not exist: the API's
+    // word is the stronger claim, and the one that makes a hub forget the stream (a hub keeps the newest
+    // state it heard for ever, and Wowza Video sends no delete event). The event's own id is kept, so a
+    // copy sent again is dropped as a copy, and its time, so the hub forgets only what came before it.
+    const claimed: Record<string, unknown> = { type: event.type };
+    if (state !== undefined) claimed.state = state;
+    if (broadcasting !== undefined) claimed.broadcasting = broadcasting;
+    return {
+      ...rest,
+      type: 'live_stream.deleted',
+      data: { ...event.data, confirmed: true, claimed },
+    };
+  }
+  if (event.type === 'live_stream.recording_ready') {
+    throw unconfirmed(
+      `the event offers a recording of stream ${event.streamId}, which the API does not have: ` +
+        'the recording cannot be confirmed (list it over the API)',
+    );
+  }
+  throw unconfirmed(
+    `the event names stream ${event.streamId}, which the API does not have ` +
+      '(a stream just created may not be readable yet: the vendor may deliver again)',
+  );
 }
 
 // The reader's answer, when it is the stream asked for: its id, a known state, a boolean or no broadcasting.
