@@ -269,12 +269,15 @@ export {
 } from './live-stream.js';
 /** How every options object is read (own properties of a plain object, each once), for helpers outside core. */
 export {
+  abortedCallError,
+  checkCallOptionValues,
   type OptionRule,
   type OptionsPlace,
   optionRules,
   providerCallOptionRulesWith,
   providerCallOptions,
   readOptions,
+  refuseAbortedCall,
 } from './options.js';
 export {
   isAbortSignal,

@@ -1,9 +1,9 @@
 import { nearestName } from './config/names.js';
-import { type InputIssue, InvalidInputError } from './errors/errors.js';
+import { AbortError, abortedMessage, type InputIssue, InvalidInputError } from './errors/errors.js';
 import { callTimeoutProblem } from './http/transport-settings.js';
 import { invalidInput, readStartProviderOptions } from './inputs.js';
 import type { ProviderId } from './live-stream.js';
-import { isAbortSignal, isArrayValue, plainObjectProblem, platformSignal } from './own.js';
+import { isAbortSignal, isArrayValue, ownValue, plainObjectProblem, platformSignal } from './own.js';
 import type { ListOptions } from './provider.js';
 
 /** One option a function takes: how to tell a valid value, and what to say when it is not one. */
@@ -332,6 +332,119 @@ export function providerCallOptions<T extends object>(
     );
   }
   return read;
+}
+
+/**
+ * What a provider called directly checks of a call's option values before it decides the call without a
+ * request (videosdk v1's `stop`, which no v1 stream has): exactly what core's HTTP layer checks of every
+ * call before its first request, with the same error, so that such a call refuses the options a call that
+ * sends would refuse. Run after {@link providerCallOptions} (which reads the names and types), on what it
+ * returned: a client's copy included, whose `timeoutMs` the client took as any number.
+ *
+ * @throws InvalidInputError (`delivery: 'not-sent'`, message `<provider> <operation>: invalid timeoutMs
+ *   option`) with the issue `timeoutMs` for a `timeoutMs` that is no number of milliseconds above 0 and at
+ *   most 2³¹−1 (`-1`, `0`, `NaN`, `Infinity`), or `signal` for a `signal` that is no `AbortSignal`.
+ */
+export function checkCallOptionValues(options: unknown, provider: ProviderId, operation: string): void {
+  refuseCallOptionValues(provider, operation, ownValue(options, 'timeoutMs'), ownValue(options, 'signal'));
+}
+
+/**
+ * {@link checkCallOptionValues} on values read already (the HTTP layer reads them once per call).
+ * @internal
+ */
+export function refuseCallOptionValues(
+  provider: ProviderId,
+  operation: string,
+  timeoutMs: unknown,
+  signal: unknown,
+): void {
+  const timeoutProblem = timeoutMs === undefined ? undefined : callTimeoutProblem(timeoutMs);
+  if (timeoutProblem !== undefined) throw callOptionError(provider, operation, 'timeoutMs', timeoutProblem);
+  if (signal !== undefined && !isAbortSignal(signal))
+    throw callOptionError(provider, operation, 'signal', 'expected an AbortSignal');
+}
+
+/** The error of a call option's value the HTTP layer refuses (`<provider> <operation>: invalid <path> option`). */
+export function callOptionError(
+  provider: ProviderId,
+  operation: string,
+  path: string,
+  message: string,
+): InvalidInputError {
+  return new InvalidInputError({
+    provider,
+    operation,
+    message: `${provider} ${operation}: invalid ${path} option`,
+    issues: [{ path, message }],
+    delivery: 'not-sent',
+  });
+}
+
+/** What {@link abortedReason} answers for options whose signal is not aborted (or that hold none). */
+export const notAborted: unique symbol = Symbol('unilive.not-aborted');
+
+// The reason of the call's signal when it is already aborted, else `notAborted`. Read without running
+// anything the caller wrote: only a data property `signal` of the options counts (a getter, or a Proxy whose
+// trap throws, is left to the options' own check, which reports it), and only a signal as the options'
+// check accepts it; a reason whose read throws is replaced, as the HTTP layer replaces it. The client, the
+// registry and a provider called directly ({@link refuseAbortedCall}) read a call's signal this way.
+export function abortedReason(options: unknown): unknown {
+  if (typeof options !== 'object' || options === null) return notAborted;
+  try {
+    const descriptor = Object.getOwnPropertyDescriptor(options, 'signal');
+    if (descriptor === undefined || !('value' in descriptor)) return notAborted;
+    const signal: unknown = descriptor.value;
+    if (!isAbortSignal(signal) || signal.aborted !== true) return notAborted;
+    try {
+      return signal.reason;
+    } catch {
+      return new Error('the abort reason could not be read');
+    }
+  } catch {
+    return notAborted;
+  }
+}
+
+/**
+ * Ends a provider call made directly, without a client, whose `signal` is aborted already: before its id,
+ * input and other options are checked and before it decides anything (an operation the vendor does not
+ * have), as a client ends it (`docs/decisions/2026-12-01-aborted-signal-first.md`,
+ * `docs/decisions/2026-12-01-aborted-first-called-directly.md`). Every adapter calls it first in each
+ * operation (`create`, `get`, `list` at its walk's first step, `update`, `delete`, `start`, `stop`,
+ * `getStatus`). Options a client handed on (its own frozen copy) pass: the client checked their signal
+ * first, and one that fired since is the HTTP layer's, named for the operation the client serves. The signal
+ * is read as the client reads it (only a data property `signal` holding a signal): a getter or a value that
+ * is no signal is left to the options' check.
+ *
+ * @throws AbortError (`delivery: 'not-sent'`, message `<provider> <operation> was aborted`, the signal's
+ *   reason as `cause`) when the signal is aborted; nothing is sent and no hook event is reported.
+ */
+export function refuseAbortedCall(options: unknown, provider: ProviderId, operation: string): void {
+  const aborted = abortedCallError(options, provider, operation);
+  if (aborted !== undefined) throw aborted;
+}
+
+/**
+ * The error {@link refuseAbortedCall} throws, or `undefined` when the call goes on: for an operation that
+ * returns its promise without being `async` (`get(id) { return read(id) }`), which must reject rather than
+ * throw.
+ */
+export function abortedCallError(
+  options: unknown,
+  provider: ProviderId,
+  operation: string,
+): AbortError | undefined {
+  if (isClientOptions(options)) return undefined;
+  const reason = abortedReason(options);
+  if (reason === notAborted) return undefined;
+  return new AbortError({
+    provider,
+    operation,
+    message: abortedMessage(provider, operation),
+    cause: reason,
+    delivery: 'not-sent',
+  });
 }
 
 // The operations a provider reads `providerOptions[<id>]` on when it says none (LiveStreamProvider).

@@ -2,6 +2,7 @@ import {
   AbortError,
   type AcceptedAnswer,
   abortAfterAcceptedChange,
+  abortedCallError,
   assertValidId,
   type CallOptions,
   type CreateLiveStreamInput,
@@ -29,6 +30,7 @@ import {
   readBackAfterChange,
   readProviderOptions,
   readSettings,
+  refuseAbortedCall,
   requestChange,
   SecretSet,
   transportSettings,
@@ -269,6 +271,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
   // lifecycle rule still applies (a refusal checked against the stream; an answer that is no stream read
   // back, and when that fails the state `enabled` gives, with a read-back-failed warning).
   async function lifecycle(id: string, operation: 'start' | 'stop', options?: CallOptions) {
+    refuseAbortedCall(options, provider, operation);
     assertValidId(id, { provider, operation });
     const enabled = operation === 'start';
     return changeLifecycle({
@@ -392,6 +395,8 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
     secrets: () => secrets.values(),
 
     async create(given: CreateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
+      // A signal aborted already ends the call before its input is checked, as through a client.
+      refuseAbortedCall(options, provider, 'create');
       // Checked as a client checks it, when called without one: a bad field is refused, not sent.
       const input = providerInput(given, provider, 'create');
       // Restream keys (and any credential in the options) are secrets before the request: a 400 may echo them.
@@ -422,7 +427,8 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
     },
 
     get(id: string, options?: CallOptions): Promise<LiveStream> {
-      return fetchStream(id, 'get', options);
+      const aborted = abortedCallError(options, provider, 'get');
+      return aborted ? Promise.reject(aborted) : fetchStream(id, 'get', options);
     },
 
     // LiveAPI documents no page-size parameter, so `pageSize` is not sent. Pages are walked by core with
@@ -430,6 +436,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
     // `nextPage`); an answer with none of them is one unpaged page. Each record is read on its own, so one
     // LiveAPI could not have sent (an unusable id) is skipped with a warning.
     async *list(given?: ListOptions): AsyncGenerator<LiveStream> {
+      refuseAbortedCall(given, provider, 'list');
       // Read as a client reads them before anything here does (its `strict`, `name`): `null`, a Map, a getter
       // that throws or a value a client refuses (`pageSize: 0`, `name: ''`) is refused with the client's error.
       const options: ListOptions = providerCallOptions(given, provider, 'list') ?? {};
@@ -490,6 +497,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
     // the one before answered, as long as it was accepted; what was applied is named when a later part
     // fails (LiveApiRestreamError, ChangeAppliedError).
     async update(id: string, given: UpdateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
+      refuseAbortedCall(options, provider, 'update');
       assertValidId(id, { provider, operation: 'update' });
       // Checked as a client checks it, when called without one: a bad field is refused, not sent.
       const patch = providerInput(given, provider, 'update');
@@ -549,6 +557,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
     },
 
     async delete(id: string, options?: CallOptions): Promise<void> {
+      refuseAbortedCall(options, provider, 'delete');
       assertValidId(id, { provider, operation: 'delete' });
       // The answer (`{"success": true}` in client code) is not documented; any 2xx means deleted.
       await http.request({

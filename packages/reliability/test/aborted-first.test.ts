@@ -10,6 +10,8 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { adapterIds, adapters, type ClientOperation, clientOperations } from '../src/adapters.js';
 import { type CheckRow, writeSection } from '../src/report.js';
+import { checkSection } from './check-rows.js';
+import { type Outcome, outcomeOf, subjects } from './direct-harness.js';
 
 // A signal already aborted when a call is made ends it first, on every adapter and every operation: with
 // AbortError, `delivery: 'not-sent'`, the signal's reason as `cause`, and no request, whatever else the call
@@ -200,5 +202,151 @@ describe('a signal aborted before the call', () => {
       expect(sent).toEqual([]);
       expect(heard).toEqual([]);
     }
+  }
+});
+
+// The same on a provider called directly, without a client (architecture.md: one behaviour whoever calls):
+// an aborted signal beside input the call would refuse (a malformed id, a bad create or update input, a list
+// value or an option a client refuses) ends the call with AbortError, `delivery: 'not-sent'`, nothing sent,
+// on every adapter configuration and the memory provider, exactly as through a client. Before, a provider
+// called directly checked its id, input and options first and answered InvalidInputError where a client
+// answered AbortError (docs/decisions/2026-12-01-aborted-first-called-directly.md).
+
+const direct = checkSection('hardening.aborted-first-direct', 'aborts');
+const directCheck = 'an aborted signal beside bad input: AbortError, not-sent, nothing sent, called directly';
+
+const providerOperations = ['create', 'get', 'list', 'update', 'delete', 'start', 'stop'] as const;
+type ProviderOperation = (typeof providerOperations)[number];
+
+/** What is wrong with the call besides its aborted signal. */
+interface Bad {
+  /** A malformed id (calls that take one). */
+  id: '' | 'a/b' | '..' | undefined;
+  /** Bad input: create's or update's, a list's `pageSize` or `name`. */
+  input: boolean;
+  /** An option no call takes or a value the HTTP layer refuses, beside the signal. */
+  option: 'timeoutMS' | 'timeoutMs -1' | 'pageSize 0' | undefined;
+}
+
+const bads: fc.Arbitrary<Bad> = fc.record({
+  id: fc.constantFrom(undefined, '', 'a/b', '..'),
+  input: fc.boolean(),
+  option: fc.constantFrom(undefined, 'timeoutMS', 'timeoutMs -1', 'pageSize 0'),
+});
+
+function abortedOptions(bad: Bad, operation: ProviderOperation): Record<string, unknown> {
+  const controller = new AbortController();
+  controller.abort(new Error('caller gave up'));
+  const options: Record<string, unknown> = { signal: controller.signal };
+  if (bad.option === 'timeoutMS') options.timeoutMS = 5;
+  if (bad.option === 'timeoutMs -1') options.timeoutMs = -1;
+  // Refused by the client on every call but list, and by list's own check there.
+  if (bad.option === 'pageSize 0') options.pageSize = 0;
+  if (operation === 'list' && bad.input) options.name = '';
+  return options;
+}
+
+interface Callable {
+  create(input: unknown, options: unknown): Promise<unknown>;
+  get(id: string, options: unknown): Promise<unknown>;
+  update(id: string, patch: unknown, options: unknown): Promise<unknown>;
+  delete(id: string, options: unknown): Promise<unknown>;
+  start(id: string, options: unknown): Promise<unknown>;
+  stop(id: string, options: unknown): Promise<unknown>;
+}
+
+async function callWith(
+  target: Callable,
+  walk: (options: unknown) => AsyncIterable<{ id: string }>,
+  operation: ProviderOperation,
+  id: string,
+  bad: Bad,
+): Promise<unknown> {
+  const options = abortedOptions(bad, operation);
+  const at = bad.id ?? id;
+  switch (operation) {
+    case 'create':
+      return target.create(bad.input ? { name: '' } : { name: 'unilive aborted' }, options);
+    case 'list': {
+      const ids: string[] = [];
+      for await (const stream of walk(options)) ids.push(stream.id);
+      return ids;
+    }
+    case 'update':
+      return target.update(at, bad.input ? {} : { name: 'unilive aborted' }, options);
+    default:
+      return target[operation](at, options);
+  }
+}
+
+// Each operation with each kind of bad input alone, and all of them at once: the cases the old order failed.
+const knownBads: [ProviderOperation, Bad][] = providerOperations.flatMap((operation) =>
+  (
+    [
+      { id: '', input: false, option: undefined },
+      { id: undefined, input: true, option: undefined },
+      { id: undefined, input: false, option: 'timeoutMS' },
+      { id: undefined, input: false, option: 'timeoutMs -1' },
+      { id: 'a/b', input: true, option: 'pageSize 0' },
+      { id: undefined, input: false, option: undefined },
+    ] satisfies Bad[]
+  ).map((bad): [ProviderOperation, Bad] => [operation, bad]),
+);
+
+describe('a signal aborted before a provider is called directly', () => {
+  for (const subject of subjects) {
+    it(`${subject.label}: AbortError before any bad input, not-sent, nothing sent, as through a client`, async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...providerOperations), bads, (operation, bad) =>
+          direct.counted(
+            directCheck,
+            subject.label,
+            async () => {
+              const run = async (path: 'direct' | 'client'): Promise<Outcome> => {
+                const made = subject.make();
+                if (path === 'direct') {
+                  const provider = made.provider;
+                  return outcomeOf(
+                    () =>
+                      callWith(
+                        provider as unknown as Callable,
+                        (options) => provider.list(options as never),
+                        operation,
+                        subject.id,
+                        bad,
+                      ),
+                    made.requests,
+                  );
+                }
+                const client = createLiveStreamClient(made.provider);
+                return outcomeOf(
+                  () =>
+                    callWith(
+                      client as unknown as Callable,
+                      (options) => client.list(options as never),
+                      operation,
+                      subject.id,
+                      bad,
+                    ),
+                  made.requests,
+                );
+              };
+              const viaClient = await run('client');
+              const called = await run('direct');
+              const said = `${operation} ${JSON.stringify(bad)}`;
+              expect(viaClient, said).toEqual({
+                error: { name: 'AbortError', delivery: 'not-sent', operation },
+                requests: [],
+              });
+              expect(called, said).toEqual(viaClient);
+            },
+            `${operation} ${JSON.stringify(bad)}`,
+          ),
+        ),
+        { numRuns: 60, examples: knownBads },
+      );
+      direct.row(directCheck, subject.label).figure =
+        `${providerOperations.length} operations, each with a bad id, input or option besides`;
+    });
   }
 });

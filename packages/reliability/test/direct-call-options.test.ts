@@ -87,3 +87,121 @@ describe('a provider called directly reads every call’s options as a client do
     });
   }
 });
+
+// videosdk v1 has no stop call, so its `stop` sends nothing whatever it is given; what it refuses before
+// saying so must be what `get`, which sends, refuses before sending: the same options object gives the same
+// refusal (class, delivery and issues) on both, called directly and through a client alike, and only an
+// options object `get` would send with is answered UnsupportedOperationError. A `timeoutMs` out of range
+// (-1, 0, NaN, past 2³¹−1 ms) was UnsupportedOperationError on v1 stop where `get` refused it.
+const v1 = subjects.find((subject) => subject.label === 'videosdk');
+if (v1 === undefined) throw new Error('the videosdk v1 configuration is missing from the subjects');
+const v1Check = 'videosdk v1 stop options: refused as get refuses them, else unsupported, nothing sent';
+
+/** An options object, described so that each call gets its own signal. */
+interface OptionsSpec {
+  timeoutMs?: unknown;
+  signal?: 'fresh' | 'aborted' | 'nope' | 'object' | 'null';
+  /** A name no call takes (`timeoutMS`, `signl`), or `pageSize`, which `list` takes and `get` does not. */
+  extra?: 'timeoutMS' | 'signl' | 'pageSize';
+}
+
+function optionsOf(spec: OptionsSpec): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  if ('timeoutMs' in spec) options.timeoutMs = spec.timeoutMs;
+  if (spec.signal !== undefined) {
+    options.signal = {
+      fresh: () => new AbortController().signal,
+      aborted,
+      nope: () => 'nope',
+      object: () => ({ aborted: false }),
+      null: () => null,
+    }[spec.signal]();
+  }
+  if (spec.extra !== undefined) options[spec.extra] = 5;
+  return options;
+}
+
+const specs: fc.Arbitrary<OptionsSpec> = fc.record(
+  {
+    timeoutMs: fc.oneof(
+      fc.constantFrom<unknown>(-1, 0, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2_147_483_648, 'x', null),
+      fc.integer({ min: -5_000, max: 60_000 }),
+      fc.double({ min: -10, max: 10 }),
+    ),
+    signal: fc.constantFrom('fresh', 'aborted', 'nope', 'object', 'null'),
+    extra: fc.constantFrom('timeoutMS', 'signl', 'pageSize'),
+  },
+  { requiredKeys: [] },
+);
+
+type Path = 'direct' | 'client';
+const paths = fc.constantFrom<Path>('direct', 'client');
+
+// The known cases, on both paths: out of range, fractional (a valid number of ms: every call takes it), a
+// signal that is none, a misspelt name, an aborted signal beside a bad timeout.
+const knownCases: [Path, OptionsSpec][] = (['direct', 'client'] as const).flatMap((path) =>
+  (
+    [
+      { timeoutMs: -1 },
+      { timeoutMs: 1.5 },
+      { timeoutMs: 0 },
+      { timeoutMs: Number.NaN },
+      { timeoutMs: 5_000 },
+      { signal: 'nope' },
+      { extra: 'timeoutMS' },
+      { timeoutMs: -1, signal: 'aborted' },
+      {},
+    ] satisfies OptionsSpec[]
+  ).map((spec): [Path, OptionsSpec] => [path, spec]),
+);
+
+describe('videosdk v1 stop refuses the options get refuses, before saying v1 has no stop', () => {
+  it('the same class, delivery and issues as get for every options object, directly and through a client', async () => {
+    const subject = v1;
+    const seen = { refused: 0, unsupported: 0 };
+    await fc.assert(
+      fc.asyncProperty(paths, specs, (path, spec) =>
+        counted(
+          v1Check,
+          subject.label,
+          async () => {
+            const outcome = async (call: 'get' | 'stop') => {
+              const made = subject.make();
+              const target = path === 'direct' ? made.provider : createLiveStreamClient(made.provider);
+              return outcomeOf(
+                () => target[call](subject.id, optionsOf(spec) as never) as Promise<unknown>,
+                made.requests,
+              );
+            };
+            const get = await outcome('get');
+            const stop = await outcome('stop');
+            const said = `${path} ${JSON.stringify(spec)}`;
+            expect(stop.requests, said).toEqual([]);
+            const getRefused =
+              get.requests.length === 0 &&
+              (get.error?.name === 'InvalidInputError' || get.error?.name === 'AbortError');
+            if (getRefused) {
+              seen.refused += 1;
+              expect(stop.error?.delivery, said).toBe('not-sent');
+              expect(
+                { name: stop.error?.name, operation: stop.error?.operation, issues: stop.error?.issues },
+                said,
+              ).toEqual({ name: get.error?.name, operation: 'stop', issues: get.error?.issues });
+            } else {
+              seen.unsupported += 1;
+              expect(get.requests.length, said).toBeGreaterThan(0);
+              expect({ name: stop.error?.name, delivery: stop.error?.delivery }, said).toEqual({
+                name: 'UnsupportedOperationError',
+                delivery: 'not-sent',
+              });
+            }
+          },
+          `${path} ${JSON.stringify(spec)}`,
+        ),
+      ),
+      { numRuns: 150, examples: knownCases },
+    );
+    row(v1Check, subject.label).figure =
+      `${seen.refused} refused as get refuses them, ${seen.unsupported} unsupported`;
+  });
+});

@@ -1,4 +1,5 @@
 import {
+  abortedCallError,
   assertValidId,
   type CallOptions,
   type CreateLiveStreamInput,
@@ -22,6 +23,7 @@ import {
   readBackAfterChange,
   readOptions,
   readProviderOptions,
+  refuseAbortedCall,
   requestChange,
   SecretSet,
   settleInputGaps,
@@ -226,6 +228,7 @@ export function createMemoryProvider(given: MemoryProviderSettings = {}): LiveSt
   // The answer holds the whole stream; a refusal for the stream's state is checked against it (core's
   // lifecycle rule), so a repeated start or stop returns the stream.
   const lifecycle = async (id: string, operation: 'start' | 'stop', options?: CallOptions) => {
+    refuseAbortedCall(options, 'memory', operation);
     assertValidId(id, { provider: 'memory', operation });
     return changeLifecycle({
       provider: 'memory',
@@ -258,6 +261,8 @@ export function createMemoryProvider(given: MemoryProviderSettings = {}): LiveSt
     backend,
     secrets: () => secrets.values(),
     async create(given: CreateLiveStreamInput, options?: CallOptions) {
+      // A signal aborted already ends the call before its input is checked, as through a client.
+      refuseAbortedCall(options, 'memory', 'create');
       // Checked as a client checks it, when called without one: a bad name or field is refused, not sent.
       const input = providerInput(given, 'memory', 'create');
       const warnings = memoryInputGaps(input, 'create');
@@ -272,8 +277,12 @@ export function createMemoryProvider(given: MemoryProviderSettings = {}): LiveSt
       });
       return withWarnings(toStream(response.data.stream), warnings);
     },
-    get: (id: string, options?: CallOptions) => read(id, 'get', options),
+    get: (id: string, options?: CallOptions) => {
+      const aborted = abortedCallError(options, 'memory', 'get');
+      return aborted ? Promise.reject(aborted) : read(id, 'get', options);
+    },
     async *list(given?: ListOptions) {
+      refuseAbortedCall(given, 'memory', 'list');
       // Read as a client reads them, when called without one: a `pageSize: -1` or `name: ''` is refused with
       // the client's error, not taken for an empty page or no name.
       const options: ListOptions = providerCallOptions(given, 'memory', 'list') ?? {};
@@ -299,6 +308,7 @@ export function createMemoryProvider(given: MemoryProviderSettings = {}): LiveSt
       });
     },
     async update(id: string, given: UpdateLiveStreamInput, options?: CallOptions) {
+      refuseAbortedCall(options, 'memory', 'update');
       assertValidId(id, { provider: 'memory', operation: 'update' });
       // Checked as a client checks it, when called without one: a bad name or field is refused, not sent.
       const patch = providerInput(given, 'memory', 'update');
@@ -335,12 +345,14 @@ export function createMemoryProvider(given: MemoryProviderSettings = {}): LiveSt
       return withWarnings(readBack, warnings);
     },
     async delete(id: string, options?: CallOptions) {
+      refuseAbortedCall(options, 'memory', 'delete');
       assertValidId(id, { provider: 'memory', operation: 'delete' });
       await http.request({ operation: 'delete', method: 'DELETE', path: pathOf`streams/${id}`, options });
     },
     start: (id: string, options?: CallOptions) => lifecycle(id, 'start', options),
     stop: (id: string, options?: CallOptions) => lifecycle(id, 'stop', options),
     async getStatus(id: string, options?: CallOptions): Promise<LiveStreamStatus> {
+      refuseAbortedCall(options, 'memory', 'status');
       assertValidId(id, { provider: 'memory', operation: 'status' });
       const response = await http.request({
         operation: 'status',

@@ -4,6 +4,7 @@ import {
   assertValidId,
   type CallOptions,
   type CreateLiveStreamInput,
+  checkCallOptionValues,
   type HttpClient,
   inputSecrets,
   isAnswerAbout,
@@ -17,6 +18,7 @@ import {
   providerCallOptions,
   providerInput,
   readBackAfterChange,
+  refuseAbortedCall,
   requestChange,
   type SecretSet,
   UnsupportedOperationError,
@@ -110,6 +112,8 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
     capabilities: videosdkV1Capabilities,
 
     async create(given: CreateLiveStreamInput, options?: CallOptions) {
+      // A signal aborted already ends the call before its input is checked, as through a client.
+      refuseAbortedCall(options, provider, 'create');
       // Checked as a client checks it, when called without one: a bad field is refused, not sent.
       const input = providerInput(given, provider, 'create');
       // Restream keys are secrets before the request: a 400 may echo them.
@@ -134,6 +138,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
 
     // The read a caller repeats most: sent here rather than through fetchStream, one promise fewer.
     async get(id: string, options?: CallOptions) {
+      refuseAbortedCall(options, provider, 'get');
       assertValidId(id, { provider, operation: 'get' });
       const response = await http.request({
         operation: 'get',
@@ -147,6 +152,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
     },
 
     async *list(given?: ListOptions) {
+      refuseAbortedCall(given, provider, 'list');
       // Read as a client reads them before anything here does (its `pageSize`): `null`, a Map, a getter
       // that throws or a value a client refuses (`pageSize: 0`, `name: ''`) is refused with the client's error.
       const options: ListOptions = providerCallOptions(given, provider, 'list') ?? {};
@@ -202,6 +208,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
     },
 
     async update(id: string, given: UpdateLiveStreamInput, options?: CallOptions) {
+      refuseAbortedCall(options, provider, 'update');
       assertValidId(id, { provider, operation: 'update' });
       // Checked as a client checks it, when called without one: a bad field is refused, not sent.
       const patch = providerInput(given, provider, 'update');
@@ -262,6 +269,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
     },
 
     async delete(id: string, options?: CallOptions) {
+      refuseAbortedCall(options, provider, 'delete');
       assertValidId(id, { provider, operation: 'delete' });
       // The reference shows the deleted stream in the answer; nothing in it is needed, so any 2xx will do.
       await http.request({
@@ -274,6 +282,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
     },
 
     async start(id: string, options?: CallOptions) {
+      refuseAbortedCall(options, provider, 'start');
       assertValidId(id, { provider, operation: 'start' });
       // No start call exists: a v1 stream takes an encoder as soon as it exists. Fetching it still proves
       // the stream is there, and returns it `ready`.
@@ -281,11 +290,17 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
     },
 
     async stop(id: string, given?: CallOptions) {
+      refuseAbortedCall(given, provider, 'stop');
       assertValidId(id, { provider, operation: 'stop' });
-      // Read as a client reads them, before the call is decided: a provider called directly refuses a
-      // misspelt or malformed option, and ends on a signal aborted already, exactly as a client would,
-      // rather than answering that v1 has no stop. Nothing is sent either way.
-      const signal = providerCallOptions(given, provider, 'stop')?.signal;
+      // Read and checked as every other call's are before its first request, before the call is decided:
+      // a misspelt or malformed option (a `timeoutMs` of -1, a `signal` that is none) is refused as `get`
+      // refuses it, called directly or through a client, rather than answered that v1 has no stop. Nothing
+      // is sent either way.
+      const options = providerCallOptions(given, provider, 'stop');
+      checkCallOptionValues(options, provider, 'stop');
+      // A signal read from a getter, which the first check leaves to the options' reading, aborted already:
+      // the HTTP layer would end a call that sends on it.
+      const signal = options?.signal;
       if (signal?.aborted) {
         throw new AbortError({
           provider,

@@ -29,6 +29,7 @@ import {
   type ReadBack,
   type RestreamTarget,
   readBackAfterChange,
+  refuseAbortedCall,
   requestChange,
   type SecretSet,
   type StartOptions,
@@ -636,6 +637,8 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     providerOptionsOn: v2ProviderOptionsOn,
 
     async create(given: CreateLiveStreamInput, options?: CallOptions) {
+      // A signal aborted already ends the call before its input is checked, as through a client.
+      refuseAbortedCall(options, provider, 'create');
       // Checked as a client checks it, when called without one: a bad field is refused, not sent.
       const input = providerInput(given, provider, 'create');
       // Restream keys are secrets before the request: an error may echo them.
@@ -658,11 +661,13 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     },
 
     async get(id: string, options?: CallOptions) {
+      refuseAbortedCall(options, provider, 'get');
       assertValidId(id, { provider, operation: 'get' });
       return fetchStream(id, 'get', options);
     },
 
     async getStatus(id: string, options?: CallOptions): Promise<LiveStreamStatus> {
+      refuseAbortedCall(options, provider, 'status');
       assertValidId(id, { provider, operation: 'status' });
       const answer = await fetchActiveHls(id, 'status', options);
       // `raw` holds the answers this read received, as received, in the parts `get`'s raw names them: the
@@ -678,6 +683,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     },
 
     async *list(given?: ListOptions) {
+      refuseAbortedCall(given, provider, 'list');
       // Read as a client reads them before anything here does (its `pageSize`): `null`, a Map, a getter
       // that throws or a value a client refuses (`pageSize: 0`, `name: ''`) is refused with the client's error.
       const options: ListOptions = providerCallOptions(given, provider, 'list') ?? {};
@@ -736,6 +742,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     },
 
     async update(id: string, given: UpdateLiveStreamInput, options?: CallOptions) {
+      refuseAbortedCall(options, provider, 'update');
       assertValidId(id, { provider, operation: 'update' });
       // Checked as a client checks it, when called without one: a bad field is refused, not sent.
       const patch = providerInput(given, provider, 'update');
@@ -864,6 +871,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     },
 
     async delete(id: string, options?: CallOptions) {
+      refuseAbortedCall(options, provider, 'delete');
       assertValidId(id, { provider, operation: 'delete' });
       await endAction('delete', 'deactivating the room', 'v2/rooms/deactivate', id, options);
       held.delete(id);
@@ -871,6 +879,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     },
 
     async start(id: string, startOptions?: StartOptions) {
+      refuseAbortedCall(startOptions, provider, 'start');
       assertValidId(id, { provider, operation: 'start' });
       // Read as the HTTP layer reads a call's options (a client has read them already): a Map or a getter
       // that throws is refused here, before its `providerOptions` would be taken for none; they are read as
@@ -1023,6 +1032,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     },
 
     async stop(id: string, options?: CallOptions) {
+      refuseAbortedCall(options, provider, 'stop');
       assertValidId(id, { provider, operation: 'stop' });
       const answer = await fetchActiveHls(id, 'stop', options);
       const found = answer?.data.data;

@@ -1,4 +1,5 @@
 import {
+  abortedCallError,
   assertValidId,
   type CallOptions,
   ConflictError,
@@ -24,6 +25,7 @@ import {
   providerSettingsBaseNames,
   readBackAfterChange,
   readSettings,
+  refuseAbortedCall,
   requestChange,
   SecretSet,
   transportSettings,
@@ -198,6 +200,8 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
     secrets: () => secrets.values(),
 
     async create(given: CreateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
+      // A signal aborted already ends the call before its input is checked, as through a client.
+      refuseAbortedCall(options, providerId, 'create');
       // Checked as a client checks it, when called without one: a bad field is refused, not sent.
       const input = providerInput(given, providerId, 'create');
       const sent = inputSecrets(input, providerId);
@@ -224,7 +228,8 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
     },
 
     get(id: string, options?: CallOptions): Promise<LiveStream> {
-      return fetchStream('get', id, options);
+      const aborted = abortedCallError(options, providerId, 'get');
+      return aborted ? Promise.reject(aborted) : fetchStream('get', id, options);
     },
 
     // List items carry only id, name, state and dates (OpenAPI `index_real_time_stream`), but every
@@ -232,6 +237,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
     // streams, made lazily as the iteration goes. Pages are walked by core; each record is read on its own,
     // so one the vendor could not have sent (an unusable id) is skipped with a warning.
     async *list(given?: ListOptions): AsyncGenerator<LiveStream> {
+      refuseAbortedCall(given, providerId, 'list');
       // Read as a client reads them before anything here does (its `pageSize`): `null`, a Map, a getter
       // that throws or a value a client refuses (`pageSize: 0`, `name: ''`) is refused with the client's error.
       const options: ListOptions = providerCallOptions(given, providerId, 'list') ?? {};
@@ -279,6 +285,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
     },
 
     async update(id: string, given: UpdateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
+      refuseAbortedCall(options, providerId, 'update');
       assertValidId(id, { provider: providerId, operation: 'update' });
       // Checked as a client checks it, when called without one: a bad field is refused, not sent.
       const patch = providerInput(given, providerId, 'update');
@@ -366,6 +373,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
     },
 
     async delete(id: string, options?: CallOptions): Promise<void> {
+      refuseAbortedCall(options, providerId, 'delete');
       assertValidId(id, { provider: providerId, operation: 'delete' });
       await http.request({ operation: 'delete', method: 'DELETE', path: pathOf`real_time/${id}`, options });
       secrets.forgetStream(id);
@@ -376,6 +384,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
     // start leads); Wowza documents no call that brings a stopped or disabled stream back (whether a
     // publisher reopens it is unverified), a conflict with its state.
     async start(id: string, options?: CallOptions): Promise<LiveStream> {
+      refuseAbortedCall(options, providerId, 'start');
       const stream = await fetchStream('start', id, options);
       if (stream.state === 'stopped' || stream.state === 'disabled') {
         throw new ConflictError({
@@ -394,6 +403,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
     // lifecycle rule reads the stream and returns it, which also makes the PUT safe to retry after a lost
     // answer. The stop answer holds only the state; the stream is read back, with that state.
     async stop(id: string, options?: CallOptions): Promise<LiveStream> {
+      refuseAbortedCall(options, providerId, 'stop');
       assertValidId(id, { provider: providerId, operation: 'stop' });
       return changeLifecycle({
         provider: providerId,
@@ -427,6 +437,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
     },
 
     async getStatus(id: string, options?: CallOptions): Promise<LiveStreamStatus> {
+      refuseAbortedCall(options, providerId, 'status');
       assertValidId(id, { provider: providerId, operation: 'status' });
       const { data, raw } = await call(wowzaRealtimeStateSchema, {
         operation: 'status',

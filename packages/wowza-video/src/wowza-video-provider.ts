@@ -27,6 +27,7 @@ import {
   providerSettingsBaseNames,
   readBackAfterChange,
   readSettings,
+  refuseAbortedCall,
   requestChange,
   SecretSet,
   transportSettings,
@@ -304,6 +305,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
   // state from before is made again once the cache has expired.
   // Async, so that a bad id is a rejected promise like every other failure, never a synchronous throw.
   async function lifecycle(id: string, action: 'start' | 'stop', options: CallOptions | undefined) {
+    refuseAbortedCall(options, providerId, action);
     assertValidId(id, { provider: providerId, operation: action });
     return changeLifecycle({
       provider: providerId,
@@ -319,6 +321,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
   }
 
   async function reset(id: string, options: CallOptions | undefined) {
+    refuseAbortedCall(options, providerId, 'reset');
     assertValidId(id, { provider: providerId, operation: 'reset' });
     const answer = await sendStateChange(id, 'reset', options);
     const stream = await readBackAfterChange({
@@ -353,6 +356,8 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
     callOptionNames: { list: callOptionNames },
 
     async create(given: CreateLiveStreamInput, options?: CallOptions) {
+      // A signal aborted already ends the call before its input is checked, as through a client.
+      refuseAbortedCall(options, providerId, 'create');
       // Checked as a client checks it, when called without one: a bad field is refused, not sent.
       const input = providerInput(given, providerId, 'create');
       // A 422 may echo the push password or the token-auth secret sent: they are secrets from the start.
@@ -379,11 +384,13 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
     },
 
     async get(id: string, options?: CallOptions) {
+      refuseAbortedCall(options, providerId, 'get');
       assertValidId(id, { provider: providerId, operation: 'get' });
       return fetchStream(id, 'get', options);
     },
 
     async *list(given?: WowzaVideoListOptions) {
+      refuseAbortedCall(given, providerId, 'list');
       // Read as a client reads them before anything here does (its `pageSize`, `details`): `null`, a Map, a
       // getter that throws or a value a client refuses (`pageSize: 0`, `name: ''`) is refused with the client's error.
       const options: WowzaVideoListOptions =
@@ -443,6 +450,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
     },
 
     async update(id: string, given: UpdateLiveStreamInput, options?: CallOptions) {
+      refuseAbortedCall(options, providerId, 'update');
       assertValidId(id, { provider: providerId, operation: 'update' });
       const patch = providerInput(given, providerId, 'update');
       secrets.learnStream(id, ...inputSecrets(patch, providerId));
@@ -501,6 +509,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
     },
 
     async delete(id: string, options?: CallOptions) {
+      refuseAbortedCall(options, providerId, 'delete');
       assertValidId(id, { provider: providerId, operation: 'delete' });
       await http.request({
         operation: 'delete',
@@ -516,6 +525,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
     reset: (id: string, options?: CallOptions) => reset(id, options),
 
     async getStatus(id: string, options?: CallOptions) {
+      refuseAbortedCall(options, providerId, 'status');
       assertValidId(id, { provider: providerId, operation: 'status' });
       const { data, body } = await call({
         operation: 'status',

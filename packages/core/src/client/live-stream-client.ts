@@ -22,6 +22,7 @@ import {
 import { sameStream } from '../lifecycle.js';
 import type { LiveStream, LiveStreamState, ProviderId, Warning } from '../live-stream.js';
 import {
+  abortedReason,
   callOptionRules,
   containerRule,
   hookRules,
@@ -29,12 +30,13 @@ import {
   listOptionIssues,
   listOptionRules,
   markClientOptions,
+  notAborted,
   type OptionRule,
   optionRules,
   readOptions,
   startOptionRules,
 } from '../options.js';
-import { isAbortSignal, thrownKind } from '../own.js';
+import { thrownKind } from '../own.js';
 import type {
   CallOptions,
   CallRuntime,
@@ -897,29 +899,8 @@ function unexpectedFailure(
   });
 }
 
-export const notAborted: unique symbol = Symbol('unilive.not-aborted');
-
-// The reason of the call's signal when it is already aborted, else `notAborted`. Read without running
-// anything the caller wrote: only a data property `signal` of the options counts (a getter, or a Proxy whose
-// trap throws, is left to the options' own check, which reports it), and only a signal as the options'
-// check accepts it; a reason whose read throws is replaced, as the HTTP layer replaces it. The registry
-// reads its calls' signals the same way.
-export function abortedReason(options: unknown): unknown {
-  if (typeof options !== 'object' || options === null) return notAborted;
-  try {
-    const descriptor = Object.getOwnPropertyDescriptor(options, 'signal');
-    if (descriptor === undefined || !('value' in descriptor)) return notAborted;
-    const signal: unknown = descriptor.value;
-    if (!isAbortSignal(signal) || signal.aborted !== true) return notAborted;
-    try {
-      return signal.reason;
-    } catch {
-      return new Error('the abort reason could not be read');
-    }
-  } catch {
-    return notAborted;
-  }
-}
+// Read as the registry and a provider called directly read it (options.ts).
+export { abortedReason, notAborted } from '../options.js';
 
 // A walk that fails at its first step, with `failure` at every step until it is closed by `return`: a walk
 // that has said it is done stays done, as the walk of a list that began does.

@@ -22,16 +22,14 @@ import {
 } from '../errors/unilive-error.js';
 import { ownData, safeParseOwn } from '../inputs.js';
 import type { ProviderId } from '../live-stream.js';
-import { isClientOptions, providerCallOptionRulesWith, providerCallOptions } from '../options.js';
 import {
-  isAbortSignal,
-  isInstanceOf,
-  once,
-  ownFields,
-  ownValue,
-  platformSignal,
-  prototypePollution,
-} from '../own.js';
+  callOptionError,
+  isClientOptions,
+  providerCallOptionRulesWith,
+  providerCallOptions,
+  refuseCallOptionValues,
+} from '../options.js';
+import { isInstanceOf, once, ownFields, ownValue, platformSignal, prototypePollution } from '../own.js';
 import type {
   CallOptions,
   CallRuntime,
@@ -50,7 +48,7 @@ import { BodyRead, discardBody, readCapped } from './read-body.js';
 import { GateDeadlineError, GateStoreUnavailableError, type RequestGate } from './request-gate.js';
 import { resolvePath } from './resolve-path.js';
 import { backoffDelay, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
-import { callTimeoutProblem, checkTransportSettings, maxTimeoutMs } from './transport-settings.js';
+import { checkTransportSettings, maxTimeoutMs } from './transport-settings.js';
 
 /** HTTP methods the vendors use. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -370,11 +368,9 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     const idempotent = spec.idempotent ?? (method === 'GET' || method === 'PUT' || method === 'DELETE');
     const callTimeoutMs = ownValue(options, 'timeoutMs') as number | undefined;
     const base = { provider: settings.provider, operation };
-    const timeoutProblem = callTimeoutMs === undefined ? undefined : callTimeoutProblem(callTimeoutMs);
-    if (timeoutProblem !== undefined)
-      throw optionError(settings.provider, operation, 'timeoutMs', timeoutProblem);
-    if (givenSignal !== undefined && !isAbortSignal(givenSignal))
-      throw optionError(settings.provider, operation, 'signal', 'expected an AbortSignal');
+    // The values every call's options are held to; a provider that decides a call without a request
+    // checks them the same way (checkCallOptionValues).
+    refuseCallOptionValues(settings.provider, operation, callTimeoutMs, givenSignal);
     // The attempts listen to a platform signal: one of another realm or library (a vm context's, an
     // iframe's, jsdom's) is followed through one listener for its life (platformSignal), so its methods are
     // not called per attempt, and a removeEventListener or reason of it that throws cannot fail a call that
@@ -826,7 +822,7 @@ function adoptSignal(provider: ProviderId, operation: string, signal: AbortSigna
   try {
     return platformSignal(signal);
   } catch {
-    throw optionError(provider, operation, 'signal', 'expected an AbortSignal');
+    throw callOptionError(provider, operation, 'signal', 'expected an AbortSignal');
   }
 }
 
@@ -838,16 +834,6 @@ function ownRuntime(options: unknown): CallRuntime | undefined {
   } catch {
     return undefined;
   }
-}
-
-function optionError(provider: ProviderId, operation: string, path: string, message: string) {
-  return new InvalidInputError({
-    provider,
-    operation,
-    message: `${provider} ${operation}: invalid ${path} option`,
-    issues: [{ path, message }],
-    delivery: 'not-sent',
-  });
 }
 
 const deliveryRank: Record<Delivery, number> = { 'not-sent': 0, refused: 1, unknown: 2 };
