@@ -92,18 +92,136 @@ describe.skipIf(!redisServer)('a take the store gave up on, run by Redis late or
     expect(await admin.zrange(slotsKey('k'), '0', '-1')).toEqual([]);
   });
 
-  it('frees a slot whose connection broke before the answer, first thing on the next connection', async () => {
-    const store = open(proxy.url, 10_000);
+  it('frees a slot whose connection broke before the answer as soon as Redis can be reached, with no further call: first thing on the next connection', async () => {
+    const store = open(proxy.url);
     await answering(store);
     proxy.mode('cut');
     const error = await store.acquireSlot('k', 'lost', 3, 60_000).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(RedisGateStoreError);
+    // Redis ran it before it read the end of the connection: while every connection is cut, the slot is held
+    // by nobody…
+    await expect.poll(() => admin.zrange(slotsKey('k'), '0', '-1'), { timeout: 30_000 }).toEqual(['lost']);
+    const monitor = await redis.monitor();
     await proxy.recover();
-    // Redis ran it before it read the end of the connection: the slot is held by nobody…
-    expect(await admin.zrange(slotsKey('k'), '0', '-1')).toEqual(['lost']);
-    // …until the store connects again, and gives it back before anything else.
+    // …until the store reaches Redis again, by itself (no call follows), and gives it back before anything else.
+    await expect.poll(() => admin.zcard(slotsKey('k')), { timeout: 30_000 }).toBe(0);
+    await monitor.stop();
+    const sent = [...monitor.sources().values()].find((commands) =>
+      commands.some(([name]) => name?.toLowerCase() === 'zrem'),
+    );
+    const handshake = new Set(['hello', 'client', 'info', 'select']);
+    expect(sent?.filter(([name]) => !handshake.has(String(name).toLowerCase()))[0]).toEqual([
+      'zrem',
+      slotsKey('k'),
+      'lost',
+    ]);
+  });
+
+  // The case an idle or finishing process meets: one network blip after Redis ran its slot take, and no
+  // further call. Another process of the account gets the slot once the first reaches Redis again, long
+  // before the slot would have expired (the attempt's time limit plus 5 s).
+  it('gives another process the slot of a take cut after Redis ran it, before it expires, though the process that took it calls no more', async () => {
+    const provider = createMemoryProvider({ timeoutMs: 60_000 });
+    const stream = await provider.create({ name: 'blip' });
+    const storeA = createRedisGateStore({
+      url: proxy.url,
+      onUnavailable: 'fail',
+      commandTimeoutMs: 30_000,
+      reconnectIntervalMs: 0,
+    });
+    stores.push(storeA);
+    const a = createLiveStreamClient(provider, { rateLimit: { maxConcurrency: 1, store: storeA } });
+    const b = createLiveStreamClient(provider, { rateLimit: { maxConcurrency: 1, store: open(redis.url) } });
+    // A first call loads the slot script into Redis, so the take below runs as it arrives (EVALSHA).
+    await a.get(stream.id);
+    proxy.mode('cut', { cutOn: /eval/i });
+    const error = await a.get(stream.id).catch((caught: unknown) => caught);
+    expect(ProviderUnavailableError.isInstance(error)).toBe(true);
+    // Redis ran the take and holds its slot, for nobody, while every connection of A is cut.
+    const [slots] = await admin.keys('*:slots');
+    await expect.poll(() => admin.zcard(String(slots)), { timeout: 30_000 }).toBe(1);
+    const [, expiresAt] = await admin.zrange(String(slots), '0', '-1', 'WITHSCORES');
+    await proxy.recover();
+    // A reaches Redis again with no call and gives the slot back; B's call then goes out at once.
+    await expect.poll(() => admin.zcard(String(slots)), { timeout: 30_000 }).toBe(0);
+    expect((await b.get(stream.id)).id).toBe(stream.id);
+    // B was done while A's slot, had it been left, would still have been held (both on Redis's clock).
+    const [seconds, micros] = await admin.time();
+    expect(Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)).toBeLessThan(Number(expiresAt));
+  });
+
+  it('reconnects at once after a connection that was up broke, not after reconnectIntervalMs: Redis may well be up', async () => {
+    const store = createRedisGateStore({
+      url: proxy.url,
+      commandTimeoutMs: 30_000,
+      reconnectIntervalMs: 600_000,
+    });
+    stores.push(store);
     await answering(store);
+    const monitor = await redis.monitor();
+    const connections = proxy.connections;
+    // One connection cut after its take reached Redis; the next ones pass.
+    proxy.mode('cut', { after: 'pass' });
+    await store.acquireSlot('k', 'lost', 3, 60_000).catch(() => undefined);
+    // The store, calling no more, connects again and gives the slot back.
+    const removal = ([name, , holder]: string[]) => name?.toLowerCase() === 'zrem' && holder === 'lost';
+    await expect
+      .poll(() => [...monitor.sources().values()].flat().some(removal), { timeout: 30_000 })
+      .toBe(true);
+    const commands = await monitor.stop();
+    const took = commands.findIndex(
+      ([name, ...args]) => /^eval(sha)?$/i.test(String(name)) && args.includes('lost'),
+    );
+    expect(took).toBeGreaterThanOrEqual(0);
+    expect(commands.findIndex(removal)).toBeGreaterThan(took);
+    expect(await admin.zcard(slotsKey('k'))).toBe(0);
+    expect(proxy.connections).toBe(connections + 1);
+  });
+
+  it('frees the slot of a take whose connection broke when the store is closed, before it closes', async () => {
+    const store = createRedisGateStore({
+      url: proxy.url,
+      commandTimeoutMs: 30_000,
+      reconnectIntervalMs: 600_000,
+    });
+    stores.push(store);
+    await answering(store);
+    const cuts = proxy.cuts;
+    proxy.mode('cut');
+    await store.acquireSlot('k', 'lost', 3, 60_000).catch(() => undefined);
+    // The store's own reconnection, at once, is cut too; the next would be ten minutes later.
+    await expect.poll(() => proxy.cuts, { timeout: 30_000 }).toBe(cuts + 2);
+    await proxy.recover();
+    expect(await admin.zrange(slotsKey('k'), '0', '-1')).toEqual(['lost']);
+    await store.close();
     expect(await admin.zrange(slotsKey('k'), '0', '-1')).toEqual([]);
+    await expect(store.pausedUntil('k')).rejects.toMatchObject({ code: 'CLOSED' });
+  });
+
+  it('closes within commandTimeoutMs when Redis does not answer, and leaves the slot to expire', async () => {
+    const store = createRedisGateStore({
+      url: proxy.url,
+      commandTimeoutMs: 200,
+      reconnectIntervalMs: 600_000,
+    });
+    stores.push(store);
+    await answering(store);
+    const connections = proxy.connections;
+    // The take's connection is cut after Redis ran it; from then on connections are accepted and nothing
+    // answers.
+    proxy.mode('cut', { after: 'stall' });
+    await store.acquireSlot('k', 'lost', 3, 60_000).catch(() => undefined);
+    await expect.poll(() => admin.zrange(slotsKey('k'), '0', '-1'), { timeout: 30_000 }).toEqual(['lost']);
+    // The store's own reconnection, which never gets an answer.
+    await expect.poll(() => proxy.connections, { timeout: 30_000 }).toBe(connections + 1);
+    // close waits for it at most commandTimeoutMs (without that bound, this would never end).
+    await store.close();
+    await expect(store.pausedUntil('k')).rejects.toMatchObject({ code: 'CLOSED' });
+    // The slot stays held until Redis expires it, after its hold time.
+    expect(await admin.zrange(slotsKey('k'), '0', '-1')).toEqual(['lost']);
+    const left = await admin.pttl(slotsKey('k'));
+    expect(left).toBeGreaterThan(0);
+    expect(left).toBeLessThanOrEqual(60_000);
   });
 
   it('leaves every slot of an account free after a hang the gate refused calls through (onUnavailable fail)', async () => {

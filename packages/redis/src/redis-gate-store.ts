@@ -43,7 +43,12 @@ export interface RedisGateStoreOptions {
    * processes are seen this late at most. Default 50.
    */
   pollIntervalMs?: number | undefined;
-  /** While Redis is down, the least time between two attempts to connect again, in ms. Default 1000. */
+  /**
+   * While Redis is down, the least time between two attempts to connect again, in ms. Default 1000. The
+   * store connects when a call needs Redis, and by itself (through ioredis's reconnection) only while a slot
+   * holder's removal waits to be sent: at once after a connection that was up broke, then at this interval,
+   * until those slots would have expired anyway.
+   */
   reconnectIntervalMs?: number | undefined;
   /**
    * Further ioredis options (TLS certificates, a username, a database), as a plain object (a `Map` or a class
@@ -70,7 +75,14 @@ export interface RedisGateStore extends GateStore {
   readonly onUnavailable: GateStoreUnavailableMode;
   /** `Redis at <host>:<port>`, and `/<db>` for a database other than 0: the URL without credentials. */
   readonly description: string;
-  /** Closes the connection. Later calls fail as if Redis were down (so the gate falls back or fails). */
+  /**
+   * Closes the connection. First sends the slot holders' removals still waiting (a take or a release whose
+   * connection broke before its answer), connecting for them if need be, for at most `commandTimeoutMs`:
+   * when Redis does not answer within it, closes anyway and those slots expire by themselves (the attempt's
+   * time limit plus 5 s). Never rejects. Later calls fail with `RedisGateStoreError` `CLOSED`, as if Redis
+   * were down (so the gate falls back or fails). Call it before a process ends: the store's connection and
+   * reconnection never keep a process alive, so one that just ends leaves such slots to expire.
+   */
   close(): Promise<void>;
 }
 
@@ -146,8 +158,10 @@ interface ScriptedRedis extends Redis {
  *   what is left of it, so clocks that disagree between processes do not matter.
  * - A slot is taken only while its caller still waits: each slot take carries the time the caller gives up
  *   (`commandTimeoutMs` after the call began), on Redis's clock, and Redis takes nothing past it; a slot
- *   command given up on is followed by the removal of its holder on the same connection (or first thing on
- *   the next one), so a Redis that stalls and resumes leaves no slot held by nobody. A rate token whose take
+ *   command given up on is followed by the removal of its holder on the same connection, or, when that
+ *   connection broke, first thing on the next one, which the store makes as soon as Redis can be reached
+ *   (ioredis's reconnection, with no further call needed) and on `close`: a Redis that stalls and resumes,
+ *   or a connection cut after Redis ran a take, leaves no slot held by nobody. A rate token whose take
  *   was given up on may still be spent when Redis runs it late: one token per such take, of the window it
  *   ran in, free again when that window ends (`duration` s of {@link windowOf}: 1000 ms at a whole
  *   `requestsPerSecond`).
@@ -174,6 +188,14 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
   // Set when the application's reconnectOnError dropped a connection Redis was answering on: the next call
   // connects again at once, neither held back by reconnectIntervalMs (Redis is up) nor failed as refused.
   let droppedOnReply = false;
+  let closed = false;
+  let closing: Promise<void> | undefined;
+  let connecting: Promise<void> | undefined;
+  let nextConnectAt = 0;
+  // Whether the connection ioredis may make again had been ready: then Redis was up a moment ago.
+  let wasReady = false;
+  // When the reconnection ioredis has scheduled (reconnectDelay) is due.
+  let attemptAt = 0;
   const redisOptions: Omit<RedisOptions, 'replyMapping'> = {
     // The copy checkOptions read, once: a getter is not asked again, to answer otherwise or throw.
     ...settings.redisOptions,
@@ -181,8 +203,9 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
     // A call while Redis is down fails at once instead of waiting in a queue, and is never sent twice.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
-    // Reconnection is on demand (below): no timer keeps a process alive that has nothing else to do.
-    retryStrategy: () => null,
+    // Reconnection is on demand (below), except while a slot holder's removal waits to be sent: then
+    // ioredis reconnects by itself, on a timer that does not keep the process alive (see reconnectDelay).
+    retryStrategy: () => reconnectDelay(),
     connectTimeout: settings.redisOptions?.connectTimeout ?? commandTimeoutMs,
     reconnectOnError: reconnectWithoutResend(settings.redisOptions?.reconnectOnError, () => {
       droppedOnReply = true;
@@ -200,63 +223,127 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
   client.on('connect', () => {
     (client.stream as Socket | undefined)?.unref?.();
   });
+  // ioredis keeps its reconnection timer referenced: a process with nothing else to do would wait for it.
+  // The timer is an undeclared field of ioredis's client, set before this event is emitted.
+  client.on('reconnecting', () => {
+    (client as unknown as { reconnectTimeout?: { unref?: () => void } | null }).reconnectTimeout?.unref?.();
+  });
+  // Every connection, made on demand or by ioredis's reconnection, is resumed before any call uses it:
+  // listened to here, before any call's own wait for 'ready', so the removals go out first.
+  let resumedStream: unknown;
+  let resumed: Promise<void> = Promise.resolve();
+  let resumeSettled: Promise<void> = resumed;
+  client.on('ready', () => {
+    wasReady = true;
+    resumedStream = client.stream;
+    resumed = resumeConnection();
+    resumeSettled = resumed.catch(() => {});
+  });
 
-  let closed = false;
-  let connecting: Promise<void> | undefined;
-  let nextConnectAt = 0;
   const failure = (code: string) => new RedisGateStoreError(description, code);
+  const down = () => failure(lastErrorCode ?? 'ECONNREFUSED');
 
-  // A new connection, made now.
+  // ioredis asks this whenever a connection closes (it broke, an attempt failed, reconnectOnError dropped
+  // it): a delay reconnects after it, null ends the connection. It reconnects only while a slot holder's
+  // removal waits to be sent (or a slot take's answer was still awaited, whose removal is registered right
+  // after), and only until those holders would have expired anyway: a process that makes no further call
+  // (idle, or finishing) then frees the slot as soon as Redis can be reached, instead of every process of
+  // the account waiting for its expiry. Otherwise the next call connects, as before. The first attempt
+  // after a connection that was up is at once (Redis may well be up: a network blip); later ones
+  // `reconnectIntervalMs` apart, as calls' own attempts are.
+  function reconnectDelay(): number | null {
+    const broke = wasReady;
+    wasReady = false;
+    if (closed || !removalsPending()) return null;
+    const now = Date.now();
+    const delay = droppedOnReply || broke ? 0 : Math.max(0, nextConnectAt - now);
+    // The attempt is ioredis's now: the connection reconnectOnError dropped is replaced by it.
+    droppedOnReply = false;
+    attemptAt = now + delay;
+    nextConnectAt = attemptAt + reconnectIntervalMs;
+    return delay;
+  }
+
+  // A new connection, made now; resolves once it is resumed.
   function connectNow(): Promise<void> {
     droppedOnReply = false;
+    wasReady = false;
     return client
       .connect()
-      .then(selectDatabase)
-      .then(resumeConnection)
+      .then(() => resumed)
       .catch((error: unknown) => {
         throw failure(replyCodeOf(error) ?? lastErrorCode ?? 'ECONNREFUSED');
       });
   }
 
-  function connect(): Promise<void> {
-    if (client.status === 'ready' && !droppedOnReply) return Promise.resolve();
-    if (closed) return Promise.reject(failure('CLOSED'));
-    if (!connecting) {
-      if (droppedOnReply && client.status !== 'wait' && client.status !== 'end') {
-        // The connection reconnectOnError dropped is still closing (ioredis says 'ready' until its socket
-        // closes): once it has ended, a new one at once.
-        connecting = new Promise<void>((resolve) => {
-          client.once('end', () => resolve());
-        }).then(() => {
-          if (closed) throw failure('CLOSED');
-          return connectNow();
-        });
-      } else if (client.status !== 'wait' && client.status !== 'end') {
-        // Connecting already: wait for its outcome.
-        connecting = new Promise<void>((resolve, reject) => {
-          const ready = () => {
-            client.off('end', end);
-            resolve();
-          };
-          const end = () => {
-            client.off('ready', ready);
-            reject(failure(lastErrorCode ?? 'ECONNREFUSED'));
-          };
-          client.once('ready', ready);
-          client.once('end', end);
-        });
-      } else {
-        // Down: try again at most once per interval; calls between fail at once. A connection dropped on a
-        // reply was no outage: made again at once.
-        if (!droppedOnReply && Date.now() < nextConnectAt)
-          return Promise.reject(failure(lastErrorCode ?? 'ECONNREFUSED'));
-        nextConnectAt = Date.now() + reconnectIntervalMs;
-        connecting = connectNow();
-      }
-      const settle = () => {
-        connecting = undefined;
+  // The outcome of the attempt under way (or due now): resolves once that connection is resumed.
+  function outcome(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const ready = () => {
+        client.off('close', lost);
+        client.off('end', lost);
+        resolve();
       };
-      connecting.then(settle, settle);
+      const lost = () => {
+        client.off('ready', ready);
+        client.off('close', lost);
+        client.off('end', lost);
+        reject(down());
+      };
+      client.once('ready', ready);
+      client.once('close', lost);
+      client.once('end', lost);
+    }).then(() => resumed);
+  }
+
+  const resumedNow = () => client.status === 'ready' && !droppedOnReply && resumedStream === client.stream;
+
+  // Reaches Redis from where the connection stands. `force` (closing) neither waits for the interval
+  // between attempts nor stops at `closed`.
+  function reach(force: boolean): Promise<void> {
+    const status = client.status;
+    if (resumedNow()) return resumed;
+    if (droppedOnReply && status === 'ready') {
+      // The connection reconnectOnError dropped is still closing (ioredis says 'ready' until its socket
+      // closes): once closed, on from where it then stands (ended, or reconnecting at once).
+      return new Promise<void>((resolve) => {
+        client.once('close', () => resolve());
+      }).then(() => {
+        if (closed && !force) throw failure('CLOSED');
+        return reach(force);
+      });
+    }
+    // Connecting already, or ready with its 'ready' still to be emitted, or ioredis's attempt due now.
+    if (
+      status === 'connecting' ||
+      status === 'connect' ||
+      status === 'ready' ||
+      (status === 'reconnecting' && Date.now() >= attemptAt)
+    )
+      return outcome();
+    if (status === 'reconnecting') {
+      // Closing: now, not when ioredis's interval is over (its timer goes with the connection, in close).
+      if (force) return connectNow();
+      // Down: ioredis tries again when its interval is over; calls before fail at once.
+      return Promise.reject(down());
+    }
+    // Down: try again at most once per interval; calls between fail at once. A connection dropped on a
+    // reply was no outage: made again at once.
+    if (!force && !droppedOnReply && Date.now() < nextConnectAt) return Promise.reject(down());
+    nextConnectAt = Date.now() + reconnectIntervalMs;
+    return connectNow();
+  }
+
+  function connect(): Promise<void> {
+    if (closed) return Promise.reject(failure('CLOSED'));
+    if (resumedNow()) return resumeSettled;
+    if (!connecting) {
+      const attempt = reach(false);
+      connecting = attempt;
+      const settle = () => {
+        if (connecting === attempt) connecting = undefined;
+      };
+      attempt.then(settle, settle);
     }
     return connecting;
   }
@@ -297,14 +384,22 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
 
   // Slot holders whose removal Redis has not confirmed: a release, or the undoing of an acquire given up on,
   // whose answer did not come. Each is sent again first thing on the next connection (before any other
-  // command, so never after a later acquire of the same holder); removing a holder that is not there is no
-  // change, so sending one twice is harmless. Bounded: the oldest are dropped past `maxUnconfirmed` (their
-  // slots then expire by themselves, as before).
-  const unconfirmed = new Map<string, { slots: string; holder: string }>();
-  function removeHolder(slots: string, holder: string): Promise<void> {
+  // command, so never after a later acquire of the same holder), which ioredis makes by itself while one
+  // waits (reconnectDelay), and by `close`; removing a holder that is not there is no change, so sending one
+  // twice is harmless. Each is kept until the time (performance.now()) its slot expires at the latest:
+  // removing it after that changes nothing. Bounded: the oldest are dropped past `maxUnconfirmed` (their
+  // slots then expire by themselves).
+  const unconfirmed = new Map<string, { slots: string; holder: string; until: number }>();
+  // Slot takes sent whose answer has not come: when their connection breaks, their holders' removals follow
+  // (the calls' `abandoned`), just after ioredis asks reconnectDelay whether to reconnect.
+  let takesAwaited = 0;
+  // The longest hold a take asked for: a holder released now expires within it at the latest.
+  let longestHoldMs = 0;
+  function removeHolder(slots: string, holder: string, until: number): Promise<void> {
     const id = `${slots}\n${holder}`;
+    const kept = unconfirmed.get(id)?.until ?? 0;
     unconfirmed.delete(id);
-    unconfirmed.set(id, { slots, holder });
+    unconfirmed.set(id, { slots, holder, until: Math.max(kept, until) });
     if (unconfirmed.size > maxUnconfirmed) unconfirmed.delete(unconfirmed.keys().next().value as string);
     return client.zrem(slots, holder).then(
       () => {
@@ -318,11 +413,21 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
     );
   }
 
+  // Whether a removal waits to be sent (or may follow a take still awaited); forgets the removals of slots
+  // that have expired by now.
+  function removalsPending(): boolean {
+    const now = performance.now();
+    for (const [id, { until }] of unconfirmed) if (until <= now) unconfirmed.delete(id);
+    return unconfirmed.size > 0 || takesAwaited > 0;
+  }
+
   // A new connection: the removals the last one left unconfirmed first, then Redis's clock, in one round trip.
   // The clock is read afresh: the new connection may reach another server (a failover), on another clock.
   async function resumeConnection(): Promise<void> {
+    await selectDatabase();
     redisClock = undefined;
-    for (const { slots, holder } of [...unconfirmed.values()]) removeHolder(slots, holder).catch(() => {});
+    for (const { slots, holder, until } of [...unconfirmed.values()])
+      removeHolder(slots, holder, until).catch(() => {});
     const [seconds, micros] = await client.time();
     readRedisClock(Number(seconds) * 1000 + Math.floor(Number(micros) / 1000));
   }
@@ -395,6 +500,35 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
     return limiter;
   }
 
+  // Closing: the removals still waiting are sent first (connecting for them if need be, ioredis's own
+  // reconnection included), within commandTimeoutMs, the bound of every wait on Redis: a Redis that does
+  // not answer never holds `close` longer, and its holders expire by themselves. Calls after this fail
+  // (CLOSED); ioredis no longer reconnects (reconnectDelay).
+  async function closeNow(): Promise<void> {
+    closed = true;
+    if (removalsPending()) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const bound = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, commandTimeoutMs);
+      });
+      // An attempt under way that fails (a connection still closing) is followed by one of close's own.
+      const sent = reach(true)
+        .catch(() => reach(true))
+        .then(() =>
+          Promise.allSettled(
+            [...unconfirmed.values()].map(({ slots, holder, until }) => removeHolder(slots, holder, until)),
+          ),
+        );
+      try {
+        await Promise.race([sent.catch(() => {}), bound]);
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    // Not QUIT: its answer would come on a socket that no longer holds the process open.
+    client.disconnect();
+  }
+
   const keyOf = (key: string, part: 'rate' | 'slots' | 'pause') => `${keyPrefix}{${key}}:${part}`;
 
   return {
@@ -418,28 +552,32 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
     },
     acquireSlot(key, holder, limit, ttlMs) {
       const slots = keyOf(key, 'slots');
+      const holdMs = Math.ceil(ttlMs);
+      longestHoldMs = Math.max(longestHoldMs, holdMs);
       return call(
         async (deadline) => {
-          const [taken, now] = await client.uniliveAcquireSlot(
-            slots,
-            holder,
-            limit,
-            Math.ceil(ttlMs),
-            deadline,
-          );
+          takesAwaited += 1;
+          let answer: SlotAnswer;
+          try {
+            answer = await client.uniliveAcquireSlot(slots, holder, limit, holdMs, deadline);
+          } finally {
+            takesAwaited -= 1;
+          }
+          const [taken, now] = answer;
           readRedisClock(now);
           if (taken < 0) throw failure('ETIMEDOUT');
           return taken === 1;
         },
         // Given up on: whatever it took, or takes when Redis runs it late, is given back right after it (one
-        // connection answers in order), or on the next connection.
+        // connection answers in order), or on the next connection. Redis runs it by its deadline (at most
+        // commandTimeoutMs from now), so what it took expires by then plus its hold.
         () => {
-          removeHolder(slots, holder).catch(() => {});
+          removeHolder(slots, holder, performance.now() + commandTimeoutMs + holdMs).catch(() => {});
         },
       );
     },
     releaseSlot(key, holder) {
-      return call(() => removeHolder(keyOf(key, 'slots'), holder));
+      return call(() => removeHolder(keyOf(key, 'slots'), holder, performance.now() + longestHoldMs));
     },
     setPause(key, untilMs) {
       const forMs = Math.ceil(untilMs - Date.now());
@@ -455,10 +593,9 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
         return left > 0 ? Date.now() + left : 0;
       });
     },
-    async close() {
-      closed = true;
-      // Not QUIT: its answer would come on a socket that no longer holds the process open.
-      client.disconnect();
+    close() {
+      closing ??= closeNow();
+      return closing;
     },
   };
 }

@@ -12,7 +12,16 @@ export type ProxyMode = 'pass' | 'late-answers' | 'stall' | 'cut';
 /** A loopback TCP proxy in front of a test's Redis, that delays or cuts what passes, on demand. */
 export interface RedisProxy {
   readonly url: string;
-  mode(next: ProxyMode): void;
+  /** How many connections clients have made to the proxy so far. */
+  readonly connections: number;
+  /** How many of them `cut` has cut so far. */
+  readonly cuts: number;
+  /**
+   * From now on, `next`. With `cutOn`, `cut` lets requests that do not match it pass (their answers held)
+   * until one does: that one reaches Redis, then the connection is ended, and every later request is cut
+   * as `cut` cuts. With `after`, `cut` cuts one connection, and then the proxy does what `after` says.
+   */
+  mode(next: ProxyMode, options?: { cutOn?: RegExp; after?: ProxyMode }): void;
   /**
    * Back to `pass`: held requests go on to Redis, then held answers to their clients. Resolves once Redis has
    * closed every connection that was cut (it has read, and run, all that reached it on them).
@@ -32,8 +41,13 @@ interface Link {
 
 export async function startRedisProxy(port: number): Promise<RedisProxy> {
   let mode: ProxyMode = 'pass';
+  let cutOn: RegExp | undefined;
+  let after: ProxyMode | undefined;
+  let connections = 0;
+  let cuts = 0;
   const links = new Set<Link>();
   const server = createServer((client) => {
+    connections += 1;
     const upstream = connect(port, '127.0.0.1');
     const closed = new Promise<void>((resolve) => upstream.once('close', () => resolve()));
     const link: Link = { client, upstream, requests: [], answers: [], cut: false, closed };
@@ -45,7 +59,12 @@ export async function startRedisProxy(port: number): Promise<RedisProxy> {
         return;
       }
       upstream.write(chunk);
+      if (mode === 'cut' && cutOn && !cutOn.test(chunk.toString('latin1'))) return;
       if (mode === 'cut') {
+        cuts += 1;
+        cutOn = undefined;
+        mode = after ?? mode;
+        after = undefined;
         // Redis reads the request, then the end of the connection; the client hears nothing more.
         link.cut = true;
         upstream.end();
@@ -71,11 +90,21 @@ export async function startRedisProxy(port: number): Promise<RedisProxy> {
   const own = typeof address === 'object' && address ? address.port : 0;
   return {
     url: `redis://127.0.0.1:${own}`,
-    mode(next) {
+    get connections() {
+      return connections;
+    },
+    get cuts() {
+      return cuts;
+    },
+    mode(next, options = {}) {
       mode = next;
+      cutOn = options.cutOn;
+      after = options.after;
     },
     async recover() {
       mode = 'pass';
+      cutOn = undefined;
+      after = undefined;
       const cut: Promise<void>[] = [];
       for (const link of links) {
         if (link.cut) {
