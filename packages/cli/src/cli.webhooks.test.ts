@@ -550,6 +550,244 @@ describe('unilive listen --forward-to', () => {
   });
 });
 
+/** Sets `listenTiming` fields for one test; the defaults come back after it. */
+function timing(changed: Partial<typeof listenTiming>) {
+  const saved = { ...listenTiming };
+  Object.assign(listenTiming, changed);
+  cleanups.push(async () => {
+    Object.assign(listenTiming, saved);
+  });
+}
+
+/**
+ * An app that takes its first request and never answers it (stopped at a breakpoint), and answers every
+ * later one 204 at once. `ended` counts the unanswered requests whose connection was closed.
+ */
+async function hangingApp() {
+  let requests = 0;
+  let ended = 0;
+  const server = createServer((request, response) => {
+    requests += 1;
+    request.resume();
+    if (requests === 1) {
+      response.on('close', () => {
+        ended += 1;
+      });
+      return;
+    }
+    request.on('end', () => {
+      response.statusCode = 204;
+      response.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    get requests() {
+      return requests;
+    },
+    get ended() {
+      return ended;
+    },
+  };
+}
+
+describe('unilive listen: an app that does not answer', () => {
+  // The sandbox holds the deliveries behind one that is not answered (its per-URL order) and gives up after
+  // 10 s; the listener printed nothing for it, ever.
+  it('prints one line when its own bound passes, ends the request and answers the sandbox 504, which sends the next', async () => {
+    // The bound running out is what is tested: it is set short here, and is 9 s by default (under the
+    // sandbox's 10 s, so the listener is the one that gives up).
+    timing({ appMs: 50 });
+    const box = await sandbox();
+    const target = await hangingApp();
+    const { out, err, output } = capture();
+    const controller = new AbortController();
+    const listening = main(['listen', '--forward-to', `${target.url}/hooks`, '-p', 'liveapi'], {
+      output,
+      signal: controller.signal,
+      environment: { UNILIVE_SANDBOX_URL: box.url },
+    });
+    await expect.poll(() => out.find((line) => line.startsWith('Forwarding'))).toBeDefined();
+    const client = createLiveStreamClient(liveapi(box.adapterSettings('liveapi')));
+    await client.create({ name: 'first, never answered' });
+    await client.create({ name: 'second, answered' });
+    await box.webhooks.settled();
+    expect(out.slice(1)).toEqual([
+      `liveapi stream-created → ${target.url}/… no answer within 50 ms`,
+      `liveapi stream-created → ${target.url}/… 204`,
+    ]);
+    expect(box.webhooks.deliveries().map((record) => record.status ?? record.error)).toEqual([504, 204]);
+    // The app's request is not left open behind the line.
+    await expect.poll(() => target.ended).toBe(1);
+    controller.abort();
+    expect(await listening).toBe(130);
+    expect(out.at(-1)).toBe('stopped forwarding');
+    expect(err).toEqual([]);
+  });
+
+  it('stopped while the app has not answered: that delivery gets its line before the last one, and the request ends', async () => {
+    // Not a bound running out: the shared 30 s limit.
+    timing({ appMs: 30_000 });
+    const box = await sandbox();
+    const target = await hangingApp();
+    const { out, err, output } = capture();
+    const controller = new AbortController();
+    const listening = main(['listen', '--forward-to', `${target.url}/hooks`, '-p', 'liveapi'], {
+      output,
+      signal: controller.signal,
+      environment: { UNILIVE_SANDBOX_URL: box.url },
+    });
+    await expect.poll(() => out.find((line) => line.startsWith('Forwarding'))).toBeDefined();
+    const client = createLiveStreamClient(liveapi(box.adapterSettings('liveapi')));
+    await client.create({ name: 'never answered' });
+    await expect.poll(() => target.requests).toBe(1);
+    controller.abort();
+    expect(await listening).toBe(130);
+    expect(out.slice(1)).toEqual([
+      `liveapi stream-created → ${target.url}/… interrupted before the app answered`,
+      'stopped forwarding',
+    ]);
+    expect(err).toEqual([]);
+    await expect.poll(() => target.ended).toBe(1);
+  });
+
+  it('is described in --help with its bound', async () => {
+    const { out, output } = capture();
+    expect(await main(['listen', '--help'], { output, environment: {} })).toBe(0);
+    expect(out.join('\n').replace(/\s+/g, ' ')).toContain(
+      'An app that has not answered within 9 s (the sandbox waits 10 s) reads "no answer within 9 s", and the sandbox gets 504.',
+    );
+  });
+});
+
+describe('unilive listen --forward-to with a user name or password', () => {
+  // fetch refuses a URL that carries credentials: every delivery read `unreachable` and the app got nothing.
+  it('sends them as Authorization: Basic to the URL without them, and never prints them', async () => {
+    timing({ appMs: 30_000 });
+    const box = await sandbox();
+    const target = await app();
+    const client = createLiveStreamClient(liveapi(box.adapterSettings('liveapi')));
+    const user = fc.string({ unit: 'binary', maxLength: 12 }).filter((text) => !text.includes(':'));
+    const password = fc.string({ unit: 'binary', maxLength: 12 });
+    await fc.assert(
+      fc.asyncProperty(user, password, async (name, secret) => {
+        // Typed as a browser writes it: each part percent-encoded where it must be.
+        const forward = new URL(`${target.url}/hooks/app-path-secret`);
+        forward.username = encodeURIComponent(name);
+        forward.password = encodeURIComponent(secret);
+        const credentials = name !== '' || secret !== '';
+        const before = target.received.length;
+        const { out, err, output } = capture();
+        const controller = new AbortController();
+        const listening = main(['listen', '--forward-to', forward.href, '-p', 'liveapi'], {
+          output,
+          signal: controller.signal,
+          environment: { UNILIVE_SANDBOX_URL: box.url },
+        });
+        await expect.poll(() => out.find((line) => line.startsWith('Forwarding'))).toBeDefined();
+        await client.create({ name: 'behind basic auth' });
+        await box.webhooks.settled();
+        controller.abort();
+        expect(await listening).toBe(130);
+        const received = target.received.slice(before);
+        expect(received.map((request) => [request.url, request.headers.authorization])).toEqual([
+          [
+            '/hooks/app-path-secret',
+            credentials ? `Basic ${Buffer.from(`${name}:${secret}`, 'utf8').toString('base64')}` : undefined,
+          ],
+        ]);
+        // Every line, exactly: none holds the user name or password, raw, encoded or as the header's base64.
+        expect(out).toEqual([
+          `Forwarding liveapi webhooks of ${box.url} to ${target.url}/hooks/…${credentials ? ' with Basic authentication' : ''} (Ctrl-C to stop)`,
+          `liveapi stream-created → ${target.url}/hooks/… 204`,
+          'stopped forwarding',
+        ]);
+        expect(err).toEqual([]);
+      }),
+      {
+        numRuns: 15,
+        examples: [
+          ['hookuser', 'hookpass'],
+          ['', ''],
+          ['', 'only-a-password'],
+          ['only-a-user', ''],
+          ['ünïcødé 名前', 'p@ss/wörd:with:colons%41'],
+        ],
+      },
+    );
+    expect(box.webhooks.endpoints()).toEqual([]);
+  });
+
+  it('refuses, with exit 2 before any request and without repeating them, ones Basic cannot carry', async () => {
+    const refusals = fc.oneof(
+      // A user name holding a colon: Basic ends the user name at the first one.
+      fc
+        .tuple(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }))
+        .map(([head, tail, secret]) => ({
+          userinfo: `${encodeURIComponent(`${head}:${tail}`)}:${encodeURIComponent(secret)}`,
+          message:
+            'unilive: --forward-to: a user name holding a colon cannot be sent as Basic authentication (the colon ends it)',
+        })),
+      // Not percent-encoded UTF-8: a stray `%`, or bytes that decode to no text.
+      fc
+        .tuple(
+          fc.constantFrom('%zz', '%', '%ED%A0%80', '%C3', '%FF'),
+          fc.boolean(),
+          fc.string({ maxLength: 8 }),
+        )
+        .map(([broken, inPassword, other]) => ({
+          userinfo: inPassword
+            ? `${encodeURIComponent(other)}:${broken}`
+            : `${broken}:${encodeURIComponent(other)}`,
+          message: 'unilive: --forward-to: the user name or password in the URL is not percent-encoded UTF-8',
+        })),
+    );
+    const asked = vi.spyOn(globalThis, 'fetch');
+    cleanups.push(async () => asked.mockRestore());
+    await fc.assert(
+      fc.asyncProperty(refusals, async ({ userinfo, message }) => {
+        const { out, err, output } = capture();
+        expect(
+          await main(['listen', '--forward-to', `http://${userinfo}@127.0.0.1:1/hooks`], {
+            output,
+            environment: { UNILIVE_SANDBOX_URL: 'http://127.0.0.1:9' },
+          }),
+        ).toBe(2);
+        expect(err).toEqual([message]);
+        expect(out).toEqual([]);
+      }),
+      {
+        examples: [
+          [
+            {
+              userinfo: 'a%3Ab:pw',
+              message:
+                'unilive: --forward-to: a user name holding a colon cannot be sent as Basic authentication (the colon ends it)',
+            },
+          ],
+          [
+            {
+              userinfo: 'user:%ED%A0%80',
+              message:
+                'unilive: --forward-to: the user name or password in the URL is not percent-encoded UTF-8',
+            },
+          ],
+        ],
+      },
+    );
+    // Refused before the sandbox is asked anything.
+    expect(asked).not.toHaveBeenCalled();
+  });
+});
+
 /**
  * A sandbox that holds the answer to its `nth` registration until released, then answers it (201) or drops
  * the connection without an answer; either way it has taken the registration. Lists its registrations with

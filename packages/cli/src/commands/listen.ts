@@ -20,8 +20,11 @@ export const maxDeliveryBytes = 10_485_760;
  * `checkEveryMs` is how often it checks that the sandbox still holds its registrations (a restarted
  * sandbox holds none). `headersMs` and `requestMs` bound how long a connection to the listener may take to
  * send a request's headers and the whole request (Node's defaults are 60 s and 300 s, which lets
- * half-open connections pile up); `checkConnectionsMs` is how often Node looks. Written here for the tests,
- * which shorten them.
+ * half-open connections pile up); `checkConnectionsMs` is how often Node looks. `appMs` bounds how long
+ * the app may take to answer a delivery (its status; the body is never read): 9 s, under the sandbox's 10 s
+ * per delivery, so that the listener, not the sandbox, gives up first, prints the delivery's line
+ * (`… no answer within 9 s`) and answers the sandbox 504, which then sends the next delivery. Written here
+ * for the tests, which shorten them.
  */
 export const listenTiming = {
   sandboxMs: 5_000,
@@ -29,6 +32,7 @@ export const listenTiming = {
   headersMs: 5_000,
   requestMs: 30_000,
   checkConnectionsMs: 1_000,
+  appMs: 9_000,
 };
 // Headers a relay must not copy: they describe the hop, not the delivery.
 const hopHeaders = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive']);
@@ -46,7 +50,10 @@ const hopHeaders = new Set(['host', 'connection', 'content-length', 'transfer-en
  * the last segment), with the `Host` the sandbox sends (`127.0.0.1:<port>`) and no `Origin` or `Sec-Fetch-*`
  * header (a browser sends those; the sandbox never does). Anything else is answered 403 or 404, is not
  * printed and never reaches the app, whose URL may carry its own secret path segment. Only the app's status
- * goes back: none of its answer's body is read.
+ * goes back: none of its answer's body is read. An app that has not answered within
+ * {@link listenTiming}.appMs gets its request aborted: the line reads `… no answer within 9 s` and the
+ * sandbox gets 504. A `--forward-to` URL with a user name or password is sent as `Authorization: Basic`
+ * (the URL itself goes without them, and neither is ever printed), as the Stripe CLI's HTTP client does.
  */
 export const listen: CommandSpec = {
   name: 'listen',
@@ -68,14 +75,18 @@ export const listen: CommandSpec = {
     "and the app's status goes back to the sandbox (none of the app's answer body is read). Only the sandbox's\n" +
     'deliveries are relayed: a POST to the per-run path it registered, with its Host and no browser Origin;\n' +
     'any other request is refused (403/404), never forwarded nor printed. A delivery body over 10 MiB (the\n' +
-    "webhook handler's default maxBodyBytes) is answered 413 and not forwarded. A sandbox that restarts has\n" +
-    'lost the registrations: the listener says so on stderr and registers again. Ctrl-C removes them and\n' +
-    'ends it with 130, also while it is still registering.\n' +
+    "webhook handler's default maxBodyBytes) is answered 413 and not forwarded. An app that has not answered\n" +
+    'within 9 s (the sandbox waits 10 s) reads "no answer within 9 s", and the sandbox gets 504. A user name\n' +
+    'and password in the URL (http://user:pass@localhost:3000/webhooks) are sent as Authorization: Basic,\n' +
+    'never printed. A sandbox that restarts has lost the registrations: the listener says so on stderr and\n' +
+    'registers again. Ctrl-C removes them and ends it with 130, also while it is still registering.\n' +
     'Example:\n' +
     '  unilive sandbox &\n  unilive listen --sandbox http://127.0.0.1:4010 --forward-to http://localhost:3000/webhooks',
   async run({ flags, context }) {
     const { output, signal } = context;
-    const forwardTo = parseUrl(stringFlag(flags, 'forwardTo'), '--forward-to');
+    const { url: forwardTo, authorization } = forwardTarget(
+      parseUrl(stringFlag(flags, 'forwardTo'), '--forward-to'),
+    );
     const sandbox = parseUrl(
       stringFlag(flags, 'sandbox') ?? context.environment.UNILIVE_SANDBOX_URL,
       '--sandbox',
@@ -90,6 +101,10 @@ export const listen: CommandSpec = {
     const secret = randomBytes(18).toString('base64url');
     const registeredPaths = new Map<string, string>();
     let host = '';
+    // Ends the requests to the app still waiting for an answer when the listener stops; each still gets its
+    // line, before the last one.
+    const stopping = new AbortController();
+    const relaying = new Set<Promise<void>>();
     const server = createServer(
       {
         headersTimeout: listenTiming.headersMs,
@@ -120,7 +135,7 @@ export const listen: CommandSpec = {
           tooLarge();
           return;
         }
-        void relay(request, forwardTo).then(
+        const relayed = relay(request, forwardTo, authorization, stopping.signal).then(
           ({ status, event }) => {
             // One line each: a line feed in what the request said reads as an escape.
             output.out(
@@ -134,13 +149,24 @@ export const listen: CommandSpec = {
               tooLarge();
               return;
             }
+            const event = failure instanceof Unanswered ? failure.event : 'delivery';
+            // A stop says so whatever the request was doing; a timeout is the app's silence, anything else
+            // (refused, reset, no such host) is the app not being reachable.
+            const outcome = stopping.signal.aborted
+              ? 'interrupted before the app answered'
+              : failure instanceof Unanswered && failure.timedOut
+                ? `no answer within ${seconds(listenTiming.appMs)}`
+                : 'unreachable';
             output.out(
-              `${escapeUnprintable(provider)} ${escapeUnprintable(failure instanceof Unreachable ? failure.event : 'delivery')} → ${webhookUrlText(forwardTo.href)} unreachable`,
+              `${escapeUnprintable(provider)} ${escapeUnprintable(event)} → ${webhookUrlText(forwardTo.href)} ${outcome}`,
             );
-            response.statusCode = 502;
+            // 504 for the app's silence, as a gateway answers: the sandbox records it and sends the next one.
+            response.statusCode = failure instanceof Unanswered && failure.timedOut ? 504 : 502;
             response.end();
           },
         );
+        relaying.add(relayed);
+        void relayed.finally(() => relaying.delete(relayed));
       },
     );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -195,7 +221,7 @@ export const listen: CommandSpec = {
       if (!signal?.aborted) {
         forwarding = true;
         output.out(
-          `Forwarding ${chosen.length > 0 ? chosen.join(', ') : 'all'} webhooks of ${sandbox.origin} to ${webhookUrlText(forwardTo.href)} (Ctrl-C to stop)`,
+          `Forwarding ${chosen.length > 0 ? chosen.join(', ') : 'all'} webhooks of ${sandbox.origin} to ${webhookUrlText(forwardTo.href)}${authorization === undefined ? '' : ' with Basic authentication'} (Ctrl-C to stop)`,
         );
         watch.start();
         await new Promise<void>((resolve) => {
@@ -204,6 +230,7 @@ export const listen: CommandSpec = {
         });
       }
     } finally {
+      stopping.abort();
       await watch.stop();
       // The registration Ctrl-C interrupted: the sandbox may have taken it, so its answer is awaited (for
       // at most sandboxMs) and what it took removed with the rest.
@@ -225,6 +252,8 @@ export const listen: CommandSpec = {
       // masks the path, and the origin is this listener's own port, which no other process holds.
       if (inFlight !== undefined || unanswered) await removeByOrigin(control, relayUrl);
       server.closeAllConnections();
+      // Each delivery still on its way has its line (interrupted) before the last one.
+      await Promise.all(relaying);
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
     output.out(forwarding ? 'stopped forwarding' : 'stopped before forwarding');
@@ -363,6 +392,42 @@ function sandboxWatch(watched: {
   };
 }
 
+/**
+ * The app's URL without its user information, and the `Authorization: Basic` header that information stands
+ * for (RFC 7617, UTF-8): fetch refuses a URL that carries a user name or password, and Go's HTTP client, which
+ * the Stripe CLI relays with, sends them this way. Refused (a usage error that never repeats them): a user
+ * name or password that is not percent-encoded UTF-8, and a user name holding a colon, which Basic cannot
+ * tell from the one that ends it.
+ */
+function forwardTarget(url: URL): { url: URL; authorization?: string } {
+  if (url.username === '' && url.password === '') return { url };
+  let user: string;
+  let password: string;
+  try {
+    user = decodeURIComponent(url.username);
+    password = decodeURIComponent(url.password);
+  } catch {
+    throw new UsageError('--forward-to: the user name or password in the URL is not percent-encoded UTF-8');
+  }
+  if (user.includes(':')) {
+    throw new UsageError(
+      '--forward-to: a user name holding a colon cannot be sent as Basic authentication (the colon ends it)',
+    );
+  }
+  const bare = new URL(url.href);
+  bare.username = '';
+  bare.password = '';
+  return {
+    url: bare,
+    authorization: `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`,
+  };
+}
+
+/** A bound in ms as the printed lines say it: whole seconds as `9 s`, anything else as `250 ms`. */
+function seconds(ms: number): string {
+  return ms % 1_000 === 0 ? `${ms / 1_000} s` : `${ms} ms`;
+}
+
 function parseUrl(value: string | undefined, flag: string): URL {
   let url: URL | undefined;
   try {
@@ -401,9 +466,13 @@ function deliveryProvider(
   return found ?? 404;
 }
 
-// The app did not answer; the delivery's event name still labels the printed line.
-class Unreachable extends Error {
-  constructor(readonly event: string) {
+// The app did not answer: unreachable, or not within listenTiming.appMs (`timedOut`); the delivery's event
+// name still labels the printed line.
+class Unanswered extends Error {
+  constructor(
+    readonly event: string,
+    readonly timedOut: boolean,
+  ) {
     super('the app did not answer');
   }
 }
@@ -430,21 +499,42 @@ function readDelivery(request: IncomingMessage): Promise<Buffer<ArrayBuffer>> {
     request.on('data', onData);
     request.once('end', () => resolve(Buffer.concat(chunks)));
     request.once('error', reject);
+    // A connection closed before the body ended (the listener stopping closes them all): settled, so the stop
+    // that waits for every relay does not wait for this one.
+    request.once('close', () => {
+      if (!request.complete) reject(new Error('the delivery ended before its body'));
+    });
   });
 }
 
-async function relay(request: IncomingMessage, forwardTo: URL): Promise<{ status: number; event: string }> {
+async function relay(
+  request: IncomingMessage,
+  forwardTo: URL,
+  authorization: string | undefined,
+  stopping: AbortSignal,
+): Promise<{ status: number; event: string }> {
   const body = await readDelivery(request);
   const event = eventName(body);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     if (typeof value === 'string' && !hopHeaders.has(name)) headers[name] = value;
   }
+  // As Go's client (the Stripe CLI's) does: the URL's credentials, unless the delivery carries its own
+  // Authorization, which no vendor the sandbox speaks sends.
+  if (authorization !== undefined && headers.authorization === undefined)
+    headers.authorization = authorization;
+  const answerTime = AbortSignal.timeout(listenTiming.appMs);
   let answer: Response;
   try {
-    answer = await fetch(forwardTo, { method: 'POST', headers, body, redirect: 'manual' });
+    answer = await fetch(forwardTo, {
+      method: 'POST',
+      headers,
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.any([answerTime, stopping]),
+    });
   } catch {
-    throw new Unreachable(event);
+    throw new Unanswered(event, answerTime.aborted && !stopping.aborted);
   }
   // Only the status goes back to the sandbox: the body is not read at all (an app answering with a
   // gigabyte must not have it held here), and cancelling it frees the connection.
