@@ -115,6 +115,145 @@ describe("the caller's routing.choose", () => {
     );
   });
 
+  it('an answer whose reading throws is the same typed error as a throw, nothing sent, sync or async', async () => {
+    // What `choose` answers is read inside the wrapping its throws get: an array Proxy whose `length` or an
+    // index throws, an answer whose `then` throws (read when it is awaited), a revoked Proxy. The caller's own
+    // error never leaves `create` as thrown.
+    type Hostile = 'length' | 'index' | 'then' | 'every trap' | 'revoked array' | 'revoked object';
+    const hostile = (kind: Hostile, thrown: unknown, index: number): unknown => {
+      const list = ['a', 'b'];
+      const throwing = (key: PropertyKey) =>
+        kind === 'length'
+          ? key === 'length'
+          : kind === 'index'
+            ? key === String(index)
+            : kind === 'then'
+              ? key === 'then'
+              : kind === 'every trap';
+      if (kind === 'revoked array' || kind === 'revoked object') {
+        const revocable = Proxy.revocable(kind === 'revoked array' ? list : {}, {});
+        revocable.revoke();
+        return revocable.proxy;
+      }
+      return new Proxy(list, {
+        get(target, key, receiver) {
+          if (throwing(key)) throw thrown;
+          return Reflect.get(target, key, receiver);
+        },
+        ...(kind === 'every trap'
+          ? {
+              getPrototypeOf() {
+                throw thrown;
+              },
+              has() {
+                throw thrown;
+              },
+              ownKeys() {
+                throw thrown;
+              },
+              getOwnPropertyDescriptor() {
+                throw thrown;
+              },
+            }
+          : {}),
+      });
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom<Hostile>('length', 'index', 'then', 'every trap', 'revoked array', 'revoked object'),
+        fc.constantFrom(0, 1),
+        fc.boolean(),
+        fc.oneof(fc.constant(new Error('caller trap')), fc.anything()),
+        async (kind, index, synchronous, thrown) => {
+          const a = fakeProvider('vendor-a');
+          const b = fakeProvider('vendor-b');
+          const registry = createLiveStreamRegistry({
+            providers: { a: a.provider, b: b.provider },
+            routing: {
+              choose: (synchronous
+                ? () => hostile(kind, thrown, index)
+                : async () => hostile(kind, thrown, index)) as never,
+            },
+          });
+          const said = `${kind} ${index} ${synchronous ? 'sync' : 'async'}`;
+          const error = await caught(() => registry.create({ name: 'x' }));
+          expect(error.constructor, said).toBe(UniliveError);
+          expect(error, said).toMatchObject({
+            operation: 'create',
+            delivery: 'not-sent',
+            maybeCreated: false,
+          });
+          expect(error.message, said).toMatch(
+            /^routing\.choose failed \([^)]*\); nothing was sent: see cause$/,
+          );
+          // The caller's own error is the cause (kept as a copy, as every cause is).
+          if (!kind.startsWith('revoked') && thrown instanceof Error)
+            expect((error.cause as Error).message, said).toBe(thrown.message);
+          expect([...a.calls, ...b.calls], said).toEqual([]);
+        },
+      ),
+      {
+        numRuns: 60,
+        // Each way of throwing at least once, sync and async: the ones that escaped as thrown among them.
+        examples: [
+          ['length', 0, true, new Error('caller length trap')],
+          ['index', 0, true, new Error('caller index trap')],
+          ['index', 1, false, new Error('caller index trap')],
+          ['then', 0, true, new Error('caller then trap')],
+          ['every trap', 0, false, new Error('caller get trap')],
+          ['revoked array', 0, true, undefined],
+          ['revoked object', 0, false, undefined],
+        ],
+      },
+    );
+  });
+
+  it('a list is read once by length and index: its iterator is never asked, a length past the candidates is no choice', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(['b'], ['b', 'a'], ['a']),
+        fc.boolean(),
+        fc.constantFrom(3, 2 ** 32 - 1, Number.NaN, -1, 1.5),
+        async (names, synchronous, badLength) => {
+          const reads: PropertyKey[] = [];
+          const answer = (length?: number) =>
+            new Proxy([...names], {
+              get(target, key, receiver) {
+                reads.push(key);
+                if (key === Symbol.iterator) throw new Error('caller iterator trap');
+                if (key === 'length' && length !== undefined) return length;
+                return Reflect.get(target, key, receiver);
+              },
+            });
+          const registryAnswering = (length?: number) => {
+            const a = fakeProvider('vendor-a');
+            const b = fakeProvider('vendor-b');
+            const registry = createLiveStreamRegistry({
+              providers: { a: a.provider, b: b.provider },
+              routing: {
+                choose: (synchronous ? () => answer(length) : async () => answer(length)) as never,
+              },
+            });
+            return { registry, calls: () => [...a.calls, ...b.calls] };
+          };
+          const good = registryAnswering();
+          const stream = await good.registry.create({ name: 'x' });
+          expect(stream.routing.candidates).toEqual(names);
+          expect(reads).not.toContain(Symbol.iterator);
+          expect(reads.filter((key) => key === 'length')).toHaveLength(1);
+
+          const bad = registryAnswering(badLength);
+          const error = await caught(() => bad.registry.create({ name: 'x' }));
+          expect(InvalidInputError.isInstance(error), error.message).toBe(true);
+          expect(error).toMatchObject({ delivery: 'not-sent', maybeCreated: false });
+          expect(error.message).toMatch(/^routing\.choose returned no usable choice/);
+          expect(bad.calls()).toEqual([]);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
   it("a choice that never settles ends with the caller's signal, nothing sent", async () => {
     const a = fakeProvider('vendor-a');
     const registry = createLiveStreamRegistry({

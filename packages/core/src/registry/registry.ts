@@ -960,9 +960,9 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     const offered: readonly RoutingCandidate[] = frozenCopy(
       fitting.map(({ name, providerId, capabilities }) => ({ name, providerId, capabilities })),
     );
-    const chosen = await askChoose(choose, offered, frozenCopy(input), signal);
     const names = fitting.map((entry) => entry.name);
-    const list = typeof chosen === 'string' ? [chosen] : Array.isArray(chosen) ? [...chosen] : [];
+    const chosen = await askChoose(choose, offered, frozenCopy(input), signal, names.length);
+    const list = typeof chosen === 'string' ? [chosen] : chosen;
     const valid =
       list.length > 0 &&
       new Set(list).size === list.length &&
@@ -973,6 +973,8 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
         message: `routing.choose returned no usable choice: expected one or more of ${names.join(', ')}`,
         issues: [{ path: 'routing.choose', message: `expected one or more of ${names.join(', ')}` }],
         delivery: 'not-sent',
+        // Nothing was asked of any provider, as when `choose` throws.
+        maybeCreated: false,
       });
     }
     const first = list.map((name) => fitting.find((entry) => entry.name === name) as Entry);
@@ -1258,13 +1260,17 @@ function frozenCopy<T>(value: T): T {
 }
 
 // Runs the caller's `choose`: what it throws becomes a typed error that says nothing was sent (its own
-// error is the cause), and the caller's signal ends a choice that never settles.
+// error is the cause), and the caller's signal ends a choice that never settles. Its answer is read here
+// too, inside the same wrapping (an array Proxy whose `length` or an index throws, a revoked Proxy), into a
+// name or a plain list of what it held: a list longer than `most` (the candidates) is never a valid order
+// (names are distinct), so it is answered empty, unread, and a hostile `length` cannot make it loop.
 async function askChoose(
   choose: NonNullable<RoutingOptions['choose']>,
   candidates: readonly RoutingCandidate[],
   input: CreateLiveStreamInput,
   signal: AbortSignal | undefined,
-): Promise<unknown> {
+  most: number,
+): Promise<string | unknown[]> {
   const aborted = () =>
     new AbortError({
       operation: 'create',
@@ -1285,11 +1291,11 @@ async function askChoose(
     if (signal.aborted) stopWaiting();
   });
   try {
-    const chosen = await Promise.race([choice, abort]);
+    const chosen: unknown = await Promise.race([choice, abort]);
     // A signal fired while `choose` decided ends the create here, whatever it chose: nothing has been sent
     // to the provider chosen, so the error names none (`create was aborted`, not that provider's client's).
     if (signal?.aborted) throw aborted();
-    return chosen;
+    return readChoice(chosen, most);
   } catch (error) {
     // What `choose` throws once the signal fired (the signal's reason, its own error) is the abort too.
     if (signal?.aborted) throw AbortError.isInstance(error) ? error : aborted();
@@ -1304,6 +1310,18 @@ async function askChoose(
   } finally {
     if (stopWaiting) signal?.removeEventListener('abort', stopWaiting);
   }
+}
+
+// A choice as `askChoose` hands it on: a name as it is, a list copied by index (each read once, no
+// iterator), anything else an empty list (no usable choice).
+function readChoice(chosen: unknown, most: number): string | unknown[] {
+  if (typeof chosen === 'string') return chosen;
+  if (!Array.isArray(chosen)) return [];
+  const length: unknown = chosen.length;
+  if (typeof length !== 'number' || !Number.isSafeInteger(length) || length > most) return [];
+  const list: unknown[] = [];
+  for (let index = 0; index < length; index += 1) list.push(chosen[index]);
+  return list;
 }
 
 // Whether a migration's create failed only because the target cannot turn recording off, on a `false`

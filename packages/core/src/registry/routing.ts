@@ -18,9 +18,13 @@ export interface RoutingCandidate {
  * Picks the order in which the candidates are tried: a name (tried first, the others then in the configured
  * order should it fail before anything was made), or names in the order to try (only those). May be async,
  * to consult a quota service say. Only candidates whose capabilities fit the input are offered. It gets
- * frozen copies of the candidates and of the validated input, so it can change neither. What it throws
- * becomes a `UniliveError` (`delivery: 'not-sent'`, `maybeCreated: false`, the thrown value as `cause`);
- * one that never settles is ended by the create's `signal` (an `AbortError`), and only by it.
+ * frozen copies of the candidates and of the validated input, so it can change neither. What it throws,
+ * or what its answer throws when read (a Proxy whose `then`, `length` or an index throws, a revoked Proxy;
+ * a list is read by `length` and index, never by its iterator), becomes a `UniliveError`
+ * (`delivery: 'not-sent'`, `maybeCreated: false`, the thrown value as `cause`); an answer that names no
+ * candidate, repeats one, or is neither a name nor an array is an `InvalidInputError` (`routing.choose`,
+ * `not-sent`, `maybeCreated: false`). One that never settles is ended by the create's `signal` (an
+ * `AbortError`), and only by it.
  */
 export type ChooseProvider = (
   candidates: readonly RoutingCandidate[],
