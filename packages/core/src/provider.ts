@@ -92,7 +92,11 @@ export interface CallRuntime {
   hooks?: HttpHooks;
   clock?: Clock;
   sleep?: Sleep;
-  /** The client's concurrency and rate limit, shared by all its calls. */
+  /**
+   * The client's concurrency and rate limit, shared by all its calls. Frozen (`createRequestGate` makes it
+   * so), with its `acquire` and `pause`: a provider may use it, but replacing either throws in strict code,
+   * so nothing handed one call's options can turn the limit off for the client's later calls.
+   */
   gate?: RequestGate;
   /**
    * The latest time (epoch ms, by `clock`) the call may run to, set by a caller that bounds several calls
@@ -119,8 +123,10 @@ export interface CallOptions {
   timeoutMs?: number;
   /**
    * Set by the client; see {@link CallRuntime}. A client's copy of the options is told by identity, not by
-   * this property, and is frozen: what it holds cannot be changed by whatever it is handed, and an object
-   * made from it (`Object.create(copy)`) is not it. On a provider called directly, a `runtime` given here
+   * this property, and is frozen: what it holds cannot be changed by whatever it is handed (the copy, its
+   * runtime, the runtime's hooks and each hook, the default clock and sleep, and the rate-limit gate with
+   * its methods are all frozen; the caller's `signal` is the caller's own), and an object made from it
+   * (`Object.create(copy)`) is not it. On a provider called directly, a `runtime` given here
    * is read as the caller's (a plain object), and the options around it are checked as any caller's are.
    */
   runtime?: CallRuntime;

@@ -6,8 +6,8 @@ export type Clock = () => number;
 /** Waits `ms` milliseconds, rejecting with the signal's reason when it aborts. Injectable for tests. */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
-/** The wall clock. */
-export const systemClock: Clock = () => Date.now();
+/** The wall clock. Frozen, as everything a client hands its provider in a call's runtime is. */
+export const systemClock: Clock = /* @__PURE__ */ Object.freeze<Clock>(() => Date.now());
 
 /** The longest delay one Node.js or browser timer holds (about 24.8 days); a longer one fires after 1 ms. */
 const longestTimerMs = 2_147_483_647;
@@ -16,34 +16,37 @@ const longestTimerMs = 2_147_483_647;
  * A timer-based sleep that stops at once when the signal aborts. A signal of another realm or library is
  * listened to through the platform signal that follows it ({@link platformSignal}): its own
  * `removeEventListener`, which may throw or do nothing, is never called when the time is up. A sleep
- * longer than one timer holds is several timers, one after the other, so it lasts what was asked.
+ * longer than one timer holds is several timers, one after the other, so it lasts what was asked. Frozen,
+ * as the clock is.
  */
-export const systemSleep: Sleep = (ms, signal) =>
-  new Promise<void>((resolve, reject) => {
-    // Throws (rejecting the sleep) only when the signal's addEventListener does.
-    const followed = signal === undefined ? undefined : platformSignal(signal);
-    if (followed?.aborted) {
-      reject(followed.reason);
-      return;
-    }
-    let left = ms;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(followed?.reason);
-    };
-    const wait = () => {
-      const step = Math.min(left, longestTimerMs);
-      left -= step;
-      timer = setTimeout(() => {
-        if (left > 0) {
-          wait();
-          return;
-        }
-        followed?.removeEventListener('abort', onAbort);
-        resolve();
-      }, step);
-    };
-    wait();
-    followed?.addEventListener('abort', onAbort, once);
-  });
+export const systemSleep: Sleep = /* @__PURE__ */ Object.freeze<Sleep>(
+  (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      // Throws (rejecting the sleep) only when the signal's addEventListener does.
+      const followed = signal === undefined ? undefined : platformSignal(signal);
+      if (followed?.aborted) {
+        reject(followed.reason);
+        return;
+      }
+      let left = ms;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(followed?.reason);
+      };
+      const wait = () => {
+        const step = Math.min(left, longestTimerMs);
+        left -= step;
+        timer = setTimeout(() => {
+          if (left > 0) {
+            wait();
+            return;
+          }
+          followed?.removeEventListener('abort', onAbort);
+          resolve();
+        }, step);
+      };
+      wait();
+      followed?.addEventListener('abort', onAbort, once);
+    }),
+);

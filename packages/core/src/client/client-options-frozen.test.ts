@@ -98,6 +98,91 @@ describe("a client's own copy of the options", () => {
     }).toThrow(TypeError);
   });
 
+  it("holds nothing of the client's that can be changed: its runtime, hooks, clock, sleep and rate-limit gate are frozen", async () => {
+    // Everything reachable from a copy through own properties, but for what the caller gave (its signal):
+    // code handed one copy (a wrapping provider) must not be able to change what the client's later calls
+    // run on. The gate is the client's `rateLimit`, shared by all its calls.
+    const reachable = (root: unknown, callers: ReadonlySet<unknown>) => {
+      const found: { path: string; value: object }[] = [];
+      const seen = new Set<unknown>();
+      const walk = (value: unknown, path: string) => {
+        if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return;
+        if (seen.has(value) || callers.has(value)) return;
+        seen.add(value);
+        found.push({ path, value });
+        for (const key of Reflect.ownKeys(value)) {
+          const descriptor = Reflect.getOwnPropertyDescriptor(value, key);
+          if (descriptor && 'value' in descriptor) walk(descriptor.value, `${path}.${String(key)}`);
+        }
+      };
+      walk(root, 'copy');
+      return found;
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        optionsGiven,
+        fc.boolean(),
+        fc.boolean(),
+        fc.constantFrom('get', 'list', 'update', 'start', 'stop', 'delete', 'waitForState'),
+        async (given, rateLimited, hooked, operation) => {
+          const fake = fakeProvider('liveapi', { streams: 1 });
+          const captured: Captured = {};
+          const client = createLiveStreamClient(capturing(fake.provider, captured), {
+            ...(rateLimited ? { rateLimit: { requestsPerSecond: 50, maxConcurrency: 4 } } : {}),
+            ...(hooked ? { hooks: { onRequest: () => {}, onWarning: () => {} } } : {}),
+          });
+          const [stream] = await client.list().toArray();
+          const { id, state } = stream as { id: string; state: 'ready' };
+          for (const key of Object.keys(captured)) delete captured[key as keyof Captured];
+          const calls: Record<string, () => Promise<unknown>> = {
+            get: () => client.get(id, { ...given }),
+            list: () => client.list({ ...given, pageSize: 5 }).toArray(),
+            update: () => client.update(id, { name: 'Renamed' }, { ...given }),
+            start: () => client.start(id, { ...given }),
+            stop: () => client.stop(id, { ...given }),
+            delete: () => client.delete(id, { ...given }),
+            waitForState: () =>
+              client.waitForState(id, state, {
+                timeoutMs: 30_000,
+                ...('signal' in given ? { signal: given.signal as AbortSignal } : {}),
+              }),
+          };
+          await calls[operation]?.();
+          const copy = captured[operation === 'waitForState' ? 'get' : (operation as keyof Captured)];
+          expect(copy, operation).toBeDefined();
+          const parts = reachable(copy, new Set([given.signal]));
+          const runtime = (copy as { runtime: Record<string, unknown> }).runtime;
+          expect(parts.map((part) => part.path)).toContain('copy.runtime.clock');
+          if (rateLimited) expect(parts.map((part) => part.path)).toContain('copy.runtime.gate.acquire');
+          if (hooked) expect(parts.map((part) => part.path)).toContain('copy.runtime.hooks.onRequest');
+          for (const part of parts)
+            expect(Object.isFrozen(part.value), `${operation} ${part.path}`).toBe(true);
+          // The tester's case: a rewritten acquire would turn the limit off for every later call.
+          if (rateLimited) {
+            const gate = runtime.gate as Record<string, unknown>;
+            const acquire = gate.acquire;
+            expect(() => {
+              gate.acquire = async () => () => {};
+            }).toThrow(TypeError);
+            expect(() => Object.defineProperty(gate, 'pause', { value: () => {} })).toThrow(TypeError);
+            expect(gate.acquire).toBe(acquire);
+            // A later call is handed the same gate, as it was.
+            delete captured.list;
+            await client.list().toArray();
+            expect((captured.list as { runtime: Record<string, unknown> }).runtime.gate).toBe(gate);
+          }
+        },
+      ),
+      {
+        numRuns: 40,
+        examples: [
+          [{}, true, true, 'get'],
+          [{ timeoutMs: 5_000 }, true, false, 'waitForState'],
+        ],
+      },
+    );
+  });
+
   it('is not stood for by an object made from it: Object.create(copy) is refused, not read as no options', async () => {
     const captured = await clientCopies({ timeoutMs: 5_000 });
     for (const [call, copy] of Object.entries(captured)) {

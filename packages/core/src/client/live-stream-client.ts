@@ -818,6 +818,8 @@ function maskingHooks(hooks: HttpHooks, redactor: () => Redactor): HttpHooks {
       const secrets = redactor();
       onWarning({ ...maskedHttpEvent(event, secrets), warning: maskedWarning(event.warning, secrets) });
     };
+  // Each one frozen as the hooks object is (sealHooks): they travel in every call's options copy.
+  for (const hook of Object.values(masked)) Object.freeze(hook);
   return masked;
 }
 

@@ -16,6 +16,7 @@ import {
   GateDeadlineError,
   GateStoreUnavailableError,
   gateStoreRetryMs,
+  type RequestGate,
 } from './request-gate.js';
 
 /** A shared store stand-in: a memory store that can be switched off (every call rejects, as Redis down). */
@@ -334,11 +335,14 @@ describe('the account key of the HTTP layer', () => {
 
   function client(account: (() => string) | undefined, keys: string[], warnings: WarningEvent[] = []) {
     const time = virtualTime();
-    const gate = createRequestGate({ maxConcurrency: 4 }, time.clock, time.sleep);
-    const acquire = gate.acquire;
-    gate.acquire = (options) => {
-      keys.push(options?.key ?? 'none');
-      return acquire(options);
+    const inner = createRequestGate({ maxConcurrency: 4 }, time.clock, time.sleep);
+    // A gate over the client's (which is frozen) that records the budget each request draws on.
+    const gate: RequestGate = {
+      acquire: (options) => {
+        keys.push(options?.key ?? 'none');
+        return inner.acquire(options);
+      },
+      pause: (untilMs, key) => inner.pause(untilMs, key),
     };
     return createHttpClient({
       provider: 'test-vendor',

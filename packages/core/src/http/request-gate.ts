@@ -153,6 +153,9 @@ export const gateStoreRetryMs = 1_000;
  * `onWarning`, and the shared store asked again every {@link gateStoreRetryMs}) or refuses it with
  * {@link GateStoreUnavailableError} (`'fail'`). A pause after a 429 is always kept in memory too, so a
  * fallback still honours it.
+ *
+ * The gate is frozen, and so are its `acquire` and `pause`: whoever holds it may use it, but not replace
+ * them (assigning one throws in strict code, and is ignored otherwise).
  */
 export function createRequestGate(
   options: RateLimitOptions,
@@ -411,7 +414,10 @@ export function createRequestGate(
     else occupied = false;
   }
 
-  return {
+  // Frozen, with its methods: the gate travels in every call's frozen options copy (`CallRuntime.gate`), and
+  // code handed one copy (a wrapping provider) must not be able to rewrite `acquire` and so turn the limit
+  // off for every later call of the client. It can still use it, as its API says.
+  const gate: RequestGate = {
     async acquire({ signal, deadline = Number.POSITIVE_INFINITY, key = 'default', holdMs, onWarning } = {}) {
       if (signal?.aborted) throw signal.reason;
       const holder = `${instance}:${++holders}`;
@@ -456,6 +462,9 @@ export function createRequestGate(
       void shared?.setPause(key, untilMs).catch(() => {});
     },
   };
+  Object.freeze(gate.acquire);
+  Object.freeze(gate.pause);
+  return Object.freeze(gate);
 }
 
 // Why a store failed, in words that cannot carry anything from outside: a system code or a class name.
