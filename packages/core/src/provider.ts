@@ -100,7 +100,8 @@ export interface CallRuntime {
   gate?: RequestGate;
   /**
    * The latest time (epoch ms, by `clock`) the call may run to, set by a caller that bounds several calls
-   * at once (`waitForState`): every attempt and retry wait of the call ends by then.
+   * at once (`waitForState`, `waitForBroadcast`: their polls and the read of the whole stream that ends
+   * them): every attempt and retry wait of the call ends by then.
    */
   deadline?: number;
   /**

@@ -328,6 +328,13 @@ export function renderReliabilityPage(report: ReliabilityReport): string {
       '`broadcasting_status` known or not), and a wait for video to stop ends at once; where nothing tells',
       '(Wowza Video, videosdk) it is refused before any request.',
     ],
+    waits: [
+      "A wait's `timeoutMs` bounds every request it makes. On the adapters whose polls are a status call (Wowza",
+      'Video, Wowza Real-Time, videosdk v2), the read of the whole stream made once a poll saw the goal runs under',
+      "the wait's deadline too: held by the vendor, or with no time left for it, it ends the wait by its deadline with",
+      "the wait's `TimeoutError` (`lastState` the state seen), `waitForState` and `waitForBroadcast` alike, through a",
+      "client or a registry; the read is handed the polls' deadline, and is never sent past it.",
+    ],
     aborts: [
       "The caller's `AbortSignal` on every adapter, through a client and a registry. Aborted before the call: every",
       "operation ends first with `AbortError`, `delivery: 'not-sent'`, no request and no hook event, whatever else",

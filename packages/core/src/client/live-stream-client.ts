@@ -129,7 +129,11 @@ export interface LiveStreamClient {
    * in a state it can no longer leave for the states waited for: `disabled`, or `stopped` where the vendor
    * cannot start a stream again (`capabilities.restart` false: Wowza Real-Time, videosdk v1) and `stopped` is
    * not among them. Elsewhere a stopped stream may still be started by another caller, so the wait goes on.
-   * @throws TimeoutError (with `lastState`) when `timeoutMs` (default 300 s) runs out first.
+   * @throws TimeoutError (with `lastState`, no `delivery`: every request of the wait only reads) when
+   * `timeoutMs` (default 300 s) runs out first: every request the wait makes ends by then, its polls and,
+   * where the poll is a status call (Wowza Video, Wowza Real-Time, videosdk v2), the read of the whole
+   * stream made once it saw the state; running out during that read names the state seen as `lastState`,
+   * its message saying the stream was seen in it but could not be read in time.
    * @throws the error of the first poll that still fails after the client's retries, at once, however much
    * of `timeoutMs` is left: the wait does not poll on through a vendor's outage. A 5xx on every attempt ends
    * a 5-minute wait with `ProviderUnavailableError` after about a second (the retries' backoff), as does a
@@ -155,6 +159,8 @@ export interface LiveStreamClient {
    * stopped for good, `capabilities.restart` false; where the stream can be started again it waits on,
    * since anyone holding it may start it, and if it stays stopped ends at `timeoutMs` with `TimeoutError`,
    * `lastState: 'stopped'`, its message saying a stopped stream takes no video until it is started).
+   * `timeoutMs` bounds every request, as for `waitForState`: the read of the whole stream after a status
+   * poll included.
    */
   waitForBroadcast(id: string, options?: WaitForBroadcastOptions): Promise<LiveStream>;
 }
@@ -582,19 +588,24 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     const wake = events
       ? eventWake(events, { provider: this.provider.id, id }, this.sleep, this.clock)
       : undefined;
-    let status: Awaited<ReturnType<typeof waitForStatus>>;
     try {
-      status = await waitForStatus(
+      return await waitForStatus(
         this.provider,
         id,
         targets,
         wake ? { ...waitOptions, ...eventPacedIntervals(waitOptions) } : waitOptions,
-        { clock: this.clock, sleep: wake?.sleep ?? this.sleep, callOptions },
+        {
+          clock: this.clock,
+          sleep: wake?.sleep ?? this.sleep,
+          callOptions,
+          // The read after a status poll runs on the poll's options: the wait's deadline bounds it.
+          complete: (status, pollOptions) =>
+            this.fullStream(id, status, pollOptions, options.signal, 'waitForState'),
+        },
       );
     } finally {
       wake?.close();
     }
-    return this.fullStream(id, status, callOptions, options.signal, 'waitForState');
   }
 
   private async waitForBroadcastUnguarded(id: string, given?: WaitForBroadcastOptions): Promise<LiveStream> {
@@ -620,13 +631,15 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       ? eventWake(events, { provider: this.provider.id, id }, this.sleep, this.clock)
       : undefined;
     try {
-      const status = await waitForBroadcastStatus(this.provider, id, broadcasting, checked, options.signal, {
+      const stream = await waitForBroadcastStatus(this.provider, id, broadcasting, checked, options.signal, {
         clock: this.clock,
         sleep: wake?.sleep ?? this.sleep,
         callOptions,
         broadcastingHeard: wake?.broadcasting,
+        // As for waitForState: the read after a status poll ends by the wait's deadline.
+        complete: (status, pollOptions) =>
+          this.fullStream(id, status, pollOptions, options.signal, 'waitForBroadcast'),
       });
-      const stream = await this.fullStream(id, status, callOptions, options.signal, 'waitForBroadcast');
       return { ...stream, broadcasting };
     } finally {
       wake?.close();
@@ -648,7 +661,8 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     });
   }
 
-  // A status poll returns less than a stream; the full stream costs one more call only then.
+  // A status poll returns less than a stream; the full stream costs one more call only then, made with the
+  // options of the poll that saw the goal (the wait's deadline and signal).
   private async fullStream(
     id: string,
     status: LiveStreamStatus | LiveStream,

@@ -1,8 +1,12 @@
 import { UnsupportedOperationError } from '../errors/errors.js';
 import type { LiveStreamState } from '../live-stream.js';
-import type { CallOptions, LiveStreamProvider, LiveStreamStatus } from '../provider.js';
-import type { Clock, Sleep } from '../runtime.js';
-import { type CheckedWaitOptions, pollStatus, type WaitForStateOptions } from './wait-for-state.js';
+import type { LiveStreamProvider, LiveStreamStatus } from '../provider.js';
+import {
+  type CheckedWaitOptions,
+  pollStatus,
+  type WaitForStateOptions,
+  type WaitRuntime,
+} from './wait-for-state.js';
 
 /** Options of `waitForBroadcast`: those of `waitForState`, and which way to wait. */
 export interface WaitForBroadcastOptions extends WaitForStateOptions {
@@ -29,20 +33,17 @@ export interface WaitForBroadcastOptions extends WaitForStateOptions {
  * the vendor's console) and video may then arrive; while it stays stopped the wait ends at `timeoutMs` with
  * `TimeoutError` (`lastState: 'stopped'`, its message saying the stream takes no video until started).
  */
-export async function waitForBroadcastStatus(
+export async function waitForBroadcastStatus<T = LiveStreamStatus>(
   provider: LiveStreamProvider,
   id: string,
   target: boolean,
   checked: CheckedWaitOptions,
   signal: AbortSignal | undefined,
-  runtime: {
-    clock: Clock;
-    sleep: Sleep;
-    callOptions: CallOptions;
+  runtime: WaitRuntime<T> & {
     /** Whether video arrives as the events heard tell it (feed by feed); undefined when none told. */
     broadcastingHeard?: (() => boolean | undefined) | undefined;
   },
-): Promise<LiveStreamStatus> {
+): Promise<T> {
   const { broadcastingStatus, broadcastingEvents } = provider.capabilities;
   const vendorCall = provider.getBroadcasting;
   const newestEvent = broadcastingEvents === false ? undefined : runtime.broadcastingHeard;

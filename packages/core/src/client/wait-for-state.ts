@@ -19,8 +19,10 @@ export const minWaitIntervalMs = 100;
 /** Options of `waitForState`. */
 export interface WaitForStateOptions {
   /**
-   * Give up after this long, in ms: every poll, its retries included, ends by then. Default 5 minutes
-   * (Wowza takes about 20 s to start, sometimes more).
+   * Give up after this long, in ms: every request the wait makes ends by then, its retries included: each
+   * poll, and the read of the whole stream that follows a status poll which saw the goal (Wowza Video,
+   * Wowza Real-Time, videosdk v2 poll a cheaper status call). Running out, at a poll or at that read, is a
+   * `TimeoutError` with `lastState`. Default 5 minutes (Wowza takes about 20 s to start, sometimes more).
    */
   timeoutMs?: number;
   /**
@@ -111,20 +113,33 @@ export function checkWaitOptions(
 }
 
 /**
+ * What a wait runs on: the client's clock, sleep and copy of the options, and what completes the answer.
+ * `complete`, when given, runs once a poll reached the goal, under the wait's deadline as the polls do (the
+ * options it is handed carry it): the client reads the whole stream there when the poll was a status call.
+ */
+export interface WaitRuntime<T> {
+  clock: Clock;
+  sleep: Sleep;
+  callOptions: CallOptions;
+  complete?: ((status: LiveStreamStatus, options: CallOptions) => Promise<T>) | undefined;
+}
+
+/**
  * Polls the provider's cheapest state call until the stream reaches one of `targets`, backing off between
- * polls. The deadline bounds every poll: each one's attempt limit and retries are cut to the time left.
+ * polls. The deadline bounds every poll, and the read `complete` makes after the last: each one's attempt
+ * limit and retries are cut to the time left.
  * Throws {@link TimeoutError} naming the last state seen, or {@link ConflictError} when the stream becomes
  * `disabled` and that was not a target. Targets and options are checked first ({@link checkWaitOptions}),
  * and targets none of which is among the provider's `capabilities.states` are refused with
  * {@link InvalidInputError} (issue path `state`), both before any request.
  */
-export async function waitForStatus(
+export async function waitForStatus<T = LiveStreamStatus>(
   provider: LiveStreamProvider,
   id: string,
   targets: readonly LiveStreamState[],
   options: WaitForStateOptions,
-  runtime: { clock: Clock; sleep: Sleep; callOptions: CallOptions },
-): Promise<LiveStreamStatus> {
+  runtime: WaitRuntime<T>,
+): Promise<T> {
   const checked = checkWaitOptions(provider.id, targets, options);
   // A state the provider never reports would only be waited for until the time runs out: the input is
   // wrong for this provider, as an unknown state is for every one.
@@ -169,27 +184,33 @@ export interface PollGoal {
 }
 
 /**
- * The poll loop every wait shares: polls, ends when `goal.reached`, fails fast when `goal.stuck`, backs
- * off between polls (the sleep may end early: events wake it), and bounds every poll by the deadline.
+ * The poll loop every wait shares: polls, ends when `goal.reached` (with what `runtime.complete` makes of
+ * it), fails fast when `goal.stuck`, backs off between polls (the sleep may end early: events wake it), and
+ * bounds every poll, and the completing read, by the deadline.
  */
-export async function pollStatus(
+export async function pollStatus<T = LiveStreamStatus>(
   provider: LiveStreamProvider,
   id: string,
   { timeoutMs, intervalMs, maxIntervalMs }: CheckedWaitOptions,
   signal: AbortSignal | undefined,
-  runtime: { clock: Clock; sleep: Sleep; callOptions: CallOptions },
+  runtime: WaitRuntime<T>,
   goal: PollGoal,
-): Promise<LiveStreamStatus> {
+): Promise<T> {
   let interval = intervalMs;
   const deadline = runtime.clock() + timeoutMs;
   const context = { provider: provider.id, operation: goal.operation };
   let lastState: LiveStreamState | undefined;
+  // Whether a poll reached the goal and the wait was completing it (reading the whole stream) when time ran
+  // out: the message then says the goal was seen, not that it was not.
+  let completing = false;
   const timedOut = (cause?: unknown) => {
     const note = goal.timeoutNote?.(lastState);
     return new TimeoutError({
       ...context,
       lastState,
-      message: `${provider.id} stream ${id} did not ${goal.goal} within ${timeoutMs} ms (last state: ${lastState ?? 'none seen'})${note === undefined ? '' : `: ${note}`}`,
+      message: completing
+        ? `${provider.id} stream ${id} was seen ${lastState ?? 'none seen'}, but the read of the whole stream that ends the wait did not complete within the wait's ${timeoutMs} ms (last state: ${lastState ?? 'none seen'})`
+        : `${provider.id} stream ${id} did not ${goal.goal} within ${timeoutMs} ms (last state: ${lastState ?? 'none seen'})${note === undefined ? '' : `: ${note}`}`,
       ...(cause === undefined ? {} : { cause }),
     });
   };
@@ -205,19 +226,24 @@ export async function pollStatus(
       runtime: Object.freeze({ ...runtime.callOptions.runtime, deadline }),
     });
     let status: LiveStreamStatus;
-    let reached: LiveStreamStatus | undefined;
     try {
       status = provider.getStatus
         ? await provider.getStatus(id, pollOptions)
         : await provider.get(id, pollOptions);
       lastState = status.state;
-      reached = await goal.reached(status, pollOptions);
+      const reached = await goal.reached(status, pollOptions);
+      if (reached) {
+        if (!runtime.complete) return reached as T;
+        // The read that completes the answer is part of the wait: the same deadline and signal bound it,
+        // and running out there is the wait's timeout as at a poll.
+        completing = true;
+        return await runtime.complete(reached, pollOptions);
+      }
     } catch (error) {
-      // A poll cut short by the deadline is the wait's timeout, not the poll's.
+      // A poll (or the completing read) cut short by the deadline is the wait's timeout, not the call's.
       if (TimeoutError.isInstance(error) && runtime.clock() >= deadline) throw timedOut(error);
       throw error;
     }
-    if (reached) return reached;
     if (goal.stuck(status)) {
       throw new ConflictError({
         ...context,
