@@ -13,7 +13,14 @@ export interface HttpEventBase {
   attempt: number;
 }
 
-/** A request is about to be sent. */
+/**
+ * A request is about to be sent: heard once per attempt, after the attempt passed the rate limit and its
+ * credentials were prepared and checked, in the turn fetch is called. A request that never leaves is never
+ * heard: one refused before that (a credential no header can carry, a failure to prepare credentials, a
+ * polluted `Object.prototype`, an abort or a deadline met while waiting) ends with `onError` alone. So a
+ * metric on `onRequest` counts requests handed to fetch (a signal the hook itself aborts still stops that
+ * one, unsent).
+ */
 export type RequestEvent = HttpEventBase;
 
 /** A response arrived (any status). */
@@ -49,6 +56,7 @@ export interface WarningEvent {
  * becomes an unhandled rejection. Hooks are called synchronously and not awaited.
  */
 export interface HttpHooks {
+  /** A request is about to be sent; never heard for one that does not leave (see {@link RequestEvent}). */
   onRequest?: (event: RequestEvent) => void;
   /**
    * An answer's status and headers arrived: every answer, also one whose body then broke off (a 2xx or an

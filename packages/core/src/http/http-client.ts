@@ -445,11 +445,12 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       if (signal?.aborted)
         throw report(hooks, event, abortError(errorOptions, signal.reason, outcome('not-sent')));
       // The prototype is checked again in the turn ky is called, whatever happens first. Checked here too
-      // when something the caller sees happens before that turn (an `onRequest` event, a turn of the
-      // request gate); otherwise the check in that turn is the attempt's first, and an attempt that ends
-      // before it is sent reports a polluted prototype, as this check would have, rather than what ended it
-      // (`deferred` below). Either way nothing is sent while it is polluted, and the error is the same.
-      const deferred = gate === undefined && hooks.onRequest === undefined;
+      // when something the caller sees happens before that turn (a turn of the request gate, whose
+      // `onWarning` may be heard; `onRequest` is heard in that turn, after its check); otherwise the check
+      // in that turn is the attempt's first, and an attempt that ends before it is sent reports a polluted
+      // prototype, as this check would have, rather than what ended it (`deferred` below). Either way
+      // nothing is sent while it is polluted, and the error is the same.
+      const deferred = gate === undefined;
       const polluted = deferred ? undefined : prototypePollution();
       if (polluted !== undefined)
         throw report(
@@ -498,9 +499,8 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           ),
         );
       }
-      if (hooks.onRequest) emit(hooks.onRequest, event(), settings.secrets);
-      // A signal aborted since the check above (by the `onRequest` hook, or by an `onWarning` hook the gate
-      // called) has fired already: the listener below would never hear it, and the attempt would be sent.
+      // A signal aborted since the check above (by an `onWarning` hook the gate called) has fired already:
+      // the listener below would never hear it, and the attempt would be sent.
       if (signal?.aborted) {
         release();
         throw report(hooks, event, abortError(errorOptions, signal.reason, outcome('not-sent')));
@@ -555,7 +555,16 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           // ky builds the request (method, URL, headers, body) in the turn it is called: checked here (again,
           // when the gate or the credentials were awaited after a check above), so that turn reads a clean
           // prototype.
-          const pollutedNow = prototypePollution();
+          let pollutedNow = prototypePollution();
+          // `onRequest` announces a request that leaves: heard only once its credentials are prepared and
+          // checked (one no header can carry ends the call unsent, unheard) and the prototype found clean,
+          // in the turn ky is called. The hook is the caller's code: a signal it aborted ends the attempt
+          // here, unsent, and a prototype it polluted is checked again.
+          if (hops === 0 && hooks.onRequest && pollutedNow === undefined) {
+            emit(hooks.onRequest, event(), settings.secrets);
+            if (signal?.aborted) throw abortError(errorOptions, signal.reason, outcome('not-sent'));
+            pollutedNow = prototypePollution();
+          }
           if (pollutedNow !== undefined)
             throw pollutionError(
               errorOptions,
