@@ -860,7 +860,10 @@ export interface WebhookSecretTextOptions {
  * secrets separated by commas, whitespace around each dropped, read the same from the option, from the text of
  * its environment variable and (when the adapter defaults to it) from the variable itself, so the README's
  * `process.env.X` holding `"<new>,<old>"` during a rotation accepts both; a list's entries are taken whole; a
- * text holding none is an {@link InvalidInputError} naming the option. No secret is ever shown.
+ * text holding none is an {@link InvalidInputError} naming the option; so is a list whose reading throws (a
+ * Proxy whose `length` or an entry throws, a getter on an entry, a revoked Proxy, a length of more than
+ * 1,000), through `parseWebhook` and through `createWebhookHandler` (500, heard by `onError`), while one
+ * whose iterator throws is read as its entries. No secret is ever shown.
  */
 export function runWebhookSecretTextContract(options: WebhookSecretTextOptions): void {
   const { option, variable } = options;
@@ -998,6 +1001,126 @@ export function runWebhookSecretTextContract(options: WebhookSecretTextOptions):
         { numRuns: 30 },
       );
     });
+
+    // A list whose reading throws (the caller's Proxy, a getter on an entry, a revoked Proxy) is read by
+    // core's one reader of secret lists: refused naming the option, what was thrown as `cause` and never in
+    // the message, through parseWebhook and through createWebhookHandler (500, the reason heard by
+    // onError); a Proxy whose iterator throws is read as its entries, which are read by index.
+    const traps = [
+      'length',
+      'entry',
+      'entry-getter',
+      'revoked',
+      'length-nonsense',
+      'too-long',
+      'iterator',
+    ] as const;
+    const unreadable = 'could not be read (a getter or a Proxy in it threw)';
+    it.each(traps)(
+      `refuses a ${option} list whose reading throws (%s), naming it, through parseWebhook and createWebhookHandler`,
+      async (trap) => {
+        await fc.assert(
+          fc.asyncProperty(
+            secrets,
+            fc.nat(),
+            fc.stringMatching(/^[a-z0-9]{6,16}$/),
+            fc.constantFrom<unknown>(1.5, -1, '2', Number.NaN, undefined),
+            fc.integer({ min: 1_001, max: 2 ** 32 - 1 }),
+            async (configured, at, marker, nonsense, tooLong) => {
+              const thrown = new Error(`caller trap-${marker}`);
+              const entry = String(at % configured.length);
+              const list = [...configured];
+              let hostile: readonly string[];
+              switch (trap) {
+                case 'length':
+                case 'entry':
+                case 'iterator': {
+                  const key = trap === 'length' ? 'length' : trap === 'entry' ? entry : Symbol.iterator;
+                  hostile = new Proxy(list, {
+                    get: (target, name, receiver) => {
+                      if (name === key) throw thrown;
+                      return Reflect.get(target, name, receiver);
+                    },
+                  });
+                  break;
+                }
+                case 'entry-getter':
+                  Object.defineProperty(list, entry, {
+                    get: () => {
+                      throw thrown;
+                    },
+                    enumerable: true,
+                  });
+                  hostile = list;
+                  break;
+                case 'revoked': {
+                  const revocable = Proxy.revocable(list, {});
+                  revocable.revoke();
+                  hostile = revocable.proxy;
+                  break;
+                }
+                case 'length-nonsense':
+                case 'too-long':
+                  hostile = new Proxy(list, {
+                    get: (target, name, receiver) =>
+                      name === 'length'
+                        ? trap === 'too-long'
+                          ? tooLong
+                          : nonsense
+                        : Reflect.get(target, name, receiver),
+                  });
+                  break;
+              }
+              const delivery = await options.deliver(configured[0] as string);
+              const errors: unknown[] = [];
+              const handler = createWebhookHandler({
+                parse: (input) => options.parse(input, hostile),
+                onError: (error) => errors.push(error),
+              });
+              const response = await handler.handleWebhook(
+                new Request(new URL(delivery.url ?? '/webhooks', 'https://app.example'), {
+                  method: 'POST',
+                  body: delivery.body,
+                  headers: delivery.headers,
+                }),
+              );
+              if (trap === 'iterator') {
+                // Read as its entries: the delivery the first secret authenticates is accepted.
+                expect(await outcome(delivery, hostile)).toBe('accepted 1');
+                expect(response.status).toBe(200);
+                expect(errors).toEqual([]);
+                return;
+              }
+              const error = await options.parse(delivery, hostile).catch((e: unknown) => e);
+              const message =
+                trap === 'too-long'
+                  ? 'holds more than 1,000 entries: give the secrets in use (several only during a rotation)'
+                  : unreadable;
+              expect(InvalidInputError.isInstance(error), inspect(error)).toBe(true);
+              const refused = error as InvalidInputError;
+              expect(refused.issues).toEqual([{ path: option, message }]);
+              expect(refused.operation).toBe('parseWebhook');
+              expect(refused.message).toBe(`${options.provider} webhook: ${option} ${message}`);
+              if (trap === 'revoked') expect((refused.cause as Error).name).toBe('TypeError');
+              else if (trap === 'too-long' || trap === 'length-nonsense')
+                expect(refused.cause).toBeUndefined();
+              else expect((refused.cause as Error).message).toBe(`caller trap-${marker}`);
+              expect(refused.message).not.toContain(marker);
+              for (const each of configured) {
+                for (const part of shownParts(each)) expect(shown(refused)).not.toContain(part);
+              }
+              // The handler answers 500, as for any configuration problem of parse; onError hears the refusal.
+              expect(response.status).toBe(500);
+              expect(await response.json()).toEqual({ error: 'handler-failed' });
+              expect(errors).toHaveLength(1);
+              expect(InvalidInputError.isInstance(errors[0])).toBe(true);
+              expect((errors[0] as InvalidInputError).issues).toEqual([{ path: option, message }]);
+            },
+          ),
+          { numRuns: 6 },
+        );
+      },
+    );
 
     const { malformed } = options;
     if (malformed) {

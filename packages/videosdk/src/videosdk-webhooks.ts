@@ -19,6 +19,7 @@ import {
   readEventTime,
   readSettings,
   readWebhookOptions,
+  readWebhookSecretList,
   SecretSet,
   safeParseOwn,
   tolerantField,
@@ -222,7 +223,11 @@ export interface VideosdkWebhookOptions extends WebhookOptionsBase {
    * during a rotation, as a list (each entry one key) or as text of PEM keys separated by commas (a PEM
    * holds none), the rule of every webhook secret (core's `webhookSecretText`). Defaults to the
    * `VIDEOSDK_WEBHOOK_PUBLIC_KEY` environment variable, read by the same rule, then to `keySource`. A text
-   * that is not a PEM public key is an `InvalidInputError` naming it (`publicKey`, `publicKey.1`).
+   * that is not a PEM public key is an `InvalidInputError` naming it (`publicKey`, `publicKey.1`). A list
+   * is read once, entry by entry by index (core's `readWebhookSecretList`): one whose reading throws (a
+   * Proxy whose `length` or an entry throws, a getter on an entry, a revoked Proxy) is an
+   * `InvalidInputError` naming `publicKey` (`could not be read`, what was thrown as `cause`), never the
+   * caller's error; so is a list of more than 1,000 entries.
    */
   publicKey?: string | CryptoKey | readonly (string | CryptoKey)[] | undefined;
   /**
@@ -346,7 +351,11 @@ export async function parseWebhook(
   // Read once, before anything else (a key fetched, a signature checked): the rest reads only this copy.
   const options = readWebhookOptions<VideosdkWebhookOptions>(provider, given, videosdkWebhookOptionNames);
   checkWebhookInput(provider, input);
-  const pinned = await pinnedKeys(options.publicKey ?? environment()[videosdkWebhookPublicKeyVariable]);
+  // A list copied once by core's one reader of secret lists: one whose reading throws is named, not escaping.
+  const publicKey = readWebhookSecretList(provider, 'publicKey', options.publicKey) as
+    | VideosdkWebhookOptions['publicKey']
+    | undefined;
+  const pinned = await pinnedKeys(publicKey ?? environment()[videosdkWebhookPublicKeyVariable]);
   const body = await webhookBodyBytes(input.body, provider);
   const header = webhookHeader(input.headers, 'videosdk-signature')?.trim();
   if (!header) {

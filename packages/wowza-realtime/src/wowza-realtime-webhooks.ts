@@ -60,7 +60,10 @@ export interface WowzaRealtimeWebhookOptions extends WebhookOptionsBase {
    * whitespace around each dropped). Defaults to the `WOWZA_REALTIME_WEBHOOK_SECRET` environment variable,
    * read by the same rule (core's `webhookSecretText`), so `secret: process.env.WOWZA_REALTIME_WEBHOOK_SECRET`
    * reads what leaving it out reads. A secret that is not base64 is an `InvalidInputError` naming it
-   * (`secret`, or `secret.1` for the second of several), never showing it.
+   * (`secret`, or `secret.1` for the second of several), never showing it. A list is read once, entry by
+   * entry by index (core's `readWebhookSecretList`): one whose reading throws (a Proxy whose `length` or an
+   * entry throws, a getter on an entry, a revoked Proxy) is an `InvalidInputError` naming `secret` (`could
+   * not be read`, what was thrown as `cause`), never the caller's error; so is a list of more than 1,000.
    */
   secret?: string | readonly string[] | undefined;
   /**

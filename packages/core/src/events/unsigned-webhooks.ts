@@ -5,6 +5,7 @@ import type { LiveStreamEvent } from './live-stream-event.js';
 import { secretsEqual } from './webhook-crypto.js';
 import {
   invalidWebhookOption,
+  readWebhookSecretList,
   type WebhookInput,
   type WebhookOptionsBase,
   webhookSecretText,
@@ -34,7 +35,10 @@ export interface UnsignedWebhookOptions extends WebhookOptionsBase {
    * them (compared in constant time), else the delivery is refused as `bad-signature`. It only proves the
    * sender knew the URL: the vendor, or anyone the URL leaked to (logs, proxies). An empty text or entry, a
    * text of commas only, or a value that is neither text nor a list is an `InvalidInputError` naming it
-   * (`pathSecret`, `pathSecret.1`), never the value.
+   * (`pathSecret`, `pathSecret.1`), never the value. A list is read once, entry by entry by index (core's
+   * `readWebhookSecretList`): one whose reading throws (a Proxy whose `length` or an entry throws, a getter
+   * on an entry, a revoked Proxy) is an `InvalidInputError` naming `pathSecret` (`could not be read`, what
+   * was thrown as `cause`), never the caller's error; so is a list of more than 1,000 entries.
    */
   pathSecret?: string | readonly string[] | undefined;
   /**
@@ -85,7 +89,12 @@ export async function checkUnsignedWebhook(
   ) {
     throw invalidWebhookOption(provider, 'confirm', 'must be a provider or client (an object with get)');
   }
-  const configured: unknown = Object.hasOwn(options, 'pathSecret') ? options.pathSecret : undefined;
+  // A list copied once by core's one reader of secret lists: one whose reading throws is named, not escaping.
+  const configured: unknown = readWebhookSecretList(
+    provider,
+    'pathSecret',
+    Object.hasOwn(options, 'pathSecret') ? options.pathSecret : undefined,
+  );
   if (configured === undefined) return;
   if (typeof configured !== 'string' && !Array.isArray(configured)) {
     throw invalidWebhookOption(provider, 'pathSecret', 'must be a string or a list of strings');

@@ -410,6 +410,100 @@ describe('the handler against odd configuration and odd requests', () => {
     }
   });
 
+  // What parse returns is the application's: a list whose reading throws is a configuration problem named
+  // `parse` (500, onError hears it, the thrown value its cause), never the caller's raw error; one whose
+  // iterator throws is read as its entries (read by index), its events handed on. (A revoked Proxy cannot be
+  // returned: awaiting it throws, so parse itself rejects, and onError hears what it threw, as for any parse.)
+  it('answers 500 naming parse when the list parse returns cannot be read; reads entries by index', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('length', 'entry', 'entry-getter', 'iterator'),
+        fc.integer({ min: 1, max: 4 }),
+        fc.nat(),
+        fc.stringMatching(/^[a-z0-9]{6,16}$/),
+        async (trap, count, at, marker) => {
+          const thrown = new Error(`caller trap-${marker}`);
+          const events: LiveStreamEvent[] = Array.from({ length: count }, (_, index) => ({
+            id: `evt-${index}`,
+            type: 'live_stream.connected',
+            provider: 'test',
+            streamId: `s${index}`,
+            occurredAt: new Date('2026-01-01T00:00:00Z'),
+            broadcasting: true,
+            raw: {},
+          }));
+          const entry = String(at % count);
+          let answer: LiveStreamEvent[];
+          if (trap === 'entry-getter') {
+            Object.defineProperty(events, entry, {
+              get: () => {
+                throw thrown;
+              },
+              enumerable: true,
+            });
+            answer = events;
+          } else {
+            const key = trap === 'length' ? 'length' : trap === 'entry' ? entry : Symbol.iterator;
+            answer = new Proxy(events, {
+              get: (target, name, receiver) => {
+                if (name === key) throw thrown;
+                return Reflect.get(target, name, receiver);
+              },
+            });
+          }
+          const heard: unknown[] = [];
+          const handed: string[] = [];
+          const hub = createEventHub();
+          const published = () =>
+            Array.from({ length: count }, (_, index) => `s${index}`)
+              .flatMap((streamId) => hub.latest({ provider: 'test', streamId }))
+              .map((event) => event.id);
+          const handler = createWebhookHandler({
+            parse: async () => answer,
+            hub,
+            onEvents: (list) => {
+              handed.push(...list.map((event) => event.id));
+            },
+            onError: (error) => heard.push(error),
+          });
+          const response = await handler.handleWebhook(
+            new Request('https://app.example/w', { method: 'POST', body }),
+          );
+          if (trap === 'iterator') {
+            const ids = Array.from({ length: count }, (_, index) => `evt-${index}`);
+            expect(response.status).toBe(200);
+            expect(await response.json()).toEqual({ received: count });
+            expect(handed).toEqual(ids);
+            expect(published()).toEqual(ids);
+            expect(heard).toEqual([]);
+            return;
+          }
+          const problem = 'returned a list that could not be read (a getter or a Proxy in it threw)';
+          expect(response.status).toBe(500);
+          expect(await response.json()).toEqual({ error: 'handler-failed' });
+          expect(handed).toEqual([]);
+          expect(published()).toEqual([]);
+          expect(heard).toHaveLength(1);
+          const error = heard[0] as InvalidInputError;
+          expect(InvalidInputError.isInstance(error)).toBe(true);
+          expect(error.issues).toEqual([{ path: 'parse', message: problem }]);
+          expect(error.message).toBe(`createWebhookHandler: parse ${problem}`);
+          expect(error.message).not.toContain(marker);
+          expect((error.cause as Error).message).toBe(`caller trap-${marker}`);
+        },
+      ),
+      {
+        numRuns: 40,
+        examples: [
+          ['length', 2, 0, 'lengthtrap'],
+          ['entry', 3, 2, 'entrytrap'],
+          ['entry-getter', 1, 0, 'gettertrap'],
+          ['iterator', 3, 0, 'iteratortrap'],
+        ],
+      },
+    );
+  });
+
   it('answers 400 body-not-raw, with the fix, to a Request whose body something read before', async () => {
     const handler = createWebhookHandler({ parse });
     const request = new Request('https://app.example/w', { method: 'POST', headers: signed, body });

@@ -9,7 +9,10 @@ import { readWebhookBody, type WebhookHeaders, type WebhookParser, webhookHeader
 export interface WebhookHandlerOptions {
   /**
    * Verifies and normalises one request: an adapter's `parseWebhook` with its options bound
-   * (`(input) => parseWebhook(input, { secret })`).
+   * (`(input) => parseWebhook(input, { secret })`). What it resolves to is read once, entry by entry by
+   * index, into the handler's own list: anything but an array of events, or a list whose reading throws (a
+   * Proxy whose `length` or an entry throws: an `InvalidInputError` naming `parse`, `could not be read`, the
+   * thrown value as `cause`), answers 500 and reaches `onError`.
    */
   parse: WebhookParser;
   /**
@@ -192,17 +195,41 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
       }
       throw error;
     }
-    // A parse function is the application's code: what it returns must be events before anyone hears them.
-    if (!Array.isArray(events) || !events.every(isLiveStreamEvent)) {
+    // A parse function is the application's code: what it returns must be events before anyone hears them,
+    // read once into a list of the handler's own (its `length` and each entry by index, stopping at the
+    // first that is no event), so a list whose reading throws is named, not escaping as the caller's error.
+    let received: LiveStreamEvent[] | undefined;
+    try {
+      if (Array.isArray(events)) {
+        received = [];
+        for (let index = 0; index < events.length; index += 1) {
+          const event: unknown = events[index];
+          if (!isLiveStreamEvent(event)) {
+            received = undefined;
+            break;
+          }
+          received.push(event);
+        }
+      }
+    } catch (error) {
+      const problem = 'returned a list that could not be read (a getter or a Proxy in it threw)';
+      throw new InvalidInputError({
+        operation: 'parseWebhook',
+        message: `createWebhookHandler: parse ${problem}`,
+        issues: [{ path: 'parse', message: problem }],
+        cause: error,
+      });
+    }
+    if (received === undefined) {
       throw new InvalidInputError({
         operation: 'parseWebhook',
         message: 'createWebhookHandler: parse returned something that is not an array of events',
         issues: [{ path: 'parse', message: 'expected a function resolving to an array of events' }],
       });
     }
-    options.hub?.publish(events);
-    await options.onEvents?.(events);
-    return { status: 200, body: { received: events.length } };
+    options.hub?.publish(received);
+    await options.onEvents?.(received);
+    return { status: 200, body: { received: received.length } };
   }
 
   async function safely(run: () => Promise<Outcome>): Promise<Outcome> {

@@ -317,6 +317,45 @@ export function webhookSecretText(text: string): string[] {
   return parts;
 }
 
+/** The most entries a webhook secret list may hold: a rotation lists two or three. */
+export const maxWebhookSecretListLength = 1_000;
+
+/**
+ * A webhook secret option (Wowza Real-Time's `secret`, the `pathSecret` of LiveAPI and Wowza Video,
+ * videosdk's `publicKey`) read once, the one reader of every such list: a list is copied into an array of
+ * core's own, its `length` read once and each entry once by its index (its iterator is never called), so
+ * the adapter checks and uses only that copy; anything else (a text, a key, `undefined`) is returned as it
+ * is. A list whose reading throws (a Proxy whose `length` or an entry's `get` throws, a getter on an
+ * entry, a revoked Proxy) is an `InvalidInputError` naming the option (`pathSecret could not be read (a
+ * getter or a Proxy in it threw)`), `operation: 'parseWebhook'`, what was thrown as `cause`, never in the
+ * message and never the raw error; so is a list of more than {@link maxWebhookSecretListLength} entries,
+ * which could only be a mistake (or a Proxy claiming billions).
+ */
+export function readWebhookSecretList(provider: ProviderId, setting: string, value: unknown): unknown {
+  let list: unknown[];
+  try {
+    if (!Array.isArray(value)) return value;
+    const length: unknown = value.length;
+    // Only a Proxy answers a length that is no whole number: read as a list that cannot be read.
+    if (typeof length !== 'number' || !Number.isInteger(length) || length < 0) {
+      throw invalidWebhookOption(provider, setting, unreadableInput);
+    }
+    if (length > maxWebhookSecretListLength) {
+      throw invalidWebhookOption(
+        provider,
+        setting,
+        'holds more than 1,000 entries: give the secrets in use (several only during a rotation)',
+      );
+    }
+    list = [];
+    for (let index = 0; index < length; index += 1) list.push(value[index]);
+  } catch (error) {
+    if (InvalidInputError.isInstance(error)) throw error;
+    throw invalidWebhookOption(provider, setting, unreadableInput, error);
+  }
+  return list;
+}
+
 /**
  * The secrets a signed webhook may be verified with: one, or several while a secret is rotated (a delivery
  * matching any of them is accepted). From `value`: a list, each entry one secret taken whole, or a text read
@@ -325,6 +364,8 @@ export function webhookSecretText(text: string): string[] {
  * and variables; a text of commas and whitespace only, an empty or non-text entry in a list, or a value
  * that is neither text nor a list throws `InvalidInputError` naming it (`secret`, `secret.1`), never the
  * value. A secret found in a text of several is named by its place in it (`secret.1`), as a list's entry is.
+ * A list is read by {@link readWebhookSecretList} first: one whose reading throws is an `InvalidInputError`
+ * naming the setting (`could not be read`), the thrown value as `cause`.
  */
 export function webhookSecrets(source: {
   provider: ProviderId;
@@ -332,7 +373,11 @@ export function webhookSecrets(source: {
   value: string | readonly string[] | undefined;
   environmentVariables: readonly string[];
 }): string[] {
-  const { value } = source;
+  // A list copied once (readWebhookSecretList): a Proxy whose reading throws is named, not escaping.
+  const value = readWebhookSecretList(source.provider, source.setting, source.value) as
+    | string
+    | readonly string[]
+    | undefined;
   const mistake = (path: string, message: string) =>
     new InvalidInputError({
       provider: source.provider,
