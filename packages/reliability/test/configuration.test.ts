@@ -1,13 +1,17 @@
+import { inspect } from 'node:util';
 import {
+  builtInProviderIds,
+  type ConfiguredProviderFactory,
   type CreateLiveStreamInput,
   createLiveStreamClient,
   createLiveStreamClientFromConfig,
   createLiveStreamRegistryFromConfig,
   InvalidInputError,
+  type LiveStreamProvider,
   UniliveError,
 } from '@unilive/core';
 import { liveApiSettingNames } from '@unilive/liveapi';
-import { loadFixture } from '@unilive/testing';
+import { createMemoryProvider, loadFixture } from '@unilive/testing';
 import { videosdkSettingNames } from '@unilive/videosdk';
 import { wowzaRealtimeSettingNames } from '@unilive/wowza-realtime';
 import { wowzaVideoSettingNames } from '@unilive/wowza-video';
@@ -565,6 +569,200 @@ describe('configuration: provider ids and packages', () => {
     );
     rows.push({ check: 'provider ids and package names', adapter: 'core', runs, failures });
     expect(factoryCalls).toBe(0);
+  });
+});
+
+// `provider` names the vendor a configuration runs on; `package` (or a factory given in `options.providers`)
+// says where its adapter comes from. A package that builds another provider than the one named would run
+// the configuration on another vendor, its registry references and errors naming the wrong one: refused
+// before any request. A third-party id with its own package (here, a factory given for it) keeps working.
+const builtIn = builtInProviderIds as readonly string[];
+const thirdParty = ['acme-cloud', 'streamco'] as const;
+
+// A third-party adapter: a provider reporting `id`, as the factory given for a third-party id builds it.
+function thirdPartyFactory(id: string): ConfiguredProviderFactory {
+  return () => ({ ...createMemoryProvider(), id }) as unknown as LiveStreamProvider;
+}
+
+type Case = {
+  /** The configured `provider`. */
+  id: string;
+  /** A built-in adapter package (`@unilive/<x>`), or none. */
+  pkg: string | undefined;
+  /** With a third-party id: the id its given factory builds. */
+  builds: string;
+  /** A setting's value no error may show. */
+  secret: string;
+  registry: boolean;
+};
+
+const cases = fc.record({
+  id: fc.constantFrom(...builtIn, ...thirdParty),
+  pkg: fc.option(fc.constantFrom(...builtIn.map((id) => `@unilive/${id}`)), { nil: undefined }),
+  builds: fc.constantFrom(...builtIn, ...thirdParty),
+  secret: fc.stringMatching(/^[A-Za-z0-9]{12,32}$/),
+  registry: fc.boolean(),
+});
+
+async function outcome(given: Case, fetched: { count: number }) {
+  const fetch = (async () => {
+    fetched.count += 1;
+    return new Response('{}', { headers: { 'content-type': 'application/json' } });
+  }) as typeof globalThis.fetch;
+  const isThirdParty = !builtIn.includes(given.id);
+  const config = {
+    provider: given.id,
+    ...(given.pkg === undefined ? {} : { package: given.pkg }),
+    fetch,
+    // Taken by the given factories only (a built-in adapter has no such setting): it must never be shown.
+    ...(isThirdParty && given.pkg === undefined ? { apiSecret: given.secret } : {}),
+  };
+  const options = isThirdParty ? { providers: { [given.id]: thirdPartyFactory(given.builds) } } : {};
+  if (given.registry) {
+    const registry = await createLiveStreamRegistryFromConfig({ providers: [config] }, options);
+    return registry.providers.map((entry) => `${entry.name}: ${entry.providerId}`).join(', ');
+  }
+  return (await createLiveStreamClientFromConfig(config, options)).provider.id;
+}
+
+describe('configuration: a package building another provider than the one named', () => {
+  it('is refused naming package (or the given factory) and both ids, before any request; a match builds', async () => {
+    let runs = 0;
+    const failures: string[] = [];
+    await fc.assert(
+      fc.asyncProperty(cases, async (given) => {
+        runs += 1;
+        const fetched = { count: 0 };
+        const isThirdParty = !builtIn.includes(given.id);
+        // What the configuration builds: the package's adapter, else the built-in id's, else the factory's.
+        const builds =
+          given.pkg !== undefined
+            ? given.pkg.slice('@unilive/'.length)
+            : isThirdParty
+              ? given.builds
+              : given.id;
+        const result = await outcome(given, fetched).then(
+          (value) => ({ ok: true as const, value }),
+          (error: unknown) => ({ ok: false as const, error }),
+        );
+        expect(fetched.count).toBe(0);
+        const refused = !result.ok && InvalidInputError.isInstance(result.error);
+        if (refused === (builds === given.id)) {
+          failures.push(
+            `${JSON.stringify({ ...given, secret: undefined })}: ${refused ? 'refused' : 'built'}`,
+          );
+        }
+        if (builds === given.id) {
+          expect(result).toEqual({
+            ok: true,
+            value: given.registry ? `${given.id}: ${given.id}` : given.id,
+          });
+          return;
+        }
+        expect(result.ok).toBe(false);
+        const error = (result as { error: unknown }).error as InvalidInputError;
+        expect(InvalidInputError.isInstance(error), inspect(error)).toBe(true);
+        expect(error.operation).toBe('configure');
+        expect(error.delivery).toBe('not-sent');
+        const path = given.pkg === undefined ? 'provider' : 'package';
+        const problem =
+          given.pkg === undefined
+            ? `the factory given for "${given.id}" in options.providers builds the provider "${builds}", not "${given.id}"`
+            : `${given.pkg} builds the provider "${builds}", not the configured provider "${given.id}" (set provider to the id it builds, or package to an adapter of "${given.id}")`;
+        expect(error.issues).toEqual([
+          { path: given.registry ? `providers.0.${path}` : path, message: problem },
+        ]);
+        expect(error.message).toContain(`${path}: ${problem}`);
+        const shown = `${error.message}\n${JSON.stringify(error)}\n${inspect(error)}\n${error.stack}`;
+        expect(shown).not.toContain(given.secret);
+      }),
+      {
+        numRuns: 60,
+        examples: [
+          // The tester's three: a third-party id, a built-in id, each beside another built-in adapter.
+          [
+            {
+              id: 'acme-cloud',
+              pkg: '@unilive/liveapi',
+              builds: 'acme-cloud',
+              secret: 'Sec4Hj8Kl2Mn6Pq9',
+              registry: false,
+            },
+          ],
+          [
+            {
+              id: 'wowza-video',
+              pkg: '@unilive/liveapi',
+              builds: 'liveapi',
+              secret: 'Sec4Hj8Kl2Mn6Pq9',
+              registry: true,
+            },
+          ],
+          [
+            {
+              id: 'liveapi',
+              pkg: '@unilive/wowza-video',
+              builds: 'liveapi',
+              secret: 'Sec4Hj8Kl2Mn6Pq9',
+              registry: false,
+            },
+          ],
+          // A built-in id beside its own package, or none: built.
+          [
+            {
+              id: 'videosdk',
+              pkg: '@unilive/videosdk',
+              builds: 'videosdk',
+              secret: 'Sec4Hj8Kl2Mn6Pq9',
+              registry: true,
+            },
+          ],
+          [
+            {
+              id: 'wowza-realtime',
+              pkg: undefined,
+              builds: 'liveapi',
+              secret: 'Sec4Hj8Kl2Mn6Pq9',
+              registry: false,
+            },
+          ],
+          // A third-party id whose factory builds it keeps working; one building another id is refused.
+          [
+            {
+              id: 'streamco',
+              pkg: undefined,
+              builds: 'streamco',
+              secret: 'Sec4Hj8Kl2Mn6Pq9',
+              registry: true,
+            },
+          ],
+          [
+            {
+              id: 'acme-cloud',
+              pkg: undefined,
+              builds: 'liveapi',
+              secret: 'Sec4Hj8Kl2Mn6Pq9',
+              registry: false,
+            },
+          ],
+          [
+            {
+              id: 'acme-cloud',
+              pkg: undefined,
+              builds: 'streamco',
+              secret: 'Sec4Hj8Kl2Mn6Pq9',
+              registry: true,
+            },
+          ],
+        ],
+      },
+    );
+    rows.push({
+      check: 'a package building another provider than the one named',
+      adapter: 'core',
+      runs,
+      failures,
+    });
   });
 });
 

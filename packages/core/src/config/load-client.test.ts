@@ -59,7 +59,7 @@ describe('createLiveStreamClientFromConfig', () => {
         providers: {
           videosdk: (settings) => {
             received = settings;
-            return fakeProvider(settings);
+            return fakeProvider({ ...settings, id: 'videosdk' });
           },
         },
       },
@@ -412,7 +412,7 @@ describe('configuration is checked before anything is loaded or sent', () => {
           providers: {
             liveapi: (settings) => {
               received = settings;
-              return fakeProvider({});
+              return fakeProvider({ id: 'liveapi' });
             },
           },
         },

@@ -34,7 +34,13 @@ export interface LiveStreamConfig {
    * refused (`InvalidInputError` naming `provider`), never read as left out.
    */
   provider?: ProviderId;
-  /** The package to load for a third-party provider; built-in ids need none. */
+  /**
+   * The package to load for a third-party provider; built-in ids need none. It must build the provider
+   * `provider` names (its provider's `id`): `{ provider: 'wowza-video', package: '@unilive/liveapi' }` is an
+   * `InvalidInputError` naming `package` and both ids, before any request, since it would run the
+   * configuration on another vendor than the one named. Beside a built-in id it may name a package of
+   * its own that builds that id (a patched adapter); `@unilive/<another id>` is refused before it is loaded.
+   */
   package?: string;
   /** Paces the client's requests, in memory or, for a fleet, in Redis (see {@link RateLimitConfig}). */
   rateLimit?: RateLimitConfig;
@@ -83,7 +89,8 @@ export interface ConfigClientOptions extends LiveStreamClientOptions {
   /**
    * Adapter factories by provider id, used instead of loading packages by name (for bundles that
    * should not import dynamically). A plain object whose every value is a function; anything else is
-   * refused naming it (`options.providers.liveapi`).
+   * refused naming it (`options.providers.liveapi`). The factory given for an id must build a provider of
+   * that id: one whose provider reports another is an `InvalidInputError` naming `provider`.
    */
   providers?: Record<string, ConfiguredProviderFactory>;
   /**
@@ -107,7 +114,10 @@ export interface ConfigClientOptions extends LiveStreamClientOptions {
  *   their `providers`, `gateStores` or `hooks`) that are no plain object (a `Map`, a class instance: named
  *   by kind), a name they do not have (the nearest named), an option that cannot be read (a getter or a
  *   Proxy in it throws, or a revoked Proxy: `could not be read`), and a `providers` entry or
- *   `gateStores.redis` that is no function; the issue names its path (`options.providers.liveapi`).
+ *   `gateStores.redis` that is no function; the issue names its path (`options.providers.liveapi`). Also,
+ *   before any request (once the factory has built the provider), when the package, or the factory given in
+ *   `options.providers`, builds a provider whose `id` is not the configured `provider`: the issue names
+ *   `package` (or `provider` for a given factory), the message both ids, never a setting's value.
  */
 export async function createLiveStreamClientFromConfig(
   config: LiveStreamConfig = {},
@@ -157,6 +167,10 @@ export async function createLiveStreamClientFromConfig(
   if (packageName !== undefined) {
     const problem = packageNameProblem(packageName);
     if (problem) throw configurationError('package', problem, id);
+    // A package of this repository builds the provider its name says: one beside another id is known to be
+    // a mismatch before it is loaded (and before its factory refuses settings meant for the id named).
+    const builds = builtInPackageId(packageName);
+    if (builds !== undefined && builds !== id) throw packageMismatch(id, packageName, builds);
   }
   const options = readConfigClientOptions(givenOptions);
   const given = options.providers;
@@ -170,7 +184,12 @@ export async function createLiveStreamClientFromConfig(
   }
   const rateLimit = await rateLimitFromConfig(options.rateLimit ?? configuredRateLimit, options);
   const { rateLimit: _ignored, gateStores: _stores, providers: _providers, ...clientOptions } = options;
-  return createLiveStreamClient(buildProvider(factory, settings, { id, packageName, loaded }), {
+  const provider = buildProvider(factory, settings, { id, packageName, loaded });
+  // The id the factory's provider reports is what the client, its errors and a registry's references name:
+  // another than the one configured would run this configuration on another vendor, unnoticed.
+  const built = providerIdOf(provider);
+  if (built !== id) throw packageMismatch(id, loaded ? packageName : undefined, built);
+  return createLiveStreamClient(provider, {
     ...clientOptions,
     ...(rateLimit ? { rateLimit } : {}),
   });
@@ -256,6 +275,40 @@ function buildProvider(
     });
   }
   return provider as LiveStreamProvider;
+}
+
+// `@unilive/liveapi` builds `liveapi`: the id of a package of this repository, else undefined.
+function builtInPackageId(packageName: string): string | undefined {
+  const id = packageName.startsWith('@unilive/') ? packageName.slice('@unilive/'.length) : undefined;
+  return id !== undefined && (builtInProviderIds as readonly string[]).includes(id) ? id : undefined;
+}
+
+// The id a built provider reports, read once; what cannot be read, or is no text, is described instead.
+function providerIdOf(provider: LiveStreamProvider): string {
+  try {
+    const id: unknown = (provider as { id?: unknown }).id;
+    return typeof id === 'string' ? id : `no provider id (${id === undefined ? 'none' : typeof id})`;
+  } catch {
+    return 'no provider id (it could not be read)';
+  }
+}
+
+// The configured `provider` and what its `package` (or factory) builds differ: refused before any request.
+// Only ids and the package name are named, never a setting's value.
+function packageMismatch(id: string, packageName: string | undefined, built: string): InvalidInputError {
+  const builds = built.startsWith('no provider id') ? built : `the provider "${built}"`;
+  const path = packageName === undefined ? 'provider' : 'package';
+  const problem =
+    packageName === undefined
+      ? `the factory given for "${id}" in options.providers builds ${builds}, not "${id}"`
+      : `${packageName} builds ${builds}, not the configured provider "${id}" (set provider to the id it builds, or package to an adapter of "${id}")`;
+  return new InvalidInputError({
+    provider: id,
+    operation: 'configure',
+    message: `Invalid configuration: ${path}: ${problem}`,
+    issues: [{ path, message: problem }],
+    delivery: 'not-sent',
+  });
 }
 
 function isProviderShaped(value: unknown): value is LiveStreamProvider {
