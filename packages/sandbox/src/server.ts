@@ -116,6 +116,13 @@ export interface Sandbox {
 /**
  * Starts a local HTTP server speaking each vendor's REST dialect under `/<provider-id>/…`, with a control
  * API under `/_sandbox` (faults, simulated encoders, statistics).
+ *
+ * @throws InvalidInputError (`operation: 'startSandbox'`) before anything listens, naming the option: a port
+ *   or `maxBodyBytes` out of range, and a list option (`dialects`, `allowedHosts`, `webhooks.endpoints`)
+ *   that is no list (a text would be taken for its characters), cannot be read (a Proxy whose `length` or
+ *   an entry throws, a getter on an entry, a revoked Proxy: `could not be read`, the thrown value as
+ *   `cause`), or, for `allowedHosts`, holds an entry that is no host name (`allowedHosts.1`). Each list is
+ *   read once, by index, into the sandbox's own copy.
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const port = options.port ?? 0;
@@ -139,7 +146,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       issues: [{ path: 'maxBodyBytes', message: 'expected a whole number from 1 to 2147483648' }],
     });
   }
-  const dialects = options.dialects ?? allDialects;
+  // The lists are read once, here, into lists of the sandbox's own: one whose reading throws (a Proxy, a
+  // getter on an entry) is named, never the caller's error escaping from deep inside.
+  const dialects = optionList('dialects', options.dialects) ?? allDialects;
+  const givenHosts = optionList('allowedHosts', options.allowedHosts);
+  givenHosts?.forEach((name, index) => {
+    if (typeof name !== 'string' || name === '') {
+      throw new InvalidInputError({
+        operation: 'startSandbox',
+        message: `allowedHosts.${index} must be a host name or address`,
+        issues: [{ path: `allowedHosts.${index}`, message: 'expected a host name or address' }],
+      });
+    }
+  });
+  const givenEndpoints = optionList('webhooks.endpoints', options.webhooks?.endpoints);
   const persistPath = options.persistPath;
   if (persistPath !== undefined) checkPersistPath(persistPath);
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -189,7 +209,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let webhooks: WebhookDelivery;
   try {
     // One clock for the sandbox: a delivery's `at` agrees with the times dialects stamp on its streams.
-    webhooks = createWebhookDelivery({ ...options.webhooks, now: options.now ?? Date.now });
+    webhooks = createWebhookDelivery({
+      ...options.webhooks,
+      ...(givenEndpoints === undefined ? {} : { endpoints: givenEndpoints }),
+      now: options.now ?? Date.now,
+    });
   } catch (error) {
     await media?.close();
     engine.close();
@@ -204,7 +228,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     url: () => url,
     deliveries: () => webhooks.deliveries(),
   });
-  const allowedHosts = new Set([host, ...(options.allowedHosts ?? [])].map((name) => bareHost(name)));
+  const allowedHosts = new Set([host, ...(givenHosts ?? [])].map((name) => bareHost(name)));
   const server = createServer((request, response) => {
     const refusal = refuseRequest(request, allowedHosts, maxBodyBytes);
     if (refusal) {
@@ -354,6 +378,36 @@ function readPersisted(path: string): PersistedData {
     );
   if (!wellFormed) throw refuse('does not hold sandbox records');
   return data as PersistedData;
+}
+
+/**
+ * A list option of `startSandbox` (`dialects`, `allowedHosts`, `webhooks.endpoints`) copied once, its `length`
+ * and each entry read by index: undefined when left out; `InvalidInputError` naming it when it is no list
+ * (a text would be taken for its characters) or cannot be read (a Proxy whose `length` or an entry throws,
+ * a getter on an entry, a revoked Proxy: `could not be read`, what was thrown as `cause`).
+ */
+function optionList<T>(path: string, value: readonly T[] | undefined): T[] | undefined {
+  const refuse = (message: string, cause?: unknown) =>
+    new InvalidInputError({
+      operation: 'startSandbox',
+      message: `${path} ${message}`,
+      issues: [{ path, message }],
+      ...(cause === undefined ? {} : { cause }),
+    });
+  if (value === undefined) return undefined;
+  const copy: T[] = [];
+  try {
+    if (!Array.isArray(value)) throw refuse('expected a list');
+    const length: unknown = value.length;
+    if (typeof length !== 'number' || !Number.isInteger(length) || length < 0 || length > 10_000) {
+      throw refuse('expected a list of at most 10,000 entries');
+    }
+    for (let index = 0; index < length; index += 1) copy.push(value[index] as T);
+  } catch (error) {
+    if (InvalidInputError.isInstance(error)) throw error;
+    throw refuse('could not be read (a getter or a Proxy in it threw)', error);
+  }
+  return copy;
 }
 
 /** A failure to listen, as a typed error naming the setting to change. */
