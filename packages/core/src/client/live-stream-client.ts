@@ -133,7 +133,10 @@ export interface LiveStreamClient {
    * `timeoutMs` (default 300 s) runs out first: every request the wait makes ends by then, its polls and,
    * where the poll is a status call (Wowza Video, Wowza Real-Time, videosdk v2), the read of the whole
    * stream made once it saw the state; running out during that read names the state seen as `lastState`,
-   * its message saying the stream was seen in it but could not be read in time.
+   * its message saying the stream was seen in it but could not be read in time. A request the deadline
+   * ended is the wait's timeout whatever the clock reads when its timer fires (on Node a millisecond or two
+   * early), and so is a poll the client's `rateLimit` cannot start before the deadline less its reserve
+   * (ended at once, unsent).
    * @throws the error of the first poll that still fails after the client's retries, at once, however much
    * of `timeoutMs` is left: the wait does not poll on through a vendor's outage. A 5xx on every attempt ends
    * a 5-minute wait with `ProviderUnavailableError` after about a second (the retries' backoff), as does a

@@ -6,6 +6,7 @@ import {
   InvalidInputError,
   TimeoutError,
 } from '../errors/errors.js';
+import { deadlineCutOf } from '../errors/unilive-error.js';
 import { maxTimeoutMs } from '../http/transport-settings.js';
 import { type LiveStreamState, liveStreamStates } from '../live-stream.js';
 import { markClientOptions } from '../options.js';
@@ -22,7 +23,8 @@ export interface WaitForStateOptions {
    * Give up after this long, in ms: every request the wait makes ends by then, its retries included: each
    * poll, and the read of the whole stream that follows a status poll which saw the goal (Wowza Video,
    * Wowza Real-Time, videosdk v2 poll a cheaper status call). Running out, at a poll or at that read, is a
-   * `TimeoutError` with `lastState`. Default 5 minutes (Wowza takes about 20 s to start, sometimes more).
+   * `TimeoutError` with `lastState`, as is a poll the client's `rateLimit` cannot start before the deadline
+   * (less its reserve). Default 5 minutes (Wowza takes about 20 s to start, sometimes more).
    */
   timeoutMs?: number;
   /**
@@ -240,8 +242,15 @@ export async function pollStatus<T = LiveStreamStatus>(
         return await runtime.complete(reached, pollOptions);
       }
     } catch (error) {
-      // A poll (or the completing read) cut short by the deadline is the wait's timeout, not the call's.
-      if (TimeoutError.isInstance(error) && runtime.clock() >= deadline) throw timedOut(error);
+      // A poll (or the completing read) cut short by the deadline is the wait's timeout, not the call's. The
+      // HTTP layer says when the deadline ended it (deadlineCutOf): an attempt timer armed for the time left
+      // fires on the event loop's time, and the clock may then read a millisecond or two before the deadline.
+      // The clock decides for a provider that does not say (one of its own, not on the HTTP layer).
+      if (
+        TimeoutError.isInstance(error) &&
+        (deadlineCutOf(error) === deadline || runtime.clock() >= deadline)
+      )
+        throw timedOut(error);
       throw error;
     }
     if (goal.stuck(status)) {

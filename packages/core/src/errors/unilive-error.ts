@@ -11,6 +11,9 @@ import {
 import { escapeUnprintable } from '../text.js';
 
 const kindsMarker = /* @__PURE__ */ Symbol.for('unilive.error.kinds');
+// Through the symbol registry, as the kinds are: the HTTP layer of one copy of core marks what a wait of
+// another copy reads.
+const deadlineMarker = /* @__PURE__ */ Symbol.for('unilive.error.deadline');
 // Node's `util.inspect.custom`, reached through the symbol registry so that core loads where `node:util`
 // does not exist (edge runtimes); Node passes its `inspect` to the method.
 const inspectCustom = /* @__PURE__ */ Symbol.for('nodejs.util.inspect.custom');
@@ -271,6 +274,35 @@ export function withErrorFields<E extends UniliveError>(
   }
   lockFields(copy);
   return copy;
+}
+
+/**
+ * Records on `error` (a `TimeoutError` the HTTP layer made) that `deadline`, the call's
+ * `CallRuntime.deadline`, is what ended it: the attempt's time limit was cut to it, or no time was left
+ * before it to start (or to wait for the request gate). A wait that handed the deadline reads it back with
+ * {@link deadlineCutOf}: an attempt timer fires on the event loop's time, which may still read a
+ * millisecond or two before the deadline by the clock, so the clock cannot tell. Not enumerable: it is in
+ * no `toJSON`, message or inspection, and {@link copyError} keeps it.
+ * @internal
+ */
+export function markDeadlineCut<E extends UniliveError>(error: E, deadline: number): E {
+  Object.defineProperty(error, deadlineMarker, dataProperty(deadline));
+  return error;
+}
+
+/**
+ * The `CallRuntime.deadline` that ended `error` ({@link markDeadlineCut}); undefined for any other error, a
+ * Proxy that throws on reads included.
+ * @internal
+ */
+export function deadlineCutOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  try {
+    const deadline = (error as { [deadlineMarker]?: unknown })[deadlineMarker];
+    return typeof deadline === 'number' ? deadline : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -15,6 +15,7 @@ import {
 import {
   type Delivery,
   errorTextLimits,
+  markDeadlineCut,
   scrubText,
   UniliveError,
   type UniliveErrorOptions,
@@ -383,6 +384,12 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       callStart + totalTimeoutMs,
       typeof runtimeDeadline === 'number' ? runtimeDeadline : Number.POSITIVE_INFINITY,
     );
+    // A TimeoutError the deadline of the caller's runtime caused (an attempt cut to it, no time left before
+    // it) says so (markDeadlineCut): the wait that set it then knows the time is its own, whatever its clock
+    // reads when the attempt's timer fires, which may be a millisecond or two before the deadline
+    // (docs/decisions/2026-12-01-wait-timer-fires-early.md).
+    const byDeadline = <E extends UniliveError>(error: E): E =>
+      deadline === runtimeDeadline ? markDeadlineCut(error, deadline) : error;
     // The latest a request held by the gate may start: the deadline less a reserve for the request itself
     // (startReserveMs). A pause (or a rate or concurrency wait) that ends later ends the call at once,
     // unsent, rather than sending with a few ms left (docs/decisions/2026-12-01-gate-start-reserve.md).
@@ -471,10 +478,14 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
             onWarning: (warning) => emit(hooks.onWarning, { ...base, warning }),
           });
         } catch (error) {
+          const refused = gateError(error, errorOptions, signal, outcome('not-sent'), settings.provider);
+          // Held past the time the deadline leaves to start in (startBy): the deadline's doing.
           throw report(
             hooks,
             event,
-            gateError(error, errorOptions, signal, outcome('not-sent'), settings.provider),
+            isInstanceOf(error, GateDeadlineError) && TimeoutError.isInstance(refused)
+              ? byDeadline(refused)
+              : refused,
           );
         }
       }
@@ -491,11 +502,13 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
         throw report(
           hooks,
           event,
-          new TimeoutError(
-            errorOptions({
-              message: `${settings.provider} ${named}: no time left for another attempt`,
-              delivery: outcome('not-sent'),
-            }),
+          byDeadline(
+            new TimeoutError(
+              errorOptions({
+                message: `${settings.provider} ${named}: no time left for another attempt`,
+                delivery: outcome('not-sent'),
+              }),
+            ),
           ),
         );
       }
@@ -732,12 +745,15 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           // the rule above: a caller's signal ends every request of a call at once, and a call whose other
           // request was sent, as videosdk v2's two reads, must not read as not sent.)
           const fetched = kyAttempt?.fetched === true;
-          const error = new TimeoutError(
+          const made = new TimeoutError(
             errorOptions({
               message: `${settings.provider} ${named}: no complete response within ${attemptLimit} ms${fetched ? '' : '; not sent'}`,
               delivery: outcome(fetched ? 'unknown' : 'not-sent'),
             }),
           );
+          // The timer was armed for the time left until the deadline: it fired because the deadline came,
+          // though the clock may read a little before it (Node's timers run on the loop's cached time).
+          const error = attemptLimit === deadline - started ? byDeadline(made) : made;
           failure = fetched
             ? uncertain(error, 'timeout')
             : { error, retryable: true, reason: 'timeout', mayHaveApplied: false, delivery: 'not-sent' };
@@ -812,7 +828,12 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       if (!failure.retryable || retries >= policy.maxRetries || tooLong)
         throw report(hooks, event, failure.error);
       const delayMs = failure.retryAfterMs ?? backoffDelay(policy, attempt, random);
-      if (now() + delayMs >= deadline) throw report(hooks, event, failure.error);
+      // An attempt the deadline ended leaves no time for another, whatever the clock reads yet.
+      if (
+        now() + delayMs >= deadline ||
+        (failure.reason === 'timeout' && attemptLimit === deadline - started)
+      )
+        throw report(hooks, event, failure.error);
       if (hooks.onRetry)
         emit(hooks.onRetry, { ...event(), delayMs, reason: failure.reason, error: failure.error });
       try {
