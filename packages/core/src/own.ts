@@ -68,6 +68,47 @@ export function isArrayValue(value: unknown): boolean {
 }
 
 /**
+ * What {@link readCallerList} found: the list, copied; or why there is none. `too-long` and `bad-length`
+ * read no entry: `bad-length` is a `length` no array has (only a Proxy answers one); `threw` is a read
+ * that threw (`Array.isArray` of a revoked Proxy, `length`, an entry's own-property check or `get`), with
+ * what was thrown and, for an entry, its index.
+ */
+export type CallerListReading =
+  | { readonly list: unknown[] }
+  | { readonly problem: 'not-a-list' | 'too-long' | 'bad-length' }
+  | { readonly problem: 'threw'; readonly cause: unknown; readonly index?: number };
+
+/**
+ * A list a caller handed over, read once into an array of core's own: `Array.isArray`, then its `length`
+ * once, then each entry once by its index (an own entry only: a hole is `undefined`, never what
+ * `Array.prototype` holds at that index). Its iterator is never called, and a list longer than `most` is
+ * not read at all, so a Proxy claiming billions of entries costs nothing. Never throws: the caller names
+ * what it read (`routing.order`, `providers`, a webhook secret option) in its own error, the thrown value
+ * as `cause`. The one reader of core's lists of names and secrets: `routing.order`, what `routing.choose`
+ * answers, a registry walk's `providers`, a registry configuration's `providers`, webhook secret lists.
+ */
+export function readCallerList(value: unknown, most: number): CallerListReading {
+  let index: number | undefined;
+  try {
+    if (!Array.isArray(value)) return { problem: 'not-a-list' };
+    const length: unknown = value.length;
+    if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0) {
+      return { problem: 'bad-length' };
+    }
+    if (length > most) return { problem: 'too-long' };
+    const list: unknown[] = [];
+    for (index = 0; index < length; index += 1) {
+      list.push(Object.hasOwn(value, index) ? value[index] : undefined);
+    }
+    return { list };
+  } catch (error) {
+    return index === undefined
+      ? { problem: 'threw', cause: error }
+      : { problem: 'threw', cause: error, index };
+  }
+}
+
+/**
  * What is wrong with `value` as a settings or options object, or undefined when it is a plain one: an object
  * whose prototype is `Object.prototype` (this realm's or another's, a vm context's) or null, as an object
  * literal, `JSON.parse` and `Object.create(null)` make. An object made from one without a prototype

@@ -2,7 +2,7 @@ import { fromEnvironment, loadCredential, trimWhitespace } from '../config/setti
 import { InvalidInputError, WebhookVerificationError } from '../errors/errors.js';
 import type { ProviderId, Warning } from '../live-stream.js';
 import { type OptionRule, readOptions } from '../options.js';
-import { isArrayValue, plainObjectProblem } from '../own.js';
+import { isArrayValue, plainObjectProblem, readCallerList } from '../own.js';
 import { type Clock, systemClock } from '../runtime.js';
 import { parseVendorTimestamp } from '../timestamps.js';
 import { jsonDepth, maxEventDepth } from './copy-event.js';
@@ -323,7 +323,8 @@ export const maxWebhookSecretListLength = 1_000;
 /**
  * A webhook secret option (Wowza Real-Time's `secret`, the `pathSecret` of LiveAPI and Wowza Video,
  * videosdk's `publicKey`) read once, the one reader of every such list: a list is copied into an array of
- * core's own, its `length` read once and each entry once by its index (its iterator is never called), so
+ * core's own by core's one reader of caller lists (`readCallerList`), its `length` read once and each
+ * entry once by its index (its iterator is never called; a hole is no entry), so
  * the adapter checks and uses only that copy; anything else (a text, a key, `undefined`) is returned as it
  * is. A list whose reading throws (a Proxy whose `length` or an entry's `get` throws, a getter on an
  * entry, a revoked Proxy) is an `InvalidInputError` naming the option (`pathSecret could not be read (a
@@ -332,28 +333,23 @@ export const maxWebhookSecretListLength = 1_000;
  * which could only be a mistake (or a Proxy claiming billions).
  */
 export function readWebhookSecretList(provider: ProviderId, setting: string, value: unknown): unknown {
-  let list: unknown[];
-  try {
-    if (!Array.isArray(value)) return value;
-    const length: unknown = value.length;
-    // Only a Proxy answers a length that is no whole number: read as a list that cannot be read.
-    if (typeof length !== 'number' || !Number.isInteger(length) || length < 0) {
-      throw invalidWebhookOption(provider, setting, unreadableInput);
-    }
-    if (length > maxWebhookSecretListLength) {
+  // Core's one reader of caller lists; a length no array has is read as a list that cannot be read.
+  const read = readCallerList(value, maxWebhookSecretListLength);
+  if ('list' in read) return read.list;
+  switch (read.problem) {
+    case 'not-a-list':
+      return value;
+    case 'too-long':
       throw invalidWebhookOption(
         provider,
         setting,
         'holds more than 1,000 entries: give the secrets in use (several only during a rotation)',
       );
-    }
-    list = [];
-    for (let index = 0; index < length; index += 1) list.push(value[index]);
-  } catch (error) {
-    if (InvalidInputError.isInstance(error)) throw error;
-    throw invalidWebhookOption(provider, setting, unreadableInput, error);
+    case 'bad-length':
+      throw invalidWebhookOption(provider, setting, unreadableInput);
+    default:
+      throw invalidWebhookOption(provider, setting, unreadableInput, read.cause);
   }
-  return list;
 }
 
 /**

@@ -8,7 +8,7 @@ import {
 } from '../config/load-client.js';
 import { InvalidInputError } from '../errors/errors.js';
 import { readOptions } from '../options.js';
-import { isArrayValue, plainObjectProblem } from '../own.js';
+import { isArrayValue, plainObjectProblem, readCallerList } from '../own.js';
 import { providerNameProblem } from './references.js';
 import { createLiveStreamRegistry, type LiveStreamRegistry } from './registry.js';
 import type { RoutingOptions } from './routing.js';
@@ -62,7 +62,7 @@ export type RegistryConfigOptions = Omit<ConfigClientOptions, 'rateLimit'>;
  * });
  * ```
  * @throws InvalidInputError (`operation: 'configure'`) before any request, its issue paths under
- *   `providers.<index>`: a top-level name other than `providers` and `routing` (naming the nearest), no providers, an entry without `provider`, a bad or repeated name (`null` included), a list, entry or setting that cannot be read (a getter or a Proxy in it throws), anything
+ *   `providers.<index>`: a top-level name other than `providers` and `routing` (naming the nearest), no providers, an entry without `provider`, a bad or repeated name (`null` included), a list, entry or setting that cannot be read (a getter or a Proxy in it throws: `providers`, `providers.<index>`, `routing.order`, the thrown value as `cause`), a list of more than 1,000 providers, anything
  *   `createLiveStreamClientFromConfig` refuses, or a routing order that is not every name once; and, read
  *   once before any entry is built, `options` that `createLiveStreamClientFromConfig` refuses (a `Map`, a
  *   misspelt name, a getter that throws, a `providers` entry that is no function), named `options.…`.
@@ -141,35 +141,45 @@ const anyValue = { check: () => true, expected: 'anything' };
 // An entry's names all kept, each under its own name: the client's loader checks them.
 const entryPlace = { operation: 'configure', path: 'config', unknown: 'keep', keys: 'bare' } as const;
 
-// The list of entries, each item read once: a Proxy around the array whose reads throw (its length, an
-// item) is an issue naming what could not be read.
+// The list of entries, read once by core's one reader of caller lists: one whose reads throw (its length,
+// an item, a revoked Proxy) is an issue naming what could not be read (`providers`, `providers.2`), what
+// was thrown as its cause.
 function readEntries(value: unknown): unknown[] {
-  let length: number;
-  try {
-    length = Array.isArray(value) ? value.length : 0;
-  } catch {
-    throw configurationError('providers', unreadable);
+  const read = readCallerList(value, maxProviderEntries);
+  if ('list' in read) {
+    if (read.list.length === 0) throw configurationError('providers', emptyOrNoList);
+    return read.list;
   }
-  if (length === 0) throw configurationError('providers', 'expected a list of providers, with at least one');
-  const entries: unknown[] = [];
-  for (let index = 0; index < length; index += 1) {
-    try {
-      entries.push(Object.hasOwn(value as object, index) ? (value as unknown[])[index] : undefined);
-    } catch {
-      throw configurationError(`providers.${index}`, unreadable);
-    }
+  switch (read.problem) {
+    case 'threw':
+      throw configurationError(
+        read.index === undefined ? 'providers' : `providers.${read.index}`,
+        unreadable,
+        read.cause,
+      );
+    case 'too-long':
+      throw configurationError('providers', 'holds more than 1,000 entries');
+    case 'bad-length':
+      throw configurationError('providers', unreadable);
+    default:
+      throw configurationError('providers', emptyOrNoList);
   }
-  return entries;
 }
+
+// The most providers a registry configuration may list: a Proxy claiming billions is refused unread.
+const maxProviderEntries = 1_000;
+
+const emptyOrNoList = 'expected a list of providers, with at least one';
 
 const unreadable = 'could not be read (a getter or a Proxy in it threw)';
 
-function configurationError(path: string, message: string): InvalidInputError {
+function configurationError(path: string, message: string, cause?: unknown): InvalidInputError {
   return new InvalidInputError({
     operation: 'configure',
     message: `Invalid registry configuration: ${path}: ${message}`,
     issues: [{ path, message }],
     delivery: 'not-sent',
+    ...(cause === undefined ? {} : { cause }),
   });
 }
 

@@ -28,7 +28,7 @@ import { invalidInput, readOwnData, validateCreateInput } from '../inputs.js';
 import { abortAfterAcceptedChange } from '../lifecycle.js';
 import type { LiveStream, LiveStreamState, ProviderId, Warning } from '../live-stream.js';
 import { limitRule, type OptionRule, optionRules, readOptions } from '../options.js';
-import { isArrayValue, isInstanceOf, once, ownFields, ownValue, thrownKind } from '../own.js';
+import { isArrayValue, isInstanceOf, once, ownFields, ownValue, readCallerList, thrownKind } from '../own.js';
 import type {
   CreateLiveStreamInput,
   ListOptions,
@@ -82,7 +82,13 @@ export interface RegistryCreateOptions extends RequestOptions {
 
 /** Options of a registry's `list`. */
 export interface RegistryListOptions extends Omit<ListOptions, 'runtime'> {
-  /** The providers to list, by name, in this order. Default every provider, in the registry's order. */
+  /**
+   * The providers to list, by name, in this order (a name given twice is walked once). Default every
+   * provider, in the registry's order. Read once by `length` and index (never its iterator), at most 1,000
+   * names: one that cannot be read (a Proxy whose `length` or an entry throws, a getter on an entry, a
+   * revoked Proxy) is an `InvalidInputError` (`delivery: 'not-sent'`) naming `providers`, or the entry's
+   * place (`providers.1`), `could not be read`, the thrown value as `cause`, before any provider is walked.
+   */
   providers?: readonly string[];
   /**
    * What a provider failing mid-walk does to the walk. `'throw'` (default): the walk ends with its error
@@ -301,8 +307,9 @@ const runningStates: readonly LiveStreamState[] = ['ready', 'starting'];
  * await registry.start(stream.ref);
  * ```
  * @throws InvalidInputError (`operation: 'configure'`) for no providers, a name that could make references
- *   ambiguous, something that is neither a provider nor a client, or a routing order that is not every name
- *   once.
+ *   ambiguous, something that is neither a provider nor a client, a routing order that is not every name
+ *   once, or one that cannot be read (`routing.order` or `routing.order.<index>`, `could not be read`, the
+ *   thrown value as `cause`).
  */
 export function createLiveStreamRegistry(input: LiveStreamRegistryOptions): LiveStreamRegistry {
   if (input === undefined)
@@ -324,7 +331,7 @@ export function createLiveStreamRegistry(input: LiveStreamRegistryOptions): Live
     options.routing = readOptions<RoutingOptions>(
       options.routing,
       {
-        order: { check: Array.isArray, expected: 'an array of provider names' },
+        order: listRule,
         choose: optionRules.function,
         failover: optionRules.boolean,
       },
@@ -406,26 +413,57 @@ function isProvider(value: unknown): value is LiveStreamProvider {
   );
 }
 
-function routingOrderOf(entries: readonly Entry[], order: readonly string[] | undefined): Entry[] {
-  if (order === undefined) return [...entries];
+// `routing.order` read once by core's one reader of caller lists: one that cannot be read is named (the
+// entry's place when an entry threw), what was thrown its cause; one longer than the names is no order.
+function routingOrderOf(entries: readonly Entry[], given: readonly string[] | undefined): Entry[] {
+  if (given === undefined) return [...entries];
   const names = entries.map((entry) => entry.name);
+  const read = readCallerList(given, names.length);
+  if ('problem' in read && read.problem === 'threw') {
+    throw configurationError(unreadableListPath('routing.order', read.index), unreadable, read.cause);
+  }
+  const order = 'list' in read ? read.list : [];
   const everyOnce =
-    Array.isArray(order) &&
     order.length === names.length &&
     new Set(order).size === order.length &&
-    order.every((name) => names.includes(name));
+    order.every((name) => names.includes(name as string));
   if (!everyOnce) {
     throw configurationError('routing.order', `expected every provider name once: ${names.join(', ')}`);
   }
   return order.map((name) => entries.find((entry) => entry.name === name) as Entry);
 }
 
-function configurationError(path: string, message: string): InvalidInputError {
+// What a list, or an entry, whose read threw is named: the option, or the entry's place in it.
+function unreadableListPath(option: string, index: number | undefined): string {
+  return index === undefined ? option : `${option}.${index}`;
+}
+
+const unreadable = 'could not be read (a getter or a Proxy in it threw)';
+
+// The most names a walk's `providers` may hold (a name may repeat, so more than the registry's providers
+// is no mistake): a Proxy claiming billions is refused unread.
+const maxWalkedNames = 1_000;
+
+// A list option's rule: an array, or a value `Array.isArray` throws on (a revoked Proxy), which the list's
+// reader (`readCallerList`) then names as could not be read rather than as no array.
+const listRule: OptionRule = {
+  check: (value) => {
+    try {
+      return Array.isArray(value);
+    } catch {
+      return true;
+    }
+  },
+  expected: 'an array of provider names',
+};
+
+function configurationError(path: string, message: string, cause?: unknown): InvalidInputError {
   return new InvalidInputError({
     operation: 'configure',
     message: `Invalid registry configuration: ${path}: ${message}`,
     issues: [{ path, message }],
     delivery: 'not-sent',
+    ...(cause === undefined ? {} : { cause }),
   });
 }
 
@@ -1012,25 +1050,31 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     });
   }
 
-  // The entries `providers` names, each once, where it first appears. Read index by index: a hole (`[, 'a']`)
-  // is no name, and an element whose getter throws is refused as one, never a TypeError of the walk's own.
-  private namedAll(names: readonly unknown[], operation: string): Entry[] {
+  // The entries `providers` names, each once, where it first appears. Read once by core's one reader of
+  // caller lists: a hole (`[, 'a']`) is no name; a list whose reading throws is refused naming `providers`
+  // (or the entry's place, `providers.1`), what was thrown as `cause`, never a TypeError of the walk's own.
+  private namedAll(names: unknown, operation: string): Entry[] {
+    const read = readCallerList(names, maxWalkedNames);
+    if (!('list' in read)) {
+      const path = read.problem === 'threw' ? unreadableListPath('providers', read.index) : 'providers';
+      const message =
+        read.problem === 'threw'
+          ? unreadable
+          : read.problem === 'too-long'
+            ? `expected at most ${maxWalkedNames.toLocaleString('en-US')} provider names`
+            : 'expected an array of provider names';
+      throw new InvalidInputError({
+        operation,
+        message: `Invalid input for ${operation}: ${path}: ${message}`,
+        issues: [{ path, message }],
+        delivery: 'not-sent',
+        ...(read.problem === 'threw' ? { cause: read.cause } : {}),
+      });
+    }
     const entries = new Set<Entry>();
-    let length: number;
-    try {
-      length = names.length;
-    } catch {
-      length = 0;
-    }
-    for (let index = 0; index < length; index += 1) {
-      let name: unknown;
-      try {
-        name = names[index];
-      } catch {
-        name = undefined;
-      }
+    read.list.forEach((name, index) => {
       entries.add(this.named(name, operation, `providers.${index}`));
-    }
+    });
     return [...entries];
   }
 
@@ -1209,7 +1253,7 @@ const createRules: Readonly<Record<string, OptionRule>> = /* @__PURE__ */ (() =>
 
 const listOptionRules: Readonly<Record<string, OptionRule>> = /* @__PURE__ */ (() => ({
   ...listRequestRules,
-  providers: { check: Array.isArray, expected: 'an array of provider names' },
+  providers: listRule,
   onProviderError: {
     check: (value: unknown) => value === 'throw' || value === 'skip',
     expected: "'throw' or 'skip'",
@@ -1312,16 +1356,15 @@ async function askChoose(
   }
 }
 
-// A choice as `askChoose` hands it on: a name as it is, a list copied by index (each read once, no
-// iterator), anything else an empty list (no usable choice).
+// A choice as `askChoose` hands it on: a name as it is, a list copied by core's one reader of caller lists
+// (each entry read once by index, no iterator), anything else an empty list (no usable choice). What a
+// read threw is thrown again, inside `askChoose`'s wrapping: `routing.choose failed`, it as the cause.
 function readChoice(chosen: unknown, most: number): string | unknown[] {
   if (typeof chosen === 'string') return chosen;
-  if (!Array.isArray(chosen)) return [];
-  const length: unknown = chosen.length;
-  if (typeof length !== 'number' || !Number.isSafeInteger(length) || length > most) return [];
-  const list: unknown[] = [];
-  for (let index = 0; index < length; index += 1) list.push(chosen[index]);
-  return list;
+  const read = readCallerList(chosen, most);
+  if ('list' in read) return read.list;
+  if (read.problem === 'threw') throw read.cause;
+  return [];
 }
 
 // Whether a migration's create failed only because the target cannot turn recording off, on a `false`

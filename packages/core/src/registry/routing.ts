@@ -33,7 +33,13 @@ export type ChooseProvider = (
 
 /** How a registry routes a `create` that names no provider. */
 export interface RoutingOptions {
-  /** The order candidates are tried in; default the order the providers were given in. Every name once. */
+  /**
+   * The order candidates are tried in; default the order the providers were given in. Every name once.
+   * Read once by `length` and index (never its iterator): one that cannot be read (a Proxy whose `length`
+   * or an entry throws, a getter on an entry, a revoked Proxy) is an `InvalidInputError`
+   * (`operation: 'configure'`, `delivery: 'not-sent'`) naming `routing.order`, or the entry's place
+   * (`routing.order.1`), `could not be read`, the thrown value as `cause`.
+   */
   order?: readonly string[];
   /** Replaces the configured order for each create; see {@link ChooseProvider}. */
   choose?: ChooseProvider;
