@@ -47,7 +47,9 @@ export interface RedisGateStoreOptions {
    * While Redis is down, the least time between two attempts to connect again, in ms. Default 1000. The
    * store connects when a call needs Redis, and by itself (through ioredis's reconnection) only while a slot
    * holder's removal waits to be sent: at once after a connection that was up broke, then at this interval,
-   * until those slots would have expired anyway.
+   * until those slots would have expired anyway. "Up" means the connection answered the removals and the
+   * clock read sent first on it: one that comes up and breaks before (a middlebox resetting connections on
+   * the removal) is followed after this interval, not at once.
    */
   reconnectIntervalMs?: number | undefined;
   /**
@@ -77,11 +79,17 @@ export interface RedisGateStore extends GateStore {
   readonly description: string;
   /**
    * Closes the connection. First sends the slot holders' removals still waiting (a take or a release whose
-   * connection broke before its answer), connecting for them if need be, for at most `commandTimeoutMs`:
-   * when Redis does not answer within it, closes anyway and those slots expire by themselves (the attempt's
-   * time limit plus 5 s). Never rejects. Later calls fail with `RedisGateStoreError` `CLOSED`, as if Redis
-   * were down (so the gate falls back or fails). Call it before a process ends: the store's connection and
-   * reconnection never keep a process alive, so one that just ends leaves such slots to expire.
+   * connection broke before its answer), and removes the slots of requests still in flight (taken by this
+   * store and not released yet: their releases come after `close` and are not sent), after waiting for slot
+   * takes already sent (one Redis answers now is given back, and fails with `CLOSED`); connecting for them
+   * if need be, for at most `commandTimeoutMs` in all: when Redis does not answer within it, closes anyway
+   * and those slots expire by themselves (the attempt's time limit plus 5 s). Once it has resolved, the
+   * store opens no connection and keeps none open. A request still in flight then runs outside the
+   * account's `maxConcurrency` (another process may take its slot): drain requests first where that
+   * matters. Never rejects. Later calls (such a request's release included) fail with
+   * `RedisGateStoreError` `CLOSED`, as if Redis were down (so the gate falls back or fails; it ignores a
+   * release's failure). Call it before a process ends: the store's connection and reconnection never keep a
+   * process alive, so one that just ends leaves such slots to expire.
    */
   close(): Promise<void>;
 }
@@ -189,10 +197,16 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
   // connects again at once, neither held back by reconnectIntervalMs (Redis is up) nor failed as refused.
   let droppedOnReply = false;
   let closed = false;
+  // Set once `close` has given up waiting: from then on nothing connects (a connection made after `close`
+  // resolved would be left open, sending what it was given whenever Redis answered).
+  let shut = false;
   let closing: Promise<void> | undefined;
   let connecting: Promise<void> | undefined;
   let nextConnectAt = 0;
-  // Whether the connection ioredis may make again had been ready: then Redis was up a moment ago.
+  // Whether the connection ioredis may make again had been resumed (it answered the removals sent on it and
+  // the clock read after them): then Redis was up a moment ago, and the first attempt is at once. A
+  // connection that came up and broke before its resumption was answered (a middlebox resetting it on the
+  // removal, a Redis killing clients) does not count: the attempts after it wait `reconnectIntervalMs`.
   let wasReady = false;
   // When the reconnection ioredis has scheduled (reconnectDelay) is due.
   let attemptAt = 0;
@@ -234,10 +248,16 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
   let resumed: Promise<void> = Promise.resolve();
   let resumeSettled: Promise<void> = resumed;
   client.on('ready', () => {
-    wasReady = true;
-    resumedStream = client.stream;
+    const stream = client.stream;
+    resumedStream = stream;
     resumed = resumeConnection();
     resumeSettled = resumed.catch(() => {});
+    resumed.then(
+      () => {
+        if (client.stream === stream) wasReady = true;
+      },
+      () => {},
+    );
   });
 
   const failure = (code: string) => new RedisGateStoreError(description, code);
@@ -250,7 +270,9 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
   // (idle, or finishing) then frees the slot as soon as Redis can be reached, instead of every process of
   // the account waiting for its expiry. Otherwise the next call connects, as before. The first attempt
   // after a connection that was up is at once (Redis may well be up: a network blip); later ones
-  // `reconnectIntervalMs` apart, as calls' own attempts are.
+  // `reconnectIntervalMs` apart, as calls' own attempts are. "Up" means resumed (see wasReady): a
+  // connection broken on the removal it was made for is followed after the interval, never at once, or a
+  // middlebox resetting every connection on it would be met with hundreds of connections a second.
   function reconnectDelay(): number | null {
     const broke = wasReady;
     wasReady = false;
@@ -266,6 +288,7 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
 
   // A new connection, made now; resolves once it is resumed.
   function connectNow(): Promise<void> {
+    if (shut) return Promise.reject(failure('CLOSED'));
     droppedOnReply = false;
     wasReady = false;
     return client
@@ -393,8 +416,13 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
   // Slot takes sent whose answer has not come: when their connection breaks, their holders' removals follow
   // (the calls' `abandoned`), just after ioredis asks reconnectDelay whether to reconnect.
   let takesAwaited = 0;
+  // Called when takesAwaited comes back to 0: `close` waits for the takes in flight before it removes.
+  const takesSettled: (() => void)[] = [];
   // The longest hold a take asked for: a holder released now expires within it at the latest.
   let longestHoldMs = 0;
+  // Slots this store took and was told it holds, not released yet: the requests in flight. `close` removes
+  // them (the process is going away; their releases, after `close`, could not be sent).
+  const held = new Map<string, { slots: string; holder: string; until: number }>();
   function removeHolder(slots: string, holder: string, until: number): Promise<void> {
     const id = `${slots}\n${holder}`;
     const kept = unconfirmed.get(id)?.until ?? 0;
@@ -506,6 +534,14 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
   // (CLOSED); ioredis no longer reconnects (reconnectDelay).
   async function closeNow(): Promise<void> {
     closed = true;
+    // The slots of requests still in flight are removed with the removals waiting: their releases come after
+    // `close` and are not sent, so left held they would make every process of the account wait for them
+    // to expire. Those requests then run outside the account's concurrency (see `close`'s TSDoc).
+    for (const [id, slot] of held) {
+      const kept = unconfirmed.get(id)?.until ?? 0;
+      unconfirmed.set(id, { ...slot, until: Math.max(kept, slot.until) });
+    }
+    held.clear();
     if (removalsPending()) {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const bound = new Promise<void>((resolve) => {
@@ -514,6 +550,10 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
       // An attempt under way that fails (a connection still closing) is followed by one of close's own.
       const sent = reach(true)
         .catch(() => reach(true))
+        // Takes in flight first: one answered now, taken while closing, adds its removal (acquireSlot).
+        .then(() =>
+          takesAwaited > 0 ? new Promise<void>((resolve) => takesSettled.push(resolve)) : undefined,
+        )
         .then(() =>
           Promise.allSettled(
             [...unconfirmed.values()].map(({ slots, holder, until }) => removeHolder(slots, holder, until)),
@@ -525,6 +565,9 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
         clearTimeout(timer);
       }
     }
+    // Nothing connects from here on: an attempt of close's own still under way (or the one that follows a
+    // failed one) would otherwise open a connection after close resolved and leave it open.
+    shut = true;
     // Not QUIT: its answer would come on a socket that no longer holds the process open.
     client.disconnect();
   }
@@ -562,10 +605,19 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
             answer = await client.uniliveAcquireSlot(slots, holder, limit, holdMs, deadline);
           } finally {
             takesAwaited -= 1;
+            if (takesAwaited === 0) for (const settled of takesSettled.splice(0)) settled();
           }
           const [taken, now] = answer;
           readRedisClock(now);
           if (taken < 0) throw failure('ETIMEDOUT');
+          const id = `${slots}\n${holder}`;
+          if (taken === 1 && closed) {
+            // Taken while `close` runs: given back at once (on this connection, if `close` has not ended
+            // it yet), and refused as any call after `close` is; its caller's release would not be sent.
+            removeHolder(slots, holder, performance.now() + holdMs).catch(() => {});
+            throw failure('CLOSED');
+          }
+          if (taken === 1) held.set(id, { slots, holder, until: performance.now() + holdMs });
           return taken === 1;
         },
         // Given up on: whatever it took, or takes when Redis runs it late, is given back right after it (one
@@ -577,6 +629,7 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
       );
     },
     releaseSlot(key, holder) {
+      held.delete(`${keyOf(key, 'slots')}\n${holder}`);
       return call(() => removeHolder(keyOf(key, 'slots'), holder, performance.now() + longestHoldMs));
     },
     setPause(key, untilMs) {

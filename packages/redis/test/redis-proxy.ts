@@ -14,8 +14,16 @@ export interface RedisProxy {
   readonly url: string;
   /** How many connections clients have made to the proxy so far. */
   readonly connections: number;
-  /** How many of them `cut` has cut so far. */
+  /** How many of them `cut` (or `resetOn`) has cut so far. */
   readonly cuts: number;
+  /** How many connections of clients are open now. */
+  readonly open: number;
+  /**
+   * From now on, and until called with `undefined`, in any mode, every connection is ended as soon as a request
+   * matching `pattern` comes on it, that request dropped (a middlebox resetting connections on it): the
+   * connections come up, and break on it.
+   */
+  resetOn(pattern: RegExp | undefined): void;
   /**
    * From now on, `next`. With `cutOn`, `cut` lets requests that do not match it pass (their answers held)
    * until one does: that one reaches Redis, then the connection is ended, and every later request is cut
@@ -45,15 +53,28 @@ export async function startRedisProxy(port: number): Promise<RedisProxy> {
   let after: ProxyMode | undefined;
   let connections = 0;
   let cuts = 0;
+  let open = 0;
+  let resetOn: RegExp | undefined;
   const links = new Set<Link>();
   const server = createServer((client) => {
     connections += 1;
+    open += 1;
+    client.once('close', () => {
+      open -= 1;
+    });
     const upstream = connect(port, '127.0.0.1');
     const closed = new Promise<void>((resolve) => upstream.once('close', () => resolve()));
     const link: Link = { client, upstream, requests: [], answers: [], cut: false, closed };
     links.add(link);
     client.on('data', (chunk: Buffer) => {
       if (link.cut) return;
+      if (resetOn?.test(chunk.toString('latin1'))) {
+        cuts += 1;
+        link.cut = true;
+        upstream.destroy();
+        client.destroy();
+        return;
+      }
       if (mode === 'stall' || link.requests.length > 0) {
         link.requests.push(chunk);
         return;
@@ -96,6 +117,12 @@ export async function startRedisProxy(port: number): Promise<RedisProxy> {
     get cuts() {
       return cuts;
     },
+    get open() {
+      return open;
+    },
+    resetOn(pattern) {
+      resetOn = pattern;
+    },
     mode(next, options = {}) {
       mode = next;
       cutOn = options.cutOn;
@@ -103,6 +130,7 @@ export async function startRedisProxy(port: number): Promise<RedisProxy> {
     },
     async recover() {
       mode = 'pass';
+      resetOn = undefined;
       cutOn = undefined;
       after = undefined;
       const cut: Promise<void>[] = [];

@@ -1,0 +1,126 @@
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type RedisProxy, startRedisProxy } from '../test/redis-proxy.js';
+import { redisServer, startRedis, type TestRedis } from '../test/redis-server.js';
+import { createRedisGateStore, type RedisGateStore, RedisGateStoreError } from './redis-gate-store.js';
+
+// What `close()` leaves behind: the connections it may open, the slots of requests still in flight, and how
+// often the store reconnects while a removal waits. No test measures time: each counts connections at the
+// proxy, or reads what Redis holds, at points the store's own steps mark.
+describe.skipIf(!redisServer)('closing the store, and reconnecting while a removal waits', () => {
+  let redis: TestRedis;
+  let proxy: RedisProxy;
+  let admin: Redis;
+  const stores: RedisGateStore[] = [];
+  const open = (options: Parameters<typeof createRedisGateStore>[0]) => {
+    const store = createRedisGateStore({ commandTimeoutMs: 30_000, ...options });
+    stores.push(store);
+    return store;
+  };
+  const slotsKey = (key: string) => `unilive:gate:{${key}}:slots`;
+  const answering = (store: RedisGateStore) =>
+    expect.poll(() => store.pausedUntil('ping').catch(() => -1), { timeout: 30_000 }).toBe(0);
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    proxy = await startRedisProxy(redis.port);
+    admin = new Redis(redis.url);
+  });
+  afterEach(async () => {
+    redis.thaw();
+    await proxy.recover();
+    await Promise.all(stores.splice(0).map((store) => store.close()));
+    await redis.flush();
+  });
+  afterAll(async () => {
+    admin?.disconnect();
+    await proxy?.close();
+    await redis?.close();
+  });
+
+  it('opens no connection once close has resolved, though Redis did not answer it, and leaves none open', async () => {
+    const store = open({ url: proxy.url, commandTimeoutMs: 200, reconnectIntervalMs: 600_000 });
+    await answering(store);
+    const connections = proxy.connections;
+    // The take's connection is cut after Redis ran it; from then on connections are accepted, nothing answers.
+    proxy.mode('cut', { after: 'stall' });
+    await store.acquireSlot('k', 'lost', 3, 60_000).catch(() => undefined);
+    await expect.poll(() => admin.zrange(slotsKey('k'), '0', '-1'), { timeout: 30_000 }).toEqual(['lost']);
+    // The store's own reconnection, which never gets an answer; close gives up on it after commandTimeoutMs.
+    await expect.poll(() => proxy.connections, { timeout: 30_000 }).toBe(connections + 1);
+    await store.close();
+    // Every connection of the store closes, and stays closed: none is made again to send the removal.
+    await expect.poll(() => proxy.open, { timeout: 30_000 }).toBe(0);
+    await proxy.recover();
+    expect(proxy.open).toBe(0);
+    expect(proxy.connections).toBe(connections + 1);
+    // The slot is left to expire, as documented.
+    expect(await admin.zrange(slotsKey('k'), '0', '-1')).toEqual(['lost']);
+  });
+
+  it('after a connection broken on its removal, connects again only after reconnectIntervalMs, not at once', async () => {
+    const store = open({ url: proxy.url, reconnectIntervalMs: 600_000 });
+    await answering(store);
+    const connections = proxy.connections;
+    const cuts = proxy.cuts;
+    // Every connection comes up, and is reset when the removal (ZREM, not the script's ZREMRANGEBYSCORE)
+    // arrives on it.
+    proxy.resetOn(/\nzrem\r\n/i);
+    proxy.mode('cut', { after: 'pass' });
+    await store.acquireSlot('k', 'lost', 3, 60_000).catch(() => undefined);
+    // The take's connection had worked: the store connects again at once, and that one breaks on the removal.
+    await expect.poll(() => proxy.cuts, { timeout: 30_000 }).toBe(cuts + 2);
+    expect(proxy.connections).toBe(connections + 1);
+    // The next attempt waits the interval (ten minutes): close, which sends the removal itself, finds the
+    // count where it was (before, one connection after another, hundreds a second, for the slot's hold).
+    expect(proxy.connections).toBe(connections + 1);
+    proxy.resetOn(undefined);
+    await store.close();
+    expect(await admin.zrange(slotsKey('k'), '0', '-1')).toEqual([]);
+    expect(proxy.connections).toBe(connections + 2);
+  });
+
+  it('connects again at once after a connection that answered its removal broke: a removal answered makes the next break a first one', async () => {
+    const store = open({ url: proxy.url, reconnectIntervalMs: 600_000 });
+    await answering(store);
+    const connections = proxy.connections;
+    for (const holder of ['one', 'two']) {
+      proxy.mode('cut', { after: 'pass' });
+      await store.acquireSlot('k', holder, 3, 60_000).catch(() => undefined);
+      await expect.poll(() => admin.zcard(slotsKey('k')), { timeout: 30_000 }).toBe(0);
+    }
+    // Two breaks, each after a connection that worked: two connections, each made at once.
+    expect(proxy.connections).toBe(connections + 2);
+  });
+
+  it('removes the slots of requests still in flight when closed, whose releases come after it and are refused as CLOSED', async () => {
+    const store = open({ url: redis.url });
+    const other = open({ url: redis.url });
+    expect(await store.acquireSlot('k', 'in-flight', 2, 60_000)).toBe(true);
+    expect(await store.acquireSlot('k', 'done', 2, 60_000)).toBe(true);
+    await store.releaseSlot('k', 'done');
+    expect(await other.acquireSlot('k', 'other', 2, 60_000)).toBe(true);
+    // The other process's slot is its own: only this store's are removed.
+    await store.close();
+    expect(await admin.zrange(slotsKey('k'), '0', '-1')).toEqual(['other']);
+    // The request's release, after close: refused as every call after close is (the gate ignores it).
+    const error = await store.releaseSlot('k', 'in-flight').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RedisGateStoreError);
+    expect((error as RedisGateStoreError).code).toBe('CLOSED');
+    // Another process gets the freed slot at once, not after its hold.
+    expect(await other.acquireSlot('k', 'next', 2, 60_000)).toBe(true);
+  });
+
+  it('gives back a slot whose take Redis answers while close runs, and refuses that take as CLOSED', async () => {
+    const store = open({ url: proxy.url });
+    await answering(store);
+    proxy.mode('late-answers');
+    const take = store.acquireSlot('k', 'closing', 3, 60_000).catch((caught: unknown) => caught);
+    await expect.poll(() => admin.zrange(slotsKey('k'), '0', '-1'), { timeout: 30_000 }).toEqual(['closing']);
+    const closed = store.close();
+    await proxy.recover();
+    await closed;
+    expect(((await take) as RedisGateStoreError).code).toBe('CLOSED');
+    expect(await admin.zrange(slotsKey('k'), '0', '-1')).toEqual([]);
+  });
+});
