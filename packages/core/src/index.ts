@@ -95,6 +95,7 @@ export {
 export {
   checkUnsignedWebhook,
   confirmWebhookEvents,
+  type NoSuchStreamRule,
   type StreamReader,
   type UnsignedWebhookOptions,
   unsignedWebhookOptionNames,

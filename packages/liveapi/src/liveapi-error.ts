@@ -2,6 +2,7 @@ import {
   ChangeAppliedError,
   type ChangeAppliedErrorOptions,
   lockFields,
+  type NotFoundError,
   safeParseOwn,
   type VendorErrorDetails,
 } from '@unilive/core';
@@ -97,4 +98,25 @@ export class LiveApiRestreamError extends ChangeAppliedError {
   protected override jsonKeys(): string[] {
     return [...super.jsonKeys(), 'targetsAdded', 'targetsUnknown', 'targetsRequested'];
   }
+}
+
+/**
+ * The text of LiveAPI's "no such stream": the `message` of the JSON body of its 404 for a stream id it does
+ * not have. LiveAPI documents the 404 (Castr's response-codes page), not its body: this is the sandbox
+ * dialect's answer, **unverified** against the live API (`docs/providers/liveapi.md`, Unverified).
+ */
+export const liveApiNoSuchStreamMessage = 'Live stream not found';
+
+/**
+ * LiveAPI's own "no such stream", the one answer `confirm` takes as the stream being gone: a 404 whose JSON
+ * body says {@link liveApiNoSuchStreamMessage}. A 410 (LiveAPI documents 404 only), or a 404 without that
+ * body (an HTML page from a proxy or gateway, whose status text "Not Found" stands in for the message; a
+ * route the API does not have), is not.
+ */
+export function isLiveApiNoSuchStream(error: NotFoundError): boolean {
+  return (
+    error.status === 404 &&
+    error.vendorCode === undefined &&
+    error.vendorMessage === liveApiNoSuchStreamMessage
+  );
 }

@@ -12,6 +12,7 @@ runWebhookContract({
   provider: 'liveapi',
   fixtures,
   pathSecret,
+  noSuchStream: { status: 404, vendorMessage: 'Live stream not found' },
   parseWithOptions: (input, options) => parseWebhook(input, options as never),
   optionNames: ['unsigned', 'pathSecret', 'confirm', 'clock'],
   parse: (input, { clock, wrongSecret, confirm, withoutAcknowledgement }) =>

@@ -20,6 +20,7 @@ import {
   webhookClock,
 } from '@unilive/core';
 import * as v from 'valibot';
+import { isLiveApiNoSuchStream } from './liveapi-error.js';
 
 // LiveAPI webhooks: no page documents them. The event names come from a client's allow-list of LiveAPI
 // events; the envelope `{ event, payload }` from consumer code that routes on exactly those two keys;
@@ -128,5 +129,7 @@ export async function parseWebhook(
     data: { vendorEvent: name, ...(mapped && restream ? { restream } : {}) },
     raw,
   });
-  return options.confirm ? confirmWebhookEvents(provider, [event], options.confirm) : [event];
+  return options.confirm
+    ? confirmWebhookEvents(provider, [event], options.confirm, isLiveApiNoSuchStream)
+    : [event];
 }

@@ -11,6 +11,7 @@ import {
   type LiveStreamEvent,
   NotFoundError,
   type ProviderId,
+  ProviderUnavailableError,
   type StreamReader,
   type WebhookInput,
   WebhookVerificationError,
@@ -72,6 +73,13 @@ export interface WebhookContractOptions {
   optionNames: readonly string[];
   /** How the vendor signs (the right secret or key); absent for vendors that sign nothing. */
   signing?: WebhookSigning;
+  /**
+   * For vendors that sign nothing: the vendor's own answer that it has no such stream, as its client's
+   * `NotFoundError` carries it (Wowza Video `{ status: 404, vendorCode: 'ERR-404-RecordNotFound' }`), the
+   * one answer `confirm` takes as the stream being gone. A 404 page from a gateway (`vendorMessage`
+   * `Not Found`, no code) must not be taken so: the contract checks that it is thrown, never passed.
+   */
+  noSuchStream?: { status: number; vendorCode?: string; vendorMessage?: string };
   /** The header carrying the signature (signed vendors). */
   signatureHeader?: string;
   /** Vendors that sign nothing: the secret path segment the endpoint is configured with. */
@@ -162,7 +170,17 @@ export function runWebhookContract(options: WebhookContractOptions): void {
           // The API has the stream the event names, except after a delete, when it has only the other one.
           const deleted = fixture.expected.type === 'live_stream.deleted';
           const reader: StreamReader = {
-            get: async (id) => streamOf(provider, id, deleted ? `${streamId}x` : streamId),
+            get: async (id) =>
+              streamOf(provider, id, deleted ? `${streamId}x` : streamId, options.noSuchStream),
+          };
+          // The same reader behind a gateway that answers its own 404 page: no answer of the vendor's about
+          // the stream, so nothing passes and nothing is refused as a lie; it fails like a 502 (500, sent again).
+          const behindGateway: StreamReader = {
+            get: async (id) =>
+              streamOf(provider, id, deleted ? `${streamId}x` : streamId, {
+                status: 404,
+                vendorMessage: 'Not Found',
+              }),
           };
           // An event saying a stream ended, changed to name one the API does not have, is consistent with
           // the API: it passes as the API's word, a delete of that other stream, and never touches the
@@ -188,6 +206,12 @@ export function runWebhookContract(options: WebhookContractOptions): void {
           expect(
             await refusal(() => deliver(fixture.webhook, (delivery) => delivery, { confirm: reader })),
           ).toBe('accepted');
+          const page = await deliver(fixture.webhook, deleted ? (delivery) => delivery : tamper, {
+            confirm: behindGateway,
+          }).catch((error: unknown) => error);
+          expect(ProviderUnavailableError.isInstance(page), String(page)).toBe(true);
+          expect((page as ProviderUnavailableError).operation).toBe('parseWebhook');
+          expect(NotFoundError.isInstance((page as ProviderUnavailableError).cause)).toBe(true);
         }
       }
     });
@@ -808,13 +832,24 @@ export function runWebhookContract(options: WebhookContractOptions): void {
   });
 }
 
-function streamOf(provider: ProviderId, id: string, known: string): LiveStream {
-  if (id !== known) throw notFound(provider, id);
+function streamOf(
+  provider: ProviderId,
+  id: string,
+  known: string,
+  answer: WebhookContractOptions['noSuchStream'],
+): LiveStream {
+  if (id !== known) throw notFound(provider, id, answer);
   return { id, provider, state: 'ready', ingest: [], playback: [], recording: false, raw: {} };
 }
 
-function notFound(provider: ProviderId, id: string) {
-  return new NotFoundError({ provider, operation: 'get', status: 404, message: `no stream ${id}` });
+function notFound(provider: ProviderId, id: string, answer: WebhookContractOptions['noSuchStream']) {
+  return new NotFoundError({
+    provider,
+    operation: 'get',
+    status: 404,
+    ...answer,
+    message: `no stream ${id}`,
+  });
 }
 
 /** Options of {@link runWebhookSecretTextContract}. */

@@ -88,3 +88,16 @@ export function wowzaVideoRefusedState(message: string | undefined): LiveStreamS
  * `/live_streams` and `/live_streams/state` are cached 1 s), and a tenth more for the clocks between.
  */
 export const wowzaVideoReadCacheMs = 1_100;
+
+/**
+ * Wowza Video's own "no such stream", the one answer `confirm` takes as the stream being gone: a 404
+ * `ERR-404-RecordNotFound` or a 410 `ERR-410-RecordDeleted` in Wowza's JSON `meta` error body (its error
+ * reference; `fixtures/wowza/error.404.RecordNotFound.json`, `error.410.RecordDeleted.json`). A 404 or 410
+ * without that code (an HTML page from a proxy or gateway, a route the API does not have) is not.
+ */
+export function isWowzaVideoNoSuchStream(error: NotFoundError): boolean {
+  return (
+    (error.status === 404 && error.vendorCode === 'ERR-404-RecordNotFound') ||
+    (error.status === 410 && error.vendorCode === 'ERR-410-RecordDeleted')
+  );
+}

@@ -11,6 +11,7 @@ runWebhookContract({
   provider: 'wowza-video',
   fixtures,
   pathSecret,
+  noSuchStream: { status: 404, vendorCode: 'ERR-404-RecordNotFound' },
   parseWithOptions: (input, options) => parseWebhook(input, options as never),
   optionNames: ['unsigned', 'pathSecret', 'confirm', 'clock'],
   parse: (input, { clock, wrongSecret, confirm, withoutAcknowledgement }) =>

@@ -20,6 +20,7 @@ import {
   webhookClock,
 } from '@unilive/core';
 import * as v from 'valibot';
+import { isWowzaVideoNoSuchStream } from './wowza-video-error.js';
 
 // Wowza Video webhooks, as far as Wowza documents them ("Webhook event reference", legacy and v2.0):
 // - legacy (v1.x, Streaming Cloud): `{ version, event, event_id, event_time (epoch seconds, float),
@@ -138,7 +139,9 @@ export async function parseWebhook(
   }
   // One rule for every adapter: an event that names no stream is `unknown`.
   event = namedStreamEvent(event);
-  return options.confirm ? confirmWebhookEvents(provider, [event], options.confirm) : [event];
+  return options.confirm
+    ? confirmWebhookEvents(provider, [event], options.confirm, isWowzaVideoNoSuchStream)
+    : [event];
 }
 
 // A field of the parsed body as sent, before any schema's fallback hid what it was.

@@ -131,11 +131,19 @@ describe('confirmWebhookEvents', () => {
     async get(id: string) {
       reads.push(id);
       const found = streams[id];
-      if (!found)
-        throw new NotFoundError({ provider: 'liveapi', operation: 'get', message: 'gone', status: 404 });
+      if (!found) {
+        throw new NotFoundError({
+          provider: 'liveapi',
+          operation: 'get',
+          message: 'gone',
+          status: 404,
+          vendorCode: 'no-such-stream',
+        });
+      }
       return found;
     },
   });
+  const rule = (error: NotFoundError) => error.vendorCode === 'no-such-stream';
 
   it("replaces the event's claims with what the API says now", async () => {
     const reads: string[] = [];
@@ -165,14 +173,19 @@ describe('confirmWebhookEvents', () => {
 
   it('refuses an event claiming a stream the API does not have, and a delete of one it still has', async () => {
     const missing = await failure(() =>
-      confirmWebhookEvents('liveapi', [event('live_stream.connected', 'x')], reader({})),
+      confirmWebhookEvents('liveapi', [event('live_stream.connected', 'x')], reader({}), rule),
     );
     expect((missing as WebhookVerificationError).reason).toBe('unconfirmed');
     const notDeleted = await failure(() =>
       confirmWebhookEvents('liveapi', [event('live_stream.deleted', 'a')], reader({ a: stream('a') })),
     );
     expect((notDeleted as WebhookVerificationError).reason).toBe('unconfirmed');
-    const deleted = await confirmWebhookEvents('liveapi', [event('live_stream.deleted', 'gone')], reader({}));
+    const deleted = await confirmWebhookEvents(
+      'liveapi',
+      [event('live_stream.deleted', 'gone')],
+      reader({}),
+      rule,
+    );
     expect(deleted[0]?.data).toEqual({ confirmed: true });
   });
 
@@ -291,8 +304,22 @@ describe('confirmWebhookEvents against what it cannot trust', () => {
 describe('confirmWebhookEvents: each event type against each reader answer (generated)', () => {
   type Answer =
     | { kind: 'stream'; state: LiveStreamState; broadcasting: boolean | undefined }
-    | { kind: 'not-found'; status: 404 | 410 }
+    | { kind: 'not-found'; status: 404 | 410; shape: NotFoundShape }
     | { kind: 'failure'; error: 'unavailable' | 'authentication' | 'plain' };
+  // What a NotFoundError says: the vendor's own "no such stream" (the code the adapter's rule knows), a
+  // gateway's page (no code, the status text as message), the vendor's code from another provider or from
+  // another operation than the `get` asked, or the vendor's own with no rule given.
+  type NotFoundShape = 'vendor' | 'page' | 'other-provider' | 'other-operation' | 'no-rule';
+  // Who reads: an object with only `get`, a client or a provider of the parser's vendor, or of another.
+  type ReaderKind = 'plain' | 'client' | 'provider' | 'other-client' | 'other-provider';
+  const readerKinds = fc.constantFrom<ReaderKind>(
+    'plain',
+    'client',
+    'provider',
+    'other-client',
+    'other-provider',
+  );
+  const rule = (error: NotFoundError) => error.vendorCode === 'no-such-stream';
   const answers: fc.Arbitrary<Answer> = fc.oneof(
     fc.record({
       kind: fc.constant('stream' as const),
@@ -302,6 +329,7 @@ describe('confirmWebhookEvents: each event type against each reader answer (gene
     fc.record({
       kind: fc.constant('not-found' as const),
       status: fc.constantFrom(404 as const, 410 as const),
+      shape: fc.constantFrom<NotFoundShape>('vendor', 'page', 'other-provider', 'other-operation', 'no-rule'),
     }),
     fc.record({
       kind: fc.constant('failure' as const),
@@ -349,16 +377,28 @@ describe('confirmWebhookEvents: each event type against each reader answer (gene
     }),
     plain: new Error('socket hang up'),
   };
-  const readerFor = (provider: 'liveapi' | 'wowza-video', answer: Answer) => ({
+  const otherOf = (provider: 'liveapi' | 'wowza-video') =>
+    provider === 'liveapi' ? 'wowza-video' : 'liveapi';
+  const notFounds = new Map<string, NotFoundError>();
+  const readerFor = (provider: 'liveapi' | 'wowza-video', answer: Answer, kind: ReaderKind = 'plain') => ({
+    ...(kind === 'client' ? { provider: { id: provider } } : {}),
+    ...(kind === 'provider' ? { id: provider } : {}),
+    ...(kind === 'other-client' ? { provider: { id: otherOf(provider) } } : {}),
+    ...(kind === 'other-provider' ? { id: otherOf(provider) } : {}),
     get: async (id: string): Promise<LiveStream> => {
       if (answer.kind === 'failure') throw failures[answer.error];
       if (answer.kind === 'not-found') {
-        throw new NotFoundError({
-          provider,
-          operation: 'get',
+        const page = answer.shape === 'page';
+        const error = new NotFoundError({
+          provider: answer.shape === 'other-provider' ? otherOf(provider) : provider,
+          operation: answer.shape === 'other-operation' ? 'delete' : 'get',
           message: `no stream ${id}`,
           status: answer.status,
+          ...(page ? { vendorMessage: answer.status === 404 ? 'Not Found' : 'Gone' } : {}),
+          ...(page ? {} : { vendorCode: 'no-such-stream' }),
         });
+        notFounds.set(id, error);
+        throw error;
       }
       return {
         id,
@@ -374,8 +414,14 @@ describe('confirmWebhookEvents: each event type against each reader answer (gene
   });
 
   // The expected outcome, case by case: the events passed, `unconfirmed`, or the reader's own failure.
-  const expected = (event: LiveStreamEvent, answer: Answer): LiveStreamEvent[] | 'unconfirmed' | Error => {
+  const expected = (
+    event: LiveStreamEvent,
+    answer: Answer,
+    kind: ReaderKind = 'plain',
+  ): LiveStreamEvent[] | 'unconfirmed' | 'confirm refused' | 'not the vendor' | Error => {
+    if (kind === 'other-client' || kind === 'other-provider') return 'confirm refused';
     if (answer.kind === 'failure') return failures[answer.error];
+    if (answer.kind === 'not-found' && answer.shape !== 'vendor') return 'not the vendor';
     const { state, broadcasting, ...rest } = event;
     const data = { vendorEvent: 'vendor-name', confirmed: true };
     if (answer.kind === 'stream') {
@@ -439,15 +485,38 @@ describe('confirmWebhookEvents: each event type against each reader answer (gene
         fc.constantFrom('liveapi' as const, 'wowza-video' as const),
         claims,
         answers,
-        async (provider, claim, answer) => {
+        readerKinds,
+        async (provider, claim, answer, kind) => {
           const event = build(provider, claim);
           const before = structuredClone(event);
-          const outcome = await confirmWebhookEvents(provider, [event], readerFor(provider, answer)).then(
+          notFounds.clear();
+          const withRule = !(answer.kind === 'not-found' && answer.shape === 'no-rule');
+          const outcome = await confirmWebhookEvents(
+            provider,
+            [event],
+            readerFor(provider, answer, kind),
+            ...(withRule ? [rule] : []),
+          ).then(
             (events) => events,
             (error: unknown) => error,
           );
-          const want = expected(event, answer);
-          if (want === 'unconfirmed') {
+          const want = expected(event, answer, kind);
+          if (want === 'confirm refused') {
+            // Before any read: a reader of another vendor answers 404 for every stream of this one.
+            expect(InvalidInputError.isInstance(outcome)).toBe(true);
+            expect((outcome as InvalidInputError).issues[0]?.path).toBe('confirm');
+            expect((outcome as InvalidInputError).operation).toBe('parseWebhook');
+            expect(notFounds.size).toBe(0);
+          } else if (want === 'not the vendor') {
+            // A failure like a 502: the handler answers 500 and the vendor delivers again.
+            expect(ProviderUnavailableError.isInstance(outcome), String(outcome)).toBe(true);
+            expect((outcome as ProviderUnavailableError).provider).toBe(provider);
+            expect((outcome as ProviderUnavailableError).operation).toBe('parseWebhook');
+            expect((outcome as ProviderUnavailableError).status).toBe(
+              answer.kind === 'not-found' ? answer.status : undefined,
+            );
+            expect((outcome as ProviderUnavailableError).cause).toBe(notFounds.get('stream-1'));
+          } else if (want === 'unconfirmed') {
             expect(WebhookVerificationError.isInstance(outcome)).toBe(true);
             expect((outcome as WebhookVerificationError).reason).toBe('unconfirmed');
             expect((outcome as WebhookVerificationError).provider).toBe(provider);
@@ -462,98 +531,175 @@ describe('confirmWebhookEvents: each event type against each reader answer (gene
       ),
       {
         examples: [
-          // Wowza Video's stop of a stream deleted while it ran, re-read after the delete (410).
+          ...(
+            [
+              // Wowza Video's stop of a stream deleted while it ran, re-read after the delete (410).
+              [
+                'wowza-video',
+                { type: 'live_stream.state_changed', state: 'stopping', withWarning: false },
+                { kind: 'not-found', status: 410, shape: 'vendor' },
+              ],
+              [
+                'wowza-video',
+                { type: 'live_stream.state_changed', state: 'stopped', withWarning: true },
+                { kind: 'not-found', status: 410, shape: 'vendor' },
+              ],
+              // LiveAPI's disconnect of a stream deleted while an encoder published, then its removal.
+              [
+                'liveapi',
+                { type: 'live_stream.disconnected', broadcasting: false, withWarning: false },
+                { kind: 'not-found', status: 404, shape: 'vendor' },
+              ],
+              [
+                'liveapi',
+                { type: 'live_stream.deleted', withWarning: false },
+                { kind: 'not-found', status: 404, shape: 'vendor' },
+              ],
+              [
+                'liveapi',
+                { type: 'live_stream.state_changed', state: 'disabled', withWarning: false },
+                { kind: 'not-found', status: 404, shape: 'vendor' },
+              ],
+              // Claims that the stream exists or runs, about one the API does not have (yet): refused.
+              [
+                'liveapi',
+                { type: 'live_stream.created', withWarning: false },
+                { kind: 'not-found', status: 404, shape: 'vendor' },
+              ],
+              [
+                'liveapi',
+                { type: 'live_stream.connected', broadcasting: true, withWarning: false },
+                { kind: 'not-found', status: 404, shape: 'vendor' },
+              ],
+              [
+                'wowza-video',
+                { type: 'live_stream.state_changed', state: 'ready', withWarning: false },
+                { kind: 'not-found', status: 410, shape: 'vendor' },
+              ],
+              [
+                'wowza-video',
+                { type: 'live_stream.state_changed', state: 'starting', withWarning: false },
+                { kind: 'not-found', status: 404, shape: 'vendor' },
+              ],
+              [
+                'wowza-video',
+                { type: 'live_stream.state_changed', withWarning: false },
+                { kind: 'not-found', status: 404, shape: 'vendor' },
+              ],
+              [
+                'liveapi',
+                { type: 'live_stream.updated', withWarning: false },
+                { kind: 'not-found', status: 404, shape: 'vendor' },
+              ],
+              [
+                'liveapi',
+                { type: 'live_stream.restream_changed', withWarning: false },
+                { kind: 'not-found', status: 404, shape: 'vendor' },
+              ],
+              [
+                'liveapi',
+                { type: 'live_stream.recording_ready', withWarning: false },
+                { kind: 'not-found', status: 404, shape: 'vendor' },
+              ],
+              [
+                'liveapi',
+                { type: 'unknown', withWarning: false },
+                { kind: 'not-found', status: 404, shape: 'vendor' },
+              ],
+              // The stream there: claims replaced by the API's; a delete of it refused.
+              [
+                'wowza-video',
+                { type: 'live_stream.state_changed', state: 'stopped', withWarning: false },
+                { kind: 'stream', state: 'ready', broadcasting: undefined },
+              ],
+              [
+                'liveapi',
+                { type: 'live_stream.deleted', withWarning: false },
+                { kind: 'stream', state: 'stopped', broadcasting: false },
+              ],
+              // The vendor failing: its error, the event neither passed nor refused.
+              [
+                'liveapi',
+                { type: 'live_stream.disconnected', broadcasting: false, withWarning: false },
+                { kind: 'failure', error: 'unavailable' },
+              ],
+              [
+                'wowza-video',
+                { type: 'live_stream.state_changed', state: 'stopped', withWarning: false },
+                { kind: 'failure', error: 'plain' },
+              ],
+            ] as ['liveapi' | 'wowza-video', Claims, Answer][]
+          ).map(([provider, claim, answer]): ['liveapi' | 'wowza-video', Claims, Answer, ReaderKind] => [
+            provider,
+            claim,
+            answer,
+            'client',
+          ]),
+          // A gateway's HTML 404 or 410 page in front of the API, about a stream that runs: never a delete.
+          [
+            'wowza-video',
+            { type: 'live_stream.state_changed', state: 'stopped', withWarning: false },
+            { kind: 'not-found', status: 404, shape: 'page' },
+            'client',
+          ],
           [
             'wowza-video',
             { type: 'live_stream.state_changed', state: 'stopping', withWarning: false },
-            { kind: 'not-found', status: 410 },
+            { kind: 'not-found', status: 410, shape: 'page' },
+            'provider',
           ],
-          [
-            'wowza-video',
-            { type: 'live_stream.state_changed', state: 'stopped', withWarning: true },
-            { kind: 'not-found', status: 410 },
-          ],
-          // LiveAPI's disconnect of a stream deleted while an encoder published, then its removal.
           [
             'liveapi',
             { type: 'live_stream.disconnected', broadcasting: false, withWarning: false },
-            { kind: 'not-found', status: 404 },
+            { kind: 'not-found', status: 404, shape: 'page' },
+            'client',
           ],
           [
             'liveapi',
             { type: 'live_stream.deleted', withWarning: false },
-            { kind: 'not-found', status: 404 },
+            { kind: 'not-found', status: 404, shape: 'page' },
+            'plain',
           ],
+          [
+            'liveapi',
+            { type: 'unknown', withWarning: false },
+            { kind: 'not-found', status: 410, shape: 'page' },
+            'plain',
+          ],
+          // Another provider's not-found, or one of another operation, is no answer about this stream.
           [
             'liveapi',
             { type: 'live_stream.state_changed', state: 'disabled', withWarning: false },
-            { kind: 'not-found', status: 404 },
-          ],
-          // Claims that the stream exists or runs, about one the API does not have (yet): refused.
-          [
-            'liveapi',
-            { type: 'live_stream.created', withWarning: false },
-            { kind: 'not-found', status: 404 },
-          ],
-          [
-            'liveapi',
-            { type: 'live_stream.connected', broadcasting: true, withWarning: false },
-            { kind: 'not-found', status: 404 },
+            { kind: 'not-found', status: 404, shape: 'other-provider' },
+            'plain',
           ],
           [
             'wowza-video',
-            { type: 'live_stream.state_changed', state: 'ready', withWarning: false },
-            { kind: 'not-found', status: 410 },
+            { type: 'live_stream.deleted', withWarning: false },
+            { kind: 'not-found', status: 410, shape: 'other-operation' },
+            'client',
           ],
-          [
-            'wowza-video',
-            { type: 'live_stream.state_changed', state: 'starting', withWarning: false },
-            { kind: 'not-found', status: 404 },
-          ],
-          [
-            'wowza-video',
-            { type: 'live_stream.state_changed', withWarning: false },
-            { kind: 'not-found', status: 404 },
-          ],
-          [
-            'liveapi',
-            { type: 'live_stream.updated', withWarning: false },
-            { kind: 'not-found', status: 404 },
-          ],
-          [
-            'liveapi',
-            { type: 'live_stream.restream_changed', withWarning: false },
-            { kind: 'not-found', status: 404 },
-          ],
-          [
-            'liveapi',
-            { type: 'live_stream.recording_ready', withWarning: false },
-            { kind: 'not-found', status: 404 },
-          ],
-          ['liveapi', { type: 'unknown', withWarning: false }, { kind: 'not-found', status: 404 }],
-          // The stream there: claims replaced by the API's; a delete of it refused.
+          // No rule from the adapter: no not-found is taken as "no such stream".
           [
             'wowza-video',
             { type: 'live_stream.state_changed', state: 'stopped', withWarning: false },
-            { kind: 'stream', state: 'ready', broadcasting: undefined },
+            { kind: 'not-found', status: 410, shape: 'no-rule' },
+            'client',
           ],
+          // A reader of another vendor: refused before it is asked anything.
           [
-            'liveapi',
-            { type: 'live_stream.deleted', withWarning: false },
-            { kind: 'stream', state: 'stopped', broadcasting: false },
+            'wowza-video',
+            { type: 'live_stream.state_changed', state: 'stopped', withWarning: false },
+            { kind: 'not-found', status: 404, shape: 'vendor' },
+            'other-client',
           ],
-          // The vendor failing: its error, the event neither passed nor refused.
           [
             'liveapi',
             { type: 'live_stream.disconnected', broadcasting: false, withWarning: false },
-            { kind: 'failure', error: 'unavailable' },
+            { kind: 'stream', state: 'ready', broadcasting: true },
+            'other-provider',
           ],
-          [
-            'wowza-video',
-            { type: 'live_stream.state_changed', state: 'stopped', withWarning: false },
-            { kind: 'failure', error: 'plain' },
-          ],
-        ] as ['liveapi' | 'wowza-video', Claims, Answer][],
+        ],
         numRuns: 300,
       },
     );

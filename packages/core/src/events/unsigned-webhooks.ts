@@ -1,4 +1,9 @@
-import { InvalidInputError, NotFoundError, WebhookVerificationError } from '../errors/errors.js';
+import {
+  InvalidInputError,
+  NotFoundError,
+  ProviderUnavailableError,
+  WebhookVerificationError,
+} from '../errors/errors.js';
 import { type LiveStream, type LiveStreamState, liveStreamStates, type ProviderId } from '../live-stream.js';
 import type { CallOptions } from '../provider.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
@@ -11,10 +16,22 @@ import {
   webhookSecretText,
 } from './webhook-input.js';
 
-/** What `confirm` mode reads streams with: a provider or a client of the same vendor. */
+/**
+ * What `confirm` mode reads streams with: a provider or a client of the same vendor (one of another vendor,
+ * named by its `provider.id` or `id`, is refused when the options are read), or any object with `get` that
+ * reads the id it is given, such as a wrapper around one.
+ */
 export interface StreamReader {
   get(id: string, options?: CallOptions): Promise<LiveStream>;
 }
+
+/**
+ * An adapter's rule for `confirm`: whether a `NotFoundError` the reader threw is its vendor's own documented
+ * answer that it has no such stream (Wowza Video: `ERR-404-RecordNotFound` or `ERR-410-RecordDeleted` in its
+ * JSON error body; LiveAPI: its 404 with its JSON message). An HTML page from a gateway in front of the API,
+ * or a status the vendor does not document for it, is not: see {@link confirmWebhookEvents}.
+ */
+export type NoSuchStreamRule = (error: NotFoundError) => boolean;
 
 /**
  * Options of the vendors that sign nothing (Wowza Video, LiveAPI). Anyone who knows the endpoint can post
@@ -83,12 +100,7 @@ export async function checkUnsignedWebhook(
     );
   }
   const reader: unknown = Object.hasOwn(options, 'confirm') ? options.confirm : undefined;
-  if (
-    reader !== undefined &&
-    (typeof reader !== 'object' || reader === null || typeof (reader as StreamReader).get !== 'function')
-  ) {
-    throw invalidWebhookOption(provider, 'confirm', 'must be a provider or client (an object with get)');
-  }
+  if (reader !== undefined) checkStreamReader(provider, reader);
   // A list copied once by core's one reader of secret lists: one whose reading throws is named, not escaping.
   const configured: unknown = readWebhookSecretList(
     provider,
@@ -156,6 +168,47 @@ export async function checkUnsignedWebhook(
   }
 }
 
+/**
+ * Checks a `confirm` reader: an object with `get`, and when it names its vendor (a client's `provider.id`,
+ * a provider's `id`), the parser's. A reader of another vendor answers 404 for every id of this one, and
+ * each would be read as "no such stream": refused here, before anything else, as `InvalidInputError`
+ * naming `confirm`. A reader whose `get`, `provider` or `id` cannot be read (a getter or Proxy that throws)
+ * is refused the same way, what was thrown as `cause`.
+ */
+function checkStreamReader(provider: ProviderId, reader: unknown): asserts reader is StreamReader {
+  if (typeof reader !== 'object' || reader === null) {
+    throw invalidWebhookOption(provider, 'confirm', 'must be a provider or client (an object with get)');
+  }
+  let get: unknown;
+  let vendor: unknown;
+  try {
+    get = (reader as { get?: unknown }).get;
+    const client: unknown = (reader as { provider?: unknown }).provider;
+    vendor =
+      typeof client === 'object' && client !== null
+        ? (client as { id?: unknown }).id
+        : (reader as { id?: unknown }).id;
+  } catch (error) {
+    throw invalidWebhookOption(
+      provider,
+      'confirm',
+      'could not be read (a getter or a Proxy in it threw)',
+      error,
+    );
+  }
+  if (typeof get !== 'function') {
+    throw invalidWebhookOption(provider, 'confirm', 'must be a provider or client (an object with get)');
+  }
+  if (typeof vendor === 'string' && vendor !== provider) {
+    throw invalidWebhookOption(
+      provider,
+      'confirm',
+      `must read ${provider} streams: its provider id names another vendor, whose API has none of them ` +
+        '(every stream would read as gone)',
+    );
+  }
+}
+
 function decodeSegment(segment: string | undefined): string | undefined {
   if (segment === undefined) return undefined;
   try {
@@ -170,9 +223,14 @@ function decodeSegment(segment: string | undefined): string | undefined {
  * The event's `state` and `broadcasting` become the API's (the truth now, even if the event was late);
  * `data.confirmed` is set. Events of type `unknown` about no stream pass as they are.
  *
- * A stream the API does not have (the reader throws `NotFoundError`: 404, or Wowza Video's 410 for a
- * deleted stream) is the API's answer, and decides by what the event claims
- * (`docs/decisions/2026-12-01-confirm-and-a-gone-stream.md`):
+ * A stream the API does not have is the API's answer, and decides by what the event claims
+ * (`docs/decisions/2026-12-01-confirm-and-a-gone-stream.md`). Only the vendor's own answer counts: a
+ * `NotFoundError` of this `provider`, from a `get`, that the adapter's `isNoSuchStream` recognises (Wowza
+ * Video's `ERR-404-RecordNotFound` / `ERR-410-RecordDeleted`; LiveAPI's 404 with its JSON message). Any other
+ * `NotFoundError` (an HTML 404 or 410 page from a gateway in front of the API, a status the vendor does not
+ * document, another provider's, or every one when no `isNoSuchStream` is given) is thrown as a
+ * `ProviderUnavailableError` (`operation: 'parseWebhook'`, the `NotFoundError` as `cause`), as a 502 is:
+ * the handler answers 500 and a vendor that retries delivers again. For the vendor's answer:
  * - `live_stream.deleted` passes as it is, `data.confirmed` set;
  * - an event saying the stream ended (`live_stream.disconnected`, a `live_stream.state_changed` to
  *   `stopping`, `stopped` or `disabled`: what a vendor sends when a stream is deleted while it runs) passes
@@ -192,12 +250,19 @@ function decodeSegment(segment: string | undefined): string | undefined {
  * (`InvalidInputError`: a path, a name too long), one the reader answers with something that is not that
  * stream (`undefined` included), and a `live_stream.deleted` of a stream the API still has. Other reader
  * failures (the vendor down) are thrown as they are.
+ *
+ * @param provider The parser's vendor.
+ * @param reader A provider or client of that vendor, or an object with `get` that reads the id it is given;
+ *   one whose `provider.id` (or `id`) names another vendor is an `InvalidInputError` naming `confirm`.
+ * @param isNoSuchStream The adapter's rule for its vendor's "no such stream" ({@link NoSuchStreamRule}).
  */
 export async function confirmWebhookEvents(
   provider: ProviderId,
   events: readonly LiveStreamEvent[],
   reader: StreamReader,
+  isNoSuchStream?: NoSuchStreamRule,
 ): Promise<LiveStreamEvent[]> {
+  checkStreamReader(provider, reader);
   const unconfirmed = (message: string) =>
     new WebhookVerificationError({
       provider,
@@ -214,8 +279,8 @@ export async function confirmWebhookEvents(
       continue;
     }
     let answer: unknown;
-    // Only the API's own "no such stream" (NotFoundError) says the stream is gone: a reader that answers
-    // nothing (`undefined`) has not said so, and is refused below as an answer that is not the stream.
+    // Only the API's own "no such stream" says the stream is gone: a reader that answers nothing
+    // (`undefined`) has not said so, and is refused below as an answer that is not the stream.
     let gone = false;
     try {
       answer = await reader.get(event.streamId);
@@ -224,6 +289,8 @@ export async function confirmWebhookEvents(
         throw unconfirmed('the event names a stream id the API cannot be asked about');
       }
       if (!NotFoundError.isInstance(error)) throw error;
+      if (!saysNoSuchStream(provider, error, isNoSuchStream))
+        throw notTheVendorsAnswer(provider, event, error);
       gone = true;
     }
     if (gone) {
@@ -246,6 +313,45 @@ export async function confirmWebhookEvents(
     });
   }
   return confirmed;
+}
+
+// "No such stream" is the vendor's own answer about the stream asked: a NotFoundError of this provider, for
+// the `get` the reader was asked, that the adapter's rule recognises (its documented code or body). Without
+// a rule, none is: failing closed, as a 502 does.
+function saysNoSuchStream(
+  provider: ProviderId,
+  error: NotFoundError,
+  isNoSuchStream: NoSuchStreamRule | undefined,
+): boolean {
+  if (isNoSuchStream === undefined) return false;
+  try {
+    if (error.provider !== provider || error.operation !== 'get') return false;
+    return isNoSuchStream(error) === true;
+  } catch {
+    // An error whose fields cannot be read is no answer of the vendor's.
+    return false;
+  }
+}
+
+// A NotFoundError that is not the vendor's "no such stream" (a gateway's HTML 404 or 410 page, a status the
+// vendor does not document, another provider's, or one from no request of the API's) says nothing about the
+// stream: a failure like a 502, thrown so that the handler answers 500 and the vendor delivers again.
+function notTheVendorsAnswer(
+  provider: ProviderId,
+  event: LiveStreamEvent,
+  error: NotFoundError,
+): ProviderUnavailableError {
+  const status = typeof error.status === 'number' ? ` (HTTP ${error.status})` : '';
+  return new ProviderUnavailableError({
+    provider,
+    operation: 'parseWebhook',
+    message:
+      `${provider} webhook: the reader's not-found answer for stream ${event.streamId}${status} is not ` +
+      `${provider}'s own answer that it has no such stream (a page from a proxy or gateway in front of ` +
+      'the API, or an answer of another API): the event is neither confirmed nor refused',
+    ...(typeof error.status === 'number' ? { status: error.status } : {}),
+    cause: error,
+  });
 }
 
 // The states a `state_changed` can report that say the stream no longer runs: what a stream the API
