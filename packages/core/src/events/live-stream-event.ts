@@ -45,7 +45,8 @@ export const liveStreamEventTypes = [
 export interface LiveStreamEvent {
   /**
    * The vendor's event id when it sends one (Wowza Video `event_id`); otherwise `sha256:` and the hex
-   * SHA-256 of the raw body, which is the same for every copy of one delivery.
+   * SHA-256 of the raw body, which is the same for every copy of one delivery. A `live_stream.deleted` that
+   * `confirm` made of an event saying the stream ended has that event's id followed by `:deleted`.
    */
   id: string;
   type: LiveStreamEventType;

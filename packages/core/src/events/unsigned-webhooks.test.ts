@@ -8,6 +8,7 @@ import {
   WebhookVerificationError,
 } from '../errors/errors.js';
 import { type LiveStream, type LiveStreamState, liveStreamStates } from '../live-stream.js';
+import { createEventHub } from './event-hub.js';
 import { type LiveStreamEvent, liveStreamEventTypes } from './live-stream-event.js';
 import {
   checkUnsignedWebhook,
@@ -169,6 +170,29 @@ describe('confirmWebhookEvents', () => {
       },
       { type: 'unknown', state: undefined, broadcasting: undefined, data: undefined },
     ]);
+  });
+
+  it('a stop delivered again after the stream went is a delete a hub takes, not a copy of the stop it published', async () => {
+    // The first delivery was confirmed while the stream existed and published, then answered 500 (the app's
+    // own store failed); the vendor delivers it again after the delete. A delete with the stop's own id
+    // would be dropped by the hub as a copy, and the hub would keep the stream `ready` for ever.
+    const hub = createEventHub();
+    const stop = event('live_stream.state_changed', 'a', { id: 'ev-123', state: 'stopped' });
+    const streams: Record<string, LiveStream> = { a: stream('a') };
+    hub.publish(await confirmWebhookEvents('liveapi', [stop], reader(streams), rule));
+    expect(
+      hub.latest({ provider: 'liveapi', streamId: 'a' }).map(({ id, state }) => ({ id, state })),
+    ).toEqual([{ id: 'ev-123', state: 'ready' }]);
+    delete streams.a;
+    const again = await confirmWebhookEvents('liveapi', [stop], reader(streams), rule);
+    expect(again.map(({ id, type }) => ({ id, type }))).toEqual([
+      { id: 'ev-123:deleted', type: 'live_stream.deleted' },
+    ]);
+    hub.publish(again);
+    expect(hub.latest({ provider: 'liveapi', streamId: 'a' })).toEqual([]);
+    // Copies of the delete still fold into one.
+    const copy = await confirmWebhookEvents('liveapi', [stop], reader(streams), rule);
+    expect(copy.map(({ id }) => id)).toEqual(['ev-123:deleted']);
   });
 
   it('refuses an event claiming a stream the API does not have, and a delete of one it still has', async () => {
@@ -444,6 +468,7 @@ describe('confirmWebhookEvents: each event type against each reader answer (gene
         return [
           {
             ...rest,
+            id: `${event.id}:deleted`,
             type: 'live_stream.deleted',
             data: {
               ...data,
@@ -460,6 +485,7 @@ describe('confirmWebhookEvents: each event type against each reader answer (gene
           return [
             {
               ...rest,
+              id: `${event.id}:deleted`,
               type: 'live_stream.deleted',
               data: {
                 ...data,

@@ -234,7 +234,8 @@ function decodeSegment(segment: string | undefined): string | undefined {
  * - `live_stream.deleted` passes as it is, `data.confirmed` set;
  * - an event saying the stream ended (`live_stream.disconnected`, a `live_stream.state_changed` to
  *   `stopping`, `stopped` or `disabled`: what a vendor sends when a stream is deleted while it runs) passes
- *   as the API's word, a `live_stream.deleted` with the event's `id`, `provider`, `streamId`,
+ *   as the API's word, a `live_stream.deleted` with the event's `id` followed by `:deleted` (so a hub that
+ *   published the event itself before the stream went does not drop the delete as a copy), `provider`, `streamId`,
  *   `occurredAt`, `warnings` and `raw`, no `state` or `broadcasting`, and `data` the event's plus
  *   `confirmed: true` and `claimed` (`{ type, state?, broadcasting? }`: what the event said), so an event
  *   hub forgets the stream and a wait on it polls and ends (`NotFoundError`);
@@ -362,6 +363,11 @@ const endedStates: ReadonlySet<LiveStreamState> = /* @__PURE__ */ new Set<LiveSt
   'disabled',
 ]);
 
+/**
+ * What a delete made by `confirm` of an event saying the stream ended adds to that event's id.
+ */
+const deletedIdSuffix = ':deleted';
+
 // An event about a stream the API does not have: passed as the API's word when what it claims is
 // consistent with that (the stream is gone, or no claim at all), refused when it claims the stream exists.
 function goneStreamEvent(
@@ -377,13 +383,17 @@ function goneStreamEvent(
   if (ended) {
     // The vendor said "stopped" or "disconnected" about a stream the API says does not exist: the API's
     // word is the stronger claim, and the one that makes a hub forget the stream (a hub keeps the newest
-    // state it heard for ever, and Wowza Video sends no delete event). The event's own id is kept, so a
-    // copy sent again is dropped as a copy, and its time, so the hub forgets only what came before it.
+    // state it heard for ever, and Wowza Video sends no delete event). Its id is the event's with
+    // `:deleted` added: copies of the delete fold into one, and a hub that already published the event
+    // itself (confirmed while the stream still existed, answered 500 and delivered again after the
+    // delete) does not drop the delete as a copy of it. Its time is kept, so the hub forgets only what came
+    // before it.
     const claimed: Record<string, unknown> = { type: event.type };
     if (state !== undefined) claimed.state = state;
     if (broadcasting !== undefined) claimed.broadcasting = broadcasting;
     return {
       ...rest,
+      id: `${event.id}${deletedIdSuffix}`,
       type: 'live_stream.deleted',
       data: { ...event.data, confirmed: true, claimed },
     };
