@@ -49,11 +49,14 @@ describe.skipIf(!redisServer)('closing the store, and reconnecting while a remov
     // The store's own reconnection, which never gets an answer; close gives up on it after commandTimeoutMs.
     await expect.poll(() => proxy.connections, { timeout: 30_000 }).toBe(connections + 1);
     await store.close();
+    // Close may have made one of its own (the store drops a connection not resumed within commandTimeoutMs).
+    const atClose = proxy.connections;
+    expect(atClose).toBeLessThanOrEqual(connections + 2);
     // Every connection of the store closes, and stays closed: none is made again to send the removal.
     await expect.poll(() => proxy.open, { timeout: 30_000 }).toBe(0);
     await proxy.recover();
     expect(proxy.open).toBe(0);
-    expect(proxy.connections).toBe(connections + 1);
+    expect(proxy.connections).toBe(atClose);
     // The slot is left to expire, as documented.
     expect(await admin.zrange(slotsKey('k'), '0', '-1')).toEqual(['lost']);
   });

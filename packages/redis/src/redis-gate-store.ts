@@ -35,7 +35,10 @@ export interface RedisGateStoreOptions {
    * The longest a call waits for Redis (connecting included) before the gate falls back or fails, in ms.
    * Default 1000. A slot the call gave up on is not taken when Redis runs the command later (after a stall),
    * nor left held when its answer is lost; a rate token it gave up on may still be spent then, at most one per
-   * call and only until its window ends (see `docs/rate-limits.md`).
+   * call and only until its window ends (see `docs/rate-limits.md`). A new connection that has not answered
+   * its handshake and resumption when a call gives up on it (answers lost on a half-open connection) is
+   * dropped then, and made again by the next call, or by the store itself while a slot removal waits, at most
+   * once per `reconnectIntervalMs`.
    */
   commandTimeoutMs?: number | undefined;
   /**
@@ -235,7 +238,13 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
     lastErrorCode = replyCodeOf(error) ?? lastErrorCode;
   });
   client.on('connect', () => {
-    (client.stream as Socket | undefined)?.unref?.();
+    const stream = client.stream;
+    (stream as Socket | undefined)?.unref?.();
+    // A connection no call waits on (ioredis's own, made while a removal waits) is given up on as a call
+    // would (dropUnresumed) when it is not resumed within commandTimeoutMs; unreferenced, like the socket.
+    setTimeout(() => {
+      if (client.stream === stream) dropUnresumed();
+    }, commandTimeoutMs).unref?.();
   });
   // ioredis keeps its reconnection timer referenced: a process with nothing else to do would wait for it.
   // The timer is an undeclared field of ioredis's client, set before this event is emitted.
@@ -247,6 +256,9 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
   let resumedStream: unknown;
   let resumed: Promise<void> = Promise.resolve();
   let resumeSettled: Promise<void> = resumed;
+  // The connection whose resumption Redis answered, and the one given up on (see dropUnresumed).
+  let answeredStream: unknown;
+  let droppedStream: unknown;
   client.on('ready', () => {
     const stream = client.stream;
     resumedStream = stream;
@@ -254,7 +266,10 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
     resumeSettled = resumed.catch(() => {});
     resumed.then(
       () => {
-        if (client.stream === stream) wasReady = true;
+        if (client.stream === stream) {
+          wasReady = true;
+          answeredStream = stream;
+        }
       },
       () => {},
     );
@@ -355,6 +370,26 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
     if (!force && !droppedOnReply && Date.now() < nextConnectAt) return Promise.reject(down());
     nextConnectAt = Date.now() + reconnectIntervalMs;
     return connectNow();
+  }
+
+  // A call gave up waiting for the connection under way (or it has been connected for commandTimeoutMs):
+  // one not resumed by now (no answer to its handshake or its resumption: answers lost on a half-open
+  // connection, which TCP can leave open for many minutes) is dropped, or every later call would wait on it
+  // for good. ioredis
+  // then asks reconnectDelay: made again after the interval while a removal waits, else by the next call,
+  // at most once per interval (the attempt's start counts), so a lasting fault is not met with a storm.
+  function dropUnresumed(): void {
+    const status = client.status;
+    const stream = client.stream;
+    if (shut || droppedOnReply || stream === droppedStream) return;
+    if (
+      status === 'connecting' ||
+      status === 'connect' ||
+      (status === 'ready' && answeredStream !== stream)
+    ) {
+      droppedStream = stream;
+      client.disconnect(true);
+    }
   }
 
   function connect(): Promise<void> {
@@ -499,6 +534,7 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
       return await Promise.race([run, timeout]);
     } catch (error) {
       gaveUp = true;
+      if (!sent) dropUnresumed();
       if (sent && !answered) abandoned?.();
       if (error instanceof RedisGateStoreError) throw error;
       // Between the end of the stream (Redis went away) and its close, ioredis still says 'ready' but refuses

@@ -5,9 +5,11 @@ import { connect, createServer, type Socket } from 'node:net';
  * - `pass`: everything goes through;
  * - `late-answers`: requests reach Redis, which runs them, and its answers are held (they come late);
  * - `stall`: requests are held too, so Redis runs them only when they are let go (it ran them late);
- * - `cut`: a request reaches Redis, then the connection is ended: its answer never comes.
+ * - `cut`: a request reaches Redis, then the connection is ended: its answer never comes;
+ * - `drop`: requests reach Redis, which runs them, and its answers are lost while the connection stays open (a
+ *   half-open connection): they never come, not even once the mode changes.
  */
-export type ProxyMode = 'pass' | 'late-answers' | 'stall' | 'cut';
+export type ProxyMode = 'pass' | 'late-answers' | 'stall' | 'cut' | 'drop';
 
 /** A loopback TCP proxy in front of a test's Redis, that delays or cuts what passes, on demand. */
 export interface RedisProxy {
@@ -16,6 +18,8 @@ export interface RedisProxy {
   readonly connections: number;
   /** How many of them `cut` (or `resetOn`) has cut so far. */
   readonly cuts: number;
+  /** How many connections (not cut) have lost at least one answer of Redis to `drop` so far. */
+  readonly dropped: number;
   /** How many connections of clients are open now. */
   readonly open: number;
   /**
@@ -30,6 +34,8 @@ export interface RedisProxy {
    * as `cut` cuts. With `after`, `cut` cuts one connection, and then the proxy does what `after` says.
    */
   mode(next: ProxyMode, options?: { cutOn?: RegExp; after?: ProxyMode }): void;
+  /** Ends every connection open now, with nothing in flight lost: an idle connection cut. */
+  cutOpen(): void;
   /**
    * Back to `pass`: held requests go on to Redis, then held answers to their clients. Resolves once Redis has
    * closed every connection that was cut (it has read, and run, all that reached it on them).
@@ -44,6 +50,7 @@ interface Link {
   requests: Buffer[];
   answers: Buffer[];
   cut: boolean;
+  lost: boolean;
   closed: Promise<void>;
 }
 
@@ -54,6 +61,7 @@ export async function startRedisProxy(port: number): Promise<RedisProxy> {
   let connections = 0;
   let cuts = 0;
   let open = 0;
+  let dropped = 0;
   let resetOn: RegExp | undefined;
   const links = new Set<Link>();
   const server = createServer((client) => {
@@ -64,7 +72,7 @@ export async function startRedisProxy(port: number): Promise<RedisProxy> {
     });
     const upstream = connect(port, '127.0.0.1');
     const closed = new Promise<void>((resolve) => upstream.once('close', () => resolve()));
-    const link: Link = { client, upstream, requests: [], answers: [], cut: false, closed };
+    const link: Link = { client, upstream, requests: [], answers: [], cut: false, lost: false, closed };
     links.add(link);
     client.on('data', (chunk: Buffer) => {
       if (link.cut) return;
@@ -93,6 +101,11 @@ export async function startRedisProxy(port: number): Promise<RedisProxy> {
       }
     });
     upstream.on('data', (chunk: Buffer) => {
+      if (mode === 'drop') {
+        if (!link.cut && !link.lost) dropped += 1;
+        link.lost = true;
+        return;
+      }
       if (mode === 'pass' && link.answers.length === 0) client.write(chunk);
       else link.answers.push(chunk);
     });
@@ -117,6 +130,9 @@ export async function startRedisProxy(port: number): Promise<RedisProxy> {
     get cuts() {
       return cuts;
     },
+    get dropped() {
+      return dropped;
+    },
     get open() {
       return open;
     },
@@ -127,6 +143,14 @@ export async function startRedisProxy(port: number): Promise<RedisProxy> {
       mode = next;
       cutOn = options.cutOn;
       after = options.after;
+    },
+    cutOpen() {
+      for (const link of links) {
+        cuts += 1;
+        link.cut = true;
+        link.upstream.end();
+        link.client.destroy();
+      }
     },
     async recover() {
       mode = 'pass';

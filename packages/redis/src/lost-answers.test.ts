@@ -1,0 +1,177 @@
+import { createLiveStreamClient, type GateStore, ProviderUnavailableError } from '@unilive/core';
+import { createMemoryProvider } from '@unilive/testing';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type RedisProxy, startRedisProxy } from '../test/redis-proxy.js';
+import { redisServer, startRedis, type TestRedis } from '../test/redis-server.js';
+import { createRedisGateStore, type RedisGateStore, RedisGateStoreError } from './redis-gate-store.js';
+
+// A new connection whose first answers are lost (a half-open connection: the proxy drops Redis's answers while
+// the connection stays open) never gets through its handshake or its resumption. The store must drop it once
+// a call has waited commandTimeoutMs on it, and make another, so that it works again as soon as the network
+// does. No test measures time: each counts connections at the proxy, reads what Redis holds, and asks until
+// calls go through Redis again (within the shared 30 s wait).
+describe.skipIf(!redisServer)('a connection whose first answers are lost', () => {
+  let redis: TestRedis;
+  let proxy: RedisProxy;
+  let admin: Redis;
+  const stores: RedisGateStore[] = [];
+  const open = (onUnavailable: 'fail' | 'fallback') => {
+    // The limit under test runs out on the faulted connection: short. reconnectIntervalMs 0: no call is held
+    // back by the interval, so what is asserted does not depend on how long anything took.
+    const store = createRedisGateStore({
+      url: proxy.url,
+      onUnavailable,
+      commandTimeoutMs: 200,
+      reconnectIntervalMs: 0,
+    });
+    stores.push(store);
+    return store;
+  };
+  // The store as the gate sees it, with the outcome of each slot take recorded: `ok`, or the store's code.
+  const recorded = (store: RedisGateStore) => {
+    const takes: string[] = [];
+    const gate: GateStore = {
+      onUnavailable: store.onUnavailable,
+      description: store.description,
+      pollIntervalMs: store.pollIntervalMs,
+      takeToken: (key, requestsPerSecond) => store.takeToken(key, requestsPerSecond),
+      acquireSlot: (key, holder, limit, ttlMs) =>
+        store.acquireSlot(key, holder, limit, ttlMs).then(
+          (taken) => {
+            takes.push('ok');
+            return taken;
+          },
+          (error: unknown) => {
+            takes.push(error instanceof RedisGateStoreError ? error.code : 'other');
+            throw error;
+          },
+        ),
+      releaseSlot: (key, holder) => store.releaseSlot(key, holder),
+      setPause: (key, untilMs) => store.setPause(key, untilMs),
+      pausedUntil: (key) => store.pausedUntil(key),
+    };
+    return { gate, takes };
+  };
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    proxy = await startRedisProxy(redis.port);
+    admin = new Redis(redis.url);
+  });
+  afterEach(async () => {
+    await proxy.recover();
+    await Promise.all(stores.splice(0).map((store) => store.close()));
+    await redis.flush();
+  });
+  afterAll(async () => {
+    admin?.disconnect();
+    await proxy?.close();
+    await redis?.close();
+  });
+
+  // What a call meets while the connection under way gets no answer: refused (fail), or paced in memory
+  // (fallback); either way no slot was taken on Redis.
+  async function callDuringFault(
+    call: () => Promise<unknown>,
+    onUnavailable: 'fail' | 'fallback',
+    takes: string[],
+  ): Promise<void> {
+    const outcome = await call().then(
+      () => 'ok',
+      (error: unknown) => (ProviderUnavailableError.isInstance(error) ? 'unavailable' : String(error)),
+    );
+    expect(outcome).toBe(onUnavailable === 'fail' ? 'unavailable' : 'ok');
+    expect(takes.at(-1)).not.toBe('ok');
+  }
+
+  // Calls until one takes its slot on Redis: with the old connection kept, none ever would.
+  const throughRedis = (call: () => Promise<unknown>, takes: string[]) =>
+    expect
+      .poll(
+        async () => {
+          await call().catch(() => undefined);
+          return takes.at(-1);
+        },
+        { timeout: 30_000 },
+      )
+      .toBe('ok');
+
+  for (const onUnavailable of ['fail', 'fallback'] as const) {
+    it(`drops the connection made at once after a take's was cut, whose answers were lost, and works again with the removal sent once answers flow (${onUnavailable})`, async () => {
+      const provider = createMemoryProvider();
+      const stream = await provider.create({ name: 'lost-answers' });
+      const { gate, takes } = recorded(open(onUnavailable));
+      const client = createLiveStreamClient(provider, { rateLimit: { maxConcurrency: 1, store: gate } });
+      // A first call loads the slot script into Redis, so the take below runs as it arrives (EVALSHA).
+      await client.get(stream.id);
+      const connections = proxy.connections;
+      const lost = proxy.dropped;
+      // The take reaches Redis, which runs it; its connection is cut, and from then on answers are lost.
+      proxy.mode('cut', { cutOn: /eval/i, after: 'drop' });
+      await client.get(stream.id).catch(() => undefined);
+      const [slots] = await admin.keys('*:slots');
+      await expect.poll(() => admin.zcard(String(slots)), { timeout: 30_000 }).toBe(1);
+      // The store reconnects at once (a removal waits), inside the fault: that connection's handshake is lost.
+      await expect.poll(() => proxy.connections, { timeout: 30_000 }).toBeGreaterThan(connections);
+      await expect.poll(() => proxy.dropped, { timeout: 30_000 }).toBeGreaterThan(lost);
+      await callDuringFault(() => client.get(stream.id), onUnavailable, takes);
+      const during = proxy.connections;
+      await proxy.recover();
+      // Once the answers flow, calls go through Redis again, on a new connection, and the removal went out.
+      await throughRedis(() => client.get(stream.id), takes);
+      expect(proxy.connections).toBeGreaterThan(during);
+      await expect.poll(() => admin.zcard(String(slots)), { timeout: 30_000 }).toBe(0);
+    });
+
+    it(`drops the connection made at once after a take's was cut, whose answers were lost, and sends the removal once answers flow, with no further call (${onUnavailable})`, async () => {
+      const provider = createMemoryProvider();
+      const stream = await provider.create({ name: 'lost-answers' });
+      const client = createLiveStreamClient(provider, {
+        rateLimit: { maxConcurrency: 1, store: open(onUnavailable) },
+      });
+      await client.get(stream.id);
+      const connections = proxy.connections;
+      const lost = proxy.dropped;
+      proxy.mode('cut', { cutOn: /eval/i, after: 'drop' });
+      await client.get(stream.id).catch(() => undefined);
+      const [slots] = await admin.keys('*:slots');
+      await expect.poll(() => admin.zcard(String(slots)), { timeout: 30_000 }).toBe(1);
+      // The store's own reconnection, inside the fault: its handshake is lost, and no call waits on it.
+      await expect.poll(() => proxy.connections, { timeout: 30_000 }).toBeGreaterThan(connections);
+      await expect.poll(() => proxy.dropped, { timeout: 30_000 }).toBeGreaterThan(lost);
+      const during = proxy.connections;
+      await proxy.recover();
+      // The store gives that connection up by itself, makes another, and the removal goes out on it.
+      await expect.poll(() => admin.zcard(String(slots)), { timeout: 30_000 }).toBe(0);
+      expect(proxy.connections).toBeGreaterThan(during);
+    });
+
+    it(`drops a connection made by a call after an idle one was cut, whose answers were lost, and works again once answers flow (${onUnavailable})`, async () => {
+      const provider = createMemoryProvider();
+      const stream = await provider.create({ name: 'lost-answers' });
+      const store = open(onUnavailable);
+      const { gate, takes } = recorded(store);
+      const client = createLiveStreamClient(provider, { rateLimit: { maxConcurrency: 1, store: gate } });
+      await client.get(stream.id);
+      // Asked directly on the same connection, after the call's release: once answered, nothing is in flight.
+      await expect.poll(() => store.pausedUntil('ping'), { timeout: 30_000 }).toBe(0);
+      const [slots] = await admin.keys('*:slots');
+      // The idle connection is cut (no removal waits), and the next one's answers are lost.
+      proxy.mode('drop');
+      proxy.cutOpen();
+      await expect.poll(() => proxy.open, { timeout: 30_000 }).toBe(0);
+      const connections = proxy.connections;
+      const lost = proxy.dropped;
+      await callDuringFault(() => client.get(stream.id), onUnavailable, takes);
+      expect(proxy.connections).toBeGreaterThan(connections);
+      await expect.poll(() => proxy.dropped, { timeout: 30_000 }).toBeGreaterThan(lost);
+      const during = proxy.connections;
+      await proxy.recover();
+      await throughRedis(() => client.get(stream.id), takes);
+      expect(proxy.connections).toBeGreaterThan(during);
+      // Each call gave its slot back: nothing is held.
+      expect(await admin.zcard(String(slots))).toBe(0);
+    });
+  }
+});
