@@ -62,10 +62,14 @@ describe('a wait whose deadline timer fires before the clock reaches it', () => 
               const clock: Clock = () => now;
               // The clock stands still until an attempt starts: the wait's deadline is start + waitMs.
               const deadline = start + waitMs;
-              const held: { aborted: boolean }[] = [];
+              const held: { request: Request; aborted: boolean }[] = [];
               const fetchStandIn = (async (input: RequestInfo | URL, init?: RequestInit) => {
                 const request = new Request(input, init);
-                const record = { aborted: false };
+                // The request is kept while it is held, as a fetch in flight keeps its own: a Request's signal
+                // follows the one it was given only while the Request lives (Node's undici links them
+                // weakly), so a Request garbage-collected while held would never hear the attempt's abort
+                // though the HTTP layer aborted it.
+                const record = { request, aborted: false };
                 held.push(record);
                 const signal = request.signal;
                 return new Promise<Response>((_, reject) => {
