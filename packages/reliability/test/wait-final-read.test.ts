@@ -82,7 +82,7 @@ function describeAdapter(adapterId: (typeof statusPolling)[number]): void {
                 const clock: Clock = () => now;
                 let armed = false;
                 let deadline: number | undefined;
-                const held: { aborted: boolean }[] = [];
+                const held: { request: Request; aborted: boolean }[] = [];
                 const sent: string[] = [];
                 // Between the adapter and the sandbox: once armed, every request is held until its attempt
                 // is aborted, the clock moved past the deadline meanwhile (the vendor took that long).
@@ -90,7 +90,9 @@ function describeAdapter(adapterId: (typeof statusPolling)[number]): void {
                   const request = new Request(input, init);
                   if (!armed) return fetch(request);
                   sent.push(new URL(request.url).pathname);
-                  const record = { aborted: false };
+                  // The request is kept while it is held, as a fetch in flight keeps its own: its signal follows
+                  // the attempt's only while it lives (undici links them weakly).
+                  const record = { request, aborted: false };
                   held.push(record);
                   if (deadline !== undefined) now = Math.max(now, deadline + 1);
                   const signal = request.signal;

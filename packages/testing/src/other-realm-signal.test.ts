@@ -34,13 +34,18 @@ describe('a signal of another realm', () => {
           // Attempts of the call under way: each call meets `failures` 503s first.
           let attempts = 0;
           let abortedAttempt = false;
+          const held: Request[] = [];
           const fetch: typeof globalThis.fetch = async (input, init) => {
             sent += 1;
             attempts += 1;
             if (attempts <= failures) return unavailable();
             if (moment !== 'during') return ok();
             // The caller gives up while the vendor has the request: the attempt's own signal must fire.
-            const attempt = new Request(input, init).signal;
+            // The Request is kept while the vendor has it, as a fetch in flight keeps its own: its signal
+            // follows the attempt's only while it lives (undici links them weakly).
+            const request = new Request(input, init);
+            held.push(request);
+            const attempt = request.signal;
             const answer = new Promise<Response>((_, reject) => {
               attempt.addEventListener('abort', () => {
                 abortedAttempt = true;

@@ -169,6 +169,9 @@ describe('videosdk v2 get: the room and its egress read at once', () => {
         fc.boolean(),
         async (roomCase, hlsAnswer, roomFirst) => {
           const sent: string[] = [];
+          // Each Request is kept while the vendor has it, as a fetch in flight keeps its own: its signal
+          // follows the call's only while it lives (undici links them weakly).
+          const held: Request[] = [];
           let hlsAnswered: () => void = () => {};
           const hlsFirstAnswer = new Promise<void>((resolve) => {
             hlsAnswered = resolve;
@@ -176,6 +179,7 @@ describe('videosdk v2 get: the room and its egress read at once', () => {
           // A vendor whose egress read answers only to be retried, or (room first) never answers at all.
           const fetch: typeof globalThis.fetch = async (input, init) => {
             const request = new Request(input, init);
+            held.push(request);
             const { pathname } = new URL(request.url);
             sent.push(pathname);
             const aborted = new Promise<never>((_, reject) => {
@@ -225,7 +229,9 @@ describe('videosdk v2 get: the room and its egress read at once', () => {
   });
 
   it("aborts both reads with the call's signal, and ends with the abort", async () => {
-    const signals: AbortSignal[] = [];
+    // The Requests, not only their signals, are kept: a Request's signal follows the call's only while the
+    // Request lives (undici links them weakly), as a fetch in flight keeps its own.
+    const requests: Request[] = [];
     let bothSent: () => void = () => {};
     const sentBoth = new Promise<void>((resolve) => {
       bothSent = resolve;
@@ -233,8 +239,8 @@ describe('videosdk v2 get: the room and its egress read at once', () => {
     // A vendor that never answers: only the abort ends a read.
     const fetch: typeof globalThis.fetch = (input, init) => {
       const request = new Request(input, init);
-      signals.push(request.signal);
-      if (signals.length === 2) bothSent();
+      requests.push(request);
+      if (requests.length === 2) bothSent();
       return new Promise((_, reject) => {
         request.signal.addEventListener('abort', () => reject(request.signal.reason), { once: true });
       });
@@ -247,7 +253,7 @@ describe('videosdk v2 get: the room and its egress read at once', () => {
     const error = await outcome;
     expect(AbortError.isInstance(error)).toBe(true);
     expect((error as UniliveError).operation).toBe('get');
-    expect(signals.map((signal) => signal.aborted)).toEqual([true, true]);
+    expect(requests.map((request) => request.signal.aborted)).toEqual([true, true]);
     await settle();
     expect(unhandled).toEqual([]);
   });
@@ -290,9 +296,13 @@ describe('videosdk v2 get with a signal of another realm', () => {
         async (moment, quirk, running, calls) => {
           const controller = otherRealmAbortController(quirk);
           const sent: string[] = [];
+          // Each Request is kept while the vendor has it, as a fetch in flight keeps its own: its signal
+          // follows the call's only while it lives (undici links them weakly).
+          const held: Request[] = [];
           let abortedReads = 0;
           const fetch: typeof globalThis.fetch = async (input, init) => {
             const request = new Request(input, init);
+            held.push(request);
             const { pathname } = new URL(request.url);
             sent.push(pathname);
             const during =
