@@ -1,6 +1,14 @@
 // `@unilive/testing/contract`: the contract suites and their harnesses. They run under vitest and replay
 // recordings with nock, so they live apart from the main entry, which an application that only wants the
 // memory provider or the fixtures can import without a test runner.
+
+export {
+  type ConfirmGoneOptions,
+  type ConfirmOutcome,
+  type ConfirmReader,
+  type GatewayAnswer,
+  runConfirmGoneContract,
+} from './confirm-gone-contract.js';
 export {
   type AbortedCall,
   type ContractClient,
