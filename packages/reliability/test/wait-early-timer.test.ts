@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdapterId, adapterIds, adapters } from '../src/adapters.js';
 import { checkSection } from './check-rows.js';
+import { type HeldRequest, holdUntilAborted } from './held-request.js';
 
 // A wait cut by its own deadline ends with the wait's `TimeoutError` (no `delivery`, the wait's message), even
 // when the attempt timer that cut its poll fires while the client's clock still reads a little before the
@@ -62,25 +63,9 @@ describe('a wait whose deadline timer fires before the clock reaches it', () => 
               const clock: Clock = () => now;
               // The clock stands still until an attempt starts: the wait's deadline is start + waitMs.
               const deadline = start + waitMs;
-              const held: { request: Request; aborted: boolean }[] = [];
-              const fetchStandIn = (async (input: RequestInfo | URL, init?: RequestInit) => {
-                const request = new Request(input, init);
-                // The request is kept while it is held, as a fetch in flight keeps its own: a Request's signal
-                // follows the one it was given only while the Request lives (Node's undici links them
-                // weakly), so a Request garbage-collected while held would never hear the attempt's abort
-                // though the HTTP layer aborted it.
-                const record = { request, aborted: false };
-                held.push(record);
-                const signal = request.signal;
-                return new Promise<Response>((_, reject) => {
-                  const end = () => {
-                    record.aborted = true;
-                    reject(signal.reason);
-                  };
-                  if (signal.aborted) end();
-                  else signal.addEventListener('abort', end, { once: true });
-                });
-              }) as typeof fetch;
+              const held: HeldRequest[] = [];
+              const fetchStandIn = (async (input: RequestInfo | URL, init?: RequestInit) =>
+                holdUntilAborted(new Request(input, init), held)) as typeof fetch;
               const provider = adapter.factory({
                 ...sandbox.adapterSettings(adapter.provider),
                 ...adapter.settings,

@@ -14,6 +14,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdapterId, adapters } from '../src/adapters.js';
 import { checkSection } from './check-rows.js';
+import { type HeldRequest, holdUntilAborted } from './held-request.js';
 
 // A wait's `timeoutMs` bounds every request it makes, the read of the whole stream that follows a status poll
 // included: on the adapters whose polls are a cheaper status call (`getStatus`), once a poll sees the goal the
@@ -82,7 +83,7 @@ function describeAdapter(adapterId: (typeof statusPolling)[number]): void {
                 const clock: Clock = () => now;
                 let armed = false;
                 let deadline: number | undefined;
-                const held: { request: Request; aborted: boolean }[] = [];
+                const held: HeldRequest[] = [];
                 const sent: string[] = [];
                 // Between the adapter and the sandbox: once armed, every request is held until its attempt
                 // is aborted, the clock moved past the deadline meanwhile (the vendor took that long).
@@ -90,20 +91,8 @@ function describeAdapter(adapterId: (typeof statusPolling)[number]): void {
                   const request = new Request(input, init);
                   if (!armed) return fetch(request);
                   sent.push(new URL(request.url).pathname);
-                  // The request is kept while it is held, as a fetch in flight keeps its own: its signal follows
-                  // the attempt's only while it lives (undici links them weakly).
-                  const record = { request, aborted: false };
-                  held.push(record);
                   if (deadline !== undefined) now = Math.max(now, deadline + 1);
-                  const signal = request.signal;
-                  return new Promise<Response>((_, reject) => {
-                    const end = () => {
-                      record.aborted = true;
-                      reject(signal.reason);
-                    };
-                    if (signal.aborted) end();
-                    else signal.addEventListener('abort', end, { once: true });
-                  });
+                  return holdUntilAborted(request, held);
                 }) as typeof fetch;
                 const inner = adapter.factory({
                   ...base(),
