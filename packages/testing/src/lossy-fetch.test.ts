@@ -9,9 +9,16 @@ import { droppedAnswer, lossyFetch } from './lossy-fetch.js';
 let server: Server;
 let origin: string;
 let received: string[] = [];
+// `/held/…` is never answered: `onHeld` is called as each such request arrives, with a promise settled once
+// the client closed its connection.
+let onHeld: (held: { gone: Promise<void> }) => void = () => {};
 beforeAll(async () => {
   server = createServer((request, response) => {
     received.push(`${request.method} ${request.url}`);
+    if (request.url?.startsWith('/held/')) {
+      onHeld({ gone: once(response, 'close').then(() => undefined) });
+      return;
+    }
     response.writeHead(201, 'Made', { 'content-type': 'application/json' });
     response.end(JSON.stringify({ answered: `${request.method} ${request.url}` }));
   });
@@ -95,6 +102,27 @@ describe('lossyFetch and droppedAnswer', () => {
       ),
       { numRuns: 30 },
     );
+  });
+
+  it('ends a request the server holds when the signal given in `init` fires, as fetch does', async () => {
+    // Core's HTTP layer calls fetch so: ky's Request, the attempt's signal in `init`.
+    for (const input of ['request', 'url'] as const) {
+      const controller = new AbortController();
+      const arrived = new Promise<{ gone: Promise<void> }>((resolve) => {
+        onHeld = resolve;
+      });
+      const { fetch } = lossyFetch(() => undefined);
+      const url = `${origin}/held/${input}`;
+      const answer = fetch(input === 'request' ? new Request(url) : url, { signal: controller.signal }).then(
+        () => 'answered',
+        (reason: unknown) => (reason as Error).name,
+      );
+      const { gone } = await arrived;
+      controller.abort();
+      expect(await answer).toBe('AbortError');
+      // The connection is closed, so the server stops holding it.
+      await gone;
+    }
   });
 
   it('droppedAnswer: the status and its standard text, the length declared, the bytes kept, then terminated', async () => {

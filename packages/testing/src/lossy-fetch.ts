@@ -22,7 +22,8 @@ export interface LossyFetch {
 
 /**
  * A `fetch` in front of a real server (the sandbox): every request is forwarded with the global `fetch`, so
- * the server does what it asks, and the answer of each that `plan` names a {@link Loss} for is lost as it
+ * the server does what it asks (with the signal it was given, `init`'s over the `Request`'s as fetch reads
+ * them: an abort or an attempt's time limit ends the forwarded request), and the answer of each that `plan` names a {@link Loss} for is lost as it
  * says (see {@link droppedAnswer}); the others pass whole. `plan` is given the method, the path (the URL's
  * path as `path` makes it; default as it is: pass one that strips a vendor's API root) and which attempt
  * of that method and path this is (1 for the first).
@@ -52,7 +53,9 @@ export function lossyFetch(
   const sent: string[] = [];
   const attempts = new Map<string, number>();
   const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const request = input instanceof Request ? input : new Request(input, init);
+    // As fetch itself reads its arguments: `init` (the attempt's signal among it, as core's HTTP layer
+    // hands it) overrides what the `Request` carries, so an abort or a time limit reaches the server.
+    const request = new Request(input, init);
     const at = path(new URL(request.url).pathname);
     const key = `${request.method} ${at}`;
     sent.push(key);

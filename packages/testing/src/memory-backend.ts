@@ -158,6 +158,11 @@ function memoryDialect(options: MemoryBackendOptions): SandboxDialect {
  * An in-process vendor for the memory provider: the sandbox's engine with a small `memory` dialect,
  * answered through a `fetch` function instead of a socket, so it has the sandbox's fault plan. It exists so
  * core's HTTP layer, retries and error mapping are proven before any real vendor.
+ *
+ * Its `fetch` reads its arguments as fetch does: the signal in `init` (where core's HTTP layer puts the
+ * attempt's) over the `Request`'s. A request a `slow` fault holds ends when that signal fires (the
+ * attempt's time limit, the caller's abort): it is carried out then, as a vendor would once it reads it,
+ * and the `fetch` rejects with the signal's reason.
  */
 export function createMemoryBackend(given: MemoryBackendOptions) {
   // Read as an adapter's settings are (core's readSettings): own properties of a plain object, each once.
@@ -168,7 +173,11 @@ export function createMemoryBackend(given: MemoryBackendOptions) {
   const engine = createEngine({ dialects: [memoryDialect(options)] });
 
   const fetchImplementation: typeof fetch = async (input, init) => {
-    const request = input instanceof Request ? input : new Request(input, init);
+    // As fetch itself reads its arguments: `init` overrides what the `Request` carries. Core's HTTP layer
+    // hands ky's `Request` with the attempt's signal in `init`; taking the `Request` alone would hold a
+    // request on after its attempt timed out or was aborted. The Request is kept (read again below) while
+    // the engine holds it: its signal follows the given one only while it lives (undici links them weakly).
+    const request = new Request(input, init);
     const url = new URL(request.url);
     const text = await request.text();
     const outcome = await engine.handle(
