@@ -95,6 +95,7 @@ export {
 export {
   checkUnsignedWebhook,
   confirmWebhookEvents,
+  defaultConfirmTimeoutMs,
   type NoSuchStreamRule,
   type StreamReader,
   type UnsignedWebhookOptions,

@@ -14,7 +14,7 @@ runWebhookContract({
   pathSecret,
   noSuchStream: { status: 404, vendorMessage: 'Live stream not found' },
   parseWithOptions: (input, options) => parseWebhook(input, options as never),
-  optionNames: ['unsigned', 'pathSecret', 'confirm', 'clock'],
+  optionNames: ['unsigned', 'pathSecret', 'confirm', 'confirmTimeoutMs', 'clock'],
   parse: (input, { clock, wrongSecret, confirm, withoutAcknowledgement }) =>
     parseWebhook(input, {
       ...(withoutAcknowledgement ? {} : { unsigned: true as const }),

@@ -130,6 +130,12 @@ export async function parseWebhook(
     raw,
   });
   return options.confirm
-    ? confirmWebhookEvents(provider, [event], options.confirm, isLiveApiNoSuchStream)
+    ? confirmWebhookEvents(
+        provider,
+        [event],
+        options.confirm,
+        isLiveApiNoSuchStream,
+        options.confirmTimeoutMs,
+      )
     : [event];
 }

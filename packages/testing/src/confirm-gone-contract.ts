@@ -1,5 +1,6 @@
 import {
   createLiveStreamClient,
+  createWebhookHandler,
   InvalidInputError,
   type LiveStream,
   type LiveStreamEvent,
@@ -7,6 +8,7 @@ import {
   type ProviderId,
   ProviderUnavailableError,
   type StreamReader,
+  TimeoutError,
   type WebhookInput,
   WebhookVerificationError,
 } from '@unilive/core';
@@ -57,7 +59,7 @@ export interface ConfirmGoneOptions<Delivery extends string, VendorAnswer extend
   /** The adapter's `parseWebhook`. */
   parseWebhook(
     input: WebhookInput,
-    options: { unsigned: true; confirm: StreamReader },
+    options: { unsigned: true; confirm: StreamReader; confirmTimeoutMs?: number },
   ): Promise<LiveStreamEvent[]>;
   /** Cases that must always run: delivery, reader, answer. */
   examples: readonly (readonly [Delivery, ConfirmReader, VendorAnswer | GatewayAnswer])[];
@@ -82,6 +84,10 @@ const page = (status: number, text: string) =>
  * `parseWebhook` naming `confirm`, asked nothing; a wrong-path provider's 404 page and a gateway's HTML 404
  * or 410 page are a {@link ProviderUnavailableError} with that status, never a confirmed delete. Every reader
  * but the other vendor's is asked exactly once.
+ *
+ * A reader that does not answer is bounded by `confirmTimeoutMs`: the adapter's provider or a client over it
+ * whose vendor holds the request (the request is aborted), and a reader that ignores its signal (no longer
+ * waited for), each behind `createWebhookHandler`, answer 500 with a `TimeoutError` heard by `onError`.
  */
 export function runConfirmGoneContract<Delivery extends string, VendorAnswer extends string>(
   options: ConfirmGoneOptions<Delivery, VendorAnswer>,
@@ -153,6 +159,72 @@ export function runConfirmGoneContract<Delivery extends string, VendorAnswer ext
     if (said === 'unconfirmed') return '400 unconfirmed';
     return `500 parseWebhook HTTP ${said.status}`;
   }
+
+  describe(`${options.provider} confirm: a reader that does not answer ends the delivery at confirmTimeoutMs`, () => {
+    it('answers 500 (the vendor delivers again), the held request aborted (generated)', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...options.deliveries),
+          fc.constantFrom('provider' as const, 'client' as const, 'ignores' as const),
+          async (delivery, kind) => {
+            // Requests the vendor holds until their signal fires; kept while held, as a fetch in flight keeps
+            // its own (a Request's signal follows the given one only while it lives).
+            const held: Request[] = [];
+            const fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
+              const request = new Request(input, init);
+              held.push(request);
+              return new Promise<Response>((_, reject) => {
+                request.signal.addEventListener('abort', () => reject(request.signal.reason), { once: true });
+              });
+            }) as typeof globalThis.fetch;
+            let asked = 0;
+            const reader: StreamReader =
+              kind === 'ignores'
+                ? {
+                    get: () => {
+                      asked += 1;
+                      return new Promise<LiveStream>(() => {});
+                    },
+                  }
+                : kind === 'client'
+                  ? createLiveStreamClient(options.createProvider(fetch, options.baseUrl))
+                  : options.createProvider(fetch, options.baseUrl);
+            const heard: unknown[] = [];
+            const handler = createWebhookHandler({
+              parse: (input) =>
+                options.parseWebhook(input, { unsigned: true, confirm: reader, confirmTimeoutMs: 50 }),
+              onError: (error) => {
+                heard.push(error);
+              },
+            });
+            const response = await handler.handleWebhook(
+              new Request('https://app.example/webhooks', {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: options.body(delivery),
+              }),
+            );
+            expect(response.status).toBe(500);
+            expect(heard).toHaveLength(1);
+            expect(TimeoutError.isInstance(heard[0])).toBe(true);
+            if (kind === 'ignores') expect(asked).toBe(1);
+            else {
+              expect(held).toHaveLength(1);
+              expect(held[0]?.signal.aborted).toBe(true);
+            }
+          },
+        ),
+        {
+          examples: [
+            [options.deliveries[0] as Delivery, 'provider'],
+            [options.deliveries[0] as Delivery, 'client'],
+            [options.deliveries[0] as Delivery, 'ignores'],
+          ],
+          numRuns: 6,
+        },
+      );
+    });
+  });
 
   describe(`${options.provider} confirm: only its own "no such stream" about the stream asked is a delete`, () => {
     it('each reader × answer × event ends exactly as the rule says (generated)', async () => {

@@ -140,7 +140,13 @@ export async function parseWebhook(
   // One rule for every adapter: an event that names no stream is `unknown`.
   event = namedStreamEvent(event);
   return options.confirm
-    ? confirmWebhookEvents(provider, [event], options.confirm, isWowzaVideoNoSuchStream)
+    ? confirmWebhookEvents(
+        provider,
+        [event],
+        options.confirm,
+        isWowzaVideoNoSuchStream,
+        options.confirmTimeoutMs,
+      )
     : [event];
 }
 

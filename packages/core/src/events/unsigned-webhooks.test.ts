@@ -5,16 +5,20 @@ import {
   InvalidInputError,
   NotFoundError,
   ProviderUnavailableError,
+  TimeoutError,
   WebhookVerificationError,
 } from '../errors/errors.js';
 import { type LiveStream, type LiveStreamState, liveStreamStates } from '../live-stream.js';
+import type { CallOptions } from '../provider.js';
 import { createEventHub } from './event-hub.js';
 import { type LiveStreamEvent, liveStreamEventTypes } from './live-stream-event.js';
 import {
   checkUnsignedWebhook,
   confirmWebhookEvents,
+  defaultConfirmTimeoutMs,
   type UnsignedWebhookOptions,
 } from './unsigned-webhooks.js';
+import { createWebhookHandler } from './webhook-handler.js';
 
 const input = (url?: string) => ({ body: '{}', headers: {}, ...(url === undefined ? {} : { url }) });
 
@@ -226,6 +230,126 @@ describe('confirmWebhookEvents', () => {
       }),
     );
     expect(error).toBe(unavailable);
+  });
+});
+
+describe('confirmWebhookEvents: the reads of one delivery are bounded', () => {
+  const event = (streamId: string): LiveStreamEvent => ({
+    id: `e-${streamId}`,
+    type: 'live_stream.connected',
+    provider: 'liveapi',
+    streamId,
+    occurredAt: new Date(0),
+    raw: {},
+  });
+  // `answered` streams are read at once; the next read never settles by itself: `ignores` its signal, or
+  // `honours` it (ends with the signal's reason, as a unilive client ends with an AbortError).
+  const slowReader = (answered: number, kind: 'ignores' | 'honours', asked: (CallOptions | undefined)[]) => ({
+    get(id: string, options?: CallOptions): Promise<LiveStream> {
+      asked.push(options);
+      if (asked.length <= answered) {
+        return Promise.resolve({
+          id,
+          provider: 'liveapi',
+          state: 'ready',
+          ingest: [],
+          playback: [],
+          recording: false,
+          raw: {},
+        } as LiveStream);
+      }
+      return new Promise((_, reject) => {
+        if (kind === 'honours')
+          options?.signal?.addEventListener('abort', () => reject(options.signal?.reason));
+      });
+    },
+  });
+
+  it('hands each read a signal and what is left of the bound, and ends in a TimeoutError at the bound', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 2 }),
+        fc.constantFrom('ignores' as const, 'honours' as const),
+        fc.integer({ min: 20, max: 60 }),
+        async (answered, kind, timeoutMs) => {
+          const asked: (CallOptions | undefined)[] = [];
+          const events = [0, 1, 2].slice(0, answered + 1).map((index) => event(`s${index}`));
+          const error = await failure(() =>
+            confirmWebhookEvents('liveapi', events, slowReader(answered, kind, asked), undefined, timeoutMs),
+          );
+          expect(TimeoutError.isInstance(error)).toBe(true);
+          expect((error as TimeoutError).provider).toBe('liveapi');
+          expect((error as TimeoutError).operation).toBe('parseWebhook');
+          expect((error as Error).message).toContain(`within ${timeoutMs} ms`);
+          expect(asked).toHaveLength(answered + 1);
+          for (const options of asked) {
+            // One signal for the delivery, aborted as the bound passed, with the error as its reason.
+            expect(options?.signal).toBe(asked[0]?.signal);
+            expect(options?.signal?.aborted).toBe(true);
+            expect(options?.signal?.reason).toBe(error);
+            expect(Number.isInteger(options?.timeoutMs)).toBe(true);
+            expect(options?.timeoutMs).toBeGreaterThanOrEqual(1);
+            expect(options?.timeoutMs).toBeLessThanOrEqual(timeoutMs);
+          }
+        },
+      ),
+      {
+        numRuns: 10,
+        examples: [
+          [0, 'ignores', 20],
+          [0, 'honours', 20],
+          [2, 'ignores', 20],
+          [2, 'honours', 20],
+        ],
+      },
+    );
+  });
+
+  it('defaults to 5 s, refuses a bound that is no number of ms, and passes a reader that answers in time', async () => {
+    expect(defaultConfirmTimeoutMs).toBe(5_000);
+    const asked: (CallOptions | undefined)[] = [];
+    const passed = await confirmWebhookEvents('liveapi', [event('a')], slowReader(1, 'ignores', asked));
+    expect(passed.map((one) => one.data)).toEqual([{ confirmed: true }]);
+    expect(asked[0]?.timeoutMs).toBeLessThanOrEqual(5_000);
+    expect(asked[0]?.signal?.aborted).toBe(false);
+    for (const bound of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, 2_147_483_648, '100', null]) {
+      for (const run of [
+        () =>
+          confirmWebhookEvents(
+            'liveapi',
+            [event('a')],
+            slowReader(1, 'ignores', []),
+            undefined,
+            bound as number,
+          ),
+        () =>
+          checkUnsignedWebhook('liveapi', input(), {
+            unsigned: true,
+            confirmTimeoutMs: bound as number,
+          }),
+      ]) {
+        const error = await failure(run);
+        expect(InvalidInputError.isInstance(error)).toBe(true);
+        expect((error as InvalidInputError).issues[0]?.path).toBe('confirmTimeoutMs');
+      }
+    }
+  });
+
+  it('lets createWebhookHandler answer 500 for a reader that never answers, so the vendor delivers again', async () => {
+    const heard: unknown[] = [];
+    const handler = createWebhookHandler({
+      parse: () => confirmWebhookEvents('liveapi', [event('a')], slowReader(0, 'ignores', []), undefined, 20),
+      onError: (error) => {
+        heard.push(error);
+      },
+    });
+    const response = await handler.handleWebhook(
+      new Request('https://app.example/webhooks', { method: 'POST', body: '{}' }),
+    );
+    expect(response.status).toBe(500);
+    expect(await response.json()).toEqual({ error: 'handler-failed' });
+    expect(heard).toHaveLength(1);
+    expect(TimeoutError.isInstance(heard[0])).toBe(true);
   });
 });
 

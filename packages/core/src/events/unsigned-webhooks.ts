@@ -2,8 +2,10 @@ import {
   InvalidInputError,
   NotFoundError,
   ProviderUnavailableError,
+  TimeoutError,
   WebhookVerificationError,
 } from '../errors/errors.js';
+import { callTimeoutProblem } from '../http/transport-settings.js';
 import { type LiveStream, type LiveStreamState, liveStreamStates, type ProviderId } from '../live-stream.js';
 import type { CallOptions } from '../provider.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
@@ -65,9 +67,28 @@ export interface UnsignedWebhookOptions extends WebhookOptionsBase {
    * passes as a `live_stream.deleted` (`data.claimed` saying what it said), an `unknown` or a delete
    * passes, and any other event is refused as `unconfirmed`, as is a delete of a stream the API still has
    * (see {@link confirmWebhookEvents}). Costs one request per event.
+   *
+   * Each read is handed a `signal` and a `timeoutMs` (what is left of {@link confirmTimeoutMs}), so a
+   * unilive provider or client stops at the bound; a reader that ignores both is no longer waited for.
+   * Either way the delivery then fails with a `TimeoutError` (`operation: 'parseWebhook'`), which
+   * `createWebhookHandler` answers 500, so a vendor that retries delivers again.
    */
   confirm?: StreamReader | undefined;
+  /**
+   * How long `confirm` may read for one delivery, in ms (a number above 0, at most 2,147,483,647). Default
+   * {@link defaultConfirmTimeoutMs} (5 s): half the 10 s the shortest sender timeout known here allows (the
+   * sandbox's and GitHub's; Standard Webhooks advises senders 15 to 30 s), leaving the rest for the body,
+   * `onEvents` and the network. Wowza Video and LiveAPI document none. Raise it only for a sender known to
+   * wait longer. Anything else is an `InvalidInputError` naming `confirmTimeoutMs`.
+   */
+  confirmTimeoutMs?: number | undefined;
 }
+
+/**
+ * The default bound of `confirm`'s reads for one delivery (ms): see
+ * {@link UnsignedWebhookOptions.confirmTimeoutMs}.
+ */
+export const defaultConfirmTimeoutMs = 5_000;
 
 /**
  * The names {@link UnsignedWebhookOptions} holds, for `readWebhookOptions`: every option an unsigned
@@ -78,6 +99,7 @@ export const unsignedWebhookOptionNames: readonly string[] = /* @__PURE__ */ Obj
     unsigned: true,
     pathSecret: true,
     confirm: true,
+    confirmTimeoutMs: true,
     clock: true,
   } satisfies Record<keyof UnsignedWebhookOptions, true>),
 );
@@ -101,6 +123,11 @@ export async function checkUnsignedWebhook(
   }
   const reader: unknown = Object.hasOwn(options, 'confirm') ? options.confirm : undefined;
   if (reader !== undefined) checkStreamReader(provider, reader);
+  const bound: unknown = Object.hasOwn(options, 'confirmTimeoutMs') ? options.confirmTimeoutMs : undefined;
+  if (bound !== undefined) {
+    const problem = callTimeoutProblem(bound);
+    if (problem !== undefined) throw invalidWebhookOption(provider, 'confirmTimeoutMs', problem);
+  }
   // A list copied once by core's one reader of secret lists: one whose reading throws is named, not escaping.
   const configured: unknown = readWebhookSecretList(
     provider,
@@ -252,18 +279,69 @@ function decodeSegment(segment: string | undefined): string | undefined {
  * stream (`undefined` included), and a `live_stream.deleted` of a stream the API still has. Other reader
  * failures (the vendor down) are thrown as they are.
  *
+ * The reads are bounded: all of one call's together take at most `timeoutMs`. Each `get` is handed a
+ * `signal`, aborted when the bound passes, and `timeoutMs` (what is left of it, in whole ms), so a unilive
+ * provider or client stops there; a reader that ignores both is no longer waited for (what it answers later
+ * is dropped). Either way a `TimeoutError` is thrown (`operation: 'parseWebhook'`): neither confirmed nor
+ * refused, so the handler answers 500 and a vendor that retries delivers again.
+ *
  * @param provider The parser's vendor.
  * @param reader A provider or client of that vendor, or an object with `get` that reads the id it is given;
  *   one whose `provider.id` (or `id`) names another vendor is an `InvalidInputError` naming `confirm`.
  * @param isNoSuchStream The adapter's rule for its vendor's "no such stream" ({@link NoSuchStreamRule}).
+ * @param timeoutMs The bound of the reads, in ms (above 0, at most 2,147,483,647). Default
+ *   {@link defaultConfirmTimeoutMs}. Anything else is an `InvalidInputError` naming `confirmTimeoutMs`.
  */
 export async function confirmWebhookEvents(
   provider: ProviderId,
   events: readonly LiveStreamEvent[],
   reader: StreamReader,
   isNoSuchStream?: NoSuchStreamRule,
+  timeoutMs: number = defaultConfirmTimeoutMs,
 ): Promise<LiveStreamEvent[]> {
   checkStreamReader(provider, reader);
+  const problem = callTimeoutProblem(timeoutMs);
+  if (problem !== undefined) throw invalidWebhookOption(provider, 'confirmTimeoutMs', problem);
+  // The reads end at the bound whatever the reader does: its signal is aborted, and the wait for it ends.
+  const controller = new AbortController();
+  const startedAt = performance.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let expire: (error: TimeoutError) => void = () => {};
+  const expired = new Promise<never>((_, reject) => {
+    expire = reject;
+  });
+  // Settled only by the timer, and only raced: never left rejected unheard.
+  expired.catch(() => {});
+  timer = setTimeout(() => {
+    timer = undefined;
+    const error = new TimeoutError({
+      provider,
+      operation: 'parseWebhook',
+      message:
+        `${provider} webhook: the confirm reader did not answer within ${timeoutMs} ms ` +
+        '(confirmTimeoutMs): the event is neither confirmed nor refused',
+    });
+    // The wait ends first, so the reader's own end (its AbortError) is never what the delivery fails with.
+    expire(error);
+    controller.abort(error);
+  }, timeoutMs);
+  try {
+    return await confirmEach(provider, events, isNoSuchStream, (id) => {
+      const left = Math.max(1, Math.ceil(timeoutMs - (performance.now() - startedAt)));
+      return Promise.race([reader.get(id, { signal: controller.signal, timeoutMs: left }), expired]);
+    });
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+  }
+}
+
+// Each event against the API's answer, read through `read` (the bounded `get`).
+async function confirmEach(
+  provider: ProviderId,
+  events: readonly LiveStreamEvent[],
+  isNoSuchStream: NoSuchStreamRule | undefined,
+  read: (id: string) => Promise<unknown>,
+): Promise<LiveStreamEvent[]> {
   const unconfirmed = (message: string) =>
     new WebhookVerificationError({
       provider,
@@ -284,7 +362,7 @@ export async function confirmWebhookEvents(
     // (`undefined`) has not said so, and is refused below as an answer that is not the stream.
     let gone = false;
     try {
-      answer = await reader.get(event.streamId);
+      answer = await read(event.streamId);
     } catch (error) {
       if (InvalidInputError.isInstance(error)) {
         throw unconfirmed('the event names a stream id the API cannot be asked about');
