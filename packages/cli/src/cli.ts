@@ -281,6 +281,7 @@ export async function main(argv: readonly string[], environment: CliEnvironment 
     signal: environment.signal,
     readStdin: environment.readStdin ?? readProcessStdin,
     readFile: readBoundedFile,
+    opened: [],
   };
   const { output } = context;
   const ran: { code: number; failing?: Command } = { code: 0 };
@@ -320,7 +321,17 @@ export async function main(argv: readonly string[], environment: CliEnvironment 
       return 2;
     }
     return reportFailure(error, output, argv.includes('--json'));
+  } finally {
+    await closeOpened(context);
   }
+}
+
+// Closes what the command opened once it is over, however it ended (an interrupt included: the process
+// exits only after this). A store's `close` never rejects, and resolves within its `commandTimeoutMs` when
+// Redis does not answer; anything else that fails to close is not the command's outcome.
+async function closeOpened(context: CommandContext): Promise<void> {
+  const opened = context.opened.splice(0);
+  await Promise.all(opened.map((resource) => Promise.resolve(resource.close()).catch(() => {})));
 }
 
 function reportFailure(error: unknown, output: Output, json: boolean): number {

@@ -107,7 +107,8 @@ At most 1 MiB of the file is read; a larger one (or a device such as /dev/zero) 
 so many unilive runs at once keep to one limit; --redis-url's database (/2) is a number from 0 to 2147483646,
 anything else a usage error. While Redis cannot be reached the command paces alone and
 warns (--on-store-unavailable fallback), or fails without sending anything (fail). A --config entry's own
-"rateLimit" wins over the flags.`;
+"rateLimit" wins over the flags. The store is closed when the command ends (Ctrl-C included): the slots of
+requests still in flight are removed, so an interrupted run holds none back from the other processes.`;
 
 /** The most a `--<flag>-file` may hold: a credential is one line of at most 8,192 characters. */
 export const maxSecretFileBytes = 65_536;
@@ -286,11 +287,27 @@ export function rateLimitFlags(invocation: Invocation): RateLimitConfig | undefi
   return Object.keys(config).length > 0 || store === 'memory' ? config : undefined;
 }
 
-/** `@unilive/redis`'s store factory, loaded only when a command asks for it. */
-async function redisStores(config: RateLimitConfig | undefined): Promise<{ redis?: GateStoreFactory }> {
+/**
+ * `@unilive/redis`'s store factory, loaded only when a command asks for it. Each store it makes is kept in
+ * `context.opened`, so `main` closes it when the command ends: the store's connection never keeps the process
+ * alive, but a process that just ends leaves the slots of requests still in flight (an interrupted command's)
+ * and releases not yet sent held in Redis until they expire, holding back every other process of the
+ * account. A factory of this command's own: core keeps one store per factory and settings, and a store
+ * closed here must not be handed to a later command of the same process.
+ */
+async function redisStores(
+  config: RateLimitConfig | undefined,
+  context: CommandContext,
+): Promise<{ redis?: GateStoreFactory }> {
   if (config?.store !== 'redis') return {};
   const { createRedisGateStore } = await import('@unilive/redis');
-  return { redis: createRedisGateStore };
+  return {
+    redis: (settings) => {
+      const store = createRedisGateStore(settings);
+      context.opened.push(store);
+      return store;
+    },
+  };
 }
 
 /**
@@ -467,7 +484,7 @@ async function registryFor(
       : rateLimit,
   );
   const gateStores = entryLimits.some((limit) => limit?.store === 'redis')
-    ? await redisStores({ store: 'redis' })
+    ? await redisStores({ store: 'redis' }, context)
     : {};
   const sandboxUrl = stringFlag(flags, 'sandbox') ?? context.environment.UNILIVE_SANDBOX_URL;
   const located = sandboxUrl
@@ -527,7 +544,7 @@ export async function clientFor(invocation: Invocation): Promise<LiveStreamClien
     Object.assign(settings, await credentialSettings(invocation));
   }
   const config = rateLimitFlags(invocation);
-  const rateLimit = await rateLimitFromConfig(config, { gateStores: await redisStores(config) });
+  const rateLimit = await rateLimitFromConfig(config, { gateStores: await redisStores(config, context) });
   return createLiveStreamClient(await buildProvider(id, settings, context.loadFactory), {
     ...(rateLimit ? { rateLimit } : {}),
     hooks: callWarnings(invocation),

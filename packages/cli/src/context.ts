@@ -22,6 +22,11 @@ export interface CommandContext {
   readStdin(limits?: ReadLimits): Promise<string>;
   /** Reads a file as {@link readStdin} reads standard input: at most `maxBytes` and one byte more. */
   readFile(path: string, limits?: ReadLimits): Promise<string>;
+  /**
+   * What the command opened that must be closed when it ends (the Redis rate-limit stores it made), each
+   * closed by `main` once the command is over, whatever way it ended.
+   */
+  opened: { close(): Promise<void> }[];
 }
 
 /** How much of a secret file to read, and when to stop waiting for it. */
