@@ -7,11 +7,11 @@ import {
 import { type AddressInfo, connect } from 'node:net';
 import { createLiveStreamClient } from '@unilive/core';
 import { liveapi, parseWebhook } from '@unilive/liveapi';
-import { type Sandbox, startSandbox } from '@unilive/sandbox';
+import { defaultWebhookDeliveryTimeoutMs, type Sandbox, startSandbox } from '@unilive/sandbox';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from './cli.js';
-import { listenTiming } from './commands/listen.js';
+import { listenAppMs, listenTiming } from './commands/listen.js';
 import type { Output } from './progress.js';
 
 // `unilive sandbox --webhook` and `unilive listen --forward-to`, against real loopback servers.
@@ -657,6 +657,13 @@ describe('unilive listen: an app that does not answer', () => {
     ]);
     expect(err).toEqual([]);
     await expect.poll(() => target.ended).toBe(1);
+  });
+
+  it("gives up a second before the sandbox's own delivery timeout, the figure it is derived from", () => {
+    // The sandbox's bound is what the listener must stay under: the listener, not the sandbox, gives up
+    // first, so every delivery gets its line.
+    expect(defaultWebhookDeliveryTimeoutMs).toBe(10_000);
+    expect(listenAppMs).toBe(defaultWebhookDeliveryTimeoutMs - 1_000);
   });
 
   it('is described in --help with its bound', async () => {

@@ -48,6 +48,7 @@ export type {
 export { faultOperations } from './types.js';
 export {
   createWebhookDelivery,
+  defaultWebhookDeliveryTimeoutMs,
   maskWebhookUrl,
   type WebhookDelivery,
   type WebhookDeliveryOptions,

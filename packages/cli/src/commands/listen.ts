@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { escapeUnprintable, onceListenerOptions } from '@unilive/core';
+import { defaultWebhookDeliveryTimeoutMs } from '@unilive/sandbox';
 import { type CommandSpec, listFlag, stringFlag, UsageError } from '../context.js';
 import { webhookUrlText } from '../text.js';
 
@@ -15,16 +16,24 @@ const providers = ['wowza-video', 'wowza-realtime', 'liveapi', 'videosdk'];
  */
 export const maxDeliveryBytes = 10_485_760;
 /**
+ * How long the listener waits for the app's answer to a delivery, in ms: the sandbox's
+ * `defaultWebhookDeliveryTimeoutMs` (10 s) less one second, 9 s. Derived from the sandbox's figure so the
+ * two cannot drift apart: with the same bound, which gives up first would be a race, and the sandbox's
+ * giving up leaves the delivery without its line (`docs/decisions/2026-12-01-listen-unanswered-and-basic-auth.md`).
+ */
+export const listenAppMs = defaultWebhookDeliveryTimeoutMs - 1_000;
+
+/**
  * The listener's timings, in ms. `sandboxMs` bounds each request to the sandbox (a registration, its
  * removal, a check), so that a sandbox that stops answering neither hangs the start nor Ctrl-C.
  * `checkEveryMs` is how often it checks that the sandbox still holds its registrations (a restarted
  * sandbox holds none). `headersMs` and `requestMs` bound how long a connection to the listener may take to
  * send a request's headers and the whole request (Node's defaults are 60 s and 300 s, which lets
  * half-open connections pile up); `checkConnectionsMs` is how often Node looks. `appMs` bounds how long
- * the app may take to answer a delivery (its status; the body is never read): 9 s, under the sandbox's 10 s
- * per delivery, so that the listener, not the sandbox, gives up first, prints the delivery's line
- * (`… no answer within 9 s`) and answers the sandbox 504, which then sends the next delivery. Written here
- * for the tests, which shorten them.
+ * the app may take to answer a delivery (its status; the body is never read): {@link listenAppMs}, a second
+ * under the sandbox's own bound per delivery, so that the listener, not the sandbox, gives up first, prints
+ * the delivery's line (`… no answer within 9 s`) and answers the sandbox 504, which then sends the next
+ * delivery. Written here for the tests, which shorten them.
  */
 export const listenTiming = {
   sandboxMs: 5_000,
@@ -32,8 +41,9 @@ export const listenTiming = {
   headersMs: 5_000,
   requestMs: 30_000,
   checkConnectionsMs: 1_000,
-  appMs: 9_000,
+  appMs: listenAppMs,
 };
+
 // Headers a relay must not copy: they describe the hop, not the delivery.
 const hopHeaders = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive']);
 
@@ -76,7 +86,8 @@ export const listen: CommandSpec = {
     'deliveries are relayed: a POST to the per-run path it registered, with its Host and no browser Origin;\n' +
     'any other request is refused (403/404), never forwarded nor printed. A delivery body over 10 MiB (the\n' +
     "webhook handler's default maxBodyBytes) is answered 413 and not forwarded. An app that has not answered\n" +
-    'within 9 s (the sandbox waits 10 s) reads "no answer within 9 s", and the sandbox gets 504. A user name\n' +
+    `within ${seconds(listenAppMs)} (the sandbox waits ${seconds(defaultWebhookDeliveryTimeoutMs)}) reads ` +
+    `"no answer within ${seconds(listenAppMs)}", and the sandbox gets 504. A user name\n` +
     'and password in the URL (http://user:pass@localhost:3000/webhooks) are sent as Authorization: Basic,\n' +
     'never printed. A sandbox that restarts has lost the registrations: the listener says so on stderr and\n' +
     'registers again. Ctrl-C removes them and ends it with 130, also while it is still registering.\n' +

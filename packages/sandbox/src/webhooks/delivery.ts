@@ -54,6 +54,15 @@ export interface WebhookKeyPair {
   privateKey: string;
 }
 
+/**
+ * How long the sandbox waits for a receiver to answer one webhook delivery, in ms, unless `timeoutMs` (or
+ * `startSandbox`'s `webhooks.timeoutMs`) says otherwise: 10 000 (10 s). Past it the request is aborted and
+ * recorded with `error` `timeout`, never retried, and the next delivery to that URL is sent. Exported so that
+ * what stands between the sandbox and an app (`unilive listen`, whose own bound is one second shorter so that
+ * it gives up first) is derived from it rather than written again.
+ */
+export const defaultWebhookDeliveryTimeoutMs = 10_000;
+
 /** Options of {@link createWebhookDelivery}. */
 export interface WebhookDeliveryOptions {
   /** Endpoints registered from the start. */
@@ -64,7 +73,7 @@ export interface WebhookDeliveryOptions {
   keyPair?: { publicKey: string; privateKey: string } | undefined;
   /**
    * Each delivery's time limit, in ms: a number above 0 and at most 2147483647 (`maxTimeoutMs`, the longest a
-   * timer holds). Default 10 000. Anything else (`NaN`, 0, a negative number, `Infinity`, a string) throws
+   * timer holds). Default {@link defaultWebhookDeliveryTimeoutMs} (10 000). Anything else (`NaN`, 0, a negative number, `Infinity`, a string) throws
    * `InvalidInputError` naming `timeoutMs`.
    */
   timeoutMs?: number | undefined;
@@ -156,7 +165,7 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions = {}): Web
   const queues = new Map<string, { waiting: Pending[]; running: Promise<void> }>();
   const render = createEnvelopeRenderer();
   // Only an absent option takes the default: `null` (from JSON configuration, say) is refused like any value.
-  const timeoutMs = options.timeoutMs === undefined ? 10_000 : options.timeoutMs;
+  const timeoutMs = options.timeoutMs === undefined ? defaultWebhookDeliveryTimeoutMs : options.timeoutMs;
   // Checked here, not at the first delivery: `AbortSignal.timeout` throws on NaN or a negative number inside
   // a delivery (recorded as `unreachable`), and a timer longer than `maxTimeoutMs` fires at once.
   if (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || timeoutMs > maxTimeoutMs) {
