@@ -59,6 +59,8 @@ export {
   type InputIssue,
   InvalidInputError,
   NotFoundError,
+  type NotFoundErrorOptions,
+  notFoundAbout,
   ProviderUnavailableError,
   RateLimitError,
   ResponseShapeError,
@@ -67,6 +69,7 @@ export {
   UnsupportedOperationError,
   WebhookVerificationError,
   type WebhookVerificationFailure,
+  withNotFoundStreamId,
 } from './errors/errors.js';
 export {
   copyError,

@@ -39,6 +39,7 @@ import {
   urlPassword,
   type Warning,
   walkPages,
+  withNotFoundStreamId,
 } from '@unilive/core';
 import {
   type LiveApiStreamBody,
@@ -388,7 +389,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
     });
   }
 
-  return {
+  return withNotFoundStreamId({
     specificationVersion: 'v1',
     id: provider,
     capabilities: liveApiCapabilities,
@@ -577,7 +578,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
     stop(id: string, options?: CallOptions): Promise<LiveStream> {
       return lifecycle(id, 'stop', options);
     },
-  };
+  });
 }
 
 // The input path of a field a PATCH sent: `name` is neutral, the rest are provider options.

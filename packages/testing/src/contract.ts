@@ -763,6 +763,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
         const error = await captureError(() => client.get(ref()));
         expect(NotFoundError.isInstance(error), String(error)).toBe(true);
         expect((error as UniliveError).status).toBeOneOf([404, 410]);
+        expect((error as NotFoundError).streamId).toBe(id());
       });
 
       it('delete again on the deleted stream throws NotFoundError: a first answer 404 is never success', async (context) => {
@@ -775,6 +776,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
         expect((error as UniliveError).status).toBeOneOf([404, 410]);
         expect((error as UniliveError).operation).toBe('delete');
         expect((error as UniliveError).delivery).toBe('refused');
+        expect((error as NotFoundError).streamId).toBe(id());
       });
 
       it('what the capabilities claim is what create does: each listed ingest protocol, low latency, regions', async (context) => {
@@ -1020,6 +1022,60 @@ export function runLiveStreamContract(options: ContractOptions): void {
         expectTyped(error, NotFoundError, undefined, ['refused'], 'get');
         expect((error as UniliveError).status).toBeOneOf([404, 410]);
         expect((error as UniliveError).isRetryable).toBe(false);
+        expect((error as NotFoundError).streamId).toBe(subject);
+      });
+
+      // Every call about one stream names it when it ends in NotFoundError, whichever of its requests the
+      // vendor answered 404: the stream's id, as the provider was given it, also in `toJSON`.
+      it('a call about one stream that ends in NotFoundError names the stream (streamId)', async (context) => {
+        const poll: FaultOperation = harness.provider.getStatus ? 'status' : 'get';
+        const calls: [FaultOperation, string, () => Promise<unknown>][] = [
+          ['get', 'get', () => client.get(subjectRef ?? '')],
+        ];
+        if (caps().update)
+          calls.push([
+            'update',
+            'update',
+            () =>
+              client.update(subjectRef ?? '', {
+                // The lifecycle step's patch: what a recorded exchange of the update holds.
+                name:
+                  options.updatedName ??
+                  `${options.createInput?.name ?? 'unilive contract stream'} (renamed)`,
+              }),
+          ]);
+        if (caps()[conflicting])
+          calls.push([conflicting, conflicting, () => client[conflicting](subjectRef ?? '')]);
+        if (caps().delete) calls.push(['delete', 'delete', () => client.delete(subjectRef ?? '')]);
+        // A wait that polls a stream gone: its poll's NotFoundError, the stream named. A poll may read the
+        // stream too (videosdk v2 reads the room, and takes a 404 of its HLS read as "not streaming"): its
+        // read is answered 404 as well, in case the poll makes it.
+        calls.push([
+          poll,
+          'waitForState',
+          () => client.waitForState(subjectRef ?? '', 'ready', { timeoutMs: 30_000, intervalMs: 100 }),
+        ]);
+        let ran = 0;
+        for (const [operation, call, run] of calls) {
+          if (!(await fault(operation, { type: 'not-found' }))) continue;
+          if (call === 'waitForState' && operation !== 'get')
+            await harness.injectFault('get', { type: 'not-found' }, { id: subject, unused: 'allowed' });
+          ran += 1;
+          const error = await run().then(
+            () => undefined,
+            (caught: unknown) => {
+              scanner.recordError(caught);
+              return caught;
+            },
+          );
+          // A call that makes no request the fault answers (videosdk v2's update of a name it keeps on its
+          // side) ends as it would; `get` always reads the stream.
+          if (error === undefined && call !== 'get') continue;
+          expect(NotFoundError.isInstance(error), `${call}: ${String(error)}`).toBe(true);
+          expect((error as NotFoundError).streamId, call).toBe(subject);
+          expect((error as NotFoundError).toJSON().streamId, call).toBe(subject);
+        }
+        if (ran === 0) return context.skip('the backend cannot answer 404');
       });
 
       it('a real state conflict stays ConflictError with the vendor code', async (context) => {

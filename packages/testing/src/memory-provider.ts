@@ -31,6 +31,7 @@ import {
   vendorStreamId,
   type Warning,
   walkPages,
+  withNotFoundStreamId,
 } from '@unilive/core';
 import * as v from 'valibot';
 import { createMemoryBackend, type MemoryBackend } from './memory-backend.js';
@@ -254,7 +255,7 @@ export function createMemoryProvider(given: MemoryProviderSettings = {}): LiveSt
     });
   };
 
-  return {
+  return withNotFoundStreamId({
     specificationVersion: 'v1',
     id: 'memory',
     capabilities: memoryCapabilities,
@@ -363,5 +364,5 @@ export function createMemoryProvider(given: MemoryProviderSettings = {}): LiveSt
       });
       return { state: response.data.state, raw: response.data };
     },
-  };
+  });
 }

@@ -7,6 +7,7 @@ import {
   providerSettingsBaseNames,
   readSettings,
   transportSettings,
+  withNotFoundStreamId,
 } from '@unilive/core';
 import {
   type VideosdkApiImplementation,
@@ -186,7 +187,7 @@ export function videosdk(given: VideosdkSettings = {}): LiveStreamProvider {
   const api = implementations[apiVersion]();
   const getStatus = api.getStatus;
 
-  return {
+  return withNotFoundStreamId({
     specificationVersion: 'v1',
     id: 'videosdk',
     capabilities: api.capabilities,
@@ -201,7 +202,7 @@ export function videosdk(given: VideosdkSettings = {}): LiveStreamProvider {
     // v2 takes its start settings as start options too (v1 takes none anywhere).
     ...(api.providerOptionsOn ? { providerOptionsOn: api.providerOptionsOn } : {}),
     secrets: () => secrets.values(),
-  };
+  });
 }
 
 function readApiVersion(value: unknown): VideosdkApiVersion {

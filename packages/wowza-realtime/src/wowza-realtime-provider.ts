@@ -32,6 +32,7 @@ import {
   type UpdateLiveStreamInput,
   type Warning,
   walkPages,
+  withNotFoundStreamId,
 } from '@unilive/core';
 import type * as v from 'valibot';
 import {
@@ -193,7 +194,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
     });
   };
 
-  return {
+  return withNotFoundStreamId({
     specificationVersion: 'v1',
     id: providerId,
     capabilities: wowzaRealtimeCapabilities,
@@ -447,5 +448,5 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
       });
       return { state: mapWowzaRealtimeState(data.real_time.state), raw };
     },
-  };
+  });
 }

@@ -34,6 +34,7 @@ import {
   type UpdateLiveStreamInput,
   type Warning,
   walkPages,
+  withNotFoundStreamId,
 } from '@unilive/core';
 import type * as v from 'valibot';
 import {
@@ -348,7 +349,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
     return Math.min(pageSize, wowzaVideoMaxPageSize);
   }
 
-  return {
+  return withNotFoundStreamId({
     specificationVersion: 'v1',
     id: providerId,
     capabilities: wowzaVideoCapabilities,
@@ -564,7 +565,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
       });
       return data.live_stream.thumbnail_url;
     },
-  };
+  });
 }
 
 // The input path of a field an update sent: the neutral ones by name, the rest as provider options.

@@ -5,6 +5,7 @@ import {
   scrubField,
   UniliveError,
   type UniliveErrorOptions,
+  withErrorFields,
 } from './unilive-error.js';
 
 export { abortedMessage } from './unilive-error.js';
@@ -51,12 +52,92 @@ export class AuthenticationError extends UniliveError {
   }
 }
 
+/** Options of {@link NotFoundError}. */
+export interface NotFoundErrorOptions extends UniliveErrorOptions {
+  /** The stream the call was about; see {@link NotFoundError.streamId}. */
+  streamId?: string | undefined;
+}
+
 /** The stream does not exist, or no longer does. */
 export class NotFoundError extends UniliveError {
   static override readonly kind: string = 'NotFoundError';
+  /**
+   * The id of the stream the call was about, as the caller gave it (the vendor's id; a registry's calls hand
+   * their provider the id without the provider name), when the call was about one stream: `get`, `update`,
+   * `delete`, `start`, `stop`, `getStatus`, `getBroadcasting`, and the waits that read them. Set by every
+   * adapter of unilive and the memory provider ({@link withNotFoundStreamId}); `undefined` for a call about
+   * no one stream (`list`, `create`). In `toJSON`. An id, not a secret, but scrubbed as every text field
+   * is (the provider's secrets, credential patterns, control characters escaped, at most 200 characters),
+   * so a stream key passed where an id goes never shows in it.
+   */
+  readonly streamId: string | undefined;
+
+  constructor(options: NotFoundErrorOptions) {
+    super(options);
+    const streamId = ownValue(options, 'streamId');
+    // Scrubbed as every text field is, with the error's secrets: an id is no secret, but a caller may pass
+    // a stream key where an id goes, and the error would then carry it.
+    this.streamId =
+      typeof streamId === 'string' ? scrubField(this, streamId, errorTextLimits.streamId) : undefined;
+    lockFields(this);
+  }
+
   override get isRetryable(): boolean {
     return false;
   }
+
+  protected override jsonKeys(): string[] {
+    return [...super.jsonKeys(), 'streamId'];
+  }
+}
+
+/** A provider's calls about one stream, whose first argument is the stream's id. */
+const streamMethods = ['get', 'update', 'delete', 'start', 'stop', 'getStatus', 'getBroadcasting'] as const;
+
+/**
+ * `error` with `streamId` set when it is a {@link NotFoundError} that names no stream yet (a copy: an error
+ * cannot be changed); anything else, or one that cannot be read, as it is.
+ */
+export function notFoundAbout(error: unknown, streamId: string): unknown {
+  if (typeof streamId !== 'string') return error;
+  try {
+    if (!NotFoundError.isInstance(error) || error.streamId !== undefined) return error;
+    // Scrubbed with the error's own secrets (the provider's): a client takes an error made with them as
+    // masked already, and a caller may pass a stream key where an id goes.
+    return withErrorFields(error, { streamId: scrubField(error, streamId, errorTextLimits.streamId) });
+  } catch {
+    // A value marked as one of our errors whose fields throw when read: passed on as it was thrown.
+    return error;
+  }
+}
+
+/**
+ * Makes each call of `provider` about one stream (`get`, `update`, `delete`, `start`, `stop`, `getStatus`,
+ * `getBroadcasting`) end in a {@link NotFoundError} that names the stream (`streamId`, the id it was given),
+ * whichever of its requests the vendor answered 404 or 410. Changes `provider` in place (its methods, which
+ * must be writable) and returns it; each adapter's factory calls it on the provider it returns. A method
+ * that throws at once still throws at once; anything but a `NotFoundError` passes as it is.
+ */
+export function withNotFoundStreamId<P extends object>(provider: P): P {
+  const methods = provider as Record<string, unknown>;
+  for (const name of streamMethods) {
+    const method = methods[name];
+    if (typeof method !== 'function') continue;
+    methods[name] = function aboutStream(this: unknown, id: string, ...rest: unknown[]): unknown {
+      let answer: unknown;
+      try {
+        answer = (method as (...args: unknown[]) => unknown).call(this, id, ...rest);
+      } catch (error) {
+        throw notFoundAbout(error, id);
+      }
+      return answer instanceof Promise
+        ? answer.then(undefined, (error: unknown) => {
+            throw notFoundAbout(error, id);
+          })
+        : answer;
+    };
+  }
+  return provider;
 }
 
 /**

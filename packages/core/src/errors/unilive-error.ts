@@ -68,6 +68,8 @@ export const errorTextLimits = {
   vendorMessage: 500,
   vendorCode: 100,
   requestId: 200,
+  /** A `NotFoundError`'s `streamId`: ids are at most 128 characters (`assertValidId`). */
+  streamId: 200,
   causeMessage: 500,
   issue: 4_000,
 } as const;
@@ -257,12 +259,16 @@ export function lockFields(error: UniliveError): void {
 
 /**
  * A copy of `error` (same class, same fields, same redactor) with some fields set: how the HTTP layer and
- * the registry add `delivery`, `providerName` and `maybeCreated` to an error passing through them, now that
+ * the registry add `delivery`, `providerName` and `maybeCreated` (and a provider a `NotFoundError`'s
+ * `streamId`) to an error passing through them, now that
  * an error cannot be changed. A field already set keeps its value.
  */
 export function withErrorFields<E extends UniliveError>(
   error: E,
-  fields: Partial<Pick<UniliveError, 'delivery' | 'providerName' | 'maybeCreated'>>,
+  fields: Partial<Pick<UniliveError, 'delivery' | 'providerName' | 'maybeCreated'>> & {
+    /** A `NotFoundError`'s stream (`notFoundAbout`). */
+    streamId?: string;
+  },
 ): E {
   const changes = Object.entries(fields).filter(
     ([key, value]) => value !== undefined && (error as unknown as Record<string, unknown>)[key] === undefined,

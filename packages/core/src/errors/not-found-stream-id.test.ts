@@ -1,0 +1,133 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createLiveStreamClient } from '../client/live-stream-client.js';
+import type { LiveStream } from '../live-stream.js';
+import type { LiveStreamProvider } from '../provider.js';
+import { SecretSet } from '../secrets.js';
+import { ConflictError, NotFoundError, notFoundAbout, withNotFoundStreamId } from './errors.js';
+
+const gone = (secrets?: SecretSet) =>
+  new NotFoundError({
+    provider: 'liveapi',
+    operation: 'get',
+    message: 'liveapi get failed (HTTP 404)',
+    status: 404,
+    delivery: 'refused',
+    ...(secrets ? { secrets } : {}),
+  });
+
+// The calls of a provider about one stream, each answered by `answer` (a rejection, a sync throw, a value).
+const streamCalls = ['get', 'update', 'delete', 'start', 'stop', 'getStatus', 'getBroadcasting'] as const;
+
+function providerAnswering(answer: (call: string) => unknown): LiveStreamProvider {
+  const provider: Record<string, unknown> = {
+    specificationVersion: 'v1',
+    id: 'liveapi',
+    capabilities: {},
+    create: async () => Promise.reject(gone()),
+    list: async function* () {
+      yield* [] as LiveStream[];
+      throw gone();
+    },
+  };
+  for (const call of streamCalls) provider[call] = () => answer(call);
+  return withNotFoundStreamId(provider) as unknown as LiveStreamProvider;
+}
+
+describe('NotFoundError.streamId', () => {
+  it('is the id given, in toJSON, and undefined when not given', () => {
+    const error = new NotFoundError({ message: 'gone', streamId: 'abc123' });
+    expect(error.streamId).toBe('abc123');
+    expect(error.toJSON().streamId).toBe('abc123');
+    expect(new NotFoundError({ message: 'gone' }).streamId).toBeUndefined();
+    expect(new NotFoundError({ message: 'gone' }).toJSON()).not.toHaveProperty('streamId');
+    // Not a text: not taken.
+    expect(new NotFoundError({ message: 'gone', streamId: 7 as unknown as string }).streamId).toBeUndefined();
+  });
+
+  it('withNotFoundStreamId: each call about one stream names its id on a NotFoundError, however it fails (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...streamCalls),
+        fc.constantFrom('rejects', 'throws', 'other-error', 'named-already'),
+        // Ids as vendors make them (hex, words and dashes): scrubbing leaves them as they are.
+        fc.stringMatching(/^[a-z0-9-]{1,30}$/),
+        async (call, how, id) => {
+          const other = new ConflictError({ message: 'busy', provider: 'liveapi', operation: call });
+          const named = new NotFoundError({ message: 'gone', streamId: 'the-first-one' });
+          const provider = providerAnswering(() => {
+            if (how === 'throws') throw gone();
+            return Promise.reject(how === 'other-error' ? other : how === 'named-already' ? named : gone());
+          });
+          let thrownAtOnce = false;
+          let result: Promise<unknown>;
+          try {
+            result = (provider[call] as (id: string) => Promise<unknown>)(id);
+          } catch (error) {
+            thrownAtOnce = true;
+            result = Promise.reject(error);
+          }
+          // A method that throws at once still does.
+          expect(thrownAtOnce).toBe(how === 'throws');
+          const error = await result.then(
+            () => undefined,
+            (caught: unknown) => caught,
+          );
+          if (how === 'other-error') {
+            expect(error).toBe(other);
+            return;
+          }
+          if (how === 'named-already') {
+            expect(error).toBe(named);
+            return;
+          }
+          expect(NotFoundError.isInstance(error)).toBe(true);
+          const typed = error as NotFoundError;
+          expect(typed.streamId).toBe(id);
+          expect(typed.toJSON().streamId).toBe(id);
+          // The rest of the error as the HTTP layer made it.
+          expect([typed.provider, typed.operation, typed.status, typed.delivery, typed.message]).toEqual([
+            'liveapi',
+            'get',
+            404,
+            'refused',
+            'liveapi get failed (HTTP 404)',
+          ]);
+          expect(Object.isFrozen(typed) || Object.getOwnPropertyDescriptor(typed, 'streamId')?.writable).toBe(
+            false,
+          );
+        },
+      ),
+      {
+        examples: [
+          ['get', 'rejects', 'abc'],
+          ['delete', 'throws', 'abc'],
+          ['getStatus', 'other-error', 'abc'],
+          ['stop', 'named-already', 'abc'],
+        ],
+      },
+    );
+  });
+
+  it('calls about no one stream and answers that succeed are left as they are', async () => {
+    const stream = { id: 's1' } as LiveStream;
+    const provider = providerAnswering(() => Promise.resolve(stream));
+    expect(await provider.get('s1')).toBe(stream);
+    const created = await provider.create({ name: 'x' }).catch((error: unknown) => error);
+    expect((created as NotFoundError).streamId).toBeUndefined();
+    expect(notFoundAbout('not an error', 's1')).toBe('not an error');
+  });
+
+  it('through a client: a stream id the provider holds as a secret never shows in streamId', async () => {
+    const secrets = new SecretSet();
+    const id = 'sk_live_0123456789abcdef';
+    secrets.add(id);
+    const provider = providerAnswering(() => Promise.reject(gone(secrets)));
+    Object.assign(provider, { secrets: () => secrets.values() });
+    const error = await createLiveStreamClient(provider)
+      .get(id)
+      .catch((caught: unknown) => caught);
+    expect(NotFoundError.isInstance(error)).toBe(true);
+    expect(JSON.stringify((error as NotFoundError).toJSON())).not.toContain(id);
+  });
+});
