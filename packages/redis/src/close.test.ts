@@ -62,7 +62,8 @@ describe.skipIf(!redisServer)('closing the store, and reconnecting while a remov
   });
 
   it('after a connection broken on its removal, connects again only after reconnectIntervalMs, not at once', async () => {
-    const store = open({ url: proxy.url, reconnectIntervalMs: 600_000 });
+    // The removal waits for the take's deadline, commandTimeoutMs after it was sent.
+    const store = open({ url: proxy.url, commandTimeoutMs: 3_000, reconnectIntervalMs: 600_000 });
     await answering(store);
     const connections = proxy.connections;
     const cuts = proxy.cuts;
@@ -84,12 +85,15 @@ describe.skipIf(!redisServer)('closing the store, and reconnecting while a remov
   });
 
   it('connects again at once after a connection that answered its removal broke: a removal answered makes the next break a first one', async () => {
-    const store = open({ url: proxy.url, reconnectIntervalMs: 600_000 });
+    // Each removal waits for its take's deadline, commandTimeoutMs after it was sent.
+    const store = open({ url: proxy.url, commandTimeoutMs: 3_000, reconnectIntervalMs: 600_000 });
     await answering(store);
     const connections = proxy.connections;
     for (const holder of ['one', 'two']) {
       proxy.mode('cut', { after: 'pass' });
       await store.acquireSlot('k', holder, 3, 60_000).catch(() => undefined);
+      // Redis ran the take (its removal waits for the take's deadline), then the removal.
+      await expect.poll(() => admin.zrange(slotsKey('k'), '0', '-1'), { timeout: 30_000 }).toEqual([holder]);
       await expect.poll(() => admin.zcard(slotsKey('k')), { timeout: 30_000 }).toBe(0);
     }
     // Two breaks, each after a connection that worked: two connections, each made at once.

@@ -1,10 +1,11 @@
-import { createLiveStreamClient, type GateStore, ProviderUnavailableError } from '@unilive/core';
+import { createLiveStreamClient, ProviderUnavailableError } from '@unilive/core';
 import { createMemoryProvider } from '@unilive/testing';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { recordedGate } from '../test/recorded-gate.js';
 import { type RedisProxy, startRedisProxy } from '../test/redis-proxy.js';
 import { redisServer, startRedis, type TestRedis } from '../test/redis-server.js';
-import { createRedisGateStore, type RedisGateStore, RedisGateStoreError } from './redis-gate-store.js';
+import { createRedisGateStore, type RedisGateStore } from './redis-gate-store.js';
 
 // A new connection whose first answers are lost (a half-open connection: the proxy drops Redis's answers while
 // the connection stays open) never gets through its handshake or its resumption. The store must drop it once
@@ -28,32 +29,6 @@ describe.skipIf(!redisServer)('a connection whose first answers are lost', () =>
     stores.push(store);
     return store;
   };
-  // The store as the gate sees it, with the outcome of each slot take recorded: `ok`, or the store's code.
-  const recorded = (store: RedisGateStore) => {
-    const takes: string[] = [];
-    const gate: GateStore = {
-      onUnavailable: store.onUnavailable,
-      description: store.description,
-      pollIntervalMs: store.pollIntervalMs,
-      takeToken: (key, requestsPerSecond) => store.takeToken(key, requestsPerSecond),
-      acquireSlot: (key, holder, limit, ttlMs) =>
-        store.acquireSlot(key, holder, limit, ttlMs).then(
-          (taken) => {
-            takes.push('ok');
-            return taken;
-          },
-          (error: unknown) => {
-            takes.push(error instanceof RedisGateStoreError ? error.code : 'other');
-            throw error;
-          },
-        ),
-      releaseSlot: (key, holder) => store.releaseSlot(key, holder),
-      setPause: (key, untilMs) => store.setPause(key, untilMs),
-      pausedUntil: (key) => store.pausedUntil(key),
-    };
-    return { gate, takes };
-  };
-
   beforeAll(async () => {
     redis = await startRedis();
     proxy = await startRedisProxy(redis.port);
@@ -101,7 +76,7 @@ describe.skipIf(!redisServer)('a connection whose first answers are lost', () =>
     it(`drops the connection made at once after a take's was cut, whose answers were lost, and works again with the removal sent once answers flow (${onUnavailable})`, async () => {
       const provider = createMemoryProvider();
       const stream = await provider.create({ name: 'lost-answers' });
-      const { gate, takes } = recorded(open(onUnavailable));
+      const { gate, takes } = recordedGate(open(onUnavailable));
       const client = createLiveStreamClient(provider, { rateLimit: { maxConcurrency: 1, store: gate } });
       // A first call loads the slot script into Redis, so the take below runs as it arrives (EVALSHA).
       await client.get(stream.id);
@@ -151,7 +126,7 @@ describe.skipIf(!redisServer)('a connection whose first answers are lost', () =>
       const provider = createMemoryProvider();
       const stream = await provider.create({ name: 'lost-answers' });
       const store = open(onUnavailable);
-      const { gate, takes } = recorded(store);
+      const { gate, takes } = recordedGate(store);
       const client = createLiveStreamClient(provider, { rateLimit: { maxConcurrency: 1, store: gate } });
       await client.get(stream.id);
       // Asked directly on the same connection, after the call's release: once answered, nothing is in flight.

@@ -35,10 +35,13 @@ export interface RedisGateStoreOptions {
    * The longest a call waits for Redis (connecting included) before the gate falls back or fails, in ms.
    * Default 1000. A slot the call gave up on is not taken when Redis runs the command later (after a stall),
    * nor left held when its answer is lost; a rate token it gave up on may still be spent then, at most one per
-   * call and only until its window ends (see `docs/rate-limits.md`). A new connection that has not answered
-   * its handshake and resumption when a call gives up on it (answers lost on a half-open connection) is
-   * dropped then, and made again by the next call, or by the store itself while a slot removal waits, at most
-   * once per `reconnectIntervalMs`.
+   * call and only until its window ends (see `docs/rate-limits.md`). A connection that leaves a call
+   * unanswered this long (answers lost on a half-open connection: a new one's handshake and resumption, or a
+   * command on one that worked, after its Redis host vanished or a failover moved its address) is dropped
+   * then, and made again by the next call, or by the store itself while a slot removal waits: at once after
+   * one that worked, else at most once per `reconnectIntervalMs`. The removal of a slot take given up on goes
+   * to another connection than the take's only once the take can no longer run, this long after it was
+   * sent; a later take of the same holder waits for it.
    */
   commandTimeoutMs?: number | undefined;
   /**
@@ -49,10 +52,11 @@ export interface RedisGateStoreOptions {
   /**
    * While Redis is down, the least time between two attempts to connect again, in ms. Default 1000. The
    * store connects when a call needs Redis, and by itself (through ioredis's reconnection) only while a slot
-   * holder's removal waits to be sent: at once after a connection that was up broke, then at this interval,
-   * until those slots would have expired anyway. "Up" means the connection answered the removals and the
-   * clock read sent first on it: one that comes up and breaks before (a middlebox resetting connections on
-   * the removal) is followed after this interval, not at once.
+   * holder's removal waits to be sent, until those slots would have expired anyway. After a connection that
+   * was up closed, broke or was dropped unanswered, the first attempt is at once (the next call's, or the
+   * store's own); this interval spaces the attempts after one that failed. "Up" means the connection
+   * answered the removals and the clock read sent on it: one that comes up and breaks before (a middlebox
+   * resetting connections on the removal) is followed after this interval, not at once.
    */
   reconnectIntervalMs?: number | undefined;
   /**
@@ -92,7 +96,9 @@ export interface RedisGateStore extends GateStore {
    * matters. Never rejects. Later calls (such a request's release included) fail with
    * `RedisGateStoreError` `CLOSED`, as if Redis were down (so the gate falls back or fails; it ignores a
    * release's failure). Call it before a process ends: the store's connection and reconnection never keep a
-   * process alive, so one that just ends leaves such slots to expire.
+   * process alive, so one that just ends leaves such slots to expire; once it has resolved, nothing of the
+   * store's does (the socket it ends is destroyed, even one whose peer never answers). A removal whose slot
+   * take may still run (given up on, on a connection that broke) is sent once it cannot, within the bound.
    */
   close(): Promise<void>;
 }
@@ -170,7 +176,8 @@ interface ScriptedRedis extends Redis {
  * - A slot is taken only while its caller still waits: each slot take carries the time the caller gives up
  *   (`commandTimeoutMs` after the call began), on Redis's clock, and Redis takes nothing past it; a slot
  *   command given up on is followed by the removal of its holder on the same connection, or, when that
- *   connection broke, first thing on the next one, which the store makes as soon as Redis can be reached
+ *   connection broke or was dropped, on the next one once the take can no longer run (past its deadline:
+ *   never before a take still on its way), which the store makes as soon as Redis can be reached
  *   (ioredis's reconnection, with no further call needed) and on `close`: a Redis that stalls and resumes,
  *   or a connection cut after Redis ran a take, leaves no slot held by nobody. A rate token whose take
  *   was given up on may still be spent when Redis runs it late: one token per such take, of the window it
@@ -243,7 +250,7 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
     // A connection no call waits on (ioredis's own, made while a removal waits) is given up on as a call
     // would (dropUnresumed) when it is not resumed within commandTimeoutMs; unreferenced, like the socket.
     setTimeout(() => {
-      if (client.stream === stream) dropUnresumed();
+      if (client.stream === stream) dropUnresumed(true);
     }, commandTimeoutMs).unref?.();
   });
   // ioredis keeps its reconnection timer referenced: a process with nothing else to do would wait for it.
@@ -269,6 +276,9 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
         if (client.stream === stream) {
           wasReady = true;
           answeredStream = stream;
+          // Redis answers again: a failure named from now on is one that happens from now on.
+          lastErrorCode = undefined;
+          sendDue();
         }
       },
       () => {},
@@ -276,7 +286,9 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
   });
 
   const failure = (code: string) => new RedisGateStoreError(description, code);
-  const down = () => failure(lastErrorCode ?? 'ECONNREFUSED');
+  // What the last attempt met (a refusal, no answer, a reply); a connection that just closed, with no error,
+  // is named as closed: never a refusal that did not happen.
+  const down = () => failure(lastErrorCode ?? 'CLOSED');
 
   // ioredis asks this whenever a connection closes (it broke, an attempt failed, reconnectOnError dropped
   // it): a delay reconnects after it, null ends the connection. It reconnects only while a slot holder's
@@ -291,6 +303,10 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
   function reconnectDelay(): number | null {
     const broke = wasReady;
     wasReady = false;
+    // A connection lost while it worked (Redis closed it while idle, its `timeout`, a proxy's idle limit, or
+    // the store dropped it for an unanswered command) is no failed attempt: the next call connects at once.
+    // The interval holds back only the attempts after one that failed.
+    if (broke) nextConnectAt = 0;
     if (closed || !removalsPending()) return null;
     const now = Date.now();
     const delay = droppedOnReply || broke ? 0 : Math.max(0, nextConnectAt - now);
@@ -378,7 +394,7 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
   // for good. ioredis
   // then asks reconnectDelay: made again after the interval while a removal waits, else by the next call,
   // at most once per interval (the attempt's start counts), so a lasting fault is not met with a storm.
-  function dropUnresumed(): void {
+  function dropUnresumed(timedOut: boolean): void {
     const status = client.status;
     const stream = client.stream;
     if (shut || droppedOnReply || stream === droppedStream) return;
@@ -387,9 +403,31 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
       status === 'connect' ||
       (status === 'ready' && answeredStream !== stream)
     ) {
-      droppedStream = stream;
-      client.disconnect(true);
+      drop(stream, timedOut);
     }
+  }
+
+  // A connection that was resumed and whose command got no answer within commandTimeoutMs (a half-open
+  // connection: the Redis host vanished, a failover moved its address, a middlebox forgot it; or Redis
+  // stalled) is dropped as an unresumed one is: TCP alone can keep it for many minutes, failing every call.
+  // What this may reorder is handled where removals are sent (see `notBefore`): a take given up on can run
+  // on Redis only until its deadline, and its removal goes to another connection only after that.
+  function dropSilent(stream: unknown): void {
+    if (shut || droppedOnReply || stream === undefined || stream !== client.stream) return;
+    if (stream === droppedStream) return;
+    drop(stream, true);
+  }
+
+  // Ends the connection at once, as a broken one (ioredis then asks reconnectDelay). Not ioredis's
+  // `disconnect`: it ends the socket politely and waits up to 2 s, on a referenced timer, for a peer that,
+  // on a half-open connection, never answers, holding both the process and the next connection back.
+  function drop(stream: unknown, timedOut: boolean): void {
+    droppedStream = stream;
+    // Calls refused before the next attempt name what happened: no answer, not a refusal.
+    if (timedOut) lastErrorCode = 'ETIMEDOUT';
+    const socket = stream as Socket | undefined;
+    if (socket && typeof socket.destroy === 'function') socket.destroy();
+    else client.disconnect(true);
   }
 
   function connect(): Promise<void> {
@@ -441,13 +479,30 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
     redisClock ? Math.max(1, Math.floor(giveUpAt + redisClock.offset)) : 0;
 
   // Slot holders whose removal Redis has not confirmed: a release, or the undoing of an acquire given up on,
-  // whose answer did not come. Each is sent again first thing on the next connection (before any other
-  // command, so never after a later acquire of the same holder), which ioredis makes by itself while one
-  // waits (reconnectDelay), and by `close`; removing a holder that is not there is no change, so sending one
-  // twice is harmless. Each is kept until the time (performance.now()) its slot expires at the latest:
-  // removing it after that changes nothing. Bounded: the oldest are dropped past `maxUnconfirmed` (their
-  // slots then expire by themselves).
-  const unconfirmed = new Map<string, { slots: string; holder: string; until: number }>();
+  // whose answer did not come. Each is sent again on the next connection, before any other command (so never
+  // after a later acquire of the same holder), which ioredis makes by itself while one waits
+  // (reconnectDelay), and by `close`; removing a holder that is not there is no change, so sending one twice
+  // is harmless. Each is kept until the time (performance.now()) its slot expires at the latest: removing it
+  // after that changes nothing. Bounded: the oldest are dropped past `maxUnconfirmed` (their slots then
+  // expire by themselves).
+  //
+  // `notBefore` (performance.now(); 0 for a release, which follows a take that answered) is when the take a
+  // removal undoes can no longer run: its deadline on Redis's clock, mapped early (redisDeadline), has passed
+  // by then. Until then that take may still reach Redis and run, from the buffer of a connection that broke
+  // or that the store dropped, or from the network; a removal sent on another connection could run before
+  // it and leave its slot held by nobody. So such a removal goes to another connection only once this
+  // process's clock is past `notBefore` (on Redis's, past the take's deadline): by the next connection's
+  // resumption, or on the connection up then (sendDue), and a later take of the same holder waits for it
+  // (removalFirst). On the take's own connection it is sent at once: one connection's commands run in order.
+  interface Removal {
+    slots: string;
+    holder: string;
+    until: number;
+    notBefore: number;
+    // The connection it was last written on, unanswered yet: not written there twice.
+    sentOn?: unknown;
+  }
+  const unconfirmed = new Map<string, Removal>();
   // Slot takes sent whose answer has not come: when their connection breaks, their holders' removals follow
   // (the calls' `abandoned`), just after ioredis asks reconnectDelay whether to reconnect.
   let takesAwaited = 0;
@@ -458,22 +513,98 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
   // Slots this store took and was told it holds, not released yet: the requests in flight. `close` removes
   // them (the process is going away; their releases, after `close`, could not be sent).
   const held = new Map<string, { slots: string; holder: string; until: number }>();
-  function removeHolder(slots: string, holder: string, until: number): Promise<void> {
+  // Keeps the removal of `holder` to send, and sends it now on the connection up now unless `send` is false
+  // (the take it undoes was sent on another connection, and may run until `notBefore`).
+  function removeHolder(
+    slots: string,
+    holder: string,
+    until: number,
+    notBefore = 0,
+    send = true,
+  ): Promise<void> {
     const id = `${slots}\n${holder}`;
-    const kept = unconfirmed.get(id)?.until ?? 0;
+    const kept = unconfirmed.get(id);
     unconfirmed.delete(id);
-    unconfirmed.set(id, { slots, holder, until: Math.max(kept, until) });
+    const removal: Removal = {
+      slots,
+      holder,
+      until: Math.max(kept?.until ?? 0, until),
+      notBefore: Math.max(kept?.notBefore ?? 0, notBefore),
+      sentOn: kept?.sentOn,
+    };
+    unconfirmed.set(id, removal);
     if (unconfirmed.size > maxUnconfirmed) unconfirmed.delete(unconfirmed.keys().next().value as string);
-    return client.zrem(slots, holder).then(
-      () => {
-        unconfirmed.delete(id);
-      },
-      (error: unknown) => {
-        // Redis answered (a key of another type): nothing to remove, nothing to send again.
-        if ((error as { name?: unknown } | null)?.name === 'ReplyError') unconfirmed.delete(id);
-        throw error;
-      },
+    if (!send) {
+      sendDueLater();
+      return Promise.resolve();
+    }
+    removal.sentOn = client.stream;
+    // Only the answer to this removal, or to a later one, confirms it: a removal kept since (another take of
+    // the holder given up on) is not forgotten on an earlier removal's answer.
+    const answered = () => {
+      if (unconfirmed.get(id) === removal) unconfirmed.delete(id);
+    };
+    return client.zrem(slots, holder).then(answered, (error: unknown) => {
+      if (removal.sentOn === client.stream) removal.sentOn = undefined;
+      // Redis answered (a key of another type): nothing to remove, nothing to send again.
+      if ((error as { name?: unknown } | null)?.name === 'ReplyError') answered();
+      throw error;
+    });
+  }
+
+  // The removals that may go to the connection up now: their take can no longer run (see `notBefore`);
+  // with `stream`, those not written on it already.
+  const dueRemovals = (stream?: unknown) => {
+    const now = performance.now();
+    return [...unconfirmed.values()].filter(
+      (removal) => removal.notBefore <= now && (stream === undefined || removal.sentOn !== stream),
     );
+  };
+
+  // Sends the removals that have come due on the connection up now (none up: the next one's resumption
+  // sends them), and waits for the next to come due. Until they are answered, that connection does not
+  // count as up (wasReady): one that breaks on them is followed after reconnectIntervalMs, as one broken
+  // on its resumption is.
+  let dueTimer: ReturnType<typeof setTimeout> | undefined;
+  function sendDue(): void {
+    if (dueTimer) clearTimeout(dueTimer);
+    dueTimer = undefined;
+    const stream = client.stream;
+    if (shut || !resumedNow() || answeredStream !== stream) return;
+    const due = dueRemovals(stream);
+    if (due.length > 0) {
+      wasReady = false;
+      void Promise.allSettled(due.map(({ slots, holder, until }) => removeHolder(slots, holder, until))).then(
+        (outcomes) => {
+          if (client.stream === stream && outcomes.every((outcome) => outcome.status === 'fulfilled'))
+            wasReady = true;
+        },
+      );
+    }
+    sendDueLater();
+  }
+  // A timer to the next removal to come due; unreferenced, as the socket is: a process that ends leaves
+  // that slot to expire.
+  function sendDueLater(): void {
+    if (dueTimer) clearTimeout(dueTimer);
+    dueTimer = undefined;
+    if (shut) return;
+    const now = performance.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const { notBefore } of unconfirmed.values()) if (notBefore > now) next = Math.min(next, notBefore);
+    if (next === Number.POSITIVE_INFINITY) return;
+    dueTimer = setTimeout(sendDue, Math.ceil(next - now) + 1);
+    dueTimer.unref?.();
+  }
+  // Before a take of `holder`: a removal of it that waits for an earlier take's deadline goes first, once
+  // due, on the connection the take then goes on, so that it never frees the slot this take is told it
+  // holds. Waits no longer than the caller does (`giveUpAt`).
+  async function removalFirst(id: string, giveUpAt: number): Promise<void> {
+    const pending = unconfirmed.get(id);
+    if (!pending) return;
+    const wait = Math.min(pending.notBefore, giveUpAt) - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait) + 1));
+    sendDue();
   }
 
   // Whether a removal waits to be sent (or may follow a take still awaited); forgets the removals of slots
@@ -484,12 +615,13 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
     return unconfirmed.size > 0 || takesAwaited > 0;
   }
 
-  // A new connection: the removals the last one left unconfirmed first, then Redis's clock, in one round trip.
-  // The clock is read afresh: the new connection may reach another server (a failover), on another clock.
+  // A new connection: the removals the last one left unconfirmed that are due first, then Redis's clock, in
+  // one round trip; those not due yet follow once they are (sendDueLater, when resumed). The clock is read
+  // afresh: the new connection may reach another server (a failover), on another clock.
   async function resumeConnection(): Promise<void> {
     await selectDatabase();
     redisClock = undefined;
-    for (const { slots, holder, until } of [...unconfirmed.values()])
+    for (const { slots, holder, until } of dueRemovals(client.stream))
       removeHolder(slots, holder, until).catch(() => {});
     const [seconds, micros] = await client.time();
     readRedisClock(Number(seconds) * 1000 + Math.floor(Number(micros) / 1000));
@@ -499,22 +631,39 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
   // referenced, so a process waits for the answer even though the socket itself does not hold it open.
   // `command` gets the Redis time past which its caller no longer waits (see redisDeadline); it is never
   // sent once the caller has given up (a slow connect). `abandoned` runs when the command was sent but its
-  // answer never came (the time ran out, or the connection broke): it may still have run, or run later.
-  async function call<T>(command: (deadline: number) => Promise<T>, abandoned?: () => void): Promise<T> {
+  // answer never came (the time ran out, or the connection broke): it may still have run, or run later; it
+  // is told when the caller gave up (performance.now()) and whether the connection the command went on is
+  // still the one up. `prepare` runs once connected, before the command is sent (on the connection up then).
+  // A command that got no answer within commandTimeoutMs on a connection that was resumed has its
+  // connection dropped (dropSilent), as one that never answered its resumption.
+  async function call<T>(
+    command: (deadline: number) => Promise<T>,
+    abandoned?: (giveUpAt: number, sameConnection: boolean) => void,
+    prepare?: (giveUpAt: number) => Promise<void>,
+  ): Promise<T> {
     const giveUpAt = performance.now() + commandTimeoutMs;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let gaveUp = false;
+    let timedOut = false;
     let sent = false;
     let answered = false;
+    let sentOn: unknown;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         gaveUp = true;
+        timedOut = true;
         reject(failure('ETIMEDOUT'));
       }, commandTimeoutMs);
     });
-    const run = connect().then(() => {
+    const ready = prepare
+      ? connect()
+          .then(() => prepare(giveUpAt))
+          .then(() => connect())
+      : connect();
+    const run = ready.then(() => {
       if (gaveUp) throw failure('ETIMEDOUT');
       sent = true;
+      sentOn = client.stream;
       return command(redisDeadline(giveUpAt)).then(
         (value) => {
           answered = true;
@@ -534,8 +683,15 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
       return await Promise.race([run, timeout]);
     } catch (error) {
       gaveUp = true;
-      if (!sent) dropUnresumed();
-      if (sent && !answered) abandoned?.();
+      if (!sent) dropUnresumed(timedOut);
+      if (sent && !answered) {
+        const same =
+          client.stream === sentOn &&
+          client.status === 'ready' &&
+          (sentOn as Socket | undefined)?.writable === true;
+        abandoned?.(giveUpAt, same);
+        if (timedOut) dropSilent(sentOn);
+      }
       if (error instanceof RedisGateStoreError) throw error;
       // Between the end of the stream (Redis went away) and its close, ioredis still says 'ready' but refuses
       // to write, with an error that has no code: a closed connection, as the user sees a moment later.
@@ -574,11 +730,17 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
     // `close` and are not sent, so left held they would make every process of the account wait for them
     // to expire. Those requests then run outside the account's concurrency (see `close`'s TSDoc).
     for (const [id, slot] of held) {
-      const kept = unconfirmed.get(id)?.until ?? 0;
-      unconfirmed.set(id, { ...slot, until: Math.max(kept, slot.until) });
+      const kept = unconfirmed.get(id);
+      unconfirmed.set(id, {
+        ...slot,
+        until: Math.max(kept?.until ?? 0, slot.until),
+        notBefore: kept?.notBefore ?? 0,
+        sentOn: kept?.sentOn,
+      });
     }
     held.clear();
     if (removalsPending()) {
+      const closeBy = performance.now() + commandTimeoutMs;
       let timer: ReturnType<typeof setTimeout> | undefined;
       const bound = new Promise<void>((resolve) => {
         timer = setTimeout(resolve, commandTimeoutMs);
@@ -590,11 +752,23 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
         .then(() =>
           takesAwaited > 0 ? new Promise<void>((resolve) => takesSettled.push(resolve)) : undefined,
         )
-        .then(() =>
-          Promise.allSettled(
-            [...unconfirmed.values()].map(({ slots, holder, until }) => removeHolder(slots, holder, until)),
-          ),
-        );
+        .then(async () => {
+          const sendDueNow = () =>
+            Promise.allSettled(
+              dueRemovals().map(({ slots, holder, until }) => removeHolder(slots, holder, until)),
+            );
+          await sendDueNow();
+          // Removals of takes given up on that may still run (see `notBefore`): sent once they cannot,
+          // within the bound; past it, their slots expire by themselves.
+          const now = performance.now();
+          const last = Math.max(0, ...[...unconfirmed.values()].map(({ notBefore }) => notBefore));
+          if (last > now && last < closeBy) {
+            await new Promise<void>((resolve) => {
+              setTimeout(resolve, Math.ceil(last - now) + 1).unref?.();
+            });
+            await sendDueNow();
+          }
+        });
       try {
         await Promise.race([sent.catch(() => {}), bound]);
       } finally {
@@ -604,8 +778,13 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
     // Nothing connects from here on: an attempt of close's own still under way (or the one that follows a
     // failed one) would otherwise open a connection after close resolved and leave it open.
     shut = true;
-    // Not QUIT: its answer would come on a socket that no longer holds the process open.
+    if (dueTimer) clearTimeout(dueTimer);
+    // Not QUIT: its answer would come on a socket that no longer holds the process open. The socket is
+    // destroyed too: ioredis's `disconnect` only ends it, and waits for the peer's end up to 2 s on a
+    // referenced timer, which a half-open connection never sends, keeping the process alive that long.
+    const stream = client.stream as Socket | undefined;
     client.disconnect();
+    stream?.destroy?.();
   }
 
   const keyOf = (key: string, part: 'rate' | 'slots' | 'pause') => `${keyPrefix}{${key}}:${part}`;
@@ -633,8 +812,12 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
       const slots = keyOf(key, 'slots');
       const holdMs = Math.ceil(ttlMs);
       longestHoldMs = Math.max(longestHoldMs, holdMs);
+      const id = `${slots}\n${holder}`;
+      // The deadline the take was sent with: 0 (Redis's clock unknown, which resumption rules out) means none.
+      let sentDeadline = 0;
       return call(
         async (deadline) => {
+          sentDeadline = deadline;
           takesAwaited += 1;
           let answer: SlotAnswer;
           try {
@@ -646,7 +829,6 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
           const [taken, now] = answer;
           readRedisClock(now);
           if (taken < 0) throw failure('ETIMEDOUT');
-          const id = `${slots}\n${holder}`;
           if (taken === 1 && closed) {
             // Taken while `close` runs: given back at once (on this connection, if `close` has not ended
             // it yet), and refused as any call after `close` is; its caller's release would not be sent.
@@ -657,11 +839,16 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
           return taken === 1;
         },
         // Given up on: whatever it took, or takes when Redis runs it late, is given back right after it (one
-        // connection answers in order), or on the next connection. Redis runs it by its deadline (at most
-        // commandTimeoutMs from now), so what it took expires by then plus its hold.
-        () => {
-          removeHolder(slots, holder, performance.now() + commandTimeoutMs + holdMs).catch(() => {});
+        // connection answers in order), or on another connection once the take can no longer run (its
+        // deadline passed: giveUpAt here). Redis runs it by its deadline (at most commandTimeoutMs from
+        // now), so what it took expires by then plus its hold. A take sent without a deadline could run at
+        // any time: its removal goes on its own connection only, or the slot expires by itself.
+        (giveUpAt, sameConnection) => {
+          const until = performance.now() + commandTimeoutMs + holdMs;
+          const notBefore = sentDeadline > 0 ? giveUpAt : until;
+          removeHolder(slots, holder, until, notBefore, sameConnection).catch(() => {});
         },
+        (giveUpAt) => removalFirst(id, giveUpAt),
       );
     },
     releaseSlot(key, holder) {

@@ -8,6 +8,8 @@ import { connect, createServer, type Socket } from 'node:net';
  * - `cut`: a request reaches Redis, then the connection is ended: its answer never comes;
  * - `drop`: requests reach Redis, which runs them, and its answers are lost while the connection stays open (a
  *   half-open connection): they never come, not even once the mode changes.
+ *
+ * Apart from the mode, {@link RedisProxy.hold} silences the connections open at that moment only.
  */
 export type ProxyMode = 'pass' | 'late-answers' | 'stall' | 'cut' | 'drop';
 
@@ -37,6 +39,23 @@ export interface RedisProxy {
   /** Ends every connection open now, with nothing in flight lost: an idle connection cut. */
   cutOpen(): void;
   /**
+   * The connections open now go silent for good, both ways, while new ones pass (a connection half-open
+   * after its Redis host vanished, or a failover moved the address): what their clients send is kept
+   * (`deliverHeld` sends it on to Redis, late), Redis's answers are lost, and their clients' end or reset is
+   * never passed on nor answered, as by a host that is gone.
+   */
+  hold(): void;
+  /** How many requests (reads of the client's data) the held connections have kept so far. */
+  readonly held: number;
+  /** Ends the client's side of every held connection at once (a reset): what it sent is still kept. */
+  cutHeld(): void;
+  /**
+   * Sends on to Redis what the held connections kept, then ends them: Redis runs it late, after whatever
+   * came on other connections meanwhile. Resolves once Redis has closed them (it has read, and run, it all).
+   * `recover` does this too.
+   */
+  deliverHeld(): Promise<void>;
+  /**
    * Back to `pass`: held requests go on to Redis, then held answers to their clients. Resolves once Redis has
    * closed every connection that was cut (it has read, and run, all that reached it on them).
    */
@@ -51,6 +70,7 @@ interface Link {
   answers: Buffer[];
   cut: boolean;
   lost: boolean;
+  held: boolean;
   closed: Promise<void>;
 }
 
@@ -63,8 +83,10 @@ export async function startRedisProxy(port: number): Promise<RedisProxy> {
   let open = 0;
   let dropped = 0;
   let resetOn: RegExp | undefined;
+  let heldRequests = 0;
   const links = new Set<Link>();
-  const server = createServer((client) => {
+  // Half-open allowed: a held connection's client may end its side, and is not answered with an end.
+  const server = createServer({ allowHalfOpen: true }, (client) => {
     connections += 1;
     open += 1;
     client.once('close', () => {
@@ -72,9 +94,23 @@ export async function startRedisProxy(port: number): Promise<RedisProxy> {
     });
     const upstream = connect(port, '127.0.0.1');
     const closed = new Promise<void>((resolve) => upstream.once('close', () => resolve()));
-    const link: Link = { client, upstream, requests: [], answers: [], cut: false, lost: false, closed };
+    const link: Link = {
+      client,
+      upstream,
+      requests: [],
+      answers: [],
+      cut: false,
+      lost: false,
+      held: false,
+      closed,
+    };
     links.add(link);
     client.on('data', (chunk: Buffer) => {
+      if (link.held) {
+        heldRequests += 1;
+        link.requests.push(chunk);
+        return;
+      }
       if (link.cut) return;
       if (resetOn?.test(chunk.toString('latin1'))) {
         cuts += 1;
@@ -101,6 +137,7 @@ export async function startRedisProxy(port: number): Promise<RedisProxy> {
       }
     });
     upstream.on('data', (chunk: Buffer) => {
+      if (link.held) return;
       if (mode === 'drop') {
         if (!link.cut && !link.lost) dropped += 1;
         link.lost = true;
@@ -111,14 +148,31 @@ export async function startRedisProxy(port: number): Promise<RedisProxy> {
     });
     client.on('error', () => {});
     upstream.on('error', () => {});
+    // The client ended its side: answered with an end (as without half-open), unless held.
+    client.on('end', () => {
+      if (!link.held) client.end();
+    });
     client.on('close', () => {
-      if (!link.cut) upstream.destroy();
+      if (!link.cut && !link.held) upstream.destroy();
     });
     upstream.on('close', () => {
       client.destroy();
       links.delete(link);
     });
   });
+  async function deliverHeld(): Promise<void> {
+    const delivered: Promise<void>[] = [];
+    for (const link of links) {
+      if (!link.held) continue;
+      link.held = false;
+      link.cut = true;
+      for (const chunk of link.requests.splice(0)) link.upstream.write(chunk);
+      link.upstream.end();
+      link.client.destroy();
+      delivered.push(link.closed);
+    }
+    await Promise.all(delivered);
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const own = typeof address === 'object' && address ? address.port : 0;
@@ -136,6 +190,16 @@ export async function startRedisProxy(port: number): Promise<RedisProxy> {
     get open() {
       return open;
     },
+    get held() {
+      return heldRequests;
+    },
+    hold() {
+      for (const link of links) link.held = true;
+    },
+    cutHeld() {
+      for (const link of links) if (link.held) link.client.destroy();
+    },
+    deliverHeld,
     resetOn(pattern) {
       resetOn = pattern;
     },
@@ -153,6 +217,8 @@ export async function startRedisProxy(port: number): Promise<RedisProxy> {
       }
     },
     async recover() {
+      // Held connections: what they kept reaches Redis now, and they end.
+      await deliverHeld();
       mode = 'pass';
       resetOn = undefined;
       cutOn = undefined;

@@ -28,7 +28,12 @@ export interface TestRedis {
   /** Deletes every key. */
   flush(): Promise<void>;
   /** Records every command any client sends (MONITOR) until `stop`, which answers each with its arguments. */
-  monitor(): Promise<{ stop(): Promise<string[][]>; sources(): Map<string, string[][]> }>;
+  monitor(): Promise<{
+    stop(): Promise<string[][]>;
+    sources(): Map<string, string[][]>;
+    /** Every command heard so far, with when Redis ran it (ms on Redis's clock) and the client it came from. */
+    timed(): { at: number; args: string[]; source: string }[];
+  }>;
   close(): Promise<void>;
 }
 
@@ -139,8 +144,11 @@ export async function startRedis(): Promise<TestRedis> {
       const monitor = admin({ monitor: true });
       const commands: string[][] = [];
       const bySource = new Map<string, string[][]>();
-      monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      const timed: { at: number; args: string[]; source: string }[] = [];
+      monitor.on('monitor', (time: string, args: string[], source: string) => {
         commands.push(args);
+        // `seconds.microseconds`, Redis's clock when it ran the command.
+        timed.push({ at: Number(time) * 1000, args, source });
         bySource.set(source, [...(bySource.get(source) ?? []), args]);
       });
       const monitoring = new Promise<void>((resolve) => monitor.once('monitoring', () => resolve()));
@@ -148,6 +156,7 @@ export async function startRedis(): Promise<TestRedis> {
       await monitoring;
       return {
         sources: () => bySource,
+        timed: () => timed.filter(({ args }) => args[1] !== 'unilive-monitor-end'),
         async stop() {
           // A last command that passes through the monitor: everything before it has been heard.
           const marker = admin();

@@ -1,0 +1,184 @@
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createLiveStreamClient, ProviderUnavailableError } from '@unilive/core';
+import { createMemoryProvider } from '@unilive/testing';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { recordedGate } from '../test/recorded-gate.js';
+import { type RedisProxy, startRedisProxy } from '../test/redis-proxy.js';
+import { redisServer, startRedis, type TestRedis } from '../test/redis-server.js';
+import { createRedisGateStore, type RedisGateStore, RedisGateStoreError } from './redis-gate-store.js';
+
+const closeWorker = fileURLToPath(new URL('../test/close-worker.ts', import.meta.url));
+
+// A connection that worked and then goes silent for good (the proxy stops forwarding both ways on it only, as
+// a vanished host or a failover leaves it, while new connections pass), and an idle connection that Redis or
+// a proxy closes while Redis stays up. No test measures time: each counts connections at the proxy, reads what
+// Redis holds and the order (and Redis's clock) of the commands it ran, and asks until calls go through Redis
+// again, within the shared 30 s wait.
+describe.skipIf(!redisServer)('a connection that worked, gone silent or closed', () => {
+  let redis: TestRedis;
+  let proxy: RedisProxy;
+  let admin: Redis;
+  const stores: RedisGateStore[] = [];
+  const open = (options: Parameters<typeof createRedisGateStore>[0]) => {
+    const store = createRedisGateStore({ url: proxy.url, ...options });
+    stores.push(store);
+    return store;
+  };
+  const slotsKey = (key: string) => `unilive:gate:{${key}}:slots`;
+  // Asked until it answers: once it has, a connection is up and resumed.
+  const answering = (store: RedisGateStore) =>
+    expect.poll(() => store.pausedUntil('ping').catch(() => -1), { timeout: 30_000 }).toBe(0);
+  // Calls until one takes its slot on Redis.
+  const throughRedis = (call: () => Promise<unknown>, takes: string[]) =>
+    expect
+      .poll(
+        async () => {
+          await call().catch(() => undefined);
+          return takes.at(-1);
+        },
+        { timeout: 30_000 },
+      )
+      .toBe('ok');
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    proxy = await startRedisProxy(redis.port);
+    admin = new Redis(redis.url);
+    admin.on('error', () => {});
+  });
+  afterEach(async () => {
+    await proxy.recover();
+    await Promise.all(stores.splice(0).map((store) => store.close()));
+    await redis.flush();
+  });
+  afterAll(async () => {
+    admin?.disconnect();
+    await proxy?.close();
+    await redis?.close();
+  });
+
+  for (const onUnavailable of ['fail', 'fallback'] as const) {
+    it(`drops a connection that worked and went silent, and goes through Redis again on a new one (${onUnavailable})`, async () => {
+      const provider = createMemoryProvider();
+      const stream = await provider.create({ name: 'silent' });
+      // The limit under test runs out on the silent connection: short. reconnectIntervalMs 0: no call is held
+      // back by the interval, so what is asserted does not depend on how long anything took.
+      const { gate, takes } = recordedGate(
+        open({ onUnavailable, commandTimeoutMs: 200, reconnectIntervalMs: 0 }),
+      );
+      const client = createLiveStreamClient(provider, { rateLimit: { maxConcurrency: 1, store: gate } });
+      await client.get(stream.id);
+      const connections = proxy.connections;
+      proxy.hold();
+      // The call's take goes on the silent connection and gets no answer: refused, or paced in memory.
+      const outcome = await client.get(stream.id).then(
+        () => 'ok',
+        (error: unknown) => (ProviderUnavailableError.isInstance(error) ? 'unavailable' : String(error)),
+      );
+      expect(outcome).toBe(onUnavailable === 'fail' ? 'unavailable' : 'ok');
+      expect(takes.at(-1)).toBe('ETIMEDOUT');
+      // Kept for good, that connection would fail (or pace alone) every call for as long as TCP keeps it.
+      await throughRedis(() => client.get(stream.id), takes);
+      expect(proxy.connections).toBeGreaterThan(connections);
+      // What the silent connection carried reaches Redis late: the take runs past its deadline and takes
+      // nothing, its removal follows it; every call since gave its slot back.
+      await proxy.deliverHeld();
+      await expect.poll(() => admin.keys('*:slots'), { timeout: 30_000 }).toEqual([]);
+    });
+  }
+
+  it('sends the removal of a take whose connection broke only once Redis would refuse the take, though the take reaches Redis after the next connection is up', async () => {
+    // The removal waits for the take's deadline (commandTimeoutMs after it was sent): a few seconds here.
+    const store = open({ commandTimeoutMs: 3_000, reconnectIntervalMs: 0 });
+    await answering(store);
+    const monitor = await redis.monitor();
+    const held = proxy.held;
+    proxy.hold();
+    const take = store.acquireSlot('k', 'late', 3, 60_000).catch((caught: unknown) => caught);
+    // The take is on its way (kept by the network), and its connection breaks for the store.
+    await expect.poll(() => proxy.held, { timeout: 30_000 }).toBeGreaterThan(held);
+    proxy.cutHeld();
+    expect(await take).toBeInstanceOf(RedisGateStoreError);
+    // A new connection is up, and then the take reaches Redis: in time, it takes its slot.
+    await answering(store);
+    await proxy.deliverHeld();
+    // Whatever the order, the removal comes after the take can no longer take anything: no slot is left.
+    await expect.poll(() => admin.zcard(slotsKey('k')), { timeout: 30_000 }).toBe(0);
+    await monitor.stop();
+    const commands = monitor.timed();
+    const ran = commands.find(
+      ({ args: [name, ...args] }) => /^eval(sha)?$/i.test(String(name)) && args.includes('late'),
+    );
+    const removals = commands.filter(
+      ({ args: [name, , holder] }) => name?.toLowerCase() === 'zrem' && holder === 'late',
+    );
+    expect(ran).toBeDefined();
+    expect(removals.length).toBeGreaterThan(0);
+    // Sent on the new connection before the take's deadline (its last argument, Redis's clock), a removal
+    // could run before the take, which would then hold its slot for nobody.
+    for (const removal of removals) expect(removal.at).toBeGreaterThan(Number(ran?.args.at(-1)));
+  });
+
+  const closers: [string, () => Promise<unknown>][] = [
+    ['a proxy cuts it', async () => proxy.cutOpen()],
+    ['Redis kills it', () => admin.call('CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes')],
+  ];
+  for (const [how, closeIdle] of closers) {
+    for (const onUnavailable of ['fail', 'fallback'] as const) {
+      it(`connects again on the next call after ${how} while idle, naming no refusal (${onUnavailable})`, async () => {
+        const provider = createMemoryProvider();
+        const stream = await provider.create({ name: 'idle' });
+        // An interval far longer than the test: a call held back by it would never go through.
+        const store = open({ onUnavailable, commandTimeoutMs: 30_000, reconnectIntervalMs: 600_000 });
+        const { gate, takes } = recordedGate(store);
+        const warnings: unknown[] = [];
+        const client = createLiveStreamClient(provider, {
+          rateLimit: { maxConcurrency: 1, store: gate },
+          hooks: { onWarning: (warning) => warnings.push(warning) },
+        });
+        await client.get(stream.id);
+        // Asked on the same connection after the call's release: once answered, the connection is idle.
+        await answering(store);
+        const connections = proxy.connections;
+        await closeIdle();
+        await expect.poll(() => proxy.open, { timeout: 30_000 }).toBe(0);
+        // A call that meets the connection still closing fails as closed; the next one connects.
+        await throughRedis(() => client.get(stream.id), takes);
+        expect(proxy.connections).toBe(connections + 1);
+        expect(takes).not.toContain('ECONNREFUSED');
+        expect(JSON.stringify(warnings)).not.toContain('ECONNREFUSED');
+      });
+    }
+  }
+
+  it('keeps no timer after close, though the connection it ends never answers its end', async () => {
+    const child = fork(closeWorker, [proxy.url], {
+      execArgv: [],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const messages: { type: string; resources?: string[] }[] = [];
+    child.on('message', (message: { type: string }) => messages.push(message));
+    const next = async (type: string) => {
+      await expect
+        .poll(() => messages.some((message) => message.type === type), { timeout: 30_000 })
+        .toBe(true);
+      return messages.find((message) => message.type === type);
+    };
+    try {
+      await next('up');
+      // The store's connection goes silent: its end is never answered, as by a host that is gone.
+      proxy.hold();
+      child.send('close');
+      const closed = await next('closed');
+      expect(closed?.resources).not.toContain('Timeout');
+      expect(closed?.resources).not.toContain('TCPSocketWrap');
+      await exited;
+    } finally {
+      child.kill();
+    }
+  });
+});
