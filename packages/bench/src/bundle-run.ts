@@ -65,7 +65,8 @@ export async function runBundle(
       BENCH_SANDBOX_URL: settings.baseUrl,
     };
     for (const [variable, setting] of Object.entries(environmentOf[provider])) {
-      env[variable] = settings[setting] ?? '';
+      const value = settings[setting];
+      env[variable] = typeof value === 'string' ? value : '';
     }
     const { stdout } = await promisify(execFile)(
       process.execPath,

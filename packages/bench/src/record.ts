@@ -1,5 +1,6 @@
 import { GCProfiler, getHeapStatistics } from 'node:v8';
 import { createHttpClient, createLiveStreamClient, SecretSet } from '@unilive/core';
+import type { AdapterSettings } from '@unilive/sandbox';
 import ky, { type KyInstance } from 'ky';
 import * as v from 'valibot';
 import { type BenchSubject, createProvider } from './providers.js';
@@ -22,7 +23,7 @@ export interface RecordedRequest {
 export interface RecordedGet {
   subject: BenchSubject;
   /** The adapter's settings against the sandbox: its base URL and credentials. */
-  settings: { baseUrl: string } & Record<string, string>;
+  settings: AdapterSettings;
   streamId: string;
   /** In the order sent; the last one's answer is the stream. */
   requests: RecordedRequest[];

@@ -3,6 +3,7 @@ import {
   builtInProviderIds,
   type ConfiguredProviderFactory,
   InvalidInputError,
+  isLoopbackHost,
   type LiveStreamProvider,
   type ProviderId,
   readCappedText,
@@ -41,7 +42,10 @@ export interface SandboxDiscoveryOptions {
 export const sandboxDiscoveryTimeoutMs = 5_000;
 
 /**
- * Settings that let an adapter talk to a sandbox: its base URL and development credentials.
+ * Settings that let an adapter talk to a sandbox: its base URL and development credentials, and
+ * `allowInsecureHttp: true` when the sandbox is reached over plain http at a host other than loopback (a
+ * sandbox on a LAN address): the adapters refuse that unless told, and only the sandbox's development
+ * credentials travel there.
  *
  * @throws InvalidInputError when no sandbox answers within the time limit or it does not serve `id`.
  * @throws AbortError when `signal` fires first.
@@ -50,13 +54,15 @@ export async function sandboxSettings(
   sandboxUrl: string,
   id: ProviderId,
   options: SandboxDiscoveryOptions = {},
-): Promise<Record<string, string>> {
+): Promise<Record<string, string | true>> {
   let origin: string;
+  let insecure: { allowInsecureHttp?: true } = {};
   try {
     const url = new URL(sandboxUrl);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError('not http');
     // Without user info: the origin is printed in messages.
     origin = `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) insecure = { allowInsecureHttp: true };
   } catch {
     throw new InvalidInputError({
       operation: 'configure',
@@ -99,7 +105,7 @@ export async function sandboxSettings(
       issues: [{ path: 'provider', message: `expected one of ${served}` }],
     });
   }
-  return { baseUrl: entry.baseUrl, ...entry.credentials };
+  return { baseUrl: entry.baseUrl, ...entry.credentials, ...insecure };
 }
 
 /** The most of a sandbox's `/_sandbox` answer read: the real one is about a kilobyte. */

@@ -10,7 +10,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, isIP } from 'node:net';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { InvalidInputError, isLoopbackHost, type ProviderId } from '@unilive/core';
 import { createDashboard } from './dashboard/dashboard.js';
@@ -36,7 +36,13 @@ import {
 
 /** Options of {@link startSandbox}. */
 export interface SandboxOptions extends Omit<EngineOptions, 'dialects' | 'data' | 'onChange'> {
-  /** Defaults to 127.0.0.1: the sandbox never listens beyond this machine unless told to. */
+  /**
+   * The address to listen on. Defaults to 127.0.0.1: the sandbox never listens beyond this machine unless
+   * told to. A wildcard (`0.0.0.0`, `::` in any spelling) listens on every address, and the URLs the
+   * sandbox hands out (`url`, base URLs, ingest and playback URLs) then name loopback of its family
+   * (`127.0.0.1`, `::1`), the one address every wildcard bind is sure to answer on; for URLs another machine
+   * can use, listen on the address it reaches (`'192.168.1.20'`).
+   */
   host?: string;
   /** 0 (the default) picks a free port. */
   port?: number;
@@ -76,20 +82,32 @@ export interface SandboxOptions extends Omit<EngineOptions, 'dialects' | 'data' 
   webhooks?: Omit<WebhookDeliveryOptions, 'now'>;
 }
 
-/** Settings of an adapter pointed at a sandbox. */
-export type AdapterSettings = { baseUrl: string } & Record<string, string>;
+/**
+ * Settings of an adapter pointed at a sandbox: its `baseUrl`, its development credentials and, when the
+ * sandbox is reached at an address other than loopback, `allowInsecureHttp: true` (the sandbox speaks plain
+ * http, and only its development credentials travel in clear).
+ */
+export type AdapterSettings = { baseUrl: string; allowInsecureHttp?: true } & Record<string, string | true>;
 
 /** A running sandbox. */
 export interface Sandbox {
-  /** `http://127.0.0.1:PORT` */
+  /**
+   * Where this machine reaches the sandbox: `http://127.0.0.1:PORT` by default, `http://HOST:PORT` for the
+   * `host` it listens on, loopback of its family for a wildcard (`0.0.0.0` → `127.0.0.1`, `::` → `[::1]`).
+   */
   readonly url: string;
+  /** The address it listens on, as given in `host` (`127.0.0.1` by default). */
+  readonly host: string;
   readonly port: number;
   readonly engine: SandboxEngine;
   /** The base URL to give a provider's adapter (`baseUrl` setting). */
   baseUrl(provider: ProviderId): string;
   /** The credentials this sandbox accepts for a provider. */
   credentials(provider: ProviderId): Record<string, string>;
-  /** What the provider's adapter factory takes to talk to this sandbox: its `baseUrl` and the credentials. */
+  /**
+   * What the provider's adapter factory takes to talk to this sandbox: its `baseUrl`, the credentials and,
+   * for a sandbox reached at an address other than loopback (a LAN address), `allowInsecureHttp: true`.
+   */
   adapterSettings(provider: ProviderId): AdapterSettings;
   /** Served providers. */
   readonly providers: readonly ProviderId[];
@@ -201,7 +219,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const host = options.host ?? '127.0.0.1';
   let media: MediaService | undefined;
   try {
-    media = options.media === false ? undefined : await startMediaService(engine, { ...options.media, host });
+    media =
+      options.media === false
+        ? undefined
+        : await startMediaService(engine, { ...options.media, host, urlHost: reachableHost(host) });
   } catch (error) {
     engine.close();
     throw listenError(error as Error, 'media.port');
@@ -263,7 +284,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw error;
   }
   const listening = (server.address() as AddressInfo).port;
-  url = `http://${host.includes(':') ? `[${host}]` : host}:${listening}`;
+  const origin = sandboxOrigin(host, listening);
+  url = origin.url;
+  const insecure = origin.insecure;
   engine.setOrigin(url);
   const baseUrl = (provider: ProviderId) =>
     `${url}/${provider}${engine.dialects.get(provider)?.basePath ?? ''}`;
@@ -271,12 +294,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   return {
     url,
+    host,
     port: listening,
     engine,
     providers: [...engine.dialects.keys()],
     baseUrl,
     credentials,
-    adapterSettings: (provider) => ({ ...credentials(provider), baseUrl: baseUrl(provider) }),
+    adapterSettings: (provider) => ({ ...credentials(provider), ...insecure, baseUrl: baseUrl(provider) }),
     injectFault: (provider, operation, fault) => engine.injectFault(provider, operation, fault),
     clearFaults: () => engine.clearFaults(),
     setEncoder: (provider, id, connected) => engine.setEncoder(provider, id, connected),
@@ -296,6 +320,31 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * The address URLs name for a sandbox listening on `host`: `host` itself, except a wildcard, which no
+ * client can connect to (and another machine least of all), named by loopback of its family instead.
+ */
+export function reachableHost(host: string): string {
+  const family = isIP(host);
+  if (family === 4 && host.split('.').every((part) => Number(part) === 0)) return '127.0.0.1';
+  if (family === 6 && new URL(`http://[${host}]`).hostname === '[::]') return '::1';
+  return host;
+}
+
+/**
+ * The URL of a sandbox listening on `host` and `port`, and what its adapter settings add: plain http to a
+ * host other than loopback is refused by every adapter unless told (`allowInsecureHttp: true`), which is
+ * said here, where only the sandbox's development credentials travel, never by loosening the adapters.
+ */
+export function sandboxOrigin(
+  host: string,
+  port: number,
+): { url: string; insecure: { allowInsecureHttp?: true } } {
+  const name = reachableHost(host);
+  const url = `http://${name.includes(':') ? `[${name}]` : name}:${port}`;
+  return { url, insecure: isLoopbackHost(new URL(url).hostname) ? {} : { allowInsecureHttp: true } };
 }
 
 type PersistedData = NonNullable<EngineOptions['data']>;

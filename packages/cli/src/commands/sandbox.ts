@@ -101,6 +101,9 @@ export const sandbox: CommandSpec = {
     'Pages: a change (POST, PUT, PATCH, DELETE) from a browser page is taken only from a page served by this\n' +
     'machine (localhost, 127.0.0.1, ::1) or by a host named with --allowed-host; a name other than these in\n' +
     'the Host header is refused (DNS rebinding). With --host 0.0.0.0, name the machine whose app uses it.\n\n' +
+    'Addresses: with --host 0.0.0.0 (or ::) it listens on every address, and the URLs it hands out (its\n' +
+    'own, ingest, playback) name loopback, for this machine; for another machine, give --host the address\n' +
+    'that machine reaches: the URLs name it, and clients under --sandbox take its plain http.\n\n' +
     'Ctrl-C (or SIGTERM, SIGHUP) stops it, and it exits with 130 (interrupted).',
   async run({ flags, context }) {
     const { output, signal } = context;
@@ -152,6 +155,13 @@ export const sandbox: CommandSpec = {
     output.out(
       `\nUse it from another terminal:\n  export UNILIVE_SANDBOX_URL=${running.url}\n  unilive create --provider ${running.providers[0] ?? 'wowza-video'} --name "My stream"`,
     );
+    // A wildcard is listened on but names no address to connect to: the URLs above name loopback, which
+    // another machine cannot use, so it is told how to get URLs it can.
+    if (running.host !== new URL(running.url).hostname.replace(/^\[(.*)\]$/, '$1')) {
+      output.out(
+        `\nListening on every address (${running.host}); the URLs above name this machine's loopback. For URLs another\nmachine can use (ingest and playback included), start it with --host <the address that machine reaches>.`,
+      );
+    }
     await new Promise<void>((resolve) => {
       if (signal?.aborted) resolve();
       signal?.addEventListener('abort', () => resolve(), onceListenerOptions);

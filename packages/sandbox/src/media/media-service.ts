@@ -57,7 +57,8 @@ const keyOf = (provider: ProviderId, id: string) => `${provider}/${id}`;
  */
 export async function startMediaService(
   engine: SandboxEngine,
-  options: MediaOptions & { host: string },
+  // `host` is listened on; `urlHost` (default `host`) is named in the ingest URLs handed out.
+  options: MediaOptions & { host: string; urlHost?: string },
 ): Promise<MediaService> {
   const root = options.directory ?? mkdtempSync(join(tmpdir(), 'unilive-sandbox-media-'));
   const ownsRoot = options.directory === undefined;
@@ -226,7 +227,8 @@ export async function startMediaService(
     return publish ? infoOf(publish.session) : undefined;
   });
 
-  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const urlHost = options.urlHost ?? options.host;
+  const host = urlHost.includes(':') ? `[${urlHost}]` : urlHost;
   const ingestOrigin = `rtmp://${host}:${ingest.port}`;
   engine.setIngestOrigin(ingestOrigin);
 
