@@ -110,6 +110,14 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       const provider = await buildProvider(id, sandbox.adapterSettings(id), options.loadFactory);
       outcomes.push(await lifecycle(createLiveStreamClient(provider), sandbox, output, options.signal));
     }
+  } catch (error) {
+    // An interrupt surfaces as whatever was waiting then threw: the signal's own reason from a fetch of
+    // the HLS output or a check between polls while video is pushed, not only the library's AbortError.
+    // It is the interrupt it is, 130, never an unexpected failure.
+    if (options.signal?.aborted && !UniliveError.isInstance(error)) {
+      throw new AbortError({ operation: 'demo', message: 'Interrupted', cause: error });
+    }
+    throw error;
   } finally {
     await sandbox.close();
   }
