@@ -1,4 +1,10 @@
-import type { DialectContext, FaultOperation, SandboxRequest, SandboxResponse } from '../types.js';
+import type {
+  DialectContext,
+  FaultOperation,
+  SandboxRequest,
+  SandboxResponse,
+  StreamSummary,
+} from '../types.js';
 import { deliverableUrl } from '../webhooks/delivery.js';
 import {
   autoCloseTypes,
@@ -505,6 +511,31 @@ export function describeVideosdkV2Room(
   const store = storeOf(context);
   const room = findRoom(store, id);
   return room ? { record: roomBody(room), state: stateOf(store, room.id) } : undefined;
+}
+
+/**
+ * The v2 rooms for the sandbox's dashboard, oldest first: each with its custom room id as its name, the
+ * state of its HLS egress (`hls-starting`, `hls-playable`, `hls-stopping`, `hls-stopped`; `disabled` for a
+ * room toggled off) and the egress's playback URL once playable. A room takes no video through the
+ * sandbox (its ingest is WebRTC, which the sandbox does not carry). Deactivated rooms are gone, as the
+ * room list says.
+ */
+export function videosdkV2Rooms(context: DialectContext): StreamSummary[] {
+  const store = storeOf(context);
+  return [...store.rooms.values()]
+    .filter((room) => !room.deactivated)
+    .map((room) => {
+      const hls = activeHls(store, room.id);
+      const playable = hls?.phase === 'playable' ? hlsBody(hls, context, true) : undefined;
+      return {
+        id: room.id,
+        ...(room.customRoomId === null ? {} : { name: room.customRoomId }),
+        state: room.disabled ? 'disabled' : stateOf(store, room.id),
+        acceptsVideo: false,
+        ingest: [{ label: 'roomId', value: room.id }],
+        ...(playable ? { hlsUrl: playable.playbackHlsUrl } : {}),
+      };
+    });
 }
 
 function layoutProblem(layout: unknown, required: boolean): string | undefined {

@@ -15,6 +15,7 @@ import {
   handleVideosdkV2,
   isVideosdkV2Path,
   videosdkV2OperationOf,
+  videosdkV2Rooms,
 } from './videosdk-v2.js';
 
 /**
@@ -158,8 +159,9 @@ export const videosdkDialect: SandboxDialect = {
     },
   },
 
+  // v1 live streams, then v2 rooms (the default API version's streams), each oldest first.
   streams(context) {
-    return [...context.collection<VideosdkLiveStreamRecord>(collectionName).values()].map((stream) => {
+    const v1 = [...context.collection<VideosdkLiveStreamRecord>(collectionName).values()].map((stream) => {
       const rendered = render(stream, context);
       return {
         id: stream.id,
@@ -174,6 +176,7 @@ export const videosdkDialect: SandboxDialect = {
         hlsUrl: rendered.downstreamUrl,
       };
     });
+    return [...v1, ...videosdkV2Rooms(context)];
   },
 
   describe(id: string, context: DialectContext) {
