@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { InvalidInputError, type ProviderId } from '@unilive/core';
-import { faultProblem } from './faults.js';
+import { faultIssue } from './faults.js';
 import type {
   DialectContext,
   DialectSettings,
@@ -366,18 +366,23 @@ export function createEngine(options: EngineOptions) {
     /**
      * Queues a fault for the next calls of `operation` on `provider`.
      *
-     * @throws InvalidInputError naming what exists when the provider, operation or fault is unknown or a
-     * field is out of range: a fault that would never be served must not pass silently.
+     * @throws InvalidInputError naming what exists, its issue naming the field (`provider`, `operation`,
+     * `fault.type`, `fault.tims`), when the provider, operation or fault type is unknown (or no text), the
+     * fault has a field its type does not take, or a field is missing or out of range: a fault that would
+     * never be served as planned must not pass silently.
      */
     injectFault(provider: ProviderId, operation: FaultOperation, fault: Fault): void {
-      const problem = dialects.has(provider)
-        ? faultProblem(operation, fault)
-        : `unknown provider: expected one of ${[...dialects.keys()].join(', ')}`;
-      if (problem) {
+      const issue = dialects.has(provider)
+        ? faultIssue(operation, fault)
+        : {
+            path: 'provider',
+            message: `unknown provider: expected one of ${[...dialects.keys()].join(', ')}`,
+          };
+      if (issue) {
         throw new InvalidInputError({
           operation: 'injectFault',
-          message: problem,
-          issues: [{ path: problem.startsWith('unknown provider') ? 'provider' : 'fault', message: problem }],
+          message: issue.message,
+          issues: [issue],
         });
       }
       const key = `${provider}/${operation}`;

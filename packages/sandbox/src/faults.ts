@@ -1,105 +1,125 @@
 import { type Fault, type FaultOperation, faultOperations } from './types.js';
 
-type Checker = (fault: Record<string, unknown>) => string | undefined;
+/** Checks one field of a fault: why its value cannot be served, or undefined. */
+type Checker = (value: unknown, field: string) => string | undefined;
 
 const optionalWhole =
-  (field: string, min: number, max: number): Checker =>
-  (fault) => {
-    const value = fault[field];
+  (min: number, max: number): Checker =>
+  (value, field) => {
     if (value === undefined) return undefined;
     return Number.isInteger(value) && (value as number) >= min && (value as number) <= max
       ? undefined
       : `${field} must be a whole number from ${min} to ${max}`;
   };
 const requiredWhole =
-  (field: string, min: number, max: number): Checker =>
-  (fault) =>
-    fault[field] === undefined ? `${field} is required` : optionalWhole(field, min, max)(fault);
-const optionalBoolean =
-  (field: string): Checker =>
-  (fault) =>
-    fault[field] === undefined || typeof fault[field] === 'boolean'
-      ? undefined
-      : `${field} must be true or false`;
+  (min: number, max: number): Checker =>
+  (value, field) =>
+    value === undefined ? `${field} is required` : optionalWhole(min, max)(value, field);
+const optionalBoolean: Checker = (value, field) =>
+  value === undefined || typeof value === 'boolean' ? undefined : `${field} must be true or false`;
 const oneOf =
-  (field: string, values: readonly number[]): Checker =>
-  (fault) =>
-    fault[field] === undefined || values.includes(fault[field] as number)
+  (values: readonly number[]): Checker =>
+  (value, field) =>
+    value === undefined || values.includes(value as number)
       ? undefined
       : `${field} must be one of ${values.join(', ')}`;
-const all =
-  (...checkers: Checker[]): Checker =>
-  (fault) => {
-    for (const check of checkers) {
-      const problem = check(fault);
-      if (problem) return problem;
-    }
-    return undefined;
-  };
 
-const times = optionalWhole('times', 1, 1_000_000);
-const delay = requiredWhole('delayMs', 0, 2_147_483_647);
+const times = optionalWhole(1, 1_000_000);
+const delay = requiredWhole(0, 2_147_483_647);
+const processed = optionalBoolean;
 
-// One entry per fault type: the type checker fails when a new type is added to `Fault` without one here.
-const checkers: Record<Fault['type'], Checker> = {
-  unauthorized: times,
-  forbidden: times,
-  'not-found': times,
-  conflict: times,
-  'rate-limit': all(times, optionalWhole('retryAfterSeconds', 0, 86_400), optionalBoolean('retryAfterDate')),
-  'server-error': all(times, oneOf('status', [500, 502, 503, 504]), optionalBoolean('processed')),
-  network: all(times, optionalBoolean('processed')),
-  slow: all(times, delay, (fault) =>
-    fault.onHold === undefined || typeof fault.onHold === 'function'
-      ? undefined
-      : 'onHold must be a function (in-process only)',
-  ),
-  status: all(times, requiredWhole('status', 100, 599), optionalBoolean('processed')),
-  html: all(times, optionalWhole('status', 100, 599)),
-  'malformed-json': times,
-  'empty-body': all(
+// One entry per fault type, naming every field it takes besides `type`: the type checker fails when a new
+// type is added to `Fault` without one here, and a field not named here (a misspelt `tims`) is refused,
+// never accepted and ignored.
+const fields: Record<Fault['type'], Record<string, Checker>> = {
+  unauthorized: { times },
+  forbidden: { times },
+  'not-found': { times },
+  conflict: { times },
+  'rate-limit': { times, retryAfterSeconds: optionalWhole(0, 86_400), retryAfterDate: optionalBoolean },
+  'server-error': { times, status: oneOf([500, 502, 503, 504]), processed },
+  network: { times, processed },
+  slow: {
     times,
-    optionalWhole('status', 100, 599),
-    optionalBoolean('processed'),
-    optionalBoolean('object'),
-  ),
-  'wrong-shape': times,
-  'unknown-enum': times,
-  'slow-body': all(times, delay),
-  'read-back-fails': all(times, oneOf('status', [500, 502, 503, 504]), optionalWhole('reads', 1, 1_000)),
-  paging: all(times, (fault) =>
-    ['ignore-page', 'repeat-page', 'shift'].includes(fault.mode as string)
-      ? undefined
-      : 'mode must be one of ignore-page, repeat-page, shift',
-  ),
-  'odd-record': all(times, (fault) =>
-    fault.id === undefined || (typeof fault.id === 'string' && fault.id.length > 0 && fault.id.length <= 256)
-      ? undefined
-      : 'id must be a string of 1 to 256 characters',
-  ),
+    delayMs: delay,
+    onHold: (value) =>
+      value === undefined || typeof value === 'function'
+        ? undefined
+        : 'onHold must be a function (in-process only)',
+  },
+  status: { times, status: requiredWhole(100, 599), processed },
+  html: { times, status: optionalWhole(100, 599) },
+  'malformed-json': { times },
+  'empty-body': { times, status: optionalWhole(100, 599), processed, object: optionalBoolean },
+  'wrong-shape': { times },
+  'unknown-enum': { times },
+  'slow-body': { times, delayMs: delay },
+  'read-back-fails': { times, status: oneOf([500, 502, 503, 504]), reads: optionalWhole(1, 1_000) },
+  paging: {
+    times,
+    mode: (value) =>
+      ['ignore-page', 'repeat-page', 'shift'].includes(value as string)
+        ? undefined
+        : 'mode must be one of ignore-page, repeat-page, shift',
+  },
+  'odd-record': {
+    times,
+    id: (value) =>
+      value === undefined || (typeof value === 'string' && value.length > 0 && value.length <= 256)
+        ? undefined
+        : 'id must be a string of 1 to 256 characters',
+  },
 };
 
 /** Every fault type the sandbox serves. */
-export const faultTypes = Object.keys(checkers) as readonly Fault['type'][];
+export const faultTypes = Object.keys(fields) as readonly Fault['type'][];
 
 /**
  * What is wrong with a planned fault, or undefined when the sandbox can serve it: an unknown operation or
- * type, a missing or out-of-range field. The message names what exists.
+ * type (a text, never a list holding one), a field the type does not take (a misspelt `tims`), a missing or
+ * out-of-range field. The message names what exists.
  */
 export function faultProblem(operation: unknown, fault: unknown): string | undefined {
+  return faultIssue(operation, fault)?.message;
+}
+
+/**
+ * {@link faultProblem} with the path of the field at fault (`operation`, `fault`, `fault.type`,
+ * `fault.tims`), for errors that name it.
+ */
+export function faultIssue(
+  operation: unknown,
+  fault: unknown,
+): { path: string; message: string } | undefined {
   if (!(faultOperations as readonly unknown[]).includes(operation)) {
-    return `unknown fault operation: expected one of ${faultOperations.join(', ')}`;
+    return {
+      path: 'operation',
+      message: `unknown fault operation: expected one of ${faultOperations.join(', ')}`,
+    };
   }
   if (typeof fault !== 'object' || fault === null || Array.isArray(fault)) {
-    return `fault must be an object with a type: one of ${faultTypes.join(', ')}`;
+    return { path: 'fault', message: `fault must be an object with a type: one of ${faultTypes.join(', ')}` };
   }
   const record = fault as Record<string, unknown>;
-  const checker = Object.hasOwn(checkers, String(record.type))
-    ? checkers[record.type as Fault['type']]
-    : undefined;
-  if (!checker) return `unknown fault type: expected one of ${faultTypes.join(', ')}`;
-  const problem = checker(record);
-  return problem ? `${String(record.type)} fault: ${problem}` : undefined;
+  const type = record.type;
+  const checkers =
+    typeof type === 'string' && Object.hasOwn(fields, type) ? fields[type as Fault['type']] : undefined;
+  if (!checkers)
+    return { path: 'fault.type', message: `unknown fault type: expected one of ${faultTypes.join(', ')}` };
+  for (const key of Object.keys(record)) {
+    if (key !== 'type' && !Object.hasOwn(checkers, key)) {
+      const known = Object.keys(checkers);
+      return {
+        path: `fault.${key}`,
+        message: `${type} fault: unknown field ${key}: it takes ${known.length > 0 ? `type, ${known.join(', ')}` : 'type only'}`,
+      };
+    }
+  }
+  for (const [key, check] of Object.entries(checkers)) {
+    const problem = check(record[key], key);
+    if (problem) return { path: `fault.${key}`, message: `${type} fault: ${problem}` };
+  }
+  return undefined;
 }
 
 /** Narrows a checked operation. */

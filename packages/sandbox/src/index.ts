@@ -8,7 +8,7 @@ export {
   replaceEnums,
   type SandboxEngine,
 } from './engine.js';
-export { faultProblem, faultTypes } from './faults.js';
+export { faultIssue, faultProblem, faultTypes } from './faults.js';
 export { type FfmpegBinary, findFfmpeg } from './media/ffmpeg.js';
 export type { MediaOptions } from './media/media-service.js';
 export {

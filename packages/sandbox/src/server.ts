@@ -12,7 +12,8 @@ import {
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo, isIP } from 'node:net';
 import { dirname, resolve as resolvePath } from 'node:path';
-import { InvalidInputError, isLoopbackHost, type ProviderId } from '@unilive/core';
+import { InvalidInputError, isLoopbackHost, type ProviderId, safeParseOwn } from '@unilive/core';
+import * as v from 'valibot';
 import { createDashboard } from './dashboard/dashboard.js';
 import { allDialects } from './dialects/index.js';
 import { decodeSegment } from './dialects/path.js';
@@ -729,9 +730,10 @@ async function webhookControl(
     };
   }
   if (id === undefined && method === 'POST') {
-    const input = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    const input = readControl(webhookRequest, body);
+    if (typeof input === 'string') return { status: 400, body: { error: input } };
     try {
-      return { status: 201, body: webhooks.register(String(input.provider ?? ''), String(input.url ?? '')) };
+      return { status: 201, body: webhooks.register(input.provider, input.url) };
     } catch (error) {
       if (!InvalidInputError.isInstance(error)) throw error;
       return { status: 400, body: { error: error.message } };
@@ -750,7 +752,6 @@ async function webhookControl(
 
 function control(engine: SandboxEngine, method: string, path: string[], body: unknown): SandboxResponse {
   const [resource, provider, id] = path.map((segment) => decodeURIComponent(segment));
-  const input = (body ?? {}) as Record<string, unknown>;
   if (resource === undefined || resource === '') {
     const providers = Object.fromEntries(
       [...engine.dialects.values()].map((dialect) => [
@@ -772,12 +773,10 @@ function control(engine: SandboxEngine, method: string, path: string[], body: un
     return { status: 204 };
   }
   if (resource === 'faults' && method === 'POST') {
+    const input = readControl(faultRequest, body);
+    if (typeof input === 'string') return { status: 400, body: { error: input } };
     try {
-      engine.injectFault(
-        String(input.provider ?? ''),
-        input.operation as FaultOperation,
-        input.fault as Fault,
-      );
+      engine.injectFault(input.provider, input.operation as FaultOperation, input.fault as Fault);
     } catch (error) {
       if (!InvalidInputError.isInstance(error)) throw error;
       return { status: 400, body: { error: error.message } };
@@ -794,11 +793,10 @@ function control(engine: SandboxEngine, method: string, path: string[], body: un
     if (!engine.hasRecord(provider, id)) {
       return { status: 404, body: { error: `no stream with this id on ${provider}: create it first` } };
     }
-    if (input.connected !== undefined && typeof input.connected !== 'boolean') {
-      return { status: 400, body: { error: 'connected must be true or false' } };
-    }
-    engine.setEncoder(provider, id, input.connected !== false);
-    return { status: 200, body: { provider, id, connected: input.connected !== false } };
+    const input = readControl(encoderRequest, body);
+    if (typeof input === 'string') return { status: 400, body: { error: input } };
+    engine.setEncoder(provider, id, input.connected);
+    return { status: 200, body: { provider, id, connected: input.connected } };
   }
   return {
     status: 404,
@@ -807,6 +805,35 @@ function control(engine: SandboxEngine, method: string, path: string[], body: un
         'no such control route: GET /_sandbox, GET /_sandbox/stats, POST or DELETE /_sandbox/faults, PUT /_sandbox/encoders/{provider}/{id}',
     },
   };
+}
+
+// The control API's bodies, read strictly: a field left out, one no route takes (a misspelt `conected`, a
+// `times` beside `fault` instead of in it) or a value of another type (a list holding the text) is refused
+// with 400 naming it, never taken for a default or ignored. The fault itself is checked per type by
+// `injectFault`, in process as over HTTP.
+const faultRequest = v.strictObject({ provider: v.string(), operation: v.unknown(), fault: v.unknown() });
+const encoderRequest = v.strictObject({ connected: v.boolean() });
+const webhookRequest = v.strictObject({ provider: v.string(), url: v.string() });
+const shapes = new Map<unknown, string>([
+  [faultRequest, '{ provider, operation, fault }'],
+  [encoderRequest, '{ connected: true | false }'],
+  [webhookRequest, '{ provider, url }'],
+]);
+const expectedText: Record<string, string> = { string: 'a text', boolean: 'true or false' };
+
+/** A control body as `schema` reads it, or why it is refused, naming the field. */
+function readControl<T>(schema: v.GenericSchema<unknown, T>, body: unknown): T | string {
+  const result = safeParseOwn(schema, body);
+  if (result.success) return result.output;
+  const shape = shapes.get(schema) ?? 'a JSON object';
+  // A field no route takes comes first: a misspelt `conected` explains the `connected` found missing.
+  const stray = (issue: v.BaseIssue<unknown>) => issue.type === 'strict_object' && issue.expected === 'never';
+  const issue = result.issues.find(stray) ?? result.issues[0];
+  const path = (issue?.path ?? []).map((item) => String(item.key)).join('.');
+  if (path === '' || issue === undefined) return `the body must be a JSON object ${shape}`;
+  if (stray(issue)) return `unknown field ${path}: the body takes ${shape}`;
+  if (issue.received === 'undefined') return `${path} is required: the body takes ${shape}`;
+  return `${path} must be ${expectedText[issue.expected ?? ''] ?? issue.expected}`;
 }
 
 const mediaTypes: Record<string, string> = {

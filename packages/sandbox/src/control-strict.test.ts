@@ -1,0 +1,197 @@
+import { InvalidInputError } from '@unilive/core';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dialectClients } from '../test/dialect-clients.js';
+import { faultTypes } from './faults.js';
+import { type Sandbox, startSandbox } from './server.js';
+import type { StreamChange } from './types.js';
+
+let sandbox: Sandbox;
+const changes: StreamChange[] = [];
+beforeAll(async () => {
+  sandbox = await startSandbox({ media: false });
+  sandbox.onStreamChange((change) => changes.push(change));
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+
+const control = async (method: string, path: string, body: string | undefined) => {
+  const response = await fetch(`${sandbox.url}/_sandbox${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body }),
+  });
+  return [response.status, ((await response.json()) as { error?: string }).error] as const;
+};
+const listLiveapi = () => {
+  const { tokenId, secretKey } = sandbox.credentials('liveapi');
+  return fetch(`${sandbox.baseUrl('liveapi')}/live_streams`, {
+    headers: { authorization: `Basic ${Buffer.from(`${tokenId}:${secretKey}`).toString('base64')}` },
+  });
+};
+// Field names no control body takes: misspellings of the real ones, and any other name.
+const strayKeys = (known: readonly string[]) =>
+  fc
+    .oneof(
+      fc.constantFrom('tims', 'time', 'conected', 'Connected', 'provder', 'faults', 'url_', 'status '),
+      fc.string({ minLength: 1, maxLength: 12 }),
+    )
+    .filter((key) => !known.includes(key) && key !== '__proto__');
+
+describe('the control API reads its bodies strictly', () => {
+  it('PUT /_sandbox/encoders needs `connected`: a body without it, with another field or of another shape is refused and connects nothing', async () => {
+    const created = await dialectClients(sandbox.engine).liveapi!.create('strict encoder');
+    const id = String(created._id);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.constantFrom('{}', '[]', 'null', '[true]', '{"connected":[true]}', '{"connected":"false"}'),
+          fc.constant(undefined),
+          strayKeys(['connected']).map((key) => JSON.stringify({ [key]: false })),
+          fc
+            .tuple(strayKeys(['connected']), fc.boolean())
+            .map(([key, connected]) => JSON.stringify({ connected, [key]: 1 })),
+        ),
+        async (body) => {
+          changes.length = 0;
+          const [status, error] = await control('PUT', `/encoders/liveapi/${id}`, body);
+          expect(status).toBe(400);
+          expect(error).toMatch(/connected|unknown field|the body must be/);
+          expect(changes).toEqual([]);
+          expect(sandbox.engine.encoderConnected('liveapi', id)).toBe(false);
+        },
+      ),
+      {
+        examples: [
+          ['{}'],
+          ['{"conected":false}'],
+          ['[]'],
+          ['null'],
+          [undefined],
+          ['{"connected":true,"tims":3}'],
+        ],
+      },
+    );
+    expect(await control('PUT', `/encoders/liveapi/${id}`, '{}')).toEqual([
+      400,
+      'connected is required: the body takes { connected: true | false }',
+    ]);
+    expect(await control('PUT', `/encoders/liveapi/${id}`, '{"conected":false}')).toEqual([
+      400,
+      'unknown field conected: the body takes { connected: true | false }',
+    ]);
+    expect(await control('PUT', `/encoders/liveapi/${id}`, '{"connected":true}')).toEqual([200, undefined]);
+    expect(sandbox.engine.encoderConnected('liveapi', id)).toBe(true);
+  });
+
+  it('POST /_sandbox/faults refuses a field the fault type or the body does not take, and a list for a text, queuing nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...faultTypes),
+        fc.oneof(
+          strayKeys([]).map((key) => ({ where: 'fault' as const, key })),
+          strayKeys(['provider', 'operation', 'fault']).map((key) => ({ where: 'body' as const, key })),
+          fc.constant({ where: 'provider-list' as const, key: 'provider' }),
+          fc.constant({ where: 'type-list' as const, key: 'type' }),
+        ),
+        async (type, { where, key }) => {
+          // The fields each type needs, so that the stray one is the only thing wrong.
+          const needs: Partial<Record<string, Record<string, unknown>>> = {
+            slow: { delayMs: 1 },
+            'slow-body': { delayMs: 1 },
+            status: { status: 500 },
+            paging: { mode: 'shift' },
+          };
+          const needed = needs[type] ?? {};
+          const takes = [
+            'type',
+            'times',
+            'status',
+            'processed',
+            'delayMs',
+            'onHold',
+            'retryAfterSeconds',
+            'retryAfterDate',
+            'object',
+            'reads',
+            'mode',
+            'id',
+          ];
+          if (where === 'fault' && takes.includes(key)) return;
+          const fault = { type, ...needed, ...(where === 'fault' ? { [key]: 3 } : {}) };
+          const body = {
+            provider: where === 'provider-list' ? ['liveapi'] : 'liveapi',
+            operation: 'list',
+            fault: where === 'type-list' ? { ...fault, type: [type] } : fault,
+            ...(where === 'body' ? { [key]: 3 } : {}),
+          };
+          const [status, error] = await control('POST', '/faults', JSON.stringify(body));
+          expect(status).toBe(400);
+          expect(error).toContain(
+            where === 'provider-list' ? 'provider' : where === 'type-list' ? 'fault type' : key,
+          );
+          // Nothing was queued: the list is answered.
+          expect((await listLiveapi()).status).toBe(200);
+        },
+      ),
+      {
+        examples: [
+          ['server-error', { where: 'fault', key: 'tims' }],
+          ['server-error', { where: 'body', key: 'times' }],
+          ['server-error', { where: 'provider-list', key: 'provider' }],
+          ['server-error', { where: 'type-list', key: 'type' }],
+        ],
+      },
+    );
+    expect(
+      await control(
+        'POST',
+        '/faults',
+        '{"provider":"liveapi","operation":"list","fault":{"type":"server-error","tims":3}}',
+      ),
+    ).toEqual([400, 'server-error fault: unknown field tims: it takes type, times, status, processed']);
+    expect(
+      await control(
+        'POST',
+        '/faults',
+        '{"provider":"liveapi","operation":"list","fault":{"type":"network"},"times":3}',
+      ),
+    ).toEqual([400, 'unknown field times: the body takes { provider, operation, fault }']);
+  });
+
+  it('injectFault in process refuses a field the fault type does not take, naming it', () => {
+    fc.assert(
+      fc.property(strayKeys(['times', 'status', 'processed']), (key) => {
+        let thrown: unknown;
+        try {
+          sandbox.injectFault('liveapi', 'list', { type: 'server-error', [key]: 3 } as never);
+        } catch (error) {
+          thrown = error;
+        }
+        expect(InvalidInputError.isInstance(thrown)).toBe(true);
+        expect((thrown as InvalidInputError).issues).toEqual([
+          {
+            path: `fault.${key}`,
+            message: `server-error fault: unknown field ${key}: it takes type, times, status, processed`,
+          },
+        ]);
+      }),
+      { examples: [['tims']] },
+    );
+  });
+
+  it('POST /_sandbox/webhooks refuses a list for the provider, a missing url and a field it does not take', async () => {
+    expect(
+      await control('POST', '/webhooks', '{"provider":["liveapi"],"url":"http://127.0.0.1:9/x"}'),
+    ).toEqual([400, 'provider must be a text']);
+    expect(await control('POST', '/webhooks', '{"provider":"liveapi"}')).toEqual([
+      400,
+      'url is required: the body takes { provider, url }',
+    ]);
+    expect(
+      await control('POST', '/webhooks', '{"provider":"liveapi","url":"http://127.0.0.1:9/x","secret":"s"}'),
+    ).toEqual([400, 'unknown field secret: the body takes { provider, url }']);
+    expect(sandbox.webhooks.endpoints()).toEqual([]);
+  });
+});
