@@ -46,6 +46,29 @@ describe('a sandbox on an address other than loopback', () => {
     }
   });
 
+  it('`unilive sandbox --allowed-host` with no host name exits 2 naming it, and starts nothing', async () => {
+    for (const entry of [
+      'http://dev.example.test:3000',
+      '*.example.test',
+      '.example.test',
+      'dev.example.test.',
+      'a b',
+    ]) {
+      const { err, output } = capturedOutput();
+      const code = await main(
+        ['sandbox', '--port', '0', '--rtmp-port', '0', '--allowed-host', 'ok.test', '--allowed-host', entry],
+        {
+          output,
+          environment: {},
+        },
+      );
+      expect({ entry, code }).toEqual({ entry, code: 2 });
+      expect(err).toEqual([
+        expect.stringContaining(`unilive: --allowed-host ${JSON.stringify(entry)} is no host name`),
+      ]);
+    }
+  });
+
   it('under --sandbox, a sandbox reached by plain http at a LAN address gets allowInsecureHttp, which its adapter takes', async () => {
     const sandbox = await startSandbox({ media: false });
     const index = await (await fetch(`${sandbox.url}/_sandbox`)).text();

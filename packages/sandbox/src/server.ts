@@ -170,10 +170,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const dialects = optionList('dialects', options.dialects) ?? allDialects;
   const givenHosts = optionList('allowedHosts', options.allowedHosts);
   givenHosts?.forEach((name, index) => {
-    if (typeof name !== 'string' || name === '') {
+    if (typeof name !== 'string' || !isHostEntry(name)) {
       throw new InvalidInputError({
         operation: 'startSandbox',
-        message: `allowedHosts.${index} must be a host name or address`,
+        message: `allowedHosts.${index} must be a host name or address (dev.example.test, 192.168.1.20, [fd00::2], with an optional :port), not a URL, a wildcard or a name with a leading or trailing dot or a space`,
         issues: [{ path: `allowedHosts.${index}`, message: 'expected a host name or address' }],
       });
     }
@@ -501,6 +501,26 @@ function refuse(response: ServerResponse, result: SandboxResponse): void {
   // Node closes the connection after this answer, the unread rest of the body with it.
   response.setHeader('connection', 'close');
   send(response, result);
+}
+
+// One label of a host name: letters, digits, `-` inside, `_` as container and service names hold.
+const hostLabel = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/i;
+
+/**
+ * True for an `allowedHosts` entry that names a host the way a `Host` header does: a host name (labels of
+ * letters, digits, `-` and `_`, no empty one, so no leading or trailing dot), an IPv4 address or an IPv6
+ * address (bare or in brackets), with an optional `:port`. A URL, a wildcard (`*.example.test`) or a name
+ * with a space could never equal a `Host`, and would leave the user refused while believing them allowed.
+ */
+export function isHostEntry(entry: string): boolean {
+  let name = entry;
+  const bracketed = /^\[([^\]]*)\](?::(\d{1,5}))?$/.exec(entry);
+  if (bracketed) return isIP(bracketed[1] ?? '') === 6;
+  if (isIP(entry) === 6) return true;
+  const withPort = /^([^:]*):(\d{1,5})$/.exec(entry);
+  if (withPort) name = withPort[1] ?? '';
+  if (isIP(name) === 4) return true;
+  return name.length > 0 && name.length <= 253 && name.split('.').every((label) => hostLabel.test(label));
 }
 
 /** A host name without port or IPv6 brackets, lower case. */

@@ -34,9 +34,19 @@ function webhookEndpoints(values: readonly string[]): { provider: ProviderId; ur
  * `--host` (only an address of this machine can be listened on, and how to be reached from elsewhere),
  * `--port` or `--rtmp-port` with the port asked for (in use, or needing privileges), or `--persist`.
  */
-function startRefused(error: unknown, ports: { port: number; rtmpPort: number }): never {
+function startRefused(
+  error: unknown,
+  ports: { port: number; rtmpPort: number },
+  allowedHosts: readonly string[] = [],
+): never {
   if (!InvalidInputError.isInstance(error)) throw error;
   const path = error.issues[0]?.path;
+  const allowed = /^allowedHosts\.(\d+)$/.exec(path ?? '');
+  if (allowed) {
+    throw new UsageError(
+      `--allowed-host ${JSON.stringify(allowedHosts[Number(allowed[1])] ?? '')} is no host name: give a name or address as it appears in the Host header (dev.example.test, 192.168.1.20, with an optional :port), not a URL, a wildcard or a name with a leading or trailing dot or a space`,
+    );
+  }
   if (path === 'host') {
     throw new UsageError(
       '--host is not an address of this machine: give one of its own (127.0.0.1, the default, keeps the sandbox to this machine; 0.0.0.0 listens on all of them)',
@@ -144,7 +154,7 @@ export const sandbox: CommandSpec = {
         output.err(
           `[${entry.level}]${entry.provider ? ` ${entry.provider}${entry.streamId ? `/${entry.streamId}` : ''}` : ''} ${entry.message}`,
         ),
-    }).catch((error: unknown) => startRefused(error, { port, rtmpPort }));
+    }).catch((error: unknown) => startRefused(error, { port, rtmpPort }, allowedHosts));
     output.out(`unilive sandbox listening on ${running.url}`);
     output.out(`  RTMP ingest     ${running.ingestUrl}`);
     output.out(`  dashboard       ${running.url}/`);

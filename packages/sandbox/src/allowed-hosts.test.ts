@@ -1,0 +1,105 @@
+import { request as httpRequest } from 'node:http';
+import { InvalidInputError } from '@unilive/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isHostEntry, startSandbox } from './server.js';
+
+const ports = fc.option(fc.integer({ min: 1, max: 65_535 }), { nil: undefined });
+const withPort = (host: string, port: number | undefined) => (port === undefined ? host : `${host}:${port}`);
+// Entries that are no host name: a URL, a wildcard, a leading or trailing dot, a space, an empty label.
+const notHosts = fc.oneof(
+  fc
+    .tuple(fc.constantFrom('http', 'https'), fc.domain(), ports)
+    .map(([scheme, name, port]) => `${scheme}://${withPort(name, port)}`),
+  fc.domain().map((name) => `*.${name}`),
+  fc.domain().map((name) => `.${name}`),
+  fc.domain().map((name) => `${name}.`),
+  fc.domain().map((name) => name.replace('.', '..')),
+  fc.tuple(fc.domain(), fc.constantFrom(' ', '\t')).map(([name, space]) => `${name}${space}`),
+  fc.tuple(fc.domain(), fc.domain()).map(([a, b]) => `${a} ${b}`),
+  fc.constantFrom('*', 'a b', '.', 'host/path', 'user@host', '[not-ipv6]', 'host:port', ''),
+);
+
+const hostStatus = (port: number, host: string) =>
+  new Promise<number | undefined>((resolve, reject) => {
+    const request = httpRequest(
+      { host: '127.0.0.1', port, path: '/_sandbox', headers: { host } },
+      (response) => {
+        response.resume();
+        resolve(response.statusCode);
+      },
+    );
+    request.on('error', reject);
+    request.end();
+  });
+
+describe('allowedHosts', () => {
+  it('refuses an entry that is no host name, naming allowedHosts.N, before anything listens', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.domain(), { maxLength: 3 }), notHosts, async (good, bad) => {
+        expect(isHostEntry(bad)).toBe(false);
+        const error = await startSandbox({ media: false, allowedHosts: [...good, bad] }).then(
+          async (sandbox) => {
+            await sandbox.close();
+            return undefined;
+          },
+          (thrown: unknown) => thrown,
+        );
+        expect(InvalidInputError.isInstance(error)).toBe(true);
+        expect((error as InvalidInputError).issues).toEqual([
+          { path: `allowedHosts.${good.length}`, message: 'expected a host name or address' },
+        ]);
+      }),
+      {
+        numRuns: 40,
+        examples: [
+          [[], 'http://dev.example.test:3000'],
+          [[], '*.example.test'],
+          [[], '.example.test'],
+          [['ok.test'], 'dev.example.test.'],
+          [[], 'a b'],
+          [[], '*'],
+        ],
+      },
+    );
+  });
+
+  it('takes host names and addresses, with or without a port, and answers to each', async () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.domain(),
+          fc.ipV4(),
+          fc.ipV6().map((ip) => `[${ip}]`),
+        ),
+        ports,
+        (host, port) => {
+          expect(isHostEntry(withPort(host, port))).toBe(true);
+        },
+      ),
+      {
+        examples: [
+          ['dev.example.test', 3000],
+          ['my_service', undefined],
+          ['[fd00::2]', 4010],
+        ],
+      },
+    );
+    fc.assert(
+      fc.property(fc.ipV6(), (ip) => {
+        expect(isHostEntry(ip)).toBe(true);
+      }),
+    );
+    const sandbox = await startSandbox({
+      media: false,
+      allowedHosts: ['dev.example.test:3000', 'Box.Example.Test'],
+    });
+    try {
+      expect(await hostStatus(sandbox.port, 'dev.example.test:3000')).toBe(200);
+      expect(await hostStatus(sandbox.port, 'box.example.test')).toBe(200);
+      expect(await hostStatus(sandbox.port, 'other.example.test')).toBe(403);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
