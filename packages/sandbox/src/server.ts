@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import {
   accessSync,
+  closeSync,
   constants,
   createReadStream,
   existsSync,
+  openSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -188,13 +191,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   // succeeds again, never an exception in a timer that would end the process.
   const save = () => {
     if (!persistPath) return;
-    const next = `${persistPath}.${process.pid}.tmp`;
+    // A name no one can guess, created only if nothing is there (`wx`: O_CREAT | O_EXCL, which never
+    // follows a symlink planted at it), readable by this user alone: the records hold stream keys and push
+    // passwords, and the rename gives the persist file the same mode.
+    const next = `${persistPath}.${randomBytes(12).toString('hex')}.tmp`;
+    let created = false;
     try {
-      writeFileSync(next, JSON.stringify(engine.snapshot(), null, 2));
+      const file = openSync(next, 'wx', 0o600);
+      created = true;
+      try {
+        writeFileSync(file, JSON.stringify(engine.snapshot(), null, 2));
+      } finally {
+        closeSync(file);
+      }
       renameSync(next, persistPath);
       saveFailed = false;
     } catch (error) {
-      rmSync(next, { force: true });
+      // Only a file this save made is removed, never one found at the name.
+      if (created) rmSync(next, { force: true });
       if (saveFailed) return;
       saveFailed = true;
       const code = (error as { code?: unknown }).code;

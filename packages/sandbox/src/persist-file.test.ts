@@ -1,0 +1,40 @@
+import {
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dialectClients } from '../test/dialect-clients.js';
+import { startSandbox } from './server.js';
+
+describe('the persist file', () => {
+  it('is saved through a temp file of its own, never a symlink planted beside it, readable by this user alone', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'unilive-persist-'));
+    const persistPath = join(folder, 'data.json');
+    const victim = join(folder, 'victim.txt');
+    writeFileSync(victim, 'IMPORTANT USER DATA\n');
+    // An earlier persist file readable by everyone, as saves made it before.
+    writeFileSync(persistPath, '{}', { mode: 0o644 });
+    // Links at every name a save could be guessed to use: the pid's, and the pids around it.
+    const planted = [-2, -1, 0, 1, 2].map((offset) => join(folder, `data.json.${process.pid + offset}.tmp`));
+    for (const link of planted) symlinkSync(victim, link);
+    const sandbox = await startSandbox({ media: false, persistPath });
+    const created = await dialectClients(sandbox.engine).liveapi!.create('kept');
+    await sandbox.close();
+    expect(readFileSync(victim, 'utf8')).toBe('IMPORTANT USER DATA\n');
+    expect(JSON.parse(readFileSync(persistPath, 'utf8')).liveapi).toBeDefined();
+    expect(readFileSync(persistPath, 'utf8')).toContain(String(created._id));
+    expect(lstatSync(persistPath).isFile()).toBe(true);
+    expect(statSync(persistPath).mode & 0o777).toBe(0o600);
+    // No temp file is left behind, and the planted links are as they were.
+    expect(readdirSync(folder).sort()).toEqual(
+      ['data.json', 'victim.txt', ...planted.map((link) => link.slice(folder.length + 1))].sort(),
+    );
+  });
+});
