@@ -55,7 +55,8 @@ export interface WebhookKeyPair {
 }
 
 /**
- * How long the sandbox waits for a receiver to answer one webhook delivery, in ms, unless `timeoutMs` (or
+ * How long the sandbox waits for a receiver to answer one webhook delivery (its status: the delivery is done
+ * and recorded then, and the answer's body is never read), in ms, unless `timeoutMs` (or
  * `startSandbox`'s `webhooks.timeoutMs`) says otherwise: 10 000 (10 s). Past it the request is aborted and
  * recorded with `error` `timeout`, never retried, and the next delivery to that URL is sent. Exported so that
  * what stands between the sandbox and an app (`unilive listen`, whose own bound is one second shorter so that
@@ -220,6 +221,8 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions = {}): Web
       report({ ...base, error: 'invalid-url', at: now() });
       return;
     }
+    // Ends this delivery's request once its status is in, whatever the receiver still sends.
+    const cut = new AbortController();
     try {
       const signing = change.provider === 'videosdk' ? { privateKey: (await keys()).privateKey } : { secret };
       const signed = await signWebhook(change.provider, payload, signing);
@@ -227,12 +230,16 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions = {}): Web
         method: 'POST',
         headers: { ...signed.headers, 'user-agent': `unilive-sandbox (${change.provider} webhooks)` },
         body: typeof signed.body === 'string' ? signed.body : new Uint8Array(signed.body),
-        signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), stop.signal]),
+        signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), stop.signal, cut.signal]),
         redirect: 'manual',
       });
-      // The answer is read and dropped: vendors look only at the status.
-      await response.arrayBuffer().catch(() => undefined);
+      // The delivery is done at the status, as vendors look at nothing else: it is recorded then, and the
+      // answer's body is never read. A receiver that sends its status but never ends its body (a handler
+      // that forgets `res.end()`, a streamed answer) would otherwise hold the URL's queue until the time
+      // limit, each later change heard that much later, and be recorded as answering when the limit ran out.
       report({ ...base, status: response.status, at: now() });
+      cut.abort();
+      response.body?.cancel().catch(() => undefined);
     } catch (error) {
       if (stop.signal.aborted) {
         report({ ...base, error: 'dropped', reason: 'closed', at: now() });
