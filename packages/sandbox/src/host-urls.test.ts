@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { createHttpClient, isLoopbackHost, SecretSet } from '@unilive/core';
+import { createHttpClient, InvalidInputError, isLoopbackHost, SecretSet } from '@unilive/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { reachableHost, sandboxOrigin, startSandbox } from './server.js';
@@ -17,6 +17,11 @@ const ipv6Wildcards = fc
       ? groups.join(':')
       : `${groups.slice(0, start).join(':')}::${groups.slice(start + run).join(':')}`;
   });
+// `0.0.0.0` as the URL parser and the system's resolver read it: one to four parts, each zero in decimal,
+// octal or hex.
+const ipv4Wildcards = fc
+  .array(fc.constantFrom('0', '00', '000', '0x0', '0x00'), { minLength: 1, maxLength: 4 })
+  .map((parts) => parts.join('.'));
 const isWildcard = (host: string) =>
   ['0.0.0.0', '[::]'].includes(new URL(`http://${isIP(host) === 6 ? `[${host}]` : host}`).hostname);
 // Addresses of a machine on the network: neither loopback nor a wildcard.
@@ -50,9 +55,15 @@ describe('the URLs a sandbox hands out for the address it listens on', () => {
       },
     );
     fc.assert(
-      fc.property(ports, (port) => {
-        expect(sandboxOrigin('0.0.0.0', port)).toEqual({ url: `http://127.0.0.1:${port}`, insecure: {} });
+      fc.property(ipv4Wildcards, ports, (host, port) => {
+        expect(sandboxOrigin(host, port)).toEqual({ url: `http://127.0.0.1:${port}`, insecure: {} });
       }),
+      {
+        examples: [
+          ['0.0.0.0', 4010],
+          ['0', 4010],
+        ],
+      },
     );
   });
 
@@ -78,6 +89,45 @@ describe('the URLs a sandbox hands out for the address it listens on', () => {
     for (const host of ['127.0.0.1', '127.0.0.2', '::1', 'localhost']) {
       expect(reachableHost(host)).toBe(host);
       expect(sandboxOrigin(host, 4010).insecure).toEqual({});
+    }
+  });
+
+  it('refuses an empty, blank or non-text host before anything listens, never reading it as every address', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.stringMatching(/^[ \t\n\r]*$/),
+          fc.integer(),
+          fc.boolean(),
+          fc.constant(null),
+          fc.constant(['127.0.0.1']),
+        ),
+        async (host) => {
+          const refused = await startSandbox({ media: false, host: host as never }).then(
+            async (sandbox) => {
+              await sandbox.close();
+              return sandbox.url;
+            },
+            (error: unknown) => error,
+          );
+          expect(InvalidInputError.isInstance(refused)).toBe(true);
+          expect((refused as InvalidInputError).issues).toEqual([
+            { path: 'host', message: 'expected an address of this machine' },
+          ]);
+        },
+      ),
+      { numRuns: 30, examples: [[''], ['   '], [0], [false]] },
+    );
+  });
+
+  it('bound to `0` (every IPv4 address, as the resolver reads it), hands out loopback URLs', async () => {
+    const sandbox = await startSandbox({ host: '0', media: false });
+    try {
+      expect(sandbox.url).toBe(`http://127.0.0.1:${sandbox.port}`);
+      expect(() => adapterAccepts(sandbox.adapterSettings('wowza-video'))).not.toThrow();
+      expect((await fetch(`${sandbox.url}/_sandbox`)).status).toBe(200);
+    } finally {
+      await sandbox.close();
     }
   });
 

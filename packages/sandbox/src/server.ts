@@ -42,7 +42,8 @@ import {
 export interface SandboxOptions extends Omit<EngineOptions, 'dialects' | 'data' | 'onChange'> {
   /**
    * The address to listen on. Defaults to 127.0.0.1: the sandbox never listens beyond this machine unless
-   * told to. A wildcard (`0.0.0.0`, `::` in any spelling) listens on every address, and the URLs the
+   * told to; an empty, blank or non-text one is refused (`InvalidInputError` naming `host`), never read as
+   * every address. A wildcard (`0.0.0.0`, `::` in any spelling, `0`) listens on every address, and the URLs the
    * sandbox hands out (`url`, base URLs, ingest and playback URLs) then name loopback of its family
    * (`127.0.0.1`, `::1`), the one address every wildcard bind is sure to answer on; for URLs another machine
    * can use, listen on the address it reaches (`'192.168.1.20'`).
@@ -159,6 +160,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         issues: [{ path, message: 'expected a whole number from 0 to 65535' }],
       });
     }
+  }
+  // An empty host would have Node listen on every address (`host: process.env.HOST ?? '127.0.0.1'` with the
+  // variable set but empty): refused, as a blank or non-text one is, before anything listens.
+  const givenHost: unknown = options.host;
+  if (givenHost !== undefined && (typeof givenHost !== 'string' || givenHost.trim() === '')) {
+    throw new InvalidInputError({
+      operation: 'startSandbox',
+      message:
+        'host must be an address of this machine (127.0.0.1, the default, keeps the sandbox to it; 0.0.0.0 listens on every address)',
+      issues: [{ path: 'host', message: 'expected an address of this machine' }],
+    });
   }
   const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1 || maxBodyBytes > 2 ** 31) {
@@ -342,9 +354,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
  * client can connect to (and another machine least of all), named by loopback of its family instead.
  */
 export function reachableHost(host: string): string {
-  const family = isIP(host);
-  if (family === 4 && host.split('.').every((part) => Number(part) === 0)) return '127.0.0.1';
-  if (family === 6 && new URL(`http://[${host}]`).hostname === '[::]') return '::1';
+  // As the URL parser reads it, which reads IPv4 as the system's resolver does: `0`, `0x0` and `0.0` are
+  // `0.0.0.0` to both.
+  let hostname: string;
+  try {
+    hostname = new URL(`http://${isIP(host) === 6 ? `[${host}]` : host}`).hostname;
+  } catch {
+    return host;
+  }
+  if (hostname === '0.0.0.0') return '127.0.0.1';
+  if (hostname === '[::]') return '::1';
   return host;
 }
 
