@@ -36,8 +36,9 @@ export interface EngineOptions {
    */
   documentedOnly?: boolean;
   /**
-   * Requests per second allowed before 429 with Retry-After (a token bucket holding one second's worth);
-   * unlimited when absent.
+   * Requests per second allowed before 429 with Retry-After (a token bucket holding one second's worth, at
+   * least one request: a rate below 1 serves one request every `1 / requestsPerSecond` seconds); unlimited
+   * when absent.
    */
   rateLimit?: { requestsPerSecond: number };
   /** Initial records, as `snapshot()` returns them. */
@@ -83,7 +84,10 @@ export function createEngine(options: EngineOptions) {
   // `Date.now` looked up at each reading, not kept: a test that holds the time of day still (fake timers
   // on `Date`) holds the sandbox's with it, so a Retry-After date it writes is read on the same clock.
   const now = options.now ?? (() => Date.now());
-  const bucket = { tokens: options.rateLimit?.requestsPerSecond ?? 0, refilledAt: now() };
+  // The bucket holds at least one token, so a rate below one a second (0.5: one request every two seconds)
+  // is served at that pace instead of refusing every request.
+  const capacity = Math.max(1, options.rateLimit?.requestsPerSecond ?? 0);
+  const bucket = { tokens: options.rateLimit ? capacity : 0, refilledAt: now() };
   let origin = 'http://127.0.0.1';
   let ingestOrigin = 'rtmp://127.0.0.1:1935';
   let ingestListening = false;
@@ -306,7 +310,7 @@ export function createEngine(options: EngineOptions) {
     const limit = options.rateLimit?.requestsPerSecond;
     if (!limit) return undefined;
     const at = now();
-    bucket.tokens = Math.min(limit, bucket.tokens + ((at - bucket.refilledAt) / 1000) * limit);
+    bucket.tokens = Math.min(capacity, bucket.tokens + ((at - bucket.refilledAt) / 1000) * limit);
     bucket.refilledAt = at;
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;

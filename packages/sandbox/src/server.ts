@@ -172,6 +172,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       issues: [{ path: 'host', message: 'expected an address of this machine' }],
     });
   }
+  checkTimings(options);
   const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1 || maxBodyBytes > 2 ** 31) {
     throw new InvalidInputError({
@@ -379,6 +380,55 @@ export function sandboxOrigin(
   const name = reachableHost(host);
   const url = `http://${name.includes(':') ? `[${name}]` : name}:${port}`;
   return { url, insecure: isLoopbackHost(new URL(url).hostname) ? {} : { allowInsecureHttp: true } };
+}
+
+/** The longest a timer holds, in ms: Node runs a longer one after 1 ms. */
+const maxTimerMs = 2_147_483_647;
+
+/**
+ * Checks the options that set times and rates, before anything listens: a timer Node cannot hold (above
+ * 2147483647 ms, `NaN`, negative) runs after 1 ms, which would refuse or cut every publisher at once, and a
+ * misspelt rate-limit field would leave the sandbox unlimited.
+ *
+ * @throws InvalidInputError naming the option: `transitionMs` (0 to 2147483647 ms), `media.setupTimeoutMs`
+ *   and `media.idleTimeoutMs` (above 0, at most 2147483647 ms), `rateLimit` (an object holding only
+ *   `requestsPerSecond`, a finite number above 0).
+ */
+function checkTimings(options: SandboxOptions): void {
+  const refuse = (path: string, expected: string, got: unknown) =>
+    new InvalidInputError({
+      operation: 'startSandbox',
+      message: `${path} must be ${expected}; got ${typeof got === 'number' ? String(got) : typeof got}`,
+      issues: [{ path, message: `expected ${expected}` }],
+    });
+  const milliseconds = (path: string, value: unknown, above: boolean) => {
+    if (value === undefined) return;
+    if (typeof value !== 'number' || !(above ? value > 0 : value >= 0) || value > maxTimerMs) {
+      throw refuse(
+        path,
+        `a number of milliseconds ${above ? 'above 0' : 'from 0'} and at most ${maxTimerMs}`,
+        value,
+      );
+    }
+  };
+  milliseconds('transitionMs', options.transitionMs, false);
+  if (options.media !== undefined && options.media !== false) {
+    milliseconds('media.setupTimeoutMs', options.media.setupTimeoutMs, true);
+    milliseconds('media.idleTimeoutMs', options.media.idleTimeoutMs, true);
+  }
+  const rateLimit: unknown = options.rateLimit;
+  if (rateLimit === undefined) return;
+  if (typeof rateLimit !== 'object' || rateLimit === null || Array.isArray(rateLimit)) {
+    throw refuse('rateLimit', '{ requestsPerSecond }', rateLimit);
+  }
+  for (const key of Object.keys(rateLimit)) {
+    if (key !== 'requestsPerSecond')
+      throw refuse(`rateLimit.${key}`, 'left out: rateLimit takes requestsPerSecond only', key);
+  }
+  const rate = (rateLimit as { requestsPerSecond?: unknown }).requestsPerSecond;
+  if (typeof rate !== 'number' || !Number.isFinite(rate) || !(rate > 0)) {
+    throw refuse('rateLimit.requestsPerSecond', 'a number of requests per second above 0', rate);
+  }
 }
 
 type PersistedData = NonNullable<EngineOptions['data']>;
