@@ -1016,7 +1016,9 @@ describe('numeric and host flags', () => {
 
   it('sandbox --host, --persist or --allowed-host empty or blank exits 2 and starts nothing', async () => {
     for (const flag of ['--host', '--persist', '--allowed-host']) {
-      for (const value of ['', ' ', '\t', '\n']) {
+      // NEL (U+0085) is whitespace to the library's rule, which `trim` misses.
+      const nel = flag === '--allowed-host' ? [] : ['\u0085', ' \u0085\ufeff'];
+      for (const value of ['', ' ', '\t', '\n', ...nel]) {
         const { run, err, out } = harness();
         expect([await run('sandbox', '--port', '0', '--rtmp-port', '0', flag, value), err, out]).toEqual([
           2,
@@ -1025,6 +1027,32 @@ describe('numeric and host flags', () => {
         ]);
       }
     }
+  });
+
+  it('sandbox --host spelling a wildcard other than 0.0.0.0 or :: exits 2 and listens nowhere', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc
+          .array(fc.constantFrom('0', '00', '0x0'), { minLength: 1, maxLength: 4 })
+          .map((parts) => parts.join('.'))
+          .filter((value) => value !== '0.0.0.0'),
+        async (value) => {
+          const { run, err, out } = harness();
+          expect([
+            await run('sandbox', '--port', '0', '--rtmp-port', '0', '--host', value),
+            err,
+            out,
+          ]).toEqual([
+            2,
+            [
+              'unilive: --host would listen on every address of this machine without saying so: write 0.0.0.0 (or ::) to mean that, or give an address of this machine (127.0.0.1, the default, keeps the sandbox to it)',
+            ],
+            [],
+          ]);
+        },
+      ),
+      { numRuns: 10, examples: [['0'], ['0.0'], ['0x0']] },
+    );
   });
 
   it('sandbox --host that is not an address of this machine exits 2 saying what --host takes', async () => {

@@ -1,3 +1,4 @@
+import { trimWhitespace } from '@unilive/core';
 import type { Output } from './progress.js';
 import type { FactoryLoader } from './providers.js';
 
@@ -152,11 +153,12 @@ export function durationFlag(
 }
 
 /**
- * A flag naming something (a host, say), or undefined when absent; an empty or blank value is refused
- * rather than read as "the default", which would start on an address the user did not ask for.
+ * A flag naming something (a host, say), or undefined when absent; an empty or blank value (the library's
+ * whitespace, NEL included: `trimWhitespace`) is refused rather than read as "the default", which would
+ * start on an address the user did not ask for.
  */
 export function nonEmptyFlag(flags: Invocation['flags'], name: string, flag: string): string | undefined {
   const text = stringFlag(flags, name);
-  if (text !== undefined && text.trim() === '') throw new UsageError(`${flag} needs a value`);
+  if (text !== undefined && trimWhitespace(text) === '') throw new UsageError(`${flag} needs a value`);
   return text;
 }

@@ -44,6 +44,7 @@ export {
   maxCredentialLength,
   providerSettingsBaseNames,
   readSettings,
+  trimWhitespace,
 } from './config/settings.js';
 // createContainer lives in '@unilive/core/container', so that only code which composes with it loads tsyringe.
 export type { DependencyContainer } from './di/container.js';

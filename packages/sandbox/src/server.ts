@@ -22,6 +22,7 @@ import { allDialects } from './dialects/index.js';
 import { decodeSegment } from './dialects/path.js';
 import { createEngine, type EngineOptions, type SandboxEngine } from './engine.js';
 import { type MediaOptions, type MediaService, startMediaService } from './media/media-service.js';
+import { readHost } from './options.js';
 import type {
   EncoderInfo,
   Fault,
@@ -41,10 +42,13 @@ import {
 /** Options of {@link startSandbox}. */
 export interface SandboxOptions extends Omit<EngineOptions, 'dialects' | 'data' | 'onChange'> {
   /**
-   * The address to listen on. Defaults to 127.0.0.1: the sandbox never listens beyond this machine unless
-   * told to; an empty, blank or non-text one is refused (`InvalidInputError` naming `host`), never read as
-   * every address. A wildcard (`0.0.0.0`, `::` in any spelling, `0`) listens on every address, and the URLs the
-   * sandbox hands out (`url`, base URLs, ingest and playback URLs) then name loopback of its family
+   * The address to listen on, API and RTMP ingest. Defaults to 127.0.0.1: the sandbox never listens beyond
+   * this machine unless told to; an empty, blank (the library's whitespace, `trimWhitespace`: NEL and the BOM
+   * too) or non-text one is refused (`InvalidInputError` naming `host`), never read as every address. It
+   * listens on every address only when `host` is written as a wildcard, `0.0.0.0` or `::` (in any IPv6
+   * spelling, without a zone): another form the resolver reads as one (`0`, `0.0`, `0x0`,
+   * `::ffff:0.0.0.0`, `::%lo`, a name resolving to `0.0.0.0`) is refused naming `host`. For a wildcard, the
+   * URLs the sandbox hands out (`url`, base URLs, ingest and playback URLs) name loopback of its family
    * (`127.0.0.1`, `::1`), the one address every wildcard bind is sure to answer on; for URLs another machine
    * can use, listen on the address it reaches (`'192.168.1.20'`).
    */
@@ -145,7 +149,8 @@ export interface Sandbox {
  *   that is no list (a text would be taken for its characters), cannot be read (a Proxy whose `length` or
  *   an entry throws, a getter on an entry, a revoked Proxy: `could not be read`, the thrown value as
  *   `cause`), or, for `allowedHosts`, holds an entry that is no host name (`allowedHosts.1`). Each list is
- *   read once, by index, into the sandbox's own copy.
+ *   read once, by index, into the sandbox's own copy. A `host` that is empty, blank or no text, that does
+ *   not resolve, or that resolves to a wildcard without being written as one (`0`, `0x0`) names `host`.
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const port = options.port ?? 0;
@@ -160,17 +165,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         issues: [{ path, message: 'expected a whole number from 0 to 65535' }],
       });
     }
-  }
-  // An empty host would have Node listen on every address (`host: process.env.HOST ?? '127.0.0.1'` with the
-  // variable set but empty): refused, as a blank or non-text one is, before anything listens.
-  const givenHost: unknown = options.host;
-  if (givenHost !== undefined && (typeof givenHost !== 'string' || givenHost.trim() === '')) {
-    throw new InvalidInputError({
-      operation: 'startSandbox',
-      message:
-        'host must be an address of this machine (127.0.0.1, the default, keeps the sandbox to it; 0.0.0.0 listens on every address)',
-      issues: [{ path: 'host', message: 'expected an address of this machine' }],
-    });
   }
   checkTimings(options);
   const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
@@ -195,6 +189,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
   });
   const givenEndpoints = optionList('webhooks.endpoints', options.webhooks?.endpoints);
+  const host = await readHost(options.host);
   const persistPath = options.persistPath;
   if (persistPath !== undefined) checkPersistPath(persistPath);
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -244,7 +239,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
   });
 
-  const host = options.host ?? '127.0.0.1';
   let media: MediaService | undefined;
   try {
     media =

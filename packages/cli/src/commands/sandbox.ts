@@ -31,7 +31,8 @@ function webhookEndpoints(values: readonly string[]): { provider: ProviderId; ur
 
 /**
  * The sandbox's refusal to start, in the terms of the flag to change rather than the library's setting:
- * `--host` (only an address of this machine can be listened on, and how to be reached from elsewhere),
+ * `--host` (only an address of this machine can be listened on, and how to be reached from elsewhere; a
+ * wildcard only as `0.0.0.0` or `::`, never `0` or another spelling the resolver reads as one),
  * `--port` or `--rtmp-port` with the port asked for (in use, or needing privileges), or `--persist`.
  */
 function startRefused(
@@ -45,6 +46,11 @@ function startRefused(
   if (allowed) {
     throw new UsageError(
       `--allowed-host ${JSON.stringify(allowedHosts[Number(allowed[1])] ?? '')} is no host name: give a name or address as it appears in the Host header (dev.example.test, 192.168.1.20, with an optional :port), not a URL, a wildcard or a name with a leading or trailing dot or a space`,
+    );
+  }
+  if (path === 'host' && error.issues[0]?.message.includes('every address')) {
+    throw new UsageError(
+      '--host would listen on every address of this machine without saying so: write 0.0.0.0 (or ::) to mean that, or give an address of this machine (127.0.0.1, the default, keeps the sandbox to it)',
     );
   }
   if (path === 'host') {

@@ -47,7 +47,11 @@ export function environmentView(
 // index rather than by a regular expression, whose `\u0085+$` backtracks over a long run inside a value.
 const nel = 0x85;
 
-/** `text` without the whitespace around it: JavaScript's `trim`, U+0085 (NEL) included. */
+/**
+ * `text` without the whitespace around it: JavaScript's `trim`, U+0085 (NEL) included. The library's one
+ * reading of an optional text setting: what is left empty counts as unset ({@link environmentView}, the
+ * sandbox's `host`).
+ */
 export function trimWhitespace(text: string): string {
   let current = text.trim();
   while (current.charCodeAt(0) === nel || current.charCodeAt(current.length - 1) === nel) {
