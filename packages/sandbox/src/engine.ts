@@ -24,9 +24,16 @@ export type EngineOutcome = { kind: 'respond'; response: SandboxResponse } | { k
 /** Options of {@link createEngine}. */
 export interface EngineOptions {
   dialects: readonly SandboxDialect[];
-  /** Settings per dialect id; credentials default to each dialect's own. */
+  /**
+   * Settings per dialect id (`transitionMs`, `documentedOnly`, `credentials`); credentials default to each
+   * dialect's own. `startSandbox` takes only the ids it serves and, in `credentials`, only the names of the
+   * dialect's own credentials (`token`, `apiKey`, …), each non-empty text.
+   */
   settings?: Partial<Record<ProviderId, Partial<DialectSettings>>>;
-  /** Default state-transition time for every dialect. Default 1500 ms. */
+  /**
+   * Default state-transition time for every dialect, in ms: from 0 (at once) to 2147483647 (`maxTimeoutMs`).
+   * Default 1500 ms.
+   */
   transitionMs?: number;
   /**
    * Leave out of answers every field and answer detail that no vendor document shows and the sandbox would
@@ -36,8 +43,9 @@ export interface EngineOptions {
    */
   documentedOnly?: boolean;
   /**
-   * Requests per second allowed before 429 with Retry-After (a token bucket holding one second's worth, at
-   * least one request: a rate below 1 serves one request every `1 / requestsPerSecond` seconds); unlimited
+   * Requests per second allowed before 429 with Retry-After: a token bucket holding one second's worth, and
+   * at least one request, so a fractional rate is honoured (`0.5`: one request, then one every 2 s). A
+   * number above 0 (`startSandbox` refuses anything else, naming `rateLimit.requestsPerSecond`); unlimited
    * when absent.
    */
   rateLimit?: { requestsPerSecond: number };

@@ -1,9 +1,123 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { InvalidInputError, trimWhitespace } from '@unilive/core';
+import { describeUnknownName, InvalidInputError, maxTimeoutMs, trimWhitespace } from '@unilive/core';
 
 /** The address the sandbox listens on when `host` is left out. */
 export const defaultHost = '127.0.0.1';
+
+/** The most seconds an HLS segment may last (`media.hls.segmentSeconds`): a player waits for a whole one. */
+export const maxSegmentSeconds = 60;
+
+/**
+ * Checks every option of `startSandbox` but the ports and `maxBodyBytes` (checked before), the lists
+ * (`dialects`, `allowedHosts`, `webhooks.endpoints`, read by index before), `persistPath` (checked against
+ * the file system after) and `host` ({@link readHost}): each object takes only the
+ * keys it documents (a misspelt `requestsPerSecnd` would otherwise leave the rate limit off), and each value
+ * is of its type and in its range, since a timer given `NaN`, 0, a negative number or more than
+ * {@link maxTimeoutMs} fires at once (Node clamps it to 1 ms) and a rate of 0 refuses every request.
+ * `providers` are the served dialects' ids with their credential names, the keys `settings` takes.
+ *
+ * @throws InvalidInputError (`operation: 'startSandbox'`) naming the option's path (`media.setupTimeoutMs`,
+ *   `rateLimit.requestsPerSecnd`, `settings.liveapi.transitionMs`).
+ */
+export function checkSandboxOptions(
+  options: unknown,
+  providers: ReadonlyMap<string, readonly string[]>,
+): void {
+  const top = objectOf('options', options);
+  knownKeys('', top, [
+    'host',
+    'port',
+    'dialects',
+    'persistPath',
+    'media',
+    'allowedHosts',
+    'maxBodyBytes',
+    'webhooks',
+    'settings',
+    'transitionMs',
+    'documentedOnly',
+    'rateLimit',
+    'now',
+    'log',
+  ]);
+  transitionTime('transitionMs', top.transitionMs);
+  flag('documentedOnly', top.documentedOnly);
+  fn('now', top.now);
+  fn('log', top.log);
+  if (top.rateLimit !== undefined) {
+    const rateLimit = objectOf('rateLimit', top.rateLimit);
+    knownKeys('rateLimit.', rateLimit, ['requestsPerSecond']);
+    const rate = rateLimit.requestsPerSecond;
+    if (typeof rate !== 'number' || !(rate > 0) || !Number.isFinite(rate)) {
+      throw refuse('rateLimit.requestsPerSecond', `expected a number above 0, got ${describeValue(rate)}`);
+    }
+  }
+  if (top.media !== undefined && top.media !== false) {
+    const media = objectOf('media', top.media, 'false or an object');
+    knownKeys('media.', media, ['port', 'setupTimeoutMs', 'idleTimeoutMs', 'hls', 'directory']);
+    timerLength('media.setupTimeoutMs', media.setupTimeoutMs);
+    timerLength('media.idleTimeoutMs', media.idleTimeoutMs);
+    text('media.directory', media.directory);
+    if (media.hls !== undefined && typeof media.hls !== 'boolean') {
+      const hls = objectOf('media.hls', media.hls, 'a boolean or an object');
+      knownKeys('media.hls.', hls, ['ffmpegPath', 'segmentSeconds']);
+      text('media.hls.ffmpegPath', hls.ffmpegPath);
+      const seconds = hls.segmentSeconds;
+      if (
+        seconds !== undefined &&
+        (typeof seconds !== 'number' || !(seconds > 0) || seconds > maxSegmentSeconds)
+      ) {
+        throw refuse(
+          'media.hls.segmentSeconds',
+          `expected a number of seconds above 0 and at most ${maxSegmentSeconds}, got ${describeValue(seconds)}`,
+        );
+      }
+    }
+  }
+  if (top.webhooks !== undefined) {
+    const webhooks = objectOf('webhooks', top.webhooks);
+    knownKeys('webhooks.', webhooks, [
+      'endpoints',
+      'secret',
+      'keyPair',
+      'timeoutMs',
+      'maxPending',
+      'fetch',
+      'onDelivery',
+    ]);
+    timerLength('webhooks.timeoutMs', webhooks.timeoutMs);
+    wholeNumber('webhooks.maxPending', webhooks.maxPending, 1, Number.MAX_SAFE_INTEGER);
+    text('webhooks.secret', webhooks.secret);
+    fn('webhooks.fetch', webhooks.fetch);
+    fn('webhooks.onDelivery', webhooks.onDelivery);
+    if (webhooks.keyPair !== undefined) {
+      const keyPair = objectOf('webhooks.keyPair', webhooks.keyPair);
+      knownKeys('webhooks.keyPair.', keyPair, ['publicKey', 'privateKey']);
+      for (const name of ['publicKey', 'privateKey'] as const) {
+        if (keyPair[name] === undefined) throw refuse(`webhooks.keyPair.${name}`, 'expected PEM text');
+        text(`webhooks.keyPair.${name}`, keyPair[name]);
+      }
+    }
+  }
+  if (top.settings !== undefined) {
+    const settings = objectOf('settings', top.settings);
+    knownKeys('settings.', settings, [...providers.keys()]);
+    for (const [provider, credentialNames] of providers) {
+      if (settings[provider] === undefined) continue;
+      const path = `settings.${provider}`;
+      const one = objectOf(path, settings[provider]);
+      knownKeys(`${path}.`, one, ['transitionMs', 'documentedOnly', 'credentials']);
+      transitionTime(`${path}.transitionMs`, one.transitionMs);
+      flag(`${path}.documentedOnly`, one.documentedOnly);
+      if (one.credentials !== undefined) {
+        const credentials = objectOf(`${path}.credentials`, one.credentials);
+        knownKeys(`${path}.credentials.`, credentials, credentialNames);
+        for (const name of credentialNames) text(`${path}.credentials.${name}`, credentials[name]);
+      }
+    }
+  }
+}
 
 /**
  * The address to listen on, from the `host` option: left out, 127.0.0.1. Empty, blank (the library's
@@ -75,4 +189,76 @@ function refuse(path: string, message: string): InvalidInputError {
     message: `${path} ${message}`,
     issues: [{ path, message }],
   });
+}
+
+// A number shows itself; anything else only its type (a misplaced option may hold a secret).
+function describeValue(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  return value === null ? 'null' : Array.isArray(value) ? 'a list' : `a ${typeof value}`;
+}
+
+function objectOf(path: string, value: unknown, expected = 'an object'): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw refuse(path, `expected ${expected}, got ${describeValue(value)}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function knownKeys(prefix: string, value: Record<string, unknown>, names: readonly string[]): void {
+  for (const key of Object.keys(value)) {
+    if (names.includes(key)) continue;
+    // `__proto__` and other names are shown through JSON: a key is the caller's text, never a secret.
+    throw refuse(
+      `${prefix}${key}`,
+      `is no option here: ${describeUnknownName(key, names)}; expected one of ${names.join(', ') || 'none'}`,
+    );
+  }
+}
+
+function wholeNumber(path: string, value: unknown, min: number, max: number): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw refuse(path, `expected a whole number from ${min} to ${max}, got ${describeValue(value)}`);
+  }
+}
+
+/** A timer's length: above 0 and at most {@link maxTimeoutMs}, as `webhooks.timeoutMs`. */
+function timerLength(path: string, value: unknown): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !(value > 0) || value > maxTimeoutMs) {
+    throw refuse(
+      path,
+      `expected a number of milliseconds above 0 and at most ${maxTimeoutMs}, got ${describeValue(value)}`,
+    );
+  }
+}
+
+/** A state transition's length: 0 (at once) up to {@link maxTimeoutMs}. */
+function transitionTime(path: string, value: unknown): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !(value >= 0) || value > maxTimeoutMs) {
+    throw refuse(
+      path,
+      `expected a number of milliseconds from 0 to ${maxTimeoutMs}, got ${describeValue(value)}`,
+    );
+  }
+}
+
+function flag(path: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw refuse(path, `expected true or false, got ${describeValue(value)}`);
+  }
+}
+
+function fn(path: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'function') {
+    throw refuse(path, `expected a function, got ${describeValue(value)}`);
+  }
+}
+
+function text(path: string, value: unknown): void {
+  if (value === undefined) return;
+  if (typeof value !== 'string' || trimWhitespace(value) === '') {
+    throw refuse(path, `expected non-empty text, got ${value === '' ? 'empty text' : describeValue(value)}`);
+  }
 }

@@ -22,7 +22,7 @@ import { allDialects } from './dialects/index.js';
 import { decodeSegment } from './dialects/path.js';
 import { createEngine, type EngineOptions, type SandboxEngine } from './engine.js';
 import { type MediaOptions, type MediaService, startMediaService } from './media/media-service.js';
-import { readHost } from './options.js';
+import { checkSandboxOptions, readHost } from './options.js';
 import type {
   EncoderInfo,
   Fault,
@@ -86,7 +86,8 @@ export interface SandboxOptions extends Omit<EngineOptions, 'dialects' | 'data' 
    * default), the time limit of each delivery and the bound of each URL's backlog. Endpoints can also be
    * registered through the control API. Delivery records are stamped by the sandbox's `now`.
    *
-   * @throws InvalidInputError naming `timeoutMs` or `maxPending` when either is out of its range.
+   * @throws InvalidInputError naming `webhooks.timeoutMs` or `webhooks.maxPending` when either is out of its
+   *   range, or `webhooks.<key>` for a key it does not take.
    */
   webhooks?: Omit<WebhookDeliveryOptions, 'now'>;
 }
@@ -151,6 +152,10 @@ export interface Sandbox {
  *   `cause`), or, for `allowedHosts`, holds an entry that is no host name (`allowedHosts.1`). Each list is
  *   read once, by index, into the sandbox's own copy. A `host` that is empty, blank or no text, that does
  *   not resolve, or that resolves to a wildcard without being written as one (`0`, `0x0`) names `host`.
+ *   Every other option out of its type or range, or a key no option has at any level, names its path
+ *   (`media.setupTimeoutMs`, `rateLimit.requestsPerSecnd`): timers above 0 and at most 2147483647 ms,
+ *   `transitionMs` from 0 to the same, `rateLimit.requestsPerSecond` above 0 (a fraction is honoured); the
+ *   package README lists every bound.
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const port = options.port ?? 0;
@@ -166,7 +171,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       });
     }
   }
-  checkTimings(options);
   const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1 || maxBodyBytes > 2 ** 31) {
     throw new InvalidInputError({
@@ -189,6 +193,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
   });
   const givenEndpoints = optionList('webhooks.endpoints', options.webhooks?.endpoints);
+  checkSandboxOptions(
+    options,
+    new Map(
+      dialects.map((dialect) => [
+        dialect?.id,
+        typeof dialect?.defaultCredentials === 'function' ? Object.keys(dialect.defaultCredentials()) : [],
+      ]),
+    ),
+  );
   const host = await readHost(options.host);
   const persistPath = options.persistPath;
   if (persistPath !== undefined) checkPersistPath(persistPath);
@@ -374,55 +387,6 @@ export function sandboxOrigin(
   const name = reachableHost(host);
   const url = `http://${name.includes(':') ? `[${name}]` : name}:${port}`;
   return { url, insecure: isLoopbackHost(new URL(url).hostname) ? {} : { allowInsecureHttp: true } };
-}
-
-/** The longest a timer holds, in ms: Node runs a longer one after 1 ms. */
-const maxTimerMs = 2_147_483_647;
-
-/**
- * Checks the options that set times and rates, before anything listens: a timer Node cannot hold (above
- * 2147483647 ms, `NaN`, negative) runs after 1 ms, which would refuse or cut every publisher at once, and a
- * misspelt rate-limit field would leave the sandbox unlimited.
- *
- * @throws InvalidInputError naming the option: `transitionMs` (0 to 2147483647 ms), `media.setupTimeoutMs`
- *   and `media.idleTimeoutMs` (above 0, at most 2147483647 ms), `rateLimit` (an object holding only
- *   `requestsPerSecond`, a finite number above 0).
- */
-function checkTimings(options: SandboxOptions): void {
-  const refuse = (path: string, expected: string, got: unknown) =>
-    new InvalidInputError({
-      operation: 'startSandbox',
-      message: `${path} must be ${expected}; got ${typeof got === 'number' ? String(got) : typeof got}`,
-      issues: [{ path, message: `expected ${expected}` }],
-    });
-  const milliseconds = (path: string, value: unknown, above: boolean) => {
-    if (value === undefined) return;
-    if (typeof value !== 'number' || !(above ? value > 0 : value >= 0) || value > maxTimerMs) {
-      throw refuse(
-        path,
-        `a number of milliseconds ${above ? 'above 0' : 'from 0'} and at most ${maxTimerMs}`,
-        value,
-      );
-    }
-  };
-  milliseconds('transitionMs', options.transitionMs, false);
-  if (options.media !== undefined && options.media !== false) {
-    milliseconds('media.setupTimeoutMs', options.media.setupTimeoutMs, true);
-    milliseconds('media.idleTimeoutMs', options.media.idleTimeoutMs, true);
-  }
-  const rateLimit: unknown = options.rateLimit;
-  if (rateLimit === undefined) return;
-  if (typeof rateLimit !== 'object' || rateLimit === null || Array.isArray(rateLimit)) {
-    throw refuse('rateLimit', '{ requestsPerSecond }', rateLimit);
-  }
-  for (const key of Object.keys(rateLimit)) {
-    if (key !== 'requestsPerSecond')
-      throw refuse(`rateLimit.${key}`, 'left out: rateLimit takes requestsPerSecond only', key);
-  }
-  const rate = (rateLimit as { requestsPerSecond?: unknown }).requestsPerSecond;
-  if (typeof rate !== 'number' || !Number.isFinite(rate) || !(rate > 0)) {
-    throw refuse('rateLimit.requestsPerSecond', 'a number of requests per second above 0', rate);
-  }
 }
 
 type PersistedData = NonNullable<EngineOptions['data']>;

@@ -11,18 +11,26 @@ import { type IngestSession, type RtmpIngest, startRtmpIngest } from './rtmp-ing
 
 /** Options of the sandbox's real media: RTMP in, HLS out. */
 export interface MediaOptions {
-  /** RTMP port; 0 (the default) picks a free one. */
+  /** RTMP port, a whole number from 0 to 65535; 0 (the default) picks a free one. */
   port?: number;
-  /** A connection not publishing by then is cut. Default 10 s. */
+  /**
+   * A connection not publishing by then is cut, in ms: above 0 and at most 2147483647 (`maxTimeoutMs`, the
+   * longest a timer holds; a longer one would fire at once). Default 10 000.
+   */
   setupTimeoutMs?: number;
-  /** A publisher that sends nothing for this long is cut. Default 10 s. */
+  /**
+   * A publisher that sends nothing for this long is cut, in ms: above 0 and at most 2147483647
+   * (`maxTimeoutMs`). Default 10 000.
+   */
   idleTimeoutMs?: number;
   /**
    * HLS packaging: on by default, with the ffmpeg {@link findFfmpeg} finds (without one, publishers are
    * still taken and streams still go live, but nothing is served at their HLS URLs). `false` turns it off.
+   * `segmentSeconds`: each HLS segment's length, above 0 and at most 60 (default 1); `ffmpegPath`: non-empty
+   * text.
    */
   hls?: boolean | { ffmpegPath?: string; segmentSeconds?: number };
-  /** Where HLS output is written; a new temporary folder, removed on close, by default. */
+  /** Where HLS output is written (non-empty text); a new temporary folder, removed on close, by default. */
   directory?: string;
 }
 

@@ -532,9 +532,15 @@ describe('a receiver that does not answer', () => {
         expect((caught as Error).message).toMatch(
           /^sandbox webhook: timeoutMs: expected a number of milliseconds above 0 and at most 2147483647, got /,
         );
-        await expect(startSandbox({ media: false, webhooks: { timeoutMs } })).rejects.toThrow(
-          /sandbox webhook: timeoutMs:/,
+        // Through startSandbox, named by its path among the sandbox's options.
+        const refused = startSandbox({ media: false, webhooks: { timeoutMs } });
+        await expect(refused).rejects.toThrow(
+          /^webhooks\.timeoutMs expected a number of milliseconds above 0 and at most 2147483647, got /,
         );
+        await expect(refused).rejects.toMatchObject({
+          operation: 'startSandbox',
+          issues: [{ path: 'webhooks.timeoutMs' }],
+        });
       }),
       { numRuns: 40 },
     );
