@@ -77,6 +77,12 @@ describe('the control API reads its bodies strictly', () => {
       400,
       'connected is required: the body takes { connected: true | false }',
     ]);
+    for (const body of ['[]', '[{"connected":true}]', 'null', undefined]) {
+      expect(await control('PUT', `/encoders/liveapi/${id}`, body)).toEqual([
+        400,
+        'the body must be a JSON object { connected: true | false }',
+      ]);
+    }
     expect(await control('PUT', `/encoders/liveapi/${id}`, '{"conected":false}')).toEqual([
       400,
       'unknown field conected: the body takes { connected: true | false }',

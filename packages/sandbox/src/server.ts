@@ -884,9 +884,11 @@ const expectedText: Record<string, string> = { string: 'a text', boolean: 'true 
 
 /** A control body as `schema` reads it, or why it is refused, naming the field. */
 function readControl<T>(schema: v.GenericSchema<unknown, T>, body: unknown): T | string {
+  const shape = shapes.get(schema) ?? 'a JSON object';
+  // A list is no object, whatever its keys: named as such, not as the field it lacks.
+  if (Array.isArray(body)) return `the body must be a JSON object ${shape}`;
   const result = safeParseOwn(schema, body);
   if (result.success) return result.output;
-  const shape = shapes.get(schema) ?? 'a JSON object';
   // A field no route takes comes first: a misspelt `conected` explains the `connected` found missing.
   const stray = (issue: v.BaseIssue<unknown>) => issue.type === 'strict_object' && issue.expected === 'never';
   const issue = result.issues.find(stray) ?? result.issues[0];
