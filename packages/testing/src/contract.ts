@@ -1026,7 +1026,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
       });
 
       // Every call about one stream names it when it ends in NotFoundError, whichever of its requests the
-      // vendor answered 404: the stream's id, as the provider was given it, also in `toJSON`.
+      // vendor answered 404: the stream's id, as the provider was given it, as a field (never in `toJSON`).
       it('a call about one stream that ends in NotFoundError names the stream (streamId)', async (context) => {
         const poll: FaultOperation = harness.provider.getStatus ? 'status' : 'get';
         const calls: [FaultOperation, string, () => Promise<unknown>][] = [
@@ -1073,7 +1073,8 @@ export function runLiveStreamContract(options: ContractOptions): void {
           if (error === undefined && call !== 'get') continue;
           expect(NotFoundError.isInstance(error), `${call}: ${String(error)}`).toBe(true);
           expect((error as NotFoundError).streamId, call).toBe(subject);
-          expect((error as NotFoundError).toJSON().streamId, call).toBe(subject);
+          // What the caller passed as an id may be a stream key: never in what logs print.
+          expect((error as NotFoundError).toJSON(), call).not.toHaveProperty('streamId');
         }
         if (ran === 0) return context.skip('the backend cannot answer 404');
       });

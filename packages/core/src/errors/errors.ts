@@ -1,4 +1,4 @@
-import { ownFields, ownValue } from '../own.js';
+import { dataProperty, ownFields, ownValue } from '../own.js';
 import {
   errorTextLimits,
   lockFields,
@@ -66,28 +66,35 @@ export class NotFoundError extends UniliveError {
    * their provider the id without the provider name), when the call was about one stream: `get`, `update`,
    * `delete`, `start`, `stop`, `getStatus`, `getBroadcasting`, and the waits that read them. Set by every
    * adapter of unilive and the memory provider ({@link withNotFoundStreamId}); `undefined` for a call about
-   * no one stream (`list`, `create`). In `toJSON`. An id, not a secret, but scrubbed as every text field
-   * is (the provider's secrets, credential patterns, control characters escaped, at most 200 characters),
-   * so a stream key passed where an id goes never shows in it.
+   * no one stream (`list`, `create`). The provider's known secrets are masked in it (credential patterns
+   * too, control characters escaped, at most 200 characters).
+   *
+   * For code that handles the error only: it is in no serialized form of it (not in `toJSON`, so neither in
+   * `JSON.stringify`, `util.inspect` nor the CLI's `--json`; not enumerable, so not in a logger's copy of
+   * the error's own fields either), nor in its message. It is what the caller passed, and a stream key
+   * passed where an id goes cannot be told from an id by its shape (an 8-hex Wowza Video stream name
+   * has the shape of an 8-character Wowza id), so a key that client never saw would be logged in clear.
    */
-  readonly streamId: string | undefined;
+  declare readonly streamId: string | undefined;
 
   constructor(options: NotFoundErrorOptions) {
     super(options);
     const streamId = ownValue(options, 'streamId');
-    // Scrubbed as every text field is, with the error's secrets: an id is no secret, but a caller may pass
-    // a stream key where an id goes, and the error would then carry it.
-    this.streamId =
-      typeof streamId === 'string' ? scrubField(this, streamId, errorTextLimits.streamId) : undefined;
+    // The error's secrets masked, as in every text field: a key this provider knows, passed where an id
+    // goes, is hidden even from code reading the field.
+    Object.defineProperty(
+      this,
+      'streamId',
+      dataProperty(
+        typeof streamId === 'string' ? scrubField(this, streamId, errorTextLimits.streamId) : undefined,
+        { configurable: true },
+      ),
+    );
     lockFields(this);
   }
 
   override get isRetryable(): boolean {
     return false;
-  }
-
-  protected override jsonKeys(): string[] {
-    return [...super.jsonKeys(), 'streamId'];
   }
 }
 

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createLiveStreamClient } from '../client/live-stream-client.js';
@@ -35,10 +36,18 @@ function providerAnswering(answer: (call: string) => unknown): LiveStreamProvide
 }
 
 describe('NotFoundError.streamId', () => {
-  it('is the id given, in toJSON, and undefined when not given', () => {
+  it('is the id given, in no toJSON and no own enumerable field, and undefined when not given', () => {
     const error = new NotFoundError({ message: 'gone', streamId: 'abc123' });
     expect(error.streamId).toBe('abc123');
-    expect(error.toJSON().streamId).toBe('abc123');
+    // What the caller passed as an id may be a stream key: what logs print never holds it.
+    expect(error.toJSON()).not.toHaveProperty('streamId');
+    expect(Object.keys(error)).not.toContain('streamId');
+    expect(inspect(error)).not.toContain('abc123');
+    // Read-only, as every field of an error.
+    expect(Object.getOwnPropertyDescriptor(error, 'streamId')).toMatchObject({
+      writable: false,
+      configurable: false,
+    });
     expect(new NotFoundError({ message: 'gone' }).streamId).toBeUndefined();
     expect(new NotFoundError({ message: 'gone' }).toJSON()).not.toHaveProperty('streamId');
     // Not a text: not taken.
@@ -84,7 +93,9 @@ describe('NotFoundError.streamId', () => {
           expect(NotFoundError.isInstance(error)).toBe(true);
           const typed = error as NotFoundError;
           expect(typed.streamId).toBe(id);
-          expect(typed.toJSON().streamId).toBe(id);
+          // Set on a copy as on a new error: out of toJSON and of the own enumerable fields.
+          expect(typed.toJSON()).not.toHaveProperty('streamId');
+          expect(Object.keys(typed)).not.toContain('streamId');
           // The rest of the error as the HTTP layer made it.
           expect([typed.provider, typed.operation, typed.status, typed.delivery, typed.message]).toEqual([
             'liveapi',
@@ -128,6 +139,7 @@ describe('NotFoundError.streamId', () => {
       .get(id)
       .catch((caught: unknown) => caught);
     expect(NotFoundError.isInstance(error)).toBe(true);
+    expect((error as NotFoundError).streamId).toBe('[REDACTED]');
     expect(JSON.stringify((error as NotFoundError).toJSON())).not.toContain(id);
   });
 });

@@ -257,6 +257,9 @@ export function lockFields(error: UniliveError): void {
   }
 }
 
+// Fields set for code that handles the error but listed nowhere it is serialized (see `NotFoundError.streamId`).
+const unlistedFields = new Set(['streamId']);
+
 /**
  * A copy of `error` (same class, same fields, same redactor) with some fields set: how the HTTP layer and
  * the registry add `delivery`, `providerName` and `maybeCreated` (and a provider a `NotFoundError`'s
@@ -276,7 +279,8 @@ export function withErrorFields<E extends UniliveError>(
   if (changes.length === 0) return error;
   const copy = copyError(error);
   for (const [key, value] of changes) {
-    Object.defineProperty(copy, key, dataProperty(value, { enumerable: true }));
+    // A `NotFoundError`'s `streamId` stays out of the copy's own enumerable fields, as on the error itself.
+    Object.defineProperty(copy, key, dataProperty(value, { enumerable: !unlistedFields.has(key) }));
   }
   lockFields(copy);
   return copy;
