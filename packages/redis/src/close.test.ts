@@ -1,5 +1,8 @@
+import { createLiveStreamClient, ProviderUnavailableError } from '@unilive/core';
+import { createMemoryProvider } from '@unilive/testing';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { recordedGate } from '../test/recorded-gate.js';
 import { type RedisProxy, startRedisProxy } from '../test/redis-proxy.js';
 import { redisServer, startRedis, type TestRedis } from '../test/redis-server.js';
 import { createRedisGateStore, type RedisGateStore, RedisGateStoreError } from './redis-gate-store.js';
@@ -98,6 +101,87 @@ describe.skipIf(!redisServer)('closing the store, and reconnecting while a remov
     }
     // Two breaks, each after a connection that worked: two connections, each made at once.
     expect(proxy.connections).toBe(connections + 2);
+  });
+
+  it('sends a release left unanswered on a connection gone silent on a new connection when closed, before close resolves', async () => {
+    // The release's commandTimeoutMs runs out on the silent connection: a few seconds, so that a busy
+    // machine's new connection, which gets one more, goes through within it.
+    const store = open({ url: proxy.url, commandTimeoutMs: 3_000, reconnectIntervalMs: 600_000 });
+    // Asked until it goes through: on a busy machine a take can outlast the limit before any fault.
+    await expect
+      .poll(() => store.acquireSlot('k', 'done', 1, 60_000).catch(() => false), { timeout: 30_000 })
+      .toBe(true);
+    const connections = proxy.connections;
+    const held = proxy.held;
+    // The request is over; its release goes out on a connection gone silent both ways (a failover, a host
+    // that vanished): it never reaches Redis, and no answer comes.
+    proxy.hold();
+    const release = store.releaseSlot('k', 'done').catch((caught: unknown) => caught);
+    await expect.poll(() => proxy.held, { timeout: 30_000 }).toBeGreaterThan(held);
+    // The process drains and closes. Redis answers on a new connection: close makes one and sends the
+    // release there (before, it gave up when the release timed out, and the slot stayed held for its hold).
+    await store.close();
+    expect(await admin.zrange(slotsKey('k'), '0', '-1')).toEqual([]);
+    expect(proxy.connections).toBe(connections + 1);
+    expect(await release).toBeInstanceOf(RedisGateStoreError);
+  });
+
+  it('removes the holder of a take whose answer was lost, on a new connection once the take can no longer run, when closed while it waits', async () => {
+    const provider = createMemoryProvider();
+    const stream = await provider.create({ name: 'lost-answer' });
+    // The take's commandTimeoutMs runs out on the connection that lost its answers: a few seconds, so that a
+    // busy machine's new connection, which gets one more, goes through within it.
+    const store = open({
+      url: proxy.url,
+      onUnavailable: 'fail',
+      commandTimeoutMs: 3_000,
+      reconnectIntervalMs: 600_000,
+    });
+    const { gate, takes } = recordedGate(store);
+    const client = createLiveStreamClient(provider, { rateLimit: { maxConcurrency: 1, store: gate } });
+    // Asked until it goes through Redis: on a busy machine a take can outlast the limit before any fault.
+    await expect
+      .poll(
+        async () => {
+          await client.get(stream.id).catch(() => undefined);
+          return takes.at(-1);
+        },
+        { timeout: 30_000 },
+      )
+      .toBe('ok');
+    const held = async () => {
+      const keys = await admin.keys('*:slots');
+      const counts = await Promise.all(keys.map((key) => admin.zcard(key)));
+      return counts.reduce((sum, count) => sum + count, 0);
+    };
+    await expect.poll(held, { timeout: 30_000 }).toBe(0);
+    const monitor = await redis.monitor();
+    const connections = proxy.connections;
+    // From now on Redis runs what comes on the connection, and its answers are lost.
+    proxy.loseAnswers();
+    const call = client.get(stream.id).catch((caught: unknown) => caught);
+    // Redis ran the take: the slot is held, for a caller that will never hear of it.
+    await expect.poll(held, { timeout: 30_000 }).toBe(1);
+    // The process closes while the take waits.
+    await store.close();
+    expect(await held()).toBe(0);
+    expect(proxy.connections).toBe(connections + 1);
+    expect(ProviderUnavailableError.isInstance(await call)).toBe(true);
+    await monitor.stop();
+    const commands = monitor.timed();
+    const take = commands.find(({ args: [name] }) => /^eval(sha)?$/i.test(String(name)));
+    const removals = commands.filter(({ args: [name] }) => name?.toLowerCase() === 'zrem');
+    expect(take).toBeDefined();
+    expect(removals.length).toBeGreaterThan(0);
+    // On the new connection only once the take could no longer run (past its deadline, its last argument
+    // on Redis's clock): a removal that ran before a take still on its way would leave it holding the slot.
+    const holder = take?.args.at(4);
+    const newConnection = removals.filter(({ source }) => source !== take?.source);
+    expect(newConnection.length).toBeGreaterThan(0);
+    for (const removal of newConnection) {
+      expect(removal.args[2]).toBe(holder);
+      expect(removal.at).toBeGreaterThan(Number(take?.args.at(-1)));
+    }
   });
 
   it('removes the slots of requests still in flight when closed, whose releases come after it and are refused as CLOSED', async () => {

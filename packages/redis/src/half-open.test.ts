@@ -1,5 +1,3 @@
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { createLiveStreamClient, ProviderUnavailableError } from '@unilive/core';
 import { createMemoryProvider } from '@unilive/testing';
 import { Redis } from 'ioredis';
@@ -8,8 +6,6 @@ import { recordedGate } from '../test/recorded-gate.js';
 import { type RedisProxy, startRedisProxy } from '../test/redis-proxy.js';
 import { redisServer, startRedis, type TestRedis } from '../test/redis-server.js';
 import { createRedisGateStore, type RedisGateStore, RedisGateStoreError } from './redis-gate-store.js';
-
-const closeWorker = fileURLToPath(new URL('../test/close-worker.ts', import.meta.url));
 
 // A connection that worked and then goes silent for good (the proxy stops forwarding both ways on it only, as
 // a vanished host or a failover leaves it, while new connections pass), and an idle connection that Redis or
@@ -153,33 +149,4 @@ describe.skipIf(!redisServer)('a connection that worked, gone silent or closed',
       });
     }
   }
-
-  it('keeps no timer after close, though the connection it ends never answers its end', async () => {
-    const child = fork(closeWorker, [proxy.url], {
-      execArgv: [],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env: { ...process.env, NODE_OPTIONS: '' },
-    });
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    const messages: { type: string; resources?: string[] }[] = [];
-    child.on('message', (message: { type: string }) => messages.push(message));
-    const next = async (type: string) => {
-      await expect
-        .poll(() => messages.some((message) => message.type === type), { timeout: 30_000 })
-        .toBe(true);
-      return messages.find((message) => message.type === type);
-    };
-    try {
-      await next('up');
-      // The store's connection goes silent: its end is never answered, as by a host that is gone.
-      proxy.hold();
-      child.send('close');
-      const closed = await next('closed');
-      expect(closed?.resources).not.toContain('Timeout');
-      expect(closed?.resources).not.toContain('TCPSocketWrap');
-      await exited;
-    } finally {
-      child.kill();
-    }
-  });
 });

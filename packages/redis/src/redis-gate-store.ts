@@ -41,7 +41,8 @@ export interface RedisGateStoreOptions {
    * then, and made again by the next call, or by the store itself while a slot removal waits: at once after
    * one that worked, else at most once per `reconnectIntervalMs`. The removal of a slot take given up on goes
    * to another connection than the take's only once the take can no longer run, this long after it was
-   * sent; a later take of the same holder waits for it.
+   * sent; a later take of the same holder waits for it. `close` waits at most this long for Redis, twice
+   * when a connection that answered goes silent while it closes (see `close`).
    */
   commandTimeoutMs?: number | undefined;
   /**
@@ -89,16 +90,22 @@ export interface RedisGateStore extends GateStore {
    * connection broke before its answer), and removes the slots of requests still in flight (taken by this
    * store and not released yet: their releases come after `close` and are not sent), after waiting for slot
    * takes already sent (one Redis answers now is given back, and fails with `CLOSED`); connecting for them
-   * if need be, for at most `commandTimeoutMs` in all: when Redis does not answer within it, closes anyway
-   * and those slots expire by themselves (the attempt's time limit plus 5 s). Once it has resolved, the
-   * store opens no connection and keeps none open. A request still in flight then runs outside the
+   * if need be, for at most `commandTimeoutMs`. When the connection it finds had answered and goes silent
+   * meanwhile (a command of the store's waiting on it: a release or a take during a failover, or on a
+   * half-open path), that connection is dropped and the removals are sent on one made afresh, within one
+   * more `commandTimeoutMs`: at most twice `commandTimeoutMs` in all. When Redis does not answer within
+   * that bound (or cannot be reached within the first), closes anyway and those slots expire by themselves
+   * (the attempt's time limit plus 5 s). Once it has resolved, the store opens no connection and keeps
+   * none open. A request still in flight then runs outside the
    * account's `maxConcurrency` (another process may take its slot): drain requests first where that
    * matters. Never rejects. Later calls (such a request's release included) fail with
    * `RedisGateStoreError` `CLOSED`, as if Redis were down (so the gate falls back or fails; it ignores a
    * release's failure). Call it before a process ends: the store's connection and reconnection never keep a
    * process alive, so one that just ends leaves such slots to expire; once it has resolved, nothing of the
-   * store's does (the socket it ends is destroyed, even one whose peer never answers). A removal whose slot
-   * take may still run (given up on, on a connection that broke) is sent once it cannot, within the bound.
+   * store's does, whatever state the connection was in (connecting, refused, silent, a reconnection
+   * pending): it resolves once the sockets it destroyed have closed, and leaves no timer. A removal whose
+   * slot take may still run (given up on, on a connection that broke) is sent once it cannot, within the
+   * bound.
    */
   close(): Promise<void>;
 }
@@ -721,9 +728,14 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
   }
 
   // Closing: the removals still waiting are sent first (connecting for them if need be, ioredis's own
-  // reconnection included), within commandTimeoutMs, the bound of every wait on Redis: a Redis that does
-  // not answer never holds `close` longer, and its holders expire by themselves. Calls after this fail
-  // (CLOSED); ioredis no longer reconnects (reconnectDelay).
+  // reconnection included), within commandTimeoutMs, the bound of every wait on Redis. When the connection
+  // they went on had been resumed and left them unanswered or broke meanwhile (it went silent while a
+  // command of the store waited on it: a failover, a vanished host, a half-open path), it is dropped and
+  // one more connection, made afresh, gets one more commandTimeoutMs: Redis may well answer on a new
+  // connection, as the store's own reconnection would have found, and each removal left would hold a slot
+  // for its whole hold. A Redis that could not be reached (refused, or no connection resumed within the
+  // first bound) gets no second attempt: its holders expire by themselves. Calls after this fail (CLOSED);
+  // ioredis no longer reconnects (reconnectDelay).
   async function closeNow(): Promise<void> {
     closed = true;
     // The slots of requests still in flight are removed with the removals waiting: their releases come after
@@ -740,51 +752,99 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
     }
     held.clear();
     if (removalsPending()) {
-      const closeBy = performance.now() + commandTimeoutMs;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const bound = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, commandTimeoutMs);
-      });
-      // An attempt under way that fails (a connection still closing) is followed by one of close's own.
-      const sent = reach(true)
-        .catch(() => reach(true))
-        // Takes in flight first: one answered now, taken while closing, adds its removal (acquireSlot).
-        .then(() =>
-          takesAwaited > 0 ? new Promise<void>((resolve) => takesSettled.push(resolve)) : undefined,
-        )
-        .then(async () => {
-          const sendDueNow = () =>
-            Promise.allSettled(
-              dueRemovals().map(({ slots, holder, until }) => removeHolder(slots, holder, until)),
-            );
-          await sendDueNow();
-          // Removals of takes given up on that may still run (see `notBefore`): sent once they cannot,
-          // within the bound; past it, their slots expire by themselves.
-          const now = performance.now();
-          const last = Math.max(0, ...[...unconfirmed.values()].map(({ notBefore }) => notBefore));
-          if (last > now && last < closeBy) {
-            await new Promise<void>((resolve) => {
-              setTimeout(resolve, Math.ceil(last - now) + 1).unref?.();
-            });
-            await sendDueNow();
-          }
-        });
-      try {
-        await Promise.race([sent.catch(() => {}), bound]);
-      } finally {
-        clearTimeout(timer);
-      }
+      const first = await sendRemovalsWithin(false);
+      if (first.reached && removalsPending()) await sendRemovalsWithin(true);
     }
     // Nothing connects from here on: an attempt of close's own still under way (or the one that follows a
     // failed one) would otherwise open a connection after close resolved and leave it open.
     shut = true;
     if (dueTimer) clearTimeout(dueTimer);
-    // Not QUIT: its answer would come on a socket that no longer holds the process open. The socket is
-    // destroyed too: ioredis's `disconnect` only ends it, and waits for the peer's end up to 2 s on a
-    // referenced timer, which a half-open connection never sends, keeping the process alive that long.
-    const stream = client.stream as Socket | undefined;
+    // Not QUIT: its answer would come on a socket that no longer holds the process open. The sockets are
+    // destroyed here, and ioredis's connector is left none to end: its `disconnect` ends its socket and
+    // waits for that socket's close up to 2 s, on a referenced timer that only the close clears. A peer that
+    // never answers an end (a half-open connection) would keep the process alive that long, and so would a
+    // socket closed already (a refused attempt, a connection dropped or broken before `close`), whose close
+    // never comes again. `close` resolves once the sockets it destroyed have closed.
+    const connector = (client as unknown as { connector?: { stream?: unknown } }).connector;
+    const sockets = new Set(
+      [client.stream, connector?.stream].filter(
+        (socket): socket is Socket =>
+          typeof (socket as Socket | undefined)?.destroy === 'function' && !(socket as Socket).destroyed,
+      ),
+    );
+    if (connector) connector.stream = undefined;
     client.disconnect();
-    stream?.destroy?.();
+    await Promise.all(
+      [...sockets].map((socket) => {
+        const gone = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+        socket.destroy();
+        return gone;
+      }),
+    );
+  }
+
+  // One attempt of `close` at the removals waiting, within commandTimeoutMs: reaches Redis (an attempt under
+  // way that fails, a connection still closing, is followed by one of close's own), waits for the slot takes
+  // in flight (one answered now, taken while closing, adds its removal: acquireSlot), sends the removals
+  // that are due, and those of takes given up on that may still run once they cannot (see `notBefore`)
+  // within the bound; past it, their slots expire by themselves. `afresh`: the connection there is, which
+  // left what was sent on it unanswered for the first attempt's whole bound or broke, is dropped first, as a
+  // call's command unanswered that long drops it (dropSilent). Resolves with whether a connection was
+  // resumed; once the bound is over, what is left of the attempt sends and connects no more.
+  async function sendRemovalsWithin(afresh: boolean): Promise<{ reached: boolean }> {
+    const closeBy = performance.now() + commandTimeoutMs;
+    let over = false;
+    let reached = false;
+    const timers: ReturnType<typeof setTimeout>[] = [];
+    const bound = new Promise<void>((resolve) => {
+      timers.push(setTimeout(resolve, commandTimeoutMs));
+    });
+    const sendDueNow = () =>
+      over
+        ? Promise.resolve([])
+        : Promise.allSettled(
+            dueRemovals().map(({ slots, holder, until }) => removeHolder(slots, holder, until)),
+          );
+    const attempt = (afresh ? dropForClose() : Promise.resolve())
+      .then(() => reach(true))
+      .catch(() => (over ? undefined : reach(true)))
+      .then(() => {
+        reached = !over;
+      })
+      .then(() =>
+        takesAwaited > 0 && !over ? new Promise<void>((resolve) => takesSettled.push(resolve)) : undefined,
+      )
+      .then(async () => {
+        await sendDueNow();
+        const now = performance.now();
+        const last = Math.max(0, ...[...unconfirmed.values()].map(({ notBefore }) => notBefore));
+        if (last > now && last < closeBy && !over) {
+          await new Promise<void>((resolve) => {
+            timers.push(setTimeout(resolve, Math.ceil(last - now) + 1));
+          });
+          await sendDueNow();
+        }
+      });
+    try {
+      await Promise.race([attempt.catch(() => {}), bound]);
+    } finally {
+      over = true;
+      for (const timer of timers) clearTimeout(timer);
+    }
+    return { reached };
+  }
+
+  // Before close's second attempt: the connection up (or under way) is dropped as a silent one, and its
+  // close awaited, so that the attempt makes a new one rather than writing on it again.
+  async function dropForClose(): Promise<void> {
+    const status = client.status;
+    if (status !== 'ready' && status !== 'connect' && status !== 'connecting') return;
+    const stream = client.stream as Socket | undefined;
+    // An attempt whose socket is not made yet: `reach` waits for its outcome.
+    if (status === 'connecting' && (!stream || stream.destroyed)) return;
+    const gone = new Promise<void>((resolve) => client.once('close', () => resolve()));
+    if (stream && !stream.destroyed) drop(stream, true);
+    await gone;
   }
 
   const keyOf = (key: string, part: 'rate' | 'slots' | 'pause') => `${keyPrefix}{${key}}:${part}`;

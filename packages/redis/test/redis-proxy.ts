@@ -45,6 +45,12 @@ export interface RedisProxy {
    * never passed on nor answered, as by a host that is gone.
    */
   hold(): void;
+  /**
+   * The connections open now lose Redis's answers for good, while what their clients send still reaches
+   * Redis, which runs it, and new ones pass (a half-open path, as a failover or a vanished middlebox leaves
+   * it): their clients' end or reset is never answered.
+   */
+  loseAnswers(): void;
   /** How many requests (reads of the client's data) the held connections have kept so far. */
   readonly held: number;
   /** Ends the client's side of every held connection at once (a reset): what it sent is still kept. */
@@ -71,6 +77,7 @@ interface Link {
   cut: boolean;
   lost: boolean;
   held: boolean;
+  deaf: boolean;
   closed: Promise<void>;
 }
 
@@ -102,6 +109,7 @@ export async function startRedisProxy(port: number): Promise<RedisProxy> {
       cut: false,
       lost: false,
       held: false,
+      deaf: false,
       closed,
     };
     links.add(link);
@@ -112,6 +120,10 @@ export async function startRedisProxy(port: number): Promise<RedisProxy> {
         return;
       }
       if (link.cut) return;
+      if (link.deaf) {
+        upstream.write(chunk);
+        return;
+      }
       if (resetOn?.test(chunk.toString('latin1'))) {
         cuts += 1;
         link.cut = true;
@@ -137,7 +149,7 @@ export async function startRedisProxy(port: number): Promise<RedisProxy> {
       }
     });
     upstream.on('data', (chunk: Buffer) => {
-      if (link.held) return;
+      if (link.held || link.deaf) return;
       if (mode === 'drop') {
         if (!link.cut && !link.lost) dropped += 1;
         link.lost = true;
@@ -150,7 +162,7 @@ export async function startRedisProxy(port: number): Promise<RedisProxy> {
     upstream.on('error', () => {});
     // The client ended its side: answered with an end (as without half-open), unless held.
     client.on('end', () => {
-      if (!link.held) client.end();
+      if (!link.held && !link.deaf) client.end();
     });
     client.on('close', () => {
       if (!link.cut && !link.held) upstream.destroy();
@@ -195,6 +207,9 @@ export async function startRedisProxy(port: number): Promise<RedisProxy> {
     },
     hold() {
       for (const link of links) link.held = true;
+    },
+    loseAnswers() {
+      for (const link of links) link.deaf = true;
     },
     cutHeld() {
       for (const link of links) if (link.held) link.client.destroy();
