@@ -2,6 +2,7 @@ import { createLiveStreamClient, ProviderUnavailableError } from '@unilive/core'
 import { createMemoryProvider } from '@unilive/testing';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { answering, slotsKey } from '../test/asked-until.js';
 import { recordedGate } from '../test/recorded-gate.js';
 import { type RedisProxy, startRedisProxy } from '../test/redis-proxy.js';
 import { redisServer, startRedis, type TestRedis } from '../test/redis-server.js';
@@ -20,9 +21,6 @@ describe.skipIf(!redisServer)('closing the store, and reconnecting while a remov
     stores.push(store);
     return store;
   };
-  const slotsKey = (key: string) => `unilive:gate:{${key}}:slots`;
-  const answering = (store: RedisGateStore) =>
-    expect.poll(() => store.pausedUntil('ping').catch(() => -1), { timeout: 30_000 }).toBe(0);
 
   beforeAll(async () => {
     redis = await startRedis();

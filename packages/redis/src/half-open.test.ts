@@ -2,6 +2,7 @@ import { createLiveStreamClient, ProviderUnavailableError } from '@unilive/core'
 import { createMemoryProvider } from '@unilive/testing';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { answering, slotsKey, throughRedis } from '../test/asked-until.js';
 import { recordedGate } from '../test/recorded-gate.js';
 import { type RedisProxy, startRedisProxy } from '../test/redis-proxy.js';
 import { redisServer, startRedis, type TestRedis } from '../test/redis-server.js';
@@ -22,21 +23,6 @@ describe.skipIf(!redisServer)('a connection that worked, gone silent or closed',
     stores.push(store);
     return store;
   };
-  const slotsKey = (key: string) => `unilive:gate:{${key}}:slots`;
-  // Asked until it answers: once it has, a connection is up and resumed.
-  const answering = (store: RedisGateStore) =>
-    expect.poll(() => store.pausedUntil('ping').catch(() => -1), { timeout: 30_000 }).toBe(0);
-  // Calls until one takes its slot on Redis.
-  const throughRedis = (call: () => Promise<unknown>, takes: string[]) =>
-    expect
-      .poll(
-        async () => {
-          await call().catch(() => undefined);
-          return takes.at(-1);
-        },
-        { timeout: 30_000 },
-      )
-      .toBe('ok');
 
   beforeAll(async () => {
     redis = await startRedis();

@@ -3,6 +3,7 @@ import { createMemoryProvider } from '@unilive/testing';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { answering, slotsKey } from '../test/asked-until.js';
 import { type ProxyMode, type RedisProxy, startRedisProxy } from '../test/redis-proxy.js';
 import { redisServer, startRedis, type TestRedis } from '../test/redis-server.js';
 import { createRedisGateStore, type RedisGateStore, RedisGateStoreError } from './redis-gate-store.js';
@@ -25,11 +26,7 @@ describe.skipIf(!redisServer)('a take the store gave up on, run by Redis late or
     stores.push(store);
     return store;
   };
-  const slotsKey = (key: string) => `unilive:gate:{${key}}:slots`;
   const rateKey = (key: string) => `unilive:gate:{${key}}:rate`;
-  // Asked until it answers: once it has, Redis has run everything this store sent before on its connection.
-  const answering = (store: RedisGateStore) =>
-    expect.poll(() => store.pausedUntil('ping').catch(() => -1), { timeout: 30_000 }).toBe(0);
 
   beforeAll(async () => {
     redis = await startRedis();

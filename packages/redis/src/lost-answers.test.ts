@@ -2,6 +2,7 @@ import { createLiveStreamClient, ProviderUnavailableError } from '@unilive/core'
 import { createMemoryProvider } from '@unilive/testing';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { throughRedis } from '../test/asked-until.js';
 import { recordedGate } from '../test/recorded-gate.js';
 import { type RedisProxy, startRedisProxy } from '../test/redis-proxy.js';
 import { redisServer, startRedis, type TestRedis } from '../test/redis-server.js';
@@ -59,18 +60,6 @@ describe.skipIf(!redisServer)('a connection whose first answers are lost', () =>
     expect(outcome).toBe(onUnavailable === 'fail' ? 'unavailable' : 'ok');
     expect(takes.at(-1)).not.toBe('ok');
   }
-
-  // Calls until one takes its slot on Redis: with the old connection kept, none ever would.
-  const throughRedis = (call: () => Promise<unknown>, takes: string[]) =>
-    expect
-      .poll(
-        async () => {
-          await call().catch(() => undefined);
-          return takes.at(-1);
-        },
-        { timeout: 30_000 },
-      )
-      .toBe('ok');
 
   for (const onUnavailable of ['fail', 'fallback'] as const) {
     it(`drops the connection made at once after a take's was cut, whose answers were lost, and works again with the removal sent once answers flow (${onUnavailable})`, async () => {
