@@ -1055,6 +1055,17 @@ describe('numeric and host flags', () => {
     );
   });
 
+  it('sandbox --host that is a link-local IPv6 address without its zone exits 2 naming --host', async () => {
+    const { run, err, out } = harness();
+    expect([await run('sandbox', '--port', '0', '--rtmp-port', '0', '--host', 'fe80::1'), err, out]).toEqual([
+      2,
+      [
+        'unilive: --host cannot be listened on: a link-local IPv6 address needs its zone (fe80::1%eth0); give an address of this machine',
+      ],
+      [],
+    ]);
+  });
+
   it('sandbox --host that is not an address of this machine exits 2 saying what --host takes', async () => {
     for (const value of ['192.0.2.1', '8.8.8.8', 'no-such-host.invalid']) {
       const { run, err, out } = harness();

@@ -77,6 +77,17 @@ describe('startSandbox host', () => {
     );
   });
 
+  it('refuses a host the resolver takes but the system cannot listen on (link-local IPv6 without its zone), naming host', async () => {
+    for (const media of [false, { hls: false }] as const) {
+      const error = await failure(startSandbox({ host: 'fe80::1', media }));
+      expect(InvalidInputError.isInstance(error)).toBe(true);
+      const invalid = error as InvalidInputError;
+      expect(invalid.operation).toBe('startSandbox');
+      expect(invalid.issues.map((issue) => issue.path)).toEqual(['host']);
+      expect(invalid.message).toContain('needs its zone');
+    }
+  });
+
   it('takes the wildcards written as such: 0.0.0.0, and :: in any IPv6 spelling', async () => {
     for (const host of ['0.0.0.0', '::', '0::', '::0', '0:0:0:0:0:0:0:0']) {
       expect(await readHost(host)).toBe(host);

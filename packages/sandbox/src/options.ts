@@ -129,7 +129,9 @@ export function checkSandboxOptions(
  * resolves to a wildcard are refused.
  *
  * @throws InvalidInputError naming `host`: empty, blank or no text, an address that is a wildcard not spelt
- *   as one, or a name that does not resolve (`not an address of this machine`).
+ *   as one, or a name that does not resolve (`not an address of this machine`). An address that resolves but
+ *   that the system refuses to listen on (`EADDRNOTAVAIL`, or `EINVAL` for a link-local IPv6 address without
+ *   its zone, `fe80::1`) is refused naming `host` when `startSandbox` listens.
  */
 export async function readHost(value: unknown): Promise<string> {
   if (value === undefined) return defaultHost;

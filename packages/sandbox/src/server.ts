@@ -151,7 +151,9 @@ export interface Sandbox {
  *   an entry throws, a getter on an entry, a revoked Proxy: `could not be read`, the thrown value as
  *   `cause`), or, for `allowedHosts`, holds an entry that is no host name (`allowedHosts.1`). Each list is
  *   read once, by index, into the sandbox's own copy. A `host` that is empty, blank or no text, that does
- *   not resolve, or that resolves to a wildcard without being written as one (`0`, `0x0`) names `host`.
+ *   not resolve, that resolves to a wildcard without being written as one (`0`, `0x0`), or that the system
+ *   cannot listen on (not of this machine; a link-local IPv6 address without its zone, `fe80::1`) names
+ *   `host`; a port in use names `port` or `media.port`.
  *   Every other option out of its type or range, or a key no option has at any level, names its path
  *   (`media.setupTimeoutMs`, `rateLimit.requestsPerSecnd`): timers above 0 and at most 2147483647 ms,
  *   `transitionMs` from 0 to the same, `rateLimit.requestsPerSecond` above 0 (a fraction is honoured); the
@@ -519,6 +521,13 @@ function listenError(error: Error, portSetting: 'port' | 'media.port' = 'port'):
     );
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
     return refuse('host', 'The host is not an address of this machine');
+  // An address the resolver takes but the system cannot listen on: an IPv6 link-local one (`fe80::1`)
+  // without the zone that says which interface it is on (`fe80::1%eth0`).
+  if (code === 'EINVAL')
+    return refuse(
+      'host',
+      'The host cannot be listened on (a link-local IPv6 address needs its zone: fe80::1%eth0)',
+    );
   return error;
 }
 

@@ -32,7 +32,8 @@ function webhookEndpoints(values: readonly string[]): { provider: ProviderId; ur
 /**
  * The sandbox's refusal to start, in the terms of the flag to change rather than the library's setting:
  * `--host` (only an address of this machine can be listened on, and how to be reached from elsewhere; a
- * wildcard only as `0.0.0.0` or `::`, never `0` or another spelling the resolver reads as one),
+ * wildcard only as `0.0.0.0` or `::`, never `0` or another spelling the resolver reads as one; a link-local
+ * IPv6 address only with its zone),
  * `--port` or `--rtmp-port` with the port asked for (in use, or needing privileges), or `--persist`.
  */
 function startRefused(
@@ -51,6 +52,11 @@ function startRefused(
   if (path === 'host' && error.issues[0]?.message.includes('every address')) {
     throw new UsageError(
       '--host would listen on every address of this machine without saying so: write 0.0.0.0 (or ::) to mean that, or give an address of this machine (127.0.0.1, the default, keeps the sandbox to it)',
+    );
+  }
+  if (path === 'host' && (error.cause as { code?: unknown } | undefined)?.code === 'EINVAL') {
+    throw new UsageError(
+      '--host cannot be listened on: a link-local IPv6 address needs its zone (fe80::1%eth0); give an address of this machine',
     );
   }
   if (path === 'host') {
