@@ -3,17 +3,44 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InvalidInputError } from '@unilive/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dialectClients } from '../test/dialect-clients.js';
 import { startSandbox } from './server.js';
 
 describe('the persist file', () => {
+  it('refuses a path blank by the library whitespace rule (NEL, the BOM too), as the CLI does, naming persistPath', async () => {
+    const whitespace = fc.constantFrom(' ', '\t', '\n', '\u0085', '\u00a0', '\u2028', '\u3000', '\ufeff');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(whitespace, { minLength: 1, maxLength: 4 }).map((parts) => parts.join('')),
+        async (persistPath) => {
+          const outcome = await startSandbox({ media: false, persistPath }).then(
+            async (sandbox) => {
+              await sandbox.close();
+              // A blank name taken as a file was just written in the working folder.
+              rmSync(persistPath, { force: true });
+              return undefined;
+            },
+            (error: unknown) => error,
+          );
+          expect(InvalidInputError.isInstance(outcome)).toBe(true);
+          expect((outcome as InvalidInputError).message).toContain('The persist file path is empty');
+          expect((outcome as InvalidInputError).issues.map((issue) => issue.path)).toEqual(['persistPath']);
+        },
+      ),
+      { numRuns: 12, examples: [['\u0085'], ['\ufeff'], ['\u0085\u3000']] },
+    );
+  });
+
   it('is saved through a temp file of its own, never a symlink planted beside it, readable by this user alone', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'unilive-persist-'));
     const persistPath = join(folder, 'data.json');

@@ -15,7 +15,13 @@ import {
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo, isIP } from 'node:net';
 import { dirname, resolve as resolvePath } from 'node:path';
-import { InvalidInputError, isLoopbackHost, type ProviderId, safeParseOwn } from '@unilive/core';
+import {
+  InvalidInputError,
+  isLoopbackHost,
+  type ProviderId,
+  safeParseOwn,
+  trimWhitespace,
+} from '@unilive/core';
 import * as v from 'valibot';
 import { createDashboard } from './dashboard/dashboard.js';
 import { allDialects } from './dialects/index.js';
@@ -395,7 +401,8 @@ type PersistedData = NonNullable<EngineOptions['data']>;
 
 /**
  * Checks at start that the sandbox can keep its records at `path`: an existing file it may read and write,
- * or a new one in a folder that exists and that it may write to.
+ * or a new one in a folder that exists and that it may write to. A path blank by the library's whitespace rule
+ * (`trimWhitespace`: NEL and the BOM count) is empty.
  *
  * @throws InvalidInputError naming `persistPath` otherwise.
  */
@@ -406,7 +413,9 @@ function checkPersistPath(path: string): void {
       message: `The persist file${why}: pass a path in a folder the sandbox may write to`,
       issues: [{ path: 'persistPath', message: 'expected a file path the sandbox may read and write' }],
     });
-  if (typeof path !== 'string' || path.trim() === '') throw refuse(' path is empty');
+  // Blank by the library's rule, as `host` and the CLI's `--persist` are: `trim()` keeps NEL (U+0085), which
+  // would be taken for a file name.
+  if (typeof path !== 'string' || trimWhitespace(path) === '') throw refuse(' path is empty');
   let target: ReturnType<typeof statSync> | undefined;
   try {
     target = statSync(path);
