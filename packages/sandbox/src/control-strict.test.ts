@@ -201,3 +201,90 @@ describe('the control API reads its bodies strictly', () => {
     expect(sandbox.webhooks.endpoints()).toEqual([]);
   });
 });
+
+describe('the control API takes only the segments each route has', () => {
+  // Segments after a route's own; none the URL parser would resolve away (`.`, `..`).
+  const extra = fc
+    .array(
+      fc
+        .string({ minLength: 1, maxLength: 6 })
+        .filter((segment) => segment !== '.' && segment !== '..')
+        .map((segment) => encodeURIComponent(segment)),
+      { minLength: 1, maxLength: 3 },
+    )
+    .map((segments) => segments.join('/'));
+  const request = async (method: string, path: string, body?: string) => {
+    const response = await fetch(`${sandbox.url}/_sandbox${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body }),
+    });
+    const text = await response.text();
+    return [
+      response.status,
+      text === '' ? undefined : (JSON.parse(text) as { error?: string }).error,
+    ] as const;
+  };
+
+  it('answers 404 to a path longer than its route, doing nothing: no fault cleared or queued, no encoder connected, no endpoint removed', async () => {
+    const created = await dialectClients(sandbox.engine).liveapi!.create('route segments');
+    const id = String(created._id);
+    const endpoint = sandbox.webhooks.register('liveapi', 'http://127.0.0.1:9/route-segments');
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom('clear-faults', 'add-fault', 'encoder', 'remove-webhook', 'stats'),
+          extra,
+          async (route, rest) => {
+            changes.length = 0;
+            sandbox.clearFaults();
+            if (route === 'clear-faults') {
+              sandbox.injectFault('liveapi', 'list', { type: 'server-error', times: 1 });
+              const [status, error] = await request('DELETE', `/faults/${rest}`);
+              expect([status, error?.startsWith('no such control route')]).toEqual([404, true]);
+              // The fault is still queued: the next list meets it.
+              expect((await listLiveapi()).status).toBe(503);
+            } else if (route === 'add-fault') {
+              const body = '{"provider":"liveapi","operation":"list","fault":{"type":"server-error"}}';
+              const [status, error] = await request('POST', `/faults/${rest}`, body);
+              expect([status, error?.startsWith('no such control route')]).toEqual([404, true]);
+              expect((await listLiveapi()).status).toBe(200);
+            } else if (route === 'encoder') {
+              const [status, error] = await request(
+                'PUT',
+                `/encoders/liveapi/${id}/${rest}`,
+                '{"connected":true}',
+              );
+              expect([status, error?.startsWith('no such control route')]).toEqual([404, true]);
+              expect(changes).toEqual([]);
+            } else if (route === 'remove-webhook') {
+              const [status, error] = await request('DELETE', `/webhooks/${endpoint.id}/${rest}`);
+              expect([status, error?.startsWith('no such webhook route')]).toEqual([404, true]);
+              expect(sandbox.webhooks.endpoints().map((one) => one.id)).toEqual([endpoint.id]);
+            } else {
+              const [status, error] = await request('GET', `/stats/${rest}`);
+              expect([status, error?.startsWith('no such control route')]).toEqual([404, true]);
+            }
+          },
+        ),
+        {
+          examples: [
+            ['clear-faults', 'extra'],
+            ['clear-faults', 'liveapi'],
+            ['add-fault', 'liveapi'],
+            ['encoder', 'disconnect/now'],
+            ['encoder', 'anything'],
+            ['remove-webhook', 'extra'],
+            ['stats', 'extra'],
+          ],
+        },
+      );
+    } finally {
+      sandbox.clearFaults();
+      sandbox.webhooks.remove(endpoint.id);
+    }
+    // The routes themselves, a trailing slash included, still answer.
+    expect(await request('GET', '/stats/')).toEqual([200, undefined]);
+    expect(await request('DELETE', '/faults')).toEqual([204, undefined]);
+  });
+});

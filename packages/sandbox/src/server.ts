@@ -793,7 +793,11 @@ async function webhookControl(
   path: string[],
   body: unknown,
 ): Promise<SandboxResponse> {
-  const [id] = path.map((segment) => decodeURIComponent(segment)).filter((segment) => segment !== '');
+  // Only the segments a route has: `DELETE /_sandbox/webhooks/wh_1/extra` is no route, never a removal of
+  // `wh_1` (a trailing slash is no segment).
+  const segments = routeSegments(path);
+  if (segments.length > 1 || segments[0] === '') return noWebhookRoute;
+  const id = segments[0] === undefined ? undefined : decodeURIComponent(segments[0]);
   if (id === undefined && method === 'GET') {
     return {
       status: 200,
@@ -823,15 +827,27 @@ async function webhookControl(
       ? { status: 204 }
       : { status: 404, body: { error: `no webhook endpoint ${id}` } };
   }
-  return {
-    status: 404,
-    body: { error: 'no such webhook route: GET or POST /_sandbox/webhooks, DELETE /_sandbox/webhooks/{id}' },
-  };
+  return noWebhookRoute;
+}
+
+const noWebhookRoute: SandboxResponse = {
+  status: 404,
+  body: { error: 'no such webhook route: GET or POST /_sandbox/webhooks, DELETE /_sandbox/webhooks/{id}' },
+};
+
+/** A control path's segments, one trailing slash left out (it is no segment). */
+function routeSegments(path: readonly string[]): readonly string[] {
+  return path.at(-1) === '' ? path.slice(0, -1) : path;
 }
 
 function control(engine: SandboxEngine, method: string, path: string[], body: unknown): SandboxResponse {
-  const [resource, provider, id] = path.map((segment) => decodeURIComponent(segment));
-  if (resource === undefined || resource === '') {
+  // Each route takes its own number of segments, and a path with more is no route: `DELETE
+  // /_sandbox/faults/liveapi` would otherwise clear every provider's faults, and `PUT
+  // /_sandbox/encoders/{provider}/{id}/anything` connect `{id}`.
+  const segments = routeSegments(path);
+  const [resource, provider, id] = segments.map((segment) => decodeURIComponent(segment));
+  const count = segments.length;
+  if (resource === undefined) {
     const providers = Object.fromEntries(
       [...engine.dialects.values()].map((dialect) => [
         dialect.id,
@@ -846,12 +862,12 @@ function control(engine: SandboxEngine, method: string, path: string[], body: un
     // Where encoders push (null when the sandbox runs without media) and where the dashboard is.
     return { status: 200, body: { providers, ingest: engine.ingestUrl() ?? null, dashboard: '/' } };
   }
-  if (resource === 'stats' && method === 'GET') return { status: 200, body: engine.stats };
-  if (resource === 'faults' && method === 'DELETE') {
+  if (resource === 'stats' && count === 1 && method === 'GET') return { status: 200, body: engine.stats };
+  if (resource === 'faults' && count === 1 && method === 'DELETE') {
     engine.clearFaults();
     return { status: 204 };
   }
-  if (resource === 'faults' && method === 'POST') {
+  if (resource === 'faults' && count === 1 && method === 'POST') {
     const input = readControl(faultRequest, body);
     if (typeof input === 'string') return { status: 400, body: { error: input } };
     try {
@@ -862,7 +878,7 @@ function control(engine: SandboxEngine, method: string, path: string[], body: un
     }
     return { status: 201, body: { queued: true } };
   }
-  if (resource === 'encoders' && method === 'PUT' && provider && id) {
+  if (resource === 'encoders' && count === 3 && method === 'PUT' && provider && id) {
     if (!engine.dialects.has(provider)) {
       return {
         status: 404,
