@@ -2,6 +2,7 @@ import { Server } from 'node:net';
 import { InvalidInputError, maxTimeoutMs } from '@unilive/core';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { allDialects } from './dialects/index.js';
 import { startSandbox } from './server.js';
 
 // Each option of startSandbox by its path, how to place a value there, and the values it refuses: a timer
@@ -87,7 +88,63 @@ const misspelt: [object, string][] = [
   [{ settings: { 'live-api': { transitionMs: 0 } } }, 'settings.live-api'],
   [{ settings: { liveapi: { transitionMS: 0 } } }, 'settings.liveapi.transitionMS'],
   [{ settings: { liveapi: { credentials: { tokn: 'x' } } } }, 'settings.liveapi.credentials.tokn'],
+  [
+    { webhooks: { endpoints: [{ provider: 'liveapi', url: 'http://127.0.0.1:9/hooks', extra: 1 }] } },
+    'webhooks.endpoints.0.extra',
+  ],
 ];
+
+// The entries of the lists startSandbox takes, each named by its path: an entry that is no object (a hole of
+// a sparse list reads as undefined) among good ones, an endpoint with a key it does not take, for a
+// provider the sandbox does not serve or with a URL no delivery can go to, a dialect without its id.
+const endpoint = { provider: 'liveapi', url: 'http://127.0.0.1:9/hooks' };
+const videosdkOnly = allDialects.filter((dialect) => dialect.id === 'videosdk');
+const notObject = fc.constantFrom(null, undefined, 0, 'liveapi', true, [endpoint]);
+const badEntry: fc.Arbitrary<[object, string]> = fc.oneof(
+  fc.tuple(notObject, fc.nat({ max: 3 })).map(([bad, at]): [object, string] => {
+    const endpoints: unknown[] = [endpoint, endpoint, endpoint, endpoint];
+    endpoints[at] = bad;
+    return [{ webhooks: { endpoints } }, `webhooks.endpoints.${at}`];
+  }),
+  fc.tuple(notObject, fc.nat({ max: allDialects.length - 1 })).map(([bad, at]): [object, string] => {
+    const dialects: unknown[] = [...allDialects];
+    dialects[at] = bad;
+    return [{ dialects }, `dialects.${at}`];
+  }),
+  fc
+    .tuple(
+      fc.string({ minLength: 1, maxLength: 10 }).filter((key) => key !== 'provider' && key !== 'url'),
+      fc.nat({ max: 2 }),
+    )
+    .map(([key, at]): [object, string] => {
+      const endpoints: unknown[] = [endpoint, endpoint, endpoint];
+      endpoints[at] = { ...endpoint, [key]: 1 };
+      return [{ webhooks: { endpoints } }, `webhooks.endpoints.${at}.${key}`];
+    }),
+  fc
+    .constantFrom<unknown>('nope', '', 'LIVEAPI', 5, null, ['liveapi'])
+    .map((provider): [object, string] => [
+      { webhooks: { endpoints: [{ ...endpoint, provider }] } },
+      'webhooks.endpoints.0.provider',
+    ]),
+  fc
+    .constantFrom<unknown>('ftp://127.0.0.1/x', 'http://user:pass@127.0.0.1/x', '/relative', 5, undefined)
+    .map((url): [object, string] => [
+      { webhooks: { endpoints: [endpoint, { ...endpoint, url }] } },
+      'webhooks.endpoints.1.url',
+    ]),
+  fc.constant<[object, string]>([
+    { dialects: videosdkOnly, webhooks: { endpoints: [endpoint] } },
+    'webhooks.endpoints.0.provider',
+  ]),
+  fc
+    .constantFrom<unknown>(undefined, '', 5)
+    .map((id): [object, string] => [
+      { dialects: [...videosdkOnly, { ...videosdkOnly[0], id }] },
+      'dialects.1.id',
+    ]),
+  fc.constant<[object, string]>([{ dialects: [...videosdkOnly, ...videosdkOnly] }, 'dialects.1.id']),
+);
 
 const outcome = (options: object) =>
   startSandbox(options as never).then(
@@ -135,6 +192,49 @@ describe('startSandbox options', () => {
     }
     const error = await outcome({ media: false, rateLimit: { requestsPerSecnd: 5 } });
     expect((error as Error).message).toContain('did you mean "requestsPerSecond"?');
+  });
+
+  it('reads each entry of dialects and webhooks.endpoints, naming it by its path, before anything listens', async () => {
+    // A sparse list: its hole is read as an entry, not skipped.
+    // biome-ignore lint/suspicious/noSparseArray: the hole is the case
+    const sparse = [, ...videosdkOnly];
+    await fc.assert(
+      fc.asyncProperty(badEntry, async ([options, path]) => {
+        const listen = vi.spyOn(Server.prototype, 'listen');
+        expectRefusal(await outcome({ media: false, ...options }), path);
+        expect(listen).not.toHaveBeenCalled();
+        listen.mockRestore();
+      }),
+      {
+        numRuns: 60,
+        examples: [
+          [[{ webhooks: { endpoints: [null] } }, 'webhooks.endpoints.0']],
+          [[{ dialects: [null] }, 'dialects.0']],
+          [[{ dialects: sparse }, 'dialects.0']],
+          [[{ webhooks: { endpoints: [{ ...endpoint, extra: 1 }] } }, 'webhooks.endpoints.0.extra']],
+          [
+            [
+              { webhooks: { endpoints: [{ ...endpoint, provider: 'nope' }] } },
+              'webhooks.endpoints.0.provider',
+            ],
+          ],
+          [
+            [
+              { dialects: videosdkOnly, webhooks: { endpoints: [endpoint] } },
+              'webhooks.endpoints.0.provider',
+            ],
+          ],
+        ],
+      },
+    );
+    // An endpoint for a provider served is taken.
+    expect(
+      await outcome({
+        media: false,
+        dialects: videosdkOnly,
+        webhooks: { endpoints: [{ provider: 'videosdk', url: 'http://127.0.0.1:9/hooks' }] },
+      }),
+    ).toBeUndefined();
   });
 
   it('takes every option in its range', async () => {

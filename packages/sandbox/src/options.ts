@@ -1,6 +1,8 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { describeUnknownName, InvalidInputError, maxTimeoutMs, trimWhitespace } from '@unilive/core';
+import { deliverableUrl } from './webhooks/delivery.js';
+import { webhookProviders } from './webhooks/sign.js';
 
 /** The address the sandbox listens on when `host` is left out. */
 export const defaultHost = '127.0.0.1';
@@ -9,22 +11,27 @@ export const defaultHost = '127.0.0.1';
 export const maxSegmentSeconds = 60;
 
 /**
- * Checks every option of `startSandbox` but the ports and `maxBodyBytes` (checked before), the lists
- * (`dialects`, `allowedHosts`, `webhooks.endpoints`, read by index before), `persistPath` (checked against
- * the file system after) and `host` ({@link readHost}): each object takes only the
- * keys it documents (a misspelt `requestsPerSecnd` would otherwise leave the rate limit off), and each value
- * is of its type and in its range, since a timer given `NaN`, 0, a negative number or more than
- * {@link maxTimeoutMs} fires at once (Node clamps it to 1 ms) and a rate of 0 refuses every request.
- * `providers` are the served dialects' ids with their credential names, the keys `settings` takes.
+ * Checks every option of `startSandbox` but the ports and `maxBodyBytes` (checked before), `allowedHosts`
+ * (checked before), `persistPath` (checked against the file system after) and `host` ({@link readHost}):
+ * each object takes only the keys it documents (a misspelt `requestsPerSecnd` would otherwise leave the rate
+ * limit off), and each value is of its type and in its range, since a timer given `NaN`, 0, a negative
+ * number or more than {@link maxTimeoutMs} fires at once (Node clamps it to 1 ms) and a rate of 0 refuses
+ * every request. `lists` are the sandbox's own copies of `dialects` (all of them when left out) and
+ * `webhooks.endpoints`, read by index before; their entries are read here: a dialect is an object with an
+ * `id` no other entry has and the functions a dialect has, an endpoint takes only `provider` (a served
+ * provider that sends webhooks, as `settings` takes only served providers: an endpoint for another could
+ * never hear anything) and `url` (absolute `http://` or `https://`, without a user name or password).
  *
  * @throws InvalidInputError (`operation: 'startSandbox'`) naming the option's path (`media.setupTimeoutMs`,
- *   `rateLimit.requestsPerSecnd`, `settings.liveapi.transitionMs`).
+ *   `rateLimit.requestsPerSecnd`, `settings.liveapi.transitionMs`, `dialects.0`,
+ *   `webhooks.endpoints.0.provider`).
  */
 export function checkSandboxOptions(
   options: unknown,
-  providers: ReadonlyMap<string, readonly string[]>,
+  lists: { dialects: readonly unknown[]; endpoints: readonly unknown[] | undefined },
 ): void {
   const top = objectOf('options', options);
+  const providers = servedProviders(lists.dialects);
   knownKeys('', top, [
     'host',
     'port',
@@ -100,6 +107,24 @@ export function checkSandboxOptions(
       }
     }
   }
+  lists.endpoints?.forEach((entry, index) => {
+    const path = `webhooks.endpoints.${index}`;
+    const endpoint = objectOf(path, entry);
+    knownKeys(`${path}.`, endpoint, ['provider', 'url']);
+    const served = webhookProviders.filter((provider) => providers.has(provider));
+    if (typeof endpoint.provider !== 'string' || !(served as string[]).includes(endpoint.provider)) {
+      throw refuse(
+        `${path}.provider`,
+        `expected a provider this sandbox serves that sends webhooks: one of ${served.join(', ') || 'none'}`,
+      );
+    }
+    if (!deliverableUrl(endpoint.url)) {
+      throw refuse(
+        `${path}.url`,
+        'expected an absolute http:// or https:// URL without a user name or password',
+      );
+    }
+  });
   if (top.settings !== undefined) {
     const settings = objectOf('settings', top.settings);
     knownKeys('settings.', settings, [...providers.keys()]);
@@ -117,6 +142,40 @@ export function checkSandboxOptions(
       }
     }
   }
+}
+
+/**
+ * The providers `dialects` serve, each with its credential names (the keys `settings.<provider>.credentials`
+ * takes), every entry read: an object with a non-empty text `id` no other entry has, text `basePath`, and
+ * the functions the engine calls (`defaultCredentials`, `operationOf`, `error`, `handle`).
+ */
+function servedProviders(dialects: readonly unknown[]): Map<string, readonly string[]> {
+  const providers = new Map<string, readonly string[]>();
+  dialects.forEach((entry, index) => {
+    const path = `dialects.${index}`;
+    const dialect = objectOf(path, entry, 'a dialect (an object)');
+    const id = dialect.id;
+    if (typeof id !== 'string' || trimWhitespace(id) === '') {
+      throw refuse(`${path}.id`, `expected non-empty text, got ${describeValue(id)}`);
+    }
+    if (providers.has(id)) {
+      throw refuse(`${path}.id`, `serves ${JSON.stringify(id)} again: one dialect per provider`);
+    }
+    if (typeof dialect.basePath !== 'string') {
+      throw refuse(`${path}.basePath`, `expected text, got ${describeValue(dialect.basePath)}`);
+    }
+    for (const name of ['defaultCredentials', 'operationOf', 'error', 'handle']) {
+      if (typeof dialect[name] !== 'function') {
+        throw refuse(`${path}.${name}`, `expected a function, got ${describeValue(dialect[name])}`);
+      }
+    }
+    const credentials: unknown = (dialect.defaultCredentials as () => unknown).call(dialect);
+    providers.set(
+      id,
+      typeof credentials === 'object' && credentials !== null ? Object.keys(credentials) : [],
+    );
+  });
+  return providers;
 }
 
 /**
@@ -196,7 +255,8 @@ function refuse(path: string, message: string): InvalidInputError {
 // A number shows itself; anything else only its type (a misplaced option may hold a secret).
 function describeValue(value: unknown): string {
   if (typeof value === 'number') return String(value);
-  return value === null ? 'null' : Array.isArray(value) ? 'a list' : `a ${typeof value}`;
+  if (value === null || value === undefined) return String(value);
+  return Array.isArray(value) ? 'a list' : `a ${typeof value}`;
 }
 
 function objectOf(path: string, value: unknown, expected = 'an object'): Record<string, unknown> {

@@ -93,7 +93,9 @@ export interface SandboxOptions extends Omit<EngineOptions, 'dialects' | 'data' 
    * registered through the control API. Delivery records are stamped by the sandbox's `now`.
    *
    * @throws InvalidInputError naming `webhooks.timeoutMs` or `webhooks.maxPending` when either is out of its
-   *   range, or `webhooks.<key>` for a key it does not take.
+   *   range, or `webhooks.<key>` for a key it does not take; `webhooks.endpoints.N` for an entry that is no
+   *   `{ provider, url }` object, `webhooks.endpoints.N.<key>` for a key it does not take, and
+   *   `webhooks.endpoints.N.provider` for a provider the sandbox does not serve.
    */
   webhooks?: Omit<WebhookDeliveryOptions, 'now'>;
 }
@@ -156,12 +158,14 @@ export interface Sandbox {
  *   that is no list (a text would be taken for its characters), cannot be read (a Proxy whose `length` or
  *   an entry throws, a getter on an entry, a revoked Proxy: `could not be read`, the thrown value as
  *   `cause`), or, for `allowedHosts`, holds an entry that is no host name (`allowedHosts.1`). Each list is
- *   read once, by index, into the sandbox's own copy. A `host` that is empty, blank or no text, that does
- *   not resolve, that resolves to a wildcard without being written as one (`0`, `0x0`), or that the system
- *   cannot listen on (not of this machine; a link-local IPv6 address without its zone, `fe80::1`) names
- *   `host`; a port in use names `port` or `media.port`.
- *   Every other option out of its type or range, or a key no option has at any level, names its path
- *   (`media.setupTimeoutMs`, `rateLimit.requestsPerSecnd`): timers above 0 and at most 2147483647 ms,
+ *   read once, by index, into the sandbox's own copy. An entry of `dialects` or `webhooks.endpoints` that is
+ *   no object names `dialects.0` or `webhooks.endpoints.0`; a dialect without a text `id` of its own, an
+ *   endpoint with a key other than `provider` and `url`, for a provider not served, or with a URL no
+ *   delivery can go to names that field (`webhooks.endpoints.0.provider`). A `host` that is empty, blank
+ *   or no text, that does not resolve, that resolves to a wildcard without being written as one (`0`,
+ *   `0x0`), or that the system cannot listen on (not of this machine; a link-local IPv6 address without its
+ *   zone, `fe80::1`) names `host`; a port in use names `port` or `media.port`. Every other option out of
+ *   its type or range, or a key no option has at any level, names its path (`media.setupTimeoutMs`, `rateLimit.requestsPerSecnd`): timers above 0 and at most 2147483647 ms,
  *   `transitionMs` from 0 to the same, `rateLimit.requestsPerSecond` above 0 (a fraction is honoured); the
  *   package README lists every bound.
  */
@@ -201,15 +205,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
   });
   const givenEndpoints = optionList('webhooks.endpoints', options.webhooks?.endpoints);
-  checkSandboxOptions(
-    options,
-    new Map(
-      dialects.map((dialect) => [
-        dialect?.id,
-        typeof dialect?.defaultCredentials === 'function' ? Object.keys(dialect.defaultCredentials()) : [],
-      ]),
-    ),
-  );
+  checkSandboxOptions(options, { dialects, endpoints: givenEndpoints });
   const host = await readHost(options.host);
   const persistPath = options.persistPath;
   if (persistPath !== undefined) checkPersistPath(persistPath);
