@@ -103,6 +103,7 @@ export {
   type NoSuchStreamRule,
   type StreamReader,
   type UnsignedWebhookOptions,
+  unsignedReadTimeout,
   unsignedWebhookOptionNames,
 } from './events/unsigned-webhooks.js';
 export {
@@ -149,6 +150,15 @@ export {
   webhookSecrets,
   webhookSecretText,
 } from './events/webhook-input.js';
+export {
+  checkWebhookReadTimeout,
+  defaultWebhookReadTimeoutMs,
+  type SharedRead,
+  sharedRead,
+  type WebhookReadOptions,
+  type WebhookReads,
+  webhookReads,
+} from './events/webhook-reads.js';
 export { gateKeyOf } from './http/gate-key.js';
 export {
   createMemoryGateStore,

@@ -14,7 +14,7 @@ runWebhookContract({
   pathSecret,
   noSuchStream: { status: 404, vendorMessage: 'Live stream not found' },
   parseWithOptions: (input, options) => parseWebhook(input, options as never),
-  optionNames: ['unsigned', 'pathSecret', 'confirm', 'confirmTimeoutMs', 'clock'],
+  optionNames: ['unsigned', 'pathSecret', 'confirm', 'confirmTimeoutMs', 'readTimeoutMs', 'clock'],
   parse: (input, { clock, wrongSecret, confirm, withoutAcknowledgement }) =>
     parseWebhook(input, {
       ...(withoutAcknowledgement ? {} : { unsigned: true as const }),

@@ -13,6 +13,7 @@ import {
   safeParseOwn,
   tolerantField,
   type UnsignedWebhookOptions,
+  unsignedReadTimeout,
   unsignedWebhookOptionNames,
   type WebhookInput,
   WebhookVerificationError,
@@ -93,6 +94,8 @@ export async function parseWebhook(
   const options = readWebhookOptions<LiveApiWebhookOptions>(provider, given, unsignedWebhookOptionNames);
   checkWebhookInput(provider, input);
   await checkUnsignedWebhook(provider, input, options);
+  // `readTimeoutMs`, or `confirmTimeoutMs`, its older name: checked above, named in a TimeoutError.
+  const bound = unsignedReadTimeout(provider, options);
   const body = await webhookBodyBytes(input.body, provider);
   const raw = parseWebhookJson(body, provider);
   const envelope = safeParseOwn(envelopeSchema, raw);
@@ -135,7 +138,8 @@ export async function parseWebhook(
         [event],
         options.confirm,
         isLiveApiNoSuchStream,
-        options.confirmTimeoutMs,
+        bound.timeoutMs,
+        bound.option,
       )
     : [event];
 }

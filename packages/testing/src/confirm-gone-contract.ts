@@ -59,7 +59,7 @@ export interface ConfirmGoneOptions<Delivery extends string, VendorAnswer extend
   /** The adapter's `parseWebhook`. */
   parseWebhook(
     input: WebhookInput,
-    options: { unsigned: true; confirm: StreamReader; confirmTimeoutMs?: number },
+    options: { unsigned: true; confirm: StreamReader; confirmTimeoutMs?: number; readTimeoutMs?: number },
   ): Promise<LiveStreamEvent[]>;
   /** Cases that must always run: delivery, reader, answer. */
   examples: readonly (readonly [Delivery, ConfirmReader, VendorAnswer | GatewayAnswer])[];
@@ -85,7 +85,7 @@ const page = (status: number, text: string) =>
  * or 410 page are a {@link ProviderUnavailableError} with that status, never a confirmed delete. Every reader
  * but the other vendor's is asked exactly once.
  *
- * A reader that does not answer is bounded by `confirmTimeoutMs`: the adapter's provider or a client over it
+ * A reader that does not answer is bounded by `readTimeoutMs` (or `confirmTimeoutMs`, its older name): the adapter's provider or a client over it
  * whose vendor holds the request (the request is aborted), and a reader that ignores its signal (no longer
  * waited for), each behind `createWebhookHandler`, answer 500 with a `TimeoutError` heard by `onError`.
  */
@@ -166,7 +166,9 @@ export function runConfirmGoneContract<Delivery extends string, VendorAnswer ext
         fc.asyncProperty(
           fc.constantFrom(...options.deliveries),
           fc.constantFrom('provider' as const, 'client' as const, 'ignores' as const),
-          async (delivery, kind) => {
+          // The name every adapter takes, and the older one it keeps.
+          fc.constantFrom('readTimeoutMs' as const, 'confirmTimeoutMs' as const),
+          async (delivery, kind, option) => {
             // Requests the vendor holds until their signal fires; kept while held, as a fetch in flight keeps
             // its own (a Request's signal follows the given one only while it lives).
             const held: Request[] = [];
@@ -192,7 +194,7 @@ export function runConfirmGoneContract<Delivery extends string, VendorAnswer ext
             const heard: unknown[] = [];
             const handler = createWebhookHandler({
               parse: (input) =>
-                options.parseWebhook(input, { unsigned: true, confirm: reader, confirmTimeoutMs: 50 }),
+                options.parseWebhook(input, { unsigned: true, confirm: reader, [option]: 50 }),
               onError: (error) => {
                 heard.push(error);
               },
@@ -216,9 +218,10 @@ export function runConfirmGoneContract<Delivery extends string, VendorAnswer ext
         ),
         {
           examples: [
-            [options.deliveries[0] as Delivery, 'provider'],
-            [options.deliveries[0] as Delivery, 'client'],
-            [options.deliveries[0] as Delivery, 'ignores'],
+            [options.deliveries[0] as Delivery, 'provider', 'readTimeoutMs'],
+            [options.deliveries[0] as Delivery, 'client', 'readTimeoutMs'],
+            [options.deliveries[0] as Delivery, 'ignores', 'readTimeoutMs'],
+            [options.deliveries[0] as Delivery, 'ignores', 'confirmTimeoutMs'],
           ],
           numRuns: 6,
         },

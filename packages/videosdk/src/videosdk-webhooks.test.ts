@@ -24,7 +24,7 @@ runWebhookContract({
   signing: { privateKey: vendor.privateKey },
   signatureHeader: 'videosdk-signature',
   parseWithOptions: (input, options) => parseWebhook(input, options as never),
-  optionNames: ['publicKey', 'keySource', 'clock'],
+  optionNames: ['publicKey', 'keySource', 'readTimeoutMs', 'clock'],
   parse: (input, { clock, wrongSecret }) =>
     parseWebhook(input, { publicKey: wrongSecret ? stranger.publicKey : vendor.publicKey, clock }),
   unknownWebhook: {

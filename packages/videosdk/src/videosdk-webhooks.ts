@@ -1,6 +1,7 @@
 import {
   type Clock,
   checkWebhookInput,
+  checkWebhookReadTimeout,
   createHttpClient,
   decodeBase64,
   deliveryDigest,
@@ -21,15 +22,19 @@ import {
   readWebhookOptions,
   readWebhookSecretList,
   SecretSet,
+  type SharedRead,
   safeParseOwn,
+  sharedRead,
   tolerantField,
   verifyRsaSha256,
   type WebhookInput,
   type WebhookOptionsBase,
+  type WebhookReadOptions,
   WebhookVerificationError,
   webhookBodyBytes,
   webhookClock,
   webhookHeader,
+  webhookReads,
   webhookSecretText,
 } from '@unilive/core';
 import * as v from 'valibot';
@@ -50,12 +55,16 @@ export const videosdkWebhookDefaultBaseUrl = 'https://api.videosdk.live';
 /** Environment variable read for a pinned public key when no `publicKey` option is given. */
 export const videosdkWebhookPublicKeyVariable = 'VIDEOSDK_WEBHOOK_PUBLIC_KEY';
 
-/** Where the webhook public key comes from when it is not pinned: fetched once, then cached. */
+/**
+ * Where the webhook public key comes from when it is not pinned: fetched once, then cached. `parseWebhook`
+ * hands each call the delivery's `signal` (aborted at `readTimeoutMs`) and `timeoutMs` (what is left of it,
+ * in ms); a source that ignores them is no longer waited for at the bound.
+ */
 export interface VideosdkPublicKeySource {
   /** The cached key, fetched on first use. */
-  get(): Promise<CryptoKey>;
+  get(options?: WebhookReadOptions): Promise<CryptoKey>;
   /** Fetches the key again if the last fetch is older than `refreshMs`; undefined when it is not. */
-  refresh(): Promise<CryptoKey | undefined>;
+  refresh(options?: WebhookReadOptions): Promise<CryptoKey | undefined>;
 }
 
 /** Settings of {@link videosdkPublicKey}. */
@@ -131,18 +140,39 @@ export function videosdkPublicKey(given: VideosdkPublicKeySettings = {}): Videos
     retry: { maxRetries: 0 },
     maxResponseBytes: 64 * 1024,
   });
-  let current: Promise<CryptoKey> | undefined;
+  // The key in use, once fetched; the fetch under way, shared by every delivery that asks while it runs.
+  let key: CryptoKey | undefined;
   let fetchedAt = Number.NEGATIVE_INFINITY;
+  let loading: SharedRead<CryptoKey> | undefined;
 
   // The time is read by the caller, before the fetch: a clock that fails fails the call that read it, never
-  // a refresh whose failures are taken as "no new key".
-  const load = async (now: number): Promise<CryptoKey> => {
-    fetchedAt = now;
+  // a refresh whose failures are taken as "no new key". Aborted only when no delivery waits for it any more
+  // (each stops at its readTimeoutMs); a fetch that fails or is aborted changes nothing, so the next delivery
+  // fetches again: the key and the time of the last fetch that brought one stay as they were.
+  const load = (now: number): SharedRead<CryptoKey> => {
+    if (loading && !loading.abandoned) return loading;
+    const started = sharedRead(async (signal) => {
+      const loaded = await fetchKey(signal);
+      key = loaded;
+      fetchedAt = now;
+      return loaded;
+    });
+    loading = started;
+    started.done
+      .finally(() => {
+        if (loading === started) loading = undefined;
+      })
+      .catch(() => {});
+    return started;
+  };
+
+  const fetchKey = async (signal: AbortSignal): Promise<CryptoKey> => {
     const response = await http.request({
       operation: 'parseWebhook',
       method: 'GET',
       path: 'v2/public/rsa-public-key',
       schema: publicKeyResponseSchema,
+      options: { signal },
     });
     const pem = response.data.publicKey;
     const key = typeof pem === 'string' ? await importRsaPublicKey(pem) : undefined;
@@ -158,18 +188,20 @@ export function videosdkPublicKey(given: VideosdkPublicKeySettings = {}): Videos
   };
 
   return {
-    get() {
-      current ??= load(clock()).catch((error: unknown) => {
-        current = undefined;
-        throw error;
-      });
-      return current;
+    async get(options) {
+      if (key) return key;
+      return load(clock()).join(options?.signal);
     },
-    async refresh() {
+    async refresh(options) {
       const now = clock();
       if (now - fetchedAt < refreshMs) return undefined;
-      current = load(now);
-      return current.catch(() => undefined);
+      try {
+        return await load(now).join(options?.signal);
+      } catch (error) {
+        // The delivery's bound passing is its TimeoutError; any other failure leaves "no new key".
+        if (options?.signal?.aborted && error === options.signal.reason) throw error;
+        return undefined;
+      }
     },
   };
 }
@@ -236,12 +268,24 @@ export interface VideosdkWebhookOptions extends WebhookOptionsBase {
    * names, else the vendor's, so the key is fetched once per process.
    */
   keySource?: VideosdkPublicKeySource | undefined;
+  /**
+   * How long the key source may take for one delivery (its first fetch, and the fetch again after a
+   * signature that does not verify, together), in ms (a number above 0, at most 2,147,483,647): the same
+   * option, with the same meaning, as every adapter's bound of its vendor reads. Default
+   * `defaultWebhookReadTimeoutMs` (5 s): half the 10 s the shortest sender timeout known here allows. At the
+   * bound the source's `signal` is aborted and the delivery fails with a `TimeoutError` (`operation:
+   * 'parseWebhook'`), which `createWebhookHandler` answers 500, so the vendor delivers again; the key is not
+   * cached from a fetch that did not end, and the next delivery fetches it again. A pinned key reads nothing.
+   * Anything else is an `InvalidInputError` naming `readTimeoutMs`.
+   */
+  readTimeoutMs?: number | undefined;
 }
 
 // Every option parseWebhook takes: a misspelt one (`publicKy`) is refused naming the nearest.
 const videosdkWebhookOptionNames = /* @__PURE__ */ Object.keys({
   publicKey: true,
   keySource: true,
+  readTimeoutMs: true,
   clock: true,
 } satisfies Record<keyof VideosdkWebhookOptions, true>);
 
@@ -342,7 +386,8 @@ function mapEvent(name: string, data: Data): Mapped | undefined {
  *
  * Throws {@link WebhookVerificationError}: `body-not-raw`, `missing-signature`, `bad-signature`,
  * `malformed-body`; `InvalidInputError` for a pinned key that is no PEM public key;
- * `ProviderUnavailableError` when the key must be fetched and cannot be.
+ * `ProviderUnavailableError` when the key must be fetched and cannot be; `TimeoutError` (`operation:
+ * 'parseWebhook'`) when the key source has not answered within `readTimeoutMs` (default 5 s).
  */
 export async function parseWebhook(
   input: WebhookInput,
@@ -355,6 +400,7 @@ export async function parseWebhook(
   const publicKey = readWebhookSecretList(provider, 'publicKey', options.publicKey) as
     | VideosdkWebhookOptions['publicKey']
     | undefined;
+  const readTimeoutMs = checkWebhookReadTimeout(provider, 'readTimeoutMs', options.readTimeoutMs);
   const pinned = await pinnedKeys(publicKey ?? environment()[videosdkWebhookPublicKeyVariable]);
   const body = await webhookBodyBytes(input.body, provider);
   const header = webhookHeader(input.headers, 'videosdk-signature')?.trim();
@@ -372,10 +418,17 @@ export async function parseWebhook(
       for (const key of pinned) if (await verifyRsaSha256(key, signature, body)) verified = true;
     } else {
       const source = options.keySource ?? defaultSourceFor(keyBaseUrl());
-      verified = await verifyRsaSha256(await source.get(), signature, body);
-      if (!verified) {
-        const renewed = await source.refresh();
-        if (renewed) verified = await verifyRsaSha256(renewed, signature, body);
+      // Both fetches of one delivery within one bound: a source that has not answered by then fails it.
+      const reads = webhookReads(provider, readTimeoutMs, 'readTimeoutMs');
+      try {
+        const key = await reads.read('the key source', (bound) => source.get(bound));
+        verified = await verifyRsaSha256(key, signature, body);
+        if (!verified) {
+          const renewed = await reads.read('the key source', (bound) => source.refresh(bound));
+          if (renewed) verified = await verifyRsaSha256(renewed, signature, body);
+        }
+      } finally {
+        reads.end();
       }
     }
   }

@@ -33,7 +33,7 @@ runWebhookContract({
   signatureHeader: 'x-millicast-signature',
   timestamp: { sentAt: (payload) => (payload as { timestamp: number }).timestamp, toleranceMs: 300_000 },
   parseWithOptions: (input, options) => parseWebhook(input, options as never),
-  optionNames: ['secret', 'toleranceSeconds', 'resolveStreamId', 'clock'],
+  optionNames: ['secret', 'toleranceSeconds', 'resolveStreamId', 'readTimeoutMs', 'clock'],
   parse: (input, { clock, wrongSecret }) =>
     parseWebhook(input, { secret: wrongSecret ? otherSecret : secret, clock, resolveStreamId }),
   unknownWebhook: {

@@ -1,5 +1,6 @@
 import {
   checkWebhookInput,
+  checkWebhookReadTimeout,
   checkWebhookTimestamp,
   decodeBase64,
   decodeHex,
@@ -17,16 +18,20 @@ import {
   readEventTime,
   readSettings,
   readWebhookOptions,
+  type SharedRead,
   safeParseOwn,
+  sharedRead,
   timingSafeEqual,
   tolerantField,
   UniliveError,
   type WebhookInput,
   type WebhookOptionsBase,
+  type WebhookReadOptions,
   WebhookVerificationError,
   webhookBodyBytes,
   webhookClock,
   webhookHeader,
+  webhookReads,
   webhookSecrets,
 } from '@unilive/core';
 import * as v from 'valibot';
@@ -47,9 +52,14 @@ const provider = 'wowza-realtime';
 /** Environment variables read, in order, when no `secret` option is given. */
 export const wowzaRealtimeWebhookSecretVariables = ['WOWZA_REALTIME_WEBHOOK_SECRET'] as const;
 
-/** Maps a Real-Time stream name (`stream_name`, what Millicast events carry) to the stream's id. */
+/**
+ * Maps a Real-Time stream name (`stream_name`, what Millicast events carry) to the stream's id. `parseWebhook`
+ * hands it the delivery's `signal` (aborted at `readTimeoutMs`) and `timeoutMs` (what is left of it, in ms):
+ * a resolver that reads the API passes them on; one that ignores them is no longer waited for at the bound.
+ */
 export type WowzaRealtimeStreamNameResolver = (
   streamName: string,
+  options?: WebhookReadOptions,
 ) => string | undefined | Promise<string | undefined>;
 
 /** Options of the Wowza Real-Time {@link parseWebhook}. */
@@ -81,6 +91,15 @@ export interface WowzaRealtimeWebhookOptions extends WebhookOptionsBase {
    * event with `data.streamName`; so does an answer that is not a non-empty text.
    */
   resolveStreamId: WowzaRealtimeStreamNameResolver;
+  /**
+   * How long `resolveStreamId` may take for one delivery, in ms (a number above 0, at most 2,147,483,647):
+   * the same option, with the same meaning, as every adapter's bound of its vendor reads. Default
+   * `defaultWebhookReadTimeoutMs` (5 s): half the 10 s the shortest sender timeout known here allows; the
+   * vendor documents no retry at all, so a delivery that fails is not sent again. At the bound the resolver's
+   * `signal` is aborted and the delivery fails with a `TimeoutError` (`operation: 'parseWebhook'`), which
+   * `createWebhookHandler` answers 500. Anything else is an `InvalidInputError` naming `readTimeoutMs`.
+   */
+  readTimeoutMs?: number | undefined;
 }
 
 // Every option parseWebhook takes: a misspelt one (`secert`) is refused naming the nearest.
@@ -88,6 +107,7 @@ const wowzaRealtimeWebhookOptionNames = /* @__PURE__ */ Object.keys({
   secret: true,
   toleranceSeconds: true,
   resolveStreamId: true,
+  readTimeoutMs: true,
   clock: true,
 } satisfies Record<keyof WowzaRealtimeWebhookOptions, true>);
 
@@ -157,7 +177,9 @@ type NamingField = 'name' | 'streamName' | 'streamId';
  * `AuthenticationError` when no secret is configured. A `resolveStreamId` that throws: its unilive error
  * as it is (`wowzaRealtimeStreamNames` failing to list: `ProviderUnavailableError`…), anything else as an
  * `InvalidInputError` naming `resolveStreamId`, what it threw kept as `cause` (never in the message).
- * `createWebhookHandler` answers either with 500: the delivery is not at fault.
+ * `createWebhookHandler` answers either with 500: the delivery is not at fault. A `resolveStreamId` that
+ * has not answered within `readTimeoutMs` (default 5 s) is a `TimeoutError` (`operation: 'parseWebhook'`),
+ * answered 500 too.
  *
  * @example
  * ```ts uses=client,rawBody,headers,secret
@@ -185,6 +207,7 @@ export async function parseWebhook(
       'is required: Millicast events name streams by stream name; pass wowzaRealtimeStreamNames(client) or your own lookup',
     );
   }
+  const readTimeoutMs = checkWebhookReadTimeout(provider, 'readTimeoutMs', options.readTimeoutMs);
   const toleranceSeconds = options.toleranceSeconds ?? 300;
   if (!Number.isFinite(toleranceSeconds) || toleranceSeconds < 0) {
     throw invalidWebhookOption(provider, 'toleranceSeconds', 'must be a non-negative number of seconds');
@@ -213,12 +236,18 @@ export async function parseWebhook(
   const id = await deliveryDigest(body);
   // The resolver is the application's: what it answers counts only when it is text (a lookup such as
   // `ids[name]` answers `Object` for a stream named `constructor`).
+  // Bounded by readTimeoutMs: a resolver that has not answered by then (a walk of many pages, a vendor that
+  // holds the request, a lookup that never settles) fails the delivery with a TimeoutError.
   const resolve = async (name: string | undefined): Promise<string | undefined> => {
+    if (!name) return undefined;
+    const reads = webhookReads(provider, readTimeoutMs, 'readTimeoutMs');
     let resolved: unknown;
     try {
-      resolved = name ? await options.resolveStreamId(name) : undefined;
+      resolved = await reads.read('resolveStreamId', (bound) => options.resolveStreamId(name, bound));
     } catch (error) {
       throw resolverFailed(error, secrets);
+    } finally {
+      reads.end();
     }
     return typeof resolved === 'string' && resolved !== '' ? resolved : undefined;
   };
@@ -463,6 +492,10 @@ const streamNamesOptionNames = {
  * keeps `providerDetails['wowza-realtime'].sdk.streamName → id` in memory. A name it does not know triggers one new walk, at most every
  * `refreshMs`; concurrent lookups share a walk. For many streams, prefer a lookup in your own records.
  *
+ * A lookup stops waiting when the `signal` `parseWebhook` hands it aborts (at `readTimeoutMs`); the walk is
+ * handed a signal of its own (`list({ signal })`), aborted when no lookup waits for it any more, and a walk
+ * that did not end leaves the names as they were, so the next lookup walks again.
+ *
  * @throws InvalidInputError (`operation: 'configure'`, `delivery: 'not-sent'`) when the resolver is made,
  *   naming the option: options that are no plain object (a `Map`, a class instance: its entries would be
  *   taken for none), a name it does not have (`clok` names `clock`), an option that cannot be read (a
@@ -470,7 +503,7 @@ const streamNamesOptionNames = {
  *   a `refreshMs` that is no number of ms from 0.
  */
 export function wowzaRealtimeStreamNames(
-  source: { list(): AsyncIterable<LiveStream> },
+  source: { list(options?: { signal?: AbortSignal }): AsyncIterable<LiveStream> },
   given: WowzaRealtimeStreamNamesOptions = {},
 ): WowzaRealtimeStreamNameResolver {
   // Read as an adapter's settings are (core's readSettings): own properties of a plain object, each once,
@@ -503,11 +536,14 @@ export function wowzaRealtimeStreamNames(
   const clock = webhookClock(provider, options.clock, 'resolveStreamId.clock');
   let names = new Map<string, string>();
   let walkedAt: number | undefined;
-  let walking: Promise<void> | undefined;
+  let walking: SharedRead<void> | undefined;
 
-  const walk = async () => {
+  // Shared by the lookups that ask while it runs; aborted (its list call with it) only when every one of
+  // them has stopped waiting, its delivery's readTimeoutMs passed. An aborted walk changes nothing: the next
+  // lookup walks again.
+  const walk = async (signal: AbortSignal) => {
     const found = new Map<string, string>();
-    for await (const stream of source.list()) {
+    for await (const stream of source.list({ signal })) {
       const streamName = wowzaRealtimeDetailsOf(stream)?.sdk.streamName;
       if (streamName) found.set(streamName, stream.id);
     }
@@ -515,17 +551,23 @@ export function wowzaRealtimeStreamNames(
     walkedAt = clock();
   };
 
-  return async (given) => {
+  return async (given, bound) => {
     // Events name a stream as `accountId/name` too; the map holds the names alone.
     const streamName = typeof given === 'string' ? (nameOf(given) ?? given) : given;
     const known = names.get(streamName);
     if (known !== undefined) return known;
     if (walkedAt === undefined || clock() - walkedAt >= refreshMs) {
-      walking ??= walk().finally(() => {
-        walking = undefined;
-      });
-      await walking;
-    } else if (walking) await walking;
+      if (!walking || walking.abandoned) {
+        const started = sharedRead(walk);
+        walking = started;
+        started.done
+          .finally(() => {
+            if (walking === started) walking = undefined;
+          })
+          .catch(() => {});
+      }
+      await walking.join(bound?.signal);
+    } else if (walking && !walking.abandoned) await walking.join(bound?.signal);
     return names.get(streamName);
   };
 }

@@ -13,7 +13,7 @@ runWebhookContract({
   pathSecret,
   noSuchStream: { status: 404, vendorCode: 'ERR-404-RecordNotFound' },
   parseWithOptions: (input, options) => parseWebhook(input, options as never),
-  optionNames: ['unsigned', 'pathSecret', 'confirm', 'confirmTimeoutMs', 'clock'],
+  optionNames: ['unsigned', 'pathSecret', 'confirm', 'confirmTimeoutMs', 'readTimeoutMs', 'clock'],
   parse: (input, { clock, wrongSecret, confirm, withoutAcknowledgement }) =>
     parseWebhook(input, {
       ...(withoutAcknowledgement ? {} : { unsigned: true as const }),

@@ -13,6 +13,7 @@ import {
   safeParseOwn,
   tolerantField,
   type UnsignedWebhookOptions,
+  unsignedReadTimeout,
   unsignedWebhookOptionNames,
   type WebhookInput,
   WebhookVerificationError,
@@ -90,6 +91,8 @@ export async function parseWebhook(
   const options = readWebhookOptions<WowzaVideoWebhookOptions>(provider, given, unsignedWebhookOptionNames);
   checkWebhookInput(provider, input);
   await checkUnsignedWebhook(provider, input, options);
+  // `readTimeoutMs`, or `confirmTimeoutMs`, its older name: checked above, named in a TimeoutError.
+  const bound = unsignedReadTimeout(provider, options);
   const body = await webhookBodyBytes(input.body, provider);
   const raw = parseWebhookJson(body, provider);
   const clock = webhookClock(provider, options.clock);
@@ -145,7 +148,8 @@ export async function parseWebhook(
         [event],
         options.confirm,
         isWowzaVideoNoSuchStream,
-        options.confirmTimeoutMs,
+        bound.timeoutMs,
+        bound.option,
       )
     : [event];
 }

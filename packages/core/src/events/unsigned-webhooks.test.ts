@@ -332,7 +332,18 @@ describe('confirmWebhookEvents: the reads of one delivery are bounded', () => {
         expect(InvalidInputError.isInstance(error)).toBe(true);
         expect((error as InvalidInputError).issues[0]?.path).toBe('confirmTimeoutMs');
       }
+      // The name every adapter takes is checked the same way, named as itself.
+      const error = await failure(() =>
+        checkUnsignedWebhook('liveapi', input(), { unsigned: true, readTimeoutMs: bound as number }),
+      );
+      expect(InvalidInputError.isInstance(error)).toBe(true);
+      expect((error as InvalidInputError).issues[0]?.path).toBe('readTimeoutMs');
     }
+    // Both names at once say two bounds for one: refused, naming the older.
+    const both = await failure(() =>
+      checkUnsignedWebhook('liveapi', input(), { unsigned: true, readTimeoutMs: 100, confirmTimeoutMs: 100 }),
+    );
+    expect((both as InvalidInputError).issues[0]?.path).toBe('confirmTimeoutMs');
   });
 
   it('lets createWebhookHandler answer 500 for a reader that never answers, so the vendor delivers again', async () => {

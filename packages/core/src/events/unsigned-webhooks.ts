@@ -2,10 +2,8 @@ import {
   InvalidInputError,
   NotFoundError,
   ProviderUnavailableError,
-  TimeoutError,
   WebhookVerificationError,
 } from '../errors/errors.js';
-import { callTimeoutProblem } from '../http/transport-settings.js';
 import { type LiveStream, type LiveStreamState, liveStreamStates, type ProviderId } from '../live-stream.js';
 import type { CallOptions } from '../provider.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
@@ -17,6 +15,7 @@ import {
   type WebhookOptionsBase,
   webhookSecretText,
 } from './webhook-input.js';
+import { checkWebhookReadTimeout, defaultWebhookReadTimeoutMs, webhookReads } from './webhook-reads.js';
 
 /**
  * What `confirm` mode reads streams with: a provider or a client of the same vendor (one of another vendor,
@@ -68,27 +67,36 @@ export interface UnsignedWebhookOptions extends WebhookOptionsBase {
    * passes, and any other event is refused as `unconfirmed`, as is a delete of a stream the API still has
    * (see {@link confirmWebhookEvents}). Costs one request per event.
    *
-   * Each read is handed a `signal` and a `timeoutMs` (what is left of {@link confirmTimeoutMs}), so a
+   * Each read is handed a `signal` and a `timeoutMs` (what is left of {@link readTimeoutMs}), so a
    * unilive provider or client stops at the bound; a reader that ignores both is no longer waited for.
    * Either way the delivery then fails with a `TimeoutError` (`operation: 'parseWebhook'`), which
    * `createWebhookHandler` answers 500, so a vendor that retries delivers again.
    */
   confirm?: StreamReader | undefined;
   /**
-   * How long `confirm` may read for one delivery, in ms (a number above 0, at most 2,147,483,647). Default
-   * {@link defaultConfirmTimeoutMs} (5 s): half the 10 s the shortest sender timeout known here allows (the
-   * sandbox's and GitHub's; Standard Webhooks advises senders 15 to 30 s), leaving the rest for the body,
-   * `onEvents` and the network. Wowza Video and LiveAPI document none. Raise it only for a sender known to
-   * wait longer. Anything else is an `InvalidInputError` naming `confirmTimeoutMs`.
+   * How long the vendor reads of one delivery may take together, in ms (a number above 0, at most
+   * 2,147,483,647): here `confirm`'s; the same option bounds Wowza Real-Time's `resolveStreamId` and
+   * videosdk's key fetch. Default {@link defaultWebhookReadTimeoutMs} (5 s): half the 10 s the shortest
+   * sender timeout known here allows (the sandbox's and GitHub's; Standard Webhooks advises senders 15 to
+   * 30 s), leaving the rest for the body, `onEvents` and the network. Wowza Video and LiveAPI document none.
+   * Raise it only for a sender known to wait longer. Anything else is an `InvalidInputError` naming
+   * `readTimeoutMs`.
+   */
+  readTimeoutMs?: number | undefined;
+  /**
+   * The older name of {@link readTimeoutMs}, still read (checked the same way, named `confirmTimeoutMs`);
+   * giving both is an `InvalidInputError` naming `confirmTimeoutMs`.
+   *
+   * @deprecated Use `readTimeoutMs`, the name every adapter's `parseWebhook` takes.
    */
   confirmTimeoutMs?: number | undefined;
 }
 
 /**
- * The default bound of `confirm`'s reads for one delivery (ms): see
- * {@link UnsignedWebhookOptions.confirmTimeoutMs}.
+ * The default bound of `confirm`'s reads for one delivery (ms), {@link defaultWebhookReadTimeoutMs} under its
+ * older name.
  */
-export const defaultConfirmTimeoutMs = 5_000;
+export const defaultConfirmTimeoutMs = defaultWebhookReadTimeoutMs;
 
 /**
  * The names {@link UnsignedWebhookOptions} holds, for `readWebhookOptions`: every option an unsigned
@@ -100,6 +108,7 @@ export const unsignedWebhookOptionNames: readonly string[] = /* @__PURE__ */ Obj
     pathSecret: true,
     confirm: true,
     confirmTimeoutMs: true,
+    readTimeoutMs: true,
     clock: true,
   } satisfies Record<keyof UnsignedWebhookOptions, true>),
 );
@@ -123,11 +132,7 @@ export async function checkUnsignedWebhook(
   }
   const reader: unknown = Object.hasOwn(options, 'confirm') ? options.confirm : undefined;
   if (reader !== undefined) checkStreamReader(provider, reader);
-  const bound: unknown = Object.hasOwn(options, 'confirmTimeoutMs') ? options.confirmTimeoutMs : undefined;
-  if (bound !== undefined) {
-    const problem = callTimeoutProblem(bound);
-    if (problem !== undefined) throw invalidWebhookOption(provider, 'confirmTimeoutMs', problem);
-  }
+  unsignedReadTimeout(provider, options);
   // A list copied once by core's one reader of secret lists: one whose reading throws is named, not escaping.
   const configured: unknown = readWebhookSecretList(
     provider,
@@ -290,49 +295,54 @@ function decodeSegment(segment: string | undefined): string | undefined {
  *   one whose `provider.id` (or `id`) names another vendor is an `InvalidInputError` naming `confirm`.
  * @param isNoSuchStream The adapter's rule for its vendor's "no such stream" ({@link NoSuchStreamRule}).
  * @param timeoutMs The bound of the reads, in ms (above 0, at most 2,147,483,647). Default
- *   {@link defaultConfirmTimeoutMs}. Anything else is an `InvalidInputError` naming `confirmTimeoutMs`.
+ *   {@link defaultWebhookReadTimeoutMs}. Anything else is an `InvalidInputError` naming `option`.
+ * @param option The option the bound came from, named by the errors: `readTimeoutMs`, or
+ *   `confirmTimeoutMs` (its older name, the default, as before). See {@link unsignedReadTimeout}.
  */
 export async function confirmWebhookEvents(
   provider: ProviderId,
   events: readonly LiveStreamEvent[],
   reader: StreamReader,
   isNoSuchStream?: NoSuchStreamRule,
-  timeoutMs: number = defaultConfirmTimeoutMs,
+  timeoutMs: number = defaultWebhookReadTimeoutMs,
+  option = 'confirmTimeoutMs',
 ): Promise<LiveStreamEvent[]> {
   checkStreamReader(provider, reader);
-  const problem = callTimeoutProblem(timeoutMs);
-  if (problem !== undefined) throw invalidWebhookOption(provider, 'confirmTimeoutMs', problem);
+  const bound = checkWebhookReadTimeout(provider, option, timeoutMs);
   // The reads end at the bound whatever the reader does: its signal is aborted, and the wait for it ends.
-  const controller = new AbortController();
-  const startedAt = performance.now();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let expire: (error: TimeoutError) => void = () => {};
-  const expired = new Promise<never>((_, reject) => {
-    expire = reject;
-  });
-  // Settled only by the timer, and only raced: never left rejected unheard.
-  expired.catch(() => {});
-  timer = setTimeout(() => {
-    timer = undefined;
-    const error = new TimeoutError({
-      provider,
-      operation: 'parseWebhook',
-      message:
-        `${provider} webhook: the confirm reader did not answer within ${timeoutMs} ms ` +
-        '(confirmTimeoutMs): the event is neither confirmed nor refused',
-    });
-    // The wait ends first, so the reader's own end (its AbortError) is never what the delivery fails with.
-    expire(error);
-    controller.abort(error);
-  }, timeoutMs);
+  const reads = webhookReads(provider, bound, option);
   try {
-    return await confirmEach(provider, events, isNoSuchStream, (id) => {
-      const left = Math.max(1, Math.ceil(timeoutMs - (performance.now() - startedAt)));
-      return Promise.race([reader.get(id, { signal: controller.signal, timeoutMs: left }), expired]);
-    });
+    return await confirmEach(provider, events, isNoSuchStream, (id) =>
+      reads.read('the confirm reader', (options) => reader.get(id, options)),
+    );
   } finally {
-    if (timer !== undefined) clearTimeout(timer);
+    reads.end();
   }
+}
+
+/**
+ * The bound of an unsigned vendor's reads, as its options give it: `readTimeoutMs`, else `confirmTimeoutMs`
+ * (its older name, kept), else {@link defaultWebhookReadTimeoutMs}; with the name of the option it came from,
+ * for the message of the `TimeoutError`. Both given is an `InvalidInputError` naming `confirmTimeoutMs`.
+ */
+export function unsignedReadTimeout(
+  provider: ProviderId,
+  options: UnsignedWebhookOptions,
+): { timeoutMs: number; option: 'readTimeoutMs' | 'confirmTimeoutMs' } {
+  const read: unknown = Object.hasOwn(options, 'readTimeoutMs') ? options.readTimeoutMs : undefined;
+  const confirm: unknown = Object.hasOwn(options, 'confirmTimeoutMs') ? options.confirmTimeoutMs : undefined;
+  if (read !== undefined && confirm !== undefined) {
+    throw invalidWebhookOption(
+      provider,
+      'confirmTimeoutMs',
+      'is the older name of readTimeoutMs: give one of them, not both',
+    );
+  }
+  const option = confirm !== undefined ? 'confirmTimeoutMs' : 'readTimeoutMs';
+  return {
+    timeoutMs: checkWebhookReadTimeout(provider, option, confirm !== undefined ? confirm : read),
+    option,
+  };
 }
 
 // Each event against the API's answer, read through `read` (the bounded `get`).
