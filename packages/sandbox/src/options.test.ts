@@ -146,7 +146,7 @@ const badEntry: fc.Arbitrary<[object, string]> = fc.oneof(
   fc.constant<[object, string]>([{ dialects: [...videosdkOnly, ...videosdkOnly] }, 'dialects.1.id']),
 );
 
-const outcome = (options: object) =>
+const outcome = (options: unknown) =>
   startSandbox(options as never).then(
     async (sandbox) => {
       await sandbox.close();
@@ -235,6 +235,31 @@ describe('startSandbox options', () => {
         webhooks: { endpoints: [{ provider: 'videosdk', url: 'http://127.0.0.1:9/hooks' }] },
       }),
     ).toBeUndefined();
+  });
+
+  it('refuses options that are no plain object, naming options, before anything listens', async () => {
+    // A `Map` or a class instance is read by own properties only: it would be taken for no options at all.
+    const notObjects = fc.oneof(
+      fc.constant(null),
+      fc.oneof(fc.integer(), fc.double(), fc.string(), fc.boolean(), fc.bigInt()),
+      fc.array(fc.anything(), { maxLength: 3 }),
+      fc.constantFrom(new Map([['port', 0]]), new Set(), new Date(0), new (class Options {})()),
+    );
+    await fc.assert(
+      fc.asyncProperty(notObjects, async (value) => {
+        const listen = vi.spyOn(Server.prototype, 'listen');
+        const error = await outcome(value);
+        expectRefusal(error, 'options');
+        expect(listen).not.toHaveBeenCalled();
+        listen.mockRestore();
+      }),
+      { numRuns: 60, examples: [[null], [0], [4010], ['port'], [[]], [[{ port: 0 }]], [new Map()]] },
+    );
+  });
+
+  it('takes options left out, or given as an object without a prototype, as all defaults', async () => {
+    expect(await outcome(undefined)).toBeUndefined();
+    expect(await outcome(Object.assign(Object.create(null), { media: false }))).toBeUndefined();
   });
 
   it('takes every option in its range', async () => {

@@ -1,6 +1,12 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { describeUnknownName, InvalidInputError, maxTimeoutMs, trimWhitespace } from '@unilive/core';
+import {
+  describeUnknownName,
+  InvalidInputError,
+  maxTimeoutMs,
+  plainObjectProblem,
+  trimWhitespace,
+} from '@unilive/core';
 import { deliverableUrl } from './webhooks/delivery.js';
 import { webhookProviders } from './webhooks/sign.js';
 
@@ -9,6 +15,22 @@ export const defaultHost = '127.0.0.1';
 
 /** The most seconds an HLS segment may last (`media.hls.segmentSeconds`): a player waits for a whole one. */
 export const maxSegmentSeconds = 60;
+
+/**
+ * Checks that the options of `startSandbox` are one plain object (or left out: `undefined` is all defaults),
+ * before any option is read from them: `null`, a number, a text or a list would otherwise fail with a raw
+ * `TypeError` on reading `port`, and a `Map` or a class instance, read by own properties only, would be
+ * taken for no options at all. The whole object is named `options`, as core's `readOptions` names it for a
+ * function whose options are named bare (`port`, `media.setupTimeoutMs`).
+ *
+ * @throws InvalidInputError (`operation: 'startSandbox'`, issue path `options`).
+ */
+export function checkOptionsObject(options: unknown): void {
+  if (options === undefined) return;
+  const top = objectOf('options', options);
+  const kind = plainObjectProblem(top);
+  if (kind !== undefined) throw refuse('options', kind);
+}
 
 /**
  * Checks every option of `startSandbox` but the ports and `maxBodyBytes` (checked before), `allowedHosts`

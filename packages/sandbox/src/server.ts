@@ -28,7 +28,7 @@ import { allDialects } from './dialects/index.js';
 import { decodeSegment } from './dialects/path.js';
 import { createEngine, type EngineOptions, type SandboxEngine } from './engine.js';
 import { type MediaOptions, type MediaService, startMediaService } from './media/media-service.js';
-import { checkSandboxOptions, readHost } from './options.js';
+import { checkOptionsObject, checkSandboxOptions, readHost } from './options.js';
 import type {
   EncoderInfo,
   Fault,
@@ -153,7 +153,9 @@ export interface Sandbox {
  * Starts a local HTTP server speaking each vendor's REST dialect under `/<provider-id>/…`, with a control
  * API under `/_sandbox` (faults, simulated encoders, statistics).
  *
- * @throws InvalidInputError (`operation: 'startSandbox'`) before anything listens, naming the option: a port
+ * @throws InvalidInputError (`operation: 'startSandbox'`) before anything listens, naming the option: options
+ *   that are no plain object (`null`, a number, a text, a list, a `Map`, a class instance) name `options`
+ *   (left out, they are all defaults); a port
  *   or `maxBodyBytes` out of range, and a list option (`dialects`, `allowedHosts`, `webhooks.endpoints`)
  *   that is no list (a text would be taken for its characters), cannot be read (a Proxy whose `length` or
  *   an entry throws, a getter on an entry, a revoked Proxy: `could not be read`, the thrown value as
@@ -170,6 +172,7 @@ export interface Sandbox {
  *   package README lists every bound.
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  checkOptionsObject(options);
   const port = options.port ?? 0;
   for (const [path, value] of [
     ['port', port],
