@@ -26,6 +26,7 @@ runLiveStreamContract({
           { pageSize: 2, perPage: 2 },
           scenario,
         ),
+      clearFaults: () => backend.clearFaults(),
       afterEach: () => backend.clearFaults(),
     };
   },

@@ -24,6 +24,7 @@ runLiveStreamContract({
           backend.injectFault(operation, fault);
           return true;
         },
+        clearFaults: () => backend.clearFaults(),
         afterEach: () => backend.clearFaults(),
       };
     },

@@ -61,6 +61,7 @@ export function sandboxHarness(options: SandboxHarnessOptions): () => Promise<Co
       provider,
       secrets: sandbox.credentials(options.provider),
       injectFault,
+      clearFaults: () => sandbox.clearFaults(),
       preparePaging: async (scenario) => {
         if (options.paging === false) return false;
         const own = await pagingBackend();

@@ -273,6 +273,32 @@ export const mutants: Record<string, Mutant> = {
     fails: ['delete again on the deleted stream'],
   },
 
+  // An update that takes a 404 for success and answers the stream as read: the change never happened.
+  'update swallows 404': {
+    mutate: (provider) => ({
+      ...copy(provider),
+      update: async (id, patch, options) => {
+        try {
+          return await provider.update(id, patch, options);
+        } catch (error) {
+          if (!NotFoundError.isInstance(error)) throw error;
+          return provider.get(id, options);
+        }
+      },
+    }),
+    fails: ['names the stream (streamId)'],
+  },
+
+  // An update whose NotFoundError, built anew by the adapter (remade as it was, `streamId` aside), no
+  // longer names the stream.
+  'update drops streamId': {
+    mutate: (provider) =>
+      remakeErrors(provider, (error) =>
+        error.operation === 'update' && NotFoundError.isInstance(error) ? {} : undefined,
+      ),
+    fails: ['names the stream (streamId)'],
+  },
+
   // A provider object that prints its settings, token included, when logged.
   'provider prints its token': {
     mutate: (provider, token) =>
@@ -301,6 +327,7 @@ export function mutantHarness(mutant: Mutant): ContractHarness {
     injectFault,
     preparePaging: (scenario) =>
       prepareEnginePaging(provider, injectFault, { pageSize: 2, perPage: 2 }, scenario),
+    clearFaults: () => backend.clearFaults(),
     afterEach: () => backend.clearFaults(),
   };
 }
