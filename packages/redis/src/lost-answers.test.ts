@@ -81,11 +81,11 @@ describe.skipIf(!redisServer)('a connection whose first answers are lost', () =>
       await expect.poll(() => proxy.connections, { timeout: 30_000 }).toBeGreaterThan(connections);
       await expect.poll(() => proxy.dropped, { timeout: 30_000 }).toBeGreaterThan(lost);
       await callDuringFault(() => client.get(stream.id), onUnavailable, takes);
-      const during = proxy.connections;
       await proxy.recover();
-      // Once the answers flow, calls go through Redis again, on a new connection, and the removal went out.
+      // Once the answers flow, calls go through Redis again, and the removal went out. Not counted: whether a
+      // connection is made after the recovery. The store may already have dropped the connection whose answers
+      // were lost and made the one that works, during the fault, its handshake passing once answers flow.
       await throughRedis(() => client.get(stream.id), takes);
-      expect(proxy.connections).toBeGreaterThan(during);
       await expect.poll(() => admin.zcard(String(slots)), { timeout: 30_000 }).toBe(0);
     });
 
@@ -104,11 +104,9 @@ describe.skipIf(!redisServer)('a connection whose first answers are lost', () =>
       // The store's own reconnection, inside the fault: its handshake is lost, and no call waits on it.
       await expect.poll(() => proxy.connections, { timeout: 30_000 }).toBeGreaterThan(connections);
       await expect.poll(() => proxy.dropped, { timeout: 30_000 }).toBeGreaterThan(lost);
-      const during = proxy.connections;
       await proxy.recover();
       // The store gives that connection up by itself, makes another, and the removal goes out on it.
       await expect.poll(() => admin.zcard(String(slots)), { timeout: 30_000 }).toBe(0);
-      expect(proxy.connections).toBeGreaterThan(during);
     });
 
     it(`drops a connection made by a call after an idle one was cut, whose answers were lost, and works again once answers flow (${onUnavailable})`, async () => {
@@ -130,10 +128,8 @@ describe.skipIf(!redisServer)('a connection whose first answers are lost', () =>
       await callDuringFault(() => client.get(stream.id), onUnavailable, takes);
       expect(proxy.connections).toBeGreaterThan(connections);
       await expect.poll(() => proxy.dropped, { timeout: 30_000 }).toBeGreaterThan(lost);
-      const during = proxy.connections;
       await proxy.recover();
       await throughRedis(() => client.get(stream.id), takes);
-      expect(proxy.connections).toBeGreaterThan(during);
       // Each call gave its slot back: nothing is held.
       expect(await admin.zcard(String(slots))).toBe(0);
     });
