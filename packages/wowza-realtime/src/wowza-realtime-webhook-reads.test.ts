@@ -146,6 +146,62 @@ describe('wowza-realtime parseWebhook: resolveStreamId is bounded by readTimeout
     expect(signals).toHaveLength(2);
   });
 
+  it('a walk every lookup left, whose list ignores its signal and ends after a newer walk, changes nothing', async () => {
+    const stream = (id: string, streamName: string): LiveStream => ({
+      id,
+      provider: 'wowza-realtime',
+      state: 'ready',
+      ingest: [],
+      playback: [],
+      recording: false,
+      providerDetails: { 'wowza-realtime': { sdk: { streamName, publishToken: 't0k3n' } } },
+      raw: {},
+    });
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let ended: () => void = () => {};
+    const firstEnded = new Promise<void>((resolve) => {
+      ended = resolve;
+    });
+    let walks = 0;
+    let now = 0;
+    const names = wowzaRealtimeStreamNames(
+      {
+        async *list() {
+          walks += 1;
+          if (walks === 1) {
+            // The older list, answered after a newer walk ended; the signal is not heard.
+            await gate;
+            yield stream('idA', 'a');
+            ended();
+            return;
+          }
+          yield stream('idA', 'a');
+          yield stream('idX', 'x');
+        },
+      },
+      { clock: () => now },
+    );
+    const left = new AbortController();
+    const first = Promise.resolve(names('x', { signal: left.signal, timeoutMs: 1000 })).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    left.abort(new Error('bound passed'));
+    expect(await first).toEqual(new Error('bound passed'));
+    const waiting = new AbortController().signal;
+    expect(await names('x', { signal: waiting, timeoutMs: 1000 })).toBe('idX');
+    release();
+    await firstEnded;
+    await new Promise((resolve) => setImmediate(resolve));
+    now += 1000;
+    expect(await names('x', { signal: waiting, timeoutMs: 1000 })).toBe('idX');
+    expect(await names('a', { signal: waiting, timeoutMs: 1000 })).toBe('idA');
+    expect(walks).toBe(2);
+  });
+
   it('hands the resolver the signal and what is left of the bound, 5 s by default; refuses a bound that is no number of ms', async () => {
     const { body, headers } = await signWebhook('wowza-realtime', started, { secret });
     const given: unknown[] = [];

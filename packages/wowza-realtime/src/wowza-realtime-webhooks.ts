@@ -494,7 +494,8 @@ const streamNamesOptionNames = {
  *
  * A lookup stops waiting when the `signal` `parseWebhook` hands it aborts (at `readTimeoutMs`); the walk is
  * handed a signal of its own (`list({ signal })`), aborted when no lookup waits for it any more, and a walk
- * that did not end leaves the names as they were, so the next lookup walks again.
+ * that did not end leaves the names as they were, so the next lookup walks again: one whose `list` ignores
+ * the signal and ends later is dropped, as is any walk a newer one replaced.
  *
  * @throws InvalidInputError (`operation: 'configure'`, `delivery: 'not-sent'`) when the resolver is made,
  *   naming the option: options that are no plain object (a `Map`, a class instance: its entries would be
@@ -537,16 +538,22 @@ export function wowzaRealtimeStreamNames(
   let names = new Map<string, string>();
   let walkedAt: number | undefined;
   let walking: SharedRead<void> | undefined;
+  // The newest walk started: only its result is kept.
+  let generation = 0;
 
   // Shared by the lookups that ask while it runs; aborted (its list call with it) only when every one of
-  // them has stopped waiting, its delivery's readTimeoutMs passed. An aborted walk changes nothing: the next
-  // lookup walks again.
+  // them has stopped waiting, its delivery's readTimeoutMs passed. An aborted walk changes nothing, even
+  // when a source that ignores its signal ends it later, and neither does a walk a newer one replaced (it
+  // may hold an older list): the next lookup walks again.
   const walk = async (signal: AbortSignal) => {
+    generation += 1;
+    const mine = generation;
     const found = new Map<string, string>();
     for await (const stream of source.list({ signal })) {
       const streamName = wowzaRealtimeDetailsOf(stream)?.sdk.streamName;
       if (streamName) found.set(streamName, stream.id);
     }
+    if (signal.aborted || mine !== generation) return;
     names = found;
     walkedAt = clock();
   };
