@@ -156,3 +156,98 @@ describe('videosdk parseWebhook: the key source is bounded by readTimeoutMs', ()
     }
   });
 });
+
+type Failure = '500' | '503' | '404' | 'no-key' | 'network' | '429' | '429-retry-after';
+
+describe('videosdk videosdkPublicKey: a failing key route is asked again no more often than its back-off', () => {
+  it('forged deliveries while the route fails make one request per back-off (30 s, or a 429 Retry-After up to refreshMs); the key held still verifies (generated)', async () => {
+    const genuine = await signWebhook('videosdk', payload, { privateKey: vendor.privateKey });
+    const forged = await signWebhook('videosdk', payload, { privateKey: stranger.privateKey });
+    const refreshMs = 600_000;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom<Failure>('500', '503', '404', 'no-key', 'network', '429', '429-retry-after'),
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 1, max: 3_600 }),
+        async (failure, forgedCount, retryAfterSeconds) => {
+          const requests: string[] = [];
+          let now = 1_000_000;
+          const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+            requests.push(new Request(input, init).url);
+            if (requests.length === 1) return Response.json({ publicKey: vendor.publicKey });
+            if (failure === 'network') throw new TypeError('fetch failed');
+            if (failure === 'no-key') return Response.json({});
+            if (failure === '429-retry-after') {
+              return new Response('slow down', {
+                status: 429,
+                headers: { 'retry-after': String(retryAfterSeconds) },
+              });
+            }
+            return new Response('failing', { status: Number(failure) });
+          }) as typeof globalThis.fetch;
+          const keySource = videosdkPublicKey({
+            baseUrl: 'https://videosdk.test/',
+            fetch,
+            refreshMs,
+            clock: () => now,
+          });
+          const parse = (input: typeof genuine) => parseWebhook(input, { keySource });
+          await expect(parse(genuine)).resolves.toHaveLength(1);
+          now += refreshMs;
+          const forgedOnce = async () => {
+            const error = await outcome(() => parse(forged));
+            expect(error).toMatchObject({ reason: 'bad-signature' });
+          };
+          for (let index = 0; index < forgedCount; index += 1) await forgedOnce();
+          // The first forged delivery asked once; the others were held off.
+          expect(requests).toHaveLength(2);
+          const waitMs =
+            failure === '429-retry-after'
+              ? Math.min(refreshMs, Math.max(30_000, retryAfterSeconds * 1000))
+              : 30_000;
+          now += waitMs - 1;
+          for (let index = 0; index < forgedCount; index += 1) await forgedOnce();
+          expect(requests).toHaveLength(2);
+          await expect(parse(genuine)).resolves.toHaveLength(1);
+          now += 1;
+          for (let index = 0; index < forgedCount; index += 1) await forgedOnce();
+          expect(requests).toHaveLength(3);
+          expect(new Set(requests)).toEqual(new Set(['https://videosdk.test/v2/public/rsa-public-key']));
+        },
+      ),
+      {
+        examples: [
+          ['500', 20, 1],
+          ['429-retry-after', 5, 1],
+          ['429-retry-after', 5, 120],
+          ['429-retry-after', 5, 3_600],
+          ['network', 3, 1],
+        ],
+      },
+    );
+  });
+
+  it('a fetch again given up at the bound (a vendor that holds it) holds off the next one too, the key held still verifying', async () => {
+    const forged = await signWebhook('videosdk', payload, { privateKey: stranger.privateKey });
+    const genuine = await signWebhook('videosdk', payload, { privateKey: vendor.privateKey });
+    const vendorApi = keyVendor(['vendor', 'hold']);
+    let now = 0;
+    const keySource = videosdkPublicKey({
+      baseUrl: 'https://videosdk.test/',
+      fetch: vendorApi.fetch,
+      refreshMs: 60_000,
+      clock: () => now,
+    });
+    await expect(parseWebhook(genuine, { keySource })).resolves.toHaveLength(1);
+    now += 60_000;
+    const first = await outcome(() => parseWebhook(forged, { keySource, readTimeoutMs: 20 }));
+    expect(TimeoutError.isInstance(first)).toBe(true);
+    for (let index = 0; index < 3; index += 1) {
+      const error = await outcome(() => parseWebhook(forged, { keySource, readTimeoutMs: 20 }));
+      expect(error).toMatchObject({ reason: 'bad-signature' });
+    }
+    expect(vendorApi.requests).toHaveLength(2);
+    expect(vendorApi.requests[1]?.signal.aborted).toBe(true);
+    await expect(parseWebhook(genuine, { keySource })).resolves.toHaveLength(1);
+  });
+});

@@ -24,6 +24,7 @@ import {
   SecretSet,
   type SharedRead,
   safeParseOwn,
+  UniliveError,
   sharedRead,
   tolerantField,
   verifyRsaSha256,
@@ -78,7 +79,13 @@ export interface VideosdkPublicKeySettings {
   fetch?: typeof fetch | undefined;
   /** Sent as `Authorization` (the bare JWT, as every videosdk call): the docs do not say whether it is needed. */
   token?: string | undefined;
-  /** After a signature fails, the key is fetched again at most this often, in ms (a rotation). Default 10 min. */
+  /**
+   * After a signature fails, the key is fetched again at most this often, in ms (a rotation). Default 10 min.
+   * A fetch again that fails (or is given up at the delivery's `readTimeoutMs`) is tried again no sooner
+   * than 30 s later (`refreshMs` when that is shorter), or after the `Retry-After` of a 429 when the vendor
+   * sent one (at most `refreshMs`): the key held stays in use meanwhile, and forged deliveries cannot drive
+   * one request each to a failing key route.
+   */
   refreshMs?: number | undefined;
   /**
    * The time in ms since the epoch, read when the key is fetched and when a refresh is considered. Default
@@ -123,6 +130,9 @@ export function videosdkPublicKey(given: VideosdkPublicKeySettings = {}): Videos
   // `keySource` it makes (core's webhookClock), never a TypeError or a refresh that never comes (NaN).
   const clock = webhookClock(provider, settings.clock, 'keySource.clock');
   const refreshMs = settings.refreshMs ?? 600_000;
+  // A fetch that failed spaces the next fetch again: never longer than refreshMs, which a fetch that
+  // succeeded waits anyway.
+  const failedWaitMs = Math.min(refreshMs, 30_000);
   const secrets = new SecretSet();
   if (settings.token) secrets.add(settings.token);
   // Through core's HTTP layer, like every other request: the base URL is checked here (https, or http to
@@ -144,15 +154,27 @@ export function videosdkPublicKey(given: VideosdkPublicKeySettings = {}): Videos
   let key: CryptoKey | undefined;
   let fetchedAt = Number.NEGATIVE_INFINITY;
   let loading: SharedRead<CryptoKey> | undefined;
+  // Before this time (ms since the epoch) refresh fetches nothing: the last fetch failed.
+  let retryAt = Number.NEGATIVE_INFINITY;
 
   // The time is read by the caller, before the fetch: a clock that fails fails the call that read it, never
   // a refresh whose failures are taken as "no new key". Aborted only when no delivery waits for it any more
-  // (each stops at its readTimeoutMs); a fetch that fails or is aborted changes nothing, so the next delivery
-  // fetches again: the key and the time of the last fetch that brought one stay as they were.
+  // (each stops at its readTimeoutMs); a fetch that fails or is aborted leaves the key and the time of the
+  // last fetch that brought one as they were, so a delivery with no key fetches again, and it holds off
+  // refresh for a while (retryAt): each forged delivery would otherwise ask the failing route once.
   const load = (now: number): SharedRead<CryptoKey> => {
     if (loading && !loading.abandoned) return loading;
     const started = sharedRead(async (signal) => {
-      const loaded = await fetchKey(signal);
+      let loaded: CryptoKey;
+      try {
+        loaded = await fetchKey(signal);
+      } catch (error) {
+        const asked = UniliveError.isInstance(error) ? (error.retryAfterMs ?? 0) : 0;
+        retryAt = now + Math.min(refreshMs, Math.max(failedWaitMs, asked));
+        throw error;
+      }
+      // A fetch every delivery left keeps nothing, whenever it ends.
+      if (signal.aborted) throw signal.reason;
       key = loaded;
       fetchedAt = now;
       return loaded;
@@ -194,7 +216,7 @@ export function videosdkPublicKey(given: VideosdkPublicKeySettings = {}): Videos
     },
     async refresh(options) {
       const now = clock();
-      if (now - fetchedAt < refreshMs) return undefined;
+      if (now - fetchedAt < refreshMs || now < retryAt) return undefined;
       try {
         return await load(now).join(options?.signal);
       } catch (error) {
