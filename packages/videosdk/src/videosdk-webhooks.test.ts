@@ -284,3 +284,23 @@ describe('videosdk parseWebhook rooms named empty', () => {
     }
   });
 });
+
+describe('videosdk parseWebhook: a key option given as null', () => {
+  it('is an InvalidInputError naming it, before any request (never the production key route) (generated)', async () => {
+    const signed = await signWebhook('videosdk', fixtures[0]?.webhook, { privateKey: vendor.privateKey });
+    const fetch = vi.spyOn(globalThis, 'fetch').mockRejectedValue(new TypeError('fetch failed'));
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom('publicKey', 'keySource'), async (option) => {
+          const caught = await failure(() => parseWebhook(signed, { [option]: null } as never));
+          expect(InvalidInputError.isInstance(caught)).toBe(true);
+          expect(caught).toMatchObject({ operation: 'parseWebhook', issues: [{ path: option }] });
+        }),
+        { examples: [['publicKey'], ['keySource']] },
+      );
+      expect(fetch).not.toHaveBeenCalled();
+    } finally {
+      fetch.mockRestore();
+    }
+  });
+});

@@ -418,6 +418,21 @@ export async function parseWebhook(
   // Read once, before anything else (a key fetched, a signature checked): the rest reads only this copy.
   const options = readWebhookOptions<VideosdkWebhookOptions>(provider, given, videosdkWebhookOptionNames);
   checkWebhookInput(provider, input);
+  // `null` is no "none": it would fall through to the vendor's production key route.
+  if (options.publicKey === null) {
+    throw invalidWebhookOption(
+      provider,
+      'publicKey',
+      'must be a PEM public key, a CryptoKey or a list of them, not null (leave it out for the key source)',
+    );
+  }
+  if (options.keySource === null) {
+    throw invalidWebhookOption(
+      provider,
+      'keySource',
+      'must be a key source: an object with get and refresh functions (videosdkPublicKey(…)), or left out',
+    );
+  }
   // A list copied once by core's one reader of secret lists: one whose reading throws is named, not escaping.
   const publicKey = readWebhookSecretList(provider, 'publicKey', options.publicKey) as
     | VideosdkWebhookOptions['publicKey']
