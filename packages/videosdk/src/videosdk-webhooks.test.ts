@@ -304,3 +304,100 @@ describe('videosdk parseWebhook: a key option given as null', () => {
     }
   });
 });
+
+describe('videosdk parseWebhook: a custom key source', () => {
+  const vendorKey = crypto.subtle.importKey(
+    'spki',
+    Buffer.from(vendor.publicKey.replace(/-----[^-]+-----|\s/g, ''), 'base64'),
+    { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+    false,
+    ['verify'],
+  );
+
+  it('of the wrong shape is an InvalidInputError naming keySource when the options are read, nothing called (generated)', async () => {
+    const signed = await signWebhook('videosdk', fixtures[0]?.webhook, { privateKey: vendor.privateKey });
+    let called = 0;
+    const call = async () => {
+      called += 1;
+      return vendorKey;
+    };
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    const shapes: Record<string, unknown> = {
+      empty: {},
+      map: new Map([['get', call]]),
+      'get only': { get: call },
+      'refresh only': { refresh: call },
+      'get no function': { get: 'key', refresh: call },
+      number: 5,
+      text: 'https://api.videosdk.live',
+      'throwing getter': {
+        get get(): never {
+          throw new Error('no');
+        },
+        refresh: call,
+      },
+      'revoked proxy': revoked.proxy,
+    };
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...Object.keys(shapes)), async (shape) => {
+        const caught = await failure(() => parseWebhook(signed, { keySource: shapes[shape] as never }));
+        expect(InvalidInputError.isInstance(caught)).toBe(true);
+        expect(caught).toMatchObject({ operation: 'parseWebhook', issues: [{ path: 'keySource' }] });
+      }),
+      { examples: [['empty'], ['map'], ['get only'], ['revoked proxy']] },
+    );
+    expect(called).toBe(0);
+  });
+
+  it('may be a class instance, and may answer PEM text; text that is no PEM key, or a get that throws, names keySource; a refresh that rejects is no new key (400)', async () => {
+    const signed = await signWebhook('videosdk', fixtures[0]?.webhook, { privateKey: vendor.privateKey });
+    const forged = await signWebhook('videosdk', fixtures[0]?.webhook, { privateKey: stranger.privateKey });
+    class Source {
+      refreshed = 0;
+      async get() {
+        return stranger.publicKey;
+      }
+      async refresh() {
+        this.refreshed += 1;
+        return vendor.publicKey;
+      }
+    }
+    const rotating = new Source();
+    expect(await parseWebhook(signed, { keySource: rotating as never })).toHaveLength(1);
+    expect(rotating.refreshed).toBe(1);
+    const pemGet = { get: async () => vendor.publicKey, refresh: async () => undefined };
+    expect(await parseWebhook(signed, { keySource: pemGet as never })).toHaveLength(1);
+
+    const notPem = { get: async () => 'not a key', refresh: async () => undefined };
+    const thrown = new Error('lookup broke');
+    const throwing = {
+      get: async () => {
+        throw thrown;
+      },
+      refresh: async () => undefined,
+    };
+    for (const [keySource, cause] of [
+      [notPem, undefined],
+      [throwing, thrown],
+    ] as const) {
+      const caught = await failure(() => parseWebhook(signed, { keySource: keySource as never }));
+      expect(InvalidInputError.isInstance(caught)).toBe(true);
+      expect(caught).toMatchObject({ issues: [{ path: 'keySource' }] });
+      // Kept as the cause (a copy, scrubbed of secrets), never in the message.
+      if (cause) expect((caught as InvalidInputError).cause).toMatchObject({ message: cause.message });
+      else expect((caught as InvalidInputError).cause).toBeUndefined();
+      expect((caught as InvalidInputError).message).not.toContain('lookup broke');
+    }
+
+    const rejecting = {
+      get: () => vendorKey,
+      refresh: async () => {
+        throw new Error('vendor 503');
+      },
+    };
+    const caught = await failure(() => parseWebhook(forged, { keySource: rejecting }));
+    expect(caught).toMatchObject({ name: 'WebhookVerificationError', reason: 'bad-signature' });
+    expect(await parseWebhook(signed, { keySource: rejecting })).toHaveLength(1);
+  });
+});

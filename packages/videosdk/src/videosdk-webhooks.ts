@@ -24,9 +24,9 @@ import {
   SecretSet,
   type SharedRead,
   safeParseOwn,
-  UniliveError,
   sharedRead,
   tolerantField,
+  UniliveError,
   verifyRsaSha256,
   type WebhookInput,
   type WebhookOptionsBase,
@@ -426,13 +426,7 @@ export async function parseWebhook(
       'must be a PEM public key, a CryptoKey or a list of them, not null (leave it out for the key source)',
     );
   }
-  if (options.keySource === null) {
-    throw invalidWebhookOption(
-      provider,
-      'keySource',
-      'must be a key source: an object with get and refresh functions (videosdkPublicKey(…)), or left out',
-    );
-  }
+  const keySource = readKeySource(options.keySource);
   // A list copied once by core's one reader of secret lists: one whose reading throws is named, not escaping.
   const publicKey = readWebhookSecretList(provider, 'publicKey', options.publicKey) as
     | VideosdkWebhookOptions['publicKey']
@@ -454,15 +448,34 @@ export async function parseWebhook(
     if (pinned) {
       for (const key of pinned) if (await verifyRsaSha256(key, signature, body)) verified = true;
     } else {
-      const source = options.keySource ?? defaultSourceFor(keyBaseUrl());
+      const source = keySource ?? defaultSourceFor(keyBaseUrl());
       // Both fetches of one delivery within one bound: a source that has not answered by then fails it.
       const reads = webhookReads(provider, readTimeoutMs, 'readTimeoutMs');
+      let signal: AbortSignal | undefined;
       try {
-        const key = await reads.read('the key source', (bound) => source.get(bound));
-        verified = await verifyRsaSha256(key, signature, body);
+        let key: unknown;
+        try {
+          key = await reads.read('the key source', (bound) => {
+            signal = bound.signal;
+            return source.get.call(source, bound);
+          });
+        } catch (error) {
+          throw keySourceFailed(error);
+        }
+        verified = await verifyRsaSha256(await sourcedKey(key, 'get'), signature, body);
         if (!verified) {
-          const renewed = await reads.read('the key source', (bound) => source.refresh(bound));
-          if (renewed) verified = await verifyRsaSha256(renewed, signature, body);
+          let renewed: unknown;
+          try {
+            renewed = await reads.read('the key source', (bound) => source.refresh.call(source, bound));
+          } catch (error) {
+            // The bound passing is the delivery's TimeoutError, and an InvalidInputError a configuration
+            // fault (a clock that fails): both 500. Any other failure of a refresh, the built-in source's or a
+            // custom one's, is "no new key", so the delivery ends bad-signature (400).
+            if (signal?.aborted && error === signal.reason) throw error;
+            if (InvalidInputError.isInstance(error)) throw error;
+          }
+          if (renewed)
+            verified = await verifyRsaSha256(await sourcedKey(renewed, 'refresh'), signature, body);
         }
       } finally {
         reads.end();
@@ -516,6 +529,47 @@ export async function parseWebhook(
       raw,
     }),
   ];
+}
+
+// A custom key source, checked when the options are read: an object with `get` and `refresh` functions.
+function readKeySource(value: unknown): VideosdkPublicKeySource | undefined {
+  if (value === undefined) return undefined;
+  const problem =
+    'must be a key source: an object with get and refresh functions (videosdkPublicKey(…)), or left out';
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) {
+    throw invalidWebhookOption(provider, 'keySource', problem);
+  }
+  let get: unknown;
+  let refresh: unknown;
+  try {
+    ({ get, refresh } = value as VideosdkPublicKeySource);
+  } catch (error) {
+    throw invalidWebhookOption(provider, 'keySource', 'could not be read (see cause)', error);
+  }
+  if (typeof get !== 'function' || typeof refresh !== 'function') {
+    throw invalidWebhookOption(provider, 'keySource', problem);
+  }
+  return value as VideosdkPublicKeySource;
+}
+
+// What a throwing `get` threw, as the caller sees it: a unilive error (the built-in source's fetch failing,
+// the bound's TimeoutError) as it is; anything else typed, naming the option, with the thrown value as cause.
+function keySourceFailed(error: unknown): unknown {
+  if (UniliveError.isInstance(error)) return error;
+  return invalidWebhookOption(provider, 'keySource', 'threw; the key could not be read (see cause)', error);
+}
+
+// A key a source answered: PEM text is imported, as a pinned `publicKey` is; text that is no PEM public key
+// is the source's fault, never the delivery's bad signature.
+async function sourcedKey(key: unknown, call: 'get' | 'refresh'): Promise<CryptoKey> {
+  if (typeof key !== 'string') return key as CryptoKey;
+  const imported = await importRsaPublicKey(key);
+  if (imported) return imported;
+  throw invalidWebhookOption(
+    provider,
+    'keySource',
+    `${call} answered text that is no PEM public key (-----BEGIN PUBLIC KEY-----)`,
+  );
 }
 
 async function pinnedKeys(
