@@ -59,7 +59,12 @@ export const videosdkWebhookPublicKeyVariable = 'VIDEOSDK_WEBHOOK_PUBLIC_KEY';
 /**
  * Where the webhook public key comes from when it is not pinned: fetched once, then cached. `parseWebhook`
  * hands each call the delivery's `signal` (aborted at `readTimeoutMs`) and `timeoutMs` (what is left of it,
- * in ms); a source that ignores them is no longer waited for at the bound.
+ * in ms); a source that ignores them is no longer waited for at the bound. A custom source is any object
+ * (a class instance too) with `get` and `refresh` functions, checked when `parseWebhook` reads its options.
+ * PEM text answered in place of a key is imported as a pinned `publicKey` is; text that is no PEM public key,
+ * or a `get` that throws anything but a unilive error, is an `InvalidInputError` naming `keySource` (what it
+ * threw as `cause`). A `refresh` that rejects (but for the delivery's `TimeoutError` or an
+ * `InvalidInputError`) means no new key: the delivery is `bad-signature`, as with the built-in source.
  */
 export interface VideosdkPublicKeySource {
   /** The cached key, fetched on first use. */
@@ -287,7 +292,9 @@ export interface VideosdkWebhookOptions extends WebhookOptionsBase {
   /**
    * Fetches the key when none is pinned: `videosdkPublicKey({ baseUrl })` for another API root (the
    * sandbox's, say). Default: one shared {@link videosdkPublicKey} for the API root `VIDEOSDK_BASE_URL`
-   * names, else the vendor's, so the key is fetched once per process.
+   * names, else the vendor's, so the key is fetched once per process. A value without `get` and `refresh`
+   * functions, `null` included, is an `InvalidInputError` naming `keySource`, before anything is read (so is
+   * `publicKey: null`: leave an option out for its default).
    */
   keySource?: VideosdkPublicKeySource | undefined;
   /**
@@ -407,7 +414,9 @@ function mapEvent(name: string, data: Data): Mapped | undefined {
  * event hub does) is the only defence against a replayed delivery.
  *
  * Throws {@link WebhookVerificationError}: `body-not-raw`, `missing-signature`, `bad-signature`,
- * `malformed-body`; `InvalidInputError` for a pinned key that is no PEM public key;
+ * `malformed-body`; `InvalidInputError` for a pinned key that is no PEM public key, a `publicKey` or
+ * `keySource` given as `null`, a `keySource` without `get` and `refresh` functions, or one whose `get` throws
+ * (not a unilive error) or answers text that is no PEM public key;
  * `ProviderUnavailableError` when the key must be fetched and cannot be; `TimeoutError` (`operation:
  * 'parseWebhook'`) when the key source has not answered within `readTimeoutMs` (default 5 s).
  */
