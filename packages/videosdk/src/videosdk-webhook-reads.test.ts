@@ -33,6 +33,11 @@ function keyVendor(plan: readonly ('hold' | 'vendor' | 'stranger')[]) {
   return { requests, fetch };
 }
 
+// The bound of a delivery whose read is held: it runs out only once the read is under way. Long enough that
+// the work before the read (a key fetched, imported and tried) always fits on a busy machine, since a bound
+// that ran out before the read was sent would leave the requests counted below unmade.
+const heldReadBoundMs = 1_000;
+
 async function outcome(run: () => Promise<unknown>): Promise<unknown> {
   return run().then(
     (value) => ({ value }),
@@ -69,7 +74,7 @@ describe('videosdk parseWebhook: the key source is bounded by readTimeoutMs', ()
                   refreshMs: 0,
                 });
           const parse = (input: Parameters<typeof parseWebhook>[0]) =>
-            parseWebhook(input, { keySource, readTimeoutMs: 50 });
+            parseWebhook(input, { keySource, readTimeoutMs: heldReadBoundMs });
           let error: unknown;
           if (throughHandler) {
             const heard: unknown[] = [];
@@ -116,7 +121,9 @@ describe('videosdk parseWebhook: the key source is bounded by readTimeoutMs', ()
         fetch: vendorApi.fetch,
         refreshMs: 0,
       });
-      const timedOut = await outcome(() => parseWebhook({ body, headers }, { keySource, readTimeoutMs: 50 }));
+      const timedOut = await outcome(() =>
+        parseWebhook({ body, headers }, { keySource, readTimeoutMs: heldReadBoundMs }),
+      );
       expect(TimeoutError.isInstance(timedOut), first).toBe(true);
       const events = await parseWebhook({ body, headers }, { keySource });
       expect(events[0]?.state, first).toBe('ready');
@@ -240,10 +247,13 @@ describe('videosdk videosdkPublicKey: a failing key route is asked again no more
     });
     await expect(parseWebhook(genuine, { keySource })).resolves.toHaveLength(1);
     now += 60_000;
-    const first = await outcome(() => parseWebhook(forged, { keySource, readTimeoutMs: 20 }));
+    const first = await outcome(() => parseWebhook(forged, { keySource, readTimeoutMs: heldReadBoundMs }));
     expect(TimeoutError.isInstance(first)).toBe(true);
+    // Held off, these make no read, so no bound may run out: the shared 30 s, not the bound above, which a
+    // busy machine can spend on a signature check alone. A fetch made all the same would be held (the plan's
+    // last step) and counted below.
     for (let index = 0; index < 3; index += 1) {
-      const error = await outcome(() => parseWebhook(forged, { keySource, readTimeoutMs: 20 }));
+      const error = await outcome(() => parseWebhook(forged, { keySource, readTimeoutMs: 30_000 }));
       expect(error).toMatchObject({ reason: 'bad-signature' });
     }
     expect(vendorApi.requests).toHaveLength(2);
