@@ -153,6 +153,7 @@ export {
 export {
   checkWebhookReadTimeout,
   defaultWebhookReadTimeoutMs,
+  readWebhookReadOptions,
   type SharedRead,
   sharedRead,
   type WebhookReadOptions,

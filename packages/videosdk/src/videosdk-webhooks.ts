@@ -20,6 +20,7 @@ import {
   readEventTime,
   readSettings,
   readWebhookOptions,
+  readWebhookReadOptions,
   readWebhookSecretList,
   SecretSet,
   type SharedRead,
@@ -65,6 +66,12 @@ export const videosdkWebhookPublicKeyVariable = 'VIDEOSDK_WEBHOOK_PUBLIC_KEY';
  * or a `get` that throws anything but a unilive error, is an `InvalidInputError` naming `keySource` (what it
  * threw as `cause`). A `refresh` that rejects (but for the delivery's `TimeoutError` or an
  * `InvalidInputError`) means no new key: the delivery is `bad-signature`, as with the built-in source.
+ *
+ * The built-in source ({@link videosdkPublicKey}) reads the options of each call first (core's
+ * `readWebhookReadOptions`): a `signal` already aborted rejects at once with its reason, the key route
+ * not asked; a `signal` that is no `AbortSignal`, a `timeoutMs` that is no number of ms above 0 (at most
+ * 2,147,483,647) or options that are no plain object reject with `InvalidInputError` (`operation:
+ * 'parseWebhook'`, `delivery: 'not-sent'`) naming `signal`, `timeoutMs` or `options`.
  */
 export interface VideosdkPublicKeySource {
   /** The cached key, fetched on first use. */
@@ -216,17 +223,21 @@ export function videosdkPublicKey(given: VideosdkPublicKeySettings = {}): Videos
 
   return {
     async get(options) {
+      // Before the key is read: an aborted signal ends the call (no fetch starts), and options a caller of
+      // its own gave wrongly are refused by name.
+      const signal = readWebhookReadOptions(provider, options);
       if (key) return key;
-      return load(clock()).join(options?.signal);
+      return load(clock()).join(signal);
     },
     async refresh(options) {
+      const signal = readWebhookReadOptions(provider, options);
       const now = clock();
       if (now - fetchedAt < refreshMs || now < retryAt) return undefined;
       try {
-        return await load(now).join(options?.signal);
+        return await load(now).join(signal);
       } catch (error) {
         // The delivery's bound passing is its TimeoutError; any other failure leaves "no new key".
-        if (options?.signal?.aborted && error === options.signal.reason) throw error;
+        if (signal?.aborted && error === signal.reason) throw error;
         return undefined;
       }
     },

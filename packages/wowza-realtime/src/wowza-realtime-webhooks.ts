@@ -18,6 +18,7 @@ import {
   readEventTime,
   readSettings,
   readWebhookOptions,
+  readWebhookReadOptions,
   type SharedRead,
   safeParseOwn,
   sharedRead,
@@ -497,6 +498,12 @@ const streamNamesOptionNames = {
  * that did not end leaves the names as they were, so the next lookup walks again: one whose `list` ignores
  * the signal and ends later is dropped, as is any walk a newer one replaced.
  *
+ * Each lookup reads its options first (core's `readWebhookReadOptions`), before a name is looked up: a
+ * `signal` already aborted rejects at once with its reason, no walk started; a `signal` that is no
+ * `AbortSignal`, a `timeoutMs` that is no number of ms above 0 (at most 2,147,483,647) or options that are
+ * no plain object reject with `InvalidInputError` (`operation: 'parseWebhook'`, `delivery: 'not-sent'`)
+ * naming `signal`, `timeoutMs` or `options`.
+ *
  * @throws InvalidInputError (`operation: 'configure'`, `delivery: 'not-sent'`) when the resolver is made,
  *   naming the option: options that are no plain object (a `Map`, a class instance: its entries would be
  *   taken for none), a name it does not have (`clok` names `clock`), an option that cannot be read (a
@@ -559,6 +566,9 @@ export function wowzaRealtimeStreamNames(
   };
 
   return async (given, bound) => {
+    // Before anything is looked up: an aborted signal ends the lookup (no walk starts), and options a
+    // caller of its own gave wrongly are refused by name.
+    const signal = readWebhookReadOptions(provider, bound);
     // Events name a stream as `accountId/name` too; the map holds the names alone.
     const streamName = typeof given === 'string' ? (nameOf(given) ?? given) : given;
     const known = names.get(streamName);
@@ -573,8 +583,8 @@ export function wowzaRealtimeStreamNames(
           })
           .catch(() => {});
       }
-      await walking.join(bound?.signal);
-    } else if (walking && !walking.abandoned) await walking.join(bound?.signal);
+      await walking.join(signal);
+    } else if (walking && !walking.abandoned) await walking.join(signal);
     return names.get(streamName);
   };
 }

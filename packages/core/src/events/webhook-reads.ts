@@ -1,6 +1,13 @@
 import { TimeoutError } from '../errors/errors.js';
 import { callTimeoutProblem } from '../http/transport-settings.js';
 import type { ProviderId } from '../live-stream.js';
+import {
+  abortedReason,
+  callOptionRules,
+  checkCallOptionValues,
+  notAborted,
+  readOptions,
+} from '../options.js';
 import { invalidWebhookOption } from './webhook-input.js';
 
 /**
@@ -29,6 +36,39 @@ export interface WebhookReads {
   read<T>(who: string, run: (options: WebhookReadOptions) => T | Promise<T>): Promise<T>;
   /** Ends the bound (its timer): called once the parse is done, whatever its outcome. */
   end(): void;
+}
+
+/**
+ * Reads the options a webhook reader is called with (`{ signal, timeoutMs }`: a `resolveStreamId` such as
+ * `wowzaRealtimeStreamNames`'s, a key source's `get` and `refresh`), before it reads anything. `parseWebhook`
+ * hands them well formed; a caller of the reader's own is held to what every unilive call is held to. A
+ * `signal` already aborted ends the call first, as a client's call ends
+ * (`docs/decisions/2026-12-01-aborted-signal-first.md`), whatever else the options hold: its reason is
+ * thrown, as the reader rejects with it when the signal fires while it waits (`SharedRead.join`) and as
+ * `fetch` does, so no vendor read starts. Names other than `signal` and `timeoutMs` are left unread.
+ *
+ * @returns The signal to follow (a platform one), if any.
+ * @throws The signal's reason when it is aborted already.
+ * @throws InvalidInputError (`operation: 'parseWebhook'`, `delivery: 'not-sent'`) naming the option:
+ *   options that are no plain object (`null`, a `Map`, a class instance), an option that cannot be read,
+ *   a `signal` that is no `AbortSignal`, a `timeoutMs` that is no number of ms above 0 and at most
+ *   2,147,483,647 (`0`, `-1`, `NaN`, `Infinity`).
+ */
+export function readWebhookReadOptions(provider: ProviderId, options: unknown): AbortSignal | undefined {
+  const reason = abortedReason(options);
+  if (reason !== notAborted) throw reason;
+  const read = readOptions<Partial<WebhookReadOptions>>(options, callOptionRules, {
+    provider,
+    operation: 'parseWebhook',
+    path: 'options',
+    unknown: 'ignore',
+    keys: 'bare',
+  });
+  checkCallOptionValues(read, provider, 'parseWebhook');
+  // A getter's signal is read by readOptions alone (abortedReason runs no caller code): aborted, it ends the
+  // call all the same.
+  if (read.signal?.aborted) throw read.signal.reason;
+  return read.signal;
 }
 
 /**
