@@ -39,6 +39,8 @@ export type { VideosdkV2Hls, VideosdkV2Room, VideosdkV2RtmpOut } from './videosd
 export { videosdkV2MaxPageSize } from './videosdk-v2-rooms.js';
 export {
   parseWebhook,
+  type VideosdkFetchedPublicKeySource,
+  type VideosdkPublicKeyAnswer,
   type VideosdkPublicKeySettings,
   type VideosdkPublicKeySource,
   type VideosdkWebhookOptions,

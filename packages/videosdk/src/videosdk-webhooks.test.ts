@@ -10,7 +10,7 @@ import { createWebhookKeyPair, signWebhook } from '@unilive/testing';
 import { loadWebhookFixtures, runWebhookContract } from '@unilive/testing/contract';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { parseWebhook, videosdkPublicKey } from './videosdk-webhooks.js';
+import { parseWebhook, type VideosdkPublicKeySource, videosdkPublicKey } from './videosdk-webhooks.js';
 
 const fixtures = loadWebhookFixtures(
   fileURLToPath(new URL('../../../test-fixtures/videosdk/webhooks', import.meta.url)),
@@ -363,11 +363,25 @@ describe('videosdk parseWebhook: a custom key source', () => {
         return vendor.publicKey;
       }
     }
+    // Typed as key sources, with no cast: the type says PEM text is an answer.
     const rotating = new Source();
-    expect(await parseWebhook(signed, { keySource: rotating as never })).toHaveLength(1);
+    expect(await parseWebhook(signed, { keySource: rotating })).toHaveLength(1);
     expect(rotating.refreshed).toBe(1);
-    const pemGet = { get: async () => vendor.publicKey, refresh: async () => undefined };
-    expect(await parseWebhook(signed, { keySource: pemGet as never })).toHaveLength(1);
+    const pemGet: VideosdkPublicKeySource = {
+      get: async () => vendor.publicKey,
+      refresh: async () => undefined,
+    };
+    expect(await parseWebhook(signed, { keySource: pemGet })).toHaveLength(1);
+    // As it is, or through any thenable, as the type says.
+    const pemAsItIs: VideosdkPublicKeySource = { get: () => vendor.publicKey, refresh: () => undefined };
+    expect(await parseWebhook(signed, { keySource: pemAsItIs })).toHaveLength(1);
+    const pemThenable: VideosdkPublicKeySource = {
+      // biome-ignore lint/suspicious/noThenProperty: a thenable that is no Promise is what this case is.
+      get: () => ({ then: (resolve) => Promise.resolve(stranger.publicKey).then(resolve) }),
+      // biome-ignore lint/suspicious/noThenProperty: a thenable that is no Promise is what this case is.
+      refresh: () => ({ then: (resolve) => Promise.resolve(vendor.publicKey).then(resolve) }),
+    };
+    expect(await parseWebhook(signed, { keySource: pemThenable })).toHaveLength(1);
 
     const notPem = { get: async () => 'not a key', refresh: async () => undefined };
     const thrown = new Error('lookup broke');

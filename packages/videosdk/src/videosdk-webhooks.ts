@@ -74,6 +74,35 @@ export const videosdkWebhookPublicKeyVariable = 'VIDEOSDK_WEBHOOK_PUBLIC_KEY';
  * 'parseWebhook'`, `delivery: 'not-sent'`) naming `signal`, `timeoutMs` or `options`.
  */
 export interface VideosdkPublicKeySource {
+  /**
+   * The key to verify a delivery with: a WebCrypto `CryptoKey` (RSASSA-PKCS1-v1_5, SHA-256), or PEM text
+   * (`-----BEGIN PUBLIC KEY-----`, what `GET /v2/public/rsa-public-key` answers as `publicKey`), which
+   * `parseWebhook` imports as it imports a pinned `publicKey`; as it is, or through a promise (or any
+   * thenable).
+   */
+  get(options?: WebhookReadOptions): VideosdkPublicKeyAnswer | PromiseLike<VideosdkPublicKeyAnswer>;
+  /**
+   * A key fetched again after a signature did not verify (a rotation): a `CryptoKey` or PEM text as `get`
+   * answers, or `undefined` for no new key (the delivery is then `bad-signature`); as it is, or through a
+   * promise (or any thenable).
+   */
+  refresh(
+    options?: WebhookReadOptions,
+  ): VideosdkPublicKeyAnswer | undefined | PromiseLike<VideosdkPublicKeyAnswer | undefined>;
+}
+
+/**
+ * What a {@link VideosdkPublicKeySource} answers for a key: a WebCrypto `CryptoKey`, or PEM text
+ * (`-----BEGIN PUBLIC KEY-----`) that `parseWebhook` imports (text that is no PEM public key is an
+ * `InvalidInputError` naming `keySource`).
+ */
+export type VideosdkPublicKeyAnswer = CryptoKey | string;
+
+/**
+ * The key source {@link videosdkPublicKey} makes: a {@link VideosdkPublicKeySource} whose answers are always
+ * imported keys (it imports the PEM text the vendor sends), through a promise.
+ */
+export interface VideosdkFetchedPublicKeySource extends VideosdkPublicKeySource {
   /** The cached key, fetched on first use. */
   get(options?: WebhookReadOptions): Promise<CryptoKey>;
   /** Fetches the key again if the last fetch is older than `refreshMs`; undefined when it is not. */
@@ -133,7 +162,7 @@ const publicKeySettingNames = {
  *   Proxy), `null` for a setting, a `baseUrl` that is no https URL (http only to this machine), a `fetch`,
  *   `clock` that is no function, a `token` that is no text, a `refreshMs` that is no number of ms from 0.
  */
-export function videosdkPublicKey(given: VideosdkPublicKeySettings = {}): VideosdkPublicKeySource {
+export function videosdkPublicKey(given: VideosdkPublicKeySettings = {}): VideosdkFetchedPublicKeySource {
   // Read as an adapter's settings are (core's readSettings): own properties of a plain object, each once,
   // every name known, before anything is fetched.
   const settings = readSettings(provider, given, publicKeySettingNames);

@@ -33,7 +33,7 @@ export interface WebhookReads {
    *
    * @param who What reads, for the message (`the confirm reader`, `resolveStreamId`).
    */
-  read<T>(who: string, run: (options: WebhookReadOptions) => T | Promise<T>): Promise<T>;
+  read<T>(who: string, run: (options: WebhookReadOptions) => T | PromiseLike<T>): Promise<T>;
   /** Ends the bound (its timer): called once the parse is done, whatever its outcome. */
   end(): void;
 }
@@ -120,7 +120,7 @@ export function webhookReads(provider: ProviderId, timeoutMs: number, option: st
     controller.abort(error);
   }, timeoutMs);
   return {
-    read<T>(who: string, run: (options: WebhookReadOptions) => T | Promise<T>): Promise<T> {
+    read<T>(who: string, run: (options: WebhookReadOptions) => T | PromiseLike<T>): Promise<T> {
       reader = who;
       if (controller.signal.aborted) return expired;
       const left = Math.max(1, Math.ceil(timeoutMs - (performance.now() - startedAt)));
