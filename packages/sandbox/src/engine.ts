@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { InvalidInputError, type ProviderId } from '@unilive/core';
-import { faultIssue } from './faults.js';
+import { faultIssue, routeFaultIssue } from './faults.js';
 import type {
   DialectContext,
   DialectSettings,
@@ -8,6 +8,7 @@ import type {
   ErrorKind,
   Fault,
   FaultOperation,
+  RouteFaultOperation,
   SandboxDialect,
   SandboxLogEntry,
   SandboxRequest,
@@ -178,12 +179,19 @@ export function createEngine(options: EngineOptions) {
     });
   }
 
-  function queueFault(provider: ProviderId, operation: FaultOperation, fault: Fault): void {
+  function queueFault(
+    provider: ProviderId,
+    operation: FaultOperation | RouteFaultOperation,
+    fault: Fault,
+  ): void {
     const key = `${provider}/${operation}`;
     faults.set(key, [...(faults.get(key) ?? []), fault]);
   }
 
-  function takeFault(provider: ProviderId, operation: FaultOperation | undefined): Fault | undefined {
+  function takeFault(
+    provider: ProviderId,
+    operation: FaultOperation | RouteFaultOperation | undefined,
+  ): Fault | undefined {
     if (!operation) return undefined;
     const key = `${provider}/${operation}`;
     const queue = faults.get(key);
@@ -240,20 +248,23 @@ export function createEngine(options: EngineOptions) {
     }
   }
 
-  // Serves a planned fault; undefined means "now answer normally" (after a slow start).
+  // Serves a planned fault; undefined means "now answer normally" (after a slow start). `answer` is the
+  // normal answer (the dialect's, or a route's of the sandbox's own), asked for by the faults that carry the
+  // request out first; a list fault hands it its listing.
   async function applyFault(
     dialect: SandboxDialect,
     request: SandboxRequest,
     fault: Fault,
     signal: AbortSignal | undefined,
+    answer: (listing?: ListFault) => SandboxResponse | Promise<SandboxResponse>,
   ): Promise<EngineOutcome | undefined> {
     const respond = (response: SandboxResponse): EngineOutcome => ({ kind: 'respond', response });
     switch (fault.type) {
       case 'paging':
       case 'odd-record':
-        return respond(await dialect.handle(request, contextFor(dialect, fault)));
+        return respond(await answer(fault));
       case 'read-back-fails': {
-        const response = await dialect.handle(request, contextFor(dialect));
+        const response = await answer();
         // Only a change the vendor accepted has a read-back to fail.
         if (response.status < 400) {
           queueFault(dialect.id, 'get', {
@@ -265,7 +276,7 @@ export function createEngine(options: EngineOptions) {
         return respond(response);
       }
       case 'network':
-        if (fault.processed) await dialect.handle(request, contextFor(dialect));
+        if (fault.processed) await answer();
         return { kind: 'drop' };
       case 'slow': {
         const held = delay(fault.delayMs, signal);
@@ -290,7 +301,7 @@ export function createEngine(options: EngineOptions) {
           body: '{"id": "abc", "na',
         });
       case 'empty-body':
-        if (fault.processed) await dialect.handle(request, contextFor(dialect));
+        if (fault.processed) await answer();
         return respond({
           status: fault.status ?? 200,
           headers: { 'content-type': 'application/json' },
@@ -299,17 +310,16 @@ export function createEngine(options: EngineOptions) {
       case 'wrong-shape':
         return respond({ status: 200, body: { unexpected: [1, 2, 3], data: null } });
       case 'unknown-enum': {
-        const response = await dialect.handle(request, contextFor(dialect));
+        const response = await answer();
         return respond({ ...response, body: replaceEnums(response.body) });
       }
       case 'slow-body': {
-        const response = await dialect.handle(request, contextFor(dialect));
+        const response = await answer();
         return respond({ ...response, bodyDelayMs: fault.delayMs });
       }
       default:
         // The vendor did the work, then failed to say so (a gateway timeout, a crash after the commit).
-        if ((fault.type === 'server-error' || fault.type === 'status') && fault.processed)
-          await dialect.handle(request, contextFor(dialect));
+        if ((fault.type === 'server-error' || fault.type === 'status') && fault.processed) await answer();
         return respond(faultResponse(dialect, fault));
     }
   }
@@ -383,9 +393,10 @@ export function createEngine(options: EngineOptions) {
      * fault has a field its type does not take, or a field is missing or out of range: a fault that would
      * never be served as planned must not pass silently.
      */
-    injectFault(provider: ProviderId, operation: FaultOperation, fault: Fault): void {
+    injectFault(provider: ProviderId, operation: FaultOperation | RouteFaultOperation, fault: Fault): void {
+      // A route's own limits (only videosdk serves `public-key`) once the fault itself is known to be one.
       const issue = dialects.has(provider)
-        ? faultIssue(operation, fault)
+        ? (faultIssue(operation, fault) ?? routeFaultIssue(provider, operation, fault))
         : {
             path: 'provider',
             message: `unknown provider: expected one of ${[...dialects.keys()].join(', ')}`,
@@ -456,13 +467,37 @@ export function createEngine(options: EngineOptions) {
       try {
         const fault = takeFault(provider, dialect.operationOf(request));
         if (fault) {
-          const outcome = await applyFault(dialect, request, fault, signal);
+          const answer = (listing?: ListFault) => dialect.handle(request, contextFor(dialect, listing));
+          const outcome = await applyFault(dialect, request, fault, signal, answer);
           if (outcome) return outcome;
         }
         return { kind: 'respond', response: await dialect.handle(request, contextFor(dialect)) };
       } finally {
         stats.inFlight -= 1;
       }
+    },
+    /**
+     * Answers a request to a route the sandbox serves beside `provider`'s API (videosdk's webhook public
+     * key, operation `public-key`) with `answer`, or as the next fault planned for `operation` says (a 5xx, a
+     * 429 with `Retry-After`, a held answer, a dropped connection…), in the provider's error shape. Such a
+     * route is neither rate limited nor counted in `stats`, as before faults could target it.
+     */
+    async serveRoute(
+      provider: ProviderId,
+      operation: RouteFaultOperation,
+      request: SandboxRequest,
+      signal: AbortSignal | undefined,
+      answer: () => SandboxResponse | Promise<SandboxResponse>,
+    ): Promise<EngineOutcome> {
+      const dialect = dialects.get(provider);
+      if (!dialect)
+        return { kind: 'respond', response: { status: 404, body: { error: 'unknown provider' } } };
+      const fault = takeFault(provider, operation);
+      if (fault) {
+        const outcome = await applyFault(dialect, request, fault, signal, () => answer());
+        if (outcome) return outcome;
+      }
+      return { kind: 'respond', response: await answer() };
     },
     close(): void {
       for (const timer of timers) clearTimeout(timer);

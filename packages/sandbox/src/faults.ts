@@ -1,4 +1,13 @@
-import { type Fault, type FaultOperation, faultOperations } from './types.js';
+import {
+  type Fault,
+  type FaultOperation,
+  faultOperations,
+  type RouteFaultOperation,
+  routeFaultOperations,
+} from './types.js';
+
+// Every operation a fault can be planned for: a dialect's calls, then the sandbox's own routes.
+const plannedOperations: readonly string[] = [...faultOperations, ...routeFaultOperations];
 
 /** Checks one field of a fault: why its value cannot be served, or undefined. */
 type Checker = (value: unknown, field: string) => string | undefined;
@@ -91,10 +100,10 @@ export function faultIssue(
   operation: unknown,
   fault: unknown,
 ): { path: string; message: string } | undefined {
-  if (!(faultOperations as readonly unknown[]).includes(operation)) {
+  if (!(plannedOperations as readonly unknown[]).includes(operation)) {
     return {
       path: 'operation',
-      message: `unknown fault operation: expected one of ${faultOperations.join(', ')}`,
+      message: `unknown fault operation: expected one of ${plannedOperations.join(', ')}`,
     };
   }
   if (typeof fault !== 'object' || fault === null || Array.isArray(fault)) {
@@ -118,6 +127,43 @@ export function faultIssue(
   for (const [key, check] of Object.entries(checkers)) {
     const problem = check(record[key], key);
     if (problem) return { path: `fault.${key}`, message: `${type} fault: ${problem}` };
+  }
+  return undefined;
+}
+
+// The operations served by a route of the sandbox's own beside a dialect's API (not by the dialect's
+// `operationOf`): who serves each, and the fault types that make no sense there (a list's, or a read-back of a
+// change that the route does not make), refused rather than queued and never served as planned.
+const routeOperations: Record<
+  RouteFaultOperation,
+  { providers: readonly string[]; refusedTypes: readonly Fault['type'][] }
+> = {
+  'public-key': { providers: ['videosdk'], refusedTypes: ['paging', 'odd-record', 'read-back-fails'] },
+};
+
+/**
+ * What is wrong with a fault for `provider`'s `operation` that {@link faultIssue} lets pass, or undefined: an
+ * operation only some providers serve (`public-key`: videosdk) planned for another, or a fault type the
+ * operation's route cannot serve.
+ */
+export function routeFaultIssue(
+  provider: string,
+  operation: FaultOperation | RouteFaultOperation,
+  fault: Fault,
+): { path: string; message: string } | undefined {
+  if (!Object.hasOwn(routeOperations, operation)) return undefined;
+  const route = routeOperations[operation as RouteFaultOperation];
+  if (!route.providers.includes(provider)) {
+    return {
+      path: 'operation',
+      message: `${operation} faults are served by ${route.providers.join(', ')} only: ${provider} has no such route`,
+    };
+  }
+  if (route.refusedTypes.includes(fault.type)) {
+    return {
+      path: 'fault.type',
+      message: `${fault.type} fault: the ${operation} route cannot serve it (it takes none of ${route.refusedTypes.join(', ')})`,
+    };
   }
   return undefined;
 }

@@ -34,6 +34,7 @@ export type {
   IngestMatch,
   IngestRequest,
   PagingMode,
+  RouteFaultOperation,
   SandboxDialect,
   SandboxLogEntry,
   SandboxRequest,
@@ -45,7 +46,7 @@ export type {
   StreamChangeListener,
   StreamSummary,
 } from './types.js';
-export { faultOperations } from './types.js';
+export { faultOperations, routeFaultOperations } from './types.js';
 export {
   createWebhookDelivery,
   defaultWebhookDeliveryTimeoutMs,

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { faultTypes } from './faults.js';
 import { type Sandbox, startSandbox } from './server.js';
-import { faultOperations, type SandboxDialect } from './types.js';
+import { faultOperations, routeFaultOperations, type SandboxDialect } from './types.js';
 
 // A minimal dialect: items under /v9/items, bearer "secret-token", errors as { error: { kind } }.
 const echo: SandboxDialect = {
@@ -301,7 +301,7 @@ describe('startSandbox', () => {
       return [response.status, ((await response.json()) as { error: string }).error];
     };
     const types = faultTypes.join(', ');
-    const operations = faultOperations.join(', ');
+    const operations = [...faultOperations, ...routeFaultOperations].join(', ');
     const fault = (operation: unknown, value: unknown, provider: unknown = 'echo') =>
       control('POST', '/faults', { provider, operation, fault: value });
     expect(await fault('get', { type: 'explode' })).toEqual([

@@ -33,6 +33,7 @@ import type {
   EncoderInfo,
   Fault,
   FaultOperation,
+  RouteFaultOperation,
   SandboxDialect,
   SandboxRequest,
   SandboxResponse,
@@ -129,7 +130,14 @@ export interface Sandbox {
   adapterSettings(provider: ProviderId): AdapterSettings;
   /** Served providers. */
   readonly providers: readonly ProviderId[];
-  injectFault(provider: ProviderId, operation: FaultOperation, fault: Fault): void;
+  /**
+   * Queues a fault for the next `times` calls of `operation` on `provider`: a dialect's call (`get`,
+   * `start`, …) or a route of the sandbox's own (`public-key`: videosdk's webhook key route, `GET
+   * /v2/public/rsa-public-key`).
+   *
+   * @throws InvalidInputError naming the field, as `POST /_sandbox/faults` answers 400 (see the README).
+   */
+  injectFault(provider: ProviderId, operation: FaultOperation | RouteFaultOperation, fault: Fault): void;
   clearFaults(): void;
   /** Simulates an encoder connecting to (or leaving) a stream. */
   setEncoder(provider: ProviderId, id: string, connected: boolean): void;
@@ -747,15 +755,6 @@ async function serve(
     );
     return;
   }
-  // videosdk serves the key its webhooks are signed with (`GET /v2/public/rsa-public-key`).
-  if (
-    head === 'videosdk' &&
-    url.pathname === '/videosdk/v2/public/rsa-public-key' &&
-    engine.dialects.has('videosdk')
-  ) {
-    send(response, { status: 200, body: { publicKey: (await webhooks.keyPair()).publicKey } });
-    return;
-  }
   const dialect = engine.dialects.get(head);
   const rest = `/${segments.slice(2).join('/')}`;
   if (!dialect || !rest.startsWith(dialect.basePath)) {
@@ -776,7 +775,15 @@ async function serve(
   };
   const abort = new AbortController();
   response.once('close', () => abort.abort());
-  const outcome = await engine.handle(dialect.id, sandboxRequest, abort.signal);
+  // videosdk serves the key its webhooks are signed with (`GET /v2/public/rsa-public-key`), through the
+  // engine so that faults planned for `public-key` reach it as they reach a dialect's calls.
+  const outcome =
+    dialect.id === 'videosdk' && url.pathname === '/videosdk/v2/public/rsa-public-key'
+      ? await engine.serveRoute('videosdk', 'public-key', sandboxRequest, abort.signal, async () => ({
+          status: 200,
+          body: { publicKey: (await webhooks.keyPair()).publicKey },
+        }))
+      : await engine.handle(dialect.id, sandboxRequest, abort.signal);
   if (outcome.kind === 'drop') {
     request.socket.destroy();
     return;
@@ -870,7 +877,11 @@ function control(engine: SandboxEngine, method: string, path: string[], body: un
     const input = readControl(faultRequest, body);
     if (typeof input === 'string') return { status: 400, body: { error: input } };
     try {
-      engine.injectFault(input.provider, input.operation as FaultOperation, input.fault as Fault);
+      engine.injectFault(
+        input.provider,
+        input.operation as FaultOperation | RouteFaultOperation,
+        input.fault as Fault,
+      );
     } catch (error) {
       if (!InvalidInputError.isInstance(error)) throw error;
       return { status: 400, body: { error: error.message } };

@@ -90,6 +90,16 @@ export const faultOperations = [
 /** Operations a fault can target. */
 export type FaultOperation = (typeof faultOperations)[number];
 
+/**
+ * Operations a fault can target besides a dialect's calls: routes the sandbox serves beside a vendor's API,
+ * which no dialect's `operationOf` names. `public-key` is videosdk's webhook key route (`GET
+ * /v2/public/rsa-public-key`, what videosdk's `parseWebhook` fetches its key from): videosdk only.
+ */
+export const routeFaultOperations = ['public-key'] as const;
+
+/** An operation of {@link routeFaultOperations}. */
+export type RouteFaultOperation = (typeof routeFaultOperations)[number];
+
 /** A request as a dialect sees it: the path is relative to the dialect's base path. */
 export interface SandboxRequest {
   method: string;
