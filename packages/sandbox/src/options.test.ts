@@ -257,6 +257,82 @@ describe('startSandbox options', () => {
     );
   });
 
+  it('refuses an object an option holds that is no plain object, naming its path at every level, before anything listens', async () => {
+    // Read by own properties only, a `Map` or a class instance in a nested option was taken for none: a
+    // `rateLimit` Map left the limit off, a `media` one every media default, a credentials one the
+    // development credentials. Each object the options hold is refused as the options themselves are.
+    class Settings {
+      readonly requestsPerSecond = 5;
+    }
+    const kinds = fc.constantFrom<() => object>(
+      () => new Map([['requestsPerSecond', 5]]),
+      () => new Settings(),
+      () => new URLSearchParams('a=1'),
+      () => Object.create({ requestsPerSecond: 5 }),
+      () => new Date(0),
+    );
+    // Each nested object's path and how to place a value there; the rest of the options valid.
+    const places: Record<string, (value: object) => object> = {
+      rateLimit: (value) => ({ rateLimit: value }),
+      media: (value) => ({ media: value }),
+      'media.hls': (value) => ({ media: { hls: value } }),
+      webhooks: (value) => ({ webhooks: value }),
+      'webhooks.keyPair': (value) => ({ webhooks: { keyPair: value } }),
+      'webhooks.endpoints.0': (value) => ({ webhooks: { endpoints: [value] } }),
+      settings: (value) => ({ settings: value }),
+      'settings.liveapi': (value) => ({ settings: { liveapi: value } }),
+      'settings.videosdk.credentials': (value) => ({ settings: { videosdk: { credentials: value } } }),
+    };
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...Object.keys(places)), kinds, async (path, make) => {
+        const listen = vi.spyOn(Server.prototype, 'listen');
+        try {
+          const error = await outcome({
+            media: false,
+            ...(places[path] as (value: object) => object)(make()),
+          });
+          expectRefusal(error, path);
+          expect((error as InvalidInputError).issues[0]?.message).toMatch(
+            /^expected a plain object|could not be read/,
+          );
+          expect(listen).not.toHaveBeenCalled();
+        } finally {
+          listen.mockRestore();
+        }
+      }),
+      {
+        numRuns: 60,
+        examples: [
+          ['rateLimit', () => new Map([['requestsPerSecond', 5]])],
+          ['media', () => new Settings()],
+          ['settings.videosdk.credentials', () => new Map()],
+          ['webhooks.endpoints.0', () => new Settings()],
+        ],
+      },
+    );
+  });
+
+  it('takes a dialect that is a class instance: a dialect is an implementation, not options', async () => {
+    const [videosdk] = allDialects.filter((dialect) => dialect.id === 'videosdk');
+    class Dialect {
+      readonly id = 'videosdk';
+      readonly basePath = '';
+      defaultCredentials() {
+        return videosdk?.defaultCredentials() ?? {};
+      }
+      operationOf(request: never) {
+        return videosdk?.operationOf(request);
+      }
+      error(...args: [never, number, string]) {
+        return videosdk?.error(...args);
+      }
+      handle(...args: [never, never]) {
+        return videosdk?.handle(...args);
+      }
+    }
+    expect(await outcome({ media: false, dialects: [new Dialect()] })).toBeUndefined();
+  });
+
   it('takes options left out, or given as an object without a prototype, as all defaults', async () => {
     expect(await outcome(undefined)).toBeUndefined();
     expect(await outcome(Object.assign(Object.create(null), { media: false }))).toBeUndefined();

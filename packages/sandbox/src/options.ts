@@ -36,7 +36,9 @@ export function checkOptionsObject(options: unknown): void {
  * Checks every option of `startSandbox` but the ports and `maxBodyBytes` (checked before), `allowedHosts`
  * (checked before), `persistPath` (checked against the file system after) and `host` ({@link readHost}):
  * each object takes only the keys it documents (a misspelt `requestsPerSecnd` would otherwise leave the rate
- * limit off), and each value is of its type and in its range, since a timer given `NaN`, 0, a negative
+ * limit off), each object is a plain one (a `Map` or a class instance is refused naming its path, as the
+ * options themselves are: `rateLimit`, `media.hls`, `settings.liveapi.credentials`; a dialect may be any
+ * object), and each value is of its type and in its range, since a timer given `NaN`, 0, a negative
  * number or more than {@link maxTimeoutMs} fires at once (Node clamps it to 1 ms) and a rate of 0 refuses
  * every request. `lists` are the sandbox's own copies of `dialects` (all of them when left out) and
  * `webhooks.endpoints`, read by index before; their entries are read here: a dialect is an object with an
@@ -175,7 +177,7 @@ function servedProviders(dialects: readonly unknown[]): Map<string, readonly str
   const providers = new Map<string, readonly string[]>();
   dialects.forEach((entry, index) => {
     const path = `dialects.${index}`;
-    const dialect = objectOf(path, entry, 'a dialect (an object)');
+    const dialect = objectOf(path, entry, 'a dialect (an object)', false);
     const id = dialect.id;
     if (typeof id !== 'string' || trimWhitespace(id) === '') {
       throw refuse(`${path}.id`, `expected non-empty text, got ${describeValue(id)}`);
@@ -281,10 +283,22 @@ function describeValue(value: unknown): string {
   return Array.isArray(value) ? 'a list' : `a ${typeof value}`;
 }
 
-function objectOf(path: string, value: unknown, expected = 'an object'): Record<string, unknown> {
+// An object the options hold, named by its path: a plain one at every level, as the options themselves are
+// (checkOptionsObject, with core's plainObjectProblem), since each is read by own properties only and a
+// `Map` or a class instance would be taken for no options at all (a `rateLimit` Map left the limit off). A
+// dialect is an implementation rather than options (`plain: false`): a class instance of one is read by its
+// methods, so any object is taken.
+function objectOf(
+  path: string,
+  value: unknown,
+  expected = 'an object',
+  plain = true,
+): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw refuse(path, `expected ${expected}, got ${describeValue(value)}`);
   }
+  const kind = plain ? plainObjectProblem(value) : undefined;
+  if (kind !== undefined) throw refuse(path, kind);
   return value as Record<string, unknown>;
 }
 

@@ -163,7 +163,9 @@ export interface Sandbox {
  *
  * @throws InvalidInputError (`operation: 'startSandbox'`) before anything listens, naming the option: options
  *   that are no plain object (`null`, a number, a text, a list, a `Map`, a class instance) name `options`
- *   (left out, they are all defaults); a port
+ *   (left out, they are all defaults), and so does an object they hold name its path at every level
+ *   (`rateLimit`, `media`, `media.hls`, `webhooks`, `webhooks.keyPair`, `webhooks.endpoints.0`, `settings`,
+ *   `settings.<provider>`, `settings.<provider>.credentials`; a dialect may be any object); a port
  *   or `maxBodyBytes` out of range, and a list option (`dialects`, `allowedHosts`, `webhooks.endpoints`)
  *   that is no list (a text would be taken for its characters), cannot be read (a Proxy whose `length` or
  *   an entry throws, a getter on an entry, a revoked Proxy: `could not be read`, the thrown value as
