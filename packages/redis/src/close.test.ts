@@ -1,126 +1,105 @@
 import { createLiveStreamClient, ProviderUnavailableError } from '@unilive/core';
 import { createMemoryProvider } from '@unilive/testing';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { answering, slotsKey } from '../test/asked-until.js';
 import { recordedGate } from '../test/recorded-gate.js';
-import { type RedisProxy, startRedisProxy } from '../test/redis-proxy.js';
-import { redisServer, startRedis, type TestRedis } from '../test/redis-server.js';
-import { createRedisGateStore, type RedisGateStore, RedisGateStoreError } from './redis-gate-store.js';
+import { useRedisBehindProxy } from '../test/redis-behind-proxy.js';
+import { redisServer } from '../test/redis-server.js';
+import { RedisGateStoreError, type RedisGateStoreOptions } from './redis-gate-store.js';
 
 // What `close()` leaves behind: the connections it may open, the slots of requests still in flight, and how
 // often the store reconnects while a removal waits. No test measures time: each counts connections at the
 // proxy, or reads what Redis holds, at points the store's own steps mark.
 describe.skipIf(!redisServer)('closing the store, and reconnecting while a removal waits', () => {
-  let redis: TestRedis;
-  let proxy: RedisProxy;
-  let admin: Redis;
-  const stores: RedisGateStore[] = [];
-  const open = (options: Parameters<typeof createRedisGateStore>[0]) => {
-    const store = createRedisGateStore({ commandTimeoutMs: 30_000, ...options });
-    stores.push(store);
-    return store;
-  };
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    proxy = await startRedisProxy(redis.port);
-    admin = new Redis(redis.url);
-  });
-  afterEach(async () => {
-    redis.thaw();
-    await proxy.recover();
-    await Promise.all(stores.splice(0).map((store) => store.close()));
-    await redis.flush();
-  });
-  afterAll(async () => {
-    admin?.disconnect();
-    await proxy?.close();
-    await redis?.close();
-  });
+  const env = useRedisBehindProxy();
+  const open = (options: RedisGateStoreOptions) => env.open({ commandTimeoutMs: 30_000, ...options });
 
   it('opens no connection once close has resolved, though Redis did not answer it, and leaves none open', async () => {
-    const store = open({ url: proxy.url, commandTimeoutMs: 200, reconnectIntervalMs: 600_000 });
+    const store = open({ url: env.proxy.url, commandTimeoutMs: 200, reconnectIntervalMs: 600_000 });
     await answering(store);
-    const connections = proxy.connections;
+    const connections = env.proxy.connections;
     // The take's connection is cut after Redis ran it; from then on connections are accepted, nothing answers.
-    proxy.mode('cut', { after: 'stall' });
+    env.proxy.mode('cut', { after: 'stall' });
     await store.acquireSlot('k', 'lost', 3, 60_000).catch(() => undefined);
-    await expect.poll(() => admin.zrange(slotsKey('k'), '0', '-1'), { timeout: 30_000 }).toEqual(['lost']);
+    await expect
+      .poll(() => env.admin.zrange(slotsKey('k'), '0', '-1'), { timeout: 30_000 })
+      .toEqual(['lost']);
     // The store's own reconnection, which never gets an answer; close gives up on it after commandTimeoutMs.
-    await expect.poll(() => proxy.connections, { timeout: 30_000 }).toBe(connections + 1);
+    await expect.poll(() => env.proxy.connections, { timeout: 30_000 }).toBe(connections + 1);
     await store.close();
     // Close may have made one of its own (the store drops a connection not resumed within commandTimeoutMs).
-    const atClose = proxy.connections;
+    const atClose = env.proxy.connections;
     expect(atClose).toBeLessThanOrEqual(connections + 2);
     // Every connection of the store closes, and stays closed: none is made again to send the removal.
-    await expect.poll(() => proxy.open, { timeout: 30_000 }).toBe(0);
-    await proxy.recover();
-    expect(proxy.open).toBe(0);
-    expect(proxy.connections).toBe(atClose);
+    await expect.poll(() => env.proxy.open, { timeout: 30_000 }).toBe(0);
+    await env.proxy.recover();
+    expect(env.proxy.open).toBe(0);
+    expect(env.proxy.connections).toBe(atClose);
     // The slot is left to expire, as documented.
-    expect(await admin.zrange(slotsKey('k'), '0', '-1')).toEqual(['lost']);
+    expect(await env.admin.zrange(slotsKey('k'), '0', '-1')).toEqual(['lost']);
   });
 
   it('after a connection broken on its removal, connects again only after reconnectIntervalMs, not at once', async () => {
     // The removal waits for the take's deadline, commandTimeoutMs after it was sent.
-    const store = open({ url: proxy.url, commandTimeoutMs: 3_000, reconnectIntervalMs: 600_000 });
+    const store = open({ url: env.proxy.url, commandTimeoutMs: 3_000, reconnectIntervalMs: 600_000 });
     await answering(store);
-    const connections = proxy.connections;
-    const cuts = proxy.cuts;
+    const connections = env.proxy.connections;
+    const cuts = env.proxy.cuts;
     // Every connection comes up, and is reset when the removal (ZREM, not the script's ZREMRANGEBYSCORE)
     // arrives on it.
-    proxy.resetOn(/\nzrem\r\n/i);
-    proxy.mode('cut', { after: 'pass' });
+    env.proxy.resetOn(/\nzrem\r\n/i);
+    env.proxy.mode('cut', { after: 'pass' });
     await store.acquireSlot('k', 'lost', 3, 60_000).catch(() => undefined);
     // The take's connection had worked: the store connects again at once, and that one breaks on the removal.
-    await expect.poll(() => proxy.cuts, { timeout: 30_000 }).toBe(cuts + 2);
-    expect(proxy.connections).toBe(connections + 1);
+    await expect.poll(() => env.proxy.cuts, { timeout: 30_000 }).toBe(cuts + 2);
+    expect(env.proxy.connections).toBe(connections + 1);
     // The next attempt waits the interval (ten minutes): close, which sends the removal itself, finds the
     // count where it was (before, one connection after another, hundreds a second, for the slot's hold).
-    expect(proxy.connections).toBe(connections + 1);
-    proxy.resetOn(undefined);
+    expect(env.proxy.connections).toBe(connections + 1);
+    env.proxy.resetOn(undefined);
     await store.close();
-    expect(await admin.zrange(slotsKey('k'), '0', '-1')).toEqual([]);
-    expect(proxy.connections).toBe(connections + 2);
+    expect(await env.admin.zrange(slotsKey('k'), '0', '-1')).toEqual([]);
+    expect(env.proxy.connections).toBe(connections + 2);
   });
 
   it('connects again at once after a connection that answered its removal broke: a removal answered makes the next break a first one', async () => {
     // Each removal waits for its take's deadline, commandTimeoutMs after it was sent.
-    const store = open({ url: proxy.url, commandTimeoutMs: 3_000, reconnectIntervalMs: 600_000 });
+    const store = open({ url: env.proxy.url, commandTimeoutMs: 3_000, reconnectIntervalMs: 600_000 });
     await answering(store);
-    const connections = proxy.connections;
+    const connections = env.proxy.connections;
     for (const holder of ['one', 'two']) {
-      proxy.mode('cut', { after: 'pass' });
+      env.proxy.mode('cut', { after: 'pass' });
       await store.acquireSlot('k', holder, 3, 60_000).catch(() => undefined);
       // Redis ran the take (its removal waits for the take's deadline), then the removal.
-      await expect.poll(() => admin.zrange(slotsKey('k'), '0', '-1'), { timeout: 30_000 }).toEqual([holder]);
-      await expect.poll(() => admin.zcard(slotsKey('k')), { timeout: 30_000 }).toBe(0);
+      await expect
+        .poll(() => env.admin.zrange(slotsKey('k'), '0', '-1'), { timeout: 30_000 })
+        .toEqual([holder]);
+      await expect.poll(() => env.admin.zcard(slotsKey('k')), { timeout: 30_000 }).toBe(0);
     }
     // Two breaks, each after a connection that worked: two connections, each made at once.
-    expect(proxy.connections).toBe(connections + 2);
+    expect(env.proxy.connections).toBe(connections + 2);
   });
 
   it('sends a release left unanswered on a connection gone silent on a new connection when closed, before close resolves', async () => {
     // The release's commandTimeoutMs runs out on the silent connection: a few seconds, so that a busy
     // machine's new connection, which gets one more, goes through within it.
-    const store = open({ url: proxy.url, commandTimeoutMs: 3_000, reconnectIntervalMs: 600_000 });
+    const store = open({ url: env.proxy.url, commandTimeoutMs: 3_000, reconnectIntervalMs: 600_000 });
     // Asked until it goes through: on a busy machine a take can outlast the limit before any fault.
     await expect
       .poll(() => store.acquireSlot('k', 'done', 1, 60_000).catch(() => false), { timeout: 30_000 })
       .toBe(true);
-    const connections = proxy.connections;
-    const held = proxy.held;
+    const connections = env.proxy.connections;
+    const held = env.proxy.held;
     // The request is over; its release goes out on a connection gone silent both ways (a failover, a host
     // that vanished): it never reaches Redis, and no answer comes.
-    proxy.hold();
+    env.proxy.hold();
     const release = store.releaseSlot('k', 'done').catch((caught: unknown) => caught);
-    await expect.poll(() => proxy.held, { timeout: 30_000 }).toBeGreaterThan(held);
+    await expect.poll(() => env.proxy.held, { timeout: 30_000 }).toBeGreaterThan(held);
     // The process drains and closes. Redis answers on a new connection: close makes one and sends the
     // release there (before, it gave up when the release timed out, and the slot stayed held for its hold).
     await store.close();
-    expect(await admin.zrange(slotsKey('k'), '0', '-1')).toEqual([]);
-    expect(proxy.connections).toBe(connections + 1);
+    expect(await env.admin.zrange(slotsKey('k'), '0', '-1')).toEqual([]);
+    expect(env.proxy.connections).toBe(connections + 1);
     expect(await release).toBeInstanceOf(RedisGateStoreError);
   });
 
@@ -130,7 +109,7 @@ describe.skipIf(!redisServer)('closing the store, and reconnecting while a remov
     // The take's commandTimeoutMs runs out on the connection that lost its answers: a few seconds, so that a
     // busy machine's new connection, which gets one more, goes through within it.
     const store = open({
-      url: proxy.url,
+      url: env.proxy.url,
       onUnavailable: 'fail',
       commandTimeoutMs: 3_000,
       reconnectIntervalMs: 600_000,
@@ -148,22 +127,22 @@ describe.skipIf(!redisServer)('closing the store, and reconnecting while a remov
       )
       .toBe('ok');
     const held = async () => {
-      const keys = await admin.keys('*:slots');
-      const counts = await Promise.all(keys.map((key) => admin.zcard(key)));
+      const keys = await env.admin.keys('*:slots');
+      const counts = await Promise.all(keys.map((key) => env.admin.zcard(key)));
       return counts.reduce((sum, count) => sum + count, 0);
     };
     await expect.poll(held, { timeout: 30_000 }).toBe(0);
-    const monitor = await redis.monitor();
-    const connections = proxy.connections;
+    const monitor = await env.redis.monitor();
+    const connections = env.proxy.connections;
     // From now on Redis runs what comes on the connection, and its answers are lost.
-    proxy.loseAnswers();
+    env.proxy.loseAnswers();
     const call = client.get(stream.id).catch((caught: unknown) => caught);
     // Redis ran the take: the slot is held, for a caller that will never hear of it.
     await expect.poll(held, { timeout: 30_000 }).toBe(1);
     // The process closes while the take waits.
     await store.close();
     expect(await held()).toBe(0);
-    expect(proxy.connections).toBe(connections + 1);
+    expect(env.proxy.connections).toBe(connections + 1);
     expect(ProviderUnavailableError.isInstance(await call)).toBe(true);
     await monitor.stop();
     const commands = monitor.timed();
@@ -183,15 +162,15 @@ describe.skipIf(!redisServer)('closing the store, and reconnecting while a remov
   });
 
   it('removes the slots of requests still in flight when closed, whose releases come after it and are refused as CLOSED', async () => {
-    const store = open({ url: redis.url });
-    const other = open({ url: redis.url });
+    const store = open({ url: env.redis.url });
+    const other = open({ url: env.redis.url });
     expect(await store.acquireSlot('k', 'in-flight', 2, 60_000)).toBe(true);
     expect(await store.acquireSlot('k', 'done', 2, 60_000)).toBe(true);
     await store.releaseSlot('k', 'done');
     expect(await other.acquireSlot('k', 'other', 2, 60_000)).toBe(true);
     // The other process's slot is its own: only this store's are removed.
     await store.close();
-    expect(await admin.zrange(slotsKey('k'), '0', '-1')).toEqual(['other']);
+    expect(await env.admin.zrange(slotsKey('k'), '0', '-1')).toEqual(['other']);
     // The request's release, after close: refused as every call after close is (the gate ignores it).
     const error = await store.releaseSlot('k', 'in-flight').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(RedisGateStoreError);
@@ -201,15 +180,17 @@ describe.skipIf(!redisServer)('closing the store, and reconnecting while a remov
   });
 
   it('gives back a slot whose take Redis answers while close runs, and refuses that take as CLOSED', async () => {
-    const store = open({ url: proxy.url });
+    const store = open({ url: env.proxy.url });
     await answering(store);
-    proxy.mode('late-answers');
+    env.proxy.mode('late-answers');
     const take = store.acquireSlot('k', 'closing', 3, 60_000).catch((caught: unknown) => caught);
-    await expect.poll(() => admin.zrange(slotsKey('k'), '0', '-1'), { timeout: 30_000 }).toEqual(['closing']);
+    await expect
+      .poll(() => env.admin.zrange(slotsKey('k'), '0', '-1'), { timeout: 30_000 })
+      .toEqual(['closing']);
     const closed = store.close();
-    await proxy.recover();
+    await env.proxy.recover();
     await closed;
     expect(((await take) as RedisGateStoreError).code).toBe('CLOSED');
-    expect(await admin.zrange(slotsKey('k'), '0', '-1')).toEqual([]);
+    expect(await env.admin.zrange(slotsKey('k'), '0', '-1')).toEqual([]);
   });
 });

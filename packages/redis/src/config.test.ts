@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createLiveStreamClientFromConfig, createLiveStreamRegistryFromConfig } from '@unilive/core';
-import { type Sandbox, startSandbox } from '@unilive/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redisServer, startRedis, type TestRedis } from '../test/redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { useRedisAndSandbox } from '../test/redis-and-sandbox.js';
+import { redisServer } from '../test/redis-server.js';
 
 const coreEntry = fileURLToPath(new URL('../../core/dist/index.js', import.meta.url));
 
@@ -46,28 +46,26 @@ describe("rateLimit: { store: 'redis' } in configuration", () => {
 });
 
 describe.skipIf(!redisServer)("rateLimit: { store: 'redis', url } against a real Redis", () => {
-  let redis: TestRedis;
-  let sandbox: Sandbox;
-  beforeAll(async () => {
-    [redis, sandbox] = await Promise.all([startRedis(), startSandbox({ transitionMs: 20, media: false })]);
-  });
-  afterAll(async () => {
-    await Promise.all([redis?.close(), sandbox?.close()]);
-  });
+  const env = useRedisAndSandbox();
 
   it('loads @unilive/redis by name and keeps each account of a registry in Redis, one connection for all', async () => {
-    const monitor = await redis.monitor();
-    const rateLimit = { requestsPerSecond: 20, maxConcurrency: 4, store: 'redis' as const, url: redis.url };
+    const monitor = await env.redis.monitor();
+    const rateLimit = {
+      requestsPerSecond: 20,
+      maxConcurrency: 4,
+      store: 'redis' as const,
+      url: env.redis.url,
+    };
     const single = await createLiveStreamClientFromConfig({
       provider: 'wowza-video',
-      ...sandbox.adapterSettings('wowza-video'),
+      ...env.sandbox.adapterSettings('wowza-video'),
       rateLimit,
     });
     await single.create({ name: 'configured' });
     const registry = await createLiveStreamRegistryFromConfig({
       providers: [
-        { provider: 'liveapi', ...sandbox.adapterSettings('liveapi'), rateLimit },
-        { provider: 'videosdk', ...sandbox.adapterSettings('videosdk'), rateLimit },
+        { provider: 'liveapi', ...env.sandbox.adapterSettings('liveapi'), rateLimit },
+        { provider: 'videosdk', ...env.sandbox.adapterSettings('videosdk'), rateLimit },
       ],
     });
     await registry.create({ name: 'routed' });

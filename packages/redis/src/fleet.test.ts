@@ -1,10 +1,10 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createRequestGate, GateDeadlineError, systemClock, systemSleep } from '@unilive/core';
-import { type Sandbox, startSandbox } from '@unilive/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FleetPlan, FleetReport } from '../test/fleet-worker.ts';
-import { redisServer, startRedis, type TestRedis } from '../test/redis-server.js';
+import { useRedisAndSandbox } from '../test/redis-and-sandbox.js';
+import { redisServer } from '../test/redis-server.js';
 import { createRedisGateStore } from './redis-gate-store.js';
 
 const workerPath = fileURLToPath(new URL('../test/fleet-worker.ts', import.meta.url));
@@ -66,16 +66,9 @@ function perWindow(arrivals: readonly number[]): string {
 }
 
 describe.skipIf(!redisServer)('a fleet of processes sharing one vendor account through Redis', () => {
-  let redis: TestRedis;
-  let sandbox: Sandbox;
-  beforeAll(async () => {
-    [redis, sandbox] = await Promise.all([startRedis(), startSandbox({ transitionMs: 20, media: false })]);
-  });
-  afterAll(async () => {
-    await Promise.all([redis?.close(), sandbox?.close()]);
-  });
+  const env = useRedisAndSandbox();
 
-  /** Runs `processes` create workers at once; answers their reports and when each create reached the sandbox. */
+  /** Runs `processes` create workers at once; answers their reports and when each create reached the env.sandbox. */
   async function runFleet(options: {
     processes: number;
     creates: number;
@@ -83,16 +76,19 @@ describe.skipIf(!redisServer)('a fleet of processes sharing one vendor account t
     shared: boolean;
   }) {
     const arrivals: number[] = [];
-    const stop = sandbox.onStreamChange((change) => {
+    const stop = env.sandbox.onStreamChange((change) => {
       if (change.kind === 'created' && change.provider === 'liveapi') arrivals.push(change.at);
     });
-    const { tokenId, secretKey } = sandbox.credentials('liveapi') as { tokenId: string; secretKey: string };
+    const { tokenId, secretKey } = env.sandbox.credentials('liveapi') as {
+      tokenId: string;
+      secretKey: string;
+    };
     const workers = Array.from({ length: options.processes }, (_, index) =>
       startWorker({
         mode: 'create',
         name: `process ${index + 1}`,
-        ...(options.shared ? { redisUrl: redis.url } : {}),
-        adapter: { baseUrl: sandbox.baseUrl('liveapi'), tokenId, secretKey },
+        ...(options.shared ? { redisUrl: env.redis.url } : {}),
+        adapter: { baseUrl: env.sandbox.baseUrl('liveapi'), tokenId, secretKey },
         creates: options.creates,
         requestsPerSecond: options.requestsPerSecond,
       }),
@@ -106,7 +102,7 @@ describe.skipIf(!redisServer)('a fleet of processes sharing one vendor account t
     } finally {
       stop();
       for (const worker of workers) worker.child.kill('SIGKILL');
-      await redis.flush();
+      await env.redis.flush();
     }
   }
 
@@ -130,14 +126,14 @@ describe.skipIf(!redisServer)('a fleet of processes sharing one vendor account t
   });
 
   it("a 429's Retry-After holds every process until it ends", async () => {
-    sandbox.injectFault('liveapi', 'create', { type: 'rate-limit', retryAfterSeconds: 8, times: 1 });
+    env.sandbox.injectFault('liveapi', 'create', { type: 'rate-limit', retryAfterSeconds: 8, times: 1 });
     const { reports, arrivals } = await runFleet({
       processes: 3,
       creates: 10,
       requestsPerSecond: 20,
       shared: true,
     });
-    sandbox.clearFaults();
+    env.sandbox.clearFaults();
     expect(reports.map((report) => report.created)).toEqual([10, 10, 10]);
     expect(arrivals).toHaveLength(30);
     const refusals = reports.flatMap((report) => report.rateLimited);
@@ -156,7 +152,7 @@ describe.skipIf(!redisServer)('a fleet of processes sharing one vendor account t
     const holder = startWorker({
       mode: 'hold',
       name: 'holder',
-      redisUrl: redis.url,
+      redisUrl: env.redis.url,
       key,
       slots: 2,
       holdMs: 8_000,
@@ -164,7 +160,7 @@ describe.skipIf(!redisServer)('a fleet of processes sharing one vendor account t
     await holder.next('holding');
     holder.child.kill('SIGKILL');
     await holder.exited;
-    const store = createRedisGateStore({ url: redis.url, commandTimeoutMs: 30_000 });
+    const store = createRedisGateStore({ url: env.redis.url, commandTimeoutMs: 30_000 });
     try {
       const gate = createRequestGate({ maxConcurrency: 2, store }, systemClock, systemSleep);
       // Both slots are still held by the dead process (for 8 s from when it took them: long beside any delay
@@ -177,7 +173,7 @@ describe.skipIf(!redisServer)('a fleet of processes sharing one vendor account t
       for (const release of releases) release();
     } finally {
       await store.close();
-      await redis.flush();
+      await env.redis.flush();
     }
   });
 });

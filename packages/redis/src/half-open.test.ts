@@ -1,12 +1,11 @@
 import { createLiveStreamClient, ProviderUnavailableError } from '@unilive/core';
 import { createMemoryProvider } from '@unilive/testing';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { answering, slotsKey, throughRedis } from '../test/asked-until.js';
 import { recordedGate } from '../test/recorded-gate.js';
-import { type RedisProxy, startRedisProxy } from '../test/redis-proxy.js';
-import { redisServer, startRedis, type TestRedis } from '../test/redis-server.js';
-import { createRedisGateStore, type RedisGateStore, RedisGateStoreError } from './redis-gate-store.js';
+import { useRedisBehindProxy } from '../test/redis-behind-proxy.js';
+import { redisServer } from '../test/redis-server.js';
+import { RedisGateStoreError, type RedisGateStoreOptions } from './redis-gate-store.js';
 
 // A connection that worked and then goes silent for good (the proxy stops forwarding both ways on it only, as
 // a vanished host or a failover leaves it, while new connections pass), and an idle connection that Redis or
@@ -14,32 +13,8 @@ import { createRedisGateStore, type RedisGateStore, RedisGateStoreError } from '
 // Redis holds and the order (and Redis's clock) of the commands it ran, and asks until calls go through Redis
 // again, within the shared 30 s wait.
 describe.skipIf(!redisServer)('a connection that worked, gone silent or closed', () => {
-  let redis: TestRedis;
-  let proxy: RedisProxy;
-  let admin: Redis;
-  const stores: RedisGateStore[] = [];
-  const open = (options: Parameters<typeof createRedisGateStore>[0]) => {
-    const store = createRedisGateStore({ url: proxy.url, ...options });
-    stores.push(store);
-    return store;
-  };
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    proxy = await startRedisProxy(redis.port);
-    admin = new Redis(redis.url);
-    admin.on('error', () => {});
-  });
-  afterEach(async () => {
-    await proxy.recover();
-    await Promise.all(stores.splice(0).map((store) => store.close()));
-    await redis.flush();
-  });
-  afterAll(async () => {
-    admin?.disconnect();
-    await proxy?.close();
-    await redis?.close();
-  });
+  const env = useRedisBehindProxy();
+  const open = (options: RedisGateStoreOptions) => env.open({ url: env.proxy.url, ...options });
 
   for (const onUnavailable of ['fail', 'fallback'] as const) {
     it(`drops a connection that worked and went silent, and goes through Redis again on a new one (${onUnavailable})`, async () => {
@@ -53,8 +28,8 @@ describe.skipIf(!redisServer)('a connection that worked, gone silent or closed',
       const client = createLiveStreamClient(provider, { rateLimit: { maxConcurrency: 1, store: gate } });
       // Asked until it goes through Redis: on a busy machine the short limit can run out before any fault.
       await throughRedis(() => client.get(stream.id), takes);
-      const connections = proxy.connections;
-      proxy.hold();
+      const connections = env.proxy.connections;
+      env.proxy.hold();
       // The call's take goes on the silent connection and gets no answer: refused, or paced in memory.
       const outcome = await client.get(stream.id).then(
         () => 'ok',
@@ -64,11 +39,11 @@ describe.skipIf(!redisServer)('a connection that worked, gone silent or closed',
       expect(takes.at(-1)).toBe('ETIMEDOUT');
       // Kept for good, that connection would fail (or pace alone) every call for as long as TCP keeps it.
       await throughRedis(() => client.get(stream.id), takes);
-      expect(proxy.connections).toBeGreaterThan(connections);
+      expect(env.proxy.connections).toBeGreaterThan(connections);
       // What the silent connection carried reaches Redis late: the take runs past its deadline and takes
       // nothing, its removal follows it; every call since gave its slot back.
-      await proxy.deliverHeld();
-      await expect.poll(() => admin.keys('*:slots'), { timeout: 30_000 }).toEqual([]);
+      await env.proxy.deliverHeld();
+      await expect.poll(() => env.admin.keys('*:slots'), { timeout: 30_000 }).toEqual([]);
     });
   }
 
@@ -76,19 +51,19 @@ describe.skipIf(!redisServer)('a connection that worked, gone silent or closed',
     // The removal waits for the take's deadline (commandTimeoutMs after it was sent): a few seconds here.
     const store = open({ commandTimeoutMs: 3_000, reconnectIntervalMs: 0 });
     await answering(store);
-    const monitor = await redis.monitor();
-    const held = proxy.held;
-    proxy.hold();
+    const monitor = await env.redis.monitor();
+    const held = env.proxy.held;
+    env.proxy.hold();
     const take = store.acquireSlot('k', 'late', 3, 60_000).catch((caught: unknown) => caught);
     // The take is on its way (kept by the network), and its connection breaks for the store.
-    await expect.poll(() => proxy.held, { timeout: 30_000 }).toBeGreaterThan(held);
-    proxy.cutHeld();
+    await expect.poll(() => env.proxy.held, { timeout: 30_000 }).toBeGreaterThan(held);
+    env.proxy.cutHeld();
     expect(await take).toBeInstanceOf(RedisGateStoreError);
     // A new connection is up, and then the take reaches Redis: in time, it takes its slot.
     await answering(store);
-    await proxy.deliverHeld();
+    await env.proxy.deliverHeld();
     // Whatever the order, the removal comes after the take can no longer take anything: no slot is left.
-    await expect.poll(() => admin.zcard(slotsKey('k')), { timeout: 30_000 }).toBe(0);
+    await expect.poll(() => env.admin.zcard(slotsKey('k')), { timeout: 30_000 }).toBe(0);
     await monitor.stop();
     const commands = monitor.timed();
     const ran = commands.find(
@@ -105,8 +80,8 @@ describe.skipIf(!redisServer)('a connection that worked, gone silent or closed',
   });
 
   const closers: [string, () => Promise<unknown>][] = [
-    ['a proxy cuts it', async () => proxy.cutOpen()],
-    ['Redis kills it', () => admin.call('CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes')],
+    ['a proxy cuts it', async () => env.proxy.cutOpen()],
+    ['Redis kills it', () => env.admin.call('CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes')],
   ];
   for (const [how, closeIdle] of closers) {
     for (const onUnavailable of ['fail', 'fallback'] as const) {
@@ -124,12 +99,12 @@ describe.skipIf(!redisServer)('a connection that worked, gone silent or closed',
         await client.get(stream.id);
         // Asked on the same connection after the call's release: once answered, the connection is idle.
         await answering(store);
-        const connections = proxy.connections;
+        const connections = env.proxy.connections;
         await closeIdle();
-        await expect.poll(() => proxy.open, { timeout: 30_000 }).toBe(0);
+        await expect.poll(() => env.proxy.open, { timeout: 30_000 }).toBe(0);
         // A call that meets the connection still closing fails as closed; the next one connects.
         await throughRedis(() => client.get(stream.id), takes);
-        expect(proxy.connections).toBe(connections + 1);
+        expect(env.proxy.connections).toBe(connections + 1);
         expect(takes).not.toContain('ECONNREFUSED');
         expect(JSON.stringify(warnings)).not.toContain('ECONNREFUSED');
       });

@@ -1,12 +1,12 @@
 import { createLiveStreamClient, ProviderUnavailableError } from '@unilive/core';
 import { createMemoryProvider } from '@unilive/testing';
 import fc from 'fast-check';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { answering, slotsKey } from '../test/asked-until.js';
-import { type ProxyMode, type RedisProxy, startRedisProxy } from '../test/redis-proxy.js';
-import { redisServer, startRedis, type TestRedis } from '../test/redis-server.js';
-import { createRedisGateStore, type RedisGateStore, RedisGateStoreError } from './redis-gate-store.js';
+import { useRedisBehindProxy } from '../test/redis-behind-proxy.js';
+import type { ProxyMode } from '../test/redis-proxy.js';
+import { redisServer } from '../test/redis-server.js';
+import { RedisGateStoreError } from './redis-gate-store.js';
 
 // A take (a slot, a rate token) the store has given up on, after commandTimeoutMs, may still reach Redis and
 // run: late, after a stall, or in time with its answer lost on the way. A slot must be left free, or every
@@ -15,40 +15,17 @@ import { createRedisGateStore, type RedisGateStore, RedisGateStoreError } from '
 // until its window ends. None of these tests measures time: each checks what Redis holds once it answers
 // again, and waits for a window's end by Redis expiring its key.
 describe.skipIf(!redisServer)('a take the store gave up on, run by Redis late or answered late', () => {
-  let redis: TestRedis;
-  let proxy: RedisProxy;
-  let admin: Redis;
-  const stores: RedisGateStore[] = [];
+  const env = useRedisBehindProxy();
   // A short command limit for the store the faults reach; the store that checks afterwards waits far longer
   // than any busy machine delays an answer.
-  const open = (url: string, commandTimeoutMs = 30_000) => {
-    const store = createRedisGateStore({ url, reconnectIntervalMs: 0, commandTimeoutMs });
-    stores.push(store);
-    return store;
-  };
+  const open = (url: string, commandTimeoutMs = 30_000) =>
+    env.open({ url, reconnectIntervalMs: 0, commandTimeoutMs });
   const rateKey = (key: string) => `unilive:gate:{${key}}:rate`;
 
-  beforeAll(async () => {
-    redis = await startRedis();
-    proxy = await startRedisProxy(redis.port);
-    admin = new Redis(redis.url);
-  });
-  afterEach(async () => {
-    redis.thaw();
-    await proxy.recover();
-    await Promise.all(stores.splice(0).map((store) => store.close()));
-    await redis.flush();
-  });
-  afterAll(async () => {
-    admin?.disconnect();
-    await proxy?.close();
-    await redis?.close();
-  });
-
   it('takes no slot, and at most one token until its window ends, when a Redis that hung (SIGSTOP) runs the commands after it resumes', async () => {
-    const store = open(redis.url, 200);
+    const store = open(env.redis.url, 200);
     await answering(store);
-    redis.freeze();
+    env.redis.freeze();
     try {
       const outcomes = await Promise.allSettled([
         store.acquireSlot('k', 'ghost-1', 3, 60_000),
@@ -62,47 +39,49 @@ describe.skipIf(!redisServer)('a take the store gave up on, run by Redis late or
         'ETIMEDOUT',
       ]);
     } finally {
-      redis.thaw();
+      env.redis.thaw();
     }
     await answering(store);
-    expect(await admin.zcard(slotsKey('k'))).toBe(0);
+    expect(await env.admin.zcard(slotsKey('k'))).toBe(0);
     // The token take may have run late: it spent at most one token, in a window of at most 1 s (Redis's
     // own count and expiry; the key is gone if the window already ended)…
-    expect(Number((await admin.get(rateKey('k'))) ?? 0)).toBeLessThanOrEqual(1);
-    expect(await admin.pttl(rateKey('k'))).toBeLessThanOrEqual(1000);
+    expect(Number((await env.admin.get(rateKey('k'))) ?? 0)).toBeLessThanOrEqual(1);
+    expect(await env.admin.pttl(rateKey('k'))).toBeLessThanOrEqual(1000);
     // …and once Redis has ended that window, the next one has all its tokens.
-    await expect.poll(() => admin.exists(rateKey('k')), { timeout: 30_000 }).toBe(0);
-    const other = open(redis.url);
+    await expect.poll(() => env.admin.exists(rateKey('k')), { timeout: 30_000 }).toBe(0);
+    const other = open(env.redis.url);
     expect(await other.takeToken('k', 2)).toBe(0);
     expect(await other.takeToken('k', 2)).toBe(0);
   });
 
   it('frees a slot whose command ran in time but whose answer came late, right after it on its connection', async () => {
-    const store = open(proxy.url, 200);
+    const store = open(env.proxy.url, 200);
     await answering(store);
-    proxy.mode('late-answers');
+    env.proxy.mode('late-answers');
     const error = await store.acquireSlot('k', 'lost', 3, 60_000).catch((caught: unknown) => caught);
     expect((error as RedisGateStoreError).code).toBe('ETIMEDOUT');
     // Redis ran it and holds the slot, whose answer is on its way: it is given back after it, not left.
-    await proxy.recover();
+    await env.proxy.recover();
     await answering(store);
-    expect(await admin.zrange(slotsKey('k'), '0', '-1')).toEqual([]);
+    expect(await env.admin.zrange(slotsKey('k'), '0', '-1')).toEqual([]);
   });
 
   it('frees a slot whose connection broke before the answer as soon as Redis can be reached and the take can no longer run, with no further call', async () => {
     // The removal waits for the take's deadline (commandTimeoutMs after it was sent): a few seconds here.
-    const store = open(proxy.url, 3_000);
+    const store = open(env.proxy.url, 3_000);
     await answering(store);
-    const monitor = await redis.monitor();
-    proxy.mode('cut');
+    const monitor = await env.redis.monitor();
+    env.proxy.mode('cut');
     const error = await store.acquireSlot('k', 'lost', 3, 60_000).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(RedisGateStoreError);
     // Redis ran it before it read the end of the connection: while every connection is cut, the slot is held
     // by nobody…
-    await expect.poll(() => admin.zrange(slotsKey('k'), '0', '-1'), { timeout: 30_000 }).toEqual(['lost']);
-    await proxy.recover();
+    await expect
+      .poll(() => env.admin.zrange(slotsKey('k'), '0', '-1'), { timeout: 30_000 })
+      .toEqual(['lost']);
+    await env.proxy.recover();
     // …until the store reaches Redis again, by itself (no call follows), and gives it back.
-    await expect.poll(() => admin.zcard(slotsKey('k')), { timeout: 30_000 }).toBe(0);
+    await expect.poll(() => env.admin.zcard(slotsKey('k')), { timeout: 30_000 }).toBe(0);
     await monitor.stop();
     const commands = monitor.timed();
     const take = commands.find(
@@ -122,46 +101,46 @@ describe.skipIf(!redisServer)('a take the store gave up on, run by Redis late or
     const provider = createMemoryProvider({ timeoutMs: 60_000 });
     const stream = await provider.create({ name: 'blip' });
     // The removal waits for the take's deadline: commandTimeoutMs after it was sent.
-    const storeA = createRedisGateStore({
-      url: proxy.url,
+    const storeA = env.open({
+      url: env.proxy.url,
       onUnavailable: 'fail',
       commandTimeoutMs: 3_000,
       reconnectIntervalMs: 0,
     });
-    stores.push(storeA);
     const a = createLiveStreamClient(provider, { rateLimit: { maxConcurrency: 1, store: storeA } });
-    const b = createLiveStreamClient(provider, { rateLimit: { maxConcurrency: 1, store: open(redis.url) } });
+    const b = createLiveStreamClient(provider, {
+      rateLimit: { maxConcurrency: 1, store: open(env.redis.url) },
+    });
     // A first call loads the slot script into Redis, so the take below runs as it arrives (EVALSHA).
     await a.get(stream.id);
-    proxy.mode('cut', { cutOn: /eval/i });
+    env.proxy.mode('cut', { cutOn: /eval/i });
     const error = await a.get(stream.id).catch((caught: unknown) => caught);
     expect(ProviderUnavailableError.isInstance(error)).toBe(true);
     // Redis ran the take and holds its slot, for nobody, while every connection of A is cut.
-    const [slots] = await admin.keys('*:slots');
-    await expect.poll(() => admin.zcard(String(slots)), { timeout: 30_000 }).toBe(1);
-    const [, expiresAt] = await admin.zrange(String(slots), '0', '-1', 'WITHSCORES');
-    await proxy.recover();
+    const [slots] = await env.admin.keys('*:slots');
+    await expect.poll(() => env.admin.zcard(String(slots)), { timeout: 30_000 }).toBe(1);
+    const [, expiresAt] = await env.admin.zrange(String(slots), '0', '-1', 'WITHSCORES');
+    await env.proxy.recover();
     // A reaches Redis again with no call and gives the slot back; B's call then goes out at once.
-    await expect.poll(() => admin.zcard(String(slots)), { timeout: 30_000 }).toBe(0);
+    await expect.poll(() => env.admin.zcard(String(slots)), { timeout: 30_000 }).toBe(0);
     expect((await b.get(stream.id)).id).toBe(stream.id);
     // B was done while A's slot, had it been left, would still have been held (both on Redis's clock).
-    const [seconds, micros] = await admin.time();
+    const [seconds, micros] = await env.admin.time();
     expect(Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)).toBeLessThan(Number(expiresAt));
   });
 
   it('reconnects at once after a connection that was up broke, not after reconnectIntervalMs: Redis may well be up', async () => {
     // The removal waits for the take's deadline: commandTimeoutMs after it was sent.
-    const store = createRedisGateStore({
-      url: proxy.url,
+    const store = env.open({
+      url: env.proxy.url,
       commandTimeoutMs: 3_000,
       reconnectIntervalMs: 600_000,
     });
-    stores.push(store);
     await answering(store);
-    const monitor = await redis.monitor();
-    const connections = proxy.connections;
+    const monitor = await env.redis.monitor();
+    const connections = env.proxy.connections;
     // One connection cut after its take reached Redis; the next ones pass.
-    proxy.mode('cut', { after: 'pass' });
+    env.proxy.mode('cut', { after: 'pass' });
     await store.acquireSlot('k', 'lost', 3, 60_000).catch(() => undefined);
     // The store, calling no more, connects again and gives the slot back.
     const removal = ([name, , holder]: string[]) => name?.toLowerCase() === 'zrem' && holder === 'lost';
@@ -174,84 +153,83 @@ describe.skipIf(!redisServer)('a take the store gave up on, run by Redis late or
     );
     expect(took).toBeGreaterThanOrEqual(0);
     expect(commands.findIndex(removal)).toBeGreaterThan(took);
-    expect(await admin.zcard(slotsKey('k'))).toBe(0);
-    expect(proxy.connections).toBe(connections + 1);
+    expect(await env.admin.zcard(slotsKey('k'))).toBe(0);
+    expect(env.proxy.connections).toBe(connections + 1);
   });
 
   it('frees the slot of a take whose connection broke when the store is closed, before it closes', async () => {
     // close waits, within commandTimeoutMs, for the take's deadline before it sends the removal.
-    const store = createRedisGateStore({
-      url: proxy.url,
+    const store = env.open({
+      url: env.proxy.url,
       commandTimeoutMs: 3_000,
       reconnectIntervalMs: 600_000,
     });
-    stores.push(store);
     await answering(store);
-    const cuts = proxy.cuts;
-    proxy.mode('cut');
+    const cuts = env.proxy.cuts;
+    env.proxy.mode('cut');
     await store.acquireSlot('k', 'lost', 3, 60_000).catch(() => undefined);
     // The store's own reconnection, at once, is cut too; the next would be ten minutes later.
-    await expect.poll(() => proxy.cuts, { timeout: 30_000 }).toBe(cuts + 2);
-    await proxy.recover();
-    expect(await admin.zrange(slotsKey('k'), '0', '-1')).toEqual(['lost']);
+    await expect.poll(() => env.proxy.cuts, { timeout: 30_000 }).toBe(cuts + 2);
+    await env.proxy.recover();
+    expect(await env.admin.zrange(slotsKey('k'), '0', '-1')).toEqual(['lost']);
     await store.close();
-    expect(await admin.zrange(slotsKey('k'), '0', '-1')).toEqual([]);
+    expect(await env.admin.zrange(slotsKey('k'), '0', '-1')).toEqual([]);
     await expect(store.pausedUntil('k')).rejects.toMatchObject({ code: 'CLOSED' });
   });
 
   it('closes within commandTimeoutMs when Redis does not answer, and leaves the slot to expire', async () => {
-    const store = createRedisGateStore({
-      url: proxy.url,
+    const store = env.open({
+      url: env.proxy.url,
       commandTimeoutMs: 200,
       reconnectIntervalMs: 600_000,
     });
-    stores.push(store);
     await answering(store);
-    const connections = proxy.connections;
+    const connections = env.proxy.connections;
     // The take's connection is cut after Redis ran it; from then on connections are accepted and nothing
     // answers.
-    proxy.mode('cut', { after: 'stall' });
+    env.proxy.mode('cut', { after: 'stall' });
     await store.acquireSlot('k', 'lost', 3, 60_000).catch(() => undefined);
-    await expect.poll(() => admin.zrange(slotsKey('k'), '0', '-1'), { timeout: 30_000 }).toEqual(['lost']);
+    await expect
+      .poll(() => env.admin.zrange(slotsKey('k'), '0', '-1'), { timeout: 30_000 })
+      .toEqual(['lost']);
     // The store's own reconnection, which never gets an answer.
-    await expect.poll(() => proxy.connections, { timeout: 30_000 }).toBe(connections + 1);
+    await expect.poll(() => env.proxy.connections, { timeout: 30_000 }).toBe(connections + 1);
     // close waits for it at most commandTimeoutMs (without that bound, this would never end).
     await store.close();
     await expect(store.pausedUntil('k')).rejects.toMatchObject({ code: 'CLOSED' });
     // The slot stays held until Redis expires it, after its hold time.
-    expect(await admin.zrange(slotsKey('k'), '0', '-1')).toEqual(['lost']);
-    const left = await admin.pttl(slotsKey('k'));
+    expect(await env.admin.zrange(slotsKey('k'), '0', '-1')).toEqual(['lost']);
+    const left = await env.admin.pttl(slotsKey('k'));
     expect(left).toBeGreaterThan(0);
     expect(left).toBeLessThanOrEqual(60_000);
   });
 
   it('leaves every slot of an account free after a hang the gate refused calls through (onUnavailable fail)', async () => {
     const maxConcurrency = 3;
-    const store = createRedisGateStore({
-      url: redis.url,
+    const store = env.open({
+      url: env.redis.url,
       onUnavailable: 'fail',
       commandTimeoutMs: 200,
       reconnectIntervalMs: 0,
     });
-    stores.push(store);
     const provider = createMemoryProvider();
     const stream = await provider.create({ name: 'hang' });
     const client = createLiveStreamClient(provider, { rateLimit: { maxConcurrency, store } });
     await answering(store);
-    redis.freeze();
+    env.redis.freeze();
     try {
       for (let call = 0; call < maxConcurrency; call += 1) {
         const error = await client.get(stream.id).catch((caught: unknown) => caught);
         expect(ProviderUnavailableError.isInstance(error)).toBe(true);
       }
     } finally {
-      redis.thaw();
+      env.redis.thaw();
     }
     await answering(store);
     // Every slot of the account is free once Redis answers: the next requests, of any process, need not
     // wait for slots to expire. (Each refusal above came from a slot command sent to Redis, which ran it.)
-    const keys = await admin.keys('*:slots');
-    const held = await Promise.all(keys.map((key) => admin.zcard(key)));
+    const keys = await env.admin.keys('*:slots');
+    const held = await Promise.all(keys.map((key) => env.admin.zcard(key)));
     expect(held.reduce((sum, count) => sum + count, 0)).toBe(0);
   });
 
@@ -266,17 +244,17 @@ describe.skipIf(!redisServer)('a take the store gave up on, run by Redis late or
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 4 }), async (steps) => {
         round += 1;
         const key = `p${round}`;
-        const store = open(proxy.url, 150);
+        const store = open(env.proxy.url, 150);
         try {
           await answering(store);
           const held = new Set<string>();
           const faulted = async (next: ProxyMode, call: () => Promise<unknown>) => {
-            proxy.mode(next);
+            env.proxy.mode(next);
             const outcome = await call().then(
               (value) => value,
               () => undefined,
             );
-            await proxy.recover();
+            await env.proxy.recover();
             return outcome;
           };
           for (const [index, { take, again, release }] of steps.entries()) {
@@ -295,7 +273,7 @@ describe.skipIf(!redisServer)('a take the store gave up on, run by Redis late or
           // A removal of a take given up on goes out once that take can no longer run (its deadline,
           // commandTimeoutMs after it was sent): asked until then.
           await expect
-            .poll(async () => (await admin.zrange(slotsKey(key), '0', '-1')).sort(), { timeout: 30_000 })
+            .poll(async () => (await env.admin.zrange(slotsKey(key), '0', '-1')).sort(), { timeout: 30_000 })
             .toEqual([...held].sort());
         } finally {
           await store.close();

@@ -1,12 +1,10 @@
 import { createLiveStreamClient, ProviderUnavailableError } from '@unilive/core';
 import { createMemoryProvider } from '@unilive/testing';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { throughRedis } from '../test/asked-until.js';
 import { recordedGate } from '../test/recorded-gate.js';
-import { type RedisProxy, startRedisProxy } from '../test/redis-proxy.js';
-import { redisServer, startRedis, type TestRedis } from '../test/redis-server.js';
-import { createRedisGateStore, type RedisGateStore } from './redis-gate-store.js';
+import { useRedisBehindProxy } from '../test/redis-behind-proxy.js';
+import { redisServer } from '../test/redis-server.js';
 
 // A new connection whose first answers are lost (a half-open connection: the proxy drops Redis's answers while
 // the connection stays open) never gets through its handshake or its resumption. The store must drop it once
@@ -14,37 +12,11 @@ import { createRedisGateStore, type RedisGateStore } from './redis-gate-store.js
 // does. No test measures time: each counts connections at the proxy, reads what Redis holds, and asks until
 // calls go through Redis again (within the shared 30 s wait).
 describe.skipIf(!redisServer)('a connection whose first answers are lost', () => {
-  let redis: TestRedis;
-  let proxy: RedisProxy;
-  let admin: Redis;
-  const stores: RedisGateStore[] = [];
-  const open = (onUnavailable: 'fail' | 'fallback') => {
-    // The limit under test runs out on the faulted connection: short. reconnectIntervalMs 0: no call is held
-    // back by the interval, so what is asserted does not depend on how long anything took.
-    const store = createRedisGateStore({
-      url: proxy.url,
-      onUnavailable,
-      commandTimeoutMs: 200,
-      reconnectIntervalMs: 0,
-    });
-    stores.push(store);
-    return store;
-  };
-  beforeAll(async () => {
-    redis = await startRedis();
-    proxy = await startRedisProxy(redis.port);
-    admin = new Redis(redis.url);
-  });
-  afterEach(async () => {
-    await proxy.recover();
-    await Promise.all(stores.splice(0).map((store) => store.close()));
-    await redis.flush();
-  });
-  afterAll(async () => {
-    admin?.disconnect();
-    await proxy?.close();
-    await redis?.close();
-  });
+  const env = useRedisBehindProxy();
+  // The limit under test runs out on the faulted connection: short. reconnectIntervalMs 0: no call is held
+  // back by the interval, so what is asserted does not depend on how long anything took.
+  const open = (onUnavailable: 'fail' | 'fallback') =>
+    env.open({ url: env.proxy.url, onUnavailable, commandTimeoutMs: 200, reconnectIntervalMs: 0 });
 
   // What a call meets while the connection under way gets no answer: refused (fail), or paced in memory
   // (fallback); either way no slot was taken on Redis.
@@ -70,23 +42,23 @@ describe.skipIf(!redisServer)('a connection whose first answers are lost', () =>
       // A first call loads the slot script into Redis, so the take below runs as it arrives (EVALSHA). Asked
       // until it goes through Redis: on a busy machine the short limit can run out before any fault.
       await throughRedis(() => client.get(stream.id), takes);
-      const connections = proxy.connections;
-      const lost = proxy.dropped;
+      const connections = env.proxy.connections;
+      const lost = env.proxy.dropped;
       // The take reaches Redis, which runs it; its connection is cut, and from then on answers are lost.
-      proxy.mode('cut', { cutOn: /eval/i, after: 'drop' });
+      env.proxy.mode('cut', { cutOn: /eval/i, after: 'drop' });
       await client.get(stream.id).catch(() => undefined);
-      const [slots] = await admin.keys('*:slots');
-      await expect.poll(() => admin.zcard(String(slots)), { timeout: 30_000 }).toBe(1);
+      const [slots] = await env.admin.keys('*:slots');
+      await expect.poll(() => env.admin.zcard(String(slots)), { timeout: 30_000 }).toBe(1);
       // The store reconnects at once (a removal waits), inside the fault: that connection's handshake is lost.
-      await expect.poll(() => proxy.connections, { timeout: 30_000 }).toBeGreaterThan(connections);
-      await expect.poll(() => proxy.dropped, { timeout: 30_000 }).toBeGreaterThan(lost);
+      await expect.poll(() => env.proxy.connections, { timeout: 30_000 }).toBeGreaterThan(connections);
+      await expect.poll(() => env.proxy.dropped, { timeout: 30_000 }).toBeGreaterThan(lost);
       await callDuringFault(() => client.get(stream.id), onUnavailable, takes);
-      await proxy.recover();
+      await env.proxy.recover();
       // Once the answers flow, calls go through Redis again, and the removal went out. Not counted: whether a
       // connection is made after the recovery. The store may already have dropped the connection whose answers
       // were lost and made the one that works, during the fault, its handshake passing once answers flow.
       await throughRedis(() => client.get(stream.id), takes);
-      await expect.poll(() => admin.zcard(String(slots)), { timeout: 30_000 }).toBe(0);
+      await expect.poll(() => env.admin.zcard(String(slots)), { timeout: 30_000 }).toBe(0);
     });
 
     it(`drops the connection made at once after a take's was cut, whose answers were lost, and sends the removal once answers flow, with no further call (${onUnavailable})`, async () => {
@@ -95,18 +67,18 @@ describe.skipIf(!redisServer)('a connection whose first answers are lost', () =>
       const { gate, takes } = recordedGate(open(onUnavailable));
       const client = createLiveStreamClient(provider, { rateLimit: { maxConcurrency: 1, store: gate } });
       await throughRedis(() => client.get(stream.id), takes);
-      const connections = proxy.connections;
-      const lost = proxy.dropped;
-      proxy.mode('cut', { cutOn: /eval/i, after: 'drop' });
+      const connections = env.proxy.connections;
+      const lost = env.proxy.dropped;
+      env.proxy.mode('cut', { cutOn: /eval/i, after: 'drop' });
       await client.get(stream.id).catch(() => undefined);
-      const [slots] = await admin.keys('*:slots');
-      await expect.poll(() => admin.zcard(String(slots)), { timeout: 30_000 }).toBe(1);
+      const [slots] = await env.admin.keys('*:slots');
+      await expect.poll(() => env.admin.zcard(String(slots)), { timeout: 30_000 }).toBe(1);
       // The store's own reconnection, inside the fault: its handshake is lost, and no call waits on it.
-      await expect.poll(() => proxy.connections, { timeout: 30_000 }).toBeGreaterThan(connections);
-      await expect.poll(() => proxy.dropped, { timeout: 30_000 }).toBeGreaterThan(lost);
-      await proxy.recover();
+      await expect.poll(() => env.proxy.connections, { timeout: 30_000 }).toBeGreaterThan(connections);
+      await expect.poll(() => env.proxy.dropped, { timeout: 30_000 }).toBeGreaterThan(lost);
+      await env.proxy.recover();
       // The store gives that connection up by itself, makes another, and the removal goes out on it.
-      await expect.poll(() => admin.zcard(String(slots)), { timeout: 30_000 }).toBe(0);
+      await expect.poll(() => env.admin.zcard(String(slots)), { timeout: 30_000 }).toBe(0);
     });
 
     it(`drops a connection made by a call after an idle one was cut, whose answers were lost, and works again once answers flow (${onUnavailable})`, async () => {
@@ -118,20 +90,20 @@ describe.skipIf(!redisServer)('a connection whose first answers are lost', () =>
       await throughRedis(() => client.get(stream.id), takes);
       // Asked directly on the same connection, after the call's release: once answered, nothing is in flight.
       await expect.poll(() => store.pausedUntil('ping'), { timeout: 30_000 }).toBe(0);
-      const [slots] = await admin.keys('*:slots');
+      const [slots] = await env.admin.keys('*:slots');
       // The idle connection is cut (no removal waits), and the next one's answers are lost.
-      proxy.mode('drop');
-      proxy.cutOpen();
-      await expect.poll(() => proxy.open, { timeout: 30_000 }).toBe(0);
-      const connections = proxy.connections;
-      const lost = proxy.dropped;
+      env.proxy.mode('drop');
+      env.proxy.cutOpen();
+      await expect.poll(() => env.proxy.open, { timeout: 30_000 }).toBe(0);
+      const connections = env.proxy.connections;
+      const lost = env.proxy.dropped;
       await callDuringFault(() => client.get(stream.id), onUnavailable, takes);
-      expect(proxy.connections).toBeGreaterThan(connections);
-      await expect.poll(() => proxy.dropped, { timeout: 30_000 }).toBeGreaterThan(lost);
-      await proxy.recover();
+      expect(env.proxy.connections).toBeGreaterThan(connections);
+      await expect.poll(() => env.proxy.dropped, { timeout: 30_000 }).toBeGreaterThan(lost);
+      await env.proxy.recover();
       await throughRedis(() => client.get(stream.id), takes);
       // Each call gave its slot back: nothing is held.
-      expect(await admin.zcard(String(slots))).toBe(0);
+      expect(await env.admin.zcard(String(slots))).toBe(0);
     });
   }
 });

@@ -5,32 +5,25 @@ import {
   type WarningEvent,
 } from '@unilive/core';
 import liveapi from '@unilive/liveapi';
-import { type Sandbox, startSandbox } from '@unilive/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redisServer, startRedis, type TestRedis } from '../test/redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { useRedisAndSandbox } from '../test/redis-and-sandbox.js';
+import { redisServer, type TestRedis } from '../test/redis-server.js';
 import { createRedisGateStore } from './redis-gate-store.js';
 
 describe.skipIf(!redisServer)('Redis stopped in the middle of a run', () => {
-  let redis: TestRedis;
-  let sandbox: Sandbox;
-  beforeAll(async () => {
-    [redis, sandbox] = await Promise.all([startRedis(), startSandbox({ transitionMs: 20, media: false })]);
-  });
-  afterAll(async () => {
-    await Promise.all([redis?.close(), sandbox?.close()]);
-  });
+  const env = useRedisAndSandbox();
 
   /** Creates through one client, stopping Redis after `stopAfter` creates reach the vendor and starting it again after `restartAfter`. */
   async function run(onUnavailable: 'fallback' | 'fail', total: number) {
     // A generous time limit, so that only the stopped server, never a busy machine, makes the store fail.
     const store = createRedisGateStore({
-      url: redis.url,
+      url: env.redis.url,
       onUnavailable,
       reconnectIntervalMs: 100,
       commandTimeoutMs: 10_000,
     });
     const warnings: WarningEvent[] = [];
-    const client = createLiveStreamClient(liveapi(sandbox.adapterSettings('liveapi')), {
+    const client = createLiveStreamClient(liveapi(env.sandbox.adapterSettings('liveapi')), {
       rateLimit: { requestsPerSecond: 50, maxConcurrency: 5, store },
       hooks: { onWarning: (event) => warnings.push(event) },
     });
@@ -38,13 +31,13 @@ describe.skipIf(!redisServer)('Redis stopped in the middle of a run', () => {
     let created = 0;
     let outage: Promise<unknown> | undefined;
     let monitor: Awaited<ReturnType<TestRedis['monitor']>> | undefined;
-    const stop = sandbox.onStreamChange((change) => {
+    const stop = env.sandbox.onStreamChange((change) => {
       if (change.kind !== 'created' || change.provider !== 'liveapi') return;
       const name = String(change.record?.name);
       names.set(name, (names.get(name) ?? 0) + 1);
       created += 1;
       if (created === Math.floor(total / 4)) {
-        outage = redis.stop().then(async () => {
+        outage = env.redis.stop().then(async () => {
           // Down while a quarter more go by, then back.
           await new Promise<void>((resolve) => {
             const check = () =>
@@ -53,8 +46,8 @@ describe.skipIf(!redisServer)('Redis stopped in the middle of a run', () => {
                 : setTimeout(check, 5);
             check();
           });
-          await redis.restart();
-          monitor = await redis.monitor();
+          await env.redis.restart();
+          monitor = await env.redis.monitor();
         });
       }
     });
@@ -86,7 +79,7 @@ describe.skipIf(!redisServer)('Redis stopped in the middle of a run', () => {
     } finally {
       stop();
       await store.close();
-      await redis.flush();
+      await env.redis.flush();
     }
   }
 
@@ -105,7 +98,7 @@ describe.skipIf(!redisServer)('Redis stopped in the middle of a run', () => {
           setting: 'rateLimit.store',
           message: expect.stringMatching(
             new RegExp(
-              `^Redis at 127\\.0\\.0\\.1:${redis.port} is unavailable \\([A-Z][A-Z0-9_]+\\): this process paces its requests alone, in memory, until it answers again$`,
+              `^Redis at 127\\.0\\.0\\.1:${env.redis.port} is unavailable \\([A-Z][A-Z0-9_]+\\): this process paces its requests alone, in memory, until it answers again$`,
             ),
           ),
         },

@@ -11,7 +11,6 @@ import {
   type WarningEvent,
 } from '@unilive/core';
 import liveapi from '@unilive/liveapi';
-import { type Sandbox, startSandbox } from '@unilive/sandbox';
 import { createMemoryProvider, SecretScanner } from '@unilive/testing';
 import videosdk from '@unilive/videosdk';
 import wowzaRealtime from '@unilive/wowza-realtime';
@@ -19,6 +18,7 @@ import wowzaVideo from '@unilive/wowza-video';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { useRedisAndSandbox } from '../test/redis-and-sandbox.js';
 import { redisServer, reservePort, startRedis, type TestRedis } from '../test/redis-server.js';
 import {
   createRedisGateStore,
@@ -838,14 +838,7 @@ describe.skipIf(!redisServer)('the Redis gate store against a real redis-server'
 });
 
 describe.skipIf(!redisServer)('what reaches Redis from every adapter', () => {
-  let redis: TestRedis;
-  let sandbox: Sandbox;
-  beforeAll(async () => {
-    [redis, sandbox] = await Promise.all([startRedis(), startSandbox({ transitionMs: 20, media: false })]);
-  });
-  afterAll(async () => {
-    await Promise.all([redis?.close(), sandbox?.close()]);
-  });
+  const env = useRedisAndSandbox();
 
   const factories: Record<string, (settings: Record<string, unknown>) => LiveStreamProvider> = {
     'wowza-video': wowzaVideo as (settings: Record<string, unknown>) => LiveStreamProvider,
@@ -856,13 +849,13 @@ describe.skipIf(!redisServer)('what reaches Redis from every adapter', () => {
 
   it('holds digests, counts, slot holders and times, and no credential or stream key in any encoding', async () => {
     // A generous time limit: a busy machine must not turn this run into a fallback.
-    const store = createRedisGateStore({ url: redis.url, commandTimeoutMs: 10_000 });
-    const monitor = await redis.monitor();
+    const store = createRedisGateStore({ url: env.redis.url, commandTimeoutMs: 10_000 });
+    const monitor = await env.redis.monitor();
     const scanner = new SecretScanner();
     const warnings: WarningEvent[] = [];
     try {
       for (const [id, factory] of Object.entries(factories)) {
-        const credentials = sandbox.credentials(id);
+        const credentials = env.sandbox.credentials(id);
         for (const [name, value] of Object.entries(credentials)) {
           for (const [encoding, encoded] of encodingsOf(value))
             scanner.register(`${id} ${name} (${encoding})`, encoded);
@@ -872,7 +865,7 @@ describe.skipIf(!redisServer)('what reaches Redis from every adapter', () => {
           for (const [encoding, encoded] of encodingsOf(basic))
             scanner.register(`${id} basic pair (${encoding})`, encoded);
         }
-        const client = createLiveStreamClient(factory({ ...sandbox.adapterSettings(id) }), {
+        const client = createLiveStreamClient(factory({ ...env.sandbox.adapterSettings(id) }), {
           rateLimit: { requestsPerSecond: 50, maxConcurrency: 4, store },
           hooks: { onWarning: (event) => warnings.push(event) },
         });
@@ -886,9 +879,9 @@ describe.skipIf(!redisServer)('what reaches Redis from every adapter', () => {
           await client.get(stream.id);
         }
         // A 429 writes the pause too.
-        sandbox.injectFault(id, 'get', { type: 'rate-limit', retryAfterSeconds: 1, times: 1 });
+        env.sandbox.injectFault(id, 'get', { type: 'rate-limit', retryAfterSeconds: 1, times: 1 });
         await client.get(streams[0]?.id as string);
-        sandbox.clearFaults();
+        env.sandbox.clearFaults();
       }
     } finally {
       await store.close();
@@ -900,7 +893,7 @@ describe.skipIf(!redisServer)('what reaches Redis from every adapter', () => {
     // Everything sent to Redis, every command with its arguments, and what it holds at the end.
     const commands = await monitor.stop();
     for (const args of commands) scanner.recordText(args.join(' '), args[0]);
-    const dump = await redis.dump();
+    const dump = await env.redis.dump();
     for (const entry of dump) scanner.recordText(`${entry.key} ${entry.value}`, entry.key);
     expect(scanner.leaks()).toEqual([]);
     const written = new Set(
