@@ -15,7 +15,8 @@ describe.skipIf(!redisServer)('closing the store, and reconnecting while a remov
   const open = (options: RedisGateStoreOptions) => env.open({ commandTimeoutMs: 30_000, ...options });
 
   it('opens no connection once close has resolved, though Redis did not answer it, and leaves none open', async () => {
-    const store = open({ url: env.proxy.url, commandTimeoutMs: 200, reconnectIntervalMs: 600_000 });
+    // 1 s: short enough for close to give up soon, long enough that a busy machine answers the first ping.
+    const store = open({ url: env.proxy.url, commandTimeoutMs: 1_000, reconnectIntervalMs: 600_000 });
     await answering(store);
     const connections = env.proxy.connections;
     // The take's connection is cut after Redis ran it; from then on connections are accepted, nothing answers.
