@@ -63,7 +63,9 @@ export const videosdkWebhookPublicKeyVariable = 'VIDEOSDK_WEBHOOK_PUBLIC_KEY';
  * in ms); a source that ignores them is no longer waited for at the bound. A custom source is any object
  * (a class instance too) with `get` and `refresh` functions, checked when `parseWebhook` reads its options.
  * PEM text answered in place of a key is imported as a pinned `publicKey` is; text that is no PEM public key,
- * or a `get` that throws anything but a unilive error, is an `InvalidInputError` naming `keySource` (what it
+ * an answer that is no such key (`undefined` from `get`, a number, a list, an HMAC key; from `refresh`,
+ * anything but `undefined` or a key), or a `get` that throws anything but a unilive error, is an
+ * `InvalidInputError` naming `keySource` (what it
  * threw as `cause`). A `refresh` that rejects (but for the delivery's `TimeoutError` or an
  * `InvalidInputError`) means no new key: the delivery is `bad-signature`, as with the built-in source.
  *
@@ -322,7 +324,10 @@ export interface VideosdkWebhookOptions extends WebhookOptionsBase {
    * during a rotation, as a list (each entry one key) or as text of PEM keys separated by commas (a PEM
    * holds none), the rule of every webhook secret (core's `webhookSecretText`). Defaults to the
    * `VIDEOSDK_WEBHOOK_PUBLIC_KEY` environment variable, read by the same rule, then to `keySource`. A text
-   * that is not a PEM public key is an `InvalidInputError` naming it (`publicKey`, `publicKey.1`). A list
+   * that is not a PEM public key is an `InvalidInputError` naming it (`publicKey`, `publicKey.1`); so is a
+   * value or entry that is neither text nor a `CryptoKey` of type `public` for RSASSA-PKCS1-v1_5 with
+   * SHA-256 usable to `verify` (a number, `{}`, an HMAC, ECDSA, RSA-PSS or private key), an empty list
+   * (it would fall through to the key source) and a hole or empty text in a list. A list
    * is read once, entry by entry by index (core's `readWebhookSecretList`): one whose reading throws (a
    * Proxy whose `length` or an entry throws, a getter on an entry, a revoked Proxy) is an
    * `InvalidInputError` naming `publicKey` (`could not be read`, what was thrown as `cause`), never the
@@ -455,8 +460,9 @@ function mapEvent(name: string, data: Data): Mapped | undefined {
  *
  * Throws {@link WebhookVerificationError}: `body-not-raw`, `missing-signature`, `bad-signature`,
  * `malformed-body`; `InvalidInputError` for a pinned key that is no PEM public key, a `publicKey` or
- * `keySource` given as `null`, a `keySource` without `get` and `refresh` functions, or one whose `get` throws
- * (not a unilive error) or answers text that is no PEM public key;
+ * `keySource` given as `null`, a `publicKey` (or an entry of its list) that is no RSA public verify key or
+ * PEM text, an empty `publicKey` list, a `keySource` without `get` and `refresh` functions, or one whose
+ * `get` throws (not a unilive error) or answers anything but such a key or PEM text;
  * `ProviderUnavailableError` when the key must be fetched and cannot be; `TimeoutError` (`operation:
  * 'parseWebhook'`) when the key source has not answered within `readTimeoutMs` (default 5 s).
  */
@@ -608,10 +614,19 @@ function keySourceFailed(error: unknown): unknown {
   return invalidWebhookOption(provider, 'keySource', 'threw; the key could not be read (see cause)', error);
 }
 
-// A key a source answered: PEM text is imported, as a pinned `publicKey` is; text that is no PEM public key
-// is the source's fault, never the delivery's bad signature.
+// A key a source answered: PEM text is imported, as a pinned `publicKey` is; text that is no PEM public key,
+// or an answer that is neither text nor an RSA public verify key (undefined, a number, a list), is the
+// source's fault, never the delivery's bad signature: every delivery, genuine or forged, would be refused.
 async function sourcedKey(key: unknown, call: 'get' | 'refresh'): Promise<CryptoKey> {
-  if (typeof key !== 'string') return key as CryptoKey;
+  if (typeof key !== 'string') {
+    const problem = rsaVerifyKeyProblem(key);
+    if (problem === undefined) return key as CryptoKey;
+    throw invalidWebhookOption(
+      provider,
+      'keySource',
+      `${call} answered ${problem}: it must answer a CryptoKey or PEM text (-----BEGIN PUBLIC KEY-----)`,
+    );
+  }
   const imported = await importRsaPublicKey(key);
   if (imported) return imported;
   throw invalidWebhookOption(
@@ -621,34 +636,84 @@ async function sourcedKey(key: unknown, call: 'get' | 'refresh'): Promise<Crypto
   );
 }
 
+/**
+ * What makes a value no key a videosdk signature can be verified with, or undefined when it is one: a
+ * WebCrypto `CryptoKey` of type `public`, algorithm RSASSA-PKCS1-v1_5 with SHA-256, usable to `verify`
+ * (the scheme of the vendor's `videosdk-signature`). Anything else would make every delivery
+ * `bad-signature`, silently; the text says what was given, never its value.
+ */
+function rsaVerifyKeyProblem(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object') {
+    return value === undefined || value === null ? String(value) : `a ${typeof value}`;
+  }
+  if (Object.prototype.toString.call(value) !== '[object CryptoKey]') {
+    return Array.isArray(value) ? 'a list' : 'an object that is no CryptoKey';
+  }
+  try {
+    const key = value as CryptoKey;
+    const algorithm = key.algorithm as { name?: unknown; hash?: { name?: unknown } };
+    if (key.type !== 'public') return `a ${String(key.type)} CryptoKey (a public key is needed)`;
+    if (algorithm.name !== 'RSASSA-PKCS1-v1_5' || algorithm.hash?.name !== 'SHA-256') {
+      return `a CryptoKey for ${String(algorithm.name)} (RSASSA-PKCS1-v1_5 with SHA-256 is needed)`;
+    }
+    if (!key.usages.includes('verify')) return 'a CryptoKey that cannot verify (its usages lack verify)';
+  } catch {
+    return 'a CryptoKey that could not be read';
+  }
+  return undefined;
+}
+
 async function pinnedKeys(
   value: string | CryptoKey | readonly (string | CryptoKey)[] | undefined,
 ): Promise<CryptoKey[] | undefined> {
   if (value === undefined || value === '') return undefined;
+  const pinnedProblem = 'must be a PEM public key, a CryptoKey or a list of them';
   // A text holds one key or several separated by commas (webhookSecretText, the rule of every webhook
   // secret and of the environment variable); a list's entries are each one key.
-  const list: readonly (string | CryptoKey)[] =
-    typeof value === 'string'
-      ? webhookSecretText(value)
-      : !Array.isArray(value)
-        ? [value as CryptoKey]
-        : value;
+  let list: readonly unknown[];
+  if (typeof value === 'string') list = webhookSecretText(value);
+  else if (Array.isArray(value)) list = value;
+  else {
+    // One key given alone: checked as a list's entry is, so a number, `{}` or an HMAC key is refused here
+    // rather than making every delivery bad-signature.
+    const problem = rsaVerifyKeyProblem(value);
+    if (problem !== undefined) {
+      throw invalidWebhookOption(provider, 'publicKey', `${pinnedProblem} (got ${problem})`);
+    }
+    return [value as CryptoKey];
+  }
   if (list.length === 0) {
-    if (typeof value !== 'string') return undefined;
+    // An empty list is a slip, not "no key": it would otherwise fall through to the vendor's production
+    // key route, as `null` would.
     throw invalidWebhookOption(
       provider,
       'publicKey',
-      'holds no key: give one PEM public key, or several separated by commas',
+      typeof value === 'string'
+        ? 'holds no key: give one PEM public key, or several separated by commas'
+        : 'must hold a key: give one PEM public key or CryptoKey, or several in a list (leave it out for the key source)',
     );
   }
+  const entryPath = (index: number) => (list.length > 1 ? `publicKey.${index}` : 'publicKey');
+  // Every entry checked before any is used; a hole in a list is read as undefined and refused by its place.
+  list.forEach((each, index) => {
+    if (typeof each === 'string') {
+      if (each.trim() === '')
+        throw invalidWebhookOption(provider, entryPath(index), 'must be a non-empty PEM');
+      return;
+    }
+    const problem = rsaVerifyKeyProblem(each);
+    if (problem !== undefined) {
+      throw invalidWebhookOption(provider, entryPath(index), `${pinnedProblem} (got ${problem})`);
+    }
+  });
   return Promise.all(
     list.map(async (each, index) => {
-      if (typeof each !== 'string') return each;
+      if (typeof each !== 'string') return each as CryptoKey;
       const key = await importRsaPublicKey(each);
       if (!key) {
         throw invalidWebhookOption(
           provider,
-          list.length > 1 ? `publicKey.${index}` : 'publicKey',
+          entryPath(index),
           'must be a PEM public key (-----BEGIN PUBLIC KEY-----), as GET /v2/public/rsa-public-key returns it',
         );
       }
