@@ -584,9 +584,20 @@ export function runWebhookContract(options: WebhookContractOptions): void {
       );
     });
 
-    it('a clock that answers no finite number is an InvalidInputError naming clock, never an Invalid Date', async () => {
+    it('a clock that answers no finite number, or one no Date holds, is an InvalidInputError naming clock, never an Invalid Date', async () => {
       for (const fixture of options.fixtures) {
-        for (const answer of [Number.NaN, 'soon', 10n, Number.POSITIVE_INFINITY, undefined]) {
+        // A finite number no Date can hold too: the time of receipt would be an Invalid Date.
+        for (const answer of [
+          Number.NaN,
+          'soon',
+          10n,
+          Number.POSITIVE_INFINITY,
+          undefined,
+          9e15,
+          -9e15,
+          8.64e15 + 1,
+          -Number.MAX_VALUE,
+        ]) {
           let error: unknown;
           try {
             await deliver(fixture.webhook, undefined, { clock: () => answer as number });

@@ -40,7 +40,8 @@ export interface LiveStreamEventHub {
    * An `occurredAt` before 2000-01-01 or more than a day after publishing (the hub's `clock`) is kept as the
    * time of publishing, with a `fallback` warning, as `parseWebhook` keeps a vendor's time it cannot use.
    * Throws `InvalidInputError` naming `clock` (publishing none of the batch) when the clock answers
-   * anything but a finite number of ms (NaN, a text, a BigInt, Infinity, undefined), as `webhookClock` does,
+   * anything but a finite number of ms a `Date` holds (NaN, a text, a BigInt, Infinity, undefined, beyond
+   * ±8.64e15), as `webhookClock` does,
    * or throws (its error is the `cause`).
    */
   publish(events: LiveStreamEvent | Iterable<LiveStreamEvent>): number;
@@ -97,7 +98,7 @@ export interface EventHubOptions {
    * of what is published. Default `Date.now`. An event dated before 2000-01-01 or more than a day after it
    * is kept with this time instead, as `parseWebhook` keeps a vendor's time it cannot use. One that is no
    * function is refused by `createEventHub`; an answer that is no finite number of ms (NaN, a text, a
-   * BigInt, Infinity, undefined), or a clock that throws, makes that `publish` throw `InvalidInputError`
+   * BigInt, Infinity, undefined) or one no `Date` holds (beyond ±8.64e15), or a clock that throws, makes that `publish` throw `InvalidInputError`
    * naming `clock`, publishing nothing: the rule of a `parseWebhook` clock (`webhookClock`).
    */
   clock?: Clock | undefined;

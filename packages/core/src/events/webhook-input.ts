@@ -533,7 +533,8 @@ const anyOption: OptionRule = { check: () => true, expected: 'anything' };
 
 /**
  * The clock a `parseWebhook` reads (`options.clock`, else the system's), each answer checked: a clock that
- * answers anything but a finite number of ms (NaN, a text, a BigInt, Infinity), or throws, throws
+ * answers anything but a finite number of ms (NaN, a text, a BigInt, Infinity, a number beyond the ±8.64e15
+ * a `Date` holds), or throws, throws
  * `InvalidInputError` naming `clock` (a thrown error as its `cause`), as a wrong option does, rather than dating an event with an Invalid Date or failing with
  * a `TypeError` deep inside. Every adapter reads the time through this; an event hub's `clock` is checked
  * by the same rule. `path` names the option where it is another `clock` than parseWebhook's own (the
