@@ -78,6 +78,7 @@ export {
   errorTextLimits,
   lockFields,
   scrubText,
+  servedOperation,
   UniliveError,
   type UniliveErrorOptions,
   withErrorFields,

@@ -212,6 +212,32 @@ export function runWebhookContract(options: WebhookContractOptions): void {
           expect(ProviderUnavailableError.isInstance(page), String(page)).toBe(true);
           expect((page as ProviderUnavailableError).operation).toBe('parseWebhook');
           expect(NotFoundError.isInstance((page as ProviderUnavailableError).cause)).toBe(true);
+          // A vendor failure of the reader's get (a 503) is named for the call the caller made, parseWebhook,
+          // on every adapter (docs/errors.md), its message still saying which request it was; what a
+          // reader of the caller's throws that is no unilive error names confirm, never as the raw error.
+          const down = new ProviderUnavailableError({
+            provider,
+            operation: 'get',
+            status: 503,
+            message: `${provider} get failed (HTTP 503)`,
+          });
+          const failed = await deliver(fixture.webhook, (delivery) => delivery, {
+            confirm: { get: async () => Promise.reject(down) },
+          }).catch((error: unknown) => error);
+          expect(failed).toBeInstanceOf(ProviderUnavailableError);
+          expect(failed).toMatchObject({
+            provider,
+            operation: 'parseWebhook',
+            status: 503,
+            message: `${provider} get failed (HTTP 503)`,
+          });
+          const thrown = new Error('upstream said key=sk_live_0123456789');
+          const wrapper = await deliver(fixture.webhook, (delivery) => delivery, {
+            confirm: { get: async () => Promise.reject(thrown) },
+          }).catch((error: unknown) => error);
+          expect(InvalidInputError.isInstance(wrapper), String(wrapper)).toBe(true);
+          expect(wrapper).toMatchObject({ operation: 'parseWebhook', issues: [{ path: 'confirm' }] });
+          expect(String((wrapper as InvalidInputError).message)).not.toContain('sk_live');
         }
       }
     });

@@ -25,6 +25,7 @@ import {
   SecretSet,
   type SharedRead,
   safeParseOwn,
+  servedOperation,
   sharedRead,
   tolerantField,
   UniliveError,
@@ -50,6 +51,8 @@ import { videosdkBaseUrlVariable } from './videosdk-provider.js';
 // digest of the body) is the only replay defence. v1 (`/v1/livestreams`) documents no webhooks at all.
 
 const provider = 'videosdk';
+// The request of a parse that fetches the key, as error messages name it.
+const publicKeyStep = 'fetching the webhook public key';
 
 /** The vendor's API root, where the webhook public key is served. */
 export const videosdkWebhookDefaultBaseUrl = 'https://api.videosdk.live';
@@ -234,6 +237,9 @@ export function videosdkPublicKey(given: VideosdkPublicKeySettings = {}): Videos
   const fetchKey = async (signal: AbortSignal): Promise<CryptoKey> => {
     const response = await http.request({
       operation: 'parseWebhook',
+      // The message says which request of the parse failed: `videosdk parseWebhook (fetching the webhook
+      // public key) failed (HTTP 503)`.
+      step: publicKeyStep,
       method: 'GET',
       path: 'v2/public/rsa-public-key',
       schema: publicKeyResponseSchema,
@@ -246,7 +252,7 @@ export function videosdkPublicKey(given: VideosdkPublicKeySettings = {}): Videos
         provider,
         operation: 'parseWebhook',
         status: response.status,
-        message: `${provider} webhook: the public key endpoint answered no PEM public key`,
+        message: `${provider} parseWebhook (${publicKeyStep}): the public key endpoint answered no PEM public key`,
       });
     }
     return key;
@@ -608,9 +614,10 @@ function readKeySource(value: unknown): VideosdkPublicKeySource | undefined {
 }
 
 // What a throwing `get` threw, as the caller sees it: a unilive error (the built-in source's fetch failing,
-// the bound's TimeoutError) as it is; anything else typed, naming the option, with the thrown value as cause.
+// the bound's TimeoutError) named for `parseWebhook`; anything else typed, naming the option, with the thrown value as cause.
 function keySourceFailed(error: unknown): unknown {
-  if (UniliveError.isInstance(error)) return error;
+  // Named for the call the caller made (a source of the caller's may throw a client call's error).
+  if (UniliveError.isInstance(error)) return servedOperation(error, 'parseWebhook');
   return invalidWebhookOption(provider, 'keySource', 'threw; the key could not be read (see cause)', error);
 }
 

@@ -94,8 +94,13 @@ describe('wowza-realtime parseWebhook', () => {
       ),
       { numRuns: 30 },
     );
-    // A unilive error (the resolver's own list call failing) passes as it is.
-    const unavailable = new ProviderUnavailableError({ provider: 'wowza-realtime', message: 'down' });
+    // A unilive error (the resolver's own list call failing) passes, named for the call the caller made.
+    const unavailable = new ProviderUnavailableError({
+      provider: 'wowza-realtime',
+      operation: 'list',
+      status: 503,
+      message: 'wowza-realtime list failed (HTTP 503)',
+    });
     const passed = await failure(() =>
       parseWebhook(
         { body, headers },
@@ -108,7 +113,13 @@ describe('wowza-realtime parseWebhook', () => {
         },
       ),
     );
-    expect(passed).toBe(unavailable);
+    expect(passed).toBeInstanceOf(ProviderUnavailableError);
+    expect(passed).toMatchObject({
+      provider: 'wowza-realtime',
+      operation: 'parseWebhook',
+      status: 503,
+      message: 'wowza-realtime list failed (HTTP 503)',
+    });
   });
 
   it('a clock that answers no finite number is refused by name, never an Invalid Date', async () => {

@@ -21,6 +21,7 @@ import {
   readWebhookReadOptions,
   type SharedRead,
   safeParseOwn,
+  servedOperation,
   sharedRead,
   timingSafeEqual,
   tolerantField,
@@ -176,7 +177,8 @@ type NamingField = 'name' | 'streamName' | 'streamId';
  * `stale-timestamp` (the signed `timestamp` beyond the tolerance, either
  * way). Throws `InvalidInputError` for a secret that is not base64 or a missing `resolveStreamId`, and
  * `AuthenticationError` when no secret is configured. A `resolveStreamId` that throws: its unilive error
- * as it is (`wowzaRealtimeStreamNames` failing to list: `ProviderUnavailableError`…), anything else as an
+ * named `operation: 'parseWebhook'`, the call made (`wowzaRealtimeStreamNames` failing to list:
+ * `ProviderUnavailableError`…, its message still naming the list call), anything else as an
  * `InvalidInputError` naming `resolveStreamId`, what it threw kept as `cause` (never in the message).
  * `createWebhookHandler` answers either with 500: the delivery is not at fault. A `resolveStreamId` that
  * has not answered within `readTimeoutMs` (default 5 s) is a `TimeoutError` (`operation: 'parseWebhook'`),
@@ -454,10 +456,11 @@ function optional(key: string, value: string | undefined): Record<string, string
 }
 
 // What a throwing resolver threw, as the caller sees it: a unilive error (the resolver's own list call
-// failing) as it is; anything else typed, naming the option, with the thrown value as `cause`, scrubbed of
+// failing) named for the call the caller made, `parseWebhook`, as every adapter names a failed vendor read
+// of a parse (its message still says which request it was); anything else typed, naming the option, with the thrown value as `cause`, scrubbed of
 // the webhook secrets like every error's.
 function resolverFailed(error: unknown, secrets: readonly string[]): unknown {
-  if (UniliveError.isInstance(error)) return error;
+  if (UniliveError.isInstance(error)) return servedOperation(error, 'parseWebhook');
   return new InvalidInputError({
     provider,
     operation: 'parseWebhook',

@@ -217,19 +217,73 @@ describe('confirmWebhookEvents', () => {
     expect(deleted[0]?.data).toEqual({ confirmed: true });
   });
 
-  it('lets a vendor failure through: the event is neither confirmed nor refused', async () => {
-    const unavailable = new ProviderUnavailableError({
-      provider: 'liveapi',
-      operation: 'get',
-      message: 'down',
-      status: 503,
-    });
-    const error = await failure(() =>
-      confirmWebhookEvents('liveapi', [event('live_stream.connected', 'a')], {
-        get: () => Promise.reject(unavailable),
+  it('lets a vendor failure through, named for parseWebhook (the call made): neither confirmed nor refused (generated)', async () => {
+    const kinds = {
+      unavailable: () =>
+        new ProviderUnavailableError({
+          provider: 'liveapi',
+          operation: 'get',
+          message: 'liveapi get failed (HTTP 503)',
+          status: 503,
+        }),
+      authentication: () =>
+        new AuthenticationError({
+          provider: 'liveapi',
+          operation: 'get',
+          message: 'liveapi get failed (HTTP 401)',
+          status: 401,
+        }),
+      timeout: () =>
+        new TimeoutError({ provider: 'liveapi', operation: 'get', message: 'liveapi get timed out' }),
+    };
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...(Object.keys(kinds) as (keyof typeof kinds)[])), async (kind) => {
+        const thrown = kinds[kind]();
+        const error = await failure(() =>
+          confirmWebhookEvents('liveapi', [event('live_stream.connected', 'a')], {
+            get: () => Promise.reject(thrown),
+          }),
+        );
+        expect(error).toBeInstanceOf(thrown.constructor);
+        expect(error).toMatchObject({
+          provider: 'liveapi',
+          operation: 'parseWebhook',
+          status: thrown.status,
+          message: thrown.message,
+        });
       }),
+      { examples: [['unavailable'], ['authentication'], ['timeout']] },
     );
-    expect(error).toBe(unavailable);
+  });
+
+  it('names confirm for anything else a reader throws, what it threw as cause and never in the message (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ minLength: 8 }).map((text) => new Error(`upstream said key=${text}`)),
+          fc.string({ minLength: 8 }),
+          fc.constantFrom(undefined, null, 5, { code: 'E' }),
+        ),
+        async (thrown) => {
+          const error = await failure(() =>
+            confirmWebhookEvents('liveapi', [event('live_stream.connected', 'a')], {
+              get: () => Promise.reject(thrown),
+            }),
+          );
+          expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+          expect(error).toMatchObject({
+            provider: 'liveapi',
+            operation: 'parseWebhook',
+            issues: [{ path: 'confirm' }],
+          });
+          // The message is the option's alone: nothing of what the reader threw (it may hold a key).
+          expect((error as InvalidInputError).message).toBe(
+            'liveapi webhook: confirm threw something that is no unilive error; the stream could not be read (see cause)',
+          );
+        },
+      ),
+      { examples: [[new Error('upstream said key=sk_live_123')], ['a bare text'], [undefined]] },
+    );
   });
 });
 
@@ -682,7 +736,21 @@ describe('confirmWebhookEvents: each event type against each reader answer (gene
             expect((outcome as WebhookVerificationError).reason).toBe('unconfirmed');
             expect((outcome as WebhookVerificationError).provider).toBe(provider);
           } else if (want instanceof Error) {
-            expect(outcome).toBe(want);
+            // The caller called parseWebhook: a vendor failure is named for it (its message still says which
+            // request it was); anything else a reader throws names `confirm`, never as the raw error.
+            if (want === failures.plain) {
+              expect(InvalidInputError.isInstance(outcome), String(outcome)).toBe(true);
+              expect(outcome).toMatchObject({ operation: 'parseWebhook', issues: [{ path: 'confirm' }] });
+              expect((outcome as InvalidInputError).message).not.toContain(want.message);
+            } else {
+              expect(outcome).toMatchObject({
+                name: want.name,
+                provider: 'liveapi',
+                operation: 'parseWebhook',
+                status: (want as ProviderUnavailableError).status,
+                message: want.message,
+              });
+            }
           } else {
             expect(outcome).toStrictEqual(want);
           }

@@ -4,6 +4,7 @@ import {
   ProviderUnavailableError,
   WebhookVerificationError,
 } from '../errors/errors.js';
+import { servedOperation, UniliveError } from '../errors/unilive-error.js';
 import { type LiveStream, type LiveStreamState, liveStreamStates, type ProviderId } from '../live-stream.js';
 import type { CallOptions } from '../provider.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
@@ -282,7 +283,9 @@ function decodeSegment(segment: string | undefined): string | undefined {
  * no stream (`streamId` `''`), one whose stream id the reader refuses before any request
  * (`InvalidInputError`: a path, a name too long), one the reader answers with something that is not that
  * stream (`undefined` included), and a `live_stream.deleted` of a stream the API still has. Other reader
- * failures (the vendor down) are thrown as they are.
+ * failures (the vendor down, a 401) are thrown as the unilive error they are, named `operation:
+ * 'parseWebhook'` (the call the caller made; the message still says which request failed); what a reader
+ * throws that is no unilive error is an `InvalidInputError` naming `confirm`, what it threw as `cause`.
  *
  * The reads are bounded: all of one call's together take at most `timeoutMs`. Each `get` is handed a
  * `signal`, aborted when the bound passes, and `timeoutMs` (what is left of it, in whole ms), so a unilive
@@ -377,7 +380,7 @@ async function confirmEach(
       if (InvalidInputError.isInstance(error)) {
         throw unconfirmed('the event names a stream id the API cannot be asked about');
       }
-      if (!NotFoundError.isInstance(error)) throw error;
+      if (!NotFoundError.isInstance(error)) throw confirmReadFailed(provider, error);
       if (!saysNoSuchStream(provider, error, isNoSuchStream))
         throw notTheVendorsAnswer(provider, event, error);
       gone = true;
@@ -402,6 +405,22 @@ async function confirmEach(
     });
   }
   return confirmed;
+}
+
+// What a failed confirm read is to the caller: the call it made was `parseWebhook`, so a unilive error (the
+// vendor's 503, a network failure, the bound's TimeoutError) is named for it, whichever adapter and whichever
+// request inside it failed; its message (`liveapi get failed (HTTP 503)`) still says which request it was.
+// Anything else is the reader's own fault (a wrapper of the caller's that throws): an InvalidInputError
+// naming `confirm`, what it threw as `cause` and never in the message (it may hold anything), as a
+// `resolveStreamId` or a videosdk `keySource` that throws.
+function confirmReadFailed(provider: ProviderId, error: unknown): unknown {
+  if (UniliveError.isInstance(error)) return servedOperation(error, 'parseWebhook');
+  return invalidWebhookOption(
+    provider,
+    'confirm',
+    'threw something that is no unilive error; the stream could not be read (see cause)',
+    error,
+  );
 }
 
 // "No such stream" is the vendor's own answer about the stream asked: a NotFoundError of this provider, for
