@@ -437,9 +437,9 @@ describe('a clock that throws', () => {
 });
 
 describe('the clock of a webhook parse', () => {
-  it('answers what a clock that returns a finite number returns', () => {
+  it('answers what a clock that returns a finite number a Date holds returns', () => {
     fc.assert(
-      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (now) => {
+      fc.property(fc.double({ min: -8.64e15, max: 8.64e15, noNaN: true }), (now) => {
         expect(webhookClock('test', () => now)()).toBe(now);
       }),
     );
