@@ -80,7 +80,8 @@ export interface WowzaRealtimeWebhookOptions extends WebhookOptionsBase {
   secret?: string | readonly string[] | undefined;
   /**
    * How far the body's `timestamp` (when the vendor sent it) may be from now, either way, in seconds.
-   * Default 300. The vendor does not retry, so a legitimate delivery is never older than its transit. The
+   * Default 300 (only when left out: `null`, like any value that is no finite number from 0, is an
+   * `InvalidInputError` naming `toleranceSeconds`). The vendor does not retry, so a legitimate delivery is never older than its transit. The
    * `timestamp` is read as the vendor sends it, a number of milliseconds since the epoch, not by core's
    * `readEventTime` rule for event times: one in seconds is `stale-timestamp`, one sent as text
    * `missing-timestamp`.
@@ -211,8 +212,10 @@ export async function parseWebhook(
     );
   }
   const readTimeoutMs = checkWebhookReadTimeout(provider, 'readTimeoutMs', options.readTimeoutMs);
-  const toleranceSeconds = options.toleranceSeconds ?? 300;
-  if (!Number.isFinite(toleranceSeconds) || toleranceSeconds < 0) {
+  // Only leaving it out means the default: a `null` (`"toleranceSeconds": null` in a configuration file,
+  // meant as "none" or "disabled") is refused like any value that is no number, as every other option's is.
+  const toleranceSeconds: unknown = options.toleranceSeconds === undefined ? 300 : options.toleranceSeconds;
+  if (typeof toleranceSeconds !== 'number' || !Number.isFinite(toleranceSeconds) || toleranceSeconds < 0) {
     throw invalidWebhookOption(provider, 'toleranceSeconds', 'must be a non-negative number of seconds');
   }
   const secrets = webhookSecrets({
