@@ -17,6 +17,7 @@ import {
   errorTextLimits,
   markDeadlineCut,
   scrubText,
+  servedOperation,
   UniliveError,
   type UniliveErrorOptions,
   withErrorFields,
@@ -1253,7 +1254,13 @@ function credentialFailure(
   errorOptions: (extra: UniliveErrorOptions) => UniliveErrorOptions,
   error: unknown,
 ): never {
-  if (UniliveError.isInstance(error)) throw error;
+  if (UniliveError.isInstance(error)) {
+    // A credential read before the request (a control character, a missing variable) failed the call the
+    // caller made: named for it (`get`), as the hooks name it, never left without an operation or named
+    // `configure`, the factory's.
+    const { operation } = errorOptions({ message: '' });
+    throw typeof operation === 'string' && operation !== '' ? servedOperation(error, operation) : error;
+  }
   throw new AuthenticationError(
     errorOptions({
       message: `${settings.provider}: could not prepare credentials`,
