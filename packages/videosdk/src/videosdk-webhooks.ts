@@ -13,6 +13,7 @@ import {
   type LiveStreamEvent,
   type LiveStreamEventType,
   type LiveStreamState,
+  loadCredential,
   namedStreamEvent,
   ProviderUnavailableError,
   parseOwn,
@@ -165,7 +166,9 @@ const publicKeySettingNames = {
  *   its entries would be taken for none, and the key fetched from the production API), a name it does not
  *   have (`clok` names `clock`), a setting that cannot be read (a getter or a Proxy in it throws, a revoked
  *   Proxy), `null` for a setting, a `baseUrl` that is no https URL (http only to this machine), a `fetch`,
- *   `clock` that is no function, a `token` that is no text, a `refreshMs` that is no number of ms from 0.
+ *   `clock` that is no function, a `token` that is no text or that the adapter's own `token` setting
+ *   refuses (control characters, C0, DEL or C1; more than 8,192 characters), a `refreshMs` that is no
+ *   number of ms from 0.
  */
 export function videosdkPublicKey(given: VideosdkPublicKeySettings = {}): VideosdkFetchedPublicKeySource {
   // Read as an adapter's settings are (core's readSettings): own properties of a plain object, each once,
@@ -287,6 +290,16 @@ function checkPublicKeySettings(settings: VideosdkPublicKeySettings): void {
   const { token, refreshMs, clock } = settings;
   if (token !== undefined && typeof token !== 'string')
     issues.push({ path: 'token', message: 'expected text' });
+  else if (token) {
+    // Checked as the adapter's own `token` setting is (core's loadCredential): control characters (C0, DEL,
+    // C1) and more than 8,192 characters are refused here, when the source is made, never sent in a header.
+    try {
+      loadCredential({ provider, setting: 'token', value: token, environmentVariables: [] });
+    } catch (error) {
+      if (!InvalidInputError.isInstance(error)) throw error;
+      for (const issue of error.issues) issues.push({ path: 'token', message: issue.message });
+    }
+  }
   if (
     refreshMs !== undefined &&
     !(typeof refreshMs === 'number' && refreshMs >= 0 && refreshMs <= Number.MAX_SAFE_INTEGER)
