@@ -377,7 +377,7 @@ export {
   type RestreamPlan,
   repeatedRestreamTargets,
 } from './restream.js';
-export { type Clock, type Sleep, systemClock, systemSleep } from './runtime.js';
+export { type Clock, monotonicClock, type Sleep, systemClock, systemSleep } from './runtime.js';
 export {
   capText,
   defaultLearnedSecretLimit,

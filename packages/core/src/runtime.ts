@@ -9,6 +9,16 @@ export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 /** The wall clock. Frozen, as everything a client hands its provider in a call's runtime is. */
 export const systemClock: Clock = /* @__PURE__ */ Object.freeze<Clock>(() => Date.now());
 
+/**
+ * A clock for intervals: ms since the epoch when the process (or page) started, then advancing with
+ * `performance.now()`, so it never steps back when the wall clock does (an NTP correction, a VM restored
+ * from a snapshot). What spaces repeated work (a key fetched again, a list walked again) reads this; only
+ * what must be the wall time (an event's time of receipt, a signed timestamp's age) reads {@link systemClock}.
+ */
+export const monotonicClock: Clock = /* @__PURE__ */ Object.freeze<Clock>(
+  () => performance.timeOrigin + performance.now(),
+);
+
 /** The longest delay one Node.js or browser timer holds (about 24.8 days); a longer one fires after 1 ms. */
 const longestTimerMs = 2_147_483_647;
 

@@ -14,6 +14,7 @@ import {
   type LiveStreamEventType,
   type LiveStreamState,
   loadCredential,
+  monotonicClock,
   namedStreamEvent,
   ProviderUnavailableError,
   parseOwn,
@@ -135,8 +136,11 @@ export interface VideosdkPublicKeySettings {
    */
   refreshMs?: number | undefined;
   /**
-   * The time in ms since the epoch, read when the key is fetched and when a refresh is considered. Default
-   * `Date.now`. A clock that throws or answers anything but a finite number makes the `parseWebhook` that
+   * The time in ms, read when the key is fetched and when a refresh is considered: only the time between
+   * two readings counts. Default core's `monotonicClock` (ms since the epoch at the start, then never
+   * stepping back, whatever the wall clock does). A clock that steps back (a wall clock corrected by NTP)
+   * counts as `refreshMs` having passed, so a rotated key is fetched at once rather than after the clock
+   * catches up. A clock that throws or answers anything but a finite number makes the `parseWebhook` that
    * reads it throw `InvalidInputError` naming `keySource.clock` (what it threw as the `cause`).
    */
   clock?: Clock | undefined;
@@ -177,7 +181,10 @@ export function videosdkPublicKey(given: VideosdkPublicKeySettings = {}): Videos
   checkPublicKeySettings(settings);
   // Each reading checked: a clock that throws or answers no time is the option failing, named as the
   // `keySource` it makes (core's webhookClock), never a TypeError or a refresh that never comes (NaN).
-  const clock = webhookClock(provider, settings.clock, 'keySource.clock');
+  // The spacing of fetches is an interval, never a wall time: by default a monotonic clock (core's
+  // monotonicClock), so a wall clock stepped back (an NTP correction, a VM restored) cannot hold a refresh
+  // off until it catches up; a given clock that steps back counts as time enough having passed.
+  const clock = webhookClock(provider, settings.clock ?? monotonicClock, 'keySource.clock');
   const refreshMs = settings.refreshMs ?? 600_000;
   // A fetch that failed spaces the next fetch again: never longer than refreshMs, which a fetch that
   // succeeded waits anyway.
@@ -203,8 +210,9 @@ export function videosdkPublicKey(given: VideosdkPublicKeySettings = {}): Videos
   let key: CryptoKey | undefined;
   let fetchedAt = Number.NEGATIVE_INFINITY;
   let loading: SharedRead<CryptoKey> | undefined;
-  // Before this time (ms since the epoch) refresh fetches nothing: the last fetch failed.
-  let retryAt = Number.NEGATIVE_INFINITY;
+  // When the last fetch failed (the clock's ms), and how long refresh then fetches nothing.
+  let failedAt = Number.NEGATIVE_INFINITY;
+  let failedWait = 0;
 
   // The time is read by the caller, before the fetch: a clock that fails fails the call that read it, never
   // a refresh whose failures are taken as "no new key". Aborted only when no delivery waits for it any more
@@ -219,7 +227,8 @@ export function videosdkPublicKey(given: VideosdkPublicKeySettings = {}): Videos
         loaded = await fetchKey(signal);
       } catch (error) {
         const asked = UniliveError.isInstance(error) ? (error.retryAfterMs ?? 0) : 0;
-        retryAt = now + Math.min(refreshMs, Math.max(failedWaitMs, asked));
+        failedAt = now;
+        failedWait = Math.min(refreshMs, Math.max(failedWaitMs, asked));
         throw error;
       }
       // A fetch every delivery left keeps nothing, whenever it ends.
@@ -272,7 +281,9 @@ export function videosdkPublicKey(given: VideosdkPublicKeySettings = {}): Videos
     async refresh(options) {
       const signal = readWebhookReadOptions(provider, options);
       const now = clock();
-      if (now - fetchedAt < refreshMs || now < retryAt) return undefined;
+      // A negative elapsed time is a clock that stepped back: time enough, or the refresh would wait for
+      // the clock to catch up (an hour for an hour's step), every rotated key's delivery bad-signature.
+      if (within(now - fetchedAt, refreshMs) || within(now - failedAt, failedWait)) return undefined;
       try {
         return await load(now).join(signal);
       } catch (error) {
@@ -282,6 +293,12 @@ export function videosdkPublicKey(given: VideosdkPublicKeySettings = {}): Videos
       }
     },
   };
+}
+
+// Whether an elapsed time is still inside a wait: from 0 (a negative one, a clock that stepped back, is
+// not) up to the wait.
+function within(elapsedMs: number, waitMs: number): boolean {
+  return elapsedMs >= 0 && elapsedMs < waitMs;
 }
 
 // The values readSettings leaves to the caller (the base URL and fetch are checked by the HTTP client).

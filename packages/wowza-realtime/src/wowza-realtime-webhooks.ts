@@ -12,6 +12,7 @@ import {
   type LiveStream,
   type LiveStreamEvent,
   type LiveStreamEventType,
+  monotonicClock,
   namedStreamEvent,
   parseOwn,
   parseWebhookJson,
@@ -479,8 +480,9 @@ export interface WowzaRealtimeStreamNamesOptions {
   /** A name not found is looked up again at most this often, in ms. Default 30 000. */
   refreshMs?: number | undefined;
   /**
-   * The time in ms since the epoch, read after each walk and when a name is not found. Default
-   * `Date.now`. A clock that throws or answers anything but a finite number makes the lookup (and the
+   * The time in ms, read after each walk and when a name is not found: only the time between two readings
+   * counts. Default core's `monotonicClock` (never stepping back, whatever the wall clock does). A clock
+   * that steps back counts as `refreshMs` having passed: the next name not found walks again. A clock that throws or answers anything but a finite number makes the lookup (and the
    * `parseWebhook` it serves) throw `InvalidInputError` naming `resolveStreamId.clock` (what it threw as
    * the `cause`).
    */
@@ -547,7 +549,9 @@ export function wowzaRealtimeStreamNames(
   const refreshMs = givenRefreshMs ?? 30_000;
   // Each reading checked: a clock that throws or answers no time is the option failing, named as the
   // resolver it makes (core's webhookClock), never a raw error or a walk that never comes again (NaN).
-  const clock = webhookClock(provider, options.clock, 'resolveStreamId.clock');
+  // The spacing of walks is an interval, never a wall time: by default a monotonic clock (core's
+  // monotonicClock), so a wall clock stepped back cannot hold walks off until it catches up.
+  const clock = webhookClock(provider, options.clock ?? monotonicClock, 'resolveStreamId.clock');
   let names = new Map<string, string>();
   let walkedAt: number | undefined;
   let walking: SharedRead<void> | undefined;
@@ -579,7 +583,10 @@ export function wowzaRealtimeStreamNames(
     const streamName = typeof given === 'string' ? (nameOf(given) ?? given) : given;
     const known = names.get(streamName);
     if (known !== undefined) return known;
-    if (walkedAt === undefined || clock() - walkedAt >= refreshMs) {
+    // A negative elapsed time is a clock that stepped back: time enough, or a stream created since the
+    // last walk would stay unknown until the clock caught up (an hour for an hour's step).
+    const elapsed = walkedAt === undefined ? Number.POSITIVE_INFINITY : clock() - walkedAt;
+    if (elapsed < 0 || elapsed >= refreshMs) {
       if (!walking || walking.abandoned) {
         const started = sharedRead(walk);
         walking = started;
