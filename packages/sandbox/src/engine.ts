@@ -57,7 +57,9 @@ export interface EngineOptions {
   /**
    * The clock, in ms since the epoch: the rate limit's refill, the time dialects stamp on records, the
    * `at` of log lines and webhook delivery records, and the RTMP ingest's times (when an encoder connected,
-   * published and sent its first packet, its bitrate, the age of an authentication challenge). Default
+   * published and sent its first packet, its bitrate, the age of an authentication challenge), and the
+   * times webhook bodies carry, Wowza Real-Time's signed `timestamp` included: a fixed one signs deliveries
+   * Real-Time's `parseWebhook` refuses as `stale-timestamp` unless it is given the same `clock`. Default
    * `Date.now`; tests pass a fixed one so a busy machine cannot refill the bucket between requests.
    */
   now?: () => number;

@@ -1,6 +1,8 @@
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import {
+  decodeBase64,
   describeUnknownName,
   InvalidInputError,
   maxTimeoutMs,
@@ -120,6 +122,11 @@ export function checkSandboxOptions(
     timerLength('webhooks.timeoutMs', webhooks.timeoutMs);
     wholeNumber('webhooks.maxPending', webhooks.maxPending, 1, Number.MAX_SAFE_INTEGER);
     text('webhooks.secret', webhooks.secret);
+    // Signed with as Wowza Real-Time signs, with the base64-decoded secret: one that is no base64 could sign
+    // nothing, and every delivery would be recorded as failing without ever being sent.
+    if (webhooks.secret !== undefined && !decodeBase64(String(webhooks.secret))?.length) {
+      throw refuse('webhooks.secret', 'expected the Wowza Real-Time webhook secret in base64');
+    }
     fn('webhooks.fetch', webhooks.fetch);
     fn('webhooks.onDelivery', webhooks.onDelivery);
     if (webhooks.keyPair !== undefined) {
@@ -129,6 +136,7 @@ export function checkSandboxOptions(
         if (keyPair[name] === undefined) throw refuse(`webhooks.keyPair.${name}`, 'expected PEM text');
         text(`webhooks.keyPair.${name}`, keyPair[name]);
       }
+      checkKeyPair(String(keyPair.publicKey), String(keyPair.privateKey));
     }
   }
   lists.endpoints?.forEach((entry, index) => {
@@ -351,6 +359,43 @@ function flag(path: string, value: unknown): void {
 function fn(path: string, value: unknown): void {
   if (value !== undefined && typeof value !== 'function') {
     throw refuse(path, `expected a function, got ${describeValue(value)}`);
+  }
+}
+
+// The videosdk key pair the sandbox signs with and serves: a PKCS#8 PEM RSA private key, an SPKI PEM RSA
+// public key (what `GET /v2/public/rsa-public-key` answers and the adapter imports), and one the public half
+// of the other. Any of them wrong, every delivery would fail to be signed, or be signed so that no receiver
+// verifies it. Never shows a key.
+function checkKeyPair(publicPem: string, privatePem: string): void {
+  let privateKey: KeyObject;
+  try {
+    if (!/-----BEGIN PRIVATE KEY-----/.test(privatePem)) throw new Error('not PKCS#8');
+    privateKey = createPrivateKey(privatePem);
+  } catch {
+    throw refuse(
+      'webhooks.keyPair.privateKey',
+      'expected a PKCS#8 PEM RSA private key (-----BEGIN PRIVATE KEY-----)',
+    );
+  }
+  if (privateKey.asymmetricKeyType !== 'rsa') {
+    throw refuse(
+      'webhooks.keyPair.privateKey',
+      'expected an RSA private key (videosdk signs with RSA-SHA256)',
+    );
+  }
+  let publicKey: KeyObject;
+  try {
+    if (!/-----BEGIN PUBLIC KEY-----/.test(publicPem)) throw new Error('not SPKI');
+    publicKey = createPublicKey(publicPem);
+  } catch {
+    throw refuse(
+      'webhooks.keyPair.publicKey',
+      'expected an SPKI PEM RSA public key (-----BEGIN PUBLIC KEY-----)',
+    );
+  }
+  const spki = (key: KeyObject) => key.export({ type: 'spki', format: 'der' });
+  if (publicKey.asymmetricKeyType !== 'rsa' || !spki(publicKey).equals(spki(createPublicKey(privateKey)))) {
+    throw refuse('webhooks.keyPair.publicKey', 'expected the public half of webhooks.keyPair.privateKey');
   }
 }
 
