@@ -68,9 +68,16 @@ export const defaultWebhookDeliveryTimeoutMs = 10_000;
 export interface WebhookDeliveryOptions {
   /** Endpoints registered from the start. */
   endpoints?: readonly { provider: ProviderId; url: string }[] | undefined;
-  /** The Real-Time webhook secret (base64); a fresh one by default. */
+  /**
+   * The Real-Time webhook secret (base64); a fresh one by default. `startSandbox` refuses one that is no
+   * base64 (`InvalidInputError` naming `webhooks.secret`): it could sign nothing.
+   */
   secret?: string | undefined;
-  /** The videosdk key pair (PEM); a fresh one by default. */
+  /**
+   * The videosdk key pair (PEM, as `createWebhookKeyPair` makes it: a PKCS#8 RSA private key and its SPKI
+   * public half); a fresh one by default. `startSandbox` refuses a key that is no RSA key, or a public key
+   * of another pair, naming `webhooks.keyPair.privateKey` or `webhooks.keyPair.publicKey`.
+   */
   keyPair?: { publicKey: string; privateKey: string } | undefined;
   /**
    * Each delivery's time limit, in ms: a number above 0 and at most 2147483647 (`maxTimeoutMs`, the longest a
