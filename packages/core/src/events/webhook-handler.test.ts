@@ -163,6 +163,47 @@ describe('handleWebhook (fetch)', () => {
   });
 });
 
+// An async onError (`async (e) => { await ship(e) }`) whose promise rejects must be ignored as a throw is:
+// left unhandled, Node's default ends the process on the first delivery that fails.
+describe('an onError that rejects', () => {
+  it('is no unhandled rejection, and the sender is answered 500', async () => {
+    const escaped: unknown[] = [];
+    const listener = (reason: unknown) => escaped.push(reason);
+    process.on('unhandledRejection', listener);
+    try {
+      const shipping = new Error('log shipping failed');
+      const observers = [
+        async () => {
+          throw shipping;
+        },
+        () => Promise.reject(shipping),
+        async () => {
+          await Promise.resolve();
+          throw shipping;
+        },
+      ];
+      for (const onError of observers) {
+        const handler = createWebhookHandler({
+          parse: async () => {
+            throw new Error('vendor down');
+          },
+          onError,
+        });
+        const response = await handler.handleWebhook(
+          new Request('https://app.example/w', { method: 'POST', body: '{}' }),
+        );
+        expect(response.status).toBe(500);
+      }
+      // Node reports an unhandled rejection after the microtasks of the turn: a macrotask later it has.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(escaped).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', listener);
+    }
+  });
+});
+
 describe('node adapter', () => {
   let server: Server | undefined;
   afterEach(async () => {

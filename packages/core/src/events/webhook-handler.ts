@@ -42,7 +42,7 @@ export interface WebhookHandlerOptions {
   /**
    * Hears what made the handler answer 500: a configuration problem of `parse` (a missing secret is an
    * `AuthenticationError`), a vendor failure in `confirm` mode, or `onEvents` failing. The sender learns
-   * nothing of it; what it throws is ignored.
+   * nothing of it; what it throws, or the promise it returns rejects with (an async observer), is ignored.
    */
   onError?: ((error: unknown) => void) | undefined;
 }
@@ -243,7 +243,10 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
         return { status: 408, body: { error: 'body-timeout' }, headers: { connection: 'close' } };
       // The failure itself stays with the application (onEvents, configuration): the sender learns nothing.
       try {
-        options.onError?.(error);
+        // An async observer (`async (e) => { await ship(e) }`) returns a promise: its rejection is caught
+        // here too, or one failing delivery would be an unhandled rejection that ends the process.
+        const returned: unknown = options.onError?.(error);
+        if (typeof returned === 'object' && returned !== null) Promise.resolve(returned).catch(() => {});
       } catch {
         // A broken observer must not change the answer.
       }

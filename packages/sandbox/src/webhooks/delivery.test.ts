@@ -223,6 +223,57 @@ describe('sandbox webhook delivery', () => {
   });
 });
 
+// An observer is the application's code: one that throws, or an async one that rejects, changes nothing,
+// and leaves no unhandled rejection behind (Node's default would end the process on the first delivery).
+describe('delivery observers that fail', () => {
+  it('are ignored, sync throw or rejected promise, from the option and from onDelivery alike', async () => {
+    const escaped: unknown[] = [];
+    const listener = (reason: unknown) => escaped.push(reason);
+    process.on('unhandledRejection', listener);
+    try {
+      const heard: string[] = [];
+      const failing = [
+        () => {
+          heard.push('sync');
+          throw new Error('sync observer');
+        },
+        async () => {
+          heard.push('async');
+          throw new Error('async observer');
+        },
+      ];
+      const target = await receiver();
+      const box = await startSandbox({
+        transitionMs: 20,
+        webhooks: {
+          onDelivery: async () => {
+            heard.push('option');
+            throw new Error('async option observer');
+          },
+          endpoints: [{ provider: 'liveapi', url: `${target.url}/h` }],
+        },
+      });
+      cleanups.push(() => box.close());
+      for (const observer of failing) box.webhooks.onDelivery(observer);
+      const credentials = box.credentials('liveapi');
+      const basic = Buffer.from(`${credentials.tokenId}:${credentials.secretKey}`).toString('base64');
+      await post(
+        `${box.baseUrl('liveapi')}/live_streams`,
+        { name: 'x' },
+        { authorization: `Basic ${basic}` },
+      );
+      await box.webhooks.settled();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(target.received).toHaveLength(1);
+      expect(heard).toEqual(['option', 'sync', 'async']);
+      expect(escaped).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', listener);
+    }
+  });
+});
+
 describe('a receiver that does not answer', () => {
   const created = (id: string): StreamChange => ({
     kind: 'created',

@@ -99,7 +99,10 @@ export interface WebhookDeliveryOptions {
    * `startSandbox` passes the sandbox's own `now`, so records agree with the times stamped on streams.
    */
   now?: (() => number) | undefined;
-  /** Reports each delivery (the CLI prints them). */
+  /**
+   * Reports each delivery (the CLI prints them). What it throws, or the promise it returns rejects with,
+   * is ignored.
+   */
   onDelivery?: ((record: WebhookDeliveryRecord) => void) | undefined;
 }
 
@@ -128,7 +131,10 @@ export interface WebhookDelivery {
   endpoints(): WebhookEndpoint[];
   /** The most recent deliveries (at most 100), oldest first. */
   deliveries(): WebhookDeliveryRecord[];
-  /** Observes every delivery; returns the function that stops observing. */
+  /**
+   * Observes every delivery; returns the function that stops observing. What the listener throws, or the
+   * promise it returns rejects with, is ignored.
+   */
   onDelivery(listener: (record: WebhookDeliveryRecord) => void): () => void;
   /** Handles one engine change: renders, signs and sends the vendor's webhooks for it. */
   handle(change: StreamChange): void;
@@ -213,7 +219,10 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions = {}): Web
     if (records.length > 100) records.shift();
     for (const listener of listeners) {
       try {
-        listener(record);
+        // An async observer's promise is watched too: its rejection would otherwise be an unhandled
+        // rejection per delivery, which ends the process under Node's defaults.
+        const returned: unknown = (listener as (record: WebhookDeliveryRecord) => unknown)(record);
+        if (typeof returned === 'object' && returned !== null) Promise.resolve(returned).catch(() => {});
       } catch {
         // An observer's failure changes nothing.
       }
