@@ -69,6 +69,11 @@ export class BroadcastFeeds {
       .sort((a, b) => timeOfDate(a.occurredAt) - timeOfDate(b.occurredAt));
   }
 
+  /** Every event held, the whole stream's included, in no particular order: what is kept in memory. */
+  held(): LiveStreamEvent[] {
+    return [...this.#feeds.values()];
+  }
+
   /** The newest event heard that counts, of any feed. */
   newest(): LiveStreamEvent | undefined {
     return this.events().at(-1);

@@ -9,6 +9,53 @@ import type { LiveStreamEvent } from './live-stream-event.js';
  */
 export const maxEventDepth = 64;
 
+/**
+ * How many values an event's `raw` and `data` may each hold, and a webhook JSON body: 10 000, every value
+ * in the tree counting once (the field's own value, each object, array, Map or Set inside it and each
+ * entry of them; an object's keys are not values). No vendor's event holds more than a few dozen; a body
+ * of a million empty arrays is an attack as a deep one is: each value is one object to read, check and copy
+ * for every subscriber, so the bound keeps the work a delivery costs in proportion to a size no vendor
+ * reaches, whatever the body's shape.
+ */
+export const maxEventValues = 10_000;
+
+/** Thrown by {@link readEvent} for an event whose `raw` or `data` holds more than {@link maxEventValues}. */
+export class EventTooWide extends Error {
+  constructor(readonly field: string) {
+    super(`${field} holds more than ${maxEventValues} values`);
+  }
+}
+
+/**
+ * What an event read by {@link readEvent} holds, estimated in bytes: 2 a character of text (keys
+ * included), a binary value's length, 32 for every other value. `kept` leaves out `raw`, which the hub's
+ * memory of each stream (`latest`) does not keep.
+ */
+export interface EventSize {
+  total: number;
+  kept: number;
+}
+
+const sizes = /* @__PURE__ */ new WeakMap<object, EventSize>();
+
+/** The size {@link readEvent} estimated for `event`, one of its results; 0 for anything else. */
+export function eventSize(event: object): EventSize {
+  return sizes.get(event) ?? { total: 0, kept: 0 };
+}
+
+/**
+ * An event read by {@link readEvent} without its `raw` (set to undefined): what the hub's memory of a
+ * stream keeps. The rest is shared with `event`, which the hub hands to nobody.
+ */
+export function withoutRaw<T extends object>(event: T): T {
+  const kept = {} as Record<string, unknown>;
+  for (const key of Object.getOwnPropertyNames(event))
+    define(kept, key, key === 'raw' ? undefined : (event as Record<string, unknown>)[key]);
+  const size = eventSize(event).kept;
+  sizes.set(kept, { total: size, kept: size });
+  return kept as T;
+}
+
 /** Thrown by {@link readEvent} for an event nested beyond {@link maxEventDepth}. */
 export class EventTooDeep extends Error {
   constructor(readonly field: string) {
@@ -36,6 +83,52 @@ export function copyEvent(event: LiveStreamEvent): LiveStreamEvent {
  */
 export function readEvent(event: object): Record<string, unknown> {
   return deepCopy(event, true) as Record<string, unknown>;
+}
+
+/**
+ * Whether a JSON text is within the bounds of an event: `deep` when it nests more than `maxDepth` levels
+ * (1 for `{}` or `[]`), `wide` when it holds more than `maxValues` values (counted as {@link maxEventValues}
+ * says: the top-level value and every entry of every object and array), else undefined. Counted on the
+ * characters, before anything is built from the text, stopping as soon as a bound is passed; a bracket or
+ * a comma inside a string does not count. Linear in the text's length. The text is assumed to be JSON
+ * (what is not is refused by the parse that follows).
+ */
+export function jsonBounds(text: string, maxDepth: number, maxValues: number): 'deep' | 'wide' | undefined {
+  let depth = 0;
+  let values = 1;
+  // True right after `{` or `[`: the next significant character, unless it closes, starts the first entry.
+  let opened = false;
+  let inString = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (inString) {
+      if (code === 0x5c)
+        index += 1; // a backslash: the next character is escaped
+      else if (code === 0x22) inString = false;
+      continue;
+    }
+    // Whitespace (space, tab, line feed, carriage return) changes nothing.
+    if (code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d) continue;
+    if (code === 0x7d || code === 0x5d) {
+      depth -= 1;
+      opened = false;
+      continue;
+    }
+    if (opened || code === 0x2c) {
+      // A first entry, or a comma starting the next one.
+      values += 1;
+      if (values > maxValues) return 'wide';
+      opened = false;
+      if (code === 0x2c) continue;
+    }
+    if (code === 0x22) inString = true;
+    else if (code === 0x7b || code === 0x5b) {
+      depth += 1;
+      if (depth > maxDepth) return 'deep';
+      opened = true;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -77,16 +170,33 @@ function deepCopy<T>(root: T, everyOwnKey: boolean): T {
   const copies = new Map<object, unknown>();
   // Filling a container's entries is deferred to this stack, so depth costs heap, never call stack.
   const pending: (() => void)[] = [];
-  // The event's own field a value was reached through, for the error of one nested too deep.
+  // The event's own field a value was reached through, for the error of one nested too deep or too wide.
   let field = 'event';
+  // A read counts the values of each field (a cycle's or a shared value's every visit counts: what a
+  // subscriber's copy walks) and estimates the bytes of the event, and of all but its `raw`.
+  let values = 0;
+  let total = 0;
+  let rawBytes = 0;
+  const weigh = (bytes: number) => {
+    total += bytes;
+    if (field === 'raw') rawBytes += bytes;
+  };
   const copyOf: CopyOf = (value, depth) => {
+    if (everyOwnKey) {
+      values += 1;
+      if (values > maxEventValues) throw new EventTooWide(field);
+      if (typeof value === 'string') weigh(32 + 2 * value.length);
+      else if (value instanceof ArrayBuffer) weigh(32 + value.byteLength);
+      else if (ArrayBuffer.isView(value)) weigh(32 + value.byteLength);
+      else weigh(32);
+    }
     if (typeof value !== 'object' || value === null) return value;
     if (handedOn.has(value)) return value;
     if (copies.has(value)) return copies.get(value);
     // Level 1 is the event's field itself (`raw`, `data`): a read refuses what nests deeper than the
     // bound, a copy of what a hub has read never meets such a value.
     if (everyOwnKey && depth > maxEventDepth) throw new EventTooDeep(field);
-    const copy = shallow(value, copyOf, pending, depth);
+    const copy = shallow(value, copyOf, pending, depth, everyOwnKey ? weigh : undefined);
     copies.set(value, copy);
     return copy;
   };
@@ -94,11 +204,15 @@ function deepCopy<T>(root: T, everyOwnKey: boolean): T {
   if (everyOwnKey && typeof root === 'object' && root !== null) {
     result = ownCopy(root, copyOf, pending, (key) => {
       field = key;
+      values = 0;
+      weigh(32 + 2 * key.length);
     }) as T;
     // A cycle back to the event leads to this copy, as every other cycle is kept.
     copies.set(root, result);
   } else result = copyOf(root, 0) as T;
   for (let next = pending.pop(); next; next = pending.pop()) next();
+  if (everyOwnKey && typeof result === 'object' && result !== null)
+    sizes.set(result, { total, kept: total - rawBytes });
   return result;
 }
 
@@ -146,7 +260,13 @@ function define(object: object, key: string, value: unknown): void {
 // not change what a copy is.
 const intrinsicToString: (this: unknown) => string = Object.prototype.toString;
 
-function shallow(value: object, copyOf: CopyOf, pending: (() => void)[], depth: number): unknown {
+function shallow(
+  value: object,
+  copyOf: CopyOf,
+  pending: (() => void)[],
+  depth: number,
+  weigh?: (bytes: number) => void,
+): unknown {
   const inner = depth + 1;
   // An array is never a Date: copied without asking (asking a non-Date throws inside, and a throw costs
   // microseconds, once per object of a large or deep payload).
@@ -189,8 +309,10 @@ function shallow(value: object, copyOf: CopyOf, pending: (() => void)[], depth: 
   }
   const object = Object.create(prototype) as Record<string, unknown>;
   pending.push(() => {
-    for (const key of Object.keys(value))
+    for (const key of Object.keys(value)) {
+      weigh?.(2 * key.length);
       define(object, key, copyOf((value as Record<string, unknown>)[key], inner));
+    }
   });
   return object;
 }

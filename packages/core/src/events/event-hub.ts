@@ -5,7 +5,16 @@ import { readOptions } from '../options.js';
 import { dataProperty, ownFields, ownValue, plainObjectProblem, timeOfDate } from '../own.js';
 import { type Clock, systemClock } from '../runtime.js';
 import { BroadcastFeeds } from './broadcast-feeds.js';
-import { copyEvent, EventTooDeep, maxEventDepth, readEvent } from './copy-event.js';
+import {
+  copyEvent,
+  EventTooDeep,
+  EventTooWide,
+  eventSize,
+  maxEventDepth,
+  maxEventValues,
+  readEvent,
+  withoutRaw,
+} from './copy-event.js';
 import { clockAnswerProblem, eventTimeUsable } from './event-time.js';
 import { isLiveStreamEvent, type LiveStreamEvent, type LiveStreamEventType } from './live-stream-event.js';
 
@@ -24,8 +33,8 @@ export interface LiveStreamEventSubscription extends AsyncIterable<LiveStreamEve
 
 /**
  * An in-process fan-out of events: a webhook handler publishes what it verified, and every subscriber
- * (`waitForState`, `waitForBroadcast`, the application) receives its own deep copy, so what one changes
- * no other sees. It also keeps, per stream, the newest event that told whether video arrives and the
+ * (`waitForState`, `waitForBroadcast`, the application) receives its own deep copy, made as it takes the
+ * event (the hub's one read of it is shared until then), so what one changes no other sees. It also keeps, per stream, the newest event that told whether video arrives and the
  * newest that told a state ({@link LiveStreamEventHub.latest}): a wait that begins after the vendor spoke
  * still hears it.
  */
@@ -37,6 +46,8 @@ export interface LiveStreamEventHub {
    * iterable of events (`null`, a string, an object without `occurredAt`…), or when an event cannot be
    * read (a getter or a Proxy in it, or in its `raw` or `data`, throws). Each event is read once, every own
    * property of it: what is checked is what the hub keeps and hands out (a getter is not asked again).
+   * So is an event whose `raw` or `data` nests more than 64 levels deep or holds more than 10 000 values
+   * (`maxEventValues`: the field's value and every entry inside it), as a webhook body may not.
    * An `occurredAt` before 2000-01-01 or more than a day after publishing (the hub's `clock`) is kept as the
    * time of publishing, with a `fallback` warning, as `parseWebhook` keeps a vendor's time it cannot use.
    * Throws `InvalidInputError` naming `clock` (publishing none of the batch) when the clock answers
@@ -57,12 +68,13 @@ export interface LiveStreamEventHub {
    */
   subscribe(filter?: LiveStreamEventFilter): LiveStreamEventSubscription;
   /**
-   * Copies of the newest events published about one stream that told whether video arrives
+   * Copies of the newest events published about one stream, without their `raw` (given as `undefined`:
+   * what is kept for ten thousand streams must not grow with the size of a body), that told whether video arrives
    * (`broadcasting` set), one per feed (`data.feedId`, Wowza Real-Time's redundant ingest; an event without
    * one speaks for the whole stream, and a feed's event older than it no longer counts, nor it once a
    * feed's event is at least as new: see `docs/webhooks.md`), and of the newest that told a state (`state` set), by `occurredAt` (of equal
    * times, the one published last), oldest first; one entry when one event told both. At most 32 feeds a
-   * stream. Empty for a stream never heard of or forgotten (beyond `retainStreams`); a
+   * stream. Empty for a stream never heard of or forgotten (beyond `retainStreams` or `retainBytes`); a
    * `live_stream.deleted` forgets every event dated no later than it, whether heard before it or arriving
    * late (a re-sent deletion changes nothing), so what is kept does not depend on the order of arrival.
    * Video arrives, as the waits (`waitForBroadcast`) go by it, when one of the entries given for telling
@@ -89,10 +101,23 @@ export interface EventHubOptions {
    */
   bufferSize?: number;
   /**
+   * The most a subscriber that does not keep up may have waiting, in bytes as estimated (2 a character of
+   * text, a binary value's length, 32 for every other value), 1 to 2^31; beyond it the oldest are dropped,
+   * as beyond `bufferSize`, but the newest event is always kept. Default 64 MiB: a subscriber that stops
+   * reading holds no more than that, whatever size the events are.
+   */
+  bufferBytes?: number;
+  /**
    * Streams whose newest events {@link LiveStreamEventHub.latest} keeps, 0 to 10 000 000; the one heard of
    * least recently is forgotten first. Default: `dedupeWindow` (at least 1), so 10 000.
    */
   retainStreams?: number;
+  /**
+   * The most {@link LiveStreamEventHub.latest} keeps, over all streams, in bytes as `bufferBytes` counts them
+   * (of the events as kept: without `raw`), 0 to 2^31; beyond it the stream heard of least recently is
+   * forgotten first, as beyond `retainStreams`. Default 64 MiB.
+   */
+  retainBytes?: number;
   /**
    * The time now, in ms since the epoch, read once per `publish` (not after `close`): the time of receipt
    * of what is published. Default `Date.now`. An event dated before 2000-01-01 or more than a day after it
@@ -111,7 +136,9 @@ const anyOption = { check: () => true, expected: 'anything' };
 const hubOptionNames = {
   dedupeWindow: anyOption,
   bufferSize: anyOption,
+  bufferBytes: anyOption,
   retainStreams: anyOption,
+  retainBytes: anyOption,
   clock: anyOption,
 } satisfies Record<keyof EventHubOptions, unknown>;
 
@@ -119,6 +146,9 @@ const hubOptionNames = {
 const unreadable = 'could not be read (a getter or a Proxy in it threw)';
 const clockThrew = 'threw instead of returning a number of ms since the epoch';
 const maxOption = 10_000_000;
+// The largest byte bound: 2 GiB, as a webhook handler's `maxBodyBytes`.
+const maxBytesOption = 2_147_483_648;
+const defaultBytes = 67_108_864; // 64 MiB
 
 /** True when `value` is a {@link LiveStreamEventHub} (from any copy of `@unilive/core`). */
 export function isEventHub(value: unknown): value is LiveStreamEventHub {
@@ -156,18 +186,25 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
   });
   const issues: InputIssue[] = [];
   const option = (name: keyof EventHubOptions): unknown => given[name];
-  const whole = (name: keyof EventHubOptions, fallback: number, minimum: number): number => {
+  const whole = (
+    name: keyof EventHubOptions,
+    fallback: number,
+    minimum: number,
+    maximum = maxOption,
+  ): number => {
     const value = option(name);
     if (value === undefined) return fallback;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum || value > maxOption) {
-      issues.push({ path: name, message: `expected a whole number from ${minimum} to ${maxOption}` });
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum || value > maximum) {
+      issues.push({ path: name, message: `expected a whole number from ${minimum} to ${maximum}` });
       return fallback;
     }
     return value;
   };
   const dedupeWindow = whole('dedupeWindow', 10_000, 0);
   const bufferSize = whole('bufferSize', 1_000, 1);
+  const bufferBytes = whole('bufferBytes', defaultBytes, 1, maxBytesOption);
   const retainStreams = whole('retainStreams', Math.max(1, dedupeWindow), 0);
+  const retainBytes = whole('retainBytes', defaultBytes, 0, maxBytesOption);
   const givenClock = option('clock');
   if (givenClock !== undefined && typeof givenClock !== 'function')
     issues.push({ path: 'clock', message: 'expected a function returning the time in ms since the epoch' });
@@ -213,7 +250,7 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
       if (entry.state && timeOfDate(entry.state.occurredAt) <= deletedAt) delete entry.state;
       newest.delete(key);
       newest.set(key, entry);
-      trim();
+      trim(key);
       return;
     }
     // Own fields only, here and in the record kept: a `state` or `broadcasting` on Object.prototype is
@@ -225,20 +262,45 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
     const entry: Newest = held ?? Object.create(null);
     newest.delete(key);
     const later = (kept: LiveStreamEvent | undefined) => !kept || time >= timeOfDate(kept.occurredAt);
-    // The event as the hub read it (see eventList), handed to nobody: kept as it is, copied when handed out.
+    // The event as the hub read it (see eventList) without its `raw`, handed to nobody: kept as it is,
+    // copied when handed out. `raw` (the whole body: megabytes for some, stream keys for others) is what
+    // would make ten thousand streams' memory unbounded in bytes; what `latest` decides by is the rest.
+    const kept = withoutRaw(event);
     if (tellsBroadcasting) {
       entry.feeds ??= new BroadcastFeeds();
-      entry.feeds.hear(event);
+      entry.feeds.hear(kept);
     }
-    if (tellsState && later(entry.state)) entry.state = event;
+    if (tellsState && later(entry.state)) entry.state = kept;
     newest.set(key, entry);
-    trim();
+    trim(key);
   };
 
-  const trim = (): void => {
-    if (newest.size > retainStreams) {
+  // The bytes kept for one stream: its events as kept (one told both is counted once).
+  const bytesOf = (entry: Newest): number => {
+    const events = new Set(entry.feeds?.held() ?? []);
+    if (entry.state) events.add(entry.state);
+    let bytes = 0;
+    for (const each of events) bytes += eventSize(each).kept;
+    return bytes;
+  };
+
+  // Forgets the streams heard of least recently while more are kept than `retainStreams`, or more bytes
+  // than `retainBytes`. Each stream's bytes are counted again when it is heard of (at most 33 events).
+  let retained = 0;
+  const weights = new Map<string, number>();
+  const trim = (key: string): void => {
+    const entry = newest.get(key);
+    if (entry !== undefined) {
+      const bytes = bytesOf(entry);
+      retained += bytes - (weights.get(key) ?? 0);
+      weights.set(key, bytes);
+    }
+    while (newest.size > retainStreams || (retained > retainBytes && newest.size > 0)) {
       const oldest = newest.keys().next().value;
-      if (oldest !== undefined) newest.delete(oldest);
+      if (oldest === undefined) break;
+      newest.delete(oldest);
+      retained -= weights.get(oldest) ?? 0;
+      weights.delete(oldest);
     }
   };
 
@@ -284,7 +346,7 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
     subscribe(filter) {
       // The filter's own fields: one it leaves out is no filter, whatever Object.prototype carries.
       const own = checkedFilter(filter);
-      const subscriber = new Subscriber(own, bufferSize, () => subscribers.delete(subscriber));
+      const subscriber = new Subscriber(own, bufferSize, bufferBytes, () => subscribers.delete(subscriber));
       if (closed) subscriber.close();
       else subscribers.add(subscriber);
       return subscriber;
@@ -305,6 +367,8 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
     close() {
       closed = true;
       newest.clear();
+      weights.clear();
+      retained = 0;
       for (const subscriber of [...subscribers]) subscriber.close();
     },
   } as LiveStreamEventHub;
@@ -434,8 +498,14 @@ function eventList(events: unknown): LiveStreamEvent[] {
       `${entry}${read.field} is nested more than ${maxEventDepth} levels deep (no vendor's event is; ` +
         'copying one that is would stall every subscriber)',
     );
+  const tooWide = (read: TooWide, entry: string) =>
+    refuse(
+      `${entry}${read.field} holds more than ${maxEventValues} values (no vendor's event does; ` +
+        'copying one that does would stall every subscriber)',
+    );
   const one = readOne(events);
   if (one instanceof TooDeep) return tooDeep(one, 'the event: ');
+  if (one instanceof TooWide) return tooWide(one, 'the event: ');
   if (one !== undefined && one !== 'unreadable') return [one];
   if (!isIterable(events)) {
     return one === 'unreadable'
@@ -451,6 +521,7 @@ function eventList(events: unknown): LiveStreamEvent[] {
   return list.map((each, index) => {
     const read = readOne(each);
     if (read instanceof TooDeep) return tooDeep(read, `entry ${index}: `);
+    if (read instanceof TooWide) return tooWide(read, `entry ${index}: `);
     if (read === 'unreadable')
       return refuse(`entry ${index} could not be read (a getter or a Proxy in it threw)`);
     return read ?? refuse(`entry ${index} is not an event (id, type, provider, streamId, occurredAt)`);
@@ -475,19 +546,29 @@ class TooDeep {
   constructor(readonly field: string) {}
 }
 
+/** An event one of whose fields holds more than {@link maxEventValues} values. */
+class TooWide {
+  constructor(readonly field: string) {}
+}
+
 // `value` read once (see readEvent) when what was read is an event; `unreadable` when reading it threw.
-function readOne(value: unknown): LiveStreamEvent | TooDeep | 'unreadable' | undefined {
+function readOne(value: unknown): LiveStreamEvent | TooDeep | TooWide | 'unreadable' | undefined {
   try {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
     const read = readEvent(value);
     return isLiveStreamEvent(read) ? read : undefined;
   } catch (error) {
-    return error instanceof EventTooDeep ? new TooDeep(error.field) : 'unreadable';
+    if (error instanceof EventTooDeep) return new TooDeep(error.field);
+    return error instanceof EventTooWide ? new TooWide(error.field) : 'unreadable';
   }
 }
 
 class Subscriber implements LiveStreamEventSubscription {
+  // Events waiting, as the hub read them (shared with the other subscribers, copied when taken).
   readonly #buffer: LiveStreamEvent[] = [];
+  // The estimated bytes of each event waiting (as the hub read it), in the order of #buffer, and their sum.
+  readonly #sizes: number[] = [];
+  #bytes = 0;
   // Every pending `next` of every iterator of this subscription, served in the order asked.
   readonly #waiting: ((result: IteratorResult<LiveStreamEvent>) => void)[] = [];
   #closed = false;
@@ -495,25 +576,40 @@ class Subscriber implements LiveStreamEventSubscription {
   constructor(
     private readonly filter: LiveStreamEventFilter,
     private readonly bufferSize: number,
+    private readonly bufferBytes: number,
     private readonly onClose: () => void,
   ) {}
 
+  // `event` is the hub's own read of it, handed to nobody: a subscriber waiting now gets its copy at once;
+  // one that is not reading keeps the shared event itself and copies it when it takes it (`next`), so an
+  // idle subscriber costs a reference per event, and `publish` no copy for it.
   offer(event: LiveStreamEvent): void {
     if (this.#closed || !matches(this.filter, event)) return;
-    const copy = copyEvent(event);
     const resolve = this.#waiting.shift();
     if (resolve) {
-      resolve({ value: copy, done: false });
+      resolve({ value: copyEvent(event), done: false });
       return;
     }
-    this.#buffer.push(copy);
-    if (this.#buffer.length > this.bufferSize) this.#buffer.shift();
+    const size = eventSize(event).total;
+    this.#buffer.push(event);
+    this.#sizes.push(size);
+    this.#bytes += size;
+    // The oldest go first, by count or by bytes; the newest stays, whatever its size.
+    while (
+      this.#buffer.length > 1 &&
+      (this.#buffer.length > this.bufferSize || this.#bytes > this.bufferBytes)
+    ) {
+      this.#buffer.shift();
+      this.#bytes -= this.#sizes.shift() ?? 0;
+    }
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#buffer.length = 0;
+    this.#sizes.length = 0;
+    this.#bytes = 0;
     this.onClose();
     for (const resolve of this.#waiting.splice(0)) resolve({ value: undefined, done: true });
   }
@@ -522,7 +618,10 @@ class Subscriber implements LiveStreamEventSubscription {
     return {
       next: () => {
         const event = this.#buffer.shift();
-        if (event) return Promise.resolve({ value: event, done: false });
+        if (event) {
+          this.#bytes -= this.#sizes.shift() ?? 0;
+          return Promise.resolve({ value: copyEvent(event), done: false });
+        }
         if (this.#closed) return Promise.resolve({ value: undefined, done: true });
         return new Promise((resolve) => {
           this.#waiting.push(resolve);

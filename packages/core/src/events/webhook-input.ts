@@ -5,7 +5,7 @@ import { type OptionRule, readOptions } from '../options.js';
 import { isArrayValue, plainObjectProblem, readCallerList } from '../own.js';
 import { type Clock, systemClock } from '../runtime.js';
 import { parseVendorTimestamp } from '../timestamps.js';
-import { jsonDepth, maxEventDepth } from './copy-event.js';
+import { jsonBounds, maxEventDepth, maxEventValues } from './copy-event.js';
 import { clockAnswerProblem, eventTimeUsable } from './event-time.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
 
@@ -177,20 +177,28 @@ const fatal: TextDecoderOptions = /* @__PURE__ */ Object.freeze(
 );
 
 /**
- * Parses a signed body as JSON. A body that is not a JSON object, or one nested more than 64 levels deep
- * (`maxEventDepth`; the top-level object is level 1: no vendor's event is more than a few), throws
- * {@link WebhookVerificationError} `malformed-body` (the vendor always sends a shallow object). The depth is
- * counted on the text, before anything is built from it.
+ * Parses a signed body as JSON. A body that is not a JSON object, one nested more than 64 levels deep
+ * (`maxEventDepth`; the top-level object is level 1: no vendor's event is more than a few), or one holding
+ * more than 10 000 values (`maxEventValues`: the top-level object and every entry of every object and
+ * array; no vendor's event holds more than a few dozen), throws {@link WebhookVerificationError}
+ * `malformed-body` (the vendor always sends a small, shallow object). Both are counted on the text, before
+ * anything is built from it, so a wide body costs one pass over its characters, not a parse and a copy per
+ * subscriber.
  */
 export function parseWebhookJson(body: Uint8Array, provider: ProviderId): Record<string, unknown> {
   let value: unknown;
   try {
     const text = new TextDecoder('utf-8', fatal).decode(body);
-    if (jsonDepth(text, maxEventDepth) > maxEventDepth) {
+    const bounds = jsonBounds(text, maxEventDepth, maxEventValues);
+    if (bounds !== undefined) {
+      const what =
+        bounds === 'deep'
+          ? `is nested more than ${maxEventDepth} levels deep`
+          : `holds more than ${maxEventValues} values`;
       throw new WebhookVerificationError({
         provider,
         reason: 'malformed-body',
-        message: `${provider} webhook: the body is nested more than ${maxEventDepth} levels deep, which no ${provider} webhook is`,
+        message: `${provider} webhook: the body ${what}, which no ${provider} webhook does`,
       });
     }
     value = JSON.parse(text);
