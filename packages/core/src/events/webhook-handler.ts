@@ -40,6 +40,13 @@ export interface WebhookHandlerOptions {
    */
   bodyIdleTimeoutMs?: number | undefined;
   /**
+   * The whole body must have arrived this long after the handler began reading it, or it is abandoned with
+   * 408 (`{ error: 'body-timeout' }`), as a stalled one is: a sender that trickles a byte now and then, each
+   * within `bodyIdleTimeoutMs`, cannot hold the handler longer either. Default 30 s (what the CLI's
+   * listener allows a whole request); a whole number of ms from 1, checked like `maxBodyBytes`.
+   */
+  bodyTimeoutMs?: number | undefined;
+  /**
    * Hears what made the handler answer 500: a configuration problem of `parse` (a missing secret is an
    * `AuthenticationError`), a vendor failure in `confirm` mode, or `onEvents` failing. The sender learns
    * nothing of it; what it throws, or the promise it returns rejects with (an async observer), is ignored.
@@ -57,6 +64,7 @@ const handlerOptionRules = /* @__PURE__ */ (() =>
     onEvents: optionRules.function,
     maxBodyBytes: { check: () => true, expected: 'anything' },
     bodyIdleTimeoutMs: { check: () => true, expected: 'anything' },
+    bodyTimeoutMs: { check: () => true, expected: 'anything' },
     onError: optionRules.function,
   }) as const satisfies Record<keyof WebhookHandlerOptions, OptionRule>)();
 
@@ -162,7 +170,11 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
     });
   }
   // `?? default` would let null through as "no setting": only undefined means the default.
-  const setting = (name: 'maxBodyBytes' | 'bodyIdleTimeoutMs', fallback: number, maximum: number): number => {
+  const setting = (
+    name: 'maxBodyBytes' | 'bodyIdleTimeoutMs' | 'bodyTimeoutMs',
+    fallback: number,
+    maximum: number,
+  ): number => {
     const value: unknown = options[name];
     if (value === undefined) return fallback;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > maximum) {
@@ -175,7 +187,10 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
     return value;
   };
   const maxBodyBytes = setting('maxBodyBytes', defaultMaxBodyBytes, maxBodyBytesLimit);
-  const idleTimeoutMs = setting('bodyIdleTimeoutMs', defaultBodyIdleTimeoutMs, maxTimeoutMs);
+  const timeouts: BodyTimeouts = {
+    idleMs: setting('bodyIdleTimeoutMs', defaultBodyIdleTimeoutMs, maxTimeoutMs),
+    wholeMs: setting('bodyTimeoutMs', defaultBodyTimeoutMs, maxTimeoutMs),
+  };
 
   async function process(
     body: unknown,
@@ -185,6 +200,14 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
   ): Promise<Outcome> {
     if (method !== undefined && method.toUpperCase() !== 'POST') {
       return { status: 405, body: { error: 'method-not-allowed' }, headers: { allow: 'POST' } };
+    }
+    // The request target is the sender's (`POST http://[x/hooks/… HTTP/1.1`): one that is no URL is a
+    // request this handler cannot check, answered 400 without repeating it (it may hold a path secret).
+    if (typeof url === 'string' && !URL.canParse(url, 'http://webhook.invalid')) {
+      return {
+        status: 400,
+        body: { error: 'malformed-url', message: 'the request target is no URL that can be read' },
+      };
     }
     let events: LiveStreamEvent[];
     try {
@@ -241,6 +264,7 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
         return { status: 413, body: { error: 'body-too-large' }, headers: { connection: 'close' } };
       if (error instanceof BodyStalled)
         return { status: 408, body: { error: 'body-timeout' }, headers: { connection: 'close' } };
+      if (error instanceof BodyNotBytes) return bodyNotBytes();
       // The failure itself stays with the application (onEvents, configuration): the sender learns nothing.
       try {
         // An async observer (`async (e) => { await ship(e) }`) returns a promise: its rejection is caught
@@ -257,9 +281,19 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
   return {
     async handleWebhook(request: Request): Promise<Response> {
       const outcome = await safely(async () => {
-        if (request.bodyUsed) return bodyAlreadyRead();
+        // The application's call, not the sender's: anything but a fetch Request is a programming error
+        // (heard by onError), named, rather than a TypeError from reading it.
+        if (!isFetchRequest(request)) {
+          throw new InvalidInputError({
+            operation: 'parseWebhook',
+            message: 'createWebhookHandler: handleWebhook takes a fetch Request',
+            issues: [{ path: 'request', message: 'expected a fetch Request' }],
+          });
+        }
+        // A body something read, or holds a reader of (a middleware's `getReader()`), has no raw bytes left.
+        if (request.bodyUsed || request.body?.locked === true) return bodyAlreadyRead();
         if (declaredLength(request.headers.get('content-length')) > maxBodyBytes) throw new BodyTooLarge();
-        const bytes = await readCapped(requestChunks(request), maxBodyBytes, idleTimeoutMs);
+        const bytes = await readCapped(requestChunks(request), maxBodyBytes, timeouts);
         return process(bytes, request.headers, request.url, request.method);
       });
       // Without a prototype: Response reads `statusText` through it, and a polluted one made it throw.
@@ -271,7 +305,7 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
 
     async node(request: NodeWebhookRequest, response: NodeWebhookResponse): Promise<void> {
       const outcome = await safely(async () => {
-        const body = await nodeBody(request, maxBodyBytes, idleTimeoutMs);
+        const body = await nodeBody(request, maxBodyBytes, timeouts);
         return process(body, request.headers, request.originalUrl ?? request.url, request.method);
       });
       response.statusCode = outcome.status;
@@ -284,8 +318,44 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
 
 class BodyTooLarge extends Error {}
 class BodyStalled extends Error {}
+class BodyNotBytes extends Error {}
 
 const defaultBodyIdleTimeoutMs = 10_000;
+const defaultBodyTimeoutMs = 30_000;
+
+/** The two bounds on reading a body: between chunks, and over the whole body. */
+interface BodyTimeouts {
+  idleMs: number;
+  wholeMs: number;
+}
+
+// A body stream that yields something no byte array or text (a chunk of objects): the request's own state,
+// answered as a body that is not raw, never heard by onError.
+function bodyNotBytes(): Outcome {
+  return {
+    status: 400,
+    body: {
+      error: 'body-not-raw',
+      message:
+        'the request body stream yielded something that is not bytes or text, so there are no signed bytes to ' +
+        'verify. Hand the handler the request as it arrived.',
+    },
+  };
+}
+
+// What handleWebhook reads of a Request: duck-typed, so a Request of another realm or polyfill is taken.
+function isFetchRequest(value: unknown): value is Request {
+  try {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      typeof (value as Request).headers?.get === 'function' &&
+      typeof (value as Request).bodyUsed === 'boolean'
+    );
+  } catch {
+    return false;
+  }
+}
 
 // A declared Content-Length, or 0 when absent or unreadable (then the count while reading decides).
 function declaredLength(value: string | string[] | undefined | null): number {
@@ -308,37 +378,51 @@ function requestChunks(request: Request): AsyncIterator<unknown> {
 }
 
 // Reads a body chunk by chunk: past `maxBodyBytes` it stops at once (BodyTooLarge), and a chunk that
-// takes longer than `idleTimeoutMs` to come ends it (BodyStalled); either way the source is told to stop.
+// takes longer than `idleMs` to come, or a body not whole `wholeMs` after reading began, ends it
+// (BodyStalled); either way the source is told to stop.
 async function readCapped(
   source: AsyncIterator<unknown>,
   maxBodyBytes: number,
-  idleTimeoutMs: number,
+  timeouts: BodyTimeouts,
 ): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   const encoder = new TextEncoder();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let wholeTimer: ReturnType<typeof setTimeout> | undefined;
+  // One deadline for the whole body, set once: trickling a byte within each idle bound does not move it.
+  const overdue = new Promise<never>((_, reject) => {
+    wholeTimer = setTimeout(() => reject(new BodyStalled()), timeouts.wholeMs);
+  });
+  overdue.catch(() => {});
   try {
     for (;;) {
       const stalled = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new BodyStalled()), idleTimeoutMs);
+        timer = setTimeout(() => reject(new BodyStalled()), timeouts.idleMs);
       });
       const next = source.next();
       next.catch(() => {});
-      const result = await Promise.race([next, stalled]);
+      const result = await Promise.race([next, stalled, overdue]);
       clearTimeout(timer);
       if (result.done) break;
       const chunk = result.value;
-      const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : readWebhookBody(chunk, 'webhook');
+      let bytes: Uint8Array;
+      try {
+        bytes = typeof chunk === 'string' ? encoder.encode(chunk) : readWebhookBody(chunk, 'webhook');
+      } catch {
+        throw new BodyNotBytes();
+      }
       size += bytes.byteLength;
       if (size > maxBodyBytes) throw new BodyTooLarge();
       chunks.push(bytes);
     }
   } catch (error) {
     clearTimeout(timer);
+    clearTimeout(wholeTimer);
     void Promise.resolve(source.return?.()).catch(() => {});
     throw error;
   }
+  clearTimeout(wholeTimer);
   const body = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {
@@ -352,7 +436,7 @@ async function readCapped(
 async function nodeBody(
   request: NodeWebhookRequest,
   maxBodyBytes: number,
-  idleTimeoutMs: number,
+  timeouts: BodyTimeouts,
 ): Promise<unknown> {
   const given = request.body;
   if (typeof given === 'string' || given instanceof Uint8Array) {
@@ -365,5 +449,5 @@ async function nodeBody(
   // A declared length past the cap is refused before a byte is read.
   if (declaredLength(webhookHeader(request.headers, 'content-length')) > maxBodyBytes)
     throw new BodyTooLarge();
-  return readCapped(request[Symbol.asyncIterator](), maxBodyBytes, idleTimeoutMs);
+  return readCapped(request[Symbol.asyncIterator](), maxBodyBytes, timeouts);
 }

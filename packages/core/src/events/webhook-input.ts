@@ -46,19 +46,49 @@ export interface WebhookOptionsBase {
 }
 
 const encoder = /* @__PURE__ */ new TextEncoder();
+const detachedBody =
+  'is a detached ArrayBuffer or a view of one (its bytes were transferred): pass the bytes';
 
 /**
  * The raw bytes of a webhook body. A parsed object (what `express.json()` or `await request.json()`
- * leaves) throws {@link WebhookVerificationError} `body-not-raw`, saying how to keep the raw body.
+ * leaves) throws {@link WebhookVerificationError} `body-not-raw`, saying how to keep the raw body. A
+ * detached `ArrayBuffer` or a view of one (its bytes transferred), or a Proxy of a `Uint8Array` or
+ * `ArrayBuffer`, throws `InvalidInputError` naming `input.body`.
  */
 export function readWebhookBody(body: unknown, provider: ProviderId): Uint8Array {
   if (typeof body === 'string') return encoder.encode(body);
-  if (body instanceof Uint8Array) return body;
-  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  // Bytes that are gone (a buffer transferred: `structuredClone(b, { transfer: [b] })`, `postMessage`) or
+  // an imitation of bytes (a Proxy of a Uint8Array, which passes instanceof but no typed-array method) are
+  // the caller's input, refused naming it the same way on every adapter, never a TypeError from deep inside.
+  const refuse = (message: string): never => {
+    throw new InvalidInputError({
+      provider,
+      operation: 'parseWebhook',
+      message: `${provider} webhook: input.body ${message}`,
+      issues: [{ path: 'input.body', message }],
+    });
+  };
+  const imitation = 'is no byte array or ArrayBuffer itself (a Proxy of one?): pass the bytes';
+  // The `detached` getter throws for what is no ArrayBuffer itself (a Proxy of one).
+  const detached = (buffer: unknown): boolean => {
+    try {
+      return (buffer as { detached?: unknown }).detached === true;
+    } catch {
+      return refuse(imitation);
+    }
+  };
+  if (body instanceof ArrayBuffer) {
+    if (detached(body)) refuse(detachedBody);
+    return new Uint8Array(body);
+  }
   // Shared memory may change under the verification: a private copy is verified and parsed.
   if (typeof SharedArrayBuffer !== 'undefined' && body instanceof SharedArrayBuffer)
     return new Uint8Array(body).slice();
-  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  if (ArrayBuffer.isView(body)) {
+    if (detached(body.buffer)) refuse(detachedBody);
+    return body instanceof Uint8Array ? body : new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  }
+  if (body instanceof Uint8Array) refuse(imitation);
   const stream = streamKind(body);
   if (stream) {
     throw new WebhookVerificationError({
@@ -435,7 +465,8 @@ export function webhookSecrets(source: {
  * Checks the shape of a `parseWebhook` call before anything is read: `input` an object, its `headers` an
  * object (`Headers`, a record, a `Map`, pairs), its `url` absent, text or a `URL`, `options` absent or a
  * plain object (a `Map`, a class instance, a revoked Proxy are refused naming `options`), and
- * `options.clock` absent or a function. Throws `InvalidInputError` naming `input`, `input.headers`,
+ * `options.clock` absent or a function. Text that is no URL (`http://[x/…`: `URL.canParse` against any
+ * base says no) is refused too, without repeating it. Throws `InvalidInputError` naming `input`, `input.headers`,
  * `input.url`, `options` or `clock`,
  * so a call from plain JavaScript with the wrong arguments is never a `TypeError` from deep inside; a field
  * (`input.body` too) whose getter or Proxy throws as it is read is refused naming it, `could not be read (a
@@ -478,6 +509,11 @@ export function checkWebhookInput(
   }
   if (url !== undefined && typeof url !== 'string' && !read('input.url', () => url instanceof URL)) {
     refuse('input.url', 'must be the URL the request arrived at, as text or a URL');
+  }
+  // Text that is no URL (`http://[x/…`, a sender's malformed request target) is named, never repeated: it
+  // may hold a path secret, and `new URL` would throw a TypeError holding all of it.
+  if (typeof url === 'string' && !URL.canParse(url, 'http://webhook.invalid')) {
+    refuse('input.url', 'is no URL that can be read (a path, or an absolute URL)');
   }
   // The options as a whole first: a revoked Proxy (whose every read throws) or a Map is the options' own
   // problem, named as `options`, not as the first option read from it.
