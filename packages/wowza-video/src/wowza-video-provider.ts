@@ -1,4 +1,5 @@
 import {
+  abortedCallError,
   acceptedStream,
   assertValidId,
   type CallOptions,
@@ -384,9 +385,16 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
       return toStream(response.data.live_stream, rawStreamOf(response.body), warnings);
     },
 
-    async get(id: string, options?: CallOptions) {
-      refuseAbortedCall(options, providerId, 'get');
-      assertValidId(id, { provider: providerId, operation: 'get' });
+    // No `async` function: one returning fetchStream's promise would settle its own with it, two promise
+    // turns and a `then` more per `get`. What it refuses is a rejection all the same, as from one.
+    get(id: string, options?: CallOptions): Promise<LiveStream> {
+      const aborted = abortedCallError(options, providerId, 'get');
+      if (aborted) return Promise.reject(aborted);
+      try {
+        assertValidId(id, { provider: providerId, operation: 'get' });
+      } catch (error) {
+        return Promise.reject(error);
+      }
       return fetchStream(id, 'get', options);
     },
 

@@ -744,7 +744,16 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     settle?: (own: CallOptions) => void,
   ): CallOptions {
     // Marked as core's own (markClientOptions): the provider hands them on unread, told by identity.
-    if (options === undefined) return markClientOptions(new RuntimeOnly(runtime));
+    // Without options of the caller's, they hold the runtime alone and are frozen as marked, so one object
+    // serves every such call with the same runtime (the client's own, built once): no object, freeze or
+    // WeakSet entry per call.
+    if (options === undefined) {
+      const last = this.#runtimeOnly;
+      if (last !== undefined && last.runtime === runtime) return last;
+      const made = markClientOptions(new RuntimeOnly(runtime));
+      this.#runtimeOnly = made;
+      return made;
+    }
     const own = readOptions<CallOptions>(options, this.withProviderNames(rules, operation), {
       provider: this.provider.id,
       operation,
@@ -754,6 +763,9 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     own.runtime = runtime;
     return markClientOptions(own);
   }
+
+  // The options of this client's calls made without any (callOptions), with the runtime they hold.
+  #runtimeOnly: CallOptions | undefined;
 
   // Core's rules for an operation, with the names the provider adds to it (`callOptionNames`), each taken as
   // given for the adapter to check, so code written against a provider's own page works through a client.
