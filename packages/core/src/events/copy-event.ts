@@ -131,33 +131,6 @@ export function jsonBounds(text: string, maxDepth: number, maxValues: number): '
   return undefined;
 }
 
-/**
- * The nesting depth of a JSON text (1 for `{}` or `[]`, 0 for a scalar), counted on its characters, so a
- * body nested far too deep is refused before anything is built from it; `limit + 1` as soon as it passes
- * `limit`. A bracket inside a string does not count. Linear in the text's length.
- */
-export function jsonDepth(text: string, limit: number): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let index = 0; index < text.length; index += 1) {
-    const code = text.charCodeAt(index);
-    if (inString) {
-      if (code === 0x5c)
-        index += 1; // a backslash: the next character is escaped
-      else if (code === 0x22) inString = false;
-    } else if (code === 0x22) inString = true;
-    else if (code === 0x7b || code === 0x5b) {
-      depth += 1;
-      if (depth > deepest) {
-        deepest = depth;
-        if (deepest > limit) return deepest;
-      }
-    } else if (code === 0x7d || code === 0x5d) depth -= 1;
-  }
-  return deepest;
-}
-
 // Objects a copy handed on as they are (class instances, a Proxy of one): a later copy hands them on again
 // without looking at them a second time, so copying what a hub has read never throws.
 const handedOn = /* @__PURE__ */ new WeakSet<object>();

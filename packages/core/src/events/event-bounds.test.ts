@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { notATime } from '../../test/clock-answers.js';
 import { InvalidInputError, WebhookVerificationError } from '../errors/errors.js';
 import { BroadcastFeeds } from './broadcast-feeds.js';
-import { jsonDepth, maxEventDepth } from './copy-event.js';
+import { jsonBounds, maxEventDepth } from './copy-event.js';
 import { createEventHub } from './event-hub.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
 import { createWebhookHandler } from './webhook-handler.js';
@@ -102,14 +102,15 @@ describe('the depth of an event', () => {
     expect(raw).not.toBe(cycle);
   });
 
-  it('jsonDepth counts the nesting of any JSON text, brackets inside strings not counted', () => {
+  it('jsonBounds finds a JSON text deep exactly when its nesting passes the limit, brackets inside strings not counted', () => {
     fc.assert(
-      fc.property(fc.jsonValue({ maxDepth: 8 }), (value) => {
+      fc.property(fc.jsonValue({ maxDepth: 8 }), fc.integer({ min: 0, max: 9 }), (value, limit) => {
         const text = JSON.stringify(value);
-        expect(jsonDepth(text, 1000)).toBe(depthOf(value));
+        expect(jsonBounds(text, limit, 1_000_000)).toBe(depthOf(value) > limit ? 'deep' : undefined);
       }),
     );
-    expect(jsonDepth('{"a":"[[[{{\\"]]"}', 100)).toBe(1);
+    expect(jsonBounds('{"a":"[[[{{\\"]]"}', 1, 100)).toBeUndefined();
+    expect(jsonBounds('{"a":"[[[{{\\"]]","b":[]}', 1, 100)).toBe('deep');
   });
 
   it('parseWebhookJson refuses a body nested beyond 64 levels as malformed-body, before parsing it', () => {
