@@ -146,10 +146,16 @@ describe('videosdk parseWebhook: a custom keySource answering no key', () => {
       }),
       { examples: [['undefined'], ['number'], ['list of PEM'], ['HMAC key']] },
     );
-    // A refresh answering a wrong kind, once get's key does not verify, is the same fault.
+    // A refresh answering a wrong kind, once get's key does not verify, is the same fault: only `undefined`
+    // means no new key, so a falsy answer (null, '', 0, false) is no exception.
     const stranger = await createWebhookKeyPair();
-    const keySource = { get: async () => stranger.publicKey, refresh: async () => 5 };
-    const caught = await failure(() => parseWebhook(delivery, { keySource } as never));
-    expect(caught).toMatchObject({ name: 'InvalidInputError', issues: [{ path: 'keySource' }] });
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom<unknown>(5, null, '', 0, false, Number.NaN, {}), async (renewed) => {
+        const keySource = { get: async () => stranger.publicKey, refresh: async () => renewed };
+        const caught = await failure(() => parseWebhook(delivery, { keySource } as never));
+        expect(caught).toMatchObject({ name: 'InvalidInputError', issues: [{ path: 'keySource' }] });
+      }),
+      { examples: [[null], [''], [0], [false]] },
+    );
   });
 });

@@ -565,7 +565,8 @@ export async function parseWebhook(
             if (signal?.aborted && error === signal.reason) throw error;
             if (InvalidInputError.isInstance(error)) throw error;
           }
-          if (renewed)
+          // Only undefined is "no new key" (as documented); any other answer, null or '' too, is checked.
+          if (renewed !== undefined)
             verified = await verifyRsaSha256(await sourcedKey(renewed, 'refresh'), signature, body);
         }
       } finally {
