@@ -34,6 +34,13 @@ import { isWowzaVideoNoSuchStream } from './wowza-video-error.js';
 
 const provider = 'wowza-video';
 
+// The longest `event_id` taken as the event's id (Wowza's are UUIDs, 36 characters): a longer one reads as
+// absent, as one of another type does, and the body's digest stands. An unsigned endpoint would otherwise
+// let anyone make the hub remember megabytes of id per delivery; 256 leaves room for `:deleted` (confirm)
+// within the hub's 1 024 (`maxEventIdLength`).
+const maxVendorIdLength = 256;
+const vendorId = /* @__PURE__ */ (() => tolerantField(v.pipe(v.string(), v.maxLength(maxVendorIdLength))))();
+
 /** Options of the Wowza Video {@link parseWebhook}: the vendor signs nothing, see {@link UnsignedWebhookOptions}. */
 export type WowzaVideoWebhookOptions = UnsignedWebhookOptions;
 
@@ -42,7 +49,7 @@ export type WowzaVideoWebhookOptions = UnsignedWebhookOptions;
 const legacySchema = /* @__PURE__ */ (() =>
   v.looseObject({
     event: v.string(),
-    event_id: tolerantField(v.string()),
+    event_id: vendorId,
     event_time: tolerantField(v.number()),
     object_type: tolerantField(v.string()),
     object_id: tolerantField(v.string()),
@@ -52,7 +59,7 @@ const legacySchema = /* @__PURE__ */ (() =>
 const currentSchema = /* @__PURE__ */ (() =>
   v.looseObject({
     event_type: v.string(),
-    event_id: tolerantField(v.string()),
+    event_id: vendorId,
     event_time: tolerantField(v.string()),
     object_id: tolerantField(v.string()),
   }))();
@@ -80,8 +87,8 @@ const transcoderStates = new Map<string, LiveStreamState>([
  * - every other event (downloads, recordings, v2.0 `video.*`) → `unknown`; a v2.0 `live_stream.*` event
  *   keeps its `object_id` as `streamId`.
  *
- * `id` is the vendor's `event_id` (the SHA-256 of the body when it is missing or empty); `occurredAt` its
- * `event_time`.
+ * `id` is the vendor's `event_id` (the SHA-256 of the body when it is missing, empty, not text or longer
+ * than 256 characters); `occurredAt` its `event_time`.
  */
 export async function parseWebhook(
   input: WebhookInput,

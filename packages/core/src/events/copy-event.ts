@@ -10,16 +10,35 @@ import type { LiveStreamEvent } from './live-stream-event.js';
 export const maxEventDepth = 64;
 
 /**
- * How many values an event's `raw` and `data` may each hold, and a webhook JSON body: 10 000, every value
- * in the tree counting once (the field's own value, each object, array, Map or Set inside it and each
- * entry of them; an object's keys are not values). No vendor's event holds more than a few dozen; a body
- * of a million empty arrays is an attack as a deep one is: each value is one object to read, check and copy
- * for every subscriber, so the bound keeps the work a delivery costs in proportion to a size no vendor
- * reaches, whatever the body's shape.
+ * How many values an event's `raw` and `data` may each hold, and all its other own fields together, and a
+ * webhook JSON body: 10 000, every value in the tree counting once (the field's own value, each object,
+ * array, Map or Set inside it and each entry of them; an object's keys are not values). No vendor's event
+ * holds more than a few dozen; a body of a million empty arrays is an attack as a deep one is: each value
+ * is one object to read, check and copy for every subscriber, so the bound keeps the work a delivery costs
+ * in proportion to a size no vendor reaches, whatever the body's shape. The fields other than `raw` and
+ * `data` share one count, so an event of many own fields is bounded as a whole (at most three times the
+ * bound), not field by field.
  */
 export const maxEventValues = 10_000;
 
-/** Thrown by {@link readEvent} for an event whose `raw` or `data` holds more than {@link maxEventValues}. */
+/**
+ * The most characters an event's `id` and its `provider` may each hold: 1 024. The hub remembers the
+ * `provider` and `id` of its last `dedupeWindow` events whole, outside the byte bounds of what it keeps, so
+ * their length bounds that memory (about 4 KiB an event at most). Vendor ids are short (a UUID is 36, a
+ * `sha256:` digest 71 characters).
+ */
+export const maxEventIdLength = 1_024;
+
+/**
+ * What {@link EventTooWide} names for the fields other than `raw` and `data`, which {@link maxEventValues}
+ * counts together.
+ */
+export const otherEventFields = 'the fields other than raw and data (together)';
+
+/**
+ * Thrown by {@link readEvent} for an event whose `raw` or `data`, or other fields together, hold more than
+ * {@link maxEventValues}.
+ */
 export class EventTooWide extends Error {
   constructor(readonly field: string) {
     super(`${field} holds more than ${maxEventValues} values`);
@@ -147,6 +166,9 @@ function deepCopy<T>(root: T, everyOwnKey: boolean): T {
   let field = 'event';
   // A read counts the values of each field (a cycle's or a shared value's every visit counts: what a
   // subscriber's copy walks) and estimates the bytes of the event, and of all but its `raw`.
+  // `raw` and `data` are counted each on its own, every other field of the event in one count together.
+  const counts = new Map<string, number>();
+  let counted = 'event';
   let values = 0;
   let total = 0;
   let rawBytes = 0;
@@ -157,7 +179,7 @@ function deepCopy<T>(root: T, everyOwnKey: boolean): T {
   const copyOf: CopyOf = (value, depth) => {
     if (everyOwnKey) {
       values += 1;
-      if (values > maxEventValues) throw new EventTooWide(field);
+      if (values > maxEventValues) throw new EventTooWide(counted === 'rest' ? otherEventFields : field);
       if (typeof value === 'string') weigh(32 + 2 * value.length);
       else if (value instanceof ArrayBuffer) weigh(32 + value.byteLength);
       else if (ArrayBuffer.isView(value)) weigh(32 + value.byteLength);
@@ -177,7 +199,9 @@ function deepCopy<T>(root: T, everyOwnKey: boolean): T {
   if (everyOwnKey && typeof root === 'object' && root !== null) {
     result = ownCopy(root, copyOf, pending, (key) => {
       field = key;
-      values = 0;
+      counts.set(counted, values);
+      counted = key === 'raw' || key === 'data' ? key : 'rest';
+      values = counts.get(counted) ?? 0;
       weigh(32 + 2 * key.length);
     }) as T;
     // A cycle back to the event leads to this copy, as every other cycle is kept.

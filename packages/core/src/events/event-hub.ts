@@ -11,6 +11,7 @@ import {
   EventTooWide,
   eventSize,
   maxEventDepth,
+  maxEventIdLength,
   maxEventValues,
   readEvent,
   withoutRaw,
@@ -47,7 +48,11 @@ export interface LiveStreamEventHub {
    * read (a getter or a Proxy in it, or in its `raw` or `data`, throws). Each event is read once, every own
    * property of it: what is checked is what the hub keeps and hands out (a getter is not asked again).
    * So is an event whose `raw` or `data` nests more than 64 levels deep or holds more than 10 000 values
-   * (`maxEventValues`: the field's value and every entry inside it), as a webhook body may not.
+   * (`maxEventValues`: the field's value and every entry inside it), as a webhook body may not, or whose
+   * other own fields together hold more than 10 000 (so many fields cannot make one event cost more than
+   * three bodies), and one whose `id` or `provider` is longer than 1 024 characters (`maxEventIdLength`:
+   * the hub remembers both whole for `dedupeWindow` events, so their length bounds that memory), the issue
+   * naming the field (`events.id`, `events.2.provider` for the third of a list).
    * An `occurredAt` before 2000-01-01 or more than a day after publishing (the hub's `clock`) is kept as the
    * time of publishing, with a `fallback` warning, as `parseWebhook` keeps a vendor's time it cannot use.
    * Throws `InvalidInputError` naming `clock` (publishing none of the batch) when the clock answers
@@ -93,7 +98,10 @@ export interface LiveStreamEventHub {
 
 /** Options of {@link createEventHub}; each a whole number, checked when the hub is made. */
 export interface EventHubOptions {
-  /** How many recent event ids are remembered to drop copies, 0 to 10 000 000. Default 10 000. */
+  /**
+   * How many recent event ids are remembered to drop copies, 0 to 10 000 000. Default 10 000. Each is kept
+   * with its provider, both at most 1 024 characters (`maxEventIdLength`): about 4 KiB an id at most.
+   */
   dedupeWindow?: number;
   /**
    * Events a subscriber that does not keep up may have waiting, 1 to 10 000 000; beyond it the oldest are
@@ -503,9 +511,19 @@ function eventList(events: unknown): LiveStreamEvent[] {
       `${entry}${read.field} holds more than ${maxEventValues} values (no vendor's event does; ` +
         'copying one that does would stall every subscriber)',
     );
+  // Named by its path, as the field it is: `events.id`, `events.2.provider`.
+  const tooLong = (read: TooLong, path: string, entry: string): never => {
+    const message = `is longer than ${maxEventIdLength} characters (no vendor's is; the hub remembers it whole)`;
+    throw new InvalidInputError({
+      operation: 'publish',
+      message: `event hub publish: ${entry}${read.field} ${message}`,
+      issues: [{ path: `${path}.${read.field}`, message }],
+    });
+  };
   const one = readOne(events);
   if (one instanceof TooDeep) return tooDeep(one, 'the event: ');
   if (one instanceof TooWide) return tooWide(one, 'the event: ');
+  if (one instanceof TooLong) return tooLong(one, 'events', 'the event: ');
   if (one !== undefined && one !== 'unreadable') return [one];
   if (!isIterable(events)) {
     return one === 'unreadable'
@@ -522,6 +540,7 @@ function eventList(events: unknown): LiveStreamEvent[] {
     const read = readOne(each);
     if (read instanceof TooDeep) return tooDeep(read, `entry ${index}: `);
     if (read instanceof TooWide) return tooWide(read, `entry ${index}: `);
+    if (read instanceof TooLong) return tooLong(read, `events.${index}`, `entry ${index}: `);
     if (read === 'unreadable')
       return refuse(`entry ${index} could not be read (a getter or a Proxy in it threw)`);
     return read ?? refuse(`entry ${index} is not an event (id, type, provider, streamId, occurredAt)`);
@@ -551,12 +570,21 @@ class TooWide {
   constructor(readonly field: string) {}
 }
 
+/** An event whose `id` or `provider` is longer than {@link maxEventIdLength}. */
+class TooLong {
+  constructor(readonly field: 'id' | 'provider') {}
+}
+
 // `value` read once (see readEvent) when what was read is an event; `unreadable` when reading it threw.
-function readOne(value: unknown): LiveStreamEvent | TooDeep | TooWide | 'unreadable' | undefined {
+function readOne(value: unknown): LiveStreamEvent | TooDeep | TooWide | TooLong | 'unreadable' | undefined {
   try {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
     const read = readEvent(value);
-    return isLiveStreamEvent(read) ? read : undefined;
+    if (!isLiveStreamEvent(read)) return undefined;
+    // The dedupe window keeps both whole, outside every byte bound: their length is its bound.
+    if (read.id.length > maxEventIdLength) return new TooLong('id');
+    if (read.provider.length > maxEventIdLength) return new TooLong('provider');
+    return read;
   } catch (error) {
     if (error instanceof EventTooDeep) return new TooDeep(error.field);
     return error instanceof EventTooWide ? new TooWide(error.field) : 'unreadable';

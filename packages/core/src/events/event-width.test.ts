@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors/errors.js';
-import { jsonBounds, maxEventValues } from './copy-event.js';
+import { jsonBounds, maxEventIdLength, maxEventValues } from './copy-event.js';
 import { createEventHub } from './event-hub.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
 import { createWebhookHandler } from './webhook-handler.js';
@@ -128,6 +128,92 @@ describe('how many values a body may hold', () => {
           ['raw', maxEventValues + 1, 'array'],
           ['data', maxEventValues + 1, 'map'],
           ['data', maxEventValues, 'map'],
+        ],
+      },
+    );
+  });
+});
+
+describe('what one event may hold, whole', () => {
+  it('publish counts the fields other than raw and data together: many fields of many values are refused', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: maxEventValues }), { minLength: 1, maxLength: 4 }),
+        async (sizes) => {
+          // Own fields `extra0`… each a list of `size - 1` entries: `size` values each.
+          const extra = Object.fromEntries(
+            sizes.map((size, index) => [`extra${index}`, Array.from({ length: size - 1 }, () => 0)]),
+          );
+          const wide = { ...event({ id: 'wide' }), ...extra };
+          // Every field but raw and data, in one count.
+          const counted = Object.entries(wide)
+            .filter(([key]) => key !== 'raw' && key !== 'data')
+            .reduce((sum, [, value]) => sum + (value instanceof Date ? 1 : valuesOf(value)), 0);
+          const hub = createEventHub();
+          const subscription = hub.subscribe();
+          const batch = [event({ id: 'fine' }), wide];
+          if (counted <= maxEventValues) {
+            expect(hub.publish(batch)).toBe(2);
+            return;
+          }
+          let thrown: unknown;
+          try {
+            hub.publish(batch);
+          } catch (error) {
+            thrown = error;
+          }
+          expect(InvalidInputError.isInstance(thrown)).toBe(true);
+          expect((thrown as Error).message).toContain(
+            'entry 1: the fields other than raw and data (together) holds more than 10000 values',
+          );
+          hub.publish(event({ id: 'after' }));
+          expect((await subscription[Symbol.asyncIterator]().next()).value?.id).toBe('after');
+        },
+      ),
+      {
+        examples: [[[maxEventValues - 6]], [[maxEventValues - 5]], [[5000, 4995]], [[9000, 9000, 9000]]],
+      },
+    );
+  });
+
+  it('publish refuses an id or a provider longer than 1 024 characters, naming it, publishing none of the batch', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom<'id' | 'provider'>('id', 'provider'),
+        fc.integer({ min: maxEventIdLength - 2, max: maxEventIdLength + 2 }),
+        fc.boolean(),
+        async (field, length, alone) => {
+          const long = event({ id: 'long', [field]: 'i'.repeat(length) });
+          const hub = createEventHub();
+          const subscription = hub.subscribe();
+          const batch = alone ? long : [event({ id: 'fine' }), long];
+          if (length <= maxEventIdLength) {
+            expect(hub.publish(batch)).toBe(alone ? 1 : 2);
+            return;
+          }
+          let thrown: unknown;
+          try {
+            hub.publish(batch);
+          } catch (error) {
+            thrown = error;
+          }
+          expect(InvalidInputError.isInstance(thrown)).toBe(true);
+          expect((thrown as InvalidInputError).issues).toEqual([
+            {
+              path: alone ? `events.${field}` : `events.1.${field}`,
+              message: `is longer than 1024 characters (no vendor's is; the hub remembers it whole)`,
+            },
+          ]);
+          hub.publish(event({ id: 'after' }));
+          expect((await subscription[Symbol.asyncIterator]().next()).value?.id).toBe('after');
+        },
+      ),
+      {
+        examples: [
+          ['id', maxEventIdLength, false],
+          ['id', maxEventIdLength + 1, false],
+          ['provider', maxEventIdLength + 1, true],
+          ['provider', maxEventIdLength, true],
         ],
       },
     );
