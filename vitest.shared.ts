@@ -8,14 +8,16 @@ const conditions = ['source', 'module', 'node', 'import', 'default'];
 
 // Limits sized for CI's two cores shared with a second copy of the whole suite: a limit is there to end a
 // test that hangs, never to measure speed (that is packages/bench's job). A test that waits for something
-// waits for the event itself (expect.poll on a condition, a deferred promise), not for a fixed time.
+// waits for the event itself (expect.poll on a condition, a deferred promise), not for a fixed time. A test
+// may wait on several polls in turn (the dashboard's browser test waits on six, behind a real encoder and
+// a real player), so its limit is several polls' worth: on a loaded machine one poll can take most of 30 s.
 export const sharedConfig = defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions, externalConditions: ['source'] } },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
     teardownTimeout: 60_000,
     expect: { poll: { timeout: 30_000, interval: 20 } },
     // The stall injector (scripts/stall-injector.mjs), only when asked for: never in `npm test`.

@@ -228,5 +228,5 @@ describe('a stream key passed where an id goes', () => {
         ],
       },
     );
-  }, 120_000);
+  });
 });

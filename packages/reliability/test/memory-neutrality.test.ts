@@ -106,7 +106,7 @@ describe('the memory provider answers create inputs as a vendor with the same ca
       ),
       { numRuns: 40 },
     );
-  }, 120_000);
+  });
 
   it('the same update gives the same outcome on memory and on LiveAPI', async () => {
     const memory = clientOf(createMemoryProvider());
@@ -138,7 +138,7 @@ describe('the memory provider answers create inputs as a vendor with the same ca
       ),
       { numRuns: 40 },
     );
-  }, 120_000);
+  });
 
   it("options under the provider's own id that it does not have are refused, on create and on update", async () => {
     const memory = clientOf(createMemoryProvider());
@@ -192,7 +192,7 @@ describe('the memory provider answers create inputs as a vendor with the same ca
       ),
       { numRuns: 20 },
     );
-  }, 120_000);
+  });
 
   it('restream targets the memory vendor cannot keep are refused, as on a vendor without restream', async () => {
     // Wowza Video keeps no restream targets through this API either (capabilities.restream false).
@@ -226,7 +226,7 @@ describe('the memory provider answers create inputs as a vendor with the same ca
       ),
       { numRuns: 10 },
     );
-  }, 120_000);
+  });
 });
 
 describe('the memory provider starts and stops as a vendor with the same lifecycle', () => {
@@ -356,7 +356,7 @@ describe('the memory provider waits for states as a vendor that lists the same o
         state,
       );
     }
-  }, 60_000);
+  });
 });
 
 describe('the memory provider answers call sequences as a vendor with the same lifecycle', () => {

@@ -417,6 +417,6 @@ describe('sandbox webhooks: every promised transition is delivered, and parsed a
         ),
         { numRuns: 25 },
       );
-    }, 120_000);
+    });
   }
 });

@@ -326,7 +326,7 @@ describe('a request gate on a shared store', () => {
       ),
       { numRuns: 500 },
     );
-  }, 120_000);
+  });
 });
 
 describe('the account key of the HTTP layer', () => {

@@ -237,5 +237,5 @@ describe('createRequestGate under random enqueue, abort and timeout sequences', 
       }),
       { numRuns: 2_000 },
     );
-  }, 120_000);
+  });
 });
