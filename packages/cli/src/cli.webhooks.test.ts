@@ -437,6 +437,66 @@ describe('unilive listen --forward-to', () => {
     expect(await relaying).toBe(130);
   });
 
+  it("sends a delivery once more when the app's connection fails before it answers, and says unreachable when that fails too", async () => {
+    const box = await sandbox();
+    // An app that drops the connection of the first `drops` deliveries it reads, unanswered (as a server
+    // closing an idle kept-alive connection just as it is reused), and answers 204 after that.
+    let drops = 1;
+    const seen: string[] = [];
+    const server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => {
+        body += chunk.toString('utf8');
+      });
+      request.on('end', () => {
+        seen.push(body);
+        if (drops > 0) {
+          drops -= 1;
+          request.socket.destroy();
+          return;
+        }
+        response.statusCode = 204;
+        response.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    );
+    const { out, output } = capture();
+    const controller = new AbortController();
+    const listening = main(['listen', '--forward-to', `${url}/hooks`, '-p', 'liveapi'], {
+      output,
+      signal: controller.signal,
+      environment: { UNILIVE_SANDBOX_URL: box.url },
+    });
+    await expect.poll(() => out.find((line) => line.startsWith('Forwarding'))).toBeDefined();
+    const client = createLiveStreamClient(liveapi(box.adapterSettings('liveapi')));
+    await client.create({ name: 'dropped once' });
+    await box.webhooks.settled();
+    // The app read the same delivery twice and answered the second: the sandbox's delivery went through.
+    expect(seen).toHaveLength(2);
+    expect(seen[1]).toBe(seen[0]);
+    expect(out.slice(1)).toEqual([`liveapi stream-created → ${url}/… 204`]);
+    expect(box.webhooks.deliveries().map((record) => record.status)).toEqual([204]);
+
+    // Dropped on both tries: sent twice, no third time, and the sandbox gets 502.
+    drops = 2;
+    await client.create({ name: 'dropped twice' });
+    await box.webhooks.settled();
+    expect(seen).toHaveLength(4);
+    expect(seen[3]).toBe(seen[2]);
+    expect(out.slice(2)).toEqual([`liveapi stream-created → ${url}/… unreachable`]);
+    expect(box.webhooks.deliveries().map((record) => record.status)).toEqual([204, 502]);
+    controller.abort();
+    expect(await listening).toBe(130);
+  });
+
   // Ctrl-C while a registration was on its way ended with 2, "no sandbox took the webhook registration", and
   // left the registration the sandbox took: it kept delivering to a port nobody listened on.
   it('interrupted while it registers: ends with 130 and removes the registration in flight, answered or not', async () => {

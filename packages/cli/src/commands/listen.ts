@@ -60,9 +60,11 @@ const hopHeaders = new Set(['host', 'connection', 'content-length', 'transfer-en
  * the last segment), with the `Host` the sandbox sends (`127.0.0.1:<port>`) and no `Origin` or `Sec-Fetch-*`
  * header (a browser sends those; the sandbox never does). Anything else is answered 403 or 404, is not
  * printed and never reaches the app, whose URL may carry its own secret path segment. Only the app's status
- * goes back: none of its answer's body is read. An app that has not answered within
- * {@link listenTiming}.appMs gets its request aborted: the line reads `… no answer within 9 s` and the
- * sandbox gets 504. A `--forward-to` URL with a user name or password is sent as `Authorization: Basic`
+ * goes back: none of its answer's body is read. A delivery whose connection fails before the app answers
+ * (an app closing an idle kept-alive connection as it is reused) is sent once more on a new one; a second
+ * failure reads `… unreachable` and the sandbox gets 502. An app that has not answered within
+ * {@link listenTiming}.appMs, both tries together, gets its request aborted: the line reads
+ * `… no answer within 9 s` and the sandbox gets 504. A `--forward-to` URL with a user name or password is sent as `Authorization: Basic`
  * (the URL itself goes without them, and neither is ever printed), as the Stripe CLI's HTTP client does.
  */
 export const listen: CommandSpec = {
@@ -535,17 +537,19 @@ async function relay(
   if (authorization !== undefined && headers.authorization === undefined)
     headers.authorization = authorization;
   const answerTime = AbortSignal.timeout(listenTiming.appMs);
-  let answer: Response;
-  try {
-    answer = await fetch(forwardTo, {
-      method: 'POST',
-      headers,
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.any([answerTime, stopping]),
-    });
-  } catch {
-    throw new Unanswered(event, answerTime.aborted && !stopping.aborted);
+  const signal = AbortSignal.any([answerTime, stopping]);
+  let answer: Response | undefined;
+  // An app's server closes a kept-alive connection once it has been idle a while (Node's after 5 s), and
+  // fetch may be sending on it at that moment: the delivery fails as the app drops it. It is sent once more,
+  // on a new connection and within the same answer time. A vendor delivers a webhook at least once, so an
+  // app that did take the first copy drops the second by its id, as it would a vendor's retry.
+  for (let attempt = 1; answer === undefined; attempt += 1) {
+    try {
+      answer = await fetch(forwardTo, { method: 'POST', headers, body, redirect: 'manual', signal });
+    } catch {
+      if (attempt === 2 || signal.aborted)
+        throw new Unanswered(event, answerTime.aborted && !stopping.aborted);
+    }
   }
   // Only the status goes back to the sandbox: the body is not read at all (an app answering with a
   // gigabyte must not have it held here), and cancelling it frees the connection.
