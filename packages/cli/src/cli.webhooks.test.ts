@@ -46,6 +46,20 @@ function capture() {
   return { out, err, output };
 }
 
+/** A local HTTP server answering with `handler`, closed (its open connections too) after the test; its URL. */
+async function serve(handler: Parameters<typeof createServer>[1]): Promise<string> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
 async function sandbox(): Promise<Sandbox> {
   const started = await startSandbox({ media: false });
   cleanups.push(() => started.close());
@@ -113,19 +127,10 @@ describe('unilive sandbox --max-pending', () => {
   it('bounds the deliveries waiting for a URL that does not answer, printing each one dropped', async () => {
     // A receiver paused in a debugger: it takes each request and answers none until released.
     const held: ServerResponse[] = [];
-    const server = createServer((request, response) => {
+    const target = await serve((request, response) => {
       request.resume();
       held.push(response);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    );
-    const target = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const { out, output } = capture();
     const controller = new AbortController();
     const running = main(
@@ -385,21 +390,12 @@ describe('unilive listen --forward-to', () => {
     const box = await sandbox();
     // An app that answers 202 and then streams a body without end.
     const closed: boolean[] = [];
-    const server = createServer((request, response) => {
+    const endless = await serve((request, response) => {
       request.resume();
       response.writeHead(202, { 'content-type': 'application/octet-stream' });
       response.write(Buffer.alloc(64 * 1024));
       response.on('close', () => closed.push(true));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const endless = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    );
     const { out, output } = capture();
     const controller = new AbortController();
     const listening = main(['listen', '--forward-to', `${endless}/hooks`, '-p', 'liveapi'], {
@@ -443,7 +439,7 @@ describe('unilive listen --forward-to', () => {
     // closing an idle kept-alive connection just as it is reused), and answers 204 after that.
     let drops = 1;
     const seen: string[] = [];
-    const server = createServer((request, response) => {
+    const url = await serve((request, response) => {
       let body = '';
       request.on('data', (chunk: Buffer) => {
         body += chunk.toString('utf8');
@@ -459,15 +455,6 @@ describe('unilive listen --forward-to', () => {
         response.end();
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    );
     const { out, output } = capture();
     const controller = new AbortController();
     const listening = main(['listen', '--forward-to', `${url}/hooks`, '-p', 'liveapi'], {
@@ -626,7 +613,7 @@ function timing(changed: Partial<typeof listenTiming>) {
 async function hangingApp() {
   let requests = 0;
   let ended = 0;
-  const server = createServer((request, response) => {
+  const url = await serve((request, response) => {
     requests += 1;
     request.resume();
     if (requests === 1) {
@@ -640,16 +627,8 @@ async function hangingApp() {
       response.end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url,
     get requests() {
       return requests;
     },
