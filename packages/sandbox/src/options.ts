@@ -34,6 +34,66 @@ export function checkOptionsObject(options: unknown): void {
   if (kind !== undefined) throw refuse('options', kind);
 }
 
+// What a getter or a Proxy that throws makes of an option, in core's words (`readOptions`, `plainObjectProblem`).
+const unreadable = 'could not be read (a getter or a Proxy in it threw)';
+
+/**
+ * The options of `startSandbox` read once, before any is checked or used: every plain object in them
+ * (the options themselves, `rateLimit`, `media`, `webhooks`, `webhooks.keyPair`, `settings.liveapi`, …) is
+ * copied by its own enumerable names, each value read once, so that what is checked is what is used and no
+ * later read can throw. An object whose reading throws (a revoked Proxy, a Proxy whose `ownKeys` or `get`
+ * trap throws, a getter that throws) is refused naming its path (`options` for the whole, `rateLimit`,
+ * `webhooks.secret`), `could not be read`. The caller's own error never escapes, and is not kept as `cause`
+ * either, since its message may hold a secret and an error's `toJSON` shows its cause; a revoked Proxy's
+ * `TypeError` (the engine's words) is. Lists (`dialects`, `allowedHosts`,
+ * `webhooks.endpoints`) are left to be read by index where they are checked, and anything that is no
+ * plain object (a `Map`, a class instance, a dialect, a key) is kept as given, for the checks to name.
+ * `path` is the name of `value` (empty for the options themselves).
+ *
+ * @throws InvalidInputError (`operation: 'startSandbox'`) naming the path that could not be read.
+ */
+export function readOptionTree(value: unknown, path = ''): unknown {
+  const name = path === '' ? 'options' : path;
+  // No option object lies deeper than `settings.<provider>.credentials`: one deeper (a cycle) is kept as
+  // given, for the checks to refuse as no option, rather than copied without end.
+  if (typeof value !== 'object' || value === null || path.split('.').length > 4) return value;
+  let list: boolean;
+  try {
+    list = Array.isArray(value);
+  } catch (error) {
+    // Only a revoked Proxy throws here: the engine's TypeError, kept as the cause, as for a list.
+    throw refuse(name, unreadable, error);
+  }
+  if (list) return value;
+  const kind = plainObjectProblem(value);
+  if (kind === unreadable) throw refuse(name, unreadable);
+  if (kind !== undefined) return value;
+  let keys: string[];
+  try {
+    keys = Object.keys(value);
+  } catch {
+    throw refuse(name, unreadable);
+  }
+  const copy: Record<string, unknown> = {};
+  for (const key of keys) {
+    const at = path === '' ? key : `${path}.${key}`;
+    let option: unknown;
+    try {
+      option = (value as Record<string, unknown>)[key];
+    } catch {
+      throw refuse(at, unreadable);
+    }
+    // Defined rather than assigned: a `__proto__` key stays a key (and is refused as no option by name).
+    Object.defineProperty(copy, key, {
+      value: readOptionTree(option, at),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return copy;
+}
+
 /**
  * Checks every option of `startSandbox` but the ports and `maxBodyBytes` (checked before), `allowedHosts`
  * (checked before), `persistPath` (checked against the file system after) and `host` ({@link readHost}):
@@ -276,11 +336,12 @@ function ipv6(address: string): string | undefined {
   }
 }
 
-function refuse(path: string, message: string): InvalidInputError {
+function refuse(path: string, message: string, cause?: unknown): InvalidInputError {
   return new InvalidInputError({
     operation: 'startSandbox',
     message: `${path} ${message}`,
     issues: [{ path, message }],
+    ...(cause === undefined ? {} : { cause }),
   });
 }
 
@@ -302,7 +363,14 @@ function objectOf(
   expected = 'an object',
   plain = true,
 ): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  // A revoked Proxy throws even on Array.isArray: named as could not be read, never a raw TypeError.
+  let list: boolean;
+  try {
+    list = Array.isArray(value);
+  } catch (error) {
+    throw refuse(path, unreadable, error);
+  }
+  if (typeof value !== 'object' || value === null || list) {
     throw refuse(path, `expected ${expected}, got ${describeValue(value)}`);
   }
   const kind = plain ? plainObjectProblem(value) : undefined;

@@ -28,7 +28,7 @@ import { allDialects } from './dialects/index.js';
 import { decodeSegment } from './dialects/path.js';
 import { createEngine, type EngineOptions, type SandboxEngine } from './engine.js';
 import { type MediaOptions, type MediaService, startMediaService } from './media/media-service.js';
-import { checkOptionsObject, checkSandboxOptions, readHost } from './options.js';
+import { checkOptionsObject, checkSandboxOptions, readHost, readOptionTree } from './options.js';
 import type {
   EncoderInfo,
   Fault,
@@ -165,7 +165,10 @@ export interface Sandbox {
  *   that are no plain object (`null`, a number, a text, a list, a `Map`, a class instance) name `options`
  *   (left out, they are all defaults), and so does an object they hold name its path at every level
  *   (`rateLimit`, `media`, `media.hls`, `webhooks`, `webhooks.keyPair`, `webhooks.endpoints.0`, `settings`,
- *   `settings.<provider>`, `settings.<provider>.credentials`; a dialect may be any object); a port
+ *   `settings.<provider>`, `settings.<provider>.credentials`; a dialect may be any object); an option
+ *   object or option that throws as it is read (a revoked Proxy, a throwing `ownKeys` or `get` trap or
+ *   getter) names its path, `could not be read`, never with the caller's error (the options are read once,
+ *   into a copy, before any is checked); a port
  *   or `maxBodyBytes` out of range, and a list option (`dialects`, `allowedHosts`, `webhooks.endpoints`)
  *   that is no list (a text would be taken for its characters), cannot be read (a Proxy whose `length` or
  *   an entry throws, a getter on an entry, a revoked Proxy: `could not be read`, the thrown value as
@@ -181,8 +184,11 @@ export interface Sandbox {
  *   `transitionMs` from 0 to the same, `rateLimit.requestsPerSecond` above 0 (a fraction is honoured); the
  *   package README lists every bound.
  */
-export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  checkOptionsObject(options);
+export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox> {
+  checkOptionsObject(given);
+  // Read once into a copy of the sandbox's own, every later read from it: a getter or a Proxy of the
+  // caller's that throws is named here, never escaping as the caller's error from deep inside.
+  const options = readOptionTree(given) as SandboxOptions;
   const port = options.port ?? 0;
   for (const [path, value] of [
     ['port', port],
@@ -217,7 +223,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       });
     }
   });
-  const givenEndpoints = optionList('webhooks.endpoints', options.webhooks?.endpoints);
+  const givenEndpoints = optionList('webhooks.endpoints', options.webhooks?.endpoints)?.map(
+    (entry, index) => readOptionTree(entry, `webhooks.endpoints.${index}`) as typeof entry,
+  );
   checkSandboxOptions(options, { dialects, endpoints: givenEndpoints });
   const host = await readHost(options.host);
   const persistPath = options.persistPath;

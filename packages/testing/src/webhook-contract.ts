@@ -706,6 +706,100 @@ export function runWebhookContract(options: WebhookContractOptions): void {
       }
     });
 
+    it('a body whose bytes cannot be read is an InvalidInputError naming input.body, never the raw error (generated)', async () => {
+      const fixture = options.fixtures[0] as WebhookFixture;
+      const { body, headers } = await sign(fixture.webhook);
+      const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body);
+      const clock = clockFor(fixture.webhook);
+      // A resizable buffer holding the body, shrunk to `to` bytes after the view was made.
+      const shrunk = (view: (buffer: ArrayBuffer) => unknown, to: number): unknown => {
+        // ES2024's resizable ArrayBuffer, typed here: the project's lib predates it.
+        const Resizable = ArrayBuffer as unknown as new (
+          length: number,
+          options: { maxByteLength: number },
+        ) => ArrayBuffer & { resize(length: number): void };
+        const buffer = new Resizable(bytes.byteLength + 8, { maxByteLength: bytes.byteLength + 64 });
+        new Uint8Array(buffer).set(bytes, 8);
+        const made = view(buffer);
+        buffer.resize(to);
+        return made;
+      };
+      const kinds = {
+        shrunkView: (to: number) => shrunk((b) => new Uint8Array(b, 8, bytes.byteLength), to),
+        lengthTrackingPastEnd: (to: number) => shrunk((b) => new Uint8Array(b, 8), to % 8),
+        shrunkDataView: (to: number) => shrunk((b) => new DataView(b, 8, bytes.byteLength), to),
+        shrunkFloat64: () => shrunk((b) => new Float64Array(b, 8, 1), 8),
+        blobArrayBufferThrows: (_: number, thrown: Error) =>
+          Object.assign(new Blob([bytes]), {
+            arrayBuffer: () => {
+              throw thrown;
+            },
+          }),
+        blobArrayBufferRejects: (_: number, thrown: Error) =>
+          new (class extends Blob {
+            override arrayBuffer(): Promise<ArrayBuffer> {
+              return Promise.reject(thrown);
+            }
+          })([bytes]),
+        blobArrayBufferAnswersNoBuffer: () =>
+          Object.assign(new Blob([bytes]), { arrayBuffer: async () => 'no bytes' }),
+        noBlob: () => Object.create(Blob.prototype) as unknown,
+        proxyOfDataView: () => new Proxy(new DataView(bytes.buffer.slice(0)), {}),
+        proxyOfFloat64Array: () => new Proxy(new Float64Array(2), {}),
+      } as const;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...(Object.keys(kinds) as (keyof typeof kinds)[])),
+          fc.integer({ min: 0, max: bytes.byteLength + 7 }),
+          fc.stringMatching(/^[a-z0-9]{6,16}$/),
+          async (kind, to, marker) => {
+            const thrown = new Error(`caller ${marker}`);
+            let error: unknown;
+            try {
+              await options.parse(
+                { body: kinds[kind](to, thrown) as Uint8Array, headers, url: url(options.pathSecret) },
+                { clock, wrongSecret: false },
+              );
+            } catch (caught) {
+              error = caught;
+            }
+            const said = `${kind} (${to}): ${String(error)}`;
+            expect(InvalidInputError.isInstance(error), said).toBe(true);
+            expect(error, said).toMatchObject({
+              operation: 'parseWebhook',
+              issues: [{ path: 'input.body' }],
+            });
+            expect((error as Error).message, said).not.toContain(marker);
+          },
+        ),
+        {
+          numRuns: 30,
+          examples: (
+            [
+              ['shrunkView', 3],
+              ['shrunkView', 0],
+              ['lengthTrackingPastEnd', 5],
+              ['shrunkDataView', 8],
+              ['shrunkFloat64', 0],
+              ['blobArrayBufferThrows', 0],
+              ['blobArrayBufferRejects', 0],
+              ['blobArrayBufferAnswersNoBuffer', 0],
+              ['noBlob', 0],
+              ['proxyOfDataView', 0],
+              ['proxyOfFloat64Array', 0],
+            ] as const
+          ).map(([kind, to]): [keyof typeof kinds, number, string] => [kind, to, 'examplemarker']),
+        },
+      );
+      // A view over a resizable buffer still in bounds is read, as its bytes were when given.
+      const inBounds = shrunk((b) => new Uint8Array(b, 8, bytes.byteLength), bytes.byteLength + 8);
+      const events = await options.parse(
+        { body: inBounds as Uint8Array, headers, url: url(options.pathSecret) },
+        { clock, wrongSecret: false },
+      );
+      expect(events.length).toBeGreaterThan(0);
+    });
+
     it('every occurredAt is a valid date from 2000 to a day after receipt, whatever time the payload says (generated)', async () => {
       // The fields of every fixture that look like times, the signed `timestamp` of a vendor that checks it
       // aside (that one is refused when odd, by the tolerance).

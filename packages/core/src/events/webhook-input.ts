@@ -48,12 +48,40 @@ export interface WebhookOptionsBase {
 const encoder = /* @__PURE__ */ new TextEncoder();
 const detachedBody =
   'is a detached ArrayBuffer or a view of one (its bytes were transferred): pass the bytes';
+const shrunkBody =
+  'is a view past the end of its resizable ArrayBuffer (the buffer shrank below it): pass the bytes';
+const unreadableBody = 'could not be read (a getter or a Proxy in it threw)';
+// The intrinsics a view is read with: each throws for a view out of bounds (or a Proxy standing for one).
+// Built by a call marked pure, so that a bundle that never reads a webhook drops it.
+const intrinsics = /* @__PURE__ */ (() => {
+  const TypedArray = Object.getPrototypeOf(Uint8Array) as abstract new () => ArrayBufferView;
+  const get = (of: object, name: PropertyKey) => Object.getOwnPropertyDescriptor(of, name)?.get;
+  return {
+    TypedArray,
+    slice: (TypedArray.prototype as Uint8Array).slice,
+    // Undefined for what is no typed array (a DataView), of any realm.
+    tag: get(TypedArray.prototype, Symbol.toStringTag) as () => string | undefined,
+    dataViewByteLength: get(DataView.prototype, 'byteLength') as () => number,
+    resizable: get(ArrayBuffer.prototype, 'resizable'),
+  };
+})();
+
+// Whether a view's buffer may shrink: a resizable ArrayBuffer (a growable SharedArrayBuffer never shrinks).
+function isResizable(buffer: ArrayBufferLike): boolean {
+  if (intrinsics.resizable === undefined || !(buffer instanceof ArrayBuffer)) return false;
+  try {
+    return Reflect.apply(intrinsics.resizable, buffer, []) === true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * The raw bytes of a webhook body. A parsed object (what `express.json()` or `await request.json()`
  * leaves) throws {@link WebhookVerificationError} `body-not-raw`, saying how to keep the raw body. A
- * detached `ArrayBuffer` or a view of one (its bytes transferred), or a Proxy of a `Uint8Array` or
- * `ArrayBuffer`, throws `InvalidInputError` naming `input.body`.
+ * detached `ArrayBuffer` or a view of one (its bytes transferred), a view past the end of a resizable
+ * `ArrayBuffer` that shrank below it, or a Proxy of a typed array, a `DataView` or an `ArrayBuffer`, throws
+ * `InvalidInputError` naming `input.body`. A view over a resizable buffer (or the buffer) is copied.
  */
 export function readWebhookBody(body: unknown, provider: ProviderId): Uint8Array {
   if (typeof body === 'string') return encoder.encode(body);
@@ -79,16 +107,30 @@ export function readWebhookBody(body: unknown, provider: ProviderId): Uint8Array
   };
   if (body instanceof ArrayBuffer) {
     if (detached(body)) refuse(detachedBody);
-    return new Uint8Array(body);
+    return isResizable(body) ? new Uint8Array(body).slice() : new Uint8Array(body);
   }
   // Shared memory may change under the verification: a private copy is verified and parsed.
   if (typeof SharedArrayBuffer !== 'undefined' && body instanceof SharedArrayBuffer)
     return new Uint8Array(body).slice();
   if (ArrayBuffer.isView(body)) {
     if (detached(body.buffer)) refuse(detachedBody);
-    return body instanceof Uint8Array ? body : new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+    // A view over a resizable buffer shrunk below it is out of bounds: its bytes are gone as a detached
+    // one's are (its length reads 0, a DataView's throws). The intrinsic `slice` and `byteLength` throw
+    // for such a view alone; the bytes of one in bounds are copied, since the buffer may shrink later.
+    const view = body as ArrayBufferView;
+    try {
+      if (Reflect.apply(intrinsics.tag, view, []) === undefined) {
+        Reflect.apply(intrinsics.dataViewByteLength, view, []);
+      } else Reflect.apply(intrinsics.slice, view, [0, 0]);
+    } catch {
+      refuse(shrunkBody);
+    }
+    if (isResizable(view.buffer))
+      return new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice();
+    return view instanceof Uint8Array ? view : new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
   }
-  if (body instanceof Uint8Array) refuse(imitation);
+  // A Proxy of a typed array or a DataView passes instanceof but is no view: no intrinsic reads it.
+  if (body instanceof intrinsics.TypedArray || body instanceof DataView) refuse(imitation);
   const stream = streamKind(body);
   if (stream) {
     throw new WebhookVerificationError({
@@ -117,11 +159,36 @@ export function readWebhookBody(body: unknown, provider: ProviderId): Uint8Array
 
 /**
  * The raw bytes of a webhook body, as {@link readWebhookBody} reads them, a `Blob` (a `File`, what
- * `await request.blob()` gives) included.
+ * `await request.blob()` gives) included: the one path every adapter's `parseWebhook` turns a body into
+ * bytes by.
+ *
+ * @throws InvalidInputError naming `input.body` (`operation: 'parseWebhook'`) for a `Blob` whose
+ *   `arrayBuffer()` throws, rejects or answers no `ArrayBuffer`, or that only inherits from `Blob.prototype`
+ *   (`could not be read`, what was thrown as `cause`), and as {@link readWebhookBody} throws.
  */
 export async function webhookBodyBytes(body: unknown, provider: ProviderId): Promise<Uint8Array> {
-  if (typeof Blob !== 'undefined' && body instanceof Blob) return new Uint8Array(await body.arrayBuffer());
-  return readWebhookBody(body, provider);
+  if (typeof Blob === 'undefined' || !(body instanceof Blob)) return readWebhookBody(body, provider);
+  // A Blob is read by its own `arrayBuffer` (a subclass's too). One that throws or rejects, answers no
+  // ArrayBuffer, or is no Blob at all (`Object.create(Blob.prototype)`, whose reading throws a TypeError)
+  // is the caller's input that could not be read: named, the same on every adapter, never its raw error.
+  let bytes: unknown;
+  try {
+    bytes = await body.arrayBuffer();
+  } catch (error) {
+    throw unreadableBodyError(provider, error);
+  }
+  if (!(bytes instanceof ArrayBuffer)) throw unreadableBodyError(provider);
+  return readWebhookBody(bytes, provider);
+}
+
+function unreadableBodyError(provider: ProviderId, cause?: unknown): InvalidInputError {
+  return new InvalidInputError({
+    provider,
+    operation: 'parseWebhook',
+    message: `${provider} webhook: input.body ${unreadableBody}`,
+    issues: [{ path: 'input.body', message: unreadableBody }],
+    ...(cause === undefined ? {} : { cause }),
+  });
 }
 
 // A body that is still a stream (fetch's ReadableStream, a Node Readable): named, never read here.
