@@ -117,6 +117,32 @@ function base64urlBytes(text: string): Uint8Array | undefined {
 }
 
 /**
+ * What a videosdk token that is read and free of control characters (core's `loadCredential`) may still
+ * not be, whoever sends it: the adapter (its `token` setting or `VIDEOSDK_TOKEN`) and `videosdkPublicKey`'s
+ * `token`, one rule for both. `sentence` goes into a message, `issue` into the issue; neither holds the
+ * token.
+ */
+export function videosdkTokenProblem(token: string): { sentence: string; issue: string } | undefined {
+  // fetch cannot put a character beyond Latin-1 in a header (a bare TypeError): no request could carry it.
+  if (/[\u0100-\uffff]/.test(token)) {
+    return {
+      sentence: 'the token holds characters beyond Latin-1, which no HTTP header can carry',
+      issue: 'expected only characters an HTTP header can carry',
+    };
+  }
+  // The vendor reads the whole header as the JWT [v1 guide: `Authorization: <jwt token>`], so a prefixed
+  // token could only ever be refused with 401.
+  if (/^(bearer|basic)\s/i.test(token)) {
+    return {
+      sentence:
+        'the token must be the bare JWT; videosdk reads the whole Authorization header as the token, so drop the "Bearer " prefix',
+      issue: 'expected a JWT without a scheme prefix',
+    };
+  }
+  return undefined;
+}
+
+/**
  * Resolves the credentials from the settings, then the environment. Explicit settings win; between the
  * environment variables, `VIDEOSDK_TOKEN` wins over the key pair. Messages name settings and variables,
  * never values.
@@ -151,13 +177,12 @@ export function resolveVideosdkCredentials(settings: VideosdkCredentialInput): V
       value: token,
       environmentVariables: [names.token],
     });
-    // The vendor reads the whole header as the JWT [v1 guide: `Authorization: <jwt token>`], so a prefixed
-    // token could only ever be refused with 401.
-    if (/^(bearer|basic)\s/i.test(value)) {
+    const problem = videosdkTokenProblem(value);
+    if (problem) {
       throw new InvalidInputError({
         provider,
-        message: `${provider}: the token must be the bare JWT; videosdk reads the whole Authorization header as the token, so drop the "Bearer " prefix (from the \`token\` setting or ${names.token})`,
-        issues: [{ path: 'token', message: 'expected a JWT without a scheme prefix' }],
+        message: `${provider}: ${problem.sentence} (from the \`token\` setting or ${names.token})`,
+        issues: [{ path: 'token', message: problem.issue }],
       });
     }
     return { kind: 'token', token: value };

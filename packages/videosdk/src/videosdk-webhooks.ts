@@ -30,6 +30,7 @@ import {
   servedOperation,
   sharedRead,
   tolerantField,
+  trimWhitespace,
   UniliveError,
   verifyRsaSha256,
   type WebhookInput,
@@ -43,6 +44,7 @@ import {
   webhookSecretText,
 } from '@unilive/core';
 import * as v from 'valibot';
+import { videosdkTokenProblem } from './videosdk-auth.js';
 import { videosdkBaseUrlVariable } from './videosdk-provider.js';
 
 // videosdk.live v2 webhooks (REST reference "User Webhooks" and "Webhook Verification", server SDK
@@ -125,7 +127,12 @@ export interface VideosdkPublicKeySettings {
   baseUrl?: string | undefined;
   /** Replaces the global `fetch`. */
   fetch?: typeof fetch | undefined;
-  /** Sent as `Authorization` (the bare JWT, as every videosdk call): the docs do not say whether it is needed. */
+  /**
+   * Sent as `Authorization` (the bare JWT, as every videosdk call): the docs do not say whether it is
+   * needed. Left out, none is sent. Held to the adapter's own `token` rule when the source is made: empty
+   * or only whitespace (alike), control characters, more than 8,192 characters, characters beyond Latin-1
+   * or a scheme prefix are an `InvalidInputError` naming `token` (`operation: 'configure'`).
+   */
   token?: string | undefined;
   /**
    * After a signature fails, the key is fetched again at most this often, in ms (a rotation). Default 10 min.
@@ -170,9 +177,10 @@ const publicKeySettingNames = {
  *   its entries would be taken for none, and the key fetched from the production API), a name it does not
  *   have (`clok` names `clock`), a setting that cannot be read (a getter or a Proxy in it throws, a revoked
  *   Proxy), `null` for a setting, a `baseUrl` that is no https URL (http only to this machine), a `fetch`,
- *   `clock` that is no function, a `token` that is no text or that the adapter's own `token` setting
- *   refuses (control characters, C0, DEL or C1; more than 8,192 characters), a `refreshMs` that is no
- *   number of ms from 0.
+ *   `clock` that is no function, a `token` that is no text, empty or only whitespace (alike: no request
+ *   could carry either; leave it out to send none), or that the adapter's own `token` setting refuses
+ *   (control characters, C0, DEL or C1; more than 8,192 characters; characters beyond Latin-1, which no
+ *   header can carry; a `Bearer ` or `Basic ` prefix), a `refreshMs` that is no number of ms from 0.
  */
 export function videosdkPublicKey(given: VideosdkPublicKeySettings = {}): VideosdkFetchedPublicKeySource {
   // Read as an adapter's settings are (core's readSettings): own properties of a plain object, each once,
@@ -307,11 +315,18 @@ function checkPublicKeySettings(settings: VideosdkPublicKeySettings): void {
   const { token, refreshMs, clock } = settings;
   if (token !== undefined && typeof token !== 'string')
     issues.push({ path: 'token', message: 'expected text' });
-  else if (token) {
-    // Checked as the adapter's own `token` setting is (core's loadCredential): control characters (C0, DEL,
-    // C1) and more than 8,192 characters are refused here, when the source is made, never sent in a header.
+  else if (token !== undefined && trimWhitespace(token) === '') {
+    // Empty and only whitespace alike: no request could carry either as a token. Taken for "no token", an
+    // empty one (a variable read as '') would fetch without the credentials the caller meant to send.
+    issues.push({ path: 'token', message: 'expected a token, or the setting left out to send none' });
+  } else if (token !== undefined) {
+    // Checked as the adapter's own `token` setting is (core's loadCredential, then videosdkTokenProblem):
+    // control characters (C0, DEL, C1), more than 8,192 characters, characters beyond Latin-1 and a scheme
+    // prefix are refused here, when the source is made, never sent in a header.
     try {
       loadCredential({ provider, setting: 'token', value: token, environmentVariables: [] });
+      const problem = videosdkTokenProblem(token);
+      if (problem) issues.push({ path: 'token', message: problem.issue });
     } catch (error) {
       if (!InvalidInputError.isInstance(error)) throw error;
       for (const issue of error.issues) issues.push({ path: 'token', message: issue.message });
