@@ -5,6 +5,7 @@ import {
   decodeBase64,
   decodeHex,
   deliveryDigest,
+  type EventTime,
   eventTimeWarnings,
   hmac,
   InvalidInputError,
@@ -51,6 +52,8 @@ import { wowzaRealtimeDetailsOf } from './map-wowza-realtime-stream.js';
 //   `-token-id` headers, signed the same way over the image bytes.
 
 const provider = 'wowza-realtime';
+// The widest toleranceSeconds taken (see its TSDoc): a day, the `occurredAt` rule's reach past receipt.
+const maxToleranceSeconds = 86_400;
 
 /** Environment variables read, in order, when no `secret` option is given. */
 export const wowzaRealtimeWebhookSecretVariables = ['WOWZA_REALTIME_WEBHOOK_SECRET'] as const;
@@ -81,11 +84,15 @@ export interface WowzaRealtimeWebhookOptions extends WebhookOptionsBase {
   secret?: string | readonly string[] | undefined;
   /**
    * How far the body's `timestamp` (when the vendor sent it) may be from now, either way, in seconds.
-   * Default 300 (only when left out: `null`, like any value that is no finite number from 0, is an
-   * `InvalidInputError` naming `toleranceSeconds`). The vendor does not retry, so a legitimate delivery is never older than its transit. The
-   * `timestamp` is read as the vendor sends it, a number of milliseconds since the epoch, not by core's
-   * `readEventTime` rule for event times: one in seconds is `stale-timestamp`, one sent as text
-   * `missing-timestamp`.
+   * Default 300, from 0 to 86 400 (a day): only when left out is it the default, and `null`, like any
+   * value that is no number in that range, is an `InvalidInputError` naming `toleranceSeconds`. The vendor
+   * does not retry, so a legitimate delivery is never older than its transit; a wider window only lets a
+   * captured delivery be replayed for longer, and past a day ahead a time is one the `occurredAt` rule
+   * never keeps anyway. The `timestamp` is checked as the vendor sends it, a number of milliseconds since
+   * the epoch, not by core's `readEventTime` rule for event times: one in seconds is `stale-timestamp`,
+   * one sent as text `missing-timestamp`. When it dates the event (a feed event without `data.started` or
+   * `data.ended`), it is held to that rule: a time before 2000 or more than a day after receipt gives the
+   * time of receipt and a `fallback` warning naming `timestamp`.
    */
   toleranceSeconds?: number | undefined;
   /**
@@ -161,7 +168,8 @@ type NamingField = 'name' | 'streamName' | 'streamId';
  * Verifies and normalises one Wowza Real-Time (Millicast) webhook delivery.
  *
  * - `feeds` `started` / `ended` → `live_stream.connected` / `live_stream.disconnected` (`broadcasting`,
- *   `occurredAt` from `data.started` / `data.ended`). With redundant or multi-source ingest each feed
+ *   `occurredAt` from `data.started` / `data.ended`, else the signed `timestamp`; either read by core's
+ *   `readEventTime` rule, a time outside it giving the time of receipt and a `fallback` warning). With redundant or multi-source ingest each feed
  *   reports on its own (`data.feedId`), so an `ended` may leave another feed live: the event hub and
  *   `waitForBroadcast` go feed by feed (broadcasting while any feed's newest event says so).
  * - `media` `completed` of a `recording` → `live_stream.recording_ready` (`data.mediaAssetId`), and so
@@ -177,7 +185,8 @@ type NamingField = 'name' | 'streamName' | 'streamId';
  * Throws {@link WebhookVerificationError}: `body-not-raw`, `missing-signature`, `bad-signature` (no
  * secret matches), `malformed-body`, `missing-timestamp` (a signed body without a numeric `timestamp`),
  * `stale-timestamp` (the signed `timestamp` beyond the tolerance, either
- * way). Throws `InvalidInputError` for a secret that is not base64 or a missing `resolveStreamId`, and
+ * way). Throws `InvalidInputError` for a secret that is not base64, a `toleranceSeconds` that is no number
+ * of seconds from 0 to 86 400, or a missing `resolveStreamId`, and
  * `AuthenticationError` when no secret is configured. A `resolveStreamId` that throws: its unilive error
  * named `operation: 'parseWebhook'`, the call made (`wowzaRealtimeStreamNames` failing to list:
  * `ProviderUnavailableError`…, its message still naming the list call), anything else as an
@@ -216,8 +225,15 @@ export async function parseWebhook(
   // Only leaving it out means the default: a `null` (`"toleranceSeconds": null` in a configuration file,
   // meant as "none" or "disabled") is refused like any value that is no number, as every other option's is.
   const toleranceSeconds: unknown = options.toleranceSeconds === undefined ? 300 : options.toleranceSeconds;
-  if (typeof toleranceSeconds !== 'number' || !Number.isFinite(toleranceSeconds) || toleranceSeconds < 0) {
-    throw invalidWebhookOption(provider, 'toleranceSeconds', 'must be a non-negative number of seconds');
+  if (
+    typeof toleranceSeconds !== 'number' ||
+    !(toleranceSeconds >= 0 && toleranceSeconds <= maxToleranceSeconds)
+  ) {
+    throw invalidWebhookOption(
+      provider,
+      'toleranceSeconds',
+      `must be a number of seconds from 0 to ${maxToleranceSeconds} (a day)`,
+    );
   }
   const secrets = webhookSecrets({
     provider,
@@ -312,11 +328,19 @@ export async function parseWebhook(
 
   const mapped = mapEnvelope(envelope.type, envelope.event, envelope.data);
   const streamId = await resolve(mapped.streamName);
-  // The feed's own time when it sends one; else the signed, tolerance-checked time of sending.
-  const time =
-    mapped.occurredAt === undefined
-      ? { occurredAt: new Date(sentAt) }
-      : readEventTime(mapped.occurredAt, clock());
+  // The feed's own time when it sends one; else the signed, tolerance-checked time of sending. Either is
+  // held to core's one rule for event times (readEventTime: from 2000 to a day after receipt, else the time
+  // of receipt with a `fallback` warning), never kept as 1970 or an Invalid Date because a tolerance let it
+  // through. The timestamp is milliseconds (the vendor's unit), which readEventTime reads from 10^11 on;
+  // below that it would read seconds, but as milliseconds such a time is before 1973, outside the rule's
+  // range whatever the time of receipt: the time of receipt, with what was sent as unreadable.
+  const receipt = clock();
+  const fromFeed = mapped.occurredAt !== undefined;
+  const time: EventTime = fromFeed
+    ? readEventTime(mapped.occurredAt, receipt)
+    : sentAt >= 1e11
+      ? readEventTime(sentAt, receipt)
+      : { occurredAt: new Date(receipt), unreadable: sentAt };
   // A stream event whose stream cannot be named is reported, but as `unknown`.
   const known = mapped.type !== 'unknown' && streamId !== undefined;
   return [
@@ -326,7 +350,7 @@ export async function parseWebhook(
       provider,
       streamId: streamId ?? '',
       occurredAt: time.occurredAt,
-      ...eventTimeWarnings(time, `data.${mapped.timeField ?? 'timestamp'}`),
+      ...eventTimeWarnings(time, fromFeed ? `data.${mapped.timeField}` : 'timestamp'),
       ...(known && mapped.broadcasting !== undefined ? { broadcasting: mapped.broadcasting } : {}),
       data: { vendorEvent: `${envelope.type}.${envelope.event}`, ...mapped.data },
       raw,
