@@ -46,9 +46,44 @@ export class EventTooWide extends Error {
 }
 
 /**
- * What an event read by {@link readEvent} holds, estimated in bytes: 2 a character of text (keys
- * included), a binary value's length, 32 for every other value. `kept` leaves out `raw`, which the hub's
- * memory of each stream (`latest`) does not keep.
+ * What a value weighs in {@link EventSize}, in bytes: about what V8 (Node 24, 64-bit, no pointer
+ * compression) holds for it in a copy the hub keeps, the slot it fills in its container included, as
+ * measured over a million values of each kind (docs/decisions/2026-12-02-bounded-delivery-cost.md): an
+ * empty array 41, plain object 64, Date 104, Set 161, Map 194, ArrayBuffer 103, typed array or DataView
+ * about 200 (its bytes apart, outside the heap), a number 8 to 22, a flat string 24 and 1 or 2 a character.
+ * Each kind is weighed at or a little above that, so that what is kept stays near the bound in real memory
+ * whatever kind an event is made of; plain JSON (objects sharing their keys' layout, numbers) weighs more
+ * than it costs, the safe side. A pointer-compressed build holds about half.
+ */
+export const eventValueBytes = {
+  /** A number, boolean, `null`, `undefined`, BigInt or symbol: its slot and a boxed number. */
+  scalar: 16,
+  /** Text: its header and slot, plus 2 a character (a key of an object: 8 plus 2 a character). */
+  text: 24,
+  /** An array, its entries apart. */
+  array: 48,
+  /** A plain object (or an object handed on as it is), its keys and values apart. */
+  object: 64,
+  /** A `Date`. */
+  date: 104,
+  /** An `ArrayBuffer`, plus its byte length. */
+  arrayBuffer: 104,
+  /** A typed array, `Buffer` or `DataView` (the view and the buffer it copies to), plus its byte length. */
+  view: 208,
+  /** A `Map`, its entries apart; each entry adds 16 beside its key and value. */
+  map: 192,
+  /** A `Set`, its entries apart; each entry adds 16 beside its value. */
+  set: 160,
+  /** Each entry of a Map or Set: its place in the table. */
+  entry: 16,
+  /** Each key of a plain object: its place in the object, plus 2 a character. */
+  key: 8,
+} as const;
+
+/**
+ * What an event read by {@link readEvent} holds, estimated in bytes, each value weighed by its kind as
+ * {@link eventValueBytes} says (2 a character of text, keys included; a binary value's length beside its
+ * object). `kept` leaves out `raw`, which the hub's memory of each stream (`latest`) does not keep.
  */
 export interface EventSize {
   total: number;
@@ -180,10 +215,12 @@ function deepCopy<T>(root: T, everyOwnKey: boolean): T {
     if (everyOwnKey) {
       values += 1;
       if (values > maxEventValues) throw new EventTooWide(counted === 'rest' ? otherEventFields : field);
-      if (typeof value === 'string') weigh(32 + 2 * value.length);
-      else if (value instanceof ArrayBuffer) weigh(32 + value.byteLength);
-      else if (ArrayBuffer.isView(value)) weigh(32 + value.byteLength);
-      else weigh(32);
+      // Text and scalars here; an object by its kind where the copy tells it (shallow), once: a value met
+      // again (shared, or a cycle) is one more slot pointing at the same copy.
+      if (typeof value === 'string') weigh(eventValueBytes.text + 2 * value.length);
+      else if (typeof value !== 'object' || value === null) weigh(eventValueBytes.scalar);
+      else if (handedOn.has(value)) weigh(eventValueBytes.object);
+      else if (copies.has(value)) weigh(eventValueBytes.scalar);
     }
     if (typeof value !== 'object' || value === null) return value;
     if (handedOn.has(value)) return value;
@@ -202,7 +239,7 @@ function deepCopy<T>(root: T, everyOwnKey: boolean): T {
       counts.set(counted, values);
       counted = key === 'raw' || key === 'data' ? key : 'rest';
       values = counts.get(counted) ?? 0;
-      weigh(32 + 2 * key.length);
+      weigh(eventValueBytes.key + 2 * key.length);
     }) as T;
     // A cycle back to the event leads to this copy, as every other cycle is kept.
     copies.set(root, result);
@@ -268,6 +305,7 @@ function shallow(
   // An array is never a Date: copied without asking (asking a non-Date throws inside, and a throw costs
   // microseconds, once per object of a large or deep payload).
   if (Array.isArray(value)) {
+    weigh?.(eventValueBytes.array);
     const array: unknown[] = new Array(value.length);
     pending.push(() => {
       for (let index = 0; index < value.length; index += 1) array[index] = copyOf(value[index], inner);
@@ -282,24 +320,42 @@ function shallow(
   if (!plain || intrinsicToString.call(value) === '[object Date]') {
     // A Date of any realm is copied as one of this realm, as every other value is copied into this realm.
     const date = dateOfAnyRealm(value);
-    if (date !== undefined) return new Date(date.getTime());
+    if (date !== undefined) {
+      weigh?.(eventValueBytes.date);
+      return new Date(date.getTime());
+    }
   }
-  if (value instanceof ArrayBuffer) return value.slice(0);
-  if (ArrayBuffer.isView(value)) return copyView(value);
+  if (value instanceof ArrayBuffer) {
+    weigh?.(eventValueBytes.arrayBuffer + value.byteLength);
+    return value.slice(0);
+  }
+  if (ArrayBuffer.isView(value)) {
+    weigh?.(eventValueBytes.view + value.byteLength);
+    return copyView(value);
+  }
   if (value instanceof Map) {
+    weigh?.(eventValueBytes.map);
     const map = new Map();
     pending.push(() => {
-      for (const [key, each] of value) map.set(copyOf(key, inner), copyOf(each, inner));
+      for (const [key, each] of value) {
+        weigh?.(eventValueBytes.entry);
+        map.set(copyOf(key, inner), copyOf(each, inner));
+      }
     });
     return map;
   }
   if (value instanceof Set) {
+    weigh?.(eventValueBytes.set);
     const set = new Set();
     pending.push(() => {
-      for (const each of value) set.add(copyOf(each, inner));
+      for (const each of value) {
+        weigh?.(eventValueBytes.entry);
+        set.add(copyOf(each, inner));
+      }
     });
     return set;
   }
+  weigh?.(eventValueBytes.object);
   if (!plain) {
     handedOn.add(value);
     return value;
@@ -307,7 +363,7 @@ function shallow(
   const object = Object.create(prototype) as Record<string, unknown>;
   pending.push(() => {
     for (const key of Object.keys(value)) {
-      weigh?.(2 * key.length);
+      weigh?.(eventValueBytes.key + 2 * key.length);
       define(object, key, copyOf((value as Record<string, unknown>)[key], inner));
     }
   });
