@@ -467,6 +467,73 @@ export function runWebhookContract(options: WebhookContractOptions): void {
       );
     });
 
+    // A url given as an object is read by its own toString: a URL subclass whose toString throws, an object
+    // that only inherits from URL.prototype and a Proxy of a URL (whose reading throws a TypeError) give no
+    // text. Every adapter checks the url, whether it reads it or not, and names it without what was thrown:
+    // a caller's error may repeat the URL, and with it a path secret.
+    it('a url that is a URL-like object giving no text is an InvalidInputError naming input.url, never the raw error (generated)', async () => {
+      const [fixture] = options.fixtures;
+      const href = `https://app.example${url(options.pathSecret)}`;
+      const kinds = {
+        'subclass whose toString throws': (thrown: unknown) =>
+          new (class extends URL {
+            override toString(): string {
+              throw thrown;
+            }
+          })(href),
+        'object only inheriting from URL.prototype': () => Object.create(URL.prototype) as URL,
+        'Proxy of a URL': () => new Proxy(new URL(href), {}),
+        'Proxy of a URL whose get trap throws': (thrown: unknown) =>
+          new Proxy(new URL(href), {
+            get() {
+              throw thrown;
+            },
+          }),
+        'revoked Proxy of a URL': () => {
+          const { proxy, revoke } = Proxy.revocable(new URL(href), {});
+          revoke();
+          return proxy;
+        },
+      } satisfies Record<string, (thrown: unknown) => URL>;
+      const secretError = fc.string().map((text) => new Error(`SECRET-${text}`));
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...(Object.keys(kinds) as (keyof typeof kinds)[])),
+          fc.oneof(secretError, fc.anything()),
+          async (kind, thrown) => {
+            let error: unknown;
+            try {
+              await deliver(fixture?.webhook, (delivery) => ({ ...delivery, url: kinds[kind](thrown) }));
+            } catch (caught) {
+              error = caught;
+            }
+            const said = `${kind} throwing ${fc.stringify(thrown)}: ${fc.stringify(error)}`;
+            expect(InvalidInputError.isInstance(error), said).toBe(true);
+            expect(error, said).toMatchObject({
+              operation: 'parseWebhook',
+              issues: [{ path: 'input.url' }],
+            });
+            expect((error as InvalidInputError).issues[0]?.message, said).toMatch(/^could not be read/);
+            expect((error as Error).cause, said).toBeUndefined();
+            expect(`${(error as Error).message}\n${inspect(error)}`, said).not.toContain('SECRET-');
+          },
+        ),
+        {
+          numRuns: 60,
+          examples: Object.keys(kinds).map((kind): [keyof typeof kinds, unknown] => [
+            kind as keyof typeof kinds,
+            new Error('SECRET-x'),
+          ]),
+        },
+      );
+      // A URL, of a subclass too, whose toString answers is read by it, as text would be.
+      const subclass = new (class extends URL {})(href);
+      for (const given of [new URL(href), subclass]) {
+        const events = await deliver(fixture?.webhook, (delivery) => ({ ...delivery, url: given }));
+        expect(events.length).toBeGreaterThan(0);
+      }
+    });
+
     // Options that cannot be used as an options object are named as `options`, not as the first option read
     // from them (a revoked Proxy was named `clock`), whatever a getPrototypeOf trap throws.
     it('options that are no plain object or cannot be read are an InvalidInputError naming options (generated)', async () => {

@@ -15,6 +15,7 @@ import {
   type WebhookInput,
   type WebhookOptionsBase,
   webhookSecretText,
+  webhookUrlText,
 } from './webhook-input.js';
 import { checkWebhookReadTimeout, defaultWebhookReadTimeoutMs, webhookReads } from './webhook-reads.js';
 
@@ -169,14 +170,17 @@ export async function checkUnsignedWebhook(
     if (typeof secret !== 'string') throw invalidWebhookOption(provider, entry(index), 'must be a string');
     if (secret === '') throw invalidWebhookOption(provider, entry(index), 'must be a non-empty string');
   });
-  if (input.url === undefined) {
+  // Read as checkWebhookInput read it (webhookUrlText): a URL-like object whose text cannot be taken is an
+  // InvalidInputError naming input.url here too, never its raw error.
+  const url = webhookUrlText(provider, input);
+  if (url === undefined) {
     throw invalidWebhookOption(
       provider,
       'url',
       'is needed to check pathSecret: pass the URL the request arrived at',
     );
   }
-  const path = new URL(String(input.url), 'http://webhook.invalid').pathname;
+  const path = new URL(url, 'http://webhook.invalid').pathname;
   const segment = decodeSegment(
     path
       .split('/')

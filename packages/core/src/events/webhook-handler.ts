@@ -99,7 +99,11 @@ export interface WebhookHandler {
   /**
    * The same for Node's `(req, res)` (`http.createServer`, Express, Fastify's raw objects). It reads the
    * raw body from the request stream; behind a body parser it takes the bytes `express.raw()` left in
-   * `req.body`, and refuses a parsed object with a message saying so.
+   * `req.body`, and refuses a parsed object with a message saying so. Anything but a request object, a
+   * field that throws as it is read, a `method` or `url` that is not text, headers that are no object, or a
+   * request stream whose iterator throws or rejects is an `InvalidInputError` naming `request` or the field
+   * (`request.body`), answered 500 and heard by `onError`, without what was thrown; bytes in `req.body` that
+   * cannot be read (detached, a Proxy of a `Buffer`) are 400 `body-not-raw`, as the same chunk of the stream.
    */
   node(request: NodeWebhookRequest, response: NodeWebhookResponse): Promise<void>;
 }
@@ -264,7 +268,7 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
         return { status: 413, body: { error: 'body-too-large' }, headers: { connection: 'close' } };
       if (error instanceof BodyStalled)
         return { status: 408, body: { error: 'body-timeout' }, headers: { connection: 'close' } };
-      if (error instanceof BodyNotBytes) return bodyNotBytes();
+      if (error instanceof BodyNotBytes) return bodyNotBytes(error.given);
       // The failure itself stays with the application (onEvents, configuration): the sender learns nothing.
       try {
         // An async observer (`async (e) => { await ship(e) }`) returns a promise: its rejection is caught
@@ -305,8 +309,10 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
 
     async node(request: NodeWebhookRequest, response: NodeWebhookResponse): Promise<void> {
       const outcome = await safely(async () => {
-        const body = await nodeBody(request, maxBodyBytes, timeouts);
-        return process(body, request.headers, request.originalUrl ?? request.url, request.method);
+        // The application's call, as handleWebhook's is: each field read once, named when it cannot be.
+        const fields = readNodeRequest(request);
+        const body = await nodeBody(request, fields, maxBodyBytes, timeouts);
+        return process(body, fields.headers, fields.url, fields.method);
       });
       response.statusCode = outcome.status;
       response.setHeader('content-type', 'application/json');
@@ -318,7 +324,12 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
 
 class BodyTooLarge extends Error {}
 class BodyStalled extends Error {}
-class BodyNotBytes extends Error {}
+class BodyNotBytes extends Error {
+  /** Whether the bytes were given as `req.body` (a body parser's) rather than yielded by the stream. */
+  constructor(readonly given = false) {
+    super();
+  }
+}
 
 const defaultBodyIdleTimeoutMs = 10_000;
 const defaultBodyTimeoutMs = 30_000;
@@ -329,16 +340,131 @@ interface BodyTimeouts {
   wholeMs: number;
 }
 
-// A body stream that yields something no byte array or text (a chunk of objects): the request's own state,
-// answered as a body that is not raw, never heard by onError.
-function bodyNotBytes(): Outcome {
+// A body stream that yields something no byte array or text (a chunk of objects), or a `req.body` of bytes
+// that cannot be read: the request's own state, answered as a body that is not raw, never heard by onError.
+function bodyNotBytes(given: boolean): Outcome {
   return {
     status: 400,
     body: {
       error: 'body-not-raw',
-      message:
-        'the request body stream yielded something that is not bytes or text, so there are no signed bytes to ' +
-        'verify. Hand the handler the request as it arrived.',
+      message: given
+        ? 'req.body holds bytes that cannot be read (a detached buffer, a view past its end, or a Proxy of ' +
+          'one), so there are no signed bytes to verify. Hand the handler the request as it arrived, or the ' +
+          'bytes express.raw() left.'
+        : 'the request body stream yielded something that is not bytes or text, so there are no signed bytes ' +
+          'to verify. Hand the handler the request as it arrived.',
+    },
+  };
+}
+
+// What `node` reads of a request, each field once.
+interface NodeRequestFields {
+  method: string | undefined;
+  url: string | undefined;
+  headers: WebhookHeaders;
+  body: unknown;
+  readableEnded: unknown;
+}
+
+// The application's call to `node`, as handleWebhook's: anything but a request object, or a field that
+// throws as it is read or is of the wrong kind, is an InvalidInputError naming it (heard by onError, 500),
+// never a TypeError from reading it or the caller's own error (dropped: its message may hold a secret).
+function nodeRequestError(path: string, problem: string): InvalidInputError {
+  return new InvalidInputError({
+    operation: 'parseWebhook',
+    message: `createWebhookHandler: node's ${path} ${problem}`,
+    issues: [{ path, message: problem }],
+  });
+}
+
+const unreadableRequest = 'could not be read (a getter or a Proxy in it threw)';
+
+function readNodeRequest(request: unknown): NodeRequestFields {
+  if (typeof request !== 'object' || request === null) {
+    throw nodeRequestError('request', 'must be a Node request (http.IncomingMessage, Express req)');
+  }
+  const read = (name: string): unknown => {
+    try {
+      return (request as Record<string, unknown>)[name];
+    } catch {
+      throw nodeRequestError(`request.${name}`, unreadableRequest);
+    }
+  };
+  const text = (name: string): string | undefined => {
+    const value = read(name);
+    if (value !== undefined && typeof value !== 'string')
+      throw nodeRequestError(`request.${name}`, 'must be text');
+    return value;
+  };
+  const method = text('method');
+  // Express: the URL before mounting stripped its prefix.
+  const originalUrl = read('originalUrl');
+  const url = originalUrl === undefined || originalUrl === null ? text('url') : text('originalUrl');
+  const headers = read('headers');
+  if (typeof headers !== 'object' || headers === null) {
+    throw nodeRequestError('request.headers', 'must be the request headers (an object of names)');
+  }
+  return {
+    method,
+    url,
+    headers: headers as WebhookHeaders,
+    body: read('body'),
+    readableEnded: read('readableEnded'),
+  };
+}
+
+// Whether a body parser's `req.body` stands for bytes: a view, a buffer, or what passes for one (a Proxy of a
+// Buffer, a revoked Proxy, whose instanceof throws). Such a body is read here, as a chunk of the stream is.
+function claimsBytes(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null) return false;
+  try {
+    return (
+      ArrayBuffer.isView(body) ||
+      body instanceof typedArray ||
+      body instanceof DataView ||
+      body instanceof ArrayBuffer ||
+      (typeof SharedArrayBuffer !== 'undefined' && body instanceof SharedArrayBuffer)
+    );
+  } catch {
+    return true;
+  }
+}
+
+const typedArray = /* @__PURE__ */ Object.getPrototypeOf(Uint8Array) as abstract new () => ArrayBufferView;
+
+// The chunks of a Node request's stream. Its iterator, or a step of it, that throws (or answers no iterator
+// result) is named `request`, never the raw error: the application's stream or the connection failed.
+function nodeChunks(request: object): AsyncIterator<unknown> {
+  const failed = () =>
+    nodeRequestError(
+      'request',
+      'body stream failed as it was read (its iterator threw, or the connection broke)',
+    );
+  let iterator: AsyncIterator<unknown>;
+  try {
+    iterator = (request as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+  } catch {
+    throw failed();
+  }
+  if (typeof iterator !== 'object' || iterator === null) throw failed();
+  return {
+    next: async () => {
+      try {
+        const result: unknown = await iterator.next();
+        if (typeof result !== 'object' || result === null) throw failed();
+        const { done, value } = result as IteratorResult<unknown>;
+        return done === true ? { done: true, value: undefined } : { done: false, value };
+      } catch {
+        throw failed();
+      }
+    },
+    return: async () => {
+      try {
+        await iterator.return?.();
+      } catch {
+        // Stopping is best effort: the answer is already decided.
+      }
+      return { done: true, value: undefined };
     },
   };
 }
@@ -434,20 +560,32 @@ async function readCapped(
 
 // The raw body of a Node request: what a body parser left, when it left bytes or text; else the stream.
 async function nodeBody(
-  request: NodeWebhookRequest,
+  request: object,
+  fields: NodeRequestFields,
   maxBodyBytes: number,
   timeouts: BodyTimeouts,
 ): Promise<unknown> {
-  const given = request.body;
-  if (typeof given === 'string' || given instanceof Uint8Array) {
-    if ((typeof given === 'string' ? given.length : given.byteLength) > maxBodyBytes)
-      throw new BodyTooLarge();
+  const given = fields.body;
+  if (typeof given === 'string') {
+    if (given.length > maxBodyBytes) throw new BodyTooLarge();
     return given;
   }
+  // Bytes a parser left are read as a chunk of the stream is: ones that cannot be read (detached, a Proxy
+  // of a Buffer, a view past its buffer's end) are a body that is not raw, 400, as the same chunk would be.
+  if (claimsBytes(given)) {
+    let bytes: Uint8Array;
+    try {
+      bytes = readWebhookBody(given, 'webhook');
+    } catch {
+      throw new BodyNotBytes(true);
+    }
+    if (bytes.byteLength > maxBodyBytes) throw new BodyTooLarge();
+    return bytes;
+  }
   // A parser that consumed the stream left an object: refuse it with the targeted message.
-  if (given !== undefined && request.readableEnded !== false) return given;
+  if (given !== undefined && fields.readableEnded !== false) return given;
   // A declared length past the cap is refused before a byte is read.
-  if (declaredLength(webhookHeader(request.headers, 'content-length')) > maxBodyBytes)
+  if (declaredLength(webhookHeader(fields.headers, 'content-length')) > maxBodyBytes)
     throw new BodyTooLarge();
-  return readCapped(request[Symbol.asyncIterator](), maxBodyBytes, timeouts);
+  return readCapped(nodeChunks(request), maxBodyBytes, timeouts);
 }

@@ -537,7 +537,8 @@ export function webhookSecrets(source: {
  * `input.url`, `options` or `clock`,
  * so a call from plain JavaScript with the wrong arguments is never a `TypeError` from deep inside; a field
  * (`input.body` too) whose getter or Proxy throws as it is read is refused naming it, `could not be read (a
- * getter or a Proxy in it threw)`, the thrown value as `cause`.
+ * getter or a Proxy in it threw)`, the thrown value as `cause` (but for `input.url`, whose reading, like a
+ * URL-like object that gives no text, is named without it: the caller's error may repeat the URL).
  */
 export function checkWebhookInput(
   provider: ProviderId,
@@ -570,18 +571,11 @@ export function checkWebhookInput(
   // A revoked Proxy as the body throws on the first instanceof the reading makes: asked here, in the try.
   if (typeof body === 'object' && body !== null) read('input.body', () => Object.getPrototypeOf(body));
   const headers = read('input.headers', () => fields.headers);
-  const url = read('input.url', () => fields.url);
+  const url = readUrlField(provider, fields);
   if (typeof headers !== 'object' || headers === null) {
     refuse('input.headers', 'must be the request headers (Headers, an object of names, a Map or pairs)');
   }
-  if (url !== undefined && typeof url !== 'string' && !read('input.url', () => url instanceof URL)) {
-    refuse('input.url', 'must be the URL the request arrived at, as text or a URL');
-  }
-  // Text that is no URL (`http://[x/…`, a sender's malformed request target) is named, never repeated: it
-  // may hold a path secret, and `new URL` would throw a TypeError holding all of it.
-  if (typeof url === 'string' && !URL.canParse(url, 'http://webhook.invalid')) {
-    refuse('input.url', 'is no URL that can be read (a path, or an absolute URL)');
-  }
+  urlText(provider, url);
   // The options as a whole first: a revoked Proxy (whose every read throws) or a Map is the options' own
   // problem, named as `options`, not as the first option read from it.
   if (options !== undefined) {
@@ -601,6 +595,72 @@ export function checkWebhookInput(
     refuse('clock', 'could not be read (a getter or a Proxy in it threw)');
   }
   if (clock !== undefined && typeof clock !== 'function') refuse('clock', 'must be a function returning ms');
+}
+
+// What an input's `url` that is a URL object but gives no text is told: a subclass whose `toString` throws,
+// an object only inheriting from `URL.prototype` or a Proxy of a URL (whose `toString` throws a TypeError).
+const unreadableUrl = 'could not be read (its toString, or a Proxy standing for it, threw)';
+
+function urlError(provider: ProviderId, message: string): InvalidInputError {
+  // Never with what was thrown as `cause`: the caller's error may repeat the URL, and so its path secret.
+  return new InvalidInputError({
+    provider,
+    operation: 'parseWebhook',
+    message: `${provider} webhook: input.url ${message}`,
+    issues: [{ path: 'input.url', message }],
+  });
+}
+
+// An input's `url` field, read once in a try: a getter or a Proxy that throws is named, its error dropped.
+function readUrlField(provider: ProviderId, input: object): unknown {
+  try {
+    return (input as { url?: unknown }).url;
+  } catch {
+    throw urlError(provider, unreadableInput);
+  }
+}
+
+// The text of an input's `url`: text as it is, a `URL` by its own `toString` (a subclass's too, as a
+// `Blob` is read by its own `arrayBuffer`), `undefined` when absent. Anything else, a URL-like object
+// whose text cannot be taken, or text that is no URL (`http://[x/…`, a sender's malformed request target:
+// never repeated, as it may hold a path secret, and `new URL` would throw a TypeError holding all of it)
+// is an InvalidInputError naming `input.url`, never the raw error.
+function urlText(provider: ProviderId, url: unknown): string | undefined {
+  let text: string | undefined;
+  if (url === undefined || typeof url === 'string') text = url;
+  else {
+    let isUrl: boolean;
+    try {
+      // A revoked Proxy throws even on instanceof.
+      isUrl = url instanceof URL;
+    } catch {
+      throw urlError(provider, unreadableUrl);
+    }
+    if (!isUrl) throw urlError(provider, 'must be the URL the request arrived at, as text or a URL');
+    try {
+      text = String(url);
+    } catch {
+      throw urlError(provider, unreadableUrl);
+    }
+  }
+  if (text !== undefined && !URL.canParse(text, 'http://webhook.invalid')) {
+    throw urlError(provider, 'is no URL that can be read (a path, or an absolute URL)');
+  }
+  return text;
+}
+
+/**
+ * The text of a `parseWebhook` input's `url`, read as {@link checkWebhookInput} reads it: the field once,
+ * text as it is, a `URL` by its own `toString`; `undefined` when it is absent. Core reads the url by this
+ * alone (a `pathSecret` is checked against the last segment of what it gives).
+ *
+ * @throws InvalidInputError naming `input.url` (`operation: 'parseWebhook'`) for a `url` that is neither text
+ *   nor a `URL`, text that is no URL, and a field or URL-like object whose reading throws (a getter, a Proxy,
+ *   a subclass whose `toString` throws, an object only inheriting from `URL.prototype`: `could not be read`),
+ *   never with what was thrown, as message or `cause`: it may repeat the URL and its path secret.
+ */
+export function webhookUrlText(provider: ProviderId, input: WebhookInput): string | undefined {
+  return urlText(provider, readUrlField(provider, input));
 }
 
 /**

@@ -256,3 +256,204 @@ describe('a body whose bytes are gone or imitated', () => {
     );
   });
 });
+
+describe("node()'s request that cannot be read", () => {
+  const body = '{"a":1}';
+  // A field of the request that throws, or is of a kind no Node request has: the application's call.
+  const kinds = {
+    'no request (null)': () => null,
+    'no request (text)': () => 'https://app.example/w',
+    'body getter throws': (thrown: unknown) =>
+      Object.defineProperty(nodeRequest('/w', once(body)), 'body', {
+        get() {
+          throw thrown;
+        },
+      }),
+    'method getter throws': (thrown: unknown) =>
+      Object.defineProperty(nodeRequest('/w', once(body)), 'method', {
+        get() {
+          throw thrown;
+        },
+      }),
+    'method an object': () => ({ ...nodeRequest('/w', once(body)), method: {} }),
+    'url getter throws': (thrown: unknown) =>
+      Object.defineProperty(nodeRequest('/w', once(body)), 'url', {
+        get() {
+          throw thrown;
+        },
+      }),
+    'originalUrl a number': () => ({ ...nodeRequest('/w', once(body)), originalUrl: 5 }),
+    'headers getter throws': (thrown: unknown) =>
+      Object.defineProperty(nodeRequest('/w', once(body)), 'headers', {
+        get() {
+          throw thrown;
+        },
+      }),
+    'headers null': () => ({ ...nodeRequest('/w', once(body)), headers: null }),
+    'request a Proxy whose get throws': (thrown: unknown) =>
+      new Proxy(nodeRequest('/w', once(body)), {
+        get() {
+          throw thrown;
+        },
+      }),
+    'iterator throws': (thrown: unknown) => ({
+      ...nodeRequest('/w', once(body)),
+      [Symbol.asyncIterator]: () => {
+        throw thrown;
+      },
+    }),
+    'iterator next rejects': (thrown: unknown) => ({
+      ...nodeRequest('/w', once(body)),
+      [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(thrown) }),
+    }),
+    'iterator next answers no result': () => ({
+      ...nodeRequest('/w', once(body)),
+      [Symbol.asyncIterator]: () => ({ next: async () => null }),
+    }),
+  } satisfies Record<string, (thrown: unknown) => unknown>;
+  const paths: Record<keyof typeof kinds, string> = {
+    'no request (null)': 'request',
+    'no request (text)': 'request',
+    'body getter throws': 'request.body',
+    'method getter throws': 'request.method',
+    'method an object': 'request.method',
+    'url getter throws': 'request.url',
+    'originalUrl a number': 'request.originalUrl',
+    'headers getter throws': 'request.headers',
+    'headers null': 'request.headers',
+    'request a Proxy whose get throws': 'request.method',
+    'iterator throws': 'request',
+    'iterator next rejects': 'request',
+    'iterator next answers no result': 'request',
+  };
+
+  it('is answered 500, onError hearing an InvalidInputError naming the field, never the raw error (generated)', async () => {
+    const secretError = fc.string().map((text) => new Error(`SECRET-${text}`));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...(Object.keys(kinds) as (keyof typeof kinds)[])),
+        fc.oneof(secretError, fc.anything()),
+        async (kind, thrown) => {
+          const heard: unknown[] = [];
+          let parsed = 0;
+          const handler = createWebhookHandler({
+            parse: async () => {
+              parsed += 1;
+              return events;
+            },
+            onError: (error) => heard.push(error),
+          });
+          const { response, writer } = nodeResponse();
+          await handler.node(kinds[kind](thrown) as NodeWebhookRequest, writer);
+          const said = `${kind} throwing ${fc.stringify(thrown)}: ${fc.stringify(heard)}`;
+          expect(response.statusCode, said).toBe(500);
+          expect(JSON.parse(response.body), said).toEqual({ error: 'handler-failed' });
+          expect(parsed, said).toBe(0);
+          expect(heard, said).toHaveLength(1);
+          expect(InvalidInputError.isInstance(heard[0]), said).toBe(true);
+          expect(heard[0], said).toMatchObject({
+            operation: 'parseWebhook',
+            issues: [{ path: paths[kind] }],
+          });
+          expect((heard[0] as Error).cause, said).toBeUndefined();
+          expect((heard[0] as Error).message, said).not.toContain('SECRET-');
+        },
+      ),
+      {
+        numRuns: 80,
+        examples: Object.keys(kinds).map((kind): [keyof typeof kinds, unknown] => [
+          kind as keyof typeof kinds,
+          new Error('SECRET-x'),
+        ]),
+      },
+    );
+  });
+
+  it('bytes in req.body that cannot be read are 400 body-not-raw, as the same bytes from the stream are (generated)', async () => {
+    const unreadable = {
+      'detached Uint8Array': () => {
+        const bytes = new TextEncoder().encode(body);
+        structuredClone(bytes.buffer, { transfer: [bytes.buffer] });
+        return bytes;
+      },
+      'detached ArrayBuffer': () => {
+        const { buffer } = new TextEncoder().encode(body);
+        structuredClone(buffer, { transfer: [buffer] });
+        return buffer;
+      },
+      'Proxy of a Buffer': () => new Proxy(Buffer.from(body), {}),
+      'Proxy of a DataView': () => new Proxy(new DataView(new TextEncoder().encode(body).buffer), {}),
+      'view past the end of a shrunk resizable buffer': () => {
+        // A resizable ArrayBuffer (ES2024, in Node since 20), typed here as the lib targeted predates it.
+        const Resizable = ArrayBuffer as unknown as new (
+          length: number,
+          options: { maxByteLength: number },
+        ) => ArrayBuffer & { resize(length: number): void };
+        const buffer = new Resizable(16, { maxByteLength: 16 });
+        const view = new Uint8Array(buffer, 0, 8);
+        buffer.resize(4);
+        return view;
+      },
+      'revoked Proxy': () => {
+        const { proxy, revoke } = Proxy.revocable(Buffer.from(body), {});
+        revoke();
+        return proxy;
+      },
+    } satisfies Record<string, () => unknown>;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...(Object.keys(unreadable) as (keyof typeof unreadable)[])),
+        fc.boolean(),
+        async (kind, readableEnded) => {
+          const answers: { status: number; error: unknown }[] = [];
+          const heard: unknown[] = [];
+          const handler = createWebhookHandler({
+            parse: async () => events,
+            onError: (error) => heard.push(error),
+          });
+          // An iterator of its own: an async generator awaits what it yields, so a revoked Proxy (whose
+          // `then` is read) would fail the stream itself before the handler saw the chunk.
+          const yielding = (): AsyncIterable<unknown> => ({
+            [Symbol.asyncIterator]: () => {
+              let given = false;
+              return {
+                next: async () => {
+                  if (given) return { done: true, value: undefined };
+                  given = true;
+                  return { done: false, value: unreadable[kind]() };
+                },
+              };
+            },
+          });
+          // As a body parser's `req.body`, then as the stream's one chunk.
+          for (const request of [
+            { ...nodeRequest('/w', once(body)), body: unreadable[kind](), readableEnded },
+            nodeRequest('/w', yielding()),
+          ]) {
+            const { response, writer } = nodeResponse();
+            await handler.node(request, writer);
+            answers.push({ status: response.statusCode, error: JSON.parse(response.body).error });
+          }
+          expect(answers, kind).toEqual([
+            { status: 400, error: 'body-not-raw' },
+            { status: 400, error: 'body-not-raw' },
+          ]);
+          expect(heard, kind).toEqual([]);
+        },
+      ),
+      {
+        examples: Object.keys(unreadable).map((kind): [keyof typeof unreadable, boolean] => [
+          kind as keyof typeof unreadable,
+          true,
+        ]),
+      },
+    );
+    // The bytes themselves, given either way, are read.
+    const handler = createWebhookHandler({ parse: async () => events });
+    for (const given of [Buffer.from(body), new TextEncoder().encode(body).buffer]) {
+      const { response, writer } = nodeResponse();
+      await handler.node({ ...nodeRequest('/w', once('')), body: given, readableEnded: true }, writer);
+      expect(response.statusCode).toBe(200);
+    }
+  });
+});
