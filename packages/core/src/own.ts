@@ -313,8 +313,17 @@ const intrinsicGetTime: (this: unknown) => number = Date.prototype.getTime;
  * not what is read: the time is the one the Date holds. Undefined for anything else.
  */
 export function dateOfAnyRealm(value: unknown): Date | undefined {
-  const time = timeOfDate(value);
-  return Number.isNaN(time) && !isDateBrand(value) ? undefined : new Date(time);
+  if (typeof value !== 'object' || value === null) return undefined;
+  // One call of the intrinsic `getTime` both tells a Date (it throws for anything else) and reads its time
+  // (NaN for an invalid Date, which is still a Date): a second call to tell the two apart cost a second
+  // throw for every object that is no Date, and an event can hold thousands of them.
+  let time: number;
+  try {
+    time = intrinsicGetTime.call(value);
+  } catch {
+    return undefined;
+  }
+  return new Date(time);
 }
 
 /**
@@ -328,15 +337,5 @@ export function timeOfDate(value: unknown): number {
     return intrinsicGetTime.call(value);
   } catch {
     return Number.NaN;
-  }
-}
-
-function isDateBrand(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  try {
-    intrinsicGetTime.call(value);
-    return true;
-  } catch {
-    return false;
   }
 }

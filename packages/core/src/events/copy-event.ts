@@ -312,6 +312,11 @@ function shallow(
     });
     return array;
   }
+  // A view is told by its brand without a throw (it is never a Date): copied before the Date question.
+  if (ArrayBuffer.isView(value)) {
+    weigh?.(eventValueBytes.view + value.byteLength);
+    return copyView(value);
+  }
   const prototype = Object.getPrototypeOf(value) as object | null;
   // A plain object (what JSON.parse makes) is a Date only when it was made one and given another
   // prototype; its tag then still says Date, so only such an object is asked. Anything else (another
@@ -328,10 +333,6 @@ function shallow(
   if (value instanceof ArrayBuffer) {
     weigh?.(eventValueBytes.arrayBuffer + value.byteLength);
     return value.slice(0);
-  }
-  if (ArrayBuffer.isView(value)) {
-    weigh?.(eventValueBytes.view + value.byteLength);
-    return copyView(value);
   }
   if (value instanceof Map) {
     weigh?.(eventValueBytes.map);
