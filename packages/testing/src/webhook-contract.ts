@@ -865,6 +865,30 @@ export function runWebhookContract(options: WebhookContractOptions): void {
         { clock, wrongSecret: false },
       );
       expect(events.length).toBeGreaterThan(0);
+      // A view whose own or inherited `buffer`, `byteOffset` and `byteLength` throw, or name other bytes, is
+      // read by the bytes it holds: what such getters say is not where the view's bytes are, and what they
+      // throw never escapes.
+      const thrower = {
+        get: () => {
+          throw new Error('caller getter examplemarker');
+        },
+      };
+      const ownGetters = new Uint8Array(bytes);
+      for (const name of ['buffer', 'byteOffset', 'byteLength'])
+        Object.defineProperty(ownGetters, name, thrower);
+      const Lying = class extends Uint8Array {};
+      Object.defineProperty(Lying.prototype, 'buffer', { get: () => new ArrayBuffer(3) });
+      Object.defineProperty(Lying.prototype, 'byteOffset', thrower);
+      const subclass = new Lying(bytes);
+      const shownBytes = new DataView(bytes.buffer.slice(0), bytes.byteOffset, bytes.byteLength);
+      Object.defineProperty(shownBytes, 'buffer', thrower);
+      for (const view of [ownGetters, subclass, shownBytes]) {
+        const read = await options.parse(
+          { body: view as Uint8Array, headers, url: url(options.pathSecret) },
+          { clock, wrongSecret: false },
+        );
+        expect(read, view.constructor.name).toEqual(events);
+      }
     });
 
     it('every occurredAt is a valid date from 2000 to a day after receipt, whatever time the payload says (generated)', async () => {

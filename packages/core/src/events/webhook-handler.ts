@@ -294,11 +294,14 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
             issues: [{ path: 'request', message: 'expected a fetch Request' }],
           });
         }
+        // Each field read once; one that throws as it is read, or a body stream that fails, is named, never
+        // the caller's own error (its message may hold a secret), as node's are.
+        const fields = readFetchRequest(request);
         // A body something read, or holds a reader of (a middleware's `getReader()`), has no raw bytes left.
-        if (request.bodyUsed || request.body?.locked === true) return bodyAlreadyRead();
-        if (declaredLength(request.headers.get('content-length')) > maxBodyBytes) throw new BodyTooLarge();
-        const bytes = await readCapped(requestChunks(request), maxBodyBytes, timeouts);
-        return process(bytes, request.headers, request.url, request.method);
+        if (fields.bodyUsed || fields.locked) return bodyAlreadyRead();
+        if (declaredLength(fields.contentLength) > maxBodyBytes) throw new BodyTooLarge();
+        const bytes = await readCapped(requestChunks(fields.body), maxBodyBytes, timeouts);
+        return process(bytes, fields.headers, fields.url, fields.method);
       });
       // Without a prototype: Response reads `statusText` through it, and a polluted one made it throw.
       const init = Object.create(null) as ResponseInit;
@@ -369,10 +372,10 @@ interface NodeRequestFields {
 // The application's call to `node`, as handleWebhook's: anything but a request object, or a field that
 // throws as it is read or is of the wrong kind, is an InvalidInputError naming it (heard by onError, 500),
 // never a TypeError from reading it or the caller's own error (dropped: its message may hold a secret).
-function nodeRequestError(path: string, problem: string): InvalidInputError {
+function nodeRequestError(path: string, problem: string, call = 'node'): InvalidInputError {
   return new InvalidInputError({
     operation: 'parseWebhook',
-    message: `createWebhookHandler: node's ${path} ${problem}`,
+    message: `createWebhookHandler: ${call}'s ${path} ${problem}`,
     issues: [{ path, message: problem }],
   });
 }
@@ -490,14 +493,54 @@ function declaredLength(value: string | string[] | undefined | null): number {
   return Number(text.trim());
 }
 
-// The chunks of a fetch Request's body; cancelling the iterator cancels the stream.
-function requestChunks(request: Request): AsyncIterator<unknown> {
-  const reader = request.body?.getReader();
+// What handleWebhook reads of a fetch Request, each field once: one that throws as it is read is named.
+function readFetchRequest(request: Request) {
+  const read = <T>(path: string, get: () => T): T => {
+    try {
+      return get();
+    } catch {
+      throw nodeRequestError(path, unreadableRequest, 'handleWebhook');
+    }
+  };
+  const bodyUsed = read('request.bodyUsed', () => request.bodyUsed);
+  const body = read('request.body', () => request.body);
+  const locked = read('request.body', () => body?.locked === true);
+  const headers = read('request.headers', () => request.headers);
+  const contentLength = read('request.headers', () => headers.get('content-length'));
+  const url = read('request.url', () => request.url);
+  const method = read('request.method', () => request.method);
+  return { bodyUsed, body, locked, headers, contentLength, url, method };
+}
+
+// The chunks of a fetch Request's body; cancelling the iterator cancels the stream. A stream that fails as
+// it is read (its source errored) is named `request.body`, never what it failed with.
+function requestChunks(body: ReadableStream<Uint8Array> | null): AsyncIterator<unknown> {
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  try {
+    reader = body?.getReader();
+  } catch {
+    throw nodeRequestError('request.body', unreadableRequest, 'handleWebhook');
+  }
   if (!reader) return { next: async () => ({ done: true, value: undefined }) };
+  const open = reader;
   return {
-    next: () => reader.read() as Promise<IteratorResult<unknown>>,
+    next: async () => {
+      try {
+        return (await open.read()) as IteratorResult<unknown>;
+      } catch {
+        throw nodeRequestError(
+          'request.body',
+          'stream failed as it was read (its source errored, or the connection broke)',
+          'handleWebhook',
+        );
+      }
+    },
     return: async () => {
-      await reader.cancel().catch(() => {});
+      try {
+        await open.cancel();
+      } catch {
+        // Stopping is best effort: the answer is already decided.
+      }
       return { done: true, value: undefined };
     },
   };

@@ -61,7 +61,18 @@ const intrinsics = /* @__PURE__ */ (() => {
     slice: (TypedArray.prototype as Uint8Array).slice,
     // Undefined for what is no typed array (a DataView), of any realm.
     tag: get(TypedArray.prototype, Symbol.toStringTag) as () => string | undefined,
-    dataViewByteLength: get(DataView.prototype, 'byteLength') as () => number,
+    // A view's own fields as this realm's getters read them: a subclass's or an own `buffer` getter (which
+    // may throw, or name other bytes) is not where the view's bytes are.
+    typed: {
+      buffer: get(TypedArray.prototype, 'buffer') as () => ArrayBufferLike,
+      byteOffset: get(TypedArray.prototype, 'byteOffset') as () => number,
+      byteLength: get(TypedArray.prototype, 'byteLength') as () => number,
+    },
+    dataView: {
+      buffer: get(DataView.prototype, 'buffer') as () => ArrayBufferLike,
+      byteOffset: get(DataView.prototype, 'byteOffset') as () => number,
+      byteLength: get(DataView.prototype, 'byteLength') as () => number,
+    },
     resizable: get(ArrayBuffer.prototype, 'resizable'),
   };
 })();
@@ -113,21 +124,28 @@ export function readWebhookBody(body: unknown, provider: ProviderId): Uint8Array
   if (typeof SharedArrayBuffer !== 'undefined' && body instanceof SharedArrayBuffer)
     return new Uint8Array(body).slice();
   if (ArrayBuffer.isView(body)) {
-    if (detached(body.buffer)) refuse(detachedBody);
+    const view = body as ArrayBufferView;
+    const typed = Reflect.apply(intrinsics.tag, view, []) !== undefined;
+    const fields = typed ? intrinsics.typed : intrinsics.dataView;
+    const buffer = Reflect.apply(fields.buffer, view, []);
+    if (detached(buffer)) refuse(detachedBody);
     // A view over a resizable buffer shrunk below it is out of bounds: its bytes are gone as a detached
     // one's are (its length reads 0, a DataView's throws). The intrinsic `slice` and `byteLength` throw
     // for such a view alone; the bytes of one in bounds are copied, since the buffer may shrink later.
-    const view = body as ArrayBufferView;
     try {
-      if (Reflect.apply(intrinsics.tag, view, []) === undefined) {
-        Reflect.apply(intrinsics.dataViewByteLength, view, []);
-      } else Reflect.apply(intrinsics.slice, view, [0, 0]);
+      if (typed) Reflect.apply(intrinsics.slice, view, [0, 0]);
+      else Reflect.apply(fields.byteLength, view, []);
     } catch {
       refuse(shrunkBody);
     }
-    if (isResizable(view.buffer))
-      return new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice();
-    return view instanceof Uint8Array ? view : new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+    const bytes = new Uint8Array(
+      buffer,
+      Reflect.apply(fields.byteOffset, view, []),
+      Reflect.apply(fields.byteLength, view, []),
+    );
+    if (isResizable(buffer)) return bytes.slice();
+    // A Uint8Array (a Node Buffer) is handed on as given: everything after reads it by its internal slots.
+    return view instanceof Uint8Array ? view : bytes;
   }
   // A Proxy of a typed array or a DataView passes instanceof but is no view: no intrinsic reads it.
   if (body instanceof intrinsics.TypedArray || body instanceof DataView) refuse(imitation);

@@ -457,3 +457,72 @@ describe("node()'s request that cannot be read", () => {
     }
   });
 });
+
+describe("handleWebhook's Request that cannot be read", () => {
+  // A Request whose getter throws (a subclass, a wrapper's own getter), or whose body stream errors: the
+  // application's call, answered 500 and heard by onError as an InvalidInputError naming the field, never
+  // the caller's own error (its message may hold a secret), as node() names its request's.
+  const request = () =>
+    new Request('https://app.example/hooks', { method: 'POST', body: '{}', headers: { 'x-a': '1' } });
+  const throwing = (fields: string[], thrown: unknown) => {
+    const made = request();
+    for (const name of fields)
+      Object.defineProperty(made, name, {
+        get: () => {
+          throw thrown;
+        },
+      });
+    return made;
+  };
+  const erroring = (thrown: unknown) =>
+    new Request('https://app.example/hooks', {
+      method: 'POST',
+      body: new ReadableStream({
+        start: (controller) => controller.error(thrown),
+      }),
+      duplex: 'half',
+    } as RequestInit);
+  // `bodyUsed` and `headers` are how a Request is told from anything else: one that throws there is no
+  // Request it can read, named `request` as anything else is.
+  const kinds: Record<string, (thrown: unknown) => readonly [Request, string]> = {
+    bodyUsed: (thrown) => [throwing(['bodyUsed'], thrown), 'request'],
+    headers: (thrown) => [throwing(['headers'], thrown), 'request'],
+    body: (thrown) => [throwing(['body'], thrown), 'request.body'],
+    url: (thrown) => [throwing(['url'], thrown), 'request.url'],
+    method: (thrown) => [throwing(['method'], thrown), 'request.method'],
+    stream: (thrown) => [erroring(thrown), 'request.body'],
+  };
+
+  it('is answered 500, onError hearing an InvalidInputError naming the field, never the raw error (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...Object.keys(kinds)),
+        fc.string().map((text) => new Error(`SECRET-${text}`)),
+        async (kind, thrown) => {
+          const heard: unknown[] = [];
+          let parsed = 0;
+          const handler = createWebhookHandler({
+            parse: async () => {
+              parsed += 1;
+              return events;
+            },
+            onError: (error) => heard.push(error),
+          });
+          const [given, path] = (kinds[kind] as (typeof kinds)[string])(thrown);
+          const response = await handler.handleWebhook(given);
+          expect(response.status, kind).toBe(500);
+          expect(await response.json(), kind).toEqual({ error: 'handler-failed' });
+          expect(parsed, kind).toBe(0);
+          expect(heard, kind).toHaveLength(1);
+          const error = heard[0] as InvalidInputError;
+          expect(InvalidInputError.isInstance(error), kind).toBe(true);
+          expect(error.issues[0]?.path, kind).toBe(path);
+          expect(error.operation, kind).toBe('parseWebhook');
+          expect(error.cause, kind).toBeUndefined();
+          expect(error.message, kind).not.toContain('SECRET');
+        },
+      ),
+      { examples: Object.keys(kinds).map((kind) => [kind, new Error('SECRET-x')]) },
+    );
+  });
+});
