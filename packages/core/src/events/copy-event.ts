@@ -56,7 +56,7 @@ export class EventTooWide extends Error {
  * than it costs, the safe side. A pointer-compressed build holds about half.
  */
 export const eventValueBytes = {
-  /** A number, boolean, `null`, `undefined`, BigInt or symbol: its slot and a boxed number. */
+  /** A number, boolean, `null`, `undefined`, BigInt or symbol: its slot and a boxed number (a BigInt adds its digits' bytes). */
   scalar: 16,
   /** Text: its header and slot, plus 2 a character (a key of an object: 8 plus 2 a character). */
   text: 24,
@@ -66,7 +66,7 @@ export const eventValueBytes = {
   object: 64,
   /** A `Date`. */
   date: 104,
-  /** An `ArrayBuffer`, plus its byte length. */
+  /** An `ArrayBuffer` or `SharedArrayBuffer`, plus its byte length. */
   arrayBuffer: 104,
   /** A typed array, `Buffer` or `DataView` (the view and the buffer it copies to), plus its byte length. */
   view: 208,
@@ -218,6 +218,8 @@ function deepCopy<T>(root: T, everyOwnKey: boolean): T {
       // Text and scalars here; an object by its kind where the copy tells it (shallow), once: a value met
       // again (shared, or a cycle) is one more slot pointing at the same copy.
       if (typeof value === 'string') weigh(eventValueBytes.text + 2 * value.length);
+      // A BigInt holds its digits: a 1 MB one is 1 MB, whatever a scalar's slot is.
+      else if (typeof value === 'bigint') weigh(eventValueBytes.scalar + bigintBytes(value));
       else if (typeof value !== 'object' || value === null) weigh(eventValueBytes.scalar);
       else if (handedOn.has(value)) weigh(eventValueBytes.object);
       else if (copies.has(value)) weigh(eventValueBytes.scalar);
@@ -356,11 +358,17 @@ function shallow(
     });
     return set;
   }
-  weigh?.(eventValueBytes.object);
   if (!plain) {
+    // Shared memory is handed on as it is (a copy would no longer share it), weighed by its bytes.
+    weigh?.(
+      typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer
+        ? eventValueBytes.arrayBuffer + value.byteLength
+        : eventValueBytes.object,
+    );
     handedOn.add(value);
     return value;
   }
+  weigh?.(eventValueBytes.object);
   const object = Object.create(prototype) as Record<string, unknown>;
   pending.push(() => {
     for (const key of Object.keys(value)) {
@@ -369,6 +377,11 @@ function shallow(
     }
   });
   return object;
+}
+
+// The bytes a BigInt's digits take: two hexadecimal digits a byte.
+function bigintBytes(value: bigint): number {
+  return Math.ceil((value < 0n ? -value : value).toString(16).length / 2);
 }
 
 function copyView(view: ArrayBufferView): ArrayBufferView {

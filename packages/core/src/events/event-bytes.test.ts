@@ -19,6 +19,10 @@ const kinds = {
   buffer: { make: (): unknown => new ArrayBuffer(0), weight: eventValueBytes.arrayBuffer },
   view: { make: (): unknown => new DataView(new ArrayBuffer(0)), weight: eventValueBytes.view },
   number: { make: (): unknown => 1.5, weight: eventValueBytes.scalar },
+  // Values whose size is their content: a 1,000-byte BigInt (2^7999: 2,000 hexadecimal digits) and a
+  // 1,000-byte SharedArrayBuffer (handed on, not copied) weigh their bytes.
+  bigint: { make: (): unknown => 2n ** 7999n, weight: eventValueBytes.scalar + 1_000 },
+  shared: { make: (): unknown => new SharedArrayBuffer(1_000), weight: eventValueBytes.arrayBuffer + 1_000 },
 } as const;
 type Kind = keyof typeof kinds;
 
@@ -71,6 +75,8 @@ describe('the bytes a hub keeps, weighed by kind', () => {
           ['bytes', 300, 20, 100_000],
           ['object', 300, 20, 100_000],
           ['number', 300, 10, 100_000],
+          ['bigint', 30, 10, 100_000],
+          ['shared', 30, 10, 100_000],
         ],
       },
     );
@@ -113,6 +119,8 @@ describe('the bytes a hub keeps, weighed by kind', () => {
           ['map', 300, 12, 100_000],
           ['bytes', 300, 12, 100_000],
           ['date', 300, 10, 1],
+          ['bigint', 30, 12, 100_000],
+          ['shared', 30, 12, 100_000],
         ],
       },
     );

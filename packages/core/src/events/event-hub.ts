@@ -113,9 +113,10 @@ export interface EventHubOptions {
    * it the oldest are dropped, as beyond `bufferSize`, but the newest event is always kept. Default 64 MiB:
    * a subscriber that stops reading holds about that, whatever size and kind the events are. Each value is
    * weighed by its kind, near what V8 (Node 24, 64-bit) holds for it, measured over a million values of
-   * each: text 24 and 2 a character, an object's key 8 and 2 a character, a number or other scalar 16, an
-   * array 48, a plain object 64, a `Date` 104, a `Set` 160 and a `Map` 192 (16 more an entry), an
-   * `ArrayBuffer` 104 and a typed array or `DataView` 208, each beside its byte length. At the bound, 1 000
+   * each: text 24 and 2 a character, an object's key 8 and 2 a character, a number or other scalar 16 (a
+   * BigInt its digits' bytes beside), an array 48, a plain object 64, a `Date` 104, a `Set` 160 and a `Map`
+   * 192 (16 more an entry), an `ArrayBuffer` or `SharedArrayBuffer` 104 and a typed array or `DataView` 208,
+   * each beside its byte length. At the bound, 1 000
    * streams of 9 990 empty arrays, objects, Dates, Sets, Maps or `Uint8Array`s each kept 56 to 68 MB of
    * heap in `latest` (32 bytes a value, before, kept 84 to 437 MB); plain JSON weighs more than it costs.
    */
