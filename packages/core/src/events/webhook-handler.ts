@@ -104,6 +104,8 @@ export interface WebhookHandler {
    * request stream whose iterator throws or rejects is an `InvalidInputError` naming `request` or the field
    * (`request.body`), answered 500 and heard by `onError`, without what was thrown; bytes in `req.body` that
    * cannot be read (detached, a Proxy of a `Buffer`) are 400 `body-not-raw`, as the same chunk of the stream.
+   * A response that cannot be written (none, a field or method that throws, an `end` that rejects) is an
+   * `InvalidInputError` naming `response` heard by `onError`; the returned promise never rejects.
    */
   node(request: NodeWebhookRequest, response: NodeWebhookResponse): Promise<void>;
 }
@@ -270,15 +272,19 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
         return { status: 408, body: { error: 'body-timeout' }, headers: { connection: 'close' } };
       if (error instanceof BodyNotBytes) return bodyNotBytes(error.given);
       // The failure itself stays with the application (onEvents, configuration): the sender learns nothing.
-      try {
-        // An async observer (`async (e) => { await ship(e) }`) returns a promise: its rejection is caught
-        // here too, or one failing delivery would be an unhandled rejection that ends the process.
-        const returned: unknown = options.onError?.(error);
-        if (typeof returned === 'object' && returned !== null) Promise.resolve(returned).catch(() => {});
-      } catch {
-        // A broken observer must not change the answer.
-      }
+      tell(error);
       return { status: 500, body: { error: 'handler-failed' } };
+    }
+  }
+
+  function tell(error: unknown): void {
+    try {
+      // An async observer (`async (e) => { await ship(e) }`) returns a promise: its rejection is caught
+      // here too, or one failing delivery would be an unhandled rejection that ends the process.
+      const returned: unknown = options.onError?.(error);
+      if (typeof returned === 'object' && returned !== null) Promise.resolve(returned).catch(() => {});
+    } catch {
+      // A broken observer must not change the answer.
     }
   }
 
@@ -317,10 +323,22 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
         const body = await nodeBody(request, fields, maxBodyBytes, timeouts);
         return process(body, fields.headers, fields.url, fields.method);
       });
-      response.statusCode = outcome.status;
-      response.setHeader('content-type', 'application/json');
-      for (const [name, value] of Object.entries(outcome.headers ?? {})) response.setHeader(name, value);
-      response.end(JSON.stringify(outcome.body));
+      // The application's response: one that cannot be written (no response object, a field or method that
+      // throws, an `end` that rejects) is told to onError as an InvalidInputError naming `response`, without
+      // what was thrown; `node` itself never rejects, and nothing becomes an unhandled rejection.
+      const unwritable = () =>
+        tell(
+          nodeRequestError('response', 'could not be written (a setter, a method or a Proxy in it threw)'),
+        );
+      try {
+        response.statusCode = outcome.status;
+        response.setHeader('content-type', 'application/json');
+        for (const [name, value] of Object.entries(outcome.headers ?? {})) response.setHeader(name, value);
+        const ended: unknown = response.end(JSON.stringify(outcome.body));
+        if (typeof ended === 'object' && ended !== null) Promise.resolve(ended).catch(unwritable);
+      } catch {
+        unwritable();
+      }
     },
   };
 }

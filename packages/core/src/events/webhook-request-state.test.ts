@@ -526,3 +526,61 @@ describe("handleWebhook's Request that cannot be read", () => {
     );
   });
 });
+
+describe("node()'s response that cannot be written", () => {
+  // The application's response object: none, one whose fields or methods throw, or an `end` that rejects.
+  // `node` resolves, onError hears an InvalidInputError naming `response` without what was thrown, and no
+  // rejection is left unhandled (vitest fails a run on one).
+  const kinds: Record<string, (thrown: Error) => unknown> = {
+    null: () => null,
+    text: () => 'response',
+    frozen: () => Object.freeze({ statusCode: 0, setHeader: () => {}, end: () => {} }),
+    noEnd: () => ({ statusCode: 0, setHeader: () => {} }),
+    setHeaderThrows: (thrown) => ({
+      statusCode: 0,
+      setHeader: () => {
+        throw thrown;
+      },
+      end: () => {},
+    }),
+    proxyThrows: (thrown) =>
+      new Proxy(
+        {},
+        {
+          set: () => {
+            throw thrown;
+          },
+          get: () => {
+            throw thrown;
+          },
+        },
+      ),
+    endRejects: (thrown) => ({ statusCode: 0, setHeader: () => {}, end: async () => Promise.reject(thrown) }),
+  };
+
+  it('resolves, onError hearing an InvalidInputError naming response, never the raw error (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...Object.keys(kinds)),
+        fc.string().map((text) => new Error(`SECRET-${text}`)),
+        async (kind, thrown) => {
+          const heard: unknown[] = [];
+          const handler = createWebhookHandler({
+            parse: async () => events,
+            onError: (error) => heard.push(error),
+          });
+          const response = (kinds[kind] as (typeof kinds)[string])(thrown) as NodeWebhookResponse;
+          await expect(handler.node(nodeRequest('/hooks', once('{}')), response)).resolves.toBeUndefined();
+          // A rejected `end` is told a turn later.
+          await expect.poll(() => heard.length).toBe(1);
+          const error = heard[0] as InvalidInputError;
+          expect(InvalidInputError.isInstance(error), kind).toBe(true);
+          expect(error.issues[0]?.path, kind).toBe('response');
+          expect(error.cause, kind).toBeUndefined();
+          expect(error.message, kind).not.toContain('SECRET');
+        },
+      ),
+      { examples: Object.keys(kinds).map((kind) => [kind, new Error('SECRET-x')]) },
+    );
+  });
+});
