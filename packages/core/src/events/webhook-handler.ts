@@ -327,9 +327,7 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
       // throws, an `end` that rejects) is told to onError as an InvalidInputError naming `response`, without
       // what was thrown; `node` itself never rejects, and nothing becomes an unhandled rejection.
       const unwritable = () =>
-        tell(
-          nodeRequestError('response', 'could not be written (a setter, a method or a Proxy in it threw)'),
-        );
+        tell(callError('response', 'could not be written (a setter, a method or a Proxy in it threw)'));
       try {
         response.statusCode = outcome.status;
         response.setHeader('content-type', 'application/json');
@@ -387,10 +385,11 @@ interface NodeRequestFields {
   readableEnded: unknown;
 }
 
-// The application's call to `node`, as handleWebhook's: anything but a request object, or a field that
-// throws as it is read or is of the wrong kind, is an InvalidInputError naming it (heard by onError, 500),
-// never a TypeError from reading it or the caller's own error (dropped: its message may hold a secret).
-function nodeRequestError(path: string, problem: string, call = 'node'): InvalidInputError {
+// What the application's call to `node` or `handleWebhook` gets wrong: anything but a request (or response)
+// object, or a field that throws as it is read or is of the wrong kind, is an InvalidInputError naming it
+// (heard by onError), never a TypeError from reading it or the caller's own error (dropped: its message may
+// hold a secret).
+function callError(path: string, problem: string, call = 'node'): InvalidInputError {
   return new InvalidInputError({
     operation: 'parseWebhook',
     message: `createWebhookHandler: ${call}'s ${path} ${problem}`,
@@ -402,19 +401,18 @@ const unreadableRequest = 'could not be read (a getter or a Proxy in it threw)';
 
 function readNodeRequest(request: unknown): NodeRequestFields {
   if (typeof request !== 'object' || request === null) {
-    throw nodeRequestError('request', 'must be a Node request (http.IncomingMessage, Express req)');
+    throw callError('request', 'must be a Node request (http.IncomingMessage, Express req)');
   }
   const read = (name: string): unknown => {
     try {
       return (request as Record<string, unknown>)[name];
     } catch {
-      throw nodeRequestError(`request.${name}`, unreadableRequest);
+      throw callError(`request.${name}`, unreadableRequest);
     }
   };
   const text = (name: string): string | undefined => {
     const value = read(name);
-    if (value !== undefined && typeof value !== 'string')
-      throw nodeRequestError(`request.${name}`, 'must be text');
+    if (value !== undefined && typeof value !== 'string') throw callError(`request.${name}`, 'must be text');
     return value;
   };
   const method = text('method');
@@ -423,7 +421,7 @@ function readNodeRequest(request: unknown): NodeRequestFields {
   const url = originalUrl === undefined || originalUrl === null ? text('url') : text('originalUrl');
   const headers = read('headers');
   if (typeof headers !== 'object' || headers === null) {
-    throw nodeRequestError('request.headers', 'must be the request headers (an object of names)');
+    throw callError('request.headers', 'must be the request headers (an object of names)');
   }
   return {
     method,
@@ -457,10 +455,7 @@ const typedArray = /* @__PURE__ */ Object.getPrototypeOf(Uint8Array) as abstract
 // result) is named `request`, never the raw error: the application's stream or the connection failed.
 function nodeChunks(request: object): AsyncIterator<unknown> {
   const failed = () =>
-    nodeRequestError(
-      'request',
-      'body stream failed as it was read (its iterator threw, or the connection broke)',
-    );
+    callError('request', 'body stream failed as it was read (its iterator threw, or the connection broke)');
   let iterator: AsyncIterator<unknown>;
   try {
     iterator = (request as AsyncIterable<unknown>)[Symbol.asyncIterator]();
@@ -517,7 +512,7 @@ function readFetchRequest(request: Request) {
     try {
       return get();
     } catch {
-      throw nodeRequestError(path, unreadableRequest, 'handleWebhook');
+      throw callError(path, unreadableRequest, 'handleWebhook');
     }
   };
   const bodyUsed = read('request.bodyUsed', () => request.bodyUsed);
@@ -537,7 +532,7 @@ function requestChunks(body: ReadableStream<Uint8Array> | null): AsyncIterator<u
   try {
     reader = body?.getReader();
   } catch {
-    throw nodeRequestError('request.body', unreadableRequest, 'handleWebhook');
+    throw callError('request.body', unreadableRequest, 'handleWebhook');
   }
   if (!reader) return { next: async () => ({ done: true, value: undefined }) };
   const open = reader;
@@ -546,7 +541,7 @@ function requestChunks(body: ReadableStream<Uint8Array> | null): AsyncIterator<u
       try {
         return (await open.read()) as IteratorResult<unknown>;
       } catch {
-        throw nodeRequestError(
+        throw callError(
           'request.body',
           'stream failed as it was read (its source errored, or the connection broke)',
           'handleWebhook',

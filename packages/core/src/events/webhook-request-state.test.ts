@@ -32,6 +32,20 @@ function nodeRequest(url: string, chunks: AsyncIterable<unknown>): NodeWebhookRe
   };
 }
 
+// A handler whose parse answers `events`, counting its calls, and whose onError keeps what it hears.
+function watchedHandler() {
+  const heard: unknown[] = [];
+  let calls = 0;
+  const handler = createWebhookHandler({
+    parse: async () => {
+      calls += 1;
+      return events;
+    },
+    onError: (error) => heard.push(error),
+  });
+  return { handler, heard, parsed: () => calls };
+}
+
 function nodeResponse() {
   const response = { statusCode: 0, body: '', headers: {} as Record<string, string> };
   const writer: NodeWebhookResponse = {
@@ -81,21 +95,13 @@ describe('a request target that is no URL', () => {
   });
 
   it('the handler answers 400 malformed-url, parse never called, onError never told', async () => {
-    const heard: unknown[] = [];
-    let parsed = 0;
-    const handler = createWebhookHandler({
-      parse: async () => {
-        parsed += 1;
-        return events;
-      },
-      onError: (error) => heard.push(error),
-    });
+    const { handler, heard, parsed } = watchedHandler();
     const { response, writer } = nodeResponse();
     await handler.node(nodeRequest('http://[x/hooks/s3cret-path', once('{}')), writer);
     expect(response.statusCode).toBe(400);
     expect(JSON.parse(response.body)).toMatchObject({ error: 'malformed-url' });
     expect(response.body).not.toContain('s3cret');
-    expect(parsed).toBe(0);
+    expect(parsed()).toBe(0);
     expect(heard).toEqual([]);
   });
 });
@@ -334,21 +340,13 @@ describe("node()'s request that cannot be read", () => {
         fc.constantFrom(...(Object.keys(kinds) as (keyof typeof kinds)[])),
         fc.oneof(secretError, fc.anything()),
         async (kind, thrown) => {
-          const heard: unknown[] = [];
-          let parsed = 0;
-          const handler = createWebhookHandler({
-            parse: async () => {
-              parsed += 1;
-              return events;
-            },
-            onError: (error) => heard.push(error),
-          });
+          const { handler, heard, parsed } = watchedHandler();
           const { response, writer } = nodeResponse();
           await handler.node(kinds[kind](thrown) as NodeWebhookRequest, writer);
           const said = `${kind} throwing ${fc.stringify(thrown)}: ${fc.stringify(heard)}`;
           expect(response.statusCode, said).toBe(500);
           expect(JSON.parse(response.body), said).toEqual({ error: 'handler-failed' });
-          expect(parsed, said).toBe(0);
+          expect(parsed(), said).toBe(0);
           expect(heard, said).toHaveLength(1);
           expect(InvalidInputError.isInstance(heard[0]), said).toBe(true);
           expect(heard[0], said).toMatchObject({
@@ -499,20 +497,12 @@ describe("handleWebhook's Request that cannot be read", () => {
         fc.constantFrom(...Object.keys(kinds)),
         fc.string().map((text) => new Error(`SECRET-${text}`)),
         async (kind, thrown) => {
-          const heard: unknown[] = [];
-          let parsed = 0;
-          const handler = createWebhookHandler({
-            parse: async () => {
-              parsed += 1;
-              return events;
-            },
-            onError: (error) => heard.push(error),
-          });
+          const { handler, heard, parsed } = watchedHandler();
           const [given, path] = (kinds[kind] as (typeof kinds)[string])(thrown);
           const response = await handler.handleWebhook(given);
           expect(response.status, kind).toBe(500);
           expect(await response.json(), kind).toEqual({ error: 'handler-failed' });
-          expect(parsed, kind).toBe(0);
+          expect(parsed(), kind).toBe(0);
           expect(heard, kind).toHaveLength(1);
           const error = heard[0] as InvalidInputError;
           expect(InvalidInputError.isInstance(error), kind).toBe(true);
