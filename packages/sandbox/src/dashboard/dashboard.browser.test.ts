@@ -99,6 +99,10 @@ describe.skipIf(missing !== undefined)('the dashboard in a real browser', () => 
     page.on('console', (message) => {
       if (message.type() === 'error') failures.push(`console: ${message.text()}`);
     });
+    // Which address failed, beside the console's line that names none.
+    page.on('response', (response) => {
+      if (response.status() >= 400) failures.push(`${response.status()} ${new URL(response.url()).pathname}`);
+    });
     page.on('requestfailed', (request) => {
       if (!request.url().startsWith(sandbox.url)) failures.push(`left the sandbox: ${request.url()}`);
     });

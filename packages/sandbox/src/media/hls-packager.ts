@@ -24,13 +24,19 @@ export interface HlsPackager {
   end(): Promise<void>;
 }
 
+/** Segments a live playlist lists. */
+export const hlsListSize = 6;
+/** Segments kept on disk after they leave the playlist: one segment plus a playlist's worth (RFC 8216 §6.2.2). */
+export const hlsKeptAfterList = hlsListSize + 1;
+
 // Input buffered for a packager that does not keep up: beyond it the packager is given up, not the server.
 const maxBufferedBytes = 64 * 1024 * 1024;
 
 /**
  * Packages one publisher's stream into live HLS with ffmpeg, copying the encoder's audio and video as they
  * are (no transcoding, so it costs little CPU): the sandbox writes the RTMP messages to ffmpeg's stdin as
- * FLV, ffmpeg writes `playlistName` and `segmentN.ts` into `directory`, keeping the last six segments.
+ * FLV, ffmpeg writes `playlistName` and `segmentN.ts` into `directory`: the playlist lists the last six segments,
+ * and a segment stays on disk for seven more after it leaves the playlist.
  */
 export function startHlsPackager(options: HlsPackagerOptions): HlsPackager {
   mkdirSync(options.directory, { recursive: true });
@@ -56,7 +62,12 @@ export function startHlsPackager(options: HlsPackagerOptions): HlsPackager {
       '-hls_time',
       String(options.segmentSeconds ?? 1),
       '-hls_list_size',
-      '6',
+      String(hlsListSize),
+      // RFC 8216 §6.2.2: a segment dropped from the playlist stays available for its own duration plus the
+      // playlist's, so a player that read the playlist a moment ago (or fell behind on a busy machine) still
+      // gets it. ffmpeg keeps one by default; the players then met a 404 for a segment just listed.
+      '-hls_delete_threshold',
+      String(hlsKeptAfterList),
       '-hls_flags',
       'delete_segments+independent_segments+temp_file',
       '-hls_segment_filename',

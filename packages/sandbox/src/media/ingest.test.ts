@@ -80,6 +80,33 @@ describe.skipIf(!ffmpeg)('RTMP ingest: the publish an encoder makes with what th
     expect((await push.done).ok).toBe(true);
   });
 
+  it('keeps each segment fetchable for seven segments after it leaves the playlist, and no longer', async () => {
+    // RFC 8216 §6.2.2: a segment removed from the playlist stays available for its duration plus the
+    // playlist's (six one-second segments), so a player that read the playlist a moment ago, or fell behind,
+    // never meets a 404. Checked on the finished playlist, which no longer moves: seventeen seconds of media
+    // at one key frame a second make segments 0 to 16, the last six listed.
+    const { clients, changes, logs } = context;
+    const stream = await clients.liveapi!.create('Long enough to slide');
+    const id = String(stream._id);
+    const hlsUrl = (stream.playback as { hls_url: string }).hls_url;
+    const connected = changes.next((change) => change.kind === 'encoder-connected' && change.id === id);
+    const push = testPush(liveapiTarget(stream), { durationSeconds: 17 });
+    await whilePushing(push, connected, logs);
+    expect((await push.done).ok).toBe(true);
+    const finished = await eventually(async () => {
+      const text = await (await fetch(hlsUrl)).text();
+      return text.includes('#EXT-X-ENDLIST') ? text : undefined;
+    });
+    const listed = finished.split('\n').filter((line) => line.endsWith('.ts'));
+    const first = Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(finished)?.[1]);
+    expect(listed).toEqual(Array.from({ length: 6 }, (_, index) => `segment${first + index}.ts`));
+    expect(first).toBeGreaterThanOrEqual(8);
+    const status = async (n: number) => (await fetch(new URL(`segment${n}.ts`, hlsUrl))).status;
+    for (let n = first - 7; n < first + 6; n += 1)
+      expect({ n, status: await status(n) }).toEqual({ n, status: 200 });
+    expect(await status(first - 8)).toBe(404);
+  });
+
   it('refuses every publish that lacks the stream’s credentials or finds it refusing video, and logs why without the key', async () => {
     const { sandbox, clients, changes, logs } = context;
     const liveapi = clients.liveapi!;
