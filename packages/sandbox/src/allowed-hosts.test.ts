@@ -18,6 +18,19 @@ const notHosts = fc.oneof(
   fc.tuple(fc.domain(), fc.constantFrom(' ', '\t')).map(([name, space]) => `${name}${space}`),
   fc.tuple(fc.domain(), fc.domain()).map(([a, b]) => `${a} ${b}`),
   fc.constantFrom('*', 'a b', '.', 'host/path', 'user@host', '[not-ipv6]', 'host:port', ''),
+  // A port no Host header holds: 0, or beyond 65535.
+  fc
+    .tuple(
+      fc.oneof(
+        fc.domain(),
+        fc.ipV4(),
+        fc.ipV6().map((ip) => `[${ip}]`),
+      ),
+      fc.oneof(fc.constant(0), fc.integer({ min: 65_536, max: 99_999 })),
+      fc.constantFrom('', '0', '00'),
+    )
+    .filter(([, port, zeros]) => `${zeros}${port}`.length <= 5)
+    .map(([host, port, zeros]) => `${host}:${zeros}${port}`),
 );
 
 const hostStatus = (port: number, host: string) =>
@@ -59,6 +72,9 @@ describe('allowedHosts', () => {
           [['ok.test'], 'dev.example.test.'],
           [[], 'a b'],
           [[], '*'],
+          [[], 'a:99999'],
+          [['ok.test'], 'a:0'],
+          [[], '[fd00::2]:65536'],
         ],
       },
     );

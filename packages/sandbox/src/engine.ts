@@ -47,7 +47,7 @@ export interface EngineOptions {
    * Requests per second allowed before 429 with Retry-After: a token bucket holding one second's worth, and
    * at least one request, so a fractional rate is honoured (`0.5`: one request, then one every 2 s). A
    * number above 0 (`startSandbox` refuses anything else, naming `rateLimit.requestsPerSecond`); unlimited
-   * when absent.
+   * when absent. `Retry-After` is the wait for the next request in whole seconds, at most 86 400 (a day).
    */
   rateLimit?: { requestsPerSecond: number };
   /** Initial records, as `snapshot()` returns them. */
@@ -68,6 +68,9 @@ export interface EngineOptions {
 }
 
 const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** The longest `Retry-After` the rate limit answers: a day, as a planned `rate-limit` fault's longest. */
+export const maxRetryAfterSeconds = 86_400;
 
 /**
  * The sandbox's engine, independent of any server: routes requests to dialects, serves planned faults,
@@ -336,8 +339,9 @@ export function createEngine(options: EngineOptions) {
       bucket.tokens -= 1;
       return undefined;
     }
-    // Retry-After counts whole seconds: the wait for the next token, rounded up.
-    return Math.max(1, Math.ceil((1 - bucket.tokens) / limit));
+    // Retry-After counts whole seconds (delta-seconds, digits only: RFC 9110 §10.2.3): the wait for the next
+    // token, rounded up, at most a day, so a tiny rate (1e-300) never prints a number in exponent form.
+    return Math.min(maxRetryAfterSeconds, Math.max(1, Math.ceil((1 - bucket.tokens) / limit)));
   }
 
   return {

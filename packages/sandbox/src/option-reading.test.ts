@@ -96,3 +96,72 @@ describe('startSandbox option objects that throw as they are read', () => {
     );
   });
 });
+
+// An option held as a non-enumerable own property is still the caller's option: read and checked as any
+// other, never dropped for a default the caller did not choose.
+describe('startSandbox options held as non-enumerable own properties', () => {
+  const wrong = {
+    port: ['port', 'not-a-port'],
+    rateLimit: ['rateLimit.requestsPerSecond', { requestsPerSecond: -5 }],
+    transitionMs: ['transitionMs', -1],
+    webhooks: ['webhooks.maxPending', { maxPending: 0 }],
+    documentedOnly: ['documentedOnly', 'yes'],
+    misspelt: ['misspelt', 1],
+  } as const;
+  it('checks each, naming it, at the top and inside an option object', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...(Object.keys(wrong) as (keyof typeof wrong)[])),
+        fc.boolean(),
+        fc.boolean(),
+        async (name, inner, throwing) => {
+          const [named, value] = wrong[name];
+          const hidden = (target: object, key: string, held: unknown) =>
+            Object.defineProperty(
+              target,
+              key,
+              throwing && !inner
+                ? {
+                    get: () => {
+                      throw new Error('caller SECRET-hidden');
+                    },
+                    enumerable: false,
+                  }
+                : { value: held, enumerable: false },
+            );
+          // Inside: the wrong field of rateLimit or webhooks hidden within a visible object.
+          const options =
+            inner && typeof value === 'object'
+              ? {
+                  media: false,
+                  [name]: hidden({}, Object.keys(value)[0] as string, Object.values(value)[0]),
+                }
+              : hidden({ media: false }, name, value);
+          const error = await startSandbox(options as never).then(
+            async (sandbox) => {
+              await sandbox.close();
+              return undefined;
+            },
+            (e: unknown) => e,
+          );
+          expect(InvalidInputError.isInstance(error)).toBe(true);
+          const refused = error as InvalidInputError;
+          const path = throwing && !inner ? name : named;
+          expect(refused.issues.map((issue) => issue.path)).toEqual([path]);
+          if (throwing && !inner) {
+            expect(refused.issues[0]?.message).toBe('could not be read (a getter or a Proxy in it threw)');
+          }
+        },
+      ),
+      {
+        numRuns: 30,
+        examples: [
+          ['port', false, false],
+          ['rateLimit', true, false],
+          ['rateLimit', false, false],
+          ['port', false, true],
+        ],
+      },
+    );
+  });
+});

@@ -373,4 +373,29 @@ describe('startSandbox options', () => {
       { numRuns: 3, examples: [[0.5]] },
     );
   });
+
+  it('answers a Retry-After of digits, at most a day, however small the rate', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.double({ min: Number.MIN_VALUE, max: 0.5, noNaN: true }), async (rate) => {
+        const sandbox = await startSandbox({
+          media: false,
+          now: () => 1_000_000,
+          rateLimit: { requestsPerSecond: rate },
+        });
+        try {
+          const get = () => fetch(`${sandbox.url}/liveapi/live_streams`);
+          expect((await get()).status).not.toBe(429);
+          const limited = await get();
+          expect(limited.status).toBe(429);
+          // delta-seconds (RFC 9110 §10.2.3): digits only, the wait rounded up, capped at 86 400.
+          const retryAfter = limited.headers.get('retry-after') ?? '';
+          expect(retryAfter).toMatch(/^\d+$/);
+          expect(Number(retryAfter)).toBe(Math.min(86_400, Math.ceil(1 / rate)));
+        } finally {
+          await sandbox.close();
+        }
+      }),
+      { numRuns: 6, examples: [[1e-300], [Number.MIN_VALUE], [1 / 86_400], [1 / 86_401], [1e-22]] },
+    );
+  });
 });

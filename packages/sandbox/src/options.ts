@@ -40,7 +40,7 @@ const unreadable = 'could not be read (a getter or a Proxy in it threw)';
 /**
  * The options of `startSandbox` read once, before any is checked or used: every plain object in them
  * (the options themselves, `rateLimit`, `media`, `webhooks`, `webhooks.keyPair`, `settings.liveapi`, …) is
- * copied by its own enumerable names, each value read once, so that what is checked is what is used and no
+ * copied by its own names (enumerable or not: one defined otherwise is still an option), each value read once, so that what is checked is what is used and no
  * later read can throw. An object whose reading throws (a revoked Proxy, a Proxy whose `ownKeys` or `get`
  * trap throws, a getter that throws) is refused naming its path (`options` for the whole, `rateLimit`,
  * `webhooks.secret`), `could not be read`. The caller's own error never escapes, and is not kept as `cause`
@@ -70,7 +70,9 @@ export function readOptionTree(value: unknown, path = ''): unknown {
   if (kind !== undefined) return value;
   let keys: string[];
   try {
-    keys = Object.keys(value);
+    // Every own name, enumerable or not: an option defined without `enumerable` is still the caller's
+    // option, and dropping it would start the sandbox on a default the caller did not choose.
+    keys = Object.getOwnPropertyNames(value);
   } catch {
     throw refuse(name, unreadable);
   }
@@ -236,6 +238,49 @@ export function checkSandboxOptions(
   }
 }
 
+// What the sandbox reads of a dialect: the members of `SandboxDialect`, nothing else.
+const dialectMembers = [
+  'id',
+  'basePath',
+  'defaultCredentials',
+  'operationOf',
+  'error',
+  'handle',
+  'describe',
+  'ingest',
+  'streams',
+] as const;
+
+/**
+ * An entry of `dialects` read once into the sandbox's own copy, as every other option is: each member of a
+ * dialect (`id`, `basePath`, its functions, `ingest`) read once, a function kept as one that calls the
+ * caller's on the caller's dialect (a class instance's methods keep their `this`), so that what is checked
+ * ({@link checkSandboxOptions}) is what is served and no later read can throw. An entry that is no object
+ * names `path` (`dialects.0`); a revoked Proxy names it `could not be read`, the engine's `TypeError` as
+ * `cause`; a member whose reading throws (a getter, a Proxy's `get` trap) names it (`dialects.0.id`),
+ * `could not be read`, without the caller's error, whose message may hold a secret.
+ *
+ * @throws InvalidInputError (`operation: 'startSandbox'`) naming `path` or `path.<member>`.
+ */
+export function readDialect(entry: unknown, path: string): unknown {
+  const dialect = objectOf(path, entry, 'a dialect (an object)', false);
+  const copy: Record<string, unknown> = {};
+  for (const name of dialectMembers) {
+    let member: unknown;
+    try {
+      member = dialect[name];
+    } catch {
+      throw refuse(`${path}.${name}`, unreadable);
+    }
+    if (member === undefined) continue;
+    copy[name] =
+      typeof member === 'function'
+        ? (...args: unknown[]) => Reflect.apply(member as (...a: unknown[]) => unknown, dialect, args)
+        : member;
+  }
+  return copy;
+}
+
 /**
  * The providers `dialects` serve, each with its credential names (the keys `settings.<provider>.credentials`
  * takes), every entry read: an object with a non-empty text `id` no other entry has, text `basePath`, and
@@ -261,11 +306,19 @@ function servedProviders(dialects: readonly unknown[]): Map<string, readonly str
         throw refuse(`${path}.${name}`, `expected a function, got ${describeValue(dialect[name])}`);
       }
     }
-    const credentials: unknown = (dialect.defaultCredentials as () => unknown).call(dialect);
-    providers.set(
-      id,
-      typeof credentials === 'object' && credentials !== null ? Object.keys(credentials) : [],
-    );
+    // The dialect's own code, read here before anything listens: one that throws is named, never escaping
+    // as what it threw (its message may hold a secret).
+    let names: readonly string[];
+    try {
+      const credentials: unknown = (dialect.defaultCredentials as () => unknown)();
+      names = typeof credentials === 'object' && credentials !== null ? Object.keys(credentials) : [];
+    } catch {
+      throw refuse(
+        `${path}.defaultCredentials`,
+        'threw as it was called, or answered an object that could not be read',
+      );
+    }
+    providers.set(id, names);
   });
   return providers;
 }

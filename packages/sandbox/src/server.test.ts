@@ -413,6 +413,9 @@ describe('startSandbox', () => {
         `The persist file's folder ${join(folder, 'a-file.json')} is no folder`,
       ],
       ['', 'The persist file path is empty'],
+      // No file call takes a NUL: every save would fail, so it is refused before anything listens.
+      [join(folder, 'a\0b.json'), 'The persist file path holds a NUL character'],
+      [`${join(folder, 'data.json')}\0`, 'The persist file path holds a NUL character'],
     ];
     writeFileSync(join(folder, 'a-file.json'), '{}');
     // Root may write anywhere: the read-only folder refuses only an ordinary user.
@@ -449,7 +452,10 @@ describe('startSandbox', () => {
     ]);
     await running.sandbox.close();
     sandbox = undefined;
-    // Once for the failure, not once per save: the close's save failed too and said nothing more.
-    expect(logged).toHaveLength(1);
+    // Once for the failure, not once per save; the close's save, the last chance, says what it lost.
+    expect(logged).toEqual([
+      'error could not save the streams to the persist file (ENOENT); they are kept in memory and saved again at the next change',
+      'error could not save the streams to the persist file as the sandbox closed (ENOENT); the changes since the last save are lost',
+    ]);
   });
 });

@@ -28,7 +28,7 @@ import { allDialects } from './dialects/index.js';
 import { decodeSegment } from './dialects/path.js';
 import { createEngine, type EngineOptions, type SandboxEngine } from './engine.js';
 import { type MediaOptions, type MediaService, startMediaService } from './media/media-service.js';
-import { checkOptionsObject, checkSandboxOptions, readHost, readOptionTree } from './options.js';
+import { checkOptionsObject, checkSandboxOptions, readDialect, readHost, readOptionTree } from './options.js';
 import type {
   EncoderInfo,
   Fault,
@@ -172,14 +172,19 @@ export interface Sandbox {
  *   or `maxBodyBytes` out of range, and a list option (`dialects`, `allowedHosts`, `webhooks.endpoints`)
  *   that is no list (a text would be taken for its characters), cannot be read (a Proxy whose `length` or
  *   an entry throws, a getter on an entry, a revoked Proxy: `could not be read`, the thrown value as
- *   `cause`), or, for `allowedHosts`, holds an entry that is no host name (`allowedHosts.1`). Each list is
- *   read once, by index, into the sandbox's own copy. An entry of `dialects` or `webhooks.endpoints` that is
+ *   `cause`), or, for `allowedHosts`, holds an entry that is no host name or whose port is not from 1 to
+ *   65535 (`allowedHosts.1`). Each list is read once, by index, into the sandbox's own copy, and each dialect
+ *   into a copy of its members: a member whose reading throws names it (`dialects.0.id`, `could not be
+ *   read`, without the caller's error), as does a `defaultCredentials` that throws. Options are read by
+ *   their own names, enumerable or not. An entry of `dialects` or `webhooks.endpoints` that is
  *   no object names `dialects.0` or `webhooks.endpoints.0`; a dialect without a text `id` of its own, an
  *   endpoint with a key other than `provider` and `url`, for a provider not served, or with a URL no
  *   delivery can go to names that field (`webhooks.endpoints.0.provider`). A `host` that is empty, blank
  *   or no text, that does not resolve, that resolves to a wildcard without being written as one (`0`,
  *   `0x0`), or that the system cannot listen on (not of this machine; a link-local IPv6 address without its
- *   zone, `fe80::1`) names `host`; a port in use names `port` or `media.port`. Every other option out of
+ *   zone, `fe80::1`) names `host`; a port in use names `port` or `media.port`; a `persistPath` that is blank,
+ *   holds a NUL character, is a folder or lies in a folder that does not exist or cannot be written names
+ *   `persistPath`. Every other option out of
  *   its type or range, or a key no option has at any level, names its path (`media.setupTimeoutMs`, `rateLimit.requestsPerSecnd`): timers above 0 and at most 2147483647 ms,
  *   `transitionMs` from 0 to the same, `rateLimit.requestsPerSecond` above 0 (a fraction is honoured); the
  *   package README lists every bound.
@@ -212,7 +217,10 @@ export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox>
   }
   // The lists are read once, here, into lists of the sandbox's own: one whose reading throws (a Proxy, a
   // getter on an entry) is named, never the caller's error escaping from deep inside.
-  const dialects = optionList('dialects', options.dialects) ?? allDialects;
+  const dialects =
+    (optionList('dialects', options.dialects)?.map((entry, index) =>
+      readDialect(entry, `dialects.${index}`),
+    ) as SandboxDialect[] | undefined) ?? allDialects;
   const givenHosts = optionList('allowedHosts', options.allowedHosts);
   givenHosts?.forEach((name, index) => {
     if (typeof name !== 'string' || !isHostEntry(name)) {
@@ -234,8 +242,9 @@ export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox>
   let saveFailed = false;
   // Written to a file beside it and renamed over it, so a crash mid-write never leaves half a file. A
   // failure (the disk filled up, the folder was removed) is a line of the sandbox's log, once until a save
-  // succeeds again, never an exception in a timer that would end the process.
-  const save = () => {
+  // succeeds again, never an exception in a timer that would end the process; the save at close, the last
+  // chance, always says when it fails, since what it could not write is lost.
+  const save = (final = false) => {
     if (!persistPath) return;
     // A name no one can guess, created only if nothing is there (`wx`: O_CREAT | O_EXCL, which never
     // follows a symlink planted at it), readable by this user alone: the records hold stream keys and push
@@ -255,12 +264,15 @@ export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox>
     } catch (error) {
       // Only a file this save made is removed, never one found at the name.
       if (created) rmSync(next, { force: true });
-      if (saveFailed) return;
+      if (saveFailed && !final) return;
       saveFailed = true;
       const code = (error as { code?: unknown }).code;
+      const why = typeof code === 'string' ? code : 'write failed';
       engine.log({
         level: 'error',
-        message: `could not save the streams to the persist file (${typeof code === 'string' ? code : 'write failed'}); they are kept in memory and saved again at the next change`,
+        message: final
+          ? `could not save the streams to the persist file as the sandbox closed (${why}); the changes since the last save are lost`
+          : `could not save the streams to the persist file (${why}); they are kept in memory and saved again at the next change`,
       });
     }
   };
@@ -375,7 +387,7 @@ export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox>
       engine.close();
       webhooks.close();
       if (saveTimer) clearTimeout(saveTimer);
-      save();
+      save(true);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
@@ -433,6 +445,9 @@ function checkPersistPath(path: string): void {
   // Blank by the library's rule, as `host` and the CLI's `--persist` are: `trim()` keeps NEL (U+0085), which
   // would be taken for a file name.
   if (typeof path !== 'string' || trimWhitespace(path) === '') throw refuse(' path is empty');
+  // No file name holds a NUL: every file call would fail, and the streams meant to be kept would be lost at
+  // each change and at close.
+  if (path.includes('\0')) throw refuse(' path holds a NUL character');
   let target: ReturnType<typeof statSync> | undefined;
   try {
     target = statSync(path);
@@ -585,18 +600,29 @@ const hostLabel = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/i;
 /**
  * True for an `allowedHosts` entry that names a host the way a `Host` header does: a host name (labels of
  * letters, digits, `-` and `_`, no empty one, so no leading or trailing dot), an IPv4 address or an IPv6
- * address (bare or in brackets), with an optional `:port`. A URL, a wildcard (`*.example.test`) or a name
- * with a space could never equal a `Host`, and would leave the user refused while believing them allowed.
+ * address (bare or in brackets: a bare one, `fd00::2`, is read as `[fd00::2]`, since a port could not follow
+ * it), with an optional `:port` from 1 to 65535. A URL, a wildcard (`*.example.test`), a name with a space
+ * or a port no `Host` holds (`:0`, `:99999`) could never equal a `Host`, and would leave the user refused
+ * while believing them allowed.
  */
 export function isHostEntry(entry: string): boolean {
   let name = entry;
   const bracketed = /^\[([^\]]*)\](?::(\d{1,5}))?$/.exec(entry);
-  if (bracketed) return isIP(bracketed[1] ?? '') === 6;
+  if (bracketed) return isIP(bracketed[1] ?? '') === 6 && isPort(bracketed[2]);
   if (isIP(entry) === 6) return true;
   const withPort = /^([^:]*):(\d{1,5})$/.exec(entry);
-  if (withPort) name = withPort[1] ?? '';
+  if (withPort) {
+    if (!isPort(withPort[2])) return false;
+    name = withPort[1] ?? '';
+  }
   if (isIP(name) === 4) return true;
   return name.length > 0 && name.length <= 253 && name.split('.').every((label) => hostLabel.test(label));
+}
+
+// A port a `Host` header can hold: left out, or a whole number from 1 to 65535 (`:0` and `:99999` are typos
+// that would be taken for a host no request names).
+function isPort(digits: string | undefined): boolean {
+  return digits === undefined || (Number(digits) >= 1 && Number(digits) <= 65_535);
 }
 
 /** A host name without port or IPv6 brackets, lower case. */
