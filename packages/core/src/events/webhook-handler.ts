@@ -93,7 +93,10 @@ export interface WebhookHandler {
   /**
    * Handles a fetch `Request` (Next.js route handlers, Hono, Cloudflare Workers, Deno, Bun): reads the raw
    * body, verifies and normalises it, hands the events on, and answers 200 `{ received }`, 400 `{ error }`
-   * for a delivery that cannot be trusted, 405, 413, or 500 when `onEvents` failed.
+   * for a delivery that cannot be trusted, 405, 413, or 500 when `onEvents` failed. A body stream that fails
+   * because the sender's connection closed mid-body (an error with a connection code: `ECONNRESET`,
+   * `ERR_STREAM_PREMATURE_CLOSE`, …) is 400 `body-incomplete`, not heard by `onError`: the network's doing,
+   * not the application's; one that fails otherwise is an `InvalidInputError` naming `request.body`.
    */
   handleWebhook(request: Request): Promise<Response>;
   /**
@@ -102,8 +105,11 @@ export interface WebhookHandler {
    * `req.body`, and refuses a parsed object with a message saying so. Anything but a request object, a
    * field that throws as it is read, a `method` or `url` that is not text, headers that are no object, or a
    * request stream whose iterator throws or rejects is an `InvalidInputError` naming `request` or the field
-   * (`request.body`), answered 500 and heard by `onError`, without what was thrown; bytes in `req.body` that
-   * cannot be read (detached, a Proxy of a `Buffer`) are 400 `body-not-raw`, as the same chunk of the stream.
+   * (`request.body`), answered 500 and heard by `onError`, without what was thrown; but a stream that fails
+   * because the sender's connection closed mid-body (Node's `aborted`, `ECONNRESET`, a premature close) is
+   * 400 `body-incomplete`, not heard by `onError`, as `handleWebhook` answers it. Bytes in `req.body` that
+   * cannot be read (detached, a Proxy of a `Buffer`) are 400 `body-not-raw`, as the same chunk of the stream,
+   * and so is a stream something read to its end before (`readableEnded`) with nothing left in `req.body`.
    * A response that cannot be written (none, a field or method that throws, an `end` that rejects) is an
    * `InvalidInputError` naming `response` heard by `onError`; the returned promise never rejects.
    */
@@ -131,6 +137,21 @@ function bodyAlreadyRead(): Outcome {
         'the request body was read before the webhook handler got it, so the signed bytes are gone. Hand ' +
         'the handler the untouched Request (Hono: c.req.raw, before any c.req.json()), or read the body once ' +
         'with await request.text() and call parseWebhook with it.',
+    },
+  };
+}
+
+// The same for node(): a request stream read to its end before the handler got it, with no bytes left in
+// `req.body`.
+function nodeBodyAlreadyRead(): Outcome {
+  return {
+    status: 400,
+    body: {
+      error: 'body-not-raw',
+      message:
+        'the request body was read before the webhook handler got it, so the signed bytes are gone. Hand ' +
+        'the handler the request before anything reads its stream, or put express.raw() on the route so ' +
+        'the bytes stay in req.body.',
     },
   };
 }
@@ -271,6 +292,10 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
       if (error instanceof BodyStalled)
         return { status: 408, body: { error: 'body-timeout' }, headers: { connection: 'close' } };
       if (error instanceof BodyNotBytes) return bodyNotBytes(error.given);
+      // The sender's connection closed mid-body: nobody hears this answer, and nothing of the application's
+      // failed, so onError is not told (a vendor that retries delivers again).
+      if (error instanceof BodyIncomplete)
+        return { status: 400, body: bodyIncomplete, headers: { connection: 'close' } };
       // The failure itself stays with the application (onEvents, configuration): the sender learns nothing.
       tell(error);
       return { status: 500, body: { error: 'handler-failed' } };
@@ -320,6 +345,10 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
       const outcome = await safely(async () => {
         // The application's call, as handleWebhook's is: each field read once, named when it cannot be.
         const fields = readNodeRequest(request);
+        // A stream something read to its end (a middleware, a parser that left nothing in req.body) has no
+        // bytes left: verifying none would answer malformed-body or a bad signature for the wrong reason. A
+        // body that is empty but unread is not ended yet (`readableEnded` turns true only once it is read).
+        if (fields.body === undefined && fields.readableEnded === true) return nodeBodyAlreadyRead();
         const body = await nodeBody(request, fields, maxBodyBytes, timeouts);
         return process(body, fields.headers, fields.url, fields.method);
       });
@@ -343,6 +372,34 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
 
 class BodyTooLarge extends Error {}
 class BodyStalled extends Error {}
+class BodyIncomplete extends Error {}
+
+const bodyIncomplete = {
+  error: 'body-incomplete',
+  message:
+    "the sender's connection closed before the request body was whole, so there are no signed bytes to verify",
+};
+
+// The codes a body stream fails with when the sender's connection went away mid-body: Node's request stream
+// (`aborted`, ECONNRESET; a premature close), a fetch Request made from one (`Readable.toWeb`, as Hono's and
+// Next.js's Node servers make it), undici's socket error. The network's doing, not the application's: told
+// apart by the code alone, since reading anything else of what a stream failed with could throw.
+const connectionLostCodes: ReadonlySet<unknown> = /* @__PURE__ */ new Set([
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'UND_ERR_SOCKET',
+]);
+
+function connectionLost(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  try {
+    return connectionLostCodes.has((error as { code?: unknown }).code);
+  } catch {
+    return false;
+  }
+}
 class BodyNotBytes extends Error {
   /** Whether the bytes were given as `req.body` (a body parser's) rather than yielded by the stream. */
   constructor(readonly given = false) {
@@ -451,11 +508,12 @@ function claimsBytes(body: unknown): boolean {
 
 const typedArray = /* @__PURE__ */ Object.getPrototypeOf(Uint8Array) as abstract new () => ArrayBufferView;
 
-// The chunks of a Node request's stream. Its iterator, or a step of it, that throws (or answers no iterator
-// result) is named `request`, never the raw error: the application's stream or the connection failed.
+// The chunks of a Node request's stream. A step that fails because the sender's connection closed (the
+// stream's error carries a connection code, {@link connectionLost}) is a body that never arrived whole
+// (400 `body-incomplete`); its iterator, or a step of it, that throws anything else (or answers no iterator
+// result) is the application's stream, named `request`, never the raw error.
 function nodeChunks(request: object): AsyncIterator<unknown> {
-  const failed = () =>
-    callError('request', 'body stream failed as it was read (its iterator threw, or the connection broke)');
+  const failed = () => callError('request', 'body stream failed as it was read (its iterator threw)');
   let iterator: AsyncIterator<unknown>;
   try {
     iterator = (request as AsyncIterable<unknown>)[Symbol.asyncIterator]();
@@ -470,7 +528,8 @@ function nodeChunks(request: object): AsyncIterator<unknown> {
         if (typeof result !== 'object' || result === null) throw failed();
         const { done, value } = result as IteratorResult<unknown>;
         return done === true ? { done: true, value: undefined } : { done: false, value };
-      } catch {
+      } catch (error) {
+        if (connectionLost(error)) throw new BodyIncomplete();
         throw failed();
       }
     },
@@ -525,8 +584,10 @@ function readFetchRequest(request: Request) {
   return { bodyUsed, body, locked, headers, contentLength, url, method };
 }
 
-// The chunks of a fetch Request's body; cancelling the iterator cancels the stream. A stream that fails as
-// it is read (its source errored) is named `request.body`, never what it failed with.
+// The chunks of a fetch Request's body; cancelling the iterator cancels the stream. A stream that fails
+// because the sender's connection closed is a body that never arrived whole, as node's (400
+// `body-incomplete`); one that fails otherwise (its source errored) is named `request.body`, never what it
+// failed with.
 function requestChunks(body: ReadableStream<Uint8Array> | null): AsyncIterator<unknown> {
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   try {
@@ -540,12 +601,9 @@ function requestChunks(body: ReadableStream<Uint8Array> | null): AsyncIterator<u
     next: async () => {
       try {
         return (await open.read()) as IteratorResult<unknown>;
-      } catch {
-        throw callError(
-          'request.body',
-          'stream failed as it was read (its source errored, or the connection broke)',
-          'handleWebhook',
-        );
+      } catch (error) {
+        if (connectionLost(error)) throw new BodyIncomplete();
+        throw callError('request.body', 'stream failed as it was read (its source errored)', 'handleWebhook');
       }
     },
     return: async () => {
