@@ -184,7 +184,8 @@ describe('wowza-realtime parseWebhook', () => {
       },
     });
     expect(event?.occurredAt.toISOString()).toBe('2021-12-02T16:45:16.000Z');
-    expect(event?.raw).toEqual(Buffer.from(jpeg));
+    // The image bytes, as a Uint8Array whatever kind of bytes the body was given as.
+    expect(event?.raw).toEqual(new Uint8Array(Buffer.from(jpeg)));
     const tampered = Buffer.from(jpeg);
     tampered[9] = 0;
     expect(

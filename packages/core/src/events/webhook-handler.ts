@@ -3,7 +3,13 @@ import { maxTimeoutMs } from '../http/transport-settings.js';
 import { type OptionRule, optionRules, readOptions } from '../options.js';
 import { isEventHub, type LiveStreamEventHub } from './event-hub.js';
 import { isLiveStreamEvent, type LiveStreamEvent } from './live-stream-event.js';
-import { readWebhookBody, type WebhookHeaders, type WebhookParser, webhookHeader } from './webhook-input.js';
+import {
+  claimsWebhookBytes,
+  readWebhookBody,
+  type WebhookHeaders,
+  type WebhookParser,
+  webhookHeader,
+} from './webhook-input.js';
 
 /** Options of {@link createWebhookHandler}. */
 export interface WebhookHandlerOptions {
@@ -358,11 +364,15 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
       const unwritable = () =>
         tell(callError('response', 'could not be written (a setter, a method or a Proxy in it threw)'));
       try {
+        // A method may answer a promise (a framework's async response): its rejection is heard, not left.
+        const watch = (returned: unknown) => {
+          if (typeof returned === 'object' && returned !== null) Promise.resolve(returned).catch(unwritable);
+        };
         response.statusCode = outcome.status;
-        response.setHeader('content-type', 'application/json');
-        for (const [name, value] of Object.entries(outcome.headers ?? {})) response.setHeader(name, value);
-        const ended: unknown = response.end(JSON.stringify(outcome.body));
-        if (typeof ended === 'object' && ended !== null) Promise.resolve(ended).catch(unwritable);
+        watch(response.setHeader('content-type', 'application/json'));
+        for (const [name, value] of Object.entries(outcome.headers ?? {}))
+          watch(response.setHeader(name, value));
+        watch(response.end(JSON.stringify(outcome.body)));
       } catch {
         unwritable();
       }
@@ -489,24 +499,18 @@ function readNodeRequest(request: unknown): NodeRequestFields {
   };
 }
 
-// Whether a body parser's `req.body` stands for bytes: a view, a buffer, or what passes for one (a Proxy of a
-// Buffer, a revoked Proxy, whose instanceof throws). Such a body is read here, as a chunk of the stream is.
-function claimsBytes(body: unknown): boolean {
-  if (typeof body !== 'object' || body === null) return false;
+const blobSizeGetter = /* @__PURE__ */ (() =>
+  typeof Blob === 'undefined' ? undefined : Object.getOwnPropertyDescriptor(Blob.prototype, 'size')?.get)();
+
+// A Blob's size in bytes, read without the caller's getters; 0 for anything that is no Blob.
+function blobSize(value: unknown): number {
+  if (blobSizeGetter === undefined || typeof value !== 'object' || value === null) return 0;
   try {
-    return (
-      ArrayBuffer.isView(body) ||
-      body instanceof typedArray ||
-      body instanceof DataView ||
-      body instanceof ArrayBuffer ||
-      (typeof SharedArrayBuffer !== 'undefined' && body instanceof SharedArrayBuffer)
-    );
+    return Reflect.apply(blobSizeGetter, value, []) as number;
   } catch {
-    return true;
+    return 0;
   }
 }
-
-const typedArray = /* @__PURE__ */ Object.getPrototypeOf(Uint8Array) as abstract new () => ArrayBufferView;
 
 // The chunks of a Node request's stream. A step that fails because the sender's connection closed (the
 // stream's error carries a connection code, {@link connectionLost}) is a body that never arrived whole
@@ -581,6 +585,9 @@ function readFetchRequest(request: Request) {
   const contentLength = read('request.headers', () => headers.get('content-length'));
   const url = read('request.url', () => request.url);
   const method = read('request.method', () => request.method);
+  // A fetch Request's are always text: anything else is an imitation, named rather than read as some method.
+  if (typeof url !== 'string') throw callError('request.url', 'must be text', 'handleWebhook');
+  if (typeof method !== 'string') throw callError('request.method', 'must be text', 'handleWebhook');
   return { bodyUsed, body, locked, headers, contentLength, url, method };
 }
 
@@ -686,7 +693,7 @@ async function nodeBody(
   }
   // Bytes a parser left are read as a chunk of the stream is: ones that cannot be read (detached, a Proxy
   // of a Buffer, a view past its buffer's end) are a body that is not raw, 400, as the same chunk would be.
-  if (claimsBytes(given)) {
+  if (claimsWebhookBytes(given)) {
     let bytes: Uint8Array;
     try {
       bytes = readWebhookBody(given, 'webhook');
@@ -696,6 +703,8 @@ async function nodeBody(
     if (bytes.byteLength > maxBodyBytes) throw new BodyTooLarge();
     return bytes;
   }
+  // A Blob a parser left is read whole by the parse: weighed first, by the platform's own `size`.
+  if (blobSize(given) > maxBodyBytes) throw new BodyTooLarge();
   // A parser that consumed the stream left an object: refuse it with the targeted message.
   if (given !== undefined && fields.readableEnded !== false) return given;
   // A declared length past the cap is refused before a byte is read.

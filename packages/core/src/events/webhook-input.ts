@@ -51,48 +51,115 @@ const detachedBody =
 const shrunkBody =
   'is a view past the end of its resizable ArrayBuffer (the buffer shrank below it): pass the bytes';
 const unreadableBody = 'could not be read (a getter or a Proxy in it threw)';
-// The intrinsics a view is read with: each throws for a view out of bounds (or a Proxy standing for one).
+const imitation = 'is no byte array or ArrayBuffer itself (a Proxy of one?): pass the bytes';
+// The intrinsics a body is read with. Each asks the value's internal slots, which a Proxy or an object that only
+// inherits a prototype has none of, and none runs the caller's code: no getter, no `constructor` or species,
+// no trap. So a view is read by the bytes it holds, whatever its prototype, subclass, own getters or realm.
 // Built by a call marked pure, so that a bundle that never reads a webhook drops it.
 const intrinsics = /* @__PURE__ */ (() => {
   const TypedArray = Object.getPrototypeOf(Uint8Array) as abstract new () => ArrayBufferView;
-  const get = (of: object, name: PropertyKey) => Object.getOwnPropertyDescriptor(of, name)?.get;
+  const get = (of: object, name: PropertyKey) =>
+    Object.getOwnPropertyDescriptor(of, name)?.get as (() => unknown) | undefined;
+  const shared = typeof SharedArrayBuffer === 'undefined' ? undefined : SharedArrayBuffer.prototype;
   return {
     TypedArray,
-    slice: (TypedArray.prototype as Uint8Array).slice,
+    // Throws for a typed array detached or out of bounds, as every typed-array method does, and consults no
+    // species (`slice` reads the view's `constructor`: the caller's code).
+    values: (TypedArray.prototype as Uint8Array).values as () => unknown,
     // Undefined for what is no typed array (a DataView), of any realm.
     tag: get(TypedArray.prototype, Symbol.toStringTag) as () => string | undefined,
-    // A view's own fields as this realm's getters read them: a subclass's or an own `buffer` getter (which
-    // may throw, or name other bytes) is not where the view's bytes are.
     typed: {
       buffer: get(TypedArray.prototype, 'buffer') as () => ArrayBufferLike,
       byteOffset: get(TypedArray.prototype, 'byteOffset') as () => number,
       byteLength: get(TypedArray.prototype, 'byteLength') as () => number,
     },
+    // A DataView's `byteLength` throws when it is detached or out of bounds.
     dataView: {
       buffer: get(DataView.prototype, 'buffer') as () => ArrayBufferLike,
       byteOffset: get(DataView.prototype, 'byteOffset') as () => number,
       byteLength: get(DataView.prototype, 'byteLength') as () => number,
     },
+    // Each throws for anything but its own kind of buffer: an ArrayBuffer's for a SharedArrayBuffer too.
+    arrayBuffer: get(ArrayBuffer.prototype, 'byteLength') as () => number,
+    sharedArrayBuffer: shared && (get(shared, 'byteLength') as () => number),
     resizable: get(ArrayBuffer.prototype, 'resizable'),
   };
 })();
 
-// Whether a view's buffer may shrink: a resizable ArrayBuffer (a growable SharedArrayBuffer never shrinks).
-function isResizable(buffer: ArrayBufferLike): boolean {
-  if (intrinsics.resizable === undefined || !(buffer instanceof ArrayBuffer)) return false;
+// Whether `method` answers for `value` (it throws for what lacks the internal slots it reads).
+function answers(method: () => unknown, value: unknown): boolean {
   try {
-    return Reflect.apply(intrinsics.resizable, buffer, []) === true;
+    Reflect.apply(method, value, []);
+    return true;
   } catch {
     return false;
   }
 }
 
+// What a buffer is by its internal slots, of any realm or prototype: a Proxy of one is neither.
+function bufferKind(value: unknown): 'array' | 'shared' | undefined {
+  if (answers(intrinsics.arrayBuffer, value)) return 'array';
+  if (intrinsics.sharedArrayBuffer && answers(intrinsics.sharedArrayBuffer, value)) return 'shared';
+  return undefined;
+}
+
+// Whether an ArrayBuffer's bytes were transferred away: no view of a detached buffer can be made.
+function isDetached(buffer: ArrayBufferLike): boolean {
+  try {
+    new Uint8Array(buffer, 0, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+// Whether an ArrayBuffer may shrink (a growable SharedArrayBuffer never shrinks, and shared bytes are copied).
+function isResizable(buffer: ArrayBufferLike): boolean {
+  return intrinsics.resizable !== undefined && Reflect.apply(intrinsics.resizable, buffer, []) === true;
+}
+
+// A private copy, made without asking the bytes anything (`slice` would consult a species).
+function copyOf(bytes: Uint8Array): Uint8Array {
+  const copy = new Uint8Array(bytes.length);
+  copy.set(bytes);
+  return copy;
+}
+
 /**
- * The raw bytes of a webhook body. A parsed object (what `express.json()` or `await request.json()`
- * leaves) throws {@link WebhookVerificationError} `body-not-raw`, saying how to keep the raw body. A
- * detached `ArrayBuffer` or a view of one (its bytes transferred), a view past the end of a resizable
- * `ArrayBuffer` that shrank below it, or a Proxy of a typed array, a `DataView` or an `ArrayBuffer`, throws
- * `InvalidInputError` naming `input.body`. A view over a resizable buffer (or the buffer) is copied.
+ * Whether a value is bytes {@link readWebhookBody} reads, or passes for such (a Proxy of a `Buffer`, an
+ * object made from a typed array's prototype, a revoked Proxy), which it refuses naming `input.body`: what a
+ * body parser's `req.body` must be for the Node handler to take it as the raw body.
+ */
+export function claimsWebhookBytes(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  return ArrayBuffer.isView(value) || bufferKind(value) !== undefined || imitatesBytes(value);
+}
+
+// Whether a value passes for bytes by its prototype chain without holding any (a Proxy of a Buffer, an object
+// made from `Uint8Array.prototype`); one whose chain cannot be walked (a revoked Proxy) is counted as one.
+function imitatesBytes(value: object): boolean {
+  try {
+    return (
+      value instanceof intrinsics.TypedArray ||
+      value instanceof DataView ||
+      value instanceof ArrayBuffer ||
+      (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer)
+    );
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * The raw bytes of a webhook body, as a `Uint8Array` of unilive's own: over the same memory when nothing can
+ * change it, else a copy. Text is encoded as UTF-8. A typed array (a `Buffer` included) or a `DataView` is read
+ * by the bytes it holds, through the platform's own accessors, whatever its prototype, realm, subclass or own
+ * getters; an `ArrayBuffer` or `SharedArrayBuffer` likewise, of any realm. Bytes that may change under the
+ * verification (shared memory, a resizable buffer) are copied. A parsed object (what `express.json()` or
+ * `await request.json()` leaves) throws {@link WebhookVerificationError} `body-not-raw`, saying how to keep
+ * the raw body. A detached `ArrayBuffer` or a view of one (its bytes transferred), a view past the end of a
+ * resizable `ArrayBuffer` that shrank below it, or what only passes for bytes (a Proxy of a typed array, a
+ * `DataView`, an `ArrayBuffer` or a `SharedArrayBuffer`) throws `InvalidInputError` naming `input.body`.
  */
 export function readWebhookBody(body: unknown, provider: ProviderId): Uint8Array {
   if (typeof body === 'string') return encoder.encode(body);
@@ -107,48 +174,34 @@ export function readWebhookBody(body: unknown, provider: ProviderId): Uint8Array
       issues: [{ path: 'input.body', message }],
     });
   };
-  const imitation = 'is no byte array or ArrayBuffer itself (a Proxy of one?): pass the bytes';
-  // The `detached` getter throws for what is no ArrayBuffer itself (a Proxy of one).
-  const detached = (buffer: unknown): boolean => {
-    try {
-      return (buffer as { detached?: unknown }).detached === true;
-    } catch {
-      return refuse(imitation);
+  if (typeof body === 'object' && body !== null) {
+    if (ArrayBuffer.isView(body)) {
+      const typed = Reflect.apply(intrinsics.tag, body, []) !== undefined;
+      const fields = typed ? intrinsics.typed : intrinsics.dataView;
+      const buffer = Reflect.apply(fields.buffer, body, []);
+      const shared = bufferKind(buffer) === 'shared';
+      // A view over a resizable buffer shrunk below it is out of bounds: its bytes are gone as a detached
+      // one's are. The bytes of one in bounds are copied, since the buffer may shrink later.
+      if (!answers(typed ? intrinsics.values : fields.byteLength, body))
+        refuse(!shared && isDetached(buffer) ? detachedBody : shrunkBody);
+      const bytes = new Uint8Array(
+        buffer,
+        Reflect.apply(fields.byteOffset, body, []),
+        Reflect.apply(fields.byteLength, body, []),
+      );
+      return shared || isResizable(buffer) ? copyOf(bytes) : bytes;
     }
-  };
-  if (body instanceof ArrayBuffer) {
-    if (detached(body)) refuse(detachedBody);
-    return isResizable(body) ? new Uint8Array(body).slice() : new Uint8Array(body);
-  }
-  // Shared memory may change under the verification: a private copy is verified and parsed.
-  if (typeof SharedArrayBuffer !== 'undefined' && body instanceof SharedArrayBuffer)
-    return new Uint8Array(body).slice();
-  if (ArrayBuffer.isView(body)) {
-    const view = body as ArrayBufferView;
-    const typed = Reflect.apply(intrinsics.tag, view, []) !== undefined;
-    const fields = typed ? intrinsics.typed : intrinsics.dataView;
-    const buffer = Reflect.apply(fields.buffer, view, []);
-    if (detached(buffer)) refuse(detachedBody);
-    // A view over a resizable buffer shrunk below it is out of bounds: its bytes are gone as a detached
-    // one's are (its length reads 0, a DataView's throws). The intrinsic `slice` and `byteLength` throw
-    // for such a view alone; the bytes of one in bounds are copied, since the buffer may shrink later.
-    try {
-      if (typed) Reflect.apply(intrinsics.slice, view, [0, 0]);
-      else Reflect.apply(fields.byteLength, view, []);
-    } catch {
-      refuse(shrunkBody);
+    const kind = bufferKind(body);
+    // Shared memory may change under the verification: a private copy is verified and parsed.
+    if (kind === 'shared') return copyOf(new Uint8Array(body as SharedArrayBuffer));
+    if (kind === 'array') {
+      const buffer = body as ArrayBuffer;
+      if (isDetached(buffer)) refuse(detachedBody);
+      const bytes = new Uint8Array(buffer);
+      return isResizable(buffer) ? copyOf(bytes) : bytes;
     }
-    const bytes = new Uint8Array(
-      buffer,
-      Reflect.apply(fields.byteOffset, view, []),
-      Reflect.apply(fields.byteLength, view, []),
-    );
-    if (isResizable(buffer)) return bytes.slice();
-    // A Uint8Array (a Node Buffer) is handed on as given: everything after reads it by its internal slots.
-    return view instanceof Uint8Array ? view : bytes;
+    if (imitatesBytes(body)) refuse(imitation);
   }
-  // A Proxy of a typed array or a DataView passes instanceof but is no view: no intrinsic reads it.
-  if (body instanceof intrinsics.TypedArray || body instanceof DataView) refuse(imitation);
   const stream = streamKind(body);
   if (stream) {
     throw new WebhookVerificationError({
@@ -195,7 +248,8 @@ export async function webhookBodyBytes(body: unknown, provider: ProviderId): Pro
   } catch (error) {
     throw unreadableBodyError(provider, error);
   }
-  if (!(bytes instanceof ArrayBuffer)) throw unreadableBodyError(provider);
+  // An ArrayBuffer of any realm (a test environment's own) is read; anything else is not bytes.
+  if (bufferKind(bytes) !== 'array') throw unreadableBodyError(provider);
   return readWebhookBody(bytes, provider);
 }
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { hostileKinds, makeHostile } from '../../test/hostile-bytes.js';
 import { InvalidInputError } from '../errors/errors.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
 import {
@@ -218,22 +219,33 @@ describe('a body that trickles', () => {
 
 describe('a body whose bytes are gone or imitated', () => {
   it('is an InvalidInputError naming input.body, never a TypeError', () => {
-    const kinds = ['ArrayBuffer', 'Uint8Array', 'Uint16Array', 'DataView', 'Buffer'] as const;
+    const kinds = [
+      'ArrayBuffer',
+      'SharedArrayBuffer',
+      'Uint8Array',
+      'Uint16Array',
+      'DataView',
+      'Buffer',
+    ] as const;
     fc.assert(
       fc.property(fc.constantFrom(...kinds), fc.constantFrom('detached', 'proxy', 'fine'), (kind, state) => {
         const buffer = new TextEncoder().encode('{"a":1}').buffer as ArrayBuffer;
         const view = (of: ArrayBuffer): unknown =>
           kind === 'ArrayBuffer'
             ? of
-            : kind === 'Uint8Array'
-              ? new Uint8Array(of)
-              : kind === 'Uint16Array'
-                ? new Uint16Array(of, 0, 2)
-                : kind === 'DataView'
-                  ? new DataView(of)
-                  : Buffer.from(of);
+            : kind === 'SharedArrayBuffer'
+              ? sharedCopy(of)
+              : kind === 'Uint8Array'
+                ? new Uint8Array(of)
+                : kind === 'Uint16Array'
+                  ? new Uint16Array(of, 0, 2)
+                  : kind === 'DataView'
+                    ? new DataView(of)
+                    : Buffer.from(of);
         let body = view(buffer);
-        if (state === 'detached') structuredClone(buffer, { transfer: [buffer] });
+        // Shared memory cannot be transferred: a SharedArrayBuffer is never detached.
+        if (state === 'detached' && kind !== 'SharedArrayBuffer')
+          structuredClone(buffer, { transfer: [buffer] });
         if (state === 'proxy') body = new Proxy(body as object, {});
         const imitated = state === 'proxy';
         let thrown: unknown;
@@ -244,7 +256,7 @@ describe('a body whose bytes are gone or imitated', () => {
         }
         // A Proxy of any view (a DataView, a Uint16Array too) imitates bytes: named as the body, as a
         // Proxy of a Uint8Array is, not taken for a parsed value.
-        if (state === 'detached' || imitated) {
+        if ((state === 'detached' && kind !== 'SharedArrayBuffer') || imitated) {
           expect(InvalidInputError.isInstance(thrown)).toBe(true);
           expect((thrown as InvalidInputError).issues[0]?.path).toBe('input.body');
         } else expect(thrown).toBeUndefined();
@@ -256,10 +268,97 @@ describe('a body whose bytes are gone or imitated', () => {
           ['Uint8Array', 'proxy'],
           ['DataView', 'proxy'],
           ['Uint16Array', 'proxy'],
+          ['SharedArrayBuffer', 'proxy'],
           ['Buffer', 'fine'],
         ],
       },
     );
+  });
+});
+
+function sharedCopy(of: ArrayBuffer): SharedArrayBuffer {
+  const shared = new SharedArrayBuffer(of.byteLength);
+  new Uint8Array(shared).set(new Uint8Array(of));
+  return shared;
+}
+
+describe('bytes with the caller’s code on them, given to either handler', () => {
+  // A view whose own getters throw or lie, whose species takes the buffer away when asked, with another
+  // prototype or realm: read by the bytes it holds, as parseWebhook reads it, so the parse gets exactly them.
+  const bytes = new TextEncoder().encode('{"event":"x"}');
+  const fetchRequest = (chunk: unknown) =>
+    ({
+      method: 'POST',
+      url: 'https://app.example/hooks',
+      headers: new Headers(),
+      bodyUsed: false,
+      body: new ReadableStream({
+        pull: (controller) => {
+          controller.enqueue(chunk);
+          controller.close();
+        },
+      }),
+    }) as unknown as Request;
+
+  it('as req.body, as a chunk of the Node stream, or of a fetch body: the parse gets exactly the bytes (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...hostileKinds), async (kind) => {
+        const parsed: number[][] = [];
+        const heard: unknown[] = [];
+        const handler = createWebhookHandler({
+          parse: async (input) => {
+            parsed.push([...(input.body as Uint8Array)]);
+            return events;
+          },
+          onError: (error) => heard.push(error),
+        });
+        const statuses: number[] = [];
+        for (const request of [
+          { ...nodeRequest('/w', once('')), body: makeHostile(bytes, kind).value, readableEnded: true },
+          nodeRequest('/w', {
+            [Symbol.asyncIterator]: () => {
+              let given = false;
+              return {
+                next: async () => {
+                  if (given) return { done: true, value: undefined };
+                  given = true;
+                  return { done: false, value: makeHostile(bytes, kind).value };
+                },
+              };
+            },
+          }),
+        ]) {
+          const { response, writer } = nodeResponse();
+          await handler.node(request, writer);
+          statuses.push(response.statusCode);
+        }
+        statuses.push((await handler.handleWebhook(fetchRequest(makeHostile(bytes, kind).value))).status);
+        expect({ statuses, heard }, kind.join(' ')).toEqual({ statuses: [200, 200, 200], heard: [] });
+        expect(parsed, kind.join(' ')).toEqual([[...bytes], [...bytes], [...bytes]]);
+      }),
+      { examples: hostileKinds.map((kind) => [kind]) },
+    );
+  });
+
+  it('a Blob left in req.body is weighed by its size: 413 beyond maxBodyBytes, never read', async () => {
+    let parsed = 0;
+    const handler = createWebhookHandler({
+      parse: async () => {
+        parsed += 1;
+        return events;
+      },
+      maxBodyBytes: 8,
+    });
+    const answers: number[] = [];
+    for (const size of [8, 9]) {
+      const { response, writer } = nodeResponse();
+      const blob = new Blob([new Uint8Array(size)]);
+      // Its own `size` would say anything: the platform's is read.
+      Object.defineProperty(blob, 'size', { value: 0 });
+      await handler.node({ ...nodeRequest('/w', once('')), body: blob, readableEnded: true }, writer);
+      answers.push(response.statusCode);
+    }
+    expect({ answers, parsed }).toEqual({ answers: [200, 413], parsed: 1 });
   });
 });
 
@@ -381,6 +480,7 @@ describe("node()'s request that cannot be read", () => {
       },
       'Proxy of a Buffer': () => new Proxy(Buffer.from(body), {}),
       'Proxy of a DataView': () => new Proxy(new DataView(new TextEncoder().encode(body).buffer), {}),
+      'Proxy of a SharedArrayBuffer': () => new Proxy(sharedCopy(new TextEncoder().encode(body).buffer), {}),
       'view past the end of a shrunk resizable buffer': () => {
         // A resizable ArrayBuffer (ES2024, in Node since 20), typed here as the lib targeted predates it.
         const Resizable = ArrayBuffer as unknown as new (
@@ -472,6 +572,8 @@ describe("handleWebhook's Request that cannot be read", () => {
       });
     return made;
   };
+  const answering = (field: string, value: unknown) =>
+    Object.defineProperty(request(), field, { get: () => value });
   const erroring = (thrown: unknown) =>
     new Request('https://app.example/hooks', {
       method: 'POST',
@@ -488,6 +590,17 @@ describe("handleWebhook's Request that cannot be read", () => {
     body: (thrown) => [throwing(['body'], thrown), 'request.body'],
     url: (thrown) => [throwing(['url'], thrown), 'request.url'],
     method: (thrown) => [throwing(['method'], thrown), 'request.method'],
+    // A field that answers something no Request holds: an imitation, named too.
+    methodNotText: (thrown) => [
+      answering('method', {
+        toString: () => {
+          throw thrown;
+        },
+      }),
+      'request.method',
+    ],
+    methodMissing: () => [answering('method', undefined), 'request.method'],
+    urlNotText: () => [answering('url', 42), 'request.url'],
     stream: (thrown) => [erroring(thrown), 'request.body'],
   };
 
@@ -546,6 +659,11 @@ describe("node()'s response that cannot be written", () => {
         },
       ),
     endRejects: (thrown) => ({ statusCode: 0, setHeader: () => {}, end: async () => Promise.reject(thrown) }),
+    setHeaderRejects: (thrown) => ({
+      statusCode: 0,
+      setHeader: async () => Promise.reject(thrown),
+      end: () => {},
+    }),
   };
 
   it('resolves, onError hearing an InvalidInputError naming response, never the raw error (generated)', async () => {
