@@ -1011,22 +1011,25 @@ function serveMedia(
       return '';
     }
   });
-  const file = extra.length === 0 ? media?.hlsFile(provider, id, name) : undefined;
-  const size = file ? fileSize(file) : undefined;
-  if (!file || size === undefined || (request.method !== 'GET' && request.method !== 'HEAD')) {
+  const extension = name.slice(name.lastIndexOf('.') + 1);
+  // A playlist is read whole (ffmpeg replaces it at once) to add what ffmpeg leaves out; a segment streams.
+  const playlist =
+    extra.length === 0 && extension === 'm3u8' ? media?.hlsPlaylist(provider, id, name) : undefined;
+  const file = extra.length === 0 && extension !== 'm3u8' ? media?.hlsFile(provider, id, name) : undefined;
+  const size = playlist !== undefined ? Buffer.byteLength(playlist) : file ? fileSize(file) : undefined;
+  if (size === undefined || (request.method !== 'GET' && request.method !== 'HEAD')) {
     send(response, { status: 404, headers: cors, body: { error: 'no HLS output at this address' } });
     return;
   }
-  const extension = name.slice(name.lastIndexOf('.') + 1);
   response.writeHead(200, {
     ...cors,
     'content-type': mediaTypes[extension] ?? 'application/octet-stream',
     'content-length': String(size),
-    // The playlist changes with every segment; a segment never changes.
+    // The playlist changes with every segment; a segment never changes (its number is never used again).
     'cache-control': extension === 'm3u8' ? 'no-cache' : 'max-age=60',
   });
-  if (request.method === 'HEAD') {
-    response.end();
+  if (request.method === 'HEAD' || playlist !== undefined || !file) {
+    response.end(request.method === 'HEAD' ? undefined : playlist);
     return;
   }
   const reader = createReadStream(file);

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type NmsAvPacket, nmsAmf, nmsFlv } from './node-media-server.js';
 
@@ -14,6 +14,26 @@ export interface HlsPackagerOptions {
   segmentSeconds?: number;
   /** Hears ffmpeg's exit: `failure` holds the end of what it printed when it did not end cleanly. */
   onExit?(failure: string | undefined): void;
+  /**
+   * Settles once the previous packager writing `directory` has exited: until then this one only buffers the
+   * publisher's messages, since both would write the same playlist.
+   */
+  after?: Promise<void>;
+  /** Hears, as ffmpeg starts, how it carries on the playlist an earlier publish left (`undefined`: none). */
+  onStart?(resumed: HlsResume | undefined): void;
+}
+
+/** How a packager carries on the playlist an earlier publish to the same stream left. */
+export interface HlsResume {
+  /** The number of the first segment this packager writes; ffmpeg marks it `#EXT-X-DISCONTINUITY`. */
+  firstSegment: number;
+  /**
+   * Segment files in the folder the playlist no longer lists: ffmpeg deletes only segments it listed itself,
+   * so these are left to the caller (they left the playlist before the earlier publish ended).
+   */
+  unlisted: string[];
+  /** The playlist's `#EXT-X-TARGETDURATION`, in seconds. */
+  targetSeconds: number;
 }
 
 /** One publisher's HLS output. */
@@ -37,82 +57,155 @@ const maxBufferedBytes = 64 * 1024 * 1024;
  * are (no transcoding, so it costs little CPU): the sandbox writes the RTMP messages to ffmpeg's stdin as
  * FLV, ffmpeg writes `playlistName` and `segmentN.ts` into `directory`: the playlist lists the last six segments,
  * and a segment stays on disk for seven more after it leaves the playlist.
+ *
+ * When an earlier publish to the stream left a playlist there (an encoder that reconnected), ffmpeg carries
+ * it on as a live packager does (RFC 8216 §6.2.1): the listed segments stay listed and leave in order, the
+ * media sequence and the segment numbers go on from them (a URI never names other bytes), and the first new
+ * segment is marked `#EXT-X-DISCONTINUITY`.
  */
 export function startHlsPackager(options: HlsPackagerOptions): HlsPackager {
-  mkdirSync(options.directory, { recursive: true });
-  const child: ChildProcess = spawn(
-    options.ffmpegPath,
-    [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      // Read just enough to find the two streams: the encoder's sequence headers come first.
-      '-probesize',
-      '65536',
-      '-analyzeduration',
-      '1000000',
-      '-f',
-      'flv',
-      '-i',
-      'pipe:0',
-      '-c',
-      'copy',
-      '-f',
-      'hls',
-      '-hls_time',
-      String(options.segmentSeconds ?? 1),
-      '-hls_list_size',
-      String(hlsListSize),
-      // RFC 8216 §6.2.2: a segment dropped from the playlist stays available for its own duration plus the
-      // playlist's, so a player that read the playlist a moment ago (or fell behind on a busy machine) still
-      // gets it. ffmpeg keeps one by default; the players then met a 404 for a segment just listed.
-      '-hls_delete_threshold',
-      String(hlsKeptAfterList),
-      '-hls_flags',
-      'delete_segments+independent_segments+temp_file',
-      '-hls_segment_filename',
-      join(options.directory, 'segment%d.ts'),
-      join(options.directory, options.playlistName),
-    ],
-    { stdio: ['pipe', 'ignore', 'pipe'] },
-  );
+  let child: ChildProcess | undefined;
+  // The publisher's messages until ffmpeg starts (after the previous packager of the folder exited).
+  let queue: Buffer[] | undefined = [nmsFlv.createHeader(true, true)];
+  let queuedBytes = 0;
+  let inputEnded = false;
+  let finished = false;
   let printed = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    printed = `${printed}${chunk.toString('utf8')}`.slice(-2_000);
-  });
-  let open = true;
+  let exitedNow!: () => void;
   const exited = new Promise<void>((resolve) => {
-    const done = (failure: string | undefined) => {
-      open = false;
-      options.onExit?.(failure);
-      resolve();
-    };
-    child.once('error', (error) => done(`ffmpeg could not run: ${error.message}`));
-    child.once('exit', (code, signal) =>
-      done(code === 0 ? undefined : `ffmpeg ended (${signal ?? `exit ${code}`}): ${printed.trim()}`),
-    );
+    exitedNow = resolve;
   });
-  // ffmpeg gone early: writes fail with EPIPE, which only means nobody reads any more.
-  child.stdin?.on('error', () => {});
-  child.stdin?.write(nmsFlv.createHeader(true, true));
+  const done = (failure: string | undefined) => {
+    if (finished) return;
+    finished = true;
+    queue = undefined;
+    options.onExit?.(failure);
+    exitedNow();
+  };
+
+  const started = (options.after ?? Promise.resolve())
+    .catch(() => undefined)
+    .then(() => {
+      if (finished) return;
+      let resumed: HlsResume | undefined;
+      try {
+        mkdirSync(options.directory, { recursive: true });
+        resumed = resumeOf(options.directory, options.playlistName);
+      } catch (error) {
+        done(`the HLS folder could not be read: ${(error as Error).message}`);
+        return;
+      }
+      options.onStart?.(resumed);
+      const spawned = spawn(options.ffmpegPath, ffmpegArguments(options, resumed), {
+        stdio: ['pipe', 'ignore', 'pipe'],
+      });
+      child = spawned;
+      spawned.stderr?.on('data', (chunk: Buffer) => {
+        printed = `${printed}${chunk.toString('utf8')}`.slice(-2_000);
+      });
+      spawned.once('error', (error) => done(`ffmpeg could not run: ${error.message}`));
+      spawned.once('exit', (code, signal) =>
+        done(code === 0 ? undefined : `ffmpeg ended (${signal ?? `exit ${code}`}): ${printed.trim()}`),
+      );
+      // ffmpeg gone early: writes fail with EPIPE, which only means nobody reads any more.
+      spawned.stdin?.on('error', () => {});
+      for (const chunk of queue ?? []) spawned.stdin?.write(chunk);
+      queue = undefined;
+      if (inputEnded) spawned.stdin?.end();
+    });
 
   return {
     write(packet) {
-      const stdin = child.stdin;
-      if (!open || !stdin || stdin.destroyed) return;
-      if (stdin.writableLength > maxBufferedBytes) {
-        child.kill('SIGKILL');
+      if (finished) return;
+      const message = nmsFlv.createMessage(packet.codec_type === 18 ? asFileMetadata(packet) : packet);
+      if (queue) {
+        queuedBytes += message.length;
+        if (queuedBytes > maxBufferedBytes) done('the previous packager of the stream did not end in time');
+        else queue.push(message);
         return;
       }
-      stdin.write(nmsFlv.createMessage(packet.codec_type === 18 ? asFileMetadata(packet) : packet));
+      const stdin = child?.stdin;
+      if (!stdin || stdin.destroyed) return;
+      if (stdin.writableLength > maxBufferedBytes) {
+        child?.kill('SIGKILL');
+        return;
+      }
+      stdin.write(message);
     },
     async end() {
-      child.stdin?.end();
-      const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      killer.unref();
+      inputEnded = true;
+      child?.stdin?.end();
+      await started;
+      const running = child;
+      if (running && !finished) {
+        const killer = setTimeout(() => running.kill('SIGKILL'), 5_000);
+        killer.unref();
+        await exited;
+        clearTimeout(killer);
+      }
       await exited;
-      clearTimeout(killer);
     },
+  };
+}
+
+function ffmpegArguments(options: HlsPackagerOptions, resumed: HlsResume | undefined): string[] {
+  return [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    // Read just enough to find the two streams: the encoder's sequence headers come first.
+    '-probesize',
+    '65536',
+    '-analyzeduration',
+    '1000000',
+    '-f',
+    'flv',
+    '-i',
+    'pipe:0',
+    '-c',
+    'copy',
+    '-f',
+    'hls',
+    '-hls_time',
+    String(options.segmentSeconds ?? 1),
+    '-hls_list_size',
+    String(hlsListSize),
+    // RFC 8216 §6.2.2: a segment dropped from the playlist stays available for its own duration plus the
+    // playlist's, so a player that read the playlist a moment ago (or fell behind on a busy machine) still
+    // gets it. ffmpeg keeps one by default; the players then met a 404 for a segment just listed.
+    '-hls_delete_threshold',
+    String(hlsKeptAfterList),
+    // `append_list` reads the playlist an earlier publish left, drops its `#EXT-X-ENDLIST`, goes on with its
+    // media sequence and segment numbers and marks the first new segment `#EXT-X-DISCONTINUITY`; the segments
+    // it read leave the playlist and the disk as its own do. (`discont_start` would add a second, header-level
+    // tag; ffmpeg writes no `#EXT-X-DISCONTINUITY-SEQUENCE`, which the media service adds as it serves.)
+    '-hls_flags',
+    `delete_segments+independent_segments+temp_file${resumed ? '+append_list' : ''}`,
+    '-hls_segment_filename',
+    join(options.directory, 'segment%d.ts'),
+    join(options.directory, options.playlistName),
+  ];
+}
+
+const segmentFile = /^segment(\d+)\.ts(\.tmp)?$/;
+
+/** What an earlier publish's playlist in `directory` leaves to carry on, if it lists a segment. */
+function resumeOf(directory: string, playlistName: string): HlsResume | undefined {
+  const path = join(directory, playlistName);
+  if (!existsSync(path)) return undefined;
+  const text = readFileSync(path, 'utf8');
+  const listed = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  const sequence = /^#EXT-X-MEDIA-SEQUENCE:(\d+)$/m.exec(text)?.[1];
+  if (listed.length === 0 || sequence === undefined) return undefined;
+  const keep = new Set(listed);
+  return {
+    // ffmpeg's own count: the media sequence plus the segments listed.
+    firstSegment: Number(sequence) + listed.length,
+    unlisted: readdirSync(directory).filter((name) => segmentFile.test(name) && !keep.has(name)),
+    targetSeconds: Number(/^#EXT-X-TARGETDURATION:(\d+)$/m.exec(text)?.[1] ?? 1),
   };
 }
 

@@ -107,6 +107,91 @@ describe.skipIf(!ffmpeg)('RTMP ingest: the publish an encoder makes with what th
     expect(await status(first - 8)).toBe(404);
   });
 
+  it('carries the playlist on across an encoder that reconnects: sequence and numbers go on, old segments stay', async () => {
+    // RFC 8216 §6.2.1 / §6.2.2 / §4.3.2.3: an encoder that reconnects (OBS's auto-reconnect) appends to the
+    // playlist, after an EXT-X-DISCONTINUITY; the media sequence never goes back, a segment URI never names
+    // other bytes, and the first publish's segments stay fetchable for seven segments after they leave the
+    // playlist, then go. Eight seconds of media each: the first publish's first segments have left its
+    // playlist when it ends, and the second's first segment (the discontinuity) leaves the playlist.
+    const { clients, changes, logs } = context;
+    const stream = await clients.liveapi!.create('Reconnecting encoder');
+    const id = String(stream._id);
+    const hlsUrl = (stream.playback as { hls_url: string }).hls_url;
+    const playlist = async () => {
+      const response = await fetch(hlsUrl);
+      return { status: response.status, text: await response.text() };
+    };
+    const ended = async () =>
+      eventually(async () => {
+        const { text } = await playlist();
+        return text.includes('#EXT-X-ENDLIST') ? text : undefined;
+      });
+    const segmentsOf = (text: string) => text.split('\n').filter((line) => line.endsWith('.ts'));
+    const sequenceOf = (text: string) => Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(text)?.[1]);
+    const numberOf = (name: string) => Number(/^segment(\d+)\.ts$/.exec(name)?.[1]);
+    const fetchSegment = async (n: number) => {
+      const response = await fetch(new URL(`segment${n}.ts`, hlsUrl));
+      return { n, status: response.status, body: Buffer.from(await response.arrayBuffer()).toString('hex') };
+    };
+    const numbers = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, n) => from + n);
+
+    const firstLive = changes.next((change) => change.kind === 'encoder-connected' && change.id === id);
+    const first = testPush(liveapiTarget(stream), { durationSeconds: 8 });
+    await whilePushing(first, firstLive, logs);
+    expect((await first.done).ok).toBe(true);
+    const firstEnd = await ended();
+    const lastOfFirst = numberOf(segmentsOf(firstEnd).at(-1) ?? '');
+    // Segments that left the first publish's playlist before it ended, and the ones it still lists.
+    const unlisted = numbers(0, sequenceOf(firstEnd) - 1);
+    expect(unlisted.length).toBeGreaterThan(0);
+    const firstBytes = await Promise.all(numbers(0, lastOfFirst).map(fetchSegment));
+    for (const segment of firstBytes) expect(segment.status).toBe(200);
+
+    const secondLive = changes.next((change) => change.kind === 'encoder-connected' && change.id === id);
+    const second = testPush(liveapiTarget(stream), { durationSeconds: 8 });
+    await whilePushing(second, secondLive, logs);
+    // The second publish has begun: the first's playlist and segments are still there, unchanged.
+    expect(await playlist()).toEqual({ status: 200, text: expect.stringContaining('#EXTM3U') });
+    expect(await Promise.all(numbers(0, lastOfFirst).map(fetchSegment))).toEqual(firstBytes);
+
+    // Once the second publish's first segment is listed, it follows the first's, after a discontinuity.
+    const appended = await whilePushing(
+      second,
+      eventually(async () => {
+        const { text } = await playlist();
+        return text.includes(`segment${lastOfFirst + 1}.ts`) ? text : undefined;
+      }),
+      logs,
+    );
+    expect(appended).not.toContain('#EXT-X-ENDLIST');
+    expect(sequenceOf(appended)).toBeGreaterThanOrEqual(sequenceOf(firstEnd));
+    expect(appended).toContain(`segment${lastOfFirst}.ts\n#EXT-X-DISCONTINUITY\n#EXTINF:`);
+    expect(appended.match(/#EXT-X-DISCONTINUITY\n/g)).toHaveLength(1);
+    expect(await Promise.all(numbers(0, lastOfFirst).map(fetchSegment))).toEqual(firstBytes);
+
+    expect((await second.done).ok).toBe(true);
+    const finished = await ended();
+    const sequence = sequenceOf(finished);
+    const listed = segmentsOf(finished).map(numberOf);
+    // Numbers go on from the first publish's one by one, and the media sequence names the first listed.
+    expect(listed).toEqual(numbers(sequence, sequence + listed.length - 1));
+    expect(sequence).toBeGreaterThan(lastOfFirst + 1);
+    // The discontinuity (the second publish's first segment) has left the playlist, so the playlist counts
+    // it: the first listed segment's discontinuity sequence number is 1.
+    expect(finished).toMatch(/#EXT-X-MEDIA-SEQUENCE:\d+\n#EXT-X-DISCONTINUITY-SEQUENCE:1\n/);
+    expect(finished).not.toContain('#EXT-X-DISCONTINUITY\n');
+    // Seven segments after they left the playlist: still served, the first publish's with the same bytes.
+    const kept = await Promise.all(numbers(Math.max(0, sequence - 7), listed.at(-1) ?? 0).map(fetchSegment));
+    for (const segment of kept)
+      expect({ n: segment.n, status: segment.status }).toEqual({ n: segment.n, status: 200 });
+    expect(kept.filter((segment) => segment.n <= lastOfFirst)).toEqual(
+      firstBytes.filter((segment) => segment.n >= sequence - 7),
+    );
+    // Older ones go, the first publish's unlisted ones included (the disk use stays bounded).
+    for (const n of numbers(0, sequence - 8))
+      expect(await eventually(async () => ((await fetchSegment(n)).status === 404 ? n : undefined))).toBe(n);
+  });
+
   it('refuses every publish that lacks the stream’s credentials or finds it refusing video, and logs why without the key', async () => {
     const { sandbox, clients, changes, logs } = context;
     const liveapi = clients.liveapi!;

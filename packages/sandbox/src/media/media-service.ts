@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProviderId } from '@unilive/core';
 import type { SandboxEngine } from '../engine.js';
 import type { EncoderInfo, IngestRequest } from '../types.js';
 import { findFfmpeg } from './ffmpeg.js';
-import { type HlsPackager, startHlsPackager } from './hls-packager.js';
+import { type HlsPackager, hlsListSize, startHlsPackager } from './hls-packager.js';
 import { hearNmsLog } from './node-media-server.js';
 import { type IngestSession, type RtmpIngest, startRtmpIngest } from './rtmp-ingest.js';
 
@@ -43,16 +43,33 @@ export interface MediaService {
   publisher(provider: ProviderId, id: string): EncoderInfo | undefined;
   /** Every encoder connection now, admitted or not. */
   sessions(): (EncoderInfo & { provider?: ProviderId; streamId?: string })[];
-  /** The file behind `/media/<provider>/<id>/<name>`, when the stream's latest publish wrote it. */
+  /** The file behind `/media/<provider>/<id>/<name>`, when the stream's publishes wrote it. */
   hlsFile(provider: ProviderId, id: string, name: string): string | undefined;
+  /**
+   * The playlist served at `/media/<provider>/<id>/<name>`: the one ffmpeg wrote, with the
+   * `#EXT-X-DISCONTINUITY-SEQUENCE` ffmpeg leaves out (RFC 8216 §6.2.2) once a discontinuity left it.
+   */
+  hlsPlaylist(provider: ProviderId, id: string, name: string): string | undefined;
   close(): Promise<void>;
 }
 
 interface Publish {
   session: IngestSession;
   request: IngestRequest;
-  directory: string;
   packager?: HlsPackager;
+  /** The stream was deleted: its output is being removed, so nothing more is packaged. */
+  deleted?: boolean;
+}
+
+/** A stream's HLS output, which every publish to it carries on. */
+interface StreamOutput {
+  directory: string;
+  /** Settles once the latest publish's packager exited: the next one starts after it. */
+  exited: Promise<void>;
+  /** Numbers of the segments marked `#EXT-X-DISCONTINUITY` (each publish's first but the first's). */
+  discontinuities: number[];
+  /** Removals of segments an earlier publish left unlisted, due once a player cannot want them any more. */
+  removals: Map<ReturnType<typeof setTimeout>, () => void>;
 }
 
 const keyOf = (provider: ProviderId, id: string) => `${provider}/${id}`;
@@ -74,8 +91,8 @@ export async function startMediaService(
   const hls = hlsOption === false ? undefined : hlsOption === true ? {} : hlsOption;
   let ffmpegPath: string | null | undefined = hls?.ffmpegPath;
   const publishing = new Map<string, Publish>();
-  /** The folder of each stream's latest publish, served at its HLS URL until the next one or deletion. */
-  const latest = new Map<string, string>();
+  /** Each stream's HLS output, served at its HLS URL from its first publish until its deletion. */
+  const outputs = new Map<string, StreamOutput>();
   const pending = new Set<Promise<void>>();
   const log = (level: 'info' | 'warn' | 'error', message: string, session?: IngestSession) =>
     engine.log({
@@ -147,13 +164,7 @@ export async function startMediaService(
             streamId: answer.streamId,
           };
         }
-        const directory = join(
-          root,
-          encodeURIComponent(provider),
-          encodeURIComponent(answer.streamId),
-          String(session.id),
-        );
-        publishing.set(key, { session, request, directory });
+        publishing.set(key, { session, request });
         return { accept: true, provider, streamId: answer.streamId };
       },
       live(session) {
@@ -162,21 +173,31 @@ export async function startMediaService(
       packet(session, packet) {
         const publish =
           session.provider && session.streamId && publishing.get(keyOf(session.provider, session.streamId));
-        if (!publish || publish.session !== session) return;
+        if (!publish || publish.session !== session || publish.deleted) return;
         if (!publish.packager && hls) {
           const path = ffmpeg();
           if (!path) return;
           const provider = session.provider as ProviderId;
           const id = session.streamId as string;
           const playlistName = engine.dialects.get(provider)?.ingest?.playlistName ?? 'index.m3u8';
-          const previous = latest.get(keyOf(provider, id));
-          latest.set(keyOf(provider, id), publish.directory);
-          if (previous) rmSync(previous, { recursive: true, force: true });
+          const output = outputOf(provider, id);
+          const segmentSeconds = hls.segmentSeconds ?? 1;
           publish.packager = startHlsPackager({
             ffmpegPath: path,
-            directory: publish.directory,
+            directory: output.directory,
             playlistName,
-            ...(hls.segmentSeconds === undefined ? {} : { segmentSeconds: hls.segmentSeconds }),
+            segmentSeconds,
+            // The previous publish's packager writes its last segment and `#EXT-X-ENDLIST` first.
+            after: output.exited,
+            onStart: (resumed) => {
+              if (!resumed) return;
+              if (!output.discontinuities.includes(resumed.firstSegment))
+                output.discontinuities.push(resumed.firstSegment);
+              // They left the playlist before this publish began: kept for a segment plus a playlist's worth
+              // of time from now (RFC 8216 §6.2.2), they stay as long as ffmpeg keeps its own.
+              const seconds = (hlsListSize + 1) * Math.max(resumed.targetSeconds, segmentSeconds);
+              removeLater(output, resumed.unlisted, seconds * 1_000);
+            },
             onExit: (failure) => {
               if (failure) log('error', `HLS packaging failed: ${failure}`, session);
             },
@@ -191,7 +212,12 @@ export async function startMediaService(
         if (publish?.session !== session) return;
         publishing.delete(key);
         engine.setEncoder(session.provider, session.streamId, false);
-        if (publish.packager) track(publish.packager.end());
+        if (publish.packager) {
+          const ending = publish.packager.end();
+          const output = outputs.get(key);
+          if (output) output.exited = ending;
+          track(ending);
+        }
       },
       log,
     },
@@ -199,11 +225,14 @@ export async function startMediaService(
 
   const stopWatching = engine.onStreamChange((change) => {
     if (change.kind === 'deleted') {
-      const folder = latest.get(keyOf(change.provider, change.id));
-      latest.delete(keyOf(change.provider, change.id));
+      const output = outputs.get(keyOf(change.provider, change.id));
+      outputs.delete(keyOf(change.provider, change.id));
       const publish = publishing.get(keyOf(change.provider, change.id));
-      if (publish) publish.session.cut('the stream was deleted');
-      if (folder) track(removeAfter(publish?.packager, folder));
+      if (publish) {
+        publish.deleted = true;
+        publish.session.cut('the stream was deleted');
+      }
+      if (output) track(removeAfter(publish?.packager, output));
       return;
     }
     if (change.kind !== 'state-changed' && change.kind !== 'updated') return;
@@ -217,9 +246,48 @@ export async function startMediaService(
     }
   });
 
-  async function removeAfter(packager: HlsPackager | undefined, folder: string) {
+  function outputOf(provider: ProviderId, id: string): StreamOutput {
+    const key = keyOf(provider, id);
+    let output = outputs.get(key);
+    if (!output) {
+      output = {
+        directory: join(root, encodeURIComponent(provider), encodeURIComponent(id)),
+        exited: Promise.resolve(),
+        discontinuities: [],
+        removals: new Map(),
+      };
+      outputs.set(key, output);
+    }
+    return output;
+  }
+
+  function removeLater(output: StreamOutput, names: readonly string[], delayMs: number) {
+    if (names.length === 0) return;
+    const remove = () => {
+      for (const name of names) rmSync(join(output.directory, name), { force: true });
+    };
+    const timer = setTimeout(() => {
+      output.removals.delete(timer);
+      remove();
+    }, delayMs);
+    timer.unref();
+    output.removals.set(timer, remove);
+  }
+
+  /** Runs (`now`) or drops the removals still due: at close nothing is served any more. */
+  function settleRemovals(output: StreamOutput, now: boolean) {
+    for (const [timer, remove] of output.removals) {
+      clearTimeout(timer);
+      if (now) remove();
+    }
+    output.removals.clear();
+  }
+
+  async function removeAfter(packager: HlsPackager | undefined, output: StreamOutput) {
     await packager?.end();
-    rmSync(folder, { recursive: true, force: true });
+    await output.exited;
+    settleRemovals(output, false);
+    rmSync(output.directory, { recursive: true, force: true });
   }
 
   const infoOf = (session: IngestSession): EncoderInfo => ({
@@ -234,6 +302,11 @@ export async function startMediaService(
     const publish = publishing.get(keyOf(provider, id));
     return publish ? infoOf(publish.session) : undefined;
   });
+
+  function hlsFile(provider: ProviderId, id: string, name: string): string | undefined {
+    const output = outputs.get(keyOf(provider, id));
+    return output && /^[A-Za-z0-9_-]+\.(m3u8|ts)$/.test(name) ? join(output.directory, name) : undefined;
+  }
 
   const urlHost = options.urlHost ?? options.host;
   const host = urlHost.includes(':') ? `[${urlHost}]` : urlHost;
@@ -253,14 +326,32 @@ export async function startMediaService(
         ...(session.provider ? { provider: session.provider } : {}),
         ...(session.streamId ? { streamId: session.streamId } : {}),
       })),
-    hlsFile(provider, id, name) {
-      const folder = latest.get(keyOf(provider, id));
-      return folder && /^[A-Za-z0-9_-]+\.(m3u8|ts)$/.test(name) ? join(folder, name) : undefined;
+    hlsFile,
+    hlsPlaylist(provider, id, name) {
+      const file = name.endsWith('.m3u8') ? hlsFile(provider, id, name) : undefined;
+      let text: string;
+      try {
+        if (!file) return undefined;
+        text = readFileSync(file, 'utf8');
+      } catch {
+        return undefined;
+      }
+      const sequence = Number(/^#EXT-X-MEDIA-SEQUENCE:(\d+)$/m.exec(text)?.[1] ?? 0);
+      // Discontinuities that left the playlist: their count is the first listed segment's discontinuity
+      // sequence number, which a player needs to line the renditions (and a reloaded playlist) up.
+      const gone = outputs.get(keyOf(provider, id))?.discontinuities.filter((n) => n < sequence).length ?? 0;
+      return gone === 0
+        ? text
+        : text.replace(
+            /^#EXT-X-MEDIA-SEQUENCE:\d+$/m,
+            (line) => `${line}\n#EXT-X-DISCONTINUITY-SEQUENCE:${gone}`,
+          );
     },
     async close() {
       stopWatching();
       await ingest.close();
       await Promise.all([...pending]);
+      for (const output of outputs.values()) settleRemovals(output, true);
       stopHearing();
       if (ownsRoot) rmSync(root, { recursive: true, force: true });
     },
