@@ -796,21 +796,21 @@ export function runWebhookContract(options: WebhookContractOptions): void {
         lengthTrackingPastEnd: (to: number) => shrunk((b) => new Uint8Array(b, 8), to % 8),
         shrunkDataView: (to: number) => shrunk((b) => new DataView(b, 8, bytes.byteLength), to),
         shrunkFloat64: () => shrunk((b) => new Float64Array(b, 8, 1), 8),
-        blobArrayBufferThrows: (_: number, thrown: Error) =>
-          Object.assign(new Blob([bytes]), {
-            arrayBuffer: () => {
+        noBlob: () => Object.create(Blob.prototype) as unknown,
+        // Only inheriting from Blob.prototype, with an `arrayBuffer` of its own answering the signed bytes:
+        // still no Blob, refused by the platform's reader.
+        fakeBlobWithArrayBuffer: () =>
+          Object.assign(Object.create(Blob.prototype) as object, {
+            arrayBuffer: async () =>
+              bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+          }),
+        // A Blob that cannot be told from anything else: what its trap throws never escapes.
+        blobProxyPrototypeThrows: (_: number, thrown: Error) =>
+          new Proxy(new Blob([bytes]), {
+            getPrototypeOf: () => {
               throw thrown;
             },
           }),
-        blobArrayBufferRejects: (_: number, thrown: Error) =>
-          new (class extends Blob {
-            override arrayBuffer(): Promise<ArrayBuffer> {
-              return Promise.reject(thrown);
-            }
-          })([bytes]),
-        blobArrayBufferAnswersNoBuffer: () =>
-          Object.assign(new Blob([bytes]), { arrayBuffer: async () => 'no bytes' }),
-        noBlob: () => Object.create(Blob.prototype) as unknown,
         proxyOfDataView: () => new Proxy(new DataView(bytes.buffer.slice(0)), {}),
         proxyOfFloat64Array: () => new Proxy(new Float64Array(2), {}),
       } as const;
@@ -848,10 +848,9 @@ export function runWebhookContract(options: WebhookContractOptions): void {
               ['lengthTrackingPastEnd', 5],
               ['shrunkDataView', 8],
               ['shrunkFloat64', 0],
-              ['blobArrayBufferThrows', 0],
-              ['blobArrayBufferRejects', 0],
-              ['blobArrayBufferAnswersNoBuffer', 0],
               ['noBlob', 0],
+              ['fakeBlobWithArrayBuffer', 0],
+              ['blobProxyPrototypeThrows', 0],
               ['proxyOfDataView', 0],
               ['proxyOfFloat64Array', 0],
             ] as const
@@ -888,6 +887,29 @@ export function runWebhookContract(options: WebhookContractOptions): void {
           { clock, wrongSecret: false },
         );
         expect(read, view.constructor.name).toEqual(events);
+      }
+      // A Blob likewise, by the platform's own reader: its own or a subclass's `arrayBuffer` that throws,
+      // rejects, answers other bytes or never settles is never called.
+      const other = new TextEncoder().encode('{"other":"bytes"}').buffer;
+      const arrayBuffers = {
+        throws: () => {
+          throw new Error('caller blob examplemarker');
+        },
+        rejects: () => Promise.reject(new Error('caller blob examplemarker')),
+        answersText: async () => 'no bytes',
+        answersOtherBytes: async () => other,
+        neverSettles: () => new Promise<never>(() => {}),
+      };
+      for (const [name, arrayBuffer] of Object.entries(arrayBuffers)) {
+        const Overriding = class extends Blob {};
+        Object.defineProperty(Overriding.prototype, 'arrayBuffer', { value: arrayBuffer });
+        for (const blob of [Object.assign(new Blob([bytes]), { arrayBuffer }), new Overriding([bytes])]) {
+          const read = await options.parse(
+            { body: blob as unknown as Uint8Array, headers, url: url(options.pathSecret) },
+            { clock, wrongSecret: false },
+          );
+          expect(read, `Blob whose arrayBuffer ${name}`).toEqual(events);
+        }
       }
     });
 

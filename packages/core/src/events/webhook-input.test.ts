@@ -10,6 +10,7 @@ import {
   parseWebhookJson,
   readEventTime,
   readWebhookBody,
+  webhookBodyBytes,
   webhookHeader,
   webhookSecrets,
   webhookSecretText,
@@ -112,6 +113,71 @@ describe('parseWebhookJson', () => {
   });
 });
 
+describe('webhookBodyBytes with a Blob', () => {
+  const bytes = new TextEncoder().encode('{"signed":"bytes"}');
+  const text = (read: Uint8Array) => new TextDecoder().decode(read);
+  // What the caller's own `arrayBuffer` may do: none of it is called, the Blob is read by the bytes it holds.
+  const overrides = {
+    throws: (thrown: Error) => () => {
+      throw thrown;
+    },
+    rejects: (thrown: Error) => () => Promise.reject(thrown),
+    answersText: () => async () => 'no bytes',
+    answersOtherBytes: () => async () => new TextEncoder().encode('other').buffer,
+    neverSettles: () => () => new Promise<never>(() => {}),
+  } as const;
+
+  it('reads a Blob, a subclass or one with its own arrayBuffer, by the bytes it holds (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...(Object.keys(overrides) as (keyof typeof overrides)[])),
+        fc.constantFrom('own', 'subclass'),
+        fc.stringMatching(/^[a-z0-9]{6,16}$/),
+        async (kind, where, marker) => {
+          const override = overrides[kind](new Error(`caller ${marker}`));
+          const blob =
+            where === 'own'
+              ? Object.assign(new Blob([bytes]), { arrayBuffer: override })
+              : new (class extends Blob {
+                  override arrayBuffer() {
+                    return override() as Promise<ArrayBuffer>;
+                  }
+                })([bytes]);
+          expect(text(await webhookBodyBytes(blob, 'test'))).toBe(text(bytes));
+        },
+      ),
+      {
+        numRuns: 20,
+        examples: [
+          ['neverSettles', 'own', 'neversettles'],
+          ['answersOtherBytes', 'subclass', 'otherbytes'],
+          ['throws', 'own', 'throwsmarker'],
+        ],
+      },
+    );
+  });
+
+  it('refuses what only inherits from Blob.prototype, or cannot be told from one, naming input.body', async () => {
+    const fakes = {
+      'inherits, no arrayBuffer': () => Object.create(Blob.prototype),
+      'inherits, its own arrayBuffer answering bytes': () =>
+        Object.assign(Object.create(Blob.prototype), { arrayBuffer: async () => bytes.buffer }),
+      'a Proxy whose getPrototypeOf throws': () =>
+        new Proxy(new Blob([bytes]), {
+          getPrototypeOf: () => {
+            throw new Error('caller SECRET-proto');
+          },
+        }),
+    };
+    for (const [name, make] of Object.entries(fakes)) {
+      const error = await webhookBodyBytes(make(), 'test').catch((caught: unknown) => caught);
+      expect(InvalidInputError.isInstance(error), name).toBe(true);
+      expect(error, name).toMatchObject({ operation: 'parseWebhook', issues: [{ path: 'input.body' }] });
+      expect((error as Error).message, name).not.toContain('SECRET');
+    }
+  });
+});
+
 describe('checkWebhookTimestamp', () => {
   it('accepts a timestamp within the tolerance either way, and refuses one beyond it either way', () => {
     fc.assert(
@@ -136,6 +202,53 @@ describe('checkWebhookTimestamp', () => {
     expect((old as Error).message).toContain('timestamp is 412 s old, beyond the tolerance of 300 s');
     const ahead = failure(() => checkWebhookTimestamp({ ...base, timestampMs: 1_000_000_000 + 301_000 }));
     expect((ahead as Error).message).toContain('301 s in the future');
+  });
+
+  it('never reads as within the tolerance it is beyond, however small or fractional either is (generated)', () => {
+    fc.assert(
+      fc.property(
+        // A tolerance from 0 to a day, in ms, whole or fractional (`toleranceSeconds: 0.0005` is valid).
+        fc.oneof(
+          fc.integer({ min: 0, max: 86_400_000 }),
+          fc.double({ min: 0, max: 86_400_000, noNaN: true }),
+        ),
+        fc.double({ min: Number.MIN_VALUE, max: 10_000_000, noNaN: true }),
+        fc.boolean(),
+        (toleranceMs, beyondMs, ahead) => {
+          const now = 1_700_000_000_000;
+          const skewMs = toleranceMs + beyondMs;
+          const timestampMs = ahead ? now + skewMs : now - skewMs;
+          // What the check itself measures: the float sum may land back within the tolerance.
+          if (Math.abs(now - timestampMs) <= toleranceMs) return;
+          const error = failure(() =>
+            checkWebhookTimestamp({
+              provider: 'wowza-realtime',
+              timestampMs,
+              toleranceMs,
+              now,
+              field: 'timestamp',
+            }),
+          ) as Error;
+          const said = /timestamp is (\S+) s (old|in the future), beyond the tolerance of (\S+) s/.exec(
+            error.message,
+          );
+          expect(said, error.message).not.toBeNull();
+          const [, skew, direction, tolerance] = said as RegExpExecArray;
+          expect(direction).toBe(ahead ? 'in the future' : 'old');
+          expect(Number(skew), error.message).toBeGreaterThan(Number(tolerance));
+          expect(Number(tolerance)).toBeLessThanOrEqual(toleranceMs / 1000 + 0.5);
+        },
+      ),
+      {
+        examples: [
+          [0.5, 0.5, true],
+          [0, 1, true],
+          [0, 0.4, false],
+          [300_000, 400, false],
+          [300_000, 0.001, true],
+        ],
+      },
+    );
   });
 });
 

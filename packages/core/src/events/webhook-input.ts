@@ -83,6 +83,12 @@ const intrinsics = /* @__PURE__ */ (() => {
     arrayBuffer: get(ArrayBuffer.prototype, 'byteLength') as () => number,
     sharedArrayBuffer: shared && (get(shared, 'byteLength') as () => number),
     resizable: get(ArrayBuffer.prototype, 'resizable'),
+    // The platform's own reader of a Blob's bytes, undefined where there is no Blob: it rejects for anything
+    // that is no Blob (an object that only inherits from `Blob.prototype`), and runs none of
+    // the caller's code, so a subclass's or an own `arrayBuffer` (which may throw, name other bytes or never
+    // settle) is not where the Blob's bytes are.
+    blobBytes:
+      typeof Blob === 'undefined' ? undefined : (Blob.prototype.arrayBuffer as () => Promise<ArrayBuffer>),
   };
 })();
 
@@ -230,21 +236,32 @@ export function readWebhookBody(body: unknown, provider: ProviderId): Uint8Array
 
 /**
  * The raw bytes of a webhook body, as {@link readWebhookBody} reads them, a `Blob` (a `File`, what
- * `await request.blob()` gives) included: the one path every adapter's `parseWebhook` turns a body into
- * bytes by.
+ * `await request.blob()` gives) included, read by the bytes it holds through the platform's own
+ * `Blob.prototype.arrayBuffer` (a subclass's or an own `arrayBuffer` is not called, as a view's own
+ * `buffer` getter is not): the one path every adapter's `parseWebhook` turns a body into bytes by.
  *
- * @throws InvalidInputError naming `input.body` (`operation: 'parseWebhook'`) for a `Blob` whose
- *   `arrayBuffer()` throws, rejects or answers no `ArrayBuffer`, or that only inherits from `Blob.prototype`
- *   (`could not be read`, what was thrown as `cause`), and as {@link readWebhookBody} throws.
+ * @throws InvalidInputError naming `input.body` (`operation: 'parseWebhook'`) for an object that only
+ *   inherits from `Blob.prototype` (with or without an `arrayBuffer` of its own), one whose prototype cannot
+ *   be read (a Proxy whose trap throws), or a `Blob` whose bytes the platform cannot read (`could not be
+ *   read`, what was thrown as `cause`), and as
+ *   {@link readWebhookBody} throws.
  */
 export async function webhookBodyBytes(body: unknown, provider: ProviderId): Promise<Uint8Array> {
-  if (typeof Blob === 'undefined' || !(body instanceof Blob)) return readWebhookBody(body, provider);
-  // A Blob is read by its own `arrayBuffer` (a subclass's too). One that throws or rejects, answers no
-  // ArrayBuffer, or is no Blob at all (`Object.create(Blob.prototype)`, whose reading throws a TypeError)
-  // is the caller's input that could not be read: named, the same on every adapter, never its raw error.
-  let bytes: unknown;
+  const read = intrinsics.blobBytes;
+  let blob: boolean;
   try {
-    bytes = await body.arrayBuffer();
+    blob = read !== undefined && body instanceof Blob;
+  } catch (error) {
+    // A Proxy whose `getPrototypeOf` trap throws, or a revoked one: no Blob that can be read.
+    throw unreadableBodyError(provider, error);
+  }
+  if (!blob || read === undefined) return readWebhookBody(body, provider);
+  // Read by the platform, never by the caller's code: what is no Blob at all (`Object.create(Blob.prototype)`)
+  // is refused by the intrinsic, and a real Blob's read always settles, so no
+  // `arrayBuffer` of the caller's can hang the call or hand other bytes than the Blob holds.
+  let bytes: ArrayBuffer;
+  try {
+    bytes = await Reflect.apply(read, body, []);
   } catch (error) {
     throw unreadableBodyError(provider, error);
   }
@@ -466,14 +483,27 @@ export function checkWebhookTimestamp(options: {
 }): void {
   const skewMs = options.now - options.timestampMs;
   if (Math.abs(skewMs) <= options.toleranceMs) return;
-  const seconds = Math.round(Math.abs(skewMs) / 1000);
+  const [skew, tolerance] = secondsApart(Math.abs(skewMs), options.toleranceMs);
   throw new WebhookVerificationError({
     provider: options.provider,
     reason: 'stale-timestamp',
     message:
-      `${options.provider} webhook: ${options.field} is ${seconds} s ${skewMs > 0 ? 'old' : 'in the future'}, ` +
-      `beyond the tolerance of ${Math.round(options.toleranceMs / 1000)} s (a replayed delivery, or a clock that is off)`,
+      `${options.provider} webhook: ${options.field} is ${skew} s ${skewMs > 0 ? 'old' : 'in the future'}, ` +
+      `beyond the tolerance of ${tolerance} s (a replayed delivery, or a clock that is off)`,
   });
+}
+
+// Two lengths of time in seconds, `longer` above `shorter`, each written with as few decimals as show it
+// above (whole seconds for `412 s … 300 s`; `0.001 s … 0.0005 s` for a sub-second tolerance): rounded alike,
+// they could read `0 s … beyond the tolerance of 0 s`, or `300 s … 300 s`.
+function secondsApart(longerMs: number, shorterMs: number): [string, string] {
+  for (let digits = 0; digits <= 9; digits += 1) {
+    const longer = (longerMs / 1000).toFixed(digits);
+    const shorter = (shorterMs / 1000).toFixed(digits);
+    // Trailing zeros dropped: `0.0010` reads `0.001`.
+    if (Number(longer) > Number(shorter)) return [String(Number(longer)), String(Number(shorter))];
+  }
+  return [String(longerMs / 1000), String(shorterMs / 1000)];
 }
 
 /**
