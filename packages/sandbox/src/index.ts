@@ -1,4 +1,9 @@
-export type { DashboardDelivery, DashboardOverview } from './dashboard/dashboard.js';
+export {
+  type DashboardDelivery,
+  type DashboardIngestField,
+  type DashboardOverview,
+  dashboardSecretPath,
+} from './dashboard/dashboard.js';
 export { allDialects } from './dialects/index.js';
 export {
   createEngine,

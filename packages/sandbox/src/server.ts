@@ -328,7 +328,7 @@ export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox>
       refuse(response, refusal);
       return;
     }
-    if (dashboard.handle(request.method ?? 'GET', pathOf(request.url), response)) return;
+    if (dashboard.handle(request.method ?? 'GET', request.url, response)) return;
     serve(engine, media, webhooks, request, response, maxBodyBytes).catch((error: unknown) => {
       if (error instanceof BodyTooLarge) {
         refuse(response, tooLarge(maxBodyBytes));

@@ -8,7 +8,7 @@ import { dialectClients } from '../../test/dialect-clients.js';
 import { ffmpeg, testPush, watchChanges, whilePushing } from '../../test/media-helpers.js';
 import { undocumentedNameLimit } from '../dialects/names.js';
 import { type Sandbox, startSandbox } from '../server.js';
-import { overviewTextLimit } from './dashboard.js';
+import { dashboardSecretPath, overviewTextLimit } from './dashboard.js';
 
 const browserPath = findChromium();
 const missing = !browserPath
@@ -88,7 +88,7 @@ describe.skipIf(missing !== undefined)('the dashboard in a real browser', () => 
     }
   });
 
-  it('lists a stream, masks its key until clicked, and plays it while an encoder pushes', async () => {
+  it('lists a stream, keeps its key out of the page and its data until clicked, and plays it while an encoder pushes', async () => {
     const clients = dialectClients(sandbox.engine);
     const stream = await clients.liveapi!.create('Dashboard show');
     const id = String(stream._id);
@@ -106,6 +106,14 @@ describe.skipIf(missing !== undefined)('the dashboard in a real browser', () => 
     page.on('requestfailed', (request) => {
       if (!request.url().startsWith(sandbox.url)) failures.push(`left the sandbox: ${request.url()}`);
     });
+    // What the browser's network log holds: every overview the page read, and every secret it asked for.
+    const overviews: Promise<string>[] = [];
+    const secretsRead: Promise<string>[] = [];
+    page.on('response', (response) => {
+      const path = new URL(response.url()).pathname;
+      if (path === '/_sandbox/dashboard/overview.json') overviews.push(response.text());
+      if (path === dashboardSecretPath) secretsRead.push(response.text());
+    });
     await page.goto(`${sandbox.url}/`);
     const card = page.locator(`article[data-key="liveapi/${id}"]`);
     await expect.poll(() => card.count()).toBe(1);
@@ -113,8 +121,13 @@ describe.skipIf(missing !== undefined)('the dashboard in a real browser', () => 
     expect(await card.locator('.badge.live').count()).toBe(0);
     const secret = card.locator('button.secret');
     expect(await secret.textContent()).not.toContain(key);
+    // The card is drawn from an overview: none the page read holds the key, and no secret was asked for.
+    expect(overviews.length).toBeGreaterThan(0);
+    for (const body of await Promise.all(overviews)) expect(body).not.toContain(key);
+    expect(secretsRead).toEqual([]);
     await secret.click();
-    expect(await card.locator('button.secret').textContent()).toBe(key);
+    await expect.poll(() => card.locator('button.secret').textContent()).toBe(key);
+    expect((await Promise.all(secretsRead)).some((body) => body.includes(key))).toBe(true);
 
     const changes = watchChanges(sandbox);
     const connected = changes.next((change) => change.kind === 'encoder-connected' && change.id === id);
@@ -142,5 +155,7 @@ describe.skipIf(missing !== undefined)('the dashboard in a real browser', () => 
     await expect.poll(() => card.locator('.badge.live').count()).toBe(0);
     expect(await page.locator('video').count()).toBe(0);
     expect(failures).toEqual([]);
+    // The overviews read while it was shown held no key either: only the secret's own route did.
+    for (const body of await Promise.all(overviews)) expect(body).not.toContain(key);
   });
 });

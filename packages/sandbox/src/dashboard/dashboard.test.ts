@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialectClients } from '../../test/dialect-clients.js';
 import { undocumentedNameLimit } from '../dialects/names.js';
 import { type Sandbox, startSandbox } from '../server.js';
-import { type DashboardOverview, overviewTextLimit } from './dashboard.js';
+import { type DashboardOverview, dashboardSecretPath, overviewTextLimit } from './dashboard.js';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -63,7 +63,7 @@ describe('dashboard', () => {
       hlsUrl: `${sandbox.url}/media/liveapi/${show._id}/index.m3u8`,
       ingest: [
         { label: 'server', value: `${sandbox.ingestUrl}/static` },
-        { label: 'key', value: (show.ingest as { key: string }).key, secret: true },
+        { label: 'key', secret: true, length: (show.ingest as { key: string }).key.length },
       ],
     });
     // Simulated encoders send no video: there is nothing to play.
@@ -75,15 +75,15 @@ describe('dashboard', () => {
       live: false,
       ingest: [
         { label: 'server', value: `${sandbox.ingestUrl}/${source.application}` },
-        { label: 'stream name', value: source.stream_name, secret: true },
+        { label: 'stream name', secret: true, length: source.stream_name?.length },
         { label: 'username', value: 'pusher' },
-        { label: 'password', value: 'pw-9876', secret: true },
+        { label: 'password', secret: true, length: 'pw-9876'.length },
       ],
     });
     expect(byProvider['wowza-realtime']?.ingest).toContainEqual({
       label: 'publish token',
-      value: realtime.token,
       secret: true,
+      length: String(realtime.token).length,
     });
     expect(byProvider['wowza-realtime']).not.toHaveProperty('hlsUrl');
     expect(byProvider.videosdk).toMatchObject({ state: 'always on', acceptsVideo: true });
@@ -97,6 +97,71 @@ describe('dashboard', () => {
     ]);
     expect(data.changes[0]).not.toHaveProperty('record');
     expect(data.deliveries).toEqual([]);
+  });
+
+  it('serves no secret in the overview, each one from its own no-store route when asked', async () => {
+    const clients = dialectClients(sandbox.engine);
+    const liveapi = await clients.liveapi!.create('Key holder');
+    const wowza = await clients['wowza-video']!.create('Pushed with a password', {
+      username: 'pusher',
+      password: 'pw-5555',
+    });
+    const realtime = await clients['wowza-realtime']!.create('Token holder');
+    const videosdk = await clients.videosdk!.create('Stream key holder');
+    const source = wowza.source_connection_information as Record<string, string>;
+    const secrets = [
+      {
+        provider: 'liveapi',
+        stream: String(liveapi._id),
+        label: 'key',
+        value: (liveapi.ingest as { key: string }).key,
+      },
+      {
+        provider: 'wowza-video',
+        stream: String(wowza.id),
+        label: 'stream name',
+        value: String(source.stream_name),
+      },
+      { provider: 'wowza-video', stream: String(wowza.id), label: 'password', value: 'pw-5555' },
+      {
+        provider: 'wowza-realtime',
+        stream: String(realtime.id),
+        label: 'publish token',
+        value: String(realtime.token),
+      },
+      {
+        provider: 'videosdk',
+        stream: String(videosdk.id),
+        label: 'streamKey',
+        value: String(videosdk.streamKey),
+      },
+    ];
+    const text = await (await fetch(`${sandbox.url}/_sandbox/dashboard/overview.json`)).text();
+    for (const { value } of secrets) {
+      expect(value.length).toBeGreaterThan(4);
+      expect(text).not.toContain(value);
+    }
+    const read = (query: Record<string, string>) =>
+      fetch(`${sandbox.url}${dashboardSecretPath}?${new URLSearchParams(query)}`);
+    for (const { value, ...query } of secrets) {
+      const response = await read(query);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(await response.json()).toEqual({ value });
+    }
+    // Only a secret detail of a stream that exists: not a shown one, not another stream's, not a guess.
+    const key = secrets[0]!;
+    for (const query of [
+      { provider: 'liveapi', stream: key.stream, label: 'server' },
+      { provider: 'liveapi', stream: 'no-such-stream', label: 'key' },
+      { provider: 'wowza-video', stream: key.stream, label: 'key' },
+      { provider: 'nobody', stream: key.stream, label: 'key' },
+      { provider: 'liveapi', stream: key.stream },
+    ]) {
+      const response = await read(query);
+      expect({ query, status: response.status }).toEqual({ query, status: 404 });
+      expect(await response.json()).toEqual({ error: 'no such secret' });
+    }
   });
 
   it('serves every text at most 512 characters long, a longer one cut and marked', async () => {

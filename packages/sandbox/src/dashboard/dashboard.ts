@@ -22,12 +22,32 @@ export interface DashboardDelivery {
   at: number;
 }
 
+/**
+ * An ingest detail as the overview serves it. A secret (a stream key, a publish token, a push password) is
+ * served without its value, only its length in code points, so that no key sits in the browser's network
+ * log or a saved HAR before anyone asks to see it: the page reads the value from {@link dashboardSecretPath}
+ * when it is clicked.
+ */
+export type DashboardIngestField =
+  | { label: string; value: string }
+  | { label: string; secret: true; length: number };
+
+/**
+ * Where the page reads one secret ingest detail when it is clicked:
+ * `GET /_sandbox/dashboard/secret?provider=<provider>&stream=<id>&label=<label>` answers `{ value }` (at most
+ * {@link overviewTextLimit} characters, as the overview's texts) with `Cache-Control: no-store`, and 404
+ * `{ error: 'no such secret' }` for a stream or a detail that does not exist or is not secret.
+ */
+export const dashboardSecretPath = '/_sandbox/dashboard/secret';
+
 /** What the dashboard page reads, once a second. */
 export interface DashboardOverview {
   sandbox: { url: string; ingestUrl: string | null };
   providers: {
     id: ProviderId;
-    streams: (StreamSummary & {
+    streams: (Omit<StreamSummary, 'ingest'> & {
+      /** What an encoder is given, as the vendor's API shows it; secrets without their value. */
+      ingest: DashboardIngestField[];
       /** An encoder publishes to it now. */
       live: boolean;
       encoder?: EncoderInfo;
@@ -107,6 +127,12 @@ export function createDashboard(sources: DashboardSources) {
           const playable = file !== undefined && existsSync(file) && context !== undefined;
           return {
             ...stream,
+            ingest: stream.ingest.map(
+              (field): DashboardIngestField =>
+                field.secret
+                  ? { label: field.label, secret: true, length: codePointLength(bounded(field.value)) }
+                  : { label: field.label, value: field.value },
+            ),
             live,
             ...(encoder ? { encoder } : {}),
             ...(playable ? { previewUrl: context.mediaUrl(stream.id, playlist) } : {}),
@@ -124,10 +150,26 @@ export function createDashboard(sources: DashboardSources) {
     });
   }
 
+  /** The value of one secret ingest detail the overview names, when the stream still has it. */
+  function secret(query: URLSearchParams): string | undefined {
+    const dialect = engine.dialects.get(query.get('provider') as ProviderId);
+    const context = dialect && engine.contextOf(dialect.id);
+    const stream = context && dialect.streams?.(context).find((entry) => entry.id === query.get('stream'));
+    const field = stream?.ingest.find((entry) => entry.secret && entry.label === query.get('label'));
+    return field?.value;
+  }
+
   return {
     /** Answers `/` and `/_sandbox/dashboard/…`; false for any other path. */
-    handle(method: string, pathname: string, response: ServerResponse): boolean {
+    handle(method: string, requestUrl: string | undefined, response: ServerResponse): boolean {
       if (method !== 'GET' && method !== 'HEAD') return false;
+      let url: URL;
+      try {
+        url = new URL(requestUrl ?? '/', 'http://sandbox');
+      } catch {
+        return false;
+      }
+      const pathname = url.pathname;
       if (pathname === '/') {
         reply(response, 200, 'text/html; charset=utf-8', dashboardPage);
         return true;
@@ -139,6 +181,20 @@ export function createDashboard(sources: DashboardSources) {
       }
       if (pathname === '/_sandbox/dashboard/overview.json') {
         reply(response, 200, 'application/json; charset=utf-8', JSON.stringify(overview()));
+        return true;
+      }
+      if (pathname === dashboardSecretPath) {
+        const value = secret(url.searchParams);
+        if (value === undefined) {
+          reply(
+            response,
+            404,
+            'application/json; charset=utf-8',
+            JSON.stringify({ error: 'no such secret' }),
+          );
+        } else {
+          reply(response, 200, 'application/json; charset=utf-8', JSON.stringify({ value: bounded(value) }));
+        }
         return true;
       }
       if (pathname === '/_sandbox/dashboard/hls.min.js') {

@@ -62,7 +62,10 @@ export const dashboardPage = `<!doctype html>
 <script src="/_sandbox/dashboard/hls.min.js"></script>
 <script>
 (() => {
-  const revealed = new Set();
+  // The secrets clicked, by provider/stream/label: the overview carries none, so each is read when clicked
+  // (and read again at each refresh while shown, so a changed key shows changed).
+  const shown = new Set();
+  const revealed = new Map();
   const players = new Map();
   const $ = (id) => document.getElementById(id);
   const el = (tag, props = {}, children = []) => {
@@ -77,11 +80,34 @@ export const dashboardPage = `<!doctype html>
   };
   const clock = (ms) => new Date(ms).toLocaleTimeString();
 
-  function secretButton(key, value) {
+  async function readSecret(provider, stream, label) {
+    const query = new URLSearchParams({ provider, stream, label });
+    const response = await fetch('/_sandbox/dashboard/secret?' + query, { cache: 'no-store' });
+    return response.ok ? (await response.json()).value : undefined;
+  }
+
+  function secretButton(provider, stream, field) {
+    const key = provider + '/' + stream + '/' + field.label;
     const button = el('button', { class: 'secret', type: 'button', title: 'show or hide' });
-    const draw = () => { button.textContent = revealed.has(key) ? value : '•'.repeat(Math.min(12, value.length)); };
-    button.addEventListener('click', () => { if (revealed.has(key)) revealed.delete(key); else revealed.add(key); draw(); });
+    const draw = () => { button.textContent = shown.has(key) && revealed.has(key) ? revealed.get(key) : '•'.repeat(Math.min(12, field.length)); };
+    // A read that answers after the secret was hidden again changes nothing.
+    const read = () => readSecret(provider, stream, field.label).then((value) => {
+      if (!shown.has(key)) return;
+      if (value === undefined) shown.delete(key); else revealed.set(key, value);
+      draw();
+    }, () => {});
+    button.addEventListener('click', () => {
+      if (shown.has(key)) {
+        shown.delete(key);
+        revealed.delete(key);
+        draw();
+      } else {
+        shown.add(key);
+        read();
+      }
+    });
     draw();
+    if (shown.has(key)) read();
     return button;
   }
 
@@ -128,7 +154,7 @@ export const dashboardPage = `<!doctype html>
     const fields = el('dl');
     for (const field of stream.ingest) {
       fields.append(el('dt', { text: field.label }));
-      fields.append(el('dd', {}, [field.secret ? secretButton(key + '/' + field.label, field.value) : document.createTextNode(field.value)]));
+      fields.append(el('dd', {}, [field.secret ? secretButton(provider, stream.id, field) : document.createTextNode(field.value)]));
     }
     if (stream.hlsUrl) {
       fields.append(el('dt', { text: 'HLS' }));
