@@ -81,6 +81,19 @@ const tweaks: Record<string, (view: object, buffer: ArrayBufferLike) => void> = 
       },
     });
   },
+  // A `then` makes it a thenable: whatever awaits it (an async function returning it) runs the caller's code.
+  thenThrows: (view) => {
+    Object.defineProperty(view, 'then', {
+      get: () => {
+        throw new Error('SECRET-then');
+      },
+    });
+  },
+  thenAnswersOtherBytes: (view) => {
+    Object.defineProperty(view, 'then', {
+      value: (resolve: (value: unknown) => void) => resolve(new TextEncoder().encode('{"forged":true}')),
+    });
+  },
   prototypeOfAnother: (view) => {
     Object.setPrototypeOf(view, view instanceof DataView ? Uint8Array.prototype : DataView.prototype);
   },

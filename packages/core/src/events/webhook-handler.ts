@@ -632,7 +632,10 @@ async function readCapped(
   maxBodyBytes: number,
   timeouts: BodyTimeouts,
 ): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
+  // Each chunk is copied into one growing buffer as it comes and let go: a sender of a byte a TCP segment
+  // would otherwise have the handler hold a chunk object (hundreds of bytes) for every byte of the body.
+  // Most deliveries are a few KiB: 16 KiB to start, doubled as chunks come.
+  let body = new Uint8Array(Math.min(16 * 1024, maxBodyBytes));
   let size = 0;
   const encoder = new TextEncoder();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -659,9 +662,16 @@ async function readCapped(
       } catch {
         throw new BodyNotBytes();
       }
+      if (size + bytes.byteLength > maxBodyBytes) throw new BodyTooLarge();
+      if (size + bytes.byteLength > body.byteLength) {
+        const grown = new Uint8Array(
+          Math.min(Math.max(body.byteLength * 2, size + bytes.byteLength), maxBodyBytes),
+        );
+        grown.set(body.subarray(0, size));
+        body = grown;
+      }
+      body.set(bytes, size);
       size += bytes.byteLength;
-      if (size > maxBodyBytes) throw new BodyTooLarge();
-      chunks.push(bytes);
     }
   } catch (error) {
     clearTimeout(timer);
@@ -670,13 +680,7 @@ async function readCapped(
     throw error;
   }
   clearTimeout(wholeTimer);
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
+  return body.subarray(0, size);
 }
 
 // The raw body of a Node request: what a body parser left, when it left bytes or text; else the stream.

@@ -56,6 +56,20 @@ describe('readWebhookBody', () => {
     );
   });
 
+  it('webhookBodyBytes, the reader every adapter awaits, resolves to the bytes a view holds, never to its then (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 40 }),
+        fc.constantFrom(...hostileKinds),
+        async (bytes, kind) => {
+          const read = await webhookBodyBytes(makeHostile(bytes, kind).value, 'x');
+          expect([...read], kind.join(' ')).toEqual([...bytes]);
+        },
+      ),
+      { examples: hostileKinds.map((kind) => [Uint8Array.of(123, 125), kind]) },
+    );
+  });
+
   it('reads an ArrayBuffer or SharedArrayBuffer of any realm, growable or resizable, byte for byte', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 40 }), (bytes) => {
