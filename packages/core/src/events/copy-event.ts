@@ -220,6 +220,9 @@ function deepCopy<T>(root: T, everyOwnKey: boolean): T {
       if (typeof value === 'string') weigh(eventValueBytes.text + 2 * value.length);
       // A BigInt holds its digits: a 1 MB one is 1 MB, whatever a scalar's slot is.
       else if (typeof value === 'bigint') weigh(eventValueBytes.scalar + bigintBytes(value));
+      // A symbol holds its description.
+      else if (typeof value === 'symbol')
+        weigh(eventValueBytes.scalar + 2 * (value.description?.length ?? 0));
       else if (typeof value !== 'object' || value === null) weigh(eventValueBytes.scalar);
       else if (handedOn.has(value)) weigh(eventValueBytes.object);
       else if (copies.has(value)) weigh(eventValueBytes.scalar);
@@ -232,6 +235,23 @@ function deepCopy<T>(root: T, everyOwnKey: boolean): T {
     if (everyOwnKey && depth > maxEventDepth) throw new EventTooDeep(field);
     const copy = shallow(value, copyOf, pending, depth, everyOwnKey ? weigh : undefined);
     copies.set(value, copy);
+    // An object handed on as it is (a class instance) is still weighed, and counted and bounded, by what it
+    // holds: its own data properties, walked as a copy walks (the copies made are dropped), and what a
+    // built-in holds out of them (a RegExp's source, a boxed string's text, an Error's stack). A getter is
+    // not run: what it would answer is not weighed.
+    if (everyOwnKey && copy === value && !isSharedArrayBuffer(value)) {
+      weigh(heldOutOfProperties(value));
+      const inner = depth + 1;
+      pending.push(() => {
+        // A boxed string's characters are its own index properties: its text is weighed once, above.
+        if (isStringObject(value)) return;
+        for (const key of Object.getOwnPropertyNames(value)) {
+          const property = Object.getOwnPropertyDescriptor(value, key);
+          weigh(eventValueBytes.key + 2 * key.length);
+          if (property && 'value' in property) copyOf(property.value, inner);
+        }
+      });
+    }
     return copy;
   };
   let result: T;
@@ -359,11 +379,10 @@ function shallow(
     return set;
   }
   if (!plain) {
-    // Shared memory is handed on as it is (a copy would no longer share it), weighed by its bytes.
+    // Shared memory is handed on as it is (a copy would no longer share it), weighed by the bytes it may
+    // hold: a growable one by the most it may grow to, since it can grow after it is published.
     weigh?.(
-      typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer
-        ? eventValueBytes.arrayBuffer + value.byteLength
-        : eventValueBytes.object,
+      isSharedArrayBuffer(value) ? eventValueBytes.arrayBuffer + sharedBytes(value) : eventValueBytes.object,
     );
     handedOn.add(value);
     return value;
@@ -377,6 +396,82 @@ function shallow(
     }
   });
   return object;
+}
+
+function isStringObject(value: object): boolean {
+  if (!(value instanceof String)) return false;
+  try {
+    Reflect.apply(String.prototype.valueOf, value, []);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isSharedArrayBuffer(value: object): value is SharedArrayBuffer {
+  return typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer;
+}
+
+function sharedBytes(value: SharedArrayBuffer): number {
+  const growable = value as SharedArrayBuffer & { growable?: boolean; maxByteLength?: number };
+  return growable.growable === true ? (growable.maxByteLength ?? value.byteLength) : value.byteLength;
+}
+
+// The platform's own readers of what a built-in holds outside its properties, each throwing for anything
+// else: asked of an object handed on, so that a RegExp of a megabyte weighs a megabyte. None runs the
+// caller's code (an Error's `stack` is read only through V8's own accessor).
+const heldBy = /* @__PURE__ */ (() => {
+  const get = (of: object | undefined, name: PropertyKey) =>
+    of && (Object.getOwnPropertyDescriptor(of, name)?.get as ((this: unknown) => unknown) | undefined);
+  const text = (read: ((this: unknown) => unknown) | undefined) => (value: object) =>
+    read ? 2 * String(Reflect.apply(read, value, [])).length : 0;
+  // Each asked only of an object whose prototype says it may be one (no throw to tell every other
+  // object), then read by the intrinsic, which throws for an imitation.
+  const blobSize = typeof Blob === 'undefined' ? undefined : get(Blob.prototype, 'size');
+  return {
+    readers: [
+      [RegExp, text(get(RegExp.prototype, 'source'))],
+      [String, text(String.prototype.valueOf as (this: unknown) => unknown)],
+      [BigInt, (value: object) => bigintBytes(Reflect.apply(BigInt.prototype.valueOf, value, []) as bigint)],
+      [globalThis.URL, text(typeof URL === 'undefined' ? undefined : get(URL.prototype, 'href'))],
+      [globalThis.Blob, (value: object) => (blobSize ? (Reflect.apply(blobSize, value, []) as number) : 0)],
+    ] as [(abstract new (...args: never[]) => unknown) | undefined, (value: object) => number][],
+    stack: get(new Error(), 'stack'),
+  };
+})();
+
+// What a handed-on object holds outside its own data properties, in bytes; 0 for an object of none of the
+// kinds above. Headers hold their names and values.
+function heldOutOfProperties(value: object): number {
+  let bytes = 0;
+  for (const [kind, read] of heldBy.readers) {
+    if (kind === undefined || !(value instanceof kind)) continue;
+    try {
+      bytes += read(value);
+    } catch {
+      // Only its prototype is of that kind.
+    }
+    break;
+  }
+  const stack = Object.getOwnPropertyDescriptor(value, 'stack');
+  if (heldBy.stack && stack?.get === heldBy.stack) {
+    try {
+      bytes += 2 * String(Reflect.apply(heldBy.stack, value, [])).length;
+    } catch {
+      // Not an Error's own stack after all.
+    }
+  }
+  if (typeof Headers !== 'undefined' && value instanceof Headers) {
+    try {
+      for (const [name, each] of Reflect.apply(Headers.prototype.entries, value, []) as Iterable<
+        [string, string]
+      >)
+        bytes += eventValueBytes.text * 2 + 2 * (name.length + each.length);
+    } catch {
+      // A Headers only by its prototype holds nothing.
+    }
+  }
+  return bytes;
 }
 
 // The bytes a BigInt's digits take: two hexadecimal digits a byte.

@@ -111,12 +111,17 @@ export interface EventHubOptions {
   /**
    * The most a subscriber that does not keep up may have waiting, in bytes as estimated, 1 to 2^31; beyond
    * it the oldest are dropped, as beyond `bufferSize`, but the newest event is always kept. Default 64 MiB:
-   * a subscriber that stops reading holds about that, whatever size and kind the events are. Each value is
-   * weighed by its kind, near what V8 (Node 24, 64-bit) holds for it, measured over a million values of
-   * each: text 24 and 2 a character, an object's key 8 and 2 a character, a number or other scalar 16 (a
-   * BigInt its digits' bytes beside), an array 48, a plain object 64, a `Date` 104, a `Set` 160 and a `Map`
-   * 192 (16 more an entry), an `ArrayBuffer` or `SharedArrayBuffer` 104 and a typed array or `DataView` 208,
-   * each beside its byte length. At the bound, 1 000
+   * a subscriber that stops reading holds about that, whatever size and kind the events are (but what no
+   * property of an object shows: below). Each value is weighed by its kind, near what V8 (Node 24, 64-bit)
+   * holds for it, measured over a million values of each: text 24 and 2 a character, an object's key 8 and 2
+   * a character, a number or other scalar 16 (a BigInt its digits' bytes beside, a symbol 2 a character of
+   * its description), an array 48, a plain object 64, a `Date` 104, a `Set` 160 and a `Map` 192 (16 more an
+   * entry), an `ArrayBuffer` or `SharedArrayBuffer` 104 (a growable one's most) and a typed array or
+   * `DataView` 208, each beside its byte length. An object handed on as it is (a class instance, any object
+   * of another prototype) weighs 64 beside its own data properties, weighed as a plain object's are, and
+   * what a built-in holds out of them (a `RegExp`'s source, a boxed string or BigInt, an `Error`'s stack, a
+   * `URL`'s text, `Headers`' names and values, a `Blob`'s size); a getter is not run, and what no property
+   * shows (a function's closure, a promise's result, a `WeakMap`'s entries) is not weighed. At the bound, 1 000
    * streams of 9 990 empty arrays, objects, Dates, Sets, Maps or `Uint8Array`s each kept 56 to 68 MB of
    * heap in `latest` (32 bytes a value, before, kept 84 to 437 MB); plain JSON weighs more than it costs.
    */
@@ -130,7 +135,8 @@ export interface EventHubOptions {
    * The most {@link LiveStreamEventHub.latest} keeps, over all streams, in bytes as `bufferBytes` counts them
    * (each value by its kind, near what V8 holds for it; of the events as kept: without `raw`), 0 to 2^31;
    * beyond it the stream heard of least recently is forgotten first, as beyond `retainStreams`. Default
-   * 64 MiB, about that much heap whatever kind of values the events hold.
+   * 64 MiB, about that much heap whatever kind of values the events hold (but what no property of an
+   * object shows, as `bufferBytes` says).
    */
   retainBytes?: number;
   /**

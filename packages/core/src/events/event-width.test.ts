@@ -89,20 +89,23 @@ describe('how many values a body may hold', () => {
       fc.asyncProperty(
         fc.constantFrom<'raw' | 'data'>('raw', 'data'),
         fc.integer({ min: maxEventValues - 2, max: maxEventValues + 2 }),
-        fc.constantFrom<'array' | 'map'>('array', 'map'),
+        fc.constantFrom<'array' | 'map' | 'instance'>('array', 'map', 'instance'),
         async (field, values, kind) => {
-          // The field's own value and its entries: an array of values - 1, or a Map whose entries are
-          // counted key and value each.
+          // The field's own value and its entries: an array of values - 1, a Map whose entries are
+          // counted key and value each, or a class instance (handed on as it is, yet counted by its own data
+          // properties; a getter of its own is neither run nor counted).
           const entries = values - 1;
           const held =
             kind === 'array'
               ? { list: Array.from({ length: entries - 1 }, () => 0) }
-              : {
-                  map: new Map(
-                    Array.from({ length: Math.floor((entries - 1) / 2) }, (_, index) => [index, 0]),
-                  ),
-                  ...((entries - 1) % 2 ? { odd: 0 } : {}),
-                };
+              : kind === 'instance'
+                ? { instance: wideInstance(entries - 1) }
+                : {
+                    map: new Map(
+                      Array.from({ length: Math.floor((entries - 1) / 2) }, (_, index) => [index, 0]),
+                    ),
+                    ...((entries - 1) % 2 ? { odd: 0 } : {}),
+                  };
           const hub = createEventHub();
           const subscription = hub.subscribe();
           const batch = [event({ id: 'fine' }), event({ id: 'wide', [field]: held })];
@@ -128,6 +131,8 @@ describe('how many values a body may hold', () => {
           ['raw', maxEventValues + 1, 'array'],
           ['data', maxEventValues + 1, 'map'],
           ['data', maxEventValues, 'map'],
+          ['data', maxEventValues + 1, 'instance'],
+          ['raw', maxEventValues, 'instance'],
         ],
       },
     );
@@ -329,3 +334,18 @@ describe("what the hub's memory of streams keeps", () => {
     );
   });
 });
+
+class Wide {}
+
+function wideInstance(fields: number): Wide {
+  const instance = Object.assign(
+    new Wide(),
+    Object.fromEntries(Array.from({ length: fields }, (_, index) => [`f${index}`, 0])),
+  );
+  Object.defineProperty(instance, 'lazy', {
+    get: () => {
+      throw new Error('a getter of a handed-on object is never run');
+    },
+  });
+  return instance;
+}
