@@ -1,3 +1,4 @@
+import { bufferKind, copyOf as copyBytes, copyView, sharedMaxBytes, viewParts } from '../bytes.js';
 import { dataProperty, dateOfAnyRealm } from '../own.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
 
@@ -239,7 +240,7 @@ function deepCopy<T>(root: T, everyOwnKey: boolean): T {
     // holds: its own data properties, walked as a copy walks (the copies made are dropped), and what a
     // built-in holds out of them (a RegExp's source, a boxed string's text, an Error's stack). A getter is
     // not run: what it would answer is not weighed.
-    if (everyOwnKey && copy === value && !isSharedArrayBuffer(value)) {
+    if (everyOwnKey && copy === value && bufferKind(value) !== 'shared') {
       weigh(heldOutOfProperties(value));
       const inner = depth + 1;
       pending.push(() => {
@@ -336,7 +337,8 @@ function shallow(
   }
   // A view is told by its brand without a throw (it is never a Date): copied before the Date question.
   if (ArrayBuffer.isView(value)) {
-    weigh?.(eventValueBytes.view + value.byteLength);
+    // Read by its internal slots: a view of another prototype, or with getters of its own, is its bytes.
+    weigh?.(eventValueBytes.view + viewParts(value).byteLength);
     return copyView(value);
   }
   const prototype = Object.getPrototypeOf(value) as object | null;
@@ -352,10 +354,21 @@ function shallow(
       return new Date(date.getTime());
     }
   }
-  if (value instanceof ArrayBuffer) {
-    weigh?.(eventValueBytes.arrayBuffer + value.byteLength);
-    return value.slice(0);
+  // A buffer, told by its internal slots where its prototype says it may be one or it has none (asking
+  // every object would cost a throw each): an ArrayBuffer copied, shared memory handed on below.
+  const claimsBuffer =
+    value instanceof ArrayBuffer ||
+    (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer);
+  const buffer = prototype === null || claimsBuffer ? bufferKind(value) : undefined;
+  if (buffer === 'array') {
+    const bytes = new Uint8Array(value as ArrayBuffer);
+    weigh?.(eventValueBytes.arrayBuffer + bytes.byteLength);
+    const copy = copyBytes(bytes).buffer;
+    Object.setPrototypeOf(copy, prototype);
+    return copy;
   }
+  // What only passes for a buffer (a Proxy of one, an object made from its prototype) holds no bytes.
+  if (claimsBuffer && buffer === undefined) throw new TypeError('no buffer itself');
   if (value instanceof Map) {
     weigh?.(eventValueBytes.map);
     const map = new Map();
@@ -378,11 +391,13 @@ function shallow(
     });
     return set;
   }
-  if (!plain) {
+  if (!plain || buffer === 'shared') {
     // Shared memory is handed on as it is (a copy would no longer share it), weighed by the bytes it may
     // hold: a growable one by the most it may grow to, since it can grow after it is published.
     weigh?.(
-      isSharedArrayBuffer(value) ? eventValueBytes.arrayBuffer + sharedBytes(value) : eventValueBytes.object,
+      buffer === 'shared'
+        ? eventValueBytes.arrayBuffer + sharedMaxBytes(value as SharedArrayBuffer)
+        : eventValueBytes.object,
     );
     handedOn.add(value);
     return value;
@@ -406,15 +421,6 @@ function isStringObject(value: object): boolean {
   } catch {
     return false;
   }
-}
-
-function isSharedArrayBuffer(value: object): value is SharedArrayBuffer {
-  return typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer;
-}
-
-function sharedBytes(value: SharedArrayBuffer): number {
-  const growable = value as SharedArrayBuffer & { growable?: boolean; maxByteLength?: number };
-  return growable.growable === true ? (growable.maxByteLength ?? value.byteLength) : value.byteLength;
 }
 
 // The platform's own readers of what a built-in holds outside its properties, each throwing for anything
@@ -477,13 +483,4 @@ function heldOutOfProperties(value: object): number {
 // The bytes a BigInt's digits take: two hexadecimal digits a byte.
 function bigintBytes(value: bigint): number {
   return Math.ceil((value < 0n ? -value : value).toString(16).length / 2);
-}
-
-function copyView(view: ArrayBufferView): ArrayBufferView {
-  const bytes = view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength);
-  if (typeof Buffer !== 'undefined' && Buffer.isBuffer(view)) return Buffer.from(bytes);
-  if (view instanceof DataView) return new DataView(bytes);
-  const Constructor = (view as unknown as { constructor: new (buffer: ArrayBufferLike) => ArrayBufferView })
-    .constructor;
-  return new Constructor(bytes);
 }

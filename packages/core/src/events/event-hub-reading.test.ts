@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { hostileKinds, makeHostile, wholeBuffers } from '../../test/hostile-bytes.js';
+import { viewParts } from '../bytes.js';
 import { InvalidInputError } from '../errors/errors.js';
 import { createEventHub } from './event-hub.js';
 import { isLiveStreamEvent, type LiveStreamEvent } from './live-stream-event.js';
@@ -132,6 +134,38 @@ describe('an event hub reading what an event source hands it', () => {
         },
       ),
       { numRuns: 60 },
+    );
+  });
+
+  it('copies a view or a buffer by the bytes it holds, whatever its prototype, realm, getters or species (generated)', async () => {
+    // The copy reads a view's bytes by its internal slots and makes one of the same kind and prototype,
+    // so a view the caller put code on (or took the prototype from) reaches a subscriber as its bytes, and
+    // what the publisher changes afterwards reaches nobody.
+    const bytesOf = (view: unknown) => {
+      const { buffer, byteOffset, byteLength } = viewParts(view as ArrayBufferView);
+      return [...new Uint8Array(buffer, byteOffset, byteLength)];
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ minLength: 1, maxLength: 24 }),
+        fc.constantFrom(...hostileKinds),
+        async (bytes, kind) => {
+          const hub = createEventHub();
+          const subscription = hub.subscribe();
+          const { value, buffer } = makeHostile(bytes, kind);
+          // A buffer with no prototype at all, beside it.
+          const bare = Object.setPrototypeOf(wholeBuffers(bytes).plain as object, null) as ArrayBuffer;
+          hub.publish(event('v', new Date(base), { data: { view: value, bare } }));
+          new Uint8Array(buffer).fill(0);
+          const { value: held } = await subscription[Symbol.asyncIterator]().next();
+          const data = held.data as { view: unknown; bare: unknown };
+          expect(Object.getPrototypeOf(data.view), kind.join(' ')).toBe(Object.getPrototypeOf(value));
+          expect(bytesOf(data.view), kind.join(' ')).toEqual([...bytes]);
+          expect(Object.getPrototypeOf(data.bare)).toBeNull();
+          expect([...new Uint8Array(data.bare as ArrayBuffer)]).toEqual([...bytes]);
+        },
+      ),
+      { examples: hostileKinds.map((kind) => [Uint8Array.of(1, 2, 3), kind]) },
     );
   });
 

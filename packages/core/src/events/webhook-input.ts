@@ -1,3 +1,4 @@
+import { bufferKind, byteIntrinsics, copyOf, isDetached, isResizable, viewParts } from '../bytes.js';
 import { fromEnvironment, loadCredential, trimWhitespace } from '../config/settings.js';
 import { InvalidInputError, WebhookVerificationError } from '../errors/errors.js';
 import type { ProviderId, Warning } from '../live-stream.js';
@@ -52,85 +53,6 @@ const shrunkBody =
   'is a view past the end of its resizable ArrayBuffer (the buffer shrank below it): pass the bytes';
 const unreadableBody = 'could not be read (a getter or a Proxy in it threw)';
 const imitation = 'is no byte array or ArrayBuffer itself (a Proxy of one?): pass the bytes';
-// The intrinsics a body is read with. Each asks the value's internal slots, which a Proxy or an object that only
-// inherits a prototype has none of, and none runs the caller's code: no getter, no `constructor` or species,
-// no trap. So a view is read by the bytes it holds, whatever its prototype, subclass, own getters or realm.
-// Built by a call marked pure, so that a bundle that never reads a webhook drops it.
-const intrinsics = /* @__PURE__ */ (() => {
-  const TypedArray = Object.getPrototypeOf(Uint8Array) as abstract new () => ArrayBufferView;
-  const get = (of: object, name: PropertyKey) =>
-    Object.getOwnPropertyDescriptor(of, name)?.get as (() => unknown) | undefined;
-  const shared = typeof SharedArrayBuffer === 'undefined' ? undefined : SharedArrayBuffer.prototype;
-  return {
-    TypedArray,
-    // Throws for a typed array detached or out of bounds, as every typed-array method does, and consults no
-    // species (`slice` reads the view's `constructor`: the caller's code).
-    values: (TypedArray.prototype as Uint8Array).values as () => unknown,
-    // Undefined for what is no typed array (a DataView), of any realm.
-    tag: get(TypedArray.prototype, Symbol.toStringTag) as () => string | undefined,
-    typed: {
-      buffer: get(TypedArray.prototype, 'buffer') as () => ArrayBufferLike,
-      byteOffset: get(TypedArray.prototype, 'byteOffset') as () => number,
-      byteLength: get(TypedArray.prototype, 'byteLength') as () => number,
-    },
-    // A DataView's `byteLength` throws when it is detached or out of bounds.
-    dataView: {
-      buffer: get(DataView.prototype, 'buffer') as () => ArrayBufferLike,
-      byteOffset: get(DataView.prototype, 'byteOffset') as () => number,
-      byteLength: get(DataView.prototype, 'byteLength') as () => number,
-    },
-    // Each throws for anything but its own kind of buffer: an ArrayBuffer's for a SharedArrayBuffer too.
-    arrayBuffer: get(ArrayBuffer.prototype, 'byteLength') as () => number,
-    sharedArrayBuffer: shared && (get(shared, 'byteLength') as () => number),
-    resizable: get(ArrayBuffer.prototype, 'resizable'),
-    // The platform's own reader of a Blob's bytes, undefined where there is no Blob: it rejects for anything
-    // that is no Blob (an object that only inherits from `Blob.prototype`), and runs none of
-    // the caller's code, so a subclass's or an own `arrayBuffer` (which may throw, name other bytes or never
-    // settle) is not where the Blob's bytes are.
-    blobBytes:
-      typeof Blob === 'undefined' ? undefined : (Blob.prototype.arrayBuffer as () => Promise<ArrayBuffer>),
-  };
-})();
-
-// Whether `method` answers for `value` (it throws for what lacks the internal slots it reads).
-function answers(method: () => unknown, value: unknown): boolean {
-  try {
-    Reflect.apply(method, value, []);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-// What a buffer is by its internal slots, of any realm or prototype: a Proxy of one is neither.
-function bufferKind(value: unknown): 'array' | 'shared' | undefined {
-  if (answers(intrinsics.arrayBuffer, value)) return 'array';
-  if (intrinsics.sharedArrayBuffer && answers(intrinsics.sharedArrayBuffer, value)) return 'shared';
-  return undefined;
-}
-
-// Whether an ArrayBuffer's bytes were transferred away: no view of a detached buffer can be made.
-function isDetached(buffer: ArrayBufferLike): boolean {
-  try {
-    new Uint8Array(buffer, 0, 0);
-    return false;
-  } catch {
-    return true;
-  }
-}
-
-// Whether an ArrayBuffer may shrink (a growable SharedArrayBuffer never shrinks, and shared bytes are copied).
-function isResizable(buffer: ArrayBufferLike): boolean {
-  return intrinsics.resizable !== undefined && Reflect.apply(intrinsics.resizable, buffer, []) === true;
-}
-
-// A private copy, made without asking the bytes anything (`slice` would consult a species).
-function copyOf(bytes: Uint8Array): Uint8Array {
-  const copy = new Uint8Array(bytes.length);
-  copy.set(bytes);
-  return copy;
-}
-
 /**
  * Whether a value is bytes {@link readWebhookBody} reads, or passes for such (a Proxy of a `Buffer`, an
  * object made from a typed array's prototype, a revoked Proxy), which it refuses naming `input.body`: what a
@@ -146,7 +68,7 @@ export function claimsWebhookBytes(value: unknown): boolean {
 function imitatesBytes(value: object): boolean {
   try {
     return (
-      value instanceof intrinsics.TypedArray ||
+      value instanceof byteIntrinsics.TypedArray ||
       value instanceof DataView ||
       value instanceof ArrayBuffer ||
       (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer)
@@ -182,19 +104,12 @@ export function readWebhookBody(body: unknown, provider: ProviderId): Uint8Array
   };
   if (typeof body === 'object' && body !== null) {
     if (ArrayBuffer.isView(body)) {
-      const typed = Reflect.apply(intrinsics.tag, body, []) !== undefined;
-      const fields = typed ? intrinsics.typed : intrinsics.dataView;
-      const buffer = Reflect.apply(fields.buffer, body, []);
+      const { buffer, inBounds, byteOffset, byteLength } = viewParts(body);
       const shared = bufferKind(buffer) === 'shared';
       // A view over a resizable buffer shrunk below it is out of bounds: its bytes are gone as a detached
       // one's are. The bytes of one in bounds are copied, since the buffer may shrink later.
-      if (!answers(typed ? intrinsics.values : fields.byteLength, body))
-        refuse(!shared && isDetached(buffer) ? detachedBody : shrunkBody);
-      const bytes = new Uint8Array(
-        buffer,
-        Reflect.apply(fields.byteOffset, body, []),
-        Reflect.apply(fields.byteLength, body, []),
-      );
+      if (!inBounds) refuse(!shared && isDetached(buffer) ? detachedBody : shrunkBody);
+      const bytes = new Uint8Array(buffer, byteOffset, byteLength);
       return shared || isResizable(buffer) ? copyOf(bytes) : bytes;
     }
     const kind = bufferKind(body);
@@ -247,7 +162,7 @@ export function readWebhookBody(body: unknown, provider: ProviderId): Uint8Array
  *   {@link readWebhookBody} throws.
  */
 export async function webhookBodyBytes(body: unknown, provider: ProviderId): Promise<Uint8Array> {
-  const read = intrinsics.blobBytes;
+  const read = byteIntrinsics.blobBytes;
   let blob: boolean;
   try {
     blob = read !== undefined && body instanceof Blob;
