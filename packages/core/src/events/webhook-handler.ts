@@ -639,20 +639,26 @@ async function readCapped(
   let size = 0;
   const encoder = new TextEncoder();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let wholeTimer: ReturnType<typeof setTimeout> | undefined;
   // One deadline for the whole body, set once: trickling a byte within each idle bound does not move it.
-  const overdue = new Promise<never>((_, reject) => {
-    wholeTimer = setTimeout(() => reject(new BodyStalled()), timeouts.wholeMs);
-  });
-  overdue.catch(() => {});
+  // It ends the wait for the chunk then awaited, never a promise raced every chunk: each race would leave a
+  // reaction on a promise that lives as long as the body, hundreds of bytes a chunk until its end.
+  let overdue = false;
+  let stopWaiting: ((reason: BodyStalled) => void) | undefined;
+  const wholeTimer = setTimeout(() => {
+    overdue = true;
+    stopWaiting?.(new BodyStalled());
+  }, timeouts.wholeMs);
   try {
     for (;;) {
+      if (overdue) throw new BodyStalled();
       const stalled = new Promise<never>((_, reject) => {
+        stopWaiting = reject;
         timer = setTimeout(() => reject(new BodyStalled()), timeouts.idleMs);
       });
       const next = source.next();
       next.catch(() => {});
-      const result = await Promise.race([next, stalled, overdue]);
+      const result = await Promise.race([next, stalled]);
+      stopWaiting = undefined;
       clearTimeout(timer);
       if (result.done) break;
       const chunk = result.value;
