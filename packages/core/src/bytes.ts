@@ -70,18 +70,6 @@ export function isDetached(buffer: ArrayBufferLike): boolean {
   }
 }
 
-// Whether an ArrayBuffer may shrink (a growable SharedArrayBuffer never shrinks, and shared bytes are copied).
-export function isResizable(buffer: ArrayBufferLike): boolean {
-  try {
-    return (
-      byteIntrinsics.resizable !== undefined && Reflect.apply(byteIntrinsics.resizable, buffer, []) === true
-    );
-  } catch {
-    // No ArrayBuffer (a SharedArrayBuffer): nothing shrinks it.
-    return false;
-  }
-}
-
 /** The most bytes a SharedArrayBuffer may come to hold: a growable one's bound, else its length. */
 export function sharedMaxBytes(buffer: SharedArrayBuffer): number {
   const read = byteIntrinsics.sharedMaxByteLength ?? byteIntrinsics.sharedArrayBuffer;

@@ -133,34 +133,25 @@ const defaultMaxBodyBytes = 10_485_760; // 10 MiB
 /** The largest `maxBodyBytes`: 2 GiB, beyond what any vendor sends and what a buffer holds everywhere. */
 const maxBodyBytesLimit = 2_147_483_648;
 
-// A Request whose body something read (`await c.req.json()` in Hono, a middleware) has no raw bytes left.
-function bodyAlreadyRead(): Outcome {
+// A body something read before the handler got it has no raw bytes left: a Request's (`await c.req.json()` in
+// Hono, a middleware), or a Node request's stream read to its end with no bytes left in `req.body`. `fix`
+// says how to keep them on that platform.
+function bodyAlreadyRead(fix: string): Outcome {
   return {
     status: 400,
     body: {
       error: 'body-not-raw',
-      message:
-        'the request body was read before the webhook handler got it, so the signed bytes are gone. Hand ' +
-        'the handler the untouched Request (Hono: c.req.raw, before any c.req.json()), or read the body once ' +
-        'with await request.text() and call parseWebhook with it.',
+      message: `the request body was read before the webhook handler got it, so the signed bytes are gone. ${fix}`,
     },
   };
 }
 
-// The same for node(): a request stream read to its end before the handler got it, with no bytes left in
-// `req.body`.
-function nodeBodyAlreadyRead(): Outcome {
-  return {
-    status: 400,
-    body: {
-      error: 'body-not-raw',
-      message:
-        'the request body was read before the webhook handler got it, so the signed bytes are gone. Hand ' +
-        'the handler the request before anything reads its stream, or put express.raw() on the route so ' +
-        'the bytes stay in req.body.',
-    },
-  };
-}
+const fetchBodyFix =
+  'Hand the handler the untouched Request (Hono: c.req.raw, before any c.req.json()), or read the body once ' +
+  'with await request.text() and call parseWebhook with it.';
+const nodeBodyFix =
+  'Hand the handler the request before anything reads its stream, or put express.raw() on the route so the ' +
+  'bytes stay in req.body.';
 
 /**
  * Creates a webhook endpoint around an adapter's `parseWebhook`.
@@ -335,7 +326,7 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
         // the caller's own error (its message may hold a secret), as node's are.
         const fields = readFetchRequest(request);
         // A body something read, or holds a reader of (a middleware's `getReader()`), has no raw bytes left.
-        if (fields.bodyUsed || fields.locked) return bodyAlreadyRead();
+        if (fields.bodyUsed || fields.locked) return bodyAlreadyRead(fetchBodyFix);
         if (declaredLength(fields.contentLength) > maxBodyBytes) throw new BodyTooLarge();
         const bytes = await readCapped(requestChunks(fields.body), maxBodyBytes, timeouts);
         return process(bytes, fields.headers, fields.url, fields.method);
@@ -354,7 +345,7 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
         // A stream something read to its end (a middleware, a parser that left nothing in req.body) has no
         // bytes left: verifying none would answer malformed-body or a bad signature for the wrong reason. A
         // body that is empty but unread is not ended yet (`readableEnded` turns true only once it is read).
-        if (fields.body === undefined && fields.readableEnded === true) return nodeBodyAlreadyRead();
+        if (fields.body === undefined && fields.readableEnded === true) return bodyAlreadyRead(nodeBodyFix);
         const body = await nodeBody(request, fields, maxBodyBytes, timeouts);
         return process(body, fields.headers, fields.url, fields.method);
       });

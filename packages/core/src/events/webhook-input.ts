@@ -1,4 +1,4 @@
-import { bufferKind, byteIntrinsics, copyOf, isDetached, isResizable, viewParts } from '../bytes.js';
+import { bufferKind, byteIntrinsics, copyOf, isDetached, viewParts } from '../bytes.js';
 import { fromEnvironment, loadCredential, trimWhitespace } from '../config/settings.js';
 import { InvalidInputError, WebhookVerificationError } from '../errors/errors.js';
 import type { ProviderId, Warning } from '../live-stream.js';
@@ -79,11 +79,11 @@ function imitatesBytes(value: object): boolean {
 }
 
 /**
- * The raw bytes of a webhook body, as a `Uint8Array` of unilive's own: over the same memory when nothing can
- * change it, else a copy. Text is encoded as UTF-8. A typed array (a `Buffer` included) or a `DataView` is read
+ * The raw bytes of a webhook body, as a `Uint8Array` of unilive's own: a private copy, so the bytes a
+ * parser verifies (across the `await` of a signature check) are the bytes it parses, whatever the caller
+ * does to its own meanwhile. Text is encoded as UTF-8. A typed array (a `Buffer` included) or a `DataView` is read
  * by the bytes it holds, through the platform's own accessors, whatever its prototype, realm, subclass or own
- * getters; an `ArrayBuffer` or `SharedArrayBuffer` likewise, of any realm. Bytes that may change under the
- * verification (shared memory, a resizable buffer) are copied. A parsed object (what `express.json()` or
+ * getters; an `ArrayBuffer` or `SharedArrayBuffer` likewise, of any realm. A parsed object (what `express.json()` or
  * `await request.json()` leaves) throws {@link WebhookVerificationError} `body-not-raw`, saying how to keep
  * the raw body. A detached `ArrayBuffer` or a view of one (its bytes transferred), a view past the end of a
  * resizable `ArrayBuffer` that shrank below it, or what only passes for bytes (a Proxy of a typed array, a
@@ -107,19 +107,18 @@ export function readWebhookBody(body: unknown, provider: ProviderId): Uint8Array
       const { buffer, inBounds, byteOffset, byteLength } = viewParts(body);
       const shared = bufferKind(buffer) === 'shared';
       // A view over a resizable buffer shrunk below it is out of bounds: its bytes are gone as a detached
-      // one's are. The bytes of one in bounds are copied, since the buffer may shrink later.
+      // one's are. The bytes of one in bounds are copied: see below.
       if (!inBounds) refuse(!shared && isDetached(buffer) ? detachedBody : shrunkBody);
-      const bytes = new Uint8Array(buffer, byteOffset, byteLength);
-      return shared || isResizable(buffer) ? copyOf(bytes) : bytes;
+      return copyOf(new Uint8Array(buffer, byteOffset, byteLength));
     }
+    // Always a private copy: a signature check awaits (WebCrypto), and whatever the caller's code does to its
+    // own bytes meanwhile (shared memory, a resize, a write), the bytes parsed are the bytes verified.
     const kind = bufferKind(body);
-    // Shared memory may change under the verification: a private copy is verified and parsed.
     if (kind === 'shared') return copyOf(new Uint8Array(body as SharedArrayBuffer));
     if (kind === 'array') {
       const buffer = body as ArrayBuffer;
       if (isDetached(buffer)) refuse(detachedBody);
-      const bytes = new Uint8Array(buffer);
-      return isResizable(buffer) ? copyOf(bytes) : bytes;
+      return copyOf(new Uint8Array(buffer));
     }
     if (imitatesBytes(body)) refuse(imitation);
   }
