@@ -313,6 +313,8 @@ function define(object: object, key: string, value: unknown): void {
   descriptor.value = undefined;
 }
 
+const typedArray = /* @__PURE__ */ Object.getPrototypeOf(Uint8Array) as abstract new () => ArrayBufferView;
+
 // Object.prototype.toString as the realm had it when this module loaded: code that replaces it later does
 // not change what a copy is.
 const intrinsicToString: (this: unknown) => string = Object.prototype.toString;
@@ -341,6 +343,9 @@ function shallow(
     weigh?.(eventValueBytes.view + viewParts(value).byteLength);
     return copyView(value);
   }
+  // What only passes for a view (a Proxy of a typed array, whose keys are one string a byte) holds no bytes
+  // of its own: refused at once, as the webhook reader refuses it, rather than walked key by key.
+  if (value instanceof typedArray || value instanceof DataView) throw new TypeError('no view itself');
   const prototype = Object.getPrototypeOf(value) as object | null;
   // A plain object (what JSON.parse makes) is a Date only when it was made one and given another
   // prototype; its tag then still says Date, so only such an object is asked. Anything else (another
@@ -354,11 +359,15 @@ function shallow(
       return new Date(date.getTime());
     }
   }
-  // A buffer, told by its internal slots where its prototype says it may be one or it has none (asking
-  // every object would cost a throw each): an ArrayBuffer copied, shared memory handed on below.
+  // A buffer, told by its internal slots where its prototype (of this realm, or by its tag of another) says
+  // it may be one or it has none (asking every object would cost a throw each): an ArrayBuffer copied,
+  // shared memory handed on below.
+  const tag = plain ? undefined : intrinsicToString.call(value);
   const claimsBuffer =
     value instanceof ArrayBuffer ||
-    (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer);
+    (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer) ||
+    tag === '[object ArrayBuffer]' ||
+    tag === '[object SharedArrayBuffer]';
   const buffer = prototype === null || claimsBuffer ? bufferKind(value) : undefined;
   if (buffer === 'array') {
     const bytes = new Uint8Array(value as ArrayBuffer);

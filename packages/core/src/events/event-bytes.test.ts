@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { eventValueBytes } from './copy-event.js';
@@ -53,6 +54,11 @@ const kinds = {
   // Objects handed on as they are, not copied, weigh what they hold: their own data properties (a key 8 and
   // 2 a character, its value by its kind), and what a built-in holds outside them. Each below holds 1,000
   // characters (2,000 bytes) or 1,000 bytes.
+  // Another realm's (a vm context's, a test environment's): told by its slots, not this realm's prototype.
+  otherRealmShared: {
+    make: (): unknown => runInNewContext('new SharedArrayBuffer(1000)'),
+    weight: eventValueBytes.arrayBuffer + 1_000,
+  },
   growable: {
     make: (): unknown => new Growable(0, { maxByteLength: 1_000 }),
     weight: eventValueBytes.arrayBuffer + 1_000,
@@ -89,6 +95,7 @@ const kinds = {
 } as const;
 type Kind = keyof typeof kinds;
 const handedOn: Kind[] = [
+  'otherRealmShared',
   'growable',
   'instance',
   'madeFromPrototype',

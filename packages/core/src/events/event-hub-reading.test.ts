@@ -169,6 +169,25 @@ describe('an event hub reading what an event source hands it', () => {
     );
   });
 
+  it('refuses at once what only passes for a view (a Proxy of a typed array), however long, publishing nothing', () => {
+    // Walked key by key, a Proxy of a 4 MiB array would be four million keys listed before the value bound.
+    for (const imitation of [
+      new Proxy(new Uint8Array(4 * 1024 * 1024), {}),
+      new Proxy(new DataView(new ArrayBuffer(8)), {}),
+      Object.create(Uint8Array.prototype) as object,
+    ]) {
+      const hub = createEventHub();
+      let thrown: unknown;
+      try {
+        hub.publish(event('p', new Date(base), { data: { v: imitation } }));
+      } catch (error) {
+        thrown = error;
+      }
+      expect(InvalidInputError.isInstance(thrown)).toBe(true);
+      expect(hub.latest({ provider: 'liveapi', streamId: 's1' })).toEqual([]);
+    }
+  });
+
   it('keeps a cycle back to the event a cycle in what it hands out', async () => {
     const hub = createEventHub();
     const subscription = hub.subscribe();
