@@ -33,6 +33,23 @@ function nodeRequest(url: string, chunks: AsyncIterable<unknown>): NodeWebhookRe
   };
 }
 
+// A stream of one chunk, made when it is asked for. An iterator of its own: an async generator awaits what it
+// yields, so a revoked Proxy or a view with a `then` of its own would be read before the handler saw it.
+function oneChunk(make: () => unknown): AsyncIterable<unknown> {
+  return {
+    [Symbol.asyncIterator]: () => {
+      let given = false;
+      return {
+        next: async () => {
+          if (given) return { done: true, value: undefined };
+          given = true;
+          return { done: false, value: make() };
+        },
+      };
+    },
+  };
+}
+
 // A handler whose parse answers `events`, counting its calls, and whose onError keeps what it hears.
 function watchedHandler() {
   const heard: unknown[] = [];
@@ -315,18 +332,10 @@ describe('bytes with the caller’s code on them, given to either handler', () =
         const statuses: number[] = [];
         for (const request of [
           { ...nodeRequest('/w', once('')), body: makeHostile(bytes, kind).value, readableEnded: true },
-          nodeRequest('/w', {
-            [Symbol.asyncIterator]: () => {
-              let given = false;
-              return {
-                next: async () => {
-                  if (given) return { done: true, value: undefined };
-                  given = true;
-                  return { done: false, value: makeHostile(bytes, kind).value };
-                },
-              };
-            },
-          }),
+          nodeRequest(
+            '/w',
+            oneChunk(() => makeHostile(bytes, kind).value),
+          ),
         ]) {
           const { response, writer } = nodeResponse();
           await handler.node(request, writer);
@@ -567,20 +576,7 @@ describe("node()'s request that cannot be read", () => {
             parse: async () => events,
             onError: (error) => heard.push(error),
           });
-          // An iterator of its own: an async generator awaits what it yields, so a revoked Proxy (whose
-          // `then` is read) would fail the stream itself before the handler saw the chunk.
-          const yielding = (): AsyncIterable<unknown> => ({
-            [Symbol.asyncIterator]: () => {
-              let given = false;
-              return {
-                next: async () => {
-                  if (given) return { done: true, value: undefined };
-                  given = true;
-                  return { done: false, value: unreadable[kind]() };
-                },
-              };
-            },
-          });
+          const yielding = () => oneChunk(unreadable[kind]);
           // As a body parser's `req.body`, then as the stream's one chunk.
           for (const request of [
             { ...nodeRequest('/w', once(body)), body: unreadable[kind](), readableEnded },
