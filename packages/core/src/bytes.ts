@@ -40,8 +40,52 @@ export const byteIntrinsics = /* @__PURE__ */ (() => {
     // where the Blob's bytes are.
     blobBytes:
       typeof Blob === 'undefined' ? undefined : (Blob.prototype.arrayBuffer as () => Promise<ArrayBuffer>),
+    // The platform's own `size` of a Blob: it throws for anything that is no Blob.
+    blobSize: typeof Blob === 'undefined' ? undefined : (get(Blob.prototype, 'size') as () => number),
+    // Node's `util.types.isProxy` where the runtime hands out its built-ins (Node from 20.16 and 22.3,
+    // Deno, Bun), else undefined (a browser). It runs no trap.
+    isProxy: nodeIsProxy(),
   };
 })();
+
+function nodeIsProxy(): ((value: unknown) => boolean) | undefined {
+  try {
+    const process = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+    const util = process?.getBuiltinModule?.('node:util') as
+      | { types?: { isProxy?: (value: unknown) => boolean } }
+      | undefined;
+    const isProxy = util?.types?.isProxy;
+    return typeof isProxy === 'function' ? isProxy : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a value is a real `Blob` (a `File`, a subclass's instance), of any prototype, told without
+ * running any code of the caller's: no typed array or buffer (their internal slots decide first, so a
+ * `Uint8Array` given `Blob.prototype` is bytes), no Proxy and nothing inheriting from one, and answered by
+ * the platform's own `Blob.prototype.size`. Node's Blob finds its state through property reads, which a
+ * Proxy would answer with its traps (the size and the bytes its trap chooses), so a Proxy, on the value or
+ * on its prototype chain, is told apart first by the runtime's `isProxy`; a browser's Blob holds its state in
+ * internal slots a Proxy has none of, and its `size` refuses one itself.
+ */
+export function isBlob(value: unknown): boolean {
+  const { blobSize, isProxy } = byteIntrinsics;
+  if (blobSize === undefined || typeof value !== 'object' || value === null) return false;
+  if (ArrayBuffer.isView(value) || bufferKind(value) !== undefined) return false;
+  if (isProxy) {
+    // The chain of what is no Proxy is read without any trap; a Proxy on it stops the walk.
+    for (
+      let link: object | null = value;
+      link !== null;
+      link = Object.getPrototypeOf(link) as object | null
+    ) {
+      if (isProxy(link)) return false;
+    }
+  }
+  return answers(blobSize, value);
+}
 
 // Whether `method` answers for `value` (it throws for what lacks the internal slots it reads).
 export function answers(method: () => unknown, value: unknown): boolean {

@@ -773,6 +773,85 @@ export function runWebhookContract(options: WebhookContractOptions): void {
       }
     });
 
+    it('a body is told by its internal slots, not its prototype: bytes given Blob.prototype, a Blob given another (generated)', async () => {
+      const fixture = options.fixtures[0] as WebhookFixture;
+      const { body, headers } = await sign(fixture.webhook);
+      const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body);
+      const clock = clockFor(fixture.webhook);
+      const parse = (given: unknown) =>
+        options.parse(
+          { body: given as Uint8Array, headers, url: url(options.pathSecret) },
+          { clock, wrongSecret: false },
+        );
+      const events = await parse(bytes);
+      const kinds = {
+        uint8ArrayGivenBlobPrototype: () => Object.setPrototypeOf(Uint8Array.from(bytes), Blob.prototype),
+        bufferGivenBlobPrototype: () => Object.setPrototypeOf(Buffer.from(bytes), Blob.prototype),
+        arrayBufferGivenBlobPrototype: () =>
+          Object.setPrototypeOf(Uint8Array.from(bytes).buffer, Blob.prototype),
+        dataViewGivenBlobPrototype: () =>
+          Object.setPrototypeOf(new DataView(Uint8Array.from(bytes).buffer), Blob.prototype),
+        blobWithoutPrototype: () => Object.setPrototypeOf(new Blob([bytes]), null),
+        blobGivenObjectPrototype: () => Object.setPrototypeOf(new Blob([bytes]), Object.prototype),
+        blobGivenUint8ArrayPrototype: () => Object.setPrototypeOf(new Blob([bytes]), Uint8Array.prototype),
+        blobGivenArrayBufferPrototype: () => Object.setPrototypeOf(new Blob([bytes]), ArrayBuffer.prototype),
+        fileGivenPromisePrototype: () =>
+          Object.setPrototypeOf(new File([bytes], 'hook.json'), Promise.prototype),
+      } as const;
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...(Object.keys(kinds) as (keyof typeof kinds)[])), async (kind) => {
+          expect(await parse(kinds[kind]()), kind).toEqual(events);
+        }),
+        { examples: (Object.keys(kinds) as (keyof typeof kinds)[]).map((kind) => [kind]) },
+      );
+    });
+
+    it('a body still to be awaited (a Promise, a thenable) is body-not-raw asking for the await, never awaited', async () => {
+      const fixture = options.fixtures[0] as WebhookFixture;
+      const { body, headers } = await sign(fixture.webhook);
+      const clock = clockFor(fixture.webhook);
+      let thenRead = 0;
+      const pending: [unknown, string][] = [
+        [Promise.resolve(body), 'a Promise'],
+        [new Promise(() => {}), 'a Promise'],
+        [
+          {
+            // biome-ignore lint/suspicious/noThenProperty: a thenable that is no Promise is what this case is.
+            then: (resolve: (value: unknown) => void) => {
+              thenRead += 1;
+              resolve(body);
+            },
+          },
+          'a thenable',
+        ],
+        [
+          Object.defineProperty({}, 'then', {
+            get: () => {
+              thenRead += 1;
+              return (resolve: (value: unknown) => void) => resolve(body);
+            },
+          }),
+          'a thenable',
+        ],
+      ];
+      for (const [given, named] of pending) {
+        let error: unknown;
+        try {
+          await options.parse(
+            { body: given as Uint8Array, headers, url: url(options.pathSecret) },
+            { clock, wrongSecret: false },
+          );
+        } catch (caught) {
+          error = caught;
+        }
+        expect(WebhookVerificationError.isInstance(error) && error.reason, named).toBe('body-not-raw');
+        expect((error as Error).message).toContain(`got ${named}`);
+        expect((error as Error).message).toContain('where the raw request body belongs');
+        expect((error as Error).message).toContain('did you forget `await`?');
+      }
+      expect(thenRead).toBe(0);
+    });
+
     it('a body whose bytes cannot be read is an InvalidInputError naming input.body, never the raw error (generated)', async () => {
       const fixture = options.fixtures[0] as WebhookFixture;
       const { body, headers } = await sign(fixture.webhook);
@@ -813,6 +892,13 @@ export function runWebhookContract(options: WebhookContractOptions): void {
           }),
         proxyOfDataView: () => new Proxy(new DataView(bytes.buffer.slice(0)), {}),
         proxyOfFloat64Array: () => new Proxy(new Float64Array(2), {}),
+        // A Proxy of the signed Blob passes for one as a Proxy of a view passes for bytes: Node's Blob would
+        // ask its traps for its length and bytes, here answered by another Blob.
+        proxyOfBlob: () => new Proxy(new Blob([bytes]), {}),
+        proxyOfBlobForwardingAnother: (_: number, thrown: Error) => {
+          const other = new Blob([`{"id":"${thrown.message}"}`]);
+          return new Proxy(new Blob([bytes]), { get: (_target, key) => Reflect.get(other, key) });
+        },
       } as const;
       await fc.assert(
         fc.asyncProperty(
@@ -853,6 +939,8 @@ export function runWebhookContract(options: WebhookContractOptions): void {
               ['blobProxyPrototypeThrows', 0],
               ['proxyOfDataView', 0],
               ['proxyOfFloat64Array', 0],
+              ['proxyOfBlob', 0],
+              ['proxyOfBlobForwardingAnother', 0],
             ] as const
           ).map(([kind, to]): [keyof typeof kinds, number, string] => [kind, to, 'examplemarker']),
         },

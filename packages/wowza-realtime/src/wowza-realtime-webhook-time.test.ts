@@ -109,4 +109,51 @@ describe('wowza-realtime parseWebhook: occurredAt from the signed timestamp', ()
     // A day itself is taken.
     await expect(dated(now - 1000, now, 86_400)).resolves.toMatchObject({ occurredAt: new Date(now - 1000) });
   });
+
+  it('says how stale a delivery is in decimals that show it beyond the tolerance, however small that is (generated)', async () => {
+    const now = Date.UTC(2026, 10, 29, 12);
+    const delivery = await signWebhook(
+      'wowza-realtime',
+      { type: 'feeds', event: 'started', timestamp: now, data: { name: 'n' } },
+      { secret },
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        // Any tolerance below a second, down to the smallest number there is; a receipt up to a second late.
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 1e-3, max: 1000, noNaN: true }),
+        async (toleranceSeconds, lateMs) => {
+          const receipt = now + toleranceSeconds * 1000 + lateMs;
+          fc.pre(receipt - now > toleranceSeconds * 1000);
+          let message = '';
+          try {
+            await parseWebhook(delivery, {
+              secret,
+              clock: () => receipt,
+              resolveStreamId: () => 'stream-1',
+              toleranceSeconds,
+            });
+          } catch (error) {
+            message = (error as Error).message;
+          }
+          const said = /timestamp is (\S+) (s|ms) old, beyond the tolerance of (\S+) (s|ms) /.exec(message);
+          expect(said, message).not.toBeNull();
+          const [, age, , tolerance] = said as RegExpExecArray;
+          expect(Number(age), message).toBeGreaterThan(Number(tolerance));
+          expect(Number(tolerance) === 0, message).toBe(toleranceSeconds === 0);
+          // A tolerance of a microsecond or more, and a millisecond late, read without an exponent.
+          if (toleranceSeconds === 0 || toleranceSeconds >= 1e-6) expect(message).not.toMatch(/\de-?\d/);
+        },
+      ),
+      {
+        examples: [
+          [1e-300, 1],
+          [5e-324, 1],
+          [1e-7, 0.0003],
+          [0.0005, 1],
+          [0, 1],
+        ],
+      },
+    );
+  });
 });

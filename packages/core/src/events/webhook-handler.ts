@@ -1,3 +1,4 @@
+import { byteIntrinsics, isBlob } from '../bytes.js';
 import { InvalidInputError, WebhookVerificationError } from '../errors/errors.js';
 import { maxTimeoutMs } from '../http/transport-settings.js';
 import { type OptionRule, optionRules, readOptions } from '../options.js';
@@ -8,6 +9,7 @@ import {
   readWebhookBody,
   type WebhookHeaders,
   type WebhookParser,
+  webhookBodyBytes,
   webhookHeader,
 } from './webhook-input.js';
 
@@ -114,8 +116,11 @@ export interface WebhookHandler {
    * (`request.body`), answered 500 and heard by `onError`, without what was thrown; but a stream that fails
    * because the sender's connection closed mid-body (Node's `aborted`, `ECONNRESET`, a premature close) is
    * 400 `body-incomplete`, not heard by `onError`, as `handleWebhook` answers it. Bytes in `req.body` that
-   * cannot be read (detached, a Proxy of a `Buffer`) are 400 `body-not-raw`, as the same chunk of the stream,
-   * and so is a stream something read to its end before (`readableEnded`) with nothing left in `req.body`.
+   * cannot be read (detached, a Proxy of a `Buffer` or of a `Blob`) are 400 `body-not-raw`, as the same chunk
+   * of the stream, and so is a stream something read to its end before (`readableEnded`) with nothing left in
+   * `req.body`. Text in `req.body` (`express.text()`) is weighed against `maxBodyBytes` by its UTF-8 bytes, as
+   * the same text from the stream is; a `Blob` there (of any prototype) by the platform's own `size` first,
+   * then by the bytes it held when read: 413 beyond the bound.
    * A response that cannot be written (none, a field or method that throws, an `end` that rejects) is an
    * `InvalidInputError` naming `response` heard by `onError`; the returned promise never rejects.
    */
@@ -426,7 +431,7 @@ function bodyNotBytes(given: boolean): Outcome {
       error: 'body-not-raw',
       message: given
         ? 'req.body holds bytes that cannot be read (a detached buffer, a view past its end, or a Proxy of ' +
-          'one), so there are no signed bytes to verify. Hand the handler the request as it arrived, or the ' +
+          'one or of a Blob), so there are no signed bytes to verify. Hand the handler the request as it arrived, or the ' +
           'bytes express.raw() left.'
         : 'the request body stream yielded something that is not bytes or text, so there are no signed bytes ' +
           'to verify. Hand the handler the request as it arrived.',
@@ -490,17 +495,11 @@ function readNodeRequest(request: unknown): NodeRequestFields {
   };
 }
 
-const blobSizeGetter = /* @__PURE__ */ (() =>
-  typeof Blob === 'undefined' ? undefined : Object.getOwnPropertyDescriptor(Blob.prototype, 'size')?.get)();
-
-// A Blob's size in bytes, read without the caller's getters; 0 for anything that is no Blob.
+// A real Blob's size in bytes (`isBlob`: no Proxy, any prototype), read by the platform's own `size`; 0 for
+// anything else, which the parse refuses (a Proxy of a Blob, whose traps would choose the size).
 function blobSize(value: unknown): number {
-  if (blobSizeGetter === undefined || typeof value !== 'object' || value === null) return 0;
-  try {
-    return Reflect.apply(blobSizeGetter, value, []) as number;
-  } catch {
-    return 0;
-  }
+  const size = byteIntrinsics.blobSize;
+  return size === undefined || !isBlob(value) ? 0 : (Reflect.apply(size, value, []) as number);
 }
 
 // The chunks of a Node request's stream. A step that fails because the sender's connection closed (the
@@ -689,8 +688,14 @@ async function nodeBody(
 ): Promise<unknown> {
   const given = fields.body;
   if (typeof given === 'string') {
+    // Weighed by its UTF-8 bytes, as the same text yielded by the stream is: each UTF-16 unit is 1 to 3
+    // bytes (a pair of surrogates 4, a lone one the 3 of U+FFFD), so only a text between a third of the
+    // bound and the bound is encoded to be weighed, and then handed on as those bytes.
     if (given.length > maxBodyBytes) throw new BodyTooLarge();
-    return given;
+    if (given.length * 3 <= maxBodyBytes) return given;
+    const bytes = new TextEncoder().encode(given);
+    if (bytes.byteLength > maxBodyBytes) throw new BodyTooLarge();
+    return bytes;
   }
   // Bytes a parser left are read as a chunk of the stream is: ones that cannot be read (detached, a Proxy
   // of a Buffer, a view past its buffer's end) are a body that is not raw, 400, as the same chunk would be.
@@ -704,8 +709,21 @@ async function nodeBody(
     if (bytes.byteLength > maxBodyBytes) throw new BodyTooLarge();
     return bytes;
   }
-  // A Blob a parser left is read whole by the parse: weighed first, by the platform's own `size`.
-  if (blobSize(given) > maxBodyBytes) throw new BodyTooLarge();
+  // A Blob a parser left (of any prototype) is weighed first, by the platform's own `size`, then read as the
+  // parse reads it and weighed again by what it held: Node's Blob keeps its length in a field its holder can
+  // write, so the size is no bound on the bytes. A Proxy of a Blob is none: refused above as bytes it only
+  // passes for.
+  if (isBlob(given)) {
+    if (blobSize(given) > maxBodyBytes) throw new BodyTooLarge();
+    let bytes: Uint8Array;
+    try {
+      bytes = await webhookBodyBytes(given, 'webhook');
+    } catch {
+      throw new BodyNotBytes(true);
+    }
+    if (bytes.byteLength > maxBodyBytes) throw new BodyTooLarge();
+    return bytes;
+  }
   // A parser that consumed the stream left an object: refuse it with the targeted message.
   if (given !== undefined && fields.readableEnded !== false) return given;
   // A declared length past the cap is refused before a byte is read.

@@ -216,6 +216,164 @@ describe('webhookBodyBytes with a Blob', () => {
   });
 });
 
+describe('webhookBodyBytes tells a body by its internal slots, not its prototype', () => {
+  const decode = (read: Uint8Array) => new TextDecoder().decode(read);
+  const containers = {
+    Uint8Array: (bytes: Uint8Array) => Uint8Array.from(bytes),
+    Buffer: (bytes: Uint8Array) => Buffer.from(bytes),
+    DataView: (bytes: Uint8Array) => new DataView(Uint8Array.from(bytes).buffer),
+    ArrayBuffer: (bytes: Uint8Array) => Uint8Array.from(bytes).buffer,
+    SharedArrayBuffer: (bytes: Uint8Array) => {
+      const shared = new SharedArrayBuffer(bytes.byteLength);
+      new Uint8Array(shared).set(bytes);
+      return shared;
+    },
+  } as const;
+  const prototypes = {
+    none: null,
+    Object: Object.prototype,
+    Uint8Array: Uint8Array.prototype,
+    ArrayBuffer: ArrayBuffer.prototype,
+    DataView: DataView.prototype,
+    Float64Array: Float64Array.prototype,
+    Promise: Promise.prototype,
+  } as const;
+
+  it('reads bytes given Blob.prototype by their bytes, and a real Blob given any prototype as a Blob (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.stringMatching(/^[a-z0-9{}":,]{0,40}$/),
+        fc.constantFrom(...(Object.keys(containers) as (keyof typeof containers)[])),
+        fc.constantFrom(...(Object.keys(prototypes) as (keyof typeof prototypes)[])),
+        async (text, container, prototype) => {
+          const bytes = new TextEncoder().encode(text);
+          const view = Object.setPrototypeOf(containers[container](bytes), Blob.prototype) as unknown;
+          expect(decode(await webhookBodyBytes(view, 'test')), container).toBe(text);
+          const blob = Object.setPrototypeOf(new Blob([bytes]), prototypes[prototype]) as unknown;
+          expect(decode(await webhookBodyBytes(blob, 'test')), prototype).toBe(text);
+        },
+      ),
+      {
+        examples: [
+          ['{"a":1}', 'Uint8Array', 'none'],
+          ['{"a":1}', 'ArrayBuffer', 'Object'],
+          ['{"a":1}', 'Buffer', 'Uint8Array'],
+          ['{"a":1}', 'SharedArrayBuffer', 'ArrayBuffer'],
+          ['{"a":1}', 'DataView', 'Promise'],
+        ],
+      },
+    );
+  });
+
+  it('refuses a Proxy of a Blob as what only passes for bytes, none of its traps but getPrototypeOf run (generated)', async () => {
+    const signed = new TextEncoder().encode('{"signed":"bytes"}');
+    const forged = new Blob(['{"id":"FORGED"}']);
+    const handlers = {
+      empty: () => ({}),
+      forwardsAnotherBlob: () => ({ get: (_: Blob, key: PropertyKey) => Reflect.get(forged, key) }),
+      // Every number it forwards (the Blob's length among them) said to be 10.
+      liesAboutNumbers: () => ({
+        get: (target: Blob, key: PropertyKey) => {
+          const value = Reflect.get(target, key) as unknown;
+          return typeof value === 'number' ? 10 : value;
+        },
+      }),
+    } as const;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...(Object.keys(handlers) as (keyof typeof handlers)[])),
+        fc.constantFrom('proxy', 'inheritsFromProxy', 'subclassInstance'),
+        async (kind, how) => {
+          const ran: string[] = [];
+          const handler: ProxyHandler<Blob> = handlers[kind]();
+          // Each trap the caller could run, counted: the default behaviour otherwise.
+          const counted = new Proxy(handler, {
+            get: (target, trap: string) => {
+              if (trap !== 'getPrototypeOf') ran.push(trap);
+              return Reflect.get(target, trap);
+            },
+          });
+          const real =
+            how === 'subclassInstance' ? new (class extends Blob {})([signed]) : new Blob([signed]);
+          const proxy = new Proxy(real, counted);
+          const body = how === 'inheritsFromProxy' ? Object.create(proxy) : proxy;
+          const error = await webhookBodyBytes(body, 'test').catch((caught: unknown) => caught);
+          expect(InvalidInputError.isInstance(error), `${kind} ${how}: ${String(error)}`).toBe(true);
+          expect(error).toMatchObject({ operation: 'parseWebhook', issues: [{ path: 'input.body' }] });
+          expect((error as Error).message).toContain('(a Proxy of one?)');
+          expect(ran, `${kind} ${how}`).toEqual([]);
+        },
+      ),
+      {
+        examples: [
+          ['empty', 'proxy'],
+          ['forwardsAnotherBlob', 'proxy'],
+          ['liesAboutNumbers', 'inheritsFromProxy'],
+        ],
+      },
+    );
+  });
+
+  it('names a body still to be awaited (a Promise, a thenable), never awaiting it or calling its then', async () => {
+    const bytes = new TextEncoder().encode('{"a":1}');
+    let thenCalls = 0;
+    let thenGetterCalls = 0;
+    const bodies: [string, () => unknown, string][] = [
+      ['Promise of the text', () => Promise.resolve('{"a":1}'), 'a Promise'],
+      ['Promise never settling', () => new Promise(() => {}), 'a Promise'],
+      ['Promise of a Blob', () => Promise.resolve(new Blob([bytes])), 'a Promise'],
+      ['Proxy of a Promise', () => new Proxy(Promise.resolve(bytes), {}), 'a Promise'],
+      [
+        'thenable',
+        () => ({
+          // biome-ignore lint/suspicious/noThenProperty: a thenable that is no Promise is what this case is.
+          then: () => {
+            thenCalls += 1;
+          },
+        }),
+        'a thenable',
+      ],
+      [
+        'then getter',
+        () =>
+          Object.defineProperty({}, 'then', {
+            get: () => {
+              thenGetterCalls += 1;
+              return () => {};
+            },
+          }),
+        'a thenable',
+      ],
+      [
+        'inherited then',
+        () =>
+          Object.create({
+            // biome-ignore lint/suspicious/noThenProperty: a thenable that is no Promise is what this case is.
+            then: () => {
+              thenCalls += 1;
+            },
+          }),
+        'a thenable',
+      ],
+    ];
+    for (const [name, make, said] of bodies) {
+      for (const read of [
+        async () => readWebhookBody(make(), 'wowza-realtime'),
+        () => webhookBodyBytes(make(), 'wowza-realtime'),
+      ]) {
+        const error = await read().catch((caught: unknown) => caught);
+        expect(WebhookVerificationError.isInstance(error), name).toBe(true);
+        expect((error as WebhookVerificationError).reason, name).toBe('body-not-raw');
+        const { message } = error as Error;
+        expect(message, name).toContain(`got ${said}`);
+        expect(message, name).toContain('did you forget `await`?');
+        expect(message, name).not.toContain('parsed');
+      }
+    }
+    expect({ thenCalls, thenGetterCalls }).toEqual({ thenCalls: 0, thenGetterCalls: 0 });
+  });
+});
+
 describe('checkWebhookTimestamp', () => {
   it('accepts a timestamp within the tolerance either way, and refuses one beyond it either way', () => {
     fc.assert(
@@ -245,19 +403,25 @@ describe('checkWebhookTimestamp', () => {
   it('never reads as within the tolerance it is beyond, however small or fractional either is (generated)', () => {
     fc.assert(
       fc.property(
-        // A tolerance from 0 to a day, in ms, whole or fractional (`toleranceSeconds: 0.0005` is valid).
+        // A tolerance from 0 to a day, in ms, whole or fractional (`toleranceSeconds: 0.0005` is valid), down
+        // to the smallest number there is (`toleranceSeconds: 1e-300` is valid too).
         fc.oneof(
           fc.integer({ min: 0, max: 86_400_000 }),
           fc.double({ min: 0, max: 86_400_000, noNaN: true }),
+          fc.double({ min: Number.MIN_VALUE, max: 1e-3, noNaN: true }),
         ),
-        fc.double({ min: Number.MIN_VALUE, max: 10_000_000, noNaN: true }),
+        fc.oneof(
+          fc.double({ min: Number.MIN_VALUE, max: 10_000_000, noNaN: true }),
+          fc.double({ min: Number.MIN_VALUE, max: 1e-3, noNaN: true }),
+        ),
         fc.boolean(),
         (toleranceMs, beyondMs, ahead) => {
           const now = 1_700_000_000_000;
           const skewMs = toleranceMs + beyondMs;
           const timestampMs = ahead ? now + skewMs : now - skewMs;
           // What the check itself measures: the float sum may land back within the tolerance.
-          if (Math.abs(now - timestampMs) <= toleranceMs) return;
+          const measuredMs = Math.abs(now - timestampMs);
+          if (measuredMs <= toleranceMs) return;
           const error = failure(() =>
             checkWebhookTimestamp({
               provider: 'wowza-realtime',
@@ -267,14 +431,39 @@ describe('checkWebhookTimestamp', () => {
               field: 'timestamp',
             }),
           ) as Error;
-          const said = /timestamp is (\S+) s (old|in the future), beyond the tolerance of (\S+) s/.exec(
-            error.message,
-          );
+          const said =
+            /timestamp is (\S+) (s|ms) (old|in the future), beyond the tolerance of (\S+) (s|ms) \(/.exec(
+              error.message,
+            );
           expect(said, error.message).not.toBeNull();
-          const [, skew, direction, tolerance] = said as RegExpExecArray;
+          const [skew, unit, direction, tolerance, toleranceUnit] = (said as RegExpExecArray).slice(
+            1,
+          ) as string[];
           expect(direction).toBe(ahead ? 'in the future' : 'old');
+          expect(toleranceUnit).toBe(unit);
+          const inMs = unit === 's' ? 1000 : 1;
+          // Both are numbers as JavaScript reads them, the one beyond the other.
           expect(Number(skew), error.message).toBeGreaterThan(Number(tolerance));
-          expect(Number(tolerance)).toBeLessThanOrEqual(toleranceMs / 1000 + 0.5);
+          // A tolerance that is not 0 never reads 0; each is the time it names, rounded to its last decimal
+          // or exact.
+          expect(Number(tolerance) === 0, error.message).toBe(toleranceMs === 0);
+          for (const [written, ms] of [
+            [skew as string, measuredMs],
+            [tolerance as string, toleranceMs],
+          ] as const) {
+            const decimals = /e/.test(written) ? undefined : (written.split('.')[1] ?? '').length;
+            if (decimals === undefined)
+              expect(Math.abs(Number(written) * inMs - ms), error.message).toBeLessThanOrEqual(ms * 1e-15);
+            else
+              expect(Math.abs(Number(written) - ms / inMs), error.message).toBeLessThanOrEqual(
+                0.5 * 10 ** -decimals * (1 + 1e-9),
+              );
+          }
+          // Readable: no exponent for a time of a nanosecond or more beyond a tolerance of a nanosecond or
+          // more (or none).
+          if ((toleranceMs === 0 || toleranceMs >= 1e-6) && measuredMs - toleranceMs >= 2e-6) {
+            expect(error.message).not.toMatch(/\de-?\d/);
+          }
         },
       ),
       {
@@ -284,6 +473,11 @@ describe('checkWebhookTimestamp', () => {
           [0, 0.4, false],
           [300_000, 400, false],
           [300_000, 0.001, true],
+          // `toleranceSeconds: 1e-300`, a delivery 1 ms old: never `tolerance of 0 s`.
+          [1e-297, 1, false],
+          // `toleranceSeconds: 1e-7`, 0.0003 ms beyond: `0.0000003 s`, never `3e-7 s`.
+          [1e-4, 2e-4, false],
+          [Number.MIN_VALUE, Number.MIN_VALUE, true],
         ],
       },
     );

@@ -1,4 +1,4 @@
-import { bufferKind, byteIntrinsics, copyOf, isDetached, viewParts } from '../bytes.js';
+import { bufferKind, byteIntrinsics, copyOf, isBlob, isDetached, viewParts } from '../bytes.js';
 import { fromEnvironment, loadCredential, trimWhitespace } from '../config/settings.js';
 import { InvalidInputError, WebhookVerificationError } from '../errors/errors.js';
 import type { ProviderId, Warning } from '../live-stream.js';
@@ -52,30 +52,59 @@ const detachedBody =
 const shrunkBody =
   'is a view past the end of its resizable ArrayBuffer (the buffer shrank below it): pass the bytes';
 const unreadableBody = 'could not be read (a getter or a Proxy in it threw)';
-const imitation = 'is no byte array or ArrayBuffer itself (a Proxy of one?): pass the bytes';
+const imitation = 'is no byte array, ArrayBuffer or Blob itself (a Proxy of one?): pass the bytes';
 /**
- * Whether a value is bytes {@link readWebhookBody} reads, or passes for such (a Proxy of a `Buffer`, an
- * object made from a typed array's prototype, a revoked Proxy), which it refuses naming `input.body`: what a
- * body parser's `req.body` must be for the Node handler to take it as the raw body.
+ * Whether a value is bytes {@link readWebhookBody} reads, or passes for such (a Proxy of a `Buffer` or of a
+ * `Blob`, an object made from a typed array's or `Blob.prototype`, a revoked Proxy), which it refuses naming
+ * `input.body`: what a body parser's `req.body` must be for the Node handler to take it as the raw body. A
+ * real `Blob` is none of these (see `webhookBodyBytes`).
  */
 export function claimsWebhookBytes(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
-  return ArrayBuffer.isView(value) || bufferKind(value) !== undefined || imitatesBytes(value);
-}
-
-// Whether a value passes for bytes by its prototype chain without holding any (a Proxy of a Buffer, an object
-// made from `Uint8Array.prototype`); one whose chain cannot be walked (a revoked Proxy) is counted as one.
-function imitatesBytes(value: object): boolean {
+  if (ArrayBuffer.isView(value) || bufferKind(value) !== undefined) return true;
   try {
-    return (
-      value instanceof byteIntrinsics.TypedArray ||
-      value instanceof DataView ||
-      value instanceof ArrayBuffer ||
-      (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer)
-    );
+    return imitatesBytes(value);
   } catch {
     return true;
   }
+}
+
+// Whether a value passes for bytes or a Blob by its prototype chain without being one (a Proxy of a Buffer or
+// of a Blob, an object made from `Uint8Array.prototype` or `Blob.prototype`), asked of what no internal slot
+// made bytes or a Blob. Throws what a Proxy's `getPrototypeOf` trap throws (a revoked Proxy).
+function imitatesBytes(value: object): boolean {
+  if (isBlob(value)) return false;
+  return (
+    value instanceof byteIntrinsics.TypedArray ||
+    value instanceof DataView ||
+    value instanceof ArrayBuffer ||
+    (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer) ||
+    (typeof Blob !== 'undefined' && value instanceof Blob)
+  );
+}
+
+// What a body that is still to be awaited is: a Promise (`request.text()` without `await`; a Proxy of one)
+// or an object with a `then` (a thenable, another realm's Promise among them). Nothing is awaited and no `then` is called or read
+// through a getter: the chain is walked by descriptors, and stops at a Proxy where the runtime can tell one.
+function pendingKind(value: object): 'Promise' | 'thenable' | undefined {
+  const { isProxy } = byteIntrinsics;
+  try {
+    if (value instanceof Promise) return 'Promise';
+    for (
+      let link: object | null = value;
+      link !== null;
+      link = Object.getPrototypeOf(link) as object | null
+    ) {
+      if (isProxy?.(link)) return undefined;
+      const then = Object.getOwnPropertyDescriptor(link, 'then');
+      if (then !== undefined) {
+        return then.get !== undefined || typeof then.value === 'function' ? 'thenable' : undefined;
+      }
+    }
+  } catch {
+    // A Proxy whose trap throws: no Promise that can be named.
+  }
+  return undefined;
 }
 
 /**
@@ -83,11 +112,16 @@ function imitatesBytes(value: object): boolean {
  * parser verifies (across the `await` of a signature check) are the bytes it parses, whatever the caller
  * does to its own meanwhile. Text is encoded as UTF-8. A typed array (a `Buffer` included) or a `DataView` is read
  * by the bytes it holds, through the platform's own accessors, whatever its prototype, realm, subclass or own
- * getters; an `ArrayBuffer` or `SharedArrayBuffer` likewise, of any realm. A parsed object (what `express.json()` or
+ * getters; an `ArrayBuffer` or `SharedArrayBuffer` likewise, of any realm (a `Blob.prototype` given to one
+ * included: the kind is told by internal slots, not by the prototype). A parsed object (what `express.json()` or
  * `await request.json()` leaves) throws {@link WebhookVerificationError} `body-not-raw`, saying how to keep
- * the raw body. A detached `ArrayBuffer` or a view of one (its bytes transferred), a view past the end of a
- * resizable `ArrayBuffer` that shrank below it, or what only passes for bytes (a Proxy of a typed array, a
- * `DataView`, an `ArrayBuffer` or a `SharedArrayBuffer`) throws `InvalidInputError` naming `input.body`.
+ * the raw body; so does a body still to be awaited (a `Promise`, a thenable: `request.text()` without `await`,
+ * named as such, never awaited and its `then` never read through a getter), a stream, and a real `Blob`
+ * (which {@link webhookBodyBytes} reads). A detached `ArrayBuffer` or a view of one (its bytes transferred), a
+ * view past the end of a resizable `ArrayBuffer` that shrank below it, or what only passes for bytes (a Proxy of
+ * a typed array, a `DataView`, an `ArrayBuffer`, a `SharedArrayBuffer` or a `Blob`, an object made from one's
+ * prototype) throws `InvalidInputError` naming `input.body`; one whose prototype cannot be read (a revoked
+ * Proxy, a trap that throws) the same, `could not be read`, what was thrown as `cause`.
  */
 export function readWebhookBody(body: unknown, provider: ProviderId): Uint8Array {
   if (typeof body === 'string') return encoder.encode(body);
@@ -120,7 +154,37 @@ export function readWebhookBody(body: unknown, provider: ProviderId): Uint8Array
       if (isDetached(buffer)) refuse(detachedBody);
       return copyOf(new Uint8Array(buffer));
     }
-    if (imitatesBytes(body)) refuse(imitation);
+    let imitates: boolean;
+    try {
+      imitates = imitatesBytes(body);
+    } catch (error) {
+      // A Proxy whose `getPrototypeOf` trap throws, or a revoked one: named, its error the cause.
+      throw unreadableBodyError(provider, error);
+    }
+    if (imitates) refuse(imitation);
+    // A real Blob is read by webhookBodyBytes, which every adapter reads its body with; here, called alone,
+    // it is named as what it is.
+    if (isBlob(body)) {
+      throw new WebhookVerificationError({
+        provider,
+        reason: 'body-not-raw',
+        message:
+          `${provider} webhook: got a Blob where the raw request body belongs; read it first (await ` +
+          'blob.arrayBuffer()) and pass the bytes, or read it with webhookBodyBytes.',
+      });
+    }
+    // A forgotten `await` (`body: request.text()`): named, never awaited, its `then` never called.
+    const pending = pendingKind(body);
+    if (pending) {
+      throw new WebhookVerificationError({
+        provider,
+        reason: 'body-not-raw',
+        message:
+          `${provider} webhook: got a ${pending === 'Promise' ? 'Promise' : 'thenable (an object with a then)'} ` +
+          'where the raw request body belongs: did you forget `await`? Pass what it resolves to ' +
+          '(await request.text(), await request.arrayBuffer()), read to its end.',
+      });
+    }
   }
   const stream = streamKind(body);
   if (stream) {
@@ -152,26 +216,27 @@ export function readWebhookBody(body: unknown, provider: ProviderId): Uint8Array
  * The raw bytes of a webhook body, as {@link readWebhookBody} reads them, a `Blob` (a `File`, what
  * `await request.blob()` gives) included, read by the bytes it holds through the platform's own
  * `Blob.prototype.arrayBuffer` (a subclass's or an own `arrayBuffer` is not called, as a view's own
- * `buffer` getter is not): the one path every adapter's `parseWebhook` turns a body into bytes by.
+ * `buffer` getter is not): the one path every adapter's `parseWebhook` turns a body into bytes by. What a body
+ * is, is told by internal slots, not by its prototype: a real `Blob` given another prototype (none,
+ * `Object.prototype`, `Uint8Array.prototype`) is read as a Blob, a typed array or buffer given
+ * `Blob.prototype` by its bytes.
  *
- * @throws InvalidInputError naming `input.body` (`operation: 'parseWebhook'`) for an object that only
- *   inherits from `Blob.prototype` (with or without an `arrayBuffer` of its own), one whose prototype cannot
- *   be read (a Proxy whose trap throws), or a `Blob` whose bytes the platform cannot read (`could not be
- *   read`, what was thrown as `cause`), and as
- *   {@link readWebhookBody} throws.
+ * @throws InvalidInputError naming `input.body` (`operation: 'parseWebhook'`) for what only passes for a
+ *   Blob (an object that only inherits from `Blob.prototype`, with or without an `arrayBuffer` of its own; a
+ *   Proxy of a Blob, whose traps Node's Blob would otherwise ask for its size and bytes: refused where the
+ *   runtime tells a Proxy, Node's `util.types.isProxy`, and by a browser's own Blob), as what only passes for
+ *   bytes is; for one whose prototype cannot be read (a Proxy whose trap throws) or a `Blob` whose bytes the
+ *   platform cannot read (`could not be read`, what was thrown as `cause`), and as {@link readWebhookBody}
+ *   throws.
  */
 export async function webhookBodyBytes(body: unknown, provider: ProviderId): Promise<Uint8Array> {
   const read = byteIntrinsics.blobBytes;
-  let blob: boolean;
-  try {
-    blob = read !== undefined && body instanceof Blob;
-  } catch (error) {
-    // A Proxy whose `getPrototypeOf` trap throws, or a revoked one: no Blob that can be read.
-    throw unreadableBodyError(provider, error);
-  }
-  if (!blob || read === undefined) return readWebhookBody(body, provider);
-  // Read by the platform, never by the caller's code: what is no Blob at all (`Object.create(Blob.prototype)`)
-  // is refused by the intrinsic, and a real Blob's read always settles, so no
+  // The kind by internal slots, never by the prototype: a view or buffer given `Blob.prototype` is read by
+  // its bytes, a Blob given another prototype (none, `Object.prototype`, `Uint8Array.prototype`) as a Blob,
+  // and what only passes for a Blob (a Proxy of one, an object made from `Blob.prototype`) is refused by
+  // readWebhookBody as what only passes for bytes is, none of its traps or getters run by the read.
+  if (read === undefined || !isBlob(body)) return readWebhookBody(body, provider);
+  // Read by the platform, never by the caller's code: a real Blob's read always settles, so no
   // `arrayBuffer` of the caller's can hang the call or hand other bytes than the Blob holds.
   let bytes: ArrayBuffer;
   try {
@@ -397,27 +462,47 @@ export function checkWebhookTimestamp(options: {
 }): void {
   const skewMs = options.now - options.timestampMs;
   if (Math.abs(skewMs) <= options.toleranceMs) return;
-  const [skew, tolerance] = secondsApart(Math.abs(skewMs), options.toleranceMs);
+  const [skew, tolerance, unit] = secondsApart(Math.abs(skewMs), options.toleranceMs);
   throw new WebhookVerificationError({
     provider: options.provider,
     reason: 'stale-timestamp',
     message:
-      `${options.provider} webhook: ${options.field} is ${skew} s ${skewMs > 0 ? 'old' : 'in the future'}, ` +
-      `beyond the tolerance of ${tolerance} s (a replayed delivery, or a clock that is off)`,
+      `${options.provider} webhook: ${options.field} is ${skew} ${unit} ${skewMs > 0 ? 'old' : 'in the future'}, ` +
+      `beyond the tolerance of ${tolerance} ${unit} (a replayed delivery, or a clock that is off)`,
   });
 }
 
 // Two lengths of time in seconds, `longer` above `shorter`, each written with as few decimals as show it
-// above (whole seconds for `412 s … 300 s`; `0.001 s … 0.0005 s` for a sub-second tolerance): rounded alike,
-// they could read `0 s … beyond the tolerance of 0 s`, or `300 s … 300 s`.
-function secondsApart(longerMs: number, shorterMs: number): [string, string] {
+// above and a tolerance that is not 0 as no 0 (whole seconds for `412 s … 300 s`; `0.001 s … 0.0005 s` for a
+// sub-second tolerance; down to the nanosecond, `0.0000003 s … 0.0000001 s`): rounded alike, they could read
+// `0 s … beyond the tolerance of 0 s`, or `300 s … 300 s`. A tolerance no nine decimals show (below a
+// nanosecond, which no configuration means) is written exactly, as JavaScript writes the number (`1e-300 s`),
+// and so is an age no nine decimals show beyond it; in ms if seconds would make the two equal, or the
+// tolerance 0.
+function secondsApart(longerMs: number, shorterMs: number): [string, string, string] {
+  // `toFixed` never writes an exponent below 10^21; trailing zeros dropped: `0.0010` reads `0.001`.
+  const decimals = (ms: number, digits: number) => {
+    const text = (ms / 1000).toFixed(digits);
+    return digits === 0 ? text : text.replace(/0+$/, '').replace(/\.$/, '');
+  };
   for (let digits = 0; digits <= 9; digits += 1) {
-    const longer = (longerMs / 1000).toFixed(digits);
-    const shorter = (shorterMs / 1000).toFixed(digits);
-    // Trailing zeros dropped: `0.0010` reads `0.001`.
-    if (Number(longer) > Number(shorter)) return [String(Number(longer)), String(Number(shorter))];
+    const [longer, shorter] = [decimals(longerMs, digits), decimals(shorterMs, digits)];
+    if (Number(longer) > Number(shorter) && (Number(shorter) > 0 || shorterMs === 0)) {
+      return [longer, shorter, 's'];
+    }
   }
-  return [String(longerMs / 1000), String(shorterMs / 1000)];
+  const [longer, shorter] = [longerMs / 1000, shorterMs / 1000];
+  // A tolerance of the smallest numbers there are has no number of seconds but 0.
+  if (!(longer > shorter) || (shorter === 0 && shorterMs !== 0)) {
+    return [String(longerMs), String(shorterMs), 'ms'];
+  }
+  // The tolerance exactly; the age still in decimals when nine of them show it beyond (`0.0000003 s old,
+  // beyond the tolerance of 1e-300 s`).
+  for (let digits = 0; digits <= 9; digits += 1) {
+    const written = decimals(longerMs, digits);
+    if (Number(written) > shorter) return [written, String(shorter), 's'];
+  }
+  return [String(longer), String(shorter), 's'];
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   type NodeWebhookRequest,
   type NodeWebhookResponse,
 } from './webhook-handler.js';
-import { checkWebhookInput, readWebhookBody } from './webhook-input.js';
+import { checkWebhookInput, readWebhookBody, webhookBodyBytes } from './webhook-input.js';
 
 // What the sender or the request's own state gets wrong is the request's, answered 400 or 408 and never
 // heard by onError; what the application's call gets wrong is a named error; neither is a raw TypeError.
@@ -426,6 +426,131 @@ describe('bytes with the caller’s code on them, given to either handler', () =
       answers.push(response.statusCode);
     }
     expect({ answers, parsed }).toEqual({ answers: [200, 413], parsed: 1 });
+  });
+
+  // A parse that keeps the bytes it was handed, read as every adapter reads a body.
+  function keepingHandler(maxBodyBytes: number) {
+    const kept: string[] = [];
+    const handler = createWebhookHandler({
+      parse: async (input) => {
+        kept.push(new TextDecoder().decode(await webhookBodyBytes(input.body, 'test')));
+        return events;
+      },
+      maxBodyBytes,
+    });
+    return { handler, kept };
+  }
+
+  it('a Proxy of a Blob in req.body is 400 body-not-raw, unread, none of its traps but getPrototypeOf run', async () => {
+    const { handler, kept } = keepingHandler(1024);
+    const answers: [string, number, string][] = [];
+    const ran: string[] = [];
+    const made = {
+      // Every number it forwards said to be 10: the platform's `size` would read the Blob's length through it.
+      numbersLie: (real: Blob) =>
+        new Proxy(real, {
+          get: (target, key) => {
+            ran.push(String(key));
+            const value = Reflect.get(target, key) as unknown;
+            return typeof value === 'number' ? 10 : value;
+          },
+        }),
+      forwardsAnotherBlob: (_: Blob) => {
+        const forged = new Blob(['{"id":"FORGED"}']);
+        return new Proxy(forged, {
+          get: (target, key) => {
+            ran.push(String(key));
+            return Reflect.get(target, key);
+          },
+        });
+      },
+    };
+    for (const [name, make] of Object.entries(made)) {
+      const { response, writer } = nodeResponse();
+      const body = make(new Blob([new Uint8Array(2048).fill(0x20)]));
+      await handler.node({ ...nodeRequest('/w', once('')), body, readableEnded: true }, writer);
+      answers.push([name, response.statusCode, (JSON.parse(response.body) as { error: string }).error]);
+    }
+    expect({ answers, kept, ran }).toEqual({
+      answers: [
+        ['numbersLie', 400, 'body-not-raw'],
+        ['forwardsAnotherBlob', 400, 'body-not-raw'],
+      ],
+      kept: [],
+      ran: [],
+    });
+  });
+
+  it('a Blob in req.body is read as a Blob whatever its prototype, and weighed by the bytes it holds', async () => {
+    const { handler, kept } = keepingHandler(8);
+    const answers: number[] = [];
+    for (const prototype of [null, Object.prototype, Uint8Array.prototype, ArrayBuffer.prototype]) {
+      for (const text of ['{"a":1}', '{"a":12}', '{"a":123}']) {
+        const { response, writer } = nodeResponse();
+        const body = Object.setPrototypeOf(new Blob([text]), prototype) as unknown;
+        await handler.node({ ...nodeRequest('/w', once('')), body, readableEnded: true }, writer);
+        answers.push(response.statusCode);
+      }
+    }
+    // Node's Blob keeps its length in a field its holder can write: what it holds is weighed too.
+    const shrunk = new Blob(['{"a":123456789}']);
+    const length = Object.getOwnPropertySymbols(shrunk).find((key) => key.description === 'kLength');
+    expect(length, "Node's Blob keeps its length in kLength").toBeDefined();
+    Object.defineProperty(shrunk, length as symbol, { value: 1 });
+    expect(shrunk.size).toBe(1);
+    const { response, writer } = nodeResponse();
+    await handler.node({ ...nodeRequest('/w', once('')), body: shrunk, readableEnded: true }, writer);
+    answers.push(response.statusCode);
+    expect({ answers, kept }).toEqual({
+      answers: [200, 200, 413, 200, 200, 413, 200, 200, 413, 200, 200, 413, 413],
+      kept: ['{"a":1}', '{"a":12}', '{"a":1}', '{"a":12}', '{"a":1}', '{"a":12}', '{"a":1}', '{"a":12}'],
+    });
+  });
+
+  it('text in req.body is weighed by its UTF-8 bytes, as the same text yielded by the stream is (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        // Any text: ASCII, two- and three-byte characters, pairs of surrogates and lone ones (U+FFFD, 3 bytes).
+        fc.oneof(
+          fc.string({ unit: 'binary', maxLength: 40 }),
+          fc.string({ unit: fc.constantFrom('a', 'é', '\u0800', '😀', '\ud800', '\udfff'), maxLength: 40 }),
+        ),
+        fc.integer({ min: 1, max: 130 }),
+        async (text, maxBodyBytes) => {
+          const { handler, kept } = keepingHandler(maxBodyBytes);
+          const given = nodeResponse();
+          await handler.node(
+            { ...nodeRequest('/w', once('')), body: text, readableEnded: true },
+            given.writer,
+          );
+          const streamed = nodeResponse();
+          await handler.node(
+            nodeRequest(
+              '/w',
+              (async function* () {
+                yield text;
+              })(),
+            ),
+            streamed.writer,
+          );
+          const bytes = new TextEncoder().encode(text).byteLength;
+          const expected = bytes > maxBodyBytes ? 413 : 200;
+          expect([given.response.statusCode, streamed.response.statusCode]).toEqual([expected, expected]);
+          const sent = new TextDecoder().decode(new TextEncoder().encode(text));
+          expect(kept).toEqual(expected === 200 ? [sent, sent] : []);
+        },
+      ),
+      {
+        examples: [
+          // 950 × U+0800 is 2 850 bytes: never under a bound of 1 024 (up to 3x it) by its 950 UTF-16 units.
+          ['\u0800'.repeat(40), 119],
+          ['é'.repeat(40), 79],
+          ['😀'.repeat(20), 79],
+          ['\ud800'.repeat(40), 119],
+          ['a'.repeat(40), 40],
+        ],
+      },
+    );
   });
 });
 
