@@ -190,6 +190,20 @@ export function jsonBounds(text: string, maxDepth: number, maxValues: number): '
 // without looking at them a second time, so copying what a hub has read never throws.
 const handedOn = /* @__PURE__ */ new WeakSet<object>();
 
+// Text of its own, for what a hub keeps: `big.slice(5, 25)` of a 1 MiB string is, in V8, a view keeping the
+// whole 1 MiB alive, so 100 events of "20 characters" would hold 100 MiB under a 1 MiB bound. V8 makes such
+// views of 13 characters or more only; shorter text is always its own. Short text goes through
+// JSON.stringify and JSON.parse, which make a fresh flat string (a lone surrogate comes back as it was).
+// Long text is copied as V8 flattens a joined string, whole into a new one (five times faster than the JSON
+// round trip on a megabyte, about the cost of reading it): the view taken of it then keeps that copy alive,
+// one character and a view's header more than the text, never the parent. Either costs the text's length,
+// which the byte bounds already count.
+function freshText(text: string): string {
+  if (text.length < 13) return text;
+  if (text.length < 1_024) return JSON.parse(JSON.stringify(text)) as string;
+  return ` ${text}`.slice(1);
+}
+
 // Copies one value into this realm; `depth` is the level of the container the value sits in (0 for the
 // event itself), for the depth check of a read.
 type CopyOf = (value: unknown, depth: number) => unknown;
@@ -218,19 +232,24 @@ function deepCopy<T>(root: T, everyOwnKey: boolean): T {
       if (values > maxEventValues) throw new EventTooWide(counted === 'rest' ? otherEventFields : field);
       // Text and scalars here; an object by its kind where the copy tells it (shallow), once: a value met
       // again (shared, or a cycle) is one more slot pointing at the same copy.
-      if (typeof value === 'string') weigh(eventValueBytes.text + 2 * value.length);
+      if (typeof value === 'string') {
+        weigh(eventValueBytes.text + 2 * value.length);
+        return freshText(value);
+      }
       // A BigInt holds its digits: a 1 MB one is 1 MB, whatever a scalar's slot is.
-      else if (typeof value === 'bigint') weigh(eventValueBytes.scalar + bigintBytes(value));
+      if (typeof value === 'bigint') weigh(eventValueBytes.scalar + bigintBytes(value));
       // A symbol holds its description.
       else if (typeof value === 'symbol')
         weigh(eventValueBytes.scalar + 2 * (value.description?.length ?? 0));
       else if (typeof value !== 'object' || value === null) weigh(eventValueBytes.scalar);
-      else if (handedOn.has(value)) weigh(eventValueBytes.object);
       else if (copies.has(value)) weigh(eventValueBytes.scalar);
     }
     if (typeof value !== 'object' || value === null) return value;
-    if (handedOn.has(value)) return value;
     if (copies.has(value)) return copies.get(value);
+    // An object a copy of an earlier event handed on is handed on again, unlooked at: copying what the hub
+    // has read never throws. A read (a new publish) looks at it again and weighs what it holds now, as the
+    // first read did: it may have grown since, and what it held then may have been dropped with that event.
+    if (!everyOwnKey && handedOn.has(value)) return value;
     // Level 1 is the event's field itself (`raw`, `data`): a read refuses what nests deeper than the
     // bound, a copy of what a hub has read never meets such a value.
     if (everyOwnKey && depth > maxEventDepth) throw new EventTooDeep(field);

@@ -168,6 +168,41 @@ describe('the bytes a hub keeps, weighed by kind', () => {
     );
   });
 
+  it('weighs an object handed on by what it holds each time it is published again, not as a reference (generated)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...handedOn, 'shared' as const),
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 2, max: 20 }),
+        fc.integer({ min: 2_000, max: 100_000 }),
+        (kind, values, streams, retainBytes) => {
+          const { make, weight } = kinds[kind];
+          // The same objects in every event (a parser's cache, a shared config object): each publish holds
+          // them as the first did, whether the events that held them before are still kept or forgotten.
+          const shared = Array.from({ length: values }, make);
+          const hub = createEventHub({ retainBytes });
+          for (let index = 0; index < streams; index += 1) hub.publish(event(index, { v: [...shared] }));
+          const held = Array.from(
+            { length: streams },
+            (_, index) => hub.latest({ provider: 'liveapi', streamId: `s${index}` }).length,
+          );
+          const kept = held.filter((each) => each === 1).length;
+          expect(held).toEqual([...Array(streams - kept).fill(0), ...Array(kept).fill(1)]);
+          expect(kept * values * weight).toBeLessThanOrEqual(retainBytes);
+          if (streams * (values * weight + rest) <= retainBytes) expect(kept).toBe(streams);
+        },
+      ),
+      {
+        examples: [
+          ['instance', 30, 20, 100_000],
+          ['regexp', 30, 20, 100_000],
+          ['shared', 30, 20, 100_000],
+          ['blob', 30, 20, 100_000],
+        ],
+      },
+    );
+  });
+
   it('a subscriber that does not read keeps no more than bufferBytes of them, and always the newest (generated)', async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -88,6 +88,8 @@ describe('createEventHub', () => {
     const subscription = hub.subscribe();
     const pending = take(subscription, 5);
     hub.publish(event('a'));
+    // The waiting subscriber's copy of `a` is made on a later turn of the loop: let that turn come.
+    await new Promise((resolve) => setImmediate(resolve));
     subscription.close();
     expect(await pending).toEqual(['a']);
     hub.publish(event('b'));

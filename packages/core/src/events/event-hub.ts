@@ -28,15 +28,21 @@ export interface LiveStreamEventFilter {
 
 /** The events one subscriber receives, in the order published: iterate it with `for await`. */
 export interface LiveStreamEventSubscription extends AsyncIterable<LiveStreamEvent> {
-  /** Ends the subscription: a pending `for await` finishes, and nothing more is buffered. */
+  /**
+   * Ends the subscription: a pending `for await` finishes, and nothing more is delivered: the events
+   * waiting, and one given to a pending `next` whose copy was still to be made (on a later turn of the
+   * loop, see {@link LiveStreamEventHub.publish}), are dropped.
+   */
   close(): void;
 }
 
 /**
  * An in-process fan-out of events: a webhook handler publishes what it verified, and every subscriber
- * (`waitForState`, `waitForBroadcast`, the application) receives its own deep copy, made as it takes the
- * event (the hub's one read of it is shared until then), so what one changes no other sees. It also keeps, per stream, the newest event that told whether video arrives and the
- * newest that told a state ({@link LiveStreamEventHub.latest}): a wait that begins after the vendor spoke
+ * (`waitForState`, `waitForBroadcast`, the application) receives its own deep copy, made on its own turn (as
+ * it takes the event, or for one already waiting on a turn of the event loop of its own after `publish`;
+ * the hub's one read of the event is shared until then), so what one changes no other sees, and a publish
+ * costs the same whatever the number of subscribers. It also keeps, per stream, the newest event that told
+ * whether video arrives and the newest that told a state ({@link LiveStreamEventHub.latest}): a wait that begins after the vendor spoke
  * still hears it.
  */
 export interface LiveStreamEventHub {
@@ -46,7 +52,13 @@ export interface LiveStreamEventHub {
    * Throws `InvalidInputError` (publishing none of the batch) when `events` is neither an event nor an
    * iterable of events (`null`, a string, an object without `occurredAt`…), or when an event cannot be
    * read (a getter or a Proxy in it, or in its `raw` or `data`, throws). Each event is read once, every own
-   * property of it: what is checked is what the hub keeps and hands out (a getter is not asked again).
+   * property of it: what is checked is what the hub keeps and hands out (a getter is not asked again), its
+   * text of 13 characters or more copied into text of its own (a short slice of a long text would keep the
+   * whole of it alive in what the hub keeps).
+   * `publish` makes no subscriber's copy: a subscriber waiting for an event (a `for await`, a wait in
+   * progress) gets its copy on a turn of the event loop of its own after `publish` returns (a macrotask,
+   * one subscriber a turn, so I/O runs between two subscribers' copies), in the order published; one not
+   * reading copies the event when it takes it. What `publish` costs does not grow with the subscribers.
    * So is an event whose `raw` or `data` nests more than 64 levels deep or holds more than 10 000 values
    * (`maxEventValues`: the field's value and every entry inside it), as a webhook body may not, or whose
    * other own fields together hold more than 10 000 (so many fields cannot make one event cost more than
@@ -120,8 +132,9 @@ export interface EventHubOptions {
    * `DataView` 208, each beside its byte length. An object handed on as it is (a class instance, any object
    * of another prototype) weighs 64 beside its own data properties, weighed as a plain object's are, and
    * what a built-in holds out of them (a `RegExp`'s source, a boxed string or BigInt, an `Error`'s stack, a
-   * `URL`'s text, `Headers`' names and values, a `Blob`'s size); a getter is not run, and what no property
-   * shows (a function's closure, a promise's result, a `WeakMap`'s entries) is not weighed. At the bound, 1 000
+   * `URL`'s text, `Headers`' names and values, a `Blob`'s size), in every event it is published in again;
+   * a getter is not run, and what no property shows (a function's closure, a promise's result, a
+   * `WeakMap`'s entries) is not weighed. At the bound, 1 000
    * streams of 9 990 empty arrays, objects, Dates, Sets, Maps or `Uint8Array`s each kept 56 to 68 MB of
    * heap in `latest` (32 bytes a value, before, kept 84 to 437 MB); plain JSON weighs more than it costs.
    */
@@ -242,6 +255,7 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
   const seen = new Set<string>();
   const subscribers = new Set<Subscriber>();
   const newest = new Map<string, Newest>();
+  const turns = new CopyTurns();
   let closed = false;
 
   const remember = (key: string): boolean => {
@@ -367,7 +381,9 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
     subscribe(filter) {
       // The filter's own fields: one it leaves out is no filter, whatever Object.prototype carries.
       const own = checkedFilter(filter);
-      const subscriber = new Subscriber(own, bufferSize, bufferBytes, () => subscribers.delete(subscriber));
+      const subscriber = new Subscriber(own, bufferSize, bufferBytes, turns, () =>
+        subscribers.delete(subscriber),
+      );
       if (closed) subscriber.close();
       else subscribers.add(subscriber);
       return subscriber;
@@ -604,31 +620,85 @@ function readOne(value: unknown): LiveStreamEvent | TooDeep | TooWide | TooLong 
   }
 }
 
+// A pending `next` of a subscription: how its promise settles.
+interface Reader {
+  resolve: (result: IteratorResult<LiveStreamEvent>) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Hands each subscriber that was waiting for an event its copy on a turn of the event loop of its own, one
+ * subscriber a turn, round the subscribers in turn: `publish` makes no copy, so what it costs does not grow
+ * with the subscribers, and I/O (the next request, a timer) runs between two subscribers' copies. A turn is
+ * a macrotask (`setImmediate`, or a 0 ms timer where the platform has none): the callbacks of a microtask,
+ * or of several `setImmediate`s queued at once, all run before the loop looks at I/O again.
+ */
+class CopyTurns {
+  // Subscribers with an event to copy, in the order their turn comes; one served goes to the back.
+  readonly #queue = new Set<Subscriber>();
+  #scheduled = false;
+
+  want(subscriber: Subscriber): void {
+    this.#queue.add(subscriber);
+    this.#schedule();
+  }
+
+  // A subscription that ended has no turn left: nothing it had waiting is copied, nor held here.
+  forget(subscriber: Subscriber): void {
+    this.#queue.delete(subscriber);
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#queue.size === 0) return;
+    this.#scheduled = true;
+    // Looked up when needed, not kept at load: a platform's or a test's own timers are the ones used.
+    const later = typeof setImmediate === 'function' ? setImmediate : (run: () => void) => setTimeout(run, 0);
+    later(() => {
+      this.#scheduled = false;
+      const [first] = this.#queue;
+      if (first !== undefined) {
+        this.#queue.delete(first);
+        try {
+          if (first.copyOne()) this.#queue.add(first);
+        } finally {
+          this.#schedule();
+        }
+      }
+    });
+  }
+}
+
 class Subscriber implements LiveStreamEventSubscription {
   // Events waiting, as the hub read them (shared with the other subscribers, copied when taken).
   readonly #buffer: LiveStreamEvent[] = [];
   // The estimated bytes of each event waiting (as the hub read it), in the order of #buffer, and their sum.
   readonly #sizes: number[] = [];
   #bytes = 0;
-  // Every pending `next` of every iterator of this subscription, served in the order asked.
-  readonly #waiting: ((result: IteratorResult<LiveStreamEvent>) => void)[] = [];
+  // Every pending `next` of every iterator of this subscription that has no event yet, served in the order
+  // asked.
+  readonly #waiting: Reader[] = [];
+  // Pending `next`s given an event (the hub's shared read) whose copy is still to be made, on this
+  // subscriber's turn (`CopyTurns`), in the order asked.
+  readonly #due: { reader: Reader; event: LiveStreamEvent }[] = [];
   #closed = false;
 
   constructor(
     private readonly filter: LiveStreamEventFilter,
     private readonly bufferSize: number,
     private readonly bufferBytes: number,
+    private readonly turns: CopyTurns,
     private readonly onClose: () => void,
   ) {}
 
-  // `event` is the hub's own read of it, handed to nobody: a subscriber waiting now gets its copy at once;
-  // one that is not reading keeps the shared event itself and copies it when it takes it (`next`), so an
-  // idle subscriber costs a reference per event, and `publish` no copy for it.
+  // `event` is the hub's own read of it, handed to nobody: a subscriber waiting now is given it, its copy
+  // made on the subscriber's own turn of the loop (`CopyTurns`); one that is not reading keeps the shared
+  // event itself and copies it when it takes it (`next`). Either way `publish` makes no copy.
   offer(event: LiveStreamEvent): void {
     if (this.#closed || !matches(this.filter, event)) return;
-    const resolve = this.#waiting.shift();
-    if (resolve) {
-      resolve({ value: copyEvent(event), done: false });
+    const reader = this.#waiting.shift();
+    if (reader) {
+      this.#due.push({ reader, event });
+      this.turns.want(this);
       return;
     }
     const size = eventSize(event).total;
@@ -645,27 +715,58 @@ class Subscriber implements LiveStreamEventSubscription {
     }
   }
 
+  // This subscriber's turn: the copy of the first event due, handed to the `next` it was given to. True
+  // when more are due (another turn wanted).
+  copyOne(): boolean {
+    const due = this.#due.shift();
+    if (due === undefined) return false;
+    let copy: LiveStreamEvent;
+    try {
+      copy = copyEvent(due.event);
+    } catch (error) {
+      // Copying what the hub read does not throw (what it could not copy it refused, or hands on as it
+      // is); were it ever to, the reader hears it rather than the process.
+      due.reader.reject(error);
+      return this.#due.length > 0;
+    }
+    due.reader.resolve({ value: copy, done: false });
+    return this.#due.length > 0;
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#buffer.length = 0;
     this.#sizes.length = 0;
     this.#bytes = 0;
+    this.turns.forget(this);
     this.onClose();
-    for (const resolve of this.#waiting.splice(0)) resolve({ value: undefined, done: true });
+    // An event whose copy was still to be made is not delivered: the subscription has ended.
+    const ended = [...this.#due.splice(0).map((due) => due.reader), ...this.#waiting.splice(0)];
+    for (const reader of ended) reader.resolve({ value: undefined, done: true });
   }
 
   [Symbol.asyncIterator](): AsyncIterator<LiveStreamEvent> {
     return {
       next: () => {
-        const event = this.#buffer.shift();
-        if (event) {
-          this.#bytes -= this.#sizes.shift() ?? 0;
-          return Promise.resolve({ value: copyEvent(event), done: false });
-        }
         if (this.#closed) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((resolve) => {
-          this.#waiting.push(resolve);
+        return new Promise<IteratorResult<LiveStreamEvent>>((resolve, reject) => {
+          const reader = { resolve, reject };
+          const event = this.#buffer.shift();
+          if (event === undefined) {
+            this.#waiting.push(reader);
+            return;
+          }
+          this.#bytes -= this.#sizes.shift() ?? 0;
+          if (this.#due.length > 0) {
+            // Events given to earlier `next`s are still to be copied: this one is served after them, in
+            // the order asked.
+            this.#due.push({ reader, event });
+            this.turns.want(this);
+            return;
+          }
+          // Taken by a reader: copied now, on the reader's own turn.
+          resolve({ value: copyEvent(event), done: false });
         });
       },
       return: () => {
