@@ -33,10 +33,16 @@ const notHosts = fc.oneof(
     .map(([host, port, zeros]) => `${host}:${zeros}${port}`),
 );
 
-const hostStatus = (port: number, host: string) =>
+const hostStatus = (port: number, host: string, extra: Record<string, string> = {}, method = 'GET') =>
   new Promise<number | undefined>((resolve, reject) => {
     const request = httpRequest(
-      { host: '127.0.0.1', port, path: '/_sandbox', headers: { host } },
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path: method === 'GET' ? '/_sandbox' : '/_sandbox/faults',
+        headers: { host, ...extra },
+      },
       (response) => {
         response.resume();
         resolve(response.statusCode);
@@ -114,6 +120,46 @@ describe('allowedHosts', () => {
       expect(await hostStatus(sandbox.port, 'dev.example.test:3000')).toBe(200);
       expect(await hostStatus(sandbox.port, 'box.example.test')).toBe(200);
       expect(await hostStatus(sandbox.port, 'other.example.test')).toBe(403);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('admits an entry with a port on that port only, for Host and for Origin; one without a port on any', async () => {
+    const sandbox = await startSandbox({
+      media: false,
+      allowedHosts: [
+        'pinned.example.test:8443',
+        'any.example.test',
+        '[fd00::2]:4010',
+        'tls.example.test:443',
+      ],
+    });
+    // A change from a page: 403 when its origin is refused, else 400 for the empty fault it posts.
+    const change = (origin: string) =>
+      hostStatus(sandbox.port, '127.0.0.1', { origin, 'content-type': 'application/json' }, 'POST');
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 1, max: 65_535 }), async (port) => {
+          const pinned = port === 8443 ? 200 : 403;
+          expect(await hostStatus(sandbox.port, `pinned.example.test:${port}`)).toBe(pinned);
+          expect(await hostStatus(sandbox.port, `PINNED.example.test:${port}`)).toBe(pinned);
+          expect(await hostStatus(sandbox.port, `any.example.test:${port}`)).toBe(200);
+          // An IP address is answered whatever its port (no name was rebound), so the port decides only trust.
+          expect(await change(`http://[fd00::2]:${port}`)).toBe(port === 4010 ? 400 : 403);
+          expect(await change(`http://pinned.example.test:${port}`)).toBe(port === 8443 ? 400 : 403);
+          expect(await change(`https://any.example.test:${port}`)).toBe(400);
+        }),
+        { numRuns: 12, examples: [[8443], [80], [443], [4010], [8444]] },
+      );
+      // No port in Host is http's 80; no port in an Origin is its scheme's default.
+      expect(await hostStatus(sandbox.port, 'pinned.example.test')).toBe(403);
+      expect(await change('http://pinned.example.test')).toBe(403);
+      expect(await change('https://pinned.example.test')).toBe(403);
+      expect(await change('https://tls.example.test')).toBe(400);
+      expect(await change('http://tls.example.test')).toBe(403);
+      expect(await hostStatus(sandbox.port, 'any.example.test')).toBe(200);
+      expect(await change('http://any.example.test')).toBe(400);
     } finally {
       await sandbox.close();
     }

@@ -138,4 +138,138 @@ describe('startSandbox dialects entries', () => {
       await sandbox.close();
     }
   });
+
+  it('refuses an id no path segment carries as it is, or that the sandbox serves itself, naming dialects.N.id', async () => {
+    const idChar = fc.constantFrom(...'abcXYZ019._-');
+    const badIds = fc.oneof(
+      fc.constantFrom(
+        '_sandbox',
+        'media',
+        'MEDIA',
+        '.',
+        '..',
+        '-a',
+        '_x',
+        'a/b',
+        'x?y',
+        'x#y',
+        'x y',
+        'é',
+        'a%2f',
+      ),
+      fc
+        .tuple(
+          fc.string({ minLength: 1, maxLength: 8 }),
+          fc.constantFrom('/', '?', '#', '%', ' ', '\\', ':', '@'),
+        )
+        .map(([text, bad]) => `a${text}${bad}`),
+      fc.integer({ min: 65, max: 100_000 }).map((length) => 'a'.repeat(length)),
+    );
+    await fc.assert(
+      fc.asyncProperty(badIds, fc.boolean(), async (id, second) => {
+        const dialects = second ? [liveapiDialect, { ...liveapiDialect, id }] : [{ ...liveapiDialect, id }];
+        const error = (await outcome({ media: false, dialects })) as InvalidInputError;
+        expect(InvalidInputError.isInstance(error)).toBe(true);
+        expect(error.issues.map((issue) => issue.path)).toEqual([`dialects.${second ? 1 : 0}.id`]);
+      }),
+      {
+        numRuns: 40,
+        examples: [
+          ['_sandbox', false],
+          ['media', true],
+          ['..', false],
+          ['a'.repeat(100_000), false],
+        ],
+      },
+    );
+    // One segment of safe characters is served at the base URL the sandbox hands out, as the built-in ids are.
+    const goodIds = fc
+      .tuple(fc.constantFrom(...'abcXYZ019'), fc.array(idChar, { maxLength: 63 }))
+      .map(([head, rest]) => `${head}${rest.join('')}`)
+      .filter((id) => !['media'].includes(id.toLowerCase()));
+    await fc.assert(
+      fc.asyncProperty(goodIds, async (id) => {
+        const sandbox = await startSandbox({ media: false, dialects: [{ ...liveapiDialect, id }] });
+        try {
+          // Served, asking for credentials: 401 in the vendor's shape, not the sandbox's 404.
+          expect((await fetch(`${sandbox.baseUrl(id as never)}/live_streams`)).status).toBe(401);
+        } finally {
+          await sandbox.close();
+        }
+      }),
+      { numRuns: 10, examples: [['constructor'], ['hls'], ['My.Vendor-2_x'], ['a'.repeat(64)]] },
+    );
+  });
+
+  it('reads a dialect ingest once at start into its copy, and refuses a member it could not use, naming it', async () => {
+    const refusedFor = async (ingest: unknown) => {
+      const error = (await outcome({
+        media: false,
+        dialects: [{ ...liveapiDialect, ingest }],
+      })) as InvalidInputError;
+      expect(InvalidInputError.isInstance(error)).toBe(true);
+      expect(error.cause).toBeUndefined();
+      expect(`${error.message} ${JSON.stringify(error)}`).not.toContain('SECRET');
+      return error.issues.map((issue) => issue.path);
+    };
+    const real = liveapiDialect.ingest!;
+    const fail = () => {
+      throw new Error('caller SECRET-ingest');
+    };
+    for (const member of ['match', 'credentialsFor', 'playlistName']) {
+      const getter = Object.defineProperty({ ...real }, member, { get: fail, enumerable: true });
+      expect(await refusedFor(getter)).toEqual([`dialects.0.ingest.${member}`]);
+      const trap = new Proxy(
+        { ...real },
+        { get: (target, name) => (name === member ? fail() : Reflect.get(target, name)) },
+      );
+      expect(await refusedFor(trap)).toEqual([`dialects.0.ingest.${member}`]);
+    }
+    expect(await refusedFor(42)).toEqual(['dialects.0.ingest']);
+    expect(await refusedFor({ ...real, match: 'no function' })).toEqual(['dialects.0.ingest.match']);
+    expect(await refusedFor({ credentialsFor: real.credentialsFor })).toEqual(['dialects.0.ingest.match']);
+    expect(await refusedFor({ ...real, credentialsFor: 42 })).toEqual(['dialects.0.ingest.credentialsFor']);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.constantFrom(
+            42,
+            '',
+            'index.m3u',
+            'index',
+            '../../escape.m3u8',
+            'a/b.m3u8',
+            '.m3u8',
+            'a b.m3u8',
+            'segment1.ts',
+          ),
+          fc.string().filter((name) => !/^[A-Za-z0-9_-]{1,64}\.m3u8$/.test(name)),
+        ),
+        async (playlistName) => {
+          expect(await refusedFor({ ...real, playlistName })).toEqual(['dialects.0.ingest.playlistName']);
+        },
+      ),
+      { numRuns: 20 },
+    );
+    // Each member read once, at start: a getter that counts runs once however often the dialect is asked.
+    let reads = 0;
+    const counted = Object.defineProperty({ ...real }, 'match', {
+      get: () => {
+        reads += 1;
+        return real.match;
+      },
+      enumerable: true,
+    });
+    const sandbox = await startSandbox({ media: false, dialects: [{ ...liveapiDialect, ingest: counted }] });
+    try {
+      expect(reads).toBe(1);
+      const copy = sandbox.engine.dialects.get('liveapi')?.ingest;
+      // Compared by identity alone: a deep comparison would run the getter itself.
+      expect(copy === counted).toBe(false);
+      expect(copy?.playlistName).toBe(real.playlistName);
+      expect(reads).toBe(1);
+    } finally {
+      await sandbox.close();
+    }
+  });
 });

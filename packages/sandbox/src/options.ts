@@ -156,8 +156,10 @@ export function checkSandboxOptions(
     text('media.directory', media.directory);
     if (media.hls !== undefined && typeof media.hls !== 'boolean') {
       const hls = objectOf('media.hls', media.hls, 'a boolean or an object');
-      knownKeys('media.hls.', hls, ['ffmpegPath', 'segmentSeconds']);
+      knownKeys('media.hls.', hls, ['ffmpegPath', 'segmentSeconds', 'reconnectWindowMs']);
       text('media.hls.ffmpegPath', hls.ffmpegPath);
+      // 0 ends the playlist as the packager ends; a timer holds at most `maxTimeoutMs`.
+      transitionTime('media.hls.reconnectWindowMs', hls.reconnectWindowMs);
       const seconds = hls.segmentSeconds;
       if (
         seconds !== undefined &&
@@ -274,12 +276,56 @@ export function readDialect(entry: unknown, path: string): unknown {
     }
     if (member === undefined) continue;
     copy[name] =
+      name === 'ingest' && typeof member === 'object' && member !== null
+        ? readIngest(member, `${path}.ingest`)
+        : typeof member === 'function'
+          ? (...args: unknown[]) => Reflect.apply(member as (...a: unknown[]) => unknown, dialect, args)
+          : member;
+  }
+  return copy;
+}
+
+// What the sandbox reads of a dialect's `ingest`: the members of `DialectIngest`, nothing else.
+const ingestMembers = ['match', 'credentialsFor', 'playlistName'] as const;
+
+/**
+ * A dialect's `ingest` read once into the sandbox's own copy, as the dialect is ({@link readDialect}): each
+ * member read once, a function kept as one that calls the caller's with the caller's `ingest` as `this`, so
+ * that nothing of it is read again at each publish. A member whose reading throws names it
+ * (`dialects.0.ingest.match`), `could not be read`, without the caller's error.
+ */
+function readIngest(ingest: object, path: string): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const name of ingestMembers) {
+    let member: unknown;
+    try {
+      member = (ingest as Record<string, unknown>)[name];
+    } catch {
+      throw refuse(`${path}.${name}`, unreadable);
+    }
+    if (member === undefined) continue;
+    copy[name] =
       typeof member === 'function'
-        ? (...args: unknown[]) => Reflect.apply(member as (...a: unknown[]) => unknown, dialect, args)
+        ? (...args: unknown[]) => Reflect.apply(member as (...a: unknown[]) => unknown, ingest, args)
         : member;
   }
   return copy;
 }
+
+/**
+ * What a dialect `id` must be: one path segment the sandbox serves it under (`/<id><basePath>`) that needs
+ * no escaping and that every URL parser keeps as it is (letters, digits, `.`, `_`, `-`, starting with a letter
+ * or a digit, so never `.` or `..`), at most 64 characters. `_sandbox` (the control API) and `media` (the
+ * HLS output) are the sandbox's own.
+ */
+export const dialectIdPattern = /^[a-z0-9][a-z0-9._-]{0,63}$/i;
+const reservedIds = ['_sandbox', 'media'];
+
+/**
+ * A playlist name the media service can write and serve (`/media/<provider>/<id>/<name>`): one file name of
+ * letters, digits, `_` and `-`, ending in `.m3u8`.
+ */
+export const playlistNamePattern = /^[A-Za-z0-9_-]{1,64}\.m3u8$/;
 
 /**
  * The providers `dialects` serve, each with its credential names (the keys `settings.<provider>.credentials`
@@ -295,6 +341,16 @@ function servedProviders(dialects: readonly unknown[]): Map<string, readonly str
     if (typeof id !== 'string' || trimWhitespace(id) === '') {
       throw refuse(`${path}.id`, `expected non-empty text, got ${describeValue(id)}`);
     }
+    // Served under `/<id>`: an id no path segment carries as it is (`a/b`, `..`, `x?y`) or that the sandbox's
+    // own routes shadow (`_sandbox`, `media`) would start a dialect answering 404 at its own base URL.
+    if (!dialectIdPattern.test(id) || reservedIds.includes(id.toLowerCase())) {
+      throw refuse(
+        `${path}.id`,
+        reservedIds.includes(id.toLowerCase())
+          ? `names a path of the sandbox's own (${reservedIds.map((name) => `/${name}`).join(', ')}): choose another id`
+          : 'expected one path segment: 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or a digit',
+      );
+    }
     if (providers.has(id)) {
       throw refuse(`${path}.id`, `serves ${JSON.stringify(id)} again: one dialect per provider`);
     }
@@ -306,6 +362,7 @@ function servedProviders(dialects: readonly unknown[]): Map<string, readonly str
         throw refuse(`${path}.${name}`, `expected a function, got ${describeValue(dialect[name])}`);
       }
     }
+    if (dialect.ingest !== undefined) checkIngest(dialect.ingest, `${path}.ingest`);
     // The dialect's own code, read here before anything listens: one that throws is named, never escaping
     // as what it threw (its message may hold a secret).
     let names: readonly string[];
@@ -321,6 +378,25 @@ function servedProviders(dialects: readonly unknown[]): Map<string, readonly str
     providers.set(id, names);
   });
   return providers;
+}
+
+/**
+ * A dialect's `ingest` (its copy, {@link readIngest}): an object with a `match` function, a `credentialsFor`
+ * function if any and a `playlistName` the media service can write and serve ({@link playlistNamePattern}).
+ */
+function checkIngest(value: unknown, path: string): void {
+  const ingest = objectOf(path, value, 'an object', false);
+  if (typeof ingest.match !== 'function') {
+    throw refuse(`${path}.match`, `expected a function, got ${describeValue(ingest.match)}`);
+  }
+  fn(`${path}.credentialsFor`, ingest.credentialsFor);
+  const name = ingest.playlistName;
+  if (name !== undefined && (typeof name !== 'string' || !playlistNamePattern.test(name))) {
+    throw refuse(
+      `${path}.playlistName`,
+      `expected a file name of letters, digits, "_" or "-" ending in .m3u8 (index.m3u8), got ${typeof name === 'string' ? 'other text' : describeValue(name)}`,
+    );
+  }
 }
 
 /**

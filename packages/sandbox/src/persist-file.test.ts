@@ -10,6 +10,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { InvalidInputError } from '@unilive/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -39,6 +40,33 @@ describe('the persist file', () => {
       ),
       { numRuns: 12, examples: [['\u0085'], ['\ufeff'], ['\u0085\u3000']] },
     );
+  });
+
+  it('says a path that is no text is no text, never empty, naming persistPath', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'unilive-persist-'));
+    const file = join(folder, 'data.json');
+    for (const [persistPath, kind] of [
+      [42, 'a number'],
+      [pathToFileURL(file), 'a URL'],
+      [Buffer.from(file), 'a Buffer'],
+      [null, 'null'],
+      [new String(file), 'an object'],
+    ] as const) {
+      const outcome = await startSandbox({ media: false, persistPath: persistPath as never }).then(
+        async (sandbox) => {
+          await sandbox.close();
+          return undefined;
+        },
+        (error: unknown) => error,
+      );
+      expect(InvalidInputError.isInstance(outcome)).toBe(true);
+      const refused = outcome as InvalidInputError;
+      expect(refused.message).toBe(
+        `The persist file path is no text (got ${kind}; pass the path as text): pass a path in a folder the sandbox may write to`,
+      );
+      expect(refused.issues.map((issue) => issue.path)).toEqual(['persistPath']);
+    }
+    expect(readdirSync(folder)).toEqual([]);
   });
 
   it('is saved through a temp file of its own, never a symlink planted beside it, readable by this user alone', async () => {

@@ -5,6 +5,7 @@ import {
   constants,
   createReadStream,
   existsSync,
+  fstatSync,
   openSync,
   readFileSync,
   renameSync,
@@ -64,7 +65,7 @@ export interface SandboxOptions extends Omit<EngineOptions, 'dialects' | 'data' 
   port?: number;
   /** Dialects to serve; every built-in one by default. */
   dialects?: readonly SandboxDialect[];
-  /** Keeps the records in this JSON file across restarts. */
+  /** Keeps the records in this JSON file across restarts: a path, as text (a `file:` URL or a `Buffer` is refused). */
   persistPath?: string;
   /**
    * Real media: an RTMP ingest on loopback that the dialects' ingest URLs point at, live state that
@@ -79,7 +80,9 @@ export interface SandboxOptions extends Omit<EngineOptions, 'dialects' | 'data' 
    * `Host` is answered, since no name was rebound to reach it. A change (`POST`, `PUT`, `PATCH`, `DELETE`)
    * from a browser page is taken only from a page whose origin's host is loopback or one of these: add the
    * names a container or proxy uses, and the address of another machine whose pages may change the sandbox
-   * (`'192.168.1.20'`).
+   * (`'192.168.1.20'`). An entry with a port (`'dev.example.test:8443'`) admits that host on that port only,
+   * in `Host` (one without a port names 80) and in `Origin` (one without a port names its scheme's default,
+   * 80 or 443); an entry without a port admits the host on any port.
    */
   allowedHosts?: readonly string[];
   /**
@@ -177,12 +180,16 @@ export interface Sandbox {
  *   into a copy of its members: a member whose reading throws names it (`dialects.0.id`, `could not be
  *   read`, without the caller's error), as does a `defaultCredentials` that throws. Options are read by
  *   their own names, enumerable or not. An entry of `dialects` or `webhooks.endpoints` that is
- *   no object names `dialects.0` or `webhooks.endpoints.0`; a dialect without a text `id` of its own, an
+ *   no object names `dialects.0` or `webhooks.endpoints.0`; a dialect without a text `id` of its own that
+ *   is one path segment of 1 to 64 letters, digits, `.`, `_` or `-` starting with a letter or a digit and
+ *   not the sandbox's own (`_sandbox`, `media`), or whose `ingest` is no object with a `match` function, a
+ *   `credentialsFor` function if any and a `playlistName` of letters, digits, `_` or `-` ending in `.m3u8`
+ *   (each read once, a member whose reading throws named `dialects.0.ingest.match`), an
  *   endpoint with a key other than `provider` and `url`, for a provider not served, or with a URL no
  *   delivery can go to names that field (`webhooks.endpoints.0.provider`). A `host` that is empty, blank
  *   or no text, that does not resolve, that resolves to a wildcard without being written as one (`0`,
  *   `0x0`), or that the system cannot listen on (not of this machine; a link-local IPv6 address without its
- *   zone, `fe80::1`) names `host`; a port in use names `port` or `media.port`; a `persistPath` that is blank,
+ *   zone, `fe80::1`) names `host`; a port in use names `port` or `media.port`; a `persistPath` that is no text, blank,
  *   holds a NUL character, is a folder or lies in a folder that does not exist or cannot be written names
  *   `persistPath`. Every other option out of
  *   its type or range, or a key no option has at any level, names its path (`media.setupTimeoutMs`, `rateLimit.requestsPerSecnd`): timers above 0 and at most 2147483647 ms,
@@ -321,7 +328,7 @@ export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox>
     url: () => url,
     deliveries: () => webhooks.deliveries(),
   });
-  const allowedHosts = new Set([host, ...(givenHosts ?? [])].map((name) => bareHost(name)));
+  const allowedHosts = new Set([host, ...(givenHosts ?? [])].map((name) => allowedHostKey(name)));
   const server = createServer((request, response) => {
     const refusal = refuseRequest(request, allowedHosts, maxBodyBytes);
     if (refusal) {
@@ -444,7 +451,10 @@ function checkPersistPath(path: string): void {
     });
   // Blank by the library's rule, as `host` and the CLI's `--persist` are: `trim()` keeps NEL (U+0085), which
   // would be taken for a file name.
-  if (typeof path !== 'string' || trimWhitespace(path) === '') throw refuse(' path is empty');
+  // A `file:` URL or a `Buffer` (what Node's own `fs` calls take) is no path here: the option is text, and
+  // saying "empty" of one would send the caller looking for a blank.
+  if (typeof path !== 'string') throw refuse(` path is no text (got ${kindOf(path)}; pass the path as text)`);
+  if (trimWhitespace(path) === '') throw refuse(' path is empty');
   // No file name holds a NUL: every file call would fail, and the streams meant to be kept would be lost at
   // each change and at close.
   if (path.includes('\0')) throw refuse(' path holds a NUL character');
@@ -469,6 +479,15 @@ function checkPersistPath(path: string): void {
   } catch {
     throw refuse(target ? ' cannot be read and written' : `'s folder ${folder} cannot be written to`);
   }
+}
+
+// What a value given for text is, without showing it (it may be a secret put in the wrong option).
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (value instanceof URL) return 'a URL';
+  if (Buffer.isBuffer(value)) return 'a Buffer';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 /**
@@ -625,6 +644,33 @@ function isPort(digits: string | undefined): boolean {
   return digits === undefined || (Number(digits) >= 1 && Number(digits) <= 65_535);
 }
 
+/**
+ * What an `allowedHosts` entry (or the listening host) is kept as in the set {@link isAllowedHost} and
+ * {@link isTrustedOrigin} read: its bare name (lower case, no IPv6 brackets) when it names no port, so it
+ * admits the host on any port, else `<name> <port>` (a space no host name holds), which admits it on that
+ * port only: `pinned.example.test:8443` does not let in the page served on port 80 of that machine.
+ */
+export function allowedHostKey(entry: string): string {
+  const port = portOf(entry);
+  return port === undefined ? bareHost(entry) : `${bareHost(entry)} ${port}`;
+}
+
+/** The port a `Host` value or an `allowedHosts` entry names (`name:8443`, `[fd00::2]:8443`), if any. */
+function portOf(value: string): number | undefined {
+  const name = value.trim();
+  const digits = name.startsWith('[')
+    ? /\]:(\d+)$/.exec(name)?.[1]
+    : name.split(':').length === 2
+      ? name.split(':')[1]
+      : undefined;
+  return digits === undefined || !/^\d+$/.test(digits) ? undefined : Number(digits);
+}
+
+/** True when `allowed` admits `name` on `port`: an entry without a port, or one with that port. */
+function admits(allowed: ReadonlySet<string>, name: string, port: number | undefined): boolean {
+  return allowed.has(name) || (port !== undefined && allowed.has(`${name} ${port}`));
+}
+
 /** A host name without port or IPv6 brackets, lower case. */
 function bareHost(value: string): string {
   const name = value.trim().toLowerCase();
@@ -645,7 +691,8 @@ export function isAllowedHost(header: string | undefined, allowed: ReadonlySet<s
   if (header === undefined) return true;
   const name = bareHost(header);
   if (name === '') return false;
-  if (allowed.has(name)) return true;
+  // A `Host` without a port names http's default, 80: the sandbox serves plain http.
+  if (admits(allowed, name, portOf(header) ?? 80)) return true;
   if (name === 'localhost' || name.endsWith('.localhost')) return true;
   if (ipv4.test(name)) return name.split('.').every((part) => Number(part) <= 255);
   return name.includes(':') && /^[0-9a-f:.]+$/.test(name);
@@ -661,15 +708,26 @@ export function isAllowedHost(header: string | undefined, allowed: ReadonlySet<s
  */
 export function isTrustedOrigin(origin: string, allowed: ReadonlySet<string>): boolean {
   let hostname: string;
+  let port: number | undefined;
   try {
-    hostname = new URL(origin).hostname;
+    const url = new URL(origin);
+    hostname = url.hostname;
+    // The origin's port, its scheme's default when it names none (the URL parser drops a default one).
+    port = url.port !== '' ? Number(url.port) : defaultPorts[url.protocol];
   } catch {
     return false;
   }
   if (hostname === '') return false;
   const name = bareHost(hostname);
-  return allowed.has(name) || name === 'localhost' || name.endsWith('.localhost') || isLoopbackHost(hostname);
+  return (
+    admits(allowed, name, port) ||
+    name === 'localhost' ||
+    name.endsWith('.localhost') ||
+    isLoopbackHost(hostname)
+  );
 }
+
+const defaultPorts: Record<string, number> = { 'http:': 80, 'https:': 443 };
 
 const stateChanging = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -1016,8 +1074,12 @@ function serveMedia(
   const playlist =
     extra.length === 0 && extension === 'm3u8' ? media?.hlsPlaylist(provider, id, name) : undefined;
   const file = extra.length === 0 && extension !== 'm3u8' ? media?.hlsFile(provider, id, name) : undefined;
-  const size = playlist !== undefined ? Buffer.byteLength(playlist) : file ? fileSize(file) : undefined;
+  // Opened before it is weighed: a segment removed in between (its time after leaving the playlist passed)
+  // is a 404, and one removed once open is still read whole.
+  const opened = file === undefined ? undefined : openFile(file);
+  const size = playlist !== undefined ? Buffer.byteLength(playlist) : opened?.size;
   if (size === undefined || (request.method !== 'GET' && request.method !== 'HEAD')) {
+    if (opened) closeSync(opened.fd);
     send(response, { status: 404, headers: cors, body: { error: 'no HLS output at this address' } });
     return;
   }
@@ -1028,21 +1090,34 @@ function serveMedia(
     // The playlist changes with every segment; a segment never changes (its number is never used again).
     'cache-control': extension === 'm3u8' ? 'no-cache' : 'max-age=60',
   });
-  if (request.method === 'HEAD' || playlist !== undefined || !file) {
+  if (request.method === 'HEAD' || playlist !== undefined || !opened) {
+    if (opened) closeSync(opened.fd);
     response.end(request.method === 'HEAD' ? undefined : playlist);
     return;
   }
-  const reader = createReadStream(file);
+  const reader = createReadStream('', { fd: opened.fd });
   reader.on('error', () => response.destroy());
+  // A player that goes away mid-segment: the file is closed, not left open until the read ends.
+  response.on('close', () => reader.destroy());
   reader.pipe(response);
 }
 
-function fileSize(path: string): number | undefined {
+// A regular file opened for reading, with its size; undefined when there is none at `path`.
+function openFile(path: string): { fd: number; size: number } | undefined {
+  let fd: number;
   try {
-    return statSync(path).size;
+    fd = openSync(path, 'r');
   } catch {
     return undefined;
   }
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isFile()) return { fd, size: stat.size };
+  } catch {
+    // Closed below.
+  }
+  closeSync(fd);
+  return undefined;
 }
 
 // Reads a body up to `maxBodyBytes`; past it, stops reading and rejects with BodyTooLarge.

@@ -255,7 +255,12 @@ export type IngestMatch =
   | { accept: true; streamId: string }
   | { accept: false; reason: string; streamId?: string };
 
-/** How a dialect's streams take real video through the sandbox's RTMP ingest. */
+/**
+ * How a dialect's streams take real video through the sandbox's RTMP ingest. `startSandbox` reads a custom
+ * dialect's `ingest` once, each member once, into its own copy: a member whose reading throws, a `match`
+ * that is no function, a `credentialsFor` that is neither a function nor left out, or a `playlistName`
+ * that is no such file name is refused naming it (`dialects.N.ingest.match`), before anything listens.
+ */
 export interface DialectIngest {
   /**
    * The push credentials an RTMP connect to `application` must prove with Adobe authentication, or
@@ -265,9 +270,16 @@ export interface DialectIngest {
     application: string,
     context: DialectContext,
   ): { username: string; password: string } | undefined;
-  /** Answers a publish in this dialect's URL form; undefined when the URL is not in its form. */
+  /**
+   * Answers a publish in this dialect's URL form; undefined when the URL is not in its form. One that
+   * throws refuses the publish (as does a throwing `credentialsFor` the connect) and is logged naming the
+   * dialect and the member, never with what it threw.
+   */
   match(request: IngestRequest, context: DialectContext): IngestMatch | undefined;
-  /** The HLS playlist's file name under {@link DialectContext.mediaUrl}. Default `index.m3u8`. */
+  /**
+   * The HLS playlist's file name under {@link DialectContext.mediaUrl}: letters, digits, `_` or `-`, ending
+   * in `.m3u8`. Default `index.m3u8`.
+   */
   playlistName?: string;
 }
 
@@ -308,6 +320,11 @@ export interface DialectSettings {
 
 /** One vendor's REST dialect, plugged into the engine. */
 export interface SandboxDialect {
+  /**
+   * The provider it speaks for, and the path segment it is served under: 1 to 64 letters, digits, `.`, `_`
+   * or `-`, starting with a letter or a digit, and not `_sandbox` or `media` (the sandbox's own paths), in
+   * any case; `startSandbox` refuses any other naming `dialects.N.id`.
+   */
   readonly id: ProviderId;
   /** The vendor's own API path prefix (`/api/v2.0`); the dialect is served under `/<id><basePath>`. */
   readonly basePath: string;

@@ -21,15 +21,26 @@ export interface HlsPackagerOptions {
   after?: Promise<void>;
   /** Hears, as ffmpeg starts, how it carries on the playlist an earlier publish left (`undefined`: none). */
   onStart?(resumed: HlsResume | undefined): void;
+  /**
+   * False when the playlist an earlier publish left has ended (its `#EXT-X-ENDLIST` was served): ffmpeg then
+   * writes a new playlist over it, its segment numbers (and media sequence) still going on from the earlier
+   * ones, so a URI never names other bytes. Default true: the playlist is carried on.
+   */
+  carryOn?: boolean;
 }
 
 /** How a packager carries on the playlist an earlier publish to the same stream left. */
 export interface HlsResume {
-  /** The number of the first segment this packager writes; ffmpeg marks it `#EXT-X-DISCONTINUITY`. */
-  firstSegment: number;
   /**
-   * Segment files in the folder the playlist no longer lists: ffmpeg deletes only segments it listed itself,
-   * so these are left to the caller (they left the playlist before the earlier publish ended).
+   * The number of the first segment this packager writes; ffmpeg marks it `#EXT-X-DISCONTINUITY` when it
+   * carries the playlist on (`appended`).
+   */
+  firstSegment: number;
+  /** True when ffmpeg appends to the earlier playlist; false when it writes a new one ({@link HlsPackagerOptions.carryOn}). */
+  appended: boolean;
+  /**
+   * Segment files in the folder the playlist does not list: ones a sandbox that ran before left behind (it
+   * was stopped before removing them), left to the caller.
    */
   unlisted: string[];
   /** The playlist's `#EXT-X-TARGETDURATION`, in seconds. */
@@ -40,14 +51,15 @@ export interface HlsResume {
 export interface HlsPackager {
   /** Hands ffmpeg one message of the publisher. */
   write(packet: NmsAvPacket): void;
-  /** Ends the input: ffmpeg writes the last segment and `#EXT-X-ENDLIST`, then exits. */
+  /**
+   * Ends the input: ffmpeg writes the last segment, then exits. It never writes `#EXT-X-ENDLIST`: whether the
+   * playlist has ended is the media service's to say, once the encoder had time to reconnect.
+   */
   end(): Promise<void>;
 }
 
 /** Segments a live playlist lists. */
 export const hlsListSize = 6;
-/** Segments kept on disk after they leave the playlist: one segment plus a playlist's worth (RFC 8216 §6.2.2). */
-export const hlsKeptAfterList = hlsListSize + 1;
 
 // Input buffered for a packager that does not keep up: beyond it the packager is given up, not the server.
 const maxBufferedBytes = 64 * 1024 * 1024;
@@ -55,8 +67,9 @@ const maxBufferedBytes = 64 * 1024 * 1024;
 /**
  * Packages one publisher's stream into live HLS with ffmpeg, copying the encoder's audio and video as they
  * are (no transcoding, so it costs little CPU): the sandbox writes the RTMP messages to ffmpeg's stdin as
- * FLV, ffmpeg writes `playlistName` and `segmentN.ts` into `directory`: the playlist lists the last six segments,
- * and a segment stays on disk for seven more after it leaves the playlist.
+ * FLV, ffmpeg writes `playlistName` and `segmentN.ts` into `directory`: the playlist lists the last six segments.
+ * ffmpeg deletes none and writes no `#EXT-X-ENDLIST`: the media service removes each segment once its time
+ * after leaving the playlist has passed, and ends the playlist once the encoder did not come back.
  *
  * When an earlier publish to the stream left a playlist there (an encoder that reconnected), ffmpeg carries
  * it on as a live packager does (RFC 8216 §6.2.1): the listed segments stay listed and leave in order, the
@@ -90,7 +103,7 @@ export function startHlsPackager(options: HlsPackagerOptions): HlsPackager {
       let resumed: HlsResume | undefined;
       try {
         mkdirSync(options.directory, { recursive: true });
-        resumed = resumeOf(options.directory, options.playlistName);
+        resumed = resumeOf(options.directory, options.playlistName, options.carryOn ?? true);
       } catch (error) {
         done(`the HLS folder could not be read: ${(error as Error).message}`);
         return;
@@ -170,17 +183,17 @@ function ffmpegArguments(options: HlsPackagerOptions, resumed: HlsResume | undef
     String(options.segmentSeconds ?? 1),
     '-hls_list_size',
     String(hlsListSize),
-    // RFC 8216 §6.2.2: a segment dropped from the playlist stays available for its own duration plus the
-    // playlist's, so a player that read the playlist a moment ago (or fell behind on a busy machine) still
-    // gets it. ffmpeg keeps one by default; the players then met a 404 for a segment just listed.
-    '-hls_delete_threshold',
-    String(hlsKeptAfterList),
-    // `append_list` reads the playlist an earlier publish left, drops its `#EXT-X-ENDLIST`, goes on with its
-    // media sequence and segment numbers and marks the first new segment `#EXT-X-DISCONTINUITY`; the segments
-    // it read leave the playlist and the disk as its own do. (`discont_start` would add a second, header-level
-    // tag; ffmpeg writes no `#EXT-X-DISCONTINUITY-SEQUENCE`, which the media service adds as it serves.)
+    // `append_list` reads the playlist an earlier publish left, goes on with its media sequence and segment
+    // numbers and marks the first new segment `#EXT-X-DISCONTINUITY`; the segments it read leave the playlist
+    // as its own do. (`discont_start` would add a second, header-level tag; ffmpeg writes no
+    // `#EXT-X-DISCONTINUITY-SEQUENCE`, which the media service adds as it serves.) A new playlist over an
+    // ended one starts its numbers where the earlier left off (`-start_number`). No `delete_segments`: ffmpeg
+    // counts segments (`-hls_delete_threshold`), and RFC 8216 §6.2.2 asks for time (the media service's
+    // `SegmentRetention`). No `#EXT-X-ENDLIST` (`omit_endlist`): ffmpeg would write it as the encoder leaves,
+    // and a player that read it stops for good (§4.3.3.4) though the encoder reconnects a moment later.
+    ...(resumed && !resumed.appended ? ['-start_number', String(resumed.firstSegment)] : []),
     '-hls_flags',
-    `delete_segments+independent_segments+temp_file${resumed ? '+append_list' : ''}`,
+    `independent_segments+temp_file+omit_endlist${resumed?.appended ? '+append_list' : ''}`,
     '-hls_segment_filename',
     join(options.directory, 'segment%d.ts'),
     join(options.directory, options.playlistName),
@@ -190,7 +203,7 @@ function ffmpegArguments(options: HlsPackagerOptions, resumed: HlsResume | undef
 const segmentFile = /^segment(\d+)\.ts(\.tmp)?$/;
 
 /** What an earlier publish's playlist in `directory` leaves to carry on, if it lists a segment. */
-function resumeOf(directory: string, playlistName: string): HlsResume | undefined {
+function resumeOf(directory: string, playlistName: string, carryOn: boolean): HlsResume | undefined {
   const path = join(directory, playlistName);
   if (!existsSync(path)) return undefined;
   const text = readFileSync(path, 'utf8');
@@ -204,6 +217,7 @@ function resumeOf(directory: string, playlistName: string): HlsResume | undefine
   return {
     // ffmpeg's own count: the media sequence plus the segments listed.
     firstSegment: Number(sequence) + listed.length,
+    appended: carryOn,
     unlisted: readdirSync(directory).filter((name) => segmentFile.test(name) && !keep.has(name)),
     targetSeconds: Number(/^#EXT-X-TARGETDURATION:(\d+)$/m.exec(text)?.[1] ?? 1),
   };

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProviderId } from '@unilive/core';
 import type { SandboxEngine } from '../engine.js';
-import type { EncoderInfo, IngestRequest } from '../types.js';
+import type { EncoderInfo, IngestMatch, IngestRequest } from '../types.js';
 import { findFfmpeg } from './ffmpeg.js';
 import { type HlsPackager, hlsListSize, startHlsPackager } from './hls-packager.js';
+import { listedSegments, SegmentRetention } from './hls-retention.js';
 import { hearNmsLog } from './node-media-server.js';
 import { type IngestSession, type RtmpIngest, startRtmpIngest } from './rtmp-ingest.js';
 
@@ -27,12 +28,22 @@ export interface MediaOptions {
    * HLS packaging: on by default, with the ffmpeg {@link findFfmpeg} finds (without one, publishers are
    * still taken and streams still go live, but nothing is served at their HLS URLs). `false` turns it off.
    * `segmentSeconds`: each HLS segment's length, above 0 and at most 60 (default 1); `ffmpegPath`: non-empty
-   * text.
+   * text; `reconnectWindowMs`: how long after its encoder leaves a playlist stays live (no
+   * `#EXT-X-ENDLIST`), for the encoder to reconnect and carry it on, in ms from 0 to 2147483647 (default
+   * {@link defaultReconnectWindowMs}); a publish after that starts a new playlist at the same URL.
    */
-  hls?: boolean | { ffmpegPath?: string; segmentSeconds?: number };
+  hls?: boolean | { ffmpegPath?: string; segmentSeconds?: number; reconnectWindowMs?: number };
   /** Where HLS output is written (non-empty text); a new temporary folder, removed on close, by default. */
   directory?: string;
 }
+
+/**
+ * How long a playlist stays live after its encoder leaves, in ms, unless `media.hls.reconnectWindowMs` says:
+ * ten seconds, ten segments at the default length. An encoder that reconnects on its own (OBS's automatic
+ * reconnect, a network blip) is back within a few seconds, and a player keeps reloading a live playlist
+ * every target duration meanwhile; once `#EXT-X-ENDLIST` is served, a player stops reloading for good.
+ */
+export const defaultReconnectWindowMs = 10_000;
 
 /** The sandbox's RTMP ingest and HLS output. */
 export interface MediaService {
@@ -68,11 +79,40 @@ interface StreamOutput {
   exited: Promise<void>;
   /** Numbers of the segments marked `#EXT-X-DISCONTINUITY` (each publish's first but the first's). */
   discontinuities: number[];
-  /** Removals of segments an earlier publish left unlisted, due once a player cannot want them any more. */
+  /** Removals of segments that left the playlist, due once a player cannot want them any more. */
   removals: Map<ReturnType<typeof setTimeout>, () => void>;
+  /** The playlist's file name. */
+  playlistName: string;
+  /** When each segment that leaves the playlist may go (RFC 8216 §6.2.2). */
+  retention: SegmentRetention;
+  /** Packagers started and not yet exited; while any runs, the playlist is read every `pollMs`. */
+  running: number;
+  poll?: ReturnType<typeof setInterval> | undefined;
+  /** Counts the packagers started: a reconnect window ends the playlist only if none started since. */
+  generation: number;
+  /** The reconnect window after the last packager exited. */
+  window?: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * The playlist ended (`#EXT-X-ENDLIST`): the file as it was (`file`) and the text served for it from then
+   * on, unchanged (`served`), until a later publish writes a new playlist over the file.
+   */
+  ended?: { file: string; served: string } | undefined;
 }
 
+// How often the playlist of a running packager is read, to see segments leave it: a segment is taken to
+// have left at most this late, which only keeps it longer.
+const pollMs = 200;
+
 const keyOf = (provider: ProviderId, id: string) => `${provider}/${id}`;
+
+// The segment files ffmpeg writes (`segment%d.ts`): nothing else in a playlist is ever removed.
+const segmentName = /^segment\d+\.ts$/;
+
+// A dialect's ingest code threw (see `dialectAnswer`).
+const failed = Symbol('failed');
+// Credentials no connect proves (an empty user name is refused before any is compared): a dialect whose
+// `credentialsFor` threw lets no encoder in through that application.
+const failedCredentials = { username: '', password: '' };
 
 /**
  * Starts the RTMP ingest for every dialect that has one, keeps each stream's live state in step with its
@@ -89,6 +129,7 @@ export async function startMediaService(
   const ownsRoot = options.directory === undefined;
   const hlsOption = options.hls ?? true;
   const hls = hlsOption === false ? undefined : hlsOption === true ? {} : hlsOption;
+  const reconnectWindowMs = hls?.reconnectWindowMs ?? defaultReconnectWindowMs;
   let ffmpegPath: string | null | undefined = hls?.ffmpegPath;
   const publishing = new Map<string, Publish>();
   /** Each stream's HLS output, served at its HLS URL from its first publish until its deletion. */
@@ -106,10 +147,33 @@ export async function startMediaService(
   });
 
   const ingestDialects = () => [...engine.dialects.values()].filter((dialect) => dialect.ingest);
+  /**
+   * Calls a dialect's own ingest code. What it throws is the dialect's failure, not the encoder's: logged
+   * naming the dialect and the member, never with its message (a custom dialect's may hold a key), and
+   * answered as `failed`, which refuses the publish.
+   */
+  function dialectAnswer<T>(dialect: { id: string }, member: string, call: () => T): T | typeof failed {
+    try {
+      return call();
+    } catch {
+      log('error', `the ${dialect.id} dialect's ingest.${member} threw; the publish is refused`);
+      return failed;
+    }
+  }
   function match(request: IngestRequest) {
     for (const dialect of ingestDialects()) {
       const context = engine.contextOf(dialect.id);
-      const answer = context && dialect.ingest?.match(request, context);
+      const answer =
+        context && dialectAnswer(dialect, 'match', () => dialect.ingest?.match(request, context));
+      if (answer === failed) {
+        return {
+          provider: dialect.id,
+          answer: {
+            accept: false,
+            reason: `the sandbox's ${dialect.id} dialect failed to answer`,
+          } as IngestMatch,
+        };
+      }
       if (answer) return { provider: dialect.id, answer };
     }
     return undefined;
@@ -138,7 +202,13 @@ export async function startMediaService(
       credentialsFor(application) {
         for (const dialect of ingestDialects()) {
           const context = engine.contextOf(dialect.id);
-          const credentials = context && dialect.ingest?.credentialsFor?.(application, context);
+          const credentials =
+            context &&
+            dialectAnswer(dialect, 'credentialsFor', () =>
+              dialect.ingest?.credentialsFor?.(application, context),
+            );
+          // A dialect that failed cannot say which credentials it wants: none would be proved.
+          if (credentials === failed) return failedCredentials;
           if (credentials) return credentials;
         }
         return undefined;
@@ -180,21 +250,29 @@ export async function startMediaService(
           const provider = session.provider as ProviderId;
           const id = session.streamId as string;
           const playlistName = engine.dialects.get(provider)?.ingest?.playlistName ?? 'index.m3u8';
-          const output = outputOf(provider, id);
+          const output = outputOf(provider, id, playlistName);
           const segmentSeconds = hls.segmentSeconds ?? 1;
+          // A new publish within the reconnect window carries the playlist on; after it, the playlist has
+          // ended (a player that read `#EXT-X-ENDLIST` reloads no more) and a new one is written over it.
+          clearTimeout(output.window);
+          output.window = undefined;
+          output.generation += 1;
+          const carryOn = output.ended === undefined;
+          packagerStarted(output);
           publish.packager = startHlsPackager({
             ffmpegPath: path,
             directory: output.directory,
             playlistName,
             segmentSeconds,
-            // The previous publish's packager writes its last segment and `#EXT-X-ENDLIST` first.
+            carryOn,
+            // The previous publish's packager writes its last segment first.
             after: output.exited,
             onStart: (resumed) => {
               if (!resumed) return;
-              if (!output.discontinuities.includes(resumed.firstSegment))
+              if (resumed.appended && !output.discontinuities.includes(resumed.firstSegment))
                 output.discontinuities.push(resumed.firstSegment);
-              // They left the playlist before this publish began: kept for a segment plus a playlist's worth
-              // of time from now (RFC 8216 §6.2.2), they stay as long as ffmpeg keeps its own.
+              // Left behind by a sandbox that ran before (its removals were still due as it stopped): kept for
+              // a segment plus a playlist's worth of time from now (RFC 8216 §6.2.2).
               const seconds = (hlsListSize + 1) * Math.max(resumed.targetSeconds, segmentSeconds);
               removeLater(output, resumed.unlisted, seconds * 1_000);
             },
@@ -215,8 +293,11 @@ export async function startMediaService(
         if (publish.packager) {
           const ending = publish.packager.end();
           const output = outputs.get(key);
-          if (output) output.exited = ending;
-          track(ending);
+          if (output) {
+            output.exited = ending;
+            const generation = output.generation;
+            track(ending.then(() => packagerExited(output, generation, key, session)));
+          } else track(ending);
         }
       },
       log,
@@ -246,7 +327,7 @@ export async function startMediaService(
     }
   });
 
-  function outputOf(provider: ProviderId, id: string): StreamOutput {
+  function outputOf(provider: ProviderId, id: string, playlistName: string): StreamOutput {
     const key = keyOf(provider, id);
     let output = outputs.get(key);
     if (!output) {
@@ -255,10 +336,94 @@ export async function startMediaService(
         exited: Promise.resolve(),
         discontinuities: [],
         removals: new Map(),
+        playlistName,
+        retention: new SegmentRetention(),
+        running: 0,
+        generation: 0,
       };
       outputs.set(key, output);
     }
     return output;
+  }
+
+  function packagerStarted(output: StreamOutput) {
+    output.running += 1;
+    if (output.poll) return;
+    output.poll = setInterval(() => playlistOf(output), pollMs);
+    output.poll.unref();
+  }
+
+  /**
+   * A packager exited: its last playlist is read, and once no other runs, the reconnect window opens; when
+   * it passes with no packager started since, the playlist ends.
+   */
+  function packagerExited(output: StreamOutput, generation: number, key: string, session: IngestSession) {
+    output.running -= 1;
+    // A deleted stream's output is gone, its folder removed: nothing to read or end.
+    if (outputs.get(key) !== output) return;
+    playlistOf(output);
+    if (output.running > 0) return;
+    clearInterval(output.poll);
+    output.poll = undefined;
+    if (output.generation !== generation || output.ended) return;
+    log(
+      'info',
+      `HLS packaging ended: the playlist stays live for ${reconnectWindowMs} ms for the encoder to reconnect`,
+      session,
+    );
+    clearTimeout(output.window);
+    output.window = setTimeout(() => {
+      output.window = undefined;
+      if (output.generation !== generation || output.ended) return;
+      const file = readPlaylistFile(output);
+      if (file === undefined) return;
+      output.ended = { file, served: `${decorated(output, file)}#EXT-X-ENDLIST\n` };
+      log('info', 'the encoder did not reconnect: the HLS playlist has ended (#EXT-X-ENDLIST)', session);
+    }, reconnectWindowMs);
+    output.window.unref();
+  }
+
+  function readPlaylistFile(output: StreamOutput): string | undefined {
+    try {
+      return readFileSync(join(output.directory, output.playlistName), 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * The playlist as served now, read from ffmpeg's file: every reading goes to the stream's
+   * {@link SegmentRetention}, so a segment is never removed before its time after any version served
+   * without it, and what left is removed when its time has passed.
+   */
+  function playlistOf(output: StreamOutput): string | undefined {
+    const file = readPlaylistFile(output);
+    if (file === undefined) return undefined;
+    if (output.ended && file !== output.ended.file) {
+      // A later publish wrote a new playlist over the ended one: its own discontinuities, none yet.
+      output.ended = undefined;
+      output.discontinuities = [];
+    }
+    const at = Date.now();
+    for (const { uri, deleteAtMs } of output.retention.observe(listedSegments(file), at)) {
+      if (segmentName.test(uri)) removeLater(output, [uri], deleteAtMs - at);
+    }
+    return output.ended ? output.ended.served : decorated(output, file);
+  }
+
+  /**
+   * ffmpeg's playlist with the `#EXT-X-DISCONTINUITY-SEQUENCE` ffmpeg leaves out: the discontinuities that
+   * left the playlist, which a player needs to line the renditions (and a reloaded playlist) up.
+   */
+  function decorated(output: StreamOutput, text: string): string {
+    const sequence = Number(/^#EXT-X-MEDIA-SEQUENCE:(\d+)$/m.exec(text)?.[1] ?? 0);
+    const gone = output.discontinuities.filter((n) => n < sequence).length;
+    return gone === 0
+      ? text
+      : text.replace(
+          /^#EXT-X-MEDIA-SEQUENCE:\d+$/m,
+          (line) => `${line}\n#EXT-X-DISCONTINUITY-SEQUENCE:${gone}`,
+        );
   }
 
   function removeLater(output: StreamOutput, names: readonly string[], delayMs: number) {
@@ -276,6 +441,10 @@ export async function startMediaService(
 
   /** Runs (`now`) or drops the removals still due: at close nothing is served any more. */
   function settleRemovals(output: StreamOutput, now: boolean) {
+    clearInterval(output.poll);
+    output.poll = undefined;
+    clearTimeout(output.window);
+    output.window = undefined;
     for (const [timer, remove] of output.removals) {
       clearTimeout(timer);
       if (now) remove();
@@ -328,24 +497,10 @@ export async function startMediaService(
       })),
     hlsFile,
     hlsPlaylist(provider, id, name) {
-      const file = name.endsWith('.m3u8') ? hlsFile(provider, id, name) : undefined;
-      let text: string;
-      try {
-        if (!file) return undefined;
-        text = readFileSync(file, 'utf8');
-      } catch {
-        return undefined;
-      }
-      const sequence = Number(/^#EXT-X-MEDIA-SEQUENCE:(\d+)$/m.exec(text)?.[1] ?? 0);
-      // Discontinuities that left the playlist: their count is the first listed segment's discontinuity
-      // sequence number, which a player needs to line the renditions (and a reloaded playlist) up.
-      const gone = outputs.get(keyOf(provider, id))?.discontinuities.filter((n) => n < sequence).length ?? 0;
-      return gone === 0
-        ? text
-        : text.replace(
-            /^#EXT-X-MEDIA-SEQUENCE:\d+$/m,
-            (line) => `${line}\n#EXT-X-DISCONTINUITY-SEQUENCE:${gone}`,
-          );
+      const output = outputs.get(keyOf(provider, id));
+      return output && name === output.playlistName && hlsFile(provider, id, name)
+        ? playlistOf(output)
+        : undefined;
     },
     async close() {
       stopWatching();
