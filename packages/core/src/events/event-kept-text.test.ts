@@ -1,6 +1,5 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { retainedHeap as retained } from '../../test/retained-heap.js';
 import { createEventHub } from './event-hub.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
 
@@ -8,13 +7,6 @@ import type { LiveStreamEvent } from './live-stream-event.js';
 // whole parent alive: what a hub keeps of an event holds text of its own, so 100 events of 20 characters
 // hold about 20 characters each, not the megabyte each was cut from. Measured as heap retained after a full
 // collection, which no load on the machine changes.
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-const retained = () => {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-};
 
 const mebibyte = 1024 * 1024;
 const events = 100;

@@ -1,19 +1,11 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { retainedHeap as retained } from '../../test/retained-heap.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
 import { createWebhookHandler } from './webhook-handler.js';
 
 // What a handler holds while a body arrives in many small chunks (a sender writing a byte a TCP segment):
 // the body's bytes, not an object a chunk. Measured as heap retained after a full collection, which no
 // load on the machine changes.
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-const retained = () => {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-};
 
 const events: LiveStreamEvent[] = [
   {
