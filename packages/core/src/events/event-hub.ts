@@ -1,3 +1,4 @@
+import { byteIntrinsics } from '../bytes.js';
 import { nearestName } from '../config/names.js';
 import { type InputIssue, InvalidInputError } from '../errors/errors.js';
 import type { ProviderId, Warning } from '../live-stream.js';
@@ -7,6 +8,7 @@ import { type Clock, systemClock } from '../runtime.js';
 import { BroadcastFeeds } from './broadcast-feeds.js';
 import {
   copyEvent,
+  EventHoldsProxy,
   EventTooDeep,
   EventTooWide,
   eventSize,
@@ -64,7 +66,11 @@ export interface LiveStreamEventHub {
    * other own fields together hold more than 10 000 (so many fields cannot make one event cost more than
    * three bodies), and one whose `id` or `provider` is longer than 1 024 characters (`maxEventIdLength`:
    * the hub remembers both whole for `dedupeWindow` events, so their length bounds that memory), the issue
-   * naming the field (`events.id`, `events.2.provider` for the third of a list).
+   * naming the field (`events.id`, `events.2.provider` for the third of a list). So is an event that is,
+   * or whose `raw`, `data` or other field holds, a Proxy (told without running a trap, where the runtime
+   * can tell one: Node, Deno, Bun): it only passes for data, and its keys come all at once from its trap,
+   * however many, before the value bound can stop them; and a plain object or class instance with more own
+   * keys than the bound, before any of them is read.
    * An `occurredAt` before 2000-01-01 or more than a day after publishing (the hub's `clock`) is kept as the
    * time of publishing, with a `fallback` warning, as `parseWebhook` keeps a vendor's time it cannot use.
    * Throws `InvalidInputError` naming `clock` (publishing none of the batch) when the clock answers
@@ -549,12 +555,21 @@ function eventList(events: unknown): LiveStreamEvent[] {
       issues: [{ path: `${path}.${read.field}`, message }],
     });
   };
+  const holdsProxy = (where: string) =>
+    refuse(`${where} a Proxy, which only passes for data (refused without running its traps)`);
   const one = readOne(events);
+  if (one instanceof HoldsProxy && one.field !== undefined)
+    return holdsProxy(`the event: ${one.field} holds`);
   if (one instanceof TooDeep) return tooDeep(one, 'the event: ');
   if (one instanceof TooWide) return tooWide(one, 'the event: ');
   if (one instanceof TooLong) return tooLong(one, 'events', 'the event: ');
-  if (one !== undefined && one !== 'unreadable') return [one];
+  // A Proxy may still stand for a list of events: only what it yields is refused then.
+  if (one !== undefined && one !== 'unreadable' && !(one instanceof HoldsProxy)) return [one];
   if (!isIterable(events)) {
+    if (one instanceof HoldsProxy)
+      return refuse(
+        'the event is a Proxy, which only passes for data (one standing for a list of events is iterated)',
+      );
     return one === 'unreadable'
       ? refuse('the event could not be read (a getter or a Proxy in it threw)')
       : refuse('expected an event or an iterable of events');
@@ -570,6 +585,10 @@ function eventList(events: unknown): LiveStreamEvent[] {
     if (read instanceof TooDeep) return tooDeep(read, `entry ${index}: `);
     if (read instanceof TooWide) return tooWide(read, `entry ${index}: `);
     if (read instanceof TooLong) return tooLong(read, `events.${index}`, `entry ${index}: `);
+    if (read instanceof HoldsProxy)
+      return holdsProxy(
+        read.field === undefined ? `entry ${index} is` : `entry ${index}: ${read.field} holds`,
+      );
     if (read === 'unreadable')
       return refuse(`entry ${index} could not be read (a getter or a Proxy in it threw)`);
     return read ?? refuse(`entry ${index} is not an event (id, type, provider, streamId, occurredAt)`);
@@ -599,15 +618,23 @@ class TooWide {
   constructor(readonly field: string) {}
 }
 
+/** An event that is (`field` undefined), or one of whose fields holds, a Proxy. */
+class HoldsProxy {
+  constructor(readonly field: string | undefined) {}
+}
+
 /** An event whose `id` or `provider` is longer than {@link maxEventIdLength}. */
 class TooLong {
   constructor(readonly field: 'id' | 'provider') {}
 }
 
 // `value` read once (see readEvent) when what was read is an event; `unreadable` when reading it threw.
-function readOne(value: unknown): LiveStreamEvent | TooDeep | TooWide | TooLong | 'unreadable' | undefined {
+function readOne(
+  value: unknown,
+): LiveStreamEvent | TooDeep | TooWide | TooLong | HoldsProxy | 'unreadable' | undefined {
   try {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    if (byteIntrinsics.isProxy?.(value)) return new HoldsProxy(undefined);
     const read = readEvent(value);
     if (!isLiveStreamEvent(read)) return undefined;
     // The dedupe window keeps both whole, outside every byte bound: their length is its bound.
@@ -616,6 +643,7 @@ function readOne(value: unknown): LiveStreamEvent | TooDeep | TooWide | TooLong 
     return read;
   } catch (error) {
     if (error instanceof EventTooDeep) return new TooDeep(error.field);
+    if (error instanceof EventHoldsProxy) return new HoldsProxy(error.field);
     return error instanceof EventTooWide ? new TooWide(error.field) : 'unreadable';
   }
 }
