@@ -772,6 +772,22 @@ describe('unilive sandbox', () => {
       `unilive: --rtmp-port ${rtmpPort}: the port is already in use on this host; choose another, or 0 for any free port`,
     ]);
   });
+
+  it('a --persist it can never use (a FIFO, a path ending in a slash) exits 2 at once, starting nothing', async () => {
+    const { run, err } = harness();
+    const folder = await mkdtemp(join(tmpdir(), 'unilive-cli-'));
+    const fifo = join(folder, 'fifo.json');
+    execFileSync('mkfifo', [fifo]);
+    // A FIFO read would block the process for good, past SIGTERM: it is refused without being read.
+    expect(await run('sandbox', '--port', '0', '--rtmp-port', '0', '--persist', fifo)).toBe(2);
+    expect(await run('sandbox', '--port', '0', '--rtmp-port', '0', '--persist', `${folder}/data.json/`)).toBe(
+      2,
+    );
+    expect(err).toEqual([
+      'unilive: --persist: the persist file is no regular file (a FIFO, a socket or a device): pass a path in a folder the sandbox may write to',
+      'unilive: --persist: the persist file path ends with a slash (it names a folder): pass a path in a folder the sandbox may write to',
+    ]);
+  });
 });
 
 describe('numeric and host flags', () => {

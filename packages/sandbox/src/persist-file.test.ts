@@ -1,5 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import {
+  existsSync,
   lstatSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -91,5 +94,62 @@ describe('the persist file', () => {
     expect(readdirSync(folder).sort()).toEqual(
       ['data.json', 'victim.txt', ...planted.map((link) => link.slice(folder.length + 1))].sort(),
     );
+  });
+
+  const refusal = async (persistPath: string) =>
+    startSandbox({ media: false, persistPath }).then(
+      async (sandbox) => {
+        await sandbox.close();
+        return undefined;
+      },
+      (error: unknown) => error,
+    );
+
+  it('refuses a file that is no regular file (a FIFO, a device) naming persistPath, never reading it', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'unilive-persist-'));
+    const fifo = join(folder, 'fifo.json');
+    execFileSync('mkfifo', [fifo]);
+    // A FIFO read with nothing writing to it would block the process for good: the start answers at once.
+    for (const persistPath of ['/dev/null', fifo]) {
+      const outcome = await refusal(persistPath);
+      expect(InvalidInputError.isInstance(outcome)).toBe(true);
+      expect({ persistPath, message: (outcome as InvalidInputError).message }).toEqual({
+        persistPath,
+        message:
+          'The persist file is no regular file (a FIFO, a socket or a device): pass a path in a folder the sandbox may write to',
+      });
+      expect((outcome as InvalidInputError).issues.map((issue) => issue.path)).toEqual(['persistPath']);
+    }
+    expect(readdirSync(folder)).toEqual(['fifo.json']);
+  });
+
+  it('refuses at start a path no save could ever write: a trailing slash, a name past the limit, a missing folder behind ..', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'unilive-persist-'));
+    mkdirSync(join(folder, 'there'));
+    const cases: [string, string][] = [
+      [`${folder}/p.json/`, ' path ends with a slash (it names a folder)'],
+      [join(folder, `${'a'.repeat(300)}.json`), ' name is longer than the file system allows'],
+      // Fits as a name, but the save's temporary file beside it (`.<24 hex>.tmp` more) would not.
+      [join(folder, `${'b'.repeat(240)}.json`), ' name is longer than the file system allows'],
+      [`${folder}/missing/../p.json`, `'s folder ${folder}/missing/.. does not exist`],
+    ];
+    for (const [persistPath, why] of cases) {
+      const outcome = await refusal(persistPath);
+      expect({ persistPath, refused: InvalidInputError.isInstance(outcome) }).toEqual({
+        persistPath,
+        refused: true,
+      });
+      expect({ persistPath, message: (outcome as InvalidInputError).message }).toEqual({
+        persistPath,
+        message: expect.stringContaining(`The persist file${why}`),
+      });
+      expect((outcome as InvalidInputError).issues.map((issue) => issue.path)).toEqual(['persistPath']);
+    }
+    // (`join` would drop the `..` and the slash.) Through a folder that exists, `..` is a path like another;
+    // nothing is left behind by the checks.
+    const sandbox = await startSandbox({ media: false, persistPath: `${folder}/there/../p.json` });
+    await sandbox.close();
+    expect(existsSync(join(folder, 'p.json'))).toBe(true);
+    expect(readdirSync(folder).sort()).toEqual(['p.json', 'there']);
   });
 });

@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo, isIP } from 'node:net';
-import { dirname, resolve as resolvePath } from 'node:path';
+import { dirname, isAbsolute, sep } from 'node:path';
 import {
   InvalidInputError,
   isLoopbackHost,
@@ -436,9 +436,12 @@ export function sandboxOrigin(
 type PersistedData = NonNullable<EngineOptions['data']>;
 
 /**
- * Checks at start that the sandbox can keep its records at `path`: an existing file it may read and write,
- * or a new one in a folder that exists and that it may write to. A path blank by the library's whitespace rule
- * (`trimWhitespace`: NEL and the BOM count) is empty.
+ * Checks at start that the sandbox can keep its records at `path`: an existing regular file it may open for
+ * reading and writing (opened without creating or truncating it), or a new one in a folder that exists and
+ * that it may write to; either way a save's temporary file beside it is created and removed once, so a name
+ * the file system refuses (`ENAMETOOLONG`) is caught now. A FIFO, a socket, a device, a folder, a path
+ * ending in a slash, or a folder part that does not exist as written (`missing/../p.json`) is refused. A
+ * path blank by the library's whitespace rule (`trimWhitespace`: NEL and the BOM count) is empty.
  *
  * @throws InvalidInputError naming `persistPath` otherwise.
  */
@@ -458,26 +461,50 @@ function checkPersistPath(path: string): void {
   // No file name holds a NUL: every file call would fail, and the streams meant to be kept would be lost at
   // each change and at close.
   if (path.includes('\0')) throw refuse(' path holds a NUL character');
+  // A name ending in a slash names a folder, and one past the file system's limit for a name can never be
+  // created: every save would fail. The saves write `<name>.<24 hex>.tmp` beside the file, so that name is
+  // what must fit.
+  if (path.endsWith('/') || path.endsWith(sep)) throw refuse(' path ends with a slash (it names a folder)');
   let target: ReturnType<typeof statSync> | undefined;
   try {
     target = statSync(path);
-  } catch {
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'ENAMETOOLONG') throw refuse(' name is longer than the file system allows');
+    // Missing (`ENOENT`): a new file, whose folder is checked below; anything else the folder check names.
     target = undefined;
   }
   if (target?.isDirectory()) throw refuse(' is a folder');
-  const folder = dirname(resolvePath(path));
+  // A FIFO, a socket or a device is no file the records can be kept in: reading a FIFO would block the
+  // whole process (no timer runs, no signal handler) until something writes to it.
+  if (target && !target.isFile()) throw refuse(' is no regular file (a FIFO, a socket or a device)');
+  // The folder as the system reads it: `missing/../p.json` needs `missing`, which `resolve` would drop.
+  const folder = dirname(path);
+  // Named as the system reads it: absolute, its `..` kept (`/tmp/missing/..`, not `/tmp`, which exists).
+  const shown = isAbsolute(folder) ? folder : `${process.cwd()}${sep}${folder}`;
   let folderStat: ReturnType<typeof statSync>;
   try {
     folderStat = statSync(folder);
   } catch {
-    throw refuse(`'s folder ${folder} does not exist`);
+    throw refuse(`'s folder ${shown} does not exist`);
   }
-  if (!folderStat.isDirectory()) throw refuse(`'s folder ${folder} is no folder`);
+  if (!folderStat.isDirectory()) throw refuse(`'s folder ${shown} is no folder`);
   try {
     accessSync(folder, constants.W_OK);
-    if (target) accessSync(path, constants.R_OK | constants.W_OK);
+    // Opened for reading and writing, never created or truncated: what a save needs of an existing file.
+    if (target) closeSync(openSync(path, constants.O_RDWR | constants.O_NONBLOCK));
   } catch {
-    throw refuse(target ? ' cannot be read and written' : `'s folder ${folder} cannot be written to`);
+    throw refuse(target ? ' cannot be read and written' : `'s folder ${shown} cannot be written to`);
+  }
+  // The name a save writes first, created and removed at once: a name too long for it is refused now.
+  const probe = `${path}.${randomBytes(12).toString('hex')}.tmp`;
+  try {
+    closeSync(openSync(probe, 'wx', 0o600));
+    rmSync(probe, { force: true });
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'ENAMETOOLONG') throw refuse(' name is longer than the file system allows');
+    throw refuse(`'s folder ${shown} cannot be written to`);
   }
 }
 
@@ -504,7 +531,15 @@ function readPersisted(path: string): PersistedData {
     });
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // Opened without blocking and read only if it is a regular file: a FIFO put there since the start's
+    // check would hold the process.
+    const file = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      if (!fstatSync(file).isFile()) throw new Error('no regular file');
+      text = readFileSync(file, 'utf8');
+    } finally {
+      closeSync(file);
+    }
   } catch {
     throw refuse('cannot be read');
   }

@@ -271,9 +271,12 @@ export interface DialectIngest {
     context: DialectContext,
   ): { username: string; password: string } | undefined;
   /**
-   * Answers a publish in this dialect's URL form; undefined when the URL is not in its form. One that
-   * throws refuses the publish (as does a throwing `credentialsFor` the connect) and is logged naming the
-   * dialect and the member, never with what it threw.
+   * Answers a publish in this dialect's URL form, synchronously; undefined when the URL is not in its form.
+   * One that throws refuses the publish (as does a throwing `credentialsFor` the connect) and is logged naming
+   * the dialect and the member, never with what it threw. The answer is read once into the sandbox's own
+   * copy: a read that throws counts as a throwing `match`, and an answer that is no {@link IngestMatch} (a
+   * Promise, `null`, a `streamId` or `reason` that is no text) refuses the publish, logged as
+   * `the <id> dialect's ingest.match answered no IngestMatch`.
    */
   match(request: IngestRequest, context: DialectContext): IngestMatch | undefined;
   /**

@@ -419,9 +419,10 @@ describe.skipIf(!ffmpeg)('HLS across an encoder that leaves and comes back', () 
   });
 
   it('ends the playlist once the window passes, never changes it after, and starts a new one for a later publish', async () => {
-    // RFC 8216 §4.3.3.4, §6.2.1: once #EXT-X-ENDLIST is served the playlist stays as it is; a publish after
-    // that writes a new playlist at the same URL, its segment numbers and media sequence going on (a URI
-    // never names other bytes), with no discontinuity of the old one in it.
+    // RFC 8216 §4.3.3.4: once #EXT-X-ENDLIST is served the playlist stays as it is; a publish after that
+    // writes a new playlist at the same URL (a documented departure from the RFC, see the decision record
+    // 2026-12-02-sandbox-hls-across-publishes), its segment numbers and media sequence going on (a URI never
+    // names other bytes), with no discontinuity of the old one in it.
     const { clients, changes, logs } = ending;
     const stream = await clients.liveapi!.create('Ended, then live again');
     const id = String(stream._id);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProviderId } from '@unilive/core';
@@ -70,6 +70,11 @@ interface Publish {
   packager?: HlsPackager;
   /** The stream was deleted: its output is being removed, so nothing more is packaged. */
   deleted?: boolean;
+  /**
+   * Decided at admission: the publish carries the stream's playlist on (it came back within the reconnect
+   * window, or there is none), or writes a new one over an ended one.
+   */
+  carryOn: boolean;
 }
 
 /** A stream's HLS output, which every publish to it carries on. */
@@ -88,10 +93,10 @@ interface StreamOutput {
   /** Packagers started and not yet exited; while any runs, the playlist is read every `pollMs`. */
   running: number;
   poll?: ReturnType<typeof setInterval> | undefined;
-  /** Counts the packagers started: a reconnect window ends the playlist only if none started since. */
+  /** Counts the publishes admitted: a reconnect window ends the playlist only if none was admitted since. */
   generation: number;
-  /** The reconnect window after the last packager exited. */
-  window?: ReturnType<typeof setTimeout> | undefined;
+  /** The reconnect window after the last packager exited (a {@link WindowTimer} handle). */
+  window?: unknown;
   /**
    * The playlist ended (`#EXT-X-ENDLIST`): the file as it was (`file`) and the text served for it from then
    * on, unchanged (`served`), until a later publish writes a new playlist over the file.
@@ -103,6 +108,21 @@ interface StreamOutput {
 // have left at most this late, which only keeps it longer.
 const pollMs = 200;
 
+/** Runs a stream's reconnect window: `set` starts it, `clear` calls it off before it runs. */
+export interface WindowTimer {
+  set(run: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+const realWindowTimer: WindowTimer = {
+  set(run, ms) {
+    const timer = setTimeout(run, ms);
+    timer.unref();
+    return timer;
+  },
+  clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout> | undefined),
+};
+
 const keyOf = (provider: ProviderId, id: string) => `${provider}/${id}`;
 
 // The segment files ffmpeg writes (`segment%d.ts`): nothing else in a playlist is ever removed.
@@ -110,6 +130,25 @@ const segmentName = /^segment\d+\.ts$/;
 
 // A dialect's ingest code threw (see `dialectAnswer`).
 const failed = Symbol('failed');
+// A dialect's `ingest.match` answered something that is no `IngestMatch` (see `copyMatch`).
+const notMatch = Symbol('not an IngestMatch');
+
+/**
+ * A dialect's answer to a publish, read once into a plain copy: `undefined` (the URL is not in its form)
+ * stays so; `{ accept: true, streamId }` and `{ accept: false, reason, streamId? }` with text where text
+ * belongs are copied; anything else (a Promise from an `async match`, a string, a `streamId` that is an
+ * object) is `notMatch`. A read that throws throws to the caller's guard.
+ */
+function copyMatch(answer: unknown): IngestMatch | undefined | typeof notMatch {
+  if (answer === undefined) return undefined;
+  if (typeof answer !== 'object' || answer === null) return notMatch;
+  const { accept, streamId, reason } = answer as Record<string, unknown>;
+  if (accept === true) return typeof streamId === 'string' ? { accept, streamId } : notMatch;
+  if (accept !== false || typeof reason !== 'string') return notMatch;
+  if (streamId === undefined) return { accept, reason };
+  return typeof streamId === 'string' ? { accept, reason, streamId } : notMatch;
+}
+
 // Credentials no connect proves (an empty user name is refused before any is compared): a dialect whose
 // `credentialsFor` threw lets no encoder in through that application.
 const failedCredentials = { username: '', password: '' };
@@ -122,14 +161,16 @@ const failedCredentials = { username: '', password: '' };
  */
 export async function startMediaService(
   engine: SandboxEngine,
-  // `host` is listened on; `urlHost` (default `host`) is named in the ingest URLs handed out.
-  options: MediaOptions & { host: string; urlHost?: string },
+  // `host` is listened on; `urlHost` (default `host`) is named in the ingest URLs handed out; `windowTimer`
+  // (tests) runs the reconnect windows, unreferenced timers by default.
+  options: MediaOptions & { host: string; urlHost?: string; windowTimer?: WindowTimer },
 ): Promise<MediaService> {
   const root = options.directory ?? mkdtempSync(join(tmpdir(), 'unilive-sandbox-media-'));
   const ownsRoot = options.directory === undefined;
   const hlsOption = options.hls ?? true;
   const hls = hlsOption === false ? undefined : hlsOption === true ? {} : hlsOption;
   const reconnectWindowMs = hls?.reconnectWindowMs ?? defaultReconnectWindowMs;
+  const windowTimer = options.windowTimer ?? realWindowTimer;
   let ffmpegPath: string | null | undefined = hls?.ffmpegPath;
   const publishing = new Map<string, Publish>();
   /** Each stream's HLS output, served at its HLS URL from its first publish until its deletion. */
@@ -163,9 +204,17 @@ export async function startMediaService(
   function match(request: IngestRequest) {
     for (const dialect of ingestDialects()) {
       const context = engine.contextOf(dialect.id);
+      // The answer is read once, inside the guard, into the sandbox's own copy: its getters, a Proxy or a
+      // `toString` are the dialect's code too, and what they throw is the dialect's failure, not the encoder's.
       const answer =
-        context && dialectAnswer(dialect, 'match', () => dialect.ingest?.match(request, context));
-      if (answer === failed) {
+        context && dialectAnswer(dialect, 'match', () => copyMatch(dialect.ingest?.match(request, context)));
+      if (answer === notMatch) {
+        log(
+          'error',
+          `the ${dialect.id} dialect's ingest.match answered no IngestMatch (a Promise? match must be synchronous); the publish is refused`,
+        );
+      }
+      if (answer === failed || answer === notMatch) {
         return {
           provider: dialect.id,
           answer: {
@@ -234,7 +283,16 @@ export async function startMediaService(
             streamId: answer.streamId,
           };
         }
-        publishing.set(key, { session, request });
+        // Whether the playlist has ended is decided here, at admission, and the reconnect window's end is
+        // called off at once: a window that would pass between this admission and the publish's first
+        // message (when its packager starts) no longer ends a playlist the encoder came back to.
+        const output = hls ? outputOf(provider, answer.streamId, playlistNameOf(provider)) : undefined;
+        if (output) {
+          windowTimer.clear(output.window);
+          output.window = undefined;
+          output.generation += 1;
+        }
+        publishing.set(key, { session, request, carryOn: output?.ended === undefined });
         return { accept: true, provider, streamId: answer.streamId };
       },
       live(session) {
@@ -249,15 +307,12 @@ export async function startMediaService(
           if (!path) return;
           const provider = session.provider as ProviderId;
           const id = session.streamId as string;
-          const playlistName = engine.dialects.get(provider)?.ingest?.playlistName ?? 'index.m3u8';
+          const playlistName = playlistNameOf(provider);
           const output = outputOf(provider, id, playlistName);
           const segmentSeconds = hls.segmentSeconds ?? 1;
-          // A new publish within the reconnect window carries the playlist on; after it, the playlist has
-          // ended (a player that read `#EXT-X-ENDLIST` reloads no more) and a new one is written over it.
-          clearTimeout(output.window);
-          output.window = undefined;
-          output.generation += 1;
-          const carryOn = output.ended === undefined;
+          // A publish admitted within the reconnect window carries the playlist on; after it, the playlist
+          // has ended (a player that read `#EXT-X-ENDLIST` reloads no more) and a new one is written over it.
+          const carryOn = publish.carryOn;
           packagerStarted(output);
           publish.packager = startHlsPackager({
             ffmpegPath: path,
@@ -295,9 +350,15 @@ export async function startMediaService(
           const output = outputs.get(key);
           if (output) {
             output.exited = ending;
-            const generation = output.generation;
-            track(ending.then(() => packagerExited(output, generation, key, session)));
+            track(ending.then(() => packagerExited(output, key, session)));
           } else track(ending);
+        } else {
+          // Admitted and gone before any packager started: the window its admission called off opens again,
+          // once no other packager of the stream runs (the last to exit opens it otherwise), if there is a
+          // playlist to end.
+          const output = outputs.get(key);
+          if (output && output.running === 0 && readPlaylistFile(output) !== undefined)
+            openWindow(output, key, session);
         }
       },
       log,
@@ -331,8 +392,18 @@ export async function startMediaService(
     const key = keyOf(provider, id);
     let output = outputs.get(key);
     if (!output) {
+      const directory = join(root, encodeURIComponent(provider), encodeURIComponent(id));
+      // A playlist a sandbox that ran before on this folder ended: it stays ended (`endPlaylist`).
+      let ended: StreamOutput['ended'];
+      try {
+        const file = readFileSync(join(directory, playlistName), 'utf8');
+        if (file.trimEnd().endsWith('#EXT-X-ENDLIST')) ended = { file, served: file };
+      } catch {
+        ended = undefined;
+      }
       output = {
-        directory: join(root, encodeURIComponent(provider), encodeURIComponent(id)),
+        directory,
+        ...(ended ? { ended } : {}),
         exited: Promise.resolve(),
         discontinuities: [],
         removals: new Map(),
@@ -354,10 +425,10 @@ export async function startMediaService(
   }
 
   /**
-   * A packager exited: its last playlist is read, and once no other runs, the reconnect window opens; when
-   * it passes with no packager started since, the playlist ends.
+   * A packager exited: its last playlist is read, and once no other runs and no publish holds the stream,
+   * the reconnect window opens; when it passes with no publish admitted since, the playlist ends.
    */
-  function packagerExited(output: StreamOutput, generation: number, key: string, session: IngestSession) {
+  function packagerExited(output: StreamOutput, key: string, session: IngestSession) {
     output.running -= 1;
     // A deleted stream's output is gone, its folder removed: nothing to read or end.
     if (outputs.get(key) !== output) return;
@@ -365,22 +436,59 @@ export async function startMediaService(
     if (output.running > 0) return;
     clearInterval(output.poll);
     output.poll = undefined;
-    if (output.generation !== generation || output.ended) return;
+    // A publish admitted since holds the playlist (`openWindow` checks): its own end opens the window.
+    openWindow(output, key, session);
+  }
+
+  /**
+   * Opens the reconnect window of a stream whose packagers all exited and that no publish holds: when it
+   * passes, the playlist ends. An admission calls it off (`admit`), so it never ends a playlist a publish
+   * was admitted to.
+   */
+  function openWindow(output: StreamOutput, key: string, session: IngestSession) {
+    if (outputs.get(key) !== output || output.ended || publishing.has(key)) return;
+    const generation = output.generation;
     log(
       'info',
       `HLS packaging ended: the playlist stays live for ${reconnectWindowMs} ms for the encoder to reconnect`,
       session,
     );
-    clearTimeout(output.window);
-    output.window = setTimeout(() => {
+    windowTimer.clear(output.window);
+    output.window = windowTimer.set(() => {
       output.window = undefined;
       if (output.generation !== generation || output.ended) return;
       const file = readPlaylistFile(output);
       if (file === undefined) return;
-      output.ended = { file, served: `${decorated(output, file)}#EXT-X-ENDLIST\n` };
+      output.ended = endPlaylist(output, file);
       log('info', 'the encoder did not reconnect: the HLS playlist has ended (#EXT-X-ENDLIST)', session);
     }, reconnectWindowMs);
-    output.window.unref();
+  }
+
+  const playlistNameOf = (provider: ProviderId) =>
+    engine.dialects.get(provider)?.ingest?.playlistName ?? 'index.m3u8';
+
+  /**
+   * The playlist ends: `#EXT-X-ENDLIST` is appended to what is served, and that text is written over the
+   * file too, so a sandbox started later on the same folder reads it as ended (a playlist file that ends with
+   * `#EXT-X-ENDLIST` is one), and its next publish writes a new playlist rather than reopening this one.
+   */
+  function endPlaylist(output: StreamOutput, file: string): { file: string; served: string } {
+    const served = `${decorated(output, file)}#EXT-X-ENDLIST\n`;
+    const path = join(output.directory, output.playlistName);
+    const next = `${path}.ended.tmp`;
+    try {
+      writeFileSync(next, served);
+      renameSync(next, path);
+      return { file: served, served };
+    } catch (error) {
+      rmSync(next, { force: true });
+      const code = (error as { code?: unknown }).code;
+      log(
+        'warn',
+        `the ended HLS playlist could not be written to its file (${typeof code === 'string' ? code : 'write failed'}); a sandbox started later on this folder takes it as live`,
+      );
+      return { file, served };
+    }
   }
 
   function readPlaylistFile(output: StreamOutput): string | undefined {
@@ -443,7 +551,7 @@ export async function startMediaService(
   function settleRemovals(output: StreamOutput, now: boolean) {
     clearInterval(output.poll);
     output.poll = undefined;
-    clearTimeout(output.window);
+    windowTimer.clear(output.window);
     output.window = undefined;
     for (const [timer, remove] of output.removals) {
       clearTimeout(timer);
