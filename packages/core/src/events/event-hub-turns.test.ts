@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createEventHub, type LiveStreamEventSubscription } from './event-hub.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
 
@@ -20,6 +20,8 @@ const event = (id: string, streamId = 's1'): LiveStreamEvent => ({
   data: { id, marks: [] as string[] },
 });
 
+// The platform's own, kept before any test fakes timers.
+const realImmediate = setImmediate;
 // One turn of the loop: what was queued on the check phase before it has run.
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 // Every microtask queued now, and those they queue, for a few rounds: no macrotask runs meanwhile.
@@ -92,6 +94,82 @@ describe('a waiting subscriber gets its copy on its own turn of the loop', () =>
       }),
       { examples: [[2], [30]] },
     );
+  });
+
+  it('copies buffered events one a turn when readers that fell behind resume together (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 2, max: 20 }),
+        fc.integer({ min: 1, max: 4 }),
+        async (count, backlog) => {
+          const hub = createEventHub();
+          let runs = 0;
+          let going = true;
+          const other = () => {
+            runs += 1;
+            if (going) setImmediate(other);
+          };
+          // Readers held by one shared promise (a connection coming back) while events pile up in their buffers.
+          let release = () => {};
+          const gate = new Promise<void>((resolve) => {
+            release = resolve;
+          });
+          const seenAfter: number[] = [];
+          const taken: string[][] = [];
+          const readers = Array.from({ length: count }, async (_, index) => {
+            const iterator = hub.subscribe()[Symbol.asyncIterator]();
+            taken[index] = [];
+            await gate;
+            for (let read = 0; read < backlog; read += 1) {
+              const result = await iterator.next();
+              seenAfter.push(runs);
+              taken[index]?.push(result.done ? 'done' : result.value.id);
+            }
+          });
+          hub.publish(Array.from({ length: backlog }, (_, index) => event(`e${index}`)));
+          setImmediate(other);
+          release();
+          await wait(Promise.all(readers));
+          going = false;
+          // Each copy on a turn of its own: the other work ran between any two, none shared a turn.
+          expect(new Set(seenAfter).size).toBe(count * backlog);
+          const inOrder = Array.from({ length: backlog }, (_, index) => `e${index}`);
+          expect(taken).toEqual(Array.from({ length: count }, () => inOrder));
+          hub.close();
+        },
+      ),
+      {
+        examples: [
+          [2, 1],
+          [20, 4],
+        ],
+      },
+    );
+  });
+
+  it("delivers to a waiting subscriber under a test's fake timers, without advancing them", async () => {
+    vi.useFakeTimers();
+    try {
+      const hub = createEventHub();
+      let received: LiveStreamEvent | undefined;
+      const pending = hub
+        .subscribe()
+        [Symbol.asyncIterator]()
+        .next()
+        .then((result) => {
+          received = result.value;
+        });
+      hub.publish(event('e1'));
+      // Real turns of the loop, counted, never the fake clock: the copy comes on one of the first few.
+      for (let round = 0; round < 20 && received === undefined; round += 1) {
+        await new Promise<void>((resolve) => realImmediate(resolve));
+      }
+      expect(received?.id).toBe('e1');
+      await pending;
+      hub.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('ends a next whose copy was still to be made when the subscription ends, delivering nothing after', async () => {

@@ -40,9 +40,10 @@ export interface LiveStreamEventSubscription extends AsyncIterable<LiveStreamEve
 
 /**
  * An in-process fan-out of events: a webhook handler publishes what it verified, and every subscriber
- * (`waitForState`, `waitForBroadcast`, the application) receives its own deep copy, made on its own turn (as
- * it takes the event, or for one already waiting on a turn of the event loop of its own after `publish`;
- * the hub's one read of the event is shared until then), so what one changes no other sees, and a publish
+ * (`waitForState`, `waitForBroadcast`, the application) receives its own deep copy, made on a turn of the
+ * event loop of its own after `publish` (whether it was waiting or takes the event from its buffer later;
+ * the platform's own `setImmediate`, kept at load, so fake timers do not hold it back; the hub's one read of
+ * the event is shared until then), so what one changes no other sees, and a publish
  * costs the same whatever the number of subscribers. It also keeps, per stream, the newest event that told
  * whether video arrives and the newest that told a state ({@link LiveStreamEventHub.latest}): a wait that begins after the vendor spoke
  * still hears it.
@@ -654,11 +655,25 @@ interface Reader {
   reject: (error: unknown) => void;
 }
 
+// The platform's own `setImmediate` (a 0 ms timer where there is none), kept when the module loads: a test's
+// fake timers (`vi.useFakeTimers()` fakes `setImmediate`) installed later do not stall delivery to a waiting
+// subscriber, which would otherwise wait for the test to advance them.
+const copyTurn: (run: () => void) => void = /* @__PURE__ */ platformTurn();
+
+function platformTurn(): (run: () => void) => void {
+  const immediate = globalThis.setImmediate;
+  if (typeof immediate === 'function') return (run) => void immediate(run);
+  const timeout = globalThis.setTimeout;
+  return (run) => void timeout(run, 0);
+}
+
 /**
- * Hands each subscriber that was waiting for an event its copy on a turn of the event loop of its own, one
+ * Hands each subscriber that was waiting for an event, or that takes one it had buffered, its copy on a turn
+ * of the event loop of its own, one
  * subscriber a turn, round the subscribers in turn: `publish` makes no copy, so what it costs does not grow
- * with the subscribers, and I/O (the next request, a timer) runs between two subscribers' copies. A turn is
- * a macrotask (`setImmediate`, or a 0 ms timer where the platform has none): the callbacks of a microtask,
+ * with the subscribers, and I/O (the next request, a timer) runs between two subscribers' copies, also when
+ * readers that fell behind resume together and take their backlogs at once. A turn is
+ * a macrotask (the platform's `setImmediate`, or a 0 ms timer where it has none): the callbacks of a microtask,
  * or of several `setImmediate`s queued at once, all run before the loop looks at I/O again.
  */
 class CopyTurns {
@@ -679,9 +694,7 @@ class CopyTurns {
   #schedule(): void {
     if (this.#scheduled || this.#queue.size === 0) return;
     this.#scheduled = true;
-    // Looked up when needed, not kept at load: a platform's or a test's own timers are the ones used.
-    const later = typeof setImmediate === 'function' ? setImmediate : (run: () => void) => setTimeout(run, 0);
-    later(() => {
+    copyTurn(() => {
       this.#scheduled = false;
       const [first] = this.#queue;
       if (first !== undefined) {
@@ -786,15 +799,11 @@ class Subscriber implements LiveStreamEventSubscription {
             return;
           }
           this.#bytes -= this.#sizes.shift() ?? 0;
-          if (this.#due.length > 0) {
-            // Events given to earlier `next`s are still to be copied: this one is served after them, in
-            // the order asked.
-            this.#due.push({ reader, event });
-            this.turns.want(this);
-            return;
-          }
-          // Taken by a reader: copied now, on the reader's own turn.
-          resolve({ value: copyEvent(event), done: false });
+          // Copied on this subscriber's turn, as a waiting reader's is, after the events given to earlier
+          // `next`s: readers that fell behind and resume together (one shared promise) would otherwise copy
+          // their whole backlogs in one stretch of the loop, no I/O between.
+          this.#due.push({ reader, event });
+          this.turns.want(this);
         });
       },
       return: () => {

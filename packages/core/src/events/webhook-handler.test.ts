@@ -283,6 +283,94 @@ describe('node adapter', () => {
     expect(response.headers['content-type']).toBe('application/json');
   });
 
+  // A middleware's forgotten `await` (`req.body = getRawBody(req)`): what parseWebhook says of the same value.
+  function pendingBodies() {
+    const seen = { thenCalls: 0, getterRuns: 0 };
+    const bytes = Buffer.from(body);
+    const values: [string, unknown][] = [
+      ['a Promise that never settles', new Promise(() => {})],
+      ['a Promise of the right bytes', Promise.resolve(bytes)],
+      [
+        'a thenable handing over the right bytes',
+        {
+          // biome-ignore lint/suspicious/noThenProperty: the thenable a forgotten await leaves is the case under test
+          then(resolve: (value: unknown) => void) {
+            seen.thenCalls += 1;
+            resolve(bytes);
+          },
+        },
+      ],
+      [
+        'an object whose then is a getter',
+        Object.defineProperty({}, 'then', {
+          get() {
+            seen.getterRuns += 1;
+            return (resolve: (value: unknown) => void) => resolve(bytes);
+          },
+        }),
+      ],
+      ['a Promise subclass', new (class Later extends Promise<unknown> {})(() => {})],
+    ];
+    return { seen, values };
+  }
+
+  function parseWebhookWords(value: unknown): string {
+    try {
+      readWebhookBody(value, 'test');
+    } catch (error) {
+      return (error as Error).message.replace(/^test webhook: /, '');
+    }
+    throw new Error('readWebhookBody took a body still to be awaited');
+  }
+
+  it('refuses a req.body still to be awaited as body-not-raw, never awaiting it or calling its then', async () => {
+    const { seen, values } = pendingBodies();
+    const heard: unknown[] = [];
+    const handler = createWebhookHandler({ parse, bodyTimeoutMs: 1_000, onError: (e) => heard.push(e) });
+    for (const [, given] of values) {
+      for (const parsed of [true, false]) {
+        const response = nodeResponse();
+        await handler.node(await nodeRequest({ body: given, parsed, chunks: [body] }), response);
+        expect(response.statusCode).toBe(400);
+        const answer = JSON.parse(response.text) as { error: string; message: string };
+        expect(answer).toEqual({ error: 'body-not-raw', message: `req.body: ${parseWebhookWords(given)}` });
+        expect(answer.message).toContain('did you forget `await`?');
+      }
+    }
+    expect(seen).toEqual({ thenCalls: 0, getterRuns: 0 });
+    expect(received).toEqual([]);
+    expect(heard).toEqual([]);
+  });
+
+  it('answers a real request 400 when a middleware left a Promise in req.body', async () => {
+    const { seen, values } = pendingBodies();
+    const handler = createWebhookHandler({ parse, bodyTimeoutMs: 1_000 });
+    let next = 0;
+    server = createServer((request, response) => {
+      const given = values[next % values.length]?.[1];
+      next += 1;
+      // The middleware reads the stream to its end, then forgets to await what it stored.
+      request.resume();
+      request.on('end', () => {
+        Object.assign(request, { body: given });
+        void handler.node(request, response);
+      });
+    });
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    for (const [name] of values) {
+      const response = await fetch(`http://127.0.0.1:${port}/hooks`, {
+        method: 'POST',
+        headers: signed,
+        body,
+      });
+      expect({ name, status: response.status }).toEqual({ name, status: 400 });
+      expect(((await response.json()) as { error: string }).error).toBe('body-not-raw');
+    }
+    expect(seen).toEqual({ thenCalls: 0, getterRuns: 0 });
+    expect(received).toEqual([]);
+  });
+
   it('refuses a stream longer than the limit with 413', async () => {
     const handler = createWebhookHandler({ parse, maxBodyBytes: 8 });
     const response = nodeResponse();

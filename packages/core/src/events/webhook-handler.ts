@@ -6,6 +6,7 @@ import { isEventHub, type LiveStreamEventHub } from './event-hub.js';
 import { isLiveStreamEvent, type LiveStreamEvent } from './live-stream-event.js';
 import {
   claimsWebhookBytes,
+  pendingBodyMessage,
   readWebhookBody,
   type WebhookHeaders,
   type WebhookParser,
@@ -118,7 +119,9 @@ export interface WebhookHandler {
    * 400 `body-incomplete`, not heard by `onError`, as `handleWebhook` answers it. Bytes in `req.body` that
    * cannot be read (detached, a Proxy of a `Buffer` or of a `Blob`) are 400 `body-not-raw`, as the same chunk
    * of the stream, and so is a stream something read to its end before (`readableEnded`) with nothing left in
-   * `req.body`. Text in `req.body` (`express.text()`) is weighed against `maxBodyBytes` by its UTF-8 bytes, as
+   * `req.body`; a `req.body` still to be awaited (a `Promise`, a thenable: a middleware's forgotten `await`)
+   * is 400 `body-not-raw` in the words `parseWebhook` has for it, never awaited and its `then` never called
+   * or read through a getter. Text in `req.body` (`express.text()`) is weighed against `maxBodyBytes` by its UTF-8 bytes, as
    * the same text from the stream is; a `Blob` there (of any prototype) by the platform's own `size` first,
    * then by the bytes it held when read: 413 beyond the bound.
    * A response that cannot be written (none, a field or method that throws, an `end` that rejects) is an
@@ -294,6 +297,8 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
       if (error instanceof BodyStalled)
         return { status: 408, body: { error: 'body-timeout' }, headers: { connection: 'close' } };
       if (error instanceof BodyNotBytes) return bodyNotBytes(error.given);
+      if (error instanceof BodyPending)
+        return { status: 400, body: { error: 'body-not-raw', message: `req.body: ${error.told}` } };
       // The sender's connection closed mid-body: nobody hears this answer, and nothing of the application's
       // failed, so onError is not told (a vendor that retries delivers again).
       if (error instanceof BodyIncomplete)
@@ -351,7 +356,9 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
         // bytes left: verifying none would answer malformed-body or a bad signature for the wrong reason. A
         // body that is empty but unread is not ended yet (`readableEnded` turns true only once it is read).
         if (fields.body === undefined && fields.readableEnded === true) return bodyAlreadyRead(nodeBodyFix);
-        const body = await nodeBody(request, fields, maxBodyBytes, timeouts);
+        // Handed back wrapped: an async function's result (or an `await`) adopts a thenable, and one in
+        // req.body would be awaited, its `then` called, past every body timer.
+        const { body } = await nodeBody(request, fields, maxBodyBytes, timeouts);
         return process(body, fields.headers, fields.url, fields.method);
       });
       // The application's response: one that cannot be written (no response object, a field or method that
@@ -409,6 +416,13 @@ function connectionLost(error: unknown): boolean {
 class BodyNotBytes extends Error {
   /** Whether the bytes were given as `req.body` (a body parser's) rather than yielded by the stream. */
   constructor(readonly given = false) {
+    super();
+  }
+}
+
+// A `req.body` still to be awaited (a middleware's forgotten `await`): refused as parseWebhook refuses it.
+class BodyPending extends Error {
+  constructor(readonly told: string) {
     super();
   }
 }
@@ -685,17 +699,17 @@ async function nodeBody(
   fields: NodeRequestFields,
   maxBodyBytes: number,
   timeouts: BodyTimeouts,
-): Promise<unknown> {
+): Promise<{ body: unknown }> {
   const given = fields.body;
   if (typeof given === 'string') {
     // Weighed by its UTF-8 bytes, as the same text yielded by the stream is: each UTF-16 unit is 1 to 3
     // bytes (a pair of surrogates 4, a lone one the 3 of U+FFFD), so only a text between a third of the
     // bound and the bound is encoded to be weighed, and then handed on as those bytes.
     if (given.length > maxBodyBytes) throw new BodyTooLarge();
-    if (given.length * 3 <= maxBodyBytes) return given;
+    if (given.length * 3 <= maxBodyBytes) return { body: given };
     const bytes = new TextEncoder().encode(given);
     if (bytes.byteLength > maxBodyBytes) throw new BodyTooLarge();
-    return bytes;
+    return { body: bytes };
   }
   // Bytes a parser left are read as a chunk of the stream is: ones that cannot be read (detached, a Proxy
   // of a Buffer, a view past its buffer's end) are a body that is not raw, 400, as the same chunk would be.
@@ -707,7 +721,7 @@ async function nodeBody(
       throw new BodyNotBytes(true);
     }
     if (bytes.byteLength > maxBodyBytes) throw new BodyTooLarge();
-    return bytes;
+    return { body: bytes };
   }
   // A Blob a parser left (of any prototype) is weighed first, by the platform's own `size`, then read as the
   // parse reads it and weighed again by what it held: Node's Blob keeps its length in a field its holder can
@@ -722,12 +736,16 @@ async function nodeBody(
       throw new BodyNotBytes(true);
     }
     if (bytes.byteLength > maxBodyBytes) throw new BodyTooLarge();
-    return bytes;
+    return { body: bytes };
   }
+  // A middleware's forgotten `await` (`req.body = getRawBody(req)`): refused at once, never awaited and its
+  // `then` never called or read through a getter, with the words parseWebhook has for it.
+  const pending = pendingBodyMessage(given);
+  if (pending !== undefined) throw new BodyPending(pending);
   // A parser that consumed the stream left an object: refuse it with the targeted message.
-  if (given !== undefined && fields.readableEnded !== false) return given;
+  if (given !== undefined && fields.readableEnded !== false) return { body: given };
   // A declared length past the cap is refused before a byte is read.
   if (declaredLength(webhookHeader(fields.headers, 'content-length')) > maxBodyBytes)
     throw new BodyTooLarge();
-  return readCapped(nodeChunks(request), maxBodyBytes, timeouts);
+  return { body: await readCapped(nodeChunks(request), maxBodyBytes, timeouts) };
 }

@@ -108,6 +108,24 @@ function pendingKind(value: object): 'Promise' | 'thenable' | undefined {
 }
 
 /**
+ * What to tell of a body still to be awaited (a `Promise`, a Proxy of one, another object with a `then`:
+ * a forgotten `await`), or `undefined` for any other value. Told without awaiting it and without calling
+ * or reading its `then` through a getter: the one wording `parseWebhook` and the Node handler's `req.body`
+ * share.
+ */
+export function pendingBodyMessage(value: unknown): string | undefined {
+  if (typeof value !== 'object' && typeof value !== 'function') return undefined;
+  if (value === null) return undefined;
+  const pending = pendingKind(value);
+  if (pending === undefined) return undefined;
+  return (
+    `got a ${pending === 'Promise' ? 'Promise' : 'thenable (an object with a then)'} ` +
+    'where the raw request body belongs: did you forget `await`? Pass what it resolves to ' +
+    '(await request.text(), await request.arrayBuffer()), read to its end.'
+  );
+}
+
+/**
  * The raw bytes of a webhook body, as a `Uint8Array` of unilive's own: a private copy, so the bytes a
  * parser verifies (across the `await` of a signature check) are the bytes it parses, whatever the caller
  * does to its own meanwhile. Text is encoded as UTF-8. A typed array (a `Buffer` included) or a `DataView` is read
@@ -174,15 +192,12 @@ export function readWebhookBody(body: unknown, provider: ProviderId): Uint8Array
       });
     }
     // A forgotten `await` (`body: request.text()`): named, never awaited, its `then` never called.
-    const pending = pendingKind(body);
-    if (pending) {
+    const pending = pendingBodyMessage(body);
+    if (pending !== undefined) {
       throw new WebhookVerificationError({
         provider,
         reason: 'body-not-raw',
-        message:
-          `${provider} webhook: got a ${pending === 'Promise' ? 'Promise' : 'thenable (an object with a then)'} ` +
-          'where the raw request body belongs: did you forget `await`? Pass what it resolves to ' +
-          '(await request.text(), await request.arrayBuffer()), read to its end.',
+        message: `${provider} webhook: ${pending}`,
       });
     }
   }
