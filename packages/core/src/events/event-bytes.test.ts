@@ -2,7 +2,7 @@ import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { eventValueBytes } from './copy-event.js';
-import { createEventHub } from './event-hub.js';
+import { createEventHub, type LiveStreamEventHub } from './event-hub.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
 
 // The byte bounds of a hub (`retainBytes` for `latest`, `bufferBytes` for a subscriber that does not read)
@@ -123,6 +123,25 @@ const event = (index: number, data: Record<string, unknown>, raw: unknown = {}):
 // What the rest of an event weighs at most beside its `data.v` entries (its fields, the list itself).
 const rest = 2_000;
 
+// What `latest` holds after one event a stream for `streams` streams, each event's `data.v` weighing at
+// least `weighs`: the newest streams, the oldest forgotten; what is kept fits in `retainBytes`; and
+// everything is kept when it fits, with room for the rest of each event.
+function expectKeptWithin(
+  hub: LiveStreamEventHub,
+  streams: number,
+  weighs: number,
+  retainBytes: number,
+): void {
+  const held = Array.from(
+    { length: streams },
+    (_, index) => hub.latest({ provider: 'liveapi', streamId: `s${index}` }).length,
+  );
+  const kept = held.filter((each) => each === 1).length;
+  expect(held).toEqual([...Array(streams - kept).fill(0), ...Array(kept).fill(1)]);
+  expect(kept * weighs).toBeLessThanOrEqual(retainBytes);
+  if (streams * (weighs + rest) <= retainBytes) expect(kept).toBe(streams);
+}
+
 describe('the bytes a hub keeps, weighed by kind', () => {
   it('latest keeps, for every kind, no more streams than their values weigh within retainBytes (generated)', () => {
     fc.assert(
@@ -138,17 +157,7 @@ describe('the bytes a hub keeps, weighed by kind', () => {
           const hub = createEventHub({ retainBytes });
           for (let index = 0; index < streams; index += 1)
             hub.publish(event(index, { v: Array.from({ length: values }, make) }));
-          const held = Array.from(
-            { length: streams },
-            (_, index) => hub.latest({ provider: 'liveapi', streamId: `s${index}` }).length,
-          );
-          const kept = held.filter((each) => each === 1).length;
-          // The newest streams, the oldest forgotten.
-          expect(held).toEqual([...Array(streams - kept).fill(0), ...Array(kept).fill(1)]);
-          // Each kept stream weighs at least its values by their kind: what is kept fits in retainBytes.
-          expect(kept * values * weight).toBeLessThanOrEqual(retainBytes);
-          // Everything is kept when it fits, with room for the rest of each event.
-          if (streams * (values * weight + rest) <= retainBytes) expect(kept).toBe(streams);
+          expectKeptWithin(hub, streams, values * weight, retainBytes);
         },
       ),
       {
@@ -182,14 +191,7 @@ describe('the bytes a hub keeps, weighed by kind', () => {
           const shared = Array.from({ length: values }, make);
           const hub = createEventHub({ retainBytes });
           for (let index = 0; index < streams; index += 1) hub.publish(event(index, { v: [...shared] }));
-          const held = Array.from(
-            { length: streams },
-            (_, index) => hub.latest({ provider: 'liveapi', streamId: `s${index}` }).length,
-          );
-          const kept = held.filter((each) => each === 1).length;
-          expect(held).toEqual([...Array(streams - kept).fill(0), ...Array(kept).fill(1)]);
-          expect(kept * values * weight).toBeLessThanOrEqual(retainBytes);
-          if (streams * (values * weight + rest) <= retainBytes) expect(kept).toBe(streams);
+          expectKeptWithin(hub, streams, values * weight, retainBytes);
         },
       ),
       {
