@@ -35,6 +35,18 @@ const wait = <T>(promise: Promise<T>) =>
     new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer in 30 s')), 30_000)),
   ]);
 
+// Other work of the process: a callback that queues itself again, one run a turn of the loop, as the
+// callbacks of I/O and timers do. `runs()` counts its runs so far; it starts when `start` is called.
+const otherWork = () => {
+  let runs = 0;
+  let going = true;
+  const run = () => {
+    runs += 1;
+    if (going) setImmediate(run);
+  };
+  return { start: () => setImmediate(run), stop: () => (going = false), runs: () => runs };
+};
+
 describe('a waiting subscriber gets its copy on its own turn of the loop', () => {
   it('publish returns before any waiting subscriber has its copy, however many wait (generated)', async () => {
     await fc.assert(
@@ -66,14 +78,8 @@ describe('a waiting subscriber gets its copy on its own turn of the loop', () =>
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 2, max: 30 }), async (count) => {
         const hub = createEventHub();
-        // Other work of the process: a callback that queues itself again, one run a turn of the loop, as
-        // the callbacks of I/O and timers do. Each delivery notes how many runs it came after.
-        let runs = 0;
-        let going = true;
-        const other = () => {
-          runs += 1;
-          if (going) setImmediate(other);
-        };
+        // Each delivery notes how many runs of the other work it came after.
+        const other = otherWork();
         const seenAfter: number[] = [];
         const pending = Array.from({ length: count }, () =>
           hub
@@ -81,13 +87,13 @@ describe('a waiting subscriber gets its copy on its own turn of the loop', () =>
             [Symbol.asyncIterator]()
             .next()
             .then(() => {
-              seenAfter.push(runs);
+              seenAfter.push(other.runs());
             }),
         );
         hub.publish(event('e1'));
-        setImmediate(other);
+        other.start();
         await wait(Promise.all(pending));
-        going = false;
+        other.stop();
         // Every copy came on a turn of its own, the other work running between each two.
         expect(seenAfter).toEqual(Array.from({ length: count }, (_, index) => index));
         hub.close();
@@ -103,12 +109,7 @@ describe('a waiting subscriber gets its copy on its own turn of the loop', () =>
         fc.integer({ min: 1, max: 4 }),
         async (count, backlog) => {
           const hub = createEventHub();
-          let runs = 0;
-          let going = true;
-          const other = () => {
-            runs += 1;
-            if (going) setImmediate(other);
-          };
+          const other = otherWork();
           // Readers held by one shared promise (a connection coming back) while events pile up in their buffers.
           let release = () => {};
           const gate = new Promise<void>((resolve) => {
@@ -122,15 +123,15 @@ describe('a waiting subscriber gets its copy on its own turn of the loop', () =>
             await gate;
             for (let read = 0; read < backlog; read += 1) {
               const result = await iterator.next();
-              seenAfter.push(runs);
+              seenAfter.push(other.runs());
               taken[index]?.push(result.done ? 'done' : result.value.id);
             }
           });
           hub.publish(Array.from({ length: backlog }, (_, index) => event(`e${index}`)));
-          setImmediate(other);
+          other.start();
           release();
           await wait(Promise.all(readers));
-          going = false;
+          other.stop();
           // Each copy on a turn of its own: the other work ran between any two, none shared a turn.
           expect(new Set(seenAfter).size).toBe(count * backlog);
           const inOrder = Array.from({ length: backlog }, (_, index) => `e${index}`);

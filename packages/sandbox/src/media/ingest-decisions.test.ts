@@ -90,6 +90,15 @@ describe("a dialect's ingest.match answer", () => {
     throw new Error(`boom ${secret}`);
   };
   const valid = { accept: true, streamId: 'show' };
+  // A publish whose match answers `answer`: refused, with one error line naming ingest.match as `message`.
+  const refusedWith = async (kind: string, answer: () => unknown, message: string) => {
+    const opened = await open(answer);
+    const { status } = await publish(opened.media);
+    expect({ kind, status }).toEqual({ kind, status: 'NetStream.Publish.BadName' });
+    const line = await eventually(() => opened.logs.find((entry) => entry.message.includes('ingest.match')));
+    expect({ kind, line }).toMatchObject({ kind, line: { level: 'error', message } });
+    return opened;
+  };
 
   it('is read once into its own copy: a read that throws refuses the publish as a throwing match does, never blamed on the encoder', async () => {
     const answers: [string, () => unknown][] = [
@@ -99,14 +108,11 @@ describe("a dialect's ingest.match answer", () => {
       ['a Proxy of a refusal', () => new Proxy({ accept: false, reason: 'no' }, { get: throwing })],
     ];
     for (const [kind, answer] of answers) {
-      const { media, logs } = await open(answer);
-      const { status } = await publish(media);
-      expect({ kind, status }).toEqual({ kind, status: 'NetStream.Publish.BadName' });
-      const line = await eventually(() => logs.find((entry) => entry.message.includes('ingest.match')));
-      expect({ kind, line }).toMatchObject({
+      const { media, logs } = await refusedWith(
         kind,
-        line: { level: 'error', message: "the liveapi dialect's ingest.match threw; the publish is refused" },
-      });
+        answer,
+        "the liveapi dialect's ingest.match threw; the publish is refused",
+      );
       expect(JSON.stringify(logs)).not.toContain(secret);
       expect(JSON.stringify(logs)).not.toContain('boom');
       expect(JSON.stringify(logs)).not.toContain('unreadable RTMP data');
@@ -136,18 +142,11 @@ describe("a dialect's ingest.match answer", () => {
       ['a refusal with a reason that is no text', () => ({ accept: false, reason: { toString: throwing } })],
     ];
     for (const [kind, answer] of answers) {
-      const { media, logs } = await open(answer);
-      const { status } = await publish(media);
-      expect({ kind, status }).toEqual({ kind, status: 'NetStream.Publish.BadName' });
-      const line = await eventually(() => logs.find((entry) => entry.message.includes('ingest.match')));
-      expect({ kind, line }).toMatchObject({
+      const { logs } = await refusedWith(
         kind,
-        line: {
-          level: 'error',
-          message:
-            "the liveapi dialect's ingest.match answered no IngestMatch (a Promise? match must be synchronous); the publish is refused",
-        },
-      });
+        answer,
+        "the liveapi dialect's ingest.match answered no IngestMatch (a Promise? match must be synchronous); the publish is refused",
+      );
       const closed = await eventually(() =>
         logs.find((entry) => entry.message.startsWith('connection closed')),
       );
