@@ -1,14 +1,17 @@
 import { BroadcastFeeds } from '../events/broadcast-feeds.js';
 import { isEventHub, type LiveStreamEventHub } from '../events/event-hub.js';
 import { eventTimeUsable } from '../events/event-time.js';
+import { type HubWatch, hubWatchKey } from '../events/hub-watch.js';
 import { isLiveStreamEvent, type LiveStreamEvent } from '../events/live-stream-event.js';
 import type { ProviderId } from '../live-stream.js';
 import { timeOfDate } from '../own.js';
 import type { Clock, Sleep } from '../runtime.js';
 
 /**
- * Where a wait hears about events: an event hub (the wait subscribes to its own copy) or any async
- * iterable of events (the wait consumes it, so give each wait its own).
+ * Where a wait hears about events: an event hub (the wait is told of each event about its stream from the
+ * hub's own read, in a microtask after `publish`, never behind the copies made for subscribers; a hub
+ * written elsewhere, or by an older `@unilive/core`, is subscribed to) or any async iterable of events (the
+ * wait consumes it, so give each wait its own).
  */
 export type LiveStreamEventSource = AsyncIterable<LiveStreamEvent> | LiveStreamEventHub;
 
@@ -63,6 +66,11 @@ export function eventWake(
   // A source that fails to start (an iterable whose iterator throws) is one that fails at once: it never
   // wakes the wait, and polling goes on.
   let iterator: AsyncIterator<LiveStreamEvent> | undefined;
+  // A hub's own watch, when it has one: ends it.
+  let unwatch: (() => void) | undefined;
+  let pending = false;
+  let closed = false;
+  let wake: (() => void) | undefined;
   const feeds = new BroadcastFeeds();
   const heard = (event: LiveStreamEvent) => {
     if (event.broadcasting === undefined) return;
@@ -76,9 +84,28 @@ export function eventWake(
   };
   try {
     if (isEventHub(source)) {
-      // Subscribed first, then read what the hub already heard: nothing published between the two is
-      // missed, and what both hold is the same event.
-      iterator = source.subscribe({ provider: stream.provider, streamId: stream.id })[Symbol.asyncIterator]();
+      // Subscribed (or watching) first, then read what the hub already heard: nothing published between
+      // the two is missed, and what both hold is the same event. A hub's own watch tells the wait of each
+      // event from the hub's read of it, before the first turn of the loop: a subscription's copy would be
+      // made on a turn of its own, behind every other subscriber's copies (of events about other streams
+      // too), and a deep copy of a large event is more than a wait reads.
+      const watch = (source as { [hubWatchKey]?: unknown })[hubWatchKey];
+      if (typeof watch === 'function') {
+        unwatch = (watch as HubWatch).call(
+          source,
+          { provider: stream.provider, streamId: stream.id },
+          (event) => {
+            if (closed) return;
+            heard(event);
+            pending = true;
+            wake?.();
+          },
+        );
+      } else {
+        iterator = source
+          .subscribe({ provider: stream.provider, streamId: stream.id })
+          [Symbol.asyncIterator]();
+      }
       const known = { provider: stream.provider, streamId: stream.id };
       // A hub written elsewhere may offer only the older newestBroadcasting, or neither.
       const before =
@@ -92,9 +119,6 @@ export function eventWake(
   } catch {
     iterator = undefined;
   }
-  let pending = false;
-  let closed = false;
-  let wake: (() => void) | undefined;
 
   const pump = async () => {
     // Whatever the source does (yields null, answers next() with a non-object, throws), it stops waking the
@@ -175,6 +199,11 @@ export function eventWake(
       if (closed) return;
       closed = true;
       wake = undefined;
+      try {
+        unwatch?.();
+      } catch {
+        // A watch of another copy of core that fails to end: nothing more is heard from it (closed).
+      }
       try {
         // A source's own return may throw or reject: closing is best effort.
         void Promise.resolve(iterator?.return?.()).catch(() => undefined);

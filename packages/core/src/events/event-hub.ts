@@ -19,6 +19,7 @@ import {
   withoutRaw,
 } from './copy-event.js';
 import { clockAnswerProblem, eventTimeUsable } from './event-time.js';
+import { type HubWatch, hubWatchKey, type WatchListener, watchedFields } from './hub-watch.js';
 import { isLiveStreamEvent, type LiveStreamEvent, type LiveStreamEventType } from './live-stream-event.js';
 
 /** Which events a subscription receives; every given field must match. */
@@ -40,11 +41,14 @@ export interface LiveStreamEventSubscription extends AsyncIterable<LiveStreamEve
 
 /**
  * An in-process fan-out of events: a webhook handler publishes what it verified, and every subscriber
- * (`waitForState`, `waitForBroadcast`, the application) receives its own deep copy, made on a turn of the
+ * (the application's) receives its own deep copy, made on a turn of the
  * event loop of its own after `publish` (whether it was waiting or takes the event from its buffer later;
  * the platform's own `setImmediate`, kept at load, so fake timers do not hold it back; the hub's one read of
  * the event is shared until then), so what one changes no other sees, and a publish
- * costs the same whatever the number of subscribers. It also keeps, per stream, the newest event that told
+ * costs the same whatever the number of subscribers. The library's waits (`waitForState`, `waitForBroadcast`
+ * with `events: hub`) are told of each event about their stream in a microtask after `publish` returns, from
+ * the hub's own read (the few fields they go by, in an object of their own, never a deep copy), so never
+ * behind the subscribers' copies. It also keeps, per stream, the newest event that told
  * whether video arrives and the newest that told a state ({@link LiveStreamEventHub.latest}): a wait that begins after the vendor spoke
  * still hears it.
  */
@@ -263,7 +267,44 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
   const subscribers = new Set<Subscriber>();
   const newest = new Map<string, Newest>();
   const turns = new CopyTurns();
+  // The library's own waits, by stream (see watch below): told of an event from the hub's own read of it.
+  const watches = new Map<string, Set<WatchListener>>();
   let closed = false;
+
+  // A wait (`waitForState`, `waitForBroadcast`) only reads a few fields of an event (`watchedFields`), so it
+  // is told of each from the hub's own checked read, in a microtask after `publish` returns: before the
+  // first turn of the loop, so before any subscriber's copy (made on turns of their own, `CopyTurns`) and
+  // without waiting behind them. Never inside `publish`: waking a wait settles promises and aborts signals
+  // whose listeners may be the caller's (a `sleep` of its own), which must not run in the publisher's call.
+  const watch: HubWatch = (stream, listener) => {
+    if (closed) return () => undefined;
+    const key = streamKey(stream);
+    let listeners = watches.get(key);
+    if (listeners === undefined) {
+      listeners = new Set();
+      watches.set(key, listeners);
+    }
+    listeners.add(listener);
+    return () => {
+      const held = watches.get(key);
+      if (held === undefined) return;
+      held.delete(listener);
+      if (held.size === 0) watches.delete(key);
+    };
+  };
+  // Each watch told of the events of one publish, in the order published; one ended meanwhile is not.
+  const tell = (told: { listener: WatchListener; event: LiveStreamEvent }[]): void => {
+    queueMicrotask(() => {
+      for (const { listener, event } of told) {
+        if (closed || !watches.get(streamKey(event))?.has(listener)) continue;
+        try {
+          listener(event);
+        } catch {
+          // A watch is the library's own and does not throw; were one to, the others are still told.
+        }
+      }
+    });
+  };
 
   const remember = (key: string): boolean => {
     if (seen.has(key)) return false;
@@ -377,12 +418,17 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
       }
       for (const event of list) receiptTimeUnlessUsable(event, receipt as number);
       let fresh = 0;
+      const told: { listener: WatchListener; event: LiveStreamEvent }[] = [];
       for (const event of list) {
         if (!remember(`${event.provider}\u0000${event.id}`)) continue;
         fresh += 1;
         keep(event);
+        for (const listener of watches.get(streamKey(event)) ?? []) {
+          told.push({ listener, event: watchedFields(event) });
+        }
         for (const subscriber of subscribers) subscriber.offer(event);
       }
+      if (told.length > 0) tell(told);
       return fresh;
     },
     subscribe(filter) {
@@ -408,8 +454,10 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
       const held = newest.get(streamKey({ provider, streamId }))?.feeds?.newest();
       return held ? copyEvent(held) : undefined;
     },
+    [hubWatchKey]: watch,
     close() {
       closed = true;
+      watches.clear();
       newest.clear();
       weights.clear();
       retained = 0;
