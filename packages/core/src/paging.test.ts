@@ -389,6 +389,64 @@ describe('walkPages with unreadable records only', () => {
   });
 });
 
+describe('walkPages with records nested past what JSON.stringify can take', () => {
+  // As a vendor's answer parses them: `JSON.parse` reads any depth, `JSON.stringify` and `String` recurse.
+  const nested = (depth: number, inner: unknown) =>
+    JSON.parse(`${'['.repeat(depth)}${JSON.stringify(inner)}${']'.repeat(depth)}`) as unknown;
+
+  it('skips each such record with its warning, tells apart those that differ, and ends on a page that repeats', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(fc.constant('ok'), fc.constantFrom('x', 'y', 'z')), { minLength: 1, maxLength: 6 }),
+        async (kinds) => {
+          // Distinct readable ids; the deep records differ by what lies at their bottom and at their top.
+          const records = kinds.map((kind, index) =>
+            kind === 'ok' ? { id: `ok${index}` } : [index, nested(20_000, kind)],
+          );
+          let calls = 0;
+          const warnings: WarningEvent[] = [];
+          const ids: string[] = [];
+          const walker = walkPages<unknown, Row>({
+            provider: 'test',
+            // A server that ignores the page asked for: the second page repeats the first.
+            fetchPage: async () => {
+              calls += 1;
+              return { items: records };
+            },
+            read: (record) => {
+              if (Array.isArray(record)) {
+                throw new ResponseShapeError({
+                  message: 'not a stream',
+                  issues: [{ path: 'id', expected: 'a stream id' }],
+                });
+              }
+              return record as Row;
+            },
+            idOf: (row) => row.id,
+            pageSize: records.length,
+            options: { runtime: { hooks: { onWarning: (event) => warnings.push(event) } } },
+          });
+          for await (const row of walker) ids.push(row.id);
+          expect(ids).toEqual(kinds.flatMap((kind, index) => (kind === 'ok' ? [`ok${index}`] : [])));
+          expect(calls).toBe(2);
+          expect(
+            warnings
+              .filter((event) => event.warning.type === 'skipped-record')
+              .map((event) => event.warning.message),
+          ).toEqual(
+            kinds.flatMap((kind, index) =>
+              kind === 'ok'
+                ? []
+                : [`test list: record ${index + 1} of page 1 was skipped: id (expected a stream id)`],
+            ),
+          );
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+});
+
 describe('walkPages against servers that never say where the list ends', () => {
   it('warns, or throws when strict, when a full page comes back under the next page number and no counts are sent', async () => {
     await fc.assert(

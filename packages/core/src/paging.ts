@@ -386,10 +386,26 @@ function namesAnother<Record>(
   return typeof named === 'string' && named !== sought;
 }
 
+// Records come from JSON, so `JSON.stringify` tells them apart, except one nested deeper than its recursion
+// reaches (a hostile answer), which it refuses with a RangeError, as `String` would (an array's `toString`
+// recurses too). Such a record is told by its first levels, deeper values cut, which no recursion overflows.
 function fingerprintOf(record: unknown): string {
   try {
     return JSON.stringify(record) ?? String(record);
   } catch {
-    return String(record);
+    // Far past any stream a vendor describes, far short of the recursion V8 allows.
+    const maxDepth = 64;
+    const depths = new WeakMap<object, number>();
+    try {
+      return `\u0000${JSON.stringify([record], function (this: object, _key: string, value: unknown) {
+        const depth = (depths.get(this) ?? 0) + 1;
+        if (typeof value !== 'object' || value === null) return value;
+        if (depth > maxDepth) return '\u0000cut';
+        depths.set(value, depth);
+        return value;
+      })}`;
+    } catch {
+      return '\u0000unreadable';
+    }
   }
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readLiveApiError } from './liveapi-error.js';
 
@@ -17,6 +18,33 @@ describe('readLiveApiError', () => {
       code: 'E_LIMIT',
     });
     expect(readLiveApiError({ error: 'x', code: 4031 })).toEqual({ message: 'x', code: '4031' });
+  });
+
+  it('reads the code beside an object-valued message or error; a top-level code comes first', () => {
+    const text = fc.string({ minLength: 1, maxLength: 12 }).filter((value) => value.trim() !== '');
+    const code = fc.oneof(
+      text.map((value) => ({ sent: value as unknown, read: value.trim() })),
+      fc.integer().map((value) => ({ sent: value as unknown, read: String(value) })),
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom('message', 'error'),
+        text,
+        fc.option(code, { nil: undefined }),
+        fc.option(code, { nil: undefined }),
+        (field, message, nested, top) => {
+          const body = {
+            [field]: { message, ...(nested === undefined ? {} : { code: nested.sent }) },
+            ...(top === undefined ? {} : { code: top.sent }),
+          };
+          const read = (top ?? nested)?.read;
+          expect(readLiveApiError(body)).toEqual({
+            message: message.trim(),
+            ...(read === undefined ? {} : { code: read }),
+          });
+        },
+      ),
+    );
   });
 
   it('gives nothing for HTML, empty, null, arrays or unusable fields, so the status text is used', () => {

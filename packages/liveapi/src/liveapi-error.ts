@@ -13,25 +13,25 @@ import * as v from 'valibot';
 
 const text = /* @__PURE__ */ (() => v.pipe(v.string(), v.trim(), v.nonEmpty()))();
 
+const codeField = /* @__PURE__ */ (() =>
+  v.fallback(v.optional(v.union([text, v.pipe(v.number(), v.integer(), v.transform(String))])), undefined))();
+
 // LiveAPI documents its status codes but no error body (Castr's response-codes page, which names LiveAPI);
 // clients read only the status text. So any `message` or `error` field is read, as a string or as an
-// object with a `message`, and anything else falls back to the status text.
+// object with a `message` and, when present, a `code`; anything else falls back to the status text.
 const messageField = /* @__PURE__ */ (() =>
   v.fallback(
     v.optional(
       v.union([
-        text,
         v.pipe(
-          v.looseObject({ message: text }),
-          v.transform((value) => value.message),
+          text,
+          v.transform((message): { message: string; code?: string | undefined } => ({ message })),
         ),
+        v.looseObject({ message: text, code: codeField }),
       ]),
     ),
     undefined,
   ))();
-
-const codeField = /* @__PURE__ */ (() =>
-  v.fallback(v.optional(v.union([text, v.pipe(v.number(), v.integer(), v.transform(String))])), undefined))();
 
 const errorBodySchema = /* @__PURE__ */ (() =>
   v.looseObject({
@@ -41,17 +41,19 @@ const errorBodySchema = /* @__PURE__ */ (() =>
   }))();
 
 /**
- * Reads a message (and a code, when there is one) out of a LiveAPI error body. HTML pages, empty bodies
- * and unknown shapes give nothing, so the HTTP layer uses the status text. Nothing is cut here: the error
- * redacts the whole text first, then cuts it (`errorTextLimits`), so no half secret survives a cut.
+ * Reads a message (and a code, when there is one) out of a LiveAPI error body: a top-level `code`, else the
+ * `code` beside the message of an object-valued `message` or `error`. HTML pages, empty bodies and unknown
+ * shapes give nothing, so the HTTP layer uses the status text. Nothing is cut here: the error redacts the
+ * whole text first, then cuts it (`errorTextLimits`), so no half secret survives a cut.
  */
 export function readLiveApiError(body: unknown): VendorErrorDetails {
   const parsed = safeParseOwn(errorBodySchema, body);
   if (!parsed.success) return {};
-  const message = parsed.output.message ?? parsed.output.error;
+  const found = parsed.output.message ?? parsed.output.error;
+  const code = parsed.output.code ?? found?.code;
   return {
-    ...(message === undefined ? {} : { message }),
-    ...(parsed.output.code === undefined ? {} : { code: parsed.output.code }),
+    ...(found === undefined ? {} : { message: found.message }),
+    ...(code === undefined ? {} : { code }),
   };
 }
 

@@ -585,6 +585,16 @@ describe('list', () => {
     expect(requests).toHaveLength(1);
   });
 
+  it('skips a record nested deeper than JSON.stringify reaches, and reads the others', async () => {
+    const { provider } = setup();
+    const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+    const readable = JSON.stringify({ ...bodyOf('get'), _id: 'a1' });
+    nock(origin)
+      .get('/live_streams')
+      .reply(200, `{"docs":[${deep},${readable}]}`, { 'content-type': 'application/json' });
+    expect(await collect(provider.list())).toEqual(['a1']);
+  });
+
   it('accepts a bare array', async () => {
     const { provider } = setup();
     nock(origin)

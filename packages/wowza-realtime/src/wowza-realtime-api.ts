@@ -1,6 +1,7 @@
 import {
   lenientPicklist,
   optionalField,
+  tolerantField,
   vendorCountField,
   vendorStreamId,
   vendorTimestampField,
@@ -174,14 +175,18 @@ export const wowzaRealtimeStopSchema = /* @__PURE__ */ (() =>
     real_time_stream: v.looseObject({ state: v.optional(stateSchema, 'other') }),
   }))();
 
-/** The error envelope every documented Wowza error uses (OpenAPI `Error401`…`Error423`). */
+/**
+ * The error envelope every documented Wowza error uses (OpenAPI `Error401`…`Error423`). Each field is read
+ * on its own: one of another type than documented (a `description` sent as a list, a `status` as text) is
+ * read as absent, so the code and message beside it are still kept.
+ */
 export const wowzaRealtimeErrorSchema = /* @__PURE__ */ (() =>
   v.looseObject({
     meta: v.looseObject({
-      status: optionalField(v.number()),
-      code: optionalField(v.string()),
-      title: optionalField(v.string()),
-      message: optionalField(v.string()),
-      description: optionalField(v.string()),
+      status: tolerantField(v.number()),
+      code: tolerantField(v.string()),
+      title: tolerantField(v.string()),
+      message: tolerantField(v.string()),
+      description: tolerantField(v.string()),
     }),
   }))();

@@ -6,6 +6,7 @@ import {
   InvalidInputError,
   NotFoundError,
 } from '@unilive/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyWowzaRealtimeError, readWowzaRealtimeError } from './wowza-realtime-error.js';
 
@@ -16,6 +17,30 @@ describe('readWowzaRealtimeError', () => {
   it.each(vendorErrors)('reads the code and message of %s', (file) => {
     const body = JSON.parse(readFileSync(new URL(file, vendorDirectory), 'utf8'));
     expect(readWowzaRealtimeError(body)).toEqual({ code: body.meta.code, message: body.meta.message });
+  });
+
+  it('keeps every field of the documented type when others come in another type', () => {
+    // A value of any JSON type but the one documented for the field.
+    const notText = fc.oneof(
+      fc.integer(),
+      fc.boolean(),
+      fc.array(fc.string(), { maxLength: 2 }),
+      fc.constant({ a: 1 }),
+    );
+    const textOrNot = fc.oneof(fc.string({ maxLength: 8 }), notText);
+    fc.assert(
+      fc.property(
+        fc.record({ code: textOrNot, title: textOrNot, message: textOrNot, description: textOrNot }),
+        fc.oneof(fc.integer({ min: 400, max: 599 }), fc.constant('422'), fc.constant([422])),
+        (fields, status) => {
+          const read = (value: unknown) => (typeof value === 'string' ? value : undefined);
+          expect(readWowzaRealtimeError({ meta: { ...fields, status, links: [] } })).toEqual({
+            code: read(fields.code),
+            message: read(fields.message) || read(fields.title) || undefined,
+          });
+        },
+      ),
+    );
   });
 
   it('falls back to the title when the message is empty', () => {

@@ -2,6 +2,7 @@ import {
   lenientPicklist,
   optionalField,
   readInPlace,
+  tolerantField,
   vendorCountField,
   vendorStreamId,
   vendorTimestampField,
@@ -316,14 +317,18 @@ export const wowzaVideoThumbnailEnvelope = /* @__PURE__ */ (() =>
     live_stream: v.looseObject({ thumbnail_url: text }),
   }))();
 
-/** The `meta` error body of every documented error (`Error401`, `Error403`, … in the OpenAPI description). */
+/**
+ * The `meta` error body of every documented error (`Error401`, `Error403`, … in the OpenAPI description).
+ * Each field is read on its own: one of another type than documented (a `description` sent as a list, a
+ * `status` as text) is read as absent, so the code and message beside it are still kept.
+ */
 export const wowzaVideoErrorSchema = /* @__PURE__ */ (() =>
   v.looseObject({
     meta: v.looseObject({
-      status: optionalField(v.number()),
-      code: text,
-      title: text,
-      message: text,
-      description: text,
+      status: tolerantField(v.number()),
+      code: tolerantField(v.string()),
+      title: tolerantField(v.string()),
+      message: tolerantField(v.string()),
+      description: tolerantField(v.string()),
     }),
   }))();

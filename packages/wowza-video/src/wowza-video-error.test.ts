@@ -1,4 +1,5 @@
 import { ConflictError, NotFoundError, RateLimitError } from '@unilive/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyWowzaVideoError, readWowzaVideoError } from './wowza-video-error.js';
 
@@ -31,6 +32,33 @@ describe('readWowzaVideoError', () => {
       code: undefined,
       message: undefined,
     });
+  });
+
+  it('keeps every field of the documented type when others come in another type', () => {
+    // A value of any JSON type but the one documented for the field.
+    const notText = fc.oneof(
+      fc.integer(),
+      fc.boolean(),
+      fc.array(fc.string(), { maxLength: 2 }),
+      fc.constant({ a: 1 }),
+    );
+    const textOrNot = fc.oneof(fc.string({ maxLength: 8 }), notText);
+    fc.assert(
+      fc.property(
+        fc.record({ code: textOrNot, title: textOrNot, message: textOrNot, description: textOrNot }),
+        fc.oneof(fc.integer({ min: 400, max: 599 }), fc.constant('422'), fc.constant([422])),
+        (fields, status) => {
+          const read = (value: unknown) => (typeof value === 'string' ? value : undefined);
+          const text = [read(fields.message) || read(fields.title), read(fields.description)]
+            .filter((part) => part !== undefined && part !== '')
+            .join(' ');
+          expect(readWowzaVideoError({ meta: { ...fields, status, links: [] } })).toEqual({
+            code: read(fields.code) || undefined,
+            message: text || undefined,
+          });
+        },
+      ),
+    );
   });
 
   it('yields nothing for bodies that are not Wowza errors', () => {

@@ -458,6 +458,31 @@ describe('lifecycle calls are idempotent; a real conflict stays ConflictError', 
   );
 
   it.each([
+    ['description', ['a list']],
+    ['description', { an: 'object' }],
+    ['status', '422'],
+    ['title', 7],
+  ] as const)(
+    'a refusal whose %s comes in another type keeps its code and message: ConflictError, without a read',
+    async (field, value) => {
+      const recorded = refusal('start', 'Starting is not allowed! Transcoder is in stopping state.');
+      const body = recorded.response.body as { meta: Record<string, unknown> };
+      interceptFixture(nock(origin), {
+        ...recorded,
+        response: { ...recorded.response, body: { meta: { ...body.meta, [field]: value } } },
+      });
+      const error = await failure(() => provider().start(id, fakeSleep));
+      expect(ConflictError.isInstance(error), String(error)).toBe(true);
+      expect(error).toMatchObject({
+        status: 422,
+        vendorCode: 'ERR-422-InvalidStateChange',
+        vendorMessage: 'Starting is not allowed! Transcoder is in stopping state.',
+      });
+      expect(sleeps).toEqual([]);
+    },
+  );
+
+  it.each([
     ['start', 'stopping'],
     ['stop', 'starting'],
   ] as const)(
