@@ -42,20 +42,40 @@ export const byteIntrinsics = /* @__PURE__ */ (() => {
       typeof Blob === 'undefined' ? undefined : (Blob.prototype.arrayBuffer as () => Promise<ArrayBuffer>),
     // The platform's own `size` of a Blob: it throws for anything that is no Blob.
     blobSize: typeof Blob === 'undefined' ? undefined : (get(Blob.prototype, 'size') as () => number),
+    // The symbols a Blob of this platform holds its state under as own properties (Node: its handle, length
+    // and type), none where it holds it in internal slots (a browser). What holds them all as its own has its
+    // state found on itself by Node's Blob, its prototype chain never read (see isBlob).
+    blobOwnKeys: typeof Blob === 'undefined' ? [] : blobStateKeys(),
     // Node's `util.types.isProxy` where the runtime hands out its built-ins (Node from 20.16 and 22.3,
     // Deno, Bun), else undefined (a browser). It runs no trap.
-    isProxy: nodeIsProxy(),
+    isProxy: nodeTypes()?.isProxy,
+    // Node's `util.types.isPromise`: a Promise of any realm (a `vm` context's), told by its internal slots,
+    // no trap run and no `then` read. Undefined where the runtime has none.
+    isPromise: nodeTypes()?.isPromise,
   };
 })();
 
-function nodeIsProxy(): ((value: unknown) => boolean) | undefined {
+function blobStateKeys(): symbol[] {
+  try {
+    return Object.getOwnPropertySymbols(new Blob([]));
+  } catch {
+    return [];
+  }
+}
+
+type NodeTypes = { isProxy?: (value: unknown) => boolean; isPromise?: (value: unknown) => boolean };
+
+function nodeTypes(): NodeTypes | undefined {
   try {
     const process = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-    const util = process?.getBuiltinModule?.('node:util') as
-      | { types?: { isProxy?: (value: unknown) => boolean } }
-      | undefined;
-    const isProxy = util?.types?.isProxy;
-    return typeof isProxy === 'function' ? isProxy : undefined;
+    const util = process?.getBuiltinModule?.('node:util') as { types?: NodeTypes } | undefined;
+    const types = util?.types;
+    if (types === undefined) return undefined;
+    const { isProxy, isPromise } = types;
+    return {
+      ...(typeof isProxy === 'function' ? { isProxy } : {}),
+      ...(typeof isPromise === 'function' ? { isPromise } : {}),
+    };
   } catch {
     return undefined;
   }
@@ -64,24 +84,34 @@ function nodeIsProxy(): ((value: unknown) => boolean) | undefined {
 /**
  * Whether a value is a real `Blob` (a `File`, a subclass's instance), of any prototype, told without
  * running any code of the caller's: no typed array or buffer (their internal slots decide first, so a
- * `Uint8Array` given `Blob.prototype` is bytes), no Proxy and nothing inheriting from one, and answered by
- * the platform's own `Blob.prototype.size`. Node's Blob finds its state through property reads, which a
- * Proxy would answer with its traps (the size and the bytes its trap chooses), so a Proxy, on the value or
- * on its prototype chain, is told apart first by the runtime's `isProxy`; a browser's Blob holds its state in
- * internal slots a Proxy has none of, and its `size` refuses one itself.
+ * `Uint8Array` given `Blob.prototype` is bytes), no Proxy, and answered by the platform's own
+ * `Blob.prototype.size`. Node's Blob finds its state through property reads, which a Proxy would answer with
+ * its traps (the size and the bytes its trap chooses), so a Proxy is told apart first by the runtime's
+ * `isProxy`: the value itself, and, for a value that does not hold a Blob's state as its own properties, its
+ * prototype chain (a real Blob given a Proxy as prototype is a Blob: its state is its own, the chain never
+ * read); a browser's Blob holds its state in internal slots a Proxy has none of, and its `size` refuses one
+ * itself.
  */
 export function isBlob(value: unknown): boolean {
-  const { blobSize, isProxy } = byteIntrinsics;
+  const { blobSize, isProxy, blobOwnKeys } = byteIntrinsics;
   if (blobSize === undefined || typeof value !== 'object' || value === null) return false;
   if (ArrayBuffer.isView(value) || bufferKind(value) !== undefined) return false;
   if (isProxy) {
-    // The chain of what is no Proxy is read without any trap; a Proxy on it stops the walk.
-    for (
-      let link: object | null = value;
-      link !== null;
-      link = Object.getPrototypeOf(link) as object | null
-    ) {
-      if (isProxy(link)) return false;
+    if (isProxy(value)) return false;
+    // A value that holds the platform's Blob state as its own properties (Node's handle, length and type) has
+    // its state found on itself: its prototype, a Proxy or not, is never read, so a real Blob given a Proxy
+    // as prototype is told a Blob by the platform's own `size`, no trap run. Anything else is asked only when
+    // no Proxy is on its chain (walked without a trap: what is no Proxy has none), since Node's `size` would
+    // look its state up through the chain, and a Proxy there would answer with its `get` trap.
+    const ownsState = blobOwnKeys.length > 0 && blobOwnKeys.every((key) => Object.hasOwn(value, key));
+    if (!ownsState) {
+      for (
+        let link: object | null = Object.getPrototypeOf(value) as object | null;
+        link !== null;
+        link = Object.getPrototypeOf(link) as object | null
+      ) {
+        if (isProxy(link)) return false;
+      }
     }
   }
   return answers(blobSize, value);

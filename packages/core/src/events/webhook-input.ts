@@ -1,4 +1,4 @@
-import { bufferKind, byteIntrinsics, copyOf, isBlob, isDetached, viewParts } from '../bytes.js';
+import { answers, bufferKind, byteIntrinsics, copyOf, isBlob, isDetached, viewParts } from '../bytes.js';
 import { fromEnvironment, loadCredential, trimWhitespace } from '../config/settings.js';
 import { InvalidInputError, WebhookVerificationError } from '../errors/errors.js';
 import type { ProviderId, Warning } from '../live-stream.js';
@@ -87,9 +87,10 @@ function imitatesBytes(value: object): boolean {
 // or an object with a `then` (a thenable, another realm's Promise among them). Nothing is awaited and no `then` is called or read
 // through a getter: the chain is walked by descriptors, and stops at a Proxy where the runtime can tell one.
 function pendingKind(value: object): 'Promise' | 'thenable' | undefined {
-  const { isProxy } = byteIntrinsics;
+  const { isProxy, isPromise } = byteIntrinsics;
   try {
-    if (value instanceof Promise) return 'Promise';
+    // A Promise of any realm (a `vm` context's) by its internal slots where the runtime tells them.
+    if (isPromise?.(value) || value instanceof Promise) return 'Promise';
     for (
       let link: object | null = value;
       link !== null;
@@ -118,8 +119,9 @@ export function pendingBodyMessage(value: unknown): string | undefined {
   if (value === null) return undefined;
   const pending = pendingKind(value);
   if (pending === undefined) return undefined;
+  const thenable = `thenable (${typeof value === 'function' ? 'a function' : 'an object'} with a then)`;
   return (
-    `got a ${pending === 'Promise' ? 'Promise' : 'thenable (an object with a then)'} ` +
+    `got a ${pending === 'Promise' ? 'Promise' : thenable} ` +
     'where the raw request body belongs: did you forget `await`? Pass what it resolves to ' +
     '(await request.text(), await request.arrayBuffer()), read to its end.'
   );
@@ -133,9 +135,11 @@ export function pendingBodyMessage(value: unknown): string | undefined {
  * getters; an `ArrayBuffer` or `SharedArrayBuffer` likewise, of any realm (a `Blob.prototype` given to one
  * included: the kind is told by internal slots, not by the prototype). A parsed object (what `express.json()` or
  * `await request.json()` leaves) throws {@link WebhookVerificationError} `body-not-raw`, saying how to keep
- * the raw body; so does a body still to be awaited (a `Promise`, a thenable: `request.text()` without `await`,
- * named as such, never awaited and its `then` never read through a getter), a stream, and a real `Blob`
- * (which {@link webhookBodyBytes} reads). A detached `ArrayBuffer` or a view of one (its bytes transferred), a
+ * the raw body; so does a body still to be awaited (a `Promise` of any realm, an object or a function with a
+ * `then`: `request.text()` without `await`, named as such, never awaited and its `then` never read through a
+ * getter), a stream, a fetch `Request` or `Response` (named, saying how to pass its body; told by the
+ * platform's own getters, no getter of the body's run), and a real `Blob` (which {@link webhookBodyBytes}
+ * reads). A detached `ArrayBuffer` or a view of one (its bytes transferred), a
  * view past the end of a resizable `ArrayBuffer` that shrank below it, or what only passes for bytes (a Proxy of
  * a typed array, a `DataView`, an `ArrayBuffer`, a `SharedArrayBuffer` or a `Blob`, an object made from one's
  * prototype) throws `InvalidInputError` naming `input.body`; one whose prototype cannot be read (a revoked
@@ -191,15 +195,31 @@ export function readWebhookBody(body: unknown, provider: ProviderId): Uint8Array
           'blob.arrayBuffer()) and pass the bytes, or read it with webhookBodyBytes.',
       });
     }
-    // A forgotten `await` (`body: request.text()`): named, never awaited, its `then` never called.
-    const pending = pendingBodyMessage(body);
-    if (pending !== undefined) {
+    // A fetch Request or Response (Hono's `c.req.raw`): the holder of the body, not the body.
+    const fetchKind = fetchBodyHolder(body);
+    if (fetchKind !== undefined) {
+      const name = fetchKind.toLowerCase();
       throw new WebhookVerificationError({
         provider,
         reason: 'body-not-raw',
-        message: `${provider} webhook: ${pending}`,
+        message:
+          `${provider} webhook: got a fetch ${fetchKind} where the raw request body belongs; pass its body ` +
+          `read to its end (await ${name}.arrayBuffer(), or await ${name}.text())` +
+          (fetchKind === 'Request'
+            ? ', or give the Request to handleWebhook (createWebhookHandler), which reads it for you with a size limit.'
+            : '.'),
       });
     }
+  }
+  // A forgotten `await` (`body: request.text()`): named, never awaited, its `then` never called; a function
+  // with a `then` too.
+  const pending = pendingBodyMessage(body);
+  if (pending !== undefined) {
+    throw new WebhookVerificationError({
+      provider,
+      reason: 'body-not-raw',
+      message: `${provider} webhook: ${pending}`,
+    });
   }
   const stream = streamKind(body);
   if (stream) {
@@ -233,7 +253,7 @@ export function readWebhookBody(body: unknown, provider: ProviderId): Uint8Array
  * `Blob.prototype.arrayBuffer` (a subclass's or an own `arrayBuffer` is not called, as a view's own
  * `buffer` getter is not): the one path every adapter's `parseWebhook` turns a body into bytes by. What a body
  * is, is told by internal slots, not by its prototype: a real `Blob` given another prototype (none,
- * `Object.prototype`, `Uint8Array.prototype`) is read as a Blob, a typed array or buffer given
+ * `Object.prototype`, `Uint8Array.prototype`, a Proxy, none of whose traps runs) is read as a Blob, a typed array or buffer given
  * `Blob.prototype` by its bytes.
  *
  * @throws InvalidInputError naming `input.body` (`operation: 'parseWebhook'`) for what only passes for a
@@ -274,16 +294,72 @@ function unreadableBodyError(provider: ProviderId, cause?: unknown): InvalidInpu
   });
 }
 
+// The platform's fetch `Request` and `Response`, each with a getter of its own that checks the brand (throws
+// for anything else), where the platform has them.
+const fetchBrands = /* @__PURE__ */ (() => {
+  const brand = (type: unknown, getter: string) => {
+    if (typeof type !== 'function') return undefined;
+    const prototype = (type as { prototype?: unknown }).prototype;
+    if (typeof prototype !== 'object' || prototype === null) return undefined;
+    const get = Object.getOwnPropertyDescriptor(prototype, getter)?.get;
+    return typeof get === 'function' ? get : undefined;
+  };
+  return [
+    ['Request', brand(globalThis.Request, 'method')],
+    ['Response', brand(globalThis.Response, 'status')],
+  ] as const;
+})();
+
+// Whether `body` is the platform's fetch `Request` or `Response`, told by the platform's own getter, which
+// throws for anything else, without running any code of the caller's: Node's (undici) checks the brand by the
+// prototype chain, so what is or inherits from a Proxy (whose traps would run) is not asked, and is no fetch
+// body holder here; a browser's checks internal slots, which a Proxy has none of.
+function fetchBodyHolder(body: object): 'Request' | 'Response' | undefined {
+  if (proxyOnChain(body)) return undefined;
+  for (const [kind, get] of fetchBrands) if (get !== undefined && answers(get, body)) return kind;
+  return undefined;
+}
+
+// Whether `value` is, or inherits from, a Proxy (whose traps asking about it would run), told without running
+// a trap where the runtime tells a Proxy: the chain is walked up to the first Proxy. True when the walk
+// throws. False where the runtime cannot tell a Proxy (a browser, whose platform objects check internal
+// slots instead).
+function proxyOnChain(value: object): boolean {
+  const { isProxy } = byteIntrinsics;
+  if (isProxy === undefined) return false;
+  try {
+    for (
+      let link: object | null = value;
+      link !== null;
+      link = Object.getPrototypeOf(link) as object | null
+    ) {
+      if (isProxy(link)) return true;
+    }
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+// A method `value` has, its own or inherited, found by descriptors: a getter is not run (and is no method).
+function hasMethod(value: object, name: string): boolean {
+  for (let link: object | null = value; link !== null; link = Object.getPrototypeOf(link) as object | null) {
+    const found = Object.getOwnPropertyDescriptor(link, name);
+    if (found !== undefined) return typeof found.value === 'function';
+  }
+  return false;
+}
+
 // A body that is still a stream (fetch's ReadableStream, a Node Readable): named, never read here.
+// Asked without running the caller's code: what is or inherits from a Proxy is none (its traps would
+// answer), and `pipe` and `on` are looked for by descriptors, a getter not run.
 function streamKind(body: unknown): string | undefined {
-  if (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream) return 'ReadableStream';
-  if (
-    typeof body === 'object' &&
-    body !== null &&
-    typeof (body as { pipe?: unknown }).pipe === 'function' &&
-    typeof (body as { on?: unknown }).on === 'function'
-  ) {
-    return 'Node stream';
+  if (typeof body !== 'object' || body === null || proxyOnChain(body)) return undefined;
+  try {
+    if (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream) return 'ReadableStream';
+    if (hasMethod(body, 'pipe') && hasMethod(body, 'on')) return 'Node stream';
+  } catch {
+    // Nothing of the caller's runs above; were the platform to throw, the body is named as no stream.
   }
   return undefined;
 }
