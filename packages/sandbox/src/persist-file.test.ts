@@ -12,7 +12,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InvalidInputError } from '@unilive/core';
 import fc from 'fast-check';
@@ -151,5 +151,32 @@ describe('the persist file', () => {
     await sandbox.close();
     expect(existsSync(join(folder, 'p.json'))).toBe(true);
     expect(readdirSync(folder).sort()).toEqual(['p.json', 'there']);
+  });
+
+  it('names a relative path as given, and the folder the system reads it in, never the working folder with /. (generated)', async () => {
+    const cwd = process.cwd();
+    const missing = `unilive-missing-${process.pid}`;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(
+          `${missing}/p.json`,
+          `./${missing}/p.json`,
+          `${missing}/../p.json`,
+          `./${missing}/deeper/p.json`,
+        ),
+        async (persistPath) => {
+          const outcome = await refusal(persistPath);
+          expect(InvalidInputError.isInstance(outcome)).toBe(true);
+          const { message } = outcome as InvalidInputError;
+          const folder = dirname(persistPath);
+          const read = `${cwd}${sep}${folder.replace(/^\.\//, '')}`;
+          expect(message).toBe(
+            `The persist file's folder ${folder} of ${persistPath} (${read}) does not exist: pass a path in a folder the sandbox may write to`,
+          );
+          expect(message).not.toContain(`${cwd}${sep}.${sep}`);
+        },
+      ),
+      { examples: [[`./${missing}/p.json`], [`${missing}/../p.json`]] },
+    );
   });
 });

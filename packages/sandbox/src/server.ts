@@ -480,8 +480,10 @@ function checkPersistPath(path: string): void {
   if (target && !target.isFile()) throw refuse(' is no regular file (a FIFO, a socket or a device)');
   // The folder as the system reads it: `missing/../p.json` needs `missing`, which `resolve` would drop.
   const folder = dirname(path);
-  // Named as the system reads it: absolute, its `..` kept (`/tmp/missing/..`, not `/tmp`, which exists).
-  const shown = isAbsolute(folder) ? folder : `${process.cwd()}${sep}${folder}`;
+  // Named as given, and, for a relative path, where the system looks for it: its `..` kept
+  // (`/tmp/missing/..`, not `/tmp`, which exists), and no `/.` for the current folder. The path itself is
+  // named too for a relative one: the folder alone (`.`, `missing/..`) says little of what was passed.
+  const shown = isAbsolute(folder) ? folder : relativeFolder(path, folder);
   let folderStat: ReturnType<typeof statSync>;
   try {
     folderStat = statSync(folder);
@@ -506,6 +508,20 @@ function checkPersistPath(path: string): void {
     if (code === 'ENAMETOOLONG') throw refuse(' name is longer than the file system allows');
     throw refuse(`'s folder ${shown} cannot be written to`);
   }
+}
+
+// A relative persist path's folder, as given and as the system reads it (from the working folder).
+function relativeFolder(path: string, folder: string): string {
+  let cwd: string;
+  try {
+    cwd = process.cwd();
+  } catch {
+    // The working folder was removed: there is nothing to read the path from.
+    cwd = 'the working folder, which no longer exists';
+  }
+  const stripped = folder.replace(/^\.(?:[/\\]|$)/, '');
+  const read = stripped === '' ? cwd : `${cwd}${sep}${stripped}`;
+  return folder === '.' ? `of ${path} (the working folder, ${read})` : `${folder} of ${path} (${read})`;
 }
 
 // What a value given for text is, without showing it (it may be a secret put in the wrong option).

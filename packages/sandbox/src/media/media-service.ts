@@ -33,7 +33,12 @@ export interface MediaOptions {
    * {@link defaultReconnectWindowMs}); a publish after that starts a new playlist at the same URL.
    */
   hls?: boolean | { ffmpegPath?: string; segmentSeconds?: number; reconnectWindowMs?: number };
-  /** Where HLS output is written (non-empty text); a new temporary folder, removed on close, by default. */
+  /**
+   * Where HLS output is written (non-empty text); a new temporary folder, removed on close, by default. A
+   * sandbox started again on the same folder (and the same `persistPath`, so the streams are the same) serves
+   * a playlist it finds ended there (`#EXT-X-ENDLIST`) as it was, with its segments, until the stream's next
+   * publish writes a new one.
+   */
   directory?: string;
 }
 
@@ -581,8 +586,30 @@ export async function startMediaService(
   });
 
   function hlsFile(provider: ProviderId, id: string, name: string): string | undefined {
-    const output = outputs.get(keyOf(provider, id));
+    const output = servedOutput(provider, id);
     return output && /^[A-Za-z0-9_-]+\.(m3u8|ts)$/.test(name) ? join(output.directory, name) : undefined;
+  }
+
+  /**
+   * The output whose files are served for a stream: the one of this run, or, before any publish since the
+   * sandbox started, one a sandbox that ran before on this folder ended (its playlist file ends with
+   * `#EXT-X-ENDLIST`), for a stream this sandbox has (the same `persistPath`): served as it was, ended, with
+   * its segments, until a publish writes a new playlist over it (`outputOf` reads it as ended). A playlist
+   * left live (the sandbox stopped within a reconnect window) is not served until a publish carries it on.
+   */
+  function servedOutput(provider: ProviderId, id: string): StreamOutput | undefined {
+    const held = outputs.get(keyOf(provider, id));
+    if (held || !hls || !engine.dialects.has(provider) || !engine.hasRecord(provider, id)) return held;
+    const playlistName = playlistNameOf(provider);
+    const directory = join(root, encodeURIComponent(provider), encodeURIComponent(id));
+    let file: string;
+    try {
+      file = readFileSync(join(directory, playlistName), 'utf8');
+    } catch {
+      return undefined;
+    }
+    if (!file.trimEnd().endsWith('#EXT-X-ENDLIST')) return undefined;
+    return outputOf(provider, id, playlistName);
   }
 
   const urlHost = options.urlHost ?? options.host;
@@ -605,7 +632,7 @@ export async function startMediaService(
       })),
     hlsFile,
     hlsPlaylist(provider, id, name) {
-      const output = outputs.get(keyOf(provider, id));
+      const output = servedOutput(provider, id);
       return output && name === output.playlistName && hlsFile(provider, id, name)
         ? playlistOf(output)
         : undefined;
