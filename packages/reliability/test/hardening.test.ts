@@ -353,7 +353,9 @@ function describeAdapter(adapterId: AdapterId): void {
       const sampler = setInterval(() => {
         peak = Math.max(peak, process.memoryUsage().rss);
       }, 2);
-      const outcome = await createLiveStreamClient(provider())
+      // The attempt's time limit is no part of this case: on a machine busy enough to take 15 s over the
+      // 16 MiB, the attempt would end by its timer and a retry would reach the sandbox instead of the bomb.
+      const outcome = await createLiveStreamClient(provider({ timeoutMs: totalTimeoutMs }))
         .get(id)
         .catch((error: unknown) => error);
       clearInterval(sampler);
