@@ -74,25 +74,31 @@ describe.skipIf(!ffmpeg)('an ended HLS playlist across a sandbox restart', () =>
         return { status: response.status, text: await response.text() };
       };
       const live = after.changes.next((change) => change.kind === 'encoder-connected' && change.id === id);
-      const push = testPush(
-        { url: `${(stream.ingest as { server: string }).server}/${(stream.ingest as { key: string }).key}` },
-        { durationSeconds: 4 },
-      );
-      await whilePushing(push, live, after.logs);
-      // Until the new publish's playlist is written, the ended one is served as it was, never reopened.
-      const fresh = await whilePushing(
-        push,
-        eventually(async () => {
-          const served = await playlist();
-          if (served.status === 200 && served.text !== endedText) return served.text;
-          return undefined;
-        }),
-        after.logs,
-      );
+      // Pushed until stopped: on a busy machine the new playlist may take longer than any fixed push lasts.
+      const push = testPush({
+        url: `${(stream.ingest as { server: string }).server}/${(stream.ingest as { key: string }).key}`,
+      });
+      let fresh: string;
+      try {
+        await whilePushing(push, live, after.logs);
+        // Until the new publish's playlist is written, the ended one is served as it was, never reopened.
+        fresh = await whilePushing(
+          push,
+          eventually(async () => {
+            const served = await playlist();
+            if (served.status === 200 && served.text !== endedText) return served.text;
+            return undefined;
+          }),
+          after.logs,
+        );
+      } finally {
+        push.stop();
+      }
       expect(fresh).not.toContain('#EXT-X-ENDLIST');
       expect(fresh).not.toContain('#EXT-X-DISCONTINUITY');
       expect(segmentsOf(fresh).map(numberOf)[0]).toBe(lastBefore + 1);
       expect(fresh).toContain(`#EXT-X-MEDIA-SEQUENCE:${lastBefore + 1}\n`);
+      // Stopped, not cut or failed.
       expect((await push.done).ok).toBe(true);
     } finally {
       await after.sandbox.close();
