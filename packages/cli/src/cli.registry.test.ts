@@ -297,3 +297,62 @@ describe('several providers from --config', () => {
     }
   });
 });
+
+describe('a --config file and provider ids as a newcomer writes them', () => {
+  it('reads a file that starts with a UTF-8 byte-order mark (RFC 8259 section 8.1), as Notepad saves it', async () => {
+    const config = { providers: [{ provider: 'liveapi', name: 'eu' }] };
+    const path = join(folder, 'bom.json');
+    await writeFile(
+      path,
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(config))]),
+    );
+    const { run, json, err } = capture();
+    expect(await run('create', '--name', 'From Notepad', '--config', path, '--json'), err.join('\n')).toBe(0);
+    const stream = json();
+    expect(stream.ref).toBe(`eu:${stream.id}`);
+    expect(await run('list', '--config', path, '--json')).toBe(0);
+    expect(json().map((listed: { ref: string }) => listed.ref)).toContain(stream.ref);
+  });
+
+  it('names the nearest provider id for a misspelled one, with a sandbox as without', async () => {
+    const cases: [string, string][] = [
+      ['LiveAPI', 'liveapi'],
+      ['livepi', 'liveapi'],
+      ['wowza_video', 'wowza-video'],
+      ['VideoSDK', 'videosdk'],
+    ];
+    for (const [given, nearest] of cases) {
+      for (const sandboxUrl of [sandbox.url, undefined]) {
+        const { run, err, out } = capture(sandboxUrl ? {} : { UNILIVE_SANDBOX_URL: '' });
+        expect(await run('list', '--provider', given, '--json'), given).toBe(2);
+        const line = `unilive: InvalidInputError: Unknown provider: expected one of wowza-video, wowza-realtime, liveapi, videosdk; did you mean "${nearest}"?`;
+        expect(err).toEqual([line]);
+        expect(JSON.parse(out[0] ?? 'null').error).toMatchObject({
+          name: 'InvalidInputError',
+          message: line.slice('unilive: InvalidInputError: '.length),
+          delivery: 'not-sent',
+        });
+      }
+    }
+  });
+
+  it("prints LiveAPI's viewer pages, which carry the key's public name, and never the key's password", async () => {
+    const { run, out, json } = capture();
+    expect(
+      await run('create', '--provider', 'liveapi', '--name', 'viewers', '--show-secrets', '--json'),
+    ).toBe(0);
+    const stream = json();
+    const password = /\?password=(.+)$/.exec(stream.ingest[0].streamKey)?.[1] ?? '';
+    expect(password).not.toBe('');
+    for (const command of [
+      ['get', stream.id],
+      ['get', stream.id, '--json'],
+      ['list', '--json'],
+    ]) {
+      expect(await run(...command, '--provider', 'liveapi')).toBe(0);
+      const printed = out.pop() ?? '';
+      for (const endpoint of stream.playback) expect(printed).toContain(endpoint.url);
+      expect(printed).not.toContain(password);
+    }
+  });
+});

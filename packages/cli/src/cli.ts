@@ -113,12 +113,46 @@ function suggestionOf(message: string): string {
   return match ? ` (did you mean ${match[1]}?)` : '';
 }
 
+/**
+ * The switch (an option that takes no value) `flag` names on `command`, with its opposite when the command
+ * has one (`--recording` and `--no-recording`), or undefined when `flag` is no switch of it.
+ */
+function switchOf(command: Command, flag: string): { opposite: string | undefined } | undefined {
+  const option = command.options.find((candidate) => candidate.long === flag || candidate.short === flag);
+  if (!option || option.required || option.optional) return undefined;
+  const long = option.long ?? flag;
+  const oppositeName = long.startsWith('--no-') ? `--${long.slice(5)}` : `--no-${long.slice(2)}`;
+  const opposite = command.options.some((candidate) => candidate.long === oppositeName)
+    ? oppositeName
+    : undefined;
+  return { opposite };
+}
+
+/**
+ * commander's code for a value option followed by another option (`--name --json`), which {@link
+ * UniliveCommand} raises: the option lacks its value, and the option after it is not taken as one.
+ */
+const optionAsValueCode = 'unilive.optionValueIsOption';
+
 /** One line for a parse error; never the value the user typed, which may be a secret. */
-function parseErrorLine(error: CommanderError, command: Command | undefined): string {
+function parseErrorLine(error: CommanderError, command: Command | undefined, program: Command): string {
   const where = command ? `unilive ${command.name()}` : 'unilive';
   switch (error.code) {
-    case 'commander.unknownOption':
-      return `${where}: unknown option ${flagOf(error.message)}${suggestionOf(error.message)}`;
+    case 'commander.unknownOption': {
+      const flag = flagOf(error.message);
+      // `--low-latency=1`: commander takes a known switch with a value for an unknown option; the option
+      // exists, and the value is what is wrong.
+      const given = /'([^']*)'/.exec(error.message)?.[1] ?? '';
+      const known = given.includes('=') ? switchOf(command ?? program, flag) : undefined;
+      if (known) {
+        return `${where}: ${flag} takes no value: give ${flag} alone${known.opposite ? ` or ${known.opposite}` : ', or leave it out'}`;
+      }
+      return `${where}: unknown option ${flag}${suggestionOf(error.message)}`;
+    }
+    case optionAsValueCode: {
+      const option = optionOf(error.message);
+      return `${where}: ${option} needs a value (an argument that starts with "-" is an option; give such a value as ${option}=VALUE)`;
+    }
     case 'commander.unknownCommand':
       return `unilive: unknown command${suggestionOf(error.message)}; the commands are ${commands.map((spec) => spec.name).join(', ')}`;
     case 'commander.optionMissingArgument':
@@ -133,10 +167,43 @@ function parseErrorLine(error: CommanderError, command: Command | undefined): st
   }
 }
 
+/**
+ * A commander command that refuses an option's value that is itself an option: commander gives a value
+ * option the next argument whatever it is, so `create --name --json` would name a stream `--json` (and
+ * print text). The next argument counts as an option as commander's own parser reads one (a dash and at
+ * least one more character: `-` alone, standard input for `--token-file -`, stays a value, and so does a
+ * negative number); a value that truly starts with a dash is given joined, `--name=-x`, which commander reads
+ * as the value it is.
+ */
+// A negative number is a value, as commander's own parser reads one for an optional value: no option of the
+// CLI is a digit, and `--limit -1` is then refused for its range, naming it.
+const negativeNumber = /^-(\d+|\d*\.\d+)([eE][+-]?\d+)?$/;
+
+class UniliveCommand extends Command {
+  override createCommand(name?: string): Command {
+    return new UniliveCommand(name);
+  }
+
+  override parseOptions(args: string[]): { operands: string[]; unknown: string[] } {
+    for (let index = 0; index < args.length; index += 1) {
+      const arg = args[index] ?? '';
+      if (arg === '--') break;
+      const option = this.options.find((candidate) => candidate.long === arg || candidate.short === arg);
+      if (!option?.required) continue;
+      const value = args[index + 1];
+      if (value !== undefined && value.length > 1 && value.startsWith('-') && !negativeNumber.test(value)) {
+        this.error(`error: option '${option.flags}' argument is an option`, { code: optionAsValueCode });
+      }
+      index += 1;
+    }
+    return super.parseOptions(args);
+  }
+}
+
 /** The program: one commander command per spec, parsed with our output and our exit codes. */
 function buildProgram(context: CommandContext, ran: { code: number; failing?: Command }): Command {
   const { output } = context;
-  const program = new Command('unilive')
+  const program = new UniliveCommand('unilive')
     .description('live streams on any supported vendor, from the command line')
     .version(version, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
@@ -313,14 +380,16 @@ export async function main(argv: readonly string[], environment: CliEnvironment 
       if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) {
         return error.exitCode === 0 ? 0 : 2;
       }
-      output.err(parseErrorLine(error, ran.failing));
+      const line = parseErrorLine(error, ran.failing, program);
+      output.err(line);
       if (ran.failing) {
         output.err(`Usage: unilive ${ran.failing.name()} ${ran.failing.usage()}`);
         output.err(`Run "unilive ${ran.failing.name()} --help" for every option.`);
       }
+      if (asksForJson(argv)) output.out(jsonText({ error: usageErrorJson(line.replace(/^[^:]*: /, '')) }));
       return 2;
     }
-    return reportFailure(error, output, argv.includes('--json'));
+    return reportFailure(error, output, asksForJson(argv));
   } finally {
     await closeOpened(context);
   }
@@ -334,9 +403,28 @@ async function closeOpened(context: CommandContext): Promise<void> {
   await Promise.all(opened.map((resource) => Promise.resolve(resource.close()).catch(() => {})));
 }
 
+/**
+ * Whether the command line asks for `--json` (`--json=…` too, itself a usage error): then every error, the
+ * CLI's own usage errors included, prints one `{"error": {…}}` document on standard output besides its line
+ * on standard error. Arguments after `--` are operands, and `--name=--json` is a value.
+ */
+function asksForJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).some((arg) => arg === '--json' || arg.startsWith('--json='));
+}
+
+/**
+ * The error document of a usage error the CLI raises itself, shaped as a library error's `toJSON` is: the
+ * same `name`/`message` pair, refused before any request (`delivery: 'not-sent'`), not worth repeating.
+ */
+function usageErrorJson(message: string): Record<string, unknown> {
+  return { name: 'UsageError', message, delivery: 'not-sent', isRetryable: false };
+}
+
 function reportFailure(error: unknown, output: Output, json: boolean): number {
   if (error instanceof UsageError) {
     output.err(`unilive: ${error.message}`);
+    if (json) output.out(jsonText({ error: usageErrorJson(error.message) }));
     return 2;
   }
   if (UniliveError.isInstance(error)) {
@@ -346,6 +434,8 @@ function reportFailure(error: unknown, output: Output, json: boolean): number {
     // Refused before any request (a bad setting, a bad input): a usage error.
     return InvalidInputError.isInstance(error) && error.status === undefined ? 2 : 1;
   }
-  output.err(`unilive: unexpected failure: ${(error as Error)?.message ?? String(error)}`);
+  const message = `unexpected failure: ${(error as Error)?.message ?? String(error)}`;
+  output.err(`unilive: ${message}`);
+  if (json) output.out(jsonText({ error: { name: 'UnexpectedError', message, isRetryable: false } }));
   return 1;
 }

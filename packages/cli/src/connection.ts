@@ -437,7 +437,8 @@ export async function streamsFor(invocation: Invocation): Promise<Streams> {
 
 /**
  * Reads `--config`: a JSON object with a `providers` list, at most {@link maxConfigFileBytes}, read as
- * {@link readInputFile} reads; the message never repeats the file's text.
+ * {@link readInputFile} reads, a leading UTF-8 byte-order mark ignored; the message never repeats the
+ * file's text.
  */
 async function readRegistryConfig(invocation: Invocation, path: string): Promise<LiveStreamRegistryConfig> {
   const text = await readInputFile(invocation, '--config', path, {
@@ -447,7 +448,9 @@ async function readRegistryConfig(invocation: Invocation, path: string): Promise
   });
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    // A byte-order mark (Windows Notepad, PowerShell 5's Out-File) is no part of the JSON text: RFC 8259
+    // section 8.1 lets a parser ignore it, and JSON.parse would not.
+    parsed = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
   } catch {
     throw new UsageError('--config: the file is not JSON');
   }

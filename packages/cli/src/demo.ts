@@ -86,7 +86,7 @@ export interface DemoMedia {
  */
 export async function runDemo(options: DemoOptions): Promise<number> {
   const unknown = options.providers.filter((id) => !(builtInProviderIds as readonly string[]).includes(id));
-  if (unknown.length > 0) throw new UsageError(unknownProviderMessage());
+  if (unknown.length > 0) throw new UsageError(unknownProviderMessage(unknown[0]));
   // With --json, the text goes nowhere and one document is printed at the end.
   const output: Output = options.json
     ? { out: () => {}, err: (text) => options.output.err(text), interactive: false }

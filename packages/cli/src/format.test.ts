@@ -252,3 +252,79 @@ describe('streamRows', () => {
     );
   });
 });
+
+describe('a stream key whose name the vendor puts in its viewer URLs (LiveAPI)', () => {
+  const hex = (length: number) => fc.stringMatching(new RegExp(`^[0-9a-f]{${length}}$`));
+  // As the LiveAPI adapter maps a stream: the key `lv_<32 hex>?password=<8 hex>`, the hosted player and the
+  // HLS URL carrying its `lv_…` name, and the raw answer holding the key too.
+  const liveapiStream = (name: string, password: string, user: string): LiveStream =>
+    ({
+      id: 's1',
+      provider: 'liveapi',
+      name: 'viewers',
+      state: 'ready',
+      ingest: [
+        {
+          protocol: 'rtmp',
+          server: 'rtmp://ingest.liveapi.com/static',
+          streamKey: `${name}?password=${password}`,
+          url: `rtmp://ingest.liveapi.com/static/${name}?password=${password}`,
+        },
+      ],
+      playback: [
+        { protocol: 'hls', url: `https://live.liveapi.com/${user}/${name}/index.m3u8` },
+        { protocol: 'embed', url: `https://player.liveapi.com/${name}` },
+        { protocol: 'embed', audioOnly: true, url: `https://player.liveapi.com/${name}?onlyAudio=true` },
+      ],
+      raw: {
+        ingest: { key: `${name}?password=${password}` },
+        playback: { embed_url: `https://player.liveapi.com/${name}` },
+      },
+    }) as LiveStream;
+
+  it('prints the viewer URLs whole and never the password, in text and JSON', () => {
+    fc.assert(
+      fc.property(hex(32), hex(8), hex(24), (id, password, user) => {
+        const name = `lv_${id}`;
+        const stream = liveapiStream(name, password, user);
+        const text = describeStream(stream);
+        const json = JSON.stringify(streamJson(stream, true));
+        for (const printed of [text, json]) {
+          for (const endpoint of stream.playback) expect(printed).toContain(endpoint.url);
+          expect(printed).not.toContain(password);
+          // The password reads [REDACTED] wherever the key sits (a URL, the raw answer).
+          expect(printed).not.toMatch(/password=(?!\[REDACTED\])/);
+        }
+        expect(text).toContain(`embed  default     https://player.liveapi.com/${name}`);
+        // The key echoed in the stream's name, in every form (plain, URL-encoded, JSON-escaped, base64).
+        const key = `${name}?password=${password}`;
+        for (const echoed of [key, encodeURIComponent(key), Buffer.from(key).toString('base64')]) {
+          const holder = { ...stream, name: `from ${echoed} on` };
+          for (const printed of [describeStream(holder), JSON.stringify(streamJson(holder, true))])
+            expect(leaked(printed, [key, password])).toBeUndefined();
+        }
+        expect(JSON.parse(json).ingest[0].streamKey).toBe('[REDACTED]');
+        // --show-secrets prints the key as it is.
+        expect(describeStream(stream, { showSecrets: true })).toContain(`${name}?password=${password}`);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('stays masked whole, beginning included, when no playback URL carries its name', () => {
+    fc.assert(
+      fc.property(hex(32), hex(8), (id, password) => {
+        const name = `lv_${id}`;
+        const stream = liveapiStream(name, password, 'user1');
+        const hidden = {
+          ...stream,
+          playback: [{ protocol: 'embed', url: `https://player.example/${name.slice(0, 20)}` }],
+        } as LiveStream;
+        const printed = JSON.stringify(streamJson(hidden, true)) + describeStream(hidden);
+        expect(printed).not.toContain(name.slice(0, 20));
+        expect(printed).not.toContain(password);
+      }),
+      { numRuns: 30 },
+    );
+  });
+});

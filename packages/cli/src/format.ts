@@ -3,6 +3,7 @@ import {
   type LiveStream,
   type PlaybackEndpoint,
   type Redactor,
+  redactedMarker,
   serverRedactor,
   streamSecrets,
   toRedactor,
@@ -18,13 +19,102 @@ export const showSecretsOption = {
   description: 'print stream keys, push passwords and tokens (in fields, URLs and --raw); hidden by default',
 };
 
+/** A stream as {@link printedSecrets} reads it. */
+type SecretHolder = Parameters<typeof streamSecrets>[0];
+
+/** The path segments of a stream's playback URLs: what the vendor hands every viewer. */
+function viewerPathSegments(stream: SecretHolder): Set<string> {
+  const segments = new Set<string>();
+  for (const endpoint of stream.playback ?? []) {
+    if (typeof endpoint.url !== 'string' || !URL.canParse(endpoint.url)) continue;
+    for (const segment of new URL(endpoint.url).pathname.split('/')) if (segment) segments.add(segment);
+  }
+  return segments;
+}
+
+/** The values of a query (`password=ab12cd34` → `ab12cd34`), as written and decoded. */
+function queryValues(query: string): string[] {
+  return query.split('&').flatMap((part) => {
+    const value = part.slice(part.indexOf('=') + 1);
+    if (value === '') return [];
+    let decoded = value;
+    try {
+      decoded = decodeURIComponent(value.replaceAll('+', ' '));
+    } catch {}
+    return decoded === value ? [value] : [value, decoded];
+  });
+}
+
+/** What printed text is masked by: every secret, and the public names the masking leaves readable. */
+export interface PrintedSecrets {
+  secrets: string[];
+  publicNames: string[];
+}
+
 /**
- * What hides a stream's secrets from printed text: every credential it carries (core's `streamSecrets`,
- * in every encoding core's redaction covers) and anything shaped like one (an `rtmp://host/app/KEY`
- * segment, URL user information, a bearer value).
+ * The secrets printed text is masked by: core's `streamSecrets`, and the names a stream key shares with the
+ * stream's viewer URLs, which stay readable. Such a key is made of a public name and a query of credentials,
+ * and the vendor itself puts the name in the playback URLs: LiveAPI's key is `lv_<32 hex>?password=<8 hex>`
+ * (its API reference and the encoder examples: the `?password=` part is what the encoder must add), and its
+ * hosted player (`https://player.liveapi.com/lv_<32 hex>`) and HLS URL
+ * (`https://live.liveapi.com/<user>/lv_<32 hex>/index.m3u8`) carry the `lv_…` name: every viewer has it, so
+ * it cannot be what protects publishing. Masked by the whole key alone, redaction (which also masks a
+ * secret's beginning, as a message cut short would hold it) hid the viewer page. The whole key stays a secret
+ * (its base64 or other encoded forms are masked whole), and so are its query's values (the password, in
+ * every encoding), wherever they sit; a key with no query, or whose name is in no playback URL (every other
+ * vendor's), has no public name.
  */
-export function streamRedactor(stream: Parameters<typeof streamSecrets>[0]): Redactor {
-  return toRedactor(streamSecrets(stream));
+export function printedSecrets(stream: SecretHolder): PrintedSecrets {
+  const secrets = streamSecrets(stream);
+  const viewerSegments = viewerPathSegments(stream);
+  const publicNames = new Set<string>();
+  for (const endpoint of stream.ingest ?? []) {
+    const key = endpoint.streamKey;
+    const at = key?.indexOf('?') ?? -1;
+    if (key === undefined || at <= 0) continue;
+    const name = key.slice(0, at);
+    const values = queryValues(key.slice(at + 1));
+    if (!viewerSegments.has(name) || values.length === 0) continue;
+    publicNames.add(name);
+    secrets.push(...values);
+  }
+  return { secrets: secrets.filter((secret) => !publicNames.has(secret)), publicNames: [...publicNames] };
+}
+
+// Stands for a public name while the text is redacted: private-use characters no secret or shape matches.
+const publicNameMark = /\uE000(\d+)\uE001/g;
+
+/**
+ * `redactor`, leaving `publicNames` readable: each is set aside before the text is redacted and put back
+ * after, so neither a secret that starts with one (the whole key) nor the masking of a secret's beginning
+ * hides it, while everything around it is masked as before.
+ */
+function keepingPublic(redactor: Redactor, publicNames: readonly string[]): Redactor {
+  if (publicNames.length === 0) return redactor;
+  const names = [...new Set(publicNames)].sort((a, b) => b.length - a.length);
+  return {
+    redact(text) {
+      let marked = text;
+      names.forEach((name, index) => {
+        marked = marked.replaceAll(name, `\uE000${index}\uE001`);
+      });
+      if (marked === text) return redactor.redact(text);
+      return redactor
+        .redact(marked)
+        .replace(publicNameMark, (_, index: string) => names[Number(index)] ?? '')
+        .replace(/[\uE000\uE001]/g, '');
+    },
+  };
+}
+
+/**
+ * What hides a stream's secrets from printed text: every credential it carries ({@link printedSecrets},
+ * in every encoding core's redaction covers) and anything shaped like one (an `rtmp://host/app/KEY`
+ * segment, URL user information, a bearer value), leaving the names its viewer URLs carry readable.
+ */
+export function streamRedactor(stream: SecretHolder): Redactor {
+  const { secrets, publicNames } = printedSecrets(stream);
+  return keepingPublic(toRedactor(secrets), publicNames);
 }
 
 /**
@@ -33,8 +123,9 @@ export function streamRedactor(stream: Parameters<typeof streamSecrets>[0]): Red
  * which in a server is the application (`rtmp://host:1935/v2/pub`) an encoder needs (see core's
  * `serverRedactor`). A server that carries a key, password or token still has it masked.
  */
-export function streamServerRedactor(stream: Parameters<typeof streamSecrets>[0]): Redactor {
-  return serverRedactor(streamSecrets(stream));
+export function streamServerRedactor(stream: SecretHolder): Redactor {
+  const { secrets, publicNames } = printedSecrets(stream);
+  return keepingPublic(serverRedactor(secrets), publicNames);
 }
 
 /** The redactors that mask a stream's fields: text fields, and its ingest servers (see {@link streamServerRedactor}). */
@@ -48,9 +139,14 @@ export interface StreamRedactors {
  * may echo one stream's key in another stream's name or id, so a row masked by its own stream's secrets
  * alone could still print a key of the same account.
  */
-export function listRedactors(streams: readonly Parameters<typeof streamSecrets>[0][]): StreamRedactors {
-  const secrets = streams.flatMap((stream) => streamSecrets(stream));
-  return { text: toRedactor(secrets), server: serverRedactor(secrets) };
+export function listRedactors(streams: readonly SecretHolder[]): StreamRedactors {
+  const printed = streams.map((stream) => printedSecrets(stream));
+  const secrets = printed.flatMap((each) => each.secrets);
+  const publicNames = printed.flatMap((each) => each.publicNames);
+  return {
+    text: keepingPublic(toRedactor(secrets), publicNames),
+    server: keepingPublic(serverRedactor(secrets), publicNames),
+  };
 }
 
 /** What stands for a value nested deeper than {@link redactDeep} walks. */
@@ -223,8 +319,14 @@ export function streamJson(
   const ingest = redacted.ingest;
   if (Array.isArray(ingest)) {
     redacted.ingest = ingest.map((endpoint: Record<string, unknown>, index) => {
-      const server = stream.ingest[index]?.server;
-      return server === undefined ? endpoint : { ...endpoint, server: serverScrubber.redact(server) };
+      const given = stream.ingest[index];
+      const server = given?.server;
+      return {
+        ...endpoint,
+        ...(server === undefined ? {} : { server: serverScrubber.redact(server) }),
+        // The field is a secret whole, whatever part of it is public (see printedSecrets).
+        ...(given?.streamKey === undefined ? {} : { streamKey: redactedMarker }),
+      };
     });
   }
   return redacted;

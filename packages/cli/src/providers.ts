@@ -5,6 +5,7 @@ import {
   InvalidInputError,
   isLoopbackHost,
   type LiveStreamProvider,
+  nearestName,
   type ProviderId,
   readCappedText,
 } from '@unilive/core';
@@ -94,6 +95,9 @@ export async function sandboxSettings(
     });
   }
   const entry = sandboxEntry(index, id, origin);
+  // An id no package provides is what is wrong, whatever the sandbox serves: the same refusal (and the same
+  // nearest id) as without a sandbox, rather than a list of what the sandbox serves that holds the right one.
+  if (!entry && !(builtInProviderIds as readonly string[]).includes(id)) throw unknownProviderError(id);
   if (!entry) {
     const providers = typeof index === 'object' && index !== null ? index.providers : undefined;
     const served =
@@ -192,9 +196,22 @@ function sandboxEntry(
   return { baseUrl: `${origin}${basePath}`, credentials };
 }
 
-/** The message for a provider id that no package provides: the known ids, never the id given. */
-export function unknownProviderMessage(): string {
-  return `Unknown provider: expected one of ${builtInProviderIds.join(', ')}`;
+/**
+ * The message for a provider id that no package provides: the known ids and, when `id` is near one of them
+ * (`LiveAPI`, `livepi`, `wowza_video`), that one, as core's configuration names it; never the id given.
+ */
+export function unknownProviderMessage(id?: string): string {
+  const nearest = id === undefined ? undefined : nearestName(id, builtInProviderIds);
+  return `Unknown provider: expected one of ${builtInProviderIds.join(', ')}${nearest ? `; did you mean "${nearest}"?` : ''}`;
+}
+
+/** The refusal of a provider id no package provides (see {@link unknownProviderMessage}). */
+function unknownProviderError(id: string): InvalidInputError {
+  return new InvalidInputError({
+    operation: 'configure',
+    message: unknownProviderMessage(id),
+    issues: [{ path: 'provider', message: `expected one of ${builtInProviderIds.join(', ')}` }],
+  });
 }
 
 /** Builds a provider from its id and plain settings. */
@@ -216,13 +233,11 @@ export async function loadFactory(
 ): Promise<ConfiguredProviderFactory> {
   const factory = await load(id);
   if (!factory) {
-    const known = (builtInProviderIds as readonly string[]).includes(id);
+    if (!(builtInProviderIds as readonly string[]).includes(id)) throw unknownProviderError(id);
     throw new InvalidInputError({
-      ...(known ? { provider: id } : {}),
+      provider: id,
       operation: 'configure',
-      message: known
-        ? `The provider package @unilive/${id} is not installed: run \`npm install @unilive/${id}\``
-        : unknownProviderMessage(),
+      message: `The provider package @unilive/${id} is not installed: run \`npm install @unilive/${id}\``,
       issues: [{ path: 'provider', message: `expected one of ${builtInProviderIds.join(', ')}` }],
     });
   }
