@@ -42,7 +42,10 @@ export interface ProviderCapabilities {
   names: boolean;
   ingestProtocols: readonly IngestProtocol[];
   playbackProtocols: readonly PlaybackProtocol[];
-  /** Largest name length the vendor accepts, in characters counted as code points (an emoji is one). */
+  /**
+   * Largest name length the vendor accepts, in code points (the vendors count characters, not what a reader
+   * sees as one): an emoji of one code point counts 1, a flag 2, a family emoji up to 7.
+   */
   maxNameLength: number;
   /**
    * Every state a stream of this provider can be reported in (the values of the adapter's state table,

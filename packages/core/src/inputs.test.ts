@@ -75,9 +75,13 @@ describe('validateCreateInput', () => {
     ]);
   });
 
-  it('rejects names over 200 characters and control characters', () => {
+  it('rejects names over 200 code points and control characters', () => {
     expect(issuesOf(() => validateCreateInput({ name: 'x'.repeat(201) }))).toEqual([
-      { path: 'name', message: 'expected at most 200 characters' },
+      {
+        path: 'name',
+        message:
+          'expected at most 200 code points (an emoji of one code point counts 1, a flag 2, a family emoji up to 7); this name has 201',
+      },
     ]);
     expect(issuesOf(() => validateCreateInput({ name: 'a\r\nb' }))).toEqual([
       { path: 'name', message: 'expected no control characters' },
@@ -229,12 +233,45 @@ describe('readProviderOptions', () => {
 describe('names', () => {
   const emoji = '😀';
 
-  it('counts characters as people do: code points, not UTF-16 units', () => {
+  it('counts code points, not UTF-16 units', () => {
     expect(validateCreateInput({ name: emoji.repeat(120) }).name).toBe(emoji.repeat(120));
     expect(validateCreateInput({ name: emoji.repeat(200) }).name).toHaveLength(400);
     expect(issuesOf(() => validateCreateInput({ name: emoji.repeat(201) }))).toEqual([
-      { path: 'name', message: 'expected at most 200 characters' },
+      {
+        path: 'name',
+        message:
+          'expected at most 200 code points (an emoji of one code point counts 1, a flag 2, a family emoji up to 7); this name has 201',
+      },
     ]);
+  });
+
+  it('counts an emoji sequence by its code points, and the refusal names the unit and the count given', () => {
+    // What a reader sees as one character: one code point, a skin tone (2), a flag (2), a keycap (3), a
+    // family (7), a subdivision flag (7).
+    const sequences = ['👍', '👍🏽', '🇫🇷', '1️⃣', '👨‍👩‍👧‍👦', '🏴󠁧󠁢󠁳󠁣󠁴󠁿'];
+    fc.assert(
+      fc.property(fc.integer({ min: 150, max: 205 }), fc.constantFrom(...sequences), (pad, sequence) => {
+        const name = 'x'.repeat(pad) + sequence;
+        const codePoints = pad + [...sequence].length;
+        if (codePoints <= 200) expect(validateCreateInput({ name }).name).toBe(name);
+        else
+          expect(issuesOf(() => validateCreateInput({ name }))).toEqual([
+            {
+              path: 'name',
+              message: `expected at most 200 code points (an emoji of one code point counts 1, a flag 2, a family emoji up to 7); this name has ${codePoints}`,
+            },
+          ]);
+      }),
+      {
+        examples: [
+          [199, '👍'],
+          [199, '👍🏽'],
+          [199, '🇫🇷'],
+          [193, '👨‍👩‍👧‍👦'],
+          [194, '👨‍👩‍👧‍👦'],
+        ],
+      },
+    );
   });
 
   it.each([

@@ -19,8 +19,16 @@ import {
 // reads webhooks, say) drops it: a bundler keeps an unused top-level call it cannot prove free of effects.
 const forbiddenKeys = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** The longest name any built-in provider accepts, in characters (code points: an emoji counts one). */
+/**
+ * The longest name any built-in provider accepts, in code points (what the vendors count: characters, not
+ * what a reader sees as one): an emoji of one code point counts 1, a flag 2, a family emoji up to 7.
+ */
 export const maxNameLength = 200;
+
+/** The refusal of a name past {@link maxNameLength}: the unit, and the count given (never the name). */
+export function nameTooLongMessage(length: number): string {
+  return `expected at most ${maxNameLength} code points (an emoji of one code point counts 1, a flag 2, a family emoji up to 7); this name has ${length}`;
+}
 
 // Each rule skips what an earlier one already reported, so a name gets one clear message.
 const nameSchema = /* @__PURE__ */ (() =>
@@ -31,7 +39,10 @@ const nameSchema = /* @__PURE__ */ (() =>
       (name) => name.trim().length === 0 || !isInvisible(name),
       'expected visible characters, not only invisible ones (zero-width or format characters)',
     ),
-    v.check((name) => codePointLength(name) <= maxNameLength, `expected at most ${maxNameLength} characters`),
+    v.check(
+      (name) => codePointLength(name) <= maxNameLength,
+      (issue) => nameTooLongMessage(codePointLength(String(issue.input))),
+    ),
     v.check(isWellFormed, 'expected well-formed text (a lone surrogate cannot be sent as UTF-8)'),
     v.check((name) => !hasControlCharacter(name), 'expected no control characters'),
     v.check(

@@ -52,8 +52,9 @@ export type ProviderOptions<Operation extends ProviderOptionsOperation = 'create
 /** Input of `create`, validated before any request. */
 export interface CreateLiveStreamInput {
   /**
-   * 1–200 characters, counted in code points (an emoji counts one); visible text, well-formed, with no
-   * control or bidirectional override characters (a provider may allow fewer).
+   * 1–200 code points (an emoji of one code point counts 1, a flag 2, a family emoji up to 7: the vendors
+   * count characters, not what a reader sees as one); visible text, well-formed, with no control or
+   * bidirectional override characters (a provider may allow fewer).
    */
   name: string;
   recording?: boolean;

@@ -9,8 +9,8 @@ export function isWellFormed(text: string): boolean {
 }
 
 /**
- * Characters counted as people count them: code points, so an emoji is one, not two UTF-16 units (a lone
- * surrogate is one too). The one length every name limit is measured in (input validation, routing,
+ * Code points, not UTF-16 units (a lone surrogate counts one too): an emoji of one code point counts 1, a
+ * flag 2, a family emoji up to 7, since the vendors count characters, not what a reader sees as one. The one length every name limit is measured in (input validation, routing,
  * migration, the sandbox), and the minimum of a secret's beginning `SecretSet.learnTruncated` learns.
  */
 export function codePointLength(text: string): number {
@@ -20,8 +20,9 @@ export function codePointLength(text: string): number {
 }
 
 /**
- * The first `max` characters of `text`, counted as {@link codePointLength} counts them: a cut never splits
- * an emoji (a surrogate pair) in half. `text` itself when it is no longer.
+ * The first `max` code points of `text`, counted as {@link codePointLength} counts them: a cut never splits
+ * a surrogate pair (an emoji of one code point) in half; an emoji sequence (a flag, a family) may be cut
+ * between its code points. `text` itself when it is no longer.
  */
 export function sliceCodePoints(text: string, max: number): string {
   if (text.length <= max) return text;

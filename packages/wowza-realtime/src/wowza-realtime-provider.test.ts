@@ -1362,7 +1362,10 @@ describe('a name past the limit, the provider called directly', () => {
           );
           expect(InvalidInputError.isInstance(error)).toBe(true);
           expect((error as InvalidInputError).issues).toEqual([
-            { path: 'name', message: 'expected at most 200 characters' },
+            {
+              path: 'name',
+              message: `expected at most 200 code points (an emoji of one code point counts 1, a flag 2, a family emoji up to 7); this name has ${[...name].length}`,
+            },
           ]);
           expect(vendor.requests).toEqual([]);
         },

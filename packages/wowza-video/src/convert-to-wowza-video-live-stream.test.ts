@@ -385,7 +385,11 @@ describe('toWowzaVideoCreateBody', () => {
 
   it('refuses a name over 200 characters and control characters (core rules)', () => {
     expect(createError({ name: 'x'.repeat(201) }).issues).toEqual([
-      { path: 'name', message: 'expected at most 200 characters' },
+      {
+        path: 'name',
+        message:
+          'expected at most 200 code points (an emoji of one code point counts 1, a flag 2, a family emoji up to 7); this name has 201',
+      },
     ]);
     expect(toWowzaVideoCreateBody({ name: 'x'.repeat(200) }).body.live_stream.name).toHaveLength(200);
     expect(createError({ name: 'a\nb' }).issues[0]?.path).toBe('name');
@@ -524,7 +528,11 @@ describe('toWowzaVideoUpdateBody', () => {
   it('refuses an empty patch and a name over 200 characters', () => {
     expect(updateError({}).issues[0]?.message).toBe('expected at least one field to change');
     expect(updateError({ name: 'x'.repeat(201) }).issues).toEqual([
-      { path: 'name', message: 'expected at most 200 characters' },
+      {
+        path: 'name',
+        message:
+          'expected at most 200 code points (an emoji of one code point counts 1, a flag 2, a family emoji up to 7); this name has 201',
+      },
     ]);
   });
 

@@ -1366,7 +1366,11 @@ describe('bad input is refused before any request', () => {
       { name: 'n', ingestProtocol: 'rtmps' },
       /expected one of rtmp, webrtc, srt, rtsp/,
     ],
-    ['a name over 200 characters', { name: 'x'.repeat(201) }, /name: expected at most 200 characters/],
+    [
+      'a name over 200 characters',
+      { name: 'x'.repeat(201) },
+      /name: expected at most 200 code points \(an emoji of one code point counts 1, a flag 2, a family emoji up to 7\); this name has 201/,
+    ],
     [
       'restream',
       { name: 'n', restream: [{ url: 'rtmp://x.example.com/live', streamKey: 'abcd1234' }] },

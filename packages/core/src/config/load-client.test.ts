@@ -251,6 +251,38 @@ describe('loadCredential', () => {
     );
   });
 
+  it('refuses an empty or blank setting as the setting it is, never reading the variable that is set', () => {
+    process.env.UNILIVE_TEST_TOKEN = 'from-env-123';
+    // Blank by the library's rule (trimWhitespace): Unicode's whitespace, NEL and the byte-order mark included.
+    const blank = fc.string({ unit: fc.constantFrom(' ', '\t', '\u00a0', '\u0085', '\u2003', '\ufeff') });
+    fc.assert(
+      fc.property(blank, (value) => {
+        let error: unknown;
+        try {
+          loadCredential({ ...source, value });
+        } catch (caught) {
+          error = caught;
+        }
+        expect(InvalidInputError.isInstance(error)).toBe(true);
+        expect((error as InvalidInputError).toJSON()).toMatchObject({
+          message:
+            'test: the `token` setting is empty; give a value, or leave the setting out to read UNILIVE_TEST_TOKEN',
+          operation: 'configure',
+          delivery: 'not-sent',
+          issues: [
+            {
+              path: 'token',
+              message: 'expected a value, or the setting left out (an empty or blank setting is none)',
+            },
+          ],
+        });
+      }),
+      { examples: [[''], ['   ']] },
+    );
+    // Left out, the variable is read.
+    expect(loadCredential({ ...source, value: undefined })).toBe('from-env-123');
+  });
+
   it('rejects CR/LF before any request', () => {
     expect(() => loadCredential({ ...source, value: 'abc\r\nX-Evil: 1' })).toThrow(
       'test: token contains control characters (from the `token` setting or UNILIVE_TEST_TOKEN)',

@@ -80,10 +80,17 @@ describe('loadCredential', () => {
         expect(loadCredential(source)).toBe(second);
         vi.stubEnv('UNILIVE_TEST_SECOND', '');
         expect(AuthenticationError.isInstance(thrown(() => loadCredential(source)))).toBe(true);
-        // An explicit setting of whitespace alone is no credential either.
-        expect(
-          AuthenticationError.isInstance(thrown(() => loadCredential({ ...source, value: first }))),
-        ).toBe(true);
+        // An explicit setting of whitespace alone is no credential either: refused as the setting it is, the
+        // environment not read in its place (a variable that is set is never named as one to set).
+        vi.stubEnv('UNILIVE_TEST_SECOND', second);
+        const blankSetting = thrown(() => loadCredential({ ...source, value: first }));
+        expect(InvalidInputError.isInstance(blankSetting)).toBe(true);
+        expect((blankSetting as InvalidInputError).issues).toEqual([
+          {
+            path: 'token',
+            message: 'expected a value, or the setting left out (an empty or blank setting is none)',
+          },
+        ]);
       }),
       { numRuns: 60 },
     );

@@ -92,9 +92,10 @@ export const maxCredentialLength = 8_192;
 
 /**
  * Reads a credential from its setting or environment. A missing one throws `AuthenticationError` naming the
- * setting and variables; an explicit value that is not a string, one with control characters (C0, DEL or
- * C1: CR/LF header injection, a terminal escape), or one longer than {@link maxCredentialLength}, throws `InvalidInputError`. No message includes
- * the value.
+ * setting and variables; an explicit value that is not a string, empty or only whitespace (refused as the
+ * setting it is, as `null` is, never read as unset: the environment is then not read), one with control
+ * characters (C0, DEL or C1: CR/LF header injection, a terminal escape), or one longer than
+ * {@link maxCredentialLength}, throws `InvalidInputError`. No message includes the value.
  */
 export function loadCredential(source: CredentialSource): string {
   // A setting typed `string` can still be given anything from JavaScript or a config file (a number, a
@@ -106,6 +107,24 @@ export function loadCredential(source: CredentialSource): string {
       operation: 'configure',
       message: `${source.provider}: the \`${source.setting}\` setting must be a string`,
       issues: [{ path: source.setting, message: 'expected a string' }],
+      delivery: 'not-sent',
+    });
+  }
+  // An empty or blank setting is refused as the setting it is, as `null` is: taken for unset, it would run
+  // the call with whatever account the environment names (a value read from an empty file or a missing
+  // variable of the caller's own, say), and the message "pass the setting or VARIABLE" would name a variable
+  // that may be set.
+  if (typeof source.value === 'string' && trimWhitespace(source.value) === '') {
+    throw new InvalidInputError({
+      provider: source.provider,
+      operation: 'configure',
+      message: `${source.provider}: the \`${source.setting}\` setting is empty; give a value, or leave the setting out${source.environmentVariables.length > 0 ? ` to read ${source.environmentVariables.join(' or ')}` : ''}`,
+      issues: [
+        {
+          path: source.setting,
+          message: 'expected a value, or the setting left out (an empty or blank setting is none)',
+        },
+      ],
       delivery: 'not-sent',
     });
   }

@@ -146,7 +146,8 @@ export class UniliveError extends InspectableError {
    * Set on a failed `create` that a `LiveStreamRegistry` made: `false` when the failure proves the vendor
    * made nothing (`delivery` is `not-sent` or `refused`), `true` when it may have made the stream (a timeout,
    * a 5xx or a dropped connection after sending, an unreadable success). Look for the stream before creating
-   * it again (`registry.findByName`). Absent outside a registry.
+   * it again (`registry.findByName`, on a provider whose `capabilities.names` is true; elsewhere compare
+   * `createdAt` in `list`). Absent outside a registry.
    */
   readonly maybeCreated: boolean | undefined;
   declare readonly [kindsMarker]: readonly string[];

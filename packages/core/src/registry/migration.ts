@@ -45,7 +45,7 @@ export function planMigrationInput(
   } else if (codePointLength(source.name) > caps.maxNameLength) {
     input.name = sliceCodePoints(source.name, caps.maxNameLength);
     warnings.push(
-      notCarried('name', `${target.name} keeps ${caps.maxNameLength} characters: the name is cut`),
+      notCarried('name', `${target.name} keeps ${caps.maxNameLength} code points: the name is cut`),
     );
   }
 

@@ -104,7 +104,7 @@ export function routingGaps(capabilities: ProviderCapabilities, input: CreateLiv
   if (input.region !== undefined && !capabilities.regions) gaps.push('region');
   const nameLength = codePointLength(input.name);
   if (nameLength > capabilities.maxNameLength) {
-    gaps.push(`a name of ${nameLength} characters (keeps ${capabilities.maxNameLength})`);
+    gaps.push(`a name of ${nameLength} code points (keeps ${capabilities.maxNameLength})`);
   }
   return gaps;
 }

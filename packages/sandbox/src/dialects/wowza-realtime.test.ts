@@ -355,7 +355,7 @@ describe('wowza-realtime sandbox dialect', () => {
 });
 
 describe('wowza-realtime dialect: name length', () => {
-  it('counts a name in characters as people count them, as unilive does: 255 emoji fit, 256 characters do not', async () => {
+  it('counts a name in code points, as unilive does: 255 emoji fit, 256 characters do not', async () => {
     for (const [name, status] of [
       ['😀'.repeat(255), 201],
       ['😀'.repeat(256), 422],

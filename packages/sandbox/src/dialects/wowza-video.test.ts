@@ -294,7 +294,7 @@ describe('wowza-video dialect: create', () => {
 });
 
 describe('wowza-video dialect: name length', () => {
-  it('counts a name in characters as people count them, as unilive does: 200 emoji fit, 201 characters do not', async () => {
+  it('counts a name in code points, as unilive does: 200 emoji fit, 201 characters do not', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.constantFrom('x', 'é', '😀', '👍🏽', '中'), { minLength: 1, maxLength: 260 }),

@@ -200,7 +200,7 @@ function validate(input: Record<string, unknown>, mode: 'create' | 'update'): st
     } else if (hasLoneSurrogate(input.name)) {
       problems.push('Name is invalid');
     } else if (codePointLength(input.name) > 200) {
-      // "Maximum 200 characters" (OpenAPI), counted as people count them, as unilive does: Wowza does not
+      // "Maximum 200 characters" (OpenAPI), counted in code points, as unilive does: Wowza does not
       // say how it counts (unverified against the live API).
       problems.push('Name is too long (maximum is 200 characters)');
     }
