@@ -15,7 +15,7 @@ describe('a credential refused before the request', () => {
       fc.asyncProperty(
         fc.constantFrom('get', 'list', 'create', 'stop', 'parseWebhook'),
         fc.oneof(
-          // A control character (C0, DEL, C1) inside a token, or none at all.
+          // A control character (C0, DEL, C1) inside a token, an empty setting, or none at all.
           fc
             .tuple(
               fc.string({ minLength: 1, maxLength: 8, unit: fc.constantFrom('a', 'B', '7') }),
@@ -24,6 +24,7 @@ describe('a credential refused before the request', () => {
             )
             .map(([before, control, after]) => `${before}${control}${after}`),
           fc.constant(''),
+          fc.constant(undefined),
         ),
         fc.boolean(),
         async (operation, token, async) => {
@@ -47,7 +48,8 @@ describe('a credential refused before the request', () => {
           } catch (error) {
             caught = error;
           }
-          const kind = token === '' ? AuthenticationError : InvalidInputError;
+          // Missing: no credential to send. Given, but refused: empty, or with a control character.
+          const kind = token === undefined ? AuthenticationError : InvalidInputError;
           expect(kind.isInstance(caught), String(caught)).toBe(true);
           expect(caught).toMatchObject({ provider: 'liveapi', operation });
           expect(sent).toBe(0);
@@ -58,6 +60,7 @@ describe('a credential refused before the request', () => {
           ['get', 'abcd\u0085', false],
           ['get', 'ab\u0001cd', true],
           ['list', '', false],
+          ['list', undefined, false],
         ],
       },
     );
