@@ -153,6 +153,34 @@ describe('the persist file', () => {
     expect(readdirSync(folder).sort()).toEqual(['p.json', 'there']);
   });
 
+  it('keeps a relative path anchored to the working folder at start: a later chdir moves no save', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'unilive-persist-chdir-'));
+    const first = join(root, 'first');
+    const second = join(root, 'second');
+    mkdirSync(first);
+    mkdirSync(second);
+    const cwd = process.cwd();
+    try {
+      process.chdir(first);
+      const sandbox = await startSandbox({ media: false, persistPath: 'records.json' });
+      const clients = dialectClients(sandbox.engine);
+      const a = await clients.liveapi!.create('before the chdir');
+      process.chdir(second);
+      const b = await clients.liveapi!.create('after the chdir');
+      await sandbox.close();
+      expect(existsSync(join(second, 'records.json'))).toBe(false);
+      process.chdir(first);
+      const again = await startSandbox({ media: false, persistPath: 'records.json' });
+      const kept = dialectClients(again.engine).liveapi!;
+      const ids = [String((await kept.get(String(a._id)))._id), String((await kept.get(String(b._id)))._id)];
+      await again.close();
+      expect(ids).toEqual([String(a._id), String(b._id)]);
+    } finally {
+      process.chdir(cwd);
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('names a relative path as given, and the folder the system reads it in, never the working folder with /. (generated)', async () => {
     const cwd = process.cwd();
     const missing = `unilive-missing-${process.pid}`;

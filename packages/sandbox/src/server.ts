@@ -30,6 +30,7 @@ import { decodeSegment } from './dialects/path.js';
 import { createEngine, type EngineOptions, type SandboxEngine } from './engine.js';
 import { type MediaOptions, type MediaService, startMediaService } from './media/media-service.js';
 import { checkOptionsObject, checkSandboxOptions, readDialect, readHost, readOptionTree } from './options.js';
+import { anchored } from './paths.js';
 import type {
   EncoderInfo,
   Fault,
@@ -243,8 +244,11 @@ export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox>
   );
   checkSandboxOptions(options, { dialects, endpoints: givenEndpoints });
   const host = await readHost(options.host);
-  const persistPath = options.persistPath;
-  if (persistPath !== undefined) checkPersistPath(persistPath);
+  if (options.persistPath !== undefined) checkPersistPath(options.persistPath);
+  // Anchored once to the working folder at start: a later `process.chdir` must not move the file every save
+  // writes (and the next start reads). Put in front as text, not `resolve`d, so `..` after a symlink still
+  // means what the system reads.
+  const persistPath = options.persistPath === undefined ? undefined : anchored(options.persistPath);
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
   let saveFailed = false;
   // Written to a file beside it and renamed over it, so a crash mid-write never leaves half a file. A

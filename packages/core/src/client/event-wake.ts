@@ -10,8 +10,10 @@ import type { Clock, Sleep } from '../runtime.js';
 /**
  * Where a wait hears about events: an event hub (the wait is told of each event about its stream from the
  * hub's own read, in a microtask after `publish`, never behind the copies made for subscribers; a hub
- * written elsewhere, or by an older `@unilive/core`, is subscribed to) or any async iterable of events (the
- * wait consumes it, so give each wait its own).
+ * made by another copy of `@unilive/core`, an older one included, is subscribed to) or any async iterable of
+ * events (the wait consumes it, so give each wait its own). A hub is what `createEventHub` makes, in any copy
+ * of core (`isEventHub`): an object written by hand to the `LiveStreamEventHub` shape is refused as
+ * `InvalidInputError` (`events`); give its events as an async iterable instead.
  */
 export type LiveStreamEventSource = AsyncIterable<LiveStreamEvent> | LiveStreamEventHub;
 

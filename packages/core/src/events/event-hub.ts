@@ -112,7 +112,7 @@ export interface LiveStreamEventHub {
   /**
    * A copy of the newest event published about one stream that said whether video is arriving
    * (`broadcasting` set), by `occurredAt`, of any feed; undefined when none was (see {@link latest}, which
-   * gives every feed's). Optional, for hubs written elsewhere.
+   * gives every feed's). Optional, for hubs made by older copies of core.
    */
   newestBroadcasting?(stream: { provider: ProviderId; streamId: string }): LiveStreamEvent | undefined;
   /** Ends every subscription; later subscriptions end at once and later publishes do nothing. */

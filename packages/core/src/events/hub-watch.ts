@@ -4,7 +4,7 @@ import type { LiveStreamEvent } from './live-stream-event.js';
 /**
  * The key of a hub's own watch, for the library's waits (`waitForState`, `waitForBroadcast`): not public
  * API. A hub made by any copy of `@unilive/core` that has it carries it under this registered symbol; a wait
- * given a hub without it (an older copy, one written elsewhere) subscribes as any reader does.
+ * given a hub without it (one made by an older copy of core) subscribes as any reader does.
  */
 export const hubWatchKey: unique symbol = Symbol.for('unilive.event-hub.watch') as never;
 

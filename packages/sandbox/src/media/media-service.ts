@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProviderId } from '@unilive/core';
 import type { SandboxEngine } from '../engine.js';
+import { anchored } from '../paths.js';
 import type { EncoderInfo, IngestMatch, IngestRequest } from '../types.js';
 import { findFfmpeg } from './ffmpeg.js';
 import { type HlsPackager, hlsListSize, startHlsPackager } from './hls-packager.js';
@@ -170,7 +171,12 @@ export async function startMediaService(
   // (tests) runs the reconnect windows, unreferenced timers by default.
   options: MediaOptions & { host: string; urlHost?: string; windowTimer?: WindowTimer },
 ): Promise<MediaService> {
-  const root = options.directory ?? mkdtempSync(join(tmpdir(), 'unilive-sandbox-media-'));
+  // A given folder is anchored once to the working folder at start: a later `process.chdir` must not move
+  // where playlists are written (and where a sandbox started again looks for them).
+  const root =
+    options.directory === undefined
+      ? mkdtempSync(join(tmpdir(), 'unilive-sandbox-media-'))
+      : anchored(options.directory);
   const ownsRoot = options.directory === undefined;
   const hlsOption = options.hls ?? true;
   const hls = hlsOption === false ? undefined : hlsOption === true ? {} : hlsOption;

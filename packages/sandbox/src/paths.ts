@@ -1,0 +1,10 @@
+import { isAbsolute, sep } from 'node:path';
+
+/**
+ * `path` anchored to the working folder of this moment: itself when absolute, else the working folder, a
+ * separator and `path` as given. Not `path.resolve`, which drops `x/..` as text where the system follows a
+ * symlink `x` first; here the system reads the path as it would have from this folder.
+ */
+export function anchored(path: string): string {
+  return isAbsolute(path) ? path : `${process.cwd()}${sep}${path}`;
+}
