@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo, isIP } from 'node:net';
-import { dirname, isAbsolute, sep } from 'node:path';
+import { dirname, isAbsolute, join, sep } from 'node:path';
 import {
   InvalidInputError,
   isLoopbackHost,
@@ -192,7 +192,9 @@ export interface Sandbox {
  *   `0x0`), or that the system cannot listen on (not of this machine; a link-local IPv6 address without its
  *   zone, `fe80::1`) names `host`; a port in use names `port` or `media.port`; a `persistPath` that is no text, blank,
  *   holds a NUL character, is a folder or lies in a folder that does not exist or cannot be written names
- *   `persistPath`. Every other option out of
+ *   `persistPath`; a `media.directory` that is no folder (a file, a FIFO, a device), lies under one, has a
+ *   name longer than the file system allows, holds a NUL character, or is (or would be created in) a folder
+ *   the sandbox may not write to names `media.directory`. Every other option out of
  *   its type or range, or a key no option has at any level, names its path (`media.setupTimeoutMs`, `rateLimit.requestsPerSecnd`): timers above 0 and at most 2147483647 ms,
  *   `transitionMs` from 0 to the same, `rateLimit.requestsPerSecond` above 0 (a fraction is honoured); the
  *   package README lists every bound.
@@ -245,6 +247,9 @@ export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox>
   checkSandboxOptions(options, { dialects, endpoints: givenEndpoints });
   const host = await readHost(options.host);
   if (options.persistPath !== undefined) checkPersistPath(options.persistPath);
+  if (options.media !== false && options.media?.directory !== undefined) {
+    checkMediaDirectory(options.media.directory);
+  }
   // Anchored once to the working folder at start: a later `process.chdir` must not move the file every save
   // writes (and the next start reads). Put in front as text, not `resolve`d, so `..` after a symlink still
   // means what the system reads.
@@ -511,6 +516,70 @@ function checkPersistPath(path: string): void {
     const code = (error as { code?: unknown }).code;
     if (code === 'ENAMETOOLONG') throw refuse(' name is longer than the file system allows');
     throw refuse(`'s folder ${shown} cannot be written to`);
+  }
+}
+
+/**
+ * Checks at start that HLS output can ever be written under `path` (`media.directory`), as each publish's
+ * packager makes `<path>/<provider>/<id>` (`mkdir -p`) and writes there: the path is a folder the sandbox
+ * may write to, or does not exist and its nearest existing ancestor is a folder the sandbox may write to
+ * (the missing folders are made at the first publish, not here). A file, a FIFO, a socket or a device
+ * there or on the way, a name the file system refuses as too long or a NUL character could never be
+ * written under: every publish would go live and serve no HLS, with an error line each. The path is read
+ * as the packager reads it: anchored to the working folder and joined (`a/../b` is `b`). Permissions and
+ * space can still change later; what fails then is a line of the log, as before.
+ *
+ * @throws InvalidInputError naming `media.directory` otherwise.
+ */
+function checkMediaDirectory(given: string): void {
+  const refuse = (why: string) =>
+    new InvalidInputError({
+      operation: 'startSandbox',
+      message: `The media folder${why}: pass a folder the sandbox may write HLS output to, or a path where it may create one`,
+      issues: [
+        {
+          path: 'media.directory',
+          message: 'expected a folder the sandbox may write to, or a path where it may create one',
+        },
+      ],
+    });
+  if (given.includes('\0')) throw refuse(' path holds a NUL character');
+  // As the packager joins it (`join(root, provider, id)`), so what is checked is what it will make.
+  const target = join(anchored(given));
+  // The nearest part of the path that exists: the folder itself, or the ancestor `mkdir -p` would start
+  // from. A missing part (`ENOENT`) or one under a file (`ENOTDIR`) sends the walk one level up.
+  let existing = target;
+  let found: ReturnType<typeof statSync> | undefined;
+  for (;;) {
+    try {
+      found = statSync(existing);
+      break;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code === 'ENAMETOOLONG') throw refuse(` ${given} has a name longer than the file system allows`);
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+        throw refuse(` ${given} cannot be reached (${typeof code === 'string' ? code : 'unknown error'})`);
+      }
+      const parent = dirname(existing);
+      if (parent === existing) break;
+      existing = parent;
+    }
+  }
+  if (found === undefined) throw refuse(` ${given} cannot be reached`);
+  if (!found.isDirectory()) {
+    throw refuse(
+      existing === target
+        ? ` ${given} is no folder (a file, a FIFO, a socket or a device)`
+        : ` ${given} lies under ${existing}, which is no folder`,
+    );
+  }
+  try {
+    // Write to make a folder or a file in it, search to reach it.
+    accessSync(existing, constants.W_OK | constants.X_OK);
+  } catch {
+    throw refuse(
+      existing === target ? ` ${given} cannot be written to` : ` ${given} cannot be created in ${existing}`,
+    );
   }
 }
 
