@@ -67,7 +67,11 @@ export interface RedisGateStoreOptions {
    * command, no background reconnection, and the store's `keyPrefix`, not ioredis's.
    * `reconnectOnError` (a function) is asked about each error reply, but its 2, "reconnect and resend the
    * command", is taken as 1: the store never sends a command twice (see `reconnectWithoutResend`). The next
-   * call connects again at once, not after `reconnectIntervalMs`: Redis answered, it is not down.
+   * call connects again at once, not after `reconnectIntervalMs`: Redis answered, it is not down. Those that
+   * would break the store are refused, whatever their value, each naming why:
+   * `enableAutoPipelining` (it ended the process with an uncaught TypeError from ioredis on the store's
+   * scripts), `stringNumbers`, `monitor`, `commandTimeout` and `socketTimeout` (`commandTimeoutMs` is the
+   * store's bound), `Connector`.
    */
   redisOptions?: Omit<
     RedisOptions,
@@ -77,6 +81,12 @@ export interface RedisGateStoreOptions {
     | 'lazyConnect'
     | 'keyPrefix'
     | 'replyMapping'
+    | 'enableAutoPipelining'
+    | 'stringNumbers'
+    | 'monitor'
+    | 'commandTimeout'
+    | 'socketTimeout'
+    | 'Connector'
   >;
 }
 
@@ -201,7 +211,9 @@ interface ScriptedRedis extends Redis {
  *   ioredis cannot build a connection from, such as `?sentinels=x` without a master's name: its own error
  *   is the `cause`, scrubbed of the URL's credentials), an option name it does not have (naming the nearest
  *   one), `redisOptions` that is no object or no plain one (a `Map`, a class instance), sets one of the
- *   options the store owns (`redisOptions.keyPrefix`, `redisOptions.enableOfflineQueue`…), a `db` out of
+ *   options the store owns (`redisOptions.keyPrefix`, `redisOptions.enableOfflineQueue`…) or one that would
+ *   break it (`redisOptions.enableAutoPipelining`, `stringNumbers`, `monitor`, `commandTimeout`,
+ *   `socketTimeout`, `Connector`; in the URL's query too, naming `url`), a `db` out of
  *   that range or a `reconnectOnError` that is no function, or a numeric option out of range, or an option
  *   or `redisOptions` entry whose getter or Proxy throws (naming it: `redisOptions.username`), or a
  *   `"__proto__"` own key in `redisOptions` (unknown option), before anything connects. Each option is read
@@ -231,6 +243,11 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
     // The copy checkOptions read, once: a getter is not asked again, to answer otherwise or throw.
     ...settings.redisOptions,
     lazyConnect: true,
+    // Set, not left to ioredis's defaults, which an application may change for every client
+    // (`Redis.defaultOptions`): see storeBreakingOptions.
+    enableAutoPipelining: false,
+    stringNumbers: false,
+    monitor: false,
     // A call while Redis is down fails at once instead of waiting in a queue, and is never sent twice.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
@@ -1008,6 +1025,27 @@ const storeOwnedOptions = [
 ] as const;
 
 /**
+ * The ioredis options that would break the store, refused in `redisOptions` and in the URL's query (where
+ * ioredis takes any text, `false` included, as set), each with why: auto-pipelining batches the store's
+ * commands, which must each go out on their own on a connection the store tracks, and on the store's
+ * scripts throws an uncaught TypeError from ioredis that ends the process (ioredis issue 1931);
+ * `stringNumbers` makes a taken slot read as not taken; monitor mode refuses every command; ioredis's own
+ * command and socket timers fail a command the store still counts as running, and name it as a refused
+ * connection, where `commandTimeoutMs` already bounds each command and drops a silent connection; a
+ * `Connector` replaces how the connection is made (one that is no connector throws from ioredis's
+ * internals). See `docs/decisions/2026-12-02-redis-options-that-break-the-store.md`.
+ */
+const storeBreakingOptions = {
+  enableAutoPipelining:
+    "the store sends each command on its own: ioredis's auto-pipelining would batch them, and ends the process on the store's scripts",
+  stringNumbers: "the store reads Redis's numbers as numbers",
+  monitor: 'a connection in monitor mode sends no command',
+  commandTimeout: 'the store bounds each command itself: set commandTimeoutMs',
+  socketTimeout: 'the store drops a silent connection itself: set commandTimeoutMs',
+  Connector: 'the store connects as its url says',
+} as const satisfies Partial<Record<keyof RedisOptions, string>>;
+
+/**
  * The highest database number Redis can have: `databases` is at most 2147483647 (INT_MAX), numbered from 0.
  * Which of them a server has is its own setting, checked when the connection selects it.
  */
@@ -1117,6 +1155,10 @@ function checkOptions(given: RedisGateStoreOptions) {
           message: `the store sets ${owned.join(', ')} itself, not the URL's query`,
         });
       }
+      for (const [name, why] of Object.entries(storeBreakingOptions)) {
+        if (parsed.searchParams.has(name))
+          issues.push({ path: 'url', message: `?${name} is refused: ${why}` });
+      }
       description = `Redis at ${parsed.hostname}:${parsed.port || '6379'}`;
     }
   }
@@ -1138,6 +1180,10 @@ function checkOptions(given: RedisGateStoreOptions) {
     for (const name of storeOwnedOptions) {
       if (Object.hasOwn(redisOptions, name))
         issues.push({ path: `redisOptions.${name}`, message: 'the store sets it itself' });
+    }
+    // Whatever the value: `false` is what the store sets anyway, and one rule is easier to keep than two.
+    for (const [name, why] of Object.entries(storeBreakingOptions)) {
+      if (Object.hasOwn(redisOptions, name)) issues.push({ path: `redisOptions.${name}`, message: why });
     }
     // ioredis would call it on the first error reply, where a TypeError would escape the store.
     const decide = redisOptions.reconnectOnError;

@@ -1,0 +1,143 @@
+import { createLiveStreamClient, InvalidInputError } from '@unilive/core';
+import { createMemoryProvider } from '@unilive/testing';
+import fc from 'fast-check';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { redisServer, startRedis, type TestRedis } from '../test/redis-server.js';
+import { createRedisGateStore, type RedisGateStore, type RedisGateStoreOptions } from './redis-gate-store.js';
+
+type KeptOptions = NonNullable<RedisGateStoreOptions['redisOptions']>;
+
+// The ioredis options that would break the store, with why each is refused. Auto-pipelining ended the
+// process at the first gated call (an uncaught TypeError from ioredis); stringNumbers left a taken slot read
+// as not taken, every request then waiting; monitor mode refuses every command; ioredis's own command and
+// socket timers fail a command the store still counts as running (named as a refused connection); a
+// Connector that is no connector threw from ioredis's internals.
+const refused: Record<string, string> = {
+  enableAutoPipelining:
+    "the store sends each command on its own: ioredis's auto-pipelining would batch them, and ends the process on the store's scripts",
+  stringNumbers: "the store reads Redis's numbers as numbers",
+  monitor: 'a connection in monitor mode sends no command',
+  commandTimeout: 'the store bounds each command itself: set commandTimeoutMs',
+  socketTimeout: 'the store drops a silent connection itself: set commandTimeoutMs',
+  Connector: 'the store connects as its url says',
+};
+
+const refusal = (options: Parameters<typeof createRedisGateStore>[0]) => {
+  try {
+    void createRedisGateStore(options).close();
+    return undefined;
+  } catch (error) {
+    return error as InvalidInputError;
+  }
+};
+
+describe('redisOptions that would break the store', () => {
+  it('refuses each, whatever its value, naming redisOptions.<name> and why, before anything connects (generated)', () => {
+    const names = Object.keys(refused);
+    fc.assert(
+      fc.property(fc.subarray(names, { minLength: 1 }), fc.anything(), (chosen, value) => {
+        const redisOptions = Object.fromEntries(chosen.map((name) => [name, value]));
+        const error = refusal({ url: 'redis://:hunter2-secret@127.0.0.1:1', redisOptions } as never);
+        expect(InvalidInputError.isInstance(error)).toBe(true);
+        expect(error?.issues).toEqual(
+          names
+            .filter((name) => chosen.includes(name))
+            .map((name) => ({ path: `redisOptions.${name}`, message: refused[name] })),
+        );
+        expect(JSON.stringify(error)).not.toContain('hunter2');
+      }),
+      { examples: [[['enableAutoPipelining'], true]] },
+    );
+  });
+
+  it("refuses each in the URL's query too, where ioredis reads any text as set, naming url", () => {
+    const names = Object.keys(refused);
+    fc.assert(
+      fc.property(fc.constantFrom(...names), fc.constantFrom('true', 'false', '1', ''), (name, value) => {
+        const error = refusal({ url: `redis://127.0.0.1:1/?${name}=${value}` });
+        expect(InvalidInputError.isInstance(error)).toBe(true);
+        expect(error?.issues).toEqual([{ path: 'url', message: `?${name} is refused: ${refused[name]}` }]);
+      }),
+      { examples: [['enableAutoPipelining', 'false']] },
+    );
+  });
+});
+
+describe.skipIf(!redisServer)('redisOptions the store keeps, against a real redis-server', () => {
+  let redis: TestRedis;
+  const stores: RedisGateStore[] = [];
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterEach(async () => {
+    await Promise.all(stores.splice(0).map((store) => store.close()));
+    await redis.flush().catch(() => {});
+  });
+  afterAll(async () => {
+    await redis?.close();
+  });
+
+  // Each ioredis option the store passes on, with values a user may give: any mix of them leaves every
+  // gated call answered by Redis (`onUnavailable: 'fail'`: a failure would be thrown), and every slot
+  // given back. A script of the store's name is the store's own still.
+  const kept: { [Name in keyof KeptOptions]?: fc.Arbitrary<KeptOptions[Name]> } = {
+    autoPipeliningIgnoredCommands: fc.constant(['zrem', 'evalsha']),
+    connectTimeout: fc.constantFrom(5_000, 30_000),
+    keepAlive: fc.constantFrom(0, 1_000),
+    noDelay: fc.boolean(),
+    connectionName: fc.constant('unilive-gate'),
+    disableClientInfo: fc.boolean(),
+    clientInfoTag: fc.constant('unilive'),
+    family: fc.constantFrom(0, 4),
+    protocol: fc.constantFrom(2, 3),
+    enableReadyCheck: fc.boolean(),
+    autoResendUnfulfilledCommands: fc.boolean(),
+    autoResubscribe: fc.boolean(),
+    readOnly: fc.boolean(),
+    showFriendlyErrorStack: fc.boolean(),
+    maxLoadingRetryTime: fc.constantFrom(1_000, 10_000),
+    blockingTimeout: fc.constantFrom(0, 100),
+    blockingTimeoutGrace: fc.constantFrom(10, 100),
+    disconnectTimeout: fc.constantFrom(100, 2_000),
+    reconnectOnError: fc.constant(() => false),
+    scripts: fc.constant({ uniliveAcquireSlot: { lua: 'return {0, 0}', numberOfKeys: 1 } }),
+  };
+  // Every one at once, each with a value of its own.
+  const all = Object.fromEntries(
+    Object.entries(kept as Record<string, fc.Arbitrary<unknown>>).map(([name, values]) => [
+      name,
+      fc.sample(values, { numRuns: 1, seed: 1 })[0],
+    ]),
+  );
+
+  it('takes any mix of the ioredis options it keeps, every call answered by Redis and every slot given back (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record(kept as Record<string, fc.Arbitrary<unknown>>, { requiredKeys: [] }),
+        async (chosen) => {
+          const redisOptions = chosen as KeptOptions;
+          const store = createRedisGateStore({
+            url: redis.url,
+            onUnavailable: 'fail',
+            commandTimeoutMs: 30_000,
+            reconnectIntervalMs: 0,
+            redisOptions,
+          });
+          stores.push(store);
+          const client = createLiveStreamClient(createMemoryProvider(), {
+            rateLimit: { requestsPerSecond: 50, maxConcurrency: 2, store },
+          });
+          const created = await Promise.all(
+            Array.from({ length: 4 }, (_, index) => client.create({ name: `kept ${index}` })),
+          );
+          expect(created.map((stream) => stream.name)).toEqual(['kept 0', 'kept 1', 'kept 2', 'kept 3']);
+          // Every call was answered by Redis (a failure fails the call here), and no slot is still held.
+          const keys = await redis.dump();
+          expect(keys.filter((entry) => entry.key.endsWith(':slots'))).toEqual([]);
+          await redis.flush();
+        },
+      ),
+      { numRuns: 20, examples: [[{}], [all]] },
+    );
+  });
+});
