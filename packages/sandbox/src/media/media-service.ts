@@ -5,10 +5,10 @@ import type { ProviderId } from '@unilive/core';
 import type { SandboxEngine } from '../engine.js';
 import { anchored } from '../paths.js';
 import type { EncoderInfo, IngestMatch, IngestRequest } from '../types.js';
-import { findFfmpeg } from './ffmpeg.js';
+import { findFfmpegAsync } from './ffmpeg.js';
 import { type HlsPackager, hlsListSize, startHlsPackager } from './hls-packager.js';
 import { listedSegments, SegmentRetention } from './hls-retention.js';
-import { hearNmsLog } from './node-media-server.js';
+import { hearNmsLog, type NmsAvPacket } from './node-media-server.js';
 import { type IngestSession, type RtmpIngest, startRtmpIngest } from './rtmp-ingest.js';
 
 /** Options of the sandbox's real media: RTMP in, HLS out. */
@@ -26,7 +26,7 @@ export interface MediaOptions {
    */
   idleTimeoutMs?: number;
   /**
-   * HLS packaging: on by default, with the ffmpeg {@link findFfmpeg} finds (without one, publishers are
+   * HLS packaging: on by default, with the ffmpeg `findFfmpeg` finds (without one, publishers are
    * still taken and streams still go live, but nothing is served at their HLS URLs). `false` turns it off.
    * `segmentSeconds`: each HLS segment's length, above 0 and at most 60 (default 1); `ffmpegPath`: non-empty
    * text; `reconnectWindowMs`: how long after its encoder leaves a playlist stays live (no
@@ -80,6 +80,12 @@ interface Publish {
   packager?: HlsPackager;
   /** The stream was deleted: its output is being removed, so nothing more is packaged. */
   deleted?: boolean;
+  /**
+   * The publisher's first messages, kept (copied) while the ffmpeg lookup is still under way and handed to
+   * its packager once the lookup answers; `heldBytes` counts their payloads.
+   */
+  held?: NmsAvPacket[] | undefined;
+  heldBytes?: number | undefined;
   /**
    * Decided at admission: the publish carries the stream's playlist on (it came back within the reconnect
    * window, or there is none), or writes a new one over an ended one.
@@ -138,6 +144,10 @@ const keyOf = (provider: ProviderId, id: string) => `${provider}/${id}`;
 // The segment files ffmpeg writes (`segment%d.ts`): nothing else in a playlist is ever removed.
 const segmentName = /^segment\d+\.ts$/;
 
+// Messages held for one publisher while the ffmpeg lookup runs (a few seconds at most: the lookup's own
+// limit is 10 s): beyond it the publish gets no HLS, and the sandbox's memory is kept.
+const maxHeldBytes = 64 * 1024 * 1024;
+
 // A dialect's ingest code threw (see `dialectAnswer`).
 const failed = Symbol('failed');
 // A dialect's `ingest.match` answered something that is no `IngestMatch` (see `copyMatch`).
@@ -186,7 +196,12 @@ export async function startMediaService(
   const hls = hlsOption === false ? undefined : hlsOption === true ? {} : hlsOption;
   const reconnectWindowMs = hls?.reconnectWindowMs ?? defaultReconnectWindowMs;
   const windowTimer = options.windowTimer ?? realWindowTimer;
+  // The ffmpeg packagers run: given, or looked for from start, asynchronously (a synchronous lookup runs
+  // `ffmpeg -version`, which holds the event loop, and with it every API request, webhook and publisher, for
+  // up to seconds on a busy machine). `undefined` while the lookup runs, `null` when none was found.
   let ffmpegPath: string | null | undefined = hls?.ffmpegPath;
+  let warnedNoFfmpeg = false;
+  let closed = false;
   const publishing = new Map<string, Publish>();
   /** Each stream's HLS output, served at its HLS URL from its first publish until its deletion. */
   const outputs = new Map<string, StreamOutput>();
@@ -248,12 +263,81 @@ export async function startMediaService(
     void work.finally(() => pending.delete(work));
   }
 
+  /** The ffmpeg to package with, once the lookup has answered; logs once that there is none. */
   function ffmpeg(): string | undefined {
-    if (ffmpegPath === undefined) {
-      ffmpegPath = findFfmpeg()?.path ?? null;
-      if (ffmpegPath === null) log('warn', 'no ffmpeg found: streams go live, but no HLS is served');
+    if (ffmpegPath === null && !warnedNoFfmpeg) {
+      warnedNoFfmpeg = true;
+      log('warn', 'no ffmpeg found: streams go live, but no HLS is served');
     }
     return ffmpegPath ?? undefined;
+  }
+
+  if (hls && ffmpegPath === undefined) {
+    void findFfmpegAsync()
+      // It never rejects (a candidate that fails to run is no ffmpeg); were it to, there would be none.
+      .catch(() => undefined)
+      .then((binary) => {
+        ffmpegPath = binary?.path ?? null;
+        if (closed) return;
+        // The publishers that sent media meanwhile: their packagers start now, with what they sent, in order.
+        for (const publish of [...publishing.values()]) {
+          const held = publish.held;
+          publish.held = undefined;
+          publish.heldBytes = undefined;
+          for (const packet of held ?? []) feed(publish.session, packet);
+        }
+      });
+  }
+
+  /** A publisher's media message: to its packager, started at its first message. */
+  function feed(session: IngestSession, packet: NmsAvPacket) {
+    const publish =
+      session.provider && session.streamId && publishing.get(keyOf(session.provider, session.streamId));
+    if (!publish || publish.session !== session || publish.deleted) return;
+    if (!publish.packager && hls) {
+      if (ffmpegPath === undefined) {
+        // Still looking for ffmpeg: kept, copied (the parser may reuse its buffers), until the lookup answers.
+        const heldBytes = (publish.heldBytes ?? 0) + packet.data.length;
+        if (heldBytes > maxHeldBytes) return;
+        publish.heldBytes = heldBytes;
+        publish.held ??= [];
+        publish.held.push({ ...packet, data: Buffer.from(packet.data) });
+        return;
+      }
+      const path = ffmpeg();
+      if (!path) return;
+      const provider = session.provider as ProviderId;
+      const id = session.streamId as string;
+      const playlistName = playlistNameOf(provider);
+      const output = outputOf(provider, id, playlistName);
+      const segmentSeconds = hls.segmentSeconds ?? 1;
+      // A publish admitted within the reconnect window carries the playlist on; after it, the playlist
+      // has ended (a player that read `#EXT-X-ENDLIST` reloads no more) and a new one is written over it.
+      const carryOn = publish.carryOn;
+      packagerStarted(output);
+      publish.packager = startHlsPackager({
+        ffmpegPath: path,
+        directory: output.directory,
+        playlistName,
+        segmentSeconds,
+        carryOn,
+        // The previous publish's packager writes its last segment first.
+        after: output.exited,
+        onStart: (resumed) => {
+          if (!resumed) return;
+          if (resumed.appended && !output.discontinuities.includes(resumed.firstSegment))
+            output.discontinuities.push(resumed.firstSegment);
+          // Left behind by a sandbox that ran before (its removals were still due as it stopped): kept for
+          // a segment plus a playlist's worth of time from now (RFC 8216 §6.2.2).
+          const seconds = (hlsListSize + 1) * Math.max(resumed.targetSeconds, segmentSeconds);
+          removeLater(output, resumed.unlisted, seconds * 1_000);
+        },
+        onExit: (failure) => {
+          if (failure) log('error', `HLS packaging failed: ${failure}`, session);
+        },
+      });
+    }
+    publish.packager?.write(packet);
   }
 
   const ingest: RtmpIngest = await startRtmpIngest({
@@ -313,46 +397,7 @@ export async function startMediaService(
       live(session) {
         if (session.provider && session.streamId) engine.setEncoder(session.provider, session.streamId, true);
       },
-      packet(session, packet) {
-        const publish =
-          session.provider && session.streamId && publishing.get(keyOf(session.provider, session.streamId));
-        if (!publish || publish.session !== session || publish.deleted) return;
-        if (!publish.packager && hls) {
-          const path = ffmpeg();
-          if (!path) return;
-          const provider = session.provider as ProviderId;
-          const id = session.streamId as string;
-          const playlistName = playlistNameOf(provider);
-          const output = outputOf(provider, id, playlistName);
-          const segmentSeconds = hls.segmentSeconds ?? 1;
-          // A publish admitted within the reconnect window carries the playlist on; after it, the playlist
-          // has ended (a player that read `#EXT-X-ENDLIST` reloads no more) and a new one is written over it.
-          const carryOn = publish.carryOn;
-          packagerStarted(output);
-          publish.packager = startHlsPackager({
-            ffmpegPath: path,
-            directory: output.directory,
-            playlistName,
-            segmentSeconds,
-            carryOn,
-            // The previous publish's packager writes its last segment first.
-            after: output.exited,
-            onStart: (resumed) => {
-              if (!resumed) return;
-              if (resumed.appended && !output.discontinuities.includes(resumed.firstSegment))
-                output.discontinuities.push(resumed.firstSegment);
-              // Left behind by a sandbox that ran before (its removals were still due as it stopped): kept for
-              // a segment plus a playlist's worth of time from now (RFC 8216 §6.2.2).
-              const seconds = (hlsListSize + 1) * Math.max(resumed.targetSeconds, segmentSeconds);
-              removeLater(output, resumed.unlisted, seconds * 1_000);
-            },
-            onExit: (failure) => {
-              if (failure) log('error', `HLS packaging failed: ${failure}`, session);
-            },
-          });
-        }
-        publish.packager?.write(packet);
-      },
+      packet: feed,
       ended(session) {
         if (!session.provider || !session.streamId) return;
         const key = keyOf(session.provider, session.streamId);
@@ -648,6 +693,7 @@ export async function startMediaService(
         : undefined;
     },
     async close() {
+      closed = true;
       stopWatching();
       await ingest.close();
       await Promise.all([...pending]);
