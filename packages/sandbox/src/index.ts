@@ -3,6 +3,7 @@ export {
   type DashboardIngestField,
   type DashboardOverview,
   dashboardSecretPath,
+  overviewStreamLimit,
 } from './dashboard/dashboard.js';
 export { allDialects } from './dialects/index.js';
 export {

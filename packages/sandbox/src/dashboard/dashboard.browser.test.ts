@@ -8,7 +8,7 @@ import { dialectClients } from '../../test/dialect-clients.js';
 import { ffmpeg, testPush, watchChanges, whilePushing } from '../../test/media-helpers.js';
 import { undocumentedNameLimit } from '../dialects/names.js';
 import { type Sandbox, startSandbox } from '../server.js';
-import { dashboardSecretPath, overviewTextLimit } from './dashboard.js';
+import { dashboardSecretPath, overviewStreamLimit, overviewTextLimit } from './dashboard.js';
 
 const browserPath = findChromium();
 const missing = !browserPath
@@ -169,5 +169,30 @@ describe.skipIf(missing !== undefined)('the dashboard in a real browser', () => 
     for (const body of await Promise.all(overviews)) expect(body).not.toContain(key);
     await Promise.all(secretsRead);
     await page.close();
+  });
+
+  it('says how many streams a provider has when it shows only the live ones and the newest', async () => {
+    const realtime = dialectClients(sandbox.engine)['wowza-realtime']!;
+    const count = overviewStreamLimit + 3;
+    for (let index = 0; index < count; index += 1) await realtime.create(`many ${index}`);
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${sandbox.url}/`);
+      const heading = page.locator('h2', { hasText: 'wowza-realtime' }).locator('small');
+      await expect.poll(() => heading.textContent()).toBe(`${count} stream(s), ${overviewStreamLimit} shown`);
+      expect(await page.locator('p.more').textContent()).toBe(
+        '3 more not shown: the live ones and the newest are listed',
+      );
+      const names = await page.locator('article[data-key^="wowza-realtime/"] .name').allTextContents();
+      // The newest, in the provider's order (none of them is live).
+      expect(names).toEqual(
+        Array.from(
+          { length: overviewStreamLimit },
+          (_, index) => `many ${index + count - overviewStreamLimit}`,
+        ),
+      );
+    } finally {
+      await page.close();
+    }
   });
 });

@@ -45,6 +45,12 @@ export interface DashboardOverview {
   sandbox: { url: string; ingestUrl: string | null };
   providers: {
     id: ProviderId;
+    /** How many streams the provider has; `streams` lists at most {@link overviewStreamLimit} of them. */
+    total: number;
+    /**
+     * The streams shown, in the provider's own order: every one an encoder publishes to, then the newest (the
+     * last the provider lists), up to {@link overviewStreamLimit} in all.
+     */
     streams: (Omit<StreamSummary, 'ingest'> & {
       /** What an encoder is given, as the vendor's API shows it; secrets without their value. */
       ingest: DashboardIngestField[];
@@ -82,6 +88,28 @@ const shown = 50;
  */
 export const overviewTextLimit = 512;
 
+/**
+ * The most streams of one provider the overview lists (the page polls it every second): those an encoder
+ * publishes to, then the newest. A sandbox that a test suite has filled with thousands of streams over a
+ * `persistPath` would otherwise make each poll megabytes, building and serializing it holding the sandbox's
+ * event loop (and so its API, ingest and webhooks) for hundreds of ms. `total` says how many there are.
+ */
+export const overviewStreamLimit = 100;
+
+/** At most {@link overviewStreamLimit} of `streams`, in their order: every live one, then the last ones. */
+function shownStreams<T>(streams: readonly T[], live: (stream: T) => boolean): readonly T[] {
+  if (streams.length <= overviewStreamLimit) return streams;
+  const chosen = new Set<T>();
+  for (const stream of streams) {
+    if (chosen.size === overviewStreamLimit) break;
+    if (live(stream)) chosen.add(stream);
+  }
+  for (let index = streams.length - 1; index >= 0 && chosen.size < overviewStreamLimit; index -= 1) {
+    chosen.add(streams[index] as T);
+  }
+  return streams.filter((stream) => chosen.has(stream));
+}
+
 /** `value` with every string in it longer than {@link overviewTextLimit} cut, objects and arrays copied. */
 function bounded<T>(value: T): T {
   if (typeof value === 'string') {
@@ -116,9 +144,11 @@ export function createDashboard(sources: DashboardSources) {
     const providers = [...engine.dialects.values()].map((dialect) => {
       const context = engine.contextOf(dialect.id);
       const streams = context ? (dialect.streams?.(context) ?? []) : [];
+      const listed = shownStreams(streams, (stream) => engine.encoderConnected(dialect.id, stream.id));
       return {
         id: dialect.id,
-        streams: streams.map((stream) => {
+        total: streams.length,
+        streams: listed.map((stream) => {
           const encoder = media?.publisher(dialect.id, stream.id);
           const live = engine.encoderConnected(dialect.id, stream.id);
           const playlist = dialect.ingest?.playlistName ?? 'index.m3u8';

@@ -175,8 +175,10 @@ export const dashboardPage = `<!doctype html>
     const live = new Set();
     root.replaceChildren();
     for (const provider of data.providers) {
-      root.append(el('h2', {}, [document.createTextNode(provider.id + ' '), el('small', { text: provider.streams.length + ' stream(s)' })]));
-      if (provider.streams.length === 0) root.append(el('p', { class: 'empty', text: 'No streams yet.' }));
+      const hidden = provider.total - provider.streams.length;
+      root.append(el('h2', {}, [document.createTextNode(provider.id + ' '), el('small', { text: provider.total + ' stream(s)' + (hidden > 0 ? ', ' + provider.streams.length + ' shown' : '') })]));
+      if (provider.total === 0) root.append(el('p', { class: 'empty', text: 'No streams yet.' }));
+      if (hidden > 0) root.append(el('p', { class: 'more', text: hidden + ' more not shown: the live ones and the newest are listed' }));
       for (const stream of provider.streams) {
         const card = streamCard(provider.id, stream);
         root.append(card);
