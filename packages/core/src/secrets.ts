@@ -38,7 +38,9 @@ export interface Redactor {
  * whatever the number of secrets), on the original text, and every stretch any of them covers is replaced:
  * where two matches overlap, both disappear into one `[REDACTED]`, so no fragment of a longer or shorter
  * form survives. A form the vendor cut short (8 or more of its first characters up to a word's end, or of
- * its last characters from a word's start) loses that stretch too. Compiling the secrets costs time linear
+ * its last characters from a word's start) loses that stretch too, and so does any stretch of
+ * {@link secretStretchLength} (16) characters or more of a form at least twice that long, wherever it stands
+ * (a line of a blob wrapped at 64 or 76 characters), for lists of up to 32,768 characters of forms. Compiling the secrets costs time linear
  * in their forms' total length; the same list (the same array, holding the same values) is compiled once,
  * and a list a {@link SecretSet} returned from `values()` is matched by that set while it holds every value
  * of the list.
@@ -257,6 +259,7 @@ function compile(
   learned: readonly SecretIndex[] = [],
   rtmpKeySegments = true,
 ): Scrubber {
+  const every: (readonly [string, PatternKind])[] = [];
   const forms: (readonly [string, PatternKind])[] = [];
   const long = new FingerprintIndex();
   const fragments = new FragmentIndex(recentlyUsed(formsOfOne));
@@ -264,6 +267,7 @@ function compile(
   for (const secret of secrets) {
     for (const entry of formsOf([secret])) {
       characters += entry[0].length;
+      every.push(entry);
       if (entry[0].length > automatonFormLength) long.add(entry[0], entry[1]);
       else forms.push(entry);
       fragments.add(secret, entry[0], entry[1]);
@@ -275,7 +279,31 @@ function compile(
     for (const [form, kind] of forms) long.add(form, kind);
     return new Scrubber([long, fragments, ...learned], rtmpKeySegments);
   }
-  return new Scrubber([new PatternMatcher(forms), long, fragments, ...learned], rtmpKeySegments);
+  const stretches = stretchesOf(every);
+  const indexes = [new PatternMatcher(forms), long, fragments, ...learned];
+  return new Scrubber(stretches ? [stretches, ...indexes] : indexes, rtmpKeySegments);
+}
+
+/**
+ * How long a stretch of a known secret's form is found anywhere in a text, whatever stands around it: a line
+ * of a blob wrapped at 64 or 76 characters (PEM, MIME), or a group of a value written in groups of 20,
+ * holds a middle part of the form that neither begins nor ends it.
+ */
+export const secretStretchLength = 16;
+
+// Every stretch of `secretStretchLength` characters of each form at least twice that long (a shorter form
+// is found whole, or by the 8 or more characters that begin or end it), in an index of one length: the
+// stretches a text holds overlap, so a line of a wrapped form is hidden whole. Kept to the few credentials
+// an automaton holds (see `automatonCharacters`): a form of n characters adds n − 15 entries.
+function stretchesOf(forms: readonly (readonly [string, PatternKind])[]): FingerprintIndex | undefined {
+  let index: FingerprintIndex | undefined;
+  for (const [form, kind] of forms) {
+    if (form.length < 2 * secretStretchLength) continue;
+    index ??= new FingerprintIndex();
+    for (let start = 0; start + secretStretchLength <= form.length; start += 1)
+      index.add(form.slice(start, start + secretStretchLength), kind);
+  }
+  return index;
 }
 
 // How many secrets' forms a fragment index keeps at hand between scans (see recentlyUsed).

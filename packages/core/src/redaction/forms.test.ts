@@ -42,6 +42,16 @@ function referenceForms(secret: string): {
     .join('');
   add(escapedWhole);
   add(escapedWhole.toUpperCase().replaceAll('\\U', '\\u'));
+  for (const quote of ['&quot;', '&#34;'])
+    for (const apostrophe of ['&#39;', '&#x27;', '&apos;'])
+      add(
+        secret
+          .replaceAll('&', '&amp;')
+          .replaceAll('<', '&lt;')
+          .replaceAll('>', '&gt;')
+          .replaceAll('"', quote)
+          .replaceAll("'", apostrophe),
+      );
   const encoded = new Set<string>();
   const endings = new Set<string>();
   const addTo = (set: Set<string>, form: string) => {

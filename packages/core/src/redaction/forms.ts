@@ -8,7 +8,8 @@ const base64Alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
  * all upper case (hex tokens are case-insensitive, and URL parsing lower-cases a host); URL-encoded as a
  * path or query component (upper- and lower-case hex, `+` for spaces), with every byte percent-encoded, and
  * URL-encoded twice; JSON-escaped (with `\/`, with `\uXXXX` for non-ASCII, and with every character as
- * `\uXXXX`); its UTF-8 bytes in hex (lower and upper case); and base64 (standard and URL-safe) of its UTF-8
+ * `\uXXXX`); HTML-escaped (`&amp;`, `&lt;`, `&gt;`, and the quotes as `&quot;` or `&#34;` and `&#39;`,
+ * `&#x27;` or `&apos;`); its UTF-8 bytes in hex (lower and upper case); and base64 (standard and URL-safe) of its UTF-8
  * and Latin-1 bytes and of its JSON-escaped form (a JSON document holding it, encoded whole), at each of the
  * three byte alignments, so it is found inside a longer blob such as the `Basic` value of `user:secret` or
  * `:secret` (only the characters that depend on the secret's bits alone are fixed there; where it ends the
@@ -88,6 +89,16 @@ export function classifiedSecretForms(secret: string): {
   }
   add(escapedWhole);
   add(escapedUpper);
+  // HTML-escaped, as an error page or a sanitising renderer echoes it: the five characters an escaper
+  // changes, with the quotes as each common escaper writes them (`&quot;` or `&#34;`; `&#39;`, `&#x27;` or
+  // `&apos;`). The characters a password generator adds are exactly these.
+  if (htmlSpecial.test(secret)) {
+    const base = secret.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+    for (const quote of ['&quot;', '&#34;']) {
+      const quoted = base.replaceAll('"', quote);
+      for (const apostrophe of ['&#39;', '&#x27;', '&apos;']) add(quoted.replaceAll("'", apostrophe));
+    }
+  }
   const encoded: string[] = [];
   const endings: string[] = [];
   const addTo = (list: string[], form: string) => {
@@ -123,6 +134,9 @@ function utf8Of(text: string): Uint8Array {
   }
   return bytes;
 }
+
+// The characters an HTML escaper rewrites.
+const htmlSpecial = /[&<>"']/;
 
 // Letters, digits and `*-._`: what `encodeURIComponent`, `encodeURI` and `URLSearchParams` all leave as is.
 const urlSafe = /^[A-Za-z0-9*\-._]*$/;
