@@ -314,7 +314,10 @@ export interface ProviderSettingsBase {
    * same text naming what it threw, "… (it threw an Error)", with what it threw as `cause`.
    */
   fetch?: typeof fetch | undefined;
-  /** Limit for each HTTP attempt, in ms: finite, above 0, at most 2³¹−1. Default 15 000. */
+  /**
+   * Limit for each HTTP attempt, in ms: finite, above 0, at most 2³¹−1. Default 15 000. The time an
+   * `onRequest` hook takes is not counted in it.
+   */
   timeoutMs?: number | undefined;
   /** Limit for a whole call, retries and waits included, in ms: finite, above 0, at most 2³¹−1. Default 60 000. */
   totalTimeoutMs?: number | undefined;

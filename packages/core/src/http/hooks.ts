@@ -19,11 +19,16 @@ export interface HttpEventBase {
  * heard: one refused before that (a credential no header can carry, a failure to prepare credentials, a
  * polluted `Object.prototype`, an abort or a deadline met while waiting) ends with `onError` alone. So a
  * metric on `onRequest` counts requests handed to fetch (a signal the hook itself aborts still stops that
- * one, unsent).
+ * one, unsent). The time the hook takes is not the vendor's: the attempt's time limit (`timeoutMs`) stands
+ * still while it runs, and counts on from where it was once it returns.
  */
 export type RequestEvent = HttpEventBase;
 
-/** A response arrived (any status). */
+/**
+ * A response arrived (any status): its status and headers, whatever then became of its body (read whole,
+ * broken off, past `maxResponseBytes`), and a redirect the layer does not follow. A redirect followed within
+ * the base URL's origin is no answer of its own: the answer it leads to is heard, once.
+ */
 export interface ResponseEvent extends HttpEventBase {
   status: number;
   durationMs: number;
@@ -56,11 +61,16 @@ export interface WarningEvent {
  * becomes an unhandled rejection. Hooks are called synchronously and not awaited.
  */
 export interface HttpHooks {
-  /** A request is about to be sent; never heard for one that does not leave (see {@link RequestEvent}). */
+  /**
+   * A request is about to be sent; never heard for one that does not leave, and the time it takes is not
+   * counted in the attempt's time limit (see {@link RequestEvent}).
+   */
   onRequest?: (event: RequestEvent) => void;
   /**
    * An answer's status and headers arrived: every answer, also one whose body then broke off (a 2xx or an
-   * error status alike), before its error is reported to `onRetry` or `onError`.
+   * error status alike) or ran past `maxResponseBytes`, and a redirect not followed, before its error is
+   * reported to `onRetry` or `onError`. A redirect followed within the origin is heard as the answer it
+   * leads to (see {@link ResponseEvent}).
    */
   onResponse?: (event: ResponseEvent) => void;
   onRetry?: (event: RetryEvent) => void;

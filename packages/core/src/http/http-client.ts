@@ -45,7 +45,7 @@ import { AttemptTimers } from './attempt-timers.js';
 import { gateKeyOf } from './gate-key.js';
 import { emit, type HttpEventBase, type HttpHooks } from './hooks.js';
 import { readVendorResponse } from './parse-response.js';
-import { readJsonBeginning } from './partial-json.js';
+import { endsInsideJson, readJsonBeginning } from './partial-json.js';
 import { BodyRead, discardBody, readCapped } from './read-body.js';
 import { GateDeadlineError, GateStoreUnavailableError, type RequestGate } from './request-gate.js';
 import { resolvePath } from './resolve-path.js';
@@ -114,7 +114,8 @@ export interface HttpClientSettings {
   allowInsecureHttp?: boolean | undefined;
   /**
    * The most bytes a response body may hold after decompression; a larger one ends the call with
-   * `ResponseShapeError` while it streams in, and is never retried. Default 16 MiB.
+   * `ResponseShapeError` while it streams in, and is never retried (its status and headers are heard by
+   * `onResponse` first). Default 16 MiB.
    */
   maxResponseBytes?: number | undefined;
   /**
@@ -129,10 +130,15 @@ export interface HttpClientSettings {
   headers: () => Record<string, string> | Promise<Record<string, string>>;
   /**
    * Replaces the global `fetch` (proxies, tests, edge runtimes). It is called with ky's `Request` (method,
-   * headers, body, `redirect: 'manual'`) and an `init` holding only the attempt's `signal`.
+   * headers, body, `redirect: 'manual'`) and an `init` holding only the attempt's `signal`: the attempt's own,
+   * never the caller's, aborted by the attempt's time limit or by the caller's signal firing, then with the
+   * platform's `AbortError` `DOMException` as its reason (the caller's reason stays with the error).
    */
   fetch?: typeof fetch | undefined;
-  /** Limit for each attempt, headers and body included. Default 15 s. */
+  /**
+   * Limit for each attempt, headers and body included, the time an `onRequest` hook takes left out.
+   * Default 15 s.
+   */
   timeoutMs?: number | undefined;
   /** Limit for the whole call, retries and waits included. Default 60 s. */
   totalTimeoutMs?: number | undefined;
@@ -532,8 +538,12 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
         endWait?.(attemptController.signal.reason);
         bodyRead.stop(attemptController.signal.reason);
       };
-      const timer = timers.start(Math.max(0, attemptLimit), abortAttempt, timeoutMarker);
-      const onAbort = signal ? () => abortAttempt(signal.reason) : noop;
+      let timer = timers.start(Math.max(0, attemptLimit), abortAttempt, timeoutMarker);
+      // fetch never sees the caller's reason: undici reads it (its `stack`, when it destroys a body being
+      // read), and a reason whose reads throw (a Proxy, a throwing getter) then crashed the process from
+      // inside undici. The attempt's own signal is aborted with a plain reason of the layer's; the error
+      // still carries the caller's, read from the caller's signal.
+      const onAbort = signal ? () => abortAttempt(callerAborted()) : noop;
       signal?.addEventListener('abort', onAbort, once);
       // Whether ky was called in this attempt (its prototype check is then done).
       let sending = false;
@@ -575,7 +585,13 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           // in the turn ky is called. The hook is the caller's code: a signal it aborted ends the attempt
           // here, unsent, and a prototype it polluted is checked again.
           if (hops === 0 && hooks.onRequest && pollutedNow === undefined) {
+            // The hook is the caller's code, and observing never changes the outcome: the attempt's timer
+            // stands still while it runs (a synchronous logger blocked on a slow disk or pipe), and is armed
+            // again afterwards for what the attempt had left, so the time the hook took is not the vendor's.
+            const before = now();
+            timers.stop(timer);
             emit(hooks.onRequest, event(), settings.secrets);
+            timer = timers.start(Math.max(0, attemptLimit - (before - started)), abortAttempt, timeoutMarker);
             if (signal?.aborted) throw abortError(errorOptions, signal.reason, outcome('not-sent'));
             pollutedNow = prototypePollution();
           }
@@ -620,6 +636,8 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
             target = location;
             continue;
           }
+          // A redirect not followed is the answer the call ends with: heard like any other, before its error.
+          if (hooks.onResponse) emitResponse(hooks.onResponse, event(), response, now() - started, settings);
           throw redirectError(
             settings,
             spec,
@@ -656,7 +674,14 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           // the cap, which is a ResponseShapeError and held a whole answer's worth of text.
           if (response.ok && !isInstanceOf(error, UniliveError))
             learnBeginning(described, spec.schema, bodyRead.text ?? '', settings.secrets);
-          if (attemptController.signal.aborted || isInstanceOf(error, UniliveError)) throw error;
+          if (attemptController.signal.aborted) throw error;
+          if (isInstanceOf(error, UniliveError)) {
+            // A body past maxResponseBytes (the one error of the layer's own the read throws): its status and
+            // headers arrived, and are heard like any answer's, before its error.
+            if (hooks.onResponse)
+              emitResponse(hooks.onResponse, event(), response, now() - started, settings);
+            throw error;
+          }
           if (response.ok) {
             // The vendor answered, as for an error status whose body broke off: its event comes first.
             if (hooks.onResponse)
@@ -762,12 +787,16 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           // The vendor answered and its body broke off: the request was delivered, and whether it was
           // carried out is unknown, so only an idempotent request is asked again.
           const code = systemCodeOf(caught.cause);
+          const read = `HTTP ${caught.status}, ${caught.received} ${caught.received === 1 ? 'byte' : 'bytes'} of the body read${code ? `, ${code}` : ''}`;
           const error = new ProviderUnavailableError(
             errorOptions({
-              message: `${settings.provider} ${named}: the connection to ${new URL(url).host} was lost while reading the answer (HTTP ${caught.status}, ${caught.received} ${caught.received === 1 ? 'byte' : 'bytes'} of the body read${code ? `, ${code}` : ''})`,
+              message:
+                caught.coding === undefined
+                  ? `${settings.provider} ${named}: the connection to ${new URL(url).host} was lost while reading the answer (${read})`
+                  : `${settings.provider} ${named}: the answer was lost while reading it: its ${caught.coding} body ended early (${read})`,
               status: caught.status,
               requestId: caught.requestId,
-              cause: caught.cause,
+              ...(caught.cause === undefined ? {} : { cause: caught.cause }),
               delivery: outcome('unknown'),
             }),
           );
@@ -994,6 +1023,13 @@ function gateError(
 }
 
 const timeoutMarker = Symbol('unilive.attempt-timeout');
+
+// The reason an attempt's own signal is aborted with when the caller's fires: the one fetch itself gives an
+// abort without a reason, made only when it fires (a call that is not aborted costs nothing), never the
+// caller's value, which the error keeps as its cause.
+function callerAborted(): unknown {
+  return new DOMException('This operation was aborted', 'AbortError');
+}
 
 /**
  * What a request the gate held keeps of its time limit for itself (ms): at most this, and at most a tenth of
@@ -1633,6 +1669,7 @@ function decodeSuccess<T>(
     // shape): a delete answered by a proxy's HTML page, or by JSON cut short, is never reported done while
     // the stream may still exist.
     if (isEmptyOrJson(text)) return { data: undefined as T, body: undefined };
+    throwIfCompressedCut(response, text);
     throw notJson(spec, response, text, errorOptions, settings, delivery, true);
   }
   let body: unknown;
@@ -1643,6 +1680,7 @@ function decodeSuccess<T>(
     if (spec.acceptEmptySuccess && text.trim() === '') return { data: undefined as T, body: undefined };
     // A JSON answer that broke off (its length honest, its text not): what arrived of it is learned.
     learnBeginning(described, spec.schema, text, settings.secrets);
+    throwIfCompressedCut(response, text);
     throw notJson(spec, response, text, errorOptions, settings, delivery, false);
   }
   let data: T;
@@ -1664,6 +1702,32 @@ function decodeSuccess<T>(
     throw error;
   }
   return { data, body };
+}
+
+// The codings fetch inflates (`gzip`, `x-gzip`, `deflate`, `br`, `zstd`), one or several chained.
+const inflatedCodings = /^\s*(?:x-gzip|gzip|deflate|br|zstd)\s*(?:,\s*(?:x-gzip|gzip|deflate|br|zstd)\s*)*$/i;
+
+/**
+ * A 2xx whose compressed body ends early, its Content-Length honest: Node's fetch (undici) inflates with
+ * zlib's lenient flush (`Z_SYNC_FLUSH`, brotli's `FLUSH`), so a stream that stops before its end ends the
+ * body without an error, and the text is what inflated up to there. A compressed body whose text is empty,
+ * or stops inside its JSON (an object left open, a string cut), is read as such a body: the broken-off
+ * answer it is (`AnswerCut`), not a body that is not JSON. Called only on a text that failed as JSON, so a
+ * whole answer costs nothing more. (A compressed stream that finished holding JSON cut short cannot be told
+ * from one that stopped early: it is read the same way.)
+ */
+function throwIfCompressedCut(response: Response, text: string): void {
+  const coding = response.headers.get('content-encoding');
+  if (coding === null || !inflatedCodings.test(coding)) return;
+  if (text.trim() !== '' && !endsInsideJson(text)) return;
+  const received = new TextEncoder().encode(text).byteLength;
+  throw new AnswerCut(
+    response.status,
+    received,
+    requestIdOf(response.headers),
+    undefined,
+    coding.trim().toLowerCase(),
+  );
 }
 
 // No body at all (only whitespace), or one that parses as JSON, whatever its shape.
@@ -1788,18 +1852,30 @@ function isBadPortRefusal(error: unknown): boolean {
   return false;
 }
 
-/** A success whose body broke off: the vendor answered `status`, and `received` bytes of its body arrived. */
+/**
+ * A success whose body broke off: the vendor answered `status`, and `received` bytes of its body arrived.
+ * `coding` is set when the connection held and the body's compressed stream ended early (its Content-Length
+ * honest): its Content-Encoding.
+ */
 class AnswerCut {
   readonly status: number;
   readonly received: number;
   readonly requestId: string | undefined;
   readonly cause: unknown;
+  readonly coding: string | undefined;
 
-  constructor(status: number, received: number, requestId: string | undefined, cause: unknown) {
+  constructor(
+    status: number,
+    received: number,
+    requestId: string | undefined,
+    cause: unknown,
+    coding?: string,
+  ) {
     this.status = status;
     this.received = received;
     this.requestId = requestId;
     this.cause = cause;
+    this.coding = coding;
   }
 }
 

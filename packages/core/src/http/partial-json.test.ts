@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { maxJsonBeginningDepth, readJsonBeginning } from './partial-json.js';
+import { endsInsideJson, maxJsonBeginningDepth, readJsonBeginning } from './partial-json.js';
 
 // Whether `got` is what of `value` a text cut short can show: the same keys in order (the last one's value
 // itself a beginning), the same elements (the last one a beginning), equal leaves, except the last string,
@@ -152,5 +152,44 @@ describe('readJsonBeginning', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+const isJson = (text: string): boolean => {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('endsInsideJson', () => {
+  it('is true exactly for a beginning of JSON that is not JSON itself, blank texts aside', () => {
+    fc.assert(
+      fc.property(
+        fc.jsonValue(),
+        fc.constantFrom(undefined, 2),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (value, indent, share) => {
+          const text = JSON.stringify(value, null, indent);
+          expect(endsInsideJson(text)).toBe(false);
+          const beginning = text.slice(0, Math.floor(text.length * share));
+          // A beginning that is JSON itself (`12` of `123`) holds its value whole; a blank one holds none.
+          expect(endsInsideJson(beginning)).toBe(beginning.trim() !== '' && !isJson(beginning));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('is false for a text JSON refuses before its end', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.constantFrom('x', '<', '}', ']', ',', '"', 'nul'), (value, after) => {
+        expect(endsInsideJson(`${JSON.stringify(value)} ${after}`)).toBe(false);
+      }),
+    );
+    for (const text of ['<html><body>502</body></html>', 'OK', '{"a" 1', '{"a":"\\q"}', '', '  '])
+      expect(endsInsideJson(text)).toBe(false);
   });
 });

@@ -49,6 +49,26 @@ export function readJsonBeginning(text: string, cutLength = Number.POSITIVE_INFI
   return reader.cut === undefined ? { value: reader.root } : { value: reader.root, cut: reader.cut };
 }
 
+/**
+ * Whether `text` is the beginning of a JSON text that stops inside its value: the text ran out with an
+ * object or array still open, inside a string, or inside a literal or number at the top level (`{`,
+ * `{"id":"str`, `[1,`, `tru`). False for whole JSON, for a text with a character JSON does not allow where
+ * it stands (an HTML page, `{"a":1}x`), and for an empty or blank text. Linear in the text's length.
+ */
+export function endsInsideJson(text: string): boolean {
+  const reader = new BeginningReader(text, 0);
+  try {
+    reader.read();
+  } catch {
+    return false;
+  }
+  if (reader.refused || reader.pos < text.length) return false;
+  if (reader.cut !== undefined || reader.stack.length > 0) return true;
+  // Nothing open: a top-level value the text ended inside (`tru`, a string cut short is `cut` above), not
+  // one it holds whole (`true`, `12`), and not a blank text.
+  return reader.root === undefined && text.trim() !== '';
+}
+
 interface Frame {
   container: Record<string, unknown> | unknown[];
   isArray: boolean;
@@ -64,6 +84,8 @@ class BeginningReader {
   readonly stack: Frame[] = [];
 
   readonly cutLength: number;
+  /** Set when the reading stopped at a word JSON does not allow (`OK`, `undefined`), not at the text's end. */
+  refused = false;
 
   constructor(text: string, cutLength: number) {
     this.text = text;
@@ -254,6 +276,12 @@ class BeginningReader {
     if (word === 'true') return { value: true };
     if (word === 'false') return { value: false };
     if (word === 'null') return { value: null };
+    // A word no literal or number is, nor begins one the text's end cut short (`tru`, `-`, `1.`, `2e+`).
+    if (
+      !jsonNumber.test(word) &&
+      !(pos >= text.length && (literalBeginning.test(word) || jsonNumber.test(`${word}0`)))
+    )
+      this.refused = true;
     // A number the text ends with may have gone on, unless it is the whole text's value.
     if ((pos >= text.length && this.stack.length > 0) || !jsonNumber.test(word)) return undefined;
     return { value: Number(word) };
@@ -270,6 +298,8 @@ const colon = 0x3a;
 const comma = 0x2c;
 const scalarCharacter = /[0-9a-zA-Z+\-.]/;
 const jsonNumber = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+// The beginnings of `true`, `false` and `null` short of the whole word.
+const literalBeginning = /^(?:t|tr|tru|f|fa|fal|fals|n|nu|nul)$/;
 // The character a one-letter escape stands for; undefined for a letter JSON has no escape for.
 function unescaped(letter: number): string | undefined {
   switch (letter) {

@@ -132,6 +132,12 @@ describe('redirects', () => {
           const body = method === 'GET' || method === 'DELETE' ? undefined : { name: 'restream-key-in-body' };
           let error: unknown;
           let result: unknown;
+          const heard: string[] = [];
+          const hooks = {
+            onRequest: () => heard.push('request'),
+            onResponse: (event: { status: number }) => heard.push(`response ${event.status}`),
+            onError: (event: { error: UniliveError }) => heard.push(`error ${event.error.name}`),
+          };
           try {
             result = await client().request({
               operation: 'op',
@@ -139,6 +145,7 @@ describe('redirects', () => {
               path: 'live_streams',
               schema,
               ...(body ? { body } : {}),
+              options: { runtime: { hooks } },
             });
           } catch (caught) {
             error = caught;
@@ -174,12 +181,17 @@ describe('redirects', () => {
             expect(failure.message).not.toContain('user:');
             expect(JSON.stringify(failure.toJSON())).not.toContain(secretInTarget);
             expect(failure.message).not.toContain('/api/landed');
+            // The redirect is the answer the call ends with: heard, before its error.
+            expect(heard).toEqual(['request', `response ${status}`, 'error UniliveError']);
           } else if (kind === 'same-url') {
-            // A redirect loop ends after the limit, every hop a GET.
+            // A redirect loop ends after the limit, every hop a GET; the last redirect, not followed, is heard.
             expect(vendor.received).toHaveLength(maxRedirects + 1);
             expect((error as UniliveError).message).toContain(`after ${maxRedirects} redirects`);
+            expect(heard).toEqual(['request', `response ${status}`, 'error UniliveError']);
           } else {
             expect(error).toBeUndefined();
+            // A redirect followed within the origin is no answer of its own: the one it leads to is heard.
+            expect(heard).toEqual(['request', 'response 200']);
             expect((result as { data: unknown }).data).toEqual({ stream: { id: 'landed' } });
             expect(vendor.received.map((entry) => entry.path)).toEqual([
               '/api/live_streams',

@@ -99,8 +99,19 @@ describe('response body size', () => {
         async (encoding, size, declareLength, status) => {
           served = { status, body: encode(jsonOfSize(size), encoding), encoding, declareLength };
           requests = 0;
+          const heard: string[] = [];
+          const hooks = {
+            onResponse: (event: { status: number }) => heard.push(`response ${event.status}`),
+            onError: (event: { error: UniliveError }) => heard.push(`error ${event.error.name}`),
+          };
           const outcome = await client(cap)
-            .request({ operation: 'get', method: 'GET', path: 'live_streams/abc', schema })
+            .request({
+              operation: 'get',
+              method: 'GET',
+              path: 'live_streams/abc',
+              schema,
+              options: { runtime: { hooks } },
+            })
             .then(
               (response) => ({ response }),
               (error: unknown) => ({ error }),
@@ -114,6 +125,8 @@ describe('response body size', () => {
             expect(error.delivery).toBe('unknown');
             // Never retried, even as an idempotent GET and after a 503.
             expect(requests).toBe(1);
+            // The answer's status and headers arrived: heard as every answer is, before its error.
+            expect(heard).toEqual([`response ${status}`, 'error ResponseShapeError']);
           } else if (status === 200) {
             expect('response' in outcome && outcome.response.body).toEqual(
               JSON.parse(jsonOfSize(size).toString()),
