@@ -434,6 +434,10 @@ describe('credentials', () => {
       .get(fixtureStreamId)
       .catch((caught: unknown) => caught);
     expect(InvalidInputError.isInstance(colon)).toBe(true);
+    // The fixed text as written: none of its words is taken for a credential and masked.
+    expect((colon as InvalidInputError).message).toBe(
+      'liveapi: tokenId contains ":", which cannot be carried in an HTTP Basic (RFC 7617) user name',
+    );
     expect((colon as InvalidInputError).issues).toEqual([{ path: 'tokenId', message: 'expected no ":"' }]);
     expect(errorTranscript(colon)).not.toContain('token:id-1234');
     expect(errorTranscript(colon)).not.toContain('secret-key-1234');

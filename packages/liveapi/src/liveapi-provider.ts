@@ -612,11 +612,13 @@ function basicAuthorization(
     ],
     secrets,
     build: ([tokenId, secretKey]) => {
-      // HTTP Basic cannot carry a colon in the user name (RFC 7617).
+      // HTTP Basic cannot carry a colon in the user name (RFC 7617). The message never puts a word right
+      // after "Basic": redaction takes whatever follows `Basic ` for a credential, and masked it.
       if (tokenId.includes(':')) {
         throw new InvalidInputError({
           provider: 'liveapi',
-          message: 'liveapi: tokenId contains ":", which HTTP Basic authentication cannot carry',
+          message:
+            'liveapi: tokenId contains ":", which cannot be carried in an HTTP Basic (RFC 7617) user name',
           issues: [{ path: 'tokenId', message: 'expected no ":"' }],
         });
       }
