@@ -16,7 +16,8 @@ import { type Outcome, outcomeOf, subjects } from './direct-harness.js';
 // A signal already aborted when a call is made ends it first, on every adapter and every operation: with
 // AbortError, `delivery: 'not-sent'`, the signal's reason as `cause`, and no request, whatever else the call
 // would have met (an id or input it refuses, an operation the vendor does not have, such as videosdk v1's
-// `stop`, a wait that needs webhook events) (docs/decisions/2026-12-01-aborted-signal-first.md).
+// `stop`, a wait that needs webhook events) (docs/decisions/2026-12-01-aborted-signal-first.md); `onError`
+// alone hears it, as every call that rejects.
 
 const operations = clientOperations;
 type Operation = ClientOperation;
@@ -200,7 +201,9 @@ describe('a signal aborted before the call', () => {
       const kept = new AbortError({ message: 'aborted', cause: given }).cause as Error;
       expect(aborted.cause).toMatchObject({ name: kept.name, message: kept.message });
       expect(sent).toEqual([]);
-      expect(heard).toEqual([]);
+      // No request event; the call rejects, so `onError` hears it, once
+      // (docs/decisions/2026-12-02-on-error-once-per-call.md).
+      expect(heard).toEqual(['error AbortError']);
     }
   }
 });

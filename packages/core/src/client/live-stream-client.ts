@@ -2,7 +2,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { ProviderCapabilities } from '../capabilities.js';
 import { tokens } from '../di/tokens.js';
 import { AbortError, abortedMessage } from '../errors/errors.js';
-import { maskedValue, servedOperation, UniliveError } from '../errors/unilive-error.js';
+import { maskedValue, requestOf, servedOperation, UniliveError } from '../errors/unilive-error.js';
 import { emit, type HttpHooks, scrubbedBy } from '../http/hooks.js';
 import { sealHooks } from '../http/http-client.js';
 import {
@@ -296,8 +296,12 @@ class DefaultLiveStreamClient implements LiveStreamClient {
         this.same(await this.provider.get(id, this.callOptions(options, 'get')), id, 'get'),
       );
     } catch (error) {
-      if (UniliveError.isInstance(error)) throw this.masked(error);
-      throw unexpectedFailure(this.provider, 'get', error, this.redactor());
+      throw this.failed(
+        'get',
+        UniliveError.isInstance(error)
+          ? this.masked(error)
+          : unexpectedFailure(this.provider, 'get', error, this.redactor()),
+      );
     }
   }
 
@@ -338,9 +342,29 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       return await run();
     } catch (error) {
       // Named for the call the caller made, whichever provider call inside it failed (a wait's poll).
-      if (UniliveError.isInstance(error)) throw this.masked(servedOperation(error, operation));
-      throw unexpectedFailure(this.provider, operation, error, this.redactor());
+      throw this.failed(
+        operation,
+        UniliveError.isInstance(error)
+          ? this.masked(servedOperation(error, operation))
+          : unexpectedFailure(this.provider, operation, error, this.redactor()),
+      );
     }
+  }
+
+  // The call rejects with `error`: `onError` hears it, once, here and nowhere else (the provider is handed
+  // no `onError`: a request it refused and then settled is no failed call). A list walk calls this once.
+  private failed(operation: string, error: UniliveError): UniliveError {
+    const onError = this.hooks.onError;
+    if (onError) {
+      // The failed request's URL was scrubbed by the HTTP layer's secrets: masked again by the provider's,
+      // as every event a provider's layer raised is.
+      const event = maskedHttpEvent(
+        { provider: this.provider.id, operation: this.served ?? operation, ...requestOf(error) },
+        this.redactor(),
+      );
+      emit(onError, { ...event, error });
+    }
+    return error;
   }
 
   // A signal already aborted when the call is made ends it before anything else: before its arguments are
@@ -400,14 +424,20 @@ class DefaultLiveStreamClient implements LiveStreamClient {
         } catch (error) {
           failure = this.masked(error as UniliveError);
         }
-        if (failure) return failedWalk(failure);
+        if (failure) return failedWalk(this.failed('list', failure as UniliveError));
         // Each listed stream's own warnings (a summary without endpoints, say) reach onWarning as the
         // walk's do, when the caller's loop gets the stream; whatever the provider throws is a UniliveError,
         // from `list` itself (thrown at once, or what it returned being no async iterable) as from its steps.
-        const typed = (error: unknown) =>
-          UniliveError.isInstance(error)
+        // The walk is the call: `onError` hears its first failure only, however often the caller asks on.
+        let heard = false;
+        const typed = (error: unknown) => {
+          const failure = UniliveError.isInstance(error)
             ? this.masked(error)
             : unexpectedFailure(provider, 'list', error, this.redactor());
+          if (heard) return failure;
+          heard = true;
+          return this.failed('list', failure);
+        };
         let streams: AsyncIterator<LiveStream>;
         try {
           streams = provider.list(callOptions)[Symbol.asyncIterator]();
@@ -836,11 +866,11 @@ class DefaultLiveStreamClient implements LiveStreamClient {
  * again whoever raised them (an error made with the provider's own set passes as it is).
  */
 function maskingHooks(hooks: HttpHooks, redactor: () => Redactor): HttpHooks {
-  const { onRequest, onResponse, onRetry, onError, onWarning } = hooks;
+  const { onRequest, onResponse, onRetry, onWarning } = hooks;
   const masked: HttpHooks = Object.create(null);
   if (onRequest) masked.onRequest = (event) => onRequest(scrubbedEvent(event, redactor()));
   if (onResponse) masked.onResponse = (event) => onResponse(scrubbedEvent(event, redactor()));
-  if (onError) masked.onError = (event) => onError(maskedHttpEvent(event, redactor()));
+  // No `onError`: the client hears a call fail when it rejects (`failed`), not a provider's request.
   if (onRetry) masked.onRetry = (event) => onRetry(maskedHttpEvent(event, redactor()));
   if (onWarning)
     masked.onWarning = (event) => {

@@ -78,6 +78,38 @@ export const errorTextLimits = {
 // without compiling them again (or reading a one-shot iterable twice).
 const redactors = new WeakMap<object, Redactor>();
 
+/** The request an error ended: its method, scrubbed URL and attempt (see {@link markRequest}). */
+export interface FailedRequest {
+  method: string;
+  url: string;
+  attempt: number;
+}
+
+// The request each error the HTTP layer reported ended, read only when a call's `onError` is heard: the URL
+// is scrubbed then, not for every failure. Kept by the error object and by every copy made of it
+// (`copyError`), so the error a client or a registry hands its caller still names it.
+const requests = new WeakMap<object, () => FailedRequest>();
+
+/**
+ * Records that `error` ended the request `request` describes (called lazily, when someone listens).
+ * @internal
+ */
+export function markRequest(error: UniliveError, request: () => FailedRequest): void {
+  requests.set(error, request);
+}
+
+/**
+ * The request `error` (or the error it was copied from) ended, when the HTTP layer reported it; undefined
+ * for an error no request ended (a refusal before any, one a provider built itself).
+ * @internal
+ */
+export function requestOf(error: unknown): FailedRequest | undefined {
+  const request = typeof error === 'object' && error !== null ? requests.get(error) : undefined;
+  if (request === undefined) return undefined;
+  const { method, url, attempt } = request();
+  return { method, url, attempt };
+}
+
 /** Scrubs a subclass's own field the way its base scrubbed the others (see {@link scrubText}). */
 export function scrubField(error: UniliveError, text: string, limit: number): string {
   return scrubText(String(text), redactors.get(error) ?? toRedactor(undefined), limit);
@@ -386,6 +418,8 @@ export function copyError<E extends UniliveError>(error: E): E {
   }
   const redactor = redactors.get(error);
   if (redactor) redactors.set(copy, redactor);
+  const request = requests.get(error);
+  if (request) requests.set(copy, request);
   return copy;
 }
 
@@ -407,14 +441,15 @@ function sanitizeCause(cause: unknown, secrets: Redactor, depth = 0): Error | un
   try {
     return sanitizeReadableCause(cause, secrets, depth);
   } catch {
-    return new Error('a cause that could not be read');
+    return Object.freeze(new Error('a cause that could not be read'));
   }
 }
 
 function sanitizeReadableCause(cause: unknown, secrets: Redactor, depth: number): Error | undefined {
   if (cause === undefined) return undefined;
   if (UniliveError.isInstance(cause)) return cause;
-  if (!isError(cause)) return new Error(scrubText(describe(cause), secrets, errorTextLimits.causeMessage));
+  if (!isError(cause))
+    return Object.freeze(new Error(scrubText(describe(cause), secrets, errorTextLimits.causeMessage)));
   const safe = new Error(scrubText(String(cause.message), secrets, errorTextLimits.causeMessage));
   safe.name = causeName(cause, secrets);
   const code = systemCode(cause);
@@ -425,7 +460,9 @@ function sanitizeReadableCause(cause: unknown, secrets: Redactor, depth: number)
   if (isError(cause.cause) && depth < 5) {
     Object.defineProperty(safe, 'cause', dataProperty(sanitizeCause(cause.cause, secrets, depth + 1)));
   }
-  return safe;
+  // Frozen: every error holding it (the caller's, each copy a hook is handed, a registry's annotated one)
+  // shares it, and none of them may change what the others read.
+  return Object.freeze(safe);
 }
 
 // An Error of this realm, or of another (a vm context's, an iframe's, such as the reason its AbortController
@@ -629,14 +666,23 @@ function maskCause(cause: unknown, secrets: Redactor, depth: number): unknown {
   const message = scrubText(String(cause.message), secrets, errorTextLimits.causeMessage);
   const name = causeName(cause, secrets);
   const inner = depth > maskDepth ? undefined : maskCause(cause.cause, secrets, depth + 1);
-  if (message === cause.message && name === cause.name && inner === cause.cause) return cause;
+  // The code is held to the same rule as when the cause was first reduced: one these secrets find a
+  // credential in (an abort reason's `code` set to a token id, reduced before these secrets were known) is
+  // dropped, and the cause rebuilt without it.
+  const given = systemCode(cause);
+  const code = given && isSystemCode(secrets.redact(given)) ? given : undefined;
+  if (
+    message === cause.message &&
+    name === cause.name &&
+    inner === cause.cause &&
+    code === given &&
+    Object.isFrozen(cause)
+  )
+    return cause;
   const safe = new Error(message);
   safe.name = name;
-  const code = systemCode(cause);
-  if (code && isSystemCode(secrets.redact(code))) {
-    Object.defineProperty(safe, 'code', dataProperty(code, { enumerable: true }));
-  }
+  if (code) Object.defineProperty(safe, 'code', dataProperty(code, { enumerable: true }));
   safe.stack = `${safe.name}: ${safe.message}`;
   if (inner !== undefined) Object.defineProperty(safe, 'cause', dataProperty(inner));
-  return safe;
+  return Object.freeze(safe);
 }

@@ -43,8 +43,34 @@ export interface RetryEvent extends HttpEventBase {
   error: UniliveError;
 }
 
-/** A call failed for good. */
-export interface ErrorEvent extends HttpEventBase {
+/**
+ * A call failed for good: heard once for each call of a client or a registry that rejects, with the error
+ * the caller gets, whatever ended it (an answer, a lost connection, an abort, input refused before any
+ * request). Never heard for a call that resolves: a request refused on the way and then settled (a `start`
+ * answered 409 "already started", then read back in its goal) is heard by `onResponse` and the call
+ * resolves. `method`, `url` and `attempt` name the request whose failure the error is, when it is one (a
+ * refusal before any request, or an error a provider built itself after its requests, has none).
+ *
+ * Through a registry the registry's call is the call: one event when it rejects, none for a provider it
+ * failed over from or a provider a list skipped (the `fallback` and `skipped-provider` warnings tell
+ * those), whose `provider` is the vendor of the error, absent when the registry refused the call before it
+ * reached one. A client handed to a registry keeps its own hooks, which hear its own calls.
+ *
+ * The client's hook: a provider called directly, given a `runtime` with hooks, hears `onError` from its
+ * HTTP layer instead, for each request that failed for good, which the provider may still settle.
+ */
+export interface ErrorEvent {
+  /** The vendor the call went to; absent only for a registry call refused before it chose one. */
+  provider?: ProviderId;
+  /** The call the caller made (`start`, `list`, `migrate`). */
+  operation: string;
+  /** The failed request's method, when the error is a request's. */
+  method?: string;
+  /** The failed request's URL, scrubbed of credentials, when the error is a request's. */
+  url?: string;
+  /** The failed request's attempt (1 for the first try), when the error is a request's. */
+  attempt?: number;
+  /** What the caller gets (a copy: see {@link HttpHooks}). */
   error: UniliveError;
 }
 
@@ -74,6 +100,7 @@ export interface HttpHooks {
    */
   onResponse?: (event: ResponseEvent) => void;
   onRetry?: (event: RetryEvent) => void;
+  /** A call failed for good: once per call that rejects, never for one that resolves (see {@link ErrorEvent}). */
   onError?: (event: ErrorEvent) => void;
   /**
    * A soft problem that did not fail the call. `list` reports here what has no result to ride on (a skipped
@@ -121,10 +148,15 @@ export function scrubbedBy(event: unknown): Redactor | undefined {
   return typeof event === 'object' && event !== null ? scrubbedWith.get(event) : undefined;
 }
 
+// How deep `detached` copies; anything deeper is left out of the copy rather than shared with the caller.
+const detachDepth = 8;
+
 function detached<E>(value: E, depth = 0): E {
   if (typeof value !== 'object' || value === null) return value;
-  if (UniliveError.isInstance(value)) return Object.freeze(copyError(value)) as E;
-  if (depth > 8) return value;
+  if (depth > detachDepth) return undefined as E;
+  // An error's every object (its cause chain, `issues`, a registry's `failedOver`) is copied too: a copy
+  // sharing one of them with the caller's error would let a hook change what the caller reads.
+  if (UniliveError.isInstance(value) || isPlainError(value)) return detachedError(value, depth) as E;
   if (Array.isArray(value)) return Object.freeze(value.map((item) => detached(item, depth + 1))) as E;
   const prototype = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return value;
@@ -132,4 +164,48 @@ function detached<E>(value: E, depth = 0): E {
   for (const key of Object.keys(value))
     copy[key] = detached((value as Record<string, unknown>)[key], depth + 1);
   return Object.freeze(copy) as E;
+}
+
+// A reduced cause (what a UniliveError keeps of what it was given: an Error with a name, message, code and
+// cause) or an error in a field, of this realm.
+function isPlainError(value: object): value is Error {
+  return value instanceof Error;
+}
+
+// A frozen copy of an error: a UniliveError through `copyError` (its class, fields, redactor), any other
+// error as an object of its prototype with its own fields; every object field copied by `detached`.
+function detachedError(error: Error, depth: number): Error {
+  let copy: Error;
+  if (UniliveError.isInstance(error)) copy = copyError(error);
+  else {
+    copy = Object.create(Object.getPrototypeOf(error)) as Error;
+    for (const key of Reflect.ownKeys(error)) {
+      const descriptor = Object.getOwnPropertyDescriptor(error, key);
+      if (!descriptor) continue;
+      // V8's `stack` accessor reads the error's own internal slot: taken as text.
+      const value = Object.hasOwn(descriptor, 'value') ? descriptor.value : readField(error, key);
+      Object.defineProperty(copy, key, {
+        value,
+        writable: true,
+        enumerable: Boolean(descriptor.enumerable),
+        configurable: true,
+      });
+    }
+  }
+  for (const key of Reflect.ownKeys(copy)) {
+    const descriptor = Object.getOwnPropertyDescriptor(copy, key);
+    if (!descriptor || !Object.hasOwn(descriptor, 'value')) continue;
+    const value: unknown = descriptor.value;
+    if (typeof value !== 'object' || value === null) continue;
+    Object.defineProperty(copy, key, { ...descriptor, value: detached(value, depth + 1) });
+  }
+  return Object.freeze(copy);
+}
+
+function readField(error: Error, key: string | symbol): unknown {
+  try {
+    return (error as unknown as Record<string | symbol, unknown>)[key];
+  } catch {
+    return undefined;
+  }
 }

@@ -16,6 +16,7 @@ import {
   type Delivery,
   errorTextLimits,
   markDeadlineCut,
+  markRequest,
   scrubText,
   servedOperation,
   UniliveError,
@@ -1462,7 +1463,11 @@ function emitResponse(
   );
 }
 
+// The error that ends the call's requests, marked with its request for the `onError` of the call that
+// rejects with it (the client's or the registry's, which alone know the call is over). Heard here only by
+// hooks handed to a provider called directly (a client hands its provider none for `onError`).
 function report(hooks: HttpHooks, event: () => HttpEventBase, error: UniliveError) {
+  markRequest(error, event);
   if (hooks.onError) emit(hooks.onError, { ...event(), error });
   return error;
 }

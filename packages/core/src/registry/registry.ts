@@ -20,7 +20,7 @@ import {
   NotFoundError,
   ResponseShapeError,
 } from '../errors/errors.js';
-import { servedOperation, UniliveError, withErrorFields } from '../errors/unilive-error.js';
+import { requestOf, servedOperation, UniliveError, withErrorFields } from '../errors/unilive-error.js';
 import { emit, type HttpHooks } from '../http/hooks.js';
 import type { RateLimitOptions } from '../http/request-gate.js';
 import { idProblem } from '../ids.js';
@@ -42,7 +42,7 @@ import {
   providerRedactorSource,
   withMaskedWarnings,
 } from '../provider-secrets.js';
-import type { Redactor } from '../secrets.js';
+import { type Redactor, redactStable } from '../secrets.js';
 import { type MigrationPlan, planMigrationInput } from './migration.js';
 import {
   formatStreamReference,
@@ -369,7 +369,9 @@ export function createLiveStreamRegistry(input: LiveStreamRegistryOptions): Live
         ? (value as LiveStreamClient)
         : kind === 'provider'
           ? createLiveStreamClient(value as LiveStreamProvider, {
-              ...(options.hooks ? { hooks: options.hooks } : {}),
+              // Without `onError`: the registry's call is the call, heard once when it rejects (`heard`),
+              // not a provider's call it failed over from or skipped.
+              ...(options.hooks ? { hooks: withoutOnError(options.hooks) } : {}),
               ...(options.container ? { container: options.container } : {}),
               ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
             })
@@ -515,7 +517,35 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
   }
 
   create(input: CreateLiveStreamInput, options?: RegistryCreateOptions): Promise<RoutedLiveStream> {
-    return this.createServing(input, options, undefined);
+    return this.heard('create', () => this.createServing(input, options, undefined));
+  }
+
+  // The registry's call `operation` as the caller makes it: its rejection is heard by `onError`, once, with
+  // the error the caller gets. What it called on the way (a provider failed over from, a client's call
+  // inside a migration) is not a call of the caller's: the clients the registry made have no `onError`.
+  private async heard<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      this.failed(operation, error);
+      throw error;
+    }
+  }
+
+  private failed(operation: string, error: unknown): void {
+    const onError = this.hooks.onError;
+    if (typeof onError !== 'function' || !UniliveError.isInstance(error)) return;
+    try {
+      const provider = error.provider;
+      const request = requestOf(error);
+      // The request's URL, scrubbed by its HTTP layer, masked again by every provider's secrets: the
+      // registry does not know which client's layer made it.
+      if (request)
+        request.url = this.providers.reduce((url, each) => redactStable(redactorOf(each), url), request.url);
+      emit(onError, { ...(provider ? { provider } : {}), operation, ...request, error });
+    } catch {
+      // A value marked as one of our errors whose reads throw (see `annotate`): nothing to tell.
+    }
   }
 
   // `create`, or the create a registry call makes on its way (`served`: a migration's), whose client calls'
@@ -597,7 +627,9 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
   }
 
   async get(reference: StreamReference, options?: RequestOptions): Promise<RegistryLiveStream> {
-    return this.call(reference, 'get', options, (entry, id) => entry.client.get(id, options));
+    return this.heard('get', () =>
+      this.call(reference, 'get', options, (entry, id) => entry.client.get(id, options)),
+    );
   }
 
   list(options?: RegistryListOptions): RegistryStreamList {
@@ -613,7 +645,16 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     search?: { name: string; skipped: Array<{ error: unknown; entry: Entry }> },
   ): RegistryStreamList {
     const registry = this;
+    // `list` is heard by `onError` when its walk fails; `findByName`'s walk is heard as `findByName` is.
     async function* walk(): AsyncGenerator<RegistryLiveStream> {
+      try {
+        yield* walkProviders();
+      } catch (error) {
+        if (!search) registry.failed(operation, error);
+        throw error;
+      }
+    }
+    async function* walkProviders(): AsyncGenerator<RegistryLiveStream> {
       // Read when the walk begins, before its options and the providers it names are checked.
       registry.refuseAborted(options, operation, () => registry.firstWalked(options, operation));
       const {
@@ -703,25 +744,33 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     patch: UpdateLiveStreamInput,
     options?: RequestOptions,
   ): Promise<RegistryLiveStream> {
-    return this.call(reference, 'update', options, (entry, id) => entry.client.update(id, patch, options));
+    return this.heard('update', () =>
+      this.call(reference, 'update', options, (entry, id) => entry.client.update(id, patch, options)),
+    );
   }
 
-  async delete(reference: StreamReference, options?: RequestOptions): Promise<void> {
-    this.refuseAborted(options, 'delete', () => this.resolve(reference, 'delete').entry);
-    const { entry, id } = this.resolve(reference, 'delete');
-    try {
-      await entry.client.delete(id, options);
-    } catch (error) {
-      throw annotate(error, entry);
-    }
+  delete(reference: StreamReference, options?: RequestOptions): Promise<void> {
+    return this.heard('delete', async () => {
+      this.refuseAborted(options, 'delete', () => this.resolve(reference, 'delete').entry);
+      const { entry, id } = this.resolve(reference, 'delete');
+      try {
+        await entry.client.delete(id, options);
+      } catch (error) {
+        throw annotate(error, entry);
+      }
+    });
   }
 
   async start(reference: StreamReference, options?: StartRequestOptions): Promise<RegistryLiveStream> {
-    return this.call(reference, 'start', options, (entry, id) => entry.client.start(id, options));
+    return this.heard('start', () =>
+      this.call(reference, 'start', options, (entry, id) => entry.client.start(id, options)),
+    );
   }
 
   async stop(reference: StreamReference, options?: RequestOptions): Promise<RegistryLiveStream> {
-    return this.call(reference, 'stop', options, (entry, id) => entry.client.stop(id, options));
+    return this.heard('stop', () =>
+      this.call(reference, 'stop', options, (entry, id) => entry.client.stop(id, options)),
+    );
   }
 
   async waitForState(
@@ -729,8 +778,10 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     state: LiveStreamState | readonly LiveStreamState[],
     options?: Parameters<LiveStreamClient['waitForState']>[2],
   ): Promise<RegistryLiveStream> {
-    return this.call(reference, 'waitForState', options, (entry, id) =>
-      entry.client.waitForState(id, state, options),
+    return this.heard('waitForState', () =>
+      this.call(reference, 'waitForState', options, (entry, id) =>
+        entry.client.waitForState(id, state, options),
+      ),
     );
   }
 
@@ -738,12 +789,18 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     reference: StreamReference,
     options?: Parameters<LiveStreamClient['waitForBroadcast']>[1],
   ): Promise<RegistryLiveStream> {
-    return this.call(reference, 'waitForBroadcast', options, (entry, id) =>
-      entry.client.waitForBroadcast(id, options),
+    return this.heard('waitForBroadcast', () =>
+      this.call(reference, 'waitForBroadcast', options, (entry, id) =>
+        entry.client.waitForBroadcast(id, options),
+      ),
     );
   }
 
-  async findByName(name: string, options: RegistryListOptions = {}): Promise<RegistryLiveStream[]> {
+  findByName(name: string, options: RegistryListOptions = {}): Promise<RegistryLiveStream[]> {
+    return this.heard('findByName', () => this.findByNameUnheard(name, options));
+  }
+
+  private async findByNameUnheard(name: string, options: RegistryListOptions): Promise<RegistryLiveStream[]> {
     this.refuseAborted(options, 'findByName', () => this.firstWalked(options, 'findByName'));
     if (typeof name !== 'string' || name.length === 0) {
       throw new InvalidInputError({
@@ -765,7 +822,14 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     return found;
   }
 
-  async planMigration(reference: StreamReference, options: MigrationOptions): Promise<MigrationPlan> {
+  planMigration(reference: StreamReference, options: MigrationOptions): Promise<MigrationPlan> {
+    return this.heard('planMigration', () => this.planMigrationUnheard(reference, options));
+  }
+
+  private async planMigrationUnheard(
+    reference: StreamReference,
+    options: MigrationOptions,
+  ): Promise<MigrationPlan> {
     // Its errors and its read's hook events name the call the caller made, `planMigration`, not the
     // `migrate` it plans: an error naming a call the caller did not make misleads.
     const operation = 'planMigration';
@@ -830,7 +894,14 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     };
   }
 
-  async migrate(reference: StreamReference, options: MigrateOptions): Promise<MigrationResult> {
+  migrate(reference: StreamReference, options: MigrateOptions): Promise<MigrationResult> {
+    return this.heard('migrate', () => this.migrateUnheard(reference, options));
+  }
+
+  private async migrateUnheard(
+    reference: StreamReference,
+    options: MigrateOptions,
+  ): Promise<MigrationResult> {
     this.refuseAborted(options, 'migrate', () => this.resolve(reference, 'migrate').entry);
     // Every error of a migration names `migrate`, whichever client call inside it failed (the source's read,
     // the target's create, the source's stop or delete); its message says which.
@@ -1389,6 +1460,12 @@ const givenClients = new WeakMap<LiveStreamClient, () => Redactor>();
 
 // What masks a provider's text for the registry: a client handed in as it is keeps following its provider's
 // rotated secrets (see providerRedactorSource); a client this library made has masked them already.
+// A registry's hooks as its clients get them: all but `onError`, which the registry's calls raise.
+function withoutOnError(hooks: HttpHooks): HttpHooks {
+  const { onError: _onError, ...rest } = hooks;
+  return rest;
+}
+
 function redactorOf(entry: Entry): Redactor {
   return givenClients.get(entry.client)?.() ?? providerRedactor(entry.client.provider);
 }
