@@ -81,6 +81,23 @@ describe('videosdk parseWebhook', () => {
     expect(requests).toEqual(['GET https://videosdk.test/v2/public/rsa-public-key jwt-token-value']);
   });
 
+  it('sends its token without the whitespace around it, as the adapter sends its own token setting', async () => {
+    for (const space of [' ', '\t', '\u00a0', '\ufeff', '\u3000', '\u0085', '\r\n']) {
+      const requests: (string | null)[] = [];
+      const source = videosdkPublicKey({
+        baseUrl: 'https://videosdk.test/',
+        token: `${space}jwt-token-value${space}`,
+        fetch: async (input, init) => {
+          requests.push(new Request(input, init).headers.get('authorization'));
+          return Response.json({ publicKey: vendor.publicKey });
+        },
+      });
+      const { body, headers } = await signWebhook('videosdk', payload, { privateKey: vendor.privateKey });
+      expect(await parseWebhook({ body, headers }, { keySource: source })).toHaveLength(1);
+      expect(requests).toEqual(['jwt-token-value']);
+    }
+  });
+
   it('fetches the key again after a failed signature, at most every refreshMs (a rotated key)', async () => {
     let now = 0;
     let served = stranger.publicKey;

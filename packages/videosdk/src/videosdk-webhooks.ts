@@ -129,8 +129,8 @@ export interface VideosdkPublicKeySettings {
   fetch?: typeof fetch | undefined;
   /**
    * Sent as `Authorization` (the bare JWT, as every videosdk call): the docs do not say whether it is
-   * needed. Left out, none is sent. Held to the adapter's own `token` rule when the source is made: empty
-   * or only whitespace (alike), control characters, more than 8,192 characters, characters beyond Latin-1
+   * needed. Left out, none is sent. Held to the adapter's own `token` rule when the source is made: the
+   * whitespace around it is dropped; empty or only whitespace (alike), control characters, more than 8,192 characters, characters beyond Latin-1
    * or a scheme prefix are an `InvalidInputError` naming `token` (`operation: 'configure'`).
    */
   token?: string | undefined;
@@ -198,7 +198,9 @@ export function videosdkPublicKey(given: VideosdkPublicKeySettings = {}): Videos
   // succeeded waits anyway.
   const failedWaitMs = Math.min(refreshMs, 30_000);
   const secrets = new SecretSet();
-  if (settings.token) secrets.add(settings.token);
+  // The whitespace around the token dropped, as the adapter's own `token` setting's is (core's loadCredential).
+  const token = settings.token === undefined ? undefined : trimWhitespace(settings.token);
+  if (token) secrets.add(settings.token, token);
   // Through core's HTTP layer, like every other request: the base URL is checked here (https, or http to
   // this machine; no user information, no other scheme), a redirect to another origin or to http is never
   // followed, the answer is capped and timed, and errors are typed and scrubbed. The key decides which
@@ -206,7 +208,7 @@ export function videosdkPublicKey(given: VideosdkPublicKeySettings = {}): Videos
   const http = createHttpClient({
     provider,
     baseUrl: settings.baseUrl ?? keyBaseUrl(),
-    headers: () => (settings.token ? { authorization: settings.token } : {}),
+    headers: () => (token ? { authorization: token } : {}),
     secrets,
     fetch: settings.fetch,
     timeoutMs: 10_000,
@@ -325,7 +327,7 @@ function checkPublicKeySettings(settings: VideosdkPublicKeySettings): void {
     // prefix are refused here, when the source is made, never sent in a header.
     try {
       loadCredential({ provider, setting: 'token', value: token, environmentVariables: [] });
-      const problem = videosdkTokenProblem(token);
+      const problem = videosdkTokenProblem(trimWhitespace(token));
       if (problem) issues.push({ path: 'token', message: problem.issue });
     } catch (error) {
       if (!InvalidInputError.isInstance(error)) throw error;

@@ -97,6 +97,30 @@ describe('loadCredential', () => {
   });
 });
 
+describe('loadCredential: whitespace around a value', () => {
+  it('reads a setting as it reads the same text in a variable: the whitespace around it dropped', () => {
+    fc.assert(
+      fc.property(blank, tokenText, blank, fc.boolean(), (before, value, after, fromEnvironment) => {
+        vi.stubEnv('UNILIVE_TEST_TOKEN', fromEnvironment ? `${before}${value}${after}` : '');
+        const read = loadCredential({
+          provider: 'wowza-video',
+          setting: 'token',
+          value: fromEnvironment ? undefined : `${before}${value}${after}`,
+          environmentVariables: ['UNILIVE_TEST_TOKEN'],
+        });
+        expect(read).toBe(value);
+      }),
+      {
+        numRuns: 100,
+        examples: [
+          ['\ufeff', 'tok', '', false],
+          ['\u00a0', 'tok', '\u0085', false],
+        ],
+      },
+    );
+  });
+});
+
 describe('environmentView', () => {
   it('reads whitespace alone as absent and drops the whitespace around a value, NEL as the rest', () => {
     fc.assert(

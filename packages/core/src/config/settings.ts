@@ -91,10 +91,12 @@ const headerUnsafe = /[\u0000-\u001f\u007f-\u009f]/;
 export const maxCredentialLength = 8_192;
 
 /**
- * Reads a credential from its setting or environment. A missing one throws `AuthenticationError` naming the
- * setting and variables; an explicit value that is not a string, empty or only whitespace (refused as the
- * setting it is, as `null` is, never read as unset: the environment is then not read), one with control
- * characters (C0, DEL or C1: CR/LF header injection, a terminal escape), or one longer than
+ * Reads a credential from its setting or environment, by one rule: whitespace around the value (as
+ * {@link trimWhitespace} reads it: JavaScript's `trim`, the BOM and NEL included) is dropped whichever way it
+ * came, so `token: ' tok '` and `TOKEN=" tok "` both read `tok`. A missing one throws `AuthenticationError`
+ * naming the setting and variables; an explicit value that is not a string, empty or only whitespace
+ * (refused as the setting it is, as `null` is, never read as unset: the environment is then not read), one
+ * with control characters inside it (C0, DEL or C1: CR/LF header injection, a terminal escape), or one longer than
  * {@link maxCredentialLength}, throws `InvalidInputError`. No message includes the value.
  */
 export function loadCredential(source: CredentialSource): string {
@@ -114,7 +116,13 @@ export function loadCredential(source: CredentialSource): string {
   // the call with whatever account the environment names (a value read from an empty file or a missing
   // variable of the caller's own, say), and the message "pass the setting or VARIABLE" would name a variable
   // that may be set.
-  if (typeof source.value === 'string' && trimWhitespace(source.value) === '') {
+  // Whitespace around a setting is dropped as it is around a variable (one reading of a credential, however
+  // it is given): a value pasted with a trailing space or NBSP, a config file's `" tok "`, a BOM left by an
+  // editor at a file's start. No vendor's token or key begins or ends with whitespace, so sending it could
+  // only be refused (a 401 for a token that is right), and a BOM is whitespace, not a character "beyond
+  // Latin-1". Trimmed once here, the string the blank check reads: no further pass per request.
+  const given = typeof source.value === 'string' ? trimWhitespace(source.value) : undefined;
+  if (given === '') {
     throw new InvalidInputError({
       provider: source.provider,
       operation: 'configure',
@@ -129,7 +137,7 @@ export function loadCredential(source: CredentialSource): string {
     });
   }
   // Called before every request: the environment (a lookup per variable in Node) is read only when needed.
-  const value = source.value ?? fromEnvironment(source.environmentVariables);
+  const value = given ?? fromEnvironment(source.environmentVariables);
   if (value === undefined || trimWhitespace(value) === '') {
     throw new AuthenticationError({
       provider: source.provider,
