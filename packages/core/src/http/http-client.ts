@@ -66,7 +66,8 @@ export interface VendorErrorDetails {
 export interface VendorFailure extends VendorErrorDetails {
   status: number;
   /**
-   * `true` when the answer's body broke off (the connection dropped mid-body): no `code` was read, and
+   * `true` when the answer's body broke off (the connection dropped mid-body) or ran past
+   * `maxResponseBytes` and was left unread: no `code` was read, and
    * `message` is the status line's text, not the vendor's. A class the vendor's code decides for this status
    * (Wowza's 422: `ERR-422-InvalidStateChange` a conflict, any other bad input) cannot be told then; the
    * classifier says what such an answer is. Absent for a body read whole.
@@ -114,9 +115,10 @@ export interface HttpClientSettings {
   /** Allows a plain `http:` base URL to a host other than this machine (credentials then travel in clear). */
   allowInsecureHttp?: boolean | undefined;
   /**
-   * The most bytes a response body may hold after decompression; a larger one ends the call with
+   * The most bytes a response body may hold after decompression; a larger success ends the call with
    * `ResponseShapeError` while it streams in, and is never retried (its status and headers are heard by
-   * `onResponse` first). Default 16 MiB.
+   * `onResponse` first). A larger error status's body is left unread: the error is the status's (its class,
+   * retries and `Retry-After`), without the vendor's code and message. Default 16 MiB.
    */
   maxResponseBytes?: number | undefined;
   /**
@@ -653,6 +655,8 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
         let text: string;
         // Bytes of an error status's body read before the connection dropped, when it did.
         let cutAfter: number | undefined;
+        // Set when an error status's body ran past maxResponseBytes: left unread, the status decides.
+        let overCap = false;
         try {
           text = await readCapped(response, maxResponseBytes, bodyRead, () =>
             bodyTooLarge(
@@ -676,9 +680,10 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           if (response.ok && !isInstanceOf(error, UniliveError))
             learnBeginning(described, spec.schema, bodyRead.text ?? '', settings.secrets);
           if (attemptController.signal.aborted) throw error;
-          if (isInstanceOf(error, UniliveError)) {
-            // A body past maxResponseBytes (the one error of the layer's own the read throws): its status and
-            // headers arrived, and are heard like any answer's, before its error.
+          const tooLarge = isInstanceOf(error, UniliveError);
+          if (tooLarge && response.ok) {
+            // A success past maxResponseBytes (the one error of the layer's own the read throws): its status
+            // and headers arrived, and are heard like any answer's, before its error.
             if (hooks.onResponse)
               emitResponse(hooks.onResponse, event(), response, now() - started, settings);
             throw error;
@@ -689,8 +694,12 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
               emitResponse(hooks.onResponse, event(), response, now() - started, settings);
             throw new AnswerCut(status, bodyRead.received, requestIdOf(response.headers), error);
           }
+          // An error status whose body ran past the cap (a gateway's large page, a verbose 404) is its status,
+          // as one whose body broke off is: its class, retries and `Retry-After`, without the vendor's code and
+          // message, which were not read.
           text = '';
-          cutAfter = bodyRead.received;
+          if (tooLarge) overCap = true;
+          else cutAfter = bodyRead.received;
         }
         if (hooks.onResponse) {
           // A success whose secrets the request learns is decoded, and learned, before its event: the
@@ -739,6 +748,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           retryAfterMs,
           outcome(delivery),
           cutAfter,
+          overCap ? maxResponseBytes : undefined,
         );
         const statusRetryable = status === 429 || (idempotent && policy.retryStatuses.includes(status));
         failure = {
@@ -1786,6 +1796,8 @@ function vendorError(
   // Set when the body broke off after that many bytes: the message says so, as the vendor's own message
   // and code in it were not read.
   cutAfter?: number,
+  // Set, to the cap, when the body ran past maxResponseBytes and was not read: the message says so.
+  overCap?: number,
 ): UniliveError {
   const status = response.status;
   let body: unknown = text;
@@ -1814,11 +1826,11 @@ function vendorError(
       operation: requested,
       code,
       message: vendorMessage,
-      ...(cutAfter === undefined ? {} : { bodyLost: true }),
+      ...(cutAfter === undefined && overCap === undefined ? {} : { bodyLost: true }),
     }) ?? classifyStatus(status);
   const summary = [`HTTP ${status}`, code].filter(Boolean).join(' ');
   return new ErrorClass({
-    message: `${settings.provider} ${labelOf(spec)} failed (${summary})${vendorMessage ? `: ${vendorMessage}` : ''}${cutAfter === undefined ? '' : ` (the connection was lost after ${cutAfter} ${cutAfter === 1 ? 'byte' : 'bytes'} of the body)`}`,
+    message: `${settings.provider} ${labelOf(spec)} failed (${summary})${vendorMessage ? `: ${vendorMessage}` : ''}${cutAfter === undefined ? '' : ` (the connection was lost after ${cutAfter} ${cutAfter === 1 ? 'byte' : 'bytes'} of the body)`}${overCap === undefined ? '' : ` (the body exceeds maxResponseBytes, ${overCap} bytes once decompressed, and was not read)`}`,
     provider: settings.provider,
     operation: spec.operation,
     status,

@@ -95,7 +95,7 @@ describe('response body size', () => {
         fc.constantFrom<Encoding>(...encodings),
         fc.oneof(fc.integer({ min: 64, max: cap }), fc.integer({ min: cap + 1, max: 8 * cap })),
         fc.boolean(),
-        fc.constantFrom(200, 503),
+        fc.constantFrom(200, 404, 429, 503),
         async (encoding, size, declareLength, status) => {
           served = { status, body: encode(jsonOfSize(size), encoding), encoding, declareLength };
           requests = 0;
@@ -116,7 +116,26 @@ describe('response body size', () => {
               (response) => ({ response }),
               (error: unknown) => ({ error }),
             );
-          if (size > cap) {
+          if (size > cap && status !== 200) {
+            // An error status whose body runs past the cap is that status, as one whose body broke off:
+            // its class and retries, the body unread.
+            const error = (outcome as { error: UniliveError }).error;
+            const name = { 404: 'NotFoundError', 429: 'RateLimitError', 503: 'ProviderUnavailableError' }[
+              status
+            ];
+            expect(error.name).toBe(name);
+            expect(error).toMatchObject({ status, delivery: status === 503 ? 'unknown' : 'refused' });
+            expect(error.vendorCode).toBeUndefined();
+            expect(error.message).toBe(
+              `test-vendor get failed (HTTP ${status}): ${status === 404 ? 'Not Found' : status === 429 ? 'Too Many Requests' : 'Service Unavailable'} (the body exceeds maxResponseBytes, ${cap} bytes once decompressed, and was not read)`,
+            );
+            const attempts = status === 404 ? 1 : 3;
+            expect(requests).toBe(attempts);
+            expect(heard).toEqual([
+              ...Array.from({ length: attempts }, () => `response ${status}`),
+              `error ${name}`,
+            ]);
+          } else if (size > cap) {
             expect('error' in outcome && ResponseShapeError.isInstance(outcome.error)).toBe(true);
             const error = (outcome as { error: ResponseShapeError }).error;
             expect(error.status).toBe(status);
@@ -133,7 +152,9 @@ describe('response body size', () => {
             );
           } else {
             expect('error' in outcome && UniliveError.isInstance(outcome.error)).toBe(true);
-            expect((outcome as { error: UniliveError }).error.name).toBe('ProviderUnavailableError');
+            expect((outcome as { error: UniliveError }).error.name).toBe(
+              { 404: 'NotFoundError', 429: 'RateLimitError', 503: 'ProviderUnavailableError' }[status],
+            );
           }
         },
       ),
