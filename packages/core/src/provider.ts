@@ -319,7 +319,17 @@ export interface ProviderSettingsBase {
    * `onRequest` hook takes is not counted in it.
    */
   timeoutMs?: number | undefined;
-  /** Limit for a whole call, retries and waits included, in ms: finite, above 0, at most 2³¹−1. Default 60 000. */
+  /**
+   * Limit for each HTTP request a call makes, its retries, backoff, `Retry-After` pauses and rate-limit waits
+   * included, in ms: finite, above 0, at most 2³¹−1. Default 60 000. A call that makes one request (a `get`
+   * on most adapters, a `create` without restream targets) is bounded by it whole; one that makes several
+   * (a LiveAPI `create` with restream targets: the stream, one per target, the read back; a Wowza `list`
+   * page and a read per stream on it; videosdk v2's `get` (2), `start` (4 or more) and `stop` (6 or more):
+   * see "How long a call can take" in `docs/errors.md`) gives each request its own limit, so it can run for
+   * as many times this. To bound a whole call, pass a `signal` (`AbortSignal.timeout(ms)`): a multi-request
+   * call it ends after the vendor accepted a part is an `AbortError` naming the stream and its `applied`,
+   * `unknown` and `notApplied` parts. A `waitForState`'s `timeoutMs` bounds every poll of the wait.
+   */
   totalTimeoutMs?: number | undefined;
   /**
    * Retry policy overrides; `{ maxRetries: 0 }` turns retries off. `maxRetries` is a whole number from 0 to

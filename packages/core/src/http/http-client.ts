@@ -143,7 +143,11 @@ export interface HttpClientSettings {
    * Default 15 s.
    */
   timeoutMs?: number | undefined;
-  /** Limit for the whole call, retries and waits included. Default 60 s. */
+  /**
+   * Limit for one {@link HttpClient.request}: its attempts, backoff, `Retry-After` pauses and request-gate
+   * waits included, from the moment it is made (cut further by a runtime `deadline`, a wait's). Default
+   * 60 s. An adapter operation that makes several requests gives each its own limit.
+   */
   totalTimeoutMs?: number | undefined;
   retry?: Partial<RetryPolicy> | undefined;
   /** Values to scrub from errors and events. */
