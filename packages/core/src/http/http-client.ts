@@ -696,7 +696,9 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
             // The vendor answered, as for an error status whose body broke off: its event comes first.
             if (hooks.onResponse)
               emitResponse(hooks.onResponse, event(), response, now() - started, settings);
-            throw new AnswerCut(status, bodyRead.received, requestIdOf(response.headers), error);
+            const cut = new AnswerCut(status, bodyRead.received, requestIdOf(response.headers), error);
+            cut.encoding = response.headers.get('content-encoding') ?? undefined;
+            throw cut;
           }
           // An error status whose body ran past the cap (a gateway's large page, a verbose 404) is its status,
           // as one whose body broke off is: its class, retries and `Retry-After`, without the vendor's code and
@@ -801,14 +803,17 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
         } else if (caught instanceof AnswerCut) {
           // The vendor answered and its body broke off: the request was delivered, and whether it was
           // carried out is unknown, so only an idempotent request is asked again.
-          const code = systemCodeOf(caught.cause);
+          const undecodable = caught.coding === undefined ? undecodableBody(caught.cause) : undefined;
+          const code = systemCodeOf(caught.cause) ?? undecodable;
           const read = `HTTP ${caught.status}, ${caught.received} ${caught.received === 1 ? 'byte' : 'bytes'} of the body read${code ? `, ${code}` : ''}`;
           const error = new ProviderUnavailableError(
             errorOptions({
               message:
-                caught.coding === undefined
-                  ? `${settings.provider} ${named}: the connection to ${new URL(url).host} was lost while reading the answer (${read})`
-                  : `${settings.provider} ${named}: the answer was lost while reading it: its ${caught.coding} body ended early (${read})`,
+                caught.coding !== undefined
+                  ? `${settings.provider} ${named}: the answer was lost while reading it: its ${caught.coding} body ended early (${read})`
+                  : undecodable !== undefined
+                    ? `${settings.provider} ${named}: the answer was lost while reading it: its body does not decode as its content-encoding (${caught.encoding ?? 'none'}) says (${read})`
+                    : `${settings.provider} ${named}: the connection to ${new URL(url).host} was lost while reading the answer (${read})`,
               status: caught.status,
               requestId: caught.requestId,
               ...(caught.cause === undefined ? {} : { cause: caught.cause }),
@@ -834,11 +839,17 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           const badPort = isBadPortRefusal(caught);
           const notSent = badPort || (code !== undefined && notSentCodes.has(code));
           const delivery: Delivery = notSent ? 'not-sent' : 'unknown';
+          // An answer fetch could not parse as HTTP (a status line that is none, two lengths, headers past
+          // its limit, a 1xx it does not expect): the vendor, or what stands in its way, was reached and
+          // answered, and may have carried the request out; "could not reach" would say nothing was made.
+          const malformed = notSent ? undefined : notHttpAnswer(caught);
           const error = new ProviderUnavailableError(
             errorOptions({
               message: badPort
                 ? `${settings.provider} ${named}: fetch never connects to port ${new URL(url).port} (one of the Fetch standard's bad ports); use another port in baseUrl`
-                : `${settings.provider} ${named}: could not reach ${new URL(url).host}${code ? ` (${code})` : ''}`,
+                : malformed !== undefined
+                  ? `${settings.provider} ${named}: ${new URL(url).host} answered something that is not valid HTTP (${malformed})`
+                  : `${settings.provider} ${named}: could not reach ${new URL(url).host}${code ? ` (${code})` : ''}`,
               cause: caught,
               delivery: outcome(delivery),
             }),
@@ -1884,6 +1895,8 @@ class AnswerCut {
   readonly requestId: string | undefined;
   readonly cause: unknown;
   readonly coding: string | undefined;
+  /** The answer's Content-Encoding, when its body failed to read (a body that does not decode names it). */
+  encoding: string | undefined = undefined;
 
   constructor(
     status: number,
@@ -1905,6 +1918,44 @@ function systemCodeOf(error: unknown): string | undefined {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
     current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+// Node's fetch (undici) for an answer it could not parse as HTTP/1.1: its parser's errors (`HPE_…`, the
+// class `HTTPParserError`), headers past its limit, two `Content-Length`s that disagree, and a socket error
+// it raises for an answer it cannot take ("bad response": a `100 Continue` it did not ask for). What names
+// it (the code, else the class), or undefined for any other failure. A cause whose reads throw is none.
+function notHttpAnswer(error: unknown): string | undefined {
+  try {
+    for (let current: unknown = error, depth = 0; current && depth < 5; depth += 1) {
+      const { code, name, message } = current as { code?: unknown; name?: unknown; message?: unknown };
+      if (typeof code === 'string' && (/^HPE_[A-Z_]+$/.test(code) || malformedAnswerCodes.has(code)))
+        return code;
+      if (name === 'HTTPParserError') return name;
+      if (code === 'UND_ERR_SOCKET' && message === 'bad response') return `${code}, bad response`;
+      current = (current as { cause?: unknown }).cause;
+    }
+  } catch {
+    // A cause whose reads throw is no platform error.
+  }
+  return undefined;
+}
+
+const malformedAnswerCodes = new Set(['UND_ERR_HEADERS_OVERFLOW', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH']);
+
+// The decoder's code when a body failed to inflate as its Content-Encoding says (zlib's `Z_DATA_ERROR`,
+// brotli's `ERR__ERROR_FORMAT_…`, zstd's), else undefined.
+function undecodableBody(error: unknown): string | undefined {
+  try {
+    for (let current: unknown = error, depth = 0; current && depth < 5; depth += 1) {
+      const code = (current as { code?: unknown }).code;
+      if (typeof code === 'string' && /^(?:Z_[A-Z_]+|ERR__ERROR_[A-Z0-9_]+|ERR_ZSTD_[A-Z0-9_]+)$/.test(code))
+        return code;
+      current = (current as { cause?: unknown }).cause;
+    }
+  } catch {
+    // As above.
   }
   return undefined;
 }
