@@ -202,6 +202,15 @@ export interface ContractHarness {
     /** Whether the backend sees an encoder publishing to the stream now. */
     publishing(id: string): boolean;
   };
+  /**
+   * The URL at which the backend serves a stream's HLS playlist once an encoder publishes (the sandbox:
+   * `<origin>/media/<provider>/<id>/<the dialect's playlist>`, whether or not anything publishes yet), or
+   * undefined where it serves none. Every HLS playback URL the adapter returns for the stream on that URL's
+   * origin (a recording's aside) must be this one, so a URL naming a playlist the backend never writes fails
+   * without real media; a URL elsewhere is one the backend names but does not serve (the sandbox's videosdk
+   * v2 rooms give the vendor's CDN address) and is not checked. Absent: only each URL's scheme is checked.
+   */
+  hlsUrl?(id: string): string | undefined;
 }
 
 /** How long a slow fault holds its answer: longer than any test may run. */
@@ -317,6 +326,49 @@ export function undeclaredKeys(stream: LiveStream): string[] {
   return found;
 }
 
+/** The push protocols whose URL carries the stream key as its last path segment (`IngestEndpoint.url`). */
+const keyedProtocols: ReadonlySet<string> = new Set(['rtmp', 'rtmps']);
+
+/**
+ * An RTMP or RTMPS ingest endpoint carries what an encoder needs to publish, as `IngestEndpoint` says: its
+ * URL ends with the stream key after the application (`rtmp://host/app/key`); `streamKey`, when given, is
+ * what follows the last `/` of the application (a vendor's key may hold a query of its own, LiveAPI's
+ * `lv_…?password=…`); `server`, when given, is the URL without the key and without user information, and
+ * comes with `streamKey` (OBS's two fields). An endpoint that lost its key (no `streamKey`, a URL that stops
+ * at the application) is one no encoder can publish with, which only real media would otherwise show.
+ * Reported by what is wrong, never with the key.
+ */
+function expectKeyCarried(endpoint: IngestEndpoint): void {
+  if (!keyedProtocols.has(endpoint.protocol)) return;
+  const label = `${endpoint.protocol} ingest URL`;
+  const segments = new URL(endpoint.url).pathname.split('/').slice(1);
+  expect(segments.length, `${label}: an application and a stream key in its path`).toBeGreaterThanOrEqual(2);
+  expect(
+    segments.map((segment) => segment.length > 0),
+    `${label}: no empty path segment`,
+  ).not.toContain(false);
+  // The URL as written, without its user information (push credentials, Wowza Video's).
+  const bare = endpoint.url.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^@/?#]*@/, '$1');
+  const key = endpoint.streamKey?.replace(/^\/+/, '');
+  if (key !== undefined) {
+    expect(key.length, 'streamKey is empty').toBeGreaterThan(0);
+    expect(bare.endsWith(`/${key}`), `${label}: ends with streamKey`).toBe(true);
+  }
+  if (endpoint.server !== undefined) {
+    // The two OBS fields go together: a server alone leaves the encoder nothing for its key field.
+    expect(key !== undefined, `${label}: server given without streamKey`).toBe(true);
+    const base = endpoint.server.replace(/\/+$/, '');
+    const rest = bare.startsWith(`${base}/`) ? bare.slice(base.length + 1).replace(/^\/+/, '') : '';
+    expect(rest.length > 0, `${label}: server followed by the stream key`).toBe(true);
+    if (key !== undefined) expect(rest === key, `${label}: server followed by streamKey`).toBe(true);
+  }
+}
+
+/** Whether two reads gave the same ingest endpoints, field for field. */
+function sameIngest(a: readonly IngestEndpoint[], b: readonly IngestEndpoint[]): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 /** Asserts the invariants every stream from every provider keeps. */
 export function expectWellFormedStream(stream: LiveStream, provider: LiveStreamProvider): void {
   expect(undeclaredKeys(stream), 'keys the neutral types do not declare').toEqual([]);
@@ -343,6 +395,7 @@ export function expectWellFormedStream(stream: LiveStream, provider: LiveStreamP
   }
   for (const endpoint of stream.ingest) {
     expect(provider.capabilities.ingestProtocols).toContain(endpoint.protocol);
+    expectKeyCarried(endpoint);
   }
   for (const endpoint of stream.playback) {
     expect(provider.capabilities.playbackProtocols, 'capabilities.playbackProtocols').toContain(
@@ -447,6 +500,25 @@ export function runLiveStreamContract(options: ContractOptions): void {
     const wellFormed = (stream: LiveStream) => {
       expectWellFormedStream(stream, harness.provider);
       for (const endpoint of stream.playback) playbackSeen.add(endpoint.protocol);
+      // Where the harness knows the backend's HLS address, an HLS URL on the backend's origin is that one.
+      const served = harness.hlsUrl?.(stream.id);
+      if (served !== undefined) {
+        const origin = new URL(served).origin;
+        for (const endpoint of stream.playback) {
+          if (endpoint.protocol !== 'hls' || endpoint.rendition === 'recording') continue;
+          if (new URL(endpoint.url).origin !== origin) continue;
+          expect(endpoint.url, 'an HLS playback URL other than where the backend serves its playlist').toBe(
+            served,
+          );
+        }
+      }
+    };
+    // A stream no encoder pushes to (the round trip's: only the real-media scenario pushes, to a stream of
+    // its own) is not broadcasting, wherever the provider can tell: an adapter whose `broadcasting` never
+    // turns false would otherwise pass wherever no encoder runs (fixtures, no ffmpeg, `media: false`).
+    const quiet = (stream: LiveStream, step: string) => {
+      if (caps().broadcastingStatus)
+        expect(stream.broadcasting, `${step}: broadcasting with no encoder pushing`).not.toBe(true);
     };
     // How many attempts the faulted request of `operation` made: its last attempt's number. Every request a
     // call makes names the call (videosdk v2's get reads the room and its egress, both `get`), so counting
@@ -533,6 +605,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
         await prepare('create', undefined);
         created = await client.create(input);
         wellFormed(created);
+        quiet(created, 'create');
         expectNameKeptOrWarned(created, input.name, caps().names);
         const protocol = input.ingestProtocol;
         if (protocol) expect(created.ingest.map((endpoint) => endpoint.protocol)).toContain(protocol);
@@ -603,12 +676,30 @@ export function runLiveStreamContract(options: ContractOptions): void {
         );
       });
 
-      it('get returns the same stream', async () => {
+      it('get returns the same stream, and again the same: id, name, ingest and createdAt are stable', async () => {
         await prepare('get', id());
         const fetched = await withoutSecretCopies(() => client.get(ref()));
         wellFormed(fetched);
+        quiet(fetched, 'get');
         expect(fetched.id).toBe(id());
         if (caps().names) expect(fetched.name).toBe(created?.name);
+        // A second read once the clock has moved on: what the vendor stored when the stream was made reads
+        // the same, so a date taken from the moment of the read (or an ingest made up per answer) differs.
+        const firstRead = Date.now();
+        while (Date.now() <= firstRead) await new Promise((resolve) => setTimeout(resolve, 2));
+        await prepare('get', id());
+        const again = await client.get(ref());
+        wellFormed(again);
+        expect(again.id).toBe(fetched.id);
+        expect(again.name).toBe(fetched.name);
+        expect(again.createdAt?.getTime(), 'createdAt differs between two reads').toBe(
+          fetched.createdAt?.getTime(),
+        );
+        // By count and fields set, then by equality without showing the values: they hold the stream key.
+        expect(
+          sameIngest(again.ingest, fetched.ingest),
+          'ingest differs between two reads (endpoints, URLs, keys)',
+        ).toBe(true);
       });
 
       it('list walks the pages and finds it', async () => {
@@ -617,6 +708,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
         const found = listed.find((stream) => stream.id === id());
         expect(found, 'the created stream is listed').toBeDefined();
         if (found) wellFormed(found);
+        if (found) quiet(found, 'list');
       });
 
       it('update changes the name', async (context) => {
@@ -724,6 +816,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
         await prepare('wait-ready', id());
         const ready = await waitingClient().waitForState(ref(), 'ready', waitOptions);
         wellFormed(ready);
+        quiet(ready, 'ready after start');
         expect(ready.state).toBe('ready');
         expect(ready.id).toBe(id());
       });
@@ -750,6 +843,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
         await prepare('wait-stopped', id());
         const settled = await waitingClient().waitForState(ref(), 'stopped', waitOptions);
         expect(settled.state).toBe('stopped');
+        quiet(settled, 'stopped');
       });
 
       it('stop again on a stopped stream returns it: lifecycle calls are idempotent', async (context) => {

@@ -45,6 +45,7 @@ export {
   leaksAfterCutAnswer,
   refusalEchoing,
   refusedChangeThenGet,
+  type SecretEncodingName,
   type ShortCutCase,
   type ShownTexts,
   secretEncodingNames,

@@ -86,6 +86,14 @@ export function sandboxHarness(options: SandboxHarnessOptions): () => Promise<Co
         await sandbox.close();
         if (paging) await (await paging).sandbox.close();
       },
+      // Where the sandbox serves a stream's HLS once an encoder publishes (with `media: false` too: the
+      // address is the dialect's, whether or not anything is ever packaged there).
+      hlsUrl: (id: string) => {
+        const dialect = sandbox.engine.dialects.get(options.provider);
+        const context = sandbox.engine.contextOf(options.provider);
+        if (!dialect?.ingest || !context) return undefined;
+        return context.mediaUrl(id, dialect.ingest.playlistName ?? 'index.m3u8');
+      },
       // A sandbox started with `media: false` runs no RTMP ingest: it takes no encoders.
       ...(options.sandbox?.media === false
         ? {}

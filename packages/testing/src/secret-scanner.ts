@@ -39,25 +39,53 @@ export interface SecretLeak {
 
 /**
  * The texts that betray a secret when found in output, built independently of the code under test (Node's
- * `Buffer` encodes): the value; URL-encoded and JSON-escaped; base64 and base64url of its UTF-8 bytes at
- * each byte alignment (the characters fixed by the secret alone, as inside a `Basic` value of
- * `user:secret`); and, for secrets of 16 characters or more, each half, so a secret cut in two by a length
- * limit still counts as leaked.
+ * `Buffer` and the platform's URL and JSON encoders), one for each encoding core's redaction covers: the
+ * value, all lower case and all upper case; URL-encoded (upper- and lower-case escapes, `+` for spaces, every
+ * byte percent-encoded in either case, and encoded twice); JSON-escaped (as `JSON.stringify` writes it, with
+ * `\/`, with `\uXXXX` for every non-ASCII character, and with every character as `\uXXXX`, in either case);
+ * its UTF-8 bytes in hex (lower and upper case); base64 and base64url of its UTF-8 and Latin-1 bytes and of its
+ * JSON-escaped form, encoded on their own and at each byte alignment (the characters fixed by the secret alone,
+ * as inside a `Basic` value of `user:secret`); and, for secrets of 16 characters or more, each half, so a secret cut in two by a
+ * length limit still counts as leaked. Forms shorter than 4 characters are left out.
  */
 export function leakForms(secret: string): string[] {
-  const forms = new Set<string>([secret, JSON.stringify(secret).slice(1, -1)]);
+  const forms = new Set<string>([secret, secret.toLowerCase(), secret.toUpperCase()]);
+  const escapedJson = JSON.stringify(secret).slice(1, -1);
+  const unicodeEscape = (code: number) => `\\u${code.toString(16).padStart(4, '0')}`;
+  const everyCharacter = [...Array(secret.length).keys()].map((index) =>
+    unicodeEscape(secret.charCodeAt(index)),
+  );
+  forms.add(escapedJson);
+  forms.add(escapedJson.replaceAll('/', '\\/'));
+  forms.add(escapedJson.replace(/[\u0080-\uffff]/g, (character) => unicodeEscape(character.charCodeAt(0))));
+  forms.add(everyCharacter.join(''));
+  forms.add(everyCharacter.join('').toUpperCase().replaceAll('\\U', '\\u'));
   try {
-    forms.add(encodeURIComponent(secret));
+    const url = encodeURIComponent(secret);
+    forms.add(url);
+    forms.add(url.replace(/%[0-9A-F]{2}/g, (found) => found.toLowerCase()));
+    forms.add(new URLSearchParams({ k: secret }).toString().slice(2));
+    forms.add(encodeURIComponent(url));
   } catch {
     // A lone surrogate cannot be URL-encoded.
   }
   const bytes = Buffer.from(secret, 'utf8');
-  for (let offset = 0; offset < 3; offset += 1) {
-    const shifted = Buffer.concat([Buffer.alloc(offset), bytes]);
-    for (const encoding of ['base64', 'base64url'] as const) {
-      // Two characters at the start and three at the end may mix in the neighbours' bits.
-      const inner = shifted.toString(encoding).replace(/=+$/, '').slice(2, -3);
-      if (inner.length >= 8) forms.add(inner);
+  const hex = bytes.toString('hex');
+  forms.add(hex);
+  forms.add(hex.toUpperCase());
+  forms.add(hex.replace(/../g, '%$&'));
+  forms.add(hex.toUpperCase().replace(/../g, '%$&'));
+  for (const encoded of [bytes, Buffer.from(secret, 'latin1'), Buffer.from(escapedJson, 'utf8')]) {
+    // Encoded on its own, whole: every character is the secret's.
+    forms.add(encoded.toString('base64').replace(/=+$/, ''));
+    forms.add(encoded.toString('base64url'));
+    for (let offset = 0; offset < 3; offset += 1) {
+      const shifted = Buffer.concat([Buffer.alloc(offset), encoded]);
+      for (const encoding of ['base64', 'base64url'] as const) {
+        // Two characters at the start and three at the end may mix in the neighbours' bits.
+        const inner = shifted.toString(encoding).replace(/=+$/, '').slice(2, -3);
+        if (inner.length >= 8) forms.add(inner);
+      }
     }
   }
   if (secret.length >= 16) {
@@ -65,7 +93,7 @@ export function leakForms(secret: string): string[] {
     forms.add(secret.slice(0, half));
     forms.add(secret.slice(-half));
   }
-  return [...forms];
+  return [...forms].filter((form) => form.length >= 4);
 }
 
 /**

@@ -13,21 +13,38 @@ import {
 } from '@unilive/core';
 import fc from 'fast-check';
 
+/** The names of the encodings in {@link secretEncodings}. */
+export type SecretEncodingName =
+  | 'raw'
+  | 'base64'
+  | 'base64url'
+  | 'url'
+  | 'percent'
+  | 'json'
+  | 'hex'
+  | 'hexUpper';
+
 /**
- * The encodings a secret is looked for in when it is repeated by a vendor's answer and then shown: as it
- * is (`raw`), `base64` of its UTF-8 bytes, URL-encoded (`url`, `encodeURIComponent`) and JSON-escaped
- * (`json`, inside a JSON string). A test draws one of the names and echoes the secret in that encoding.
+ * The encodings a secret is looked for in when it is repeated by a vendor's answer and then shown, each built
+ * with Node's own encoders: as it is (`raw`), `base64` and `base64url` of its UTF-8 bytes, URL-encoded (`url`,
+ * `encodeURIComponent`), every UTF-8 byte percent-encoded (`percent`, `%73%6B…`), JSON-escaped (`json`, inside
+ * a JSON string), and its UTF-8 bytes in hex (`hex` lower case, `hexUpper` upper case): the encodings core's
+ * redaction replaces (a secret "in any encoding"). A test draws one of the names and echoes the secret in that
+ * encoding.
  */
-export const secretEncodings: Readonly<Record<'raw' | 'base64' | 'url' | 'json', (text: string) => string>> =
-  {
-    raw: (text) => text,
-    base64: (text) => Buffer.from(text).toString('base64'),
-    url: (text) => encodeURIComponent(text),
-    json: (text) => JSON.stringify(text).slice(1, -1),
-  };
+export const secretEncodings: Readonly<Record<SecretEncodingName, (text: string) => string>> = {
+  raw: (text) => text,
+  base64: (text) => Buffer.from(text).toString('base64'),
+  base64url: (text) => Buffer.from(text).toString('base64url'),
+  url: (text) => encodeURIComponent(text),
+  percent: (text) => Buffer.from(text).toString('hex').toUpperCase().replace(/../g, '%$&'),
+  json: (text) => JSON.stringify(text).slice(1, -1),
+  hex: (text) => Buffer.from(text).toString('hex'),
+  hexUpper: (text) => Buffer.from(text).toString('hex').toUpperCase(),
+};
 
 /** The names of {@link secretEncodings}, for `fc.constantFrom(...secretEncodingNames)`. */
-export const secretEncodingNames = Object.keys(secretEncodings) as (keyof typeof secretEncodings)[];
+export const secretEncodingNames = Object.keys(secretEncodings) as SecretEncodingName[];
 
 /** A recorder of everything a client shows: see {@link shownTexts}. */
 export interface ShownTexts {

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { inspect } from 'node:util';
 import {
   assertValidId,
@@ -116,6 +117,48 @@ function remakeErrors(
           yield* provider.list(options);
         } catch (error) {
           throw remade(error);
+        }
+      })(),
+  };
+}
+
+/** Every error the provider throws, its message lengthened by `extra`: an adapter adding detail of its own. */
+function lengthenMessages(provider: LiveStreamProvider, extra: string): LiveStreamProvider {
+  // Remade as it was, every field of its own kept (a NotFoundError's streamId, an InvalidInputError's
+  // issues), with only the message longer: an error's fields cannot be written once it is made.
+  const lengthened = (error: unknown) => {
+    if (!UniliveError.isInstance(error)) return error;
+    const own = Object.getOwnPropertyNames(error).filter((key) => key !== 'stack' && key !== 'name');
+    const fields = Object.fromEntries(
+      own.map((key) => [key, (error as unknown as Record<string, unknown>)[key]]),
+    );
+    const Type = error.constructor as new (options: UniliveErrorOptions) => UniliveError;
+    return new Type({ ...fields, message: `${error.message} (${extra})` } as UniliveErrorOptions);
+  };
+  const wrap =
+    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    async (...args: A) => {
+      try {
+        return await call(...args);
+      } catch (error) {
+        throw lengthened(error);
+      }
+    };
+  const base = copy(provider);
+  return {
+    ...base,
+    create: wrap(base.create),
+    get: wrap(base.get),
+    update: wrap(base.update),
+    delete: wrap(base.delete),
+    start: wrap(base.start),
+    stop: wrap(base.stop),
+    list: (options) =>
+      (async function* () {
+        try {
+          yield* provider.list(options);
+        } catch (error) {
+          throw lengthened(error);
         }
       })(),
   };
@@ -299,6 +342,73 @@ export const mutants: Record<string, Mutant> = {
     fails: ['names the stream (streamId)'],
   },
 
+  // An ingest endpoint that lost its stream key: an encoder given it has nothing to publish with.
+  'ingest without the stream key': {
+    mutate: (provider) =>
+      mapStreams(provider, (stream) => ({
+        ...stream,
+        ingest: stream.ingest.map(({ streamKey: _dropped, ...endpoint }) => ({
+          ...endpoint,
+          url: endpoint.server ?? endpoint.url,
+        })),
+      })),
+    fails: ['create returns a well-formed stream'],
+  },
+  // The key kept in its field but left out of the URL, the one thing an encoder that takes a URL is given.
+  'ingest URL without the stream key': {
+    mutate: (provider) =>
+      mapStreams(provider, (stream) => ({
+        ...stream,
+        ingest: stream.ingest.map((endpoint) => ({ ...endpoint, url: endpoint.server ?? endpoint.url })),
+      })),
+    fails: ['create returns a well-formed stream'],
+  },
+
+  // A vendor that tells whether video arrives, mapped as if it always did.
+  'broadcasting always true': {
+    mutate: (provider) => ({
+      ...mapStreams(provider, (stream) => ({ ...stream, broadcasting: true })),
+      capabilities: { ...provider.capabilities, broadcastingStatus: true },
+    }),
+    fails: ['create returns a well-formed stream', 'get returns the same stream', 'start makes it ready'],
+  },
+
+  // An HLS URL naming a playlist the backend never writes.
+  'HLS URL names another playlist': {
+    mutate: (provider) =>
+      mapStreams(provider, (stream) => ({
+        ...stream,
+        playback: stream.playback.map((endpoint) =>
+          endpoint.protocol === 'hls'
+            ? { ...endpoint, url: endpoint.url.replace('/index.m3u8', '/playlist.m3u8') }
+            : endpoint,
+        ),
+      })),
+    fails: ['create returns a well-formed stream'],
+  },
+
+  // A creation date taken from the moment of the read rather than from the vendor's answer.
+  'createdAt the time of each read': {
+    mutate: (provider) => mapStreams(provider, (stream) => ({ ...stream, createdAt: new Date() })),
+    fails: ['get returns the same stream'],
+  },
+
+  // A credential written into an error message in an encoding of its own: hex, either case, or every byte
+  // percent-encoded.
+  'error message holds the token in hex': {
+    mutate: (provider, token) => lengthenMessages(provider, Buffer.from(token).toString('hex')),
+    fails: ['no configured credential appears'],
+  },
+  'error message holds the token in upper-case hex': {
+    mutate: (provider, token) => lengthenMessages(provider, Buffer.from(token).toString('hex').toUpperCase()),
+    fails: ['no configured credential appears'],
+  },
+  'error message holds the token percent-encoded byte by byte': {
+    mutate: (provider, token) =>
+      lengthenMessages(provider, Buffer.from(token).toString('hex').replace(/../g, '%$&')),
+    fails: ['no configured credential appears'],
+  },
+
   // A provider object that prints its settings, token included, when logged.
   'provider prints its token': {
     mutate: (provider, token) =>
@@ -329,5 +439,7 @@ export function mutantHarness(mutant: Mutant): ContractHarness {
       prepareEnginePaging(provider, injectFault, { pageSize: 2, perPage: 2 }, scenario),
     clearFaults: () => backend.clearFaults(),
     afterEach: () => backend.clearFaults(),
+    // Where the memory vendor serves a stream's HLS (the address its answers give).
+    hlsUrl: (id) => `https://play.memory.test/${id}/index.m3u8`,
   };
 }
