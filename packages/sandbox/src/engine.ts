@@ -167,13 +167,34 @@ export function createEngine(options: EngineOptions) {
     };
   }
 
+  function log(entry: Omit<SandboxLogEntry, 'at'>): void {
+    const line = { ...entry, at: now() };
+    logs.push(line);
+    if (logs.length > 200) logs.shift();
+    options.log?.(line);
+  }
+
   function setEncoder(provider: ProviderId, id: string, connected: boolean): void {
     const key = `${provider}/${id}`;
     if (encoders.has(key) === connected) return;
     if (connected) encoders.add(key);
     else encoders.delete(key);
     const dialect = dialects.get(provider);
-    const described = dialect?.describe?.(id, contextFor(dialect));
+    let described: ReturnType<NonNullable<SandboxDialect['describe']>>;
+    try {
+      described = dialect?.describe?.(id, contextFor(dialect));
+    } catch {
+      // A dialect's own failure (a custom dialect's bug, a persisted record of a shape it does not expect)
+      // never escapes to the encoder's caller (`setEncoder`, the control route, the RTMP ingest), nor is its
+      // message repeated (it may hold a key): the change is reported without the stream's record.
+      described = undefined;
+      log({
+        level: 'error',
+        message: `the ${provider} dialect's describe failed: the change is reported without the stream's record`,
+        provider,
+        streamId: id,
+      });
+    }
     emitChange({
       kind: connected ? 'encoder-connected' : 'encoder-disconnected',
       provider,
@@ -367,12 +388,7 @@ export function createEngine(options: EngineOptions) {
       encoderInfo = lookup;
     },
     /** Adds a line to the sandbox's log: kept for the dashboard (the last 200) and handed to `log`. */
-    log(entry: Omit<SandboxLogEntry, 'at'>) {
-      const line = { ...entry, at: now() };
-      logs.push(line);
-      if (logs.length > 200) logs.shift();
-      options.log?.(line);
-    },
+    log,
     /** The most recent log lines, oldest first. */
     recentLogs(): SandboxLogEntry[] {
       return [...logs];

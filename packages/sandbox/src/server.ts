@@ -143,7 +143,11 @@ export interface Sandbox {
    */
   injectFault(provider: ProviderId, operation: FaultOperation | RouteFaultOperation, fault: Fault): void;
   clearFaults(): void;
-  /** Simulates an encoder connecting to (or leaving) a stream. */
+  /**
+   * Simulates an encoder connecting to (or leaving) a stream. Never throws a dialect's error: a `describe`
+   * that throws leaves the encoder set and its change reported without the stream's record, with an `error`
+   * line in the log.
+   */
   setEncoder(provider: ProviderId, id: string, connected: boolean): void;
   /** `rtmp://127.0.0.1:PORT`, where the RTMP ingest listens; undefined with `media: false`. */
   readonly ingestUrl: string | undefined;
@@ -344,7 +348,18 @@ export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox>
       refuse(response, refusal);
       return;
     }
-    if (dashboard.handle(request.method ?? 'GET', request.url, response)) return;
+    let handled: boolean;
+    try {
+      handled = dashboard.handle(request.method ?? 'GET', request.url, response);
+    } catch {
+      // A dialect that cannot list its streams (a custom one whose `streams` throws, a persisted record of a
+      // shape it does not expect) fails this request as a vendor route's failure does, its error (whose
+      // message may hold a key) never repeated: never an exception out of the server that ends the process.
+      if (!response.headersSent) send(response, { status: 500, body: { error: 'sandbox failure' } });
+      else response.destroy();
+      return;
+    }
+    if (handled) return;
     serve(engine, media, webhooks, request, response, maxBodyBytes).catch((error: unknown) => {
       if (error instanceof BodyTooLarge) {
         refuse(response, tooLarge(maxBodyBytes));

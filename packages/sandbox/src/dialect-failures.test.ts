@@ -1,0 +1,157 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { dialectClients } from '../test/dialect-clients.js';
+import { type Sandbox, startSandbox } from './server.js';
+import type { SandboxDialect, SandboxLogEntry, StreamChange } from './types.js';
+
+// What a custom dialect's own error carries: a key in its message, which must reach no answer or log line.
+const key = 'acme-dev-key-9f1c';
+
+// A dialect with one stream whose listing (`streams`) or description (`describe`) throws.
+const acme = (failing: 'streams' | 'describe'): SandboxDialect => ({
+  id: 'acme',
+  basePath: '/v1',
+  defaultCredentials: () => ({ apiKey: key }),
+  operationOf: () => undefined,
+  error: (kind, status, message) => ({ status, body: { error: { code: kind, message } } }),
+  handle(request, context) {
+    const things = context.collection<{ id: string }>('things');
+    if (request.method === 'POST') {
+      const id = context.randomId(8);
+      things.set(id, { id });
+      context.changed();
+      return { status: 201, body: { id } };
+    }
+    return this.error('not-found', 404, 'nothing here');
+  },
+  streams: (context) => {
+    if (failing === 'streams') throw new Error(`acme streams failed (${key})`);
+    const things = context.collection<{ id: string }>('things');
+    return [...things.values()].map((thing) => ({
+      id: thing.id,
+      state: 'on',
+      acceptsVideo: true,
+      ingest: [],
+    }));
+  },
+  describe: (id) => {
+    if (failing === 'describe') throw new Error(`acme describe failed (${key})`);
+    return { record: { id }, state: 'on' };
+  },
+});
+
+let sandbox: Sandbox | undefined;
+afterEach(async () => {
+  await sandbox?.close();
+  sandbox = undefined;
+});
+
+const createThing = async (running: Sandbox) => {
+  const created = await fetch(`${running.baseUrl('acme')}/things`, { method: 'POST' });
+  return ((await created.json()) as { id: string }).id;
+};
+
+describe('a dialect that fails to list or describe its streams', () => {
+  it("answers the dashboard's routes 500 sandbox failure, as a vendor route's failure, and keeps serving (generated)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(
+          '/_sandbox/dashboard/overview.json',
+          '/_sandbox/dashboard/secret?provider=acme&stream=x&label=KEY',
+        ),
+        async (path) => {
+          const running = await startSandbox({ dialects: [acme('streams')], media: false });
+          try {
+            await createThing(running);
+            const answer = await fetch(`${running.url}${path}`);
+            const text = await answer.text();
+            expect({ path, status: answer.status, body: text }).toEqual({
+              path,
+              status: 500,
+              body: JSON.stringify({ error: 'sandbox failure' }),
+            });
+            // Still serving: the process did not die with the dialect's error.
+            expect((await fetch(`${running.url}/_sandbox/stats`)).status).toBe(200);
+          } finally {
+            await running.close();
+          }
+        },
+      ),
+      { numRuns: 4, examples: [['/_sandbox/dashboard/overview.json']] },
+    );
+  });
+
+  it('answers the overview 500 for a persisted record of a shape its dialect does not expect, never ending the process', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'unilive-dialect-failures-'));
+    try {
+      const persistPath = join(folder, 'records.json');
+      const first = await startSandbox({ media: false, persistPath });
+      const created = await dialectClients(first.engine).liveapi!.create('odd record');
+      await first.close();
+      // The record's `platforms` turned into an object: LiveAPI's list renders it, the dashboard cannot.
+      const saved = JSON.parse(readFileSync(persistPath, 'utf8'));
+      const records = Object.values(saved.liveapi) as Record<string, Record<string, unknown>>[];
+      const record = records.map((collection) => collection[String(created._id)]).find(Boolean);
+      expect(record).toBeDefined();
+      (record as Record<string, unknown>).platforms = {};
+      writeFileSync(persistPath, JSON.stringify(saved));
+      sandbox = await startSandbox({ media: false, persistPath });
+      const answer = await fetch(`${sandbox.url}/_sandbox/dashboard/overview.json`);
+      expect([answer.status, await answer.text()]).toEqual([
+        500,
+        JSON.stringify({ error: 'sandbox failure' }),
+      ]);
+      expect((await fetch(`${sandbox.url}/_sandbox/stats`)).status).toBe(200);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it("sets the encoder and reports the change without the stream's record when describe throws, logging which member failed, never its error", async () => {
+    const logged: SandboxLogEntry[] = [];
+    sandbox = await startSandbox({
+      dialects: [acme('describe')],
+      media: false,
+      log: (line) => logged.push(line),
+    });
+    const changes: StreamChange[] = [];
+    sandbox.onStreamChange((change) => changes.push(change));
+    const id = await createThing(sandbox);
+    expect(() => sandbox?.setEncoder('acme', id, true)).not.toThrow();
+    // The control route, the same call over HTTP, answers as it does for any dialect.
+    const put = await fetch(`${sandbox.url}/_sandbox/encoders/acme/${id}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ connected: false }),
+    });
+    expect(put.status).toBe(200);
+    expect(
+      changes
+        .filter((change) => change.kind.startsWith('encoder-'))
+        .map(({ kind, provider, id: changed, state, record }) => ({
+          kind,
+          provider,
+          id: changed,
+          state,
+          record,
+        })),
+    ).toEqual([
+      { kind: 'encoder-connected', provider: 'acme', id, state: undefined, record: undefined },
+      { kind: 'encoder-disconnected', provider: 'acme', id, state: undefined, record: undefined },
+    ]);
+    expect(
+      logged.map(({ level, message, provider, streamId }) => ({ level, message, provider, streamId })),
+    ).toEqual(
+      [true, false].map(() => ({
+        level: 'error',
+        message: "the acme dialect's describe failed: the change is reported without the stream's record",
+        provider: 'acme',
+        streamId: id,
+      })),
+    );
+    expect(JSON.stringify(logged)).not.toContain(key);
+  });
+});
