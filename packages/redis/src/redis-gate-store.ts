@@ -1046,6 +1046,15 @@ const storeBreakingOptions = {
 } as const satisfies Partial<Record<keyof RedisOptions, string>>;
 
 /**
+ * The ioredis options it hands to Node's socket as milliseconds (`connectTimeout`, to `socket.setTimeout`),
+ * which Node checks when the connection is made, outside any call: text (all a URL's query can give) or a
+ * number out of range threw from there and ended the process. Each must be a number of ms from 0 to
+ * 2^31 − 1 in `redisOptions`, and is refused in the URL's query.
+ */
+const socketMillisecondOptions = ['connectTimeout'] as const;
+const maxSocketMilliseconds = 2_147_483_647;
+
+/**
  * The highest database number Redis can have: `databases` is at most 2147483647 (INT_MAX), numbered from 0.
  * Which of them a server has is its own setting, checked when the connection selects it.
  */
@@ -1159,6 +1168,13 @@ function checkOptions(given: RedisGateStoreOptions) {
         if (parsed.searchParams.has(name))
           issues.push({ path: 'url', message: `?${name} is refused: ${why}` });
       }
+      for (const name of socketMillisecondOptions) {
+        if (parsed.searchParams.has(name))
+          issues.push({
+            path: 'url',
+            message: `?${name} is refused: ioredis would hand the socket its text, not a number; set redisOptions.${name}`,
+          });
+      }
       description = `Redis at ${parsed.hostname}:${parsed.port || '6379'}`;
     }
   }
@@ -1184,6 +1200,17 @@ function checkOptions(given: RedisGateStoreOptions) {
     // Whatever the value: `false` is what the store sets anyway, and one rule is easier to keep than two.
     for (const [name, why] of Object.entries(storeBreakingOptions)) {
       if (Object.hasOwn(redisOptions, name)) issues.push({ path: `redisOptions.${name}`, message: why });
+    }
+    for (const name of socketMillisecondOptions) {
+      const value = redisOptions[name];
+      if (
+        value !== undefined &&
+        (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > maxSocketMilliseconds)
+      )
+        issues.push({
+          path: `redisOptions.${name}`,
+          message: `expected a number of milliseconds from 0 to ${maxSocketMilliseconds}`,
+        });
     }
     // ioredis would call it on the first error reply, where a TypeError would escape the store.
     const decide = redisOptions.reconnectOnError;

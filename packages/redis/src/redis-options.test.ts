@@ -31,6 +31,73 @@ const refusal = (options: Parameters<typeof createRedisGateStore>[0]) => {
   }
 };
 
+describe('connectTimeout, which ioredis hands to the socket as it is', () => {
+  // Node checks the socket's timeout when the connection is made, outside any call: text or a number out of
+  // range threw from there and ended the process, whatever onUnavailable said.
+  it('is refused in redisOptions unless a number of ms from 0 to 2^31 - 1, naming it, before anything connects (generated)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.integer({ max: -1 }),
+          fc.double({ min: 2_147_483_648, noNaN: true }),
+          fc.constantFrom(
+            Number.NaN,
+            Number.POSITIVE_INFINITY,
+            Number.NEGATIVE_INFINITY,
+            -0.5,
+            null,
+            true,
+            {},
+            [],
+          ),
+        ),
+        (value) => {
+          const error = refusal({
+            url: 'redis://:hunter2-secret@127.0.0.1:1',
+            redisOptions: { connectTimeout: value },
+          } as never);
+          expect(InvalidInputError.isInstance(error)).toBe(true);
+          expect(error?.issues).toEqual([
+            {
+              path: 'redisOptions.connectTimeout',
+              message: 'expected a number of milliseconds from 0 to 2147483647',
+            },
+          ]);
+          expect(JSON.stringify(error)).not.toContain('hunter2');
+        },
+      ),
+      { examples: [['5000'], [-1]] },
+    );
+  });
+
+  it('is taken when a number of ms in range (generated)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2_147_483_647 }), (value) => {
+        expect(
+          refusal({ url: 'redis://127.0.0.1:1', redisOptions: { connectTimeout: value } }),
+        ).toBeUndefined();
+      }),
+    );
+  });
+
+  it("is refused in the URL's query, where ioredis keeps it as text, naming url", () => {
+    fc.assert(
+      fc.property(fc.constantFrom('5000', '0', '-1', 'abc', ''), (value) => {
+        const error = refusal({ url: `redis://127.0.0.1:1/?connectTimeout=${value}` });
+        expect(InvalidInputError.isInstance(error)).toBe(true);
+        expect(error?.issues).toEqual([
+          {
+            path: 'url',
+            message:
+              '?connectTimeout is refused: ioredis would hand the socket its text, not a number; set redisOptions.connectTimeout',
+          },
+        ]);
+      }),
+    );
+  });
+});
+
 describe('redisOptions that would break the store', () => {
   it('refuses each, whatever its value, naming redisOptions.<name> and why, before anything connects (generated)', () => {
     const names = Object.keys(refused);
