@@ -93,33 +93,7 @@ function remakeErrors(
       ...changed,
     });
   };
-  const wrap =
-    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
-    async (...args: A) => {
-      try {
-        return await call(...args);
-      } catch (error) {
-        throw remade(error);
-      }
-    };
-  const base = copy(provider);
-  return {
-    ...base,
-    create: wrap(base.create),
-    get: wrap(base.get),
-    update: wrap(base.update),
-    delete: wrap(base.delete),
-    start: wrap(base.start),
-    stop: wrap(base.stop),
-    list: (options) =>
-      (async function* () {
-        try {
-          yield* provider.list(options);
-        } catch (error) {
-          throw remade(error);
-        }
-      })(),
-  };
+  return mapErrors(provider, remade);
 }
 
 /** Every error the provider throws, its message lengthened by `extra`: an adapter adding detail of its own. */
@@ -135,13 +109,18 @@ function lengthenMessages(provider: LiveStreamProvider, extra: string): LiveStre
     const Type = error.constructor as new (options: UniliveErrorOptions) => UniliveError;
     return new Type({ ...fields, message: `${error.message} (${extra})` } as UniliveErrorOptions);
   };
+  return mapErrors(provider, lengthened);
+}
+
+/** The provider with every error its calls and its list walk throw replaced by `map(error)`. */
+function mapErrors(provider: LiveStreamProvider, map: (error: unknown) => unknown): LiveStreamProvider {
   const wrap =
     <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
     async (...args: A) => {
       try {
         return await call(...args);
       } catch (error) {
-        throw lengthened(error);
+        throw map(error);
       }
     };
   const base = copy(provider);
@@ -158,7 +137,7 @@ function lengthenMessages(provider: LiveStreamProvider, extra: string): LiveStre
         try {
           yield* provider.list(options);
         } catch (error) {
-          throw lengthened(error);
+          throw map(error);
         }
       })(),
   };
