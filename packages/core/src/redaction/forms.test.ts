@@ -37,6 +37,17 @@ function referenceForms(secret: string): {
   add(json);
   add(json.replaceAll('/', '\\/'));
   add(asciiJson(json));
+  // As Go's encoding/json writes it, with lower-case hex, then upper case.
+  const goEscaped = (digits: (hex: string) => string) =>
+    json
+      .replaceAll('<', `\\u${digits('003c')}`)
+      .replaceAll('>', `\\u${digits('003e')}`)
+      .replaceAll('&', `\\u${digits('0026')}`)
+      .replaceAll('\u2028', '\\u2028')
+      .replaceAll('\u2029', '\\u2029');
+  const goJson = goEscaped((hex) => hex);
+  add(goJson);
+  add(goEscaped((hex) => hex.toUpperCase()));
   const escapedWhole = [...Array(secret.length).keys()]
     .map((index) => `\\u${secret.charCodeAt(index).toString(16).padStart(4, '0')}`)
     .join('');
@@ -59,6 +70,7 @@ function referenceForms(secret: string): {
   };
   const byteSources = byteForms(secret);
   if (json !== secret) byteSources.push(new TextEncoder().encode(json));
+  if (goJson !== json) byteSources.push(new TextEncoder().encode(goJson));
   for (const bytes of byteSources) {
     for (const [form, ending] of base64Forms(bytes)) {
       const set = ending ? endings : encoded;

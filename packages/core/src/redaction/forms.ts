@@ -7,10 +7,11 @@ const base64Alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
  * Every text a secret can take where a vendor or a library echoes it: the value itself, all lower case and
  * all upper case (hex tokens are case-insensitive, and URL parsing lower-cases a host); URL-encoded as a
  * path or query component (upper- and lower-case hex, `+` for spaces), with every byte percent-encoded, and
- * URL-encoded twice; JSON-escaped (with `\/`, with `\uXXXX` for non-ASCII, and with every character as
- * `\uXXXX`); HTML-escaped (`&amp;`, `&lt;`, `&gt;`, and the quotes as `&quot;` or `&#34;` and `&#39;`,
+ * URL-encoded twice; JSON-escaped (with `\/`, with `\uXXXX` for non-ASCII, with every character as
+ * `\uXXXX`, and as Go's `encoding/json` writes it: `<`, `>`, `&`, U+2028 and U+2029 as `\u003c`, `\u003e`,
+ * `\u0026`, `\u2028`, `\u2029`, in lower- or upper-case hex); HTML-escaped (`&amp;`, `&lt;`, `&gt;`, and the quotes as `&quot;` or `&#34;` and `&#39;`,
  * `&#x27;` or `&apos;`); its UTF-8 bytes in hex (lower and upper case); and base64 (standard and URL-safe) of its UTF-8
- * and Latin-1 bytes and of its JSON-escaped form (a JSON document holding it, encoded whole), at each of the
+ * and Latin-1 bytes and of its JSON-escaped forms, plain and Go's (a JSON document holding it, encoded whole), at each of the
  * three byte alignments, so it is found inside a longer blob such as the `Basic` value of `user:secret` or
  * `:secret` (only the characters that depend on the secret's bits alone are fixed there; where it ends the
  * encoding, its last character and padding too, which a copy cut from the start keeps). Forms shorter
@@ -80,6 +81,13 @@ export function classifiedSecretForms(secret: string): {
   add(json);
   if (json.includes('/')) add(json.replaceAll('/', '\\/'));
   add(asciiJson(json));
+  // As Go's `encoding/json` writes it: `<`, `>`, `&`, U+2028 and U+2029 as `\uXXXX` (lower-case hex, and
+  // upper case as other encoders of the same escapes write it), every other character as plain JSON.
+  const goLower = goSpecial.test(json) ? goJson(json, lowerDigits) : json;
+  if (goLower !== json) {
+    add(goLower);
+    add(goJson(json, upperDigits));
+  }
   let escapedWhole = '';
   let escapedUpper = '';
   for (let index = 0; index < secret.length; index += 1) {
@@ -106,6 +114,7 @@ export function classifiedSecretForms(secret: string): {
   };
   const byteSources = byteForms(secret, utf8);
   if (json !== secret) byteSources.push(utf8Of(json));
+  if (goLower !== json) byteSources.push(utf8Of(goLower));
   for (const bytes of byteSources) {
     base64Forms(bytes, (form, ending) => {
       const list = ending ? endings : encoded;
@@ -214,6 +223,21 @@ function lowerHex(encoded: string): string {
   return encoded.includes('%')
     ? encoded.replace(/%[0-9A-F]{2}/g, (sequence) => sequence.toLowerCase())
     : encoded;
+}
+
+// The characters Go's `encoding/json` escapes that plain JSON leaves as they are.
+const goSpecial = /[<>&\u2028\u2029]/;
+
+function goJson(json: string, digits: string): string {
+  let out = '';
+  for (let index = 0; index < json.length; index += 1) {
+    const code = json.charCodeAt(index);
+    out +=
+      code === 0x3c || code === 0x3e || code === 0x26 || code === 0x2028 || code === 0x2029
+        ? `\\u${digits[code >> 12]}${digits[(code >> 8) & 15]}${digits[(code >> 4) & 15]}${digits[code & 15]}`
+        : json[index];
+  }
+  return out;
 }
 
 function asciiJson(json: string): string {
