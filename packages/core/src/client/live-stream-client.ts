@@ -269,6 +269,26 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     this.#redactor = redactorSource ?? providerRedactorSource(provider);
   }
 
+  /** This client without its `onError`: the calls a registry makes on it are heard by the registry. */
+  quiet(): DefaultLiveStreamClient {
+    if (this.hooks.onError === undefined) return this;
+    const { onError: _onError, ...rest } = this.hooks;
+    return new DefaultLiveStreamClient(
+      this.provider,
+      Object.freeze(rest),
+      this.clock,
+      this.sleep,
+      this.gate,
+      this.served,
+      this.#redactor,
+    );
+  }
+
+  /** The `onError` this client raises, if any (see `clientOnError`). */
+  get onError(): HttpHooks['onError'] {
+    return this.hooks.onError;
+  }
+
   /** This client, as seen by calls made while serving `operation` (see `servingClient`). */
   servingFor(operation: string): DefaultLiveStreamClient {
     return new DefaultLiveStreamClient(
@@ -911,6 +931,21 @@ function maskedHttpEvent<E extends object>(event: E, redactor: Redactor): E {
  */
 export function servingClient(client: LiveStreamClient, operation: string): LiveStreamClient {
   return client instanceof DefaultLiveStreamClient ? client.servingFor(operation) : client;
+}
+
+/**
+ * `client` as a registry it was handed to calls it: without its `onError`, which the registry raises itself,
+ * once per registry call that rejects (`clientOnError`), so that a provider failed over from or skipped is
+ * not heard, and a call is not heard by the client and the registry both. Kept out of the public API. A
+ * client not made by `createLiveStreamClient` is returned as it is.
+ */
+export function quietClient(client: LiveStreamClient): LiveStreamClient {
+  return client instanceof DefaultLiveStreamClient ? client.quiet() : client;
+}
+
+/** The `onError` of a client made by `createLiveStreamClient`, if it has one; undefined for any other. */
+export function clientOnError(client: LiveStreamClient): HttpHooks['onError'] {
+  return client instanceof DefaultLiveStreamClient ? client.onError : undefined;
 }
 
 /**

@@ -10,7 +10,12 @@ import { InvalidInputError } from '../errors/errors.js';
 import { readOptions } from '../options.js';
 import { isArrayValue, plainObjectProblem, readCallerList } from '../own.js';
 import { providerNameProblem } from './references.js';
-import { createLiveStreamRegistry, type LiveStreamRegistry } from './registry.js';
+import {
+  containerHooks,
+  createLiveStreamRegistry,
+  type LiveStreamRegistry,
+  withoutOnError,
+} from './registry.js';
 import type { RoutingOptions } from './routing.js';
 
 /**
@@ -40,7 +45,11 @@ export interface LiveStreamRegistryConfig {
   routing?: RoutingOptions;
 }
 
-/** Options of {@link createLiveStreamRegistryFromConfig}: those of `createLiveStreamClientFromConfig`. */
+/**
+ * Options of {@link createLiveStreamRegistryFromConfig}: those of `createLiveStreamClientFromConfig`. Its
+ * `hooks` (or, without them, those registered on its `container`) are the registry's: each client gets them
+ * without `onError`, which the registry raises once per call of its own that rejects.
+ */
 export type RegistryConfigOptions = Omit<ConfigClientOptions, 'rateLimit'>;
 
 /**
@@ -82,6 +91,12 @@ export async function createLiveStreamRegistryFromConfig(
   // Read once, here, before any entry is built or package loaded: each entry's loader then reads this
   // plain copy, and a problem is named as the options' (`options.providers`), not as an entry's.
   const options = readConfigClientOptions(givenOptions);
+  // The hooks (given, or registered on the container) are the registry's: it hears each of its calls that
+  // rejects, once. Its clients get the rest, explicitly, so that neither the given `onError` nor the
+  // container's reaches a client, which would hear each of its own calls (a provider failed over from
+  // included) besides the registry's.
+  const hooks = options.hooks ?? containerHooks(options.container);
+  const clientOptions = hooks ? { ...options, hooks: withoutOnError(hooks) } : options;
   const clients: Record<string, LiveStreamClient> = {};
   for (const [index, entry] of entries.entries()) {
     if (typeof entry !== 'object' || entry === null || isArrayValue(entry)) {
@@ -123,7 +138,7 @@ export async function createLiveStreamRegistryFromConfig(
       );
     }
     try {
-      clients[registryName] = await createLiveStreamClientFromConfig(settings, options);
+      clients[registryName] = await createLiveStreamClientFromConfig(settings, clientOptions);
     } catch (error) {
       throw InvalidInputError.isInstance(error) ? within(error, index) : error;
     }
@@ -131,7 +146,7 @@ export async function createLiveStreamRegistryFromConfig(
   return createLiveStreamRegistry({
     providers: clients,
     ...(known.routing === undefined ? {} : { routing: known.routing }),
-    ...(options.hooks ? { hooks: options.hooks } : {}),
+    ...(hooks ? { hooks } : {}),
   });
 }
 

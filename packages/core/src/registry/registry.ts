@@ -2,17 +2,20 @@ import type { DependencyContainer } from 'tsyringe';
 import type { ProviderCapabilities } from '../capabilities.js';
 import {
   abortedReason,
+  clientOnError,
   createLiveStreamClient,
   type LiveStreamClient,
   listOptionIssues,
   listOptionRules as listRequestRules,
   notAborted,
+  quietClient,
   type RequestOptions,
   readHooks,
   callOptionRules as requestRules,
   type StartRequestOptions,
   servingClient,
 } from '../client/live-stream-client.js';
+import { tokens } from '../di/tokens.js';
 import {
   AbortError,
   abortedMessage,
@@ -27,7 +30,7 @@ import { idProblem } from '../ids.js';
 import { invalidInput, readOwnData, validateCreateInput } from '../inputs.js';
 import { abortAfterAcceptedChange } from '../lifecycle.js';
 import type { LiveStream, LiveStreamState, ProviderId, Warning } from '../live-stream.js';
-import { limitRule, type OptionRule, optionRules, readOptions } from '../options.js';
+import { containerRule, limitRule, type OptionRule, optionRules, readOptions } from '../options.js';
 import { isArrayValue, isInstanceOf, once, ownFields, ownValue, readCallerList, thrownKind } from '../own.js';
 import type {
   CreateLiveStreamInput,
@@ -278,9 +281,17 @@ export interface LiveStreamRegistryOptions {
    * Hooks of every client the registry makes, and where its own warnings (`fallback`, `skipped-provider`) go.
    * Events of the requests `migrate`, `planMigration` and `findByName` make name those operations,
    * whichever client call made the request: a client given here keeps its own hooks, and they name them too.
+   * `onError` is the registry's own, raised once for each registry call that rejects, with the error the
+   * caller gets (never for a provider's call it went on from); the clients it makes get every other hook.
+   * The `onError` of a client given here is raised the same way, by the registry, which calls that client
+   * without it: each distinct `onError` (the registry's, a given client's) hears a rejected call once.
    */
   hooks?: HttpHooks;
-  /** Passed to every client the registry makes (see `createLiveStreamClient`). */
+  /**
+   * Passed to every client the registry makes (see `createLiveStreamClient`). Without `hooks`, the hooks
+   * registered on it (`tokens.hooks`) are the registry's, as if given as `hooks`: its `onError` is heard
+   * once per rejected registry call, not by each client.
+   */
   container?: DependencyContainer;
   /** Paces each provider the registry wraps on its own: one limit per provider, not one for all. */
   rateLimit?: RateLimitOptions;
@@ -327,6 +338,13 @@ export function createLiveStreamRegistry(input: LiveStreamRegistryOptions): Live
     { operation: 'configure', path: 'options' },
   );
   if (options.hooks !== undefined) options.hooks = readHooks(options.hooks);
+  // Hooks registered on the container are the registry's when none are given, as a client takes them: the
+  // registry hears its calls' rejections, its clients get the rest (a client resolving them itself would
+  // hear each of its own calls, a provider failed over from included, and the registry none).
+  else if (options.container !== undefined) {
+    const fromContainer = containerHooks(options.container);
+    if (fromContainer !== undefined) options.hooks = fromContainer;
+  }
   if (options.routing !== undefined) {
     options.routing = readOptions<RoutingOptions>(
       options.routing,
@@ -384,7 +402,11 @@ export function createLiveStreamRegistry(input: LiveStreamRegistryOptions): Live
     }
     // A client handed in as it is may be one an application wrote, passing on its provider's warnings as
     // they came: the registry masks them (see `maskedAnswer`).
-    if (kind === 'client') givenClients.set(client, providerRedactorSource(client.provider));
+    if (kind === 'client') {
+      givenClients.set(client, providerRedactorSource(client.provider));
+      // Called without its `onError`: the registry raises it for its own calls (`failed`).
+      quietClients.set(client, quietClient(client));
+    }
     return { name, providerId: client.providerId, capabilities: client.capabilities, client };
   });
   const routing = options.routing ?? (Object.create(null) as RoutingOptions);
@@ -533,8 +555,8 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
   }
 
   private failed(operation: string, error: unknown): void {
-    const onError = this.hooks.onError;
-    if (typeof onError !== 'function' || !UniliveError.isInstance(error)) return;
+    const listeners = this.errorListeners();
+    if (listeners.length === 0 || !UniliveError.isInstance(error)) return;
     try {
       const provider = error.provider;
       const request = requestOf(error);
@@ -542,10 +564,25 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
       // registry does not know which client's layer made it.
       if (request)
         request.url = this.providers.reduce((url, each) => redactStable(redactorOf(each), url), request.url);
-      emit(onError, { ...(provider ? { provider } : {}), operation, ...request, error });
+      for (const onError of listeners)
+        emit(onError, { ...(provider ? { provider } : {}), operation, ...request, error });
     } catch {
       // A value marked as one of our errors whose reads throw (see `annotate`): nothing to tell.
     }
+  }
+
+  // Every `onError` given for this registry's calls, each once however many levels name it: the
+  // registry's (or its container's), and those of the clients handed to it, which it calls without theirs.
+  private errorListeners(): NonNullable<HttpHooks['onError']>[] {
+    const listeners: NonNullable<HttpHooks['onError']>[] = [];
+    const own = this.hooks.onError;
+    if (typeof own === 'function') listeners.push(own);
+    for (const entry of this.providers) {
+      if (!quietClients.has(entry.client)) continue;
+      const onError = clientOnError(entry.client);
+      if (typeof onError === 'function' && !listeners.includes(onError)) listeners.push(onError);
+    }
+    return listeners;
   }
 
   // `create`, or the create a registry call makes on its way (`served`: a migration's), whose client calls'
@@ -628,7 +665,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
 
   async get(reference: StreamReference, options?: RequestOptions): Promise<RegistryLiveStream> {
     return this.heard('get', () =>
-      this.call(reference, 'get', options, (entry, id) => entry.client.get(id, options)),
+      this.call(reference, 'get', options, (entry, id) => callee(entry).get(id, options)),
     );
   }
 
@@ -678,7 +715,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
         let yielded = 0;
         try {
           // `findByName`'s walk is heard as `findByName` by the hooks, as its errors name it.
-          const client = operation === 'list' ? entry.client : servingClient(entry.client, operation);
+          const client = operation === 'list' ? callee(entry) : servingClient(callee(entry), operation);
           for await (const stream of client.list(listOptions)) {
             const ref = formatStreamReference(entry.name, stream.id);
             if (seen.has(ref)) continue;
@@ -745,7 +782,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     options?: RequestOptions,
   ): Promise<RegistryLiveStream> {
     return this.heard('update', () =>
-      this.call(reference, 'update', options, (entry, id) => entry.client.update(id, patch, options)),
+      this.call(reference, 'update', options, (entry, id) => callee(entry).update(id, patch, options)),
     );
   }
 
@@ -754,7 +791,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
       this.refuseAborted(options, 'delete', () => this.resolve(reference, 'delete').entry);
       const { entry, id } = this.resolve(reference, 'delete');
       try {
-        await entry.client.delete(id, options);
+        await callee(entry).delete(id, options);
       } catch (error) {
         throw annotate(error, entry);
       }
@@ -763,13 +800,13 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
 
   async start(reference: StreamReference, options?: StartRequestOptions): Promise<RegistryLiveStream> {
     return this.heard('start', () =>
-      this.call(reference, 'start', options, (entry, id) => entry.client.start(id, options)),
+      this.call(reference, 'start', options, (entry, id) => callee(entry).start(id, options)),
     );
   }
 
   async stop(reference: StreamReference, options?: RequestOptions): Promise<RegistryLiveStream> {
     return this.heard('stop', () =>
-      this.call(reference, 'stop', options, (entry, id) => entry.client.stop(id, options)),
+      this.call(reference, 'stop', options, (entry, id) => callee(entry).stop(id, options)),
     );
   }
 
@@ -780,7 +817,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
   ): Promise<RegistryLiveStream> {
     return this.heard('waitForState', () =>
       this.call(reference, 'waitForState', options, (entry, id) =>
-        entry.client.waitForState(id, state, options),
+        callee(entry).waitForState(id, state, options),
       ),
     );
   }
@@ -791,7 +828,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
   ): Promise<RegistryLiveStream> {
     return this.heard('waitForBroadcast', () =>
       this.call(reference, 'waitForBroadcast', options, (entry, id) =>
-        entry.client.waitForBroadcast(id, options),
+        callee(entry).waitForBroadcast(id, options),
       ),
     );
   }
@@ -869,7 +906,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     try {
       // Its read is heard by the hooks as the call that made it (`migrate`, or `planMigration` called by the
       // caller), as its errors name it.
-      stream = await servingClient(source.client, operation).get(id, request);
+      stream = await servingClient(callee(source), operation).get(id, request);
     } catch (error) {
       throw annotate(error, source);
     }
@@ -983,7 +1020,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     stopTimeoutMs: number,
     retired: Retirement,
   ): Promise<void> {
-    const client = servingClient(entry.client, 'migrate');
+    const client = servingClient(callee(entry), 'migrate');
     if (runningStates.includes(source.state) && entry.capabilities.stop) {
       retired.step = 'stop-source';
       await client.stop(source.id, request);
@@ -1041,7 +1078,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     request: RequestOptions,
     served: string | undefined,
   ) {
-    const client = served === undefined ? entry.client : servingClient(entry.client, served);
+    const client = served === undefined ? callee(entry) : servingClient(callee(entry), served);
     let stream: LiveStream;
     try {
       stream = await client.create(input, request);
@@ -1458,10 +1495,31 @@ function refusedRecordingOff(
 // The clients handed to a registry as they are, each with its provider's redactor.
 const givenClients = new WeakMap<LiveStreamClient, () => Redactor>();
 
+// The clients handed to a registry as they are, each as the registry calls it: without its `onError`.
+const quietClients = new WeakMap<LiveStreamClient, LiveStreamClient>();
+
+// The client a registry calls for `entry`: the one it made, or the one handed to it, without its `onError`.
+function callee(entry: Entry): LiveStreamClient {
+  return quietClients.get(entry.client) ?? entry.client;
+}
+
 // What masks a provider's text for the registry: a client handed in as it is keeps following its provider's
 // rotated secrets (see providerRedactorSource); a client this library made has masked them already.
-// A registry's hooks as its clients get them: all but `onError`, which the registry's calls raise.
-function withoutOnError(hooks: HttpHooks): HttpHooks {
+/**
+ * The hooks registered on `container` under `tokens.hooks`, read as a client reads them (own, known,
+ * functions), or undefined when it has none. A container that is no container is left to the client's
+ * check, which names it.
+ */
+export function containerHooks(container: DependencyContainer | undefined): HttpHooks | undefined {
+  if (!containerRule.check(container)) return undefined;
+  const given = container as DependencyContainer;
+  return given.isRegistered(tokens.hooks, true)
+    ? readHooks(given.resolve<HttpHooks>(tokens.hooks))
+    : undefined;
+}
+
+/** A registry's hooks as its clients get them: all but `onError`, which the registry's calls raise. */
+export function withoutOnError(hooks: HttpHooks): HttpHooks {
   const { onError: _onError, ...rest } = hooks;
   return rest;
 }
