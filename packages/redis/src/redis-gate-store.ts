@@ -71,7 +71,12 @@ export interface RedisGateStoreOptions {
    * would break the store are refused, whatever their value, each naming why:
    * `enableAutoPipelining` (it ended the process with an uncaught TypeError from ioredis on the store's
    * scripts), `stringNumbers`, `monitor`, `commandTimeout` and `socketTimeout` (`commandTimeoutMs` is the
-   * store's bound), `Connector`.
+   * store's bound), `Connector`. `host`, `port` and `path` are checked before anything connects (a host
+   * name or IP address, not a URL; a whole number from 1 to 65535; a non-empty path), as in the URL's query;
+   * the URL's host and port win over them, and a `path` connects to that Unix socket instead. Every option
+   * not given here or in the URL is ioredis 6.0.0's own default, never what `Redis.defaultOptions` holds at
+   * the time: that object is shared by the process, and a change to it (a `commandTimeout`, a `path`, a
+   * `keyPrefix`) would change how the store connects and fails.
    */
   redisOptions?: Omit<
     RedisOptions,
@@ -214,7 +219,9 @@ interface ScriptedRedis extends Redis {
  *   options the store owns (`redisOptions.keyPrefix`, `redisOptions.enableOfflineQueue`…) or one that would
  *   break it (`redisOptions.enableAutoPipelining`, `stringNumbers`, `monitor`, `commandTimeout`,
  *   `socketTimeout`, `Connector`; in the URL's query too, naming `url`), a `db` out of
- *   that range or a `reconnectOnError` that is no function, or a numeric option out of range, or an option
+ *   that range or a `reconnectOnError` that is no function, a `host` that is no host name or IP address
+ *   (whitespace, a URL), a `port` that is no whole number from 1 to 65535 (`'abc'`, `70000`, `-1`, `1.5`) or
+ *   an empty `path` (in `redisOptions`, naming it, or in the URL's query, naming `url`), or a numeric option out of range, or an option
  *   or `redisOptions` entry whose getter or Proxy throws (naming it: `redisOptions.username`), or a
  *   `"__proto__"` own key in `redisOptions` (unknown option), before anything connects. Each option is read
  *   once.
@@ -1055,6 +1062,34 @@ const socketMillisecondOptions = ['connectTimeout'] as const;
 const maxSocketMilliseconds = 2_147_483_647;
 
 /**
+ * What is wrong with a `host`, `port` or `path` given in `redisOptions` or (as text, `fromUrl`) in the URL's
+ * query, or undefined when nothing is. ioredis hands them to Node's socket when it connects: a port that is
+ * no whole number from 1 to 65535 (`'abc'`, `70000`, `-1`, `1.5`; the query's text must be its digits) was
+ * refused there, outside any call, as something else; a host with whitespace, a `/` or a URL in it was
+ * looked up as a name no resolver has; an empty path is no path, silently dropped. The URL's own host and
+ * port win over the option's (ioredis reads the URL first); a `path` connects to that Unix socket instead.
+ */
+const addressProblems: Record<
+  'host' | 'port' | 'path',
+  (value: unknown, fromUrl: boolean) => string | undefined
+> = {
+  host: (value) =>
+    typeof value === 'string' && value.length <= 253 && /^[A-Za-z0-9._\-:[\]%]+$/.test(value)
+      ? undefined
+      : 'expected a host name or IP address (letters, digits and . - _ : [ ] %), not a URL',
+  port: (value, fromUrl) => {
+    const port = fromUrl && typeof value === 'string' && /^\d{1,5}$/.test(value) ? Number(value) : value;
+    return typeof port === 'number' && Number.isInteger(port) && port >= 1 && port <= 65_535
+      ? undefined
+      : 'expected a whole number from 1 to 65535';
+  },
+  path: (value) =>
+    typeof value === 'string' && value !== '' && !value.includes('\0')
+      ? undefined
+      : 'expected the path of a Unix socket (text, not empty)',
+};
+
+/**
  * The highest database number Redis can have: `databases` is at most 2147483647 (INT_MAX), numbered from 0.
  * Which of them a server has is its own setting, checked when the connection selects it.
  */
@@ -1175,6 +1210,14 @@ function checkOptions(given: RedisGateStoreOptions) {
             message: `?${name} is refused: ioredis would hand the socket its text, not a number; set redisOptions.${name}`,
           });
       }
+      // ioredis takes `host`, `port` and `path` from the query too (a port when the URL has none, a path
+      // over the URL's host): each as text, checked as in redisOptions. The value is not repeated.
+      for (const [name, problem] of Object.entries(addressProblems)) {
+        for (const value of parsed.searchParams.getAll(name)) {
+          const message = problem(value, true);
+          if (message !== undefined) issues.push({ path: 'url', message: `?${name} is refused: ${message}` });
+        }
+      }
       description = `Redis at ${parsed.hostname}:${parsed.port || '6379'}`;
     }
   }
@@ -1211,6 +1254,15 @@ function checkOptions(given: RedisGateStoreOptions) {
           path: `redisOptions.${name}`,
           message: `expected a number of milliseconds from 0 to ${maxSocketMilliseconds}`,
         });
+    }
+    // Where to connect: ioredis hands these to Node's socket when it connects, outside any call, where a
+    // port of the wrong type or range, a host that is no host, or an empty path surfaced as a failure
+    // naming something else (or none, an empty path being no path). See addressProblems.
+    for (const [name, problem] of Object.entries(addressProblems)) {
+      const value = redisOptions[name];
+      if (value === undefined) continue;
+      const message = problem(value, false);
+      if (message !== undefined) issues.push({ path: `redisOptions.${name}`, message });
     }
     // ioredis would call it on the first error reply, where a TypeError would escape the store.
     const decide = redisOptions.reconnectOnError;
@@ -1282,7 +1334,7 @@ function checkOptions(given: RedisGateStoreOptions) {
 // of the URL's credentials.
 function connectionOf(url: string, redisOptions: Omit<RedisOptions, 'replyMapping'>): ScriptedRedis {
   try {
-    return new Redis(url, redisOptions) as ScriptedRedis;
+    return withStoreDefaults(() => new Redis(url, redisOptions) as ScriptedRedis);
   } catch (error) {
     const parsed = new URL(url);
     const secrets = [parsed.password, parsed.username]
@@ -1297,6 +1349,74 @@ function connectionOf(url: string, redisOptions: Omit<RedisOptions, 'replyMappin
       cause: error,
       secrets,
     });
+  }
+}
+
+/**
+ * ioredis 6.0.0's own defaults (its `DEFAULT_REDIS_OPTIONS`), which the store was built and tested against.
+ * ioredis fills every option neither the URL nor the options name from `Redis.defaultOptions`, an object
+ * shared by the whole process that an application or another library may change (or replace): a
+ * `commandTimeout` or `socketTimeout` there failed the store's calls with Redis up, a `path` sent them to a
+ * Unix socket instead of the URL's host, a `keyPrefix` or `db` moved its keys where no other process looks,
+ * a `sentinels` list or a `Connector` replaced how it connects. The store's connection is made with these
+ * in its place, so a changed global changes nothing of it (`docs/decisions/2026-12-03-redis-options-pinned.md`).
+ */
+function storeDefaults(): Record<string, unknown> {
+  return {
+    port: 6379,
+    host: 'localhost',
+    family: 0,
+    connectTimeout: 10_000,
+    disconnectTimeout: 2_000,
+    retryStrategy: (times: number) =>
+      Math.min(2 ** (times - 1) * 50, 5_000) + Math.floor(Math.random() * 200),
+    keepAlive: 30_000,
+    noDelay: true,
+    connectionName: null,
+    disableClientInfo: false,
+    clientInfoTag: undefined,
+    sentinels: null,
+    name: null,
+    role: 'master',
+    sentinelRetryStrategy: (times: number) => Math.min(times * 10, 1_000),
+    sentinelReconnectStrategy: () => 60_000,
+    natMap: null,
+    enableTLSForSentinelMode: false,
+    updateSentinels: true,
+    failoverDetector: false,
+    username: null,
+    password: null,
+    db: 0,
+    enableOfflineQueue: true,
+    enableReadyCheck: true,
+    autoResubscribe: true,
+    autoResendUnfulfilledCommands: true,
+    lazyConnect: false,
+    keyPrefix: '',
+    reconnectOnError: null,
+    readOnly: false,
+    stringNumbers: false,
+    protocol: 3,
+    replyMapping: 'legacy',
+    maxRetriesPerRequest: 20,
+    maxLoadingRetryTime: 10_000,
+    enableAutoPipelining: false,
+    autoPipeliningIgnoredCommands: [],
+    sentinelMaxConnections: 10,
+    blockingTimeoutGrace: 100,
+  };
+}
+
+// Makes the store's connection with `storeDefaults` as ioredis's shared defaults, which ioredis reads only
+// while a client is constructed: put back at once, in the same turn, so no other client sees them.
+function withStoreDefaults<T>(make: () => T): T {
+  const shared = Redis as unknown as { defaultOptions: unknown };
+  const global = shared.defaultOptions;
+  shared.defaultOptions = storeDefaults();
+  try {
+    return make();
+  } finally {
+    shared.defaultOptions = global;
   }
 }
 

@@ -208,3 +208,107 @@ describe.skipIf(!redisServer)('redisOptions the store keeps, against a real redi
     );
   });
 });
+
+describe('host, port and path, which ioredis hands to the socket when it connects', () => {
+  const hostMessage = 'expected a host name or IP address (letters, digits and . - _ : [ ] %), not a URL';
+  const portMessage = 'expected a whole number from 1 to 65535';
+  const pathMessage = 'expected the path of a Unix socket (text, not empty)';
+  const badPort = fc.oneof(
+    fc.string(),
+    fc.integer({ max: 0 }),
+    fc.integer({ min: 65_536 }),
+    fc.double({ noNaN: false }).filter((value) => !Number.isInteger(value)),
+    fc.constantFrom<unknown>(null, true, {}, [], '6379', Number.NaN),
+  );
+  // Whitespace, a URL or anything else no resolver takes for a host, and what is not text.
+  const badHost = fc.oneof(
+    fc
+      .tuple(
+        fc.stringMatching(/^[a-z]{0,8}$/),
+        fc.constantFrom(' ', '\t', '\n', '/', '@', '?', '#'),
+        fc.stringMatching(/^[a-z]{0,8}$/),
+      )
+      .map((parts) => parts.join('')),
+    fc.constantFrom('redis://127.0.0.1:6379', 'http://cache.internal', 'cache internal', ''),
+    fc.constantFrom<unknown>(1, null, true, {}, []),
+  );
+  const badPath = fc.constantFrom<unknown>('', 0, null, true, {}, [], 'a\0b');
+
+  it('refuses one of the wrong type or out of range in redisOptions, naming it, before anything connects (generated)', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .record({ host: badHost, port: badPort, path: badPath }, { requiredKeys: [] })
+          .filter((chosen) => Object.keys(chosen).length > 0),
+        (chosen) => {
+          const error = refusal({
+            url: 'redis://:hunter2-secret@127.0.0.1:1',
+            redisOptions: chosen,
+          } as never);
+          expect(InvalidInputError.isInstance(error)).toBe(true);
+          const messages: Record<string, string> = {
+            host: hostMessage,
+            port: portMessage,
+            path: pathMessage,
+          };
+          expect(error?.issues).toEqual(
+            ['host', 'port', 'path']
+              .filter((name) => Object.hasOwn(chosen, name))
+              .map((name) => ({ path: `redisOptions.${name}`, message: messages[name] })),
+          );
+          expect(JSON.stringify(error)).not.toContain('hunter2');
+        },
+      ),
+      {
+        examples: [
+          [{ port: 'abc' }],
+          [{ port: 70_000 }],
+          [{ port: -1 }],
+          [{ port: 1.5 }],
+          [{ host: 'cache internal' }],
+          [{ host: 'redis://cache:6379' }],
+          [{ path: '' }],
+        ],
+      },
+    );
+  });
+
+  it('takes a host name or address, a port in range and a socket path (generated)', () => {
+    fc.assert(
+      fc.property(
+        fc.record(
+          {
+            host: fc.constantFrom('localhost', '127.0.0.1', '::1', 'cache-1.internal', 'fe80::1%eth0'),
+            port: fc.integer({ min: 1, max: 65_535 }),
+            path: fc.constantFrom('/tmp/redis.sock', '/var/run/redis/redis-server.sock'),
+          },
+          { requiredKeys: [] },
+        ),
+        (chosen) => {
+          expect(refusal({ url: 'redis://127.0.0.1:1', redisOptions: chosen })).toBeUndefined();
+        },
+      ),
+    );
+  });
+
+  it("refuses them in the URL's query as text, naming url and not repeating the value (generated)", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc
+            .constantFrom('abc', '70000', '-1', '1.5', '0', '', ' 6379', '6e3')
+            .map((value) => ['port', value, portMessage] as const),
+          fc
+            .constantFrom('a b', 'redis://x', 'x/y', '')
+            .map((value) => ['host', value, hostMessage] as const),
+          fc.constant(['path', '', pathMessage] as const),
+        ),
+        ([name, value, message]) => {
+          const error = refusal({ url: `redis://127.0.0.1/?${name}=${encodeURIComponent(value)}` });
+          expect(InvalidInputError.isInstance(error)).toBe(true);
+          expect(error?.issues).toEqual([{ path: 'url', message: `?${name} is refused: ${message}` }]);
+        },
+      ),
+    );
+  });
+});
