@@ -753,7 +753,7 @@ describe('unilive listen --forward-to with a user name or password', () => {
         ]);
         // Every line, exactly: none holds the user name or password, raw, encoded or as the header's base64.
         expect(out).toEqual([
-          `Forwarding liveapi webhooks of ${box.url} to ${target.url}/hooks/…${credentials ? ' with Basic authentication' : ''} (Ctrl-C to stop)`,
+          `Forwarding liveapi webhooks of ${box.url} to ${target.url}/hooks/…${credentials ? " with the URL's user name and password (HTTP Basic)" : ''} (Ctrl-C to stop)`,
           `liveapi stream-created → ${target.url}/hooks/… 204`,
           'stopped forwarding',
         ]);
@@ -781,7 +781,7 @@ describe('unilive listen --forward-to with a user name or password', () => {
         .map(([head, tail, secret]) => ({
           userinfo: `${encodeURIComponent(`${head}:${tail}`)}:${encodeURIComponent(secret)}`,
           message:
-            'unilive: --forward-to: a user name holding a colon cannot be sent as Basic authentication (the colon ends it)',
+            'unilive: --forward-to: a user name holding a colon cannot be sent with HTTP Basic (the colon ends it)',
         })),
       // Not percent-encoded UTF-8: a stray `%`, or bytes that decode to no text.
       fc
@@ -817,7 +817,7 @@ describe('unilive listen --forward-to with a user name or password', () => {
             {
               userinfo: 'a%3Ab:pw',
               message:
-                'unilive: --forward-to: a user name holding a colon cannot be sent as Basic authentication (the colon ends it)',
+                'unilive: --forward-to: a user name holding a colon cannot be sent with HTTP Basic (the colon ends it)',
             },
           ],
           [

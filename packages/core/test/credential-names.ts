@@ -86,12 +86,14 @@ export const harmlessNames = [
   'author_name',
   'authorId',
   'authority',
+  'authmod',
   'monkey',
   'pass_through',
   'passThrough',
 ];
 // Names a vendor writes for a credential, some holding a harmless word too: always masked.
 export const compoundCredentialNames = [
+  'authmod_token',
   'streamkey',
   'stream_key',
   'streamKey',

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { SecretSet } from '@unilive/core';
 import { describe, expect, it } from 'vitest';
 
-// Every error message, issue and warning core and the adapters write themselves is a fixed text (with the
+// Every error message, issue and warning the published packages write themselves is a fixed text (with the
 // values it names put in between), and every one is redacted before anyone sees it, since a vendor's text
 // may end up inside it. A fixed text that holds the shape of a credential (a word after `Basic ` or
 // `Bearer `, a `key=value` pair, an RTMP key segment) then reaches the user mangled: LiveAPI's refusal of a
@@ -13,7 +13,19 @@ import { describe, expect, it } from 'vitest';
 // through a set's redaction, which knows no secret and masks by shape alone, and must come out as it went in.
 
 const packages = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const scanned = ['core', 'liveapi', 'videosdk', 'wowza-realtime', 'wowza-video'];
+// Every published package that prints or throws fixed texts: core, the adapters, the CLI (help, usage
+// errors, hints), the sandbox, the Redis store and the testing kit.
+const scanned = [
+  'core',
+  'liveapi',
+  'videosdk',
+  'wowza-realtime',
+  'wowza-video',
+  'cli',
+  'sandbox',
+  'redis',
+  'testing',
+];
 
 function sources(directory: string): string[] {
   const found: string[] = [];
@@ -142,7 +154,18 @@ function textsOf(source: string): string[] {
   return texts;
 }
 
-describe('the fixed texts core and the adapters write', () => {
+// Fixed texts that are credentials by design, and must be masked wherever they are shown: the token the
+// sandbox's Wowza Real-Time dialect hands out (JWT-shaped, as the vendor's are), and the fake vendor secret
+// the webhook contract puts in an error to check that it never reaches the caller.
+const intendedCredentials = [
+  {
+    file: join('sandbox', 'src', 'dialects', 'wowza-realtime.ts'),
+    text: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJ1bmlsaXZlLXNhbmRib3giLCJzdWIiOiJ3b3d6YS1yZWFsdGltZSJ9.c2FuZGJveC1zaWduYXR1cmUtbm90LXJlYWw',
+  },
+  { file: join('testing', 'src', 'webhook-contract.ts'), text: 'upstream said key=sk_live_0123456789' },
+];
+
+describe('the fixed texts of every published package', () => {
   const files = scanned.flatMap((name) => sources(join(packages, name, 'src')));
   const texts = files.map((file) => ({
     file: relative(packages, file),
@@ -158,12 +181,18 @@ describe('the fixed texts core and the adapters write', () => {
     expect(all).toContain(
       'liveapi: tokenId contains ":", which cannot be carried in an HTTP Basic (RFC 7617) user name',
     );
+    // And from the CLI, the sandbox, the Redis store and the testing kit.
+    expect(all).toContain('--option expects NAME=VALUE');
+    expect(all).toContain('authmod=adobe');
+    expect(all).toContain('expected a whole number from 1 to 65535');
+    for (const known of intendedCredentials) expect(all).toContain(known.text);
   });
 
   it('come out of redaction as they went in: no fixed text has the shape of a credential', () => {
     const redactor = new SecretSet();
     const mangled = texts.flatMap(({ file, texts: pieces }) =>
       pieces
+        .filter((text) => !intendedCredentials.some((known) => known.file === file && known.text === text))
         .filter((text) => redactor.redact(text) !== text)
         .map((text) => ({ file, text, redacted: redactor.redact(text) })),
     );

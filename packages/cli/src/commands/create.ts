@@ -17,7 +17,7 @@ export const create: CommandSpec = {
     { flags: '--recording', description: 'record the stream' },
     { flags: '--low-latency', description: 'ask for low latency' },
     {
-      flags: '--option <key=value>',
+      flags: '--option <name=value>',
       description: 'a provider option (value parsed as JSON); with several providers, needs --on',
       repeatable: true,
     },

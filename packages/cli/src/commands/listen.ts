@@ -90,7 +90,7 @@ export const listen: CommandSpec = {
     "webhook handler's default maxBodyBytes) is answered 413 and not forwarded. An app that has not answered\n" +
     `within ${seconds(listenAppMs)} (the sandbox waits ${seconds(defaultWebhookDeliveryTimeoutMs)}) reads ` +
     `"no answer within ${seconds(listenAppMs)}", and the sandbox gets 504. A user name\n` +
-    'and password in the URL (http://user:pass@localhost:3000/webhooks) are sent as Authorization: Basic,\n' +
+    'and password in the URL (before an @ ahead of its host) are sent to the app with HTTP Basic,\n' +
     'never printed. A sandbox that restarts has lost the registrations: the listener says so on stderr and\n' +
     'registers again. Ctrl-C removes them and ends it with 130, also while it is still registering.\n' +
     'Example:\n' +
@@ -234,7 +234,7 @@ export const listen: CommandSpec = {
       if (!signal?.aborted) {
         forwarding = true;
         output.out(
-          `Forwarding ${chosen.length > 0 ? chosen.join(', ') : 'all'} webhooks of ${sandbox.origin} to ${webhookUrlText(forwardTo.href)}${authorization === undefined ? '' : ' with Basic authentication'} (Ctrl-C to stop)`,
+          `Forwarding ${chosen.length > 0 ? chosen.join(', ') : 'all'} webhooks of ${sandbox.origin} to ${webhookUrlText(forwardTo.href)}${authorization === undefined ? '' : " with the URL's user name and password (HTTP Basic)"} (Ctrl-C to stop)`,
         );
         watch.start();
         await new Promise<void>((resolve) => {
@@ -424,7 +424,7 @@ function forwardTarget(url: URL): { url: URL; authorization?: string } {
   }
   if (user.includes(':')) {
     throw new UsageError(
-      '--forward-to: a user name holding a colon cannot be sent as Basic authentication (the colon ends it)',
+      '--forward-to: a user name holding a colon cannot be sent with HTTP Basic (the colon ends it)',
     );
   }
   const bare = new URL(url.href);

@@ -61,7 +61,7 @@ export function providerOptions(pairs: readonly string[], invocation?: Invocatio
   for (const pair of pairs) {
     const separator = pair.indexOf('=');
     // The pair may hold a secret (a password given without its key): never repeat it.
-    if (separator <= 0) throw new UsageError('--option expects KEY=VALUE');
+    if (separator <= 0) throw new UsageError('--option expects NAME=VALUE');
     const key = pair.slice(0, separator);
     const value = pair.slice(separator + 1);
     try {

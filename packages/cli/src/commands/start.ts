@@ -22,7 +22,7 @@ function startOrStop(direction: 'start' | 'stop'): CommandSpec {
       ...(direction === 'start'
         ? [
             {
-              flags: '--option <key=value>',
+              flags: '--option <name=value>',
               description:
                 'a start option of the provider (value parsed as JSON), for settings a vendor takes only at start: videosdk v2 recording=true, restream=[{"url":…,"streamKey":…}], quality=high',
               repeatable: true,

@@ -17,13 +17,15 @@ const credentialParts: ReadonlySet<string> = /* @__PURE__ */ new Set(['sig', 'pa
 
 // Ordinary words that hold a credential word but name no credential, matched as a whole part or two parts
 // read together (`key_frame_interval`, `keyFrame`): a vendor's encoder settings (Wowza Video's `keyframes`,
-// `keyframe_interval`), ad keywords (`ad_keywords`), a video's author, a URL's authority, a pass-through
+// `keyframe_interval`), ad keywords (`ad_keywords`), a video's author, a URL's authority, RTMP's `authmod`, a pass-through
 // transcoder, and the word `monkey`. A name holding one is still a credential's when another part holds a
 // credential word (`keyframe_key`).
 const harmlessWords: ReadonlySet<string> = /* @__PURE__ */ new Set([
   'author',
   'authors',
   'authority',
+  // RTMP's authentication mode (`authmod=adobe`, `authmod=llnw`), which names a scheme, never a secret.
+  'authmod',
   'keyframe',
   'keyframes',
   'keyword',
@@ -52,7 +54,7 @@ const judgedNames = /* @__PURE__ */ new Map<string, boolean>();
  * (`%73ig`, `%2573ig` and `\u0073ig` are `sig`). It is a credential's when it holds `key`, `token`,
  * `secret`, `password`, `passwd`, `passphrase`, `signature`, `auth`, `streamid` or `credential` anywhere, or
  * has `sig`, `pass`, `pwd`, `jwt` or `hmac` as a whole part (split at `_`, `-`, `.`, brackets, camelCase and
- * digit runs), unless the word is inside a harmless one (`keyframe`, `keyword`, `author`, `authority`,
+ * digit runs), unless the word is inside a harmless one (`keyframe`, `keyword`, `author`, `authority`, `authmod`,
  * `passthrough`, `monkey`) or the name's last part is a time (`access_token_expires_at`). See
  * docs/decisions/2026-11-30-credential-names.md.
  */
