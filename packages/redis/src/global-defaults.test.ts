@@ -27,7 +27,8 @@ const hostileDefaults: Record<string, unknown> = {
 // Sets the chosen defaults for the duration of `make` only (the store reads them when it is made), then
 // puts back what was there: the helpers that read Redis afterwards see ioredis's own.
 function withDefaults<T>(chosen: Record<string, unknown>, make: () => T): T {
-  const defaults = Redis.defaultOptions as unknown as Record<string, unknown>;
+  // Private in ioredis's types, but a plain static any code can reach and change.
+  const defaults = (Redis as unknown as { defaultOptions: Record<string, unknown> }).defaultOptions;
   const before = new Map(
     Object.keys(chosen).map((name) => [name, Object.getOwnPropertyDescriptor(defaults, name)]),
   );
