@@ -65,6 +65,23 @@ describe('media.directory', () => {
       [join(readOnly, 'hls'), `The media folder ${join(readOnly, 'hls')} cannot be created in ${readOnly}`],
     );
   }
+  // Folders of file systems that take no new entries, which `access(2)` says root may write to: a publish
+  // could make nothing there. Refused for any user (an ordinary one is refused by `access` already).
+  const unwritable: [string, string][] = [
+    ['/proc/self/fd', '/proc/self/fd'],
+    ['/proc/self/task/hls', '/proc/self/task'],
+    ['/sys/kernel', '/sys/kernel'],
+    ['/sys/kernel/unilive/hls', '/sys/kernel'],
+  ];
+  for (const [given, existing] of unwritable) {
+    if (!existsSync(existing)) continue;
+    never.push([
+      given,
+      given === existing
+        ? `The media folder ${given} cannot be written to`
+        : `The media folder ${given} cannot be created in ${existing}`,
+    ]);
+  }
   // Each path that works: a folder there, or one a publish creates (not the start: nothing is made early).
   const works = [join(folder, 'there'), join(folder, 'missing'), join(folder, 'missing', 'deeper')];
 
@@ -92,7 +109,9 @@ describe('media.directory', () => {
           ],
         });
       }),
-      { examples: [[file], [join(file, 'hls')], [join(folder, 'missing', 'deeper')]] },
+      {
+        examples: [[file], [join(file, 'hls')], [join(folder, 'missing', 'deeper')], ['/proc/self/fd']],
+      },
     );
     // Nothing was written, read or created: the file keeps its bytes, a missing folder is still missing.
     expect(readFileSync(file, 'utf8')).toBe('kept as it is');
@@ -102,6 +121,24 @@ describe('media.directory', () => {
         .sort(),
     ).toEqual(['a-fifo', 'a-file', 'there']);
     expect(existsSync(join(folder, 'missing'))).toBe(false);
+  });
+
+  it('tries the folder it would write in, leaving nothing behind, and refuses one no entry can be made in', async () => {
+    // Every path under /proc and /sys, each tried at start (not only those fast-check draws).
+    for (const [directory, why] of never.filter((entry) => /^\/(proc|sys)\//.test(entry[0]))) {
+      const outcome = await outcomeOf(directory);
+      expect({ directory, message: (outcome as Error | undefined)?.message }).toEqual({
+        directory,
+        message: `${why}: ${advice}`,
+      });
+    }
+    // A folder that takes entries starts, its probe gone; the folder is as it was.
+    const kept = join(folder, 'there');
+    writeFileSync(join(kept, 'a-segment.ts'), 'bytes');
+    expect(await outcomeOf(kept)).toBeUndefined();
+    expect(await outcomeOf(join(kept, 'deeper', 'hls'))).toBeUndefined();
+    expect(readdirSync(kept)).toEqual(['a-segment.ts']);
+    rmSync(join(kept, 'a-segment.ts'));
   });
 
   it('refuses a relative path that is a file, naming it as given', async () => {

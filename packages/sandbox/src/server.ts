@@ -13,6 +13,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { mkdtemp, rmdir, unlink, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo, isIP } from 'node:net';
 import { dirname, isAbsolute, join, sep } from 'node:path';
@@ -198,7 +199,8 @@ export interface Sandbox {
  *   holds a NUL character, is a folder or lies in a folder that does not exist or cannot be written names
  *   `persistPath`; a `media.directory` that is no folder (a file, a FIFO, a device), lies under one, has a
  *   name longer than the file system allows, holds a NUL character, or is (or would be created in) a folder
- *   the sandbox may not write to names `media.directory`. Every other option out of
+ *   the sandbox may not write to (a folder and a file in it are made there and removed at once: a file system
+ *   that takes none, `/proc` or `/sys` to root, is refused too) names `media.directory`. Every other option out of
  *   its type or range, or a key no option has at any level, names its path (`media.setupTimeoutMs`, `rateLimit.requestsPerSecnd`): timers above 0 and at most 2147483647 ms,
  *   `transitionMs` from 0 to the same, `rateLimit.requestsPerSecond` above 0 (a fraction is honoured); the
  *   package README lists every bound.
@@ -252,7 +254,7 @@ export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox>
   const host = await readHost(options.host);
   if (options.persistPath !== undefined) checkPersistPath(options.persistPath);
   if (options.media !== false && options.media?.directory !== undefined) {
-    checkMediaDirectory(options.media.directory);
+    await checkMediaDirectory(options.media.directory);
   }
   // Anchored once to the working folder at start: a later `process.chdir` must not move the file every save
   // writes (and the next start reads). Put in front as text, not `resolve`d, so `..` after a symlink still
@@ -541,12 +543,16 @@ function checkPersistPath(path: string): void {
  * (the missing folders are made at the first publish, not here). A file, a FIFO, a socket or a device
  * there or on the way, a name the file system refuses as too long or a NUL character could never be
  * written under: every publish would go live and serve no HLS, with an error line each. The path is read
- * as the packager reads it: anchored to the working folder and joined (`a/../b` is `b`). Permissions and
- * space can still change later; what fails then is a line of the log, as before.
+ * as the packager reads it: anchored to the working folder and joined (`a/../b` is `b`). What the
+ * permissions allow is then tried, since `access(2)` answers for the mode bits only: a folder and a file in
+ * it are made in that existing folder and removed at once (`.unilive-probe-<random>`), so a file system
+ * that takes no new entries there (`/proc`, `/sys`, where root's `access` says yes) is refused too. The probe
+ * is asynchronous: the event loop runs while it waits on the disk. Permissions and space can still change
+ * later; what fails then is a line of the log, as before.
  *
  * @throws InvalidInputError naming `media.directory` otherwise.
  */
-function checkMediaDirectory(given: string): void {
+async function checkMediaDirectory(given: string): Promise<void> {
   const refuse = (why: string) =>
     new InvalidInputError({
       operation: 'startSandbox',
@@ -595,6 +601,36 @@ function checkMediaDirectory(given: string): void {
     throw refuse(
       existing === target ? ` ${given} cannot be written to` : ` ${given} cannot be created in ${existing}`,
     );
+  }
+  if (!(await canMakeEntries(existing))) {
+    throw refuse(
+      existing === target ? ` ${given} cannot be written to` : ` ${given} cannot be created in ${existing}`,
+    );
+  }
+}
+
+/**
+ * Whether a folder and a file in it can be made in `folder`, as a publish's packager makes
+ * `<provider>/<id>/<segment>`: tried with a folder of a name no one can guess, removed at once with what
+ * was made in it, whatever happens. `access(2)` alone passes `/proc/self/fd` or `/sys/kernel` to root.
+ */
+async function canMakeEntries(folder: string): Promise<boolean> {
+  let made: string | undefined;
+  let file: string | undefined;
+  try {
+    made = await mkdtemp(join(folder, '.unilive-probe-'));
+    const name = join(made, 'probe');
+    await writeFile(name, '', { flag: 'wx', mode: 0o600 });
+    file = name;
+    return true;
+  } catch {
+    return false;
+  } finally {
+    // Only what this probe made is removed: the file when it was written, then its folder.
+    if (made !== undefined) {
+      if (file !== undefined) await unlink(file).catch(() => undefined);
+      await rmdir(made).catch(() => undefined);
+    }
   }
 }
 
