@@ -312,6 +312,94 @@ describe('wowza-video dialect: name length', () => {
   });
 });
 
+// Wowza's answer about a deleted record, word for word: the OpenAPI v2.0 Error410 example (fixture
+// error.410.RecordDeleted.json), which every call on one stream declares.
+const recordDeleted = {
+  meta: {
+    status: 410,
+    code: 'ERR-410-RecordDeleted',
+    title: 'Record Deleted Error',
+    message: 'The requested resource has been deleted.',
+    description: '',
+    links: [],
+  },
+};
+
+describe('wowza-video dialect: a deleted stream', () => {
+  // Every call on one stream, as the adapter and the vendor's reference send them.
+  const calls: [string, string, unknown?][] = [
+    ['GET', ''],
+    ['PATCH', '', { live_stream: { name: 'Renamed' } }],
+    ['DELETE', ''],
+    ['PUT', '/start'],
+    ['PUT', '/stop'],
+    ['PUT', '/reset'],
+    ['GET', '/state'],
+    ['PUT', '/regenerate_connection_code'],
+    ['GET', '/thumbnail_url'],
+    ['GET', 'analytics'],
+  ];
+  const path = (id: string, suffix: string) =>
+    suffix === 'analytics' ? `/analytics/ingest/live_streams/${id}` : `/live_streams/${id}${suffix}`;
+
+  it("answers every call on it with Wowza's 410, exactly, whatever state it was deleted in (generated)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...calls.keys()),
+        fc.boolean(),
+        fc.boolean(),
+        async (index, started, again) => {
+          const [method, suffix, body] = calls[index] ?? ['GET', ''];
+          const { id } = await create();
+          if (started) await send('PUT', `/live_streams/${String(id)}/start`);
+          expect(await send('DELETE', `/live_streams/${String(id)}`)).toEqual({ status: 204 });
+          // Asked once, or after a first refused call: the answer never changes.
+          if (again) await send(method, path(String(id), suffix), body);
+          const answer = await send(method, path(String(id), suffix), body);
+          expect({ call: `${method} ${suffix}`, status: answer.status, body: answer.body }).toEqual({
+            call: `${method} ${suffix}`,
+            status: 410,
+            body: recordDeleted,
+          });
+        },
+      ),
+      {
+        numRuns: 40,
+        examples: [
+          [calls.length - 1, false, false],
+          [2, true, true],
+        ],
+      },
+    );
+  });
+
+  it("renders an injected 410 as Wowza's deleted record, never a 404's words under 410", async () => {
+    const { id } = await create();
+    for (const [operation, method, suffix] of [
+      ['get', 'GET', ''],
+      ['update', 'PATCH', ''],
+      ['delete', 'DELETE', ''],
+      ['start', 'PUT', '/start'],
+      ['stop', 'PUT', '/stop'],
+      ['status', 'GET', '/state'],
+    ] as const) {
+      engine.injectFault('wowza-video', operation, { type: 'status', status: 410 });
+      const answer = await send(method, `/live_streams/${String(id)}${suffix}`, {
+        live_stream: { name: 'x' },
+      });
+      expect({ operation, status: answer.status, body: answer.body }).toEqual({
+        operation,
+        status: 410,
+        body: recordDeleted,
+      });
+    }
+    expect(wowzaVideoDialect.error('not-found', 410, 'Injected failure')).toEqual({
+      status: 410,
+      body: recordDeleted,
+    });
+  });
+});
+
 describe('wowza-video dialect: get, update, delete', () => {
   it('fetches, then answers 404 for an unknown id and 410 once deleted', async () => {
     const stream = await create();

@@ -858,7 +858,14 @@ function handle(request: SandboxRequest, context: DialectContext): SandboxRespon
     const id = decodeSegment(analytics[1]);
     const record =
       id === undefined ? undefined : context.collection<StoredLiveStream>(collectionName).get(id);
-    if (request.method !== 'GET' || !record) return recordNotFound();
+    if (request.method !== 'GET') return recordNotFound();
+    if (!record) {
+      // analyticLivestreamIngest declares 410 (Error410) as every call on one stream does; that a deleted
+      // stream's metrics answer it is unverified (docs/providers/wowza-video.md), as for a second delete.
+      const deleted =
+        id !== undefined && context.collection<DeletedLiveStream>(deletedCollectionName).has(id);
+      return deleted ? recordDeleted() : recordNotFound();
+    }
     return ingestAnalytics(record, context);
   }
   const target = route(request);
@@ -997,6 +1004,9 @@ function error(kind: ErrorKind, status: number, message: string): SandboxRespons
         "The requested resource isn't accessible.",
       );
     case 'not-found':
+      // A 410 (a `status` fault) is Wowza's deleted record, in its own words (OpenAPI Error410 example),
+      // never a 404's body under another status.
+      if (status === 410) return recordDeleted();
       return meta(
         status,
         'ERR-404-RecordNotFound',
