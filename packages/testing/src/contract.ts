@@ -205,12 +205,21 @@ export interface ContractHarness {
   /**
    * The URL at which the backend serves a stream's HLS playlist once an encoder publishes (the sandbox:
    * `<origin>/media/<provider>/<id>/<the dialect's playlist>`, whether or not anything publishes yet), or
-   * undefined where it serves none. Every HLS playback URL the adapter returns for the stream on that URL's
-   * origin (a recording's aside) must be this one, so a URL naming a playlist the backend never writes fails
-   * without real media; a URL elsewhere is one the backend names but does not serve (the sandbox's videosdk
-   * v2 rooms give the vendor's CDN address) and is not checked. Absent: only each URL's scheme is checked.
+   * undefined where it serves none. Every HLS playback URL the adapter returns for the stream (a
+   * recording's aside) must be this one, or one of {@link ContractHarness.namedUrls}: a URL naming a
+   * playlist the backend never writes, or one on another origin that the backend never gave (an adapter
+   * building its own CDN address), fails without real media, naming the URL and what was expected. Absent:
+   * only each URL's scheme is checked.
    */
   hlsUrl?(id: string): string | undefined;
+  /**
+   * Every URL the backend's own answer for the stream names (the sandbox: each text in its dialect's
+   * rendering of the stream), or undefined when it has none to give. With {@link ContractHarness.hlsUrl},
+   * an HLS playback URL that is not the served one passes only if it is one of these, exactly: an address
+   * the vendor gives but the backend does not serve (Wowza Video's `direct_playback_urls` on its CDN hosts).
+   * Absent: none passes but the served one.
+   */
+  namedUrls?(id: string): readonly string[] | undefined;
 }
 
 /** How long a slow fault holds its answer: longer than any test may run. */
@@ -500,16 +509,25 @@ export function runLiveStreamContract(options: ContractOptions): void {
     const wellFormed = (stream: LiveStream) => {
       expectWellFormedStream(stream, harness.provider);
       for (const endpoint of stream.playback) playbackSeen.add(endpoint.protocol);
-      // Where the harness knows the backend's HLS address, an HLS URL on the backend's origin is that one.
+      // Where the harness knows the backend's HLS address, an HLS URL is that one, or one the backend's own
+      // answer names (a vendor CDN address it renders): on its origin or on any other.
       const served = harness.hlsUrl?.(stream.id);
       if (served !== undefined) {
-        const origin = new URL(served).origin;
+        let named: readonly string[] | undefined;
         for (const endpoint of stream.playback) {
           if (endpoint.protocol !== 'hls' || endpoint.rendition === 'recording') continue;
-          if (new URL(endpoint.url).origin !== origin) continue;
-          expect(endpoint.url, 'an HLS playback URL other than where the backend serves its playlist').toBe(
-            served,
-          );
+          if (endpoint.url === served) continue;
+          named ??= harness.namedUrls?.(stream.id) ?? [];
+          if (named.includes(endpoint.url)) continue;
+          const origin = new URL(served).origin;
+          const where =
+            new URL(endpoint.url).origin === origin
+              ? 'on the backend origin but not where it serves the playlist'
+              : `on another origin than the backend's media address (${origin}), and named by no answer of the backend`;
+          expect(
+            endpoint.url,
+            `HLS playback URL ${endpoint.url} of stream ${stream.id} is ${where}: expected ${served}`,
+          ).toBe(served);
         }
       }
     };

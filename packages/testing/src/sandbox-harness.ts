@@ -57,6 +57,23 @@ export function sandboxHarness(options: SandboxHarnessOptions): () => Promise<Co
       }
       on.clearFaults();
     };
+    // Every text the dialect's rendering of the stream and its dashboard entry hold: the addresses the
+    // vendor's answer gives, the sandbox's media route and those it names but does not serve (Wowza Video's
+    // direct playback URLs on its CDN hosts).
+    const namedTexts = (id: string): string[] => {
+      const dialect = sandbox.engine.dialects.get(options.provider);
+      const context = sandbox.engine.contextOf(options.provider);
+      if (!dialect || !context) return [];
+      const texts: string[] = [];
+      const collect = (value: unknown): void => {
+        if (typeof value === 'string') texts.push(value);
+        else if (Array.isArray(value)) value.forEach(collect);
+        else if (typeof value === 'object' && value !== null) Object.values(value).forEach(collect);
+      };
+      collect(dialect.describe?.(id, context)?.record);
+      collect(dialect.streams?.(context).find((stream) => stream.id === id));
+      return texts;
+    };
     return {
       provider,
       secrets: sandbox.credentials(options.provider),
@@ -87,13 +104,17 @@ export function sandboxHarness(options: SandboxHarnessOptions): () => Promise<Co
         if (paging) await (await paging).sandbox.close();
       },
       // Where the sandbox serves a stream's HLS once an encoder publishes (with `media: false` too: the
-      // address is the dialect's, whether or not anything is ever packaged there).
+      // address is the dialect's, whether or not anything is ever packaged there), for a stream whose vendor
+      // answer names that address: a videosdk v2 room (WebRTC ingest) names its egress on the vendor's CDN
+      // instead, and a Wowza Real-Time stream names no HLS at all.
       hlsUrl: (id: string) => {
         const dialect = sandbox.engine.dialects.get(options.provider);
         const context = sandbox.engine.contextOf(options.provider);
         if (!dialect?.ingest || !context) return undefined;
-        return context.mediaUrl(id, dialect.ingest.playlistName ?? 'index.m3u8');
+        const served = context.mediaUrl(id, dialect.ingest.playlistName ?? 'index.m3u8');
+        return namedTexts(id).includes(served) ? served : undefined;
       },
+      namedUrls: namedTexts,
       // A sandbox started with `media: false` runs no RTMP ingest: it takes no encoders.
       ...(options.sandbox?.media === false
         ? {}

@@ -366,6 +366,24 @@ export const mutants: Record<string, Mutant> = {
     fails: ['create returns a well-formed stream'],
   },
 
+  // An HLS URL the adapter builds on a CDN host of its own, where the backend serves nothing and which no
+  // answer of the backend names: the playlist's path is right, its origin is not.
+  'HLS URL on another origin': {
+    mutate: (provider) =>
+      mapStreams(provider, (stream) => ({
+        ...stream,
+        playback: stream.playback.map((endpoint) =>
+          endpoint.protocol === 'hls'
+            ? {
+                ...endpoint,
+                url: endpoint.url.replace('https://play.memory.test/', 'https://cdn.memory.test/'),
+              }
+            : endpoint,
+        ),
+      })),
+    fails: ['create returns a well-formed stream'],
+  },
+
   // A creation date taken from the moment of the read rather than from the vendor's answer.
   'createdAt the time of each read': {
     mutate: (provider) => mapStreams(provider, (stream) => ({ ...stream, createdAt: new Date() })),
