@@ -371,12 +371,18 @@ describe('startSandbox', () => {
       expect(refused.issues?.[0]?.path).toBe('port');
     }
     const folder = mkdtempSync(join(tmpdir(), 'unilive-sandbox-'));
+    const persistPath = join(folder, 'data.json');
     for (const [content, why] of [
       ['{"echo": {"items": {"abc": {"id": "ab', 'is not valid JSON'],
-      ['[1, 2]', 'does not hold sandbox records'],
-      ['{"echo": {"items": {"abc": {"id": "other"}}}}', 'does not hold sandbox records'],
+      [
+        '[1, 2]',
+        `${persistPath} does not hold sandbox records (expected an object, got a list at the top of the file)`,
+      ],
+      [
+        '{"echo": {"items": {"abc": {"id": "other"}}}}',
+        `${persistPath} does not hold sandbox records (expected the key the record is kept under at echo.items.abc.id)`,
+      ],
     ] as const) {
-      const persistPath = join(folder, 'data.json');
       writeFileSync(persistPath, content);
       const refused = await startSandbox({ dialects: [echo], persistPath }).catch((error) => error);
       expect([refused.message, refused.issues?.[0]?.path]).toEqual([

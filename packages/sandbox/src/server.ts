@@ -32,6 +32,7 @@ import { createEngine, type EngineOptions, type SandboxEngine } from './engine.j
 import { type MediaOptions, type MediaService, startMediaService } from './media/media-service.js';
 import { checkOptionsObject, checkSandboxOptions, readDialect, readHost, readOptionTree } from './options.js';
 import { anchored } from './paths.js';
+import { duplicateKey, maxPersistBytes, persistedProblem } from './persisted-records.js';
 import type {
   EncoderInfo,
   Fault,
@@ -196,7 +197,10 @@ export interface Sandbox {
  *   or no text, that does not resolve, that resolves to a wildcard without being written as one (`0`,
  *   `0x0`), or that the system cannot listen on (not of this machine; a link-local IPv6 address without its
  *   zone, `fe80::1`) names `host`; a port in use names `port` or `media.port`; a `persistPath` that is no text, blank,
- *   holds a NUL character, is a folder or lies in a folder that does not exist or cannot be written names
+ *   holds a NUL character, is a folder or lies in a folder that does not exist or cannot be written, or
+ *   whose file is over 256 MiB, is not JSON, or holds records the sandbox would not write (a record
+ *   without its `id`, a field of another type, a provider no dialect serves, an id twice: the message names
+ *   the file and the first such place by its path in the document, never its value) names
  *   `persistPath`; a `media.directory` that is no folder (a file, a FIFO, a device), lies under one, has a
  *   name longer than the file system allows, holds a NUL character, or is (or would be created in) a folder
  *   the sandbox may not write to (a folder and a file in it are made there and removed at once: a file system
@@ -301,7 +305,14 @@ export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox>
   const engine = createEngine({
     ...options,
     dialects,
-    ...(persistPath && existsSync(persistPath) ? { data: readPersisted(persistPath) } : {}),
+    ...(persistPath && existsSync(persistPath)
+      ? {
+          data: readPersisted(
+            persistPath,
+            dialects.map((dialect) => dialect.id),
+          ),
+        }
+      : {}),
     onChange: () => {
       if (!persistPath || saveTimer) return;
       saveTimer = setTimeout(() => {
@@ -658,16 +669,21 @@ function kindOf(value: unknown): string {
 }
 
 /**
- * The records a persistent sandbox wrote: `{ provider: { collection: { id: record } } }`.
+ * The records a persistent sandbox wrote: `{ provider: { collection: { id: record } } }`, checked before
+ * anything is served (`persistedProblem`): each record an object whose `id` is its key, no key twice in one
+ * object, a provider the sandbox serves or a built-in one, and a built-in dialect's records in the
+ * collections and with the fields it keeps, in their types. A file over {@link maxPersistBytes} is not read.
  *
- * @throws InvalidInputError naming `persistPath` when the file cannot be read or holds anything else.
+ * @throws InvalidInputError naming `persistPath` when the file cannot be read or holds anything else: a
+ *   record or field that is not as the sandbox writes it is named by its path in the document
+ *   (`expected string, got a number at wowza-video.live_streams.ab12cd34.liveStream.name`), never its value.
  */
-function readPersisted(path: string): PersistedData {
-  const refuse = (why: string) =>
+function readPersisted(path: string, served: readonly string[]): PersistedData {
+  const refuse = (why: string, detail = 'expected a JSON file the sandbox wrote') =>
     new InvalidInputError({
       operation: 'startSandbox',
       message: `The persist file ${why}: move it away or pass another path, and the sandbox starts empty there`,
-      issues: [{ path: 'persistPath', message: 'expected a JSON file the sandbox wrote' }],
+      issues: [{ path: 'persistPath', message: detail }],
     });
   let text: string;
   try {
@@ -675,12 +691,19 @@ function readPersisted(path: string): PersistedData {
     // check would hold the process.
     const file = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
-      if (!fstatSync(file).isFile()) throw new Error('no regular file');
+      const stat = fstatSync(file);
+      if (!stat.isFile()) throw new Error('no regular file');
+      if (stat.size > maxPersistBytes) {
+        throw refuse(
+          `${path} is ${stat.size} bytes, more than the ${maxPersistBytes} (256 MiB) a persist file may hold`,
+        );
+      }
       text = readFileSync(file, 'utf8');
     } finally {
       closeSync(file);
     }
-  } catch {
+  } catch (error) {
+    if (InvalidInputError.isInstance(error)) throw error;
     throw refuse('cannot be read');
   }
   let data: unknown;
@@ -689,22 +712,18 @@ function readPersisted(path: string): PersistedData {
   } catch {
     throw refuse('is not valid JSON');
   }
-  const isObject = (value: unknown): value is Record<string, unknown> =>
-    typeof value === 'object' && value !== null && !Array.isArray(value);
-  const wellFormed =
-    isObject(data) &&
-    Object.values(data).every(
-      (collections) =>
-        isObject(collections) &&
-        Object.values(collections).every(
-          (records) =>
-            isObject(records) &&
-            Object.entries(records).every(
-              ([id, record]) => isObject(record) && typeof record.id === 'string' && record.id === id,
-            ),
-        ),
+  const found = persistedProblem(data, served);
+  const twice = found === undefined ? duplicateKey(text) : undefined;
+  const bad =
+    found ??
+    (twice === undefined ? undefined : { path: twice, problem: 'a key that appears twice in its object' });
+  if (bad) {
+    // The place after the problem, never `<field>: <problem>`: redaction takes `key: …` for a credential.
+    throw refuse(
+      `${path} does not hold sandbox records (${bad.problem} at ${bad.path})`,
+      `expected a JSON file the sandbox wrote; ${bad.problem} at ${bad.path}`,
     );
-  if (!wellFormed) throw refuse('does not hold sandbox records');
+  }
   return data as PersistedData;
 }
 

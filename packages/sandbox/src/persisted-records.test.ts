@@ -1,0 +1,285 @@
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InvalidInputError } from '@unilive/core';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { dialectClients } from '../test/dialect-clients.js';
+import { allDialects } from './dialects/index.js';
+import { videosdkDialect } from './dialects/videosdk.js';
+import { createEngine } from './engine.js';
+import { duplicateKey, maxPersistBytes, persistedProblem } from './persisted-records.js';
+import { startSandbox } from './server.js';
+
+type Records = Record<string, Record<string, Record<string, Record<string, unknown>>>>;
+
+const served = allDialects.map((dialect) => dialect.id);
+const folder = mkdtempSync(join(tmpdir(), 'unilive-persisted-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+// A videosdk v2 room, with a session, an HLS egress and an RTMP-out, as the server SDK makes them.
+async function videosdkRoom(engine: ReturnType<typeof createEngine>): Promise<void> {
+  const { createHmac } = await import('node:crypto');
+  const { apiKey = '', secret = '' } = videosdkDialect.defaultCredentials();
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const claims = {
+    apikey: apiKey,
+    permissions: ['allow_join'],
+    version: 2,
+    roles: ['crawler'],
+    iat: now,
+    exp: now + 600,
+  };
+  const input = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(claims)}`;
+  const token = `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+  const send = async (path: string, body: unknown) => {
+    const outcome = await engine.handle('videosdk', {
+      method: 'POST',
+      path,
+      query: new URLSearchParams(),
+      headers: new Headers({ authorization: token }),
+      body,
+    });
+    if (outcome.kind !== 'respond') throw new Error('dropped');
+    return outcome.response.body as Record<string, unknown>;
+  };
+  const { roomId } = (await send('/v2/rooms', { customRoomId: 'kept-room' })) as { roomId: string };
+  await send('/v2/hls/start', { roomId });
+  await send('/v2/livestreams/start', {
+    roomId,
+    outputs: [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: 'abcd-efgh' }],
+  });
+}
+
+// Records of every built-in dialect as the sandbox writes them: created, changed, started, stopped, deleted.
+async function written(actions: readonly number[]): Promise<Records> {
+  const engine = createEngine({ dialects: allDialects, transitionMs: 1 });
+  try {
+    const clients = dialectClients(engine);
+    for (const client of Object.values(clients)) {
+      const ids: string[] = [];
+      for (const [index, action] of actions.entries()) {
+        const stream = await client.create(`Stream ${index}`);
+        const id = String(stream.id ?? stream._id ?? stream.roomId);
+        ids.push(id);
+        if (action === 1) await client.update(id, `Renamed ${index}`);
+        if (action === 2) await client.start?.(id);
+        if (action === 3) await client.stop?.(id);
+        if (action === 4) await client.delete(id);
+      }
+    }
+    await videosdkRoom(engine);
+    return JSON.parse(JSON.stringify(engine.snapshot())) as Records;
+  } finally {
+    engine.close();
+  }
+}
+
+const outcomeOf = async (persistPath: string) =>
+  startSandbox({ media: false, persistPath }).then(
+    async (sandbox) => {
+      await sandbox.close();
+      return undefined;
+    },
+    (error: unknown) => error,
+  );
+
+const refusalOf = (persistPath: string, at: string, problem: string) => ({
+  refused: true,
+  message: `The persist file ${persistPath} does not hold sandbox records (${problem} at ${at}): move it away or pass another path, and the sandbox starts empty there`,
+  issues: [{ path: 'persistPath', message: `expected a JSON file the sandbox wrote; ${problem} at ${at}` }],
+});
+const seen = (outcome: unknown) => ({
+  refused: InvalidInputError.isInstance(outcome),
+  message: (outcome as Error | undefined)?.message,
+  issues: (outcome as InvalidInputError | undefined)?.issues,
+});
+
+describe('the persist file, checked at start', () => {
+  it('takes every record every built-in dialect writes, whatever was done to its streams (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 4 }),
+        async (actions) => {
+          expect(persistedProblem(await written(actions), served)).toBeUndefined();
+        },
+      ),
+      { numRuns: 15, examples: [[[0, 1, 2, 3, 4]]] },
+    );
+    // And a sandbox started on such a file serves it.
+    const persistPath = join(folder, 'written.json');
+    writeFileSync(persistPath, JSON.stringify(await written([0, 1, 2, 3, 4]), null, 2));
+    expect(await outcomeOf(persistPath)).toBeUndefined();
+  });
+
+  // Fields each built-in dialect reads back, with the type it keeps them in.
+  const fields: [
+    provider: string,
+    collection: string,
+    path: string[],
+    type: 'string' | 'boolean' | 'number',
+  ][] = [
+    ['wowza-video', 'live_streams', ['id'], 'string'],
+    ['wowza-video', 'live_streams', ['sequence'], 'number'],
+    ['wowza-video', 'live_streams', ['entryPoint'], 'string'],
+    ['wowza-video', 'live_streams', ['liveStream', 'name'], 'string'],
+    ['wowza-video', 'live_streams', ['liveStream', 'created_at'], 'string'],
+    ['wowza-realtime', 'real_time_streams', ['name'], 'string'],
+    ['wowza-realtime', 'real_time_streams', ['token'], 'string'],
+    ['wowza-realtime', 'real_time_streams', ['recording'], 'boolean'],
+    ['liveapi', 'live_streams', ['enabled'], 'boolean'],
+    ['liveapi', 'live_streams', ['key'], 'string'],
+    ['liveapi', 'live_streams', ['creationTime'], 'string'],
+    ['videosdk', 'livestreams', ['record'], 'boolean'],
+    ['videosdk', 'livestreams', ['streamKey'], 'string'],
+    ['videosdk', 'v2-rooms', ['disabled'], 'boolean'],
+    ['videosdk', 'v2-rooms', ['userId'], 'string'],
+  ];
+  // A value of another type than `type`, holding a text that must never be shown, and how it is named.
+  const marker = 'MARKER-never-shown-9f3a';
+  const wrongFor = (type: string) =>
+    fc.constantFrom<[unknown, string]>(
+      ...(
+        [
+          [42, 'a number'],
+          [true, 'a boolean'],
+          [marker, 'a string'],
+          [null, 'null'],
+          [[marker], 'a list'],
+          [{ value: marker }, 'an object'],
+          [undefined, 'nothing'],
+        ] as [unknown, string][]
+      ).filter(([value]) => value === null || Array.isArray(value) || typeof value !== type),
+    );
+
+  it('refuses a record with a field missing or of another type, naming the file and the field by its path, never its value (generated)', async () => {
+    const records = await written([0, 2]);
+    const persistPath = join(folder, 'corrupt.json');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...fields).chain((field) => fc.tuple(fc.constant(field), wrongFor(field[3]))),
+        async ([[provider, collection, path, type], [value, kind]]) => {
+          const copy = structuredClone(records);
+          const [id, record] = Object.entries(copy[provider]?.[collection] ?? {})[0] ?? [];
+          if (id === undefined || record === undefined)
+            throw new Error(`no ${provider} ${collection} record`);
+          let holder = record;
+          for (const key of path.slice(0, -1)) holder = holder[key] as Record<string, unknown>;
+          const last = path[path.length - 1] ?? '';
+          if (value === undefined) delete holder[last];
+          else holder[last] = value;
+          writeFileSync(persistPath, JSON.stringify(copy));
+          const outcome = seen(await outcomeOf(persistPath));
+          const problem = value === undefined ? 'missing' : `expected ${type}, got ${kind}`;
+          expect(outcome).toEqual(
+            refusalOf(persistPath, [provider, collection, id, ...path].join('.'), problem),
+          );
+          expect(JSON.stringify(outcome)).not.toContain(marker);
+        },
+      ),
+      { numRuns: 60, examples: [[[fields[0] ?? ['', '', [], 'string'], [undefined, 'nothing']]]] },
+    );
+  });
+
+  it('refuses a provider no dialect serves, a collection a dialect does not keep, a stream deleted and kept, a record under two ids or one id twice', async () => {
+    const records = await written([0, 4]);
+    const persistPath = join(folder, 'wrong.json');
+    const [liveId = '', live] = Object.entries(records['wowza-video']?.live_streams ?? {})[0] ?? [];
+    const [deletedId = ''] = Object.entries(records['wowza-video']?.deleted_live_streams ?? {})[0] ?? [];
+    const [liveapiId = '', liveapiRecord] = Object.entries(records.liveapi?.live_streams ?? {})[0] ?? [];
+    const cases: [string, string, string][] = [
+      [
+        JSON.stringify({ 'wowza-vidoe': records['wowza-video'] }),
+        'wowza-vidoe',
+        `no dialect of this sandbox is wowza-vidoe (it serves ${served.join(', ')})`,
+      ],
+      [
+        JSON.stringify({ liveapi: { streams: records.liveapi?.live_streams } }),
+        'liveapi.streams',
+        'the liveapi dialect keeps no such collection (it keeps live_streams)',
+      ],
+      [
+        JSON.stringify({
+          'wowza-video': {
+            live_streams: { [liveId]: live },
+            deleted_live_streams: { [liveId]: { id: liveId, deletedAt: '2026-12-03T07:00:00.000Z' } },
+          },
+        }),
+        `wowza-video.deleted_live_streams.${liveId}`,
+        `a stream deleted and kept at once (also wowza-video.live_streams.${liveId})`,
+      ],
+      [
+        JSON.stringify({ liveapi: { live_streams: { other: liveapiRecord } } }),
+        'liveapi.live_streams.other.id',
+        'expected the key the record is kept under',
+      ],
+      [
+        `{"liveapi": {"live_streams": {"${liveapiId}": ${JSON.stringify(liveapiRecord)}, "${liveapiId}": ${JSON.stringify(liveapiRecord)}}}}`,
+        `liveapi.live_streams.${liveapiId}`,
+        'a key that appears twice in its object',
+      ],
+      ['[1, 2]', 'the top of the file', 'expected an object, got a list'],
+      [
+        JSON.stringify({ 'wowza-video': { live_streams: [] } }),
+        'wowza-video.live_streams',
+        'expected an object, got a list',
+      ],
+    ];
+    expect(deletedId).not.toBe('');
+    for (const [content, at, problem] of cases) {
+      writeFileSync(persistPath, content);
+      expect({ at, ...seen(await outcomeOf(persistPath)) }).toEqual({
+        at,
+        ...refusalOf(persistPath, at, problem),
+      });
+    }
+  });
+
+  it('finds a provider, collection or record id given twice, whatever the strings around it hold (generated)', () => {
+    const tricky = fc.string({
+      unit: fc.constantFrom('a', '"', '\\', '{', '}', '[', ']', ',', ':', ' ', 'é', '\n'),
+      maxLength: 6,
+    });
+    fc.assert(
+      fc.property(
+        tricky,
+        tricky,
+        tricky,
+        fc.dictionary(tricky, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 3 }),
+        fc.jsonValue({ maxDepth: 3 }),
+        fc.constantFrom(0, 2),
+        fc.constantFrom(0, 1, 2),
+        (provider, collection, id, others, value, indent, level) => {
+          const records = { ...others, [id]: value };
+          const data = { [provider]: { [collection]: records } };
+          expect(duplicateKey(JSON.stringify(data, null, indent))).toBeUndefined();
+          // The same key written twice at one of the three levels: JSON.parse would keep the last alone.
+          const q = (text: string) => JSON.stringify(text);
+          const body = JSON.stringify(records, null, indent);
+          const texts = [
+            `{${q(provider)}: {${q(collection)}: ${body}}, ${q(provider)}: {}}`,
+            `{${q(provider)}: {${q(collection)}: ${body}, ${q(collection)}: {}}}`,
+            `{${q(provider)}: {${q(collection)}: {${q(id)}: ${JSON.stringify(value)}, ${body.slice(1)}}}}`,
+          ];
+          const paths = [provider, `${provider}.${collection}`, `${provider}.${collection}.${id}`];
+          expect(duplicateKey(texts[level] ?? '')).toBe(paths[level]);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses a file over 256 MiB without reading it', async () => {
+    const persistPath = join(folder, 'huge.json');
+    // Sparse: no disk is used, and the size is what the check reads.
+    writeFileSync(persistPath, '');
+    truncateSync(persistPath, maxPersistBytes + 1);
+    expect(seen(await outcomeOf(persistPath))).toEqual({
+      refused: true,
+      message: `The persist file ${persistPath} is ${maxPersistBytes + 1} bytes, more than the ${maxPersistBytes} (256 MiB) a persist file may hold: move it away or pass another path, and the sandbox starts empty there`,
+      issues: [{ path: 'persistPath', message: 'expected a JSON file the sandbox wrote' }],
+    });
+    rmSync(persistPath);
+  });
+});
