@@ -67,6 +67,7 @@ export {
   ResponseShapeError,
   type ResponseShapeIssue,
   TimeoutError,
+  type TimeoutErrorOptions,
   UnsupportedOperationError,
   WebhookVerificationError,
   type WebhookVerificationFailure,
@@ -259,6 +260,7 @@ export {
   type ChangeAnswer,
   changeLifecycle,
   describeParts,
+  endedByCallDeadline,
   type LifecycleChange,
   type LifecycleOperation,
   lifecycleGoals,
@@ -267,6 +269,7 @@ export {
   readBackAfterChange,
   requestChange,
   sameStream,
+  timeoutAfterAcceptedChange,
 } from './lifecycle.js';
 export {
   endpointSchemes,
@@ -298,6 +301,8 @@ export {
   providerCallOptions,
   readOptions,
   refuseAbortedCall,
+  startCall,
+  startCallOrError,
 } from './options.js';
 export {
   isAbortSignal,

@@ -5,14 +5,16 @@ import {
   ChangeAppliedError,
   ConflictError,
   ResponseShapeError,
+  TimeoutError,
 } from './errors/errors.js';
-import { errorTextLimits, scrubText, UniliveError } from './errors/unilive-error.js';
+import { deadlineCutOf, errorTextLimits, scrubText, UniliveError } from './errors/unilive-error.js';
 import type { HttpClient, HttpRequest } from './http/http-client.js';
 import { parseVendorResponse } from './http/parse-response.js';
 import type { LiveStream, LiveStreamState, ProviderId, Warning } from './live-stream.js';
+import { callDeadlineOf } from './options.js';
 import { isInstanceOf, ownValue } from './own.js';
 import type { CallOptions } from './provider.js';
-import { systemSleep } from './runtime.js';
+import { systemClock, systemSleep } from './runtime.js';
 import { type SecretSource, toRedactor } from './secrets.js';
 import { ignoreRejection } from './thenable.js';
 
@@ -261,6 +263,8 @@ export async function readBackAfterChange(spec: ReadBack): Promise<LiveStream> {
     first = sameStream(await spec.read(), spec.id, spec);
   } catch (error) {
     if (AbortError.isInstance(error)) throw abortAfterChange(spec, error.cause);
+    // The call's time (totalTimeoutMs) ran out before the read: as an abort, naming what holds.
+    if (endedByCallDeadline(error)) throw timeoutAfterChange(spec, error);
     const reason = isInstanceOf(error, Error) ? describeMessage(error) : 'unknown failure';
     if (spec.accepted) {
       const stream = spec.accepted();
@@ -296,6 +300,10 @@ export async function readBackAfterChange(spec: ReadBack): Promise<LiveStream> {
   if (staleMs <= 0 || !spec.shows || spec.shows(first)) return first;
   // A copy the vendor cached before the change: read again once the cache has let it go.
   const sleep = spec.options?.runtime?.sleep ?? systemSleep;
+  // A second read the call's deadline would not leave time for is not waited for: the first is the answer.
+  const deadline = callDeadlineOf(spec.options);
+  if (deadline !== undefined && (spec.options?.runtime?.clock ?? systemClock)() + staleMs >= deadline)
+    return first;
   try {
     await sleep(staleMs, spec.options?.signal);
   } catch (reason) {
@@ -317,6 +325,20 @@ export async function readBackAfterChange(spec: ReadBack): Promise<LiveStream> {
  * the read goes out, `not-sent` for that request), but the change was: a caller told `not-sent` would take
  * the stream as untouched while it starts or stops.
  */
+function timeoutAfterChange(spec: ReadBack, error: TimeoutError): TimeoutError {
+  const parts = spec.parts ?? {};
+  return timeoutAfterAcceptedChange({
+    provider: spec.provider,
+    operation: spec.operation,
+    streamId: spec.id,
+    applied: parts.applied ?? [spec.operation],
+    unknown: parts.unknown,
+    notApplied: parts.notApplied,
+    cause: error,
+    secrets: spec.secrets,
+  });
+}
+
 function abortAfterChange(spec: ReadBack, reason: unknown): AbortError {
   const parts = spec.parts ?? {};
   return abortAfterAcceptedChange({
@@ -362,6 +384,50 @@ export function abortAfterAcceptedChange(spec: {
     applied: spec.applied,
     unknown: spec.unknown ?? [],
     notApplied: spec.notApplied ?? [],
+    secrets: spec.secrets,
+  });
+}
+
+/**
+ * True for the `TimeoutError` of a request the call's deadline ended ({@link startCall}: `totalTimeoutMs`
+ * of the whole call, or a wait's deadline): no time was left to send it (`delivery: 'not-sent'`), or the
+ * attempt under way was cut to the deadline (`delivery: 'unknown'`). An adapter that made an earlier request
+ * of the call the vendor accepted reports it with {@link timeoutAfterAcceptedChange}.
+ */
+export function endedByCallDeadline(error: unknown): error is TimeoutError {
+  return TimeoutError.isInstance(error) && deadlineCutOf(error) !== undefined;
+}
+
+/**
+ * The `TimeoutError` of a call whose deadline (`totalTimeoutMs` for the whole call, {@link startCall}) came
+ * after the vendor accepted part of its change, built as an abort after an accepted part is
+ * ({@link abortAfterAcceptedChange}): `delivery: 'unknown'` (part of the change holds), `streamId`,
+ * `applied` (at least one part), `unknown` (the request under way when the time ran out, its answer not
+ * read) and `notApplied` (not sent: no time was left for it), and the request's own `TimeoutError` as
+ * `cause`. The message says the call ran out of its time after part of the change was applied, and names
+ * the parts. `docs/decisions/2026-12-03-total-timeout-per-call.md`.
+ */
+export function timeoutAfterAcceptedChange(spec: {
+  provider: ProviderId;
+  operation: string;
+  streamId: string;
+  applied: readonly string[];
+  unknown?: readonly string[] | undefined;
+  notApplied?: readonly string[] | undefined;
+  /** The request's `TimeoutError`. */
+  cause: unknown;
+  secrets?: SecretSource | undefined;
+}): TimeoutError {
+  const parts = { applied: spec.applied, unknown: spec.unknown ?? [], notApplied: spec.notApplied ?? [] };
+  return new TimeoutError({
+    provider: spec.provider,
+    operation: spec.operation,
+    message:
+      `${spec.provider} ${spec.operation}: the call ran out of its time (totalTimeoutMs) after part of the change on stream ${spec.streamId} was applied. ${describeParts(parts)}`.trimEnd(),
+    cause: spec.cause,
+    delivery: 'unknown',
+    streamId: spec.streamId,
+    ...parts,
     secrets: spec.secrets,
   });
 }

@@ -1,5 +1,6 @@
 import { nearestName } from './config/names.js';
 import { AbortError, abortedMessage, type InputIssue, InvalidInputError } from './errors/errors.js';
+import type { HttpClient } from './http/http-client.js';
 import { callTimeoutProblem } from './http/transport-settings.js';
 import { invalidInput, readStartProviderOptions } from './inputs.js';
 import type { ProviderId } from './live-stream.js';
@@ -278,6 +279,26 @@ export function markClientOptions<T extends object>(options: T): T {
   return options;
 }
 
+/**
+ * Where core's own options of a call (marked, {@link markClientOptions}) hold the call's deadline (epoch ms,
+ * by the runtime's clock) that `totalTimeoutMs` fixed when the provider's operation started
+ * ({@link HttpClient.startCall}): a symbol only core knows, so no caller's object can carry one, and no
+ * `toJSON`, spread of the options' names or provider reading `runtime` sees it.
+ * @internal
+ */
+export const callDeadlineKey: unique symbol = Symbol('unilive.call-deadline');
+
+/**
+ * The call's deadline core's options hold ({@link callDeadlineKey}), else `undefined` (a caller's own object,
+ * core's options made before the operation started).
+ * @internal
+ */
+export function callDeadlineOf(options: unknown): number | undefined {
+  if (!isClientOptions(options)) return undefined;
+  const deadline = (options as { [callDeadlineKey]?: unknown })[callDeadlineKey];
+  return typeof deadline === 'number' ? deadline : undefined;
+}
+
 /** True for the options core made for a provider call ({@link markClientOptions}). */
 export function isClientOptions(options: unknown): boolean {
   return typeof options === 'object' && options !== null && clientOptions.has(options);
@@ -423,6 +444,45 @@ export function abortedReason(options: unknown): unknown {
 export function refuseAbortedCall(options: unknown, provider: ProviderId, operation: string): void {
   const aborted = abortedCallError(options, provider, operation);
   if (aborted !== undefined) throw aborted;
+}
+
+/**
+ * Starts one neutral call of a provider: ends it when its `signal` is aborted already
+ * ({@link refuseAbortedCall}), then fixes the call's deadline, `now + totalTimeoutMs` of the adapter's
+ * HTTP client (or a runtime `deadline` already given, when it comes first), and returns the options that
+ * carry it ({@link HttpClient.startCall}): every request of the call made with them ends by that deadline,
+ * so `totalTimeoutMs` bounds the whole call, however many requests it makes. Every adapter calls it first
+ * in each operation, where a client's call and a direct call both pass, and hands the options it returns
+ * to every request of the call (`list`: at each page, each `next()` its own deadline). Options that hold a
+ * deadline no later than this one already (a call made inside another) come back as they are.
+ * `docs/decisions/2026-12-03-total-timeout-per-call.md`.
+ *
+ * @throws AbortError as {@link refuseAbortedCall} does; nothing else (options the call's first request
+ *   would refuse are returned unchanged, for it to refuse).
+ */
+export function startCall<O extends object | undefined>(
+  options: O,
+  provider: ProviderId,
+  operation: string,
+  http: Pick<HttpClient, 'startCall'>,
+): O {
+  refuseAbortedCall(options, provider, operation);
+  return http.startCall === undefined ? options : http.startCall(options, operation);
+}
+
+/**
+ * {@link startCall} for an operation that returns its promise without being `async`: the call's options,
+ * or the error to reject with.
+ */
+export function startCallOrError<O extends object | undefined>(
+  options: O,
+  provider: ProviderId,
+  operation: string,
+  http: Pick<HttpClient, 'startCall'>,
+): { options: O; error?: undefined } | { options?: undefined; error: AbortError } {
+  const aborted = abortedCallError(options, provider, operation);
+  if (aborted !== undefined) return { error: aborted };
+  return { options: http.startCall === undefined ? options : http.startCall(options, operation) };
 }
 
 /**

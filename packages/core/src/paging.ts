@@ -103,6 +103,13 @@ export interface WalkPagesSettings<Record, Item, Output = Item> {
    * the client's own rate limit store down or its gate out of time, a refused connection).
    */
   details?: ((item: Item, position: RecordPosition) => Promise<Output>) | undefined;
+  /**
+   * Called when the walk starts and each time it resumes after handing out a stream: each `next()` of the
+   * iterator is one step, whose requests (a page, the detail reads until the next stream) share one
+   * deadline. An adapter fixes it here (`http.startCall`) and makes the step's requests with the options it
+   * returned, so `totalTimeoutMs` bounds each `next()`, never a walk of any length.
+   */
+  startStep?: (() => void) | undefined;
   /** The page size asked for: a shorter page ends the walk when the vendor says nothing else. */
   pageSize?: number | undefined;
   /**
@@ -158,6 +165,8 @@ export async function* walkPages<Record, Item = Record, Output = Item>(
   const served = settings.options?.runtime?.operation;
   const warnedAs = typeof served === 'string' && served !== '' ? served : operation;
   const label = warnedAs === operation ? operation : `${warnedAs} (${operation})`;
+  const startStep = settings.startStep;
+  startStep?.();
   const strict = settings.options?.strict === true;
   const sought = settings.options?.name;
   const maxPages = settings.options?.maxPages ?? settings.maxPages ?? defaultMaxPages;
@@ -257,6 +266,7 @@ export async function* walkPages<Record, Item = Record, Output = Item>(
       seen.add(id);
       if (!settings.details) {
         yield item as unknown as Output;
+        startStep?.();
         continue;
       }
       let detailed: Output;
@@ -305,6 +315,7 @@ export async function* walkPages<Record, Item = Record, Output = Item>(
         continue;
       }
       yield detailed;
+      startStep?.();
     }
 
     const answered = answer.page ?? page;

@@ -2,7 +2,6 @@ import {
   AbortError,
   type AcceptedAnswer,
   abortAfterAcceptedChange,
-  abortedCallError,
   assertValidId,
   type CallOptions,
   type CreateLiveStreamInput,
@@ -10,6 +9,7 @@ import {
   changeLifecycle,
   createHttpClient,
   describeParts,
+  endedByCallDeadline,
   InvalidInputError,
   inputSecrets,
   isAnswerAbout,
@@ -33,6 +33,9 @@ import {
   refuseAbortedCall,
   requestChange,
   SecretSet,
+  startCall,
+  startCallOrError,
+  timeoutAfterAcceptedChange,
   transportSettings,
   UniliveError,
   type UpdateLiveStreamInput,
@@ -272,7 +275,8 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
   // lifecycle rule still applies (a refusal checked against the stream; an answer that is no stream read
   // back, and when that fails the state `enabled` gives, with a read-back-failed warning).
   async function lifecycle(id: string, operation: 'start' | 'stop', options?: CallOptions) {
-    refuseAbortedCall(options, provider, operation);
+    // One deadline for the call (totalTimeoutMs): the change and the read back after it.
+    options = startCall(options, provider, operation, http);
     assertValidId(id, { provider, operation });
     const enabled = operation === 'start';
     return changeLifecycle({
@@ -317,6 +321,23 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
           unknown: sent ? targets.slice(failed, failed + 1).map(partOf) : [],
           notApplied: targets.slice(failed + (sent ? 1 : 0)).map(partOf),
           cause: cause.cause,
+          secrets,
+        });
+      }
+      if (endedByCallDeadline(cause)) {
+        // The call's time (totalTimeoutMs) ran out: as an abort, a TimeoutError naming what exists; the
+        // target under way may be held (cut while sent) or not (no time was left to send it).
+        const applied = [...before, ...targets.slice(0, failed).map(partOf)];
+        if (applied.length === 0) return cause;
+        const sent = cause.delivery === 'unknown';
+        return timeoutAfterAcceptedChange({
+          provider,
+          operation,
+          streamId: id,
+          applied,
+          unknown: sent ? targets.slice(failed, failed + 1).map(partOf) : [],
+          notApplied: targets.slice(failed + (sent ? 1 : 0)).map(partOf),
+          cause,
           secrets,
         });
       }
@@ -397,7 +418,8 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
 
     async create(given: CreateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
       // A signal aborted already ends the call before its input is checked, as through a client.
-      refuseAbortedCall(options, provider, 'create');
+      // One deadline for the call (totalTimeoutMs): the stream, each restream target, the read back.
+      options = startCall(options, provider, 'create', http);
       // Checked as a client checks it, when called without one: a bad field is refused, not sent.
       const input = providerInput(given, provider, 'create');
       // Restream keys (and any credential in the options) are secrets before the request: a 400 may echo them.
@@ -428,8 +450,8 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
     },
 
     get(id: string, options?: CallOptions): Promise<LiveStream> {
-      const aborted = abortedCallError(options, provider, 'get');
-      return aborted ? Promise.reject(aborted) : fetchStream(id, 'get', options);
+      const started = startCallOrError(options, provider, 'get', http);
+      return started.error ? Promise.reject(started.error) : fetchStream(id, 'get', started.options);
     },
 
     // LiveAPI documents no page-size parameter, so `pageSize` is not sent. Pages are walked by core with
@@ -498,7 +520,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
     // the one before answered, as long as it was accepted; what was applied is named when a later part
     // fails (LiveApiRestreamError, ChangeAppliedError).
     async update(id: string, given: UpdateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
-      refuseAbortedCall(options, provider, 'update');
+      options = startCall(options, provider, 'update', http);
       assertValidId(id, { provider, operation: 'update' });
       // Checked as a client checks it, when called without one: a bad field is refused, not sent.
       const patch = providerInput(given, provider, 'update');
@@ -558,7 +580,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
     },
 
     async delete(id: string, options?: CallOptions): Promise<void> {
-      refuseAbortedCall(options, provider, 'delete');
+      options = startCall(options, provider, 'delete', http);
       assertValidId(id, { provider, operation: 'delete' });
       // The answer (`{"success": true}` in client code) is not documented; any 2xx means deleted.
       await http.request({

@@ -21,6 +21,7 @@ import {
   refuseAbortedCall,
   requestChange,
   type SecretSet,
+  startCall,
   UnsupportedOperationError,
   type UpdateLiveStreamInput,
   type Warning,
@@ -113,7 +114,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
 
     async create(given: CreateLiveStreamInput, options?: CallOptions) {
       // A signal aborted already ends the call before its input is checked, as through a client.
-      refuseAbortedCall(options, provider, 'create');
+      options = startCall(options, provider, 'create', http);
       // Checked as a client checks it, when called without one: a bad field is refused, not sent.
       const input = providerInput(given, provider, 'create');
       // Restream keys are secrets before the request: a 400 may echo them.
@@ -138,7 +139,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
 
     // The read a caller repeats most: sent here rather than through fetchStream, one promise fewer.
     async get(id: string, options?: CallOptions) {
-      refuseAbortedCall(options, provider, 'get');
+      options = startCall(options, provider, 'get', http);
       assertValidId(id, { provider, operation: 'get' });
       const response = await http.request({
         operation: 'get',
@@ -208,7 +209,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
     },
 
     async update(id: string, given: UpdateLiveStreamInput, options?: CallOptions) {
-      refuseAbortedCall(options, provider, 'update');
+      options = startCall(options, provider, 'update', http);
       assertValidId(id, { provider, operation: 'update' });
       // Checked as a client checks it, when called without one: a bad field is refused, not sent.
       const patch = providerInput(given, provider, 'update');
@@ -269,7 +270,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
     },
 
     async delete(id: string, options?: CallOptions) {
-      refuseAbortedCall(options, provider, 'delete');
+      options = startCall(options, provider, 'delete', http);
       assertValidId(id, { provider, operation: 'delete' });
       // The reference shows the deleted stream in the answer; nothing in it is needed, so any 2xx will do.
       await http.request({
@@ -282,7 +283,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
     },
 
     async start(id: string, options?: CallOptions) {
-      refuseAbortedCall(options, provider, 'start');
+      options = startCall(options, provider, 'start', http);
       assertValidId(id, { provider, operation: 'start' });
       // No start call exists: a v1 stream takes an encoder as soon as it exists. Fetching it still proves
       // the stream is there, and returns it `ready`.

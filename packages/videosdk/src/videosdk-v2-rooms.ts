@@ -9,6 +9,7 @@ import {
   changeLifecycle,
   type Delivery,
   describeParts,
+  endedByCallDeadline,
   type HttpClient,
   type HttpResponse,
   inputSecrets,
@@ -34,6 +35,8 @@ import {
   type SecretSet,
   type StartOptions,
   safeParseOwn,
+  startCall,
+  timeoutAfterAcceptedChange,
   UniliveError,
   type UpdateLiveStreamInput,
   type Warning,
@@ -558,6 +561,16 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       notApplied: step === 'end' ? [...(refused ? failedParts : []), ...newSet] : refused ? failedParts : [],
     };
     const reason = failed?.message ?? (error instanceof Error ? error.message : 'an unknown failure');
+    if (endedByCallDeadline(error)) {
+      return timeoutAfterAcceptedChange({
+        provider,
+        operation: 'update',
+        streamId: id,
+        ...parts,
+        cause: error,
+        secrets,
+      });
+    }
     if (AbortError.isInstance(error)) {
       return abortAfterAcceptedChange({
         provider,
@@ -605,6 +618,16 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       unknown: refused ? [] : ['stop'],
       notApplied: refused ? ['stop'] : [],
     };
+    if (endedByCallDeadline(error)) {
+      return timeoutAfterAcceptedChange({
+        provider,
+        operation: 'stop',
+        streamId: id,
+        ...parts,
+        cause: error,
+        secrets,
+      });
+    }
     if (AbortError.isInstance(error)) {
       return abortAfterAcceptedChange({
         provider,
@@ -638,7 +661,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
 
     async create(given: CreateLiveStreamInput, options?: CallOptions) {
       // A signal aborted already ends the call before its input is checked, as through a client.
-      refuseAbortedCall(options, provider, 'create');
+      options = startCall(options, provider, 'create', http);
       // Checked as a client checks it, when called without one: a bad field is refused, not sent.
       const input = providerInput(given, provider, 'create');
       // Restream keys are secrets before the request: an error may echo them.
@@ -661,13 +684,14 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     },
 
     async get(id: string, options?: CallOptions) {
-      refuseAbortedCall(options, provider, 'get');
+      // One deadline for the call (totalTimeoutMs): the room, the egress and its RTMP-outs.
+      options = startCall(options, provider, 'get', http);
       assertValidId(id, { provider, operation: 'get' });
       return fetchStream(id, 'get', options);
     },
 
     async getStatus(id: string, options?: CallOptions): Promise<LiveStreamStatus> {
-      refuseAbortedCall(options, provider, 'status');
+      options = startCall(options, provider, 'status', http);
       assertValidId(id, { provider, operation: 'status' });
       const answer = await fetchActiveHls(id, 'status', options);
       // `raw` holds the answers this read received, as received, in the parts `get`'s raw names them: the
@@ -691,8 +715,14 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       const perPage = Number.isFinite(requested)
         ? Math.min(videosdkV2MaxPageSize, Math.max(1, requested))
         : videosdkV2DefaultPageSize;
+      // Each step of the walk (each `next()`: a page and the detail reads until the next stream) has its own
+      // deadline (totalTimeoutMs), never the walk as a whole.
+      let step: ListOptions = options;
       yield* walkPages<unknown, ListedRoom, LiveStream>({
         provider,
+        startStep: () => {
+          step = http.startCall?.(options, 'list') ?? options;
+        },
         fetchPage: async (page) => {
           const response = await http.request({
             operation: 'list',
@@ -700,7 +730,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
             path: 'v2/rooms',
             query: { page, perPage },
             schema: videosdkV2PageSchema,
-            options,
+            options: step,
           });
           const { data, pageInfo } = response.data;
           return {
@@ -727,8 +757,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
         // skipped with a warning naming it, a second in a row ends the walk, and a room deleted meanwhile is
         // left out.
         details: async ({ room, raw }) => {
-          const answer =
-            room.disabled === true ? undefined : await fetchActiveHls(room.roomId, 'list', options);
+          const answer = room.disabled === true ? undefined : await fetchActiveHls(room.roomId, 'list', step);
           return toStream(
             answer
               ? { room, hls: answer.data.data, raw: { room: raw, hls: receivedHls(answer) } }
@@ -742,7 +771,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     },
 
     async update(id: string, given: UpdateLiveStreamInput, options?: CallOptions) {
-      refuseAbortedCall(options, provider, 'update');
+      options = startCall(options, provider, 'update', http);
       assertValidId(id, { provider, operation: 'update' });
       // Checked as a client checks it, when called without one: a bad field is refused, not sent.
       const patch = providerInput(given, provider, 'update');
@@ -871,7 +900,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     },
 
     async delete(id: string, options?: CallOptions) {
-      refuseAbortedCall(options, provider, 'delete');
+      options = startCall(options, provider, 'delete', http);
       assertValidId(id, { provider, operation: 'delete' });
       await endAction('delete', 'deactivating the room', 'v2/rooms/deactivate', id, options);
       held.delete(id);
@@ -887,7 +916,8 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       const { providerOptions, ...callOptions } =
         providerCallOptions(startOptions, provider, 'start', undefined, v2ProviderOptionsOn) ??
         ({} as StartOptions);
-      const options: CallOptions = callOptions;
+      // One deadline for the call (totalTimeoutMs): the egress, its RTMP-outs and the read back.
+      const options: CallOptions = http.startCall?.(callOptions, 'start') ?? callOptions;
       // What the caller gives on start wins, field by field, over what this client holds for the room
       // (from create, update or an earlier start); the result is held for the next start.
       const given = convertToVideosdkV2StartOptions({ providerOptions });
@@ -952,6 +982,20 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
                 await startRestream(id, restream, settings.config, 'start', options);
                 parts.applied.push(startedPart);
               } catch (error) {
+                if (endedByCallDeadline(error)) {
+                  // The call's time (totalTimeoutMs) ran out: as an abort, naming what was accepted.
+                  const sent = error.delivery === 'unknown';
+                  throw timeoutAfterAcceptedChange({
+                    provider,
+                    operation: 'start',
+                    streamId: id,
+                    applied: ['start'],
+                    unknown: sent ? [startedPart] : [],
+                    notApplied: sent ? [] : [startedPart],
+                    cause: error,
+                    secrets,
+                  });
+                }
                 if (AbortError.isInstance(error)) {
                   // The egress was accepted: an abort names it, and whether the RTMP-outs were sent.
                   const sent = error.delivery === 'unknown';
@@ -1032,7 +1076,8 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     },
 
     async stop(id: string, options?: CallOptions) {
-      refuseAbortedCall(options, provider, 'stop');
+      // One deadline for the call (totalTimeoutMs): the reads, the ends and the read back.
+      options = startCall(options, provider, 'stop', http);
       assertValidId(id, { provider, operation: 'stop' });
       const answer = await fetchActiveHls(id, 'stop', options);
       const found = answer?.data.data;

@@ -1,5 +1,4 @@
 import {
-  abortedCallError,
   assertValidId,
   type CallOptions,
   ConflictError,
@@ -28,6 +27,8 @@ import {
   refuseAbortedCall,
   requestChange,
   SecretSet,
+  startCall,
+  startCallOrError,
   transportSettings,
   type UpdateLiveStreamInput,
   type Warning,
@@ -202,7 +203,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
 
     async create(given: CreateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
       // A signal aborted already ends the call before its input is checked, as through a client.
-      refuseAbortedCall(options, providerId, 'create');
+      options = startCall(options, providerId, 'create', http);
       // Checked as a client checks it, when called without one: a bad field is refused, not sent.
       const input = providerInput(given, providerId, 'create');
       const sent = inputSecrets(input, providerId);
@@ -229,8 +230,8 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
     },
 
     get(id: string, options?: CallOptions): Promise<LiveStream> {
-      const aborted = abortedCallError(options, providerId, 'get');
-      return aborted ? Promise.reject(aborted) : fetchStream('get', id, options);
+      const started = startCallOrError(options, providerId, 'get', http);
+      return started.error ? Promise.reject(started.error) : fetchStream('get', id, started.options);
     },
 
     // List items carry only id, name, state and dates (OpenAPI `index_real_time_stream`), but every
@@ -247,18 +248,24 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
         ? Math.min(Math.max(requested, 1), maxPageSize)
         : maxPageSize;
       const context = { provider: providerId, operation: 'list', secrets };
+      // Each step of the walk (each `next()`: a page and the detail reads until the next stream) has its own
+      // deadline (totalTimeoutMs), never the walk as a whole.
+      let step: ListOptions = options;
       yield* walkPages({
         provider: providerId,
         pageSize: perPage,
         options,
         secrets,
+        startStep: () => {
+          step = http.startCall?.(options, 'list') ?? options;
+        },
         fetchPage: async (page) => {
           const { data } = await call(wowzaRealtimeListPageSchema, {
             operation: 'list',
             method: 'GET',
             path: 'real_time',
             query: { page, per_page: perPage },
-            options,
+            options: step,
           });
           const pagination = data.pagination;
           return {
@@ -281,12 +288,13 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
         // Core's rule for details fetched per record: one deleted since its page is left out; one whose
         // details cannot be used (no publish token) or whose read was lost (a 5xx, a body cut short) is
         // skipped with a warning.
-        details: (item) => fetchStream('list', item.id, options),
+        details: (item) => fetchStream('list', item.id, step),
       });
     },
 
     async update(id: string, given: UpdateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
-      refuseAbortedCall(options, providerId, 'update');
+      // One deadline for the call (totalTimeoutMs): the read before, the change and the read back.
+      options = startCall(options, providerId, 'update', http);
       assertValidId(id, { provider: providerId, operation: 'update' });
       // Checked as a client checks it, when called without one: a bad field is refused, not sent.
       const patch = providerInput(given, providerId, 'update');
@@ -374,7 +382,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
     },
 
     async delete(id: string, options?: CallOptions): Promise<void> {
-      refuseAbortedCall(options, providerId, 'delete');
+      options = startCall(options, providerId, 'delete', http);
       assertValidId(id, { provider: providerId, operation: 'delete' });
       await http.request({ operation: 'delete', method: 'DELETE', path: pathOf`real_time/${id}`, options });
       secrets.forgetStream(id);
@@ -385,7 +393,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
     // start leads); Wowza documents no call that brings a stopped or disabled stream back (whether a
     // publisher reopens it is unverified), a conflict with its state.
     async start(id: string, options?: CallOptions): Promise<LiveStream> {
-      refuseAbortedCall(options, providerId, 'start');
+      options = startCall(options, providerId, 'start', http);
       const stream = await fetchStream('start', id, options);
       if (stream.state === 'stopped' || stream.state === 'disabled') {
         throw new ConflictError({
@@ -404,7 +412,8 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
     // lifecycle rule reads the stream and returns it, which also makes the PUT safe to retry after a lost
     // answer. The stop answer holds only the state; the stream is read back, with that state.
     async stop(id: string, options?: CallOptions): Promise<LiveStream> {
-      refuseAbortedCall(options, providerId, 'stop');
+      // One deadline for the call (totalTimeoutMs): the stop and the read back after it.
+      options = startCall(options, providerId, 'stop', http);
       assertValidId(id, { provider: providerId, operation: 'stop' });
       return changeLifecycle({
         provider: providerId,
@@ -438,7 +447,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
     },
 
     async getStatus(id: string, options?: CallOptions): Promise<LiveStreamStatus> {
-      refuseAbortedCall(options, providerId, 'status');
+      options = startCall(options, providerId, 'status', http);
       assertValidId(id, { provider: providerId, operation: 'status' });
       const { data, raw } = await call(wowzaRealtimeStateSchema, {
         operation: 'status',

@@ -1,5 +1,4 @@
 import {
-  abortedCallError,
   acceptedStream,
   assertValidId,
   type CallOptions,
@@ -31,6 +30,8 @@ import {
   refuseAbortedCall,
   requestChange,
   SecretSet,
+  startCall,
+  startCallOrError,
   transportSettings,
   type UpdateLiveStreamInput,
   type Warning,
@@ -307,7 +308,8 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
   // state from before is made again once the cache has expired.
   // Async, so that a bad id is a rejected promise like every other failure, never a synchronous throw.
   async function lifecycle(id: string, action: 'start' | 'stop', options: CallOptions | undefined) {
-    refuseAbortedCall(options, providerId, action);
+    // One deadline for the call (totalTimeoutMs): the change and the reads back after it.
+    options = startCall(options, providerId, action, http);
     assertValidId(id, { provider: providerId, operation: action });
     return changeLifecycle({
       provider: providerId,
@@ -323,7 +325,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
   }
 
   async function reset(id: string, options: CallOptions | undefined) {
-    refuseAbortedCall(options, providerId, 'reset');
+    options = startCall(options, providerId, 'reset', http);
     assertValidId(id, { provider: providerId, operation: 'reset' });
     const answer = await sendStateChange(id, 'reset', options);
     const stream = await readBackAfterChange({
@@ -359,7 +361,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
 
     async create(given: CreateLiveStreamInput, options?: CallOptions) {
       // A signal aborted already ends the call before its input is checked, as through a client.
-      refuseAbortedCall(options, providerId, 'create');
+      options = startCall(options, providerId, 'create', http);
       // Checked as a client checks it, when called without one: a bad field is refused, not sent.
       const input = providerInput(given, providerId, 'create');
       // A 422 may echo the push password or the token-auth secret sent: they are secrets from the start.
@@ -388,14 +390,14 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
     // No `async` function: one returning fetchStream's promise would settle its own with it, two promise
     // turns and a `then` more per `get`. What it refuses is a rejection all the same, as from one.
     get(id: string, options?: CallOptions): Promise<LiveStream> {
-      const aborted = abortedCallError(options, providerId, 'get');
-      if (aborted) return Promise.reject(aborted);
+      const started = startCallOrError(options, providerId, 'get', http);
+      if (started.error) return Promise.reject(started.error);
       try {
         assertValidId(id, { provider: providerId, operation: 'get' });
       } catch (error) {
         return Promise.reject(error);
       }
-      return fetchStream(id, 'get', options);
+      return fetchStream(id, 'get', started.options);
     },
 
     async *list(given?: WowzaVideoListOptions) {
@@ -414,6 +416,9 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
       }
       const details = options.details ?? listDetails;
       const context = { provider: providerId, operation: 'list', secrets };
+      // Each step of the walk (each `next()`: a page and the detail reads until the next stream) has its own
+      // deadline (totalTimeoutMs), never the walk as a whole.
+      let step: WowzaVideoListOptions = options;
       // Pages are walked by core (`page`/`per_page`, Wowza's `pagination` object when sent); each record is
       // read on its own, so one Wowza could not have sent (an unusable id) is skipped with a warning. So is
       // a stream whose details cannot be used or whose read was lost (a 5xx, a body cut short), and one
@@ -423,6 +428,9 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
         pageSize: perPage,
         options,
         secrets,
+        startStep: () => {
+          step = http.startCall?.(options, 'list') ?? options;
+        },
         fetchPage: async (page) => {
           const { data } = await call({
             operation: 'list',
@@ -430,7 +438,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
             path: 'live_streams',
             query: { page, per_page: perPage },
             schema: wowzaVideoLiveStreamListPage,
-            options,
+            options: step,
           });
           const pagination = data.pagination;
           return {
@@ -454,12 +462,13 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
           return typeof name === 'string' ? name : undefined;
         },
         details: async ({ summary, raw }) =>
-          details ? fetchStream(summary.id, 'list', options) : mapWowzaVideoLiveStreamSummary(summary, raw),
+          details ? fetchStream(summary.id, 'list', step) : mapWowzaVideoLiveStreamSummary(summary, raw),
       });
     },
 
     async update(id: string, given: UpdateLiveStreamInput, options?: CallOptions) {
-      refuseAbortedCall(options, providerId, 'update');
+      // One deadline for the call (totalTimeoutMs): the change and the reads back after it.
+      options = startCall(options, providerId, 'update', http);
       assertValidId(id, { provider: providerId, operation: 'update' });
       const patch = providerInput(given, providerId, 'update');
       secrets.learnStream(id, ...inputSecrets(patch, providerId));
@@ -518,7 +527,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
     },
 
     async delete(id: string, options?: CallOptions) {
-      refuseAbortedCall(options, providerId, 'delete');
+      options = startCall(options, providerId, 'delete', http);
       assertValidId(id, { provider: providerId, operation: 'delete' });
       await http.request({
         operation: 'delete',
@@ -534,7 +543,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
     reset: (id: string, options?: CallOptions) => reset(id, options),
 
     async getStatus(id: string, options?: CallOptions) {
-      refuseAbortedCall(options, providerId, 'status');
+      options = startCall(options, providerId, 'status', http);
       assertValidId(id, { provider: providerId, operation: 'status' });
       const { data, body } = await call({
         operation: 'status',

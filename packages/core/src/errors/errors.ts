@@ -195,24 +195,68 @@ export class ProviderUnavailableError extends UniliveError {
   }
 }
 
-/** A time limit passed: of one HTTP attempt, of the whole call, or of `waitForState`. */
+/** Options of {@link TimeoutError}. */
+export interface TimeoutErrorOptions extends UniliveErrorOptions {
+  /** For `waitForState`: the last state seen; see {@link TimeoutError.lastState}. */
+  lastState?: string | undefined;
+  /** The stream part of the call's change was carried out on; see {@link TimeoutError.streamId}. */
+  streamId?: string | undefined;
+  /** The parts of the call the vendor accepted; see {@link TimeoutError.applied}. */
+  applied?: readonly string[] | undefined;
+  /** The parts whose answer was lost; see {@link TimeoutError.unknown}. */
+  unknown?: readonly string[] | undefined;
+  /** The parts not carried out; see {@link TimeoutError.notApplied}. */
+  notApplied?: readonly string[] | undefined;
+}
+
+/**
+ * A time limit passed: of one HTTP attempt (`timeoutMs`), of the whole call (`totalTimeoutMs`), or of
+ * `waitForState`.
+ *
+ * When the call's `totalTimeoutMs` ran out after the vendor accepted part of the call's change (a create
+ * whose restream targets were being added, a start whose RTMP-outs were being started), the error says what
+ * exists as {@link AbortError} does after an abort: `streamId`, `applied`, `unknown` (sent, its answer not
+ * read in time) and `notApplied` (not sent: no time was left), with `delivery: 'unknown'`; it is then not
+ * retryable (repeating a create would make a second stream). Those four are absent otherwise.
+ */
 export class TimeoutError extends UniliveError {
   static override readonly kind: string = 'TimeoutError';
   /** For `waitForState`: the last state seen before time ran out. */
   readonly lastState: string | undefined;
+  /**
+   * The stream the vendor created or changed before the call's time ran out; absent when nothing of the call
+   * was accepted.
+   */
+  readonly streamId: string | undefined;
+  /** The parts of the call the vendor accepted, as {@link AbortError.applied}; absent with `streamId`. */
+  readonly applied: readonly string[] | undefined;
+  /** The parts sent whose answer was not read in time: the vendor may hold them. Absent with `streamId`. */
+  readonly unknown: readonly string[] | undefined;
+  /** The parts not carried out: no time was left to send them. Absent with `streamId`. */
+  readonly notApplied: readonly string[] | undefined;
 
-  constructor(options: UniliveErrorOptions & { lastState?: string | undefined }) {
+  constructor(options: TimeoutErrorOptions) {
     super(options);
     this.lastState = ownValue(options, 'lastState') as string | undefined;
+    const streamId = ownValue(options, 'streamId');
+    this.streamId = typeof streamId === 'string' ? streamId : undefined;
+    const parts = (key: string): readonly string[] | undefined => {
+      if (this.streamId === undefined) return undefined;
+      const list = ownValue(options, key);
+      return Array.isArray(list) ? list.map(String) : [];
+    };
+    this.applied = parts('applied');
+    this.unknown = parts('unknown');
+    this.notApplied = parts('notApplied');
     lockFields(this);
   }
 
   override get isRetryable(): boolean {
-    return true;
+    return this.streamId === undefined;
   }
 
   protected override jsonKeys(): string[] {
-    return [...super.jsonKeys(), 'lastState'];
+    return [...super.jsonKeys(), 'lastState', 'streamId', 'applied', 'unknown', 'notApplied'];
   }
 }
 

@@ -26,8 +26,11 @@ import {
 import { ownData, safeParseOwn } from '../inputs.js';
 import type { ProviderId } from '../live-stream.js';
 import {
+  callDeadlineKey,
+  callDeadlineOf,
   callOptionError,
   isClientOptions,
+  markClientOptions,
   providerCallOptionRulesWith,
   providerCallOptions,
   refuseCallOptionValues,
@@ -144,9 +147,10 @@ export interface HttpClientSettings {
    */
   timeoutMs?: number | undefined;
   /**
-   * Limit for one {@link HttpClient.request}: its attempts, backoff, `Retry-After` pauses and request-gate
-   * waits included, from the moment it is made (cut further by a runtime `deadline`, a wait's). Default
-   * 60 s. An adapter operation that makes several requests gives each its own limit.
+   * Limit for one neutral call, in ms: every request it makes, with their attempts, backoff, `Retry-After`
+   * pauses and request-gate waits, from the moment the provider's operation starts
+   * ({@link HttpClient.startCall}; cut further by a runtime `deadline`, a wait's). A request made without
+   * that (an adapter that does not call it) gets the limit from the moment it is made. Default 60 s.
    */
   totalTimeoutMs?: number | undefined;
   retry?: Partial<RetryPolicy> | undefined;
@@ -265,6 +269,20 @@ export interface HttpResponse<T> {
 /** The HTTP layer every adapter uses. */
 export interface HttpClient {
   request<T = undefined>(request: HttpRequest<T>): Promise<HttpResponse<T>>;
+  /**
+   * The options of one neutral call, holding the call's deadline: `now + totalTimeoutMs` by the runtime's
+   * clock, or a runtime `deadline` already given when it comes first (a wait's). Every request made with
+   * them ends by that deadline: one that finds no time left is not sent (`TimeoutError`, `delivery:
+   * 'not-sent'`), and an attempt under way is cut to it. Called once, when the provider's operation starts
+   * (core's {@link startCall} does, after refusing an aborted signal); the options it returns are handed to
+   * every request of the call. Options that already hold a deadline no later than this one (a call made
+   * inside another, a wait's poll near its end) are returned as they are. A caller's own object (a provider
+   * called directly) is read and checked as a request reads it, and core's frozen copy returned; one the
+   * first request would refuse is returned unchanged, so that request refuses it, after what the operation
+   * checks first (its id, its input). Optional: an `HttpClient` of a test or wrapper that lacks it leaves
+   * each request its own `totalTimeoutMs`.
+   */
+  startCall?<O extends object | undefined>(options: O, operation: string): O;
 }
 
 const requestIdHeaders = [
@@ -379,6 +397,8 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     const sleep = (ownValue(runtime, 'sleep') as Sleep | undefined) ?? systemSleep;
     const gate = ownValue(runtime, 'gate') as RequestGate | undefined;
     const runtimeDeadline = ownValue(runtime, 'deadline');
+    // The deadline of the neutral call the request is part of (startCall), when its options hold one.
+    const callDeadline = callDeadlineOf(options);
     const givenSignal = ownValue(options, 'signal') as AbortSignal | undefined;
     const idempotent = spec.idempotent ?? (method === 'GET' || method === 'PUT' || method === 'DELETE');
     const callTimeoutMs = ownValue(options, 'timeoutMs') as number | undefined;
@@ -397,13 +417,16 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     const deadline = Math.min(
       callStart + totalTimeoutMs,
       typeof runtimeDeadline === 'number' ? runtimeDeadline : Number.POSITIVE_INFINITY,
+      callDeadline ?? Number.POSITIVE_INFINITY,
     );
     // A TimeoutError the deadline of the caller's runtime caused (an attempt cut to it, no time left before
     // it) says so (markDeadlineCut): the wait that set it then knows the time is its own, whatever its clock
     // reads when the attempt's timer fires, which may be a millisecond or two before the deadline
     // (docs/decisions/2026-12-01-wait-timer-fires-early.md).
+    // The call's own deadline (startCall) is marked the same way: an adapter tells by it that the call's
+    // time, not this request's, ended a request after a part the vendor accepted (endedByCallDeadline).
     const byDeadline = <E extends UniliveError>(error: E): E =>
-      deadline === runtimeDeadline ? markDeadlineCut(error, deadline) : error;
+      deadline === runtimeDeadline || deadline === callDeadline ? markDeadlineCut(error, deadline) : error;
     // The latest a request held by the gate may start: the deadline less a reserve for the request itself
     // (startReserveMs). A pause (or a rate or concurrency wait) that ends later ends the call at once,
     // unsent, rather than sending with a few ms left (docs/decisions/2026-12-01-gate-start-reserve.md).
@@ -900,7 +923,56 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     }
   }
 
-  return { request };
+  // See HttpClient.startCall.
+  function startCall<O extends object | undefined>(given: O, operation: string): O {
+    let options: object | undefined = given;
+    let fresh = false;
+    if (given !== undefined && !isClientOptions(given)) {
+      // A provider called directly: read and checked as its first request would read and check them.
+      // Options it would refuse are left to it, so the operation's own checks (id, input) come first.
+      try {
+        const read = providerCallOptions(
+          given,
+          settings.provider,
+          operation,
+          callOptionRules,
+          providerOptionsOn,
+        ) as object;
+        refuseCallOptionValues(
+          settings.provider,
+          operation,
+          ownValue(read, 'timeoutMs'),
+          ownValue(read, 'signal'),
+        );
+        options = read;
+        fresh = true;
+      } catch {
+        return given;
+      }
+    }
+    const runtime = ownRuntime(options);
+    const now = (ownValue(runtime, 'clock') as Clock | undefined) ?? systemClock;
+    const deadline = now() + totalTimeoutMs;
+    // A clock that reads no number leaves each request its own limit, as before.
+    if (!Number.isFinite(deadline)) return fresh ? (markClientOptions(options as object) as O) : given;
+    const runtimeDeadline = ownValue(runtime, 'deadline');
+    const held = callDeadlineOf(options);
+    const earlier =
+      (typeof runtimeDeadline === 'number' && runtimeDeadline <= deadline) ||
+      (held !== undefined && held <= deadline);
+    // Core's options whose deadline comes first already are reused as they are: no object.
+    if (earlier) return fresh ? (markClientOptions(options as object) as O) : given;
+    // One object: core's copy of the options with the deadline (the read copy itself, when fresh).
+    const copy: Record<PropertyKey, unknown> = fresh
+      ? (options as Record<PropertyKey, unknown>)
+      : options === undefined
+        ? Object.create(null)
+        : Object.assign(Object.create(null), options);
+    copy[callDeadlineKey] = deadline;
+    return markClientOptions(copy) as O;
+  }
+
+  return { request, startCall };
 }
 
 // The platform signal that follows the caller's; one whose addEventListener throws is no signal to follow.
