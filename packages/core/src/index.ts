@@ -302,7 +302,6 @@ export {
   readOptions,
   refuseAbortedCall,
   startCall,
-  startCallOrError,
 } from './options.js';
 export {
   isAbortSignal,

@@ -280,28 +280,48 @@ export function markClientOptions<T extends object>(options: T): T {
 }
 
 /**
- * Where core's own options of a call (marked, {@link markClientOptions}) hold the call's deadline (epoch ms,
- * by the runtime's clock) that `totalTimeoutMs` fixed when the provider's operation started
- * ({@link HttpClient.startCall}): a symbol only core knows, so no caller's object can carry one, and no
- * `toJSON`, spread of the options' names or provider reading `runtime` sees it.
+ * Core's copy of a call's options holding the call's deadline (epoch ms, by the runtime's clock), fixed by
+ * `totalTimeoutMs` when the provider's operation starts ({@link HttpClient.startCall}). The deadline is a
+ * private field: no caller's object can carry one or be taken for one (told by the class's brand, which
+ * no Proxy or `Object.create` of it has), and no `toJSON`, spread of the options' names or provider
+ * reading them sees it. Frozen as made, with the options' own values copied in; without a prototype, so
+ * that nothing on `Object.prototype` is read through it, and a class rather than `Object.create(null)`,
+ * which V8 keeps as a dictionary (some 300 bytes more per `get`).
  * @internal
  */
-export const callDeadlineKey: unique symbol = Symbol('unilive.call-deadline');
+export class CallDeadline {
+  readonly #deadline: number;
+  constructor(deadline: number, options?: object) {
+    this.#deadline = deadline;
+    if (options !== undefined) Object.assign(this, options);
+    Object.freeze(this);
+  }
+  /** The deadline `options` hold, when they are a CallDeadline; else `undefined`. */
+  static of(options: unknown): number | undefined {
+    return typeof options === 'object' && options !== null && #deadline in options
+      ? (options as CallDeadline).#deadline
+      : undefined;
+  }
+}
+Object.setPrototypeOf(CallDeadline.prototype, null);
+delete (CallDeadline.prototype as { constructor?: unknown }).constructor;
 
 /**
- * The call's deadline core's options hold ({@link callDeadlineKey}), else `undefined` (a caller's own object,
+ * The call's deadline core's options hold ({@link CallDeadline}), else `undefined` (a caller's own object,
  * core's options made before the operation started).
  * @internal
  */
 export function callDeadlineOf(options: unknown): number | undefined {
-  if (!isClientOptions(options)) return undefined;
-  const deadline = (options as { [callDeadlineKey]?: unknown })[callDeadlineKey];
-  return typeof deadline === 'number' ? deadline : undefined;
+  return CallDeadline.of(options);
 }
 
 /** True for the options core made for a provider call ({@link markClientOptions}). */
 export function isClientOptions(options: unknown): boolean {
-  return typeof options === 'object' && options !== null && clientOptions.has(options);
+  return (
+    typeof options === 'object' &&
+    options !== null &&
+    (CallDeadline.of(options) !== undefined || clientOptions.has(options))
+  );
 }
 
 /**
@@ -468,21 +488,6 @@ export function startCall<O extends object | undefined>(
 ): O {
   refuseAbortedCall(options, provider, operation);
   return http.startCall === undefined ? options : http.startCall(options, operation);
-}
-
-/**
- * {@link startCall} for an operation that returns its promise without being `async`: the call's options,
- * or the error to reject with.
- */
-export function startCallOrError<O extends object | undefined>(
-  options: O,
-  provider: ProviderId,
-  operation: string,
-  http: Pick<HttpClient, 'startCall'>,
-): { options: O; error?: undefined } | { options?: undefined; error: AbortError } {
-  const aborted = abortedCallError(options, provider, operation);
-  if (aborted !== undefined) return { error: aborted };
-  return { options: http.startCall === undefined ? options : http.startCall(options, operation) };
 }
 
 /**

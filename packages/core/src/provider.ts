@@ -320,15 +320,17 @@ export interface ProviderSettingsBase {
    */
   timeoutMs?: number | undefined;
   /**
-   * Limit for each HTTP request a call makes, its retries, backoff, `Retry-After` pauses and rate-limit waits
-   * included, in ms: finite, above 0, at most 2³¹−1. Default 60 000. A call that makes one request (a `get`
-   * on most adapters, a `create` without restream targets) is bounded by it whole; one that makes several
-   * (a LiveAPI `create` with restream targets: the stream, one per target, the read back; a Wowza `list`
-   * page and a read per stream on it; videosdk v2's `get` (2), `start` (4 or more) and `stop` (6 or more):
-   * see "How long a call can take" in `docs/errors.md`) gives each request its own limit, so it can run for
-   * as many times this. To bound a whole call, pass a `signal` (`AbortSignal.timeout(ms)`): a multi-request
-   * call it ends after the vendor accepted a part is an `AbortError` naming the stream and its `applied`,
-   * `unknown` and `notApplied` parts. A `waitForState`'s `timeoutMs` bounds every poll of the wait.
+   * Limit for one whole neutral call, in ms: finite, above 0, at most 2³¹−1. Default 60 000. One deadline,
+   * fixed when the provider's operation starts (core's `startCall`), bounds every request the call makes,
+   * their retries, backoff, `Retry-After` pauses and rate-limit waits included: a LiveAPI `create` with
+   * restream targets (the stream, one per target, the read back), videosdk v2's `get`, `start` and `stop`,
+   * a Wowza `start` and its read back (see "How long a call can take" in `docs/errors.md`). A request that
+   * finds no time left is not sent, an attempt under way is cut to it: a `TimeoutError`, which after a part
+   * the vendor accepted names the stream and its `applied`, `unknown` and `notApplied` parts (`delivery:
+   * 'unknown'`, not retryable), as an abort there does. A `list` is bounded per step: each `next()` of the
+   * iteration (a page and the detail reads until the next stream) has its own. A `waitForState`'s
+   * `timeoutMs` bounds every poll of the wait, and so does this, whichever comes first. The same through a
+   * client and on a provider called directly. `docs/decisions/2026-12-03-total-timeout-per-call.md`.
    */
   totalTimeoutMs?: number | undefined;
   /**

@@ -51,25 +51,23 @@ const targetsOf = (count: number): RestreamTargetInput[] =>
 // answers of `stepMs` after the call began, is at or past the deadline. Generated as that index and a step
 // that puts it there: each request fits (stepMs < limitMs), the call does not.
 const cutAt = (most: number) =>
-  fc
-    .integer({ min: 2, max: most })
-    .chain((index) =>
-      fc.record({
-        index: fc.constant(index),
-        stepMs: fc.integer({
-          min: Math.ceil(limitMs / index),
-          max: Math.min(limitMs - 1, Math.ceil(limitMs / (index - 1)) - 1),
-        }),
+  fc.integer({ min: 2, max: most }).chain((index) =>
+    fc.record({
+      index: fc.constant(index),
+      stepMs: fc.integer({
+        min: Math.ceil(limitMs / index),
+        max: Math.min(limitMs - 1, Math.ceil(limitMs / (index - 1)) - 1),
       }),
-    );
+    }),
+  );
 
 describe('liveapi: totalTimeoutMs bounds the whole call', () => {
   it('a create whose targets run past the limit ends with a TimeoutError naming the stream and the parts; the request after the deadline is never sent', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.integer({ min: 1, max: 4 }).chain((targets) =>
-          fc.record({ targets: fc.constant(targets), cut: cutAt(targets + 1) }),
-        ),
+        fc
+          .integer({ min: 1, max: 4 })
+          .chain((targets) => fc.record({ targets: fc.constant(targets), cut: cutAt(targets + 1) })),
         async ({ targets, cut }) => {
           const vendor = timedVendor(cut.stepMs);
           const restream = targetsOf(targets);

@@ -2,6 +2,7 @@ import {
   AbortError,
   type AcceptedAnswer,
   abortAfterAcceptedChange,
+  abortedCallError,
   assertValidId,
   type CallOptions,
   type CreateLiveStreamInput,
@@ -34,7 +35,6 @@ import {
   requestChange,
   SecretSet,
   startCall,
-  startCallOrError,
   timeoutAfterAcceptedChange,
   transportSettings,
   UniliveError,
@@ -450,8 +450,10 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
     },
 
     get(id: string, options?: CallOptions): Promise<LiveStream> {
-      const started = startCallOrError(options, provider, 'get', http);
-      return started.error ? Promise.reject(started.error) : fetchStream(id, 'get', started.options);
+      const aborted = abortedCallError(options, provider, 'get');
+      if (aborted) return Promise.reject(aborted);
+      // The call's deadline (totalTimeoutMs), as startCall fixes it.
+      return fetchStream(id, 'get', http.startCall?.(options, 'get') ?? options);
     },
 
     // LiveAPI documents no page-size parameter, so `pageSize` is not sent. Pages are walked by core with

@@ -1,4 +1,5 @@
 import {
+  abortedCallError,
   assertValidId,
   type CallOptions,
   ConflictError,
@@ -28,7 +29,6 @@ import {
   requestChange,
   SecretSet,
   startCall,
-  startCallOrError,
   transportSettings,
   type UpdateLiveStreamInput,
   type Warning,
@@ -230,8 +230,10 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
     },
 
     get(id: string, options?: CallOptions): Promise<LiveStream> {
-      const started = startCallOrError(options, providerId, 'get', http);
-      return started.error ? Promise.reject(started.error) : fetchStream('get', id, started.options);
+      const aborted = abortedCallError(options, providerId, 'get');
+      if (aborted) return Promise.reject(aborted);
+      // The call's deadline (totalTimeoutMs), as startCall fixes it.
+      return fetchStream('get', id, http.startCall?.(options, 'get') ?? options);
     },
 
     // List items carry only id, name, state and dates (OpenAPI `index_real_time_stream`), but every

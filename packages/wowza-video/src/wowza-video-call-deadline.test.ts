@@ -77,7 +77,7 @@ async function collect(list: AsyncIterable<LiveStream>): Promise<string[]> {
 }
 
 describe('wowza-video: totalTimeoutMs bounds the whole call', () => {
-  it('a start whose read back is held past the call\'s deadline ends with a TimeoutError naming the stream', async () => {
+  it("a start whose read back is held past the call's deadline ends with a TimeoutError naming the stream", async () => {
     await fc.assert(
       // The start's answer takes all but 50–300 ms of the limit by the clock; the read back, held, is cut
       // to what is left (real time: 300 ms at most), where its own limit would have let it run 2 s.

@@ -1,4 +1,5 @@
 import {
+  abortedCallError,
   acceptedStream,
   assertValidId,
   type CallOptions,
@@ -31,7 +32,6 @@ import {
   requestChange,
   SecretSet,
   startCall,
-  startCallOrError,
   transportSettings,
   type UpdateLiveStreamInput,
   type Warning,
@@ -390,14 +390,15 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
     // No `async` function: one returning fetchStream's promise would settle its own with it, two promise
     // turns and a `then` more per `get`. What it refuses is a rejection all the same, as from one.
     get(id: string, options?: CallOptions): Promise<LiveStream> {
-      const started = startCallOrError(options, providerId, 'get', http);
-      if (started.error) return Promise.reject(started.error);
+      const aborted = abortedCallError(options, providerId, 'get');
+      if (aborted) return Promise.reject(aborted);
       try {
         assertValidId(id, { provider: providerId, operation: 'get' });
       } catch (error) {
         return Promise.reject(error);
       }
-      return fetchStream(id, 'get', started.options);
+      // The call's deadline (totalTimeoutMs), as startCall fixes it.
+      return fetchStream(id, 'get', http.startCall?.(options, 'get') ?? options);
     },
 
     async *list(given?: WowzaVideoListOptions) {

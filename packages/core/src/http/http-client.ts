@@ -26,7 +26,7 @@ import {
 import { ownData, safeParseOwn } from '../inputs.js';
 import type { ProviderId } from '../live-stream.js';
 import {
-  callDeadlineKey,
+  CallDeadline,
   callDeadlineOf,
   callOptionError,
   isClientOptions,
@@ -962,14 +962,8 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       (held !== undefined && held <= deadline);
     // Core's options whose deadline comes first already are reused as they are: no object.
     if (earlier) return fresh ? (markClientOptions(options as object) as O) : given;
-    // One object: core's copy of the options with the deadline (the read copy itself, when fresh).
-    const copy: Record<PropertyKey, unknown> = fresh
-      ? (options as Record<PropertyKey, unknown>)
-      : options === undefined
-        ? Object.create(null)
-        : Object.assign(Object.create(null), options);
-    copy[callDeadlineKey] = deadline;
-    return markClientOptions(copy) as O;
+    // One object: core's frozen copy of the options with the deadline.
+    return new CallDeadline(deadline, options) as O;
   }
 
   return { request, startCall };
