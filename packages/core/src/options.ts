@@ -289,22 +289,29 @@ export function markClientOptions<T extends object>(options: T): T {
  * which V8 keeps as a dictionary (some 300 bytes more per `get`).
  * @internal
  */
-export class CallDeadline {
-  readonly #deadline: number;
-  constructor(deadline: number, options?: object) {
-    this.#deadline = deadline;
-    if (options !== undefined) Object.assign(this, options);
-    Object.freeze(this);
-  }
+export const CallDeadline: {
+  new (deadline: number, options?: object): object;
   /** The deadline `options` hold, when they are a CallDeadline; else `undefined`. */
-  static of(options: unknown): number | undefined {
-    return typeof options === 'object' && options !== null && #deadline in options
-      ? (options as CallDeadline).#deadline
-      : undefined;
+  of(options: unknown): number | undefined;
+} = /* @__PURE__ */ (() => {
+  class CallDeadline {
+    readonly #deadline: number;
+    constructor(deadline: number, options?: object) {
+      this.#deadline = deadline;
+      if (options !== undefined) Object.assign(this, options);
+      Object.freeze(this);
+    }
+    /** The deadline `options` hold, when they are a CallDeadline; else `undefined`. */
+    static of(options: unknown): number | undefined {
+      return typeof options === 'object' && options !== null && #deadline in options
+        ? (options as CallDeadline).#deadline
+        : undefined;
+    }
   }
-}
-Object.setPrototypeOf(CallDeadline.prototype, null);
-delete (CallDeadline.prototype as { constructor?: unknown }).constructor;
+  Object.setPrototypeOf(CallDeadline.prototype, null);
+  delete (CallDeadline.prototype as { constructor?: unknown }).constructor;
+  return CallDeadline;
+})();
 
 /**
  * The call's deadline core's options hold ({@link CallDeadline}), else `undefined` (a caller's own object,
