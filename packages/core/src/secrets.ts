@@ -266,11 +266,19 @@ function compile(
   let characters = 0;
   for (const secret of secrets) {
     for (const entry of formsOf([secret])) {
+      fragments.add(secret, entry[0], entry[1]);
+      // Every character an HTML numeric reference: 5 to 8 characters each, five forms nearly as long as all
+      // the others together. Found whole by the rolling-hash index, outside what decides whether the list fits an
+      // automaton and without stretches (a wrapped line of references is no echo any escaper writes), so
+      // they change neither for a list.
+      if (isNumericReferences(entry[0])) {
+        long.add(entry[0], entry[1]);
+        continue;
+      }
       characters += entry[0].length;
       every.push(entry);
       if (entry[0].length > automatonFormLength) long.add(entry[0], entry[1]);
       else forms.push(entry);
-      fragments.add(secret, entry[0], entry[1]);
     }
   }
   compileWork.lists += 1;
@@ -282,6 +290,29 @@ function compile(
   const stretches = stretchesOf(every);
   const indexes = [new PatternMatcher(forms), long, fragments, ...learned];
   return new Scrubber(stretches ? [stretches, ...indexes] : indexes, rtmpKeySegments);
+}
+
+// Whether `form` is only HTML numeric character references (`&#83;&#101;`, `&#x53;`, `&#X53;`).
+function isNumericReferences(form: string): boolean {
+  let index = 0;
+  while (index < form.length) {
+    if (form.charCodeAt(index) !== 38 || form.charCodeAt(index + 1) !== 35) return false;
+    index += 2;
+    const x = form.charCodeAt(index);
+    const hex = x === 120 || x === 88;
+    if (hex) index += 1;
+    const start = index;
+    for (;;) {
+      const code = form.charCodeAt(index);
+      const digit =
+        (code >= 48 && code <= 57) || (hex && ((code >= 97 && code <= 102) || (code >= 65 && code <= 70)));
+      if (!digit) break;
+      index += 1;
+    }
+    if (index === start || form.charCodeAt(index) !== 59) return false;
+    index += 1;
+  }
+  return form.length > 0;
 }
 
 /**

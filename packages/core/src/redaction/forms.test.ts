@@ -53,16 +53,30 @@ function referenceForms(secret: string): {
     .join('');
   add(escapedWhole);
   add(escapedWhole.toUpperCase().replaceAll('\\U', '\\u'));
-  for (const quote of ['&quot;', '&#34;'])
-    for (const apostrophe of ['&#39;', '&#x27;', '&apos;'])
-      add(
-        secret
-          .replaceAll('&', '&amp;')
-          .replaceAll('<', '&lt;')
-          .replaceAll('>', '&gt;')
-          .replaceAll('"', quote)
-          .replaceAll("'", apostrophe),
-      );
+  for (const [amp, lt, gt] of [
+    ['&amp;', '&lt;', '&gt;'],
+    ['&#38;', '&#60;', '&#62;'],
+  ] as const)
+    for (const quote of ['&quot;', '&#34;'])
+      for (const apostrophe of ['&#39;', '&#x27;', '&apos;', '&#039;'])
+        add(
+          secret
+            .replaceAll('&', amp)
+            .replaceAll('<', lt)
+            .replaceAll('>', gt)
+            .replaceAll('"', quote)
+            .replaceAll("'", apostrophe),
+        );
+  const named = secret.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+  add(named.replaceAll('"', '&#34;').replaceAll("'", '&#39;').replaceAll('+', '&#43;'));
+  add(named.replaceAll('"', '&quot;').replaceAll("'", '&#x27;').replaceAll('`', '&#x60;'));
+  const points = [...secret].map((character) => character.codePointAt(0) as number);
+  add(points.map((point) => `&#${point};`).join(''));
+  const hex = points.map((point) => `&#x${point.toString(16)};`).join('');
+  add(hex);
+  add(hex.toUpperCase().replaceAll('&#X', '&#x'));
+  add(hex.replaceAll('&#x', '&#X'));
+  add(hex.toUpperCase());
   const encoded = new Set<string>();
   const endings = new Set<string>();
   const addTo = (set: Set<string>, form: string) => {
@@ -169,7 +183,7 @@ describe('classifiedSecretForms', () => {
   // Letters and digits, characters every encoding treats apart (`%`, `\\`, quotes, `/`, `+`, space and
   // `!'()~*`), Latin-1, other BMP characters, a pair and lone surrogates.
   const unit = fc.oneof(
-    fc.constantFrom(...'aZ09-_.*~!\'()%\\"/+= :?#&'),
+    fc.constantFrom(...'aZ09-_.*~!\'()%\\"/+= :?#&<>`'),
     fc.constantFrom(
       '\u00e9',
       '\u00ff',

@@ -9,8 +9,11 @@ const base64Alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
  * path or query component (upper- and lower-case hex, `+` for spaces), with every byte percent-encoded, and
  * URL-encoded twice; JSON-escaped (with `\/`, with `\uXXXX` for non-ASCII, with every character as
  * `\uXXXX`, and as Go's `encoding/json` writes it: `<`, `>`, `&`, U+2028 and U+2029 as `\u003c`, `\u003e`,
- * `\u0026`, `\u2028`, `\u2029`, in lower- or upper-case hex); HTML-escaped (`&amp;`, `&lt;`, `&gt;`, and the quotes as `&quot;` or `&#34;` and `&#39;`,
- * `&#x27;` or `&apos;`); its UTF-8 bytes in hex (lower and upper case); and base64 (standard and URL-safe) of its UTF-8
+ * `\u0026`, `\u2028`, `\u2029`, in lower- or upper-case hex); HTML-escaped (`&amp;`, `&lt;`, `&gt;` or `&#38;`,
+ * `&#60;`, `&#62;`, and the quotes as `&quot;` or `&#34;` and `&#39;`, `&#x27;`, `&apos;` or `&#039;`; as Go's
+ * `html/template` writes it, `+` as `&#43;`; as npm `he` does, `` ` `` as `&#x60;`), and with every character
+ * an HTML numeric character reference (decimal, or hex after `&#x` or `&#X` in lower- or upper-case digits);
+ * its UTF-8 bytes in hex (lower and upper case); and base64 (standard and URL-safe) of its UTF-8
  * and Latin-1 bytes and of its JSON-escaped forms, plain and Go's (a JSON document holding it, encoded whole), at each of the
  * three byte alignments, so it is found inside a longer blob such as the `Basic` value of `user:secret` or
  * `:secret` (only the characters that depend on the secret's bits alone are fixed there; where it ends the
@@ -97,16 +100,62 @@ export function classifiedSecretForms(secret: string): {
   }
   add(escapedWhole);
   add(escapedUpper);
-  // HTML-escaped, as an error page or a sanitising renderer echoes it: the five characters an escaper
-  // changes, with the quotes as each common escaper writes them (`&quot;` or `&#34;`; `&#39;`, `&#x27;` or
-  // `&apos;`). The characters a password generator adds are exactly these.
+  // HTML-escaped, as an error page or a sanitising renderer echoes it: the characters an escaper changes,
+  // as each common escaper writes them. `&<>` as `&amp;` `&lt;` `&gt;` or as `&#38;` `&#60;` `&#62;`; `"` as
+  // `&quot;` or `&#34;`; `'` as `&#39;`, `&#x27;`, `&apos;` or `&#039;`; every mix of these. What each writes:
+  // - lodash `escape`, npm `escape-html`: `&amp;` `&lt;` `&gt;` `&quot;` `&#39;`;
+  // - Go's `html.EscapeString`, OWASP Java Encoder `Encode.forHtml`: `&amp;` `&lt;` `&gt;` `&#34;` `&#39;`;
+  // - Go's `html/template`: those, and `+` as `&#43;` (a form of its own below);
+  // - Python's `html.escape`: `&amp;` `&lt;` `&gt;` `&quot;` `&#x27;`;
+  // - PHP's `htmlspecialchars` (ENT_QUOTES, HTML 4.01, the default): `&amp;` `&lt;` `&gt;` `&quot;` `&#039;`
+  //   (`&apos;` with ENT_HTML5);
+  // - npm `he`'s `escape`: `&amp;` `&lt;` `&gt;` `&quot;` `&#x27;`, and `` ` `` as `&#x60;` (a form of its own);
+  // - XML serialisers and encoders that write numeric references only: `&#38;` `&#60;` `&#62;` `&#34;` `&#39;`.
+  // An encoder that writes every character as a reference (OWASP ESAPI for the non-alphanumeric ones, some
+  // XML writers for all) is met by the whole-secret numeric forms after these, where it encodes them all.
   if (htmlSpecial.test(secret)) {
-    const base = secret.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
-    for (const quote of ['&quot;', '&#34;']) {
-      const quoted = base.replaceAll('"', quote);
-      for (const apostrophe of ['&#39;', '&#x27;', '&apos;']) add(quoted.replaceAll("'", apostrophe));
+    const ampersands = htmlMarkup.test(secret) ? htmlMarkupEscapes : htmlMarkupEscapes.slice(0, 1);
+    for (const [amp, lt, gt] of ampersands) {
+      const base = secret.replaceAll('&', amp).replaceAll('<', lt).replaceAll('>', gt);
+      for (const quote of ['&quot;', '&#34;']) {
+        const quoted = base.replaceAll('"', quote);
+        for (const apostrophe of ['&#39;', '&#x27;', '&apos;', '&#039;'])
+          add(quoted.replaceAll("'", apostrophe));
+      }
     }
   }
+  if (htmlExtra.test(secret)) {
+    const named = secret.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+    // Go's `html/template`.
+    add(named.replaceAll('"', '&#34;').replaceAll("'", '&#39;').replaceAll('+', '&#43;'));
+    // npm `he`.
+    add(named.replaceAll('"', '&quot;').replaceAll("'", '&#x27;').replaceAll('`', '&#x60;'));
+  }
+  // Every character as an HTML numeric character reference (decimal; hex with `&#x` or `&#X`, lower- or
+  // upper-case digits), as an encoder that writes them all, or an echo meant to defeat a filter, gives it: one
+  // reference per code point. Some 5 to 8 characters per character: a long credential's forms leave the
+  // automaton for the rolling-hash index (see `automatonFormLength` in secrets.ts), at one hash per form.
+  let decimal = '';
+  let hexLower = '';
+  let hexUpper = '';
+  for (let index = 0; index < secret.length; index += 1) {
+    const code = secret.codePointAt(index) as number;
+    if (code > 0xffff) index += 1;
+    decimal += `&#${code};`;
+    if (code < 0x100) {
+      hexLower += `&#x${code < 0x10 ? (lowerDigits[code] as string) : (lowerPairs[code] as string)};`;
+      hexUpper += `&#x${code < 0x10 ? (upperDigits[code] as string) : (upperPairs[code] as string)};`;
+    } else {
+      const hex = code.toString(16);
+      hexLower += `&#x${hex};`;
+      hexUpper += `&#x${hex.toUpperCase()};`;
+    }
+  }
+  add(decimal);
+  add(hexLower);
+  add(hexUpper);
+  add(hexLower.replaceAll('&#x', '&#X'));
+  add(hexUpper.replaceAll('&#x', '&#X'));
   const encoded: string[] = [];
   const endings: string[] = [];
   const addTo = (list: string[], form: string) => {
@@ -144,8 +193,15 @@ function utf8Of(text: string): Uint8Array {
   return bytes;
 }
 
-// The characters an HTML escaper rewrites.
+// The characters an HTML escaper rewrites; those written as `&amp;` `&lt;` `&gt;` or `&#38;` `&#60;` `&#62;`
+// (in that order in the list); and those only Go's `html/template` (`+`) or npm `he` (`` ` ``) rewrites too.
 const htmlSpecial = /[&<>"']/;
+const htmlMarkup = /[&<>]/;
+const htmlMarkupEscapes: readonly (readonly [string, string, string])[] = [
+  ['&amp;', '&lt;', '&gt;'],
+  ['&#38;', '&#60;', '&#62;'],
+];
+const htmlExtra = /[+`]/;
 
 // Letters, digits and `*-._`: what `encodeURIComponent`, `encodeURI` and `URLSearchParams` all leave as is.
 const urlSafe = /^[A-Za-z0-9*\-._]*$/;

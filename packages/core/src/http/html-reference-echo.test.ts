@@ -1,0 +1,203 @@
+import { inspect } from 'node:util';
+import fc from 'fast-check';
+import nock from 'nock';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { fakeProvider } from '../../test/fake-provider.js';
+import {
+  createHttpClient,
+  createLiveStreamClient,
+  type HttpHooks,
+  type LiveStreamProvider,
+  SecretSet,
+  UniliveError,
+} from '../index.js';
+
+// A vendor (or a proxy or error page in front of it) that HTML-escapes what it echoes: every character as
+// a numeric character reference (`&#83;&#101;…`, `&#x53;&#x65;…`), or only the characters an escaper
+// rewrites, as PHP's `htmlspecialchars` (`'` as `&#039;`), Go's `html/template` (`+` as `&#43;`) or an
+// encoder writing numeric references only (`&#38;`, `&#60;`, `&#62;`) gives them.
+const origin = 'https://api.html-vendor.test';
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => nock.cleanAll());
+
+type Reference = 'decimal' | 'hex' | 'HEX' | 'Xhex' | 'XHEX';
+
+// Every code point of `secret` as a numeric character reference.
+function numericReferences(secret: string, reference: Reference): string {
+  let out = '';
+  for (const character of secret) {
+    const code = character.codePointAt(0) as number;
+    const hex = code.toString(16);
+    out +=
+      reference === 'decimal'
+        ? `&#${code};`
+        : reference === 'hex'
+          ? `&#x${hex};`
+          : reference === 'HEX'
+            ? `&#x${hex.toUpperCase()};`
+            : reference === 'Xhex'
+              ? `&#X${hex};`
+              : `&#X${hex.toUpperCase()};`;
+  }
+  return out;
+}
+
+// What each escaper writes for the characters it changes.
+const escapers: Record<string, Record<string, string>> = {
+  php: { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#039;' },
+  goTemplate: { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;', '+': '&#43;' },
+  numeric: { '&': '&#38;', '<': '&#60;', '>': '&#62;', '"': '&#34;', "'": '&#39;' },
+  python: { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;' },
+  he: { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;', '`': '&#x60;' },
+};
+
+function escaped(secret: string, escaper: string): string {
+  const table = escapers[escaper] as Record<string, string>;
+  let out = '';
+  for (const character of secret) out += table[character] ?? character;
+  return out;
+}
+
+const ordinary = fc.constantFrom(...'abcdefghEFGHKLMNSZ0123456789-_.'.split(''));
+const special = fc.constantFrom('&', '<', '>', '"', "'", '+', '`');
+// A credential of 8 to 20 characters: letters and digits (most API keys), other printable ASCII, some
+// past ASCII (a password), or one with at least one character an escaper rewrites.
+const plainSecret = fc.oneof(
+  fc.stringMatching(/^[A-Za-z0-9]{8,20}$/),
+  fc.string({ unit: fc.constantFrom(...'aZ9-_.~!*()@$%^=:;,?/'.split('')), minLength: 8, maxLength: 20 }),
+  fc.string({
+    unit: fc.constantFrom('a', 'Q', '7', '\u00e9', '\u20ac', '\ud83d\ude00'),
+    minLength: 8,
+    maxLength: 16,
+  }),
+);
+const specialSecret = fc
+  .tuple(
+    fc.array(ordinary, { minLength: 4, maxLength: 10 }),
+    special,
+    fc.array(fc.oneof(ordinary, special), { minLength: 3, maxLength: 9 }),
+  )
+  .map(([head, one, tail]) => [...head, one, ...tail].join(''));
+
+async function failedCallEchoing(
+  secret: string,
+  echoed: string,
+  status: number,
+): Promise<{ error: UniliveError; events: unknown[] }> {
+  nock(origin)
+    .get('/v1/streams/abc123')
+    .reply(
+      status,
+      JSON.stringify({ error: { code: 'bad_key', message: `upstream rejected key ${echoed}` } }),
+      { 'content-type': 'application/json', 'x-request-id': echoed },
+    );
+  const secrets = new SecretSet();
+  secrets.add(secret);
+  const events: unknown[] = [];
+  const hooks: HttpHooks = {
+    onRequest: (event) => events.push(event),
+    onResponse: (event) => events.push(event),
+    onRetry: (event) => events.push(event),
+    onError: (event) => events.push(event),
+  };
+  const http = createHttpClient({
+    provider: 'html-vendor',
+    baseUrl: `${origin}/v1`,
+    headers: () => ({ authorization: 'Bearer not-the-secret-0000' }),
+    secrets,
+    readError: (body) => {
+      const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
+      return { code: error?.code, message: error?.message };
+    },
+    retry: { maxRetries: 0 },
+    random: () => 0.5,
+  });
+  // An adapter whose get goes through core's HTTP layer, called through a client, which raises onError.
+  const provider: LiveStreamProvider = {
+    ...fakeProvider('html-vendor').provider,
+    async get(id, options) {
+      await http.request({ operation: 'get', method: 'GET', path: `streams/${id}`, options });
+      throw new Error('unreachable: the vendor answered with an error');
+    },
+  };
+  let caught: unknown;
+  try {
+    await createLiveStreamClient(provider, { hooks }).get('abc123');
+  } catch (error) {
+    caught = error;
+  }
+  nock.cleanAll();
+  expect(UniliveError.isInstance(caught)).toBe(true);
+  return { error: caught as UniliveError, events };
+}
+
+function shown(error: UniliveError, events: unknown[]): string {
+  return [
+    error.message,
+    String(error),
+    error.stack,
+    error.requestId,
+    JSON.stringify(error.toJSON()),
+    inspect(error, { depth: 8 }),
+    inspect(events, { depth: 8 }),
+  ].join('\n');
+}
+
+describe('a secret echoed as HTML character references', () => {
+  it('every character a numeric reference: redacted from the typed error, its requestId and every hook event', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(plainSecret, specialSecret),
+        fc.constantFrom<Reference>('decimal', 'hex', 'HEX', 'Xhex', 'XHEX'),
+        fc.constantFrom(400, 401, 403, 500),
+        async (secret, reference, status) => {
+          const echoed = numericReferences(secret, reference);
+          const { error, events } = await failedCallEchoing(secret, echoed, status);
+          expect(error.message).toContain('upstream rejected key [REDACTED]');
+          expect(error.requestId).toBe('[REDACTED]');
+          expect(events.some((event) => UniliveError.isInstance((event as { error?: unknown }).error))).toBe(
+            true,
+          );
+          const text = shown(error, events);
+          expect(text).not.toContain(secret);
+          expect(text).not.toContain(echoed);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('only the characters an escaper rewrites, as PHP, Go templates, Python, he or a numeric-only encoder write them: redacted', async () => {
+    await fc.assert(
+      fc.asyncProperty(specialSecret, fc.constantFrom(...Object.keys(escapers)), async (secret, escaper) => {
+        const echoed = escaped(secret, escaper);
+        const { error, events } = await failedCallEchoing(secret, echoed, 400);
+        expect(error.message).toContain('upstream rejected key [REDACTED]');
+        expect(error.requestId).toBe('[REDACTED]');
+        const text = shown(error, events);
+        expect(text).not.toContain(secret);
+        expect(text).not.toContain(echoed);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('a 2 kB credential (a JWT) echoed as decimal or hex references: redacted', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.stringMatching(/^[A-Za-z0-9_-]{2000,2100}$/),
+        fc.constantFrom<Reference>('decimal', 'hex', 'XHEX'),
+        async (body, reference) => {
+          const secret = `eyJhbGciOiJIUzI1NiJ9.${body}.c2ln`;
+          const echoed = numericReferences(secret, reference);
+          const { error, events } = await failedCallEchoing(secret, echoed, 401);
+          const text = shown(error, events);
+          expect(text).not.toContain(echoed.slice(0, 120));
+          expect(text).not.toContain(secret.slice(0, 40));
+        },
+      ),
+      { numRuns: 10 },
+    );
+  });
+});
