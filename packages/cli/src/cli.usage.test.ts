@@ -807,6 +807,12 @@ describe('numeric and host flags', () => {
       max: 2_147_483_647,
       line: '--timeout-ms expects a whole number of ms from 1 to 2147483647',
     },
+    {
+      flag: '--total-timeout-ms',
+      min: 1,
+      max: 2_147_483_647,
+      line: '--total-timeout-ms expects a whole number of ms from 1 to 2147483647',
+    },
     { flag: '--limit', min: 1, line: '--limit expects a whole number, at least 1' },
     { flag: '--max-concurrency', min: 1, line: '--max-concurrency expects a whole number, at least 1' },
     { flag: '--max-pending', min: 1, line: '--max-pending expects a whole number, at least 1' },
@@ -955,6 +961,10 @@ describe('numeric and host flags', () => {
     '--timeout-ms': {
       good: fc.integer({ min: 1, max: 2_147_483_647 }).map(String),
       line: '--timeout-ms expects a whole number of ms from 1 to 2147483647',
+    },
+    '--total-timeout-ms': {
+      good: fc.integer({ min: 1, max: 2_147_483_647 }).map(String),
+      line: '--total-timeout-ms expects a whole number of ms from 1 to 2147483647',
     },
     '--transition-ms': {
       good: fc.integer({ min: 0, max: 3_600_000 }).map(String),

@@ -58,7 +58,14 @@ export const connectionOptions: readonly OptionSpec[] = [
   { flags: '--base-url <url>', description: "the vendor API root, instead of the vendor's own" },
   { flags: '--json', description: 'machine-readable output' },
   { flags: '--raw', description: "with --json (needed), include the vendor's own object" },
-  { flags: '--timeout-ms <ms>', description: 'per-request time limit (wait: the whole wait)' },
+  {
+    flags: '--timeout-ms <ms>',
+    description: 'per-attempt time limit: each try of a request, retries not counted (wait: the whole wait)',
+  },
+  {
+    flags: '--total-timeout-ms <ms>',
+    description: "time limit with every retry and wait included (the adapter's totalTimeoutMs)",
+  },
   { flags: '--rate-limit <n>', description: "requests per second to keep to (the vendor account's limit)" },
   { flags: '--max-concurrency <n>', description: 'requests in flight at once' },
   {
@@ -230,9 +237,25 @@ function ignoredUnderSandbox(invocation: Invocation): void {
   );
 }
 
-/** The per-request limit of `--timeout-ms`, validated. */
+/**
+ * The per-attempt limit of `--timeout-ms`, validated: the call option `timeoutMs`, which bounds each try
+ * of a request (a request retried twice can run for three of it, plus the backoff between).
+ */
 export function timeoutFlag(invocation: Invocation): number | undefined {
   return integerFlag(invocation.flags, 'timeoutMs', '--timeout-ms', {
+    min: 1,
+    max: maxTimeoutMs,
+    unit: 'ms',
+  });
+}
+
+/**
+ * `--total-timeout-ms`, validated: the adapter setting `totalTimeoutMs` (see docs/errors.md, "How long a
+ * call can take"), given to the provider the flags describe and to every `--config` entry that sets none
+ * of its own. The same whole milliseconds, from 1 to 2³¹−1, as `--timeout-ms`.
+ */
+export function totalTimeoutFlag(invocation: Invocation): number | undefined {
+  return integerFlag(invocation.flags, 'totalTimeoutMs', '--total-timeout-ms', {
     min: 1,
     max: maxTimeoutMs,
     unit: 'ms',
@@ -469,6 +492,7 @@ async function registryFor(
   config: LiveStreamRegistryConfig,
 ): Promise<LiveStreamRegistry> {
   const { flags, context } = invocation;
+  const totalTimeoutMs = totalTimeoutFlag(invocation);
   const ids = [
     ...new Set(
       config.providers.flatMap((entry) =>
@@ -507,12 +531,15 @@ async function registryFor(
         ),
       )
     : config.providers;
-  // The flags' rate limit for every entry that sets none of its own.
-  const entries = located.map((entry) =>
-    typeof entry === 'object' && entry !== null && entry.rateLimit === undefined && rateLimit
-      ? { ...entry, rateLimit }
-      : entry,
-  );
+  // The flags' rate limit and total time limit for every entry that sets none of its own.
+  const entries = located.map((entry) => {
+    if (typeof entry !== 'object' || entry === null) return entry;
+    let out = entry;
+    if (out.rateLimit === undefined && rateLimit) out = { ...out, rateLimit };
+    if (totalTimeoutMs !== undefined && (out as { totalTimeoutMs?: unknown }).totalTimeoutMs === undefined)
+      out = { ...out, totalTimeoutMs };
+    return out;
+  });
   return createLiveStreamRegistryFromConfig(
     { ...config, providers: entries },
     { providers: factories, gateStores, hooks: callWarnings(invocation) },
@@ -527,6 +554,7 @@ export async function clientFor(invocation: Invocation): Promise<LiveStreamClien
   const id: ProviderId | undefined = given[0] ?? context.environment.UNILIVE_PROVIDER;
   if (!id) throw new UsageError('no provider: pass --provider or set UNILIVE_PROVIDER');
   const settings: Record<string, unknown> = {};
+  const totalTimeoutMs = totalTimeoutFlag(invocation);
   const sandboxUrl = stringFlag(flags, 'sandbox') ?? context.environment.UNILIVE_SANDBOX_URL;
   if (sandboxUrl) {
     // One rule under a sandbox, as for --config entries: its address and development credentials, whatever
@@ -546,6 +574,7 @@ export async function clientFor(invocation: Invocation): Promise<LiveStreamClien
     }
     Object.assign(settings, await credentialSettings(invocation));
   }
+  if (totalTimeoutMs !== undefined) settings.totalTimeoutMs = totalTimeoutMs;
   const config = rateLimitFlags(invocation);
   const rateLimit = await rateLimitFromConfig(config, { gateStores: await redisStores(config, context) });
   return createLiveStreamClient(await buildProvider(id, settings, context.loadFactory), {
