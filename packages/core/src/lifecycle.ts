@@ -7,7 +7,13 @@ import {
   ResponseShapeError,
   TimeoutError,
 } from './errors/errors.js';
-import { deadlineCutOf, errorTextLimits, scrubText, UniliveError } from './errors/unilive-error.js';
+import {
+  deadlineCutOf,
+  deadlineLimitOf,
+  errorTextLimits,
+  scrubText,
+  UniliveError,
+} from './errors/unilive-error.js';
 import type { HttpClient, HttpRequest } from './http/http-client.js';
 import { parseVendorResponse } from './http/parse-response.js';
 import type { LiveStream, LiveStreamState, ProviderId, Warning } from './live-stream.js';
@@ -404,8 +410,9 @@ export function endedByCallDeadline(error: unknown): error is TimeoutError {
  * ({@link abortAfterAcceptedChange}): `delivery: 'unknown'` (part of the change holds), `streamId`,
  * `applied` (at least one part), `unknown` (the request under way when the time ran out, its answer not
  * read) and `notApplied` (not sent: no time was left for it), and the request's own `TimeoutError` as
- * `cause`. The message says the call ran out of its time after part of the change was applied, and names
- * the parts. `docs/decisions/2026-12-03-total-timeout-per-call.md`.
+ * `cause`. The message says the call's time limit (`totalTimeoutMs`, with its value when the cause carries
+ * it) ran out after part of the change was applied, and names the parts.
+ * `docs/decisions/2026-12-03-total-timeout-per-call.md`.
  */
 export function timeoutAfterAcceptedChange(spec: {
   provider: ProviderId;
@@ -419,11 +426,13 @@ export function timeoutAfterAcceptedChange(spec: {
   secrets?: SecretSource | undefined;
 }): TimeoutError {
   const parts = { applied: spec.applied, unknown: spec.unknown ?? [], notApplied: spec.notApplied ?? [] };
+  // The totalTimeoutMs that fixed the deadline, as the request's TimeoutError carries it.
+  const limitMs = deadlineLimitOf(spec.cause);
   return new TimeoutError({
     provider: spec.provider,
     operation: spec.operation,
     message:
-      `${spec.provider} ${spec.operation}: the call ran out of its time (totalTimeoutMs) after part of the change on stream ${spec.streamId} was applied. ${describeParts(parts)}`.trimEnd(),
+      `${spec.provider} ${spec.operation}: the call's time limit (totalTimeoutMs${limitMs === undefined ? '' : ` ${limitMs} ms`}) ran out after part of the change on stream ${spec.streamId} was applied. ${describeParts(parts)}`.trimEnd(),
     cause: spec.cause,
     delivery: 'unknown',
     streamId: spec.streamId,

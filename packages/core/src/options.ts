@@ -290,14 +290,18 @@ export function markClientOptions<T extends object>(options: T): T {
  * @internal
  */
 export const CallDeadline: {
-  new (deadline: number, options?: object): object;
+  new (deadline: number, options?: object, limitMs?: number): object;
   /** The deadline `options` hold, when they are a CallDeadline; else `undefined`. */
   of(options: unknown): number | undefined;
+  /** The `totalTimeoutMs` that fixed the deadline `options` hold, when known; else `undefined`. */
+  limitOf(options: unknown): number | undefined;
 } = /* @__PURE__ */ (() => {
   class CallDeadline {
     readonly #deadline: number;
-    constructor(deadline: number, options?: object) {
+    readonly #limitMs: number | undefined;
+    constructor(deadline: number, options?: object, limitMs?: number) {
       this.#deadline = deadline;
+      this.#limitMs = limitMs;
       if (options !== undefined) Object.assign(this, options);
       Object.freeze(this);
     }
@@ -305,6 +309,11 @@ export const CallDeadline: {
     static of(options: unknown): number | undefined {
       return typeof options === 'object' && options !== null && #deadline in options
         ? (options as CallDeadline).#deadline
+        : undefined;
+    }
+    static limitOf(options: unknown): number | undefined {
+      return typeof options === 'object' && options !== null && #deadline in options
+        ? (options as CallDeadline).#limitMs
         : undefined;
     }
   }
@@ -320,6 +329,15 @@ export const CallDeadline: {
  */
 export function callDeadlineOf(options: unknown): number | undefined {
   return CallDeadline.of(options);
+}
+
+/**
+ * The `totalTimeoutMs` that fixed the call's deadline core's options hold ({@link CallDeadline}): what a
+ * message names when that deadline ended a request. `undefined` for any other options.
+ * @internal
+ */
+export function callLimitOf(options: unknown): number | undefined {
+  return CallDeadline.limitOf(options);
 }
 
 /** True for the options core made for a provider call ({@link markClientOptions}). */

@@ -788,7 +788,7 @@ describe('walkPages with details fetched per record', () => {
       () =>
         new TimeoutError({
           message:
-            "test: the client's rateLimit (requestsPerSecond) could not let the request start within its time limit; not sent",
+            "test: the client's rateLimit (requestsPerSecond) could not let the request start before the call's time limit (totalTimeoutMs 2000 ms), less its reserve, ran out; not sent",
           delivery: 'not-sent',
           provider: 'test',
         }),

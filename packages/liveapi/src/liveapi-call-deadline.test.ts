@@ -105,7 +105,9 @@ describe('liveapi: totalTimeoutMs bounds the whole call', () => {
             notApplied: restream.map((_, index) => part(index)).slice(added),
             isRetryable: false,
           });
-          expect(timeout.message).toContain('totalTimeoutMs');
+          expect(timeout.message).toMatch(
+            `liveapi create: the call's time limit (totalTimeoutMs ${limitMs} ms) ran out after part of the change on stream ${fixtureStreamId} was applied.`,
+          );
           expect(timeout.message).not.toContain('target-key-');
         },
       ),

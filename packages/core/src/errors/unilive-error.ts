@@ -14,6 +14,7 @@ const kindsMarker = /* @__PURE__ */ Symbol.for('unilive.error.kinds');
 // Through the symbol registry, as the kinds are: the HTTP layer of one copy of core marks what a wait of
 // another copy reads.
 const deadlineMarker = /* @__PURE__ */ Symbol.for('unilive.error.deadline');
+const deadlineLimitMarker = /* @__PURE__ */ Symbol.for('unilive.error.deadline-limit');
 // Node's `util.inspect.custom`, reached through the symbol registry so that core loads where `node:util`
 // does not exist (edge runtimes); Node passes its `inspect` to the method.
 const inspectCustom = /* @__PURE__ */ Symbol.for('nodejs.util.inspect.custom');
@@ -328,9 +329,26 @@ export function withErrorFields<E extends UniliveError>(
  * no `toJSON`, message or inspection, and {@link copyError} keeps it.
  * @internal
  */
-export function markDeadlineCut<E extends UniliveError>(error: E, deadline: number): E {
+export function markDeadlineCut<E extends UniliveError>(error: E, deadline: number, limitMs?: number): E {
   Object.defineProperty(error, deadlineMarker, dataProperty(deadline));
+  if (limitMs !== undefined) Object.defineProperty(error, deadlineLimitMarker, dataProperty(limitMs));
   return error;
+}
+
+/**
+ * The `totalTimeoutMs` that fixed the call's deadline which ended `error` ({@link markDeadlineCut}), when
+ * the HTTP layer knew it (a call's deadline, not a wait's); undefined otherwise. What a message made from
+ * `error` names as the limit that ran out.
+ * @internal
+ */
+export function deadlineLimitOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  try {
+    const limit = (error as { [deadlineLimitMarker]?: unknown })[deadlineLimitMarker];
+    return typeof limit === 'number' ? limit : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -339,7 +339,7 @@ describe('createHttpClient', () => {
     const error = await failure(() => createOn(client({ timeoutMs: 50 })));
     release();
     expect(TimeoutError.isInstance(error)).toBe(true);
-    expect(error.message).toBe('test-vendor create: no complete response within 50 ms');
+    expect(error.message).toBe('test-vendor create: no complete response within 50 ms (timeoutMs)');
   });
 
   // Found by the reliability suite: under load a create whose body never came in time ran 2 s and succeeded,
@@ -370,7 +370,7 @@ describe('createHttpClient', () => {
     for (const fetch of [slowBody, slowHeaders]) {
       const error = await failure(() => createOn(client({ timeoutMs: 50, fetch })));
       expect(TimeoutError.isInstance(error)).toBe(true);
-      expect(error.message).toBe('test-vendor create: no complete response within 50 ms');
+      expect(error.message).toBe('test-vendor create: no complete response within 50 ms (timeoutMs)');
     }
     release();
   });

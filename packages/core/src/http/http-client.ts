@@ -28,6 +28,7 @@ import type { ProviderId } from '../live-stream.js';
 import {
   CallDeadline,
   callDeadlineOf,
+  callLimitOf,
   callOptionError,
   isClientOptions,
   markClientOptions,
@@ -425,8 +426,21 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     // (docs/decisions/2026-12-01-wait-timer-fires-early.md).
     // The call's own deadline (startCall) is marked the same way: an adapter tells by it that the call's
     // time, not this request's, ended a request after a part the vendor accepted (endedByCallDeadline).
+    // The limit a message names when the deadline ended the request: the caller's own setting, never the
+    // time an attempt had left. A wait's deadline is the wait's (its own message names its timeoutMs); a
+    // call's is the totalTimeoutMs that fixed it (startCall's, or this request's own).
+    const byWait = deadline === runtimeDeadline;
+    const deadlineLimitMs = byWait
+      ? undefined
+      : deadline === callDeadline
+        ? (callLimitOf(options) ?? totalTimeoutMs)
+        : totalTimeoutMs;
+    const deadlineLimit =
+      deadlineLimitMs === undefined
+        ? "the wait's time limit"
+        : `the call's time limit (totalTimeoutMs ${deadlineLimitMs} ms)`;
     const byDeadline = <E extends UniliveError>(error: E): E =>
-      deadline === runtimeDeadline || deadline === callDeadline ? markDeadlineCut(error, deadline) : error;
+      byWait || deadline === callDeadline ? markDeadlineCut(error, deadline, deadlineLimitMs) : error;
     // The latest a request held by the gate may start: the deadline less a reserve for the request itself
     // (startReserveMs). A pause (or a rate or concurrency wait) that ends later ends the call at once,
     // unsent, rather than sending with a few ms left (docs/decisions/2026-12-01-gate-start-reserve.md).
@@ -515,7 +529,14 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
             onWarning: (warning) => emit(hooks.onWarning, { ...base, warning }),
           });
         } catch (error) {
-          const refused = gateError(error, errorOptions, signal, outcome('not-sent'), settings.provider);
+          const refused = gateError(
+            error,
+            errorOptions,
+            signal,
+            outcome('not-sent'),
+            settings.provider,
+            deadlineLimit,
+          );
           // Held past the time the deadline leaves to start in (startBy): the deadline's doing.
           throw report(
             hooks,
@@ -542,7 +563,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           byDeadline(
             new TimeoutError(
               errorOptions({
-                message: `${settings.provider} ${named}: no time left for another attempt`,
+                message: `${settings.provider} ${named}: ${deadlineLimit} ran out before the request could be sent; not sent`,
                 delivery: outcome('not-sent'),
               }),
             ),
@@ -811,15 +832,18 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           // the rule above: a caller's signal ends every request of a call at once, and a call whose other
           // request was sent, as videosdk v2's two reads, must not read as not sent.)
           const fetched = kyAttempt?.fetched === true;
+          // The timer was armed for the time left until the deadline: it fired because the deadline came,
+          // though the clock may read a little before it (Node's timers run on the loop's cached time).
+          // The message names the limit that ended the attempt as the caller set it, not the time the
+          // attempt had left (docs/errors.md, TimeoutError).
+          const cut = attemptLimit === deadline - started;
           const made = new TimeoutError(
             errorOptions({
-              message: `${settings.provider} ${named}: no complete response within ${attemptLimit} ms${fetched ? '' : '; not sent'}`,
+              message: `${settings.provider} ${named}: no complete response ${cut ? `before ${deadlineLimit} ran out` : `within ${limit} ms (timeoutMs)`}${fetched ? '' : '; not sent'}`,
               delivery: outcome(fetched ? 'unknown' : 'not-sent'),
             }),
           );
-          // The timer was armed for the time left until the deadline: it fired because the deadline came,
-          // though the clock may read a little before it (Node's timers run on the loop's cached time).
-          const error = attemptLimit === deadline - started ? byDeadline(made) : made;
+          const error = cut ? byDeadline(made) : made;
           failure = fetched
             ? uncertain(error, 'timeout')
             : { error, retryable: true, reason: 'timeout', mayHaveApplied: false, delivery: 'not-sent' };
@@ -963,7 +987,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     // Core's options whose deadline comes first already are reused as they are: no object.
     if (earlier) return fresh ? (markClientOptions(options as object) as O) : given;
     // One object: core's frozen copy of the options with the deadline.
-    return new CallDeadline(deadline, options) as O;
+    return new CallDeadline(deadline, options, totalTimeoutMs) as O;
   }
 
   return { request, startCall };
@@ -1081,6 +1105,7 @@ function gateError(
   signal: AbortSignal | undefined,
   delivery: Delivery,
   provider: ProviderId,
+  deadlineLimit: string,
 ): UniliveError {
   if (isInstanceOf(error, GateDeadlineError)) {
     if (error.reason === 'paused') {
@@ -1094,7 +1119,7 @@ function gateError(
     }
     return new TimeoutError(
       errorOptions({
-        message: `${provider}: the client's rateLimit (${error.reason === 'rate' ? 'requestsPerSecond' : 'maxConcurrency'}) could not let the request start within its time limit; not sent`,
+        message: `${provider}: the client's rateLimit (${error.reason === 'rate' ? 'requestsPerSecond' : 'maxConcurrency'}) could not let the request start before ${deadlineLimit}, less its reserve, ran out; not sent`,
         delivery,
       }),
     );
