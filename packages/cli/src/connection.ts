@@ -64,7 +64,7 @@ export const connectionOptions: readonly OptionSpec[] = [
   },
   {
     flags: '--total-timeout-ms <ms>',
-    description: "time limit with every retry and wait included (the adapter's totalTimeoutMs)",
+    description: "one deadline for the whole call, retries and waits included (adapter's totalTimeoutMs)",
   },
   { flags: '--rate-limit <n>', description: "requests per second to keep to (the vendor account's limit)" },
   { flags: '--max-concurrency <n>', description: 'requests in flight at once' },
