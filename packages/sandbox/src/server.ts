@@ -6,6 +6,7 @@ import {
   createReadStream,
   existsSync,
   fstatSync,
+  lstatSync,
   openSync,
   readFileSync,
   renameSync,
@@ -13,7 +14,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { mkdtemp, rmdir, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo, isIP } from 'node:net';
 import { dirname, isAbsolute, join, sep } from 'node:path';
@@ -201,10 +202,12 @@ export interface Sandbox {
  *   whose file is over 256 MiB, is not JSON, or holds records the sandbox would not write (a record
  *   without its `id`, a field of another type, a provider no dialect serves, an id twice: the message names
  *   the file and the first such place by its path in the document, never its value) names
- *   `persistPath`; a `media.directory` that is no folder (a file, a FIFO, a device), lies under one, has a
+ *   `persistPath`; a `media.directory` no publish could write HLS output under names `media.directory`: it is
+ *   tried as a publish does it (the folder made with `mkdir -p` of the path joined as text, a folder and a
+ *   file made in it, and all the start made removed at once), so one that is no folder (a file, a FIFO, a
+ *   device, `a-file/` with its slash too), lies under one, is or lies under a symbolic link to nothing, has a
  *   name longer than the file system allows, holds a NUL character, or is (or would be created in) a folder
- *   the sandbox may not write to (a folder and a file in it are made there and removed at once: a file system
- *   that takes none, `/proc` or `/sys` to root, is refused too) names `media.directory`. Every other option out of
+ *   the sandbox may not write to (a file system that takes no new entries, `/proc` or `/sys` to root, too). Every other option out of
  *   its type or range, or a key no option has at any level, names its path (`media.setupTimeoutMs`, `rateLimit.requestsPerSecnd`): timers above 0 and at most 2147483647 ms,
  *   `transitionMs` from 0 to the same, `rateLimit.requestsPerSecond` above 0 (a fraction is honoured); the
  *   package README lists every bound.
@@ -548,18 +551,20 @@ function checkPersistPath(path: string): void {
 }
 
 /**
- * Checks at start that HLS output can ever be written under `path` (`media.directory`), as each publish's
- * packager makes `<path>/<provider>/<id>` (`mkdir -p`) and writes there: the path is a folder the sandbox
- * may write to, or does not exist and its nearest existing ancestor is a folder the sandbox may write to
- * (the missing folders are made at the first publish, not here). A file, a FIFO, a socket or a device
- * there or on the way, a name the file system refuses as too long or a NUL character could never be
- * written under: every publish would go live and serve no HLS, with an error line each. The path is read
- * as the packager reads it: anchored to the working folder and joined (`a/../b` is `b`). What the
- * permissions allow is then tried, since `access(2)` answers for the mode bits only: a folder and a file in
- * it are made in that existing folder and removed at once (`.unilive-probe-<random>`), so a file system
- * that takes no new entries there (`/proc`, `/sys`, where root's `access` says yes) is refused too. The probe
- * is asynchronous: the event loop runs while it waits on the disk. Permissions and space can still change
- * later; what fails then is a line of the log, as before.
+ * Checks at start that HLS output can ever be written under `path` (`media.directory`), by doing what each
+ * publish's packager does: it makes `<path>/<provider>/<id>` (`mkdir -p` of the path joined as text,
+ * `join(root, provider, id)`, so `a/../b` is `b`) and writes files there. The check makes the folder itself
+ * the same way (`mkdir -p` of `join(path)`, through the same text, symlinks followed by the system as they
+ * will be then), a folder of a name no one can guess in it (`.unilive-probe-<random>`) and a file in that,
+ * then removes what it made, and only that: the file, its folder, and the folders of the path that did
+ * not exist before (the missing folders are made again at the first publish). So whatever a publish would
+ * meet refuses the start: a file, a FIFO, a socket or a device there or on the way (`a-file/hls`, `a-file/`
+ * with its slash too), a symbolic link to nothing there or on the way, a folder it may not write to or
+ * create the path in, a file system that takes no new entries (`/proc`, `/sys`, where root's `access(2)`
+ * says yes), a name the file system refuses as too long or a NUL character. The refusal says why, read
+ * from the nearest part of the path that exists. The probe is asynchronous: the event loop runs while it
+ * waits on the disk. Permissions and space can still change later; what fails then is a line of the log,
+ * as before.
  *
  * @throws InvalidInputError naming `media.directory` otherwise.
  */
@@ -576,72 +581,123 @@ async function checkMediaDirectory(given: string): Promise<void> {
       ],
     });
   if (given.includes('\0')) throw refuse(' path holds a NUL character');
-  // As the packager joins it (`join(root, provider, id)`), so what is checked is what it will make.
+  // As the packager joins it (`join(root, provider, id)`), so what is tried is what it will make.
   const target = join(anchored(given));
-  // The nearest part of the path that exists: the folder itself, or the ancestor `mkdir -p` would start
-  // from. A missing part (`ENOENT`) or one under a file (`ENOTDIR`) sends the walk one level up.
-  let existing = target;
-  let found: ReturnType<typeof statSync> | undefined;
-  for (;;) {
+  const failure = await tryMediaFolder(target);
+  if (failure === undefined) return;
+  if (failure === 'ENAMETOOLONG') throw refuse(` ${given} has a name longer than the file system allows`);
+  throw refuse(whyNoMediaFolder(given, target, failure));
+}
+
+/**
+ * Makes `target` as a publish does (`mkdir -p`), a folder of a random name in it and a file in that, and
+ * removes what it made, whatever happens: the file when it was written, its folder, then each folder of
+ * the path this call created, from the deepest up (a folder someone else wrote in meanwhile is kept).
+ * Answers `undefined` when all was made, else the error code of the first step that failed.
+ */
+async function tryMediaFolder(target: string): Promise<string | undefined> {
+  // Another start on the same missing path may remove a folder between two steps of this one.
+  for (let attempt = 0; ; attempt += 1) {
+    const made: string[] = [];
+    let probe: string | undefined;
+    let file: string | undefined;
     try {
-      found = statSync(existing);
-      break;
+      await makeFolders(target, made);
+      probe = await mkdtemp(join(target, '.unilive-probe-'));
+      const name = join(probe, 'probe');
+      await writeFile(name, '', { flag: 'wx', mode: 0o600 });
+      file = name;
+      return undefined;
     } catch (error) {
       const code = (error as { code?: unknown }).code;
-      if (code === 'ENAMETOOLONG') throw refuse(` ${given} has a name longer than the file system allows`);
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') {
-        throw refuse(` ${given} cannot be reached (${typeof code === 'string' ? code : 'unknown error'})`);
+      // A folder another start removed meanwhile: tried again (a link to nothing fails each time alike).
+      if (code === 'ENOENT' && probe === undefined && attempt < 2) continue;
+      return typeof code === 'string' ? code : 'unknown error';
+    } finally {
+      if (file !== undefined) await unlink(file).catch(() => undefined);
+      if (probe !== undefined) await rmdir(probe).catch(() => undefined);
+      for (const folder of made.reverse()) {
+        if (
+          !(await rmdir(folder).then(
+            () => true,
+            () => false,
+          ))
+        )
+          break;
       }
-      const parent = dirname(existing);
-      if (parent === existing) break;
-      existing = parent;
     }
-  }
-  if (found === undefined) throw refuse(` ${given} cannot be reached`);
-  if (!found.isDirectory()) {
-    throw refuse(
-      existing === target
-        ? ` ${given} is no folder (a file, a FIFO, a socket or a device)`
-        : ` ${given} lies under ${existing}, which is no folder`,
-    );
-  }
-  try {
-    // Write to make a folder or a file in it, search to reach it.
-    accessSync(existing, constants.W_OK | constants.X_OK);
-  } catch {
-    throw refuse(
-      existing === target ? ` ${given} cannot be written to` : ` ${given} cannot be created in ${existing}`,
-    );
-  }
-  if (!(await canMakeEntries(existing))) {
-    throw refuse(
-      existing === target ? ` ${given} cannot be written to` : ` ${given} cannot be created in ${existing}`,
-    );
   }
 }
 
 /**
- * Whether a folder and a file in it can be made in `folder`, as a publish's packager makes
- * `<provider>/<id>/<segment>`: tried with a folder of a name no one can guess, removed at once with what
- * was made in it, whatever happens. `access(2)` alone passes `/proc/self/fd` or `/sys/kernel` to root.
+ * `mkdir -p` as `fs.mkdir(path, { recursive: true })` does it, each folder it makes pushed on `made`
+ * (shallowest first): `mkdir` of the path; a missing parent (`ENOENT`) is made first and the path tried
+ * once more; an entry already there (`EEXIST`) must be a folder, followed as the system follows it (a file,
+ * `ENOTDIR`; a symbolic link to nothing, `ENOENT`). Node's own loops for ever where `mkdir` answers
+ * `ENOENT` under a parent that exists (`/proc/self/task/hls`); this one tries each folder once.
  */
-async function canMakeEntries(folder: string): Promise<boolean> {
-  let made: string | undefined;
-  let file: string | undefined;
+async function makeFolders(path: string, made: string[]): Promise<void> {
   try {
-    made = await mkdtemp(join(folder, '.unilive-probe-'));
-    const name = join(made, 'probe');
-    await writeFile(name, '', { flag: 'wx', mode: 0o600 });
-    file = name;
-    return true;
-  } catch {
-    return false;
-  } finally {
-    // Only what this probe made is removed: the file when it was written, then its folder.
-    if (made !== undefined) {
-      if (file !== undefined) await unlink(file).catch(() => undefined);
-      await rmdir(made).catch(() => undefined);
+    await mkdir(path);
+    made.push(path);
+    return;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'EEXIST') {
+      if ((await stat(path)).isDirectory()) return;
+      throw Object.assign(new Error(`${path} is no folder`), { code: 'ENOTDIR' });
     }
+    const parent = dirname(path);
+    if (code !== 'ENOENT' || parent === path) throw error;
+    await makeFolders(parent, made);
+  }
+  await mkdir(path);
+  made.push(path);
+}
+
+// `a/b/` as `a/b`, the root as it is.
+function withoutTrailingSeparators(path: string): string {
+  const bare = path.replace(sep === '/' ? /\/+$/ : /[\\/]+$/, '');
+  return bare === '' || /^[A-Za-z]:$/.test(bare) ? `${bare}${sep}` : bare;
+}
+
+/**
+ * Why no publish could write under `target` (`given` as written), read from the nearest part of the path
+ * that exists, after the probe failed with `code`: the path itself or the ancestor `mkdir -p` starts from.
+ * A missing part (`ENOENT`) or one under a file (`ENOTDIR`) sends the walk one level up; a symbolic link to
+ * nothing is named as such. Trailing separators are left out here: `a-file/` is the file `a-file`.
+ */
+function whyNoMediaFolder(given: string, target: string, code: string): string {
+  const bare = withoutTrailingSeparators(target);
+  let existing = bare;
+  for (;;) {
+    let found: ReturnType<typeof statSync>;
+    try {
+      found = statSync(existing);
+    } catch (error) {
+      const walkCode = (error as { code?: unknown }).code;
+      if (walkCode === 'ENAMETOOLONG') return ` ${given} has a name longer than the file system allows`;
+      if (walkCode !== 'ENOENT' && walkCode !== 'ENOTDIR') {
+        return ` ${given} cannot be reached (${typeof walkCode === 'string' ? walkCode : 'unknown error'})`;
+      }
+      if (walkCode === 'ENOENT' && lstatSync(existing, { throwIfNoEntry: false })?.isSymbolicLink()) {
+        return existing === bare
+          ? ` ${given} is a symbolic link to nothing`
+          : ` ${given} lies under ${existing}, a symbolic link to nothing`;
+      }
+      const parent = dirname(existing);
+      if (parent === existing) return ` ${given} cannot be reached (${code})`;
+      existing = parent;
+      continue;
+    }
+    if (!found.isDirectory()) {
+      return existing === bare
+        ? ` ${given} is no folder (a file, a FIFO, a socket or a device)`
+        : ` ${given} lies under ${existing}, which is no folder`;
+    }
+    return existing === bare
+      ? ` ${given} cannot be written to`
+      : ` ${given} cannot be created in ${existing}`;
   }
 }
 

@@ -37,10 +37,12 @@ export interface MediaOptions {
   /**
    * Where HLS output is written (non-empty text); a new temporary folder, removed on close, by default. A
    * folder the sandbox may write to, or a path where it may create one (made at the first publish, under
-   * `<provider>/<id>`): a file, a FIFO or a device there or on the way, a name longer than the file system
-   * allows or a folder it may not write to (tried by making a folder and a file in it, removed at once: a file
-   * system that takes no new entries, `/proc` or `/sys` to root, is refused too) is refused by `startSandbox`
-   * as `InvalidInputError` naming `media.directory`. A
+   * `<provider>/<id>`, the path joined as text: `a/../b` is `b`). `startSandbox` tries it as a publish does
+   * (makes the folder with `mkdir -p`, a folder and a file in it, then removes all it made) and refuses, as
+   * `InvalidInputError` naming `media.directory`, what a publish would fail on: a file, a FIFO or a device
+   * there or on the way (`a-file/` with its slash too), a symbolic link to nothing there or on the way, a name
+   * longer than the file system allows, a folder it may not write to, a file system that takes no new
+   * entries (`/proc` or `/sys` to root). A
    * sandbox started again on the same folder (and the same `persistPath`, so the streams are the same) serves
    * a playlist it finds ended there (`#EXT-X-ENDLIST`) as it was, with its segments, until the stream's next
    * publish writes a new one.
