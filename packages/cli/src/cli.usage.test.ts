@@ -767,7 +767,7 @@ describe('unilive sandbox', () => {
     expect(await first).toBe(130);
     expect(err).toEqual([
       'unilive: --port expects a whole number from 0 to 65535',
-      'unilive: --persist: the persist file is not valid JSON: move it away or pass another path, and the sandbox starts empty there',
+      `unilive: --persist: the persist file ${persist} is not valid JSON: move it away or pass another path, and the sandbox starts empty there`,
       `unilive: --port ${port}: the port is already in use on this host; choose another, or 0 for any free port`,
       `unilive: --rtmp-port ${rtmpPort}: the port is already in use on this host; choose another, or 0 for any free port`,
     ]);

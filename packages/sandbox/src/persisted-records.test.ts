@@ -236,6 +236,62 @@ describe('the persist file, checked at start', () => {
     }
   });
 
+  it('refuses a provider or a collection named like a member every object inherits, naming the file and the place (generated)', async () => {
+    const persistPath = join(folder, 'inherited-names.json');
+    // `toString`, `constructor`, `hasOwnProperty`, `__proto__`, …: found on any object, kept by no dialect.
+    const inherited = Object.getOwnPropertyNames(Object.prototype);
+    const record = (id: string) => ({ [id]: { id } });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...inherited),
+        fc.boolean(),
+        fc.boolean(),
+        async (name, asProvider, withRecord) => {
+          // Built as own keys (`Object.fromEntries`), as `JSON.parse` reads them back.
+          const content = asProvider
+            ? Object.fromEntries([[name, withRecord ? { live_streams: record('a') } : {}]])
+            : {
+                liveapi: Object.fromEntries([
+                  ['live_streams', {}],
+                  [name, withRecord ? record('a') : {}],
+                ]),
+              };
+          writeFileSync(persistPath, JSON.stringify(content));
+          const [at, problem] = asProvider
+            ? [name, `no dialect of this sandbox is ${name} (it serves ${served.join(', ')})`]
+            : [`liveapi.${name}`, 'the liveapi dialect keeps no such collection (it keeps live_streams)'];
+          expect({ name, asProvider, withRecord, ...seen(await outcomeOf(persistPath)) }).toEqual({
+            name,
+            asProvider,
+            withRecord,
+            ...refusalOf(persistPath, at, problem),
+          });
+        },
+      ),
+      {
+        examples: [
+          ['toString', false, true],
+          ['constructor', false, false],
+          ['toString', true, false],
+          ['__proto__', true, true],
+        ],
+      },
+    );
+  });
+
+  it('names the file it refuses as not JSON', async () => {
+    const persistPath = join(folder, 'not-json.json');
+    for (const content of ['', '{"liveapi": {"live_streams": ', '{"liveapi": {},}', 'NaN']) {
+      writeFileSync(persistPath, content);
+      expect({ content, ...seen(await outcomeOf(persistPath)) }).toEqual({
+        content,
+        refused: true,
+        message: `The persist file ${persistPath} is not valid JSON: move it away or pass another path, and the sandbox starts empty there`,
+        issues: [{ path: 'persistPath', message: 'expected a JSON file the sandbox wrote' }],
+      });
+    }
+  });
+
   it('finds a provider, collection or record id given twice, whatever the strings around it hold (generated)', () => {
     const tricky = fc.string({
       unit: fc.constantFrom('a', '"', '\\', '{', '}', '[', ']', ',', ':', ' ', 'é', '\n'),

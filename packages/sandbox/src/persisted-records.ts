@@ -191,7 +191,8 @@ export function persistedProblem(data: unknown, served: readonly string[]): Pers
   const top = first(objectOf, data, []);
   if (top) return { path: 'the top of the file', problem: top.problem };
   for (const [provider, collections] of Object.entries(data as Record<string, unknown>)) {
-    const known = builtIn[provider];
+    // Own keys only: a provider or collection named `toString` or `__proto__` is no dialect's.
+    const known = Object.hasOwn(builtIn, provider) ? builtIn[provider] : undefined;
     if (!known && !served.includes(provider)) {
       return {
         path: provider,
@@ -201,7 +202,7 @@ export function persistedProblem(data: unknown, served: readonly string[]): Pers
     const shape = first(objectOf, collections, [provider]);
     if (shape) return shape;
     for (const [name, records] of Object.entries(collections as Record<string, unknown>)) {
-      const schema = known ? known[name] : anyRecord;
+      const schema = known ? (Object.hasOwn(known, name) ? known[name] : undefined) : anyRecord;
       if (!schema) {
         return {
           path: `${provider}.${name}`,
@@ -222,7 +223,7 @@ export function persistedProblem(data: unknown, served: readonly string[]): Pers
         }
       }
     }
-    const pair = tombstones[provider];
+    const pair = Object.hasOwn(tombstones, provider) ? tombstones[provider] : undefined;
     if (pair) {
       const collectionsOf = collections as Record<string, Record<string, unknown> | undefined>;
       const live = collectionsOf[pair[0]] ?? {};

@@ -373,7 +373,7 @@ describe('startSandbox', () => {
     const folder = mkdtempSync(join(tmpdir(), 'unilive-sandbox-'));
     const persistPath = join(folder, 'data.json');
     for (const [content, why] of [
-      ['{"echo": {"items": {"abc": {"id": "ab', 'is not valid JSON'],
+      ['{"echo": {"items": {"abc": {"id": "ab', `${persistPath} is not valid JSON`],
       [
         '[1, 2]',
         `${persistPath} does not hold sandbox records (expected an object, got a list at the top of the file)`,

@@ -766,7 +766,7 @@ function readPersisted(path: string, served: readonly string[]): PersistedData {
   try {
     data = JSON.parse(text);
   } catch {
-    throw refuse('is not valid JSON');
+    throw refuse(`${path} is not valid JSON`);
   }
   const found = persistedProblem(data, served);
   const twice = found === undefined ? duplicateKey(text) : undefined;
