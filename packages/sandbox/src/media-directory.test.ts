@@ -82,7 +82,7 @@ describe('media.directory', () => {
         : `The media folder ${given} cannot be created in ${existing}`,
     ]);
   }
-  // Each path that works: a folder there, or one a publish creates (not the start: nothing is made early).
+  // Each path that works: a folder there, or one a publish creates (the start makes it and removes it again).
   const works = [join(folder, 'there'), join(folder, 'missing'), join(folder, 'missing', 'deeper')];
 
   it('refuses at start a path no publish could ever write under, naming media.directory, and keeps what works (generated)', async () => {
@@ -113,7 +113,7 @@ describe('media.directory', () => {
         examples: [[file], [join(file, 'hls')], [join(folder, 'missing', 'deeper')], ['/proc/self/fd']],
       },
     );
-    // Nothing was written, read or created: the file keeps its bytes, a missing folder is still missing.
+    // Nothing was left: the file keeps its bytes, a missing folder the start tried is missing again.
     expect(readFileSync(file, 'utf8')).toBe('kept as it is');
     expect(
       readdirSync(folder)
