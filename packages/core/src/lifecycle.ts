@@ -360,6 +360,22 @@ function abortAfterChange(spec: ReadBack, reason: unknown): AbortError {
 }
 
 /**
+ * What a call ended after an accepted part reports ({@link abortAfterAcceptedChange},
+ * {@link timeoutAfterAcceptedChange}): the stream, its applied / unknown / not-applied parts, and the cause
+ * (the signal's reason for an abort, the request's `TimeoutError` for a deadline).
+ */
+type AcceptedChangeEnd = {
+  provider: ProviderId;
+  operation: string;
+  streamId: string;
+  applied: readonly string[];
+  unknown?: readonly string[] | undefined;
+  notApplied?: readonly string[] | undefined;
+  cause: unknown;
+  secrets?: SecretSource | undefined;
+};
+
+/**
  * The `AbortError` of a call whose signal fired after the vendor accepted part of its change: the one
  * message (`<provider> <operation> was aborted`), `delivery: 'unknown'` (part of the change holds), the
  * signal's reason as `cause`, and what exists as {@link ChangeAppliedError} would name it: `streamId`,
@@ -369,17 +385,7 @@ function abortAfterChange(spec: ReadBack, reason: unknown): AbortError {
  * (`docs/decisions/2026-12-01-abort-after-part-of-a-change.md`). An abort before anything was accepted is
  * left as the HTTP layer made it (no `streamId`).
  */
-export function abortAfterAcceptedChange(spec: {
-  provider: ProviderId;
-  operation: string;
-  streamId: string;
-  applied: readonly string[];
-  unknown?: readonly string[] | undefined;
-  notApplied?: readonly string[] | undefined;
-  /** The signal's reason (an `AbortError`'s own `cause`). */
-  cause: unknown;
-  secrets?: SecretSource | undefined;
-}): AbortError {
+export function abortAfterAcceptedChange(spec: AcceptedChangeEnd): AbortError {
   return new AbortError({
     provider: spec.provider,
     operation: spec.operation,
@@ -414,17 +420,7 @@ export function endedByCallDeadline(error: unknown): error is TimeoutError {
  * it) ran out after part of the change was applied, and names the parts.
  * `docs/decisions/2026-12-03-total-timeout-per-call.md`.
  */
-export function timeoutAfterAcceptedChange(spec: {
-  provider: ProviderId;
-  operation: string;
-  streamId: string;
-  applied: readonly string[];
-  unknown?: readonly string[] | undefined;
-  notApplied?: readonly string[] | undefined;
-  /** The request's `TimeoutError`. */
-  cause: unknown;
-  secrets?: SecretSource | undefined;
-}): TimeoutError {
+export function timeoutAfterAcceptedChange(spec: AcceptedChangeEnd): TimeoutError {
   const parts = { applied: spec.applied, unknown: spec.unknown ?? [], notApplied: spec.notApplied ?? [] };
   // The totalTimeoutMs that fixed the deadline, as the request's TimeoutError carries it.
   const limitMs = deadlineLimitOf(spec.cause);

@@ -238,16 +238,11 @@ export class TimeoutError extends UniliveError {
   constructor(options: TimeoutErrorOptions) {
     super(options);
     this.lastState = ownValue(options, 'lastState') as string | undefined;
-    const streamId = ownValue(options, 'streamId');
-    this.streamId = typeof streamId === 'string' ? streamId : undefined;
-    const parts = (key: string): readonly string[] | undefined => {
-      if (this.streamId === undefined) return undefined;
-      const list = ownValue(options, key);
-      return Array.isArray(list) ? list.map(String) : [];
-    };
-    this.applied = parts('applied');
-    this.unknown = parts('unknown');
-    this.notApplied = parts('notApplied');
+    const parts = acceptedPartsOf(options);
+    this.streamId = parts.streamId;
+    this.applied = parts.applied;
+    this.unknown = parts.unknown;
+    this.notApplied = parts.notApplied;
     lockFields(this);
   }
 
@@ -415,16 +410,11 @@ export class AbortError extends UniliveError {
 
   constructor(options: AbortErrorOptions) {
     super(options);
-    const streamId = ownValue(options, 'streamId');
-    this.streamId = typeof streamId === 'string' ? streamId : undefined;
-    const parts = (key: string): readonly string[] | undefined => {
-      if (this.streamId === undefined) return undefined;
-      const list = ownValue(options, key);
-      return Array.isArray(list) ? list.map(String) : [];
-    };
-    this.applied = parts('applied');
-    this.unknown = parts('unknown');
-    this.notApplied = parts('notApplied');
+    const parts = acceptedPartsOf(options);
+    this.streamId = parts.streamId;
+    this.applied = parts.applied;
+    this.unknown = parts.unknown;
+    this.notApplied = parts.notApplied;
     lockFields(this);
   }
 
@@ -488,4 +478,25 @@ function ownIssues(options: object): readonly object[] {
   const issues = ownValue(options, 'issues');
   if (!Array.isArray(issues)) return [];
   return issues.filter((issue): issue is object => typeof issue === 'object' && issue !== null);
+}
+
+/**
+ * The stream and parts a `TimeoutError` or `AbortError` after an accepted part carries: `streamId` when it
+ * is a string, and then `applied` / `unknown` / `notApplied` as string lists (`[]` when absent); all
+ * undefined without `streamId`.
+ */
+function acceptedPartsOf(options: object): {
+  streamId: string | undefined;
+  applied: readonly string[] | undefined;
+  unknown: readonly string[] | undefined;
+  notApplied: readonly string[] | undefined;
+} {
+  const id = ownValue(options, 'streamId');
+  const streamId = typeof id === 'string' ? id : undefined;
+  const parts = (key: string): readonly string[] | undefined => {
+    if (streamId === undefined) return undefined;
+    const list = ownValue(options, key);
+    return Array.isArray(list) ? list.map(String) : [];
+  };
+  return { streamId, applied: parts('applied'), unknown: parts('unknown'), notApplied: parts('notApplied') };
 }
