@@ -261,6 +261,7 @@ export {
   changeLifecycle,
   describeParts,
   endedByCallDeadline,
+  interruptedAfterAcceptedChange,
   type LifecycleChange,
   type LifecycleOperation,
   lifecycleGoals,

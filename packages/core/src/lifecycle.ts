@@ -268,9 +268,9 @@ export async function readBackAfterChange(spec: ReadBack): Promise<LiveStream> {
   try {
     first = sameStream(await spec.read(), spec.id, spec);
   } catch (error) {
-    if (AbortError.isInstance(error)) throw abortAfterChange(spec, error.cause);
-    // The call's time (totalTimeoutMs) ran out before the read: as an abort, naming what holds.
-    if (endedByCallDeadline(error)) throw timeoutAfterChange(spec, error);
+    // The caller's abort, or the call's time (totalTimeoutMs) run out before the read: naming what holds.
+    const interrupted = interruptedAfterAcceptedChange(error, readBackEnd(spec));
+    if (interrupted) throw interrupted;
     const reason = isInstanceOf(error, Error) ? describeMessage(error) : 'unknown failure';
     if (spec.accepted) {
       const stream = spec.accepted();
@@ -329,34 +329,27 @@ export async function readBackAfterChange(spec: ReadBack): Promise<LiveStream> {
  * ({@link abortAfterAcceptedChange}; `applied` is the operation's step when `parts` names none). The read's
  * own request may not have been sent (a signal fired from `onResponse` on the change's answer is seen before
  * the read goes out, `not-sent` for that request), but the change was: a caller told `not-sent` would take
- * the stream as untouched while it starts or stops.
+ * the stream as untouched while it starts or stops. The call's deadline met there ends it the same way
+ * ({@link interruptedAfterAcceptedChange}).
  */
-function timeoutAfterChange(spec: ReadBack, error: TimeoutError): TimeoutError {
+function readBackEnd(spec: ReadBack): AcceptedChangeParts {
   const parts = spec.parts ?? {};
-  return timeoutAfterAcceptedChange({
+  return {
     provider: spec.provider,
     operation: spec.operation,
     streamId: spec.id,
-    applied: parts.applied ?? [spec.operation],
-    unknown: parts.unknown,
-    notApplied: parts.notApplied,
-    cause: error,
+    parts: () => ({
+      applied: parts.applied ?? [spec.operation],
+      unknown: parts.unknown,
+      notApplied: parts.notApplied,
+    }),
     secrets: spec.secrets,
-  });
+  };
 }
 
 function abortAfterChange(spec: ReadBack, reason: unknown): AbortError {
-  const parts = spec.parts ?? {};
-  return abortAfterAcceptedChange({
-    provider: spec.provider,
-    operation: spec.operation,
-    streamId: spec.id,
-    applied: parts.applied ?? [spec.operation],
-    unknown: parts.unknown,
-    notApplied: parts.notApplied,
-    cause: reason,
-    secrets: spec.secrets,
-  });
+  const end = readBackEnd(spec);
+  return abortAfterAcceptedChange({ ...end, ...end.parts(true), cause: reason });
 }
 
 /**
@@ -435,6 +428,37 @@ export function timeoutAfterAcceptedChange(spec: AcceptedChangeEnd): TimeoutErro
     ...parts,
     secrets: spec.secrets,
   });
+}
+
+/**
+ * The parts of a change a call named when it was interrupted: `sent` is true when the request that failed
+ * was under way (`delivery: 'unknown'`: its part may hold), false when it was never sent.
+ */
+type AcceptedChangeParts = Omit<AcceptedChangeEnd, 'applied' | 'unknown' | 'notApplied' | 'cause'> & {
+  parts: (sent: boolean) => Pick<AcceptedChangeEnd, 'applied' | 'unknown' | 'notApplied'>;
+};
+
+/**
+ * What a call ends with when `error`, met after the vendor accepted part of its change, is the caller's
+ * abort or the call's deadline: {@link abortAfterAcceptedChange} (the signal's reason as `cause`) or
+ * {@link timeoutAfterAcceptedChange} (the request's `TimeoutError` as `cause`), naming the parts
+ * `spec.parts` gives for whether the failed request was under way (`delivery: 'unknown'`). Such an error
+ * when nothing was applied yet is returned as it is (an abort or timeout before anything held names no
+ * stream); any other error gives `undefined`, for the adapter to report its own way. One rule, so an abort
+ * and a deadline after an accepted part name the same parts on every adapter.
+ */
+export function interruptedAfterAcceptedChange(
+  error: unknown,
+  spec: AcceptedChangeParts,
+): AbortError | TimeoutError | undefined {
+  const abort = AbortError.isInstance(error);
+  if (!abort && !endedByCallDeadline(error)) return undefined;
+  const parts = spec.parts(error.delivery === 'unknown');
+  if (parts.applied.length === 0) return error;
+  const { parts: _parts, ...end } = spec;
+  return abort
+    ? abortAfterAcceptedChange({ ...end, ...parts, cause: error.cause })
+    : timeoutAfterAcceptedChange({ ...end, ...parts, cause: error });
 }
 
 /**

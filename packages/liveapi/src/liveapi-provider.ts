@@ -1,7 +1,5 @@
 import {
-  AbortError,
   type AcceptedAnswer,
-  abortAfterAcceptedChange,
   abortedCallError,
   assertValidId,
   type CallOptions,
@@ -10,9 +8,9 @@ import {
   changeLifecycle,
   createHttpClient,
   describeParts,
-  endedByCallDeadline,
   InvalidInputError,
   inputSecrets,
+  interruptedAfterAcceptedChange,
   isAnswerAbout,
   type ListOptions,
   type LiveStream,
@@ -35,7 +33,6 @@ import {
   requestChange,
   SecretSet,
   startCall,
-  timeoutAfterAcceptedChange,
   transportSettings,
   UniliveError,
   type UpdateLiveStreamInput,
@@ -307,40 +304,21 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
     const id = stream.id;
     const partOf = (entry: RestreamPlan['add'][number]) => `restream.${entry.index}`;
     const fail = (cause: unknown, failed: number) => {
-      if (AbortError.isInstance(cause)) {
-        // The caller's signal: an AbortError on every adapter, naming what exists once part of the call
-        // was accepted (core's rule); the target under way when it fired may be held (sent) or not.
-        const applied = [...before, ...targets.slice(0, failed).map(partOf)];
-        if (applied.length === 0) return cause;
-        const sent = cause.delivery === 'unknown';
-        return abortAfterAcceptedChange({
-          provider,
-          operation,
-          streamId: id,
-          applied,
+      // The caller's signal, or the call's time (totalTimeoutMs) run out: an AbortError or TimeoutError
+      // naming what exists once part of the call was accepted (core's rule); the target under way when it
+      // came may be held (sent) or not.
+      const interrupted = interruptedAfterAcceptedChange(cause, {
+        provider,
+        operation,
+        streamId: id,
+        parts: (sent) => ({
+          applied: [...before, ...targets.slice(0, failed).map(partOf)],
           unknown: sent ? targets.slice(failed, failed + 1).map(partOf) : [],
           notApplied: targets.slice(failed + (sent ? 1 : 0)).map(partOf),
-          cause: cause.cause,
-          secrets,
-        });
-      }
-      if (endedByCallDeadline(cause)) {
-        // The call's time (totalTimeoutMs) ran out: as an abort, a TimeoutError naming what exists; the
-        // target under way may be held (cut while sent) or not (no time was left to send it).
-        const applied = [...before, ...targets.slice(0, failed).map(partOf)];
-        if (applied.length === 0) return cause;
-        const sent = cause.delivery === 'unknown';
-        return timeoutAfterAcceptedChange({
-          provider,
-          operation,
-          streamId: id,
-          applied,
-          unknown: sent ? targets.slice(failed, failed + 1).map(partOf) : [],
-          notApplied: targets.slice(failed + (sent ? 1 : 0)).map(partOf),
-          cause,
-          secrets,
-        });
-      }
+        }),
+        secrets,
+      });
+      if (interrupted) return interrupted;
       const lost = !UniliveError.isInstance(cause) || cause.delivery === 'unknown';
       const added = targets.slice(0, failed).map(partOf);
       const uncertain = lost ? targets.slice(failed, failed + 1).map(partOf) : [];

@@ -1,6 +1,5 @@
 import {
   AbortError,
-  abortAfterAcceptedChange,
   assertValidId,
   type CallOptions,
   ChangeAppliedError,
@@ -9,10 +8,10 @@ import {
   changeLifecycle,
   type Delivery,
   describeParts,
-  endedByCallDeadline,
   type HttpClient,
   type HttpResponse,
   inputSecrets,
+  interruptedAfterAcceptedChange,
   isAbortSignal,
   type ListOptions,
   type LiveStream,
@@ -36,7 +35,6 @@ import {
   type StartOptions,
   safeParseOwn,
   startCall,
-  timeoutAfterAcceptedChange,
   UniliveError,
   type UpdateLiveStreamInput,
   type Warning,
@@ -561,26 +559,14 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       notApplied: step === 'end' ? [...(refused ? failedParts : []), ...newSet] : refused ? failedParts : [],
     };
     const reason = failed?.message ?? (error instanceof Error ? error.message : 'an unknown failure');
-    if (endedByCallDeadline(error)) {
-      return timeoutAfterAcceptedChange({
-        provider,
-        operation: 'update',
-        streamId: id,
-        ...parts,
-        cause: error,
-        secrets,
-      });
-    }
-    if (AbortError.isInstance(error)) {
-      return abortAfterAcceptedChange({
-        provider,
-        operation: 'update',
-        streamId: id,
-        ...parts,
-        cause: error.cause,
-        secrets,
-      });
-    }
+    const interrupted = interruptedAfterAcceptedChange(error, {
+      provider,
+      operation: 'update',
+      streamId: id,
+      parts: () => parts,
+      secrets,
+    });
+    if (interrupted) return interrupted;
     const what =
       step === 'end'
         ? refused
@@ -618,26 +604,14 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       unknown: refused ? [] : ['stop'],
       notApplied: refused ? ['stop'] : [],
     };
-    if (endedByCallDeadline(error)) {
-      return timeoutAfterAcceptedChange({
-        provider,
-        operation: 'stop',
-        streamId: id,
-        ...parts,
-        cause: error,
-        secrets,
-      });
-    }
-    if (AbortError.isInstance(error)) {
-      return abortAfterAcceptedChange({
-        provider,
-        operation: 'stop',
-        streamId: id,
-        ...parts,
-        cause: error.cause,
-        secrets,
-      });
-    }
+    const interrupted = interruptedAfterAcceptedChange(error, {
+      provider,
+      operation: 'stop',
+      streamId: id,
+      parts: () => parts,
+      secrets,
+    });
+    if (interrupted) return interrupted;
     const reason = failed?.message ?? (error instanceof Error ? error.message : 'an unknown failure');
     const what = refused
       ? `ending the HLS egress failed (${reason}), so it still runs, while its RTMP-outs were ended`
@@ -982,34 +956,20 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
                 await startRestream(id, restream, settings.config, 'start', options);
                 parts.applied.push(startedPart);
               } catch (error) {
-                if (endedByCallDeadline(error)) {
-                  // The call's time (totalTimeoutMs) ran out: as an abort, naming what was accepted.
-                  const sent = error.delivery === 'unknown';
-                  throw timeoutAfterAcceptedChange({
-                    provider,
-                    operation: 'start',
-                    streamId: id,
+                // The egress was accepted: an abort or the call's time (totalTimeoutMs) run out names it,
+                // and whether the RTMP-outs were sent.
+                const interrupted = interruptedAfterAcceptedChange(error, {
+                  provider,
+                  operation: 'start',
+                  streamId: id,
+                  parts: (sent) => ({
                     applied: ['start'],
                     unknown: sent ? [startedPart] : [],
                     notApplied: sent ? [] : [startedPart],
-                    cause: error,
-                    secrets,
-                  });
-                }
-                if (AbortError.isInstance(error)) {
-                  // The egress was accepted: an abort names it, and whether the RTMP-outs were sent.
-                  const sent = error.delivery === 'unknown';
-                  throw abortAfterAcceptedChange({
-                    provider,
-                    operation: 'start',
-                    streamId: id,
-                    applied: ['start'],
-                    unknown: sent ? [startedPart] : [],
-                    notApplied: sent ? [] : [startedPart],
-                    cause: error.cause,
-                    secrets,
-                  });
-                }
+                  }),
+                  secrets,
+                });
+                if (interrupted) throw interrupted;
                 if (!UniliveError.isInstance(error)) throw error;
                 // The egress runs either way (the start is not a failure: core's rule for accepted changes).
                 // What the RTMP-out start did is told by its delivery, as on every change: a refusal (or
