@@ -6,6 +6,7 @@ import {
 } from './errors/errors.js';
 import { UniliveError } from './errors/unilive-error.js';
 import { emit } from './http/hooks.js';
+import { endedByCallDeadline } from './lifecycle.js';
 import type { ProviderId, Warning } from './live-stream.js';
 import type { ListOptions } from './provider.js';
 import type { SecretSource } from './secrets.js';
@@ -289,11 +290,17 @@ export async function* walkPages<Record, Item = Record, Output = Item>(
         const unusable = ResponseShapeError.isInstance(error);
         // The vendor failed this read, whatever the status line said: a success whose body broke off is as
         // unavailable as a 503 (whole or broken off), and is told apart by its class, not its status (200).
-        // A timeout is lost too: after retries that mix timeouts and 5xx answers, which attempt came last
-        // (and so which error the read ends with) says nothing about the record or the vendor.
+        // A timeout of the read's own attempts (`timeoutMs`) is lost too: after retries that mix timeouts and
+        // 5xx answers, which attempt came last (and so which error the read ends with) says nothing about the
+        // record or the vendor.
         // A read never sent (`delivery: 'not-sent'`: the client's own rate limit store down or its gate out of
         // time, a refused connection) was not lost by the vendor for this record: it ends the walk, as it
         // would fail every read after it, and no record is reported skipped for it.
+        // A read the step's own deadline ended (`totalTimeoutMs`: no time left to send it, or the attempt under
+        // way cut to the deadline, `delivery: 'unknown'`) was not lost by the vendor either: the step has no
+        // time left for anything after it, so the walk ends with that read's own TimeoutError, and no record
+        // is reported skipped for it. A per-attempt timeout (`timeoutMs`, after its retries) stays a lost read.
+        if (endedByCallDeadline(error)) throw error;
         const failed =
           !unusable &&
           UniliveError.isInstance(error) &&
