@@ -389,6 +389,7 @@ export {
   maxWholeSecretLength,
   minimumSecretLength,
   minimumTruncatedLength,
+  numericReferenceForms,
   type Redactor,
   redact,
   redactedMarker,

@@ -19,7 +19,7 @@ import {
 } from './redaction/truncated.js';
 import { codePointLength } from './text.js';
 
-export { minimumSecretLength, secretForms } from './redaction/forms.js';
+export { minimumSecretLength, numericReferenceForms, secretForms } from './redaction/forms.js';
 export { minimumTruncatedLength, truncatedKeptLength, truncatedSecretLimit } from './redaction/truncated.js';
 
 /** What every hidden stretch of text becomes. */
@@ -266,19 +266,11 @@ function compile(
   let characters = 0;
   for (const secret of secrets) {
     for (const entry of formsOf([secret])) {
-      fragments.add(secret, entry[0], entry[1]);
-      // Every character an HTML numeric reference: 5 to 8 characters each, five forms nearly as long as all
-      // the others together. Found whole by the rolling-hash index, outside what decides whether the list fits an
-      // automaton and without stretches (a wrapped line of references is no echo any escaper writes), so
-      // they change neither for a list.
-      if (isNumericReferences(entry[0])) {
-        long.add(entry[0], entry[1]);
-        continue;
-      }
       characters += entry[0].length;
       every.push(entry);
       if (entry[0].length > automatonFormLength) long.add(entry[0], entry[1]);
       else forms.push(entry);
+      fragments.add(secret, entry[0], entry[1]);
     }
   }
   compileWork.lists += 1;
@@ -290,29 +282,6 @@ function compile(
   const stretches = stretchesOf(every);
   const indexes = [new PatternMatcher(forms), long, fragments, ...learned];
   return new Scrubber(stretches ? [stretches, ...indexes] : indexes, rtmpKeySegments);
-}
-
-// Whether `form` is only HTML numeric character references (`&#83;&#101;`, `&#x53;`, `&#X53;`).
-function isNumericReferences(form: string): boolean {
-  let index = 0;
-  while (index < form.length) {
-    if (form.charCodeAt(index) !== 38 || form.charCodeAt(index + 1) !== 35) return false;
-    index += 2;
-    const x = form.charCodeAt(index);
-    const hex = x === 120 || x === 88;
-    if (hex) index += 1;
-    const start = index;
-    for (;;) {
-      const code = form.charCodeAt(index);
-      const digit =
-        (code >= 48 && code <= 57) || (hex && ((code >= 97 && code <= 102) || (code >= 65 && code <= 70)));
-      if (!digit) break;
-      index += 1;
-    }
-    if (index === start || form.charCodeAt(index) !== 59) return false;
-    index += 1;
-  }
-  return form.length > 0;
 }
 
 /**
@@ -404,9 +373,104 @@ class Scrubber implements Redactor {
     };
     for (const index of this.indexes) index.scan(text, found);
     scanCredentialPatterns(text, found, this.rtmpKeySegments);
+    if (this.indexes.length > 0) scanWithReferencesRead(text, this.indexes, starts, ends);
     if (starts.length === 0) return text;
     return replaceStretches(text, starts, ends);
   }
+}
+
+/**
+ * Finds the known secrets in `text` read with its HTML numeric character references as the characters they
+ * stand for (`&#83;`, `&#x53;`, `&#X053;`: decimal or hex, any case, leading zeros, `;` required), each
+ * stretch found there mapped back to the references and characters it was read from. An echo that wrote
+ * every character of a secret as a reference, or only some (an encoder of the non-alphanumeric ones, a
+ * filter-defeating mix), is found in every form the indexes hold, without a form per mix, and a secret
+ * costs no numeric forms of its own (they are 5 to 8 characters per character). A text without `&#` costs
+ * one search; one with references is read once more, in time linear in its length.
+ */
+function scanWithReferencesRead(
+  text: string,
+  indexes: readonly SecretIndex[],
+  starts: number[],
+  ends: number[],
+) {
+  const first = text.indexOf('&#');
+  if (first === -1) return;
+  const read = readNumericReferences(text, first);
+  if (read === undefined) return;
+  const { decoded, from, to } = read;
+  const found = (start: number, end: number, kind: PatternKind = 0) => {
+    if (kind === 1) [start, end] = widenInBlob(decoded, start, end);
+    starts.push(from[start] as number);
+    ends.push(to[end - 1] as number);
+  };
+  for (const index of indexes) index.scan(decoded, found);
+}
+
+/**
+ * `text` with each numeric character reference replaced by the character it stands for, and for each UTF-16
+ * unit of the result where in `text` it starts (`from`) and ends (`to`); `undefined` when `text` holds no
+ * reference. A reference to no character (0, past U+10FFFF) stays as it is written.
+ */
+function readNumericReferences(
+  text: string,
+  first: number,
+): { decoded: string; from: Int32Array; to: Int32Array } | undefined {
+  const from = new Int32Array(text.length);
+  const to = new Int32Array(text.length);
+  let decoded = '';
+  let length = 0;
+  let copied = 0;
+  let any = false;
+  const copy = (end: number) => {
+    decoded += text.slice(copied, end);
+    for (let index = copied; index < end; index += 1) {
+      from[length] = index;
+      to[length] = index + 1;
+      length += 1;
+    }
+  };
+  for (let at = first; at !== -1; at = text.indexOf('&#', at)) {
+    let index = at + 2;
+    const x = text.charCodeAt(index);
+    const hex = x === 120 || x === 88;
+    if (hex) index += 1;
+    const digitsStart = index;
+    let code = 0;
+    for (; index < text.length; index += 1) {
+      const c = text.charCodeAt(index);
+      const digit =
+        c >= 48 && c <= 57
+          ? c - 48
+          : hex && c >= 97 && c <= 102
+            ? c - 87
+            : hex && c >= 65 && c <= 70
+              ? c - 55
+              : -1;
+      if (digit === -1) break;
+      code = code * (hex ? 16 : 10) + digit;
+      if (code > 0x10ffff) break;
+    }
+    if (index === digitsStart || code === 0 || code > 0x10ffff || text.charCodeAt(index) !== 59) {
+      at += 1;
+      continue;
+    }
+    const end = index + 1;
+    copy(at);
+    const character = String.fromCodePoint(code);
+    decoded += character;
+    for (let unit = 0; unit < character.length; unit += 1) {
+      from[length] = at;
+      to[length] = end;
+      length += 1;
+    }
+    copied = end;
+    any = true;
+    at = end;
+  }
+  if (!any) return undefined;
+  copy(text.length);
+  return { decoded, from, to };
 }
 
 const patternsOnly = /* @__PURE__ */ new Scrubber([]);

@@ -201,3 +201,140 @@ describe('a secret echoed as HTML character references', () => {
     );
   });
 });
+
+// One character as a reference in any style a writer or a filter-dodging echo uses, leading zeros included.
+function reference(character: string, style: number): string {
+  const code = character.codePointAt(0) as number;
+  const hex = code.toString(16);
+  switch (style) {
+    case 0:
+      return `&#${code};`;
+    case 1:
+      return `&#x${hex};`;
+    case 2:
+      return `&#X${hex.toUpperCase()};`;
+    case 3:
+      return `&#000${code};`;
+    default:
+      return `&#x00${hex.toUpperCase()};`;
+  }
+}
+
+// `secret` with the characters at the chosen places written as references, the rest as they are; a
+// character past ASCII always as a reference, since the echo also travels in a response header.
+const partlyReferenced = fc
+  .tuple(
+    fc.oneof(plainSecret, specialSecret),
+    fc.array(fc.integer({ min: -1, max: 4 }), { minLength: 32, maxLength: 32 }),
+  )
+  .map(([secret, styles]) => {
+    const characters = [...secret];
+    // At least one reference, so the echo is never the secret as it is.
+    const chosen: number[] = styles.slice(0, characters.length);
+    if (!chosen.some((style) => style !== -1)) chosen[0] = 0;
+    const echoed = characters
+      .map((character, index) => {
+        const style =
+          (chosen[index] ?? -1) === -1 && (character.codePointAt(0) as number) > 0x7e ? 0 : chosen[index];
+        return (style ?? -1) === -1 ? character : reference(character, style as number);
+      })
+      .join('');
+    return { secret, echoed };
+  });
+
+describe('a secret echoed with some of its characters as numeric references', () => {
+  it('any mix of references (decimal, hex, leading zeros) and plain characters: redacted from the error, its requestId and every hook event', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        partlyReferenced,
+        fc.constantFrom(400, 401, 500),
+        async ({ secret, echoed }, status) => {
+          const { error, events } = await failedCallEchoing(secret, echoed, status);
+          expect(error.message).toContain('upstream rejected key [REDACTED]');
+          expect(error.requestId).toBe('[REDACTED]');
+          const text = shown(error, events);
+          expect(text).not.toContain(secret);
+          expect(text).not.toContain(echoed);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('exactly the echo goes, with the text and the other references around it kept as they were', () => {
+    // The text around uses characters no secret here holds, some of them written as references too.
+    const around = fc.array(
+      fc.oneof(
+        fc.constantFrom(' ', '.', ',', '!', '(', ')', '\n'),
+        fc.constantFrom(
+          '&#32;',
+          '&#x2E;',
+          '&#33;',
+          '&#0040;',
+          '&amp;',
+          '&#;',
+          '&#x;',
+          '&#1114112;',
+          '&#0;',
+          '&#',
+        ),
+      ),
+      { maxLength: 12 },
+    );
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[A-Za-z0-9]{10,24}$/),
+        fc.array(fc.integer({ min: -1, max: 4 }), { minLength: 24, maxLength: 24 }),
+        around,
+        around,
+        (secret, styles, before, after) => {
+          const echoed = [...secret]
+            .map((character, index) =>
+              styles[index] === -1 ? character : reference(character, styles[index] as number),
+            )
+            .join('');
+          const secrets = new SecretSet();
+          secrets.add(secret);
+          const prefix = before.join('');
+          const suffix = after.join('');
+          expect(secrets.redact(`${prefix}${echoed}${suffix}`)).toBe(`${prefix}[REDACTED]${suffix}`);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a stream key the provider learned, echoed partly as references: redacted', () => {
+    fc.assert(
+      fc.property(partlyReferenced, ({ secret, echoed }) => {
+        const secrets = new SecretSet();
+        secrets.learnStream('stream-1', secret);
+        expect(secrets.redact(`publish refused for ${echoed}`)).toBe('publish refused for [REDACTED]');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('references that spell no known secret leave the text as it is', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[A-Z]{12,20}$/),
+        fc.array(
+          fc.oneof(
+            fc.constantFrom('a', 'b', '1', ' ', '&', '#', ';', 'x'),
+            fc.integer({ min: 0x61, max: 0x7a }).map((code) => `&#${code};`),
+            fc.integer({ min: 0x30, max: 0x39 }).map((code) => `&#x${code.toString(16)};`),
+          ),
+          { maxLength: 60 },
+        ),
+        (secret, parts) => {
+          const secrets = new SecretSet();
+          secrets.add(secret);
+          const text = parts.join('');
+          expect(secrets.redact(text)).toBe(text);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});

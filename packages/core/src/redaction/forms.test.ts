@@ -1,11 +1,28 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { classifiedSecretForms, minimumSecretLength, secretForms } from './forms.js';
+import { classifiedSecretForms, minimumSecretLength, numericReferenceForms, secretForms } from './forms.js';
 
 // The forms as first written, one string operation after another: the construction in forms.ts is the
 // same done in loops, with the rewrites that change nothing skipped, and must give exactly these forms,
 // in this order.
 const base64Alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+// Every code point as a numeric reference: decimal, then hex (lower-case digits after `&#x`, upper-case
+// after `&#x`, lower-case after `&#X`, upper-case after `&#X`), each once.
+function referenceNumericForms(secret: string): string[] {
+  if (secret.length < minimumSecretLength) return [];
+  const points = [...secret].map((character) => character.codePointAt(0) as number);
+  const hex = points.map((point) => `&#x${point.toString(16)};`).join('');
+  return [
+    ...new Set([
+      points.map((point) => `&#${point};`).join(''),
+      hex,
+      hex.toUpperCase().replaceAll('&#X', '&#x'),
+      hex.replaceAll('&#x', '&#X'),
+      hex.toUpperCase(),
+    ]),
+  ];
+}
 
 function referenceForms(secret: string): {
   plain: string[];
@@ -70,13 +87,6 @@ function referenceForms(secret: string): {
   const named = secret.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
   add(named.replaceAll('"', '&#34;').replaceAll("'", '&#39;').replaceAll('+', '&#43;'));
   add(named.replaceAll('"', '&quot;').replaceAll("'", '&#x27;').replaceAll('`', '&#x60;'));
-  const points = [...secret].map((character) => character.codePointAt(0) as number);
-  add(points.map((point) => `&#${point};`).join(''));
-  const hex = points.map((point) => `&#x${point.toString(16)};`).join('');
-  add(hex);
-  add(hex.toUpperCase().replaceAll('&#X', '&#x'));
-  add(hex.replaceAll('&#x', '&#X'));
-  add(hex.toUpperCase());
   const encoded = new Set<string>();
   const endings = new Set<string>();
   const addTo = (set: Set<string>, form: string) => {
@@ -226,6 +236,18 @@ describe('classifiedSecretForms', () => {
           expect(classifiedSecretForms(value)).toEqual(referenceForms(value));
         }
       }),
+    );
+  });
+
+  it('lists the numeric-reference forms apart, and secretForms every form: the classified ones with those after the plain', () => {
+    fc.assert(
+      fc.property(values, (value) => {
+        const numeric = referenceNumericForms(value);
+        expect(numericReferenceForms(value)).toEqual(numeric);
+        const { plain, encoded, endings } = referenceForms(value);
+        expect(secretForms(value)).toEqual([...new Set([...plain, ...numeric, ...encoded, ...endings])]);
+      }),
+      { numRuns: 1000 },
     );
   });
 

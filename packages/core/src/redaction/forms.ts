@@ -23,11 +23,47 @@ const base64Alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
  */
 export function secretForms(secret: string): string[] {
   const { plain, encoded, endings } = classifiedSecretForms(secret);
-  return [...new Set([...plain, ...encoded, ...endings])];
+  return [...new Set([...plain, ...numericReferenceForms(secret), ...encoded, ...endings])];
 }
 
 /**
- * {@link secretForms}, split into the forms a text carries as they are (`plain`), the base64 ones
+ * The five forms of `secret` with every character an HTML numeric character reference, one per code point:
+ * decimal (`&#83;&#101;…`), and hex after `&#x` or `&#X` in lower- or upper-case digits (`&#x53;&#x65;…`),
+ * as an encoder that writes them all, or an echo meant to defeat a filter, gives it. {@link secretForms}
+ * lists them; redaction does not look for them form by form: it reads the numeric references of a text
+ * back to their characters and looks for every form there too, which also finds a secret only some of
+ * whose characters are references, in any mix and with leading zeros.
+ */
+export function numericReferenceForms(secret: string): string[] {
+  let decimal = '';
+  let hexLower = '';
+  let hexUpper = '';
+  for (let index = 0; index < secret.length; index += 1) {
+    const code = secret.codePointAt(index) as number;
+    if (code > 0xffff) index += 1;
+    decimal += `&#${code};`;
+    if (code < 0x100) {
+      hexLower += `&#x${code < 0x10 ? (lowerDigits[code] as string) : (lowerPairs[code] as string)};`;
+      hexUpper += `&#x${code < 0x10 ? (upperDigits[code] as string) : (upperPairs[code] as string)};`;
+    } else {
+      const hex = code.toString(16);
+      hexLower += `&#x${hex};`;
+      hexUpper += `&#x${hex.toUpperCase()};`;
+    }
+  }
+  const forms = [
+    decimal,
+    hexLower,
+    hexUpper,
+    hexLower.replaceAll('&#x', '&#X'),
+    hexUpper.replaceAll('&#x', '&#X'),
+  ];
+  return secret.length < minimumSecretLength ? [] : [...new Set(forms)];
+}
+
+/**
+ * {@link secretForms} but its {@link numericReferenceForms} (which redaction finds by reading a text's
+ * numeric references back to characters), split into the forms a text carries as they are (`plain`), the base64 ones
  * (`encoded`), whose neighbouring characters inside a blob still carry a few bits of the secret, and the
  * base64 ones that end an encoding (`endings`: an `encoded` form, then the character mixing the last bits
  * with zeros, and padding). An ending holds an `encoded` form, which finds it whole; it is needed only to
@@ -111,8 +147,9 @@ export function classifiedSecretForms(secret: string): {
   //   (`&apos;` with ENT_HTML5);
   // - npm `he`'s `escape`: `&amp;` `&lt;` `&gt;` `&quot;` `&#x27;`, and `` ` `` as `&#x60;` (a form of its own);
   // - XML serialisers and encoders that write numeric references only: `&#38;` `&#60;` `&#62;` `&#34;` `&#39;`.
-  // An encoder that writes every character as a reference (OWASP ESAPI for the non-alphanumeric ones, some
-  // XML writers for all) is met by the whole-secret numeric forms after these, where it encodes them all.
+  // An encoder that writes other characters as references too (OWASP ESAPI for the non-alphanumeric ones,
+  // some XML writers for all) is met where redaction reads a text's numeric references back to characters
+  // (`secrets.ts`), whatever mix of them it wrote.
   if (htmlSpecial.test(secret)) {
     const ampersands = htmlMarkup.test(secret) ? htmlMarkupEscapes : htmlMarkupEscapes.slice(0, 1);
     for (const [amp, lt, gt] of ampersands) {
@@ -131,31 +168,6 @@ export function classifiedSecretForms(secret: string): {
     // npm `he`.
     add(named.replaceAll('"', '&quot;').replaceAll("'", '&#x27;').replaceAll('`', '&#x60;'));
   }
-  // Every character as an HTML numeric character reference (decimal; hex with `&#x` or `&#X`, lower- or
-  // upper-case digits), as an encoder that writes them all, or an echo meant to defeat a filter, gives it: one
-  // reference per code point. Some 5 to 8 characters per character: a long credential's forms leave the
-  // automaton for the rolling-hash index (see `automatonFormLength` in secrets.ts), at one hash per form.
-  let decimal = '';
-  let hexLower = '';
-  let hexUpper = '';
-  for (let index = 0; index < secret.length; index += 1) {
-    const code = secret.codePointAt(index) as number;
-    if (code > 0xffff) index += 1;
-    decimal += `&#${code};`;
-    if (code < 0x100) {
-      hexLower += `&#x${code < 0x10 ? (lowerDigits[code] as string) : (lowerPairs[code] as string)};`;
-      hexUpper += `&#x${code < 0x10 ? (upperDigits[code] as string) : (upperPairs[code] as string)};`;
-    } else {
-      const hex = code.toString(16);
-      hexLower += `&#x${hex};`;
-      hexUpper += `&#x${hex.toUpperCase()};`;
-    }
-  }
-  add(decimal);
-  add(hexLower);
-  add(hexUpper);
-  add(hexLower.replaceAll('&#x', '&#X'));
-  add(hexUpper.replaceAll('&#x', '&#X'));
   const encoded: string[] = [];
   const endings: string[] = [];
   const addTo = (list: string[], form: string) => {
