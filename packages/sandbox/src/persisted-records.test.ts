@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidInputError } from '@unilive/core';
@@ -290,6 +290,29 @@ describe('the persist file, checked at start', () => {
         issues: [{ path: 'persistPath', message: 'expected a JSON file the sandbox wrote' }],
       });
     }
+  });
+
+  it('reads a file that begins with one byte order mark, as an editor may save it, and saves it without', async () => {
+    const persistPath = join(folder, 'bom.json');
+    const first = await startSandbox({ media: false, persistPath });
+    const created = await dialectClients(first.engine).liveapi!.create('kept across a BOM');
+    await first.close();
+    writeFileSync(persistPath, `\ufeff${readFileSync(persistPath, 'utf8')}`);
+    const again = await startSandbox({ media: false, persistPath });
+    expect((await dialectClients(again.engine).liveapi!.get(String(created._id))).name).toBe(
+      'kept across a BOM',
+    );
+    await again.close();
+    const saved = readFileSync(persistPath, 'utf8');
+    expect(saved.charCodeAt(0)).not.toBe(0xfeff);
+    expect(JSON.parse(saved).liveapi).toBeDefined();
+    // Two are no editor's doing: the file is refused as not JSON, as any other stray character before it.
+    writeFileSync(persistPath, `\ufeff\ufeff${saved}`);
+    expect(seen(await outcomeOf(persistPath))).toEqual({
+      refused: true,
+      message: `The persist file ${persistPath} is not valid JSON: move it away or pass another path, and the sandbox starts empty there`,
+      issues: [{ path: 'persistPath', message: 'expected a JSON file the sandbox wrote' }],
+    });
   });
 
   it('finds a provider, collection or record id given twice, whatever the strings around it hold (generated)', () => {

@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAllowedHost, isTrustedOrigin, refuseRequest, type Sandbox, startSandbox } from './server.js';
@@ -65,6 +66,48 @@ describe('the requests the sandbox refuses before serving', () => {
           expect(refuseRequest({ method, url, headers: opaque }, allowed, 10)?.status).toBe(403);
         },
       ),
+    );
+  });
+
+  it('without an Origin, takes a change only when Sec-Fetch-Site is absent, same-origin or none', () => {
+    const methods = fc.constantFrom('POST', 'PUT', 'PATCH', 'DELETE');
+    const routes = fc.constantFrom('/_sandbox/webhooks', '/_sandbox/faults', '/liveapi/live_streams', '/x');
+    // How a header may arrive: any case, with spaces around, as HTTP allows.
+    const spelled = (word: string) =>
+      fc
+        .tuple(
+          fc.array(fc.boolean(), { minLength: word.length, maxLength: word.length }),
+          fc.constantFrom('', ' ', '\t'),
+          fc.constantFrom('', ' ', '\t'),
+        )
+        .map(
+          ([upper, before, after]) =>
+            before + [...word].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join('') + after,
+        );
+    const taken = fc.oneof(fc.constant(undefined), spelled('same-origin'), spelled('none'));
+    const refused = fc.oneof(
+      spelled('cross-site'),
+      spelled('same-site'),
+      // A value no browser sends, and a header sent twice, which Node joins with a comma.
+      fc
+        .string({ maxLength: 20 })
+        .filter((value) => !['same-origin', 'none'].includes(value.trim().toLowerCase())),
+      fc.constantFrom('same-origin, cross-site', 'none, same-origin', 'same-origin,same-origin'),
+    );
+    const body = { host: '127.0.0.1:4010', 'content-type': 'application/json' };
+    fc.assert(
+      fc.property(methods, routes, taken, (method, url, site) => {
+        const headers = { ...body, ...(site === undefined ? {} : { 'sec-fetch-site': site }) };
+        expect(refuseRequest({ method, url, headers }, allowed, 10)).toBeUndefined();
+      }),
+    );
+    fc.assert(
+      fc.property(methods, routes, refused, (method, url, site) => {
+        const headers = { ...body, 'sec-fetch-site': site };
+        expect(refuseRequest({ method, url, headers }, allowed, 10)?.status).toBe(403);
+        // Reading stays open from anywhere on this machine.
+        expect(refuseRequest({ method: 'GET', url, headers }, allowed, 10)).toBeUndefined();
+      }),
     );
   });
 
@@ -227,6 +270,32 @@ describe('a running sandbox against oversized, cross-site and rebound requests',
       for (const chunk of options.body ?? []) request.write(chunk);
       request.end();
     });
+
+  // What the socket answers to bytes sent as they are: the status line's code.
+  const rawStatus = (bytes: string) =>
+    new Promise<number>((resolve, reject) => {
+      const socket = connect(sandbox.port, '127.0.0.1', () => socket.end(bytes));
+      let text = '';
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString('latin1');
+      });
+      socket.on('error', reject);
+      socket.on('close', () => resolve(Number(/^HTTP\/1\.[01] (\d{3})/.exec(text)?.[1] ?? 0)));
+    });
+
+  it('serves HTTP/1.0 without a Host (no browser sends one: no page can rebind it), and refuses HTTP/1.1 without one', async () => {
+    expect(await rawStatus('GET /_sandbox HTTP/1.0\r\n\r\n')).toBe(200);
+    // HTTP/1.1 requires Host: Node's server answers 400 before the sandbox sees the request.
+    expect(await rawStatus('GET /_sandbox HTTP/1.1\r\nConnection: close\r\n\r\n')).toBe(400);
+    // A rebound name is refused on either version.
+    expect(await rawStatus('GET /_sandbox HTTP/1.0\r\nHost: attacker.example\r\n\r\n')).toBe(403);
+    // A change without Host or Origin from a tool is taken, as with a Host.
+    const body = JSON.stringify({ provider: 'liveapi', operation: 'get', fault: { type: 'not-found' } });
+    const post = `POST /_sandbox/faults HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n`;
+    expect(await rawStatus(`${post}\r\n${body}`)).toBe(201);
+    expect(await rawStatus(`${post}Sec-Fetch-Site: same-site\r\n\r\n${body}`)).toBe(403);
+    expect(await rawStatus('DELETE /_sandbox/faults HTTP/1.0\r\n\r\n')).toBe(204);
+  });
 
   it('answers a path segment that is no valid percent-escape as an unknown id on every dialect, never 500', async () => {
     const { token } = sandbox.adapterSettings('wowza-video') as unknown as { token: string };

@@ -755,6 +755,8 @@ function readPersisted(path: string, served: readonly string[]): PersistedData {
         );
       }
       text = readFileSync(file, 'utf8');
+      // One byte order mark, as an editor on Windows may put before a file it saved: JSON.parse refuses it.
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     } finally {
       closeSync(file);
     }
@@ -982,9 +984,23 @@ const defaultPorts: Record<string, number> = { 'http:': 80, 'https:': 443 };
 const stateChanging = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
+ * For a change that carries no `Origin`: true when `Sec-Fetch-Site` is absent (a tool: curl, an SDK, a
+ * test) or says the request came from the sandbox's own page (`same-origin`) or from no page at all
+ * (`none`: typed in the address bar, a bookmark). Anything else is refused: `cross-site`, `same-site` (another
+ * port or subdomain, a page the sandbox cannot name without its `Origin`), a value no browser sends, and a
+ * header sent twice (Node joins the two with a comma), since a browser sends exactly one of its four words.
+ */
+function fetchedFromOwnPage(site: string | undefined): boolean {
+  if (site === undefined) return true;
+  const word = site.trim().toLowerCase();
+  return word === 'same-origin' || word === 'none';
+}
+
+/**
  * Why a request is refused before it is served, if it is: a `Host` that is not this machine's (DNS
  * rebinding: 403), a state-changing request from a page the sandbox does not trust (an `Origin` that
- * {@link isTrustedOrigin} refuses, or no `Origin` with `Sec-Fetch-Site: cross-site`: 403), a control-API
+ * {@link isTrustedOrigin} refuses, or no `Origin` and a `Sec-Fetch-Site` other than `same-origin` or `none`:
+ * 403), a control-API
  * change whose body is not JSON (a page's form or `text/plain` post needs no preflight: 415), a body declared
  * larger than the limit (413).
  */
@@ -1011,9 +1027,11 @@ export function refuseRequest(
     const origin = header('origin');
     // A browser sends `Origin` with every change; when it names a page the sandbox trusts, that decides, so
     // the developer's app on http://localhost:3000 may change a sandbox on 127.0.0.1 (another site to the
-    // browser). Without one, `Sec-Fetch-Site` still tells a browser's cross-site request apart from a tool's.
+    // browser). Without one, `Sec-Fetch-Site` still tells a browser's request from a tool's, which sends none.
     const refused =
-      origin === undefined ? header('sec-fetch-site') === 'cross-site' : !isTrustedOrigin(origin, allowed);
+      origin === undefined
+        ? !fetchedFromOwnPage(header('sec-fetch-site'))
+        : !isTrustedOrigin(origin, allowed);
     if (refused) {
       return {
         status: 403,
