@@ -144,6 +144,17 @@ function shown(error: UniliveError, events: unknown[]): string {
   ].join('\n');
 }
 
+// The echo is hidden from the typed error, its message and requestId, and every hook event.
+async function expectEchoHidden(secret: string, echoed: string, status: number): Promise<unknown[]> {
+  const { error, events } = await failedCallEchoing(secret, echoed, status);
+  expect(error.message).toContain('upstream rejected key [REDACTED]');
+  expect(error.requestId).toBe('[REDACTED]');
+  const text = shown(error, events);
+  expect(text).not.toContain(secret);
+  expect(text).not.toContain(echoed);
+  return events;
+}
+
 describe('a secret echoed as HTML character references', () => {
   it('every character a numeric reference: redacted from the typed error, its requestId and every hook event', async () => {
     await fc.assert(
@@ -152,16 +163,10 @@ describe('a secret echoed as HTML character references', () => {
         fc.constantFrom<Reference>('decimal', 'hex', 'HEX', 'Xhex', 'XHEX'),
         fc.constantFrom(400, 401, 403, 500),
         async (secret, reference, status) => {
-          const echoed = numericReferences(secret, reference);
-          const { error, events } = await failedCallEchoing(secret, echoed, status);
-          expect(error.message).toContain('upstream rejected key [REDACTED]');
-          expect(error.requestId).toBe('[REDACTED]');
+          const events = await expectEchoHidden(secret, numericReferences(secret, reference), status);
           expect(events.some((event) => UniliveError.isInstance((event as { error?: unknown }).error))).toBe(
             true,
           );
-          const text = shown(error, events);
-          expect(text).not.toContain(secret);
-          expect(text).not.toContain(echoed);
         },
       ),
       { numRuns: 150 },
@@ -171,13 +176,7 @@ describe('a secret echoed as HTML character references', () => {
   it('only the characters an escaper rewrites, as PHP, Go templates, Python, he or a numeric-only encoder write them: redacted', async () => {
     await fc.assert(
       fc.asyncProperty(specialSecret, fc.constantFrom(...Object.keys(escapers)), async (secret, escaper) => {
-        const echoed = escaped(secret, escaper);
-        const { error, events } = await failedCallEchoing(secret, echoed, 400);
-        expect(error.message).toContain('upstream rejected key [REDACTED]');
-        expect(error.requestId).toBe('[REDACTED]');
-        const text = shown(error, events);
-        expect(text).not.toContain(secret);
-        expect(text).not.toContain(echoed);
+        await expectEchoHidden(secret, escaped(secret, escaper), 400);
       }),
       { numRuns: 150 },
     );
@@ -249,12 +248,7 @@ describe('a secret echoed with some of its characters as numeric references', ()
         partlyReferenced,
         fc.constantFrom(400, 401, 500),
         async ({ secret, echoed }, status) => {
-          const { error, events } = await failedCallEchoing(secret, echoed, status);
-          expect(error.message).toContain('upstream rejected key [REDACTED]');
-          expect(error.requestId).toBe('[REDACTED]');
-          const text = shown(error, events);
-          expect(text).not.toContain(secret);
-          expect(text).not.toContain(echoed);
+          await expectEchoHidden(secret, echoed, status);
         },
       ),
       { numRuns: 150 },
