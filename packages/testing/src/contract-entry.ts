@@ -3,6 +3,11 @@
 // memory provider or the fixtures can import without a test runner.
 
 export {
+  type CallDeadlineOptions,
+  type CallDeadlineSettings,
+  runCallDeadlineContract,
+} from './call-deadline.js';
+export {
   type ConfirmGoneOptions,
   type ConfirmOutcome,
   type ConfirmReader,
@@ -23,6 +28,11 @@ export {
   undeclaredKeys,
 } from './contract.js';
 export { type FixtureHarnessOptions, fixtureHarness } from './fixture-harness.js';
+export {
+  type ListStepDeadlineOptions,
+  type ListStepDeadlineSettings,
+  runListStepDeadlineContract,
+} from './list-step-deadline.js';
 export { type RegistryHarnessOptions, registryHarness } from './registry-harness.js';
 export { prepareEnginePaging, type SandboxHarnessOptions, sandboxHarness } from './sandbox-harness.js';
 export {

@@ -1,102 +1,30 @@
 import { fileURLToPath } from 'node:url';
-import { type LiveStream, TimeoutError, type WarningEvent } from '@unilive/core';
 import { type Fixture, loadFixture } from '@unilive/testing';
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { runListStepDeadlineContract } from '@unilive/testing/contract';
 import { videosdk } from './index.js';
 
-// A list's detail read cut by its step's deadline (`totalTimeoutMs`, each `next()` its own) ends the walk
-// with its own TimeoutError: it was sent (`delivery: 'unknown'`), and no record is reported skipped for it
-// (docs/errors.md, "In a list"; docs/decisions/2026-12-03-total-timeout-per-call.md). The injected clock
-// never moves, so every answered read fits its step; the cut read is held until the HTTP layer aborts it at
-// the step's deadline (real time: the whole limit, short here; its per-attempt timeoutMs is far longer).
-const limitMs = 150;
+// A list's detail read cut by its step's deadline ends the walk with its own TimeoutError (docs/errors.md,
+// "In a list"; docs/decisions/2026-12-03-total-timeout-per-call.md): videosdk v2 reads each listed room's
+// state with `GET /v2/hls/{roomId}/active`.
 const directory = fileURLToPath(new URL('../../../test-fixtures/videosdk', import.meta.url));
 const fixture = (name: string): Fixture => loadFixture(directory, name);
 const token = fixture('v2-rooms-get').request.headers?.authorization ?? '';
 const room = fixture('v2-rooms-get').response.body as Record<string, unknown>;
 const hls = fixture('v2-hls-active').response.body as { data: Record<string, unknown> };
-const idOf = (index: number) => `abcd-efgh-${String(index).padStart(4, '0')}`;
 
-function vendor(count: number, perPage: number, cut: number) {
-  const sent: string[] = [];
-  const json = (body: unknown) =>
-    new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
-  const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
-    const request = input instanceof Request ? input : new Request(input, init);
-    const url = new URL(request.url);
-    const path = url.pathname;
-    sent.push(`${request.method} ${path}${url.search}`);
-    if (path === '/v2/rooms') {
-      const page = Number(url.searchParams.get('page') ?? '1');
-      const ids = Array.from({ length: count }, (_, index) => idOf(index)).slice(
-        (page - 1) * perPage,
-        page * perPage,
-      );
-      return json({
-        data: ids.map((roomId) => ({ ...room, roomId })),
-        pageInfo: { currentPage: page, perPage, lastPage: Math.ceil(count / perPage), total: count },
-      });
-    }
-    // Each room's state: GET /v2/hls/{roomId}/active.
-    const id = path.split('/')[3] ?? '';
-    if (id === idOf(cut)) {
-      const signal = request.signal;
-      return new Promise<Response>((_, reject) => {
-        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-      });
-    }
-    return json({ ...hls, data: { ...hls.data, roomId: id } });
-  }) as typeof globalThis.fetch;
-  const provider = videosdk({
-    token,
-    apiVersion: 'v2',
-    fetch,
-    totalTimeoutMs: limitMs,
-    timeoutMs: 60_000,
-    retry: { maxRetries: 2, baseDelayMs: 1 },
-  });
-  return { provider, sent };
-}
-
-describe("videosdk v2 list: a room's state read cut by the step's deadline", () => {
-  it('ends the walk with its own TimeoutError (sent, delivery unknown), no record skipped, the records before it yielded', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc
-          .integer({ min: 1, max: 5 })
-          .chain((count) =>
-            fc.tuple(fc.constant(count), fc.integer({ min: 1, max: 3 }), fc.nat({ max: count - 1 })),
-          ),
-        async ([count, perPage, cut]) => {
-          const { provider, sent } = vendor(count, perPage, cut);
-          const warnings: WarningEvent[] = [];
-          const yielded: string[] = [];
-          const clock = () => 1_700_000_000_000;
-          const list: AsyncIterable<LiveStream> = provider.list({
-            pageSize: perPage,
-            runtime: { clock, hooks: { onWarning: (event) => warnings.push(event) } },
-          });
-          const error = await (async () => {
-            for await (const stream of list) yielded.push(stream.id);
-          })().catch((caught: unknown) => caught);
-          // No record is reported skipped for the cut read.
-          expect(warnings.filter((event) => event.warning.type === 'skipped-record')).toEqual([]);
-          expect(yielded).toEqual(Array.from({ length: cut }, (_, index) => idOf(index)));
-          expect(TimeoutError.isInstance(error), String(error)).toBe(true);
-          const timeout = error as TimeoutError;
-          expect([timeout.provider, timeout.operation, timeout.delivery]).toEqual([
-            'videosdk',
-            'list',
-            'unknown',
-          ]);
-          expect(timeout.message).toContain(`totalTimeoutMs ${limitMs} ms`);
-          // The cut read was the last request: nothing after it was sent, and it was sent once.
-          expect(sent.at(-1)).toBe(`GET /v2/hls/${idOf(cut)}/active`);
-          expect(sent.filter((line) => line === `GET /v2/hls/${idOf(cut)}/active`)).toHaveLength(1);
-        },
-      ),
-      { numRuns: 8 },
-    );
-  });
+runListStepDeadlineContract({
+  provider: 'videosdk',
+  title: "v2 list: a room's state read cut by the step's deadline",
+  createProvider: (fetch, settings) => videosdk({ token, apiVersion: 'v2', fetch, ...settings }),
+  idOf: (index) => `abcd-efgh-${String(index).padStart(4, '0')}`,
+  listPage: (url, { ids, page, perPage, total }) =>
+    url.pathname === '/v2/rooms'
+      ? {
+          data: ids.map((roomId) => ({ ...room, roomId })),
+          pageInfo: { currentPage: page, perPage, lastPage: Math.ceil(total / perPage), total },
+        }
+      : undefined,
+  readOf: (url) => url.pathname.split('/')[3] ?? '',
+  readAnswer: (id) => ({ ...hls, data: { ...hls.data, roomId: id } }),
+  readPath: (id) => `/v2/hls/${id}/active`,
 });

@@ -1,101 +1,31 @@
-import { type LiveStream, TimeoutError, type WarningEvent } from '@unilive/core';
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { runListStepDeadlineContract } from '@unilive/testing/contract';
 import { fixture, fixtureToken } from '../test/fixtures.js';
 import { wowzaVideo } from './wowza-video-provider.js';
 
-// A list's detail read cut by its step's deadline (`totalTimeoutMs`, each `next()` its own) ends the walk
-// with its own TimeoutError: it was sent (`delivery: 'unknown'`), and no record is reported skipped for it
-// (docs/errors.md, "In a list"; docs/decisions/2026-12-03-total-timeout-per-call.md). The injected clock
-// never moves, so every answered read fits its step; the cut read is held until the HTTP layer aborts it at
-// the step's deadline (real time: the whole limit, short here; its per-attempt timeoutMs is far longer).
-const limitMs = 150;
+// A list's detail read cut by its step's deadline ends the walk with its own TimeoutError (docs/errors.md,
+// "In a list"; docs/decisions/2026-12-03-total-timeout-per-call.md): Wowza Video reads each listed stream's
+// details (`details: true`) with `GET /live_streams/{id}`.
 const recorded = fixture('get').response.body as { live_stream: Record<string, unknown> };
-const idOf = (index: number) => `strm${String(index).padStart(4, '0')}`;
+const base = '/api/v2.0/live_streams';
 
-function vendor(count: number, perPage: number, cut: number) {
-  const sent: string[] = [];
-  const json = (body: unknown) =>
-    new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
-  const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
-    const request = input instanceof Request ? input : new Request(input, init);
-    const url = new URL(request.url);
-    const path = url.pathname.replace('/api/v2.0/', '');
-    sent.push(`${request.method} ${path}${url.search}`);
-    if (path === 'live_streams') {
-      const page = Number(url.searchParams.get('page') ?? '1');
-      const ids = Array.from({ length: count }, (_, index) => idOf(index)).slice(
-        (page - 1) * perPage,
-        page * perPage,
-      );
-      return json({
-        live_streams: ids.map((id) => ({ id, name: `stream ${id}`, state: 'stopped' })),
-        pagination: {
-          total_records: count,
-          page,
-          per_page: perPage,
-          total_pages: Math.ceil(count / perPage),
-        },
-      });
-    }
-    const id = path.split('/')[1] ?? '';
-    if (id === idOf(cut)) {
-      const signal = request.signal;
-      return new Promise<Response>((_, reject) => {
-        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-      });
-    }
-    return json({ live_stream: { ...recorded.live_stream, id, name: `stream ${id}` } });
-  }) as typeof globalThis.fetch;
-  const provider = wowzaVideo({
-    token: fixtureToken,
-    fetch,
-    totalTimeoutMs: limitMs,
-    timeoutMs: 60_000,
-    retry: { maxRetries: 2, baseDelayMs: 1 },
-  });
-  return { provider, sent };
-}
-
-describe("wowza-video list: a detail read cut by the step's deadline", () => {
-  it('ends the walk with its own TimeoutError (sent, delivery unknown), no record skipped, the records before it yielded', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc
-          .integer({ min: 1, max: 5 })
-          .chain((count) =>
-            fc.tuple(fc.constant(count), fc.integer({ min: 1, max: 3 }), fc.nat({ max: count - 1 })),
-          ),
-        async ([count, perPage, cut]) => {
-          const { provider, sent } = vendor(count, perPage, cut);
-          const warnings: WarningEvent[] = [];
-          const yielded: string[] = [];
-          const clock = () => 1_700_000_000_000;
-          const list: AsyncIterable<LiveStream> = provider.list({
-            details: true,
-            pageSize: perPage,
-            runtime: { clock, hooks: { onWarning: (event) => warnings.push(event) } },
-          });
-          const error = await (async () => {
-            for await (const stream of list) yielded.push(stream.id);
-          })().catch((caught: unknown) => caught);
-          // No record is reported skipped for the cut read.
-          expect(warnings.filter((event) => event.warning.type === 'skipped-record')).toEqual([]);
-          expect(yielded).toEqual(Array.from({ length: cut }, (_, index) => idOf(index)));
-          expect(TimeoutError.isInstance(error), String(error)).toBe(true);
-          const timeout = error as TimeoutError;
-          expect([timeout.provider, timeout.operation, timeout.delivery]).toEqual([
-            'wowza-video',
-            'list',
-            'unknown',
-          ]);
-          expect(timeout.message).toContain(`totalTimeoutMs ${limitMs} ms`);
-          // The cut read was the last request: nothing after it was sent, and it was sent once.
-          expect(sent.at(-1)).toBe(`GET live_streams/${idOf(cut)}`);
-          expect(sent.filter((line) => line === `GET live_streams/${idOf(cut)}`)).toHaveLength(1);
-        },
-      ),
-      { numRuns: 8 },
-    );
-  });
+runListStepDeadlineContract({
+  provider: 'wowza-video',
+  createProvider: (fetch, settings) => wowzaVideo({ token: fixtureToken, fetch, ...settings }),
+  idOf: (index) => `strm${String(index).padStart(4, '0')}`,
+  listPage: (url, { ids, page, perPage, total }) =>
+    url.pathname === base
+      ? {
+          live_streams: ids.map((id) => ({ id, name: `stream ${id}`, state: 'stopped' })),
+          pagination: {
+            total_records: total,
+            page,
+            per_page: perPage,
+            total_pages: Math.ceil(total / perPage),
+          },
+        }
+      : undefined,
+  readOf: (url) => url.pathname.slice(base.length + 1),
+  readAnswer: (id) => ({ live_stream: { ...recorded.live_stream, id, name: `stream ${id}` } }),
+  readPath: (id) => `${base}/${id}`,
+  listOptions: { details: true },
 });
