@@ -149,3 +149,67 @@ describe('totalTimeoutMs bounds a whole call', () => {
     expect(vendor.sent).toEqual([]);
   });
 });
+
+describe("totalTimeoutMs is the call's wall-clock time, its synchronous hooks included", () => {
+  // Each request's onRequest hook and its onResponse hook hold the thread for these times by the injected
+  // clock; the vendor itself answers at once. Either the hooks of one request take half the limit or more
+  // (a later request finds no time left), or all the hooks of the call fit in it. Between the two (every
+  // request started in time, the last one's hooks running past the deadline), whether the call succeeds
+  // depends on whether its last answer is read before the deadline's cut, which is left out here.
+  const hookTimes = fc.oneof(
+    fc
+      .tuple(fc.integer({ min: 0, max: limitMs }), fc.integer({ min: 0, max: limitMs }))
+      .filter(([request, response]) => request + response >= limitMs / 2),
+    fc
+      .tuple(fc.integer({ min: 0, max: 666 }), fc.integer({ min: 0, max: 666 }))
+      .filter(([request, response]) => 3 * (request + response) < limitMs),
+  );
+
+  it('the request that starts once the hooks have taken the limit is not sent, a TimeoutError with the exact message; hooks that fit leave the call as it was', async () => {
+    await fc.assert(
+      fc.asyncProperty(hookTimes, fc.boolean(), async ([requestHookMs, responseHookMs], viaClient) => {
+        const vendor = timedVendor(0);
+        let now = 1_700_000_000_000;
+        const clock = () => now;
+        const hooks = {
+          onRequest: () => {
+            now += requestHookMs;
+          },
+          onResponse: () => {
+            now += responseHookMs;
+          },
+        };
+        let outcome: unknown;
+        if (viaClient) {
+          const container = createContainer();
+          container.register(tokens.clock, { useValue: clock });
+          const client = createLiveStreamClient(vendor.provider, { container, hooks });
+          outcome = await client.get('s1').catch((error: unknown) => error);
+        } else {
+          outcome = await vendor.provider
+            .get('s1', { runtime: { clock, hooks } })
+            .catch((error: unknown) => error);
+        }
+        // The k-th request (from 0) starts once the hooks of the k before it have run, and is sent only
+        // when that is before the deadline.
+        const perRequest = requestHookMs + responseHookMs;
+        const sent = perRequest === 0 ? 3 : Math.min(3, Math.ceil(limitMs / perRequest));
+        expect(vendor.sent).toEqual(['/room/s1', '/egress/s1', '/outputs/s1'].slice(0, sent));
+        if (sent === 3) {
+          expect((outcome as LiveStream).id, String(outcome)).toBe('s1');
+          return;
+        }
+        expect(TimeoutError.isInstance(outcome), String(outcome)).toBe(true);
+        const error = outcome as TimeoutError;
+        expect([error.provider, error.operation, error.delivery, error.message]).toEqual([
+          'timed',
+          'get',
+          'not-sent',
+          `timed get: the call's time limit (totalTimeoutMs ${limitMs} ms) ran out before the request could be sent; not sent`,
+        ]);
+        expect(endedByCallDeadline(error)).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
