@@ -182,6 +182,14 @@ export function measureRedaction(options: RedactionOptions): RedactionReport {
     false,
   );
   push('hostile', `${'eyJ-'.repeat(Math.floor(largest / 4))}`, '`eyJ-eyJ-…`', compiled, credentials, false);
+  // Vendor text with every character an HTML numeric reference, the credentials among it: redaction reads
+  // the references back to characters and scans that reading too (docs/decisions/2026-12-03-numeric-references-read-back.md).
+  let referenced = '';
+  for (const character of textOf(Math.ceil(largest / 5), credentials, random)) {
+    referenced += `&#${character.codePointAt(0)};`;
+    if (referenced.length >= largest) break;
+  }
+  push('hostile', referenced, 'vendor text as `&#…;` references', compiled, credentials, false);
 
   const smallest = textOf(Math.min(...options.sizes), credentials, random);
   const uncompiledMs = time(Math.max(1, Math.floor(options.runs / 5)), () => redact(smallest, credentials));
