@@ -398,40 +398,36 @@ function scanWithReferencesRead(
   if (first === -1) return;
   const read = readNumericReferences(text, first);
   if (read === undefined) return;
-  const { decoded, from, to } = read;
+  const { decoded } = read;
   const found = (start: number, end: number, kind: PatternKind = 0) => {
     if (kind === 1) [start, end] = widenInBlob(decoded, start, end);
-    starts.push(from[start] as number);
-    ends.push(to[end - 1] as number);
+    starts.push(read.startOf(start));
+    ends.push(read.endOf(end - 1));
   };
   for (const index of indexes) index.scan(decoded, found);
 }
 
 /**
- * `text` with each numeric character reference replaced by the character it stands for, and for each UTF-16
- * unit of the result where in `text` it starts (`from`) and ends (`to`); `undefined` when `text` holds no
- * reference. A reference to no character (0, past U+10FFFF) stays as it is written.
+ * `text` with each numeric character reference replaced by the character it stands for, and, for a UTF-16
+ * unit of the result, where in `text` it starts (`startOf`) and ends (`endOf`); `undefined` when `text`
+ * holds no reference. A reference to no character (0, past U+10FFFF) stays as it is written. Only the
+ * references are recorded (where each begins in the result and in `text`), so the map costs memory in
+ * the number of references, not the length of the text; a unit is placed by a binary search among them.
  */
 function readNumericReferences(
   text: string,
   first: number,
-): { decoded: string; from: Int32Array; to: Int32Array } | undefined {
-  const from = new Int32Array(text.length);
-  const to = new Int32Array(text.length);
+): { decoded: string; startOf(unit: number): number; endOf(unit: number): number } | undefined {
+  // For the k-th reference: its first unit in the result, how many units it gave (1 or 2), and where it
+  // starts and ends in `text`.
+  const at: number[] = [];
+  const units: number[] = [];
+  const sourceStart: number[] = [];
+  const sourceEnd: number[] = [];
   let decoded = '';
-  let length = 0;
   let copied = 0;
-  let any = false;
-  const copy = (end: number) => {
-    decoded += text.slice(copied, end);
-    for (let index = copied; index < end; index += 1) {
-      from[length] = index;
-      to[length] = index + 1;
-      length += 1;
-    }
-  };
-  for (let at = first; at !== -1; at = text.indexOf('&#', at)) {
-    let index = at + 2;
+  for (let position = first; position !== -1; position = text.indexOf('&#', position)) {
+    let index = position + 2;
     const x = text.charCodeAt(index);
     const hex = x === 120 || x === 88;
     if (hex) index += 1;
@@ -452,25 +448,44 @@ function readNumericReferences(
       if (code > 0x10ffff) break;
     }
     if (index === digitsStart || code === 0 || code > 0x10ffff || text.charCodeAt(index) !== 59) {
-      at += 1;
+      position += 1;
       continue;
     }
-    const end = index + 1;
-    copy(at);
+    decoded += text.slice(copied, position);
     const character = String.fromCodePoint(code);
+    at.push(decoded.length);
+    units.push(character.length);
+    sourceStart.push(position);
+    sourceEnd.push(index + 1);
     decoded += character;
-    for (let unit = 0; unit < character.length; unit += 1) {
-      from[length] = at;
-      to[length] = end;
-      length += 1;
-    }
-    copied = end;
-    any = true;
-    at = end;
+    copied = index + 1;
+    position = copied;
   }
-  if (!any) return undefined;
-  copy(text.length);
-  return { decoded, from, to };
+  if (at.length === 0) return undefined;
+  decoded += text.slice(copied);
+  // The last reference whose first unit is at or before `unit`, or -1.
+  const referenceAt = (unit: number): number => {
+    let low = 0;
+    let high = at.length - 1;
+    let found = -1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      if ((at[middle] as number) <= unit) {
+        found = middle;
+        low = middle + 1;
+      } else high = middle - 1;
+    }
+    return found;
+  };
+  // Where `unit` stands in `text`: inside reference k, or that many units after its end (or from the start).
+  const place = (unit: number, end: boolean): number => {
+    const k = referenceAt(unit);
+    if (k === -1) return end ? unit + 1 : unit;
+    const after = unit - (at[k] as number) - (units[k] as number);
+    if (after < 0) return end ? (sourceEnd[k] as number) : (sourceStart[k] as number);
+    return (sourceEnd[k] as number) + after + (end ? 1 : 0);
+  };
+  return { decoded, startOf: (unit) => place(unit, false), endOf: (unit) => place(unit, true) };
 }
 
 const patternsOnly = /* @__PURE__ */ new Scrubber([]);
