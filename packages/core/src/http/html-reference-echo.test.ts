@@ -340,3 +340,55 @@ describe('a secret echoed with some of its characters as numeric references', ()
     );
   });
 });
+
+describe('a secret that holds numeric references of its own', () => {
+  it('echoed with other characters as references too: the whole echo goes, its own references included', () => {
+    // The helper's repros, then generated: plain runs of the secret, some written as references, around
+    // references the secret holds as text.
+    for (const [secret, echoed] of [
+      ['ab&#59;cd&#59;ef', '&#97;b&#59;cd&#59;e&#102;'],
+      ['abcdefgh&#59;ijklmnop', '&#97;bcdefgh&#59;ijklmno&#112;'],
+      ['SecretHead&#1;SecretTail99', '&#83;ecretHead&#1;&#83;ecretTail99'],
+      ['pw&#1;Tok3', '&#112;w&#1;Tok3'],
+    ] as const) {
+      const secrets = new SecretSet();
+      secrets.add(secret);
+      expect(secrets.redact(`echo: ${echoed} end`)).toBe('echo: [REDACTED] end');
+    }
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.stringMatching(/^[a-zA-Z0-9]{1,6}$/),
+            fc.constantFrom('&#59;', '&#1;', '&#x41;', '&#0065;'),
+          ),
+          { minLength: 3, maxLength: 8 },
+        ),
+        fc.array(fc.integer({ min: -1, max: 4 }), { minLength: 64, maxLength: 64 }),
+        (parts, styles) => {
+          const secret = parts.join('');
+          // As a page shows it, the secret is still long enough to be one (references read back: 8 or more).
+          const shown = parts.reduce((length, part) => length + (part.startsWith('&#') ? 1 : part.length), 0);
+          fc.pre(secret.includes('&#') && shown >= 8);
+          let style = 0;
+          const echoed = parts
+            .map((part) =>
+              part.startsWith('&#')
+                ? part
+                : [...part]
+                    .map((character) => {
+                      const chosen = styles[style++ % styles.length] as number;
+                      return chosen === -1 ? character : reference(character, chosen);
+                    })
+                    .join(''),
+            )
+            .join('');
+          const secrets = new SecretSet();
+          secrets.learnStream('stream-1', secret);
+          expect(secrets.redact(`echo: ${echoed} end`)).toBe('echo: [REDACTED] end');
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -36,6 +36,15 @@ function referenceForms(secret: string): {
   add(secret);
   add(secret.toLowerCase());
   add(secret.toUpperCase());
+  // Its own numeric references read back, as written out in one pass here.
+  if (/&#(?:[0-9]+|[xX][0-9a-fA-F]+);/.test(secret))
+    add(
+      secret.replace(/&#(?:([0-9]+)|[xX]([0-9a-fA-F]+));/g, (whole, decimal?: string, hex?: string) => {
+        const code =
+          decimal !== undefined ? Number.parseInt(decimal, 10) : Number.parseInt(hex as string, 16);
+        return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+      }),
+    );
   for (const encoded of urlForms(secret)) {
     add(encoded);
     add(lowerHex(encoded));
@@ -217,6 +226,8 @@ describe('classifiedSecretForms', () => {
     fc.stringMatching(/^[0-9a-f]{8}$/),
     fc.stringMatching(/^[A-Za-z0-9]{4,24}$/),
     fc.string({ unit: 'binary', maxLength: 30 }),
+    // Values holding numeric references of their own, valid or not.
+    fc.string({ unit: fc.constantFrom('&#', '&#x', '5', '9', '0', 'A', 'f', ';', 'b'), maxLength: 14 }),
   );
 
   it('gives exactly the forms of the reference construction, in its order', () => {

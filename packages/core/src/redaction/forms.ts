@@ -1,3 +1,5 @@
+import { readNumericReferences } from './references.js';
+
 /** Values shorter than this are too likely to match ordinary text to be replaced blindly. */
 export const minimumSecretLength = 4;
 
@@ -87,6 +89,11 @@ export function classifiedSecretForms(secret: string): {
   add(secret);
   add(secret.toLowerCase());
   add(secret.toUpperCase());
+  // A secret holding numeric references of its own (`ab&#59;cd`), as a page shows it (`ab;cd`): redaction
+  // reads a text's references back before it looks again, so an echo that also writes other characters
+  // of the secret as references (`&#97;b&#59;cd`) reads as this form.
+  const read = secret.includes('&#') ? readNumericReferences(secret)?.decoded : undefined;
+  if (read !== undefined) add(read);
   // Characters every URL encoding keeps as they are: the forms below would all be the secret itself.
   if (!urlSafe.test(secret)) {
     for (const encoded of urlForms(secret)) {
