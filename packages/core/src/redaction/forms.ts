@@ -7,7 +7,8 @@ const base64Alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
 
 /**
  * Every text a secret can take where a vendor or a library echoes it: the value itself, all lower case and
- * all upper case (hex tokens are case-insensitive, and URL parsing lower-cases a host); URL-encoded as a
+ * all upper case (hex tokens are case-insensitive, and URL parsing lower-cases a host); a secret holding
+ * numeric references of its own (`ab&#59;cd`), with them read back (`ab;cd`, as a page shows it); URL-encoded as a
  * path or query component (upper- and lower-case hex, `+` for spaces), with every byte percent-encoded, and
  * URL-encoded twice; JSON-escaped (with `\/`, with `\uXXXX` for non-ASCII, with every character as
  * `\uXXXX`, and as Go's `encoding/json` writes it: `<`, `>`, `&`, U+2028 and U+2029 as `\u003c`, `\u003e`,
