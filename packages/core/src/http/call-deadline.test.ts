@@ -11,6 +11,7 @@ import type { LiveStream } from '../live-stream.js';
 import { callDeadlineOf, isClientOptions, startCall } from '../options.js';
 import type { CallOptions, LiveStreamProvider } from '../provider.js';
 import { SecretSet } from '../secrets.js';
+import type { HttpHooks } from './hooks.js';
 import { createHttpClient } from './http-client.js';
 
 // `totalTimeoutMs` bounds a whole neutral call: `startCall` fixes one deadline when the provider's operation
@@ -68,22 +69,33 @@ function timedVendor(stepMs: number) {
 
 const slowStep = fc.integer({ min: limitMs / 2, max: limitMs - 1 });
 
+/**
+ * `provider.get('s1')` through a client (the clock and hooks given as a container and client options) or
+ * called directly (the same in the call's runtime): its stream, or what it rejected with.
+ */
+function getThrough(
+  provider: LiveStreamProvider,
+  viaClient: boolean,
+  clock: () => number,
+  hooks?: HttpHooks,
+): Promise<unknown> {
+  if (viaClient) {
+    const container = createContainer();
+    container.register(tokens.clock, { useValue: clock });
+    const client = createLiveStreamClient(provider, hooks ? { container, hooks } : { container });
+    return client.get('s1').catch((error: unknown) => error);
+  }
+  return provider
+    .get('s1', { runtime: hooks ? { clock, hooks } : { clock } })
+    .catch((error: unknown) => error);
+}
+
 describe('totalTimeoutMs bounds a whole call', () => {
   it('through a client and called directly: the request that starts past the deadline is not sent, a TimeoutError', async () => {
     await fc.assert(
       fc.asyncProperty(slowStep, fc.boolean(), async (stepMs, viaClient) => {
         const vendor = timedVendor(stepMs);
-        let outcome: unknown;
-        if (viaClient) {
-          const container = createContainer();
-          container.register(tokens.clock, { useValue: vendor.clock });
-          const client = createLiveStreamClient(vendor.provider, { container });
-          outcome = await client.get('s1').catch((error: unknown) => error);
-        } else {
-          outcome = await vendor.provider
-            .get('s1', { runtime: { clock: vendor.clock } })
-            .catch((error: unknown) => error);
-        }
+        const outcome = await getThrough(vendor.provider, viaClient, vendor.clock);
         expect(vendor.sent).toEqual(['/room/s1', '/egress/s1']);
         expect(TimeoutError.isInstance(outcome), String(outcome)).toBe(true);
         const error = outcome as TimeoutError;
@@ -179,17 +191,7 @@ describe("totalTimeoutMs is the call's wall-clock time, its synchronous hooks in
             now += responseHookMs;
           },
         };
-        let outcome: unknown;
-        if (viaClient) {
-          const container = createContainer();
-          container.register(tokens.clock, { useValue: clock });
-          const client = createLiveStreamClient(vendor.provider, { container, hooks });
-          outcome = await client.get('s1').catch((error: unknown) => error);
-        } else {
-          outcome = await vendor.provider
-            .get('s1', { runtime: { clock, hooks } })
-            .catch((error: unknown) => error);
-        }
+        const outcome = await getThrough(vendor.provider, viaClient, clock, hooks);
         // The k-th request (from 0) starts once the hooks of the k before it have run, and is sent only
         // when that is before the deadline.
         const perRequest = requestHookMs + responseHookMs;
