@@ -3,9 +3,9 @@ import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UniliveError } from './errors/unilive-error.js';
-import { indexWork } from './redaction/fingerprints.js';
+import { fragmentScanBudget, indexWork } from './redaction/fingerprints.js';
 import { isCredentialName } from './redaction/patterns.js';
-import { truncatedFormsOf, truncatedScanBudget } from './redaction/truncated.js';
+import { truncatedFormsOf } from './redaction/truncated.js';
 import {
   knownOnlyByBeginning,
   maxWholeSecretLength,
@@ -650,7 +650,7 @@ describe('SecretSet.learnTruncated: the cost of a hostile text', () => {
             (total, beginning) => total + truncatedFormsOf(beginning).length,
             0,
           );
-          expect(steps).toBeLessThanOrEqual(truncatedScanBudget(text.length) + 65 + 16 * forms);
+          expect(steps).toBeLessThanOrEqual(fragmentScanBudget(text.length) + 65 + 16 * forms);
           expect(out).not.toContain(copy.slice(-8));
           expect(holdsStretch(out, rest.join(''))).toBe(false);
         },

@@ -4,6 +4,7 @@ import {
   type FormEntry,
   FragmentIndex,
   fragmentLength,
+  fragmentScanBudget,
   SecretIds,
   sortedBucketSize,
 } from './redaction/fingerprints.js';
@@ -548,6 +549,13 @@ export class SecretSet implements Redactor, Iterable<string> {
     this.#holders,
     true,
   );
+  // What a scan reads the fragment index through: with a bound on its comparisons in proportion to the
+  // text, past which it finishes coarsely, hiding more (see fragmentScanBudget). Learned values are chosen
+  // by vendors' answers: values of many lengths sharing their first characters, against a text of those
+  // characters, would otherwise cost every length at every place.
+  readonly #boundedFragments: SecretIndex = {
+    scan: (text, found) => this.#fragments.scan(text, found, fragmentScanBudget(text.length)),
+  };
   readonly #limit: number;
   // Values known only by their beginning (`learnTruncated`): made by the first one, so a set that never
   // learns one scans nothing more.
@@ -918,7 +926,9 @@ export class SecretSet implements Redactor, Iterable<string> {
     if (this.#pending.size > 0) this.#indexPending();
     this.#scrubber ??= compile(
       [...this.#credentials, ...[...this.#groups.values()].flat()],
-      this.#truncated ? [this.#index, this.#fragments, this.#truncated] : [this.#index, this.#fragments],
+      this.#truncated
+        ? [this.#index, this.#boundedFragments, this.#truncated]
+        : [this.#index, this.#boundedFragments],
     );
     return this.#scrubber;
   }

@@ -207,6 +207,31 @@ export class FingerprintIndex {
   }
 }
 
+/**
+ * The steps (see `indexWork`: characters compared, forms probed, Z-arrays computed, characters of forms
+ * computed; not the index's upkeep, such as sorting a large bucket's forms once per change to it) one scan
+ * of a {@link FragmentIndex} of learned values or of values' beginnings may take on a text of `length`
+ * characters before it finishes coarsely: {@link fragmentStepsPerCharacter} per character and
+ * {@link fragmentBaseSteps}. Ordinary text takes under 1 a character, texts crafted to repeat the
+ * beginnings' characters up to some 170 (`abab…` against 64 beginnings of 12 such characters); beginnings
+ * of different lengths against runs of their characters took 1,800 to 5,600, some 1.6 to 3.6 s of CPU per
+ * 100 kB. See `docs/decisions/2026-12-01-truncated-secrets.md` and
+ * `docs/decisions/2026-12-04-learned-values-scan-bound.md`.
+ * @internal
+ */
+export function fragmentScanBudget(length: number): number {
+  return fragmentStepsPerCharacter * length + fragmentBaseSteps;
+}
+
+/** @internal See {@link fragmentScanBudget}. */
+export const fragmentStepsPerCharacter = 256;
+
+/**
+ * @internal See {@link fragmentScanBudget}: what a short text may take, such as computing a form's
+ * Z-array (its length and the text's) or searching a large bucket's sorted forms a few times.
+ */
+export const fragmentBaseSteps = 50_000;
+
 /** How many characters of a cut secret betray it: shorter fragments are left alone. */
 export const fragmentLength = 8;
 
@@ -677,8 +702,10 @@ class SortedForms {
    * The length of the longest cut fragment of a form here that the text holds from `anchor` (forwards,
    * or backwards from it when `fromEnd`): at least {@link fragmentLength} characters the text shares with
    * a form longer than that, where the text then stops following that form at a word's end. 0 if none.
-   * `whole`, when given, is called with the end of every form here (not cut-only) the text holds whole
-   * from the anchor (only forwards).
+   * A form the text holds whole (not cut-only) and longer than the longest cut fragment makes it 0: the
+   * fragment lies within the form, which `whole` hears of when given (only forwards; called at most once,
+   * with the end of the longest such form) and which the forms' own index finds otherwise. Every shorter
+   * stretch, whole or cut, lies within the one reported, which is all a redaction needs.
    */
   longestCut(text: string, anchor: number, matches: ScanMatches, whole?: (end: number) => void): number {
     const forms = this.#forms;
@@ -735,8 +762,12 @@ class SortedForms {
     // followed so far go: every length between them is shared by the whole run.
     const at = firstAtLeast(Number.POSITIVE_INFINITY, false);
     let kept = Math.max(at > 0 ? shared(at - 1) : 0, at < forms.length ? shared(at) : 0);
-    // Every length at which a form parts from the text is visited, going down: a form the text holds whole
-    // parts from it at its own length, so `whole` hears of every one.
+    // Every length at which a form parts from the text is visited, going down, until the first where the
+    // text holds a form whole (a form parts from it at its own length) or a cut fragment ends. Whatever a
+    // shorter length could report lies within that stretch (same anchor, same kind), reported now: a whole
+    // form by `whole` (or, backwards and without `whole`, by whatever finds the forms whole, forwards from
+    // where the form begins). Forms of hundreds of lengths sharing their first characters (`a` × 8 to 263)
+    // against a text of those characters would otherwise visit every length at every place.
     let cut = 0;
     while (kept >= fragmentLength) {
       // The forms the text follows for at least `kept` characters.
@@ -746,25 +777,19 @@ class SortedForms {
       // Those of exactly that length (first in the run) are the text itself, not a cut.
       let first = low;
       while (first < high && (forms[first] as string).length === kept) first += 1;
-      if (whole && first > low && !fromEnd) {
-        for (let at = low; at < first; at += 1) {
-          if (this.#cutOnly[at]) continue;
-          whole(anchor + kept);
-          break;
-        }
-      }
+      let held = false;
+      for (let at = low; at < first && !held; at += 1) held = !this.#cutOnly[at];
+      if (held && whole && !fromEnd) whole(anchor + kept);
       // The text must stop where a word ends (or end there); of the longer forms, one must go on otherwise
       // than the text does.
       if (
-        cut === 0 &&
         (next === -1 || !isWordCharacter(next)) &&
         first < high &&
         (this.#at(forms[first] as string, kept) !== next ||
           this.#at(forms[high - 1] as string, kept) !== next)
-      ) {
-        if (!whole) return kept;
+      )
         cut = kept;
-      }
+      if (cut > 0 || held) break;
       kept = Math.max(low > 0 ? shared(low - 1) : 0, high < forms.length ? shared(high) : 0);
     }
     return cut;

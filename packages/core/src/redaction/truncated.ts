@@ -4,6 +4,7 @@ import {
   type FormEntry,
   FragmentIndex,
   fragmentLength,
+  fragmentScanBudget,
   sortedBucketSize,
 } from './fingerprints.js';
 import { classifiedSecretForms, isBase64Character } from './forms.js';
@@ -36,31 +37,6 @@ export const truncatedSecretLimit = 64;
  * key that long. See `docs/decisions/2026-12-01-truncated-secrets.md`.
  */
 export const truncatedKeptLength = 1_024;
-
-/**
- * The steps (see `indexWork`: characters compared, forms probed, Z-arrays computed, characters of the
- * beginnings' forms computed; not the index's upkeep, such as sorting a large bucket's forms once per
- * change to it) one scan's search for beginnings' forms may take on a text of `length` characters before
- * it finishes coarsely:
- * {@link truncatedStepsPerCharacter} per character and {@link truncatedBaseSteps}. Ordinary text takes
- * under 1 a character, texts crafted to repeat the beginnings' characters up to some 170 (`abab…`
- * against 64 beginnings of 12 such characters); beginnings of different lengths against runs of their
- * characters took 1,800 to 5,600, some 1.6 to 3.6 s of CPU per 100 kB. See
- * `docs/decisions/2026-12-01-truncated-secrets.md`.
- * @internal
- */
-export function truncatedScanBudget(length: number): number {
-  return truncatedStepsPerCharacter * length + truncatedBaseSteps;
-}
-
-/** @internal See {@link truncatedScanBudget}. */
-export const truncatedStepsPerCharacter = 256;
-
-/**
- * @internal See {@link truncatedScanBudget}: what a short text may take, such as computing a form's
- * Z-array (its length and the text's) or searching a large bucket's sorted forms a few times.
- */
-export const truncatedBaseSteps = 50_000;
 
 /**
  * `value` as a string of its own: a slice of a longer string (a beginning cut out of a 4 MB answer) keeps
@@ -111,9 +87,9 @@ export function withoutBrokenEnd(value: string): string {
  * the word in that form's alphabet (see {@link plainWordEnds} and {@link blobWordEnds}). Forms of eight
  * characters are found whole by a rolling-hash index, longer ones by a fragment index; the word ends are
  * computed once per scan, in one pass, and only when something was found. The fragment index's
- * comparisons get a budget of steps in proportion to the text ({@link truncatedScanBudget}); once spent,
+ * comparisons get a budget of steps in proportion to the text ({@link fragmentScanBudget}); once spent,
  * the rest of the text is scanned coarsely, in one pass, hiding more, never less. So a scan costs at
- * most {@link truncatedStepsPerCharacter} steps per character of the text, plus a constant, whatever the
+ * most {@link fragmentStepsPerCharacter} steps per character of the text, plus a constant, whatever the
  * beginnings held. Each value is held as the pieces it is given (one, unless it is longer than a key can be), and
  * only the most recent `limit` values are kept.
  */
@@ -195,12 +171,12 @@ export class TruncatedIndex {
   /**
    * Calls `found(start, end, kind)` for every stretch of `text` a held value's secret may cover. `budget`:
    * the steps the fragment index's comparisons may take before it finishes coarsely, hiding more (see
-   * {@link truncatedScanBudget}, the default).
+   * {@link fragmentScanBudget}, the default).
    */
   scan(
     text: string,
     found: (start: number, end: number, kind: PatternKind) => void,
-    budget = truncatedScanBudget(text.length),
+    budget = fragmentScanBudget(text.length),
   ): void {
     if (this.#values.size === 0) return;
     let plainEnds: Int32Array | undefined;
