@@ -636,6 +636,14 @@ class SortedForms {
   readonly #owners: string[] = [];
   // Whether each form is looked for only cut short (see FormEntry).
   readonly #cutOnly: boolean[] = [];
+  // Whether the next form begins with this one (read from this list's end). A form that begins another has
+  // all those between them begin with it too (they sort between), so the text follows it exactly as far as
+  // it follows the last form of that chain, up to its own length: only the forms no other begins with (the
+  // chain's last) are compared with the text. `a` × 8 to 263 are one chain; each costs no comparison table.
+  readonly #extended: boolean[] = [];
+  // Per form, the last of its chain (see #extended), rebuilt at the first search after a change.
+  #chainEnds = new Int32Array(0);
+  #chainEndsStale = true;
   // How far the text follows the form at each place from the anchor of the `longestCut` under way, where
   // `#followedIn` holds that call's number: its binary searches probe the same forms again and again (each
   // starts at the middle), and each probe compares up to 64 characters.
@@ -685,6 +693,34 @@ class SortedForms {
     this.#forms.splice(at, 0, form);
     this.#owners.splice(at, 0, owner);
     this.#cutOnly.splice(at, 0, cutOnly);
+    this.#extended.splice(at, 0, false);
+    this.#linkAround(at);
+    this.#linkAround(at + 1);
+  }
+
+  // Whether the form at `at - 1` begins the one at `at` (the list's end has nothing after it).
+  #linkAround(at: number): void {
+    this.#chainEndsStale = true;
+    if (at === 0) return;
+    const forms = this.#forms;
+    const before = forms[at - 1] as string;
+    const after = forms[at];
+    let begins = after !== undefined && after.length >= before.length;
+    for (let index = 0; begins && index < before.length; index += 1)
+      begins = this.#at(before, index) === this.#at(after as string, index);
+    indexWork.steps += before.length;
+    this.#extended[at - 1] = begins;
+  }
+
+  // Per form, the last form of its chain: the only one of them the text is compared with.
+  #chainEndsOf(): Int32Array {
+    if (!this.#chainEndsStale) return this.#chainEnds;
+    const count = this.#forms.length;
+    if (this.#chainEnds.length < count) this.#chainEnds = new Int32Array(count * 2);
+    const ends = this.#chainEnds;
+    for (let at = count - 1; at >= 0; at -= 1) ends[at] = this.#extended[at] ? (ends[at + 1] as number) : at;
+    this.#chainEndsStale = false;
+    return ends;
   }
 
   remove(form: string, owner: string): void {
@@ -694,6 +730,8 @@ class SortedForms {
       this.#forms.splice(at, 1);
       this.#owners.splice(at, 1);
       this.#cutOnly.splice(at, 1);
+      this.#extended.splice(at, 1);
+      this.#linkAround(at);
       return;
     }
   }
@@ -725,13 +763,22 @@ class SortedForms {
     const call = this.#calls;
     const followed = this.#followed;
     const followedIn = this.#followedIn;
+    const chainEnds = this.#chainEndsOf();
     // How far the text follows the form at `place` from the anchor: compared directly while short, read
     // from the form's Z-array (once per scan) past that, so a periodic form against a periodic text costs
     // no more than in the plain check; once per form and call.
     const shared = (place: number): number => {
       if (followedIn[place] === call) return followed[place] as number;
       const form = forms[place] as string;
-      const length = fromEnd ? matches.suffixAt(form, anchor) : matches.prefixAt(form, anchor);
+      const end = chainEnds[place] as number;
+      // A form the chain's last begins with: the text follows it as far as it follows that one, at most
+      // its own length.
+      const length =
+        end !== place
+          ? Math.min(shared(end), form.length)
+          : fromEnd
+            ? matches.suffixAt(form, anchor)
+            : matches.prefixAt(form, anchor);
       followed[place] = length;
       followedIn[place] = call;
       return length;
