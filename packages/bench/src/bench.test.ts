@@ -197,7 +197,10 @@ describe('the benchmark harness', () => {
       'hostile',
       'hostile',
       'hostile',
+      'hostile',
     ]);
+    // The last: 256 learned keys of `a`s of as many lengths, against a text of `a`s.
+    expect(redaction.results.at(-1)?.secrets).toBe(256);
     for (const result of redaction.results) {
       expect(result.medianMs).toBeGreaterThanOrEqual(0);
       expect(result.bytes).toBeGreaterThan(0);

@@ -190,6 +190,13 @@ export function measureRedaction(options: RedactionOptions): RedactionReport {
     if (referenced.length >= largest) break;
   }
   push('hostile', referenced, 'vendor text as `&#…;` references', compiled, credentials, false);
+  // Learned values a vendor made share their first characters at many lengths, against a text of those
+  // characters: every place held every length (docs/decisions/2026-12-04-learned-values-scan-bound.md).
+  const runKeys = Array.from({ length: 256 }, (_, at) => 'a'.repeat(8 + at));
+  const runs = new SecretSet();
+  runs.learn(...runKeys);
+  runs.redact('');
+  push('hostile', 'a'.repeat(largest), '256 learned keys `a` × 8 to 263, a text of `a`', runs, runKeys, false);
 
   const smallest = textOf(Math.min(...options.sizes), credentials, random);
   const uncompiledMs = time(Math.max(1, Math.floor(options.runs / 5)), () => redact(smallest, credentials));
