@@ -544,7 +544,7 @@ export function renderMarkdown(report: BenchReport, previous?: string): string {
       `Scrubbing a vendor's text before it enters an error, a log line or a hook event, with ${number(redaction.secrets)} secrets known: ` +
         `as credentials (compiled once into one automaton: ${number(redaction.compileMs, 1)} ms) and as stream keys learned one per stream (a rolling-hash index). ` +
         'Every form of every secret is looked for (raw, URL-encoded, JSON-escaped, base64 at each alignment), and the credential patterns. ' +
-        'The text is vendor-like (words, JSON, RTMP URLs, a secret every 100 characters or so); the hostile texts made the former patterns backtrack. ' +
+        'The text is vendor-like (words, JSON, RTMP URLs, a secret every 100 characters or so); the hostile texts made the former patterns backtrack, and the last, 256 learned keys of `a`s of as many lengths against a text of `a`s, made each place cost every length. ' +
         "The former code is unilive's redaction before this version (`src/redaction-baseline.ts`): one split/join pass per form of every secret, then five regular expressions. " +
         `Without a provider's set, \`redact(text, secrets)\` compiles a list of secrets the first time it is given and reuses that for the same array: ${number(redaction.uncompiledMs, 1)} ms per call on the smallest text, the same array each time.`,
       '',
