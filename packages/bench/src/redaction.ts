@@ -196,7 +196,14 @@ export function measureRedaction(options: RedactionOptions): RedactionReport {
   const runs = new SecretSet();
   runs.learn(...runKeys);
   runs.redact('');
-  push('hostile', 'a'.repeat(largest), '256 learned keys `a` × 8 to 263, a text of `a`', runs, runKeys, false);
+  push(
+    'hostile',
+    'a'.repeat(largest),
+    '256 learned keys `a` × 8 to 263, a text of `a`',
+    runs,
+    runKeys,
+    false,
+  );
 
   const smallest = textOf(Math.min(...options.sizes), credentials, random);
   const uncompiledMs = time(Math.max(1, Math.floor(options.runs / 5)), () => redact(smallest, credentials));
