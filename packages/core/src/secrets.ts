@@ -387,8 +387,11 @@ class Scrubber implements Redactor {
  * stretch found there mapped back to the references and characters it was read from. An echo that wrote
  * every character of a secret as a reference, or only some (an encoder of the non-alphanumeric ones, a
  * filter-defeating mix), is found in every form the indexes hold, without a form per mix, and a secret
- * costs no numeric forms of its own (they are 5 to 8 characters per character). A text without `&#` costs
- * one search; one with references is read once more, in time linear in its length.
+ * costs no numeric forms of its own (they are 5 to 8 characters per character). A reading that still holds
+ * `&#` is read once more ({@link referenceReadings} in all): a secret holding a reference of its own
+ * (`ab&#59;cd`) echoed with that reference's `&` escaped too (`&#97;b&#38;#59;cd`) reads as itself only
+ * then. A text without `&#` costs one search; one with references is read at most twice more, each
+ * reading no longer than the one before, in time linear in its length.
  */
 function scanWithReferencesRead(
   text: string,
@@ -396,18 +399,39 @@ function scanWithReferencesRead(
   starts: number[],
   ends: number[],
 ) {
-  const first = text.indexOf('&#');
-  if (first === -1) return;
-  const read = readNumericReferences(text, first);
-  if (read === undefined) return;
-  const { decoded } = read;
-  const found = (start: number, end: number, kind: PatternKind = 0) => {
-    if (kind === 1) [start, end] = widenInBlob(decoded, start, end);
-    starts.push(read.startOf(start));
-    ends.push(read.endOf(end - 1));
-  };
-  for (const index of indexes) index.scan(decoded, found);
+  let reading = text;
+  let first = text.indexOf('&#');
+  // Where a unit of the current reading starts in `text`, and where in `text` it ends (exclusive).
+  let startOf = (unit: number) => unit;
+  let endOf = (unit: number) => unit + 1;
+  for (let depth = 0; depth < referenceReadings && first !== -1; depth += 1) {
+    const read = readNumericReferences(reading, first);
+    if (read === undefined) return;
+    const outerStart = startOf;
+    const outerEnd = endOf;
+    startOf = (unit) => outerStart(read.startOf(unit));
+    endOf = (unit) => outerEnd(read.endOf(unit) - 1);
+    const decoded = read.decoded;
+    const placeStart = startOf;
+    const placeEnd = endOf;
+    const found = (start: number, end: number, kind: PatternKind = 0) => {
+      if (kind === 1) [start, end] = widenInBlob(decoded, start, end);
+      starts.push(placeStart(start));
+      ends.push(placeEnd(end - 1));
+    };
+    for (const index of indexes) index.scan(decoded, found);
+    reading = decoded;
+    first = decoded.indexOf('&#');
+  }
 }
+
+/**
+ * How many times a text is read with its numeric references decoded: the second reading decodes a
+ * reference whose `&` an echo escaped as a reference too. Bounded, so a text nesting escapes deeper
+ * (`&#38;#38;#38;…`) costs at most that many scans.
+ * @internal
+ */
+export const referenceReadings = 2;
 
 const patternsOnly = /* @__PURE__ */ new Scrubber([]);
 

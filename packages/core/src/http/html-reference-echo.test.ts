@@ -326,6 +326,8 @@ describe('a secret echoed with some of its characters as numeric references', ()
             fc.constantFrom('a', 'b', '1', ' ', '&', '#', ';', 'x'),
             fc.integer({ min: 0x61, max: 0x7a }).map((code) => `&#${code};`),
             fc.integer({ min: 0x30, max: 0x39 }).map((code) => `&#x${code.toString(16)};`),
+            // A reference whose `&` is itself a reference: the second reading decodes it.
+            fc.integer({ min: 0x61, max: 0x7a }).map((code) => `&#38;#${code};`),
           ),
           { maxLength: 60 },
         ),
@@ -386,6 +388,88 @@ describe('a secret that holds numeric references of its own', () => {
           const secrets = new SecretSet();
           secrets.learnStream('stream-1', secret);
           expect(secrets.redact(`echo: ${echoed} end`)).toBe('echo: [REDACTED] end');
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('echoed with the `&` of its own references escaped as a reference too: the whole echo goes', () => {
+    // An escaper that writes `&` as `&#38;` (or `&#x26;`) turns the secret's own `&#59;` into `&#38;#59;`;
+    // with its other characters written as references too, only a reading of the first reading shows it.
+    const secrets = new SecretSet();
+    secrets.add('ab&#59;cd&#59;ef');
+    expect(secrets.redact('echo: &#97;b&#38;#59;cd&#38;#59;e&#102; end')).toBe('echo: [REDACTED] end');
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.stringMatching(/^[a-zA-Z0-9]{1,6}$/),
+            fc.constantFrom('&#59;', '&#1;', '&#x41;', '&#0065;'),
+          ),
+          { minLength: 3, maxLength: 8 },
+        ),
+        fc.array(fc.integer({ min: -1, max: 4 }), { minLength: 64, maxLength: 64 }),
+        fc.constantFrom('&#38;', '&#x26;', '&#X0026;'),
+        fc.boolean(),
+        (parts, styles, ampersand, learned) => {
+          const secret = parts.join('');
+          const shown = parts.reduce((length, part) => length + (part.startsWith('&#') ? 1 : part.length), 0);
+          fc.pre(secret.includes('&#') && shown >= 8);
+          let style = 0;
+          const echoed = parts
+            .map((part) =>
+              part.startsWith('&#')
+                ? `${ampersand}${part.slice(1)}`
+                : [...part]
+                    .map((character) => {
+                      const chosen = styles[style++ % styles.length] as number;
+                      return chosen === -1 ? character : reference(character, chosen);
+                    })
+                    .join(''),
+            )
+            .join('');
+          const secrets = new SecretSet();
+          if (learned) secrets.learnStream('stream-1', secret);
+          else secrets.add(secret);
+          expect(secrets.redact(`echo: ${echoed} end`)).toBe('echo: [REDACTED] end');
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('a secret echoed as references escaped twice', () => {
+  it('the `&` of its references written as a reference again (a second numeric-only escaper): redacted, the text around kept', () => {
+    // `S` as `&#83;`, then that `&` as `&#38;`: `&#38;#83;`. The first reading shows `&#83;`, the second
+    // `S`. Some characters plain, some escaped once, some twice, in every reference style.
+    const secrets = new SecretSet();
+    secrets.add('Secret-Key-123');
+    expect(secrets.redact('echo: &#38;#83;ecret-&#38;#x4B;ey-123 end')).toBe('echo: [REDACTED] end');
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[a-zA-Z0-9_-]{10,24}$/),
+        fc.array(fc.tuple(fc.integer({ min: -1, max: 4 }), fc.boolean()), {
+          minLength: 24,
+          maxLength: 24,
+        }),
+        fc.constantFrom('&#38;', '&#x26;', '&#X0026;'),
+        fc.boolean(),
+        fc.constantFrom('', ' said', ' (&#38;#40;)', ' &#38;amp;'),
+        (secret, styles, ampersand, learned, after) => {
+          const echoed = [...secret]
+            .map((character, index) => {
+              const [style, twice] = styles[index] as [number, boolean];
+              if (style === -1) return character;
+              const once = reference(character, style);
+              return twice ? `${ampersand}${once.slice(1)}` : once;
+            })
+            .join('');
+          const secrets = new SecretSet();
+          if (learned) secrets.learnStream('stream-1', secret);
+          else secrets.add(secret);
+          expect(secrets.redact(`echo: ${echoed}${after} end`)).toBe(`echo: [REDACTED]${after} end`);
         },
       ),
       { numRuns: 500 },
