@@ -344,14 +344,16 @@ describe('a secret echoed with some of its characters as numeric references', ()
 });
 
 describe('a secret that holds numeric references of its own', () => {
-  it('echoed with other characters as references too: the whole echo goes, its own references included', () => {
+  it('echoed with other characters as references too, its own references as they are or with their `&` escaped: the whole echo goes', () => {
     // The helper's repros, then generated: plain runs of the secret, some written as references, around
-    // references the secret holds as text.
+    // references the secret holds as text, those written as they are or with their `&` as a reference (an
+    // escaper writing `&` as `&#38;`: the first reading shows the secret as it is).
     for (const [secret, echoed] of [
       ['ab&#59;cd&#59;ef', '&#97;b&#59;cd&#59;e&#102;'],
       ['abcdefgh&#59;ijklmnop', '&#97;bcdefgh&#59;ijklmno&#112;'],
       ['SecretHead&#1;SecretTail99', '&#83;ecretHead&#1;&#83;ecretTail99'],
       ['pw&#1;Tok3', '&#112;w&#1;Tok3'],
+      ['ab&#59;cd&#59;ef', '&#97;b&#38;#59;cd&#38;#59;e&#102;'],
     ] as const) {
       const secrets = new SecretSet();
       secrets.add(secret);
@@ -367,53 +369,11 @@ describe('a secret that holds numeric references of its own', () => {
           { minLength: 3, maxLength: 8 },
         ),
         fc.array(fc.integer({ min: -1, max: 4 }), { minLength: 64, maxLength: 64 }),
-        (parts, styles) => {
-          const secret = parts.join('');
-          // As a page shows it, the secret is still long enough to be one (references read back: 8 or more).
-          const shown = parts.reduce((length, part) => length + (part.startsWith('&#') ? 1 : part.length), 0);
-          fc.pre(secret.includes('&#') && shown >= 8);
-          let style = 0;
-          const echoed = parts
-            .map((part) =>
-              part.startsWith('&#')
-                ? part
-                : [...part]
-                    .map((character) => {
-                      const chosen = styles[style++ % styles.length] as number;
-                      return chosen === -1 ? character : reference(character, chosen);
-                    })
-                    .join(''),
-            )
-            .join('');
-          const secrets = new SecretSet();
-          secrets.learnStream('stream-1', secret);
-          expect(secrets.redact(`echo: ${echoed} end`)).toBe('echo: [REDACTED] end');
-        },
-      ),
-      { numRuns: 500 },
-    );
-  });
-
-  it('echoed with the `&` of its own references escaped as a reference too: the whole echo goes', () => {
-    // An escaper that writes `&` as `&#38;` (or `&#x26;`) turns the secret's own `&#59;` into `&#38;#59;`;
-    // with its other characters written as references too, only a reading of the first reading shows it.
-    const secrets = new SecretSet();
-    secrets.add('ab&#59;cd&#59;ef');
-    expect(secrets.redact('echo: &#97;b&#38;#59;cd&#38;#59;e&#102; end')).toBe('echo: [REDACTED] end');
-    fc.assert(
-      fc.property(
-        fc.array(
-          fc.oneof(
-            fc.stringMatching(/^[a-zA-Z0-9]{1,6}$/),
-            fc.constantFrom('&#59;', '&#1;', '&#x41;', '&#0065;'),
-          ),
-          { minLength: 3, maxLength: 8 },
-        ),
-        fc.array(fc.integer({ min: -1, max: 4 }), { minLength: 64, maxLength: 64 }),
-        fc.constantFrom('&#38;', '&#x26;', '&#X0026;'),
+        fc.constantFrom('&', '&#38;', '&#x26;', '&#X0026;'),
         fc.boolean(),
         (parts, styles, ampersand, learned) => {
           const secret = parts.join('');
+          // As a page shows it, the secret is still long enough to be one (references read back: 8 or more).
           const shown = parts.reduce((length, part) => length + (part.startsWith('&#') ? 1 : part.length), 0);
           fc.pre(secret.includes('&#') && shown >= 8);
           let style = 0;
@@ -435,7 +395,7 @@ describe('a secret that holds numeric references of its own', () => {
           expect(secrets.redact(`echo: ${echoed} end`)).toBe('echo: [REDACTED] end');
         },
       ),
-      { numRuns: 500 },
+      { numRuns: 800 },
     );
   });
 });
