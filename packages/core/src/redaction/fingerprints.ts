@@ -323,8 +323,10 @@ export class FragmentIndex {
     this.#enter(this.#heads, head, id);
     this.#enter(this.#tails, tail, id);
     // Most indexes have no bucket large enough to be sorted: no lookup then.
-    if (this.#sortedHeads.size > 0) this.#sortedHeads.get(head)?.[kind].insert(form, secret, cutOnly);
-    if (this.#sortedTails.size > 0) this.#sortedTails.get(tail)?.[kind].insert(form, secret, cutOnly);
+    if (this.#sortedHeads.size > 0)
+      keepSorted(this.#sortedHeads, head, kind, (list) => list.insert(form, secret, cutOnly));
+    if (this.#sortedTails.size > 0)
+      keepSorted(this.#sortedTails, tail, kind, (list) => list.insert(form, secret, cutOnly));
   }
 
   remove(secret: string, form: string, kind: PatternKind): void {
@@ -427,9 +429,8 @@ export class FragmentIndex {
     secret: string,
     kind: PatternKind,
   ): void {
-    const lists = sorted.get(key);
-    if (!lists) return;
-    lists[kind].remove(form, secret);
+    if (!sorted.has(key)) return;
+    keepSorted(sorted, key, kind, (list) => list.remove(form, secret));
     // A bucket that shrank well below the size that made it sorted goes back to the plain check.
     const slot = buckets.find(key);
     const cell = slot === -1 ? 0 : (buckets.first[slot] as number);
@@ -441,16 +442,17 @@ export class FragmentIndex {
     const sorted = fromEnd ? this.#sortedTails : this.#sortedHeads;
     let lists = sorted.get(key);
     if (!lists) {
-      lists = [new SortedForms(fromEnd), new SortedForms(fromEnd)];
+      const entries: [SortedEntry[], SortedEntry[]] = [[], []];
       for (const secret of this.#secretsOf(cell)) {
         for (const [form, kind, cutOnly = false] of this.formsOf(secret)) {
           if (form.length <= fragmentLength) continue;
           const end = shortKey(
             fingerprint(fromEnd ? form.slice(-fragmentLength) : form.slice(0, fragmentLength)),
           );
-          if (end === key) lists[kind].insert(form, secret, cutOnly);
+          if (end === key) entries[kind].push([form, secret, cutOnly]);
         }
       }
+      lists = [SortedForms.of(fromEnd, entries[0]), SortedForms.of(fromEnd, entries[1])];
       sorted.set(key, lists);
     }
     return lists;
@@ -624,6 +626,31 @@ class CoarseHits {
 
 const kinds = [0, 1] as const;
 type KindLists = [SortedForms, SortedForms];
+// A form, the secret it is a form of, and whether it is looked for only cut short.
+type SortedEntry = readonly [form: string, owner: string, cutOnly: boolean];
+
+/**
+ * How many inserts and removals a bucket's sorted forms take one by one before they are dropped, to be
+ * sorted afresh in one go at the bucket's next hit: each change shifts the arrays (a step per form), so a
+ * walk that rotates the keys of thousands of streams sharing their first characters made every change cost
+ * the bucket's size (8,000 keys: 1.6 s), where sorting again costs its size times a logarithm, once.
+ */
+const sortedChangesKept = 64;
+
+// Applies `change` to the sorted forms of `key` and `kind`, when the bucket keeps them; drops the bucket's
+// lists once they took more than sortedChangesKept changes since they were sorted.
+function keepSorted(
+  sorted: Map<number, KindLists>,
+  key: number,
+  kind: PatternKind,
+  change: (list: SortedForms) => void,
+): void {
+  const lists = sorted.get(key);
+  if (!lists) return;
+  const list = lists[kind];
+  change(list);
+  if (list.changes > sortedChangesKept) sorted.delete(key);
+}
 
 /**
  * Forms sharing their first (or, `fromEnd`, last) eight characters, in the order of their characters read
@@ -644,6 +671,8 @@ class SortedForms {
   // Per form, the last of its chain (see #extended), rebuilt at the first search after a change.
   #chainEnds = new Int32Array(0);
   #chainEndsStale = true;
+  /** Inserts and removals since the forms were sorted in one go (see `sortedChangesKept`). */
+  changes = 0;
   // How far the text follows the form at each place from the anchor of the `longestCut` under way, where
   // `#followedIn` holds that call's number: its binary searches probe the same forms again and again (each
   // starts at the middle), and each probe compares up to 64 characters.
@@ -652,6 +681,29 @@ class SortedForms {
   #calls = 0;
 
   constructor(private readonly fromEnd: boolean) {}
+
+  /**
+   * The forms of `entries`, sorted in one go (equal forms in the order given, as inserting them one by one
+   * would leave them): a step per character of the forms and per comparison.
+   */
+  static of(fromEnd: boolean, entries: readonly SortedEntry[]): SortedForms {
+    const list = new SortedForms(fromEnd);
+    const order = entries.map((_, at) => at);
+    order.sort((a, b) => {
+      indexWork.steps += 1;
+      return list.#compare((entries[a] as SortedEntry)[0], (entries[b] as SortedEntry)[0]) || a - b;
+    });
+    for (const at of order) {
+      const [form, owner, cutOnly] = entries[at] as SortedEntry;
+      indexWork.steps += form.length;
+      list.#forms.push(form);
+      list.#owners.push(owner);
+      list.#cutOnly.push(cutOnly);
+      list.#extended.push(false);
+    }
+    for (let at = 1; at <= order.length; at += 1) list.#linkAround(at);
+    return list;
+  }
 
   #at(form: string, index: number): number {
     return this.fromEnd ? form.charCodeAt(form.length - 1 - index) : form.charCodeAt(index);
@@ -689,7 +741,10 @@ class SortedForms {
 
   insert(form: string, owner: string, cutOnly: boolean): void {
     indexWork.steps += form.length;
+    this.changes += 1;
     const at = this.#place(form, true);
+    // The splices shift every form after `at`.
+    indexWork.steps += this.#forms.length - at;
     this.#forms.splice(at, 0, form);
     this.#owners.splice(at, 0, owner);
     this.#cutOnly.splice(at, 0, cutOnly);
@@ -725,8 +780,10 @@ class SortedForms {
 
   remove(form: string, owner: string): void {
     indexWork.steps += form.length;
+    this.changes += 1;
     for (let at = this.#place(form, false); this.#forms[at] === form; at += 1) {
       if (this.#owners[at] !== owner) continue;
+      indexWork.steps += this.#forms.length - at;
       this.#forms.splice(at, 1);
       this.#owners.splice(at, 1);
       this.#cutOnly.splice(at, 1);
