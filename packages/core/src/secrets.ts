@@ -388,10 +388,10 @@ class Scrubber implements Redactor {
  * every character of a secret as a reference, or only some (an encoder of the non-alphanumeric ones, a
  * filter-defeating mix), is found in every form the indexes hold, without a form per mix, and a secret
  * costs no numeric forms of its own (they are 5 to 8 characters per character). A reading that still holds
- * `&#` is read once more ({@link referenceReadings} in all): a secret holding a reference of its own
- * (`ab&#59;cd`) echoed with that reference's `&` escaped too (`&#97;b&#38;#59;cd`) reads as itself only
- * then. A text without `&#` costs one search; one with references is read at most twice more, each
- * reading no longer than the one before, in time linear in its length.
+ * `&#` is read once more ({@link referenceReadings} in all): an echo escaped twice, its references' `&`
+ * written as `&#38;` by a second escaper (`&#38;#83;ecret`), reads as the secret only then. A text without
+ * `&#` costs one search; one with references is read at most twice more, each reading no longer than the
+ * one before, in time linear in its length.
  */
 function scanWithReferencesRead(
   text: string,
@@ -407,13 +407,11 @@ function scanWithReferencesRead(
   for (let depth = 0; depth < referenceReadings && first !== -1; depth += 1) {
     const read = readNumericReferences(reading, first);
     if (read === undefined) return;
-    const outerStart = startOf;
-    const outerEnd = endOf;
+    const { decoded } = read;
+    const [outerStart, outerEnd] = [startOf, endOf];
     startOf = (unit) => outerStart(read.startOf(unit));
     endOf = (unit) => outerEnd(read.endOf(unit) - 1);
-    const decoded = read.decoded;
-    const placeStart = startOf;
-    const placeEnd = endOf;
+    const [placeStart, placeEnd] = [startOf, endOf];
     const found = (start: number, end: number, kind: PatternKind = 0) => {
       if (kind === 1) [start, end] = widenInBlob(decoded, start, end);
       starts.push(placeStart(start));
