@@ -10,21 +10,22 @@ import type { ProviderCapabilities } from '@unilive/core';
  * - no region choice, no low-latency mode, no documented name field (streams may come back without one);
  * - RTMP ingest only; HLS, the hosted player (video and audio-only) and, while online, an RTMP pull URL.
  */
-export const liveApiCapabilities: ProviderCapabilities = {
-  lifecycle: 'toggle',
-  start: true,
-  stop: true,
-  restart: true,
-  update: true,
-  delete: true,
-  recording: true,
-  restream: true,
-  regions: false,
-  lowLatency: false,
-  broadcastingStatus: true,
-  names: false,
-  ingestProtocols: ['rtmp'],
-  playbackProtocols: ['hls', 'embed', 'rtmp'],
-  maxNameLength: 200,
-  states: ['ready', 'stopped', 'unknown'],
-};
+export const liveApiCapabilities: ProviderCapabilities = /* @__PURE__ */ (() =>
+  Object.freeze({
+    lifecycle: 'toggle',
+    start: true,
+    stop: true,
+    restart: true,
+    update: true,
+    delete: true,
+    recording: true,
+    restream: true,
+    regions: false,
+    lowLatency: false,
+    broadcastingStatus: true,
+    names: false,
+    ingestProtocols: Object.freeze(['rtmp'] as const),
+    playbackProtocols: Object.freeze(['hls', 'embed', 'rtmp'] as const),
+    maxNameLength: 200,
+    states: Object.freeze(['ready', 'stopped', 'unknown'] as const),
+  }))();

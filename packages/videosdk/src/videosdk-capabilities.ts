@@ -10,26 +10,27 @@ import type { VideosdkApiVersion } from './videosdk-api-version.js';
  * "Go live with RTMP"). No status field exists in any version of the v1 reference, so the API cannot tell
  * whether video is arriving. The name limit is undocumented; 200 is unilive's own limit.
  */
-export const videosdkV1Capabilities: ProviderCapabilities = {
-  lifecycle: 'always-on',
-  start: false,
-  stop: false,
-  restart: false,
-  update: true,
-  delete: true,
-  recording: true,
-  restream: true,
-  regions: false,
-  lowLatency: false,
-  broadcastingStatus: false,
-  // v1 live streams have no webhooks at all.
-  broadcastingEvents: false,
-  names: true,
-  ingestProtocols: ['rtmp'],
-  playbackProtocols: ['hls'],
-  maxNameLength: 200,
-  states: ['ready'],
-};
+export const videosdkV1Capabilities: ProviderCapabilities = /* @__PURE__ */ (() =>
+  Object.freeze({
+    lifecycle: 'always-on',
+    start: false,
+    stop: false,
+    restart: false,
+    update: true,
+    delete: true,
+    recording: true,
+    restream: true,
+    regions: false,
+    lowLatency: false,
+    broadcastingStatus: false,
+    // v1 live streams have no webhooks at all.
+    broadcastingEvents: false,
+    names: true,
+    ingestProtocols: Object.freeze(['rtmp'] as const),
+    playbackProtocols: Object.freeze(['hls'] as const),
+    maxNameLength: 200,
+    states: Object.freeze(['ready'] as const),
+  }))();
 
 /**
  * What the v2 room API can do. `start` and `stop` start and end the room's HLS egress (`/v2/hls/start`,
@@ -38,27 +39,28 @@ export const videosdkV1Capabilities: ProviderCapabilities = {
  * session runs, which the HLS composer itself keeps open, so it does not tell whether the encoder's video
  * arrives: `broadcasting` is not reported.
  */
-export const videosdkV2Capabilities: ProviderCapabilities = /* @__PURE__ */ (() => ({
-  lifecycle: 'explicit',
-  start: true,
-  stop: true,
-  restart: true,
-  update: true,
-  delete: true,
-  recording: true,
-  restream: true,
-  regions: false,
-  lowLatency: false,
-  broadcastingStatus: false,
-  // session-started / ended tell of the room session, which the HLS composer itself keeps open.
-  broadcastingEvents: false,
-  names: false,
-  ingestProtocols: ['webrtc'],
-  playbackProtocols: ['hls'],
-  maxNameLength: 200,
-  // The v2 state table (`videosdkV2State`): a room and its HLS egress.
-  states: ['disabled', 'stopped', 'starting', 'ready', 'stopping'],
-}))();
+export const videosdkV2Capabilities: ProviderCapabilities = /* @__PURE__ */ (() =>
+  Object.freeze({
+    lifecycle: 'explicit',
+    start: true,
+    stop: true,
+    restart: true,
+    update: true,
+    delete: true,
+    recording: true,
+    restream: true,
+    regions: false,
+    lowLatency: false,
+    broadcastingStatus: false,
+    // session-started / ended tell of the room session, which the HLS composer itself keeps open.
+    broadcastingEvents: false,
+    names: false,
+    ingestProtocols: Object.freeze(['webrtc'] as const),
+    playbackProtocols: Object.freeze(['hls'] as const),
+    maxNameLength: 200,
+    // The v2 state table (`videosdkV2State`): a room and its HLS egress.
+    states: Object.freeze(['disabled', 'stopped', 'starting', 'ready', 'stopping'] as const),
+  }))();
 
 /** The capability table of each API version. */
 export const videosdkCapabilities: Readonly<Record<VideosdkApiVersion, ProviderCapabilities>> = {

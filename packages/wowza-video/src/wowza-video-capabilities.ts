@@ -11,23 +11,24 @@ import type { ProviderCapabilities } from '@unilive/core';
  * - Ingest: RTMP (`other_rtmp`), RTSP (`other_rtsp`), SRT (`other_srt`) and WebRTC (`other_webrtc`) push.
  * - Playback: HLS, the hosted page (embed), and the direct RTMP, RTSP, WOWZ and WebRTC URLs.
  */
-export const wowzaVideoCapabilities: ProviderCapabilities = {
-  lifecycle: 'explicit',
-  start: true,
-  stop: true,
-  restart: true,
-  update: true,
-  delete: true,
-  recording: true,
-  restream: false,
-  regions: true,
-  lowLatency: true,
-  broadcastingStatus: false,
-  // Its webhooks tell transcoder starts and stops, never whether the encoder's video arrives.
-  broadcastingEvents: false,
-  names: true,
-  ingestProtocols: ['rtmp', 'rtsp', 'srt', 'webrtc'],
-  playbackProtocols: ['hls', 'embed', 'rtmp', 'rtsp', 'wowz', 'webrtc'],
-  maxNameLength: 200,
-  states: ['stopped', 'starting', 'ready', 'stopping', 'resetting', 'unknown'],
-};
+export const wowzaVideoCapabilities: ProviderCapabilities = /* @__PURE__ */ (() =>
+  Object.freeze({
+    lifecycle: 'explicit',
+    start: true,
+    stop: true,
+    restart: true,
+    update: true,
+    delete: true,
+    recording: true,
+    restream: false,
+    regions: true,
+    lowLatency: true,
+    broadcastingStatus: false,
+    // Its webhooks tell transcoder starts and stops, never whether the encoder's video arrives.
+    broadcastingEvents: false,
+    names: true,
+    ingestProtocols: Object.freeze(['rtmp', 'rtsp', 'srt', 'webrtc'] as const),
+    playbackProtocols: Object.freeze(['hls', 'embed', 'rtmp', 'rtsp', 'wowz', 'webrtc'] as const),
+    maxNameLength: 200,
+    states: Object.freeze(['stopped', 'starting', 'ready', 'stopping', 'resetting', 'unknown'] as const),
+  }))();

@@ -1,7 +1,7 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { ProviderCapabilities } from '../capabilities.js';
 import { tokens } from '../di/tokens.js';
-import { AbortError, abortedMessage } from '../errors/errors.js';
+import { AbortError, abortedMessage, ResponseShapeError } from '../errors/errors.js';
 import { maskedValue, requestOf, servedOperation, UniliveError } from '../errors/unilive-error.js';
 import { emit, type HttpHooks, scrubbedBy } from '../http/hooks.js';
 import { sealHooks } from '../http/http-client.js';
@@ -11,7 +11,7 @@ import {
   type RateLimitOptions,
   type RequestGate,
 } from '../http/request-gate.js';
-import { assertValidId } from '../ids.js';
+import { assertValidId, idProblem } from '../ids.js';
 import {
   invalidInput,
   providerOptionsWarnings,
@@ -36,7 +36,7 @@ import {
   readOptions,
   startOptionRules,
 } from '../options.js';
-import { thrownKind } from '../own.js';
+import { ownValue, thrownKind } from '../own.js';
 import type {
   CallOptions,
   CallRuntime,
@@ -434,6 +434,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     }
     const reported = (stream: LiveStream) => this.reported('list', stream);
     const sought = callOptions.name;
+    const strict = callOptions.strict === true;
     const signal = callOptions.signal;
     const iterable: AsyncIterable<LiveStream> = {
       [Symbol.asyncIterator]: () => {
@@ -467,6 +468,8 @@ class DefaultLiveStreamClient implements LiveStreamClient {
         // Once the walk has said it is done (its end reached, or closed by `return`), it stays done,
         // whatever the signal does afterwards.
         let finished = false;
+        // Records the provider has yielded, counted for the message of one that cannot be used.
+        let record = 0;
         return {
           next: async () => {
             if (finished) return { done: true as const, value: undefined };
@@ -486,7 +489,35 @@ class DefaultLiveStreamClient implements LiveStreamClient {
                   finished = true;
                   return step;
                 }
-                if (sought !== undefined && step.value?.name !== sought) continue;
+                record += 1;
+                const problem = recordProblem(step.value);
+                if (problem !== undefined) {
+                  // A record with no usable id (a provider from outside this repository: the built-in
+                  // adapters skip such records themselves) cannot be read, updated or referenced: skipped
+                  // with a warning, or the strict walk's error, as a vendor's unusable record is. One whose
+                  // own name is another than the one sought is not the stream asked for.
+                  const named = typeof step.value === 'object' ? ownValue(step.value, 'name') : undefined;
+                  if (sought !== undefined && typeof named === 'string' && named !== sought) continue;
+                  // Named for the call the walk serves, as the adapters' pages name it (`findByName (list)`).
+                  const label = this.served === undefined ? 'list' : `${this.served} (list)`;
+                  const message = `${provider.id} ${label}: record ${record} of the walk ${problem.skipped}`;
+                  if (strict) {
+                    throw new ResponseShapeError({
+                      provider: provider.id,
+                      operation: this.served ?? 'list',
+                      message: `${provider.id} ${label}: record ${record} of the walk could not be used: ${problem.where}`,
+                      issues: [problem.issue],
+                      delivery: 'unknown',
+                    });
+                  }
+                  emit(this.hooks.onWarning, {
+                    provider: provider.id,
+                    operation: this.served ?? 'list',
+                    warning: { type: 'skipped-record', message },
+                  });
+                  continue;
+                }
+                if (sought !== undefined && step.value.name !== sought) continue;
                 return { done: false, value: reported(step.value) };
               }
             } catch (error) {
@@ -1039,3 +1070,26 @@ export { callOptionRules } from '../options.js';
 const providerNameRule: OptionRule = { check: () => true, expected: 'what the provider documents' };
 
 export { listOptionIssues, listOptionRules, startOptionRules } from '../options.js';
+
+/**
+ * Why a record a provider's walk yielded cannot be handed out as a stream: no object, or an id that no call
+ * (and no registry reference) can carry; undefined for a usable one. The value itself is never quoted.
+ */
+export function recordProblem(
+  record: unknown,
+): { where: string; skipped: string; issue: { path: string; expected: string } } | undefined {
+  if (typeof record !== 'object' || record === null) {
+    return {
+      where: 'expected a stream object',
+      skipped: 'was skipped: it is no stream object',
+      issue: { path: '$', expected: 'a stream object' },
+    };
+  }
+  const problem = idProblem(ownValue(record, 'id'));
+  if (problem === undefined) return undefined;
+  return {
+    where: `id: ${problem}`,
+    skipped: `was skipped: its id cannot be used (${problem})`,
+    issue: { path: 'id', expected: 'a stream id' },
+  };
+}

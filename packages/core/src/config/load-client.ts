@@ -12,6 +12,8 @@ import type { ProviderId } from '../live-stream.js';
 import { containerRule, hookRules, type OptionRule, optionRules, readOptions } from '../options.js';
 import { isArrayValue, plainObjectProblem } from '../own.js';
 import type { LiveStreamProvider } from '../provider.js';
+import { maskedFailure } from '../provider-secrets.js';
+import { toRedactor } from '../secrets.js';
 import {
   builtInProviderIds,
   describeUnknownName,
@@ -253,7 +255,9 @@ function buildProvider(
   try {
     provider = factory(settings);
   } catch (error) {
-    if (UniliveError.isInstance(error)) throw error;
+    // A typed refusal (an InvalidInputError naming the setting, as adapters throw) keeps its class and
+    // fields, masked by the same values: an outside factory may have put the value it refused in its text.
+    if (UniliveError.isInstance(error)) throw maskedFailure(error, toRedactor(secrets));
     throw new InvalidInputError({
       provider: id,
       operation: 'configure',

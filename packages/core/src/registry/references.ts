@@ -62,31 +62,52 @@ export function parseStreamReference(reference: unknown, operation = 'reference'
       id: checkedId(id, 'reference', operation),
     };
   }
-  if (typeof reference === 'object' && reference !== null && !Array.isArray(reference)) {
-    // Own properties only: an object whose `provider` or `id` comes from Object.prototype names nothing.
-    const ref = ownValue(reference, 'ref');
-    if (ref !== undefined) {
-      // A registry's stream: `provider` on it is the vendor's id, never the registry name, so `ref` decides.
-      if (typeof ref !== 'string') throw referenceError(operation, 'reference.ref', 'expected a string');
-      const parsed = parseStreamReference(ref, operation);
-      const id = ownValue(reference, 'id');
-      if (id !== undefined && id !== parsed.id) {
-        throw referenceError(operation, 'reference.id', 'expected the id in reference.ref');
-      }
-      return parsed;
+  if (typeof reference === 'object' && reference !== null) {
+    // Read once, own properties only (an object whose `provider` or `id` comes from Object.prototype names
+    // nothing). An object whose reads throw (a getter, a Proxy's trap, a revoked Proxy) is the caller's
+    // mistake, named as such with what it threw as the cause: never that value thrown as it is.
+    let read: { array: boolean; ref: unknown; provider: unknown; id: unknown };
+    try {
+      read = {
+        array: Array.isArray(reference),
+        ref: ownValue(reference, 'ref'),
+        provider: ownValue(reference, 'provider'),
+        id: ownValue(reference, 'id'),
+      };
+    } catch (error) {
+      throw referenceError(
+        operation,
+        'reference',
+        'could not be read (a getter or a Proxy in it threw)',
+        error,
+      );
     }
-    const provider = ownValue(reference, 'provider');
-    const id = ownValue(reference, 'id');
-    return {
-      provider: checkedName(provider, 'reference.provider', operation),
-      id: checkedId(id, 'reference.id', operation),
-    };
+    if (!read.array) return parseReferenceObject(read, operation);
   }
   throw referenceError(
     operation,
     'reference',
     `expected "<name>${referenceSeparator}<id>" or { provider, id }`,
   );
+}
+
+function parseReferenceObject(
+  { ref, provider, id }: { ref: unknown; provider: unknown; id: unknown },
+  operation: string,
+): ParsedStreamReference {
+  if (ref !== undefined) {
+    // A registry's stream: `provider` on it is the vendor's id, never the registry name, so `ref` decides.
+    if (typeof ref !== 'string') throw referenceError(operation, 'reference.ref', 'expected a string');
+    const parsed = parseStreamReference(ref, operation);
+    if (id !== undefined && id !== parsed.id) {
+      throw referenceError(operation, 'reference.id', 'expected the id in reference.ref');
+    }
+    return parsed;
+  }
+  return {
+    provider: checkedName(provider, 'reference.provider', operation),
+    id: checkedId(id, 'reference.id', operation),
+  };
 }
 
 function checkedName(name: unknown, path: string, operation: string): string {
@@ -101,11 +122,17 @@ function checkedId(id: unknown, path: string, operation: string): string {
   return id as string;
 }
 
-function referenceError(operation: string, path: string, message: string): InvalidInputError {
+function referenceError(
+  operation: string,
+  path: string,
+  message: string,
+  cause?: unknown,
+): InvalidInputError {
   return new InvalidInputError({
     operation,
     message: `Invalid input for ${operation}: ${path}: ${message}`,
     issues: [{ path, message }],
     delivery: 'not-sent',
+    ...(cause === undefined ? {} : { cause }),
   });
 }

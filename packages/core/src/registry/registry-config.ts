@@ -97,7 +97,9 @@ export async function createLiveStreamRegistryFromConfig(
   // included) besides the registry's.
   const hooks = options.hooks ?? containerHooks(options.container);
   const clientOptions = hooks ? { ...options, hooks: withoutOnError(hooks) } : options;
-  const clients: Record<string, LiveStreamClient> = {};
+  // A Map, so the registry's order is the entries' order: an object would put names that are whole
+  // numbers (`'2024'`, an account named by its customer number) first.
+  const clients = new Map<string, LiveStreamClient>();
   for (const [index, entry] of entries.entries()) {
     if (typeof entry !== 'object' || entry === null || isArrayValue(entry)) {
       throw configurationError(`providers.${index}`, 'expected an object such as { provider: "liveapi" }');
@@ -131,14 +133,14 @@ export async function createLiveStreamRegistryFromConfig(
         name === undefined ? `cannot be used as a name (${problem}): set name` : problem,
       );
     }
-    if (Object.hasOwn(clients, registryName)) {
+    if (clients.has(registryName)) {
       throw configurationError(
         `providers.${index}.name`,
         'expected a name no earlier entry has: give each account of one vendor its own name',
       );
     }
     try {
-      clients[registryName] = await createLiveStreamClientFromConfig(settings, clientOptions);
+      clients.set(registryName, await createLiveStreamClientFromConfig(settings, clientOptions));
     } catch (error) {
       throw InvalidInputError.isInstance(error) ? within(error, index) : error;
     }

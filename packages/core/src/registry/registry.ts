@@ -11,6 +11,7 @@ import {
   quietClient,
   type RequestOptions,
   readHooks,
+  recordProblem,
   callOptionRules as requestRules,
   type StartRequestOptions,
   servingClient,
@@ -165,6 +166,7 @@ export interface RegistryProvider {
   name: string;
   /** The vendor's provider id. */
   providerId: ProviderId;
+  /** What routing and migrations read of it: a frozen copy of its provider's, taken when the registry was made. */
   capabilities: ProviderCapabilities;
   /** The client the registry calls it through, for vendor-specific calls. */
   client: LiveStreamClient;
@@ -182,7 +184,11 @@ export interface RegistryProvider {
  * first step. A `list` walk that has said it is done stays done, whatever the signal does afterwards.
  */
 export interface LiveStreamRegistry {
-  /** The providers, in the registry's order (the order `list` walks them in). */
+  /**
+   * The providers, in the registry's order (the order `list` walks them in). Frozen, entries included: each
+   * entry's `capabilities` is the copy the registry read when it was made, checked and frozen, which is
+   * what routing and migrations read (a provider whose capabilities change later is not followed).
+   */
   readonly providers: readonly RegistryProvider[];
   /** The order `create` tries candidates in, by name. */
   readonly routingOrder: readonly string[];
@@ -272,10 +278,13 @@ export interface LiveStreamRegistryOptions {
   /**
    * The providers by name (letters, digits, `_`, `-`): an adapter's provider, or a client already made
    * (kept as it is, with its own hooks and rate limit). The same vendor may appear under several names (two
-   * accounts). Their order is the registry's order: the object's own key order, in which JavaScript puts
-   * names that are whole numbers (`'1'`) first; `routing.order` and `list({ providers })` say it explicitly.
+   * accounts). Their order is the registry's order: a `Map`'s insertion order, or an object's own key
+   * order, in which JavaScript puts names that are whole numbers (`'1'`) first (a `Map` keeps `'2024'` where
+   * it was put); `routing.order` and `list({ providers })` say it explicitly.
    */
-  providers: Readonly<Record<string, LiveStreamProvider | LiveStreamClient>>;
+  providers:
+    | Readonly<Record<string, LiveStreamProvider | LiveStreamClient>>
+    | ReadonlyMap<string, LiveStreamProvider | LiveStreamClient>;
   routing?: RoutingOptions;
   /**
    * Hooks of every client the registry makes, and where its own warnings (`fallback`, `skipped-provider`) go.
@@ -318,7 +327,9 @@ const runningStates: readonly LiveStreamState[] = ['ready', 'starting'];
  * await registry.start(stream.ref);
  * ```
  * @throws InvalidInputError (`operation: 'configure'`) for no providers, a name that could make references
- *   ambiguous, something that is neither a provider nor a client, a routing order that is not every name
+ *   ambiguous, something that is neither a provider nor a client, capabilities (of a provider or of a
+ *   client's provider) whose protocol lists, `maxNameLength` or flags routing reads are not of their types
+ *   (`providers.<name>.capabilities.<field>`), a routing order that is not every name
  *   once, or one that cannot be read (`routing.order` or `routing.order.<index>`, `could not be read`, the
  *   thrown value as `cause`).
  */
@@ -364,7 +375,9 @@ export function createLiveStreamRegistry(input: LiveStreamRegistryOptions): Live
   // configuration error naming where, not whatever it threw.
   let named: [string, unknown][];
   try {
-    named = Object.keys(given).map((name) => [name, (given as Record<string, unknown>)[name]]);
+    named = isInstanceOf(given, Map)
+      ? [...Map.prototype.entries.call(given)]
+      : Object.keys(given).map((name) => [name, (given as Record<string, unknown>)[name]]);
   } catch {
     throw configurationError('providers', 'could not be read (a getter or a Proxy in it threw)');
   }
@@ -378,9 +391,12 @@ export function createLiveStreamRegistry(input: LiveStreamRegistryOptions): Live
       return undefined;
     }
   };
-  const entries: Entry[] = named.map(([name, value]) => {
+  const entries: Entry[] = named.map(([name, value], index) => {
     const problem = providerNameProblem(name);
-    if (problem) throw configurationError(`providers.${name}`, `name: ${problem}`);
+    // A Map's key may be no string: named by its place, never printed.
+    if (problem) {
+      throw configurationError(`providers.${typeof name === 'string' ? name : index}`, `name: ${problem}`);
+    }
     const kind = kindOf(value);
     const client =
       kind === 'client'
@@ -407,11 +423,21 @@ export function createLiveStreamRegistry(input: LiveStreamRegistryOptions): Live
       // Called without its `onError`: the registry raises it for its own calls (`failed`).
       quietClients.set(client, quietClient(client));
     }
-    return { name, providerId: client.providerId, capabilities: client.capabilities, client };
+    // Read once, checked and copied frozen: routing and migrations read this copy, so neither a provider
+    // whose capabilities are malformed (an outside adapter, a client over one) nor code changing the
+    // object afterwards (adapters of one vendor share theirs) can make a call fail untyped or route
+    // differently from what `providers` shows.
+    const capabilities = readCapabilities(client, name);
+    return Object.freeze({ name, providerId: client.providerId, capabilities, client });
   });
   const routing = options.routing ?? (Object.create(null) as RoutingOptions);
   const order = routingOrderOf(entries, routing.order);
-  return new DefaultLiveStreamRegistry(entries, order, routing, options.hooks ?? Object.create(null));
+  return new DefaultLiveStreamRegistry(
+    Object.freeze(entries),
+    Object.freeze(order),
+    routing,
+    options.hooks ?? Object.create(null),
+  );
 }
 
 function isClient(value: unknown): value is LiveStreamClient {
@@ -481,6 +507,41 @@ const listRule: OptionRule = {
   expected: 'an array of provider names',
 };
 
+// A provider's capabilities as the registry keeps them: the fields routing and migrations read are of
+// their types (a missing flag reads false), else a configuration error naming the first that is not.
+function readCapabilities(client: LiveStreamClient, name: string): ProviderCapabilities {
+  const path = `providers.${name}.capabilities`;
+  let copy: ProviderCapabilities;
+  try {
+    const given: unknown = client.capabilities;
+    if (typeof given !== 'object' || given === null || isArrayValue(given)) {
+      throw configurationError(path, 'expected the capabilities object of a provider');
+    }
+    copy = frozenCopy(ownFields(given)) as unknown as ProviderCapabilities;
+  } catch (error) {
+    if (InvalidInputError.isInstance(error)) throw error;
+    throw configurationError(path, unreadable, error);
+  }
+  const fields = copy as unknown as Record<string, unknown>;
+  const protocols = (key: string) => {
+    const value = fields[key];
+    return isArrayValue(value) && (value as unknown[]).every((item) => typeof item === 'string');
+  };
+  const problem = !protocols('ingestProtocols')
+    ? ['ingestProtocols', 'expected a list of protocol names']
+    : !protocols('playbackProtocols')
+      ? ['playbackProtocols', 'expected a list of protocol names']
+      : !(typeof fields.maxNameLength === 'number' && fields.maxNameLength >= 1)
+        ? ['maxNameLength', 'expected a number of code points, at least 1']
+        : capabilityFlags.find((flag) => fields[flag] !== undefined && typeof fields[flag] !== 'boolean');
+  if (typeof problem === 'string') throw configurationError(`${path}.${problem}`, 'expected a boolean');
+  if (problem !== undefined) throw configurationError(`${path}.${problem[0]}`, problem[1] as string);
+  return copy;
+}
+
+// The flags routing, migrations and the registry's calls read: each a boolean, or absent (false).
+const capabilityFlags = ['stop', 'recording', 'restream', 'regions', 'lowLatency', 'names'] as const;
+
 function configurationError(path: string, message: string, cause?: unknown): InvalidInputError {
   return new InvalidInputError({
     operation: 'configure',
@@ -522,6 +583,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
   private readonly byName: Map<string, Entry>;
 
   constructor(
+    /** Frozen: entries and their capabilities are the copies routing reads. */
     readonly providers: readonly Entry[],
     private readonly order: readonly Entry[],
     private readonly routing: RoutingOptions,
@@ -716,7 +778,31 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
         try {
           // `findByName`'s walk is heard as `findByName` by the hooks, as its errors name it.
           const client = operation === 'list' ? callee(entry) : servingClient(callee(entry), operation);
+          let record = 0;
           for await (const stream of client.list(listOptions)) {
+            record += 1;
+            // A client handed in as it is may be one an application wrote: a record with no id a reference
+            // can carry is skipped (or the strict walk's error) as a client of this library skips it.
+            const problem = recordProblem(stream);
+            if (problem !== undefined) {
+              const where = `${entry.name} ${operation}: record ${record} of the walk`;
+              if (listOptions.strict) {
+                throw new ResponseShapeError({
+                  provider: entry.providerId,
+                  operation,
+                  message: `${where} could not be used: ${problem.where}`,
+                  issues: [problem.issue],
+                  delivery: 'unknown',
+                  providerName: entry.name,
+                });
+              }
+              emit(registry.hooks.onWarning, {
+                provider: entry.providerId,
+                operation,
+                warning: { type: 'skipped-record', message: `${where} ${problem.skipped}` },
+              });
+              continue;
+            }
             const ref = formatStreamReference(entry.name, stream.id);
             if (seen.has(ref)) continue;
             seen.add(ref);
@@ -910,7 +996,12 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     } catch (error) {
       throw annotate(error, source);
     }
-    const current = withRef(stream, source.name);
+    // A provider from outside this repository may answer a read with nothing, or with a stream whose
+    // fields the plan cannot read: a typed error naming the source, before anything is created.
+    const current = withRef(
+      migrationSource(checkedStream(stream, source, operation), source, operation),
+      source.name,
+    );
     const { input, warnings } = planMigrationInput(
       current,
       source.capabilities,
@@ -1107,7 +1198,14 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
       fitting.map(({ name, providerId, capabilities }) => ({ name, providerId, capabilities })),
     );
     const names = fitting.map((entry) => entry.name);
-    const chosen = await askChoose(choose, offered, frozenCopy(input), signal, names.length);
+    let chosen: string | unknown[];
+    try {
+      chosen = await askChoose(choose, offered, frozenCopy(input), signal, names.length);
+    } catch (error) {
+      // What `choose` threw (its cause) or the signal's reason: the caller's code, which may have read
+      // any provider's credentials (a quota service asked with the same account keys).
+      throw this.maskedByAll(error);
+    }
     const list = typeof chosen === 'string' ? [chosen] : chosen;
     const valid =
       list.length > 0 &&
@@ -1209,7 +1307,13 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
       delivery: 'not-sent',
       ...(operation === 'create' ? { maybeCreated: false } : {}),
     });
-    throw this.providers.reduce<unknown>((masked, each) => maskedFailure(masked, redactorOf(each)), error);
+    throw this.maskedByAll(error);
+  }
+
+  // An error no one provider's client has seen (an abort reason, what `routing.choose` threw), masked by
+  // every provider's secrets.
+  private maskedByAll(error: unknown): unknown {
+    return this.providers.reduce<unknown>((masked, each) => maskedFailure(masked, redactorOf(each)), error);
   }
 
   // The provider a walk with these options walks first, when its `providers` (a plain value) names known ones.
@@ -1535,6 +1639,56 @@ function maskedAnswer(stream: LiveStream, entry: Entry): LiveStream {
   if (!hasWarnings(stream)) return stream;
   const redactor = givenClients.get(entry.client);
   return redactor ? withMaskedWarnings(stream, redactor()) : stream;
+}
+
+// The source of a migration as the plan reads it: the fields it carries over (name, recording, restream
+// targets, the ingest protocol, what only the vendor has) of the neutral types, else a ResponseShapeError
+// naming the first field that is not (`delivery: 'unknown'`: only the source was read).
+function migrationSource(stream: LiveStream, entry: Entry, operation: string): LiveStream {
+  const isList = (value: unknown) => isArrayValue(value);
+  const isRecord = (value: unknown) => typeof value === 'object' && value !== null;
+  const fields = stream as unknown as Record<string, unknown>;
+  const checks: [string, string, (value: unknown) => boolean][] = [
+    ['name', 'a string', (value) => value === undefined || typeof value === 'string'],
+    ['recording', 'a boolean', (value) => value === undefined || typeof value === 'boolean'],
+    [
+      'restream',
+      'a list of restream targets',
+      (value) =>
+        value === undefined ||
+        (isList(value) &&
+          (value as unknown[]).every(
+            (target) =>
+              isRecord(target) &&
+              typeof ownValue(target, 'url') === 'string' &&
+              typeof ownValue(target, 'streamKey') === 'string',
+          )),
+    ],
+    [
+      'ingest',
+      'a list of ingest endpoints',
+      (value) => isList(value) && (value as unknown[]).every(isRecord),
+    ],
+    ['providerDetails', 'an object', (value) => value === undefined || isRecord(value)],
+  ];
+  for (const [path, expected, fits] of checks) {
+    let fine: boolean;
+    try {
+      fine = fits(ownValue(fields, path));
+    } catch {
+      fine = false;
+    }
+    if (fine) continue;
+    throw new ResponseShapeError({
+      provider: entry.providerId,
+      operation,
+      message: `${entry.name} ${operation}: the source stream cannot be migrated: ${path} (expected ${expected})`,
+      issues: [{ path, expected }],
+      delivery: 'unknown',
+      providerName: entry.name,
+    });
+  }
+  return stream;
 }
 
 // A provider's answer as the registry hands it on: a stream whose id can go in a reference. A third-party

@@ -112,11 +112,12 @@ export function routingGaps(capabilities: ProviderCapabilities, input: CreateLiv
 /**
  * Whether a failed `create` proves the vendor made nothing, and how: `not-sent` when nothing left this
  * machine (connection refused, DNS failure, credentials that could not be prepared, the request gate's
- * wait, the adapter refusing the input before sending), `refused` when the vendor answered 429 or refused
- * the credentials (401, 403). Undefined otherwise: a timeout, reset, 5xx, 408 or unreadable success may
- * have made the stream, an error without `delivery` proves nothing, and a caller's abort is no reason to
- * go elsewhere. Other refusals (400, 404, 409, 422) made nothing either, but say the request is wrong, not
- * that the vendor is unavailable: they are not failed over.
+ * wait, the adapter refusing the input before sending), `refused` when the vendor answered 429, or
+ * another refusal the adapter reads as a rate limit (a `RateLimitError`: Wowza Video's 409 "limit reached"
+ * on create), or refused the credentials (401, 403). Undefined otherwise: a timeout, reset, 5xx, 408 or
+ * unreadable success may have made the stream, an error without `delivery` proves nothing, and a caller's
+ * abort is no reason to go elsewhere. Other refusals (400, 404, 409, 422) made nothing either, but say the
+ * request is wrong, not that the vendor is unavailable: they are not failed over.
  */
 export function provesNothingMade(error: unknown): 'not-sent' | 'refused' | undefined {
   if (!UniliveError.isInstance(error)) return undefined;

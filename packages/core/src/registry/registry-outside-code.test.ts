@@ -1,0 +1,455 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fakeProvider, fullCapabilities } from '../../test/fake-provider.js';
+import { everything, leaks, secrets } from '../../test/leak-views.js';
+import type { ProviderCapabilities } from '../capabilities.js';
+import { createLiveStreamClient } from '../client/live-stream-client.js';
+import { createLiveStreamClientFromConfig } from '../config/load-client.js';
+import { InvalidInputError, ResponseShapeError } from '../errors/errors.js';
+import { UniliveError } from '../errors/unilive-error.js';
+import type { RequestEvent } from '../http/hooks.js';
+import type { LiveStream } from '../live-stream.js';
+import type { LiveStreamProvider } from '../provider.js';
+import { createLiveStreamRegistry, type RegistryProvider } from './registry.js';
+import { createLiveStreamRegistryFromConfig } from './registry-config.js';
+
+// A registry takes part with code it does not know: a third-party provider or client, a factory a
+// configuration names, the caller's `routing.choose`, the reference objects it is handed, and code that
+// reads `registry.providers`. Whatever that code does, the registry's calls end in typed errors that hold
+// no credential, and what it shows is what it routes by.
+
+/** A stream a third-party provider may answer, with any id. */
+const streamOf = (id: unknown): LiveStream =>
+  ({
+    id,
+    provider: 'acme',
+    name: 'show',
+    state: 'stopped',
+    ingest: [],
+    playback: [],
+    raw: {},
+  }) as unknown as LiveStream;
+
+/** A third-party provider whose list yields `records` as they are. */
+function outsideProvider(records: readonly unknown[], extra: Partial<LiveStreamProvider> = {}) {
+  const base = fakeProvider('acme').provider;
+  const provider: LiveStreamProvider = {
+    ...base,
+    async *list() {
+      for (const record of records) yield record as LiveStream;
+    },
+    ...extra,
+  };
+  return provider;
+}
+
+// Records no reference can carry: no object, or an id no call can put in a path.
+const unusable = fc.constantFrom<unknown>(
+  null,
+  undefined,
+  42,
+  'text',
+  streamOf('x:y'),
+  streamOf('../x'),
+  streamOf(''),
+  streamOf('a'.repeat(129)),
+  streamOf(7),
+  { name: 'show' },
+);
+
+describe('a list record a third-party provider yields that no reference can carry', () => {
+  it('is skipped with a skipped-record warning naming its place, the walk going on; strict and findByName throw ResponseShapeError', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(fc.integer({ min: 0, max: 5 }), unusable), { minLength: 1, maxLength: 8 }),
+        async (shape) => {
+          const records = shape.map((item) => (typeof item === 'number' ? streamOf(`good${item}`) : item));
+          const bad = shape.flatMap((item, index) => (typeof item === 'number' ? [] : [index + 1]));
+          const good = [...new Set(shape.filter((item): item is number => typeof item === 'number'))].map(
+            (item) => `a:good${item}`,
+          );
+          const other = fakeProvider('other', { streams: 1 });
+          const warnings: string[] = [];
+          const registry = createLiveStreamRegistry({
+            providers: { a: outsideProvider(records), b: other.provider },
+            hooks: {
+              onWarning: (event) => {
+                if (event.warning.type === 'skipped-record') warnings.push(event.warning.message);
+              },
+            },
+          });
+          const listed = await registry.list().toArray();
+          expect(listed.map((stream) => stream.ref)).toEqual([...good, 'b:other1']);
+          expect(warnings).toEqual(
+            bad.map((place) =>
+              expect.stringMatching(new RegExp(`^acme list: record ${place} of the walk was skipped: `)),
+            ),
+          );
+          // The client of that provider alone skips the same records.
+          warnings.length = 0;
+          const client = createLiveStreamClient(outsideProvider(records), {
+            hooks: { onWarning: (event) => warnings.push(event.warning.message) },
+          });
+          expect((await client.list().toArray()).map((stream) => stream.id)).toEqual(
+            records.flatMap((record, index) => (bad.includes(index + 1) ? [] : [(record as LiveStream).id])),
+          );
+          expect(warnings).toHaveLength(bad.length);
+          if (bad.length === 0) return;
+          const strict = await registry
+            .list({ strict: true })
+            .toArray()
+            .catch((error: unknown) => error);
+          expect(ResponseShapeError.isInstance(strict), String(strict)).toBe(true);
+          expect(strict).toMatchObject({
+            provider: 'acme',
+            operation: 'list',
+            message: expect.stringMatching(
+              new RegExp(`^acme list: record ${bad[0]} of the walk could not be used: `),
+            ),
+          });
+          const found = await registry.findByName('show').catch((error: unknown) => error);
+          expect(ResponseShapeError.isInstance(found), String(found)).toBe(true);
+          expect(found).toMatchObject({
+            operation: 'findByName',
+            providerName: 'a',
+            message: expect.stringMatching(
+              /^acme findByName \(list\): record \d+ of the walk could not be used: /,
+            ),
+          });
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
+  it('from a client written by the application (not made by this library), is skipped by the registry the same way', async () => {
+    const made = createLiveStreamClient(fakeProvider('acme').provider);
+    const records = [streamOf('one'), null, streamOf('a:b'), streamOf('two')];
+    const handWritten = Object.assign(Object.create(made) as typeof made, {
+      list: () => ({
+        async *[Symbol.asyncIterator]() {
+          for (const record of records) yield record as LiveStream;
+        },
+        toArray: async () => records as LiveStream[],
+      }),
+    });
+    const warnings: string[] = [];
+    const registry = createLiveStreamRegistry({
+      providers: { a: handWritten },
+      hooks: { onWarning: (event) => warnings.push(event.warning.message) },
+    });
+    expect((await registry.list().toArray()).map((stream) => stream.ref)).toEqual(['a:one', 'a:two']);
+    expect(warnings).toEqual([
+      'a list: record 2 of the walk was skipped: it is no stream object',
+      expect.stringMatching(/^a list: record 3 of the walk was skipped: its id cannot be used/),
+    ]);
+  });
+});
+
+describe("what a configured factory throws, typed, is masked by the entry's settings", () => {
+  it('an InvalidInputError quoting the value it refused keeps its class and fields, without the value, from either loader', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        secrets,
+        fc.constantFrom('token', 'apiKey', 'clientSecret', 'password', 'foo'),
+        fc.constantFrom('client', 'registry'),
+        async (secret, setting, loader) => {
+          const factory = (settings: Record<string, unknown>): LiveStreamProvider => {
+            const value = String(settings[setting]);
+            throw new InvalidInputError({
+              provider: 'acme',
+              operation: 'configure',
+              message: `acme: ${setting} ${value} is malformed`,
+              issues: [{ path: setting, message: `expected 32 hex characters, got ${value}` }],
+            });
+          };
+          const options = { providers: { acme: factory } };
+          const failed = await (loader === 'client'
+            ? createLiveStreamClientFromConfig({ provider: 'acme', [setting]: secret }, options)
+            : createLiveStreamRegistryFromConfig(
+                { providers: [{ provider: 'acme', name: 'a', [setting]: secret }] },
+                options,
+              )
+          ).catch((error: unknown) => error);
+          expect(InvalidInputError.isInstance(failed), String(failed)).toBe(true);
+          expect((failed as InvalidInputError).operation).toBe('configure');
+          expect((failed as InvalidInputError).message).toContain(`acme: ${setting} `);
+          expect(leaks(everything(failed), secret)).toEqual([]);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
+
+// A capability set with one field made malformed.
+const malformed = fc.oneof(
+  fc.record({
+    field: fc.constantFrom('ingestProtocols', 'playbackProtocols'),
+    value: fc.constantFrom<unknown>(null, 'rtmp', {}, [1], [null], 5, true),
+  }),
+  fc.record({
+    field: fc.constant('maxNameLength'),
+    value: fc.constantFrom<unknown>(null, '200', Number.NaN, 0, -5, undefined, {}),
+  }),
+  fc.record({
+    field: fc.constantFrom('stop', 'recording', 'restream', 'regions', 'lowLatency', 'names'),
+    value: fc.constantFrom<unknown>(null, 'yes', 1, 0, {}, []),
+  }),
+);
+
+describe('capabilities the registry routes by', () => {
+  it('malformed, are refused when the registry is made, for a provider, a client over one and a configured factory alike', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        malformed,
+        fc.constantFrom('provider', 'client', 'config'),
+        async ({ field, value }, form) => {
+          const capabilities = { ...fullCapabilities, [field]: value } as unknown as ProviderCapabilities;
+          const provider = { ...fakeProvider('acme').provider, capabilities };
+          const made =
+            form === 'config'
+              ? createLiveStreamRegistryFromConfig(
+                  { providers: [{ provider: 'acme', name: 'a' }] },
+                  { providers: { acme: () => provider } },
+                )
+              : Promise.resolve().then(() =>
+                  createLiveStreamRegistry({
+                    providers: { a: form === 'client' ? createLiveStreamClient(provider) : provider },
+                  }),
+                );
+          const failed = await made.catch((error: unknown) => error);
+          expect(InvalidInputError.isInstance(failed), String(failed)).toBe(true);
+          expect(failed).toMatchObject({
+            operation: 'configure',
+            issues: [{ path: `providers.a.capabilities.${field}` }],
+          });
+        },
+      ),
+      { numRuns: 120 },
+    );
+  });
+
+  it('are none for a configured factory that builds no provider: refused when the registry is made, not a TypeError at create', async () => {
+    const failed = await createLiveStreamRegistryFromConfig(
+      { providers: [{ provider: 'acme', name: 'a' }] },
+      { providers: { acme: () => ({ id: 'acme' }) as unknown as LiveStreamProvider } },
+    ).catch((error: unknown) => error);
+    expect(InvalidInputError.isInstance(failed), String(failed)).toBe(true);
+    expect(failed).toMatchObject({ issues: [{ path: 'providers.a.capabilities' }] });
+  });
+
+  it('shown in registry.providers are frozen copies: changing what is shown changes neither routing nor references', async () => {
+    const eu = fakeProvider('liveapi', { capabilities: { ingestProtocols: ['rtmp'] } });
+    const registry = createLiveStreamRegistry({
+      providers: { eu: eu.provider, us: fakeProvider('other').provider },
+    });
+    const shown = registry.providers;
+    expect(Object.isFrozen(shown)).toBe(true);
+    expect(() => {
+      (shown[0] as { name: string }).name = 'EU';
+    }).toThrow(TypeError);
+    expect(() => {
+      ((shown[0] as RegistryProvider).capabilities.ingestProtocols as string[]).push('srt');
+    }).toThrow(TypeError);
+    expect(() => (shown as unknown as unknown[]).splice(0, 1)).toThrow(TypeError);
+    // The provider's own object changed afterwards is not followed either.
+    (eu.provider.capabilities.ingestProtocols as string[]).push('srt');
+    const stream = await registry.create({ name: 'Launch', ingestProtocol: 'srt' });
+    expect(stream.ref).toBe('us:other1');
+    expect(registry.providers.map((entry) => entry.name)).toEqual(['eu', 'us']);
+  });
+});
+
+describe('what routing.choose throws', () => {
+  it("becomes the create's cause masked by every provider's secrets, in the error and in the onError event", async () => {
+    await fc.assert(
+      fc.asyncProperty(secrets, fc.constantFrom('eu', 'us'), async (secret, holder) => {
+        const withSecrets = (id: string, own: boolean) => ({
+          ...fakeProvider(id).provider,
+          secrets: () => (own ? [secret] : []),
+        });
+        const heard: RequestEvent[] = [];
+        const registry = createLiveStreamRegistry({
+          providers: {
+            eu: withSecrets('liveapi', holder === 'eu'),
+            us: withSecrets('other', holder === 'us'),
+          },
+          routing: {
+            choose: async () => {
+              throw new Error(`quota service refused account ${secret}`);
+            },
+          },
+          hooks: { onError: (event) => heard.push(event as RequestEvent) },
+        });
+        const failed = await registry.create({ name: 'Launch' }).catch((error: unknown) => error);
+        expect(UniliveError.isInstance(failed), String(failed)).toBe(true);
+        expect(failed).toMatchObject({ operation: 'create', delivery: 'not-sent', maybeCreated: false });
+        expect((failed as Error).cause).toBeInstanceOf(Error);
+        expect(leaks(everything(failed), secret)).toEqual([]);
+        expect(heard).toHaveLength(1);
+        expect(leaks(everything(heard), secret)).toEqual([]);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+type Hostile =
+  | 'getter-provider'
+  | 'getter-id'
+  | 'getter-ref'
+  | 'own-descriptor-trap'
+  | 'get-trap'
+  | 'revoked';
+
+function hostileReference(kind: Hostile, thrown: Error): object {
+  const throwing = () => {
+    throw thrown;
+  };
+  switch (kind) {
+    case 'getter-provider':
+      return Object.defineProperty({ id: 'abc123' }, 'provider', { get: throwing, enumerable: true });
+    case 'getter-id':
+      return Object.defineProperty({ provider: 'a' }, 'id', { get: throwing, enumerable: true });
+    case 'getter-ref':
+      return Object.defineProperty({}, 'ref', { get: throwing, enumerable: true });
+    case 'own-descriptor-trap':
+      return new Proxy({ provider: 'a', id: 'abc123' }, { getOwnPropertyDescriptor: throwing });
+    case 'get-trap':
+      return new Proxy({ provider: 'a', id: 'abc123' }, { get: throwing });
+    case 'revoked': {
+      const revocable = Proxy.revocable({ provider: 'a', id: 'abc123' }, {});
+      revocable.revoke();
+      return revocable.proxy;
+    }
+  }
+}
+
+describe('a reference object whose reads throw', () => {
+  it('is an InvalidInputError naming the reference, what it threw as the cause, heard once, before any request, on every call', async () => {
+    const kinds: Hostile[] = [
+      'getter-provider',
+      'getter-id',
+      'getter-ref',
+      'own-descriptor-trap',
+      'get-trap',
+      'revoked',
+    ];
+    const calls = [
+      'get',
+      'update',
+      'delete',
+      'start',
+      'stop',
+      'waitForState',
+      'waitForBroadcast',
+      'planMigration',
+      'migrate',
+    ] as const;
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...kinds), fc.constantFrom(...calls), async (kind, call) => {
+        const a = fakeProvider('vendor-a', { streams: 1 });
+        const b = fakeProvider('vendor-b');
+        const heard: unknown[] = [];
+        const registry = createLiveStreamRegistry({
+          providers: { a: a.provider, b: b.provider },
+          hooks: { onError: (event) => heard.push(event.error) },
+        });
+        const thrown = new Error('the caller getter threw');
+        const reference = hostileReference(kind, thrown) as never;
+        const run: Record<(typeof calls)[number], () => Promise<unknown>> = {
+          get: () => registry.get(reference),
+          update: () => registry.update(reference, { name: 'x' }),
+          delete: () => registry.delete(reference),
+          start: () => registry.start(reference),
+          stop: () => registry.stop(reference),
+          waitForState: () => registry.waitForState(reference, 'ready'),
+          waitForBroadcast: () => registry.waitForBroadcast(reference),
+          planMigration: () => registry.planMigration(reference, { to: 'b' }),
+          migrate: () => registry.migrate(reference, { to: 'b' }),
+        };
+        const failed = await run[call]().catch((error: unknown) => error);
+        expect(InvalidInputError.isInstance(failed), String(failed)).toBe(true);
+        expect(failed).toMatchObject({
+          delivery: 'not-sent',
+          issues: [{ path: 'reference', message: 'could not be read (a getter or a Proxy in it threw)' }],
+        });
+        const cause = (failed as Error).cause as Error;
+        expect(cause).toBeInstanceOf(Error);
+        if (kind !== 'revoked') expect(cause.message).toBe(thrown.message);
+        expect(heard).toHaveLength(1);
+        // Hook events carry copies: the same error by its class and text.
+        expect(heard[0]).toMatchObject({ name: 'InvalidInputError', message: (failed as Error).message });
+        expect([...a.calls, ...b.calls].filter((entry) => !entry.startsWith('list-item'))).toEqual([]);
+      }),
+      { numRuns: 120 },
+    );
+  });
+});
+
+describe("a migration's source read that answers no usable stream", () => {
+  it('is a ResponseShapeError naming the source and the field, before anything is created', async () => {
+    const answers: [unknown, string][] = [
+      [null, '$'],
+      [undefined, '$'],
+      [{ ...streamOf('abc123'), ingest: null }, 'ingest'],
+      [{ ...streamOf('abc123'), ingest: [null] }, 'ingest'],
+      [{ ...streamOf('abc123'), name: 5 }, 'name'],
+      [{ ...streamOf('abc123'), recording: 'yes' }, 'recording'],
+      [{ ...streamOf('abc123'), restream: {} }, 'restream'],
+      [{ ...streamOf('abc123'), restream: [{ url: 'rtmp://x.test/live' }] }, 'restream'],
+      [{ ...streamOf('abc123'), providerDetails: 'x' }, 'providerDetails'],
+    ];
+    for (const [answer, path] of answers) {
+      for (const call of ['planMigration', 'migrate'] as const) {
+        const target = fakeProvider('vendor-b');
+        const source = { ...fakeProvider('acme').provider, get: async () => answer as LiveStream };
+        const registry = createLiveStreamRegistry({ providers: { a: source, b: target.provider } });
+        const failed = await registry[call]('a:abc123', { to: 'b' }).catch((error: unknown) => error);
+        expect(ResponseShapeError.isInstance(failed), `${call} ${path}: ${String(failed)}`).toBe(true);
+        expect(failed).toMatchObject({ operation: call, providerName: 'a', issues: [{ path }] });
+        expect(target.calls).toEqual([]);
+      }
+    }
+  });
+});
+
+describe('the order of a configuration whose names are whole numbers', () => {
+  it("is the entries' order: routing, routingOrder and list follow it, as with a Map given in code", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(
+          fc.oneof(
+            fc.integer({ min: 0, max: 99_999 }).map(String),
+            fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/),
+          ),
+          { minLength: 2, maxLength: 6 },
+        ),
+        async (names) => {
+          const fakes = new Map(names.map((name) => [name, fakeProvider(`v${name}`, { streams: 1 })]));
+          const registry = await createLiveStreamRegistryFromConfig(
+            { providers: names.map((name) => ({ provider: `v${name}`, name })) },
+            {
+              providers: Object.fromEntries(
+                names.map((name) => [
+                  `v${name}`,
+                  () => (fakes.get(name) as ReturnType<typeof fakeProvider>).provider,
+                ]),
+              ),
+            },
+          );
+          expect(registry.providers.map((entry) => entry.name)).toEqual(names);
+          expect(registry.routingOrder).toEqual(names);
+          expect((await registry.list().toArray()).map((stream) => stream.ref.split(':')[0])).toEqual(names);
+          expect((await registry.create({ name: 'Launch' })).routing.provider).toBe(names[0]);
+          const inCode = createLiveStreamRegistry({
+            providers: new Map(names.map((name) => [name, fakeProvider(`v${name}`).provider])),
+          });
+          expect(inCode.routingOrder).toEqual(names);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
