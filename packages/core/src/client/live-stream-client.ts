@@ -490,13 +490,30 @@ class DefaultLiveStreamClient implements LiveStreamClient {
                   return step;
                 }
                 record += 1;
-                const problem = recordProblem(step.value);
-                if (problem !== undefined) {
+                let problem = recordProblem(step.value);
+                let shown: LiveStream | undefined;
+                if (problem === undefined) {
+                  // The name and warnings of a third-party provider's record are read here: one whose
+                  // getter throws is a record that cannot be read, not a failure of the walk.
+                  try {
+                    if (sought !== undefined && step.value.name !== sought) continue;
+                    shown = reported(step.value);
+                  } catch {
+                    problem = unreadableRecord;
+                  }
+                }
+                if (problem !== undefined || shown === undefined) {
+                  problem ??= unreadableRecord;
                   // A record with no usable id (a provider from outside this repository: the built-in
                   // adapters skip such records themselves) cannot be read, updated or referenced: skipped
                   // with a warning, or the strict walk's error, as a vendor's unusable record is. One whose
                   // own name is another than the one sought is not the stream asked for.
-                  const named = typeof step.value === 'object' ? ownValue(step.value, 'name') : undefined;
+                  let named: unknown;
+                  try {
+                    named = typeof step.value === 'object' ? ownValue(step.value, 'name') : undefined;
+                  } catch {
+                    named = undefined;
+                  }
                   if (sought !== undefined && typeof named === 'string' && named !== sought) continue;
                   // Named for the call the walk serves, as the adapters' pages name it (`findByName (list)`).
                   const label = this.served === undefined ? 'list' : `${this.served} (list)`;
@@ -517,8 +534,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
                   });
                   continue;
                 }
-                if (sought !== undefined && step.value.name !== sought) continue;
-                return { done: false, value: reported(step.value) };
+                return { done: false, value: shown };
               }
             } catch (error) {
               throw typed(error);
@@ -1071,13 +1087,25 @@ const providerNameRule: OptionRule = { check: () => true, expected: 'what the pr
 
 export { listOptionIssues, listOptionRules, startOptionRules } from '../options.js';
 
+/** Why a record cannot be used: for a strict walk's error (`where`), a warning (`skipped`), and its issue. */
+export interface RecordProblem {
+  where: string;
+  skipped: string;
+  issue: { path: string; expected: string };
+}
+
+/** A record whose reads throw (a getter, a Proxy's trap): what it threw is not quoted. */
+export const unreadableRecord: RecordProblem = {
+  where: 'could not be read (a getter or a Proxy in it threw)',
+  skipped: 'was skipped: it could not be read (a getter or a Proxy in it threw)',
+  issue: { path: '$', expected: 'a stream object' },
+};
+
 /**
  * Why a record a provider's walk yielded cannot be handed out as a stream: no object, or an id that no call
  * (and no registry reference) can carry; undefined for a usable one. The value itself is never quoted.
  */
-export function recordProblem(
-  record: unknown,
-): { where: string; skipped: string; issue: { path: string; expected: string } } | undefined {
+export function recordProblem(record: unknown): RecordProblem | undefined {
   if (typeof record !== 'object' || record === null) {
     return {
       where: 'expected a stream object',
@@ -1085,7 +1113,12 @@ export function recordProblem(
       issue: { path: '$', expected: 'a stream object' },
     };
   }
-  const problem = idProblem(ownValue(record, 'id'));
+  let problem: string | undefined;
+  try {
+    problem = idProblem(ownValue(record, 'id'));
+  } catch {
+    return unreadableRecord;
+  }
   if (problem === undefined) return undefined;
   return {
     where: `id: ${problem}`,

@@ -250,7 +250,7 @@ function buildProvider(
 ): LiveStreamProvider {
   const source = loaded ? `The package ${packageName ?? `@unilive/${id}`}` : `The factory given for "${id}"`;
   // Whatever the factory echoes of its settings (a token it could not use) is scrubbed.
-  const secrets = Object.values(settings).filter((value): value is string => typeof value === 'string');
+  const secrets = settingTexts(settings);
   let provider: unknown;
   try {
     provider = factory(settings);
@@ -279,6 +279,42 @@ function buildProvider(
     });
   }
   return provider as LiveStreamProvider;
+}
+
+// Every text an entry's settings hold, nested objects and lists included (a `credentials: { … }` block, a
+// list of keys being rotated), and numbers long enough to be an account key or PIN (8 digits or more):
+// what a factory may echo back in the error it throws. Read as data (own data properties, no getters run),
+// and bounded: a setting is configuration, not a tree of any depth.
+function settingTexts(settings: Record<string, unknown>): string[] {
+  const texts: string[] = [];
+  const seen = new Set<unknown>();
+  const visit = (value: unknown, depth: number) => {
+    if (typeof value === 'string') texts.push(value);
+    else if (typeof value === 'number' || typeof value === 'bigint') {
+      const text = String(value);
+      if (text.replace(/\D/g, '').length >= 8) texts.push(text);
+    } else if (typeof value === 'object' && value !== null && depth < 8 && !seen.has(value)) {
+      seen.add(value);
+      if (texts.length > 10_000) return;
+      let keys: string[];
+      try {
+        keys = Object.keys(value);
+      } catch {
+        return;
+      }
+      for (const key of keys.slice(0, 1_000)) {
+        let descriptor: PropertyDescriptor | undefined;
+        try {
+          descriptor = Object.getOwnPropertyDescriptor(value, key);
+        } catch {
+          continue;
+        }
+        if (descriptor !== undefined && 'value' in descriptor) visit(descriptor.value, depth + 1);
+      }
+    }
+  };
+  for (const value of Object.values(settings)) visit(value, 0);
+  return texts;
 }
 
 // `@unilive/liveapi` builds `liveapi`: the id of a package of this repository, else undefined.

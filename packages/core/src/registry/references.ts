@@ -47,6 +47,19 @@ export function formatStreamReference(provider: string, id: string): string {
  * never echoed) for anything else. Whether the name is known is the registry's to check.
  */
 export function parseStreamReference(reference: unknown, operation = 'reference'): ParsedStreamReference {
+  const { provider, id } = parseReferenceAt(reference, operation);
+  return { provider, id };
+}
+
+/**
+ * {@link parseStreamReference}, also saying where the name came from (`reference`, `reference.ref`,
+ * `reference.provider`), so that an unknown name is refused at its place without reading the object again.
+ * @internal
+ */
+export function parseReferenceAt(
+  reference: unknown,
+  operation: string,
+): ParsedStreamReference & { path: string } {
   if (typeof reference === 'string') {
     const parts = reference.split(referenceSeparator);
     if (parts.length !== 2) {
@@ -60,6 +73,7 @@ export function parseStreamReference(reference: unknown, operation = 'reference'
     return {
       provider: checkedName(provider, 'reference', operation),
       id: checkedId(id, 'reference', operation),
+      path: 'reference',
     };
   }
   if (typeof reference === 'object' && reference !== null) {
@@ -94,7 +108,7 @@ export function parseStreamReference(reference: unknown, operation = 'reference'
 function parseReferenceObject(
   { ref, provider, id }: { ref: unknown; provider: unknown; id: unknown },
   operation: string,
-): ParsedStreamReference {
+): ParsedStreamReference & { path: string } {
   if (ref !== undefined) {
     // A registry's stream: `provider` on it is the vendor's id, never the registry name, so `ref` decides.
     if (typeof ref !== 'string') throw referenceError(operation, 'reference.ref', 'expected a string');
@@ -102,11 +116,12 @@ function parseReferenceObject(
     if (id !== undefined && id !== parsed.id) {
       throw referenceError(operation, 'reference.id', 'expected the id in reference.ref');
     }
-    return parsed;
+    return { ...parsed, path: 'reference.ref' };
   }
   return {
     provider: checkedName(provider, 'reference.provider', operation),
     id: checkedId(id, 'reference.id', operation),
+    path: 'reference.provider',
   };
 }
 

@@ -35,9 +35,19 @@ function outsideProvider(records: readonly unknown[], extra: Partial<LiveStreamP
   const base = fakeProvider('acme').provider;
   const provider: LiveStreamProvider = {
     ...base,
-    async *list() {
-      for (const record of records) yield record as LiveStream;
-    },
+    // A hand-written iterator: an async generator's `yield` would await each record (reading a `then`),
+    // so a revoked Proxy would fail the provider's own walk before the client saw it.
+    list: () => ({
+      [Symbol.asyncIterator]() {
+        let next = 0;
+        return {
+          next: async () =>
+            next < records.length
+              ? { done: false as const, value: records[next++] as LiveStream }
+              : { done: true as const, value: undefined },
+        };
+      },
+    }),
     ...extra,
   };
   return provider;
@@ -450,6 +460,149 @@ describe('the order of a configuration whose names are whole numbers', () => {
         },
       ),
       { numRuns: 40 },
+    );
+  });
+});
+
+describe("a third-party provider's stream whose reads throw", () => {
+  it('is a typed error masked by its secrets on every call that returns a stream, heard once; a listed one is skipped', async () => {
+    type Shape = 'name-getter' | 'warnings-getter' | 'keys-trap' | 'revoked';
+    await fc.assert(
+      fc.asyncProperty(
+        secrets,
+        fc.constantFrom<Shape>('name-getter', 'warnings-getter', 'keys-trap', 'revoked'),
+        fc.constantFrom('get', 'create', 'start', 'planMigration', 'list'),
+        async (secret, shape, call) => {
+          const thrown = () => {
+            throw new Error(`vendor said no (key ${secret})`);
+          };
+          const hostile = (id: string): LiveStream => {
+            const plain = streamOf(id) as unknown as Record<string, unknown>;
+            if (shape === 'name-getter')
+              return Object.defineProperty(plain, 'name', { get: thrown, enumerable: true }) as never;
+            if (shape === 'warnings-getter')
+              return Object.defineProperty(plain, 'warnings', { get: thrown, enumerable: true }) as never;
+            if (shape === 'keys-trap') return new Proxy(plain, { ownKeys: thrown }) as never;
+            const revocable = Proxy.revocable(plain, {});
+            revocable.revoke();
+            return revocable.proxy as never;
+          };
+          const provider = outsideProvider([hostile('abc123'), streamOf('good1')], {
+            secrets: () => [secret],
+            create: async () => hostile('new1'),
+            get: async (id: string) => hostile(id),
+            start: async (id: string) => hostile(id),
+          });
+          const heard: unknown[] = [];
+          const warnings: string[] = [];
+          const registry = createLiveStreamRegistry({
+            providers: { a: provider, b: fakeProvider('other').provider },
+            hooks: {
+              onError: (event) => heard.push(event),
+              onWarning: (event) => warnings.push(event.warning.message),
+            },
+          });
+          if (call === 'list') {
+            const listed = await registry.list().toArray();
+            expect(listed.map((stream) => stream.ref)).toEqual(['a:good1']);
+            // Skipped by the provider's client where it read the field (`acme`), else by the registry (`a`).
+            expect(warnings).toEqual([
+              expect.stringMatching(
+                /^(a|acme) list: record 1 of the walk was skipped: it could not be read \(a getter or a Proxy in it threw\)$/,
+              ),
+            ]);
+            return;
+          }
+          const run = {
+            get: () => registry.get('a:abc123'),
+            create: () => registry.create({ name: 'Launch' }, { provider: 'a' }),
+            start: () => registry.start('a:abc123'),
+            planMigration: () => registry.planMigration('a:abc123', { to: 'b' }),
+          }[call];
+          const failed = await run().catch((error: unknown) => error);
+          // Typed either way: the registry's own read of the stream, or, where the provider's client
+          // already read a field (its warnings, any field of a revoked Proxy), the client's.
+          expect(UniliveError.isInstance(failed), String(failed)).toBe(true);
+          expect(failed).toMatchObject({ operation: call, providerName: 'a' });
+          if (ResponseShapeError.isInstance(failed)) {
+            expect(failed.message).toContain('the provider answered a stream that could not be read');
+            if (call === 'create') expect(failed.maybeCreated).toBe(true);
+          }
+          expect(leaks(everything(failed), secret)).toEqual([]);
+          expect(heard).toHaveLength(1);
+          expect(leaks(everything(heard), secret)).toEqual([]);
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+});
+
+describe('what outside code threw, kept as a cause', () => {
+  it("is masked: a reference object's getter by every provider's secrets, a capabilities getter by its provider's", async () => {
+    await fc.assert(
+      fc.asyncProperty(secrets, async (secret) => {
+        const thrown = () => {
+          throw new Error(`lookup failed for key ${secret}`);
+        };
+        const holder = { ...fakeProvider('acme').provider, secrets: () => [secret] };
+        const registry = createLiveStreamRegistry({
+          providers: { a: holder, b: fakeProvider('other').provider },
+        });
+        const reference = Object.defineProperty({ id: 'abc123' }, 'provider', {
+          get: thrown,
+          enumerable: true,
+        });
+        const failed = await registry.get(reference as never).catch((error: unknown) => error);
+        expect(InvalidInputError.isInstance(failed), String(failed)).toBe(true);
+        expect(leaks(everything(failed), secret)).toEqual([]);
+        const capabilities = Object.defineProperty({ ...fullCapabilities }, 'recording', {
+          get: thrown,
+          enumerable: true,
+        });
+        let refused: unknown;
+        try {
+          createLiveStreamRegistry({ providers: { a: { ...holder, capabilities } } });
+        } catch (error) {
+          refused = error;
+        }
+        expect(InvalidInputError.isInstance(refused), String(refused)).toBe(true);
+        expect(refused).toMatchObject({ issues: [{ path: 'providers.a.capabilities' }] });
+        expect(leaks(everything(refused), secret)).toEqual([]);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("a configured factory's refusal is masked by every text its entry's settings hold: nested, in lists, long numbers", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        secrets,
+        fc.constantFrom('nested', 'list', 'deep'),
+        fc.bigInt({ min: 10_000_000n, max: 10n ** 15n }),
+        async (secret, where, pin) => {
+          const settings =
+            where === 'nested'
+              ? { credentials: { clientSecret: secret } }
+              : where === 'list'
+                ? { keys: ['old-key-value-1234', secret] }
+                : { a: { b: [{ c: secret }] } };
+          const factory = (): LiveStreamProvider => {
+            throw new InvalidInputError({
+              operation: 'configure',
+              message: `rejected setting value ${secret} and pin ${pin}`,
+            });
+          };
+          const failed = await createLiveStreamRegistryFromConfig(
+            { providers: [{ provider: 'acme', name: 'a', accountPin: Number(pin), ...settings }] },
+            { providers: { acme: factory } },
+          ).catch((error: unknown) => error);
+          expect(InvalidInputError.isInstance(failed), String(failed)).toBe(true);
+          expect(leaks(everything(failed), secret)).toEqual([]);
+          expect(everything(failed)).not.toContain(String(Number(pin)));
+        },
+      ),
+      { numRuns: 60 },
     );
   });
 });

@@ -15,6 +15,7 @@ import {
   callOptionRules as requestRules,
   type StartRequestOptions,
   servingClient,
+  unreadableRecord,
 } from '../client/live-stream-client.js';
 import { tokens } from '../di/tokens.js';
 import {
@@ -50,7 +51,7 @@ import { type Redactor, redactStable } from '../secrets.js';
 import { type MigrationPlan, planMigrationInput } from './migration.js';
 import {
   formatStreamReference,
-  parseStreamReference,
+  parseReferenceAt,
   providerNameProblem,
   type StreamReference,
 } from './references.js';
@@ -427,7 +428,13 @@ export function createLiveStreamRegistry(input: LiveStreamRegistryOptions): Live
     // whose capabilities are malformed (an outside adapter, a client over one) nor code changing the
     // object afterwards (adapters of one vendor share theirs) can make a call fail untyped or route
     // differently from what `providers` shows.
-    const capabilities = readCapabilities(client, name);
+    let capabilities: ProviderCapabilities;
+    try {
+      capabilities = readCapabilities(client, name);
+    } catch (error) {
+      // What a getter of them threw (the cause) is the provider's code: masked by its secrets.
+      throw maskedFailure(error, redactorOf({ client }));
+    }
     return Object.freeze({ name, providerId: client.providerId, capabilities, client });
   });
   const routing = options.routing ?? (Object.create(null) as RoutingOptions);
@@ -783,15 +790,26 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
             record += 1;
             // A client handed in as it is may be one an application wrote: a record with no id a reference
             // can carry is skipped (or the strict walk's error) as a client of this library skips it.
-            const problem = recordProblem(stream);
-            if (problem !== undefined) {
+            // Read once into a plain copy: the provider's getters and Proxy traps run here, and only here.
+            const read =
+              typeof stream === 'object' && stream !== null ? readStream(stream, entry) : undefined;
+            const problem =
+              read === undefined
+                ? recordProblem(stream)
+                : 'unreadable' in read
+                  ? unreadableRecord
+                  : recordProblem(read.stream);
+            const usable =
+              problem === undefined && read !== undefined && 'stream' in read ? read.stream : undefined;
+            if (usable === undefined) {
+              const why = problem ?? unreadableRecord;
               const where = `${entry.name} ${operation}: record ${record} of the walk`;
               if (listOptions.strict) {
                 throw new ResponseShapeError({
                   provider: entry.providerId,
                   operation,
-                  message: `${where} could not be used: ${problem.where}`,
-                  issues: [problem.issue],
+                  message: `${where} could not be used: ${why.where}`,
+                  issues: [why.issue],
                   delivery: 'unknown',
                   providerName: entry.name,
                 });
@@ -799,11 +817,11 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
               emit(registry.hooks.onWarning, {
                 provider: entry.providerId,
                 operation,
-                warning: { type: 'skipped-record', message: `${where} ${problem.skipped}` },
+                warning: { type: 'skipped-record', message: `${where} ${why.skipped}` },
               });
               continue;
             }
-            const ref = formatStreamReference(entry.name, stream.id);
+            const ref = formatStreamReference(entry.name, usable.id);
             if (seen.has(ref)) continue;
             seen.add(ref);
             // The rest of a page already fetched is not handed out once the caller has aborted.
@@ -817,7 +835,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
               });
             }
             yielded += 1;
-            yield { ...maskedAnswer(stream, entry), ref };
+            yield { ...usable, ref };
           }
         } catch (error) {
           // A provider refusing the list's options is the caller's mistake, never skipped. Any other
@@ -1324,14 +1342,15 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
   }
 
   private resolve(reference: StreamReference, operation: string): { entry: Entry; id: string } {
-    const parsed = parseStreamReference(reference, operation);
-    const path =
-      typeof reference === 'string'
-        ? 'reference'
-        : ownValue(reference, 'ref') !== undefined
-          ? 'reference.ref'
-          : 'reference.provider';
-    return { entry: this.named(parsed.provider, operation, path), id: parsed.id };
+    let parsed: ReturnType<typeof parseReferenceAt>;
+    try {
+      parsed = parseReferenceAt(reference, operation);
+    } catch (error) {
+      // What a reference object's getter threw (its cause) is the caller's code, which may have read any
+      // provider's credentials: masked by every provider's secrets.
+      throw this.maskedByAll(error);
+    }
+    return { entry: this.named(parsed.provider, operation, parsed.path), id: parsed.id };
   }
 
   private async call(
@@ -1628,7 +1647,7 @@ export function withoutOnError(hooks: HttpHooks): HttpHooks {
   return rest;
 }
 
-function redactorOf(entry: Entry): Redactor {
+function redactorOf(entry: Pick<Entry, 'client'>): Redactor {
   return givenClients.get(entry.client)?.() ?? providerRedactor(entry.client.provider);
 }
 
@@ -1696,18 +1715,45 @@ function migrationSource(stream: LiveStream, entry: Entry, operation: string): L
 // error; after a create, the vendor may have made the stream all the same.
 function checkedStream(stream: unknown, entry: Entry, operation: string): LiveStream {
   const isObject = typeof stream === 'object' && stream !== null;
-  const problem = isObject ? idProblem(ownValue(stream, 'id')) : 'expected a stream object';
-  if (problem === undefined) return maskedAnswer(stream as LiveStream, entry);
   const created = operation === 'create';
+  const mayExist = created ? '; the stream may exist: look for it with findByName or list' : '';
+  const read = isObject ? readStream(stream, entry) : undefined;
+  if (read !== undefined && 'unreadable' in read) {
+    // A getter or a Proxy trap of the provider's threw: what it threw is the cause, masked by its secrets.
+    throw maskedFailure(
+      new ResponseShapeError({
+        provider: entry.providerId,
+        operation,
+        message: `${entry.name} ${operation}: the provider answered a stream that could not be read (a getter or a Proxy in it threw)${mayExist}`,
+        issues: [{ path: '$', expected: 'a stream object' }],
+        delivery: 'unknown',
+        providerName: entry.name,
+        cause: read.unreadable,
+        ...(created ? { maybeCreated: true } : {}),
+      }),
+      redactorOf(entry),
+    );
+  }
+  const problem = read !== undefined ? idProblem(read.stream.id) : 'expected a stream object';
+  if (problem === undefined && read !== undefined) return read.stream;
   throw new ResponseShapeError({
     provider: entry.providerId,
     operation,
-    message: `${entry.name} ${operation}: the provider answered without a usable stream (id: ${problem})${
-      created ? '; the stream may exist: look for it with findByName or list' : ''
-    }`,
+    message: `${entry.name} ${operation}: the provider answered without a usable stream (id: ${problem})${mayExist}`,
     issues: [{ path: isObject ? 'id' : '$', expected: isObject ? 'a stream id' : 'a stream object' }],
     delivery: 'unknown',
     providerName: entry.name,
     ...(created ? { maybeCreated: true } : {}),
   });
+}
+
+// A provider's stream read once into a plain object of its own fields, its warnings masked (`maskedAnswer`):
+// what the registry copies and hands on afterwards runs none of the provider's getters or Proxy traps. One
+// whose reads throw is `unreadable`, with what was thrown.
+function readStream(stream: object, entry: Entry): { stream: LiveStream } | { unreadable: unknown } {
+  try {
+    return { stream: maskedAnswer({ ...stream } as LiveStream, entry) };
+  } catch (error) {
+    return { unreadable: error };
+  }
 }
