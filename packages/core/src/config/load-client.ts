@@ -285,7 +285,7 @@ function buildProvider(
 // list of keys being rotated), and numbers long enough to be an account key or PIN (8 digits or more):
 // what a factory may echo back in the error it throws. Read as data (own data properties, no getters run),
 // and bounded: a setting is configuration, not a tree of any depth.
-function settingTexts(settings: Record<string, unknown>): string[] {
+export function settingTexts(settings: Record<string, unknown>): string[] {
   const texts: string[] = [];
   const seen = new Set<unknown>();
   const visit = (value: unknown, depth: number) => {

@@ -5,10 +5,13 @@ import {
   type LiveStreamConfig,
   type RateLimitConfig,
   readConfigClientOptions,
+  settingTexts,
 } from '../config/load-client.js';
 import { InvalidInputError } from '../errors/errors.js';
 import { readOptions } from '../options.js';
 import { isArrayValue, plainObjectProblem, readCallerList } from '../own.js';
+import { maskedFailure } from '../provider-secrets.js';
+import { toRedactor } from '../secrets.js';
 import { providerNameProblem } from './references.js';
 import {
   containerHooks,
@@ -82,11 +85,18 @@ export async function createLiveStreamRegistryFromConfig(
 ): Promise<LiveStreamRegistry> {
   // Own, known names only: a misspelt `routng` would otherwise leave routing at its default unnoticed, and
   // a `rateLimit` here would pace nothing (it belongs to each provider entry).
-  const known = readOptions<LiveStreamRegistryConfig>(
-    config,
-    { providers: anyValue, routing: anyValue },
-    { operation: 'configure', path: 'config' },
-  );
+  let known: LiveStreamRegistryConfig;
+  try {
+    known = readOptions<LiveStreamRegistryConfig>(
+      config,
+      { providers: anyValue, routing: anyValue },
+      { operation: 'configure', path: 'config' },
+    );
+  } catch (error) {
+    // An unknown name is repeated in the error; one that is a credential pasted a line too high (a value of
+    // an entry's) is masked, as an entry's own unknown setting is.
+    throw maskedFailure(error, toRedactor(configTexts(config)));
+  }
   const entries = readEntries(known.providers);
   // Read once, here, before any entry is built or package loaded: each entry's loader then reads this
   // plain copy, and a problem is named as the options' (`options.providers`), not as an entry's.
@@ -211,4 +221,15 @@ function within(error: InvalidInputError, index: number): InvalidInputError {
     delivery: 'not-sent',
     cause: error,
   });
+}
+
+// Every text a configuration holds, read as data (see settingTexts); nothing when it cannot be read.
+function configTexts(config: unknown): string[] {
+  try {
+    return typeof config === 'object' && config !== null
+      ? settingTexts({ config } as Record<string, unknown>)
+      : [];
+  } catch {
+    return [];
+  }
 }

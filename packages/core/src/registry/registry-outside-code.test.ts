@@ -196,11 +196,22 @@ describe("what a configured factory throws, typed, is masked by the entry's sett
 const malformed = fc.oneof(
   fc.record({
     field: fc.constantFrom('ingestProtocols', 'playbackProtocols'),
-    value: fc.constantFrom<unknown>(null, 'rtmp', {}, [1], [null], 5, true),
+    value: fc.constantFrom<unknown>(
+      null,
+      'rtmp',
+      {},
+      [1],
+      [null],
+      5,
+      true,
+      // Longer than any vendor's list: refused unread, however long it claims to be.
+      new Array(65).fill('rtmp'),
+      new Array(2 ** 32 - 1),
+    ),
   }),
   fc.record({
     field: fc.constant('maxNameLength'),
-    value: fc.constantFrom<unknown>(null, '200', Number.NaN, 0, -5, undefined, {}),
+    value: fc.constantFrom<unknown>(null, '200', Number.NaN, 0, -5, undefined, {}, 1.5),
   }),
   fc.record({
     field: fc.constantFrom('stop', 'recording', 'restream', 'regions', 'lowLatency', 'names'),
@@ -600,6 +611,31 @@ describe('what outside code threw, kept as a cause', () => {
           expect(InvalidInputError.isInstance(failed), String(failed)).toBe(true);
           expect(leaks(everything(failed), secret)).toEqual([]);
           expect(everything(failed)).not.toContain(String(Number(pin)));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('an unknown top-level name of a registry configuration', () => {
+  it('that is one of its entries’ credentials (pasted a line too high) is refused without being repeated', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        secrets.filter((secret) => secret !== '__proto__'),
+        fc.constantFrom('top', 'nested'),
+        async (secret, where) => {
+          const entry =
+            where === 'top'
+              ? { provider: 'acme', name: 'a', secretKey: secret }
+              : { provider: 'acme', name: 'a', credentials: { secretKey: secret } };
+          const failed = await createLiveStreamRegistryFromConfig(
+            { providers: [entry], [secret]: 1 } as never,
+            { providers: { acme: () => fakeProvider('acme').provider } },
+          ).catch((error: unknown) => error);
+          expect(InvalidInputError.isInstance(failed), String(failed)).toBe(true);
+          expect((failed as InvalidInputError).message).toContain('unknown');
+          expect(leaks(everything(failed), secret)).toEqual([]);
         },
       ),
       { numRuns: 60 },

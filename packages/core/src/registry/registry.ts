@@ -514,37 +514,85 @@ const listRule: OptionRule = {
   expected: 'an array of provider names',
 };
 
-// A provider's capabilities as the registry keeps them: the fields routing and migrations read are of
-// their types (a missing flag reads false), else a configuration error naming the first that is not.
+// A provider's capabilities as the registry keeps them: its own fields of the contract read once, each
+// list through core's one reader of caller lists (at most `maxCapabilityList` entries: no vendor has more
+// than a handful of protocols or states), frozen; the fields routing and migrations read are of their types
+// (a missing flag reads false), else a configuration error naming the first that is not. Nothing else of
+// the object is read or kept.
 function readCapabilities(client: LiveStreamClient, name: string): ProviderCapabilities {
   const path = `providers.${name}.capabilities`;
-  let copy: ProviderCapabilities;
+  const copy: Record<string, unknown> = {};
   try {
     const given: unknown = client.capabilities;
     if (typeof given !== 'object' || given === null || isArrayValue(given)) {
       throw configurationError(path, 'expected the capabilities object of a provider');
     }
-    copy = frozenCopy(ownFields(given)) as unknown as ProviderCapabilities;
+    for (const key of capabilityFields) {
+      const value = ownValue(given, key);
+      if (value === undefined) continue;
+      if (!capabilityLists.has(key)) {
+        copy[key] = value;
+        continue;
+      }
+      const read = readCallerList(value, maxCapabilityList);
+      if ('list' in read) copy[key] = Object.freeze(read.list);
+      else if (read.problem === 'threw') throw read.cause;
+      else {
+        const why = read.problem === 'too-long' ? `at most ${maxCapabilityList}` : 'a list';
+        throw configurationError(`${path}.${key}`, `expected ${why} of names`);
+      }
+    }
   } catch (error) {
     if (InvalidInputError.isInstance(error)) throw error;
     throw configurationError(path, unreadable, error);
   }
-  const fields = copy as unknown as Record<string, unknown>;
   const protocols = (key: string) => {
-    const value = fields[key];
+    const value = copy[key];
     return isArrayValue(value) && (value as unknown[]).every((item) => typeof item === 'string');
   };
+  const length = copy.maxNameLength;
   const problem = !protocols('ingestProtocols')
     ? ['ingestProtocols', 'expected a list of protocol names']
     : !protocols('playbackProtocols')
       ? ['playbackProtocols', 'expected a list of protocol names']
-      : !(typeof fields.maxNameLength === 'number' && fields.maxNameLength >= 1)
-        ? ['maxNameLength', 'expected a number of code points, at least 1']
-        : capabilityFlags.find((flag) => fields[flag] !== undefined && typeof fields[flag] !== 'boolean');
+      : !(
+            typeof length === 'number' &&
+            (Number.isInteger(length) || length === Number.POSITIVE_INFINITY) &&
+            length >= 1
+          )
+        ? ['maxNameLength', 'expected a whole number of code points, at least 1']
+        : capabilityFlags.find((flag) => copy[flag] !== undefined && typeof copy[flag] !== 'boolean');
   if (typeof problem === 'string') throw configurationError(`${path}.${problem}`, 'expected a boolean');
   if (problem !== undefined) throw configurationError(`${path}.${problem[0]}`, problem[1] as string);
-  return copy;
+  return Object.freeze(copy) as unknown as ProviderCapabilities;
 }
+
+// The fields of the contract's capabilities (`ProviderCapabilities`), of which the lists.
+const capabilityFields = [
+  'lifecycle',
+  'start',
+  'stop',
+  'restart',
+  'update',
+  'delete',
+  'recording',
+  'restream',
+  'regions',
+  'lowLatency',
+  'broadcastingStatus',
+  'broadcastingEvents',
+  'names',
+  'ingestProtocols',
+  'playbackProtocols',
+  'maxNameLength',
+  'states',
+] as const satisfies readonly (keyof ProviderCapabilities)[];
+const capabilityLists: ReadonlySet<string> = /* @__PURE__ */ new Set([
+  'ingestProtocols',
+  'playbackProtocols',
+  'states',
+]);
+const maxCapabilityList = 64;
 
 // The flags routing, migrations and the registry's calls read: each a boolean, or absent (false).
 const capabilityFlags = ['stop', 'recording', 'restream', 'regions', 'lowLatency', 'names'] as const;
