@@ -517,21 +517,14 @@ class DefaultLiveStreamClient implements LiveStreamClient {
                   if (sought !== undefined && typeof named === 'string' && named !== sought) continue;
                   // Named for the call the walk serves, as the adapters' pages name it (`findByName (list)`).
                   const label = this.served === undefined ? 'list' : `${this.served} (list)`;
-                  const message = `${provider.id} ${label}: record ${record} of the walk ${problem.skipped}`;
-                  if (strict) {
-                    throw new ResponseShapeError({
-                      provider: provider.id,
-                      operation: this.served ?? 'list',
-                      message: `${provider.id} ${label}: record ${record} of the walk could not be used: ${problem.where}`,
-                      issues: [problem.issue],
-                      delivery: 'unknown',
-                    });
-                  }
-                  emit(this.hooks.onWarning, {
-                    provider: provider.id,
-                    operation: this.served ?? 'list',
-                    warning: { type: 'skipped-record', message },
-                  });
+                  const operation = this.served ?? 'list';
+                  refuseOrSkipRecord(
+                    problem,
+                    `${provider.id} ${label}: record ${record} of the walk`,
+                    strict,
+                    { provider: provider.id, operation },
+                    (warning) => emit(this.hooks.onWarning, { provider: provider.id, operation, warning }),
+                  );
                   continue;
                 }
                 return { done: false, value: shown };
@@ -1086,6 +1079,29 @@ export { callOptionRules } from '../options.js';
 const providerNameRule: OptionRule = { check: () => true, expected: 'what the provider documents' };
 
 export { listOptionIssues, listOptionRules, startOptionRules } from '../options.js';
+
+/**
+ * A record of a walk that cannot be used, `where` naming it (`acme list: record 3 of the walk`): the strict
+ * walk's `ResponseShapeError`, else a `skipped-record` warning handed to `warn`. The client's walk and the
+ * registry's (over a client handed in as it is) both end such a record here.
+ */
+export function refuseOrSkipRecord(
+  problem: RecordProblem,
+  where: string,
+  strict: boolean,
+  fields: { provider: ProviderId; operation: string; providerName?: string },
+  warn: (warning: Warning) => void,
+): void {
+  if (strict) {
+    throw new ResponseShapeError({
+      ...fields,
+      message: `${where} could not be used: ${problem.where}`,
+      issues: [problem.issue],
+      delivery: 'unknown',
+    });
+  }
+  warn({ type: 'skipped-record', message: `${where} ${problem.skipped}` });
+}
 
 /** Why a record cannot be used: for a strict walk's error (`where`), a warning (`skipped`), and its issue. */
 export interface RecordProblem {

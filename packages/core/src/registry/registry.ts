@@ -12,6 +12,7 @@ import {
   type RequestOptions,
   readHooks,
   recordProblem,
+  refuseOrSkipRecord,
   callOptionRules as requestRules,
   type StartRequestOptions,
   servingClient,
@@ -850,23 +851,14 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
             const usable =
               problem === undefined && read !== undefined && 'stream' in read ? read.stream : undefined;
             if (usable === undefined) {
-              const why = problem ?? unreadableRecord;
-              const where = `${entry.name} ${operation}: record ${record} of the walk`;
-              if (listOptions.strict) {
-                throw new ResponseShapeError({
-                  provider: entry.providerId,
-                  operation,
-                  message: `${where} could not be used: ${why.where}`,
-                  issues: [why.issue],
-                  delivery: 'unknown',
-                  providerName: entry.name,
-                });
-              }
-              emit(registry.hooks.onWarning, {
-                provider: entry.providerId,
-                operation,
-                warning: { type: 'skipped-record', message: `${where} ${why.skipped}` },
-              });
+              refuseOrSkipRecord(
+                problem ?? unreadableRecord,
+                `${entry.name} ${operation}: record ${record} of the walk`,
+                listOptions.strict === true,
+                { provider: entry.providerId, operation, providerName: entry.name },
+                (warning) =>
+                  emit(registry.hooks.onWarning, { provider: entry.providerId, operation, warning }),
+              );
               continue;
             }
             const ref = formatStreamReference(entry.name, usable.id);
