@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { builtInProviderIds, nearestName } from './config/names.js';
 import { type InputIssue, InvalidInputError } from './errors/errors.js';
 import { ingestProtocols, type ProviderId, type Warning } from './live-stream.js';
-import { dateOfAnyRealm, isArrayValue, plainObjectProblem } from './own.js';
+import { dateOfAnyRealm, isArrayValue, plainObjectProblem, unreadableText } from './own.js';
 import type { CreateLiveStreamInput, UpdateLiveStreamInput } from './provider.js';
 import { isCredentialName } from './redaction/patterns.js';
 import { repeatedRestreamTargets } from './restream.js';
@@ -417,10 +417,7 @@ export function readOwnData(
   } catch (error) {
     const below = error instanceof UnreadableAt ? error.path : [];
     const named = below.length === 0 ? path : [...(path === '$' ? [] : [path]), ...below].join('.');
-    throw invalidInput(
-      [{ path: named, message: 'could not be read (a getter or a Proxy in it threw)' }],
-      context,
-    );
+    throw invalidInput([{ path: named, message: unreadableText }], context);
   }
 }
 

@@ -4,7 +4,14 @@ import type { HttpClient } from './http/http-client.js';
 import { callTimeoutProblem } from './http/transport-settings.js';
 import { invalidInput, readStartProviderOptions } from './inputs.js';
 import type { ProviderId } from './live-stream.js';
-import { isAbortSignal, isArrayValue, ownValue, plainObjectProblem, platformSignal } from './own.js';
+import {
+  isAbortSignal,
+  isArrayValue,
+  ownValue,
+  plainObjectProblem,
+  platformSignal,
+  unreadableText,
+} from './own.js';
 import type { ListOptions } from './provider.js';
 
 /** One option a function takes: how to tell a valid value, and what to say when it is not one. */
@@ -103,7 +110,7 @@ export function readOptions<T extends object>(
     try {
       option = (value as Record<string, unknown>)[key];
     } catch {
-      issues.push({ path, message: unreadable });
+      issues.push({ path, message: unreadableText });
       continue;
     }
     if (option === undefined) continue;
@@ -129,7 +136,6 @@ export function readOptions<T extends object>(
 }
 
 // What a getter or a Proxy that throws makes of an option, in every reader's words (`readSettings` too).
-const unreadable = 'could not be read (a getter or a Proxy in it threw)';
 
 // An unknown name kept with `unknown: 'keep'`: read once, checked by whoever takes it.
 const anyValue: OptionRule = { check: () => true, expected: 'anything' };

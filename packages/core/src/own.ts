@@ -109,6 +109,12 @@ export function readCallerList(value: unknown, most: number): CallerListReading 
 }
 
 /**
+ * What an error says of a value whose reads threw (a getter, a Proxy's trap, a revoked Proxy), wherever core
+ * reads caller or provider values; what was thrown goes in the error's `cause`, never in this text.
+ */
+export const unreadableText = 'could not be read (a getter or a Proxy in it threw)';
+
+/**
  * What is wrong with `value` as a settings or options object, or undefined when it is a plain one: an object
  * whose prototype is `Object.prototype` (this realm's or another's, a vm context's) or null, as an object
  * literal, `JSON.parse` and `Object.create(null)` make. An object made from one without a prototype
@@ -124,7 +130,7 @@ export function plainObjectProblem(value: object): string | undefined {
     if (prototype === null || isObjectPrototype(prototype)) return undefined;
     kind = kindOf(prototype);
   } catch {
-    return 'could not be read (a getter or a Proxy in it threw)';
+    return unreadableText;
   }
   return `expected a plain object ({ name: value, … }), not ${kind}: only own properties are read, so its entries or getters would be taken for none`;
 }

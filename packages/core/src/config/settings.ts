@@ -1,7 +1,7 @@
 import { AuthenticationError, type InputIssue, InvalidInputError } from '../errors/errors.js';
 import { ownData } from '../inputs.js';
 import type { ProviderId } from '../live-stream.js';
-import { isArrayValue, plainObjectProblem } from '../own.js';
+import { isArrayValue, plainObjectProblem, unreadableText } from '../own.js';
 import type { ProviderSettingsBase } from '../provider.js';
 import { nearestName } from './names.js';
 
@@ -252,12 +252,11 @@ export function readSettings<Settings extends object>(
   // Each setting is read once, into the copy returned: a getter or a Proxy that throws is a setting that
   // could not be read, and one that answers differently later cannot pass a check with another value.
   const own: Record<string, unknown> = Object.create(null);
-  const unreadable = 'could not be read (a getter or a Proxy in it threw)';
   const read = (key: string): void => {
     try {
       own[key] = ownData((settings as Record<string, unknown>)[key]);
     } catch {
-      issues.push({ path: key, message: unreadable });
+      issues.push({ path: key, message: unreadableText });
     }
   };
   let given: string[];

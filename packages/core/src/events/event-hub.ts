@@ -3,7 +3,7 @@ import { nearestName } from '../config/names.js';
 import { type InputIssue, InvalidInputError } from '../errors/errors.js';
 import type { ProviderId, Warning } from '../live-stream.js';
 import { readOptions } from '../options.js';
-import { dataProperty, ownFields, ownValue, plainObjectProblem, timeOfDate } from '../own.js';
+import { dataProperty, ownFields, ownValue, plainObjectProblem, timeOfDate, unreadableText } from '../own.js';
 import { type Clock, systemClock } from '../runtime.js';
 import { BroadcastFeeds } from './broadcast-feeds.js';
 import {
@@ -188,7 +188,6 @@ const hubOptionNames = {
 } satisfies Record<keyof EventHubOptions, unknown>;
 
 // What an issue says of a value that could not be read, or of a clock that threw.
-const unreadable = 'could not be read (a getter or a Proxy in it threw)';
 const clockThrew = 'threw instead of returning a number of ms since the epoch';
 const maxOption = 10_000_000;
 // The largest byte bound: 2 GiB, as a webhook handler's `maxBodyBytes`.
@@ -520,7 +519,7 @@ function checkedFilter(filter: unknown): LiveStreamEventFilter {
     isList = Array.isArray(filter);
   } catch (error) {
     // A revoked Proxy: asking whether it is a list throws.
-    return refuse('filter', unreadable, error);
+    return refuse('filter', unreadableText, error);
   }
   if (typeof filter !== 'object' || filter === null || isList) {
     return refuse('filter', 'must be an object ({ provider?, streamId?, types? }) or left out');
@@ -536,7 +535,7 @@ function checkedFilter(filter: unknown): LiveStreamEventFilter {
   try {
     own = ownFields(filter as Record<string, unknown>);
   } catch (error) {
-    return refuse('filter', unreadable, error);
+    return refuse('filter', unreadableText, error);
   }
   // A misspelt field (`provder`) would filter nothing: the subscriber would receive every event.
   for (const key of Object.keys(own)) {
@@ -558,7 +557,7 @@ function checkedFilter(filter: unknown): LiveStreamEventFilter {
     try {
       copied = Array.isArray(types) ? Array.from(types as unknown[]) : [];
     } catch (error) {
-      return refuse('filter.types', unreadable, error);
+      return refuse('filter.types', unreadableText, error);
     }
     if (!Array.isArray(types) || !copied.every((each: unknown) => typeof each === 'string')) {
       refuse('filter.types', 'must be a list of event types');

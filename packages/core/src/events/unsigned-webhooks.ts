@@ -6,6 +6,7 @@ import {
 } from '../errors/errors.js';
 import { servedOperation, UniliveError } from '../errors/unilive-error.js';
 import { type LiveStream, type LiveStreamState, liveStreamStates, type ProviderId } from '../live-stream.js';
+import { unreadableText } from '../own.js';
 import type { CallOptions } from '../provider.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
 import { secretsEqual } from './webhook-crypto.js';
@@ -226,12 +227,7 @@ function checkStreamReader(provider: ProviderId, reader: unknown): asserts reade
         ? (client as { id?: unknown }).id
         : (reader as { id?: unknown }).id;
   } catch (error) {
-    throw invalidWebhookOption(
-      provider,
-      'confirm',
-      'could not be read (a getter or a Proxy in it threw)',
-      error,
-    );
+    throw invalidWebhookOption(provider, 'confirm', unreadableText, error);
   }
   if (typeof get !== 'function') {
     throw invalidWebhookOption(provider, 'confirm', 'must be a provider or client (an object with get)');

@@ -2,6 +2,7 @@ import { byteIntrinsics, isBlob } from '../bytes.js';
 import { InvalidInputError, WebhookVerificationError } from '../errors/errors.js';
 import { maxTimeoutMs } from '../http/transport-settings.js';
 import { type OptionRule, optionRules, readOptions } from '../options.js';
+import { unreadableText } from '../own.js';
 import { isEventHub, type LiveStreamEventHub } from './event-hub.js';
 import { isLiveStreamEvent, type LiveStreamEvent } from './live-stream-event.js';
 import {
@@ -474,8 +475,6 @@ function callError(path: string, problem: string, call = 'node'): InvalidInputEr
   });
 }
 
-const unreadableRequest = 'could not be read (a getter or a Proxy in it threw)';
-
 function readNodeRequest(request: unknown): NodeRequestFields {
   if (typeof request !== 'object' || request === null) {
     throw callError('request', 'must be a Node request (http.IncomingMessage, Express req)');
@@ -484,7 +483,7 @@ function readNodeRequest(request: unknown): NodeRequestFields {
     try {
       return (request as Record<string, unknown>)[name];
     } catch {
-      throw callError(`request.${name}`, unreadableRequest);
+      throw callError(`request.${name}`, unreadableText);
     }
   };
   const text = (name: string): string | undefined => {
@@ -579,7 +578,7 @@ function readFetchRequest(request: Request) {
     try {
       return get();
     } catch {
-      throw callError(path, unreadableRequest, 'handleWebhook');
+      throw callError(path, unreadableText, 'handleWebhook');
     }
   };
   const bodyUsed = read('request.bodyUsed', () => request.bodyUsed);
@@ -604,7 +603,7 @@ function requestChunks(body: ReadableStream<Uint8Array> | null): AsyncIterator<u
   try {
     reader = body?.getReader();
   } catch {
-    throw callError('request.body', unreadableRequest, 'handleWebhook');
+    throw callError('request.body', unreadableText, 'handleWebhook');
   }
   if (!reader) return { next: async () => ({ done: true, value: undefined }) };
   const open = reader;

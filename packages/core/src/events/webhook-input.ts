@@ -3,7 +3,7 @@ import { fromEnvironment, loadCredential, trimWhitespace } from '../config/setti
 import { InvalidInputError, WebhookVerificationError } from '../errors/errors.js';
 import type { ProviderId, Warning } from '../live-stream.js';
 import { type OptionRule, readOptions } from '../options.js';
-import { isArrayValue, plainObjectProblem, readCallerList } from '../own.js';
+import { isArrayValue, plainObjectProblem, readCallerList, unreadableText } from '../own.js';
 import { type Clock, systemClock } from '../runtime.js';
 import { parseVendorTimestamp } from '../timestamps.js';
 import { jsonBounds, maxEventDepth, maxEventValues } from './copy-event.js';
@@ -51,7 +51,6 @@ const detachedBody =
   'is a detached ArrayBuffer or a view of one (its bytes were transferred): pass the bytes';
 const shrunkBody =
   'is a view past the end of its resizable ArrayBuffer (the buffer shrank below it): pass the bytes';
-const unreadableBody = 'could not be read (a getter or a Proxy in it threw)';
 const imitation = 'is no byte array, ArrayBuffer or Blob itself (a Proxy of one?): pass the bytes';
 /**
  * Whether a value is bytes {@link readWebhookBody} reads, or passes for such (a Proxy of a `Buffer` or of a
@@ -288,8 +287,8 @@ function unreadableBodyError(provider: ProviderId, cause?: unknown): InvalidInpu
   return new InvalidInputError({
     provider,
     operation: 'parseWebhook',
-    message: `${provider} webhook: input.body ${unreadableBody}`,
-    issues: [{ path: 'input.body', message: unreadableBody }],
+    message: `${provider} webhook: input.body ${unreadableText}`,
+    issues: [{ path: 'input.body', message: unreadableText }],
     ...(cause === undefined ? {} : { cause }),
   });
 }
@@ -381,15 +380,14 @@ export function webhookHeader(headers: WebhookHeaders, name: string): string | u
     // throws) are a bad input, as headers of the wrong kind are: never the raw error.
     throw new InvalidInputError({
       operation: 'parseWebhook',
-      message: `webhook input: input.headers ${unreadableInput}`,
-      issues: [{ path: 'input.headers', message: unreadableInput }],
+      message: `webhook input: input.headers ${unreadableText}`,
+      issues: [{ path: 'input.headers', message: unreadableText }],
       cause: error,
     });
   }
 }
 
 // What an input field whose reading threw is told, as every input (inputs.ts) and a subscribe filter.
-const unreadableInput = 'could not be read (a getter or a Proxy in it threw)';
 
 function readHeader(headers: WebhookHeaders, name: string): string | undefined {
   if (typeof Headers !== 'undefined' && headers instanceof Headers) return headers.get(name) ?? undefined;
@@ -643,9 +641,9 @@ export function readWebhookSecretList(provider: ProviderId, setting: string, val
         'holds more than 1,000 entries: give the secrets in use (several only during a rotation)',
       );
     case 'bad-length':
-      throw invalidWebhookOption(provider, setting, unreadableInput);
+      throw invalidWebhookOption(provider, setting, unreadableText);
     default:
-      throw invalidWebhookOption(provider, setting, unreadableInput, read.cause);
+      throw invalidWebhookOption(provider, setting, unreadableText, read.cause);
   }
 }
 
@@ -752,7 +750,7 @@ export function checkWebhookInput(
     try {
       return get();
     } catch (error) {
-      return refuse(path, unreadableInput, error);
+      return refuse(path, unreadableText, error);
     }
   };
   if (typeof input !== 'object' || input === null || read('input', () => Array.isArray(input))) {
@@ -784,7 +782,7 @@ export function checkWebhookInput(
         ? (options as { clock?: unknown }).clock
         : undefined;
   } catch {
-    refuse('clock', 'could not be read (a getter or a Proxy in it threw)');
+    refuse('clock', unreadableText);
   }
   if (clock !== undefined && typeof clock !== 'function') refuse('clock', 'must be a function returning ms');
 }
@@ -808,7 +806,7 @@ function readUrlField(provider: ProviderId, input: object): unknown {
   try {
     return (input as { url?: unknown }).url;
   } catch {
-    throw urlError(provider, unreadableInput);
+    throw urlError(provider, unreadableText);
   }
 }
 

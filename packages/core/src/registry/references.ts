@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../errors/errors.js';
 import { idProblem } from '../ids.js';
-import { ownValue } from '../own.js';
+import { ownValue, unreadableText } from '../own.js';
 
 /** The character between a provider's registry name and the vendor's stream id in a string reference. */
 export const referenceSeparator = ':';
@@ -89,12 +89,7 @@ export function parseReferenceAt(
         id: ownValue(reference, 'id'),
       };
     } catch (error) {
-      throw referenceError(
-        operation,
-        'reference',
-        'could not be read (a getter or a Proxy in it threw)',
-        error,
-      );
+      throw referenceError(operation, 'reference', unreadableText, error);
     }
     if (!read.array) return parseReferenceObject(read, operation);
   }

@@ -9,7 +9,7 @@ import {
 } from '../config/load-client.js';
 import { InvalidInputError } from '../errors/errors.js';
 import { readOptions } from '../options.js';
-import { isArrayValue, plainObjectProblem, readCallerList } from '../own.js';
+import { isArrayValue, plainObjectProblem, readCallerList, unreadableText } from '../own.js';
 import { maskedFailure } from '../provider-secrets.js';
 import { toRedactor } from '../secrets.js';
 import { providerNameProblem } from './references.js';
@@ -181,13 +181,13 @@ function readEntries(value: unknown): unknown[] {
     case 'threw':
       throw configurationError(
         read.index === undefined ? 'providers' : `providers.${read.index}`,
-        unreadable,
+        unreadableText,
         read.cause,
       );
     case 'too-long':
       throw configurationError('providers', 'holds more than 1,000 entries');
     case 'bad-length':
-      throw configurationError('providers', unreadable);
+      throw configurationError('providers', unreadableText);
     default:
       throw configurationError('providers', emptyOrNoList);
   }
@@ -197,8 +197,6 @@ function readEntries(value: unknown): unknown[] {
 const maxProviderEntries = 1_000;
 
 const emptyOrNoList = 'expected a list of providers, with at least one';
-
-const unreadable = 'could not be read (a getter or a Proxy in it threw)';
 
 function configurationError(path: string, message: string, cause?: unknown): InvalidInputError {
   return new InvalidInputError({

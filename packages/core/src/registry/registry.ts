@@ -34,7 +34,16 @@ import { invalidInput, readOwnData, validateCreateInput } from '../inputs.js';
 import { abortAfterAcceptedChange } from '../lifecycle.js';
 import type { LiveStream, LiveStreamState, ProviderId, Warning } from '../live-stream.js';
 import { containerRule, limitRule, type OptionRule, optionRules, readOptions } from '../options.js';
-import { isArrayValue, isInstanceOf, once, ownFields, ownValue, readCallerList, thrownKind } from '../own.js';
+import {
+  isArrayValue,
+  isInstanceOf,
+  once,
+  ownFields,
+  ownValue,
+  readCallerList,
+  thrownKind,
+  unreadableText,
+} from '../own.js';
 import type {
   CreateLiveStreamInput,
   ListOptions,
@@ -381,7 +390,7 @@ export function createLiveStreamRegistry(input: LiveStreamRegistryOptions): Live
       ? [...Map.prototype.entries.call(given)]
       : Object.keys(given).map((name) => [name, (given as Record<string, unknown>)[name]]);
   } catch {
-    throw configurationError('providers', 'could not be read (a getter or a Proxy in it threw)');
+    throw configurationError('providers', unreadableText);
   }
   if (named.length === 0) {
     throw configurationError('providers', 'expected an object of providers by name, with at least one');
@@ -478,7 +487,7 @@ function routingOrderOf(entries: readonly Entry[], given: readonly string[] | un
   const names = entries.map((entry) => entry.name);
   const read = readCallerList(given, names.length);
   if ('problem' in read && read.problem === 'threw') {
-    throw configurationError(unreadableListPath('routing.order', read.index), unreadable, read.cause);
+    throw configurationError(unreadableListPath('routing.order', read.index), unreadableText, read.cause);
   }
   const order = 'list' in read ? read.list : [];
   const everyOnce =
@@ -495,8 +504,6 @@ function routingOrderOf(entries: readonly Entry[], given: readonly string[] | un
 function unreadableListPath(option: string, index: number | undefined): string {
   return index === undefined ? option : `${option}.${index}`;
 }
-
-const unreadable = 'could not be read (a getter or a Proxy in it threw)';
 
 // The most names a walk's `providers` may hold (a name may repeat, so more than the registry's providers
 // is no mistake): a Proxy claiming billions is refused unread.
@@ -545,7 +552,7 @@ function readCapabilities(client: LiveStreamClient, name: string): ProviderCapab
     }
   } catch (error) {
     if (InvalidInputError.isInstance(error)) throw error;
-    throw configurationError(path, unreadable, error);
+    throw configurationError(path, unreadableText, error);
   }
   const protocols = (key: string) => {
     const value = copy[key];
@@ -1323,7 +1330,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
       const path = read.problem === 'threw' ? unreadableListPath('providers', read.index) : 'providers';
       const message =
         read.problem === 'threw'
-          ? unreadable
+          ? unreadableText
           : read.problem === 'too-long'
             ? `expected at most ${maxWalkedNames.toLocaleString('en-US')} provider names`
             : 'expected an array of provider names';
@@ -1764,7 +1771,7 @@ function checkedStream(stream: unknown, entry: Entry, operation: string): LiveSt
       new ResponseShapeError({
         provider: entry.providerId,
         operation,
-        message: `${entry.name} ${operation}: the provider answered a stream that could not be read (a getter or a Proxy in it threw)${mayExist}`,
+        message: `${entry.name} ${operation}: the provider answered a stream that ${unreadableText}${mayExist}`,
         issues: [{ path: '$', expected: 'a stream object' }],
         delivery: 'unknown',
         providerName: entry.name,
