@@ -5,7 +5,7 @@ import { type FleetConfig, type FleetReport, fleetMaxRatio, fleetMet, measureFle
 import { type MachineInfo, machineInfo } from './machine.js';
 import { type MediaConfig, type MediaReport, measureMedia, mediaTargets } from './media.js';
 import { type MemoryReport, measureMemory, memoryFlatBytes } from './memory.js';
-import { measureOwnCost, type OwnCostReport, ownCostTargetOf } from './own-cost.js';
+import { measureOwnCostApart, type OwnCostReport, ownCostTargetOf } from './own-cost.js';
 import { type BenchProviderId, type BenchSubject, defaultSubjects, providerIds } from './providers.js';
 import {
   measureRedaction,
@@ -137,9 +137,9 @@ export async function runBench(
   const loadAverageAtStart = loadavg().map((value) => round(value, 2));
   const machine = machineInfo();
 
-  // First, while the heap is small and no other measurement has shaped the JIT's view of these functions.
+  // In a fresh process, which has loaded nothing but the harness and the clients.
   log("per call: unilive's own code, transport excluded");
-  const ownCost = await measureOwnCost({ ...config.ownCost, subjects: config.subjects });
+  const ownCost = await measureOwnCostApart({ ...config.ownCost, subjects: config.subjects });
 
   const sideBySide: SideBySideReport[] = [];
   for (const concurrency of config.sideBySide.concurrency) {

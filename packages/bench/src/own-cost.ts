@@ -1,3 +1,5 @@
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { type BenchSubject, defaultSubjects } from './providers.js';
 import {
   batch,
@@ -103,6 +105,38 @@ export async function measureOwnCost(options: OwnCostOptions): Promise<OwnCostRe
     targets: ownCostTargets,
     results,
   };
+}
+
+// Compiled, this module sits next to own-cost-process.js. Under vitest it is TypeScript, and the child's
+// relative `.js` import would not resolve under Node's type stripping, so the smoke test measures in process.
+const compiled = !import.meta.url.endsWith('.ts');
+const childModule = fileURLToPath(new URL('./own-cost-process.js', import.meta.url));
+
+/**
+ * {@link measureOwnCost} in a fresh process of its own (own-cost-process.ts), so that nothing the rest of the
+ * benchmark loads (a Redis client, the vendor SDKs, esbuild) shares the process whose CPU it counts. Under
+ * vitest, from the sources, it measures in this process instead.
+ */
+export async function measureOwnCostApart(options: OwnCostOptions): Promise<OwnCostReport> {
+  if (!compiled) return measureOwnCost(options);
+  const child = fork(childModule, [JSON.stringify(options)], {
+    // The heap figures read V8's GC statistics, which need no flag; --expose-gc is the parent's, for its
+    // memory section.
+    execArgv: [],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  return new Promise<OwnCostReport>((resolve, reject) => {
+    let report: OwnCostReport | undefined;
+    child.once('message', (message) => {
+      report = message as OwnCostReport;
+    });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      if (report !== undefined && code === 0) resolve(report);
+      else reject(new Error(`the own-cost process ended without a report (code ${code}, signal ${signal})`));
+    });
+  });
 }
 
 /**
