@@ -9,6 +9,10 @@ if (major < 22 || (major === 22 && minor < 12)) {
   process.exit(1);
 }
 
+// Before the CLI and the library are compiled, so that V8's code for them is kept for the next command.
+const { enableCliCompileCache } = await import('./compile-cache.js');
+enableCliCompileCache();
+
 const { main, stopOnSignals } = await import('./cli.js');
 const signal = stopOnSignals(process, (code) => process.exit(code));
 process.exitCode = await main(process.argv.slice(2), { signal });
