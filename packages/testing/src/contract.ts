@@ -1,4 +1,4 @@
-import { inspect } from 'node:util';
+import { inspect, types } from 'node:util';
 import {
   AbortError,
   AuthenticationError,
@@ -1119,6 +1119,10 @@ export function runLiveStreamContract(options: ContractOptions): void {
         if (operation !== undefined) expect(typed.operation).toBe(operation);
         if (status !== undefined) expect(typed.status).toBe(status);
         expect(delivery, `delivery ${String(typed.delivery)}`).toContain(typed.delivery);
+        // A worker pool or a job queue hands errors on by structured clone (postMessage): only an error the
+        // platform knows as one keeps its message there.
+        expect(types.isNativeError(error), `${type.kind} is a native error`).toBe(true);
+        expect((structuredClone(error) as Error).message).toBe(typed.message);
       };
 
       for (const [type, status] of [

@@ -1,4 +1,4 @@
-import { inspect } from 'node:util';
+import { inspect, types } from 'node:util';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -424,6 +424,51 @@ describe('copies of an error keep its stack', () => {
         },
       ),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe('copies are errors to the platform', () => {
+  const classes = [
+    UniliveError,
+    InvalidInputError,
+    NotFoundError,
+    AuthenticationError,
+    ConflictError,
+    RateLimitError,
+    ProviderUnavailableError,
+    TimeoutError,
+    UnsupportedOperationError,
+    ResponseShapeError,
+    AbortError,
+  ] as const;
+
+  // A worker pool, a job queue or a logger that checks `Error.isError` sees what the original was: a copy
+  // made as `Object.create(prototype)` was a plain object to them, and `structuredClone` (what
+  // `postMessage` does) lost its message.
+  it('copyError and withErrorFields make native errors that structuredClone and postMessage keep', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...classes),
+        fc.string({ maxLength: 60 }),
+        fc.option(fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/), { nil: undefined }),
+        (ErrorClass, message, providerName) => {
+          const error = new ErrorClass({ provider: 'liveapi', operation: 'get', message });
+          for (const copy of [copyError(error), withErrorFields(error, { providerName })]) {
+            expect(types.isNativeError(copy)).toBe(true);
+            expect(copy).toBeInstanceOf(ErrorClass);
+            expect(copy.name).toBe(error.name);
+            const cloned = structuredClone(copy) as Error;
+            expect(cloned).toBeInstanceOf(Error);
+            expect(cloned.message).toBe(error.message);
+            expect(cloned.stack).toBe(error.stack);
+            // Nothing of the copy's own making: only the original's own fields, and `providerName` given.
+            const added = providerName === undefined ? [] : ['providerName'];
+            expect(new Set(Reflect.ownKeys(copy))).toEqual(new Set([...Reflect.ownKeys(error), ...added]));
+          }
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });

@@ -407,7 +407,7 @@ export function abortedMessage(provider: string | undefined, operation: string |
  */
 export function copyError<E extends UniliveError>(error: E): E {
   const descriptors = Object.getOwnPropertyDescriptors(error) as Record<string | symbol, PropertyDescriptor>;
-  const copy = Object.create(Object.getPrototypeOf(error)) as E;
+  const copy = blankErrorOf(Object.getPrototypeOf(error)) as E;
   for (const key of Reflect.ownKeys(descriptors)) {
     const descriptor = descriptors[key as string] as PropertyDescriptor;
     if (key === 'stack' && (descriptor.get || descriptor.set)) {
@@ -439,6 +439,27 @@ export function copyError<E extends UniliveError>(error: E): E {
   const request = requests.get(error);
   if (request) requests.set(copy, request);
   return copy;
+}
+
+/**
+ * An error object of the platform's own kind with the given prototype and no own properties, made without
+ * running any class's constructor: a copy keeps its class (`instanceof`, `name`) and is still an error to
+ * `Error.isError`, `util.types.isNativeError`, `structuredClone` and a worker's `postMessage`, which read an
+ * object made by `Object.create(prototype)` as a plain object and lose its message. The caller gives it
+ * its own properties (`message`, `stack`…).
+ *
+ * @internal
+ */
+export function blankErrorOf(prototype: object): Error {
+  // `Reflect.construct` makes the object with `newTarget.prototype`; a function written out is the one kind
+  // of constructor whose `prototype` can be set.
+  // biome-ignore lint/complexity/useArrowFunction: an arrow function is not a constructor.
+  const newTarget = function () {} as unknown as new () => Error;
+  newTarget.prototype = prototype;
+  const blank = Reflect.construct(Error, [], newTarget) as Error;
+  // The stack captured here would point into this function: the copy's is the original's, or none.
+  delete (blank as { stack?: string }).stack;
+  return blank;
 }
 
 function kindsOf(errorClass: unknown): string[] {

@@ -1,4 +1,4 @@
-import { copyError, UniliveError } from '../errors/unilive-error.js';
+import { blankErrorOf, copyError, UniliveError } from '../errors/unilive-error.js';
 import type { ProviderId, Warning } from '../live-stream.js';
 import type { Redactor } from '../secrets.js';
 import { ignoreRejection } from '../thenable.js';
@@ -178,7 +178,7 @@ function detachedError(error: Error, depth: number): Error {
   let copy: Error;
   if (UniliveError.isInstance(error)) copy = copyError(error);
   else {
-    copy = Object.create(Object.getPrototypeOf(error)) as Error;
+    copy = blankErrorOf(Object.getPrototypeOf(error));
     for (const key of Reflect.ownKeys(error)) {
       const descriptor = Object.getOwnPropertyDescriptor(error, key);
       if (!descriptor) continue;

@@ -1,7 +1,9 @@
+import { types } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fakeProvider } from '../../test/fake-provider.js';
-import { AbortError, InvalidInputError, ResponseShapeError } from '../errors/errors.js';
+import { createLiveStreamClient } from '../client/live-stream-client.js';
+import { AbortError, InvalidInputError, NotFoundError, ResponseShapeError } from '../errors/errors.js';
 import { UniliveError } from '../errors/unilive-error.js';
 import { idProblem } from '../ids.js';
 import { invalidInput } from '../inputs.js';
@@ -638,5 +640,29 @@ describe('what the registry hands back reads plainly', () => {
     const [id] = [...a.store.keys()];
     const plan = await registry.planMigration(`a:${id}`, { to: 'b' });
     expect(Object.getPrototypeOf(plan.input)).toBe(Object.prototype);
+  });
+});
+
+describe('errors handed on are errors to the platform', () => {
+  // The registry adds `providerName` to a copy of the provider's error: a copy made as a plain object of its
+  // class was no error to `Error.isError`, and `structuredClone` (a worker's postMessage) lost its message.
+  it('a NotFoundError through a client and through a registry keeps its message across structuredClone', async () => {
+    const { provider } = fakeProvider('liveapi');
+    const client = createLiveStreamClient(provider);
+    const registry = createLiveStreamRegistry({ providers: { backup: provider } });
+    await fc.assert(
+      fc.asyncProperty(idArbitrary, async (id) => {
+        for (const error of [
+          await caught(() => client.get(id)),
+          await caught(() => registry.get(`backup:${id}`)),
+        ]) {
+          expect(NotFoundError.isInstance(error)).toBe(true);
+          expect(types.isNativeError(error)).toBe(true);
+          const cloned = structuredClone(error) as Error;
+          expect(cloned.message).toBe(error.message);
+        }
+      }),
+      { numRuns: 50 },
+    );
   });
 });
