@@ -274,6 +274,27 @@ export function dataProperty(
   return descriptor;
 }
 
+/**
+ * `object` with each of `names` an own method bound to it, so a method taken from it (`const { get } =
+ * client`, `items.map(client.get)`, a callback) works as the call on the object does, instead of failing on
+ * an `undefined` receiver with a TypeError that no caller expects from a method returning a promise. Not
+ * enumerable, so spreading, `Object.keys` and `util.inspect` show what they showed before; writable and
+ * configurable as the prototype's methods were, so an application can still wrap or replace one (an object
+ * made with `Object.create(client)` given its own `list`, a test's `vi.spyOn(client, 'get')`).
+ */
+export function withBoundMethods<T extends object>(object: T, names: readonly (keyof T & string)[]): T {
+  for (const name of names) {
+    const method = object[name];
+    if (typeof method === 'function')
+      Object.defineProperty(
+        object,
+        name,
+        dataProperty(method.bind(object), { writable: true, configurable: true }),
+      );
+  }
+  return object;
+}
+
 // What Object.prototype holds in every JavaScript engine.
 const standardPrototypeNames = new Set([
   'constructor',

@@ -36,7 +36,7 @@ import {
   readOptions,
   startOptionRules,
 } from '../options.js';
-import { ownValue, thrownKind, unreadableText } from '../own.js';
+import { ownValue, thrownKind, unreadableText, withBoundMethods } from '../own.js';
 import type {
   CallOptions,
   CallRuntime,
@@ -85,7 +85,11 @@ export interface LiveStreamList extends AsyncIterable<LiveStream> {
   toArray(options?: { limit?: number }): Promise<LiveStream[]>;
 }
 
-/** A provider wrapped with validation, waiting, logging hooks and the shared retry and timeout policy. */
+/**
+ * A provider wrapped with validation, waiting, logging hooks and the shared retry and timeout policy. Each
+ * call is bound to its client, so a call taken off it (`const { get } = client`, `ids.map(client.get)`)
+ * behaves as `client.get(…)` does.
+ */
 export interface LiveStreamClient {
   readonly providerId: ProviderId;
   readonly capabilities: ProviderCapabilities;
@@ -204,15 +208,31 @@ export function createLiveStreamClient(
   }
   const { clock, sleep } = parts;
   const rateLimit = options.rateLimit === undefined ? undefined : checkRateLimitOptions(options.rateLimit);
-  return new DefaultLiveStreamClient(
-    parts.provider,
-    // A container's hooks are read like the caller's: own, known, functions.
-    options.container ? readHooks(parts.hooks) : parts.hooks,
-    clock,
-    sleep,
-    rateLimit ? createRequestGate(rateLimit, clock, sleep) : undefined,
+  return withBoundMethods(
+    new DefaultLiveStreamClient(
+      parts.provider,
+      // A container's hooks are read like the caller's: own, known, functions.
+      options.container ? readHooks(parts.hooks) : parts.hooks,
+      clock,
+      sleep,
+      rateLimit ? createRequestGate(rateLimit, clock, sleep) : undefined,
+    ),
+    clientMethodNames,
   );
 }
+
+/** The client's calls, each bound to its client: `const { get } = client` works as `client.get` does. */
+const clientMethodNames = [
+  'create',
+  'get',
+  'list',
+  'update',
+  'delete',
+  'start',
+  'stop',
+  'waitForState',
+  'waitForBroadcast',
+] as const;
 
 /**
  * The client's options, read from own properties and checked: unknown names (`ratelimit`, a hook named

@@ -43,6 +43,7 @@ import {
   readCallerList,
   thrownKind,
   unreadableText,
+  withBoundMethods,
 } from '../own.js';
 import type {
   CreateLiveStreamInput,
@@ -193,6 +194,8 @@ export interface RegistryProvider {
  * (`delivery: 'not-sent'`, the signal's reason as `cause`), before its reference, input, options or provider
  * names are checked and before any request, as a client's call does; a walk (`list`, `findByName`) at its
  * first step. A `list` walk that has said it is done stays done, whatever the signal does afterwards.
+ *
+ * Each call is bound to its registry, as a client's are: `const { get } = registry` works as `registry.get`.
  */
 export interface LiveStreamRegistry {
   /**
@@ -449,13 +452,33 @@ export function createLiveStreamRegistry(input: LiveStreamRegistryOptions): Live
   });
   const routing = options.routing ?? (Object.create(null) as RoutingOptions);
   const order = routingOrderOf(entries, routing.order);
-  return new DefaultLiveStreamRegistry(
-    Object.freeze(entries),
-    Object.freeze(order),
-    routing,
-    options.hooks ?? Object.create(null),
+  return withBoundMethods(
+    new DefaultLiveStreamRegistry(
+      Object.freeze(entries),
+      Object.freeze(order),
+      routing,
+      options.hooks ?? Object.create(null),
+    ),
+    registryMethodNames,
   );
 }
+
+/** The registry's calls, each bound to its registry: `const { get } = registry` works as `registry.get` does. */
+const registryMethodNames = [
+  'client',
+  'create',
+  'get',
+  'list',
+  'update',
+  'delete',
+  'start',
+  'stop',
+  'waitForState',
+  'waitForBroadcast',
+  'findByName',
+  'planMigration',
+  'migrate',
+] as const;
 
 function isClient(value: unknown): value is LiveStreamClient {
   const candidate = value as Partial<LiveStreamClient> | null;
