@@ -21,7 +21,7 @@ import {
   packageNameProblem,
   providerIdProblem,
 } from './names.js';
-import { environment } from './settings.js';
+import { environment, providerSettingsBaseNames } from './settings.js';
 
 export { builtInProviderIds } from './names.js';
 
@@ -285,10 +285,19 @@ function buildProvider(
 // list of keys being rotated), and numbers long enough to be an account key or PIN (8 digits or more):
 // what a factory may echo back in the error it throws. Read as data (own data properties, no getters run),
 // and bounded: a setting is configuration, not a tree of any depth.
+//
+// The settings every adapter shares are no secret, and masking them took words out of the very errors
+// about them: a `baseUrl` ending in `/videosdk` hid `videosdk` wherever a message began with it (the end of
+// a cut secret is hidden there). Of a `baseUrl` only what can carry a credential is taken: its user name,
+// its password and its query's values; `timeoutMs`, `retry` and the others hold numbers and switches.
 export function settingTexts(settings: Record<string, unknown>): string[] {
   const texts: string[] = [];
   const seen = new Set<unknown>();
-  const visit = (value: unknown, depth: number) => {
+  const visit = (value: unknown, depth: number, key?: string) => {
+    if (key !== undefined && Object.hasOwn(providerSettingsBaseNames, key)) {
+      if (key === 'baseUrl' && typeof value === 'string') texts.push(...urlCredentialTexts(value));
+      return;
+    }
     if (typeof value === 'string') texts.push(value);
     else if (typeof value === 'number' || typeof value === 'bigint') {
       const text = String(value);
@@ -302,18 +311,43 @@ export function settingTexts(settings: Record<string, unknown>): string[] {
       } catch {
         return;
       }
-      for (const key of keys.slice(0, 1_000)) {
+      const listed = isArrayValue(value);
+      for (const name of keys.slice(0, 1_000)) {
         let descriptor: PropertyDescriptor | undefined;
         try {
-          descriptor = Object.getOwnPropertyDescriptor(value, key);
+          descriptor = Object.getOwnPropertyDescriptor(value, name);
         } catch {
           continue;
         }
-        if (descriptor !== undefined && 'value' in descriptor) visit(descriptor.value, depth + 1);
+        if (descriptor !== undefined && 'value' in descriptor)
+          visit(descriptor.value, depth + 1, listed ? undefined : name);
       }
     }
   };
-  for (const value of Object.values(settings)) visit(value, 0);
+  for (const [key, value] of Object.entries(settings)) visit(value, 0, key);
+  return texts;
+}
+
+// What of a URL can carry a credential: its user information and its query's values, decoded and as
+// written. A URL that does not parse is taken whole, as any other text.
+function urlCredentialTexts(url: string): string[] {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return [url];
+  }
+  const texts: string[] = [];
+  for (const part of [parsed.username, parsed.password]) {
+    if (part === '') continue;
+    texts.push(part);
+    try {
+      texts.push(decodeURIComponent(part));
+    } catch {
+      // A malformed escape is kept as written.
+    }
+  }
+  for (const value of parsed.searchParams.values()) if (value !== '') texts.push(value);
   return texts;
 }
 

@@ -192,6 +192,50 @@ describe("what a configured factory throws, typed, is masked by the entry's sett
   });
 });
 
+describe("a configured factory's refusal keeps the words of the settings every adapter shares", () => {
+  // A base URL ending in `/videosdk` hid `videosdk` wherever a message began with it, `/expected` the word
+  // "expected": the shared settings are no secret, and only what of a URL can carry a credential is masked.
+  it("a message naming the path of baseUrl is the factory's own, while its user information and query values are masked", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.stringMatching(/^[a-z]{8,16}$/),
+        secrets,
+        fc.constantFrom('username', 'password', 'query'),
+        fc.constantFrom('client', 'registry'),
+        async (word, secret, where, loader) => {
+          // A word that is part of the secret is hidden as the secret's beginning or end would be.
+          const lower = secret.toLowerCase();
+          fc.pre([...Array(word.length - 3).keys()].every((at) => !lower.includes(word.slice(at, at + 4))));
+          const encoded = encodeURIComponent(secret);
+          const baseUrl =
+            where === 'query'
+              ? `https://proxy.example.test/${word}?key=${encoded}`
+              : where === 'username'
+                ? `https://${encoded}@proxy.example.test/${word}`
+                : `https://user:${encoded}@proxy.example.test/${word}`;
+          const message = `${word}: unsupported \`apiVersion\`; expected one of v1, v2 (given for ${secret})`;
+          const factory = (): LiveStreamProvider => {
+            throw new InvalidInputError({ provider: 'acme', operation: 'configure', message, issues: [] });
+          };
+          const options = { providers: { acme: factory } };
+          const failed = await (loader === 'client'
+            ? createLiveStreamClientFromConfig({ provider: 'acme', baseUrl, timeoutMs: 12_345_678 }, options)
+            : createLiveStreamRegistryFromConfig(
+                { providers: [{ provider: 'acme', name: 'a', baseUrl, timeoutMs: 12_345_678 }] },
+                options,
+              )
+          ).catch((error: unknown) => error);
+          expect(InvalidInputError.isInstance(failed), String(failed)).toBe(true);
+          const shown = (failed as InvalidInputError).message;
+          expect(shown).toContain(`${word}: unsupported \`apiVersion\`; expected one of v1, v2 (given for `);
+          expect(leaks(everything(failed), secret)).toEqual([]);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
+
 // A capability set with one field made malformed.
 const malformed = fc.oneof(
   fc.record({
