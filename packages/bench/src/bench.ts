@@ -231,7 +231,11 @@ const mib = (bytes: number) => `${round(bytes / 1024 / 1024, 2)} MiB`;
 const times = (value: number) => `${value.toFixed(3)} ×`;
 const list = <T>(items: readonly T[], text: (item: T) => string) => items.map(text).join(', ');
 // A shortfall or excess, to 3 decimals, but never shown as 0: a figure a hair beyond its bound is missed.
-const amount = (value: number) => (round(value, 3) === 0 ? Number(value.toPrecision(1)) : round(value, 3));
+// A shortfall is never printed as 0. The ratios beside the verdicts are rounded to three decimals, and a
+// ratio judged on its exact median (1.14996 against 1.15) can round to the threshold itself: what is left
+// beyond it is then under half a thousandth.
+const amount = (value: number): number | string =>
+  round(value, 3) > 0 ? round(value, 3) : value > 0 ? Number(value.toPrecision(1)) : 'under 0.0005';
 // How far a figure is beyond its bound, in the figure's unit; null when it is within.
 const over = (value: number, limit: number, unit: (excess: number) => string) =>
   value > limit ? unit(value - limit) : null;

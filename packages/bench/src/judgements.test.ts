@@ -260,6 +260,38 @@ describe('the targets table', () => {
     );
   });
 
+  it('never prints a per-call shortfall as 0, though the ratios beside it are rounded to the threshold', () => {
+    fc.assert(
+      fc.property(runsOf, ({ subject, mux, ky, own }) => {
+        const muxRuns = mux.map((run) => ({ ...run, heapKiBPerCall: 80 }));
+        const kyRuns = ky.map((callsPerSecond) => ({
+          callsPerSecond,
+          cpuMicrosPerCall: 1,
+          heapKiBPerCall: 60,
+        }));
+        const ownRuns = own.map((ratios, index) => {
+          const other = muxRuns[index] as ClientFigures;
+          return {
+            callsPerSecond: other.callsPerSecond * ratios.callsVsMux,
+            cpuMicrosPerCall: other.cpuMicrosPerCall * ratios.cpuVsMux,
+            heapKiBPerCall: 62,
+          };
+        });
+        const report = reportWith({
+          sideBySide: [
+            { concurrency: 1, comparisons: [compareRuns(subject, ownRuns, muxRuns, kyRuns)] },
+          ] as BenchReport['sideBySide'],
+        });
+        for (const target of targetsOf(report)) {
+          if (!target.measurement.startsWith('Per call') || target.met !== false) continue;
+          expect(target.missedBy, target.measurement).toBeTypeOf('string');
+          expect(target.missedBy, target.measurement).not.toMatch(/(^|\D)0 ×/);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('judges redaction linear for credentials and for stream keys alike: time per byte at 1 MB ≤ 2 × that at 100 kB', () => {
     fc.assert(
       fc.property(
