@@ -328,3 +328,66 @@ describe('a stream key whose name the vendor puts in its viewer URLs (LiveAPI)',
     );
   });
 });
+
+describe("an RTMP playback URL's stream name (Wowza Video)", () => {
+  const hex8 = fc.stringMatching(/^[0-9a-f]{8}$/);
+  // As the Wowza Video adapter maps a stream: the ingest stream name is the key; the direct playback URLs
+  // end in another name, the same in the RTMP, RTSP and WOWZ URLs.
+  const wowzaStream = (key: string, play: string, password: string): LiveStream =>
+    ({
+      id: 'w1',
+      provider: 'wowza-video',
+      name: 'viewers',
+      state: 'started',
+      ingest: [
+        {
+          protocol: 'rtmp',
+          server: 'rtmp://origin.example/app-ABCD1234',
+          streamKey: key,
+          username: 'client1',
+          password,
+          url: `rtmp://client1:${password}@origin.example/app-ABCD1234/${key}`,
+        },
+      ],
+      playback: [
+        { protocol: 'rtmp', url: `rtmp://edge.example/app-ABCD1234/${play}` },
+        { protocol: 'rtsp', url: `rtsp://edge.example:1935/app-ABCD1234/${play}` },
+        { protocol: 'wowz', url: `wowz://edge.example:1935/app-ABCD1234/${play}` },
+      ],
+    }) as unknown as LiveStream;
+
+  it('is printed in the RTMP URL as in the others, while the ingest key and password stay masked', () => {
+    fc.assert(
+      fc.property(hex8, hex8, hex8, (key, play, password) => {
+        fc.pre(new Set([key, play, password]).size === 3);
+        const stream = wowzaStream(key, play, password);
+        const text = describeStream(stream);
+        const json = streamJson(stream, true) as { playback: { url: string }[] };
+        for (const endpoint of stream.playback) expect(text).toContain(endpoint.url);
+        expect(json.playback.map((endpoint) => endpoint.url)).toEqual(
+          stream.playback.map((endpoint) => endpoint.url),
+        );
+        for (const printed of [text, JSON.stringify(json)])
+          expect(leaked(printed, [key, password])).toBeUndefined();
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('stays masked when it is the stream key, or the URL carries a known secret', () => {
+    fc.assert(
+      fc.property(hex8, hex8, (key, password) => {
+        fc.pre(key !== password);
+        const stream = wowzaStream(key, key, password);
+        const withPassword = {
+          ...stream,
+          playback: [{ protocol: 'rtmp', url: `rtmp://edge.example/app-ABCD1234/${key}?auth=${password}` }],
+        } as LiveStream;
+        for (const each of [stream, withPassword])
+          for (const printed of [describeStream(each), JSON.stringify(streamJson(each, true))])
+            expect(leaked(printed, [key, password])).toBeUndefined();
+      }),
+      { numRuns: 50 },
+    );
+  });
+});

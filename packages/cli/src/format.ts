@@ -218,9 +218,13 @@ export function describeStream(
     lines.push(`    url:         ${endpoint.url}`);
   }
   const playback = playbackLines(stream.playback);
+  // Viewer URLs are masked as servers are (see the end): the last segment of an RTMP playback URL is the
+  // name viewers play (Wowza Video's `rtmp://host/app-…/<name>`), readable in the same stream's RTSP and
+  // WOWZ URLs, not a stream key, which the shape of an ingest URL would take it for.
+  const viewerLines = new Set<number>();
   if (playback.lines.length > 0) {
     lines.push('  playback (what viewers open):');
-    for (const line of playback.lines) lines.push(`    ${line}`);
+    for (const line of playback.lines) viewerLines.add(lines.push(`    ${line}`) - 1);
     playback.legend.forEach((entry, index) => {
       lines.push(`    ${index === 0 ? 'legend:' : '       '} ${entry}`);
     });
@@ -242,9 +246,8 @@ export function describeStream(
   return lines
     .map((line, index) => {
       const server = servers.get(index);
-      return escapeUnprintable(
-        server === undefined ? redactor.redact(line) : `    server:      ${serverScrubber.redact(server)}`,
-      );
+      if (server !== undefined) return escapeUnprintable(`    server:      ${serverScrubber.redact(server)}`);
+      return escapeUnprintable((viewerLines.has(index) ? serverScrubber : redactor).redact(line));
     })
     .join('\n');
 }
@@ -327,6 +330,14 @@ export function streamJson(
         // The field is a secret whole, whatever part of it is public (see printedSecrets).
         ...(given?.streamKey === undefined ? {} : { streamKey: redactedMarker }),
       };
+    });
+  }
+  // Each `playback[].url` as describeStream prints it: by the known secrets, not by the RTMP key shape.
+  const playback = redacted.playback;
+  if (Array.isArray(playback)) {
+    redacted.playback = playback.map((endpoint: Record<string, unknown>, index) => {
+      const url = stream.playback[index]?.url;
+      return typeof url === 'string' ? { ...endpoint, url: serverScrubber.redact(url) } : endpoint;
     });
   }
   return redacted;
