@@ -1,5 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { constants } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, posix, sep, win32 } from 'node:path';
@@ -41,7 +51,10 @@ function enableIn(env: Record<string, string>) {
   const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
     encoding: 'utf8',
     env: { ...clean, ...env },
+    // A place on which making a directory never returns (a recursive mkdir under /proc) must not hang.
+    timeout: 60_000,
   });
+  expect(run.signal).toBeNull();
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   return JSON.parse(run.stdout) as {
@@ -136,6 +149,54 @@ describe('enableCliCompileCache, in a process of its own', () => {
     expect(result?.status).toBe(constants.compileCacheStatus.DISABLED);
     expect(readdirSync(cacheHome)).toEqual([]);
   });
+
+  it('goes without a cache, at once, under /proc and where HOME does not exist, making nothing', () => {
+    for (const env of [
+      { XDG_CACHE_HOME: '/proc' },
+      { XDG_CACHE_HOME: '/proc/self/cache' },
+      { HOME: '/proc' },
+      { HOME: join(folder(), 'no-such-home') },
+    ]) {
+      const { result, answer } = enableIn(env);
+      expect(answer).toBe(42);
+      expect(result, JSON.stringify(env)).toBeNull();
+    }
+  });
+
+  it.skipIf(process.platform === 'win32')('uses no directory another user could write into', () => {
+    // The cache home writable by others without the sticky bit: someone could swap `unilive/` in it.
+    const open = folder();
+    chmodSync(open, 0o777);
+    expect(enableIn({ XDG_CACHE_HOME: open }).result).toBeNull();
+    expect(readdirSync(open)).toEqual([]);
+    // A sticky one, as /tmp is, is fine: only the owner of `unilive/` can rename or remove it.
+    const sticky = folder();
+    chmodSync(sticky, 0o1777);
+    expect(enableIn({ XDG_CACHE_HOME: sticky }).result?.status).toBe(constants.compileCacheStatus.ENABLED);
+    // `compile-cache/` already there and writable by others: not used, not changed.
+    const made = folder();
+    mkdirSync(join(made, 'unilive', 'compile-cache'), { recursive: true });
+    chmodSync(join(made, 'unilive', 'compile-cache'), 0o777);
+    expect(enableIn({ XDG_CACHE_HOME: made }).result).toBeNull();
+    expect(statSync(join(made, 'unilive', 'compile-cache')).mode & 0o777).toBe(0o777);
+    // A link where the directory would be: not followed.
+    const linked = folder();
+    mkdirSync(join(linked, 'elsewhere'));
+    symlinkSync(join(linked, 'elsewhere'), join(linked, 'unilive'));
+    expect(enableIn({ XDG_CACHE_HOME: linked }).result).toBeNull();
+    expect(readdirSync(join(linked, 'elsewhere'))).toEqual([]);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)(
+    'uses no directory of another user (run as root, which can give one away)',
+    () => {
+      const cacheHome = folder();
+      mkdirSync(join(cacheHome, 'unilive'), { mode: 0o700 });
+      chownSync(join(cacheHome, 'unilive'), 65534, 65534);
+      expect(enableIn({ XDG_CACHE_HOME: cacheHome }).result).toBeNull();
+      expect(readdirSync(join(cacheHome, 'unilive'))).toEqual([]);
+    },
+  );
 
   it('leaves the command as it was where the cache cannot be made', () => {
     const blocked = join(folder(), 'a-file');

@@ -10,7 +10,7 @@
 //
 // No relative imports and only erasable TypeScript: bin.ts loads it before anything else, and its test runs
 // it from source.
-import { mkdirSync } from 'node:fs';
+import { lstatSync, mkdirSync, statSync } from 'node:fs';
 import { enableCompileCache } from 'node:module';
 import { homedir } from 'node:os';
 import { posix, win32 } from 'node:path';
@@ -46,9 +46,15 @@ export function compileCacheDirectory(host: CompileCacheHost): string | undefine
 }
 
 /**
- * Turns Node's compile cache on for this process, in {@link compileCacheDirectory} (made with mode 0700
- * when missing) or where `NODE_COMPILE_CACHE` says. Never throws: a cache is an optimisation, and a home
- * directory that cannot be written (a read-only container, a missing `HOME`) leaves the command as it was.
+ * Turns Node's compile cache on for this process, in {@link compileCacheDirectory} or where
+ * `NODE_COMPILE_CACHE` says. The CLI's own directory is used only when it is private: its parent (the cache
+ * home, `~/.cache`) must already be a directory no other user can write into (or a sticky one, as `/tmp`
+ * is), and `unilive/` and `compile-cache/` in it are made with mode 0700, one level at a time, or, when they
+ * exist, must be directories (not links) of this user that no one else can write into. A code cache someone
+ * else could write is code they could make this command run, so any other case goes without a cache.
+ * Never throws and never waits: a cache is an optimisation, and a place that cannot be used (a read-only
+ * container, a missing `HOME`, `/proc`, on which a recursive `mkdir` never returns) leaves the command as
+ * it was.
  *
  * @returns Node's answer (`status`, and `directory` once enabled), or `undefined` when nothing was tried.
  */
@@ -61,11 +67,43 @@ export function enableCliCompileCache(
       return enableCompileCache();
     const directory = compileCacheDirectory(host);
     if (directory === undefined) return undefined;
-    mkdirSync(directory, { recursive: true, mode: 0o700 });
-    return enableCompileCache(directory);
+    const { dirname } = host.platform === 'win32' ? win32 : posix;
+    const made = privateDirectory(dirname(dirname(directory)), ['unilive', 'compile-cache'], host.platform);
+    return made === undefined ? undefined : enableCompileCache(made);
   } catch {
     return undefined;
   }
+}
+
+// `names` made (or found) one level at a time under `base`, each private to this user; undefined when one
+// cannot be made or is not private, or `base` is no directory shut to other users.
+function privateDirectory(
+  base: string,
+  names: readonly string[],
+  platform: NodeJS.Platform,
+): string | undefined {
+  // Windows has neither these owners nor these mode bits: there the place is the user's own LOCALAPPDATA.
+  const checked = platform !== 'win32';
+  const uid = process.getuid?.();
+  const writableByOthers = (mode: number) => (mode & 0o022) !== 0;
+  const parent = statSync(base);
+  if (!parent.isDirectory()) return undefined;
+  if (checked && parent.uid !== uid && parent.uid !== 0) return undefined;
+  if (checked && writableByOthers(parent.mode) && (parent.mode & 0o1000) === 0) return undefined;
+  const { join } = platform === 'win32' ? win32 : posix;
+  let path = base;
+  for (const name of names) {
+    path = join(path, name);
+    try {
+      mkdirSync(path, { mode: 0o700 });
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'EEXIST') return undefined;
+    }
+    const made = lstatSync(path);
+    if (!made.isDirectory()) return undefined;
+    if (checked && (made.uid !== uid || writableByOthers(made.mode))) return undefined;
+  }
+  return path;
 }
 
 function nonEmpty(value: string | undefined): value is string {
