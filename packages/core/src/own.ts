@@ -276,7 +276,7 @@ export function dataProperty(
 
 /**
  * `object` with each of `names` an own method bound to it, so a method taken from it (`const { get } =
- * client`, `items.map(client.get)`, a callback) works as the call on the object does, instead of failing on
+ * client`, a callback) works as the call on the object does, instead of failing on
  * an `undefined` receiver with a TypeError that no caller expects from a method returning a promise. Not
  * enumerable, so spreading, `Object.keys` and `util.inspect` show what they showed before; writable and
  * configurable as the prototype's methods were, so an application can still wrap or replace one (an object

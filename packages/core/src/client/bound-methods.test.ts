@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { fakeProvider } from '../../test/fake-provider.js';
+import { InvalidInputError } from '../errors/errors.js';
 import { UniliveError } from '../errors/unilive-error.js';
 import { createLiveStreamRegistry } from '../registry/registry.js';
 import { createLiveStreamClient } from './live-stream-client.js';
 
-// A method taken off its client (`const { get } = client`, `ids.map(client.get)`, a callback) is the call
+// A method taken off its client (`const { get } = client`, a callback) is the call
 // on the client: the same result, and the same typed rejection, never a synchronous TypeError about an
 // `undefined` receiver.
 
@@ -96,6 +97,24 @@ describe('client methods taken off the client', () => {
     await client.get(first?.id ?? '');
     expect(spy).toHaveBeenCalledTimes(1);
     spy.mockRestore();
+  });
+});
+
+describe('a call handed to map', () => {
+  // `map` passes each index as the second argument: the options, which must be an object. The docs say so
+  // and show `ids.map((id) => client.get(id))`; the index is refused, typed, before any request.
+  it('is refused for the index it is given as options, before any request, and the arrow form works', async () => {
+    const { provider, calls } = fakeProvider('liveapi', { streams: 1 });
+    const client = createLiveStreamClient(provider);
+    const [stream] = await client.list().toArray();
+    const id = stream?.id ?? '';
+    calls.length = 0;
+    // TypeScript refuses it too; JavaScript code calls it as written.
+    const [refused] = await Promise.allSettled([id].map(client.get as (each: string) => Promise<unknown>));
+    expect(refused?.status).toBe('rejected');
+    expect((refused as PromiseRejectedResult).reason).toBeInstanceOf(InvalidInputError);
+    expect(calls).toEqual([]);
+    expect((await Promise.all([id].map((each) => client.get(each))))[0]?.id).toBe(id);
   });
 });
 

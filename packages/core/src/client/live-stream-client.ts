@@ -87,8 +87,9 @@ export interface LiveStreamList extends AsyncIterable<LiveStream> {
 
 /**
  * A provider wrapped with validation, waiting, logging hooks and the shared retry and timeout policy. Each
- * call is bound to its client, so a call taken off it (`const { get } = client`, `ids.map(client.get)`)
- * behaves as `client.get(…)` does.
+ * call is bound to its client, so a call taken off it (`const { get } = client`, a callback) behaves as
+ * `client.get(…)` does, given the same arguments (`ids.map(client.get)` would also pass each index as the
+ * options: write `ids.map((id) => client.get(id))`).
  */
 export interface LiveStreamClient {
   readonly providerId: ProviderId;

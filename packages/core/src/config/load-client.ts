@@ -21,7 +21,7 @@ import {
   packageNameProblem,
   providerIdProblem,
 } from './names.js';
-import { environment, providerSettingsBaseNames } from './settings.js';
+import { environment } from './settings.js';
 
 export { builtInProviderIds } from './names.js';
 
@@ -286,17 +286,22 @@ function buildProvider(
 // what a factory may echo back in the error it throws. Read as data (own data properties, no getters run),
 // and bounded: a setting is configuration, not a tree of any depth.
 //
-// The settings every adapter shares are no secret, and masking them took words out of the very errors
-// about them: a `baseUrl` ending in `/videosdk` hid `videosdk` wherever a message began with it (the end of
-// a cut secret is hidden there). Of a `baseUrl` only what can carry a credential is taken: its user name,
-// its password and its query's values; `timeoutMs`, `retry` and the others hold numbers and switches.
+// A `baseUrl` is a route, and masking it whole took words out of the very errors about it: one ending in
+// `/videosdk` hid `videosdk` wherever a message began with it (the end of a cut secret is hidden there). Of
+// an http(s) `baseUrl`, written or given as a `URL`, only the parts that can carry a credential are taken:
+// its user name and password, its query (whole, and each value) and its fragment, each as written and
+// decoded. Anything else in that setting (a text that is no such URL) is taken whole, as every other
+// setting is, whatever its name.
 export function settingTexts(settings: Record<string, unknown>): string[] {
   const texts: string[] = [];
   const seen = new Set<unknown>();
   const visit = (value: unknown, depth: number, key?: string) => {
-    if (key !== undefined && Object.hasOwn(providerSettingsBaseNames, key)) {
-      if (key === 'baseUrl' && typeof value === 'string') texts.push(...urlCredentialTexts(value));
-      return;
+    if (key === 'baseUrl') {
+      const url = typeof value === 'string' ? value : value instanceof URL ? value.href : undefined;
+      if (url !== undefined) {
+        texts.push(...(urlCredentialTexts(url) ?? [url]));
+        return;
+      }
     }
     if (typeof value === 'string') texts.push(value);
     else if (typeof value === 'number' || typeof value === 'bigint') {
@@ -328,26 +333,33 @@ export function settingTexts(settings: Record<string, unknown>): string[] {
   return texts;
 }
 
-// What of a URL can carry a credential: its user information and its query's values, decoded and as
-// written. A URL that does not parse is taken whole, as any other text.
-function urlCredentialTexts(url: string): string[] {
+// What of an http(s) URL can carry a credential, as written and decoded: user name, password, the query
+// whole and each of its values (`?sk_live_…` has no `=`; `?project=Sk%2DLive…` is written encoded), and the
+// fragment. Undefined for a text that is no http(s) URL (`admin:secret@host` parses as a URL of scheme
+// `admin:`), which is then taken whole.
+function urlCredentialTexts(url: string): string[] | undefined {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return [url];
+    return undefined;
   }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined;
+  const written: string[] = [parsed.username, parsed.password];
+  const query = parsed.search.slice(1);
+  written.push(query, ...query.split('&').map((part) => part.slice(part.indexOf('=') + 1)));
+  written.push(parsed.hash.slice(1));
   const texts: string[] = [];
-  for (const part of [parsed.username, parsed.password]) {
+  for (const part of written) {
     if (part === '') continue;
     texts.push(part);
     try {
-      texts.push(decodeURIComponent(part));
+      const decoded = decodeURIComponent(part.replaceAll('+', ' '));
+      if (decoded !== part) texts.push(decoded);
     } catch {
       // A malformed escape is kept as written.
     }
   }
-  for (const value of parsed.searchParams.values()) if (value !== '') texts.push(value);
   return texts;
 }
 

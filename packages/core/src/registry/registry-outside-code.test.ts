@@ -192,29 +192,52 @@ describe("what a configured factory throws, typed, is masked by the entry's sett
   });
 });
 
-describe("a configured factory's refusal keeps the words of the settings every adapter shares", () => {
+describe("a configured factory's refusal keeps the words of its baseUrl's path, and masks what can carry a credential", () => {
   // A base URL ending in `/videosdk` hid `videosdk` wherever a message began with it, `/expected` the word
-  // "expected": the shared settings are no secret, and only what of a URL can carry a credential is masked.
-  it("a message naming the path of baseUrl is the factory's own, while its user information and query values are masked", async () => {
+  // "expected": a base URL's path is a route. What of it can carry a credential (user information, the query
+  // and its values, the fragment, as written and decoded) is masked, and a baseUrl that is no http(s) URL, or
+  // a shared setting holding a text, is masked whole as any setting is.
+  // Every byte percent-encoded, as a careful client writes a query value (`Sk%2DLive%2D…`).
+  const everyByte = (text: string) =>
+    [...new TextEncoder().encode(text)]
+      .map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)
+      .join('');
+  const placements = {
+    username: (word: string, secret: string) =>
+      `https://${encodeURIComponent(secret)}@proxy.example.test/${word}`,
+    password: (word: string, secret: string) =>
+      `https://user:${encodeURIComponent(secret)}@proxy.example.test/${word}`,
+    'query value': (word: string, secret: string) =>
+      `https://proxy.example.test/${word}?project=${everyByte(secret)}`,
+    'query alone': (word: string, secret: string) =>
+      `https://proxy.example.test/${word}?${everyByte(secret)}`,
+    fragment: (word: string, secret: string) => `https://proxy.example.test/${word}#${everyByte(secret)}`,
+    'no scheme': (word: string, secret: string) => `admin:${everyByte(secret)}@proxy.example.test/${word}`,
+  } as const;
+
+  it("a message naming the path is the factory's own; the secret is in no form anywhere, from either loader", async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.stringMatching(/^[a-z]{8,16}$/),
         secrets,
-        fc.constantFrom('username', 'password', 'query'),
+        fc.constantFrom(...(Object.keys(placements) as (keyof typeof placements)[])),
+        fc.constantFrom('text', 'URL object'),
         fc.constantFrom('client', 'registry'),
-        async (word, secret, where, loader) => {
+        async (word, secret, where, given, loader) => {
           // A word that is part of the secret is hidden as the secret's beginning or end would be.
           const lower = secret.toLowerCase();
           fc.pre([...Array(word.length - 3).keys()].every((at) => !lower.includes(word.slice(at, at + 4))));
-          const encoded = encodeURIComponent(secret);
-          const baseUrl =
-            where === 'query'
-              ? `https://proxy.example.test/${word}?key=${encoded}`
-              : where === 'username'
-                ? `https://${encoded}@proxy.example.test/${word}`
-                : `https://user:${encoded}@proxy.example.test/${word}`;
-          const message = `${word}: unsupported \`apiVersion\`; expected one of v1, v2 (given for ${secret})`;
-          const factory = (): LiveStreamProvider => {
+          const written = placements[where](word, secret);
+          fc.pre(given === 'text' || URL.canParse(written));
+          const baseUrl = given === 'text' ? written : new URL(written);
+          // The factory echoes the setting as it holds it, and what a URL parser reads out of it (decoded, where
+          // one reads it as an http(s) URL: a text of another scheme is masked whole, as written).
+          const decodedEcho = where === 'no scheme' ? '' : `, decoded ${secret}`;
+          const factory = (settings: Record<string, unknown>): LiveStreamProvider => {
+            const url = URL.canParse(String(settings.baseUrl))
+              ? new URL(String(settings.baseUrl))
+              : undefined;
+            const message = `${word}: unsupported \`apiVersion\`; expected one of v1, v2 (baseUrl ${String(settings.baseUrl)}, user ${url?.username}, password ${url?.password}, query ${url?.search}, hash ${url?.hash}${decodedEcho})`;
             throw new InvalidInputError({ provider: 'acme', operation: 'configure', message, issues: [] });
           };
           const options = { providers: { acme: factory } };
@@ -226,8 +249,44 @@ describe("a configured factory's refusal keeps the words of the settings every a
               )
           ).catch((error: unknown) => error);
           expect(InvalidInputError.isInstance(failed), String(failed)).toBe(true);
-          const shown = (failed as InvalidInputError).message;
-          expect(shown).toContain(`${word}: unsupported \`apiVersion\`; expected one of v1, v2 (given for `);
+          const shown = everything(failed);
+          if (where !== 'no scheme')
+            expect((failed as InvalidInputError).message).toContain(`${word}: unsupported`);
+          expect(leaks(shown, secret)).toEqual([]);
+          expect(shown).not.toContain(everyByte(secret));
+        },
+      ),
+      { numRuns: 120 },
+    );
+  });
+
+  it('a shared setting holding a text is masked as any setting is, whatever its name', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        secrets,
+        fc.constantFrom(
+          'timeoutMs',
+          'totalTimeoutMs',
+          'maxResponseBytes',
+          'allowInsecureHttp',
+          'fetch',
+          'retry',
+        ),
+        async (secret, setting) => {
+          const value = setting === 'retry' ? { limit: secret } : secret;
+          const factory = (settings: Record<string, unknown>): LiveStreamProvider => {
+            throw new InvalidInputError({
+              provider: 'acme',
+              operation: 'configure',
+              message: `acme: ${setting} ${JSON.stringify(settings[setting])} is malformed`,
+              issues: [],
+            });
+          };
+          const failed = await createLiveStreamClientFromConfig(
+            { provider: 'acme', [setting]: value },
+            { providers: { acme: factory } },
+          ).catch((error: unknown) => error);
+          expect(InvalidInputError.isInstance(failed), String(failed)).toBe(true);
           expect(leaks(everything(failed), secret)).toEqual([]);
         },
       ),
