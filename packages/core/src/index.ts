@@ -336,6 +336,7 @@ export type {
   StartOptions,
   UpdateLiveStreamInput,
 } from './provider.js';
+export { redact } from './redact.js';
 export { type MigrationPlan, planMigrationInput } from './registry/migration.js';
 export {
   formatStreamReference,
@@ -391,7 +392,6 @@ export {
   minimumTruncatedLength,
   numericReferenceForms,
   type Redactor,
-  redact,
   redactedMarker,
   redactStable,
   SecretSet,

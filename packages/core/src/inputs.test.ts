@@ -21,7 +21,7 @@ import {
   validateUpdateInput,
   vendorDateInput,
 } from './inputs.js';
-import { redact } from './secrets.js';
+import { redact } from './redact.js';
 
 function failureOf(run: () => unknown): unknown {
   try {

@@ -1,7 +1,8 @@
 import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { redact, SecretSet, secretForms, secretStretchLength } from './secrets.js';
+import { redact } from './redact.js';
+import { SecretSet, secretForms, secretStretchLength } from './secrets.js';
 
 // A vendor or a gateway that echoes a credential may wrap it (PEM at 64 characters a line, MIME at 76, some
 // loggers at 20) or write it in groups: each line or group is a middle part of a form, which neither begins

@@ -3,6 +3,7 @@ import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UniliveError } from './errors/unilive-error.js';
+import { redact } from './redact.js';
 import { fragmentScanBudget, indexWork } from './redaction/fingerprints.js';
 import { isCredentialName } from './redaction/patterns.js';
 import { truncatedFormsOf } from './redaction/truncated.js';
@@ -10,7 +11,6 @@ import {
   knownOnlyByBeginning,
   maxWholeSecretLength,
   minimumTruncatedLength,
-  redact,
   redactedMarker,
   redactStable,
   SecretSet,

@@ -2,13 +2,14 @@ import { Buffer } from 'node:buffer';
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from './errors/errors.js';
 import { UniliveError } from './errors/unilive-error.js';
+import { redact } from './redact.js';
 import { indexWork } from './redaction/fingerprints.js';
 import {
   capText,
   compileWork,
   minimumSecretLength,
-  redact,
   SecretSet,
   secretForms,
   secretListWork,
@@ -16,6 +17,51 @@ import {
   streamSecretWork,
 } from './secrets.js';
 import { isWellFormed } from './text.js';
+
+describe('redact called with what it does not take', () => {
+  it('is an InvalidInputError naming the argument, never the value, and never a TypeError', () => {
+    const notText = fc.oneof(
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constant(undefined),
+      fc.array(fc.string()),
+      fc.dictionary(fc.string(), fc.string()),
+      fc.bigInt(),
+    );
+    const notList = fc.oneof(
+      fc.integer(),
+      fc.boolean(),
+      fc.dictionary(fc.string(), fc.string()),
+      fc.bigInt(),
+    );
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          notText.map((text) => [text, []] as const),
+          notList.map((list) => ['some text', list] as const),
+        ),
+        ([text, secrets]) => {
+          let thrown: unknown;
+          try {
+            redact(text as string, secrets as Iterable<string>);
+          } catch (error) {
+            thrown = error;
+          }
+          expect(InvalidInputError.isInstance(thrown), String(thrown)).toBe(true);
+          const error = thrown as InvalidInputError;
+          expect(error.operation).toBe('redact');
+          expect(error.issues?.map((issue) => issue.path)).toEqual([
+            typeof text === 'string' ? 'secrets' : 'text',
+          ]);
+          if (typeof secrets === 'number' && String(secrets).length > 3)
+            expect(error.message).not.toContain(String(secrets));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
 
 describe('redact', () => {
   it.each([

@@ -32,34 +32,20 @@ export interface Redactor {
   redact(text: string): string;
 }
 
-/**
- * Removes credentials from text meant for people or logs: every known secret value in every form it can be
- * echoed in (see {@link secretForms}: raw, URL-encoded, JSON-escaped, base64 at any alignment), and, by
- * shape, bearer and basic credentials, JWTs, credential-named query parameters, JSON fields and `Name: value`
- * lines (a header quoted in a message), RTMP stream keys and URL user information. All of them are found in one pass over the text (time linear in its length,
- * whatever the number of secrets), on the original text, and every stretch any of them covers is replaced:
- * where two matches overlap, both disappear into one `[REDACTED]`, so no fragment of a longer or shorter
- * form survives. A form the vendor cut short (8 or more of its first characters up to a word's end, or of
- * its last characters from a word's start) loses that stretch too, and so does any stretch of
- * {@link secretStretchLength} (16) characters or more of a form at least twice that long, wherever it stands
- * (a line of a blob wrapped at 64 or 76 characters), for lists of up to 32,768 characters of forms. Compiling the secrets costs time linear
- * in their forms' total length; the same list (the same array, holding the same values) is compiled once,
- * and a list a {@link SecretSet} returned from `values()` is matched by that set while it holds every value
- * of the list.
- */
-export function redact(text: string, secrets: Iterable<string> = []): string {
+/** What the public `redact` (`redact.ts`) does once its arguments are checked; core's own callers use it. */
+export function redactText(text: string, secrets: Iterable<string> = []): string {
   return toRedactor(secrets).redact(text);
 }
 
 /**
  * A {@link Redactor} for an ingest endpoint's `server`: a URL the neutral model defines as the ingest URL
  * without the stream key, which an adapter builds from what it knows of the vendor. Every form of each of
- * `secrets` is hidden, as {@link redact} hides it (a vendor that put the key, a password or a credential in
+ * `secrets` is hidden, as `redact` hides it (a vendor that put the key, a password or a credential in
  * the server still has it masked, in every encoding), and so is every credential shape but one: the last
  * path segment of an RTMP URL is not taken for a stream key, because in a server it is the application
  * (`rtmp://host:1935/v2/pub`), which an encoder's "Server" setting needs in full. Give it every secret
  * known for the stream (`streamSecrets(stream)`, and the credentials where they are at hand); text whose
- * origin is unknown goes through {@link redact}, which masks that segment too.
+ * origin is unknown goes through `redact`, which masks that segment too.
  */
 export function serverRedactor(secrets: Iterable<string>): Redactor {
   return compile(typeof secrets === 'string' ? [secrets] : secrets, [], false);
@@ -67,7 +53,7 @@ export function serverRedactor(secrets: Iterable<string>): Redactor {
 
 /**
  * The secrets an operation keeps out of the errors it raises: a list of values (compiled once per list, see
- * {@link redact}), or a {@link Redactor} such as a {@link SecretSet}, used as it is. A provider passes its
+ * `redact`), or a {@link Redactor} such as a {@link SecretSet}, used as it is. A provider passes its
  * `SecretSet` itself, not a copy of its values: the set redacts with every value it holds at the moment an
  * error is raised (values learned since the call began included), and a call costs the same however many
  * values the set has learned. An iterator (a generator, a `Set`'s or `Map`'s `values()`) can be read only once:
@@ -205,7 +191,7 @@ export function liveSetOfList(list: unknown): SecretSet | undefined {
 
 /**
  * One {@link Redactor} hiding everything each of `parts` hides: every part's secrets are found on the same,
- * original text in one go and merged, as one set's are (see {@link redact}), so two secrets of different
+ * original text in one go and merged, as one set's are (see `redact`), so two secrets of different
  * parts that overlap in the text disappear together, with no fragment of either left between them. A part
  * that is a `SecretSet` is used as it stands at each call (values it learns later count). A redactor of
  * another kind is applied after, to the text the others left.
@@ -937,7 +923,7 @@ export class SecretSet implements Redactor, Iterable<string> {
     return this.values()[Symbol.iterator]();
   }
 
-  /** Redacts `text` with every value known and every credential pattern (see {@link redact}). */
+  /** Redacts `text` with every value known and every credential pattern (see `redact`). */
   redact(text: string): string {
     return this.#compiled().redact(text);
   }

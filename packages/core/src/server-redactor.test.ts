@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { redact, redactedMarker, secretForms, serverRedactor } from './secrets.js';
+import { redact } from './redact.js';
+import { redactedMarker, secretForms, serverRedactor } from './secrets.js';
 
 // Credentials of every kind: URL-reserved, JSON-special and non-ASCII characters, so their forms differ.
 const unit = fc.constantFrom(
