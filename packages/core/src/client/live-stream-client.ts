@@ -222,8 +222,13 @@ export function createLiveStreamClient(
   );
 }
 
-/** The client's calls, each bound to its client: `const { get } = client` works as `client.get` does. */
-const clientMethodNames = [
+/**
+ * The client's calls, each bound to its client: `const { get } = client` works as `client.get` does. A
+ * registry has the same calls and its own.
+ *
+ * @internal
+ */
+export const clientMethodNames = [
   'create',
   'get',
   'list',

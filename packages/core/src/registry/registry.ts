@@ -2,6 +2,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { ProviderCapabilities } from '../capabilities.js';
 import {
   abortedReason,
+  clientMethodNames,
   clientOnError,
   createLiveStreamClient,
   type LiveStreamClient,
@@ -464,21 +465,8 @@ export function createLiveStreamRegistry(input: LiveStreamRegistryOptions): Live
 }
 
 /** The registry's calls, each bound to its registry: `const { get } = registry` works as `registry.get` does. */
-const registryMethodNames = [
-  'client',
-  'create',
-  'get',
-  'list',
-  'update',
-  'delete',
-  'start',
-  'stop',
-  'waitForState',
-  'waitForBroadcast',
-  'findByName',
-  'planMigration',
-  'migrate',
-] as const;
+const registryMethodNames = /* @__PURE__ */ (() =>
+  [...clientMethodNames, 'client', 'findByName', 'planMigration', 'migrate'] as const)();
 
 function isClient(value: unknown): value is LiveStreamClient {
   const candidate = value as Partial<LiveStreamClient> | null;
