@@ -384,17 +384,23 @@ describe('UniliveError', () => {
   });
 });
 
+// Every class of error a caller can catch, for the properties every copy of one must keep.
+const errorClasses = [
+  UniliveError,
+  InvalidInputError,
+  NotFoundError,
+  AuthenticationError,
+  ConflictError,
+  RateLimitError,
+  ProviderUnavailableError,
+  TimeoutError,
+  UnsupportedOperationError,
+  ResponseShapeError,
+  AbortError,
+] as const;
+
 describe('copies of an error keep its stack', () => {
-  const classes = [
-    UniliveError,
-    InvalidInputError,
-    NotFoundError,
-    ProviderUnavailableError,
-    RateLimitError,
-    TimeoutError,
-    ResponseShapeError,
-    AbortError,
-  ] as const;
+  const classes = errorClasses;
 
   it('copyError and withErrorFields (what a registry and hooks hand on) carry the stack of the original', () => {
     fc.assert(
@@ -429,19 +435,7 @@ describe('copies of an error keep its stack', () => {
 });
 
 describe('copies are errors to the platform', () => {
-  const classes = [
-    UniliveError,
-    InvalidInputError,
-    NotFoundError,
-    AuthenticationError,
-    ConflictError,
-    RateLimitError,
-    ProviderUnavailableError,
-    TimeoutError,
-    UnsupportedOperationError,
-    ResponseShapeError,
-    AbortError,
-  ] as const;
+  const classes = errorClasses;
 
   // A worker pool, a job queue or a logger that checks `Error.isError` sees what the original was: a copy
   // made as `Object.create(prototype)` was a plain object to them, and `structuredClone` (what
