@@ -37,6 +37,7 @@ export {
 } from './config/names.js';
 export {
   type CredentialSource,
+  checkCredentialSettings,
   environment,
   environmentView,
   loadCredential,

@@ -391,16 +391,30 @@ describe('credentials', () => {
     );
   });
 
-  it('refuses a credential setting it cannot send on every call alike, sending nothing', async () => {
+  it('refuses a credential setting it cannot send at the factory, and one from the environment on every call alike', async () => {
     const recorder = recordingFetch();
-    const provider = liveapi({
-      tokenId: 'token:id-1234',
-      secretKey: 'secret-key-1234',
-      fetch: recorder.fetch,
-    });
+    const settings = { tokenId: 'token:id-1234', secretKey: 'secret-key-1234', fetch: recorder.fetch };
+    const atFactory = (() => {
+      try {
+        return liveapi(settings);
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(InvalidInputError.isInstance(atFactory)).toBe(true);
+    expect((atFactory as InvalidInputError).operation).toBe('configure');
+    expect((atFactory as InvalidInputError).issues).toEqual([
+      { path: 'tokenId', message: 'expected no ":"' },
+    ]);
+
+    // From the environment, read before each request: every call refused alike, named for the call.
+    vi.stubEnv('LIVEAPI_TOKEN_ID', settings.tokenId);
+    vi.stubEnv('LIVEAPI_SECRET_KEY', settings.secretKey);
+    const provider = liveapi({ fetch: recorder.fetch });
     for (let call = 0; call < 3; call += 1) {
       const error = await provider.get(fixtureStreamId).catch((caught: unknown) => caught);
       expect(InvalidInputError.isInstance(error)).toBe(true);
+      expect((error as InvalidInputError).operation).toBe('get');
       expect((error as InvalidInputError).issues).toEqual([{ path: 'tokenId', message: 'expected no ":"' }]);
     }
     expect(recorder.requests).toEqual([]);
@@ -414,25 +428,25 @@ describe('credentials', () => {
     expect(stream.id).toBe(fixtureStreamId);
   });
 
-  it('rejects control characters and a colon in the token id, echoing neither', async () => {
+  it('rejects control characters and a colon in the token id at the factory, echoing neither', () => {
     const recorder = recordingFetch();
-    const injected = await liveapi({
+    const refusal = (settings: { tokenId: string; secretKey: string }): unknown => {
+      try {
+        liveapi({ ...settings, fetch: recorder.fetch });
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    };
+    const injected = refusal({
       tokenId: fixtureCredentials.tokenId,
       secretKey: 'secret-key\r\nx-injected: 1',
-      fetch: recorder.fetch,
-    })
-      .get(fixtureStreamId)
-      .catch((caught: unknown) => caught);
+    });
     expect(InvalidInputError.isInstance(injected)).toBe(true);
+    expect((injected as InvalidInputError).operation).toBe('configure');
     expect(errorTranscript(injected)).not.toContain('secret-key');
 
-    const colon = await liveapi({
-      tokenId: 'token:id-1234',
-      secretKey: 'secret-key-1234',
-      fetch: recorder.fetch,
-    })
-      .get(fixtureStreamId)
-      .catch((caught: unknown) => caught);
+    const colon = refusal({ tokenId: 'token:id-1234', secretKey: 'secret-key-1234' });
     expect(InvalidInputError.isInstance(colon)).toBe(true);
     // The fixed text as written: none of its words is taken for a credential and masked.
     expect((colon as InvalidInputError).message).toBe(

@@ -90,6 +90,11 @@ export interface AdapterSpec {
   settings?: Record<string, unknown>;
   /** The adapter's credential settings, for hostile credential cases (every one is tried). */
   credentialSettings: readonly string[];
+  /**
+   * The environment variable each credential setting is read from when it is left out: a credential the
+   * factory cannot know for good, read before each request (a setting is checked by the factory).
+   */
+  credentialVariables: Readonly<Record<string, string>>;
   fixtures: {
     origin: string;
     directory: string;
@@ -150,6 +155,12 @@ const allSafeButCreate: Record<MatrixOperation, boolean> = {
   status: true,
 };
 
+const videosdkCredentialVariables = {
+  token: 'VIDEOSDK_TOKEN',
+  apiKey: 'VIDEOSDK_API_KEY',
+  secret: 'VIDEOSDK_SECRET',
+} as const;
+
 const asFactory = (factory: unknown) =>
   factory as (settings: Record<string, unknown> & ProviderSettingsBase) => LiveStreamProvider;
 
@@ -162,6 +173,7 @@ export const adapters: Record<AdapterId, AdapterSpec> = {
     provider: 'wowza-video',
     factory: asFactory(wowzaVideo),
     credentialSettings: ['token'],
+    credentialVariables: { token: 'WOWZA_VIDEO_TOKEN' },
     fixtures: {
       origin: wowzaVideoFixtures.origin,
       directory: wowzaVideoFixtures.directory,
@@ -211,6 +223,7 @@ export const adapters: Record<AdapterId, AdapterSpec> = {
     provider: 'wowza-realtime',
     factory: asFactory(wowzaRealtime),
     credentialSettings: ['token'],
+    credentialVariables: { token: 'WOWZA_REALTIME_TOKEN' },
     fixtures: {
       origin: wowzaRealtimeFixtures.origin,
       directory: wowzaRealtimeFixtures.directory,
@@ -259,6 +272,7 @@ export const adapters: Record<AdapterId, AdapterSpec> = {
     provider: 'liveapi',
     factory: asFactory(liveapi),
     credentialSettings: ['tokenId', 'secretKey'],
+    credentialVariables: { tokenId: 'LIVEAPI_TOKEN_ID', secretKey: 'LIVEAPI_SECRET_KEY' },
     fixtures: {
       origin: liveapiFixtures.origin,
       directory: liveapiFixtures.directory,
@@ -310,6 +324,7 @@ export const adapters: Record<AdapterId, AdapterSpec> = {
     // v1, chosen explicitly: v2 is the default (the `videosdk-v2` configuration).
     settings: { apiVersion: 'v1' },
     credentialSettings: ['token', 'apiKey', 'secret'],
+    credentialVariables: videosdkCredentialVariables,
     fixtures: {
       origin: videosdkFixtures.origin,
       directory: videosdkFixtures.directory,
@@ -363,6 +378,7 @@ export const adapters: Record<AdapterId, AdapterSpec> = {
     factory: asFactory(videosdk),
     settings: { apiVersion: 'v2' },
     credentialSettings: ['token', 'apiKey', 'secret'],
+    credentialVariables: videosdkCredentialVariables,
     fixtures: {
       origin: videosdkV2Fixtures.origin,
       directory: videosdkV2Fixtures.directory,

@@ -8,7 +8,7 @@ import {
 } from '@unilive/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { adapterIds, adapters } from '../src/adapters.js';
+import { type AdapterId, adapterIds, adapters } from '../src/adapters.js';
 import { checkSection } from './check-rows.js';
 
 // An abort reason is the caller's value, and an application builds it from whatever it has: often a failed
@@ -74,6 +74,20 @@ function heldFetch(onFetch: () => void): typeof fetch {
   };
 }
 
+/**
+ * The recordings' credentials with `setting` given `value`. videosdk takes a token or a key pair, never both
+ * (its factory refuses that): `apiKey` or `secret` makes a key pair, the other of the two a fixed value.
+ */
+function credentialsWith(adapterId: AdapterId, setting: string, value: string): Record<string, unknown> {
+  const settings: Record<string, unknown> = { ...adapters[adapterId].fixtures.settings };
+  if (setting === 'apiKey' || setting === 'secret') {
+    delete settings.token;
+    Object.assign(settings, { apiKey: 'a3f1c2d4-7b8e-4f00-9a1b', secret: 'Qm9zY2gtc2VjcmV0LWtleS0x' });
+  }
+  settings[setting] = value;
+  return settings;
+}
+
 describe('an abort reason holding a credential', () => {
   for (const adapterId of adapterIds) {
     const adapter = adapters[adapterId];
@@ -93,9 +107,8 @@ describe('an abort reason holding a credential', () => {
               const reason = reasonWith(forms[form](value), place);
               if (when === 'before') controller.abort(reason);
               const provider = adapter.factory({
-                ...adapter.fixtures.settings,
+                ...credentialsWith(adapterId, setting, value),
                 ...adapter.settings,
-                [setting]: value,
                 baseUrl: 'http://127.0.0.1:9/',
                 retry: { maxRetries: 0 },
                 fetch: heldFetch(() => controller.abort(reason)),

@@ -11,7 +11,7 @@ import {
 import { createContainer } from '@unilive/core/container';
 import { type Fault, type Sandbox, startSandbox } from '@unilive/sandbox';
 import { SecretScanner } from '@unilive/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AdapterId, adapters, vendorAdapterIds } from '../src/adapters.js';
 import { sandboxFault } from '../src/backends.js';
 import {
@@ -48,6 +48,10 @@ beforeAll(async () => {
     for (const [label, value] of Object.entries(sandbox.credentials(adapters[id].provider)))
       scanner.register(`${id} ${label}`, value);
   }
+});
+
+afterEach(() => {
+  vi.unstubAllEnvs();
 });
 
 afterAll(async () => {
@@ -289,10 +293,15 @@ for (const first of adapterIds) {
         },
       },
       {
+        // From the environment: read (and refused) at the call; a setting is refused by the factory.
         label: 'a credential no header can carry',
         provider: async () => {
           const settings: Record<string, unknown> = { ...settingsOf(first) };
-          for (const setting of adapters[first].credentialSettings) settings[setting] = 'bad\r\nvalue';
+          for (const setting of adapters[first].credentialSettings) {
+            delete settings[setting];
+            const variable = adapters[first].credentialVariables[setting];
+            if (variable !== undefined) vi.stubEnv(variable, 'bad\r\nvalue');
+          }
           return adapters[first].factory(settings);
         },
       },

@@ -8,13 +8,14 @@ import {
 import { type Sandbox, startSandbox } from '@unilive/sandbox';
 import { createMemoryBackend, createMemoryProvider, SecretScanner } from '@unilive/testing';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AdapterId, adapterIds, adapters } from '../src/adapters.js';
 import { checkSection } from './check-rows.js';
 
 // A registry of every adapter on one sandbox, and of an adapter from outside (the memory provider, built on
 // core's HTTP layer as docs/adding-an-adapter.md describes), one of them configured with a credential no
-// header can carry, which it finds out only when called. Listed with `onProviderError: 'skip'`, every other
+// header can carry (an adapter's from its environment variable, since its factory refuses such a setting),
+// which it finds out only when called. Listed with `onProviderError: 'skip'`, every other
 // provider's streams come out, in order, and one warning names the broken provider and its error, with no
 // credential in it; without 'skip' the same failure ends the walk. A bad list option still fails the list
 // before any request.
@@ -29,7 +30,11 @@ const memoryToken = 'memory-token-registry-skip-0123';
 const memoryBackend = createMemoryBackend({ token: memoryToken });
 const scanner = new SecretScanner();
 
-/** The provider of a kind, with its credentials as given or each replaced by `credential`. */
+/**
+ * The provider of a kind, with its credentials as given or each replaced by `credential`: for an adapter, read
+ * from its environment variables (an adapter's factory refuses such a setting; a variable is read, and
+ * refused, at each call); the memory provider takes it as its setting and fails at the call.
+ */
 function providerOf(kind: Kind, credential?: string): LiveStreamProvider {
   if (kind === 'memory') {
     return createMemoryProvider({ backend: memoryBackend, token: credential ?? memoryToken });
@@ -39,7 +44,13 @@ function providerOf(kind: Kind, credential?: string): LiveStreamProvider {
     ...sandbox.adapterSettings(spec.provider),
     ...spec.settings,
   };
-  if (credential !== undefined) for (const setting of spec.credentialSettings) settings[setting] = credential;
+  if (credential !== undefined) {
+    for (const setting of spec.credentialSettings) {
+      delete settings[setting];
+      const variable = spec.credentialVariables[setting];
+      if (variable !== undefined) vi.stubEnv(variable, credential);
+    }
+  }
   return spec.factory(settings);
 }
 
@@ -60,6 +71,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await sandbox?.close();
 });
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
 
 // A credential as a user may paste it: printable characters around a line break or other control character,
 // which no HTTP header can carry. The control character sits inside: whitespace at either end of a credential
@@ -67,7 +81,8 @@ afterAll(async () => {
 const unsendable = fc
   .tuple(
     fc.stringMatching(/^[A-Za-z0-9_-]{4,24}$/),
-    fc.constantFrom('\r\n', '\n', '\r', '\u0000', '\u007f'),
+    // (No NUL: the adapters read it from a variable, whose value a NUL would end.)
+    fc.constantFrom('\r\n', '\n', '\r', '\u001b', '\u007f'),
     fc.stringMatching(/^[A-Za-z0-9_-]{1,12}$/),
   )
   .map(([before, control, after]) => `${before}${control}${after}`);
@@ -87,6 +102,7 @@ describe("a registry's list with onProviderError 'skip'", () => {
             "list with onProviderError 'skip' lists every other provider; one warning names the one that failed",
             broken,
             async () => {
+              vi.unstubAllEnvs();
               scanner.register(`${broken} unsendable credential`, credential);
               // Registry names are the kinds (`videosdk-v2`), so every provider, videosdk's two included, has its own.
               const providers = Object.fromEntries(

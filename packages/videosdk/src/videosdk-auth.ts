@@ -1,10 +1,12 @@
 import {
   AuthenticationError,
+  checkCredentialSettings,
   environment,
   InvalidInputError,
   loadCredential,
   type Redactor,
   SecretSet,
+  trimWhitespace,
 } from '@unilive/core';
 
 // jose is loaded when the first token is signed, not with the adapter: an application that only imports it
@@ -143,15 +145,18 @@ export function videosdkTokenProblem(token: string): { sentence: string; issue: 
 }
 
 /**
- * Resolves the credentials from the settings, then the environment. Explicit settings win; between the
- * environment variables, `VIDEOSDK_TOKEN` wins over the key pair. Messages name settings and variables,
- * never values.
+ * Checks the credentials given as settings, at the factory, before any request: each a string, not empty
+ * or blank, free of control characters and at most core's `maxCredentialLength` (core's
+ * `checkCredentialSettings`), a `token` the vendor could read ({@link videosdkTokenProblem}), and not a
+ * `token` beside an `apiKey` or `secret`. Throws `InvalidInputError` (`operation: 'configure'`) naming the
+ * setting, never the value. Credentials left out are read from the environment at the first request.
  */
-export function resolveVideosdkCredentials(settings: VideosdkCredentialInput): VideosdkCredentials {
+export function checkVideosdkCredentialSettings(settings: VideosdkCredentialInput): void {
   for (const name of ['token', 'apiKey', 'secret'] as const) {
     if (settings[name] !== undefined && typeof settings[name] !== 'string') {
       throw new InvalidInputError({
         provider,
+        operation: 'configure',
         message: `${provider}: the \`${name}\` setting must be a string`,
         issues: [{ path: name, message: 'expected a string' }],
       });
@@ -160,14 +165,47 @@ export function resolveVideosdkCredentials(settings: VideosdkCredentialInput): V
   const token = settings.token as string | undefined;
   const apiKey = settings.apiKey as string | undefined;
   const secret = settings.secret as string | undefined;
-  const keySettings = apiKey !== undefined || secret !== undefined;
-  if (token !== undefined && keySettings) {
+  if (token !== undefined && (apiKey !== undefined || secret !== undefined)) {
     throw new InvalidInputError({
       provider,
+      operation: 'configure',
       message: `${provider}: pass either the \`token\` setting or the \`apiKey\` and \`secret\` settings, not both`,
       issues: [{ path: 'token', message: 'expected either token or apiKey and secret' }],
     });
   }
+  const names = videosdkEnvironmentVariables;
+  checkCredentialSettings([
+    { provider, setting: 'token', value: token, environmentVariables: [names.token] },
+    { provider, setting: 'apiKey', value: apiKey, environmentVariables: [names.apiKey] },
+    { provider, setting: 'secret', value: secret, environmentVariables: [names.secret] },
+  ]);
+  // A token given as a setting is sent as it is given, whitespace around it dropped (core's rule).
+  if (token !== undefined) checkVideosdkToken(trimWhitespace(token));
+}
+
+function checkVideosdkToken(token: string): void {
+  const problem = videosdkTokenProblem(token);
+  if (problem) {
+    throw new InvalidInputError({
+      provider,
+      operation: 'configure',
+      message: `${provider}: ${problem.sentence} (from the \`token\` setting or ${videosdkEnvironmentVariables.token})`,
+      issues: [{ path: 'token', message: problem.issue }],
+    });
+  }
+}
+
+/**
+ * Resolves the credentials from the settings, then the environment. Explicit settings win; between the
+ * environment variables, `VIDEOSDK_TOKEN` wins over the key pair. Messages name settings and variables,
+ * never values.
+ */
+export function resolveVideosdkCredentials(settings: VideosdkCredentialInput): VideosdkCredentials {
+  checkVideosdkCredentialSettings(settings);
+  const token = settings.token as string | undefined;
+  const apiKey = settings.apiKey as string | undefined;
+  const secret = settings.secret as string | undefined;
+  const keySettings = apiKey !== undefined || secret !== undefined;
   const env = environment();
   const names = videosdkEnvironmentVariables;
   if (token !== undefined || (!keySettings && env[names.token])) {
@@ -177,14 +215,7 @@ export function resolveVideosdkCredentials(settings: VideosdkCredentialInput): V
       value: token,
       environmentVariables: [names.token],
     });
-    const problem = videosdkTokenProblem(value);
-    if (problem) {
-      throw new InvalidInputError({
-        provider,
-        message: `${provider}: ${problem.sentence} (from the \`token\` setting or ${names.token})`,
-        issues: [{ path: 'token', message: problem.issue }],
-      });
-    }
+    checkVideosdkToken(value);
     return { kind: 'token', token: value };
   }
   if (keySettings || env[names.apiKey] || env[names.secret]) {

@@ -870,43 +870,63 @@ describe('videosdk provider', () => {
       );
     });
 
-    it('CR/LF in a credential is refused without echoing it', async () => {
-      const error = await expectNoRequest(
+    // A credential given as a setting is checked by the factory; one from the environment by each call.
+    const expectFactoryRefusal = (settings: VideosdkSettings, pattern: RegExp): InvalidInputError => {
+      let error: unknown;
+      try {
+        videosdk(settings);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+      expect((error as InvalidInputError).operation).toBe('configure');
+      expect((error as InvalidInputError).delivery).toBe('not-sent');
+      expect((error as InvalidInputError).message).toMatch(pattern);
+      return error as InvalidInputError;
+    };
+
+    it('CR/LF in a credential setting is refused by the factory without echoing it', () => {
+      const error = expectFactoryRefusal(
         { token: 'abc.def.ghi\r\nx-injected: 1' },
-        InvalidInputError,
         /token contains control characters/,
       );
       expect(errorTranscript(error)).not.toContain('x-injected');
-      await expectNoRequest(
+      expectFactoryRefusal(
         { apiKey: 'key-1234', secret: 'sec\nret-9876' },
-        InvalidInputError,
         /secret contains control characters/,
       );
     });
 
-    it('a "Bearer " token is refused: the vendor wants the bare JWT', async () => {
-      const error = await expectNoRequest(
+    it('a "Bearer " token setting is refused by the factory: the vendor wants the bare JWT', () => {
+      const error = expectFactoryRefusal(
         { token: `Bearer ${token}` },
-        InvalidInputError,
         /must be the bare JWT.*drop the "Bearer " prefix/,
       );
       expect(errorTranscript(error)).not.toContain(token);
     });
 
-    it('token together with apiKey and secret is refused', async () => {
-      await expectNoRequest(
+    it('CR/LF or a "Bearer " prefix in VIDEOSDK_TOKEN fails each call before any request, named for it', async () => {
+      for (const [value, pattern] of [
+        ['abc.def.ghi\r\nx-injected: 1', /token contains control characters/],
+        [`Bearer ${token}`, /must be the bare JWT/],
+      ] as const) {
+        vi.stubEnv('VIDEOSDK_TOKEN', value);
+        const error = await expectNoRequest({}, InvalidInputError, pattern);
+        expect(error.operation).toBe('get');
+        expect(errorTranscript(error)).not.toContain('x-injected');
+        expect(errorTranscript(error)).not.toContain(token);
+      }
+    });
+
+    it('token together with apiKey and secret is refused by the factory', () => {
+      expectFactoryRefusal(
         { token, apiKey: 'k', secret: 's' } as unknown as VideosdkSettings,
-        InvalidInputError,
         /either the `token` setting or the `apiKey` and `secret` settings, not both/,
       );
     });
 
-    it('a non-string credential from plain configuration is refused', async () => {
-      await expectNoRequest(
-        { token: 42 } as unknown as VideosdkSettings,
-        InvalidInputError,
-        /`token` setting must be a string/,
-      );
+    it('a non-string credential from plain configuration is refused by the factory', () => {
+      expectFactoryRefusal({ token: 42 } as unknown as VideosdkSettings, /`token` setting must be a string/);
     });
 
     it('reads VIDEOSDK_TOKEN when no setting is given', async () => {

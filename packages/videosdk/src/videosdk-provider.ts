@@ -16,6 +16,7 @@ import {
   videosdkDefaultApiVersion,
 } from './videosdk-api-version.js';
 import {
+  checkVideosdkCredentialSettings,
   createVideosdkCredentials,
   defaultIngestTokenTtlSeconds,
   defaultTokenTtlSeconds,
@@ -122,15 +123,18 @@ export const videosdkSettingNames = /* @__PURE__ */ (() =>
  * const stream = await createLiveStreamClient(provider).create({ name: 'launch', recording: true });
  * ```
  *
- * Credentials are read on the first request, not here, so a missing or unsafe one fails that request
- * before anything is sent. With `apiKey` and `secret`, the adapter signs short-lived HS256 tokens itself
- * and renews them before they expire. `apiVersion` picks the vendor API, v2 by default.
+ * Credentials given as settings are checked here (an empty, blank or unsafe one, or a `token` beside an
+ * `apiKey` or `secret`, throws `InvalidInputError` with `operation: 'configure'`); those left out are read
+ * from the environment on the first request, so a missing one fails that request before anything is sent.
+ * With `apiKey` and `secret`, the adapter signs short-lived HS256 tokens itself and renews them before they
+ * expire. `apiVersion` picks the vendor API, v2 by default.
  *
- * @throws InvalidInputError for an unknown `apiVersion` (or `VIDEOSDK_API_VERSION`) or a token lifetime
- *   out of bounds.
+ * @throws InvalidInputError for an unknown `apiVersion` (or `VIDEOSDK_API_VERSION`), a token lifetime out of
+ *   bounds, or a credential setting as above.
  */
 export function videosdk(given: VideosdkSettings = {}): LiveStreamProvider {
   const settings = readSettings('videosdk', given, videosdkSettingNames);
+  checkVideosdkCredentialSettings(settings);
   const apiVersion = readApiVersion(settings.apiVersion);
   const ttlSeconds = readTokenTtl(settings.tokenTtlSeconds, 'tokenTtlSeconds', defaultTokenTtlSeconds);
   const ingestTtlSeconds = readTokenTtl(

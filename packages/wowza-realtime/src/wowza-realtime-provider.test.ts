@@ -222,7 +222,7 @@ describe('wowzaRealtime provider', () => {
       expect(vendor.requests).toEqual([]);
     });
 
-    it('refuses a token setting that is not a string as input naming it, before any request', async () => {
+    it('refuses a token setting that is not a string as input naming it, at the factory', async () => {
       // From JavaScript or a config file the setting can be anything: a function returning a token, a number,
       // an object. Each is the caller's mistake, named, not a credential that "could not be prepared".
       await fc.assert(
@@ -236,12 +236,14 @@ describe('wowzaRealtime provider', () => {
           ),
           async (token) => {
             const vendor = recordingFetch();
-            const provider = wowzaRealtime({ token: token as unknown as string, fetch: vendor.fetch });
-            const error = await failure(() => provider.get('2adffc17'));
+            const error = await failure(async () =>
+              wowzaRealtime({ token: token as unknown as string, fetch: vendor.fetch }),
+            );
             expect(InvalidInputError.isInstance(error)).toBe(true);
             expect((error as InvalidInputError).message).toBe(
               'wowza-realtime: the `token` setting must be a string',
             );
+            expect((error as InvalidInputError).operation).toBe('configure');
             expect((error as InvalidInputError).issues).toEqual([
               { path: 'token', message: 'expected a string' },
             ]);

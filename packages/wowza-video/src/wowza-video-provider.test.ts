@@ -1434,13 +1434,22 @@ describe('bad input is refused before any request', () => {
     expect(requests).toEqual([]);
   });
 
+  it('a token setting with CR/LF, at the factory', () => {
+    const { fetch, requests } = spy();
+    let error: unknown;
+    try {
+      wowzaVideo({ token: `${fixtureToken}\r\nX-Injected: 1`, fetch });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+    expect((error as InvalidInputError).operation).toBe('configure');
+    expect((error as InvalidInputError).message).toMatch(/token contains control characters/);
+    expect(errorTranscript(error)).not.toContain('X-Injected');
+    expect(requests).toEqual([]);
+  });
+
   it.each([
-    [
-      'a token with CR/LF',
-      { token: `${fixtureToken}\r\nX-Injected: 1` },
-      InvalidInputError,
-      /token contains control characters/,
-    ],
     [
       'no token at all',
       {},

@@ -88,12 +88,16 @@ export interface WowzaVideoProviderSettings extends ProviderSettingsBase {
   token?: string | undefined;
   /** API root. Default: `WOWZA_VIDEO_BASE_URL`, else `https://api.video.wowza.com/api/v2.0`. */
   baseUrl?: string | undefined;
-  /** Broadcast location used when `create` names no `region`. Default `us_west_california`. */
+  /**
+   * Broadcast location used when `create` names no `region`. Default `us_west_california`. Another value than
+   * the 15 broadcast locations is an `InvalidInputError` (`operation: 'configure'`) at the factory.
+   */
   defaultRegion?: WowzaVideoBroadcastLocation | undefined;
   /**
    * Whether `list` fetches each stream's details (one `GET /live_streams/{id}` per stream, so ingest, playback
    * and recording are filled). Default true. With false, `list` costs one request per 1000 streams and yields
-   * summaries with empty ingest and playback and a warning. Overridable per call.
+   * summaries with empty ingest and playback and a warning. Overridable per call. Anything but `true` or
+   * `false` is an `InvalidInputError` (`operation: 'configure'`) at the factory.
    */
   listDetails?: boolean | undefined;
 }
@@ -177,7 +181,15 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
   const defaultRegion =
     settings.defaultRegion === undefined
       ? undefined
-      : toBroadcastLocation(settings.defaultRegion, { operation: 'settings', path: 'defaultRegion' });
+      : toBroadcastLocation(settings.defaultRegion, { operation: 'configure', path: 'defaultRegion' });
+  // Anything but true or false would read as one of them by accident (`'false'` fetching every stream's
+  // details), as the per-call `details` would.
+  if (settings.listDetails !== undefined && typeof settings.listDetails !== 'boolean') {
+    throw invalidInput([{ path: 'listDetails', message: 'expected true or false' }], {
+      provider: providerId,
+      operation: 'configure',
+    });
+  }
   const listDetails = settings.listDetails ?? true;
   // `list({ details })` (WowzaVideoListOptions): read with core's names on a provider called directly, and
   // declared to clients (`callOptionNames`), which then take it too.

@@ -166,7 +166,7 @@ describe('cachedCredentialHeaders', () => {
     );
   });
 
-  it('refuses a missing, unreadable or unbuildable credential typed before any request, on every request, echoing no value', async () => {
+  it('refuses a bad credential setting at creation, and a missing, unreadable or unbuildable one from the environment on every request, typed, echoing no value', async () => {
     const badness = fc.constantFrom('missing', 'control', 'not-a-string', 'build-refuses');
     await fc.assert(
       fc.asyncProperty(
@@ -194,26 +194,53 @@ describe('cachedCredentialHeaders', () => {
           } else if (kind === 'not-a-string') given[bad] = 1234;
           const secrets = new SecretSet();
           let builds = 0;
-          const headers = cachedCredentialHeaders({
-            provider: 'test-vendor',
-            credentials: credentialsOf(given as (string | undefined)[]),
-            secrets,
-            build: (read) => {
-              builds += 1;
-              if (kind === 'build-refuses')
-                throw new InvalidInputError({
-                  provider: 'test-vendor',
-                  message: 'test-vendor: credential0 cannot be carried',
-                  issues: [{ path: 'credential0', message: 'expected no such value' }],
-                });
-              return { headers: { authorization: `Scheme ${read.join(':')}` } };
-            },
-          });
+          let headers: (() => Readonly<Record<string, string>>) | undefined;
+          let atCreation: unknown;
+          try {
+            headers = cachedCredentialHeaders({
+              provider: 'test-vendor',
+              credentials: credentialsOf(given as (string | undefined)[]),
+              secrets,
+              build: (read) => {
+                builds += 1;
+                if (kind === 'build-refuses')
+                  throw new InvalidInputError({
+                    provider: 'test-vendor',
+                    message: 'test-vendor: credential0 cannot be carried',
+                    issues: [{ path: 'credential0', message: 'expected no such value' }],
+                  });
+                return { headers: { authorization: `Scheme ${read.join(':')}` } };
+              },
+            });
+          } catch (caught) {
+            atCreation = caught;
+          }
+          // A bad setting is known at creation, and so is `build`'s refusal when every credential is a setting:
+          // refused there, as configuration. The environment is read before each request instead.
+          const settingsOnly = given.every((value) => value !== undefined);
+          if (
+            kind === 'not-a-string' ||
+            (kind === 'control' && !fromEnvironment[bad]) ||
+            (kind === 'build-refuses' && settingsOnly)
+          ) {
+            expect(InvalidInputError.isInstance(atCreation), String(atCreation)).toBe(true);
+            expect((atCreation as InvalidInputError).operation).toBe('configure');
+            expect((atCreation as InvalidInputError).delivery).toBe('not-sent');
+            const path = kind === 'build-refuses' ? 'credential0' : `credential${bad}`;
+            expect((atCreation as InvalidInputError).issues.map((issue) => issue.path)).toEqual([path]);
+            const text = transcript(atCreation);
+            for (const value of [...values, badValue]) expect(text).not.toContain(value);
+            expect(builds).toBe(kind === 'build-refuses' ? 1 : 0);
+            if (kind === 'build-refuses') expect(secrets.holdsAll(values)).toBe(true);
+            vi.unstubAllEnvs();
+            return;
+          }
+          expect(atCreation).toBeUndefined();
           let sent = 0;
           const http = createHttpClient({
             provider: 'test-vendor',
             baseUrl: 'https://api.vendor.test/v1',
-            headers,
+            headers: headers as () => Readonly<Record<string, string>>,
             secrets,
             fetch: (async () => {
               sent += 1;
@@ -228,6 +255,8 @@ describe('cachedCredentialHeaders', () => {
                 (caught: unknown) => caught,
               );
             expect(UniliveError.isInstance(error)).toBe(true);
+            // Named for the call that read it, not for the factory.
+            expect((error as UniliveError).operation).toBe('get');
             if (kind === 'missing') {
               expect(AuthenticationError.isInstance(error)).toBe(true);
               expect((error as Error).message).toContain(`credential${bad}`);

@@ -1,6 +1,7 @@
+import { servedOperation, UniliveError } from '../errors/unilive-error.js';
 import type { ProviderId } from '../live-stream.js';
 import type { SecretSet } from '../secrets.js';
-import { type CredentialSource, loadCredential } from './settings.js';
+import { type CredentialSource, checkCredentialSettings, loadCredential } from './settings.js';
 
 /** One credential an adapter's headers are built from: its setting's value, else the environment. */
 export type HeaderCredential = Omit<CredentialSource, 'provider'>;
@@ -19,7 +20,8 @@ export interface CredentialHeaderSettings<Credentials extends readonly HeaderCre
   /**
    * The headers for these credentials, called again only when they change. It may throw (a value the
    * vendor's scheme cannot carry: a `:` in an HTTP Basic user name) with `InvalidInputError` naming the
-   * setting; the request then fails before anything is sent, and the credentials are already secrets.
+   * setting: when every credential is a setting it runs at creation, which then throws (`operation:
+   * 'configure'`); else the request fails before anything is sent. The credentials are already secrets.
    * `secrets` lists further forms to hide (an encoded pair such as `base64(user:password)`).
    */
   build: (values: { readonly [Index in keyof Credentials]: string }) => {
@@ -30,14 +32,18 @@ export interface CredentialHeaderSettings<Credentials extends readonly HeaderCre
 
 /**
  * The `headers` callback of `createHttpClient` for an adapter whose headers are built from credentials given
- * as settings or read from the environment. Credentials that are all settings are checked on the first
- * request only (a set that fails its checks is never kept, so every request fails alike); any read from the
- * environment is read again on every request, since the environment may gain or change it. The headers are
- * built, and the credentials added to `secrets`, only when the credentials change: every other request gets
- * the same frozen object, which the HTTP layer recognises without checking its values again.
+ * as settings or read from the environment. Call it in the factory: credentials given as settings are
+ * checked here ({@link checkCredentialSettings}), and when every credential is a setting the headers are
+ * built here too, so a bad one (empty, a control character, a `:` in an HTTP Basic user name) throws
+ * `InvalidInputError` with `operation: 'configure'` from the factory, as every other bad setting does. Any
+ * read from the environment is read again on every request, since the environment may gain or change it.
+ * The headers are built, and the credentials added to `secrets`, only when the credentials change: every
+ * other request gets the same frozen object, which the HTTP layer recognises without checking its values
+ * again.
  *
- * Throws what {@link loadCredential} throws (`AuthenticationError` for a missing credential,
- * `InvalidInputError` for one no header can carry) and what `build` throws, never echoing a value.
+ * Throws, here or from the callback before a request, what {@link loadCredential} throws
+ * (`AuthenticationError` for a missing credential, `InvalidInputError` for one no header can carry) and what
+ * `build` throws, never echoing a value.
  *
  * ```ts
  * import { cachedCredentialHeaders, createHttpClient, SecretSet } from '@unilive/core';
@@ -67,7 +73,7 @@ export function cachedCredentialHeaders<const Credentials extends readonly Heade
   }));
   const allSettings = sources.every((source) => typeof source.value === 'string');
   let last: { values: readonly string[]; headers: Readonly<Record<string, string>> } | undefined;
-  return () => {
+  const headers = () => {
     // Only these settings' values can have been kept: nothing to read or compare again.
     if (allSettings && last !== undefined) return last.headers;
     const values = sources.map(loadCredential);
@@ -79,6 +85,17 @@ export function cachedCredentialHeaders<const Credentials extends readonly Heade
     last = { values, headers: Object.freeze({ ...built.headers }) };
     return last.headers;
   };
+  // A setting is known now: refused at the factory, not at the first call (where the caller would look for a
+  // fault in the call). When every credential is one, nothing can change them, so `build` runs now as well.
+  checkCredentialSettings(sources);
+  if (allSettings) {
+    try {
+      headers();
+    } catch (error) {
+      throw UniliveError.isInstance(error) ? servedOperation(error, 'configure') : error;
+    }
+  }
+  return headers;
 }
 
 function sameValues(kept: readonly string[], read: readonly string[]): boolean {

@@ -147,8 +147,10 @@ export function loadCredential(source: CredentialSource): string {
   if (headerUnsafe.test(value)) {
     throw new InvalidInputError({
       provider: source.provider,
+      operation: 'configure',
       message: `${source.provider}: ${source.setting} contains control characters (from ${whereFrom(source)})`,
       issues: [{ path: source.setting, message: 'expected no control characters' }],
+      delivery: 'not-sent',
     });
   }
   if (value.length > maxCredentialLength) {
@@ -161,6 +163,18 @@ export function loadCredential(source: CredentialSource): string {
     });
   }
   return value;
+}
+
+/**
+ * Checks, at an adapter's factory, each credential given as a setting, by {@link loadCredential}'s rule: a
+ * value that is no string, empty or only whitespace, holds a control character or is longer than
+ * {@link maxCredentialLength} throws `InvalidInputError` (`operation: 'configure'`, naming the setting, never
+ * the value) there, as every other bad setting does, rather than at the first call. A credential left out is
+ * read from the environment before each request instead (the environment may gain it later), and refused
+ * then.
+ */
+export function checkCredentialSettings(sources: readonly CredentialSource[]): void {
+  for (const source of sources) if (source.value !== undefined) loadCredential(source);
 }
 
 function whereFrom(source: CredentialSource): string {
