@@ -81,7 +81,9 @@ export function cachedCredentialHeaders<const Credentials extends readonly Heade
     // Secrets before `build` runs: a value it refuses is hidden from that error and every later one.
     secrets.add(...values);
     const built = build(values as { readonly [Index in keyof Credentials]: string });
-    if (built.secrets !== undefined) secrets.add(...built.secrets);
+    // Own properties only: a `secrets` set on a polluted Object.prototype is not the adapter's list.
+    const extra = Object.hasOwn(built, 'secrets') ? built.secrets : undefined;
+    if (extra !== undefined) secrets.add(...extra);
     last = { values, headers: Object.freeze({ ...built.headers }) };
     return last.headers;
   };
