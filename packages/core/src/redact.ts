@@ -1,5 +1,6 @@
 import type { InputIssue } from './errors/errors.js';
 import { invalidInput } from './inputs.js';
+import { maxProviderSecretValues } from './provider-secrets.js';
 import { type Redactor, redactText } from './secrets.js';
 
 /**
@@ -17,8 +18,18 @@ import { type Redactor, redactText } from './secrets.js';
  * and a list a {@link SecretSet} returned from `values()` is matched by that set while it holds every value
  * of the list.
  *
- * @throws InvalidInputError (`operation: 'redact'`) when `text` is no string or `secrets` is neither a list
- *   nor a {@link Redactor}, naming the argument, never its value.
+ * `secrets` is a list of strings (an array, a `Set`, a generator: any iterable; entries that are `undefined`
+ * or `null`, a variable not set, are skipped), one string, or a {@link Redactor} such as a
+ * {@link SecretSet}, whose own `redact` is used. An iterable that is not an array is read up to its first
+ * {@link maxProviderSecretValues} (10,000) values, so an endless one cannot hold the call.
+ *
+ * @throws InvalidInputError (`operation: 'redact'`, before anything is read into a result) naming the
+ *   argument, never its value or what the caller's code threw: `text` no string; `secrets` neither a list, a
+ *   string nor a {@link Redactor} (a number, a plain object, a `String` object); a list holding anything but
+ *   strings (`secrets.1: expected a string, not a number`; a `Map`'s `[name, value]` entries among them); an
+ *   iterable past 10,000 values; a list or redactor that cannot be read (a revoked Proxy, a getter, trap or
+ *   iterator that throws, an iterator whose `next()` answers no result object); a redactor whose `redact`
+ *   throws or returns no string.
  */
 export function redact(text: string, secrets: Iterable<string> = []): string {
   // Called from JavaScript with anything: refused as every other call refuses bad input, typed, rather than
@@ -27,20 +38,104 @@ export function redact(text: string, secrets: Iterable<string> = []): string {
   const issues: InputIssue[] = [];
   if (typeof text !== 'string')
     issues.push({ path: 'text', message: `expected a string, not ${kindOf(text)}` });
-  if (
-    secrets !== null &&
-    typeof secrets !== 'string' &&
-    typeof (secrets as Partial<Iterable<string>>)[Symbol.iterator] !== 'function' &&
-    typeof (secrets as Partial<Redactor>).redact !== 'function'
-  )
-    issues.push({ path: 'secrets', message: `expected a list of strings, not ${kindOf(secrets)}` });
-  if (issues.length > 0) throw invalidInput(issues, { operation: 'redact' });
-  return redactText(text, secrets);
+  const source = sourceOf(secrets);
+  if (typeof source === 'object') issues.push(source);
+  if (issues.length > 0) throw refusal(issues);
+  if (source === 'redactor') return redactWith(secrets as unknown as Redactor, text);
+  return redactText(text, secrets, readValues);
 }
 
-// What a value is, for an issue's message, without its content (it may be the secret).
+const unreadable = 'could not be read (a getter, a Proxy or its iterator threw)';
+
+function refusal(issues: InputIssue[]): never {
+  throw invalidInput(issues, { operation: 'redact' });
+}
+
+// What `secrets` is, read once with the caller's own code (getters, Proxy traps) kept from throwing through.
+function sourceOf(secrets: unknown): 'none' | 'text' | 'list' | 'redactor' | InputIssue {
+  if (secrets === null || secrets === undefined) return 'none';
+  if (typeof secrets === 'string') return 'text';
+  try {
+    // A `String` object is iterable, by character, each too short to hide: taken as a list, it would hide
+    // nothing. A string is one value; its wrapper is most likely a mistake.
+    if (Object.prototype.toString.call(secrets) === '[object String]')
+      return { path: 'secrets', message: 'expected a list of strings or a string, not a String object' };
+    if (typeof (secrets as Partial<Redactor>).redact === 'function') return 'redactor';
+    if (typeof (secrets as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function') return 'list';
+  } catch {
+    return { path: 'secrets', message: unreadable };
+  }
+  return { path: 'secrets', message: `expected a list of strings, not ${kindOf(secrets)}` };
+}
+
+function redactWith(redactor: Redactor, text: string): string {
+  let redacted: unknown;
+  try {
+    redacted = redactor.redact(text);
+  } catch {
+    // The redactor's own error may carry the very text it was to clean: not passed on.
+    refusal([{ path: 'secrets', message: 'its redact() threw' }]);
+  }
+  if (typeof redacted !== 'string')
+    refusal([{ path: 'secrets', message: `its redact() returned ${kindOf(redacted)}, not a string` }]);
+  return redacted as string;
+}
+
+// A list's values, checked: strings (undefined and null skipped), an iterator read only so far.
+function readValues(list: Iterable<string>): string[] {
+  const values: string[] = [];
+  const take = (value: unknown, index: number): void => {
+    if (typeof value === 'string') values.push(value);
+    else if (value !== undefined && value !== null)
+      refusal([{ path: `secrets.${index}`, message: `expected a string, not ${kindOf(value)}` }]);
+  };
+  let read: unknown[];
+  try {
+    read = Array.isArray(list) ? arrayValues(list) : iterableValues(list);
+  } catch (error) {
+    if (error === tooMany)
+      refusal([
+        {
+          path: 'secrets',
+          message: `expected at most ${maxProviderSecretValues} values from an iterable that is no array`,
+        },
+      ]);
+    refusal([{ path: 'secrets', message: unreadable }]);
+  }
+  read.forEach(take);
+  return values;
+}
+
+// Thrown by `iterableValues` past the limit, told apart from what the caller's iterator throws.
+const tooMany = { reason: 'too many values' } as const;
+
+function arrayValues(list: readonly unknown[]): unknown[] {
+  const values: unknown[] = [];
+  for (let index = 0; index < list.length; index += 1) values.push(list[index]);
+  return values;
+}
+
+function iterableValues(list: Iterable<unknown>): unknown[] {
+  const values: unknown[] = [];
+  const iterator = list[Symbol.iterator]();
+  for (;;) {
+    const step = iterator.next();
+    // A `next()` that answers no result object is a broken iterator, as a throwing one is.
+    if (typeof step !== 'object' || step === null) throw new TypeError('no iterator result');
+    if (step.done) return values;
+    if (values.length === maxProviderSecretValues) throw tooMany;
+    values.push(step.value);
+  }
+}
+
+// What a value is, for an issue's message, without its content (it may be the secret). Never throws: a
+// revoked Proxy is an object that `Array.isArray` refuses.
 function kindOf(value: unknown): string {
   if (value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return 'an array';
+  try {
+    if (Array.isArray(value)) return 'an array';
+  } catch {
+    return 'an object';
+  }
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from './errors/errors.js';
 import { UniliveError } from './errors/unilive-error.js';
+import { maxProviderSecretValues } from './provider-secrets.js';
 import { redact } from './redact.js';
 import { indexWork } from './redaction/fingerprints.js';
 import {
@@ -60,6 +61,86 @@ describe('redact called with what it does not take', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('redact called with secrets it cannot read', () => {
+  const hidden = 'caller-SECRET-5f3a9c';
+  const thrower = (where: string) => () => {
+    throw new Error(`${where}: ${hidden}`);
+  };
+  const revoked = () => {
+    const { proxy, revoke } = Proxy.revocable([] as string[], {});
+    revoke();
+    return proxy;
+  };
+  // Each with the issue path it must be refused under.
+  const hostile: Record<string, () => readonly [unknown, string]> = {
+    'a revoked Proxy': () => [revoked(), 'secrets'],
+    'a Proxy whose get trap throws': () => [new Proxy([], { get: thrower('trap') }), 'secrets'],
+    'an array whose entry getter throws': () => [
+      Object.defineProperty(['a'], 0, { get: thrower('getter') }),
+      'secrets',
+    ],
+    'an iterable whose Symbol.iterator throws': () => [{ [Symbol.iterator]: thrower('iterator') }, 'secrets'],
+    'an iterable whose next() throws': () => [
+      { [Symbol.iterator]: () => ({ next: thrower('next') }) },
+      'secrets',
+    ],
+    'an iterable whose next() answers 42': () => [
+      { [Symbol.iterator]: () => ({ next: () => 42 }) },
+      'secrets',
+    ],
+    'an iterable whose Symbol.iterator answers 42': () => [{ [Symbol.iterator]: () => 42 }, 'secrets'],
+    'a redactor whose redact getter throws': () => [
+      Object.defineProperty({}, 'redact', { get: thrower('redact getter') }),
+      'secrets',
+    ],
+    'a redactor whose redact() throws': () => [{ redact: thrower('redactor') }, 'secrets'],
+    'a redactor whose redact() answers 42': () => [{ redact: () => 42 }, 'secrets'],
+    'a String object': () => [new String(hidden), 'secrets'],
+    'a Map of names to secrets': () => [new Map([['db', hidden]]), 'secrets.0'],
+    'a list holding a number': () => [[hidden, 12345678], 'secrets.1'],
+    'a list holding a symbol': () => [[Symbol(hidden)], 'secrets.0'],
+    'a list holding an object': () => [[{ value: hidden }], 'secrets.0'],
+    'an endless generator': () => [
+      (function* () {
+        for (let index = 0; ; index += 1) yield `${hidden}-${index}`;
+      })(),
+      'secrets',
+    ],
+  };
+
+  it('is an InvalidInputError naming the argument, never a TypeError or what the caller threw', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.keys(hostile)), fc.string(), (label, text) => {
+        const [secrets, path] = (hostile[label] as () => readonly [unknown, string])();
+        let thrown: unknown;
+        try {
+          redact(`${text} ${hidden}`, secrets as Iterable<string>);
+        } catch (error) {
+          thrown = error;
+        }
+        expect(InvalidInputError.isInstance(thrown), `${label}: ${String(thrown)}`).toBe(true);
+        const error = thrown as InvalidInputError;
+        expect(error.operation).toBe('redact');
+        expect(error.issues.map((issue) => issue.path)).toEqual([path]);
+        expect(error.cause).toBeUndefined();
+        expect([error.message, JSON.stringify(error), inspect(error)].join('\n')).not.toContain(hidden);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('skips undefined and null entries, and reads an iterable up to 10,000 values', () => {
+    expect(redact(`key ${hidden}`, [undefined, hidden, null] as unknown as string[])).toBe('key [REDACTED]');
+    const many = Array.from({ length: maxProviderSecretValues }, (_, index) => `${hidden}-${index}`);
+    expect(redact(`a ${many[9_999]} b`, new Set(many))).toBe('a [REDACTED] b');
+    expect(redact(`a ${many[9_999]} b`, many)).toBe('a [REDACTED] b');
+    const oneMore = new Set([...many, `${hidden}-extra`]);
+    expect(() => redact('a', oneMore)).toThrow(/expected at most 10000 values/);
+    // An array is read whole, however long: it has an end.
+    expect(redact(`a ${hidden}-extra b`, [...oneMore])).toBe('a [REDACTED] b');
   });
 });
 

@@ -33,8 +33,12 @@ export interface Redactor {
 }
 
 /** What the public `redact` (`redact.ts`) does once its arguments are checked; core's own callers use it. */
-export function redactText(text: string, secrets: Iterable<string> = []): string {
-  return toRedactor(secrets).redact(text);
+export function redactText(
+  text: string,
+  secrets: Iterable<string> = [],
+  readValues?: (list: Iterable<string>) => string[],
+): string {
+  return toRedactor(secrets, readValues).redact(text);
 }
 
 /**
@@ -62,8 +66,15 @@ export function serverRedactor(secrets: Iterable<string>): Redactor {
  */
 export type SecretSource = Iterable<string> | Redactor;
 
-/** A {@link Redactor} for `secrets`: a set or redactor is used as it is, a list of values is compiled once. */
-export function toRedactor(secrets: SecretSource | undefined): Redactor {
+/**
+ * A {@link Redactor} for `secrets`: a set or redactor is used as it is, a list of values is compiled once.
+ * `readValues` reads a list's values (the public `redact` passes one that checks them and reads an iterator
+ * only so far; it throws from a module that may load the error classes, which this one must not).
+ */
+export function toRedactor(
+  secrets: SecretSource | undefined,
+  readValues: (list: Iterable<string>) => string[] = (list) => [...list],
+): Redactor {
   if (secrets === undefined || secrets === null) return patternsOnly;
   // A string is an iterable of its characters, each too short to hide: the one secret it holds is meant.
   if (typeof secrets === 'string') return compile([secrets]);
@@ -72,7 +83,7 @@ export function toRedactor(secrets: SecretSource | undefined): Redactor {
   // A set's list as the set gave it last, unchanged since (it is frozen): the set itself, nothing copied.
   const owner = listsOfSets.get(list);
   if (owner !== undefined && isCurrentList(owner, list)) return owner;
-  const fresh = [...list];
+  const fresh = readValues(list);
   const known = compiledLists.get(list);
   // An iterator is read once (a generator, a Set's or Map's `values()`): the values it yielded before still
   // count when it is handed in again, empty now, so an error raised later is scrubbed of them too.
