@@ -336,7 +336,10 @@ export function settingTexts(settings: Record<string, unknown>): string[] {
 // What of an http(s) URL can carry a credential, as written and decoded: user name, password, the query
 // whole and each of its values (`?sk_live_…` has no `=`; `?project=Sk%2DLive…` is written encoded), and the
 // fragment. Undefined for a text that is no http(s) URL (`admin:secret@host` parses as a URL of scheme
-// `admin:`), which is then taken whole.
+// `admin:`, `rtmp://user:pass@host` is a URL of another scheme), which is then taken whole, and its parts
+// as well (a factory may quote a part alone, decoded). A text holding a tab or a line break is taken whole
+// too: the URL parser drops those, so a part as parsed is not the part as written, which a factory may
+// quote.
 function urlCredentialTexts(url: string): string[] | undefined {
   let parsed: URL;
   try {
@@ -344,7 +347,12 @@ function urlCredentialTexts(url: string): string[] | undefined {
   } catch {
     return undefined;
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined;
+  const parts = credentialParts(parsed);
+  const http = parsed.protocol === 'https:' || parsed.protocol === 'http:';
+  return http && !/[\t\n\r]/.test(url) ? parts : [url, ...parts];
+}
+
+function credentialParts(parsed: URL): string[] {
   const written: string[] = [parsed.username, parsed.password];
   const query = parsed.search.slice(1);
   written.push(query, ...query.split('&').map((part) => part.slice(part.indexOf('=') + 1)));
@@ -353,14 +361,23 @@ function urlCredentialTexts(url: string): string[] | undefined {
   for (const part of written) {
     if (part === '') continue;
     texts.push(part);
-    try {
-      const decoded = decodeURIComponent(part.replaceAll('+', ' '));
-      if (decoded !== part) texts.push(decoded);
-    } catch {
-      // A malformed escape is kept as written.
-    }
+    // Decoded both ways a reader may: `+` kept (decodeURIComponent, user information and paths) and `+` as a
+    // space (a form's query, URLSearchParams); a `%` that starts no escape (`%kk`) stays as it is.
+    for (const decoded of [percentDecoded(part), percentDecoded(part.replaceAll('+', ' '))])
+      if (decoded !== part && !texts.includes(decoded)) texts.push(decoded);
   }
   return texts;
+}
+
+// Each run of escapes read as UTF-8 bytes, as URLSearchParams reads them: a byte that makes no character
+// becomes U+FFFD rather than failing the whole text (`decodeURIComponent` throws on `%E2` alone).
+function percentDecoded(text: string): string {
+  return text.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+    const bytes = new Uint8Array(run.length / 3);
+    for (let index = 0; index < bytes.length; index += 1)
+      bytes[index] = Number.parseInt(run.slice(index * 3 + 1, index * 3 + 3), 16);
+    return new TextDecoder().decode(bytes);
+  });
 }
 
 // `@unilive/liveapi` builds `liveapi`: the id of a package of this repository, else undefined.

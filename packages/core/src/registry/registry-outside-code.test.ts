@@ -263,6 +263,70 @@ describe("a configured factory's refusal keeps the words of its baseUrl's path, 
     );
   });
 
+  it('a part written with a + beside escapes, a tab or line break inside, a stray %, or under another scheme is masked however a factory reads it', async () => {
+    // Base64-like secrets, with `+` and `/`: written as a careful hand writes user information (`/` escaped,
+    // `+` left), a reader decoding with `+` kept (decodeURIComponent) or as a space (URLSearchParams) finds
+    // the secret, or the secret with spaces, neither of which the part as written holds.
+    const secret = fc
+      .tuple(fc.stringMatching(/^[A-Za-z0-9]{6,12}$/), fc.stringMatching(/^[A-Za-z0-9+/]{6,16}$/))
+      .map(([head, tail]) => `${head}+${tail}/x`);
+    const parts = {
+      username: (value: string) => `${value}@proxy.example.test`,
+      password: (value: string) => `user:${value}@proxy.example.test`,
+      query: (value: string) => `proxy.example.test/route?s=${value}`,
+      fragment: (value: string) => `proxy.example.test/route#${value}`,
+    } as const;
+    const writings = {
+      'slash escaped, plus left': (value: string) => value.replaceAll('/', '%2F'),
+      'a tab inside': (value: string) => `${value.slice(0, 3)}\t${value.slice(3).replaceAll('/', '%2F')}`,
+      'a line feed inside': (value: string) =>
+        `${value.slice(0, 3)}\n${value.slice(3).replaceAll('/', '%2F')}`,
+      'a stray percent': (value: string) => `${value.replaceAll('/', '%2F')}%kk`,
+    } as const;
+    // What a factory may read out of a part: as parsed, and decoded either way, leniently (URLSearchParams).
+    const readings = (text: string | undefined): string[] => {
+      if (text === undefined || text === '') return [];
+      const lenient = (value: string) =>
+        new URLSearchParams(`v=${value.replaceAll('+', '%2B')}`).get('v') ?? '';
+      return [text, lenient(text), new URLSearchParams(`v=${text}`).get('v') ?? ''];
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        secret,
+        fc.constantFrom(...(Object.keys(parts) as (keyof typeof parts)[])),
+        fc.constantFrom(...(Object.keys(writings) as (keyof typeof writings)[])),
+        fc.constantFrom('https:', 'http:', 'ftp:', 'wss:', 'rtmp:'),
+        async (value, part, writing, scheme) => {
+          const written = writings[writing](value);
+          const baseUrl = `${scheme}//${parts[part](written)}`;
+          fc.pre(URL.canParse(baseUrl));
+          const factory = (settings: Record<string, unknown>): LiveStreamProvider => {
+            const url = new URL(String(settings.baseUrl));
+            const read = [
+              ...readings(url.username),
+              ...readings(url.password),
+              ...readings(url.search.slice(1)),
+              ...readings(url.searchParams.get('s') ?? undefined),
+              ...readings(url.hash.slice(1)),
+            ];
+            const message = `acme: cannot reach ${String(settings.baseUrl)} (${read.join(' | ')})`;
+            throw new InvalidInputError({ provider: 'acme', operation: 'configure', message, issues: [] });
+          };
+          const failed = await createLiveStreamClientFromConfig(
+            { provider: 'acme', baseUrl },
+            { providers: { acme: factory } },
+          ).catch((error: unknown) => error);
+          expect(InvalidInputError.isInstance(failed), String(failed)).toBe(true);
+          const { message } = failed as InvalidInputError;
+          expect(message).toMatch(/^acme: cannot reach /);
+          for (const shown of [value, value.replaceAll('+', ' '), written])
+            expect(message, `${scheme} ${part}, ${writing}`).not.toContain(shown);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('a shared setting holding a text is masked as any setting is, whatever its name', async () => {
     await fc.assert(
       fc.asyncProperty(
