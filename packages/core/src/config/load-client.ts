@@ -21,7 +21,7 @@ import {
   packageNameProblem,
   providerIdProblem,
 } from './names.js';
-import { environment } from './settings.js';
+import { environment, maxCredentialLength } from './settings.js';
 
 export { builtInProviderIds } from './names.js';
 
@@ -310,6 +310,13 @@ export function settingTexts(settings: Record<string, unknown>): string[] {
     } else if (typeof value === 'object' && value !== null && depth < 8 && !seen.has(value)) {
       seen.add(value);
       if (texts.length > 10_000) return;
+      // Values held other than as own properties, which a factory may still read and quote: a `String`
+      // object's text, bytes (a key file read into a Buffer) as UTF-8 text, a Map's or a Set's entries.
+      const held = heldTexts(value);
+      if (held !== undefined) {
+        for (const entry of held.slice(0, 1_000)) visit(entry, depth + 1);
+        return;
+      }
       let keys: string[];
       try {
         keys = Object.keys(value);
@@ -331,6 +338,21 @@ export function settingTexts(settings: Record<string, unknown>): string[] {
   };
   for (const [key, value] of Object.entries(settings)) visit(value, 0, key);
   return texts;
+}
+
+// What an object holds other than as own properties (read without running the caller's code where the
+// platform can: a Map's values or a Set's through the built-in iterators), else undefined.
+function heldTexts(value: object): unknown[] | undefined {
+  try {
+    if (Object.prototype.toString.call(value) === '[object String]') return [String(value)];
+    if (ArrayBuffer.isView(value) && value.byteLength <= maxCredentialLength * 4)
+      return [new TextDecoder().decode(new Uint8Array(value.buffer, value.byteOffset, value.byteLength))];
+    if (value instanceof Map) return [...Map.prototype.values.call(value)];
+    if (value instanceof Set) return [...Set.prototype.values.call(value)];
+  } catch {
+    return undefined;
+  }
+  return undefined;
 }
 
 // What of an http(s) URL can carry a credential, as written and decoded: user name, password, the query

@@ -327,6 +327,57 @@ describe("a configured factory's refusal keeps the words of its baseUrl's path, 
     );
   });
 
+  it('a text a setting holds in a String object, bytes, a Map or a Set is masked when the factory reads it out', async () => {
+    const holders = {
+      'String object': (secret: string) => ({
+        value: new String(secret),
+        read: (held: unknown) => String(held),
+      }),
+      Buffer: (secret: string) => ({
+        value: Buffer.from(secret, 'utf8'),
+        read: (held: unknown) => (held as Buffer).toString('utf8'),
+      }),
+      Uint8Array: (secret: string) => ({
+        value: new TextEncoder().encode(secret),
+        read: (held: unknown) => new TextDecoder().decode(held as Uint8Array),
+      }),
+      'Map value': (secret: string) => ({
+        value: new Map([['primary', secret]]),
+        read: (held: unknown) => String((held as Map<string, string>).get('primary')),
+      }),
+      'Set value': (secret: string) => ({
+        value: new Set([secret]),
+        read: (held: unknown) => [...(held as Set<string>)].join(','),
+      }),
+    } as const;
+    await fc.assert(
+      fc.asyncProperty(
+        secrets,
+        fc.constantFrom(...(Object.keys(holders) as (keyof typeof holders)[])),
+        fc.constantFrom('credentials', 'retry'),
+        async (secret, holder, setting) => {
+          const { value, read } = holders[holder](secret);
+          const factory = (settings: Record<string, unknown>): LiveStreamProvider => {
+            throw new InvalidInputError({
+              provider: 'acme',
+              operation: 'configure',
+              message: `acme: ${setting} ${read(settings[setting])} is malformed`,
+              issues: [],
+            });
+          };
+          const failed = await createLiveStreamClientFromConfig(
+            { provider: 'acme', [setting]: value },
+            { providers: { acme: factory } },
+          ).catch((error: unknown) => error);
+          expect(InvalidInputError.isInstance(failed), String(failed)).toBe(true);
+          expect((failed as InvalidInputError).message).toMatch(new RegExp(`^acme: ${setting} `));
+          expect(leaks(everything(failed), secret), holder).toEqual([]);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
   it('a shared setting holding a text is masked as any setting is, whatever its name', async () => {
     await fc.assert(
       fc.asyncProperty(
