@@ -67,6 +67,21 @@ describe('transport settings are checked when the client is made', () => {
     expect(requests).toBe(0);
   });
 
+  it('a URL object, even one holding an https URL, is refused saying to give its href', () => {
+    for (const baseUrl of [new URL('https://api.vendor.test/v2'), new URL('http://127.0.0.1:9/')]) {
+      const { error, requests } = make({ baseUrl });
+      expect(InvalidInputError.isInstance(error)).toBe(true);
+      expect((error as InvalidInputError).issues).toEqual([
+        {
+          path: 'baseUrl',
+          message: 'expected an absolute https:// URL as a string, not a URL object (give its href)',
+        },
+      ]);
+      expect(requests).toBe(0);
+      expect(make({ baseUrl: baseUrl.href }).error).toBeUndefined();
+    }
+  });
+
   it.each([
     [{ maxRetries: 100_000 }, 'retry.maxRetries'],
     [{ maxRetries: -1 }, 'retry.maxRetries'],

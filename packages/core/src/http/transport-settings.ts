@@ -100,6 +100,14 @@ export function isLoopbackHost(hostname: string): boolean {
   );
 }
 
+function isUrlObject(value: unknown): boolean {
+  try {
+    return Object.prototype.toString.call(value) === '[object URL]';
+  } catch {
+    return false;
+  }
+}
+
 function checkBaseUrl(
   value: unknown,
   allowInsecureHttp: unknown,
@@ -107,7 +115,11 @@ function checkBaseUrl(
 ): URL | undefined {
   const expected = 'expected an absolute https:// URL';
   if (typeof value !== 'string' || value.trim() === '') {
-    issue('baseUrl', expected);
+    // A `URL` object may well hold an https URL: say what to give instead of calling it no URL.
+    issue(
+      'baseUrl',
+      isUrlObject(value) ? `${expected} as a string, not a URL object (give its href)` : expected,
+    );
     return undefined;
   }
   let url: URL;
