@@ -6,7 +6,7 @@ import { type AdapterId, adapterIds, adapters } from '../src/adapters.js';
 import { type CheckRow, writeSection } from '../src/report.js';
 
 // A credential given as a setting is known when the factory runs: one that can never be sent (empty, blank,
-// no string, a control character, longer than 8,192 characters) is refused there, `operation: 'configure'`,
+// no string, a control or invisible character, longer than 8,192 characters) is refused there, `operation: 'configure'`,
 // as every other bad setting is, not at the first call. The same value in the environment variable is read
 // before each request (the environment may change), so it fails that request, named for the call.
 
@@ -131,6 +131,20 @@ const badValues: fc.Arbitrary<Bad> = fc.oneof(
       fromVariable: 'refused',
     }),
   ),
+  fc
+    .tuple(
+      fc.option(secretText, { nil: '' }),
+      fc.constantFrom('\u200b', '\u200c', '\u200d', '\u2060', '\u00ad', '\ufe0f', '\u{e0041}'),
+      fc.option(secretText, { nil: '' }),
+    )
+    .map(
+      ([before, character, after]): Bad => ({
+        kind: 'invisible',
+        value: `${before}${character}${after}`,
+        shown: [before, after].filter((text) => text !== ''),
+        fromVariable: 'refused',
+      }),
+    ),
   secretText.map(
     (text): Bad => ({ kind: 'long', value: text.repeat(Math.ceil(8_193 / text.length)), shown: [text] }),
   ),

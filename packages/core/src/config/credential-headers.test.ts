@@ -280,6 +280,52 @@ describe('cachedCredentialHeaders', () => {
     );
   });
 
+  it('refuses at creation a header built from settings that no request could carry, and from the environment at each request', async () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[A-Za-z0-9]{6,20}$/),
+        fc.constantFrom('€', 'ā', '\u3042', '😀'),
+        fc.boolean(),
+        (token, character, fromEnvironment) => {
+          const value = `${token}${character}${token}`;
+          if (fromEnvironment) vi.stubEnv('UNILIVE_TEST_CREDENTIAL_0', value);
+          const make = () =>
+            cachedCredentialHeaders({
+              provider: 'test-vendor',
+              credentials: [
+                {
+                  setting: 'token',
+                  value: fromEnvironment ? undefined : value,
+                  environmentVariables: ['UNILIVE_TEST_CREDENTIAL_0'],
+                },
+              ],
+              secrets: new SecretSet(),
+              build: ([read]) => ({ headers: { authorization: `Bearer ${read}` } }),
+            });
+          if (fromEnvironment) {
+            // The HTTP layer refuses it before each request (its own tests); the headers are built as read.
+            expect(make()()).toEqual({ authorization: `Bearer ${value}` });
+          } else {
+            let thrown: unknown;
+            try {
+              make();
+            } catch (error) {
+              thrown = error;
+            }
+            expect(InvalidInputError.isInstance(thrown)).toBe(true);
+            expect((thrown as InvalidInputError).operation).toBe('configure');
+            expect((thrown as InvalidInputError).issues).toEqual([
+              { path: 'authorization', message: 'expected only characters an HTTP header can carry' },
+            ]);
+            expect(transcript(thrown)).not.toContain(token);
+          }
+          vi.unstubAllEnvs();
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   it('reads each setting once, at creation: a later change to the object it was given is not seen', () => {
     const secrets = new SecretSet();
     const credential = {

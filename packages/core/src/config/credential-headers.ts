@@ -1,4 +1,6 @@
+import { InvalidInputError } from '../errors/errors.js';
 import { servedOperation, UniliveError } from '../errors/unilive-error.js';
+import { isSendableHeader, unsendableHeaderIssue, unsendableHeaderMessage } from '../http/header-text.js';
 import type { ProviderId } from '../live-stream.js';
 import type { SecretSet } from '../secrets.js';
 import { type CredentialSource, checkCredentialSettings, loadCredential } from './settings.js';
@@ -91,10 +93,23 @@ export function cachedCredentialHeaders<const Credentials extends readonly Heade
   // fault in the call). When every credential is one, nothing can change them, so `build` runs now as well.
   checkCredentialSettings(sources);
   if (allSettings) {
+    let built: Readonly<Record<string, string>>;
     try {
-      headers();
+      built = headers();
     } catch (error) {
       throw UniliveError.isInstance(error) ? servedOperation(error, 'configure') : error;
+    }
+    // What the HTTP layer would refuse at every request (a token beyond Latin-1 in a Bearer header) is known
+    // now, from settings that cannot change: refused here, as the HTTP layer words it.
+    for (const [name, value] of Object.entries(built)) {
+      if (!isSendableHeader(name, value))
+        throw new InvalidInputError({
+          provider,
+          operation: 'configure',
+          message: unsendableHeaderMessage(provider, name),
+          issues: [{ path: name, message: unsendableHeaderIssue }],
+          delivery: 'not-sent',
+        });
     }
   }
   return headers;

@@ -81,6 +81,12 @@ export interface CredentialSource {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects.
 const headerUnsafe = /[\u0000-\u001f\u007f-\u009f]/;
 
+// Unicode's default-ignorable code points: zero-width spaces and joiners (U+200B–U+200D, U+2060), a BOM
+// inside a value, soft hyphens, variation selectors, tag characters. Nothing shows them where a credential is
+// pasted from, no vendor's token or key holds one, and a credential made of nothing else would pass the
+// blank check (they are not whitespace) and reach the vendor as a credential.
+const invisible = /\p{Default_Ignorable_Code_Point}/u;
+
 /**
  * The longest credential, and the longest text setting, an adapter takes: 8,192 characters, far above any
  * vendor's token or key (a JWT with its claims is a few hundred to a couple of thousand). A longer value is
@@ -96,7 +102,8 @@ export const maxCredentialLength = 8_192;
  * came, so `token: ' tok '` and `TOKEN=" tok "` both read `tok`. A missing one throws `AuthenticationError`
  * naming the setting and variables; an explicit value that is not a string, empty or only whitespace
  * (refused as the setting it is, as `null` is, never read as unset: the environment is then not read), one
- * with control characters inside it (C0, DEL or C1: CR/LF header injection, a terminal escape), or one longer than
+ * with control characters inside it (C0, DEL or C1: CR/LF header injection, a terminal escape) or invisible
+ * ones (default-ignorable code points: U+200B, U+2060, a BOM inside), or one longer than
  * {@link maxCredentialLength}, throws `InvalidInputError`. No message includes the value.
  */
 export function loadCredential(source: CredentialSource): string {
@@ -153,6 +160,15 @@ export function loadCredential(source: CredentialSource): string {
       delivery: 'not-sent',
     });
   }
+  if (invisible.test(value)) {
+    throw new InvalidInputError({
+      provider: source.provider,
+      operation: 'configure',
+      message: `${source.provider}: ${source.setting} holds invisible characters (zero-width, format or other ignorable code points; from ${whereFrom(source)})`,
+      issues: [{ path: source.setting, message: 'expected no invisible characters' }],
+      delivery: 'not-sent',
+    });
+  }
   if (value.length > maxCredentialLength) {
     throw new InvalidInputError({
       provider: source.provider,
@@ -167,7 +183,7 @@ export function loadCredential(source: CredentialSource): string {
 
 /**
  * Checks, at an adapter's factory, each credential given as a setting, by {@link loadCredential}'s rule: a
- * value that is no string, empty or only whitespace, holds a control character or is longer than
+ * value that is no string, empty or only whitespace, holds a control or invisible character or is longer than
  * {@link maxCredentialLength} throws `InvalidInputError` (`operation: 'configure'`, naming the setting, never
  * the value) there, as every other bad setting does, rather than at the first call. A credential left out is
  * read from the environment before each request instead (the environment may gain it later), and refused

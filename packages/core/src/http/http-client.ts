@@ -48,6 +48,7 @@ import { knownOnlyByBeginning, type SecretSet, truncatedKeptLength } from '../se
 import { ignoreRejection, isThenable, ignore as noop } from '../thenable.js';
 import { AttemptTimers } from './attempt-timers.js';
 import { gateKeyOf } from './gate-key.js';
+import { isSendableHeader, unsendableHeaderIssue, unsendableHeaderMessage } from './header-text.js';
 import { emit, type HttpEventBase, type HttpHooks } from './hooks.js';
 import { readVendorResponse } from './parse-response.js';
 import { endsInsideJson, readJsonBeginning } from './partial-json.js';
@@ -1440,12 +1441,10 @@ function credentialHeaders(
   if (headers === undefined || headers === null) return checked;
   for (const name of Object.keys(headers)) {
     const value = headers[name];
-    if (typeof value !== 'string' || !headerValue.test(value) || !headerName.test(name)) {
+    if (!isSendableHeader(name, value)) {
       throw new InvalidInputError({
-        ...errorOptions({
-          message: `${settings.provider}: the configured credentials cannot be sent: the ${name} header would carry control characters or characters beyond Latin-1`,
-        }),
-        issues: [{ path: name, message: 'expected only characters an HTTP header can carry' }],
+        ...errorOptions({ message: unsendableHeaderMessage(settings.provider, name) }),
+        issues: [{ path: name, message: unsendableHeaderIssue }],
       });
     }
     checked.push(name, value);
@@ -1460,11 +1459,6 @@ function holds(headers: Record<string, string>, checked: readonly string[], hasB
     if (headers[checked[index] as string] !== checked[index + 1]) return false;
   return true;
 }
-
-// RFC 9110 field-value: tab, space, visible ASCII and obs-text; no CR, LF, NUL or characters beyond 0xFF.
-const headerValue = /^[\t\x20-\x7e\x80-\xff]*$/;
-// RFC 9110 token.
-const headerName = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
  * The request as the adapter described it, each field read from its own properties and every field set, so
