@@ -85,7 +85,7 @@ const headerUnsafe = /[\u0000-\u001f\u007f-\u009f]/;
 // inside a value, soft hyphens, variation selectors, tag characters. Nothing shows them where a credential is
 // pasted from, no vendor's token or key holds one, and a credential made of nothing else would pass the
 // blank check (they are not whitespace) and reach the vendor as a credential.
-const invisible = /\p{Default_Ignorable_Code_Point}/u;
+const invisible = /* @__PURE__ */ (() => /\p{Default_Ignorable_Code_Point}/u)();
 
 /**
  * The longest credential, and the longest text setting, an adapter takes: 8,192 characters, far above any
