@@ -244,13 +244,13 @@ function sameValues(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-// Forms longer than this go to a rolling-hash index instead of the automaton: an automaton costs a node
-// (a map) per character, so a credential of thousands of characters in its forty-odd forms would take a
-// second to compile; the index costs one hash per form.
+// Forms longer than this are left to the fragment index, which finds them whole, instead of the automaton:
+// an automaton costs a node (a map) per character, so a credential of thousands of characters in its
+// forty-odd forms would take a second to compile; the fragment index costs two fingerprints per form.
 const automatonFormLength = 256;
-// Past this many characters of forms in all, every form goes to the rolling-hash index: the automaton's
-// nodes and links cost far more per character than a hash, and a thousand stream keys in their forms are a
-// million characters. A handful of credentials stay in the automaton, which scans faster.
+// Past this many characters of forms in all, no form goes to the automaton: its nodes and links cost far
+// more per character than a fingerprint, and a thousand stream keys in their forms are a million
+// characters. A handful of credentials stay in the automaton, which scans faster.
 const automatonCharacters = 32_768;
 
 function compile(
@@ -260,26 +260,49 @@ function compile(
 ): Scrubber {
   const every: (readonly [string, PatternKind])[] = [];
   const forms: (readonly [string, PatternKind])[] = [];
-  const long = new FingerprintIndex();
-  const fragments = new FragmentIndex(recentlyUsed(formsOfOne));
+  // Every form longer than fragmentLength is found, whole or cut short, by its first (last) eight
+  // characters: a place where many forms share them is searched in their sorted order, in a few
+  // comparisons, stopping at the longest stretch (see FragmentIndex). Looking each length up where the
+  // forms' first characters stand cost one check per length at every place: a thousand secrets `a` × 4 to
+  // 1,003 made a thousand checks, and a thousand stretches, at every character of a text of `a`s. The
+  // index finds whole forms itself, numbers the secrets itself, and does not count computing a secret's
+  // forms against a scan's budget: a scan computes each at most once, what compiling them cost.
+  const fragments = new FragmentIndex(
+    recentlyUsed(formsOfOne),
+    sortedBucketSize,
+    /* findsWhole */ true,
+    /* ids */ undefined,
+    /* compact */ false,
+    /* formsCharged */ false,
+  );
   let characters = 0;
   for (const secret of secrets) {
     for (const entry of formsOf([secret])) {
       characters += entry[0].length;
       every.push(entry);
-      if (entry[0].length > automatonFormLength) long.add(entry[0], entry[1]);
-      else forms.push(entry);
+      if (entry[0].length <= automatonFormLength) forms.push(entry);
       fragments.add(secret, entry[0], entry[1]);
     }
   }
   compileWork.lists += 1;
   compileWork.characters += characters;
+  // Scanned within a bound in proportion to the text, past which it finishes coarsely, hiding more: the
+  // secrets are the caller's, but any number of them may share their first characters (a thousand JWTs
+  // begin with the same header; values cut from one long string), and a text of those characters would
+  // otherwise cost every length at every place (see fragmentScanBudget and
+  // docs/decisions/2026-12-04-known-values-scan-bound.md).
+  const bounded: SecretIndex = {
+    scan: (text, found) => fragments.scan(text, found, fragmentScanBudget(text.length)),
+  };
   if (characters > automatonCharacters) {
-    for (const [form, kind] of forms) long.add(form, kind);
-    return new Scrubber([long, fragments, ...learned], rtmpKeySegments);
+    // The forms the fragment index does not hold (eight characters or fewer), by a rolling hash: at most
+    // five lengths share their first four characters, so a place costs at most five checks of each kind.
+    const short = new FingerprintIndex();
+    for (const [form, kind] of forms) if (form.length <= fragmentLength) short.add(form, kind);
+    return new Scrubber([short, bounded, ...learned], rtmpKeySegments);
   }
   const stretches = stretchesOf(every);
-  const indexes = [new PatternMatcher(forms), long, fragments, ...learned];
+  const indexes = [new PatternMatcher(forms), bounded, ...learned];
   return new Scrubber(stretches ? [stretches, ...indexes] : indexes, rtmpKeySegments);
 }
 
@@ -363,19 +386,35 @@ class Scrubber implements Redactor {
 
   redact(text: string): string {
     if (text.length === 0) return text;
+    const [starts, ends] = this.stretches(text);
+    if (starts.length === 0) return text;
+    return replaceStretches(text, starts, ends);
+  }
+
+  /** The stretches of `text` to hide, as found (in any order, overlapping): their starts and ends. */
+  stretches(text: string): [starts: number[], ends: number[]] {
     const starts: number[] = [];
     const ends: number[] = [];
     const found = (start: number, end: number, kind: PatternKind = 0) => {
       if (kind === 1) [start, end] = widenInBlob(text, start, end);
-      starts.push(start);
-      ends.push(end);
+      addStretch(starts, ends, start, end);
     };
     for (const index of this.indexes) index.scan(text, found);
     scanCredentialPatterns(text, found, this.rtmpKeySegments);
     if (this.indexes.length > 0) scanWithReferencesRead(text, this.indexes, starts, ends);
-    if (starts.length === 0) return text;
-    return replaceStretches(text, starts, ends);
+    return [starts, ends];
   }
+}
+
+/**
+ * The stretches `redact(text, secrets)` hides, as its scan finds them (in any order, overlapping), compiled
+ * afresh: what the tests compare with the union of the stretches each secret hides alone. Not part of the
+ * API.
+ * @internal
+ */
+export function stretchesToHide(text: string, secrets: readonly string[]): [start: number, end: number][] {
+  const [starts, ends] = compile(secrets).stretches(text);
+  return starts.map((start, at) => [start, ends[at] as number]);
 }
 
 /**
@@ -411,8 +450,7 @@ function scanWithReferencesRead(
     const [placeStart, placeEnd] = [startOf, endOf];
     const found = (start: number, end: number, kind: PatternKind = 0) => {
       if (kind === 1) [start, end] = widenInBlob(decoded, start, end);
-      starts.push(placeStart(start));
-      ends.push(placeEnd(end - 1));
+      addStretch(starts, ends, placeStart(start), placeEnd(end - 1));
     };
     for (const index of indexes) index.scan(decoded, found);
     reading = decoded;
@@ -441,6 +479,20 @@ function widenInBlob(text: string, start: number, end: number): [number, number]
     to += 1;
   while (text.charCodeAt(to) === 61) to += 1;
   return [from, to];
+}
+
+// Adds the stretch [start, end) to those to hide; one that starts within the last one added (no earlier,
+// no later than its end) extends it instead, as the merge in replaceStretches would: an index reports the
+// places of a text in order, and a run of overlapping stretches (a thousand secrets `a` × 4 to 1,003 against
+// a text of `a`s hold one at every place) is then one entry, not one a character to sort.
+function addStretch(starts: number[], ends: number[], start: number, end: number): void {
+  const last = starts.length - 1;
+  if (last >= 0 && start >= (starts[last] as number) && start <= (ends[last] as number)) {
+    if (end > (ends[last] as number)) ends[last] = end;
+    return;
+  }
+  starts.push(start);
+  ends.push(end);
 }
 
 function replaceStretches(text: string, starts: number[], ends: number[]): string {

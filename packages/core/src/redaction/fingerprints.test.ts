@@ -398,3 +398,53 @@ describe('residue', () => {
     );
   });
 });
+
+describe('FingerprintIndex.scan', () => {
+  it('reports, of each kind, the longest string at a place, holding every shorter one (generated)', () => {
+    // Strings sharing their first characters at many lengths: each place reported every one it held, a
+    // thousand stretches at every place of a text of `a`s for `a` × 4 to 1,003.
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.string({ unit: fc.constantFrom('a', 'b'), minLength: 4, maxLength: 24 }),
+            fc.constantFrom<PatternKind>(0, 1),
+          ),
+          { minLength: 1, maxLength: 30 },
+        ),
+        fc.string({ unit: fc.constantFrom('a', 'b', ' '), maxLength: 200 }),
+        (entries, text) => {
+          const index = new FingerprintIndex();
+          // A string added as both kinds is base64 (widened in a blob), as the index reports it.
+          const kinds = new Map<string, number>();
+          for (const [string, kind] of entries) {
+            index.add(string, kind);
+            kinds.set(string, (kinds.get(string) ?? 0) | kind);
+          }
+          const reported: [number, number, number][] = [];
+          index.scan(text, (start, end, kind) => reported.push([start, end, kind]));
+          for (const [start, end, kind] of reported) expect(kinds.get(text.slice(start, end))).toBe(kind);
+          // Every occurrence lies within a stretch of its kind, or of base64, which hides at least as much.
+          for (const [string, kind] of kinds)
+            for (let at = text.indexOf(string); at !== -1; at = text.indexOf(string, at + 1))
+              expect(
+                reported.some(
+                  ([from, to, of]) => (of === kind || of === 1) && from <= at && at + string.length <= to,
+                ),
+              ).toBe(true);
+          // At most one stretch of each kind a place.
+          const places = reported.map(([start, , kind]) => `${start}:${kind}`);
+          expect(new Set(places).size).toBe(places.length);
+          // Each add undone by one remove: nothing is left to find.
+          for (const [string] of entries) index.remove(string);
+          let left = 0;
+          index.scan(text, () => {
+            left += 1;
+          });
+          expect(left).toBe(0);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

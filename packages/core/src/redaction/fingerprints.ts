@@ -13,11 +13,12 @@ const lowBits = 0x4000000;
 
 /**
  * Steps the indexes took: characters hashed, bucket entries touched while adding or removing, characters
- * compared while scanning. Read by
- * the tests that hold learning a value to a cost of its length, whatever else is known; not part of the API.
+ * compared while scanning; and how many scans spent their budget and finished coarsely. Read by the tests
+ * that hold learning a value to a cost of its length, whatever else is known, and a scan to an exact
+ * result; not part of the API.
  * @internal
  */
-export const indexWork = { steps: 0 };
+export const indexWork = { steps: 0, coarseFinishes: 0 };
 
 function fingerprint(text: string, from = 0, to = text.length): number {
   indexWork.steps += to - from;
@@ -48,45 +49,61 @@ const headLength = 4;
 
 /**
  * Rolling-hash (Rabin–Karp) index of many fixed strings of any length: one pass over the text finds them all,
- * looking each position's first four characters up and checking, once per length, whether a string of that
+ * looking each position's first four characters up and checking, per length, whether a string of that
  * length starts there, in constant time from prefix hashes of the text. Strings sharing their first
  * characters (`sk_live_…`) and their length cost one check together. Adding or removing a string costs its
  * length, so it suits a large set that changes often (the stream keys a provider learns), where rebuilding an
- * automaton each time would not. Only fingerprints are kept, in two tables of typed arrays ({@link FingerprintTable}),
+ * automaton each time would not. Only fingerprints are kept, in tables of typed arrays ({@link FingerprintTable}),
  * and a form two secrets share is counted, so it stays until both are removed: each `add` is undone by one
  * `remove`.
+ *
+ * A place reports, of each kind, only the longest string that starts there: the lengths are checked longest
+ * first and the search stops at the first match, since every shorter match of the kind lies within it (a
+ * base64 stretch, widened by the same characters on the left and up to two more on the right, holds the
+ * shorter one's too). A place still costs a check per length its first characters have, down to the first
+ * match: the callers keep to strings of at most eight characters (five lengths), or of one length, and
+ * leave longer ones to a {@link FragmentIndex}, whose sorted buckets find the longest in a few comparisons.
+ * Strings of a thousand lengths sharing their first characters (`a` × 4 to 1,003), against a text of those
+ * characters, cost a thousand checks and reported a thousand stretches at every place: seconds per 10 kB,
+ * and an array of stretches too long to make at 1 MB.
  */
 export class FingerprintIndex {
-  // fingerprint of the first four characters → the length of its strings (first) and how many (second); a
-  // head whose strings have several lengths has -1 there and its [length, how many, …] in `#lengths`.
-  readonly #heads: FingerprintTable;
-  readonly #lengths = new Map<number, number[]>();
-  // fingerprint of a whole string → how many added it, times two, plus its kind (plain 0 or base64 1), in
-  // one number: two secrets may share a form (`ABCD1234` and `abcd1234` share their lower case), and the
-  // form stays until both are gone.
+  // Per kind (plain 0, base64 1), fingerprint of the first four characters → the length of its strings
+  // (first) and how many (second); a head whose strings have several lengths has -1 there and its
+  // [length, how many, …] in `#lengths`, longest first. Kept apart by kind, so that the longest match of
+  // each is found by stopping at the first.
+  readonly #heads: readonly [FingerprintTable, FingerprintTable];
+  readonly #lengths: readonly [Map<number, number[]>, Map<number, number[]>] = [new Map(), new Map()];
+  // fingerprint of a whole string → how many added it, times four, plus the kind of the head table it was
+  // entered in, times two, plus its kind (plain 0 or base64 1, base64 once any add said so), in one number:
+  // two secrets may share a form (`ABCD1234` and `abcd1234` share their lower case), and the form stays
+  // until both are gone.
   readonly #keys: FingerprintTable;
   #powersA = new Float64Array([1]);
   #powersB = new Float64Array([1]);
 
   /** `compact`: tables that grow by half (see {@link FingerprintTable}), for an index kept long and large. */
   constructor(compact = false) {
-    this.#heads = new FingerprintTable(false, false, 2, compact);
+    this.#heads = [
+      new FingerprintTable(false, false, 2, compact),
+      new FingerprintTable(false, false, 2, compact),
+    ];
     this.#keys = new FingerprintTable(false, false, 1, compact);
   }
 
   add(text: string, kind: PatternKind): void {
     if (text.length < headLength) return;
     const keys = this.#keys;
-    // A slot just made holds 0; one known holds at least 2 (how many added it, times two).
+    // A slot just made holds 0; one known holds at least 4 (how many added it, times four).
     const slot = keys.insert(fingerprint(text));
     const held = keys.first[slot] as number;
     if (held !== 0) {
-      keys.first[slot] = (held + 2) | kind;
+      keys.first[slot] = (held + 4) | kind;
       return;
     }
-    keys.first[slot] = 2 + kind;
+    keys.first[slot] = 4 + kind * 2 + kind;
     const head = fingerprint(text, 0, headLength);
-    const heads = this.#heads;
+    const heads = this.#heads[kind];
     const at = heads.insert(head);
     const length = heads.first[at] as number;
     if (length === 0) {
@@ -95,14 +112,22 @@ export class FingerprintIndex {
     } else if (length === text.length) {
       heads.second[at] = (heads.second[at] as number) + 1;
     } else if (length !== -1) {
-      this.#lengths.set(head, [length, heads.second[at] as number, text.length, 1]);
+      const count = heads.second[at] as number;
+      this.#lengths[kind].set(
+        head,
+        length > text.length ? [length, count, text.length, 1] : [text.length, 1, length, count],
+      );
       heads.first[at] = -1;
       heads.second[at] = 0;
     } else {
-      const lengths = this.#lengths.get(head) as number[];
+      const lengths = this.#lengths[kind].get(head) as number[];
       const pair = lengthAt(lengths, text.length);
-      if (pair < 0) lengths.push(text.length, 1);
-      else lengths[pair + 1] = (lengths[pair + 1] as number) + 1;
+      if (pair < 0) {
+        // Longest first: before the first shorter length.
+        let place = 0;
+        while (place < lengths.length && (lengths[place] as number) > text.length) place += 2;
+        lengths.splice(place, 0, text.length, 1);
+      } else lengths[pair + 1] = (lengths[pair + 1] as number) + 1;
     }
     this.#growPowers(text.length);
   }
@@ -113,13 +138,14 @@ export class FingerprintIndex {
     const slot = keys.find(fingerprint(text));
     if (slot === -1) return;
     const held = keys.first[slot] as number;
-    if (held >= 4) {
-      keys.first[slot] = held - 2;
+    if (held >= 8) {
+      keys.first[slot] = held - 4;
       return;
     }
     keys.removeAt(slot);
+    const kind = (held >> 1) & 1;
     const head = fingerprint(text, 0, headLength);
-    const heads = this.#heads;
+    const heads = this.#heads[kind] as FingerprintTable;
     const at = heads.find(head);
     if (at === -1) return;
     if (heads.first[at] === text.length) {
@@ -128,7 +154,8 @@ export class FingerprintIndex {
       else heads.removeAt(at);
       return;
     }
-    const lengths = this.#lengths.get(head);
+    const byHead = this.#lengths[kind] as Map<number, number[]>;
+    const lengths = byHead.get(head);
     if (!lengths) return;
     const pair = lengthAt(lengths, text.length);
     if (pair < 0) return;
@@ -139,7 +166,7 @@ export class FingerprintIndex {
     if (lengths.length === 2) {
       heads.first[at] = lengths[0] as number;
       heads.second[at] = lengths[1] as number;
-      this.#lengths.delete(head);
+      byHead.delete(head);
     }
   }
 
@@ -158,11 +185,14 @@ export class FingerprintIndex {
     this.#powersB = b;
   }
 
-  /** Calls `found(start, end, kind)` for every stretch of `text` that matches an entry. */
+  /**
+   * Calls `found(start, end, kind)` for the longest stretch of each kind that matches an entry at each
+   * place (and not for one within the last stretch of its kind reported: it hides nothing more).
+   */
   scan(text: string, found: (start: number, end: number, kind: PatternKind) => void): void {
-    if (this.#heads.size === 0 || text.length < headLength) return;
+    const [plainHeads, encodedHeads] = this.#heads;
+    if ((plainHeads.size === 0 && encodedHeads.size === 0) || text.length < headLength) return;
     const length = text.length;
-    const heads = this.#heads;
     const keys = this.#keys;
     // Prefix hashes: the hash of text[i, j) is prefix[j] - prefix[i] × base^(j - i).
     const prefixA = new Uint32Array(length + 1);
@@ -187,22 +217,40 @@ export class FingerprintIndex {
         modulusB;
       return a * lowBits + b;
     };
-    const check = (start: number, end: number) => {
-      if (end > length) return;
+    // Per kind reported, where the last stretch reported ends: a later place whose stretch ends no later
+    // lies within it.
+    const lastEnds = [-1, -1];
+    const report = (start: number, end: number, kind: PatternKind) => {
+      if (end <= (lastEnds[kind] as number)) return;
+      lastEnds[kind] = end;
+      found(start, end, kind);
+    };
+    // Whether a string of the index is text[start, end): reported if so.
+    const check = (start: number, end: number): boolean => {
       const slot = keys.find(hash(start, end));
-      if (slot !== -1) found(start, end, ((keys.first[slot] as number) & 1) as PatternKind);
+      if (slot === -1) return false;
+      report(start, end, ((keys.first[slot] as number) & 1) as PatternKind);
+      return true;
     };
     for (let start = 0; start + headLength <= length; start += 1) {
       const head = hash(start, start + headLength);
-      const at = heads.find(head);
-      if (at === -1) continue;
-      const only = heads.first[at] as number;
-      if (only !== -1) {
-        check(start, start + only);
-        continue;
+      const left = length - start;
+      for (const kind of kinds) {
+        const heads = this.#heads[kind];
+        if (heads.size === 0) continue;
+        const at = heads.find(head);
+        if (at === -1) continue;
+        const only = heads.first[at] as number;
+        if (only !== -1) {
+          if (only <= left) check(start, start + only);
+          continue;
+        }
+        // Longest first, from the first length that fits in the rest of the text, down to the first match.
+        const lengths = this.#lengths[kind].get(head) as number[];
+        let pair = 0;
+        while (pair < lengths.length && (lengths[pair] as number) > left) pair += 2;
+        for (; pair < lengths.length; pair += 2) if (check(start, start + (lengths[pair] as number))) break;
       }
-      const lengths = this.#lengths.get(head) as number[];
-      for (let pair = 0; pair < lengths.length; pair += 2) check(start, start + (lengths[pair] as number));
     }
   }
 }
@@ -291,6 +339,10 @@ export class FragmentIndex {
    * itself, computed again from the secret. `ids`: the numbers of the secrets, held by the caller for as
    * long as their forms are here (by default the index numbers them itself, holding each once per `add`).
    * `compact`: tables that grow by half (see {@link FingerprintTable}), for an index kept long and large.
+   * `formsCharged`: computing a secret's forms in a scan counts against its budget; without, a scan
+   * computes each secret's forms at most once, so what it spends on them is at most what adding them cost
+   * (a fixed list of known secrets, where a short message quoting a few long ones out of hundreds sharing
+   * their first characters would otherwise spend a short text's budget on their forms and finish coarsely).
    */
   constructor(
     private readonly formsOf: (secret: string) => readonly FormEntry[],
@@ -298,6 +350,7 @@ export class FragmentIndex {
     private readonly findsWhole = false,
     ids?: SecretIds,
     private readonly compact = false,
+    private readonly formsCharged = true,
   ) {
     this.#ids = ids ?? new SecretIds();
     this.#ownIds = ids === undefined;
@@ -474,7 +527,7 @@ export class FragmentIndex {
     budget = Number.POSITIVE_INFINITY,
   ): void {
     if (this.#heads.size === 0 || text.length < fragmentLength) return;
-    const matches = new ScanMatches(text, this.formsOf, budget);
+    const matches = new ScanMatches(text, this.formsOf, budget, this.formsCharged);
     const highA = powerOf(baseA, fragmentLength - 1, modulusA);
     const highB = powerOf(baseB, fragmentLength - 1, modulusB);
     let coarse: CoarseHits | undefined;
@@ -503,6 +556,7 @@ export class FragmentIndex {
           continue;
         } catch (error) {
           if (error !== outOfBudget) throw error;
+          indexWork.coarseFinishes += 1;
           coarse = new CoarseHits(text.length, (key, cell, fromEnd) =>
             this.#longest(key, cell, fromEnd, matches),
           );
@@ -946,8 +1000,13 @@ function tailFragment(
 
 const noForms: readonly FormEntry[] = [];
 
-// How many characters a fragment is compared directly before its form's Z-array is computed instead.
+// How many characters a fragment is compared directly before its form's Z-array may be computed instead
+// (see ScanMatches.prefixAt).
 const directComparison = 64;
+// Past directComparison, a form is compared directly until those comparisons add up to its Z-array's cost
+// divided by this, then from the array: at most a quarter more than building the array at once, and no
+// array at all for a form compared at length only a few times.
+const directShare = 4;
 
 // What one scan computes at most once: each secret's forms, and for each form hit, how far it matches the
 // text forwards from every position and backwards from every end.
@@ -958,6 +1017,10 @@ class ScanMatches {
   readonly #byTail = new Map<string, Map<number, FormEntry[]>>();
   readonly #prefix = new Map<string, Int32Array>();
   readonly #suffix = new Map<string, Int32Array>();
+  // Per form, the characters compared directly in comparisons that ran past directComparison, forwards
+  // and backwards (see prefixAt).
+  readonly #directForwards = new Map<string, number>();
+  readonly #directBackwards = new Map<string, number>();
   #reversed: string | undefined;
   // The value of `indexWork.steps` past which the comparisons of this scan stop (see FragmentIndex.scan).
   #limit: number;
@@ -966,6 +1029,9 @@ class ScanMatches {
     private readonly text: string,
     private readonly forms: (secret: string) => readonly FormEntry[],
     budget = Number.POSITIVE_INFINITY,
+    // Whether computing a secret's forms (and fingerprinting their ends) counts against the budget (see
+    // FragmentIndex's `formsCharged`).
+    private readonly formsCharged = true,
   ) {
     this.#limit = indexWork.steps + budget;
   }
@@ -1001,7 +1067,7 @@ class ScanMatches {
     if (!forms) {
       forms = this.forms(secret);
       this.#forms.set(secret, forms);
-      if (charged) {
+      if (charged && this.formsCharged) {
         let cost = 0;
         for (const [form] of forms) cost += form.length;
         this.#afford(cost);
@@ -1023,6 +1089,7 @@ class ScanMatches {
     const bySecret = fromEnd ? this.#byTail : this.#byHead;
     let byKey = bySecret.get(secret);
     if (!byKey) {
+      const before = indexWork.steps;
       byKey = new Map();
       for (const entry of this.formsOf(secret, charged)) {
         const form = entry[0];
@@ -1035,14 +1102,19 @@ class ScanMatches {
         else byKey.set(end, [entry]);
       }
       bySecret.set(secret, byKey);
+      if (!this.formsCharged) this.exempt(indexWork.steps - before);
     }
     return byKey.get(key) ?? noForms;
   }
 
   /**
-   * How many characters of `form` the text follows from `start`: compared directly while that stays short
-   * (most hits end within a few characters), from the form's Z-array once a comparison ran long, so a
-   * periodic form against a periodic text costs its length once, not at every position.
+   * How many characters of `form` the text follows from `start`: compared directly, from the form's
+   * Z-array once the comparisons of this form that ran past {@link directComparison} characters add up to
+   * a quarter of what the array costs (the form's length and the text's; see `directShare`). So a periodic
+   * form against a periodic text costs at most 1.25 times its array, not its length at every position; and
+   * a form the text holds whole a few times (a credential quoted in a long text) costs its length each
+   * time, not the text's: a thousand JWTs of 77 characters, each quoted once in 100 kB of JSON, made a
+   * thousand arrays of 100 kB (3 s of CPU).
    */
   prefixAt(form: string, start: number): number {
     const known = this.#prefix.get(form);
@@ -1051,14 +1123,22 @@ class ScanMatches {
       return known[start] as number;
     }
     const text = this.text;
+    const spent = this.#directForwards.get(form) ?? 0;
+    const allowed = Math.max(directComparison, Math.ceil((form.length + text.length) / directShare) - spent);
     let kept = 0;
     while (kept < form.length && start + kept < text.length && form[kept] === text[start + kept]) {
       kept += 1;
-      if (kept === directComparison) {
+      // Going on directly: the budget must pay for the rest of the form first, so a scan overruns it by
+      // no more than a short comparison.
+      if (kept === directComparison && allowed > kept)
+        this.#afford(Math.min(form.length, text.length - start) + 1);
+      if (kept === allowed) {
+        this.charge(kept);
         this.#afford(form.length + text.length);
         return this.prefix(form)[start] as number;
       }
     }
+    if (kept >= directComparison) this.#directForwards.set(form, spent + kept);
     this.charge(kept + 1);
     return kept;
   }
@@ -1071,14 +1151,19 @@ class ScanMatches {
       return known[this.text.length - end] as number;
     }
     const text = this.text;
+    const spent = this.#directBackwards.get(form) ?? 0;
+    const allowed = Math.max(directComparison, Math.ceil((form.length + text.length) / directShare) - spent);
     let kept = 0;
     while (kept < form.length && end - kept > 0 && form[form.length - 1 - kept] === text[end - 1 - kept]) {
       kept += 1;
-      if (kept === directComparison) {
+      if (kept === directComparison && allowed > kept) this.#afford(Math.min(form.length, end) + 1);
+      if (kept === allowed) {
+        this.charge(kept);
         this.#afford(form.length + text.length);
         return this.suffix(form)[text.length - end] as number;
       }
     }
+    if (kept >= directComparison) this.#directBackwards.set(form, spent + kept);
     this.charge(kept + 1);
     return kept;
   }
