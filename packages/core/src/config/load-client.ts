@@ -14,6 +14,7 @@ import { isArrayValue, plainObjectProblem } from '../own.js';
 import type { LiveStreamProvider } from '../provider.js';
 import { maskedFailure } from '../provider-secrets.js';
 import { toRedactor } from '../secrets.js';
+import { ignoreRejection, isThenable } from '../thenable.js';
 import {
   builtInProviderIds,
   describeUnknownName,
@@ -269,6 +270,27 @@ function buildProvider(
       cause: error,
     });
   }
+  // A factory that answers a Promise (an async one) builds nothing now. Its rejection, when it comes, would
+  // end the process as an unhandled one, with whatever of the settings its message quotes: it is handled
+  // here, and dropped unread.
+  let promised: boolean;
+  try {
+    promised = isThenable(provider);
+    ignoreRejection(provider);
+  } catch {
+    // A `then` that cannot be read: no Promise, and no provider either (refused below).
+    promised = false;
+  }
+  if (promised) {
+    throw new InvalidInputError({
+      provider: id,
+      operation: 'configure',
+      message: `${source} returned a Promise: a factory builds its provider synchronously (await what it needs before loading the configuration)`,
+      issues: [
+        { path: loaded ? 'package' : 'provider', message: 'expected a factory that returns a provider' },
+      ],
+    });
+  }
   // A package's export is checked; a factory the caller passed in `providers` is the caller's own code.
   if (loaded && !isProviderShaped(provider)) {
     throw new InvalidInputError({
@@ -439,12 +461,17 @@ function packageMismatch(id: string, packageName: string | undefined, built: str
 function isProviderShaped(value: unknown): value is LiveStreamProvider {
   if (typeof value !== 'object' || value === null) return false;
   const candidate = value as Partial<Record<keyof LiveStreamProvider, unknown>>;
-  return (
-    typeof candidate.id === 'string' &&
-    ['create', 'get', 'list', 'update', 'delete', 'start', 'stop'].every(
-      (method) => typeof candidate[method as keyof LiveStreamProvider] === 'function',
-    )
-  );
+  try {
+    return (
+      typeof candidate.id === 'string' &&
+      ['create', 'get', 'list', 'update', 'delete', 'start', 'stop'].every(
+        (method) => typeof candidate[method as keyof LiveStreamProvider] === 'function',
+      )
+    );
+  } catch {
+    // A getter or a Proxy trap that throws: nothing that can be called.
+    return false;
+  }
 }
 
 function errorText(error: unknown): string {

@@ -192,6 +192,42 @@ describe("what a configured factory throws, typed, is masked by the entry's sett
   });
 });
 
+describe('a configured factory that answers a Promise', () => {
+  it('is refused, its rejection handled and never shown, from either loader', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        secrets,
+        fc.constantFrom('rejects', 'resolves'),
+        fc.constantFrom('client', 'registry'),
+        async (secret, outcome, loader) => {
+          // An async factory: what it rejects with quotes the setting. Vitest fails a run with an unhandled
+          // rejection, so one left unhandled fails this test.
+          const factory = async (settings: Record<string, unknown>): Promise<LiveStreamProvider> => {
+            await Promise.resolve();
+            if (outcome === 'rejects') throw new Error(`acme: bad apiKey ${String(settings.apiKey)}`);
+            return fakeProvider('acme').provider;
+          };
+          const options = { providers: { acme: factory as unknown as () => LiveStreamProvider } };
+          const failed = await (loader === 'client'
+            ? createLiveStreamClientFromConfig({ provider: 'acme', apiKey: secret }, options)
+            : createLiveStreamRegistryFromConfig(
+                { providers: [{ provider: 'acme', name: 'a', apiKey: secret }] },
+                options,
+              )
+          ).catch((error: unknown) => error);
+          expect(InvalidInputError.isInstance(failed), String(failed)).toBe(true);
+          expect((failed as InvalidInputError).operation).toBe('configure');
+          expect((failed as InvalidInputError).message).toContain('returned a Promise');
+          expect(leaks(everything(failed), secret)).toEqual([]);
+          // Let the factory's rejection settle within this run.
+          await new Promise((resolve) => setImmediate(resolve));
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+});
+
 describe("a configured factory's refusal keeps the words of its baseUrl's path, and masks what can carry a credential", () => {
   // A base URL ending in `/videosdk` hid `videosdk` wherever a message began with it, `/expected` the word
   // "expected": a base URL's path is a route. What of it can carry a credential (user information, the query
