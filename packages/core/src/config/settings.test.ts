@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AuthenticationError, InvalidInputError } from '../errors/errors.js';
-import { environmentView, loadCredential } from './settings.js';
+import { environmentView, loadCredential, maxCredentialLength, readSettings } from './settings.js';
 
 const c1 = fc.integer({ min: 0x80, max: 0x9f }).map((code) => String.fromCharCode(code));
 const tokenText = fc.stringMatching(/^[A-Za-z0-9._-]{1,20}$/);
@@ -137,5 +137,54 @@ describe('environmentView', () => {
 
   it('keeps a NEL inside a value, which the credential check then refuses', () => {
     expect(environmentView({ TOKEN: '\u0085tok\u0085en\u0085' }).TOKEN).toBe('tok\u0085en');
+  });
+});
+
+describe('readSettings: every own key is read', () => {
+  const names = { token: true, baseUrl: true } as const;
+
+  it('reads a setting defined non-enumerable, and checks it, rather than leaving it to the environment', () => {
+    fc.assert(
+      fc.property(tokenText, fc.boolean(), (token, enumerable) => {
+        const given = Object.defineProperty({}, 'token', { value: token, enumerable });
+        expect(readSettings('wowza-video', given, names)).toEqual(
+          Object.assign(Object.create(null), { token }),
+        );
+        // A misspelt one is refused whether enumerable or not.
+        const misspelt = Object.defineProperty({}, 'tokne', { value: token, enumerable });
+        expect(() => readSettings('wowza-video', misspelt, names)).toThrow(/"tokne": unknown setting/);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('refuses a symbol key as an unknown setting, naming it, never its value', () => {
+    const key = Symbol('token');
+    let thrown: unknown;
+    try {
+      readSettings('wowza-video', { [key]: 'value-of-the-symbol-key-123' }, names);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(InvalidInputError.isInstance(thrown)).toBe(true);
+    expect((thrown as InvalidInputError).issues.map((issue) => issue.path)).toEqual(['[Symbol(token)]']);
+    expect((thrown as InvalidInputError).message).not.toContain('value-of-the-symbol-key-123');
+  });
+
+  it('counts a text setting as it is used, whitespace around it dropped, as a variable is', () => {
+    fc.assert(
+      fc.property(
+        fc.array(whitespace, { maxLength: 3 }),
+        fc.array(whitespace, { maxLength: 3 }),
+        fc.integer({ min: maxCredentialLength - 2, max: maxCredentialLength + 2 }),
+        (before, after, length) => {
+          const token = `${before.join('')}${'a'.repeat(length)}${after.join('')}`;
+          const read = () => readSettings('wowza-video', { token }, names);
+          if (length <= maxCredentialLength) expect(read()).toMatchObject({ token });
+          else expect(read).toThrow(/expected at most 8192 characters/);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });

@@ -289,9 +289,20 @@ export function readSettings<Settings extends object>(
       issues.push({ path: key, message: unreadableText });
     }
   };
+  // Every own key, not only the enumerable ones: a setting defined non-enumerable (`Object.defineProperty`)
+  // is still the caller's, and left unread it would leave its credential to the environment's; a symbol
+  // names no setting and is refused as an unknown one would be.
   let given: string[];
   try {
-    given = Object.keys(settings);
+    given = [];
+    for (const key of Reflect.ownKeys(settings)) {
+      if (typeof key === 'string') given.push(key);
+      else
+        issues.push({
+          path: `[${String(key)}]`,
+          message: `unknown setting (a symbol); settings are named by text: ${known.join(', ')}`,
+        });
+    }
   } catch {
     given = [];
     issues.push({ path: '$', message: 'its properties could not be listed' });
@@ -305,7 +316,8 @@ export function readSettings<Settings extends object>(
       // variable would pick another account.
       if (value === null)
         issues.push({ path: key, message: 'expected a value, or the setting left out (null is none)' });
-      if (typeof value === 'string' && value.length > maxCredentialLength) {
+      // Counted as it will be used, whitespace around it dropped, as a variable's is.
+      if (typeof value === 'string' && trimWhitespace(value).length > maxCredentialLength) {
         issues.push({ path: key, message: `expected at most ${maxCredentialLength} characters` });
       }
       // A lone surrogate has no UTF-8 form: encoding it (a signature's key, a Basic header, a JWT's claim)
