@@ -1,4 +1,4 @@
-import type { InputIssue } from './errors/errors.js';
+import { type InputIssue, InvalidInputError } from './errors/errors.js';
 import { invalidInput } from './inputs.js';
 import { maxProviderSecretValues } from './provider-secrets.js';
 import { type Redactor, redactText } from './secrets.js';
@@ -20,8 +20,9 @@ import { type Redactor, redactText } from './secrets.js';
  *
  * `secrets` is a list of strings (an array, a `Set`, a generator: any iterable; entries that are `undefined`
  * or `null`, a variable not set, are skipped), one string, or a {@link Redactor} such as a
- * {@link SecretSet}, whose own `redact` is used. An iterable that is not an array is read up to its first
- * {@link maxProviderSecretValues} (10,000) values, so an endless one cannot hold the call.
+ * {@link SecretSet}, whose own `redact` is used. An array is read whole (a sparse one by the entries it
+ * holds); an iterable that is not an array up to its first {@link maxProviderSecretValues} (10,000) values,
+ * so an endless one cannot hold the call, and an iterator refused once is refused again (it was read).
  *
  * @throws InvalidInputError (`operation: 'redact'`, before anything is read into a result) naming the
  *   argument, never its value or what the caller's code threw: `text` no string; `secrets` neither a list, a
@@ -83,16 +84,23 @@ function redactWith(redactor: Redactor, text: string): string {
 
 // A list's values, checked: strings (undefined and null skipped), an iterator read only so far.
 function readValues(list: Iterable<string>): string[] {
-  const values: string[] = [];
-  const take = (value: unknown, index: number): void => {
-    if (typeof value === 'string') values.push(value);
-    else if (value !== undefined && value !== null)
-      refusal([{ path: `secrets.${index}`, message: `expected a string, not ${kindOf(value)}` }]);
-  };
-  let read: unknown[];
+  // An iterator refused once has been read, in part or whole: handed in again, it would yield what was left
+  // or nothing, and hide less than was given. It stays refused.
+  if (refusedIterables.has(list))
+    refusal([{ path: 'secrets', message: 'refused before: an iterator cannot be read again' }]);
+  const listed = Array.isArray(list);
   try {
-    read = Array.isArray(list) ? arrayValues(list) : iterableValues(list);
+    const entries = listed ? arrayEntries(list) : iterableEntries(list);
+    const values: string[] = [];
+    for (const [index, value] of entries) {
+      if (typeof value === 'string') values.push(value);
+      else if (value !== undefined && value !== null)
+        refusal([{ path: `secrets.${index}`, message: `expected a string, not ${kindOf(value)}` }]);
+    }
+    return values;
   } catch (error) {
+    if (!listed) refusedIterables.add(list);
+    if (InvalidInputError.isInstance(error)) throw error;
     if (error === tooMany)
       refusal([
         {
@@ -102,29 +110,38 @@ function readValues(list: Iterable<string>): string[] {
       ]);
     refusal([{ path: 'secrets', message: unreadable }]);
   }
-  read.forEach(take);
-  return values;
 }
 
-// Thrown by `iterableValues` past the limit, told apart from what the caller's iterator throws.
+const refusedIterables = /* @__PURE__ */ (() => new WeakSet<object>())();
+
+// Thrown by `iterableEntries` past the limit, told apart from what the caller's iterator throws.
 const tooMany = { reason: 'too many values' } as const;
 
-function arrayValues(list: readonly unknown[]): unknown[] {
-  const values: unknown[] = [];
-  for (let index = 0; index < list.length; index += 1) values.push(list[index]);
-  return values;
+// Above this length an array is read by its own index keys: a sparse one (`length` 2³² − 1, one value) costs
+// what it holds, not its length.
+const denseArrayLength = 65_536;
+
+function* arrayEntries(list: readonly unknown[]): Generator<[number, unknown]> {
+  if (list.length <= denseArrayLength) {
+    for (let index = 0; index < list.length; index += 1) yield [index, list[index]];
+    return;
+  }
+  for (const key of Object.keys(list)) {
+    const index = Number(key);
+    if (Number.isInteger(index) && index >= 0 && String(index) === key && index < list.length)
+      yield [index, list[index]];
+  }
 }
 
-function iterableValues(list: Iterable<unknown>): unknown[] {
-  const values: unknown[] = [];
+function* iterableEntries(list: Iterable<unknown>): Generator<[number, unknown]> {
   const iterator = list[Symbol.iterator]();
-  for (;;) {
+  for (let index = 0; ; index += 1) {
     const step = iterator.next();
     // A `next()` that answers no result object is a broken iterator, as a throwing one is.
     if (typeof step !== 'object' || step === null) throw new TypeError('no iterator result');
-    if (step.done) return values;
-    if (values.length === maxProviderSecretValues) throw tooMany;
-    values.push(step.value);
+    if (step.done) return;
+    if (index === maxProviderSecretValues) throw tooMany;
+    yield [index, step.value];
   }
 }
 

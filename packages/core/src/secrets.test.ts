@@ -132,6 +132,43 @@ describe('redact called with secrets it cannot read', () => {
     );
   });
 
+  it('reads a sparse array by what it holds, whatever its length', () => {
+    for (const length of [70_000, 1e8, 2 ** 32 - 1]) {
+      const list: unknown[] = [];
+      list.length = length;
+      list[5] = hidden;
+      list[length - 1] = `${hidden}-last`;
+      expect(redact(`a ${hidden} b ${hidden}-last`, list as string[])).toBe('a [REDACTED] b [REDACTED]');
+      list[length - 2] = 42;
+      expect(() => redact('a', list as string[])).toThrow(`secrets.${length - 2}: expected a string`);
+    }
+  });
+
+  it('refuses an iterator again once refused: read in part, it would hide less the second time', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('too many', 'throws', 'no string'), (why) => {
+        const values = (function* () {
+          yield hidden;
+          if (why === 'throws') throw new Error(`next: ${hidden}`);
+          if (why === 'no string') yield 42;
+          for (let index = 0; index < maxProviderSecretValues; index += 1) yield `${hidden}-${index}`;
+        })();
+        expect(() => redact(hidden, values as Iterable<string>)).toThrow(InvalidInputError);
+        for (let again = 0; again < 2; again += 1) {
+          let thrown: unknown;
+          try {
+            redact(`x ${hidden}`, values as Iterable<string>);
+          } catch (error) {
+            thrown = error;
+          }
+          expect(InvalidInputError.isInstance(thrown)).toBe(true);
+          expect((thrown as InvalidInputError).message).toContain('refused before');
+        }
+      }),
+      { numRuns: 9 },
+    );
+  });
+
   it('skips undefined and null entries, and reads an iterable up to 10,000 values', () => {
     expect(redact(`key ${hidden}`, [undefined, hidden, null] as unknown as string[])).toBe('key [REDACTED]');
     const many = Array.from({ length: maxProviderSecretValues }, (_, index) => `${hidden}-${index}`);
