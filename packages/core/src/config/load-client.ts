@@ -405,12 +405,38 @@ function credentialParts(parsed: URL): string[] {
   for (const part of written) {
     if (part === '') continue;
     texts.push(part);
-    // Decoded both ways a reader may: `+` kept (decodeURIComponent, user information and paths) and `+` as a
-    // space (a form's query, URLSearchParams); a `%` that starts no escape (`%kk`) stays as it is.
-    for (const decoded of [percentDecoded(part), percentDecoded(part.replaceAll('+', ' '))])
-      if (decoded !== part && !texts.includes(decoded)) texts.push(decoded);
+    // Decoded every way a reader may: `+` kept (decodeURIComponent, user information and paths) and `+` as
+    // a space (a form's query, URLSearchParams); twice (a value escaped twice, `%252F`); as `decodeURI` does,
+    // which leaves the escapes of `/?#&=+$,;:@` as written; and as the legacy `unescape`, byte by byte as
+    // Latin-1, `%uXXXX` too. A `%` that starts no escape (`%kk`) stays as it is.
+    const once = percentDecoded(part);
+    const decodings = [
+      once,
+      percentDecoded(part.replaceAll('+', ' ')),
+      percentDecoded(once),
+      uriDecoded(part),
+      unescaped(part),
+    ];
+    for (const decoded of decodings)
+      if (decoded !== undefined && decoded !== part && !texts.includes(decoded)) texts.push(decoded);
   }
   return texts;
+}
+
+// As `decodeURI` reads it, or undefined where it throws (an escape that makes no UTF-8).
+function uriDecoded(text: string): string | undefined {
+  try {
+    return decodeURI(text);
+  } catch {
+    return undefined;
+  }
+}
+
+// As the legacy `unescape` reads it: `%XX` as the Latin-1 character, `%uXXXX` as the UTF-16 unit.
+function unescaped(text: string): string {
+  return text.replace(/%u([0-9A-Fa-f]{4})|%([0-9A-Fa-f]{2})/g, (_, unit: string | undefined, byte: string) =>
+    String.fromCharCode(Number.parseInt(unit ?? byte, 16)),
+  );
 }
 
 // Each run of escapes read as UTF-8 bytes, as URLSearchParams reads them: a byte that makes no character

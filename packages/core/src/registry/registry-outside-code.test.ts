@@ -318,13 +318,33 @@ describe("a configured factory's refusal keeps the words of its baseUrl's path, 
       'a line feed inside': (value: string) =>
         `${value.slice(0, 3)}\n${value.slice(3).replaceAll('/', '%2F')}`,
       'a stray percent': (value: string) => `${value.replaceAll('/', '%2F')}%kk`,
+      'escaped twice': (value: string) => value.replaceAll('/', '%252F').replaceAll('+', '%252B'),
     } as const;
     // What a factory may read out of a part: as parsed, and decoded either way, leniently (URLSearchParams).
     const readings = (text: string | undefined): string[] => {
       if (text === undefined || text === '') return [];
       const lenient = (value: string) =>
         new URLSearchParams(`v=${value.replaceAll('+', '%2B')}`).get('v') ?? '';
-      return [text, lenient(text), new URLSearchParams(`v=${text}`).get('v') ?? ''];
+      const uri = (value: string) => {
+        try {
+          return decodeURI(value);
+        } catch {
+          return '';
+        }
+      };
+      // The legacy `unescape`, as a factory of old code may read a part.
+      const legacy = (value: string) =>
+        value.replace(/%([0-9A-Fa-f]{2})/g, (_, byte: string) =>
+          String.fromCharCode(Number.parseInt(byte, 16)),
+        );
+      return [
+        text,
+        lenient(text),
+        lenient(lenient(text)),
+        new URLSearchParams(`v=${text}`).get('v') ?? '',
+        uri(text),
+        legacy(text),
+      ];
     };
     await fc.assert(
       fc.asyncProperty(
