@@ -1,3 +1,4 @@
+import { bufferKind } from '../bytes.js';
 import {
   createLiveStreamClient,
   type LiveStreamClient,
@@ -6,6 +7,7 @@ import {
 import { tokens } from '../di/tokens.js';
 import { type InputIssue, InvalidInputError } from '../errors/errors.js';
 import { UniliveError } from '../errors/unilive-error.js';
+import { encodeBase64 } from '../events/webhook-crypto.js';
 import type { GateStore, GateStoreUnavailableMode } from '../http/gate-store.js';
 import type { RateLimitOptions } from '../http/request-gate.js';
 import type { ProviderId } from '../live-stream.js';
@@ -251,11 +253,22 @@ function buildProvider(
 ): LiveStreamProvider {
   const source = loaded ? `The package ${packageName ?? `@unilive/${id}`}` : `The factory given for "${id}"`;
   // Whatever the factory echoes of its settings (a token it could not use) is scrubbed.
-  const secrets = settingTexts(settings);
+  const { texts: secrets, complete } = readSettingTexts(settings);
   let provider: unknown;
   try {
     provider = factory(settings);
   } catch (error) {
+    // Settings larger than is read for texts to mask: what the factory says could quote one not read.
+    if (!complete) {
+      throw new InvalidInputError({
+        provider: id,
+        operation: 'configure',
+        message: `${source} could not build a provider (its error is not shown: the settings hold more than is read for secrets to mask, over ${textLimits.depth} levels deep or over ${textLimits.entries} entries in one place)`,
+        issues: [
+          { path: loaded ? 'package' : 'provider', message: 'expected a factory that builds a provider' },
+        ],
+      });
+    }
     // A typed refusal (an InvalidInputError naming the setting, as adapters throw) keeps its class and
     // fields, masked by the same values: an outside factory may have put the value it refused in its text.
     if (UniliveError.isInstance(error)) throw maskedFailure(error, toRedactor(secrets));
@@ -315,28 +328,50 @@ function buildProvider(
 // decoded. Anything else in that setting (a text that is no such URL) is taken whole, as every other
 // setting is, whatever its name.
 export function settingTexts(settings: Record<string, unknown>): string[] {
+  return readSettingTexts(settings).texts;
+}
+
+// How far the settings are read for texts to mask: a setting is configuration, not a tree of any size.
+const textLimits = { depth: 32, entries: 10_000, texts: 100_000 } as const;
+
+/**
+ * {@link settingTexts}, and whether they are all of the settings' texts: `complete` is false when the
+ * settings held more than is read (deeper than 32 levels, more than 10,000 entries in one object or list,
+ * more than 100,000 texts), and a factory's message, which could quote what was not read, is then not shown.
+ */
+export function readSettingTexts(settings: Record<string, unknown>): { texts: string[]; complete: boolean } {
   const texts: string[] = [];
   const seen = new Set<unknown>();
+  let complete = true;
+  const push = (...found: string[]) => {
+    if (texts.length + found.length > textLimits.texts) complete = false;
+    else texts.push(...found);
+  };
   const visit = (value: unknown, depth: number, key?: string) => {
     if (key === 'baseUrl') {
-      const url = typeof value === 'string' ? value : value instanceof URL ? value.href : undefined;
+      const url = typeof value === 'string' ? value : isUrlObject(value) ? String(value) : undefined;
       if (url !== undefined) {
-        texts.push(...(urlCredentialTexts(url) ?? [url]));
+        push(...(urlCredentialTexts(url) ?? [url]));
         return;
       }
     }
-    if (typeof value === 'string') texts.push(value);
+    if (typeof value === 'string') push(value);
     else if (typeof value === 'number' || typeof value === 'bigint') {
       const text = String(value);
-      if (text.replace(/\D/g, '').length >= 8) texts.push(text);
-    } else if (typeof value === 'object' && value !== null && depth < 8 && !seen.has(value)) {
+      if (text.replace(/\D/g, '').length >= 8) push(text);
+    } else if (typeof value === 'object' && value !== null && !seen.has(value)) {
+      if (depth >= textLimits.depth) {
+        complete = false;
+        return;
+      }
       seen.add(value);
-      if (texts.length > 10_000) return;
-      // Values held other than as own properties, which a factory may still read and quote: a `String`
-      // object's text, bytes (a key file read into a Buffer) as UTF-8 text, a Map's or a Set's entries.
+      // Values held other than as own properties, which a factory may still read and quote: a `String` or
+      // `Number` object's text, bytes (a key file read into a Buffer) as UTF-8, hex and base64, a URL's
+      // parts, a Map's or a Set's values.
       const held = heldTexts(value);
       if (held !== undefined) {
-        for (const entry of held.slice(0, 1_000)) visit(entry, depth + 1);
+        if (held.length > textLimits.entries) complete = false;
+        for (const entry of held.slice(0, textLimits.entries)) visit(entry, depth + 1);
         return;
       }
       let keys: string[];
@@ -345,8 +380,9 @@ export function settingTexts(settings: Record<string, unknown>): string[] {
       } catch {
         return;
       }
+      if (keys.length > textLimits.entries) complete = false;
       const listed = isArrayValue(value);
-      for (const name of keys.slice(0, 1_000)) {
+      for (const name of keys.slice(0, textLimits.entries)) {
         let descriptor: PropertyDescriptor | undefined;
         try {
           descriptor = Object.getOwnPropertyDescriptor(value, name);
@@ -359,16 +395,47 @@ export function settingTexts(settings: Record<string, unknown>): string[] {
     }
   };
   for (const [key, value] of Object.entries(settings)) visit(value, 0, key);
-  return texts;
+  return { texts, complete };
+}
+
+function isUrlObject(value: unknown): boolean {
+  try {
+    return value instanceof URL || Object.prototype.toString.call(value) === '[object URL]';
+  } catch {
+    return false;
+  }
 }
 
 // What an object holds other than as own properties (read without running the caller's code where the
 // platform can: a Map's values or a Set's through the built-in iterators), else undefined.
 function heldTexts(value: object): unknown[] | undefined {
   try {
-    if (Object.prototype.toString.call(value) === '[object String]') return [String(value)];
-    if (ArrayBuffer.isView(value) && value.byteLength <= maxCredentialLength * 4)
-      return [new TextDecoder().decode(new Uint8Array(value.buffer, value.byteOffset, value.byteLength))];
+    const kind = Object.prototype.toString.call(value);
+    if (kind === '[object String]' || kind === '[object Number]' || kind === '[object BigInt]')
+      return [String(value.valueOf())];
+    if (kind === '[object URL]') {
+      const url = String(value);
+      return urlCredentialTexts(url) ?? [url];
+    }
+    if (kind === '[object URLSearchParams]') {
+      const params = value as URLSearchParams;
+      return [params.toString(), ...URLSearchParams.prototype.values.call(params)];
+    }
+    const bytes =
+      bufferKind(value) !== undefined
+        ? new Uint8Array(value as ArrayBufferLike)
+        : ArrayBuffer.isView(value)
+          ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+          : undefined;
+    // A key held as bytes may be quoted as text, or as hex or base64 when it is binary.
+    if (bytes !== undefined)
+      return bytes.byteLength > maxCredentialLength * 4
+        ? []
+        : [
+            new TextDecoder().decode(bytes),
+            Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join(''),
+            encodeBase64(bytes),
+          ];
     if (value instanceof Map) return [...Map.prototype.values.call(value)];
     if (value instanceof Set) return [...Set.prototype.values.call(value)];
   } catch {

@@ -405,6 +405,32 @@ describe("a configured factory's refusal keeps the words of its baseUrl's path, 
         value: new Set([secret]),
         read: (held: unknown) => [...(held as Set<string>)].join(','),
       }),
+      ArrayBuffer: (secret: string) => ({
+        value: new TextEncoder().encode(secret).buffer,
+        read: (held: unknown) => new TextDecoder().decode(held as ArrayBuffer),
+      }),
+      'Uint16Array, read as bytes': (secret: string) => ({
+        value: new Uint16Array(
+          new TextEncoder().encode(`${secret}${secret.length % 2 === 1 ? ' ' : ''}`).buffer,
+        ),
+        read: (held: unknown) => new TextDecoder().decode((held as Uint16Array).buffer),
+      }),
+      'bytes quoted as hex': (secret: string) => ({
+        value: Buffer.from(secret, 'utf8'),
+        read: (held: unknown) => (held as Buffer).toString('hex'),
+      }),
+      'bytes quoted as base64': (secret: string) => ({
+        value: Buffer.from(secret, 'utf8'),
+        read: (held: unknown) => (held as Buffer).toString('base64'),
+      }),
+      'URLSearchParams value': (secret: string) => ({
+        value: new URLSearchParams({ key: secret }),
+        read: (held: unknown) => String((held as URLSearchParams).get('key')),
+      }),
+      'URL password': (secret: string) => ({
+        value: new URL(`https://user:${encodeURIComponent(secret)}@host.example.test/`),
+        read: (held: unknown) => decodeURIComponent((held as URL).password),
+      }),
     } as const;
     await fc.assert(
       fc.asyncProperty(
@@ -431,6 +457,43 @@ describe("a configured factory's refusal keeps the words of its baseUrl's path, 
         },
       ),
       { numRuns: 100 },
+    );
+  });
+
+  it('settings deeper or wider than is read for texts to mask: the factory error is not shown at all', async () => {
+    const nested = (depth: number, secret: string): unknown => {
+      let value: unknown = secret;
+      for (let level = 0; level < depth; level += 1) value = level % 2 === 0 ? { inner: value } : [value];
+      return value;
+    };
+    const wide = (entries: number, secret: string): unknown =>
+      Array.from({ length: entries }, (_, index) => (index === entries - 1 ? secret : `entry-${index}`));
+    await fc.assert(
+      fc.asyncProperty(
+        secrets,
+        fc.constantFrom(
+          { shape: 'deep', size: 40, shown: false },
+          { shape: 'deep', size: 20, shown: true },
+          { shape: 'wide', size: 10_001, shown: false },
+          { shape: 'wide', size: 5_000, shown: true },
+        ),
+        async (secret, { shape, size, shown }) => {
+          const value = shape === 'deep' ? nested(size, secret) : wide(size, secret);
+          const factory = (settings: Record<string, unknown>): LiveStreamProvider => {
+            throw new Error(`acme: bad credentials ${JSON.stringify(settings.credentials)}`);
+          };
+          const failed = await createLiveStreamClientFromConfig(
+            { provider: 'acme', credentials: value },
+            { providers: { acme: factory } },
+          ).catch((error: unknown) => error);
+          expect(InvalidInputError.isInstance(failed), String(failed)).toBe(true);
+          const { message } = failed as InvalidInputError;
+          if (shown) expect(message).toContain('acme: bad credentials');
+          else expect(message).toMatch(/its error is not shown: the settings hold more than is read/);
+          expect(leaks(everything(failed), secret)).toEqual([]);
+        },
+      ),
+      { numRuns: 24 },
     );
   });
 
