@@ -14,6 +14,8 @@ export {
 export type { WaitForBroadcastOptions } from './client/wait-for-broadcast.js';
 export { minWaitIntervalMs, type WaitForStateOptions } from './client/wait-for-state.js';
 export {
+  bearerAuthorization,
+  bearerTokenProblem,
   type CredentialHeaderSettings,
   cachedCredentialHeaders,
   type HeaderCredential,

@@ -156,6 +156,14 @@ const badValues: fc.Arbitrary<Bad> = fc.oneof(
   ),
 );
 
+function everythingShown(error: unknown): string {
+  return [
+    String(error),
+    JSON.stringify(error),
+    inspect(error, { depth: Number.POSITIVE_INFINITY, showHidden: true }),
+  ].join('\n');
+}
+
 function expectConfigureRefusal(thrown: unknown, path: string, shown: readonly string[]): void {
   expect(InvalidInputError.isInstance(thrown)).toBe(true);
   const error = thrown as InvalidInputError;
@@ -282,6 +290,54 @@ describe('credential settings are checked at the factory', () => {
           },
         ),
         { numRuns: 30 },
+      );
+    });
+  }
+});
+
+describe('a Bearer token no request could carry', () => {
+  for (const adapterId of ['wowza-video', 'wowza-realtime'] as const) {
+    it(`${adapterId}: with a scheme prefix or beyond Latin-1, refused naming token, by the factory or at each call`, async () => {
+      const token = setting(adapterId, 'token');
+      const variable = groups[adapterId][0]?.variables.token as string;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            fc.constantFrom('Bearer ', 'bearer ', 'BASIC ', 'Basic ').map((prefix) => ({
+              value: `${prefix}${token}`,
+              words: `drop the "${prefix.trim()} " prefix`,
+            })),
+            fc.constantFrom('€', '\u3042', '\u0100', '😀').map((character) => ({
+              value: `${token.slice(0, 10)}${character}${token.slice(10)}`,
+              words: 'beyond Latin-1',
+            })),
+          ),
+          fc.boolean(),
+          async ({ value, words }, fromVariable) => {
+            blankEnvironment();
+            const vendor = countingFetch();
+            let error: unknown;
+            if (fromVariable) {
+              vi.stubEnv(variable, value);
+              const { provider, thrown } = build(adapterId, {}, vendor.fetch);
+              expect(thrown).toBeUndefined();
+              error = await (provider as LiveStreamProvider).get(adapters[adapterId].fixtures.subjectId).then(
+                () => undefined,
+                (caught: unknown) => caught,
+              );
+            } else {
+              error = build(adapterId, { token: value }, vendor.fetch).thrown;
+            }
+            expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+            const refusal = error as InvalidInputError;
+            expect(refusal.operation).toBe(fromVariable ? 'get' : 'configure');
+            expect(refusal.issues.map((issue) => issue.path)).toEqual(['token']);
+            expect(refusal.message).toContain(words);
+            expect(everythingShown(refusal)).not.toContain(token);
+            expect(vendor.requests()).toBe(0);
+          },
+        ),
+        { numRuns: 40 },
       );
     });
   }

@@ -134,10 +134,10 @@ export function videosdkTokenProblem(token: string): { sentence: string; issue: 
   }
   // The vendor reads the whole header as the JWT [v1 guide: `Authorization: <jwt token>`], so a prefixed
   // token could only ever be refused with 401.
-  if (/^(bearer|basic)\s/i.test(token)) {
+  const scheme = /^(bearer|basic)\s/i.exec(token)?.[1];
+  if (scheme !== undefined) {
     return {
-      sentence:
-        'the token must be the bare JWT; videosdk reads the whole Authorization header as the token, so drop the "Bearer " prefix',
+      sentence: `the token must be the bare JWT; videosdk reads the whole Authorization header as the token, so drop the "${scheme} " prefix`,
       issue: 'expected a JWT without a scheme prefix',
     };
   }

@@ -1,6 +1,7 @@
 import {
   abortedCallError,
   assertValidId,
+  bearerAuthorization,
   type CallOptions,
   ConflictError,
   type CreateLiveStreamInput,
@@ -132,7 +133,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
         { setting: 'token', value: settings.token, environmentVariables: wowzaRealtimeTokenVariables },
       ],
       secrets,
-      build: ([token]) => ({ headers: { authorization: `Bearer ${token}` } }),
+      build: bearerAuthorization(providerId, 'token'),
     }),
     // The token names the account whose budget a shared rate limit keeps (digested, never stored).
     account: () =>

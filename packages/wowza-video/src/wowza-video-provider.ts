@@ -2,6 +2,7 @@ import {
   abortedCallError,
   acceptedStream,
   assertValidId,
+  bearerAuthorization,
   type CallOptions,
   type CreateLiveStreamInput,
   cachedCredentialHeaders,
@@ -212,7 +213,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
         },
       ],
       secrets,
-      build: ([token]) => ({ headers: { authorization: `Bearer ${token}` } }),
+      build: bearerAuthorization(providerId, 'token'),
     }),
     // The token names the account whose budget a shared rate limit keeps (digested, never stored).
     account: () => loadCredential({ ...tokenSource, value: settings.token }),

@@ -119,3 +119,50 @@ function sameValues(kept: readonly string[], read: readonly string[]): boolean {
   for (let index = 0; index < read.length; index += 1) if (kept[index] !== read[index]) return false;
   return true;
 }
+
+/**
+ * What a token sent as `Authorization: Bearer <token>` may still not be, once read and free of control and
+ * invisible characters ({@link loadCredential}): written with a scheme of its own (`Bearer eyJ…` pasted
+ * whole from a request: the header would read `Bearer Bearer eyJ…`, which the vendor refuses with 401), or
+ * holding characters beyond Latin-1, which no header can carry. `sentence` goes into a message, `issue` into
+ * the issue; neither holds the token. `undefined` for a token that can be sent.
+ */
+export function bearerTokenProblem(token: string): { sentence: string; issue: string } | undefined {
+  const scheme = /^(bearer|basic)\s/i.exec(token)?.[1];
+  if (scheme !== undefined) {
+    return {
+      sentence: `the token must be given without a scheme: the adapter sends "Bearer <token>" itself, so drop the "${scheme} " prefix`,
+      issue: 'expected the token without a scheme prefix',
+    };
+  }
+  if (/[\u0100-\uffff]/.test(token)) {
+    return {
+      sentence: 'the token holds characters beyond Latin-1, which no HTTP header can carry',
+      issue: 'expected only characters an HTTP header can carry',
+    };
+  }
+  return undefined;
+}
+
+/**
+ * The `build` of {@link cachedCredentialHeaders} for a vendor that takes one token as
+ * `Authorization: Bearer <token>` (Wowza Video, Wowza Real-Time): a token {@link bearerTokenProblem} refuses
+ * is an `InvalidInputError` naming `setting`, at the factory for a setting, before each request for a
+ * variable.
+ */
+export function bearerAuthorization(
+  provider: ProviderId,
+  setting: string,
+): (values: readonly [string]) => { headers: Record<string, string> } {
+  return ([token]) => {
+    const problem = bearerTokenProblem(token);
+    if (problem !== undefined) {
+      throw new InvalidInputError({
+        provider,
+        message: `${provider}: ${problem.sentence}`,
+        issues: [{ path: setting, message: problem.issue }],
+      });
+    }
+    return { headers: { authorization: `Bearer ${token}` } };
+  };
+}
