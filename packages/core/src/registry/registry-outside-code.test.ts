@@ -192,6 +192,12 @@ describe("what a configured factory throws, typed, is masked by the entry's sett
   });
 });
 
+// The UTF-8 bytes of `text`, with a space after it when their count is odd (a Uint16Array holds pairs).
+function evenBytes(text: string): Uint8Array {
+  const bytes = new TextEncoder().encode(text);
+  return bytes.length % 2 === 0 ? bytes : new TextEncoder().encode(`${text} `);
+}
+
 describe('a configured factory that answers a Promise', () => {
   it('is refused, its rejection handled and never shown, from either loader', async () => {
     await fc.assert(
@@ -410,9 +416,7 @@ describe("a configured factory's refusal keeps the words of its baseUrl's path, 
         read: (held: unknown) => new TextDecoder().decode(held as ArrayBuffer),
       }),
       'Uint16Array, read as bytes': (secret: string) => ({
-        value: new Uint16Array(
-          new TextEncoder().encode(`${secret}${secret.length % 2 === 1 ? ' ' : ''}`).buffer,
-        ),
+        value: new Uint16Array(evenBytes(secret).buffer),
         read: (held: unknown) => new TextDecoder().decode((held as Uint16Array).buffer),
       }),
       'bytes quoted as hex': (secret: string) => ({
