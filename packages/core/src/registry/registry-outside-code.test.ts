@@ -192,6 +192,22 @@ describe("what a configured factory throws, typed, is masked by the entry's sett
   });
 });
 
+// What configuring `setting` as `value` throws when the factory refuses it, quoting it as `read` reads it.
+function refusalQuoting(setting: string, value: unknown, read: (held: unknown) => string): Promise<unknown> {
+  const factory = (settings: Record<string, unknown>): LiveStreamProvider => {
+    throw new InvalidInputError({
+      provider: 'acme',
+      operation: 'configure',
+      message: `acme: ${setting} ${read(settings[setting])} is malformed`,
+      issues: [],
+    });
+  };
+  return createLiveStreamClientFromConfig(
+    { provider: 'acme', [setting]: value },
+    { providers: { acme: factory } },
+  ).catch((error: unknown) => error);
+}
+
 // The UTF-8 bytes of `text`, with a space after it when their count is odd (a Uint16Array holds pairs).
 function evenBytes(text: string): Uint8Array {
   const bytes = new TextEncoder().encode(text);
@@ -443,18 +459,7 @@ describe("a configured factory's refusal keeps the words of its baseUrl's path, 
         fc.constantFrom('credentials', 'retry'),
         async (secret, holder, setting) => {
           const { value, read } = holders[holder](secret);
-          const factory = (settings: Record<string, unknown>): LiveStreamProvider => {
-            throw new InvalidInputError({
-              provider: 'acme',
-              operation: 'configure',
-              message: `acme: ${setting} ${read(settings[setting])} is malformed`,
-              issues: [],
-            });
-          };
-          const failed = await createLiveStreamClientFromConfig(
-            { provider: 'acme', [setting]: value },
-            { providers: { acme: factory } },
-          ).catch((error: unknown) => error);
+          const failed = await refusalQuoting(setting, value, read);
           expect(InvalidInputError.isInstance(failed), String(failed)).toBe(true);
           expect((failed as InvalidInputError).message).toMatch(new RegExp(`^acme: ${setting} `));
           expect(leaks(everything(failed), secret), holder).toEqual([]);
@@ -515,18 +520,7 @@ describe("a configured factory's refusal keeps the words of its baseUrl's path, 
         ),
         async (secret, setting) => {
           const value = setting === 'retry' ? { limit: secret } : secret;
-          const factory = (settings: Record<string, unknown>): LiveStreamProvider => {
-            throw new InvalidInputError({
-              provider: 'acme',
-              operation: 'configure',
-              message: `acme: ${setting} ${JSON.stringify(settings[setting])} is malformed`,
-              issues: [],
-            });
-          };
-          const failed = await createLiveStreamClientFromConfig(
-            { provider: 'acme', [setting]: value },
-            { providers: { acme: factory } },
-          ).catch((error: unknown) => error);
+          const failed = await refusalQuoting(setting, value, (held) => JSON.stringify(held));
           expect(InvalidInputError.isInstance(failed), String(failed)).toBe(true);
           expect(leaks(everything(failed), secret)).toEqual([]);
         },
