@@ -320,6 +320,23 @@ describe('enableCliCompileCache, in a process of its own', () => {
       chmodSync(join(exposed, 'unilive', 'compile-cache', 'v0'), 0o777);
       noCache(enableIn({ XDG_CACHE_HOME: exposed }), 'an exposed version folder');
       expect(statSync(join(exposed, 'unilive', 'compile-cache')).mode & 0o7777).toBe(0o755);
+      // A private compile-cache/ holding a version folder open to others, or a link out of it, is not used
+      // either: what is in it counts, whatever its own mode.
+      for (const make of ['open folder', 'link'] as const) {
+        const kept = folder();
+        const cache = join(kept, 'unilive', 'compile-cache');
+        mkdirSync(cache, { recursive: true, mode: 0o700 });
+        chmodSync(join(kept, 'unilive'), 0o700);
+        chmodSync(cache, 0o700);
+        if (make === 'open folder') {
+          mkdirSync(join(cache, 'v0'));
+          chmodSync(join(cache, 'v0'), 0o777);
+        } else {
+          const elsewhere = folder();
+          symlinkSync(elsewhere, join(cache, 'v0'));
+        }
+        noCache(enableIn({ XDG_CACHE_HOME: kept }), `a private compile-cache/ holding an ${make}`);
+      }
     },
   );
 

@@ -125,13 +125,14 @@ function privateDirectory(
     const made = lstatSync(path);
     // Not a link, and this user's: a directory another user made is theirs to fill.
     if (!made.isDirectory() || made.uid !== uid || (made.mode & 0o022) !== 0) return undefined;
+    // What is in `compile-cache/` (Node's version folders) must be this user's, no link, and shut to others,
+    // whatever the folder's own mode: a version folder a lax umask, an earlier Node or a hand made open to
+    // others, or a link to another user's directory, would have this command read and write code there.
+    if (index === names.length - 1 && !onlyOwn(path, uid)) return undefined;
     if ((made.mode & 0o7777) === 0o700) continue;
     // This user's, but others could look in (a 0755 one, or one made under a lax umask), and through it
-    // into a version folder Node made writable by everyone. Tightening it to 0700 shuts that; no one else
-    // can rename it in a directory checked as above, so the path changed is still this one. What others
-    // may already have written into such a version folder would stay, so a `compile-cache/` holding
-    // anything not shut to them is left as it is, without a cache.
-    if (index === names.length - 1 && !onlyOwn(path, uid)) return undefined;
+    // into a version folder. Tightening it to 0700 shuts that; no one else can rename it in a directory
+    // checked as above, so the path changed is still this one.
     chmodSync(path, 0o700);
     const tightened = lstatSync(path);
     if (!tightened.isDirectory() || tightened.uid !== uid || (tightened.mode & 0o7777) !== 0o700)
