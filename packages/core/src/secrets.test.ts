@@ -1096,3 +1096,35 @@ describe('SecretSet: a value is a credential exactly when it equals one', () => 
     );
   });
 });
+
+describe('redact: a secret holding a lone surrogate', () => {
+  it('is hidden in the byte forms encoders write for it (U+FFFD in its place): hex, %XX, URL-encoded', () => {
+    const lone = fc.constantFrom('\ud83d', '\udc00', '\udfff');
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[A-Za-z0-9]{2,10}$/),
+        lone,
+        fc.stringMatching(/^[A-Za-z0-9]{2,10}$/),
+        (before, surrogate, after) => {
+          const secret = `${before}${surrogate}${after}`;
+          const bytes = Buffer.from(secret, 'utf8');
+          const hex = bytes.toString('hex');
+          const echoes = [
+            hex,
+            hex.toUpperCase(),
+            hex.replace(/../g, (pair) => `%${pair}`),
+            hex.toUpperCase().replace(/../g, (pair) => `%${pair}`),
+            new URLSearchParams([['k', secret]]).toString().slice(2),
+          ];
+          for (const echo of echoes) {
+            expect(redact(`key ${echo} end`, [secret]), echo).toBe('key [REDACTED] end');
+            const set = new SecretSet();
+            set.add(secret);
+            expect(set.redact(`key ${echo} end`), echo).toBe('key [REDACTED] end');
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});

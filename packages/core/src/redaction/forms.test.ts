@@ -50,15 +50,14 @@ function referenceForms(secret: string): {
     add(lowerHex(encoded));
     for (const twice of urlForms(encoded)) add(twice);
   }
+  // A lone surrogate is written as U+FFFD by every byte encoder.
   const utf8 = new TextEncoder().encode(secret);
-  if (isWellFormed(secret)) {
-    const hex = [...utf8].map((byte) => byte.toString(16).padStart(2, '0')).join('');
-    add(hex);
-    add(hex.toUpperCase());
-    const percent = hex.replace(/../g, (pair) => `%${pair}`);
-    add(percent);
-    add(percent.toUpperCase());
-  }
+  const hex = [...utf8].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  add(hex);
+  add(hex.toUpperCase());
+  const percent = hex.replace(/../g, (pair) => `%${pair}`);
+  add(percent);
+  add(percent.toUpperCase());
   const json = JSON.stringify(secret).slice(1, -1);
   add(json);
   add(json.replaceAll('/', '\\/'));
@@ -122,17 +121,14 @@ function isWellFormed(text: string): boolean {
   return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 }
 
-function urlForms(secret: string): string[] {
-  // A lone surrogate cannot be URL-encoded, so no URL can carry it encoded either.
-  try {
-    return [
-      encodeURIComponent(secret),
-      encodeURI(secret),
-      new URLSearchParams([['k', secret]]).toString().slice(2),
-    ];
-  } catch {
-    return [];
-  }
+function urlForms(given: string): string[] {
+  // A lone surrogate is written as U+FFFD, as URLSearchParams writes it.
+  const secret = isWellFormed(given) ? given : given.replace(/\p{Surrogate}/gu, '\ufffd');
+  return [
+    encodeURIComponent(secret),
+    encodeURI(secret),
+    new URLSearchParams([['k', secret]]).toString().slice(2),
+  ];
 }
 
 function lowerHex(encoded: string): string {

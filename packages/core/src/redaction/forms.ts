@@ -103,9 +103,10 @@ export function classifiedSecretForms(secret: string): {
       for (const twice of urlForms(encoded)) add(twice);
     }
   }
-  const wellFormed = isWellFormedUtf16(secret);
+  // A lone surrogate's bytes are those of U+FFFD (EF BF BD), as every encoder writes it (TextEncoder, a
+  // Buffer, a URL): its hex and percent forms hold them.
   const utf8 = utf8Of(secret);
-  if (wellFormed) {
+  {
     let hex = '';
     let upper = '';
     let percent = '';
@@ -255,7 +256,7 @@ function urlSafeBase64(form: string): string {
   return out;
 }
 
-// A lone surrogate has no UTF-8 bytes of its own (the encoder writes U+FFFD), so no byte form is made.
+// Whether `text` holds no lone surrogate, which has no UTF-8 bytes of its own (encoders write U+FFFD).
 function isWellFormedUtf16(text: string): boolean {
   for (let index = 0; index < text.length; index += 1) {
     const code = text.charCodeAt(index);
@@ -268,14 +269,11 @@ function isWellFormedUtf16(text: string): boolean {
   return true;
 }
 
-function urlForms(secret: string): string[] {
-  // A lone surrogate cannot be URL-encoded, so no URL can carry it encoded either.
-  let component: string;
-  try {
-    component = encodeURIComponent(secret);
-  } catch {
-    return [];
-  }
+function urlForms(given: string): string[] {
+  // A lone surrogate cannot be given to `encodeURIComponent`, but `URLSearchParams`, a URL or a Buffer write
+  // it as U+FFFD (`%EF%BF%BD`): the secret is encoded as they write it.
+  const secret = isWellFormedUtf16(given) ? given : given.replace(/\p{Surrogate}/gu, '\ufffd');
+  const component = encodeURIComponent(secret);
   // `URLSearchParams` writes what `encodeURIComponent` does, but for a space (`+`) and `!'()~`, which it
   // percent-encodes.
   const query = formEncoded.test(component)
