@@ -366,3 +366,15 @@ export function timeOfDate(value: unknown): number {
     return Number.NaN;
   }
 }
+
+/**
+ * Whether `value` is a WHATWG `URL` object, of any realm, read by its tag: what a setting meant as a URL's
+ * text may be given as. Never throws (a revoked Proxy is none).
+ */
+export function isUrlObject(value: unknown): boolean {
+  try {
+    return Object.prototype.toString.call(value) === '[object URL]';
+  } catch {
+    return false;
+  }
+}

@@ -12,7 +12,7 @@ import type { GateStore, GateStoreUnavailableMode } from '../http/gate-store.js'
 import type { RateLimitOptions } from '../http/request-gate.js';
 import type { ProviderId } from '../live-stream.js';
 import { containerRule, hookRules, type OptionRule, optionRules, readOptions } from '../options.js';
-import { isArrayValue, plainObjectProblem } from '../own.js';
+import { isArrayValue, isUrlObject, plainObjectProblem } from '../own.js';
 import type { LiveStreamProvider } from '../provider.js';
 import { maskedFailure } from '../provider-secrets.js';
 import { toRedactor } from '../secrets.js';
@@ -398,14 +398,6 @@ export function readSettingTexts(settings: Record<string, unknown>): { texts: st
   return { texts, complete };
 }
 
-function isUrlObject(value: unknown): boolean {
-  try {
-    return value instanceof URL || Object.prototype.toString.call(value) === '[object URL]';
-  } catch {
-    return false;
-  }
-}
-
 // What an object holds other than as own properties (read without running the caller's code where the
 // platform can: a Map's values or a Set's through the built-in iterators), else undefined.
 function heldTexts(value: object): unknown[] | undefined {
@@ -413,7 +405,7 @@ function heldTexts(value: object): unknown[] | undefined {
     const kind = Object.prototype.toString.call(value);
     if (kind === '[object String]' || kind === '[object Number]' || kind === '[object BigInt]')
       return [String(value.valueOf())];
-    if (kind === '[object URL]') {
+    if (isUrlObject(value)) {
       const url = String(value);
       return urlCredentialTexts(url) ?? [url];
     }

@@ -1,6 +1,6 @@
 import { type InputIssue, InvalidInputError } from '../errors/errors.js';
 import type { ProviderId } from '../live-stream.js';
-import { isArrayValue, plainObjectProblem, prototypePollution } from '../own.js';
+import { isArrayValue, isUrlObject, plainObjectProblem, prototypePollution } from '../own.js';
 import { defaultRetryPolicy, maxRetriesLimit, type RetryPolicy } from './retry-policy.js';
 
 /** The longest time limit a timer can hold: `setTimeout` turns anything longer into 1 ms. */
@@ -98,14 +98,6 @@ export function isLoopbackHost(hostname: string): boolean {
     /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) ||
     /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(host)
   );
-}
-
-function isUrlObject(value: unknown): boolean {
-  try {
-    return Object.prototype.toString.call(value) === '[object URL]';
-  } catch {
-    return false;
-  }
 }
 
 function checkBaseUrl(
