@@ -1,7 +1,7 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { ProviderCapabilities } from '../capabilities.js';
 import { tokens } from '../di/tokens.js';
-import { AbortError, abortedMessage, ResponseShapeError } from '../errors/errors.js';
+import { AbortError, abortedMessage, InvalidInputError, ResponseShapeError } from '../errors/errors.js';
 import { maskedValue, requestOf, servedOperation, UniliveError } from '../errors/unilive-error.js';
 import { emit, type HttpHooks, scrubbedBy } from '../http/hooks.js';
 import { sealHooks } from '../http/http-client.js';
@@ -1039,14 +1039,76 @@ const RuntimeOnly = /* @__PURE__ */ (() => {
   return RuntimeOnly;
 })();
 
+// The provider calls each client operation makes, and those it makes only when the provider has them.
+const operationMethods: Readonly<
+  Record<string, { needs: readonly ProviderMethod[]; optional?: ProviderMethod }>
+> = {
+  create: { needs: ['create'] },
+  get: { needs: ['get'] },
+  list: { needs: ['list'] },
+  update: { needs: ['update'] },
+  delete: { needs: ['delete'] },
+  start: { needs: ['start'] },
+  stop: { needs: ['stop'] },
+  waitForState: { needs: ['get'], optional: 'getStatus' },
+  waitForBroadcast: { needs: ['get'], optional: 'getBroadcasting' },
+};
+type ProviderMethod =
+  | 'create'
+  | 'get'
+  | 'list'
+  | 'update'
+  | 'delete'
+  | 'start'
+  | 'stop'
+  | 'getStatus'
+  | 'getBroadcasting';
+const everyMethod: readonly ProviderMethod[] = ['create', 'get', 'list', 'update', 'delete', 'start', 'stop'];
+
+// The provider call `operation` needs that this provider does not have as a function (a factory's object
+// without the method, a getter that throws, a value of another kind), if any: looked for only once a call
+// has failed with something other than this library's errors, so a call that works never pays for it.
+function missingMethod(
+  provider: LiveStreamProvider,
+  operation: string,
+): { method: ProviderMethod; found: string } | undefined {
+  const uses = operationMethods[operation];
+  const checked: ProviderMethod[] = uses ? [...uses.needs] : [...everyMethod];
+  for (const method of checked.concat(uses?.optional ?? [])) {
+    let value: unknown;
+    try {
+      value = (provider as unknown as Record<string, unknown>)[method];
+    } catch {
+      return { method, found: 'a value that could not be read' };
+    }
+    if (typeof value === 'function') continue;
+    if (value === undefined && method === uses?.optional) continue;
+    return { method, found: value === null ? 'null' : typeof value };
+  }
+  return undefined;
+}
+
 // A failure that is none of this library's errors, its cause scrubbed by the provider's secrets (`secrets`:
-// the client's redactor, which holds the values the provider rotated out too).
+// the client's redactor, which holds the values the provider rotated out too). A provider without the call
+// the operation makes (an object a factory built that is no provider) is the caller's configuration: an
+// `InvalidInputError` naming the missing method, and nothing was sent.
 function unexpectedFailure(
   provider: LiveStreamProvider,
   operation: string,
   cause: unknown,
   secrets: Redactor,
 ): UniliveError {
+  const missing = missingMethod(provider, operation);
+  if (missing !== undefined) {
+    const problem = `expected the provider's ${missing.method} method, a function; found ${missing.found}`;
+    return new InvalidInputError({
+      provider: provider.id,
+      operation,
+      message: `${provider.id} ${operation}: ${problem}; not sent`,
+      issues: [{ path: `provider.${missing.method}`, message: problem }],
+      delivery: 'not-sent',
+    });
+  }
   const name = thrownKind(cause);
   return new UniliveError({
     provider: provider.id,
