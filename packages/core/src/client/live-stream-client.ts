@@ -1053,17 +1053,8 @@ const operationMethods: Readonly<
   waitForState: { needs: ['get'], optional: 'getStatus' },
   waitForBroadcast: { needs: ['get'], optional: 'getBroadcasting' },
 };
-type ProviderMethod =
-  | 'create'
-  | 'get'
-  | 'list'
-  | 'update'
-  | 'delete'
-  | 'start'
-  | 'stop'
-  | 'getStatus'
-  | 'getBroadcasting';
-const everyMethod: readonly ProviderMethod[] = ['create', 'get', 'list', 'update', 'delete', 'start', 'stop'];
+const everyMethod = ['create', 'get', 'list', 'update', 'delete', 'start', 'stop'] as const;
+type ProviderMethod = (typeof everyMethod)[number] | 'getStatus' | 'getBroadcasting';
 
 // The provider call `operation` needs that this provider does not have as a function (a factory's object
 // without the method, a getter that throws, a value of another kind), if any: looked for only once a call
