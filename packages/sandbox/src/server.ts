@@ -31,6 +31,7 @@ import { allDialects } from './dialects/index.js';
 import { decodeSegment } from './dialects/path.js';
 import { createEngine, type EngineOptions, type SandboxEngine } from './engine.js';
 import { type MediaOptions, type MediaService, startMediaService } from './media/media-service.js';
+import { openRegularFile } from './media/regular-file.js';
 import { checkOptionsObject, checkSandboxOptions, readDialect, readHost, readOptionTree } from './options.js';
 import { anchored } from './paths.js';
 import { duplicateKey, maxPersistBytes, persistedProblem } from './persisted-records.js';
@@ -1344,7 +1345,7 @@ function serveMedia(
   const file = extra.length === 0 && extension !== 'm3u8' ? media?.hlsFile(provider, id, name) : undefined;
   // Opened before it is weighed: a segment removed in between (its time after leaving the playlist passed)
   // is a 404, and one removed once open is still read whole.
-  const opened = file === undefined ? undefined : openFile(file);
+  const opened = file === undefined ? undefined : openRegularFile(file);
   const size = playlist !== undefined ? Buffer.byteLength(playlist) : opened?.size;
   if (size === undefined || (request.method !== 'GET' && request.method !== 'HEAD')) {
     if (opened) closeSync(opened.fd);
@@ -1368,24 +1369,6 @@ function serveMedia(
   // A player that goes away mid-segment: the file is closed, not left open until the read ends.
   response.on('close', () => reader.destroy());
   reader.pipe(response);
-}
-
-// A regular file opened for reading, with its size; undefined when there is none at `path`.
-function openFile(path: string): { fd: number; size: number } | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return undefined;
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (stat.isFile()) return { fd, size: stat.size };
-  } catch {
-    // Closed below.
-  }
-  closeSync(fd);
-  return undefined;
 }
 
 // Reads a body up to `maxBodyBytes`; past it, stops reading and rejects with BodyTooLarge.

@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type NmsAvPacket, nmsAmf, nmsFlv } from './node-media-server.js';
+import { readRegularFile } from './regular-file.js';
 
 /** Options of {@link startHlsPackager}. */
 export interface HlsPackagerOptions {
@@ -204,9 +205,9 @@ const segmentFile = /^segment(\d+)\.ts(\.tmp)?$/;
 
 /** What an earlier publish's playlist in `directory` leaves to carry on, if it lists a segment. */
 function resumeOf(directory: string, playlistName: string, carryOn: boolean): HlsResume | undefined {
-  const path = join(directory, playlistName);
-  if (!existsSync(path)) return undefined;
-  const text = readFileSync(path, 'utf8');
+  // Read only as a regular file: a FIFO or a link planted there is no playlist to carry on.
+  const text = readRegularFile(join(directory, playlistName));
+  if (text === undefined) return undefined;
   const listed = text
     .split('\n')
     .map((line) => line.trim())

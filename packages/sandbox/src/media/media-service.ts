@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProviderId } from '@unilive/core';
@@ -9,6 +9,7 @@ import { findFfmpegAsync } from './ffmpeg.js';
 import { type HlsPackager, hlsListSize, startHlsPackager } from './hls-packager.js';
 import { listedSegments, SegmentRetention } from './hls-retention.js';
 import { hearNmsLog, type NmsAvPacket } from './node-media-server.js';
+import { foldersBelowAreOwn, readRegularFile } from './regular-file.js';
 import { type IngestSession, type RtmpIngest, startRtmpIngest } from './rtmp-ingest.js';
 
 /** Options of the sandbox's real media: RTMP in, HLS out. */
@@ -89,6 +90,8 @@ interface Publish {
    */
   held?: NmsAvPacket[] | undefined;
   heldBytes?: number | undefined;
+  /** Its media folder was found to be a link (`ownFolders`): nothing of it is packaged, said once. */
+  unpackaged?: boolean;
   /**
    * Decided at admission: the publish carries the stream's playlist on (it came back within the reconnect
    * window, or there is none), or writes a new one over an ended one.
@@ -311,6 +314,13 @@ export async function startMediaService(
       if (!path) return;
       const provider = session.provider as ProviderId;
       const id = session.streamId as string;
+      if (!ownFolders(provider, id)) {
+        // Not packaged rather than written through a link: the publisher stays admitted, without HLS.
+        if (!publish.unpackaged)
+          log('error', "HLS not packaged: the stream's media folder is a link or no folder", session);
+        publish.unpackaged = true;
+        return;
+      }
       const playlistName = playlistNameOf(provider);
       const output = outputOf(provider, id, playlistName);
       const segmentSeconds = hls.segmentSeconds ?? 1;
@@ -458,12 +468,8 @@ export async function startMediaService(
       const directory = join(root, encodeURIComponent(provider), encodeURIComponent(id));
       // A playlist a sandbox that ran before on this folder ended: it stays ended (`endPlaylist`).
       let ended: StreamOutput['ended'];
-      try {
-        const file = readFileSync(join(directory, playlistName), 'utf8');
-        if (file.trimEnd().endsWith('#EXT-X-ENDLIST')) ended = { file, served: file };
-      } catch {
-        ended = undefined;
-      }
+      const file = readRegularFile(join(directory, playlistName));
+      if (file?.trimEnd().endsWith('#EXT-X-ENDLIST')) ended = { file, served: file };
       output = {
         directory,
         ...(ended ? { ended } : {}),
@@ -540,7 +546,9 @@ export async function startMediaService(
     const path = join(output.directory, output.playlistName);
     const next = `${path}.ended.tmp`;
     try {
-      writeFileSync(next, served);
+      // Created where nothing is: a link planted at the temporary name is removed, never written through.
+      rmSync(next, { force: true });
+      writeFileSync(next, served, { flag: 'wx' });
       renameSync(next, path);
       return { file: served, served };
     } catch (error) {
@@ -555,11 +563,7 @@ export async function startMediaService(
   }
 
   function readPlaylistFile(output: StreamOutput): string | undefined {
-    try {
-      return readFileSync(join(output.directory, output.playlistName), 'utf8');
-    } catch {
-      return undefined;
-    }
+    return readRegularFile(join(output.directory, output.playlistName));
   }
 
   /**
@@ -645,7 +649,14 @@ export async function startMediaService(
 
   function hlsFile(provider: ProviderId, id: string, name: string): string | undefined {
     const output = servedOutput(provider, id);
-    return output && /^[A-Za-z0-9_-]+\.(m3u8|ts)$/.test(name) ? join(output.directory, name) : undefined;
+    if (!output || !/^[A-Za-z0-9_-]+\.(m3u8|ts)$/.test(name) || !ownFolders(provider, id)) return undefined;
+    return join(output.directory, name);
+  }
+
+  // The stream's folder and its provider's are the sandbox's own directories, not links planted in the
+  // media folder (see `foldersBelowAreOwn`).
+  function ownFolders(provider: ProviderId, id: string): boolean {
+    return foldersBelowAreOwn(root, [encodeURIComponent(provider), encodeURIComponent(id)]);
   }
 
   /**
@@ -659,14 +670,10 @@ export async function startMediaService(
     const held = outputs.get(keyOf(provider, id));
     if (held || !hls || !engine.dialects.has(provider) || !engine.hasRecord(provider, id)) return held;
     const playlistName = playlistNameOf(provider);
+    if (!ownFolders(provider, id)) return undefined;
     const directory = join(root, encodeURIComponent(provider), encodeURIComponent(id));
-    let file: string;
-    try {
-      file = readFileSync(join(directory, playlistName), 'utf8');
-    } catch {
-      return undefined;
-    }
-    if (!file.trimEnd().endsWith('#EXT-X-ENDLIST')) return undefined;
+    const file = readRegularFile(join(directory, playlistName));
+    if (file === undefined || !file.trimEnd().endsWith('#EXT-X-ENDLIST')) return undefined;
     return outputOf(provider, id, playlistName);
   }
 
