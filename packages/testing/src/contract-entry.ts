@@ -33,6 +33,7 @@ export {
   type ListStepDeadlineSettings,
   runListStepDeadlineContract,
 } from './list-step-deadline.js';
+export { type ModelContractOptions, runLiveStreamModelContract } from './model-contract.js';
 export { type RegistryHarnessOptions, registryHarness } from './registry-harness.js';
 export { prepareEnginePaging, type SandboxHarnessOptions, sandboxHarness } from './sandbox-harness.js';
 export {

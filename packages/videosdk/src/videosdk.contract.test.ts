@@ -1,4 +1,9 @@
-import { fixtureHarness, runLiveStreamContract, sandboxHarness } from '@unilive/testing/contract';
+import {
+  fixtureHarness,
+  runLiveStreamContract,
+  runLiveStreamModelContract,
+  sandboxHarness,
+} from '@unilive/testing/contract';
 import nock from 'nock';
 import {
   fixtureContract,
@@ -39,3 +44,14 @@ runLiveStreamContract({
   }),
   wait: { intervalMs: 100, maxIntervalMs: 100 },
 });
+
+// The neutral model on a sandbox of its own for each API version: quick transitions, no media.
+for (const apiVersion of ['v2', 'v1'] as const)
+  runLiveStreamModelContract({
+    name: `videosdk ${apiVersion} on the sandbox`,
+    setup: sandboxHarness({
+      provider: 'videosdk',
+      createProvider: (sandbox) => videosdk({ ...sandbox.adapterSettings('videosdk'), apiVersion }),
+      sandbox: { transitionMs: 50, media: false },
+    }),
+  });

@@ -1,4 +1,9 @@
-import { fixtureHarness, runLiveStreamContract, sandboxHarness } from '@unilive/testing/contract';
+import {
+  fixtureHarness,
+  runLiveStreamContract,
+  runLiveStreamModelContract,
+  sandboxHarness,
+} from '@unilive/testing/contract';
 import nock from 'nock';
 import { fixtureContract } from '../test/contract-config.js';
 import { wowzaRealtime } from './wowza-realtime-provider.js';
@@ -13,5 +18,15 @@ runLiveStreamContract({
   setup: sandboxHarness({
     provider: 'wowza-realtime',
     createProvider: (sandbox) => wowzaRealtime(sandbox.adapterSettings('wowza-realtime')),
+  }),
+});
+
+// The neutral model on a sandbox of its own: quick transitions, no media (the model pushes no video).
+runLiveStreamModelContract({
+  name: 'wowza-realtime on the sandbox',
+  setup: sandboxHarness({
+    provider: 'wowza-realtime',
+    createProvider: (sandbox) => wowzaRealtime(sandbox.adapterSettings('wowza-realtime')),
+    sandbox: { transitionMs: 50, media: false },
   }),
 });
