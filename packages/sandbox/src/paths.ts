@@ -8,3 +8,10 @@ import { isAbsolute, sep } from 'node:path';
 export function anchored(path: string): string {
   return isAbsolute(path) ? path : `${process.cwd()}${sep}${path}`;
 }
+
+// A request's target read as a path on this server: `//other/liveapi/live_streams` is that path, not a URL
+// whose host is `other` (which `new URL(target, base)` would make it, serving `/liveapi/live_streams`).
+export function requestPathUrl(requestUrl: string | undefined): URL {
+  const target = requestUrl ?? '/';
+  return target.startsWith('/') ? new URL(`http://sandbox${target}`) : new URL(target, 'http://sandbox');
+}

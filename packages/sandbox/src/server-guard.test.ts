@@ -41,6 +41,24 @@ describe('the requests the sandbox refuses before serving', () => {
     );
   });
 
+  it('refuses a Host that holds more than a host and a port, whatever it begins with', () => {
+    // `127.0.0.1:4610@evil.example` begins with an address the check answers, and names evil.example.
+    const extra = fc.oneof(
+      foreignNames.map((name) => `@${name}`),
+      fc.constantFrom('/path', ' x', '\\evil', '?q', '#f', '%2F'),
+    );
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.ipV4(), loopbackNames, fc.constant('127.0.0.1')),
+        port,
+        extra,
+        (host, at, tail) => {
+          expect(isAllowedHost(`${withPort(host, at)}${tail}`, allowed)).toBe(false);
+        },
+      ),
+    );
+  });
+
   it('refuses a change from another site, whatever the route, and lets reads and same-site changes through', () => {
     const methods = fc.constantFrom('POST', 'PUT', 'PATCH', 'DELETE');
     const routes = fc.constantFrom('/_sandbox/webhooks', '/_sandbox/faults', '/liveapi/live_streams', '/x');
@@ -295,6 +313,22 @@ describe('a running sandbox against oversized, cross-site and rebound requests',
     expect(await rawStatus(`${post}\r\n${body}`)).toBe(201);
     expect(await rawStatus(`${post}Sec-Fetch-Site: same-site\r\n\r\n${body}`)).toBe(403);
     expect(await rawStatus('DELETE /_sandbox/faults HTTP/1.0\r\n\r\n')).toBe(204);
+  });
+
+  it('reads a target beginning with // as a path, not as another host before a route', async () => {
+    const { tokenId, secretKey } = sandbox.adapterSettings('liveapi') as unknown as Record<string, string>;
+    const authorization = `Basic ${Buffer.from(`${tokenId}:${secretKey}`).toString('base64')}`;
+    const direct = await fetch(`${sandbox.url}/liveapi/live_streams`, { headers: { authorization } });
+    expect(direct.status).toBe(200);
+    for (const target of [
+      '//other/liveapi/live_streams',
+      '//liveapi/live_streams',
+      '//media/liveapi/x/index.m3u8',
+    ]) {
+      const answer = await fetch(`${sandbox.url}${target}`, { headers: { authorization } });
+      await answer.arrayBuffer();
+      expect(answer.status, target).toBe(404);
+    }
   });
 
   it('answers a path segment that is no valid percent-escape as an unknown id on every dialect, never 500', async () => {

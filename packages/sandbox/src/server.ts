@@ -33,7 +33,7 @@ import { createEngine, type EngineOptions, type SandboxEngine } from './engine.j
 import { type MediaOptions, type MediaService, startMediaService } from './media/media-service.js';
 import { openRegularFile } from './media/regular-file.js';
 import { checkOptionsObject, checkSandboxOptions, readDialect, readHost, readOptionTree } from './options.js';
-import { anchored } from './paths.js';
+import { anchored, requestPathUrl } from './paths.js';
 import { duplicateKey, maxPersistBytes, persistedProblem } from './persisted-records.js';
 import type {
   EncoderInfo,
@@ -934,6 +934,9 @@ function bareHost(value: string): string {
 }
 
 const ipv4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+// A reg-name (letters, digits, `-._~`, and `!$&'()*+,;=` as RFC 3986 allows them, percent escapes aside) or
+// a bracketed IPv6 address, then an optional port.
+const hostHeader = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=]*)(?::\d*)?$/;
 
 /**
  * True for a `Host` the sandbox answers: an IP address (no name to rebind), a loopback name (`localhost`,
@@ -942,6 +945,9 @@ const ipv4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
  */
 export function isAllowedHost(header: string | undefined, allowed: ReadonlySet<string>): boolean {
   if (header === undefined) return true;
+  // A Host is a name or an address and a port (RFC 9110 §7.2): one holding anything else (`127.0.0.1:4610@
+  // evil.example`, a path, a space inside) names no host this check could read, whatever its first part says.
+  if (!hostHeader.test(header.trim())) return false;
   const name = bareHost(header);
   if (name === '') return false;
   // A `Host` without a port names http's default, 80: the sandbox serves plain http.
@@ -1061,7 +1067,7 @@ export function refuseRequest(
 
 function pathOf(requestUrl: string | undefined): string {
   try {
-    return new URL(requestUrl ?? '/', 'http://sandbox').pathname;
+    return requestPathUrl(requestUrl).pathname;
   } catch {
     return '';
   }
@@ -1075,7 +1081,7 @@ async function serve(
   response: ServerResponse,
   maxBodyBytes: number,
 ): Promise<void> {
-  const url = new URL(request.url ?? '/', 'http://sandbox');
+  const url = requestPathUrl(request.url);
   if (url.pathname.startsWith('/media/')) {
     serveMedia(media, request, response, url.pathname);
     return;

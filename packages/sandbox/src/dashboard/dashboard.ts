@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { codePointLength, type ProviderId, sliceCodePoints } from '@unilive/core';
 import type { SandboxEngine } from '../engine.js';
 import type { MediaService } from '../media/media-service.js';
+import { requestPathUrl } from '../paths.js';
 import type { EncoderInfo, SandboxLogEntry, StreamChange, StreamSummary } from '../types.js';
 import { dashboardPage } from './page.js';
 
@@ -195,7 +196,7 @@ export function createDashboard(sources: DashboardSources) {
       if (method !== 'GET' && method !== 'HEAD') return false;
       let url: URL;
       try {
-        url = new URL(requestUrl ?? '/', 'http://sandbox');
+        url = requestPathUrl(requestUrl);
       } catch {
         return false;
       }
