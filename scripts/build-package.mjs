@@ -20,7 +20,7 @@
 //   node ../../scripts/build-package.mjs        (each package's `build` script)
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { delimiter, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 const packageDir = process.cwd();
@@ -55,11 +55,20 @@ for (const file of ownFiles) entryPoints.add(file);
 
 rmSync(dist, { recursive: true, force: true });
 
+// The workspace's own tsc, whether this script runs as the package's `build` script (which puts it on PATH)
+// or by hand with only Node on PATH: found in the package's and the repository's node_modules/.bin first.
+const binFolders = [
+  resolve(packageDir, 'node_modules', '.bin'),
+  resolve(packageDir, '..', '..', 'node_modules', '.bin'),
+];
 const tsc = spawnSync('tsc', ['-p', 'tsconfig.build.json', '--emitDeclarationOnly'], {
   cwd: packageDir,
   stdio: 'inherit',
   shell: process.platform === 'win32',
+  env: { ...process.env, PATH: [...binFolders, process.env.PATH ?? ''].join(delimiter) },
 });
+if (tsc.error)
+  console.error(`${manifest.name}: tsc could not be run (${tsc.error.message}); run pnpm install first`);
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
 const result = await build({
