@@ -1,4 +1,5 @@
 import type { IngestProtocol, LiveStreamState, PlaybackProtocol } from './live-stream.js';
+import type { UpdateLiveStreamInput } from './provider.js';
 
 /**
  * How a vendor's lifecycle works:
@@ -53,4 +54,23 @@ export interface ProviderCapabilities {
    * request, a target none of which is here (`InvalidInputError` naming `state`): a videosdk v1 stream is never `stopped`. Absent: any state.
    */
   states?: readonly LiveStreamState[];
+  /**
+   * The fields of {@link UpdateLiveStreamInput} an `update` carries out on this vendor as a create does,
+   * among those the other capabilities claim (a field left out of `names`, `recording`, `restream`,
+   * `regions` or `lowLatency` is handled as such on update too). A claimed field missing here is set at
+   * creation only: an update giving it is refused, `InvalidInputError` naming it before any request, where
+   * ignoring it would change what the stream does (`recording`, `restream`), and warned
+   * (`unsupported-setting`) where it is a preference the stream keeps its own of (`region`, `lowLatency`);
+   * a value that changes nothing (a restream list the stream has) is accepted everywhere. A vendor listing
+   * `restream` may still refuse dropping a target it cannot remove (LiveAPI adds targets only). Absent:
+   * every claimed field (an outside provider that says nothing).
+   *
+   * Wowza Video: `name`, `recording` (its `broadcast_location` and `low_latency` are create-only); Wowza
+   * Real-Time: `name`, `region`, `lowLatency` (recording is chosen at creation); LiveAPI: `name`,
+   * `recording`, `restream` (added); videosdk v1: `name`, `recording`; videosdk v2: `recording`, `restream`.
+   */
+  updatable?: readonly UpdatableField[];
 }
+
+/** A field of {@link UpdateLiveStreamInput} that {@link ProviderCapabilities.updatable} can list. */
+export type UpdatableField = 'name' | 'recording' | 'restream' | 'region' | 'lowLatency';

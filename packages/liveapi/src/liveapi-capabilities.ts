@@ -28,4 +28,6 @@ export const liveApiCapabilities: ProviderCapabilities = /* @__PURE__ */ (() =>
     playbackProtocols: Object.freeze(['hls', 'embed', 'rtmp'] as const),
     maxNameLength: 200,
     states: Object.freeze(['ready', 'stopped', 'unknown'] as const),
+    // Restream targets are added on update; dropping one is refused (no documented removal).
+    updatable: Object.freeze(['name', 'recording', 'restream'] as const),
   }))();

@@ -14,6 +14,7 @@ import {
   TimeoutError,
   type UniliveError,
   UnsupportedOperationError,
+  type UpdatableField,
   type UpdateLiveStreamInput,
 } from '@unilive/core';
 import fc from 'fast-check';
@@ -104,7 +105,7 @@ export interface ModelContractOptions {
    * `list` is checked to hold exactly the streams the model holds.
    */
   setup(): ContractHarness | Promise<ContractHarness>;
-  /** How many command sequences to run (default 25) and how long each may be (default 14). */
+  /** How many command sequences to run (default 50) and how long each may be (default 14). */
   numRuns?: number;
   maxCommands?: number;
   /** The `pageSize` the list walk asks for (default 2, so the walk crosses pages); `false` to give none. */
@@ -113,6 +114,11 @@ export interface ModelContractOptions {
   wait?: { intervalMs?: number; maxIntervalMs?: number };
   /** A fast-check seed, to replay a reported failure. */
   seed?: number;
+  /**
+   * A region the vendor takes (`us_west_california`, `phoenix`), asked for on create and update where
+   * `capabilities.regions` is true; without it, only an unclaimed region is tried (vendors name theirs).
+   */
+  region?: string;
 }
 
 // Names the client takes (docs/errors.md, InvalidInputError): visible text of at most `maxNameLength` code
@@ -408,24 +414,37 @@ class Update implements ModelCommand {
       }
       return;
     }
+    // What `capabilities.updatable` says an update carries out (absent: every claimed field). A claimed
+    // field it leaves out is set at creation only: refused where ignoring it changes what the stream does
+    // (recording, a target list that changes), warned where it is a preference (region, lowLatency).
+    const updatable = (field: UpdatableField) =>
+      caps.updatable === undefined || caps.updatable.includes(field);
+    // A vendor that adds targets but cannot remove them (LiveAPI) may refuse a list that drops one.
+    const drops = targets !== undefined && stream.restream.some((url) => !targets.includes(url));
+    const refusable = [
+      ...(this.patch.recording === true && caps.recording && !updatable('recording') ? ['recording'] : []),
+      ...(targets !== undefined && !sameTargets && (!updatable('restream') || drops) ? ['restream'] : []),
+    ];
+    const mustRefuse = refusable.filter((field) => field === 'recording' || !updatable('restream'));
     if (!result.ok && InvalidInputError.isInstance(result.error)) {
       // The neutral rule for an input the vendor cannot honour (docs/errors.md, InvalidInputError): an
-      // error before any change where a setting is chosen at creation only (Real-Time's recording), or a
-      // target list the vendor cannot reach (videosdk v1 adds or drops none, LiveAPI drops none). No
-      // capability tells these; the issues name those fields, never the name, and never a target list
-      // that changes nothing.
+      // error before any change, naming only those fields, never the name, and never a target list that
+      // changes nothing.
       expectErrorOf(result.error, InvalidInputError, {
         provider: model.provider,
         operation: 'update',
         delivery: 'not-sent',
       });
-      const gated = ['recording', 'lowLatency', 'region', ...(sameTargets ? [] : ['restream'])].filter(
-        (field) => field in this.patch,
-      );
       const paths = result.error.issues.map((issue) => issue.path.split('.')[0]);
       expect(paths.length, String(result.error)).toBeGreaterThan(0);
-      for (const path of paths) expect(gated, String(result.error)).toContain(path);
+      for (const path of paths) expect(refusable, String(result.error)).toContain(path);
       return;
+    }
+    if (mustRefuse.length > 0 && !stream.deleted) {
+      expect(
+        result.ok,
+        `an update of ${mustRefuse.join(', ')}, which capabilities.updatable leaves out`,
+      ).toBe(false);
     }
     if (stream.deleted) {
       expect(result.ok, 'update after delete succeeded').toBe(false);
@@ -451,13 +470,12 @@ class Update implements ModelCommand {
       (updated.warnings ?? []).some(
         (warning) => warning.type === 'unsupported-setting' && warning.setting === setting,
       );
-    // An unclaimed preference is warned about (or refused, above). A claimed one may still be set at
-    // creation only (Wowza Video's low latency, docs/providers/wowza-video.md): a warning then, as the
-    // stream keeps its own; no capability tells which, so only the unclaimed case is checked.
-    if (this.patch.lowLatency === true && !caps.lowLatency)
-      expect(warnedOf('lowLatency'), 'lowLatency warning').toBe(true);
-    if (this.patch.region !== undefined && !caps.regions)
-      expect(warnedOf('region'), 'region warning').toBe(true);
+    // A preference is warned about where it is unclaimed, or claimed but set at creation only (left out of
+    // `capabilities.updatable`: the stream keeps its own), and taken without a word where it is updatable.
+    if (this.patch.lowLatency === true)
+      expect(warnedOf('lowLatency'), 'lowLatency warning').toBe(!caps.lowLatency || !updatable('lowLatency'));
+    if (this.patch.region !== undefined)
+      expect(warnedOf('region'), 'region warning').toBe(!caps.regions || !updatable('region'));
     if (targets !== undefined) {
       // The whole list: the stream holds the targets asked for; a list that changes nothing warns of nothing.
       expect(warnedOf('restream'), 'restream warning').toBe(false);
@@ -698,11 +716,13 @@ class OnUnknown implements ModelCommand {
 function commandsFor(
   caps: ProviderCapabilities,
   options: ModelContractOptions,
-): fc.Arbitrary<ModelCommand>[] {
+): { create: fc.Arbitrary<ModelCommand>; commands: fc.Arbitrary<ModelCommand>[] } {
   const index = fc.nat({ max: 7 });
   const wait = { intervalMs: 100, maxIntervalMs: 100, ...options.wait };
   const name = nameOf(caps.maxNameLength);
   const tooLong = fc.constant('y'.repeat(caps.maxNameLength + 1));
+  // A region the vendor takes where it claims regions (given by the caller), else one it must warn about.
+  const regionTried = caps.regions ? options.region : 'eu-west';
   // Every documented create option, in the values the capabilities claim and, for each flag that is false,
   // the value it gates (refused when the stream would do something else, warned when a preference).
   const restreamTarget: RestreamTargetInput = {
@@ -719,7 +739,7 @@ function commandsFor(
         ),
         recording: fc.constant(true),
         lowLatency: fc.constant(true),
-        region: caps.regions ? fc.constant(undefined) : fc.constant('eu-west'),
+        region: fc.constant(regionTried),
         restream: fc.constant([restreamTarget]),
       },
       { requiredKeys: [], noNullPrototype: true },
@@ -738,7 +758,7 @@ function commandsFor(
     { weight: 4, arbitrary: name.map((each) => ({ name: each })) },
     { weight: 1, arbitrary: tooLong.map((each) => ({ name: each })) },
     { weight: 1, arbitrary: fc.constant({ lowLatency: true }) },
-    ...(caps.regions ? [] : [{ weight: 1, arbitrary: fc.constant({ region: 'eu-west' }) }]),
+    ...(regionTried === undefined ? [] : [{ weight: 1, arbitrary: fc.constant({ region: regionTried }) }]),
     {
       weight: 2,
       arbitrary: fc.constantFrom<UpdateLiveStreamInput[]>({ restream: [] }, { restream: [restreamTarget] }),
@@ -762,13 +782,11 @@ function commandsFor(
     };
     return command;
   };
+  const create = fc
+    .tuple(fc.oneof({ weight: 8, arbitrary: name }, { weight: 1, arbitrary: tooLong }), extra)
+    .map(([each, rest]) => traced(new Create(each, rest)));
   const arbitraries: [number, fc.Arbitrary<ModelCommand>][] = [
-    [
-      4,
-      fc
-        .tuple(fc.oneof({ weight: 8, arbitrary: name }, { weight: 1, arbitrary: tooLong }), extra)
-        .map(([each, rest]) => new Create(each, rest)),
-    ],
+    [4, create],
     [2, index.map((each) => new Get(each))],
     [
       1,
@@ -794,9 +812,10 @@ function commandsFor(
     ],
   ];
   // fc.commands picks among its arbitraries evenly: a weight repeats one.
-  return arbitraries.flatMap(([weight, arbitrary]) =>
-    Array.from({ length: weight }, () => arbitrary.map(traced)),
+  const commands = arbitraries.flatMap(([weight, arbitrary]) =>
+    Array.from({ length: weight }, () => (arbitrary === create ? arbitrary : arbitrary.map(traced))),
   );
+  return { create, commands };
 }
 
 /**
@@ -822,10 +841,15 @@ export function runLiveStreamModelContract(options: ModelContractOptions): void 
     it('every call sequence behaves as the neutral model says', async () => {
       const caps = harness.provider.capabilities;
       const client = createLiveStreamClient(harness.provider);
+      const { create, commands: drawn } = commandsFor(caps, options);
       await fc.assert(
         fc.asyncProperty(
-          fc.commands(commandsFor(caps, options), { maxCommands: options.maxCommands ?? 14, size: 'max' }),
-          async (commands) => {
+          // A sequence begins with one to three creates: a call on a stream is skipped (its `check`) while
+          // the model holds none, which left most drawn sequences a create and a call or two long.
+          fc.array(create, { minLength: 1, maxLength: 3 }),
+          fc.commands(drawn, { maxCommands: options.maxCommands ?? 14, size: 'max' }),
+          async (creates, rest) => {
+            const commands = [...creates, ...rest];
             const real: Real = { client, provider: harness.provider, made: [] };
             try {
               await fc.asyncModelRun(
@@ -840,7 +864,7 @@ export function runLiveStreamModelContract(options: ModelContractOptions): void 
         ),
         {
           // UNILIVE_MODEL_RUNS asks for a deeper search than the suite's default, by hand.
-          numRuns: Number(process.env.UNILIVE_MODEL_RUNS) || options.numRuns || 25,
+          numRuns: Number(process.env.UNILIVE_MODEL_RUNS) || options.numRuns || 50,
           ...(options.seed === undefined ? {} : { seed: options.seed }),
         },
       );

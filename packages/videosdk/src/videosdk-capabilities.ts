@@ -30,6 +30,8 @@ export const videosdkV1Capabilities: ProviderCapabilities = /* @__PURE__ */ (() 
     playbackProtocols: Object.freeze(['hls'] as const),
     maxNameLength: 200,
     states: Object.freeze(['ready'] as const),
+    // Restream targets are set on create only: v1's update documents no `restream`.
+    updatable: Object.freeze(['name', 'recording'] as const),
   }))();
 
 /**
@@ -60,6 +62,8 @@ export const videosdkV2Capabilities: ProviderCapabilities = /* @__PURE__ */ (() 
     maxNameLength: 200,
     // The v2 state table (`videosdkV2State`): a room and its HLS egress.
     states: Object.freeze(['disabled', 'stopped', 'starting', 'ready', 'stopping'] as const),
+    // Rooms keep no name; recording is held for the next start, restream targets change the running set.
+    updatable: Object.freeze(['recording', 'restream'] as const),
   }))();
 
 /** The capability table of each API version. */

@@ -142,6 +142,7 @@ describe('videosdk provider', () => {
       playbackProtocols: ['hls'],
       maxNameLength: 200,
       states: ['ready'],
+      updatable: ['name', 'recording'],
     });
     expect(provider.capabilities).toBe(videosdkV1Capabilities);
     expect(provider.getStatus).toBeUndefined();

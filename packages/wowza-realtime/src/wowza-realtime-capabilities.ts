@@ -34,4 +34,6 @@ export const wowzaRealtimeCapabilities: ProviderCapabilities = /* @__PURE__ */ (
     // The vendor takes 255 characters; unilive's validation caps every name at 200 first.
     maxNameLength: 200,
     states: Object.freeze(['ready', 'stopped', 'disabled', 'unknown'] as const),
+    // Recording is chosen when the stream is created ("You can't update this value after you create the stream").
+    updatable: Object.freeze(['name', 'region', 'lowLatency'] as const),
   }))();

@@ -96,6 +96,7 @@ describe('wowzaRealtime provider', () => {
       playbackProtocols: ['embed'],
       maxNameLength: 200,
       states: ['ready', 'stopped', 'disabled', 'unknown'],
+      updatable: ['name', 'region', 'lowLatency'],
     });
     expect(provider.getStatus).toBeTypeOf('function');
   });

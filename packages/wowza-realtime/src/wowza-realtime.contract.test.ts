@@ -29,4 +29,5 @@ runLiveStreamModelContract({
     createProvider: (sandbox) => wowzaRealtime(sandbox.adapterSettings('wowza-realtime')),
     sandbox: { transitionMs: 50, media: false },
   }),
+  region: 'phoenix',
 });

@@ -31,4 +31,6 @@ export const wowzaVideoCapabilities: ProviderCapabilities = /* @__PURE__ */ (() 
     playbackProtocols: Object.freeze(['hls', 'embed', 'rtmp', 'rtsp', 'wowz', 'webrtc'] as const),
     maxNameLength: 200,
     states: Object.freeze(['stopped', 'starting', 'ready', 'stopping', 'resetting', 'unknown'] as const),
+    // `broadcast_location` and `low_latency` are create-only (the OpenAPI update schema has neither).
+    updatable: Object.freeze(['name', 'recording'] as const),
   }))();

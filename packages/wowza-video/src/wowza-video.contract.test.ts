@@ -31,4 +31,5 @@ runLiveStreamModelContract({
     createProvider: (sandbox) => wowzaVideo(sandbox.adapterSettings('wowza-video')),
     sandbox: { transitionMs: 50, media: false },
   }),
+  region: 'us_west_california',
 });

@@ -605,11 +605,13 @@ const capabilityFields = [
   'playbackProtocols',
   'maxNameLength',
   'states',
+  'updatable',
 ] as const satisfies readonly (keyof ProviderCapabilities)[];
 const capabilityLists: ReadonlySet<string> = /* @__PURE__ */ new Set([
   'ingestProtocols',
   'playbackProtocols',
   'states',
+  'updatable',
 ]);
 const maxCapabilityList = 64;
 
