@@ -533,7 +533,7 @@ describe("a configured factory's refusal keeps the words of its baseUrl's path, 
 // A capability set with one field made malformed.
 const malformed = fc.oneof(
   fc.record({
-    field: fc.constantFrom('ingestProtocols', 'playbackProtocols'),
+    field: fc.constantFrom('ingestProtocols', 'playbackProtocols', 'updatable'),
     value: fc.constantFrom<unknown>(
       null,
       'rtmp',

@@ -574,13 +574,15 @@ function readCapabilities(client: LiveStreamClient, name: string): ProviderCapab
     ? ['ingestProtocols', 'expected a list of protocol names']
     : !protocols('playbackProtocols')
       ? ['playbackProtocols', 'expected a list of protocol names']
-      : !(
-            typeof length === 'number' &&
-            (Number.isInteger(length) || length === Number.POSITIVE_INFINITY) &&
-            length >= 1
-          )
-        ? ['maxNameLength', 'expected a whole number of code points, at least 1']
-        : capabilityFlags.find((flag) => copy[flag] !== undefined && typeof copy[flag] !== 'boolean');
+      : copy.updatable !== undefined && !protocols('updatable')
+        ? ['updatable', 'expected a list of field names']
+        : !(
+              typeof length === 'number' &&
+              (Number.isInteger(length) || length === Number.POSITIVE_INFINITY) &&
+              length >= 1
+            )
+          ? ['maxNameLength', 'expected a whole number of code points, at least 1']
+          : capabilityFlags.find((flag) => copy[flag] !== undefined && typeof copy[flag] !== 'boolean');
   if (typeof problem === 'string') throw configurationError(`${path}.${problem}`, 'expected a boolean');
   if (problem !== undefined) throw configurationError(`${path}.${problem[0]}`, problem[1] as string);
   return Object.freeze(copy) as unknown as ProviderCapabilities;
