@@ -1063,7 +1063,8 @@ function missingMethod(
   provider: LiveStreamProvider,
   operation: string,
 ): { method: ProviderMethod; found: string } | undefined {
-  const uses = operationMethods[operation];
+  // Own entries only: an operation named like an `Object.prototype` member is none of them.
+  const uses = Object.hasOwn(operationMethods, operation) ? operationMethods[operation] : undefined;
   const checked: ProviderMethod[] = uses ? [...uses.needs] : [...everyMethod];
   for (const method of checked.concat(uses?.optional ?? [])) {
     let value: unknown;
