@@ -35,6 +35,12 @@ export {
 } from './list-step-deadline.js';
 export { type ModelContractOptions, runLiveStreamModelContract } from './model-contract.js';
 export { type RegistryHarnessOptions, registryHarness } from './registry-harness.js';
+export {
+  type RegistryModelOptions,
+  type RegistryModelProvider,
+  type RegistryModelSetup,
+  runRegistryModelContract,
+} from './registry-model.js';
 export { prepareEnginePaging, type SandboxHarnessOptions, sandboxHarness } from './sandbox-harness.js';
 export {
   loadWebhookFixtures,
