@@ -61,13 +61,16 @@ export interface ProviderCapabilities {
    * creation only: an update giving it is refused, `InvalidInputError` naming it before any request, where
    * ignoring it would change what the stream does (`recording`, `restream`), and warned
    * (`unsupported-setting`) where it is a preference the stream keeps its own of (`region`, `lowLatency`);
-   * a value that changes nothing (a restream list the stream has) is accepted everywhere. A vendor listing
-   * `restream` may still refuse dropping a target it cannot remove (LiveAPI adds targets only). Absent:
-   * every claimed field (an outside provider that says nothing).
+   * a restream list the stream already has (in any order) changes nothing and is accepted everywhere,
+   * running or not. A vendor listing `restream` may still refuse dropping a target it cannot remove
+   * (LiveAPI adds targets only). The adapters apply this; the client does not check an outside provider's
+   * list for it. Absent: every claimed field (an outside provider that says nothing).
    *
    * Wowza Video: `name`, `recording` (its `broadcast_location` and `low_latency` are create-only); Wowza
-   * Real-Time: `name`, `region`, `lowLatency` (recording is chosen at creation); LiveAPI: `name`,
-   * `recording`, `restream` (added); videosdk v1: `name`, `recording`; videosdk v2: `recording`, `restream`.
+   * Real-Time: `name`, `region`, `lowLatency` (recording is chosen at creation: any `recording` on update
+   * is refused, the stream's own value too, which the adapter does not read first); LiveAPI: `recording`,
+   * `restream` (added; a name is sent, and kept or not, as on create: `names` is false); videosdk v1:
+   * `name`, `recording`; videosdk v2: `recording`, `restream`.
    */
   updatable?: readonly UpdatableField[];
 }

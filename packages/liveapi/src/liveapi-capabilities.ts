@@ -28,6 +28,7 @@ export const liveApiCapabilities: ProviderCapabilities = /* @__PURE__ */ (() =>
     playbackProtocols: Object.freeze(['hls', 'embed', 'rtmp'] as const),
     maxNameLength: 200,
     states: Object.freeze(['ready', 'stopped', 'unknown'] as const),
-    // Restream targets are added on update; dropping one is refused (no documented removal).
-    updatable: Object.freeze(['name', 'recording', 'restream'] as const),
+    // Restream targets are added on update; dropping one is refused (no documented removal). A name is sent
+    // as on create, and kept or not as there (`names: false`): not a field these can claim.
+    updatable: Object.freeze(['recording', 'restream'] as const),
   }))();

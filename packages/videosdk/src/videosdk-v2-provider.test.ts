@@ -116,6 +116,7 @@ describe('videosdk v2 selection', () => {
       playbackProtocols: ['hls'],
       maxNameLength: 200,
       states: ['disabled', 'stopped', 'starting', 'ready', 'stopping'],
+      updatable: ['recording', 'restream'],
     });
     expect(provider.getStatus).toBeTypeOf('function');
     expect(videosdk({ token, apiVersion: 'v1' }).capabilities).toBe(videosdkCapabilities.v1);

@@ -13,6 +13,7 @@ import {
   inputSecrets,
   interruptedAfterAcceptedChange,
   isAbortSignal,
+  isEmptyRestreamPlan,
   type ListOptions,
   type LiveStream,
   type LiveStreamStatus,
@@ -23,6 +24,7 @@ import {
   type ProviderOptionsOperation,
   parseVendorResponse,
   pathOf,
+  planRestream,
   platformSignal,
   providerCallOptions,
   providerInput,
@@ -825,7 +827,15 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       }
       const state = videosdkV2State(reading);
       const live = state === 'starting' || state === 'ready';
-      if (live && request.start.restream !== undefined) {
+      // The list the running RTMP-outs already push to (url and key together, in any order) changes nothing
+      // (core's one reading, `planRestream`): ending and starting them again would cut every destination.
+      const running = (reading.rtmpOuts ?? []).flatMap((out) =>
+        (out.outputs ?? []).map((output) => ({ url: output.url, streamKey: output.streamKey })),
+      );
+      const unchanged =
+        request.start.restream !== undefined &&
+        isEmptyRestreamPlan(planRestream(running, request.start.restream));
+      if (live && request.start.restream !== undefined && !unchanged) {
         const targets = request.start.restream;
         // What the vendor accepted so far, named for a failure after it (ChangeAppliedError's parts).
         const applied: string[] = request.status === undefined ? [] : [statusPart];

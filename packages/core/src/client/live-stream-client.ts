@@ -1,7 +1,7 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { ProviderCapabilities } from '../capabilities.js';
 import { tokens } from '../di/tokens.js';
-import { AbortError, abortedMessage, InvalidInputError, ResponseShapeError } from '../errors/errors.js';
+import { AbortError, abortedMessage, ResponseShapeError } from '../errors/errors.js';
 import { maskedValue, requestOf, servedOperation, UniliveError } from '../errors/unilive-error.js';
 import { emit, type HttpHooks, scrubbedBy } from '../http/hooks.js';
 import { sealHooks } from '../http/http-client.js';
@@ -59,6 +59,7 @@ import {
 import { type Clock, type Sleep, systemClock, systemSleep } from '../runtime.js';
 import { type Redactor, redactStable } from '../secrets.js';
 import { eventPacedIntervals, eventWake, isEventSource } from './event-wake.js';
+import { type ProviderMethodName, providerMethod, readProviderId } from './provider-method.js';
 import { type WaitForBroadcastOptions, waitForBroadcastStatus } from './wait-for-broadcast.js';
 import { checkWaitOptions, type WaitForStateOptions, waitForStatus } from './wait-for-state.js';
 
@@ -292,6 +293,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     private readonly served?: string,
     redactorSource?: () => Redactor,
   ) {
+    this.#id = readProviderId(provider);
     this.#redactor = redactorSource ?? providerRedactorSource(provider);
   }
 
@@ -339,14 +341,18 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       this.checkId(id, 'get');
       return this.reported(
         'get',
-        this.same(await this.provider.get(id, this.callOptions(options, 'get')), id, 'get'),
+        this.same(
+          await this.method('get', 'get').call(this.provider, id, this.callOptions(options, 'get')),
+          id,
+          'get',
+        ),
       );
     } catch (error) {
       throw this.failed(
         'get',
         UniliveError.isInstance(error)
           ? this.masked(error)
-          : unexpectedFailure(this.provider, 'get', error, this.redactor()),
+          : unexpectedFailure(this.#id, 'get', error, this.redactor()),
       );
     }
   }
@@ -392,7 +398,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
         operation,
         UniliveError.isInstance(error)
           ? this.masked(servedOperation(error, operation))
-          : unexpectedFailure(this.provider, operation, error, this.redactor()),
+          : unexpectedFailure(this.#id, operation, error, this.redactor()),
       );
     }
   }
@@ -405,7 +411,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       // The failed request's URL was scrubbed by the HTTP layer's secrets: masked again by the provider's,
       // as every event a provider's layer raised is.
       const event = maskedHttpEvent(
-        { provider: this.provider.id, operation: this.served ?? operation, ...requestOf(error) },
+        { provider: this.#id, operation: this.served ?? operation, ...requestOf(error) },
         this.redactor(),
       );
       emit(onError, { ...event, error });
@@ -422,16 +428,28 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     const reason = abortedReason(options);
     if (reason === notAborted) return;
     throw new AbortError({
-      provider: this.provider.id,
+      provider: this.#id,
       operation,
-      message: abortedMessage(this.provider.id, operation),
+      message: abortedMessage(this.#id, operation),
       cause: reason,
       delivery: 'not-sent',
     });
   }
 
   get providerId(): ProviderId {
-    return this.provider.id;
+    // An object made from a client (`Object.create(client)`, a wrapper written by the application) reads
+    // this getter with itself as `this`, which holds no `#id`: its provider's id then, as before.
+    return #id in this ? this.#id : (this as LiveStreamClient).provider.id;
+  }
+
+  // The provider method a call needs, read once as it is made (`providerMethod`), named in a refusal as the
+  // call is (`findByName (list)` for one serving a registry's).
+  private method<K extends ProviderMethodName>(name: K, operation: string): LiveStreamProvider[K] {
+    return providerMethod(this.provider, name, {
+      provider: this.#id,
+      operation: this.served ?? operation,
+      label: this.served === undefined ? operation : `${this.served} (${operation})`,
+    });
   }
 
   get capabilities(): ProviderCapabilities {
@@ -439,10 +457,14 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   }
 
   private async createUnguarded(input: CreateLiveStreamInput, options?: RequestOptions): Promise<LiveStream> {
-    const valid = validateCreateInput(input, this.provider.id);
-    const created = await this.provider.create(valid, this.callOptions(options, 'create'));
+    const valid = validateCreateInput(input, this.#id);
+    const created = await this.method('create', 'create').call(
+      this.provider,
+      valid,
+      this.callOptions(options, 'create'),
+    );
     // Options under an id no provider has went nowhere: said on the result, and so on `onWarning`.
-    return this.reported('create', withWarnings(created, providerOptionsWarnings(valid, this.provider.id)));
+    return this.reported('create', withWarnings(created, providerOptionsWarnings(valid, this.#id)));
   }
 
   list(options?: Omit<ListOptions, 'runtime'> & ProviderListOptions): LiveStreamList {
@@ -454,7 +476,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     try {
       callOptions = this.callOptions(options, 'list', listOptionRules);
       const issues = listOptionIssues(callOptions);
-      if (issues.length > 0) invalid = invalidInput(issues, { provider: provider.id, operation: 'list' });
+      if (issues.length > 0) invalid = invalidInput(issues, { provider: this.#id, operation: 'list' });
     } catch (error) {
       invalid = error;
     }
@@ -480,14 +502,14 @@ class DefaultLiveStreamClient implements LiveStreamClient {
         const typed = (error: unknown) => {
           const failure = UniliveError.isInstance(error)
             ? this.masked(error)
-            : unexpectedFailure(provider, 'list', error, this.redactor());
+            : unexpectedFailure(this.#id, 'list', error, this.redactor());
           if (heard) return failure;
           heard = true;
           return this.failed('list', failure);
         };
         let streams: AsyncIterator<LiveStream>;
         try {
-          streams = provider.list(callOptions)[Symbol.asyncIterator]();
+          streams = this.method('list', 'list').call(provider, callOptions)[Symbol.asyncIterator]();
         } catch (error) {
           return failedWalk(typed(error));
         }
@@ -502,12 +524,21 @@ class DefaultLiveStreamClient implements LiveStreamClient {
             try {
               // Asked for one name: every other stream is left out here, whatever the adapter yields (one
               // whose vendor's page names no stream reads each one and yields it).
-              for (;;) {
+              for (let passed = 0; ; passed += 1) {
+                // Records passed over in one step (skipped, or not the name sought) come from promises that
+                // may all be settled already: every 256 of them the walk waits a turn of the event loop, so
+                // a timer, an abort or any other work can run, rather than holding the process until the
+                // provider runs out.
+                if (passed > 0 && passed % 256 === 0) await this.sleep(0);
                 // Checked here, on every adapter, rather than left to the requests: a vendor whose pages
                 // carry whole streams (LiveAPI, videosdk v1) makes none for the rest of a page already
                 // fetched, and would hand it all out after the caller gave up.
                 this.refuseAbortedWalk(signal, streams);
                 const step = await streams.next();
+                // An iterator's result is an object (the iterator protocol); anything else would read as a
+                // record of nothing, skipped, and a provider answering it forever would never end the walk.
+                if (typeof step !== 'object' || step === null)
+                  throw new TypeError("the provider's list iterator answered no iterator result");
                 // Fired while the step ran (an `onResponse` hook, a page answered as the signal fired):
                 // what it brought is not handed out, nor is a walk it ended reported complete.
                 this.refuseAbortedWalk(signal, step.done ? undefined : streams);
@@ -546,10 +577,10 @@ class DefaultLiveStreamClient implements LiveStreamClient {
                   const operation = this.served ?? 'list';
                   refuseOrSkipRecord(
                     problem,
-                    `${provider.id} ${label}: record ${record} of the walk`,
+                    `${this.#id} ${label}: record ${record} of the walk`,
                     strict,
-                    { provider: provider.id, operation },
-                    (warning) => emit(this.hooks.onWarning, { provider: provider.id, operation, warning }),
+                    { provider: this.#id, operation },
+                    (warning) => emit(this.hooks.onWarning, { provider: this.#id, operation, warning }),
                   );
                   continue;
                 }
@@ -577,6 +608,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
         };
       },
     };
+    const providerId = this.#id;
     return {
       [Symbol.asyncIterator]: iterable[Symbol.asyncIterator],
       // Read as every option is: `{ limt: 5 }` or `{ limit: NaN }` would otherwise walk every page.
@@ -584,7 +616,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
         const { limit = Number.POSITIVE_INFINITY } = readOptions<{ limit?: number }>(
           arrayOptions,
           { limit: limitRule },
-          { provider: provider.id, operation: 'list', path: 'toArray options' },
+          { provider: providerId, operation: 'list', path: 'toArray options' },
         );
         const streams: LiveStream[] = [];
         if (limit <= 0) return streams;
@@ -610,9 +642,9 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     }
     const operation = this.served ?? 'list';
     throw new AbortError({
-      provider: this.provider.id,
+      provider: this.#id,
       operation,
-      message: abortedMessage(this.provider.id, operation),
+      message: abortedMessage(this.#id, operation),
       cause: signal.reason,
       // No request goes out for the stream it ends at.
       delivery: 'not-sent',
@@ -625,18 +657,23 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     options?: RequestOptions,
   ): Promise<LiveStream> {
     this.checkId(id, 'update');
-    const valid = validateUpdateInput(patch, this.provider.id);
+    const valid = validateUpdateInput(patch, this.#id);
     const updated = this.same(
-      await this.provider.update(id, valid, this.callOptions(options, 'update')),
+      await this.method('update', 'update').call(
+        this.provider,
+        id,
+        valid,
+        this.callOptions(options, 'update'),
+      ),
       id,
       'update',
     );
-    return this.reported('update', withWarnings(updated, providerOptionsWarnings(valid, this.provider.id)));
+    return this.reported('update', withWarnings(updated, providerOptionsWarnings(valid, this.#id)));
   }
 
   private async deleteUnguarded(id: string, options?: RequestOptions): Promise<void> {
     this.checkId(id, 'delete');
-    return this.provider.delete(id, this.callOptions(options, 'delete'));
+    return this.method('delete', 'delete').call(this.provider, id, this.callOptions(options, 'delete'));
   }
 
   private async startUnguarded(id: string, options?: StartRequestOptions): Promise<LiveStream> {
@@ -652,17 +689,18 @@ class DefaultLiveStreamClient implements LiveStreamClient {
         const { providerOptions } = own;
         delete own.providerOptions;
         if (providerOptions !== undefined) {
-          own.providerOptions = checkStartOptions(providerOptions, this.provider);
+          own.providerOptions = checkStartOptions(providerOptions, this.provider, this.#id);
         }
       },
     );
     const checked = callOptions.providerOptions;
+    const start = this.method('start', 'start');
     if (checked === undefined)
-      return this.reported('start', this.same(await this.provider.start(id, callOptions), id, 'start'));
-    const started = this.same(await this.provider.start(id, callOptions), id, 'start');
+      return this.reported('start', this.same(await start.call(this.provider, id, callOptions), id, 'start'));
+    const started = this.same(await start.call(this.provider, id, callOptions), id, 'start');
     return this.reported(
       'start',
-      withWarnings(started, providerOptionsWarnings({ providerOptions: checked }, this.provider.id)),
+      withWarnings(started, providerOptionsWarnings({ providerOptions: checked }, this.#id)),
     );
   }
 
@@ -670,7 +708,11 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     this.checkId(id, 'stop');
     return this.reported(
       'stop',
-      this.same(await this.provider.stop(id, this.callOptions(options, 'stop')), id, 'stop'),
+      this.same(
+        await this.method('stop', 'stop').call(this.provider, id, this.callOptions(options, 'stop')),
+        id,
+        'stop',
+      ),
     );
   }
 
@@ -690,7 +732,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
         : [state as LiveStreamState];
     } catch {
       throw invalidInput([{ path: 'state', message: unreadableText }], {
-        provider: this.provider.id,
+        provider: this.#id,
         operation: 'waitForState',
       });
     }
@@ -701,9 +743,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       this.servingRuntime('waitForState'),
     );
     const { events, ...waitOptions } = options;
-    const wake = events
-      ? eventWake(events, { provider: this.provider.id, id }, this.sleep, this.clock)
-      : undefined;
+    const wake = events ? eventWake(events, { provider: this.#id, id }, this.sleep, this.clock) : undefined;
     try {
       return await waitForStatus(
         this.provider,
@@ -732,7 +772,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     });
     const { events, broadcasting = true, ...waitOptions } = options;
     const checked = checkWaitOptions(
-      this.provider.id,
+      this.#id,
       undefined,
       events ? { ...waitOptions, ...eventPacedIntervals(waitOptions) } : waitOptions,
       'waitForBroadcast',
@@ -743,9 +783,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       callOptionRules,
       this.servingRuntime('waitForBroadcast'),
     );
-    const wake = events
-      ? eventWake(events, { provider: this.provider.id, id }, this.sleep, this.clock)
-      : undefined;
+    const wake = events ? eventWake(events, { provider: this.#id, id }, this.sleep, this.clock) : undefined;
     try {
       const stream = await waitForBroadcastStatus(this.provider, id, broadcasting, checked, options.signal, {
         clock: this.clock,
@@ -770,7 +808,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     rules: Record<string, OptionRule>,
   ): T {
     return readOptions<T>(given, rules, {
-      provider: this.provider.id,
+      provider: this.#id,
       operation,
       path: 'options',
       keys: 'bare',
@@ -790,14 +828,17 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     if (isFullStream(status)) return this.maskedWarnings(this.same(status, id, operation));
     if (signal?.aborted)
       throw new AbortError({
-        provider: this.provider.id,
+        provider: this.#id,
         operation,
-        message: abortedMessage(this.provider.id, operation),
+        message: abortedMessage(this.#id, operation),
         cause: signal.reason,
         // The wait has ended; the read of the whole stream it would make next is not sent.
         delivery: 'not-sent',
       });
-    const stream = this.maskedWarnings(this.same(await this.provider.get(id, callOptions), id, operation));
+    const read = this.method('get', operation);
+    const stream = this.maskedWarnings(
+      this.same(await read.call(this.provider, id, callOptions), id, operation),
+    );
     return { ...stream, state: status.state };
   }
 
@@ -808,7 +849,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     if (this.hooks.onWarning) {
       const named = this.served ?? operation;
       for (const warning of stream.warnings ?? [])
-        emit(this.hooks.onWarning, { provider: this.provider.id, operation: named, warning });
+        emit(this.hooks.onWarning, { provider: this.#id, operation: named, warning });
     }
     return stream;
   }
@@ -830,17 +871,19 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   // followed (see providerRedactorSource: an unchanged set's list costs nothing to ask for), with the values
   // an earlier answer listed and the current one dropped. Shared with the copies `servingFor` makes.
   readonly #redactor: () => Redactor;
+  // The provider's id, read once when the client was made (`readProviderId`).
+  readonly #id: ProviderId;
   private redactor(): Redactor {
     return this.#redactor();
   }
 
   // An answer about another stream than the one asked for is never returned as this one (see sameStream).
   private same(stream: LiveStream, id: string, operation: string): LiveStream {
-    return sameStream(stream, id, { provider: this.provider.id, operation });
+    return sameStream(stream, id, { provider: this.#id, operation });
   }
 
   private checkId(id: string, operation: string): void {
-    assertValidId(id, { provider: this.provider.id, operation });
+    assertValidId(id, { provider: this.#id, operation });
   }
 
   // The call's own options, read from own properties and checked, and the client's runtime, in objects
@@ -868,7 +911,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       return made;
     }
     const own = readOptions<CallOptions>(options, this.withProviderNames(rules, operation), {
-      provider: this.provider.id,
+      provider: this.#id,
       operation,
       path: 'options',
     });
@@ -1016,9 +1059,13 @@ export function clientOnError(client: LiveStreamClient): HttpHooks['onError'] {
  * `readStartProviderOptions`): an object keyed by provider id, each entry a plain object, and, under the
  * provider's own id, only for a provider that reads options on start.
  */
-function checkStartOptions(value: unknown, provider: LiveStreamProvider): ProviderOptions<'start'> {
+function checkStartOptions(
+  value: unknown,
+  provider: LiveStreamProvider,
+  id: ProviderId,
+): ProviderOptions<'start'> {
   const readsOnStart = (provider.providerOptionsOn ?? ['create', 'update']).includes('start');
-  return readStartProviderOptions(value, provider.id, readsOnStart) as ProviderOptions<'start'>;
+  return readStartProviderOptions(value, id, readsOnStart) as ProviderOptions<'start'>;
 }
 
 /**
@@ -1039,73 +1086,20 @@ const RuntimeOnly = /* @__PURE__ */ (() => {
   return RuntimeOnly;
 })();
 
-// The provider calls each client operation makes, and those it makes only when the provider has them.
-const operationMethods: Readonly<
-  Record<string, { needs: readonly ProviderMethod[]; optional?: ProviderMethod }>
-> = {
-  create: { needs: ['create'] },
-  get: { needs: ['get'] },
-  list: { needs: ['list'] },
-  update: { needs: ['update'] },
-  delete: { needs: ['delete'] },
-  start: { needs: ['start'] },
-  stop: { needs: ['stop'] },
-  waitForState: { needs: ['get'], optional: 'getStatus' },
-  waitForBroadcast: { needs: ['get'], optional: 'getBroadcasting' },
-};
-const everyMethod = ['create', 'get', 'list', 'update', 'delete', 'start', 'stop'] as const;
-type ProviderMethod = (typeof everyMethod)[number] | 'getStatus' | 'getBroadcasting';
-
-// The provider call `operation` needs that this provider does not have as a function (a factory's object
-// without the method, a getter that throws, a value of another kind), if any: looked for only once a call
-// has failed with something other than this library's errors, so a call that works never pays for it.
-function missingMethod(
-  provider: LiveStreamProvider,
-  operation: string,
-): { method: ProviderMethod; found: string } | undefined {
-  // Own entries only: an operation named like an `Object.prototype` member is none of them.
-  const uses = Object.hasOwn(operationMethods, operation) ? operationMethods[operation] : undefined;
-  const checked: ProviderMethod[] = uses ? [...uses.needs] : [...everyMethod];
-  for (const method of checked.concat(uses?.optional ?? [])) {
-    let value: unknown;
-    try {
-      value = (provider as unknown as Record<string, unknown>)[method];
-    } catch {
-      return { method, found: 'a value that could not be read' };
-    }
-    if (typeof value === 'function') continue;
-    if (value === undefined && method === uses?.optional) continue;
-    return { method, found: value === null ? 'null' : typeof value };
-  }
-  return undefined;
-}
-
 // A failure that is none of this library's errors, its cause scrubbed by the provider's secrets (`secrets`:
-// the client's redactor, which holds the values the provider rotated out too). A provider without the call
-// the operation makes (an object a factory built that is no provider) is the caller's configuration: an
-// `InvalidInputError` naming the missing method, and nothing was sent.
+// the client's redactor, which holds the values the provider rotated out too). `provider` is the id the
+// client read when it was made: read again here, a getter could throw inside the failure.
 function unexpectedFailure(
-  provider: LiveStreamProvider,
+  provider: ProviderId,
   operation: string,
   cause: unknown,
   secrets: Redactor,
 ): UniliveError {
-  const missing = missingMethod(provider, operation);
-  if (missing !== undefined) {
-    const problem = `expected the provider's ${missing.method} method, a function; found ${missing.found}`;
-    return new InvalidInputError({
-      provider: provider.id,
-      operation,
-      message: `${provider.id} ${operation}: ${problem}; not sent`,
-      issues: [{ path: `provider.${missing.method}`, message: problem }],
-      delivery: 'not-sent',
-    });
-  }
   const name = thrownKind(cause);
   return new UniliveError({
-    provider: provider.id,
+    provider,
     operation,
-    message: `${provider.id} ${operation}: unexpected failure (${name}); see cause`,
+    message: `${provider} ${operation}: unexpected failure (${name}); see cause`,
     cause,
     delivery: 'unknown',
     secrets,

@@ -1,6 +1,7 @@
 import { UnsupportedOperationError } from '../errors/errors.js';
 import type { LiveStreamState } from '../live-stream.js';
 import type { LiveStreamProvider, LiveStreamStatus } from '../provider.js';
+import { providerMethod } from './provider-method.js';
 import {
   type CheckedWaitOptions,
   pollStatus,
@@ -45,7 +46,13 @@ export async function waitForBroadcastStatus<T = LiveStreamStatus>(
   },
 ): Promise<T> {
   const { broadcastingStatus, broadcastingEvents } = provider.capabilities;
-  const vendorCall = provider.getBroadcasting;
+  // Read once (`providerMethod`): what is called at each poll is what was checked here.
+  const vendorCall = providerMethod(
+    provider,
+    'getBroadcasting',
+    { provider: provider.id, operation: 'waitForBroadcast', label: 'waitForBroadcast' },
+    true,
+  );
   const newestEvent = broadcastingEvents === false ? undefined : runtime.broadcastingHeard;
   if (!broadcastingStatus && !vendorCall && !newestEvent) {
     throw new UnsupportedOperationError({

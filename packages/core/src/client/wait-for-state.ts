@@ -13,6 +13,7 @@ import { markClientOptions } from '../options.js';
 import type { CallOptions, LiveStreamProvider, LiveStreamStatus } from '../provider.js';
 import type { Clock, Sleep } from '../runtime.js';
 import type { LiveStreamEventSource } from './event-wake.js';
+import { providerMethod } from './provider-method.js';
 
 /** The shortest pause between two polls `waitForState` accepts: at most ten state calls a second. */
 export const minWaitIntervalMs = 100;
@@ -201,6 +202,10 @@ export async function pollStatus<T = LiveStreamStatus>(
   let interval = intervalMs;
   const deadline = runtime.clock() + timeoutMs;
   const context = { provider: provider.id, operation: goal.operation };
+  // Each poll's call, read once before the first (`providerMethod`): what is called is what was checked.
+  const named = { ...context, label: goal.operation };
+  const getStatus = providerMethod(provider, 'getStatus', named, true);
+  const get = providerMethod(provider, 'get', named);
   let lastState: LiveStreamState | undefined;
   // Whether a poll reached the goal and the wait was completing it (reading the whole stream) when time ran
   // out: the message then says the goal was seen, not that it was not.
@@ -229,9 +234,9 @@ export async function pollStatus<T = LiveStreamStatus>(
     });
     let status: LiveStreamStatus;
     try {
-      status = provider.getStatus
-        ? await provider.getStatus(id, pollOptions)
-        : await provider.get(id, pollOptions);
+      status = getStatus
+        ? await getStatus.call(provider, id, pollOptions)
+        : await get.call(provider, id, pollOptions);
       lastState = status.state;
       const reached = await goal.reached(status, pollOptions);
       if (reached) {

@@ -1,0 +1,80 @@
+import { InvalidInputError } from '../errors/errors.js';
+import type { ProviderId } from '../live-stream.js';
+import type { LiveStreamProvider } from '../provider.js';
+
+/** A provider call a client operation makes. */
+export type ProviderMethodName =
+  | 'create'
+  | 'get'
+  | 'list'
+  | 'update'
+  | 'delete'
+  | 'start'
+  | 'stop'
+  | 'getStatus'
+  | 'getBroadcasting';
+
+/**
+ * The provider's `name` method, read once as the call that needs it is made, so what is called is what was
+ * checked: a method read again after a failure could tell another story (a getter, a Proxy, a method
+ * removed by the call itself), and a call the provider made and failed would pass for one never made. One
+ * that is no function (absent, of another kind, a getter that throws) is the caller's configuration: an
+ * `InvalidInputError` naming `provider.<name>`, nothing sent. An `optional` method (`getStatus`,
+ * `getBroadcasting`) may be absent: `undefined` then.
+ *
+ * @param label - the call named in the message: the operation, or `findByName (list)` for a call serving a
+ *   registry's.
+ */
+export function providerMethod<K extends ProviderMethodName>(
+  provider: LiveStreamProvider,
+  name: K,
+  context: { provider: ProviderId; operation: string; label: string },
+  optional = false,
+): LiveStreamProvider[K] {
+  let value: unknown;
+  let found: string | undefined;
+  try {
+    value = (provider as unknown as Record<string, unknown>)[name];
+  } catch {
+    found = 'a value that could not be read';
+  }
+  if (found === undefined) {
+    if (typeof value === 'function' || (optional && value === undefined))
+      return value as LiveStreamProvider[K];
+    found = value === null ? 'null' : typeof value;
+  }
+  const problem = `expected the provider's ${name} method, a function; found ${found}`;
+  throw new InvalidInputError({
+    provider: context.provider,
+    operation: context.operation,
+    message: `${context.provider} ${context.label}: ${problem}; not sent`,
+    issues: [{ path: `provider.${name}`, message: problem }],
+    delivery: 'not-sent',
+  });
+}
+
+/**
+ * The provider's `id`, read once when a client is made: a client names its provider in every error, and
+ * an id read again inside a failure could throw there, its own message unmasked. One that cannot be read,
+ * or is no text, is refused as configuration.
+ */
+export function readProviderId(provider: LiveStreamProvider): ProviderId {
+  let id: unknown;
+  try {
+    id = provider.id;
+  } catch {
+    throw providerIdError('could not be read');
+  }
+  if (typeof id !== 'string') throw providerIdError(`expected the provider's id, a text; found ${typeof id}`);
+  if (id.trim() === '') throw providerIdError("expected the provider's id, a text; found a blank one");
+  return id;
+}
+
+function providerIdError(problem: string): InvalidInputError {
+  return new InvalidInputError({
+    operation: 'configure',
+    message: `Invalid provider: provider.id: ${problem}`,
+    issues: [{ path: 'provider.id', message: problem }],
+    delivery: 'not-sent',
+  });
+}
