@@ -548,6 +548,10 @@ const malformed = fc.oneof(
     ),
   }),
   fc.record({
+    field: fc.constant('updatable'),
+    value: fc.constantFrom<unknown>(['bogus'], ['name', 'Recording'], ['lowlatency']),
+  }),
+  fc.record({
     field: fc.constant('maxNameLength'),
     value: fc.constantFrom<unknown>(null, '200', Number.NaN, 0, -5, undefined, {}, 1.5),
   }),

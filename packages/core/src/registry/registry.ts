@@ -1,5 +1,5 @@
 import type { DependencyContainer } from 'tsyringe';
-import type { ProviderCapabilities } from '../capabilities.js';
+import type { ProviderCapabilities, UpdatableField } from '../capabilities.js';
 import {
   abortedReason,
   clientMethodNames,
@@ -574,8 +574,12 @@ function readCapabilities(client: LiveStreamClient, name: string): ProviderCapab
     ? ['ingestProtocols', 'expected a list of protocol names']
     : !protocols('playbackProtocols')
       ? ['playbackProtocols', 'expected a list of protocol names']
-      : copy.updatable !== undefined && !protocols('updatable')
-        ? ['updatable', 'expected a list of field names']
+      : copy.updatable !== undefined &&
+          !(
+            protocols('updatable') &&
+            (copy.updatable as string[]).every((field) => updatableFields.has(field))
+          )
+        ? ['updatable', `expected a list of field names (${[...updatableFields].join(', ')})`]
         : !(
               typeof length === 'number' &&
               (Number.isInteger(length) || length === Number.POSITIVE_INFINITY) &&
@@ -616,6 +620,14 @@ const capabilityLists: ReadonlySet<string> = /* @__PURE__ */ new Set([
   'updatable',
 ]);
 const maxCapabilityList = 64;
+// The fields `capabilities.updatable` may name (`UpdatableField`).
+const updatableFields: ReadonlySet<string> = /* @__PURE__ */ new Set([
+  'name',
+  'recording',
+  'restream',
+  'region',
+  'lowLatency',
+] satisfies UpdatableField[]);
 
 // The flags routing, migrations and the registry's calls read: each a boolean, or absent (false).
 const capabilityFlags = ['stop', 'recording', 'restream', 'regions', 'lowLatency', 'names'] as const;
