@@ -14,6 +14,9 @@ const writesNone: Record<string, string> = {
   // @unilive/testing's contract suite, run through a registry: its tests are the contract every adapter's own
   // package runs, counted in their test results.
   'registry.contract.test.ts': "the adapters' shared contract suite, through a registry",
+  // @unilive/testing's model suite for registries: fast-check runs of generated call sequences, counted in
+  // the test results as the contract suite's are.
+  'registry-model.test.ts': 'the shared registry model suite, over four providers',
 };
 
 describe('every suite', () => {

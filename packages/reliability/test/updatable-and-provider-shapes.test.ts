@@ -18,7 +18,18 @@ import { type Sandbox, startSandbox } from '@unilive/sandbox';
 import { videosdk } from '@unilive/videosdk';
 import { wowzaRealtime } from '@unilive/wowza-realtime';
 import { wowzaVideo } from '@unilive/wowza-video';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkSection, failureText } from './check-rows.js';
+
+// Each case a row of the configuration table (docs/reliability.md), counted as it ends.
+const { row } = checkSection('hardening.updatable-and-provider-shapes', 'configuration');
+afterEach((context) => {
+  const counted = row(context.task.name, context.task.suite?.name ?? 'all');
+  counted.runs += 1;
+  const error = context.task.result?.errors?.[0];
+  if (context.task.result?.state === 'fail') counted.failures.push(failureText(undefined, error));
+});
+
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 // ---------------------------------------------------------------------------------------------------------
 // Part 1: capabilities.updatable against the sandbox
