@@ -15,6 +15,7 @@ import {
 } from '@unilive/core';
 import { liveapi } from '@unilive/liveapi';
 import { type Sandbox, startSandbox } from '@unilive/sandbox';
+import { memoryCapabilities } from '@unilive/testing';
 import { videosdk } from '@unilive/videosdk';
 import { wowzaRealtime } from '@unilive/wowza-realtime';
 import { wowzaVideo } from '@unilive/wowza-video';
@@ -212,23 +213,9 @@ describe('capabilities.updatable, as declared, against the sandbox', () => {
 // ---------------------------------------------------------------------------------------------------------
 
 const SECRET = 'Sup3rS3cretTok3nXYZ';
-const capabilities: ProviderCapabilities = {
-  lifecycle: 'explicit',
-  start: true,
-  stop: true,
-  restart: true,
-  update: true,
-  delete: true,
-  recording: true,
-  restream: true,
-  regions: true,
-  lowLatency: true,
-  broadcastingStatus: true,
-  names: true,
-  maxNameLength: 200,
-  ingestProtocols: ['rtmp'],
-  playbackProtocols: ['hls'],
-};
+// The memory vendor's table, with a stream read that tells whether video arrives (the waits for a broadcast
+// below poll it).
+const capabilities: ProviderCapabilities = { ...memoryCapabilities, broadcastingStatus: true };
 const fakeStream = (id = 'abc123', provider = 'liveapi'): LiveStream =>
   ({ id, provider, name: 'n', state: 'ready', ingest: [], playback: [], raw: {} }) as unknown as LiveStream;
 

@@ -432,26 +432,18 @@ class OnStream implements ModelCommand {
     const reference = referenceOf(stream, on, this.form);
     const { registry } = real;
     const rename = `${stream.name.slice(0, 20)} renamed`;
+    // A lifecycle change, settled with the library's own wait, so no later call depends on the vendor's timing.
+    const settled = async (change: 'start' | 'stop', way: LiveStreamState, goal: LiveStreamState) => {
+      const changed = await registry[change](reference);
+      if (on.caps.lifecycle !== 'explicit') return changed;
+      expectPhase(stream, changed.state, [way, goal], change);
+      return registry.waitForState(reference, goal, { intervalMs: 100, maxIntervalMs: 100 });
+    };
     const calls: Record<StreamCall, () => Promise<RegistryLiveStream | undefined>> = {
       get: () => registry.get(reference),
       update: () => registry.update(reference, { name: rename }),
-      start: async () => {
-        const started = await registry.start(reference);
-        // Settled with the library's own wait, so no later call depends on the vendor's timing.
-        if (on.caps.lifecycle === 'explicit') {
-          expectPhase(stream, started.state, ['starting', 'ready'], 'start');
-          return registry.waitForState(reference, 'ready', { intervalMs: 100, maxIntervalMs: 100 });
-        }
-        return started;
-      },
-      stop: async () => {
-        const stopped = await registry.stop(reference);
-        if (on.caps.lifecycle === 'explicit') {
-          expectPhase(stream, stopped.state, ['stopping', 'stopped'], 'stop');
-          return registry.waitForState(reference, 'stopped', { intervalMs: 100, maxIntervalMs: 100 });
-        }
-        return stopped;
-      },
+      start: () => settled('start', 'starting', 'ready'),
+      stop: () => settled('stop', 'stopping', 'stopped'),
       delete: async () => {
         await registry.delete(reference);
         return undefined;

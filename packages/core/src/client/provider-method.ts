@@ -2,17 +2,12 @@ import { InvalidInputError } from '../errors/errors.js';
 import type { ProviderId } from '../live-stream.js';
 import type { LiveStreamProvider } from '../provider.js';
 
-/** A provider call a client operation makes. */
-export type ProviderMethodName =
-  | 'create'
-  | 'get'
-  | 'list'
-  | 'update'
-  | 'delete'
-  | 'start'
-  | 'stop'
-  | 'getStatus'
-  | 'getBroadcasting';
+/** A method of the provider contract (`get`, `getStatus`…): what a client operation calls. */
+export type ProviderMethodName = {
+  [K in keyof LiveStreamProvider]-?: NonNullable<LiveStreamProvider[K]> extends (...args: never[]) => unknown
+    ? K
+    : never;
+}[keyof LiveStreamProvider];
 
 /**
  * The provider's `name` method, read once as the call that needs it is made, so what is called is what was
